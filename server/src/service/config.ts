@@ -1,0 +1,158 @@
+/**
+ * The workspace config file, `phasegate.yaml`: custom layouts, rule severities,
+ * metric thresholds, ignored paths, the workspace template folder.
+ */
+import * as YAML from 'yaml';
+import type { ValidateFunction } from 'ajv';
+import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
+import { parseFrontMatter, yamlOffsetRange } from './markdown';
+import { Diagnostic, Severity, range } from './types';
+import { pathRange } from './yamlpath';
+
+export const CONFIG_FILE = 'phasegate.yaml';
+export const CONFIG_FILES = ['phasegate.yaml', 'phasegate.yml', '.phasegate.yaml'];
+
+export type RuleSetting = Severity | 'off';
+
+export interface CustomLayoutConfig {
+  name: string;
+  description?: string;
+  phases: string | string[];
+  number?: string;
+  documents: {
+    kind: string;
+    file: string;
+    name?: string;
+    required?: boolean;
+    heading?: string;
+    schema?: string;
+    template?: string;
+    sections?: (string | SectionSpec)[];
+  }[];
+  folders?: { name: string; required?: boolean; purpose?: string }[];
+  gates?: { name: string; description?: string; failOn?: string[] }[];
+  metrics?: MetricSpec[];
+}
+
+export interface PhasegateConfig {
+  layouts?: CustomLayoutConfig[];
+  rules?: Record<string, RuleSetting>;
+  metrics?: MetricSpec[];
+  ignore?: string[];
+  templates?: string;
+}
+
+export interface ResolvedConfig {
+  /** Path of the config file, when there is one. */
+  file: string | undefined;
+  /** Folder the config's relative paths start from. */
+  root: string;
+  layouts: LayoutSpec[];
+  rules: Record<string, RuleSetting>;
+  metrics: MetricSpec[];
+  ignore: string[];
+  templates: string | undefined;
+  /** Problems found in the config file. */
+  problems: Diagnostic[];
+}
+
+export function defaultConfig(root: string): ResolvedConfig {
+  return { file: undefined, root, layouts: [...BUILTIN_LAYOUTS], rules: {}, metrics: DEFAULT_METRICS, ignore: [], templates: undefined, problems: [] };
+}
+
+/** Longest source accepted for a phase-number pattern from a config file. */
+const MAX_PATTERN = 200;
+
+/** A regular expression from a config is accepted only without nested quantifiers or back-references (no catastrophic backtracking). */
+export function safeRegExp(source: string): RegExp | string {
+  if (source.length > MAX_PATTERN) return `pattern longer than ${MAX_PATTERN} characters`;
+  if (/\\[1-9]|\\k</.test(source)) return 'back-references are not allowed';
+  if (/\([^()]*[*+}][^()]*\)\s*[*+{?]/.test(source)) return 'nested quantifiers are not allowed';
+  try {
+    return new RegExp(source, 'i');
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {
+  const cfg = defaultConfig(root);
+  cfg.file = file;
+  const lines = text.split(/\r\n|\r|\n/);
+  const problem = (message: string, r = range(0, 0, 0, (lines[0] ?? '').length), severity: Severity = 'error') =>
+    cfg.problems.push({ file, range: r, severity, code: 'invalid-config', message });
+  let doc: YAML.Document.Parsed;
+  try {
+    doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
+    return cfg;
+  }
+  if (doc.errors.length) {
+    for (const e of doc.errors) problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, text, e.pos[0], e.pos[1]));
+    return cfg;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
+    return cfg;
+  }
+  if (data === null || data === undefined) return cfg;
+  if (validate && !validate(data)) {
+    for (const err of validate.errors ?? []) {
+      const r = pathRange(doc, lines, 0, text, err.instancePath) ?? range(0, 0, 0, 0);
+      problem(`${err.instancePath || 'phasegate.yaml'} ${err.message ?? 'is invalid'}`, r);
+    }
+    return cfg;
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    problem('phasegate.yaml must be a mapping of settings.');
+    return cfg;
+  }
+  const c = data as PhasegateConfig;
+  cfg.rules = { ...(c.rules ?? {}) };
+  cfg.ignore = c.ignore ?? [];
+  cfg.templates = c.templates;
+  if (c.metrics) {
+    const names = new Set(c.metrics.map((m) => m.name.toLowerCase()));
+    cfg.metrics = [...c.metrics, ...DEFAULT_METRICS.filter((m) => !names.has(m.name.toLowerCase()))];
+  }
+  (c.layouts ?? []).forEach((l, i) => {
+    let pattern: RegExp = /(\d+)/;
+    if (l.number) {
+      const re = safeRegExp(l.number);
+      if (typeof re === 'string') {
+        problem(`layouts[${i}].number: ${re}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
+        return;
+      }
+      pattern = re;
+    }
+    const documents: DocumentKindSpec[] = l.documents.map((d) => ({
+      kind: d.kind,
+      file: d.file,
+      name: d.name ?? d.kind,
+      required: d.required ?? true,
+      heading: d.heading,
+      schema: d.schema,
+      template: d.template,
+      sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
+    }));
+    const gates: GateSpec[] = (l.gates ?? []).map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
+    cfg.layouts.unshift({
+      name: l.name,
+      description: l.description ?? `Custom layout ${l.name}`,
+      folderPattern: pattern,
+      workstreams: false,
+      documents,
+      folders: (l.folders ?? []).map((f) => ({ name: f.name, required: f.required ?? false, purpose: f.purpose ?? '' })),
+      gates,
+      metrics: l.metrics ?? cfg.metrics,
+      phaseGlobs: Array.isArray(l.phases) ? l.phases : [l.phases],
+    });
+  });
+  return cfg;
+}
+
+export { parseFrontMatter };

@@ -1,0 +1,104 @@
+/** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
+import { joinPath } from '../host';
+import { normalizeTitle, parseDocument } from '../markdown';
+import { renderKind } from '../templates';
+import { kindOf } from '../workspace';
+import { range } from '../types';
+import type { Fix } from './fix';
+
+/** Text of the section `title` as the kind's template writes it, or a bare heading with a placeholder. */
+function sectionFromTemplate(template: string, title: string, eol: string): string {
+  const t = parseDocument(template);
+  const key = normalizeTitle(title);
+  const s = t.sections.find((x) => x.key === key);
+  const body = s ? t.lines.slice(s.heading.line, s.end) : [`## ${title}`, '', `[${title}]`];
+  while (body.length && body[body.length - 1].trim() === '') body.pop();
+  return body.join(eol);
+}
+
+const insertSection: Fix = (svc, diag) => {
+  const d = diag.data as { title: string; after: number | null } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc) return undefined;
+  const { phase, spec } = kindOf(svc.model, diag.file);
+  const template = spec ? renderKind(svc, spec, phase) : '';
+  const text = sectionFromTemplate(template, d.title, doc.eol);
+  // After the preceding section of the spec, else after the title, else at the top of the body.
+  let line: number;
+  if (d.after !== null && d.after !== undefined) line = d.after + 1;
+  else {
+    const h1 = doc.headings.find((h) => h.level === 1);
+    const firstH2 = doc.headings.find((h) => h.level >= 2);
+    line = firstH2 ? firstH2.line : h1 ? h1.line + 1 : doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
+  }
+  // Keep the document's own blank-line rhythm: one blank line before and after the section.
+  let at = line;
+  while (at > 0 && (doc.lines[at - 1] ?? '').trim() === '' && at > (doc.headings[0]?.line ?? -1) + 1) at--;
+  const eol = doc.eol;
+  const atEnd = at >= doc.lines.length;
+  const lastLine = doc.lines.length - 1;
+  if (atEnd) {
+    const endChar = doc.lines[lastLine].length;
+    const sep = doc.lines[lastLine].trim() === '' ? eol : eol + eol;
+    return {
+      title: `Insert section "${d.title}"`,
+      codes: [diag.code],
+      isPreferred: true,
+      change: { edits: [{ file: diag.file, edits: [{ range: range(lastLine, endChar, lastLine, endChar), newText: sep + text + eol }] }], creates: [] },
+    };
+  }
+  const before = at > 0 && (doc.lines[at - 1] ?? '').trim() !== '' ? eol : '';
+  return {
+    title: `Insert section "${d.title}"`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: range(at, 0, at, 0), newText: before + text + eol + (at === line ? eol : '') }] }], creates: [] },
+  };
+};
+
+const createDocument: Fix = (svc, diag) => {
+  const d = diag.data as { file: string; kind: string } | undefined;
+  if (!d || svc.exists(d.file)) return undefined;
+  const { phase, spec } = kindOf(svc.model, d.file);
+  if (!spec) return undefined;
+  return {
+    title: `Create ${spec.file} from its template`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [], creates: [{ file: d.file, text: renderKind(svc, spec, phase) }] },
+  };
+};
+
+const createFolder: Fix = (svc, diag) => {
+  const d = diag.data as { folder: string } | undefined;
+  if (!d || svc.exists(d.folder)) return undefined;
+  return {
+    title: `Create folder ${d.folder.slice(d.folder.lastIndexOf('/') + 1)}/`,
+    codes: [diag.code],
+    change: { edits: [], creates: [{ file: joinPath(d.folder, '.gitkeep'), text: '' }] },
+  };
+};
+
+const replaceHeadingNumbers: Fix = (svc, diag) => {
+  const d = diag.data as { numbers: number[] } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc) return undefined;
+  const line = diag.range.start.line;
+  const src = doc.lines[line].slice(diag.range.start.character, diag.range.end.character);
+  let i = 0;
+  const fixed = src.replace(/\d+/g, (m) => (i < d.numbers.length ? String(d.numbers[i++]) : m));
+  if (fixed === src) return undefined;
+  return {
+    title: `Number the title for this phase: "${fixed}"`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: fixed }] }], creates: [] },
+  };
+};
+
+export const STRUCTURE_FIXES: Record<string, Fix> = {
+  'insert-section': insertSection,
+  'create-document': createDocument,
+  'create-folder': createFolder,
+  'replace-heading-numbers': replaceHeadingNumbers,
+};

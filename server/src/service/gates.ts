@@ -1,0 +1,87 @@
+/** Gate evaluation: each gate of a phase passed, failed or pending, with the reasons; the phase status follows. */
+import type { PhasegateService } from './service';
+import type { Phase } from './workspace';
+import { ListItem, Section, itemsWithin, normalizeTitle } from './markdown';
+
+export type GateStatus = 'passed' | 'failed' | 'pending';
+export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
+
+export interface GateItem {
+  text: string;
+  checked: boolean;
+  evidence: boolean;
+  line: number;
+}
+
+export interface GateResult {
+  name: string;
+  status: GateStatus;
+  /** Why the gate is not passed (empty when passed). */
+  reasons: string[];
+  /** The gate's checklist, when it has one. */
+  items: GateItem[];
+  /** File and line of the gate's checklist heading, when there is one. */
+  file: string | undefined;
+  line: number | undefined;
+}
+
+/** A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:`. */
+export function hasEvidence(item: ListItem): boolean {
+  return /\]\(|<https?:|evidence\s*:|`[^`]+`/i.test(item.text);
+}
+
+function gateSection(sections: Section[], gate: string): Section | undefined {
+  const key = normalizeTitle(gate);
+  return sections.find((s) => s.key === key || s.key.endsWith(' ' + key) || s.key === `gate # ${key}`);
+}
+
+export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
+  const diags = svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error');
+  const checklistDocs = phase.layout.name === 'audit' ? phase.documents.filter((d) => d.spec.kind === 'validation') : phase.documents;
+  const primary = phase.layout.name === 'iai' ? phase.documents.find((d) => d.spec.kind === 'response') : undefined;
+  return phase.layout.gates.map((gate): GateResult => {
+    const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
+    for (const d of checklistDocs) {
+      if (!d.exists) continue;
+      const doc = svc.getDocument(d.path);
+      if (!doc) continue;
+      const sec = gateSection(doc.sections, gate.name);
+      if (!sec) continue;
+      res.file = d.path;
+      res.line = sec.heading.line;
+      res.items = itemsWithin(doc, sec)
+        .filter((it) => it.checked !== undefined)
+        .map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line }));
+      break;
+    }
+    const failing = diags.filter((d) => gate.failOn.includes(d.code));
+    if (failing.length) {
+      res.status = 'failed';
+      const byCode = new Map<string, number>();
+      for (const d of failing) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+      for (const [code, n] of byCode) res.reasons.push(`${n} × ${code}`);
+      return res;
+    }
+    if (phase.layout.name === 'audit') {
+      const validation = phase.documents.find((d) => d.spec.kind === 'validation');
+      if (!validation?.exists) res.reasons.push('no validation checklist');
+      else if (res.file === undefined) res.reasons.push(`no "${gate.name}" checklist in ${validation.spec.file}`);
+      else if (res.items.length === 0) res.reasons.push('checklist has no items');
+    } else if (primary && !primary.exists) {
+      res.reasons.push(`${primary.spec.file} not written yet`);
+    }
+    const unchecked = res.items.filter((i) => !i.checked).length;
+    if (unchecked) res.reasons.push(`${unchecked} item${unchecked > 1 ? 's' : ''} unchecked`);
+    const noEvidence = res.items.filter((i) => i.checked && !i.evidence).length;
+    if (noEvidence) res.reasons.push(`${noEvidence} item${noEvidence > 1 ? 's' : ''} without evidence`);
+    if (res.reasons.length) res.status = 'pending';
+    return res;
+  });
+}
+
+export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
+  const started = phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt');
+  if (gates.some((g) => g.status === 'failed')) return started ? 'blocked' : 'not-started';
+  if (gates.length > 0 && gates.every((g) => g.status === 'passed')) return 'complete';
+  return started ? 'in-progress' : 'not-started';
+}

@@ -1,0 +1,141 @@
+/**
+ * File access, injected by the host (CLI, language server, tests). The engine never
+ * touches `node:fs`. Paths are absolute and use forward slashes.
+ */
+
+export type EntryKind = 'file' | 'directory' | 'symlink-loop' | 'other';
+
+export interface DirEntry {
+  name: string;
+  kind: EntryKind;
+}
+
+export interface FileStat {
+  kind: EntryKind;
+  size: number;
+}
+
+export interface FileSystem {
+  /** Entries of a directory; throws when it cannot be read. */
+  readDirectory(path: string): Promise<DirEntry[]>;
+  /** Raw bytes of a file; throws when it cannot be read. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** `undefined` when nothing is there. */
+  stat(path: string): Promise<FileStat | undefined>;
+}
+
+export interface Logger {
+  log(message: string): void;
+}
+
+export const silentLogger: Logger = { log: () => undefined };
+
+/** Normalises a path to forward slashes without a trailing slash (except for the root). */
+export function normalizePath(p: string): string {
+  let s = p.replace(/\\/g, '/');
+  s = s.replace(/\/+/g, '/');
+  const parts: string[] = [];
+  for (const part of s.split('/')) {
+    if (part === '.' || (part === '' && parts.length > 0)) continue;
+    if (part === '..' && parts.length > 1) {
+      parts.pop();
+      continue;
+    }
+    parts.push(part);
+  }
+  let out = parts.join('/');
+  if (/^[A-Za-z]:$/.test(out)) out += '/';
+  return out === '' ? '/' : out;
+}
+
+export function joinPath(base: string, ...rest: string[]): string {
+  return normalizePath([base, ...rest].join('/'));
+}
+
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  if (i <= 0) return '/';
+  return p.slice(0, i);
+}
+
+export function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Path of `to` relative to the folder `from`, forward slashes. */
+export function relativePath(from: string, to: string): string {
+  const a = normalizePath(from).split('/').filter(Boolean);
+  const b = normalizePath(to).split('/').filter(Boolean);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const up = a.slice(i).map(() => '..');
+  const rel = [...up, ...b.slice(i)].join('/');
+  return rel === '' ? '.' : rel;
+}
+
+export function isInside(folder: string, p: string): boolean {
+  const f = normalizePath(folder);
+  const q = normalizePath(p);
+  return q === f || q.startsWith(f.endsWith('/') ? f : f + '/');
+}
+
+/** An in-memory file system, for tests and for hosts that already hold the text. */
+export class MemoryFileSystem implements FileSystem {
+  private readonly files = new Map<string, Uint8Array>();
+
+  constructor(files: Record<string, string | Uint8Array> = {}) {
+    for (const [p, content] of Object.entries(files)) this.write(p, content);
+  }
+
+  write(path: string, content: string | Uint8Array): void {
+    this.files.set(normalizePath(path), typeof content === 'string' ? new TextEncoder().encode(content) : content);
+  }
+
+  delete(path: string): void {
+    const p = normalizePath(path);
+    for (const k of [...this.files.keys()]) if (isInside(p, k)) this.files.delete(k);
+  }
+
+  has(path: string): boolean {
+    return this.files.has(normalizePath(path));
+  }
+
+  text(path: string): string | undefined {
+    const b = this.files.get(normalizePath(path));
+    return b && new TextDecoder().decode(b);
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  async readDirectory(path: string): Promise<DirEntry[]> {
+    const dir = normalizePath(path);
+    const prefix = dir === '/' ? '/' : dir + '/';
+    const out = new Map<string, DirEntry>();
+    for (const k of this.files.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? rest : rest.slice(0, slash);
+      if (!out.has(name)) out.set(name, { name, kind: slash < 0 ? 'file' : 'directory' });
+    }
+    if (out.size === 0 && !(await this.stat(dir))) throw new Error(`ENOENT: no such directory '${dir}'`);
+    return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const b = this.files.get(normalizePath(path));
+    if (!b) throw new Error(`ENOENT: no such file '${path}'`);
+    return b;
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    const p = normalizePath(path);
+    const b = this.files.get(p);
+    if (b) return { kind: 'file', size: b.length };
+    const prefix = p === '/' ? '/' : p + '/';
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) return { kind: 'directory', size: 0 };
+    return undefined;
+  }
+}

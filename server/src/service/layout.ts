@@ -1,0 +1,282 @@
+/**
+ * Layouts: where phases live, which documents a phase holds, which sections each
+ * document needs, and which gates a phase passes. Two layouts are built in (audit,
+ * iai); a workspace describes others in `phasegate.yaml`.
+ */
+
+export interface SectionSpec {
+  /** Heading text; `{N}` stands for the phase number, `{N+1}` for the next one. */
+  title: string;
+  /** Default true. */
+  required?: boolean;
+  /** Default false: a required section must hold some text. */
+  allowEmpty?: boolean;
+  /** What belongs in the section (hover, completion). */
+  description?: string;
+}
+
+export interface DocumentKindSpec {
+  /** Kind id; the built-in kinds carry meaning for the rules (see README). */
+  kind: string;
+  /** File name within the phase folder. */
+  file: string;
+  /** Human name. */
+  name: string;
+  required: boolean;
+  /** H1 of the document; `{N}` is the phase number. */
+  heading?: string;
+  sections: SectionSpec[];
+  /** Id of the front matter schema in `schemas/` (without `.schema.json`). */
+  schema?: string;
+  /** Template name in `templates/` (without `.md.hbs`). */
+  template?: string;
+}
+
+export interface GateSpec {
+  name: string;
+  description: string;
+  /** Rule ids whose error-severity diagnostics, anywhere in the phase, fail this gate. */
+  failOn: string[];
+}
+
+export interface MetricSpec {
+  /** Metric name, matched case-insensitively against the first column of a metrics table. */
+  name: string;
+  aliases?: string[];
+  /** E.g. `> 80%`, `0`, `< 5 minutes`, `>= 99.9%`. */
+  threshold: string;
+}
+
+export interface LayoutSpec {
+  name: string;
+  description: string;
+  /** Phase folder name pattern; group 1 is the phase number. */
+  folderPattern: RegExp;
+  /** iAI-style phases live at `workstreams/<Workstream>/<Phase>/`. */
+  workstreams: boolean;
+  documents: DocumentKindSpec[];
+  /** Sub-folders a phase should have. */
+  folders: { name: string; required: boolean; purpose: string }[];
+  gates: GateSpec[];
+  metrics: MetricSpec[];
+  /** Globs of phase folders relative to the config file's folder (custom layouts only). */
+  phaseGlobs?: string[];
+}
+
+export const AUDIT_GATES: GateSpec[] = [
+  {
+    name: 'Completeness',
+    description: 'All deliverables produced.',
+    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact'],
+  },
+  { name: 'Quality', description: 'Meets defined quality criteria.', failOn: ['metric-threshold', 'unfilled-placeholder'] },
+  {
+    name: 'Documentation',
+    description: 'All decisions documented.',
+    failOn: ['decision-without-rationale', 'risk-without-mitigation', 'broken-link'],
+  },
+  { name: 'Testing', description: 'Validation tests pass.', failOn: ['failing-test-proof', 'missing-test-proof'] },
+  { name: 'Review', description: 'Peer review completed.', failOn: [] },
+  { name: 'Approval', description: 'Stakeholder sign-off.', failOn: ['handoff-mismatch'] },
+];
+
+export const IAI_GATES: GateSpec[] = [
+  {
+    name: 'Completeness',
+    description: 'The response exists and addresses every deliverable of the prompt.',
+    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'unfilled-placeholder'],
+  },
+  { name: 'Tests', description: 'The response includes the tests written for the phase.', failOn: ['missing-tests'] },
+  {
+    name: 'Proof',
+    description: 'The response proves that the tests ran successfully.',
+    failOn: ['missing-test-proof', 'failing-test-proof'],
+  },
+];
+
+/** Success metrics of the audit layout, with the thresholds of the phase system design. */
+export const DEFAULT_METRICS: MetricSpec[] = [
+  { name: 'Code coverage', aliases: ['Test coverage', 'Coverage'], threshold: '> 80%' },
+  { name: 'Critical vulnerabilities', aliases: ['Security vulnerabilities (critical)'], threshold: '0' },
+  { name: 'High vulnerabilities', aliases: ['Security vulnerabilities (high)'], threshold: '< 5' },
+  { name: 'Test execution time', threshold: '< 5 minutes' },
+  { name: 'Documentation coverage', threshold: '100%' },
+  { name: 'Container build time', threshold: '< 5 minutes' },
+  { name: 'Deployment time', threshold: '< 10 minutes' },
+  { name: 'Rollback time', threshold: '< 2 minutes' },
+  { name: 'Infrastructure provisioning', aliases: ['Infrastructure provisioning time'], threshold: '< 15 minutes' },
+  { name: 'Alert response time', threshold: '< 5 minutes' },
+  { name: 'Log retention', threshold: '>= 30 days' },
+  { name: 'Uptime SLA', aliases: ['Uptime'], threshold: '>= 99.9%' },
+  { name: 'Mean time to recovery', aliases: ['MTTR'], threshold: '< 30 minutes' },
+];
+
+export const OUTPUT_HANDOFF_SECTIONS: SectionSpec[] = [
+  { title: 'Phase {N} Summary', description: 'Objectives achieved, key deliverables, metrics and KPIs.' },
+  { title: 'Critical Findings', description: 'Issues discovered, risks identified, blockers resolved.' },
+  { title: 'Decisions Made', description: 'One item per decision: `Decision: description → rationale`.' },
+  { title: 'Artifacts Produced', description: 'One item per artifact: `Artifact: [location](path) - purpose`.' },
+  { title: 'Phase {N+1} Prerequisites', description: 'A checklist of what must hold before the next phase starts.' },
+  { title: 'Phase {N+1} Inputs', description: 'One item per input handed to the next phase: `Input: [location](path) - description`.' },
+  { title: 'Recommended Next Steps', description: 'Ordered steps for the next phase.' },
+  { title: 'Open Questions', description: 'Questions the next phase inherits.', allowEmpty: true },
+  { title: 'Risks & Dependencies', description: 'One item per risk: `Risk: impact - mitigation`; dependencies.' },
+];
+
+export const AUDIT_LAYOUT: LayoutSpec = {
+  name: 'audit',
+  description: 'phase-{N}/ folders with a brief, handoffs, plan, findings, artifacts, decisions and validation.',
+  folderPattern: /^phase-(\d+)$/i,
+  workstreams: false,
+  documents: [
+    {
+      kind: 'brief',
+      file: '00-PHASE_BRIEF.md',
+      name: 'Phase brief',
+      required: true,
+      heading: 'Phase {N}: ',
+      schema: 'brief',
+      template: 'brief',
+      sections: [
+        { title: 'Objectives', description: 'What the phase sets out to achieve.' },
+        { title: 'Scope', description: 'What is in and out of scope.' },
+        { title: 'Deliverables', description: 'One item per deliverable the phase must produce.' },
+        { title: 'Success Metrics', description: 'A table: Metric | Target.', required: false },
+        { title: 'Risks', description: 'One item per risk: `Risk: impact - mitigation`.' },
+      ],
+    },
+    {
+      kind: 'input-handoff',
+      file: '01-INPUT_HANDOFF.md',
+      name: 'Input handoff',
+      required: true,
+      heading: 'Phase {N} Input Handoff',
+      schema: 'input-handoff',
+      template: 'input-handoff',
+      sections: [
+        { title: 'Source', description: 'Where the inputs come from: the previous output handoff, or the starting point.' },
+        { title: 'Inputs Received', description: 'One item per input: `Input: [location](path) - description`.' },
+        { title: 'Prerequisites', description: 'A checklist of prerequisites confirmed before starting.' },
+        { title: 'Open Questions', description: 'Questions carried over.', allowEmpty: true },
+      ],
+    },
+    {
+      kind: 'execution-plan',
+      file: '02-EXECUTION_PLAN.md',
+      name: 'Execution plan',
+      required: true,
+      heading: 'Phase {N} Execution Plan',
+      schema: 'execution-plan',
+      template: 'execution-plan',
+      sections: [
+        { title: 'Approach', description: 'How the phase will be executed.' },
+        { title: 'Tasks', description: 'A checklist of tasks.' },
+        { title: 'Tools', description: 'Tools used in the phase.', required: false },
+        { title: 'Risks', description: 'One item per risk: `Risk: impact - mitigation`.' },
+      ],
+    },
+    {
+      kind: 'decisions',
+      file: '05-DECISIONS.md',
+      name: 'Decisions',
+      required: true,
+      heading: 'Phase {N} Decisions',
+      schema: 'decisions',
+      template: 'decisions',
+      sections: [{ title: 'Decision Log', description: 'One `### Decision N: title` per decision, each with its **Rationale**.' }],
+    },
+    {
+      kind: 'output-handoff',
+      file: '06-OUTPUT_HANDOFF.md',
+      name: 'Output handoff',
+      required: true,
+      heading: 'Phase {N} → Phase {N+1} Handoff',
+      schema: 'output-handoff',
+      template: 'output-handoff',
+      sections: OUTPUT_HANDOFF_SECTIONS,
+    },
+    {
+      kind: 'validation',
+      file: '07-VALIDATION.md',
+      name: 'Validation checklist',
+      required: true,
+      heading: 'Phase {N} Validation',
+      schema: 'validation',
+      template: 'validation',
+      sections: [
+        ...AUDIT_GATES.map((g, i) => ({ title: `Gate ${i + 1}: ${g.name}`, description: `${g.description} A checklist; each checked item cites its evidence.` })),
+        { title: 'Success Metrics', description: 'A table: Metric | Target | Actual.' },
+      ],
+    },
+  ],
+  folders: [
+    { name: '03-FINDINGS', required: true, purpose: 'Audit findings and analysis' },
+    { name: '04-ARTIFACTS', required: true, purpose: 'Generated artifacts (configs, scripts)' },
+  ],
+  gates: AUDIT_GATES,
+  metrics: DEFAULT_METRICS,
+};
+
+export const IAI_LAYOUT: LayoutSpec = {
+  name: 'iai',
+  description: 'workstreams/<Workstream>/<Phase>/ folders, each with an implementation prompt and the AI response.',
+  folderPattern: /phase[\s_-]*(\d+)/i,
+  workstreams: true,
+  documents: [
+    {
+      kind: 'prompt',
+      file: 'implementation_prompt.md',
+      name: 'Implementation prompt',
+      required: true,
+      schema: 'prompt',
+      template: 'prompt',
+      sections: [
+        { title: 'Objective', description: 'What the phase must achieve.' },
+        { title: 'Context', description: 'What the AI needs to know.', required: false },
+        { title: 'Deliverables', description: 'One item per deliverable; the response must address each.' },
+        { title: 'Requirements', description: 'Constraints the implementation must meet.', required: false },
+        { title: 'Tests Required', description: 'Unit and integration tests the response must include.' },
+        { title: 'Acceptance Criteria', description: 'A checklist the response is judged against.' },
+      ],
+    },
+    {
+      kind: 'response',
+      file: 'implementation_response_from_AI.md',
+      name: 'Implementation response',
+      required: true,
+      schema: 'response',
+      template: 'response',
+      sections: [
+        { title: 'Summary', description: 'What was implemented.' },
+        { title: 'Deliverables', description: 'One item per deliverable of the prompt, with where it is.' },
+        { title: 'Implementation', description: 'How it was done.', required: false },
+        { title: 'Tests', description: 'The unit and integration tests written, one item each.' },
+        { title: 'Execution Proof', description: 'The test run output, in a code block, showing the tests passed.' },
+        { title: 'Open Issues', description: 'What remains.', allowEmpty: true, required: false },
+      ],
+    },
+  ],
+  folders: [],
+  gates: IAI_GATES,
+  metrics: [],
+};
+
+export const PLAN_FILE = 'project_implementation_plan.md';
+
+export const PLAN_KIND: DocumentKindSpec = {
+  kind: 'plan',
+  file: PLAN_FILE,
+  name: 'Project implementation plan',
+  required: false,
+  schema: 'plan',
+  template: 'plan',
+  sections: [{ title: 'Phase Status', description: 'A table: Workstream | Phase | Status.' }],
+};
+
+export const BUILTIN_LAYOUTS: LayoutSpec[] = [AUDIT_LAYOUT, IAI_LAYOUT];
+
+/** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */
+export function expandTitle(title: string, n: number | undefined): string {
+  if (n === undefined) return title;
+  return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
+}

@@ -1,0 +1,548 @@
+/**
+ * The document model: one parse of a Markdown file (markdown-it for the block
+ * structure, yaml for the front matter) into front matter, headings, sections,
+ * list and checklist items, links, tables and code blocks, each with its source range.
+ */
+import MarkdownIt from 'markdown-it';
+import * as YAML from 'yaml';
+import { Range, range } from './types';
+
+export interface FrontMatter {
+  /** Lines of the opening and closing fences, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** Range of the whole block, fences included. */
+  range: Range;
+  /** Raw YAML between the fences. */
+  raw: string;
+  /** The parsed value, or undefined when the YAML has errors. */
+  data: unknown;
+  /** YAML syntax errors, with their ranges in the Markdown file. */
+  errors: { message: string; range: Range }[];
+  /** The YAML document (for mapping schema paths to ranges), when it parsed. */
+  yaml?: YAML.Document.Parsed;
+  /** Offset of the first YAML character within the Markdown text. */
+  offset: number;
+  terminated: boolean;
+}
+
+export interface Heading {
+  level: number;
+  /** Text of the heading, inline markup kept. */
+  text: string;
+  line: number;
+  /** The whole heading line. */
+  range: Range;
+  /** The heading's text without the `#` markers. */
+  textRange: Range;
+}
+
+export interface Section {
+  heading: Heading;
+  level: number;
+  title: string;
+  /** Normalised key for matching: lower case, numbers replaced by '#', punctuation folded. */
+  key: string;
+  /** First line after the heading. */
+  bodyStart: number;
+  /** First line after the section (exclusive), subsections included. */
+  end: number;
+  /** First line after the section's own body, before its first subsection. */
+  ownEnd: number;
+  parent: number | undefined;
+  children: number[];
+  /** No text in the section, subsections included (HTML comments count as empty). */
+  isEmpty: boolean;
+  range: Range;
+}
+
+export interface ListItem {
+  line: number;
+  /** Last line of the item (inclusive). */
+  endLine: number;
+  /** Text of the item's first line, after the marker and the checkbox. */
+  text: string;
+  /** Range of `text`. */
+  textRange: Range;
+  /** The whole first line. */
+  range: Range;
+  ordered: boolean;
+  depth: number;
+  /** `true`/`false` for task items, undefined otherwise. */
+  checked: boolean | undefined;
+  /** Range of `[ ]` / `[x]`, for task items. */
+  checkboxRange: Range | undefined;
+  /** Index in `sections` of the innermost section that holds the item. */
+  section: number | undefined;
+}
+
+export interface Link {
+  text: string;
+  target: string;
+  /** Range of the whole `[text](target)`. */
+  range: Range;
+  targetRange: Range;
+  line: number;
+  section: number | undefined;
+}
+
+export interface TableCell {
+  text: string;
+  range: Range;
+}
+
+export interface Table {
+  line: number;
+  endLine: number;
+  header: TableCell[];
+  rows: { line: number; cells: TableCell[] }[];
+  section: number | undefined;
+}
+
+export interface CodeBlock {
+  info: string;
+  content: string;
+  /** Line of the opening fence. */
+  line: number;
+  /** Last line of the block, inclusive. */
+  endLine: number;
+  section: number | undefined;
+}
+
+export interface ParsedDocument {
+  text: string;
+  lines: string[];
+  /** Line ending used by the file ('\r\n' when any CRLF is found in the first lines). */
+  eol: '\n' | '\r\n';
+  frontMatter: FrontMatter | undefined;
+  headings: Heading[];
+  sections: Section[];
+  items: ListItem[];
+  links: Link[];
+  tables: Table[];
+  codeBlocks: CodeBlock[];
+  /** Lines inside code blocks (fenced or indented) and HTML blocks, where prose rules do not look. */
+  codeLines: Set<number>;
+}
+
+const md = new MarkdownIt('commonmark', { html: true }).enable('table');
+type Token = ReturnType<MarkdownIt['parse']>[number];
+
+/** Documents above this size are modelled by lines only (no Markdown parse). */
+export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
+
+export function normalizeTitle(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[*_`~]/g, '')
+    .replace(/^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/, '')
+    .replace(/\{[^}]*\}/g, '#')
+    .replace(/\d+/g, '#')
+    .replace(/[→>-]+/g, ' ')
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9#]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
+  if (lines.length === 0 || lines[0].replace(/\s+$/, '') !== '---') return undefined;
+  let end = -1;
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i].replace(/\s+$/, '');
+    if (l === '---' || l === '...') {
+      end = i;
+      break;
+    }
+  }
+  const firstEol = text.indexOf('\n');
+  const offset = firstEol < 0 ? text.length : firstEol + 1;
+  if (end < 0) {
+    return {
+      startLine: 0,
+      endLine: 0,
+      range: range(0, 0, 0, lines[0].length),
+      raw: '',
+      data: undefined,
+      errors: [{ message: 'Front matter is not closed: add a line `---` after the YAML.', range: range(0, 0, 0, 3) }],
+      offset,
+      terminated: false,
+    };
+  }
+  const raw = lines.slice(1, end).join('\n');
+  const fm: FrontMatter = {
+    startLine: 0,
+    endLine: end,
+    range: range(0, 0, end, lines[end].length),
+    raw,
+    data: undefined,
+    errors: [],
+    offset,
+    terminated: true,
+  };
+  try {
+    const doc = YAML.parseDocument(raw, { uniqueKeys: true, prettyErrors: false, strict: true });
+    const problems = [...doc.errors];
+    if (problems.length === 0) {
+      // maxAliasCount bounds the expansion of alias bombs ("billion laughs").
+      fm.data = doc.toJS({ maxAliasCount: 100 });
+      fm.yaml = doc;
+    }
+    for (const e of problems) {
+      const r = yamlOffsetRange(lines, 1, raw, e.pos[0], e.pos[1]);
+      fm.errors.push({ message: e.message.split('\n')[0], range: r });
+    }
+  } catch (e) {
+    fm.errors.push({ message: `Front matter could not be read: ${(e as Error).message.split('\n')[0]}`, range: range(1, 0, Math.max(1, end - 1), 0) });
+  }
+  return fm;
+}
+
+/** Range in the Markdown file of YAML offsets [a, b) of front matter that starts at `firstLine`. */
+export function yamlOffsetRange(lines: string[], firstLine: number, raw: string, a: number, b: number): Range {
+  const p = (off: number) => {
+    const o = Math.max(0, Math.min(off, raw.length));
+    let line = 0;
+    let last = 0;
+    for (let i = raw.indexOf('\n'); i >= 0 && i < o; i = raw.indexOf('\n', i + 1)) {
+      line++;
+      last = i + 1;
+    }
+    return { line: firstLine + line, character: o - last };
+  };
+  const start = p(a);
+  let end = p(Math.max(a, b));
+  if (end.line === start.line && end.character === start.character) {
+    const len = (lines[start.line] ?? '').length;
+    end = { line: start.line, character: Math.max(start.character, len) };
+  }
+  return { start, end };
+}
+
+const TASK_RE = /^\[([ xX])\](?=\s|$)/;
+const LINK_RE = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
+
+/** Replaces inline code spans with spaces, keeping columns. */
+export function maskInlineCode(line: string): string {
+  if (!line.includes('`')) return line;
+  return line.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (m) => ' '.repeat(m.length));
+}
+
+export function parseDocument(text: string): ParsedDocument {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = splitLines(text);
+  const eol: '\n' | '\r\n' = /\r\n/.test(text.slice(0, 4096)) ? '\r\n' : '\n';
+  const frontMatter = parseFrontMatter(lines, text);
+  const doc: ParsedDocument = {
+    text,
+    lines,
+    eol,
+    frontMatter,
+    headings: [],
+    sections: [],
+    items: [],
+    links: [],
+    tables: [],
+    codeBlocks: [],
+    codeLines: new Set(),
+  };
+  const bodyStart = frontMatter?.terminated ? frontMatter.endLine + 1 : 0;
+  if (text.length > MAX_PARSE_BYTES) return doc;
+  const body = bodyStart > 0 ? '\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n') : lines.join('\n');
+  let tokens: Token[];
+  try {
+    tokens = md.parse(body, {});
+  } catch {
+    return doc;
+  }
+  collect(doc, tokens);
+  buildSections(doc);
+  assignSections(doc);
+  scanLinks(doc, bodyStart);
+  return doc;
+}
+
+function lineRange(lines: string[], line: number): Range {
+  return range(line, 0, line, (lines[line] ?? '').length);
+}
+
+function collect(doc: ParsedDocument, tokens: Token[]): void {
+  const { lines } = doc;
+  const listStack: { ordered: boolean }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    switch (t.type) {
+      case 'heading_open': {
+        const inline = tokens[i + 1];
+        const line = t.map ? t.map[0] : 0;
+        const src = lines[line] ?? '';
+        const text = (inline?.content ?? '').trim();
+        let start = 0;
+        if (t.markup.startsWith('#')) {
+          const m = /^(\s*#{1,6}\s*)/.exec(src);
+          start = m ? m[1].length : 0;
+        }
+        const endText = src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
+        doc.headings.push({
+          level: Number(t.tag.slice(1)),
+          text,
+          line,
+          range: lineRange(lines, line),
+          textRange: range(line, start, line, Math.max(start, endText)),
+        });
+        break;
+      }
+      case 'bullet_list_open':
+      case 'ordered_list_open':
+        listStack.push({ ordered: t.type === 'ordered_list_open' });
+        break;
+      case 'bullet_list_close':
+      case 'ordered_list_close':
+        listStack.pop();
+        break;
+      case 'list_item_open': {
+        if (!t.map) break;
+        const line = t.map[0];
+        const src = lines[line] ?? '';
+        const m = /^(\s*(?:[-*+]|\d+[.)])\s+)/.exec(src);
+        let col = m ? m[1].length : src.length - src.trimStart().length;
+        let rest = src.slice(col);
+        let checked: boolean | undefined;
+        let checkboxRange: Range | undefined;
+        const tm = TASK_RE.exec(rest);
+        if (tm) {
+          checked = tm[1] !== ' ';
+          checkboxRange = range(line, col, line, col + 3);
+          const skip = 3 + (/^\s*/.exec(rest.slice(3))?.[0].length ?? 0);
+          col += skip;
+          rest = rest.slice(skip);
+        }
+        const text = rest.replace(/\s+$/, '');
+        doc.items.push({
+          line,
+          endLine: Math.max(line, t.map[1] - 1),
+          text,
+          textRange: range(line, col, line, col + text.length),
+          range: lineRange(lines, line),
+          ordered: listStack[listStack.length - 1]?.ordered ?? false,
+          depth: Math.max(0, listStack.length - 1),
+          checked,
+          checkboxRange,
+          section: undefined,
+        });
+        break;
+      }
+      case 'fence':
+      case 'code_block': {
+        if (!t.map) break;
+        for (let l = t.map[0]; l < t.map[1]; l++) doc.codeLines.add(l);
+        doc.codeBlocks.push({ info: t.info.trim(), content: t.content, line: t.map[0], endLine: t.map[1] - 1, section: undefined });
+        break;
+      }
+      case 'html_block':
+        if (t.map) for (let l = t.map[0]; l < t.map[1]; l++) doc.codeLines.add(l);
+        break;
+      case 'table_open': {
+        if (!t.map) break;
+        const table: Table = { line: t.map[0], endLine: t.map[1] - 1, header: [], rows: [], section: undefined };
+        for (let j = i + 1; j < tokens.length && tokens[j].type !== 'table_close'; j++) {
+          const r = tokens[j];
+          if (r.type !== 'tr_open' || !r.map) continue;
+          const cells = splitRow(lines, r.map[0]);
+          if (table.header.length === 0 && tokens[j - 1]?.type === 'thead_open') table.header = cells;
+          else table.rows.push({ line: r.map[0], cells });
+        }
+        doc.tables.push(table);
+        break;
+      }
+    }
+  }
+}
+
+function splitRow(lines: string[], line: number): TableCell[] {
+  const src = lines[line] ?? '';
+  const cells: TableCell[] = [];
+  let start = 0;
+  let i = 0;
+  const lead = /^\s*\|/.exec(src);
+  if (lead) {
+    start = lead[0].length;
+    i = start;
+  }
+  const push = (a: number, b: number) => {
+    const raw = src.slice(a, b);
+    const l = raw.length - raw.trimStart().length;
+    const text = raw.trim();
+    cells.push({ text: text.replace(/\\\|/g, '|'), range: range(line, a + l, line, a + l + text.length) });
+  };
+  let inCode = false;
+  for (; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '`') inCode = !inCode;
+    if (c === '|' && !inCode) {
+      push(start, i);
+      start = i + 1;
+    }
+  }
+  if (src.slice(start).trim() !== '') push(start, src.length);
+  return cells;
+}
+
+function buildSections(doc: ParsedDocument): void {
+  const { headings, lines } = doc;
+  const stack: number[] = [];
+  headings.forEach((h, idx) => {
+    let end = lines.length;
+    for (let j = idx + 1; j < headings.length; j++) {
+      if (headings[j].level <= h.level) {
+        end = headings[j].line;
+        break;
+      }
+    }
+    const ownEnd = idx + 1 < headings.length ? Math.min(end, headings[idx + 1].line) : end;
+    while (stack.length && headings[stack[stack.length - 1]].level >= h.level) stack.pop();
+    const parent = stack.length ? stack[stack.length - 1] : undefined;
+    let lastLine = end - 1;
+    while (lastLine > h.line && (lines[lastLine] ?? '').trim() === '') lastLine--;
+    const section: Section = {
+      heading: h,
+      level: h.level,
+      title: h.text,
+      key: normalizeTitle(h.text),
+      bodyStart: h.line + 1,
+      end,
+      ownEnd,
+      parent,
+      children: [],
+      isEmpty: true,
+      range: range(h.line, 0, lastLine, (lines[lastLine] ?? '').length),
+    };
+    if (parent !== undefined) doc.sections[parent].children.push(idx);
+    doc.sections.push(section);
+    stack.push(idx);
+  });
+  for (const s of doc.sections) {
+    let inComment = false;
+    for (let l = s.bodyStart; l < s.end; l++) {
+      let src = lines[l] ?? '';
+      if (inComment) {
+        const c = src.indexOf('-->');
+        if (c < 0) continue;
+        inComment = false;
+        src = src.slice(c + 3);
+      }
+      src = src.replace(/<!--[\s\S]*?-->/g, '');
+      const open = src.indexOf('<!--');
+      if (open >= 0) {
+        inComment = true;
+        src = src.slice(0, open);
+      }
+      if (/^\s*#{1,6}\s/.test(src)) continue;
+      if (src.trim() !== '') {
+        s.isEmpty = false;
+        break;
+      }
+    }
+  }
+}
+
+/** Index of the innermost section holding `line`, if any. */
+export function sectionAt(doc: ParsedDocument, line: number): number | undefined {
+  let found: number | undefined;
+  for (let i = 0; i < doc.sections.length; i++) {
+    const s = doc.sections[i];
+    if (s.heading.line > line) break;
+    if (line < s.end) found = i;
+  }
+  return found;
+}
+
+function assignSections(doc: ParsedDocument): void {
+  // Items, tables and code blocks are in document order, as are sections: one sweep each.
+  const assign = <T extends { line: number; section: number | undefined }>(xs: T[]) => {
+    let si = -1;
+    for (const x of xs) {
+      while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= x.line) si++;
+      let s: number | undefined = si >= 0 ? si : undefined;
+      while (s !== undefined && x.line >= doc.sections[s].end) s = doc.sections[s].parent;
+      x.section = s;
+    }
+  };
+  assign(doc.items);
+  assign(doc.tables);
+  assign(doc.codeBlocks);
+}
+
+function scanLinks(doc: ParsedDocument, fromLine: number): void {
+  const { lines } = doc;
+  let si = -1;
+  for (let l = fromLine; l < lines.length; l++) {
+    while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= l) si++;
+    if (doc.codeLines.has(l)) continue;
+    const raw = lines[l];
+    if (!raw.includes('](') && !raw.includes('<')) continue;
+    const src = maskInlineCode(raw);
+    let s: number | undefined = si >= 0 ? si : undefined;
+    while (s !== undefined && l >= doc.sections[s].end) s = doc.sections[s].parent;
+    LINK_RE.lastIndex = 0;
+    for (let m = LINK_RE.exec(src); m; m = LINK_RE.exec(src)) {
+      let target = m[3];
+      const tStart = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
+      let tOff = tStart;
+      if (target.startsWith('<')) {
+        target = target.slice(1, -1);
+        tOff++;
+      }
+      doc.links.push({
+        text: m[2],
+        target,
+        range: range(l, m.index, l, m.index + m[0].length),
+        targetRange: range(l, tOff, l, tOff + target.length),
+        line: l,
+        section: s,
+      });
+    }
+    AUTOLINK_RE.lastIndex = 0;
+    for (let m = AUTOLINK_RE.exec(src); m; m = AUTOLINK_RE.exec(src)) {
+      doc.links.push({
+        text: m[1],
+        target: m[1],
+        range: range(l, m.index, l, m.index + m[0].length),
+        targetRange: range(l, m.index + 1, l, m.index + 1 + m[1].length),
+        line: l,
+        section: s,
+      });
+    }
+  }
+}
+
+/** Text of lines [from, to) joined with '\n'. */
+export function textOfLines(doc: ParsedDocument, from: number, to: number): string {
+  return doc.lines.slice(from, to).join('\n');
+}
+
+/** Sections whose key matches. */
+export function findSection(doc: ParsedDocument, key: string): Section | undefined {
+  const k = normalizeTitle(key);
+  return doc.sections.find((s) => s.key === k);
+}
+
+/** Items directly in a section (not in its subsections). */
+export function itemsOf(doc: ParsedDocument, section: Section): ListItem[] {
+  const idx = doc.sections.indexOf(section);
+  return doc.items.filter((it) => it.section === idx);
+}
+
+/** Items in a section or its subsections. */
+export function itemsWithin(doc: ParsedDocument, section: Section): ListItem[] {
+  return doc.items.filter((it) => it.line > section.heading.line && it.line < section.end);
+}

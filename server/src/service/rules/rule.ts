@@ -1,0 +1,43 @@
+/** The contract between the engine and its rules: one rule, one stable id, small validators. */
+import type { DocumentKindSpec, LayoutSpec, MetricSpec } from '../layout';
+import type { ParsedDocument } from '../markdown';
+import type { Phase, WorkspaceModel } from '../workspace';
+import type { FixData, Range, Severity } from '../types';
+import type { ResolvedConfig } from '../config';
+
+export interface RuleContext {
+  /** Absolute path of the document being checked. */
+  readonly path: string;
+  readonly doc: ParsedDocument;
+  /** Spec of the document's kind, when the document is one of its phase's documents (or the plan). */
+  readonly spec: DocumentKindSpec | undefined;
+  readonly phase: Phase | undefined;
+  readonly layout: LayoutSpec | undefined;
+  readonly model: WorkspaceModel;
+  readonly config: ResolvedConfig;
+  /** Metric thresholds in force for this document. */
+  readonly metrics: MetricSpec[];
+  /** True on the one file of a phase that carries the phase-level diagnostics (missing documents, numbering). */
+  readonly phaseAnchor: boolean;
+  /** Front matter schemas by id (ajv-compiled by the engine). */
+  validateFrontMatter(schemaId: string, data: unknown): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
+  /** The parsed model of another document in the workspace (open editor text wins over disk). */
+  getDocument(path: string): ParsedDocument | undefined;
+  /** Whether a file or folder exists in the workspace (as last scanned). */
+  exists(path: string): boolean;
+  /** Reports a problem in the document being checked. */
+  report(code: string, range: Range, message: string, data?: FixData): void;
+}
+
+export interface Rule {
+  /** Stable, kebab-case ids this rule can report. */
+  readonly ids: readonly string[];
+  /** Runs the rule on one document. Must not throw on any input. */
+  check(ctx: RuleContext): void;
+}
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  description: string;
+}

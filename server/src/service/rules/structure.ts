@@ -1,0 +1,92 @@
+/**
+ * Structure rules: required documents and folders of a phase, required sections of a
+ * document (missing, empty, out of order), and a title that names the right phase.
+ */
+import { basename, joinPath } from '../host';
+import { expandTitle } from '../layout';
+import { normalizeTitle } from '../markdown';
+import { range } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+const documents: Rule = {
+  ids: ['missing-document', 'missing-folder'],
+  check(ctx: RuleContext) {
+    const { phase } = ctx;
+    if (!phase || !ctx.phaseAnchor) return;
+    const at = range(0, 0, 0, 0);
+    for (const d of phase.documents) {
+      if (d.exists || !d.spec.required) continue;
+      ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, {
+        fix: 'create-document',
+        file: d.path,
+        kind: d.spec.kind,
+        phase: phase.id,
+      });
+    }
+    for (const f of phase.layout.folders) {
+      if (!f.required || ctx.exists(joinPath(phase.folder, f.name))) continue;
+      ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder (${f.purpose}).`, {
+        fix: 'create-folder',
+        folder: joinPath(phase.folder, f.name),
+      });
+    }
+  },
+};
+
+const sections: Rule = {
+  ids: ['missing-section', 'empty-section', 'section-order', 'heading-mismatch'],
+  check(ctx: RuleContext) {
+    const { spec, doc, phase } = ctx;
+    if (!spec) return;
+    const n = phase?.number;
+    const found: { idx: number; title: string; line: number }[] = [];
+    const top = doc.sections.filter((s) => s.level <= 2);
+    const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
+    let prevLine: number | undefined;
+    spec.sections.forEach((sec, idx) => {
+      const title = expandTitle(sec.title, n);
+      const key = normalizeTitle(title);
+      const s = doc.sections.find((x) => x.key === key) ?? doc.sections.find((x) => x.key.endsWith(' ' + key));
+      if (!s) {
+        if (sec.required === false) return;
+        // Insert after the last present section that precedes this one in the spec.
+        ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
+          fix: 'insert-section',
+          title,
+          after: prevLine ?? null,
+          level: 2,
+          kind: spec.kind,
+        });
+        return;
+      }
+      prevLine = s.end - 1;
+      found.push({ idx, title, line: s.heading.line });
+      if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
+        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${sec.description}` : '.'}`);
+      }
+    });
+    for (let i = 1; i < found.length; i++) {
+      if (found[i].line < found[i - 1].line) {
+        const h = doc.headings.find((x) => x.line === found[i].line);
+        ctx.report('section-order', h ? h.textRange : range(found[i].line, 0, found[i].line, 0), `Section "${found[i].title}" should come after "${found[i - 1].title}".`);
+      }
+    }
+    void top;
+    if (spec.heading && n !== undefined) {
+      const h1 = doc.headings.find((h) => h.level === 1);
+      if (h1) {
+        const want = expandTitle(spec.heading, n);
+        const nums = (h1.text.match(/\d+/g) ?? []).map(Number);
+        const wantNums = (want.match(/\d+/g) ?? []).map(Number);
+        if (wantNums.length && !wantNums.every((w, i) => nums[i] === w)) {
+          ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
+            fix: 'replace-heading-numbers',
+            numbers: wantNums,
+          });
+        }
+      }
+    }
+  },
+};
+
+export const STRUCTURE_RULES: Rule[] = [documents, sections];

@@ -1,0 +1,382 @@
+/**
+ * The engine: one workspace folder, its config, its phase model, its parsed documents,
+ * and the rules run over them. Hosts (CLI, language server, tests) inject file access.
+ */
+import Ajv, { ValidateFunction } from 'ajv';
+import picomatch from 'picomatch';
+import { CONFIG_FILES, ResolvedConfig, defaultConfig, parseConfig } from './config';
+import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
+import { LayoutSpec, MetricSpec } from './layout';
+import { ParsedDocument, parseDocument } from './markdown';
+import { ALL_RULES } from './rules/index';
+import { RULES } from './rules/catalog';
+import { RuleContext } from './rules/rule';
+import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseOf, scanTree } from './workspace';
+import { CancellationToken, Diagnostic, FixData, Range, Severity, noCancellation, range, throwIfCancelled } from './types';
+import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
+
+/** Built-in schemas and templates, read by the host from the extension's folders. */
+export interface Assets {
+  /** JSON Schemas by id (`brief`, `output-handoff`, …, `config`). */
+  schemas: Record<string, object>;
+  /** Handlebars template sources by name. */
+  templates: Record<string, string>;
+}
+
+export interface ServiceInit {
+  fs: FileSystem;
+  assets: Assets;
+  logger?: Logger;
+  /** In an untrusted workspace only built-in schemas and templates apply. */
+  trusted?: boolean;
+}
+
+/** Files larger than this are not read as phase documents. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+interface DocEntry {
+  text: string | undefined;
+  parsed: ParsedDocument | undefined;
+  /** Reason the file cannot be checked (binary, not UTF-8, too large, unreadable). */
+  problem: string | undefined;
+  /** Editor text overrides the disk. */
+  overlay: boolean;
+}
+
+const EMPTY_DOC = parseDocument('');
+
+export class PhasegateService {
+  readonly fs: FileSystem;
+  readonly assets: Assets;
+  readonly logger: Logger;
+  readonly trusted: boolean;
+  root = '/';
+  config: ResolvedConfig = defaultConfig('/');
+  model: WorkspaceModel = { root: '/', phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
+  scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
+  private readonly docs = new Map<string, DocEntry>();
+  private readonly diagCache = new Map<string, Diagnostic[]>();
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, ValidateFunction | string>();
+  private ignoreMatcher: (rel: string) => boolean = () => false;
+
+  constructor(init: ServiceInit) {
+    this.fs = init.fs;
+    this.assets = init.assets;
+    this.logger = init.logger ?? silentLogger;
+    this.trusted = init.trusted ?? true;
+    // Schemas are data: no remote $ref is ever fetched (no loadSchema), formats left unchecked.
+    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, loopRequired: 50, loopEnum: 50 });
+  }
+
+  /** Scans `root`, reads its config, builds the phase model and parses every phase document. */
+  async load(root: string, token: CancellationToken = noCancellation): Promise<void> {
+    this.root = normalizePath(root);
+    this.docs.clear();
+    this.diagCache.clear();
+    await this.loadConfig();
+    throwIfCancelled(token);
+    this.scan = await scanTree(this.fs, this.root, this.ignoreMatcher, token);
+    this.model = buildModel(this.root, this.scan, this.config);
+    await this.readAll(this.checkedFiles(), token);
+  }
+
+  private async loadConfig(): Promise<void> {
+    this.config = defaultConfig(this.root);
+    for (const name of CONFIG_FILES) {
+      const file = joinPath(this.root, name);
+      const st = await this.fs.stat(file).catch(() => undefined);
+      if (!st || st.kind !== 'file') continue;
+      let text: string;
+      try {
+        text = decode(await this.fs.readFile(file));
+      } catch (e) {
+        this.config.file = file;
+        this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message: `${name} cannot be read: ${(e as Error).message}` });
+        break;
+      }
+      this.config = parseConfig(file, text, this.root, this.validator('config'));
+      break;
+    }
+    const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
+    this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+  }
+
+  /** Compiled validator of a schema id; a schema that does not compile yields its error text. */
+  validator(id: string): ValidateFunction | undefined {
+    let v = this.validators.get(id);
+    if (v === undefined) {
+      const schema = this.assets.schemas[id];
+      if (!schema) return undefined;
+      try {
+        v = this.ajv.compile(schema);
+      } catch (e) {
+        v = `schema '${id}' does not compile: ${(e as Error).message}`;
+        this.logger.log(v);
+      }
+      this.validators.set(id, v);
+    }
+    return typeof v === 'string' ? undefined : v;
+  }
+
+  /** Every file the engine checks: phase Markdown, project plans, the config file, and empty phase folders. */
+  checkedFiles(): string[] {
+    const out: string[] = [];
+    for (const p of this.model.phases) out.push(...p.markdown);
+    for (const p of this.model.plans) out.push(p.path);
+    return out;
+  }
+
+  private async readAll(paths: string[], token: CancellationToken): Promise<void> {
+    const queue = [...paths];
+    const worker = async () => {
+      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+        throwIfCancelled(token);
+        if (this.docs.get(p)?.overlay) continue;
+        this.docs.set(p, await this.readEntry(p));
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+  }
+
+  private async readEntry(path: string): Promise<DocEntry> {
+    try {
+      const st = await this.fs.stat(path);
+      if (st && st.size > MAX_DOCUMENT_BYTES) {
+        return { text: undefined, parsed: undefined, problem: `file is too large to check (${st.size} bytes; limit ${MAX_DOCUMENT_BYTES})`, overlay: false };
+      }
+      const bytes = await this.fs.readFile(path);
+      const text = decode(bytes);
+      return { text, parsed: undefined, problem: undefined, overlay: false };
+    } catch (e) {
+      return { text: undefined, parsed: undefined, problem: (e as Error).message, overlay: false };
+    }
+  }
+
+  /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
+  getDocument(path: string): ParsedDocument | undefined {
+    const e = this.docs.get(normalizePath(path));
+    if (!e || e.text === undefined) return undefined;
+    if (!e.parsed) e.parsed = parseDocument(e.text);
+    return e.parsed;
+  }
+
+  getText(path: string): string | undefined {
+    return this.docs.get(normalizePath(path))?.text;
+  }
+
+  exists(path: string): boolean {
+    const p = normalizePath(path);
+    return this.scan.files.has(p) || this.scan.dirs.has(p) || this.docs.has(p);
+  }
+
+  /** Sets the editor's text of a document. Returns the files whose diagnostics may have changed. */
+  setOverlay(path: string, text: string): string[] {
+    const p = normalizePath(path);
+    this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
+    if (!this.scan.files.has(p) && isInside(this.root, p)) return this.fileSetChanged([p], []);
+    return this.invalidate(p);
+  }
+
+  /** Drops the editor's text; the disk's applies again. */
+  async clearOverlay(path: string): Promise<string[]> {
+    const p = normalizePath(path);
+    const e = this.docs.get(p);
+    if (!e?.overlay) return [];
+    if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
+    else this.docs.delete(p);
+    return this.invalidate(p);
+  }
+
+  /** Applies file-system events. Returns the files whose diagnostics may have changed. */
+  async filesChanged(events: { path: string; type: 'created' | 'changed' | 'deleted' }[]): Promise<string[]> {
+    const created: string[] = [];
+    const deleted: string[] = [];
+    const affected = new Set<string>();
+    for (const ev of events) {
+      const p = normalizePath(ev.path);
+      if (!isInside(this.root, p)) continue;
+      if (CONFIG_FILES.includes(relativePath(this.root, p))) {
+        await this.load(this.root);
+        return this.checkedFiles();
+      }
+      if (ev.type === 'changed') {
+        if (this.docs.get(p)?.overlay) continue;
+        if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
+        this.invalidate(p).forEach((f) => affected.add(f));
+      } else if (ev.type === 'created') created.push(p);
+      else deleted.push(p);
+    }
+    if (created.length || deleted.length) {
+      for (const p of deleted) {
+        for (const f of [...this.scan.files]) if (isInside(p, f)) this.scan.files.delete(f);
+        for (const d of [...this.scan.dirs]) if (isInside(p, d)) this.scan.dirs.delete(d);
+        for (const f of [...this.docs.keys()]) if (isInside(p, f) && !this.docs.get(f)?.overlay) this.docs.delete(f);
+      }
+      for (const p of created) {
+        const st = await this.fs.stat(p).catch(() => undefined);
+        if (!st) continue;
+        if (st.kind === 'directory') {
+          const sub = await scanTree(this.fs, p, (rel) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel))));
+          sub.files.forEach((f) => this.scan.files.add(f));
+          sub.dirs.forEach((d) => this.scan.dirs.add(d));
+        } else if (st.kind === 'file') {
+          this.scan.files.add(p);
+          for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
+        }
+      }
+      this.fileSetChanged(created, deleted).forEach((f) => affected.add(f));
+      const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
+      await this.readAll(unread, noCancellation);
+    }
+    return [...affected];
+  }
+
+  private fileSetChanged(created: string[], deleted: string[]): string[] {
+    for (const p of created) this.scan.files.add(p);
+    this.model = buildModel(this.root, this.scan, this.config);
+    // Links anywhere may now resolve or break: every cached result is stale.
+    this.diagCache.clear();
+    void deleted;
+    return this.checkedFiles();
+  }
+
+  private isChecked(path: string): boolean {
+    if (basename(path) === 'project_implementation_plan.md') return true;
+    const phase = phaseOf(this.model, path);
+    return !!phase && /\.(md|markdown)$/i.test(path);
+  }
+
+  /** Files whose diagnostics depend on `path`: itself, its phase, the next phase, and the project plans. */
+  dependents(path: string): string[] {
+    const p = normalizePath(path);
+    const out = new Set<string>([p]);
+    const phase = phaseOf(this.model, p);
+    if (phase) {
+      phase.markdown.forEach((f) => out.add(f));
+      phase.next?.markdown.forEach((f) => out.add(f));
+      phase.prev?.markdown.forEach((f) => out.add(f));
+      this.model.plans.forEach((pl) => out.add(pl.path));
+    }
+    return [...out];
+  }
+
+  private invalidate(path: string): string[] {
+    const deps = this.dependents(path);
+    for (const d of deps) this.diagCache.delete(d);
+    return deps;
+  }
+
+  /** Diagnostics of one file (cached until it or a file it depends on changes). */
+  diagnose(path: string, token: CancellationToken = noCancellation): Diagnostic[] {
+    const p = normalizePath(path);
+    const cached = this.diagCache.get(p);
+    if (cached) return cached;
+    throwIfCancelled(token);
+    const out = this.runRules(p);
+    this.diagCache.set(p, out);
+    return out;
+  }
+
+  /** Diagnostics of every checked file, plus config and scan problems. */
+  diagnoseAll(token: CancellationToken = noCancellation): Diagnostic[] {
+    const out: Diagnostic[] = [...this.config.problems];
+    for (const pr of this.scan.problems) {
+      out.push({ file: pr.path, range: range(0, 0, 0, 0), severity: 'warning', code: 'unreadable-file', message: pr.message });
+    }
+    for (const f of this.checkedFiles()) {
+      throwIfCancelled(token);
+      out.push(...this.diagnose(f, token));
+    }
+    for (const phase of this.model.phases) {
+      if (phase.markdown.length === 0) out.push(...this.diagnose(phase.folder, token));
+    }
+    return out;
+  }
+
+  /** The file that carries a phase's phase-level diagnostics. */
+  phaseAnchor(phase: Phase): string {
+    const doc = phase.documents.find((d) => d.exists);
+    return doc ? doc.path : phase.markdown[0] ?? phase.folder;
+  }
+
+  private runRules(path: string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const entry = this.docs.get(path);
+    const { phase, spec } = kindOf(this.model, path);
+    const isFolder = phase?.folder === path;
+    if (!isFolder && entry?.problem) {
+      return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
+    }
+    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
+    if (!doc) return out;
+    const layout: LayoutSpec | undefined = phase?.layout;
+    const metrics: MetricSpec[] = layout?.metrics.length ? layout.metrics : this.config.metrics;
+    const ruleSettings = this.config.rules;
+    const ctx: RuleContext = {
+      path,
+      doc,
+      spec,
+      phase,
+      layout,
+      model: this.model,
+      config: this.config,
+      metrics,
+      phaseAnchor: !!phase && this.phaseAnchor(phase) === path,
+      validateFrontMatter: (id, data) => {
+        const v = this.validator(id);
+        if (!v) return undefined;
+        if (v(data)) return [];
+        return (v.errors ?? []).map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is invalid', keyword: e.keyword, params: e.params as Record<string, unknown> }));
+      },
+      getDocument: (p) => this.getDocument(p),
+      exists: (p) => this.exists(p),
+      report: (code: string, r: Range, message: string, data?: FixData) => {
+        const setting = ruleSettings[code];
+        if (setting === 'off') return;
+        const severity: Severity = setting ?? RULES.find((x) => x.id === code)?.severity ?? 'warning';
+        out.push(data ? { file: path, range: r, severity, code, message, data } : { file: path, range: r, severity, code, message });
+      },
+    };
+    for (const rule of ALL_RULES) {
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        this.logger.log(`rule ${rule.ids.join(',')} failed on ${path}: ${(e as Error).stack ?? e}`);
+      }
+    }
+    return out;
+  }
+
+  /** Gate results of a phase. */
+  gates(phase: Phase): GateResult[] {
+    return evaluateGates(this, phase);
+  }
+
+  status(phase: Phase): PhaseStatus {
+    return phaseStatus(this, phase);
+  }
+
+  /** Diagnostics of every file of a phase (the folder's own included). */
+  phaseDiagnostics(phase: Phase): Diagnostic[] {
+    const files = phase.markdown.length ? phase.markdown : [phase.folder];
+    return files.flatMap((f) => this.diagnose(f));
+  }
+
+  findPhase(idOrFolder: string): Phase | undefined {
+    return this.model.phases.find((p) => p.id === idOrFolder || p.folder === normalizePath(idOrFolder));
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 text; throws a clear error for binary or non-UTF-8 content. */
+export function decode(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) throw new Error('binary content (NUL bytes)');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Error('not valid UTF-8 text');
+  }
+}

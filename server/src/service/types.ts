@@ -1,0 +1,80 @@
+/**
+ * Shared value types of the engine. Positions and ranges are 0-based, as in LSP;
+ * `character` counts UTF-16 code units, as JavaScript strings do.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Data a rule attaches to a diagnostic so that a code action can repair it without re-running the rule. */
+export interface FixData {
+  /** Kind of repair, understood by the code actions of the engine. */
+  fix: string;
+  [key: string]: unknown;
+}
+
+export interface Diagnostic {
+  /** Absolute, forward-slash path of the file the diagnostic belongs to. */
+  file: string;
+  range: Range;
+  severity: Severity;
+  /** Stable, kebab-case rule id. */
+  code: string;
+  message: string;
+  data?: FixData;
+}
+
+/** A text edit on one file; `range` replaced with `newText`. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A change a code action or command applies: edits to existing files and files to create. */
+export interface WorkspaceChange {
+  edits: { file: string; edits: TextEdit[] }[];
+  creates: { file: string; text: string }[];
+}
+
+export interface CodeAction {
+  title: string;
+  /** Rule ids this action repairs. */
+  codes: string[];
+  change: WorkspaceChange;
+  isPreferred?: boolean;
+}
+
+/** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+export const noCancellation: CancellationToken = { isCancellationRequested: false };
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new CancelledError();
+}
+
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}

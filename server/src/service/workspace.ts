@@ -1,0 +1,244 @@
+/**
+ * Workspace scan and phase model: which folders are phases (detected from the files
+ * present, or described by the config), which documents each holds, their order.
+ */
+import picomatch from 'picomatch';
+import { DirEntry, FileSystem, basename, dirname, joinPath, relativePath } from './host';
+import { DocumentKindSpec, LayoutSpec, PLAN_FILE, PLAN_KIND } from './layout';
+import { ResolvedConfig } from './config';
+import { CancellationToken, throwIfCancelled } from './types';
+
+/** Folders never scanned. */
+export const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test', 'dist', 'out']);
+/** The scan stops adding files past this many, and says so. */
+export const MAX_FILES = 200_000;
+
+export interface ScanResult {
+  files: Set<string>;
+  dirs: Set<string>;
+  /** Folders or files that could not be read, with the reason. */
+  problems: { path: string; message: string }[];
+  truncated: boolean;
+}
+
+export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: string) => boolean, token?: CancellationToken): Promise<ScanResult> {
+  const res: ScanResult = { files: new Set(), dirs: new Set([root]), problems: [], truncated: false };
+  let frontier = [root];
+  while (frontier.length) {
+    throwIfCancelled(token);
+    const next: string[] = [];
+    const listed = await Promise.all(
+      frontier.map(async (dir) => {
+        try {
+          return { dir, entries: await fs.readDirectory(dir) };
+        } catch (e) {
+          res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}` });
+          return { dir, entries: [] as DirEntry[] };
+        }
+      }),
+    );
+    for (const { dir, entries } of listed) {
+      for (const e of entries) {
+        const p = joinPath(dir, e.name);
+        const rel = relativePath(root, p);
+        if (isIgnored(rel)) continue;
+        if (e.kind === 'directory') {
+          if (SKIPPED_FOLDERS.has(e.name) || (e.name.startsWith('.') && e.name !== '.phasegate')) continue;
+          res.dirs.add(p);
+          next.push(p);
+        } else if (e.kind === 'file') {
+          if (res.files.size >= MAX_FILES) {
+            res.truncated = true;
+            continue;
+          }
+          res.files.add(p);
+        } else if (e.kind === 'symlink-loop') {
+          res.problems.push({ path: p, message: 'symbolic link loop; not followed' });
+        }
+      }
+    }
+    frontier = next;
+  }
+  return res;
+}
+
+export interface PhaseDocument {
+  spec: DocumentKindSpec;
+  path: string;
+  exists: boolean;
+}
+
+export interface Phase {
+  /** Stable id: `phase-3`, `Build/Phase_1_Source_Control`, or `<layout>/<folder>`. */
+  id: string;
+  title: string;
+  layout: LayoutSpec;
+  folder: string;
+  number: number | undefined;
+  workstream: string | undefined;
+  /** Key of the sequence the phase is numbered in (its parent folder or workstream). */
+  group: string;
+  documents: PhaseDocument[];
+  /** Every Markdown file in the phase folder (recursively). */
+  markdown: string[];
+  /** Every file in the phase folder (recursively). */
+  files: string[];
+  prev: Phase | undefined;
+  next: Phase | undefined;
+}
+
+export interface PlanFile {
+  path: string;
+  /** The iAI project folder it tracks (the folder holding `workstreams/`). */
+  root: string;
+}
+
+export interface WorkspaceModel {
+  root: string;
+  phases: Phase[];
+  byFolder: Map<string, Phase>;
+  /** Phases per group, in order. */
+  groups: Map<string, Phase[]>;
+  plans: PlanFile[];
+}
+
+function docOf(phase: Phase, kind: string): PhaseDocument | undefined {
+  return phase.documents.find((d) => d.spec.kind === kind);
+}
+export { docOf as phaseDocument };
+
+export function buildModel(root: string, scan: ScanResult, config: ResolvedConfig): WorkspaceModel {
+  const model: WorkspaceModel = { root, phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
+  const childFiles = new Map<string, string[]>();
+  for (const f of scan.files) {
+    const d = dirname(f);
+    let list = childFiles.get(d);
+    if (!list) childFiles.set(d, (list = []));
+    list.push(f);
+  }
+  const custom = config.layouts.filter((l) => l.phaseGlobs);
+  const matchers = custom.map((l) => ({ layout: l, match: picomatch(l.phaseGlobs ?? [], { dot: false }) }));
+  const audit = config.layouts.find((l) => l.name === 'audit' && !l.phaseGlobs);
+  const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
+  const configRoot = config.root;
+
+  const dirs = [...scan.dirs].sort();
+  const sortedFiles = [...scan.files].sort();
+  for (const dir of dirs) {
+    if (dir === root) continue;
+    const name = basename(dir);
+    let layout: LayoutSpec | undefined;
+    const relToConfig = relativePath(configRoot, dir);
+    for (const m of matchers) {
+      if (!relToConfig.startsWith('..') && m.match(relToConfig)) {
+        layout = m.layout;
+        break;
+      }
+    }
+    let workstream: string | undefined;
+    if (!layout) {
+      const parent = dirname(dir);
+      if (iai && basename(dirname(parent)) === 'workstreams') {
+        const own = childFiles.get(dir) ?? [];
+        if (own.some((f) => iai.documents.some((d) => basename(f) === d.file)) || iai.folderPattern.test(name)) {
+          layout = iai;
+          workstream = basename(parent);
+        }
+      } else if (audit && audit.folderPattern.test(name)) {
+        layout = audit;
+      }
+    }
+    if (!layout) continue;
+    if (insidePhase(model, dir)) continue;
+    const m = layout.folderPattern.exec(name);
+    const number = m && m[1] !== undefined ? Number(m[1]) : undefined;
+    const files = filesUnder(sortedFiles, dir);
+    const group = workstream !== undefined ? dirname(dir) : `${dirname(dir)}#${layout.name}`;
+    const phase: Phase = {
+      id: '',
+      title: name,
+      layout,
+      folder: dir,
+      number,
+      workstream,
+      group,
+      documents: layout.documents.map((spec) => {
+        const path = joinPath(dir, spec.file);
+        return { spec, path, exists: scan.files.has(path) };
+      }),
+      markdown: files.filter((f) => /\.(md|markdown)$/i.test(f)),
+      files,
+      prev: undefined,
+      next: undefined,
+    };
+    model.phases.push(phase);
+    model.byFolder.set(dir, phase);
+  }
+  // Ids, groups and order.
+  const auditRoots = new Set(model.phases.filter((p) => !p.workstream).map((p) => dirname(p.folder)));
+  for (const p of model.phases) {
+    if (p.workstream !== undefined) p.id = `${p.workstream}/${basename(p.folder)}`;
+    else if (auditRoots.size <= 1 && p.layout.name === 'audit') p.id = basename(p.folder).toLowerCase();
+    else p.id = relativePath(root, p.folder);
+    let list = model.groups.get(p.group);
+    if (!list) model.groups.set(p.group, (list = []));
+    list.push(p);
+  }
+  for (const list of model.groups.values()) {
+    list.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1));
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      // The next phase is the one numbered N+1 (a gap or a duplicate breaks the chain on purpose).
+      if (p.number !== undefined) {
+        p.next = list.find((q) => q.number === p.number! + 1);
+        p.prev = list.find((q) => q.number === p.number! - 1);
+      }
+    }
+  }
+  model.phases.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1)));
+  for (const f of scan.files) {
+    if (basename(f) === PLAN_FILE) {
+      const dir = dirname(f);
+      model.plans.push({ path: f, root: dir });
+    }
+  }
+  return model;
+}
+
+function insidePhase(model: WorkspaceModel, dir: string): boolean {
+  for (let d = dirname(dir); d.length > 1; d = dirname(d)) if (model.byFolder.has(d)) return true;
+  return false;
+}
+
+/** Files under `dir` in a sorted list, by binary search. */
+function filesUnder(sorted: string[], dir: string): string[] {
+  const prefix = dir + '/';
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+  return out;
+}
+
+export function phaseOf(model: WorkspaceModel, path: string): Phase | undefined {
+  for (let d = dirname(path); d.length > 1 && d.length >= model.root.length; d = dirname(d)) {
+    const p = model.byFolder.get(d);
+    if (p) return p;
+    if (d === model.root) break;
+  }
+  return undefined;
+}
+
+/** The document kind of a file: its spec in its phase's layout, or the plan. */
+export function kindOf(model: WorkspaceModel, path: string): { phase: Phase | undefined; spec: DocumentKindSpec | undefined } {
+  if (basename(path) === PLAN_FILE) return { phase: undefined, spec: PLAN_KIND };
+  const phase = phaseOf(model, path);
+  if (!phase) return { phase, spec: undefined };
+  const doc = phase.documents.find((d) => d.path === path);
+  return { phase, spec: doc?.spec };
+}

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { applyEdits, codeActions } from '../../server/src/service';
+
+const brief = (body: string) => `# Phase 1: Foundation Audit\n\n${body}`;
+const fullBrief = brief('## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
+
+describe('structure rules', () => {
+  it('detects an audit phase with zero configuration and reports missing documents on its anchor', async () => {
+    const { svc } = await workspace({ 'audit/phase-1/00-PHASE_BRIEF.md': fullBrief });
+    assert.equal(svc.model.phases.length, 1);
+    assert.equal(svc.model.phases[0].id, 'phase-1');
+    assert.equal(svc.model.phases[0].layout.name, 'audit');
+    const missing = diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-document');
+    assert.deepEqual(missing.map((d) => d.data?.file), ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'].map((f) => `${ROOT}/audit/phase-1/${f}`));
+    assert.equal(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').length, 2);
+  });
+
+  it('passes a brief with every required section and reports none of the section rules', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
+    for (const code of ['missing-section', 'empty-section', 'section-order', 'heading-mismatch']) {
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', code), [], code);
+    }
+  });
+
+  it('reports a missing section and inserts it from the template, idempotently', async () => {
+    const text = brief('## Objectives\n\nAudit.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+    const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section');
+    assert.match(d.message, /Scope/);
+    const [action] = codeActions(svc, [d]);
+    const fixed = applyEdits(text, action.change.edits[0].edits);
+    assert.match(fixed, /## Objectives\n\nAudit.\n\n## Scope\n\n[^\n]+\n\n## Deliverables/);
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section'), []);
+  });
+
+  it('reports an empty section at its heading and sections out of order', async () => {
+    const text = brief('## Scope\n\nAll.\n\n## Objectives\n\n<!-- fill -->\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+    const [empty] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section');
+    assert.deepEqual(empty.range, { start: { line: 6, character: 3 }, end: { line: 6, character: 13 } });
+    const [order] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'section-order');
+    assert.match(order.message, /Scope/);
+  });
+
+  it('reports a title that names another phase and fixes its numbers', async () => {
+    const text = '# Phase 2: Foundation Audit\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+    const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
+    assert.ok(d);
+    const [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(text, a.change.edits[0].edits).split('\n')[0], '# Phase 1: Foundation Audit');
+  });
+
+  it('offers to create a missing document from its template', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
+    const d = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document').find((x) => String(x.data?.file).endsWith('07-VALIDATION.md'))!;
+    const [a] = codeActions(svc, [d]);
+    assert.equal(a.change.creates[0].file, `${ROOT}/phase-1/07-VALIDATION.md`);
+    assert.match(a.change.creates[0].text, /Completeness/);
+  });
+
+  it('detects the iAI layout under workstreams/<Workstream>/<Phase>/', async () => {
+    const { svc } = await workspace({
+      'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1\n',
+      'proj/workstreams/Build/Phase_2_Deps/implementation_prompt.md': '# Phase 2\n',
+    });
+    assert.deepEqual(svc.model.phases.map((p) => [p.id, p.layout.name, p.number, p.workstream]), [
+      ['Build/Phase_1_CI', 'iai', 1, 'Build'],
+      ['Build/Phase_2_Deps', 'iai', 2, 'Build'],
+    ]);
+    assert.equal(svc.model.phases[0].next, svc.model.phases[1]);
+  });
+});
