@@ -40,6 +40,8 @@ export interface PhasegateConfig {
   metrics?: MetricSpec[];
   ignore?: string[];
   templates?: string;
+  /** Workspace JSON Schemas for front matter, by document kind, relative to the config's folder. */
+  schemas?: Record<string, string>;
 }
 
 export interface ResolvedConfig {
@@ -52,12 +54,14 @@ export interface ResolvedConfig {
   metrics: MetricSpec[];
   ignore: string[];
   templates: string | undefined;
+  /** Workspace schema files by kind (absolute paths). */
+  schemas: Record<string, string>;
   /** Problems found in the config file. */
   problems: Diagnostic[];
 }
 
 export function defaultConfig(root: string): ResolvedConfig {
-  return { file: undefined, root, layouts: [...BUILTIN_LAYOUTS], rules: {}, metrics: DEFAULT_METRICS, ignore: [], templates: undefined, problems: [] };
+  return { file: undefined, root, layouts: [...BUILTIN_LAYOUTS], rules: {}, metrics: DEFAULT_METRICS, ignore: [], templates: undefined, schemas: {}, problems: [] };
 }
 
 /** Longest source accepted for a phase-number pattern from a config file. */
@@ -115,6 +119,13 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   cfg.rules = { ...(c.rules ?? {}) };
   cfg.ignore = c.ignore ?? [];
   cfg.templates = c.templates;
+  for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
+      problem(`schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`, pathRange(doc, lines, 0, text, `/schemas/${kind}`) ?? undefined);
+      continue;
+    }
+    cfg.schemas[kind] = rel.startsWith('/') ? rel : `${root}/${rel}`;
+  }
   if (c.metrics) {
     const names = new Set(c.metrics.map((m) => m.name.toLowerCase()));
     cfg.metrics = [...c.metrics, ...DEFAULT_METRICS.filter((m) => !names.has(m.name.toLowerCase()))];

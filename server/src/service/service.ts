@@ -14,6 +14,7 @@ import { RuleContext } from './rules/rule';
 import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseOf, scanTree } from './workspace';
 import { CancellationToken, Diagnostic, FixData, Range, Severity, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
+import { schemaProblems } from './schema-safety';
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -21,6 +22,12 @@ export interface Assets {
   schemas: Record<string, object>;
   /** Handlebars template sources by name. */
   templates: Record<string, string>;
+}
+
+/** Options of `PhasegateService.load`. */
+export interface LoadOptions {
+  /** Absolute path of a config file to use instead of the workspace's own `phasegate.yaml` (the CLI's `--config`). */
+  configFile?: string;
 }
 
 export interface ServiceInit {
@@ -59,6 +66,9 @@ export class PhasegateService {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | string>();
   private ignoreMatcher: (rel: string) => boolean = () => false;
+  private loadOptions: LoadOptions = {};
+  private workspaceSchemas: Record<string, object> = {};
+  private configText: string | undefined;
 
   constructor(init: ServiceInit) {
     this.fs = init.fs;
@@ -70,8 +80,9 @@ export class PhasegateService {
   }
 
   /** Scans `root`, reads its config, builds the phase model and parses every phase document. */
-  async load(root: string, token: CancellationToken = noCancellation): Promise<void> {
+  async load(root: string, token: CancellationToken = noCancellation, options: LoadOptions = this.loadOptions): Promise<void> {
     this.root = normalizePath(root);
+    this.loadOptions = options;
     this.docs.clear();
     this.diagCache.clear();
     await this.loadConfig();
@@ -83,13 +94,23 @@ export class PhasegateService {
 
   private async loadConfig(): Promise<void> {
     this.config = defaultConfig(this.root);
-    for (const name of CONFIG_FILES) {
-      const file = joinPath(this.root, name);
+    this.configText = undefined;
+    const explicit = this.loadOptions.configFile;
+    for (const file of explicit ? [normalizePath(explicit)] : CONFIG_FILES.map((n) => joinPath(this.root, n))) {
+      const name = basename(file);
       const st = await this.fs.stat(file).catch(() => undefined);
-      if (!st || st.kind !== 'file') continue;
+      if (!st || st.kind !== 'file') {
+        // A config file named by the host (the CLI's --config) must exist.
+        if (explicit) {
+          this.config.file = file;
+          this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message: `${name} cannot be read: no such file` });
+        }
+        continue;
+      }
       let text: string;
       try {
         text = decode(await this.fs.readFile(file));
+        this.configText = text;
       } catch (e) {
         this.config.file = file;
         this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message: `${name} cannot be read: ${(e as Error).message}` });
@@ -98,15 +119,72 @@ export class PhasegateService {
       this.config = parseConfig(file, text, this.root, this.validator('config'));
       break;
     }
+    await this.loadWorkspaceSchemas();
     const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
     this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+  }
+
+  /**
+   * Front matter schemas the workspace names in its config (trusted workspaces only): read as
+   * JSON, checked by `schemaProblems`, compiled once; any problem becomes an `invalid-config`
+   * diagnostic and the built-in schema stays in force.
+   */
+  private async loadWorkspaceSchemas(): Promise<void> {
+    this.workspaceSchemas = {};
+    this.validators.clear();
+    const cfg = this.config;
+    const entries = Object.entries(cfg.schemas);
+    if (!entries.length) return;
+    const report = (kind: string, message: string) =>
+      cfg.problems.push({ file: cfg.file ?? this.root, range: this.configKeyRange(`schemas`, kind), severity: 'error', code: 'invalid-config', message });
+    if (!this.trusted) {
+      report(entries[0][0], 'workspace schemas are ignored in an untrusted workspace; the built-in schemas apply');
+      return;
+    }
+    for (const [kind, file] of entries) {
+      let schema: unknown;
+      try {
+        const st = await this.fs.stat(file);
+        if (st && st.size > 1024 * 1024) throw new Error('larger than 1 MB');
+        schema = JSON.parse(decode(await this.fs.readFile(file)));
+      } catch (e) {
+        report(kind, `schema for '${kind}' cannot be read: ${(e as Error).message}`);
+        continue;
+      }
+      const problems = schemaProblems(schema);
+      if (problems.length) {
+        report(kind, `schema for '${kind}' is not accepted: ${problems.slice(0, 3).join('; ')}`);
+        continue;
+      }
+      try {
+        this.validators.set(kind, this.ajv.compile(schema as object));
+        this.workspaceSchemas[kind] = schema as object;
+      } catch (e) {
+        report(kind, `schema for '${kind}' does not compile: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Range of `section.key` in the config file (its first line when not found). */
+  private configKeyRange(section: string, key: string): Range {
+    const lines = (this.configText ?? '').split(/\r\n|\r|\n/);
+    let inSection = false;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (/^\S/.test(l)) inSection = l.startsWith(section + ':');
+      else if (inSection) {
+        const c = l.indexOf(key + ':');
+        if (c >= 0) return range(i, c, i, l.length);
+      }
+    }
+    return range(0, 0, 0, (lines[0] ?? '').length);
   }
 
   /** Compiled validator of a schema id; a schema that does not compile yields its error text. */
   validator(id: string): ValidateFunction | undefined {
     let v = this.validators.get(id);
     if (v === undefined) {
-      const schema = this.assets.schemas[id];
+      const schema = this.workspaceSchemas[id] ?? this.assets.schemas[id];
       if (!schema) return undefined;
       try {
         v = this.ajv.compile(schema);
@@ -326,7 +404,12 @@ export class PhasegateService {
       validateFrontMatter: (id, data) => {
         const v = this.validator(id);
         if (!v) return undefined;
-        if (v(data)) return [];
+        try {
+          if (v(data)) return [];
+        } catch (e) {
+          // A self-referencing workspace schema can recurse without end: report, never crash.
+          return [{ instancePath: '', message: `schema '${id}' could not be applied: ${(e as Error).message}`, keyword: 'schema', params: {} }];
+        }
         return (v.errors ?? []).map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is invalid', keyword: e.keyword, params: e.params as Record<string, unknown> }));
       },
       getDocument: (p) => this.getDocument(p),

@@ -2,6 +2,7 @@
 import { joinPath } from '../host';
 import { normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
+import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import type { Fix } from './fix';
@@ -16,7 +17,17 @@ function sectionFromTemplate(template: string, title: string, eol: string): stri
   return body.join(eol);
 }
 
+/** The insertion only helps when the new heading is a heading in the result (not swallowed by an open code block). */
 const insertSection: Fix = (svc, diag) => {
+  const action = insertSectionEdit(svc, diag);
+  const text = svc.getText(diag.file);
+  const d = diag.data as { title: string } | undefined;
+  if (!action || text === undefined || !d) return undefined;
+  const after = parseDocument(applyEdits(text, action.change.edits[0].edits));
+  return after.sections.some((s) => s.key === normalizeTitle(d.title)) ? action : undefined;
+};
+
+const insertSectionEdit: Fix = (svc, diag) => {
   const d = diag.data as { title: string; after: number | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;

@@ -1,0 +1,195 @@
+/**
+ * Bad input and hostile workspaces: every case gets a clear diagnostic or error; nothing
+ * throws, hangs or leaves a range outside its document.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
+import { assertRangesInside } from '../helpers/ranges';
+import { NodeFileSystem } from '../../server/src/node/assets';
+import { assets, workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+
+const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
+const body = '# Phase 1: Audit\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
+
+async function briefWith(frontMatter: string) {
+  const text = `---\n${frontMatter}\n---\n${body}`;
+  const { svc } = await workspace({ [BRIEF]: text });
+  const diags = diagnosticsOf(svc, BRIEF);
+  assertRangesInside(parseDocument(text), diags);
+  return diags;
+}
+
+describe('robustness: bad input gets a diagnostic, never a crash', () => {
+  it('an alias bomb in front matter is refused with invalid-front-matter', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 9; i++) {
+      const prev = String.fromCharCode(97 + i);
+      const cur = String.fromCharCode(98 + i);
+      bomb.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
+    }
+    const t0 = Date.now();
+    const diags = await briefWith(bomb.join('\n'));
+    assert.ok(Date.now() - t0 < 5000, 'alias expansion must be bounded');
+    assert.ok(diags.some((d) => d.code === 'invalid-front-matter' && /alias/i.test(d.message)), JSON.stringify(diags.map((d) => d.message)));
+  });
+
+  it('duplicate keys are reported at the duplicate', async () => {
+    const diags = await briefWith('title: a\ntitle: b');
+    const d = diags.find((x) => x.code === 'invalid-front-matter');
+    assert.ok(d, 'duplicate key diagnostic');
+    assert.equal(d.range.start.line, 2);
+  });
+
+  it('deeply nested YAML does not overflow the stack', async () => {
+    const deep = 'x: ' + '['.repeat(5000) + ']'.repeat(5000);
+    const diags = await briefWith(deep);
+    assert.ok(Array.isArray(diags));
+  });
+
+  it('unterminated front matter is reported on its first line', async () => {
+    const text = `---\ntitle: x\n${body}`;
+    const { svc } = await workspace({ [BRIEF]: text });
+    const d = diagnosticsOf(svc, BRIEF, 'invalid-front-matter')[0];
+    assert.ok(d);
+    assert.deepEqual(d.range.start, { line: 0, character: 0 });
+    assert.match(d.message, /not closed/);
+  });
+
+  it('Markdown edge cases parse: unclosed fences, HTML blocks, tabs, lone CRs, empty file', () => {
+    for (const text of ['```\nunclosed\n## not a heading', '<div>\n## inside html\n</div>\n## After', '#\tTab\n\t- item', 'a\rb\r# c\r', '', '\uFEFF# BOM\n', '- [x]\n- [ ]', '|a|\n|-|\n|b|']) {
+      const doc = parseDocument(text);
+      assert.ok(doc.lines.length >= 1);
+    }
+    assert.deepEqual(
+      parseDocument('```\nunclosed\n## not a heading').headings.map((h) => h.text),
+      [],
+    );
+  });
+
+  it('a 10 MB document is checked in bounded time without a Markdown parse', async () => {
+    const line = 'Lorem ipsum dolor sit amet, [Placeholder] consectetur adipiscing elit.\n';
+    const big = '# Phase 1: Big\n\n' + line.repeat(Math.ceil((10 * 1024 * 1024) / line.length));
+    const { svc } = await workspace({ [BRIEF]: big });
+    const t0 = Date.now();
+    const diags = diagnosticsOf(svc, BRIEF);
+    assert.ok(Date.now() - t0 < 20000);
+    assert.ok(Array.isArray(diags));
+  });
+
+  it('binary and non-UTF-8 files named .md get unreadable-file', async () => {
+    const mfs = new MemoryFileSystem();
+    mfs.write(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, new Uint8Array([0x23, 0x20, 0x00, 0x01, 0x02]));
+    mfs.write(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`, new Uint8Array([0x23, 0x20, 0xc3, 0x28, 0x0a]));
+    const svc = new PhasegateService({ fs: mfs, assets });
+    await svc.load(ROOT);
+    const bin = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`);
+    assert.deepEqual(bin.map((d) => d.code), ['unreadable-file']);
+    assert.match(bin[0].message, /binary/);
+    const latin = svc.diagnose(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`);
+    assert.match(latin[0].message, /UTF-8/);
+  });
+
+  it('an unreadable folder is reported and the rest is checked', async () => {
+    class Flaky extends MemoryFileSystem {
+      override async readDirectory(p: string) {
+        if (p.endsWith('/secret')) throw new Error('EACCES: permission denied');
+        return super.readDirectory(p);
+      }
+    }
+    const mfs = new Flaky({ [`${ROOT}/${BRIEF}`]: body, [`${ROOT}/secret/x.md`]: 'x' });
+    const svc = new PhasegateService({ fs: mfs, assets });
+    await svc.load(ROOT);
+    const all = svc.diagnoseAll();
+    assert.ok(all.some((d) => d.code === 'unreadable-file' && d.file === `${ROOT}/secret` && /EACCES/.test(d.message)));
+    assert.equal(svc.model.phases.length, 1);
+  });
+
+  it('symbolic link loops on disk are reported, not followed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-loop-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, 'phase-1', '00-PHASE_BRIEF.md'), body);
+      fs.symlinkSync(dir, path.join(dir, 'phase-1', 'loop'));
+      fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      await svc.load(dir);
+      const all = svc.diagnoseAll();
+      assert.ok(all.some((d) => /symbolic link loop/.test(d.message)), JSON.stringify(all.map((d) => d.message)));
+      assert.equal(svc.model.phases.length, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a broken phasegate.yaml gets invalid-config at the error, and the built-in layouts still apply', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': 'rules:\n  missing-section: [oops\n', [BRIEF]: body });
+    const all = svc.diagnoseAll();
+    const d = all.find((x) => x.code === 'invalid-config');
+    assert.ok(d);
+    assert.equal(d.file, `${ROOT}/phasegate.yaml`);
+    assert.equal(d.range.start.line >= 1, true);
+    assert.equal(svc.model.phases.length, 1);
+  });
+
+  it('a rule that meets a hostile config regex is refused, not run', async () => {
+    const cfg = 'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "(a+)+$"\n    documents:\n      - kind: brief\n        file: BRIEF.md\n';
+    const { svc } = await workspace({ 'phasegate.yaml': cfg, 'sprints/s1/BRIEF.md': '# S1\n' });
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(d, 'nested quantifier refused');
+    assert.match(d.message, /nested quantifiers/);
+  });
+});
+
+describe('robustness: workspace schemas are data', () => {
+  const cfg = (kind: string, file: string) => `schemas:\n  ${kind}: ${file}\n`;
+  const fm = '---\ntitle: x\nstatus: draft\n---\n';
+
+  it('a schema that does not compile is an invalid-config diagnostic and the built-in schema applies', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 'bad.json'), 'bad.json': '{"type": 12}', [BRIEF]: fm + body });
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(d);
+    assert.match(d.message, /does not compile/);
+    assert.equal(d.range.start.line, 1);
+  });
+
+  it('a remote $ref is refused and never fetched', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 'r.json'), 'r.json': '{"$ref": "https://example.invalid/s.json"}', [BRIEF]: fm + body });
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(d);
+    assert.match(d.message, /only local references/);
+  });
+
+  it('a remote schema location in the config is refused', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 'https://example.invalid/s.json'), [BRIEF]: fm + body });
+    assert.match(svc.diagnoseAll().find((x) => x.code === 'invalid-config')!.message, /never fetched/);
+  });
+
+  it('a schema that $refs itself neither hangs nor crashes', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': '{"$ref": "#"}', [BRIEF]: fm + body });
+    const diags = svc.diagnose(`${ROOT}/${BRIEF}`);
+    assert.ok(Array.isArray(diags));
+  });
+
+  it('a catastrophic pattern in a schema is refused', async () => {
+    const schema = JSON.stringify({ type: 'object', properties: { title: { type: 'string', pattern: '^(a+)+$' } } });
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema, [BRIEF]: '---\ntitle: ' + 'a'.repeat(40) + '!\n---\n' + body });
+    const t0 = Date.now();
+    const all = svc.diagnoseAll();
+    assert.ok(Date.now() - t0 < 2000);
+    assert.match(all.find((x) => x.code === 'invalid-config')!.message, /nested quantifiers/);
+  });
+
+  it('a workspace schema applies when trusted, and not in an untrusted workspace', async () => {
+    const schema = JSON.stringify({ type: 'object', required: ['owner'] });
+    const files = { 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema, [BRIEF]: fm + body };
+    const trusted = (await workspace(files)).svc;
+    assert.ok(trusted.validator('brief')!({ title: 'x' }) === false);
+    const untrusted = (await workspace(files, { trusted: false })).svc;
+    assert.ok(untrusted.diagnoseAll().some((d) => d.code === 'invalid-config' && /untrusted/.test(d.message)));
+    const v = untrusted.validator('brief');
+    assert.ok(!v || v({ title: 'x' }) === true);
+  });
+});
