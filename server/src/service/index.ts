@@ -10,3 +10,4 @@ export * from './service';
 export * from './actions';
 export * from './templates';
 export { RULES, RULE_IDS, ruleInfo, ruleDocsUrl } from './rules/catalog';
+export * from './scaffold';

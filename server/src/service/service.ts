@@ -15,6 +15,7 @@ import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseOf, scanTre
 import { CancellationToken, Diagnostic, FixData, Range, Severity, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { schemaProblems } from './schema-safety';
+import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -86,6 +87,8 @@ export class PhasegateService {
     this.docs.clear();
     this.diagCache.clear();
     await this.loadConfig();
+    // Workspace template overrides (trusted workspaces only), cached for rendering.
+    await loadWorkspaceTemplates(this);
     throwIfCancelled(token);
     this.scan = await scanTree(this.fs, this.root, this.ignoreMatcher, token);
     this.model = buildModel(this.root, this.scan, this.config);
@@ -278,6 +281,10 @@ export class PhasegateService {
         await this.load(this.root);
         return this.checkedFiles();
       }
+      if (isInside(workspaceTemplateFolder(this), p)) {
+        await loadWorkspaceTemplates(this);
+        continue;
+      }
       if (ev.type === 'changed') {
         if (this.docs.get(p)?.overlay) continue;
         if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
@@ -389,7 +396,8 @@ export class PhasegateService {
     const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
     if (!doc) return out;
     const layout: LayoutSpec | undefined = phase?.layout;
-    const metrics: MetricSpec[] = layout?.metrics.length ? layout.metrics : this.config.metrics;
+    // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
+    const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
     const ruleSettings = this.config.rules;
     const ctx: RuleContext = {
       path,
@@ -414,6 +422,7 @@ export class PhasegateService {
       },
       getDocument: (p) => this.getDocument(p),
       exists: (p) => this.exists(p),
+      gates: (ph) => this.gates(ph),
       report: (code: string, r: Range, message: string, data?: FixData) => {
         const setting = ruleSettings[code];
         if (setting === 'off') return;

@@ -1,19 +1,500 @@
 /**
- * Template rendering. (Skeleton: renders a document from its kind's spec; the Handlebars
- * templates in templates/ replace this.)
+ * Template rendering: the built-in Handlebars templates (templates/<name>.md.hbs, handed in
+ * by the host as assets) and, in a trusted workspace only, overrides of them read from
+ * `.phasegate/templates/` (or the folder named by `templates:` in phasegate.yaml).
+ *
+ * Templates are data, not code: they get our few helpers and nothing else (no helpers or
+ * partials from the workspace, no prototype access, no `log` to stdout, which is the LSP
+ * stream in the language server).
  */
+import Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
-import type { DocumentKindSpec } from './layout';
-import { expandTitle } from './layout';
+import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layout';
+import { DEFAULT_METRICS, expandTitle } from './layout';
+import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
+import { findSection, itemsOf } from './markdown';
+import { PLACEHOLDER, rebaseItemText, sectionByTitle, textKey, topItems } from './handoff';
 import type { Phase } from './workspace';
 
-/** Renders the document of `spec` for `phase`, with the layout's sections and placeholders to fill. */
-export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined): string {
-  void svc;
-  const n = phase?.number;
-  const lines: string[] = [`# ${expandTitle(spec.heading ?? spec.name, n)}`, ''];
+/** A template that does not compile or render, named by its file and line. */
+export class TemplateError extends Error {
+  constructor(
+    /** The template file: a workspace path, or `templates/<name>.md.hbs` for a built-in one. */
+    readonly file: string,
+    /** 1-based line of the error, when Handlebars tells it. */
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
+    super(`Template ${file}${line !== undefined ? `, line ${line}` : ''}: ${reason}`);
+    this.name = 'TemplateError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Handlebars environment: isolated from the global one, with our helpers only.
+
+const hb = Handlebars.create();
+const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
+  /** `{{add a b}}`: sum of two numbers (empty when either is not one). */
+  add: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a + b : ''),
+  /** `{{pad n 2}}`: `n` left-padded with zeros to the width. */
+  pad: (n, w) => (n === undefined || n === null ? '' : String(n).padStart(typeof w === 'number' ? Math.min(w, 20) : 2, '0')),
+  /** `{{#if (eq a b)}}`. */
+  eq: (a, b) => a === b,
+  /** `{{quote s}}`: a double-quoted YAML (JSON) string, for front matter. */
+  quote: (s) => JSON.stringify(s === undefined || s === null ? '' : String(s)),
+  /** `{{concat "Phase " phase.number}}`: its arguments as one string. */
+  concat: (...args) =>
+    args
+      .slice(0, -1)
+      .map((a) => (a === undefined || a === null ? '' : String(a)))
+      .join(''),
+  /** `{{join list ", "}}`. */
+  join: (list, sep) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : ''),
+  // Replaces the built-in `log`, which writes to the console (stdout is the protocol in the server).
+  log: () => '',
+};
+for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+// Proto-access denials are reported through the (shared) Handlebars logger on the console:
+// silence it; denial is the expected outcome, not news.
+hb.logger.level = 4;
+
+const COMPILE_OPTIONS: CompileOptions = {
+  noEscape: true,
+  strict: false,
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
+};
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+  allowedProtoProperties: {},
+  allowedProtoMethods: {},
+  partials: {},
+};
+
+/** Largest workspace template read, in bytes. */
+export const MAX_TEMPLATE_BYTES = 256 * 1024;
+
+type Compiled = (context: unknown) => string;
+
+/** 1-based line and a one-line reason from a Handlebars exception. */
+function describe(e: unknown): { line: number | undefined; reason: string } {
+  const err = e as { message?: string; lineNumber?: number };
+  const msg = String(err.message ?? e);
+  const m = /^(?:Parse|Lexical) error on line (\d+)[:.]?\s*/.exec(msg);
+  if (m) {
+    // Jison's message: header, the source excerpt, a pointer line, then what it expected.
+    const rest = msg.slice(m[0].length).split('\n');
+    const reason = (rest.length >= 3 ? rest.slice(2) : rest).join(' ').trim() || 'syntax error';
+    return { line: Number(m[1]), reason };
+  }
+  const loc = / - (\d+):(\d+)$/.exec(msg);
+  return { line: err.lineNumber ?? (loc ? Number(loc[1]) : undefined), reason: loc ? msg.slice(0, loc.index) : msg };
+}
+
+interface AstNode {
+  type?: string;
+  loc?: { start: { line: number } };
+  [k: string]: unknown;
+}
+
+/** Partials and decorators would reach outside the template: refuse them up front. */
+function checkAst(node: unknown, file: string): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((n) => checkAst(n, file));
+    return;
+  }
+  const n = node as AstNode;
+  if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') {
+    throw new TemplateError(file, n.loc?.start.line, 'partials are not supported in Phasegate templates');
+  }
+  if (n.type === 'Decorator' || n.type === 'DecoratorBlock') {
+    throw new TemplateError(file, n.loc?.start.line, 'decorators (including inline partials) are not supported in Phasegate templates');
+  }
+  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file);
+}
+
+/** Compiles a template source; syntax errors, unknown helpers, partials → TemplateError naming `file`. */
+export function compileTemplate(source: string, file: string): Compiled {
+  let ast: hbs.AST.Program;
+  try {
+    ast = hb.parse(source);
+  } catch (e) {
+    const d = describe(e);
+    throw new TemplateError(file, d.line, d.reason);
+  }
+  checkAst(ast, file);
+  try {
+    // precompile generates the code without evaluating it: unknown helpers fail here, not at first use.
+    hb.precompile(ast, COMPILE_OPTIONS);
+  } catch (e) {
+    const d = describe(e);
+    throw new TemplateError(file, d.line, d.reason);
+  }
+  const fn = hb.compile(ast, COMPILE_OPTIONS);
+  return (context) => {
+    try {
+      return fn(context, RUNTIME_OPTIONS);
+    } catch (e) {
+      const d = describe(e);
+      throw new TemplateError(file, d.line, d.reason);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in and workspace templates.
+
+const builtinCache = new Map<string, Compiled>();
+
+function builtin(svc: PhasegateService, name: string): Compiled | undefined {
+  if (!Object.prototype.hasOwnProperty.call(svc.assets.templates, name)) return undefined;
+  const source = svc.assets.templates[name];
+  const key = `${name}\u0000${source}`;
+  let c = builtinCache.get(key);
+  if (!c) builtinCache.set(key, (c = compileTemplate(source, `templates/${name}.md.hbs`)));
+  return c;
+}
+
+interface WorkspaceTemplate {
+  file: string;
+  source: string;
+  compiled?: Compiled;
+  error?: TemplateError;
+}
+
+interface WorkspaceTemplates {
+  folder: string | undefined;
+  byName: Map<string, WorkspaceTemplate>;
+}
+
+const workspaceTemplates = new WeakMap<PhasegateService, WorkspaceTemplates>();
+
+/** The folder a workspace's template overrides live in (`templates:` of the config, else `.phasegate/templates`). */
+export function workspaceTemplateFolder(svc: PhasegateService): string {
+  const t = svc.config.templates;
+  if (!t) return joinPath(svc.root, '.phasegate', 'templates');
+  return t.startsWith('/') || /^[A-Za-z]:[\\/]/.test(t) ? normalizePath(t) : joinPath(svc.config.root, t);
+}
+
+const TEMPLATE_FILE = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.md\.hbs$/;
+
+/**
+ * Reads the workspace's template overrides through the service's file system and caches
+ * them (compiled on first use). Does nothing in an untrusted workspace. Call after the
+ * config is loaded, and again when a file in the template folder changes.
+ */
+export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<void> {
+  const state: WorkspaceTemplates = { folder: undefined, byName: new Map() };
+  workspaceTemplates.set(svc, state);
+  if (!svc.trusted) return;
+  const folder = workspaceTemplateFolder(svc);
+  if (!isInside(svc.root, folder)) {
+    svc.logger.log(`templates folder ${folder} is outside the workspace ${svc.root}; ignored`);
+    return;
+  }
+  state.folder = folder;
+  let entries: { name: string; kind: string }[];
+  try {
+    entries = await svc.fs.readDirectory(folder);
+  } catch {
+    return; // No override folder: the built-in templates apply.
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const e of entries) {
+    const m = TEMPLATE_FILE.exec(e.name);
+    if (!m || e.kind !== 'file') continue;
+    const file = joinPath(folder, e.name);
+    try {
+      const st = await svc.fs.stat(file);
+      if (st && st.size > MAX_TEMPLATE_BYTES) throw new Error(`larger than ${MAX_TEMPLATE_BYTES} bytes`);
+      state.byName.set(m[1], { file, source: decoder.decode(await svc.fs.readFile(file)) });
+    } catch (err) {
+      state.byName.set(m[1], { file, source: '', error: new TemplateError(file, undefined, `cannot be read: ${(err as Error).message}`) });
+    }
+  }
+}
+
+function workspaceTemplate(svc: PhasegateService, name: string): WorkspaceTemplate | undefined {
+  if (!svc.trusted) return undefined;
+  const t = workspaceTemplates.get(svc)?.byName.get(name);
+  if (!t || t.error || t.compiled) return t;
+  try {
+    t.compiled = compileTemplate(t.source, t.file);
+  } catch (e) {
+    t.error = e instanceof TemplateError ? e : new TemplateError(t.file, undefined, String(e));
+  }
+  return t;
+}
+
+/** The workspace's template overrides that do not compile (for the host to show). */
+export function templateProblems(svc: PhasegateService): TemplateError[] {
+  const names = [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])];
+  return names.map((n) => workspaceTemplate(svc, n)?.error).filter((e): e is TemplateError => !!e);
+}
+
+/** Where a template comes from: the workspace's override file, or the built-in one. */
+export function templateSource(svc: PhasegateService, name: string): { file: string; workspace: boolean } | undefined {
+  const w = svc.trusted ? workspaceTemplates.get(svc)?.byName.get(name) : undefined;
+  if (w) return { file: w.file, workspace: true };
+  return Object.prototype.hasOwnProperty.call(svc.assets.templates, name) ? { file: `templates/${name}.md.hbs`, workspace: false } : undefined;
+}
+
+/**
+ * Renders template `name`: the workspace's override when trusted, else the built-in one.
+ * A broken override throws its TemplateError, unless `fallback` asks for the built-in one
+ * instead (fix previews). Undefined when there is no template of that name.
+ */
+export function renderTemplate(svc: PhasegateService, name: string, context: TemplateContext, opts: { fallback?: boolean } = {}): string | undefined {
+  const w = workspaceTemplate(svc, name);
+  if (w) {
+    try {
+      if (w.error) throw w.error;
+      return w.compiled!(context);
+    } catch (e) {
+      if (!opts.fallback) throw e;
+      svc.logger.log(`${(e as Error).message}; using the built-in template`);
+    }
+  }
+  return builtin(svc, name)?.(context);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The context templates see.
+
+export interface TemplatePhase {
+  id: string;
+  number: number | undefined;
+  /** Number of the next phase (N+1) and of the previous one (N-1, absent for the first). */
+  next: number | undefined;
+  prev: number | undefined;
+  /** The phase's title (not its folder name), when known. */
+  title: string | undefined;
+  workstream: string | undefined;
+  /** Folder relative to the workspace root. */
+  folder: string;
+}
+
+export interface TemplateGate {
+  number: number;
+  name: string;
+  description: string;
+  /** Checklist items the validation template writes under the gate. */
+  items: string[];
+}
+
+export interface PrevHandoff {
+  phase: { id: string; number: number | undefined; folder: string };
+  /** Path of the previous output handoff relative to the document being written. */
+  path: string;
+  /** File name of the previous output handoff. */
+  label: string;
+  /** Items of "Phase {N} Inputs", their relative paths rebased onto the new document. */
+  inputs: string[];
+  /** Items of "Phase {N} Prerequisites" (checkbox removed). */
+  prerequisites: string[];
+  openQuestions: string[];
+}
+
+export interface TemplateContext {
+  phase: TemplatePhase;
+  /** ISO date, YYYY-MM-DD. */
+  date: string;
+  layout: { name: string; description: string; gates: TemplateGate[]; documents: { kind: string; file: string; name: string }[] };
+  /** Success metrics relevant to the phase. */
+  metrics: { name: string; threshold: string }[];
+  prevHandoff?: PrevHandoff;
+  /** Deliverables of the phase's brief (output handoff) or prompt (response). */
+  deliverables?: string[];
+  /** For a finding: its number and title. */
+  finding?: { number: number; title: string | undefined };
+  /** For the project plan: one row per phase. */
+  phases?: { workstream: string; phase: string; status: string }[];
+}
+
+/** Checklist items of the six audit gates; other gates get their description as one item. */
+const GATE_ITEMS: Record<string, string[]> = {
+  completeness: ['All deliverables of the brief are produced', 'Every artifact of the output handoff is in 04-ARTIFACTS'],
+  quality: ['The success metrics below meet their targets', 'No critical finding is left open'],
+  documentation: ['Every decision is logged with its rationale in 05-DECISIONS.md', 'The output handoff is complete'],
+  testing: ['Validation tests pass'],
+  review: ['Peer review completed by [Reviewer]'],
+  approval: ['Stakeholder sign-off by [Stakeholder]'],
+  tests: ['The response lists the unit and integration tests it adds'],
+  proof: ['The response shows the test run passing'],
+};
+
+function gatesOf(gates: GateSpec[]): TemplateGate[] {
+  return gates.map((g, i) => ({
+    number: i + 1,
+    name: g.name,
+    description: g.description,
+    items: GATE_ITEMS[g.name.toLowerCase()] ?? [g.description.replace(/\.\s*$/, '') || g.name],
+  }));
+}
+
+/** The seed's metric groups: phases 1-2 (foundation, testing), 3-5 (containers, deployment), 6-8 (monitoring, production). */
+const METRIC_GROUPS: string[][] = [
+  ['code coverage', 'critical vulnerabilities', 'high vulnerabilities', 'test execution time', 'documentation coverage'],
+  ['container build time', 'deployment time', 'rollback time', 'infrastructure provisioning'],
+  ['alert response time', 'log retention', 'uptime sla', 'mean time to recovery'],
+];
+
+/** Metrics relevant to phase `n`: its group's defaults (thresholds as configured) and every custom metric. */
+export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): MetricSpec[] {
+  const group = n === undefined ? 0 : n <= 2 ? 0 : n <= 5 ? 1 : 2;
+  const known = new Set(DEFAULT_METRICS.map((m) => m.name.toLowerCase()));
+  return metrics.filter((m) => {
+    const k = m.name.toLowerCase();
+    return known.has(k) ? METRIC_GROUPS[group].includes(k) : true;
+  });
+}
+
+/** The phase's title from its brief's H1 (audit) or its folder name (iAI: `Phase_1_Source_Control`). */
+export function phaseTitle(svc: PhasegateService, phase: Phase): string | undefined {
+  const brief = phase.documents.find((d) => d.spec.kind === 'brief');
+  if (brief?.exists) {
+    const h1 = svc.getDocument(brief.path)?.headings.find((h) => h.level === 1);
+    const t = h1?.text.replace(/^phase\s*\d+\s*[:.\-–—]?\s*/i, '').trim();
+    if (t && !/^\[[^\]]*\]$/.test(t)) return t;
+  }
+  const m = /^phase[\s_-]*\d+[\s_-]*(.*)$/i.exec(basename(phase.folder));
+  const t = m?.[1].replace(/_/g, ' ').trim();
+  return t || undefined;
+}
+
+function layoutContext(layout: LayoutSpec | undefined): TemplateContext['layout'] {
+  if (!layout) return { name: '', description: '', gates: [], documents: [] };
+  return {
+    name: layout.name,
+    description: layout.description,
+    gates: gatesOf(layout.gates),
+    documents: layout.documents.map((d) => ({ kind: d.kind, file: d.file, name: d.name })),
+  };
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Context for a phase-less document or a phase (existing or about to be created). */
+export function baseContext(
+  svc: PhasegateService,
+  p: { id: string; number: number | undefined; title: string | undefined; workstream: string | undefined; folder: string; layout: LayoutSpec | undefined },
+  date = today(),
+): TemplateContext {
+  const n = p.number;
+  return {
+    phase: {
+      id: p.id,
+      number: n,
+      next: n === undefined ? undefined : n + 1,
+      prev: n === undefined || n <= 1 ? undefined : n - 1,
+      title: p.title,
+      workstream: p.workstream,
+      folder: relativePath(svc.root, p.folder),
+    },
+    date,
+    layout: layoutContext(p.layout),
+    // The same thresholds the metric rule applies (see PhasegateService.runRules).
+    metrics: metricsForPhase(n, p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics).map((m) => ({ name: m.name, threshold: m.threshold })),
+  };
+}
+
+/** Text of the items directly in section `title` of a document, task boxes removed. */
+export function sectionItems(svc: PhasegateService, file: string, title: string): string[] {
+  const doc = svc.getDocument(file);
+  const sec = doc && findSection(doc, title);
+  if (!doc || !sec) return [];
+  return itemsOf(doc, sec)
+    .filter((it) => it.depth === 0)
+    .map((it) => it.text.trim())
+    .filter((t) => t !== '');
+}
+
+/** Deliverables of a phase: its brief's (audit) or its prompt's (iAI) `## Deliverables` items. */
+export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[] {
+  const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  if (!src?.exists) return [];
+  // A deliverable left as a template placeholder is no deliverable yet.
+  return sectionItems(svc, src.path, 'Deliverables').filter((t) => !/^\[[A-Z][^\]]*\]$/.test(t));
+}
+
+/** What the previous phase's output handoff hands to `phase`, for its input handoff at `file` (paths rebased onto it). */
+export function previousHandoff(svc: PhasegateService, phase: { number: number | undefined; prev?: Phase }, file: string): PrevHandoff | undefined {
+  const prev = phase.prev;
+  const out = prev?.documents.find((d) => d.spec.kind === 'output-handoff');
+  const doc = out?.exists ? svc.getDocument(out.path) : undefined;
+  if (!prev || !out || !doc) return undefined;
+  const from = dirname(out.path);
+  const to = dirname(file);
+  const exists = (p: string) => svc.exists(p);
+  // Items that are nothing but placeholders hand nothing off.
+  const items = (title: string) =>
+    topItems(doc, sectionByTitle(doc, expandTitle(title, phase.number))).filter((it) => textKey(it.text.replace(PLACEHOLDER, ' ')) !== '');
+  return {
+    phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
+    path: relativePath(to, out.path),
+    label: `${basename(prev.folder)}/${out.spec.file}`,
+    inputs: items('Phase {N} Inputs').map((it) => rebaseItemText(doc, it, from, to, exists)),
+    prerequisites: items('Phase {N} Prerequisites').map((it) => rebaseItemText(doc, it, from, to, exists)),
+    openQuestions: items('Open Questions').map((it) => it.text),
+  };
+}
+
+const STATUS_WORDS: Record<string, string> = { 'not-started': 'Not started', 'in-progress': 'In progress', complete: 'Complete', blocked: 'Blocked' };
+
+/** Rows of the project plan under `root`: every iAI phase below it, with its status. */
+export function planRows(svc: PhasegateService, root: string): NonNullable<TemplateContext['phases']> {
+  return svc.model.phases
+    .filter((p) => p.workstream !== undefined && isInside(root, p.folder))
+    .map((p) => ({ workstream: p.workstream!, phase: basename(p.folder), status: STATUS_WORDS[svc.status(p)] ?? 'Not started' }));
+}
+
+/** The context for rendering document `spec` of an existing phase (fix previews, `new` on a phase). */
+export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined, file?: string, date?: string): TemplateContext {
+  const ctx = phase
+    ? baseContext(
+        svc,
+        { id: phase.id, number: phase.number, title: phaseTitle(svc, phase), workstream: phase.workstream, folder: phase.folder, layout: phase.layout },
+        date,
+      )
+    : baseContext(svc, { id: '', number: undefined, title: undefined, workstream: undefined, folder: svc.root, layout: undefined }, date);
+  if (phase && (spec.kind === 'output-handoff' || spec.kind === 'response' || spec.kind === 'execution-plan')) {
+    const d = phaseDeliverables(svc, phase);
+    if (d.length) ctx.deliverables = d;
+  }
+  if (phase && spec.kind === 'input-handoff') {
+    ctx.prevHandoff = previousHandoff(svc, phase, file ?? joinPath(phase.folder, spec.file));
+  }
+  if (spec.kind === 'plan') ctx.phases = planRows(svc, file ? dirname(file) : svc.root);
+  return ctx;
+}
+
+/** A document with the kind's sections and a placeholder in each: for kinds without a template. */
+function genericDocument(spec: DocumentKindSpec, n: number | undefined): string {
+  const lines: string[] = [`# ${expandTitle(spec.heading ?? spec.name, n).trim()}`, ''];
   for (const s of spec.sections) {
-    lines.push(`## ${expandTitle(s.title, n)}`, '', `[${s.description ?? 'Content'}]`, '');
+    lines.push(`## ${expandTitle(s.title, n)}`, '', `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`, '');
   }
   return lines.join('\n');
+}
+
+/**
+ * Renders the document of `spec` for `phase`: the workspace's override, the built-in
+ * template, or (custom kinds) a document with the kind's sections. Never throws for a
+ * broken override: fix previews fall back to the built-in template.
+ */
+export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined): string {
+  const name = spec.template ?? spec.kind;
+  try {
+    const out = renderTemplate(svc, name, kindContext(svc, spec, phase), { fallback: true });
+    if (out !== undefined) return out;
+  } catch (e) {
+    svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
+  }
+  return genericDocument(spec, phase?.number);
 }

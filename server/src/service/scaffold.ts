@@ -1,0 +1,332 @@
+/**
+ * The "new" operation behind `phasegate new` and the editor's commands: which files a new
+ * phase or document needs, rendered from the templates. It only plans: the caller writes
+ * the files (with an exclusive create). It never overwrites: a target that exists is
+ * listed in `skipped`.
+ */
+import type { PhasegateService } from './service';
+import type { DocumentKindSpec, LayoutSpec } from './layout';
+import { PLAN_FILE, PLAN_KIND } from './layout';
+import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
+import type { Phase } from './workspace';
+import { TemplateContext, baseContext, kindContext, previousHandoff, phaseTitle, renderKind, renderTemplate, today } from './templates';
+
+interface Common {
+  /** Date written into the documents (YYYY-MM-DD); today by default. */
+  date?: string;
+}
+
+/** A new phase. `root` (alias `folder`): the folder of the `phase-N` folders, or the iAI project folder holding `workstreams/` (absolute, or relative to the workspace root). */
+export interface NewPhaseRequest extends Common {
+  what?: 'phase';
+  /** Alias of `what`. */
+  kind?: 'phase';
+  /** Guessed from the workspace (and `workstream`) when absent. */
+  layout?: 'audit' | 'iai';
+  root?: string;
+  folder?: string;
+  workstream?: string;
+  title?: string;
+  number?: number;
+}
+
+export type DocumentWhat = 'response' | 'handoff' | 'output-handoff' | 'input-handoff' | 'brief' | 'execution-plan' | 'decisions' | 'validation' | 'finding';
+
+/** A document of an existing phase, by the phase's id (or folder). `title` names a finding. */
+export interface NewDocumentRequest extends Common {
+  what?: DocumentWhat;
+  kind?: DocumentWhat;
+  phase: string;
+  title?: string;
+}
+
+/** A prompt: of an existing iAI phase (`phase`), or of a new one (`workstream`, `title`, like a new iAI phase). */
+export interface NewPromptRequest extends Common {
+  what?: 'prompt';
+  kind?: 'prompt';
+  phase?: string;
+  root?: string;
+  folder?: string;
+  workstream?: string;
+  title?: string;
+  number?: number;
+}
+
+/** The iAI project plan, `project_implementation_plan.md`, with a row per phase. */
+export interface NewPlanRequest extends Common {
+  what?: 'plan';
+  kind?: 'plan';
+  root?: string;
+  folder?: string;
+}
+
+/** What to create; `what` (alias `kind`) tells which. */
+export type NewRequest = NewPhaseRequest | NewDocumentRequest | NewPromptRequest | NewPlanRequest;
+export type NewWhat = NonNullable<NewRequest['what']>;
+
+/** Every field of every request, for the planner's own use. */
+type AnyRequest = Partial<Omit<NewPhaseRequest, 'what' | 'kind'>> & Partial<Omit<NewDocumentRequest, 'what' | 'kind'>> & { what?: NewWhat; kind?: NewWhat };
+
+export interface NewPlan {
+  creates: { file: string; text: string }[];
+  skipped: { file: string; reason: string }[];
+}
+
+/** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */
+export class ScaffoldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScaffoldError';
+  }
+}
+
+class Planner {
+  readonly plan: NewPlan = { creates: [], skipped: [] };
+  constructor(private readonly svc: PhasegateService) {}
+
+  /** Adds `file` unless it (or a file planned already) is there; renders only what is created. */
+  add(file: string, render: () => string): void {
+    const f = normalizePath(file);
+    if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
+      this.plan.skipped.push({ file: f, reason: 'already exists' });
+      return;
+    }
+    this.plan.creates.push({ file: f, text: render() });
+  }
+
+  /** A folder the layout wants, kept in version control by a `.gitkeep`. */
+  addFolder(folder: string): void {
+    if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
+    else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
+  }
+}
+
+/** Renders template `name` (a broken workspace override throws its TemplateError); kinds without a template get their sections. */
+function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext, phase: Phase | undefined): string {
+  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? renderKind(svc, spec, phase);
+}
+
+function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {
+  const l = svc.config.layouts.find((x) => x.name === name && !x.phaseGlobs);
+  if (!l) throw new ScaffoldError(`the ${name} layout is not available`);
+  return l;
+}
+
+function resolveIn(svc: PhasegateService, p: string | undefined): string | undefined {
+  if (p === undefined || p === '') return undefined;
+  const abs = p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) ? normalizePath(p) : joinPath(svc.root, p);
+  if (!isInside(svc.root, abs)) throw new ScaffoldError(`${p} is outside the workspace ${svc.root}`);
+  return abs;
+}
+
+/** `Source Code Management & CI` → `Source_Code_Management_CI`. */
+export function folderWords(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+}
+
+function nextNumber(phases: Phase[]): number {
+  const nums = phases.map((p) => p.number).filter((n): n is number => n !== undefined);
+  return nums.length ? Math.max(...nums) + 1 : 1;
+}
+
+function checkNumber(n: number | undefined): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 100000)) throw new ScaffoldError(`phase number must be a whole number, not ${n}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new audit phase: <root>/phase-N/ with every document and folder.
+
+function auditRoot(svc: PhasegateService, base: string | undefined): string {
+  const groups = [...new Set(svc.model.phases.filter((p) => p.layout.name === 'audit' && !p.workstream).map((p) => dirname(p.folder)))].sort();
+  if (base !== undefined) {
+    // Inside a phase folder: the new phase is its sibling.
+    const inPhase = svc.model.phases.find((p) => p.layout.name === 'audit' && isInside(p.folder, base));
+    if (inPhase) return dirname(inPhase.folder);
+    if (groups.includes(base)) return base;
+    const below = groups.filter((g) => isInside(base, g));
+    if (below.length === 1) return below[0];
+    if (below.length > 1)
+      throw new ScaffoldError(
+        `several folders of audit phases under ${relativePath(svc.root, base) || '.'}: ${below.map((g) => relativePath(svc.root, g)).join(', ')}; name one`,
+      );
+    return base;
+  }
+  if (groups.length === 1) return groups[0];
+  if (groups.length > 1) throw new ScaffoldError(`several folders of audit phases: ${groups.map((g) => relativePath(svc.root, g)).join(', ')}; name one`);
+  return svc.root;
+}
+
+function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
+  const layout = builtinLayout(svc, 'audit');
+  const root = auditRoot(svc, resolveIn(svc, req.root ?? req.folder));
+  const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === root);
+  checkNumber(req.number);
+  const n = req.number ?? nextNumber(siblings);
+  const existing = siblings.find((p) => p.number === n);
+  const folder = existing?.folder ?? joinPath(root, `phase-${n}`);
+  const auditRoots = new Set(
+    svc.model.phases
+      .filter((p) => p.layout.name === 'audit' && !p.workstream)
+      .map((p) => dirname(p.folder))
+      .concat(root),
+  );
+  const id = existing?.id ?? (auditRoots.size <= 1 ? `phase-${n}` : relativePath(svc.root, folder));
+  const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
+  const prev = siblings.find((p) => p.number === n - 1);
+  for (const spec of layout.documents) {
+    const file = joinPath(folder, spec.file);
+    planner.add(file, () => {
+      // An existing phase (a number given, or documents missing) is rendered as the fix previews render it.
+      const ctx = existing
+        ? kindContext(svc, spec, existing, file, date)
+        : baseContext(svc, { id, number: n, title, workstream: undefined, folder, layout }, date);
+      if (!existing && spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
+      if (req.title) ctx.phase.title = req.title;
+      return render(svc, spec, ctx, existing);
+    });
+  }
+  for (const f of layout.folders) planner.addFolder(joinPath(folder, f.name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new iAI phase: <root>/workstreams/<Workstream>/Phase_<n>_<Title>/implementation_prompt.md.
+
+function iaiPhases(svc: PhasegateService): Phase[] {
+  return svc.model.phases.filter((p) => p.workstream !== undefined);
+}
+
+/** The project folder (holding `workstreams/`) and the workstream a folder names, if any. */
+function iaiTarget(svc: PhasegateService, base: string | undefined): { root: string; workstream?: string } {
+  if (base !== undefined) {
+    const parts = relativePath(svc.root, base).split('/');
+    const i = parts.lastIndexOf('workstreams');
+    if (i >= 0) {
+      const root = i === 0 ? svc.root : joinPath(svc.root, ...parts.slice(0, i));
+      return { root, workstream: parts[i + 1] };
+    }
+    const roots = [...new Set(iaiPhases(svc).map((p) => dirname(dirname(dirname(p.folder)))))].filter((r) => isInside(base, r));
+    if (roots.includes(base)) return { root: base };
+    if (roots.length === 1) return { root: roots[0] };
+    if (roots.length > 1)
+      throw new ScaffoldError(
+        `several iAI projects under ${relativePath(svc.root, base) || '.'}: ${roots.map((r) => relativePath(svc.root, r)).join(', ')}; name one`,
+      );
+    return { root: base };
+  }
+  const roots = [...new Set(iaiPhases(svc).map((p) => dirname(dirname(dirname(p.folder)))))].sort();
+  if (roots.length > 1) throw new ScaffoldError(`several iAI projects: ${roots.map((r) => relativePath(svc.root, r)).join(', ')}; name one`);
+  return { root: roots[0] ?? svc.root };
+}
+
+function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
+  const layout = builtinLayout(svc, 'iai');
+  const target = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder));
+  const wsFolder = joinPath(target.root, 'workstreams');
+  let ws = req.workstream ?? target.workstream;
+  if (ws === undefined) {
+    const known = [
+      ...new Set(
+        iaiPhases(svc)
+          .filter((p) => isInside(wsFolder, p.folder))
+          .map((p) => p.workstream!),
+      ),
+    ];
+    if (known.length !== 1) throw new ScaffoldError(`a new iAI phase needs a workstream${known.length ? ` (one of: ${known.join(', ')})` : ''}`);
+    ws = known[0];
+  }
+  if (!ws.trim() || /[\\/]/.test(ws) || ws === '.' || ws === '..') throw new ScaffoldError(`'${ws}' is not a workstream name`);
+  const group = joinPath(wsFolder, ws);
+  const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
+  checkNumber(req.number);
+  const n = req.number ?? nextNumber(siblings);
+  const existing = siblings.find((p) => p.number === n);
+  const words = req.title ? folderWords(req.title) : '';
+  const folder = existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
+  const spec = layout.documents.find((d) => d.kind === 'prompt')!;
+  const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
+  planner.add(joinPath(folder, spec.file), () =>
+    render(svc, spec, baseContext(svc, { id: `${ws}/${basename(folder)}`, number: n, title, workstream: ws, folder, layout }, date), existing),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents of an existing phase, findings, the project plan.
+
+function findPhase(svc: PhasegateService, id: string): Phase {
+  const abs = id.startsWith('/') ? normalizePath(id) : joinPath(svc.root, id);
+  const p = svc.findPhase(id) ?? svc.findPhase(abs) ?? svc.model.phases.find((x) => x.id.toLowerCase() === id.toLowerCase());
+  if (!p) throw new ScaffoldError(`no phase '${id}' in ${svc.root}`);
+  return p;
+}
+
+function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planner: Planner, date: string): void {
+  const folderSpec = phase.layout.folders.find((f) => /findings/i.test(f.name));
+  if (!folderSpec) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
+  const folder = joinPath(phase.folder, folderSpec.name);
+  const existing = phase.files.filter((f) => dirname(f) === folder && /\.md$/i.test(f));
+  const used = existing
+    .map((f) => /^finding-(\d+)/i.exec(basename(f))?.[1])
+    .filter((x): x is string => !!x)
+    .map(Number);
+  const number = Math.max(existing.length, ...used, 0) + 1;
+  const slug = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
+  const file = joinPath(folder, slug ? `${slug}.md` : `finding-${number}.md`);
+  const spec: DocumentKindSpec = { kind: 'finding', file: basename(file), name: 'Finding', required: false, template: 'finding', sections: [] };
+  planner.add(file, () => {
+    const ctx = kindContext(svc, spec, phase, file, date);
+    ctx.finding = { number, title: req.title };
+    return render(svc, spec, ctx, phase);
+  });
+}
+
+function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
+  const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
+  const file = joinPath(root, PLAN_FILE);
+  planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date), undefined));
+}
+
+function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, planner: Planner, date: string): void {
+  if (req.phase === undefined || req.phase === '') throw new ScaffoldError(`'new ${what}' needs the id of its phase`);
+  const phase = findPhase(svc, req.phase);
+  if (what === 'finding') return newFinding(svc, phase, req, planner, date);
+  const kind = what === 'handoff' ? 'output-handoff' : what;
+  const doc = phase.documents.find((d) => d.spec.kind === kind);
+  if (!doc) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no ${kind} document`);
+  planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date), phase));
+}
+
+/** Plans the files of a new phase or document. Throws ScaffoldError for a request it cannot plan, TemplateError for a broken workspace template. */
+export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
+  const req = request as AnyRequest;
+  const what = req.what ?? req.kind;
+  const planner = new Planner(svc);
+  const date = req.date ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ScaffoldError(`date must read YYYY-MM-DD, not '${date}'`);
+  switch (what) {
+    case undefined:
+      throw new ScaffoldError('nothing to create: name a phase, prompt, response, handoff, input-handoff, brief or finding');
+    case 'phase': {
+      const inWorkstreams = (req.root ?? req.folder ?? '').split(/[\\/]/).includes('workstreams');
+      const onlyIai = iaiPhases(svc).length > 0 && !svc.model.phases.some((p) => p.layout.name === 'audit');
+      const layout = req.layout ?? (req.workstream !== undefined || inWorkstreams || onlyIai ? 'iai' : 'audit');
+      if (layout === 'iai') newIaiPhase(svc, req, planner, date);
+      else newAuditPhase(svc, req, planner, date);
+      break;
+    }
+    case 'prompt':
+      if (req.phase === undefined) newIaiPhase(svc, req, planner, date);
+      else newDocument(svc, what, req, planner, date);
+      break;
+    case 'plan':
+      newPlanFile(svc, req, planner, date);
+      break;
+    default:
+      newDocument(svc, what, req, planner, date);
+  }
+  return planner.plan;
+}
