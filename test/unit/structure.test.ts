@@ -73,3 +73,12 @@ describe('structure rules', () => {
     assert.equal(svc.model.phases[0].next, svc.model.phases[1]);
   });
 });
+
+describe('phase folders without documents', () => {
+  it('carry their missing-document diagnostics on the folder itself', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: A\n', 'phase-2/04-ARTIFACTS/a.txt': 'x' });
+    const folder = `${ROOT}/phase-2`;
+    const diags = svc.diagnoseAll().filter((d) => d.file === folder);
+    assert.ok(diags.some((d) => d.code === 'missing-document' && /Phase brief/.test(d.message)), JSON.stringify(diags));
+  });
+});

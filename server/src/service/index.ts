@@ -11,3 +11,4 @@ export * from './actions';
 export * from './templates';
 export { RULES, RULE_IDS, ruleInfo, ruleDocsUrl } from './rules/catalog';
 export * from './scaffold';
+export { completeHandoff } from './fixes/phase';

@@ -42,6 +42,12 @@ export interface ServiceInit {
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Parsed models kept at once (least recently used dropped first, parsed again when asked for): a model
+ * is about ten times its text, so keeping every one would grow without bound with the workspace.
+ */
+export const MAX_PARSED_DOCUMENTS = 4096;
+
 interface DocEntry {
   text: string | undefined;
   parsed: ParsedDocument | undefined;
@@ -63,6 +69,8 @@ export class PhasegateService {
   model: WorkspaceModel = { root: '/', phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
   scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
   private readonly docs = new Map<string, DocEntry>();
+  /** Entries holding a parsed model, least recently used first. */
+  private readonly parsedLru = new Set<DocEntry>();
   private readonly diagCache = new Map<string, Diagnostic[]>();
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | string>();
@@ -85,6 +93,7 @@ export class PhasegateService {
     this.root = normalizePath(root);
     this.loadOptions = options;
     this.docs.clear();
+    this.parsedLru.clear();
     this.diagCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
@@ -238,7 +247,16 @@ export class PhasegateService {
   getDocument(path: string): ParsedDocument | undefined {
     const e = this.docs.get(normalizePath(path));
     if (!e || e.text === undefined) return undefined;
-    if (!e.parsed) e.parsed = parseDocument(e.text);
+    this.parsedLru.delete(e);
+    this.parsedLru.add(e);
+    if (!e.parsed) {
+      e.parsed = parseDocument(e.text);
+      if (this.parsedLru.size > MAX_PARSED_DOCUMENTS) {
+        const oldest: DocEntry = this.parsedLru.values().next().value!;
+        this.parsedLru.delete(oldest);
+        oldest.parsed = undefined;
+      }
+    }
     return e.parsed;
   }
 
@@ -388,8 +406,9 @@ export class PhasegateService {
   private runRules(path: string): Diagnostic[] {
     const out: Diagnostic[] = [];
     const entry = this.docs.get(path);
-    const { phase, spec } = kindOf(this.model, path);
-    const isFolder = phase?.folder === path;
+    const folderPhase = this.model.byFolder.get(path);
+    const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
+    const isFolder = folderPhase !== undefined;
     if (!isFolder && entry?.problem) {
       return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
     }

@@ -1,4 +1,112 @@
 /** Quick fixes for the phase rules (complete handoff, mark prerequisite done, …). Keyed by the `fix` field. */
+import { basename, dirname } from '../host';
+import { expandTitle } from '../layout';
+import { IN_ORDER, IN_PREREQUISITES, handoffPair, outputSections, rebaseItemText, sameStatement, sectionByTitle, topItems } from '../handoff';
+import { kindOf, phaseOf } from '../workspace';
+import type { PhaseStatus } from '../gates';
+import { range } from '../types';
+import type { CodeAction, Diagnostic, TextEdit } from '../types';
+import { PLAN_SECTION, planPhases, planTable } from '../rules/phase-plan';
 import type { Fix } from './fix';
+import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
+import { completeHandoff } from './phase-handoff';
 
-export const PHASE_FIXES: Record<string, Fix> = {};
+export { completeHandoff } from './phase-handoff';
+
+function action(title: string, diag: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction | undefined {
+  if (!edits.length) return undefined;
+  return { title, codes: [diag.code], isPreferred, change: { edits: [{ file: diag.file, edits }], creates: [] } };
+}
+
+const completeHandoffFix: Fix = (svc, diag) => completeHandoff(svc, phaseOf(svc.model, diag.file));
+
+/** Checks a prerequisite's box (`[ ]` → `[x]`), or adds a missing prerequisite, unchecked, for the team to confirm. */
+const markPrerequisite: Fix = (svc, diag) => {
+  const d = diag.data as { action?: string; line?: number; text?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc) return undefined;
+  if (d.action === 'check') {
+    const it = doc.items.find((x) => x.line === d.line);
+    if (!it || it.checked) return undefined;
+    const edit = it.checkboxRange
+      ? { range: it.checkboxRange, newText: '[x]' }
+      : { range: range(it.line, it.textRange.start.character, it.line, it.textRange.start.character), newText: '[x] ' };
+    return action(`Check prerequisite "${it.text}" as met`, diag, [edit]);
+  }
+  if (d.action !== 'add' || !d.text) return undefined;
+  const sec = sectionByTitle(doc, IN_PREREQUISITES);
+  if (sec && topItems(doc, sec).some((x) => sameStatement(x.text, d.text!))) return undefined;
+  // The item as phase N wrote it, with its links rewritten to resolve from here.
+  let text = d.text;
+  const phase = phaseOf(svc.model, diag.file);
+  const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
+  const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
+  if (pair && src) text = rebaseItemText(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p));
+  const line = `${bulletOf(doc, sec)} [ ] ${text}`;
+  const ins = sec ? appendToSection(doc, sec, [line]) : insertSection(doc, IN_PREREQUISITES, [line], IN_ORDER);
+  return action(`Add prerequisite "${d.text}" (unchecked)`, diag, mergeInsertions([ins], doc.eol));
+};
+
+/** Readdresses an output handoff's title to the next phase. */
+const renumberHandoffTarget: Fix = (svc, diag) => {
+  const d = diag.data as { number?: number; line?: number; start?: number; end?: number } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc || d.line === undefined || d.start === undefined || d.end === undefined || d.number === undefined) return undefined;
+  if (!/^\d+$/.test((doc.lines[d.line] ?? '').slice(d.start, d.end))) return undefined;
+  return action(`Address the handoff to phase ${d.number}`, diag, [{ range: range(d.line, d.start, d.line, d.end), newText: String(d.number) }]);
+};
+
+/** Adds an item for an unaddressed deliverable, with a placeholder for where it is. */
+const addDeliverable: Fix = (svc, diag) => {
+  const d = diag.data as { deliverable?: string; section?: string; format?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d?.deliverable || !d.section || !doc) return undefined;
+  const { phase, spec } = kindOf(svc.model, diag.file);
+  const sec = sectionByTitle(doc, d.section);
+  const bullet = bulletOf(doc, sec);
+  const line = d.format === 'artifact' ? `${bullet} ${d.deliverable}: [Location] - [Purpose]` : `${bullet} [ ] ${d.deliverable} — [Where it is]`;
+  const order = (spec?.sections ?? []).map((s) => expandTitle(s.title, phase?.number));
+  const ins = sec ? appendToSection(doc, sec, [line]) : insertSection(doc, d.section, [line], order);
+  const short = d.deliverable.length > 60 ? d.deliverable.slice(0, 59) + '…' : d.deliverable;
+  return action(`Add deliverable "${short}" to ${d.section}`, diag, mergeInsertions([ins], doc.eol));
+};
+
+export const STATUS_LABELS: Record<PhaseStatus, string> = {
+  'not-started': 'Not started',
+  'in-progress': 'In progress',
+  complete: 'Complete',
+  blocked: 'Blocked',
+};
+
+/** Adds the missing phase's row to the plan's Phase Status table (a table when there is none), with its current status. */
+const addPlanRow: Fix = (svc, diag) => {
+  const d = diag.data as { phase?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d?.phase || !doc) return undefined;
+  const phase = planPhases(svc.model, diag.file).find((p) => p.id === d.phase);
+  const pt = planTable(doc);
+  if (!phase || !pt) return undefined;
+  const status = STATUS_LABELS[svc.status(phase)];
+  const name = basename(phase.folder);
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  if (pt.table && pt.cols) {
+    const cells = pt.table.header.map(() => '');
+    if (pt.cols.workstream !== undefined) cells[pt.cols.workstream] = phase.workstream ?? '';
+    cells[pt.cols.phase] = name;
+    if (pt.cols.status !== undefined) cells[pt.cols.status] = status;
+    const last = pt.table.rows.length ? pt.table.rows[pt.table.rows.length - 1].line : pt.table.line + 1;
+    const at = (doc.lines[last] ?? '').length;
+    const row = `| ${cells.map(cell).join(' | ')} |`;
+    return action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }]);
+  }
+  const table = ['| Workstream | Phase | Status |', '| --- | --- | --- |', `| ${cell(phase.workstream ?? '')} | ${cell(name)} | ${status} |`];
+  return action(`Add a ${PLAN_SECTION} table with ${phase.id}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
+};
+
+export const PHASE_FIXES: Record<string, Fix> = {
+  'complete-handoff': completeHandoffFix,
+  'mark-prerequisite-done': markPrerequisite,
+  'renumber-handoff-target': renumberHandoffTarget,
+  'add-deliverable': addDeliverable,
+  'add-plan-row': addPlanRow,
+};

@@ -4,6 +4,7 @@ import type { ParsedDocument } from '../markdown';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { FixData, Range, Severity } from '../types';
 import type { ResolvedConfig } from '../config';
+import type { GateResult } from '../gates';
 
 export interface RuleContext {
   /** Absolute path of the document being checked. */
@@ -25,6 +26,8 @@ export interface RuleContext {
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
+  /** Gate results of another phase (for the project plan, which is no phase document; never call it on the own phase). */
+  gates?(phase: Phase): GateResult[];
   /** Reports a problem in the document being checked. */
   report(code: string, range: Range, message: string, data?: FixData): void;
 }

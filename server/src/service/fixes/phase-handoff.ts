@@ -1,0 +1,168 @@
+/**
+ * "Complete handoff": fills phase N+1's input handoff from phase N's output handoff — the
+ * inputs (paths rewritten to resolve from phase N+1), the prerequisites (unchecked, for the
+ * team to confirm), the open questions and the source link. Only insertions at the end of
+ * each section (and a wrong source link retargeted); running it again finds nothing to do.
+ * Creates the input handoff when phase N+1 has none.
+ */
+import type { PhasegateService } from '../service';
+import { basename, dirname } from '../host';
+import { expandTitle } from '../layout';
+import type { ListItem, ParsedDocument } from '../markdown';
+import {
+  HandoffPair,
+  IN_INPUTS,
+  IN_ORDER,
+  IN_PREREQUISITES,
+  IN_QUESTIONS,
+  IN_SOURCE,
+  INPUT_HANDOFF,
+  PLACEHOLDER,
+  handoffItems,
+  handoffPair,
+  isOutputHandoffPath,
+  outputSections,
+  rebaseItemText,
+  referencesIn,
+  sameInput,
+  sameStatement,
+  sectionByTitle,
+  sourceLink,
+  textKey,
+  topItems,
+} from '../handoff';
+import type { Phase } from '../workspace';
+import type { CodeAction, TextEdit } from '../types';
+import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
+
+export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
+
+/** What phase N hands to phase N+1, as lines ready for phase N+1's input handoff. */
+interface Handed {
+  pair: HandoffPair;
+  source: string;
+  inputs: { item: ListItem; line: string }[];
+  prerequisites: { item: ListItem; line: string }[];
+  questions: { item: ListItem; line: string }[];
+}
+
+function meaningful(it: ListItem): boolean {
+  return textKey(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')) !== '';
+}
+
+function handed(svc: PhasegateService, pair: HandoffPair): Handed {
+  const out = outputSections(pair);
+  const from = dirname(pair.outPath);
+  const to = dirname(pair.inPath);
+  const rebase = (it: ListItem) => rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p));
+  const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
+  return {
+    pair,
+    source: `Previous phase: [${label}](${sourceLink(pair)})`,
+    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item) })),
+    prerequisites: topItems(pair.out, out.prerequisites)
+      .filter(meaningful)
+      .map((it) => ({ item: it, line: `[ ] ${rebase(it)}` })),
+    questions: topItems(pair.out, out.questions)
+      .filter(meaningful)
+      .map((it) => ({ item: it, line: rebase(it) })),
+  };
+}
+
+/** A new input handoff holding everything phase N hands off. */
+function createText(phase: Phase, h: Handed): string {
+  const spec = phase.documents.find((d) => d.spec.kind === INPUT_HANDOFF)!.spec;
+  const prev = basename(h.pair.prev.folder);
+  const list = (xs: { line: string }[], none: string) => (xs.length ? xs.map((x) => `- ${x.line}`) : [none]);
+  return [
+    `# ${expandTitle(spec.heading ?? 'Phase {N} Input Handoff', phase.number)}`,
+    '',
+    `## ${IN_SOURCE}`,
+    '',
+    `- ${h.source}`,
+    '',
+    `## ${IN_INPUTS}`,
+    '',
+    ...list(h.inputs, `No inputs were handed off by ${prev}.`),
+    '',
+    `## ${IN_PREREQUISITES}`,
+    '',
+    ...list(h.prerequisites, `No prerequisites were handed off by ${prev}.`),
+    '',
+    `## ${IN_QUESTIONS}`,
+    '',
+    ...list(h.questions, 'None carried over.'),
+    '',
+  ].join(h.pair.out.eol); // a new file takes the line ending of the handoff it is written from
+}
+
+/** Insertions (and source retargets) that bring an existing input handoff up to date. */
+function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEdit[] {
+  const { pair } = h;
+  const folder = dirname(pair.inPath);
+  const root = svc.model.root;
+  const ins: (Insertion | undefined)[] = [];
+  const replaces: TextEdit[] = [];
+  const add = (title: string, lines: string[]) => {
+    if (!lines.length) return;
+    const sec = sectionByTitle(doc, title);
+    const bullet = bulletOf(doc, sec);
+    const items = lines.map((l) => `${bullet} ${l}`);
+    ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
+  };
+
+  const source = sectionByTitle(doc, IN_SOURCE);
+  const refs = source ? referencesIn(doc, source, folder, root) : [];
+  if (!refs.some((r) => r.resolved === pair.outPath)) {
+    const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
+    if (wrong.length) for (const r of wrong) replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
+    else add(IN_SOURCE, [h.source]);
+  }
+
+  const received = handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root);
+  const handedItems = handoffItems(pair.out, outputSections(pair).inputs, dirname(pair.outPath), root);
+  add(
+    IN_INPUTS,
+    h.inputs
+      .filter((x) => {
+        const hi = handedItems.find((y) => y.item === x.item);
+        return !hi || !received.some((r) => sameInput(hi, r));
+      })
+      .map((x) => x.line),
+  );
+
+  const have = topItems(doc, sectionByTitle(doc, IN_PREREQUISITES));
+  add(
+    IN_PREREQUISITES,
+    h.prerequisites.filter((x) => !have.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+  );
+
+  const asked = topItems(doc, sectionByTitle(doc, IN_QUESTIONS));
+  add(
+    IN_QUESTIONS,
+    h.questions.filter((x) => !asked.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+  );
+
+  return [...replaces, ...mergeInsertions(ins, doc.eol)];
+}
+
+/**
+ * The action completing phase N+1's input handoff from phase N's output handoff; undefined
+ * when there is nothing to add (or no previous phase with an output handoff).
+ */
+export function completeHandoff(svc: PhasegateService, next: Phase | undefined): CodeAction | undefined {
+  if (!next) return undefined;
+  const pair = handoffPair(next, (p) => svc.getDocument(p));
+  if (!pair) return undefined;
+  const h = handed(svc, pair);
+  const title = `Complete handoff from ${basename(pair.prev.folder)}`;
+  const doc = pair.input;
+  if (!doc) {
+    // A file that is there but cannot be read is never overwritten.
+    if (svc.exists(pair.inPath)) return undefined;
+    return { title, codes: HANDOFF_CODES, isPreferred: true, change: { edits: [], creates: [{ file: pair.inPath, text: createText(next, h) }] } };
+  }
+  const edits = editsFor(svc, doc, h);
+  if (!edits.length) return undefined;
+  return { title, codes: HANDOFF_CODES, isPreferred: true, change: { edits: [{ file: pair.inPath, edits }], creates: [] } };
+}

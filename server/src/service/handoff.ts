@@ -1,0 +1,281 @@
+/**
+ * Handoff items: the parse of the list items that pass between phases (inputs,
+ * prerequisites, open questions), shared by the cross-phase rules and the fixes that
+ * complete a handoff. One item is `- <Name>: [<label>](<path>) - <description>`; a
+ * `path` in backticks counts as its path.
+ */
+import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
+import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
+import type { Phase } from './workspace';
+import { Range, range } from './types';
+
+export const INPUT_HANDOFF = 'input-handoff';
+export const OUTPUT_HANDOFF = 'output-handoff';
+
+/** Section titles the handoff rules read; `{N}` is the phase number. */
+export const OUT_INPUTS = 'Phase {N+1} Inputs';
+export const OUT_PREREQUISITES = 'Phase {N+1} Prerequisites';
+export const OUT_QUESTIONS = 'Open Questions';
+export const IN_SOURCE = 'Source';
+export const IN_INPUTS = 'Inputs Received';
+export const IN_PREREQUISITES = 'Prerequisites';
+export const IN_QUESTIONS = 'Open Questions';
+/** Order of the input handoff's sections, for inserting one that is missing. */
+export const IN_ORDER = [IN_SOURCE, IN_INPUTS, IN_PREREQUISITES, IN_QUESTIONS];
+
+export interface HandoffItem {
+  item: ListItem;
+  /** Item text (first line, after marker and checkbox). */
+  text: string;
+  /** Text before the first colon outside links and code, when it names the item. */
+  name: string | undefined;
+  /** Normalised name ('' when none). */
+  nameKey: string;
+  /** Normalised whole text (links reduced to their labels). */
+  key: string;
+  /** Raw path of the first relative link or backticked path. */
+  path: string | undefined;
+  /** The path resolved against the document's folder. */
+  resolved: string | undefined;
+  /** The path is a backticked path (maybe relative to the repository), not a link. */
+  codePath: boolean;
+}
+
+/** A section by title: exact normalised key first, then one whose key ends with it. */
+export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
+  const key = normalizeTitle(title);
+  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+}
+
+/** Items of a section (subsections included) at the section's outermost list depth. */
+export function topItems(doc: ParsedDocument, sec: Section | undefined): ListItem[] {
+  if (!sec) return [];
+  const items = itemsWithin(doc, sec);
+  const min = Math.min(...items.map((i) => i.depth));
+  return items.filter((i) => i.depth === min);
+}
+
+const LINK_IN_TEXT = /!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const CODE_SPAN = /`([^`\n]+)`/g;
+
+/** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */
+export function textKey(text: string): string {
+  return text
+    .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
+    .toLowerCase()
+    .replace(/[*`~]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A template placeholder: `[Capitalised words]`, not a link, not a task box. */
+export const PLACEHOLDER = /\[[A-Z][^\]\n]*\](?!\()/g;
+
+/** Names our templates number rather than name (`Input 1:`): they identify nothing. */
+const GENERIC_NAME = /^(input|artifact|output|prerequisite|item|question|deliverable)s?\s*\d*$/;
+
+/** Whether a target is a relative file reference (not a URL, not an anchor). */
+export function isRelativeTarget(target: string): boolean {
+  return target !== '' && !target.startsWith('#') && !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//');
+}
+
+/** A backticked text that reads as a file path. */
+export function looksLikePath(s: string): boolean {
+  return !/\s/.test(s) && (s.includes('/') || /\.[A-Za-z0-9]{1,8}$/.test(s)) && isRelativeTarget(s);
+}
+
+/** Absolute path of a relative target from `folder` (fragment and query dropped). */
+export function resolveTarget(folder: string, target: string, root?: string): string | undefined {
+  if (!isRelativeTarget(target)) return undefined;
+  let t = target.replace(/[#?].*$/, '');
+  if (t === '') return undefined;
+  try {
+    t = decodeURI(t);
+  } catch {
+    // Keep the raw text: a malformed escape is the broken-link rule's business.
+  }
+  if (t.startsWith('/')) return root ? joinPath(root, t) : normalizePath(t);
+  return joinPath(folder, t);
+}
+
+/** Replaces every link and code span of a text with spaces, keeping columns. */
+function maskRefs(text: string): string {
+  return text.replace(LINK_IN_TEXT, (m) => ' '.repeat(m.length)).replace(CODE_SPAN, (m) => ' '.repeat(m.length));
+}
+
+export function parseItem(item: ListItem, folder: string, root?: string): HandoffItem {
+  const text = item.text;
+  const masked = maskRefs(text);
+  const colon = masked.indexOf(':');
+  let name: string | undefined = colon > 0 ? text.slice(0, colon).trim() : undefined;
+  let nameKey = name ? textKey(name) : '';
+  if (!nameKey || GENERIC_NAME.test(nameKey) || nameKey.length > 80) {
+    name = undefined;
+    nameKey = '';
+  }
+  let path: string | undefined;
+  let codePath = false;
+  LINK_IN_TEXT.lastIndex = 0;
+  for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
+    const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
+    if (isRelativeTarget(t)) path = t;
+  }
+  if (!path) {
+    CODE_SPAN.lastIndex = 0;
+    for (let m = CODE_SPAN.exec(text); m && !path; m = CODE_SPAN.exec(text)) if (looksLikePath(m[1])) path = m[1];
+    codePath = !!path;
+  }
+  return { item, text, name, nameKey, key: textKey(text), path, resolved: path ? resolveTarget(folder, path, root) : undefined, codePath };
+}
+
+/** Parsed items of a section; items that are nothing but template placeholders are left out. */
+export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
+  return topItems(doc, sec)
+    .filter((it) => textKey(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')) !== '')
+    .map((it) => parseItem(it, folder, root));
+}
+
+/** Whether two input items name the same input: same resolved path, else same name, else same words. */
+export function sameInput(a: HandoffItem, b: HandoffItem): boolean {
+  if (a.resolved && b.resolved && a.resolved === b.resolved) return true;
+  // The same backticked path on both sides names the same file whatever folder it is read from.
+  if (a.codePath && b.codePath && a.path === b.path) return true;
+  if (a.nameKey && b.nameKey) return a.nameKey === b.nameKey;
+  if (a.path && b.path && a.resolved !== b.resolved) return false;
+  return a.key !== '' && a.key === b.key;
+}
+
+/** Whether two checklist texts state the same thing (equal words, or one holds the other). */
+export function sameStatement(a: string, b: string): boolean {
+  const x = textKey(a);
+  const y = textKey(b);
+  if (!x || !y) return false;
+  if (x === y) return true;
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length >= 8 && ` ${long} `.includes(` ${short} `);
+}
+
+/** Phase N+1's input handoff and phase N's output handoff, as documents and paths. */
+export interface HandoffPair {
+  prev: Phase;
+  next: Phase;
+  outPath: string;
+  out: ParsedDocument;
+  inPath: string;
+  /** Undefined when phase N+1 has no input handoff yet. */
+  input: ParsedDocument | undefined;
+}
+
+export function handoffPair(next: Phase, getDocument: (p: string) => ParsedDocument | undefined): HandoffPair | undefined {
+  const prev = next.prev;
+  if (!prev) return undefined;
+  const outDoc = prev.documents.find((d) => d.spec.kind === OUTPUT_HANDOFF);
+  const inDoc = next.documents.find((d) => d.spec.kind === INPUT_HANDOFF);
+  if (!outDoc || !inDoc) return undefined;
+  const out = getDocument(outDoc.path);
+  if (!out) return undefined;
+  return { prev, next, outPath: outDoc.path, out, inPath: inDoc.path, input: getDocument(inDoc.path) };
+}
+
+/** The sections of phase N's output handoff that feed phase N+1. */
+export function outputSections(pair: HandoffPair): { inputs: Section | undefined; prerequisites: Section | undefined; questions: Section | undefined } {
+  const n = pair.prev.number;
+  const want = n === undefined ? undefined : String(n + 1);
+  // Prefer the section numbered for this next phase; any "Phase # Inputs" otherwise.
+  const pick = (t: string) => {
+    const key = normalizeTitle(t);
+    const cands = pair.out.sections.filter((s) => s.key === key || s.key.endsWith(' ' + key));
+    return cands.find((s) => want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) ?? cands[0];
+  };
+  return {
+    inputs: pick(OUT_INPUTS),
+    prerequisites: pick(OUT_PREREQUISITES),
+    questions: sectionByTitle(pair.out, OUT_QUESTIONS),
+  };
+}
+
+/** A link to a Markdown file, or a backticked path, found in a section: its target and range. */
+export interface Reference {
+  target: string;
+  resolved: string;
+  range: Range;
+  /** The link's target range (undefined for a code path). */
+  targetRange: Range | undefined;
+}
+
+export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, root?: string): Reference[] {
+  const out: Reference[] = [];
+  for (const l of doc.links) {
+    if (l.line <= sec.heading.line || l.line >= sec.end) continue;
+    const resolved = resolveTarget(folder, l.target, root);
+    if (resolved) out.push({ target: l.target, resolved, range: l.range, targetRange: l.targetRange });
+  }
+  for (let line = sec.bodyStart; line < sec.end; line++) {
+    if (doc.codeLines.has(line)) continue;
+    const src = doc.lines[line] ?? '';
+    CODE_SPAN.lastIndex = 0;
+    for (let m = CODE_SPAN.exec(src); m; m = CODE_SPAN.exec(src)) {
+      if (!looksLikePath(m[1])) continue;
+      const resolved = resolveTarget(folder, m[1], root);
+      if (resolved)
+        out.push({
+          target: m[1],
+          resolved,
+          range: range(line, m.index, line, m.index + m[0].length),
+          targetRange: range(line, m.index + 1, line, m.index + 1 + m[1].length),
+        });
+    }
+  }
+  return out;
+}
+
+/** Target `t`, relative to `fromFolder`, rewritten so that it resolves from `toFolder`. */
+export function rebaseTarget(t: string, fromFolder: string, toFolder: string): string {
+  if (!isRelativeTarget(t) || t.startsWith('/')) return t;
+  const suffix = /[#?].*$/.exec(t)?.[0] ?? '';
+  const bare = t.slice(0, t.length - suffix.length);
+  if (bare === '') return t;
+  return relativePath(toFolder, joinPath(fromFolder, bare)) + suffix;
+}
+
+/**
+ * The text of an item with its relative link targets (and backticked paths that exist
+ * from `fromFolder`) rewritten to resolve from `toFolder`.
+ */
+export function rebaseItemText(doc: ParsedDocument, item: ListItem, fromFolder: string, toFolder: string, exists: (p: string) => boolean): string {
+  const line = doc.lines[item.line] ?? '';
+  const start = item.textRange.start.character;
+  const end = item.textRange.end.character;
+  const edits: { a: number; b: number; text: string }[] = [];
+  for (const l of doc.links) {
+    if (l.line !== item.line || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
+    const rebased = rebaseTarget(l.target, fromFolder, toFolder);
+    if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
+  }
+  const text = line.slice(start, end);
+  CODE_SPAN.lastIndex = 0;
+  for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
+    const p = m[1];
+    if (!looksLikePath(p) || p.startsWith('/')) continue;
+    const abs = resolveTarget(fromFolder, p);
+    // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
+    if (!abs || !exists(abs)) continue;
+    const a = start + m.index + 1;
+    if (edits.some((e) => e.a <= a && a < e.b)) continue;
+    edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+  }
+  let out = line;
+  for (const e of edits.sort((x, y) => y.a - x.a)) out = out.slice(0, e.a) + e.text + out.slice(e.b);
+  return out.slice(start, end + (out.length - line.length));
+}
+
+/** Relative path from phase N+1's input handoff to phase N's output handoff. */
+export function sourceLink(pair: Pick<HandoffPair, 'inPath' | 'outPath'>): string {
+  return relativePath(dirname(pair.inPath), pair.outPath);
+}
+
+/** Whether a resolved path is an output handoff (same file name as the layout's). */
+export function isOutputHandoffPath(p: string, phase: Phase): boolean {
+  const spec = phase.layout.documents.find((d) => d.kind === OUTPUT_HANDOFF);
+  return !!spec && basename(p).toLowerCase() === spec.file.toLowerCase();
+}

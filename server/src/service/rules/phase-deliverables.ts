@@ -1,0 +1,146 @@
+/**
+ * Deliverables: every deliverable the prompt (iAI) or brief (audit) asks for is addressed
+ * by the response (iAI) or the output handoff's summary and artifacts (audit).
+ */
+import type { ListItem, ParsedDocument, Section } from '../markdown';
+import { PLACEHOLDER, sectionByTitle, textKey, topItems } from '../handoff';
+import { phaseDocument } from '../workspace';
+import { expandTitle } from '../layout';
+import type { Range } from '../types';
+import type { Rule, RuleContext } from './rule';
+import { titleRange } from './phase-response';
+
+const STOP_WORDS = new Set(
+  (
+    'a an the and or nor of for to in on at by with from into onto via per as is are be been being was were it its this that these those ' +
+    'all each every any some no not our your their his her we you they i me my will shall should must can could would may might ' +
+    'also than then so such only own same other more most new etc e g ie eg include including includes using use used'
+  ).split(' '),
+);
+
+/** Significant words of a text: no stop words, a plural `s` folded. */
+export function significantWords(text: string): string[] {
+  const out: string[] = [];
+  for (const w of textKey(text).split(' ')) {
+    if (!w || STOP_WORDS.has(w)) continue;
+    out.push(w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+  }
+  return out;
+}
+
+/** Key terms of a deliverable: its **bold** and `code` spans. */
+export function keyTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const re of [/\*\*([^*]+)\*\*/g, /__([^_]+)__/g, /`([^`]+)`/g]) {
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const k = textKey(m[1]);
+      if (k) out.push(k);
+    }
+  }
+  return out;
+}
+
+/** A text a deliverable can be matched in, with its words computed once. */
+export interface Unit {
+  key: string;
+  words: Set<string>;
+}
+
+export function unit(text: string): Unit {
+  return { key: ` ${textKey(text)} `, words: new Set(significantWords(text)) };
+}
+
+/** A deliverable counts as addressed by a unit when its key term, or 60% of its significant words, appear in it. */
+export function addresses(deliverable: string, u: Unit | string): boolean {
+  const { key, words: have } = typeof u === 'string' ? unit(u) : u;
+  if (keyTerms(deliverable).some((k) => key.includes(` ${k} `))) return true;
+  const words = [...new Set(significantWords(deliverable))];
+  if (words.length === 0) {
+    const k = textKey(deliverable);
+    return k !== '' && key.includes(` ${k} `);
+  }
+  const hits = words.filter((w) => have.has(w)).length;
+  return hits / words.length >= 0.6;
+}
+
+/** Deliverables listed in a section: top-level list items, else the first cell of each table row. */
+export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): { text: string; item: ListItem | undefined }[] {
+  if (!sec) return [];
+  const items = topItems(doc, sec).filter((it) => it.text.replace(PLACEHOLDER, '').replace(/[\s\-–—:.]/g, '') !== '');
+  if (items.length) return items.map((it) => ({ text: it.text, item: it }));
+  return doc.tables
+    .filter((t) => t.line > sec.heading.line && t.line < sec.end)
+    .flatMap((t) => t.rows.map((r) => ({ text: r.cells[0]?.text ?? '', item: undefined })))
+    .filter((d) => d.text.replace(PLACEHOLDER, '').trim() !== '');
+}
+
+/** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */
+export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
+  const units: Unit[] = [];
+  const covered = new Set<number>();
+  for (const it of doc.items) {
+    if (it.line < from || it.line >= to) continue;
+    const last = Math.min(it.endLine, to - 1);
+    units.push(unit(doc.lines.slice(it.line, last + 1).join(' ')));
+    for (let l = it.line; l <= last; l++) covered.add(l);
+  }
+  for (let l = from; l < to; l++) {
+    if (covered.has(l) || doc.codeLines.has(l)) continue;
+    const src = doc.lines[l] ?? '';
+    if (src.trim() !== '' && !/^\s*#{1,6}\s/.test(src)) units.push(unit(src));
+  }
+  return units;
+}
+
+function report(ctx: RuleContext, at: Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+  for (const d of missing) {
+    const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
+    ctx.report('unaddressed-deliverable', at, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
+      fix: 'add-deliverable',
+      deliverable: d,
+      ...data(d),
+    });
+  }
+}
+
+export const deliverablesRule: Rule = {
+  ids: ['unaddressed-deliverable'],
+  check(ctx: RuleContext) {
+    const { doc, spec, phase } = ctx;
+    if (!phase) return;
+    if (spec?.kind === 'response') {
+      const prompt = phaseDocument(phase, 'prompt');
+      const pdoc = prompt ? ctx.getDocument(prompt.path) : undefined;
+      if (!pdoc) return;
+      const wanted = deliverablesOf(pdoc, sectionByTitle(pdoc, 'Deliverables'));
+      if (!wanted.length) return;
+      const sec = sectionByTitle(doc, 'Deliverables');
+      const bodyStart = doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
+      const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart, doc.lines.length);
+      const missing = wanted.map((w) => w.text).filter((w) => !units.some((u) => addresses(w, u)));
+      const where = sec ? `the response's "Deliverables" section` : 'the response';
+      report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
+      return;
+    }
+    if (spec?.kind === 'output-handoff') {
+      const brief = phaseDocument(phase, 'brief');
+      const bdoc = brief ? ctx.getDocument(brief.path) : undefined;
+      if (!bdoc) return;
+      const wanted = deliverablesOf(bdoc, sectionByTitle(bdoc, 'Deliverables'));
+      if (!wanted.length) return;
+      const summary = sectionByTitle(doc, expandTitle('Phase {N} Summary', phase.number));
+      const artifacts = sectionByTitle(doc, 'Artifacts Produced');
+      const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
+      const missing = wanted.map((w) => w.text).filter((w) => !units.some((u) => addresses(w, u)));
+      const at = artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc);
+      report(
+        ctx,
+        at,
+        missing,
+        `the output handoff's "Phase ${phase.number ?? 'N'} Summary" or "Artifacts Produced"`,
+        () => ({ section: 'Artifacts Produced', format: 'artifact' }),
+        'brief',
+      );
+    }
+  },
+};

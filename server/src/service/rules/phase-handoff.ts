@@ -1,0 +1,146 @@
+/**
+ * Cross-phase rules: phase N+1's input handoff receives exactly what phase N's output
+ * handoff hands off (inputs, a source link), confirms its prerequisites, and phase N's
+ * output handoff is addressed to phase N+1.
+ */
+import { basename, dirname, relativePath } from '../host';
+import {
+  IN_INPUTS,
+  IN_PREREQUISITES,
+  IN_SOURCE,
+  INPUT_HANDOFF,
+  OUTPUT_HANDOFF,
+  handoffItems,
+  handoffPair,
+  isOutputHandoffPath,
+  outputSections,
+  referencesIn,
+  sameInput,
+  sameStatement,
+  sectionByTitle,
+  sourceLink,
+  topItems,
+} from '../handoff';
+import { PLACEHOLDER, textKey } from '../handoff';
+import { range } from '../types';
+import type { Rule, RuleContext } from './rule';
+import { titleRange } from './phase-response';
+
+const H1_ARROW = /Phase\s*(\d+)\s*(?:→|->|-->|⟶|to)\s*(Phase\s*(\d+))/i;
+
+/** The output handoff's title must address the next phase: `Phase N → Phase N+1 Handoff`. */
+function checkOutputTitle(ctx: RuleContext): void {
+  const { doc, phase } = ctx;
+  if (!phase || phase.number === undefined) return;
+  const h1 = doc.headings.find((h) => h.level === 1);
+  if (!h1) return;
+  const src = doc.lines[h1.line] ?? '';
+  const m = H1_ARROW.exec(src);
+  if (!m || Number(m[1]) !== phase.number) return;
+  const to = Number(m[3]);
+  const want = phase.number + 1;
+  if (to === want) return;
+  const start = m.index + m[0].length - m[2].length;
+  const numStart = start + m[2].length - m[3].length;
+  ctx.report(
+    'handoff-mismatch',
+    range(h1.line, start, h1.line, start + m[2].length),
+    `Phase ${phase.number} hands off to phase ${want}, not phase ${to}: the title should read "Phase ${phase.number} → Phase ${want} Handoff".`,
+    {
+      fix: 'renumber-handoff-target',
+      number: want,
+      line: h1.line,
+      start: numStart,
+      end: numStart + m[3].length,
+    },
+  );
+}
+
+function checkInputHandoff(ctx: RuleContext): void {
+  const { doc, phase } = ctx;
+  if (!phase) return;
+  const pair = handoffPair(phase, (p) => (p === ctx.path ? doc : ctx.getDocument(p)));
+  if (!pair || pair.inPath !== ctx.path) return;
+  const prevName = basename(pair.prev.folder);
+  const outRel = sourceLink(pair);
+  const fix = { fix: 'complete-handoff', phase: phase.id, from: pair.prev.id };
+  const folder = dirname(ctx.path);
+  const prevFolder = dirname(pair.outPath);
+  const root = ctx.model.root;
+  const out = outputSections(pair);
+
+  // Source: links phase N's output handoff, not another phase's.
+  const source = sectionByTitle(doc, IN_SOURCE);
+  if (source) {
+    const refs = referencesIn(doc, source, folder, root);
+    if (!refs.some((r) => r.resolved === pair.outPath)) {
+      const wrong = refs.filter((r) => isOutputHandoffPath(r.resolved, phase));
+      for (const r of wrong) {
+        ctx.report(
+          'handoff-mismatch',
+          r.range,
+          `Source links ${relativePath(folder, r.resolved)}, but phase ${phase.id} follows ${prevName}: its inputs come from ${outRel}.`,
+          fix,
+        );
+      }
+      if (!wrong.length) {
+        ctx.report('handoff-mismatch', source.heading.textRange, `Source does not reference ${prevName}'s output handoff (${outRel}).`, fix);
+      }
+    }
+  }
+
+  // Inputs: everything phase N hands off is received; nothing else is claimed as handed off.
+  const inputsSec = sectionByTitle(doc, IN_INPUTS);
+  const received = handoffItems(doc, inputsSec, folder, root);
+  if (out.inputs) {
+    const handed = handoffItems(pair.out, out.inputs, prevFolder, root);
+    const at = inputsSec ? inputsSec.heading.textRange : titleRange(doc);
+    for (const h of handed) {
+      if (received.some((r) => sameInput(h, r))) continue;
+      const label = h.name ?? h.text.replace(PLACEHOLDER, '').trim();
+      ctx.report('handoff-mismatch', at, `Input "${label}" handed off by ${prevName} is missing from "${IN_INPUTS}".`, { ...fix, input: h.text });
+    }
+    // While phase N's inputs are still a template (no real item), there is nothing to compare against.
+    for (const r of handed.length ? received : []) {
+      if (handed.some((h) => sameInput(h, r))) continue;
+      ctx.report(
+        'handoff-mismatch',
+        r.item.textRange,
+        `"${r.name ?? r.text}" was not handed off by ${prevName} (not in its "${out.inputs.title}"); remove it or add it to ${outRel}.`,
+      );
+    }
+  }
+
+  // Prerequisites: each one phase N lists is present here and checked.
+  if (out.prerequisites) {
+    const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
+    const preSec = sectionByTitle(doc, IN_PREREQUISITES);
+    const have = topItems(doc, preSec);
+    const at = preSec ? preSec.heading.textRange : titleRange(doc);
+    for (const w of wanted) {
+      const found = have.find((h) => sameStatement(h.text, w.text));
+      if (!found) {
+        ctx.report('prerequisite-unmet', at, `Prerequisite "${w.text}" from ${prevName} is not in "${IN_PREREQUISITES}".`, {
+          fix: 'mark-prerequisite-done',
+          action: 'add',
+          text: w.text,
+        });
+      } else if (!found.checked) {
+        ctx.report('prerequisite-unmet', found.checkboxRange ?? found.textRange, `Prerequisite "${found.text}" from ${prevName} is not checked as met.`, {
+          fix: 'mark-prerequisite-done',
+          action: 'check',
+          line: found.line,
+        });
+      }
+    }
+  }
+}
+
+export const handoffRule: Rule = {
+  ids: ['handoff-mismatch', 'prerequisite-unmet'],
+  check(ctx: RuleContext) {
+    const kind = ctx.spec?.kind;
+    if (kind === OUTPUT_HANDOFF) checkOutputTitle(ctx);
+    else if (kind === INPUT_HANDOFF) checkInputHandoff(ctx);
+  },
+};

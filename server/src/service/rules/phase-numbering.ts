@@ -1,0 +1,48 @@
+/** Phase numbering: within a group (a phases folder, or a workstream) numbers run without gaps or duplicates. */
+import { basename } from '../host';
+import type { Phase } from '../workspace';
+import { range } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+/** "2", "2, 4", "2–5": missing numbers as short ranges. */
+export function formatNumbers(ns: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ns.length;) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
+    parts.push(j === i ? String(ns[i]) : j === i + 1 ? `${ns[i]}, ${ns[j]}` : `${ns[i]}–${ns[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+function groupName(p: Phase): string {
+  return p.workstream !== undefined ? `workstream ${p.workstream}` : `${basename(p.group.replace(/#.*$/, '')) || '/'}/`;
+}
+
+export const numberingRule: Rule = {
+  ids: ['phase-numbering-gap', 'phase-numbering-duplicate'],
+  check(ctx: RuleContext) {
+    const { phase, doc } = ctx;
+    if (!phase || !ctx.phaseAnchor || phase.number === undefined) return;
+    const group = ctx.model.groups.get(phase.group) ?? [phase];
+    const n = phase.number;
+    const h1 = doc.headings.find((h) => h.level === 1);
+    const at = h1 ? h1.textRange : range(0, 0, 0, 0);
+
+    const same = group.filter((p) => p !== phase && p.number === n);
+    if (same.length) {
+      const names = [phase, ...same].map((p) => basename(p.folder)).sort();
+      ctx.report('phase-numbering-duplicate', at, `Phase number ${n} is used by ${names.length} phases in ${groupName(phase)}: ${names.join(', ')}.`);
+    }
+
+    // The phase right after a gap carries it: the highest number below n, or the start (1).
+    const below = group.map((p) => p.number).filter((x): x is number => x !== undefined && x < n);
+    const prev = below.length ? Math.max(...below) : n > 1 ? 0 : undefined;
+    if (prev === undefined || n - prev <= 1) return;
+    const missing: number[] = [];
+    for (let k = prev + 1; k < n; k++) missing.push(k);
+    const what = missing.length === 1 ? `phase ${missing[0]} is missing` : `phases ${formatNumbers(missing)} are missing`;
+    ctx.report('phase-numbering-gap', at, `Phase numbering skips from ${prev === 0 ? 'the start' : prev} to ${n} in ${groupName(phase)}: ${what}.`);
+  },
+};

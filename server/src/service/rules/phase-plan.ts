@@ -1,0 +1,162 @@
+/**
+ * The project plan (`project_implementation_plan.md`) agrees with the phases: every phase of
+ * the iAI project has a row in `## Phase Status`, no row names a phase that does not exist,
+ * and a row marked Complete belongs to a phase whose gates have all passed.
+ */
+import { basename, dirname, isInside, joinPath } from '../host';
+import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
+import { resolveTarget, sectionByTitle, textKey } from '../handoff';
+import type { Phase, WorkspaceModel } from '../workspace';
+import type { Rule, RuleContext } from './rule';
+
+export const PLAN_SECTION = 'Phase Status';
+
+/** The iAI phases a plan tracks: those under `<plan folder>/workstreams/`, else every iAI phase. */
+export function planPhases(model: WorkspaceModel, planPath: string): Phase[] {
+  const ws = joinPath(dirname(planPath), 'workstreams');
+  const iai = model.phases.filter((p) => p.workstream !== undefined);
+  const under = iai.filter((p) => isInside(ws, p.folder));
+  // A plan kept inside a phase folder would make that phase's gates depend on the plan itself.
+  return (under.length ? under : iai).filter((p) => !isInside(p.folder, planPath));
+}
+
+/** Words of a name with `_` and `-` as spaces: `Phase_1_CI` ~ `Phase 1 CI`. */
+function nameKey(s: string): string {
+  return textKey(s.replace(/[_-]/g, ' '));
+}
+
+export interface PlanColumns {
+  workstream: number | undefined;
+  phase: number;
+  status: number | undefined;
+}
+
+export function planColumns(t: Table): PlanColumns | undefined {
+  const find = (re: RegExp) => {
+    const i = t.header.findIndex((c) => re.test(textKey(c.text)));
+    return i < 0 ? undefined : i;
+  };
+  const phase = find(/^phase( name| id)?$/) ?? find(/phase/);
+  if (phase === undefined) return undefined;
+  return { workstream: find(/workstream|stream/), phase, status: find(/status|state/) };
+}
+
+export interface PlanTable {
+  section: Section;
+  table: Table | undefined;
+  cols: PlanColumns | undefined;
+}
+
+export function planTable(doc: ParsedDocument): PlanTable | undefined {
+  const section = sectionByTitle(doc, PLAN_SECTION);
+  if (!section) return undefined;
+  const tables = doc.tables.filter((t) => t.line > section.heading.line && t.line < section.end);
+  for (const table of tables) {
+    const cols = planColumns(table);
+    if (cols) return { section, table, cols };
+  }
+  return { section, table: tables[0], cols: undefined };
+}
+
+/** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */
+export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCell[], cols: PlanColumns, p: Phase, root: string): boolean {
+  const cell = cells[cols.phase];
+  if (!cell) return false;
+  const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
+  if (ws.trim() && p.workstream !== undefined && nameKey(ws) !== nameKey(p.workstream)) return false;
+  const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), m[1], root));
+  if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
+  const key = nameKey(cell.text);
+  if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
+  // "Phase 1: Source Code Management" in the Build row matches Build/Phase_1_Source_Control.
+  const num = /phase\s*(\d+)/i.exec(cell.text.replace(/[_-]/g, ' '));
+  return !!num && ws.trim() !== '' && p.number !== undefined && Number(num[1]) === p.number;
+}
+
+const COMPLETE = /^(complete|completed|done|finished|passed)$/;
+
+/**
+ * The phases a row may name, from an index built once per plan (performance only): rowMatches still
+ * decides, but over these few candidates instead of every phase, so a plan of N rows is not N × N.
+ * Every phase rowMatches accepts is a candidate: a link at or under its folder, its folder name or
+ * id as the cell's key, or its number with a workstream given.
+ */
+function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns, planPath: string, root: string) => Phase[] {
+  const by = new Map<string, Phase[]>();
+  const add = (k: string, p: Phase) => {
+    const l = by.get(k);
+    if (!l) by.set(k, [p]);
+    else if (l[l.length - 1] !== p) l.push(p);
+  };
+  const order = new Map<Phase, number>();
+  phases.forEach((p, i) => {
+    order.set(p, i);
+    add(`f:${p.folder}`, p);
+    add(`k:${nameKey(basename(p.folder))}`, p);
+    add(`k:${nameKey(p.id)}`, p);
+    if (p.number !== undefined) add(`n:${p.number}`, p);
+  });
+  return (cells, cols, planPath, root) => {
+    const cell = cells[cols.phase];
+    if (!cell) return [];
+    const found = new Set<Phase>();
+    const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
+    for (const m of cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
+      const l = resolveTarget(dirname(planPath), m[1], root);
+      if (l === undefined) continue;
+      for (let d = l; ; d = dirname(d)) {
+        take(`f:${d}`);
+        if (d === dirname(d)) break;
+      }
+    }
+    take(`k:${nameKey(cell.text)}`);
+    const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
+    const num = /phase\s*(\d+)/i.exec(cell.text.replace(/[_-]/g, ' '));
+    if (num && ws.trim() !== '') take(`n:${Number(num[1])}`);
+    return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+}
+
+export const planRule: Rule = {
+  ids: ['plan-status-mismatch'],
+  check(ctx: RuleContext) {
+    const { doc, spec } = ctx;
+    if (spec?.kind !== 'plan') return;
+    const pt = planTable(doc);
+    if (!pt) return; // missing-section reports the missing table's section.
+    const phases = planPhases(ctx.model, ctx.path);
+    const root = ctx.model.root;
+    const matched = new Set<Phase>();
+    if (pt.table && pt.cols) {
+      const cols = pt.cols;
+      const candidates = candidateIndex(phases);
+      for (const row of pt.table.rows) {
+        const cell = row.cells[cols.phase];
+        if (!cell || textKey(cell.text) === '') continue;
+        const hits = candidates(row.cells, cols, ctx.path, root).filter((p) => rowMatches(doc, ctx.path, row.cells, cols, p, root));
+        if (!hits.length) {
+          ctx.report(
+            'plan-status-mismatch',
+            cell.range,
+            `No phase "${cell.text}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
+          );
+          continue;
+        }
+        hits.forEach((p) => matched.add(p));
+        const status = cols.status !== undefined ? row.cells[cols.status] : undefined;
+        if (!status || !COMPLETE.test(textKey(status.text).replace(/^\W+/, '')) || !ctx.gates) continue;
+        for (const p of hits) {
+          const open = ctx.gates(p).filter((g) => g.status !== 'passed');
+          if (!open.length) continue;
+          const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
+          ctx.report('plan-status-mismatch', status.range, `The plan marks ${p.id} Complete, but its gates have not all passed: ${why}.`);
+        }
+      }
+    }
+    const at = pt.section.heading.textRange;
+    for (const p of phases) {
+      if (matched.has(p)) continue;
+      ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no row in the "${PLAN_SECTION}" table.`, { fix: 'add-plan-row', phase: p.id });
+    }
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * iAI response rules: a response is not complete without its tests and the proof that
+ * they ran successfully (bdt-framework-iai.md §5).
+ */
+import type { CodeBlock, ParsedDocument, Section } from '../markdown';
+import { itemsWithin } from '../markdown';
+import { PLACEHOLDER, sectionByTitle } from '../handoff';
+import { Range, range } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+/** Where a document-level problem goes when its section is missing: the H1, else the top. */
+export function titleRange(doc: ParsedDocument): Range {
+  const h1 = doc.headings.find((h) => h.level === 1) ?? doc.headings[0];
+  if (h1) return h1.range;
+  const line = doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0;
+  return range(line, 0, line, (doc.lines[line] ?? '').length);
+}
+
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+
+function inSection(sec: Section, line: number): boolean {
+  return line > sec.heading.line && line < sec.end;
+}
+
+/** Content lines of a code block (fences excluded). */
+export function blockLines(doc: ParsedDocument, cb: CodeBlock): number[] {
+  const out: number[] = [];
+  for (let l = cb.line; l <= cb.endLine && l < doc.lines.length; l++) {
+    if ((l === cb.line || l === cb.endLine) && FENCE.test(doc.lines[l])) continue;
+    out.push(l);
+  }
+  return out;
+}
+
+/** Output a test runner prints: summaries of pytest, jest, vitest, mocha, unittest, go, cargo, JUnit, TAP, rspec. */
+const RUN_OUTPUT = [
+  /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded|ok)\b/i,
+  /\bTests?:\s+\d+/i,
+  /\bTests run:\s*\d+/i,
+  /\bRan \d+ tests?\b/,
+  /^\s*(?:OK|FAILED)\b/,
+  /^\s*(?:PASS|FAIL)\b/,
+  /^\s*(?:---\s*)?(?:PASS|FAIL|ok)\s*[:\s]/,
+  /\btest result:\s*(?:ok|FAILED)/i,
+  /^\s*(?:not\s+)?ok\s+\d+\b/,
+  /\d+\s+examples?,\s*\d+\s+failures?/i,
+  /={3,}.*\b(?:passed|failed|error)\b.*={3,}/i,
+  /[✓✔✗✖]/,
+  /\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*\d+/i,
+  /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i,
+];
+
+/** A line of test output that reports failure; `0 failed` and friends are passes. */
+export function failureIn(line: string): boolean {
+  const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
+  for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
+  // "failed: 2", "Failures: 1", "failures=1"
+  const labelled = /\b(?:failed|failures?|errors?)\s*[:=]\s*(\d+)/gi;
+  for (let m = labelled.exec(line); m; m = labelled.exec(line)) if (Number(m[1]) > 0) return true;
+  if (/\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*([1-9]\d*)\b/i.test(line)) return true;
+  // Runner keywords, upper case as the runners print them: pytest/unittest FAILED, jest/go FAIL, pytest ERRORS/ERROR.
+  if (/(^|[\s(=:-])FAILED\b/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
+  if (/^\s*(?:---\s*)?FAIL\b/.test(line)) return true;
+  if (/\bERRORS\b/.test(line) || /^\s*ERROR\b/.test(line)) return true;
+  if (/^\s*not ok\s+\d+/.test(line)) return true;
+  if (/test result:\s*FAILED/.test(line)) return true;
+  return false;
+}
+
+/** The trimmed extent of a line. */
+function trimmedRange(doc: ParsedDocument, line: number): Range {
+  const src = doc.lines[line] ?? '';
+  const a = src.length - src.trimStart().length;
+  return range(line, a, line, src.trimEnd().length);
+}
+
+const MAX_FAILURE_REPORTS = 20;
+
+export const responseRule: Rule = {
+  ids: ['missing-tests', 'missing-test-proof', 'failing-test-proof'],
+  check(ctx: RuleContext) {
+    const { doc, spec } = ctx;
+    if (spec?.kind !== 'response') return;
+
+    const tests = sectionByTitle(doc, 'Tests');
+    // A missing section is also a missing-section (whose fix inserts it); this id fails the phase's Tests/Proof gate.
+    if (!tests) {
+      ctx.report('missing-tests', titleRange(doc), 'The response has no "## Tests" section: list the unit and integration tests written for this phase.');
+    } else {
+      const items = itemsWithin(doc, tests).filter((it) => it.text.replace(PLACEHOLDER, '').trim() !== '');
+      const rows = doc.tables.filter((t) => inSection(tests, t.line)).reduce((n, t) => n + t.rows.length, 0);
+      const code = doc.codeBlocks.filter((cb) => inSection(tests, cb.line) && cb.content.trim() !== '').length;
+      if (items.length + rows + code === 0) {
+        ctx.report('missing-tests', tests.heading.textRange, 'Section "Tests" lists no tests: add one item per unit or integration test.');
+      }
+    }
+
+    const proof = sectionByTitle(doc, 'Execution Proof');
+    if (!proof) {
+      ctx.report('missing-test-proof', titleRange(doc), 'The response has no "## Execution Proof" section: paste the test run output in a code block.');
+      return;
+    }
+    const blocks = doc.codeBlocks.filter((cb) => inSection(proof, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
+    if (blocks.length === 0) {
+      ctx.report('missing-test-proof', proof.heading.textRange, 'Section "Execution Proof" holds no fenced code block with the test run output.');
+      return;
+    }
+    const lines = blocks.flatMap((cb) => blockLines(doc, cb));
+    if (!lines.some((l) => failureIn(doc.lines[l]) || RUN_OUTPUT.some((re) => re.test(doc.lines[l])))) {
+      ctx.report('missing-test-proof', proof.heading.textRange, 'The execution proof shows no test run output (e.g. "12 passed, 0 failed").');
+      return;
+    }
+    let n = 0;
+    for (const l of lines) {
+      if (!failureIn(doc.lines[l])) continue;
+      if (n++ >= MAX_FAILURE_REPORTS) break;
+      ctx.report('failing-test-proof', trimmedRange(doc, l), `The execution proof shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
+    }
+  },
+};

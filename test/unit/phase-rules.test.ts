@@ -1,0 +1,585 @@
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { applyEdits, codeActions, Diagnostic, Range } from '../../server/src/service';
+import { completeHandoff } from '../../server/src/service/fixes/phase';
+
+/** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
+function rangeOf(text: string, needle: string, nth = 0): Range {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) {
+    i = text.indexOf(needle, i + 1);
+    if (i < 0) throw new Error(`"${needle}" not found`);
+  }
+  const before = text.slice(0, i);
+  const line = before.split(/\r?\n/).length - 1;
+  const character = i - (before.lastIndexOf('\n') + 1);
+  return { start: { line, character }, end: { line, character: character + needle.length } };
+}
+
+const fence = '```';
+
+// ---------------------------------------------------------------- iAI fixtures
+
+const PROMPT = `# Phase 1: CI Setup
+
+## Objective
+
+Set up continuous integration.
+
+## Deliverables
+
+- **GitHub Actions** workflow for builds on every pull request
+- Linter configuration for Python and JavaScript
+- Branching strategy document
+
+## Tests Required
+
+- Unit tests for the workflow definition
+
+## Acceptance Criteria
+
+- [ ] CI runs on every pull request
+`;
+
+const response = (opts: { deliverables?: string; tests?: string; proof?: string } = {}) => `# Phase 1 Response: CI Setup
+
+## Summary
+
+Implemented the CI pipeline.
+
+## Deliverables
+
+${opts.deliverables ?? '- [x] GitHub Actions workflow: `.github/workflows/ci.yml`\n- [x] Linter configuration (Python, JavaScript): `.pylintrc` and `.eslintrc.json`\n- [x] Branching strategy: `docs/branching.md`'}
+
+## Tests
+
+${opts.tests ?? '- `tests/test_ci.py::test_workflow_is_valid_yaml`\n- `tests/test_ci.py::test_workflow_runs_linters`'}
+
+## Execution Proof
+
+${opts.proof ?? `${fence}text\n$ pytest -q\n..\n2 passed, 0 failed in 0.12s\n${fence}`}
+`;
+
+const IAI = 'proj/workstreams/Build/Phase_1_CI';
+const RESP = `${IAI}/implementation_response_from_AI.md`;
+
+async function iai(resp: string, extra: Record<string, string> = {}) {
+  return workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: resp, ...extra });
+}
+
+describe('phase rules: iAI response', () => {
+  it('passes a response with tests and passing proof', async () => {
+    const { svc } = await iai(response());
+    for (const code of ['missing-tests', 'missing-test-proof', 'failing-test-proof', 'unaddressed-deliverable']) {
+      assert.deepEqual(diagnosticsOf(svc, RESP, code), [], code);
+    }
+  });
+
+  it('reports missing-tests on the H1 when there is no Tests section', async () => {
+    const text = response().replace(/## Tests\n\n[^#]*/, '');
+    const { svc } = await iai(text);
+    const [d] = diagnosticsOf(svc, RESP, 'missing-tests');
+    assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: '# Phase 1 Response: CI Setup'.length } });
+    assert.equal(d.severity, 'error');
+  });
+
+  it('reports missing-tests on the heading when the Tests section lists nothing', async () => {
+    const text = response({ tests: '<!-- list the tests -->' });
+    const { svc } = await iai(text);
+    const [d] = diagnosticsOf(svc, RESP, 'missing-tests');
+    assert.deepEqual(d.range, rangeOf(text, 'Tests', 0));
+    assert.equal(rangeOf(text, 'Tests').start.line, text.split('\n').indexOf('## Tests'));
+  });
+
+  it('reports missing-test-proof without the section, without a code block, and without test output', async () => {
+    const noSection = response().replace(/## Execution Proof[\s\S]*$/, '');
+    let { svc } = await iai(noSection);
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'missing-test-proof').map((d) => d.range),
+      [{ start: { line: 0, character: 0 }, end: { line: 0, character: 28 } }],
+    );
+
+    const noBlock = response({ proof: 'All tests passed, trust me.' });
+    ({ svc } = await iai(noBlock));
+    const [d1] = diagnosticsOf(svc, RESP, 'missing-test-proof');
+    assert.deepEqual(d1.range, rangeOf(noBlock, 'Execution Proof'));
+    assert.match(d1.message, /code block/);
+
+    const noOutput = response({ proof: `${fence}\n$ make deploy\ndeployed\n${fence}` });
+    ({ svc } = await iai(noOutput));
+    const [d2] = diagnosticsOf(svc, RESP, 'missing-test-proof');
+    assert.deepEqual(d2.range, rangeOf(noOutput, 'Execution Proof'));
+    assert.match(d2.message, /no test run output/);
+  });
+
+  const failing: [string, string][] = [
+    ['summary counts', '3 passed, 1 failed'],
+    ['jest summary', 'Tests:       1 failed, 4 passed, 5 total'],
+    ['pytest FAILED line', 'FAILED tests/test_ci.py::test_workflow - AssertionError'],
+    ['mocha failing', '  2 failing'],
+    ['jest FAIL line', 'FAIL src/app.test.js'],
+    ['exit code', 'Process finished with exit code 1'],
+    ['pytest ERRORS', '==================== ERRORS ===================='],
+    ['pytest summary', '=== 1 failed, 2 passed in 0.30s ==='],
+    ['JUnit', 'Tests run: 5, Failures: 1, Errors: 0, Skipped: 0'],
+  ];
+  for (const [name, line] of failing) {
+    it(`reports failing-test-proof on the failing line (${name})`, async () => {
+      const text = response({ proof: `${fence}\n$ run tests\n${line}\n${fence}` });
+      const { svc } = await iai(text);
+      const ds = diagnosticsOf(svc, RESP, 'failing-test-proof');
+      assert.equal(ds.length, 1, JSON.stringify(ds));
+      assert.deepEqual(ds[0].range, rangeOf(text, line.trim()));
+      assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
+    });
+  }
+
+  it('treats "0 failed", "0 failing" and exit code 0 as a pass', async () => {
+    const text = response({ proof: `${fence}\n12 passed, 0 failed\n  12 passing\n  0 failing\nTests: 0 failed, 12 passed\nexit code 0\n${fence}` });
+    const { svc } = await iai(text);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'failing-test-proof'), []);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
+  });
+});
+
+describe('phase rules: deliverables', () => {
+  it('reports each deliverable the response does not address, on its Deliverables heading', async () => {
+    const text = response({ deliverables: '- [x] GitHub Actions workflow: `.github/workflows/ci.yml`' });
+    const { svc } = await iai(text);
+    const ds = diagnosticsOf(svc, RESP, 'unaddressed-deliverable');
+    assert.equal(ds.length, 2);
+    assert.match(ds[0].message, /Linter configuration for Python and JavaScript/);
+    assert.match(ds[1].message, /Branching strategy document/);
+    for (const d of ds) assert.deepEqual(d.range, rangeOf(text, 'Deliverables'));
+  });
+
+  it('matches by the bold key term alone', async () => {
+    const text = response({ deliverables: '- [x] GitHub Actions: done\n- [x] Linter configuration (Python, JavaScript)\n- [x] Branching strategy' });
+    const { svc } = await iai(text);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'unaddressed-deliverable'), []);
+  });
+
+  it('falls back to the whole response without a Deliverables section, reporting on the H1', async () => {
+    const text =
+      response().replace(/## Deliverables\n\n[^#]*/, '') + '\nWe added a GitHub Actions workflow and a linter configuration for Python and JavaScript.\n';
+    const { svc } = await iai(text);
+    const ds = diagnosticsOf(svc, RESP, 'unaddressed-deliverable');
+    assert.equal(ds.length, 1);
+    assert.match(ds[0].message, /Branching strategy document/);
+    assert.deepEqual(ds[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 28 } });
+  });
+
+  it('fixes an unaddressed deliverable by appending an item to the Deliverables section', async () => {
+    const text = response({ deliverables: '- [x] GitHub Actions workflow: `.github/workflows/ci.yml`\n- [x] Linter configuration (Python, JavaScript)' });
+    const { svc } = await iai(text);
+    const [d] = diagnosticsOf(svc, RESP, 'unaddressed-deliverable');
+    const [a] = codeActions(svc, [d]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    assert.match(fixed, /- \[x\] Linter configuration \(Python, JavaScript\)\n- \[ \] Branching strategy document — \[Where it is\]\n\n## Tests/);
+    svc.setOverlay(`${ROOT}/${RESP}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'unaddressed-deliverable'), []);
+  });
+
+  it('audit: compares the brief deliverables with the output handoff summary and artifacts', async () => {
+    const brief =
+      '# Phase 1: Foundation Audit\n\n## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Code quality audit report\n- Dependency vulnerability scan\n\n## Risks\n\n- Risk: late - start early\n';
+    const out = (artifacts: string) => `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n- Audit done\n\n## Artifacts Produced\n\n${artifacts}\n`;
+    const good = out('- Code quality report: [report](04-ARTIFACTS/report.md) - audit\n- Dependency scan: `04-ARTIFACTS/deps.json` - vulnerability scan');
+    let { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, 'phase-1/06-OUTPUT_HANDOFF.md': good });
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unaddressed-deliverable'), []);
+    const bad = out('- Code quality report: [report](04-ARTIFACTS/report.md) - audit');
+    ({ svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, 'phase-1/06-OUTPUT_HANDOFF.md': bad }));
+    const [d] = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unaddressed-deliverable');
+    assert.match(d.message, /Dependency vulnerability scan/);
+    assert.deepEqual(d.range, rangeOf(bad, 'Artifacts Produced'));
+    const [a] = codeActions(svc, [d]);
+    assert.match(applyEdits(bad, a.change.edits[0].edits), /- audit\n- Dependency vulnerability scan: \[Location\] - \[Purpose\]\n$/);
+  });
+});
+
+// ---------------------------------------------------------------- numbering
+
+describe('phase rules: numbering', () => {
+  const brief = (n: string) => `# Phase ${n}: Work\n\n## Objectives\n\nA.\n`;
+
+  it('reports a gap on the phase after it, naming the missing numbers', async () => {
+    const { svc } = await workspace({ 'a/phase-1/00-PHASE_BRIEF.md': brief('1'), 'a/phase-4/00-PHASE_BRIEF.md': brief('4') });
+    const [d] = diagnosticsOf(svc, 'a/phase-4/00-PHASE_BRIEF.md', 'phase-numbering-gap');
+    assert.match(d.message, /phases 2, 3 are missing/);
+    assert.deepEqual(d.range, { start: { line: 0, character: 2 }, end: { line: 0, character: 15 } });
+    assert.deepEqual(diagnosticsOf(svc, 'a/phase-1/00-PHASE_BRIEF.md', 'phase-numbering-gap'), []);
+  });
+
+  it('passes consecutive phases', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief('1'), 'phase-2/00-PHASE_BRIEF.md': brief('2') });
+    for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-2/00-PHASE_BRIEF.md']) {
+      assert.deepEqual(
+        diagnosticsOf(svc, f).filter((d) => d.code.startsWith('phase-numbering')),
+        [],
+      );
+    }
+  });
+
+  it('reports duplicates (phase-2 and phase-02) on each', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': brief('1'),
+      'phase-2/00-PHASE_BRIEF.md': brief('2'),
+      'phase-02/00-PHASE_BRIEF.md': brief('2'),
+    });
+    for (const f of ['phase-2/00-PHASE_BRIEF.md', 'phase-02/00-PHASE_BRIEF.md']) {
+      const [d] = diagnosticsOf(svc, f, 'phase-numbering-duplicate');
+      assert.match(d.message, /phase-02, phase-2/);
+      assert.equal(d.severity, 'error');
+    }
+  });
+
+  it('numbers iAI phases per workstream, and uses 0:0 without a title', async () => {
+    const { svc } = await workspace({
+      'p/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1\n',
+      'p/workstreams/Build/Phase_3_Art/implementation_prompt.md': 'No title.\n',
+      'p/workstreams/Test/Phase_1_Unit/implementation_prompt.md': '# Phase 1\n',
+    });
+    const [d] = diagnosticsOf(svc, 'p/workstreams/Build/Phase_3_Art/implementation_prompt.md', 'phase-numbering-gap');
+    assert.match(d.message, /phase 2 is missing/);
+    assert.match(d.message, /workstream Build/);
+    assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    assert.deepEqual(diagnosticsOf(svc, 'p/workstreams/Test/Phase_1_Unit/implementation_prompt.md', 'phase-numbering-gap'), []);
+  });
+});
+
+// ---------------------------------------------------------------- handoffs
+
+const OUT1 = `# Phase 1 → Phase 2 Handoff
+
+## Phase 1 Summary
+
+- Audit completed
+
+## Critical Findings
+
+- None critical
+
+## Decisions Made
+
+- Decision: use pytest → the team knows it
+
+## Artifacts Produced
+
+- Audit report: [report](04-ARTIFACTS/audit-report.md) - findings
+
+## Phase 2 Prerequisites
+
+- [ ] Test environment provisioned
+- [x] Audit findings reviewed
+
+## Phase 2 Inputs
+
+- Audit report: [report](04-ARTIFACTS/audit-report.md) - the code quality findings
+- Coverage baseline: \`04-ARTIFACTS/coverage.json\` - current coverage
+- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes
+
+## Recommended Next Steps
+
+1. Raise coverage
+
+## Open Questions
+
+- Which CI runner do we standardise on?
+
+## Risks & Dependencies
+
+- Risk: flaky tests - quarantine them
+`;
+
+const IN2 = `# Phase 2 Input Handoff
+
+## Source
+
+- Previous phase: [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)
+
+## Inputs Received
+
+- Audit report: [report](../phase-1/04-ARTIFACTS/audit-report.md) - findings
+
+## Prerequisites
+
+- [x] Audit findings reviewed
+
+## Open Questions
+
+`;
+
+const IN2_COMPLETE = `# Phase 2 Input Handoff
+
+## Source
+
+- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)
+
+## Inputs Received
+
+- Audit report: [report](../phase-1/04-ARTIFACTS/audit-report.md) - findings
+- Coverage baseline: \`../phase-1/04-ARTIFACTS/coverage.json\` - current coverage
+- Remediation roadmap: [roadmap](../phase-1/03-FINDINGS/roadmap.md) - prioritised fixes
+
+## Prerequisites
+
+- [x] Test environment provisioned
+- [x] Audit findings reviewed
+
+## Open Questions
+
+- Which CI runner do we standardise on?
+`;
+
+const PHASE1_FILES = {
+  'phase-1/04-ARTIFACTS/audit-report.md': '# Report\n',
+  'phase-1/04-ARTIFACTS/coverage.json': '{}\n',
+  'phase-1/03-FINDINGS/roadmap.md': '# Roadmap\n',
+};
+
+const IN_PATH = 'phase-2/01-INPUT_HANDOFF.md';
+const OUT_PATH = 'phase-1/06-OUTPUT_HANDOFF.md';
+
+async function handoffs(input: string | undefined, output = OUT1) {
+  const files: Record<string, string> = { ...PHASE1_FILES, [OUT_PATH]: output, 'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n' };
+  if (input !== undefined) files[IN_PATH] = input;
+  return workspace(files);
+}
+
+const handoffCodes = (svc: Awaited<ReturnType<typeof handoffs>>['svc']): Diagnostic[] =>
+  diagnosticsOf(svc, IN_PATH).filter((d) => d.code === 'handoff-mismatch' || d.code === 'prerequisite-unmet');
+
+describe('phase rules: handoffs', () => {
+  it('passes an input handoff that receives everything phase 1 hands off', async () => {
+    const { svc } = await handoffs(IN2_COMPLETE);
+    assert.deepEqual(handoffCodes(svc), []);
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'handoff-mismatch'), []);
+  });
+
+  it('reports inputs handed off but not received, on the Inputs Received heading', async () => {
+    const { svc } = await handoffs(IN2);
+    const ds = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.deepEqual(
+      ds.map((d) => d.message.match(/"([^"]+)"/)?.[1]),
+      ['Coverage baseline', 'Remediation roadmap'],
+    );
+    for (const d of ds) {
+      assert.deepEqual(d.range, rangeOf(IN2, 'Inputs Received'));
+      assert.equal(d.data?.fix, 'complete-handoff');
+    }
+  });
+
+  it('reports an input that phase 1 did not hand off, on the item', async () => {
+    const text = IN2_COMPLETE.replace('- Remediation roadmap', '- Secret sauce: [notes](notes.md) - ours\n- Remediation roadmap');
+    const { svc } = await handoffs(text);
+    const [d] = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.match(d.message, /"Secret sauce" was not handed off by phase-1/);
+    assert.deepEqual(d.range, rangeOf(text, 'Secret sauce: [notes](notes.md) - ours'));
+  });
+
+  it('does not flag received inputs while phase 1 has handed off none yet', async () => {
+    const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input 1: [Location] - [Description]\n\n');
+    const { svc } = await handoffs(IN2_COMPLETE, template);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+  });
+
+  it("reports a Source that links another phase's output handoff, and one that links none", async () => {
+    const wrong = IN2_COMPLETE.replace('../phase-1/06-OUTPUT_HANDOFF.md', '../phase-3/06-OUTPUT_HANDOFF.md');
+    let { svc } = await handoffs(wrong);
+    let [d] = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.deepEqual(d.range, rangeOf(wrong, '[Phase 1 output handoff](../phase-3/06-OUTPUT_HANDOFF.md)'));
+    let [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(wrong, a.change.edits[0].edits), IN2_COMPLETE);
+
+    const none = IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', 'The audit.');
+    ({ svc } = await handoffs(none));
+    [d] = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.deepEqual(d.range, rangeOf(none, 'Source'));
+    [a] = codeActions(svc, [d]);
+    assert.match(
+      applyEdits(none, a.change.edits[0].edits),
+      /## Source\n\nThe audit\.\n\n- Previous phase: \[Phase 1 output handoff\]\(\.\.\/phase-1\/06-OUTPUT_HANDOFF\.md\)\n\n## Inputs/,
+    );
+  });
+
+  it('reports an output handoff addressed to the wrong phase and renumbers it', async () => {
+    const out = OUT1.replace('# Phase 1 → Phase 2 Handoff', '# Phase 1 → Phase 3 Handoff');
+    const { svc } = await handoffs(IN2_COMPLETE, out);
+    const [d] = diagnosticsOf(svc, OUT_PATH, 'handoff-mismatch');
+    assert.deepEqual(d.range, rangeOf(out, 'Phase 3'));
+    const [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(out, a.change.edits[0].edits).split('\n')[0], '# Phase 1 → Phase 2 Handoff');
+  });
+
+  it('reports prerequisites missing or unchecked, and marks them done', async () => {
+    const text = IN2_COMPLETE.replace('- [x] Test environment provisioned\n', '').replace('- [x] Audit findings reviewed', '- [ ] Audit findings reviewed');
+    const { svc } = await handoffs(text);
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.equal(ds.length, 2);
+    const missing = ds.find((d) => d.data?.action === 'add')!;
+    const unchecked = ds.find((d) => d.data?.action === 'check')!;
+    assert.deepEqual(missing.range, rangeOf(text, 'Prerequisites'));
+    assert.deepEqual(unchecked.range, rangeOf(text, '[ ]'));
+    const [check] = codeActions(svc, [unchecked]);
+    assert.deepEqual(check.change.edits[0].edits, [{ range: rangeOf(text, '[ ]'), newText: '[x]' }]);
+    const [add] = codeActions(svc, [missing]);
+    const added = applyEdits(text, add.change.edits[0].edits);
+    assert.match(added, /- \[ \] Audit findings reviewed\n- \[ \] Test environment provisioned\n/);
+  });
+
+  it("cross-file: editing phase 1's output handoff changes phase 2's input diagnostics", async () => {
+    const { svc } = await handoffs(IN2_COMPLETE);
+    assert.deepEqual(handoffCodes(svc), []);
+    const changed = OUT1.replace('## Recommended Next Steps', '- Quality gates: [gates](04-ARTIFACTS/gates.md) - thresholds\n\n## Recommended Next Steps');
+    const affected = svc.setOverlay(`${ROOT}/${OUT_PATH}`, changed);
+    assert.ok(affected.includes(`${ROOT}/${IN_PATH}`), affected.join(', '));
+    const ds = handoffCodes(svc);
+    assert.equal(ds.length, 1);
+    assert.match(ds[0].message, /"Quality gates"/);
+  });
+
+  it('complete handoff fills the input handoff, then finds nothing to do', async () => {
+    const { svc } = await handoffs(IN2);
+    const before = handoffCodes(svc);
+    assert.ok(before.length >= 3);
+    const [action] = codeActions(svc, [before.find((d) => d.data?.fix === 'complete-handoff')!]);
+    assert.equal(action.title, 'Complete handoff from phase-1');
+    const filled = applyEdits(IN2, action.change.edits[0].edits);
+    assert.equal(
+      filled,
+      `# Phase 2 Input Handoff
+
+## Source
+
+- Previous phase: [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)
+
+## Inputs Received
+
+- Audit report: [report](../phase-1/04-ARTIFACTS/audit-report.md) - findings
+- Coverage baseline: \`../phase-1/04-ARTIFACTS/coverage.json\` - current coverage
+- Remediation roadmap: [roadmap](../phase-1/03-FINDINGS/roadmap.md#top) - prioritised fixes
+
+## Prerequisites
+
+- [x] Audit findings reviewed
+- [ ] Test environment provisioned
+
+## Open Questions
+
+- Which CI runner do we standardise on?
+`,
+    );
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // The added prerequisite is unchecked: the team confirms it.
+    const [unchecked] = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.equal(unchecked.data?.action, 'check');
+    const [check] = codeActions(svc, [unchecked]);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, applyEdits(filled, check.change.edits[0].edits));
+    assert.deepEqual(handoffCodes(svc), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('complete handoff inserts missing sections in template order', async () => {
+    const text = '# Phase 2 Input Handoff\n\n## Prerequisites\n\n- [x] Audit findings reviewed\n- [x] Test environment provisioned\n';
+    const { svc } = await handoffs(text);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const filled = applyEdits(text, action.change.edits[0].edits);
+    assert.deepEqual(
+      filled.split('\n').filter((l) => l.startsWith('## ')),
+      ['## Source', '## Inputs Received', '## Prerequisites', '## Open Questions'],
+    );
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+    assert.deepEqual(handoffCodes(svc), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('complete handoff keeps CRLF line endings', async () => {
+    const crlf = IN2.replace(/\n/g, '\r\n');
+    const { svc } = await handoffs(crlf);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const filled = applyEdits(crlf, action.change.edits[0].edits);
+    assert.ok(!/[^\r]\n/.test(filled), 'a bare LF was written');
+    assert.match(filled, /- Coverage baseline: `\.\.\/phase-1\/04-ARTIFACTS\/coverage\.json` - current coverage\r\n/);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('complete handoff creates the input handoff when phase 2 has none', async () => {
+    const { svc, fs } = await handoffs(undefined);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    assert.deepEqual(action.change.edits, []);
+    const [created] = action.change.creates;
+    assert.equal(created.file, `${ROOT}/${IN_PATH}`);
+    assert.match(created.text, /^# Phase 2 Input Handoff\n/);
+    assert.match(created.text, /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes/);
+    fs.write(created.file, created.text);
+    await svc.filesChanged([{ path: created.file, type: 'created' }]);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH).filter((d) => d.code === 'missing-section' || d.code === 'empty-section'),
+      [],
+    );
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('offers nothing for a first phase', async () => {
+    const { svc } = await handoffs(IN2_COMPLETE);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-1')), undefined);
+  });
+});
+
+// ---------------------------------------------------------------- project plan
+
+describe('phase rules: project plan', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const plan = (rows: string) => `# Project Implementation Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n${rows}\n`;
+  const files = (planText: string, resp = response()) => ({
+    [PLAN]: planText,
+    [`${IAI}/implementation_prompt.md`]: PROMPT,
+    [RESP]: resp,
+    'proj/workstreams/Build/Phase_2_Deps/implementation_prompt.md': PROMPT.replace('Phase 1', 'Phase 2'),
+  });
+
+  it('passes a plan whose rows match the phases and whose Complete phase passed its gates', async () => {
+    const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase 2: Dependencies | Not started |')));
+    assert.deepEqual(
+      svc.gates(svc.findPhase('Build/Phase_1_CI')!).map((g) => g.status),
+      ['passed', 'passed', 'passed'],
+    );
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reports a Complete row whose gates fail, a row naming no phase, and a phase without a row', async () => {
+    const text = plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_9_Ghost | Not started |');
+    const { svc } = await workspace(files(text, response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` })));
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    const complete = ds.find((d) => /marks Build\/Phase_1_CI Complete/.test(d.message))!;
+    assert.deepEqual(complete.range, rangeOf(text, 'Complete'));
+    assert.match(complete.message, /Proof failed/);
+    const ghost = ds.find((d) => /Phase_9_Ghost/.test(d.message))!;
+    assert.deepEqual(ghost.range, rangeOf(text, 'Phase_9_Ghost'));
+    const missing = ds.find((d) => /Build\/Phase_2_Deps has no row/.test(d.message))!;
+    assert.deepEqual(missing.range, rangeOf(text, 'Phase Status'));
+    assert.equal(ds.length, 3);
+
+    const [a] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    assert.match(fixed, /\| Build \| Phase_9_Ghost \| Not started \|\n\| Build \| Phase_2_Deps \| Not started \|\n$/);
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').filter((d) => /has no row/.test(d.message)),
+      [],
+    );
+  });
+
+  it('re-checks the plan when a phase document changes', async () => {
+    const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+    const affected = svc.setOverlay(`${ROOT}/${RESP}`, response({ tests: '' }).replace(/## Tests\n\n/, ''));
+    assert.ok(affected.includes(`${ROOT}/${PLAN}`));
+    assert.equal(diagnosticsOf(svc, PLAN, 'plan-status-mismatch').length, 1);
+  });
+});
