@@ -190,6 +190,6 @@ describe('robustness: workspace schemas are data', () => {
     const untrusted = (await workspace(files, { trusted: false })).svc;
     assert.ok(untrusted.diagnoseAll().some((d) => d.code === 'invalid-config' && /untrusted/.test(d.message)));
     const v = untrusted.validator('brief');
-    assert.ok(!v || v({ title: 'x' }) === true);
+    assert.ok(!v || v({ phase: 1, title: 'x', status: 'draft' }) === true);
   });
 });

@@ -61,7 +61,17 @@ export interface ResolvedConfig {
 }
 
 export function defaultConfig(root: string): ResolvedConfig {
-  return { file: undefined, root, layouts: [...BUILTIN_LAYOUTS], rules: {}, metrics: DEFAULT_METRICS, ignore: [], templates: undefined, schemas: {}, problems: [] };
+  return {
+    file: undefined,
+    root,
+    layouts: [...BUILTIN_LAYOUTS],
+    rules: {},
+    metrics: DEFAULT_METRICS,
+    ignore: [],
+    templates: undefined,
+    schemas: {},
+    problems: [],
+  };
 }
 
 /** Longest source accepted for a phase-number pattern from a config file. */
@@ -106,8 +116,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   if (data === null || data === undefined) return cfg;
   if (validate && !validate(data)) {
     for (const err of validate.errors ?? []) {
-      const r = pathRange(doc, lines, 0, text, err.instancePath) ?? range(0, 0, 0, 0);
-      problem(`${err.instancePath || 'phasegate.yaml'} ${err.message ?? 'is invalid'}`, r);
+      // An unknown key or rule id is reported once, by its own error, over the key itself.
+      if (err.propertyName !== undefined && err.keyword !== 'propertyNames') continue;
+      const params = err.params as { additionalProperty?: string; propertyName?: string; allowedValues?: unknown[] };
+      const key = err.keyword === 'additionalProperties' ? params.additionalProperty : err.keyword === 'propertyNames' ? params.propertyName : undefined;
+      const r = pathRange(doc, lines, 0, text, err.instancePath, key) ?? range(0, 0, 0, 0);
+      const where = err.instancePath || 'phasegate.yaml';
+      if (key !== undefined) problem(`${where}: \`${key}\` is not ${err.instancePath === '/rules' ? 'a known rule id' : 'an allowed key'}`, r);
+      else problem(`${where} ${err.message ?? 'is invalid'}${err.keyword === 'enum' && params.allowedValues ? `: ${params.allowedValues.join(', ')}` : ''}`, r);
     }
     return cfg;
   }
@@ -121,7 +137,10 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   cfg.templates = c.templates;
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
-      problem(`schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`, pathRange(doc, lines, 0, text, `/schemas/${kind}`) ?? undefined);
+      problem(
+        `schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`,
+        pathRange(doc, lines, 0, text, `/schemas/${kind}`) ?? undefined,
+      );
       continue;
     }
     cfg.schemas[kind] = rel.startsWith('/') ? rel : `${root}/${rel}`;
@@ -129,6 +148,8 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   if (c.metrics) {
     const names = new Set(c.metrics.map((m) => m.name.toLowerCase()));
     cfg.metrics = [...c.metrics, ...DEFAULT_METRICS.filter((m) => !names.has(m.name.toLowerCase()))];
+    // The built-in layouts carry the default thresholds: the workspace's own replace them.
+    cfg.layouts = cfg.layouts.map((l) => (l.metrics === DEFAULT_METRICS ? { ...l, metrics: cfg.metrics } : l));
   }
   (c.layouts ?? []).forEach((l, i) => {
     let pattern: RegExp = /(\d+)/;

@@ -1,4 +1,119 @@
 /** Quick fixes for the document rules. Keyed by the `fix` field of a diagnostic's data. */
+import * as YAML from 'yaml';
+import { isInside } from '../host';
+import { renderKind } from '../templates';
+import { kindOf } from '../workspace';
+import { range } from '../types';
+import { findLabel } from '../rules/doc-rationale';
 import type { Fix } from './fix';
 
-export const DOCUMENT_FIXES: Record<string, Fix> = {};
+interface SchemaProperty {
+  type?: string | string[];
+  default?: unknown;
+  enum?: unknown[];
+}
+
+/** A value for a required key that the phase does not determine: the schema's default, its first enum value, or an empty one. */
+function emptyValue(prop: SchemaProperty | undefined): unknown {
+  if (!prop) return '';
+  if (prop.default !== undefined) return prop.default;
+  if (prop.enum?.length) return prop.enum[0];
+  const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
+  if (type === 'array') return [];
+  if (type === 'boolean') return false;
+  return '';
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Front matter with the schema's required keys: phase id, title from the H1, status draft, and so on. */
+const addFrontMatter: Fix = (svc, diag) => {
+  const d = diag.data as { schema: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc || doc.frontMatter) return undefined;
+  // The schema in force: a workspace schema (trusted workspaces) wins over the built-in one.
+  const schema = (svc.validator(d.schema)?.schema ?? svc.assets.schemas[d.schema]) as
+    { required?: string[]; properties?: Record<string, SchemaProperty> } | undefined;
+  const { phase, spec } = kindOf(svc.model, diag.file);
+  const h1 = doc.headings.find((h) => h.level === 1);
+  const derived: Record<string, unknown> = {
+    phase: phase?.id,
+    title: h1 ? h1.text.replace(/[*_`]/g, '').trim() : spec?.name,
+    status: 'draft',
+    date: today(),
+    workstream: phase?.workstream,
+  };
+  const data: Record<string, unknown> = {};
+  const keys = schema?.required?.length ? schema.required : ['title'];
+  for (const k of keys) data[k] = derived[k] ?? emptyValue(schema?.properties?.[k]);
+  const yaml = YAML.stringify(data, { lineWidth: 0 }).replace(/\n$/, '');
+  const eol = doc.eol;
+  const text = ['---', ...yaml.split('\n'), '---', ''].join(eol);
+  return {
+    title: 'Add front matter',
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: range(0, 0, 0, 0), newText: text }] }], creates: [] },
+  };
+};
+
+/** Creates the Markdown file a link points to: from its kind's template when it is a phase document, else a heading. Never overwrites. */
+const createLinkedFile: Fix = (svc, diag) => {
+  const d = diag.data as { file: string; title?: string } | undefined;
+  if (!d || !/\.(md|markdown)$/i.test(d.file) || !isInside(svc.root, d.file) || svc.exists(d.file)) return undefined;
+  const eol = svc.getDocument(diag.file)?.eol ?? '\n';
+  const { phase, spec } = kindOf(svc.model, d.file);
+  const text =
+    spec && phase ? renderKind(svc, spec, phase) : `# ${d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, '')}${eol}`;
+  return {
+    title: `Create ${d.file.slice(d.file.lastIndexOf('/') + 1)}`,
+    codes: [diag.code],
+    change: { edits: [], creates: [{ file: d.file, text }] },
+  };
+};
+
+const RATIONALE = '**Rationale**: [Why this decision]';
+
+/** Adds a `**Rationale**:` line at the end of the decision's own text, or fills an empty one. */
+const insertRationale: Fix = (svc, diag) => {
+  const d = diag.data as { heading: number; emptyLine: number | null } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d || !doc) return undefined;
+  const section = doc.sections.find((s) => s.heading.line === d.heading);
+  // Nothing to do once the decision has its rationale (a stale diagnostic, a second run).
+  if (!section || !/decision/i.test(section.title) || findLabel(doc, section.bodyStart, section.ownEnd, 'rationale')?.filled) return undefined;
+  const title = 'Add a rationale to this decision';
+  if (d.emptyLine !== null && d.emptyLine !== undefined) {
+    const src = doc.lines[d.emptyLine] ?? '';
+    if (!/rationale/i.test(src) || !/:\s*(?:\*\*|__)?\s*$/.test(src)) return undefined;
+    const end = src.length;
+    const pad = src.endsWith(' ') ? '' : ' ';
+    return {
+      title,
+      codes: [diag.code],
+      isPreferred: true,
+      change: {
+        edits: [{ file: diag.file, edits: [{ range: range(d.emptyLine, end, d.emptyLine, end), newText: pad + '[Why this decision]' }] }],
+        creates: [],
+      },
+    };
+  }
+  // After the last non-blank line of the decision's own block (the heading itself when it has none).
+  let last = section.ownEnd - 1;
+  while (last > section.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
+  const end = (doc.lines[last] ?? '').length;
+  return {
+    title,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: range(last, end, last, end), newText: doc.eol + doc.eol + RATIONALE }] }], creates: [] },
+  };
+};
+
+export const DOCUMENT_FIXES: Record<string, Fix> = {
+  'add-front-matter': addFrontMatter,
+  'create-linked-file': createLinkedFile,
+  'insert-rationale': insertRationale,
+};

@@ -1,0 +1,139 @@
+/**
+ * Front matter rules: YAML that does not parse (duplicate keys included), is not closed or is not a
+ * mapping; values that do not match the kind's JSON Schema; and a phase document with no front matter.
+ */
+import { Range, range } from '../types';
+import { pathRange } from '../yamlpath';
+import { misspeltKeys } from './doc-fm-typos';
+import type { Rule, RuleContext } from './rule';
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return 'not a mapping';
+}
+
+/** The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line. */
+function refineError(lines: string[], message: string, r: Range): { message: string; range: Range } {
+  const line = lines[r.start.line] ?? '';
+  const text = /^front matter\b/i.test(message) ? message : `Front matter: ${message}`;
+  if (/keys must be unique/i.test(message)) {
+    const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+    if (m) {
+      const start = m[1].length;
+      const end = start + m[2].length * 2 + m[3].length;
+      return { message: `Front matter: duplicate key \`${m[3]}\` (a key may appear once).`, range: range(r.start.line, start, r.start.line, end) };
+    }
+  }
+  if (r.start.line === r.end.line && r.start.character === r.end.character) {
+    const start = line.length - line.trimStart().length;
+    if (line.trim() !== '') return { message: text, range: range(r.start.line, Math.min(start, r.start.character), r.start.line, line.trimEnd().length) };
+  }
+  return { message: text, range: r };
+}
+
+const syntax: Rule = {
+  ids: ['invalid-front-matter'],
+  check(ctx: RuleContext) {
+    const fm = ctx.doc.frontMatter;
+    if (!fm) return;
+    for (const e of fm.errors) {
+      const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
+      ctx.report('invalid-front-matter', r, message);
+    }
+    if (fm.errors.length || !fm.terminated) return;
+    // Empty front matter (`---` `---`) parses to null: an empty mapping, not an error.
+    if (fm.data === null || fm.data === undefined || isMapping(fm.data)) return;
+    const last = Math.max(1, fm.endLine - 1);
+    ctx.report(
+      'invalid-front-matter',
+      range(1, 0, last, (ctx.doc.lines[last] ?? '').length),
+      `Front matter must be a mapping of \`key: value\` lines, not ${describe(fm.data)}.`,
+    );
+  },
+};
+
+/** "must be equal to one of the allowed values" is more useful with the values. */
+function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }): string {
+  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  switch (e.keyword) {
+    case 'required':
+      return `Front matter is missing the required key \`${String(e.params.missingProperty)}\`.`;
+    case 'additionalProperties':
+      return `Front matter key \`${[where, String(e.params.additionalProperty)].filter(Boolean).join('.')}\` is not allowed for this document kind.`;
+    case 'enum': {
+      const allowed = Array.isArray(e.params.allowedValues) ? (e.params.allowedValues as unknown[]).map(String).join(', ') : '';
+      return `Front matter \`${where}\` must be one of: ${allowed}.`;
+    }
+    case 'pattern':
+      if (/\\d\{4\}-\\d\{2\}-\\d\{2\}/.test(String(e.params.pattern))) return `Front matter \`${where}\` must be a date written YYYY-MM-DD.`;
+      return `Front matter \`${where}\` ${e.message}.`;
+    default:
+      return `Front matter \`${where || '(root)'}\` ${e.message}.`;
+  }
+}
+
+const schema: Rule = {
+  ids: ['front-matter-schema'],
+  check(ctx: RuleContext) {
+    const { doc, spec } = ctx;
+    const fm = doc.frontMatter;
+    if (!fm || !spec?.schema || !fm.terminated || fm.errors.length) return;
+    const data = fm.data === null || fm.data === undefined ? {} : fm.data;
+    if (!isMapping(data)) return;
+    const firstLine = range(0, 0, 0, (doc.lines[0] ?? '').length);
+    const seen = new Set<string>();
+    if (fm.yaml) {
+      for (const t of misspeltKeys(ctx, spec.schema, data)) {
+        const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '', t.key) ?? firstLine;
+        seen.add(`key:${t.key}`);
+        ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`);
+      }
+    }
+    const errors = ctx.validateFrontMatter(spec.schema, data);
+    if (!errors?.length) return;
+    for (const e of errors) {
+      // ajv reports a failing `oneOf`/`anyOf` together with each branch's error: the branches say more.
+      if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && errors.some((x) => x !== e && x.instancePath === e.instancePath)) continue;
+      let r: Range | undefined;
+      if (e.keyword === 'required') r = firstLine;
+      else if (fm.yaml) {
+        const key =
+          e.keyword === 'additionalProperties'
+            ? String(e.params.additionalProperty)
+            : e.keyword === 'propertyNames'
+              ? String(e.params.propertyName)
+              : undefined;
+        r = pathRange(fm.yaml, doc.lines, 1, fm.raw, e.instancePath, key);
+      }
+      // A misspelt key already reported as such is not reported again as "not allowed".
+      if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
+      const message = schemaMessage(e);
+      const id = `${message}@${JSON.stringify(r)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      ctx.report('front-matter-schema', r ?? firstLine, message);
+    }
+  },
+};
+
+const missing: Rule = {
+  ids: ['missing-front-matter'],
+  check(ctx: RuleContext) {
+    const { doc, spec } = ctx;
+    if (!spec?.schema || doc.frontMatter) return;
+    if (doc.text.trim() === '') return;
+    ctx.report('missing-front-matter', range(0, 0, 0, (doc.lines[0] ?? '').length), `${spec.name} has no front matter (YAML between \`---\` lines).`, {
+      fix: 'add-front-matter',
+      schema: spec.schema,
+    });
+  },
+};
+
+export const FRONT_MATTER_RULES: Rule[] = [syntax, schema, missing];

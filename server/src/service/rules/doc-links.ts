@@ -1,0 +1,120 @@
+/**
+ * Paths that do not resolve: relative links anywhere (`broken-link`), and the artifacts and inputs a
+ * handoff lists (`missing-artifact`), which may also name a `code path` and may be relative to the
+ * workspace root.
+ */
+import { basename, dirname, isInside, joinPath } from '../host';
+import { Link, Section } from '../markdown';
+import { Range, range } from '../types';
+import { isExternal, isPlaceholderItem, maskedLines, referenceDefinitions, resolveTarget, sectionByTitle, targetPath, unverifiable } from './doc-util';
+import type { Rule, RuleContext } from './rule';
+
+/** Handoff sections whose items name paths, per document kind. */
+const ARTIFACT_SECTIONS: Record<string, { title: string; what: string }[]> = {
+  'output-handoff': [
+    { title: 'Artifacts Produced', what: 'Artifact' },
+    { title: 'Phase {N+1} Inputs', what: 'Input' },
+  ],
+  'input-handoff': [{ title: 'Inputs Received', what: 'Input' }],
+};
+
+function artifactSections(ctx: RuleContext): { section: Section; what: string }[] {
+  const specs = ARTIFACT_SECTIONS[ctx.spec?.kind ?? ''] ?? [];
+  const out: { section: Section; what: string }[] = [];
+  for (const s of specs) {
+    const section = sectionByTitle(ctx.doc, s.title);
+    if (section) out.push({ section, what: s.what });
+  }
+  return out;
+}
+
+function linkTitle(text: string, file: string): string {
+  const t = text.trim();
+  if (t && !/[/\\]/.test(t) && !/\.(md|markdown)$/i.test(t)) return t;
+  return basename(file).replace(/\.(md|markdown)$/i, '');
+}
+
+const brokenLinks: Rule = {
+  ids: ['broken-link'],
+  check(ctx: RuleContext) {
+    const { doc } = ctx;
+    // Links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact.
+    const skip = artifactSections(ctx).map((a) => a.section);
+    const inSkipped = (line: number) => skip.some((s) => line > s.heading.line && line < s.end);
+    const check = (target: string, r: Range, line: number, text: string) => {
+      if (isExternal(target) || inSkipped(line)) return;
+      const p = targetPath(target);
+      if (p.trim() === '' || /[*?{}]/.test(p)) return;
+      const abs = resolveTarget(ctx, target);
+      if (ctx.exists(abs) || unverifiable(ctx, abs)) return;
+      const data = /\.(md|markdown)$/i.test(abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
+      ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
+    };
+    for (const l of doc.links) check(l.target, l.targetRange, l.line, l.text);
+    for (const [label, def] of referenceDefinitions(doc)) check(def.target, range(def.line, def.start, def.line, def.end), def.line, label);
+  },
+};
+
+/** A `code span` that looks like a path: no spaces, and a slash or a file extension. */
+const CODE_PATH_RE = /`([^`\s]+)`/g;
+function looksLikePath(s: string): boolean {
+  if (isExternal(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
+  if (!/^[\w@~./\\-]+(?::\d+(?::\d+)?)?$/.test(s)) return false;
+  return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
+}
+
+const missingArtifacts: Rule = {
+  ids: ['missing-artifact'],
+  check(ctx: RuleContext) {
+    const sections = artifactSections(ctx);
+    if (!sections.length) return;
+    const { doc } = ctx;
+    const masked = maskedLines(doc);
+    const phaseFolder = ctx.phase?.folder ?? dirname(ctx.path);
+    const bases = [...new Set([phaseFolder, dirname(ctx.path), ctx.model.root])];
+    const seen = new Set<string>();
+    const check = (what: string, target: string, r: Range) => {
+      const key = `${r.start.line}:${r.start.character}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const p = targetPath(target).replace(/:\d+(?::\d+)?$/, '');
+      if (p.trim() === '') return;
+      const all = p.startsWith('/') ? [joinPath(ctx.model.root, p)] : bases.map((b) => joinPath(b, p));
+      // `../x` against the workspace root leaves the workspace: only candidates inside it count.
+      const candidates = all.filter((c) => isInside(ctx.model.root, c));
+      if (!candidates.length || candidates.some((c) => ctx.exists(c) || unverifiable(ctx, c))) return;
+      ctx.report('missing-artifact', r, `${what} "${p}" does not exist (looked in the phase folder and the workspace root).`);
+    };
+    const linksByLine = new Map<number, Link[]>();
+    for (const l of doc.links) {
+      const list = linksByLine.get(l.line);
+      if (list) list.push(l);
+      else linksByLine.set(l.line, [l]);
+    }
+    for (const { section, what } of sections) {
+      doc.items.forEach((item, idx) => {
+        if (item.line <= section.heading.line || item.line >= section.end) return;
+        if (isPlaceholderItem(doc, item, masked)) return;
+        // Only the item's own lines: nested items (next in document order) are items of their own.
+        const next = doc.items[idx + 1];
+        const last = next && next.line <= item.endLine ? next.line - 1 : item.endLine;
+        for (let line = item.line; line <= last; line++) {
+          if (doc.codeLines.has(line)) continue;
+          const links = linksByLine.get(line) ?? [];
+          for (const l of links) if (!isExternal(l.target)) check(what, l.target, l.targetRange);
+          const src = doc.lines[line];
+          CODE_PATH_RE.lastIndex = 0;
+          for (let m = CODE_PATH_RE.exec(src); m; m = CODE_PATH_RE.exec(src)) {
+            const s = m.index;
+            const e = s + m[0].length;
+            // Code spans inside a link's text or target belong to the link.
+            if (!looksLikePath(m[1]) || links.some((k) => k.range.start.character <= s && k.range.end.character >= e)) continue;
+            check(what, m[1], range(line, s + 1, line, e - 1));
+          }
+        }
+      });
+    }
+  },
+};
+
+export const LINK_RULES: Rule[] = [brokenLinks, missingArtifacts];

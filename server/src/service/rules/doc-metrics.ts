@@ -1,0 +1,60 @@
+/**
+ * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
+ * value is compared with the row's own Target, or else with the threshold configured for the metric.
+ * Values that are empty or not quantities are skipped: the rule never guesses.
+ */
+import type { MetricSpec } from '../layout';
+import { meets, parseQuantity, parseThreshold } from './doc-quantity';
+import type { Rule, RuleContext } from './rule';
+
+const METRIC_COL = /^metrics?$|^(?:success |quality )?metric(?: name)?$|^kpi$/i;
+const ACTUAL_COL = /^(?:actual|actuals|actual value|value|result|results|measured|achieved|current)$/i;
+const TARGET_COL = /^(?:target|targets|threshold|goal|expected)$/i;
+
+function cellText(s: string): string {
+  return s.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+function nameKey(s: string): string {
+  return cellText(s).toLowerCase().replace(/:$/, '').trim();
+}
+
+/** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
+export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
+  const keys = [nameKey(name), nameKey(name.replace(/\s*\([^)]*\)\s*$/, ''))];
+  for (const k of keys) {
+    const m = metrics.find((x) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k));
+    if (m) return m;
+  }
+  return undefined;
+}
+
+const metrics: Rule = {
+  ids: ['metric-threshold'],
+  check(ctx: RuleContext) {
+    for (const t of ctx.doc.tables) {
+      const head = t.header.map((h) => cellText(h.text));
+      const mi = head.findIndex((h) => METRIC_COL.test(h));
+      const ai = head.findIndex((h) => ACTUAL_COL.test(h));
+      if (mi < 0 || ai < 0) continue;
+      const ti = head.findIndex((h) => TARGET_COL.test(h));
+      for (const row of t.rows) {
+        const nameCell = row.cells[mi];
+        const actualCell = row.cells[ai];
+        if (!nameCell || !actualCell || cellText(actualCell.text) === '') continue;
+        const actual = parseQuantity(actualCell.text);
+        if (!actual) continue;
+        // The row's own target wins (a phase may set a stricter one); else the configured threshold.
+        const targetText = ti >= 0 ? cellText(row.cells[ti]?.text ?? '') : '';
+        const own = targetText ? parseThreshold(targetText) : undefined;
+        const spec = own ? undefined : findMetric(ctx.metrics, nameCell.text);
+        const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
+        const shown = own ? targetText : spec?.threshold;
+        if (!threshold || meets(actual, threshold) !== false) continue;
+        ctx.report('metric-threshold', actualCell.range, `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${shown}`);
+      }
+    }
+  },
+};
+
+export const METRIC_RULES: Rule[] = [metrics];

@@ -1,0 +1,43 @@
+/**
+ * Unfilled placeholders: the `[Capitalised words]` our templates leave for the user, `{{ expressions }}`
+ * a template engine did not render, and `TBD` / `TODO:` markers. Code blocks, inline code, links and
+ * comments are not looked at. No quick fix: only the user can write the text.
+ */
+import * as YAML from 'yaml';
+import { yamlOffsetRange } from '../markdown';
+import { range } from '../types';
+import { maskedLines, referenceDefinitions, scanPlaceholders } from './doc-util';
+import type { Rule, RuleContext } from './rule';
+
+function message(kind: string, text: string): string {
+  if (kind === 'handlebars') return `Template expression ${text} was not rendered: replace it with text.`;
+  if (kind === 'marker') return `"${text}" marks text still to be written.`;
+  return `Placeholder ${text} is not filled in.`;
+}
+
+const placeholders: Rule = {
+  ids: ['unfilled-placeholder'],
+  check(ctx: RuleContext) {
+    const { doc } = ctx;
+    const refs = new Set(referenceDefinitions(doc).keys());
+    // In YAML `[A, B]` is a list, not a placeholder: look inside string values only.
+    const fm = doc.frontMatter;
+    if (fm?.yaml) {
+      const { raw } = fm;
+      YAML.visit(fm.yaml, {
+        Scalar(key, node) {
+          if (key === 'key' || typeof node.value !== 'string' || !node.range) return;
+          const [a, b] = node.range;
+          for (const p of scanPlaceholders(raw.slice(a, b))) {
+            ctx.report('unfilled-placeholder', yamlOffsetRange(doc.lines, 1, raw, a + p.start, a + p.end), message(p.kind, p.text));
+          }
+        },
+      });
+    }
+    for (const [l, src] of maskedLines(doc)) {
+      for (const p of scanPlaceholders(src, refs)) ctx.report('unfilled-placeholder', range(l, p.start, l, p.end), message(p.kind, p.text));
+    }
+  },
+};
+
+export const PLACEHOLDER_RULES: Rule[] = [placeholders];

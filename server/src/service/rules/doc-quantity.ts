@@ -1,0 +1,158 @@
+/**
+ * Metric values and thresholds: `> 80%`, `>= 99.9%`, `< 5 minutes`, `0 critical`, `30 days`, `4m 30s`.
+ * Durations are normalised to seconds; percentages keep their number. Anything else is not a quantity,
+ * and a metric whose value is not a quantity is not judged (no false positives).
+ */
+
+export type Unit = '%' | 's' | '';
+
+export interface Quantity {
+  value: number;
+  unit: Unit;
+}
+
+export type Op = '>' | '>=' | '<' | '<=' | '=';
+
+export interface Threshold extends Quantity {
+  op: Op;
+}
+
+const SECONDS: Record<string, number> = {
+  ms: 0.001,
+  msec: 0.001,
+  millisecond: 0.001,
+  milliseconds: 0.001,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  w: 604800,
+  wk: 604800,
+  week: 604800,
+  weeks: 604800,
+};
+
+const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)`;
+const PART_RE = new RegExp(String.raw`^\s*${NUMBER}\s*(%|[a-z]+)?`, 'i');
+
+const WORD_OPS: [RegExp, Op][] = [
+  [/^(?:at least|min(?:imum)?|no less than|not less than)\b/i, '>='],
+  [/^(?:at most|max(?:imum)?|up to|no more than|not more than|within)\b/i, '<='],
+  [/^(?:under|below|less than|fewer than)\b/i, '<'],
+  [/^(?:over|above|more than|greater than)\b/i, '>'],
+];
+
+const SYMBOL_OPS: [RegExp, Op][] = [
+  [/^(?:>=|≥|=>)/, '>='],
+  [/^(?:<=|≤|=<)/, '<='],
+  [/^>/, '>'],
+  [/^</, '<'],
+  [/^==?/, '='],
+];
+
+/** Markdown emphasis, code ticks and a leading `~`/`≈` are not part of a value. */
+function clean(text: string): string {
+  return text
+    .replace(/[*_`]/g, '')
+    .replace(/^\s*[~≈]\s*/, '')
+    .trim();
+}
+
+/** Whatever follows the quantity: words are fine ("critical", "of public APIs"), more numbers or comparisons are not. */
+function tailOk(rest: string): boolean {
+  return !/[\d<>=≤≥,;]/.test(rest);
+}
+
+/** Parses a value such as `76%`, `4m 30s`, `3 minutes`, `2`, `99.95 %`. */
+export function parseQuantity(text: string): Quantity | undefined {
+  let s = clean(text);
+  if (s === '') return undefined;
+  let total = 0;
+  let unit: Unit | undefined;
+  let parts = 0;
+  for (;;) {
+    const m = PART_RE.exec(s);
+    if (!m) break;
+    const n = Number(m[1].replace(/,/g, ''));
+    const word = (m[2] ?? '').toLowerCase();
+    let u: Unit;
+    let v = n;
+    let consumed = m[0].length;
+    if (word === '%') u = '%';
+    else if (word && SECONDS[word] !== undefined) {
+      u = 's';
+      v = n * SECONDS[word];
+    } else {
+      u = '';
+      // A word that is not a unit ("critical", "high") stays in the tail.
+      if (word) consumed = m[0].length - m[2].length;
+    }
+    if (parts > 0 && (u !== 's' || unit !== 's')) break;
+    total += v;
+    unit = u;
+    parts++;
+    s = s.slice(consumed);
+    // Only durations compound (`4m 30s`, `1 h 5 min`).
+    if (u !== 's') break;
+  }
+  if (parts === 0 || unit === undefined) return undefined;
+  if (!tailOk(s)) return undefined;
+  return { value: total, unit };
+}
+
+/** Parses a threshold: an operator (symbol or words) and a quantity. Without one, `0` means "at most 0", anything else "at least". */
+export function parseThreshold(text: string): Threshold | undefined {
+  let s = clean(text);
+  let op: Op | undefined;
+  for (const [re, o] of [...SYMBOL_OPS, ...WORD_OPS]) {
+    const m = re.exec(s);
+    if (m) {
+      op = o;
+      s = s.slice(m[0].length);
+      break;
+    }
+  }
+  const q = parseQuantity(s);
+  if (!q) return undefined;
+  if (!op) op = q.value === 0 ? '<=' : '>=';
+  return { ...q, op };
+}
+
+/**
+ * Whether `actual` meets `threshold`; undefined when they cannot be compared (a duration against a
+ * bare number, a percentage against a duration).
+ */
+export function meets(actual: Quantity, threshold: Threshold): boolean | undefined {
+  // `76` against `> 80%` reads as a percentage; a duration never compares with a bare number.
+  const compatible = actual.unit === threshold.unit || (threshold.unit === '%' && actual.unit === '');
+  if (!compatible) return undefined;
+  const a = actual.value;
+  const t = threshold.value;
+  const eps = 1e-9;
+  switch (threshold.op) {
+    case '>':
+      return a > t + eps;
+    case '>=':
+      return a >= t - eps;
+    case '<':
+      return a < t - eps;
+    case '<=':
+      return a <= t + eps;
+    case '=':
+      return Math.abs(a - t) <= eps;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Decisions need a rationale and risks a mitigation: `Decision: what → why` items in a handoff,
+ * `### Decision N` subsections of the decisions file with their `**Rationale**:`, `Risk: impact -
+ * mitigation` items, risk tables with a Mitigation column, `### Risk` subsections with `**Mitigation**:`.
+ */
+import { basename } from '../host';
+import { ParsedDocument, Section, TableCell, normalizeTitle } from '../markdown';
+import { range } from '../types';
+import { itemBody, sectionByTitle, topItems } from './doc-util';
+import type { Rule, RuleContext } from './rule';
+
+/** Items that say there is nothing to list. */
+const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
+
+/** `→ why` or `-> why`, with text after the arrow. */
+const ARROW_RE = /(?:→|->|⟶|=>)\s*\S/;
+
+function short(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 60 ? t.slice(0, 57) + '…' : t;
+}
+
+/** `**Label**: text`, `**Label:** text` or `Label: text` lines; returns the text after the label (may be empty). */
+export function labelledLine(line: string, label: string): string | undefined {
+  const re = new RegExp(`^\\s*(?:[-*+]\\s+)?(?:\\*\\*|__)?${label}(?:\\*\\*|__)?\\s*:\\s*(?:\\*\\*|__)?(.*)$`, 'i');
+  const m = re.exec(line);
+  return m ? m[1].trim() : undefined;
+}
+
+/** Line of the first `**Label**:` in [from, to), and whether it has text (on its line or the next non-blank one). */
+export function findLabel(doc: ParsedDocument, from: number, to: number, label: string): { line: number; filled: boolean } | undefined {
+  for (let l = from; l < to; l++) {
+    if (doc.codeLines.has(l)) continue;
+    const rest = labelledLine(doc.lines[l], label);
+    if (rest === undefined) continue;
+    if (rest !== '') return { line: l, filled: true };
+    let n = l + 1;
+    while (n < to && doc.lines[n].trim() === '') n++;
+    const next = n < to ? doc.lines[n] : '';
+    // Text under an empty label counts, unless it is the next heading or another label.
+    const filled = next.trim() !== '' && !/^\s*#/.test(next) && !/^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Z][\w ]{0,30}(?:\*\*|__)?\s*:/.test(next);
+    return { line: l, filled };
+  }
+  return undefined;
+}
+
+/** A non-empty subsection of `section` whose title is `title`. */
+function hasSubsection(doc: ParsedDocument, section: Section, title: string): boolean {
+  const key = normalizeTitle(title);
+  return section.children.some((c) => doc.sections[c].key === key && !doc.sections[c].isEmpty);
+}
+
+/** Decision subsections of a decisions file: `### Decision 3: Use Postgres`, not `## Decision Log`. */
+function decisionSections(doc: ParsedDocument): Section[] {
+  return doc.sections.filter((s) => s.level >= 2 && /^(?:\*\*)?decision\b/i.test(s.title) && !/^decision log\b/.test(s.key));
+}
+
+const decisions: Rule = {
+  ids: ['decision-without-rationale'],
+  check(ctx: RuleContext) {
+    const { doc, spec } = ctx;
+    const made = sectionByTitle(doc, 'Decisions Made');
+    if (made) {
+      const items = topItems(doc.items.filter((i) => i.line > made.heading.line && i.line < made.end));
+      for (const item of items) {
+        if (!item.text.trim() || NOTHING_RE.test(item.text.trim())) continue;
+        const body = itemBody(doc, item);
+        if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body)) continue;
+        ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+      }
+    }
+    const isDecisionsFile = spec?.kind === 'decisions' || /decisions\.md$/i.test(basename(ctx.path));
+    if (!isDecisionsFile) return;
+    for (const s of decisionSections(doc)) {
+      // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts).
+      const found = findLabel(doc, s.bodyStart, s.ownEnd, 'rationale');
+      if (found?.filled || hasSubsection(doc, s, 'Rationale')) continue;
+      ctx.report('decision-without-rationale', s.heading.textRange, `Decision "${short(s.title)}" gives no rationale: add a "**Rationale**:" line.`, {
+        fix: 'insert-rationale',
+        heading: s.heading.line,
+        emptyLine: found ? found.line : null,
+      });
+    }
+  },
+};
+
+/** `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. */
+function riskRest(text: string): string | undefined {
+  const m = /^(?:\*\*|__)?risk\b[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  return m ? m[1] : undefined;
+}
+
+function hasMitigation(rest: string, body: string): boolean {
+  const sep = /\s[-–—]\s+(\S.*)$/.exec(rest);
+  if (sep && sep[1].trim() !== '') return true;
+  if (ARROW_RE.test(rest)) return true;
+  return /\bmitigat\w*\b(?:\*\*|__)?\s*[:\-–—]\s*\S/i.test(body);
+}
+
+function isEmptyCell(c: TableCell | undefined): boolean {
+  return !c || /^(?:|-|–|—)$/.test(c.text.trim());
+}
+
+const risks: Rule = {
+  ids: ['risk-without-mitigation'],
+  check(ctx: RuleContext) {
+    const { doc } = ctx;
+    const riskSections = doc.sections.filter((s) => /\brisks?\b/.test(s.key));
+    const inRisk = (line: number) => riskSections.some((s) => line > s.heading.line && line < s.end);
+    for (const item of doc.items) {
+      if (!inRisk(item.line)) continue;
+      const rest = riskRest(item.text);
+      if (rest === undefined || NOTHING_RE.test(rest.trim())) continue;
+      if (hasMitigation(rest, itemBody(doc, item))) continue;
+      ctx.report('risk-without-mitigation', item.textRange, `Risk "${short(item.text)}" names no mitigation: write "Risk: impact - mitigation".`);
+    }
+    for (const t of doc.tables) {
+      const col = t.header.findIndex((h) => /mitigation/i.test(h.text));
+      if (col < 0) continue;
+      const riskCol = t.header.findIndex((h) => /risk/i.test(h.text));
+      for (const row of t.rows) {
+        if (row.cells.every((c) => c.text.trim() === '')) continue;
+        const cell = row.cells[col];
+        if (!isEmptyCell(cell)) continue;
+        const name = row.cells[riskCol >= 0 ? riskCol : 0]?.text ?? '';
+        ctx.report('risk-without-mitigation', emptyCellRange(doc, row.line, cell, row.cells), `Risk "${short(name)}" has no mitigation in the table.`);
+      }
+    }
+    // `### Risk 2: Vendor delay` subsections with their `**Mitigation**:`.
+    for (const s of doc.sections) {
+      if (s.level < 3 || !/^(?:\*\*)?risk\b[^:]*:|^(?:\*\*)?risk\s+\d/i.test(s.title)) continue;
+      const found = findLabel(doc, s.bodyStart, s.ownEnd, 'mitigation');
+      if (found?.filled || hasSubsection(doc, s, 'Mitigation')) continue;
+      ctx.report('risk-without-mitigation', s.heading.textRange, `Risk "${short(s.title)}" names no mitigation: add a "**Mitigation**:" line.`);
+    }
+  },
+};
+
+/** The inside of an empty cell, between its pipes (or the end of a row that lacks the cell). */
+function emptyCellRange(doc: ParsedDocument, line: number, cell: TableCell | undefined, cells: TableCell[]) {
+  const src = doc.lines[line] ?? '';
+  if (!cell) {
+    const end = src.replace(/\s+$/, '').length;
+    const last = cells[cells.length - 1];
+    return range(line, last ? last.range.end.character : 0, line, end);
+  }
+  let s = cell.range.start.character;
+  let e = cell.range.end.character;
+  while (s > 0 && src[s - 1] !== '|') s--;
+  while (e < src.length && src[e] !== '|') e++;
+  return range(line, s, line, e);
+}
+
+export const RATIONALE_RULES: Rule[] = [decisions, risks];

@@ -1,0 +1,189 @@
+/** Helpers shared by the document rules: placeholders, link targets, sections by title. */
+import picomatch from 'picomatch';
+import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
+import { ListItem, ParsedDocument, Section, maskInlineCode, normalizeTitle } from '../markdown';
+import { SKIPPED_FOLDERS } from '../workspace';
+import type { RuleContext } from './rule';
+
+/** First line of the Markdown body (after a closed front matter). */
+export function bodyStart(doc: ParsedDocument): number {
+  return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
+}
+
+/** The section titled `title` (`{N}` matches any number), exact key first, then a key ending with it. */
+export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
+  const key = normalizeTitle(title);
+  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+}
+
+/** Replaces `[from, to)` of a line with spaces, keeping columns. */
+export function blank(line: string, from: number, to: number): string {
+  return line.slice(0, from) + ' '.repeat(Math.max(0, to - from)) + line.slice(to);
+}
+
+/** Masks inline HTML comments of a line (keeping columns). */
+export function maskComments(line: string): string {
+  return line.includes('<!--') ? line.replace(/<!--.*?-->/g, (m) => ' '.repeat(m.length)) : line;
+}
+
+export interface Placeholder {
+  start: number;
+  end: number;
+  text: string;
+  kind: 'bracket' | 'handlebars' | 'marker';
+}
+
+const BRACKET_RE = /\[([^[\]\n]*)\]/g;
+const HANDLEBARS_RE = /\{\{\{?[^{}\n]*\}?\}\}/g;
+const MARKER_RE = /\b(?:TBD\b|TODO:)/g;
+
+/**
+ * Placeholders in one line whose links and inline code are already masked:
+ * `[Capitalised words]` (not a link, a reference, a task box or a wiki link), `{{ expressions }}`, `TBD`, `TODO:`.
+ * `refs` holds the lower-cased labels of reference definitions (`[label]: url`), which make `[Label]` a link.
+ */
+export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new Set()): Placeholder[] {
+  const out: Placeholder[] = [];
+  if (line.includes('[')) {
+    BRACKET_RE.lastIndex = 0;
+    for (let m = BRACKET_RE.exec(line); m; m = BRACKET_RE.exec(line)) {
+      const inner = m[1];
+      const s = m.index;
+      const e = s + m[0].length;
+      const before = line[s - 1] ?? '';
+      const after = line[e] ?? '';
+      if (!/^[A-Z]/.test(inner) || inner.trim().length < 2) continue;
+      if (before === '\\' || before === ']' || before === '[' || before === '!') continue;
+      if (after === '(' || after === '[' || after === ']') continue;
+      // A reference definition `[Label]: url` at the start of a line, or a shortcut reference to one.
+      if (after === ':' && line.slice(0, s).trim() === '') continue;
+      if (refs.has(inner.trim().toLowerCase())) continue;
+      out.push({ start: s, end: e, text: m[0], kind: 'bracket' });
+    }
+  }
+  if (line.includes('{{')) {
+    HANDLEBARS_RE.lastIndex = 0;
+    for (let m = HANDLEBARS_RE.exec(line); m; m = HANDLEBARS_RE.exec(line)) {
+      out.push({ start: m.index, end: m.index + m[0].length, text: m[0], kind: 'handlebars' });
+    }
+  }
+  if (line.includes('TBD') || line.includes('TODO')) {
+    MARKER_RE.lastIndex = 0;
+    for (let m = MARKER_RE.exec(line); m; m = MARKER_RE.exec(line)) {
+      out.push({ start: m.index, end: m.index + m[0].length, text: m[0], kind: 'marker' });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+const REF_DEF_RE = /^ {0,3}\[([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
+
+/** Reference definitions of a document: lower-cased label → target, line and target range. */
+export function referenceDefinitions(doc: ParsedDocument): Map<string, { target: string; line: number; start: number; end: number }> {
+  const out = new Map<string, { target: string; line: number; start: number; end: number }>();
+  for (let l = bodyStart(doc); l < doc.lines.length; l++) {
+    if (doc.codeLines.has(l)) continue;
+    const m = REF_DEF_RE.exec(doc.lines[l]);
+    if (!m) continue;
+    let target = m[2];
+    let start = m[0].length - m[2].length;
+    if (target.startsWith('<')) {
+      target = target.slice(1, -1);
+      start++;
+    }
+    const label = m[1].trim().toLowerCase();
+    if (!out.has(label)) out.set(label, { target, line: l, start, end: start + target.length });
+  }
+  return out;
+}
+
+/** Lines of the body with inline code, inline comments and links masked: the text where placeholders live. */
+export function maskedLines(doc: ParsedDocument): Map<number, string> {
+  const out = new Map<number, string>();
+  const from = bodyStart(doc);
+  const linksByLine = new Map<number, { s: number; e: number }[]>();
+  for (const l of doc.links) {
+    let list = linksByLine.get(l.line);
+    if (!list) linksByLine.set(l.line, (list = []));
+    list.push({ s: l.range.start.character, e: l.range.end.character });
+  }
+  for (let l = from; l < doc.lines.length; l++) {
+    if (doc.codeLines.has(l)) continue;
+    let src = maskComments(maskInlineCode(doc.lines[l]));
+    for (const r of linksByLine.get(l) ?? []) src = blank(src, r.s, r.e);
+    out.set(l, src);
+  }
+  return out;
+}
+
+/** Whether an item's first line holds a template placeholder (such items are not checked further). */
+export function isPlaceholderItem(doc: ParsedDocument, item: ListItem, masked: Map<number, string>): boolean {
+  const line = masked.get(item.line);
+  if (line === undefined) return false;
+  const text = line.slice(item.textRange.start.character);
+  return scanPlaceholders(text).length > 0;
+}
+
+/** A target with a scheme (`https:`, `mailto:`, `vscode:`) or a bare anchor: not a workspace path. */
+export function isExternal(target: string): boolean {
+  return target === '' || target.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//');
+}
+
+/** The path part of a link target: without `#fragment` and `?query`, percent-decoded. */
+export function targetPath(target: string): string {
+  let t = target.trim();
+  const hash = t.indexOf('#');
+  if (hash >= 0) t = t.slice(0, hash);
+  const q = t.indexOf('?');
+  if (q >= 0) t = t.slice(0, q);
+  try {
+    t = decodeURIComponent(t);
+  } catch {
+    t = t.replace(/%20/g, ' ');
+  }
+  return t;
+}
+
+/** Absolute path of a link target: against the document's folder, or the workspace root for `/x`. */
+export function resolveTarget(ctx: RuleContext, target: string, base = dirname(ctx.path)): string {
+  const p = targetPath(target);
+  return p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
+}
+
+const ignoreMatchers = new WeakMap<object, (rel: string) => boolean>();
+
+/**
+ * Whether the engine cannot know if `path` exists: outside the workspace, or in a folder the scan
+ * skips (dot folders, node_modules, out, …) or ignores. Such paths are never reported (no false positives).
+ */
+export function unverifiable(ctx: RuleContext, path: string): boolean {
+  const root = ctx.model.root;
+  const p = normalizePath(path);
+  if (!isInside(root, p)) return true;
+  const rel = relativePath(root, p);
+  if (rel.split('/').some((seg) => SKIPPED_FOLDERS.has(seg) || (seg.startsWith('.') && seg !== '.phasegate' && seg !== '.' && seg !== '..'))) return true;
+  const ignore = ctx.config.ignore;
+  if (!ignore.length) return false;
+  let match = ignoreMatchers.get(ctx.config);
+  if (!match) {
+    const m = picomatch(ignore, { dot: true });
+    match = (r: string) => m(r);
+    ignoreMatchers.set(ctx.config, match);
+  }
+  // A path under an ignored folder is ignored too.
+  for (let r = rel; r && r !== '.'; r = r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '') if (match(r)) return true;
+  return false;
+}
+
+/** Top-level items of a section (the shallowest depth present), in order. */
+export function topItems(items: ListItem[]): ListItem[] {
+  if (!items.length) return [];
+  const depth = Math.min(...items.map((i) => i.depth));
+  return items.filter((i) => i.depth === depth);
+}
+
+/** Text of an item's lines (first line from its text, continuation lines trimmed). */
+export function itemBody(doc: ParsedDocument, item: ListItem): string {
+  const rest = doc.lines.slice(item.line + 1, item.endLine + 1).map((l) => l.trim());
+  return [item.text, ...rest].join('\n');
+}

@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { meets, parseQuantity, parseThreshold } from '../../server/src/service/rules/doc-quantity';
+
+describe('metric quantities', () => {
+  it('parses thresholds with symbols, words or no operator', () => {
+    const cases: [string, unknown][] = [
+      ['> 80%', { op: '>', value: 80, unit: '%' }],
+      ['>80%', { op: '>', value: 80, unit: '%' }],
+      ['>= 99.9%', { op: '>=', value: 99.9, unit: '%' }],
+      ['≥ 99.9 %', { op: '>=', value: 99.9, unit: '%' }],
+      ['< 5 minutes', { op: '<', value: 300, unit: 's' }],
+      ['<5 min', { op: '<', value: 300, unit: 's' }],
+      ['0', { op: '<=', value: 0, unit: '' }],
+      ['0 critical', { op: '<=', value: 0, unit: '' }],
+      ['100%', { op: '>=', value: 100, unit: '%' }],
+      ['100% of public APIs', { op: '>=', value: 100, unit: '%' }],
+      ['30 days', { op: '>=', value: 30 * 86400, unit: 's' }],
+      ['at least 30 days', { op: '>=', value: 30 * 86400, unit: 's' }],
+      ['under 2 hours', { op: '<', value: 7200, unit: 's' }],
+      ['**< 200 ms**', { op: '<', value: 0.2, unit: 's' }],
+    ];
+    for (const [text, want] of cases) assert.deepEqual(parseThreshold(text), want, text);
+  });
+
+  it('parses actual values, compound durations included', () => {
+    const cases: [string, unknown][] = [
+      ['76%', { value: 76, unit: '%' }],
+      ['4m 30s', { value: 270, unit: 's' }],
+      ['1h30m', { value: 5400, unit: 's' }],
+      ['3 minutes', { value: 180, unit: 's' }],
+      ['2', { value: 2, unit: '' }],
+      ['1,200', { value: 1200, unit: '' }],
+      ['~ 85 % ✅', { value: 85, unit: '%' }],
+    ];
+    for (const [text, want] of cases) assert.deepEqual(parseQuantity(text), want, text);
+  });
+
+  it('does not guess: words, several numbers or placeholders are not quantities', () => {
+    for (const text of ['', 'pending', 'N/A', '[Actual]', '2 high, 0 critical', '76% → 81%', 'v1.2.3', '> 80% or < 5%']) {
+      assert.equal(parseQuantity(text), undefined, text);
+      assert.equal(parseThreshold(text), undefined, text);
+    }
+  });
+
+  it('compares only compatible units', () => {
+    const t = (s: string) => parseThreshold(s)!;
+    const q = (s: string) => parseQuantity(s)!;
+    assert.equal(meets(q('76%'), t('> 80%')), false);
+    assert.equal(meets(q('80%'), t('> 80%')), false);
+    assert.equal(meets(q('80%'), t('>= 80%')), true);
+    assert.equal(meets(q('76'), t('> 80%')), false);
+    assert.equal(meets(q('4m 30s'), t('< 5 minutes')), true);
+    assert.equal(meets(q('0'), t('0 critical')), true);
+    assert.equal(meets(q('1'), t('0')), false);
+    assert.equal(meets(q('45 days'), t('30 days')), true);
+    assert.equal(meets(q('3'), t('< 5 minutes')), undefined);
+    assert.equal(meets(q('3 minutes'), t('> 80%')), undefined);
+    assert.equal(meets(q('50%'), t('< 5')), undefined);
+  });
+
+  it('never throws, and reads back any percentage it is given', () => {
+    fc.assert(fc.property(fc.string(), (s) => (parseQuantity(s), parseThreshold(s), true)));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (n) => {
+        assert.deepEqual(parseQuantity(`${n}%`), { value: n, unit: '%' });
+        assert.equal(meets({ value: n, unit: '%' }, { op: '>=', value: n, unit: '%' }), true);
+      }),
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
+import { assets, ROOT } from '../helpers/workspace';
+
+const DOCS = ['00-PHASE_BRIEF.md', '01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'];
+const MINE = new Set([
+  'invalid-front-matter',
+  'front-matter-schema',
+  'missing-front-matter',
+  'unfilled-placeholder',
+  'broken-link',
+  'missing-artifact',
+  'decision-without-rationale',
+  'risk-without-mitigation',
+  'metric-threshold',
+  'gate-item-unchecked',
+  'gate-item-no-evidence',
+]);
+
+/** Lines that exercise every document rule, in any order and combination. */
+const FRAGMENTS = [
+  '---',
+  'title: [x',
+  'phase: 1',
+  'status: "[Status]"',
+  'a: b\n',
+  '# Phase 1 Decisions',
+  '## Artifacts Produced',
+  '## Phase 2 Inputs',
+  '## Inputs Received',
+  '## Decisions Made',
+  '## Risks',
+  '### Decision 1: X',
+  '### Risk 1: Y',
+  '**Rationale**:',
+  '**Mitigation**: m',
+  '## Gate 1: Completeness',
+  '## Success Metrics',
+  '- [x] done',
+  '- [ ] open',
+  '- Risk: r',
+  '- Decision: d',
+  '- Input: [i](../nowhere.md) - `x/y.md`',
+  '  - nested `a.b`',
+  '| Metric | Target | Actual |',
+  '|---|---|---|',
+  '| Code coverage | > 80% | 7 |',
+  '| Risk | Mitigation |',
+  '|  |',
+  '[Placeholder] {{ x }} TBD TODO:',
+  '[ref]: <broken link.md>',
+  '```',
+  '<!--',
+  '-->',
+  '',
+  '`',
+  '[',
+  ']( )',
+  '\u00e9\u{1F600}',
+];
+
+describe('document rules on arbitrary input', () => {
+  it('never fail, and report ranges inside the document', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 12 })), { maxLength: 40 }),
+        fc.boolean(),
+        async (parts, crlf) => {
+          const text = parts.join(crlf ? '\r\n' : '\n');
+          const failures: string[] = [];
+          const fs = new MemoryFileSystem();
+          for (const d of DOCS) fs.write(`${ROOT}/phase-1/${d}`, text);
+          const svc = new PhasegateService({ fs, assets, logger: { log: (m) => failures.push(m) } });
+          await svc.load(ROOT);
+          const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+          for (const d of DOCS) {
+            for (const diag of svc.diagnose(`${ROOT}/phase-1/${d}`)) {
+              if (!MINE.has(diag.code)) continue;
+              const { start, end } = diag.range;
+              assert.ok(start.line < lines.length && end.line < lines.length, `${diag.code} line out of range`);
+              assert.ok(start.character <= lines[start.line].length && end.character <= lines[end.line].length, `${diag.code} character out of range`);
+              assert.ok(start.line < end.line || start.character <= end.character, `${diag.code} inverted range`);
+            }
+          }
+          assert.deepEqual(failures, []);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('checks a large handoff quickly', async () => {
+    const items = Array.from({ length: 4000 }, (_, i) => `- Artifact ${i}: [a${i}](04-ARTIFACTS/a${i}.md) - \`04-ARTIFACTS/b${i}.sh\` purpose`);
+    const risks = Array.from({ length: 2000 }, (_, i) => `- Risk ${i}: impact ${i}`);
+    const text = ['# Phase 1 → Phase 2 Handoff', '', '## Artifacts Produced', '', ...items, '', '## Risks & Dependencies', '', ...risks, ''].join('\n');
+    const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text });
+    const svc = new PhasegateService({ fs, assets });
+    await svc.load(ROOT);
+    const t0 = Date.now();
+    const ds = svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
+    const ms = Date.now() - t0;
+    assert.equal(ds.filter((d) => d.code === 'missing-artifact').length, 8000);
+    assert.equal(ds.filter((d) => d.code === 'risk-without-mitigation').length, 2000);
+    assert.ok(ms < 3000, `took ${ms} ms`);
+  });
+});

@@ -1,0 +1,746 @@
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT, assets } from '../helpers/workspace';
+import { applyEdits, codeActions, Diagnostic, MemoryFileSystem, PhasegateService, Range, range, RULE_IDS } from '../../server/src/service';
+
+/** Range of the `nth` occurrence of `needle` on line `line` of `text`. */
+function at(text: string, line: number, needle: string, nth = 0): Range {
+  const src = text.split(/\r?\n/)[line];
+  let i = -1;
+  for (let k = 0; k <= nth; k++) i = src.indexOf(needle, i + 1);
+  assert.ok(i >= 0, `"${needle}" not on line ${line}: ${src}`);
+  return range(line, i, line, i + needle.length);
+}
+
+/**
+ * Applies the one quick fix of `diag` to `rel`, puts the result in the editor overlay and returns it,
+ * after checking that `code` no longer fires there and that the stale diagnostic offers nothing more.
+ */
+function applyFix(svc: PhasegateService, rel: string, diag: Diagnostic, text: string): string {
+  const actions = codeActions(svc, [diag]);
+  assert.equal(actions.length, 1, `one fix for ${diag.code}`);
+  const edits = actions[0].change.edits.find((e) => e.file === `${ROOT}/${rel}`)?.edits ?? [];
+  const fixed = applyEdits(text, edits);
+  svc.setOverlay(`${ROOT}/${rel}`, fixed);
+  const again = codeActions(svc, [diag]);
+  // Idempotent: the fix offers nothing now, or nothing that changes the text.
+  for (const a of again)
+    assert.equal(
+      applyEdits(
+        fixed,
+        a.change.edits.flatMap((e) => e.edits),
+      ),
+      fixed,
+    );
+  return fixed;
+}
+
+const TITLE = '# Phase 1: Foundation Audit';
+const H1 = `${TITLE}\n`;
+
+describe('document rules', () => {
+  describe('invalid-front-matter', () => {
+    it('reports a duplicate key over the key', async () => {
+      const text = `---\ntitle: A\ntitle: B\n---\n${H1}`;
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+      const [d, ...rest] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+      assert.deepEqual(rest, []);
+      assert.deepEqual(d.range, range(2, 0, 2, 5));
+      assert.equal(d.message, 'Front matter: duplicate key `title` (a key may appear once).');
+      assert.equal(d.severity, 'error');
+    });
+
+    it('reports front matter that is not closed on its opening fence', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `---\ntitle: A\n${H1}` });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+      assert.deepEqual(d.range, range(0, 0, 0, 3));
+      assert.equal(d.message, 'Front matter is not closed: add a line `---` after the YAML.');
+    });
+
+    it('reports YAML that is not a mapping over the YAML', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `---\n- a\n- b\n---\n${H1}` });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+      assert.deepEqual(d.range, range(1, 0, 2, 3));
+      assert.equal(d.message, 'Front matter must be a mapping of `key: value` lines, not a list.');
+    });
+
+    it('reports a YAML syntax error on its line', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `---\nphase: 1\ntitle: [x\n---\n${H1}` });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+      assert.deepEqual(d.range, range(2, 0, 2, 9));
+      assert.match(d.message, /^Front matter: Flow sequence/);
+    });
+
+    it('accepts valid and empty front matter', async () => {
+      const { svc } = await workspace({
+        'phase-1/00-PHASE_BRIEF.md': `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ndate: 2025-10-17\nreviewers: [Security Team]\ncustom: kept\n---\n${H1}`,
+        'phase-1/03-FINDINGS/notes.md': `---\n---\n# Notes\n`,
+      });
+      for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/03-FINDINGS/notes.md']) {
+        assert.deepEqual(diagnosticsOf(svc, f, 'invalid-front-matter'), [], f);
+        assert.deepEqual(diagnosticsOf(svc, f, 'front-matter-schema'), [], f);
+      }
+    });
+  });
+
+  describe('front-matter-schema', () => {
+    const text = `---\nphase: phase-1\nstatus: done\ndate: 17-10-2025\n---\n${H1}`;
+
+    it('points a missing required key at the first line and a bad value at the value', async () => {
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [range(0, 0, 0, 3), 'Front matter is missing the required key `title`.'],
+          [at(text, 2, 'done'), 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked.'],
+          [at(text, 3, '17-10-2025'), 'Front matter `date` must be a date written YYYY-MM-DD.'],
+        ],
+      );
+    });
+
+    it('reports a misspelt key at the key, and leaves other extra keys alone', async () => {
+      const t = `---\nphase: phase-1\ntitel: Foundation\nstatus: draft\nownr: me\nsprint: 4\nto: phase-2\n---\n${H1}`;
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': t });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [range(2, 0, 2, 5), 'Unknown front matter key `titel`: did you mean `title`?'],
+          [range(4, 0, 4, 4), 'Unknown front matter key `ownr`: did you mean `owner`?'],
+          [range(0, 0, 0, 3), 'Front matter is missing the required key `title`.'],
+        ],
+      );
+    });
+
+    it('points an additional property at its key (a custom layout with a strict schema)', async () => {
+      const strict = {
+        type: 'object',
+        properties: { title: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      };
+      const fs = new MemoryFileSystem({
+        [`${ROOT}/phasegate.yaml`]:
+          'layouts:\n  - name: rfc\n    phases: rfcs/*\n    documents:\n      - kind: rfc\n        file: RFC.md\n        schema: strict\n',
+        [`${ROOT}/rfcs/rfc-1/RFC.md`]: '---\ntitle: A\ntitel: B\ntags: [a, 2]\n---\n# RFC 1\n',
+      });
+      const svc = new PhasegateService({ fs, assets: { ...assets, schemas: { ...assets.schemas, strict } } });
+      await svc.load(ROOT);
+      assert.deepEqual(svc.config.problems, []);
+      const ds = svc.diagnose(`${ROOT}/rfcs/rfc-1/RFC.md`).filter((d) => d.code === 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [range(2, 0, 2, 5), 'Front matter key `titel` is not allowed for this document kind.'],
+          [range(3, 10, 3, 11), 'Front matter `tags.1` must be string.'],
+        ],
+      );
+    });
+  });
+
+  describe('missing-front-matter', () => {
+    const text = `${H1}\n## Objectives\n\nAudit.\n`;
+
+    it('is reported on a phase document without front matter and fixed with phase, title and status', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/report.md': '# Report\n' });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter');
+      assert.deepEqual(d.range, range(0, 0, 0, H1.length - 1));
+      assert.equal(d.message, 'Phase brief has no front matter (YAML between `---` lines).');
+      assert.equal(d.severity, 'information');
+      // Not a phase document: no spec, no schema, no diagnostic.
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/03-FINDINGS/report.md', 'missing-front-matter'), []);
+      const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, text);
+      assert.equal(fixed, `---\nphase: phase-1\ntitle: "Phase 1: Foundation Audit"\nstatus: draft\n---\n${text}`);
+      for (const code of ['missing-front-matter', 'front-matter-schema', 'invalid-front-matter'])
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', code), [], code);
+    });
+
+    it('keeps CRLF line endings in the front matter it adds', async () => {
+      const crlf = text.replace(/\n/g, '\r\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': crlf });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter');
+      const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, crlf);
+      assert.equal(fixed, `---\r\nphase: phase-1\r\ntitle: "Phase 1: Foundation Audit"\r\nstatus: draft\r\n---\r\n${crlf}`);
+      assert.doesNotMatch(fixed, /[^\r]\n/);
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema'), []);
+    });
+
+    it('derives the workstream phase id for an iAI document', async () => {
+      const rel = 'p/workstreams/Build/Phase_1_CI/implementation_prompt.md';
+      const t = '# Phase 1: CI setup\n\n## Objective\n\nCI.\n';
+      const { svc } = await workspace({ [rel]: t });
+      const [d] = diagnosticsOf(svc, rel, 'missing-front-matter');
+      const fixed = applyFix(svc, rel, d, t);
+      assert.match(fixed, /^---\nphase: Build\/Phase_1_CI\ntitle: "Phase 1: CI setup"\nstatus: draft\n---\n# Phase 1/);
+    });
+  });
+
+  describe('unfilled-placeholder', () => {
+    const text = [
+      '---',
+      'owner: "[Owner]"',
+      'title: "Phase 1: [Phase title]"',
+      'tags: [Security, Audit]',
+      '---',
+      '# Phase 1: Foundation Audit',
+      '',
+      '## Objectives',
+      '',
+      '- [ ] Task box, [x] lower case, [X] and [Owner Name] here',
+      'Use `[Not A Placeholder]` and [A link](x.md) and [Text][Ref] and \\[Escaped\\] here.',
+      'Value: {{ phase.title }} and TBD and TODO: write it. A TODO without colon is prose.',
+      'Text <!-- [In A Comment] --> [Real One]',
+      '```',
+      '[Inside Code] TBD',
+      '```',
+      '',
+      '[Ref]: https://example.com',
+      '',
+    ].join('\n');
+
+    it('reports bracket placeholders, template expressions and TBD / TODO: with exact ranges', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(text, 1, '[Owner]'), 'Placeholder [Owner] is not filled in.'],
+          [at(text, 2, '[Phase title]'), 'Placeholder [Phase title] is not filled in.'],
+          [at(text, 9, '[Owner Name]'), 'Placeholder [Owner Name] is not filled in.'],
+          [at(text, 11, '{{ phase.title }}'), 'Template expression {{ phase.title }} was not rendered: replace it with text.'],
+          [at(text, 11, 'TBD'), '"TBD" marks text still to be written.'],
+          [at(text, 11, 'TODO:'), '"TODO:" marks text still to be written.'],
+          [at(text, 12, '[Real One]'), 'Placeholder [Real One] is not filled in.'],
+        ],
+      );
+      assert.equal(ds[0].severity, 'warning');
+      assert.equal(codeActions(svc, ds).length, 0);
+    });
+
+    it('is quiet on filled-in text', async () => {
+      const ok = `${H1}\n## Objectives\n\n- [x] Done, see [the report](03-FINDINGS/r.md) and \`[Code]\`.\n- [ ] Not yet\n`;
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': ok });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder'), []);
+    });
+  });
+
+  describe('broken-link', () => {
+    const text = [
+      TITLE,
+      '- [ok](03-FINDINGS/report.md) and [q](03-FINDINGS/report.md?raw=1#top) and [root](/README.md)',
+      '- [Missing Report](03-FINDINGS/missing%20file.md#top)',
+      '- [web](https://example.com/x.md) [mail](mailto:a@b.c) [anchor](#objectives) [ci](.github/workflows/ci.yml)',
+      '- ![diagram](img/missing.png) and [folder](03-FINDINGS/)',
+      '- `[not](a-link.md)`',
+      '',
+      '[ref]: ../phase-1/nowhere.md',
+      '',
+    ].join('\n');
+    const files = { 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/report.md': '# R\n', 'README.md': '# Readme\n' };
+
+    it('reports relative targets that do not exist, at the target', async () => {
+      const { svc } = await workspace(files);
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(text, 2, '03-FINDINGS/missing%20file.md#top'), 'Link target "03-FINDINGS/missing file.md" does not exist.'],
+          [at(text, 4, 'img/missing.png'), 'Link target "img/missing.png" does not exist.'],
+          [at(text, 7, '../phase-1/nowhere.md'), 'Link target "../phase-1/nowhere.md" does not exist.'],
+        ],
+      );
+      assert.equal(ds[0].severity, 'error');
+      // Only Markdown targets can be created.
+      assert.equal(codeActions(svc, [ds[1]]).length, 0);
+    });
+
+    it('creates a missing Markdown target, and never overwrites', async () => {
+      const { svc, fs } = await workspace(files);
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link');
+      const [a] = codeActions(svc, [d]);
+      assert.deepEqual(a.change, { edits: [], creates: [{ file: `${ROOT}/phase-1/03-FINDINGS/missing file.md`, text: '# Missing Report\n' }] });
+      fs.write(a.change.creates[0].file, a.change.creates[0].text);
+      await svc.filesChanged([{ path: a.change.creates[0].file, type: 'created' }]);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link').map((x) => x.range.start.line),
+        [4, 7],
+      );
+      assert.deepEqual(codeActions(svc, [d]), []);
+    });
+
+    it('is quiet when every link resolves', async () => {
+      const { svc } = await workspace({
+        'phase-1/00-PHASE_BRIEF.md': `${H1}\n[r](03-FINDINGS/report.md) [up](../README.md)\n`,
+        'phase-1/03-FINDINGS/report.md': '# R\n',
+        'README.md': '#\n',
+      });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
+    });
+  });
+
+  describe('missing-artifact', () => {
+    const handoff = [
+      '# Phase 1 → Phase 2 Handoff',
+      '',
+      '## Artifacts Produced',
+      '',
+      '- Report: [audit report](03-FINDINGS/audit.md) - findings',
+      '- Script: `04-ARTIFACTS/scan.sh` - the scanner',
+      '- Config: `config/app.yaml` - relative to the workspace root',
+      '- Gone: [gone](04-ARTIFACTS/gone.md) - never written',
+      '- Code: `04-ARTIFACTS/none.py` - never written, `npm test` is not a path',
+      '- Artifact 2: [Location] - [Purpose]',
+      '',
+      '## Phase 2 Inputs',
+      '',
+      '- Input: [handoff](06-OUTPUT_HANDOFF.md) - this file',
+      '- Input: [next input](../phase-2/01-INPUT_HANDOFF.md) - not there yet',
+      '',
+    ].join('\n');
+    const files = {
+      'phase-1/06-OUTPUT_HANDOFF.md': handoff,
+      'phase-1/03-FINDINGS/audit.md': '# Audit\n',
+      'phase-1/04-ARTIFACTS/scan.sh': 'echo\n',
+      'config/app.yaml': 'a: 1\n',
+    };
+
+    it('reports listed artifacts and inputs that do not exist, at their path', async () => {
+      const { svc } = await workspace(files);
+      const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(handoff, 7, '04-ARTIFACTS/gone.md'), 'Artifact "04-ARTIFACTS/gone.md" does not exist (looked in the phase folder and the workspace root).'],
+          [at(handoff, 8, '04-ARTIFACTS/none.py'), 'Artifact "04-ARTIFACTS/none.py" does not exist (looked in the phase folder and the workspace root).'],
+          [
+            at(handoff, 14, '../phase-2/01-INPUT_HANDOFF.md'),
+            'Input "../phase-2/01-INPUT_HANDOFF.md" does not exist (looked in the phase folder and the workspace root).',
+          ],
+        ],
+      );
+      // The same paths are not reported twice as broken links.
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'broken-link'), []);
+    });
+
+    it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
+      const input =
+        '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';
+      const { svc } = await workspace({
+        ...files,
+        'phase-1/04-ARTIFACTS/gone.md': '#\n',
+        'phase-1/04-ARTIFACTS/none.py': '\n',
+        'phase-2/01-INPUT_HANDOFF.md': input,
+      });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact'), []);
+      const ds = diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', 'missing-artifact');
+      assert.deepEqual(
+        ds.map((d) => d.range),
+        [at(input, 5, '04-ARTIFACTS/plan.md')],
+      );
+    });
+  });
+
+  describe('decision-without-rationale', () => {
+    it('reports handoff decisions without "→ rationale" at the item text', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision: Use Postgres → mature and supported',
+        '- Decision: Use Redis -> fast caching',
+        '- Decision: Drop MySQL',
+        '- Decision: Keep Vault',
+        '  because: the team knows it',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [[at(text, 6, 'Decision: Drop MySQL'), 'Decision "Decision: Drop MySQL" gives no rationale: add "→ why" after it.']],
+      );
+    });
+
+    const decisions = [
+      '# Phase 1 Decisions',
+      '',
+      '## Decision Log',
+      '',
+      '### Decision 1: Use Postgres',
+      '',
+      'Chosen for maturity.',
+      '',
+      '**Rationale**: Mature and supported.',
+      '',
+      '### Decision 2: Adopt Trivy',
+      '',
+      'We scan images with Trivy.',
+      '',
+      '### Decision 3: Pin versions',
+      '',
+      '**Rationale**:',
+      '',
+      '### Decision 4: Use Vault',
+      '',
+      '#### Rationale',
+      '',
+      'Already licensed.',
+      '',
+    ].join('\n');
+
+    it('reports decision subsections without a rationale at their heading, and inserts one', async () => {
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': decisions });
+      const ds = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(decisions, 10, 'Decision 2: Adopt Trivy'), 'Decision "Decision 2: Adopt Trivy" gives no rationale: add a "**Rationale**:" line.'],
+          [at(decisions, 14, 'Decision 3: Pin versions'), 'Decision "Decision 3: Pin versions" gives no rationale: add a "**Rationale**:" line.'],
+        ],
+      );
+      let fixed = applyFix(svc, 'phase-1/05-DECISIONS.md', ds[0], decisions);
+      assert.match(fixed, /We scan images with Trivy\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n\n### Decision 3/);
+      const [d3] = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      fixed = applyFix(svc, 'phase-1/05-DECISIONS.md', d3, fixed);
+      assert.match(fixed, /### Decision 3: Pin versions\n\n\*\*Rationale\*\*: \[Why this decision\]\n\n### Decision 4/);
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale'), []);
+      // The inserted text is a placeholder the user still has to fill.
+      assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder').length, 2);
+    });
+
+    it('inserts the rationale with CRLF line endings in a CRLF file', async () => {
+      const crlf = decisions.replace(/\n/g, '\r\n');
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': crlf });
+      const [d2] = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      assert.deepEqual(d2.range, at(decisions, 10, 'Decision 2: Adopt Trivy'));
+      const fixed = applyFix(svc, 'phase-1/05-DECISIONS.md', d2, crlf);
+      assert.ok(fixed.includes('We scan images with Trivy.\r\n\r\n**Rationale**: [Why this decision]\r\n\r\n### Decision 3'));
+      assert.doesNotMatch(fixed, /[^\r]\n/);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => d.range.start.line),
+        [16],
+      );
+    });
+
+    it('is quiet when every decision has its rationale', async () => {
+      const ok =
+        '# Phase 1 Decisions\n\n## Decision Log\n\n### Decision 1: Use Postgres\n\n**Rationale:** mature.\n\n### Decision 2: Trivy\n\n- **Rationale**: fast\n';
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': ok });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale'), []);
+    });
+  });
+
+  describe('risk-without-mitigation', () => {
+    const text = [
+      TITLE,
+      '## Risks',
+      '',
+      '- Risk: Late delivery - start early',
+      '- Risk 2: Vendor lock-in',
+      '- Risk: Data loss → nightly backups',
+      '- **Risk**: Key person leaves',
+      '  - Mitigation: pair on everything',
+      '- Dependency: Vault cluster',
+      '',
+      '| Risk | Impact | Mitigation |',
+      '|------|--------|------------|',
+      '| Outage | High | Failover |',
+      '| Breach | High |  |',
+      '',
+      '### Risk 3: Budget cut',
+      '',
+      '**Mitigation**:',
+      '',
+    ].join('\n');
+
+    it('reports risk items, table rows and risk subsections without a mitigation', async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'risk-without-mitigation');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(text, 4, 'Risk 2: Vendor lock-in'), 'Risk "Risk 2: Vendor lock-in" names no mitigation: write "Risk: impact - mitigation".'],
+          [range(13, 17, 13, 19), 'Risk "Breach" has no mitigation in the table.'],
+          [at(text, 15, 'Risk 3: Budget cut'), 'Risk "Risk 3: Budget cut" names no mitigation: add a "**Mitigation**:" line.'],
+        ],
+      );
+      assert.equal(ds[0].severity, 'warning');
+    });
+
+    it('is quiet when every risk has a mitigation', async () => {
+      const ok = `${H1}\n## Risks & Dependencies\n\n- Risk 1: Outage - failover\n- Dependency 1: DNS\n\n| Risk | Mitigation |\n|---|---|\n| Breach | MFA |\n`;
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': ok });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'risk-without-mitigation'), []);
+    });
+  });
+
+  describe('metric-threshold', () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Target | Actual |',
+      '|--------|--------|--------|',
+      '| Code coverage | > 80% | 76% |',
+      '| Critical vulnerabilities | 0 | 0 |',
+      '| Test execution time | < 5 minutes | 4m 30s |',
+      '| Deployment time |  | 12 minutes |',
+      '| Uptime SLA | >= 99.9% | pending |',
+      '| Log retention | 30 days |  |',
+      '| Rollback time | <2 min | 3 minutes |',
+      '',
+      '| Metric | Value |',
+      '|---|---|',
+      '| **Coverage** | 79.5% |',
+      '| Critical vulnerabilities | 2 |',
+      '| High vulnerabilities | 4 |',
+      '| Something else | 12 |',
+      '',
+    ].join('\n');
+
+    it('compares actuals with the row target or the configured threshold, at the actual cell', async () => {
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(text, 6, '76%'), 'Code coverage is 76%; target > 80%'],
+          [at(text, 9, '12 minutes'), 'Deployment time is 12 minutes; target < 10 minutes'],
+          [at(text, 12, '3 minutes'), 'Rollback time is 3 minutes; target <2 min'],
+          [at(text, 16, '79.5%'), 'Coverage is 79.5%; target > 80%'],
+          [at(text, 17, '2'), 'Critical vulnerabilities is 2; target 0'],
+        ],
+      );
+      assert.equal(ds[0].severity, 'error');
+    });
+
+    it('uses the thresholds of phasegate.yaml', async () => {
+      const cfg = 'metrics:\n  - name: Code coverage\n    threshold: ">= 70%"\n';
+      const { svc } = await workspace({
+        'phasegate.yaml': cfg,
+        'phase-1/07-VALIDATION.md': '# V\n\n| Metric | Actual |\n|---|---|\n| Code coverage | 76% |\n| Critical vulnerabilities | 1 |\n',
+      });
+      assert.deepEqual(svc.config.problems, []);
+      const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
+      assert.deepEqual(
+        ds.map((d) => d.message),
+        ['Critical vulnerabilities is 1; target 0'],
+      );
+    });
+
+    it('is quiet when every metric meets its target', async () => {
+      const ok =
+        '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': ok });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
+        ['MTTR is 1h; target < 30 minutes'],
+      );
+    });
+  });
+
+  describe('gate items', () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Gate 1: Completeness',
+      '',
+      '- [x] All deliverables produced — Evidence: [report](03-FINDINGS/report.md)',
+      '- [ ] Findings reviewed',
+      '- [x] Artifacts listed',
+      '',
+      '## Gate 2: Quality',
+      '',
+      '- [X] Coverage checked `03-FINDINGS/coverage.txt`',
+      '- [x] Lint clean — Evidence: CI run 42',
+      '',
+      '## Notes',
+      '',
+      '- [ ] Not a gate item',
+      '',
+    ].join('\n');
+
+    it('reports unchecked items at their box and checked items without evidence at their text', async () => {
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text, 'phase-1/03-FINDINGS/report.md': '#\n', 'phase-1/03-FINDINGS/coverage.txt': '\n' });
+      const unchecked = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'gate-item-unchecked');
+      assert.deepEqual(
+        unchecked.map((d) => [d.range, d.message]),
+        [[range(5, 2, 5, 5), 'Completeness gate: "Findings reviewed" is not checked.']],
+      );
+      assert.equal(codeActions(svc, unchecked).length, 0);
+      const noEvidence = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'gate-item-no-evidence');
+      assert.deepEqual(
+        noEvidence.map((d) => [d.range, d.message]),
+        [[at(text, 6, 'Artifacts listed'), 'Completeness gate: "Artifacts listed" is checked but cites no evidence (add a link, a `path` or "Evidence: …").']],
+      );
+    });
+
+    it('is quiet on a complete checklist and outside the validation document', async () => {
+      const ok = '# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Done — Evidence: [r](03-FINDINGS/r.md)\n';
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': ok, 'phase-1/02-EXECUTION_PLAN.md': '# Plan\n\n## Gate 1: Completeness\n\n- [ ] open\n' });
+      for (const f of ['phase-1/07-VALIDATION.md', 'phase-1/02-EXECUTION_PLAN.md']) {
+        assert.deepEqual(diagnosticsOf(svc, f, 'gate-item-unchecked'), [], f);
+        assert.deepEqual(diagnosticsOf(svc, f, 'gate-item-no-evidence'), [], f);
+      }
+    });
+  });
+});
+
+describe('schemas', () => {
+  const kinds = ['brief', 'input-handoff', 'execution-plan', 'decisions', 'output-handoff', 'validation', 'prompt', 'response', 'plan'];
+
+  /** Every property of a schema (nested ones included), with its path. */
+  function properties(schema: Record<string, unknown>, at = ''): [string, Record<string, unknown>][] {
+    const out: [string, Record<string, unknown>][] = [];
+    const visit = (s: unknown, p: string) => {
+      if (!s || typeof s !== 'object') return;
+      const o = s as Record<string, unknown>;
+      for (const [k, v] of Object.entries((o.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        out.push([`${p}/${k}`, v]);
+        visit(v, `${p}/${k}`);
+      }
+      if (o.items) visit(o.items, `${p}[]`);
+      for (const alt of (o.anyOf ?? []) as unknown[]) visit(alt, p);
+    };
+    visit(schema, at);
+    return out;
+  }
+
+  it('has a draft-07 schema for every document kind and the config, each property described', () => {
+    for (const id of [...kinds, 'config']) {
+      const s = assets.schemas[id] as Record<string, unknown>;
+      assert.ok(s, id);
+      assert.equal(s.$schema, 'http://json-schema.org/draft-07/schema#', id);
+      for (const [p, prop] of properties(s)) assert.equal(typeof prop.description, 'string', `${id}${p} has no description`);
+    }
+    for (const id of kinds) {
+      const props = (assets.schemas[id] as { properties: Record<string, { enum?: string[] }> }).properties;
+      assert.deepEqual(props.status.enum, ['draft', 'in-progress', 'review', 'complete', 'blocked'], id);
+      for (const k of ['phase', 'title', 'owner', 'date', 'reviewers', 'tags']) assert.ok(props[k], `${id}.${k}`);
+    }
+    for (const id of ['prompt', 'response']) assert.ok((assets.schemas[id] as { properties: Record<string, unknown> }).properties.workstream, id);
+  });
+
+  it('limits the config rule names and failOn ids to the rule catalog', () => {
+    const cfg = assets.schemas.config as {
+      properties: {
+        rules: { propertyNames: { enum: string[] }; properties: Record<string, unknown> };
+        layouts: { items: { properties: { gates: { items: { properties: { failOn: { items: { enum: string[] } } } } } } } };
+      };
+    };
+    const ids = [...RULE_IDS].sort();
+    assert.deepEqual([...cfg.properties.rules.propertyNames.enum].sort(), ids);
+    // Each id is also a described property, for completion and hover in the editor.
+    assert.deepEqual(Object.keys(cfg.properties.rules.properties).sort(), ids);
+    assert.deepEqual([...cfg.properties.layouts.items.properties.gates.items.properties.failOn.items.enum].sort(), ids);
+  });
+
+  it('loads a phasegate.yaml with a custom layout, rule severities and metrics', async () => {
+    const cfg = [
+      'layouts:',
+      '  - name: rfc',
+      '    description: Design documents',
+      '    phases: [rfcs/*]',
+      "    number: '^rfc-(\\d+)$'",
+      '    documents:',
+      '      - kind: rfc',
+      '        file: RFC.md',
+      '        name: Request for comments',
+      "        heading: 'RFC {N}'",
+      '        schema: brief',
+      '        sections:',
+      '          - Motivation',
+      '          - title: Alternatives',
+      '            required: false',
+      '            description: Options considered.',
+      '    folders:',
+      '      - name: assets',
+      '        purpose: Diagrams',
+      '    gates:',
+      '      - name: Review',
+      '        description: Two approvals.',
+      '        failOn: [broken-link, unfilled-placeholder]',
+      '    metrics:',
+      '      - name: Review time',
+      '        aliases: [Turnaround]',
+      "        threshold: '< 3 days'",
+      'rules:',
+      "  missing-front-matter: 'off'",
+      '  unfilled-placeholder: error',
+      'metrics:',
+      '  - name: Code coverage',
+      "    threshold: '>= 90%'",
+      "ignore: ['archive/**']",
+      'templates: .phasegate/templates',
+      '',
+    ].join('\n');
+    const rfc = '# RFC 1\n\n## Motivation\n\n[Why]\n\n| Metric | Actual |\n|---|---|\n| Turnaround | 5 days |\n| Code coverage | 85% |\n';
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg,
+      'rfcs/rfc-1/RFC.md': rfc,
+      'phase-1/07-VALIDATION.md': '# V\n\n| Metric | Actual |\n|---|---|\n| Code coverage | 85% |\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.equal(svc.config.layouts[0].name, 'rfc');
+    assert.equal(svc.config.rules['unfilled-placeholder'], 'error');
+    assert.deepEqual(svc.config.ignore, ['archive/**']);
+    const phase = svc.findPhase(`${ROOT}/rfcs/rfc-1`);
+    assert.equal(phase?.layout.name, 'rfc');
+    assert.equal(phase?.number, 1);
+    const ds = diagnosticsOf(svc, 'rfcs/rfc-1/RFC.md');
+    assert.deepEqual(
+      ds.filter((d) => ['unfilled-placeholder', 'missing-front-matter', 'metric-threshold'].includes(d.code)).map((d) => [d.code, d.severity, d.message]),
+      [
+        ['unfilled-placeholder', 'error', 'Placeholder [Why] is not filled in.'],
+        ['metric-threshold', 'error', 'Turnaround is 5 days; target < 3 days'],
+      ],
+    );
+    // The workspace threshold replaces the built-in one for the audit layout too.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
+      ['Code coverage is 85%; target >= 90%'],
+    );
+  });
+
+  it('reports schema errors in phasegate.yaml as invalid-config at the offending value or key', async () => {
+    const cfg = [
+      'rules:',
+      '  missing-section: fatal',
+      '  no-such-rule: error',
+      'layouts:',
+      '  - name: x',
+      '    phases: a/*',
+      '    documents:',
+      '      - kind: k',
+      '        file: A.md',
+      '        fil: B.md',
+      'colour: red',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phasegate.yaml': cfg });
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.severity, d.range, d.message]).sort((a, b) => (a[2] as Range).start.line - (b[2] as Range).start.line),
+      [
+        ['invalid-config', 'error', at(cfg, 10, 'colour'), 'phasegate.yaml: `colour` is not an allowed key'],
+        [
+          'invalid-config',
+          'error',
+          at(cfg, 1, 'fatal'),
+          '/rules/missing-section must be equal to one of the allowed values: error, warning, information, hint, off',
+        ],
+        ['invalid-config', 'error', at(cfg, 2, 'no-such-rule'), '/rules: `no-such-rule` is not a known rule id'],
+        ['invalid-config', 'error', at(cfg, 9, 'fil'), '/layouts/0/documents/0: `fil` is not an allowed key'],
+      ].sort((a, b) => (a[2] as Range).start.line - (b[2] as Range).start.line),
+    );
+    // A config that does not validate is not applied: the built-in layouts stay.
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['audit', 'iai'],
+    );
+    assert.deepEqual(
+      svc.config.problems.map((d) => d.file),
+      Array(4).fill(`${ROOT}/phasegate.yaml`),
+    );
+  });
+});
