@@ -1,0 +1,59 @@
+/** Code actions: the engine's quick fix of each diagnostic in range, and `source.fixAll.phasegate`. */
+import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection } from 'vscode-languageserver';
+import { codeActions, fixAll } from '../service/actions';
+import type { CodeAction, Diagnostic, Range } from '../service/types';
+import { comparePositions } from '../service/types';
+import type { ServerContext } from './context';
+import { toLspDiagnostic, toWorkspaceEdit } from './convert';
+import type { DiagnosticsFeature } from './diagnostics';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.phasegate`;
+
+function intersects(a: Range, b: Range): boolean {
+  return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
+}
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+}
+
+export function registerCodeActions(connection: Connection, ctx: ServerContext, diagnostics: DiagnosticsFeature): void {
+  connection.onCodeAction((params: CodeActionParams, token) =>
+    ctx.safe('codeAction', [] as LspCodeAction[], async () => {
+      const t = await ctx.target(params.textDocument.uri);
+      if (!t) return [];
+      // Fresh engine diagnostics rather than the client's copies: they carry the fix data and match the current text.
+      const diags = await diagnostics.engineDiagnostics(t.uri, token);
+      if (token.isCancellationRequested) return [];
+      const only = params.context.only;
+      const out: LspCodeAction[] = [];
+      const convert = (a: CodeAction, kind: string, related: Diagnostic[]): LspCodeAction | undefined => {
+        const edit = toWorkspaceEdit(a.change, ctx, ctx.caps.documentChanges);
+        if (!edit) return undefined;
+        const action: LspCodeAction = { title: a.title, kind, edit };
+        if (related.length) action.diagnostics = related.map(toLspDiagnostic);
+        if (a.isPreferred) action.isPreferred = true;
+        return action;
+      };
+      if (wants(only, CodeActionKind.QuickFix)) {
+        const inRange = diags.filter((d) => intersects(d.range, params.range));
+        for (const d of inRange) {
+          for (const a of codeActions(t.svc, [d])) {
+            const c = convert(a, CodeActionKind.QuickFix, [d]);
+            if (c) out.push(c);
+          }
+        }
+      }
+      // Fix-all only when asked for by kind (on save, or the source action menu): it edits the whole file.
+      if (only && wants(only, FIX_ALL_KIND)) {
+        const all = fixAll(t.svc, t.path);
+        const allowed = new Set(diags.map((d) => d.code));
+        if (all && all.codes.some((c) => allowed.has(c))) {
+          const c = convert(all, FIX_ALL_KIND, []);
+          if (c) out.push(c);
+        }
+      }
+      return out;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * What every feature handler shares: the connection, the open documents, the engines
+ * per workspace folder, the settings and what the client can do.
+ */
+import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { normalizePath } from '../service/host';
+import type { ParsedDocument } from '../service/markdown';
+import type { PhasegateService } from '../service/service';
+import { Settings } from './settings';
+import { pathToUri, uriToPath } from './uri';
+import { Folder, Workspaces } from './workspaces';
+import type { EditTarget } from './convert';
+
+export interface ClientCaps {
+  pullDiagnostics: boolean;
+  diagnosticRefresh: boolean;
+  documentChanges: boolean;
+  workDoneProgress: boolean;
+  watchedFilesDynamic: boolean;
+  configuration: boolean;
+  codeLensRefresh: boolean;
+  markdownHover: boolean;
+  workspaceFolders: boolean;
+}
+
+export function clientCaps(c: ClientCapabilities): ClientCaps {
+  return {
+    pullDiagnostics: !!c.textDocument?.diagnostic,
+    diagnosticRefresh: !!c.workspace?.diagnostics?.refreshSupport,
+    documentChanges: !!c.workspace?.workspaceEdit?.documentChanges && !!c.workspace.workspaceEdit.resourceOperations?.includes('create'),
+    workDoneProgress: !!c.window?.workDoneProgress,
+    watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    configuration: !!c.workspace?.configuration,
+    codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+    markdownHover: !!c.textDocument?.hover?.contentFormat?.includes('markdown'),
+    workspaceFolders: !!c.workspace?.workspaceFolders,
+  };
+}
+
+/** A document resolved to its engine. */
+export interface Target {
+  uri: string;
+  path: string;
+  folder: Folder;
+  svc: PhasegateService;
+  /** The parsed document (the editor's text when it is open); undefined when unreadable. */
+  doc: ParsedDocument | undefined;
+}
+
+export class ServerContext implements EditTarget {
+  caps: ClientCaps = clientCaps({});
+  /** Flushes a document's pending (debounced) editor text into its engine; set by the sync module. */
+  flush: (uri: string) => Promise<void> = async () => undefined;
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+    readonly workspaces: Workspaces,
+    readonly settings: Settings,
+  ) {}
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  error(message: string): void {
+    this.connection.console.error(message);
+  }
+
+  /** Open documents: engine path -> the editor's URI (kept by the server on open/close). */
+  private readonly openUris = new Map<string, string>();
+
+  opened(uri: string): void {
+    const p = uriToPath(uri);
+    if (p) this.openUris.set(p, uri);
+  }
+
+  closed(uri: string): void {
+    const p = uriToPath(uri);
+    if (p && this.openUris.get(p) === uri) this.openUris.delete(p);
+  }
+
+  /** The URI the editor uses for a path when the document is open, else a file URI. */
+  uriOf(path: string): string {
+    const p = normalizePath(path);
+    return this.openUris.get(p) ?? pathToUri(p);
+  }
+
+  versionOf(uri: string): number | null {
+    return this.documents.get(uri)?.version ?? null;
+  }
+
+  /** Resolves a document to its engine, with the editor's latest text applied. */
+  async target(uri: string): Promise<Target | undefined> {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    const folder = this.workspaces.folderOf(path);
+    if (!folder) return undefined;
+    await folder.ready;
+    await this.flush(uri);
+    return { uri, path, folder, svc: folder.svc, doc: folder.svc.getDocument(path) };
+  }
+
+  /**
+   * Runs a handler, logging instead of throwing: a bug in one feature must not take
+   * the server down or fail the editor's request loudly.
+   */
+  async safe<T>(name: string, fallback: T, fn: () => Promise<T> | T): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as Error)?.name === 'CancelledError') return fallback;
+      this.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/** Engine values -> LSP values: diagnostics, edits, workspace changes. */
+import {
+  CreateFile,
+  Diagnostic as LspDiagnostic,
+  DiagnosticSeverity,
+  OptionalVersionedTextDocumentIdentifier,
+  TextDocumentEdit,
+  TextEdit as LspTextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { PhasegateSettings } from '../protocol';
+import { ruleDocsUrl } from '../service/rules/catalog';
+import type { Diagnostic, Severity, WorkspaceChange } from '../service/types';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Engine diagnostics with the editor's per-rule severity overrides applied (`off` drops them). */
+export function applyRuleSettings(diags: Diagnostic[], settings: PhasegateSettings): Diagnostic[] {
+  const rules = settings.rules;
+  if (Object.keys(rules).length === 0) return diags;
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const s = rules[d.code];
+    if (s === 'off') continue;
+    out.push(s ? { ...d, severity: s } : d);
+  }
+  return out;
+}
+
+export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  const out: LspDiagnostic = {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: ruleDocsUrl(d.code) },
+    source: 'phasegate',
+    message: d.message,
+  };
+  if (d.data) out.data = d.data;
+  return out;
+}
+
+export interface EditTarget {
+  /** URI of an engine path (the editor's own URI when the document is open). */
+  uriOf(path: string): string;
+  /** Version of the open document, null when it is not open. */
+  versionOf(uri: string): number | null;
+}
+
+/**
+ * A WorkspaceChange as a WorkspaceEdit. With `documentChanges`, created files are
+ * CreateFile (never overwriting) followed by an edit that writes their text; without it,
+ * a change that creates files cannot be expressed and yields undefined.
+ */
+export function toWorkspaceEdit(change: WorkspaceChange, target: EditTarget, documentChanges: boolean): WorkspaceEdit | undefined {
+  if (!documentChanges) {
+    if (change.creates.length) return undefined;
+    const changes: Record<string, LspTextEdit[]> = {};
+    for (const e of change.edits) changes[target.uriOf(e.file)] = [...(changes[target.uriOf(e.file)] ?? []), ...e.edits];
+    return { changes };
+  }
+  const out: (TextDocumentEdit | CreateFile)[] = [];
+  for (const c of change.creates) {
+    const uri = target.uriOf(c.file);
+    out.push(CreateFile.create(uri, { ignoreIfExists: true, overwrite: false }));
+    if (c.text.length) {
+      out.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [LspTextEdit.insert({ line: 0, character: 0 }, c.text)]));
+    }
+  }
+  for (const e of change.edits) {
+    if (!e.edits.length) continue;
+    const uri = target.uriOf(e.file);
+    out.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, target.versionOf(uri)), e.edits));
+  }
+  return { documentChanges: out };
+}

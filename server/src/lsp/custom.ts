@@ -1,0 +1,200 @@
+/** The custom requests of protocol.ts: the phase tree, gate details, handoff completion, gate item toggles. */
+import type { Connection, WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CompleteHandoffRequest,
+  CompleteHandoffResult,
+  DidChangePhasesNotification,
+  DocumentNode,
+  GatesRequest,
+  GatesResult,
+  GroupNode,
+  PhaseNode,
+  PhasesRequest,
+  PhasesResult,
+  ProblemCounts,
+  ToggleGateItemRequest,
+  WorkspaceFolderNode,
+} from '../protocol';
+import { normalizePath, relativePath } from '../service/host';
+import { phaseStatus } from '../service/gates';
+import { completeHandoff } from '../service/fixes/phase';
+import type { PhasegateService } from '../service/service';
+import type { Diagnostic, WorkspaceChange } from '../service/types';
+import type { Phase } from '../service/workspace';
+import { applyRuleSettings, toWorkspaceEdit } from './convert';
+import type { ServerContext } from './context';
+import { phaseAtPath } from './phases';
+import { registerScaffold } from './scaffold';
+import { timeSlicer } from './yield';
+import { pathToUri, uriToPath } from './uri';
+import type { Folder } from './workspaces';
+import type { PhasegateSettings } from '../protocol';
+
+export function problemCounts(diags: Diagnostic[]): ProblemCounts {
+  const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
+  for (const d of diags) {
+    if (d.severity === 'error') c.errors++;
+    else if (d.severity === 'warning') c.warnings++;
+    else if (d.severity === 'information') c.infos++;
+    else c.hints++;
+  }
+  return c;
+}
+
+function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
+  const gates = svc.gates(p);
+  const status = phaseStatus(svc, p, gates);
+  const diagsOf = (f: string) => (settings.enable ? applyRuleSettings(svc.diagnose(f), settings) : []);
+  const documents: DocumentNode[] = p.documents.map((d) => ({
+    kind: d.spec.kind,
+    name: d.spec.name,
+    file: d.spec.file,
+    uri: ctx.uriOf(d.path),
+    exists: d.exists,
+    required: d.spec.required,
+    problems: problemCounts(d.exists ? diagsOf(d.path) : []),
+  }));
+  const all = (p.markdown.length ? p.markdown : [p.folder]).flatMap(diagsOf);
+  return {
+    id: p.id,
+    title: p.title,
+    layout: p.layout.name,
+    number: p.number ?? null,
+    workstream: p.workstream ?? null,
+    uri: pathToUri(p.folder),
+    status,
+    gates: gates.map((g) => ({ name: g.name, status: g.status })),
+    documents,
+    problems: problemCounts(all),
+    blockers: gates.filter((g) => g.status !== 'passed').flatMap((g) => g.reasons.map((r) => `${g.name}: ${r}`)),
+  };
+}
+
+async function folderNode(ctx: ServerContext, f: Folder): Promise<WorkspaceFolderNode> {
+  if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
+  const settings = await ctx.settings.get(f.uri);
+  const svc = f.svc;
+  const groups: GroupNode[] = [];
+  // Many phases checked cold take a while: let the editor's other requests through meanwhile.
+  const slice = timeSlicer();
+  for (const [key, phases] of svc.model.groups) {
+    const dir = normalizePath(key.replace(/#[^/]*$/, ''));
+    const first = phases[0];
+    const rel = relativePath(f.path, dir);
+    groups.push({
+      id: key,
+      label: first?.workstream ?? (rel === '.' ? f.name : rel),
+      layout: first?.layout.name ?? '',
+      workstream: first?.workstream ?? null,
+      uri: pathToUri(dir),
+      phases: [],
+    });
+    for (const p of phases) {
+      await slice();
+      groups[groups.length - 1].phases.push(phaseNode(ctx, svc, p, settings));
+    }
+  }
+  groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
+  return { uri: f.uri, name: f.name, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
+}
+
+export function findPhase(ctx: ServerContext, uri: string): { folder: Folder; phase: Phase } | undefined {
+  const path = uriToPath(uri);
+  const folder = path ? ctx.workspaces.folderOf(path) : undefined;
+  if (!path || !folder) return undefined;
+  const phase = phaseAtPath(folder.svc, path);
+  return phase ? { folder, phase } : undefined;
+}
+
+export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: string, line: number, checked: boolean | undefined): WorkspaceEdit | null {
+  const doc = svc.getDocument(path);
+  const item = doc?.items.find((i) => i.line === line && i.checkboxRange);
+  if (!item?.checkboxRange) return null;
+  const want = checked ?? !item.checked;
+  if (want === item.checked) return null;
+  const change: WorkspaceChange = { edits: [{ file: path, edits: [{ range: item.checkboxRange, newText: want ? '[x]' : '[ ]' }] }], creates: [] };
+  return toWorkspaceEdit(change, ctx, ctx.caps.documentChanges) ?? null;
+}
+
+export function registerCustom(connection: Connection, ctx: ServerContext): void {
+  connection.onRequest(PhasesRequest, (params) =>
+    ctx.safe('phasegate/phases', { folders: [] } as PhasesResult, async () => {
+      const folders = params?.folderUri ? [ctx.workspaces.byUri(params.folderUri)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
+      await Promise.all(folders.map((f) => f.ready));
+      return { folders: await Promise.all(folders.map((f) => folderNode(ctx, f))) };
+    }),
+  );
+  connection.onRequest(GatesRequest, (params) =>
+    ctx.safe('phasegate/gates', null as GatesResult | null, async () => {
+      for (const f of ctx.workspaces.all()) await f.ready;
+      for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+      const found = findPhase(ctx, params.phaseUri);
+      if (!found) return null;
+      const { folder, phase } = found;
+      const gates = folder.svc.gates(phase);
+      return {
+        phaseId: phase.id,
+        status: phaseStatus(folder.svc, phase, gates),
+        gates: gates.map((g) => ({
+          name: g.name,
+          status: g.status,
+          reasons: g.reasons,
+          items: g.items.map((i) => ({ text: i.text, checked: i.checked, evidence: i.evidence, line: i.line })),
+          uri: g.file ? ctx.uriOf(g.file) : null,
+          line: g.line ?? null,
+        })),
+      };
+    }),
+  );
+  connection.onRequest(CompleteHandoffRequest, (params) =>
+    ctx.safe(
+      'phasegate/completeHandoff',
+      { edit: null, message: 'Completing the handoff failed; see the Phasegate output.' } as CompleteHandoffResult,
+      async () => {
+        await ctx.workspaces.allReady();
+        for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+        const found = findPhase(ctx, params.phaseUri);
+        if (!found) return { edit: null, message: 'No phase there.' };
+        if (!found.phase.prev) return { edit: null, message: `${found.phase.id} has no previous phase to take a handoff from.` };
+        const r = completeHandoff(found.folder.svc, found.phase);
+        if (!r) return { edit: null, message: `The input handoff of ${found.phase.id} is already complete.` };
+        const edit = toWorkspaceEdit(r.change, ctx, ctx.caps.documentChanges);
+        return edit ? { edit, message: r.title } : { edit: null, message: 'The editor cannot create files from a language server edit.' };
+      },
+    ),
+  );
+  connection.onRequest(ToggleGateItemRequest, (params) =>
+    ctx.safe('phasegate/toggleGateItem', null as WorkspaceEdit | null, async () => {
+      const t = await ctx.target(params.uri);
+      if (!t) return null;
+      return toggleEdit(ctx, t.svc, t.path, params.line, params.checked);
+    }),
+  );
+  registerScaffold(connection, ctx);
+}
+
+/** Tells the client that phases (status, gates, problem counts) may have changed; coalesced. */
+export class PhasesNotifier {
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly delayMs = 250,
+  ) {}
+
+  changed(folder: Folder): void {
+    this.dirty.add(folder.uri);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const folderUris = [...this.dirty];
+      this.dirty.clear();
+      void this.connection.sendNotification(DidChangePhasesNotification, { folderUris }).catch(() => undefined);
+    }, this.delayMs);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}

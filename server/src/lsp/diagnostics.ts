@@ -1,0 +1,162 @@
+/**
+ * Diagnostics: pulled by clients that can (textDocument/diagnostic), pushed to those that
+ * cannot. After a change, only the files the engine names as dependents are re-checked,
+ * and only those the client shows are compared with what it last got: a change there means
+ * a refresh (pull) or a new publish (push), never a re-check of the world.
+ */
+import {
+  CancellationToken,
+  Diagnostic as LspDiagnostic,
+  DocumentDiagnosticReport,
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
+} from 'vscode-languageserver';
+import type { Diagnostic } from '../service/types';
+import { throwIfCancelled } from '../service/types';
+import { applyRuleSettings, toLspDiagnostic } from './convert';
+import type { ServerContext } from './context';
+import type { DocumentSync } from './sync';
+import { uriToPath } from './uri';
+import type { Folder } from './workspaces';
+
+interface Reported {
+  json: string;
+  resultId: string;
+}
+
+export class DiagnosticsFeature {
+  /** What the client last got, per URI. */
+  private readonly reported = new Map<string, Reported>();
+  private nextResultId = 1;
+  private refreshScheduled = false;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly sync: DocumentSync,
+  ) {}
+
+  register(): void {
+    this.ctx.connection.languages.diagnostics.on(async (params, token) => {
+      const uri = params.textDocument.uri;
+      try {
+        // Other documents' pending edits count too: a handoff's diagnostics depend on the previous phase's.
+        await this.sync.settledAll(token);
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+        const items = await this.compute(uri, token);
+        return this.report(uri, items, params.previousResultId);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        if ((e as Error)?.name === 'CancelledError') throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+        this.ctx.error(`diagnostics of ${uri} failed: ${(e as Error)?.stack ?? String(e)}`);
+        return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      }
+    });
+  }
+
+  /** Engine diagnostics of a file with the editor's rule settings applied (empty when disabled). */
+  async engineDiagnostics(uri: string, token?: CancellationToken): Promise<Diagnostic[]> {
+    const path = uriToPath(uri);
+    const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
+    if (!path || !folder) return [];
+    await folder.ready;
+    const settings = await this.ctx.settings.get(uri);
+    throwIfCancelled(token);
+    if (!settings.enable) return [];
+    const svc = folder.svc;
+    const diags = path === svc.config.file ? svc.config.problems : svc.diagnose(path, token);
+    return applyRuleSettings(diags, settings);
+  }
+
+  async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {
+    return (await this.engineDiagnostics(uri, token)).map(toLspDiagnostic);
+  }
+
+  private report(uri: string, items: LspDiagnostic[], previousResultId: string | undefined): DocumentDiagnosticReport {
+    const json = JSON.stringify(items);
+    const last = this.reported.get(uri);
+    if (last && last.json === json) {
+      if (previousResultId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: last.resultId, items };
+    }
+    const resultId = String(this.nextResultId++);
+    this.reported.set(uri, { json, resultId });
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+  }
+
+  /** After the engine took a change: bring every shown document whose diagnostics changed up to date. */
+  async updated(changedUri: string | undefined, affected: string[]): Promise<void> {
+    const uris = new Set<string>();
+    if (changedUri) uris.add(changedUri);
+    for (const p of affected) {
+      const uri = this.ctx.uriOf(p);
+      if (this.reported.has(uri) || this.ctx.documents.get(uri)) uris.add(uri);
+    }
+    if (this.ctx.caps.pullDiagnostics) {
+      // The changed document is pulled by the client itself; others only on a refresh.
+      let stale = false;
+      for (const uri of uris) {
+        if (uri === changedUri) continue;
+        const last = this.reported.get(uri);
+        if (!last) continue;
+        const items = await this.compute(uri);
+        if (JSON.stringify(items) !== last.json) stale = true;
+      }
+      if (stale) this.refresh();
+      return;
+    }
+    for (const uri of uris) {
+      if (!this.ctx.documents.get(uri)) continue;
+      if (this.sync.isPending(uri) && uri !== changedUri) continue;
+      await this.publish(uri);
+    }
+  }
+
+  /** Push mode: publishes a document's diagnostics when they differ from the last ones sent. */
+  async publish(uri: string, force = false): Promise<void> {
+    const items = await this.compute(uri);
+    const json = JSON.stringify(items);
+    const last = this.reported.get(uri);
+    if (!force && last && last.json === json) return;
+    this.reported.set(uri, { json, resultId: String(this.nextResultId++) });
+    const version = this.ctx.documents.get(uri)?.version;
+    await this.ctx.connection.sendDiagnostics({ uri, diagnostics: items, version });
+  }
+
+  /** The document closed: the client forgets it (push mode: clear what was published). */
+  closed(uri: string): void {
+    this.reported.delete(uri);
+    if (!this.ctx.caps.pullDiagnostics) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Everything may have changed (settings, a folder loaded or reloaded). */
+  async all(): Promise<void> {
+    if (this.ctx.caps.pullDiagnostics) {
+      this.refresh();
+      return;
+    }
+    for (const d of this.ctx.documents.all()) await this.publish(d.uri);
+  }
+
+  /** Asks the client to pull again; coalesced, and only when the client supports it. */
+  refresh(): void {
+    if (!this.ctx.caps.diagnosticRefresh || this.refreshScheduled) return;
+    this.refreshScheduled = true;
+    setImmediate(() => {
+      this.refreshScheduled = false;
+      this.ctx.connection.languages.diagnostics.refresh().catch((e: unknown) => this.ctx.log(`diagnostics refresh failed: ${(e as Error).message}`));
+    });
+  }
+
+  forgetFolder(folder: Folder): void {
+    for (const uri of [...this.reported.keys()]) {
+      const p = uriToPath(uri);
+      if (p && p.startsWith(folder.path + '/')) {
+        this.reported.delete(uri);
+        if (!this.ctx.caps.pullDiagnostics) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
+    }
+    // Open documents of the folder now belong to no engine: their next pull is empty.
+    if (this.ctx.caps.pullDiagnostics) this.refresh();
+  }
+}

@@ -1,0 +1,70 @@
+/** Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading. */
+import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'vscode-languageserver';
+import { expandTitle } from '../service/layout';
+import { normalizeTitle } from '../service/markdown';
+import { kindOf } from '../service/workspace';
+import type { ServerContext, Target } from './context';
+import { frontMatterKeyAt, inFrontMatter } from './completion';
+import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
+import { schemaProperties } from './schema';
+
+export function hover(t: Target, line: number, ch: number): Hover | null {
+  const doc = t.doc;
+  if (!doc) return null;
+  const src = doc.lines[line] ?? '';
+  const md = (value: string, range?: LspRange): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
+  if (inFrontMatter(doc, line)) {
+    const key = frontMatterKeyAt(doc, line);
+    const m = /^([A-Za-z_][\w-]*)\s*:/.exec(src);
+    if (key?.own && m && ch <= m[1].length) {
+      const { spec } = kindOf(t.svc.model, t.path);
+      const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
+      if (!p) return null;
+      const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
+      if (p.description) parts.push(p.description);
+      if (p.enumValues.length) parts.push(`One of: ${p.enumValues.map((v) => `\`${String(v)}\``).join(', ')}`);
+      return md(parts.join('\n\n'), LspRange.create(line, 0, line, m[1].length));
+    }
+  }
+  const link = linkAt(doc, line, ch);
+  const code = link ? undefined : codePathAt(doc, line, ch);
+  const target = link?.target ?? code?.text;
+  if (target) {
+    const p = resolveTarget(t.folder.path, t.path, target);
+    const phase = p ? phaseAtPath(t.svc, p) : undefined;
+    // A link within the document's own phase is not a phase reference (unless it names the folder).
+    if (phase && (phase !== phaseAtPath(t.svc, t.path) || p === phase.folder))
+      return md(phaseSummary(t.svc, phase), link ? link.range : LspRange.create(line, code!.start, line, code!.end));
+  }
+  const ref = phaseRefAt(t.svc, t.path, doc, line, ch);
+  if (ref) return md(phaseSummary(t.svc, ref.phase), LspRange.create(line, ref.start, line, ref.end));
+  const heading = doc.headings.find((h) => h.line === line);
+  if (heading) {
+    const { phase, spec } = kindOf(t.svc.model, t.path);
+    const key = normalizeTitle(heading.text);
+    const sec = spec?.sections.find((s) => {
+      const k = normalizeTitle(expandTitle(s.title, phase?.number));
+      return k === key || key.endsWith(' ' + k);
+    });
+    if (sec) {
+      const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';
+      return md(`**${expandTitle(sec.title, phase?.number)}** — ${req} of the ${spec!.name}.\n\n${sec.description ?? ''}`.trim(), heading.textRange);
+    }
+    if (heading.level === 1 && spec && phase) return md(`**${spec.name}** of ${phase.id}\n\n${phaseSummary(t.svc, phase)}`, heading.textRange);
+  }
+  return null;
+}
+
+export function registerHover(connection: Connection, ctx: ServerContext): void {
+  connection.onHover((params: HoverParams, token) =>
+    ctx.safe('hover', null as Hover | null, async () => {
+      const t = await ctx.target(params.textDocument.uri);
+      if (!t || token.isCancellationRequested) return null;
+      const h = hover(t, params.position.line, params.position.character);
+      if (h && !ctx.caps.markdownHover && typeof h.contents === 'object' && 'value' in h.contents) {
+        return { contents: h.contents.value, range: h.range };
+      }
+      return h;
+    }),
+  );
+}

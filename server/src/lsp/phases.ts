@@ -1,0 +1,113 @@
+/** Phase helpers shared by hover, links, definition, symbols and the custom requests. */
+import { dirname, joinPath, normalizePath } from '../service/host';
+import type { Link, ParsedDocument } from '../service/markdown';
+import type { PhasegateService } from '../service/service';
+import { Phase, phaseOf } from '../service/workspace';
+import type { GateResult, PhaseStatus } from '../service/gates';
+
+const STATUS_LABEL: Record<PhaseStatus, string> = {
+  'not-started': 'Not started',
+  'in-progress': 'In progress',
+  blocked: 'Blocked',
+  complete: 'Complete',
+};
+
+const GATE_ICON: Record<string, string> = { passed: '✅', failed: '❌', pending: '⏳' };
+
+export function statusLabel(s: PhaseStatus): string {
+  return STATUS_LABEL[s];
+}
+
+/** A Markdown summary of a phase: title, status, gates with why they are not passed. */
+export function phaseSummary(svc: PhasegateService, phase: Phase): string {
+  const gates: GateResult[] = svc.gates(phase);
+  const status = svc.status(phase);
+  const lines = [`**${phase.id}** — ${phase.title}`, '', `Status: **${statusLabel(status)}** · layout \`${phase.layout.name}\``, ''];
+  for (const g of gates) {
+    const checked = g.items.filter((i) => i.checked).length;
+    const counts = g.items.length ? ` (${checked}/${g.items.length} checked)` : '';
+    lines.push(`- ${GATE_ICON[g.status] ?? ''} ${g.name}: ${g.status}${counts}${g.reasons.length ? ' — ' + g.reasons.join('; ') : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** The file a phase reference opens: its first existing document, else its folder. */
+export function phaseEntry(svc: PhasegateService, phase: Phase): string {
+  return svc.phaseAnchor(phase);
+}
+
+/** Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. */
+export function resolveTarget(root: string, fromFile: string, target: string): string | undefined {
+  if (!target || target.startsWith('#') || /^[a-z][\w+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
+  let t = target.replace(/[?#].*$/, '');
+  try {
+    t = decodeURIComponent(t);
+  } catch {
+    /* keep as written */
+  }
+  if (!t) return undefined;
+  return t.startsWith('/') ? joinPath(root, t) : normalizePath(joinPath(dirname(fromFile), t));
+}
+
+/** The phase whose folder is `path` or holds it. */
+export function phaseAtPath(svc: PhasegateService, path: string): Phase | undefined {
+  return svc.model.byFolder.get(normalizePath(path)) ?? phaseOf(svc.model, path);
+}
+
+export function linkAt(doc: ParsedDocument, line: number, ch: number): Link | undefined {
+  return doc.links.find((l) => l.line === line && ch >= l.range.start.character && ch <= l.range.end.character);
+}
+
+/** A backticked path (`04-ARTIFACTS/x.yaml`) at the position: `{ text, start, end }`. */
+export function codePathAt(doc: ParsedDocument, line: number, ch: number): { text: string; start: number; end: number } | undefined {
+  const src = doc.lines[line] ?? '';
+  const re = /`([^`\s]+)`/g;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    const start = m.index + 1;
+    const end = start + m[1].length;
+    if (ch >= start - 1 && ch <= end + 1 && /[/.]/.test(m[1])) return { text: m[1], start, end };
+  }
+  return undefined;
+}
+
+/** Every backticked path-like span of the document, for document links. */
+export function codePaths(doc: ParsedDocument): { text: string; line: number; start: number; end: number }[] {
+  const out: { text: string; line: number; start: number; end: number }[] = [];
+  doc.lines.forEach((src, line) => {
+    if (doc.codeLines.has(line) || !src.includes('`')) return;
+    const re = /`([^`\s]+)`/g;
+    for (let m = re.exec(src); m; m = re.exec(src)) {
+      if (/\//.test(m[1]) || /\.\w{1,8}$/.test(m[1])) out.push({ text: m[1], line, start: m.index + 1, end: m.index + 1 + m[1].length });
+    }
+  });
+  return out;
+}
+
+/** A phase named by the word under the cursor: its id (`phase-2`, `Build/Phase_1_CI`) or `phase N` in the same sequence. */
+export function phaseRefAt(
+  svc: PhasegateService,
+  fromFile: string,
+  doc: ParsedDocument,
+  line: number,
+  ch: number,
+): { phase: Phase; start: number; end: number } | undefined {
+  const src = doc.lines[line] ?? '';
+  const re = /[A-Za-z][\w/.-]*(?:[ _-]\d+)?/g;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (ch < start || ch > end) continue;
+    const word = m[0].replace(/[.]+$/, '');
+    const lower = word.toLowerCase();
+    const byId = svc.model.phases.find((p) => p.id.toLowerCase() === lower);
+    if (byId) return { phase: byId, start, end: start + word.length };
+    const num = /^phase[ _-]?(\d+)$/i.exec(word);
+    if (num) {
+      const here = phaseOf(svc.model, fromFile);
+      const group = here ? svc.model.groups.get(here.group) : svc.model.phases;
+      const p = group?.find((q) => q.number === Number(num[1]));
+      if (p) return { phase: p, start, end: start + word.length };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * `phasegate/renderTemplate` and `phasegate/newDocument`: the engine's `planNew` (the same
+ * planner as `phasegate new`) turned into files and a WorkspaceEdit that creates them —
+ * CreateFile with ignoreIfExists, so an existing file is never overwritten.
+ */
+import type { Connection } from 'vscode-languageserver';
+import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
+import { dirname } from '../service/host';
+import { NewRequest, planNew } from '../service/scaffold';
+import type { PhasegateService } from '../service/service';
+import type { ServerContext } from './context';
+import { toWorkspaceEdit } from './convert';
+import { phaseAtPath } from './phases';
+import { uriToPath } from './uri';
+
+const OPTION_KEYS = ['title', 'number', 'workstream', 'layout', 'date', 'root', 'folder'];
+
+/** The engine request for `what` at `path` (a workspace, group or phase folder, or a file in a phase). */
+export function toNewRequest(svc: PhasegateService, what: string, path: string, options: Record<string, unknown> = {}): NewRequest {
+  const req: Record<string, unknown> = { what };
+  for (const k of OPTION_KEYS) if (options[k] !== undefined) req[k] = options[k];
+  const phase = phaseAtPath(svc, path);
+  if (what === 'phase' || what === 'plan' || (what === 'prompt' && !phase)) {
+    if (phase) {
+      // Next to the phase the user stands in: same folder of phase-N folders, same workstream.
+      if (phase.workstream !== undefined) {
+        req.workstream ??= phase.workstream;
+        req.root ??= dirname(dirname(dirname(phase.folder)));
+      } else req.root ??= dirname(phase.folder);
+    } else if (path !== svc.root && req.root === undefined && req.folder === undefined) req.root = path;
+    return req as unknown as NewRequest;
+  }
+  if (phase) req.phase = phase.id;
+  return req as unknown as NewRequest;
+}
+
+async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boolean): Promise<NewDocumentResult> {
+  const path = uriToPath(params.targetUri);
+  const folder = path ? ctx.workspaces.folderOf(path) : undefined;
+  if (!path || !folder) return { files: [], edit: null, errors: [`${params.targetUri} is not in a workspace folder.`] };
+  await folder.ready;
+  for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+  let p;
+  try {
+    p = planNew(folder.svc, toNewRequest(folder.svc, params.what, path, params.options));
+  } catch (e) {
+    // ScaffoldError / TemplateError: a message for the user, not a crash.
+    return { files: [], edit: null, errors: [(e as Error).message] };
+  }
+  const files: PlannedFile[] = [
+    ...p.creates.map((c) => ({ uri: ctx.uriOf(c.file), text: c.text, exists: false })),
+    ...p.skipped.map((s) => ({ uri: ctx.uriOf(s.file), text: '', exists: true })),
+  ];
+  const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits: [], creates: p.creates }, ctx, ctx.caps.documentChanges) ?? null) : null;
+  const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
+  return { files, edit, errors };
+}
+
+export function registerScaffold(connection: Connection, ctx: ServerContext): void {
+  const fail: NewDocumentResult = { files: [], edit: null, errors: ['Rendering the template failed; see the Phasegate output.'] };
+  connection.onRequest(RenderTemplateRequest, (params) => ctx.safe('phasegate/renderTemplate', fail, () => plan(ctx, params, false)));
+  connection.onRequest(NewDocumentRequest, (params) => ctx.safe('phasegate/newDocument', fail, () => plan(ctx, params, true)));
+}

@@ -1,0 +1,221 @@
+/**
+ * The Phasegate language server: a thin LSP layer over the engine. `startServer` receives
+ * its connection (node/server.ts creates it) and the host's file system and assets.
+ */
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  InitializeResult,
+  TextDocumentSyncKind,
+  TextDocuments,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { PhasegateInitializationOptions } from '../protocol';
+import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
+import { registerCodeLens } from './codeLens';
+import { COMPLETION_TRIGGERS, registerCompletion } from './completion';
+import { ServerContext, clientCaps } from './context';
+import { PhasesNotifier, registerCustom } from './custom';
+import { DiagnosticsFeature } from './diagnostics';
+import { registerFolding } from './folding';
+import { registerHover } from './hover';
+import { registerLinks } from './links';
+import { Settings } from './settings';
+import { registerSymbols } from './symbols';
+import { WorkspaceDiagnostics } from './workspaceDiagnostics';
+import { DocumentSync } from './sync';
+import { FileWatcher } from './watch';
+import { EngineDeps, Folder, Workspaces } from './workspaces';
+
+export type ServerDeps = EngineDeps;
+
+export interface RunningServer {
+  ctx: ServerContext;
+}
+
+export function startServer(connection: Connection, deps: ServerDeps): RunningServer {
+  const documents = new TextDocuments(TextDocument);
+  const logger = { log: (m: string) => connection.console.log(m) };
+  let caps = clientCaps({});
+  const settings = new Settings(
+    connection,
+    () => caps.configuration,
+    (m) => connection.console.log(m),
+  );
+  const trust = { trusted: true };
+  const workspaces = new Workspaces(deps, logger, () => trust.trusted);
+  const ctx = new ServerContext(connection, documents, workspaces, settings);
+  const phases = new PhasesNotifier(connection);
+
+  let refreshLenses = false;
+  const lensRefresh = () => {
+    if (!ctx.caps.codeLensRefresh || refreshLenses) return;
+    refreshLenses = true;
+    setTimeout(() => {
+      refreshLenses = false;
+      connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, 300);
+  };
+
+  // The callback runs only after `diagnostics` exists (the first document event comes after listen()).
+  const sync = new DocumentSync(ctx, (uri, affected, folder) => {
+    void ctx.safe('updating diagnostics', undefined, () => diagnostics.updated(uri, affected));
+    phases.changed(folder);
+    wsDiagnostics.bump();
+    if (affected.length > 1) lensRefresh();
+  });
+  const diagnostics = new DiagnosticsFeature(ctx, sync);
+  const wsDiagnostics = new WorkspaceDiagnostics(ctx);
+  const watcher = new FileWatcher(ctx, (folder, affected, reloaded) => {
+    wsDiagnostics.bump();
+    if (reloaded) sync.reapply(folder);
+    if (reloaded) void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
+    else void ctx.safe('updating diagnostics', undefined, () => diagnostics.updated(undefined, affected));
+    phases.changed(folder);
+    lensRefresh();
+  });
+
+  // Loading starts at initialize; nothing is sent to the client before it said `initialized`.
+  let markInitialized!: () => void;
+  const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
+  const loadFolder = (folder: Folder) => {
+    void Promise.all([workspaces.load(folder), initialized]).then(() => {
+      if (folder.disposed) return;
+      sync.reapply(folder);
+      void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
+      wsDiagnostics.bump();
+      phases.changed(folder);
+    });
+  };
+
+  let dynamicConfig = false;
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    caps = clientCaps(params.capabilities);
+    dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    ctx.caps = caps;
+    trust.trusted = (params.initializationOptions as PhasegateInitializationOptions | undefined)?.trusted !== false;
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    for (const f of folders) {
+      const folder = workspaces.add(f.uri, f.name || undefined);
+      if (folder) loadFolder(folder);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        // interFileDependencies false: the server tracks them itself (the engine's dependents) and asks
+        // for a refresh only when another open document's diagnostics really changed, so the client
+        // need not re-pull every open document in the background after each edit. Closed documents
+        // come with the workspace diagnostics.
+        diagnosticProvider: { identifier: 'phasegate', interFileDependencies: false, workspaceDiagnostics: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+        hoverProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        definitionProvider: true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'phasegate' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    markInitialized();
+    void (async () => {
+      if (caps.configuration && dynamicConfig) {
+        connection.client.register(DidChangeConfigurationNotification.type, { section: 'phasegate' }).catch(() => undefined);
+      }
+      if (caps.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders((ev) =>
+          ctx.safe('didChangeWorkspaceFolders', undefined, () => {
+            for (const r of ev.removed) {
+              const f = workspaces.remove(r.uri);
+              if (f) {
+                diagnostics.forgetFolder(f);
+                wsDiagnostics.bump();
+                phases.changed(f);
+              }
+            }
+            for (const a of ev.added) {
+              const f = workspaces.add(a.uri, a.name);
+              if (f) loadFolder(f);
+            }
+          }),
+        );
+      }
+      await watcher.register(connection);
+      await indexWithProgress();
+    })().catch((e: unknown) => ctx.error(`initialization failed: ${(e as Error)?.stack ?? String(e)}`));
+  });
+
+  async function indexWithProgress(): Promise<void> {
+    if (!caps.workDoneProgress) return workspaces.allReady();
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    if (!progress) return workspaces.allReady();
+    const folders = workspaces.all();
+    progress.begin('Phasegate', 0, `Indexing ${folders.length} folder${folders.length === 1 ? '' : 's'}…`, false);
+    let done = 0;
+    await Promise.all(
+      folders.map((f) =>
+        f.ready.then(() => {
+          done++;
+          progress.report(Math.round((done / folders.length) * 100), `${f.name}: ${f.svc.model.phases.length} phases`);
+        }),
+      ),
+    );
+    progress.done();
+  }
+
+  connection.onDidChangeConfiguration((change) =>
+    ctx.safe('didChangeConfiguration', undefined, async () => {
+      settings.changed(change);
+      wsDiagnostics.bump();
+      await diagnostics.all();
+      lensRefresh();
+      for (const f of workspaces.all()) phases.changed(f);
+    }),
+  );
+
+  const openVersion = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    ctx.opened(e.document.uri);
+    openVersion.set(e.document.uri, e.document.version);
+    void ctx.safe('didOpen', undefined, () => sync.open(e.document));
+  });
+  documents.onDidChangeContent((e) => {
+    // TextDocuments also reports the opening text as a change; didOpen applied it already.
+    if (openVersion.get(e.document.uri) === e.document.version) return;
+    openVersion.delete(e.document.uri);
+    void ctx.safe('didChange', undefined, () => sync.change(e.document));
+  });
+  documents.onDidClose((e) => {
+    ctx.closed(e.document.uri);
+    openVersion.delete(e.document.uri);
+    diagnostics.closed(e.document.uri);
+    wsDiagnostics.forget(e.document.uri);
+    void ctx.safe('didClose', undefined, () => sync.close(e.document.uri));
+  });
+
+  diagnostics.register();
+  wsDiagnostics.register(connection);
+  registerCodeActions(connection, ctx, diagnostics);
+  registerCompletion(connection, ctx);
+  registerHover(connection, ctx);
+  registerLinks(connection, ctx);
+  registerSymbols(connection, ctx);
+  registerFolding(connection, ctx);
+  registerCodeLens(connection, ctx);
+  registerCustom(connection, ctx);
+  watcher.listen(connection);
+
+  connection.onShutdown(() => phases.dispose());
+  documents.listen(connection);
+  connection.listen();
+  return { ctx };
+}

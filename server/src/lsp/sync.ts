@@ -1,0 +1,152 @@
+/**
+ * Editor text -> engine overlays, debounced per document. Typing only restarts a timer;
+ * the engine sees the text once the user pauses (or when a feature needs it now).
+ */
+import type { CancellationToken } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from './context';
+import { uriToPath } from './uri';
+import type { Folder } from './workspaces';
+
+/** Called with the document that changed (when one did) and every file whose diagnostics may change. */
+export type UpdateListener = (uri: string | undefined, affected: string[], folder: Folder) => void;
+
+interface Pending {
+  timer: NodeJS.Timeout | undefined;
+  /** Debounce delay, once the settings are read. */
+  delay: number | undefined;
+  done: Promise<void>;
+  fire: () => void;
+  /** Releases whoever waits, without applying (the document closed or reopened). */
+  resolve: () => void;
+}
+
+export class DocumentSync {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly onUpdate: UpdateListener,
+  ) {
+    ctx.flush = (uri) => this.flush(uri);
+  }
+
+  /** A document opened: its text applies at once. */
+  async open(doc: TextDocument): Promise<void> {
+    this.cancel(doc.uri);
+    await this.apply(doc.uri);
+  }
+
+  /**
+   * A document changed: apply after the debounce delay of its settings. The pending entry
+   * is registered at once (before the settings are read) so that a request arriving right
+   * after the change waits for this text, not the previous one.
+   */
+  change(doc: TextDocument): void {
+    const uri = doc.uri;
+    const existing = this.pending.get(uri);
+    if (existing) {
+      if (existing.delay !== undefined) {
+        clearTimeout(existing.timer);
+        existing.timer = setTimeout(existing.fire, existing.delay);
+      }
+      return;
+    }
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const entry: Pending = {
+      timer: undefined,
+      delay: undefined,
+      done,
+      resolve: () => resolve(),
+      fire: () => {
+        clearTimeout(entry.timer);
+        if (this.pending.get(uri) !== entry) return;
+        this.pending.delete(uri);
+        this.apply(uri).then(resolve, resolve);
+      },
+    };
+    this.pending.set(uri, entry);
+    void this.ctx.settings.get(uri).then((s) => {
+      if (this.pending.get(uri) !== entry) return;
+      entry.delay = s.validate.debounceMs;
+      entry.timer = setTimeout(entry.fire, entry.delay);
+    });
+  }
+
+  async close(uri: string): Promise<void> {
+    this.cancel(uri);
+    const path = uriToPath(uri);
+    const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
+    if (!path || !folder) return;
+    await folder.ready;
+    const affected = await folder.svc.clearOverlay(path);
+    this.onUpdate(undefined, affected, folder);
+  }
+
+  /** Applies a pending change now. */
+  async flush(uri: string): Promise<void> {
+    const p = this.pending.get(uri);
+    if (!p) return;
+    clearTimeout(p.timer);
+    p.fire();
+    await p.done;
+  }
+
+  /** Waits for a pending change to apply on its own schedule (or for cancellation). */
+  async settled(uri: string, token?: CancellationToken): Promise<void> {
+    const p = this.pending.get(uri);
+    if (!p) return;
+    if (!token) return p.done;
+    await new Promise<void>((resolve) => {
+      const sub = token.onCancellationRequested(() => {
+        sub.dispose();
+        resolve();
+      });
+      p.done.then(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+
+  /** Waits for every pending change (any document: cross-file rules read them all), or for cancellation. */
+  async settledAll(token?: CancellationToken): Promise<void> {
+    for (const uri of [...this.pending.keys()]) {
+      if (token?.isCancellationRequested) return;
+      await this.settled(uri, token);
+    }
+  }
+
+  isPending(uri: string): boolean {
+    return this.pending.has(uri);
+  }
+
+  /** Re-applies the editor text of every open document of a folder (after a reload dropped it). */
+  reapply(folder: Folder): void {
+    for (const d of this.ctx.documents.all()) {
+      const p = uriToPath(d.uri);
+      if (p && this.ctx.workspaces.folderOf(p) === folder) folder.svc.setOverlay(p, d.getText());
+    }
+  }
+
+  private cancel(uri: string): void {
+    const p = this.pending.get(uri);
+    if (p) {
+      clearTimeout(p.timer);
+      this.pending.delete(uri);
+      p.resolve();
+    }
+  }
+
+  private async apply(uri: string): Promise<void> {
+    const path = uriToPath(uri);
+    const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
+    if (!path || !folder) return;
+    await folder.ready;
+    const doc = this.ctx.documents.get(uri);
+    if (!doc || folder.disposed) return;
+    const affected = folder.svc.setOverlay(path, doc.getText());
+    this.onUpdate(uri, affected, folder);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * file: URIs <-> engine paths (absolute, forward slashes). Written here rather than pulled
+ * from a library: the server only ever sees file URIs, and VS Code encodes them its own way
+ * (`file:///c%3A/x`), which this decodes.
+ */
+import { normalizePath } from '../service/host';
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  let rest = uri.slice('file:'.length);
+  let authority = '';
+  if (rest.startsWith('//')) {
+    rest = rest.slice(2);
+    const slash = rest.indexOf('/');
+    authority = slash < 0 ? rest : rest.slice(0, slash);
+    rest = slash < 0 ? '/' : rest.slice(slash);
+  }
+  const q = rest.search(/[?#]/);
+  if (q >= 0) rest = rest.slice(0, q);
+  let p: string;
+  try {
+    p = decodeURIComponent(rest);
+  } catch {
+    p = rest;
+  }
+  // file:///c:/x -> c:/x
+  if (/^\/[A-Za-z]:/.test(p)) p = p[1].toLowerCase() + p.slice(2);
+  // UNC hosts (file://server/share) are kept as `//server/…`; the engine's paths do not support them.
+  if (authority && authority !== 'localhost') return `//${authority}${normalizePath(p)}`;
+  return normalizePath(p);
+}
+
+export function pathToUri(path: string): string {
+  let p = path.replace(/\\/g, '/');
+  if (/^[A-Za-z]:/.test(p)) p = '/' + p[0].toLowerCase() + ':' + p.slice(2);
+  const encoded = p
+    .split('/')
+    .map((seg, i) => (i === 1 && /^[a-z]:$/.test(seg) ? seg.replace(':', '%3A') : encodeURIComponent(seg)))
+    .join('/');
+  return 'file://' + encoded;
+}

@@ -1,0 +1,85 @@
+/**
+ * File watching: the client reports created, changed and deleted files
+ * (workspace/didChangeWatchedFiles); the engine updates its model and names the files
+ * whose diagnostics may change. Events are batched: a checkout or a scaffold writes many.
+ */
+import { Connection, DidChangeWatchedFilesNotification, FileChangeType, FileEvent, WatchKind } from 'vscode-languageserver';
+import { CONFIG_FILES } from '../service/config';
+import { basename } from '../service/host';
+import type { ServerContext } from './context';
+import { uriToPath } from './uri';
+import type { Folder } from './workspaces';
+
+export const WATCHERS = [
+  { globPattern: '**/*.md' },
+  { globPattern: '**/*.markdown' },
+  { globPattern: '**/{phasegate.yaml,phasegate.yml,.phasegate.yaml}' },
+  // Folders and artifacts: links and handoffs name them; only their existence matters.
+  { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+];
+
+export interface WatchListener {
+  /** The engine of `folder` took file events; `reloaded` when its config changed and it reloaded. */
+  (folder: Folder, affected: string[], reloaded: boolean): void;
+}
+
+export class FileWatcher {
+  private queue: FileEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly onChange: WatchListener,
+    private readonly batchMs = 50,
+  ) {}
+
+  listen(connection: Connection): void {
+    connection.onDidChangeWatchedFiles((params) => {
+      this.queue.push(...params.changes);
+      if (!this.timer) this.timer = setTimeout(() => this.drain(), this.batchMs);
+    });
+  }
+
+  /** Registers the watchers when the client can (VS Code); others report what they watch themselves. */
+  async register(connection: Connection): Promise<void> {
+    if (!this.ctx.caps.watchedFilesDynamic) return;
+    try {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
+    } catch (e) {
+      this.ctx.log(`Registering file watchers failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Resolves once every event received so far has been applied (for tests and shutdown). */
+  idle(): Promise<void> {
+    return this.running;
+  }
+
+  private drain(): void {
+    this.timer = undefined;
+    const events = this.queue;
+    this.queue = [];
+    this.running = this.running.then(() => this.apply(events)).catch((e: unknown) => this.ctx.error(`file events failed: ${(e as Error)?.stack ?? String(e)}`));
+  }
+
+  private async apply(events: FileEvent[]): Promise<void> {
+    const byFolder = new Map<Folder, { path: string; type: 'created' | 'changed' | 'deleted' }[]>();
+    for (const ev of events) {
+      const path = uriToPath(ev.uri);
+      const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
+      if (!path || !folder) continue;
+      const type = ev.type === FileChangeType.Created ? 'created' : ev.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+      let list = byFolder.get(folder);
+      if (!list) byFolder.set(folder, (list = []));
+      list.push({ path, type });
+    }
+    for (const [folder, list] of byFolder) {
+      await folder.ready;
+      if (folder.disposed) continue;
+      const reloaded = list.some((e) => CONFIG_FILES.includes(basename(e.path)));
+      const affected = await folder.svc.filesChanged(list);
+      this.onChange(folder, affected, reloaded);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Workspace folders (multi-root): one engine per folder, loaded in the background.
+ * Every feature finds its engine here, waiting for the folder's first load.
+ */
+import { Assets, PhasegateService } from '../service/service';
+import { FileSystem, Logger, basename, isInside, normalizePath } from '../service/host';
+import { CancellationToken, noCancellation } from '../service/types';
+import { pathToUri, uriToPath } from './uri';
+
+export interface EngineDeps {
+  fs: FileSystem;
+  assets: Assets;
+}
+
+export class Folder {
+  readonly svc: PhasegateService;
+  /** Resolves once the first load is done (even when it failed). */
+  ready: Promise<void> = Promise.resolve();
+  loaded = false;
+  disposed = false;
+
+  constructor(
+    readonly uri: string,
+    readonly path: string,
+    readonly name: string,
+    deps: EngineDeps,
+    logger: Logger,
+    trusted: boolean,
+  ) {
+    this.svc = new PhasegateService({ fs: deps.fs, assets: deps.assets, logger, trusted });
+  }
+}
+
+export class Workspaces {
+  private readonly folders = new Map<string, Folder>();
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly logger: Logger,
+    private readonly trusted: () => boolean,
+  ) {}
+
+  /** Adds a folder; its load runs in the background (`folder.ready`). */
+  add(uri: string, name?: string): Folder | undefined {
+    const path = uriToPath(uri);
+    if (!path) {
+      this.logger.log(`Ignoring workspace folder ${uri}: not a file URI.`);
+      return undefined;
+    }
+    const existing = this.folders.get(path);
+    if (existing) return existing;
+    const folder = new Folder(uri, path, name ?? basename(path), this.deps, this.logger, this.trusted());
+    this.folders.set(path, folder);
+    return folder;
+  }
+
+  /** Loads (or reloads) a folder; errors are logged, never thrown. */
+  load(folder: Folder, token: CancellationToken = noCancellation): Promise<void> {
+    const started = Date.now();
+    folder.ready = folder.svc.load(folder.path, token).then(
+      () => {
+        folder.loaded = true;
+        const m = folder.svc.model;
+        this.logger.log(`Indexed ${folder.path}: ${m.phases.length} phases, ${folder.svc.checkedFiles().length} documents in ${Date.now() - started} ms.`);
+      },
+      (e: unknown) => {
+        folder.loaded = true;
+        this.logger.log(`Loading ${folder.path} failed: ${(e as Error).stack ?? String(e)}`);
+      },
+    );
+    return folder.ready;
+  }
+
+  remove(uri: string): Folder | undefined {
+    const path = uriToPath(uri);
+    const f = path ? this.folders.get(path) : undefined;
+    if (f && path) {
+      f.disposed = true;
+      this.folders.delete(path);
+    }
+    return f;
+  }
+
+  all(): Folder[] {
+    return [...this.folders.values()];
+  }
+
+  /** The innermost folder holding `path`. */
+  folderOf(path: string): Folder | undefined {
+    const p = normalizePath(path);
+    let best: Folder | undefined;
+    for (const f of this.folders.values()) {
+      if (isInside(f.path, p) && (!best || f.path.length > best.path.length)) best = f;
+    }
+    return best;
+  }
+
+  byUri(uri: string): Folder | undefined {
+    const p = uriToPath(uri);
+    return p ? this.folders.get(p) : undefined;
+  }
+
+  /** Waits until every folder known now has loaded. */
+  async allReady(): Promise<void> {
+    await Promise.all(this.all().map((f) => f.ready));
+  }
+
+  static folderUri(path: string): string {
+    return pathToUri(path);
+  }
+}

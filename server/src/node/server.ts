@@ -1,0 +1,23 @@
+/**
+ * Entry point of the language server process. `createConnection(ProposedFeatures.all)`
+ * picks the transport from the command line (--stdio, --node-ipc, --socket=N).
+ * Over stdio, stdout is the protocol: console output goes to the client's log instead.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from '../lsp/server';
+import { loadAssets, NodeFileSystem } from './assets';
+
+const connection = createConnection(ProposedFeatures.all);
+
+const format = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : JSON.stringify(a))).join(' ');
+console.log = (...a: unknown[]) => connection.console.log(format(a));
+console.info = (...a: unknown[]) => connection.console.info(format(a));
+console.warn = (...a: unknown[]) => connection.console.warn(format(a));
+console.error = (...a: unknown[]) => connection.console.error(format(a));
+console.debug = (...a: unknown[]) => connection.console.log(format(a));
+
+// Never crash on a stray error: log it and keep serving.
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+
+startServer(connection, { fs: new NodeFileSystem(), assets: loadAssets() });

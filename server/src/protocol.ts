@@ -1,0 +1,223 @@
+/**
+ * The custom requests and notifications between the Phasegate client and language server.
+ * This is the ONLY server file the client imports: it depends on nothing but
+ * vscode-languageserver-protocol, so the client bundle never pulls in the engine.
+ */
+import { NotificationType, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
+
+export type GateStatus = 'passed' | 'failed' | 'pending';
+export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
+
+/** Number of diagnostics per severity. */
+export interface ProblemCounts {
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+}
+
+export interface GateSummary {
+  name: string;
+  status: GateStatus;
+}
+
+export interface DocumentNode {
+  /** Document kind of the layout (`brief`, `output-handoff`, `prompt`, …). */
+  kind: string;
+  /** Human name of the kind. */
+  name: string;
+  /** File name within the phase folder. */
+  file: string;
+  uri: string;
+  exists: boolean;
+  required: boolean;
+  problems: ProblemCounts;
+}
+
+export interface PhaseNode {
+  /** Stable id: `phase-3`, `Build/Phase_1_Source_Control`, … */
+  id: string;
+  title: string;
+  /** Layout name: `audit`, `iai` or a custom one. */
+  layout: string;
+  number: number | null;
+  workstream: string | null;
+  /** URI of the phase folder: the key every phase request takes. */
+  uri: string;
+  status: PhaseStatus;
+  gates: GateSummary[];
+  documents: DocumentNode[];
+  /** Problems of the whole phase (every Markdown file in its folder). */
+  problems: ProblemCounts;
+  /** What keeps the phase from handing off (reasons of the gates not passed). */
+  blockers: string[];
+}
+
+/** Phases numbered in one sequence: a workstream (iAI) or the folder holding `phase-N/` folders. */
+export interface GroupNode {
+  /** Stable key of the group. */
+  id: string;
+  label: string;
+  layout: string;
+  workstream: string | null;
+  /** URI of the folder that holds the group's phases. */
+  uri: string;
+  phases: PhaseNode[];
+}
+
+export interface WorkspaceFolderNode {
+  uri: string;
+  name: string;
+  /** False while the folder is still being indexed. */
+  ready: boolean;
+  groups: GroupNode[];
+  /** URIs of the project plans (`project_implementation_plan.md`). */
+  plans: string[];
+}
+
+export interface PhasesParams {
+  /** Only this workspace folder; every folder when omitted. */
+  folderUri?: string;
+}
+
+export interface PhasesResult {
+  folders: WorkspaceFolderNode[];
+}
+
+/** A phase is named by its folder URI (any URI inside the folder also works). */
+export interface PhaseParams {
+  phaseUri: string;
+}
+
+export interface GateChecklistItem {
+  text: string;
+  checked: boolean;
+  evidence: boolean;
+  /** 0-based line of the item in `uri`. */
+  line: number;
+}
+
+export interface GateDetail {
+  name: string;
+  status: GateStatus;
+  reasons: string[];
+  items: GateChecklistItem[];
+  /** Document holding the gate's checklist, when there is one. */
+  uri: string | null;
+  /** 0-based line of the checklist heading. */
+  line: number | null;
+}
+
+export interface GatesResult {
+  phaseId: string;
+  status: PhaseStatus;
+  gates: GateDetail[];
+}
+
+export interface CompleteHandoffResult {
+  /** Null when there is nothing to complete. */
+  edit: WorkspaceEdit | null;
+  /** Why nothing was done, or what the edit does. */
+  message: string;
+}
+
+export interface NewDocumentParams {
+  /**
+   * What to create: `phase`, `prompt`, `plan`, or a document of a phase: `response`,
+   * `handoff` (= `output-handoff`), `input-handoff`, `brief`, `execution-plan`,
+   * `decisions`, `validation`, `finding`.
+   */
+  what: string;
+  /**
+   * Where: for a phase document, the phase folder or a file in it; for a new phase, a
+   * folder of phases (or a phase next to which it goes), else the workspace folder.
+   */
+  targetUri: string;
+  /** `title`, `number`, `workstream`, `layout` (`audit` | `iai`), `date` (YYYY-MM-DD), `root`. */
+  options?: Record<string, string | number | boolean>;
+}
+
+export interface PlannedFile {
+  uri: string;
+  text: string;
+  /** True when the file exists already; it is never overwritten. */
+  exists: boolean;
+}
+
+export interface NewDocumentResult {
+  files: PlannedFile[];
+  /** Creates the files that do not exist yet (CreateFile with ignoreIfExists + their text). */
+  edit: WorkspaceEdit | null;
+  /** Problems with the request (unknown kind, no phase, …). */
+  errors: string[];
+}
+
+export interface ToggleGateItemParams {
+  uri: string;
+  /** 0-based line of the checklist item. */
+  line: number;
+  /** Desired state; toggles when omitted. With it the edit is idempotent. */
+  checked?: boolean;
+}
+
+export interface DidChangePhasesParams {
+  /** Workspace folders whose phases changed. */
+  folderUris: string[];
+}
+
+/** Options the client passes in `initializationOptions`. */
+export interface PhasegateInitializationOptions {
+  /** Workspace trust: in an untrusted workspace only built-in schemas and templates apply. */
+  trusted?: boolean;
+}
+
+/** Settings under `phasegate.*`, read per resource with workspace/configuration. */
+export interface PhasegateSettings {
+  enable: boolean;
+  validate: { debounceMs: number };
+  /** Severity overrides per rule id. */
+  rules: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
+  codeLens: { enable: boolean };
+}
+
+export const DEFAULT_SETTINGS: PhasegateSettings = {
+  enable: true,
+  validate: { debounceMs: 150 },
+  rules: {},
+  codeLens: { enable: true },
+};
+
+/** Client commands the server's code lenses invoke. */
+export const Commands = {
+  /** Argument: `ShowGateArgs`. */
+  showGate: 'phasegate.showGate',
+  /** Argument: `ShowPhaseArgs`. */
+  showPhase: 'phasegate.showPhase',
+} as const;
+
+export interface ShowGateArgs {
+  phaseUri: string;
+  phaseId: string;
+  gate: string;
+  status: GateStatus;
+  checked: number;
+  total: number;
+}
+
+export interface ShowPhaseArgs {
+  phaseUri: string;
+  phaseId: string;
+  status: PhaseStatus;
+}
+
+export const PhasesRequest = new RequestType<PhasesParams, PhasesResult, void>('phasegate/phases');
+export const GatesRequest = new RequestType<PhaseParams, GatesResult | null, void>('phasegate/gates');
+/** Completes the input handoff of the phase named (N+1) from the output handoff of the phase before it. */
+export const CompleteHandoffRequest = new RequestType<PhaseParams, CompleteHandoffResult, void>('phasegate/completeHandoff');
+/** Renders without writing: the files a `newDocument` would create. */
+export const RenderTemplateRequest = new RequestType<NewDocumentParams, NewDocumentResult, void>('phasegate/renderTemplate');
+/** The files to create, and the WorkspaceEdit that creates them (never overwriting). */
+export const NewDocumentRequest = new RequestType<NewDocumentParams, NewDocumentResult, void>('phasegate/newDocument');
+export const ToggleGateItemRequest = new RequestType<ToggleGateItemParams, WorkspaceEdit | null, void>('phasegate/toggleGateItem');
+/** Sent when phases, their status, gates or problem counts may have changed. */
+export const DidChangePhasesNotification = new NotificationType<DidChangePhasesParams>('phasegate/didChangePhases');

@@ -1,0 +1,287 @@
+/**
+ * A test editor: builds the server bundle, spawns `node dist/server.js --stdio` on a temp
+ * copy of a fixture workspace and talks LSP to it the way an editor does. Everything the
+ * server sends is recorded; tests wait on it with deadlines, never with sleeps.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ClientCapabilities,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DiagnosticRefreshRequest,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  WorkDoneProgressCreateRequest,
+  DidOpenTextDocumentNotification,
+  CodeLensRefreshRequest,
+} from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
+import { DidChangePhasesNotification } from '../../server/src/protocol';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const SERVER = path.join(REPO, 'dist', 'server.js');
+export const FIXTURE = path.join(REPO, 'test', 'fixtures', 'protocol-ws');
+
+let built: Promise<void> | undefined;
+
+/** Bundles the server once per test run, as the lead's esbuild.mjs does. */
+export function buildServer(): Promise<void> {
+  built ??= (async () => {
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'server', 'src', 'node', 'server.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: SERVER,
+      logLevel: 'error',
+      external: ['vscode'],
+    });
+  })();
+  return built;
+}
+
+/** A fresh copy of the fixture workspace in a temp folder. */
+export function copyFixture(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-ws-'));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return fs.realpathSync(dir);
+}
+
+export function uri(root: string, rel: string): string {
+  return pathToFileURL(path.join(root, rel)).href;
+}
+
+export interface Event {
+  kind: 'refresh' | 'publish' | 'register' | 'progress' | 'log' | 'notification' | 'lensRefresh';
+  method?: string;
+  params?: unknown;
+}
+
+export interface ClientOptions {
+  /** Announce pull diagnostics (VS Code) or not (push, like Neovim 0.7). */
+  pull: boolean;
+  settings?: Record<string, unknown>;
+}
+
+export class TestClient {
+  readonly events: Event[] = [];
+  readonly logs: string[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly versions = new Map<string, number>();
+  settings: Record<string, unknown>;
+
+  private constructor(
+    readonly root: string,
+    readonly proc: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {
+    this.settings = {};
+  }
+
+  static async start(root: string, opts: ClientOptions): Promise<TestClient> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const c = new TestClient(root, proc, conn);
+    c.settings = opts.settings ?? {};
+    proc.stderr!.on('data', (d: Buffer) => c.logs.push(`stderr: ${d.toString()}`));
+    conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((it) => (it.section === 'phasegate' ? c.settings : null)));
+    conn.onRequest(RegistrationRequest.type, (p) => {
+      c.record({ kind: 'register', params: p });
+    });
+    conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    conn.onRequest(DiagnosticRefreshRequest.type, () => {
+      c.record({ kind: 'refresh' });
+    });
+    conn.onRequest(CodeLensRefreshRequest.type, () => {
+      c.record({ kind: 'lensRefresh' });
+    });
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => c.record({ kind: 'publish', params: p }));
+    conn.onNotification(LogMessageNotification.type, (p) => {
+      c.logs.push(p.message);
+      c.record({ kind: 'log', params: p });
+    });
+    conn.onNotification('$/progress', (p: unknown) => c.record({ kind: 'progress', params: p }));
+    conn.onNotification(DidChangePhasesNotification, (params) => c.record({ kind: 'notification', method: DidChangePhasesNotification.method, params }));
+    conn.listen();
+    const capabilities: ClientCapabilities = {
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        didChangeConfiguration: { dynamicRegistration: true },
+        workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+        diagnostics: opts.pull ? { refreshSupport: true } : undefined,
+        codeLens: { refreshSupport: true },
+      },
+      textDocument: {
+        synchronization: { dynamicRegistration: false },
+        diagnostic: opts.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
+        publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
+      },
+      window: { workDoneProgress: true },
+    };
+    await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      capabilities,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
+    });
+    await conn.sendNotification(InitializedNotification.type, {});
+    return c;
+  }
+
+  private record(e: Event): void {
+    this.events.push(e);
+    for (const l of [...this.listeners]) l();
+  }
+
+  /** Resolves with the first value `probe` returns (checked now and on every event), or fails at the deadline. */
+  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        let v: T | undefined | false;
+        try {
+          v = probe();
+        } catch (e) {
+          done();
+          reject(e);
+          return;
+        }
+        if (v !== undefined && v !== false) {
+          done();
+          resolve(v);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}\nserver log:\n${this.logs.join('\n')}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Polls an async probe (a request) until it yields a value; for state the server exposes only on request. */
+  async until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nserver log:\n${this.logs.join('\n')}`);
+      // Ask again once the server says something, or after a short tick at the latest.
+      await new Promise<void>((resolve) => {
+        const finish = () => {
+          clearTimeout(tick);
+          this.listeners.delete(finish);
+          resolve();
+        };
+        const tick = setTimeout(finish, 100);
+        this.listeners.add(finish);
+      });
+    }
+  }
+
+  count(kind: Event['kind']): number {
+    return this.events.filter((e) => e.kind === kind).length;
+  }
+
+  publishes(forUri: string): PublishDiagnosticsParams[] {
+    return this.events
+      .filter((e) => e.kind === 'publish' && (e.params as PublishDiagnosticsParams).uri === forUri)
+      .map((e) => e.params as PublishDiagnosticsParams);
+  }
+
+  async open(rel: string): Promise<{ uri: string; text: string }> {
+    const u = uri(this.root, rel);
+    const text = fs.readFileSync(path.join(this.root, rel), 'utf8');
+    this.versions.set(u, 1);
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'markdown', version: 1, text } });
+    return { uri: u, text };
+  }
+
+  /** Replaces the whole text of an open document. */
+  async change(u: string, text: string): Promise<number> {
+    const v = (this.versions.get(u) ?? 1) + 1;
+    this.versions.set(u, v);
+    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri: u, version: v }, contentChanges: [{ text }] });
+    return v;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.conn.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+      await this.conn.sendNotification(ExitNotification.type);
+    } catch {
+      /* the process may be gone already */
+    }
+    this.conn.dispose();
+    if (this.proc.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.proc.kill();
+          resolve();
+        }, 2000);
+        this.proc.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Applies a WorkspaceEdit as an editor would: creates files (honouring ignoreIfExists),
+ * edits text. `texts` holds the editor's text of open documents; others are edited on disk.
+ * Returns the new text per URI.
+ */
+export function applyWorkspaceEdit(edit: WorkspaceEdit, texts: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const read = (u: string) => out.get(u) ?? texts.get(u) ?? (fs.existsSync(fileURLToPath(u)) ? fs.readFileSync(fileURLToPath(u), 'utf8') : '');
+  for (const c of edit.documentChanges ?? []) {
+    if ('kind' in c) {
+      if (c.kind !== 'create') throw new Error(`unexpected ${c.kind}`);
+      const p = fileURLToPath(c.uri);
+      if (fs.existsSync(p)) {
+        if (!c.options?.ignoreIfExists) throw new Error(`${p} exists`);
+        continue;
+      }
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, '');
+      out.set(c.uri, '');
+    } else {
+      const doc = TextDocument.create(c.textDocument.uri, 'markdown', 1, read(c.textDocument.uri));
+      out.set(c.textDocument.uri, TextDocument.applyEdits(doc, c.edits as { range: import('vscode-languageserver-protocol').Range; newText: string }[]));
+    }
+  }
+  for (const [u, edits] of Object.entries(edit.changes ?? {})) {
+    const doc = TextDocument.create(u, 'markdown', 1, read(u));
+    out.set(u, TextDocument.applyEdits(doc, edits));
+  }
+  return out;
+}

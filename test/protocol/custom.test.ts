@@ -1,0 +1,197 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  DocumentDiagnosticRequest,
+  Diagnostic,
+  TextDocumentEdit,
+  CreateFile,
+  DidChangeWorkspaceFoldersNotification,
+} from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
+import {
+  CompleteHandoffRequest,
+  GatesRequest,
+  NewDocumentRequest,
+  PhasesRequest,
+  RenderTemplateRequest,
+  ToggleGateItemRequest,
+} from '../../server/src/protocol';
+import { TestClient, applyWorkspaceEdit, buildServer, copyFixture, uri } from './client';
+
+describe('language server: custom requests (phase tree, gates, handoff, templates)', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];
+    await c?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    assert.deepEqual(errors, [], 'the server logged no errors');
+  });
+
+  const folderUri = (rel: string) => uri(root, rel).replace(/\/$/, '');
+
+  it('phasegate/phases: workspace folders → groups → phases → documents, with status, gates and problem counts', async () => {
+    const r = await c.conn.sendRequest(PhasesRequest, {});
+    assert.equal(r.folders.length, 1);
+    const f = r.folders[0];
+    assert.equal(f.ready, true);
+    assert.deepEqual(
+      f.groups.map((g) => [g.label, g.layout, g.phases.map((p) => p.id)]),
+      [
+        ['audit', 'audit', ['phase-1', 'phase-2']],
+        ['Build', 'iai', ['Build/Phase_1_CI']],
+      ],
+    );
+    const [p1, p2] = f.groups[0].phases;
+    assert.equal(p1.uri, folderUri('audit/phase-1'));
+    assert.equal(p1.status, 'in-progress');
+    assert.deepEqual(
+      p1.gates.find((g) => g.name === 'Review'),
+      { name: 'Review', status: 'pending' },
+    );
+    assert.ok(p1.blockers.includes('Review: 1 item unchecked'), p1.blockers.join());
+    const v = p1.documents.find((d) => d.kind === 'validation')!;
+    assert.deepEqual([v.exists, v.problems.warnings, v.uri], [true, 1, uri(root, 'audit/phase-1/07-VALIDATION.md')]);
+    assert.equal(p2.status, 'blocked');
+    assert.equal(p2.documents.find((d) => d.kind === 'validation')!.exists, false);
+    assert.equal(p2.problems.errors, 2);
+    assert.equal(f.groups[1].workstream, 'Build');
+  });
+
+  it('follows workspace folders added and removed (multi-root)', async () => {
+    const second = copyFixture();
+    try {
+      await c.conn.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+        event: { added: [{ uri: pathToFileURL(second).href, name: 'second' }], removed: [] },
+      });
+      const r = await c.until('two folders', async () => {
+        const x = await c.conn.sendRequest(PhasesRequest, {});
+        return x.folders.length === 2 && x.folders.every((f) => f.ready) && x;
+      });
+      assert.deepEqual(
+        r.folders.map((f) => f.groups.flatMap((g) => g.phases.map((p) => p.id)).length),
+        [3, 3],
+      );
+      const only = await c.conn.sendRequest(PhasesRequest, { folderUri: pathToFileURL(second).href });
+      assert.deepEqual(
+        only.folders.map((f) => f.name),
+        ['second'],
+      );
+      // Each folder has its own engine: a document of the second folder gets its own diagnostics.
+      const brief = uri(second, 'audit/phase-2/00-PHASE_BRIEF.md');
+      const ds = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: brief } })) as { items: Diagnostic[] };
+      assert.ok(ds.items.some((d) => d.code === 'missing-section'));
+      await c.conn.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+        event: { added: [], removed: [{ uri: pathToFileURL(second).href, name: 'second' }] },
+      });
+      await c.until('one folder again', async () => (await c.conn.sendRequest(PhasesRequest, {})).folders.length === 1);
+    } finally {
+      fs.rmSync(second, { recursive: true, force: true });
+    }
+  });
+
+  it('phasegate/gates: the gate results of a phase with their checklist items', async () => {
+    const r = await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') });
+    assert.ok(r);
+    assert.equal(r.phaseId, 'phase-1');
+    const review = r.gates.find((g) => g.name === 'Review')!;
+    assert.equal(review.status, 'pending');
+    assert.equal(review.uri, uri(root, 'audit/phase-1/07-VALIDATION.md'));
+    assert.equal(review.line, 24);
+    assert.deepEqual(
+      review.items.map((i) => [i.line, i.checked, i.evidence]),
+      [
+        [26, true, true],
+        [27, false, false],
+      ],
+    );
+    assert.equal(await c.conn.sendRequest(GatesRequest, { phaseUri: uri(root, 'nowhere') }), null);
+  });
+
+  it('phasegate/toggleGateItem: an edit of the checkbox, idempotent with a desired state', async () => {
+    const rel = 'audit/phase-1/07-VALIDATION.md';
+    const { uri: u, text } = await c.open(rel);
+    const edit = await c.conn.sendRequest(ToggleGateItemRequest, { uri: u, line: 27 });
+    assert.ok(edit);
+    const next = applyWorkspaceEdit(edit, new Map([[u, text]])).get(u)!;
+    assert.equal(next.split('\n')[27], '- [x] Second reviewer signed off');
+    await c.change(u, next);
+    assert.equal(await c.conn.sendRequest(ToggleGateItemRequest, { uri: u, line: 27, checked: true }), null);
+    assert.equal(await c.conn.sendRequest(ToggleGateItemRequest, { uri: u, line: 3 }), null, 'not a checklist item');
+    const gates = await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') });
+    assert.deepEqual(
+      gates!.gates.find((g) => g.name === 'Review')!.items.map((i) => i.checked),
+      [true, true],
+    );
+    await c.waitFor('didChangePhases', () => c.events.some((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases'));
+    await c.change(u, text);
+  });
+
+  it('phasegate/completeHandoff: fills the next phase input handoff; a second run has nothing to do', async () => {
+    const out = await c.open('audit/phase-1/06-OUTPUT_HANDOFF.md');
+    await c.change(
+      out.uri,
+      out.text.replace('## Recommended Next Steps', '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps'),
+    );
+    const input = await c.open('audit/phase-2/01-INPUT_HANDOFF.md');
+    const pull = async () =>
+      ((await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: input.uri } })) as { items: Diagnostic[] }).items;
+    assert.ok((await pull()).some((d) => d.code === 'handoff-mismatch'));
+    const r = await c.conn.sendRequest(CompleteHandoffRequest, { phaseUri: folderUri('audit/phase-2') });
+    assert.ok(r.edit, r.message);
+    const next = applyWorkspaceEdit(r.edit, new Map([[input.uri, input.text]])).get(input.uri)!;
+    assert.match(next, /Coverage data: \[coverage\]\(\.\.\/phase-1\/04-ARTIFACTS\/coverage\.md\)/);
+    await c.change(input.uri, next);
+    assert.ok(!(await pull()).some((d) => d.code === 'handoff-mismatch'));
+    const again = await c.conn.sendRequest(CompleteHandoffRequest, { phaseUri: folderUri('audit/phase-2') });
+    assert.equal(again.edit, null);
+    const first = await c.conn.sendRequest(CompleteHandoffRequest, { phaseUri: folderUri('audit/phase-1') });
+    assert.equal(first.edit, null);
+    await c.change(out.uri, out.text);
+    await c.change(input.uri, input.text);
+  });
+
+  it('phasegate/renderTemplate and phasegate/newDocument: plan files from the templates, never overwriting', async () => {
+    const params = { what: 'validation', targetUri: folderUri('audit/phase-2') };
+    const rendered = await c.conn.sendRequest(RenderTemplateRequest, params);
+    assert.deepEqual(rendered.errors, []);
+    assert.equal(rendered.edit, null);
+    assert.equal(rendered.files[0].uri, uri(root, 'audit/phase-2/07-VALIDATION.md'));
+    assert.match(rendered.files[0].text, /## Gate 1: Completeness/);
+    const created = await c.conn.sendRequest(NewDocumentRequest, params);
+    const ops = created.edit!.documentChanges!;
+    assert.deepEqual(ops[0], CreateFile.create(uri(root, 'audit/phase-2/07-VALIDATION.md'), { ignoreIfExists: true, overwrite: false }));
+    assert.equal((ops[1] as TextDocumentEdit).textDocument.uri, uri(root, 'audit/phase-2/07-VALIDATION.md'));
+    const existing = await c.conn.sendRequest(NewDocumentRequest, { what: 'brief', targetUri: uri(root, 'audit/phase-1/00-PHASE_BRIEF.md') });
+    assert.deepEqual([existing.edit, existing.files[0].exists], [null, true]);
+    const phase = await c.conn.sendRequest(NewDocumentRequest, {
+      what: 'phase',
+      targetUri: folderUri('audit/phase-2'),
+      options: { title: 'Containerization' },
+    });
+    assert.deepEqual(phase.errors, []);
+    const files = phase.files.map((f) => path.relative(root, new URL(f.uri).pathname));
+    assert.ok(files.includes('audit/phase-3/00-PHASE_BRIEF.md') && files.includes('audit/phase-3/01-INPUT_HANDOFF.md'), files.join());
+    const iai = await c.conn.sendRequest(NewDocumentRequest, {
+      what: 'phase',
+      targetUri: folderUri('project/workstreams/Build'),
+      options: { title: 'Dependencies', layout: 'iai' },
+    });
+    assert.deepEqual(iai.errors, []);
+    assert.deepEqual(
+      iai.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+      ['project/workstreams/Build/Phase_2_Dependencies/implementation_prompt.md'],
+    );
+    const bad = await c.conn.sendRequest(NewDocumentRequest, { what: 'response', targetUri: folderUri('audit/phase-2') });
+    assert.equal(bad.edit, null);
+    assert.equal(bad.errors.length, 1);
+  });
+});

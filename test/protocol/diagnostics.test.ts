@@ -1,0 +1,325 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CancellationTokenSource,
+  CodeAction,
+  LSPErrorCodes,
+  CodeActionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  DocumentDiagnosticRequest,
+  FileChangeType,
+  RegistrationParams,
+  WorkspaceDiagnosticRequest,
+  WorkspaceSymbolRequest,
+} from 'vscode-languageserver-protocol/node';
+import { TestClient, applyWorkspaceEdit, buildServer, copyFixture, uri } from './client';
+
+const P2_BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
+const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
+const P1_OUTPUT = 'audit/phase-1/06-OUTPUT_HANDOFF.md';
+
+async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
+  const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
+  assert.equal(r.kind, 'full');
+  return r.kind === 'full' ? r.items : [];
+}
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
+const msg = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+
+describe('language server: diagnostics over stdio (pull client)', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    await c?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('indexes the workspace with progress and registers its file watchers', async () => {
+    const watch = await c.waitFor('watcher registration', () =>
+      c.events
+        .flatMap((e) => (e.kind === 'register' ? (e.params as RegistrationParams).registrations : []))
+        .find((r) => r.method === DidChangeWatchedFilesNotification.method),
+    );
+    const globs = (watch?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+    assert.ok(globs.includes('**/*.md'), globs.join());
+    assert.ok(
+      globs.some((g) => g.includes('phasegate.yaml')),
+      globs.join(),
+    );
+    await c.waitFor('progress end', () => c.events.some((e) => e.kind === 'progress' && (e.params as { value: { kind: string } }).value.kind === 'end'));
+    assert.ok(c.events.some((e) => e.kind === 'progress' && (e.params as { value: { kind: string } }).value.kind === 'begin'));
+  });
+
+  it('reports the closed documents as workspace diagnostics, long-polling until something changes', async () => {
+    const first = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const brief = uri(root, P2_BRIEF);
+    const report = first.items.find((i) => i.uri === brief);
+    assert.ok(report && report.kind === 'full' && report.items.some((d) => d.code === 'missing-section'), JSON.stringify(report));
+    assert.ok(first.items.length >= 17, `every phase document: ${first.items.length}`);
+    const previousResultIds = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
+    let answered = false;
+    const second = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }).then((r) => {
+      answered = true;
+      return r;
+    });
+    // The server answers a later request while the workspace pull still waits: nothing changed yet.
+    await c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'phase-1' });
+    assert.equal(answered, false);
+    await c.open(P2_BRIEF);
+    const r = await second;
+    // Now open, the brief is the document pull's: its workspace report is cleared; the rest is unchanged.
+    assert.deepEqual(
+      r.items.find((i) => i.uri === brief),
+      { kind: 'full', uri: brief, version: null, items: [] },
+    );
+    assert.ok(
+      r.items.filter((i) => i.uri !== brief).every((i) => i.kind === 'unchanged'),
+      JSON.stringify(r.items.filter((i) => i.kind === 'full')),
+    );
+  });
+
+  it('pulls diagnostics with our codes, ranges and rule documentation links', async () => {
+    const { uri: u } = await c.open(P2_BRIEF);
+    const ds = await pull(c, u);
+    assert.ok(codes(ds).includes('missing-section'), codes(ds).join());
+    assert.ok(codes(ds).includes('missing-document'), codes(ds).join());
+    const ms = ds.find((d) => d.code === 'missing-section')!;
+    assert.equal(ms.source, 'phasegate');
+    assert.match(msg(ms), /Scope/);
+    assert.equal(ms.range.start.line, 6); // at the title: the section goes after Objectives
+    assert.match(ms.codeDescription!.href, /#rule-missing-section$/);
+    // A document without problems pulls an empty list.
+    const clean = await c.open('audit/phase-1/00-PHASE_BRIEF.md');
+    assert.deepEqual(await pull(c, clean.uri), []);
+  });
+
+  it('re-checks the next phase when a handoff changes: a refresh arrives and its diagnostics change', async () => {
+    const input = await c.open(P2_INPUT);
+    assert.ok(!codes(await pull(c, input.uri)).includes('handoff-mismatch'));
+    const out = await c.open(P1_OUTPUT);
+    await pull(c, out.uri);
+    const before = c.count('refresh');
+    const added = out.text.replace(
+      '## Recommended Next Steps',
+      '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps',
+    );
+    await c.change(out.uri, added);
+    await c.waitFor('a diagnostics refresh', () => c.count('refresh') > before);
+    const after = await pull(c, input.uri);
+    const mismatch = after.find((d) => d.code === 'handoff-mismatch');
+    assert.ok(mismatch, codes(after).join());
+    assert.match(msg(mismatch), /Coverage data/);
+    // Undo: another refresh, and the mismatch is gone.
+    const before2 = c.count('refresh');
+    await c.change(out.uri, out.text);
+    await c.waitFor('a second refresh', () => c.count('refresh') > before2);
+    assert.ok(!codes(await pull(c, input.uri)).includes('handoff-mismatch'));
+  });
+
+  it('does not ask for a refresh when an edit changes no other file', async () => {
+    const out = uri(root, P1_OUTPUT);
+    const text = fs.readFileSync(path.join(root, P1_OUTPUT), 'utf8');
+    const before = c.count('refresh');
+    await c.change(out, text.replace('the quality baseline is established', 'the quality baseline is now established'));
+    // The pull waits for the debounced update, so once it answers the update has been applied.
+    await pull(c, out);
+    await pull(c, uri(root, P2_INPUT));
+    assert.equal(c.count('refresh'), before);
+    await c.change(out, text);
+  });
+
+  it('cancels a pull that waits for a debounced edit when the editor cancels it', async () => {
+    const u = uri(root, P1_OUTPUT);
+    const text = fs.readFileSync(path.join(root, P1_OUTPUT), 'utf8');
+    await c.change(u, text + '\n');
+    const source = new CancellationTokenSource();
+    const pending = c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } }, source.token);
+    source.cancel();
+    await assert.rejects(pending, (e: { code?: number }) => e.code === LSPErrorCodes.ServerCancelled || e.code === LSPErrorCodes.RequestCancelled);
+    await c.change(u, text);
+    assert.deepEqual(codes(await pull(c, u)), []);
+  });
+
+  it('offers the engine quick fix for a diagnostic and the fix removes it, once', async () => {
+    const u = uri(root, P2_BRIEF);
+    const ds = await pull(c, u);
+    const d = ds.find((x) => x.code === 'missing-section')!;
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    })) as CodeAction[];
+    const fix = actions.find((a) => /Scope/.test(a.title));
+    assert.ok(fix, actions.map((a) => a.title).join());
+    assert.equal(fix.kind, 'quickfix');
+    assert.deepEqual(
+      fix.diagnostics?.map((x) => x.code),
+      ['missing-section'],
+    );
+    const text = fs.readFileSync(path.join(root, P2_BRIEF), 'utf8');
+    const next = applyWorkspaceEdit(fix.edit!, new Map([[u, text]])).get(u)!;
+    assert.match(next, /## Objectives[\s\S]*## Scope[\s\S]*## Deliverables/);
+    await c.change(u, next);
+    assert.ok(!codes(await pull(c, u)).includes('missing-section'));
+    const again = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: d.range,
+      context: { diagnostics: [], only: ['quickfix'] },
+    })) as CodeAction[];
+    assert.ok(!again.some((a) => /Scope/.test(a.title)), 'the fix is not offered twice');
+  });
+
+  it('creates a missing document with CreateFile that never overwrites', async () => {
+    const u = uri(root, P2_BRIEF);
+    const d = (await pull(c, u)).find((x) => x.code === 'missing-document')!;
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
+    const create = actions.find((a) => /07-VALIDATION/.test(a.title))!;
+    assert.ok(create, actions.map((a) => a.title).join());
+    const [op, write] = create.edit!.documentChanges!;
+    assert.deepEqual(op, { kind: 'create', uri: uri(root, 'audit/phase-2/07-VALIDATION.md'), options: { ignoreIfExists: true, overwrite: false } });
+    assert.ok('edits' in write && 'newText' in write.edits[0] && write.edits[0].newText.includes('Gate'));
+  });
+
+  it('fixes all fixable problems of a document with source.fixAll.phasegate, idempotently', async () => {
+    const rel = 'audit/phase-2/02-EXECUTION_PLAN.md';
+    const { uri: u, text } = await c.open(rel);
+    const broken = text
+      .replace('# Phase 2 Execution Plan', '# Phase 3 Execution Plan')
+      .replace('## Approach\n\nWrite integration tests module by module.\n\n', '');
+    await c.change(u, broken);
+    const ds = await pull(c, u);
+    assert.ok(codes(ds).includes('heading-mismatch') && codes(ds).includes('missing-section'), codes(ds).join());
+    const whole = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: whole,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1, actions.map((a) => a.title).join());
+    assert.equal(actions[0].kind, 'source.fixAll.phasegate');
+    const fixed = applyWorkspaceEdit(actions[0].edit!, new Map([[u, broken]])).get(u)!;
+    await c.change(u, fixed);
+    const after = await pull(c, u);
+    assert.ok(!codes(after).includes('heading-mismatch') && !codes(after).includes('missing-section'), codes(after).join());
+    const again = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: whole,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.deepEqual(again, []);
+  });
+
+  it('applies a created file reported by the watcher: the missing-document diagnostic disappears', async () => {
+    const u = uri(root, P2_BRIEF);
+    assert.ok((await pull(c, u)).some((d) => d.code === 'missing-document' && /07-VALIDATION/.test(msg(d))));
+    const file = path.join(root, 'audit/phase-2/07-VALIDATION.md');
+    fs.writeFileSync(file, '# Phase 2 Validation\n\n## Gate 1: Completeness\n\n- [ ] Done\n');
+    const before = c.count('refresh');
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: uri(root, 'audit/phase-2/07-VALIDATION.md'), type: FileChangeType.Created }],
+    });
+    await c.waitFor('a refresh after the file event', () => c.count('refresh') > before);
+    const after = await pull(c, u);
+    assert.ok(!after.some((d) => d.code === 'missing-document' && /07-VALIDATION/.test(msg(d))), after.map(msg).join('\n'));
+    await c.waitFor('didChangePhases', () => c.events.some((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases'));
+  });
+
+  it('reloads phasegate.yaml on a watched change and keeps the unsaved editor text', async () => {
+    const rel = 'audit/phase-2/05-DECISIONS.md';
+    const { uri: u, text } = await c.open(rel);
+    // Unsaved: the title names the wrong phase.
+    await c.change(u, text.replace('# Phase 2 Decisions', '# Phase 4 Decisions'));
+    assert.ok(codes(await pull(c, u)).includes('heading-mismatch'));
+    fs.writeFileSync(path.join(root, 'phasegate.yaml'), 'rules:\n  missing-section: off\n');
+    const before = c.count('refresh');
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Created }] });
+    await c.waitFor('a refresh after the config change', () => c.count('refresh') > before);
+    assert.ok(codes(await pull(c, u)).includes('heading-mismatch'), 'the editor text still applies after the reload');
+    const brief = uri(root, P2_BRIEF);
+    await c.change(brief, fs.readFileSync(path.join(root, P2_BRIEF), 'utf8'));
+    assert.ok(!codes(await pull(c, brief)).includes('missing-section'), 'the config turned the rule off');
+    fs.rmSync(path.join(root, 'phasegate.yaml'));
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Deleted }] });
+    await c.until('the rule back on', async () => codes(await pull(c, brief)).includes('missing-section'));
+    await c.change(u, text);
+  });
+
+  it('reads phasegate.rules severities from the settings and re-reads them on didChangeConfiguration', async () => {
+    const u = uri(root, 'audit/phase-1/07-VALIDATION.md');
+    await c.open('audit/phase-1/07-VALIDATION.md');
+    const d = (await pull(c, u)).find((x) => x.code === 'gate-item-unchecked');
+    assert.equal(d?.severity, 2);
+    c.settings = { rules: { 'gate-item-unchecked': 'error' } };
+    const before = c.count('refresh');
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await c.waitFor('refresh after settings change', () => c.count('refresh') > before);
+    assert.equal((await pull(c, u)).find((x) => x.code === 'gate-item-unchecked')?.severity, 1);
+    c.settings = { rules: { 'gate-item-unchecked': 'off' } };
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await c.until('rule turned off', async () => !(await pull(c, u)).some((x) => x.code === 'gate-item-unchecked'));
+    c.settings = { enable: false };
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await c.until('diagnostics disabled', async () => (await pull(c, uri(root, P2_INPUT))).length === 0 && (await pull(c, u)).length === 0);
+    c.settings = {};
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+});
+
+describe('language server: diagnostics pushed to a client without pull support', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    c = await TestClient.start(root, { pull: false });
+  });
+  after(async () => {
+    await c?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes on open and on change, and for the next phase when a handoff changes', async () => {
+    const brief = await c.open(P2_BRIEF);
+    const first = await c.waitFor('publish of the brief', () => c.publishes(brief.uri)[0]);
+    assert.ok(first.diagnostics.some((d) => d.code === 'missing-section' && d.codeDescription?.href.endsWith('#rule-missing-section')));
+    await c.change(brief.uri, brief.text.replace('## Deliverables', '## Scope\n\nAll modules.\n\n## Deliverables'));
+    await c.waitFor('publish after the change', () => c.publishes(brief.uri).find((p) => !p.diagnostics.some((d) => d.code === 'missing-section')));
+
+    const input = await c.open(P2_INPUT);
+    await c.waitFor('publish of the input handoff', () => c.publishes(input.uri)[0]);
+    const out = await c.open(P1_OUTPUT);
+    await c.change(
+      out.uri,
+      out.text.replace('## Recommended Next Steps', '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps'),
+    );
+    const p = await c.waitFor('publish of the next phase', () => c.publishes(input.uri).find((x) => x.diagnostics.some((d) => d.code === 'handoff-mismatch')));
+    assert.match(msg(p.diagnostics.find((d) => d.code === 'handoff-mismatch')!), /Coverage data/);
+    assert.equal(c.count('refresh'), 0);
+  });
+
+  it('clears published diagnostics when a document closes', async () => {
+    const u = uri(root, P2_BRIEF);
+    const n = c.publishes(u).length;
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+    const last = await c.waitFor('clearing publish', () => c.publishes(u).length > n && c.publishes(u)[c.publishes(u).length - 1]);
+    assert.deepEqual(last.diagnostics, []);
+  });
+});

@@ -1,0 +1,198 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import {
+  CodeLens,
+  CodeLensRequest,
+  CompletionItem,
+  CompletionList,
+  CompletionRequest,
+  DefinitionRequest,
+  DocumentLink,
+  DocumentLinkRequest,
+  DocumentSymbol,
+  DocumentSymbolRequest,
+  FoldingRange,
+  FoldingRangeRequest,
+  Hover,
+  HoverRequest,
+  Location,
+  MarkupContent,
+  SymbolInformation,
+  WorkspaceSymbolRequest,
+} from 'vscode-languageserver-protocol/node';
+import { TestClient, buildServer, copyFixture, uri } from './client';
+
+const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
+const P1_VALIDATION = 'audit/phase-1/07-VALIDATION.md';
+
+const labels = (r: CompletionItem[] | CompletionList | null) => (Array.isArray(r) ? r : (r?.items ?? [])).map((i) => i.label);
+const items = (r: CompletionItem[] | CompletionList | null) => (Array.isArray(r) ? r : (r?.items ?? []));
+const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+
+describe('language server: editor features over stdio', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];
+    await c?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    assert.deepEqual(errors, [], 'the server logged no errors');
+  });
+
+  const complete = (u: string, line: number, character: number) =>
+    c.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position: { line, character } });
+
+  it('completes front matter keys and enum values from the kind schema, with descriptions', async () => {
+    const { uri: u, text } = await c.open('audit/phase-2/05-DECISIONS.md');
+    // An empty line inside the front matter, then `status: `.
+    await c.change(u, text.replace('status: in-progress\n', '\nstatus: \n'));
+    const keys = items(await complete(u, 3, 0));
+    assert.ok(
+      keys.some((k) => k.label === 'owner'),
+      labels(keys).join(),
+    );
+    assert.ok(!keys.some((k) => k.label === 'phase'), 'keys already present are not offered');
+    assert.ok(
+      keys.every((k) => k.documentation),
+      'every key has its schema description',
+    );
+    const values = labels(await complete(u, 4, 8));
+    assert.deepEqual(values, ['draft', 'in-progress', 'review', 'complete', 'blocked']);
+    await c.change(u, text.replace('phase: phase-2', 'phase: '));
+    const phases = labels(await complete(u, 1, 7));
+    assert.ok(
+      ['phase-1', 'phase-2', 'Build/Phase_1_CI'].every((p) => phases.includes(p)),
+      phases.join(),
+    );
+    await c.change(u, text);
+  });
+
+  it('completes the missing section headings after "## ", {N} expanded, in order', async () => {
+    const rel = 'audit/phase-2/06-OUTPUT_HANDOFF.md';
+    const { uri: u, text } = await c.open(rel);
+    const cut = text.replace(/## Phase 3 Prerequisites[\s\S]*?## Recommended Next Steps/, '## Recommended Next Steps') + '\n## \n';
+    await c.change(u, cut);
+    const line = cut.split('\n').length - 2;
+    const got = items(await complete(u, line, 3));
+    assert.deepEqual(labels(got), ['Phase 3 Prerequisites', 'Phase 3 Inputs']);
+    assert.match((got[1].documentation as MarkupContent).value, /Input:/);
+    await c.change(u, text);
+  });
+
+  it('completes relative paths inside "](" and phase ids in text', async () => {
+    const { uri: u, text } = await c.open(P2_INPUT);
+    const line = '- More: [x](../phase-1/';
+    await c.change(u, text + line + '\nSee phase-\n');
+    const n = text.split('\n').length - 1;
+    const paths = labels(await complete(u, n, line.length));
+    assert.ok(paths.includes('03-FINDINGS/') && paths.includes('06-OUTPUT_HANDOFF.md'), paths.join());
+    assert.ok(paths.indexOf('03-FINDINGS/') < paths.indexOf('00-PHASE_BRIEF.md'), 'folders first');
+    const ids = labels(await complete(u, n + 1, 'See phase-'.length));
+    assert.deepEqual(ids.sort(), ['phase-1', 'phase-2']);
+    await c.change(u, text);
+  });
+
+  it('hovers: schema descriptions on front matter keys, a phase summary on phase references, the spec on headings', async () => {
+    const u = uri(root, P2_INPUT);
+    const key = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 3, character: 2 } });
+    assert.match(hoverText(key), /Where the document stands/);
+    const link = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 10, character: 60 } });
+    assert.match(hoverText(link), /\*\*phase-1\*\*/);
+    assert.match(hoverText(link), /Status: \*\*In progress\*\*/);
+    assert.match(hoverText(link), /Review: pending/);
+    const word = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 10, character: 20 } });
+    assert.match(hoverText(word), /\*\*phase-1\*\*/);
+    const heading = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 12, character: 5 } });
+    assert.match(hoverText(heading), /One item per input/);
+    const none = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 14, character: 70 } });
+    assert.equal(none, null);
+  });
+
+  it('resolves document links and goes to definitions of links and phase ids', async () => {
+    const u = uri(root, P2_INPUT);
+    const links = (await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[];
+    const targets = links.map((l) => l.target);
+    assert.ok(targets.includes(uri(root, 'audit/phase-1/06-OUTPUT_HANDOFF.md')), targets.join());
+    assert.ok(targets.includes(uri(root, 'audit/phase-1/03-FINDINGS/report.md')), targets.join());
+    const src = links.find((l) => l.target === uri(root, 'audit/phase-1/06-OUTPUT_HANDOFF.md'))!;
+    assert.deepEqual(src.range, { start: { line: 10, character: 50 }, end: { line: 10, character: 81 } });
+    const def = (await c.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 10, character: 60 } })) as Location[];
+    assert.equal(def[0].uri, uri(root, 'audit/phase-1/06-OUTPUT_HANDOFF.md'));
+    const phase = (await c.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 10, character: 20 } })) as Location[];
+    assert.equal(phase[0].uri, uri(root, 'audit/phase-1/00-PHASE_BRIEF.md'));
+    // A link to a phase folder leads to the phase's first document, and hovers with its summary.
+    const { text } = await c.open(P2_INPUT);
+    await c.change(u, text + '\nSee [the previous phase](../phase-1/).\n');
+    const line = text.split('\n').length;
+    const folderLinks = (await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[];
+    assert.ok(folderLinks.some((l) => l.range.start.line === line && l.target === uri(root, 'audit/phase-1/00-PHASE_BRIEF.md')));
+    const hover = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character: 8 } });
+    assert.match(hoverText(hover), /\*\*phase-1\*\*/);
+    await c.change(u, text);
+  });
+
+  it('lists document symbols as the section outline, and phases and documents as workspace symbols', async () => {
+    const u = uri(root, P1_VALIDATION);
+    const syms = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } })) as DocumentSymbol[];
+    assert.deepEqual(
+      syms.map((s) => s.name),
+      ['Front matter', 'Phase 1 Validation'],
+    );
+    const gates = syms[1].children!.map((s) => s.name);
+    assert.deepEqual(gates.slice(0, 2), ['Gate 1: Completeness', 'Gate 2: Quality']);
+    assert.deepEqual(syms[1].children![4].selectionRange, { start: { line: 24, character: 3 }, end: { line: 24, character: 17 } });
+    const ws = (await c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'phase' })) as SymbolInformation[];
+    const names = ws.map((s) => s.name);
+    assert.ok(
+      ['phase-1', 'phase-2', 'Build/Phase_1_CI'].every((id) => names.some((n) => n.startsWith(id))),
+      names.join(),
+    );
+    const docs = (await c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: '07-VALID' })) as SymbolInformation[];
+    assert.deepEqual(
+      docs.map((s) => [s.name, s.containerName]),
+      [['07-VALIDATION.md', 'phase-1']],
+    );
+    assert.equal(docs[0].location.uri, u);
+  });
+
+  it('folds sections, the front matter and checklists', async () => {
+    const u = uri(root, P1_VALIDATION);
+    const folds = (await c.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: u } })) as FoldingRange[];
+    const has = (s: number, e: number) => folds.some((f) => f.startLine === s && f.endLine === e);
+    assert.ok(has(0, 4), 'front matter');
+    assert.ok(has(24, 27), 'Gate 5 section');
+    assert.ok(has(26, 27), 'Gate 5 checklist');
+    assert.ok(has(6, 37), 'the H1 section');
+  });
+
+  it('answers requests for documents outside any workspace folder without failing', async () => {
+    const outside = 'file:///nowhere/else.md';
+    assert.deepEqual(await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: outside } }), []);
+    assert.equal(await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'untitled:Untitled-1' }, position: { line: 0, character: 0 } }), null);
+    assert.deepEqual(labels(await complete(outside, 0, 0)), []);
+    assert.deepEqual(await c.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: uri(root, 'audit/phase-1/missing.md') } }), []);
+  });
+
+  it('shows code lenses with gate status on gate checklists and phase status on prompt/response titles', async () => {
+    const u = uri(root, P1_VALIDATION);
+    const lenses = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) as CodeLens[];
+    assert.equal(lenses.length, 6);
+    assert.ok(lenses.every((l) => l.command?.command === 'phasegate.showGate'));
+    const review = lenses.find((l) => l.range.start.line === 24)!;
+    assert.match(review.command!.title, /Review: pending · 1\/2 checked/);
+    assert.equal(review.command!.arguments![0].phaseId, 'phase-1');
+    assert.equal(review.command!.arguments![0].gate, 'Review');
+    const resp = uri(root, 'project/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md');
+    const rl = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: resp } })) as CodeLens[];
+    const title = rl.find((l) => l.command?.command === 'phasegate.showPhase');
+    assert.ok(title, rl.map((l) => l.command?.title).join());
+    assert.match(title.command!.title, /Build\/Phase_1_CI: (Complete|In progress|Blocked|Not started)/);
+  });
+});
