@@ -90,7 +90,12 @@ describe('load: 10,000 documents and 1,000 rapid edits', function () {
     const items = report.kind === 'full' ? report.items : [];
     // The message quotes the placeholder, so only the last edit's text matches.
     assert.ok(
-      items.some((d) => d.code === 'unfilled-placeholder' && d.range.start.line === 5 && (typeof d.message === 'string' ? d.message : d.message.value).includes(`Edit Placeholder ${EDITS - 1}`)),
+      items.some(
+        (d) =>
+          d.code === 'unfilled-placeholder' &&
+          d.range.start.line === 5 &&
+          (typeof d.message === 'string' ? d.message : d.message.value).includes(`Edit Placeholder ${EDITS - 1}`),
+      ),
       `the last edit is the one diagnosed: ${JSON.stringify(items.filter((d) => d.range.start.line === 5))}`,
     );
     const rssAfter = rssMb(pid);

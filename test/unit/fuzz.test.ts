@@ -12,13 +12,79 @@ import { assertRangesInside } from '../helpers/ranges';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
-const word = fc.constantFrom('Audit', 'report', 'coverage', '80%', 'Phase 2', '→', 'Risk', 'Decision', 'TBD', '[Location]', '{{x}}', 'é', '😀', '\t', '`code`', '**bold**', 'x');
+const word = fc.constantFrom(
+  'Audit',
+  'report',
+  'coverage',
+  '80%',
+  'Phase 2',
+  '→',
+  'Risk',
+  'Decision',
+  'TBD',
+  '[Location]',
+  '{{x}}',
+  'é',
+  '😀',
+  '\t',
+  '`code`',
+  '**bold**',
+  'x',
+);
 const words = fc.array(word, { minLength: 0, maxLength: 6 }).map((w) => w.join(' '));
-const heading = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('Phase 1 → Phase 2 Handoff', 'Phase 1 Summary', 'Critical Findings', 'Decisions Made', 'Artifacts Produced', 'Phase 2 Prerequisites', 'Phase 2 Inputs', 'Recommended Next Steps', 'Open Questions', 'Risks & Dependencies', 'Source', 'Inputs Received', 'Prerequisites', 'Gate 1: Completeness', 'Gate 4: Testing', 'Success Metrics', 'Tests', 'Execution Proof', 'Deliverables', 'Summary', 'Decision Log', 'Decision 1: Use X'), words).map(([l, t, w]) => `${'#'.repeat(l)} ${t}${w ? ' ' + w : ''}`);
-const item = fc.tuple(fc.constantFrom('- ', '* ', '1. ', '- [ ] ', '- [x] ', '  - '), fc.constantFrom('', 'Input: ', 'Artifact: ', 'Decision: ', 'Risk: ', 'Evidence: '), words, fc.constantFrom('', ' [r](04-ARTIFACTS/r.md)', ' [x](missing.md)', ' `04-ARTIFACTS/a.txt`', ' → because', ' - mitigate', ' ->')).map((p) => p.join(''));
-const table = fc.constantFrom('| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 76% |', '| Metric | Actual |\n|--|--|\n| Uptime SLA | 99.95% |', '| a |\n|-|\n| b | c | d |', '| Risk | Mitigation |\n|---|---|\n| outage | |');
+const heading = fc
+  .tuple(
+    fc.integer({ min: 1, max: 4 }),
+    fc.constantFrom(
+      'Phase 1 → Phase 2 Handoff',
+      'Phase 1 Summary',
+      'Critical Findings',
+      'Decisions Made',
+      'Artifacts Produced',
+      'Phase 2 Prerequisites',
+      'Phase 2 Inputs',
+      'Recommended Next Steps',
+      'Open Questions',
+      'Risks & Dependencies',
+      'Source',
+      'Inputs Received',
+      'Prerequisites',
+      'Gate 1: Completeness',
+      'Gate 4: Testing',
+      'Success Metrics',
+      'Tests',
+      'Execution Proof',
+      'Deliverables',
+      'Summary',
+      'Decision Log',
+      'Decision 1: Use X',
+    ),
+    words,
+  )
+  .map(([l, t, w]) => `${'#'.repeat(l)} ${t}${w ? ' ' + w : ''}`);
+const item = fc
+  .tuple(
+    fc.constantFrom('- ', '* ', '1. ', '- [ ] ', '- [x] ', '  - '),
+    fc.constantFrom('', 'Input: ', 'Artifact: ', 'Decision: ', 'Risk: ', 'Evidence: '),
+    words,
+    fc.constantFrom('', ' [r](04-ARTIFACTS/r.md)', ' [x](missing.md)', ' `04-ARTIFACTS/a.txt`', ' → because', ' - mitigate', ' ->'),
+  )
+  .map((p) => p.join(''));
+const table = fc.constantFrom(
+  '| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 76% |',
+  '| Metric | Actual |\n|--|--|\n| Uptime SLA | 99.95% |',
+  '| a |\n|-|\n| b | c | d |',
+  '| Risk | Mitigation |\n|---|---|\n| outage | |',
+);
 const fence = fc.constantFrom('```\n3 passed, 1 failed\n```', '```text\n12 passed, 0 failed\n```', '```\nunclosed', '    indented code\n');
-const frontMatter = fc.constantFrom('', '---\ntitle: x\n---\n', '---\nstatus: nope\nphase: [\n---\n', '---\nphase: 1\nstatus: draft\n', '---\n---\n', '---\na: &a [1]\nb: *a\n---\n');
+const frontMatter = fc.constantFrom(
+  '',
+  '---\ntitle: x\n---\n',
+  '---\nstatus: nope\nphase: [\n---\n',
+  '---\nphase: 1\nstatus: draft\n',
+  '---\n---\n',
+  '---\na: &a [1]\nb: *a\n---\n',
+);
 const block = fc.oneof(heading, item, table, fence, words, fc.constant(''), fc.constant('<!-- comment -->'), fc.constant('<div>\n# html\n</div>'));
 const documentArb = fc
   .tuple(frontMatter, fc.array(block, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
@@ -33,7 +99,14 @@ const mutated = fc.tuple(documentArb, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 
   return t;
 });
 
-const KINDS = ['phase-2/01-INPUT_HANDOFF.md', 'phase-1/06-OUTPUT_HANDOFF.md', 'phase-1/07-VALIDATION.md', 'phase-1/05-DECISIONS.md', 'phase-1/00-PHASE_BRIEF.md', 'ws/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md'];
+const KINDS = [
+  'phase-2/01-INPUT_HANDOFF.md',
+  'phase-1/06-OUTPUT_HANDOFF.md',
+  'phase-1/07-VALIDATION.md',
+  'phase-1/05-DECISIONS.md',
+  'phase-1/00-PHASE_BRIEF.md',
+  'ws/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md',
+];
 
 function editsFor(actions: CodeAction[], file: string) {
   return actions.filter((a) => a.change.creates.length === 0 && a.change.edits.length === 1 && a.change.edits[0].file === file);

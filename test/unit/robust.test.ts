@@ -28,12 +28,19 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     for (let i = 0; i < 9; i++) {
       const prev = String.fromCharCode(97 + i);
       const cur = String.fromCharCode(98 + i);
-      bomb.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
+      bomb.push(
+        `${cur}: &${cur} [${Array(9)
+          .fill('*' + prev)
+          .join(',')}]`,
+      );
     }
     const t0 = Date.now();
     const diags = await briefWith(bomb.join('\n'));
     assert.ok(Date.now() - t0 < 5000, 'alias expansion must be bounded');
-    assert.ok(diags.some((d) => d.code === 'invalid-front-matter' && /alias/i.test(d.message)), JSON.stringify(diags.map((d) => d.message)));
+    assert.ok(
+      diags.some((d) => d.code === 'invalid-front-matter' && /alias/i.test(d.message)),
+      JSON.stringify(diags.map((d) => d.message)),
+    );
   });
 
   it('duplicate keys are reported at the duplicate', async () => {
@@ -59,7 +66,16 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
   });
 
   it('Markdown edge cases parse: unclosed fences, HTML blocks, tabs, lone CRs, empty file', () => {
-    for (const text of ['```\nunclosed\n## not a heading', '<div>\n## inside html\n</div>\n## After', '#\tTab\n\t- item', 'a\rb\r# c\r', '', '\uFEFF# BOM\n', '- [x]\n- [ ]', '|a|\n|-|\n|b|']) {
+    for (const text of [
+      '```\nunclosed\n## not a heading',
+      '<div>\n## inside html\n</div>\n## After',
+      '#\tTab\n\t- item',
+      'a\rb\r# c\r',
+      '',
+      '\uFEFF# BOM\n',
+      '- [x]\n- [ ]',
+      '|a|\n|-|\n|b|',
+    ]) {
       const doc = parseDocument(text);
       assert.ok(doc.lines.length >= 1);
     }
@@ -86,7 +102,10 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     const svc = new PhasegateService({ fs: mfs, assets });
     await svc.load(ROOT);
     const bin = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`);
-    assert.deepEqual(bin.map((d) => d.code), ['unreadable-file']);
+    assert.deepEqual(
+      bin.map((d) => d.code),
+      ['unreadable-file'],
+    );
     assert.match(bin[0].message, /binary/);
     const latin = svc.diagnose(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`);
     assert.match(latin[0].message, /UTF-8/);
@@ -117,7 +136,10 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
       const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
       await svc.load(dir);
       const all = svc.diagnoseAll();
-      assert.ok(all.some((d) => /symbolic link loop/.test(d.message)), JSON.stringify(all.map((d) => d.message)));
+      assert.ok(
+        all.some((d) => /symbolic link loop/.test(d.message)),
+        JSON.stringify(all.map((d) => d.message)),
+      );
       assert.equal(svc.model.phases.length, 1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -175,7 +197,11 @@ describe('robustness: workspace schemas are data', () => {
 
   it('a catastrophic pattern in a schema is refused', async () => {
     const schema = JSON.stringify({ type: 'object', properties: { title: { type: 'string', pattern: '^(a+)+$' } } });
-    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema, [BRIEF]: '---\ntitle: ' + 'a'.repeat(40) + '!\n---\n' + body });
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg('brief', 's.json'),
+      's.json': schema,
+      [BRIEF]: '---\ntitle: ' + 'a'.repeat(40) + '!\n---\n' + body,
+    });
     const t0 = Date.now();
     const all = svc.diagnoseAll();
     assert.ok(Date.now() - t0 < 2000);

@@ -12,7 +12,10 @@ describe('structure rules', () => {
     assert.equal(svc.model.phases[0].id, 'phase-1');
     assert.equal(svc.model.phases[0].layout.name, 'audit');
     const missing = diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-document');
-    assert.deepEqual(missing.map((d) => d.data?.file), ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'].map((f) => `${ROOT}/audit/phase-1/${f}`));
+    assert.deepEqual(
+      missing.map((d) => d.data?.file),
+      ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'].map((f) => `${ROOT}/audit/phase-1/${f}`),
+    );
     assert.equal(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').length, 2);
   });
 
@@ -66,10 +69,13 @@ describe('structure rules', () => {
       'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1\n',
       'proj/workstreams/Build/Phase_2_Deps/implementation_prompt.md': '# Phase 2\n',
     });
-    assert.deepEqual(svc.model.phases.map((p) => [p.id, p.layout.name, p.number, p.workstream]), [
-      ['Build/Phase_1_CI', 'iai', 1, 'Build'],
-      ['Build/Phase_2_Deps', 'iai', 2, 'Build'],
-    ]);
+    assert.deepEqual(
+      svc.model.phases.map((p) => [p.id, p.layout.name, p.number, p.workstream]),
+      [
+        ['Build/Phase_1_CI', 'iai', 1, 'Build'],
+        ['Build/Phase_2_Deps', 'iai', 2, 'Build'],
+      ],
+    );
     assert.equal(svc.model.phases[0].next, svc.model.phases[1]);
   });
 });
@@ -79,6 +85,9 @@ describe('phase folders without documents', () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: A\n', 'phase-2/04-ARTIFACTS/a.txt': 'x' });
     const folder = `${ROOT}/phase-2`;
     const diags = svc.diagnoseAll().filter((d) => d.file === folder);
-    assert.ok(diags.some((d) => d.code === 'missing-document' && /Phase brief/.test(d.message)), JSON.stringify(diags));
+    assert.ok(
+      diags.some((d) => d.code === 'missing-document' && /Phase brief/.test(d.message)),
+      JSON.stringify(diags),
+    );
   });
 });

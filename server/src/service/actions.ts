@@ -43,7 +43,12 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
     const mine = a.change.edits.flatMap((e) => e.edits);
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
-    if (mine.some((e) => edits.some((x) => overlaps(e, x) || (comparePositions(e.range.start, x.range.start) === 0 && comparePositions(e.range.end, x.range.end) === 0)))) continue;
+    if (
+      mine.some((e) =>
+        edits.some((x) => overlaps(e, x) || (comparePositions(e.range.start, x.range.start) === 0 && comparePositions(e.range.end, x.range.end) === 0)),
+      )
+    )
+      continue;
     seen.add(key);
     edits.push(...mine);
     a.codes.forEach((c) => codes.add(c));

@@ -204,7 +204,10 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       schema: 'validation',
       template: 'validation',
       sections: [
-        ...AUDIT_GATES.map((g, i) => ({ title: `Gate ${i + 1}: ${g.name}`, description: `${g.description} A checklist; each checked item cites its evidence.` })),
+        ...AUDIT_GATES.map((g, i) => ({
+          title: `Gate ${i + 1}: ${g.name}`,
+          description: `${g.description} A checklist; each checked item cites its evidence.`,
+        })),
         { title: 'Success Metrics', description: 'A table: Metric | Target | Actual.' },
       ],
     },

@@ -17,14 +17,7 @@ export function pointerSegments(pointer: string): (string | number)[] {
  * segment instead (for errors about a property itself). `firstLine` is the line of the
  * Markdown file where the YAML text starts.
  */
-export function pathRange(
-  doc: YAML.Document.Parsed,
-  lines: string[],
-  firstLine: number,
-  raw: string,
-  pointer: string,
-  key?: string,
-): Range | undefined {
+export function pathRange(doc: YAML.Document.Parsed, lines: string[], firstLine: number, raw: string, pointer: string, key?: string): Range | undefined {
   const segs = pointerSegments(pointer);
   let node: unknown = doc.contents;
   let keyNode: unknown;

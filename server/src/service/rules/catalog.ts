@@ -17,7 +17,11 @@ export const RULES: RuleInfo[] = [
   { id: 'missing-tests', severity: 'error', description: 'An implementation response lists no tests.' },
   { id: 'missing-test-proof', severity: 'error', description: 'An implementation response has no execution proof that its tests ran.' },
   { id: 'failing-test-proof', severity: 'error', description: 'The execution proof shows failing tests.' },
-  { id: 'unaddressed-deliverable', severity: 'error', description: 'A deliverable of the prompt (or brief) is not addressed by the response (or output handoff).' },
+  {
+    id: 'unaddressed-deliverable',
+    severity: 'error',
+    description: 'A deliverable of the prompt (or brief) is not addressed by the response (or output handoff).',
+  },
   { id: 'gate-item-unchecked', severity: 'warning', description: 'A gate checklist item is not checked.' },
   { id: 'gate-item-no-evidence', severity: 'warning', description: 'A checked gate item cites no evidence (a link or `Evidence:`).' },
   { id: 'metric-threshold', severity: 'error', description: 'A success metric misses its threshold.' },

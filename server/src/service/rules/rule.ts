@@ -21,7 +21,10 @@ export interface RuleContext {
   /** True on the one file of a phase that carries the phase-level diagnostics (missing documents, numbering). */
   readonly phaseAnchor: boolean;
   /** Front matter schemas by id (ajv-compiled by the engine). */
-  validateFrontMatter(schemaId: string, data: unknown): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
+  validateFrontMatter(
+    schemaId: string,
+    data: unknown,
+  ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
   /** The parsed model of another document in the workspace (open editor text wins over disk). */
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */

@@ -68,7 +68,11 @@ const sections: Rule = {
     for (let i = 1; i < found.length; i++) {
       if (found[i].line < found[i - 1].line) {
         const h = doc.headings.find((x) => x.line === found[i].line);
-        ctx.report('section-order', h ? h.textRange : range(found[i].line, 0, found[i].line, 0), `Section "${found[i].title}" should come after "${found[i - 1].title}".`);
+        ctx.report(
+          'section-order',
+          h ? h.textRange : range(found[i].line, 0, found[i].line, 0),
+          `Section "${found[i].title}" should come after "${found[i - 1].title}".`,
+        );
       }
     }
     void top;
