@@ -1,0 +1,115 @@
+/**
+ * Command line parsing for `phasegate`: a command, its positional arguments and a few
+ * options. Hand-written (no dependency) so that every error is a one-line usage message.
+ */
+
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface ParsedArgs {
+  command: 'check' | 'status' | 'new' | 'help' | 'version';
+  positionals: string[];
+  format: Format;
+  config: string | undefined;
+  layout: string | undefined;
+  workstream: string | undefined;
+  title: string | undefined;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: phasegate <command> [options]
+
+Commands:
+  check [PATH...]            Check phase documents (PATH: a workspace, a phase folder or a file; default: .)
+  status [PATH]              Print each phase, its documents, its gates and what blocks its handoff
+  new phase [PATH]           Create a phase from the templates (--layout audit|iai, --workstream W, --title T)
+  new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
+  new response PHASE_ID      Create the response skeleton of an iAI phase from its prompt
+  new handoff PHASE_ID       Create the output handoff of a phase
+
+Options:
+  --format text|json|sarif   Output format of check (default: text); status accepts text|json
+  --config FILE              Use this config file instead of the workspace's phasegate.yaml
+  --layout audit|iai         Layout of a new phase
+  --workstream W             Workstream of a new iAI phase
+  --title T                  Title of a new phase
+  -h, --help                 Show this help
+  -v, --version              Show the version
+
+Exit codes: 0 no error-severity problem; 1 at least one (check), nothing created (new); 2 bad usage, bad config or path.`;
+
+const COMMANDS = ['check', 'status', 'new'] as const;
+
+/** Options each command accepts (beyond --help). */
+const ALLOWED: Record<(typeof COMMANDS)[number], string[]> = {
+  check: ['format', 'config'],
+  status: ['format', 'config'],
+  new: ['config', 'layout', 'workstream', 'title'],
+};
+
+const VALUE_OPTIONS = new Set(['format', 'config', 'layout', 'workstream', 'title']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const out: ParsedArgs = { command: 'help', positionals: [], format: 'text', config: undefined, layout: undefined, workstream: undefined, title: undefined };
+  const given = new Map<string, string>();
+  let help = false;
+  let version = false;
+  let command: string | undefined;
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (onlyPositionals || a === '-' || !a.startsWith('-')) {
+      if (command === undefined) command = a;
+      else out.positionals.push(a);
+      continue;
+    }
+    if (a === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    if (a === '-h' || a === '--help') {
+      help = true;
+      continue;
+    }
+    if (a === '-v' || a === '--version') {
+      version = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(a);
+    if (!m || !VALUE_OPTIONS.has(m[1])) throw new UsageError(`unknown option '${a}'`);
+    const name = m[1];
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`option '--${name}' needs a value`);
+      value = argv[++i];
+    }
+    if (given.has(name)) throw new UsageError(`option '--${name}' given twice`);
+    given.set(name, value);
+  }
+  if (version) return { ...out, command: 'version' };
+  if (help || command === undefined || command === 'help') return { ...out, command: 'help' };
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command '${command}'`);
+  const cmd = command as (typeof COMMANDS)[number];
+  for (const name of given.keys()) {
+    if (!ALLOWED[cmd].includes(name)) throw new UsageError(`option '--${name}' does not apply to '${cmd}'`);
+  }
+  const format = given.get('format');
+  if (format !== undefined) {
+    const allowed: Format[] = cmd === 'check' ? ['text', 'json', 'sarif'] : ['text', 'json'];
+    if (!(allowed as string[]).includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got '${format}')`);
+    out.format = format as Format;
+  }
+  for (const name of ['config', 'layout', 'workstream', 'title'] as const) {
+    const v = given.get(name);
+    if (v !== undefined && v.trim() === '') throw new UsageError(`option '--${name}' needs a value`);
+    out[name] = v;
+  }
+  if (out.layout !== undefined && !['audit', 'iai'].includes(out.layout)) throw new UsageError(`--layout must be audit or iai (got '${out.layout}')`);
+  if (cmd === 'status' && out.positionals.length > 1) throw new UsageError('status takes at most one PATH');
+  return { ...out, command: cmd };
+}

@@ -1,0 +1,91 @@
+/**
+ * `check --format sarif`: a SARIF 2.1.0 log that GitHub code scanning accepts. Every rule of
+ * the catalog is described once in `tool.driver.rules`; each result points at its rule by id
+ * and index, and at a region (1-based) of a file relative to `%SRCROOT%` (the current directory).
+ */
+import type * as sarif from 'sarif';
+import { RULES, ruleDocsUrl } from '../service/rules/catalog';
+import { relativePath } from '../service/host';
+import type { Severity } from '../service/types';
+import type { Report } from './report';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const INFORMATION_URI = 'https://github.com/phasegate/phasegate';
+
+function level(s: Severity): sarif.ReportingConfiguration.level {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+/** A relative path as a URI reference: each segment percent-encoded, forward slashes. */
+export function toUriReference(rel: string): string {
+  return rel
+    .split('/')
+    .map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg)))
+    .join('/');
+}
+
+/** `file:///…/` URI of an absolute folder, for `originalUriBaseIds`. */
+function folderUri(abs: string): string {
+  const p = abs.startsWith('/') ? abs : '/' + abs;
+  const enc = p
+    .split('/')
+    .map((seg) => (/^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg)))
+    .join('/');
+  return 'file://' + (enc.endsWith('/') ? enc : enc + '/');
+}
+
+function ruleDescriptor(id: string, description: string, severity: Severity): sarif.ReportingDescriptor {
+  return {
+    id,
+    name: id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: description },
+    fullDescription: { text: description },
+    helpUri: ruleDocsUrl(id),
+    help: { text: `${description} See ${ruleDocsUrl(id)}`, markdown: `${description} [Documentation](${ruleDocsUrl(id)})` },
+    defaultConfiguration: { level: level(severity) },
+  };
+}
+
+export function toSarif(report: Report, version: string): sarif.Log {
+  const rules = RULES.map((r) => ruleDescriptor(r.id, r.description, r.severity));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results: sarif.Result[] = report.diagnostics.map((d) => {
+    let ruleIndex = index.get(d.code);
+    if (ruleIndex === undefined) {
+      // A rule id outside the catalog (a newer rule): describe it rather than drop the result.
+      ruleIndex = rules.push(ruleDescriptor(d.code, d.code, d.severity)) - 1;
+      index.set(d.code, ruleIndex);
+    }
+    const { start, end } = d.range;
+    return {
+      ruleId: d.code,
+      ruleIndex,
+      level: level(d.severity),
+      message: { text: d.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: toUriReference(relativePath(report.cwd, d.file)), uriBaseId: '%SRCROOT%' },
+            region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+          },
+        },
+      ],
+    };
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'phasegate', version, semanticVersion: version, informationUri: INFORMATION_URI, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: folderUri(report.cwd) } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: Report, version: string): string {
+  return JSON.stringify(toSarif(report, version), null, 2) + '\n';
+}

@@ -1,0 +1,31 @@
+/**
+ * `check --format text`: one line per problem, `file:line:col  severity  message  [rule-id]`
+ * (1-based, so terminals and editors can jump to it), then a summary line.
+ */
+import { relativePath } from '../service/host';
+import type { Severity } from '../service/types';
+import type { Report } from './report';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summary(report: Report): string {
+  const count = (s: Severity) => report.diagnostics.filter((d) => d.severity === s).length;
+  const phases = plural(report.phases.length, 'phase');
+  if (report.diagnostics.length === 0) return `✔ No problems in ${phases}.`;
+  const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
+  const info = count('information') + count('hint');
+  if (info) parts.push(`${info} info`);
+  return `${count('error') ? '✖' : '⚠'} ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${phases}.`;
+}
+
+export function formatText(report: Report): string {
+  const lines = report.diagnostics.map((d) => {
+    const where = `${relativePath(report.cwd, d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
+    return `${where}  ${d.severity}  ${d.message}  [${d.code}]`;
+  });
+  if (lines.length) lines.push('');
+  lines.push(summary(report));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,105 @@
+/**
+ * The `phasegate` command line as a function (as markdownlint-cli2 does): everything it needs
+ * comes in — arguments, current directory, file access, output streams, built-in assets — and
+ * it returns the exit code. `node/cli.ts` is the thin process wrapper; tests call it directly.
+ */
+import type { Assets } from '../service/service';
+import { FileSystem, normalizePath } from '../service/host';
+import { ParsedArgs, USAGE, UsageError, parseArgs } from './args';
+import { loadWorkspaces } from './targets';
+import { buildReport, errorCount } from './report';
+import { formatText } from './format-text';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatStatus, statusJson } from './status';
+import { runNew } from './new';
+
+export interface CliFileSystem extends FileSystem {
+  /** Creates a file and its missing folders; fails with code `EEXIST` when the file exists (never overwrites). */
+  createFile?(path: string, text: string): Promise<void>;
+}
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface MainOptions {
+  argv: string[];
+  /** Absolute path of the current directory. */
+  cwd: string;
+  fs: CliFileSystem;
+  stdout: Output;
+  stderr: Output;
+  assets: Assets;
+  /** The package version, for `--version` and SARIF. */
+  version?: string;
+}
+
+export interface CliContext {
+  cwd: string;
+  fs: CliFileSystem;
+  stdout: Output;
+  stderr: Output;
+  assets: Assets;
+  version: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_USAGE = 2;
+
+export async function main(opts: MainOptions): Promise<number> {
+  const ctx: CliContext = {
+    cwd: normalizePath(opts.cwd),
+    fs: opts.fs,
+    stdout: opts.stdout,
+    stderr: opts.stderr,
+    assets: opts.assets,
+    version: opts.version ?? '0.0.0',
+  };
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(opts.argv);
+  } catch (e) {
+    ctx.stderr.write(`phasegate: ${(e as Error).message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    switch (args.command) {
+      case 'help':
+        ctx.stdout.write(USAGE + '\n');
+        return EXIT_OK;
+      case 'version':
+        ctx.stdout.write(ctx.version + '\n');
+        return EXIT_OK;
+      case 'check':
+        return await check(ctx, args);
+      case 'status':
+        return await status(ctx, args);
+      case 'new':
+        return await runNew(ctx, args);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr.write(`phasegate: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    ctx.stderr.write(`phasegate: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
+  const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  const report = buildReport(ctx.cwd, workspaces, true);
+  const out = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report, ctx.version) : formatText(report);
+  ctx.stdout.write(out);
+  return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
+  const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  const report = buildReport(ctx.cwd, workspaces, false);
+  ctx.stdout.write(args.format === 'json' ? statusJson(report) : formatStatus(report));
+  return EXIT_OK;
+}

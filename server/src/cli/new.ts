@@ -1,0 +1,86 @@
+/**
+ * `phasegate new phase|prompt|response|handoff`: the engine plans the files (`planNew`), the CLI
+ * writes them with an exclusive create, so an existing file is never overwritten, even when
+ * another process creates it between the plan and the write.
+ */
+import { PhasegateService } from '../service/service';
+import { dirname, relativePath } from '../service/host';
+import { NewPlan, NewRequest, planNew } from '../service/scaffold';
+import { ParsedArgs, UsageError } from './args';
+import { findRoot, resolvePath } from './targets';
+import type { CliContext } from './main';
+
+export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
+  const [what, ...rest] = args.positionals;
+  const extra = (max: number) => {
+    if (rest.length > max) throw new UsageError(`unexpected argument '${rest[max]}' for 'new ${what}'`);
+  };
+  const forbid = (...names: ('layout' | 'workstream' | 'title')[]) => {
+    for (const n of names) if (args[n] !== undefined) throw new UsageError(`option '--${n}' does not apply to 'new ${what}'`);
+  };
+  switch (what) {
+    case 'phase': {
+      extra(1);
+      const where = resolvePath(cwd, rest[0] ?? '.');
+      const layout = (args.layout as 'audit' | 'iai' | undefined) ?? (args.workstream !== undefined ? 'iai' : undefined);
+      if (layout === 'audit' && args.workstream !== undefined) throw new UsageError('--workstream applies to iai phases only');
+      return { request: { kind: 'phase', layout, workstream: args.workstream, title: args.title, folder: where }, where };
+    }
+    case 'prompt': {
+      extra(0);
+      forbid('layout');
+      if (!args.workstream || !args.title) throw new UsageError("'new prompt' needs --workstream W and --title T");
+      return { request: { kind: 'prompt', workstream: args.workstream, title: args.title }, where: cwd };
+    }
+    case 'response':
+    case 'handoff': {
+      forbid('layout', 'workstream', 'title');
+      if (rest.length === 0) throw new UsageError(`'new ${what}' needs a PHASE_ID`);
+      extra(1);
+      return { request: { kind: what, phase: rest[0] }, where: cwd };
+    }
+    case undefined:
+      throw new UsageError("'new' needs what to create: phase, prompt, response or handoff");
+    default:
+      throw new UsageError(`cannot create '${what}': expected phase, prompt, response or handoff`);
+  }
+}
+
+export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number> {
+  const { request, where } = newRequest(args, ctx.cwd);
+  const st = await ctx.fs.stat(where).catch(() => undefined);
+  if (st && st.kind !== 'directory') throw new UsageError(`not a folder: ${relativePath(ctx.cwd, where)}`);
+  // A folder that does not exist yet is created under its nearest existing ancestor's workspace.
+  let existing = where;
+  while (!(await ctx.fs.stat(existing).catch(() => undefined)) && dirname(existing) !== existing) existing = dirname(existing);
+  const root = await findRoot(ctx.fs, existing, false);
+  const svc = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
+  await svc.load(root, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
+  if (args.config) {
+    const bad = svc.config.problems.find((d) => d.severity === 'error');
+    if (bad) throw new UsageError(`invalid config ${args.config}: ${bad.message.split('\n')[0]}`);
+  }
+  let plan: NewPlan;
+  try {
+    plan = planNew(svc, request);
+  } catch (e) {
+    // A request the planner cannot carry out (unknown phase, ambiguous folder, broken template) is the user's to fix.
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const create = ctx.fs.createFile?.bind(ctx.fs);
+  if (!create) throw new UsageError('this file system cannot create files');
+  let created = 0;
+  const rel = (p: string) => relativePath(ctx.cwd, p);
+  for (const s of plan.skipped) ctx.stdout.write(`skipped  ${rel(s.file)}  (${s.reason})\n`);
+  for (const c of plan.creates) {
+    try {
+      await create(c.file, c.text);
+      created++;
+      ctx.stdout.write(`created  ${rel(c.file)}\n`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      ctx.stdout.write(`skipped  ${rel(c.file)}  (${code === 'EEXIST' ? 'already exists' : (e as Error).message})\n`);
+    }
+  }
+  return created > 0 ? 0 : 1;
+}

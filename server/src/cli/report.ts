@@ -1,0 +1,87 @@
+/**
+ * What a `check` or `status` run found, independent of the output format: the diagnostics
+ * and phases covered by the PATHs, with paths relative to the current directory.
+ */
+import type { GateResult, PhaseStatus } from '../service/gates';
+import { relativePath } from '../service/host';
+import type { Phase } from '../service/workspace';
+import type { Diagnostic } from '../service/types';
+import type { PhasegateService } from '../service/service';
+import { Workspace, coversDiagnostic, coversPhase } from './targets';
+
+export interface PhaseReport {
+  phase: Phase;
+  id: string;
+  title: string;
+  layout: string;
+  /** Folder relative to the current directory. */
+  folder: string;
+  status: PhaseStatus;
+  gates: GateResult[];
+  /** Required documents present / required. */
+  documents: { present: number; required: number; missing: string[] };
+}
+
+export interface Report {
+  cwd: string;
+  /** Sorted by file, then position. */
+  diagnostics: Diagnostic[];
+  phases: PhaseReport[];
+}
+
+const PHASE_PREFIX = /^phase\s*\d+\s*[:\-–—]\s*/i;
+
+/** The phase's title: the H1 of its brief or prompt without a "Phase N:" prefix, else its folder name. */
+export function phaseTitle(svc: PhasegateService, phase: Phase): string {
+  const lead = phase.documents.find((d) => d.exists && (d.spec.kind === 'brief' || d.spec.kind === 'prompt'));
+  const h1 = lead && svc.getDocument(lead.path)?.headings.find((h) => h.level === 1);
+  const title = h1?.text.replace(PHASE_PREFIX, '').trim();
+  return title || phase.title;
+}
+
+export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostics: boolean): Report {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const phases: PhaseReport[] = [];
+  const seenPhases = new Set<string>();
+  for (const ws of workspaces) {
+    const { svc } = ws;
+    if (withDiagnostics) {
+      for (const d of svc.diagnoseAll()) {
+        if (!coversDiagnostic(ws, d)) continue;
+        const key = JSON.stringify([d.file, d.range, d.code, d.message]);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        diagnostics.push(d);
+      }
+    }
+    for (const phase of svc.model.phases) {
+      if (!coversPhase(ws, phase) || seenPhases.has(phase.folder)) continue;
+      seenPhases.add(phase.folder);
+      const gates = svc.gates(phase);
+      const required = phase.documents.filter((d) => d.spec.required);
+      phases.push({
+        phase,
+        id: phase.id,
+        title: phaseTitle(svc, phase),
+        layout: phase.layout.name,
+        folder: relativePath(cwd, phase.folder),
+        status: svc.status(phase),
+        gates,
+        documents: {
+          present: required.filter((d) => d.exists).length,
+          required: required.length,
+          missing: required.filter((d) => !d.exists).map((d) => d.spec.file),
+        },
+      });
+    }
+  }
+  diagnostics.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  return { cwd, diagnostics, phases };
+}
+
+export function errorCount(report: Report): number {
+  return report.diagnostics.filter((d) => d.severity === 'error').length;
+}

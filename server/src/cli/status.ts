@@ -1,0 +1,65 @@
+/**
+ * `phasegate status`: one row per phase (id, layout, status, documents present/required, each
+ * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff.
+ */
+import type { GateStatus } from '../service/gates';
+import type { PhaseReport, Report } from './report';
+
+const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
+
+/** Display width of a cell (the marks are one column wide; no wide characters are printed). */
+function pad(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - [...s].length));
+}
+
+export function blockers(p: PhaseReport): string[] {
+  const out: string[] = [];
+  if (p.documents.missing.length) out.push(`missing ${p.documents.missing.join(', ')}`);
+  for (const g of p.gates) {
+    if (g.status === 'passed') continue;
+    out.push(`${g.name} (${g.status})${g.reasons.length ? `: ${g.reasons.join(', ')}` : ''}`);
+  }
+  return out;
+}
+
+export function formatStatus(report: Report): string {
+  if (report.phases.length === 0) return 'No phases found.\n';
+  const header = ['PHASE', 'TITLE', 'LAYOUT', 'STATUS', 'DOCS', 'GATES'];
+  const rows = report.phases.map((p) => [
+    p.id,
+    p.title,
+    p.layout,
+    p.status,
+    `${p.documents.present}/${p.documents.required}`,
+    p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join('  '),
+  ]);
+  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header)];
+  report.phases.forEach((p, i) => {
+    out.push(line(rows[i]));
+    // One blocker per line, aligned under the first, so that long reasons stay readable.
+    blockers(p).forEach((b, j) => out.push(`${j === 0 ? '    blocked by: ' : ' '.repeat(16)}${b}`));
+  });
+  const complete = report.phases.filter((p) => p.status === 'complete').length;
+  out.push('', `${complete} of ${report.phases.length} phase${report.phases.length === 1 ? '' : 's'} complete.`);
+  return out.join('\n') + '\n';
+}
+
+export function statusJson(report: Report): string {
+  const phases = report.phases.map((p) => ({
+    id: p.id,
+    title: p.title,
+    layout: p.layout,
+    folder: p.folder,
+    status: p.status,
+    documents: p.documents,
+    gates: p.gates.map((g) => ({ name: g.name, status: g.status, reasons: g.reasons })),
+    blockedBy: blockers(p),
+  }));
+  return JSON.stringify({ phases }, null, 2) + '\n';
+}

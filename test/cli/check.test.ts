@@ -1,0 +1,227 @@
+import * as assert from 'node:assert/strict';
+import { examplesFs, lineOf, run, WritableMemoryFileSystem } from './helpers';
+
+const A = 'examples/audit-deployment';
+const P3V = `${A}/phase-3/07-VALIDATION.md`;
+
+describe('phasegate check', () => {
+  it('exits 0 on the bundled examples (warnings only) and prints a summary', async () => {
+    const r = await run(['check', 'examples'], examplesFs());
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stderr, '');
+    assert.doesNotMatch(r.stdout, /\s error\s/);
+    const last = r.stdout.trimEnd().split('\n').pop() ?? '';
+    assert.match(last, /in 6 phases\.$/);
+  });
+
+  it('defaults PATH to the current directory', async () => {
+    const r = await run(['check', '--format', 'json'], examplesFs(), '/ws/examples');
+    assert.equal(r.code, 0);
+    const out = JSON.parse(r.stdout) as { phases: { folder: string }[] };
+    assert.equal(out.phases.length, 6);
+    assert.ok(out.phases.some((p) => p.folder === 'audit-deployment/phase-1'));
+  });
+
+  it('exits 1 when a phase has an error-severity diagnostic, printed as file:line:col severity message [rule]', async () => {
+    const fsys = examplesFs();
+    fsys.delete(`/ws/${A}/phase-2/05-DECISIONS.md`);
+    const r = await run(['check', 'examples'], fsys);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^examples\/audit-deployment\/phase-2\/00-PHASE_BRIEF\.md:1:1 {2}error {2}.*05-DECISIONS\.md.* {2}\[missing-document\]$/m);
+    assert.match(r.stdout, /✖ \d+ problems \([1-9]\d* errors?, \d+ warnings?\) in 6 phases\.\n$/);
+  });
+
+  it('prints positions 1-based in text and 0-based in JSON', async () => {
+    const fsys = examplesFs();
+    const line = lineOf(fsys.text(`/ws/${P3V}`) ?? '', 'Worker and scheduler images build');
+    const text = await run(['check', P3V], fsys);
+    assert.match(text.stdout, new RegExp(`^${P3V}:${line + 1}:\\d+ {2}warning {2}.*Worker and scheduler.* {2}\\[gate-item-unchecked\\]$`, 'm'));
+    const json = JSON.parse((await run(['check', P3V, '--format', 'json'], fsys)).stdout) as {
+      diagnostics: { range: { start: { line: number } }; code: string; message: string }[];
+    };
+    const d = json.diagnostics.find((x) => x.code === 'gate-item-unchecked' && x.message.includes('Worker and scheduler'));
+    assert.equal(d?.range.start.line, line);
+  });
+
+  it('prints JSON in exactly the shape of the CLI contract', async () => {
+    const r = await run(['check', 'examples', '--format=json'], examplesFs());
+    assert.equal(r.code, 0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(out), ['diagnostics', 'phases']);
+    const diags = out.diagnostics as Record<string, unknown>[];
+    assert.ok(diags.length > 0);
+    for (const d of diags) {
+      assert.deepEqual(Object.keys(d), ['file', 'range', 'severity', 'code', 'message']);
+      assert.match(d.file as string, /^examples\/[^\\]+\.md$/);
+      const range = d.range as { start: Record<string, number>; end: Record<string, number> };
+      assert.deepEqual(Object.keys(range), ['start', 'end']);
+      for (const p of [range.start, range.end]) {
+        assert.deepEqual(Object.keys(p), ['line', 'character']);
+        assert.ok(Number.isInteger(p.line) && p.line >= 0 && Number.isInteger(p.character) && p.character >= 0);
+      }
+      assert.ok(['error', 'warning', 'information', 'hint'].includes(d.severity as string));
+      assert.match(d.code as string, /^[a-z]+(-[a-z]+)*$/);
+      assert.equal(typeof d.message, 'string');
+    }
+    const phases = out.phases as Record<string, unknown>[];
+    for (const p of phases) {
+      assert.deepEqual(Object.keys(p), ['id', 'title', 'layout', 'folder', 'status', 'gates']);
+      for (const g of p.gates as Record<string, unknown>[]) {
+        assert.deepEqual(Object.keys(g), ['name', 'status']);
+        assert.ok(['passed', 'failed', 'pending'].includes(g.status as string));
+      }
+    }
+    const byId = new Map(phases.map((p) => [p.id, p]));
+    assert.deepEqual(byId.get('phase-1'), {
+      id: 'phase-1',
+      title: 'Foundation Audit & Baseline',
+      layout: 'audit',
+      folder: 'examples/audit-deployment/phase-1',
+      status: 'complete',
+      gates: ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'].map((name) => ({ name, status: 'passed' })),
+    });
+    assert.equal(byId.get('phase-3')?.status, 'in-progress');
+    const build1 = byId.get('Build/Phase_1_Source_Code_Management');
+    assert.equal(build1?.title, 'Source Code Management & Initial CI Setup');
+    assert.equal(build1?.layout, 'iai');
+    assert.equal(build1?.folder, 'examples/all_use_iai_project/workstreams/Build/Phase_1_Source_Code_Management');
+    assert.deepEqual(
+      (build1?.gates as { name: string }[]).map((g) => g.name),
+      ['Completeness', 'Tests', 'Proof'],
+    );
+  });
+
+  it('falls back to the folder name as a title when the brief has no H1', async () => {
+    const fsys = new WritableMemoryFileSystem({ '/ws/phase-1/00-PHASE_BRIEF.md': '## Objectives\n\nA.\n' });
+    const out = JSON.parse((await run(['check', '--format', 'json'], fsys)).stdout) as { phases: { title: string }[] };
+    assert.equal(out.phases[0].title, 'phase-1');
+  });
+
+  it('reports only the phase folder given as PATH', async () => {
+    const fsys = examplesFs();
+    fsys.delete(`/ws/${A}/phase-1/05-DECISIONS.md`);
+    assert.equal((await run(['check', 'examples'], fsys)).code, 1);
+    const r = await run(['check', `${A}/phase-3`, '--format', 'json'], fsys);
+    assert.equal(r.code, 0, 'the error in phase-1 is outside PATH');
+    const out = JSON.parse(r.stdout) as { diagnostics: { file: string }[]; phases: { id: string }[] };
+    assert.deepEqual(
+      out.phases.map((p) => p.id),
+      ['phase-3'],
+    );
+    assert.ok(out.diagnostics.length > 0);
+    for (const d of out.diagnostics) assert.ok(d.file.startsWith(`${A}/phase-3/`), d.file);
+  });
+
+  it('reports only the single file given as PATH, with its phase, checked in its workspace', async () => {
+    const fsys = examplesFs();
+    // Phase 2's input handoff must still be compared with phase 1's output handoff: break the match.
+    const p1 = `/ws/${A}/phase-1/06-OUTPUT_HANDOFF.md`;
+    fsys.write(
+      p1,
+      (fsys.text(p1) ?? '').replace(
+        '- Remediation roadmap: [04-ARTIFACTS/remediation-roadmap.md](04-ARTIFACTS/remediation-roadmap.md) - what Phase 2 fixes first.\n',
+        '- Remediation roadmap: [04-ARTIFACTS/remediation-roadmap.md](04-ARTIFACTS/remediation-roadmap.md) - what Phase 2 fixes first.\n- Audit script: [04-ARTIFACTS/run-audit.sh](04-ARTIFACTS/run-audit.sh) - reruns the baseline.\n',
+      ),
+    );
+    const r = await run(['check', `${A}/phase-2/01-INPUT_HANDOFF.md`, '--format', 'json'], fsys);
+    const out = JSON.parse(r.stdout) as { diagnostics: { file: string; code: string }[]; phases: { id: string }[] };
+    assert.deepEqual(
+      out.phases.map((p) => p.id),
+      ['phase-2'],
+    );
+    assert.ok(
+      out.diagnostics.every((d) => d.file === `${A}/phase-2/01-INPUT_HANDOFF.md`),
+      JSON.stringify(out.diagnostics),
+    );
+    assert.ok(
+      out.diagnostics.some((d) => d.code === 'handoff-mismatch'),
+      JSON.stringify(out.diagnostics),
+    );
+    assert.equal(r.code, 1);
+    const p3 = await run(['check', P3V, '--format', 'json'], fsys);
+    const out3 = JSON.parse(p3.stdout) as { diagnostics: { file: string }[]; phases: { id: string }[] };
+    assert.deepEqual(
+      out3.phases.map((p) => p.id),
+      ['phase-3'],
+    );
+    assert.ok(out3.diagnostics.length > 0 && out3.diagnostics.every((d) => d.file === P3V));
+  });
+
+  it('accepts several PATHs and reports each once', async () => {
+    const r = await run(['check', `${A}/phase-3`, P3V, 'examples/all_use_iai_project', '--format', 'json'], examplesFs());
+    const out = JSON.parse(r.stdout) as { diagnostics: unknown[]; phases: { id: string }[] };
+    assert.equal(out.phases.filter((p) => p.id === 'phase-3').length, 1);
+    assert.equal(out.phases.length, 4);
+    const keys = out.diagnostics.map((d) => JSON.stringify(d));
+    assert.equal(new Set(keys).size, keys.length);
+  });
+
+  it('exits 2 with a one-line reason for a path that does not exist', async () => {
+    const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'phasegate: path not found: nope/phase-9\n');
+  });
+
+  it('exits 2 with usage for an unknown flag, a bad format, an unknown command', async () => {
+    for (const argv of [
+      ['check', '--bogus'],
+      ['check', '--format', 'xml'],
+      ['frobnicate'],
+      ['check', '--format'],
+      ['status', '--format', 'sarif'],
+      ['check', '--layout', 'iai'],
+    ]) {
+      const r = await run(argv, examplesFs());
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr.split('\n')[0], /^phasegate: \S.*$/);
+      assert.match(r.stderr, /Usage: phasegate <command>/);
+    }
+  });
+
+  it('prints help and version with exit 0', async () => {
+    const help = await run(['--help'], examplesFs());
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /phasegate check \[PATH\.\.\.\]|check \[PATH\.\.\.\]/);
+    assert.equal((await run([], examplesFs())).code, 0);
+    const v = await run(['--version'], examplesFs());
+    assert.deepEqual([v.code, v.stdout], [0, '9.8.7\n']);
+  });
+
+  describe('--config', () => {
+    it('applies the given config file', async () => {
+      const fsys = examplesFs({ 'ci/strict.yaml': 'rules:\n  gate-item-unchecked: error\n' });
+      const r = await run(['check', 'examples', '--config', 'ci/strict.yaml'], fsys);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /error {2}.*\[gate-item-unchecked\]/);
+      const off = examplesFs({ 'ci/quiet.yaml': 'rules:\n  gate-item-unchecked: "off"\n' });
+      const q = await run(['check', P3V, '--config', 'ci/quiet.yaml', '--format', 'json'], off);
+      assert.equal(q.code, 0);
+      assert.ok(!(JSON.parse(q.stdout) as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === 'gate-item-unchecked'));
+    });
+
+    it('exits 2 for a config file that does not parse, does not match its schema, or does not exist', async () => {
+      const fsys = examplesFs({ 'bad.yaml': 'rules: [unclosed\n', 'wrong.yaml': 'rules:\n  no-such-rule: error\n' });
+      for (const [file, reason] of [
+        ['bad.yaml', /invalid config bad\.yaml: /],
+        ['wrong.yaml', /invalid config wrong\.yaml: /],
+        ['missing.yaml', /invalid config missing\.yaml: .*cannot be read/],
+      ] as const) {
+        const r = await run(['check', 'examples', '--config', file], fsys);
+        assert.equal(r.code, 2, file);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, reason);
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      }
+    });
+
+    it('reports a broken phasegate.yaml found in the workspace as an error diagnostic (exit 1)', async () => {
+      const fsys = examplesFs({ 'examples/phasegate.yaml': 'rules: [unclosed\n' });
+      const r = await run(['check', 'examples/audit-deployment/phase-1', '--format', 'json'], fsys);
+      assert.equal(r.code, 1);
+      const out = JSON.parse(r.stdout) as { diagnostics: { file: string; code: string }[] };
+      assert.ok(out.diagnostics.some((d) => d.file === 'examples/phasegate.yaml' && d.code === 'invalid-config'));
+    });
+  });
+});

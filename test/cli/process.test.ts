@@ -1,0 +1,72 @@
+/** The real process: bin/phasegate.js over the bundled dist/cli.js, on the real examples folder. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { REPO } from '../helpers/workspace';
+
+const BIN = path.join(REPO, 'bin', 'phasegate.js');
+
+function phasegate(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    // The same bundle esbuild.mjs makes for the cli entry.
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'server', 'src', 'node', 'cli.ts')],
+      outfile: path.join(REPO, 'dist', 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['vscode'],
+      logLevel: 'error',
+    });
+  });
+
+  it('checks the bundled examples: exit 0 and the JSON of the contract', () => {
+    const r = phasegate(['check', 'examples', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
+    const out = JSON.parse(r.stdout) as { diagnostics: { severity: string }[]; phases: { id: string }[] };
+    assert.equal(out.phases.length, 6);
+    assert.ok(out.diagnostics.every((d) => d.severity !== 'error'));
+  });
+
+  it('prints the version of package.json and the status table', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(phasegate(['--version']).stdout, pkg.version + '\n');
+    const s = phasegate(['status', 'examples']);
+    assert.equal(s.code, 0);
+    assert.match(s.stdout, /^phase-3\s.*in-progress/m);
+  });
+
+  it('exits 2 with a one-line reason for a missing path, and 2 for an unknown flag', () => {
+    const r = phasegate(['check', 'no/such/folder']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'phasegate: path not found: no/such/folder\n']);
+    assert.equal(phasegate(['check', '--frobnicate']).code, 2);
+  });
+
+  it('creates files with an exclusive create and never overwrites them', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
+    try {
+      const first = phasegate(['new', 'phase', '--layout', 'audit', '--title', 'Foundation Audit'], tmp);
+      assert.equal(first.code, 0, first.stderr);
+      const brief = path.join(tmp, 'phase-1', '00-PHASE_BRIEF.md');
+      assert.match(fs.readFileSync(brief, 'utf8'), /^# Phase 1: Foundation Audit$/m);
+      fs.writeFileSync(brief, 'mine\n');
+      const again = phasegate(['new', 'handoff', 'phase-1'], tmp);
+      assert.equal(again.code, 1);
+      assert.match(again.stdout, /^skipped {2}phase-1\/06-OUTPUT_HANDOFF\.md {2}\(already exists\)$/m);
+      assert.equal(fs.readFileSync(brief, 'utf8'), 'mine\n');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
