@@ -1,0 +1,46 @@
+/** Command registration: one small function per command, tree commands as `phasegate.phases.<verb>`. */
+import * as vscode from 'vscode';
+import { Commands, ShowGateArgs, ShowPhaseArgs } from '../../../server/src/protocol';
+import type { PhasegateContext } from '../context';
+import type { PhaseTreeNode } from '../tree';
+import { completeHandoff } from './completeHandoff';
+import { runGateCheck, showGate, showPhase, toggleGateItem } from './gates';
+import { newDocument, newHandoff, newPrompt, newResponse } from './newDocument';
+import { newPhase, scaffold } from './newPhase';
+import { openNode, revealInExplorer } from './tree';
+import { Target } from './target';
+
+export function registerCommands(ctx: PhasegateContext): void {
+  const reg = (id: string, fn: (...args: never[]) => unknown) =>
+    ctx.extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (e) {
+          ctx.output.error(`${id} failed: ${(e as Error).stack ?? e}`);
+          void vscode.window.showErrorMessage(`Phasegate: ${(e as Error).message}`);
+          return undefined;
+        }
+      }),
+    );
+  reg('phasegate.scaffold', (uri?: string) => scaffold(ctx, uri));
+  reg('phasegate.newPhase', (t?: Target) => newPhase(ctx, t));
+  reg('phasegate.newPrompt', (t?: Target) => newPrompt(ctx, t));
+  reg('phasegate.newResponse', (t?: Target) => newResponse(ctx, t));
+  reg('phasegate.newHandoff', (t?: Target) => newHandoff(ctx, t));
+  reg('phasegate.newDocument', (t?: Target) => newDocument(ctx, t));
+  reg('phasegate.completeHandoff', (t?: Target) => completeHandoff(ctx, t));
+  reg('phasegate.runGateCheck', (t?: Target, interactive?: boolean) => runGateCheck(ctx, t, interactive ?? true));
+  reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));
+  reg(Commands.showGate, (a: ShowGateArgs) => showGate(ctx, a));
+  reg(Commands.showPhase, (a: ShowPhaseArgs) => showPhase(ctx, a));
+  reg('phasegate.restartServer', () => ctx.restart());
+  reg('phasegate.showOutput', () => ctx.output.show(true));
+  reg('phasegate.phases.refresh', () => ctx.tree.refresh());
+  reg('phasegate.phases.open', (n: PhaseTreeNode) => openNode(ctx, n));
+  reg('phasegate.phases.newPhase', (n?: PhaseTreeNode) => newPhase(ctx, n));
+  reg('phasegate.phases.newDocument', (n?: PhaseTreeNode) => newDocument(ctx, n));
+  reg('phasegate.phases.runGateCheck', (n?: PhaseTreeNode) => runGateCheck(ctx, n));
+  reg('phasegate.phases.completeHandoff', (n?: PhaseTreeNode) => completeHandoff(ctx, n));
+  reg('phasegate.phases.revealInExplorer', (n?: PhaseTreeNode) => revealInExplorer(n));
+}

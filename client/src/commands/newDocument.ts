@@ -1,0 +1,62 @@
+/** Documents of an existing phase from their templates: any kind, a prompt, a response skeleton, an output handoff. */
+import * as vscode from 'vscode';
+import { DocumentNode, NewDocumentRequest } from '../../../server/src/protocol';
+import type { PhasegateContext } from '../context';
+import type { PhaseRef } from '../model';
+import { createPlannedFiles } from './apply';
+import { newPhase } from './newPhase';
+import { Target, resolvePhase } from './target';
+
+function doc(ref: PhaseRef, kind: string): DocumentNode | undefined {
+  return ref.phase.documents.find((d) => d.kind === kind);
+}
+
+async function create(ctx: PhasegateContext, ref: PhaseRef, what: string, name: string): Promise<vscode.Uri[]> {
+  const result = await ctx.request(NewDocumentRequest, { what, targetUri: ref.phase.uri, options: { title: ref.phase.title } });
+  return createPlannedFiles(result, `${name} of ${ref.phase.id}`);
+}
+
+/** Any document of a phase; from a missing document's tree node without asking anything. */
+export async function newDocument(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
+  if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'document' && !arg.doc.exists) {
+    const ref = await resolvePhase(ctx, arg.phase.uri, 'New Document');
+    return ref && create(ctx, ref, arg.doc.kind, arg.doc.name);
+  }
+  const ref = await resolvePhase(ctx, arg, 'New Document', (r) => r.phase.documents.some((d) => !d.exists));
+  if (!ref) return undefined;
+  const missing = ref.phase.documents.filter((d) => !d.exists);
+  if (missing.length === 0) {
+    void vscode.window.showInformationMessage(`Phasegate: every document of ${ref.phase.id} exists.`);
+    return undefined;
+  }
+  const picked =
+    missing.length === 1
+      ? { d: missing[0] }
+      : await vscode.window.showQuickPick(
+          missing.map((d) => ({ label: d.file, description: d.name, detail: d.required ? 'required by the layout' : undefined, d })),
+          { title: `Phasegate: New Document in ${ref.phase.id}`, placeHolder: 'Document to create from its template' },
+        );
+  return picked && create(ctx, ref, picked.d.kind, picked.d.name);
+}
+
+/** The implementation prompt of an iAI phase that has none; a new phase (which starts with its prompt) otherwise. */
+export async function newPrompt(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
+  const data = await ctx.tree.load();
+  const lacking = (r: PhaseRef) => doc(r, 'prompt')?.exists === false;
+  const anyLacking = (data?.folders ?? []).some((f) => f.groups.some((g) => g.phases.some((p) => p.documents.some((d) => d.kind === 'prompt' && !d.exists))));
+  if (!anyLacking) return newPhase(ctx, arg, 'iai');
+  const ref = await resolvePhase(ctx, arg, 'New Implementation Prompt', lacking);
+  return ref && create(ctx, ref, 'prompt', 'implementation prompt');
+}
+
+/** The response skeleton of a prompt: its deliverables, Tests and Execution Proof sections to fill. */
+export async function newResponse(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
+  const ref = await resolvePhase(ctx, arg, 'New Response Skeleton', (r) => doc(r, 'prompt')?.exists === true && doc(r, 'response')?.exists === false);
+  return ref && create(ctx, ref, 'response', 'response skeleton');
+}
+
+/** The output handoff of an audit phase. */
+export async function newHandoff(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
+  const ref = await resolvePhase(ctx, arg, 'New Output Handoff', (r) => doc(r, 'output-handoff')?.exists === false);
+  return ref && create(ctx, ref, 'handoff', 'output handoff');
+}

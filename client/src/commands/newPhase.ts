@@ -1,0 +1,133 @@
+/** New phase (next in a sequence or workstream) and the welcome view's first phase, each from the templates. */
+import * as vscode from 'vscode';
+import { GroupNode, NewDocumentRequest } from '../../../server/src/protocol';
+import type { PhasegateContext } from '../context';
+import { createPlannedFiles } from './apply';
+import { Target, allGroups, phaseOfTarget, targetUri } from './target';
+
+const FIRST_DOCUMENT = /(00-PHASE_BRIEF|implementation_prompt)\.md$/;
+
+/** Validation of a title that also names a folder: required, one line, no path separators. */
+export function validateTitle(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return 'A title is required.';
+  if (/[\\/:*?"<>|]/.test(v)) return 'A title names a folder: leave out \\ / : * ? " < > |';
+  if (v.length > 80) return 'Keep the title under 80 characters.';
+  return undefined;
+}
+
+async function askTitle(n: number, prompt: string): Promise<string | undefined> {
+  const title = await vscode.window.showInputBox({
+    title: `Phasegate: New Phase ${n}`,
+    prompt,
+    placeHolder: 'e.g. Testing & Quality Enhancement',
+    validateInput: validateTitle,
+    ignoreFocusOut: true,
+  });
+  return title?.trim();
+}
+
+/** Has the server plan the phase from the templates (never over an existing file), writes it and opens its first document. */
+async function createPhase(ctx: PhasegateContext, targetUri: string, options: Record<string, string | number>): Promise<vscode.Uri[]> {
+  const result = await ctx.request(NewDocumentRequest, { what: 'phase', targetUri, options });
+  return createPlannedFiles(result, `phase ${options.number}`, (u) => FIRST_DOCUMENT.test(u.path));
+}
+
+function nextNumber(group: GroupNode): number {
+  return Math.max(0, ...group.phases.map((p) => p.number ?? 0)) + 1;
+}
+
+/**
+ * The next phase of a group: the group comes from the tree node, the active editor, or a pick
+ * (among the groups of `layout` when given).
+ */
+export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: string): Promise<vscode.Uri[] | undefined> {
+  const data = await ctx.tree.load();
+  const groups = allGroups(data).filter((g) => !layout || g.group.layout === layout);
+  let group: GroupNode | undefined;
+  if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'group') group = arg.group;
+  else group = phaseOfTarget(data, arg)?.group;
+  if (group && layout && group.layout !== layout) group = undefined;
+  if (!group && arg && typeof arg === 'object' && 'type' in arg && arg.type === 'folder') {
+    const own = groups.filter((g) => g.folderUri === arg.folder.uri);
+    if (own.length === 1) group = own[0].group;
+  }
+  if (!group) {
+    if (groups.length === 0) return scaffold(ctx, targetUri(arg));
+    if (groups.length === 1) group = groups[0].group;
+    else {
+      const picked = await vscode.window.showQuickPick(
+        [
+          ...groups.map(({ group: g }) => ({
+            label: g.label,
+            description: `${g.layout} · ${g.phases.length} phase${g.phases.length === 1 ? '' : 's'}`,
+            group: g as GroupNode | undefined,
+          })),
+          { label: '$(add) New phase sequence or workstream…', description: '', group: undefined },
+        ],
+        { title: 'Phasegate: New Phase', placeHolder: 'Where does the new phase go?' },
+      );
+      if (!picked) return undefined;
+      if (!picked.group) return scaffold(ctx);
+      group = picked.group;
+    }
+  }
+  const n = nextNumber(group);
+  const title = await askTitle(n, `Title of phase ${n} in ${group.label}`);
+  if (title === undefined) return undefined;
+  const options: Record<string, string | number> = { layout: group.layout, number: n, title };
+  if (group.workstream !== null) options.workstream = group.workstream;
+  // Targeting a phase of the group lets the server place the new one next to it (same parent, same workstream).
+  const anchor = group.phases[group.phases.length - 1]?.uri ?? group.uri;
+  return createPhase(ctx, anchor, options);
+}
+
+interface LayoutPick extends vscode.QuickPickItem {
+  layout: 'audit' | 'iai';
+}
+
+/** Welcome view: the first phase of an empty workspace, in the layout the user picks. */
+export async function scaffold(ctx: PhasegateContext, folderUri?: string): Promise<vscode.Uri[] | undefined> {
+  let folder = folderUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri)) : undefined;
+  if (!folder) {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      void vscode.window.showInformationMessage('Phasegate: open a folder first.');
+      return undefined;
+    }
+    folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder for the first phase' });
+    if (!folder) return undefined;
+  }
+  const layouts: LayoutPick[] = [
+    {
+      label: 'Audit phases',
+      description: 'phase-1/, phase-2/, …',
+      detail: 'Brief, input and output handoffs, execution plan, decisions, findings, artifacts and a validation checklist with six gates.',
+      layout: 'audit',
+    },
+    {
+      label: 'iAI workstreams',
+      description: 'workstreams/<Workstream>/<Phase>/',
+      detail: 'An implementation prompt per phase, answered by a response with its tests and proof that they ran; gates Completeness, Tests, Proof.',
+      layout: 'iai',
+    },
+  ];
+  const layout = await vscode.window.showQuickPick(layouts, { title: 'Phasegate: Scaffold First Phase', placeHolder: 'Layout of the phases' });
+  if (!layout) return undefined;
+  const options: Record<string, string | number> = { layout: layout.layout, number: 1 };
+  if (layout.layout === 'iai') {
+    const ws = await vscode.window.showInputBox({
+      title: 'Phasegate: Scaffold First Phase',
+      prompt: 'Workstream of the first phase',
+      value: 'Build',
+      validateInput: validateTitle,
+      ignoreFocusOut: true,
+    });
+    if (ws === undefined) return undefined;
+    options.workstream = ws.trim();
+  }
+  const title = await askTitle(1, 'Title of the first phase');
+  if (title === undefined) return undefined;
+  options.title = title;
+  return createPhase(ctx, folder.uri.toString(), options);
+}

@@ -1,0 +1,78 @@
+/** Resolving what a command acts on: a tree node, a URI argument, the active editor, or the user's pick. */
+import * as vscode from 'vscode';
+import { GroupNode, PhasesResult } from '../../../server/src/protocol';
+import type { PhasegateContext } from '../context';
+import { PHASE_STATUS_LABEL, PhaseRef, allPhases, phaseAt } from '../model';
+import type { PhaseTreeNode } from '../tree';
+
+/** A command argument: a tree node, a URI, or a URI string. */
+export type Target = PhaseTreeNode | vscode.Uri | string | undefined;
+
+export function targetUri(arg: Target): string | undefined {
+  if (!arg) return undefined;
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.toString();
+  switch (arg.type) {
+    case 'phase':
+    case 'gates':
+    case 'gate':
+      return arg.ref.phase.uri;
+    case 'document':
+      return arg.doc.uri;
+    case 'group':
+      return arg.group.uri;
+    case 'folder':
+      return arg.folder.uri;
+    case 'plan':
+      return arg.uri;
+    default:
+      return undefined;
+  }
+}
+
+/** The phase a command argument or the active editor points into. */
+export function phaseOfTarget(data: PhasesResult | undefined, arg: Target): PhaseRef | undefined {
+  const uri = targetUri(arg) ?? vscode.window.activeTextEditor?.document.uri.toString();
+  return uri ? phaseAt(data, uri) : undefined;
+}
+
+/**
+ * The phase to act on: the argument's or the active editor's, else one the user picks among `candidates`
+ * (picked without asking when there is only one).
+ */
+export async function resolvePhase(
+  ctx: PhasegateContext,
+  arg: Target,
+  title: string,
+  accept: (r: PhaseRef) => boolean = () => true,
+): Promise<PhaseRef | undefined> {
+  const data = await ctx.tree.load();
+  const direct = phaseOfTarget(data, arg);
+  if (direct && accept(direct)) return direct;
+  if (direct && targetUri(arg)) {
+    // An explicit target that does not qualify: say why instead of asking about another phase.
+    void vscode.window.showWarningMessage(`Phasegate: ${title} does not apply to ${direct.phase.id}.`);
+    return undefined;
+  }
+  const candidates = allPhases(data).filter(accept);
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage(`Phasegate: no phase for "${title}".`);
+    return undefined;
+  }
+  if (candidates.length === 1) return candidates[0];
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((r) => ({
+      label: r.phase.id,
+      description: PHASE_STATUS_LABEL[r.phase.status],
+      detail: r.phase.title !== r.phase.id ? r.phase.title : undefined,
+      ref: r,
+    })),
+    { title: `Phasegate: ${title}`, placeHolder: 'Select a phase', matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.ref;
+}
+
+/** Groups (phase sequences and workstreams) of the workspace. */
+export function allGroups(data: PhasesResult | undefined): { group: GroupNode; folderUri: string }[] {
+  return (data?.folders ?? []).flatMap((f) => f.groups.map((group) => ({ group, folderUri: f.uri })));
+}

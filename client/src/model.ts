@@ -1,0 +1,97 @@
+/** Helpers over the phase tree the server sends: lookups by URI, next phase, labels and icons of statuses. */
+import * as vscode from 'vscode';
+import type { GateStatus, GroupNode, PhaseNode, PhaseStatus, PhasesResult, ProblemCounts } from '../../server/src/protocol';
+
+export interface PhaseRef {
+  phase: PhaseNode;
+  group: GroupNode;
+  folderUri: string;
+}
+
+export function allPhases(result: PhasesResult | undefined): PhaseRef[] {
+  const out: PhaseRef[] = [];
+  for (const f of result?.folders ?? []) for (const g of f.groups) for (const p of g.phases) out.push({ phase: p, group: g, folderUri: f.uri });
+  return out;
+}
+
+/** URIs as the editor prints them: the server's encoding of the same path may differ (e.g. `%3A` vs `:`). */
+export function normUri(uri: string): string {
+  return vscode.Uri.parse(uri).toString();
+}
+
+function isInside(folder: string, uri: string): boolean {
+  folder = normUri(folder);
+  const base = folder.endsWith('/') ? folder : folder + '/';
+  return uri === folder || uri.startsWith(base);
+}
+
+/** The phase whose folder holds `uri` (the deepest one). */
+export function phaseAt(result: PhasesResult | undefined, uri: vscode.Uri | string): PhaseRef | undefined {
+  const s = typeof uri === 'string' ? normUri(uri) : uri.toString();
+  let best: PhaseRef | undefined;
+  for (const r of allPhases(result)) if (isInside(r.phase.uri, s) && (!best || r.phase.uri.length > best.phase.uri.length)) best = r;
+  return best;
+}
+
+/** The phase numbered N+1 in the same group, as the server's handoff rules pair them. */
+export function nextPhase(ref: PhaseRef): PhaseNode | undefined {
+  const n = ref.phase.number;
+  if (n === null) return undefined;
+  return ref.group.phases.find((p) => p.number === n + 1);
+}
+
+/** The phase that receives this phase's output handoff, when both sides have handoff documents. */
+export function handoffTarget(ref: PhaseRef): PhaseNode | undefined {
+  const next = nextPhase(ref);
+  const hands = ref.phase.documents.some((d) => d.kind === 'output-handoff') && next?.documents.some((d) => d.kind === 'input-handoff');
+  return hands ? next : undefined;
+}
+
+export function gateCounts(phase: PhaseNode): { passed: number; total: number } {
+  return { passed: phase.gates.filter((g) => g.status === 'passed').length, total: phase.gates.length };
+}
+
+export const PHASE_STATUS_LABEL: Record<PhaseStatus, string> = {
+  'not-started': 'not started',
+  'in-progress': 'in progress',
+  blocked: 'blocked',
+  complete: 'complete',
+};
+
+export function phaseIcon(status: PhaseStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'complete':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'blocked':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'in-progress':
+      return new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.blue'));
+    default:
+      return new vscode.ThemeIcon('circle-large-outline');
+  }
+}
+
+export function gateIcon(status: GateStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'passed':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    default:
+      return new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconQueued'));
+  }
+}
+
+/** Codicon text for the status bar and quick picks. */
+export function gateCodicon(status: GateStatus): string {
+  return status === 'passed' ? '$(pass)' : status === 'failed' ? '$(error)' : '$(circle-large-outline)';
+}
+
+/** `2 errors, 1 warning`, or '' when there are none (hints are not counted as problems). */
+export function problemText(c: ProblemCounts): string {
+  const parts: string[] = [];
+  if (c.errors) parts.push(`${c.errors} error${c.errors > 1 ? 's' : ''}`);
+  if (c.warnings) parts.push(`${c.warnings} warning${c.warnings > 1 ? 's' : ''}`);
+  if (c.infos) parts.push(`${c.infos} info`);
+  return parts.join(', ');
+}

@@ -1,0 +1,48 @@
+/** Status bar item: the phase of the active editor and its gate summary; a click runs the gate check. */
+import * as vscode from 'vscode';
+import type { PhasegateContext } from './context';
+import { PHASE_STATUS_LABEL, gateCodicon, gateCounts, phaseAt } from './model';
+
+export class PhaseStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('phasegate.phase', vscode.StatusBarAlignment.Left, 50);
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly ctx: PhasegateContext) {
+    this.item.name = 'Phasegate Phase';
+    this.subs = [vscode.window.onDidChangeActiveTextEditor(() => this.update()), ctx.tree.onDidLoad(() => this.update())];
+  }
+
+  /** The text shown, for tests. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  update(): void {
+    const editor = vscode.window.activeTextEditor;
+    const ref = editor && this.ctx.config.enable ? phaseAt(this.ctx.tree.phases, editor.document.uri) : undefined;
+    // `phasegate.inPhase` shows the editor's phase commands (package.json menus) only inside a phase.
+    void vscode.commands.executeCommand('setContext', 'phasegate.inPhase', !!ref);
+    if (!ref || !this.ctx.config.statusBar) {
+      this.item.hide();
+      return;
+    }
+    const p = ref.phase;
+    const { passed, total } = gateCounts(p);
+    const icon = p.status === 'complete' ? '$(pass-filled)' : p.status === 'blocked' ? '$(error)' : '$(checklist)';
+    this.item.text = `${icon} ${p.id} · ${passed}/${total} gates`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${p.title}** — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+    for (const g of p.gates) md.appendMarkdown(`${gateCodicon(g.status)} ${g.name}: ${g.status}  \n`);
+    if (p.blockers.length) md.appendMarkdown(`\n${p.blockers.map((b) => `- ${b}`).join('\n')}\n`);
+    md.appendMarkdown('\nClick to run the gate check.');
+    this.item.tooltip = md;
+    this.item.command = { command: 'phasegate.runGateCheck', title: 'Run Gate Check', arguments: [p.uri] };
+    this.item.backgroundColor = p.status === 'blocked' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The Phases view: workspace folders (when several) → groups (workstreams, phase sequences) → phases →
+ * documents and gates. Data comes from `phasegate/phases`, re-fetched when the server signals a change.
+ */
+import * as vscode from 'vscode';
+import { GateSummary, GroupNode, PhaseNode, PhasesRequest, PhasesResult, DocumentNode, WorkspaceFolderNode } from '../../server/src/protocol';
+import type { PhasegateContext } from './context';
+import { PHASE_STATUS_LABEL, PhaseRef, allPhases, gateCounts, gateIcon, handoffTarget, phaseIcon, problemText } from './model';
+
+export type PhaseTreeNode =
+  | { type: 'folder'; folder: WorkspaceFolderNode }
+  | { type: 'group'; group: GroupNode; folder: WorkspaceFolderNode }
+  | { type: 'plan'; uri: string; folder: WorkspaceFolderNode }
+  | { type: 'phase'; ref: PhaseRef; parent: PhaseTreeNode }
+  | { type: 'document'; doc: DocumentNode; phase: PhaseNode; parent: PhaseTreeNode }
+  | { type: 'gates'; ref: PhaseRef; parent: PhaseTreeNode }
+  | { type: 'gate'; gate: GateSummary; ref: PhaseRef; parent: PhaseTreeNode }
+  | { type: 'message'; text: string; icon?: string };
+
+export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PhaseTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private data: PhasesResult | undefined;
+  private error: string | undefined;
+  private loading: Promise<PhasesResult | undefined> | undefined;
+  private readonly loaded = new vscode.EventEmitter<PhasesResult | undefined>();
+  /** Fires after each fetch of the phase tree, with the new data. */
+  readonly onDidLoad = this.loaded.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly ctx: PhasegateContext) {
+    this.sub = ctx.onDidChangePhases(() => this.refresh());
+  }
+
+  /** The last phase tree fetched from the server. */
+  get phases(): PhasesResult | undefined {
+    return this.data;
+  }
+
+  /** Re-fetches the tree; the previous data stays readable (status bar) until the new one arrives. */
+  refresh(): void {
+    this.loading = undefined;
+    this.changed.fire(undefined);
+    void this.load();
+  }
+
+  /** The phase tree, fetched once per change. */
+  load(): Promise<PhasesResult | undefined> {
+    if (!this.loading) {
+      this.loading = this.fetch();
+    }
+    return this.loading;
+  }
+
+  private async fetch(): Promise<PhasesResult | undefined> {
+    try {
+      this.data = this.ctx.running ? await this.ctx.request(PhasesRequest, {}) : undefined;
+      this.error = undefined;
+    } catch (e) {
+      this.data = undefined;
+      this.error = (e as Error).message;
+    }
+    this.loaded.fire(this.data);
+    return this.data;
+  }
+
+  async getChildren(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
+    if (!node) return this.roots(await this.load());
+    switch (node.type) {
+      case 'folder':
+        return this.folderChildren(node.folder);
+      case 'group':
+        return node.group.phases.map((p) => this.phaseNode({ phase: p, group: node.group, folderUri: node.folder.uri }, node));
+      case 'phase': {
+        const docs: PhaseTreeNode[] = node.ref.phase.documents.map((doc) => ({ type: 'document', doc, phase: node.ref.phase, parent: node }));
+        return node.ref.phase.gates.length ? [...docs, { type: 'gates', ref: node.ref, parent: node }] : docs;
+      }
+      case 'gates':
+        return node.ref.phase.gates.map((gate) => ({ type: 'gate', gate, ref: node.ref, parent: node }));
+      default:
+        return [];
+    }
+  }
+
+  private roots(data: PhasesResult | undefined): PhaseTreeNode[] {
+    if (!this.ctx.config.enable) return [{ type: 'message', text: 'Phasegate is turned off (phasegate.enable)', icon: 'circle-slash' }];
+    if (this.error) return [{ type: 'message', text: `Phases unavailable: ${this.error}`, icon: 'warning' }];
+    if (!data) return this.ctx.running ? [] : [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
+    if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
+    // An empty result shows the welcome view (viewsWelcome), which offers to scaffold a first phase.
+    if (allPhases(data).length === 0) return [];
+    const folders = data.folders.filter((f) => f.groups.length || f.plans.length);
+    if (folders.length === 1) return this.folderChildren(folders[0]);
+    return folders.map((folder) => ({ type: 'folder', folder }));
+  }
+
+  private folderChildren(folder: WorkspaceFolderNode): PhaseTreeNode[] {
+    return [
+      ...folder.plans.map((uri): PhaseTreeNode => ({ type: 'plan', uri, folder })),
+      ...folder.groups.map((group): PhaseTreeNode => ({ type: 'group', group, folder })),
+    ];
+  }
+
+  private phaseNode(ref: PhaseRef, parent: PhaseTreeNode): PhaseTreeNode {
+    return { type: 'phase', ref, parent };
+  }
+
+  getParent(node: PhaseTreeNode): PhaseTreeNode | undefined {
+    switch (node.type) {
+      case 'group':
+      case 'plan': {
+        const folders = this.data?.folders.filter((f) => f.groups.length || f.plans.length) ?? [];
+        return folders.length > 1 ? { type: 'folder', folder: node.folder } : undefined;
+      }
+      case 'phase':
+      case 'document':
+      case 'gates':
+      case 'gate':
+        return node.parent;
+      default:
+        return undefined;
+    }
+  }
+
+  getTreeItem(node: PhaseTreeNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'folder': {
+        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `folder:${node.folder.uri}`;
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.resourceUri = vscode.Uri.parse(node.folder.uri);
+        item.contextValue = 'folder';
+        return item;
+      }
+      case 'group':
+        return groupItem(node.group);
+      case 'plan': {
+        const item = new vscode.TreeItem(vscode.Uri.parse(node.uri), vscode.TreeItemCollapsibleState.None);
+        item.id = `plan:${node.uri}`;
+        item.label = 'Project implementation plan';
+        item.iconPath = new vscode.ThemeIcon('project');
+        item.contextValue = 'document';
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.parse(node.uri)] };
+        return item;
+      }
+      case 'phase':
+        return phaseItem(node.ref);
+      case 'document':
+        return documentItem(node.doc, node.phase);
+      case 'gates': {
+        const { passed, total } = gateCounts(node.ref.phase);
+        const item = new vscode.TreeItem('Gates', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `gates:${node.ref.phase.uri}`;
+        item.description = `${passed}/${total} passed`;
+        item.iconPath = new vscode.ThemeIcon('checklist');
+        item.contextValue = 'gates';
+        item.tooltip = node.ref.phase.blockers.length
+          ? `Blocking the handoff:\n${node.ref.phase.blockers.map((b) => `• ${b}`).join('\n')}`
+          : 'Every gate passed';
+        return item;
+      }
+      case 'gate':
+        return gateItem(node.gate, node.ref);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
+        item.contextValue = 'message';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+    this.loaded.dispose();
+  }
+}
+
+function groupItem(group: GroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(group.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `group:${group.id}`;
+  const complete = group.phases.filter((p) => p.status === 'complete').length;
+  item.description = `${group.workstream !== null ? 'workstream · ' : ''}${complete}/${group.phases.length} complete`;
+  item.iconPath = new vscode.ThemeIcon(group.workstream !== null ? 'layers' : 'folder-library');
+  item.resourceUri = vscode.Uri.parse(group.uri);
+  item.tooltip = `${group.label} — ${group.layout} layout, ${group.phases.length} phase${group.phases.length === 1 ? '' : 's'}`;
+  item.contextValue = 'group';
+  return item;
+}
+
+function phaseItem(ref: PhaseRef): vscode.TreeItem {
+  const p = ref.phase;
+  const item = new vscode.TreeItem(p.workstream !== null ? p.title : p.id, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `phase:${p.uri}`;
+  const { passed, total } = gateCounts(p);
+  const problems = problemText(p.problems);
+  item.description = [PHASE_STATUS_LABEL[p.status], total ? `${passed}/${total} gates` : '', problems].filter(Boolean).join(' · ');
+  item.iconPath = phaseIcon(p.status);
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(p.title)}** — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+  for (const g of p.gates)
+    md.appendMarkdown(
+      `${g.status === 'passed' ? '$(pass)' : g.status === 'failed' ? '$(error)' : '$(circle-large-outline)'} ${escapeMd(g.name)}: ${g.status}  \n`,
+    );
+  if (problems) md.appendMarkdown(`\n${problems}\n`);
+  if (p.blockers.length) md.appendMarkdown(`\n**Blocking the handoff**\n\n${p.blockers.map((b) => `- ${escapeMd(b)}`).join('\n')}\n`);
+  item.tooltip = md;
+  item.contextValue = handoffTarget(ref) ? 'phase.hasNext' : 'phase';
+  return item;
+}
+
+function documentItem(doc: DocumentNode, phase: PhaseNode): vscode.TreeItem {
+  const uri = vscode.Uri.parse(doc.uri);
+  const item = new vscode.TreeItem(doc.file, vscode.TreeItemCollapsibleState.None);
+  item.id = `doc:${doc.uri}`;
+  if (doc.exists) {
+    // resourceUri lends the item the file icon and the Problems decoration of the file.
+    item.resourceUri = uri;
+    item.description = [doc.name, problemText(doc.problems)].filter(Boolean).join(' · ');
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    item.contextValue = 'document';
+  } else {
+    item.description = doc.required ? 'missing' : 'not written';
+    item.iconPath = new vscode.ThemeIcon(
+      doc.required ? 'circle-slash' : 'circle-large-outline',
+      doc.required ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined,
+    );
+    item.contextValue = 'document.missing';
+    item.command = { command: 'phasegate.phases.newDocument', title: 'Create from Template', arguments: [{ type: 'document', doc, phase }] };
+  }
+  item.tooltip = `${doc.name}${doc.exists ? '' : ` (${item.description})`}\n${uri.fsPath}`;
+  return item;
+}
+
+function gateItem(gate: GateSummary, ref: PhaseRef): vscode.TreeItem {
+  const item = new vscode.TreeItem(gate.name, vscode.TreeItemCollapsibleState.None);
+  item.id = `gate:${ref.phase.uri}#${gate.name}`;
+  item.description = gate.status;
+  item.iconPath = gateIcon(gate.status);
+  item.contextValue = 'gate';
+  item.tooltip = `Gate ${gate.name}: ${gate.status}`;
+  item.command = { command: 'phasegate.phases.open', title: 'Show Gate', arguments: [{ type: 'gate', gate, ref }] };
+  return item;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,201 @@
+// Runs inside the extension host against the installed extension and a copy of examples/ with the planted defect.
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+const pkg = require('../../../package.json');
+const { DEFECT } = require('../defect');
+const { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile } = require('./helpers');
+
+const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+
+/**
+ * The quick fix titled `title` at `range`. The workbench cancels a code action request when the provider registry
+ * changes under it (the built-in Markdown extension still registering), which surfaces as an empty answer or a
+ * "Canceled" error; ask again until the deadline.
+ */
+async function quickFix(uri, range, title, ms = 20000) {
+  const deadline = Date.now() + ms;
+  let seen = 'nothing';
+  while (Date.now() < deadline) {
+    let actions;
+    try {
+      actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+    } catch (e) {
+      if (!/Canceled/i.test(String(e && e.message))) throw e;
+      seen = 'Canceled';
+      continue;
+    }
+    const fix = actions.find((a) => title.test(a.title));
+    if (fix) return fix;
+    seen = JSON.stringify(actions.map((a) => a.title));
+  }
+  throw new Error(`no quick fix ${title} within ${ms} ms; last answer: ${seen}`);
+}
+
+describe('Phasegate in the extension host', function () {
+  /** The extension's API: its PhasegateContext (tree, status bar, client). */
+  let api;
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    api = await ext.activate();
+  });
+
+  it('activates and starts the language server', async function () {
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID).isActive, true);
+    assert.equal(api.running, true, 'language client is running');
+  });
+
+  it('registers every contributed command', async function () {
+    const all = new Set(await vscode.commands.getCommands(true));
+    const missing = pkg.contributes.commands.map((c) => c.command).filter((c) => !all.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  it('reports diagnostics with our rule ids', async function () {
+    const uri = wsFile(...DEFECT.file.split('/'));
+    await vscode.window.showTextDocument(uri);
+    const diags = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === DEFECT.code));
+    const d = diags.find((x) => codeOf(x) === DEFECT.code);
+    assert.match(d.message, /phase-2|Phase 2|handed off|handoff/i);
+    assert.equal(typeof d.code, 'object', 'code carries its documentation link');
+    assert.match(String(d.code.target), /#rule-handoff-mismatch$/);
+  });
+
+  it('offers the complete-handoff quick fix and it restores the input', async function () {
+    const uri = wsFile(...DEFECT.file.split('/'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const diag = vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === DEFECT.code);
+    const fix = await quickFix(uri, diag.range, /Complete handoff from phase-2/);
+    assert.ok(fix.edit, 'the quick fix carries its edit');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), new RegExp(`^- ${DEFECT.item}:`, 'm'));
+    await doc.save();
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === DEFECT.code));
+  });
+
+  it('the phase tree returns workstreams, phases, documents and gates', async function () {
+    const roots = await api.tree.getChildren();
+    const labels = roots.map((n) => api.tree.getTreeItem(n).label);
+    assert.ok(labels.includes('audit-deployment'), `groups: ${labels}`);
+    assert.ok(labels.includes('Build') && labels.includes('Test'), `workstreams: ${labels}`);
+    const audit = roots.find((n) => api.tree.getTreeItem(n).label === 'audit-deployment');
+    const phases = await api.tree.getChildren(audit);
+    assert.deepEqual(
+      phases.map((n) => api.tree.getTreeItem(n).label),
+      ['phase-1', 'phase-2', 'phase-3'],
+    );
+    const phase1 = api.tree.getTreeItem(phases[0]);
+    assert.match(phase1.description, /complete · 6\/6 gates/);
+    assert.equal(phase1.contextValue, 'phase.hasNext');
+    const children = await api.tree.getChildren(phases[2]);
+    const childLabels = children.map((n) => api.tree.getTreeItem(n).label);
+    assert.ok(childLabels.includes('01-INPUT_HANDOFF.md') && childLabels.includes('Gates'), `children: ${childLabels}`);
+    const gates = await api.tree.getChildren(children.find((n) => api.tree.getTreeItem(n).label === 'Gates'));
+    assert.deepEqual(
+      gates.map((n) => api.tree.getTreeItem(n).label),
+      ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'],
+    );
+    const build = roots.find((n) => api.tree.getTreeItem(n).label === 'Build');
+    const buildPhases = (await api.tree.getChildren(build)).map((n) => api.tree.getTreeItem(n).label);
+    assert.equal(buildPhases.length, 2, `Build phases: ${buildPhases}`);
+  });
+
+  it('runs the gate check of a phase', async function () {
+    const phase3 = wsFile('audit-deployment', 'phase-3').toString();
+    const gates = await vscode.commands.executeCommand('phasegate.runGateCheck', phase3, false);
+    assert.equal(gates.length, 6);
+    const review = gates.find((g) => g.name === 'Review');
+    assert.equal(review.status, 'pending');
+    assert.ok(review.items.length > 0 && review.uri, 'the Review gate has its checklist');
+  });
+
+  it('shows gate status as code lenses on the checklist', async function () {
+    const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
+    await vscode.workspace.openTextDocument(uri); // the command needs the document loaded
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100);
+    const gate = lenses.filter((l) => l.command && l.command.command === 'phasegate.showGate');
+    assert.equal(gate.length, 6, `lenses: ${JSON.stringify(lenses.map((l) => l.command && l.command.title))}`);
+    assert.ok(gate.some((l) => /Gate Review: pending/.test(l.command.title)));
+  });
+
+  it('toggles a gate checklist item and back', async function () {
+    const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc
+      .getText()
+      .split(/\r?\n/)
+      .findIndex((l) => l.startsWith('- [ ] Dockerfiles peer-reviewed'));
+    assert.ok(line >= 0);
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem', uri.toString(), line), true);
+    assert.equal(doc.lineAt(line).text, '- [x] Dockerfiles peer-reviewed');
+    // No wait needed: the client sends the document change before the next request, and the server answers in order.
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem', uri.toString(), line), true);
+    assert.equal(doc.lineAt(line).text, '- [ ] Dockerfiles peer-reviewed');
+    await doc.save();
+  });
+
+  it('shows the current phase in the status bar', async function () {
+    await vscode.window.showTextDocument(wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md'));
+    // The item follows the active editor and each reload of the phases.
+    const changes = (listener) => {
+      const subs = [vscode.window.onDidChangeActiveTextEditor(listener), api.tree.onDidLoad(listener)];
+      return { dispose: () => subs.forEach((d) => d.dispose()) };
+    };
+    const text = await waitFor(
+      changes,
+      () => (/phase-2 · \d+\/6 gates/.test(api.statusBar.text) ? api.statusBar.text : undefined),
+      15000,
+      () => `status bar (now "${api.statusBar.text}")`,
+    );
+    assert.match(text, /phase-2 · 6\/6 gates/);
+  });
+
+  it('plans template files without overwriting existing ones', async function () {
+    const phase2 = wsFile('audit-deployment', 'phase-2').toString();
+    const res = await api.request('phasegate/newDocument', { what: 'handoff', targetUri: phase2 });
+    assert.deepEqual(res.errors, []);
+    assert.equal(res.files.length, 1);
+    assert.equal(res.files[0].exists, true, 'the existing output handoff is reported as existing');
+    assert.equal(res.edit, null, 'and nothing is planned over it');
+  });
+
+  it('creates a missing document from its template through the tree command', async function () {
+    const file = wsFile('audit-deployment', 'phase-3', '05-DECISIONS.md');
+    await vscode.workspace.fs.delete(file);
+    const isMissing = (data) => {
+      for (const f of (data && data.folders) || [])
+        for (const g of f.groups)
+          for (const p of g.phases) {
+            const d = p.documents.find((x) => x.uri === file.toString() || vscode.Uri.parse(x.uri).fsPath === file.fsPath);
+            if (d && !d.exists) return { doc: d, phase: p };
+          }
+      return undefined;
+    };
+    api.tree.refresh();
+    const found = await waitFor(api.tree.onDidLoad, () => isMissing(api.tree.phases), 20000, 'the tree to report 05-DECISIONS.md missing');
+    const created = await vscode.commands.executeCommand('phasegate.phases.newDocument', { type: 'document', doc: found.doc, phase: found.phase });
+    assert.equal(created.length, 1);
+    assert.equal(created[0].fsPath, file.fsPath);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    assert.match(text, /^# .*Decisions/m);
+    assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new document is opened');
+  });
+
+  it('never overwrites: a template command on a phase that has the document changes nothing', async function () {
+    const file = wsFile('audit-deployment', 'phase-2', '06-OUTPUT_HANDOFF.md');
+    const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    const created = await vscode.commands.executeCommand('phasegate.newHandoff', wsFile('audit-deployment', 'phase-2').toString());
+    assert.equal(created, undefined);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), before);
+  });
+
+  it('restarts the language server and reloads the phases', async function () {
+    const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
+    await vscode.commands.executeCommand('phasegate.restartServer');
+    assert.equal(api.running, true);
+    const data = await reloaded;
+    assert.ok(data.folders[0].groups.some((g) => g.label === 'audit-deployment'));
+  });
+});

@@ -1,0 +1,254 @@
+// UI end-to-end test: the installed extension in code-server's workbench, driven by Playwright in Debian's Chromium.
+// Waits on selectors with timeouts, never on sleeps. Screenshots go to <resultsDir>.
+// Usage: node ui.js <baseUrl> <workspace> [resultsDir] [emptyWorkspace]
+const fs = require('node:fs');
+const path = require('node:path');
+const { launch, NOISE } = require('./browser');
+const { DEFECT } = require('./defect');
+
+const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = process.argv;
+
+(async () => {
+  const t0 = Date.now();
+  fs.mkdirSync(results, { recursive: true });
+  const { page, close } = await launch();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !NOISE.test(m.text())) console.log('  [browser]', m.text().slice(0, 200));
+  });
+  const outcome = { passed: 0, failed: 0 };
+  let n = 0;
+  const shot = (name) => page.screenshot({ path: path.join(results, `${String(++n).padStart(2, '0')}-${name}.png`) });
+  const step = async (name, fn) => {
+    const t = Date.now();
+    try {
+      await fn();
+      outcome.passed++;
+      console.log(`PASS ui: ${name} (${Date.now() - t} ms)`);
+    } catch (e) {
+      outcome.failed++;
+      console.log(`FAIL ui: ${name}: ${e.message.split('\n')[0]}`);
+      await page.screenshot({ path: path.join(results, `fail-${name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  };
+
+  const workbench = page.locator('.monaco-workbench');
+  const quickInput = page.locator('.quick-input-widget');
+  const quickRows = quickInput.locator('.quick-input-list .monaco-list-row');
+  const phasesView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Phases/i }) });
+  const treeRow = (text) => phasesView.locator('.monaco-list-row', { hasText: text });
+  const problems = page.locator('.markers-panel');
+  const editorLines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+
+  /** Runs a palette command by its title (F1 opens the palette with `>`). */
+  const runCommand = async (title) => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = quickInput.locator('input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(`>${title}`);
+    await quickRows.filter({ hasText: title }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  };
+  /** Opens a workspace file with Quick Open. */
+  const openFile = async (rel) => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = quickInput.locator('input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(rel);
+    await quickRows
+      .filter({ hasText: path.basename(rel) })
+      .first()
+      .waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 15000 });
+  };
+  /** Expands a collapsed tree row (clicking a collapsed row with no command expands it). */
+  const expand = async (row) => {
+    await row.waitFor({ timeout: 30000 });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10000 });
+  };
+
+  await step('workbench loads the workspace', async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(workspace))}`);
+    await workbench.waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60000 });
+  });
+
+  await step('Phasegate view shows phases and gates', async () => {
+    await page
+      .locator('.activitybar .action-item a[aria-label^="Phasegate"], .activitybar .action-item[aria-label^="Phasegate"]')
+      .first()
+      .click({ timeout: 30000 });
+    await treeRow(/^phase-1/)
+      .first()
+      .waitFor({ timeout: 60000 });
+    await treeRow(/Build/).first().waitFor({ timeout: 10000 });
+    const phase3 = treeRow(/phase-3/).first();
+    await expand(phase3);
+    await treeRow(/01-INPUT_HANDOFF\.md/)
+      .first()
+      .waitFor({ timeout: 10000 });
+    await expand(treeRow(/^Gates/).first());
+    // The planted defect (handoff-mismatch) fails phase 3's Approval gate.
+    await treeRow(/Approval\s*failed/)
+      .first()
+      .waitFor({ timeout: 30000 });
+    await treeRow(/Completeness/)
+      .first()
+      .waitFor({ timeout: 10000 });
+    console.log('  phase-3:', (await phase3.textContent()).trim());
+    await shot('phase-tree');
+  });
+
+  await step('Problems panel shows our diagnostics with rule ids', async () => {
+    await treeRow(/01-INPUT_HANDOFF\.md/)
+      .first()
+      .click();
+    await page.locator('.tab.active', { hasText: '01-INPUT_HANDOFF.md' }).waitFor({ timeout: 15000 });
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor({ timeout: 30000 });
+    await problems.locator('.monaco-list-row', { hasText: DEFECT.code }).first().waitFor({ timeout: 30000 });
+    console.log('  problems:', (await problems.locator('.monaco-list-row').allTextContents()).join(' | ').slice(0, 400));
+    await shot('problems');
+  });
+
+  await step('status bar shows the current phase and its gates', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /phase-3 · \d+\/6 gates/ });
+    await item.first().waitFor({ timeout: 30000 });
+    console.log('  status bar:', (await item.first().textContent()).trim());
+  });
+
+  await step('quick fix (Ctrl+.) completes the handoff', async () => {
+    // Put the cursor inside the diagnostic's range: the heading of the section the input is missing from.
+    await editorLines.locator('.view-line', { hasText: 'Inputs Received' }).first().click();
+    await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /Complete handoff from phase-2/ }).first();
+    // The first request can be cancelled while other providers register (the workbench cancels code action
+    // requests when the provider registry changes); Ctrl+. again, until the deadline, like a user would.
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      await page.keyboard.press('Control+.');
+      try {
+        await fix.waitFor({ timeout: 3000 });
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          const widget = await page
+            .locator('.action-widget')
+            .allTextContents()
+            .catch(() => []);
+          throw new Error(`no quick fix menu (action widget: ${JSON.stringify(widget).slice(0, 300)})`);
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
+    await shot('quick-fix-menu');
+    await fix.click();
+    await editorLines.filter({ hasText: `${DEFECT.item}:` }).waitFor({ timeout: 15000 });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
+    await problems.locator('.monaco-list-row', { hasText: DEFECT.code }).first().waitFor({ state: 'detached', timeout: 30000 });
+    await shot('handoff-completed');
+  });
+
+  await step('gate code lens toggles a checklist item', async () => {
+    await openFile('audit-deployment/phase-3/07-VALIDATION.md');
+    const lens = page.locator('.codelens-decoration a', { hasText: /Gate Completeness: pending/ }).first();
+    await lens.waitFor({ timeout: 30000 });
+    await shot('gate-lens');
+    await lens.click();
+    // The gate's checklist as a multi-select list: checked items are pre-selected; tick the open one and accept.
+    const item = quickRows.filter({ hasText: 'Worker and scheduler images build' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await item.click();
+    await page.waitForFunction((el) => el.getAttribute('aria-checked') === 'true', await item.elementHandle(), { timeout: 5000 });
+    await shot('gate-checklist');
+    await quickInput.locator('.monaco-button', { hasText: 'OK' }).first().click();
+    await editorLines.filter({ hasText: '- [x] Worker and scheduler images build' }).waitFor({ timeout: 15000 });
+    await page
+      .locator('.codelens-decoration a', { hasText: /Gate Completeness: pending · 2\/2 checked/ })
+      .first()
+      .waitFor({ timeout: 15000 });
+  });
+
+  await step('editor context menu toggles the checklist item under the cursor', async () => {
+    await editorLines.locator('.view-line', { hasText: 'Trivy reports no critical finding' }).first().click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Toggle Gate Checklist Item' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await shot('editor-context-menu');
+    await item.click();
+    await editorLines.filter({ hasText: '- [x] Trivy reports no critical finding' }).waitFor({ timeout: 15000 });
+  });
+
+  await step('palette command creates a phase from the templates', async () => {
+    // The active editor is in phase-3, so the command knows the sequence and asks only for the title.
+    await runCommand('Phasegate: New Phase…');
+    await quickInput.filter({ hasText: /Title of phase 4 in audit-deployment/ }).waitFor({ timeout: 10000 });
+    const input = quickInput.locator('input');
+    await input.fill('Infra/Code');
+    await quickInput.filter({ hasText: /leave out/ }).waitFor({ timeout: 5000 }); // validation message
+    await input.fill('Infrastructure as Code');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: '00-PHASE_BRIEF.md' }).waitFor({ timeout: 30000 });
+    const brief = path.join(workspace, 'audit-deployment/phase-4/00-PHASE_BRIEF.md');
+    if (!fs.existsSync(brief)) throw new Error(`${brief} was not written`);
+    await treeRow(/^phase-4/)
+      .first()
+      .waitFor({ timeout: 30000 });
+    await shot('new-phase');
+  });
+
+  await step('tree context menu creates a phase in an iAI workstream', async () => {
+    await treeRow(/^Build/)
+      .first()
+      .click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'New Phase…' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await shot('tree-context-menu');
+    await item.click();
+    await quickInput.filter({ hasText: /Title of phase 3 in Build/ }).waitFor({ timeout: 10000 });
+    await quickInput.locator('input').fill('Advanced CI');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'implementation_prompt.md' }).waitFor({ timeout: 30000 });
+    const prompt = path.join(workspace, 'all_use_iai_project/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md');
+    if (!fs.existsSync(prompt)) throw new Error(`${prompt} was not written`);
+    await treeRow(/Phase_3_Advanced_CI/)
+      .first()
+      .waitFor({ timeout: 30000 });
+    await shot('new-iai-phase');
+  });
+
+  if (emptyWorkspace) {
+    await step('welcome view scaffolds a first phase', async () => {
+      await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(emptyWorkspace))}`);
+      await workbench.waitFor({ timeout: 60000 });
+      await page
+        .locator('.activitybar .action-item a[aria-label^="Phasegate"], .activitybar .action-item[aria-label^="Phasegate"]')
+        .first()
+        .click({ timeout: 30000 });
+      const button = page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' });
+      await button.waitFor({ timeout: 30000 });
+      await shot('welcome-view');
+      await button.click();
+      await quickRows.filter({ hasText: 'Audit phases' }).first().click({ timeout: 15000 });
+      await quickInput.filter({ hasText: /Title of the first phase/ }).waitFor({ timeout: 10000 });
+      await quickInput.locator('input').fill('Foundation Audit & Baseline');
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: '00-PHASE_BRIEF.md' }).waitFor({ timeout: 30000 });
+      await treeRow(/^phase-1/)
+        .first()
+        .waitFor({ timeout: 30000 });
+      if (!fs.existsSync(path.join(emptyWorkspace, 'phase-1/00-PHASE_BRIEF.md'))) throw new Error('phase-1/00-PHASE_BRIEF.md was not written');
+      await shot('scaffolded');
+    });
+  }
+
+  await close();
+  console.log(`ui: ${outcome.passed} passed, ${outcome.failed} failed (${Date.now() - t0} ms)`);
+  process.exit(outcome.failed ? 1 : 0);
+})().catch((e) => {
+  console.log(`FAIL ui: crashed: ${e && e.stack ? e.stack : e}`);
+  process.exit(2);
+});
