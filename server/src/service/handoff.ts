@@ -59,7 +59,20 @@ const LINK_IN_TEXT = /!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\
 const CODE_SPAN = /`([^`\n]+)`/g;
 
 /** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */
+/** Keys of texts seen (performance only: rules key the same item text once per deliverable, row or input). */
+const textKeys = new Map<string, string>();
+
 export function textKey(text: string): string {
+  let key = textKeys.get(text);
+  if (key === undefined) {
+    key = computeTextKey(text);
+    if (textKeys.size >= 50_000) textKeys.clear();
+    textKeys.set(text, key);
+  }
+  return key;
+}
+
+function computeTextKey(text: string): string {
   return text
     .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
     .toLowerCase()

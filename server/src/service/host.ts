@@ -30,8 +30,13 @@ export interface Logger {
 
 export const silentLogger: Logger = { log: () => undefined };
 
+/** Paths that normalizePath would change: `\`, `//`, `.`/`..` segments, a trailing `/`, a bare drive. */
+const NOT_NORMAL = /\\|\/\/|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
+
 /** Normalises a path to forward slashes without a trailing slash (except for the root). */
 export function normalizePath(p: string): string {
+  // Fast path (performance only): most paths are already normal; returning them as they are is what the slow path yields.
+  if (p.length > 1 && !NOT_NORMAL.test(p)) return p;
   let s = p.replace(/\\/g, '/');
   s = s.replace(/\/+/g, '/');
   const parts: string[] = [];

@@ -42,12 +42,6 @@ export interface ServiceInit {
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
-/**
- * Parsed models kept at once (least recently used dropped first, parsed again when asked for): a model
- * is about ten times its text, so keeping every one would grow without bound with the workspace.
- */
-export const MAX_PARSED_DOCUMENTS = 4096;
-
 interface DocEntry {
   text: string | undefined;
   parsed: ParsedDocument | undefined;
@@ -69,8 +63,6 @@ export class PhasegateService {
   model: WorkspaceModel = { root: '/', phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
   scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
   private readonly docs = new Map<string, DocEntry>();
-  /** Entries holding a parsed model, least recently used first. */
-  private readonly parsedLru = new Set<DocEntry>();
   private readonly diagCache = new Map<string, Diagnostic[]>();
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | string>();
@@ -93,7 +85,6 @@ export class PhasegateService {
     this.root = normalizePath(root);
     this.loadOptions = options;
     this.docs.clear();
-    this.parsedLru.clear();
     this.diagCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
@@ -115,7 +106,13 @@ export class PhasegateService {
         // A config file named by the host (the CLI's --config) must exist.
         if (explicit) {
           this.config.file = file;
-          this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message: `${name} cannot be read: no such file` });
+          this.config.problems.push({
+            file,
+            range: range(0, 0, 0, 0),
+            severity: 'error',
+            code: 'invalid-config',
+            message: `${name} cannot be read: no such file`,
+          });
         }
         continue;
       }
@@ -125,7 +122,13 @@ export class PhasegateService {
         this.configText = text;
       } catch (e) {
         this.config.file = file;
-        this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message: `${name} cannot be read: ${(e as Error).message}` });
+        this.config.problems.push({
+          file,
+          range: range(0, 0, 0, 0),
+          severity: 'error',
+          code: 'invalid-config',
+          message: `${name} cannot be read: ${(e as Error).message}`,
+        });
         break;
       }
       this.config = parseConfig(file, text, this.root, this.validator('config'));
@@ -219,8 +222,10 @@ export class PhasegateService {
 
   private async readAll(paths: string[], token: CancellationToken): Promise<void> {
     const queue = [...paths];
+    // A shared index, not queue.shift(): shifting a 100,000-path array is quadratic (performance only).
+    let next = 0;
     const worker = async () => {
-      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+      for (let p = queue[next++]; p !== undefined; p = queue[next++]) {
         throwIfCancelled(token);
         if (this.docs.get(p)?.overlay) continue;
         this.docs.set(p, await this.readEntry(p));
@@ -247,16 +252,7 @@ export class PhasegateService {
   getDocument(path: string): ParsedDocument | undefined {
     const e = this.docs.get(normalizePath(path));
     if (!e || e.text === undefined) return undefined;
-    this.parsedLru.delete(e);
-    this.parsedLru.add(e);
-    if (!e.parsed) {
-      e.parsed = parseDocument(e.text);
-      if (this.parsedLru.size > MAX_PARSED_DOCUMENTS) {
-        const oldest: DocEntry = this.parsedLru.values().next().value!;
-        this.parsedLru.delete(oldest);
-        oldest.parsed = undefined;
-      }
-    }
+    if (!e.parsed) e.parsed = parseDocument(e.text);
     return e.parsed;
   }
 
@@ -400,7 +396,7 @@ export class PhasegateService {
   /** The file that carries a phase's phase-level diagnostics. */
   phaseAnchor(phase: Phase): string {
     const doc = phase.documents.find((d) => d.exists);
-    return doc ? doc.path : phase.markdown[0] ?? phase.folder;
+    return doc ? doc.path : (phase.markdown[0] ?? phase.folder);
   }
 
   private runRules(path: string): Diagnostic[] {
@@ -437,7 +433,12 @@ export class PhasegateService {
           // A self-referencing workspace schema can recurse without end: report, never crash.
           return [{ instancePath: '', message: `schema '${id}' could not be applied: ${(e as Error).message}`, keyword: 'schema', params: {} }];
         }
-        return (v.errors ?? []).map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is invalid', keyword: e.keyword, params: e.params as Record<string, unknown> }));
+        return (v.errors ?? []).map((e) => ({
+          instancePath: e.instancePath,
+          message: e.message ?? 'is invalid',
+          keyword: e.keyword,
+          params: e.params as Record<string, unknown>,
+        }));
       },
       getDocument: (p) => this.getDocument(p),
       exists: (p) => this.exists(p),

@@ -24,6 +24,7 @@ export interface ScanResult {
 export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: string) => boolean, token?: CancellationToken): Promise<ScanResult> {
   const res: ScanResult = { files: new Set(), dirs: new Set([root]), problems: [], truncated: false };
   let frontier = [root];
+  const rootPrefix = root === '/' ? '/' : root + '/';
   while (frontier.length) {
     throwIfCancelled(token);
     const next: string[] = [];
@@ -40,7 +41,8 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
     for (const { dir, entries } of listed) {
       for (const e of entries) {
         const p = joinPath(dir, e.name);
-        const rel = relativePath(root, p);
+        // What relativePath(root, p) yields for a normal path inside root, without splitting both (performance only).
+        const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
         if (isIgnored(rel)) continue;
         if (e.kind === 'directory') {
           if (SKIPPED_FOLDERS.has(e.name) || (e.name.startsWith('.') && e.name !== '.phasegate')) continue;
@@ -186,16 +188,21 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   }
   for (const list of model.groups.values()) {
     list.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1));
+    // First phase of each number, in list order: what list.find(number) returns, without a quadratic scan.
+    const firstOf = new Map<number, Phase>();
+    for (const q of list) if (q.number !== undefined && !firstOf.has(q.number)) firstOf.set(q.number, q);
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       // The next phase is the one numbered N+1 (a gap or a duplicate breaks the chain on purpose).
       if (p.number !== undefined) {
-        p.next = list.find((q) => q.number === p.number! + 1);
-        p.prev = list.find((q) => q.number === p.number! - 1);
+        p.next = firstOf.get(p.number + 1);
+        p.prev = firstOf.get(p.number - 1);
       }
     }
   }
-  model.phases.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1)));
+  model.phases.sort((a, b) =>
+    a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1),
+  );
   for (const f of scan.files) {
     if (basename(f) === PLAN_FILE) {
       const dir = dirname(f);

@@ -20,6 +20,41 @@ function groupName(p: Phase): string {
   return p.workstream !== undefined ? `workstream ${p.workstream}` : `${basename(p.group.replace(/#.*$/, '')) || '/'}/`;
 }
 
+/** Phases of a group by number, and its numbers in order: built once per group, not per phase (performance only). */
+interface GroupIndex {
+  byNumber: Map<number, Phase[]>;
+  numbers: number[];
+}
+const groupIndexes = new WeakMap<Phase[], GroupIndex>();
+
+function groupIndex(group: Phase[]): GroupIndex {
+  let ix = groupIndexes.get(group);
+  if (!ix) {
+    const byNumber = new Map<number, Phase[]>();
+    for (const p of group) {
+      if (p.number === undefined) continue;
+      const list = byNumber.get(p.number);
+      if (list) list.push(p);
+      else byNumber.set(p.number, [p]);
+    }
+    ix = { byNumber, numbers: [...byNumber.keys()].sort((a, b) => a - b) };
+    groupIndexes.set(group, ix);
+  }
+  return ix;
+}
+
+/** The highest number below n, if any (binary search over the sorted numbers). */
+function highestBelow(numbers: number[], n: number): number | undefined {
+  let lo = 0;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (numbers[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? numbers[lo - 1] : undefined;
+}
+
 export const numberingRule: Rule = {
   ids: ['phase-numbering-gap', 'phase-numbering-duplicate'],
   check(ctx: RuleContext) {
@@ -30,15 +65,15 @@ export const numberingRule: Rule = {
     const h1 = doc.headings.find((h) => h.level === 1);
     const at = h1 ? h1.textRange : range(0, 0, 0, 0);
 
-    const same = group.filter((p) => p !== phase && p.number === n);
+    const ix = groupIndex(group);
+    const same = (ix.byNumber.get(n) ?? []).filter((p) => p !== phase);
     if (same.length) {
       const names = [phase, ...same].map((p) => basename(p.folder)).sort();
       ctx.report('phase-numbering-duplicate', at, `Phase number ${n} is used by ${names.length} phases in ${groupName(phase)}: ${names.join(', ')}.`);
     }
 
     // The phase right after a gap carries it: the highest number below n, or the start (1).
-    const below = group.map((p) => p.number).filter((x): x is number => x !== undefined && x < n);
-    const prev = below.length ? Math.max(...below) : n > 1 ? 0 : undefined;
+    const prev = highestBelow(ix.numbers, n) ?? (n > 1 ? 0 : undefined);
     if (prev === undefined || n - prev <= 1) return;
     const missing: number[] = [];
     for (let k = prev + 1; k < n; k++) missing.push(k);

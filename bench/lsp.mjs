@@ -1,0 +1,245 @@
+// The language server as an editor sees it: dist/server.js over stdio, driven with
+// vscode-languageserver-protocol's connection. Measures the time to index a workspace, the latency
+// from a change to its diagnostics (the edited document, and the next phase's input handoff after an
+// output handoff changed), and the server's memory.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as lsp from 'vscode-languageserver-protocol/node';
+
+const uriOf = (p) => pathToFileURL(p).href;
+
+/** Resolves with the first of `promise` and a timeout (then `undefined`). */
+function within(ms, promise) {
+  let timer;
+  return Promise.race([promise, new Promise((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function rssKB(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const get = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1]);
+    return { rssKB: get('VmRSS'), hwmKB: get('VmHWM') };
+  } catch {
+    return { rssKB: undefined, hwmKB: undefined };
+  }
+}
+
+export function percentile(xs, p) {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/**
+ * Runs the measurements. `targets` are absolute paths: longDocument (~500 lines), outputHandoff of
+ * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
+ */
+export async function measureServer({ serverJs, ws, targets, edits = 60, crossEdits = 30, warmup = 5, log = () => undefined }) {
+  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
+  const result = { ok: false };
+  const waiters = new Set();
+  const fire = (ev) => {
+    for (const w of [...waiters]) {
+      if (!w.match(ev)) continue;
+      waiters.delete(w);
+      w.resolve(ev);
+    }
+  };
+  const waitFor = (match) => new Promise((resolve) => waiters.add({ match, resolve }));
+
+  // The client side of the protocol: settings (no debounce: the benchmark measures the engine, not
+  // the typing delay a user configures), progress, refresh requests, pushed diagnostics.
+  conn.onRequest('workspace/configuration', (params) => params.items.map(() => ({ validate: { debounceMs: 0 } })));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('client/unregisterCapability', () => null);
+  conn.onRequest('workspace/workspaceFolders', () => [{ uri: uriOf(ws), name: path.basename(ws) }]);
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.onRequest('workspace/semanticTokens/refresh', () => null);
+  conn.onRequest('workspace/inlayHint/refresh', () => null);
+  conn.onRequest('window/showMessageRequest', () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => {
+    fire({ type: 'refresh', t: performance.now() });
+    return null;
+  });
+  conn.onNotification('$/progress', (p) => fire({ type: 'progress', kind: p.value?.kind, t: performance.now() }));
+  conn.onNotification('phasegate/didChangePhases', () => fire({ type: 'phases', t: performance.now() }));
+  conn.onNotification('textDocument/publishDiagnostics', (p) =>
+    fire({ type: 'publish', uri: p.uri, version: p.version, items: p.diagnostics, t: performance.now() }),
+  );
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('telemetry/event', () => undefined);
+  conn.onUnhandledNotification(() => undefined);
+  conn.listen();
+  const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+
+  try {
+    const t0 = performance.now();
+    const init = await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(ws),
+      workspaceFolders: [{ uri: uriOf(ws), name: path.basename(ws) }],
+      initializationOptions: { trusted: true },
+      capabilities: {
+        window: { workDoneProgress: true },
+        workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: {
+          synchronization: { didSave: true, dynamicRegistration: false },
+          diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
+          publishDiagnostics: { versionSupport: true },
+        },
+      },
+    });
+    const caps = init.capabilities ?? {};
+    const pull = !!caps.diagnosticProvider;
+    const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : (caps.textDocumentSync?.change ?? 1);
+    result.mode = pull ? 'pull' : 'push';
+    result.sync = sync === 2 ? 'incremental' : 'full';
+    result.initializeMs = performance.now() - t0;
+
+    // Index: from `initialized` to the server's signal that the folder is loaded, then the phase tree.
+    const signal = waitFor((e) => (e.type === 'progress' && e.kind === 'end') || e.type === 'phases');
+    const tInit = performance.now();
+    await conn.sendNotification('initialized', {});
+    const sig = await within(120_000, signal);
+    result.indexSignal = sig ? (sig.type === 'progress' ? 'workDoneProgress end' : 'phasegate/didChangePhases') : 'none (timeout)';
+    result.indexMs = sig ? sig.t - tInit : undefined;
+    const tPhases = performance.now();
+    const tree = await conn.sendRequest('phasegate/phases', {}).catch((e) => ({ error: e.message }));
+    result.phasesRequestMs = performance.now() - tPhases;
+    result.indexWithTreeMs = performance.now() - tInit;
+    result.treeOk = !tree?.error;
+    Object.assign(result, rssKB(proc.pid));
+    log(`server indexed in ${Math.round(result.indexMs ?? NaN)} ms (${result.indexSignal}); phase tree +${Math.round(result.phasesRequestMs)} ms`);
+
+    const docs = new Map();
+    const open = async (file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const d = { uri: uriOf(file), version: 1, lines: text.split('\n') };
+      docs.set(file, d);
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'markdown', version: 1, text } });
+      return d;
+    };
+    const pullDiags = async (d) => {
+      const r = await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: d.uri }, previousResultId: d.resultId });
+      if (r?.resultId) d.resultId = r.resultId;
+      if (r?.kind === 'full') d.items = r.items;
+      return d.items ?? [];
+    };
+    /** Replaces line `line` of a document with `text` and sends the change. */
+    const change = async (d, line, text) => {
+      const old = d.lines[line];
+      d.lines[line] = text;
+      d.version++;
+      const contentChanges =
+        sync === 2 ? [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text }] : [{ text: d.lines.join('\n') }];
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri: d.uri, version: d.version }, contentChanges });
+    };
+    /** Changes line `line` of `d`, then its diagnostics: pulled (as an editor does on change), or pushed for the new version. */
+    const changeAndDiagnose = async (d, line, text) => {
+      if (pull) {
+        await change(d, line, text);
+        return pullDiags(d);
+      }
+      const ev = within(
+        10_000,
+        waitFor((e) => e.type === 'publish' && e.uri === d.uri && (e.version === undefined || e.version === d.version)),
+      );
+      await change(d, line, text);
+      return (await ev)?.items;
+    };
+
+    // Per edit: toggle a task box in the long document, then its diagnostics.
+    const long = await open(targets.longDocument);
+    if (pull) await pullDiags(long);
+    else
+      await within(
+        10_000,
+        waitFor((e) => e.type === 'publish' && e.uri === long.uri),
+      );
+    const taskLines = long.lines.map((l, i) => (/^- \[[ x]\] /.test(l) ? i : -1)).filter((i) => i >= 0);
+    const perEdit = [];
+    for (let k = 0; k < edits + warmup; k++) {
+      const line = taskLines[(k * 7) % taskLines.length];
+      const src = long.lines[line];
+      const toggled = src.startsWith('- [x]') ? '- [ ]' + src.slice(5) : '- [x]' + src.slice(5);
+      const t = performance.now();
+      await changeAndDiagnose(long, line, toggled);
+      if (k >= warmup) perEdit.push(performance.now() - t);
+    }
+    result.longDocumentLines = long.lines.length;
+    result.perEdit = { n: perEdit.length, medianMs: percentile(perEdit, 50), p95Ms: percentile(perEdit, 95), maxMs: Math.max(...perEdit) };
+    log(`per edit: median ${result.perEdit.medianMs.toFixed(2)} ms, p95 ${result.perEdit.p95Ms.toFixed(2)} ms`);
+
+    // Cross-file: drop (then restore) an input in phase N's output handoff; phase N+1's input handoff
+    // now receives an input that was not handed off. Time until its new diagnostics reach the client.
+    const out = await open(targets.outputHandoff);
+    const next = await open(targets.nextInputHandoff);
+    if (pull) {
+      await pullDiags(out);
+      await pullDiags(next);
+    } else {
+      await within(
+        10_000,
+        waitFor((e) => e.type === 'publish' && e.uri === next.uri),
+      );
+    }
+    const inputLine = out.lines.findIndex((l) => /^- Input 3: /.test(l));
+    const original = out.lines[inputLine];
+    const cross = [];
+    let changedCount = 0;
+    let timeouts = 0;
+    let before = JSON.stringify(pull ? (next.items ?? []) : []);
+    for (let k = 0; k < crossEdits + warmup; k++) {
+      const text = out.lines[inputLine] === original ? '- Input 3: withdrawn' : original;
+      const t = performance.now();
+      let got;
+      if (pull) {
+        const refreshed = waitFor((e) => e.type === 'refresh');
+        await changeAndDiagnose(out, inputLine, text);
+        const ev = await within(5_000, refreshed);
+        if (ev) got = await pullDiags(next);
+      } else {
+        const ev = within(
+          5_000,
+          waitFor((e) => e.type === 'publish' && e.uri === next.uri),
+        );
+        await change(out, inputLine, text);
+        got = (await ev)?.items;
+      }
+      const dt = performance.now() - t;
+      if (got === undefined) {
+        timeouts++;
+        if (pull) got = await pullDiags(next);
+      } else if (k >= warmup) cross.push(dt);
+      const now = JSON.stringify(got ?? []);
+      if (now !== before) changedCount++;
+      before = now;
+    }
+    result.crossFile = {
+      n: cross.length,
+      medianMs: percentile(cross, 50),
+      p95Ms: percentile(cross, 95),
+      maxMs: cross.length ? Math.max(...cross) : undefined,
+      diagnosticsChanged: changedCount,
+      noSignal: timeouts,
+    };
+    log(`cross-file: median ${result.crossFile.medianMs?.toFixed(2)} ms, p95 ${result.crossFile.p95Ms?.toFixed(2)} ms, ${timeouts} without a signal`);
+    Object.assign(result, { afterEdits: rssKB(proc.pid) });
+    result.ok = true;
+    await within(5_000, conn.sendRequest('shutdown'));
+    await conn.sendNotification('exit');
+  } catch (e) {
+    result.error = `${e.message}\n${stderr}`;
+  } finally {
+    await within(5_000, exited);
+    if (proc.exitCode === null) proc.kill();
+    conn.dispose();
+  }
+  return result;
+}
