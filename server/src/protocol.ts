@@ -220,4 +220,10 @@ export const RenderTemplateRequest = new RequestType<NewDocumentParams, NewDocum
 export const NewDocumentRequest = new RequestType<NewDocumentParams, NewDocumentResult, void>('phasegate/newDocument');
 export const ToggleGateItemRequest = new RequestType<ToggleGateItemParams, WorkspaceEdit | null, void>('phasegate/toggleGateItem');
 /** Sent when phases, their status, gates or problem counts may have changed. */
+/** The running server's process id (tests use it to simulate a crash). */
+export interface ServerInfoResult {
+  pid: number;
+}
+export const ServerInfoRequest = new RequestType<void, ServerInfoResult, void>('phasegate/serverInfo');
+
 export const DidChangePhasesNotification = new NotificationType<DidChangePhasesParams>('phasegate/didChangePhases');

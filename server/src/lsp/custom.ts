@@ -12,6 +12,7 @@ import {
   PhasesRequest,
   PhasesResult,
   ProblemCounts,
+  ServerInfoRequest,
   ToggleGateItemRequest,
   WorkspaceFolderNode,
 } from '../protocol';
@@ -117,6 +118,7 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
 }
 
 export function registerCustom(connection: Connection, ctx: ServerContext): void {
+  connection.onRequest(ServerInfoRequest, () => ({ pid: process.pid }));
   connection.onRequest(PhasesRequest, (params) =>
     ctx.safe('phasegate/phases', { folders: [] } as PhasesResult, async () => {
       const folders = params?.folderUri ? [ctx.workspaces.byUri(params.folderUri)].filter((f): f is Folder => !!f) : ctx.workspaces.all();

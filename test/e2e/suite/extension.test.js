@@ -191,6 +191,39 @@ describe('Phasegate in the extension host', function () {
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), before);
   });
 
+  it('restarts a crashed server by itself and loses no unsaved text', async function () {
+    this.timeout(90000);
+    const uri = wsFile('audit-deployment', 'phase-1', '00-PHASE_BRIEF.md');
+    const editor = await vscode.window.showTextDocument(uri);
+    const add = async (marker) => {
+      const ok = await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount, 0), `\n${marker}\n`));
+      assert.ok(ok, 'edit applied');
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'unfilled-placeholder' && d.message.includes(marker)));
+    };
+    await add('[Before The Crash]');
+    const { pid } = await api.request('phasegate/serverInfo', undefined);
+    process.kill(pid, 'SIGKILL');
+    // Poll with a deadline until the client has started a new server process.
+    const deadline = Date.now() + 30000;
+    let next;
+    while (!next && Date.now() < deadline) {
+      try {
+        const info = await api.request('phasegate/serverInfo', undefined);
+        if (info.pid !== pid) next = info.pid;
+      } catch {
+        // not running yet
+      }
+      if (!next) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(next, 'a new server process within 30 s');
+    // The new server has the unsaved text: an incremental edit on top of it is diagnosed, and so is the earlier one.
+    await add('[After The Crash]');
+    assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.message.includes('[Before The Crash]')));
+    assert.equal(editor.document.isDirty, true);
+    assert.match(editor.document.getText(), /\[Before The Crash\][\s\S]*\[After The Crash\]/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('restarts the language server and reloads the phases', async function () {
     const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
     await vscode.commands.executeCommand('phasegate.restartServer');
