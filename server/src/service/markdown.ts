@@ -5,7 +5,8 @@
  */
 import MarkdownIt from 'markdown-it';
 import * as YAML from 'yaml';
-import { Range, range } from './types';
+import { parseFlatFrontMatter } from './frontmatter-fast';
+import { Position, Range, range } from './types';
 
 export interface FrontMatter {
   /** Lines of the opening and closing fences, inclusive. */
@@ -167,6 +168,8 @@ function splitLines(text: string): string[] {
   return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
 }
 
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
   if (lines.length === 0 || lines[0].replace(/\s+$/, '') !== '---') return undefined;
   let end = -1;
@@ -202,8 +205,21 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
     offset,
     terminated: true,
   };
+  // Flat front matter (the common case) is read directly; its YAML Document, which only ranges need,
+  // is built on first use (performance only: the values are those the full parse gives).
+  const flat = parseFlatFrontMatter(raw);
+  if (flat !== undefined) {
+    fm.data = flat;
+    let yaml: YAML.Document.Parsed | undefined;
+    Object.defineProperty(fm, 'yaml', {
+      enumerable: true,
+      configurable: true,
+      get: () => (yaml ??= YAML.parseDocument(raw, YAML_OPTIONS)),
+    });
+    return fm;
+  }
   try {
-    const doc = YAML.parseDocument(raw, { uniqueKeys: true, prettyErrors: false, strict: true });
+    const doc = YAML.parseDocument(raw, YAML_OPTIONS);
     const problems = [...doc.errors];
     if (problems.length === 0) {
       // maxAliasCount bounds the expansion of alias bombs ("billion laughs").
@@ -241,6 +257,52 @@ export function yamlOffsetRange(lines: string[], firstLine: number, raw: string,
   return { start, end };
 }
 
+/**
+ * Positions of the model, shared (performance only): a workspace's models hold about a million
+ * positions, most of them repeats of the same (line, character) pairs, and they were a fifth of the
+ * memory of `check`. Positions are values: nothing mutates a range or a position it is given.
+ */
+const SHARED_POSITIONS: Position[][] = [];
+const MAX_SHARED_LINE = 4096;
+const MAX_SHARED_CHARACTER = 512;
+/** At most this many shared positions (a few MB), so that a long-lived server's table stays small. */
+const MAX_SHARED_POSITIONS = 262_144;
+let sharedPositionCount = 0;
+
+function sharedPosition(line: number, character: number): Position {
+  if (line >= MAX_SHARED_LINE || character >= MAX_SHARED_CHARACTER || line < 0 || character < 0) return { line, character };
+  let row = SHARED_POSITIONS[line];
+  if (row === undefined) SHARED_POSITIONS[line] = row = [];
+  let p = row[character];
+  if (p === undefined) {
+    // Frozen: a shared value that someone mutated would corrupt every range holding it; this way it throws.
+    p = Object.freeze({ line, character });
+    if (sharedPositionCount < MAX_SHARED_POSITIONS) {
+      row[character] = p;
+      sharedPositionCount++;
+    }
+  }
+  return p;
+}
+
+/** Shared one-line ranges by (line, start, end), bounded like the positions (performance only, as above). */
+const SHARED_RANGES = new Map<number, Range>();
+const MAX_SHARED_RANGES = 262_144;
+
+/** `range()` with shared positions (and shared one-line ranges), for the model's ranges. */
+function modelRange(sl: number, sc: number, el: number, ec: number): Range {
+  if (sl !== el || sl >= MAX_SHARED_LINE || sc >= MAX_SHARED_CHARACTER || ec >= MAX_SHARED_CHARACTER || sl < 0 || sc < 0 || ec < 0) {
+    return { start: sharedPosition(sl, sc), end: sharedPosition(el, ec) };
+  }
+  const key = (sl * MAX_SHARED_CHARACTER + sc) * MAX_SHARED_CHARACTER + ec;
+  let r = SHARED_RANGES.get(key);
+  if (r === undefined) {
+    r = Object.freeze({ start: sharedPosition(sl, sc), end: sharedPosition(el, ec) });
+    if (SHARED_RANGES.size < MAX_SHARED_RANGES) SHARED_RANGES.set(key, r);
+  }
+  return r;
+}
+
 const TASK_RE = /^\[([ xX])\](?=\s|$)/;
 const LINK_RE = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
 const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
@@ -271,7 +333,7 @@ export function parseDocument(text: string): ParsedDocument {
   };
   const bodyStart = frontMatter?.terminated ? frontMatter.endLine + 1 : 0;
   if (text.length > MAX_PARSE_BYTES) return doc;
-  const body = bodyStart > 0 ? '\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n') : lines.join('\n');
+  const body = markdownBody(text, lines, bodyStart);
   let tokens: Token[];
   try {
     tokens = md.parse(body, {});
@@ -285,8 +347,27 @@ export function parseDocument(text: string): ParsedDocument {
   return doc;
 }
 
+/**
+ * The text markdown-it reads: front matter lines left empty (keeping line numbers), '\n' line ends.
+ * Without a carriage return that is a slice of the text, not a join of its lines (performance only).
+ */
+export function markdownBody(text: string, lines: string[], bodyStart: number): string {
+  if (text.includes('\r')) return bodyStart > 0 ? '\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n') : lines.join('\n');
+  if (bodyStart === 0) return text;
+  let at = 0;
+  for (let i = 0; i < bodyStart; i++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) {
+      at = text.length;
+      break;
+    }
+    at = nl + 1;
+  }
+  return '\n'.repeat(bodyStart) + text.slice(at);
+}
+
 function lineRange(lines: string[], line: number): Range {
-  return range(line, 0, line, (lines[line] ?? '').length);
+  return modelRange(line, 0, line, (lines[line] ?? '').length);
 }
 
 function collect(doc: ParsedDocument, tokens: Token[]): void {
@@ -311,7 +392,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
           text,
           line,
           range: lineRange(lines, line),
-          textRange: range(line, start, line, Math.max(start, endText)),
+          textRange: modelRange(line, start, line, Math.max(start, endText)),
         });
         break;
       }
@@ -335,7 +416,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         const tm = TASK_RE.exec(rest);
         if (tm) {
           checked = tm[1] !== ' ';
-          checkboxRange = range(line, col, line, col + 3);
+          checkboxRange = modelRange(line, col, line, col + 3);
           const skip = 3 + (/^\s*/.exec(rest.slice(3))?.[0].length ?? 0);
           col += skip;
           rest = rest.slice(skip);
@@ -345,7 +426,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
           line,
           endLine: Math.max(line, t.map[1] - 1),
           text,
-          textRange: range(line, col, line, col + text.length),
+          textRange: modelRange(line, col, line, col + text.length),
           range: lineRange(lines, line),
           ordered: listStack[listStack.length - 1]?.ordered ?? false,
           depth: Math.max(0, listStack.length - 1),
@@ -396,7 +477,7 @@ function splitRow(lines: string[], line: number): TableCell[] {
     const raw = src.slice(a, b);
     const l = raw.length - raw.trimStart().length;
     const text = raw.trim();
-    cells.push({ text: text.replace(/\\\|/g, '|'), range: range(line, a + l, line, a + l + text.length) });
+    cells.push({ text: text.replace(/\\\|/g, '|'), range: modelRange(line, a + l, line, a + l + text.length) });
   };
   let inCode = false;
   for (; i < src.length; i++) {
@@ -442,7 +523,7 @@ function buildSections(doc: ParsedDocument): void {
       parent,
       children: [],
       isEmpty: true,
-      range: range(h.line, 0, lastLine, (lines[lastLine] ?? '').length),
+      range: modelRange(h.line, 0, lastLine, (lines[lastLine] ?? '').length),
     };
     if (parent !== undefined) doc.sections[parent].children.push(idx);
     doc.sections.push(section);
@@ -523,8 +604,8 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
       doc.links.push({
         text: m[2],
         target,
-        range: range(l, m.index, l, m.index + m[0].length),
-        targetRange: range(l, tOff, l, tOff + target.length),
+        range: modelRange(l, m.index, l, m.index + m[0].length),
+        targetRange: modelRange(l, tOff, l, tOff + target.length),
         line: l,
         section: s,
       });
@@ -534,8 +615,8 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
       doc.links.push({
         text: m[1],
         target: m[1],
-        range: range(l, m.index, l, m.index + m[0].length),
-        targetRange: range(l, m.index + 1, l, m.index + 1 + m[1].length),
+        range: modelRange(l, m.index, l, m.index + m[0].length),
+        targetRange: modelRange(l, m.index + 1, l, m.index + 1 + m[1].length),
         line: l,
         section: s,
       });

@@ -64,6 +64,12 @@ export class PhasegateService {
   scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
   private readonly docs = new Map<string, DocEntry>();
   private readonly diagCache = new Map<string, Diagnostic[]>();
+  /**
+   * Gate results by phase, valid while no diagnostics and no document changes (performance only: the
+   * plan rule asks for every complete phase's gates, and the CLI for every phase's). Cleared wherever
+   * the diagnostics cache is, and when documents are read.
+   */
+  private readonly gateCache = new Map<Phase, GateResult[]>();
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | string>();
   private ignoreMatcher: (rel: string) => boolean = () => false;
@@ -86,6 +92,7 @@ export class PhasegateService {
     this.loadOptions = options;
     this.docs.clear();
     this.diagCache.clear();
+    this.gateCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
     await loadWorkspaceTemplates(this);
@@ -231,7 +238,11 @@ export class PhasegateService {
         this.docs.set(p, await this.readEntry(p));
       }
     };
-    await Promise.all(Array.from({ length: 32 }, worker));
+    try {
+      await Promise.all(Array.from({ length: 32 }, worker));
+    } finally {
+      this.gateCache.clear();
+    }
   }
 
   private async readEntry(path: string): Promise<DocEntry> {
@@ -269,6 +280,7 @@ export class PhasegateService {
   setOverlay(path: string, text: string): string[] {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
+    this.gateCache.clear();
     if (!this.scan.files.has(p) && isInside(this.root, p)) return this.fileSetChanged([p], []);
     return this.invalidate(p);
   }
@@ -280,6 +292,7 @@ export class PhasegateService {
     if (!e?.overlay) return [];
     if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
     else this.docs.delete(p);
+    this.gateCache.clear();
     return this.invalidate(p);
   }
 
@@ -336,6 +349,7 @@ export class PhasegateService {
     this.model = buildModel(this.root, this.scan, this.config);
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
+    this.gateCache.clear();
     void deleted;
     return this.checkedFiles();
   }
@@ -363,6 +377,7 @@ export class PhasegateService {
   private invalidate(path: string): string[] {
     const deps = this.dependents(path);
     for (const d of deps) this.diagCache.delete(d);
+    this.gateCache.clear();
     return deps;
   }
 
@@ -462,11 +477,16 @@ export class PhasegateService {
 
   /** Gate results of a phase. */
   gates(phase: Phase): GateResult[] {
-    return evaluateGates(this, phase);
+    let g = this.gateCache.get(phase);
+    if (!g) {
+      g = evaluateGates(this, phase);
+      this.gateCache.set(phase, g);
+    }
+    return g;
   }
 
   status(phase: Phase): PhaseStatus {
-    return phaseStatus(this, phase);
+    return phaseStatus(this, phase, this.gates(phase));
   }
 
   /** Diagnostics of every file of a phase (the folder's own included). */

@@ -89,8 +89,10 @@ const schema: Rule = {
     if (!isMapping(data)) return;
     const firstLine = range(0, 0, 0, (doc.lines[0] ?? '').length);
     const seen = new Set<string>();
-    if (fm.yaml) {
-      for (const t of misspeltKeys(ctx, spec.schema, data)) {
+    // fm.yaml is built on demand: look for misspelt keys first (performance only).
+    const misspelt = misspeltKeys(ctx, spec.schema, data);
+    if (misspelt.length && fm.yaml) {
+      for (const t of misspelt) {
         const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '', t.key) ?? firstLine;
         seen.add(`key:${t.key}`);
         ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`);

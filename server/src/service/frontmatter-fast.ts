@@ -1,0 +1,77 @@
+/**
+ * A fast path for the common front matter: flat `key: plain value` lines. Building the `yaml`
+ * package's full Document (CST, nodes, source ranges) was the largest part of parsing a workspace
+ * (bench/README.md), and the Document is only needed for errors and ranges. This reads the flat
+ * case directly and resolves each value exactly as the `yaml` package's core schema does (same tests,
+ * same order). Anything else — comments, quotes, flow or block collections, anchors, aliases, tags,
+ * duplicate keys, tabs, unusual characters, long lines — returns undefined, and the caller takes
+ * the full path, so errors, alias limits and ranges stay those of the `yaml` package.
+ */
+
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/;
+/** Keys the core schema would not read as a plain string (null and booleans), and the prototype key. */
+const SPECIAL_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
+/** Printable characters we accept: line feeds, ASCII without controls and the BMP above NBSP without surrogates, BOM, separators. */
+const UNSAFE_CHAR = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+/** Characters a plain scalar may not start with (indicators), `-` included (numbers with a sign go the full way). */
+const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+
+const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT_RE = /^0o[0-7]+$/;
+const INT_RE = /^[-+]?[0-9]+$/;
+const INT_HEX_RE = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** The value of a plain scalar under the YAML 1.2 core schema, as the `yaml` package (v2) resolves it. */
+export function resolveCoreScalar(s: string): unknown {
+  if (NULL_RE.test(s)) return null;
+  if (BOOL_RE.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (INT_OCT_RE.test(s)) return parseInt(s.substring(2), 8);
+  if (INT_RE.test(s)) return parseInt(s, 10);
+  if (INT_HEX_RE.test(s)) return parseInt(s.substring(2), 16);
+  if (FLOAT_NAN_RE.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP_RE.test(s) || FLOAT_RE.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** Strips trailing spaces (only spaces: tabs never reach here, and other white space is content in YAML). */
+function trimSpaces(s: string): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
+  return e === s.length ? s : s.slice(0, e);
+}
+
+/**
+ * The data of flat front matter (`raw` is the YAML between the fences, lines joined with '\n'),
+ * or undefined when it is not of the simple form this path reads exactly.
+ */
+export function parseFlatFrontMatter(raw: string): Record<string, unknown> | undefined {
+  if (raw.length === 0 || raw.includes('\t') || UNSAFE_CHAR.test(raw)) return undefined;
+  const out: Record<string, unknown> = {};
+  let keys = 0;
+  let start = 0;
+  while (start <= raw.length) {
+    let end = raw.indexOf('\n', start);
+    if (end < 0) end = raw.length;
+    const line = raw.slice(start, end);
+    start = end + 1;
+    if (line === '') continue;
+    if (line.length > 1000) return undefined;
+    const m = KEY_LINE.exec(line);
+    if (!m) return undefined;
+    const key = m[1];
+    if (SPECIAL_KEY.test(key) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    const value = trimSpaces(m[2] ?? '');
+    if (value !== '') {
+      if (INDICATOR_START.test(value)) return undefined;
+      // `: ` or a final `:` would make a nested mapping, ` #` a comment.
+      if (value.includes(': ') || value.endsWith(':') || value.includes(' #')) return undefined;
+    }
+    out[key] = resolveCoreScalar(value);
+    keys++;
+  }
+  return keys > 0 ? out : undefined;
+}
