@@ -6,13 +6,14 @@
 import type { Assets } from '../service/service';
 import { FileSystem, normalizePath } from '../service/host';
 import { ParsedArgs, USAGE, UsageError, parseArgs } from './args';
-import { loadWorkspaces } from './targets';
+import { Workspace, loadWorkspaces } from './targets';
 import { buildReport, errorCount } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
+import { Parallel, checkInShards } from './shards';
 
 export interface CliFileSystem extends FileSystem {
   /** Creates a file and its missing folders; fails with code `EEXIST` when the file exists (never overwrites). */
@@ -33,6 +34,8 @@ export interface MainOptions {
   assets: Assets;
   /** The package version, for `--version` and SARIF. */
   version?: string;
+  /** Checks large workspaces on several threads (the process wrapper gives it; absent: one thread). */
+  parallel?: Parallel;
 }
 
 export interface CliContext {
@@ -42,6 +45,7 @@ export interface CliContext {
   stderr: Output;
   assets: Assets;
   version: string;
+  parallel: Parallel | undefined;
 }
 
 export const EXIT_OK = 0;
@@ -56,6 +60,7 @@ export async function main(opts: MainOptions): Promise<number> {
     stderr: opts.stderr,
     assets: opts.assets,
     version: opts.version ?? '0.0.0',
+    parallel: opts.parallel,
   };
   let args: ParsedArgs;
   try {
@@ -90,7 +95,7 @@ export async function main(opts: MainOptions): Promise<number> {
 }
 
 async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  const workspaces = await load(ctx, args);
   const report = buildReport(ctx.cwd, workspaces, true);
   const out = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report, ctx.version) : formatText(report);
   ctx.stdout.write(out);
@@ -98,8 +103,15 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
 }
 
 async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  const workspaces = await load(ctx, args);
   const report = buildReport(ctx.cwd, workspaces, false);
   ctx.stdout.write(args.format === 'json' ? statusJson(report) : formatStatus(report));
   return EXIT_OK;
+}
+
+/** The workspaces of the PATHs with their documents read, or their shards checked on other threads. */
+async function load(ctx: CliContext, args: ParsedArgs): Promise<Workspace[]> {
+  const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, ctx.parallel);
+  return workspaces;
 }

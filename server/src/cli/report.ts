@@ -63,7 +63,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       phases.push({
         phase,
         id: phase.id,
-        title: phaseTitle(svc, phase),
+        title: ws.titles?.get(phase) ?? phaseTitle(svc, phase),
         layout: phase.layout.name,
         folder: relativePath(cwd, phase.folder),
         status: svc.status(phase),

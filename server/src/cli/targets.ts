@@ -15,6 +15,10 @@ export interface Workspace {
   svc: PhasegateService;
   /** The PATHs (absolute) given on the command line that this workspace covers. */
   targets: string[];
+  /** The config file named on the command line (absolute), if any. */
+  configFile?: string;
+  /** Phase titles found by the shards' engines (when checked in parallel; see shards.ts). */
+  titles?: Map<Phase, string>;
 }
 
 /** Absolute, forward-slash form of a command-line path (POSIX or Windows). */
@@ -51,7 +55,10 @@ export async function findRoot(fs: FileSystem, target: string, isFile: boolean):
   return start;
 }
 
-/** Resolves the PATHs, finds their roots and loads one engine per root. */
+/**
+ * Resolves the PATHs, finds their roots and loads one engine per root: config, scan and model,
+ * no document read yet (`checkInShards` reads them, on this thread or in workers).
+ */
 export async function loadWorkspaces(opts: {
   fs: FileSystem;
   assets: Assets;
@@ -73,7 +80,7 @@ export async function loadWorkspaces(opts: {
   const out: Workspace[] = [];
   for (const [root, targets] of byRoot) {
     const svc = new PhasegateService({ fs: opts.fs, assets: opts.assets });
-    await svc.load(root, undefined, load);
+    await svc.load(root, undefined, { ...load, only: () => false });
     if (load.configFile) {
       // A config file named on the command line must be usable: its problems are usage errors.
       const bad = svc.config.problems.find((d) => d.severity === 'error');
@@ -82,7 +89,7 @@ export async function loadWorkspaces(opts: {
           `invalid config ${opts.configFile}: ${firstLine(bad.message)}${bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : ''}`,
         );
     }
-    out.push({ root, svc, targets });
+    out.push({ root, svc, targets, configFile: load.configFile });
   }
   return out;
 }

@@ -2,36 +2,41 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../cli/main';
-import { NodeFileSystem, assetRoot, loadAssets, toPosix } from './assets';
+import { isMainThread } from 'node:worker_threads';
+import { assetRoot, loadAssets, toPosix } from './assets';
+import { SyncNodeFileSystem } from './sync-fs';
+import { parallelFromEnv, runShardWorker } from './parallel';
 
-class NodeCliFileSystem extends NodeFileSystem {
-  async createFile(p: string, text: string): Promise<void> {
-    await fs.promises.mkdir(path.dirname(p), { recursive: true });
-    // 'wx': fail with EEXIST rather than overwrite, atomically, even when another process races us.
-    await fs.promises.writeFile(p, text, { flag: 'wx' });
-  }
+function runCli(): void {
+  const root = assetRoot();
+  const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const assets = loadAssets(root);
+  void main({
+    argv: process.argv.slice(2),
+    cwd: toPosix(process.cwd()),
+    fs: new SyncNodeFileSystem(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    assets,
+    version,
+    // The workers run this same script (the bundle is one file); see the isMainThread branch below.
+    parallel: parallelFromEnv(__filename, assets),
+  }).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`phasegate: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }
 
-// `phasegate check | head`: a closed pipe ends the output, not the process with a stack trace.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
-const root = assetRoot();
-const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-main({
-  argv: process.argv.slice(2),
-  cwd: toPosix(process.cwd()),
-  fs: new NodeCliFileSystem(),
-  stdout: process.stdout,
-  stderr: process.stderr,
-  assets: loadAssets(root),
-  version,
-}).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    process.stderr.write(`phasegate: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+if (isMainThread) {
+  // `phasegate check | head`: a closed pipe ends the output, not the process with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  runCli();
+} else {
+  void runShardWorker();
+}

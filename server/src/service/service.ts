@@ -29,6 +29,16 @@ export interface Assets {
 export interface LoadOptions {
   /** Absolute path of a config file to use instead of the workspace's own `phasegate.yaml` (the CLI's `--config`). */
   configFile?: string;
+  /**
+   * Which checked files to read at load (all when absent). A host that splits the checking
+   * (the CLI's worker threads) reads only its share; `readDocuments` reads more later.
+   */
+  only?: (path: string) => boolean;
+  /**
+   * The tree of `root` as another engine scanned it just before, with the same config (the CLI's
+   * worker threads get the main thread's): used instead of scanning again.
+   */
+  scan?: ScanResult;
 }
 
 export interface ServiceInit {
@@ -89,7 +99,9 @@ export class PhasegateService {
   /** Scans `root`, reads its config, builds the phase model and parses every phase document. */
   async load(root: string, token: CancellationToken = noCancellation, options: LoadOptions = this.loadOptions): Promise<void> {
     this.root = normalizePath(root);
-    this.loadOptions = options;
+    // A given scan is good for this load only: a reload (config changed) scans again.
+    const { scan, ...kept } = options;
+    this.loadOptions = kept;
     this.docs.clear();
     this.diagCache.clear();
     this.gateCache.clear();
@@ -97,9 +109,28 @@ export class PhasegateService {
     // Workspace template overrides (trusted workspaces only), cached for rendering.
     await loadWorkspaceTemplates(this);
     throwIfCancelled(token);
-    this.scan = await scanTree(this.fs, this.root, this.ignoreMatcher, token);
+    this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
     this.model = buildModel(this.root, this.scan, this.config);
-    await this.readAll(this.checkedFiles(), token);
+    const only = options.only;
+    await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
+  }
+
+  /** Reads (or reads again) documents from the file system; editor text stays in force. */
+  async readDocuments(paths: string[], token: CancellationToken = noCancellation): Promise<void> {
+    await this.readAll(paths.map(normalizePath), token);
+  }
+
+  /**
+   * Adopts results computed by another engine over the same workspace (the CLI's worker threads):
+   * the diagnostics of a file, valid until it or a file it depends on changes, as `diagnose` caches.
+   */
+  primeDiagnostics(path: string, diagnostics: Diagnostic[]): void {
+    this.diagCache.set(normalizePath(path), diagnostics);
+  }
+
+  /** Adopts a phase's gate results computed by another engine over the same workspace (see `primeDiagnostics`). */
+  primeGates(phase: Phase, gates: GateResult[]): void {
+    this.gateCache.set(phase, gates);
   }
 
   private async loadConfig(): Promise<void> {

@@ -1,4 +1,5 @@
 /** Quick fixes for the document rules. Keyed by the `fix` field of a diagnostic's data. */
+import { landsInCode } from './phase-edit';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind } from '../templates';
@@ -84,7 +85,9 @@ const insertRationale: Fix = (svc, diag) => {
   const section = doc.sections.find((s) => s.heading.line === d.heading);
   // Nothing to do once the decision has its rationale (a stale diagnostic, a second run).
   if (!section || !/decision/i.test(section.title) || findLabel(doc, section.bodyStart, section.ownEnd, 'rationale')?.filled) return undefined;
-  const title = 'Add a rationale to this decision';
+  // Named after the decision (and its line when another decision has the same name), so that each action is told apart.
+  const twin = doc.sections.some((s) => s !== section && s.title === section.title);
+  const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;
   if (d.emptyLine !== null && d.emptyLine !== undefined) {
     const src = doc.lines[d.emptyLine] ?? '';
     if (!/rationale/i.test(src) || !/:\s*(?:\*\*|__)?\s*$/.test(src)) return undefined;
@@ -104,11 +107,14 @@ const insertRationale: Fix = (svc, diag) => {
   let last = section.ownEnd - 1;
   while (last > section.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
   const end = (doc.lines[last] ?? '').length;
+  const text = doc.eol + doc.eol + RATIONALE;
+  // Inside an unclosed code block the line would not be a rationale: no obvious remedy.
+  if (landsInCode(doc, { line: last, character: end, text })) return undefined;
   return {
     title,
     codes: [diag.code],
     isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: range(last, end, last, end), newText: doc.eol + doc.eol + RATIONALE }] }], creates: [] },
+    change: { edits: [{ file: diag.file, edits: [{ range: range(last, end, last, end), newText: text }] }], creates: [] },
   };
 };
 

@@ -1,0 +1,70 @@
+/**
+ * Worker threads for the CLI's parallel check (cli/shards.ts): the main thread starts one worker
+ * per shard on the CLI's own script (the bundle dist/cli.js, which branches on `isMainThread`),
+ * each worker loads its own engine over the real file system and posts back plain data.
+ */
+import * as os from 'node:os';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import type { Assets } from '../service/service';
+import { PhasegateService } from '../service/service';
+import { Parallel, ShardRequest, ShardResult, checkShard } from '../cli/shards';
+import { SyncNodeFileSystem } from './sync-fs';
+
+/**
+ * Threshold when PHASEGATE_PARALLEL_MIN_FILES is set without a number: below it, worker start-up
+ * (~0.1 s each) costs more than it saves.
+ */
+export const DEFAULT_PARALLEL_MIN_FILES = 2000;
+
+interface WorkerInput {
+  req: ShardRequest;
+  assets: Assets;
+}
+
+type WorkerOutput = { ok: true; result: ShardResult } | { ok: false; error: string };
+
+/**
+ * The parallel settings of the `phasegate` process: opt-in. PHASEGATE_PARALLEL_MIN_FILES=N checks
+ * workspaces of more than N checked files on worker threads (`0`: always); unset or `off`: never.
+ * Opt-in because on the 2-core benchmark machine it saves about 10 % of the wall time (2.2 s → 1.95 s
+ * at N = 1,000) for about 25 % more memory (240 MB → 300 MB).
+ */
+export function parallelFromEnv(script: string, assets: Assets, env = process.env): Parallel | undefined {
+  const raw = env.PHASEGATE_PARALLEL_MIN_FILES?.trim();
+  if (raw === undefined || raw === '' || raw === 'off') return undefined;
+  const n = Number(raw);
+  const minFiles = Number.isFinite(n) && n >= 0 ? n : DEFAULT_PARALLEL_MIN_FILES;
+  return { minFiles, shards: Math.min(4, Math.max(2, os.availableParallelism())), run: (req) => runInWorker(script, { req, assets }) };
+}
+
+function runInWorker(script: string, input: WorkerInput): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script, { workerData: input, stdout: false, stderr: false });
+    let settled = false;
+    w.once('message', (m: WorkerOutput) => {
+      settled = true;
+      if (m.ok) resolve(m.result);
+      else reject(new Error(`worker: ${m.error}`));
+    });
+    w.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    w.once('exit', (code) => {
+      if (!settled) reject(new Error(`worker exited with code ${code} before its result`));
+    });
+  });
+}
+
+/** The worker's side: checks the shard it was given and posts the result (or the error) once. */
+export async function runShardWorker(): Promise<void> {
+  const { req, assets } = workerData as WorkerInput;
+  let out: WorkerOutput;
+  try {
+    const svc = new PhasegateService({ fs: new SyncNodeFileSystem(), assets });
+    out = { ok: true, result: await checkShard(svc, req) };
+  } catch (e) {
+    out = { ok: false, error: (e as Error).stack ?? String(e) };
+  }
+  parentPort?.postMessage(out);
+}

@@ -1,0 +1,153 @@
+/**
+ * The parallel check (cli/shards.ts, node/parallel.ts): shards checked by other engines give the
+ * very output of one thread, in-process (a runner that crosses a structured clone, as a thread does)
+ * and in the real process (worker threads, forced on a small workspace by PHASEGATE_PARALLEL_MIN_FILES=0).
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+import { Parallel, ShardRequest, checkShard, splitPhases } from '../../server/src/cli/shards';
+import { NodeFileSystem } from '../../server/src/node/assets';
+import { PhasegateService } from '../../server/src/service';
+import type { Phase } from '../../server/src/service/workspace';
+import { assets, REPO } from '../helpers/workspace';
+
+const COMMANDS = [
+  ['check', '.', '--format', 'json'],
+  ['check', '.'],
+  ['check', '.', '--format', 'sarif'],
+  ['check', 'audit-deployment/phase-3', 'all_use_iai_project/workstreams/Build'],
+  ['status', '.'],
+  ['status', '.', '--format', 'json'],
+];
+
+/** A generated workspace (both layouts, a project plan) with defects whose effects cross phases. */
+function makeWorkspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-parallel-'));
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bench', 'generate.mjs'), '--n', '10', '--out', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  // A missing document fails a gate (phase level) and the next phase's input handoff has no source.
+  fs.rmSync(path.join(dir, 'audit-deployment', 'phase-6', '06-OUTPUT_HANDOFF.md'));
+  // The plan marks this phase Complete: its failing gate, found by a shard, is reported on the plan.
+  const iai = path.join(dir, 'all_use_iai_project', 'workstreams', 'Build', 'Phase_1_Dependency_Management');
+  fs.rmSync(path.join(iai, 'implementation_response_from_AI.md'));
+  return dir;
+}
+
+interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runMain(argv: string[], cwd: string, parallel?: Parallel): Promise<Out> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main({
+    argv,
+    cwd: cwd.replace(/\\/g, '/'),
+    fs: new NodeFileSystem(),
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    assets,
+    version: '9.8.7',
+    parallel,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Shards run in this thread by their own engines; requests and results cross a structured clone. */
+function inProcess(shards: number, minFiles = 0): { parallel: Parallel; calls: ShardRequest[] } {
+  const calls: ShardRequest[] = [];
+  const parallel: Parallel = {
+    minFiles,
+    shards,
+    run: async (req) => {
+      calls.push(req);
+      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      return structuredClone(await checkShard(svc, structuredClone(req)));
+    },
+  };
+  return { parallel, calls };
+}
+
+describe('phasegate check and status in parallel', function () {
+  this.timeout(60_000);
+  let ws: string;
+
+  before(() => {
+    ws = makeWorkspace();
+  });
+
+  after(() => {
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('splits the phases into contiguous shards of about equal size, the first larger by its head start', () => {
+    const phases = Array.from({ length: 10 }, (_, i) => ({ folder: `/p${i}`, markdown: ['a', 'b', 'c', 'd'] })) as unknown as Phase[];
+    const even = splitPhases(phases, 2);
+    assert.deepEqual(
+      even.map((s) => s.length),
+      [5, 5],
+    );
+    assert.deepEqual(
+      splitPhases(phases, 2, 8).map((s) => s.length),
+      [6, 4],
+    );
+    assert.deepEqual(
+      splitPhases(phases, 3)
+        .flat()
+        .map((p) => p.folder),
+      phases.map((p) => p.folder),
+    );
+    assert.equal(splitPhases(phases.slice(0, 1), 4).length, 1);
+  });
+
+  it('gives the output of one thread, byte for byte, with 2 and 3 shards', async () => {
+    for (const argv of COMMANDS) {
+      const single = await runMain(argv, ws);
+      assert.equal(single.stderr, '');
+      for (const n of [2, 3]) {
+        const { parallel, calls } = inProcess(n);
+        const multi = await runMain(argv, ws, parallel);
+        // n - 1 shards per workspace root run elsewhere (two roots for the two PATHs of one command).
+        assert.equal(calls.length, (n - 1) * (argv[1] === '.' ? 1 : 2), argv.join(' '));
+        assert.deepEqual(multi, single, `${argv.join(' ')} with ${n} shards`);
+      }
+    }
+    // The defects are found, across shards: the plan's Complete row and the missing handoff.
+    const json = JSON.parse((await runMain(COMMANDS[0], ws, inProcess(2).parallel)).stdout) as { diagnostics: { code: string }[] };
+    const codes = new Set(json.diagnostics.map((d) => d.code));
+    assert.ok(codes.has('plan-status-mismatch') && codes.has('missing-document'), [...codes].join(', '));
+  });
+
+  it('stays on one thread up to minFiles checked files', async () => {
+    const { parallel, calls } = inProcess(2, 10_000);
+    const r = await runMain(COMMANDS[0], ws, parallel);
+    assert.equal(calls.length, 0);
+    assert.deepEqual(r, await runMain(COMMANDS[0], ws));
+  });
+
+  it('reports a failing shard as an internal error (exit 2)', async () => {
+    const parallel: Parallel = { minFiles: 0, shards: 2, run: () => Promise.reject(new Error('worker died')) };
+    const r = await runMain(COMMANDS[0], ws, parallel);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /internal error: Error: worker died/);
+  });
+
+  it('uses worker threads in the real process with PHASEGATE_PARALLEL_MIN_FILES=0, output unchanged', () => {
+    // The tsc output of the process wrapper: the workers start on this same script.
+    const cli = path.join(REPO, 'out', 'server', 'src', 'node', 'cli.js');
+    const exec = (argv: string[], min: string) =>
+      spawnSync(process.execPath, [cli, ...argv], { cwd: ws, encoding: 'utf8', env: { ...process.env, PHASEGATE_PARALLEL_MIN_FILES: min } });
+    for (const argv of COMMANDS) {
+      const single = exec(argv, 'off');
+      const multi = exec(argv, '0');
+      assert.equal(multi.stderr, '', argv.join(' '));
+      assert.deepEqual([multi.status, multi.stdout], [single.status, single.stdout], argv.join(' '));
+    }
+  });
+});
