@@ -142,16 +142,7 @@ export class PhasegateService {
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
         // A config file named by the host (the CLI's --config) must exist.
-        if (explicit) {
-          this.config.file = file;
-          this.config.problems.push({
-            file,
-            range: range(0, 0, 0, 0),
-            severity: 'error',
-            code: 'invalid-config',
-            message: `${name} cannot be read: no such file`,
-          });
-        }
+        if (explicit) this.configUnreadable(file, `${name} cannot be read: no such file`);
         continue;
       }
       let text: string;
@@ -159,14 +150,7 @@ export class PhasegateService {
         text = decode(await this.fs.readFile(file));
         this.configText = text;
       } catch (e) {
-        this.config.file = file;
-        this.config.problems.push({
-          file,
-          range: range(0, 0, 0, 0),
-          severity: 'error',
-          code: 'invalid-config',
-          message: `${name} cannot be read: ${(e as Error).message}`,
-        });
+        this.configUnreadable(file, `${name} cannot be read: ${(e as Error).message}`);
         break;
       }
       this.config = parseConfig(file, text, this.root, this.validator('config'));
@@ -175,6 +159,12 @@ export class PhasegateService {
     await this.loadWorkspaceSchemas();
     const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
     this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+  }
+
+  /** Records a config file that cannot be read; the built-in configuration stays in force. */
+  private configUnreadable(file: string, message: string): void {
+    this.config.file = file;
+    this.config.problems.push({ file, range: range(0, 0, 0, 0), severity: 'error', code: 'invalid-config', message });
   }
 
   /**
