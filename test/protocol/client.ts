@@ -61,6 +61,21 @@ export function copyFixture(): string {
   return fs.realpathSync(dir);
 }
 
+/** Builds the server, copies the fixture workspace and starts an editor on it. */
+export async function startOnFixture(opts: ClientOptions): Promise<{ root: string; c: TestClient }> {
+  await buildServer();
+  const root = copyFixture();
+  return { root, c: await TestClient.start(root, opts) };
+}
+
+/** Stops the editor and removes its workspace; returns the error lines the server logged. */
+export async function stopOnFixture(c: TestClient | undefined, root: string | undefined): Promise<string[]> {
+  const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];
+  await c?.stop();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+  return errors;
+}
+
 export function uri(root: string, rel: string): string {
   return pathToFileURL(path.join(root, rel)).href;
 }

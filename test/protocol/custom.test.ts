@@ -17,7 +17,7 @@ import {
   RenderTemplateRequest,
   ToggleGateItemRequest,
 } from '../../server/src/protocol';
-import { TestClient, applyWorkspaceEdit, buildServer, copyFixture, uri } from './client';
+import { applyWorkspaceEdit, copyFixture, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 describe('language server: custom requests (phase tree, gates, handoff, templates)', function () {
   this.timeout(60_000);
@@ -25,15 +25,10 @@ describe('language server: custom requests (phase tree, gates, handoff, template
   let c: TestClient;
 
   before(async () => {
-    await buildServer();
-    root = copyFixture();
-    c = await TestClient.start(root, { pull: true });
+    ({ root, c } = await startOnFixture({ pull: true }));
   });
   after(async () => {
-    const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];
-    await c?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'the server logged no errors');
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
   });
 
   const folderUri = (rel: string) => uri(root, rel).replace(/\/$/, '');

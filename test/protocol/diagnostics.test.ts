@@ -16,7 +16,7 @@ import {
   WorkspaceDiagnosticRequest,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { TestClient, applyWorkspaceEdit, buildServer, copyFixture, uri } from './client';
+import { applyWorkspaceEdit, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -37,13 +37,10 @@ describe('language server: diagnostics over stdio (pull client)', function () {
   let c: TestClient;
 
   before(async () => {
-    await buildServer();
-    root = copyFixture();
-    c = await TestClient.start(root, { pull: true });
+    ({ root, c } = await startOnFixture({ pull: true }));
   });
   after(async () => {
-    await c?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    await stopOnFixture(c, root);
   });
 
   it('indexes the workspace with progress and registers its file watchers', async () => {
@@ -287,13 +284,10 @@ describe('language server: diagnostics pushed to a client without pull support',
   let c: TestClient;
 
   before(async () => {
-    await buildServer();
-    root = copyFixture();
-    c = await TestClient.start(root, { pull: false });
+    ({ root, c } = await startOnFixture({ pull: false }));
   });
   after(async () => {
-    await c?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    await stopOnFixture(c, root);
   });
 
   it('publishes on open and on change, and for the next phase when a handoff changes', async () => {

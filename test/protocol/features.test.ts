@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import {
   CodeLens,
   CodeLensRequest,
@@ -20,7 +19,7 @@ import {
   SymbolInformation,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { TestClient, buildServer, copyFixture, uri } from './client';
+import { startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
 const P1_VALIDATION = 'audit/phase-1/07-VALIDATION.md';
@@ -35,15 +34,10 @@ describe('language server: editor features over stdio', function () {
   let c: TestClient;
 
   before(async () => {
-    await buildServer();
-    root = copyFixture();
-    c = await TestClient.start(root, { pull: true });
+    ({ root, c } = await startOnFixture({ pull: true }));
   });
   after(async () => {
-    const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];
-    await c?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-    assert.deepEqual(errors, [], 'the server logged no errors');
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
   });
 
   const complete = (u: string, line: number, character: number) =>
