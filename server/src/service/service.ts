@@ -302,7 +302,10 @@ export class PhasegateService {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     this.gateCache.clear();
-    if (!this.scan.files.has(p) && isInside(this.root, p)) return this.fileSetChanged([p], []);
+    if (!this.scan.files.has(p) && isInside(this.root, p)) {
+      this.scan.files.add(p);
+      return this.fileSetChanged();
+    }
     return this.invalidate(p);
   }
 
@@ -358,20 +361,19 @@ export class PhasegateService {
           for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
         }
       }
-      this.fileSetChanged(created, deleted).forEach((f) => affected.add(f));
+      this.fileSetChanged().forEach((f) => affected.add(f));
       const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
       await this.readAll(unread, noCancellation);
     }
     return [...affected];
   }
 
-  private fileSetChanged(created: string[], deleted: string[]): string[] {
-    for (const p of created) this.scan.files.add(p);
+  /** Rebuilds the phase model after files were added to or removed from the scan. */
+  private fileSetChanged(): string[] {
     this.model = buildModel(this.root, this.scan, this.config);
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
-    void deleted;
     return this.checkedFiles();
   }
 
