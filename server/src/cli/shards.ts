@@ -82,11 +82,17 @@ function shardDocuments(phases: Phase[]): string[] {
 /** Diagnoses a shard's files and evaluates its phases' gates (both cached by the engine). */
 function checkPhases(svc: PhasegateService, phases: Phase[]): ShardResult {
   const result: ShardResult = { diagnostics: [], phases: [] };
-  for (const p of phases) {
+  svc.checkPhases(phases, (p) => {
     for (const f of p.markdown.length ? p.markdown : [p.folder]) result.diagnostics.push([f, svc.diagnose(f)]);
     result.phases.push({ folder: p.folder, gates: svc.gates(p), title: phaseTitle(svc, p) });
-  }
+  });
   return result;
+}
+
+/** Checks phases on this thread, phase by phase (see `PhasegateService.checkPhases`); returns their titles. */
+function checkHere(svc: PhasegateService, phases: Phase[], titles = new Map<Phase, string>()): Map<Phase, string> {
+  svc.checkPhases(phases, (p) => titles.set(p, phaseTitle(svc, p)));
+  return titles;
 }
 
 /** A shard's side: loads the workspace in `svc` with the given scan, reads what the shard needs, checks it. */
@@ -105,7 +111,7 @@ export async function checkShard(svc: PhasegateService, req: ShardRequest): Prom
 
 /**
  * Checks a loaded-but-unread workspace (see `loadWorkspaces`): in shards when it is large, else by
- * reading every document. Returns the titles of the phases checked elsewhere (they need parsed documents).
+ * reading every document. Returns the phases' titles (found while their documents were parsed).
  */
 export async function checkInShards(
   svc: PhasegateService,
@@ -115,7 +121,7 @@ export async function checkInShards(
   const files = svc.checkedFiles();
   if (!parallel || parallel.shards < 2 || files.length <= parallel.minFiles || svc.model.phases.length < 2) {
     await svc.readDocuments(files);
-    return undefined;
+    return checkHere(svc, svc.model.phases);
   }
   const [own, ...others] = splitPhases(svc.model.phases, parallel.shards, START_COST_FILES);
   const pending = others.map((s) => parallel.run({ root: svc.root, configFile, scan: svc.scan, folders: s.map((p) => p.folder) }));
@@ -123,8 +129,7 @@ export async function checkInShards(
   pending.forEach((p) => p.catch(() => undefined));
   // The project plans ask for every phase's gates: they are checked once all shards are in (buildReport).
   await svc.readDocuments([...shardDocuments(own), ...svc.model.plans.map((p) => p.path)]);
-  checkPhases(svc, own);
-  const titles = new Map<Phase, string>();
+  const titles = checkHere(svc, own);
   for (const r of await Promise.all(pending)) {
     for (const [f, d] of r.diagnostics) svc.primeDiagnostics(f, d);
     for (const ph of r.phases) {

@@ -17,7 +17,7 @@ export interface Workspace {
   targets: string[];
   /** The config file named on the command line (absolute), if any. */
   configFile?: string;
-  /** Phase titles found by the shards' engines (when checked in parallel; see shards.ts). */
+  /** Phase titles, found while the phases were checked (see shards.ts). */
   titles?: Map<Phase, string>;
 }
 

@@ -431,6 +431,32 @@ export class PhasegateService {
     return out;
   }
 
+  /**
+   * Diagnoses the files of `phases` and evaluates their gates, phase by phase, calling `visit` while
+   * the phase's documents are parsed. A phase's parsed models are dropped once the phases that read
+   * them (itself and the next, for the handoff) are done, so that a batch run does not hold every
+   * model of the workspace at once (performance only: the results stay cached, and a dropped model
+   * is parsed again from the kept text if anything asks for it).
+   */
+  checkPhases(phases: readonly Phase[] = this.model.phases, visit?: (phase: Phase) => void): void {
+    const done = new Set<Phase>();
+    const release = (p: Phase | undefined) => {
+      if (!p || !done.has(p) || (p.next && !done.has(p.next))) return;
+      for (const f of p.markdown) {
+        const e = this.docs.get(f);
+        if (e) e.parsed = undefined;
+      }
+    };
+    for (const p of phases) {
+      for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
+      this.gates(p);
+      visit?.(p);
+      done.add(p);
+      release(p.prev);
+      release(p);
+    }
+  }
+
   /** The file that carries a phase's phase-level diagnostics. */
   phaseAnchor(phase: Phase): string {
     const doc = phase.documents.find((d) => d.exists);

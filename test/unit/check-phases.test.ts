@@ -1,0 +1,62 @@
+/**
+ * `checkPhases`, the batch check phase by phase that drops parsed models behind it, finds exactly what
+ * diagnosing every file with every model kept finds, on the benchmark's generated workspace (both
+ * layouts, cross-phase handoffs, a plan, and defects of every kind).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PhasegateService, normalizePath } from '../../server/src/service';
+import { NodeFileSystem } from '../../server/src/node/assets';
+import { REPO, assets } from '../helpers/workspace';
+
+interface Generator {
+  writeWorkspace(dir: string, opts: { n: number; seed: number }): unknown;
+}
+
+describe('checkPhases: the batch check, phase by phase', () => {
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-check-phases-'));
+    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as Generator;
+    // Seed 10 at this size has defects of eleven kinds, a handoff mismatch between two phases among them.
+    gen.writeWorkspace(dir, { n: 100, seed: 10 });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function engine(): Promise<PhasegateService> {
+    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+    await svc.load(normalizePath(dir));
+    return svc;
+  }
+
+  it('gives the diagnostics and gates of the whole-workspace check, and drops models it is done with', async () => {
+    const all = await engine();
+    const expected = all.diagnoseAll();
+    const expectedGates = all.model.phases.map((p) => all.gates(p));
+    const codes = new Set(expected.map((d) => d.code));
+    assert.ok(codes.size >= 10 && codes.has('handoff-mismatch'), `the generated defects should trigger many rules: ${[...codes].join(', ')}`);
+
+    const svc = await engine();
+    const first = svc.model.phases[0];
+    const before = svc.getDocument(first.markdown[0]);
+    const visited: string[] = [];
+    svc.checkPhases(svc.model.phases, (p) => {
+      // The visitor sees the phase while its documents are parsed.
+      visited.push(p.id);
+      assert.ok(svc.getDocument(p.markdown[0] ?? p.folder) !== undefined || p.markdown.length === 0);
+    });
+    assert.equal(visited.length, svc.model.phases.length);
+    assert.deepEqual(svc.diagnoseAll(), expected);
+    assert.deepEqual(
+      svc.model.phases.map((p) => svc.gates(p)),
+      expectedGates,
+    );
+    // The first phase's model was dropped (its next phase is done) and is parsed again, the same, on demand.
+    const after = svc.getDocument(first.markdown[0]);
+    assert.notEqual(after, before);
+    assert.deepEqual(after, before);
+  });
+});
