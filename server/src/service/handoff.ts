@@ -72,13 +72,16 @@ export function textKey(text: string): string {
   return key;
 }
 
+/** Text without characters outside ASCII. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 function computeTextKey(text: string): string {
-  return text
+  const s = text
     .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
     .toLowerCase()
-    .replace(/[*`~]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+    .replace(/[*`~]/g, '');
+  // In lower-cased ASCII text `[^a-z0-9]` is `[^\p{L}\p{N}]`, without the slower Unicode-aware regex (performance only).
+  return (ASCII_ONLY.test(s) ? s.replace(/[^a-z0-9]+/g, ' ') : s.replace(/[^\p{L}\p{N}]+/gu, ' ')).trim();
 }
 
 /** A template placeholder: `[Capitalised words]`, not a link, not a task box. */

@@ -149,18 +149,45 @@ export function normalizeTitle(title: string): string {
   return key;
 }
 
-function computeTitleKey(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[*_`~]/g, '')
-    .replace(/^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/, '')
-    .replace(/\{[^}]*\}/g, '#')
-    .replace(/\d+/g, '#')
-    .replace(/[→>-]+/g, ' ')
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9#]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+const TITLE_NUMBERING = /^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/;
+
+/**
+ * The key of a title: lower case, markup (`*_\`~`) and a leading number (`1.`, `2)`, `1.2`) dropped,
+ * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but `a-z` and `#`
+ * as one space, trimmed. One pass over the characters instead of a chain of regexes (performance only;
+ * test/unit/title-key.test.ts holds it to the chain).
+ */
+export function computeTitleKey(title: string): string {
+  let s = title.toLowerCase().replace(/[*_`~]/g, '');
+  if (TITLE_NUMBERING.test(s)) s = s.replace(TITLE_NUMBERING, '');
+  let out = '';
+  let sep = false;
+  const word = (w: string) => {
+    if (sep && out !== '') out += ' ';
+    sep = false;
+    out += w;
+  };
+  const isWordChar = (c: number) => (c >= 97 && c <= 122) || c === 35;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWordChar(c)) {
+      let j = i + 1;
+      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
+      word(s.slice(i, j));
+      i = j - 1;
+    } else if (c >= 48 && c <= 57) {
+      while (i + 1 < s.length && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57) i++;
+      word('#');
+    } else if (c === 123 && s.indexOf('}', i + 1) >= 0) {
+      i = s.indexOf('}', i + 1);
+      word('#');
+    } else if (c === 38) {
+      sep = true;
+      word('and');
+      sep = true;
+    } else sep = true;
+  }
+  return out;
 }
 
 function splitLines(text: string): string[] {
@@ -171,10 +198,13 @@ function splitLines(text: string): string[] {
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
-  if (lines.length === 0 || lines[0].replace(/\s+$/, '') !== '---') return undefined;
+  if (lines.length === 0 || lines[0].trimEnd() !== '---') return undefined;
   let end = -1;
   for (let i = 1; i < lines.length; i++) {
-    const l = lines[i].replace(/\s+$/, '');
+    // Only a line starting with `-` or `.` can close (performance only).
+    const c = lines[i].charCodeAt(0);
+    if (c !== 45 && c !== 46) continue;
+    const l = lines[i].trimEnd();
     if (l === '---' || l === '...') {
       end = i;
       break;
@@ -386,7 +416,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
           const m = /^(\s*#{1,6}\s*)/.exec(src);
           start = m ? m[1].length : 0;
         }
-        const endText = src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
+        const endText = headingTextEnd(src);
         doc.headings.push({
           level: Number(t.tag.slice(1)),
           text,
@@ -408,8 +438,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         if (!t.map) break;
         const line = t.map[0];
         const src = lines[line] ?? '';
-        const m = /^(\s*(?:[-*+]|\d+[.)])\s+)/.exec(src);
-        let col = m ? m[1].length : src.length - src.trimStart().length;
+        let col = listMarkerEnd(src);
         let rest = src.slice(col);
         let checked: boolean | undefined;
         let checkboxRange: Range | undefined;
@@ -421,7 +450,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
           col += skip;
           rest = rest.slice(skip);
         }
-        const text = rest.replace(/\s+$/, '');
+        const text = rest.trimEnd();
         doc.items.push({
           line,
           endLine: Math.max(line, t.map[1] - 1),
@@ -461,6 +490,28 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
       }
     }
   }
+}
+
+/** Length of a heading line without its closing `#` sequence and trailing white space (as `/\s+#+\s*$/`, then `/\s+$/`, removed). */
+export function headingTextEnd(src: string): number {
+  const t = src.trimEnd();
+  let h = t.length;
+  while (h > 0 && t.charCodeAt(h - 1) === 35) h--;
+  if (h === t.length) return t.length;
+  const before = t.slice(0, h).trimEnd();
+  return before.length < h ? before.length : t.length;
+}
+
+const LIST_MARKER_RE = /^(\s*(?:[-*+]|\d+[.)])\s+)/;
+
+/** Column after a list item's marker and the white space after it (the indentation when there is no marker). */
+export function listMarkerEnd(src: string): number {
+  // A marker right at the start, then one space (the common case), is read without the regex (performance only).
+  const c = src.charCodeAt(0);
+  const d = src.charCodeAt(2);
+  if ((c === 45 || c === 42 || c === 43) && src.charCodeAt(1) === 32 && d > 32 && d < 127) return 2;
+  const m = LIST_MARKER_RE.exec(src);
+  return m ? m[1].length : src.length - src.trimStart().length;
 }
 
 function splitRow(lines: string[], line: number): TableCell[] {
@@ -539,13 +590,15 @@ function buildSections(doc: ParsedDocument): void {
         inComment = false;
         src = src.slice(c + 3);
       }
-      src = src.replace(/<!--[\s\S]*?-->/g, '');
-      const open = src.indexOf('<!--');
-      if (open >= 0) {
-        inComment = true;
-        src = src.slice(0, open);
+      if (src.includes('<!--')) {
+        src = src.replace(/<!--[\s\S]*?-->/g, '');
+        const open = src.indexOf('<!--');
+        if (open >= 0) {
+          inComment = true;
+          src = src.slice(0, open);
+        }
       }
-      if (/^\s*#{1,6}\s/.test(src)) continue;
+      if (src.includes('#') && /^\s*#{1,6}\s/.test(src)) continue;
       if (src.trim() !== '') {
         s.isEmpty = false;
         break;
@@ -581,14 +634,50 @@ function assignSections(doc: ParsedDocument): void {
   assign(doc.codeBlocks);
 }
 
+/** What every link LINK_RE or AUTOLINK_RE finds holds. */
+const LINK_HINT = /\]\(|<(?:https?|mailto|file):/g;
+
+/**
+ * Lines from `from` on, outside code blocks, where the global regex `hint` matches, in order: the
+ * only lines a search for rare text needs to read (performance only: one search of the text instead
+ * of a test per line). `hint` must not match across a line end.
+ */
+export function linesMatching(doc: ParsedDocument, hint: RegExp, from: number): number[] {
+  const out: number[] = [];
+  const { text, lines, codeLines } = doc;
+  if (text.includes('\r')) {
+    // Other line ends than '\n': the text's offsets are not those of `lines`; test line by line.
+    for (let l = from; l < lines.length; l++) {
+      hint.lastIndex = 0;
+      if (!codeLines.has(l) && hint.test(lines[l])) out.push(l);
+    }
+    return out;
+  }
+  let line = 0;
+  let lineStart = 0;
+  hint.lastIndex = 0;
+  for (let m = hint.exec(text); m; m = hint.exec(text)) {
+    for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < m.index; nl = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    if (line >= from && !codeLines.has(line)) out.push(line);
+    // One entry per line: go on from the next line.
+    const nl = text.indexOf('\n', m.index);
+    if (nl < 0) break;
+    line++;
+    lineStart = nl + 1;
+    hint.lastIndex = lineStart;
+  }
+  return out;
+}
+
 function scanLinks(doc: ParsedDocument, fromLine: number): void {
   const { lines } = doc;
   let si = -1;
-  for (let l = fromLine; l < lines.length; l++) {
+  for (const l of linesMatching(doc, LINK_HINT, fromLine)) {
     while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= l) si++;
-    if (doc.codeLines.has(l)) continue;
     const raw = lines[l];
-    if (!raw.includes('](') && !raw.includes('<')) continue;
     const src = maskInlineCode(raw);
     let s: number | undefined = si >= 0 ? si : undefined;
     while (s !== undefined && l >= doc.sections[s].end) s = doc.sections[s].parent;

@@ -6,7 +6,7 @@
 import { basename, dirname, isInside, joinPath } from '../host';
 import { Link, Section } from '../markdown';
 import { Range, range } from '../types';
-import { isExternal, isPlaceholderItem, maskedLines, referenceDefinitions, resolveTarget, sectionByTitle, targetPath, unverifiable } from './doc-util';
+import { isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, sectionByTitle, targetPath, unverifiable } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -69,7 +69,6 @@ const missingArtifacts: Rule = {
     const sections = artifactSections(ctx);
     if (!sections.length) return;
     const { doc } = ctx;
-    const masked = maskedLines(doc);
     const phaseFolder = ctx.phase?.folder ?? dirname(ctx.path);
     const bases = [...new Set([phaseFolder, dirname(ctx.path), ctx.model.root])];
     const seen = new Set<string>();
@@ -94,7 +93,7 @@ const missingArtifacts: Rule = {
     for (const { section, what } of sections) {
       doc.items.forEach((item, idx) => {
         if (item.line <= section.heading.line || item.line >= section.end) return;
-        if (isPlaceholderItem(doc, item, masked)) return;
+        if (isPlaceholderItem(doc, item)) return;
         // Only the item's own lines: nested items (next in document order) are items of their own.
         const next = doc.items[idx + 1];
         const last = next && next.line <= item.endLine ? next.line - 1 : item.endLine;

@@ -6,7 +6,7 @@
 import * as YAML from 'yaml';
 import { yamlOffsetRange } from '../markdown';
 import { range } from '../types';
-import { maskedLines, referenceDefinitions, scanPlaceholders } from './doc-util';
+import { PLACEHOLDER_HINT, bodyLinesMatching, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 function message(kind: string, text: string): string {
@@ -15,18 +15,17 @@ function message(kind: string, text: string): string {
   return `Placeholder ${text} is not filled in.`;
 }
 
-const PLACEHOLDER_HINT = /\[|\{\{|TBD|TODO/;
+const FM_PLACEHOLDER_HINT = /\[|\{\{|TBD|TODO/;
 
 const placeholders: Rule = {
   ids: ['unfilled-placeholder'],
   check(ctx: RuleContext) {
     const { doc } = ctx;
-    const refs = new Set(referenceDefinitions(doc).keys());
     // In YAML `[A, B]` is a list, not a placeholder: look inside string values only.
     const fm = doc.frontMatter;
     // Without `[`, `{{`, `TBD` or `TODO` in the raw YAML no scalar can hold a placeholder: the YAML
     // Document (built on demand) is not needed (performance only).
-    if (fm && PLACEHOLDER_HINT.test(fm.raw) && fm.yaml) {
+    if (fm && FM_PLACEHOLDER_HINT.test(fm.raw) && fm.yaml) {
       const { raw } = fm;
       YAML.visit(fm.yaml, {
         Scalar(key, node) {
@@ -38,8 +37,10 @@ const placeholders: Rule = {
         },
       });
     }
-    for (const [l, src] of maskedLines(doc)) {
-      for (const p of scanPlaceholders(src, refs)) ctx.report('unfilled-placeholder', range(l, p.start, l, p.end), message(p.kind, p.text));
+    let refs: Set<string> | undefined;
+    for (const l of bodyLinesMatching(doc, PLACEHOLDER_HINT)) {
+      refs ??= new Set(referenceDefinitions(doc).keys());
+      for (const p of scanPlaceholders(maskedLine(doc, l), refs)) ctx.report('unfilled-placeholder', range(l, p.start, l, p.end), message(p.kind, p.text));
     }
   },
 };

@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, maskInlineCode, normalizeTitle } from '../markdown';
+import { ListItem, ParsedDocument, Section, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import type { RuleContext } from './rule';
 
@@ -77,12 +77,18 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
 }
 
 const REF_DEF_RE = /^ {0,3}\[([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
+/** What every reference definition holds. */
+const REF_DEF_HINT = /\]:/g;
+
+/** Body lines outside code blocks where the global regex `hint` matches (see `linesMatching` in markdown.ts). */
+export function bodyLinesMatching(doc: ParsedDocument, hint: RegExp): number[] {
+  return linesMatching(doc, hint, bodyStart(doc));
+}
 
 /** Reference definitions of a document: lower-cased label → target, line and target range. */
 export function referenceDefinitions(doc: ParsedDocument): Map<string, { target: string; line: number; start: number; end: number }> {
   const out = new Map<string, { target: string; line: number; start: number; end: number }>();
-  for (let l = bodyStart(doc); l < doc.lines.length; l++) {
-    if (doc.codeLines.has(l)) continue;
+  for (const l of bodyLinesMatching(doc, REF_DEF_HINT)) {
     const m = REF_DEF_RE.exec(doc.lines[l]);
     if (!m) continue;
     let target = m[2];
@@ -97,30 +103,38 @@ export function referenceDefinitions(doc: ParsedDocument): Map<string, { target:
   return out;
 }
 
-/** Lines of the body with inline code, inline comments and links masked: the text where placeholders live. */
-export function maskedLines(doc: ParsedDocument): Map<number, string> {
-  const out = new Map<number, string>();
-  const from = bodyStart(doc);
-  const linksByLine = new Map<number, { s: number; e: number }[]>();
-  for (const l of doc.links) {
-    let list = linksByLine.get(l.line);
-    if (!list) linksByLine.set(l.line, (list = []));
-    list.push({ s: l.range.start.character, e: l.range.end.character });
+/** What every placeholder holds (see scanPlaceholders); masking only ever removes text, so a line without it has none. */
+export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
+
+/** Index of the first link on `line` or after it (`doc.links` is in line order). */
+function firstLinkFrom(doc: ParsedDocument, line: number): number {
+  let lo = 0;
+  let hi = doc.links.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (doc.links[mid].line < line) lo = mid + 1;
+    else hi = mid;
   }
-  for (let l = from; l < doc.lines.length; l++) {
-    if (doc.codeLines.has(l)) continue;
-    let src = maskComments(maskInlineCode(doc.lines[l]));
-    for (const r of linksByLine.get(l) ?? []) src = blank(src, r.s, r.e);
-    out.set(l, src);
+  return lo;
+}
+
+/** A body line with inline code, inline comments and links masked: the text where placeholders live. */
+export function maskedLine(doc: ParsedDocument, line: number): string {
+  let src = maskComments(maskInlineCode(doc.lines[line] ?? ''));
+  for (let i = firstLinkFrom(doc, line); i < doc.links.length && doc.links[i].line === line; i++) {
+    const r = doc.links[i].range;
+    src = blank(src, r.start.character, r.end.character);
   }
-  return out;
+  return src;
 }
 
 /** Whether an item's first line holds a template placeholder (such items are not checked further). */
-export function isPlaceholderItem(doc: ParsedDocument, item: ListItem, masked: Map<number, string>): boolean {
-  const line = masked.get(item.line);
-  if (line === undefined) return false;
-  const text = line.slice(item.textRange.start.character);
+export function isPlaceholderItem(doc: ParsedDocument, item: ListItem): boolean {
+  if (item.line < bodyStart(doc) || doc.codeLines.has(item.line)) return false;
+  const raw = doc.lines[item.line] ?? '';
+  PLACEHOLDER_HINT.lastIndex = 0;
+  if (!PLACEHOLDER_HINT.test(raw)) return false;
+  const text = maskedLine(doc, item.line).slice(item.textRange.start.character);
   return scanPlaceholders(text).length > 0;
 }
 

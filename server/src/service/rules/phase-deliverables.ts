@@ -40,27 +40,55 @@ export function keyTerms(text: string): string[] {
   return out;
 }
 
-/** A text a deliverable can be matched in, with its words computed once. */
-export interface Unit {
-  key: string;
-  words: Set<string>;
+/** A text a deliverable can be matched in; its words are computed when first needed (performance only). */
+export class Unit {
+  readonly key: string;
+  private wordSet: Set<string> | undefined;
+
+  constructor(private readonly text: string) {
+    this.key = ` ${textKey(text)} `;
+  }
+
+  get words(): Set<string> {
+    return (this.wordSet ??= new Set(significantWords(this.text)));
+  }
 }
 
 export function unit(text: string): Unit {
-  return { key: ` ${textKey(text)} `, words: new Set(significantWords(text)) };
+  return new Unit(text);
+}
+
+/** A deliverable with what matching it needs, computed once for all the units it is tried against. */
+export interface Deliverable {
+  text: string;
+  terms: string[];
+  /** Distinct significant words. */
+  words: string[];
+  key: string;
+}
+
+export function deliverable(text: string): Deliverable {
+  return { text, terms: keyTerms(text), words: [...new Set(significantWords(text))], key: textKey(text) };
 }
 
 /** A deliverable counts as addressed by a unit when its key term, or 60% of its significant words, appear in it. */
-export function addresses(deliverable: string, u: Unit | string): boolean {
-  const { key, words: have } = typeof u === 'string' ? unit(u) : u;
-  if (keyTerms(deliverable).some((k) => key.includes(` ${k} `))) return true;
-  const words = [...new Set(significantWords(deliverable))];
-  if (words.length === 0) {
-    const k = textKey(deliverable);
-    return k !== '' && key.includes(` ${k} `);
-  }
-  const hits = words.filter((w) => have.has(w)).length;
-  return hits / words.length >= 0.6;
+export function addresses(d: Deliverable | string, u: Unit | string): boolean {
+  const want = typeof d === 'string' ? deliverable(d) : d;
+  const { key } = typeof u === 'string' ? unit(u) : u;
+  if (want.terms.some((k) => key.includes(` ${k} `))) return true;
+  if (want.words.length === 0) return want.key !== '' && key.includes(` ${want.key} `);
+  const have = (typeof u === 'string' ? unit(u) : u).words;
+  let hits = 0;
+  for (const w of want.words) if (have.has(w)) hits++;
+  return hits / want.words.length >= 0.6;
+}
+
+/** The deliverables that no unit addresses. */
+function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
+  return wanted
+    .map((w) => deliverable(w.text))
+    .filter((w) => !units.some((u) => addresses(w, u)))
+    .map((w) => w.text);
 }
 
 /** Deliverables listed in a section: top-level list items, else the first cell of each table row. */
@@ -117,7 +145,7 @@ export const deliverablesRule: Rule = {
       const sec = sectionByTitle(doc, 'Deliverables');
       const bodyStart = doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
       const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart, doc.lines.length);
-      const missing = wanted.map((w) => w.text).filter((w) => !units.some((u) => addresses(w, u)));
+      const missing = unaddressed(wanted, units);
       const where = sec ? `the response's "Deliverables" section` : 'the response';
       report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
       return;
@@ -131,7 +159,7 @@ export const deliverablesRule: Rule = {
       const summary = sectionByTitle(doc, expandTitle('Phase {N} Summary', phase.number));
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
       const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
-      const missing = wanted.map((w) => w.text).filter((w) => !units.some((u) => addresses(w, u)));
+      const missing = unaddressed(wanted, units);
       const at = artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc);
       report(
         ctx,

@@ -1,0 +1,93 @@
+/**
+ * Hand-written fast paths of the engine (performance only) against the plain code they replace:
+ * the same results on random text built from the characters that matter to each.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { computeTitleKey, headingTextEnd, linesMatching, listMarkerEnd, parseDocument } from '../../server/src/service/markdown';
+import { textKey } from '../../server/src/service/handoff';
+
+/** Strings of 0..maxLength pieces drawn from `pieces`. */
+function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+}
+
+const RUNS = { numRuns: 3000 };
+
+describe('fast paths equal the plain code they replace', () => {
+  it('computeTitleKey is the chain of replacements titles were keyed with', () => {
+    const chain = (title: string) =>
+      title
+        .toLowerCase()
+        .replace(/[*_`~]/g, '')
+        .replace(/^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/, '')
+        .replace(/\{[^}]*\}/g, '#')
+        .replace(/\d+/g, '#')
+        .replace(/[→>-]+/g, ' ')
+        .replace(/&/g, ' and ')
+        .replace(/[^a-z0-9#]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const pieces = ['a', 'Zo', '1', '23', '.', ')', ' ', '\t', '{', '}', '{N}', '&', '-', '>', '→', '#', '*', '_', '`', '~', 'é', 'K', 'İ', '1.2', 'x'];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(computeTitleKey(t), chain(t))),
+      RUNS,
+    );
+    assert.equal(computeTitleKey('2. Phase {N} → Inputs & *Outputs*'), 'phase # inputs and outputs');
+  });
+
+  it('textKey reads ASCII text as the Unicode-aware replacement does', () => {
+    const unicode = (text: string) =>
+      text
+        .replace(/!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, (_m, label: string) => ` ${label} `)
+        .toLowerCase()
+        .replace(/[*`~]/g, '')
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+    const pieces = ['a', 'B', '7', ' ', '*', '`', '~', '_', '-', '[x](y.md)', '[', ']', '(', ')', 'é', 'K', '²', ':', '/'];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(textKey(t), unicode(t))),
+      RUNS,
+    );
+  });
+
+  it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {
+    const pieces = ['#', '##', ' ', '\t', 'a', 'b c', '\\#', '\u00a0'];
+    const plain = (src: string) => src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(headingTextEnd(t), plain(t))),
+      RUNS,
+    );
+  });
+
+  it('listMarkerEnd finds the end of a list marker as the regex did', () => {
+    const pieces = ['-', '*', '+', '1', '12', '.', ')', ' ', '  ', '\t', '\u00a0', 'a', '[ ]'];
+    const plain = (src: string) => {
+      const m = /^(\s*(?:[-*+]|\d+[.)])\s+)/.exec(src);
+      return m ? m[1].length : src.length - src.trimStart().length;
+    };
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(listMarkerEnd(t), plain(t))),
+      RUNS,
+    );
+  });
+
+  it('linesMatching finds the lines a test of each line finds, code blocks and front matter left out', () => {
+    const linePieces = ['text', '](', '[A', '<http:', '```', '    code', '---', '', '{{', 'TBD'];
+    const eols = fc.constantFrom('\n', '\r\n');
+    fc.assert(
+      fc.property(fc.array(textOf(linePieces, 3), { maxLength: 12 }), eols, fc.nat(3), (lines, eol, from) => {
+        const doc = parseDocument(lines.join(eol));
+        for (const hint of [/\]\(|<(?:https?|mailto|file):/g, /\[[A-Z]|\{\{|TBD|TODO:/g]) {
+          const want: number[] = [];
+          for (let l = from; l < doc.lines.length; l++) {
+            hint.lastIndex = 0;
+            if (!doc.codeLines.has(l) && hint.test(doc.lines[l])) want.push(l);
+          }
+          assert.deepEqual(linesMatching(doc, hint, from), want);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
