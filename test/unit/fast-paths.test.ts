@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { computeTitleKey, headingTextEnd, linesMatching, listMarkerEnd, parseDocument } from '../../server/src/service/markdown';
-import { textKey } from '../../server/src/service/handoff';
+import { hasWords, textKey } from '../../server/src/service/handoff';
+import { joinPath, normalizePath } from '../../server/src/service/host';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
@@ -51,6 +52,14 @@ describe('fast paths equal the plain code they replace', () => {
     );
   });
 
+  it('hasWords tells whether textKey is empty without building the key', () => {
+    const pieces = ['a', '7', ' ', '*', '`', '[', ']', '(', ')', '[x](y.md)', '[](a/b)', '-', 'é', '²', ':', '_'];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(hasWords(t), textKey(t) !== '')),
+      RUNS,
+    );
+  });
+
   it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {
     const pieces = ['#', '##', ' ', '\t', 'a', 'b c', '\\#', '\u00a0'];
     const plain = (src: string) => src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
@@ -70,6 +79,21 @@ describe('fast paths equal the plain code they replace', () => {
       fc.property(textOf(pieces), (t) => assert.equal(listMarkerEnd(t), plain(t))),
       RUNS,
     );
+  });
+
+  it('joinPath joins as normalizing the joined path does', () => {
+    const seg = fc.constantFrom('a', 'b c', '..', '.', '', 'x.md', '...', 'C:', '\\', '.hidden');
+    const path = fc.array(seg, { maxLength: 6 }).map((a) => a.join('/'));
+    const base = fc.oneof(
+      path.map((p) => '/' + p),
+      path,
+      fc.constantFrom('/', 'C:/x', 'C:', '/a/', '//a'),
+    );
+    fc.assert(
+      fc.property(base, path, (b, r) => assert.equal(joinPath(b, r), normalizePath([b, r].join('/')))),
+      RUNS,
+    );
+    assert.equal(joinPath('/ws/phase-2', '../phase-1/06-OUTPUT_HANDOFF.md'), '/ws/phase-1/06-OUTPUT_HANDOFF.md');
   });
 
   it('linesMatching finds the lines a test of each line finds, code blocks and front matter left out', () => {

@@ -147,8 +147,15 @@ export function parseItem(item: ListItem, folder: string, root?: string): Handof
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
-    .filter((it) => textKey(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')) !== '')
+    .filter((it) => hasWords(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')))
     .map((it) => parseItem(it, folder, root));
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether `textKey(text)` is not empty: a letter or a digit outside link targets (performance only: no key is built). */
+export function hasWords(text: string): boolean {
+  return WORD_CHAR.test(text.includes('[') ? text.replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `) : text);
 }
 
 /** Whether two input items name the same input: same resolved path, else same name, else same words. */
@@ -163,8 +170,11 @@ export function sameInput(a: HandoffItem, b: HandoffItem): boolean {
 
 /** Whether two checklist texts state the same thing (equal words, or one holds the other). */
 export function sameStatement(a: string, b: string): boolean {
-  const x = textKey(a);
-  const y = textKey(b);
+  return sameStatementKeys(textKey(a), textKey(b));
+}
+
+/** `sameStatement` of two texts by their keys (`textKey`), for callers that compare a text many times. */
+export function sameStatementKeys(x: string, y: string): boolean {
   if (!x || !y) return false;
   if (x === y) return true;
   const [short, long] = x.length <= y.length ? [x, y] : [y, x];

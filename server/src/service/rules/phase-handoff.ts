@@ -16,7 +16,7 @@ import {
   outputSections,
   referencesIn,
   sameInput,
-  sameStatement,
+  sameStatementKeys,
   sectionByTitle,
   sourceLink,
   topItems,
@@ -62,7 +62,9 @@ function checkInputHandoff(ctx: RuleContext): void {
   const pair = handoffPair(phase, (p) => (p === ctx.path ? doc : ctx.getDocument(p)));
   if (!pair || pair.inPath !== ctx.path) return;
   const prevName = basename(pair.prev.folder);
-  const outRel = sourceLink(pair);
+  // Only messages name the relative path: worked out once, when one is reported (performance only).
+  let rel: string | undefined;
+  const outRel = () => (rel ??= sourceLink(pair));
   const fix = { fix: 'complete-handoff', phase: phase.id, from: pair.prev.id };
   const folder = dirname(ctx.path);
   const prevFolder = dirname(pair.outPath);
@@ -79,12 +81,12 @@ function checkInputHandoff(ctx: RuleContext): void {
         ctx.report(
           'handoff-mismatch',
           r.range,
-          `Source links ${relativePath(folder, r.resolved)}, but phase ${phase.id} follows ${prevName}: its inputs come from ${outRel}.`,
+          `Source links ${relativePath(folder, r.resolved)}, but phase ${phase.id} follows ${prevName}: its inputs come from ${outRel()}.`,
           fix,
         );
       }
       if (!wrong.length) {
-        ctx.report('handoff-mismatch', source.heading.textRange, `Source does not reference ${prevName}'s output handoff (${outRel}).`, fix);
+        ctx.report('handoff-mismatch', source.heading.textRange, `Source does not reference ${prevName}'s output handoff (${outRel()}).`, fix);
       }
     }
   }
@@ -106,7 +108,7 @@ function checkInputHandoff(ctx: RuleContext): void {
       ctx.report(
         'handoff-mismatch',
         r.item.textRange,
-        `"${r.name ?? r.text}" was not handed off by ${prevName} (not in its "${out.inputs.title}"); remove it or add it to ${outRel}.`,
+        `"${r.name ?? r.text}" was not handed off by ${prevName} (not in its "${out.inputs.title}"); remove it or add it to ${outRel()}.`,
       );
     }
   }
@@ -116,9 +118,11 @@ function checkInputHandoff(ctx: RuleContext): void {
     const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
     const preSec = sectionByTitle(doc, IN_PREREQUISITES);
     const have = topItems(doc, preSec);
+    const haveKeys = have.map((h) => textKey(h.text));
     const at = preSec ? preSec.heading.textRange : titleRange(doc);
     for (const w of wanted) {
-      const found = have.find((h) => sameStatement(h.text, w.text));
+      const wantKey = textKey(w.text);
+      const found = have.find((_h, i) => sameStatementKeys(haveKeys[i], wantKey));
       if (!found) {
         ctx.report('prerequisite-unmet', at, `Prerequisite "${w.text}" from ${prevName} is not in "${IN_PREREQUISITES}".`, {
           fix: 'mark-prerequisite-done',
