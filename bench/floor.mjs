@@ -15,7 +15,8 @@ const ws = path.resolve(process.argv[2]);
 const mi = process.argv.indexOf('--mode');
 const mode = mi > 0 ? process.argv[mi + 1] : 'engine';
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
-if (mode === 'engine') md.core.ruler.disable(['inline', 'text_join']);
+// As the engine: no inline tokenisation, and markdown-it's 'normalize' rule only when there is a CR or NUL to replace.
+if (mode === 'engine') md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const files = [];
@@ -43,6 +44,7 @@ for (const f of files) {
       body = '\n'.repeat(text.slice(0, end + 5).split('\n').length - 1) + text.slice(end + 5);
     }
   }
+  if (mode === 'engine' && (body.includes('\r') || body.includes('\0'))) body = body.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
   tokens += md.parse(body, {}).length;
 }
 const tEnd = performance.now();

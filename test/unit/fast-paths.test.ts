@@ -4,7 +4,15 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { computeTitleKey, headingTextEnd, linesMatching, listMarkerEnd, parseDocument } from '../../server/src/service/markdown';
+import {
+  computeTitleKey,
+  headingTextEnd,
+  headingTextStart,
+  linesMatching,
+  listMarkerEnd,
+  parseDocument,
+  taskBoxLength,
+} from '../../server/src/service/markdown';
 import { hasWords, textKey } from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 
@@ -65,6 +73,18 @@ describe('fast paths equal the plain code they replace', () => {
     const plain = (src: string) => src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
     fc.assert(
       fc.property(textOf(pieces), (t) => assert.equal(headingTextEnd(t), plain(t))),
+      RUNS,
+    );
+  });
+
+  it('headingTextStart and taskBoxLength read what their regexes matched', () => {
+    const pieces = ['#', '###', '#######', ' ', '\t', '\u00a0', '\u2003', 'a', '[', ']', 'x', 'X', '[ ]', '[x]', '\n'];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => {
+        const h = /^(\s*#{1,6}\s*)/.exec(t);
+        assert.equal(headingTextStart(t), h ? h[1].length : 0);
+        assert.equal(taskBoxLength(t), /^\[([ xX])\](?=\s|$)/.test(t) ? 3 : 0);
+      }),
       RUNS,
     );
   });

@@ -129,7 +129,9 @@ export interface ParsedDocument {
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 // The model reads only block tokens (headings keep their inline source in `content`; links are scanned
 // per line), so inline tokenisation is skipped: it was a third of the parse time (bench/README.md).
-md.core.ruler.disable(['inline', 'text_join']);
+// Its 'normalize' rule (line ends to '\n', NUL to U+FFFD) is done by markdownBody, which already
+// joins the lines with '\n', and only when there is something to replace (performance only).
+md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size are modelled by lines only (no Markdown parse). */
@@ -315,25 +317,43 @@ function sharedPosition(line: number, character: number): Position {
   return p;
 }
 
-/** Shared one-line ranges by (line, start, end), bounded like the positions (performance only, as above). */
-const SHARED_RANGES = new Map<number, Range>();
-const MAX_SHARED_RANGES = 262_144;
-
-/** `range()` with shared positions (and shared one-line ranges), for the model's ranges. */
+/**
+ * A range of the model, its positions shared. Ranges themselves are not shared: a table of them cost
+ * more time in lookups than it saved in memory once a batch check drops its models as it goes.
+ */
 function modelRange(sl: number, sc: number, el: number, ec: number): Range {
-  if (sl !== el || sl >= MAX_SHARED_LINE || sc >= MAX_SHARED_CHARACTER || ec >= MAX_SHARED_CHARACTER || sl < 0 || sc < 0 || ec < 0) {
-    return { start: sharedPosition(sl, sc), end: sharedPosition(el, ec) };
-  }
-  const key = (sl * MAX_SHARED_CHARACTER + sc) * MAX_SHARED_CHARACTER + ec;
-  let r = SHARED_RANGES.get(key);
-  if (r === undefined) {
-    r = Object.freeze({ start: sharedPosition(sl, sc), end: sharedPosition(el, ec) });
-    if (SHARED_RANGES.size < MAX_SHARED_RANGES) SHARED_RANGES.set(key, r);
-  }
-  return r;
+  return { start: sharedPosition(sl, sc), end: sharedPosition(el, ec) };
 }
 
-const TASK_RE = /^\[([ xX])\](?=\s|$)/;
+const SPACE_RE = /\s/;
+
+/** Whether a character code is white space as `\s` means it (performance only: no regex for ASCII). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return SPACE_RE.test(String.fromCharCode(c));
+}
+
+/** Index of the first character at or after `i` that is not white space (`\s`). */
+function skipSpaces(src: string, i: number): number {
+  while (i < src.length && isSpace(src.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Length of a task box at the start of `rest` (`[ ]`, `[x]`, `[X]` followed by white space or the end), else 0: `/^\[([ xX])\](?=\s|$)/`. */
+export function taskBoxLength(rest: string): number {
+  if (rest.charCodeAt(0) !== 91 || rest.charCodeAt(2) !== 93) return 0;
+  const c = rest.charCodeAt(1);
+  if (c !== 32 && c !== 120 && c !== 88) return 0;
+  return rest.length === 3 || isSpace(rest.charCodeAt(3)) ? 3 : 0;
+}
+
+/** Column after an ATX heading's opening `#`s and the white space around them: `/^(\s*#{1,6}\s*)/`, 0 without a `#`. */
+export function headingTextStart(src: string): number {
+  const i = skipSpaces(src, 0);
+  let h = 0;
+  while (h < 6 && src.charCodeAt(i + h) === 35) h++;
+  return h === 0 ? 0 : skipSpaces(src, i + h);
+}
 const LINK_RE = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
 const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
@@ -378,10 +398,16 @@ export function parseDocument(text: string): ParsedDocument {
 }
 
 /**
- * The text markdown-it reads: front matter lines left empty (keeping line numbers), '\n' line ends.
- * Without a carriage return that is a slice of the text, not a join of its lines (performance only).
+ * The text markdown-it reads: front matter lines left empty (keeping line numbers), '\n' line ends and
+ * NUL as U+FFFD (what markdown-it's own 'normalize' rule did). Without a carriage return that is a
+ * slice of the text, not a join of its lines (performance only).
  */
 export function markdownBody(text: string, lines: string[], bodyStart: number): string {
+  const body = bodyText(text, lines, bodyStart);
+  return body.includes('\0') ? body.replace(/\0/g, '\uFFFD') : body;
+}
+
+function bodyText(text: string, lines: string[], bodyStart: number): string {
   if (text.includes('\r')) return bodyStart > 0 ? '\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n') : lines.join('\n');
   if (bodyStart === 0) return text;
   let at = 0;
@@ -413,8 +439,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         const text = (inline?.content ?? '').trim();
         let start = 0;
         if (t.markup.startsWith('#')) {
-          const m = /^(\s*#{1,6}\s*)/.exec(src);
-          start = m ? m[1].length : 0;
+          start = headingTextStart(src);
         }
         const endText = headingTextEnd(src);
         doc.headings.push({
@@ -442,11 +467,10 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         let rest = src.slice(col);
         let checked: boolean | undefined;
         let checkboxRange: Range | undefined;
-        const tm = TASK_RE.exec(rest);
-        if (tm) {
-          checked = tm[1] !== ' ';
+        if (taskBoxLength(rest)) {
+          checked = rest.charCodeAt(1) !== 32;
           checkboxRange = modelRange(line, col, line, col + 3);
-          const skip = 3 + (/^\s*/.exec(rest.slice(3))?.[0].length ?? 0);
+          const skip = skipSpaces(rest, 3);
           col += skip;
           rest = rest.slice(skip);
         }
