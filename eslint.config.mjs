@@ -2,7 +2,19 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'bench/out/**', 'bench/work/**', '.vscode-test/**', 'test-results/**', 'scratch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'bench/out/**',
+      'bench/work/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'scratch/**',
+      'server/src/service/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

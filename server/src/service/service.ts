@@ -2,7 +2,8 @@
  * The engine: one workspace folder, its config, its phase model, its parsed documents,
  * and the rules run over them. Hosts (CLI, language server, tests) inject file access.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { CONFIG_FILES, ResolvedConfig, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
@@ -16,6 +17,7 @@ import { CancellationToken, Diagnostic, FixData, Range, Severity, noCancellation
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
+import { createAjv, precompiled } from './precompiled';
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -80,7 +82,8 @@ export class PhasegateService {
    * the diagnostics cache is, and when documents are read.
    */
   private readonly gateCache = new Map<Phase, GateResult[]>();
-  private readonly ajv: Ajv;
+  /** Built on first use (`ajv`): a run whose schemas are all precompiled never builds one. */
+  private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | string>();
   private ignoreMatcher: (rel: string) => boolean = () => false;
   private loadOptions: LoadOptions = {};
@@ -92,8 +95,16 @@ export class PhasegateService {
     this.assets = init.assets;
     this.logger = init.logger ?? silentLogger;
     this.trusted = init.trusted ?? true;
-    // Schemas are data: no remote $ref is ever fetched (no loadSchema), formats left unchecked.
-    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, loopRequired: 50, loopEnum: 50 });
+  }
+
+  /**
+   * The run-time schema compiler, for workspace schemas and built-in ones that differ from their
+   * precompiled validator (precompiled.ts). Built, and ajv's code loaded, only when first needed:
+   * loading, constructing and the meta-schema compile cost tens of milliseconds. Same options as the
+   * precompiled validators (scripts/gen-validators.mjs): no remote $ref is ever fetched, formats unchecked.
+   */
+  private get ajv(): Ajv {
+    return (this.ajvInstance ??= createAjv());
   }
 
   /** Scans `root`, reads its config, builds the phase model and parses every phase document. */
@@ -223,17 +234,24 @@ export class PhasegateService {
     return range(0, 0, 0, (lines[0] ?? '').length);
   }
 
-  /** Compiled validator of a schema id; a schema that does not compile yields its error text. */
+  /**
+   * Compiled validator of a schema id: the build-time one when the schema in force is the unchanged
+   * built-in one, else compiled now. A schema that does not compile yields its error text.
+   */
   validator(id: string): ValidateFunction | undefined {
     let v = this.validators.get(id);
     if (v === undefined) {
-      const schema = this.workspaceSchemas[id] ?? this.assets.schemas[id];
+      const workspace = this.workspaceSchemas[id];
+      const schema = workspace ?? this.assets.schemas[id];
       if (!schema) return undefined;
-      try {
-        v = this.ajv.compile(schema);
-      } catch (e) {
-        v = `schema '${id}' does not compile: ${(e as Error).message}`;
-        this.logger.log(v);
+      v = workspace ? undefined : precompiled(id, schema);
+      if (!v) {
+        try {
+          v = this.ajv.compile(schema);
+        } catch (e) {
+          v = `schema '${id}' does not compile: ${(e as Error).message}`;
+          this.logger.log(v);
+        }
       }
       this.validators.set(id, v);
     }
