@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
+import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { assets, workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
@@ -126,21 +128,50 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.equal(svc.model.phases.length, 1);
   });
 
-  it('symbolic link loops on disk are reported, not followed', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-loop-'));
+  for (const [name, make] of [
+    ['the language server', () => new NodeFileSystem()],
+    ['the CLI', () => new SyncNodeFileSystem()],
+  ] as const) {
+    it(`symbolic link loops on disk are reported, not followed (file access of ${name})`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-loop-'));
+      try {
+        fs.mkdirSync(path.join(dir, 'phase-1'));
+        fs.writeFileSync(path.join(dir, 'phase-1', '00-PHASE_BRIEF.md'), body);
+        fs.symlinkSync(dir, path.join(dir, 'phase-1', 'loop'));
+        fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+        const svc = new PhasegateService({ fs: make(), assets });
+        await svc.load(dir);
+        const all = svc.diagnoseAll();
+        assert.ok(
+          all.some((d) => /symbolic link loop/.test(d.message)),
+          JSON.stringify(all.map((d) => d.message)),
+        );
+        assert.equal(svc.model.phases.length, 1);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("the CLI's synchronous reads find what the asynchronous ones find: too large, binary and empty files included", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-sync-'));
     try {
       fs.mkdirSync(path.join(dir, 'phase-1'));
       fs.writeFileSync(path.join(dir, 'phase-1', '00-PHASE_BRIEF.md'), body);
-      fs.symlinkSync(dir, path.join(dir, 'phase-1', 'loop'));
-      fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
-      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
-      await svc.load(dir);
-      const all = svc.diagnoseAll();
-      assert.ok(
-        all.some((d) => /symbolic link loop/.test(d.message)),
-        JSON.stringify(all.map((d) => d.message)),
-      );
-      assert.equal(svc.model.phases.length, 1);
+      fs.writeFileSync(path.join(dir, 'phase-1', '01-INPUT_HANDOFF.md'), Buffer.from([0x23, 0x20, 0, 1, 2, 0xff]));
+      fs.writeFileSync(path.join(dir, 'phase-1', '02-EXECUTION_PLAN.md'), '');
+      fs.writeFileSync(path.join(dir, 'phase-1', '05-DECISIONS.md'), Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 0x61));
+      const results = [];
+      for (const files of [new NodeFileSystem(), new SyncNodeFileSystem()]) {
+        const svc = new PhasegateService({ fs: files, assets });
+        await svc.load(dir);
+        results.push(svc.diagnoseAll());
+      }
+      assert.deepEqual(results[1], results[0]);
+      const unreadable = results[1].filter((d) => d.code === 'unreadable-file').map((d) => d.message);
+      assert.equal(unreadable.length, 2, JSON.stringify(unreadable));
+      assert.ok(unreadable.some((m) => /binary/.test(m)));
+      assert.ok(unreadable.some((m) => /too large/.test(m)));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,18 +1,49 @@
 /**
- * The file system of the `phasegate` process (and of its worker threads): reads and stats are
- * synchronous. A batch run has nothing else to do meanwhile, and a synchronous read of a small
+ * The file system of the `phasegate` process (and of its worker threads): reads, stats and folder
+ * listings are synchronous. A batch run has nothing else to do meanwhile, and a synchronous read of a small
  * file costs about a third of a callback read's CPU (no thread-pool hop): ~0.06 s instead of
  * ~0.23 s for the 10,000 documents of the benchmark workspace. The language server keeps the
  * asynchronous NodeFileSystem, which never blocks its event loop.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FileStat } from '../service/host';
+import type { DirEntry, FileStat } from '../service/host';
 import { NodeFileSystem } from './assets';
 
 export class SyncNodeFileSystem extends NodeFileSystem {
   override async readFile(p: string): Promise<Uint8Array> {
     return fs.readFileSync(p);
+  }
+
+  /** One open, fstat, read and close: the size is known before reading, and no separate stat looks the path up again. */
+  readSmallFileSync(p: string, maxBytes: number): Uint8Array | number {
+    const fd = fs.openSync(p, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size > maxBytes) return size;
+      const buf = Buffer.allocUnsafe(size);
+      let off = 0;
+      while (off < size) {
+        const n = fs.readSync(fd, buf, off, size - off, off);
+        if (n === 0) break; // the file shrank meanwhile
+        off += n;
+      }
+      return off === size ? buf : buf.subarray(0, off);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  override async readDirectory(dir: string): Promise<DirEntry[]> {
+    const out: DirEntry[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) out.push({ name: e.name, kind: 'directory' });
+      else if (e.isFile()) out.push({ name: e.name, kind: 'file' });
+      // Symbolic links (rare) take the asynchronous path, which detects loops.
+      else if (e.isSymbolicLink()) return super.readDirectory(dir);
+      else out.push({ name: e.name, kind: 'other' });
+    }
+    return out;
   }
 
   override async stat(p: string): Promise<FileStat | undefined> {

@@ -106,7 +106,7 @@ export function resolveTarget(folder: string, target: string, root?: string): st
   let t = target.replace(/[#?].*$/, '');
   if (t === '') return undefined;
   try {
-    t = decodeURI(t);
+    if (t.includes('%')) t = decodeURI(t);
   } catch {
     // Keep the raw text: a malformed escape is the broken-link rule's business.
   }

@@ -199,6 +199,45 @@ function splitLines(text: string): string[] {
 
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
+/**
+ * A front matter block. One class, so that every block has the same shape (the rules read blocks of
+ * every document, and objects of differing shapes made those reads slow); its YAML Document is built
+ * on first use when the flat fast path read the data.
+ */
+class FrontMatterBlock implements FrontMatter {
+  readonly startLine = 0;
+  data: unknown = undefined;
+  errors: { message: string; range: Range }[] = [];
+  #yaml: YAML.Document.Parsed | undefined = undefined;
+  #onDemand = false;
+
+  constructor(
+    readonly endLine: number,
+    readonly range: Range,
+    readonly raw: string,
+    readonly offset: number,
+    readonly terminated: boolean,
+  ) {}
+
+  get yaml(): YAML.Document.Parsed | undefined {
+    if (this.#onDemand) {
+      this.#onDemand = false;
+      this.#yaml = YAML.parseDocument(this.raw, YAML_OPTIONS);
+    }
+    return this.#yaml;
+  }
+
+  set yaml(doc: YAML.Document.Parsed | undefined) {
+    this.#onDemand = false;
+    this.#yaml = doc;
+  }
+
+  /** The data was read without the YAML Document: build it when someone asks for it. */
+  parseYamlOnDemand(): void {
+    this.#onDemand = true;
+  }
+}
+
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
   if (lines.length === 0 || lines[0].trimEnd() !== '---') return undefined;
   let end = -1;
@@ -215,39 +254,18 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
   const firstEol = text.indexOf('\n');
   const offset = firstEol < 0 ? text.length : firstEol + 1;
   if (end < 0) {
-    return {
-      startLine: 0,
-      endLine: 0,
-      range: range(0, 0, 0, lines[0].length),
-      raw: '',
-      data: undefined,
-      errors: [{ message: 'Front matter is not closed: add a line `---` after the YAML.', range: range(0, 0, 0, 3) }],
-      offset,
-      terminated: false,
-    };
+    const open = new FrontMatterBlock(0, range(0, 0, 0, lines[0].length), '', offset, false);
+    open.errors.push({ message: 'Front matter is not closed: add a line `---` after the YAML.', range: range(0, 0, 0, 3) });
+    return open;
   }
   const raw = lines.slice(1, end).join('\n');
-  const fm: FrontMatter = {
-    startLine: 0,
-    endLine: end,
-    range: range(0, 0, end, lines[end].length),
-    raw,
-    data: undefined,
-    errors: [],
-    offset,
-    terminated: true,
-  };
+  const fm = new FrontMatterBlock(end, range(0, 0, end, lines[end].length), raw, offset, true);
   // Flat front matter (the common case) is read directly; its YAML Document, which only ranges need,
   // is built on first use (performance only: the values are those the full parse gives).
   const flat = parseFlatFrontMatter(raw);
   if (flat !== undefined) {
     fm.data = flat;
-    let yaml: YAML.Document.Parsed | undefined;
-    Object.defineProperty(fm, 'yaml', {
-      enumerable: true,
-      configurable: true,
-      get: () => (yaml ??= YAML.parseDocument(raw, YAML_OPTIONS)),
-    });
+    fm.parseYamlOnDemand();
     return fm;
   }
   try {

@@ -267,6 +267,17 @@ export class PhasegateService {
   }
 
   private async readAll(paths: string[], token: CancellationToken): Promise<void> {
+    if (this.fs.readSmallFileSync) {
+      try {
+        for (const p of paths) {
+          throwIfCancelled(token);
+          if (!this.docs.get(p)?.overlay) this.docs.set(p, this.readEntrySync(p));
+        }
+      } finally {
+        this.gateCache.clear();
+      }
+      return;
+    }
     const queue = [...paths];
     // A shared index, not queue.shift(): shifting a 100,000-path array is quadratic (performance only).
     let next = 0;
@@ -284,11 +295,22 @@ export class PhasegateService {
     }
   }
 
+  /** `readEntry` through the host's synchronous read (see `FileSystem.readSmallFileSync`). */
+  private readEntrySync(path: string): DocEntry {
+    try {
+      const read = this.fs.readSmallFileSync!(path, MAX_DOCUMENT_BYTES);
+      if (typeof read === 'number') return { text: undefined, parsed: undefined, problem: tooLarge(read), overlay: false };
+      return { text: decode(read), parsed: undefined, problem: undefined, overlay: false };
+    } catch (e) {
+      return { text: undefined, parsed: undefined, problem: (e as Error).message, overlay: false };
+    }
+  }
+
   private async readEntry(path: string): Promise<DocEntry> {
     try {
       const st = await this.fs.stat(path);
       if (st && st.size > MAX_DOCUMENT_BYTES) {
-        return { text: undefined, parsed: undefined, problem: `file is too large to check (${st.size} bytes; limit ${MAX_DOCUMENT_BYTES})`, overlay: false };
+        return { text: undefined, parsed: undefined, problem: tooLarge(st.size), overlay: false };
       }
       const bytes = await this.fs.readFile(path);
       const text = decode(bytes);
@@ -565,6 +587,10 @@ export class PhasegateService {
   findPhase(idOrFolder: string): Phase | undefined {
     return this.model.phases.find((p) => p.id === idOrFolder || p.folder === normalizePath(idOrFolder));
   }
+}
+
+function tooLarge(size: number): string {
+  return `file is too large to check (${size} bytes; limit ${MAX_DOCUMENT_BYTES})`;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

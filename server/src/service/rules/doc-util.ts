@@ -151,7 +151,8 @@ export function targetPath(target: string): string {
   const q = t.indexOf('?');
   if (q >= 0) t = t.slice(0, q);
   try {
-    t = decodeURIComponent(t);
+    // Without a `%` there is nothing to decode (performance only: the call is not free).
+    if (t.includes('%')) t = decodeURIComponent(t);
   } catch {
     t = t.replace(/%20/g, ' ');
   }
