@@ -6,6 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { assetRoot, loadAssets, toPosix } from './assets';
 import { SyncNodeFileSystem } from './sync-fs';
 import { parallelFromEnv, runShardWorker } from './parallel';
+import { tuneForBatchRun } from './v8-tuning';
 
 function runCli(): void {
   const root = assetRoot();
@@ -31,6 +32,8 @@ function runCli(): void {
 }
 
 if (isMainThread) {
+  // V8 flags are per process: this also covers the worker threads of a parallel check.
+  tuneForBatchRun();
   // `phasegate check | head`: a closed pipe ends the output, not the process with a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
