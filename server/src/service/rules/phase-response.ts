@@ -44,7 +44,8 @@ const RUN_OUTPUT = [
   /\btest result:\s*(?:ok|FAILED)/i,
   /^\s*(?:not\s+)?ok\s+\d+\b/,
   /\d+\s+examples?,\s*\d+\s+failures?/i,
-  /={3,}.*\b(?:passed|failed|error)\b.*={3,}/i,
+  // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line).
+  /={3}.*\b(?:passed|failed|error)\b.*={3}/i,
   /[✓✔✗✖]/,
   /\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*\d+/i,
   /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i,
