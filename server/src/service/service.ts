@@ -10,10 +10,9 @@ import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePat
 import { LayoutSpec, MetricSpec } from './layout';
 import { ParsedDocument, parseDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
-import { RULES } from './rules/catalog';
-import { RuleContext } from './rules/rule';
+import { CheckContext } from './check-context';
 import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseOf, scanTree } from './workspace';
-import { CancellationToken, Diagnostic, FixData, Range, Severity, noCancellation, range, throwIfCancelled } from './types';
+import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
@@ -504,7 +503,6 @@ export class PhasegateService {
   }
 
   private runRules(path: string): Diagnostic[] {
-    const out: Diagnostic[] = [];
     const entry = this.docs.get(path);
     const folderPhase = this.model.byFolder.get(path);
     const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
@@ -513,47 +511,11 @@ export class PhasegateService {
       return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
     }
     const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
-    if (!doc) return out;
+    if (!doc) return [];
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    const ruleSettings = this.config.rules;
-    const ctx: RuleContext = {
-      path,
-      doc,
-      spec,
-      phase,
-      layout,
-      model: this.model,
-      config: this.config,
-      metrics,
-      phaseAnchor: !!phase && this.phaseAnchor(phase) === path,
-      validateFrontMatter: (id, data) => {
-        const v = this.validator(id);
-        if (!v) return undefined;
-        try {
-          if (v(data)) return [];
-        } catch (e) {
-          // A self-referencing workspace schema can recurse without end: report, never crash.
-          return [{ instancePath: '', message: `schema '${id}' could not be applied: ${(e as Error).message}`, keyword: 'schema', params: {} }];
-        }
-        return (v.errors ?? []).map((e) => ({
-          instancePath: e.instancePath,
-          message: e.message ?? 'is invalid',
-          keyword: e.keyword,
-          params: e.params as Record<string, unknown>,
-        }));
-      },
-      getDocument: (p) => this.getDocument(p),
-      exists: (p) => this.exists(p),
-      gates: (ph) => this.gates(ph),
-      report: (code: string, r: Range, message: string, data?: FixData) => {
-        const setting = ruleSettings[code];
-        if (setting === 'off') return;
-        const severity: Severity = setting ?? RULES.find((x) => x.id === code)?.severity ?? 'warning';
-        out.push(data ? { file: path, range: r, severity, code, message, data } : { file: path, range: r, severity, code, message });
-      },
-    };
+    const ctx = new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
     for (const rule of ALL_RULES) {
       try {
         rule.check(ctx);
@@ -561,7 +523,7 @@ export class PhasegateService {
         this.logger.log(`rule ${rule.ids.join(',')} failed on ${path}: ${(e as Error).stack ?? e}`);
       }
     }
-    return out;
+    return ctx.out;
   }
 
   /** Gate results of a phase. */

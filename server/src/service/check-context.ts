@@ -1,0 +1,72 @@
+/**
+ * The context the rules see for one document: its model and phase, and what they may ask the
+ * engine. A class rather than an object literal of closures (performance only): every document's
+ * context has one shape and shares its methods, so the rules' calls into it stay monomorphic and
+ * no closures are allocated per document.
+ */
+import type { ResolvedConfig } from './config';
+import type { DocumentKindSpec, LayoutSpec, MetricSpec } from './layout';
+import type { ParsedDocument } from './markdown';
+import { RULES } from './rules/catalog';
+import type { RuleContext } from './rules/rule';
+import type { GateResult } from './gates';
+import type { Phase, WorkspaceModel } from './workspace';
+import type { Diagnostic, FixData, Range, Severity } from './types';
+import type { PhasegateService } from './service';
+
+const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
+
+export class CheckContext implements RuleContext {
+  /** What the rules reported, in order. */
+  readonly out: Diagnostic[] = [];
+
+  constructor(
+    private readonly svc: PhasegateService,
+    readonly path: string,
+    readonly doc: ParsedDocument,
+    readonly spec: DocumentKindSpec | undefined,
+    readonly phase: Phase | undefined,
+    readonly layout: LayoutSpec | undefined,
+    readonly model: WorkspaceModel,
+    readonly config: ResolvedConfig,
+    readonly metrics: MetricSpec[],
+    readonly phaseAnchor: boolean,
+  ) {}
+
+  validateFrontMatter(id: string, data: unknown): ReturnType<RuleContext['validateFrontMatter']> {
+    const v = this.svc.validator(id);
+    if (!v) return undefined;
+    try {
+      if (v(data)) return [];
+    } catch (e) {
+      // A self-referencing workspace schema can recurse without end: report, never crash.
+      return [{ instancePath: '', message: `schema '${id}' could not be applied: ${(e as Error).message}`, keyword: 'schema', params: {} }];
+    }
+    return (v.errors ?? []).map((e) => ({
+      instancePath: e.instancePath,
+      message: e.message ?? 'is invalid',
+      keyword: e.keyword,
+      params: e.params as Record<string, unknown>,
+    }));
+  }
+
+  getDocument(path: string): ParsedDocument | undefined {
+    return this.svc.getDocument(path);
+  }
+
+  exists(path: string): boolean {
+    return this.svc.exists(path);
+  }
+
+  gates(phase: Phase): GateResult[] {
+    return this.svc.gates(phase);
+  }
+
+  report(code: string, range: Range, message: string, data?: FixData): void {
+    const setting = this.config.rules[code];
+    if (setting === 'off') return;
+    const severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
+    const file = this.path;
+    this.out.push(data ? { file, range, severity, code, message, data } : { file, range, severity, code, message });
+  }
+}
