@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
-import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -67,7 +67,7 @@ export function textKey(text: string): string {
   if (key === undefined) {
     key = computeTextKey(text);
     if (textKeys.size >= 50_000) textKeys.clear();
-    textKeys.set(text, key);
+    textKeys.set(detached(text), key);
   }
   return key;
 }

@@ -141,12 +141,22 @@ export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
 const titleKeys = new Map<string, string>();
 const MAX_TITLE_KEYS = 50_000;
 
+/**
+ * A copy of `s` that does not keep a larger string alive. A heading's text is a slice of the whole
+ * document as markdown-it read it; kept as a cache key, it would keep that text in memory after
+ * the document's model is gone.
+ */
+export function detached(s: string): string {
+  // The concatenation is flattened into a new string when the key is hashed; the slice is of that.
+  return (' ' + s).slice(1);
+}
+
 export function normalizeTitle(title: string): string {
   let key = titleKeys.get(title);
   if (key === undefined) {
     key = computeTitleKey(title);
     if (titleKeys.size >= MAX_TITLE_KEYS) titleKeys.clear();
-    titleKeys.set(title, key);
+    titleKeys.set(detached(title), key);
   }
   return key;
 }
