@@ -280,6 +280,6 @@ export const BUILTIN_LAYOUTS: LayoutSpec[] = [AUDIT_LAYOUT, IAI_LAYOUT];
 
 /** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */
 export function expandTitle(title: string, n: number | undefined): string {
-  if (n === undefined) return title;
+  if (n === undefined || !title.includes('{')) return title;
   return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
 }

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { ListItem, ParsedDocument, Section, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
+import { expandTitle } from '../layout';
 import type { RuleContext } from './rule';
 
 /** First line of the Markdown body (after a closed front matter). */
@@ -14,6 +15,31 @@ export function bodyStart(doc: ParsedDocument): number {
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   const key = normalizeTitle(title);
   return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+}
+
+/** The section whose key is `key` (see `normalizeTitle`), exact key first, then a key ending with it. */
+export function sectionByKey(doc: ParsedDocument, key: string): Section | undefined {
+  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+}
+
+/** Keys of templated titles by phase number (see `expandedTitleKey`). */
+const expandedKeys = new Map<string, string[]>();
+const MAX_REMEMBERED_NUMBER = 10_000;
+
+/**
+ * `normalizeTitle(expandTitle(title, n))`, remembered per templated title and phase number
+ * (performance only: a layout has a few templated titles, a workspace many phases, and every
+ * document of a phase asks for the same keys).
+ */
+export function expandedTitleKey(title: string, n: number | undefined): string {
+  if (n === undefined || !title.includes('{')) return normalizeTitle(title);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_REMEMBERED_NUMBER) return normalizeTitle(expandTitle(title, n));
+  let byNumber = expandedKeys.get(title);
+  if (!byNumber) {
+    if (expandedKeys.size >= 256) expandedKeys.clear();
+    expandedKeys.set(title, (byNumber = []));
+  }
+  return (byNumber[n] ??= normalizeTitle(expandTitle(title, n)));
 }
 
 /** Replaces `[from, to)` of a line with spaces, keeping columns. */

@@ -5,7 +5,7 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, sectionByTitle, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandTitle } from '../layout';
+import { expandedTitleKey, sectionByKey } from './doc-util';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
@@ -156,7 +156,7 @@ export const deliverablesRule: Rule = {
       if (!bdoc) return;
       const wanted = deliverablesOf(bdoc, sectionByTitle(bdoc, 'Deliverables'));
       if (!wanted.length) return;
-      const summary = sectionByTitle(doc, expandTitle('Phase {N} Summary', phase.number));
+      const summary = sectionByKey(doc, expandedTitleKey('Phase {N} Summary', phase.number));
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
       const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
       const missing = unaddressed(wanted, units);

@@ -4,7 +4,7 @@
  */
 import { basename, joinPath } from '../host';
 import { expandTitle } from '../layout';
-import { normalizeTitle } from '../markdown';
+import { expandedTitleKey, sectionByKey } from './doc-util';
 import { range } from '../types';
 import type { Rule, RuleContext } from './rule';
 
@@ -40,14 +40,12 @@ const sections: Rule = {
     if (!spec) return;
     const n = phase?.number;
     const found: { idx: number; title: string; line: number }[] = [];
-    const top = doc.sections.filter((s) => s.level <= 2);
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      const title = expandTitle(sec.title, n);
-      const key = normalizeTitle(title);
-      const s = doc.sections.find((x) => x.key === key) ?? doc.sections.find((x) => x.key.endsWith(' ' + key));
+      const s = sectionByKey(doc, expandedTitleKey(sec.title, n));
       if (!s) {
+        const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
         // Insert after the last present section that precedes this one in the spec.
         ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
@@ -60,7 +58,7 @@ const sections: Rule = {
         return;
       }
       prevLine = s.end - 1;
-      found.push({ idx, title, line: s.heading.line });
+      found.push({ idx, title: sec.title, line: s.heading.line });
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${sec.description}` : '.'}`);
       }
@@ -71,11 +69,10 @@ const sections: Rule = {
         ctx.report(
           'section-order',
           h ? h.textRange : range(found[i].line, 0, found[i].line, 0),
-          `Section "${found[i].title}" should come after "${found[i - 1].title}".`,
+          `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`,
         );
       }
     }
-    void top;
     if (spec.heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1) {
