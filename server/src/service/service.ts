@@ -11,7 +11,8 @@ import { LayoutSpec, MetricSpec } from './layout';
 import { ParsedDocument, parseDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
 import { CheckContext } from './check-context';
-import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseOf, scanTree } from './workspace';
+import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
+import { OUTPUT_HANDOFF } from './handoff';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { schemaProblems } from './schema-safety';
@@ -472,17 +473,16 @@ export class PhasegateService {
 
   /**
    * Diagnoses the files of `phases` and evaluates their gates, phase by phase, calling `visit` while
-   * the phase's documents are parsed. A phase's parsed models are dropped once the phases that read
-   * them (itself and the next, for the handoff) are done, so that a batch run does not hold every
-   * model of the workspace at once (performance only: the results stay cached, and a dropped model
-   * is parsed again from the kept text if anything asks for it).
+   * the phase's documents are parsed. A phase's parsed models are dropped once it is done, but for
+   * its output handoff, which the next phase's handoff check reads, dropped when that phase is done:
+   * a batch run does not hold every model of the workspace at once (performance only: the results
+   * stay cached, and a dropped model is parsed again from the kept text if anything asks for it).
    */
   checkPhases(phases: readonly Phase[] = this.model.phases, visit?: (phase: Phase) => void): void {
     const done = new Set<Phase>();
-    const release = (p: Phase | undefined) => {
-      if (!p || !done.has(p) || (p.next && !done.has(p.next))) return;
+    const release = (p: Phase, keep: string | undefined) => {
       for (const f of p.markdown) {
-        const e = this.docs.get(f);
+        const e = f === keep ? undefined : this.docs.get(f);
         if (e) e.parsed = undefined;
       }
     };
@@ -491,8 +491,8 @@ export class PhasegateService {
       this.gates(p);
       visit?.(p);
       done.add(p);
-      release(p.prev);
-      release(p);
+      if (p.prev && done.has(p.prev)) release(p.prev, undefined);
+      release(p, p.next && !done.has(p.next) ? phaseDocument(p, OUTPUT_HANDOFF)?.path : undefined);
     }
   }
 

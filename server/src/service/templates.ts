@@ -7,7 +7,7 @@
  * partials from the workspace, no prototype access, no `log` to stdout, which is the LSP
  * stream in the language server).
  */
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layout';
 import { DEFAULT_METRICS, expandTitle } from './layout';
@@ -33,7 +33,6 @@ export class TemplateError extends Error {
 // ---------------------------------------------------------------------------------------------
 // The Handlebars environment: isolated from the global one, with our helpers only.
 
-const hb = Handlebars.create();
 const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   /** `{{add a b}}`: sum of two numbers (empty when either is not one). */
   add: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a + b : ''),
@@ -54,10 +53,23 @@ const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   // Replaces the built-in `log`, which writes to the console (stdout is the protocol in the server).
   log: () => '',
 };
-for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
-// Proto-access denials are reported through the (shared) Handlebars logger on the console:
-// silence it; denial is the expected outcome, not news.
-hb.logger.level = 4;
+let environment: typeof Handlebars | undefined;
+
+/**
+ * The environment, made on first use: a check that renders no template never loads Handlebars
+ * (its code is a few milliseconds of every start otherwise).
+ */
+function handlebars(): typeof Handlebars {
+  if (!environment) {
+    const hb = (require('handlebars') as typeof Handlebars).create();
+    for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+    // Proto-access denials are reported through the (shared) Handlebars logger on the console:
+    // silence it; denial is the expected outcome, not news.
+    hb.logger.level = 4;
+    environment = hb;
+  }
+  return environment;
+}
 
 const COMPILE_OPTIONS: CompileOptions = {
   noEscape: true,
@@ -119,6 +131,7 @@ function checkAst(node: unknown, file: string): void {
 
 /** Compiles a template source; syntax errors, unknown helpers, partials → TemplateError naming `file`. */
 export function compileTemplate(source: string, file: string): Compiled {
+  const hb = handlebars();
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
