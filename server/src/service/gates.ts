@@ -30,9 +30,12 @@ export function hasEvidence(item: ListItem): boolean {
   return /\]\(|<https?:|evidence\s*:|`[^`]+`/i.test(item.text);
 }
 
-function gateSection(sections: Section[], gate: string): Section | undefined {
+/** The checklist section of a gate: `## <Name>`, a heading ending with the name, or `## Gate N: <Name>`. */
+export function gateSection(sections: Section[], gate: string): Section | undefined {
   const key = normalizeTitle(gate);
-  return sections.find((s) => s.key === key || s.key.endsWith(' ' + key) || s.key === `gate # ${key}`);
+  const spaced = ' ' + key;
+  const numbered = 'gate # ' + key;
+  return sections.find((s) => s.key === key || s.key.endsWith(spaced) || s.key === numbered);
 }
 
 export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {

@@ -332,7 +332,8 @@ let sharedPositionCount = 0;
 function sharedPosition(line: number, character: number): Position {
   if (line >= MAX_SHARED_LINE || character >= MAX_SHARED_CHARACTER || line < 0 || character < 0) return { line, character };
   let row = SHARED_POSITIONS[line];
-  if (row === undefined) SHARED_POSITIONS[line] = row = [];
+  // A row of its full length from the start: filled at scattered columns, a growing array went to slow (dictionary) elements.
+  if (row === undefined) SHARED_POSITIONS[line] = row = new Array<Position>(MAX_SHARED_CHARACTER);
   let p = row[character];
   if (p === undefined) {
     // Frozen: a shared value that someone mutated would corrupt every range holding it; this way it throws.
@@ -394,7 +395,9 @@ export function maskInlineCode(line: string): string {
 export function parseDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = splitLines(text);
-  const eol: '\n' | '\r\n' = /\r\n/.test(text.slice(0, 4096)) ? '\r\n' : '\n';
+  // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
+  const crlf = text.includes('\r') ? text.indexOf('\r\n') : -1;
+  const eol: '\n' | '\r\n' = crlf >= 0 && crlf <= 4094 ? '\r\n' : '\n';
   const frontMatter = parseFrontMatter(lines, text);
   const doc: ParsedDocument = {
     text,

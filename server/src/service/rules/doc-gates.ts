@@ -3,7 +3,8 @@
  * evidence (the same test the gate evaluation uses, `hasEvidence`).
  */
 import { hasEvidence } from '../gates';
-import { Section, normalizeTitle } from '../markdown';
+import type { Section } from '../markdown';
+import { gateSection } from '../gates';
 import type { Rule, RuleContext } from './rule';
 
 /** The gate sections of a document: the layout's gates by name (`## Gate 2: Quality`), and any other `## Gate …`. */
@@ -11,8 +12,7 @@ function gateSections(ctx: RuleContext): { section: Section; name: string }[] {
   const { doc } = ctx;
   const out = new Map<Section, string>();
   for (const g of ctx.layout?.gates ?? []) {
-    const key = normalizeTitle(g.name);
-    const s = doc.sections.find((x) => x.key === key || x.key.endsWith(' ' + key) || x.key === `gate # ${key}`);
+    const s = gateSection(doc.sections, g.name);
     if (s && !out.has(s)) out.set(s, g.name);
   }
   for (const s of doc.sections) {
