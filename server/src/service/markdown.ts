@@ -474,7 +474,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         }
         const endText = headingTextEnd(src);
         doc.headings.push({
-          level: Number(t.tag.slice(1)),
+          level: t.tag.charCodeAt(1) - 48,
           text,
           line,
           range: lineRange(lines, line),
