@@ -26,8 +26,8 @@ type WorkerOutput = { ok: true; result: ShardResult } | { ok: false; error: stri
 /**
  * The parallel settings of the `phasegate` process: opt-in. PHASEGATE_PARALLEL_MIN_FILES=N checks
  * workspaces of more than N checked files on worker threads (`0`: always); unset or `off`: never.
- * Opt-in because on the 2-core benchmark machine it saves about 10 % of the wall time (2.2 s → 1.95 s
- * at N = 1,000) for about 25 % more memory (240 MB → 300 MB).
+ * Opt-in because on the 2-core benchmark machine it is slower than one thread (about 1.6 s against
+ * 1.5 s at N = 1,000: the threads compete with V8's compiler and garbage collector for the second core).
  */
 export function parallelFromEnv(script: string, assets: Assets, env = process.env): Parallel | undefined {
   const raw = env.PHASEGATE_PARALLEL_MIN_FILES?.trim();
