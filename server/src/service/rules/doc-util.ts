@@ -114,6 +114,8 @@ export function bodyLinesMatching(doc: ParsedDocument, hint: RegExp): number[] {
 /** Reference definitions of a document: lower-cased label → target, line and target range. */
 export function referenceDefinitions(doc: ParsedDocument): Map<string, { target: string; line: number; start: number; end: number }> {
   const out = new Map<string, { target: string; line: number; start: number; end: number }>();
+  // Most documents have no reference definition at all (performance only).
+  if (!doc.text.includes(']:')) return out;
   for (const l of bodyLinesMatching(doc, REF_DEF_HINT)) {
     const m = REF_DEF_RE.exec(doc.lines[l]);
     if (!m) continue;
