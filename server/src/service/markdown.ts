@@ -147,7 +147,7 @@ const MAX_TITLE_KEYS = 50_000;
  * the document's model is gone.
  */
 export function detached(s: string): string {
-  // The concatenation is flattened into a new string when the key is hashed; the slice is of that.
+  // Slicing the concatenation flattens it into a new string; the slice is of that copy.
   return (' ' + s).slice(1);
 }
 
@@ -167,7 +167,7 @@ const TITLE_NUMBERING = /^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/;
  * The key of a title: lower case, markup (`*_\`~`) and a leading number (`1.`, `2)`, `1.2`) dropped,
  * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but `a-z` and `#`
  * as one space, trimmed. One pass over the characters instead of a chain of regexes (performance only;
- * test/unit/title-key.test.ts holds it to the chain).
+ * test/unit/fast-paths.test.ts holds it to the chain).
  */
 export function computeTitleKey(title: string): string {
   let s = title.toLowerCase().replace(/[*_`~]/g, '');
