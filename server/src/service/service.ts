@@ -322,7 +322,8 @@ export class PhasegateService {
 
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
   getDocument(path: string): ParsedDocument | undefined {
-    const e = this.docs.get(normalizePath(path));
+    // Keys are normal paths: one that is found as given needs no normalising (performance only).
+    const e = this.docs.get(path) ?? this.docs.get(normalizePath(path));
     if (!e || e.text === undefined) return undefined;
     if (!e.parsed) e.parsed = parseDocument(e.text);
     return e.parsed;
@@ -333,6 +334,7 @@ export class PhasegateService {
   }
 
   exists(path: string): boolean {
+    if (this.scan.files.has(path) || this.scan.dirs.has(path)) return true;
     const p = normalizePath(path);
     return this.scan.files.has(p) || this.scan.dirs.has(p) || this.docs.has(p);
   }
@@ -446,6 +448,9 @@ export class PhasegateService {
 
   /** Diagnostics of one file (cached until it or a file it depends on changes). */
   diagnose(path: string, token: CancellationToken = noCancellation): Diagnostic[] {
+    // Keys are normal paths: one that is found as given needs no normalising (performance only).
+    const hit = this.diagCache.get(path);
+    if (hit) return hit;
     const p = normalizePath(path);
     const cached = this.diagCache.get(p);
     if (cached) return cached;
