@@ -130,7 +130,8 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     if (dir === root) continue;
     const name = basename(dir);
     let layout: LayoutSpec | undefined;
-    const relToConfig = relativePath(configRoot, dir);
+    // Only custom layouts match by path (performance only: relativePath splits both paths).
+    const relToConfig = matchers.length ? relativePath(configRoot, dir) : '';
     for (const m of matchers) {
       if (!relToConfig.startsWith('..') && m.match(relToConfig)) {
         layout = m.layout;
