@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
-import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle, sectionByKey } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -44,7 +44,7 @@ export interface HandoffItem {
 /** A section by title: exact normalised key first, then one whose key ends with it. */
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   const key = normalizeTitle(title);
-  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+  return sectionByKey(doc, key);
 }
 
 /** Items of a section (subsections included) at the section's outermost list depth. */
@@ -210,7 +210,8 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
   // Prefer the section numbered for this next phase; any "Phase # Inputs" otherwise.
   const pick = (t: string) => {
     const key = normalizeTitle(t);
-    const cands = pair.out.sections.filter((s) => s.key === key || s.key.endsWith(' ' + key));
+    const suffix = ' ' + key;
+    const cands = pair.out.sections.filter((s) => s.key === key || s.key.endsWith(suffix));
     return cands.find((s) => want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) ?? cands[0];
   };
   return {

@@ -773,6 +773,15 @@ export function textOfLines(doc: ParsedDocument, from: number, to: number): stri
   return doc.lines.slice(from, to).join('\n');
 }
 
+/** The section whose key is `key` (see `normalizeTitle`): exact key first, then a key ending with it. */
+export function sectionByKey(doc: ParsedDocument, key: string): Section | undefined {
+  const { sections } = doc;
+  for (let i = 0; i < sections.length; i++) if (sections[i].key === key) return sections[i];
+  const suffix = ' ' + key;
+  for (let i = 0; i < sections.length; i++) if (sections[i].key.endsWith(suffix)) return sections[i];
+  return undefined;
+}
+
 /** Sections whose key matches. */
 export function findSection(doc: ParsedDocument, key: string): Section | undefined {
   const k = normalizeTitle(key);

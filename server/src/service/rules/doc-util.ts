@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
+import { ListItem, ParsedDocument, Section, linesMatching, maskInlineCode, normalizeTitle, sectionByKey } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
 import type { RuleContext } from './rule';
@@ -14,12 +14,7 @@ export function bodyStart(doc: ParsedDocument): number {
 /** The section titled `title` (`{N}` matches any number), exact key first, then a key ending with it. */
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   const key = normalizeTitle(title);
-  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
-}
-
-/** The section whose key is `key` (see `normalizeTitle`), exact key first, then a key ending with it. */
-export function sectionByKey(doc: ParsedDocument, key: string): Section | undefined {
-  return doc.sections.find((s) => s.key === key) ?? doc.sections.find((s) => s.key.endsWith(' ' + key));
+  return sectionByKey(doc, key);
 }
 
 /** Keys of templated titles by phase number (see `expandedTitleKey`). */

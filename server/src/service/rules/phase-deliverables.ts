@@ -5,7 +5,8 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, sectionByTitle, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandedTitleKey, sectionByKey } from './doc-util';
+import { expandedTitleKey } from './doc-util';
+import { sectionByKey } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';

@@ -4,7 +4,8 @@
  */
 import { basename, joinPath } from '../host';
 import { expandTitle } from '../layout';
-import { expandedTitleKey, sectionByKey } from './doc-util';
+import { expandedTitleKey } from './doc-util';
+import { sectionByKey } from '../markdown';
 import { range } from '../types';
 import type { Rule, RuleContext } from './rule';
 
