@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchTargets, ensureWorkspace } from './generate.mjs';
 import { measureServer, percentile } from './lsp.mjs';
 
@@ -104,15 +104,21 @@ async function repeatMeasure(label, cmd, args, opts) {
   return res;
 }
 
-/** Bundles the CLI and the server as the build does, so the benchmark measures the current sources. */
+/** Bundles the CLI (with its code cache) and the server as the production build does, so the benchmark measures the current sources. */
 async function build() {
   const esbuild = await import('esbuild');
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', external: ['vscode'] };
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', external: ['vscode'], minify: true };
   const out = {};
-  for (const [name, entry] of [
-    ['cli', 'server/src/node/cli.ts'],
-    ['server', 'server/src/node/server.ts'],
-  ]) {
+  if (fs.existsSync(path.join(repo, 'scripts', 'build-cli.mjs'))) {
+    try {
+      const { buildCli } = await import(pathToFileURL(path.join(repo, 'scripts', 'build-cli.mjs')).href);
+      out.cli = (await buildCli({ minify: true, logLevel: 'silent' })) ? 'built' : 'built (no code cache)';
+    } catch (e) {
+      log(`build of the CLI failed: ${e.message.split('\n')[0]}`);
+      out.cli = fs.existsSync(path.join(repo, 'dist', 'cli.js')) ? 'prebuilt' : 'missing';
+    }
+  }
+  for (const [name, entry] of [['server', 'server/src/node/server.ts']]) {
     const outfile = path.join(repo, 'dist', `${name}.js`);
     if (!fs.existsSync(path.join(repo, entry))) {
       out[name] = fs.existsSync(outfile) ? 'prebuilt' : 'missing';

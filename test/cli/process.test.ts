@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { REPO } from '../helpers/workspace';
 
 const BIN = path.join(REPO, 'bin', 'phasegate.js');
@@ -18,17 +18,43 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
   this.timeout(120_000);
 
   before(async () => {
-    // The same bundle esbuild.mjs makes for the cli entry.
-    await esbuild.build({
-      entryPoints: [path.join(REPO, 'server', 'src', 'node', 'cli.ts')],
-      outfile: path.join(REPO, 'dist', 'cli.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['vscode'],
-      logLevel: 'error',
-    });
+    // The CLI as esbuild.mjs builds it: bundle, loader and code cache.
+    const { buildCli } = (await import(pathToFileURL(path.join(REPO, 'scripts', 'build-cli.mjs')).href)) as {
+      buildCli(o?: { logLevel?: string }): Promise<boolean>;
+    };
+    assert.equal(await buildCli({ logLevel: 'error' }), true, 'the build writes the code cache');
+  });
+
+  it('loads the bundle with the code cache the build wrote; a damaged or missing cache only costs the compile', () => {
+    const report = (env: Record<string, string>, nodeArgs: string[] = []) => {
+      const r = spawnSync(process.execPath, [...nodeArgs, BIN, 'check', 'examples', '--format', 'json'], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', ...env },
+      });
+      return { code: r.status, stdout: r.stdout, cache: /code cache (\w+)/.exec(r.stderr)?.[1] };
+    };
+    const cacheFile = path.join(REPO, 'dist', 'cli-bundle.js.cache');
+    const good = report({});
+    assert.equal(good.cache, 'accepted');
+    assert.equal(good.code, 0);
+    // Other V8 flags than the cache was made with: V8 refuses it, the check runs the same.
+    const otherFlags = report({}, ['--max-inlined-bytecode-size-cumulative=920']);
+    assert.equal(otherFlags.cache, 'rejected');
+    assert.equal(otherFlags.stdout, good.stdout);
+    const saved = fs.readFileSync(cacheFile);
+    try {
+      fs.writeFileSync(cacheFile, Buffer.from('not a code cache'));
+      const damaged = report({});
+      assert.equal(damaged.cache, 'rejected');
+      assert.equal(damaged.stdout, good.stdout);
+      fs.rmSync(cacheFile);
+      const missing = report({});
+      assert.equal(missing.cache, 'none');
+      assert.equal(missing.stdout, good.stdout);
+    } finally {
+      fs.writeFileSync(cacheFile, saved);
+    }
   });
 
   it('checks the bundled examples: exit 0 and the JSON of the contract', () => {
