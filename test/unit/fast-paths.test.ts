@@ -14,8 +14,6 @@ import {
   taskBoxLength,
 } from '../../server/src/service/markdown';
 import { hasWords, textKey } from '../../server/src/service/handoff';
-import { decodeBatch } from '../../server/src/service/batch-decode';
-import { decode } from '../../server/src/service/service';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -116,31 +114,6 @@ describe('fast paths equal the plain code they replace', () => {
       RUNS,
     );
     assert.equal(joinPath('/ws/phase-2', '../phase-1/06-OUTPUT_HANDOFF.md'), '/ws/phase-1/06-OUTPUT_HANDOFF.md');
-  });
-
-  it('decodeBatch gives each file the text decode gives it alone, or leaves it to decode', () => {
-    // Byte pieces: ASCII, multi-byte characters, their truncations, a byte order mark, NUL, stray continuation bytes.
-    const pieces = [[0x61], [0x0a], [0xc3, 0xa9], [0xe2, 0x86, 0x92], [0xe2, 0x86], [0xc3], [0x80], [0xef, 0xbb, 0xbf], [0x00], [0xf0, 0x9f, 0x98, 0x80]];
-    const file = fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((a) => Uint8Array.from(a.flat()));
-    const alone = (b: Uint8Array) => {
-      try {
-        return decode(b);
-      } catch {
-        return undefined;
-      }
-    };
-    fc.assert(
-      fc.property(fc.array(file, { maxLength: 6 }), (files) => {
-        const texts = decodeBatch(files);
-        assert.equal(texts.length, files.length);
-        texts.forEach((t, i) => {
-          if (t !== undefined) assert.equal(t, alone(files[i]), `file ${i}`);
-        });
-        // Every file decode accepts is decoded by the batch when the batch holds no file decode refuses and no NUL.
-        if (files.length >= 2 && files.every((b) => alone(b) !== undefined && !b.includes(0))) assert.ok(texts.every((t) => t !== undefined));
-      }),
-      RUNS,
-    );
   });
 
   it('linesMatching finds the lines a test of each line finds, code blocks and front matter left out', () => {

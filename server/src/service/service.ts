@@ -18,7 +18,6 @@ import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
-import { decodeBatch } from './batch-decode';
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -270,7 +269,10 @@ export class PhasegateService {
   private async readAll(paths: string[], token: CancellationToken): Promise<void> {
     if (this.fs.readSmallFileSync) {
       try {
-        this.readAllSync(paths, token);
+        for (const p of paths) {
+          throwIfCancelled(token);
+          if (!this.docs.get(p)?.overlay) this.docs.set(p, this.readEntrySync(p));
+        }
       } finally {
         this.gateCache.clear();
       }
@@ -290,53 +292,6 @@ export class PhasegateService {
       await Promise.all(Array.from({ length: 32 }, worker));
     } finally {
       this.gateCache.clear();
-    }
-  }
-
-  /**
-   * Reads documents through the host's synchronous read, decoding them in batches of about a
-   * megabyte (see batch-decode.ts); the entries are those `readEntrySync` makes one by one.
-   */
-  private readAllSync(paths: string[], token: CancellationToken): void {
-    const BATCH_BYTES = 1 << 20;
-    let batch: { path: string; bytes: Uint8Array }[] = [];
-    let size = 0;
-    const flush = () => {
-      const texts = decodeBatch(batch.map((f) => f.bytes));
-      batch.forEach((f, i) => {
-        const text = texts[i];
-        this.docs.set(f.path, text !== undefined ? { text, parsed: undefined, problem: undefined, overlay: false } : this.decodedEntry(f.bytes));
-      });
-      batch = [];
-      size = 0;
-    };
-    for (const p of paths) {
-      throwIfCancelled(token);
-      if (this.docs.get(p)?.overlay) continue;
-      let read: Uint8Array | number;
-      try {
-        read = this.fs.readSmallFileSync!(p, MAX_DOCUMENT_BYTES);
-      } catch (e) {
-        this.docs.set(p, { text: undefined, parsed: undefined, problem: (e as Error).message, overlay: false });
-        continue;
-      }
-      if (typeof read === 'number') {
-        this.docs.set(p, { text: undefined, parsed: undefined, problem: tooLarge(read), overlay: false });
-        continue;
-      }
-      batch.push({ path: p, bytes: read });
-      size += read.length;
-      if (size >= BATCH_BYTES) flush();
-    }
-    if (batch.length) flush();
-  }
-
-  /** The entry of bytes decoded alone: the text, or why it cannot be checked. */
-  private decodedEntry(bytes: Uint8Array): DocEntry {
-    try {
-      return { text: decode(bytes), parsed: undefined, problem: undefined, overlay: false };
-    } catch (e) {
-      return { text: undefined, parsed: undefined, problem: (e as Error).message, overlay: false };
     }
   }
 
