@@ -75,10 +75,11 @@ export function deliverable(text: string): Deliverable {
 /** A deliverable counts as addressed by a unit when its key term, or 60% of its significant words, appear in it. */
 export function addresses(d: Deliverable | string, u: Unit | string): boolean {
   const want = typeof d === 'string' ? deliverable(d) : d;
-  const { key } = typeof u === 'string' ? unit(u) : u;
+  const where = typeof u === 'string' ? unit(u) : u;
+  const { key } = where;
   if (want.terms.some((k) => key.includes(` ${k} `))) return true;
   if (want.words.length === 0) return want.key !== '' && key.includes(` ${want.key} `);
-  const have = (typeof u === 'string' ? unit(u) : u).words;
+  const have = where.words;
   let hits = 0;
   for (const w of want.words) if (have.has(w)) hits++;
   return hits / want.words.length >= 0.6;
