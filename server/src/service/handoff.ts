@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
-import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle, sectionByKey } from './markdown';
+import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -39,12 +39,6 @@ export interface HandoffItem {
   resolved: string | undefined;
   /** The path is a backticked path (maybe relative to the repository), not a link. */
   codePath: boolean;
-}
-
-/** A section by title: exact normalised key first, then one whose key ends with it. */
-export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
-  const key = normalizeTitle(title);
-  return sectionByKey(doc, key);
 }
 
 /** Items of a section (subsections included) at the section's outermost list depth. */

@@ -773,6 +773,11 @@ export function textOfLines(doc: ParsedDocument, from: number, to: number): stri
   return doc.lines.slice(from, to).join('\n');
 }
 
+/** The section titled `title` (`{N}` matches any number): exact key first, then a key ending with it. */
+export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
+  return sectionByKey(doc, normalizeTitle(title));
+}
+
 /** The section whose key is `key` (see `normalizeTitle`): exact key first, then a key ending with it. */
 export function sectionByKey(doc: ParsedDocument, key: string): Section | undefined {
   const { sections } = doc;

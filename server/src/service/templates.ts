@@ -12,8 +12,8 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layout';
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { findSection, itemsOf } from './markdown';
-import { PLACEHOLDER, rebaseItemText, sectionByTitle, textKey, topItems } from './handoff';
+import { findSection, itemsOf, sectionByTitle } from './markdown';
+import { PLACEHOLDER, rebaseItemText, textKey, topItems } from './handoff';
 import type { Phase } from './workspace';
 
 /** A template that does not compile or render, named by its file and line. */

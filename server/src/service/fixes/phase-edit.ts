@@ -3,8 +3,7 @@
  * missing section in template order, merge insertions at one position. Never deletes
  * text; writes the document's own line ending.
  */
-import { ParsedDocument, Section, parseDocument } from '../markdown';
-import { sectionByTitle } from '../handoff';
+import { ParsedDocument, Section, parseDocument, sectionByTitle } from '../markdown';
 import { TextEdit, comparePositions, range } from '../types';
 
 export interface Insertion {

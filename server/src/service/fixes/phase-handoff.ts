@@ -5,6 +5,7 @@
  * each section (and a wrong source link retargeted); running it again finds nothing to do.
  * Creates the input handoff when phase N+1 has none.
  */
+import { sectionByTitle } from '../markdown';
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
@@ -26,7 +27,6 @@ import {
   referencesIn,
   sameInput,
   sameStatement,
-  sectionByTitle,
   sourceLink,
   textKey,
   topItems,

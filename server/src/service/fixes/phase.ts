@@ -1,7 +1,8 @@
 /** Quick fixes for the phase rules (complete handoff, mark prerequisite done, …). Keyed by the `fix` field. */
+import { sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import { IN_ORDER, IN_PREREQUISITES, handoffPair, outputSections, rebaseItemText, sameStatement, sectionByTitle, topItems } from '../handoff';
+import { IN_ORDER, IN_PREREQUISITES, handoffPair, outputSections, rebaseItemText, sameStatement, topItems } from '../handoff';
 import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';

@@ -4,9 +4,9 @@
  * workspace root.
  */
 import { basename, dirname, isInside, joinPath } from '../host';
-import { Link, Section } from '../markdown';
+import { Link, Section, sectionByTitle } from '../markdown';
 import { Range, range } from '../types';
-import { isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, sectionByTitle, targetPath, unverifiable } from './doc-util';
+import { isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, targetPath, unverifiable } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */

@@ -4,9 +4,9 @@
  * mitigation` items, risk tables with a Mitigation column, `### Risk` subsections with `**Mitigation**:`.
  */
 import { basename } from '../host';
-import { ParsedDocument, Section, TableCell, normalizeTitle } from '../markdown';
+import { ParsedDocument, Section, TableCell, normalizeTitle, sectionByTitle } from '../markdown';
 import { range } from '../types';
-import { itemBody, sectionByTitle, topItems } from './doc-util';
+import { itemBody, topItems } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Items that say there is nothing to list. */

@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, linesMatching, maskInlineCode, normalizeTitle, sectionByKey } from '../markdown';
+import { ListItem, ParsedDocument, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
 import type { RuleContext } from './rule';
@@ -9,12 +9,6 @@ import type { RuleContext } from './rule';
 /** First line of the Markdown body (after a closed front matter). */
 export function bodyStart(doc: ParsedDocument): number {
   return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
-}
-
-/** The section titled `title` (`{N}` matches any number), exact key first, then a key ending with it. */
-export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
-  const key = normalizeTitle(title);
-  return sectionByKey(doc, key);
 }
 
 /** Keys of templated titles by phase number (see `expandedTitleKey`). */

@@ -3,10 +3,10 @@
  * by the response (iAI) or the output handoff's summary and artifacts (audit).
  */
 import type { ListItem, ParsedDocument, Section } from '../markdown';
-import { PLACEHOLDER, sectionByTitle, textKey, topItems } from '../handoff';
+import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandedTitleKey } from './doc-util';
-import { sectionByKey } from '../markdown';
+import { bodyStart, expandedTitleKey } from './doc-util';
+import { sectionByKey, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
@@ -145,8 +145,7 @@ export const deliverablesRule: Rule = {
       const wanted = deliverablesOf(pdoc, sectionByTitle(pdoc, 'Deliverables'));
       if (!wanted.length) return;
       const sec = sectionByTitle(doc, 'Deliverables');
-      const bodyStart = doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
-      const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart, doc.lines.length);
+      const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart(doc), doc.lines.length);
       const missing = unaddressed(wanted, units);
       const where = sec ? `the response's "Deliverables" section` : 'the response';
       report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');

@@ -3,6 +3,7 @@
  * handoff hands off (inputs, a source link), confirms its prerequisites, and phase N's
  * output handoff is addressed to phase N+1.
  */
+import { sectionByTitle } from '../markdown';
 import { basename, dirname, relativePath } from '../host';
 import {
   IN_INPUTS,
@@ -17,7 +18,6 @@ import {
   referencesIn,
   sameInput,
   sameStatementKeys,
-  sectionByTitle,
   sourceLink,
   topItems,
 } from '../handoff';

@@ -3,9 +3,10 @@
  * the iAI project has a row in `## Phase Status`, no row names a phase that does not exist,
  * and a row marked Complete belongs to a phase whose gates have all passed.
  */
+import { sectionByTitle } from '../markdown';
 import { basename, dirname, isInside, joinPath } from '../host';
 import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
-import { resolveTarget, sectionByTitle, textKey } from '../handoff';
+import { resolveTarget, textKey } from '../handoff';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { Rule, RuleContext } from './rule';
 

@@ -3,8 +3,8 @@
  * they ran successfully (bdt-framework-iai.md §5).
  */
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
-import { itemsWithin } from '../markdown';
-import { PLACEHOLDER, sectionByTitle } from '../handoff';
+import { itemsWithin, sectionByTitle } from '../markdown';
+import { PLACEHOLDER } from '../handoff';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
 
