@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { DirEntry, FileSystem, basename, dirname, joinPath, relativePath } from './host';
 import { DocumentKindSpec, LayoutSpec, PLAN_FILE, PLAN_KIND } from './layout';
 import { ResolvedConfig } from './config';
+import { lowerBound } from './sorted';
 import { CancellationToken, throwIfCancelled } from './types';
 
 /** Folders never scanned. */
@@ -221,15 +222,8 @@ function insidePhase(model: WorkspaceModel, dir: string): boolean {
 /** Files under `dir` in a sorted list, by binary search. */
 function filesUnder(sorted: string[], dir: string): string[] {
   const prefix = dir + '/';
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
   const out: string[] = [];
-  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+  for (let i = lowerBound(sorted, (f) => f < prefix); i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { dirname, isInside, joinPath, normalizePath, relativePath } from '../hos
 import { ListItem, ParsedDocument, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
+import { lowerBound } from '../sorted';
 import type { RuleContext } from './rule';
 
 /** First line of the Markdown body (after a closed front matter). */
@@ -123,22 +124,11 @@ export function referenceDefinitions(doc: ParsedDocument): Map<string, { target:
 /** What every placeholder holds (see scanPlaceholders); masking only ever removes text, so a line without it has none. */
 export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
 
-/** Index of the first link on `line` or after it (`doc.links` is in line order). */
-function firstLinkFrom(doc: ParsedDocument, line: number): number {
-  let lo = 0;
-  let hi = doc.links.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (doc.links[mid].line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** A body line with inline code, inline comments and links masked: the text where placeholders live. */
 export function maskedLine(doc: ParsedDocument, line: number): string {
   let src = maskComments(maskInlineCode(doc.lines[line] ?? ''));
-  for (let i = firstLinkFrom(doc, line); i < doc.links.length && doc.links[i].line === line; i++) {
+  // The first link on the line or after it (`doc.links` is in line order).
+  for (let i = lowerBound(doc.links, (l) => l.line < line); i < doc.links.length && doc.links[i].line === line; i++) {
     const r = doc.links[i].range;
     src = blank(src, r.start.character, r.end.character);
   }

@@ -2,6 +2,7 @@
 import { basename } from '../host';
 import type { Phase } from '../workspace';
 import { range } from '../types';
+import { lowerBound } from '../sorted';
 import type { Rule, RuleContext } from './rule';
 
 /** "2", "2, 4", "2–5": missing numbers as short ranges. */
@@ -45,14 +46,8 @@ function groupIndex(group: Phase[]): GroupIndex {
 
 /** The highest number below n, if any (binary search over the sorted numbers). */
 function highestBelow(numbers: number[], n: number): number | undefined {
-  let lo = 0;
-  let hi = numbers.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (numbers[mid] < n) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? numbers[lo - 1] : undefined;
+  const i = lowerBound(numbers, (x) => x < n);
+  return i > 0 ? numbers[i - 1] : undefined;
 }
 
 export const numberingRule: Rule = {
