@@ -1,7 +1,7 @@
 // One bundle per entry (client, server, cli); `vscode` stays external so the .vsix needs no node_modules.
 // The CLI is a bundle and a small loader that reads V8's code cache for it (scripts/build-cli.mjs).
 import * as esbuild from 'esbuild';
-import { buildCli } from './scripts/build-cli.mjs';
+import { CLI_ENTRIES, buildCli } from './scripts/build-cli.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -24,11 +24,7 @@ const entries = [
 
 if (watch) {
   // Without a code cache: one from an older bundle would be rejected anyway.
-  const cli = [
-    { entryPoints: ['server/src/node/cli.ts'], outfile: 'dist/cli-bundle.js' },
-    { entryPoints: ['server/src/node/cli-loader.ts'], outfile: 'dist/cli.js' },
-  ];
-  for (const e of [...entries, ...cli]) await (await esbuild.context({ ...common, ...e })).watch();
+  for (const e of [...entries, ...CLI_ENTRIES]) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
   await Promise.all([...entries.map((e) => esbuild.build({ ...common, ...e })), buildCli({ minify: production, sourcemap: !production })]);
 }

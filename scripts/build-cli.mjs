@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The CLI's two esbuild entries, relative to the repository: the bundle and its loader. */
+export const CLI_ENTRIES = [
+  { entryPoints: ['server/src/node/cli.ts'], outfile: 'dist/cli-bundle.js' },
+  { entryPoints: ['server/src/node/cli-loader.ts'], outfile: 'dist/cli.js' },
+];
+
 /** Builds the CLI into `<repo>/dist`; returns whether the code cache was written. */
 export async function buildCli({ minify = false, sourcemap = false, logLevel = 'warning' } = {}) {
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify, sourcemap, logLevel, external: ['vscode'] };
-  const dist = path.join(REPO, 'dist');
-  await Promise.all([
-    esbuild.build({ ...common, entryPoints: [path.join(REPO, 'server/src/node/cli.ts')], outfile: path.join(dist, 'cli-bundle.js') }),
-    esbuild.build({ ...common, entryPoints: [path.join(REPO, 'server/src/node/cli-loader.ts')], outfile: path.join(dist, 'cli.js') }),
-  ]);
+  await Promise.all(
+    CLI_ENTRIES.map((e) => esbuild.build({ ...common, entryPoints: e.entryPoints.map((p) => path.join(REPO, p)), outfile: path.join(REPO, e.outfile) })),
+  );
   return writeCodeCache();
 }
 
