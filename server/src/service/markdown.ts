@@ -354,6 +354,125 @@ function modelRange(sl: number, sc: number, el: number, ec: number): Range {
   return { start: sharedPosition(sl, sc), end: sharedPosition(el, ec) };
 }
 
+/*
+ * The model's headings, list items, links and table cells keep their columns and make their ranges
+ * when read (performance only: a check reads the ranges of the few items it reports, and making half a
+ * million ranges per thousand phases cost more than the rest of the model building). Each read makes a
+ * new range of shared positions.
+ */
+
+class HeadingNode implements Heading {
+  constructor(
+    readonly level: number,
+    readonly text: string,
+    readonly line: number,
+    private readonly lineEnd: number,
+    private readonly textStart: number,
+    private readonly textEnd: number,
+  ) {}
+
+  get range(): Range {
+    return modelRange(this.line, 0, this.line, this.lineEnd);
+  }
+
+  get textRange(): Range {
+    return modelRange(this.line, this.textStart, this.line, this.textEnd);
+  }
+}
+
+class ListItemNode implements ListItem {
+  section: number | undefined = undefined;
+
+  constructor(
+    readonly line: number,
+    readonly endLine: number,
+    readonly text: string,
+    /** Column of `text`. */
+    private readonly textStart: number,
+    private readonly lineEnd: number,
+    readonly ordered: boolean,
+    readonly depth: number,
+    readonly checked: boolean | undefined,
+    /** Column of the task box (-1 without one). */
+    private readonly boxStart: number,
+  ) {}
+
+  get textRange(): Range {
+    return modelRange(this.line, this.textStart, this.line, this.textStart + this.text.length);
+  }
+
+  get range(): Range {
+    return modelRange(this.line, 0, this.line, this.lineEnd);
+  }
+
+  get checkboxRange(): Range | undefined {
+    return this.boxStart < 0 ? undefined : modelRange(this.line, this.boxStart, this.line, this.boxStart + 3);
+  }
+}
+
+class LinkNode implements Link {
+  constructor(
+    readonly text: string,
+    readonly target: string,
+    readonly line: number,
+    readonly section: number | undefined,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly targetStart: number,
+  ) {}
+
+  get range(): Range {
+    return modelRange(this.line, this.start, this.line, this.end);
+  }
+
+  get targetRange(): Range {
+    return modelRange(this.line, this.targetStart, this.line, this.targetStart + this.target.length);
+  }
+}
+
+class TableCellNode implements TableCell {
+  constructor(
+    readonly text: string,
+    private readonly line: number,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get range(): Range {
+    return modelRange(this.line, this.start, this.line, this.end);
+  }
+}
+
+/** A section; its range (to its last non-blank line) is found when read. */
+class SectionNode implements Section {
+  readonly level: number;
+  readonly title: string;
+  readonly bodyStart: number;
+  readonly children: number[] = [];
+  isEmpty = true;
+
+  constructor(
+    readonly heading: Heading,
+    readonly key: string,
+    readonly end: number,
+    readonly ownEnd: number,
+    readonly parent: number | undefined,
+    private readonly lines: string[],
+  ) {
+    this.level = heading.level;
+    this.title = heading.text;
+    this.bodyStart = heading.line + 1;
+  }
+
+  get range(): Range {
+    const { lines } = this;
+    const line = this.heading.line;
+    let lastLine = this.end - 1;
+    while (lastLine > line && (lines[lastLine] ?? '').trim() === '') lastLine--;
+    return modelRange(line, 0, lastLine, (lines[lastLine] ?? '').length);
+  }
+}
+
 const SPACE_RE = /\s/;
 
 /** Whether a character code is white space as `\s` means it (performance only: no regex for ASCII). */
@@ -453,10 +572,6 @@ function bodyText(text: string, lines: string[], bodyStart: number): string {
   return '\n'.repeat(bodyStart) + text.slice(at);
 }
 
-function lineRange(lines: string[], line: number): Range {
-  return modelRange(line, 0, line, (lines[line] ?? '').length);
-}
-
 function collect(doc: ParsedDocument, tokens: Token[]): void {
   const { lines } = doc;
   const listStack: { ordered: boolean }[] = [];
@@ -473,13 +588,7 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
           start = headingTextStart(src);
         }
         const endText = headingTextEnd(src);
-        doc.headings.push({
-          level: t.tag.charCodeAt(1) - 48,
-          text,
-          line,
-          range: lineRange(lines, line),
-          textRange: modelRange(line, start, line, Math.max(start, endText)),
-        });
+        doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, endText)));
         break;
       }
       case 'bullet_list_open':
@@ -497,27 +606,27 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
         let col = listMarkerEnd(src);
         let rest = src.slice(col);
         let checked: boolean | undefined;
-        let checkboxRange: Range | undefined;
+        let boxStart = -1;
         if (taskBoxLength(rest)) {
           checked = rest.charCodeAt(1) !== 32;
-          checkboxRange = modelRange(line, col, line, col + 3);
+          boxStart = col;
           const skip = skipSpaces(rest, 3);
           col += skip;
           rest = rest.slice(skip);
         }
-        const text = rest.trimEnd();
-        doc.items.push({
-          line,
-          endLine: Math.max(line, t.map[1] - 1),
-          text,
-          textRange: modelRange(line, col, line, col + text.length),
-          range: lineRange(lines, line),
-          ordered: listStack[listStack.length - 1]?.ordered ?? false,
-          depth: Math.max(0, listStack.length - 1),
-          checked,
-          checkboxRange,
-          section: undefined,
-        });
+        doc.items.push(
+          new ListItemNode(
+            line,
+            Math.max(line, t.map[1] - 1),
+            rest.trimEnd(),
+            col,
+            src.length,
+            listStack[listStack.length - 1]?.ordered ?? false,
+            Math.max(0, listStack.length - 1),
+            checked,
+            boxStart,
+          ),
+        );
         break;
       }
       case 'fence':
@@ -583,7 +692,7 @@ function splitRow(lines: string[], line: number): TableCell[] {
     const raw = src.slice(a, b);
     const l = raw.length - raw.trimStart().length;
     const text = raw.trim();
-    cells.push({ text: text.replace(/\\\|/g, '|'), range: modelRange(line, a + l, line, a + l + text.length) });
+    cells.push(new TableCellNode(text.replace(/\\\|/g, '|'), line, a + l, a + l + text.length));
   };
   let inCode = false;
   for (; i < src.length; i++) {
@@ -616,21 +725,7 @@ function buildSections(doc: ParsedDocument): void {
     const ownEnd = idx + 1 < headings.length ? Math.min(end, headings[idx + 1].line) : end;
     while (stack.length && headings[stack[stack.length - 1]].level >= h.level) stack.pop();
     const parent = stack.length ? stack[stack.length - 1] : undefined;
-    let lastLine = end - 1;
-    while (lastLine > h.line && (lines[lastLine] ?? '').trim() === '') lastLine--;
-    const section: Section = {
-      heading: h,
-      level: h.level,
-      title: h.text,
-      key: normalizeTitle(h.text),
-      bodyStart: h.line + 1,
-      end,
-      ownEnd,
-      parent,
-      children: [],
-      isEmpty: true,
-      range: modelRange(h.line, 0, lastLine, (lines[lastLine] ?? '').length),
-    };
+    const section = new SectionNode(h, normalizeTitle(h.text), end, ownEnd, parent, lines);
     if (parent !== undefined) doc.sections[parent].children.push(idx);
     doc.sections.push(section);
     stack.push(idx);
@@ -745,25 +840,11 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
         target = target.slice(1, -1);
         tOff++;
       }
-      doc.links.push({
-        text: m[2],
-        target,
-        range: modelRange(l, m.index, l, m.index + m[0].length),
-        targetRange: modelRange(l, tOff, l, tOff + target.length),
-        line: l,
-        section: s,
-      });
+      doc.links.push(new LinkNode(m[2], target, l, s, m.index, m.index + m[0].length, tOff));
     }
     AUTOLINK_RE.lastIndex = 0;
     for (let m = AUTOLINK_RE.exec(src); m; m = AUTOLINK_RE.exec(src)) {
-      doc.links.push({
-        text: m[1],
-        target: m[1],
-        range: modelRange(l, m.index, l, m.index + m[0].length),
-        targetRange: modelRange(l, m.index + 1, l, m.index + 1 + m[1].length),
-        line: l,
-        section: s,
-      });
+      doc.links.push(new LinkNode(m[1], m[1], l, s, m.index, m.index + m[0].length, m.index + 1));
     }
   }
 }
