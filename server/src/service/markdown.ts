@@ -173,33 +173,40 @@ export function computeTitleKey(title: string): string {
   let s = title.toLowerCase().replace(/[*_`~]/g, '');
   if (TITLE_NUMBERING.test(s)) s = s.replace(TITLE_NUMBERING, '');
   let out = '';
+  /** A separator is due before the next word. */
   let sep = false;
-  const word = (w: string) => {
-    if (sep && out !== '') out += ' ';
-    sep = false;
-    out += w;
-  };
-  const isWordChar = (c: number) => (c >= 97 && c <= 122) || c === 35;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (isWordChar(c)) {
+    let word: string;
+    if (isKeyChar(c)) {
       let j = i + 1;
-      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-      word(s.slice(i, j));
+      while (j < s.length && isKeyChar(s.charCodeAt(j))) j++;
+      word = s.slice(i, j);
       i = j - 1;
     } else if (c >= 48 && c <= 57) {
       while (i + 1 < s.length && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57) i++;
-      word('#');
+      word = '#';
     } else if (c === 123 && s.indexOf('}', i + 1) >= 0) {
       i = s.indexOf('}', i + 1);
-      word('#');
+      word = '#';
     } else if (c === 38) {
       sep = true;
-      word('and');
+      word = 'and';
+    } else {
       sep = true;
-    } else sep = true;
+      continue;
+    }
+    if (sep && out !== '') out += ' ';
+    out += word;
+    // `&` separates on both sides.
+    sep = c === 38;
   }
   return out;
+}
+
+/** `a-z` and `#`: the characters a title key keeps as they are. */
+function isKeyChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || c === 35;
 }
 
 function splitLines(text: string): string[] {
@@ -572,88 +579,95 @@ function bodyText(text: string, lines: string[], bodyStart: number): string {
   return '\n'.repeat(bodyStart) + text.slice(at);
 }
 
+/**
+ * The model's block items from markdown-it's tokens. One small function per kind of token: V8
+ * optimises each on its own, and a kind first met late in a run (a table, an HTML block) does not
+ * send the whole loop back to be compiled again (performance only).
+ */
 function collect(doc: ParsedDocument, tokens: Token[]): void {
-  const { lines } = doc;
-  const listStack: { ordered: boolean }[] = [];
+  /** Whether each open list is ordered, innermost last. */
+  const lists: boolean[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     switch (t.type) {
-      case 'heading_open': {
-        const inline = tokens[i + 1];
-        const line = t.map ? t.map[0] : 0;
-        const src = lines[line] ?? '';
-        const text = (inline?.content ?? '').trim();
-        let start = 0;
-        if (t.markup.startsWith('#')) {
-          start = headingTextStart(src);
-        }
-        const endText = headingTextEnd(src);
-        doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, endText)));
+      case 'heading_open':
+        collectHeading(doc, t, tokens[i + 1]);
         break;
-      }
       case 'bullet_list_open':
+        lists.push(false);
+        break;
       case 'ordered_list_open':
-        listStack.push({ ordered: t.type === 'ordered_list_open' });
+        lists.push(true);
         break;
       case 'bullet_list_close':
       case 'ordered_list_close':
-        listStack.pop();
+        lists.pop();
         break;
-      case 'list_item_open': {
-        if (!t.map) break;
-        const line = t.map[0];
-        const src = lines[line] ?? '';
-        let col = listMarkerEnd(src);
-        let rest = src.slice(col);
-        let checked: boolean | undefined;
-        let boxStart = -1;
-        if (taskBoxLength(rest)) {
-          checked = rest.charCodeAt(1) !== 32;
-          boxStart = col;
-          const skip = skipSpaces(rest, 3);
-          col += skip;
-          rest = rest.slice(skip);
-        }
-        doc.items.push(
-          new ListItemNode(
-            line,
-            Math.max(line, t.map[1] - 1),
-            rest.trimEnd(),
-            col,
-            src.length,
-            listStack[listStack.length - 1]?.ordered ?? false,
-            Math.max(0, listStack.length - 1),
-            checked,
-            boxStart,
-          ),
-        );
+      case 'list_item_open':
+        if (t.map) collectItem(doc, t.map, lists);
         break;
-      }
       case 'fence':
-      case 'code_block': {
-        if (!t.map) break;
-        for (let l = t.map[0]; l < t.map[1]; l++) doc.codeLines.add(l);
-        doc.codeBlocks.push({ info: t.info.trim(), content: t.content, line: t.map[0], endLine: t.map[1] - 1, section: undefined });
+      case 'code_block':
+        if (t.map) collectCode(doc, t, t.map);
         break;
-      }
       case 'html_block':
-        if (t.map) for (let l = t.map[0]; l < t.map[1]; l++) doc.codeLines.add(l);
+        if (t.map) markCodeLines(doc, t.map);
         break;
-      case 'table_open': {
-        if (!t.map) break;
-        const table: Table = { line: t.map[0], endLine: t.map[1] - 1, header: [], rows: [], section: undefined };
-        for (let j = i + 1; j < tokens.length && tokens[j].type !== 'table_close'; j++) {
-          const r = tokens[j];
-          if (r.type !== 'tr_open' || !r.map) continue;
-          const cells = splitRow(lines, r.map[0]);
-          if (table.header.length === 0 && tokens[j - 1]?.type === 'thead_open') table.header = cells;
-          else table.rows.push({ line: r.map[0], cells });
-        }
-        doc.tables.push(table);
+      case 'table_open':
+        if (t.map) collectTable(doc, tokens, i, t.map);
         break;
-      }
     }
   }
+}
+
+function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined): void {
+  const line = t.map ? t.map[0] : 0;
+  const src = doc.lines[line] ?? '';
+  const text = (inline?.content ?? '').trim();
+  const start = t.markup.startsWith('#') ? headingTextStart(src) : 0;
+  const endText = headingTextEnd(src);
+  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, endText)));
+}
+
+function collectItem(doc: ParsedDocument, map: [number, number], lists: boolean[]): void {
+  const line = map[0];
+  const src = doc.lines[line] ?? '';
+  let col = listMarkerEnd(src);
+  let rest = src.slice(col);
+  let checked: boolean | undefined;
+  let boxStart = -1;
+  if (taskBoxLength(rest)) {
+    checked = rest.charCodeAt(1) !== 32;
+    boxStart = col;
+    const skip = skipSpaces(rest, 3);
+    col += skip;
+    rest = rest.slice(skip);
+  }
+  const depth = lists.length;
+  doc.items.push(
+    new ListItemNode(line, Math.max(line, map[1] - 1), rest.trimEnd(), col, src.length, depth > 0 && lists[depth - 1], Math.max(0, depth - 1), checked, boxStart),
+  );
+}
+
+function markCodeLines(doc: ParsedDocument, map: [number, number]): void {
+  for (let l = map[0]; l < map[1]; l++) doc.codeLines.add(l);
+}
+
+function collectCode(doc: ParsedDocument, t: Token, map: [number, number]): void {
+  markCodeLines(doc, map);
+  doc.codeBlocks.push({ info: t.info.trim(), content: t.content, line: map[0], endLine: map[1] - 1, section: undefined });
+}
+
+function collectTable(doc: ParsedDocument, tokens: Token[], i: number, map: [number, number]): void {
+  const table: Table = { line: map[0], endLine: map[1] - 1, header: [], rows: [], section: undefined };
+  for (let j = i + 1; j < tokens.length && tokens[j].type !== 'table_close'; j++) {
+    const r = tokens[j];
+    if (r.type !== 'tr_open' || !r.map) continue;
+    const cells = splitRow(doc.lines, r.map[0]);
+    if (table.header.length === 0 && tokens[j - 1]?.type === 'thead_open') table.header = cells;
+    else table.rows.push({ line: r.map[0], cells });
+  }
+  doc.tables.push(table);
 }
 
 /** Length of a heading line without its closing `#` sequence and trailing white space (as `/\s+#+\s*$/`, then `/\s+$/`, removed). */
