@@ -1,7 +1,7 @@
 /** Gate evaluation: each gate of a phase passed, failed or pending, with the reasons; the phase status follows. */
 import type { PhasegateService } from './service';
 import type { Phase } from './workspace';
-import { ListItem, Section, itemsWithin, normalizeTitle } from './markdown';
+import { ListItem, Section, normalizeTitle } from './markdown';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -35,7 +35,23 @@ export function gateSection(sections: Section[], gate: string): Section | undefi
   const key = normalizeTitle(gate);
   const spaced = ' ' + key;
   const numbered = 'gate # ' + key;
-  return sections.find((s) => s.key === key || s.key.endsWith(spaced) || s.key === numbered);
+  for (let i = 0; i < sections.length; i++) {
+    const k = sections[i].key;
+    if (k === key || k.endsWith(spaced) || k === numbered) return sections[i];
+  }
+  return undefined;
+}
+
+/** The task items of a gate's checklist section (subsections included), in order. */
+function checklistItems(items: ListItem[], sec: Section): GateItem[] {
+  const out: GateItem[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (it.line > sec.heading.line && it.line < sec.end && it.checked !== undefined) {
+      out.push({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line });
+    }
+  }
+  return out;
 }
 
 export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
@@ -52,12 +68,10 @@ export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[]
       if (!sec) continue;
       res.file = d.path;
       res.line = sec.heading.line;
-      res.items = itemsWithin(doc, sec)
-        .filter((it) => it.checked !== undefined)
-        .map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line }));
+      res.items = checklistItems(doc.items, sec);
       break;
     }
-    const failing = diags.filter((d) => gate.failOn.includes(d.code));
+    const failing = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
     if (failing.length) {
       res.status = 'failed';
       const byCode = new Map<string, number>();
@@ -73,9 +87,13 @@ export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[]
     } else if (primary && !primary.exists) {
       res.reasons.push(`${primary.spec.file} not written yet`);
     }
-    const unchecked = res.items.filter((i) => !i.checked).length;
+    let unchecked = 0;
+    let noEvidence = 0;
+    for (const i of res.items) {
+      if (!i.checked) unchecked++;
+      else if (!i.evidence) noEvidence++;
+    }
     if (unchecked) res.reasons.push(`${unchecked} item${unchecked > 1 ? 's' : ''} unchecked`);
-    const noEvidence = res.items.filter((i) => i.checked && !i.evidence).length;
     if (noEvidence) res.reasons.push(`${noEvidence} item${noEvidence > 1 ? 's' : ''} without evidence`);
     if (res.reasons.length) res.status = 'pending';
     return res;

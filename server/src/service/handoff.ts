@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
-import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle, sectionByTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -44,9 +44,17 @@ export interface HandoffItem {
 /** Items of a section (subsections included) at the section's outermost list depth. */
 export function topItems(doc: ParsedDocument, sec: Section | undefined): ListItem[] {
   if (!sec) return [];
-  const items = itemsWithin(doc, sec);
-  const min = Math.min(...items.map((i) => i.depth));
-  return items.filter((i) => i.depth === min);
+  const within: ListItem[] = [];
+  let min = Infinity;
+  let max = -1;
+  for (const it of doc.items) {
+    if (it.line <= sec.heading.line || it.line >= sec.end) continue;
+    within.push(it);
+    if (it.depth < min) min = it.depth;
+    if (it.depth > max) max = it.depth;
+  }
+  // Without nested items every item is a top one (performance only: no second array).
+  return max === min ? within : within.filter((i) => i.depth === min);
 }
 
 const LINK_IN_TEXT = /!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
@@ -110,7 +118,9 @@ export function resolveTarget(folder: string, target: string, root?: string): st
 
 /** Replaces every link and code span of a text with spaces, keeping columns. */
 function maskRefs(text: string): string {
-  return text.replace(LINK_IN_TEXT, (m) => ' '.repeat(m.length)).replace(CODE_SPAN, (m) => ' '.repeat(m.length));
+  // A link needs `](`, a code span a backtick: without them there is nothing to mask (performance only).
+  if (text.includes('](')) text = text.replace(LINK_IN_TEXT, (m) => ' '.repeat(m.length));
+  return text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
 }
 
 export function parseItem(item: ListItem, folder: string, root?: string): HandoffItem {
@@ -138,10 +148,15 @@ export function parseItem(item: ListItem, folder: string, root?: string): Handof
   return { item, text, name, nameKey, key: textKey(text), path, resolved: path ? resolveTarget(folder, path, root) : undefined, codePath };
 }
 
+/** A text without a leading `Input 1:`-style name (`/^[^:]*\d+\s*:/` replaced by a space). */
+function withoutNumberedName(text: string): string {
+  return text.includes(':') ? text.replace(/^[^:]*\d+\s*:/, ' ') : text;
+}
+
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
-    .filter((it) => hasWords(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')))
+    .filter((it) => hasWords(withoutNumberedName(it.text.includes('[') ? it.text.replace(PLACEHOLDER, ' ') : it.text)))
     .map((it) => parseItem(it, folder, root));
 }
 

@@ -32,7 +32,10 @@ export function significantWords(text: string): string[] {
 /** Key terms of a deliverable: its **bold** and `code` spans. */
 export function keyTerms(text: string): string[] {
   const out: string[] = [];
-  for (const re of [/\*\*([^*]+)\*\*/g, /__([^_]+)__/g, /`([^`]+)`/g]) {
+  for (const [re, mark] of KEY_TERM_PATTERNS) {
+    // Without its marker character a pattern cannot match (performance only).
+    if (!text.includes(mark)) continue;
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const k = textKey(m[1]);
       if (k) out.push(k);
@@ -40,6 +43,13 @@ export function keyTerms(text: string): string[] {
   }
   return out;
 }
+
+/** **bold**, __bold__ and `code`, each with the character it needs. */
+const KEY_TERM_PATTERNS: [RegExp, string][] = [
+  [/\*\*([^*]+)\*\*/g, '*'],
+  [/__([^_]+)__/g, '_'],
+  [/`([^`]+)`/g, '`'],
+];
 
 /** A text a deliverable can be matched in; its words are computed when first needed (performance only). */
 export class Unit {
@@ -93,10 +103,13 @@ function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
     .map((w) => w.text);
 }
 
+/** A character other than white space, dashes, colons and dots. */
+const MEANINGFUL_CHAR = /[^\s\-–—:.]/;
+
 /** Deliverables listed in a section: top-level list items, else the first cell of each table row. */
 export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): { text: string; item: ListItem | undefined }[] {
   if (!sec) return [];
-  const items = topItems(doc, sec).filter((it) => it.text.replace(PLACEHOLDER, '').replace(/[\s\-–—:.]/g, '') !== '');
+  const items = topItems(doc, sec).filter((it) => MEANINGFUL_CHAR.test(it.text.includes('[') ? it.text.replace(PLACEHOLDER, '') : it.text));
   if (items.length) return items.map((it) => ({ text: it.text, item: it }));
   return doc.tables
     .filter((t) => t.line > sec.heading.line && t.line < sec.end)
@@ -111,7 +124,7 @@ export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
   for (const it of doc.items) {
     if (it.line < from || it.line >= to) continue;
     const last = Math.min(it.endLine, to - 1);
-    units.push(unit(doc.lines.slice(it.line, last + 1).join(' ')));
+    units.push(unit(last === it.line ? doc.lines[it.line] : doc.lines.slice(it.line, last + 1).join(' ')));
     for (let l = it.line; l <= last; l++) covered.add(l);
   }
   for (let l = from; l < to; l++) {
