@@ -521,7 +521,8 @@ export class PhasegateService {
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
     const ctx = new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
-    for (const rule of ALL_RULES) {
+    for (let i = 0; i < ALL_RULES.length; i++) {
+      const rule = ALL_RULES[i];
       try {
         rule.check(ctx);
       } catch (e) {

@@ -21,12 +21,32 @@ const STOP_WORDS = new Set(
 
 /** Significant words of a text: no stop words, a plural `s` folded. */
 export function significantWords(text: string): string[] {
+  return wordsOfKey(textKey(text));
+}
+
+function wordsOfKey(key: string): string[] {
   const out: string[] = [];
-  for (const w of textKey(text).split(' ')) {
+  for (const w of key.split(' ')) {
     if (!w || STOP_WORDS.has(w)) continue;
     out.push(w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
   }
   return out;
+}
+
+/**
+ * The distinct significant words of a text key, memoised (performance only: deliverables and the
+ * lines they are looked for in repeat across phases). The sets are shared: never change one.
+ */
+const wordSets = new Map<string, ReadonlySet<string>>();
+
+function wordSetOfKey(key: string): ReadonlySet<string> {
+  let set = wordSets.get(key);
+  if (set === undefined) {
+    set = new Set(wordsOfKey(key));
+    if (wordSets.size >= 50_000) wordSets.clear();
+    wordSets.set(key, set);
+  }
+  return set;
 }
 
 /** Key terms of a deliverable: its **bold** and `code` spans. */
@@ -53,15 +73,17 @@ const KEY_TERM_PATTERNS: [RegExp, string][] = [
 
 /** A text a deliverable can be matched in; its words are computed when first needed (performance only). */
 export class Unit {
+  /** The text's key (see textKey) with a space on either side, for whole-word searches. */
   readonly key: string;
-  private wordSet: Set<string> | undefined;
+  private readonly bareKey: string;
 
-  constructor(private readonly text: string) {
-    this.key = ` ${textKey(text)} `;
+  constructor(text: string) {
+    this.bareKey = textKey(text);
+    this.key = ` ${this.bareKey} `;
   }
 
-  get words(): Set<string> {
-    return (this.wordSet ??= new Set(significantWords(this.text)));
+  get words(): ReadonlySet<string> {
+    return wordSetOfKey(this.bareKey);
   }
 }
 
@@ -79,7 +101,8 @@ export interface Deliverable {
 }
 
 export function deliverable(text: string): Deliverable {
-  return { text, terms: keyTerms(text), words: [...new Set(significantWords(text))], key: textKey(text) };
+  const key = textKey(text);
+  return { text, terms: keyTerms(text), words: [...wordSetOfKey(key)], key };
 }
 
 /** A deliverable counts as addressed by a unit when its key term, or 60% of its significant words, appear in it. */
