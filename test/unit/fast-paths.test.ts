@@ -101,6 +101,53 @@ describe('fast paths equal the plain code they replace', () => {
     );
   });
 
+  it('table rows split into cells as the character-by-character code did', () => {
+    const plain = (src: string) => {
+      const cells: { text: string; start: number; end: number }[] = [];
+      let start = 0;
+      let i = 0;
+      const lead = /^\s*\|/.exec(src);
+      if (lead) {
+        start = lead[0].length;
+        i = start;
+      }
+      const push = (a: number, b: number) => {
+        const raw = src.slice(a, b);
+        const l = raw.length - raw.trimStart().length;
+        const text = raw.trim();
+        cells.push({ text: text.replace(/\\\|/g, '|'), start: a + l, end: a + l + text.length });
+      };
+      let inCode = false;
+      for (; i < src.length; i++) {
+        const c = src[i];
+        if (c === '\\') {
+          i++;
+          continue;
+        }
+        if (c === '`') inCode = !inCode;
+        if (c === '|' && !inCode) {
+          push(start, i);
+          start = i + 1;
+        }
+      }
+      if (src.slice(start).trim() !== '') push(start, src.length);
+      return cells;
+    };
+    const pieces = ['|', '\\|', '\\', '`', ' ', '\u00a0', '\t', 'a', 'Bc', '1', '-'];
+    fc.assert(
+      fc.property(fc.array(textOf(pieces), { minLength: 1, maxLength: 4 }), (rows) => {
+        const doc = parseDocument(['| h | i |', '| --- | --- |', ...rows.map((r) => `|${r}`)].join('\n'));
+        for (const t of doc.tables) {
+          for (const r of [{ line: t.line, cells: t.header }, ...t.rows]) {
+            const got = r.cells.map((c) => ({ text: c.text, start: c.range.start.character, end: c.range.end.character }));
+            assert.deepEqual(got, plain(doc.lines[r.line]), doc.lines[r.line]);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('joinPath joins as normalizing the joined path does', () => {
     const seg = fc.constantFrom('a', 'b c', '..', '.', '', 'x.md', '...', 'C:', '\\', '.hidden');
     const path = fc.array(seg, { maxLength: 6 }).map((a) => a.join('/'));

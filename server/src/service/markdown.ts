@@ -645,7 +645,17 @@ function collectItem(doc: ParsedDocument, map: [number, number], lists: boolean[
   }
   const depth = lists.length;
   doc.items.push(
-    new ListItemNode(line, Math.max(line, map[1] - 1), rest.trimEnd(), col, src.length, depth > 0 && lists[depth - 1], Math.max(0, depth - 1), checked, boxStart),
+    new ListItemNode(
+      line,
+      Math.max(line, map[1] - 1),
+      rest.trimEnd(),
+      col,
+      src.length,
+      depth > 0 && lists[depth - 1],
+      Math.max(0, depth - 1),
+      checked,
+      boxStart,
+    ),
   );
 }
 
@@ -695,34 +705,31 @@ export function listMarkerEnd(src: string): number {
 function splitRow(lines: string[], line: number): TableCell[] {
   const src = lines[line] ?? '';
   const cells: TableCell[] = [];
-  let start = 0;
-  let i = 0;
-  const lead = /^\s*\|/.exec(src);
-  if (lead) {
-    start = lead[0].length;
-    i = start;
-  }
-  const push = (a: number, b: number) => {
-    const raw = src.slice(a, b);
-    const l = raw.length - raw.trimStart().length;
-    const text = raw.trim();
-    cells.push(new TableCellNode(text.replace(/\\\|/g, '|'), line, a + l, a + l + text.length));
-  };
+  // After a leading `|` (`/^\s*\|/`), if there is one.
+  let start = skipSpaces(src, 0);
+  start = src.charCodeAt(start) === 124 ? start + 1 : 0;
   let inCode = false;
-  for (; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
+  for (let i = start; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 92) {
+      // A backslash escapes the next character (`\|` is no separator).
       i++;
-      continue;
-    }
-    if (c === '`') inCode = !inCode;
-    if (c === '|' && !inCode) {
-      push(start, i);
+    } else if (c === 96) {
+      inCode = !inCode;
+    } else if (c === 124 && !inCode) {
+      pushCell(cells, src, line, start, i);
       start = i + 1;
     }
   }
-  if (src.slice(start).trim() !== '') push(start, src.length);
+  if (src.slice(start).trim() !== '') pushCell(cells, src, line, start, src.length);
   return cells;
+}
+
+function pushCell(cells: TableCell[], src: string, line: number, a: number, b: number): void {
+  const raw = src.slice(a, b);
+  const l = raw.length - raw.trimStart().length;
+  const text = raw.trim();
+  cells.push(new TableCellNode(text.includes('\\|') ? text.replace(/\\\|/g, '|') : text, line, a + l, a + l + text.length));
 }
 
 function buildSections(doc: ParsedDocument): void {
