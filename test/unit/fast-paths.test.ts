@@ -15,6 +15,7 @@ import {
 } from '../../server/src/service/markdown';
 import { hasWords, textKey } from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
+import { keyColon } from '../../server/src/service/frontmatter-fast';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
@@ -143,6 +144,20 @@ describe('fast paths equal the plain code they replace', () => {
             assert.deepEqual(got, plain(doc.lines[r.line]), doc.lines[r.line]);
           }
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('keyColon finds the key lines the regex matched, and their values', () => {
+    const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/;
+    const pieces = ['a', 'Z', '_', '-', '0', '9', ':', ' ', '  ', 'x y', '#', '.', 'é', '\t', 'key', ': v'];
+    fc.assert(
+      fc.property(textOf(pieces), (line) => {
+        const m = KEY_LINE.exec(line);
+        const colon = keyColon(line);
+        assert.equal(colon, m ? m[1].length : -1, line);
+        if (m) assert.equal(line.slice(colon + 1).replace(/^ +/, ''), m[2] ?? '', line);
       }),
       RUNS,
     );
