@@ -39,10 +39,21 @@ export const silentLogger: Logger = { log: () => undefined };
 /** Paths that normalizePath would change: `\`, `//`, `.`/`..` segments, a trailing `/`, a bare drive. */
 const NOT_NORMAL = /\\|\/\/|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
 
+/** The path last found normal (performance only: the same folder or root is tested again and again). */
+let lastNormal: string | undefined;
+
+/** Whether normalizePath returns `p` as it is (a path of two characters or more that needs no change). */
+function isNormal(p: string): boolean {
+  if (p === lastNormal) return true;
+  if (p.length < 2 || NOT_NORMAL.test(p)) return false;
+  lastNormal = p;
+  return true;
+}
+
 /** Normalises a path to forward slashes without a trailing slash (except for the root). */
 export function normalizePath(p: string): string {
   // Fast path (performance only): most paths are already normal; returning them as they are is what the slow path yields.
-  if (p.length > 1 && !NOT_NORMAL.test(p)) return p;
+  if (isNormal(p)) return p;
   let s = p.replace(/\\/g, '/');
   s = s.replace(/\/+/g, '/');
   const parts: string[] = [];
@@ -74,7 +85,7 @@ export function joinPath(base: string, ...rest: string[]): string {
  */
 function joinRelative(base: string, rel: string): string | undefined {
   if (base.length < 2 || base.charCodeAt(0) !== 47 || rel === '' || rel.charCodeAt(0) === 47) return undefined;
-  if (rel.includes('\\') || rel.includes('//') || rel.charCodeAt(rel.length - 1) === 47 || NOT_NORMAL.test(base)) return undefined;
+  if (rel.includes('\\') || rel.includes('//') || rel.charCodeAt(rel.length - 1) === 47 || !isNormal(base)) return undefined;
   let out = base;
   let i = 0;
   for (;;) {
