@@ -21,6 +21,12 @@ describe('metric quantities', () => {
       ['**< 200 ms**', { op: '<', value: 0.2, unit: 's' }],
     ];
     for (const [text, want] of cases) assert.deepEqual(parseThreshold(text), want, text);
+    // Asked again, each text gives the same (shared, frozen) threshold.
+    for (const [text, want] of cases) {
+      const again = parseThreshold(text);
+      assert.deepEqual(again, want, text);
+      assert.ok(Object.isFrozen(again), text);
+    }
   });
 
   it('parses actual values, compound durations included', () => {

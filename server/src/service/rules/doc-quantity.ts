@@ -3,6 +3,7 @@
  * Durations are normalised to seconds; percentages keep their number. Anything else is not a quantity,
  * and a metric whose value is not a quantity is not judged (no false positives).
  */
+import { detached } from '../markdown';
 
 export type Unit = '%' | 's' | '';
 
@@ -114,11 +115,28 @@ export function parseQuantity(text: string): Quantity | undefined {
   return { value: total, unit };
 }
 
-/** Parses a threshold: an operator (symbol or words) and a quantity. Without one, `0` means "at most 0", anything else "at least". */
-export function parseThreshold(text: string): Threshold | undefined {
+const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
+
+/** Thresholds by their text (performance only: a workspace repeats a handful of targets thousands of times). */
+const thresholds = new Map<string, Readonly<Threshold> | undefined>();
+
+/**
+ * Parses a threshold: an operator (symbol or words) and a quantity. Without one, `0` means "at most 0",
+ * anything else "at least". The result is shared between equal texts: never change it.
+ */
+export function parseThreshold(text: string): Readonly<Threshold> | undefined {
+  if (thresholds.has(text)) return thresholds.get(text);
+  const t = computeThreshold(text);
+  if (thresholds.size >= 10_000) thresholds.clear();
+  // A cell's text is a slice of its document: the key is a copy, not to keep the document alive.
+  thresholds.set(detached(text), t && Object.freeze(t));
+  return t;
+}
+
+function computeThreshold(text: string): Threshold | undefined {
   let s = clean(text);
   let op: Op | undefined;
-  for (const [re, o] of [...SYMBOL_OPS, ...WORD_OPS]) {
+  for (const [re, o] of ALL_OPS) {
     const m = re.exec(s);
     if (m) {
       op = o;
