@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -85,5 +86,28 @@ describe('bench workspace generator', () => {
       errors.map((d) => `${path.relative(dir, d.file)} ${d.code}: ${d.message}`),
       [],
     );
+  });
+
+  it('measures the raw floor on it: every Markdown file read and parsed, yaml only when asked', async () => {
+    const gen = await generator();
+    const dir = path.join(tmp, 'floor');
+    const written = gen.writeWorkspace(dir, { n: 2, seed: 3 });
+    const floor = (...args: string[]) =>
+      JSON.parse(execFileSync(process.execPath, [path.join(REPO, 'bench', 'floor.mjs'), dir, ...args], { encoding: 'utf8' })) as {
+        yaml: boolean;
+        files: number;
+        bytes: number;
+        tokens: number;
+        totalMs: number;
+      };
+    const plain = floor();
+    const withYaml = floor('--yaml');
+    assert.equal(plain.files, written.markdown);
+    assert.equal(withYaml.files, written.markdown);
+    assert.equal(plain.yaml, false);
+    assert.equal(withYaml.yaml, true);
+    assert.ok(plain.tokens > plain.files, `${plain.tokens} tokens for ${plain.files} files`);
+    assert.equal(withYaml.tokens, plain.tokens);
+    assert.ok(plain.totalMs > 0);
   });
 });
