@@ -13,7 +13,7 @@ import {
   parseDocument,
   taskBoxLength,
 } from '../../server/src/service/markdown';
-import { hasWords, textKey } from '../../server/src/service/handoff';
+import { PLACEHOLDER, hasWords, isRealItem, textKey } from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 import { keyColon } from '../../server/src/service/frontmatter-fast';
 
@@ -67,6 +67,18 @@ describe('fast paths equal the plain code they replace', () => {
       fc.property(textOf(pieces), (t) => assert.equal(hasWords(t), textKey(t) !== '')),
       RUNS,
     );
+  });
+
+  it('isRealItem tells real handoff items from placeholders as the chain of replacements does', () => {
+    const chain = (text: string) => hasWords(text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' '));
+    const pieces = ['Input 1:', ':', 'a', 'Z', '7', ' ', '[', ']', '(', ')', '[Name]', '[x](y.md)', '](', '<', '>', '"', "'", '- ', 'é', '[]', '(<a)b>)'];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(isRealItem(t), chain(t), t)),
+      RUNS,
+    );
+    assert.equal(isRealItem('Input 1: [Audit report](../x.md) - findings'), true);
+    assert.equal(isRealItem('Input 1: [Input name](path) - [Description]'), true);
+    assert.equal(isRealItem('Input 2: [Name] - [Description]'), false);
   });
 
   it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {

@@ -153,10 +153,22 @@ function withoutNumberedName(text: string): string {
   return text.includes(':') ? text.replace(/^[^:]*\d+\s*:/, ' ') : text;
 }
 
+/** Whether an item says something: words left once placeholders, an `Input 1:`-style name and link targets are taken out. */
+export function isRealItem(text: string): boolean {
+  // A letter or digit after the last `)` and `]` and after the first colon is in no placeholder, name
+  // or link: the item is real without the replacements (performance only; most items end with words).
+  let from = Math.max(text.lastIndexOf(')'), text.lastIndexOf(']'), text.indexOf(':')) + 1;
+  for (; from < text.length; from++) {
+    const c = text.charCodeAt(from);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
+  }
+  return hasWords(withoutNumberedName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
+}
+
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
-    .filter((it) => hasWords(withoutNumberedName(it.text.includes('[') ? it.text.replace(PLACEHOLDER, ' ') : it.text)))
+    .filter((it) => isRealItem(it.text))
     .map((it) => parseItem(it, folder, root));
 }
 
