@@ -34,24 +34,45 @@ function linkTitle(text: string, file: string): string {
   return basename(file).replace(/\.(md|markdown)$/i, '');
 }
 
+/** Lines of the sections whose links missing-artifact checks instead: [after heading, end) pairs. */
+function skippedLines(ctx: RuleContext): number[] {
+  const out: number[] = [];
+  for (const a of artifactSections(ctx)) out.push(a.section.heading.line, a.section.end);
+  return out;
+}
+
+/** A link target that does not resolve to a workspace file or folder: its path, else undefined. */
+function brokenTarget(ctx: RuleContext, target: string, line: number, skip: number[]): { path: string; abs: string } | undefined {
+  if (isExternal(target)) return undefined;
+  // Links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact.
+  for (let i = 0; i < skip.length; i += 2) if (line > skip[i] && line < skip[i + 1]) return undefined;
+  const p = targetPath(target);
+  if (p.trim() === '' || /[*?{}]/.test(p)) return undefined;
+  const abs = resolveTarget(ctx, target);
+  if (ctx.exists(abs) || unverifiable(ctx, abs)) return undefined;
+  return { path: p, abs };
+}
+
+function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
+  const { path: p, abs } = broken;
+  const data = /\.(md|markdown)$/i.test(abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
+  ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
+}
+
 const brokenLinks: Rule = {
   ids: ['broken-link'],
   check(ctx: RuleContext) {
     const { doc } = ctx;
-    // Links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact.
-    const skip = artifactSections(ctx).map((a) => a.section);
-    const inSkipped = (line: number) => skip.some((s) => line > s.heading.line && line < s.end);
-    const check = (target: string, r: Range, line: number, text: string) => {
-      if (isExternal(target) || inSkipped(line)) return;
-      const p = targetPath(target);
-      if (p.trim() === '' || /[*?{}]/.test(p)) return;
-      const abs = resolveTarget(ctx, target);
-      if (ctx.exists(abs) || unverifiable(ctx, abs)) return;
-      const data = /\.(md|markdown)$/i.test(abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
-      ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
-    };
-    for (const l of doc.links) check(l.target, l.targetRange, l.line, l.text);
-    for (const [label, def] of referenceDefinitions(doc)) check(def.target, range(def.line, def.start, def.line, def.end), def.line, label);
+    const skip = skippedLines(ctx);
+    // A link's range is made only when it is reported (performance only).
+    for (const l of doc.links) {
+      const broken = brokenTarget(ctx, l.target, l.line, skip);
+      if (broken) reportBroken(ctx, broken, l.targetRange, l.text);
+    }
+    for (const [label, def] of referenceDefinitions(doc)) {
+      const broken = brokenTarget(ctx, def.target, def.line, skip);
+      if (broken) reportBroken(ctx, broken, range(def.line, def.start, def.line, def.end), label);
+    }
   },
 };
 
@@ -76,7 +97,9 @@ const missingArtifacts: Rule = {
       const key = `${r.start.line}:${r.start.character}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const p = targetPath(target).replace(/:\d+(?::\d+)?$/, '');
+      // Without its `:line:column` suffix (only a colon can start one).
+      let p = targetPath(target);
+      if (p.includes(':')) p = p.replace(/:\d+(?::\d+)?$/, '');
       if (p.trim() === '') return;
       // `../x` against the workspace root leaves the workspace: only candidates inside it count. Each is
       // resolved only when the ones before it do not exist (performance only: most artifacts are found first).

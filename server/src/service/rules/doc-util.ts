@@ -101,11 +101,21 @@ export function bodyLinesMatching(doc: ParsedDocument, hint: RegExp): number[] {
   return linesMatching(doc, hint, bodyStart(doc));
 }
 
+/** A reference definition (`[label]: target`): its target and the target's line and columns. */
+export interface ReferenceDefinition {
+  target: string;
+  line: number;
+  start: number;
+  end: number;
+}
+
+const NO_REFERENCES: ReadonlyMap<string, ReferenceDefinition> = new Map();
+
 /** Reference definitions of a document: lower-cased label → target, line and target range. */
-export function referenceDefinitions(doc: ParsedDocument): Map<string, { target: string; line: number; start: number; end: number }> {
-  const out = new Map<string, { target: string; line: number; start: number; end: number }>();
-  // Most documents have no reference definition at all (performance only).
-  if (!doc.text.includes(']:')) return out;
+export function referenceDefinitions(doc: ParsedDocument): ReadonlyMap<string, ReferenceDefinition> {
+  // Most documents have no reference definition at all (performance only: no map for them).
+  if (!doc.text.includes(']:')) return NO_REFERENCES;
+  const out = new Map<string, ReferenceDefinition>();
   for (const l of bodyLinesMatching(doc, REF_DEF_HINT)) {
     const m = REF_DEF_RE.exec(doc.lines[l]);
     if (!m) continue;
