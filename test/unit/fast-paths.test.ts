@@ -71,7 +71,31 @@ describe('fast paths equal the plain code they replace', () => {
 
   it('isRealItem tells real handoff items from placeholders as the chain of replacements does', () => {
     const chain = (text: string) => hasWords(text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' '));
-    const pieces = ['Input 1:', ':', 'a', 'Z', '7', ' ', '[', ']', '(', ')', '[Name]', '[x](y.md)', '](', '<', '>', '"', "'", '- ', 'é', '[]', '(<a)b>)'];
+    const pieces = [
+      'Input 1:',
+      ':',
+      'a',
+      'Z',
+      '7',
+      ' ',
+      '[',
+      ']',
+      '(',
+      ')',
+      '[Name]',
+      '[A',
+      'B]',
+      '[x](y.md)',
+      '](',
+      '<',
+      '>',
+      '"',
+      "'",
+      '- ',
+      'é',
+      '[]',
+      '(<a)b>)',
+    ];
     fc.assert(
       fc.property(textOf(pieces), (t) => assert.equal(isRealItem(t), chain(t), t)),
       RUNS,
@@ -79,6 +103,7 @@ describe('fast paths equal the plain code they replace', () => {
     assert.equal(isRealItem('Input 1: [Audit report](../x.md) - findings'), true);
     assert.equal(isRealItem('Input 1: [Input name](path) - [Description]'), true);
     assert.equal(isRealItem('Input 2: [Name] - [Description]'), false);
+    assert.equal(isRealItem('[Input 1:[Name]Input 1:'), false);
   });
 
   it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {

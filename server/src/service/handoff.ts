@@ -155,9 +155,10 @@ function withoutNumberedName(text: string): string {
 
 /** Whether an item says something: words left once placeholders, an `Input 1:`-style name and link targets are taken out. */
 export function isRealItem(text: string): boolean {
-  // A letter or digit after the last `)` and `]` and after the first colon is in no placeholder, name
-  // or link: the item is real without the replacements (performance only; most items end with words).
-  let from = Math.max(text.lastIndexOf(')'), text.lastIndexOf(']'), text.indexOf(':')) + 1;
+  // A letter or digit after the last `)`, `]` and `:` is in no placeholder, name or link: the item is
+  // real without the replacements (performance only; most items end with words). Not after the first
+  // colon only: a placeholder may hold one, and the name then ends at a later colon.
+  let from = Math.max(text.lastIndexOf(')'), text.lastIndexOf(']'), text.lastIndexOf(':')) + 1;
   for (; from < text.length; from++) {
     const c = text.charCodeAt(from);
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
