@@ -11,6 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { PhasegateService, normalizePath } from '../../server/src/service';
 import { NodeFileSystem } from '../../server/src/node/assets';
 import { REPO, assets } from '../helpers/workspace';
+import { ALL_RULES } from '../../server/src/service/rules/index';
+import type { Rule } from '../../server/src/service/rules/rule';
+import { range } from '../../server/src/service/types';
 
 interface Generator {
   writeWorkspace(dir: string, opts: { n: number; seed: number }): unknown;
@@ -58,5 +61,38 @@ describe('checkPhases: the batch check, phase by phase', () => {
     const after = svc.getDocument(first.markdown[0]);
     assert.notEqual(after, before);
     assert.deepEqual(after, before);
+  });
+
+  it('runs the rules over a batch rule by rule, each file once, even when one rule diagnoses another file of the batch', async () => {
+    const svc = await engine();
+    const [a, b] = svc.model.phases[0].markdown;
+    // Two test rules: one that, on file a, diagnoses file b (as the plan rule asks for other phases'
+    // gates), and one that reports once on every file, after it.
+    const reach: Rule = {
+      ids: ['test-reach'],
+      check(ctx) {
+        if (ctx.path === a) svc.diagnose(b);
+      },
+    };
+    const mark: Rule = {
+      ids: ['test-mark'],
+      check(ctx) {
+        ctx.report('test-mark', range(0, 0, 0, 0), 'seen');
+      },
+    };
+    ALL_RULES.unshift(reach);
+    ALL_RULES.push(mark);
+    try {
+      svc.checkPhases(svc.model.phases.slice(0, 3));
+      const fresh = await engine();
+      for (const f of [a, b, ...svc.model.phases[2].markdown]) {
+        const got = svc.diagnose(f);
+        assert.equal(got.filter((d) => d.code === 'test-mark').length, 1, f);
+        assert.deepEqual(got, fresh.diagnose(f), f);
+      }
+    } finally {
+      ALL_RULES.splice(ALL_RULES.indexOf(reach), 1);
+      ALL_RULES.splice(ALL_RULES.indexOf(mark), 1);
+    }
   });
 });

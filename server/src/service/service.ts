@@ -10,6 +10,7 @@ import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePat
 import { LayoutSpec, MetricSpec } from './layout';
 import { ParsedDocument, parseDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
+import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
 import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
 import { OUTPUT_HANDOFF } from './handoff';
@@ -19,7 +20,7 @@ import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
 
-/** How many phases' documents `checkPhases` parses before it checks them. */
+/** How many phases `checkPhases` parses, then checks rule by rule, at a time. */
 const PARSE_AHEAD_PHASES = 16;
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
@@ -484,7 +485,7 @@ export class PhasegateService {
    * the phase's documents are parsed. A phase's parsed models are dropped once it is done, but for
    * its output handoff, which the next phase's handoff check reads, dropped when that phase is done:
    * a batch run holds the models of a few phases at a time, not every model of the workspace (the
-   * documents of 16 phases are parsed together before they are checked; performance only: the results
+   * documents of 16 phases are parsed, then checked rule by rule; performance only: the results
    * stay cached, and a dropped model is parsed again from the kept text if anything asks for it).
    */
   checkPhases(phases: readonly Phase[] = this.model.phases, visit?: (phase: Phase) => void): void {
@@ -499,10 +500,16 @@ export class PhasegateService {
     for (let pi = 0; pi < phases.length; pi++) {
       const p = phases[pi];
       if (pi >= parsedTo) {
-        // The documents of the next few phases are parsed together, then checked (performance only:
-        // the parser's code and data stay hot between documents; about 40 ms at N = 1,000).
+        // The documents of the next few phases are parsed together, then checked rule by rule
+        // (performance only: the parser's and each rule's code stay hot over the batch; about 0.1 s
+        // at N = 1,000).
         parsedTo = Math.min(phases.length, pi + PARSE_AHEAD_PHASES);
-        for (let k = pi; k < parsedTo; k++) for (const f of phases[k].markdown) this.getDocument(f);
+        const files: string[] = [];
+        for (let k = pi; k < parsedTo; k++) {
+          for (const f of phases[k].markdown) this.getDocument(f);
+          files.push(...(phases[k].markdown.length ? phases[k].markdown : [phases[k].folder]));
+        }
+        this.diagnoseMany(files);
       }
       for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
       this.gates(p);
@@ -519,7 +526,8 @@ export class PhasegateService {
     return doc ? doc.path : (phase.markdown[0] ?? phase.folder);
   }
 
-  private runRules(path: string): Diagnostic[] {
+  /** A file's check context, or its diagnostics when no rule runs on it (unreadable, or not a document). */
+  private contextFor(path: string): CheckContext | Diagnostic[] {
     const entry = this.docs.get(path);
     const folderPhase = this.model.byFolder.get(path);
     const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
@@ -532,16 +540,42 @@ export class PhasegateService {
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    const ctx = new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
-    for (let i = 0; i < ALL_RULES.length; i++) {
-      const rule = ALL_RULES[i];
-      try {
-        rule.check(ctx);
-      } catch (e) {
-        this.logger.log(`rule ${rule.ids.join(',')} failed on ${path}: ${(e as Error).stack ?? e}`);
-      }
+    return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
+  }
+
+  private runRule(rule: Rule, ctx: CheckContext): void {
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      this.logger.log(`rule ${rule.ids.join(',')} failed on ${ctx.path}: ${(e as Error).stack ?? e}`);
     }
+  }
+
+  private runRules(path: string): Diagnostic[] {
+    const ctx = this.contextFor(path);
+    if (Array.isArray(ctx)) return ctx;
+    for (let i = 0; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
     return ctx.out;
+  }
+
+  /**
+   * Diagnoses `paths` as `diagnose` would one by one, but rule by rule: each rule runs over all of
+   * them before the next (performance only: a rule's code stays hot over a batch of documents). A
+   * file that a rule had diagnosed meanwhile (through another file's check) keeps that result.
+   */
+  private diagnoseMany(paths: readonly string[]): void {
+    const batch: CheckContext[] = [];
+    for (const path of paths) {
+      const p = normalizePath(path);
+      if (this.diagCache.has(p)) continue;
+      const c = this.contextFor(p);
+      if (Array.isArray(c)) this.diagCache.set(p, c);
+      else batch.push(c);
+    }
+    for (let i = 0; i < ALL_RULES.length; i++) {
+      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[i], ctx);
+    }
+    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.out);
   }
 
   /** Gate results of a phase. */
