@@ -11,6 +11,7 @@ import {
   linesMatching,
   listMarkerEnd,
   parseDocument,
+  parseDocuments,
   taskBoxLength,
 } from '../../server/src/service/markdown';
 import { PLACEHOLDER, hasWords, isRealItem, textKey } from '../../server/src/service/handoff';
@@ -197,6 +198,38 @@ describe('fast paths equal the plain code they replace', () => {
         if (m) assert.equal(line.slice(colon + 1).replace(/^ +/, ''), m[2] ?? '', line);
       }),
       RUNS,
+    );
+  });
+
+  it('parseDocuments gives each text the model parseDocument gives it alone', () => {
+    const blocks = [
+      '---\ntitle: A\nstatus: draft\n---\n',
+      '\uFEFF',
+      '# Title\n',
+      '## 1. Section `x`\n',
+      'Setext\n===\n',
+      '- [ ] task [l](a.md)\n',
+      '  1. nested <https://x.y>\n',
+      '| A | B |\n|---|---|\n| `a|b` | [l](b.md) |\n',
+      '```ts\ncode\n```\n',
+      '    indented\n',
+      '<div>\nhtml\n</div>\n',
+      '<!-- c -->\n',
+      '> quote\n',
+      '[ref]: c.md\n',
+      'text\r\n',
+      '\n',
+      '---\nbroken: [\n',
+    ];
+    const doc = fc.array(fc.constantFrom(...blocks), { maxLength: 8 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 5 }), (texts) => {
+        assert.deepEqual(
+          parseDocuments(texts),
+          texts.map((t) => parseDocument(t)),
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -519,17 +519,58 @@ export function maskInlineCode(line: string): string {
 }
 
 export function parseDocument(text: string): ParsedDocument {
+  return parseDocuments([text])[0];
+}
+
+/**
+ * `parseDocument` of each text, stage by stage over all of them: every text's lines and front matter,
+ * then markdown-it on every body, then the model of every token list (performance only: each stage's
+ * code stays hot over the batch; the results are those of parsing the texts one by one).
+ */
+export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
+  const docs: ParsedDocument[] = [];
+  const bodies: (string | undefined)[] = [];
+  for (const text of texts) {
+    const doc = prepareDocument(text);
+    docs.push(doc);
+    bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyLine(doc)));
+  }
+  const tokenLists: (Token[] | undefined)[] = [];
+  for (const body of bodies) {
+    let tokens: Token[] | undefined;
+    try {
+      tokens = body === undefined ? undefined : md.parse(body, {});
+    } catch {
+      tokens = undefined;
+    }
+    tokenLists.push(tokens);
+  }
+  for (let i = 0; i < docs.length; i++) {
+    const tokens = tokenLists[i];
+    if (tokens) collect(docs[i], tokens);
+  }
+  for (let i = 0; i < docs.length; i++) {
+    if (!tokenLists[i]) continue;
+    const doc = docs[i];
+    buildSections(doc);
+    assignSections(doc);
+    scanLinks(doc, bodyLine(doc));
+  }
+  return docs;
+}
+
+/** A document's text, lines, line ending and front matter, its model still empty. */
+function prepareDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = splitLines(text);
   // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
   const crlf = text.includes('\r') ? text.indexOf('\r\n') : -1;
   const eol: '\n' | '\r\n' = crlf >= 0 && crlf <= 4094 ? '\r\n' : '\n';
-  const frontMatter = parseFrontMatter(lines, text);
-  const doc: ParsedDocument = {
+  return {
     text,
     lines,
     eol,
-    frontMatter,
+    frontMatter: parseFrontMatter(lines, text),
     headings: [],
     sections: [],
     items: [],
@@ -538,20 +579,11 @@ export function parseDocument(text: string): ParsedDocument {
     codeBlocks: [],
     codeLines: new Set(),
   };
-  const bodyStart = frontMatter?.terminated ? frontMatter.endLine + 1 : 0;
-  if (text.length > MAX_PARSE_BYTES) return doc;
-  const body = markdownBody(text, lines, bodyStart);
-  let tokens: Token[];
-  try {
-    tokens = md.parse(body, {});
-  } catch {
-    return doc;
-  }
-  collect(doc, tokens);
-  buildSections(doc);
-  assignSections(doc);
-  scanLinks(doc, bodyStart);
-  return doc;
+}
+
+/** First line of the Markdown body: after a closed front matter. */
+function bodyLine(doc: ParsedDocument): number {
+  return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
 }
 
 /**

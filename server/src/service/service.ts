@@ -8,7 +8,7 @@ import picomatch from 'picomatch';
 import { CONFIG_FILES, ResolvedConfig, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec } from './layout';
-import { ParsedDocument, parseDocument } from './markdown';
+import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
@@ -333,6 +333,20 @@ export class PhasegateService {
     return e.parsed;
   }
 
+  /** Parses those of `paths` that are read and not parsed yet, together (see `parseDocuments`). */
+  private parseMany(paths: readonly string[]): void {
+    const entries: DocEntry[] = [];
+    const texts: string[] = [];
+    for (const path of paths) {
+      const e = this.docs.get(path) ?? this.docs.get(normalizePath(path));
+      if (!e || e.text === undefined || e.parsed) continue;
+      entries.push(e);
+      texts.push(e.text);
+    }
+    const parsed = parseDocuments(texts);
+    for (let i = 0; i < entries.length; i++) entries[i].parsed = parsed[i];
+  }
+
   getText(path: string): string | undefined {
     return this.docs.get(normalizePath(path))?.text;
   }
@@ -505,10 +519,8 @@ export class PhasegateService {
         // at N = 1,000).
         parsedTo = Math.min(phases.length, pi + PARSE_AHEAD_PHASES);
         const files: string[] = [];
-        for (let k = pi; k < parsedTo; k++) {
-          for (const f of phases[k].markdown) this.getDocument(f);
-          files.push(...(phases[k].markdown.length ? phases[k].markdown : [phases[k].folder]));
-        }
+        for (let k = pi; k < parsedTo; k++) files.push(...(phases[k].markdown.length ? phases[k].markdown : [phases[k].folder]));
+        this.parseMany(files);
         this.diagnoseMany(files);
       }
       for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
