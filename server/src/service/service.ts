@@ -20,8 +20,10 @@ import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
 
-/** How many phases `checkPhases` parses, then checks rule by rule, at a time. */
-const PARSE_AHEAD_PHASES = 16;
+/** How many phases `checkPhases` parses, then checks rule by rule, at a time ... */
+const BATCH_PHASES = 16;
+/** ... unless they hold more files than this (then fewer phases, at least one): it bounds the models held at once. */
+const BATCH_FILES = 256;
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -517,9 +519,12 @@ export class PhasegateService {
         // The documents of the next few phases are parsed together, then checked rule by rule
         // (performance only: the parser's and each rule's code stay hot over the batch; about 0.1 s
         // at N = 1,000).
-        parsedTo = Math.min(phases.length, pi + PARSE_AHEAD_PHASES);
         const files: string[] = [];
-        for (let k = pi; k < parsedTo; k++) files.push(...(phases[k].markdown.length ? phases[k].markdown : [phases[k].folder]));
+        for (parsedTo = pi; parsedTo < phases.length && parsedTo - pi < BATCH_PHASES; parsedTo++) {
+          const q = phases[parsedTo];
+          if (parsedTo > pi && files.length + q.markdown.length > BATCH_FILES) break;
+          files.push(...(q.markdown.length ? q.markdown : [q.folder]));
+        }
         this.parseMany(files);
         this.diagnoseMany(files);
       }
