@@ -519,14 +519,7 @@ export class PhasegateService {
         // The documents of the next few phases are parsed together, then checked rule by rule
         // (performance only: the parser's and each rule's code stay hot over the batch; about 0.1 s
         // at N = 1,000).
-        const files: string[] = [];
-        for (parsedTo = pi; parsedTo < phases.length && parsedTo - pi < BATCH_PHASES; parsedTo++) {
-          const q = phases[parsedTo];
-          if (parsedTo > pi && files.length + q.markdown.length > BATCH_FILES) break;
-          files.push(...(q.markdown.length ? q.markdown : [q.folder]));
-        }
-        this.parseMany(files);
-        this.diagnoseMany(files);
+        parsedTo = pi + this.checkBatch(phases, pi);
       }
       for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
       this.gates(p);
@@ -535,6 +528,26 @@ export class PhasegateService {
       if (p.prev && done.has(p.prev)) release(p.prev, undefined);
       release(p, p.next && !done.has(p.next) ? phaseDocument(p, OUTPUT_HANDOFF)?.path : undefined);
     }
+  }
+
+  /**
+   * Diagnoses the files of the phases from `phases[from]` on, a batch at a time: at most 16 phases and,
+   * beyond the first phase, 256 files. Their documents are parsed together, then each rule runs over
+   * all of them before the next (performance only: the parser's and each rule's code stay hot over
+   * the batch). The results are cached as `diagnose` caches them, and nothing is dropped. Returns how
+   * many phases the batch took (at least one, unless `from` is past the end).
+   */
+  checkBatch(phases: readonly Phase[], from = 0): number {
+    const files: string[] = [];
+    let to = from;
+    for (; to < phases.length && to - from < BATCH_PHASES; to++) {
+      const q = phases[to];
+      if (to > from && files.length + q.markdown.length > BATCH_FILES) break;
+      files.push(...(q.markdown.length ? q.markdown : [q.folder]));
+    }
+    this.parseMany(files);
+    this.diagnoseMany(files);
+    return to - from;
   }
 
   /** The file that carries a phase's phase-level diagnostics. */
