@@ -72,6 +72,15 @@ export class WorkspaceDiagnostics {
       const settings = await this.ctx.settings.get(folder.uri);
       const svc = folder.svc;
       const files = [...svc.checkedFiles(), ...(svc.config.file ? [svc.config.file] : [])];
+      if (settings.enable) {
+        // The engine checks the phases' documents in batches (faster than one by one); the loop
+        // below then reads its cached results.
+        const phases = svc.model.phases;
+        for (let i = 0; i < phases.length; i += svc.checkBatch(phases, i)) {
+          await slice();
+          if (token.isCancellationRequested) return { items };
+        }
+      }
       for (const path of files) {
         // Checking a large workspace cold takes seconds: yield every few milliseconds so that
         // the editor's requests (completion, hover, the open document's diagnostics) go first.
