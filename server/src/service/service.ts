@@ -20,9 +20,8 @@ import { schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
 
-/** How many phases `checkPhases` parses, then checks rule by rule, at a time ... */
+/** A batch of `checkBatch`: at most this many phases, and beyond its first phase at most this many files (it bounds the models held at once). */
 const BATCH_PHASES = 16;
-/** ... unless they hold more files than this (then fewer phases, at least one): it bounds the models held at once. */
 const BATCH_FILES = 256;
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
@@ -500,9 +499,9 @@ export class PhasegateService {
    * Diagnoses the files of `phases` and evaluates their gates, phase by phase, calling `visit` while
    * the phase's documents are parsed. A phase's parsed models are dropped once it is done, but for
    * its output handoff, which the next phase's handoff check reads, dropped when that phase is done:
-   * a batch run holds the models of a few phases at a time, not every model of the workspace (the
-   * documents of 16 phases are parsed, then checked rule by rule; performance only: the results
-   * stay cached, and a dropped model is parsed again from the kept text if anything asks for it).
+   * a batch run holds the models of a few phases at a time (a batch, see `checkBatch`), not every
+   * model of the workspace (performance only: the results stay cached, and a dropped model is parsed
+   * again from the kept text if anything asks for it).
    */
   checkPhases(phases: readonly Phase[] = this.model.phases, visit?: (phase: Phase) => void): void {
     const done = new Set<Phase>();
@@ -515,12 +514,8 @@ export class PhasegateService {
     let parsedTo = 0;
     for (let pi = 0; pi < phases.length; pi++) {
       const p = phases[pi];
-      if (pi >= parsedTo) {
-        // The documents of the next few phases are parsed together, then checked rule by rule
-        // (performance only: the parser's and each rule's code stay hot over the batch; about 0.1 s
-        // at N = 1,000).
-        parsedTo = pi + this.checkBatch(phases, pi);
-      }
+      // The next phases are checked together, a batch at a time (about 0.1 s less at N = 1,000).
+      if (pi >= parsedTo) parsedTo = pi + this.checkBatch(phases, pi);
       for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
       this.gates(p);
       visit?.(p);
@@ -531,11 +526,11 @@ export class PhasegateService {
   }
 
   /**
-   * Diagnoses the files of the phases from `phases[from]` on, a batch at a time: at most 16 phases and,
-   * beyond the first phase, 256 files. Their documents are parsed together, then each rule runs over
-   * all of them before the next (performance only: the parser's and each rule's code stay hot over
-   * the batch). The results are cached as `diagnose` caches them, and nothing is dropped. Returns how
-   * many phases the batch took (at least one, unless `from` is past the end).
+   * Diagnoses the files of one batch of phases from `phases[from]` on (at most BATCH_PHASES phases
+   * and, beyond the first phase, BATCH_FILES files). Their documents are parsed together, then each
+   * rule runs over all of them before the next (performance only: the parser's and each rule's code
+   * stay hot over the batch). The results are cached as `diagnose` caches them, and nothing is
+   * dropped. Returns how many phases the batch took (at least one, unless `from` is past the end).
    */
   checkBatch(phases: readonly Phase[], from = 0): number {
     const files: string[] = [];
