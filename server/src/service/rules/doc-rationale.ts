@@ -22,10 +22,17 @@ function short(text: string): string {
 
 /** `**Label**: text`, `**Label:** text` or `Label: text` lines; returns the text after the label (may be empty). */
 export function labelledLine(line: string, label: string): string | undefined {
-  const re = new RegExp(`^\\s*(?:[-*+]\\s+)?(?:\\*\\*|__)?${label}(?:\\*\\*|__)?\\s*:\\s*(?:\\*\\*|__)?(.*)$`, 'i');
+  let re = labelPatterns.get(label);
+  if (!re) {
+    re = new RegExp(`^\\s*(?:[-*+]\\s+)?(?:\\*\\*|__)?${label}(?:\\*\\*|__)?\\s*:\\s*(?:\\*\\*|__)?(.*)$`, 'i');
+    labelPatterns.set(label, re);
+  }
   const m = re.exec(line);
   return m ? m[1].trim() : undefined;
 }
+
+/** The pattern of each label (performance only: a few labels, tried on many lines). */
+const labelPatterns = new Map<string, RegExp>();
 
 /** Line of the first `**Label**:` in [from, to), and whether it has text (on its line or the next non-blank one). */
 export function findLabel(doc: ParsedDocument, from: number, to: number, label: string): { line: number; filled: boolean } | undefined {
