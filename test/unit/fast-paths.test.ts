@@ -17,6 +17,7 @@ import {
 import { PLACEHOLDER, hasWords, isRealItem, textKey } from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 import { keyColon } from '../../server/src/service/frontmatter-fast';
+import { failureIn, failureInFull } from '../../server/src/service/rules/phase-response';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
@@ -231,6 +232,45 @@ describe('fast paths equal the plain code they replace', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('failureIn reads a line as the full set of failure patterns does', () => {
+    const pieces = [
+      '1',
+      '0',
+      '12',
+      ' ',
+      'failed',
+      'FAILED',
+      'Fail',
+      'failing',
+      'failures',
+      'error',
+      'ERRORS',
+      'ERROR',
+      'errored',
+      'exit',
+      'exited',
+      'code',
+      'status',
+      ':',
+      '=',
+      'not ok',
+      'ok',
+      'test result:',
+      'tests',
+      '---',
+      '(',
+      '-',
+      'x',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces), (t) => assert.equal(failureIn(t), failureInFull(t), t)),
+      RUNS,
+    );
+    assert.equal(failureIn('2 failed, 10 passed'), true);
+    assert.equal(failureIn('exit code 1'), true);
+    assert.equal(failureIn('10 passed in 0.3s'), false);
   });
 
   it('joinPath joins as normalizing the joined path does', () => {

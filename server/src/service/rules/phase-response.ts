@@ -51,8 +51,17 @@ const RUN_OUTPUT = [
   /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i,
 ];
 
+/** What every failure pattern of `failureInFull` holds (case aside). */
+const FAILURE_HINT = /fail|error|exit|not ok/i;
+
 /** A line of test output that reports failure; `0 failed` and friends are passes. */
 export function failureIn(line: string): boolean {
+  // Most lines hold none of the words a failure needs (performance only: one test instead of ten).
+  return FAILURE_HINT.test(line) && failureInFull(line);
+}
+
+/** `failureIn` without the quick test. */
+export function failureInFull(line: string): boolean {
   const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
   for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
   // "failed: 2", "Failures: 1", "failures=1"
