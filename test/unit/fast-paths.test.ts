@@ -26,6 +26,14 @@ function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
 
 const RUNS = { numRuns: 3000 };
 
+/** Asserts that `fast` and `plain` give the same result on random text made of `pieces`. */
+function assertAgree<T>(pieces: string[], fast: (t: string) => T, plain: (t: string) => T): void {
+  fc.assert(
+    fc.property(textOf(pieces), (t) => assert.equal(fast(t), plain(t), JSON.stringify(t))),
+    RUNS,
+  );
+}
+
 describe('fast paths equal the plain code they replace', () => {
   it('computeTitleKey is the chain of replacements titles were keyed with', () => {
     const chain = (title: string) =>
@@ -41,10 +49,7 @@ describe('fast paths equal the plain code they replace', () => {
         .replace(/\s+/g, ' ')
         .trim();
     const pieces = ['a', 'Zo', '1', '23', '.', ')', ' ', '\t', '{', '}', '{N}', '&', '-', '>', '→', '#', '*', '_', '`', '~', 'é', 'K', 'İ', '1.2', 'x'];
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(computeTitleKey(t), chain(t))),
-      RUNS,
-    );
+    assertAgree(pieces, computeTitleKey, chain);
     assert.equal(computeTitleKey('2. Phase {N} → Inputs & *Outputs*'), 'phase # inputs and outputs');
   });
 
@@ -57,18 +62,12 @@ describe('fast paths equal the plain code they replace', () => {
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
         .trim();
     const pieces = ['a', 'B', '7', ' ', '*', '`', '~', '_', '-', '[x](y.md)', '[', ']', '(', ')', 'é', 'K', '²', ':', '/'];
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(textKey(t), unicode(t))),
-      RUNS,
-    );
+    assertAgree(pieces, textKey, unicode);
   });
 
   it('hasWords tells whether textKey is empty without building the key', () => {
     const pieces = ['a', '7', ' ', '*', '`', '[', ']', '(', ')', '[x](y.md)', '[](a/b)', '-', 'é', '²', ':', '_'];
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(hasWords(t), textKey(t) !== '')),
-      RUNS,
-    );
+    assertAgree(pieces, hasWords, (t) => textKey(t) !== '');
   });
 
   it('isRealItem tells real handoff items from placeholders as the chain of replacements does', () => {
@@ -98,10 +97,7 @@ describe('fast paths equal the plain code they replace', () => {
       '[]',
       '(<a)b>)',
     ];
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(isRealItem(t), chain(t), t)),
-      RUNS,
-    );
+    assertAgree(pieces, isRealItem, chain);
     assert.equal(isRealItem('Input 1: [Audit report](../x.md) - findings'), true);
     assert.equal(isRealItem('Input 1: [Input name](path) - [Description]'), true);
     assert.equal(isRealItem('Input 2: [Name] - [Description]'), false);
@@ -111,10 +107,7 @@ describe('fast paths equal the plain code they replace', () => {
   it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {
     const pieces = ['#', '##', ' ', '\t', 'a', 'b c', '\\#', '\u00a0'];
     const plain = (src: string) => src.replace(/\s+#+\s*$/, '').replace(/\s+$/, '').length;
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(headingTextEnd(t), plain(t))),
-      RUNS,
-    );
+    assertAgree(pieces, headingTextEnd, plain);
   });
 
   it('headingTextStart and taskBoxLength read what their regexes matched', () => {
@@ -135,10 +128,7 @@ describe('fast paths equal the plain code they replace', () => {
       const m = /^(\s*(?:[-*+]|\d+[.)])\s+)/.exec(src);
       return m ? m[1].length : src.length - src.trimStart().length;
     };
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(listMarkerEnd(t), plain(t))),
-      RUNS,
-    );
+    assertAgree(pieces, listMarkerEnd, plain);
   });
 
   it('table rows split into cells as the character-by-character code did', () => {
@@ -264,10 +254,7 @@ describe('fast paths equal the plain code they replace', () => {
       '-',
       'x',
     ];
-    fc.assert(
-      fc.property(textOf(pieces), (t) => assert.equal(failureIn(t), failureInFull(t), t)),
-      RUNS,
-    );
+    assertAgree(pieces, failureIn, failureInFull);
     assert.equal(failureIn('2 failed, 10 passed'), true);
     assert.equal(failureIn('exit code 1'), true);
     assert.equal(failureIn('10 passed in 0.3s'), false);
