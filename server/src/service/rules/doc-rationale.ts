@@ -6,7 +6,8 @@
 import { basename } from '../host';
 import { ParsedDocument, Section, TableCell, normalizeTitle, sectionByTitle } from '../markdown';
 import { range } from '../types';
-import { itemBody, topItems } from './doc-util';
+import { topItems } from '../handoff';
+import { itemBody } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Items that say there is nothing to list. */
@@ -68,7 +69,7 @@ const decisions: Rule = {
     const { doc, spec } = ctx;
     const made = sectionByTitle(doc, 'Decisions Made');
     if (made) {
-      const items = topItems(doc.items.filter((i) => i.line > made.heading.line && i.line < made.end));
+      const items = topItems(doc, made);
       for (const item of items) {
         if (!item.text.trim() || NOTHING_RE.test(item.text.trim())) continue;
         const body = itemBody(doc, item);

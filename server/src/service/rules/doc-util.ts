@@ -207,13 +207,6 @@ export function unverifiable(ctx: RuleContext, path: string): boolean {
   return false;
 }
 
-/** Top-level items of a section (the shallowest depth present), in order. */
-export function topItems(items: ListItem[]): ListItem[] {
-  if (!items.length) return [];
-  const depth = Math.min(...items.map((i) => i.depth));
-  return items.filter((i) => i.depth === depth);
-}
-
 /** Text of an item's lines (first line from its text, continuation lines trimmed). */
 export function itemBody(doc: ParsedDocument, item: ListItem): string {
   const rest = doc.lines.slice(item.line + 1, item.endLine + 1).map((l) => l.trim());
