@@ -1,7 +1,7 @@
 /** Gate evaluation: each gate of a phase passed, failed or pending, with the reasons; the phase status follows. */
 import type { PhasegateService } from './service';
 import type { Phase } from './workspace';
-import { ListItem, Section, normalizeTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -43,13 +43,10 @@ export function gateSection(sections: Section[], gate: string): Section | undefi
 }
 
 /** The task items of a gate's checklist section (subsections included), in order. */
-function checklistItems(items: ListItem[], sec: Section): GateItem[] {
+function checklistItems(doc: ParsedDocument, sec: Section): GateItem[] {
   const out: GateItem[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (it.line > sec.heading.line && it.line < sec.end && it.checked !== undefined) {
-      out.push({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line });
-    }
+  for (const it of itemsWithin(doc, sec)) {
+    if (it.checked !== undefined) out.push({ text: it.text, checked: it.checked, evidence: hasEvidence(it), line: it.line });
   }
   return out;
 }
@@ -68,7 +65,7 @@ export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[]
       if (!sec) continue;
       res.file = d.path;
       res.line = sec.heading.line;
-      res.items = checklistItems(doc.items, sec);
+      res.items = checklistItems(doc, sec);
       break;
     }
     const failing = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
