@@ -533,7 +533,7 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   for (const text of texts) {
     const doc = prepareDocument(text);
     docs.push(doc);
-    bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyLine(doc)));
+    bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyStart(doc)));
   }
   const tokenLists: (Token[] | undefined)[] = [];
   for (const body of bodies) {
@@ -554,7 +554,7 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
     const doc = docs[i];
     buildSections(doc);
     assignSections(doc);
-    scanLinks(doc, bodyLine(doc));
+    scanLinks(doc, bodyStart(doc));
   }
   return docs;
 }
@@ -581,8 +581,8 @@ function prepareDocument(text: string): ParsedDocument {
   };
 }
 
-/** First line of the Markdown body: after a closed front matter. */
-function bodyLine(doc: ParsedDocument): number {
+/** First line of the Markdown body (after a closed front matter). */
+export function bodyStart(doc: ParsedDocument): number {
   return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
 }
 

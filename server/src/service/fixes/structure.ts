@@ -1,6 +1,6 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
-import { normalizeTitle, parseDocument } from '../markdown';
+import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
@@ -40,7 +40,7 @@ const insertSectionEdit: Fix = (svc, diag) => {
   else {
     const h1 = doc.headings.find((h) => h.level === 1);
     const firstH2 = doc.headings.find((h) => h.level >= 2);
-    line = firstH2 ? firstH2.line : h1 ? h1.line + 1 : doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
+    line = firstH2 ? firstH2.line : h1 ? h1.line + 1 : bodyStart(doc);
   }
   // Keep the document's own blank-line rhythm: one blank line before and after the section.
   let at = line;

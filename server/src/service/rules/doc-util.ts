@@ -1,16 +1,11 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
+import { ListItem, ParsedDocument, bodyStart, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
 import { lowerBound } from '../sorted';
 import type { RuleContext } from './rule';
-
-/** First line of the Markdown body (after a closed front matter). */
-export function bodyStart(doc: ParsedDocument): number {
-  return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
-}
 
 /** Keys of templated titles by phase number (see `expandedTitleKey`). */
 const expandedKeys = new Map<string, string[]>();

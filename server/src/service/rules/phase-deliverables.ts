@@ -5,8 +5,8 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { bodyStart, expandedTitleKey } from './doc-util';
-import { sectionByKey, sectionByTitle } from '../markdown';
+import { expandedTitleKey } from './doc-util';
+import { bodyStart, sectionByKey, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
