@@ -29,8 +29,8 @@ describe('checkPhases: the batch check, phase by phase', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function engine(): Promise<PhasegateService> {
-    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+  async function engine(maxParsed?: number): Promise<PhasegateService> {
+    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets, maxParsed });
     await svc.load(normalizePath(dir));
     return svc;
   }
@@ -94,5 +94,48 @@ describe('checkPhases: the batch check, phase by phase', () => {
       ALL_RULES.splice(ALL_RULES.indexOf(reach), 1);
       ALL_RULES.splice(ALL_RULES.indexOf(mark), 1);
     }
+  });
+
+  it("keeps the most recently used models, up to its bound, and every open document's", async () => {
+    const svc = await engine(3);
+    const f = svc.model.phases.flatMap((p) => p.markdown).slice(0, 12);
+    assert.equal(f.length, 12);
+    const a = svc.getDocument(f[0]);
+    const b = svc.getDocument(f[1]);
+    svc.getDocument(f[2]);
+    assert.equal(svc.getDocument(f[0]), a, 'kept, and now the most recently used');
+    const d = svc.getDocument(f[3]);
+    // Four models for a bound of three: f[1], the least recently used, was dropped; parsed again, it is the same.
+    const b2 = svc.getDocument(f[1]);
+    assert.notEqual(b2, b);
+    assert.deepEqual(b2, b);
+    // That dropped f[2] (the least recently used then); f[0] and f[3] stay.
+    assert.equal(svc.getDocument(f[0]), a);
+    assert.equal(svc.getDocument(f[3]), d);
+
+    // An open document keeps its model however many others are parsed after it.
+    svc.setOverlay(f[4], `${svc.getText(f[4])}\nEdited.\n`);
+    const open = svc.getDocument(f[4]);
+    for (const g of f.slice(5)) svc.getDocument(g);
+    assert.equal(svc.getDocument(f[4]), open);
+    assert.notEqual(svc.getDocument(f[0]), a, 'dropped meanwhile');
+  });
+
+  it('finds the same with a few models kept as with many, in batches as the server checks', async () => {
+    const all = await engine();
+    const expected = all.diagnoseAll();
+    const expectedGates = all.model.phases.map((p) => all.gates(p));
+    // Four models for batches of up to 256 files: most are dropped before their rules run, and parsed again.
+    const svc = await engine(4);
+    const phases = svc.model.phases;
+    for (let i = 0; i < phases.length;) i += svc.checkBatch(phases, i);
+    assert.deepEqual(
+      phases.map((p) => svc.gates(p)),
+      expectedGates,
+    );
+    assert.deepEqual(svc.diagnoseAll(), expected);
+    const cli = await engine(4);
+    cli.checkPhases();
+    assert.deepEqual(cli.diagnoseAll(), expected);
   });
 });

@@ -23,6 +23,13 @@ import { createAjv, precompiled } from './precompiled';
 /** A batch of `checkBatch`: at most this many phases, and beyond its first phase at most this many files (it bounds the models held at once). */
 const BATCH_PHASES = 16;
 const BATCH_FILES = 256;
+/**
+ * Parsed models kept at once, open documents' aside (a model takes about six times the memory of its
+ * text). Beyond it the least recently used is dropped, and parsed again from its kept text if anything
+ * asks for it: a language server over a large workspace keeps the models it works with, not every
+ * model it has checked. Well above BATCH_FILES, so that a batch's models outlive the batch.
+ */
+const MAX_PARSED = 1024;
 
 /** Built-in schemas and templates, read by the host from the extension's folders. */
 export interface Assets {
@@ -54,6 +61,8 @@ export interface ServiceInit {
   logger?: Logger;
   /** In an untrusted workspace only built-in schemas and templates apply. */
   trusted?: boolean;
+  /** Parsed models kept at once, beyond open documents' (default `MAX_PARSED`; tests set fewer). */
+  maxParsed?: number;
 }
 
 /** Files larger than this are not read as phase documents. */
@@ -80,6 +89,9 @@ export class PhasegateService {
   model: WorkspaceModel = { root: '/', phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
   scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
   private readonly docs = new Map<string, DocEntry>();
+  /** Paths of the documents whose model is kept (`MAX_PARSED`), least recently used first. */
+  private readonly parsedOrder = new Set<string>();
+  private readonly maxParsed: number;
   private readonly diagCache = new Map<string, Diagnostic[]>();
   /**
    * Gate results by phase, valid while no diagnostics and no document changes (performance only: the
@@ -100,6 +112,7 @@ export class PhasegateService {
     this.assets = init.assets;
     this.logger = init.logger ?? silentLogger;
     this.trusted = init.trusted ?? true;
+    this.maxParsed = Math.max(1, init.maxParsed ?? MAX_PARSED);
   }
 
   /**
@@ -119,6 +132,7 @@ export class PhasegateService {
     const { scan, ...kept } = options;
     this.loadOptions = kept;
     this.docs.clear();
+    this.parsedOrder.clear();
     this.diagCache.clear();
     this.gateCache.clear();
     await this.loadConfig();
@@ -328,24 +342,62 @@ export class PhasegateService {
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
   getDocument(path: string): ParsedDocument | undefined {
     // Keys are normal paths: one that is found as given needs no normalising (performance only).
-    const e = this.docs.get(path) ?? this.docs.get(normalizePath(path));
+    let key = path;
+    let e = this.docs.get(key);
+    if (!e) e = this.docs.get((key = normalizePath(path)));
     if (!e || e.text === undefined) return undefined;
-    if (!e.parsed) e.parsed = parseDocument(e.text);
-    return e.parsed;
+    if (e.parsed) {
+      this.touchParsed(key);
+      return e.parsed;
+    }
+    return this.keepParsed(key, e, parseDocument(e.text));
+  }
+
+  /** Sets a document's model and makes it the most recently used; drops the least recently used beyond `maxParsed`. */
+  private keepParsed(key: string, e: DocEntry, parsed: ParsedDocument): ParsedDocument {
+    e.parsed = parsed;
+    this.touchParsed(key);
+    if (this.parsedOrder.size > this.maxParsed) {
+      for (const old of this.parsedOrder) {
+        this.parsedOrder.delete(old);
+        const o = this.docs.get(old);
+        // An open document keeps its model (the editor asks for it at every keystroke); it is
+        // listed again when next used.
+        if (o && !o.overlay) o.parsed = undefined;
+        if (this.parsedOrder.size <= this.maxParsed) break;
+      }
+    }
+    return parsed;
+  }
+
+  private touchParsed(key: string): void {
+    this.parsedOrder.delete(key);
+    this.parsedOrder.add(key);
+  }
+
+  /** Drops a document's model (performance only: it is parsed again from its text if asked for). */
+  private dropParsed(key: string): void {
+    const e = this.docs.get(key);
+    if (e) e.parsed = undefined;
+    this.parsedOrder.delete(key);
   }
 
   /** Parses those of `paths` that are read and not parsed yet, together (see `parseDocuments`). */
   private parseMany(paths: readonly string[]): void {
+    const keys: string[] = [];
     const entries: DocEntry[] = [];
     const texts: string[] = [];
     for (const path of paths) {
-      const e = this.docs.get(path) ?? this.docs.get(normalizePath(path));
+      let key = path;
+      let e = this.docs.get(key);
+      if (!e) e = this.docs.get((key = normalizePath(path)));
       if (!e || e.text === undefined || e.parsed) continue;
+      keys.push(key);
       entries.push(e);
       texts.push(e.text);
     }
     const parsed = parseDocuments(texts);
-    for (let i = 0; i < entries.length; i++) entries[i].parsed = parsed[i];
+    for (let i = 0; i < entries.length; i++) this.keepParsed(keys[i], entries[i], parsed[i]);
   }
 
   getText(path: string): string | undefined {
@@ -506,10 +558,7 @@ export class PhasegateService {
   checkPhases(phases: readonly Phase[] = this.model.phases, visit?: (phase: Phase) => void): void {
     const done = new Set<Phase>();
     const release = (p: Phase, keep: string | undefined) => {
-      for (const f of p.markdown) {
-        const e = f === keep ? undefined : this.docs.get(f);
-        if (e) e.parsed = undefined;
-      }
+      for (const f of p.markdown) if (f !== keep) this.dropParsed(f);
     };
     let parsedTo = 0;
     for (let pi = 0; pi < phases.length; pi++) {
@@ -529,8 +578,9 @@ export class PhasegateService {
    * Diagnoses the files of one batch of phases from `phases[from]` on (at most BATCH_PHASES phases
    * and, beyond the first phase, BATCH_FILES files). Their documents are parsed together, then each
    * rule runs over all of them before the next (performance only: the parser's and each rule's code
-   * stay hot over the batch). The results are cached as `diagnose` caches them, and nothing is
-   * dropped. Returns how many phases the batch took (at least one, unless `from` is past the end).
+   * stay hot over the batch). The results are cached as `diagnose` caches them, and the models are
+   * kept as any other (the most recent `MAX_PARSED`). Returns how many phases the batch took (at
+   * least one, unless `from` is past the end).
    */
   checkBatch(phases: readonly Phase[], from = 0): number {
     const files: string[] = [];
