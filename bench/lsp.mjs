@@ -37,7 +37,8 @@ export function percentile(xs, p) {
  * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
  */
 export async function measureServer({ serverJs, ws, targets, edits = 60, crossEdits = 30, warmup = 5, log = () => undefined }) {
-  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // --expose-gc: the server then reports its heap in use after a full collection (phasegate/serverInfo).
+  const proc = spawn(process.execPath, ['--expose-gc', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
@@ -115,6 +116,8 @@ export async function measureServer({ serverJs, ws, targets, edits = 60, crossEd
     result.indexWithTreeMs = performance.now() - tInit;
     result.treeOk = !tree?.error;
     Object.assign(result, rssKB(proc.pid));
+    const info = await conn.sendRequest('phasegate/serverInfo', null).catch((e) => log(`serverInfo: ${e.message}`));
+    result.liveHeapKB = info?.liveHeapBytes === undefined ? undefined : info.liveHeapBytes / 1024;
     log(`server indexed in ${Math.round(result.indexMs ?? NaN)} ms (${result.indexSignal}); phase tree +${Math.round(result.phasesRequestMs)} ms`);
 
     const docs = new Map();

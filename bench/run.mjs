@@ -301,6 +301,7 @@ function printTable(r) {
       `< ${TARGETS.serverRssMB} MB`,
       s.rssKB ? s.rssKB / 1024 < TARGETS.serverRssMB : undefined,
     ],
+    ['  (heap in use after a full GC)', s.liveHeapKB ? `${fmt(s.liveHeapKB / 1024)} MB` : '—', '', undefined],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));

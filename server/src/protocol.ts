@@ -223,6 +223,12 @@ export const ToggleGateItemRequest = new RequestType<ToggleGateItemParams, Works
 /** The running server's process id (tests use it to simulate a crash). */
 export interface ServerInfoResult {
   pid: number;
+  /**
+   * Bytes of JavaScript heap in use after a full garbage collection: only when node runs the server
+   * with `--expose-gc` (the benchmark does, to measure what the server keeps rather than what it has
+   * not collected yet).
+   */
+  liveHeapBytes?: number;
 }
 export const ServerInfoRequest = new RequestType<void, ServerInfoResult, void>('phasegate/serverInfo');
 

@@ -122,7 +122,12 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
 }
 
 export function registerCustom(connection: Connection, ctx: ServerContext): void {
-  connection.onRequest(ServerInfoRequest, () => ({ pid: process.pid }));
+  connection.onRequest(ServerInfoRequest, () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return { pid: process.pid };
+    gc();
+    return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
+  });
   connection.onRequest(PhasesRequest, (params) =>
     ctx.safe('phasegate/phases', { folders: [] } as PhasesResult, async () => {
       const folders = params?.folderUri ? [ctx.workspaces.byUri(params.folderUri)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
