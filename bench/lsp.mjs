@@ -36,7 +36,7 @@ export function percentile(xs, p) {
  * Runs the measurements. `targets` are absolute paths: longDocument (~500 lines), outputHandoff of
  * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
  */
-export async function measureServer({ serverJs, ws, targets, edits = 60, crossEdits = 30, warmup = 5, log = () => undefined }) {
+export async function measureServer({ serverJs, ws, targets, edits = 60, crossEdits = 30, warmup = 5, idleSeconds = 30, log = () => undefined }) {
   // --expose-gc: the server then reports its heap in use after a full collection (phasegate/serverInfo).
   const proc = spawn(process.execPath, ['--expose-gc', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -234,6 +234,21 @@ export async function measureServer({ serverJs, ws, targets, edits = 60, crossEd
     };
     log(`cross-file: median ${result.crossFile.medianMs?.toFixed(2)} ms, p95 ${result.crossFile.p95Ms?.toFixed(2)} ms, ${timeouts} without a signal`);
     Object.assign(result, { afterEdits: rssKB(proc.pid) });
+
+    // Idle: V8 shrinks an idle process's heap some seconds after its last work (its memory reducer),
+    // down to what the server keeps. The lowest RSS over `idleSeconds` of no requests.
+    if (idleSeconds > 0) {
+      let low = result.afterEdits.rssKB;
+      const until = performance.now() + idleSeconds * 1000;
+      while (performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const now = rssKB(proc.pid).rssKB;
+        if (now !== undefined && (low === undefined || now < low)) low = now;
+      }
+      result.idleRssKB = low;
+      result.idleSeconds = idleSeconds;
+      log(`server memory when idle: ${Math.round(low / 1024)} MB`);
+    }
     result.ok = true;
     await within(5_000, conn.sendRequest('shutdown'));
     await conn.sendNotification('exit');

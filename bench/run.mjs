@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 1000 --seed 1 --repeat 3 --skip-peer --skip-lsp --no-build]`
+// `npm run bench [-- --n 1000 --seed 1 --repeat 3 --idle 30 --skip-peer --skip-lsp --no-build]`
 //
 // Generates (or reuses) a workspace of N audit + N iAI phases, then measures on it, in one run:
 //   check   `node dist/cli.js check <ws> --format json > /dev/null`: wall time, peak RSS
@@ -6,6 +6,7 @@
 //   floor   reading the files and parsing them with markdown-it as the engine does, and our ratio to it;
 //           for reference also with yaml's full front matter parse, and with markdown-it's inline parse
 //   server  dist/server.js over stdio: index time, per-edit and cross-file diagnostics latency, memory
+//           (after indexing, and when idle for --idle seconds after the last edit; 0 skips it)
 // Prints a table and writes bench/out/results.json. Timings are reported, never asserted.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -233,7 +234,7 @@ async function main() {
   // The language server.
   if (!flag('skip-lsp')) {
     if (fs.existsSync(serverJs)) {
-      results.server = await measureServer({ serverJs, ws, targets, log });
+      results.server = await measureServer({ serverJs, ws, targets, idleSeconds: Number(opt('idle', '30')), log });
       if (!results.server.ok) log(`server measurement failed: ${results.server.error}`);
     } else {
       log('dist/server.js is missing: server not measured');
@@ -302,6 +303,7 @@ function printTable(r) {
       s.rssKB ? s.rssKB / 1024 < TARGETS.serverRssMB : undefined,
     ],
     ['  (heap in use after a full GC)', s.liveHeapKB ? `${fmt(s.liveHeapKB / 1024)} MB` : '—', '', undefined],
+    [`server memory when idle (lowest RSS, ${s.idleSeconds ?? 0} s)`, s.idleRssKB ? `${fmt(s.idleRssKB / 1024)} MB` : 'skipped', '', undefined],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
