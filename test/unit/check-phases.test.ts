@@ -13,6 +13,7 @@ import { NodeFileSystem } from '../../server/src/node/assets';
 import { REPO, assets } from '../helpers/workspace';
 import { ALL_RULES } from '../../server/src/service/rules/index';
 import type { Rule } from '../../server/src/service/rules/rule';
+import type { Phase } from '../../server/src/service/workspace';
 import { range } from '../../server/src/service/types';
 
 interface Generator {
@@ -137,5 +138,33 @@ describe('checkPhases: the batch check, phase by phase', () => {
     const cli = await engine(4);
     cli.checkPhases();
     assert.deepEqual(cli.diagnoseAll(), expected);
+  });
+
+  it('after an edit, keeps the gates of the phases it cannot change and finds the others as a fresh check does', async () => {
+    const svc = await engine();
+    const before = new Map(svc.model.phases.map((p) => [p, svc.gates(p)]));
+    const plans = svc.model.plans.map((p) => p.path);
+    assert.ok(plans.length > 0, 'the generated workspace has a plan');
+    plans.forEach((p) => svc.diagnose(p));
+    // A phase in the middle of a chain: untick a ticked item of one of its gates' checklists.
+    const ticked = (p: Phase) => before.get(p)!.find((g) => g.file && g.items.some((i) => i.checked));
+    const x = svc.model.phases.find((p) => p.prev && p.next && ticked(p))!;
+    const gate = ticked(x)!;
+    const file = gate.file!;
+    const lines = svc.getText(file)!.split('\n');
+    const line = gate.items.find((i) => i.checked)!.line;
+    lines[line] = lines[line].replace('[x]', '[ ]');
+    const edited = lines.join('\n');
+    svc.setOverlay(file, edited);
+    const fresh = await engine();
+    fresh.setOverlay(file, edited);
+    const near = new Set([x, x.prev, x.next]);
+    for (const p of svc.model.phases) {
+      const now = svc.gates(p);
+      if (!near.has(p)) assert.equal(now, before.get(p), `${p.id}: kept`);
+      assert.deepEqual(now, fresh.gates(fresh.findPhase(p.id)!), p.id);
+    }
+    assert.notDeepEqual(svc.gates(x), before.get(x), 'the edit changes the gates of its own phase');
+    for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p));
   });
 });

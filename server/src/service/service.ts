@@ -94,9 +94,10 @@ export class PhasegateService {
   private readonly maxParsed: number;
   private readonly diagCache = new Map<string, Diagnostic[]>();
   /**
-   * Gate results by phase, valid while no diagnostics and no document changes (performance only: the
-   * plan rule asks for every complete phase's gates, and the CLI for every phase's). Cleared wherever
-   * the diagnostics cache is, and when documents are read.
+   * Gate results by phase (performance only: the plan rule asks for every complete phase's gates, and
+   * the CLI for every phase's). A phase's gates follow from its documents and their diagnostics, so a
+   * change drops the gates of the phases whose files' diagnostics it drops (`invalidate`); reading
+   * documents and a new file set drop them all.
    */
   private readonly gateCache = new Map<Phase, GateResult[]>();
   /** Built on first use (`ajv`): a run whose schemas are all precompiled never builds one. */
@@ -414,7 +415,6 @@ export class PhasegateService {
   setOverlay(path: string, text: string): string[] {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
-    this.gateCache.clear();
     if (!this.scan.files.has(p) && isInside(this.root, p)) {
       this.scan.files.add(p);
       return this.fileSetChanged();
@@ -429,7 +429,6 @@ export class PhasegateService {
     if (!e?.overlay) return [];
     if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
     else this.docs.delete(p);
-    this.gateCache.clear();
     return this.invalidate(p);
   }
 
@@ -512,8 +511,11 @@ export class PhasegateService {
 
   private invalidate(path: string): string[] {
     const deps = this.dependents(path);
-    for (const d of deps) this.diagCache.delete(d);
-    this.gateCache.clear();
+    for (const d of deps) {
+      this.diagCache.delete(d);
+      const phase = phaseOf(this.model, d);
+      if (phase) this.gateCache.delete(phase);
+    }
     return deps;
   }
 
