@@ -14,6 +14,7 @@ import { REPO, assets } from '../helpers/workspace';
 import { ALL_RULES } from '../../server/src/service/rules/index';
 import type { Rule } from '../../server/src/service/rules/rule';
 import type { Phase } from '../../server/src/service/workspace';
+import * as markdown from '../../server/src/service/markdown';
 import { range } from '../../server/src/service/types';
 
 interface Generator {
@@ -166,5 +167,30 @@ describe('checkPhases: the batch check, phase by phase', () => {
     }
     assert.notDeepEqual(svc.gates(x), before.get(x), 'the edit changes the gates of its own phase');
     for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p));
+  });
+
+  it('parses again, over a checked workspace, only the documents an edit made stale', async () => {
+    // As the server's workspace diagnostics do after an edit: batches over every phase, with most
+    // models dropped (a bound of 8) and most diagnostics still valid.
+    const svc = await engine(8);
+    const phases = svc.model.phases;
+    const pass = () => {
+      for (let i = 0; i < phases.length;) i += svc.checkBatch(phases, i);
+    };
+    pass();
+    const file = phases[5].markdown[0];
+    svc.setOverlay(file, `${svc.getText(file)}\nEdited.\n`);
+    const md = markdown as unknown as Record<'parseDocument' | 'parseDocuments', (t: unknown) => unknown>;
+    const [one, many] = [md.parseDocument, md.parseDocuments];
+    let texts = 0;
+    md.parseDocument = (t) => (texts++, one(t));
+    md.parseDocuments = (t) => ((texts += (t as string[]).length), many(t));
+    try {
+      pass();
+    } finally {
+      [md.parseDocument, md.parseDocuments] = [one, many];
+    }
+    const stale = svc.dependents(file);
+    assert.ok(texts >= 1 && texts <= stale.length, `${texts} documents parsed again for ${stale.length} stale ones`);
   });
 });

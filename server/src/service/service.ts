@@ -592,7 +592,9 @@ export class PhasegateService {
       if (to > from && files.length + q.markdown.length > BATCH_FILES) break;
       files.push(...(q.markdown.length ? q.markdown : [q.folder]));
     }
-    this.parseMany(files);
+    // Only files not diagnosed yet are parsed: over a checked workspace (the server's workspace
+    // diagnostics after an edit) a batch parses what the edit made stale, not every dropped model.
+    this.parseMany(files.filter((f) => !this.diagCache.has(f)));
     this.diagnoseMany(files);
     return to - from;
   }
