@@ -36,7 +36,17 @@ export function percentile(xs, p) {
  * Runs the measurements. `targets` are absolute paths: longDocument (~500 lines), outputHandoff of
  * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
  */
-export async function measureServer({ serverJs, ws, targets, edits = 60, crossEdits = 30, warmup = 5, idleSeconds = 30, log = () => undefined }) {
+export async function measureServer({
+  serverJs,
+  ws,
+  targets,
+  edits = 60,
+  crossEdits = 30,
+  workspaceEdits = 20,
+  warmup = 5,
+  idleSeconds = 30,
+  log = () => undefined,
+}) {
   // --expose-gc: the server then reports its heap in use after a full collection (phasegate/serverInfo).
   const proc = spawn(process.execPath, ['--expose-gc', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -233,6 +243,34 @@ export async function measureServer({ serverJs, ws, targets, edits = 60, crossEd
       noSignal: timeouts,
     };
     log(`cross-file: median ${result.crossFile.medianMs?.toFixed(2)} ms, p95 ${result.crossFile.p95Ms?.toFixed(2)} ms, ${timeouts} without a signal`);
+
+    // The whole workspace's problems, as VS Code keeps them: a workspace/diagnostic request that the
+    // server holds open until something changes. Time from a change of phase N's output handoff to
+    // the answer (every document not open, checked again where the change made it stale).
+    if (pull && caps.diagnosticProvider?.workspaceDiagnostics) {
+      const ids = new Map();
+      const pullWorkspace = async () => {
+        const r = await conn.sendRequest('workspace/diagnostic', { previousResultIds: [...ids].map(([uri, value]) => ({ uri, value })) });
+        for (const item of r?.items ?? []) if (item.resultId) ids.set(item.uri, item.resultId);
+        return r?.items?.length ?? 0;
+      };
+      await pullWorkspace();
+      const times = [];
+      let reports = 0;
+      for (let k = 0; k < workspaceEdits + warmup; k++) {
+        const answer = within(10_000, pullWorkspace());
+        // The request is waiting (nothing changed since the last answer); now change something.
+        const text = out.lines[inputLine] === original ? '- Input 3: withdrawn' : original;
+        const t = performance.now();
+        await change(out, inputLine, text);
+        const n = await answer;
+        if (n === undefined) continue;
+        reports = n;
+        if (k >= warmup) times.push(performance.now() - t);
+      }
+      result.workspacePull = { n: times.length, medianMs: percentile(times, 50), p95Ms: percentile(times, 95), reports };
+      log(`workspace diagnostics after a change: median ${result.workspacePull.medianMs?.toFixed(1)} ms over ${times.length}, ${reports} reports`);
+    }
     Object.assign(result, { afterEdits: rssKB(proc.pid) });
 
     // Idle: V8 shrinks an idle process's heap some seconds after its last work (its memory reducer),

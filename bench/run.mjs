@@ -297,6 +297,12 @@ function printTable(r) {
     ],
     ['cross-file, p95', s.ok ? `${fmt(s.crossFile.p95Ms, 2)} ms` : '—', '', undefined],
     [
+      'workspace diagnostics after a change, median / p95',
+      s.workspacePull?.n ? `${fmt(s.workspacePull.medianMs, 1)} / ${fmt(s.workspacePull.p95Ms, 1)} ms` : '—',
+      '',
+      undefined,
+    ],
+    [
       'server memory after indexing (RSS)',
       s.rssKB ? `${fmt(s.rssKB / 1024)} MB` : '—',
       `< ${TARGETS.serverRssMB} MB`,
