@@ -12,6 +12,9 @@ import { pathToUri, uriToPath } from './uri';
 import { Folder, Workspaces } from './workspaces';
 import type { EditTarget } from './convert';
 
+/** At most this many paths with their URIs are remembered (`ServerContext.uriOf`), bounding their memory. */
+const MAX_KNOWN_PATHS = 200_000;
+
 export interface ClientCaps {
   pullDiagnostics: boolean;
   diagnosticRefresh: boolean;
@@ -70,6 +73,11 @@ export class ServerContext implements EditTarget {
 
   /** Open documents: engine path -> the editor's URI (kept by the server on open/close). */
   private readonly openUris = new Map<string, string>();
+  /**
+   * Each path asked for, normal and as a file URI (performance only: the workspace diagnostics ask for
+   * every file's URI at each answer). Emptied when it grows past MAX_KNOWN_PATHS.
+   */
+  private readonly knownPaths = new Map<string, { path: string; uri: string }>();
 
   opened(uri: string): void {
     const p = uriToPath(uri);
@@ -83,8 +91,14 @@ export class ServerContext implements EditTarget {
 
   /** The URI the editor uses for a path when the document is open, else a file URI. */
   uriOf(path: string): string {
-    const p = normalizePath(path);
-    return this.openUris.get(p) ?? pathToUri(p);
+    let known = this.knownPaths.get(path);
+    if (!known) {
+      if (this.knownPaths.size >= MAX_KNOWN_PATHS) this.knownPaths.clear();
+      const p = normalizePath(path);
+      known = { path: p, uri: pathToUri(p) };
+      this.knownPaths.set(path, known);
+    }
+    return this.openUris.get(known.path) ?? known.uri;
   }
 
   versionOf(uri: string): number | null {

@@ -7,6 +7,7 @@
 import {
   CancellationToken,
   Connection,
+  Diagnostic as LspDiagnostic,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
   ResponseError,
@@ -15,13 +16,19 @@ import {
 } from 'vscode-languageserver';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
 import type { ServerContext } from './context';
+import type { PhasegateSettings } from '../protocol';
+import type { Diagnostic } from '../service/types';
 import { timeSlicer } from './yield';
 
 export class WorkspaceDiagnostics {
   private generation = 0;
   private answered = -1;
   private waiters: (() => void)[] = [];
-  private readonly reported = new Map<string, { json: string; resultId: string }>();
+  /**
+   * The last report of each document: its diagnostics as sent and their id, and the engine's result
+   * and the settings it was made from (the engine hands out the same array while a result is valid).
+   */
+  private readonly reported = new Map<string, Reported>();
   private nextId = 1;
 
   constructor(private readonly ctx: ServerContext) {}
@@ -84,14 +91,18 @@ export class WorkspaceDiagnostics {
       for (const path of files) {
         // Checking a large workspace cold takes seconds: yield every few milliseconds so that
         // the editor's requests (completion, hover, the open document's diagnostics) go first.
-        await slice();
+        const y = slice();
+        if (y) await y;
         if (token.isCancellationRequested) return { items };
         const uri = this.ctx.uriOf(path);
         if (this.ctx.documents.get(uri) || seen.has(uri)) continue;
         seen.add(uri);
         const engine = !settings.enable ? [] : path === svc.config.file ? svc.config.problems : svc.diagnose(path);
-        const lsp = applyRuleSettings(engine, settings).map(toLspDiagnostic);
-        items.push(this.report(uri, lsp, previous.get(uri)));
+        const last = this.reported.get(uri);
+        // The same result under the same settings: the last report stands, unconverted and
+        // unserialised again (performance only: after an edit most of the workspace is unchanged).
+        const same = last !== undefined && last.engine === engine && last.settings === settings;
+        items.push(this.answer(uri, same ? last : this.record(uri, engine, settings), previous.get(uri)));
       }
     }
     // Files the client knows that are gone (deleted, folder removed, now open): clear them.
@@ -103,14 +114,27 @@ export class WorkspaceDiagnostics {
     return { items };
   }
 
-  private report(uri: string, lsp: ReturnType<typeof toLspDiagnostic>[], previousId: string | undefined): WorkspaceDocumentDiagnosticReport {
+  /** Converts an engine result; a new result id only when the diagnostics differ from the last report's. */
+  private record(uri: string, engine: Diagnostic[], settings: PhasegateSettings): Reported {
+    const lsp = applyRuleSettings(engine, settings).map(toLspDiagnostic);
     const json = JSON.stringify(lsp);
-    let last = this.reported.get(uri);
-    if (!last || last.json !== json) {
-      last = { json, resultId: `w${this.nextId++}` };
-      this.reported.set(uri, last);
-    }
-    if (previousId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: last.resultId };
-    return { kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: last.resultId, items: lsp };
+    const last = this.reported.get(uri);
+    const resultId = last && last.json === json ? last.resultId : `w${this.nextId++}`;
+    const rec: Reported = { json, resultId, lsp, engine, settings };
+    this.reported.set(uri, rec);
+    return rec;
   }
+
+  private answer(uri: string, rec: Reported, previousId: string | undefined): WorkspaceDocumentDiagnosticReport {
+    if (previousId === rec.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp };
+  }
+}
+
+interface Reported {
+  json: string;
+  resultId: string;
+  lsp: LspDiagnostic[];
+  engine: Diagnostic[];
+  settings: PhasegateSettings;
 }
