@@ -575,6 +575,31 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it('follows new phases and plan edits between checks of the same plan', async () => {
+    const { svc, fs } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+    // A third phase appears: the unchanged plan lacks its row.
+    const third = `${ROOT}/proj/workstreams/Build/Phase_3_Release/implementation_prompt.md`;
+    fs.write(third, PROMPT.replace('Phase 1', 'Phase 3'));
+    await svc.filesChanged([{ path: third, type: 'created' }]);
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      ['Phase Build/Phase_3_Release has no row in the "Phase Status" table.'],
+    );
+    // The plan names it now, and names phase 2 by a phase that does not exist.
+    svc.setOverlay(
+      `${ROOT}/${PLAN}`,
+      plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_9_Deps | Not started |\n| Build | Phase_3_Release | Not started |'),
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      [
+        'No phase "Phase_9_Deps" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Build/Phase_2_Deps has no row in the "Phase Status" table.',
+      ],
+    );
+  });
+
   it('re-checks the plan when a phase document changes', async () => {
     const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);

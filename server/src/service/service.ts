@@ -645,6 +645,7 @@ export class PhasegateService {
   private diagnoseMany(paths: readonly string[]): void {
     const batch: CheckContext[] = [];
     for (const path of paths) {
+      if (this.diagCache.has(path)) continue;
       const p = normalizePath(path);
       if (this.diagCache.has(p)) continue;
       const c = this.contextFor(p);

@@ -118,6 +118,28 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
   };
 }
 
+/**
+ * The phases each row of a plan's table names (undefined for a row without a phase name), by plan
+ * model, kept for the workspace model they were found in (performance only: the plan is checked again
+ * after every edit of any phase, and which phases its rows name changes only with the plan or the
+ * phases; the gates of Complete rows are read afresh).
+ */
+const rowHits = new WeakMap<ParsedDocument, { model: WorkspaceModel; path: string; hits: (Phase[] | undefined)[] }>();
+
+function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, table: Table, cols: PlanColumns, phases: Phase[]): (Phase[] | undefined)[] {
+  const known = rowHits.get(doc);
+  if (known && known.model === model && known.path === path) return known.hits;
+  const candidates = candidateIndex(phases);
+  const root = model.root;
+  const hits = table.rows.map((row) => {
+    const cell = row.cells[cols.phase];
+    if (!cell || textKey(cell.text) === '') return undefined;
+    return candidates(row.cells, cols, path, root).filter((p) => rowMatches(doc, path, row.cells, cols, p, root));
+  });
+  rowHits.set(doc, { model, path, hits });
+  return hits;
+}
+
 export const planRule: Rule = {
   ids: ['plan-status-mismatch'],
   check(ctx: RuleContext) {
@@ -126,15 +148,16 @@ export const planRule: Rule = {
     const pt = planTable(doc);
     if (!pt) return; // missing-section reports the missing table's section.
     const phases = planPhases(ctx.model, ctx.path);
-    const root = ctx.model.root;
     const matched = new Set<Phase>();
     if (pt.table && pt.cols) {
       const cols = pt.cols;
-      const candidates = candidateIndex(phases);
-      for (const row of pt.table.rows) {
+      const rows = pt.table.rows;
+      const hitsByRow = hitsOfRows(doc, ctx.path, ctx.model, pt.table, cols, phases);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         const cell = row.cells[cols.phase];
-        if (!cell || textKey(cell.text) === '') continue;
-        const hits = candidates(row.cells, cols, ctx.path, root).filter((p) => rowMatches(doc, ctx.path, row.cells, cols, p, root));
+        const hits = hitsByRow[i];
+        if (!cell || !hits) continue;
         if (!hits.length) {
           ctx.report(
             'plan-status-mismatch',
