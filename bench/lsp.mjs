@@ -43,6 +43,7 @@ export async function measureServer({
   edits = 60,
   crossEdits = 30,
   workspaceEdits = 20,
+  treeEdits = 10,
   warmup = 5,
   idleSeconds = 30,
   log = () => undefined,
@@ -271,6 +272,19 @@ export async function measureServer({
       result.workspacePull = { n: times.length, medianMs: percentile(times, 50), p95Ms: percentile(times, 95), reports };
       log(`workspace diagnostics after a change: median ${result.workspacePull.medianMs?.toFixed(1)} ms over ${times.length}, ${reports} reports`);
     }
+
+    // The Phases view after a change: the server tells the client that phases may have changed, the
+    // client asks for the tree again. Time of that request after a change of phase N's output handoff.
+    const trees = [];
+    for (let k = 0; k < treeEdits + warmup; k++) {
+      const text = out.lines[inputLine] === original ? '- Input 3: withdrawn' : original;
+      await change(out, inputLine, text);
+      const t = performance.now();
+      const r = await conn.sendRequest('phasegate/phases', {}).catch((e) => ({ error: e.message }));
+      if (!r?.error && k >= warmup) trees.push(performance.now() - t);
+    }
+    result.treeAfterChange = { n: trees.length, medianMs: percentile(trees, 50), p95Ms: percentile(trees, 95) };
+    log(`phase tree after a change: median ${result.treeAfterChange.medianMs?.toFixed(1)} ms over ${trees.length}`);
     Object.assign(result, { afterEdits: rssKB(proc.pid) });
 
     // Idle: V8 shrinks an idle process's heap some seconds after its last work (its memory reducer),

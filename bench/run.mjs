@@ -297,6 +297,12 @@ function printTable(r) {
     ],
     ['cross-file, p95', s.ok ? `${fmt(s.crossFile.p95Ms, 2)} ms` : '—', '', undefined],
     [
+      'phase tree after a change, median / p95',
+      s.treeAfterChange?.n ? `${fmt(s.treeAfterChange.medianMs, 1)} / ${fmt(s.treeAfterChange.p95Ms, 1)} ms` : '—',
+      '',
+      undefined,
+    ],
+    [
       'workspace diagnostics after a change, median / p95',
       s.workspacePull?.n ? `${fmt(s.workspacePull.medianMs, 1)} / ${fmt(s.workspacePull.p95Ms, 1)} ms` : '—',
       '',
