@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 1000 --seed 1 --repeat 3 --idle 30 --skip-peer --skip-lsp --no-build]`
+// `npm run bench [-- --n 1000 --seed 1 --repeat 3 --idle 60 --skip-peer --skip-lsp --no-build]`
 //
 // Generates (or reuses) a workspace of N audit + N iAI phases, then measures on it, in one run:
 //   check   `node dist/cli.js check <ws> --format json > /dev/null`: wall time, peak RSS
@@ -234,7 +234,7 @@ async function main() {
   // The language server.
   if (!flag('skip-lsp')) {
     if (fs.existsSync(serverJs)) {
-      results.server = await measureServer({ serverJs, ws, targets, idleSeconds: Number(opt('idle', '30')), log });
+      results.server = await measureServer({ serverJs, ws, targets, idleSeconds: Number(opt('idle', '60')), log });
       if (!results.server.ok) log(`server measurement failed: ${results.server.error}`);
     } else {
       log('dist/server.js is missing: server not measured');
