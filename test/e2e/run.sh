@@ -8,7 +8,7 @@
 #   (e) runs the Mocha suite inside code-server's extension host (test/e2e/suite/).
 # Prints PASS/FAIL per step and `N passed, N failed`; exits non-zero on any failure.
 # Env: PHASEGATE_E2E_CACHE (default ~/.cache/phasegate-e2e), PHASEGATE_E2E_VSIX (use this .vsix, skip packaging),
-#      PHASEGATE_E2E_KEEP=1 (keep the temporary folder), PHASEGATE_E2E_ONLY=ui|suite (run one part),
+#      PHASEGATE_E2E_KEEP=1 (keep the temporary folder), PHASEGATE_E2E_ONLY=ui|suite|untrusted (run one part),
 #      PHASEGATE_E2E_TRACE=1 (trace the language server protocol into the extension's log; with KEEP=1),
 #      CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail
@@ -78,14 +78,16 @@ trap cleanup EXIT
 TRACE_LEVEL=off
 [ -z "${PHASEGATE_E2E_TRACE:-}" ] || TRACE_LEVEL=verbose
 # Fresh user data, extensions and XDG folders per instance, so no state leaks between runs.
-prepare_instance() { # name
-  local d=$WORK/$1
+prepare_instance() { # name [trust]: with `trust`, workspace trust is on and a folder opens in restricted mode
+  local d=$WORK/$1 trust=false
+  [ "${2:-}" != trust ] || trust=true
   mkdir -p "$d/udd/User" "$d/exts" "$d/xdg"
   cat >"$d/udd/User/settings.json" <<J
 { "telemetry.telemetryLevel": "off", "workbench.startupEditor": "none", "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false, "update.mode": "none", "workbench.tips.enabled": false, "chat.disableAIFeatures": true,
   "phasegate.trace.server": "$TRACE_LEVEL",
-  "security.workspace.trust.enabled": false, "workbench.enableExperiments": false, "files.autoSave": "off" }
+  "security.workspace.trust.enabled": $trust, "security.workspace.trust.startupPrompt": "never",
+  "workbench.enableExperiments": false, "files.autoSave": "off" }
 J
 }
 cs_env() { # name cmd...: run cmd with code-server's environment (Node 24 first on PATH, private XDG folders)
@@ -93,13 +95,14 @@ cs_env() { # name cmd...: run cmd with code-server's environment (Node 24 first 
   env PATH="$N24/bin:$PATH" XDG_CONFIG_HOME="$d/xdg" XDG_DATA_HOME="$d/xdg" "$@"
 }
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-start_cs() { # name port extra-args...
-  local name=$1 port=$2 d=$WORK/$1; shift 2
+start_cs() { # name port extra-args... (the instance `untrusted` keeps workspace trust on)
+  local name=$1 port=$2 d=$WORK/$1 trust=--disable-workspace-trust; shift 2
+  [ "$name" != untrusted ] || trust=
   # Started directly (not through a shell function, which would fork a subshell): env execs setsid, which execs
   # code-server, so $! is code-server's pid and, by setsid, its own process group — stopping the group also stops
   # its server, extension host and language servers.
   env PATH="$N24/bin:$PATH" XDG_CONFIG_HOME="$d/xdg" XDG_DATA_HOME="$d/xdg" setsid "$CS" --bind-addr "127.0.0.1:$port" --auth none \
-    --user-data-dir "$d/udd" --extensions-dir "$d/exts" --disable-telemetry --disable-update-check --disable-workspace-trust \
+    --user-data-dir "$d/udd" --extensions-dir "$d/exts" --disable-telemetry --disable-update-check $trust \
     --ignore-last-opened ${PHASEGATE_E2E_TRACE:+--log trace} "$@" >"$d/cs.log" 2>&1 &
   PIDS+=($!)
   node "$ROOT/test/e2e/wait-http.js" "http://127.0.0.1:$port/healthz" 60000 || { cat "$d/cs.log"; return 1; }
@@ -121,14 +124,17 @@ make_ws() { # dest
 }
 make_ws "$WORK/ws-ui"
 make_ws "$WORK/ws-itest"
+make_ws "$WORK/ws-untrusted"
+node "$ROOT/test/e2e/untrusted.js" "$WORK/ws-untrusted"
 mkdir -p "$WORK/ws-empty" # the welcome view's workspace
 
 rc=0
 ONLY=${PHASEGATE_E2E_ONLY:-}
 : >"$RESULTS/ui.log"
 : >"$RESULTS/suite.log"
+: >"$RESULTS/untrusted.log"
 # --- (d) the UI test against the installed extension ---
-if [ "$ONLY" != suite ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = ui ]; then
 PORT=$(free_port)
 start_cs ui "$PORT"
 echo "code-server (ui) up on $PORT $(elapsed)"
@@ -138,16 +144,30 @@ echo "ui done $(elapsed)"
 fi
 
 # --- (e) the Mocha suite in the extension host; the extension under test is the one the .vsix installed ---
-if [ "$ONLY" != ui ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = suite ]; then
 prepare_instance itest
 PORT=$(free_port)
 start_cs itest "$PORT" --vscode-option enable-smoke-test-driver
 node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$EXT_DIR" "$ROOT/test/e2e/suite/index.js" "$WORK/ws-itest" "$RESULTS" 2>&1 | tee "$RESULTS/suite.log" || rc=1
+stop_pid "${PIDS[-1]}"
+fi
+
+# --- (f) the same extension in a folder VS Code does not trust (restricted mode) ---
+if [ -z "$ONLY" ] || [ "$ONLY" = untrusted ]; then
+  # The control: trusted (the CLI), the folder's own schema applies, so the untrusted run's test can fail.
+  node "$ROOT/test/e2e/untrusted.js" --control "$WORK/ws-untrusted" "$ROOT/dist/cli.js" 2>&1 | tee "$RESULTS/untrusted.log"
+  prepare_instance untrusted trust
+  cs_env untrusted "$CS" --extensions-dir "$WORK/untrusted/exts" --user-data-dir "$WORK/untrusted/udd" --install-extension "$VSIX" >"$WORK/untrusted/install.log" 2>&1 ||
+    { cat "$WORK/untrusted/install.log"; exit 1; }
+  PORT=$(free_port)
+  start_cs untrusted "$PORT" --vscode-option enable-smoke-test-driver
+  UNTRUSTED_EXT=$(find "$WORK/untrusted/exts" -maxdepth 1 -type d -name 'phasegate.phasegate-*' | head -1)
+  node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$UNTRUSTED_EXT" "$ROOT/test/e2e/suite-untrusted/index.js" "$WORK/ws-untrusted" "$RESULTS" 2>&1 | tee -a "$RESULTS/untrusted.log" || rc=1
 fi
 
 # Every step printed one PASS or FAIL line; install-vsix passed above (it exits on failure).
-passed=$(cat "$RESULTS/ui.log" "$RESULTS/suite.log" | awk '/^PASS /{n++} END {print n + 1}')
-failed=$(cat "$RESULTS/ui.log" "$RESULTS/suite.log" | awk '/^FAIL /{n++} END {print n + 0}')
+passed=$(cat "$RESULTS/ui.log" "$RESULTS/suite.log" "$RESULTS/untrusted.log" | awk '/^PASS /{n++} END {print n + 1}')
+failed=$(cat "$RESULTS/ui.log" "$RESULTS/suite.log" "$RESULTS/untrusted.log" | awk '/^FAIL /{n++} END {print n + 0}')
 # A driver that died before printing its steps still fails the run, and is counted.
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "FAIL e2e-driver: a test driver exited non-zero without reporting a failed step"

@@ -28,13 +28,14 @@ class PassFailReporter {
   }
 }
 
-async function run() {
+/** Runs every *.test.js of `dir` (this folder's by default; the untrusted-folder suite passes its own). */
+async function run(dir = __dirname) {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, reporter: PassFailReporter });
   for (const f of fs
-    .readdirSync(__dirname)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.test.js'))
     .sort())
-    mocha.addFile(path.join(__dirname, f));
+    mocha.addFile(path.join(dir, f));
   await mocha.loadFilesAsync();
   const failures = await new Promise((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} test(s) failed`);
