@@ -63,11 +63,23 @@ const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = proc
     await page.keyboard.press('Enter');
     await page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 15000 });
   };
-  /** Expands a collapsed tree row (clicking a collapsed row with no command expands it). */
+  /**
+   * Expands a collapsed tree row (clicking a collapsed row with no command expands it). The view may render
+   * the row again meanwhile (the server's phases-changed notification refreshes the tree): the row is looked
+   * up again until it reports expanded, and clicked again only while it reports collapsed.
+   */
   const expand = async (row) => {
-    await row.waitFor({ timeout: 30000 });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-    await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10000 });
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      await row.waitFor({ timeout: 30000 });
+      const state = await row.getAttribute('aria-expanded');
+      if (state === 'true') return;
+      if (Date.now() > deadline) throw new Error(`the row did not expand (aria-expanded=${state})`);
+      if (state === 'false') await row.click();
+      // Until this element reports expanded or leaves the DOM (rendered again: look it up again).
+      const el = await row.elementHandle();
+      await page.waitForFunction((e) => !e.isConnected || e.getAttribute('aria-expanded') === 'true', el, { timeout: 5000 }).catch(() => undefined);
+    }
   };
 
   await step('workbench loads the workspace', async () => {
