@@ -342,16 +342,19 @@ export class PhasegateService {
 
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
   getDocument(path: string): ParsedDocument | undefined {
-    // Keys are normal paths: one that is found as given needs no normalising (performance only).
-    let key = path;
-    let e = this.docs.get(key);
-    if (!e) e = this.docs.get((key = normalizePath(path)));
+    const key = this.keyOf(path);
+    const e = this.docs.get(key);
     if (!e || e.text === undefined) return undefined;
     if (e.parsed) {
       this.touchParsed(key);
       return e.parsed;
     }
     return this.keepParsed(key, e, parseDocument(e.text));
+  }
+
+  /** The key of a document in `docs`: its normal path (one found as given needs no normalising, performance only). */
+  private keyOf(path: string): string {
+    return this.docs.has(path) ? path : normalizePath(path);
   }
 
   /** Sets a document's model and makes it the most recently used; drops the least recently used beyond `maxParsed`. */
@@ -389,9 +392,8 @@ export class PhasegateService {
     const entries: DocEntry[] = [];
     const texts: string[] = [];
     for (const path of paths) {
-      let key = path;
-      let e = this.docs.get(key);
-      if (!e) e = this.docs.get((key = normalizePath(path)));
+      const key = this.keyOf(path);
+      const e = this.docs.get(key);
       if (!e || e.text === undefined || e.parsed) continue;
       keys.push(key);
       entries.push(e);
