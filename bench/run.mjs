@@ -5,8 +5,9 @@
 //   peer    markdownlint-cli2 (default rules) on the same Markdown files, and our speed ratio
 //   floor   reading the files and parsing them with markdown-it as the engine does, and our ratio to it;
 //           for reference also with yaml's full front matter parse, and with markdown-it's inline parse
-//   server  dist/server.js over stdio: index time, per-edit and cross-file diagnostics latency, memory
-//           (after indexing, and when idle for --idle seconds after the last edit; 0 skips it)
+//   server  dist/server.js over stdio: index time, per-edit and cross-file diagnostics latency, the phase
+//           tree and the workspace diagnostics after a change, memory (after indexing, and when idle for
+//           --idle seconds after the last request; 0 skips it)
 // Prints a table and writes bench/out/results.json. Timings are reported, never asserted.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
