@@ -1,7 +1,8 @@
 /**
  * `checkPhases`, the batch check phase by phase that drops parsed models behind it, finds exactly what
  * diagnosing every file with every model kept finds, on the benchmark's generated workspace (both
- * layouts, cross-phase handoffs, a plan, and defects of every kind).
+ * layouts, cross-phase handoffs, a plan, and defects of every kind). So do the server's batches with
+ * few models kept; an edit drops only the results it can change, and only those are computed again.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
