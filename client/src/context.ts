@@ -8,7 +8,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import type { RequestType } from 'vscode-languageclient/node';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 import { Config } from './config';
-import { PhaseTreeNode, PhaseTreeProvider } from './tree';
+import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
 import { PhaseStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 
@@ -21,8 +21,11 @@ export class PhasegateContext implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
   readonly statusBar: PhaseStatusBar;
   private client: LanguageClient | undefined;
-  private readonly phasesChanged = new vscode.EventEmitter<void>();
-  /** Fires when the server says phases, gates or problem counts may have changed, and after each (re)start. */
+  private readonly phasesChanged = new vscode.EventEmitter<PhasesChange>();
+  /**
+   * Fires when the server says phases, gates or problem counts may have changed (with the server's
+   * phases version), after each (re)start and when the views' settings or folders change (without one).
+   */
   readonly onDidChangePhases = this.phasesChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -40,9 +43,9 @@ export class PhasegateContext implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
       // The server re-reads its settings itself (workspace/didChangeConfiguration); the views re-fetch what it reports.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Config.affectsViews(e)) this.phasesChanged.fire();
+        if (Config.affectsViews(e)) this.phasesChanged.fire({});
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.phasesChanged.fire()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.phasesChanged.fire({})),
     );
   }
 
@@ -70,7 +73,7 @@ export class PhasegateContext implements vscode.Disposable {
     };
     const client = new LanguageClient('phasegate', 'Phasegate', serverOptions, clientOptions);
     this.client = client;
-    client.onNotification(DidChangePhasesNotification, () => this.phasesChanged.fire());
+    client.onNotification(DidChangePhasesNotification, (p) => this.phasesChanged.fire({ version: p.version }));
     try {
       await client.start();
     } catch (e) {
@@ -79,7 +82,7 @@ export class PhasegateContext implements vscode.Disposable {
         if (a) this.output.show();
       });
     }
-    this.phasesChanged.fire();
+    this.phasesChanged.fire({});
   }
 
   async stop(): Promise<void> {

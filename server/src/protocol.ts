@@ -82,6 +82,11 @@ export interface PhasesParams {
 
 export interface PhasesResult {
   folders: WorkspaceFolderNode[];
+  /**
+   * The server's phases version when it built this answer (see `DidChangePhasesParams.version`): the
+   * answer shows every change up to that version.
+   */
+  version: number;
 }
 
 /** A phase is named by its folder URI (any URI inside the folder also works). */
@@ -163,6 +168,11 @@ export interface ToggleGateItemParams {
 export interface DidChangePhasesParams {
   /** Workspace folders whose phases changed. */
   folderUris: string[];
+  /**
+   * Counts the changes this server process has seen (it starts again with the process). A client
+   * holding a `phasegate/phases` answer of this version or later already shows these changes.
+   */
+  version: number;
 }
 
 /** Options the client passes in `initializationOptions`. */

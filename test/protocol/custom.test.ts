@@ -11,9 +11,11 @@ import {
 import { pathToFileURL } from 'node:url';
 import {
   CompleteHandoffRequest,
+  DidChangePhasesParams,
   GatesRequest,
   NewDocumentRequest,
   PhasesRequest,
+  PhasesResult,
   RenderTemplateRequest,
   ToggleGateItemRequest,
 } from '../../server/src/protocol';
@@ -188,5 +190,46 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     const bad = await c.conn.sendRequest(NewDocumentRequest, { what: 'response', targetUri: folderUri('audit/phase-2') });
     assert.equal(bad.edit, null);
     assert.equal(bad.errors.length, 1);
+  });
+});
+
+describe('language server: phasegate/didChangePhases carries the version a phase tree must show', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    ({ root, c } = await startOnFixture({ pull: true }));
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+  });
+
+  const notices = () =>
+    c.events.filter((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases').map((e) => e.params as DidChangePhasesParams);
+
+  it('the first tree, asked for while the folder loads, already shows the load the first notice announces', async () => {
+    // Sent right after `initialized`: the server answers once the folder has loaded.
+    const first = await c.conn.sendRequest(PhasesRequest, {});
+    assert.equal(first.folders[0].ready, true);
+    const [notice] = await c.waitFor('the first didChangePhases', () => notices().length > 0 && notices());
+    assert.deepEqual(notice.folderUris, [first.folders[0].uri]);
+    assert.ok(notice.version >= 1, `version ${notice.version}`);
+    assert.ok(first.version >= notice.version, `answer ${first.version} < notice ${notice.version}: a client would fetch the tree twice`);
+  });
+
+  it('a change after the last answer comes with a higher version, and the next answer shows it', async () => {
+    const before = await c.conn.sendRequest(PhasesRequest, {});
+    const seen = notices().length;
+    const { uri: u, text } = await c.open('audit/phase-1/07-VALIDATION.md');
+    await c.change(u, text.replace('- [ ] Second reviewer signed off', '- [x] Second reviewer signed off'));
+    const notice = await c.waitFor('a didChangePhases after the edit', () => notices().length > seen && notices()[notices().length - 1]);
+    assert.ok(notice.version > before.version, `notice ${notice.version} <= answer ${before.version}: a client would miss the edit`);
+    const after = await c.conn.sendRequest(PhasesRequest, {});
+    assert.ok(after.version >= notice.version);
+    const blockers = (r: PhasesResult) => r.folders[0].groups[0].phases[0].blockers;
+    assert.ok(blockers(before).includes('Review: 1 item unchecked'), blockers(before).join());
+    assert.ok(!blockers(after).some((b) => b.startsWith('Review: ') && b.includes('unchecked')), `the answer shows the edit: ${blockers(after).join()}`);
+    await c.change(u, text);
   });
 });

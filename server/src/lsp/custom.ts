@@ -121,7 +121,7 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
   return toWorkspaceEdit(change, ctx, ctx.caps.documentChanges) ?? null;
 }
 
-export function registerCustom(connection: Connection, ctx: ServerContext): void {
+export function registerCustom(connection: Connection, ctx: ServerContext, phases: PhasesNotifier): void {
   connection.onRequest(ServerInfoRequest, () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) return { pid: process.pid };
@@ -129,10 +129,13 @@ export function registerCustom(connection: Connection, ctx: ServerContext): void
     return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
   });
   connection.onRequest(PhasesRequest, (params) =>
-    ctx.safe('phasegate/phases', { folders: [] } as PhasesResult, async () => {
+    // A failed answer claims no version: the next notice brings a fresh fetch.
+    ctx.safe('phasegate/phases', { folders: [], version: -1 } as PhasesResult, async () => {
       const folders = params?.folderUri ? [ctx.workspaces.byUri(params.folderUri)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
       await Promise.all(folders.map((f) => f.ready));
-      return { folders: await Promise.all(folders.map((f) => folderNode(ctx, f))) };
+      // Read before the tree is built: a change while it is built makes the notice's version higher.
+      const version = phases.version;
+      return { folders: await Promise.all(folders.map((f) => folderNode(ctx, f))), version };
     }),
   );
   connection.onRequest(GatesRequest, (params) =>
@@ -184,10 +187,17 @@ export function registerCustom(connection: Connection, ctx: ServerContext): void
   registerScaffold(connection, ctx);
 }
 
-/** Tells the client that phases (status, gates, problem counts) may have changed; coalesced. */
+/**
+ * Tells the client that phases (status, gates, problem counts) may have changed; coalesced. Each
+ * change counts up `version`, which the notice and every phase tree carry, so that a client does not
+ * fetch the tree again for a change its last answer already showed (the first tree after a folder
+ * loads is usually built after the load's change and before its notice).
+ */
 export class PhasesNotifier {
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Changes seen; `changed` is called after the change is applied to the engine. */
+  version = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -195,13 +205,14 @@ export class PhasesNotifier {
   ) {}
 
   changed(folder: Folder): void {
+    this.version++;
     this.dirty.add(folder.uri);
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const folderUris = [...this.dirty];
       this.dirty.clear();
-      void this.connection.sendNotification(DidChangePhasesNotification, { folderUris }).catch(() => undefined);
+      void this.connection.sendNotification(DidChangePhasesNotification, { folderUris, version: this.version }).catch(() => undefined);
     }, this.delayMs);
   }
 

@@ -211,7 +211,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   registerSymbols(connection, ctx);
   registerFolding(connection, ctx);
   registerCodeLens(connection, ctx);
-  registerCustom(connection, ctx);
+  registerCustom(connection, ctx, phases);
   watcher.listen(connection);
 
   connection.onShutdown(() => phases.dispose());

@@ -101,6 +101,18 @@ describe('Phasegate in the extension host', function () {
     assert.equal(buildPhases.length, 2, `Build phases: ${buildPhases}`);
   });
 
+  it('fetches the phase tree again only for a change the tree in hand does not show', async function () {
+    const held = await api.tree.load();
+    assert.equal(typeof held.version, 'number', 'the server numbers its phase trees');
+    assert.equal(await api.tree.phasesChanged({ version: held.version }), false, 'a notice of the version in hand');
+    const fetched = nextEvent(api.tree.onDidLoad, (d) => !!d, 20000, 'the tree fetched again');
+    assert.equal(await api.tree.phasesChanged({ version: held.version + 1 }), true, 'a notice of a later version');
+    assert.ok((await fetched).version >= held.version);
+    const again = nextEvent(api.tree.onDidLoad, (d) => !!d, 20000, 'the tree fetched for a settings change');
+    assert.equal(await api.tree.phasesChanged({}), true, 'a change without a version (settings, folders, restart)');
+    await again;
+  });
+
   it('runs the gate check of a phase', async function () {
     const phase3 = wsFile('audit-deployment', 'phase-3').toString();
     const gates = await vscode.commands.executeCommand('phasegate.runGateCheck', phase3, false);
