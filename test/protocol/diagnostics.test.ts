@@ -76,15 +76,33 @@ describe('language server: diagnostics over stdio (pull client)', function () {
     assert.equal(answered, false);
     await c.open(P2_BRIEF);
     const r = await second;
-    // Now open, the brief is the document pull's: its workspace report is cleared; the rest is unchanged.
-    assert.deepEqual(
-      r.items.find((i) => i.uri === brief),
-      { kind: 'full', uri: brief, version: null, items: [] },
+    // Now open, the brief is the document pull's: its workspace report is cleared. The client holds
+    // the rest, unchanged: they are left out.
+    assert.deepEqual(r.items, [{ kind: 'full', uri: brief, version: null, items: [] }]);
+
+    // A change to a closed document's diagnostics (the next phase's input handoff, after the output
+    // handoff before it changed) brings that document's new report, and none the client holds.
+    const held = new Map(previousResultIds.filter((p) => p.uri !== brief).map((p) => [p.uri, p.value]));
+    const ids = () => [...held].map(([u, value]) => ({ uri: u, value }));
+    const out = await c.open(P1_OUTPUT);
+    // Opening it clears its workspace report.
+    const opened = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
+    assert.deepEqual(opened.items, [{ kind: 'full', uri: out.uri, version: null, items: [] }]);
+    held.delete(out.uri);
+    const third = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
+    const added = out.text.replace(
+      '## Recommended Next Steps',
+      '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps',
     );
-    assert.ok(
-      r.items.filter((i) => i.uri !== brief).every((i) => i.kind === 'unchanged'),
-      JSON.stringify(r.items.filter((i) => i.kind === 'full')),
-    );
+    await c.change(out.uri, added);
+    const t = await third;
+    const input = t.items.find((i) => i.uri === uri(root, P2_INPUT));
+    assert.ok(input && input.kind === 'full' && input.items.some((d) => d.code === 'handoff-mismatch'), JSON.stringify(t.items));
+    assert.ok(input.resultId && input.resultId !== held.get(input.uri), 'a new result id');
+    const repeated = t.items.filter((i) => i.kind !== 'full' || (i.resultId !== undefined && i.resultId === held.get(i.uri)));
+    assert.deepEqual(repeated, [], 'no report the client holds is sent again');
+    assert.ok(t.items.length < held.size / 2, `${t.items.length} of ${held.size} documents reported`);
+    await c.change(out.uri, out.text);
   });
 
   it('pulls diagnostics with our codes, ranges and rule documentation links', async () => {
