@@ -274,17 +274,29 @@ export async function measureServer({
     }
 
     // The Phases view after a change: the server tells the client that phases may have changed, the
-    // client asks for the tree again. Time of that request after a change of phase N's output handoff.
-    const trees = [];
-    for (let k = 0; k < treeEdits + warmup; k++) {
-      const text = out.lines[inputLine] === original ? '- Input 3: withdrawn' : original;
-      await change(out, inputLine, text);
-      const t = performance.now();
-      const r = await conn.sendRequest('phasegate/phases', {}).catch((e) => ({ error: e.message }));
-      if (!r?.error && k >= warmup) trees.push(performance.now() - t);
-    }
-    result.treeAfterChange = { n: trees.length, medianMs: percentile(trees, 50), p95Ms: percentile(trees, 95) };
-    log(`phase tree after a change: median ${result.treeAfterChange.medianMs?.toFixed(1)} ms over ${trees.length}`);
+    // client asks for the tree again. Time of that request after a change of phase N's output handoff:
+    // as the Phases view asks (the changes since the tree it holds, `since`), and for the whole tree.
+    const treeSeries = async (incremental) => {
+      const times = [];
+      let held = incremental ? await conn.sendRequest('phasegate/phases', {}) : undefined;
+      let changed = 0;
+      for (let k = 0; k < treeEdits + warmup; k++) {
+        const text = out.lines[inputLine] === original ? '- Input 3: withdrawn' : original;
+        await change(out, inputLine, text);
+        const t = performance.now();
+        const r = await conn.sendRequest('phasegate/phases', held ? { since: held.id } : {}).catch((e) => ({ error: e.message }));
+        if (r?.error) continue;
+        if (k >= warmup) times.push(performance.now() - t);
+        if (incremental) [held, changed] = [r, r.changed?.length ?? -1];
+      }
+      return { n: times.length, medianMs: percentile(times, 50), p95Ms: percentile(times, 95), ...(incremental ? { changedPhases: changed } : {}) };
+    };
+    result.treeAfterChange = await treeSeries(true);
+    log(
+      `phase tree after a change (changes since the tree held): median ${result.treeAfterChange.medianMs?.toFixed(1)} ms over ${result.treeAfterChange.n}, ${result.treeAfterChange.changedPhases} phases sent`,
+    );
+    result.wholeTreeAfterChange = await treeSeries(false);
+    log(`whole phase tree after a change: median ${result.wholeTreeAfterChange.medianMs?.toFixed(1)} ms over ${result.wholeTreeAfterChange.n}`);
     Object.assign(result, { afterEdits: rssKB(proc.pid) });
 
     // Idle: V8 shrinks an idle process's heap some seconds after its last work (its memory reducer),

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import type { RequestType } from 'vscode-languageclient/node';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 import { Config } from './config';
@@ -74,6 +74,14 @@ export class PhasegateContext implements vscode.Disposable {
     const client = new LanguageClient('phasegate', 'Phasegate', serverOptions, clientOptions);
     this.client = client;
     client.onNotification(DidChangePhasesNotification, (p) => this.phasesChanged.fire({ version: p.version }));
+    // After a crash the client starts the server again, which numbers its changes and answers anew:
+    // the views fetch its whole tree (the first start fires below).
+    let started = false;
+    client.onDidChangeState((e) => {
+      if (e.newState !== State.Running) return;
+      if (started) this.phasesChanged.fire({});
+      started = true;
+    });
     try {
       await client.start();
     } catch (e) {

@@ -3,7 +3,16 @@
  * documents and gates. Data comes from `phasegate/phases`, re-fetched when the server signals a change.
  */
 import * as vscode from 'vscode';
-import { GateSummary, GroupNode, PhaseNode, PhasesRequest, PhasesResult, DocumentNode, WorkspaceFolderNode } from '../../server/src/protocol';
+import {
+  GateSummary,
+  GroupNode,
+  PhaseNode,
+  PhasesRequest,
+  PhasesResult,
+  DocumentNode,
+  WorkspaceFolderNode,
+  applyChangedPhases,
+} from '../../server/src/protocol';
 import type { PhasegateContext } from './context';
 import { PHASE_STATUS_LABEL, PhaseRef, allPhases, gateCounts, gateIcon, handoffTarget, phaseIcon, problemText } from './model';
 
@@ -32,6 +41,10 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   /** Fires after each fetch of the phase tree, with the new data. */
   readonly onDidLoad = this.loaded.event;
   private readonly sub: vscode.Disposable;
+  /** Counts fetches: only the latest one's answer is kept (an older one may answer after it). */
+  private fetches = 0;
+  /** The next fetch asks for the whole tree, not the changes since the tree in hand. */
+  private whole = true;
 
   constructor(private readonly ctx: PhasegateContext) {
     this.sub = ctx.onDidChangePhases((c) => void this.phasesChanged(c));
@@ -46,6 +59,9 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     if (change.version !== undefined) {
       const held = this.loading ? await this.loading : this.data;
       if (held && held.version >= change.version) return false;
+    } else {
+      // Settings, folders or a (re)started server: the server's answer ids may name nothing it knows.
+      this.whole = true;
     }
     this.refresh();
     return true;
@@ -71,14 +87,30 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     return this.loading;
   }
 
+  /**
+   * Asks for the phases that changed since the tree in hand (the server answers with the whole tree
+   * when it cannot tell), or for the whole tree.
+   */
   private async fetch(): Promise<PhasesResult | undefined> {
+    const n = ++this.fetches;
+    const base = this.whole ? undefined : this.data;
+    this.whole = false;
+    let data: PhasesResult | undefined;
+    let error: string | undefined;
     try {
-      this.data = this.ctx.running ? await this.ctx.request(PhasesRequest, {}) : undefined;
-      this.error = undefined;
+      if (this.ctx.running) {
+        data = await this.ctx.request(PhasesRequest, base ? { since: base.id } : {});
+        if (data.changed) data = base ? applyChangedPhases(base, data) : undefined;
+        // Changes that do not fit the tree in hand (not expected): the whole tree instead.
+        if (!data) data = await this.ctx.request(PhasesRequest, {});
+      }
     } catch (e) {
-      this.data = undefined;
-      this.error = (e as Error).message;
+      error = (e as Error).message;
     }
+    if (n !== this.fetches) return this.loading;
+    this.data = data;
+    this.error = error;
+    if (!data) this.whole = true;
     this.loaded.fire(this.data);
     return this.data;
   }

@@ -78,15 +78,53 @@ export interface WorkspaceFolderNode {
 export interface PhasesParams {
   /** Only this workspace folder; every folder when omitted. */
   folderUri?: string;
+  /**
+   * The `id` of the answer the client holds (for every folder). If that was the server's last answer,
+   * the server answers with the phases that changed since (`changed`) instead of the whole tree.
+   */
+  since?: string;
 }
 
 export interface PhasesResult {
+  /** Empty in an answer with `changed`. */
   folders: WorkspaceFolderNode[];
   /**
    * The server's phases version when it built this answer (see `DidChangePhasesParams.version`): the
    * answer shows every change up to that version.
    */
   version: number;
+  /** Names this answer (unique to the server process), for the next request's `since`. */
+  id: string;
+  /**
+   * Only in an answer to a request with `since`: the phases whose node changed since that answer. Each
+   * replaces the phase with the same `uri` in the tree the client holds; the folders, groups, plans and
+   * the phases and their order are the same. Without it the answer is the whole tree (`folders`).
+   */
+  changed?: PhaseNode[];
+}
+
+/**
+ * The tree `base` with the phases of `update` (an answer with `changed`) put in place of those with the
+ * same URI; every other node is shared. Undefined when a changed phase is not in `base`.
+ */
+export function applyChangedPhases(base: PhasesResult, update: PhasesResult): PhasesResult | undefined {
+  const byUri = new Map((update.changed ?? []).map((p) => [p.uri, p]));
+  let replaced = 0;
+  const folders = base.folders.map((f) => ({
+    ...f,
+    groups: f.groups.map((g) => {
+      if (!g.phases.some((p) => byUri.has(p.uri))) return g;
+      return {
+        ...g,
+        phases: g.phases.map((p) => {
+          const next = byUri.get(p.uri);
+          if (next) replaced++;
+          return next ?? p;
+        }),
+      };
+    }),
+  }));
+  return replaced === byUri.size ? { folders, version: update.version, id: update.id } : undefined;
 }
 
 /** A phase is named by its folder URI (any URI inside the folder also works). */

@@ -6,10 +6,14 @@ import {
   Diagnostic,
   TextDocumentEdit,
   CreateFile,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
+  FileChangeType,
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
 import {
+  applyChangedPhases,
   CompleteHandoffRequest,
   DidChangePhasesParams,
   GatesRequest,
@@ -193,7 +197,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
   });
 });
 
-describe('language server: phasegate/didChangePhases carries the version a phase tree must show', function () {
+describe('language server: phase tree updates (versions, changes only)', function () {
   this.timeout(60_000);
   let root: string;
   let c: TestClient;
@@ -207,10 +211,16 @@ describe('language server: phasegate/didChangePhases carries the version a phase
 
   const notices = () =>
     c.events.filter((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases').map((e) => e.params as DidChangePhasesParams);
+  const whole = () => c.conn.sendRequest(PhasesRequest, {});
+  /** The tree without the answer's own names, to compare trees built by different answers. */
+  const tree = (r: PhasesResult) => r.folders;
+  const phaseUris = (r: PhasesResult) => (r.changed ?? []).map((p) => path.relative(root, new URL(p.uri).pathname));
+  /** Waits for the server's notice of a change made after `seen` notices. */
+  const noticeAfter = (seen: number) => c.waitFor('a didChangePhases', () => notices().length > seen && notices()[notices().length - 1]);
 
   it('the first tree, asked for while the folder loads, already shows the load the first notice announces', async () => {
     // Sent right after `initialized`: the server answers once the folder has loaded.
-    const first = await c.conn.sendRequest(PhasesRequest, {});
+    const first = await whole();
     assert.equal(first.folders[0].ready, true);
     const [notice] = await c.waitFor('the first didChangePhases', () => notices().length > 0 && notices());
     assert.deepEqual(notice.folderUris, [first.folders[0].uri]);
@@ -218,18 +228,75 @@ describe('language server: phasegate/didChangePhases carries the version a phase
     assert.ok(first.version >= notice.version, `answer ${first.version} < notice ${notice.version}: a client would fetch the tree twice`);
   });
 
-  it('a change after the last answer comes with a higher version, and the next answer shows it', async () => {
-    const before = await c.conn.sendRequest(PhasesRequest, {});
+  it('after an edit: a higher version, and only the phases it changed, which complete the tree in hand to the whole new tree', async () => {
+    const held = await whole();
+    assert.equal(held.changed, undefined);
     const seen = notices().length;
     const { uri: u, text } = await c.open('audit/phase-1/07-VALIDATION.md');
     await c.change(u, text.replace('- [ ] Second reviewer signed off', '- [x] Second reviewer signed off'));
-    const notice = await c.waitFor('a didChangePhases after the edit', () => notices().length > seen && notices()[notices().length - 1]);
-    assert.ok(notice.version > before.version, `notice ${notice.version} <= answer ${before.version}: a client would miss the edit`);
-    const after = await c.conn.sendRequest(PhasesRequest, {});
-    assert.ok(after.version >= notice.version);
-    const blockers = (r: PhasesResult) => r.folders[0].groups[0].phases[0].blockers;
-    assert.ok(blockers(before).includes('Review: 1 item unchecked'), blockers(before).join());
-    assert.ok(!blockers(after).some((b) => b.startsWith('Review: ') && b.includes('unchecked')), `the answer shows the edit: ${blockers(after).join()}`);
+    const notice = await noticeAfter(seen);
+    assert.ok(notice.version > held.version, `notice ${notice.version} <= answer ${held.version}: a client would miss the edit`);
+    const update = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    assert.ok(update.version >= notice.version);
+    assert.deepEqual(update.folders, []);
+    // The edited phase, and at most the phases whose results depend on it (the next one); not the other group's.
+    assert.equal(phaseUris(update)[0], 'audit/phase-1');
+    assert.ok(
+      phaseUris(update).every((p) => p === 'audit/phase-1' || p === 'audit/phase-2'),
+      phaseUris(update).join(),
+    );
+    const blockers = update.changed![0].blockers;
+    assert.ok(!blockers.some((b) => b.startsWith('Review: ') && b.includes('unchecked')), `the update shows the edit: ${blockers.join()}`);
+    const merged = applyChangedPhases(held, update);
+    assert.ok(merged);
+    assert.deepEqual(tree(merged), tree(await whole()));
     await c.change(u, text);
+  });
+
+  it('a change to a handoff updates the next phase too; nothing changed, nothing sent', async () => {
+    let held = await whole();
+    const out = await c.open('audit/phase-1/06-OUTPUT_HANDOFF.md');
+    await c.change(
+      out.uri,
+      out.text.replace('## Recommended Next Steps', '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps'),
+    );
+    const update = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    assert.ok(phaseUris(update).includes('audit/phase-2'), phaseUris(update).join());
+    held = applyChangedPhases(held, update)!;
+    assert.deepEqual(tree(held), tree(await whole()));
+    // The whole answer just now was the server's last: the tree in hand (merged) names an older one.
+    const stale = await c.conn.sendRequest(PhasesRequest, { since: update.id });
+    assert.equal(stale.changed, undefined, 'an answer that is not the last one gets the whole tree');
+    const none = await c.conn.sendRequest(PhasesRequest, { since: stale.id });
+    assert.deepEqual(none.changed, []);
+    await c.change(out.uri, out.text);
+  });
+
+  it('the whole tree for an unknown answer, a new phase folder, or a settings change', async () => {
+    assert.equal((await c.conn.sendRequest(PhasesRequest, { since: 'no-such-answer' })).changed, undefined);
+    let held = await whole();
+    const seen = notices().length;
+    const brief = path.join(root, 'audit/phase-3/00-PHASE_BRIEF.md');
+    fs.mkdirSync(path.dirname(brief), { recursive: true });
+    fs.writeFileSync(brief, '# Phase 3 Brief\n\n## Objectives\n\n- Ship\n');
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(brief).href, type: FileChangeType.Created }] });
+    await noticeAfter(seen);
+    const added = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    assert.equal(added.changed, undefined);
+    assert.deepEqual(
+      added.folders[0].groups[0].phases.map((p) => p.id),
+      ['phase-1', 'phase-2', 'phase-3'],
+    );
+    held = added;
+    c.settings = { rules: { 'missing-section': 'off' } };
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const configured = await c.until('a tree with the new settings', async () => {
+      const r = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+      held = r.changed ? applyChangedPhases(held, r)! : r;
+      return r.changed === undefined && r;
+    });
+    assert.deepEqual(tree(configured), tree(await whole()));
+    c.settings = {};
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 });

@@ -1,107 +1,28 @@
-/** The custom requests of protocol.ts: the phase tree, gate details, handoff completion, gate item toggles. */
+/** The custom requests of protocol.ts: the phase tree (phaseTree.ts), gate details, handoff completion, gate item toggles. */
 import type { Connection, WorkspaceEdit } from 'vscode-languageserver';
 import {
   CompleteHandoffRequest,
   CompleteHandoffResult,
   DidChangePhasesNotification,
-  DocumentNode,
   GatesRequest,
   GatesResult,
-  GroupNode,
-  PhaseNode,
   PhasesRequest,
   PhasesResult,
-  ProblemCounts,
   ServerInfoRequest,
   ToggleGateItemRequest,
-  WorkspaceFolderNode,
 } from '../protocol';
-import { normalizePath, relativePath } from '../service/host';
 import { phaseStatus } from '../service/gates';
 import { completeHandoff } from '../service/fixes/phase';
 import type { PhasegateService } from '../service/service';
-import type { Diagnostic, WorkspaceChange } from '../service/types';
+import type { WorkspaceChange } from '../service/types';
 import type { Phase } from '../service/workspace';
-import { applyRuleSettings, toWorkspaceEdit } from './convert';
+import { toWorkspaceEdit } from './convert';
 import type { ServerContext } from './context';
 import { phaseAtPath } from './phases';
+import { PhaseTrees } from './phaseTree';
 import { registerScaffold } from './scaffold';
-import { timeSlicer } from './yield';
-import { pathToUri, uriToPath } from './uri';
+import { uriToPath } from './uri';
 import type { Folder } from './workspaces';
-import type { PhasegateSettings } from '../protocol';
-
-export function problemCounts(diags: Diagnostic[]): ProblemCounts {
-  const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
-  for (const d of diags) {
-    if (d.severity === 'error') c.errors++;
-    else if (d.severity === 'warning') c.warnings++;
-    else if (d.severity === 'information') c.infos++;
-    else c.hints++;
-  }
-  return c;
-}
-
-function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
-  const gates = svc.gates(p);
-  const status = phaseStatus(svc, p, gates);
-  const diagsOf = (f: string) => (settings.enable ? applyRuleSettings(svc.diagnose(f), settings) : []);
-  const documents: DocumentNode[] = p.documents.map((d) => ({
-    kind: d.spec.kind,
-    name: d.spec.name,
-    file: d.spec.file,
-    uri: ctx.uriOf(d.path),
-    exists: d.exists,
-    required: d.spec.required,
-    problems: problemCounts(d.exists ? diagsOf(d.path) : []),
-  }));
-  const all = (p.markdown.length ? p.markdown : [p.folder]).flatMap(diagsOf);
-  return {
-    id: p.id,
-    title: p.title,
-    layout: p.layout.name,
-    number: p.number ?? null,
-    workstream: p.workstream ?? null,
-    uri: pathToUri(p.folder),
-    status,
-    gates: gates.map((g) => ({ name: g.name, status: g.status })),
-    documents,
-    problems: problemCounts(all),
-    blockers: gates.filter((g) => g.status !== 'passed').flatMap((g) => g.reasons.map((r) => `${g.name}: ${r}`)),
-  };
-}
-
-async function folderNode(ctx: ServerContext, f: Folder): Promise<WorkspaceFolderNode> {
-  if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
-  const settings = await ctx.settings.get(f.uri);
-  const svc = f.svc;
-  const groups: GroupNode[] = [];
-  // Many phases checked cold take a while: let the editor's other requests through meanwhile.
-  const slice = timeSlicer();
-  for (const [key, phases] of svc.model.groups) {
-    const dir = normalizePath(key.replace(/#[^/]*$/, ''));
-    const first = phases[0];
-    const rel = relativePath(f.path, dir);
-    groups.push({
-      id: key,
-      label: first?.workstream ?? (rel === '.' ? f.name : rel),
-      layout: first?.layout.name ?? '',
-      workstream: first?.workstream ?? null,
-      uri: pathToUri(dir),
-      phases: [],
-    });
-    let checkedTo = 0;
-    for (let i = 0; i < phases.length; i++) {
-      await slice();
-      // The engine checks the next phases' documents together (faster than one by one), then each
-      // node reads its results from the engine's caches.
-      if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
-      groups[groups.length - 1].phases.push(phaseNode(ctx, svc, phases[i], settings));
-    }
-  }
-  groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
-  return { uri: f.uri, name: f.name, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
-}
 
 export function findPhase(ctx: ServerContext, uri: string): { folder: Folder; phase: Phase } | undefined {
   const path = uriToPath(uri);
@@ -128,15 +49,10 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     gc();
     return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
   });
+  const trees = new PhaseTrees(ctx);
   connection.onRequest(PhasesRequest, (params) =>
     // A failed answer claims no version: the next notice brings a fresh fetch.
-    ctx.safe('phasegate/phases', { folders: [], version: -1 } as PhasesResult, async () => {
-      const folders = params?.folderUri ? [ctx.workspaces.byUri(params.folderUri)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
-      await Promise.all(folders.map((f) => f.ready));
-      // Read before the tree is built: a change while it is built makes the notice's version higher.
-      const version = phases.version;
-      return { folders: await Promise.all(folders.map((f) => folderNode(ctx, f))), version };
-    }),
+    ctx.safe('phasegate/phases', { folders: [], version: -1, id: '' } as PhasesResult, () => trees.answer(params, () => phases.version)),
   );
   connection.onRequest(GatesRequest, (params) =>
     ctx.safe('phasegate/gates', null as GatesResult | null, async () => {

@@ -148,6 +148,36 @@ describe('Phasegate in the extension host', function () {
     await doc.save();
   });
 
+  it('the Phases view follows an edit with the phases it changed, and then equals the whole tree', async function () {
+    const held = await api.tree.load();
+    const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc
+      .getText()
+      .split(/\r?\n/)
+      .findIndex((l) => l.startsWith('- [ ] Dockerfiles peer-reviewed'));
+    const phases = (d, label) => d.folders.flatMap((f) => f.groups).find((g) => g.label === label).phases;
+    const before = JSON.stringify(phases(held, 'audit-deployment')[2]);
+    const reloaded = nextEvent(
+      api.tree.onDidLoad,
+      (d) => !!d && JSON.stringify(phases(d, 'audit-deployment')[2]) !== before,
+      20000,
+      'the tree showing the edit',
+    );
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem', uri.toString(), line), true);
+    const after = await reloaded;
+    // The client asked for the changes since the tree it held: another group's phases are the same objects.
+    assert.ok(
+      phases(after, 'Build').every((p, i) => p === phases(held, 'Build')[i]),
+      'unchanged phases kept',
+    );
+    assert.notEqual(phases(after, 'audit-deployment')[2], phases(held, 'audit-deployment')[2], 'the edited phase replaced');
+    const whole = await api.request('phasegate/phases', {});
+    assert.deepEqual(after.folders, whole.folders);
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem', uri.toString(), line), true);
+    await doc.save();
+  });
+
   it('shows the current phase in the status bar', async function () {
     await vscode.window.showTextDocument(wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md'));
     // The item follows the active editor and each reload of the phases.
@@ -213,6 +243,8 @@ describe('Phasegate in the extension host', function () {
       await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'unfilled-placeholder' && d.message.includes(marker)));
     };
     await add('[Before The Crash]');
+    const serverOf = (tree) => tree && tree.id.split(':')[0];
+    const oldServer = serverOf(await api.tree.load());
     const { pid } = await api.request('phasegate/serverInfo', undefined);
     process.kill(pid, 'SIGKILL');
     // Poll with a deadline until the client has started a new server process.
@@ -228,6 +260,13 @@ describe('Phasegate in the extension host', function () {
       if (!next) await new Promise((r) => setTimeout(r, 200));
     }
     assert.ok(next, 'a new server process within 30 s');
+    // The Phases view shows the new server's tree (its changes are numbered anew: no notice is compared with the old one's).
+    await waitFor(
+      api.tree.onDidLoad,
+      () => serverOf(api.tree.phases) !== oldServer && api.tree.phases.folders.some((f) => f.ready),
+      30000,
+      'the tree from the new server',
+    );
     // The new server has the unsaved text: an incremental edit on top of it is diagnosed, and so is the earlier one.
     await add('[After The Crash]');
     assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.message.includes('[Before The Crash]')));

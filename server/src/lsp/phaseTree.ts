@@ -1,0 +1,214 @@
+/**
+ * The phase tree (`phasegate/phases`): workspace folders → groups → phases with their documents,
+ * gates and problem counts.
+ *
+ * A client that holds an answer names it (its `id`) in its next request (`since`); the server then
+ * sends only the phases whose node changed. It remembers what its last whole-workspace answer was built from:
+ * each folder's engine, phase model and settings, and for each phase the engine results its node was
+ * made of (its gate results and its files' diagnostics: the engine hands out the same arrays while a
+ * result stays valid). A phase whose results are the same arrays is left out. Anything else (a phase
+ * added or removed, a settings change, a folder added, another answer in between) gets the whole tree.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
+import { normalizePath, relativePath } from '../service/host';
+import { phaseStatus } from '../service/gates';
+import type { PhasegateService } from '../service/service';
+import type { Diagnostic } from '../service/types';
+import type { Phase, WorkspaceModel } from '../service/workspace';
+import { applyRuleSettings } from './convert';
+import type { ServerContext } from './context';
+import { pathToUri } from './uri';
+import type { Folder } from './workspaces';
+import { timeSlicer } from './yield';
+
+export function problemCounts(diags: Diagnostic[]): ProblemCounts {
+  const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
+  for (const d of diags) {
+    if (d.severity === 'error') c.errors++;
+    else if (d.severity === 'warning') c.warnings++;
+    else if (d.severity === 'information') c.infos++;
+    else c.hints++;
+  }
+  return c;
+}
+
+/** Files whose diagnostics a phase node counts: its Markdown files, or its folder's own when it has none. */
+function filesOf(p: Phase): readonly string[] {
+  return p.markdown.length ? p.markdown : [p.folder];
+}
+
+function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
+  const gates = svc.gates(p);
+  const status = phaseStatus(svc, p, gates);
+  const diagsOf = (f: string) => (settings.enable ? applyRuleSettings(svc.diagnose(f), settings) : []);
+  const documents: DocumentNode[] = p.documents.map((d) => ({
+    kind: d.spec.kind,
+    name: d.spec.name,
+    file: d.spec.file,
+    uri: ctx.uriOf(d.path),
+    exists: d.exists,
+    required: d.spec.required,
+    problems: problemCounts(d.exists ? diagsOf(d.path) : []),
+  }));
+  return {
+    id: p.id,
+    title: p.title,
+    layout: p.layout.name,
+    number: p.number ?? null,
+    workstream: p.workstream ?? null,
+    uri: pathToUri(p.folder),
+    status,
+    gates: gates.map((g) => ({ name: g.name, status: g.status })),
+    documents,
+    problems: problemCounts(filesOf(p).flatMap(diagsOf)),
+    blockers: gates.filter((g) => g.status !== 'passed').flatMap((g) => g.reasons.map((r) => `${g.name}: ${r}`)),
+  };
+}
+
+/**
+ * The engine results a phase node is made of, besides the phase model and the settings: its gate
+ * results, then each counted file's diagnostics (none when checking is off).
+ */
+function phaseInputs(svc: PhasegateService, p: Phase, settings: PhasegateSettings): unknown[] {
+  const inputs: unknown[] = [svc.gates(p)];
+  if (settings.enable) for (const f of filesOf(p)) inputs.push(svc.diagnose(f));
+  return inputs;
+}
+
+function sameInputs(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What one folder of the last answer was built from. */
+interface FolderRecord {
+  folder: Folder;
+  svc: PhasegateService;
+  model: WorkspaceModel;
+  settings: PhasegateSettings;
+  /** By phase folder path. */
+  inputs: Map<string, unknown[]>;
+}
+
+interface TreeRecord {
+  /** The answer's `id`. */
+  id: string;
+  folders: FolderRecord[];
+}
+
+/**
+ * Visits every phase of a loaded folder, group by group, checking the phases' documents in the
+ * engine's batches first (faster than one by one); yields to the editor's other requests meanwhile.
+ */
+async function eachPhase(svc: PhasegateService, visit: (p: Phase, groupIndex: number) => void, onGroup: (key: string, phases: Phase[]) => void): Promise<void> {
+  const slice = timeSlicer();
+  let groupIndex = 0;
+  for (const [key, phases] of svc.model.groups) {
+    onGroup(key, phases);
+    let checkedTo = 0;
+    for (let i = 0; i < phases.length; i++) {
+      const y = slice();
+      if (y) await y;
+      if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
+      visit(phases[i], groupIndex);
+    }
+    groupIndex++;
+  }
+}
+
+export class PhaseTrees {
+  /** Names this server process in answer ids: a `since` from another one (before a restart) gets the whole tree. */
+  private readonly instance = randomUUID();
+  private answers = 0;
+  private last: TreeRecord | undefined;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. */
+  async answer(params: PhasesParams | undefined, phasesVersion: () => number): Promise<PhasesResult> {
+    const ctx = this.ctx;
+    const only = params?.folderUri;
+    const folders = only ? [ctx.workspaces.byUri(only)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
+    await Promise.all(folders.map((f) => f.ready));
+    // Read before the tree is built (and after the folders loaded): a change while it is built makes
+    // the notice's version higher than the answer's.
+    const version = phasesVersion();
+    const settings = await Promise.all(folders.map((f) => ctx.settings.get(f.uri)));
+    const id = `${this.instance}:${++this.answers}`;
+    // One folder's answer is not remembered: the next request may be for all of them.
+    if (only) {
+      const nodes = await Promise.all(folders.map((f, i) => this.folderNode(f, settings[i], undefined)));
+      return { folders: nodes, version, id };
+    }
+    // Taken now: if this answer fails or another request comes meanwhile, the next one is whole.
+    const last = this.last;
+    this.last = undefined;
+    const incremental =
+      last !== undefined &&
+      params?.since === last.id &&
+      last.folders.length === folders.length &&
+      folders.every((f, i) => {
+        const r = last.folders[i];
+        return f.loaded && r.folder === f && r.svc === f.svc && r.model === f.svc.model && r.settings === settings[i];
+      });
+    const records: FolderRecord[] = folders.map((f, i) => ({ folder: f, svc: f.svc, model: f.svc.model, settings: settings[i], inputs: new Map() }));
+    if (incremental) {
+      const changed: PhaseNode[] = [];
+      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(records[i], last.folders[i])));
+      this.last = { id, folders: records };
+      return { folders: [], version, id, changed };
+    }
+    const nodes: WorkspaceFolderNode[] = [];
+    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(folders[i], settings[i], records[i]));
+    // Remembered only when every folder had loaded (a folder still indexing has no phases yet).
+    if (folders.every((f) => f.loaded)) this.last = { id, folders: records };
+    return { folders: nodes, version, id };
+  }
+
+  /** The nodes of the phases whose inputs differ from the last answer's; `record` gets every phase's. */
+  private async changedPhases(record: FolderRecord, last: FolderRecord): Promise<PhaseNode[]> {
+    const { svc, settings } = record;
+    const changed: PhaseNode[] = [];
+    await eachPhase(
+      svc,
+      (p) => {
+        const inputs = phaseInputs(svc, p, settings);
+        record.inputs.set(p.folder, inputs);
+        if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(phaseNode(this.ctx, svc, p, settings));
+      },
+      () => undefined,
+    );
+    return changed;
+  }
+
+  private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined): Promise<WorkspaceFolderNode> {
+    if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
+    const ctx = this.ctx;
+    const svc = f.svc;
+    const groups: GroupNode[] = [];
+    await eachPhase(
+      svc,
+      (p, g) => {
+        record?.inputs.set(p.folder, phaseInputs(svc, p, settings));
+        groups[g].phases.push(phaseNode(ctx, svc, p, settings));
+      },
+      (key, phases) => {
+        const dir = normalizePath(key.replace(/#[^/]*$/, ''));
+        const first = phases[0];
+        const rel = relativePath(f.path, dir);
+        groups.push({
+          id: key,
+          label: first?.workstream ?? (rel === '.' ? f.name : rel),
+          layout: first?.layout.name ?? '',
+          workstream: first?.workstream ?? null,
+          uri: pathToUri(dir),
+          phases: [],
+        });
+      },
+    );
+    groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
+    return { uri: f.uri, name: f.name, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
+  }
+}
