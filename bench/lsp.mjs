@@ -96,7 +96,8 @@ export async function measureServer({
       processId: process.pid,
       rootUri: uriOf(ws),
       workspaceFolders: [{ uri: uriOf(ws), name: path.basename(ws) }],
-      initializationOptions: { trusted: true },
+      // As the VS Code client.
+      initializationOptions: { trusted: true, keepsUnreportedDiagnostics: true },
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },

@@ -60,7 +60,7 @@ export class PhasegateContext implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
     };
-    const initializationOptions: PhasegateInitializationOptions = { trusted: vscode.workspace.isTrusted };
+    const initializationOptions: PhasegateInitializationOptions = { trusted: vscode.workspace.isTrusted, keepsUnreportedDiagnostics: true };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },

@@ -217,6 +217,12 @@ export interface DidChangePhasesParams {
 export interface PhasegateInitializationOptions {
   /** Workspace trust: in an untrusted workspace only built-in schemas and templates apply. */
   trusted?: boolean;
+  /**
+   * The client keeps what it holds for a document that a workspace diagnostic report does not name
+   * (vscode-languageclient does). The server then leaves out the documents whose report the client
+   * holds, instead of listing each as `unchanged`.
+   */
+  keepsUnreportedDiagnostics?: boolean;
 }
 
 /** Settings under `phasegate.*`, read per resource with workspace/configuration. */

@@ -28,7 +28,7 @@ import {
   CodeLensRefreshRequest,
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
-import { DidChangePhasesNotification } from '../../server/src/protocol';
+import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const SERVER = path.join(REPO, 'dist', 'server.js');
@@ -90,6 +90,7 @@ export interface ClientOptions {
   /** Announce pull diagnostics (VS Code) or not (push, like Neovim 0.7). */
   pull: boolean;
   settings?: Record<string, unknown>;
+  initializationOptions?: PhasegateInitializationOptions;
 }
 
 export class TestClient {
@@ -157,6 +158,7 @@ export class TestClient {
       rootUri: pathToFileURL(root).href,
       capabilities,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
+      initializationOptions: opts.initializationOptions,
     });
     await conn.sendNotification(InitializedNotification.type, {});
     return c;

@@ -31,6 +31,83 @@ async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
 const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
 const msg = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 
+/**
+ * The workspace diagnostics over a session: a first pull, a pull held until a document opens, a
+ * document's report changed by another's edit. `keeps`: the client said it keeps what no report names.
+ */
+async function workspaceDiagnosticsScenario(c: TestClient, root: string, keeps: boolean): Promise<void> {
+  // Indexed (the load's own change is behind us).
+  await c.waitFor('progress end', () => c.events.some((e) => e.kind === 'progress' && (e.params as { value: { kind: string } }).value.kind === 'end'));
+  const first = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+  const brief = uri(root, P2_BRIEF);
+  const report = first.items.find((i) => i.uri === brief);
+  assert.ok(report && report.kind === 'full' && report.items.some((d) => d.code === 'missing-section'), JSON.stringify(report));
+  assert.ok(first.items.length >= 17, `every phase document: ${first.items.length}`);
+  const previousResultIds = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
+  let answered = false;
+  const second = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }).then((r) => {
+    answered = true;
+    return r;
+  });
+  // The server answers a later request while the workspace pull still waits: nothing changed yet.
+  await c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'phase-1' });
+  assert.equal(answered, false);
+  await c.open(P2_BRIEF);
+  const r = await second;
+  // Now open, the brief is the document pull's: its workspace report is cleared. The client holds
+  // the rest, unchanged: listed so, or left out for a client that keeps what no report names.
+  const cleared = { kind: 'full', uri: brief, version: null, items: [] };
+  const unchanged = (items: typeof r.items) => items.filter((i) => i.kind === 'unchanged').map((i) => i.uri);
+  if (keeps) assert.deepEqual(r.items, [cleared]);
+  else {
+    assert.deepEqual(
+      r.items.filter((i) => i.kind === 'full'),
+      [cleared],
+    );
+    assert.deepEqual(
+      unchanged(r.items).sort(),
+      previousResultIds
+        .map((p) => p.uri)
+        .filter((u) => u !== brief)
+        .sort(),
+    );
+  }
+
+  // A change to a closed document's diagnostics (the next phase's input handoff, after the output
+  // handoff before it changed) brings that document's new report, and none the client holds.
+  const held = new Map(previousResultIds.filter((p) => p.uri !== brief).map((p) => [p.uri, p.value]));
+  const ids = () => [...held].map(([u, value]) => ({ uri: u, value }));
+  const out = await c.open(P1_OUTPUT);
+  // Opening it clears its workspace report.
+  const opened = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
+  assert.deepEqual(
+    opened.items.filter((i) => i.kind === 'full'),
+    [{ kind: 'full', uri: out.uri, version: null, items: [] }],
+  );
+  held.delete(out.uri);
+  const third = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
+  const added = out.text.replace(
+    '## Recommended Next Steps',
+    '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps',
+  );
+  await c.change(out.uri, added);
+  const t = await third;
+  const input = t.items.find((i) => i.uri === uri(root, P2_INPUT));
+  assert.ok(input && input.kind === 'full' && input.items.some((d) => d.code === 'handoff-mismatch'), JSON.stringify(t.items));
+  assert.ok(input.resultId && input.resultId !== held.get(input.uri), 'a new result id');
+  const full = t.items.filter((i) => i.kind === 'full');
+  assert.deepEqual(
+    full.filter((i) => i.resultId !== undefined && i.resultId === held.get(i.uri)),
+    [],
+    'no report the client holds is sent again',
+  );
+  assert.ok(full.length < held.size / 2, `${full.length} of ${held.size} documents reported in full`);
+  // The others: unchanged, or not named at all.
+  if (keeps) assert.equal(t.items.length, full.length);
+  else assert.deepEqual(unchanged(t.items).sort(), [...held.keys()].filter((u) => !full.some((i) => i.uri === u)).sort());
+  await c.change(out.uri, out.text);
+}
+
 describe('language server: diagnostics over stdio (pull client)', function () {
   this.timeout(60_000);
   let root: string;
@@ -60,49 +137,7 @@ describe('language server: diagnostics over stdio (pull client)', function () {
   });
 
   it('reports the closed documents as workspace diagnostics, long-polling until something changes', async () => {
-    const first = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
-    const brief = uri(root, P2_BRIEF);
-    const report = first.items.find((i) => i.uri === brief);
-    assert.ok(report && report.kind === 'full' && report.items.some((d) => d.code === 'missing-section'), JSON.stringify(report));
-    assert.ok(first.items.length >= 17, `every phase document: ${first.items.length}`);
-    const previousResultIds = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
-    let answered = false;
-    const second = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }).then((r) => {
-      answered = true;
-      return r;
-    });
-    // The server answers a later request while the workspace pull still waits: nothing changed yet.
-    await c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'phase-1' });
-    assert.equal(answered, false);
-    await c.open(P2_BRIEF);
-    const r = await second;
-    // Now open, the brief is the document pull's: its workspace report is cleared. The client holds
-    // the rest, unchanged: they are left out.
-    assert.deepEqual(r.items, [{ kind: 'full', uri: brief, version: null, items: [] }]);
-
-    // A change to a closed document's diagnostics (the next phase's input handoff, after the output
-    // handoff before it changed) brings that document's new report, and none the client holds.
-    const held = new Map(previousResultIds.filter((p) => p.uri !== brief).map((p) => [p.uri, p.value]));
-    const ids = () => [...held].map(([u, value]) => ({ uri: u, value }));
-    const out = await c.open(P1_OUTPUT);
-    // Opening it clears its workspace report.
-    const opened = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
-    assert.deepEqual(opened.items, [{ kind: 'full', uri: out.uri, version: null, items: [] }]);
-    held.delete(out.uri);
-    const third = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: ids() });
-    const added = out.text.replace(
-      '## Recommended Next Steps',
-      '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps',
-    );
-    await c.change(out.uri, added);
-    const t = await third;
-    const input = t.items.find((i) => i.uri === uri(root, P2_INPUT));
-    assert.ok(input && input.kind === 'full' && input.items.some((d) => d.code === 'handoff-mismatch'), JSON.stringify(t.items));
-    assert.ok(input.resultId && input.resultId !== held.get(input.uri), 'a new result id');
-    const repeated = t.items.filter((i) => i.kind !== 'full' || (i.resultId !== undefined && i.resultId === held.get(i.uri)));
-    assert.deepEqual(repeated, [], 'no report the client holds is sent again');
-    assert.ok(t.items.length < held.size / 2, `${t.items.length} of ${held.size} documents reported`);
-    await c.change(out.uri, out.text);
+    await workspaceDiagnosticsScenario(c, root, false);
   });
 
   it('pulls diagnostics with our codes, ranges and rule documentation links', async () => {
@@ -333,5 +368,22 @@ describe('language server: diagnostics pushed to a client without pull support',
     await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
     const last = await c.waitFor('clearing publish', () => c.publishes(u).length > n && c.publishes(u)[c.publishes(u).length - 1]);
     assert.deepEqual(last.diagnostics, []);
+  });
+});
+
+describe('language server: workspace diagnostics for a client that keeps what no report names (VS Code)', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    ({ root, c } = await startOnFixture({ pull: true, initializationOptions: { keepsUnreportedDiagnostics: true } }));
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+  });
+
+  it('leaves out the documents whose report the client holds', async () => {
+    await workspaceDiagnosticsScenario(c, root, true);
   });
 });

@@ -96,7 +96,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     caps = clientCaps(params.capabilities);
     dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     ctx.caps = caps;
-    trust.trusted = (params.initializationOptions as PhasegateInitializationOptions | undefined)?.trusted !== false;
+    const options = params.initializationOptions as PhasegateInitializationOptions | undefined;
+    trust.trusted = options?.trusted !== false;
+    wsDiagnostics.omitHeld = options?.keepsUnreportedDiagnostics === true;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     for (const f of folders) {
       const folder = workspaces.add(f.uri, f.name || undefined);

@@ -4,12 +4,11 @@
  * The request is long-polled: when nothing changed since the last answer it stays open until
  * something does (VS Code re-sends it right after each answer).
  *
- * An answer lists only the documents whose report the client does not hold yet: a document whose
- * last result id the client sent back, and whose diagnostics have not changed since, is left out
- * rather than listed as `unchanged`. The protocol makes a workspace report a set of updates (a
- * streamed one may even report a document twice, the last report winning), and a client keeps what
- * it holds for a document no report names; vscode-languageclient does. After an edit that is a
- * handful of items instead of one per document of the workspace (10,000 at 1,000 phases).
+ * A document whose last result id the client sent back, and whose diagnostics have not changed
+ * since, is listed as `unchanged`; or, for a client that keeps what it holds for a document no report
+ * names (it says so: `keepsUnreportedDiagnostics`; vscode-languageclient does), left out. After an
+ * edit that is a handful of items instead of one per document of the workspace (10,000 at 1,000
+ * phases). Other clients may read a report as the whole workspace's, and get every document.
  */
 import {
   CancellationToken,
@@ -37,6 +36,8 @@ export class WorkspaceDiagnostics {
    */
   private readonly reported = new Map<string, Reported>();
   private nextId = 1;
+  /** Leave out the documents whose report the client holds (see the header). */
+  omitHeld = false;
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -110,9 +111,10 @@ export class WorkspaceDiagnostics {
         // unserialised again (performance only: after an edit most of the workspace is unchanged).
         const same = last !== undefined && last.engine === engine && last.settings === settings;
         const rec = same ? last : this.record(uri, engine, settings);
-        // The client holds this very report (it sent its id): leave the document out (see the header).
-        if (previous.get(uri) === rec.resultId) continue;
-        items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp });
+        if (previous.get(uri) !== rec.resultId)
+          items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp });
+        // The client holds this very report (it sent its id back).
+        else if (!this.omitHeld) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId });
       }
     }
     // Files the client knows that are gone (deleted, folder removed, now open): clear them.
