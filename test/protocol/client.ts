@@ -68,6 +68,21 @@ export async function startOnFixture(opts: ClientOptions): Promise<{ root: strin
   return { root, c: await TestClient.start(root, opts) };
 }
 
+/**
+ * A server on a fresh copy of the fixture for the enclosing `describe`: started before its tests,
+ * stopped after them, which then requires that the server logged no errors. The fields are set once
+ * the `before` hook has run.
+ */
+export function fixtureServer(opts: ClientOptions): { root: string; c: TestClient } {
+  const s = {} as { root: string; c: TestClient };
+  before(async () => Object.assign(s, await startOnFixture(opts)));
+  after(async () => {
+    const errors = await stopOnFixture(s.c, s.root);
+    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+  });
+  return s;
+}
+
 /** Stops the editor and removes its workspace; returns the error lines the server logged. */
 export async function stopOnFixture(c: TestClient | undefined, root: string | undefined): Promise<string[]> {
   const errors = c?.logs.filter((l) => /failed|uncaught|unhandled/i.test(l)) ?? [];

@@ -23,7 +23,7 @@ import {
   RenderTemplateRequest,
   ToggleGateItemRequest,
 } from '../../server/src/protocol';
-import { applyWorkspaceEdit, copyFixture, startOnFixture, stopOnFixture, TestClient, uri } from './client';
+import { applyWorkspaceEdit, copyFixture, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 describe('language server: custom requests (phase tree, gates, handoff, templates)', function () {
   this.timeout(60_000);
@@ -199,30 +199,22 @@ describe('language server: custom requests (phase tree, gates, handoff, template
 
 describe('language server: phase tree updates (versions, changes only)', function () {
   this.timeout(60_000);
-  let root: string;
-  let c: TestClient;
-
-  before(async () => {
-    ({ root, c } = await startOnFixture({ pull: true }));
-  });
-  after(async () => {
-    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
-  });
+  const s = fixtureServer({ pull: true });
 
   const notices = () =>
-    c.events.filter((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases').map((e) => e.params as DidChangePhasesParams);
-  const whole = () => c.conn.sendRequest(PhasesRequest, {});
+    s.c.events.filter((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases').map((e) => e.params as DidChangePhasesParams);
+  const whole = () => s.c.conn.sendRequest(PhasesRequest, {});
   /** The tree without the answer's own names, to compare trees built by different answers. */
   const tree = (r: PhasesResult) => r.folders;
-  const phaseUris = (r: PhasesResult) => (r.changed ?? []).map((p) => path.relative(root, new URL(p.uri).pathname));
+  const phaseUris = (r: PhasesResult) => (r.changed ?? []).map((p) => path.relative(s.root, new URL(p.uri).pathname));
   /** Waits for the server's notice of a change made after `seen` notices. */
-  const noticeAfter = (seen: number) => c.waitFor('a didChangePhases', () => notices().length > seen && notices()[notices().length - 1]);
+  const noticeAfter = (seen: number) => s.c.waitFor('a didChangePhases', () => notices().length > seen && notices()[notices().length - 1]);
 
   it('the first tree, asked for while the folder loads, already shows the load the first notice announces', async () => {
     // Sent right after `initialized`: the server answers once the folder has loaded.
     const first = await whole();
     assert.equal(first.folders[0].ready, true);
-    const [notice] = await c.waitFor('the first didChangePhases', () => notices().length > 0 && notices());
+    const [notice] = await s.c.waitFor('the first didChangePhases', () => notices().length > 0 && notices());
     assert.deepEqual(notice.folderUris, [first.folders[0].uri]);
     assert.ok(notice.version >= 1, `version ${notice.version}`);
     assert.ok(first.version >= notice.version, `answer ${first.version} < notice ${notice.version}: a client would fetch the tree twice`);
@@ -232,11 +224,11 @@ describe('language server: phase tree updates (versions, changes only)', functio
     const held = await whole();
     assert.equal(held.changed, undefined);
     const seen = notices().length;
-    const { uri: u, text } = await c.open('audit/phase-1/07-VALIDATION.md');
-    await c.change(u, text.replace('- [ ] Second reviewer signed off', '- [x] Second reviewer signed off'));
+    const { uri: u, text } = await s.c.open('audit/phase-1/07-VALIDATION.md');
+    await s.c.change(u, text.replace('- [ ] Second reviewer signed off', '- [x] Second reviewer signed off'));
     const notice = await noticeAfter(seen);
     assert.ok(notice.version > held.version, `notice ${notice.version} <= answer ${held.version}: a client would miss the edit`);
-    const update = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    const update = await s.c.conn.sendRequest(PhasesRequest, { since: held.id });
     assert.ok(update.version >= notice.version);
     assert.deepEqual(update.folders, []);
     // The edited phase, and at most the phases whose results depend on it (the next one); not the other group's.
@@ -250,53 +242,53 @@ describe('language server: phase tree updates (versions, changes only)', functio
     const merged = applyChangedPhases(held, update);
     assert.ok(merged);
     assert.deepEqual(tree(merged), tree(await whole()));
-    await c.change(u, text);
+    await s.c.change(u, text);
   });
 
   it('a change to a handoff updates the next phase too; nothing changed, nothing sent', async () => {
     let held = await whole();
-    const out = await c.open('audit/phase-1/06-OUTPUT_HANDOFF.md');
-    await c.change(
+    const out = await s.c.open('audit/phase-1/06-OUTPUT_HANDOFF.md');
+    await s.c.change(
       out.uri,
       out.text.replace('## Recommended Next Steps', '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - coverage per module\n\n## Recommended Next Steps'),
     );
-    const update = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    const update = await s.c.conn.sendRequest(PhasesRequest, { since: held.id });
     assert.ok(phaseUris(update).includes('audit/phase-2'), phaseUris(update).join());
     held = applyChangedPhases(held, update)!;
     assert.deepEqual(tree(held), tree(await whole()));
     // The whole answer just now was the server's last: the tree in hand (merged) names an older one.
-    const stale = await c.conn.sendRequest(PhasesRequest, { since: update.id });
+    const stale = await s.c.conn.sendRequest(PhasesRequest, { since: update.id });
     assert.equal(stale.changed, undefined, 'an answer that is not the last one gets the whole tree');
-    const none = await c.conn.sendRequest(PhasesRequest, { since: stale.id });
+    const none = await s.c.conn.sendRequest(PhasesRequest, { since: stale.id });
     assert.deepEqual(none.changed, []);
-    await c.change(out.uri, out.text);
+    await s.c.change(out.uri, out.text);
   });
 
   it('the whole tree for an unknown answer, a new phase folder, or a settings change', async () => {
-    assert.equal((await c.conn.sendRequest(PhasesRequest, { since: 'no-such-answer' })).changed, undefined);
+    assert.equal((await s.c.conn.sendRequest(PhasesRequest, { since: 'no-such-answer' })).changed, undefined);
     let held = await whole();
     const seen = notices().length;
-    const brief = path.join(root, 'audit/phase-3/00-PHASE_BRIEF.md');
+    const brief = path.join(s.root, 'audit/phase-3/00-PHASE_BRIEF.md');
     fs.mkdirSync(path.dirname(brief), { recursive: true });
     fs.writeFileSync(brief, '# Phase 3 Brief\n\n## Objectives\n\n- Ship\n');
-    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(brief).href, type: FileChangeType.Created }] });
+    await s.c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(brief).href, type: FileChangeType.Created }] });
     await noticeAfter(seen);
-    const added = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    const added = await s.c.conn.sendRequest(PhasesRequest, { since: held.id });
     assert.equal(added.changed, undefined);
     assert.deepEqual(
       added.folders[0].groups[0].phases.map((p) => p.id),
       ['phase-1', 'phase-2', 'phase-3'],
     );
     held = added;
-    c.settings = { rules: { 'missing-section': 'off' } };
-    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    const configured = await c.until('a tree with the new settings', async () => {
-      const r = await c.conn.sendRequest(PhasesRequest, { since: held.id });
+    s.c.settings = { rules: { 'missing-section': 'off' } };
+    await s.c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const configured = await s.c.until('a tree with the new settings', async () => {
+      const r = await s.c.conn.sendRequest(PhasesRequest, { since: held.id });
       held = r.changed ? applyChangedPhases(held, r)! : r;
       return r.changed === undefined && r;
     });
     assert.deepEqual(tree(configured), tree(await whole()));
-    c.settings = {};
-    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    s.c.settings = {};
+    await s.c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 });

@@ -16,7 +16,7 @@ import {
   WorkspaceDiagnosticRequest,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { applyWorkspaceEdit, startOnFixture, stopOnFixture, TestClient, uri } from './client';
+import { applyWorkspaceEdit, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -373,17 +373,9 @@ describe('language server: diagnostics pushed to a client without pull support',
 
 describe('language server: workspace diagnostics for a client that keeps what no report names (VS Code)', function () {
   this.timeout(60_000);
-  let root: string;
-  let c: TestClient;
-
-  before(async () => {
-    ({ root, c } = await startOnFixture({ pull: true, initializationOptions: { keepsUnreportedDiagnostics: true } }));
-  });
-  after(async () => {
-    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
-  });
+  const s = fixtureServer({ pull: true, initializationOptions: { keepsUnreportedDiagnostics: true } });
 
   it('leaves out the documents whose report the client holds', async () => {
-    await workspaceDiagnosticsScenario(c, root, true);
+    await workspaceDiagnosticsScenario(s.c, s.root, true);
   });
 });
