@@ -178,6 +178,27 @@ describe('Phasegate in the extension host', function () {
     await doc.save();
   });
 
+  it('keeps the problems of closed documents that a later workspace report leaves out', async function () {
+    // The client says it keeps them (keepsUnreportedDiagnostics), so the server leaves out the
+    // documents whose report it holds. Two closed documents get a placeholder on disk, one after the other.
+    const a = wsFile('audit-deployment', 'phase-1', '05-DECISIONS.md');
+    const b = wsFile('audit-deployment', 'phase-1', '02-EXECUTION_PLAN.md');
+    const originals = await Promise.all([a, b].map((u) => vscode.workspace.fs.readFile(u)));
+    const append = (u, i, marker) => vscode.workspace.fs.writeFile(u, Buffer.concat([Buffer.from(originals[i]), Buffer.from(`\n${marker}\n`)]));
+    const has = (u, marker) => vscode.languages.getDiagnostics(u).some((d) => d.message.includes(marker));
+    try {
+      await append(a, 0, '[Held Marker A]');
+      await waitFor(vscode.languages.onDidChangeDiagnostics, () => has(a, '[Held Marker A]'), 30000, "the first closed document's placeholder");
+      await append(b, 1, '[Held Marker B]');
+      // A newer workspace report has arrived; it named the second document, not the first.
+      await waitFor(vscode.languages.onDidChangeDiagnostics, () => has(b, '[Held Marker B]'), 30000, "the second closed document's placeholder");
+      assert.ok(has(a, '[Held Marker A]'), 'the first document keeps its problems');
+    } finally {
+      await Promise.all([a, b].map((u, i) => vscode.workspace.fs.writeFile(u, originals[i])));
+    }
+    await waitFor(vscode.languages.onDidChangeDiagnostics, () => !has(a, '[Held Marker A]') && !has(b, '[Held Marker B]'), 30000, 'the placeholders gone');
+  });
+
   it('shows the current phase in the status bar', async function () {
     await vscode.window.showTextDocument(wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md'));
     // The item follows the active editor and each reload of the phases.
