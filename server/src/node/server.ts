@@ -16,8 +16,17 @@ console.warn = (...a: unknown[]) => connection.console.warn(format(a));
 console.error = (...a: unknown[]) => connection.console.error(format(a));
 console.debug = (...a: unknown[]) => connection.console.log(format(a));
 
-// Never crash on a stray error: log it and keep serving.
-process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
-process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+// Never crash on a stray error: log it and keep serving. Once the connection is closed (the client
+// went away while the server was still writing) nothing can be logged and nothing is left to serve:
+// the process ends with 1, as at the end of its input without a shutdown, not with a fatal error.
+const report = (message: string) => {
+  try {
+    connection.console.error(message);
+  } catch {
+    process.exit(1);
+  }
+};
+process.on('uncaughtException', (e) => report(`uncaught: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => report(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
 startServer(connection, { fs: new NodeFileSystem(), assets: loadAssets() });
