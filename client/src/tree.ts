@@ -1,6 +1,7 @@
 /**
  * The Phases view: workspace folders (when several) → groups (workstreams, phase sequences) → phases →
- * documents and gates. Data comes from `phasegate/phases`, re-fetched when the server signals a change.
+ * documents and gates. Data comes from `phasegate/phases`: the whole tree first, then, when the server
+ * signals a change the tree in hand does not show, the phases that changed since (`since`).
  */
 import * as vscode from 'vscode';
 import {
