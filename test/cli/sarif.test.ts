@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import type * as sarif from 'sarif';
 import { RULES, ruleDocsUrl } from '../../server/src/service';
 import { REPO } from '../helpers/workspace';
+import { lineHashes } from '../../server/src/cli/fingerprint';
 import { examplesFs, run } from './helpers';
 
 /**
@@ -104,5 +105,143 @@ describe('phasegate check --format sarif', () => {
     const uris = (log.runs[0].results ?? []).map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri);
     assert.ok(uris.length > 0);
     for (const u of uris) assert.match(u ?? '', /^my%20audit%20%231\/phase-3\//);
+  });
+
+  it('gives each result the fingerprint of its line, which stays when lines are added above it', async () => {
+    const fsys = examplesFs();
+    const plan = '/ws/examples/audit-deployment/phase-3/02-EXECUTION_PLAN.md';
+    const text = fsys.text(plan) ?? '';
+    const i = text.indexOf('- [x]');
+    assert.ok(i > 0, 'the example plan has a checked task');
+    fsys.write(plan, text.slice(0, i) + '- [ ] Unchecked task {{owner}}\n' + text.slice(i));
+    const before = (await sarifOf(fsys)).log;
+    assert.ok(validate(before), JSON.stringify(validate.errors, null, 2));
+    const results = before.runs[0].results ?? [];
+    assert.ok(results.length > 0);
+    for (const r of results) {
+      const loc = r.locations?.[0]?.physicalLocation;
+      const file = '/ws/' + decodeURIComponent(loc?.artifactLocation?.uri ?? '');
+      const line = loc?.region?.startLine ?? 0;
+      assert.equal(r.partialFingerprints?.primaryLocationLineHash, lineHashes(fsys.text(file) ?? '').get(line), `${r.ruleId} at ${file}:${line}`);
+    }
+    const inPlan = (log: sarif.Log) =>
+      (log.runs[0].results ?? [])
+        .filter((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri?.endsWith('02-EXECUTION_PLAN.md'))
+        .map((r) => ({ rule: r.ruleId, line: r.locations?.[0]?.physicalLocation?.region?.startLine, hash: r.partialFingerprints?.primaryLocationLineHash }));
+    const planBefore = inPlan(before);
+    assert.ok(planBefore.some((r) => r.rule === 'unfilled-placeholder'));
+    // Two lines added above (after the front matter): the results move, their fingerprints stay.
+    const edited = fsys.text(plan) ?? '';
+    const h1 = edited.indexOf('\n# ') + 1;
+    fsys.write(plan, edited.slice(0, h1) + '<!-- reviewed -->\n\n' + edited.slice(h1));
+    const planAfter = inPlan((await sarifOf(fsys)).log);
+    assert.deepEqual(
+      planAfter.map((r) => ({ ...r, line: (r.line ?? 0) - 2 })),
+      planBefore,
+    );
+  });
+
+  it('leaves the fingerprint out for a file it cannot read', async () => {
+    const fsys = examplesFs();
+    const plan = '/ws/examples/audit-deployment/phase-3/02-EXECUTION_PLAN.md';
+    fsys.write(plan, (fsys.text(plan) ?? '') + '\n- [ ] {{todo}}\n');
+    const readFile = fsys.readFile.bind(fsys);
+    let reads = 0;
+    // Readable while checked, gone when the log is written.
+    fsys.readFile = async (p: string) => {
+      if (p === plan && ++reads > 1) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return readFile(p);
+    };
+    const results = (await sarifOf(fsys)).log.runs[0].results ?? [];
+    const planResults = results.filter((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri?.endsWith('02-EXECUTION_PLAN.md'));
+    assert.ok(planResults.length > 0);
+    for (const r of planResults) assert.equal(r.partialFingerprints, undefined);
+    assert.ok(results.some((r) => r.partialFingerprints?.primaryLocationLineHash));
+  });
+});
+
+/** GitHub's fingerprint computed plainly, with BigInt: the reference for the 32-bit arithmetic. */
+function referenceLineHashes(text: string): string[] {
+  const mask = (1n << 64n) - 1n;
+  let firstMod = 1n;
+  for (let i = 0; i < 100; i++) firstMod = (firstMod * 37n) & mask;
+  const chars: { c: number; line: number }[] = [];
+  let line = 0;
+  let lineStart = true;
+  let prevCR = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c0 = i < text.length ? text.charCodeAt(i) : 0xffff;
+    if (c0 === 0x20 || c0 === 0x09 || (prevCR && c0 === 0x0a)) {
+      prevCR = false;
+      continue;
+    }
+    const c = c0 === 0x0d ? 0x0a : c0;
+    prevCR = c0 === 0x0d;
+    chars.push({ c, line: lineStart ? ++line : 0 });
+    lineStart = c === 0x0a;
+  }
+  const out: string[] = [];
+  const counts = new Map<string, number>();
+  for (let i = 0; i < chars.length; i++) {
+    if (!chars[i].line) continue;
+    let h = 0n;
+    for (let j = i; j < i + 100; j++) h = (h * 37n + BigInt(chars[j]?.c ?? 0)) & mask;
+    const hex = h.toString(16);
+    const k = (counts.get(hex) ?? 0) + 1;
+    counts.set(hex, k);
+    out[chars[i].line - 1] = `${hex}:${k}`;
+  }
+  return out;
+}
+
+describe('primaryLocationLineHash', () => {
+  const all = (text: string) => {
+    const m = lineHashes(text);
+    return [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k));
+  };
+
+  it("matches the values of GitHub's upload action (its published test cases)", () => {
+    assert.deepEqual(all(''), ['c129715d7a2bc9a3:1']);
+    assert.deepEqual(all(' a\nb\n  \t\tc\n d'), ['271789c17abda88f:1', '54703d4cd895b18:1', '180aee12dab6264:1', 'a23a3dc5e078b07b:1']);
+    const hello = [
+      'e9496ae3ebfced30:1',
+      'fb7c023a8b9ccb3f:1',
+      'ce8ba1a563dcdaca:1',
+      'e20e36e16fcb0cc8:1',
+      'b3edc88f2938467e:1',
+      'c8e28b0b4002a3a0:1',
+      'c129715d7a2bc9a3:1',
+    ];
+    for (const t of [
+      ' hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n',
+      ' hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r',
+      ' hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n',
+      ' hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n',
+    ])
+      assert.deepEqual(all(t), hello, JSON.stringify(t));
+    assert.deepEqual(all('Lorem ipsum dolor sit amet.\n'.repeat(10)), [
+      ...[1, 2, 3, 4, 5, 6].map((k) => `a7f2ff13bc495cf2:${k}`),
+      'a7f2ff1481e87703:1',
+      'a9cf91f7bbf1862b:1',
+      '55ec222b86bcae53:1',
+      'cc97dc7b1d7d8f7b:1',
+      'c129715d7a2bc9a3:1',
+    ]);
+  });
+
+  it('agrees with a BigInt reference on random text, and computes only the lines asked for', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = ['a', 'Z', ' ', '\t', '\n', '\r', '\r\n', '#', 'é', '😀', '\uFEFF', '\uFFFF', '\u0000'];
+    for (let n = 0; n < 200; n++) {
+      let t = '';
+      const len = rnd(400);
+      for (let i = 0; i < len; i++) t += alphabet[rnd(alphabet.length)];
+      assert.deepEqual(all(t), referenceLineHashes(t), JSON.stringify(t));
+      const want = new Set([1, 3, 500]);
+      const some = lineHashes(t, want);
+      for (const [k, v] of some) assert.equal(v, referenceLineHashes(t)[k - 1]);
+      assert.ok([...some.keys()].every((k) => want.has(k)));
+    }
   });
 });

@@ -8,6 +8,7 @@ import { RULES, ruleDocsUrl } from '../service/rules/catalog';
 import { relativePath } from '../service/host';
 import type { Severity } from '../service/types';
 import type { Report } from './report';
+import type { Fingerprints } from './fingerprint';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/phasegate/phasegate';
@@ -46,7 +47,8 @@ function ruleDescriptor(id: string, description: string, severity: Severity): sa
   };
 }
 
-export function toSarif(report: Report, version: string): sarif.Log {
+/** `fingerprints`: each result's `primaryLocationLineHash` (cli/fingerprint.ts), where known. */
+export function toSarif(report: Report, version: string, fingerprints?: Fingerprints): sarif.Log {
   const rules = RULES.map((r) => ruleDescriptor(r.id, r.description, r.severity));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results: sarif.Result[] = report.diagnostics.map((d) => {
@@ -57,6 +59,7 @@ export function toSarif(report: Report, version: string): sarif.Log {
       index.set(d.code, ruleIndex);
     }
     const { start, end } = d.range;
+    const lineHash = fingerprints?.get(d.file)?.get(start.line + 1);
     return {
       ruleId: d.code,
       ruleIndex,
@@ -70,6 +73,7 @@ export function toSarif(report: Report, version: string): sarif.Log {
           },
         },
       ],
+      ...(lineHash ? { partialFingerprints: { primaryLocationLineHash: lineHash } } : {}),
     };
   });
   return {
@@ -86,6 +90,6 @@ export function toSarif(report: Report, version: string): sarif.Log {
   };
 }
 
-export function formatSarif(report: Report, version: string): string {
-  return JSON.stringify(toSarif(report, version), null, 2) + '\n';
+export function formatSarif(report: Report, version: string, fingerprints?: Fingerprints): string {
+  return JSON.stringify(toSarif(report, version, fingerprints), null, 2) + '\n';
 }

@@ -11,6 +11,7 @@ import { buildReport, errorCount } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
+import { diagnosticFingerprints } from './fingerprint';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
 import { Parallel, checkInShards } from './shards';
@@ -97,7 +98,12 @@ export async function main(opts: MainOptions): Promise<number> {
 async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const workspaces = await load(ctx, args);
   const report = buildReport(ctx.cwd, workspaces, true);
-  const out = args.format === 'json' ? formatJson(report) : args.format === 'sarif' ? formatSarif(report, ctx.version) : formatText(report);
+  const out =
+    args.format === 'json'
+      ? formatJson(report)
+      : args.format === 'sarif'
+        ? formatSarif(report, ctx.version, await diagnosticFingerprints(report.diagnostics, ctx.fs))
+        : formatText(report);
   ctx.stdout.write(out);
   return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }
