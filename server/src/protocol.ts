@@ -189,7 +189,7 @@ export interface PlannedFile {
 
 export interface NewDocumentResult {
   files: PlannedFile[];
-  /** Creates the files that do not exist yet (CreateFile with ignoreIfExists + their text). */
+  /** Creates the files that do not exist yet (CreateFile, failing if the file exists by then, + their text). */
   edit: WorkspaceEdit | null;
   /** Problems with the request (unknown kind, no phase, …). */
   errors: string[];

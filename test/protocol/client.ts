@@ -288,7 +288,8 @@ import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Applies a WorkspaceEdit as an editor would: creates files (honouring ignoreIfExists),
+ * Applies a WorkspaceEdit as an editor would: creates files (honouring overwrite and ignoreIfExists,
+ * failing when the file exists and neither is set),
  * edits text. `texts` holds the editor's text of open documents; others are edited on disk.
  * Returns the new text per URI.
  */
@@ -299,7 +300,7 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit, texts: Map<string, strin
     if ('kind' in c) {
       if (c.kind !== 'create') throw new Error(`unexpected ${c.kind}`);
       const p = fileURLToPath(c.uri);
-      if (fs.existsSync(p)) {
+      if (fs.existsSync(p) && !c.options?.overwrite) {
         if (!c.options?.ignoreIfExists) throw new Error(`${p} exists`);
         continue;
       }

@@ -169,7 +169,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.match(rendered.files[0].text, /## Gate 1: Completeness/);
     const created = await c.conn.sendRequest(NewDocumentRequest, params);
     const ops = created.edit!.documentChanges!;
-    assert.deepEqual(ops[0], CreateFile.create(uri(root, 'audit/phase-2/07-VALIDATION.md'), { ignoreIfExists: true, overwrite: false }));
+    assert.deepEqual(ops[0], CreateFile.create(uri(root, 'audit/phase-2/07-VALIDATION.md'), { ignoreIfExists: false, overwrite: false }));
     assert.equal((ops[1] as TextDocumentEdit).textDocument.uri, uri(root, 'audit/phase-2/07-VALIDATION.md'));
     const existing = await c.conn.sendRequest(NewDocumentRequest, { what: 'brief', targetUri: uri(root, 'audit/phase-1/00-PHASE_BRIEF.md') });
     assert.deepEqual([existing.edit, existing.files[0].exists], [null, true]);

@@ -242,8 +242,18 @@ describe('language server: diagnostics over stdio (pull client)', function () {
     const create = actions.find((a) => /07-VALIDATION/.test(a.title))!;
     assert.ok(create, actions.map((a) => a.title).join());
     const [op, write] = create.edit!.documentChanges!;
-    assert.deepEqual(op, { kind: 'create', uri: uri(root, 'audit/phase-2/07-VALIDATION.md'), options: { ignoreIfExists: true, overwrite: false } });
+    assert.deepEqual(op, { kind: 'create', uri: uri(root, 'audit/phase-2/07-VALIDATION.md'), options: { ignoreIfExists: false, overwrite: false } });
     assert.ok('edits' in write && 'newText' in write.edits[0] && write.edits[0].newText.includes('Gate'));
+    // The file written meanwhile outside the editor (the server has not heard of it): applying the
+    // fix fails as a whole and leaves the user's text alone.
+    const file = path.join(root, 'audit/phase-2/07-VALIDATION.md');
+    fs.writeFileSync(file, '# My own validation notes\n');
+    try {
+      assert.throws(() => applyWorkspaceEdit(create.edit!, new Map()), /exists/);
+      assert.equal(fs.readFileSync(file, 'utf8'), '# My own validation notes\n');
+    } finally {
+      fs.rmSync(file);
+    }
   });
 
   it('fixes all fixable problems of a document with source.fixAll.phasegate, idempotently', async () => {

@@ -54,7 +54,8 @@ export interface EditTarget {
 
 /**
  * A WorkspaceChange as a WorkspaceEdit. With `documentChanges`, created files are
- * CreateFile (never overwriting) followed by an edit that writes their text; without it,
+ * CreateFile (failing when the file exists: never overwriting, never writing into it) followed by
+ * an edit that writes their text; without it,
  * a change that creates files cannot be expressed and yields undefined.
  */
 export function toWorkspaceEdit(change: WorkspaceChange, target: EditTarget, documentChanges: boolean): WorkspaceEdit | undefined {
@@ -67,7 +68,10 @@ export function toWorkspaceEdit(change: WorkspaceChange, target: EditTarget, doc
   const out: (TextDocumentEdit | CreateFile)[] = [];
   for (const c of change.creates) {
     const uri = target.uriOf(c.file);
-    out.push(CreateFile.create(uri, { ignoreIfExists: true, overwrite: false }));
+    // Neither ignored nor overwritten: a file that exists by the time the edit is applied (written
+    // outside the editor, or by an earlier fix) makes the create fail, and with it the whole edit,
+    // instead of skipping the create and inserting the text into that file.
+    out.push(CreateFile.create(uri, { ignoreIfExists: false, overwrite: false }));
     if (c.text.length) {
       out.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [LspTextEdit.insert({ line: 0, character: 0 }, c.text)]));
     }

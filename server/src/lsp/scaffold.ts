@@ -1,7 +1,7 @@
 /**
  * `phasegate/renderTemplate` and `phasegate/newDocument`: the engine's `planNew` (the same
  * planner as `phasegate new`) turned into files and a WorkspaceEdit that creates them —
- * CreateFile with ignoreIfExists, so an existing file is never overwritten.
+ * CreateFile that fails when the file exists, so an existing file is never overwritten or written into.
  */
 import type { Connection } from 'vscode-languageserver';
 import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
