@@ -377,6 +377,37 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(d.range, rangeOf(text, 'Secret sauce: [notes](notes.md) - ours'));
   });
 
+  it('matches an input named from the workspace root on one side and from the handoff on the other', async () => {
+    // Phase 1 names its inputs from the workspace root (as missing-artifact accepts); phase 2 from its own folder.
+    const rootOut = OUT1.replace('[report](04-ARTIFACTS/audit-report.md) - the code', '[report](phase-1/04-ARTIFACTS/audit-report.md) - the code')
+      .replace('`04-ARTIFACTS/coverage.json`', '`phase-1/04-ARTIFACTS/coverage.json`')
+      .replace('[roadmap](03-FINDINGS/roadmap.md#top)', '[roadmap](phase-1/03-FINDINGS/roadmap.md#top)');
+    // Unnamed items: only their paths can match them.
+    const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
+    let { svc } = await handoffs(unnamed(IN2_COMPLETE), unnamed(rootOut));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'missing-artifact'), []);
+    // And the other way round: phase 2 names them from the root.
+    const rootIn = IN2_COMPLETE.replace(/\.\.\/phase-1\/(?=0[34])/g, 'phase-1/');
+    ({ svc } = await handoffs(unnamed(rootIn), unnamed(OUT1)));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'missing-artifact'), []);
+    // Another file is still another input.
+    const other = unnamed(rootIn).replace('phase-1/04-ARTIFACTS/coverage.json', 'phase-1/04-ARTIFACTS/audit-report.md');
+    ({ svc } = await handoffs(other, unnamed(OUT1)));
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'handoff-mismatch').map((d) => d.message.match(/"([^"]+)"/)?.[1]),
+      ['`04-ARTIFACTS/coverage.json` - current coverage'],
+    );
+  });
+
+  it('complete handoff rewrites a link written from the workspace root so that it resolves from phase 2', async () => {
+    const rootOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '[roadmap](phase-1/03-FINDINGS/roadmap.md#top)');
+    const { svc } = await handoffs(undefined, rootOut);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes/);
+  });
+
   it('does not flag received inputs while phase 1 has handed off none yet', async () => {
     const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input 1: [Location] - [Description]\n\n');
     const { svc } = await handoffs(IN2_COMPLETE, template);

@@ -4,7 +4,7 @@
  * complete a handoff. One item is `- <Name>: [<label>](<path>) - <description>`; a
  * `path` in backticks counts as its path.
  */
-import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
+import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
@@ -37,6 +37,11 @@ export interface HandoffItem {
   path: string | undefined;
   /** The path resolved against the document's folder. */
   resolved: string | undefined;
+  /**
+   * The path read from the workspace root instead, when it may be meant so (relative, not `./` or
+   * `../`, and another file than `resolved`): the missing-artifact rule accepts either.
+   */
+  rootResolved: string | undefined;
   /** The path is a backticked path (maybe relative to the repository), not a link. */
   codePath: boolean;
 }
@@ -145,7 +150,22 @@ export function parseItem(item: ListItem, folder: string, root?: string): Handof
     for (let m = CODE_SPAN.exec(text); m && !path; m = CODE_SPAN.exec(text)) if (looksLikePath(m[1])) path = m[1];
     codePath = !!path;
   }
-  return { item, text, name, nameKey, key: textKey(text), path, resolved: path ? resolveTarget(folder, path, root) : undefined, codePath };
+  const resolved = path ? resolveTarget(folder, path, root) : undefined;
+  const rootResolved = path && resolved ? fromRoot(path, resolved, root) : undefined;
+  return { item, text, name, nameKey, key: textKey(text), path, resolved, rootResolved, codePath };
+}
+
+/** `path` read from the workspace root, when that is a file other than `resolved` (see HandoffItem.rootResolved). */
+function fromRoot(path: string, resolved: string, root: string | undefined): string | undefined {
+  if (!root || path.startsWith('/') || path.startsWith('.')) return undefined;
+  const r = resolveTarget(root, path, root);
+  return r && r !== resolved && isInside(root, r) ? r : undefined;
+}
+
+/** Whether two items' paths can name the same file: each read from its own folder, or from the workspace root. */
+function samePlace(a: HandoffItem, b: HandoffItem): boolean {
+  if (!a.resolved || !b.resolved) return false;
+  return a.resolved === b.resolved || a.rootResolved === b.resolved || a.resolved === b.rootResolved || (!!a.rootResolved && a.rootResolved === b.rootResolved);
 }
 
 /** A text without a leading `Input 1:`-style name (`/^[^:]*\d+\s*:/` replaced by a space). */
@@ -182,7 +202,7 @@ export function hasWords(text: string): boolean {
 
 /** Whether two input items name the same input: same resolved path, else same name, else same words. */
 export function sameInput(a: HandoffItem, b: HandoffItem): boolean {
-  if (a.resolved && b.resolved && a.resolved === b.resolved) return true;
+  if (samePlace(a, b)) return true;
   // The same backticked path on both sides names the same file whatever folder it is read from.
   if (a.codePath && b.codePath && a.path === b.path) return true;
   if (a.nameKey && b.nameKey) return a.nameKey === b.nameKey;
@@ -291,14 +311,23 @@ export function rebaseTarget(t: string, fromFolder: string, toFolder: string): s
  * The text of an item with its relative link targets (and backticked paths that exist
  * from `fromFolder`) rewritten to resolve from `toFolder`.
  */
-export function rebaseItemText(doc: ParsedDocument, item: ListItem, fromFolder: string, toFolder: string, exists: (p: string) => boolean): string {
+export function rebaseItemText(
+  doc: ParsedDocument,
+  item: ListItem,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): string {
   const line = doc.lines[item.line] ?? '';
   const start = item.textRange.start.character;
   const end = item.textRange.end.character;
   const edits: { a: number; b: number; text: string }[] = [];
   for (const l of doc.links) {
     if (l.line !== item.line || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
-    const rebased = rebaseTarget(l.target, fromFolder, toFolder);
+    // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
+    const base = root && !l.target.startsWith('.') && isRelativeTarget(l.target) && rootOnly(l.target, fromFolder, root, exists) ? root : fromFolder;
+    const rebased = rebaseTarget(l.target, base, toFolder);
     if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
   }
   const text = line.slice(start, end);
@@ -316,6 +345,13 @@ export function rebaseItemText(doc: ParsedDocument, item: ListItem, fromFolder: 
   let out = line;
   for (const e of edits.sort((x, y) => y.a - x.a)) out = out.slice(0, e.a) + e.text + out.slice(e.b);
   return out.slice(start, end + (out.length - line.length));
+}
+
+/** Whether a relative target exists from the workspace root but not from `folder`. */
+function rootOnly(target: string, folder: string, root: string, exists: (p: string) => boolean): boolean {
+  const inFolder = resolveTarget(folder, target, root);
+  const inRoot = resolveTarget(root, target, root);
+  return !!inFolder && !!inRoot && inFolder !== inRoot && !exists(inFolder) && exists(inRoot);
 }
 
 /** Relative path from phase N+1's input handoff to phase N's output handoff. */

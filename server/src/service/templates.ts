@@ -452,8 +452,8 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
     path: relativePath(to, out.path),
     label: `${basename(prev.folder)}/${out.spec.file}`,
-    inputs: items('Phase {N} Inputs').map((it) => rebaseItemText(doc, it, from, to, exists)),
-    prerequisites: items('Phase {N} Prerequisites').map((it) => rebaseItemText(doc, it, from, to, exists)),
+    inputs: items('Phase {N} Inputs').map((it) => rebaseItemText(doc, it, from, to, exists, svc.model.root)),
+    prerequisites: items('Phase {N} Prerequisites').map((it) => rebaseItemText(doc, it, from, to, exists, svc.model.root)),
     openQuestions: items('Open Questions').map((it) => it.text),
   };
 }

@@ -54,7 +54,7 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const out = outputSections(pair);
   const from = dirname(pair.outPath);
   const to = dirname(pair.inPath);
-  const rebase = (it: ListItem) => rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p));
+  const rebase = (it: ListItem) => rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root);
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,

@@ -42,7 +42,7 @@ const markPrerequisite: Fix = (svc, diag) => {
   const phase = phaseOf(svc.model, diag.file);
   const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
   const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
-  if (pair && src) text = rebaseItemText(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p));
+  if (pair && src) text = rebaseItemText(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), svc.model.root);
   const line = `${bulletOf(doc, sec)} [ ] ${text}`;
   const ins = sec ? appendToSection(doc, sec, [line]) : insertSection(doc, IN_PREREQUISITES, [line], IN_ORDER);
   return action(`Add prerequisite "${d.text}" (unchecked)`, diag, mergeInsertions([ins], doc.eol));
