@@ -117,6 +117,45 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.equal(await c.conn.sendRequest(GatesRequest, { phaseUri: uri(root, 'nowhere') }), null);
   });
 
+  it('counts the gates at the severities of the phasegate.rules setting, as the diagnostics are', async () => {
+    const phase2 = async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0].groups[0].phases[1];
+    const completeness = async () =>
+      (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-2') }))!.gates.find((g) => g.name === 'Completeness')!;
+    const settle = async (rules: Record<string, string>, what: string, ready: (p: Awaited<ReturnType<typeof phase2>>) => boolean) => {
+      c.settings = { rules };
+      await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      return c.until(what, async () => {
+        const p = await phase2();
+        return ready(p) && p;
+      });
+    };
+    const before = await phase2();
+    assert.equal(before.status, 'blocked');
+    assert.deepEqual((await completeness()).reasons, ['1 × missing-document', '1 × missing-section']);
+    try {
+      // Turned off: neither counted as problems nor holding the gate.
+      const off = await settle({ 'missing-document': 'off', 'missing-section': 'off' }, 'the rules off', (p) => p.problems.errors === 0);
+      assert.notEqual(off.status, 'blocked');
+      assert.ok(!off.blockers.some((b) => /missing-(document|section)/.test(b)), off.blockers.join());
+      assert.equal((await completeness()).status, 'pending');
+      assert.ok(!(await completeness()).reasons.some((r) => /missing-/.test(r)));
+      // As warnings: the gate waits for them instead of failing.
+      const warn = await settle(
+        { 'missing-document': 'warning', 'missing-section': 'warning' },
+        'the rules as warnings',
+        (p) => p.problems.errors === 0 && p.problems.warnings > 0,
+      );
+      assert.notEqual(warn.status, 'blocked');
+      const g = await completeness();
+      assert.equal(g.status, 'pending');
+      assert.deepEqual(g.reasons.slice(0, 2), ['1 × missing-document', '1 × missing-section']);
+      assert.ok(warn.blockers.includes('Completeness: 1 × missing-document'), warn.blockers.join());
+    } finally {
+      await settle({}, 'the default severities', (p) => p.problems.errors === 2);
+    }
+    assert.equal((await completeness()).status, 'failed');
+  });
+
   it('phasegate/toggleGateItem: an edit of the checkbox, idempotent with a desired state', async () => {
     const rel = 'audit/phase-1/07-VALIDATION.md';
     const { uri: u, text } = await c.open(rel);

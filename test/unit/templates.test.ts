@@ -220,6 +220,51 @@ describe('templates', () => {
     assert.deepEqual(problems(svc, md(finding)), []);
   });
 
+  it("counts a gate's rules by severity: errors fail it, warnings keep it pending, information and hints do not count", async () => {
+    const { svc, fs } = await workspace({ 'README.md': '# Project\n' });
+    const plan = planNew(svc, { what: 'phase', layout: 'audit', title: 'Foundation Audit', date: DATE });
+    write(fs, plan, (_f, t) => fill(t, { location: '04-ARTIFACTS/report.md' }));
+    fs.write(`${ROOT}/phase-1/03-FINDINGS/report.md`, '# Findings\n\nNo critical issue.\n');
+    fs.write(`${ROOT}/phase-1/04-ARTIFACTS/report.md`, '# Report\n\nThe audit report.\n');
+    // A placeholder left in the output handoff (a warning of the Quality gate's rules).
+    const out = `${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`;
+    fs.write(out, fs.text(out)!.replace('## Phase 2 Inputs', '## Phase 2 Inputs\n\n- [Location] - [Purpose]'));
+    const gates = async (rules: Record<string, string>) => {
+      fs.write(
+        `${ROOT}/phasegate.yaml`,
+        `rules:\n${Object.entries(rules)
+          .map(([k, v]) => `  ${k}: ${v}\n`)
+          .join('')}`,
+      );
+      await svc.load(ROOT);
+      const phase = svc.findPhase('phase-1')!;
+      return { quality: svc.gates(phase).find((g) => g.name === 'Quality')!, status: svc.status(phase) };
+    };
+    let r = await gates({});
+    assert.deepEqual([r.quality.status, r.quality.reasons, r.status], ['pending', ['2 × unfilled-placeholder'], 'in-progress']);
+    r = await gates({ 'unfilled-placeholder': 'error' });
+    assert.deepEqual([r.quality.status, r.quality.reasons, r.status], ['failed', ['2 × unfilled-placeholder'], 'blocked']);
+    for (const severity of ['information', 'hint', 'off']) {
+      r = await gates({ 'unfilled-placeholder': severity });
+      assert.deepEqual([r.quality.status, r.status], ['passed', 'complete'], severity);
+    }
+    // The host's severities (the editor's setting) win over the config's, for the gates as for the diagnostics.
+    r = await gates({ 'unfilled-placeholder': 'information' });
+    assert.equal(svc.setRuleOverrides({ 'unfilled-placeholder': 'error' }), true);
+    assert.equal(svc.setRuleOverrides({ 'unfilled-placeholder': 'error' }), false, 'the same severities change nothing');
+    const phase = svc.findPhase('phase-1')!;
+    assert.equal(svc.gates(phase).find((g) => g.name === 'Quality')!.status, 'failed');
+    assert.deepEqual(
+      svc.diagnose(out).map((d) => [d.code, d.severity]),
+      [
+        ['unfilled-placeholder', 'error'],
+        ['unfilled-placeholder', 'error'],
+      ],
+    );
+    assert.equal(svc.setRuleOverrides({}), true);
+    assert.equal(svc.gates(phase).find((g) => g.name === 'Quality')!.status, 'passed');
+  });
+
   it('renders an iAI phase whose prompt, response and plan pass validation once filled', async () => {
     const { svc, fs } = await workspace({ 'proj/README.md': '# Project\n' });
     const plan = planNew(svc, { what: 'phase', layout: 'iai', root: 'proj', workstream: 'Build', title: 'Source Control & CI', date: DATE });

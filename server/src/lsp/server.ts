@@ -81,6 +81,13 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   // Loading starts at initialize; nothing is sent to the client before it said `initialized`.
   let markInitialized!: () => void;
   const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
+  /** Gives a folder's engine the rule severities of its settings, which its gates count as its diagnostics do. */
+  const applyRuleSettings = async (folder: Folder): Promise<boolean> => folder.svc.setRuleOverrides((await settings.get(folder.uri)).rules);
+  // Part of every (re)load, before the folder counts as loaded: settings can be asked for once the client is initialized.
+  workspaces.prepare = async (folder) => {
+    await initialized;
+    await ctx.safe('reading settings', false, () => applyRuleSettings(folder));
+  };
   const loadFolder = (folder: Folder) => {
     void Promise.all([workspaces.load(folder), initialized]).then(() => {
       if (folder.disposed) return;
@@ -177,6 +184,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   connection.onDidChangeConfiguration((change) =>
     ctx.safe('didChangeConfiguration', undefined, async () => {
       settings.changed(change);
+      for (const f of workspaces.all()) if (f.loaded) await applyRuleSettings(f);
       wsDiagnostics.bump();
       await diagnostics.all();
       lensRefresh();

@@ -33,6 +33,8 @@ export class Folder {
 
 export class Workspaces {
   private readonly folders = new Map<string, Folder>();
+  /** Runs after each (re)load of a folder's engine, before the folder counts as loaded; never throws. */
+  prepare: ((folder: Folder) => Promise<void>) | undefined;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -58,7 +60,8 @@ export class Workspaces {
   load(folder: Folder, token: CancellationToken = noCancellation): Promise<void> {
     const started = Date.now();
     folder.ready = folder.svc.load(folder.path, token).then(
-      () => {
+      async () => {
+        await this.prepare?.(folder);
         folder.loaded = true;
         const m = folder.svc.model;
         this.logger.log(`Indexed ${folder.path}: ${m.phases.length} phases, ${folder.svc.checkedFiles().length} documents in ${Date.now() - started} ms.`);

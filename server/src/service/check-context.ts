@@ -63,7 +63,7 @@ export class CheckContext implements RuleContext {
   }
 
   report(code: string, range: Range, message: string, data?: FixData): void {
-    const setting = this.config.rules[code];
+    const setting = this.svc.ruleSetting(code);
     if (setting === 'off') return;
     const severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
     const file = this.path;

@@ -51,8 +51,17 @@ function checklistItems(doc: ParsedDocument, sec: Section): GateItem[] {
   return out;
 }
 
+/** `N × rule-id` for each rule of `diags`, in order of first appearance. */
+function countByCode(diags: readonly { code: string }[]): string[] {
+  const byCode = new Map<string, number>();
+  for (const d of diags) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+  return [...byCode].map(([code, n]) => `${n} × ${code}`);
+}
+
 export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
-  const diags = svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error');
+  // Errors of a gate's rules fail it; their warnings keep it pending (the phase is not done yet, nothing
+  // is broken); information and hints, severities a team chose for what it does not hold phases to, do not count.
+  const diags = svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' || d.severity === 'warning');
   const checklistDocs = phase.layout.name === 'audit' ? phase.documents.filter((d) => d.spec.kind === 'validation') : phase.documents;
   const primary = phase.layout.name === 'iai' ? phase.documents.find((d) => d.spec.kind === 'response') : undefined;
   return phase.layout.gates.map((gate): GateResult => {
@@ -68,14 +77,14 @@ export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[]
       res.items = checklistItems(doc, sec);
       break;
     }
-    const failing = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
+    const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
+    const failing = counted.filter((d) => d.severity === 'error');
     if (failing.length) {
       res.status = 'failed';
-      const byCode = new Map<string, number>();
-      for (const d of failing) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
-      for (const [code, n] of byCode) res.reasons.push(`${n} × ${code}`);
+      res.reasons.push(...countByCode(failing));
       return res;
     }
+    res.reasons.push(...countByCode(counted));
     if (phase.layout.name === 'audit') {
       const validation = phase.documents.find((d) => d.spec.kind === 'validation');
       if (!validation?.exists) res.reasons.push('no validation checklist');

@@ -5,7 +5,7 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
-import { CONFIG_FILES, ResolvedConfig, defaultConfig, parseConfig } from './config';
+import { CONFIG_FILES, ResolvedConfig, RuleSetting, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec } from './layout';
 import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
@@ -107,6 +107,8 @@ export class PhasegateService {
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
+  /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
+  private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
   constructor(init: ServiceInit) {
     this.fs = init.fs;
@@ -658,6 +660,26 @@ export class PhasegateService {
       for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[i], ctx);
     }
     for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.out);
+  }
+
+  /** The severity a rule reports at (or `off`): the host's override, else the config's; undefined for the rule's default. */
+  ruleSetting(code: string): RuleSetting | undefined {
+    return this.ruleOverrides[code] ?? this.config.rules[code];
+  }
+
+  /**
+   * Sets the host's rule severities over the config's (the editor's `phasegate.rules` setting), so
+   * that diagnostics and the gates and statuses that count them agree. Every cached result is
+   * stale when they change; returns whether they did.
+   */
+  setRuleOverrides(rules: Readonly<Record<string, RuleSetting>>): boolean {
+    const keys = Object.keys(rules);
+    const old = this.ruleOverrides;
+    if (keys.length === Object.keys(old).length && keys.every((k) => old[k] === rules[k])) return false;
+    this.ruleOverrides = { ...rules };
+    this.diagCache.clear();
+    this.gateCache.clear();
+    return true;
   }
 
   /** Gate results of a phase. */
