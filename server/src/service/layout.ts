@@ -13,6 +13,8 @@ export interface SectionSpec {
   allowEmpty?: boolean;
   /** What belongs in the section (hover, completion). */
   description?: string;
+  /** Other headings that count as this section (a gate's checklist may be headed by the gate's name alone). */
+  aliases?: string[];
 }
 
 export interface DocumentKindSpec {
@@ -206,6 +208,8 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       sections: [
         ...AUDIT_GATES.map((g, i) => ({
           title: `Gate ${i + 1}: ${g.name}`,
+          // As the gate evaluation finds its checklist (gates.ts, gateSection): `## Completeness` and `## 1. Completeness` too.
+          aliases: [g.name],
           description: `${g.description} A checklist; each checked item cites its evidence.`,
         })),
         { title: 'Success Metrics', description: 'A table: Metric | Target | Actual.' },

@@ -44,7 +44,8 @@ const sections: Rule = {
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      const s = sectionByKey(doc, expandedTitleKey(sec.title, n));
+      let s = sectionByKey(doc, expandedTitleKey(sec.title, n));
+      for (let i = 0; !s && sec.aliases && i < sec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(sec.aliases[i], n));
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
