@@ -26,6 +26,33 @@ describe('structure rules', () => {
     }
   });
 
+  it('counts gate checklists headed by the gate name alone, or numbered, as the Gate N: Name sections', async () => {
+    const gates = ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'];
+    const checklist = (heading: (g: string, i: number) => string) =>
+      `# Phase 1 Validation\n\n${gates.map((g, i) => `## ${heading(g, i)}\n\n- [x] Done: [evidence](00-PHASE_BRIEF.md)\n`).join('\n')}\n## Success Metrics\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n`;
+    for (const heading of [(g: string) => g, (g: string, i: number) => `${i + 1}. ${g}`, (g: string, i: number) => `Gate ${i + 1}: ${g}`]) {
+      const text = checklist(heading);
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief, 'phase-1/07-VALIDATION.md': text });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'missing-section'), [], text);
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'section-order'), [], text);
+      // The gates find the same checklists.
+      const phase = svc.findPhase('phase-1')!;
+      assert.deepEqual(
+        svc.gates(phase).map((g) => g.line),
+        gates.map((g) => text.split('\n').findIndex((l) => l.startsWith('## ') && l.endsWith(g))),
+      );
+    }
+    // Another heading is still missing its section.
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': fullBrief,
+      'phase-1/07-VALIDATION.md': checklist((g) => (g === 'Review' ? 'Peer feedback' : g)),
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Gate 5: Review".'],
+    );
+  });
+
   it('reports a missing section and inserts it from the template, idempotently', async () => {
     const text = brief('## Objectives\n\nAudit.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
