@@ -12,6 +12,7 @@ import {
   Range as LspRange,
   TextEdit,
 } from 'vscode-languageserver';
+import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
 import { normalizeTitle, ParsedDocument } from '../service/markdown';
@@ -40,9 +41,62 @@ export function frontMatterKeyAt(doc: ParsedDocument, line: number): { key: stri
   return undefined;
 }
 
-function yamlScalar(v: unknown): string {
-  if (typeof v === 'string') return /^[\w][\w .-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|~)$/i.test(v) && !/^\d/.test(v) ? v : JSON.stringify(v);
-  return String(v);
+/** Most values offered for a key (a workspace schema may list many more). */
+const MAX_VALUES = 1000;
+/** Longest string tried as a plain scalar (longer ones are quoted). */
+const MAX_PLAIN = 200;
+
+/** Whether `text`, written after `key: ` in a block mapping, reads back as the string `s` (front matter is parsed as YAML 1.2). */
+function readsAs(text: string, s: string): boolean {
+  try {
+    const doc = YAML.parseDocument(`k: ${text}\n`, { strict: true, uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.length || doc.warnings.length) return false;
+    const data: unknown = doc.toJS();
+    return isRecord(data) && data.k === s;
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * `v` written as a one-line YAML scalar that reads back as `v`: a string plain when YAML would read
+ * it unchanged (not `true`, `1.0`, `a: b`, `a #b`, ...), else double-quoted as JSON (valid YAML); other
+ * values as JSON (flow style).
+ */
+export function yamlScalar(v: unknown): string {
+  if (typeof v === 'string') {
+    // Ids and words (`in-progress`, `Build/Phase_1_CI`) are plain without asking the parser (performance only).
+    if (/^[A-Za-z_][\w./-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(v)) return v;
+    const plain = v.length <= MAX_PLAIN && /^[^\s"'`{}[\],#&*!|>%@?:-]/.test(v) && !/[\p{Cc}\u2028\u2029]|\s$/u.test(v);
+    return plain && readsAs(v, v) ? v : JSON.stringify(v);
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** A front matter key: plain when it is a plain key (as the key lines are read here), else double-quoted. */
+function yamlKey(name: string): string {
+  return /^[A-Za-z_][\w-]*$/.test(name) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(name) ? name : JSON.stringify(name);
+}
+
+const KEY_LINE = /^([A-Za-z_][\w-]*)\s*:/;
+
+/** Top-level keys of the front matter other than the one on `line`: on other lines, and in the parsed data (quoted keys). */
+function keysElsewhere(doc: ParsedDocument, line: number): Set<string> {
+  const present = new Set<string>();
+  const fm = doc.frontMatter;
+  for (let l = 1; l < doc.lines.length && (!fm?.terminated || l < fm.endLine); l++) {
+    const m = KEY_LINE.exec(doc.lines[l]);
+    if (m && l !== line) present.add(m[1]);
+  }
+  if (fm && isRecord(fm.data)) {
+    const own = KEY_LINE.exec(doc.lines[line] ?? '')?.[1];
+    for (const k of Object.keys(fm.data)) if (k !== own) present.add(k);
+  }
+  return present;
 }
 
 function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[] {
@@ -51,15 +105,16 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   const before = src.slice(0, ch);
   const { spec } = kindOf(t.svc.model, t.path);
   const props = schemaProperties(t.svc, spec);
-  const keyOnly = /^([A-Za-z_][\w-]*)?$/.exec(before);
-  if (keyOnly) {
-    const present = new Set<string>();
-    for (let l = 1; l < doc.lines.length && (!doc.frontMatter?.terminated || l < doc.frontMatter.endLine); l++) {
-      const m = /^([A-Za-z_][\w-]*)\s*:/.exec(doc.lines[l]);
-      if (m && l !== line) present.add(m[1]);
-    }
+  if (/^([A-Za-z_][\w-]*)?$/.test(before)) {
+    // A key at the start of a line. The edit replaces the key word under the cursor and, on a
+    // `key: value` line, its colon and the spaces after it (`status|: x` -> `owner: x`): the value stays.
     const wordEnd = ch + (/^[\w-]*/.exec(src.slice(ch))?.[0].length ?? 0);
-    const range = LspRange.create(line, 0, line, wordEnd);
+    const rest = src.slice(wordEnd);
+    const sep = /^[ \t]*:[ \t]*/.exec(rest)?.[0];
+    // Anything else after the cursor (a list item, a quoted key, text) would become the value: no key fits here.
+    if (sep === undefined && !/^\s*(#.*)?$/.test(rest)) return [];
+    const range = LspRange.create(line, 0, line, wordEnd + (sep?.length ?? 0));
+    const present = keysElsewhere(doc, line);
     return props
       .filter((p) => !present.has(p.name))
       .map((p, i) => ({
@@ -68,28 +123,33 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
         detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
         documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
         sortText: String(i).padStart(3, '0'),
-        textEdit: TextEdit.replace(range, `${p.name}: `),
+        textEdit: TextEdit.replace(range, `${yamlKey(p.name)}: `),
         command: p.enumValues.length || p.name === 'phase' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
       }));
   }
   const at = frontMatterKeyAt(doc, line);
   if (!at) return [];
-  const valueStart = at.own ? (/^[\w-]+\s*:\s*/.exec(src)?.[0].length ?? ch) : (/^\s*-\s*/.exec(src)?.[0].length ?? ch);
+  // A value after the line's own `key:`, or after the `-` of a list item under a key.
+  const lead = at.own ? /^[\w-]+\s*:[ \t]*/.exec(src) : /^[ \t]*-[ \t]*/.exec(src);
+  if (!lead) return [];
+  const valueStart = lead[0].length;
   if (ch < valueStart) return [];
+  // Right after the colon or dash (`status:|`) the value needs a space before it: `status:draft` is one plain scalar.
+  const space = /[ \t]$/.test(lead[0]) ? '' : ' ';
   const range = LspRange.create(line, valueStart, line, src.length);
   const prop = props.find((p) => p.name === at.key);
   const values: { label: string; doc?: string }[] = [];
   if (at.key === 'phase' || at.key === 'next' || at.key === 'previous') {
-    for (const p of t.svc.model.phases) values.push({ label: p.id, doc: `${p.title} (${p.layout.name})` });
+    for (const p of t.svc.model.phases) values.push({ label: yamlScalar(p.id), doc: `${p.title} (${p.layout.name})` });
   }
-  for (const v of prop?.enumValues ?? []) values.push({ label: yamlScalar(v) });
+  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) values.push({ label: yamlScalar(v) });
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,
     detail: prop?.description,
     documentation: v.doc,
     sortText: String(i).padStart(3, '0'),
-    textEdit: TextEdit.replace(range, v.label),
+    textEdit: TextEdit.replace(range, space + v.label),
   }));
 }
 

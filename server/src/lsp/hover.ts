@@ -4,9 +4,17 @@ import { expandTitle } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import type { ServerContext, Target } from './context';
-import { frontMatterKeyAt, inFrontMatter } from './completion';
+import { frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
+
+/** Most enum values a key's hover lists. */
+const MAX_VALUES = 30;
+
+/** `text` as a Markdown code span (a longer fence around a backtick). */
+function codeSpan(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
 
 export function hover(t: Target, line: number, ch: number): Hover | null {
   const doc = t.doc;
@@ -22,7 +30,10 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       if (!p) return null;
       const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
       if (p.description) parts.push(p.description);
-      if (p.enumValues.length) parts.push(`One of: ${p.enumValues.map((v) => `\`${String(v)}\``).join(', ')}`);
+      if (p.enumValues.length) {
+        const shown = p.enumValues.slice(0, MAX_VALUES).map((v) => codeSpan(yamlScalar(v)));
+        parts.push(`One of: ${shown.join(', ')}${p.enumValues.length > MAX_VALUES ? `, … (${p.enumValues.length} in all)` : ''}`);
+      }
       return md(parts.join('\n\n'), LspRange.create(line, 0, line, m[1].length));
     }
   }

@@ -1,4 +1,8 @@
-/** Reads the front matter schema of a document kind for completion and hover (properties, enums, descriptions). */
+/**
+ * Reads the front matter schema of a document kind for completion and hover (properties, enums,
+ * descriptions): the schema in force, as the diagnostics apply it (`svc.validator`): a trusted
+ * workspace's own schema (phasegate.yaml `schemas:`) when it has one, else the built-in one.
+ */
 import type { PhasegateService } from '../service/service';
 import type { DocumentKindSpec } from '../service/layout';
 
@@ -12,68 +16,124 @@ export interface PropertyInfo {
 
 type Json = Record<string, unknown>;
 
+/** Most subschemas read from one schema: a workspace schema is data, possibly hostile. */
+const MAX_STEPS = 20_000;
+/** Longest chain of `$ref`s followed, and deepest `allOf`/`anyOf`/`oneOf` nesting read. */
+const MAX_DEPTH = 8;
+
 function isObject(v: unknown): v is Json {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Resolves a local `$ref` (`#/definitions/x`, `#/$defs/x`) or one into another built-in schema (`common.schema.json#/…`). */
-function resolve(svc: PhasegateService, root: Json, node: Json, depth = 0): Json {
-  const ref = node.$ref;
-  if (typeof ref !== 'string' || depth > 8) return node;
-  const [file, pointer = ''] = ref.split('#');
-  const docRoot: unknown = file ? svc.assets.schemas[file.replace(/^.*\//, '').replace(/\.schema\.json$|\.json$/, '')] : root;
-  let base: unknown = docRoot;
-  for (const seg of pointer.split('/').filter(Boolean)) {
-    base = isObject(base) ? base[decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+function unescape(seg: string): string {
+  let s = seg;
+  try {
+    s = decodeURIComponent(seg);
+  } catch {
+    /* kept as written */
   }
-  if (!isObject(base)) return node;
-  const rest = { ...node };
-  delete rest.$ref;
-  return { ...resolve(svc, isObject(docRoot) ? docRoot : root, base, depth + 1), ...rest };
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-function collect(svc: PhasegateService, root: Json, node: Json, out: Map<string, PropertyInfo>, required: Set<string>, depth = 0): void {
-  if (depth > 8) return;
-  const n = resolve(svc, root, node);
-  if (Array.isArray(n.required)) for (const r of n.required) if (typeof r === 'string') required.add(r);
-  if (isObject(n.properties)) {
-    for (const [name, raw] of Object.entries(n.properties)) {
-      if (!isObject(raw)) continue;
-      const p = resolve(svc, root, raw);
-      const prev = out.get(name);
-      const items = isObject(p.items) ? resolve(svc, root, p.items) : undefined;
-      const enumValues = Array.isArray(p.enum) ? p.enum : p.const !== undefined ? [p.const] : Array.isArray(items?.enum) ? (items!.enum as unknown[]) : [];
-      const anyOfEnums = [...(Array.isArray(p.anyOf) ? p.anyOf : []), ...(Array.isArray(p.oneOf) ? p.oneOf : [])].filter(isObject).flatMap((x) => {
-        const r = resolve(svc, root, x);
-        return Array.isArray(r.enum) ? r.enum : r.const !== undefined ? [r.const] : [];
-      });
-      out.set(name, {
-        name,
-        description:
-          (typeof p.description === 'string' ? p.description : undefined) ?? (typeof p.title === 'string' ? p.title : undefined) ?? prev?.description,
-        type: typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.join(' | ') : prev?.type,
-        enumValues: [...enumValues, ...anyOfEnums],
-        required: false,
-      });
+class Reader {
+  private steps = 0;
+  /** Subschemas whose properties were collected already (each once: `$ref` cycles and repeated branches end here). */
+  private readonly seen = new Set<object>();
+  readonly out = new Map<string, PropertyInfo>();
+  readonly required = new Set<string>();
+
+  constructor(private readonly root: Json) {}
+
+  private step(): boolean {
+    return ++this.steps <= MAX_STEPS;
+  }
+
+  /** The subschema a local `$ref` (`#/definitions/x`, `#/$defs/x`, `#`) points to, followed to its end; other keywords of `node` win. */
+  resolve(node: Json, depth = 0): Json {
+    const ref = node.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#') || depth > MAX_DEPTH || !this.step()) return node;
+    let base: unknown = this.root;
+    for (const seg of ref.slice(1).split('/').filter(Boolean)) base = isObject(base) && Object.hasOwn(base, unescape(seg)) ? base[unescape(seg)] : undefined;
+    if (!isObject(base)) return node;
+    const rest = { ...node };
+    delete rest.$ref;
+    return { ...this.resolve(base, depth + 1), ...rest };
+  }
+
+  private enumOf(n: Json): unknown[] {
+    return Array.isArray(n.enum) ? n.enum : n.const !== undefined ? [n.const] : [];
+  }
+
+  collect(node: Json, depth = 0): void {
+    if (depth > MAX_DEPTH || this.seen.has(node) || !this.step()) return;
+    this.seen.add(node);
+    const n = this.resolve(node);
+    if (Array.isArray(n.required)) for (const r of n.required) if (typeof r === 'string') this.required.add(r);
+    if (isObject(n.properties)) {
+      for (const [name, raw] of Object.entries(n.properties)) {
+        if (!this.step()) return;
+        // `true` allows any value: still a key to offer; `false` forbids the key.
+        if (raw !== true && !isObject(raw)) continue;
+        const p = raw === true ? {} : this.resolve(raw);
+        const prev = this.out.get(name);
+        const items = isObject(p.items) ? this.resolve(p.items) : undefined;
+        const own = this.enumOf(p);
+        const values = [...(own.length ? own : items ? this.enumOf(items) : [])];
+        for (const k of ['anyOf', 'oneOf']) {
+          const list = p[k];
+          if (Array.isArray(list)) for (const x of list) if (isObject(x) && this.step()) values.push(...this.enumOf(this.resolve(x)));
+        }
+        const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.filter((t) => typeof t === 'string').join(' | ') : undefined;
+        this.out.set(name, {
+          name,
+          description:
+            (typeof p.description === 'string' ? p.description : undefined) ?? (typeof p.title === 'string' ? p.title : undefined) ?? prev?.description,
+          type: type || prev?.type,
+          enumValues: distinct(values),
+          required: false,
+        });
+      }
+    }
+    for (const k of ['allOf', 'anyOf', 'oneOf']) {
+      const list = n[k];
+      if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) this.collect(sub, depth + 1);
     }
   }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = n[k];
-    if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) collect(svc, root, sub, out, required, depth + 1);
-  }
 }
 
-/** The front matter properties the schema of `spec` describes, in schema order. */
-export function schemaProperties(svc: PhasegateService, spec: DocumentKindSpec | undefined): PropertyInfo[] {
+function distinct(values: unknown[]): unknown[] {
+  const keys = new Set<string>();
+  return values.filter((v) => {
+    const k = JSON.stringify(v) ?? String(v);
+    if (keys.has(k)) return false;
+    keys.add(k);
+    return true;
+  });
+}
+
+/** Properties read from each schema object (schemas in force do not change: a new config brings new objects). */
+const cache = new WeakMap<object, PropertyInfo[]>();
+
+/** The front matter schema in force for documents of `spec`, as the diagnostics validate them; undefined when none applies. */
+export function schemaInForce(svc: PhasegateService, spec: DocumentKindSpec | undefined): unknown {
   const id = spec?.schema;
-  const schema = id ? svc.assets.schemas[id] : undefined;
+  return id ? svc.validator(id)?.schema : undefined;
+}
+
+/** The front matter properties the schema in force for `spec` describes, in schema order. */
+export function schemaProperties(svc: PhasegateService, spec: DocumentKindSpec | undefined): PropertyInfo[] {
+  const schema = schemaInForce(svc, spec);
   if (!isObject(schema)) return [];
-  const out = new Map<string, PropertyInfo>();
-  const required = new Set<string>();
-  try {
-    collect(svc, schema, schema, out, required);
-  } catch (e) {
-    svc.logger.log(`reading schema ${id} failed: ${(e as Error).message}`);
+  let props = cache.get(schema);
+  if (!props) {
+    const reader = new Reader(schema);
+    try {
+      reader.collect(schema);
+    } catch (e) {
+      svc.logger.log(`reading schema ${spec?.schema} failed: ${(e as Error).message}`);
+    }
+    props = [...reader.out.values()].map((p) => ({ ...p, required: reader.required.has(p.name) }));
+    cache.set(schema, props);
   }
-  return [...out.values()].map((p) => ({ ...p, required: required.has(p.name) }));
+  return props;
 }

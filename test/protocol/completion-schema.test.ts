@@ -1,0 +1,368 @@
+/**
+ * Front matter completion and hover against the schema in force, as the diagnostics apply it: a
+ * trusted workspace's own schemas (also for custom layouts' document kinds), the built-in ones in an
+ * untrusted workspace, and a hostile schema. Every offered edit is applied as an editor would, and the
+ * resulting front matter must still be valid YAML (no `invalid-front-matter`).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
+import {
+  CompletionItem,
+  CompletionList,
+  CompletionRequest,
+  Diagnostic,
+  DocumentDiagnosticRequest,
+  Hover,
+  HoverRequest,
+  MarkupContent,
+  TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { buildServer, copyFixture, stopOnFixture, TestClient } from './client';
+
+const BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
+const DECISIONS = 'audit/phase-2/05-DECISIONS.md';
+const GOALS = 'sprints/sprint-1/GOALS.md';
+
+const BUILT_IN_STATUS = ['draft', 'in-progress', 'review', 'complete', 'blocked'];
+
+const CONFIG = [
+  'schemas:',
+  '  brief: myschemas/brief.json',
+  '  decisions: myschemas/hostile.json',
+  '  goals: myschemas/goals.json',
+  'layouts:',
+  '  - name: sprint',
+  '    phases: "sprints/sprint-*"',
+  '    number: "sprint-(\\\\d+)"',
+  '    documents:',
+  '      - kind: goals',
+  '        file: GOALS.md',
+  '        schema: goals',
+  '        sections: [Objectives]',
+  '',
+].join('\n');
+
+const BRIEF_SCHEMA = {
+  type: 'object',
+  required: ['phase', 'status', 'sponsor'],
+  properties: {
+    phase: { type: 'string' },
+    title: { type: 'string' },
+    status: { enum: ['todo', 'doing', 'done'], description: 'WORKSPACE status' },
+    sponsor: { type: 'string', description: 'WORKSPACE: who pays' },
+    tags: { type: 'array', items: { enum: ['sec', 'a: b'] } },
+  },
+};
+
+const GOALS_SCHEMA = {
+  type: 'object',
+  required: ['sprint'],
+  properties: {
+    sprint: { enum: ['alpha', 'beta'], description: 'GOALS sprint name' },
+    velocity: { type: 'number', description: 'GOALS velocity' },
+  },
+};
+
+/** Values YAML would misread when written plain, and values that are not strings. */
+const ODD_VALUES: unknown[] = [
+  'a: b',
+  'x #y',
+  'true',
+  '1.0',
+  "it's",
+  '"q"',
+  '- item',
+  '`tick`',
+  ' lead',
+  'trail ',
+  'multi\nline',
+  'plain one',
+  3,
+  null,
+  { o: 1 },
+];
+
+/** Compiles (ajv) and passes the engine's safety checks, but its `$ref`s loop: validating it overflows the stack. */
+const HOSTILE_SCHEMA = {
+  type: 'object',
+  definitions: {
+    a: { $ref: '#/definitions/b' },
+    b: { $ref: '#/definitions/a' },
+    loop: { properties: { deep: { $ref: '#/definitions/loop' } } },
+  },
+  allOf: Array.from({ length: 200 }, () => ({ $ref: '#' })),
+  anyOf: [{ $ref: '#/definitions/loop' }, true],
+  properties: {
+    status: { enum: ODD_VALUES },
+    'odd: key': { type: 'string', 'x-odd': [1, {}] },
+    true: true,
+    never: false,
+    list: { items: [{ enum: [1] }] },
+    big: { enum: Array.from({ length: 5000 }, (_, i) => `v${i}`) },
+  },
+};
+
+const GOALS_TEXT = ['---', 'sprint: alpha', '---', '', '# Sprint 1', '', '## Objectives', '', '- Ship.', ''].join('\n');
+
+const items = (r: CompletionItem[] | CompletionList | null) => (Array.isArray(r) ? r : (r?.items ?? []));
+const labels = (r: CompletionItem[]) => r.map((i) => i.label);
+const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+
+/** The text after accepting `item`, as an editor applies its text edit. */
+function accept(text: string, item: CompletionItem): string {
+  assert.ok(item.textEdit && 'range' in item.textEdit, `${item.label} has a text edit`);
+  return TextDocument.applyEdits(TextDocument.create('file:///x.md', 'markdown', 1, text), [item.textEdit as TextEdit]);
+}
+
+/** The front matter of `text` parsed as the engine parses it; fails on any YAML error. */
+function frontMatter(text: string): Record<string, unknown> {
+  const lines = text.split(/\r\n|\r|\n/);
+  assert.equal(lines[0], '---');
+  const end = lines.indexOf('---', 1);
+  assert.ok(end > 0, 'front matter is closed');
+  const doc = YAML.parseDocument(lines.slice(1, end).join('\n'), { uniqueKeys: true, strict: true, prettyErrors: false });
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+    `valid YAML:\n${lines.slice(0, end + 1).join('\n')}`,
+  );
+  return (doc.toJS() ?? {}) as Record<string, unknown>;
+}
+
+/** A server on a copy of the fixture with `files` written into it. */
+function server(files: Record<string, string>, trusted: boolean): { root: string; c: TestClient } {
+  const s = {} as { root: string; c: TestClient };
+  before(async () => {
+    await buildServer();
+    s.root = copyFixture();
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(s.root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(s.root, rel), text);
+    }
+    s.c = await TestClient.start(s.root, { pull: true, initializationOptions: { trusted } });
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(s.c, s.root), [], 'the server logged no errors');
+  });
+  return s;
+}
+
+function helpers(s: { c: TestClient }) {
+  const complete = async (u: string, line: number, character: number) =>
+    items(await s.c.conn.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position: { line, character } }));
+  const hover = (u: string, line: number, character: number) =>
+    s.c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character } });
+  const diagnostics = async (u: string, text: string): Promise<Diagnostic[]> => {
+    await s.c.change(u, text);
+    return ((await s.c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as { items: Diagnostic[] }).items;
+  };
+  /** Applies `item` to `text`, sends the result and checks that its front matter is valid YAML for the server as well. */
+  const acceptValid = async (u: string, text: string, item: CompletionItem) => {
+    const next = accept(text, item);
+    const data = frontMatter(next);
+    const invalid = (await diagnostics(u, next)).filter((d) => d.code === 'invalid-front-matter');
+    assert.deepEqual(invalid, [], `no invalid-front-matter after accepting ${item.label}`);
+    return { next, data };
+  };
+  return { complete, hover, diagnostics, acceptValid };
+}
+
+const files = {
+  'phasegate.yaml': CONFIG,
+  'myschemas/brief.json': JSON.stringify(BRIEF_SCHEMA),
+  'myschemas/goals.json': JSON.stringify(GOALS_SCHEMA),
+  'myschemas/hostile.json': JSON.stringify(HOSTILE_SCHEMA),
+  [GOALS]: GOALS_TEXT,
+};
+
+describe('language server: completion and hover follow the front matter schema in force', function () {
+  this.timeout(60_000);
+
+  describe('in a trusted workspace with its own schemas', () => {
+    const s = server(files, true);
+    const { complete, hover, diagnostics, acceptValid } = helpers(s);
+
+    it('offers the workspace schema keys and values, and hover shows its descriptions', async () => {
+      const { uri: u, text } = await s.c.open(BRIEF);
+      const blank = text.replace('status: in-progress\n', 'status: \n\n');
+      await s.c.change(u, blank);
+      const values = await complete(u, 3, 8);
+      assert.deepEqual(labels(values), ['todo', 'doing', 'done']);
+      const keys = labels(await complete(u, 4, 0));
+      assert.ok(keys.includes('sponsor'), keys.join());
+      assert.ok(!keys.includes('owner'), 'a key only the built-in schema has is not offered');
+      // The diagnostics agree: the accepted value is valid for the schema they apply.
+      const { next } = await acceptValid(
+        u,
+        blank,
+        values.find((i) => i.label === 'doing')!,
+      );
+      const ds = await diagnostics(u, next);
+      assert.ok(!ds.some((d) => d.code === 'front-matter-schema' && /status/.test(String(d.message))), JSON.stringify(ds));
+      const sponsor = (await complete(u, 4, 0)).find((i) => i.label === 'sponsor')!;
+      const { next: withSponsor } = await acceptValid(u, next, sponsor);
+      const done = withSponsor.replace('sponsor: ', 'sponsor: Ann');
+      assert.deepEqual(
+        (await diagnostics(u, done)).filter((d) => /front-matter/.test(String(d.code))),
+        [],
+      );
+      const h = hoverText(await hover(u, 3, 2));
+      assert.match(h, /WORKSPACE status/);
+      assert.match(h, /`todo`, `doing`, `done`/);
+      assert.doesNotMatch(h, /Where the document stands/);
+      await s.c.change(u, text);
+    });
+
+    it('completes the values of a list item, after its dash', async () => {
+      const { uri: u, text } = await s.c.open(BRIEF);
+      for (const dash of ['  - ', '  -']) {
+        const withTags = text.replace('status: in-progress\n', `status: doing\ntags:\n${dash}\n`);
+        await s.c.change(u, withTags);
+        const got = await complete(u, 5, dash.length);
+        assert.deepEqual(labels(got), ['sec', '"a: b"']);
+        for (const item of got) {
+          const { data } = await acceptValid(u, withTags, item);
+          assert.deepEqual(data.tags, [JSON.parse(item.label.startsWith('"') ? item.label : JSON.stringify(item.label))]);
+        }
+      }
+      await s.c.change(u, text);
+    });
+
+    it("uses a custom layout's own schema id", async () => {
+      const { uri: u, text } = await s.c.open(GOALS);
+      const empty = text.replace('sprint: alpha', 'sprint: ');
+      await s.c.change(u, empty);
+      assert.deepEqual(labels(await complete(u, 1, 8)), ['alpha', 'beta']);
+      const withBlank = text.replace('sprint: alpha\n', 'sprint: alpha\n\n');
+      await s.c.change(u, withBlank);
+      assert.deepEqual(labels(await complete(u, 2, 0)), ['velocity']);
+      await s.c.change(u, text);
+      assert.match(hoverText(await hover(u, 1, 1)), /GOALS sprint name/);
+    });
+
+    it('stays well with a hostile schema ($ref cycles, odd keys and values, a large enum): every edit gives valid YAML', async () => {
+      const { uri: u, text } = await s.c.open(DECISIONS);
+      const started = Date.now();
+      const empty = text.replace('status: in-progress', 'status:');
+      await s.c.change(u, empty);
+      const values = await complete(u, 3, 7);
+      assert.equal(values.length, ODD_VALUES.length);
+      for (const item of values) {
+        const { data } = await acceptValid(u, empty, item);
+        assert.ok(
+          ODD_VALUES.some((v) => JSON.stringify(v) === JSON.stringify(data.status)),
+          `${item.label} reads back as one of the schema's values, not as ${JSON.stringify(data.status)}`,
+        );
+      }
+      assert.deepEqual(
+        values.map((i) => JSON.stringify(frontMatter(accept(empty, i)).status)),
+        ODD_VALUES.map((v) => JSON.stringify(v)),
+        'each value reads back as itself',
+      );
+      const blank = text.replace('status: in-progress\n', 'status: in-progress\n\n');
+      await s.c.change(u, blank);
+      const keys = await complete(u, 4, 0);
+      assert.ok(labels(keys).includes('odd: key') && labels(keys).includes('true') && labels(keys).includes('big'), labels(keys).join());
+      assert.ok(!labels(keys).includes('never'), 'a key the schema forbids is not offered');
+      for (const item of keys) {
+        const { data } = await acceptValid(u, blank, item);
+        assert.ok(Object.hasOwn(data, item.label), `${item.label} is a key of ${JSON.stringify(data)}`);
+      }
+      const big = blank.replace('status: in-progress\n\n', 'status: in-progress\nbig: \n');
+      await s.c.change(u, big);
+      assert.ok((await complete(u, 4, 5)).length > 0);
+      assert.match(hoverText(await hover(u, 4, 1)), /5000 in all/);
+      assert.match(hoverText(await hover(u, 3, 1)), /`"a: b"`/);
+      assert.ok(Date.now() - started < 20_000, 'answers in time');
+      await s.c.change(u, text);
+    });
+  });
+
+  describe('in an untrusted workspace with its own schemas', () => {
+    const s = server(files, false);
+    const { complete, hover } = helpers(s);
+
+    it('keeps to the built-in schema, as the diagnostics do', async () => {
+      const { uri: u, text } = await s.c.open(BRIEF);
+      await s.c.change(u, text.replace('status: in-progress\n', 'status: \n\n'));
+      assert.deepEqual(labels(await complete(u, 3, 8)), BUILT_IN_STATUS);
+      const keys = labels(await complete(u, 4, 0));
+      assert.ok(keys.includes('owner') && !keys.includes('sponsor'), keys.join());
+      await s.c.change(u, text);
+      const h = hoverText(await hover(u, 3, 2));
+      assert.match(h, /Where the document stands/);
+      assert.doesNotMatch(h, /WORKSPACE/);
+      const goals = await s.c.open(GOALS);
+      assert.deepEqual(labels(await complete(goals.uri, 1, 8)), [], 'no schema applies to the custom kind');
+    });
+  });
+});
+
+describe('language server: front matter completion edits give valid YAML', function () {
+  this.timeout(60_000);
+  const s = server({}, true);
+  const { complete, acceptValid } = helpers(s);
+
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    const read = (text: string) => text.replace(/\r?\n/g, eol);
+    const keepsEol = (text: string) => assert.equal(eol === '\r\n' ? /[^\r]\n/.test(text) : text.includes('\r'), false, 'line endings kept');
+
+    it(`a value right after "key:" gets a space before it (${name})`, async () => {
+      const { uri: u, text: lf } = await s.c.open(BRIEF);
+      const text = read(lf);
+      for (const [typed, ch] of [
+        ['status:', 7],
+        ['status:dr', 9],
+        ['status:  ', 9],
+      ] as const) {
+        const before = text.replace('status: in-progress', typed);
+        await s.c.change(u, before);
+        const got = await complete(u, 3, ch);
+        assert.deepEqual(labels(got), BUILT_IN_STATUS);
+        for (const item of got) {
+          const { next, data } = await acceptValid(u, before, item);
+          assert.equal(data.status, item.label);
+          assert.match(next.split(/\r?\n/)[3], new RegExp(`^status: +${item.label}$`));
+          keepsEol(next);
+        }
+      }
+      await s.c.change(u, lf);
+    });
+
+    it(`a key at the start of a "key: value" line replaces the key and keeps the value (${name})`, async () => {
+      const { uri: u, text: lf } = await s.c.open(BRIEF);
+      const text = read(lf);
+      for (const ch of [0, 3, 6]) {
+        await s.c.change(u, text);
+        const got = await complete(u, 3, ch);
+        assert.ok(labels(got).includes('status') && labels(got).includes('owner'), labels(got).join());
+        assert.ok(!labels(got).includes('phase') && !labels(got).includes('title'), 'keys present on other lines are not offered');
+        for (const item of got) {
+          // The server checks the result once per item; the other cursor positions give the same edits.
+          const { next, data } = ch === 0 ? await acceptValid(u, text, item) : { next: accept(text, item), data: frontMatter(accept(text, item)) };
+          assert.equal(next.split(/\r?\n/)[3], `${item.label}: in-progress`);
+          assert.equal(data[item.label], 'in-progress');
+          keepsEol(next);
+        }
+      }
+      await s.c.change(u, lf);
+    });
+  }
+
+  it('offers no key where one would turn the rest of the line into a broken value', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const withList = text.replace('status: in-progress\n', 'status: in-progress\nreviewers:\n  - Ann\n"owner": Bob\n\n');
+    await s.c.change(u, withList);
+    assert.deepEqual(labels(await complete(u, 5, 0)), [], 'a list item');
+    assert.deepEqual(labels(await complete(u, 6, 0)), [], 'a quoted key');
+    const keys = labels(await complete(u, 7, 0));
+    assert.ok(!keys.includes('owner') && !keys.includes('reviewers'), `quoted and block keys count as present: ${keys.join()}`);
+    await s.c.change(u, text);
+  });
+});
