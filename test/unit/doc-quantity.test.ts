@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { meets, parseQuantity, parseThreshold } from '../../server/src/service/rules/doc-quantity';
+import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from '../../server/src/service/rules/doc-quantity';
 
 describe('metric quantities', () => {
   it('parses thresholds with symbols, words or no operator', () => {
@@ -27,6 +27,26 @@ describe('metric quantities', () => {
       assert.deepEqual(again, want, text);
       assert.ok(Object.isFrozen(again), text);
     }
+  });
+
+  it('parses compound values and targets whose parts name what they count', () => {
+    assert.deepEqual(parseLabelledThresholds('0 critical, <5 high'), [
+      { label: 'critical', value: { op: '<=', value: 0, unit: '' } },
+      { label: 'high', value: { op: '<', value: 5, unit: '' } },
+    ]);
+    assert.deepEqual(parseLabelledQuantities('**2** critical; high: 1,200'), [
+      { label: 'critical', value: { value: 2, unit: '' } },
+      { label: 'high', value: { value: 1200, unit: '' } },
+    ]);
+    assert.deepEqual(parseLabelledQuantities('p95 latency: 200 ms and error rate: 1%'), [
+      { label: 'p95 latency', value: { value: 0.2, unit: 's' } },
+      { label: 'error rate', value: { value: 1, unit: '%' } },
+    ]);
+    // One part, a part without words, the same words twice, or more numbers in a part: not compound values.
+    for (const t of ['2 critical', '2, 9', '2 critical, 3 critical', '2 critical 9 high, 1 low', '1,200 high', '']) {
+      assert.equal(parseLabelledQuantities(t), undefined, t);
+    }
+    assert.equal(parseLabelledThresholds('0 critical, < 5'), undefined);
   });
 
   it('parses actual values, compound durations included', () => {

@@ -529,6 +529,42 @@ describe('document rules', () => {
       );
     });
 
+    it('compares a compound value with a compound target part by part, by their words', async () => {
+      const rows = [
+        '| Security vulnerabilities | 0 critical, <5 high | 2 critical, 9 high |',
+        '| Security vulnerabilities | 0 critical, <5 high | 0 critical, 3 high |',
+        '| Security vulnerabilities | 0 critical; < 5 high | high: 7; critical: 0 |',
+        '| Security vulnerabilities | 0 critical and < 5 high | 1 critical and 1,200 medium |',
+        // Not comparable part by part: parts without words, or words that match nothing, are not judged.
+        '| Security vulnerabilities | 0 critical, <5 high | 2, 9 |',
+        '| Security vulnerabilities | 0 critical, <5 high | 3 low, 4 medium |',
+        '| Security vulnerabilities | 0 critical, <5 high | 2 critical 9 high |',
+      ];
+      const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
+      assert.deepEqual(
+        ds.map((d) => [d.range.start.line, d.message]),
+        [
+          [4, 'Security vulnerabilities is 2 critical, 9 high; target 0 critical, <5 high (missed: critical, high)'],
+          [6, 'Security vulnerabilities is high: 7; critical: 0; target 0 critical; < 5 high (missed: high)'],
+          [7, 'Security vulnerabilities is 1 critical and 1,200 medium; target 0 critical and < 5 high (missed: critical)'],
+        ],
+      );
+      const at = text.split('\n')[4].indexOf('2 critical, 9 high');
+      assert.deepEqual(ds[0].range, range(4, at, 4, at + '2 critical, 9 high'.length));
+      // A compound threshold of phasegate.yaml, for a table without a Target column.
+      const cfg = 'metrics:\n  - name: Security vulnerabilities\n    threshold: "0 critical, < 5 high"\n';
+      const { svc: configured } = await workspace({
+        'phasegate.yaml': cfg,
+        'phase-1/07-VALIDATION.md': '# V\n\n| Metric | Actual |\n|---|---|\n| Security vulnerabilities | 0 critical, 5 high |\n',
+      });
+      assert.deepEqual(
+        diagnosticsOf(configured, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
+        ['Security vulnerabilities is 0 critical, 5 high; target 0 critical, < 5 high (missed: high)'],
+      );
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';

@@ -4,7 +4,7 @@
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
-import { meets, parseQuantity, parseThreshold } from './doc-quantity';
+import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
 
 const METRIC_COL = /^metrics?$|^(?:success |quality )?metric(?: name)?$|^kpi$/i;
@@ -42,16 +42,34 @@ const metrics: Rule = {
         const nameCell = row.cells[mi];
         const actualCell = row.cells[ai];
         if (!nameCell || !actualCell || cellText(actualCell.text) === '') continue;
-        const actual = parseQuantity(actualCell.text);
-        if (!actual) continue;
         // The row's own target wins (a phase may set a stricter one); else the configured threshold.
         const targetText = ti >= 0 ? cellText(row.cells[ti]?.text ?? '') : '';
-        const own = targetText ? parseThreshold(targetText) : undefined;
-        const spec = own ? undefined : findMetric(ctx.metrics, nameCell.text);
-        const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
-        const shown = own ? targetText : spec?.threshold;
-        if (!threshold || meets(actual, threshold) !== false) continue;
-        ctx.report('metric-threshold', actualCell.range, `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${shown}`);
+        const actual = parseQuantity(actualCell.text);
+        if (actual) {
+          const own = targetText ? parseThreshold(targetText) : undefined;
+          const spec = own ? undefined : findMetric(ctx.metrics, nameCell.text);
+          const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
+          const shown = own ? targetText : spec?.threshold;
+          if (threshold && meets(actual, threshold) === false) {
+            ctx.report('metric-threshold', actualCell.range, `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${shown}`);
+          }
+          continue;
+        }
+        // A compound value (`2 critical, 9 high`) against a compound target (`0 critical, <5 high`): part by part, by their words.
+        const target = targetText || findMetric(ctx.metrics, nameCell.text)?.threshold;
+        const parts = target ? parseLabelledQuantities(actualCell.text) : undefined;
+        const targets = parts && target ? parseLabelledThresholds(target) : undefined;
+        if (!parts || !targets) continue;
+        const missed = parts.filter((p) => {
+          const t = targets.find((x) => x.label === p.label);
+          return t !== undefined && meets(p.value, t.value) === false;
+        });
+        if (!missed.length) continue;
+        ctx.report(
+          'metric-threshold',
+          actualCell.range,
+          `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`,
+        );
       }
     }
   },

@@ -80,7 +80,13 @@ function tailOk(rest: string): boolean {
 
 /** Parses a value such as `76%`, `4m 30s`, `3 minutes`, `2`, `99.95 %`. */
 export function parseQuantity(text: string): Quantity | undefined {
-  let s = clean(text);
+  const r = quantityAndTail(clean(text));
+  return r && tailOk(r.tail) ? r.q : undefined;
+}
+
+/** The quantity at the start of `text` (cleaned) and what follows it. */
+function quantityAndTail(text: string): { q: Quantity; tail: string } | undefined {
+  let s = text;
   if (s === '') return undefined;
   let total = 0;
   let unit: Unit | undefined;
@@ -111,8 +117,7 @@ export function parseQuantity(text: string): Quantity | undefined {
     if (u !== 's') break;
   }
   if (parts === 0 || unit === undefined) return undefined;
-  if (!tailOk(s)) return undefined;
-  return { value: total, unit };
+  return { q: { value: total, unit }, tail: s };
 }
 
 const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
@@ -134,7 +139,12 @@ export function parseThreshold(text: string): Readonly<Threshold> | undefined {
 }
 
 function computeThreshold(text: string): Threshold | undefined {
-  let s = clean(text);
+  const r = thresholdAndTail(clean(text));
+  return r && tailOk(r.tail) ? r.t : undefined;
+}
+
+function thresholdAndTail(text: string): { t: Threshold; tail: string } | undefined {
+  let s = text;
   let op: Op | undefined;
   for (const [re, o] of ALL_OPS) {
     const m = re.exec(s);
@@ -144,10 +154,61 @@ function computeThreshold(text: string): Threshold | undefined {
       break;
     }
   }
-  const q = parseQuantity(s);
-  if (!q) return undefined;
+  const r = quantityAndTail(s);
+  if (!r) return undefined;
+  const { q } = r;
   if (!op) op = q.value === 0 ? '<=' : '>=';
-  return { ...q, op };
+  return { t: { ...q, op }, tail: r.tail };
+}
+
+/** A part of a compound value or target, named by its words: `2 critical`, `< 5 high`, `high: 9`. */
+export interface Labelled<T> {
+  label: string;
+  value: T;
+}
+
+/** Parts of a compound text: `, ` (not a thousands comma), `;` and ` and ` separate them. */
+const PART_SEPARATOR = /\s*;\s*|,\s+|\s+and\s+/i;
+const LABEL_FIRST = /^([\p{L}][\p{L}\p{N}\s-]*?)\s*:\s*(.+)$/u;
+
+function labelKey(words: string): string {
+  return words
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: string } | undefined): Labelled<T>[] | undefined {
+  const parts = clean(text).split(PART_SEPARATOR);
+  if (parts.length < 2 || parts.length > 20) return undefined;
+  const out: Labelled<T>[] = [];
+  for (const raw of parts) {
+    const part = raw.trim();
+    const first = LABEL_FIRST.exec(part);
+    const r = parse(first ? first[2] : part);
+    if (!r) return undefined;
+    const label = labelKey(first ? first[1] : r.tail);
+    // Every part names what it counts, with words only, once.
+    if (!label || (first ? !/^\s*$/.test(r.tail) : !tailOk(r.tail)) || out.some((o) => o.label === label)) return undefined;
+    out.push({ label, value: r.value });
+  }
+  return out;
+}
+
+/** A compound value, every part a quantity with its words: `2 critical, 9 high`; undefined otherwise. */
+export function parseLabelledQuantities(text: string): Labelled<Quantity>[] | undefined {
+  return labelledParts(text, (s) => {
+    const r = quantityAndTail(s);
+    return r && { value: r.q, tail: r.tail };
+  });
+}
+
+/** A compound target, every part a threshold with its words: `0 critical, < 5 high`; undefined otherwise. */
+export function parseLabelledThresholds(text: string): Labelled<Threshold>[] | undefined {
+  return labelledParts(text, (s) => {
+    const r = thresholdAndTail(s);
+    return r && { value: r.t, tail: r.tail };
+  });
 }
 
 /**
