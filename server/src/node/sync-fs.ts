@@ -62,4 +62,30 @@ export class SyncNodeFileSystem extends NodeFileSystem {
     // 'wx': fail with EEXIST rather than overwrite, atomically, even when another process races us.
     await fs.promises.writeFile(p, text, { flag: 'wx' });
   }
+
+  /**
+   * Reads the file, has `update` rewrite its text, and replaces it with a new file renamed over it (a
+   * reader never sees it half written; its mode is kept). A change made between the read and the
+   * write is not lost: the file is read again just before the rename, and the update starts over on it.
+   */
+  async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = fs.readFileSync(p);
+      const raw = decoder.decode(before);
+      const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+      const next = update(raw.slice(bom.length));
+      if (next === undefined) return false;
+      const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.${attempt}.tmp`);
+      fs.writeFileSync(tmp, bom + next, { flag: 'wx', mode: fs.statSync(p).mode & 0o7777 });
+      try {
+        if (!fs.readFileSync(p).equals(before)) continue;
+        fs.renameSync(tmp, p);
+        return true;
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+    }
+    throw new Error('it keeps changing');
+  }
 }

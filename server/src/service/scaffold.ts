@@ -10,6 +10,8 @@ import { PLAN_FILE, PLAN_KIND } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import type { Phase } from './workspace';
 import { TemplateContext, baseContext, folderTitle, kindContext, previousHandoff, phaseTitle, renderKind, renderTemplate, today } from './templates';
+import { planRowEdits, replanRow } from './plan-row';
+import type { TextEdit } from './types';
 
 interface Common {
   /** Date written into the documents (YYYY-MM-DD); today by default. */
@@ -70,6 +72,13 @@ type AnyRequest = Partial<Omit<NewPhaseRequest, 'what' | 'kind'>> & Partial<Omit
 export interface NewPlan {
   creates: { file: string; text: string }[];
   skipped: { file: string; reason: string }[];
+  /**
+   * Edits of existing files that go with a created file (`with`): the row of a new iAI phase in the
+   * project plan. `text` is the file's text (as parsed: without a byte order mark) the edits were
+   * planned on: apply them only when `with` was created and the file still reads so (else plan them
+   * again on what it reads now: see plan-row.ts). No edits: the file cannot take them, `reason` says why.
+   */
+  edits: { file: string; text: string; edits: TextEdit[]; with: string; reason: string; again: (text: string) => TextEdit[] | undefined }[];
 }
 
 /** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */
@@ -81,7 +90,7 @@ export class ScaffoldError extends Error {
 }
 
 class Planner {
-  readonly plan: NewPlan = { creates: [], skipped: [] };
+  readonly plan: NewPlan = { creates: [], skipped: [], edits: [] };
   constructor(private readonly svc: PhasegateService) {}
 
   /** Adds `file` unless it (or a file planned already) is there; renders only what is created. */
@@ -295,7 +304,14 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : named ? folderTitle(named.folder) : undefined);
   const id = `${ws}/${basename(folder)}`;
   const file = joinPath(folder, spec.file);
+  const before = planner.plan.creates.length;
   planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date), existing));
+  // A new phase gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
+  if (!existing && planner.plan.creates.length > before) {
+    const row = { id, folder, number: n, workstream: ws, title };
+    for (const edit of planRowEdits(svc, row, spec.file))
+      planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file) });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
