@@ -189,7 +189,11 @@ export interface PlannedFile {
 
 export interface NewDocumentResult {
   files: PlannedFile[];
-  /** Creates the files that do not exist yet (CreateFile, failing if the file exists by then, + their text). */
+  /**
+   * Creates the files that do not exist yet (CreateFile, failing if the file exists by then, + their
+   * text), and edits the existing files that go with them (a new iAI phase's row in the project plan:
+   * a TextDocumentEdit of the plan, on the document version the server read, that none of `files` names).
+   */
   edit: WorkspaceEdit | null;
   /** Problems with the request (unknown kind, no phase, …). */
   errors: string[];

@@ -16,6 +16,23 @@ export class WritableMemoryFileSystem extends MemoryFileSystem implements CliFil
     if (this.has(p)) throw Object.assign(new Error(`EEXIST: file already exists, open '${p}'`), { code: 'EEXIST' });
     this.write(p, text);
   }
+
+  /** Changes made to a file by someone else just before we update it (after we planned the update): simulates a race. */
+  readonly changing = new Map<string, (text: string) => string>();
+
+  /** As SyncNodeFileSystem.updateFile: a byte order mark is kept aside and kept. */
+  async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    const change = this.changing.get(p);
+    this.changing.delete(p);
+    const read = async () => new TextDecoder('utf-8', { ignoreBOM: true }).decode(await this.readFile(p));
+    if (change) this.write(p, change(await read()));
+    const raw = await read();
+    const bom = raw.startsWith('\ufeff') ? '\ufeff' : '';
+    const next = update(raw.slice(bom.length));
+    if (next === undefined) return false;
+    this.write(p, bom + next);
+    return true;
+  }
 }
 
 export interface RunResult {

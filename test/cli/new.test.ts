@@ -57,7 +57,11 @@ describe('phasegate new', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     const folder = `${IAI}/workstreams/Deploy/Phase_1_Environment_Configuration_Management`;
-    assert.equal(r.stdout, 'created  workstreams/Deploy/Phase_1_Environment_Configuration_Management/implementation_prompt.md\n');
+    assert.equal(
+      r.stdout,
+      'created  workstreams/Deploy/Phase_1_Environment_Configuration_Management/implementation_prompt.md\n' +
+        'updated  project_implementation_plan.md  (row of Deploy/Phase_1_Environment_Configuration_Management added)\n',
+    );
     assert.match(fsys.text(`${folder}/implementation_prompt.md`) ?? '', /Environment Configuration & Management/);
     const resp = await run(['new', 'response', 'Deploy/Phase_1_Environment_Configuration_Management'], fsys, '/ws/examples/all_use_iai_project');
     assert.equal(resp.code, 0, resp.stderr);

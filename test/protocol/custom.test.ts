@@ -12,6 +12,8 @@ import {
   FileChangeType,
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextEdit } from 'vscode-languageserver-protocol';
 import {
   applyChangedPhases,
   CompleteHandoffRequest,
@@ -233,6 +235,39 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     const bad = await c.conn.sendRequest(NewDocumentRequest, { what: 'response', targetUri: folderUri('audit/phase-2') });
     assert.equal(bad.edit, null);
     assert.equal(bad.errors.length, 1);
+  });
+
+  it('phasegate/newDocument: a new iAI phase gets its row in the project plan, as a text edit of the plan on the version read', async () => {
+    const rel = 'project/project_implementation_plan.md';
+    const text =
+      '# Plan\r\n\r\n## Phase Status\r\n\r\n| Workstream | Phase | Status |\r\n| --- | --- | --- |\r\n| Build | Phase_1_CI | Complete |\r\n\r\nNotes.\r\n';
+    fs.writeFileSync(path.join(root, rel), text);
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, rel), type: FileChangeType.Created }] });
+    const plan = await c.open(rel);
+    const version = await c.change(plan.uri, text.replace('Notes.', 'Notes, typed and not saved.'));
+    const r = await c.conn.sendRequest(NewDocumentRequest, {
+      what: 'phase',
+      targetUri: folderUri('project/workstreams/Build'),
+      options: { title: 'Release', layout: 'iai' },
+    });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(
+      r.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+      ['project/workstreams/Build/Phase_2_Release/implementation_prompt.md'],
+    );
+    const ops = r.edit!.documentChanges!;
+    const planEdits = ops.filter((o): o is TextDocumentEdit => 'textDocument' in o && o.textDocument.uri === plan.uri);
+    assert.equal(planEdits.length, 1);
+    assert.equal(planEdits[0].textDocument.version, version);
+    const after = TextDocument.applyEdits(
+      TextDocument.create(plan.uri, 'markdown', version, text.replace('Notes.', 'Notes, typed and not saved.')),
+      planEdits[0].edits as TextEdit[],
+    );
+    assert.equal(
+      after,
+      text.replace('Notes.', 'Notes, typed and not saved.').replace('Complete |\r\n', 'Complete |\r\n| Build | Phase_2_Release | Not started |\r\n'),
+    );
+    fs.rmSync(path.join(root, rel));
   });
 });
 

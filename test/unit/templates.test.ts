@@ -472,7 +472,7 @@ describe('templates', () => {
     assert.ok(!again.creates.some((c) => c.file.endsWith('00-PHASE_BRIEF.md') || c.file.includes('03-FINDINGS')));
     assert.ok(again.creates.some((c) => c.file === `${ROOT}/audit/phase-4/04-ARTIFACTS/.gitkeep`));
     const brief = planNew(svc, { what: 'brief', phase: 'phase-1' });
-    assert.deepEqual(brief, { creates: [], skipped: [{ file: `${ROOT}/audit/phase-1/00-PHASE_BRIEF.md`, reason: 'already exists' }] });
+    assert.deepEqual(brief, { creates: [], edits: [], skipped: [{ file: `${ROOT}/audit/phase-1/00-PHASE_BRIEF.md`, reason: 'already exists' }] });
     assert.throws(() => planNew(svc, { what: 'response', phase: 'phase-1' }), ScaffoldError);
     assert.throws(() => planNew(svc, { what: 'brief', phase: 'phase-9' }), /no phase 'phase-9'/);
     assert.throws(() => planNew(svc, { what: 'phase', layout: 'audit', root: '../elsewhere' }), /outside the workspace/);

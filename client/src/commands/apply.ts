@@ -1,5 +1,6 @@
 /** Writing what the server plans: files are created through a WorkspaceEdit and never overwrite anything. */
 import * as vscode from 'vscode';
+import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { NewDocumentResult } from '../../../server/src/protocol';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -34,12 +35,36 @@ export async function createPlannedFiles(result: NewDocumentResult, what: string
     edit.createFile(uri, { ignoreIfExists: true, contents: encoder.encode(f.text) });
     created.push(uri);
   }
+  // The text edits that go with the files (a new iAI phase's row in the project plan): only when every
+  // planned file is created here, and only on the version of the document the server planned them on.
+  const plannedNew = result.files.filter((f) => !f.exists).length;
+  const others = (result.edit?.documentChanges ?? []).filter(
+    (c): c is TextDocumentEdit => 'textDocument' in c && 'edits' in c && !result.files.some((f) => f.uri === c.textDocument.uri),
+  );
+  const updated: vscode.Uri[] = [];
+  if (created.length && created.length === plannedNew) {
+    for (const c of others) {
+      const uri = vscode.Uri.parse(c.textDocument.uri);
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (c.textDocument.version !== null && open?.version !== c.textDocument.version) continue;
+      if (c.textDocument.version === null && open?.isDirty) continue;
+      for (const e of c.edits) {
+        if (!('newText' in e)) continue;
+        const r = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+        edit.replace(uri, r, e.newText);
+      }
+      updated.push(uri);
+    }
+  }
   if (created.length && !(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Phasegate: could not create ${what}.`);
     return [];
   }
   const target = [...created, ...kept].find((u) => open?.(u)) ?? created[0] ?? kept[0];
   if (target && /\.(md|markdown)$/i.test(target.path)) await vscode.window.showTextDocument(target, { preview: false });
+  if (updated.length) {
+    void vscode.window.showInformationMessage(`Phasegate: updated ${updated.map((u) => vscode.workspace.asRelativePath(u)).join(', ')} for ${what}.`);
+  }
   if (kept.length) {
     const names = kept.map((u) => vscode.workspace.asRelativePath(u)).join(', ');
     void vscode.window.showInformationMessage(

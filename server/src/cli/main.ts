@@ -19,6 +19,12 @@ import { Parallel, checkInShards } from './shards';
 export interface CliFileSystem extends FileSystem {
   /** Creates a file and its missing folders; fails with code `EEXIST` when the file exists (never overwrites). */
   createFile?(path: string, text: string): Promise<void>;
+  /**
+   * Rewrites a UTF-8 text file with what `update` makes of its text (a byte order mark kept aside and
+   * kept), read just before the write; `update` returning undefined leaves the file as it is. Returns
+   * whether the file was written. Throws when it cannot be read or written.
+   */
+  updateFile?(path: string, update: (text: string) => string | undefined): Promise<boolean>;
 }
 
 export interface Output {

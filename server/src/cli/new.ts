@@ -5,6 +5,7 @@
  */
 import { PhasegateService } from '../service/service';
 import { dirname, relativePath } from '../service/host';
+import { applyEdits } from '../service/edits';
 import { NewPlan, NewRequest, planNew } from '../service/scaffold';
 import { ParsedArgs, UsageError } from './args';
 import { findRoot, resolvePath } from './targets';
@@ -69,18 +70,43 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   }
   const create = ctx.fs.createFile?.bind(ctx.fs);
   if (!create) throw new UsageError('this file system cannot create files');
-  let created = 0;
+  const created = new Set<string>();
   const rel = (p: string) => relativePath(ctx.cwd, p);
   for (const s of plan.skipped) ctx.stdout.write(`skipped  ${rel(s.file)}  (${s.reason})\n`);
   for (const c of plan.creates) {
     try {
       await create(c.file, c.text);
-      created++;
+      created.add(c.file);
       ctx.stdout.write(`created  ${rel(c.file)}\n`);
     } catch (e) {
       const code = (e as { code?: string }).code;
       ctx.stdout.write(`skipped  ${rel(c.file)}  (${code === 'EEXIST' ? 'already exists' : (e as Error).message})\n`);
     }
   }
-  return created > 0 ? 0 : 1;
+  await applyPlanEdits(ctx, plan, created);
+  return created.size > 0 ? 0 : 1;
+}
+
+/**
+ * The edits that go with the files created (a new phase's row in the project plan): applied to the
+ * file as it reads at the write, never over a change made meanwhile (planned again on it, then).
+ */
+async function applyPlanEdits(ctx: CliContext, plan: NewPlan, created: Set<string>): Promise<void> {
+  const rel = (p: string) => relativePath(ctx.cwd, p);
+  for (const e of plan.edits) {
+    if (!created.has(e.with)) continue;
+    if (!e.edits.length || !ctx.fs.updateFile) {
+      ctx.stdout.write(`skipped  ${rel(e.file)}  (${e.edits.length ? 'this file system cannot update files' : e.reason})\n`);
+      continue;
+    }
+    try {
+      const changed = await ctx.fs.updateFile(e.file, (text) => {
+        const edits = text === e.text ? e.edits : e.again(text);
+        return edits && applyEdits(text, edits);
+      });
+      ctx.stdout.write(changed ? `updated  ${rel(e.file)}  (${e.reason})\n` : `skipped  ${rel(e.file)}  (it has that row already)\n`);
+    } catch (err) {
+      ctx.stdout.write(`skipped  ${rel(e.file)}  (${(err as Error).message.split('\n')[0]})\n`);
+    }
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { GateResult, PhaseStatus } from '../service/gates';
 import { relativePath } from '../service/host';
+import { leadTitle } from '../service/templates';
 import type { Phase } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import type { PhasegateService } from '../service/service';
@@ -29,14 +30,9 @@ export interface Report {
   phases: PhaseReport[];
 }
 
-const PHASE_PREFIX = /^phase\s*\d+\s*[:\-–—]\s*/i;
-
-/** The phase's title: the H1 of its brief or prompt without a "Phase N:" prefix, else its folder name. */
+/** The phase's title as its brief or prompt gives it (without "Phase N:" and the template's decorations), else its folder name. */
 export function phaseTitle(svc: PhasegateService, phase: Phase): string {
-  const lead = phase.documents.find((d) => d.exists && (d.spec.kind === 'brief' || d.spec.kind === 'prompt'));
-  const h1 = lead && svc.getDocument(lead.path)?.headings.find((h) => h.level === 1);
-  const title = h1?.text.replace(PHASE_PREFIX, '').trim();
-  return title || phase.title;
+  return leadTitle(svc, phase) ?? phase.title;
 }
 
 export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostics: boolean): Report {

@@ -1,7 +1,8 @@
 /**
  * `phasegate/renderTemplate` and `phasegate/newDocument`: the engine's `planNew` (the same
  * planner as `phasegate new`) turned into files and a WorkspaceEdit that creates them —
- * CreateFile that fails when the file exists, so an existing file is never overwritten or written into.
+ * CreateFile that fails when the file exists, so an existing file is never overwritten or written into —
+ * and edits the files that go with them (a new iAI phase's row in the project plan) with text edits.
  */
 import type { Connection } from 'vscode-languageserver';
 import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
@@ -51,7 +52,10 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
     ...p.creates.map((c) => ({ uri: ctx.uriOf(c.file), text: c.text, exists: false })),
     ...p.skipped.map((s) => ({ uri: ctx.uriOf(s.file), text: '', exists: true })),
   ];
-  const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits: [], creates: p.creates }, ctx, ctx.caps.documentChanges) ?? null) : null;
+  // The edits that go with the files (a new phase's row in the project plan): text edits of the file the
+  // engine read, which the editor applies to the document's version it planned on (or not at all).
+  const edits = p.edits.filter((e) => e.edits.length && p.creates.some((c) => c.file === e.with)).map((e) => ({ file: e.file, edits: e.edits }));
+  const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, ctx, ctx.caps.documentChanges) ?? null) : null;
   const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
   return { files, edit, errors };
 }

@@ -62,4 +62,24 @@ export class SyncNodeFileSystem extends NodeFileSystem {
     // 'wx': fail with EEXIST rather than overwrite, atomically, even when another process races us.
     await fs.promises.writeFile(p, text, { flag: 'wx' });
   }
+
+  /**
+   * Reads the file, has `update` rewrite its text, and writes it in place (through a symbolic link,
+   * keeping the file's identity, owner and mode). A change made meanwhile is not lost: the file is read
+   * again just before the write, and the update starts over on what it holds then.
+   */
+  async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = fs.readFileSync(p);
+      const raw = decoder.decode(before);
+      const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+      const next = update(raw.slice(bom.length));
+      if (next === undefined) return false;
+      if (!fs.readFileSync(p).equals(before)) continue;
+      fs.writeFileSync(p, bom + next);
+      return true;
+    }
+    throw new Error('it keeps changing');
+  }
 }

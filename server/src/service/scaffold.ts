@@ -9,7 +9,9 @@ import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { PLAN_FILE, PLAN_KIND } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import type { Phase } from './workspace';
-import { TemplateContext, baseContext, kindContext, previousHandoff, phaseTitle, renderKind, renderTemplate, today } from './templates';
+import { TemplateContext, baseContext, folderTitle, kindContext, previousHandoff, phaseTitle, renderKind, renderTemplate, today } from './templates';
+import { planRowEdits, replanRow } from './plan-row';
+import type { TextEdit } from './types';
 
 interface Common {
   /** Date written into the documents (YYYY-MM-DD); today by default. */
@@ -70,6 +72,13 @@ type AnyRequest = Partial<Omit<NewPhaseRequest, 'what' | 'kind'>> & Partial<Omit
 export interface NewPlan {
   creates: { file: string; text: string }[];
   skipped: { file: string; reason: string }[];
+  /**
+   * Edits of existing files that go with a created file (`with`): the row of a new iAI phase in the
+   * project plan. `text` is the file's text (as parsed: without a byte order mark) the edits were
+   * planned on: apply them only when `with` was created and the file still reads so (else plan them
+   * again on what it reads now: see plan-row.ts). No edits: the file cannot take them, `reason` says why.
+   */
+  edits: { file: string; text: string; edits: TextEdit[]; with: string; reason: string; again: (text: string) => TextEdit[] | undefined }[];
 }
 
 /** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */
@@ -81,7 +90,7 @@ export class ScaffoldError extends Error {
 }
 
 class Planner {
-  readonly plan: NewPlan = { creates: [], skipped: [] };
+  readonly plan: NewPlan = { creates: [], skipped: [], edits: [] };
   constructor(private readonly svc: PhasegateService) {}
 
   /** Adds `file` unless it (or a file planned already) is there; renders only what is created. */
@@ -161,14 +170,50 @@ function auditRoot(svc: PhasegateService, base: string | undefined): string {
   return svc.root;
 }
 
+/**
+ * A folder that does not exist yet and is named as a phase of `layout` (`phase-2`, `Phase_3_CI`): the
+ * new phase itself, numbered by its name, rather than a new folder to hold phases.
+ */
+function namedPhaseFolder(
+  svc: PhasegateService,
+  layout: LayoutSpec,
+  base: string | undefined,
+  req: AnyRequest,
+): { folder: string; number: number } | undefined {
+  if (base === undefined || base === svc.root || svc.exists(base)) return undefined;
+  const m = layout.folderPattern.exec(basename(base));
+  if (!m || m[1] === undefined) return undefined;
+  const number = Number(m[1]);
+  checkNumber(number);
+  if (req.number !== undefined && req.number !== number)
+    throw new ScaffoldError(`${relativePath(svc.root, base)} names phase ${number}, not phase ${req.number}`);
+  const outer = svc.model.phases.find((p) => isInside(p.folder, base));
+  if (outer) throw new ScaffoldError(`${relativePath(svc.root, base)} would be a phase inside phase ${outer.id}`);
+  return { folder: base, number };
+}
+
+/** Refuses a second phase numbered `n` in a sequence (check reports duplicates as errors). */
+function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, folder: string): void {
+  const dup = siblings.find((p) => p.number === n);
+  if (dup)
+    throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not creating ${relativePath(svc.root, folder)} beside it)`);
+}
+
 function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const layout = builtinLayout(svc, 'audit');
-  const root = auditRoot(svc, resolveIn(svc, req.root ?? req.folder));
+  const base = resolveIn(svc, req.root ?? req.folder);
+  const named = namedPhaseFolder(svc, layout, base, req);
+  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
+  const empty = svc.model.phases.find((p) => p.layout === layout && p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
+  if (empty && req.number !== undefined && req.number !== empty.number)
+    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  const root = named ? dirname(named.folder) : empty ? dirname(empty.folder) : auditRoot(svc, base);
   const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === root);
   checkNumber(req.number);
-  const n = req.number ?? nextNumber(siblings);
-  const existing = siblings.find((p) => p.number === n);
-  const folder = existing?.folder ?? joinPath(root, `phase-${n}`);
+  if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
+  const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
+  const folder = named?.folder ?? existing?.folder ?? joinPath(root, `phase-${n}`);
   const auditRoots = new Set(
     svc.model.phases
       .filter((p) => p.layout.name === 'audit' && !p.workstream)
@@ -225,7 +270,14 @@ function iaiTarget(svc: PhasegateService, base: string | undefined): { root: str
 
 function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const layout = builtinLayout(svc, 'iai');
-  const target = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder));
+  const base = resolveIn(svc, req.root ?? req.folder);
+  // <project>/workstreams/<W>/<Phase_N_…>, not there yet: that phase.
+  const parts = base === undefined ? [] : relativePath(svc.root, base).split('/');
+  const inWs = parts.length >= 3 && parts[parts.length - 3] === 'workstreams';
+  const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
+  if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
+    throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
+  const target = iaiTarget(svc, named ? dirname(named.folder) : base);
   const wsFolder = joinPath(target.root, 'workstreams');
   let ws = req.workstream ?? target.workstream;
   if (ws === undefined) {
@@ -243,15 +295,23 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const group = joinPath(wsFolder, ws);
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
-  const n = req.number ?? nextNumber(siblings);
-  const existing = siblings.find((p) => p.number === n);
+  if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  const n = named?.number ?? req.number ?? nextNumber(siblings);
+  const existing = named ? undefined : siblings.find((p) => p.number === n);
   const words = req.title ? folderWords(req.title) : '';
-  const folder = existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
+  const folder = named?.folder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
   const spec = layout.documents.find((d) => d.kind === 'prompt')!;
-  const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
-  planner.add(joinPath(folder, spec.file), () =>
-    render(svc, spec, baseContext(svc, { id: `${ws}/${basename(folder)}`, number: n, title, workstream: ws, folder, layout }, date), existing),
-  );
+  const title = req.title ?? (existing ? phaseTitle(svc, existing) : named ? folderTitle(named.folder) : undefined);
+  const id = `${ws}/${basename(folder)}`;
+  const file = joinPath(folder, spec.file);
+  const before = planner.plan.creates.length;
+  planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date), existing));
+  // A new phase gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
+  if (!existing && planner.plan.creates.length > before) {
+    const row = { id, folder, number: n, workstream: ws, title };
+    for (const edit of planRowEdits(svc, row, spec.file))
+      planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file) });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

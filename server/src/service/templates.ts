@@ -366,17 +366,48 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
-/** The phase's title from its brief's H1 (audit) or its folder name (iAI: `Phase_1_Source_Control`). */
-export function phaseTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  const brief = phase.documents.find((d) => d.spec.kind === 'brief');
-  if (brief?.exists) {
-    const h1 = svc.getDocument(brief.path)?.headings.find((h) => h.level === 1);
-    const t = h1?.text.replace(/^phase\s*\d+\s*[:.\-–—]?\s*/i, '').trim();
-    if (t && !/^\[[^\]]*\]$/.test(t)) return t;
+/** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
+export function cleanPhaseTitle(text: string, workstream?: string): string | undefined {
+  let t = text.trim();
+  // The workstream the prompt and response templates put before "Phase N".
+  for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
+    if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
+      t = t.slice(ws.length);
+      break;
+    }
   }
-  const m = /^phase[\s_-]*\d+[\s_-]*(.*)$/i.exec(basename(phase.folder));
+  t = t
+    .replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '')
+    // The suffix the prompt and response templates put after the title.
+    .replace(/\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
+    .trim();
+  return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
+}
+
+/** The title of the phase's brief (audit) or prompt (iAI): its H1, else its front matter title, without "Phase N:" and the template's decorations. */
+export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
+  for (const d of phase.documents) {
+    if (!d.exists || (d.spec.kind !== 'brief' && d.spec.kind !== 'prompt')) continue;
+    const doc = svc.getDocument(d.path);
+    if (!doc) continue;
+    const h1 = doc.headings.find((h) => h.level === 1);
+    const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
+    const t = (h1 && cleanPhaseTitle(h1.text, phase.workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, phase.workstream) : undefined);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
+export function folderTitle(folder: string): string | undefined {
+  const m = /^phase[\s_-]*\d+[\s_-]*(.*)$/i.exec(basename(folder));
   const t = m?.[1].replace(/_/g, ' ').trim();
   return t || undefined;
+}
+
+/** The phase's title: from its brief or prompt (see leadTitle), else its folder name (iAI: `Phase_1_Source_Control`). */
+export function phaseTitle(svc: PhasegateService, phase: Phase): string | undefined {
+  return leadTitle(svc, phase) ?? folderTitle(phase.folder);
 }
 
 function layoutContext(layout: LayoutSpec | undefined): TemplateContext['layout'] {

@@ -1,0 +1,188 @@
+/**
+ * The row of a new iAI phase in the project plan (`project_implementation_plan.md`): added to its
+ * `## Phase Status` table in the table's own format (its columns, pipes, padding, line ending, and a
+ * not-started status in the words the plan already uses), as a text edit that keeps every other byte
+ * of the plan. The row reads so that the plan rule (rules/phase-plan.ts) matches it to the phase.
+ */
+import type { PhasegateService } from './service';
+import { parseDocument } from './markdown';
+import type { ParsedDocument, TableCell } from './markdown';
+import { basename, dirname, isInside, joinPath, relativePath } from './host';
+import { PLAN_SECTION, planTable, rowMatches } from './rules/phase-plan';
+import { textKey } from './handoff';
+import type { Phase } from './workspace';
+import { range } from './types';
+import type { TextEdit } from './types';
+
+/** The phase about to be created. */
+export interface NewPlanPhase {
+  id: string;
+  folder: string;
+  number: number;
+  workstream: string;
+  title: string | undefined;
+}
+
+/** An edit of a plan that adds the phase's row; `text` is the plan's text it was planned on. */
+export interface PlanRowEdit {
+  file: string;
+  text: string;
+  edits: TextEdit[];
+  reason: string;
+}
+
+/** What the plan rule needs of a phase to match a row to it (the phase does not exist yet). */
+function asPhase(p: NewPlanPhase): Phase {
+  return { id: p.id, folder: p.folder, number: p.number, workstream: p.workstream } as Phase;
+}
+
+/** Not-started words a plan may already use for a phase (compared by textKey, leading symbols left out). */
+const NOT_STARTED = /^(not started|not yet started|not begun|pending|planned|todo|to do|open|queued|backlog|new|upcoming|scheduled|next)$/;
+
+function statusKey(text: string): string {
+  return textKey(text).replace(/^[^a-z0-9]+/, '');
+}
+
+/** "Not started" in the plan's vocabulary: a not-started status it uses already, else in the case and separators of its statuses. */
+function notStarted(statuses: string[]): string {
+  const used = statuses.map((s) => s.trim()).filter((s) => s !== '');
+  const same = used.find((s) => NOT_STARTED.test(statusKey(s)));
+  if (same !== undefined) return same;
+  const words = used.map((s) => s.replace(/^[^A-Za-z0-9]+/, '')).filter((s) => /[A-Za-z]/.test(s));
+  const sep = words.some((s) => /[a-z]-[a-z]/i.test(s)) ? '-' : words.some((s) => /[a-z]_[a-z]/i.test(s)) ? '_' : ' ';
+  if (words.length && words.every((s) => s === s.toUpperCase())) return ['NOT', 'STARTED'].join(sep);
+  if (words.length && words.every((s) => s === s.toLowerCase())) return ['not', 'started'].join(sep);
+  // "In Progress" (every word capitalised) → "Not Started"; "In progress", "Complete" → "Not started".
+  const titleCase = words.some((s) => /^[A-Z][a-z]*([\s_-]+[A-Z][a-z]*)+$/.test(s));
+  return ['Not', titleCase ? 'Started' : 'started'].join(sep);
+}
+
+/** The line ending that ends line `line` of `text` (that of the line before when it is the last line). */
+function lineEnding(text: string, line: number, fallback: string): string {
+  const parts = text.split(/(?<=\r\n|\n|\r(?!\n))/);
+  for (let i = Math.min(line, parts.length - 1); i >= 0; i--) {
+    const m = /(\r\n|\n|\r)$/.exec(parts[i]);
+    if (m) return m[1];
+  }
+  return fallback;
+}
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+
+const LINK = /\[([^\]]*)\]\(\s*(<[^>]*>|[^)\s]+)[^)]*\)/;
+
+/** The phase's cell, written as the table's other rows name their phases. */
+function phaseCell(sample: string | undefined, p: NewPlanPhase, planDir: string, hasWorkstream: boolean, promptFile: string): string {
+  const name = basename(p.folder);
+  const titled = p.title !== undefined && hasWorkstream ? `Phase ${p.number}: ${p.title}` : undefined;
+  const link = sample === undefined ? null : LINK.exec(sample);
+  if (link) {
+    const oldText = link[1];
+    const oldTarget = link[2].replace(/^<|>$/g, '');
+    let target = relativePath(planDir, p.folder);
+    if (/\.md$/i.test(oldTarget)) target += `/${promptFile}`;
+    else if (oldTarget.endsWith('/')) target += '/';
+    if (oldTarget.startsWith('./') && !target.startsWith('.')) target = `./${target}`;
+    if (/[\s()<>]/.test(target)) target = `<${target}>`;
+    // "[Phase 1](…)", "[Phase 1: Source Control](…)" or the folder name.
+    const text = /^\s*phase\s*\d+\s*$/i.test(oldText)
+      ? `Phase ${p.number}`
+      : /^\s*phase\s*\d+\s*[:.\-–—]/i.test(oldText) && !oldText.includes('_') && p.title
+        ? `Phase ${p.number}: ${p.title}`
+        : name;
+    return `[${text.replace(/[[\]]/g, '\\$&')}](${target})`;
+  }
+  if (sample !== undefined && titled && /^\s*phase\s*\d+\s*[:.\-–—]/i.test(sample) && !sample.includes('_')) return titled;
+  // "Build/Phase_1_Source_Control": the phase id.
+  if (sample !== undefined && /^[^/\s]+\/[^/\s]+$/.test(sample.trim())) return p.id;
+  return name;
+}
+
+/**
+ * The edit that adds the phase's row to the plan `doc` (read from `file`), or why none is made
+ * (undefined: the plan has a row for it already).
+ */
+export function planRowEditOf(
+  doc: ParsedDocument,
+  file: string,
+  root: string,
+  p: NewPlanPhase,
+  promptFile: string,
+): { edits: TextEdit[] } | { reason: string } | undefined {
+  const pt = planTable(doc);
+  if (!pt) return { reason: `no "${PLAN_SECTION}" section` };
+  if (!pt.table || !pt.cols) return { reason: `no table of phases under "${PLAN_SECTION}"` };
+  const { table, cols } = pt;
+  const phase = asPhase(p);
+  if (table.rows.some((r) => rowMatches(doc, file, r.cells, cols, phase, root))) return undefined;
+
+  const rows = table.rows.filter((r) => r.cells[cols.phase] && textKey(r.cells[cols.phase].text) !== '');
+  const sampleRow = rows[rows.length - 1] ?? table.rows[table.rows.length - 1];
+  const texts = table.header.map(() => '');
+  if (cols.workstream !== undefined) texts[cols.workstream] = p.workstream;
+  texts[cols.phase] = phaseCell(sampleRow?.cells[cols.phase]?.text, p, dirname(file), cols.workstream !== undefined, promptFile);
+  if (cols.status !== undefined) texts[cols.status] = notStarted(table.rows.map((r) => r.cells[cols.status!]?.text ?? ''));
+  table.header.forEach((h, i) => {
+    if (i !== cols.phase && i !== cols.workstream && i !== cols.status && /^(title|name|phase title|description|summary|goal)$/.test(textKey(h.text)))
+      texts[i] = p.title ?? '';
+  });
+
+  // The table's look: indentation, outer pipes, spaces around cells, padding of aligned columns.
+  const model = doc.lines[sampleRow ? sampleRow.line : table.line] ?? '';
+  const indent = /^\s*/.exec(model)![0];
+  const lead = /^\s*\|/.test(model);
+  const trail = /\|\s*$/.test(model) && model.trim() !== '|';
+  const spaced = sampleRow ? /\|\s/.test(model) || /\s\|/.test(model) : true;
+  const aligned = alignedWidths([table.header, ...table.rows.map((r) => r.cells)]);
+  const cells = texts.map((t, i) => {
+    const c = escapeCell(t);
+    return aligned && i < texts.length - 1 + (trail ? 1 : 0) ? c.padEnd(aligned[i]) : c;
+  });
+  const sep = spaced ? ' | ' : '|';
+  const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
+  // After the last row (after the delimiter row of a table without rows).
+  const last = table.rows.length ? table.rows[table.rows.length - 1].line : table.line + 1;
+  const at = (doc.lines[last] ?? '').length;
+  return { edits: [{ range: range(last, at, last, at), newText: lineEnding(doc.text, last, doc.eol) + row.trimEnd() }] };
+}
+
+/** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */
+function alignedWidths(rows: TableCell[][]): number[] | undefined {
+  if (rows.length < 2) return undefined;
+  const starts = rows[0].map((c) => c.range.start.character);
+  for (const r of rows) {
+    if (r.length !== starts.length) return undefined;
+    for (let i = 0; i < r.length; i++) if (r[i].range.start.character !== starts[i]) return undefined;
+  }
+  // A cell's width: from its start to the start of the next cell less " | " (the widest text when it is the last cell).
+  const widths = starts.map((s, i) => (i + 1 < starts.length ? starts[i + 1] - s - 3 : Math.max(...rows.map((r) => r[i].text.length))));
+  return widths.some((w) => w < 1) ? undefined : widths;
+}
+
+/**
+ * The plans that track the new phase (by planPhases' rule: those whose `workstreams/` holds it, or
+ * that track every iAI phase) and the edit that adds its row to each. Plans without a phase table
+ * get no edit (and say why).
+ */
+export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile: string): PlanRowEdit[] {
+  const out: PlanRowEdit[] = [];
+  const iai = svc.model.phases.filter((q) => q.workstream !== undefined);
+  for (const plan of svc.model.plans) {
+    // As planPhases: a plan tracks the phases under its own workstreams/, or every iAI phase when it has none there.
+    const ws = joinPath(dirname(plan.path), 'workstreams');
+    const tracks = isInside(ws, p.folder) || (!iai.some((q) => isInside(ws, q.folder)) && !isInside(p.folder, plan.path));
+    const doc = tracks ? svc.getDocument(plan.path) : undefined;
+    if (!doc) continue;
+    const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile);
+    if (!r) continue;
+    if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
+    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `row of ${p.id} added` });
+  }
+  return out;
+}
+
+/** planRowEditOf over a plan's current text (the plan changed after it was planned): undefined when no row is to be added. */
+export function replanRow(text: string, file: string, root: string, p: NewPlanPhase, promptFile: string): TextEdit[] | undefined {
+  const r = planRowEditOf(parseDocument(text), file, root, p, promptFile);
+  return r && 'edits' in r ? r.edits : undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * `phasegate new`: a PATH that names the new phase folder itself, the new iAI phase's row in the
+ * project plan, and the phase title taken from the prompt (for the response, `status` and JSON).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { WritableMemoryFileSystem, examplesFs, run } from './helpers';
+
+const IAI = '/ws/examples/all_use_iai_project';
+const PLAN = `${IAI}/project_implementation_plan.md`;
+const P3 = 'workstreams/Build/Phase_3_Advanced_CI_Artifact_Management';
+
+/** Error-severity diagnostics of `check` at `cwd`, as "file code" lines. */
+async function errors(fsys: WritableMemoryFileSystem, cwd: string): Promise<string[]> {
+  const r = await run(['check', '--format', 'json'], fsys, cwd);
+  const json = JSON.parse(r.stdout) as { diagnostics: { file: string; code: string; severity: string }[] };
+  return json.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.code}`);
+}
+
+function planCodes(json: string): string[] {
+  const r = JSON.parse(json) as { diagnostics: { file: string; code: string; message: string }[] };
+  return r.diagnostics.filter((d) => d.file.endsWith('project_implementation_plan.md')).map((d) => `${d.code}: ${d.message}`);
+}
+
+describe('phasegate new: a PATH that names the new phase', () => {
+  it('audit: `new phase phase-2` creates phase-2 itself (not phase-2/phase-1), which check accepts', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write('/ws/README.md', '# Project\n');
+    assert.equal((await run(['new', 'phase', '--title', 'Foundation Audit'], fsys)).code, 0);
+    const r = await run(['new', 'phase', '--title', 'Testing', 'phase-2'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^created {2}phase-2\/00-PHASE_BRIEF\.md$/m);
+    assert.ok(!fsys.paths().some((p) => p.startsWith('/ws/phase-2/phase-')), fsys.paths().join('\n'));
+    assert.match(fsys.text('/ws/phase-2/00-PHASE_BRIEF.md') ?? '', /^# Phase 2: Testing$/m);
+    assert.deepEqual(await errors(fsys, '/ws'), []);
+    const status = await run(['status'], fsys);
+    assert.match(status.stdout, /^phase-2\s+Testing\s+audit\s/m);
+  });
+
+  it('audit: a number another phase of the sequence has already is refused (exit 2, one line, nothing written)', async () => {
+    const fsys = examplesFs();
+    const before = fsys.paths().length;
+    const r = await run(['new', 'phase', 'phase-02'], fsys, '/ws/examples/audit-deployment');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^phasegate: phase 2 exists already: phase-2 \(not creating phase-02 beside it\)\n$/);
+    assert.equal(fsys.paths().length, before);
+  });
+
+  it('audit: an empty phase folder made by hand gets its documents', async () => {
+    const fsys = examplesFs();
+    fsys.write('/ws/examples/audit-deployment/phase-4/.keep', '');
+    const r = await run(['new', 'phase', 'phase-4', '--title', 'Infrastructure as Code'], fsys, '/ws/examples/audit-deployment');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(fsys.text('/ws/examples/audit-deployment/phase-4/00-PHASE_BRIEF.md') ?? '', /^# Phase 4: Infrastructure as Code$/m);
+    assert.ok(!fsys.paths().some((p) => /phase-5/.test(p)));
+  });
+
+  it('a PATH that is no phase name still makes a new folder of phases', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write('/ws/README.md', '# Project\n');
+    const r = await run(['new', 'phase', 'audit'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fsys.has('/ws/audit/phase-1/00-PHASE_BRIEF.md'));
+  });
+
+  it('iAI: a new Phase_N_… folder under a workstream is that phase, titled by its name; a taken number is refused', async () => {
+    const fsys = examplesFs();
+    const r = await run(['new', 'phase', `${P3.replace('Phase_3_Advanced_CI_Artifact_Management', 'Phase_3_Advanced_CI')}`], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    const prompt = fsys.text(`${IAI}/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md`) ?? '';
+    assert.match(prompt, /^# Build Phase 3: Advanced CI — Implementation Prompt$/m);
+    assert.ok(!fsys.paths().some((p) => p.includes('Phase_3_Advanced_CI/') && p.includes('Phase_1')));
+    const dup = await run(['new', 'phase', 'workstreams/Build/Phase_2_Containers'], fsys, IAI);
+    assert.equal(dup.code, 2);
+    assert.match(dup.stderr, /phase 2 exists already: .*Phase_2_Dependency_Management_Containerization/);
+    assert.ok(!fsys.paths().some((p) => p.includes('Phase_2_Containers')));
+  });
+});
+
+describe('phasegate new: the new iAI phase in the project plan', () => {
+  it('adds the row to the Phase Status table, keeping every other byte, and says so', async () => {
+    const fsys = examplesFs();
+    const before = fsys.text(PLAN)!;
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI & Artifact Management'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `created  ${P3}/implementation_prompt.md\nupdated  project_implementation_plan.md  (row of Build/Phase_3_Advanced_CI_Artifact_Management added)\n`,
+    );
+    const row = '| Build | Phase_3_Advanced_CI_Artifact_Management | Not started |';
+    const last = '| Test | Phase_1_Unit_Integration_Testing | Complete |\n';
+    assert.equal(fsys.text(PLAN), before.replace(last, `${last}${row}\n`));
+    // The plan rule matches the row: no plan-status-mismatch.
+    const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+    assert.deepEqual(planCodes(check.stdout), []);
+  });
+
+  it('writes the row in the plan’s own format: line endings, byte order mark, padding, outer pipes, status words, links', async () => {
+    const plan = [
+      '\ufeff# Plan',
+      '',
+      '## Phase Status',
+      '',
+      'Stream | Phase                                 | Status     | Title',
+      '------ | ------------------------------------- | ---------- | -----',
+      'Build  | [Phase 1](workstreams/Build/Phase_1_Source_Code_Management/) | ✅ Done     | SCM',
+      'Build  | [Phase 2](workstreams/Build/Phase_2_Dependency_Management_Containerization/) | ⏳ Pending  | Deps',
+      'Test   | [Phase 1](workstreams/Test/Phase_1_Unit_Integration_Testing/) | ⏳ Pending  | Unit',
+      '',
+      'Notes after the table.',
+    ].join('\r\n');
+    const fsys = examplesFs();
+    fsys.write(PLAN, plan);
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI & Artifact Management'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    const after = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await fsys.readFile(PLAN));
+    const row = `Build | [Phase 3](${P3}/) | ⏳ Pending | Advanced CI & Artifact Management`;
+    const at = plan.indexOf('\r\n\r\nNotes');
+    assert.equal(after, plan.slice(0, at) + '\r\n' + row + plan.slice(at));
+    const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+    assert.deepEqual(
+      planCodes(check.stdout).filter((c) => c.startsWith('plan-status-mismatch')),
+      [],
+    );
+  });
+
+  it('pads the row of an aligned table and uses a status word of the plan’s case', async () => {
+    const fsys = examplesFs();
+    const text = fsys
+      .text(PLAN)!
+      .replace(
+        /\| Workstream \| Phase \| Status \|[\s\S]*?\n\n/,
+        [
+          '| Workstream | Phase                                          | Status      |',
+          '|------------|------------------------------------------------|-------------|',
+          '| Build      | Phase_1_Source_Code_Management                 | Complete    |',
+          '| Build      | Phase_2_Dependency_Management_Containerization | Complete    |',
+          '| Test       | Phase_1_Unit_Integration_Testing               | In Progress |',
+          '',
+          '',
+        ].join('\n'),
+      );
+    fsys.write(PLAN, text);
+    const r = await run(['new', 'prompt', '--workstream', 'Test', '--title', 'E2E'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(fsys.text(PLAN)!, /\| Test {7}\| Phase_1_Unit_Integration_Testing {15}\| In Progress \|\n\| Test {7}\| Phase_2_E2E {36}\| Not Started \|\n\n/);
+  });
+
+  it('never loses a change made to the plan after it was read: the row is added to the plan as it reads then', async () => {
+    const fsys = examplesFs();
+    fsys.changing.set(PLAN, (t) => t.replace('## Next Phases', '## Next Phases\n\n- Written meanwhile.'));
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    const after = fsys.text(PLAN)!;
+    assert.match(after, /- Written meanwhile\./);
+    assert.match(after, /^\| Build \| Phase_3_Advanced_CI \| Not started \|$/m);
+  });
+
+  it('adds no row for a phase the plan lists already, and touches nothing when there is no plan', async () => {
+    const fsys = examplesFs();
+    fsys.write(PLAN, fsys.text(PLAN)!.replace('| Test | Phase_1', '| Build | Phase 3: Advanced CI | Planned |\n| Test | Phase_1'));
+    const before = fsys.text(PLAN);
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md\n');
+    assert.equal(fsys.text(PLAN), before);
+
+    const none = examplesFs();
+    none.delete(PLAN);
+    const paths = none.paths().length;
+    const r2 = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], none, IAI);
+    assert.equal(r2.stdout, 'created  workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md\n');
+    assert.equal(none.paths().length, paths + 1);
+  });
+
+  it('on disk: updates the plan in place (CRLF and byte order mark kept)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-new-'));
+    try {
+      const proj = path.join(dir, 'proj');
+      fs.cpSync(path.join(__dirname, '../../../examples/all_use_iai_project'), proj, { recursive: true });
+      const planFile = path.join(proj, 'project_implementation_plan.md');
+      const crlf = '\ufeff' + fs.readFileSync(planFile, 'utf8').replace(/\n/g, '\r\n');
+      fs.writeFileSync(planFile, crlf);
+      const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], new SyncNodeFileSystem(), proj.replace(/\\/g, '/'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^updated {2}project_implementation_plan\.md {2}\(row of Build\/Phase_3_Advanced_CI added\)$/m);
+      const last = '| Test | Phase_1_Unit_Integration_Testing | Complete |\r\n';
+      assert.equal(fs.readFileSync(planFile, 'utf8'), crlf.replace(last, `${last}| Build | Phase_3_Advanced_CI | Not started |\r\n`));
+      assert.deepEqual(
+        fs.readdirSync(proj).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('phasegate new: the phase title as the prompt gives it', () => {
+  it('the response takes the prompt’s title ("&" kept); status and JSON show the title, not the whole H1', async () => {
+    const fsys = examplesFs();
+    await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI & Artifact Management'], fsys, IAI);
+    const r = await run(['new', 'response', 'Build/Phase_3_Advanced_CI_Artifact_Management'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    const response = fsys.text(`${IAI}/${P3}/implementation_response_from_AI.md`) ?? '';
+    assert.match(response, /^title: "Phase 3: Advanced CI & Artifact Management"$/m);
+    assert.match(response, /^# Build Phase 3: Advanced CI & Artifact Management — Implementation Response$/m);
+    const status = await run(['status', '.'], fsys, IAI);
+    assert.match(status.stdout, /^Build\/Phase_3_Advanced_CI_Artifact_Management\s+Advanced CI & Artifact Management\s+iai\s/m);
+    const json = JSON.parse((await run(['check', '--format', 'json', '.'], fsys, IAI)).stdout) as { phases: { id: string; title: string }[] };
+    assert.equal(json.phases.find((p) => p.id === 'Build/Phase_3_Advanced_CI_Artifact_Management')?.title, 'Advanced CI & Artifact Management');
+    // The bundled examples keep their titles.
+    assert.equal(json.phases.find((p) => p.id === 'Build/Phase_1_Source_Code_Management')?.title, 'Source Code Management & Initial CI Setup');
+  });
+});
