@@ -138,12 +138,18 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
         fs.mkdirSync(path.join(dir, 'phase-1'));
         fs.writeFileSync(path.join(dir, 'phase-1', '00-PHASE_BRIEF.md'), body);
         fs.symlinkSync(dir, path.join(dir, 'phase-1', 'loop'));
+        // The file system's root holds the workspace too: a loop, not a walk of the whole machine.
+        fs.symlinkSync(path.parse(dir).root, path.join(dir, 'phase-1', 'root'));
         fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
         const svc = new PhasegateService({ fs: make(), assets });
         await svc.load(dir);
         const all = svc.diagnoseAll();
-        assert.ok(
-          all.some((d) => /symbolic link loop/.test(d.message)),
+        assert.deepEqual(
+          all
+            .filter((d) => /symbolic link loop/.test(d.message))
+            .map((d) => path.basename(d.file))
+            .sort(),
+          ['dangling', 'loop', 'root'],
           JSON.stringify(all.map((d) => d.message)),
         );
         assert.equal(svc.model.phases.length, 1);

@@ -31,6 +31,11 @@ export function toPosix(p: string): string {
   return p.replace(/\\/g, '/');
 }
 
+/** Whether real path `p` is `folder` or inside it (`/` holds everything). */
+function isSameOrInside(folder: string, p: string): boolean {
+  return p === folder || p.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
+}
+
 const readFileCb = promisify(fs.readFile);
 const statCb = promisify(fs.stat);
 
@@ -48,7 +53,7 @@ export class NodeFileSystem implements FileSystem {
           const real = await fs.promises.realpath(full);
           const st = await fs.promises.stat(real);
           const realDir = await fs.promises.realpath(dir);
-          if (st.isDirectory() && (realDir === real || realDir.startsWith(real + path.sep))) out.push({ name: e.name, kind: 'symlink-loop' });
+          if (st.isDirectory() && isSameOrInside(real, realDir)) out.push({ name: e.name, kind: 'symlink-loop' });
           else out.push({ name: e.name, kind: st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other' });
         } catch {
           out.push({ name: e.name, kind: 'symlink-loop' });
