@@ -90,6 +90,21 @@ describe('document rules on arbitrary input', () => {
     );
   });
 
+  it('checks long lines of link-like text in linear time (they were quadratic in the link scan)', async function () {
+    this.timeout(20_000);
+    // Each 200,000 times on one line (0.8–1 MB): minutes each before, a fraction of a second now.
+    for (const unit of ['[a](', '![a](', '[[a](', '[a](<', '[x](#']) {
+      const line = unit.repeat(200_000);
+      const text = `# Phase 1 → Phase 2 Handoff\n\n${line}\n\n## Artifacts Produced\n\n- ${line}\n`;
+      const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text });
+      const svc = new PhasegateService({ fs, assets });
+      await svc.load(ROOT);
+      const t0 = Date.now();
+      svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
+      assert.ok(Date.now() - t0 < 5000, `${unit}: took ${Date.now() - t0} ms`);
+    }
+  });
+
   it('checks a large handoff quickly', async () => {
     const items = Array.from({ length: 4000 }, (_, i) => `- Artifact ${i}: [a${i}](04-ARTIFACTS/a${i}.md) - \`04-ARTIFACTS/b${i}.sh\` purpose`);
     const risks = Array.from({ length: 2000 }, (_, i) => `- Risk ${i}: impact ${i}`);

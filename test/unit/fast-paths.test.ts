@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  INLINE_LINK,
   computeTitleKey,
   headingTextEnd,
   headingTextStart,
@@ -102,6 +103,18 @@ describe('fast paths equal the plain code they replace', () => {
     assert.equal(isRealItem('Input 1: [Input name](path) - [Description]'), true);
     assert.equal(isRealItem('Input 2: [Name] - [Description]'), false);
     assert.equal(isRealItem('[Input 1:[Name]Input 1:'), false);
+  });
+
+  it('the bounded inline link pattern finds the links the unbounded one found, in lines of ordinary length', () => {
+    const unbounded = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+    const bounded = new RegExp(`(!?)${INLINE_LINK}`, 'g');
+    const all = (re: RegExp, t: string) => [...t.matchAll(re)].map((m) => [m.index, m[0], m[1], m[2], m[3]]);
+    fc.assert(
+      fc.property(textOf(['[', ']', '(', ')', '!', '<', '>', ' ', '"', "'", 'a', 'b.md', '#x', '](', '[a]', '[[b]]'], 24), (t) =>
+        assert.deepEqual(all(bounded, t), all(unbounded, t), JSON.stringify(t)),
+      ),
+      RUNS,
+    );
   });
 
   it('headingTextEnd drops a closing # sequence and trailing white space as the regexes did', () => {

@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -62,7 +62,7 @@ export function topItems(doc: ParsedDocument, sec: Section | undefined): ListIte
   return max === min ? within : within.filter((i) => i.depth === min);
 }
 
-const LINK_IN_TEXT = /!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const LINK_IN_TEXT = new RegExp(`!?${INLINE_LINK}`, 'g');
 const CODE_SPAN = /`([^`\n]+)`/g;
 
 /** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */

@@ -509,7 +509,16 @@ export function headingTextStart(src: string): number {
   while (h < 6 && src.charCodeAt(i + h) === 35) h++;
   return h === 0 ? 0 : skipSpaces(src, i + h);
 }
-const LINK_RE = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+
+/**
+ * An inline link `[text](target "title")` (groups: text, target); for `LINK_RE` and the handoff rules.
+ * Every part is bounded, and the bare target is matched atomically (a lookahead and its
+ * backreference: no backtracking into it, which could never help), so that a scan stays linear on any
+ * line (a line of `[a](` repeated was quadratic). Link texts over 400 characters (or 200 within inner
+ * brackets), and targets or titles over 1,000, are not links here.
+ */
+export const INLINE_LINK = String.raw`\[((?:[^\][]|\[[^\]]{0,200}\]){0,400})\]\(\s*(<[^>\n]{0,1000}>|(?=(?<bare>[^)\s]{1,1000}))\k<bare>)(?:\s+(?:"[^"]{0,1000}"|'[^']{0,1000}'))?\s*\)`;
+const LINK_RE = new RegExp(`(!?)${INLINE_LINK}`, 'g');
 const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
 /** Replaces inline code spans with spaces, keeping columns. */
