@@ -106,7 +106,8 @@ describe('document rules on arbitrary input', () => {
   });
 
   it('checks a large handoff quickly', async () => {
-    const items = Array.from({ length: 4000 }, (_, i) => `- Artifact ${i}: [a${i}](04-ARTIFACTS/a${i}.md) - \`04-ARTIFACTS/b${i}.sh\` purpose`);
+    // Below the 10,000 diagnostics reported for one file (too-many-problems counts the rest).
+    const items = Array.from({ length: 3000 }, (_, i) => `- Artifact ${i}: [a${i}](04-ARTIFACTS/a${i}.md) - \`04-ARTIFACTS/b${i}.sh\` purpose`);
     const risks = Array.from({ length: 2000 }, (_, i) => `- Risk ${i}: impact ${i}`);
     const text = ['# Phase 1 → Phase 2 Handoff', '', '## Artifacts Produced', '', ...items, '', '## Risks & Dependencies', '', ...risks, ''].join('\n');
     const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text });
@@ -115,7 +116,7 @@ describe('document rules on arbitrary input', () => {
     const t0 = Date.now();
     const ds = svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
     const ms = Date.now() - t0;
-    assert.equal(ds.filter((d) => d.code === 'missing-artifact').length, 8000);
+    assert.equal(ds.filter((d) => d.code === 'missing-artifact').length, 6000);
     assert.equal(ds.filter((d) => d.code === 'risk-without-mitigation').length, 2000);
     assert.ok(ms < 3000, `took ${ms} ms`);
   });

@@ -97,6 +97,27 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.ok(Array.isArray(diags));
   });
 
+  it('a file with a flood of problems reports the first ten thousand and counts the rest; the whole check lists every file', async () => {
+    const mfs = new MemoryFileSystem();
+    const flood = `# Phase 1: Flood\n\n## Objectives\n\n${'- TBD\n'.repeat(200_000)}`;
+    mfs.write(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, flood);
+    mfs.write(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`, flood.replace('Phase 1: Flood', 'Phase 1 Input Handoff'));
+    const svc = new PhasegateService({ fs: mfs, assets });
+    await svc.load(ROOT);
+    const ds = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`);
+    assert.equal(ds.length, 10_001);
+    const last = ds[ds.length - 1];
+    assert.deepEqual([last.code, last.severity, last.range.start.line], ['too-many-problems', 'information', 0]);
+    assert.match(last.message, /^\d+ more problems in this file are not listed \(at most 10000 are\)\.$/);
+    assert.ok(Number(/^\d+/.exec(last.message)![0]) >= 189_000, last.message);
+    // Both files, every diagnostic appended (spreading 200,000 into push() overflowed the stack).
+    const all = svc.diagnoseAll();
+    assert.equal(all.filter((d) => d.code === 'too-many-problems').length, 2);
+    // Turned off like any rule.
+    svc.setRuleOverrides({ 'too-many-problems': 'off' });
+    assert.equal(svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`).length, 10_000);
+  });
+
   it('binary and non-UTF-8 files named .md get unreadable-file', async () => {
     const mfs = new MemoryFileSystem();
     mfs.write(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, new Uint8Array([0x23, 0x20, 0x00, 0x01, 0x02]));

@@ -36,7 +36,8 @@ export class FileWatcher {
 
   listen(connection: Connection): void {
     connection.onDidChangeWatchedFiles((params) => {
-      this.queue.push(...params.changes);
+      // One by one: a client may send more events than push() takes as arguments.
+      for (const c of params.changes ?? []) this.queue.push(c);
       if (!this.timer) this.timer = setTimeout(() => this.drain(), this.batchMs);
     });
   }

@@ -16,9 +16,14 @@ import type { PhasegateService } from './service';
 
 const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
 
+/** Most diagnostics reported for one file; the rest are counted in one `too-many-problems` (a pathological file made 800,000). */
+export const MAX_FILE_DIAGNOSTICS = 10_000;
+
 export class CheckContext implements RuleContext {
-  /** What the rules reported, in order. */
+  /** What the rules reported, in order (at most MAX_FILE_DIAGNOSTICS; see `result`). */
   readonly out: Diagnostic[] = [];
+  /** Diagnostics left out past MAX_FILE_DIAGNOSTICS. */
+  private dropped = 0;
 
   constructor(
     private readonly svc: PhasegateService,
@@ -32,6 +37,24 @@ export class CheckContext implements RuleContext {
     readonly metrics: MetricSpec[],
     readonly phaseAnchor: boolean,
   ) {}
+
+  /** The diagnostics of the file once every rule ran: those reported, and a count of those left out. */
+  result(): Diagnostic[] {
+    if (this.dropped === 0) return this.out;
+    const setting = this.svc.ruleSetting('too-many-problems');
+    if (setting === 'off') return this.out;
+    const line = this.doc.headings[0]?.line ?? 0;
+    return [
+      ...this.out,
+      {
+        file: this.path,
+        range: { start: { line, character: 0 }, end: { line, character: (this.doc.lines[line] ?? '').length } },
+        severity: setting ?? 'information',
+        code: 'too-many-problems',
+        message: `${this.dropped} more problems in this file are not listed (at most ${MAX_FILE_DIAGNOSTICS} are).`,
+      },
+    ];
+  }
 
   validateFrontMatter(id: string, data: unknown): ReturnType<RuleContext['validateFrontMatter']> {
     const v = this.svc.validator(id);
@@ -65,6 +88,10 @@ export class CheckContext implements RuleContext {
   report(code: string, range: Range, message: string, data?: FixData): void {
     const setting = this.svc.ruleSetting(code);
     if (setting === 'off') return;
+    if (this.out.length >= MAX_FILE_DIAGNOSTICS) {
+      this.dropped++;
+      return;
+    }
     const severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
     const file = this.path;
     this.out.push(data ? { file, range, severity, code, message, data } : { file, range, severity, code, message });

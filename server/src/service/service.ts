@@ -543,12 +543,16 @@ export class PhasegateService {
     for (const pr of this.scan.problems) {
       out.push({ file: pr.path, range: range(0, 0, 0, 0), severity: 'warning', code: 'unreadable-file', message: pr.message });
     }
+    // Appended one by one: spreading a file's diagnostics into push() overflows the stack past ~100,000.
+    const append = (ds: Diagnostic[]) => {
+      for (let i = 0; i < ds.length; i++) out.push(ds[i]);
+    };
     for (const f of this.checkedFiles()) {
       throwIfCancelled(token);
-      out.push(...this.diagnose(f, token));
+      append(this.diagnose(f, token));
     }
     for (const phase of this.model.phases) {
-      if (phase.markdown.length === 0) out.push(...this.diagnose(phase.folder, token));
+      if (phase.markdown.length === 0) append(this.diagnose(phase.folder, token));
     }
     return out;
   }
@@ -638,7 +642,7 @@ export class PhasegateService {
     const ctx = this.contextFor(path);
     if (Array.isArray(ctx)) return ctx;
     for (let i = 0; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
-    return ctx.out;
+    return ctx.result();
   }
 
   /**
@@ -659,7 +663,7 @@ export class PhasegateService {
     for (let i = 0; i < ALL_RULES.length; i++) {
       for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[i], ctx);
     }
-    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.out);
+    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.result());
   }
 
   /** The severity a rule reports at (or `off`): the host's override, else the config's; undefined for the rule's default. */

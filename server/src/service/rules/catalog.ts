@@ -34,6 +34,11 @@ export const RULES: RuleInfo[] = [
   { id: 'plan-status-mismatch', severity: 'warning', description: 'The project plan disagrees with a phase: status, or a phase missing from the plan.' },
   { id: 'invalid-config', severity: 'error', description: 'phasegate.yaml is malformed or does not match its schema.' },
   { id: 'unreadable-file', severity: 'error', description: 'A phase document cannot be read, is binary, is not UTF-8, or is too large.' },
+  {
+    id: 'too-many-problems',
+    severity: 'information',
+    description: 'A document has more problems than are reported for one file: the rest are counted, not listed.',
+  },
 ];
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));
