@@ -49,6 +49,32 @@ describe('document rules', () => {
       assert.equal(d.severity, 'error');
     });
 
+    it('reports a key that is a list or a mapping over the key, and prints no warning of its own', async () => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      try {
+        for (const key of ['? [a, b]\n: 1', '? {a: 1}\n: 2', 'nested:\n  ? [x]\n  : 3']) {
+          const text = `---\n${key}\ntitle: x\n---\n${H1}`;
+          const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+          const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+          assert.deepEqual(
+            ds.map((d) => d.message),
+            ['Front matter: A key is a list or a mapping: front matter keys must be plain text.'],
+            key,
+          );
+          const lines = text.split('\n');
+          const { start, end } = ds[0].range;
+          assert.match(lines[start.line].slice(start.character, end.character), /^(\[a, b\]|\{a: 1\}|\[x\])$/, key);
+        }
+        // Warnings are emitted on the next tick.
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(warnings, []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('reports front matter that is not closed on its opening fence', async () => {
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `---\ntitle: A\n${H1}` });
       const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');

@@ -214,7 +214,24 @@ function splitLines(text: string): string[] {
   return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
 }
 
-const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+// logLevel 'error': the parser's warnings are not printed to the process's stderr (a collection as a key
+// warned there); what matters is reported as diagnostics.
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' } as const;
+
+/** The first key of `doc` that is a list or a mapping (`? [a, b]`), which JavaScript data cannot hold as a key. */
+function collectionKey(doc: YAML.Document.Parsed): YAML.Node | undefined {
+  let found: YAML.Node | undefined;
+  YAML.visit(doc, {
+    Pair(_key, pair) {
+      if (YAML.isCollection(pair.key)) {
+        found = pair.key;
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
 
 /**
  * A front matter block. One class, so that every block has the same shape (the rules read blocks of
@@ -288,7 +305,13 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
   try {
     const doc = YAML.parseDocument(raw, YAML_OPTIONS);
     const problems = [...doc.errors];
-    if (problems.length === 0) {
+    const badKey = problems.length === 0 ? collectionKey(doc) : undefined;
+    if (badKey?.range) {
+      fm.errors.push({
+        message: 'A key is a list or a mapping: front matter keys must be plain text.',
+        range: yamlOffsetRange(lines, 1, raw, badKey.range[0], badKey.range[1]),
+      });
+    } else if (problems.length === 0) {
       // maxAliasCount bounds the expansion of alias bombs ("billion laughs").
       fm.data = doc.toJS({ maxAliasCount: 100 });
       fm.yaml = doc;
