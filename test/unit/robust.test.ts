@@ -149,6 +149,25 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.equal(svc.model.phases.length, 1);
   });
 
+  it('a phase folder that cannot be listed gets its warning, not a missing document for each of its documents', async () => {
+    class Locked extends MemoryFileSystem {
+      override async readDirectory(p: string) {
+        if (p.endsWith('/phase-2')) throw new Error('EACCES: permission denied');
+        return super.readDirectory(p);
+      }
+    }
+    const mfs = new Locked({ [`${ROOT}/${BRIEF}`]: body, [`${ROOT}/phase-2/00-PHASE_BRIEF.md`]: body.replace('Phase 1', 'Phase 2') });
+    const svc = new PhasegateService({ fs: mfs, assets });
+    await svc.load(ROOT);
+    const mine = svc.diagnoseAll().filter((d) => d.file.startsWith(`${ROOT}/phase-2`));
+    assert.deepEqual(
+      mine.map((d) => [d.code, d.severity]),
+      [['unreadable-file', 'warning']],
+    );
+    // phase-1 still has its missing documents.
+    assert.ok(svc.diagnose(`${ROOT}/${BRIEF}`).some((d) => d.code === 'missing-document'));
+  });
+
   for (const [name, make] of [
     ['the language server', () => new NodeFileSystem()],
     ['the CLI', () => new SyncNodeFileSystem()],

@@ -18,7 +18,8 @@ export interface ScanResult {
   files: Set<string>;
   dirs: Set<string>;
   /** Folders or files that could not be read, with the reason. */
-  problems: { path: string; message: string }[];
+  /** `unreadableFolder`: a folder that could not be listed (what it holds is unknown). */
+  problems: { path: string; message: string; unreadableFolder?: boolean }[];
   truncated: boolean;
 }
 
@@ -34,7 +35,7 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
         try {
           return { dir, entries: await fs.readDirectory(dir) };
         } catch (e) {
-          res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}` });
+          res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}`, unreadableFolder: true });
           return { dir, entries: [] as DirEntry[] };
         }
       }),
@@ -86,6 +87,8 @@ export interface Phase {
   markdown: string[];
   /** Every file in the phase folder (recursively). */
   files: string[];
+  /** The phase folder could not be listed: which documents it holds is unknown. */
+  unreadable: boolean;
   prev: Phase | undefined;
   next: Phase | undefined;
 }
@@ -125,6 +128,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
   const configRoot = config.root;
 
+  const unreadable = new Set(scan.problems.filter((pr) => pr.unreadableFolder).map((pr) => pr.path));
   const dirs = [...scan.dirs].sort();
   const sortedFiles = [...scan.files].sort();
   for (const dir of dirs) {
@@ -172,6 +176,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
       }),
       markdown: files.filter((f) => /\.(md|markdown)$/i.test(f)),
       files,
+      unreadable: unreadable.has(dir),
       prev: undefined,
       next: undefined,
     };
