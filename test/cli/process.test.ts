@@ -79,6 +79,21 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     assert.equal(phasegate(['check', '--frobnicate']).code, 2);
   });
 
+  it('exits 2 with a one-line reason for a path that is neither a file nor a folder (a device, a pipe)', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
+    try {
+      fs.mkdirSync(path.join(tmp, 'phase-1'));
+      fs.symlinkSync('/dev/zero', path.join(tmp, 'phase-1', 'zero.md'));
+      assert.equal(spawnSync('mkfifo', [path.join(tmp, 'pipe.md')]).status, 0);
+      for (const p of ['/dev/zero', 'pipe.md', 'phase-1/zero.md']) {
+        const r = phasegate(['check', p], tmp);
+        assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: not a file or folder: ${p}\n`], p);
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('creates files with an exclusive create and never overwrites them', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
     try {

@@ -71,6 +71,8 @@ export async function loadWorkspaces(opts: {
     const abs = resolvePath(opts.cwd, p);
     const st = await opts.fs.stat(abs).catch(() => undefined);
     if (!st) throw new UsageError(`path not found: ${p}`);
+    // A device or a pipe (/dev/zero, a FIFO named .md) would block or never end a read.
+    if (st.kind !== 'file' && st.kind !== 'directory') throw new UsageError(`not a file or folder: ${p}`);
     const root = await findRoot(opts.fs, abs, st.kind === 'file');
     const list = byRoot.get(root) ?? [];
     list.push(abs);
