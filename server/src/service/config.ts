@@ -8,6 +8,9 @@ import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpe
 import { parseFrontMatter, yamlOffsetRange } from './markdown';
 import { Diagnostic, Severity, range } from './types';
 import { pathRange } from './yamlpath';
+import { safeRegExp } from './regex-safety';
+
+export { safeRegExp };
 
 export const CONFIG_FILE = 'phasegate.yaml';
 export const CONFIG_FILES = ['phasegate.yaml', 'phasegate.yml', '.phasegate.yaml'];
@@ -72,21 +75,6 @@ export function defaultConfig(root: string): ResolvedConfig {
     schemas: {},
     problems: [],
   };
-}
-
-/** Longest source accepted for a phase-number pattern from a config file. */
-const MAX_PATTERN = 200;
-
-/** A regular expression from a config is accepted only without nested quantifiers or back-references (no catastrophic backtracking). */
-export function safeRegExp(source: string): RegExp | string {
-  if (source.length > MAX_PATTERN) return `pattern longer than ${MAX_PATTERN} characters`;
-  if (/\\[1-9]|\\k</.test(source)) return 'back-references are not allowed';
-  if (/\([^()]*[*+}][^()]*\)\s*[*+{?]/.test(source)) return 'nested quantifiers are not allowed';
-  try {
-    return new RegExp(source, 'i');
-  } catch (e) {
-    return (e as Error).message;
-  }
 }
 
 export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {

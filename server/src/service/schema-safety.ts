@@ -1,9 +1,9 @@
 /**
  * Workspace schemas are data: before one is compiled, it is checked for what could make
- * the engine fetch, loop or hang — remote or file `$ref`s, and regular expressions with
- * nested quantifiers or back-references (catastrophic backtracking).
+ * the engine fetch, loop or hang — remote or file `$ref`s, and regular expressions that could
+ * backtrack catastrophically (judged by `regExpProblem`, in ajv's `u` mode).
  */
-import { safeRegExp } from './config';
+import { regExpProblem } from './regex-safety';
 
 /** Deepest schema nesting accepted. */
 const MAX_DEPTH = 64;
@@ -36,12 +36,12 @@ export function schemaProblems(schema: unknown): string[] {
       } else if (k === '$schema' || k === '$id') {
         continue;
       } else if (k === 'pattern' && typeof v === 'string') {
-        const re = safeRegExp(v);
-        if (typeof re === 'string') problems.push(`${here}: ${re}`);
+        const why = regExpProblem(v, 'u');
+        if (why) problems.push(`${here}: ${why}`);
       } else if (k === 'patternProperties' && v && typeof v === 'object') {
         for (const p of Object.keys(v)) {
-          const re = safeRegExp(p);
-          if (typeof re === 'string') problems.push(`${here}/${p}: ${re}`);
+          const why = regExpProblem(p, 'u');
+          if (why) problems.push(`${here}/${p}: ${why}`);
         }
       }
       if (k === 'enum' || k === 'const' || k === 'examples' || k === 'default') continue;
