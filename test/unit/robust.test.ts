@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
@@ -237,6 +238,81 @@ describe('robustness: workspace schemas are data', () => {
     const all = svc.diagnoseAll();
     assert.ok(Date.now() - t0 < 2000);
     assert.match(all.find((x) => x.code === 'invalid-config')!.message, /nested quantifiers/);
+  });
+
+  it('a schema outside the workspace is refused, never read, and its content never shown', async () => {
+    const secret = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1';
+    for (const where of ['/etc/passwd', '../etc/passwd', 'sub/../../etc/passwd']) {
+      const fs = new MemoryFileSystem({ '/etc/passwd': secret, [`${ROOT}/phasegate.yaml`]: cfg('brief', where), [`${ROOT}/${BRIEF}`]: fm + body });
+      let reads = 0;
+      const readFile = fs.readFile.bind(fs);
+      fs.readFile = async (p: string) => {
+        if (p.startsWith('/etc')) reads++;
+        return readFile(p);
+      };
+      const svc = new PhasegateService({ fs, assets });
+      await svc.load(ROOT);
+      const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+      assert.ok(d, where);
+      assert.match(d.message, /outside the workspace/);
+      assert.doesNotMatch(d.message, /root:x/);
+      assert.equal(d.range.start.line, 1);
+      assert.equal(reads, 0, `${where} was read`);
+    }
+  });
+
+  it('a schema that is not valid JSON is reported on one line, without quoting it', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': 'root:x:0:0:root\ndaemon:x:1:1\n', [BRIEF]: fm + body });
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(d);
+    assert.match(d.message, /^schema for 'brief' cannot be read: not valid JSON/);
+    assert.doesNotMatch(d.message, /root|daemon|\n/);
+  });
+
+  it('a schema that is a folder, a device, a pipe or a link out of the workspace is refused without reading it', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-schemas-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, BRIEF), fm + body);
+      fs.mkdirSync(path.join(dir, 'folder.json'));
+      fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+      fs.symlinkSync('/etc/hostname', path.join(dir, 'host.json'));
+      const outside = path.join(path.dirname(dir), path.basename(dir) + '-outside.json');
+      fs.writeFileSync(outside, '{"type": "object", "required": ["owner"]}');
+      fs.symlinkSync(outside, path.join(dir, 'out.json'));
+      execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+      const kinds = { brief: 'folder.json', plan: 'zero.json', prompt: 'host.json', response: 'out.json', validation: 'pipe.json', decisions: '/dev/zero' };
+      fs.writeFileSync(
+        path.join(dir, 'phasegate.yaml'),
+        'schemas:\n' +
+          Object.entries(kinds)
+            .map(([k, f]) => `  ${k}: ${f}\n`)
+            .join(''),
+      );
+      try {
+        for (const fsys of [new NodeFileSystem(), new SyncNodeFileSystem()]) {
+          const svc = new PhasegateService({ fs: fsys, assets });
+          await svc.load(dir);
+          const msgs = svc
+            .diagnoseAll()
+            .filter((d) => d.code === 'invalid-config')
+            .map((d) => d.message);
+          const of = (k: string) => msgs.find((m) => m.startsWith(`schema for '${k}'`)) ?? `none for ${k}: ${JSON.stringify(msgs)}`;
+          assert.match(of('brief'), /not a regular file/);
+          assert.match(of('plan'), /not a regular file/);
+          assert.match(of('prompt'), /outside the workspace through a symbolic link/);
+          assert.match(of('response'), /outside the workspace through a symbolic link/);
+          assert.match(of('validation'), /not a regular file/);
+          assert.match(of('decisions'), /outside the workspace/);
+          assert.equal(svc.validator('response')!({ phase: 1, title: 'x', status: 'draft' }), true, 'the outside schema does not apply');
+        }
+      } finally {
+        fs.rmSync(outside, { force: true });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a workspace schema applies when trusted, and not in an untrusted workspace', async () => {

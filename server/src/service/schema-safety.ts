@@ -3,7 +3,49 @@
  * the engine fetch, loop or hang — remote or file `$ref`s, and regular expressions that could
  * backtrack catastrophically (judged by `regExpProblem`, in ajv's `u` mode).
  */
+import { FileSystem, isInside, normalizePath } from './host';
 import { regExpProblem } from './regex-safety';
+
+/** Largest workspace schema file read, in bytes. */
+export const MAX_SCHEMA_BYTES = 1024 * 1024;
+
+/**
+ * The JSON of a workspace schema file, read only when it is a regular file inside the workspace
+ * `root` (after symbolic links, when the host can resolve them) of at most {@link MAX_SCHEMA_BYTES};
+ * throws an Error whose one-line message says why not. The message never quotes the file's content.
+ */
+export async function readWorkspaceSchema(fs: FileSystem, root: string, file: string, decode: (bytes: Uint8Array) => string): Promise<unknown> {
+  const p = normalizePath(file);
+  if (!isInside(root, p)) throw new Error('it is outside the workspace (a schema must be a regular file inside it)');
+  const st = await fs.stat(p).catch(() => undefined);
+  if (!st) throw new Error('no such file');
+  if (st.kind !== 'file') throw new Error('not a regular file');
+  if (fs.realpath) {
+    const [real, realRoot] = await Promise.all([fs.realpath(p), fs.realpath(root)]).catch(() => [undefined, undefined]);
+    if (real === undefined || realRoot === undefined) throw new Error('its location cannot be resolved');
+    if (!isInside(realRoot, real)) throw new Error('it leads outside the workspace through a symbolic link');
+  }
+  if (st.size > MAX_SCHEMA_BYTES) throw new Error('larger than 1 MB');
+  const bytes = await fs.readFile(p);
+  if (bytes.length > MAX_SCHEMA_BYTES) throw new Error('larger than 1 MB');
+  const text = decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not valid JSON${jsonErrorWhere(text, (e as Error).message)}`);
+  }
+}
+
+/** " (line L, column C)" of a JSON.parse error, from its offset; the message itself may quote the text. */
+function jsonErrorWhere(text: string, message: string): string {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return ` (line ${lc[1]}, column ${lc[2]})`;
+  const m = /position (\d+)/.exec(message);
+  if (!m) return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+}
 
 /** Deepest schema nesting accepted. */
 const MAX_DEPTH = 64;
