@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
+import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
@@ -324,5 +325,55 @@ describe('robustness: workspace schemas are data', () => {
     assert.ok(untrusted.diagnoseAll().some((d) => d.code === 'invalid-config' && /untrusted/.test(d.message)));
     const v = untrusted.validator('brief');
     assert.ok(!v || v({ phase: 1, title: 'x', status: 'draft' }) === true);
+  });
+});
+
+describe('robustness: a custom layout never reaches outside the workspace', () => {
+  const layout = (docs: string, folders = '') =>
+    `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: brief\n        file: GOALS.md\n${docs}${folders}`;
+
+  it('a document file or folder name that leaves the phase folder is invalid-config at its key, and dropped', async () => {
+    const bad = ['../../../OUTSIDE.md', '/tmp/abs.md', 'C:/x.md', 'c:x.md', 'a\\\\..\\\\..\\\\b.md', 'sub/../../x.md', 'a//b.md', './', 'x/'];
+    const docs = bad.map((f) => `      - kind: output-handoff\n        file: "${f}"\n`).join('');
+    const folders = '    folders:\n      - name: "../up"\n      - name: findings\n';
+    const { svc } = await workspace({ 'phasegate.yaml': layout(docs, folders), 'sprints/s1/GOALS.md': '# Goals\n' });
+    const found = svc.diagnoseAll().filter((d) => d.code === 'invalid-config');
+    const messages = JSON.stringify(found.map((d) => d.message));
+    assert.equal(found.length, bad.length + 1, messages);
+    bad.forEach((f, j) => {
+      const d = found.find((x) => x.message.startsWith(`layouts[0].documents[${j + 1}].file: must be a relative path inside the phase folder`));
+      assert.ok(d, `${f}: ${messages}`);
+      assert.equal(d.range.start.line, 7 + 2 * j, f);
+      assert.doesNotMatch(d.message, /\n/);
+    });
+    assert.ok(
+      found.some((d) => d.message.startsWith('layouts[0].folders[0].name: must be a relative path inside the phase folder')),
+      messages,
+    );
+    const sprint = svc.config.layouts.find((l) => l.name === 'sprint')!;
+    assert.deepEqual(
+      sprint.documents.map((d) => d.file),
+      ['GOALS.md'],
+    );
+    assert.deepEqual(
+      sprint.folders.map((f) => f.name),
+      ['findings'],
+    );
+    assert.throws(() => planNew(svc, { what: 'handoff', phase: 'sprints/s1' }), ScaffoldError);
+  });
+
+  it('the planner refuses a file outside the workspace whatever the layout says', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': layout('      - kind: output-handoff\n        file: HANDOFF.md\n'),
+      'sprints/s1/GOALS.md': '# Goals\n',
+    });
+    const handoff = svc.model.phases.find((p) => p.layout.name === 'sprint')!.documents.find((d) => d.spec.kind === 'output-handoff')!;
+    assert.equal(planNew(svc, { what: 'handoff', phase: 'sprints/s1' }).creates[0].file, `${ROOT}/sprints/s1/HANDOFF.md`);
+    handoff.path = '/OUTSIDE.md';
+    assert.throws(() => planNew(svc, { what: 'handoff', phase: 'sprints/s1' }), /outside the workspace/);
+    const i = svc.config.layouts.findIndex((l) => l.name === 'audit');
+    const audit = svc.config.layouts[i];
+    svc.config.layouts[i] = { ...audit, folders: [...audit.folders, { name: '../../../up', required: false, purpose: '' }] };
+    assert.throws(() => planNew(svc, { what: 'phase', layout: 'audit' }), /outside the workspace/);
   });
 });
