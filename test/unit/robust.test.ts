@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
 import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
+import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
@@ -314,6 +315,23 @@ describe('robustness: workspace schemas are data', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('uniqueItems over items compared pair by pair is refused unless maxItems is small', async () => {
+    const items = Array.from({ length: 30000 }, (_, i) => `  - {a: ${i}}`).join('\n');
+    const brief = `---\ntitle: x\nstatus: draft\nitems:\n${items}\n---\n${body}`;
+    const schema = (extra: object) => JSON.stringify({ type: 'object', properties: { items: { type: 'array', uniqueItems: true, ...extra } } });
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema({}), [BRIEF]: brief });
+    const t0 = Date.now();
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+    assert.ok(d);
+    assert.match(d.message, /\/properties\/items\/uniqueItems: uniqueItems needs "items" of a scalar "type" .* or "maxItems" of at most 256/);
+    for (const ok of [{ items: { type: 'string' } }, { items: { type: ['integer', 'null'] } }, { maxItems: 100, items: { type: 'object' } }]) {
+      assert.deepEqual(schemaProblems(JSON.parse(schema(ok))), [], JSON.stringify(ok));
+    }
+    assert.equal(schemaProblems(JSON.parse(schema({ items: { type: ['string', 'object'] } }))).length, 1);
+    assert.equal(schemaProblems(JSON.parse(schema({ maxItems: 1000 }))).length, 1);
   });
 
   it('a workspace schema applies when trusted, and not in an untrusted workspace', async () => {

@@ -52,6 +52,23 @@ const MAX_DEPTH = 64;
 /** Most subschemas/keywords visited in one schema. */
 const MAX_NODES = 20_000;
 
+/** Most items of an array whose `uniqueItems` compares them one with another (not scalar-typed items). */
+export const MAX_UNIQUE_ITEMS = 256;
+
+/**
+ * Why `uniqueItems: true` in `schema` may cost too much, or undefined: ajv checks items of scalar
+ * `items.type`s through a table, in linear time, but compares any other items pair by pair
+ * (quadratic in their number: 30,000 items took 18 s), so those need a small `maxItems`.
+ */
+function uniqueItemsProblem(schema: Record<string, unknown>): string | undefined {
+  const items = schema.items as Record<string, unknown> | undefined;
+  const types = items && typeof items === 'object' && !Array.isArray(items) ? items.type : undefined;
+  const list = typeof types === 'string' ? [types] : Array.isArray(types) ? types : [];
+  if (list.length > 0 && list.every((t) => typeof t === 'string' && t !== 'object' && t !== 'array')) return undefined;
+  if (typeof schema.maxItems === 'number' && schema.maxItems <= MAX_UNIQUE_ITEMS) return undefined;
+  return `uniqueItems needs "items" of a scalar "type" (string, number, integer, boolean, null) or "maxItems" of at most ${MAX_UNIQUE_ITEMS}`;
+}
+
 /** Problems that forbid compiling `schema`; empty when it is safe. */
 export function schemaProblems(schema: unknown): string[] {
   const problems: string[] = [];
@@ -85,6 +102,9 @@ export function schemaProblems(schema: unknown): string[] {
           const why = regExpProblem(p, 'u');
           if (why) problems.push(`${here}/${p}: ${why}`);
         }
+      } else if (k === 'uniqueItems' && v === true) {
+        const why = uniqueItemsProblem(node as Record<string, unknown>);
+        if (why) problems.push(`${here}: ${why}`);
       }
       if (k === 'enum' || k === 'const' || k === 'examples' || k === 'default') continue;
       visit(v, here, depth + 1);
