@@ -6,7 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
+import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
+import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
@@ -285,6 +288,98 @@ describe('robustness: workspace schemas are data', () => {
     assert.match(all.find((x) => x.code === 'invalid-config')!.message, /nested quantifiers/);
   });
 
+  it('a schema outside the workspace is refused, never read, and its content never shown', async () => {
+    const secret = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1';
+    for (const where of ['/etc/passwd', '../etc/passwd', 'sub/../../etc/passwd']) {
+      const fs = new MemoryFileSystem({ '/etc/passwd': secret, [`${ROOT}/phasegate.yaml`]: cfg('brief', where), [`${ROOT}/${BRIEF}`]: fm + body });
+      let reads = 0;
+      const readFile = fs.readFile.bind(fs);
+      fs.readFile = async (p: string) => {
+        if (p.startsWith('/etc')) reads++;
+        return readFile(p);
+      };
+      const svc = new PhasegateService({ fs, assets });
+      await svc.load(ROOT);
+      const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+      assert.ok(d, where);
+      assert.match(d.message, /outside the workspace/);
+      assert.doesNotMatch(d.message, /root:x/);
+      assert.equal(d.range.start.line, 1);
+      assert.equal(reads, 0, `${where} was read`);
+    }
+  });
+
+  it('a schema that is not valid JSON is reported on one line, without quoting it', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': 'root:x:0:0:root\ndaemon:x:1:1\n', [BRIEF]: fm + body });
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(d);
+    assert.match(d.message, /^schema for 'brief' cannot be read: not valid JSON/);
+    assert.doesNotMatch(d.message, /root|daemon|\n/);
+  });
+
+  it('a schema that is a folder, a device, a pipe or a link out of the workspace is refused without reading it', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-schemas-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, BRIEF), fm + body);
+      fs.mkdirSync(path.join(dir, 'folder.json'));
+      fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+      fs.symlinkSync('/etc/hostname', path.join(dir, 'host.json'));
+      const outside = path.join(path.dirname(dir), path.basename(dir) + '-outside.json');
+      fs.writeFileSync(outside, '{"type": "object", "required": ["owner"]}');
+      fs.symlinkSync(outside, path.join(dir, 'out.json'));
+      execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+      const kinds = { brief: 'folder.json', plan: 'zero.json', prompt: 'host.json', response: 'out.json', validation: 'pipe.json', decisions: '/dev/zero' };
+      fs.writeFileSync(
+        path.join(dir, 'phasegate.yaml'),
+        'schemas:\n' +
+          Object.entries(kinds)
+            .map(([k, f]) => `  ${k}: ${f}\n`)
+            .join(''),
+      );
+      try {
+        for (const fsys of [new NodeFileSystem(), new SyncNodeFileSystem()]) {
+          const svc = new PhasegateService({ fs: fsys, assets });
+          await svc.load(dir);
+          const msgs = svc
+            .diagnoseAll()
+            .filter((d) => d.code === 'invalid-config')
+            .map((d) => d.message);
+          const of = (k: string) => msgs.find((m) => m.startsWith(`schema for '${k}'`)) ?? `none for ${k}: ${JSON.stringify(msgs)}`;
+          assert.match(of('brief'), /not a regular file/);
+          assert.match(of('plan'), /not a regular file/);
+          assert.match(of('prompt'), /outside the workspace through a symbolic link/);
+          assert.match(of('response'), /outside the workspace through a symbolic link/);
+          assert.match(of('validation'), /not a regular file/);
+          assert.match(of('decisions'), /outside the workspace/);
+          assert.equal(svc.validator('response')!({ phase: 1, title: 'x', status: 'draft' }), true, 'the outside schema does not apply');
+        }
+      } finally {
+        fs.rmSync(outside, { force: true });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uniqueItems over items compared pair by pair is refused unless maxItems is small', async () => {
+    const items = Array.from({ length: 30000 }, (_, i) => `  - {a: ${i}}`).join('\n');
+    const brief = `---\ntitle: x\nstatus: draft\nitems:\n${items}\n---\n${body}`;
+    const schema = (extra: object) => JSON.stringify({ type: 'object', properties: { items: { type: 'array', uniqueItems: true, ...extra } } });
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema({}), [BRIEF]: brief });
+    const t0 = Date.now();
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+    assert.ok(d);
+    assert.match(d.message, /\/properties\/items\/uniqueItems: uniqueItems needs "items" of a scalar "type" .* or "maxItems" of at most 256/);
+    for (const ok of [{ items: { type: 'string' } }, { items: { type: ['integer', 'null'] } }, { maxItems: 100, items: { type: 'object' } }]) {
+      assert.deepEqual(schemaProblems(JSON.parse(schema(ok))), [], JSON.stringify(ok));
+    }
+    assert.equal(schemaProblems(JSON.parse(schema({ items: { type: ['string', 'object'] } }))).length, 1);
+    assert.equal(schemaProblems(JSON.parse(schema({ maxItems: 1000 }))).length, 1);
+  });
+
   it('a workspace schema applies when trusted, and not in an untrusted workspace', async () => {
     const schema = JSON.stringify({ type: 'object', required: ['owner'] });
     const files = { 'phasegate.yaml': cfg('brief', 's.json'), 's.json': schema, [BRIEF]: fm + body };
@@ -294,5 +389,55 @@ describe('robustness: workspace schemas are data', () => {
     assert.ok(untrusted.diagnoseAll().some((d) => d.code === 'invalid-config' && /untrusted/.test(d.message)));
     const v = untrusted.validator('brief');
     assert.ok(!v || v({ phase: 1, title: 'x', status: 'draft' }) === true);
+  });
+});
+
+describe('robustness: a custom layout never reaches outside the workspace', () => {
+  const layout = (docs: string, folders = '') =>
+    `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: brief\n        file: GOALS.md\n${docs}${folders}`;
+
+  it('a document file or folder name that leaves the phase folder is invalid-config at its key, and dropped', async () => {
+    const bad = ['../../../OUTSIDE.md', '/tmp/abs.md', 'C:/x.md', 'c:x.md', 'a\\\\..\\\\..\\\\b.md', 'sub/../../x.md', 'a//b.md', './', 'x/'];
+    const docs = bad.map((f) => `      - kind: output-handoff\n        file: "${f}"\n`).join('');
+    const folders = '    folders:\n      - name: "../up"\n      - name: findings\n';
+    const { svc } = await workspace({ 'phasegate.yaml': layout(docs, folders), 'sprints/s1/GOALS.md': '# Goals\n' });
+    const found = svc.diagnoseAll().filter((d) => d.code === 'invalid-config');
+    const messages = JSON.stringify(found.map((d) => d.message));
+    assert.equal(found.length, bad.length + 1, messages);
+    bad.forEach((f, j) => {
+      const d = found.find((x) => x.message.startsWith(`layouts[0].documents[${j + 1}].file: must be a relative path inside the phase folder`));
+      assert.ok(d, `${f}: ${messages}`);
+      assert.equal(d.range.start.line, 7 + 2 * j, f);
+      assert.doesNotMatch(d.message, /\n/);
+    });
+    assert.ok(
+      found.some((d) => d.message.startsWith('layouts[0].folders[0].name: must be a relative path inside the phase folder')),
+      messages,
+    );
+    const sprint = svc.config.layouts.find((l) => l.name === 'sprint')!;
+    assert.deepEqual(
+      sprint.documents.map((d) => d.file),
+      ['GOALS.md'],
+    );
+    assert.deepEqual(
+      sprint.folders.map((f) => f.name),
+      ['findings'],
+    );
+    assert.throws(() => planNew(svc, { what: 'handoff', phase: 'sprints/s1' }), ScaffoldError);
+  });
+
+  it('the planner refuses a file outside the workspace whatever the layout says', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': layout('      - kind: output-handoff\n        file: HANDOFF.md\n'),
+      'sprints/s1/GOALS.md': '# Goals\n',
+    });
+    const handoff = svc.model.phases.find((p) => p.layout.name === 'sprint')!.documents.find((d) => d.spec.kind === 'output-handoff')!;
+    assert.equal(planNew(svc, { what: 'handoff', phase: 'sprints/s1' }).creates[0].file, `${ROOT}/sprints/s1/HANDOFF.md`);
+    handoff.path = '/OUTSIDE.md';
+    assert.throws(() => planNew(svc, { what: 'handoff', phase: 'sprints/s1' }), /outside the workspace/);
+    const i = svc.config.layouts.findIndex((l) => l.name === 'audit');
+    const audit = svc.config.layouts[i];
+    svc.config.layouts[i] = { ...audit, folders: [...audit.folders, { name: '../../../up', required: false, purpose: '' }] };
+    assert.throws(() => planNew(svc, { what: 'phase', layout: 'audit' }), /outside the workspace/);
   });
 });

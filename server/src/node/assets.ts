@@ -76,4 +76,8 @@ export class NodeFileSystem implements FileSystem {
       return undefined;
     }
   }
+
+  async realpath(p: string): Promise<string> {
+    return toPosix(await fs.promises.realpath(p));
+  }
 }

@@ -8,6 +8,9 @@ import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpe
 import { parseFrontMatter, yamlOffsetRange } from './markdown';
 import { Diagnostic, Severity, range } from './types';
 import { pathRange } from './yamlpath';
+import { safeRegExp } from './regex-safety';
+
+export { safeRegExp };
 
 export const CONFIG_FILE = 'phasegate.yaml';
 export const CONFIG_FILES = ['phasegate.yaml', 'phasegate.yml', '.phasegate.yaml'];
@@ -74,19 +77,17 @@ export function defaultConfig(root: string): ResolvedConfig {
   };
 }
 
-/** Longest source accepted for a phase-number pattern from a config file. */
-const MAX_PATTERN = 200;
-
-/** A regular expression from a config is accepted only without nested quantifiers or back-references (no catastrophic backtracking). */
-export function safeRegExp(source: string): RegExp | string {
-  if (source.length > MAX_PATTERN) return `pattern longer than ${MAX_PATTERN} characters`;
-  if (/\\[1-9]|\\k</.test(source)) return 'back-references are not allowed';
-  if (/\([^()]*[*+}][^()]*\)\s*[*+{?]/.test(source)) return 'nested quantifiers are not allowed';
-  try {
-    return new RegExp(source, 'i');
-  } catch (e) {
-    return (e as Error).message;
-  }
+/**
+ * Why `p` (a custom layout's document `file` or folder `name`) is not a relative path that stays inside
+ * the phase folder, or undefined when it is: forward slashes, no `..`, not absolute, no drive letter.
+ */
+export function phasePathProblem(p: string): string | undefined {
+  const why = 'must be a relative path inside the phase folder';
+  if (p.includes('\\')) return `${why} (with forward slashes, no backslash)`;
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `${why}, not an absolute path`;
+  if (p.split('/').includes('..')) return `${why}, without '..'`;
+  if (p.includes('\0') || /(^|\/)\.?(\/|$)/.test(p)) return `${why}: a file or folder name, not ${JSON.stringify(p)}`;
+  return undefined;
 }
 
 export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {
@@ -161,16 +162,30 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       }
       pattern = re;
     }
-    const documents: DocumentKindSpec[] = l.documents.map((d) => ({
-      kind: d.kind,
-      file: d.file,
-      name: d.name ?? d.kind,
-      required: d.required ?? true,
-      heading: d.heading,
-      schema: d.schema,
-      template: d.template,
-      sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
-    }));
+    const inPhase = (p: string, key: string): boolean => {
+      const why = phasePathProblem(p);
+      if (why)
+        problem(
+          `layouts[${i}].${key
+            .split('/')
+            .join('.')
+            .replace(/\.(\d+)\./g, '[$1].')}: ${why}`,
+          pathRange(doc, lines, 0, text, `/layouts/${i}/${key}`) ?? undefined,
+        );
+      return !why;
+    };
+    const documents: DocumentKindSpec[] = l.documents
+      .filter((d, j) => inPhase(d.file, `documents/${j}/file`))
+      .map((d) => ({
+        kind: d.kind,
+        file: d.file,
+        name: d.name ?? d.kind,
+        required: d.required ?? true,
+        heading: d.heading,
+        schema: d.schema,
+        template: d.template,
+        sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
+      }));
     const gates: GateSpec[] = (l.gates ?? []).map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
     cfg.layouts.unshift({
       name: l.name,
@@ -178,7 +193,9 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       folderPattern: pattern,
       workstreams: false,
       documents,
-      folders: (l.folders ?? []).map((f) => ({ name: f.name, required: f.required ?? false, purpose: f.purpose ?? '' })),
+      folders: (l.folders ?? [])
+        .filter((f, j) => inPhase(f.name, `folders/${j}/name`))
+        .map((f) => ({ name: f.name, required: f.required ?? false, purpose: f.purpose ?? '' })),
       gates,
       metrics: l.metrics ?? cfg.metrics,
       phaseGlobs: Array.isArray(l.phases) ? l.phases : [l.phases],

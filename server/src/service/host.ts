@@ -28,6 +28,11 @@ export interface FileSystem {
    * documents in a plain loop, without a promise per file (performance only).
    */
   readSmallFileSync?(path: string, maxBytes: number): Uint8Array | number;
+  /**
+   * Optional: the path with every symbolic link resolved (forward slashes); throws when nothing is there.
+   * With it the engine refuses a workspace file (a schema) that leads outside the workspace.
+   */
+  realpath?(path: string): Promise<string>;
 }
 
 export interface Logger {
@@ -177,6 +182,12 @@ export class MemoryFileSystem implements FileSystem {
     const b = this.files.get(normalizePath(path));
     if (!b) throw new Error(`ENOENT: no such file '${path}'`);
     return b;
+  }
+
+  /** No symbolic links here: the path itself, when something is there. */
+  async realpath(path: string): Promise<string> {
+    if (!(await this.stat(path))) throw new Error(`ENOENT: no such file or directory '${path}'`);
+    return normalizePath(path);
   }
 
   async stat(path: string): Promise<FileStat | undefined> {

@@ -8,6 +8,7 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { AJV_OPTIONS, PRECOMPILED } from './generated/validators';
+import { boundedRegExp } from './regex-safety';
 
 /**
  * The precompiled validator of schema `id`, when `schema` is exactly (as JSON text) the schema it
@@ -22,9 +23,12 @@ export function precompiled(id: string, schema: object): ValidateFunction | unde
   return pre.validate;
 }
 
-/** A new run-time compiler with the options the precompiled validators were generated with (same errors). */
+/**
+ * A new run-time compiler with the options the precompiled validators were generated with (same errors),
+ * whose patterns are tested on strings of bounded length (`boundedRegExp`: workspace schemas' patterns).
+ */
 export function createAjv(): Ajv {
   // Loaded here, not imported at the top: a run with only built-in schemas never loads ajv's compiler.
   const { default: AjvClass } = require('ajv') as typeof import('ajv');
-  return new AjvClass(AJV_OPTIONS);
+  return new AjvClass({ ...AJV_OPTIONS, code: { regExp: boundedRegExp } });
 }

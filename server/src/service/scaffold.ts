@@ -96,6 +96,7 @@ class Planner {
   /** Adds `file` unless it (or a file planned already) is there; renders only what is created. */
   add(file: string, render: () => string): void {
     const f = normalizePath(file);
+    this.inside(f);
     if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
       return;
@@ -103,8 +104,15 @@ class Planner {
     this.plan.creates.push({ file: f, text: render() });
   }
 
+  /** Nothing is ever planned outside the workspace, whatever a layout or request says. */
+  private inside(file: string): void {
+    if (!isInside(this.svc.root, file) || file === normalizePath(this.svc.root))
+      throw new ScaffoldError(`${file} is outside the workspace ${this.svc.root}; nothing is created there`);
+  }
+
   /** A folder the layout wants, kept in version control by a `.gitkeep`. */
   addFolder(folder: string): void {
+    this.inside(joinPath(folder, '.gitkeep'));
     if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
   }

@@ -16,7 +16,7 @@ import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, p
 import { OUTPUT_HANDOFF } from './handoff';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
-import { schemaProblems } from './schema-safety';
+import { readWorkspaceSchema, schemaProblems } from './schema-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
 
@@ -220,9 +220,7 @@ export class PhasegateService {
     for (const [kind, file] of entries) {
       let schema: unknown;
       try {
-        const st = await this.fs.stat(file);
-        if (st && st.size > 1024 * 1024) throw new Error('larger than 1 MB');
-        schema = JSON.parse(decode(await this.fs.readFile(file)));
+        schema = await readWorkspaceSchema(this.fs, this.root, file, decode);
       } catch (e) {
         report(kind, `schema for '${kind}' cannot be read: ${(e as Error).message}`);
         continue;

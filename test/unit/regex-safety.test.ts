@@ -1,0 +1,179 @@
+/**
+ * Regular expressions from a workspace are judged before they run: catastrophic ones are refused
+ * with a reason, ordinary ones still work, and what is accepted matches hostile input quickly.
+ */
+import * as assert from 'node:assert/strict';
+import { MAX_PATTERN_INPUT, boundedRegExp, regExpProblem, safeRegExp } from '../../server/src/service/regex-safety';
+import { schemaProblems } from '../../server/src/service/schema-safety';
+import { ROOT, workspace } from '../helpers/workspace';
+
+const HOSTILE: [string, RegExp][] = [
+  ['((a+))+$', /nested quantifiers/],
+  ['(?:(?:a+))+$', /nested quantifiers/],
+  ['(a?){28}a{28}$', /nested quantifiers/],
+  ['(.*)*', /nested quantifiers/],
+  ['(a|a)*$', /alternatives that can match the same text/],
+  ['(a|aa)+$', /alternatives that can match the same text/],
+  ['(ab|a)*c', /alternatives that can match the same text/],
+  ['(?:x|[a-z])+$', /alternatives that can match the same text/],
+  ['\\d+\\d+$', /one after the other/],
+  ['\\w+\\d+$', /one after the other/],
+  ['a?a?a?a?a?a?a?a?aaaaaaaa$', /one after the other/],
+  ['^.*x.*$', /one after the other/],
+  ['(x\\d)?(x\\d)?(x\\d)?(x\\d)?$', /one after the other/],
+  ['(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)$', /ways to match the same text/],
+  ['(a)\\1', /back-references/],
+  ['(?<n>a)\\k<n>', /back-references/],
+  ['a{1001}', /repetition count above 1000/],
+  ['a{2,100000}', /repetition count above 1000/],
+  ['(?:a|)+', /can match nothing/],
+  ['(\\b)*', /can match nothing/],
+  ['a'.repeat(201), /longer than 200/],
+];
+
+const ORDINARY = [
+  'sprint-(\\d+)',
+  '^[A-Z]{2,5}-\\d+$',
+  '^(draft|review|done)$',
+  '^\\d{4}-\\d{2}-\\d{2}$',
+  '^v\\d+\\.\\d+\\.\\d+(-[a-z0-9.]+)?$',
+  '^\\d+(\\.\\d+)?$',
+  'phase[\\s_-]*(\\d+)',
+  '^[a-z][a-z0-9-]*$',
+  '^(?:ab|cd)+$',
+  '^[^\\s@]+@[^\\s@]+$',
+  '^\\S(.*\\S)?$',
+  '^[\\w.-]+$',
+  '^(?!draft$)[a-z]+$',
+  '^\\p{Lu}',
+];
+
+/** Inputs that make backtracking patterns explode: long runs that fail at the very end. */
+const ATTACKS = ['a', 'ab', '1', 'x1', 'aab', 'a1', 'draft'].flatMap((unit) => [
+  unit.repeat(Math.ceil(MAX_PATTERN_INPUT / unit.length)).slice(0, MAX_PATTERN_INPUT - 1) + '!',
+  unit.repeat(60) + '!',
+]);
+
+describe('regular expressions from a workspace', () => {
+  for (const [source, why] of HOSTILE) {
+    it(`refuses ${JSON.stringify(source.slice(0, 40))}`, () => {
+      for (const flags of ['i', 'u']) {
+        const problem = regExpProblem(source, flags);
+        assert.ok(problem, `${source} (${flags}) accepted`);
+        assert.match(problem, why);
+        assert.equal(typeof safeRegExp(source, flags), 'string');
+      }
+    });
+  }
+
+  it('accepts ordinary patterns, which still match', () => {
+    for (const source of ORDINARY) {
+      const flags = source.includes('\\p') ? 'u' : 'i';
+      assert.equal(regExpProblem(source, flags), undefined, source);
+      assert.ok(safeRegExp(source, flags) instanceof RegExp, source);
+    }
+    const sprint = safeRegExp('sprint-(\\d+)') as RegExp;
+    assert.equal(sprint.exec('Sprint-12')?.[1], '12');
+    assert.ok((safeRegExp('^(draft|review|done)$', 'u') as RegExp).test('review'));
+  });
+
+  it('reports a pattern that does not compile', () => {
+    assert.equal(typeof safeRegExp('(a', 'u'), 'string');
+    assert.equal(typeof safeRegExp('[b-a]', 'i'), 'string');
+  });
+
+  it('never throws on odd syntax', () => {
+    for (const source of [
+      '\\',
+      '(',
+      ')',
+      '[',
+      '[^',
+      '{',
+      '}',
+      'a{',
+      'a{2',
+      'a{,2}',
+      '\\u{110000}',
+      '\\c',
+      '[\\c]',
+      '(?',
+      '(?<',
+      '(?<a',
+      '(?x)',
+      '\\k',
+      '[\\d-z]',
+      '\\p{',
+      '\ud83d\ude00+',
+    ])
+      for (const flags of ['i', 'u']) assert.doesNotThrow(() => safeRegExp(source, flags), `${source} (${flags})`);
+  });
+
+  it('an accepted pattern matches hostile input quickly (random patterns)', function () {
+    this.timeout(120000);
+    const toks = ['a', 'b', 'x', '1', '(', '(?:', ')', '|', '*', '+', '?', '{2,3}', '{2}', '[ab]', '.', '\\d', '\\w', '$', '^', '(?=a)', '{1,}', '-'];
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let accepted = 0;
+    for (let k = 0; k < 20000 && accepted < 2500; k++) {
+      let source = '';
+      for (let n = 2 + Math.floor(rnd() * 12); n > 0; n--) source += toks[Math.floor(rnd() * toks.length)];
+      const re = safeRegExp(source, 'u');
+      if (typeof re === 'string') continue;
+      accepted++;
+      for (const s of ATTACKS) {
+        const t0 = performance.now();
+        re.test(s);
+        const ms = performance.now() - t0;
+        assert.ok(ms < 1000, `${source} took ${ms.toFixed(0)} ms on ${JSON.stringify(s.slice(0, 10))}…`);
+      }
+    }
+    assert.ok(accepted > 500, `only ${accepted} random patterns accepted`);
+  });
+
+  it('a schema pattern is tested on bounded input', () => {
+    const re = boundedRegExp('^a+$', 'u');
+    assert.equal(re.test('a'.repeat(MAX_PATTERN_INPUT)), true);
+    assert.equal(re.test('a'.repeat(MAX_PATTERN_INPUT + 1)), false);
+  });
+
+  it('schema patterns and patternProperties are judged', () => {
+    const problems = schemaProblems({ properties: { t: { pattern: '(a|a)*$' } }, patternProperties: { '^(x+)+$': {} } });
+    assert.equal(problems.length, 2, JSON.stringify(problems));
+    assert.deepEqual(schemaProblems({ properties: { t: { pattern: '^[A-Z]{2,5}-\\d+$' } }, patternProperties: { '^x-': {} } }), []);
+  });
+});
+
+describe('hostile patterns in a workspace do not hang the engine', () => {
+  const body = '# Phase 1: A\n\n## Objectives\n\nA.\n';
+
+  it('a config number pattern that slipped past the old check is refused at its key', async () => {
+    const cfg = 'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "((a+))+$"\n    documents:\n      - kind: brief\n        file: BRIEF.md\n';
+    const name = 'a'.repeat(34) + '!';
+    const { svc } = await workspace({ 'phasegate.yaml': cfg, [`sprints/${name}/BRIEF.md`]: '# S\n' });
+    const t0 = Date.now();
+    const d = svc.diagnoseAll().find((x) => x.code === 'invalid-config');
+    assert.ok(Date.now() - t0 < 5000);
+    assert.ok(d, 'refused');
+    assert.match(d.message, /^layouts\[0\]\.number: nested quantifiers/);
+    assert.equal(d.range.start.line, 3);
+  });
+
+  for (const pattern of ['^((a+))+$', '(a|a)*$', '(a|aa)+$', '(a?){28}a{28}$']) {
+    it(`a schema pattern ${pattern} is refused and never run`, async () => {
+      const schema = JSON.stringify({ type: 'object', properties: { title: { type: 'string', pattern } } });
+      const { svc } = await workspace({
+        'phasegate.yaml': 'schemas:\n  brief: s.json\n',
+        's.json': schema,
+        'phase-1/00-PHASE_BRIEF.md': `---\ntitle: ${'a'.repeat(40)}!\nstatus: draft\n---\n${body}`,
+      });
+      const t0 = Date.now();
+      const all = svc.diagnoseAll();
+      assert.ok(Date.now() - t0 < 5000);
+      const d = all.find((x) => x.code === 'invalid-config');
+      assert.ok(d, JSON.stringify(all));
+      assert.equal(d.file, `${ROOT}/phasegate.yaml`);
+      assert.match(d.message, /schema for 'brief' is not accepted: \/properties\/title\/pattern: /);
+    });
+  }
+});
