@@ -105,6 +105,8 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
       fs.mkdirSync(templates, { recursive: true });
       const nest = (n: number) => `${'{{#each @root.layout.documents}}'.repeat(n)}x${'{{/each}}'.repeat(n)}\n`;
       const cases: [number, RegExp][] = [
+        // 12 nested blocks (6^12 runs, the audit's reproduction): refused when compiled.
+        [12, /^phasegate: Template .*validation\.md\.hbs, line 1: blocks are nested more than 10 deep$/],
         // 9 nested blocks (6^9 = 10 million runs of the body): stopped by the render budget.
         [9, /^phasegate: Template .*validation\.md\.hbs, line 1: rendering stopped after 1,000,000 steps .*$/],
       ];

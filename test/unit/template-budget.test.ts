@@ -1,6 +1,6 @@
 /**
  * The work of a template render is bounded: a hostile workspace template (nested `{{#each}}`,
- * text repeated by blocks) gets a TemplateError instead of holding the thread;
+ * text repeated by blocks, absurd nesting) gets a TemplateError instead of holding the thread;
  * the built-in templates and large legitimate ones render as before, far inside the budget.
  */
 import * as assert from 'node:assert/strict';
@@ -8,11 +8,13 @@ import { workspace, ROOT, assets } from '../helpers/workspace';
 import {
   AUDIT_LAYOUT,
   IAI_LAYOUT,
+  MAX_BLOCK_DEPTH,
   MAX_RENDER_CHARS,
   MAX_RENDER_STEPS,
   TemplateError,
   baseContext,
   codeActions,
+  compileTemplate,
   lastRenderSpent,
   renderTemplate,
   templateProblems,
@@ -77,6 +79,31 @@ describe('template render budget', function () {
     // Helpers count too: one join of the documents per run.
     const joined = await briefError(nest(3, '{{join @root.layout.documents}}'.repeat(500)));
     assertTemplateError(joined.error, /more than 16 MB of text|steps/);
+  });
+
+  it('refuses absurd nesting when the template compiles, before Handlebars parses it', async () => {
+    // The audit's reproduction: 12 nested blocks over the documents (6^12 runs).
+    const twelve = await briefError(`# Brief\n${nest(12, 'x')}\n`);
+    assertTemplateError(twelve.error, new RegExp(`nested more than ${MAX_BLOCK_DEPTH} deep`), 2);
+    // Ten levels are allowed, and an `{{else if}}` chain is one level, as is `{{else}}` with its block.
+    const chain = `{{#if phase.number}}a${'{{else if phase.id}}b'.repeat(50)}{{else}}c{{/if}}`;
+    assert.equal(compileTemplate(nest(MAX_BLOCK_DEPTH - 1, chain, '{{#if phase}}', 'if'), 't')({ phase: { number: 1 } }), 'a');
+    assert.throws(() => compileTemplate(nest(MAX_BLOCK_DEPTH, '{{#if a}}{{/if}}', '{{#if a}}x{{else}}', 'if'), 't'), /nested more than 10 deep/);
+    // Thousands of nested blocks, else-if links or subexpressions: Handlebars' parse time grows with the
+    // square of the depth (minutes for 15,000): refused from the tokens, in milliseconds.
+    for (const template of [
+      nest(15_000, 'x', '{{#if a}}', 'if'),
+      `{{#if a}}${'{{else if b}}'.repeat(15_000)}{{/if}}`,
+      `{{concat ${'(concat '.repeat(20_000)}1${')'.repeat(20_000)}}}`,
+      // A close in escaped text is text, not a close: it does not hide the depth.
+      '{{#if a}}\\{{/if}}'.repeat(5_000),
+    ]) {
+      const { error, ms } = await briefError(template);
+      assertTemplateError(error, /nested more than 100 deep/, 1);
+      assert.ok(ms < 2_000, `refused in ${Math.round(ms)} ms`);
+    }
+    // Tags in comments and raw blocks are not tags.
+    assert.equal(compileTemplate(`{{!-- ${'{{#if a}}'.repeat(200)} --}}ok{{{{raw}}}}${'{{#if a}}'.repeat(200)}{{{{/raw}}}}`, 't')({}), 'ok');
   });
 
   it('renders the built-in templates far inside the budget, also for a plan of 2,000 phases', async () => {

@@ -96,6 +96,14 @@ const RENDER_STEP_CHARS = 100;
  * (text nested N blocks deep counts N times): the largest document a check reads.
  */
 export const MAX_RENDER_CHARS = 16 * 1024 * 1024;
+/** Deepest nesting of blocks in a template (an `{{else if}}` chain is one level). */
+export const MAX_BLOCK_DEPTH = 10;
+/**
+ * Deepest nesting the parser is given, counted on the source's tags before parsing: open blocks
+ * plus the `{{else if}}`s chained in them. Handlebars' parse time grows with its square (4,000
+ * nested blocks take seconds, 15,000 minutes) and its tree walk overflows the stack near 2,000.
+ */
+const MAX_PARSE_DEPTH = 100;
 
 /** What a render has spent so far, and the line of the block or helper it is in. */
 interface RenderBudget {
@@ -212,11 +220,14 @@ interface AstNode {
   [k: string]: unknown;
 }
 
-/** Partials and decorators would reach outside the template: refuse them up front. */
-function checkAst(node: unknown, file: string): void {
+/**
+ * Partials and decorators would reach outside the template, blocks nested deeper than
+ * MAX_BLOCK_DEPTH are no document's: refuse them up front.
+ */
+function checkAst(node: unknown, file: string, depth = 0): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((n) => checkAst(n, file));
+    node.forEach((n) => checkAst(n, file, depth));
     return;
   }
   const n = node as AstNode;
@@ -226,7 +237,62 @@ function checkAst(node: unknown, file: string): void {
   if (n.type === 'Decorator' || n.type === 'DecoratorBlock') {
     throw new TemplateError(file, n.loc?.start.line, 'decorators (including inline partials) are not supported in Phasegate templates');
   }
-  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file);
+  if (n.type === 'BlockStatement') {
+    const inner = depth + 1;
+    if (inner > MAX_BLOCK_DEPTH) throw new TemplateError(file, n.loc?.start.line, `blocks are nested more than ${MAX_BLOCK_DEPTH} deep`);
+    for (const [k, v] of Object.entries(n)) {
+      // The body of `{{else if …}}` is the chained block itself, at the level of the block it continues.
+      if (k === 'program') checkAst(v, file, inner);
+      else if (k === 'inverse') checkAst(v, file, (v as { chained?: boolean } | null)?.chained ? depth : inner);
+      else if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file, depth);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file, depth);
+}
+
+/** Handlebars' lexer (not in its type declarations): the parser's, whose tokens it names in `terminals_`. */
+interface Lexer {
+  setInput(input: string, yy: object): void;
+  lex(): number | string;
+  yylineno: number;
+}
+
+/**
+ * Refuses, before Handlebars parses it, a source whose blocks or subexpressions nest deeper than
+ * MAX_PARSE_DEPTH. Counted on the tokens of Handlebars' own lexer (linear), so what counts is what
+ * the parser would see: tags in comments, raw blocks and escaped text do not.
+ */
+function checkNesting(hb: typeof Handlebars, source: string, file: string): void {
+  const parser = (hb as unknown as { Parser: { lexer: Lexer; terminals_: Record<number, string> } }).Parser;
+  const lexer = Object.create(parser.lexer) as Lexer;
+  lexer.setInput(source, {});
+  const open: number[] = [];
+  let depth = 0;
+  for (;;) {
+    let token: string;
+    try {
+      const t = lexer.lex();
+      token = typeof t === 'number' ? parser.terminals_[t] : t;
+    } catch (e) {
+      const d = describe(e);
+      throw new TemplateError(file, d.line, d.reason);
+    }
+    if (token === 'EOF' || token === undefined) return;
+    if (token === 'OPEN_BLOCK' || token === 'OPEN_INVERSE' || token === 'OPEN_PARTIAL_BLOCK' || token === 'OPEN_SEXPR') {
+      open.push(1);
+      depth++;
+    } else if (token === 'OPEN_INVERSE_CHAIN' && open.length) {
+      // `{{else if …}}`: one more block, nested in the one it continues.
+      open[open.length - 1]++;
+      depth++;
+    } else if (token === 'OPEN_ENDBLOCK' || token === 'CLOSE_SEXPR') {
+      depth -= open.pop() ?? 0;
+    }
+    if (depth > MAX_PARSE_DEPTH) {
+      throw new TemplateError(file, lexer.yylineno + 1, `blocks, {{else …}} chains and subexpressions are nested more than ${MAX_PARSE_DEPTH} deep`);
+    }
+  }
 }
 
 /** The compilers of a Handlebars environment (not in its type declarations). */
@@ -236,12 +302,13 @@ interface Compilers {
 }
 
 /**
- * Compiles a template source; syntax errors, unknown helpers, partials → TemplateError naming
- * `file`. Rendering it throws a TemplateError too, for a template that
+ * Compiles a template source; syntax errors, unknown helpers, partials, blocks nested too deep
+ * → TemplateError naming `file`. Rendering it throws a TemplateError too, for a template that
  * fails at run time or runs out of its budget (MAX_RENDER_STEPS, MAX_RENDER_CHARS).
  */
 export function compileTemplate(source: string, file: string): Compiled {
   const hb = handlebars();
+  checkNesting(hb, source, file);
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
