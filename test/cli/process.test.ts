@@ -9,8 +9,8 @@ import { REPO } from '../helpers/workspace';
 
 const BIN = path.join(REPO, 'bin', 'phasegate.js');
 
-function phasegate(args: string[], cwd = REPO) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+function phasegate(args: string[], cwd = REPO, timeout = 60_000) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -106,6 +106,36 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
       assert.equal(again.code, 1);
       assert.match(again.stdout, /^skipped {2}phase-1\/06-OUTPUT_HANDOFF\.md {2}\(already exists\)$/m);
       assert.equal(fs.readFileSync(brief, 'utf8'), 'mine\n');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('new: a hostile workspace template is refused quickly with exit 2 and a one-line reason, and nothing is written', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
+    try {
+      fs.mkdirSync(path.join(tmp, 'phase-1'));
+      fs.writeFileSync(path.join(tmp, 'phase-1', '00-PHASE_BRIEF.md'), '# Phase 1: A\n');
+      const templates = path.join(tmp, '.phasegate', 'templates');
+      fs.mkdirSync(templates, { recursive: true });
+      const nest = (n: number) => `${'{{#each @root.layout.documents}}'.repeat(n)}x${'{{/each}}'.repeat(n)}\n`;
+      const cases: [number, RegExp][] = [
+        // 12 nested blocks (6^12 runs, the audit's reproduction): refused when compiled.
+        [12, /^phasegate: Template .*validation\.md\.hbs, line 1: blocks are nested more than 10 deep$/],
+        // 9 nested blocks (6^9 = 10 million runs of the body): stopped by the render budget.
+        [9, /^phasegate: Template .*validation\.md\.hbs, line 1: rendering stopped after 1,000,000 steps .*$/],
+      ];
+      for (const [n, reason] of cases) {
+        fs.writeFileSync(path.join(templates, 'validation.md.hbs'), nest(n));
+        const t0 = Date.now();
+        const r = phasegate(['new', 'phase'], tmp, 20_000);
+        assert.equal(r.code, 2, `exit code (null: killed after 20 s)\n${r.stderr}`);
+        assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
+        assert.equal(r.stdout, '');
+        assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+        assert.match(r.stderr.trimEnd(), reason);
+        assert.deepEqual(fs.readdirSync(tmp).sort(), ['.phasegate', 'phase-1']);
+      }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

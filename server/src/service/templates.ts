@@ -55,20 +55,127 @@ const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
 };
 let environment: typeof Handlebars | undefined;
 
+/** The helpers Handlebars brings: kept (knownHelpersOnly lets templates call them), but metered like ours. */
+const BUILTIN_HELPERS = ['each', 'with', 'if', 'unless', 'lookup', 'blockHelperMissing', 'helperMissing'];
+
 /**
  * The environment, made on first use: a check that renders no template never loads Handlebars
- * (its code is a few milliseconds of every start otherwise).
+ * (its code is a few milliseconds of every start otherwise). Every helper, Handlebars' own
+ * included, is metered (see RenderBudget).
  */
 function handlebars(): typeof Handlebars {
   if (!environment) {
     const hb = (require('handlebars') as typeof Handlebars).create();
-    for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+    for (const name of BUILTIN_HELPERS) {
+      const fn = hb.helpers[name] as ((...args: unknown[]) => unknown) | undefined;
+      if (fn) hb.registerHelper(name, meteredHelper(fn) as Handlebars.HelperDelegate);
+    }
+    for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, meteredHelper(fn) as Handlebars.HelperDelegate);
     // Proto-access denials are reported through the (shared) Handlebars logger on the console:
     // silence it; denial is the expected outcome, not news.
     hb.logger.level = 4;
     environment = hb;
   }
   return environment;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work of a render is bounded. Without partials a template cannot recurse, but nested
+// `{{#each}}` blocks multiply (12 blocks over the 6 documents of the audit layout are 6^12 runs
+// of the innermost one): every run of a block body and every helper call spends from the render's
+// budget, and a render that runs out stops with a TemplateError instead of holding the thread.
+// The metering wraps the compiled template's own programs (whatever helper or hook runs them:
+// each, with, if, unless, `{{#path}}` blocks over lists, lookup subexpressions) and every helper.
+
+/** Most steps a render may take: a run of a block body costs 1 + its compiled size / RENDER_STEP_CHARS, a helper call 1. */
+export const MAX_RENDER_STEPS = 1_000_000;
+/** Characters of compiled code a step stands for. */
+const RENDER_STEP_CHARS = 100;
+/**
+ * Most characters a render may produce, counted over the results of its block bodies and helpers
+ * (text nested N blocks deep counts N times): the largest document a check reads.
+ */
+export const MAX_RENDER_CHARS = 16 * 1024 * 1024;
+/** Deepest nesting of blocks in a template (an `{{else if}}` chain is one level). */
+export const MAX_BLOCK_DEPTH = 10;
+/**
+ * Deepest nesting the parser is given, counted on the source's tags before parsing: open blocks
+ * plus the `{{else if}}`s chained in them. Handlebars' parse time grows with its square (4,000
+ * nested blocks take seconds, 15,000 minutes) and its tree walk overflows the stack near 2,000.
+ */
+const MAX_PARSE_DEPTH = 100;
+
+/** What a render has spent so far, and the line of the block or helper it is in. */
+interface RenderBudget {
+  steps: number;
+  chars: number;
+  line: number | undefined;
+}
+
+/** The budget of the render in progress (renders are synchronous and do not nest). */
+let budget: RenderBudget | undefined;
+/** What the last render spent. */
+let lastSpent: { steps: number; chars: number } = { steps: 0, chars: 0 };
+
+/** Steps and characters the last render spent (finished or stopped): for tests and measurements. */
+export function lastRenderSpent(): { steps: number; chars: number } {
+  return { ...lastSpent };
+}
+
+/** The TemplateErrors of renders that ran out of budget. */
+const outOfBudget = new WeakSet<TemplateError>();
+
+/** Thrown inside a render that ran out of budget; the render reports it as a TemplateError. */
+class BudgetExceeded extends Error {
+  constructor(
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+function spend(b: RenderBudget, steps: number, result: unknown): void {
+  b.steps += steps;
+  if (typeof result === 'string') b.chars += result.length;
+  if (b.steps > MAX_RENDER_STEPS) {
+    throw new BudgetExceeded(
+      b.line,
+      `rendering stopped after ${MAX_RENDER_STEPS.toLocaleString('en')} steps (a step is a run of a block body or a helper call; nested {{#each}} blocks multiply them)`,
+    );
+  }
+  if (b.chars > MAX_RENDER_CHARS) {
+    throw new BudgetExceeded(b.line, `rendering stopped: the template produces more than ${MAX_RENDER_CHARS / (1024 * 1024)} MB of text`);
+  }
+}
+
+/** A helper that spends a step (and its result's length) per call, and names its line if the budget runs out inside it. */
+function meteredHelper(fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const b = budget;
+    if (!b) return fn.apply(this, args);
+    const options = args[args.length - 1] as { loc?: { start?: { line?: number } } } | undefined;
+    const outer = b.line;
+    b.line = options?.loc?.start?.line ?? outer;
+    try {
+      const result = fn.apply(this, args);
+      spend(b, 1, result);
+      return result;
+    } finally {
+      b.line = outer;
+    }
+  };
+}
+
+/** A compiled program (the template's main one or a block body) that spends `steps` per run, and its result's length. */
+function meteredProgram(fn: (...args: unknown[]) => unknown, steps: number): (...args: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const b = budget;
+    if (b) spend(b, steps, undefined);
+    const result = fn.apply(this, args);
+    if (b) spend(b, 0, result);
+    return result;
+  };
 }
 
 const COMPILE_OPTIONS: CompileOptions = {
@@ -78,6 +185,7 @@ const COMPILE_OPTIONS: CompileOptions = {
   knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
 };
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
   allowProtoPropertiesByDefault: false,
   allowProtoMethodsByDefault: false,
@@ -112,11 +220,14 @@ interface AstNode {
   [k: string]: unknown;
 }
 
-/** Partials and decorators would reach outside the template: refuse them up front. */
-function checkAst(node: unknown, file: string): void {
+/**
+ * Partials and decorators would reach outside the template, blocks nested deeper than
+ * MAX_BLOCK_DEPTH are no document's: refuse them up front.
+ */
+function checkAst(node: unknown, file: string, depth = 0): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((n) => checkAst(n, file));
+    node.forEach((n) => checkAst(n, file, depth));
     return;
   }
   const n = node as AstNode;
@@ -126,12 +237,78 @@ function checkAst(node: unknown, file: string): void {
   if (n.type === 'Decorator' || n.type === 'DecoratorBlock') {
     throw new TemplateError(file, n.loc?.start.line, 'decorators (including inline partials) are not supported in Phasegate templates');
   }
-  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file);
+  if (n.type === 'BlockStatement') {
+    const inner = depth + 1;
+    if (inner > MAX_BLOCK_DEPTH) throw new TemplateError(file, n.loc?.start.line, `blocks are nested more than ${MAX_BLOCK_DEPTH} deep`);
+    for (const [k, v] of Object.entries(n)) {
+      // The body of `{{else if …}}` is the chained block itself, at the level of the block it continues.
+      if (k === 'program') checkAst(v, file, inner);
+      else if (k === 'inverse') checkAst(v, file, (v as { chained?: boolean } | null)?.chained ? depth : inner);
+      else if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file, depth);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') checkAst(v, file, depth);
 }
 
-/** Compiles a template source; syntax errors, unknown helpers, partials → TemplateError naming `file`. */
+/** Handlebars' lexer (not in its type declarations): the parser's, whose tokens it names in `terminals_`. */
+interface Lexer {
+  setInput(input: string, yy: object): void;
+  lex(): number | string;
+  yylineno: number;
+}
+
+/**
+ * Refuses, before Handlebars parses it, a source whose blocks or subexpressions nest deeper than
+ * MAX_PARSE_DEPTH. Counted on the tokens of Handlebars' own lexer (linear), so what counts is what
+ * the parser would see: tags in comments, raw blocks and escaped text do not.
+ */
+function checkNesting(hb: typeof Handlebars, source: string, file: string): void {
+  const parser = (hb as unknown as { Parser: { lexer: Lexer; terminals_: Record<number, string> } }).Parser;
+  const lexer = Object.create(parser.lexer) as Lexer;
+  lexer.setInput(source, {});
+  const open: number[] = [];
+  let depth = 0;
+  for (;;) {
+    let token: string;
+    try {
+      const t = lexer.lex();
+      token = typeof t === 'number' ? parser.terminals_[t] : t;
+    } catch (e) {
+      const d = describe(e);
+      throw new TemplateError(file, d.line, d.reason);
+    }
+    if (token === 'EOF' || token === undefined) return;
+    if (token === 'OPEN_BLOCK' || token === 'OPEN_INVERSE' || token === 'OPEN_PARTIAL_BLOCK' || token === 'OPEN_SEXPR') {
+      open.push(1);
+      depth++;
+    } else if (token === 'OPEN_INVERSE_CHAIN' && open.length) {
+      // `{{else if …}}`: one more block, nested in the one it continues.
+      open[open.length - 1]++;
+      depth++;
+    } else if (token === 'OPEN_ENDBLOCK' || token === 'CLOSE_SEXPR') {
+      depth -= open.pop() ?? 0;
+    }
+    if (depth > MAX_PARSE_DEPTH) {
+      throw new TemplateError(file, lexer.yylineno + 1, `blocks, {{else …}} chains and subexpressions are nested more than ${MAX_PARSE_DEPTH} deep`);
+    }
+  }
+}
+
+/** The compilers of a Handlebars environment (not in its type declarations). */
+interface Compilers {
+  Compiler: new () => { compile(ast: hbs.AST.Program, options: CompileOptions): unknown };
+  JavaScriptCompiler: new () => { compile(environment: unknown, options: CompileOptions, context: undefined, asObject: true): Record<string, unknown> };
+}
+
+/**
+ * Compiles a template source; syntax errors, unknown helpers, partials, blocks nested too deep
+ * → TemplateError naming `file`. Rendering it throws a TemplateError too, for a template that
+ * fails at run time or runs out of its budget (MAX_RENDER_STEPS, MAX_RENDER_CHARS).
+ */
 export function compileTemplate(source: string, file: string): Compiled {
   const hb = handlebars();
+  checkNesting(hb, source, file);
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
@@ -140,20 +317,40 @@ export function compileTemplate(source: string, file: string): Compiled {
     throw new TemplateError(file, d.line, d.reason);
   }
   checkAst(ast, file);
+  let template: Handlebars.TemplateDelegate;
   try {
-    // precompile generates the code without evaluating it: unknown helpers fail here, not at first use.
-    hb.precompile(ast, COMPILE_OPTIONS);
+    // What Handlebars.compile does on first use, done now (unknown helpers fail here, not at first
+    // use) and on the template's spec, whose programs are then metered.
+    const options: CompileOptions = { ...COMPILE_OPTIONS, data: true };
+    const { Compiler, JavaScriptCompiler } = hb as unknown as Compilers;
+    const spec = new JavaScriptCompiler().compile(new Compiler().compile(ast, options), options, undefined, true);
+    for (const [k, v] of Object.entries(spec)) {
+      if (typeof v === 'function') {
+        const program = v as (...args: unknown[]) => unknown;
+        spec[k] = meteredProgram(program, 1 + Math.floor(program.toString().length / RENDER_STEP_CHARS));
+      }
+    }
+    template = hb.template(spec as unknown as TemplateSpecification);
   } catch (e) {
     const d = describe(e);
     throw new TemplateError(file, d.line, d.reason);
   }
-  const fn = hb.compile(ast, COMPILE_OPTIONS);
   return (context) => {
+    const outer = budget;
+    const b: RenderBudget = (budget = { steps: 0, chars: 0, line: undefined });
     try {
-      return fn(context, RUNTIME_OPTIONS);
+      return template(context, RUNTIME_OPTIONS);
     } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        const err = new TemplateError(file, e.line, e.reason);
+        outOfBudget.add(err);
+        throw err;
+      }
       const d = describe(e);
       throw new TemplateError(file, d.line, d.reason);
+    } finally {
+      budget = outer;
+      lastSpent = { steps: b.steps, chars: b.chars };
     }
   };
 }
@@ -243,7 +440,7 @@ function workspaceTemplate(svc: PhasegateService, name: string): WorkspaceTempla
   return t;
 }
 
-/** The workspace's template overrides that do not compile (for the host to show). */
+/** The workspace's template overrides that do not compile or ran out of budget (for the host to show). */
 export function templateProblems(svc: PhasegateService): TemplateError[] {
   const names = [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])];
   return names.map((n) => workspaceTemplate(svc, n)?.error).filter((e): e is TemplateError => !!e);
@@ -268,6 +465,9 @@ export function renderTemplate(svc: PhasegateService, name: string, context: Tem
       if (w.error) throw w.error;
       return w.compiled!(context);
     } catch (e) {
+      // A template that ran out of budget is set aside until it changes: later requests (the editor
+      // asks for code actions at every move) fall back at once instead of spending it again.
+      if (e instanceof TemplateError && outOfBudget.has(e)) w.error = e;
       if (!opts.fallback) throw e;
       svc.logger.log(`${(e as Error).message}; using the built-in template`);
     }

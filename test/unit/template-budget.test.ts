@@ -1,0 +1,179 @@
+/**
+ * The work of a template render is bounded: a hostile workspace template (nested `{{#each}}`,
+ * text repeated by blocks, absurd nesting) gets a TemplateError instead of holding the thread;
+ * the built-in templates and large legitimate ones render as before, far inside the budget.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, ROOT, assets } from '../helpers/workspace';
+import {
+  AUDIT_LAYOUT,
+  IAI_LAYOUT,
+  MAX_BLOCK_DEPTH,
+  MAX_RENDER_CHARS,
+  MAX_RENDER_STEPS,
+  TemplateError,
+  baseContext,
+  codeActions,
+  compileTemplate,
+  lastRenderSpent,
+  renderTemplate,
+  templateProblems,
+} from '../../server/src/service';
+import { planNew } from '../../server/src/service/scaffold';
+
+const DATE = '2026-01-02';
+const BRIEF = '.phasegate/templates/brief.md.hbs';
+
+/** `n` nested blocks `open … {{/close}}` around `body`. */
+function nest(n: number, body: string, open = '{{#each @root.layout.documents}}', close = 'each'): string {
+  return open.repeat(n) + body + `{{/${close}}}`.repeat(n);
+}
+
+/** Plans a new brief with `template` as the workspace's brief template; the error it throws, with the time it took. */
+async function briefError(template: string): Promise<{ error: unknown; ms: number }> {
+  const { svc } = await workspace({ [BRIEF]: template, 'phase-1/07-VALIDATION.md': '# Phase 1 Validation\n' }, { trusted: true });
+  const t0 = performance.now();
+  try {
+    planNew(svc, { what: 'brief', phase: 'phase-1', date: DATE });
+  } catch (error) {
+    return { error, ms: performance.now() - t0 };
+  }
+  return { error: undefined, ms: performance.now() - t0 };
+}
+
+function assertTemplateError(error: unknown, reason: RegExp, line?: number): void {
+  assert.ok(error instanceof TemplateError, `a TemplateError, not ${String(error)}`);
+  assert.equal(error.file, `${ROOT}/${BRIEF}`);
+  assert.match(error.message, reason);
+  assert.ok(!error.message.includes('\n'), 'one line');
+  if (line !== undefined) assert.equal(error.line, line);
+}
+
+describe('template render budget', function () {
+  this.timeout(60_000);
+
+  it('stops nested {{#each}} blocks that multiply past the budget, whatever runs the blocks', async () => {
+    // 6 documents of the audit layout nested 8 deep: 1.7 million runs of the innermost body.
+    const cases = [
+      nest(8, 'x'),
+      // A block over a list without a helper runs `each` through Handlebars' blockHelperMissing.
+      nest(8, 'x', '{{#@root.layout.documents}}', '@root.layout.documents'),
+      // The list through a lookup subexpression, a `with` and an `if` in between.
+      nest(4, nest(4, '{{#with this}}{{#if kind}}x{{/if}}{{/with}}'), '{{#each (lookup @root.layout "documents")}}'),
+      // Each body is cheap, but each run of it calls helpers.
+      nest(7, '{{concat (add 1 2) (pad 3 2) (quote kind)}}{{#unless (eq kind "x")}}y{{/unless}}'),
+    ];
+    for (const template of cases) {
+      const { error, ms } = await briefError(`# Phase {{phase.number}}\n\n${template}\n`);
+      assertTemplateError(error, /rendering stopped after 1,000,000 steps/, 3);
+      assert.ok(ms < 10_000, `stopped in ${Math.round(ms)} ms`);
+      assert.equal(lastRenderSpent().steps > MAX_RENDER_STEPS, true);
+    }
+  });
+
+  it('stops a render that produces more text than a document may hold', async () => {
+    // 6^4 = 1,296 runs of 20,000 characters: 26 million characters.
+    const { error, ms } = await briefError(nest(4, 'y'.repeat(20_000)));
+    assertTemplateError(error, /more than 16 MB of text/);
+    assert.ok(ms < 10_000, `stopped in ${Math.round(ms)} ms`);
+    // Helpers count too: one join of the documents per run.
+    const joined = await briefError(nest(3, '{{join @root.layout.documents}}'.repeat(500)));
+    assertTemplateError(joined.error, /more than 16 MB of text|steps/);
+  });
+
+  it('refuses absurd nesting when the template compiles, before Handlebars parses it', async () => {
+    // The audit's reproduction: 12 nested blocks over the documents (6^12 runs).
+    const twelve = await briefError(`# Brief\n${nest(12, 'x')}\n`);
+    assertTemplateError(twelve.error, new RegExp(`nested more than ${MAX_BLOCK_DEPTH} deep`), 2);
+    // Ten levels are allowed, and an `{{else if}}` chain is one level, as is `{{else}}` with its block.
+    const chain = `{{#if phase.number}}a${'{{else if phase.id}}b'.repeat(50)}{{else}}c{{/if}}`;
+    assert.equal(compileTemplate(nest(MAX_BLOCK_DEPTH - 1, chain, '{{#if phase}}', 'if'), 't')({ phase: { number: 1 } }), 'a');
+    assert.throws(() => compileTemplate(nest(MAX_BLOCK_DEPTH, '{{#if a}}{{/if}}', '{{#if a}}x{{else}}', 'if'), 't'), /nested more than 10 deep/);
+    // Thousands of nested blocks, else-if links or subexpressions: Handlebars' parse time grows with the
+    // square of the depth (minutes for 15,000): refused from the tokens, in milliseconds.
+    for (const template of [
+      nest(15_000, 'x', '{{#if a}}', 'if'),
+      `{{#if a}}${'{{else if b}}'.repeat(15_000)}{{/if}}`,
+      `{{concat ${'(concat '.repeat(20_000)}1${')'.repeat(20_000)}}}`,
+      // A close in escaped text is text, not a close: it does not hide the depth.
+      '{{#if a}}\\{{/if}}'.repeat(5_000),
+    ]) {
+      const { error, ms } = await briefError(template);
+      assertTemplateError(error, /nested more than 100 deep/, 1);
+      assert.ok(ms < 2_000, `refused in ${Math.round(ms)} ms`);
+    }
+    // Tags in comments and raw blocks are not tags.
+    assert.equal(compileTemplate(`{{!-- ${'{{#if a}}'.repeat(200)} --}}ok{{{{raw}}}}${'{{#if a}}'.repeat(200)}{{{{/raw}}}}`, 't')({}), 'ok');
+  });
+
+  it('renders the built-in templates far inside the budget, also for a plan of 2,000 phases', async () => {
+    const { svc } = await workspace({});
+    let steps = 0;
+    let chars = 0;
+    for (const name of Object.keys(assets.templates)) {
+      for (const layout of [AUDIT_LAYOUT, IAI_LAYOUT]) {
+        const ctx = baseContext(svc, { id: 'phase-3', number: 3, title: 'T', workstream: 'W', folder: `${ROOT}/phase-3`, layout }, DATE);
+        ctx.deliverables = Array.from({ length: 100 }, (_, i) => `Deliverable ${i}`);
+        ctx.phases = Array.from({ length: 2000 }, (_, i) => ({ workstream: 'W', phase: `Phase_${i + 1}_T`, status: 'Not started' }));
+        ctx.prevHandoff = {
+          phase: { id: 'phase-2', number: 2, folder: 'phase-2' },
+          path: 'p',
+          label: 'l',
+          inputs: ['a'],
+          prerequisites: ['b'],
+          openQuestions: ['c'],
+        };
+        ctx.finding = { number: 1, title: 'F' };
+        assert.ok(renderTemplate(svc, name, ctx));
+        steps = Math.max(steps, lastRenderSpent().steps);
+        chars = Math.max(chars, lastRenderSpent().chars);
+      }
+    }
+    // The plan of 2,000 phases is the most: about 16,000 steps and 200,000 characters.
+    assert.ok(steps > 0 && steps * 50 < MAX_RENDER_STEPS, `${steps} steps`);
+    assert.ok(chars > 0 && chars * 50 < MAX_RENDER_CHARS, `${chars} characters`);
+  });
+
+  it('renders a large legitimate template in full, and fast', async () => {
+    // Just under the 256 KB a workspace template may have: 700 sections, each with the gates and their items.
+    const section = `## Part {{@index}}\n\n{{#each layout.gates}}### {{number}}. {{name}}\n\n{{#each items}}- [ ] {{this}}\n{{/each}}\n{{/each}}${'Some text. '.repeat(20)}\n\n`;
+    const template = `# Phase {{phase.number}}\n\n${section.repeat(700)}`;
+    assert.ok(template.length > 200_000 && template.length < 256 * 1024, String(template.length));
+    const { svc } = await workspace({ [BRIEF]: template, 'phase-1/07-VALIDATION.md': '# Phase 1 Validation\n' }, { trusted: true });
+    const t0 = performance.now();
+    const text = planNew(svc, { what: 'brief', phase: 'phase-1', date: DATE }).creates[0].text;
+    const ms = performance.now() - t0;
+    assert.equal(text.match(/^### 6\. Approval$/gm)?.length, 700);
+    assert.equal(text.match(/^- \[ \] Stakeholder sign-off by \[Stakeholder\]$/gm)?.length, 700);
+    assert.ok(lastRenderSpent().steps < MAX_RENDER_STEPS / 10, `${lastRenderSpent().steps} steps`);
+    assert.ok(ms < 5_000, `compiled and rendered in ${Math.round(ms)} ms`);
+  });
+
+  it('a fix preview falls back to the built-in template, and the template is set aside until it changes', async () => {
+    const { svc } = await workspace({ [BRIEF]: nest(8, 'x'), 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n\n## Objectives\n\nx\n' }, { trusted: true });
+    const d = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`).find((x) => x.code === 'missing-section')!;
+    assert.ok(d, 'a missing section');
+    const logged: string[] = [];
+    const log = svc.logger.log.bind(svc.logger);
+    svc.logger.log = (m: string) => {
+      logged.push(m);
+      log(m);
+    };
+    const first = codeActions(svc, [d]);
+    assert.ok(first.length > 0, 'the fix is offered, from the built-in template');
+    assert.ok(
+      logged.some((m) => /brief\.md\.hbs, line 1: rendering stopped after 1,000,000 steps/.test(m)),
+      logged.join('\n'),
+    );
+    assert.match(
+      templateProblems(svc)
+        .map((e) => e.message)
+        .join('\n'),
+      /rendering stopped/,
+    );
+    // Asked again (the editor asks at every move): the built-in template at once.
+    const t0 = performance.now();
+    assert.deepEqual(codeActions(svc, [d]), first);
+    assert.ok(performance.now() - t0 < 50, `${Math.round(performance.now() - t0)} ms`);
+  });
+});
