@@ -175,7 +175,7 @@ describe('document rules', () => {
       // Not a phase document: no spec, no schema, no diagnostic.
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/03-FINDINGS/report.md', 'missing-front-matter'), []);
       const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, text);
-      assert.equal(fixed, `---\nphase: phase-1\ntitle: "Phase 1: Foundation Audit"\nstatus: draft\n---\n${text}`);
+      assert.equal(fixed, `---\nphase: phase-1\ntitle: "Phase 1: Foundation Audit"\nstatus: draft\n---\n\n${text}`);
       for (const code of ['missing-front-matter', 'front-matter-schema', 'invalid-front-matter'])
         assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', code), [], code);
     });
@@ -185,7 +185,7 @@ describe('document rules', () => {
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': crlf });
       const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter');
       const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, crlf);
-      assert.equal(fixed, `---\r\nphase: phase-1\r\ntitle: "Phase 1: Foundation Audit"\r\nstatus: draft\r\n---\r\n${crlf}`);
+      assert.equal(fixed, `---\r\nphase: phase-1\r\ntitle: "Phase 1: Foundation Audit"\r\nstatus: draft\r\n---\r\n\r\n${crlf}`);
       assert.doesNotMatch(fixed, /[^\r]\n/);
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema'), []);
     });
@@ -196,7 +196,20 @@ describe('document rules', () => {
       const { svc } = await workspace({ [rel]: t });
       const [d] = diagnosticsOf(svc, rel, 'missing-front-matter');
       const fixed = applyFix(svc, rel, d, t);
-      assert.match(fixed, /^---\nphase: Build\/Phase_1_CI\ntitle: "Phase 1: CI setup"\nstatus: draft\n---\n# Phase 1/);
+      assert.match(fixed, /^---\nphase: Build\/Phase_1_CI\ntitle: "Phase 1: CI setup"\nstatus: draft\n---\n\n# Phase 1/);
+    });
+
+    it('titles the front matter for the phase the document is in, as the heading fix numbers the H1', async () => {
+      const rel = 'phase-2/02-EXECUTION_PLAN.md';
+      const t = '# Phase 3 Execution Plan\n\n## Approach\n\nTests.\n';
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-2/00-PHASE_BRIEF.md': text.replace('Phase 1', 'Phase 2'), [rel]: t });
+      const [d] = diagnosticsOf(svc, rel, 'missing-front-matter');
+      assert.match(applyFix(svc, rel, d, t), /^---\nphase: phase-2\ntitle: Phase 2 Execution Plan\n/);
+      // The document already numbered right: its own title, untouched.
+      const ok = t.replace('Phase 3', 'Phase 2');
+      svc.setOverlay(`${ROOT}/${rel}`, ok);
+      const [d2] = diagnosticsOf(svc, rel, 'missing-front-matter');
+      assert.match(applyFix(svc, rel, d2, ok), /^---\nphase: phase-2\ntitle: Phase 2 Execution Plan\n/);
     });
   });
 

@@ -3,6 +3,7 @@ import { landsInCode } from './phase-edit';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind } from '../templates';
+import { expandTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import { findLabel } from '../rules/doc-rationale';
@@ -39,9 +40,17 @@ const addFrontMatter: Fix = (svc, diag) => {
     { required?: string[]; properties?: Record<string, SchemaProperty> } | undefined;
   const { phase, spec } = kindOf(svc.model, diag.file);
   const h1 = doc.headings.find((h) => h.level === 1);
+  let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : spec?.name;
+  // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
+  // that does both leaves them agreeing.
+  if (title && h1 && spec?.heading && phase?.number !== undefined) {
+    const want = (expandTitle(spec.heading, phase.number).match(/\d+/g) ?? []).map(Number);
+    let i = 0;
+    title = title.replace(/\d+/g, (m) => (i < want.length ? String(want[i++]) : m));
+  }
   const derived: Record<string, unknown> = {
     phase: phase?.id,
-    title: h1 ? h1.text.replace(/[*_`]/g, '').trim() : spec?.name,
+    title,
     status: 'draft',
     date: today(),
     workstream: phase?.workstream,
@@ -51,7 +60,8 @@ const addFrontMatter: Fix = (svc, diag) => {
   for (const k of keys) data[k] = derived[k] ?? emptyValue(schema?.properties?.[k]);
   const yaml = YAML.stringify(data, { lineWidth: 0 }).replace(/\n$/, '');
   const eol = doc.eol;
-  const text = ['---', ...yaml.split('\n'), '---', ''].join(eol);
+  // A blank line between the front matter and the text, as the templates have it.
+  const text = ['---', ...yaml.split('\n'), '---', ...(doc.lines[0]?.trim() ? [''] : []), ''].join(eol);
   return {
     title: 'Add front matter',
     codes: [diag.code],
