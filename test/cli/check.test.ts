@@ -202,11 +202,18 @@ describe('phasegate check', () => {
     });
 
     it('exits 2 for a config file that does not parse, does not match its schema, or does not exist', async () => {
-      const fsys = examplesFs({ 'bad.yaml': 'rules: [unclosed\n', 'wrong.yaml': 'rules:\n  no-such-rule: error\n' });
+      const fsys = examplesFs({
+        'bad.yaml': 'rules: [unclosed\n',
+        'wrong.yaml': 'rules:\n  no-such-rule: error\n',
+        'conf/keep.txt': '',
+        'huge.yaml': `# ${'x'.repeat(1024 * 1024)}\n`,
+      });
       for (const [file, reason] of [
         ['bad.yaml', /invalid config bad\.yaml: /],
         ['wrong.yaml', /invalid config wrong\.yaml: /],
-        ['missing.yaml', /invalid config missing\.yaml: .*cannot be read/],
+        ['missing.yaml', /invalid config missing\.yaml: .*cannot be read: no such file/],
+        ['conf', /invalid config conf: .*cannot be read: it is a folder/],
+        ['huge.yaml', /invalid config huge\.yaml: .*cannot be read: it is too large/],
       ] as const) {
         const r = await run(['check', 'examples', '--config', file], fsys);
         assert.equal(r.code, 2, file);

@@ -67,6 +67,8 @@ export interface ServiceInit {
 
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/** Largest config file read (a config is a few hundred lines). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 interface DocEntry {
   text: string | undefined;
@@ -175,8 +177,12 @@ export class PhasegateService {
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
         // A config file named by the host (the CLI's --config) must exist.
-        if (explicit) this.configUnreadable(file, `${name} cannot be read: no such file`);
+        if (explicit) this.configUnreadable(file, `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`);
         continue;
+      }
+      if (st.size > MAX_CONFIG_BYTES) {
+        this.configUnreadable(file, `${name} cannot be read: it is too large (${st.size} bytes; limit ${MAX_CONFIG_BYTES})`);
+        break;
       }
       let text: string;
       try {
