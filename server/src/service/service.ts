@@ -177,7 +177,11 @@ export class PhasegateService {
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
         // A config file named by the host (the CLI's --config) must exist.
-        if (explicit) this.configUnreadable(file, `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`);
+        if (explicit)
+          this.configUnreadable(
+            file,
+            `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`,
+          );
         continue;
       }
       if (st.size > MAX_CONFIG_BYTES) {
