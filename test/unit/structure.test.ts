@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions } from '../../server/src/service';
+import { applyEdits, codeActions, range } from '../../server/src/service';
 
 const brief = (body: string) => `# Phase 1: Foundation Audit\n\n${body}`;
 const fullBrief = brief('## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
@@ -81,6 +81,37 @@ describe('structure rules', () => {
     assert.ok(d);
     const [a] = codeActions(svc, [d]);
     assert.equal(applyEdits(text, a.change.edits[0].edits).split('\n')[0], '# Phase 1: Foundation Audit');
+  });
+
+  it("reports front matter whose phase names another phase, on its value, and names the document's own", async () => {
+    const fm = (v: string) => `---\nphase: ${v}\ntitle: Foundation\n---\n\n${fullBrief}`;
+    const files = (v: string) => ({
+      'audit/phase-1/00-PHASE_BRIEF.md': fm(v),
+      'audit/phase-2/00-PHASE_BRIEF.md': fullBrief.replace('Phase 1', 'Phase 2'),
+      'p/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1: CI\n',
+    });
+    for (const [v, fixed] of [
+      ['3', 'phase-1'],
+      ['phase-2', 'phase-1'],
+      ['"Phase 2"', '"phase-1"'],
+      ['Build/Phase_1_CI', 'phase-1'],
+    ]) {
+      const { svc } = await workspace(files(v));
+      const ds = diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
+      assert.equal(ds.length, 1, v);
+      assert.deepEqual(ds[0].range, range(1, 7, 1, 7 + v.length), v);
+      assert.match(ds[0].message, /but the document is in phase-1: `phase` should be phase-1\./);
+      const [a] = codeActions(svc, ds);
+      const after = applyEdits(fm(v), a.change.edits[0].edits);
+      assert.equal(after.split('\n')[1], `phase: ${fixed}`, v);
+      svc.setOverlay(`${ROOT}/audit/phase-1/00-PHASE_BRIEF.md`, after);
+      assert.deepEqual(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'heading-mismatch'), [], v);
+    }
+    // Its own phase, however written, and values that name no phase: nothing to say.
+    for (const v of ['1', 'phase-1', 'Phase 1', '"PHASE-1"', 'audit/phase-1', 'foundation']) {
+      const { svc } = await workspace(files(v));
+      assert.deepEqual(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'heading-mismatch'), [], v);
+    }
   });
 
   it('offers to create a missing document from its template', async () => {

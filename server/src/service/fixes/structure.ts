@@ -107,7 +107,26 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   };
 };
 
+/** Names the document's own phase in its front matter `phase` (the value's range, as it read when reported). */
+const replaceFrontMatterPhase: Fix = (svc, diag) => {
+  const d = diag.data as { old?: string; value?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!d?.value || d.old === undefined || !doc) return undefined;
+  const { start, end } = diag.range;
+  if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
+  // Quoted as the value was (`"phase-1"`), else plain when YAML reads the id as written.
+  const quote = /^["']/.exec(d.old)?.[0];
+  const text = quote ? `${quote}${d.value}${quote}` : /^[A-Za-z][\w./-]*$/.test(d.value) ? d.value : JSON.stringify(d.value);
+  return {
+    title: `Name this document's phase: ${d.value}`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: text }] }], creates: [] },
+  };
+};
+
 export const STRUCTURE_FIXES: Record<string, Fix> = {
+  'replace-front-matter-phase': replaceFrontMatterPhase,
   'insert-section': insertSection,
   'create-document': createDocument,
   'create-folder': createFolder,

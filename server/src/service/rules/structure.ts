@@ -7,6 +7,7 @@ import { expandTitle } from '../layout';
 import { expandedTitleKey } from './doc-util';
 import { sectionByKey } from '../markdown';
 import { range } from '../types';
+import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 
 const documents: Rule = {
@@ -76,6 +77,7 @@ const sections: Rule = {
         );
       }
     }
+    if (phase) checkFrontMatterPhase(ctx);
     if (spec.heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1) {
@@ -92,5 +94,38 @@ const sections: Rule = {
     }
   },
 };
+
+/** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
+function namedPhase(ctx: RuleContext, value: string): { number: number } | { id: string } | undefined {
+  const m = /^(?:phase[\s_-]*)?(\d+)$/i.exec(value);
+  if (m) return { number: Number(m[1]) };
+  const other = ctx.model.phases.find((p) => p.id.toLowerCase() === value.toLowerCase() || p.folder.toLowerCase().endsWith('/' + value.toLowerCase()));
+  return other ? { id: other.id } : undefined;
+}
+
+/**
+ * heading-mismatch on the front matter: its `phase` names another phase than the one the document is
+ * in (by number, or by another phase's id or folder). A value that names no phase is left alone.
+ */
+function checkFrontMatterPhase(ctx: RuleContext): void {
+  const { doc, phase } = ctx;
+  const fm = doc.frontMatter;
+  if (!phase || !fm?.terminated || fm.errors.length || !fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
+  const raw = (fm.data as Record<string, unknown>).phase;
+  if (typeof raw !== 'number' && typeof raw !== 'string') return;
+  const value = String(raw).trim();
+  const own = value.toLowerCase();
+  if (own === phase.id.toLowerCase() || own === basename(phase.folder).toLowerCase()) return;
+  const named = namedPhase(ctx, value);
+  if (!named) return;
+  if ('number' in named ? phase.number === undefined || named.number === phase.number : named.id === phase.id) return;
+  const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, '/phase') : undefined;
+  if (!r || r.start.line !== r.end.line) return;
+  ctx.report('heading-mismatch', r, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${phase.id}.`, {
+    fix: 'replace-front-matter-phase',
+    old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
+    value: phase.id,
+  });
+}
 
 export const STRUCTURE_RULES: Rule[] = [documents, sections];
