@@ -246,6 +246,33 @@ describe('Phasegate in the extension host', function () {
     assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new document is opened');
   });
 
+  it("titles a response made through the tree command with its prompt's title, as written", async function () {
+    const file = wsFile('all_use_iai_project', 'workstreams', 'Build', 'Phase_1_Source_Code_Management', 'implementation_response_from_AI.md');
+    const original = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.delete(file);
+    try {
+      const isMissing = (data) => {
+        for (const f of (data && data.folders) || [])
+          for (const g of f.groups)
+            for (const p of g.phases) {
+              const d = p.documents.find((x) => vscode.Uri.parse(x.uri).fsPath === file.fsPath);
+              if (d && !d.exists) return { doc: d, phase: p };
+            }
+        return undefined;
+      };
+      api.tree.refresh();
+      const found = await waitFor(api.tree.onDidLoad, () => isMissing(api.tree.phases), 20000, 'the tree to report the response missing');
+      const created = await vscode.commands.executeCommand('phasegate.phases.newDocument', { type: 'document', doc: found.doc, phase: found.phase });
+      assert.equal(created.length, 1);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+      // The prompt's title ('&' and all), not one rebuilt from the folder name.
+      assert.match(text, /^# Build Phase 1: Source Code Management & Initial CI Setup — Implementation Response$/m);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.writeFile(file, original);
+    }
+  });
+
   it('never overwrites: a template command on a phase that has the document changes nothing', async function () {
     const file = wsFile('audit-deployment', 'phase-2', '06-OUTPUT_HANDOFF.md');
     const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
