@@ -447,6 +447,14 @@ describe('document rules', () => {
       assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder').length, 2);
     });
 
+    it('keeps a blank line before the next decision when its heading follows the text at once', async () => {
+      const tight = '# Phase 1 Decisions\n\n## Decision Log\n\n### Decision 1: Trivy\nWe scan images.\n### Decision 2: Pin\n**Rationale**: reproducible.\n';
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': tight });
+      const [d] = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      const fixed = applyFix(svc, 'phase-1/05-DECISIONS.md', d, tight);
+      assert.match(fixed, /We scan images\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n\n### Decision 2: Pin\n/);
+    });
+
     it('inserts the rationale with CRLF line endings in a CRLF file', async () => {
       const crlf = decisions.replace(/\n/g, '\r\n');
       const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': crlf });

@@ -117,7 +117,9 @@ const insertRationale: Fix = (svc, diag) => {
   let last = section.ownEnd - 1;
   while (last > section.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
   const end = (doc.lines[last] ?? '').length;
-  const text = doc.eol + doc.eol + RATIONALE;
+  // A blank line before the next line too, when one follows at once (the next decision's heading).
+  const next = doc.lines[last + 1];
+  const text = doc.eol + doc.eol + RATIONALE + (next !== undefined && next.trim() !== '' ? doc.eol : '');
   // Inside an unclosed code block the line would not be a rationale: no obvious remedy.
   if (landsInCode(doc, { line: last, character: end, text })) return undefined;
   return {
