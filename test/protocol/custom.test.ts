@@ -158,6 +158,32 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.equal((await completeness()).status, 'failed');
   });
 
+  it('answers malformed parameters of its requests with InvalidParams naming the field, and logs no error', async () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['phasegate/gates', {}, /`phaseUri` must be a string, not undefined/],
+      ['phasegate/gates', { phaseUri: 5 }, /`phaseUri` must be a string, not number/],
+      ['phasegate/completeHandoff', [], /the parameters must be an object, not array/],
+      ['phasegate/toggleGateItem', { uri: uri(root, 'audit/phase-1/07-VALIDATION.md'), line: 'x' }, /`line` must be a number, not string/],
+      ['phasegate/toggleGateItem', { uri: 'file:///x.md', line: 1, checked: 'yes' }, /`checked` must be a boolean when given, not string/],
+      ['phasegate/newDocument', { what: 'brief' }, /`targetUri` must be a string, not undefined/],
+      [
+        'phasegate/renderTemplate',
+        { what: 'brief', targetUri: folderUri('audit/phase-1'), options: 'x' },
+        /`options` must be an object when given, not string/,
+      ],
+      ['phasegate/phases', { since: 7 }, /`since` must be a string when given, not number/],
+    ];
+    for (const [method, params, message] of cases) {
+      await assert.rejects(
+        c.conn.sendRequest(method, params),
+        (e: { code?: number; message?: string }) => e.code === -32602 && message.test(e.message ?? '') && e.message!.startsWith(`${method}: `),
+        method,
+      );
+    }
+    // Still answering.
+    assert.equal((await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') }))?.phaseId, 'phase-1');
+  });
+
   it('phasegate/toggleGateItem: an edit of the checkbox, idempotent with a desired state', async () => {
     const rel = 'audit/phase-1/07-VALIDATION.md';
     const { uri: u, text } = await c.open(rel);

@@ -2,7 +2,7 @@
  * What every feature handler shares: the connection, the open documents, the engines
  * per workspace folder, the settings and what the client can do.
  */
-import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver';
+import { ResponseError, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizePath } from '../service/host';
 import type { ParsedDocument } from '../service/markdown';
@@ -118,13 +118,16 @@ export class ServerContext implements EditTarget {
 
   /**
    * Runs a handler, logging instead of throwing: a bug in one feature must not take
-   * the server down or fail the editor's request loudly.
+   * the server down or fail the editor's request loudly. A ResponseError the handler throws
+   * (invalid parameters) is the answer, and goes to the client.
    */
   async safe<T>(name: string, fallback: T, fn: () => Promise<T> | T): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if ((e as Error)?.name === 'CancelledError') return fallback;
+      // An answer the handler chose (invalid parameters): the client gets it as it is.
+      if (e instanceof ResponseError) throw e;
       this.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
       return fallback;
     }

@@ -22,6 +22,7 @@ import { phaseAtPath } from './phases';
 import { PhaseTrees } from './phaseTree';
 import { registerScaffold } from './scaffold';
 import { uriToPath } from './uri';
+import { ParamSpec, checkParams } from './params';
 import type { Folder } from './workspaces';
 
 export function findPhase(ctx: ServerContext, uri: string): { folder: Folder; phase: Phase } | undefined {
@@ -42,6 +43,8 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
   return toWorkspaceEdit(change, ctx, ctx.caps.documentChanges) ?? null;
 }
 
+const PHASE_PARAMS: ParamSpec = { phaseUri: { kind: 'string' } };
+
 export function registerCustom(connection: Connection, ctx: ServerContext, phases: PhasesNotifier): void {
   connection.onRequest(ServerInfoRequest, () => {
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -52,10 +55,13 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
   const trees = new PhaseTrees(ctx);
   connection.onRequest(PhasesRequest, (params) =>
     // A failed answer claims no version: the next notice brings a fresh fetch.
-    ctx.safe('phasegate/phases', { folders: [], version: -1, id: '' } as PhasesResult, () => trees.answer(params, () => phases.version)),
+    ctx.safe('phasegate/phases', { folders: [], version: -1, id: '' } as PhasesResult, () =>
+      trees.answer(checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true } }), () => phases.version),
+    ),
   );
   connection.onRequest(GatesRequest, (params) =>
     ctx.safe('phasegate/gates', null as GatesResult | null, async () => {
+      checkParams('phasegate/gates', params, PHASE_PARAMS);
       for (const f of ctx.workspaces.all()) await f.ready;
       for (const d of ctx.documents.all()) await ctx.flush(d.uri);
       const found = findPhase(ctx, params.phaseUri);
@@ -81,6 +87,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
       'phasegate/completeHandoff',
       { edit: null, message: 'Completing the handoff failed; see the Phasegate output.' } as CompleteHandoffResult,
       async () => {
+        checkParams('phasegate/completeHandoff', params, PHASE_PARAMS);
         await ctx.workspaces.allReady();
         for (const d of ctx.documents.all()) await ctx.flush(d.uri);
         const found = findPhase(ctx, params.phaseUri);
@@ -95,6 +102,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
   );
   connection.onRequest(ToggleGateItemRequest, (params) =>
     ctx.safe('phasegate/toggleGateItem', null as WorkspaceEdit | null, async () => {
+      checkParams('phasegate/toggleGateItem', params, { uri: { kind: 'string' }, line: { kind: 'number' }, checked: { kind: 'boolean', optional: true } });
       const t = await ctx.target(params.uri);
       if (!t) return null;
       return toggleEdit(ctx, t.svc, t.path, params.line, params.checked);

@@ -13,6 +13,7 @@ import type { ServerContext } from './context';
 import { toWorkspaceEdit } from './convert';
 import { phaseAtPath } from './phases';
 import { uriToPath } from './uri';
+import { checkParams } from './params';
 
 const OPTION_KEYS = ['title', 'number', 'workstream', 'layout', 'date', 'root', 'folder'];
 
@@ -62,6 +63,11 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
 
 export function registerScaffold(connection: Connection, ctx: ServerContext): void {
   const fail: NewDocumentResult = { files: [], edit: null, errors: ['Rendering the template failed; see the Phasegate output.'] };
-  connection.onRequest(RenderTemplateRequest, (params) => ctx.safe('phasegate/renderTemplate', fail, () => plan(ctx, params, false)));
-  connection.onRequest(NewDocumentRequest, (params) => ctx.safe('phasegate/newDocument', fail, () => plan(ctx, params, true)));
+  const spec = { what: { kind: 'string' }, targetUri: { kind: 'string' }, options: { kind: 'object', optional: true } } as const;
+  connection.onRequest(RenderTemplateRequest, (params) =>
+    ctx.safe('phasegate/renderTemplate', fail, () => plan(ctx, checkParams('phasegate/renderTemplate', params, spec), false)),
+  );
+  connection.onRequest(NewDocumentRequest, (params) =>
+    ctx.safe('phasegate/newDocument', fail, () => plan(ctx, checkParams('phasegate/newDocument', params, spec), true)),
+  );
 }
