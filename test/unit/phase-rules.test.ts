@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { applyEdits, codeActions, Diagnostic, Range } from '../../server/src/service';
-import { completeHandoff } from '../../server/src/service/fixes/phase';
+import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
 function rangeOf(text: string, needle: string, nth = 0): Range {
@@ -604,6 +604,27 @@ describe('phase rules: project plan', () => {
       diagnosticsOf(svc, PLAN, 'plan-status-mismatch').filter((d) => /has no row/.test(d.message)),
       [],
     );
+  });
+
+  it("adds a missing phase's row in the table's own format, with the phase's status", async () => {
+    const text = [
+      '# Project Implementation Plan',
+      '',
+      '## Phase Status',
+      '',
+      '| Workstream | Phase                 | Status      |',
+      '|------------|-----------------------|-------------|',
+      '| Build      | Phase 1: CI Setup     | ✅ Complete |',
+      '',
+    ].join('\n');
+    const { svc } = await workspace(files(text));
+    const missing = diagnosticsOf(svc, PLAN, 'plan-status-mismatch').find((d) => /Build\/Phase_2_Deps has no row/.test(d.message))!;
+    const [a] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    const row = fixed.split('\n')[7];
+    assert.equal(row, `| Build      | Phase 2: CI Setup     | ${STATUS_LABELS[svc.status(svc.findPhase('Build/Phase_2_Deps')!)]} |`);
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
   });
 
   it('follows new phases and plan edits between checks of the same plan', async () => {

@@ -14,13 +14,15 @@ import type { Phase } from './workspace';
 import { range } from './types';
 import type { TextEdit } from './types';
 
-/** The phase about to be created. */
+/** The phase about to be created (or one the plan misses). */
 export interface NewPlanPhase {
   id: string;
   folder: string;
   number: number;
   workstream: string;
   title: string | undefined;
+  /** The row's status; default: not started, in the plan's words. */
+  status?: string;
 }
 
 /** An edit of a plan that adds the phase's row; `text` is the plan's text it was planned on. */
@@ -121,7 +123,7 @@ export function planRowEditOf(
   const texts = table.header.map(() => '');
   if (cols.workstream !== undefined) texts[cols.workstream] = p.workstream;
   texts[cols.phase] = phaseCell(sampleRow?.cells[cols.phase]?.text, p, dirname(file), cols.workstream !== undefined, promptFile);
-  if (cols.status !== undefined) texts[cols.status] = notStarted(table.rows.map((r) => r.cells[cols.status!]?.text ?? ''));
+  if (cols.status !== undefined) texts[cols.status] = p.status ?? notStarted(table.rows.map((r) => r.cells[cols.status!]?.text ?? ''));
   table.header.forEach((h, i) => {
     if (i !== cols.phase && i !== cols.workstream && i !== cols.status && /^(title|name|phase title|description|summary|goal)$/.test(textKey(h.text)))
       texts[i] = p.title ?? '';

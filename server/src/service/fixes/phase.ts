@@ -8,6 +8,8 @@ import type { PhaseStatus } from '../gates';
 import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { PLAN_SECTION, planPhases, planTable } from '../rules/phase-plan';
+import { planRowEditOf } from '../plan-row';
+import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
 import { completeHandoff } from './phase-handoff';
@@ -90,6 +92,13 @@ const addPlanRow: Fix = (svc, diag) => {
   const status = STATUS_LABELS[svc.status(phase)];
   const name = basename(phase.folder);
   const cell = (s: string) => s.replace(/\|/g, '\\|');
+  // An iAI phase's row as `new prompt` adds it: in the table's own format (plan-row.ts), with the phase's status.
+  const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
+  if (pt.table && pt.cols && phase.workstream !== undefined && phase.number !== undefined && prompt) {
+    const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
+    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt.file);
+    return r && 'edits' in r ? action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, r.edits) : undefined;
+  }
   if (pt.table && pt.cols) {
     const cells = pt.table.header.map(() => '');
     if (pt.cols.workstream !== undefined) cells[pt.cols.workstream] = phase.workstream ?? '';
