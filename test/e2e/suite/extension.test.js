@@ -5,6 +5,17 @@ const pkg = require('../../../package.json');
 const { DEFECT } = require('../defect');
 const { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile } = require('./helpers');
 
+/** The tree's node of `file` when the tree shows it missing, with its phase: the argument of the tree's commands. */
+function missingIn(data, file) {
+  for (const f of (data && data.folders) || [])
+    for (const g of f.groups)
+      for (const p of g.phases) {
+        const d = p.documents.find((x) => x.uri === file.toString() || vscode.Uri.parse(x.uri).fsPath === file.fsPath);
+        if (d && !d.exists) return { doc: d, phase: p };
+      }
+  return undefined;
+}
+
 const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
 
 /**
@@ -227,17 +238,8 @@ describe('Phasegate in the extension host', function () {
   it('creates a missing document from its template through the tree command', async function () {
     const file = wsFile('audit-deployment', 'phase-3', '05-DECISIONS.md');
     await vscode.workspace.fs.delete(file);
-    const isMissing = (data) => {
-      for (const f of (data && data.folders) || [])
-        for (const g of f.groups)
-          for (const p of g.phases) {
-            const d = p.documents.find((x) => x.uri === file.toString() || vscode.Uri.parse(x.uri).fsPath === file.fsPath);
-            if (d && !d.exists) return { doc: d, phase: p };
-          }
-      return undefined;
-    };
     api.tree.refresh();
-    const found = await waitFor(api.tree.onDidLoad, () => isMissing(api.tree.phases), 20000, 'the tree to report 05-DECISIONS.md missing');
+    const found = await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, file), 20000, 'the tree to report 05-DECISIONS.md missing');
     const created = await vscode.commands.executeCommand('phasegate.phases.newDocument', { type: 'document', doc: found.doc, phase: found.phase });
     assert.equal(created.length, 1);
     assert.equal(created[0].fsPath, file.fsPath);
@@ -251,17 +253,8 @@ describe('Phasegate in the extension host', function () {
     const original = await vscode.workspace.fs.readFile(file);
     await vscode.workspace.fs.delete(file);
     try {
-      const isMissing = (data) => {
-        for (const f of (data && data.folders) || [])
-          for (const g of f.groups)
-            for (const p of g.phases) {
-              const d = p.documents.find((x) => vscode.Uri.parse(x.uri).fsPath === file.fsPath);
-              if (d && !d.exists) return { doc: d, phase: p };
-            }
-        return undefined;
-      };
       api.tree.refresh();
-      const found = await waitFor(api.tree.onDidLoad, () => isMissing(api.tree.phases), 20000, 'the tree to report the response missing');
+      const found = await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, file), 20000, 'the tree to report the response missing');
       const created = await vscode.commands.executeCommand('phasegate.phases.newDocument', { type: 'document', doc: found.doc, phase: found.phase });
       assert.equal(created.length, 1);
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
