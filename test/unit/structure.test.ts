@@ -114,6 +114,39 @@ describe('structure rules', () => {
     }
   });
 
+  it('a phase that misses a required document is not complete, even when its layout has no gate for it', async () => {
+    const cfg = [
+      'layouts:',
+      '  - name: sprint',
+      '    phases: "sprints/sprint-*"',
+      "    number: 'sprint-(\\d+)'",
+      '    documents:',
+      '      - kind: brief',
+      '        file: GOALS.md',
+      '        sections: [Objectives]',
+      '      - kind: notes',
+      '        file: NOTES.md',
+      '        required: false',
+      '    gates:',
+      '      - name: Review',
+      '        failOn: [missing-section]',
+    ].join('\n');
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg,
+      'sprints/sprint-1/NOTES.md': '# Sprint 1 notes\n',
+      'sprints/sprint-2/GOALS.md': '# Sprint 2\n\n## Objectives\n\nShip.\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const s1 = svc.findPhase('sprints/sprint-1')!;
+    assert.deepEqual(
+      svc.gates(s1).map((g) => g.status),
+      ['passed'],
+    );
+    assert.equal(svc.status(s1), 'in-progress');
+    // Its optional document missing does not hold a phase back.
+    assert.equal(svc.status(svc.findPhase('sprints/sprint-2')!), 'complete');
+  });
+
   it('offers to create a missing document from its template', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
     const d = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document').find((x) => String(x.data?.file).endsWith('07-VALIDATION.md'))!;

@@ -109,6 +109,8 @@ export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[]
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
   const started = phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt');
   if (gates.some((g) => g.status === 'failed')) return started ? 'blocked' : 'not-started';
-  if (gates.length > 0 && gates.every((g) => g.status === 'passed')) return 'complete';
+  // Complete: every gate passed and every document the layout requires is there (a custom layout's gates
+  // may not answer for missing documents).
+  if (gates.length > 0 && gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required)) return 'complete';
   return started ? 'in-progress' : 'not-started';
 }
