@@ -11,6 +11,8 @@ import {
   Diagnostic,
   DocumentDiagnosticReport,
   DocumentDiagnosticRequest,
+  DocumentSymbol,
+  DocumentSymbolRequest,
   FileChangeType,
   RegistrationParams,
   WorkspaceDiagnosticRequest,
@@ -229,6 +231,43 @@ describe('language server: diagnostics over stdio (pull client)', function () {
       context: { diagnostics: [], only: ['quickfix'] },
     })) as CodeAction[];
     assert.ok(!again.some((a) => /Scope/.test(a.title)), 'the fix is not offered twice');
+  });
+
+  it('serves the text a document is opened again with while its close still reads the disk', async () => {
+    const rel = 'audit/phase-2/03-FINDINGS/notes.md';
+    fs.writeFileSync(path.join(root, rel), '# Disk\n\nok\n');
+    try {
+      const { uri: u } = await c.open(rel);
+      assert.deepEqual(codes(await pull(c, u)), []);
+      // Closed and opened again at once with other text (VS Code does so when a document's language changes).
+      void c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+      await c.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: u, languageId: 'markdown', version: 1, text: '# Editor\n\nsee [x](../nope.md)\n' },
+      });
+      assert.ok(codes(await pull(c, u)).includes('broken-link'), 'the reopened text, not the disk');
+      const symbols = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } })) as DocumentSymbol[];
+      assert.deepEqual(
+        symbols.map((x) => x.name),
+        ['Editor'],
+      );
+      await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+    } finally {
+      fs.rmSync(path.join(root, rel));
+    }
+  });
+
+  it('forgets a document that was never on disk when it closes unsaved', async () => {
+    const rel = 'audit/phase-2/07-VALIDATION.md';
+    const u = uri(root, rel);
+    const brief = uri(root, P2_BRIEF);
+    const missing = async () => (await pull(c, brief)).filter((d) => d.code === 'missing-document').map(msg);
+    assert.ok((await missing()).some((m) => m.includes('07-VALIDATION.md')));
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'markdown', version: 1, text: '# Phase 2 Validation\n' } });
+    await c.until('the buffer counted as the document', async () => !(await missing()).some((m) => m.includes('07-VALIDATION.md')));
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+    await c.until('the document missing again', async () => (await missing()).some((m) => m.includes('07-VALIDATION.md')));
+    const all = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    assert.ok(!all.items.some((i) => i.uri === u), 'no report for a file that is not there');
   });
 
   it('creates a missing document with CreateFile that never overwrites', async () => {

@@ -434,13 +434,30 @@ export class PhasegateService {
     return this.invalidate(p);
   }
 
-  /** Drops the editor's text; the disk's applies again. */
+  /**
+   * Drops the editor's text; the disk's applies again. A document that is not on disk (a new buffer
+   * closed unsaved) leaves the workspace's files. When the editor opens it again while the disk is
+   * read, its new text stands.
+   */
   async clearOverlay(path: string): Promise<string[]> {
     const p = normalizePath(path);
     const e = this.docs.get(p);
     if (!e?.overlay) return [];
-    if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
-    else this.docs.delete(p);
+    if (!this.isChecked(p)) {
+      this.docs.delete(p);
+      return this.invalidate(p);
+    }
+    const st = await this.fs.stat(p).catch(() => undefined);
+    if (this.docs.get(p) !== e) return [];
+    if (!st) {
+      this.dropParsed(p);
+      this.docs.delete(p);
+      if (this.scan.files.delete(p)) return this.fileSetChanged();
+      return this.invalidate(p);
+    }
+    const read = await this.readEntry(p);
+    if (this.docs.get(p) !== e) return [];
+    this.docs.set(p, read);
     return this.invalidate(p);
   }
 
