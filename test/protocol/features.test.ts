@@ -18,7 +18,10 @@ import {
   MarkupContent,
   SymbolInformation,
   WorkspaceSymbolRequest,
+  TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -90,6 +93,50 @@ describe('language server: editor features over stdio', function () {
     assert.ok(paths.indexOf('03-FINDINGS/') < paths.indexOf('00-PHASE_BRIEF.md'), 'folders first');
     const ids = labels(await complete(u, n + 1, 'See phase-'.length));
     assert.deepEqual(ids.sort(), ['phase-1', 'phase-2']);
+    await c.change(u, text);
+  });
+
+  it('offers no heading for a gate checklist that is there under another accepted heading', async () => {
+    const { uri: u, text } = await c.open(P1_VALIDATION);
+    const body = '# Phase 1 Validation\n\n## Completeness\n\n- [x] Done: [x](00-PHASE_BRIEF.md)\n\n## 2. Quality\n\n- [x] Ok: [x](00-PHASE_BRIEF.md)\n\n## \n';
+    await c.change(u, body);
+    const got = labels(await complete(u, body.split('\n').length - 2, 3));
+    assert.ok(!got.some((l) => /Completeness|Quality/.test(String(l))), got.join());
+    assert.ok(got.includes('Gate 3: Documentation') && got.includes('Success Metrics'), got.join());
+    await c.change(u, text);
+  });
+
+  it('completes paths through folders whose names have spaces, encoded in a bare target and as written in <…>', async () => {
+    const dir = path.join(root, 'audit/phase-1/04-ARTIFACTS/My Notes');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a (draft).md'), '# A\n');
+    try {
+      const { uri: u, text } = await c.open(P2_INPUT);
+      const lines = ['- [x](../phase-1/04-ARTIFACTS/', '- [x](../phase-1/04-ARTIFACTS/My%20Notes/', '- [x](<../phase-1/04-ARTIFACTS/My Notes/'];
+      await c.change(u, text + lines.join('\n') + '\n');
+      const n = text.split('\n').length - 1;
+      const edits = async (i: number) => items(await complete(u, n + i, lines[i].length)).map((x) => (x.textEdit as TextEdit).newText);
+      assert.ok((await edits(0)).includes('My%20Notes/'), (await edits(0)).join());
+      assert.deepEqual(await edits(1), ['a%20%28draft%29.md']);
+      assert.deepEqual(await edits(2), ['a (draft).md']);
+      await c.change(u, text);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('replaces the whole word or path name under the cursor, not only what precedes it', async () => {
+    const { uri: u, text } = await c.open(P2_INPUT);
+    const extra = ['See phase-2 now', '- [r](../phase-1/03-FINDINGS/report.md)'];
+    const edited = text + extra.join('\n') + '\n';
+    await c.change(u, edited);
+    const n = text.split('\n').length - 1;
+    const apply = (line: string, e: TextEdit) => line.slice(0, e.range.start.character) + e.newText + line.slice(e.range.end.character);
+    const id = items(await complete(u, n, 'See phas'.length)).find((x) => x.label === 'phase-1')!;
+    assert.equal(apply(extra[0], id.textEdit as TextEdit), 'See phase-1 now');
+    const at = extra[1].indexOf('03-FIN') + '03-FIN'.length;
+    const folder = items(await complete(u, n + 1, at)).find((x) => x.label === '04-ARTIFACTS/')!;
+    assert.equal(apply(extra[1], folder.textEdit as TextEdit), '- [r](../phase-1/04-ARTIFACTS/report.md)');
     await c.change(u, text);
   });
 

@@ -160,11 +160,16 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m || ch < m[0].length) return [];
   const { phase, spec } = kindOf(t.svc.model, t.path);
   if (!spec) return [];
-  const present = new Set(doc.sections.filter((s) => s.heading.line !== line).map((s) => s.key));
+  // Present as the structure rules find a section: by its key or a key ending with it, its aliases too (`## Completeness`).
+  const keys = doc.sections.filter((s) => s.heading.line !== line).map((s) => s.key);
+  const has = (title: string) => {
+    const key = normalizeTitle(title);
+    return keys.some((k) => k === key || k.endsWith(' ' + key));
+  };
   const range = LspRange.create(line, m[0].length, line, src.length);
   return spec.sections
     .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))
-    .filter(({ title }) => !present.has(normalizeTitle(title)))
+    .filter(({ s, title }) => !has(title) && !(s.aliases ?? []).some((a) => has(expandTitle(a, phase?.number))))
     .map(({ s, title }, i) => ({
       label: title,
       kind: CompletionItemKind.Module,
@@ -176,22 +181,41 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
     }));
 }
 
+/** A link target typed so far after `](`: in angle brackets (where spaces may stand), or bare. */
+const TYPED_TARGET = /\]\((?:<([^>\n]*)|([^)\s<]*))$/;
+
+/** A file name as a bare link target: the characters that would end or break it, percent-encoded. */
+function encodeTarget(name: string): string {
+  return name.replace(/[ ()<>%]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
 async function pathItems(t: Target, line: number, ch: number): Promise<CompletionItem[]> {
   const src = t.doc!.lines[line] ?? '';
-  const m = /\]\(<?([^)\s>]*)$/.exec(src.slice(0, ch));
+  const m = TYPED_TARGET.exec(src.slice(0, ch));
   if (!m) return [];
-  const typed = m[1];
+  const angle = m[1] !== undefined;
+  const typed = angle ? m[1] : m[2];
   if (/^[a-z][\w+.-]*:/i.test(typed) || typed.startsWith('#')) return [];
   const slash = typed.lastIndexOf('/');
   const dirPart = slash >= 0 ? typed.slice(0, slash + 1) : '';
-  const base = typed.startsWith('/') ? joinPath(t.folder.path, dirPart) : joinPath(dirname(t.path), dirPart);
+  let dirPath = dirPart;
+  try {
+    if (!angle) dirPath = decodeURI(dirPart);
+  } catch {
+    // A malformed escape: the folder as written.
+  }
+  const base = typed.startsWith('/') ? joinPath(t.folder.path, dirPath) : joinPath(dirname(t.path), dirPath);
   let entries;
   try {
     entries = await t.svc.fs.readDirectory(base);
   } catch {
     return [];
   }
-  const range = LspRange.create(line, ch - (typed.length - dirPart.length), line, ch);
+  // The whole name under the cursor is replaced, not only what precedes it.
+  const rest = (angle ? /^[^/>\n]*/ : /^[^/)\s<]*/).exec(src.slice(ch))![0].length;
+  const range = LspRange.create(line, ch - (typed.length - dirPart.length), line, ch + rest);
+  // A folder's name replaces the slash after the name too (it brings its own).
+  const folderRange = src[ch + rest] === '/' ? LspRange.create(line, range.start.character, line, ch + rest + 1) : range;
   const showHidden = typed.slice(dirPart.length).startsWith('.');
   return entries
     .filter((e) => (e.kind === 'file' || e.kind === 'directory') && (showHidden || !e.name.startsWith('.')) && e.name !== 'node_modules')
@@ -199,12 +223,14 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind === 'directory' ? -1 : 1))
     .map((e, i) => {
       const dir = e.kind === 'directory';
-      const text = dir ? `${e.name}/` : e.name;
+      const name = angle ? e.name : encodeTarget(e.name);
+      const text = dir ? `${name}/` : name;
       return {
-        label: text,
+        label: dir ? `${e.name}/` : e.name,
+        filterText: text,
         kind: dir ? CompletionItemKind.Folder : CompletionItemKind.File,
         sortText: String(i).padStart(4, '0'),
-        textEdit: TextEdit.replace(range, text),
+        textEdit: TextEdit.replace(dir ? folderRange : range, text),
         command: dir ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
       };
     });
@@ -216,7 +242,9 @@ function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m) return [];
   const typed = m[1].toLowerCase();
   if (typed.length < 2) return [];
-  const range = LspRange.create(line, ch - m[1].length, line, ch);
+  // The whole id under the cursor is replaced, not only what precedes it.
+  const rest = /^[\w/.-]*/.exec(src.slice(ch))![0].length;
+  const range = LspRange.create(line, ch - m[1].length, line, ch + rest);
   return t.svc.model.phases
     .filter((p) => p.id.toLowerCase().startsWith(typed) && p.id.toLowerCase() !== typed)
     .map((p) => ({
@@ -235,7 +263,7 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
   const headings = headingItems(t, line, ch);
   if (headings.length || /^##\s/.test(t.doc.lines[line] ?? '')) return headings;
   const paths = await pathItems(t, line, ch);
-  if (paths.length || /\]\(<?[^)\s>]*$/.test((t.doc.lines[line] ?? '').slice(0, ch))) return paths;
+  if (paths.length || TYPED_TARGET.test((t.doc.lines[line] ?? '').slice(0, ch))) return paths;
   return phaseIdItems(t, line, ch);
 }
 
