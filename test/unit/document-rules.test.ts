@@ -360,6 +360,29 @@ describe('document rules', () => {
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'broken-link'), []);
     });
 
+    it("checks paths written bare, as the template's [Location] invites, and leaves other words alone", async () => {
+      const bare = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- Audit report: 04-ARTIFACTS/report.md - findings (see 04-ARTIFACTS/scan.sh).',
+        '- Missing: 04-ARTIFACTS/no-such.md - never written; root-relative phase-1/04-ARTIFACTS/report.md is fine',
+        '- Words: the CI/CD pipeline, v1.0/2.0 notes, https://example.com/x.md, e.g. and/or',
+        '- Linked: [x](04-ARTIFACTS/report.md) and `04-ARTIFACTS/scan.sh`',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({
+        'phase-1/06-OUTPUT_HANDOFF.md': bare,
+        'phase-1/04-ARTIFACTS/report.md': '# R\n',
+        'phase-1/04-ARTIFACTS/scan.sh': 'echo\n',
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => [d.range, d.message]),
+        [[at(bare, 5, '04-ARTIFACTS/no-such.md'), 'Artifact "04-ARTIFACTS/no-such.md" does not exist (looked in the phase folder and the workspace root).']],
+      );
+    });
+
     it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
       const input =
         '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';

@@ -84,6 +84,9 @@ function looksLikePath(s: string): boolean {
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
 
+/** A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2). */
+const BARE_PATH_RE = /(^|[\s:(,;])((?:\.{1,2}\/)*[\w@-][\w@.-]*(?:\/[\w@-][\w@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))/g;
+
 const missingArtifacts: Rule = {
   ids: ['missing-artifact'],
   check(ctx: RuleContext) {
@@ -138,6 +141,17 @@ const missingArtifacts: Rule = {
             // Code spans inside a link's text or target belong to the link.
             if (!looksLikePath(m[1]) || links.some((k) => k.range.start.character <= s && k.range.end.character >= e)) continue;
             check(what, m[1], range(line, s + 1, line, e - 1));
+          }
+          // A path written bare, as the handoff template's `[Location]` invites: a folder and a file name with
+          // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
+          if (!src.includes('/')) continue;
+          let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
+          for (const k of links)
+            bare = bare.slice(0, k.range.start.character) + ' '.repeat(k.range.end.character - k.range.start.character) + bare.slice(k.range.end.character);
+          BARE_PATH_RE.lastIndex = 0;
+          for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+            const s = m.index + m[1].length;
+            check(what, m[2], range(line, s, line, s + m[2].length));
           }
         }
       });
