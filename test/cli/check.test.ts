@@ -91,6 +91,18 @@ describe('phasegate check', () => {
     );
   });
 
+  it('counts each severity under its own name in the summary: information as info, hints as hints', async () => {
+    const fsys = examplesFs({ 'examples/phasegate.yaml': 'rules:\n  gate-item-unchecked: hint\n' });
+    const brief = `/ws/${A}/phase-3/00-PHASE_BRIEF.md`;
+    fsys.write(brief, (fsys.text(brief) ?? '').replace(/^---\n[\s\S]*?\n---\n/, '')); // missing-front-matter: information
+    const summaryOf = async () => (await run(['check', 'examples'], fsys)).stdout.trimEnd().split('\n').pop();
+    assert.equal(await summaryOf(), '⚠ 7 problems (0 errors, 0 warnings, 1 info, 6 hints) in 6 phases.');
+    fsys.write(`/ws/examples/phasegate.yaml`, 'rules:\n  gate-item-unchecked: hint\n  missing-front-matter: hint\n');
+    assert.equal(await summaryOf(), '⚠ 7 problems (0 errors, 0 warnings, 7 hints) in 6 phases.');
+    fsys.write(`/ws/examples/phasegate.yaml`, 'rules:\n  gate-item-unchecked: information\n  missing-front-matter: hint\n');
+    assert.equal(await summaryOf(), '⚠ 7 problems (0 errors, 0 warnings, 6 info, 1 hint) in 6 phases.');
+  });
+
   it('falls back to the folder name as a title when the brief has no H1', async () => {
     const fsys = new WritableMemoryFileSystem({ '/ws/phase-1/00-PHASE_BRIEF.md': '## Objectives\n\nA.\n' });
     const out = JSON.parse((await run(['check', '--format', 'json'], fsys)).stdout) as { phases: { title: string }[] };

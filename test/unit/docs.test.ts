@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES, ruleDocsUrl } from '../../server/src/service';
-import { REPO } from '../helpers/workspace';
+import * as YAML from 'yaml';
+import { MemoryFileSystem, PhasegateService, RULES, hasEvidence, parseConfig, ruleDocsUrl } from '../../server/src/service';
+import { assets, diagnosticsOf, REPO, workspace } from '../helpers/workspace';
+
+type Json = Record<string, unknown>;
 
 describe('rule documentation', () => {
   const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
@@ -17,5 +20,121 @@ describe('rule documentation', () => {
   it('documents no rule id the engine does not have', () => {
     const documented = [...readme.matchAll(/<a id="rule-([a-z-]+)"><\/a>/g)].map((m) => m[1]);
     assert.deepEqual(documented.sort(), RULES.map((r) => r.id).sort());
+  });
+
+  it("invalid-front-matter: the README's example shows the message the engine gives", async () => {
+    const section = readme.slice(readme.indexOf('### `invalid-front-matter`'), readme.indexOf('<a id="rule-front-matter-schema">'));
+    const example = /```markdown\n([\s\S]*?)```/.exec(section)![1];
+    const shown = /← (.*)$/m.exec(example)![1];
+    const text = example.replace(/ *← .*$/m, '');
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `${text}# Phase 1: Foundation audit\n` });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter').map((d) => d.message),
+      [shown],
+    );
+  });
+
+  it('gate-item-no-evidence: the forms of evidence the README and the config schema list are the ones the gates accept', () => {
+    const section = readme.slice(readme.indexOf('### `gate-item-no-evidence`'), readme.indexOf('<a id="rule-metric-threshold">'));
+    assert.match(section, /inline link .*autolink .*backticked `` `path` `` \(any backticked text counts\), or `Evidence:`/);
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas', 'config.schema.json'), 'utf8')) as {
+      properties: { rules: { properties: Record<string, { description: string }> } };
+    };
+    assert.match(schema.properties.rules.properties['gate-item-no-evidence'].description, /inline link .*autolink, .*backticked `path` .*`Evidence:`/);
+    const item = (text: string) => ({ text }) as Parameters<typeof hasEvidence>[0];
+    for (const t of [
+      'Done [report](04-ARTIFACTS/report.md)',
+      'Done <https://ci.example.com/run/1>',
+      'Done in `04-ARTIFACTS/report.md`',
+      'Done `ok`',
+      'Done — Evidence: the log',
+      'evidence : the log',
+    ])
+      assert.ok(hasEvidence(item(t)), t);
+    for (const t of ['Done', 'Done https://ci.example.com/run/1', 'Done [report][ref]', 'Done — see the log']) assert.ok(!hasEvidence(item(t)), t);
+  });
+});
+
+describe('configuration documentation', () => {
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration: `phasegate.yaml`'), readme.indexOf('\n## Rules\n'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+  const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas', 'config.schema.json'), 'utf8')) as Json;
+
+  /** Every property name of the schema with where it is (`layouts[].documents[].sections[].title`); rule ids and kinds under `rules` and `schemas` are data, not keys. */
+  function keys(node: unknown, at: string, out: string[] = []): string[] {
+    if (!node || typeof node !== 'object') return out;
+    const n = node as Json;
+    if (n.properties) {
+      for (const [k, v] of Object.entries(n.properties as Json)) {
+        const where = at ? `${at}.${k}` : k;
+        out.push(where);
+        if (k !== 'rules' && k !== 'schemas') keys(v, where, out);
+      }
+    }
+    if (n.items) keys(n.items, `${at}[]`, out);
+    for (const alt of (n.anyOf as unknown[] | undefined) ?? []) keys(alt, at, out);
+    return out;
+  }
+
+  it('the README configuration section shows every key of the config schema, in its YAML example and its table', () => {
+    const all = keys(schema, '');
+    assert.ok(all.length > 30, all.join());
+    const data = YAML.parse(example) as Json;
+    /** Whether the example's data has the key at that place. */
+    const has = (where: string): boolean => {
+      let nodes: unknown[] = [data];
+      for (const part of where.split('.')) {
+        const name = part.replace(/\[\]$/, '');
+        nodes = nodes.flatMap((x) => (x && typeof x === 'object' && name in (x as Json) ? [(x as Json)[name]] : []));
+        if (part.endsWith('[]')) nodes = nodes.flatMap((x) => (Array.isArray(x) ? x : []));
+      }
+      return nodes.length > 0;
+    };
+    for (const where of all) {
+      const hops = where.replace(/\[\]/g, '').split('.');
+      // `sections[]` items are strings or objects: the path through the array's items.
+      const viaItems = where.replace(/sections\.(\w+)$/, 'sections[].$1');
+      assert.ok(has(viaItems) || has(where), `the README's example has no ${where}`);
+      const name = hops[hops.length - 1];
+      assert.match(
+        section.slice(section.indexOf('| key |')),
+        new RegExp(`\`[^\`\\n]*\\b${name}\\b[^\`\\n]*\``),
+        `the README's table does not name \`${name}\` (${where})`,
+      );
+    }
+  });
+
+  it("the README's example is a valid phasegate.yaml", () => {
+    const svc = new PhasegateService({ fs: new MemoryFileSystem(), assets });
+    const cfg = parseConfig('/ws/phasegate.yaml', example, '/ws', svc.validator('config'));
+    assert.deepEqual(cfg.problems, []);
+    assert.equal(cfg.layouts[0].name, 'sprint');
+  });
+
+  it('paths and globs are relative to the workspace folder, also with a config file elsewhere, as the README and the schema say', async () => {
+    const fsys = new MemoryFileSystem();
+    const config =
+      'ignore: ["drafts/**"]\nlayouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n';
+    fsys.write('/ws/cfg/phasegate.yaml', config);
+    for (const root of ['/ws', '/ws/cfg']) {
+      fsys.write(`${root}/sprints/sprint-1/GOALS.md`, '# Sprint 1\n');
+      fsys.write(`${root}/drafts/phase-1/00-PHASE_BRIEF.md`, '# Phase 1: Draft\n');
+    }
+    const svc = new PhasegateService({ fs: fsys, assets });
+    await svc.load('/ws', undefined, { configFile: '/ws/cfg/phasegate.yaml' });
+    assert.deepEqual(
+      svc.model.phases.map((p) => `${p.folder} ${p.layout.name}`),
+      ['/ws/cfg/drafts/phase-1 audit', '/ws/sprints/sprint-1 sprint'],
+    );
+    const props = schema.properties as Record<string, Json>;
+    const layout = ((props.layouts.items as Json).properties as Record<string, Json>).phases;
+    for (const d of [props.ignore.description, props.templates.description, props.schemas.description, layout.description])
+      assert.match(d as string, /relative to the workspace folder/);
+    assert.match(
+      section,
+      /paths and globs \(`ignore`, `templates`, `schemas`, `layouts\[\]\.phases`\) are relative to the\s+\*\*workspace folder\*\*, not to the file/,
+    );
+    assert.doesNotMatch(section, /relative to this file|folder of phasegate\.yaml/);
   });
 });

@@ -15,8 +15,10 @@ export function summary(report: Report): string {
   const phases = plural(report.phases.length, 'phase');
   if (report.diagnostics.length === 0) return `✔ No problems in ${phases}.`;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
-  const info = count('information') + count('hint');
+  const info = count('information');
   if (info) parts.push(`${info} info`);
+  const hints = count('hint');
+  if (hints) parts.push(plural(hints, 'hint'));
   return `${count('error') ? '✖' : '⚠'} ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${phases}.`;
 }
 

@@ -43,14 +43,14 @@ export interface PhasegateConfig {
   metrics?: MetricSpec[];
   ignore?: string[];
   templates?: string;
-  /** Workspace JSON Schemas for front matter, by document kind, relative to the config's folder. */
+  /** Workspace JSON Schemas for front matter, by document kind, relative to the workspace folder. */
   schemas?: Record<string, string>;
 }
 
 export interface ResolvedConfig {
   /** Path of the config file, when there is one. */
   file: string | undefined;
-  /** Folder the config's relative paths start from. */
+  /** Folder the config's relative paths start from: the workspace folder, wherever the config file is. */
   root: string;
   layouts: LayoutSpec[];
   rules: Record<string, RuleSetting>;

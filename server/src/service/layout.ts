@@ -61,7 +61,7 @@ export interface LayoutSpec {
   folders: { name: string; required: boolean; purpose: string }[];
   gates: GateSpec[];
   metrics: MetricSpec[];
-  /** Globs of phase folders relative to the config file's folder (custom layouts only). */
+  /** Globs of phase folders relative to the workspace folder (custom layouts only). */
   phaseGlobs?: string[];
 }
 

@@ -1,0 +1,199 @@
+/**
+ * snippets/phasegate.code-snippets.json: every body is a well-formed VS Code snippet, and the section
+ * and gate choices are the built-in layouts' own (checked against layout.ts, so they cannot drift).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AUDIT_GATES, AUDIT_LAYOUT, BUILTIN_LAYOUTS, IAI_GATES, PLAN_KIND } from '../../server/src/service';
+import { REPO, workspace } from '../helpers/workspace';
+
+interface Snippet {
+  scope: string;
+  prefix: string[];
+  body: string[];
+  description: string;
+}
+const SNIPPETS = JSON.parse(fs.readFileSync(path.join(REPO, 'snippets', 'phasegate.code-snippets.json'), 'utf8')) as Record<string, Snippet>;
+
+/** VS Code's snippet variables that the snippets may use. */
+const VARIABLES = new Set(['CURRENT_YEAR', 'CURRENT_MONTH', 'CURRENT_DATE', 'TM_FILENAME', 'TM_FILENAME_BASE', 'TM_SELECTED_TEXT', 'CLIPBOARD']);
+
+interface Parsed {
+  tabstops: Set<number>;
+  /** Options of each choice, by tab stop. */
+  choices: Map<number, string[]>;
+}
+
+/**
+ * Parses a snippet body as VS Code does (`$1`, `${1}`, `${1:placeholder}` nested, `${1|a,b|}`,
+ * `$NAME`, `${NAME}`, `${NAME:default}`, `\` escapes), throwing on what VS Code would not read as
+ * intended: a `${` never closed, a `$` that starts nothing, an unknown variable, an empty choice.
+ */
+function parseSnippet(s: string): Parsed {
+  const out: Parsed = { tabstops: new Set(), choices: new Map() };
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new Error(`${why} at ${i} in ${JSON.stringify(s)}`);
+  };
+  const variable = (name: string) => {
+    if (!VARIABLES.has(name)) fail(`unknown variable $${name}`);
+  };
+  const text = (inPlaceholder: boolean): void => {
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '\\') i += 2;
+      else if (c === '}' && inPlaceholder) return;
+      else if (c === '$') dollar();
+      else i++;
+    }
+    if (inPlaceholder) fail('a ${ placeholder that is never closed');
+  };
+  const dollar = (): void => {
+    i++;
+    const rest = () => s.slice(i);
+    let m = /^\d+/.exec(rest()) ?? /^[A-Za-z_][A-Za-z_0-9]*/.exec(rest());
+    if (m) {
+      if (/^\d/.test(m[0])) out.tabstops.add(Number(m[0]));
+      else variable(m[0]);
+      i += m[0].length;
+      return;
+    }
+    if (s[i] !== '{') fail('a $ that starts no tab stop or variable (write \\$)');
+    i++;
+    m = /^\d+/.exec(rest());
+    const name = m ?? /^[A-Za-z_][A-Za-z_0-9]*/.exec(rest());
+    if (!name) fail('${ without a tab stop number or variable name');
+    const n = m ? Number(m[0]) : undefined;
+    if (n !== undefined) out.tabstops.add(n);
+    else variable(name![0]);
+    i += name![0].length;
+    if (s[i] === '}') {
+      i++;
+    } else if (s[i] === ':') {
+      i++;
+      text(true);
+      i++;
+    } else if (s[i] === '|' && n !== undefined) {
+      const end = s.indexOf('|}', i + 1);
+      if (end < 0) fail('a choice that is never closed');
+      const options = s
+        .slice(i + 1, end)
+        .split(/(?<!\\),/)
+        .map((o) => o.replace(/\\(.)/g, '$1'));
+      if (options.some((o) => o === '')) fail('an empty choice');
+      out.choices.set(n, options);
+      i = end + 2;
+    } else fail('a ${ placeholder that is not closed by }');
+  };
+  text(false);
+  return out;
+}
+
+/** The snippet whose prefixes include `prefix`. */
+function byPrefix(prefix: string): Parsed & { name: string } {
+  const found = Object.entries(SNIPPETS).filter(([, s]) => s.prefix.includes(prefix));
+  assert.equal(found.length, 1, prefix);
+  return { name: found[0][0], ...parseSnippet(found[0][1].body.join('\n')) };
+}
+
+/** Every section title of the built-in layouts' documents and of the project plan, in order, once. */
+function layoutTitles(): string[] {
+  const titles: string[] = [];
+  for (const l of BUILTIN_LAYOUTS) for (const d of l.documents) for (const s of d.sections) titles.push(s.title);
+  for (const s of PLAN_KIND.sections) titles.push(s.title);
+  return [...new Set(titles)];
+}
+
+describe('snippets', () => {
+  it('every body parses as a VS Code snippet (balanced ${…}, known variables, non-empty choices); prefixes are unique', () => {
+    const prefixes = new Set<string>();
+    for (const [name, s] of Object.entries(SNIPPETS)) {
+      assert.equal(s.scope, 'markdown', name);
+      assert.ok(s.description.length > 0, name);
+      assert.doesNotThrow(() => parseSnippet(s.body.join('\n')), name);
+      for (const p of s.prefix) {
+        assert.ok(!prefixes.has(p), `prefix ${p} used twice`);
+        prefixes.add(p);
+      }
+    }
+    // The parser refuses what VS Code would insert as literal text.
+    for (const bad of ['## ${1|A,B|', '${1:x', '${2:${3:y}', '$ 5', '${FOO}', '${1|a,,b|}', '${1:a}}${']) assert.throws(() => parseSnippet(bad), Error, bad);
+  });
+
+  it("pg-section offers every section title of the built-in layouts and the plan that has no phase number, in the layouts' order", () => {
+    const s = byPrefix('pg-section');
+    assert.deepEqual(
+      s.choices.get(1),
+      layoutTitles().filter((t) => !t.includes('{')),
+    );
+  });
+
+  it('pg-section-handoff writes each numbered section of the layouts: Phase N Summary, Phase N+1 Prerequisites and Inputs', () => {
+    const s = byPrefix('pg-section-handoff');
+    const numbered = layoutTitles().filter((t) => t.includes('{'));
+    assert.ok(numbered.length >= 3, numbered.join());
+    const body = SNIPPETS[s.name].body[0];
+    assert.equal(body, `## Phase \${1:1} \${2|${s.choices.get(2)!.join(',')}|}`);
+    assert.deepEqual(
+      s.choices.get(2),
+      numbered.map((t) => {
+        const m = /^Phase \{N(\+1)?\} (.+)$/.exec(t);
+        assert.ok(m, `${t}: a numbered title the snippet cannot write`);
+        return m[2];
+      }),
+    );
+  });
+
+  it("pg-gate offers the audit gates, numbered as the layout orders them, and pg-gate-iai the iAI gates; each heading names its gate's checklist", () => {
+    const audit = byPrefix('pg-gate').choices.get(1)!;
+    const iai = byPrefix('pg-gate-iai').choices.get(1)!;
+    assert.deepEqual(
+      audit,
+      AUDIT_GATES.map((g, i) => `${i + 1}: ${g.name}`),
+    );
+    assert.deepEqual(
+      iai,
+      IAI_GATES.map((g, i) => `${i + 1}: ${g.name}`),
+    );
+    const validation = AUDIT_LAYOUT.documents.find((d) => d.kind === 'validation')!;
+    for (const c of audit)
+      assert.ok(
+        validation.sections.some((s) => s.title === `Gate ${c}`),
+        c,
+      );
+    assert.deepEqual(byPrefix('gate').name, byPrefix('pg-gate').name);
+  });
+
+  it('an iAI gate checklist written with pg-gate-iai in the prompt holds its gate, as the snippet says', async () => {
+    const files: Record<string, string> = {};
+    const base = path.join(REPO, 'examples', 'all_use_iai_project');
+    const walk = (dir: string, rel: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name), `${rel}${e.name}/`);
+        else files[`${rel}${e.name}`] = fs.readFileSync(path.join(dir, e.name), 'utf8');
+      }
+    };
+    walk(base, '');
+    const prompt = 'workstreams/Build/Phase_1_Source_Code_Management/implementation_prompt.md';
+    assert.ok(files[prompt]);
+    const snippet = byPrefix('pg-gate-iai');
+    const body = SNIPPETS[snippet.name].body.join('\n');
+    for (const [i, choice] of snippet.choices.get(1)!.entries()) {
+      const checklist = body
+        .replace(/\$\{1\|[^|]*\|\}/, choice)
+        .replace(/\$\{\d+:([^{}]*)\}/g, '$1')
+        .replace(/\$\d+/g, '');
+      const gates = async (text: string) => {
+        const { svc } = await workspace({ ...files, [prompt]: text });
+        const phase = svc.model.phases.find((p) => p.id === 'Build/Phase_1_Source_Code_Management')!;
+        return svc.gates(phase);
+      };
+      assert.equal((await gates(files[prompt]))[i].status, 'passed');
+      const g = (await gates(`${files[prompt]}\n${checklist}\n`))[i];
+      assert.equal(g.name, IAI_GATES[i].name);
+      assert.equal(g.status, 'pending', checklist);
+      assert.deepEqual(g.reasons, ['1 item unchecked']);
+    }
+  });
+});
