@@ -9,7 +9,7 @@ import { handoffTarget } from '../model';
 import { Target, resolvePhase } from './target';
 
 export async function completeHandoff(ctx: PhasegateContext, arg?: Target): Promise<boolean> {
-  const ref = await resolvePhase(ctx, arg, 'Complete Handoff to Next Phase', (r) => !!handoffTarget(r));
+  const ref = await resolvePhase(ctx, arg, 'Complete Handoff to Next Phase', (r) => !!handoffTarget(r) || `${r.phase.id} has no next phase to hand off to`);
   const next = ref && handoffTarget(ref);
   if (!ref || !next) return false;
   const result = await ctx.request(CompleteHandoffRequest, { phaseUri: next.uri });

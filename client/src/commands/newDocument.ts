@@ -22,7 +22,7 @@ export async function newDocument(ctx: PhasegateContext, arg?: Target): Promise<
     const ref = await resolvePhase(ctx, arg.phase.uri, 'New Document');
     return ref && create(ctx, ref, arg.doc.kind, arg.doc.name);
   }
-  const ref = await resolvePhase(ctx, arg, 'New Document', (r) => r.phase.documents.some((d) => !d.exists));
+  const ref = await resolvePhase(ctx, arg, 'New Document', (r) => r.phase.documents.some((d) => !d.exists) || `every document of ${r.phase.id} exists`);
   if (!ref) return undefined;
   const missing = ref.phase.documents.filter((d) => !d.exists);
   if (missing.length === 0) {
@@ -42,7 +42,7 @@ export async function newDocument(ctx: PhasegateContext, arg?: Target): Promise<
 /** The implementation prompt of an iAI phase that has none; a new phase (which starts with its prompt) otherwise. */
 export async function newPrompt(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
   const data = await ctx.tree.load();
-  const lacking = (r: PhaseRef) => doc(r, 'prompt')?.exists === false;
+  const lacking = (r: PhaseRef) => doc(r, 'prompt')?.exists === false || `${r.phase.id} has its implementation prompt already`;
   const anyLacking = (data?.folders ?? []).some((f) => f.groups.some((g) => g.phases.some((p) => p.documents.some((d) => d.kind === 'prompt' && !d.exists))));
   if (!anyLacking) return newPhase(ctx, arg, 'iai');
   const ref = await resolvePhase(ctx, arg, 'New Implementation Prompt', lacking);
@@ -51,12 +51,21 @@ export async function newPrompt(ctx: PhasegateContext, arg?: Target): Promise<vs
 
 /** The response skeleton of a prompt: its deliverables, Tests and Execution Proof sections to fill. */
 export async function newResponse(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
-  const ref = await resolvePhase(ctx, arg, 'New Response Skeleton', (r) => doc(r, 'prompt')?.exists === true && doc(r, 'response')?.exists === false);
+  const ref = await resolvePhase(ctx, arg, 'New Response Skeleton', (r) =>
+    doc(r, 'response')?.exists === true
+      ? `${r.phase.id} has its response already`
+      : doc(r, 'prompt')?.exists === true || `${r.phase.id} has no implementation prompt to respond to`,
+  );
   return ref && create(ctx, ref, 'response', 'response skeleton');
 }
 
 /** The output handoff of an audit phase. */
 export async function newHandoff(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
-  const ref = await resolvePhase(ctx, arg, 'New Output Handoff', (r) => doc(r, 'output-handoff')?.exists === false);
+  const ref = await resolvePhase(
+    ctx,
+    arg,
+    'New Output Handoff',
+    (r) => doc(r, 'output-handoff')?.exists === false || `${r.phase.id} has its output handoff already`,
+  );
   return ref && create(ctx, ref, 'handoff', 'output handoff');
 }

@@ -36,30 +36,36 @@ export function phaseOfTarget(data: PhasesResult | undefined, arg: Target): Phas
   return uri ? phaseAt(data, uri) : undefined;
 }
 
+/** Whether a command applies to a phase: `true`, or why not (`phase-3 has its output handoff already`). */
+export type Applies = (r: PhaseRef) => boolean | string;
+
+function reasonOf(applies: Applies, r: PhaseRef, title: string): string {
+  const a = applies(r);
+  return typeof a === 'string' ? a : `${title} does not apply to ${r.phase.id}`;
+}
+
 /**
- * The phase to act on: the argument's or the active editor's, else one the user picks among `candidates`
- * (picked without asking when there is only one).
+ * The phase to act on: the argument's or the active editor's, else one the user picks among the phases
+ * it applies to. Without an argument or an editor in a phase, the only such phase is taken without
+ * asking; when the editor's phase is not one, the user is always asked (never a silent switch to another
+ * phase), and told why.
  */
-export async function resolvePhase(
-  ctx: PhasegateContext,
-  arg: Target,
-  title: string,
-  accept: (r: PhaseRef) => boolean = () => true,
-): Promise<PhaseRef | undefined> {
+export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: string, applies: Applies = () => true): Promise<PhaseRef | undefined> {
   const data = await ctx.tree.load();
   const direct = phaseOfTarget(data, arg);
-  if (direct && accept(direct)) return direct;
+  if (direct && applies(direct) === true) return direct;
+  const why = direct ? reasonOf(applies, direct, title) : undefined;
   if (direct && targetUri(arg)) {
     // An explicit target that does not qualify: say why instead of asking about another phase.
-    void vscode.window.showWarningMessage(`Phasegate: ${title} does not apply to ${direct.phase.id}.`);
+    void vscode.window.showWarningMessage(`Phasegate: ${why}.`);
     return undefined;
   }
-  const candidates = allPhases(data).filter(accept);
+  const candidates = allPhases(data).filter((r) => applies(r) === true);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`Phasegate: no phase for "${title}".`);
+    void vscode.window.showInformationMessage(why ? `Phasegate: ${why}, and no other phase needs it.` : `Phasegate: no phase needs "${title}".`);
     return undefined;
   }
-  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 1 && !direct) return candidates[0];
   const picked = await vscode.window.showQuickPick(
     candidates.map((r) => ({
       label: r.phase.id,
@@ -67,7 +73,12 @@ export async function resolvePhase(
       detail: r.phase.title !== r.phase.id ? r.phase.title : undefined,
       ref: r,
     })),
-    { title: `Phasegate: ${title}`, placeHolder: 'Select a phase', matchOnDescription: true, matchOnDetail: true },
+    {
+      title: `Phasegate: ${title}`,
+      placeHolder: why ? `${why}: select another phase` : 'Select a phase',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
   );
   return picked?.ref;
 }

@@ -5,6 +5,15 @@ const pkg = require('../../../package.json');
 const { DEFECT } = require('../defect');
 const { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile } = require('./helpers');
 
+async function exists(uri) {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The tree's node of `file` when the tree shows it missing, with its phase: the argument of the tree's commands. */
 function missingIn(data, file) {
   for (const f of (data && data.folders) || [])
@@ -263,6 +272,32 @@ describe('Phasegate in the extension host', function () {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.writeFile(file, original);
+    }
+  });
+
+  it('asks before a template command writes into another phase than the one the editor is in', async function () {
+    const other = wsFile('audit-deployment', 'phase-2', '06-OUTPUT_HANDOFF.md');
+    const original = await vscode.workspace.fs.readFile(other);
+    await vscode.workspace.fs.delete(other);
+    try {
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, other), 20000, 'the tree to report phase-2 without its output handoff');
+      // The editor in phase-3, which has its output handoff: phase-2 lacks one, but is not taken silently.
+      await vscode.window.showTextDocument(wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md'));
+      let done = false;
+      const run = Promise.resolve(vscode.commands.executeCommand('phasegate.newHandoff')).finally(() => (done = true));
+      // The user dismisses the phase pick it shows.
+      const deadline = Date.now() + 15000;
+      while (!done && Date.now() < deadline) {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        await Promise.race([run, new Promise((r) => setTimeout(r, 100))]);
+      }
+      assert.equal(await run, undefined);
+      assert.equal(await exists(other), false, 'nothing written into phase-2');
+    } finally {
+      await vscode.workspace.fs.writeFile(other, original);
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => !missingIn(api.tree.phases, other), 20000, 'the tree to show phase-2 with its output handoff again');
     }
   });
 
