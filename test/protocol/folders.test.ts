@@ -5,6 +5,10 @@ import { pathToFileURL } from 'node:url';
 import {
   DidChangeWorkspaceFoldersNotification,
   DidOpenTextDocumentNotification,
+  Diagnostic,
+  DocumentDiagnosticRequest,
+  DocumentLink,
+  DocumentLinkRequest,
 } from 'vscode-languageserver-protocol/node';
 import { PhasesRequest } from '../../server/src/protocol';
 import { startOnFixture, stopOnFixture, TestClient, uri } from './client';
@@ -67,6 +71,51 @@ describe('language server: nested workspace folders (multi-root)', function () {
       await changeFolders(c, [], [folder(root, 'project')]);
       await readyFolders(c, 0);
       await c.waitFor('a clearing publish', () => c.publishes(u).at(-1)?.diagnostics.length === 0);
+    });
+  });
+
+  describe('a client with pull diagnostics', () => {
+    let root: string;
+    let c: TestClient;
+    before(async () => {
+      ({ root, c } = await startOnFixture({ pull: true }));
+    });
+    after(async () => {
+      assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+    });
+
+    const probe = async (u: string) => ({
+      links: ((await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[]).map((l) => l.tooltip),
+      diagnostics: ((await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as { items: Diagnostic[] }).items.map(
+        (d) => d.code,
+      ),
+    });
+    const fromEditorText = (p: { links: (string | undefined)[]; diagnostics: unknown[] }) =>
+      p.links.includes('implementation_response_from_AI.md') && p.diagnostics.includes('broken-link');
+
+    it('a nested folder added takes the editor text of its open documents from the outer folder', async () => {
+      const { uri: u, text } = await openPrompt(c, root);
+      assert.ok(fromEditorText(await probe(u)), 'the outer folder has the editor text');
+      await changeFolders(c, [folder(root, 'project')], []);
+      await readyFolders(c, 2);
+      assert.ok(fromEditorText(await probe(u)), 'the nested folder has the editor text');
+      // Edited while the nested folder holds it: the outer folder's engine never sees this text.
+      await c.change(u, text.replace('[resp]', '[response]'));
+      assert.ok((await probe(u)).links.includes('implementation_response_from_AI.md'));
+    });
+
+    it('removing the nested folder hands the editor text of its open documents back to the outer folder', async () => {
+      const u = uri(root, PROMPT);
+      const refreshes = c.count('refresh');
+      await changeFolders(c, [], [folder(root, 'project')]);
+      await readyFolders(c, 1);
+      await c.waitFor('a diagnostics refresh', () => c.count('refresh') > refreshes);
+      const p = await probe(u);
+      assert.ok(fromEditorText(p), JSON.stringify(p));
+      // The last edit's text ([response], not [resp]) places the link.
+      const links = (await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[];
+      const resp = links.find((l) => l.tooltip === 'implementation_response_from_AI.md');
+      assert.equal(resp?.range.start.character, 'See [response]('.length);
     });
   });
 });
