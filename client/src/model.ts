@@ -95,3 +95,21 @@ export function problemText(c: ProblemCounts): string {
   if (c.infos) parts.push(`${c.infos} info`);
   return parts.join(', ');
 }
+
+/**
+ * A phase's row label: stable and unambiguous, whatever its title says. An audit phase's id
+ * (`phase-2`), an iAI phase's folder name (`Phase_3_Advanced_CI`; its workstream is the row above).
+ */
+export function phaseLabel(phase: PhaseNode): string {
+  return phase.workstream !== null ? phase.id.slice(phase.id.lastIndexOf('/') + 1) : phase.id;
+}
+
+/** The phase's title (from its brief or prompt) when it says more than its label; else undefined. */
+export function phaseTitleText(phase: PhaseNode): string | undefined {
+  return phase.title && phase.title !== phaseLabel(phase) && phase.title !== phase.id ? phase.title : undefined;
+}
+
+/** Markdown text with its markup characters escaped. */
+export function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

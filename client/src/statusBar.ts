@@ -1,7 +1,10 @@
 /** Status bar item: the phase of the active editor and its gate summary; a click runs the gate check. */
 import * as vscode from 'vscode';
 import type { PhasegateContext } from './context';
-import { PHASE_STATUS_LABEL, gateCodicon, gateCounts, phaseAt } from './model';
+import { PHASE_STATUS_LABEL, escapeMd, gateCodicon, gateCounts, phaseAt, phaseTitleText } from './model';
+
+/** Longer titles are cut in the status bar (the tooltip has them whole). */
+const MAX_TITLE = 40;
 
 export class PhaseStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('phasegate.phase', vscode.StatusBarAlignment.Left, 50);
@@ -29,9 +32,12 @@ export class PhaseStatusBar implements vscode.Disposable {
     const p = ref.phase;
     const { passed, total } = gateCounts(p);
     const icon = p.status === 'complete' ? '$(pass-filled)' : p.status === 'blocked' ? '$(error)' : '$(checklist)';
-    this.item.text = `${icon} ${p.id} · ${passed}/${total} gates`;
+    const title = phaseTitleText(p);
+    const shown = title && title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1).trimEnd()}…` : title;
+    // Codicon syntax in a title stays text.
+    this.item.text = `${icon} ${shown ? `${shown.replace(/\$\(/g, '$\u200b(')} · ` : ''}${p.id} · ${passed}/${total} gates`;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${p.title}** — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+    md.appendMarkdown(`**${escapeMd(title ?? p.id)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
     for (const g of p.gates) md.appendMarkdown(`${gateCodicon(g.status)} ${g.name}: ${g.status}  \n`);
     if (p.blockers.length) md.appendMarkdown(`\n${p.blockers.map((b) => `- ${b}`).join('\n')}\n`);
     md.appendMarkdown('\nClick to run the gate check.');

@@ -15,7 +15,19 @@ import {
   applyChangedPhases,
 } from '../../server/src/protocol';
 import type { PhasegateContext } from './context';
-import { PHASE_STATUS_LABEL, PhaseRef, allPhases, gateCounts, gateIcon, handoffTarget, phaseIcon, problemText } from './model';
+import {
+  PHASE_STATUS_LABEL,
+  PhaseRef,
+  allPhases,
+  escapeMd,
+  gateCounts,
+  gateIcon,
+  handoffTarget,
+  phaseIcon,
+  phaseLabel,
+  phaseTitleText,
+  problemText,
+} from './model';
 
 export type PhaseTreeNode =
   | { type: 'folder'; folder: WorkspaceFolderNode }
@@ -243,14 +255,17 @@ function groupItem(group: GroupNode): vscode.TreeItem {
 
 function phaseItem(ref: PhaseRef): vscode.TreeItem {
   const p = ref.phase;
-  const item = new vscode.TreeItem(p.workstream !== null ? p.title : p.id, vscode.TreeItemCollapsibleState.Collapsed);
+  // The label stays what the phase is called on disk; its title (from its brief or prompt) comes first in the description.
+  const label = phaseLabel(p);
+  const title = phaseTitleText(p);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `phase:${p.uri}`;
   const { passed, total } = gateCounts(p);
   const problems = problemText(p.problems);
-  item.description = [PHASE_STATUS_LABEL[p.status], total ? `${passed}/${total} gates` : '', problems].filter(Boolean).join(' · ');
+  item.description = [title, PHASE_STATUS_LABEL[p.status], total ? `${passed}/${total} gates` : '', problems].filter(Boolean).join(' · ');
   item.iconPath = phaseIcon(p.status);
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escapeMd(p.title)}** — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+  md.appendMarkdown(`**${escapeMd(title ?? label)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
   for (const g of p.gates)
     md.appendMarkdown(
       `${g.status === 'passed' ? '$(pass)' : g.status === 'failed' ? '$(error)' : '$(circle-large-outline)'} ${escapeMd(g.name)}: ${g.status}  \n`,
@@ -294,8 +309,4 @@ function gateItem(gate: GateSummary, ref: PhaseRef): vscode.TreeItem {
   item.tooltip = `Gate ${gate.name}: ${gate.status}`;
   item.command = { command: 'phasegate.phases.open', title: 'Show Gate', arguments: [{ type: 'gate', gate, ref }] };
   return item;
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

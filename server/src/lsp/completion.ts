@@ -18,6 +18,7 @@ import { expandTitle } from '../service/layout';
 import { normalizeTitle, ParsedDocument } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import type { ServerContext, Target } from './context';
+import { phaseTitle } from './phases';
 import { schemaProperties } from './schema';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
@@ -140,7 +141,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   const prop = props.find((p) => p.name === at.key);
   const values: { label: string; doc?: string }[] = [];
   if (at.key === 'phase' || at.key === 'next' || at.key === 'previous') {
-    for (const p of t.svc.model.phases) values.push({ label: yamlScalar(p.id), doc: `${p.title} (${p.layout.name})` });
+    for (const p of t.svc.model.phases) values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
   }
   for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) values.push({ label: yamlScalar(v) });
   return values.map((v, i) => ({
@@ -250,7 +251,7 @@ function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
     .map((p) => ({
       label: p.id,
       kind: CompletionItemKind.Reference,
-      detail: `${p.title} (${p.layout.name} phase)`,
+      detail: `${phaseTitle(t.svc, p)} (${p.layout.name} phase)`,
       textEdit: TextEdit.replace(range, p.id),
       insertTextFormat: InsertTextFormat.PlainText,
     }));

@@ -12,6 +12,7 @@ import {
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver';
+import { isInside } from '../service/host';
 import type { Diagnostic } from '../service/types';
 import { throwIfCancelled } from '../service/types';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
@@ -148,15 +149,23 @@ export class DiagnosticsFeature {
     });
   }
 
+  /**
+   * A workspace folder was removed: the documents it held (those of a nested folder that stays are
+   * not its) forget their diagnostics when no other folder holds them now. Those an outer folder
+   * holds now are brought up to date once their text moved there (DocumentSync.rehome).
+   */
   forgetFolder(folder: Folder): void {
+    let cleared = false;
     for (const uri of [...this.reported.keys()]) {
       const p = uriToPath(uri);
-      if (p && p.startsWith(folder.path + '/')) {
-        this.reported.delete(uri);
-        if (!this.ctx.caps.pullDiagnostics) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
-      }
+      if (!p || !isInside(folder.path, p)) continue;
+      const now = this.ctx.workspaces.folderOf(p);
+      if (now) continue;
+      cleared = true;
+      this.reported.delete(uri);
+      if (!this.ctx.caps.pullDiagnostics) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     // Open documents of the folder now belong to no engine: their next pull is empty.
-    if (this.ctx.caps.pullDiagnostics) this.refresh();
+    if (cleared && this.ctx.caps.pullDiagnostics) this.refresh();
   }
 }

@@ -1,5 +1,12 @@
-/** Document links (relative links and backticked paths, resolved) and go-to-definition (links, phase ids). */
+/**
+ * Document links (relative links, reference-style links and their definitions, same-document anchors and
+ * backticked paths, resolved) and go-to-definition (the same, and phase ids). A `#fragment` leads to the
+ * heading with that GitHub slug.
+ */
 import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Location, Range as LspRange } from 'vscode-languageserver';
+import type { Heading, ParsedDocument } from '../service/markdown';
+import type { Range } from '../service/types';
+import { maskedLine, referenceDefinitions } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveTarget } from './phases';
 
@@ -10,39 +17,145 @@ function destination(t: Target, path: string): string | undefined {
   return t.svc.exists(path) ? path : undefined;
 }
 
+/**
+ * The GitHub slug of a heading's text (its anchor): inline links and images to their text, HTML tags
+ * dropped, lower case, punctuation and symbols dropped (letters, digits, `-` and `_` stay), spaces to `-`.
+ */
+export function headingSlug(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>]*>/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** A slug compared as VS Code's Markdown extension and GitHub both accept it: runs of `-` as one, none at the ends. */
+const slugKey = (s: string) => s.replace(/-+/g, '-').replace(/^-|-$/g, '');
+
+/** The heading a `#fragment` names (GitHub's anchors: a repeated slug gets `-1`, `-2`, … in order). */
+export function headingOfFragment(doc: ParsedDocument, fragment: string): Heading | undefined {
+  let want = fragment;
+  try {
+    want = decodeURIComponent(fragment);
+  } catch {
+    /* keep as written */
+  }
+  want = slugKey(want.trim().toLowerCase());
+  if (!want) return undefined;
+  const seen = new Map<string, number>();
+  for (const h of doc.headings) {
+    const base = headingSlug(h.text);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    if (slugKey(n ? `${base}-${n}` : base) === want) return h;
+  }
+  return undefined;
+}
+
+/** The `#fragment` of a link target, without the `#`; undefined when it has none. */
+function fragmentOf(target: string): string | undefined {
+  const i = target.indexOf('#');
+  return i >= 0 ? target.slice(i + 1) : undefined;
+}
+
+/** Where a link target leads: a document, and the heading its fragment names when there is one. */
+interface Destination {
+  uri: string;
+  heading: Heading | undefined;
+}
+
+function resolveLink(ctx: ServerContext, t: Target, target: string): Destination | undefined {
+  const doc = t.doc;
+  const fragment = fragmentOf(target);
+  if (target.startsWith('#')) {
+    // A same-document anchor leads somewhere only when it names a heading.
+    const heading = doc && fragment !== undefined ? headingOfFragment(doc, fragment) : undefined;
+    return heading ? { uri: t.uri, heading } : undefined;
+  }
+  const p = resolveTarget(t.folder.path, t.path, target);
+  const dest = p && destination(t, p);
+  if (!dest) return undefined;
+  // A fragment of a phase folder's link says nothing about the document it opens.
+  const other = fragment && dest === p ? t.svc.getDocument(dest) : undefined;
+  return { uri: ctx.uriOf(dest), heading: other && fragment ? headingOfFragment(other, fragment) : undefined };
+}
+
+/** A document link's target: the heading as `#L<line>` (1-based), which VS Code opens at that line. */
+function linkTarget(d: Destination): string {
+  return d.heading ? `${d.uri}#L${d.heading.line + 1}` : d.uri;
+}
+
+/** A reference-style link (`[text][label]`, `[label][]`, `[label]`) whose label has a definition. */
+interface ReferenceLink {
+  label: string;
+  target: string;
+  range: Range;
+}
+
+const REFERENCE_RE = /\[([^\][\n]+)\](?:\[([^\][\n]*)\])?/g;
+
+/** The reference-style links of a document and its reference definitions (`[label]: target`), each with its target. */
+function referenceLinks(doc: ParsedDocument): { uses: ReferenceLink[]; definitions: ReferenceLink[] } {
+  const defs = referenceDefinitions(doc);
+  if (!defs.size) return { uses: [], definitions: [] };
+  const definitions: ReferenceLink[] = [];
+  const defLines = new Set<number>();
+  for (const [label, d] of defs) {
+    definitions.push({ label, target: d.target, range: LspRange.create(d.line, d.start, d.line, d.end) });
+    defLines.add(d.line);
+  }
+  const uses: ReferenceLink[] = [];
+  for (let line = 0; line < doc.lines.length; line++) {
+    const raw = doc.lines[line];
+    if (defLines.has(line) || doc.codeLines.has(line) || !raw.includes('[')) continue;
+    // Inline links, inline code and comments masked (keeping columns).
+    const src = maskedLine(doc, line);
+    REFERENCE_RE.lastIndex = 0;
+    for (let m = REFERENCE_RE.exec(src); m; m = REFERENCE_RE.exec(src)) {
+      const label = (m[2] || m[1]).trim().toLowerCase();
+      const def = defs.get(label);
+      if (def) uses.push({ label, target: def.target, range: LspRange.create(line, m.index, line, m.index + m[0].length) });
+    }
+  }
+  return { uses, definitions };
+}
+
+const within = (r: Range, line: number, ch: number) => r.start.line === line && ch >= r.start.character && ch <= r.end.character;
+
 export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
   const doc = t.doc;
   if (!doc) return [];
   const out: DocumentLink[] = [];
-  for (const l of doc.links) {
-    const p = resolveTarget(t.folder.path, t.path, l.target);
-    const dest = p && destination(t, p);
-    if (!dest) continue;
-    out.push({ range: l.targetRange, target: ctx.uriOf(dest), tooltip: l.target });
-  }
-  for (const c of codePaths(doc)) {
-    const p = resolveTarget(t.folder.path, t.path, c.text);
-    const dest = p && destination(t, p);
-    if (!dest) continue;
-    out.push({ range: LspRange.create(c.line, c.start, c.line, c.end), target: ctx.uriOf(dest), tooltip: c.text });
-  }
-  return out;
+  const add = (range: Range, target: string) => {
+    const d = resolveLink(ctx, t, target);
+    if (d) out.push({ range, target: linkTarget(d), tooltip: target });
+  };
+  for (const l of doc.links) add(l.targetRange, l.target);
+  const refs = referenceLinks(doc);
+  for (const r of [...refs.uses, ...refs.definitions]) add(r.range, r.target);
+  for (const c of codePaths(doc)) add(LspRange.create(c.line, c.start, c.line, c.end), c.text);
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 export function definition(ctx: ServerContext, t: Target, line: number, ch: number): Location[] {
   const doc = t.doc;
   if (!doc) return [];
-  const at = (path: string) => [Location.create(ctx.uriOf(path), LspRange.create(0, 0, 0, 0))];
+  const at = (d: Destination) => [Location.create(d.uri, d.heading ? d.heading.range : LspRange.create(0, 0, 0, 0))];
   const link = linkAt(doc, line, ch);
-  const code = link ? undefined : codePathAt(doc, line, ch);
-  const target = link?.target ?? code?.text;
+  let target = link?.target;
+  if (target === undefined) {
+    const refs = referenceLinks(doc);
+    target = [...refs.uses, ...refs.definitions].find((r) => within(r.range, line, ch))?.target;
+  }
+  target ??= codePathAt(doc, line, ch)?.text;
   if (target) {
-    const p = resolveTarget(t.folder.path, t.path, target);
-    const dest = p && destination(t, p);
-    if (dest) return at(dest);
+    const d = resolveLink(ctx, t, target);
+    if (d) return at(d);
   }
   const ref = phaseRefAt(t.svc, t.path, doc, line, ch);
-  if (ref) return at(phaseEntry(t.svc, ref.phase));
+  if (ref) return at({ uri: ctx.uriOf(phaseEntry(t.svc, ref.phase)), heading: undefined });
   return [];
 }
 

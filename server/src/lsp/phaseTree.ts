@@ -18,6 +18,7 @@ import type { Diagnostic } from '../service/types';
 import type { Phase, WorkspaceModel } from '../service/workspace';
 import { applyRuleSettings } from './convert';
 import type { ServerContext } from './context';
+import { phaseTitle } from './phases';
 import { pathToUri } from './uri';
 import type { Folder } from './workspaces';
 import { timeSlicer } from './yield';
@@ -53,7 +54,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
   }));
   return {
     id: p.id,
-    title: p.title,
+    title: phaseTitle(svc, p),
     layout: p.layout.name,
     number: p.number ?? null,
     workstream: p.workstream ?? null,
@@ -67,11 +68,12 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
 }
 
 /**
- * The engine results a phase node is made of, besides the phase model and the settings: its gate
- * results, then each counted file's diagnostics (none when checking is off).
+ * The engine results a phase node is made of, besides the phase model and the settings: its title
+ * (a string: compared by value), its gate results, then each counted file's diagnostics (none when
+ * checking is off).
  */
 function phaseInputs(svc: PhasegateService, p: Phase, settings: PhasegateSettings): unknown[] {
-  const inputs: unknown[] = [svc.gates(p)];
+  const inputs: unknown[] = [phaseTitle(svc, p), svc.gates(p)];
   if (settings.enable) for (const f of filesOf(p)) inputs.push(svc.diagnose(f));
   return inputs;
 }

@@ -4,6 +4,7 @@ import type { Link, ParsedDocument } from '../service/markdown';
 import type { PhasegateService } from '../service/service';
 import { Phase, phaseOf } from '../service/workspace';
 import type { GateResult, PhaseStatus } from '../service/gates';
+import { leadTitle } from '../service/templates';
 
 const STATUS_LABEL: Record<PhaseStatus, string> = {
   'not-started': 'Not started',
@@ -18,11 +19,19 @@ export function statusLabel(s: PhaseStatus): string {
   return STATUS_LABEL[s];
 }
 
+/**
+ * A phase's title as the CLI shows it (`phasegate status`, `check --format json`): its brief's or
+ * prompt's title (front matter title or H1 without "Phase N:"), else the folder's name.
+ */
+export function phaseTitle(svc: PhasegateService, phase: Phase): string {
+  return leadTitle(svc, phase) ?? phase.title;
+}
+
 /** A Markdown summary of a phase: title, status, gates with why they are not passed. */
 export function phaseSummary(svc: PhasegateService, phase: Phase): string {
   const gates: GateResult[] = svc.gates(phase);
   const status = svc.status(phase);
-  const lines = [`**${phase.id}** — ${phase.title}`, '', `Status: **${statusLabel(status)}** · layout \`${phase.layout.name}\``, ''];
+  const lines = [`**${phase.id}** — ${phaseTitle(svc, phase)}`, '', `Status: **${statusLabel(status)}** · layout \`${phase.layout.name}\``, ''];
   for (const g of gates) {
     const checked = g.items.filter((i) => i.checked).length;
     const counts = g.items.length ? ` (${checked}/${g.items.length} checked)` : '';

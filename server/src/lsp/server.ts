@@ -142,7 +142,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
       }
       if (caps.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders((ev) =>
-          ctx.safe('didChangeWorkspaceFolders', undefined, () => {
+          ctx.safe('didChangeWorkspaceFolders', undefined, async () => {
             for (const r of ev.removed) {
               const f = workspaces.remove(r.uri);
               if (f) {
@@ -155,6 +155,8 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
               const f = workspaces.add(a.uri, a.name);
               if (f) loadFolder(f);
             }
+            // Open documents now held by another folder (nested folders) take their editor text there.
+            if ((await sync.rehome()).length) await diagnostics.all();
           }),
         );
       }

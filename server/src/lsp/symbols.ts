@@ -2,7 +2,7 @@
 import { Connection, DocumentSymbol, Location, Range as LspRange, SymbolInformation, SymbolKind } from 'vscode-languageserver';
 import type { ParsedDocument } from '../service/markdown';
 import type { ServerContext } from './context';
-import { statusLabel } from './phases';
+import { phaseTitle, statusLabel } from './phases';
 
 export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
@@ -40,7 +40,8 @@ export function workspaceSymbols(ctx: ServerContext, query: string): SymbolInfor
     if (!f.loaded) continue;
     const svc = f.svc;
     for (const p of svc.model.phases) {
-      const name = `${p.id}${p.title && p.title !== p.id ? ` — ${p.title}` : ''}`;
+      const title = phaseTitle(svc, p);
+      const name = `${p.id}${title && title !== p.id ? ` — ${title}` : ''}`;
       if (matches(query, name)) {
         const entry = svc.phaseAnchor(p);
         out.push({

@@ -23,6 +23,8 @@ interface Pending {
 
 export class DocumentSync {
   private readonly pending = new Map<string, Pending>();
+  /** The folder whose engine holds each open document's editor text. */
+  private readonly owners = new Map<string, Folder>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -77,8 +79,9 @@ export class DocumentSync {
   async close(uri: string): Promise<void> {
     this.cancel(uri);
     const path = uriToPath(uri);
-    const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
-    if (!path || !folder) return;
+    const folder = this.owners.get(uri) ?? (path ? this.ctx.workspaces.folderOf(path) : undefined);
+    this.owners.delete(uri);
+    if (!path || !folder || folder.disposed) return;
     await folder.ready;
     const affected = await folder.svc.clearOverlay(path);
     this.onUpdate(undefined, affected, folder);
@@ -126,8 +129,42 @@ export class DocumentSync {
   reapply(folder: Folder): void {
     for (const d of this.ctx.documents.all()) {
       const p = uriToPath(d.uri);
-      if (p && this.ctx.workspaces.folderOf(p) === folder) folder.svc.setOverlay(p, d.getText());
+      if (p && this.ctx.workspaces.folderOf(p) === folder) {
+        folder.svc.setOverlay(p, d.getText());
+        this.owners.set(d.uri, folder);
+      }
     }
+  }
+
+  /**
+   * Workspace folders were added or removed: an open document whose innermost folder is now another
+   * one (a nested folder added, or the nested folder holding it removed) takes its editor text there;
+   * the engine it leaves reads it from disk again. Resolves once every move is applied, with the
+   * documents that moved.
+   */
+  async rehome(): Promise<string[]> {
+    const moves: Promise<void>[] = [];
+    const moved: string[] = [];
+    for (const d of this.ctx.documents.all()) {
+      const p = uriToPath(d.uri);
+      if (!p) continue;
+      const before = this.owners.get(d.uri);
+      const now = this.ctx.workspaces.folderOf(p);
+      if (!before || before === now) continue;
+      moved.push(d.uri);
+      this.owners.delete(d.uri);
+      moves.push(
+        (async () => {
+          if (!before.disposed) {
+            const affected = await before.svc.clearOverlay(p);
+            this.onUpdate(undefined, affected, before);
+          }
+          if (now) await this.apply(d.uri);
+        })(),
+      );
+    }
+    await Promise.all(moves);
+    return moved;
   }
 
   private cancel(uri: string): void {
@@ -145,8 +182,10 @@ export class DocumentSync {
     if (!path || !folder) return;
     await folder.ready;
     const doc = this.ctx.documents.get(uri);
-    if (!doc || folder.disposed) return;
+    // The folders may have changed meanwhile: the document's text goes to the folder holding it now (rehome).
+    if (!doc || folder.disposed || this.ctx.workspaces.folderOf(path) !== folder) return;
     const affected = folder.svc.setOverlay(path, doc.getText());
+    this.owners.set(uri, folder);
     this.onUpdate(uri, affected, folder);
   }
 }
