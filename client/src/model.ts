@@ -19,7 +19,8 @@ export function normUri(uri: string): string {
   return vscode.Uri.parse(uri).toString();
 }
 
-function isInside(folder: string, uri: string): boolean {
+/** Whether `uri` (as the editor prints it) is `folder` or inside it. */
+export function isInside(folder: string, uri: string): boolean {
   folder = normUri(folder);
   const base = folder.endsWith('/') ? folder : folder + '/';
   return uri === folder || uri.startsWith(base);
@@ -112,4 +113,39 @@ export function phaseTitleText(phase: PhaseNode): string | undefined {
 /** Markdown text with its markup characters escaped. */
 export function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+export interface IaiProject {
+  /** URI of the project folder (the one holding `workstreams/`). */
+  uri: string;
+  /** URI of the workspace folder it is in. */
+  folderUri: string;
+  hasPlan: boolean;
+}
+
+function parentUri(uri: string): string {
+  const u = vscode.Uri.parse(uri);
+  return u.with({ path: u.path.replace(/\/[^/]+\/?$/, '') || '/' }).toString();
+}
+
+/** The iAI projects of the tree (from their workstreams), each with whether its project plan exists. */
+export function iaiProjects(data: PhasesResult | undefined): IaiProject[] {
+  const out: IaiProject[] = [];
+  for (const f of data?.folders ?? []) {
+    const plans = new Set(f.plans.map(normUri));
+    for (const g of f.groups) {
+      if (g.workstream === null) continue;
+      // <project>/workstreams/<Workstream>
+      const uri = normUri(parentUri(parentUri(g.uri)));
+      if (out.some((p) => p.uri === uri)) continue;
+      const plan = vscode.Uri.joinPath(vscode.Uri.parse(uri), 'project_implementation_plan.md').toString();
+      out.push({ uri, folderUri: f.uri, hasPlan: plans.has(normUri(plan)) });
+    }
+  }
+  return out;
+}
+
+/** Phases whose layout keeps findings (the audit layout's 03-FINDINGS/). */
+export function keepsFindings(layout: string): boolean {
+  return layout === 'audit';
 }

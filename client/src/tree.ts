@@ -23,6 +23,8 @@ import {
   gateCounts,
   gateIcon,
   handoffTarget,
+  iaiProjects,
+  keepsFindings,
   phaseIcon,
   phaseLabel,
   phaseTitleText,
@@ -193,11 +195,12 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         item.id = `folder:${node.folder.uri}`;
         item.iconPath = vscode.ThemeIcon.Folder;
         item.resourceUri = vscode.Uri.parse(node.folder.uri);
-        item.contextValue = 'folder';
+        // `.needsPlan`: an iAI project of the folder has no project plan (New Project Plan applies).
+        item.contextValue = iaiProjects({ folders: [node.folder] } as PhasesResult).some((p) => !p.hasPlan) ? 'folder.needsPlan' : 'folder';
         return item;
       }
       case 'group':
-        return groupItem(node.group);
+        return groupItem(node.group, node.folder);
       case 'plan': {
         const item = new vscode.TreeItem(vscode.Uri.parse(node.uri), vscode.TreeItemCollapsibleState.None);
         item.id = `plan:${node.uri}`;
@@ -241,7 +244,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 }
 
-function groupItem(group: GroupNode): vscode.TreeItem {
+function groupItem(group: GroupNode, folder: WorkspaceFolderNode): vscode.TreeItem {
   const item = new vscode.TreeItem(group.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `group:${group.id}`;
   const complete = group.phases.filter((p) => p.status === 'complete').length;
@@ -249,7 +252,9 @@ function groupItem(group: GroupNode): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(group.workstream !== null ? 'layers' : 'folder-library');
   item.resourceUri = vscode.Uri.parse(group.uri);
   item.tooltip = `${group.label} — ${group.layout} layout, ${group.phases.length} phase${group.phases.length === 1 ? '' : 's'}`;
-  item.contextValue = 'group';
+  // `.needsPlan`: a workstream of an iAI project without a project plan (New Project Plan applies).
+  const project = group.workstream !== null ? iaiProjects({ folders: [{ ...folder, groups: [group] }] } as PhasesResult)[0] : undefined;
+  item.contextValue = project && !project.hasPlan ? 'group.needsPlan' : 'group';
   return item;
 }
 
@@ -273,7 +278,8 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   if (problems) md.appendMarkdown(`\n${problems}\n`);
   if (p.blockers.length) md.appendMarkdown(`\n**Blocking the handoff**\n\n${p.blockers.map((b) => `- ${escapeMd(b)}`).join('\n')}\n`);
   item.tooltip = md;
-  item.contextValue = handoffTarget(ref) ? 'phase.hasNext' : 'phase';
+  // `phase`, then `.hasNext` (Complete Handoff applies), then `.findings` (New Finding applies).
+  item.contextValue = `phase${handoffTarget(ref) ? '.hasNext' : ''}${keepsFindings(p.layout) ? '.findings' : ''}`;
   return item;
 }
 

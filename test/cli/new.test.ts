@@ -77,6 +77,55 @@ describe('phasegate new', () => {
     assert.ok(fsys.has(`${IAI}/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md`));
   });
 
+  it('creates a finding of an audit phase, named by its title or numbered, and never overwrites one', async () => {
+    const fsys = examplesFs();
+    const r = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  phase-3/03-FINDINGS/base-image-cves.md\n');
+    const text = fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`) ?? '';
+    assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Base image CVEs"\nstatus: draft\ndate: "\d{4}-\d{2}-\d{2}"\n---\n/);
+    assert.match(text, /^# Finding 2: Base image CVEs$/m);
+    // Without a title: finding-N.md, numbered after the findings of the folder.
+    const numbered = await run(['new', 'finding', 'phase-3'], fsys, A);
+    assert.equal(numbered.code, 0, numbered.stderr);
+    assert.equal(numbered.stdout, 'created  phase-3/03-FINDINGS/finding-3.md\n');
+    // The finding checks with no error (its placeholders are warnings).
+    const check = await run(['check', 'phase-3/03-FINDINGS/base-image-cves.md', '--format', 'json'], fsys, A);
+    assert.equal(check.code, 0, check.stdout);
+    const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    assert.deepEqual([...new Set(codes)], ['unfilled-placeholder']);
+    const again = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
+    assert.equal(again.code, 1);
+    assert.equal(again.stdout, 'skipped  phase-3/03-FINDINGS/base-image-cves.md  (already exists)\n');
+    assert.equal(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`), text);
+  });
+
+  it('creates the project plan of an iAI project, with a row per phase, and never overwrites it', async () => {
+    const fsys = examplesFs();
+    const plan = `${IAI}/project_implementation_plan.md`;
+    const before = fsys.text(plan);
+    const kept = await run(['new', 'plan'], fsys, IAI);
+    assert.equal(kept.code, 1);
+    assert.equal(kept.stdout, 'skipped  project_implementation_plan.md  (already exists)\n');
+    assert.equal(fsys.text(plan), before);
+    fsys.delete(plan);
+    // From the workspace root, naming the project folder.
+    const r = await run(['new', 'plan', 'examples/all_use_iai_project'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  examples/all_use_iai_project/project_implementation_plan.md\n');
+    const text = fsys.text(plan) ?? '';
+    assert.match(text, /^# Project Implementation Plan$/m);
+    assert.match(text, /^\| Build \| Phase_1_\w+ \| \w[\w ]* \|$/m);
+    // From inside the project, without PATH: the same file.
+    fsys.delete(plan);
+    const inside = await run(['new', 'plan'], fsys, `${IAI}/workstreams/Build`);
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.equal(inside.stdout, 'created  ../../project_implementation_plan.md\n');
+    assert.equal(fsys.text(plan), text);
+    const check = await run(['check', 'project_implementation_plan.md'], fsys, IAI);
+    assert.equal(check.code, 0, check.stdout);
+  });
+
   it('exits 2 with a one-line reason on bad usage', async () => {
     const cases: [string[], RegExp][] = [
       [['new'], /needs what to create/],
@@ -88,6 +137,13 @@ describe('phasegate new', () => {
       [['new', 'phase', '--layout', 'waterfall'], /--layout must be audit or iai/],
       [['new', 'phase', '--format', 'json'], /does not apply to 'new'/],
       [['new', 'phase', 'phase-1/00-PHASE_BRIEF.md'], /not a folder/],
+      [['new', 'finding'], /'new finding' needs a PHASE_ID/],
+      [['new', 'finding', 'phase-9'], /no phase 'phase-9'/],
+      [['new', 'finding', 'phase-1', 'phase-2'], /unexpected argument 'phase-2'/],
+      [['new', 'finding', 'phase-1', '--workstream', 'W'], /does not apply to 'new finding'/],
+      [['new', 'plan', 'nowhere'], /no such folder: nowhere/],
+      [['new', 'plan', '--title', 'T'], /does not apply to 'new plan'/],
+      [['new', 'plan', 'phase-1/00-PHASE_BRIEF.md'], /not a folder/],
     ];
     for (const [argv, reason] of cases) {
       const fsys = examplesFs();

@@ -25,6 +25,7 @@ import { buildServer, copyFixture, stopOnFixture, TestClient } from './client';
 const BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const DECISIONS = 'audit/phase-2/05-DECISIONS.md';
 const GOALS = 'sprints/sprint-1/GOALS.md';
+const FINDING = 'audit/phase-1/03-FINDINGS/outdated-dependencies.md';
 
 const BUILT_IN_STATUS = ['draft', 'in-progress', 'review', 'complete', 'blocked'];
 
@@ -33,6 +34,7 @@ const CONFIG = [
   '  brief: myschemas/brief.json',
   '  decisions: myschemas/hostile.json',
   '  goals: myschemas/goals.json',
+  '  finding: myschemas/finding.json',
   'layouts:',
   '  - name: sprint',
   '    phases: "sprints/sprint-*"',
@@ -65,6 +67,24 @@ const GOALS_SCHEMA = {
     velocity: { type: 'number', description: 'GOALS velocity' },
   },
 };
+
+const FINDING_SCHEMA = {
+  type: 'object',
+  properties: { severity: { enum: ['S1', 'S2'], description: 'WORKSPACE finding severity' } },
+};
+
+/** A finding as the template writes it, with an empty `severity` on line 4. */
+const FINDING_TEXT = [
+  '---',
+  'phase: "phase-1"',
+  'title: "Finding 1: Outdated dependencies"',
+  'status: draft',
+  'severity: ',
+  '---',
+  '',
+  '# Finding 1: Outdated dependencies',
+  '',
+].join('\n');
 
 /** Values YAML would misread when written plain, and values that are not strings. */
 const ODD_VALUES: unknown[] = [
@@ -175,7 +195,9 @@ const files = {
   'myschemas/brief.json': JSON.stringify(BRIEF_SCHEMA),
   'myschemas/goals.json': JSON.stringify(GOALS_SCHEMA),
   'myschemas/hostile.json': JSON.stringify(HOSTILE_SCHEMA),
+  'myschemas/finding.json': JSON.stringify(FINDING_SCHEMA),
   [GOALS]: GOALS_TEXT,
+  [FINDING]: FINDING_TEXT,
 };
 
 describe('language server: completion and hover follow the front matter schema in force', function () {
@@ -243,6 +265,12 @@ describe('language server: completion and hover follow the front matter schema i
       assert.match(hoverText(await hover(u, 1, 1)), /GOALS sprint name/);
     });
 
+    it("offers a finding's keys and values from the workspace's finding schema, and hover shows its description", async () => {
+      const { uri: u } = await s.c.open(FINDING);
+      assert.deepEqual(labels(await complete(u, 4, 10)), ['S1', 'S2']);
+      assert.match(hoverText(await hover(u, 4, 2)), /WORKSPACE finding severity/);
+    });
+
     it('stays well with a hostile schema ($ref cycles, odd keys and values, a large enum): every edit gives valid YAML', async () => {
       const { uri: u, text } = await s.c.open(DECISIONS);
       const started = Date.now();
@@ -297,6 +325,17 @@ describe('language server: completion and hover follow the front matter schema i
       assert.doesNotMatch(h, /WORKSPACE/);
       const goals = await s.c.open(GOALS);
       assert.deepEqual(labels(await complete(goals.uri, 1, 8)), [], 'no schema applies to the custom kind');
+    });
+
+    it("offers a finding's keys and values from the built-in finding schema, and hover shows its descriptions", async () => {
+      const { uri: u, text } = await s.c.open(FINDING);
+      assert.deepEqual(labels(await complete(u, 4, 10)), ['critical', 'high', 'medium', 'low']);
+      assert.deepEqual(labels(await complete(u, 3, 8)), BUILT_IN_STATUS);
+      assert.match(hoverText(await hover(u, 4, 2)), /How serious the finding is/);
+      assert.match(hoverText(await hover(u, 1, 2)), /findings folder holds the finding/);
+      await s.c.change(u, text.replace('severity: \n', 'severity: high\n\n'));
+      const keys = labels(await complete(u, 5, 0));
+      assert.ok(keys.includes('owner') && keys.includes('date') && !keys.includes('severity'), keys.join());
     });
   });
 });

@@ -234,7 +234,7 @@ describe('language server: diagnostics over stdio (pull client)', function () {
   });
 
   it('serves the text a document is opened again with while its close still reads the disk', async () => {
-    const rel = 'audit/phase-2/03-FINDINGS/notes.md';
+    const rel = 'audit/phase-2/04-ARTIFACTS/notes.md';
     fs.writeFileSync(path.join(root, rel), '# Disk\n\nok\n');
     try {
       const { uri: u } = await c.open(rel);

@@ -99,9 +99,9 @@ describe('document rules', () => {
     it('accepts valid and empty front matter', async () => {
       const { svc } = await workspace({
         'phase-1/00-PHASE_BRIEF.md': `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ndate: 2025-10-17\nreviewers: [Security Team]\ncustom: kept\n---\n${H1}`,
-        'phase-1/03-FINDINGS/notes.md': `---\n---\n# Notes\n`,
+        'phase-1/04-ARTIFACTS/notes.md': `---\n---\n# Notes\n`,
       });
-      for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/03-FINDINGS/notes.md']) {
+      for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/04-ARTIFACTS/notes.md']) {
         assert.deepEqual(diagnosticsOf(svc, f, 'invalid-front-matter'), [], f);
         assert.deepEqual(diagnosticsOf(svc, f, 'front-matter-schema'), [], f);
       }
@@ -167,13 +167,13 @@ describe('document rules', () => {
     const text = `${H1}\n## Objectives\n\nAudit.\n`;
 
     it('is reported on a phase document without front matter and fixed with phase, title and status', async () => {
-      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/report.md': '# Report\n' });
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/04-ARTIFACTS/report.md': '# Report\n' });
       const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter');
       assert.deepEqual(d.range, range(0, 0, 0, H1.length - 1));
       assert.equal(d.message, 'Phase brief has no front matter (YAML between `---` lines).');
       assert.equal(d.severity, 'information');
       // Not a phase document: no spec, no schema, no diagnostic.
-      assert.deepEqual(diagnosticsOf(svc, 'phase-1/03-FINDINGS/report.md', 'missing-front-matter'), []);
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/04-ARTIFACTS/report.md', 'missing-front-matter'), []);
       const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, text);
       assert.equal(fixed, `---\nphase: phase-1\ntitle: "Phase 1: Foundation Audit"\nstatus: draft\n---\n\n${text}`);
       for (const code of ['missing-front-matter', 'front-matter-schema', 'invalid-front-matter'])
@@ -296,7 +296,12 @@ describe('document rules', () => {
       const { svc, fs } = await workspace(files);
       const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link');
       const [a] = codeActions(svc, [d]);
-      assert.deepEqual(a.change, { edits: [], creates: [{ file: `${ROOT}/phase-1/03-FINDINGS/missing file.md`, text: '# Missing Report\n' }] });
+      assert.deepEqual(a.change.edits, []);
+      assert.equal(a.change.creates.length, 1);
+      // In the findings folder: a finding from its template, titled by the link's text.
+      assert.equal(a.change.creates[0].file, `${ROOT}/phase-1/03-FINDINGS/missing file.md`);
+      assert.match(a.change.creates[0].text, /^---\nphase: "phase-1"\ntitle: "Finding 2: Missing Report"\n/);
+      assert.match(a.change.creates[0].text, /^# Finding 2: Missing Report$/m);
       fs.write(a.change.creates[0].file, a.change.creates[0].text);
       await svc.filesChanged([{ path: a.change.creates[0].file, type: 'created' }]);
       assert.deepEqual(

@@ -55,6 +55,10 @@ const SAMPLES: Record<string, unknown[]> = {
     42,
     [meta],
   ],
+  finding: [
+    { ...meta, severity: 'high' },
+    { ...meta, severity: 'High' },
+  ],
   config: [
     {
       rules: { 'missing-front-matter': 'off', 'gate-item-unchecked': 'information' },
@@ -108,7 +112,19 @@ describe('precompiled schema validators', () => {
     assert.deepEqual(AJV_OPTIONS, { allErrors: true, strict: false, validateFormats: false, loopRequired: 50, loopEnum: 50 });
   });
 
-  for (const id of ['brief', 'decisions', 'execution-plan', 'input-handoff', 'output-handoff', 'plan', 'prompt', 'response', 'validation', 'config']) {
+  for (const id of [
+    'brief',
+    'decisions',
+    'execution-plan',
+    'finding',
+    'input-handoff',
+    'output-handoff',
+    'plan',
+    'prompt',
+    'response',
+    'validation',
+    'config',
+  ]) {
     it(`'${id}': precompiled and run-time compiled validators report identical errors`, () => {
       assert.ok(ids.includes(id), `schemas/${id}.schema.json`);
       const pre = PRECOMPILED[id].validate;

@@ -6,6 +6,7 @@ import type { PhaseTreeNode } from '../tree';
 import { completeHandoff } from './completeHandoff';
 import { runGateCheck, showGate, showPhase, toggleGateItem } from './gates';
 import { newDocument, newHandoff, newPrompt, newResponse } from './newDocument';
+import { newFinding, newPlan } from './newFinding';
 import { newPhase, scaffold } from './newPhase';
 import { openNode, revealInExplorer } from './tree';
 import { Target } from './target';
@@ -29,6 +30,8 @@ export function registerCommands(ctx: PhasegateContext): void {
   reg('phasegate.newResponse', (t?: Target) => newResponse(ctx, t));
   reg('phasegate.newHandoff', (t?: Target) => newHandoff(ctx, t));
   reg('phasegate.newDocument', (t?: Target) => newDocument(ctx, t));
+  reg('phasegate.newFinding', (t?: Target, title?: unknown) => newFinding(ctx, t, title));
+  reg('phasegate.newPlan', (t?: Target) => newPlan(ctx, t));
   reg('phasegate.completeHandoff', (t?: Target) => completeHandoff(ctx, t));
   reg('phasegate.runGateCheck', (t?: Target, interactive?: boolean) => runGateCheck(ctx, t, interactive ?? true));
   reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));

@@ -31,13 +31,15 @@ Commands:
   new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
   new response PHASE_ID      Create the response skeleton of an iAI phase from its prompt
   new handoff PHASE_ID       Create the output handoff of a phase
+  new finding PHASE_ID       Create a finding in an audit phase's 03-FINDINGS/ (--title T)
+  new plan [PATH]            Create the project plan of the iAI project at PATH (default: the workspace's)
 
 Options:
   --format text|json|sarif   Output format of check (default: text); status accepts text|json
   --config FILE              Use this config file instead of the workspace's phasegate.yaml
   --layout audit|iai         Layout of a new phase
   --workstream W             Workstream of a new iAI phase
-  --title T                  Title of a new phase
+  --title T                  Title of a new phase or finding
   -h, --help                 Show this help
   -v, --version              Show the version
 

@@ -1,5 +1,5 @@
 /**
- * `phasegate new phase|prompt|response|handoff`: the engine plans the files (`planNew`), the CLI
+ * `phasegate new phase|prompt|response|handoff|finding|plan`: the engine plans the files (`planNew`), the CLI
  * writes them with an exclusive create, so an existing file is never overwritten, even when
  * another process creates it between the plan and the write.
  */
@@ -40,10 +40,22 @@ export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest
       extra(1);
       return { request: { kind: what, phase: rest[0] }, where: cwd };
     }
+    case 'finding': {
+      forbid('layout', 'workstream');
+      if (rest.length === 0) throw new UsageError("'new finding' needs a PHASE_ID");
+      extra(1);
+      return { request: { kind: 'finding', phase: rest[0], title: args.title }, where: cwd };
+    }
+    case 'plan': {
+      extra(1);
+      forbid('layout', 'workstream', 'title');
+      const where = resolvePath(cwd, rest[0] ?? '.');
+      return { request: { kind: 'plan', root: rest[0] === undefined ? undefined : where }, where };
+    }
     case undefined:
-      throw new UsageError("'new' needs what to create: phase, prompt, response or handoff");
+      throw new UsageError("'new' needs what to create: phase, prompt, response, handoff, finding or plan");
     default:
-      throw new UsageError(`cannot create '${what}': expected phase, prompt, response or handoff`);
+      throw new UsageError(`cannot create '${what}': expected phase, prompt, response, handoff, finding or plan`);
   }
 }
 
@@ -51,6 +63,8 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   const { request, where } = newRequest(args, ctx.cwd);
   const st = await ctx.fs.stat(where).catch(() => undefined);
   if (st && st.kind !== 'directory') throw new UsageError(`not a folder: ${relativePath(ctx.cwd, where)}`);
+  // A plan goes into an existing project folder: a mistyped PATH is not made into a new one.
+  if (!st && request.kind === 'plan') throw new UsageError(`no such folder: ${relativePath(ctx.cwd, where)}`);
   // A folder that does not exist yet is created under its nearest existing ancestor's workspace.
   let existing = where;
   while (!(await ctx.fs.stat(existing).catch(() => undefined)) && dirname(existing) !== existing) existing = dirname(existing);

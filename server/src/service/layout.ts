@@ -280,6 +280,32 @@ export const PLAN_KIND: DocumentKindSpec = {
   sections: [{ title: 'Phase Status', description: 'A table: Workstream | Phase | Status.' }],
 };
 
+/**
+ * A finding: a Markdown file in a phase's findings folder (`03-FINDINGS/`), written from the finding
+ * template. Not a document the layout requires, and free in form (the seed asks only for "audit findings
+ * and analysis"): its front matter is checked against its schema when it has some, and the template's
+ * sections are offered (completion, hover) but none is required. `file` is set per finding (`kindOf`).
+ */
+export const FINDING_KIND: DocumentKindSpec = {
+  kind: 'finding',
+  file: '',
+  name: 'Finding',
+  required: false,
+  schema: 'finding',
+  template: 'finding',
+  sections: [
+    { title: 'Summary', description: 'What was found.', required: false },
+    { title: 'Evidence', description: 'Where and how it was observed: tool output, files, links.', required: false },
+    { title: 'Impact', description: 'What it means for the project.', required: false },
+    { title: 'Recommendation', description: 'The remediation recommended.', required: false },
+  ],
+};
+
+/** The folder of a layout's phases that holds findings (`03-FINDINGS` in the audit layout), if any. */
+export function findingsFolder(layout: LayoutSpec): string | undefined {
+  return layout.folders.find((f) => /findings/i.test(f.name))?.name;
+}
+
 export const BUILTIN_LAYOUTS: LayoutSpec[] = [AUDIT_LAYOUT, IAI_LAYOUT];
 
 /** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */

@@ -6,10 +6,21 @@
  */
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
-import { PLAN_FILE, PLAN_KIND } from './layout';
+import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import type { Phase } from './workspace';
-import { TemplateContext, baseContext, folderTitle, kindContext, previousHandoff, phaseTitle, renderKind, renderTemplate, today } from './templates';
+import {
+  TemplateContext,
+  baseContext,
+  folderTitle,
+  kindContext,
+  nextFindingNumber,
+  previousHandoff,
+  phaseTitle,
+  renderKind,
+  renderTemplate,
+  today,
+} from './templates';
 import { planRowEdits, replanRow } from './plan-row';
 import type { TextEdit } from './types';
 
@@ -333,18 +344,13 @@ function findPhase(svc: PhasegateService, id: string): Phase {
 }
 
 function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planner: Planner, date: string): void {
-  const folderSpec = phase.layout.folders.find((f) => /findings/i.test(f.name));
-  if (!folderSpec) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
-  const folder = joinPath(phase.folder, folderSpec.name);
-  const existing = phase.files.filter((f) => dirname(f) === folder && /\.md$/i.test(f));
-  const used = existing
-    .map((f) => /^finding-(\d+)/i.exec(basename(f))?.[1])
-    .filter((x): x is string => !!x)
-    .map(Number);
-  const number = Math.max(existing.length, ...used, 0) + 1;
+  const folderName = findingsFolder(phase.layout);
+  if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
+  const folder = joinPath(phase.folder, folderName);
+  const number = nextFindingNumber(phase, folder);
   const slug = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
   const file = joinPath(folder, slug ? `${slug}.md` : `finding-${number}.md`);
-  const spec: DocumentKindSpec = { kind: 'finding', file: basename(file), name: 'Finding', required: false, template: 'finding', sections: [] };
+  const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
     ctx.finding = { number, title: req.title };

@@ -698,6 +698,22 @@ export function planRows(svc: PhasegateService, root: string): NonNullable<Templ
     .map((p) => ({ workstream: p.workstream!, phase: basename(p.folder), status: STATUS_WORDS[svc.status(p)] ?? 'Not started' }));
 }
 
+/** One more than the findings in `folder` of `phase` (their count, or the highest `finding-N` among them), `except` left out. */
+export function nextFindingNumber(phase: Phase, folder: string, except?: string): number {
+  const existing = phase.files.filter((f) => dirname(f) === folder && f !== except && /\.md$/i.test(f));
+  const used = existing
+    .map((f) => /^finding-(\d+)/i.exec(basename(f))?.[1])
+    .filter((x): x is string => !!x)
+    .map(Number);
+  return Math.max(existing.length, ...used, 0) + 1;
+}
+
+/** The number of finding `file` of `phase`: the one its name gives (`finding-3.md`), else the next one in its folder. */
+function findingNumber(phase: Phase, file: string): number {
+  const own = /^finding-(\d+)/i.exec(basename(file))?.[1];
+  return own ? Number(own) : nextFindingNumber(phase, dirname(file), file);
+}
+
 /** The context for rendering document `spec` of an existing phase (fix previews, `new` on a phase). */
 export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined, file?: string, date?: string): TemplateContext {
   const ctx = phase
@@ -715,6 +731,7 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
     ctx.prevHandoff = previousHandoff(svc, phase, file ?? joinPath(phase.folder, spec.file));
   }
   if (spec.kind === 'plan') ctx.phases = planRows(svc, file ? dirname(file) : svc.root);
+  if (phase && spec.kind === 'finding') ctx.finding = { number: findingNumber(phase, file ?? joinPath(phase.folder, spec.file)), title: undefined };
   return ctx;
 }
 
@@ -730,12 +747,14 @@ function genericDocument(spec: DocumentKindSpec, n: number | undefined): string 
 /**
  * Renders the document of `spec` for `phase`: the workspace's override, the built-in
  * template, or (custom kinds) a document with the kind's sections. Never throws for a
- * broken override: fix previews fall back to the built-in template.
+ * broken override: fix previews fall back to the built-in template. A finding is titled `findingTitle`.
  */
-export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined): string {
+export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined, findingTitle?: string): string {
   const name = spec.template ?? spec.kind;
   try {
-    const out = renderTemplate(svc, name, kindContext(svc, spec, phase), { fallback: true });
+    const ctx = kindContext(svc, spec, phase);
+    if (ctx.finding && findingTitle) ctx.finding.title = findingTitle;
+    const out = renderTemplate(svc, name, ctx, { fallback: true });
     if (out !== undefined) return out;
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);

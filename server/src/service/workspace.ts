@@ -4,7 +4,7 @@
  */
 import picomatch from 'picomatch';
 import { DirEntry, FileSystem, basename, dirname, joinPath, relativePath } from './host';
-import { DocumentKindSpec, LayoutSpec, PLAN_FILE, PLAN_KIND } from './layout';
+import { DocumentKindSpec, FINDING_KIND, LayoutSpec, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { ResolvedConfig } from './config';
 import { lowerBound } from './sorted';
 import { CancellationToken, throwIfCancelled } from './types';
@@ -241,11 +241,16 @@ export function phaseOf(model: WorkspaceModel, path: string): Phase | undefined 
   return undefined;
 }
 
-/** The document kind of a file: its spec in its phase's layout, or the plan. */
+/** The document kind of a file: its spec in its phase's layout, a finding (in the phase's findings folder), or the plan. */
 export function kindOf(model: WorkspaceModel, path: string): { phase: Phase | undefined; spec: DocumentKindSpec | undefined } {
   if (basename(path) === PLAN_FILE) return { phase: undefined, spec: PLAN_KIND };
   const phase = phaseOf(model, path);
   if (!phase) return { phase, spec: undefined };
   const doc = phase.documents.find((d) => d.path === path);
-  return { phase, spec: doc?.spec };
+  if (doc) return { phase, spec: doc.spec };
+  const findings = findingsFolder(phase.layout);
+  if (findings && /\.(md|markdown)$/i.test(path) && path.startsWith(joinPath(phase.folder, findings) + '/')) {
+    return { phase, spec: { ...FINDING_KIND, file: relativePath(phase.folder, path) } };
+  }
+  return { phase, spec: undefined };
 }

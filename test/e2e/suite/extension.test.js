@@ -107,7 +107,7 @@ describe('Phasegate in the extension host', function () {
     );
     const phase1 = api.tree.getTreeItem(phases[0]);
     assert.match(phase1.description, /complete · 6\/6 gates/);
-    assert.equal(phase1.contextValue, 'phase.hasNext');
+    assert.equal(phase1.contextValue, 'phase.hasNext.findings');
     const children = await api.tree.getChildren(phases[2]);
     const childLabels = children.map((n) => api.tree.getTreeItem(n).label);
     assert.ok(childLabels.includes('01-INPUT_HANDOFF.md') && childLabels.includes('Gates'), `children: ${childLabels}`);
@@ -298,6 +298,60 @@ describe('Phasegate in the extension host', function () {
       await vscode.workspace.fs.writeFile(other, original);
       api.tree.refresh();
       await waitFor(api.tree.onDidLoad, () => !missingIn(api.tree.phases, other), 20000, 'the tree to show phase-2 with its output handoff again');
+    }
+  });
+
+  it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it', async function () {
+    const file = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits.md');
+    try {
+      const created = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
+      assert.equal(created.length, 1);
+      assert.equal(created[0].fsPath, file.fsPath);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+      assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Registry rate limits"\nstatus: draft\n/);
+      assert.match(text, /^# Finding 2: Registry rate limits$/m);
+      assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new finding is opened');
+      // Its front matter is checked against the finding schema.
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(3).range, 'status: finished')));
+      await waitForDiagnostics(file, (ds) => ds.some((d) => codeOf(d) === 'front-matter-schema' && d.range.start.line === 3));
+      // Again: nothing is overwritten.
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      const again = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
+      assert.deepEqual(again, []);
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), text);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // Not there when the command failed: the failure above is the one to report.
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
+  it('creates the project plan of an iAI project that has none with New Project Plan, from a workstream of the tree', async function () {
+    const file = wsFile('all_use_iai_project', 'project_implementation_plan.md');
+    const original = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.delete(file);
+    try {
+      api.tree.refresh();
+      await waitFor(
+        api.tree.onDidLoad,
+        () => (api.tree.phases && api.tree.phases.folders.every((f) => !f.plans.some((u) => u.endsWith('/project_implementation_plan.md'))) ? true : undefined),
+        20000,
+        'the tree to show the iAI project without its plan',
+      );
+      const roots = await api.tree.getChildren();
+      const build = roots.find((n) => api.tree.getTreeItem(n).label === 'Build');
+      assert.equal(api.tree.getTreeItem(build).contextValue, 'group.needsPlan');
+      const created = await vscode.commands.executeCommand('phasegate.newPlan', build);
+      assert.equal(created.length, 1);
+      assert.equal(created[0].fsPath, file.fsPath);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+      assert.match(text, /^# Project Implementation Plan$/m);
+      assert.match(text, /^\| Build \| Phase_1_Source_Code_Management \| [A-Z][a-z ]+ \|$/m);
+      assert.match(text, /^\| Test \| /m);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.writeFile(file, original);
     }
   });
 

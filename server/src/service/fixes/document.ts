@@ -70,14 +70,19 @@ const addFrontMatter: Fix = (svc, diag) => {
   };
 };
 
-/** Creates the Markdown file a link points to: from its kind's template when it is a phase document, else a heading. Never overwrites. */
+/**
+ * Creates the Markdown file a link points to: from its kind's template when it is a phase document (a finding
+ * titled by the link's text), else a heading. Never overwrites.
+ */
 const createLinkedFile: Fix = (svc, diag) => {
   const d = diag.data as { file: string; title?: string } | undefined;
   if (!d || !/\.(md|markdown)$/i.test(d.file) || !isInside(svc.root, d.file) || svc.exists(d.file)) return undefined;
   const eol = svc.getDocument(diag.file)?.eol ?? '\n';
   const { phase, spec } = kindOf(svc.model, d.file);
   const text =
-    spec && phase ? renderKind(svc, spec, phase) : `# ${d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, '')}${eol}`;
+    spec && phase
+      ? renderKind(svc, spec, phase, d.title || undefined)
+      : `# ${d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, '')}${eol}`;
   return {
     title: `Create ${d.file.slice(d.file.lastIndexOf('/') + 1)}`,
     codes: [diag.code],

@@ -28,6 +28,7 @@ const WELL_KNOWN = [
   'model',
   'prompt',
   'project',
+  'severity',
 ];
 
 /** Optimal string alignment distance (Levenshtein with transpositions), capped for speed. */
