@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the generated content changes, so cached workspaces are rebuilt. */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 export const AUDIT_ROOT = 'audit-deployment';
 export const IAI_ROOT = 'all_use_iai_project';
 /** One audit phase in this many gets a 500-line execution plan (the per-edit benchmark's document). */
@@ -424,7 +424,9 @@ function executionPlan(p) {
 
 function finding(p, topic, i) {
   const { n, r } = p;
-  let s = `# Finding ${n}.${i + 1}: ${cap(topic.replace(/-/g, ' '))}\n\n`;
+  const title = `Finding ${n}.${i + 1}: ${cap(topic.replace(/-/g, ' '))}`;
+  let s = frontMatter({ phase: n, title, status: 'complete', date: date(n) });
+  s += `# ${title}\n\n`;
   s += `| Severity | Component | Status |\n| --- | --- | --- |\n`;
   for (let k = 0; k < 4; k++) s += `| ${r.pick(['Low', 'Medium', 'High'])} | ${r.pick(COMPONENTS)} | ${r.pick(['Fixed', 'Accepted', 'Tracked'])} |\n`;
   s += `\n## Analysis\n\n${para(r, 4)}\n\n${para(r, 3)}\n\n## Recommendation\n\n${para(r, 2)}\n\n`;
