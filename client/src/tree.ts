@@ -31,6 +31,11 @@ import {
   problemText,
 } from './model';
 
+/** The folders the tree lists: those with phases or plans, and those where Phasegate is turned off (said so). */
+function shownFolders(data: PhasesResult | undefined): WorkspaceFolderNode[] {
+  return data?.folders.filter((f) => f.groups.length || f.plans.length || f.disabled) ?? [];
+}
+
 export type PhaseTreeNode =
   | { type: 'folder'; folder: WorkspaceFolderNode }
   | { type: 'group'; group: GroupNode; folder: WorkspaceFolderNode }
@@ -153,10 +158,11 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     if (this.error) return [{ type: 'message', text: `Phases unavailable: ${this.error}`, icon: 'warning' }];
     if (!data) return this.ctx.running ? [] : [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
     if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
+    const off: PhaseTreeNode = { type: 'message', text: 'Phasegate is turned off for this folder (phasegate.enable)', icon: 'circle-slash' };
     // An empty result shows the welcome view (viewsWelcome), which offers to scaffold a first phase.
-    if (allPhases(data).length === 0) return [];
-    const folders = data.folders.filter((f) => f.groups.length || f.plans.length);
-    if (folders.length === 1) return this.folderChildren(folders[0]);
+    if (allPhases(data).length === 0) return data.folders.length && data.folders.every((f) => f.disabled) ? [off] : [];
+    const folders = shownFolders(data);
+    if (folders.length === 1) return folders[0].disabled ? [off] : this.folderChildren(folders[0]);
     return folders.map((folder) => ({ type: 'folder', folder }));
   }
 
@@ -175,8 +181,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     switch (node.type) {
       case 'group':
       case 'plan': {
-        const folders = this.data?.folders.filter((f) => f.groups.length || f.plans.length) ?? [];
-        return folders.length > 1 ? { type: 'folder', folder: node.folder } : undefined;
+        return shownFolders(this.data).length > 1 ? { type: 'folder', folder: node.folder } : undefined;
       }
       case 'phase':
       case 'document':
@@ -191,8 +196,12 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   getTreeItem(node: PhaseTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'folder': {
-        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          node.folder.name,
+          node.folder.disabled ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = `folder:${node.folder.uri}`;
+        if (node.folder.disabled) item.description = 'turned off (phasegate.enable)';
         item.iconPath = vscode.ThemeIcon.Folder;
         item.resourceUri = vscode.Uri.parse(node.folder.uri);
         // `.needsPlan`: an iAI project of the folder has no project plan (New Project Plan applies).
@@ -206,7 +215,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         item.id = `plan:${node.uri}`;
         item.label = 'Project implementation plan';
         item.iconPath = new vscode.ThemeIcon('project');
-        item.contextValue = 'document';
+        item.contextValue = 'plan';
         item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.parse(node.uri)] };
         return item;
       }

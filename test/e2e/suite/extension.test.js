@@ -119,6 +119,17 @@ describe('Phasegate in the extension host', function () {
     const build = roots.find((n) => api.tree.getTreeItem(n).label === 'Build');
     const buildPhases = (await api.tree.getChildren(build)).map((n) => api.tree.getTreeItem(n).label);
     assert.equal(buildPhases.length, 2, `Build phases: ${buildPhases}`);
+    // The plan's context menu offers what applies to it: open and reveal, not a phase's New Document.
+    const plan = roots.find((n) => api.tree.getTreeItem(n).label === 'Project implementation plan');
+    assert.equal(api.tree.getTreeItem(plan).contextValue, 'plan');
+    const offered = pkg.contributes.menus['view/item/context']
+      .filter((m) => {
+        const r = /viewItem =~ \/(.*)\/$/.exec(m.when);
+        return r && new RegExp(r[1]).test('plan');
+      })
+      .map((m) => m.command)
+      .sort();
+    assert.deepEqual(offered, ['phasegate.phases.open', 'phasegate.phases.revealInExplorer']);
   });
 
   it('fetches the phase tree again only for a change the tree in hand does not show', async function () {
