@@ -73,6 +73,8 @@ export interface WorkspaceFolderNode {
   groups: GroupNode[];
   /** URIs of the project plans (`project_implementation_plan.md`). */
   plans: string[];
+  /** `phasegate.enable` is false for the folder: it shows no groups and no plans. */
+  disabled?: boolean;
 }
 
 export interface PhasesParams {

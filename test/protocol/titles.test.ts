@@ -68,11 +68,20 @@ describe('language server: phase titles are those of the CLI (the brief or promp
     });
   });
 
-  describe('with checking off (the tree compares gate results only)', () => {
+  describe('with checking off (phasegate.enable false)', () => {
     const s = fixtureServer({ pull: true, settings: { enable: false } });
 
-    it('a title edit updates the phase in the changes-only tree', async () => {
-      await titleEditScenario(s.c);
+    it('the folder is shown turned off, without phases, and an edit changes nothing in it', async () => {
+      const whole = await s.c.conn.sendRequest(PhasesRequest, {});
+      assert.deepEqual(
+        whole.folders.map((f) => [f.ready, f.disabled, f.groups.length, f.plans.length]),
+        [[true, true, 0, 0]],
+      );
+      const { uri, text } = await s.c.open('audit/phase-1/00-PHASE_BRIEF.md');
+      await s.c.change(uri, text.replace('# Phase 1: Foundation Audit', '# Phase 1: Foundation Review'));
+      const update = await s.c.conn.sendRequest(PhasesRequest, { since: whole.id });
+      assert.deepEqual([update.folders, update.changed], [[], []]);
+      await s.c.change(uri, text);
     });
   });
 });

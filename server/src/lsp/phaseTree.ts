@@ -173,6 +173,7 @@ export class PhaseTrees {
   private async changedPhases(record: FolderRecord, last: FolderRecord): Promise<PhaseNode[]> {
     const { svc, settings } = record;
     const changed: PhaseNode[] = [];
+    if (!settings.enable) return changed;
     await eachPhase(
       svc,
       (p) => {
@@ -187,6 +188,8 @@ export class PhaseTrees {
 
   private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined): Promise<WorkspaceFolderNode> {
     if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
+    // Turned off for the folder: nothing of it is shown, as nothing of it is reported.
+    if (!settings.enable) return { uri: f.uri, name: f.name, ready: true, groups: [], plans: [], disabled: true };
     const ctx = this.ctx;
     const svc = f.svc;
     const groups: GroupNode[] = [];
