@@ -58,6 +58,51 @@ describe('phasegate new: a PATH that names the new phase', () => {
     assert.ok(!fsys.paths().some((p) => /phase-5/.test(p)));
   });
 
+  it("custom layout: a PATH its globs name is a phase of that layout, with the layout's documents; beside its phases, the next one", async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write(
+      '/ws/phasegate.yaml',
+      [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/sprint-*"',
+        "    number: 'sprint-(\\d+)'",
+        '    documents:',
+        '      - kind: brief',
+        '        file: GOALS.md',
+        '        sections: [Objectives, Scope, Deliverables]',
+        '    gates:',
+        '      - name: Review',
+        '        failOn: [missing-section]',
+        '',
+      ].join('\n'),
+    );
+    fsys.write('/ws/sprints/sprint-1/GOALS.md', '# Sprint 1\n\n## Objectives\n\nShip.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- A\n');
+    let r = await run(['new', 'phase', '--title', 'Hardening', 'sprints/sprint-2'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['created  sprints/sprint-2/GOALS.md']);
+    assert.match(fsys.text('/ws/sprints/sprint-2/GOALS.md') ?? '', /^# Phase 2: Hardening$/m);
+    // Beside them (the folder holding them, or no PATH at all): the next number, named as they are.
+    r = await run(['new', 'phase', 'sprints'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fsys.has('/ws/sprints/sprint-3/GOALS.md'), fsys.paths().join('\n'));
+    r = await run(['new', 'phase'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fsys.has('/ws/sprints/sprint-4/GOALS.md'), fsys.paths().join('\n'));
+    assert.ok(!fsys.paths().some((p) => /\/phase-\d+\//.test(p)), 'no audit phase made');
+    // A number taken: refused.
+    r = await run(['new', 'phase', 'sprints/sprint-03'], fsys);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /phase 3 exists already/);
+    const status = await run(['status', '--format', 'json'], fsys);
+    const phases = (JSON.parse(status.stdout) as { phases: { id: string; layout: string }[] }).phases;
+    assert.deepEqual(
+      phases.map((p) => [p.id, p.layout]),
+      [1, 2, 3, 4].map((n) => [`sprints/sprint-${n}`, 'sprint']),
+    );
+    assert.deepEqual(await errors(fsys, '/ws'), []);
+  });
+
   it('a PATH that is no phase name still makes a new folder of phases', async () => {
     const fsys = new WritableMemoryFileSystem();
     fsys.write('/ws/README.md', '# Project\n');

@@ -23,6 +23,7 @@ import {
 } from './templates';
 import { planRowEdits, replanRow } from './plan-row';
 import type { TextEdit } from './types';
+import picomatch from 'picomatch';
 
 interface Common {
   /** Date written into the documents (YYYY-MM-DD); today by default. */
@@ -258,6 +259,74 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
 }
 
 // ---------------------------------------------------------------------------------------------
+// A new phase of a custom layout (phasegate.yaml `layouts:`): its folder as the layout's globs and
+// number pattern name it, its documents from their templates.
+
+/** The custom layout whose phases `base` is (by its globs), or holds (a folder of such phases). */
+function customLayoutAt(svc: PhasegateService, base: string | undefined): { layout: LayoutSpec; isPhase: boolean } | undefined {
+  if (base === undefined) return undefined;
+  const rel = relativePath(svc.config.root, base);
+  if (rel.startsWith('..')) return undefined;
+  for (const layout of svc.config.layouts) {
+    if (!layout.phaseGlobs) continue;
+    if (picomatch(layout.phaseGlobs, { dot: false })(rel)) return { layout, isPhase: true };
+    if (svc.model.phases.some((p) => p.layout === layout && (dirname(p.folder) === base || p.folder === base))) return { layout, isPhase: false };
+  }
+  return undefined;
+}
+
+/** `name` with the phase number its layout's pattern reads in it replaced by `n` (`sprint-2` → `sprint-3`). */
+function renumbered(layout: LayoutSpec, name: string, n: number): string | undefined {
+  const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(name);
+  const at = m?.indices?.[1];
+  return at ? name.slice(0, at[0]) + String(n) + name.slice(at[1]) : undefined;
+}
+
+function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string, isPhase: boolean, req: AnyRequest, planner: Planner, date: string): void {
+  checkNumber(req.number);
+  const existing = svc.model.phases.find((p) => p.layout === layout && p.folder === base);
+  const parent = isPhase ? dirname(base) : base;
+  const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === parent);
+  let folder: string;
+  let n: number | undefined;
+  if (existing) {
+    folder = existing.folder;
+    n = existing.number;
+  } else if (isPhase) {
+    folder = base;
+    const m = layout.folderPattern.exec(basename(base));
+    n = m?.[1] !== undefined ? Number(m[1]) : undefined;
+    if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
+  } else {
+    // Beside the layout's phases: named after the last of them, with the next number.
+    n = req.number ?? nextNumber(siblings);
+    const model = [...siblings].reverse().find((p) => p.number !== undefined);
+    const name = model && renumbered(layout, basename(model.folder), n);
+    if (!name)
+      throw new ScaffoldError(
+        `cannot name a new ${layout.name} phase in ${relativePath(svc.root, base) || '.'}: give its folder (as the layout's phases are named)`,
+      );
+    refuseDuplicate(svc, siblings, n, joinPath(parent, name));
+    folder = joinPath(parent, name);
+  }
+  if (req.number !== undefined && n !== undefined && req.number !== n)
+    throw new ScaffoldError(`${relativePath(svc.root, folder)} is phase ${n}, not phase ${req.number}`);
+  const id = existing?.id ?? relativePath(svc.root, folder);
+  const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
+  for (const spec of layout.documents) {
+    const file = joinPath(folder, spec.file);
+    planner.add(file, () => {
+      const ctx = existing
+        ? kindContext(svc, spec, existing, file, date)
+        : baseContext(svc, { id, number: n, title, workstream: undefined, folder, layout }, date);
+      if (req.title) ctx.phase.title = req.title;
+      return render(svc, spec, ctx, existing);
+    });
+  }
+  for (const f of layout.folders) planner.addFolder(joinPath(folder, f.name));
+}
+
+// ---------------------------------------------------------------------------------------------
 // A new iAI phase: <root>/workstreams/<Workstream>/Phase_<n>_<Title>/implementation_prompt.md.
 
 function iaiPhases(svc: PhasegateService): Phase[] {
@@ -385,6 +454,17 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
     case undefined:
       throw new ScaffoldError('nothing to create: name a phase, prompt, response, handoff, input-handoff, brief or finding');
     case 'phase': {
+      // A folder a custom layout names as its phases (or that holds them): a phase of that layout.
+      let base = req.layout === undefined ? resolveIn(svc, req.root ?? req.folder) : undefined;
+      // No folder named (or the workspace's own), and every phase of the workspace in one folder of one custom layout: next to them.
+      const parents = new Set(svc.model.phases.map((p) => `${p.layout.name}\u0000${dirname(p.folder)}`));
+      const only = svc.model.phases[0];
+      if (req.layout === undefined && (base === undefined || base === svc.root) && parents.size === 1 && only?.layout.phaseGlobs) base = dirname(only.folder);
+      const custom = customLayoutAt(svc, base);
+      if (custom && base !== undefined) {
+        newCustomPhase(svc, custom.layout, base, custom.isPhase, req, planner, date);
+        break;
+      }
       const inWorkstreams = (req.root ?? req.folder ?? '').split(/[\\/]/).includes('workstreams');
       const onlyIai = iaiPhases(svc).length > 0 && !svc.model.phases.some((p) => p.layout.name === 'audit');
       const layout = req.layout ?? (req.workstream !== undefined || inWorkstreams || onlyIai ? 'iai' : 'audit');
