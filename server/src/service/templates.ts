@@ -588,14 +588,34 @@ export function cleanPhaseTitle(text: string, workstream?: string): string | und
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
   for (const d of phase.documents) {
     if (!d.exists || (d.spec.kind !== 'brief' && d.spec.kind !== 'prompt')) continue;
-    const doc = svc.getDocument(d.path);
-    if (!doc) continue;
-    const h1 = doc.headings.find((h) => h.level === 1);
-    const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
-    const t = (h1 && cleanPhaseTitle(h1.text, phase.workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, phase.workstream) : undefined);
+    const t = documentTitle(svc, d.path, phase.workstream);
     if (t) return t;
   }
   return undefined;
+}
+
+/**
+ * Titles read from documents, by engine and path, while the document's text is the one they were read
+ * from (performance only: the phase tree asks for every phase's title at each update, and a document
+ * whose model was dropped would be parsed again each time).
+ */
+const titles = new WeakMap<PhasegateService, Map<string, { text: string; workstream: string | undefined; title: string | undefined }>>();
+
+function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined): string | undefined {
+  const text = svc.getText(path);
+  let cache = titles.get(svc);
+  const hit = cache?.get(path);
+  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream) return hit.title;
+  const doc = svc.getDocument(path);
+  if (!doc) return undefined;
+  const h1 = doc.headings.find((h) => h.level === 1);
+  const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
+  const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream) : undefined);
+  if (text !== undefined) {
+    if (!cache) titles.set(svc, (cache = new Map()));
+    cache.set(path, { text, workstream, title });
+  }
+  return title;
 }
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
