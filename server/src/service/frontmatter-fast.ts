@@ -3,7 +3,7 @@
  * package's full Document (CST, nodes, source ranges) was the largest part of parsing a workspace
  * (bench/README.md), and the Document is only needed for errors and ranges. This reads the flat
  * case directly and resolves each value exactly as the `yaml` package's core schema does (same tests,
- * same order). Anything else — comments, quotes, flow or block collections, anchors, aliases, tags,
+ * same order), and a quoted string that holds no escape or inner quote as its text. Anything else — comments, other quotes, flow or block collections, anchors, aliases, tags,
  * duplicate keys, tabs, unusual characters, long lines — returns undefined, and the caller takes
  * the full path, so errors, alias limits and ranges stay those of the `yaml` package.
  */
@@ -89,6 +89,16 @@ export function parseFlatFrontMatter(raw: string): Record<string, unknown> | und
     let v = colon + 1;
     while (line.charCodeAt(v) === 32) v++;
     const value = trimSpaces(line.slice(v));
+    const q = value.charCodeAt(0);
+    if (q === 34 || q === 39) {
+      // A quoted string on one line, read when nothing in it needs reading: no escape (`\`) in double
+      // quotes, no doubled quote in single quotes, the same quote only at both ends.
+      const inner = value.slice(1, -1);
+      if (value.length < 2 || value.charCodeAt(value.length - 1) !== q || inner.includes(value[0]) || (q === 34 && inner.includes('\\'))) return undefined;
+      out[key] = inner;
+      keys++;
+      continue;
+    }
     if (value !== '') {
       if (INDICATOR_START.test(value)) return undefined;
       // `: ` or a final `:` would make a nested mapping, ` #` a comment.
