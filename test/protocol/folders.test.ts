@@ -11,7 +11,7 @@ import {
   DocumentLinkRequest,
 } from 'vscode-languageserver-protocol/node';
 import { PhasesRequest } from '../../server/src/protocol';
-import { startOnFixture, stopOnFixture, TestClient, uri } from './client';
+import { fixtureServer, TestClient, uri } from './client';
 
 /** A document of the nested folder `project` (the fixture holds a project of its own under the workspace). */
 const PROMPT = 'project/workstreams/Build/Phase_1_CI/implementation_prompt.md';
@@ -42,24 +42,17 @@ describe('language server: nested workspace folders (multi-root)', function () {
   this.timeout(60_000);
 
   describe('a client without pull diagnostics', () => {
-    let root: string;
-    let c: TestClient;
-    before(async () => {
-      ({ root, c } = await startOnFixture({ pull: false }));
-    });
-    after(async () => {
-      assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
-    });
+    const s = fixtureServer({ pull: false });
 
     it('keeps the diagnostics of a nested folder that stays when the outer folder is removed', async () => {
-      await changeFolders(c, [folder(root, 'project')], []);
-      await readyFolders(c, 2);
-      const { uri: u } = await openPrompt(c, root);
-      const last = () => c.publishes(u).at(-1);
-      await c.waitFor('broken-link published', () => last()?.diagnostics.some((d) => d.code === 'broken-link'));
-      await changeFolders(c, [], [folder(root)]);
+      await changeFolders(s.c, [folder(s.root, 'project')], []);
+      await readyFolders(s.c, 2);
+      const { uri: u } = await openPrompt(s.c, s.root);
+      const last = () => s.c.publishes(u).at(-1);
+      await s.c.waitFor('broken-link published', () => last()?.diagnostics.some((d) => d.code === 'broken-link'));
+      await changeFolders(s.c, [], [folder(s.root)]);
       // The answer comes after whatever the server published on the removal.
-      await readyFolders(c, 1);
+      await readyFolders(s.c, 1);
       assert.deepEqual(
         last()?.diagnostics.map((d) => d.code),
         ['broken-link'],
@@ -67,26 +60,19 @@ describe('language server: nested workspace folders (multi-root)', function () {
     });
 
     it('clears the diagnostics of a document that no folder holds any more', async () => {
-      const u = uri(root, PROMPT);
-      await changeFolders(c, [], [folder(root, 'project')]);
-      await readyFolders(c, 0);
-      await c.waitFor('a clearing publish', () => c.publishes(u).at(-1)?.diagnostics.length === 0);
+      const u = uri(s.root, PROMPT);
+      await changeFolders(s.c, [], [folder(s.root, 'project')]);
+      await readyFolders(s.c, 0);
+      await s.c.waitFor('a clearing publish', () => s.c.publishes(u).at(-1)?.diagnostics.length === 0);
     });
   });
 
   describe('a client with pull diagnostics', () => {
-    let root: string;
-    let c: TestClient;
-    before(async () => {
-      ({ root, c } = await startOnFixture({ pull: true }));
-    });
-    after(async () => {
-      assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
-    });
+    const s = fixtureServer({ pull: true });
 
     const probe = async (u: string) => ({
-      links: ((await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[]).map((l) => l.tooltip),
-      diagnostics: ((await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as { items: Diagnostic[] }).items.map(
+      links: ((await s.c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[]).map((l) => l.tooltip),
+      diagnostics: ((await s.c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as { items: Diagnostic[] }).items.map(
         (d) => d.code,
       ),
     });
@@ -94,26 +80,26 @@ describe('language server: nested workspace folders (multi-root)', function () {
       p.links.includes('implementation_response_from_AI.md') && p.diagnostics.includes('broken-link');
 
     it('a nested folder added takes the editor text of its open documents from the outer folder', async () => {
-      const { uri: u, text } = await openPrompt(c, root);
+      const { uri: u, text } = await openPrompt(s.c, s.root);
       assert.ok(fromEditorText(await probe(u)), 'the outer folder has the editor text');
-      await changeFolders(c, [folder(root, 'project')], []);
-      await readyFolders(c, 2);
+      await changeFolders(s.c, [folder(s.root, 'project')], []);
+      await readyFolders(s.c, 2);
       assert.ok(fromEditorText(await probe(u)), 'the nested folder has the editor text');
       // Edited while the nested folder holds it: the outer folder's engine never sees this text.
-      await c.change(u, text.replace('[resp]', '[response]'));
+      await s.c.change(u, text.replace('[resp]', '[response]'));
       assert.ok((await probe(u)).links.includes('implementation_response_from_AI.md'));
     });
 
     it('removing the nested folder hands the editor text of its open documents back to the outer folder', async () => {
-      const u = uri(root, PROMPT);
-      const refreshes = c.count('refresh');
-      await changeFolders(c, [], [folder(root, 'project')]);
-      await readyFolders(c, 1);
-      await c.waitFor('a diagnostics refresh', () => c.count('refresh') > refreshes);
+      const u = uri(s.root, PROMPT);
+      const refreshes = s.c.count('refresh');
+      await changeFolders(s.c, [], [folder(s.root, 'project')]);
+      await readyFolders(s.c, 1);
+      await s.c.waitFor('a diagnostics refresh', () => s.c.count('refresh') > refreshes);
       const p = await probe(u);
       assert.ok(fromEditorText(p), JSON.stringify(p));
       // The last edit's text ([response], not [resp]) places the link.
-      const links = (await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[];
+      const links = (await s.c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) as DocumentLink[];
       const resp = links.find((l) => l.tooltip === 'implementation_response_from_AI.md');
       assert.equal(resp?.range.start.character, 'See [response]('.length);
     });

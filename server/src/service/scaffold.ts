@@ -243,14 +243,32 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
   const id = existing?.id ?? (auditRoots.size <= 1 ? `phase-${n}` : relativePath(svc.root, folder));
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
   const prev = siblings.find((p) => p.number === n - 1);
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, (spec, ctx, file) => {
+    if (spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
+  });
+}
+
+/**
+ * Plans the documents and folders of a phase of `layout` at `folder`: an existing phase's (a number
+ * given, or documents missing) rendered as the fix previews render them, a new one's from `fresh`
+ * (and `more` for what only a new phase's context holds).
+ */
+function addPhaseFiles(
+  svc: PhasegateService,
+  planner: Planner,
+  layout: LayoutSpec,
+  folder: string,
+  existing: Phase | undefined,
+  fresh: { id: string; number: number | undefined; title: string | undefined },
+  req: AnyRequest,
+  date: string,
+  more?: (spec: DocumentKindSpec, ctx: TemplateContext, file: string) => void,
+): void {
   for (const spec of layout.documents) {
     const file = joinPath(folder, spec.file);
     planner.add(file, () => {
-      // An existing phase (a number given, or documents missing) is rendered as the fix previews render it.
-      const ctx = existing
-        ? kindContext(svc, spec, existing, file, date)
-        : baseContext(svc, { id, number: n, title, workstream: undefined, folder, layout }, date);
-      if (!existing && spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
+      const ctx = existing ? kindContext(svc, spec, existing, file, date) : baseContext(svc, { ...fresh, workstream: undefined, folder, layout }, date);
+      if (!existing) more?.(spec, ctx, file);
       if (req.title) ctx.phase.title = req.title;
       return render(svc, spec, ctx, existing);
     });
@@ -313,17 +331,7 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     throw new ScaffoldError(`${relativePath(svc.root, folder)} is phase ${n}, not phase ${req.number}`);
   const id = existing?.id ?? relativePath(svc.root, folder);
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
-  for (const spec of layout.documents) {
-    const file = joinPath(folder, spec.file);
-    planner.add(file, () => {
-      const ctx = existing
-        ? kindContext(svc, spec, existing, file, date)
-        : baseContext(svc, { id, number: n, title, workstream: undefined, folder, layout }, date);
-      if (req.title) ctx.phase.title = req.title;
-      return render(svc, spec, ctx, existing);
-    });
-  }
-  for (const f of layout.folders) planner.addFolder(joinPath(folder, f.name));
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date);
 }
 
 // ---------------------------------------------------------------------------------------------
