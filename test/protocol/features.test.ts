@@ -236,4 +236,19 @@ describe('language server: editor features over stdio', function () {
     assert.ok(title, rl.map((l) => l.command?.title).join());
     assert.match(title.command!.title, /Build\/Phase_1_CI: (Complete|In progress|Blocked|Not started)/);
   });
+
+  it("shows a gate's status after another open document's edit still waiting to be applied", async () => {
+    const v = uri(root, P1_VALIDATION);
+    const completeness = async () =>
+      ((await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: v } })) as CodeLens[]).find((l) => /Completeness/.test(l.command!.title))!
+        .command!.title;
+    const before = await completeness();
+    assert.doesNotMatch(before, /failed/);
+    // The brief loses a required section; the lens is asked for at once, before the edit's debounce ran.
+    const { uri: b, text } = await c.open('audit/phase-1/00-PHASE_BRIEF.md');
+    await c.change(b, text.replace(/## Scope[\s\S]*?(?=\n## )/, ''));
+    assert.match(await completeness(), /Completeness: failed/);
+    await c.change(b, text);
+    assert.equal(await completeness(), before);
+  });
 });
