@@ -94,6 +94,7 @@ export function problemText(c: ProblemCounts): string {
   if (c.errors) parts.push(`${c.errors} error${c.errors > 1 ? 's' : ''}`);
   if (c.warnings) parts.push(`${c.warnings} warning${c.warnings > 1 ? 's' : ''}`);
   if (c.infos) parts.push(`${c.infos} info`);
+  if (c.more) parts.push(`${c.more} more not listed`);
   return parts.join(', ');
 }
 

@@ -14,6 +14,8 @@ export interface ProblemCounts {
   warnings: number;
   infos: number;
   hints: number;
+  /** Problems of files past the number listed for one file (`too-many-problems`), counted in none of the above. */
+  more?: number;
 }
 
 export interface GateSummary {

@@ -3,6 +3,7 @@
  * throws, hangs or leaves a range outside its document.
  */
 import * as assert from 'node:assert/strict';
+import { problemCounts } from '../../server/src/lsp/phaseTree';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,6 +117,10 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     // Both files, every diagnostic appended (spreading 200,000 into push() overflowed the stack).
     const all = svc.diagnoseAll();
     assert.equal(all.filter((d) => d.code === 'too-many-problems').length, 2);
+    // The phase tree's counts say how many are not listed, apart from the counts by severity.
+    const counts = problemCounts(ds);
+    assert.equal(counts.errors + counts.warnings + counts.infos + counts.hints, 10_000);
+    assert.ok(counts.more! >= 189_000, String(counts.more));
     // Turned off like any rule.
     svc.setRuleOverrides({ 'too-many-problems': 'off' });
     assert.equal(svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`).length, 10_000);

@@ -26,7 +26,10 @@ import { timeSlicer } from './yield';
 export function problemCounts(diags: Diagnostic[]): ProblemCounts {
   const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
   for (const d of diags) {
-    if (d.severity === 'error') c.errors++;
+    // A file's problems past those listed: counted by its `too-many-problems` diagnostic.
+    const more = d.code === 'too-many-problems' ? /^(\d+) more problems/.exec(d.message) : null;
+    if (more) c.more = (c.more ?? 0) + Number(more[1]);
+    else if (d.severity === 'error') c.errors++;
     else if (d.severity === 'warning') c.warnings++;
     else if (d.severity === 'information') c.infos++;
     else c.hints++;
