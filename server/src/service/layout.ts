@@ -313,3 +313,14 @@ export function expandTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return title;
   return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
 }
+
+/** The numbers a title of phase `n` reads, in order: those of the kind's `heading` expanded for it. */
+export function headingNumbers(heading: string, n: number): number[] {
+  return (expandTitle(heading, n).match(/\d+/g) ?? []).map(Number);
+}
+
+/** `text` with its first numbers replaced by `numbers`, one by one (the rest as they are). */
+export function renumber(text: string, numbers: readonly number[]): string {
+  let i = 0;
+  return text.replace(/\d+/g, (m) => (i < numbers.length ? String(numbers[i++]) : m));
+}

@@ -1,5 +1,6 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
+import { renumber } from '../layout';
 import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { applyEdits } from '../edits';
@@ -96,8 +97,7 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   if (!d || !doc) return undefined;
   const line = diag.range.start.line;
   const src = doc.lines[line].slice(diag.range.start.character, diag.range.end.character);
-  let i = 0;
-  const fixed = src.replace(/\d+/g, (m) => (i < d.numbers.length ? String(d.numbers[i++]) : m));
+  const fixed = renumber(src, d.numbers);
   if (fixed === src) return undefined;
   return {
     title: `Number the title for this phase: "${fixed}"`,

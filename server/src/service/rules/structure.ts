@@ -3,7 +3,7 @@
  * document (missing, empty, out of order), and a title that names the right phase.
  */
 import { basename, joinPath } from '../host';
-import { expandTitle } from '../layout';
+import { expandTitle, headingNumbers } from '../layout';
 import { expandedTitleKey } from './doc-util';
 import { sectionByKey } from '../markdown';
 import { range } from '../types';
@@ -83,7 +83,7 @@ const sections: Rule = {
       if (h1) {
         const want = expandTitle(spec.heading, n);
         const nums = (h1.text.match(/\d+/g) ?? []).map(Number);
-        const wantNums = (want.match(/\d+/g) ?? []).map(Number);
+        const wantNums = headingNumbers(spec.heading, n);
         if (wantNums.length && !wantNums.every((w, i) => nums[i] === w)) {
           ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
             fix: 'replace-heading-numbers',
