@@ -15,8 +15,9 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
-import { normalizeTitle, ParsedDocument } from '../service/markdown';
+import { ParsedDocument } from '../service/markdown';
 import { kindOf } from '../service/workspace';
+import { specSection } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
 import { schemaProperties } from './schema';
@@ -161,16 +162,12 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m || ch < m[0].length) return [];
   const { phase, spec } = kindOf(t.svc.model, t.path);
   if (!spec) return [];
-  // Present as the structure rules find a section: by its key or a key ending with it, its aliases too (`## Completeness`).
-  const keys = doc.sections.filter((s) => s.heading.line !== line).map((s) => s.key);
-  const has = (title: string) => {
-    const key = normalizeTitle(title);
-    return keys.some((k) => k === key || k.endsWith(' ' + key));
-  };
+  // Present as the structure rules find a section (its aliases too: `## Completeness`), the heading typed here aside.
+  const others = { sections: doc.sections.filter((s) => s.heading.line !== line) };
   const range = LspRange.create(line, m[0].length, line, src.length);
   return spec.sections
     .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))
-    .filter(({ s, title }) => !has(title) && !(s.aliases ?? []).some((a) => has(expandTitle(a, phase?.number))))
+    .filter(({ s }) => !specSection(others, s, phase?.number))
     .map(({ s, title }, i) => ({
       label: title,
       kind: CompletionItemKind.Module,

@@ -945,7 +945,7 @@ export function sectionByTitle(doc: ParsedDocument, title: string): Section | un
 }
 
 /** The section whose key is `key` (see `normalizeTitle`): exact key first, then a key ending with it. */
-export function sectionByKey(doc: ParsedDocument, key: string): Section | undefined {
+export function sectionByKey(doc: Pick<ParsedDocument, 'sections'>, key: string): Section | undefined {
   const { sections } = doc;
   for (let i = 0; i < sections.length; i++) if (sections[i].key === key) return sections[i];
   const suffix = ' ' + key;

@@ -1,9 +1,10 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, bodyStart, linesMatching, maskInlineCode, normalizeTitle } from '../markdown';
+import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskInlineCode, normalizeTitle, sectionByKey } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
+import type { SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import type { RuleContext } from './rule';
 
@@ -16,6 +17,13 @@ const MAX_REMEMBERED_NUMBER = 10_000;
  * (performance only: a layout has a few templated titles, a workspace many phases, and every
  * document of a phase asks for the same keys).
  */
+/** The section of `doc` that a layout's section spec names: by its title, else by one of its aliases (`{N}` as phase `n`). */
+export function specSection(doc: Pick<ParsedDocument, 'sections'>, spec: SectionSpec, n: number | undefined): Section | undefined {
+  let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
+  for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  return s;
+}
+
 export function expandedTitleKey(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return normalizeTitle(title);
   if (!Number.isInteger(n) || n < 0 || n > MAX_REMEMBERED_NUMBER) return normalizeTitle(expandTitle(title, n));

@@ -4,8 +4,7 @@
  */
 import { basename, joinPath } from '../host';
 import { expandTitle, headingNumbers } from '../layout';
-import { expandedTitleKey } from './doc-util';
-import { sectionByKey } from '../markdown';
+import { specSection } from './doc-util';
 import { range } from '../types';
 import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
@@ -46,8 +45,7 @@ const sections: Rule = {
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      let s = sectionByKey(doc, expandedTitleKey(sec.title, n));
-      for (let i = 0; !s && sec.aliases && i < sec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(sec.aliases[i], n));
+      const s = specSection(doc, sec, n);
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
