@@ -56,7 +56,7 @@ export function registerCodeLens(connection: Connection, ctx: ServerContext): vo
       const settings = await ctx.settings.get(params.textDocument.uri);
       if (!settings.enable || !settings.codeLens.enable) return [];
       // Gate status reads the phase's other documents too: their edits still waiting (debounced) count.
-      for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       return codeLenses(t);

@@ -56,6 +56,11 @@ export class ServerContext implements EditTarget {
   /** Flushes a document's pending (debounced) editor text into its engine; set by the sync module. */
   flush: (uri: string) => Promise<void> = async () => undefined;
 
+  /** Flushes every open document's pending editor text: for answers that read other documents too (gates, phase summaries). */
+  async flushAll(): Promise<void> {
+    for (const d of this.documents.all()) await this.flush(d.uri);
+  }
+
   constructor(
     readonly connection: Connection,
     readonly documents: TextDocuments<TextDocument>,

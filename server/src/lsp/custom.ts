@@ -63,7 +63,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     ctx.safe('phasegate/gates', null as GatesResult | null, async () => {
       checkParams('phasegate/gates', params, PHASE_PARAMS);
       for (const f of ctx.workspaces.all()) await f.ready;
-      for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+      await ctx.flushAll();
       const found = findPhase(ctx, params.phaseUri);
       if (!found) return null;
       const { folder, phase } = found;
@@ -89,7 +89,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
       async () => {
         checkParams('phasegate/completeHandoff', params, PHASE_PARAMS);
         await ctx.workspaces.allReady();
-        for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+        await ctx.flushAll();
         const found = findPhase(ctx, params.phaseUri);
         if (!found) return { edit: null, message: 'No phase there.' };
         if (!found.phase.prev) return { edit: null, message: `${found.phase.id} has no previous phase to take a handoff from.` };

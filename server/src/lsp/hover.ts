@@ -70,7 +70,7 @@ export function registerHover(connection: Connection, ctx: ServerContext): void 
   connection.onHover((params: HoverParams, token) =>
     ctx.safe('hover', null as Hover | null, async () => {
       // A phase summary reads other documents too: their edits still waiting (debounced) count.
-      for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return null;
       const h = hover(t, params.position.line, params.position.character);

@@ -41,7 +41,7 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const folder = path ? ctx.workspaces.folderOf(path) : undefined;
   if (!path || !folder) return { files: [], edit: null, errors: [`${params.targetUri} is not in a workspace folder.`] };
   await folder.ready;
-  for (const d of ctx.documents.all()) await ctx.flush(d.uri);
+  await ctx.flushAll();
   let p;
   try {
     p = planNew(folder.svc, toNewRequest(folder.svc, params.what, path, params.options));
