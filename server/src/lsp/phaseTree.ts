@@ -19,6 +19,7 @@ import type { Phase, WorkspaceModel } from '../service/workspace';
 import { applyRuleSettings } from './convert';
 import type { ServerContext } from './context';
 import { phaseTitle } from './phases';
+import { unlistedProblems } from '../service/check-context';
 import { pathToUri } from './uri';
 import type { Folder } from './workspaces';
 import { timeSlicer } from './yield';
@@ -27,8 +28,8 @@ export function problemCounts(diags: Diagnostic[]): ProblemCounts {
   const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
   for (const d of diags) {
     // A file's problems past those listed: counted by its `too-many-problems` diagnostic.
-    const more = d.code === 'too-many-problems' ? /^(\d+) more problems/.exec(d.message) : null;
-    if (more) c.more = (c.more ?? 0) + Number(more[1]);
+    const more = unlistedProblems(d);
+    if (more !== undefined) c.more = (c.more ?? 0) + more;
     else if (d.severity === 'error') c.errors++;
     else if (d.severity === 'warning') c.warnings++;
     else if (d.severity === 'information') c.infos++;

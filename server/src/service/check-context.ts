@@ -19,6 +19,12 @@ const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.sev
 /** Most diagnostics reported for one file; the rest are counted in one `too-many-problems` (a pathological file made 800,000). */
 export const MAX_FILE_DIAGNOSTICS = 10_000;
 
+/** How many problems a `too-many-problems` diagnostic counts (its message says it); undefined for another diagnostic. */
+export function unlistedProblems(d: Pick<Diagnostic, 'code' | 'message'>): number | undefined {
+  const m = d.code === 'too-many-problems' ? /^(\d+) more problems/.exec(d.message) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
 export class CheckContext implements RuleContext {
   /** What the rules reported, in order (at most MAX_FILE_DIAGNOSTICS; see `result`). */
   readonly out: Diagnostic[] = [];
