@@ -3,7 +3,7 @@
  * This is the ONLY server file the client imports: it depends on nothing but
  * vscode-languageserver-protocol, so the client bundle never pulls in the engine.
  */
-import { NotificationType, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -144,6 +144,24 @@ export interface GateChecklistItem {
   line: number;
 }
 
+/** Something that holds a gate (keeps it from passing), at its place. */
+export interface GateCause {
+  /**
+   * `diagnostic`: a problem of a rule the gate answers for (`code`, `severity`); `unchecked-item`,
+   * `no-evidence`: an item of the gate's checklist, unchecked or checked without evidence;
+   * `no-checklist`: the document that should hold the gate's checklist has none; `empty-checklist`: the
+   * checklist has no items (at its heading); `missing-document`: a document not written yet (`uri` names it).
+   */
+  kind: 'diagnostic' | 'unchecked-item' | 'no-evidence' | 'no-checklist' | 'empty-checklist' | 'missing-document';
+  /** The document (for a diagnostic of a phase folder without documents, the folder). */
+  uri: string;
+  range: Range;
+  message: string;
+  /** Rule id of a diagnostic. */
+  code?: string;
+  severity?: 'error' | 'warning';
+}
+
 export interface GateDetail {
   name: string;
   status: GateStatus;
@@ -153,6 +171,12 @@ export interface GateDetail {
   uri: string | null;
   /** 0-based line of the checklist heading. */
   line: number | null;
+  /**
+   * What holds the gate, in the order of `reasons`: for a failed gate the errors that fail it; for a
+   * pending one the warnings of its rules, the checklist or document it lacks, then its checklist items
+   * unchecked or without evidence. Empty when it passed.
+   */
+  causes: GateCause[];
 }
 
 export interface GatesResult {

@@ -119,6 +119,46 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.equal(await c.conn.sendRequest(GatesRequest, { phaseUri: uri(root, 'nowhere') }), null);
   });
 
+  it('phasegate/gates: each gate not passed names what holds it, with its document and range', async () => {
+    const validation = uri(root, 'audit/phase-1/07-VALIDATION.md');
+    const p1 = (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') }))!;
+    const review = p1.gates.find((g) => g.name === 'Review')!;
+    // A pending gate: its checklist's unchecked item, on its line.
+    assert.deepEqual(review.causes, [
+      {
+        kind: 'unchecked-item',
+        uri: validation,
+        range: { start: { line: 27, character: 0 }, end: { line: 27, character: '- [ ] Second reviewer signed off'.length } },
+        message: 'Unchecked: Second reviewer signed off',
+      },
+    ]);
+    for (const g of p1.gates.filter((x) => x.status === 'passed')) assert.deepEqual(g.causes, [], `${g.name} passed`);
+
+    // A failed gate: the errors of its rules, each where the server reports it.
+    const p2 = (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-2') }))!;
+    const completeness = p2.gates.find((g) => g.name === 'Completeness')!;
+    assert.equal(completeness.status, 'failed');
+    assert.deepEqual(
+      completeness.causes.map((x) => [x.kind, x.code, x.severity]),
+      [
+        ['diagnostic', 'missing-document', 'error'],
+        ['diagnostic', 'missing-section', 'error'],
+      ],
+    );
+    for (const cause of completeness.causes) {
+      const report = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: cause.uri } })) as { items: Diagnostic[] };
+      assert.ok(
+        report.items.some((d) => d.code === cause.code && d.message === cause.message && JSON.stringify(d.range) === JSON.stringify(cause.range)),
+        `${cause.code} is reported at ${cause.uri}:${cause.range.start.line}`,
+      );
+    }
+    // A pending gate of a phase without its validation checklist: the document to write.
+    assert.deepEqual(
+      p2.gates.find((g) => g.name === 'Review')!.causes.map((x) => [x.kind, x.uri]),
+      [['missing-document', uri(root, 'audit/phase-2/07-VALIDATION.md')]],
+    );
+  });
+
   it('counts the gates at the severities of the phasegate.rules setting, as the diagnostics are', async () => {
     const phase2 = async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0].groups[0].phases[1];
     const completeness = async () =>

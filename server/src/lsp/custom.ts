@@ -4,6 +4,7 @@ import {
   CompleteHandoffRequest,
   CompleteHandoffResult,
   DidChangePhasesNotification,
+  GateCause,
   GatesRequest,
   GatesResult,
   PhasesRequest,
@@ -11,7 +12,7 @@ import {
   ServerInfoRequest,
   ToggleGateItemRequest,
 } from '../protocol';
-import { phaseStatus } from '../service/gates';
+import { type GateCause as EngineGateCause, gateCauses, phaseStatus } from '../service/gates';
 import { completeHandoff } from '../service/fixes/phase';
 import type { PhasegateService } from '../service/service';
 import type { WorkspaceChange } from '../service/types';
@@ -41,6 +42,14 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
   if (want === item.checked) return null;
   const change: WorkspaceChange = { edits: [{ file: path, edits: [{ range: item.checkboxRange, newText: want ? '[x]' : '[ ]' }] }], creates: [] };
   return toWorkspaceEdit(change, ctx, ctx.caps.documentChanges) ?? null;
+}
+
+function toGateCause(ctx: ServerContext, c: EngineGateCause): GateCause {
+  const out: GateCause = { kind: c.kind, uri: ctx.uriOf(c.file), range: c.range, message: c.message };
+  if (c.code !== undefined) out.code = c.code;
+  // Only errors and warnings hold a gate.
+  if (c.severity === 'error' || c.severity === 'warning') out.severity = c.severity;
+  return out;
 }
 
 const PHASE_PARAMS: ParamSpec = { phaseUri: { kind: 'string' } };
@@ -78,6 +87,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
           items: g.items.map((i) => ({ text: i.text, checked: i.checked, evidence: i.evidence, line: i.line })),
           uri: g.file ? ctx.uriOf(g.file) : null,
           line: g.line ?? null,
+          causes: g.status === 'passed' ? [] : gateCauses(folder.svc, phase, g.name).map((c) => toGateCause(ctx, c)),
         })),
       };
     }),

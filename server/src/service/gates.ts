@@ -1,6 +1,8 @@
 /** Gate evaluation: each gate of a phase passed, failed or pending, with the reasons; the phase status follows. */
+import type { GateSpec } from './layout';
 import type { PhasegateService } from './service';
-import type { Phase } from './workspace';
+import { type Diagnostic, type Range, type Severity, range } from './types';
+import type { Phase, PhaseDocument } from './workspace';
 import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
@@ -23,6 +25,23 @@ export interface GateResult {
   /** File and line of the gate's checklist heading, when there is one. */
   file: string | undefined;
   line: number | undefined;
+}
+
+/** Something that holds a gate, at its place. */
+export interface GateCause {
+  /**
+   * `diagnostic`: a diagnostic of a rule the gate answers for; `unchecked-item`, `no-evidence`: an item of
+   * its checklist; `no-checklist`, `empty-checklist`: the checklist it lacks, or one without items;
+   * `missing-document`: a document not written yet (`file` names it).
+   */
+  kind: 'diagnostic' | 'unchecked-item' | 'no-evidence' | 'no-checklist' | 'empty-checklist' | 'missing-document';
+  /** Absolute path of the file (for a diagnostic of a phase without documents, its folder). */
+  file: string;
+  range: Range;
+  message: string;
+  /** The rule id, for a diagnostic. */
+  code?: string;
+  severity?: Severity;
 }
 
 /** A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:`. */
@@ -58,52 +77,117 @@ function countByCode(diags: readonly { code: string }[]): string[] {
   return [...byCode].map(([code, n]) => `${n} × ${code}`);
 }
 
-export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
-  // Errors of a gate's rules fail it; their warnings keep it pending (the phase is not done yet, nothing
-  // is broken); information and hints, severities a team chose for what it does not hold phases to, do not count.
-  const diags = svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' || d.severity === 'warning');
-  const checklistDocs = phase.layout.name === 'audit' ? phase.documents.filter((d) => d.spec.kind === 'validation') : phase.documents;
-  const primary = phase.layout.name === 'iai' ? phase.documents.find((d) => d.spec.kind === 'response') : undefined;
-  return phase.layout.gates.map((gate): GateResult => {
-    const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
-    for (const d of checklistDocs) {
-      if (!d.exists) continue;
-      const doc = svc.getDocument(d.path);
-      if (!doc) continue;
-      const sec = gateSection(doc.sections, gate.name);
-      if (!sec) continue;
-      res.file = d.path;
-      res.line = sec.heading.line;
-      res.items = checklistItems(doc, sec);
-      break;
-    }
-    const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
-    const failing = counted.filter((d) => d.severity === 'error');
-    if (failing.length) {
-      res.status = 'failed';
-      res.reasons.push(...countByCode(failing));
-      return res;
-    }
-    res.reasons.push(...countByCode(counted));
-    if (phase.layout.name === 'audit') {
-      const validation = phase.documents.find((d) => d.spec.kind === 'validation');
-      if (!validation?.exists) res.reasons.push('no validation checklist');
-      else if (res.file === undefined) res.reasons.push(`no "${gate.name}" checklist in ${validation.spec.file}`);
-      else if (res.items.length === 0) res.reasons.push('checklist has no items');
-    } else if (primary && !primary.exists) {
-      res.reasons.push(`${primary.spec.file} not written yet`);
-    }
-    let unchecked = 0;
-    let noEvidence = 0;
-    for (const i of res.items) {
-      if (!i.checked) unchecked++;
-      else if (!i.evidence) noEvidence++;
-    }
-    if (unchecked) res.reasons.push(`${unchecked} item${unchecked > 1 ? 's' : ''} unchecked`);
-    if (noEvidence) res.reasons.push(`${noEvidence} item${noEvidence > 1 ? 's' : ''} without evidence`);
-    if (res.reasons.length) res.status = 'pending';
+/** What every gate of a phase is evaluated against: its diagnostics that count, the documents that hold checklists. */
+interface GateInputs {
+  diags: Diagnostic[];
+  checklistDocs: PhaseDocument[];
+  primary: PhaseDocument | undefined;
+}
+
+function gateInputs(svc: PhasegateService, phase: Phase): GateInputs {
+  return {
+    // Errors of a gate's rules fail it; their warnings keep it pending (the phase is not done yet, nothing
+    // is broken); information and hints, severities a team chose for what it does not hold phases to, do not count.
+    diags: svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' || d.severity === 'warning'),
+    checklistDocs: phase.layout.name === 'audit' ? phase.documents.filter((d) => d.spec.kind === 'validation') : phase.documents,
+    primary: phase.layout.name === 'iai' ? phase.documents.find((d) => d.spec.kind === 'response') : undefined,
+  };
+}
+
+function diagnosticCause(d: Diagnostic): GateCause {
+  return { kind: 'diagnostic', file: d.file, range: d.range, message: d.message, code: d.code, severity: d.severity };
+}
+
+function itemCause(svc: PhasegateService, file: string, item: GateItem, kind: 'unchecked-item' | 'no-evidence'): GateCause {
+  const length = svc.getDocument(file)?.lines[item.line]?.length ?? 0;
+  const message = kind === 'unchecked-item' ? `Unchecked: ${item.text}` : `Checked without evidence: ${item.text}`;
+  return { kind, file, range: range(item.line, 0, item.line, length), message };
+}
+
+/**
+ * One gate of a phase: its status and reasons, and, when `causes` is given, what each reason stands for
+ * at its place, in the same order.
+ */
+function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, gate: GateSpec, causes?: GateCause[]): GateResult {
+  const { diags, checklistDocs, primary } = inputs;
+  const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
+  for (const d of checklistDocs) {
+    if (!d.exists) continue;
+    const doc = svc.getDocument(d.path);
+    if (!doc) continue;
+    const sec = gateSection(doc.sections, gate.name);
+    if (!sec) continue;
+    res.file = d.path;
+    res.line = sec.heading.line;
+    res.items = checklistItems(doc, sec);
+    break;
+  }
+  const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
+  const failing = counted.filter((d) => d.severity === 'error');
+  if (failing.length) {
+    res.status = 'failed';
+    res.reasons.push(...countByCode(failing));
+    causes?.push(...failing.map(diagnosticCause));
     return res;
-  });
+  }
+  res.reasons.push(...countByCode(counted));
+  causes?.push(...counted.map(diagnosticCause));
+  const at = range(0, 0, 0, 0);
+  if (phase.layout.name === 'audit') {
+    const validation = phase.documents.find((d) => d.spec.kind === 'validation');
+    let held: GateCause | undefined;
+    if (!validation?.exists) {
+      res.reasons.push('no validation checklist');
+      held = { kind: 'missing-document', file: validation?.path ?? phase.folder, range: at, message: 'no validation checklist' };
+    } else if (res.file === undefined) {
+      const reason = `no "${gate.name}" checklist in ${validation.spec.file}`;
+      res.reasons.push(reason);
+      held = { kind: 'no-checklist', file: validation.path, range: at, message: reason };
+    } else if (res.items.length === 0) {
+      res.reasons.push('checklist has no items');
+      const line = res.line ?? 0;
+      held = { kind: 'empty-checklist', file: res.file, range: range(line, 0, line, 0), message: 'checklist has no items' };
+    }
+    if (held) causes?.push(held);
+  } else if (primary && !primary.exists) {
+    const reason = `${primary.spec.file} not written yet`;
+    res.reasons.push(reason);
+    causes?.push({ kind: 'missing-document', file: primary.path, range: at, message: reason });
+  }
+  let unchecked = 0;
+  let noEvidence = 0;
+  for (const i of res.items) {
+    if (!i.checked) unchecked++;
+    else if (!i.evidence) noEvidence++;
+  }
+  if (unchecked) res.reasons.push(`${unchecked} item${unchecked > 1 ? 's' : ''} unchecked`);
+  if (noEvidence) res.reasons.push(`${noEvidence} item${noEvidence > 1 ? 's' : ''} without evidence`);
+  if (causes && res.file !== undefined) {
+    const file = res.file;
+    causes.push(...res.items.filter((i) => !i.checked).map((i) => itemCause(svc, file, i, 'unchecked-item')));
+    causes.push(...res.items.filter((i) => i.checked && !i.evidence).map((i) => itemCause(svc, file, i, 'no-evidence')));
+  }
+  if (res.reasons.length) res.status = 'pending';
+  return res;
+}
+
+export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
+  const inputs = gateInputs(svc, phase);
+  return phase.layout.gates.map((gate) => evaluateGate(svc, phase, inputs, gate));
+}
+
+/**
+ * What holds gate `name` of the phase, each at its place, in the order of the gate's reasons: the
+ * diagnostics that fail it (or, while none does, those that keep it pending), the checklist or document it
+ * lacks, its checklist's unchecked items and those checked without evidence. Empty when the gate passed or
+ * the phase's layout has no such gate. Computed on demand: the gate results themselves do not keep it.
+ */
+export function gateCauses(svc: PhasegateService, phase: Phase, name: string): GateCause[] {
+  const gate = phase.layout.gates.find((g) => g.name === name);
+  if (!gate) return [];
+  const causes: GateCause[] = [];
+  evaluateGate(svc, phase, gateInputs(svc, phase), gate, causes);
+  return causes;
 }
 
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
