@@ -111,6 +111,44 @@ export function phaseTitleText(phase: PhaseNode): string | undefined {
   return phase.title && phase.title !== phaseLabel(phase) && phase.title !== phase.id ? phase.title : undefined;
 }
 
+/**
+ * The reasons of a gate of the phase not passed, from its `blockers` (`<gate>: <reason>`); a blocker
+ * belongs to the gate with the longest name it starts with.
+ */
+export function gateReasons(phase: PhaseNode, gate: string): string[] {
+  const owner = (b: string) =>
+    phase.gates
+      .map((g) => g.name)
+      .filter((n) => b.startsWith(`${n}: `))
+      .sort((a, b2) => b2.length - a.length)[0];
+  return phase.blockers.filter((b) => owner(b) === gate).map((b) => b.slice(gate.length + 2));
+}
+
+/** The command a tooltip link runs to go to what holds a gate (trusted in those tooltips, and only it). */
+export const GO_TO_GATE_CAUSE = 'phasegate.goToGateCause';
+
+/** A Markdown link, for a tooltip, that goes to what holds gate `gate` of the phase. */
+export function gateCauseLink(phase: PhaseNode, gate: string, text: string): string {
+  const args = encodeURIComponent(JSON.stringify([{ phaseUri: phase.uri, gate }]));
+  return `[${text}](command:${GO_TO_GATE_CAUSE}?${args} "Go to what holds the gate")`;
+}
+
+/** One line per gate with its status; a gate not passed links to what holds it. */
+export function appendGates(md: vscode.MarkdownString, p: PhaseNode): void {
+  for (const g of p.gates) {
+    const name = g.status === 'passed' ? escapeMd(g.name) : gateCauseLink(p, g.name, escapeMd(g.name));
+    md.appendMarkdown(`${gateCodicon(g.status)} ${name}: ${g.status}  \n`);
+  }
+}
+
+/** The phase's blockers as a Markdown list, each linking to what holds its gate; undefined when there are none. */
+export function blockersMarkdown(p: PhaseNode): string | undefined {
+  const lines = p.gates
+    .filter((g) => g.status !== 'passed')
+    .flatMap((g) => gateReasons(p, g.name).map((r) => `- ${gateCauseLink(p, g.name, escapeMd(g.name))}: ${escapeMd(r)}`));
+  return lines.length ? lines.join('\n') : undefined;
+}
+
 /** Markdown text with its markup characters escaped. */
 export function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

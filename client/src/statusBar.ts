@@ -1,7 +1,7 @@
 /** Status bar item: the phase of the active editor and its gate summary; a click runs the gate check. */
 import * as vscode from 'vscode';
 import type { PhasegateContext } from './context';
-import { PHASE_STATUS_LABEL, escapeMd, gateCodicon, gateCounts, phaseAt, phaseTitleText } from './model';
+import { GO_TO_GATE_CAUSE, PHASE_STATUS_LABEL, appendGates, blockersMarkdown, escapeMd, gateCounts, phaseAt, phaseTitleText } from './model';
 
 /** Longer titles are cut in the status bar (the tooltip has them whole). */
 const MAX_TITLE = 40;
@@ -37,9 +37,12 @@ export class PhaseStatusBar implements vscode.Disposable {
     // Codicon syntax in a title stays text.
     this.item.text = `${icon} ${shown ? `${shown.replace(/\$\(/g, '$\u200b(')} · ` : ''}${p.id} · ${passed}/${total} gates`;
     const md = new vscode.MarkdownString(undefined, true);
+    // Its gate links go to what holds a gate; no other command runs from it.
+    md.isTrusted = { enabledCommands: [GO_TO_GATE_CAUSE] };
     md.appendMarkdown(`**${escapeMd(title ?? p.id)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
-    for (const g of p.gates) md.appendMarkdown(`${gateCodicon(g.status)} ${g.name}: ${g.status}  \n`);
-    if (p.blockers.length) md.appendMarkdown(`\n${p.blockers.map((b) => `- ${b}`).join('\n')}\n`);
+    appendGates(md, p);
+    const blockers = blockersMarkdown(p);
+    if (blockers) md.appendMarkdown(`\n${blockers}\n`);
     md.appendMarkdown('\nClick to run the gate check.');
     this.item.tooltip = md;
     this.item.command = { command: 'phasegate.runGateCheck', title: 'Run Gate Check', arguments: [p.uri] };

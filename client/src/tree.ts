@@ -16,12 +16,17 @@ import {
 } from '../../server/src/protocol';
 import type { PhasegateContext } from './context';
 import {
+  GO_TO_GATE_CAUSE,
   PHASE_STATUS_LABEL,
   PhaseRef,
   allPhases,
   escapeMd,
+  gateCodicon,
   gateCounts,
   gateIcon,
+  gateReasons,
+  appendGates,
+  blockersMarkdown,
   handoffTarget,
   iaiProjects,
   keepsFindings,
@@ -230,13 +235,11 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         item.description = `${passed}/${total} passed`;
         item.iconPath = new vscode.ThemeIcon('checklist');
         item.contextValue = 'gates';
-        item.tooltip = node.ref.phase.blockers.length
-          ? `Blocking the handoff:\n${node.ref.phase.blockers.map((b) => `• ${b}`).join('\n')}`
-          : 'Every gate passed';
+        item.tooltip = blockersTooltip(node.ref.phase) ?? 'Every gate passed';
         return item;
       }
       case 'gate':
-        return gateItem(node.gate, node.ref);
+        return gateItem(node);
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
@@ -278,14 +281,12 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   const problems = problemText(p.problems);
   item.description = [title, PHASE_STATUS_LABEL[p.status], total ? `${passed}/${total} gates` : '', problems].filter(Boolean).join(' · ');
   item.iconPath = phaseIcon(p.status);
-  const md = new vscode.MarkdownString(undefined, true);
+  const md = gateTooltip();
   md.appendMarkdown(`**${escapeMd(title ?? label)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
-  for (const g of p.gates)
-    md.appendMarkdown(
-      `${g.status === 'passed' ? '$(pass)' : g.status === 'failed' ? '$(error)' : '$(circle-large-outline)'} ${escapeMd(g.name)}: ${g.status}  \n`,
-    );
+  appendGates(md, p);
   if (problems) md.appendMarkdown(`\n${problems}\n`);
-  if (p.blockers.length) md.appendMarkdown(`\n**Blocking the handoff**\n\n${p.blockers.map((b) => `- ${escapeMd(b)}`).join('\n')}\n`);
+  const blockers = blockersMarkdown(p);
+  if (blockers) md.appendMarkdown(`\n**Blocking the handoff**\n\n${blockers}\n`);
   item.tooltip = md;
   // `phase`, then `.hasNext` (Complete Handoff applies), then `.findings` (New Finding applies).
   item.contextValue = `phase${handoffTarget(ref) ? '.hasNext' : ''}${keepsFindings(p.layout) ? '.findings' : ''}`;
@@ -315,13 +316,42 @@ function documentItem(doc: DocumentNode, phase: PhaseNode): vscode.TreeItem {
   return item;
 }
 
-function gateItem(gate: GateSummary, ref: PhaseRef): vscode.TreeItem {
+/** A tooltip whose links may go to what holds a gate (and run no other command). */
+function gateTooltip(): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: [GO_TO_GATE_CAUSE] };
+  return md;
+}
+
+function blockersTooltip(p: PhaseNode): vscode.MarkdownString | undefined {
+  const blockers = blockersMarkdown(p);
+  if (!blockers) return undefined;
+  const md = gateTooltip();
+  md.appendMarkdown(`**Blocking the handoff**\n\n${blockers}\n`);
+  return md;
+}
+
+function gateItem(node: Extract<PhaseTreeNode, { type: 'gate' }>): vscode.TreeItem {
+  const { gate, ref } = node;
   const item = new vscode.TreeItem(gate.name, vscode.TreeItemCollapsibleState.None);
   item.id = `gate:${ref.phase.uri}#${gate.name}`;
-  item.description = gate.status;
+  const reasons = gateReasons(ref.phase, gate.name);
+  item.description = [gate.status, reasons[0] && `${reasons[0]}${reasons.length > 1 ? ` (+${reasons.length - 1})` : ''}`].filter(Boolean).join(' · ');
   item.iconPath = gateIcon(gate.status);
-  item.contextValue = 'gate';
-  item.tooltip = `Gate ${gate.name}: ${gate.status}`;
-  item.command = { command: 'phasegate.phases.open', title: 'Show Gate', arguments: [{ type: 'gate', gate, ref }] };
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`${gateCodicon(gate.status)} **Gate ${escapeMd(gate.name)}**: ${gate.status}\n\n`);
+  if (gate.status === 'passed') {
+    // `gate`: Open shows its checklist.
+    item.contextValue = 'gate';
+    md.appendMarkdown('Click to open its checklist.');
+    item.command = { command: 'phasegate.phases.open', title: 'Show Gate', arguments: [node] };
+  } else {
+    // `gate.held`: Go to What Holds a Gate applies too.
+    item.contextValue = 'gate.held';
+    if (reasons.length) md.appendMarkdown(`${reasons.map((r) => `- ${escapeMd(r)}`).join('\n')}\n\n`);
+    md.appendMarkdown('Click to go to what holds it.');
+    item.command = { command: GO_TO_GATE_CAUSE, title: 'Go to What Holds the Gate', arguments: [node] };
+  }
+  item.tooltip = md;
   return item;
 }

@@ -38,6 +38,14 @@ const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = proc
   const treeRow = (text) => phasesView.locator('.monaco-list-row', { hasText: text });
   const problems = page.locator('.markers-panel');
   const editorLines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+  /** The cursor's place as the status bar shows it (`Ln 12, Col 1`). */
+  const cursorAt = (line) => page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col `) }).first();
+  /** The 1-based line of the first line of a workspace file that matches `re`. */
+  const lineOf = (rel, re) =>
+    fs
+      .readFileSync(path.join(workspace, rel), 'utf8')
+      .split('\n')
+      .findIndex((l) => re.test(l)) + 1;
 
   /** Runs a palette command by its title (F1 opens the palette with `>`). */
   const runCommand = async (title) => {
@@ -126,6 +134,19 @@ const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = proc
     await shot('problems');
   });
 
+  await step('a failed gate in the Phases view leads to the diagnostic that fails it', async () => {
+    await runCommand('View: Close All Editors');
+    await page.locator('.tab.active').waitFor({ state: 'detached', timeout: 10000 });
+    // The planted defect is reported on the heading of the section the input is missing from.
+    const line = lineOf(DEFECT.file, /^#+ .*Inputs Received/);
+    await treeRow(/Approval\s*failed/)
+      .first()
+      .click();
+    await page.locator('.tab.active', { hasText: path.basename(DEFECT.file) }).waitFor({ timeout: 15000 });
+    await cursorAt(line).waitFor({ timeout: 10000 });
+    await shot('gate-to-diagnostic');
+  });
+
   await step('status bar shows the current phase and its gates', async () => {
     const item = page.locator('.statusbar-item', { hasText: /phase-3 · \d+\/6 gates/ });
     await item.first().waitFor({ timeout: 30000 });
@@ -165,19 +186,29 @@ const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = proc
     await shot('handoff-completed');
   });
 
-  await step('gate code lens toggles a checklist item', async () => {
+  await step('gate code lens leads to the unchecked item, which the editor context menu checks', async () => {
     await openFile('audit-deployment/phase-3/07-VALIDATION.md');
     const lens = page.locator('.codelens-decoration a', { hasText: /Gate Completeness: pending/ }).first();
     await lens.waitFor({ timeout: 30000 });
     await shot('gate-lens');
     await lens.click();
-    // The gate's checklist as a multi-select list: checked items are pre-selected; tick the open one and accept.
-    const item = quickRows.filter({ hasText: 'Worker and scheduler images build' }).first();
+    // The gate's one unchecked item: the cursor goes to its line.
+    await cursorAt(lineOf('audit-deployment/phase-3/07-VALIDATION.md', /Worker and scheduler images build/)).waitFor({ timeout: 10000 });
+    await shot('gate-lens-cause');
+    await editorLines.locator('.view-line', { hasText: 'Worker and scheduler images build' }).first().click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Toggle Gate Checklist Item' }).first();
     await item.waitFor({ timeout: 10000 });
-    await item.click();
-    await page.waitForFunction((el) => el.getAttribute('aria-checked') === 'true', await item.elementHandle(), { timeout: 5000 });
-    await shot('gate-checklist');
-    await quickInput.locator('.monaco-button', { hasText: 'OK' }).first().click();
+    // A context menu ignores a click that comes too soon after it opened: click until it closes.
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      await item.click();
+      try {
+        await item.waitFor({ state: 'detached', timeout: 1000 });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
     await editorLines.filter({ hasText: '- [x] Worker and scheduler images build' }).waitFor({ timeout: 15000 });
     await page
       .locator('.codelens-decoration a', { hasText: /Gate Completeness: pending · 2\/2 checked/ })

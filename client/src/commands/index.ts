@@ -4,7 +4,7 @@ import { Commands, ShowGateArgs, ShowPhaseArgs } from '../../../server/src/proto
 import type { PhasegateContext } from '../context';
 import type { PhaseTreeNode } from '../tree';
 import { completeHandoff } from './completeHandoff';
-import { runGateCheck, showGate, showPhase, toggleGateItem } from './gates';
+import { GateTarget, goToGateCause, runGateCheck, showGate, showPhase, toggleGateItem } from './gates';
 import { newDocument, newHandoff, newPrompt, newResponse } from './newDocument';
 import { newFinding, newPlan } from './newFinding';
 import { newPhase, scaffold } from './newPhase';
@@ -34,6 +34,7 @@ export function registerCommands(ctx: PhasegateContext): void {
   reg('phasegate.newPlan', (t?: Target) => newPlan(ctx, t));
   reg('phasegate.completeHandoff', (t?: Target) => completeHandoff(ctx, t));
   reg('phasegate.runGateCheck', (t?: Target, interactive?: boolean) => runGateCheck(ctx, t, interactive ?? true));
+  reg('phasegate.goToGateCause', (g?: GateTarget) => goToGateCause(ctx, g));
   reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));
   reg(Commands.showGate, (a: ShowGateArgs) => showGate(ctx, a));
   reg(Commands.showPhase, (a: ShowPhaseArgs) => showPhase(ctx, a));

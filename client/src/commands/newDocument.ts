@@ -16,12 +16,15 @@ async function create(ctx: PhasegateContext, ref: PhaseRef, what: string, name: 
   return createPlannedFiles(result, `${name} of ${ref.phase.id}`);
 }
 
+/** A document of the phase (folder URI `phaseUri`) that is not written yet, from its template, without asking anything. */
+export async function newMissingDocument(ctx: PhasegateContext, phaseUri: string, doc: DocumentNode): Promise<vscode.Uri[] | undefined> {
+  const ref = await resolvePhase(ctx, phaseUri, 'New Document');
+  return ref && create(ctx, ref, doc.kind, doc.name);
+}
+
 /** Any document of a phase; from a missing document's tree node without asking anything. */
 export async function newDocument(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
-  if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'document' && !arg.doc.exists) {
-    const ref = await resolvePhase(ctx, arg.phase.uri, 'New Document');
-    return ref && create(ctx, ref, arg.doc.kind, arg.doc.name);
-  }
+  if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'document' && !arg.doc.exists) return newMissingDocument(ctx, arg.phase.uri, arg.doc);
   const ref = await resolvePhase(ctx, arg, 'New Document', (r) => r.phase.documents.some((d) => !d.exists) || `every document of ${r.phase.id} exists`);
   if (!ref) return undefined;
   const missing = ref.phase.documents.filter((d) => !d.exists);

@@ -82,6 +82,72 @@ describe('Phasegate in the extension host', function () {
     assert.match(String(d.code.target), /#rule-handoff-mismatch$/);
   });
 
+  /** The tree's node found by the labels of its ancestors and its own, from the roots down. */
+  async function treeNode(...labels) {
+    let nodes = await api.tree.getChildren();
+    let node;
+    for (const label of labels) {
+      node = nodes.find((n) => api.tree.getTreeItem(n).label === label);
+      assert.ok(node, `no "${label}" among ${JSON.stringify(nodes.map((n) => api.tree.getTreeItem(n).label))}`);
+      nodes = await api.tree.getChildren(node);
+    }
+    return node;
+  }
+
+  it('leads from a failed gate in the Phases view to the diagnostic that fails it', async function () {
+    const uri = wsFile(...DEFECT.file.split('/'));
+    const diag = (await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === DEFECT.code))).find((d) => codeOf(d) === DEFECT.code);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const item = api.tree.getTreeItem(await treeNode('audit-deployment', 'phase-3', 'Gates', 'Approval'));
+    assert.equal(item.description, `failed · 1 × ${DEFECT.code}`);
+    assert.equal(item.contextValue, 'gate.held');
+    assert.match(item.tooltip.value, /Click to go to what holds it/);
+    // Selecting the node runs its command: the one diagnostic behind the gate opens, selected.
+    const cause = await vscode.commands.executeCommand(item.command.command, ...item.command.arguments);
+    assert.equal(cause && cause.code, DEFECT.code);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor && editor.document.uri.fsPath, uri.fsPath, 'the document of the diagnostic is opened');
+    assert.ok(editor.selection.isEqual(diag.range), `selection ${JSON.stringify(editor.selection)} is the diagnostic's ${JSON.stringify(diag.range)}`);
+    // The phase's tooltip links each gate not passed to the same command.
+    const phase = api.tree.getTreeItem(await treeNode('audit-deployment', 'phase-3'));
+    assert.match(phase.tooltip.value, /\[Approval\]\(command:phasegate\.goToGateCause\?/);
+    assert.deepEqual(phase.tooltip.isTrusted, { enabledCommands: ['phasegate.goToGateCause'] });
+  });
+
+  it('leads from a gate code lens to what holds the gate, and lets the user pick when several things do', async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
+    const editor = await vscode.window.showTextDocument(uri);
+    const doc = editor.document;
+    const line = doc
+      .getText()
+      .split(/\r?\n/)
+      .findIndex((l) => l.startsWith('- [x] API image builds from the lock file'));
+    assert.ok(line >= 0);
+    // Unchecked (unsaved), the gate has two unchecked items: the user picks among them.
+    assert.ok(await editor.edit((b) => b.replace(new vscode.Range(line, 0, line, 5), '- [ ]')));
+    try {
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100);
+      const lens = lenses.find((l) => l.command && /Gate Completeness: pending · 0\/2 checked/.test(l.command.title));
+      assert.ok(lens, `lenses: ${JSON.stringify(lenses.map((l) => l.command && l.command.title))}`);
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      let done = false;
+      const run = Promise.resolve(vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments)).finally(() => (done = true));
+      // The user accepts the first entry of the pick it shows (the first unchecked item).
+      const deadline = Date.now() + 15000;
+      while (!done && Date.now() < deadline) {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await Promise.race([run, new Promise((r) => setTimeout(r, 100))]);
+      }
+      await run;
+      assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, uri.fsPath);
+      assert.equal(vscode.window.activeTextEditor.selection.active.line, line, 'the cursor is on the first unchecked item');
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('offers the complete-handoff quick fix and it restores the input', async function () {
     const uri = wsFile(...DEFECT.file.split('/'));
     const doc = await vscode.workspace.openTextDocument(uri);
