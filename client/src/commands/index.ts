@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands, ShowGateArgs, ShowPhaseArgs } from '../../../server/src/protocol';
 import type { PhasegateContext } from '../context';
 import type { PhaseTreeNode } from '../tree';
-import { completeHandoff } from './completeHandoff';
+import { Confirm, completeHandoff } from './completeHandoff';
 import { GateTarget, goToGateCause, runGateCheck, showGate, showPhase, toggleGateItem } from './gates';
 import { newDocument, newHandoff, newPrompt, newResponse } from './newDocument';
 import { newFinding, newPlan } from './newFinding';
@@ -32,7 +32,10 @@ export function registerCommands(ctx: PhasegateContext): void {
   reg('phasegate.newDocument', (t?: Target) => newDocument(ctx, t));
   reg('phasegate.newFinding', (t?: Target, title?: unknown) => newFinding(ctx, t, title));
   reg('phasegate.newPlan', (t?: Target) => newPlan(ctx, t));
-  reg('phasegate.completeHandoff', (t?: Target) => completeHandoff(ctx, t));
+  // A second argument that is a function answers the confirmation (the extension's tests); menus pass none.
+  reg('phasegate.completeHandoff', (t?: Target, confirm?: unknown) =>
+    completeHandoff(ctx, t, typeof confirm === 'function' ? (confirm as Confirm) : undefined),
+  );
   reg('phasegate.runGateCheck', (t?: Target, interactive?: boolean) => runGateCheck(ctx, t, interactive ?? true));
   reg('phasegate.goToGateCause', (g?: GateTarget) => goToGateCause(ctx, g));
   reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));

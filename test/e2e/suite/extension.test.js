@@ -148,6 +148,28 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it('Complete Handoff names the phases and the file it changes, asks first, and changes nothing when declined', async function () {
+    const uri = wsFile(...DEFECT.file.split('/'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const before = doc.getText();
+    const phase2 = wsFile('audit-deployment', 'phase-2').toString();
+    const asked = [];
+    const declined = await vscode.commands.executeCommand('phasegate.completeHandoff', phase2, async (m) => (asked.push(m), false));
+    assert.equal(declined, undefined);
+    assert.equal(asked.length, 1, 'asked once');
+    assert.equal(asked[0].confirm, 'Complete the handoff from phase-2 to phase-3?');
+    assert.equal(asked[0].detail, `This changes ${DEFECT.file}, the input handoff of phase-3, with what the output handoff of phase-2 hands off.`);
+    assert.equal(doc.getText(), before, 'nothing changed');
+    const done = await vscode.commands.executeCommand('phasegate.completeHandoff', phase2, async () => true);
+    assert.equal(done && done.done, `Phasegate: completed ${DEFECT.file}, the input handoff of phase-3, from the output handoff of phase-2.`);
+    assert.match(doc.getText(), new RegExp(`^- ${DEFECT.item}:`, 'm'));
+    // Back to the defect for the quick fix below.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.getText(), before);
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === DEFECT.code));
+  });
+
   it('offers the complete-handoff quick fix and it restores the input', async function () {
     const uri = wsFile(...DEFECT.file.split('/'));
     const doc = await vscode.workspace.openTextDocument(uri);
