@@ -4,13 +4,54 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { ErrorCodes, LanguageClient, LanguageClientOptions, ResponseError, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import type { RequestType } from 'vscode-languageclient/node';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 import { Config } from './config';
 import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
 import { PhaseStatusBar } from './statusBar';
 import { registerCommands } from './commands';
+
+/**
+ * The language client, with one difference: a request that fails because the client stopped while the
+ * request was on its way fails as one sent to a stopped client does (ConnectionInactive), which the
+ * client's features answer with their default value instead of logging it and failing the provider.
+ *
+ * vscode-languageclient checks the client's state when a request enters `sendRequest`, then waits for the
+ * connection; a `stop()` in between (VS Code deactivating the extension while the workbench still asks
+ * for code actions as the window closes) makes that wait throw a plain `Error('Starting server failed')`,
+ * which `handleFailedRequest` logs and rethrows: "provider FAILED" in the extension host log.
+ */
+class PhasegateLanguageClient extends LanguageClient {
+  // One signature for all of the base class's overloads; each caller keeps its own typing.
+  override async sendRequest(...args: unknown[]): Promise<never> {
+    try {
+      return (await (LanguageClient.prototype.sendRequest as (...a: unknown[]) => Promise<never>).apply(this, args)) as never;
+    } catch (e) {
+      if (this.state === State.Stopped && !(e instanceof ResponseError)) throw new ResponseError(ErrorCodes.ConnectionInactive, 'Client is not running');
+      throw e;
+    }
+  }
+}
+
+/** What the client writes to a channel. */
+const WRITES = new Set(['append', 'appendLine', 'replace', 'clear', 'show', 'hide', 'trace', 'debug', 'info', 'warn', 'error']);
+
+/**
+ * The output channel as the client sees it: once `closed()`, its writes are dropped. VS Code's channel throws
+ * "Channel has been closed" when written to after its disposal, and the client still writes after it has
+ * stopped: the server process's exit ("Server process exited successfully"), its last lines on stderr.
+ */
+function closableChannel(channel: vscode.LogOutputChannel, closed: () => boolean): vscode.LogOutputChannel {
+  return new Proxy(channel, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      return WRITES.has(String(prop)) ? (...args: unknown[]) => (closed() ? undefined : fn.apply(target, args)) : fn.bind(target);
+    },
+  });
+}
 
 export class PhasegateContext implements vscode.Disposable {
   readonly config = new Config();
@@ -21,6 +62,10 @@ export class PhasegateContext implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
   readonly statusBar: PhaseStatusBar;
   private client: LanguageClient | undefined;
+  private closing: Promise<void> | undefined;
+  private closed = false;
+  /** `output` for the clients: it drops what they write once the context has closed. */
+  private readonly clientOutput: vscode.LogOutputChannel;
   private readonly phasesChanged = new vscode.EventEmitter<PhasesChange>();
   /**
    * Fires when the server says phases, gates or problem counts may have changed (with the server's
@@ -32,12 +77,15 @@ export class PhasegateContext implements vscode.Disposable {
     const subs = extension.subscriptions;
     // A log channel (vscode-languageclient 11 requires one); protocol traces show at its Trace level.
     this.output = vscode.window.createOutputChannel('Phasegate', { log: true });
+    this.clientOutput = closableChannel(this.output, () => this.closed);
     this.tree = new PhaseTreeProvider(this);
     this.treeView = vscode.window.createTreeView('phasegate.phases', { treeDataProvider: this.tree, showCollapseAll: true });
     this.statusBar = new PhaseStatusBar(this);
     // Every file event: a created or deleted folder (03-FINDINGS/, a whole phase) changes the phase model too.
     this.watcher = vscode.workspace.createFileSystemWatcher('**/*');
-    subs.push(this.output, this.treeView, this.tree, this.statusBar, this.phasesChanged, this.watcher, this);
+    // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
+    // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
+    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.watcher, this);
     registerCommands(this);
     subs.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
@@ -68,10 +116,10 @@ export class PhasegateContext implements vscode.Disposable {
       ],
       synchronize: { fileEvents: this.watcher },
       initializationOptions,
-      outputChannel: this.output,
-      traceOutputChannel: this.output,
+      outputChannel: this.clientOutput,
+      traceOutputChannel: this.clientOutput,
     };
-    const client = new LanguageClient('phasegate', 'Phasegate', serverOptions, clientOptions);
+    const client = new PhasegateLanguageClient('phasegate', 'Phasegate', serverOptions, clientOptions);
     this.client = client;
     client.onNotification(DidChangePhasesNotification, (p) => this.phasesChanged.fire({ version: p.version }));
     // After a crash the client starts the server again, which numbers its changes and answers anew:
@@ -119,7 +167,23 @@ export class PhasegateContext implements vscode.Disposable {
     return this.client.protocol2CodeConverter.asWorkspaceEdit(edit);
   }
 
+  /**
+   * Stops the client, then disposes the output channel it logs to (a channel written to after its
+   * disposal throws "Channel has been closed"; what the client writes after that is dropped). For
+   * deactivate() and the subscriptions alike; once. A stop that fails or times out has been logged to the
+   * channel by the client: the window closes all the same.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.stop()
+      .catch(() => undefined)
+      .finally(() => {
+        this.closed = true;
+        this.output.dispose();
+      });
+    return this.closing;
+  }
+
   dispose(): void {
-    void this.stop();
+    void this.close();
   }
 }

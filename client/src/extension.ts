@@ -12,6 +12,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Phaseg
 }
 
 export async function deactivate(): Promise<void> {
-  await ctx?.stop();
+  await ctx?.close();
   ctx = undefined;
 }

@@ -138,7 +138,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ui ]; then
 PORT=$(free_port)
 start_cs ui "$PORT"
 echo "code-server (ui) up on $PORT $(elapsed)"
-node "$ROOT/test/e2e/ui.js" "http://127.0.0.1:$PORT" "$WORK/ws-ui" "$RESULTS" "$WORK/ws-empty" 2>&1 | tee "$RESULTS/ui.log" || rc=1
+node "$ROOT/test/e2e/ui.js" "http://127.0.0.1:$PORT" "$WORK/ws-ui" "$RESULTS" "$WORK/ws-empty" "$WORK/ui/udd/logs" 2>&1 | tee "$RESULTS/ui.log" || rc=1
 stop_pid "${PIDS[-1]}"
 echo "ui done $(elapsed)"
 fi

@@ -1,12 +1,30 @@
 // UI end-to-end test: the installed extension in code-server's workbench, driven by Playwright in Debian's Chromium.
 // Waits on selectors with timeouts, never on sleeps. Screenshots go to <resultsDir>.
-// Usage: node ui.js <baseUrl> <workspace> [resultsDir] [emptyWorkspace]
+// Usage: node ui.js <baseUrl> <workspace> [resultsDir] [emptyWorkspace] [logsDir]
+// logsDir: code-server's logs folder (<user-data-dir>/logs), where the extension host writes its log.
 const fs = require('node:fs');
 const path = require('node:path');
 const { launch, NOISE } = require('./browser');
 const { DEFECT } = require('./defect');
 
-const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = process.argv;
+const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace, logsDir] = process.argv;
+
+/** The extension hosts' logs (`<logsDir>/<session>/exthostN/remoteexthost.log`). */
+function extHostLogs() {
+  const out = [];
+  for (const session of fs.existsSync(logsDir) ? fs.readdirSync(logsDir) : [])
+    for (const host of fs.readdirSync(path.join(logsDir, session)).filter((d) => /^exthost\d+$/.test(d))) {
+      const log = path.join(logsDir, session, host, 'remoteexthost.log');
+      if (fs.existsSync(log)) out.push(log);
+    }
+  return out;
+}
+
+/** The error entries of an extension host log (an entry: a timestamped line and the lines under it) that name the extension. */
+function ourErrors(log) {
+  const entries = fs.readFileSync(log, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/);
+  return entries.filter((e) => /^\S+ \S+ \[error\]/.test(e) && /phasegate/i.test(e));
+}
 
 (async () => {
   const t0 = Date.now();
@@ -302,6 +320,47 @@ const [, , base, workspace, results = 'test-results/e2e', emptyWorkspace] = proc
       .waitFor({ timeout: 30000 });
     await shot('new-iai-phase');
   });
+
+  if (logsDir) {
+    await step('closing the window logs no error of the extension', async () => {
+      // Code actions asked for (Ctrl+.), then the cursor moved: the workbench asks for code actions again
+      // while the window closes.
+      await treeRow(/01-INPUT_HANDOFF\.md/)
+        .first()
+        .click();
+      await page.locator('.tab.active', { hasText: path.basename(DEFECT.file) }).waitFor({ timeout: 15000 });
+      await editorLines.locator('.view-line', { hasText: 'Inputs Received' }).first().click();
+      await page.keyboard.press('Control+.');
+      await page.locator('.action-widget, .monaco-editor-overlaymessage').first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Escape');
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+      const before = extHostLogs();
+      if (before.length === 0) throw new Error(`no extension host log in ${logsDir}`);
+      const reloaded = page.waitForEvent('load', { timeout: 60000 });
+      await runCommand('Developer: Reload Window');
+      await reloaded;
+      await workbench.waitFor({ timeout: 60000 });
+      // The old extension host has deactivated the extension and exited.
+      const deadline = Date.now() + 30000;
+      while (!before.every((l) => /exiting with code/.test(fs.readFileSync(l, 'utf8')))) {
+        if (Date.now() > deadline) throw new Error(`the extension host did not exit within 30 s (${before.join(', ')})`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The new window's extension runs (the restored editor's phase on the status bar) before the next step leaves it.
+      await page
+        .locator('.statusbar-item', { hasText: /phase-3 · \d+\/6 gates/ })
+        .first()
+        .waitFor({ timeout: 60000 });
+      const errors = before.flatMap(ourErrors);
+      if (errors.length)
+        throw new Error(
+          `${errors.length} error(s) of the extension: ${errors
+            .map((e) => e.split('\n').slice(0, 3).join(' | '))
+            .join(' || ')
+            .slice(0, 600)}`,
+        );
+    });
+  }
 
   if (emptyWorkspace) {
     await step('welcome view scaffolds a first phase', async () => {
