@@ -29,6 +29,21 @@ async function briefWith(frontMatter: string) {
 }
 
 describe('robustness: bad input gets a diagnostic, never a crash', () => {
+  it("a file that is not Markdown, open in the editor, is not checked as a document (a nested project's phasegate.yaml)", async () => {
+    const { svc } = await workspace({ [BRIEF]: `# Phase 1: Audit\n` });
+    const yaml = `${ROOT}/tools/sub/phasegate.yaml`;
+    svc.setOverlay(
+      yaml,
+      '# Owner: TBD\nlayouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents: [{ kind: goals, file: GOALS.md, heading: "{{title}}" }]\n',
+    );
+    assert.deepEqual(svc.diagnose(yaml), []);
+    // In a phase folder too; a Markdown file there is checked.
+    svc.setOverlay(`${ROOT}/phase-1/notes.txt`, 'TBD [TODO]\n');
+    assert.deepEqual(svc.diagnose(`${ROOT}/phase-1/notes.txt`), []);
+    svc.setOverlay(`${ROOT}/phase-1/notes.md`, 'TBD [TODO]\n');
+    assert.ok(svc.diagnose(`${ROOT}/phase-1/notes.md`).some((d) => d.code === 'unfilled-placeholder'));
+  });
+
   it('an alias bomb in front matter is refused with invalid-front-matter', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 9; i++) {

@@ -644,6 +644,8 @@ export class PhasegateService {
     const folderPhase = this.model.byFolder.get(path);
     const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
     const isFolder = folderPhase !== undefined;
+    // Only Markdown is checked: an editor may ask for any file it has open (a nested project's phasegate.yaml).
+    if (!isFolder && !/\.(md|markdown)$/i.test(path)) return [];
     if (!isFolder && entry?.problem) {
       return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
     }
