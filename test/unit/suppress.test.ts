@@ -121,6 +121,16 @@ describe('suppression directives', () => {
     assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
   });
 
+  it('a directive becomes unused when a change elsewhere ends its problem, its own text unchanged', async () => {
+    const text = brief().replace('- [a]', '<!-- phasegate-disable-next-line broken-link -->\n- [a]');
+    const { svc, fs } = await workspace({ [BRIEF]: text });
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+    fs.write(`${ROOT}/phase-1/missing-a.md`, '# A\n');
+    await svc.filesChanged([{ path: `${ROOT}/phase-1/missing-a.md`, type: 'created' }]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [9]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [11, 12]);
+  });
+
   it('a silenced problem holds no gate, as a rule turned off does not', async () => {
     const text = brief();
     const gate = async (t: string) => {

@@ -13,7 +13,7 @@ import type { GateResult } from './gates';
 import type { Phase, WorkspaceModel } from './workspace';
 import type { Diagnostic, FixData, Range, Severity } from './types';
 import type { PhasegateService } from './service';
-import { Suppressions, suppressionsOf } from './suppress';
+import { DirectiveUse, Suppressions, suppressionsOf } from './suppress';
 
 const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
 
@@ -33,6 +33,8 @@ export class CheckContext implements RuleContext {
   private dropped = 0;
   /** The document's `phasegate-disable…` directives, if it has any. */
   private readonly suppressions: Suppressions | undefined;
+  /** The directives that silenced a problem in this check. */
+  private readonly used: DirectiveUse = new Set();
   private directivesChecked = false;
 
   constructor(
@@ -46,8 +48,10 @@ export class CheckContext implements RuleContext {
     readonly config: ResolvedConfig,
     readonly metrics: MetricSpec[],
     readonly phaseAnchor: boolean,
+    /** Report what directives would silence too (to know which problems a directive is about). */
+    ignoreDirectives = false,
   ) {
-    this.suppressions = suppressionsOf(doc);
+    this.suppressions = ignoreDirectives ? undefined : suppressionsOf(doc);
   }
 
   /** The diagnostics of the file once every rule ran: those reported, and a count of those left out. */
@@ -56,7 +60,7 @@ export class CheckContext implements RuleContext {
     if (this.suppressions && !this.directivesChecked) {
       this.directivesChecked = true;
       const isOff = (rule: string): boolean => this.svc.ruleSetting(rule) === 'off';
-      for (const p of this.suppressions.problems(isOff)) this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
+      for (const p of this.suppressions.problems(this.used, isOff)) this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
     }
     if (this.dropped === 0) return this.out;
     const setting = this.svc.ruleSetting('too-many-problems');
@@ -105,7 +109,7 @@ export class CheckContext implements RuleContext {
 
   report(code: string, range: Range, message: string, data?: FixData): void {
     const setting = this.svc.ruleSetting(code);
-    if (setting === 'off' || this.suppressions?.covers(code, range.start.line)) return;
+    if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
     this.push(code, setting, range, message, data);
   }
 

@@ -638,8 +638,19 @@ export class PhasegateService {
     return doc ? doc.path : (phase.markdown[0] ?? phase.folder);
   }
 
+  /**
+   * The problems of a file as if it had no `phasegate-disable…` directive (not cached: for the editor's
+   * help on directives, which ranks the rules reported on the lines a directive covers).
+   */
+  diagnoseWithoutDirectives(path: string): Diagnostic[] {
+    const ctx = this.contextFor(normalizePath(path), true);
+    if (Array.isArray(ctx)) return ctx;
+    for (let i = 0; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
+    return ctx.out;
+  }
+
   /** A file's check context, or its diagnostics when no rule runs on it (unreadable, or not a document). */
-  private contextFor(path: string): CheckContext | Diagnostic[] {
+  private contextFor(path: string, ignoreDirectives = false): CheckContext | Diagnostic[] {
     const entry = this.docs.get(path);
     const folderPhase = this.model.byFolder.get(path);
     const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
@@ -654,7 +665,19 @@ export class PhasegateService {
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
+    return new CheckContext(
+      this,
+      path,
+      doc,
+      spec,
+      phase,
+      layout,
+      this.model,
+      this.config,
+      metrics,
+      !!phase && this.phaseAnchor(phase) === path,
+      ignoreDirectives,
+    );
   }
 
   private runRule(rule: Rule, ctx: CheckContext): void {

@@ -58,15 +58,21 @@ interface Span {
 const ALL = '*';
 
 /**
- * The directives of one document and what they cover. `covers` answers for one problem and records
- * which directives silenced something, so that `problems` can name those that silence nothing.
+ * `kind line rule` of each directive rule that silenced a problem in one check of a document (`rule`
+ * empty for a directive naming none). Owned by the check, not by the directives: the same text is
+ * checked again when a file it depends on changes, and what its directives silence may change then.
+ */
+export type DirectiveUse = Set<string>;
+
+/**
+ * The directives of one document and what they cover (the same for every check of the same text).
+ * `covers` answers for one problem and records the directive used, so that `problems` can name the
+ * directives that silenced nothing in that check.
  */
 export class Suppressions {
   private readonly byLine = new Map<number, Directive[]>();
   private readonly fileWide = new Map<string, Directive>();
   private readonly spans = new Map<string, Span[]>();
-  /** `kind line rule` of each directive rule that silenced a problem (`rule` empty for a directive naming none). */
-  private readonly used = new Set<string>();
 
   constructor(
     readonly directives: Directive[],
@@ -122,40 +128,35 @@ export class Suppressions {
     for (const k of [...open.keys()]) close(k, Infinity);
   }
 
-  /** Whether a directive silences `code` on `line` (0-based); records the directive as used. */
-  covers(code: string, line: number): boolean {
+  /** Whether a directive silences `code` on `line` (0-based); records the directive in `used`. */
+  covers(code: string, line: number, used: DirectiveUse): boolean {
     if (DIRECTIVE_RULES.has(code)) return false;
     const onLine = this.byLine.get(line);
     if (onLine) {
       for (const d of onLine) {
         const r = d.rules.length ? d.rules.find((x) => x.id === code) : undefined;
-        if (d.rules.length === 0 || r) return this.use(d, r?.id);
+        if (d.rules.length === 0 || r) return use(used, d, r?.id);
       }
     }
     const file = this.fileWide.get(code) ?? this.fileWide.get(ALL);
-    if (file) return this.use(file, file.rules.length ? code : undefined);
+    if (file) return use(used, file, file.rules.length ? code : undefined);
     const own = findSpan(this.spans.get(code), line);
-    if (own) return own.by ? this.use(own.by, code) : false;
+    if (own) return own.by ? use(used, own.by, code) : false;
     const all = findSpan(this.spans.get(ALL), line);
-    return all?.by ? this.use(all.by, undefined) : false;
-  }
-
-  private use(d: Directive, rule: string | undefined): true {
-    this.used.add(`${d.kind} ${d.line} ${rule ?? ''}`);
-    return true;
+    return all?.by ? use(used, all.by, undefined) : false;
   }
 
   /**
    * Directives naming an unknown rule or kind, and (once every rule ran) those that silenced nothing.
    * `isOff(rule)`: a rule turned off does not run, so a directive naming it is not reported as unused.
    */
-  problems(isOff: (rule: string) => boolean): DirectiveProblem[] {
+  problems(used: DirectiveUse, isOff: (rule: string) => boolean): DirectiveProblem[] {
     const out = [...this.invalid];
     for (const d of this.directives) {
       if (d.kind === 'enable') continue;
       const what = `phasegate-${d.kind}`;
       if (d.rules.length === 0) {
-        if (!this.used.has(`${d.kind} ${d.line} `)) {
+        if (!used.has(`${d.kind} ${d.line} `)) {
           out.push({
             code: 'unused-directive',
             range: d.range,
@@ -166,7 +167,7 @@ export class Suppressions {
         continue;
       }
       for (const r of d.rules) {
-        if (!RULE_IDS.has(r.id) || DIRECTIVE_RULES.has(r.id) || isOff(r.id) || this.used.has(`${d.kind} ${d.line} ${r.id}`)) continue;
+        if (!RULE_IDS.has(r.id) || DIRECTIVE_RULES.has(r.id) || isOff(r.id) || used.has(`${d.kind} ${d.line} ${r.id}`)) continue;
         out.push({
           code: 'unused-directive',
           range: r.range,
@@ -177,6 +178,11 @@ export class Suppressions {
     }
     return out;
   }
+}
+
+function use(used: DirectiveUse, d: Directive, rule: string | undefined): true {
+  used.add(`${d.kind} ${d.line} ${rule ?? ''}`);
+  return true;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
