@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseFrontMatter, yamlOffsetRange } from './markdown';
-import { Diagnostic, Severity, range } from './types';
+import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { safeRegExp } from './regex-safety';
 
@@ -57,6 +57,8 @@ export interface ResolvedConfig {
   metrics: MetricSpec[];
   ignore: string[];
   templates: string | undefined;
+  /** Where `templates` is written in the config file (for a problem with the folder it names). */
+  templatesRange?: Range;
   /** Workspace schema files by kind (absolute paths). */
   schemas: Record<string, string>;
   /** Problems found in the config file. */
@@ -136,6 +138,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   cfg.rules = { ...(c.rules ?? {}) };
   cfg.ignore = c.ignore ?? [];
   cfg.templates = c.templates;
+  if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, text, '/templates');
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
       problem(

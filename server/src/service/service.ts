@@ -109,6 +109,8 @@ export class PhasegateService {
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
+  /** The problem `reportTemplateFolder` added to the config's, if any. */
+  private templateFolderProblem: Diagnostic | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -142,7 +144,8 @@ export class PhasegateService {
     this.gateCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
-    await loadWorkspaceTemplates(this);
+    this.templateFolderProblem = undefined;
+    this.reportTemplateFolder(await loadWorkspaceTemplates(this));
     throwIfCancelled(token);
     this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
     this.model = buildModel(this.root, this.scan, this.config);
@@ -202,6 +205,34 @@ export class PhasegateService {
     await this.loadWorkspaceSchemas();
     const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
     this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+  }
+
+  /**
+   * Why the template folder is not read (`loadWorkspaceTemplates`), in the log, and as an `invalid-config`
+   * problem at the config's `templates:` key when the config names the folder (the default one has no key
+   * to show it at). Replaces the previous one; returns whether the config's problems changed.
+   */
+  private reportTemplateFolder(why: string | undefined): boolean {
+    const problems = this.config.problems;
+    const before = this.templateFolderProblem;
+    if (before && before.message === why) return false;
+    if (before && problems.includes(before)) problems.splice(problems.indexOf(before), 1);
+    this.templateFolderProblem = undefined;
+    if (why) {
+      this.logger.log(why);
+      const cfg = this.config;
+      if (cfg.templates !== undefined && cfg.file !== undefined) {
+        this.templateFolderProblem = {
+          file: cfg.file,
+          range: cfg.templatesRange ?? range(0, 0, 0, 0),
+          severity: 'error',
+          code: 'invalid-config',
+          message: why,
+        };
+        problems.push(this.templateFolderProblem);
+      }
+    }
+    return this.templateFolderProblem !== before;
   }
 
   /** Records a config file that cannot be read; the built-in configuration stays in force. */
@@ -474,7 +505,7 @@ export class PhasegateService {
         return this.checkedFiles();
       }
       if (isInside(workspaceTemplateFolder(this), p)) {
-        await loadWorkspaceTemplates(this);
+        if (this.reportTemplateFolder(await loadWorkspaceTemplates(this)) && this.config.file) affected.add(this.config.file);
         continue;
       }
       if (ev.type === 'changed') {

@@ -147,6 +147,8 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     if (!layout) {
       const parent = dirname(dir);
       if (iai && basename(dirname(parent)) === 'workstreams') {
+        // A folder of a workstream is a phase when it holds an iAI document or its name starts as a phase
+        // folder (the layout's anchored pattern: `Phase_3_Advanced_CI`); any other (notes, `Old_phase2`) is not.
         const own = childFiles.get(dir) ?? [];
         if (own.some((f) => iai.documents.some((d) => basename(f) === d.file)) || iai.folderPattern.test(name)) {
           layout = iai;
