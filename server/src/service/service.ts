@@ -106,6 +106,10 @@ export class PhasegateService {
   private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | string>();
   private ignoreMatcher: (rel: string) => boolean = () => false;
+  /** The config's `ignore` globs, compiled. */
+  private configIgnore: ((rel: string) => boolean) | undefined;
+  /** Folders (absolute) inside the root that another engine checks: nested workspace folders. */
+  private excluded: string[] = [];
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
@@ -203,8 +207,32 @@ export class PhasegateService {
       break;
     }
     await this.loadWorkspaceSchemas();
-    const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
-    this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+    this.configIgnore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
+    this.composeIgnore();
+  }
+
+  /** What the scan skips: the config's `ignore` globs and the excluded folders. */
+  private composeIgnore(): void {
+    const ignore = this.configIgnore;
+    const excluded = this.excluded.filter((p) => p !== this.root && isInside(this.root, p)).map((p) => relativePath(this.root, p));
+    if (!excluded.length) {
+      this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+      return;
+    }
+    const inExcluded = (rel: string): boolean => excluded.some((x) => rel === x || rel.startsWith(x + '/'));
+    this.ignoreMatcher = ignore ? (rel) => inExcluded(rel) || ignore(rel) : inExcluded;
+  }
+
+  /**
+   * Folders inside the root that this engine leaves to others (the nested folders of a multi-root
+   * workspace, each checked by its own engine with its own config): not scanned, so that their phases
+   * are shown and judged once. Takes effect at the next `load`; returns whether the set changed.
+   */
+  setExcludedFolders(paths: readonly string[]): boolean {
+    const abs = paths.map((p) => normalizePath(p)).sort();
+    if (abs.join('\n') === this.excluded.join('\n')) return false;
+    this.excluded = abs;
+    return true;
   }
 
   /**
