@@ -4,13 +4,9 @@
  */
 import type { GateStatus } from '../service/gates';
 import type { PhaseReport, Report } from './report';
+import { displayWidth, padEnd } from './width';
 
 const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
-
-/** Display width of a cell (the marks are one column wide; no wide characters are printed). */
-function pad(s: string, width: number): string {
-  return s + ' '.repeat(Math.max(0, width - [...s].length));
-}
 
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
@@ -33,10 +29,11 @@ export function formatStatus(report: Report): string {
     `${p.documents.present}/${p.documents.required}`,
     p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join('  '),
   ]);
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+  // Columns as a terminal draws them: a title or folder may hold wide (CJK, emoji) or combining characters.
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : padEnd(c, widths[i])))
       .join('  ')
       .trimEnd();
   const out = [line(header)];
