@@ -63,6 +63,67 @@ describe('phasegate status', () => {
     assert.equal((await run(['status', 'a', 'b'], fsys)).code, 2);
   });
 
+  it('names the problems of an invalid phasegate.yaml before the table and exits 1, as check does', async () => {
+    const fsys = new WritableMemoryFileSystem({
+      '/ws/phasegate.yaml': [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/sprint-*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '        sections: [Objectives]',
+        '    gates:',
+        '      - name: Done',
+        '        failOn: [missing-sections]',
+        '',
+      ].join('\n'),
+      '/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Objectives\nx\n',
+    });
+    const check = await run(['check'], fsys);
+    assert.equal(check.code, 1);
+    const text = await run(['status'], fsys);
+    assert.equal(text.code, 1, text.stdout + text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.match(
+      lines[0],
+      /^phasegate\.yaml:10:18 {2}error {2}\/layouts\/0\/gates\/0\/failOn\/0 must be equal to one of the allowed values: .* {2}\[invalid-config\]$/,
+    );
+    assert.equal(lines[0], check.stdout.split('\n')[0]);
+    assert.match(lines[1], /^✖ 1 config error: .*not applied/);
+    assert.deepEqual(lines.slice(2), ['', 'No phases found.', '']);
+    const json = await run(['status', '--format', 'json'], fsys);
+    assert.equal(json.code, 1);
+    const out = JSON.parse(json.stdout) as {
+      phases: unknown[];
+      configProblems: { file: string; range: { start: { line: number } }; severity: string; code: string }[];
+    };
+    assert.deepEqual(out.phases, []);
+    assert.deepEqual(
+      out.configProblems.map((d) => [d.file, d.range.start.line, d.severity, d.code]),
+      [['phasegate.yaml', 9, 'error', 'invalid-config']],
+    );
+    // Once fixed, the phases are back and nothing more is said.
+    fsys.write('/ws/phasegate.yaml', (fsys.text('/ws/phasegate.yaml') ?? '').replace('missing-sections', 'missing-section'));
+    const fixed = await run(['status', '--format', 'json'], fsys);
+    assert.equal(fixed.code, 0);
+    assert.deepEqual(JSON.parse(fixed.stdout), {
+      phases: [
+        {
+          id: 'sprints/sprint-1',
+          title: 'sprint-1',
+          layout: 'sprint',
+          folder: 'sprints/sprint-1',
+          status: 'complete',
+          documents: { present: 1, required: 1, missing: [] },
+          gates: [{ name: 'Done', status: 'passed', reasons: [] }],
+          blockedBy: [],
+        },
+      ],
+      configProblems: [],
+    });
+  });
+
   it('measures cells in terminal columns: wide, emoji and combining characters keep the columns aligned', async () => {
     const fsys = new WritableMemoryFileSystem({
       '/ws/phasegate.yaml': [

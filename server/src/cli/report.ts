@@ -28,6 +28,11 @@ export interface Report {
   /** Sorted by file, then position. */
   diagnostics: Diagnostic[];
   phases: PhaseReport[];
+  /**
+   * Problems of the config files in force (`invalid-config`: the settings they concern are not
+   * applied), sorted as `diagnostics`; `check` has them among its diagnostics too.
+   */
+  configProblems: Diagnostic[];
 }
 
 /** The phase's title as its brief or prompt gives it (without "Phase N:" and the template's decorations), else its folder name. */
@@ -40,8 +45,16 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
   const seen = new Set<string>();
   const phases: PhaseReport[] = [];
   const seenPhases = new Set<string>();
+  const configProblems: Diagnostic[] = [];
+  const seenProblems = new Set<string>();
   for (const ws of workspaces) {
     const { svc } = ws;
+    for (const d of svc.config.problems) {
+      const key = JSON.stringify([d.file, d.range, d.code, d.message]);
+      if (seenProblems.has(key)) continue;
+      seenProblems.add(key);
+      configProblems.push(d);
+    }
     if (withDiagnostics) {
       for (const d of svc.diagnoseAll()) {
         if (!coversDiagnostic(ws, d)) continue;
@@ -72,10 +85,13 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       });
     }
   }
-  diagnostics.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
-  return { cwd, diagnostics, phases };
+  diagnostics.sort(byPosition);
+  configProblems.sort(byPosition);
+  return { cwd, diagnostics, phases, configProblems };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 export function errorCount(report: Report): number {

@@ -1,9 +1,13 @@
 /**
  * `phasegate status`: one row per phase (id, layout, status, documents present/required, each
- * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff.
+ * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff. Problems
+ * of the config come first: a phase table without the layouts or rules of a refused config would
+ * otherwise not say why.
  */
 import type { GateStatus } from '../service/gates';
 import type { PhaseReport, Report } from './report';
+import { diagnosticLine } from './format-text';
+import { jsonDiagnostic } from './format-json';
 import { displayWidth, padEnd } from './width';
 
 const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
@@ -18,7 +22,25 @@ export function blockers(p: PhaseReport): string[] {
   return out;
 }
 
+/** The config's problems and what they mean, then a blank line; nothing when there is none. */
+function configSection(report: Report): string {
+  const problems = report.configProblems;
+  if (!problems.length) return '';
+  const errors = problems.filter((d) => d.severity === 'error').length;
+  const n = errors || problems.length;
+  const what = `${n} config ${errors ? 'error' : 'problem'}${n === 1 ? '' : 's'}`;
+  const lines = problems.map((d) => diagnosticLine(report.cwd, d));
+  lines.push(
+    `${errors ? '✖' : '⚠'} ${what}: the settings ${n === 1 ? 'it concerns are' : 'they concern are'} not applied (a config that does not parse or match its schema is not used at all).`,
+  );
+  return lines.join('\n') + '\n\n';
+}
+
 export function formatStatus(report: Report): string {
+  return configSection(report) + phaseTable(report);
+}
+
+function phaseTable(report: Report): string {
   if (report.phases.length === 0) return 'No phases found.\n';
   const header = ['PHASE', 'TITLE', 'LAYOUT', 'STATUS', 'DOCS', 'GATES'];
   const rows = report.phases.map((p) => [
@@ -58,5 +80,6 @@ export function statusJson(report: Report): string {
     gates: p.gates.map((g) => ({ name: g.name, status: g.status, reasons: g.reasons })),
     blockedBy: blockers(p),
   }));
-  return JSON.stringify({ phases }, null, 2) + '\n';
+  const configProblems = report.configProblems.map((d) => jsonDiagnostic(report.cwd, d));
+  return JSON.stringify({ phases, configProblems }, null, 2) + '\n';
 }
