@@ -168,6 +168,67 @@ describe('phasegate check', () => {
     assert.equal(new Set(keys).size, keys.length);
   });
 
+  it('reports what lies in a nested workspace as that workspace does, whatever the order of the PATHs', async () => {
+    // projects/a has its own phasegate.yaml, where missing documents are warnings; the root has none.
+    const fsys = new WritableMemoryFileSystem({
+      '/ws/projects/a/phasegate.yaml': [
+        'rules:',
+        '  missing-document: warning',
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '      - kind: review',
+        '        file: REVIEW.md',
+        '    gates:',
+        '      - name: Done',
+        '        failOn: [missing-document]',
+        '',
+      ].join('\n'),
+      '/ws/projects/a/sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+      '/ws/projects/a/phase-1/00-PHASE_BRIEF.md': '# Phase 1: X\n\n## Objectives\nx\n',
+      '/ws/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Root\n\n## Objectives\nx\n',
+    });
+    type Out = { diagnostics: { file: string; severity: string; code: string }[]; phases: { folder: string; layout: string; status: string }[] };
+    const json = async (...paths: string[]) => {
+      const r = await run(['check', '--format', 'json', ...paths], fsys);
+      return { code: r.code, out: JSON.parse(r.stdout) as Out };
+    };
+    const alone = await json('projects/a');
+    const rootFirst = await json('.', 'projects/a');
+    const innerFirst = await json('projects/a', '.');
+    assert.deepEqual(innerFirst, rootFirst);
+    assert.deepEqual(await json('projects/a/phase-1', '.'), rootFirst);
+    // Under projects/a: exactly what checking it alone reports (warnings, the sprint layout).
+    const under = (o: Out) => ({
+      diagnostics: o.diagnostics.filter((d) => d.file.startsWith('projects/a/')),
+      phases: o.phases.filter((p) => p.folder.startsWith('projects/a/')),
+    });
+    assert.deepEqual(under(rootFirst.out), under(alone.out));
+    assert.ok(
+      alone.out.diagnostics.some((d) => d.file === 'projects/a/phase-1/00-PHASE_BRIEF.md' && d.code === 'missing-document' && d.severity === 'warning'),
+    );
+    assert.ok(!rootFirst.out.diagnostics.some((d) => d.file.startsWith('projects/a/') && d.code === 'missing-document' && d.severity === 'error'));
+    assert.deepEqual(
+      rootFirst.out.phases.map((p) => [p.folder, p.layout]),
+      [
+        ['phase-1', 'audit'],
+        ['projects/a/phase-1', 'audit'],
+        ['projects/a/sprints/sprint-1', 'sprint'],
+      ],
+    );
+    // The root's own phase still has its errors, reported once.
+    assert.equal(rootFirst.code, 1);
+    const rootErrors = rootFirst.out.diagnostics.filter((d) => d.file === 'phase-1/00-PHASE_BRIEF.md' && d.severity === 'error');
+    assert.ok(rootErrors.length > 0);
+    assert.deepEqual(
+      rootErrors,
+      (await json('phase-1')).out.diagnostics.filter((d) => d.severity === 'error'),
+    );
+  });
+
   it('exits 2 with a one-line reason for a path that does not exist', async () => {
     const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
     assert.equal(r.code, 2);

@@ -8,7 +8,7 @@ import { leadTitle } from '../service/templates';
 import type { Phase } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import type { PhasegateService } from '../service/service';
-import { Workspace, coversDiagnostic, coversPhase } from './targets';
+import { Workspace, coverage } from './targets';
 
 export interface PhaseReport {
   phase: Phase;
@@ -47,8 +47,11 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
   const seenPhases = new Set<string>();
   const configProblems: Diagnostic[] = [];
   const seenProblems = new Set<string>();
-  for (const ws of workspaces) {
+  // By root, so that the output does not depend on the order of the PATHs.
+  const ordered = [...workspaces].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+  for (const ws of ordered) {
     const { svc } = ws;
+    const covers = coverage(ordered, ws);
     for (const d of svc.config.problems) {
       const key = JSON.stringify([d.file, d.range, d.code, d.message]);
       if (seenProblems.has(key)) continue;
@@ -57,7 +60,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
     }
     if (withDiagnostics) {
       for (const d of svc.diagnoseAll()) {
-        if (!coversDiagnostic(ws, d)) continue;
+        if (!covers.diagnostic(d)) continue;
         const key = JSON.stringify([d.file, d.range, d.code, d.message]);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -65,7 +68,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       }
     }
     for (const phase of svc.model.phases) {
-      if (!coversPhase(ws, phase) || seenPhases.has(phase.folder)) continue;
+      if (!covers.phase(phase) || seenPhases.has(phase.folder)) continue;
       seenPhases.add(phase.folder);
       const gates = svc.gates(phase);
       const required = phase.documents.filter((d) => d.spec.required);

@@ -100,13 +100,26 @@ function firstLine(s: string): string {
   return s.split(/\r?\n/)[0];
 }
 
-/** Whether a file's diagnostics belong to the output: it lies inside one of the PATHs (config problems always do). */
-export function coversDiagnostic(ws: Workspace, d: Diagnostic): boolean {
-  if (d.code === 'invalid-config' && d.file === ws.svc.config.file) return true;
-  return ws.targets.some((t) => isInside(t, d.file));
+/** What a workspace reports, among the workspaces of one run. */
+export interface Coverage {
+  /** Whether a diagnostic belongs to the output (the problems of the workspace's config always do). */
+  diagnostic(d: Diagnostic): boolean;
+  phase(phase: Phase): boolean;
 }
 
-/** Whether a phase belongs to the output: it lies inside a PATH, or a PATH lies inside it. */
-export function coversPhase(ws: Workspace, phase: Phase): boolean {
-  return ws.targets.some((t) => isInside(t, phase.folder) || isInside(phase.folder, t));
+/**
+ * What each workspace reports: the files and phases the PATHs cover, a file when it lies inside a
+ * PATH, a phase when it does or a PATH lies inside it. A PATH covers them in every workspace, as one
+ * workspace can lie inside another's PATH (`check . projects/a`, where `projects/a` has its own
+ * phasegate.yaml): each is then reported by the innermost workspace that holds it, as checking it
+ * alone would, whatever the order of the PATHs.
+ */
+export function coverage(workspaces: readonly Workspace[], ws: Workspace): Coverage {
+  const targets = workspaces.length === 1 ? ws.targets : workspaces.flatMap((w) => w.targets);
+  const inner = workspaces.filter((w) => w.root !== ws.root && isInside(ws.root, w.root)).map((w) => w.root);
+  const covered = (path: string) => targets.some((t) => isInside(t, path)) && !inner.some((r) => isInside(r, path));
+  return {
+    diagnostic: (d) => (d.code === 'invalid-config' && d.file === ws.svc.config.file) || covered(d.file),
+    phase: (p) => (targets.some((t) => isInside(t, p.folder)) || targets.some((t) => isInside(p.folder, t))) && !inner.some((r) => isInside(r, p.folder)),
+  };
 }
