@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { examplesFs, lineOf, run, WritableMemoryFileSystem } from './helpers';
+import { layoutRoot } from '../../server/src/cli/targets';
 
 const A = 'examples/audit-deployment';
 const P3V = `${A}/phase-3/07-VALIDATION.md`;
@@ -294,6 +295,76 @@ describe('phasegate check', () => {
         assert.match(r.stderr, reason);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       }
+    });
+
+    it("checks a phase of the config's own layout, or a file or folder in it, in the workspace folder its globs start from", async () => {
+      // The config is kept apart from the workspace (ws), which has none of its own.
+      const fsys = new WritableMemoryFileSystem({
+        '/repo/cfg/phasegate.yaml': [
+          'layouts:',
+          '  - name: sprint',
+          '    phases: "sprints/*"',
+          '    documents:',
+          '      - kind: goals',
+          '        file: GOALS.md',
+          '        sections: [Objectives]',
+          '    gates:',
+          '      - name: Done',
+          '        failOn: [missing-section]',
+          '',
+        ].join('\n'),
+        '/repo/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+        '/repo/ws/sprints/sprint-1/notes/idea.md': '# Idea\n',
+        '/repo/ws/sprints/sprint-2/GOALS.md': '# Sprint 2\n\n## Objectives\nx\n',
+      });
+      type Out = { diagnostics: { file: string; code: string }[]; phases: { id: string; layout: string; folder: string; status: string }[] };
+      const check = async (path: string) => {
+        const r = await run(['check', '--config', 'cfg/phasegate.yaml', '--format', 'json', path], fsys, '/repo');
+        return { code: r.code, out: JSON.parse(r.stdout) as Out };
+      };
+      // The workspace itself, as before: its folder is where the globs start.
+      const whole = await check('ws');
+      assert.equal(whole.code, 1);
+      assert.deepEqual(
+        whole.out.phases.map((p) => [p.id, p.layout, p.status]),
+        [
+          ['sprints/sprint-1', 'sprint', 'blocked'],
+          ['sprints/sprint-2', 'sprint', 'complete'],
+        ],
+      );
+      const sprint1 = {
+        code: 1,
+        out: { diagnostics: whole.out.diagnostics.filter((d) => d.file.startsWith('ws/sprints/sprint-1/')), phases: [whole.out.phases[0]] },
+      };
+      assert.deepEqual(
+        sprint1.out.diagnostics.map((d) => [d.file, d.code]),
+        [['ws/sprints/sprint-1/GOALS.md', 'missing-section']],
+      );
+      // A phase folder, a file in it, a folder in it: that phase, as in the whole workspace.
+      assert.deepEqual(await check('ws/sprints/sprint-1'), sprint1);
+      assert.deepEqual(await check('ws/sprints/sprint-1/GOALS.md'), sprint1);
+      assert.deepEqual((await check('ws/sprints/sprint-1/notes')).out.phases, sprint1.out.phases);
+      // The folder of the phases: all of them.
+      assert.deepEqual(await check('ws/sprints'), whole);
+      const status = await run(['status', '--config', '../../cfg/phasegate.yaml', 'sprint-1'], fsys, '/repo/ws/sprints');
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^sprints\/sprint-1\s+sprint-1\s+sprint\s+blocked\s+1\/1\s+✗ Done$/m);
+    });
+
+    it('finds the workspace folder of a PATH by the globs that name it, or the folders below it', () => {
+      const cases: [string, string[], string | undefined][] = [
+        ['/r/ws/sprints/sprint-1', ['sprints/*'], '/r/ws'], // a phase
+        ['/r/ws/sprints/sprint-1/notes', ['sprints/*'], '/r/ws'], // in a phase
+        ['/r/ws/sprints', ['sprints/*'], '/r/ws'], // the folder of the phases
+        ['/r/ws/sprints/sprints', ['sprints/*'], '/r/ws'], // a phase named like the folder of phases: the phase wins
+        ['/r/ws/teams/a', ['other/*', 'teams/*/sprints/*'], '/r/ws'], // on the way, through a literal part
+        ['/r/ws/teams/a/sprints/s-1', ['teams/*/sprints/*'], '/r/ws'],
+        ['/r/ws/docs/x', ['docs/**/sprint-*'], '/r/ws'],
+        ['/r/ws/misc', ['sprints/*'], undefined],
+        ['/r/ws/a', ['*/s-*'], undefined], // only wildcards on the way: no telling where the workspace is
+        ['/r/ws', [], undefined],
+      ];
+      for (const [start, globs, root] of cases) assert.equal(layoutRoot(start, globs), root, `${start} ${globs.join(' ')}`);
     });
 
     it('reports a broken phasegate.yaml found in the workspace as an error diagnostic (exit 1)', async () => {

@@ -149,6 +149,29 @@ describe('phasegate new: a PATH that names the new phase', () => {
     }
   });
 
+  it('custom layout from a --config file kept elsewhere: the new phase goes where its globs name it', async () => {
+    const fsys = new WritableMemoryFileSystem({
+      '/repo/cfg/phasegate.yaml': [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '        sections: [Objectives]',
+        '',
+      ].join('\n'),
+      '/repo/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Objectives\nx\n',
+    });
+    let r = await run(['new', 'phase', '--config', '../../cfg/phasegate.yaml'], fsys, '/repo/ws/sprints');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['created  sprint-2/GOALS.md']);
+    r = await run(['new', 'phase', '--config', 'cfg/phasegate.yaml', 'ws/sprints/sprint-3'], fsys, '/repo');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['created  ws/sprints/sprint-3/GOALS.md']);
+    assert.ok(!fsys.paths().some((p) => /phase-\d/.test(p)), fsys.paths().join('\n'));
+  });
+
   it('a PATH that is no phase name still makes a new folder of phases', async () => {
     const fsys = new WritableMemoryFileSystem();
     fsys.write('/ws/README.md', '# Project\n');
