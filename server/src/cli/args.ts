@@ -43,7 +43,8 @@ Options:
   -h, --help                 Show this help
   -v, --version              Show the version
 
-Exit codes: 0 no error-severity problem; 1 at least one (check), nothing created (new); 2 bad usage, bad config or path.`;
+Exit codes: 0 no error-severity problem; 1 at least one (check), an invalid phasegate.yaml (check, status),
+  nothing created (new); 2 bad usage, bad config or path.`;
 
 const COMMANDS = ['check', 'status', 'new'] as const;
 

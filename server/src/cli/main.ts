@@ -118,7 +118,8 @@ async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const workspaces = await load(ctx, args);
   const report = buildReport(ctx.cwd, workspaces, false);
   ctx.stdout.write(args.format === 'json' ? statusJson(report) : formatStatus(report));
-  return EXIT_OK;
+  // An invalid phasegate.yaml fails `status` as it fails `check` (where it is an invalid-config error).
+  return report.configProblems.some((d) => d.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** The workspaces of the PATHs with their documents read, or their shards checked on other threads. */

@@ -777,8 +777,8 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   return ctx;
 }
 
-/** A document with the kind's sections and a placeholder in each: for kinds without a template. */
-function genericDocument(spec: DocumentKindSpec, n: number | undefined): string {
+/** A document with the kind's sections and a placeholder in each, for phase `n`: for kinds without a template. */
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined): string {
   const lines: string[] = [`# ${expandTitle(spec.heading ?? spec.name, n).trim()}`, ''];
   for (const s of spec.sections) {
     lines.push(`## ${expandTitle(s.title, n)}`, '', `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`, '');
@@ -801,5 +801,5 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return genericDocument(spec, phase?.number);
+  return sectionsDocument(spec, phase?.number);
 }
