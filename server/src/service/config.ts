@@ -155,6 +155,9 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     // The built-in layouts carry the default thresholds: the workspace's own replace them.
     cfg.layouts = cfg.layouts.map((l) => (l.metrics === DEFAULT_METRICS ? { ...l, metrics: cfg.metrics } : l));
   }
+  // Custom layouts are tried in the order listed, before the built-in ones: a folder the globs of two
+  // layouts claim is a phase of the first.
+  const custom: LayoutSpec[] = [];
   (c.layouts ?? []).forEach((l, i) => {
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
@@ -190,7 +193,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
       }));
     const gates: GateSpec[] = (l.gates ?? []).map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
-    cfg.layouts.unshift({
+    custom.push({
       name: l.name,
       description: l.description ?? `Custom layout ${l.name}`,
       folderPattern: pattern,
@@ -204,6 +207,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       phaseGlobs: Array.isArray(l.phases) ? l.phases : [l.phases],
     });
   });
+  cfg.layouts = [...custom, ...cfg.layouts];
   return cfg;
 }
 
