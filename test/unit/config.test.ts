@@ -36,3 +36,38 @@ describe('config: custom layouts', () => {
     }
   });
 });
+
+describe('config: a layout number pattern', () => {
+  const config = (number: string) =>
+    `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "${number}"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        heading: "Sprint {N} Goals"\n`;
+
+  it('without a capture group is invalid-config at its value, and its layout is not used', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': config('^sprint-\\\\d+$'), 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });
+    const found = svc.config.problems;
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0].code, 'invalid-config');
+    assert.equal(found[0].message, 'layouts[0].number: no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))');
+    assert.deepEqual(found[0].range, { start: { line: 3, character: 12 }, end: { line: 3, character: 27 } });
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['audit', 'iai'],
+    );
+  });
+
+  it('with a group, named or not, numbers the phases', async () => {
+    for (const number of ['^sprint-(\\\\d+)$', '^sprint-(?<n>\\\\d+)$', '^(?:sprint)-(\\\\d+)$']) {
+      const { svc } = await workspace({ 'phasegate.yaml': config(number), 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });
+      assert.deepEqual(svc.config.problems, [], number);
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.number),
+        [1],
+        number,
+      );
+      assert.deepEqual(
+        svc.diagnoseAll().map((d) => d.code),
+        ['heading-mismatch'],
+        number,
+      );
+    }
+  });
+});

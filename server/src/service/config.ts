@@ -92,6 +92,11 @@ export function phasePathProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** How many capture groups `re` has (an empty alternative always matches, with every group unset). */
+function captureGroups(re: RegExp): number {
+  return (new RegExp(`(?:${re.source})|`, re.flags.replace(/[gy]/g, '')).exec('') as RegExpExecArray).length - 1;
+}
+
 export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {
   const cfg = defaultConfig(root);
   cfg.file = file;
@@ -162,8 +167,15 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
       const re = safeRegExp(l.number);
-      if (typeof re === 'string') {
-        problem(`layouts[${i}].number: ${re}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
+      // Without a group the layout's phases would have no numbers, and nothing would say why.
+      const why =
+        typeof re === 'string'
+          ? re
+          : captureGroups(re) === 0
+            ? 'no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))'
+            : undefined;
+      if (typeof re === 'string' || why !== undefined) {
+        problem(`layouts[${i}].number: ${why}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
         return;
       }
       pattern = re;
