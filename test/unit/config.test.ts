@@ -3,7 +3,8 @@
  * spellings of their globs and of `ignore`.
  */
 import * as assert from 'node:assert/strict';
-import { workspace } from '../helpers/workspace';
+import { planNew } from '../../server/src/service/scaffold';
+import { ROOT, workspace } from '../helpers/workspace';
 
 describe('config: custom layouts', () => {
   it('are tried in the order listed, before the built-in ones: a folder two layouts claim is a phase of the first', async () => {
@@ -68,6 +69,56 @@ describe('config: a layout number pattern', () => {
         ['heading-mismatch'],
         number,
       );
+    }
+  });
+});
+
+describe('config: a layout number group that is not a whole number', () => {
+  it('gives a phase without a number, never NaN, whatever it captures', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "^sprint-(.+)$"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        template: goals\n        heading: "Sprint {N} Goals"\n        sections: ["Carry-over to sprint {N+1}"]\n',
+      '.phasegate/templates/goals.md.hbs': '# Sprint {{phase.number}} Goals\n\n## Carry-over to sprint {{phase.next}}\n',
+      'sprints/sprint-1/GOALS.md': '# Sprint 1 Goals\n\n## Carry-over to sprint 2\nx\n',
+      'sprints/sprint-2/GOALS.md': '# Sprint 2 Goals\n\n## Carry-over to sprint 3\nx\n',
+      'sprints/sprint-03/GOALS.md': '# Sprint 3 Goals\n\n## Carry-over to sprint 4\nx\n',
+      'sprints/sprint-beta/GOALS.md': '# Sprint Beta Goals\n\n## Carry-over to sprint gamma\nx\n',
+      'sprints/sprint-1.5/GOALS.md': '# Sprint 1.5 Goals\n',
+      'sprints/sprint-0x10/GOALS.md': '# Sprint 16 Goals\n',
+      'sprints/sprint-1e3/GOALS.md': '# Sprint 1000 Goals\n',
+      'sprints/sprint- 4/GOALS.md': '# Sprint 4 Goals\n',
+      'sprints/sprint-delta/notes.txt': 'A phase folder without its document yet.\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(
+      svc.model.phases.map((p) => `${p.id} ${p.number}`),
+      [
+        'sprints/sprint-1 1',
+        'sprints/sprint-2 2',
+        'sprints/sprint-03 3',
+        'sprints/sprint- 4 undefined',
+        'sprints/sprint-0x10 undefined',
+        'sprints/sprint-1.5 undefined',
+        'sprints/sprint-1e3 undefined',
+        'sprints/sprint-beta undefined',
+        'sprints/sprint-delta undefined',
+      ],
+    );
+    const found = svc.diagnoseAll();
+    assert.ok(!found.some((d) => /NaN/.test(d.message)), found.map((d) => d.message).join('\n'));
+    // The numbered phases read 1, 2, 3: no gap, no duplicate, each title and section as its number says.
+    assert.deepEqual(
+      found.filter((d) => /sprint-(1|2|03)\//.test(d.file)),
+      [],
+    );
+    // A new phase in a folder so named, or the document of one that has none yet, never reads "Sprint NaN".
+    for (const folder of ['sprints/sprint-gamma', 'sprints/sprint-delta']) {
+      const plan = planNew(svc, { what: 'phase', folder });
+      assert.deepEqual(
+        plan.creates.map((c) => c.file),
+        [`${ROOT}/${folder}/GOALS.md`],
+      );
+      assert.equal(plan.creates[0].text, '# Sprint  Goals\n\n## Carry-over to sprint \n', folder);
     }
   });
 });
