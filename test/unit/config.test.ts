@@ -3,6 +3,7 @@
  * spellings of their globs and of `ignore`.
  */
 import * as assert from 'node:assert/strict';
+import { parseConfig } from '../../server/src/service/config';
 import { planNew } from '../../server/src/service/scaffold';
 import { ROOT, workspace } from '../helpers/workspace';
 
@@ -120,5 +121,102 @@ describe('config: a layout number group that is not a whole number', () => {
       );
       assert.equal(plan.creates[0].text, '# Sprint  Goals\n\n## Carry-over to sprint \n', folder);
     }
+  });
+});
+
+describe('config: the spellings of a glob', () => {
+  const sprint = (phases: string) => `layouts:\n  - name: sprint\n    phases: ${phases}\n    documents:\n      - kind: goals\n        file: GOALS.md\n`;
+
+  it('a phases glob with backslashes, a trailing slash, a leading slash or an absolute path inside the workspace finds the phases', async () => {
+    // YAML single quotes keep each backslash as it is.
+    for (const phases of [
+      "'sprints/sprint-*'",
+      "'sprints/sprint-*/'",
+      "'./sprints/sprint-*'",
+      "'/sprints/sprint-*'",
+      "'sprints\\sprint-*'",
+      "'.\\sprints\\sprint-*\\'",
+      "'sprints//sprint-*'",
+      `'${ROOT}/sprints/sprint-*'`,
+      `['${ROOT}\\sprints\\sprint-*']`,
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': sprint(phases), 'sprints/sprint-1/GOALS.md': '# S\n', 'sprints/other/GOALS.md': '# O\n' });
+      assert.deepEqual(svc.config.problems, [], phases);
+      assert.deepEqual(svc.config.layouts[0].phaseGlobs, ['sprints/sprint-*'], phases);
+      assert.deepEqual(
+        svc.model.phases.map((p) => `${p.id} ${p.layout.name}`),
+        ['sprints/sprint-1 sprint'],
+        phases,
+      );
+    }
+  });
+
+  it('an ignore glob with backslashes, a trailing slash (the folder and all it holds) or a leading slash ignores the folder', async () => {
+    for (const ignore of ["'drafts/**'", "'drafts'", "'drafts/'", "'drafts\\**'", "'drafts\\'", "'/drafts'", `'${ROOT}/drafts/'`]) {
+      const { svc } = await workspace({
+        'phasegate.yaml': `ignore: [${ignore}]\n`,
+        'drafts/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Draft\n',
+        'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Real\n',
+      });
+      assert.deepEqual(svc.config.problems, [], ignore);
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.id),
+        ['phase-1'],
+        ignore,
+      );
+      assert.ok(!svc.diagnoseAll().some((d) => d.file.startsWith(`${ROOT}/drafts/`)), ignore);
+    }
+  });
+
+  it('a glob that cannot match inside the workspace folder is invalid-config at its value, with the reason, and dropped', () => {
+    const root = '/home/me/proj';
+    const text =
+      "ignore: ['../shared/**', 'C:\\work\\drafts\\**', 'drafts/', '/']\n" +
+      'layouts:\n' +
+      '  - name: sprint\n' +
+      "    phases: ['/home/me/other/*', '/home/me/proj/../proj2/*', 'sprints\\sprint-*', '/sprints/../../x/*', '/srv/sprints/*']\n" +
+      '    documents:\n' +
+      '      - kind: goals\n' +
+      '        file: GOALS.md\n';
+    const cfg = parseConfig(`${root}/phasegate.yaml`, text, root, undefined);
+    assert.deepEqual(cfg.ignore, ['drafts']);
+    assert.deepEqual(cfg.layouts[0].phaseGlobs, ['sprints/sprint-*', 'srv/sprints/*']);
+    const outside = 'must be a glob inside the workspace folder, not an absolute path outside it (/home/me/proj)';
+    const dotdot = "must be a glob inside the workspace folder, without '..'";
+    assert.deepEqual(
+      cfg.problems.map((d) => [
+        d.code,
+        d.message,
+        d.range.start.line,
+        text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+      ]),
+      [
+        ['invalid-config', `ignore[0]: ${dotdot}`, 0, "'../shared/**'"],
+        ['invalid-config', `ignore[1]: ${outside}`, 0, "'C:\\work\\drafts\\**'"],
+        ['invalid-config', 'ignore[3]: must be a glob of paths inside the workspace folder, not the workspace folder itself', 0, "'/'"],
+        ['invalid-config', `layouts[0].phases[0]: ${outside}`, 3, "'/home/me/other/*'"],
+        ['invalid-config', `layouts[0].phases[1]: ${dotdot}`, 3, "'/home/me/proj/../proj2/*'"],
+        ['invalid-config', `layouts[0].phases[3]: ${dotdot}`, 3, "'/sprints/../../x/*'"],
+      ],
+    );
+    const single = parseConfig(`${root}/phasegate.yaml`, sprint("'../sprints/*'"), root, undefined);
+    assert.deepEqual(
+      single.problems.map((d) => d.message),
+      [`layouts[0].phases: ${dotdot}`],
+    );
+    assert.deepEqual(single.layouts[0].phaseGlobs, []);
+  });
+
+  it('a backslash in a document file or a folder name is a separator too', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        "layouts:\n  - name: sprint\n    phases: sprints/*\n    documents:\n      - kind: goals\n        file: 'docs\\GOALS.md'\n    folders:\n      - name: 'notes\\logs'\n        required: true\n",
+      'sprints/sprint-1/docs/GOALS.md': '# S\n',
+      'sprints/sprint-1/notes/logs/run.txt': 'ok\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const layout = svc.config.layouts[0];
+    assert.deepEqual([layout.documents.map((d) => d.file), layout.folders.map((f) => f.name)], [['docs/GOALS.md'], ['notes/logs']]);
+    assert.deepEqual(svc.diagnoseAll(), []);
   });
 });
