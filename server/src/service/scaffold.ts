@@ -8,7 +8,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import type { Phase } from './workspace';
+import { phaseNumber, type Phase } from './workspace';
 import {
   TemplateContext,
   baseContext,
@@ -315,8 +315,7 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     n = existing.number;
   } else if (isPhase) {
     folder = base;
-    const m = layout.folderPattern.exec(basename(base));
-    n = m?.[1] !== undefined ? Number(m[1]) : undefined;
+    n = phaseNumber(layout.folderPattern, basename(base));
     if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
   } else {
     // Beside the layout's phases: named after the last of them, with the next number.

@@ -160,8 +160,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     }
     if (!layout) continue;
     if (insidePhase(model, dir)) continue;
-    const m = layout.folderPattern.exec(name);
-    const number = m && m[1] !== undefined ? Number(m[1]) : undefined;
+    const number = phaseNumber(layout.folderPattern, name);
     const files = filesUnder(sortedFiles, dir);
     const group = workstream !== undefined ? dirname(dir) : `${dirname(dir)}#${layout.name}`;
     const phase: Phase = {
@@ -219,6 +218,15 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     }
   }
   return model;
+}
+
+/**
+ * The phase number a layout's pattern reads in a folder name: its group 1 when that is a whole number
+ * (digits only); otherwise (no match, no group 1, `beta` or `1.5` captured) the phase has no number.
+ */
+export function phaseNumber(pattern: RegExp, name: string): number | undefined {
+  const g = pattern.exec(name)?.[1];
+  return g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;
 }
 
 function insidePhase(model: WorkspaceModel, dir: string): boolean {
