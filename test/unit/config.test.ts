@@ -39,6 +39,33 @@ describe('config: custom layouts', () => {
   });
 });
 
+describe('config: layout names', () => {
+  it('a custom layout named as a built-in one, or as another custom one, is invalid-config at its name and not used', async () => {
+    const layout = (name: string) => `  - name: ${name}\n    phases: "reports/*"\n    documents:\n      - kind: report\n        file: REPORT.md\n`;
+    const { svc } = await workspace({
+      'phasegate.yaml': `layouts:\n${layout('audit')}${layout('sec')}${layout('sec')}${layout('iai')}`,
+      'reports/r-1/REPORT.md': '# Report 1\n\n## Review\n\n- [x] Done — Evidence: `log`\n',
+    });
+    assert.deepEqual(
+      svc.config.problems.map((p) => [p.range.start.line, p.message]),
+      [
+        [1, 'layouts[0].name: `audit` is the name of a built-in layout; give this layout a name of its own'],
+        [11, 'layouts[2].name: `sec` is the name of layouts[1]; give this layout a name of its own'],
+        [16, 'layouts[3].name: `iai` is the name of a built-in layout; give this layout a name of its own'],
+      ],
+    );
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['sec', 'audit', 'iai'],
+    );
+    // The phase is the custom layout's, judged by its own gates, not the built-in audit layout's.
+    assert.deepEqual(
+      svc.model.phases.map((p) => `${p.id} ${p.layout.name}`),
+      ['reports/r-1 sec'],
+    );
+  });
+});
+
 describe('config: a layout number pattern', () => {
   const config = (number: string) =>
     `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "${number}"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        heading: "Sprint {N} Goals"\n`;

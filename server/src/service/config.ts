@@ -218,7 +218,22 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   // Custom layouts are tried in the order listed, before the built-in ones: a folder the globs of two
   // layouts claim is a phase of the first.
   const custom: LayoutSpec[] = [];
+  const named = new Map<string, number>();
   (c.layouts ?? []).forEach((l, i) => {
+    // A layout is known by its name (the tree, --format json, the gates of the built-in ones): one name, one layout.
+    const taken = BUILTIN_LAYOUTS.some((b) => b.name === l.name)
+      ? 'the name of a built-in layout'
+      : named.has(l.name)
+        ? `the name of layouts[${named.get(l.name)}]`
+        : undefined;
+    if (taken) {
+      problem(
+        `layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`,
+        pathRange(doc, lines, 0, text, `/layouts/${i}/name`) ?? undefined,
+      );
+      return;
+    }
+    named.set(l.name, i);
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
       const re = safeRegExp(l.number);
