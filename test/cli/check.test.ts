@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { examplesFs, lineOf, run, WritableMemoryFileSystem } from './helpers';
+import { layoutRoot } from '../../server/src/cli/targets';
 
 const A = 'examples/audit-deployment';
 const P3V = `${A}/phase-3/07-VALIDATION.md`;
@@ -168,6 +169,67 @@ describe('phasegate check', () => {
     assert.equal(new Set(keys).size, keys.length);
   });
 
+  it('reports what lies in a nested workspace as that workspace does, whatever the order of the PATHs', async () => {
+    // projects/a has its own phasegate.yaml, where missing documents are warnings; the root has none.
+    const fsys = new WritableMemoryFileSystem({
+      '/ws/projects/a/phasegate.yaml': [
+        'rules:',
+        '  missing-document: warning',
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '      - kind: review',
+        '        file: REVIEW.md',
+        '    gates:',
+        '      - name: Done',
+        '        failOn: [missing-document]',
+        '',
+      ].join('\n'),
+      '/ws/projects/a/sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+      '/ws/projects/a/phase-1/00-PHASE_BRIEF.md': '# Phase 1: X\n\n## Objectives\nx\n',
+      '/ws/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Root\n\n## Objectives\nx\n',
+    });
+    type Out = { diagnostics: { file: string; severity: string; code: string }[]; phases: { folder: string; layout: string; status: string }[] };
+    const json = async (...paths: string[]) => {
+      const r = await run(['check', '--format', 'json', ...paths], fsys);
+      return { code: r.code, out: JSON.parse(r.stdout) as Out };
+    };
+    const alone = await json('projects/a');
+    const rootFirst = await json('.', 'projects/a');
+    const innerFirst = await json('projects/a', '.');
+    assert.deepEqual(innerFirst, rootFirst);
+    assert.deepEqual(await json('projects/a/phase-1', '.'), rootFirst);
+    // Under projects/a: exactly what checking it alone reports (warnings, the sprint layout).
+    const under = (o: Out) => ({
+      diagnostics: o.diagnostics.filter((d) => d.file.startsWith('projects/a/')),
+      phases: o.phases.filter((p) => p.folder.startsWith('projects/a/')),
+    });
+    assert.deepEqual(under(rootFirst.out), under(alone.out));
+    assert.ok(
+      alone.out.diagnostics.some((d) => d.file === 'projects/a/phase-1/00-PHASE_BRIEF.md' && d.code === 'missing-document' && d.severity === 'warning'),
+    );
+    assert.ok(!rootFirst.out.diagnostics.some((d) => d.file.startsWith('projects/a/') && d.code === 'missing-document' && d.severity === 'error'));
+    assert.deepEqual(
+      rootFirst.out.phases.map((p) => [p.folder, p.layout]),
+      [
+        ['phase-1', 'audit'],
+        ['projects/a/phase-1', 'audit'],
+        ['projects/a/sprints/sprint-1', 'sprint'],
+      ],
+    );
+    // The root's own phase still has its errors, reported once.
+    assert.equal(rootFirst.code, 1);
+    const rootErrors = rootFirst.out.diagnostics.filter((d) => d.file === 'phase-1/00-PHASE_BRIEF.md' && d.severity === 'error');
+    assert.ok(rootErrors.length > 0);
+    assert.deepEqual(
+      rootErrors,
+      (await json('phase-1')).out.diagnostics.filter((d) => d.severity === 'error'),
+    );
+  });
+
   it('exits 2 with a one-line reason for a path that does not exist', async () => {
     const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
     assert.equal(r.code, 2);
@@ -233,6 +295,76 @@ describe('phasegate check', () => {
         assert.match(r.stderr, reason);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       }
+    });
+
+    it("checks a phase of the config's own layout, or a file or folder in it, in the workspace folder its globs start from", async () => {
+      // The config is kept apart from the workspace (ws), which has none of its own.
+      const fsys = new WritableMemoryFileSystem({
+        '/repo/cfg/phasegate.yaml': [
+          'layouts:',
+          '  - name: sprint',
+          '    phases: "sprints/*"',
+          '    documents:',
+          '      - kind: goals',
+          '        file: GOALS.md',
+          '        sections: [Objectives]',
+          '    gates:',
+          '      - name: Done',
+          '        failOn: [missing-section]',
+          '',
+        ].join('\n'),
+        '/repo/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+        '/repo/ws/sprints/sprint-1/notes/idea.md': '# Idea\n',
+        '/repo/ws/sprints/sprint-2/GOALS.md': '# Sprint 2\n\n## Objectives\nx\n',
+      });
+      type Out = { diagnostics: { file: string; code: string }[]; phases: { id: string; layout: string; folder: string; status: string }[] };
+      const check = async (path: string) => {
+        const r = await run(['check', '--config', 'cfg/phasegate.yaml', '--format', 'json', path], fsys, '/repo');
+        return { code: r.code, out: JSON.parse(r.stdout) as Out };
+      };
+      // The workspace itself, as before: its folder is where the globs start.
+      const whole = await check('ws');
+      assert.equal(whole.code, 1);
+      assert.deepEqual(
+        whole.out.phases.map((p) => [p.id, p.layout, p.status]),
+        [
+          ['sprints/sprint-1', 'sprint', 'blocked'],
+          ['sprints/sprint-2', 'sprint', 'complete'],
+        ],
+      );
+      const sprint1 = {
+        code: 1,
+        out: { diagnostics: whole.out.diagnostics.filter((d) => d.file.startsWith('ws/sprints/sprint-1/')), phases: [whole.out.phases[0]] },
+      };
+      assert.deepEqual(
+        sprint1.out.diagnostics.map((d) => [d.file, d.code]),
+        [['ws/sprints/sprint-1/GOALS.md', 'missing-section']],
+      );
+      // A phase folder, a file in it, a folder in it: that phase, as in the whole workspace.
+      assert.deepEqual(await check('ws/sprints/sprint-1'), sprint1);
+      assert.deepEqual(await check('ws/sprints/sprint-1/GOALS.md'), sprint1);
+      assert.deepEqual((await check('ws/sprints/sprint-1/notes')).out.phases, sprint1.out.phases);
+      // The folder of the phases: all of them.
+      assert.deepEqual(await check('ws/sprints'), whole);
+      const status = await run(['status', '--config', '../../cfg/phasegate.yaml', 'sprint-1'], fsys, '/repo/ws/sprints');
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^sprints\/sprint-1\s+sprint-1\s+sprint\s+blocked\s+1\/1\s+✗ Done$/m);
+    });
+
+    it('finds the workspace folder of a PATH by the globs that name it, or the folders below it', () => {
+      const cases: [string, string[], string | undefined][] = [
+        ['/r/ws/sprints/sprint-1', ['sprints/*'], '/r/ws'], // a phase
+        ['/r/ws/sprints/sprint-1/notes', ['sprints/*'], '/r/ws'], // in a phase
+        ['/r/ws/sprints', ['sprints/*'], '/r/ws'], // the folder of the phases
+        ['/r/ws/sprints/sprints', ['sprints/*'], '/r/ws'], // a phase named like the folder of phases: the phase wins
+        ['/r/ws/teams/a', ['other/*', 'teams/*/sprints/*'], '/r/ws'], // on the way, through a literal part
+        ['/r/ws/teams/a/sprints/s-1', ['teams/*/sprints/*'], '/r/ws'],
+        ['/r/ws/docs/x', ['docs/**/sprint-*'], '/r/ws'],
+        ['/r/ws/misc', ['sprints/*'], undefined],
+        ['/r/ws/a', ['*/s-*'], undefined], // only wildcards on the way: no telling where the workspace is
+        ['/r/ws', [], undefined],
+      ];
+      for (const [start, globs, root] of cases) assert.equal(layoutRoot(start, globs), root, `${start} ${globs.join(' ')}`);
     });
 
     it('reports a broken phasegate.yaml found in the workspace as an error diagnostic (exit 1)', async () => {

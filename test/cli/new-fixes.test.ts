@@ -103,6 +103,75 @@ describe('phasegate new: a PATH that names the new phase', () => {
     assert.deepEqual(await errors(fsys, '/ws'), []);
   });
 
+  it("custom layout: a kind without a template is written with the new phase's number in its heading and sections", async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write(
+      '/ws/phasegate.yaml',
+      [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/sprint-*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '        heading: "Sprint {N} Goals"',
+        '        sections:',
+        '          - Objectives',
+        '          - title: "Carry-over to sprint {N+1}"',
+        '            description: What the next sprint inherits',
+        '    folders:',
+        '      - name: artifacts',
+        '        required: true',
+        '    gates:',
+        '      - name: Done',
+        '        failOn: [missing-section, empty-section, missing-folder, heading-mismatch, unfilled-placeholder]',
+        '',
+      ].join('\n'),
+    );
+    fsys.write('/ws/sprints/sprint-1/GOALS.md', '# Sprint 1 Goals\n\n## Objectives\nx\n\n## Carry-over to sprint 2\nnothing\n');
+    fsys.write('/ws/sprints/sprint-1/artifacts/.gitkeep', '');
+    for (const argv of [
+      ['new', 'phase', 'sprints'],
+      ['new', 'phase', 'sprints/sprint-3'],
+    ]) {
+      const r = await run(argv, fsys);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (const n of [2, 3]) {
+      assert.equal(
+        fsys.text(`/ws/sprints/sprint-${n}/GOALS.md`),
+        `# Sprint ${n} Goals\n\n## Objectives\n\n[Content]\n\n## Carry-over to sprint ${n + 1}\n\n[What the next sprint inherits]\n`,
+      );
+      // Nothing to fix but its placeholders.
+      const check = await run(['check', '--format', 'json', `sprints/sprint-${n}`], fsys);
+      const found = (JSON.parse(check.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+      assert.deepEqual(found, ['unfilled-placeholder', 'unfilled-placeholder'], check.stdout);
+    }
+  });
+
+  it('custom layout from a --config file kept elsewhere: the new phase goes where its globs name it', async () => {
+    const fsys = new WritableMemoryFileSystem({
+      '/repo/cfg/phasegate.yaml': [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '        sections: [Objectives]',
+        '',
+      ].join('\n'),
+      '/repo/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Objectives\nx\n',
+    });
+    let r = await run(['new', 'phase', '--config', '../../cfg/phasegate.yaml'], fsys, '/repo/ws/sprints');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['created  sprint-2/GOALS.md']);
+    r = await run(['new', 'phase', '--config', 'cfg/phasegate.yaml', 'ws/sprints/sprint-3'], fsys, '/repo');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['created  ws/sprints/sprint-3/GOALS.md']);
+    assert.ok(!fsys.paths().some((p) => /phase-\d/.test(p)), fsys.paths().join('\n'));
+  });
+
   it('a PATH that is no phase name still makes a new folder of phases', async () => {
     const fsys = new WritableMemoryFileSystem();
     fsys.write('/ws/README.md', '# Project\n');

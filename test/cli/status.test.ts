@@ -3,6 +3,7 @@ import { NodeFileSystem } from '../../server/src/node/assets';
 import { PhasegateService } from '../../server/src/service';
 import { assets, REPO } from '../helpers/workspace';
 import { examplesFs, run, WritableMemoryFileSystem } from './helpers';
+import { displayWidth } from '../../server/src/cli/width';
 
 describe('phasegate status', () => {
   it('lists every phase of the examples with layout, status, documents and gates', async () => {
@@ -60,5 +61,123 @@ describe('phasegate status', () => {
     const bad = await run(['status', 'nowhere'], fsys);
     assert.deepEqual(bad, { code: 2, stdout: '', stderr: 'phasegate: path not found: nowhere\n' });
     assert.equal((await run(['status', 'a', 'b'], fsys)).code, 2);
+  });
+
+  it('names the problems of an invalid phasegate.yaml before the table and exits 1, as check does', async () => {
+    const fsys = new WritableMemoryFileSystem({
+      '/ws/phasegate.yaml': [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/sprint-*"',
+        '    documents:',
+        '      - kind: goals',
+        '        file: GOALS.md',
+        '        sections: [Objectives]',
+        '    gates:',
+        '      - name: Done',
+        '        failOn: [missing-sections]',
+        '',
+      ].join('\n'),
+      '/ws/sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Objectives\nx\n',
+    });
+    const check = await run(['check'], fsys);
+    assert.equal(check.code, 1);
+    const text = await run(['status'], fsys);
+    assert.equal(text.code, 1, text.stdout + text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.match(
+      lines[0],
+      /^phasegate\.yaml:10:18 {2}error {2}\/layouts\/0\/gates\/0\/failOn\/0 must be equal to one of the allowed values: .* {2}\[invalid-config\]$/,
+    );
+    assert.equal(lines[0], check.stdout.split('\n')[0]);
+    assert.match(lines[1], /^✖ 1 config error: .*not applied/);
+    assert.deepEqual(lines.slice(2), ['', 'No phases found.', '']);
+    const json = await run(['status', '--format', 'json'], fsys);
+    assert.equal(json.code, 1);
+    const out = JSON.parse(json.stdout) as {
+      phases: unknown[];
+      configProblems: { file: string; range: { start: { line: number } }; severity: string; code: string }[];
+    };
+    assert.deepEqual(out.phases, []);
+    assert.deepEqual(
+      out.configProblems.map((d) => [d.file, d.range.start.line, d.severity, d.code]),
+      [['phasegate.yaml', 9, 'error', 'invalid-config']],
+    );
+    // Once fixed, the phases are back and nothing more is said.
+    fsys.write('/ws/phasegate.yaml', (fsys.text('/ws/phasegate.yaml') ?? '').replace('missing-sections', 'missing-section'));
+    const fixed = await run(['status', '--format', 'json'], fsys);
+    assert.equal(fixed.code, 0);
+    assert.deepEqual(JSON.parse(fixed.stdout), {
+      phases: [
+        {
+          id: 'sprints/sprint-1',
+          title: 'sprint-1',
+          layout: 'sprint',
+          folder: 'sprints/sprint-1',
+          status: 'complete',
+          documents: { present: 1, required: 1, missing: [] },
+          gates: [{ name: 'Done', status: 'passed', reasons: [] }],
+          blockedBy: [],
+        },
+      ],
+      configProblems: [],
+    });
+  });
+
+  it('measures cells in terminal columns: wide, emoji and combining characters keep the columns aligned', async () => {
+    const fsys = new WritableMemoryFileSystem({
+      '/ws/phasegate.yaml': [
+        'layouts:',
+        '  - name: 短距離',
+        '    phases: "スプリント/*"',
+        '    documents:',
+        '      - kind: brief',
+        '        file: 目標.md',
+        '        sections: [目的]',
+        '    gates:',
+        '      - name: 完了',
+        '        failOn: [missing-section]',
+        '',
+      ].join('\n'),
+      '/ws/スプリント/スプリント-1/目標.md': '# 認証の実装 🚀\n\n## 目的\nx\n',
+      '/ws/スプリント/スプリント-2/目標.md': '# Cafe\u0301 design\n\n## 目的\nx\n',
+      '/ws/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Plain ASCII title\n\n## Objectives\nx\n',
+    });
+    const r = await run(['status'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(' ') && !/phases? complete\.$/.test(l));
+    // PHASE: 23 columns (スプリント/スプリント-1), TITLE: 17 (Plain ASCII title), LAYOUT: 6 (短距離, LAYOUT).
+    assert.deepEqual(rows, [
+      'PHASE                    TITLE              LAYOUT  STATUS       DOCS  GATES',
+      'phase-1                  Plain ASCII title  audit   not-started  1/6   ✗ Completeness  … Quality  … Documentation  … Testing  … Review  … Approval',
+      'スプリント/スプリント-1  認証の実装 🚀      短距離  complete     1/1   ✓ 完了',
+      'スプリント/スプリント-2  Cafe\u0301 design        短距離  complete     1/1   ✓ 完了',
+    ]);
+  });
+
+  it('counts the terminal columns of a string by grapheme cluster', () => {
+    const cases: [string, number][] = [
+      ['', 0],
+      ['plain', 5],
+      ['Café', 4],
+      ['Cafe\u0301', 4], // e + combining acute accent
+      ['認証', 4],
+      ['한국어', 6],
+      ['\u1112\u1161\u11ab', 2], // 한 as conjoining jamo: one cluster, one wide syllable
+      ['ＡＢ', 4], // fullwidth forms
+      ['ｶﾞ', 2], // halfwidth katakana and halfwidth voiced sound mark
+      ['🚀', 2],
+      ['👍🏽', 2], // with a skin tone modifier
+      ['👩\u200d💻', 2], // a zero-width joiner sequence
+      ['🇯🇵', 2], // a flag (two regional indicators)
+      ['1\ufe0f\u20e3', 2], // a keycap
+      ['❤\ufe0f', 2], // text character with emoji presentation
+      ['a\u200bb', 2], // zero-width space
+      ['\u00ad', 0], // soft hyphen
+      ['\u0301', 0], // a combining mark alone
+      ['…✓✗', 3], // ambiguous and neutral marks: one column each
+      ['x\u0007', 1], // a control character
+    ];
+    for (const [text, width] of cases) assert.equal(displayWidth(text), width, JSON.stringify(text));
   });
 });

@@ -90,6 +90,28 @@ describe('language server: nested workspace folders (multi-root)', function () {
       assert.ok((await probe(u)).links.includes('implementation_response_from_AI.md'));
     });
 
+    it("a nested folder's phases are shown once, in it, and return to the outer folder when it is removed", async () => {
+      const nestedPhases = async () => {
+        const r = await s.c.conn.sendRequest(PhasesRequest, {});
+        return r.folders.map((f) => ({
+          name: f.name,
+          phases: f.groups.flatMap((g) => g.phases).filter((p) => p.uri.includes('/project/')).length,
+        }));
+      };
+      // The nested folder was added by the test before: the outer folder leaves its phases to it.
+      const both = [
+        { name: path.basename(s.root), phases: 0 },
+        { name: 'project', phases: 1 },
+      ];
+      await s.c.until('the project shown once, in its own folder', async () => JSON.stringify(await nestedPhases()) === JSON.stringify(both));
+      await changeFolders(s.c, [], [folder(s.root, 'project')]);
+      await readyFolders(s.c, 1);
+      await s.c.until('the outer folder shows the project again', async () => (await nestedPhases())[0].phases === 1);
+      await changeFolders(s.c, [folder(s.root, 'project')], []);
+      await readyFolders(s.c, 2);
+      await s.c.until('the outer folder leaves the project to its folder again', async () => (await nestedPhases())[0].phases === 0);
+    });
+
     it('removing the nested folder hands the editor text of its open documents back to the outer folder', async () => {
       const u = uri(s.root, PROMPT);
       const refreshes = s.c.count('refresh');

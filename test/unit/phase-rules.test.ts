@@ -142,6 +142,150 @@ describe('phase rules: iAI response', () => {
   });
 });
 
+/**
+ * Every item that keeps a gate pending is named by a diagnostic in the file and on the line the gate reads
+ * it from, and no checklist diagnostic names an item that holds no gate: what the tree and `status` say and
+ * what the Problems view shows agree.
+ */
+function assertChecklistsAgree(svc: Awaited<ReturnType<typeof workspace>>['svc']): void {
+  for (const phase of svc.model.phases) {
+    const held: string[] = [];
+    for (const g of svc.gates(phase)) {
+      for (const i of g.items) {
+        if (!i.checked) held.push(`${g.file}:${i.line} gate-item-unchecked ${g.name}`);
+        else if (!i.evidence) held.push(`${g.file}:${i.line} gate-item-no-evidence ${g.name}`);
+      }
+    }
+    const reported = phase.markdown.flatMap((f) =>
+      svc
+        .diagnose(f)
+        .filter((d) => d.code === 'gate-item-unchecked' || d.code === 'gate-item-no-evidence')
+        .map((d) => `${f}:${d.range.start.line} ${d.code} ${d.message.replace(/ gate: .*/, '')}`),
+    );
+    assert.deepEqual(reported.sort(), held.sort(), phase.id);
+  }
+}
+
+describe('phase rules: iAI gate checklists', () => {
+  it("reads the response's Tests list and Execution Proof as what they are, not as the Tests and Proof gates' checklists", async () => {
+    // Tests written as task items (the seed asks for tests, not for a checklist of them), and a note with a box in the proof.
+    const text = response({
+      tests: '- [ ] test_workflow_is_valid_yaml\n- [x] test_workflow_runs_linters',
+      proof: `${fence}text\n$ pytest -q\n2 passed, 0 failed in 0.12s\n${fence}\n\n- [ ] rerun on the CI runner`,
+    });
+    const { svc } = await iai(text);
+    const gates = svc.gates(svc.findPhase('Build/Phase_1_CI')!);
+    assert.deepEqual(
+      gates.map((g) => [g.name, g.status, g.reasons, g.items.length, g.file]),
+      [
+        ['Completeness', 'passed', [], 0, undefined],
+        ['Tests', 'passed', [], 0, undefined],
+        ['Proof', 'passed', [], 0, undefined],
+      ],
+    );
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-tests'), [], 'the items are the tests listed');
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'gate-item-unchecked'), []);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'gate-item-no-evidence'), []);
+    assert.equal(svc.status(svc.findPhase('Build/Phase_1_CI')!), 'complete');
+    assertChecklistsAgree(svc);
+  });
+
+  it('a checklist headed as the gate (## Gate 2: Tests) holds it, and each item that holds it is reported at its box or text', async () => {
+    const text = response() + '\n## Gate 2: Tests\n\n- [x] Reviewed by QA\n- [ ] Coverage above 80%\n- [x] Linters pass — Evidence: `ci.log`\n';
+    const prompt = PROMPT + '\n## Gate: Completeness\n\n- [x] Every deliverable has an owner\n';
+    const { svc } = await workspace({ [`${IAI}/implementation_prompt.md`]: prompt, [RESP]: text });
+    const phase = svc.findPhase('Build/Phase_1_CI')!;
+    assert.deepEqual(
+      svc.gates(phase).map((g) => [g.name, g.status, g.reasons]),
+      [
+        ['Completeness', 'pending', ['1 item without evidence']],
+        ['Tests', 'pending', ['1 item unchecked', '1 item without evidence']],
+        ['Proof', 'passed', []],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'gate-item-unchecked').map((d) => [d.range, d.message]),
+      [[rangeOf(text, '[ ]'), 'Tests gate: "Coverage above 80%" is not checked.']],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'gate-item-no-evidence').map((d) => [d.range, d.message]),
+      [[rangeOf(text, 'Reviewed by QA'), 'Tests gate: "Reviewed by QA" is checked but cites no evidence (add a link, a `path` or "Evidence: …").']],
+    );
+    const PROMPT_PATH = `${IAI}/implementation_prompt.md`;
+    assert.deepEqual(
+      diagnosticsOf(svc, PROMPT_PATH, 'gate-item-no-evidence').map((d) => [d.range, d.message]),
+      [
+        [
+          rangeOf(prompt, 'Every deliverable has an owner'),
+          'Completeness gate: "Every deliverable has an owner" is checked but cites no evidence (add a link, a `path` or "Evidence: …").',
+        ],
+      ],
+    );
+    // The prompt's Acceptance Criteria are no gate's checklist: its unchecked item holds nothing and is not reported.
+    assert.deepEqual(diagnosticsOf(svc, PROMPT_PATH, 'gate-item-unchecked'), []);
+    assertChecklistsAgree(svc);
+  });
+
+  it("a custom layout's checklist in any of its documents is reported where the gate reads it (the first document that has one)", async () => {
+    const cfg = [
+      'layouts:',
+      '  - name: sprint',
+      '    phases: "sprints/sprint-*"',
+      "    number: 'sprint-(\\d+)'",
+      '    documents:',
+      '      - kind: brief',
+      '        file: GOALS.md',
+      '        sections: [Objectives]',
+      '      - kind: checks',
+      '        file: CHECKS.md',
+      '    gates:',
+      '      - name: Review',
+      '      - name: Demo',
+    ].join('\n');
+    const goals = '# Sprint 1\n\n## Objectives\n\nShip.\n';
+    const checks = '# Checks\n\n## Review\n\n- [ ] Code reviewed\n\n## Gate 2: Demo\n\n- [x] Demo given\n';
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg,
+      'sprints/sprint-1/GOALS.md': goals,
+      'sprints/sprint-1/CHECKS.md': checks,
+      // The same gate's checklist in an earlier document: that one is the gate's, the later one is not read.
+      'sprints/sprint-2/GOALS.md': goals.replace('1', '2') + '\n## Demo\n\n- [x] Demo given — Evidence: [video](GOALS.md)\n',
+      'sprints/sprint-2/CHECKS.md': checks,
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(
+      svc.gates(svc.findPhase('sprints/sprint-1')!).map((g) => [g.name, g.status, g.reasons]),
+      [
+        ['Review', 'pending', ['1 item unchecked']],
+        ['Demo', 'pending', ['1 item without evidence']],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/CHECKS.md')
+        .filter((d) => d.code.startsWith('gate-item'))
+        .map((d) => [d.code, d.range, d.message.replace(/ \(add .*/, '')]),
+      [
+        ['gate-item-unchecked', rangeOf(checks, '[ ]'), 'Review gate: "Code reviewed" is not checked.'],
+        ['gate-item-no-evidence', rangeOf(checks, 'Demo given'), 'Demo gate: "Demo given" is checked but cites no evidence'],
+      ],
+    );
+    assert.deepEqual(
+      svc.gates(svc.findPhase('sprints/sprint-2')!).map((g) => [g.name, g.status]),
+      [
+        ['Review', 'pending'],
+        ['Demo', 'passed'],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-2/CHECKS.md')
+        .filter((d) => d.code.startsWith('gate-item'))
+        .map((d) => d.code),
+      ['gate-item-unchecked'],
+    );
+    assertChecklistsAgree(svc);
+  });
+});
+
 describe('phase rules: deliverables', () => {
   it('reports each deliverable the response does not address, on its Deliverables heading', async () => {
     const text = response({ deliverables: '- [x] GitHub Actions workflow: `.github/workflows/ci.yml`' });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { MemoryFileSystem, PhasegateService, parseDocument } from '../../server/src/service';
+import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument } from '../../server/src/service';
 import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
@@ -29,6 +29,21 @@ async function briefWith(frontMatter: string) {
 }
 
 describe('robustness: bad input gets a diagnostic, never a crash', () => {
+  it("a file that is not Markdown, open in the editor, is not checked as a document (a nested project's phasegate.yaml)", async () => {
+    const { svc } = await workspace({ [BRIEF]: `# Phase 1: Audit\n` });
+    const yaml = `${ROOT}/tools/sub/phasegate.yaml`;
+    svc.setOverlay(
+      yaml,
+      '# Owner: TBD\nlayouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents: [{ kind: goals, file: GOALS.md, heading: "{{title}}" }]\n',
+    );
+    assert.deepEqual(svc.diagnose(yaml), []);
+    // In a phase folder too; a Markdown file there is checked.
+    svc.setOverlay(`${ROOT}/phase-1/notes.txt`, 'TBD [TODO]\n');
+    assert.deepEqual(svc.diagnose(`${ROOT}/phase-1/notes.txt`), []);
+    svc.setOverlay(`${ROOT}/phase-1/notes.md`, 'TBD [TODO]\n');
+    assert.ok(svc.diagnose(`${ROOT}/phase-1/notes.md`).some((d) => d.code === 'unfilled-placeholder'));
+  });
+
   it('an alias bomb in front matter is refused with invalid-front-matter', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 9; i++) {
@@ -393,6 +408,156 @@ describe('robustness: workspace schemas are data', () => {
     assert.ok(untrusted.diagnoseAll().some((d) => d.code === 'invalid-config' && /untrusted/.test(d.message)));
     const v = untrusted.validator('brief');
     assert.ok(!v || v({ phase: 1, title: 'x', status: 'draft' }) === true);
+  });
+});
+
+describe('robustness: workspace templates are read only from inside the workspace, links followed', () => {
+  const SECRET = 'OUTSIDE {{phase.id}}\n';
+
+  /** A workspace with phase-1's validation checklist (its brief not written yet) and `setup` applied, and a folder beside it holding a brief template. */
+  async function withLinks(setup: (ws: string, outside: string) => void, check: (svc: PhasegateService, log: string[], outsideReads: () => number) => void) {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-templates-')));
+    const ws = path.join(base, 'ws');
+    const outside = path.join(base, 'outside');
+    try {
+      fs.mkdirSync(path.join(ws, 'phase-1'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'phase-1', '07-VALIDATION.md'), '# Phase 1 Validation\n');
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, 'brief.md.hbs'), SECRET);
+      setup(ws, outside);
+      for (const fsys of [new NodeFileSystem(), new SyncNodeFileSystem()]) {
+        // Reads of the template outside, through a link or not.
+        let reads = 0;
+        const readFile = fsys.readFile.bind(fsys);
+        fsys.readFile = async (p: string) => {
+          if (p.endsWith('brief.md.hbs')) reads++;
+          return readFile(p);
+        };
+        const log: string[] = [];
+        const svc = new PhasegateService({ fs: fsys, assets, logger: { log: (m) => log.push(m) } });
+        await svc.load(ws);
+        check(svc, log, () => reads);
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  }
+  const brief = (svc: PhasegateService) => planNew(svc, { what: 'brief', phase: 'phase-1' }).creates[0]?.text ?? '';
+  const configProblems = (svc: PhasegateService) => svc.diagnoseAll().filter((d) => d.code === 'invalid-config');
+
+  it('a templates: folder that is a link out of the workspace is refused at its key, its templates never read, and the built-in templates apply', async () => {
+    await withLinks(
+      (ws, outside) => {
+        fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'rules: {}\ntemplates: tpl\n');
+        fs.symlinkSync(outside, path.join(ws, 'tpl'));
+      },
+      (svc, log, reads) => {
+        const ds = configProblems(svc);
+        assert.deepEqual(
+          ds.map((d) => [d.file, d.range.start.line, d.severity, d.message]),
+          [
+            [
+              `${svc.root}/phasegate.yaml`,
+              1,
+              'error',
+              "templates folder 'tpl' leads outside the workspace through a symbolic link; it is not read and the built-in templates apply",
+            ],
+          ],
+        );
+        assert.doesNotMatch(brief(svc), /OUTSIDE/);
+        assert.match(brief(svc), /^## Objectives$/m);
+        assert.equal(reads(), 0, 'the template outside was read');
+        assert.ok(log.some((l) => /leads outside the workspace through a symbolic link/.test(l)));
+      },
+    );
+  });
+
+  it('a templates: link retargeted into the workspace is read, and its problem goes, without reloading the workspace', async () => {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-templates-')));
+    try {
+      const ws = path.join(base, 'ws');
+      fs.mkdirSync(path.join(ws, 'phase-1'), { recursive: true });
+      fs.mkdirSync(path.join(ws, 'mine'));
+      fs.mkdirSync(path.join(base, 'outside'));
+      fs.writeFileSync(path.join(ws, 'phase-1', '07-VALIDATION.md'), '# Phase 1 Validation\n');
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'templates: tpl\n');
+      fs.writeFileSync(path.join(ws, 'mine', 'brief.md.hbs'), 'MINE {{phase.id}}\n');
+      fs.writeFileSync(path.join(base, 'outside', 'brief.md.hbs'), SECRET);
+      fs.symlinkSync(path.join(base, 'outside'), path.join(ws, 'tpl'));
+      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      await svc.load(ws);
+      assert.equal(configProblems(svc).length, 1);
+      fs.unlinkSync(path.join(ws, 'tpl'));
+      fs.symlinkSync(path.join(ws, 'mine'), path.join(ws, 'tpl'));
+      const affected = await svc.filesChanged([{ path: path.join(ws, 'tpl'), type: 'changed' }]);
+      assert.deepEqual(affected, [path.join(ws, 'phasegate.yaml')], 'the config file, whose problems changed');
+      assert.deepEqual(configProblems(svc), []);
+      assert.equal(brief(svc), 'MINE phase-1\n');
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('the default .phasegate/templates as a link out of the workspace is not read either (logged: no key to report it at)', async () => {
+    await withLinks(
+      (ws, outside) => {
+        fs.mkdirSync(path.join(ws, '.phasegate'));
+        fs.symlinkSync(outside, path.join(ws, '.phasegate', 'templates'));
+      },
+      (svc, log, reads) => {
+        assert.deepEqual(configProblems(svc), []);
+        assert.doesNotMatch(brief(svc), /OUTSIDE/);
+        assert.equal(reads(), 0);
+        assert.deepEqual(log, [
+          "templates folder '.phasegate/templates' leads outside the workspace through a symbolic link; it is not read and the built-in templates apply",
+        ]);
+      },
+    );
+  });
+
+  it('a template file that is a link out of the workspace is not read: using it is an error naming it, a fix falls back', async () => {
+    await withLinks(
+      (ws, outside) => {
+        fs.mkdirSync(path.join(ws, 'tpl', 'real'), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'templates: tpl\n');
+        fs.symlinkSync(path.join(outside, 'brief.md.hbs'), path.join(ws, 'tpl', 'brief.md.hbs'));
+        // Links that stay inside the workspace are followed as before.
+        fs.writeFileSync(path.join(ws, 'tpl', 'real', 'decisions.md.hbs'), '# Ours {{phase.number}}\n');
+        fs.symlinkSync(path.join(ws, 'tpl', 'real', 'decisions.md.hbs'), path.join(ws, 'tpl', 'decisions.md.hbs'));
+      },
+      (svc, _log, reads) => {
+        assert.deepEqual(configProblems(svc), []);
+        assert.throws(
+          () => brief(svc),
+          (e: unknown) =>
+            e instanceof TemplateError &&
+            e.file === `${svc.root}/tpl/brief.md.hbs` &&
+            e.message === `Template ${svc.root}/tpl/brief.md.hbs: cannot be read: it leads outside the workspace through a symbolic link`,
+        );
+        const create = (file: string) => {
+          const d = svc.diagnoseAll().find((x) => x.code === 'missing-document' && String(x.data?.file).endsWith(file));
+          return codeActions(svc, [d!])[0].change.creates[0].text;
+        };
+        assert.match(create('00-PHASE_BRIEF.md'), /^## Objectives$/m, 'the fix falls back to the built-in template');
+        assert.doesNotMatch(create('00-PHASE_BRIEF.md'), /OUTSIDE/);
+        assert.equal(create('05-DECISIONS.md'), '# Ours 1\n');
+        assert.equal(reads(), 0, 'the template outside was read');
+      },
+    );
+  });
+
+  it('a templates: folder outside the workspace by its path is refused at its key too', async () => {
+    await withLinks(
+      (ws) => fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'templates: ../outside\n'),
+      (svc, _log, reads) => {
+        assert.deepEqual(
+          configProblems(svc).map((d) => [d.range.start.line, d.message]),
+          [[0, "templates folder '../outside' is outside the workspace; it is not read and the built-in templates apply"]],
+        );
+        assert.doesNotMatch(brief(svc), /OUTSIDE/);
+        assert.equal(reads(), 0);
+      },
+    );
   });
 });
 

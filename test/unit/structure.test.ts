@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, range } from '../../server/src/service';
+import { applyEdits, basename, codeActions, range } from '../../server/src/service';
 
 const brief = (body: string) => `# Phase 1: Foundation Audit\n\n${body}`;
 const fullBrief = brief('## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
@@ -168,6 +168,42 @@ describe('structure rules', () => {
       ],
     );
     assert.equal(svc.model.phases[0].next, svc.model.phases[1]);
+  });
+
+  it('numbers an iAI phase folder only by a name that starts as one (Phase_3_…, phase-4, PHASE 5, phase6), not by a "phase2" further in', async () => {
+    const { svc } = await workspace({
+      'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1\n',
+      'proj/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md': '# Phase 3\n',
+      'proj/workstreams/Build/phase-4/implementation_prompt.md': '# Phase 4\n',
+      'proj/workstreams/Build/PHASE 5 Release/implementation_prompt.md': '# Phase 5\n',
+      // A folder named as a phase is one before it holds any document.
+      'proj/workstreams/Build/phase6/notes.txt': 'x',
+      // Neither is phase 2: a folder of notes is no phase at all, and one holding a prompt is a phase without a number.
+      'proj/workstreams/Build/Old_phase2_notes/notes.md': '# Notes\n',
+      'proj/workstreams/Build/Spike_phase2/implementation_prompt.md': '# Spike\n',
+    });
+    assert.deepEqual(
+      svc.model.phases.map((p) => [basename(p.folder), p.number]),
+      [
+        ['Phase_1_CI', 1],
+        ['Phase_3_Advanced_CI', 3],
+        ['phase-4', 4],
+        ['PHASE 5 Release', 5],
+        ['phase6', 6],
+        ['Spike_phase2', undefined],
+      ],
+    );
+    assert.equal(svc.model.phases[0].next, undefined, 'phase 1 has no phase 2 after it');
+    const gap = diagnosticsOf(svc, 'proj/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md', 'phase-numbering-gap');
+    assert.deepEqual(
+      gap.map((d) => d.message),
+      ['Phase numbering skips from 1 to 3 in workstream Build: phase 2 is missing.'],
+    );
+    assert.deepEqual(
+      svc.diagnoseAll().filter((d) => d.file.includes('Old_phase2_notes')),
+      [],
+      'a folder that is no phase is not checked',
+    );
   });
 });
 

@@ -13,6 +13,8 @@ export interface ParsedArgs {
   layout: string | undefined;
   workstream: string | undefined;
   title: string | undefined;
+  /** `check --fix`: apply the fixes with an obvious remedy before checking. */
+  fix: boolean;
 }
 
 export class UsageError extends Error {
@@ -26,6 +28,7 @@ export const USAGE = `Usage: phasegate <command> [options]
 
 Commands:
   check [PATH...]            Check phase documents (PATH: a workspace, a phase folder or a file; default: .)
+                             --fix first applies the fixes the editor's Fix all applies, then checks
   status [PATH]              Print each phase, its documents, its gates and what blocks its handoff
   new phase [PATH]           Create a phase from the templates (--layout audit|iai, --workstream W, --title T)
   new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
@@ -36,6 +39,7 @@ Commands:
 
 Options:
   --format text|json|sarif   Output format of check (default: text); status accepts text|json
+  --fix                      check: fix what has an obvious remedy, in the files the PATHs cover
   --config FILE              Use this config file instead of the workspace's phasegate.yaml
   --layout audit|iai         Layout of a new phase
   --workstream W             Workstream of a new iAI phase
@@ -43,7 +47,8 @@ Options:
   -h, --help                 Show this help
   -v, --version              Show the version
 
-Exit codes: 0 no error-severity problem; 1 at least one (check), nothing created (new); 2 bad usage, bad config or path.`;
+Exit codes: 0 no error-severity problem; 1 at least one (check), an invalid phasegate.yaml (check, status),
+  nothing created (new); 2 bad usage, bad config or path.`;
 
 const COMMANDS = ['check', 'status', 'new'] as const;
 
@@ -57,7 +62,16 @@ const ALLOWED: Record<(typeof COMMANDS)[number], string[]> = {
 const VALUE_OPTIONS = new Set(['format', 'config', 'layout', 'workstream', 'title']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
-  const out: ParsedArgs = { command: 'help', positionals: [], format: 'text', config: undefined, layout: undefined, workstream: undefined, title: undefined };
+  const out: ParsedArgs = {
+    command: 'help',
+    positionals: [],
+    format: 'text',
+    config: undefined,
+    layout: undefined,
+    workstream: undefined,
+    title: undefined,
+    fix: false,
+  };
   const given = new Map<string, string>();
   let help = false;
   let version = false;
@@ -82,6 +96,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       version = true;
       continue;
     }
+    if (a === '--fix') {
+      if (out.fix) throw new UsageError(`option '--fix' given twice`);
+      out.fix = true;
+      continue;
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(a);
     if (!m || !VALUE_OPTIONS.has(m[1])) throw new UsageError(`unknown option '${a}'`);
     const name = m[1];
@@ -100,6 +119,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   for (const name of given.keys()) {
     if (!ALLOWED[cmd].includes(name)) throw new UsageError(`option '--${name}' does not apply to '${cmd}'`);
   }
+  if (out.fix && cmd !== 'check') throw new UsageError(`option '--fix' does not apply to '${cmd}'`);
   const format = given.get('format');
   if (format !== undefined) {
     const allowed: Format[] = cmd === 'check' ? ['text', 'json', 'sarif'] : ['text', 'json'];

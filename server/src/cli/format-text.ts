@@ -3,7 +3,7 @@
  * (1-based, so terminals and editors can jump to it), then a summary line.
  */
 import { relativePath } from '../service/host';
-import type { Severity } from '../service/types';
+import type { Diagnostic, Severity } from '../service/types';
 import type { Report } from './report';
 
 function plural(n: number, word: string): string {
@@ -22,11 +22,14 @@ export function summary(report: Report): string {
   return `${count('error') ? '✖' : '⚠'} ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${phases}.`;
 }
 
+/** `file:line:col  severity  message  [rule-id]`, the path relative to `cwd`. */
+export function diagnosticLine(cwd: string, d: Diagnostic): string {
+  const where = `${relativePath(cwd, d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
+  return `${where}  ${d.severity}  ${d.message}  [${d.code}]`;
+}
+
 export function formatText(report: Report): string {
-  const lines = report.diagnostics.map((d) => {
-    const where = `${relativePath(report.cwd, d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
-    return `${where}  ${d.severity}  ${d.message}  [${d.code}]`;
-  });
+  const lines = report.diagnostics.map((d) => diagnosticLine(report.cwd, d));
   if (lines.length) lines.push('');
   lines.push(summary(report));
   return lines.join('\n') + '\n';

@@ -4,7 +4,7 @@
  * it returns the exit code. `node/cli.ts` is the thin process wrapper; tests call it directly.
  */
 import type { Assets } from '../service/service';
-import { FileSystem, normalizePath } from '../service/host';
+import { FileSystem, normalizePath, relativePath } from '../service/host';
 import { ParsedArgs, USAGE, UsageError, parseArgs } from './args';
 import { Workspace, loadWorkspaces } from './targets';
 import { buildReport, errorCount } from './report';
@@ -14,6 +14,7 @@ import { formatSarif } from './format-sarif';
 import { diagnosticFingerprints } from './fingerprint';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
+import { applyFixes } from './fix';
 import { Parallel, checkInShards } from './shards';
 
 export interface CliFileSystem extends FileSystem {
@@ -102,7 +103,17 @@ export async function main(opts: MainOptions): Promise<number> {
 }
 
 async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const workspaces = await load(ctx, args);
+  // Fixing needs every document's text on this thread: no shards on other threads then.
+  const workspaces = await load(ctx, args, args.fix ? undefined : ctx.parallel);
+  if (args.fix) {
+    const fixed = await applyFixes(ctx, workspaces);
+    // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
+    const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
+    for (const f of fixed) out.write(`fixed ${relativePath(ctx.cwd, f.file)}: ${[...f.codes].join(', ')}\n`);
+    if (fixed.length && args.format === 'text') out.write('\n');
+    // Titles found before the fixes may have changed with them (a heading renumbered).
+    if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
+  }
   const report = buildReport(ctx.cwd, workspaces, true);
   const out =
     args.format === 'json'
@@ -118,12 +129,13 @@ async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const workspaces = await load(ctx, args);
   const report = buildReport(ctx.cwd, workspaces, false);
   ctx.stdout.write(args.format === 'json' ? statusJson(report) : formatStatus(report));
-  return EXIT_OK;
+  // An invalid phasegate.yaml fails `status` as it fails `check` (where it is an invalid-config error).
+  return report.configProblems.some((d) => d.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** The workspaces of the PATHs with their documents read, or their shards checked on other threads. */
-async function load(ctx: CliContext, args: ParsedArgs): Promise<Workspace[]> {
+async function load(ctx: CliContext, args: ParsedArgs, parallel = ctx.parallel): Promise<Workspace[]> {
   const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
-  for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, ctx.parallel);
+  for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, parallel);
   return workspaces;
 }

@@ -4,11 +4,11 @@
  * another process creates it between the plan and the write.
  */
 import { PhasegateService } from '../service/service';
-import { dirname, relativePath } from '../service/host';
+import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
 import { NewPlan, NewRequest, planNew } from '../service/scaffold';
 import { ParsedArgs, UsageError } from './args';
-import { findRoot, resolvePath } from './targets';
+import { layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
 
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
@@ -68,12 +68,24 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   // A folder that does not exist yet is created under its nearest existing ancestor's workspace.
   let existing = where;
   while (!(await ctx.fs.stat(existing).catch(() => undefined)) && dirname(existing) !== existing) existing = dirname(existing);
-  const root = await findRoot(ctx.fs, existing, false);
-  const svc = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
-  await svc.load(root, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
-  if (args.config) {
-    const bad = svc.config.problems.find((d) => d.severity === 'error');
-    if (bad) throw new UsageError(`invalid config ${args.config}: ${bad.message.split('\n')[0]}`);
+  const { root, configured } = await findRoot(ctx.fs, existing, false);
+  const load = async (at: string) => {
+    const engine = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
+    await engine.load(at, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
+    if (args.config) {
+      const bad = engine.config.problems.find((d) => d.severity === 'error');
+      if (bad) throw new UsageError(`invalid config ${args.config}: ${bad.message.split('\n')[0]}`);
+    }
+    return engine;
+  };
+  let svc = await load(root);
+  // A config file from elsewhere: the workspace folder is the one its globs name PATH from, as for check.
+  if (args.config && !configured && !svc.model.phases.some((p) => isInside(existing, p.folder) || isInside(p.folder, existing))) {
+    const at = layoutRoot(
+      where,
+      svc.config.layouts.flatMap((l) => l.phaseGlobs ?? []),
+    );
+    if (at !== undefined && at !== root) svc = await load(at);
   }
   let plan: NewPlan;
   try {

@@ -8,7 +8,7 @@ import { leadTitle } from '../service/templates';
 import type { Phase } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import type { PhasegateService } from '../service/service';
-import { Workspace, coversDiagnostic, coversPhase } from './targets';
+import { Workspace, coverage } from './targets';
 
 export interface PhaseReport {
   phase: Phase;
@@ -28,6 +28,11 @@ export interface Report {
   /** Sorted by file, then position. */
   diagnostics: Diagnostic[];
   phases: PhaseReport[];
+  /**
+   * Problems of the config files in force (`invalid-config`: the settings they concern are not
+   * applied), sorted as `diagnostics`; `check` has them among its diagnostics too.
+   */
+  configProblems: Diagnostic[];
 }
 
 /** The phase's title as its brief or prompt gives it (without "Phase N:" and the template's decorations), else its folder name. */
@@ -40,11 +45,22 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
   const seen = new Set<string>();
   const phases: PhaseReport[] = [];
   const seenPhases = new Set<string>();
-  for (const ws of workspaces) {
+  const configProblems: Diagnostic[] = [];
+  const seenProblems = new Set<string>();
+  // By root, so that the output does not depend on the order of the PATHs.
+  const ordered = [...workspaces].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+  for (const ws of ordered) {
     const { svc } = ws;
+    const covers = coverage(ordered, ws);
+    for (const d of svc.config.problems) {
+      const key = JSON.stringify([d.file, d.range, d.code, d.message]);
+      if (seenProblems.has(key)) continue;
+      seenProblems.add(key);
+      configProblems.push(d);
+    }
     if (withDiagnostics) {
       for (const d of svc.diagnoseAll()) {
-        if (!coversDiagnostic(ws, d)) continue;
+        if (!covers.diagnostic(d)) continue;
         const key = JSON.stringify([d.file, d.range, d.code, d.message]);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -52,7 +68,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       }
     }
     for (const phase of svc.model.phases) {
-      if (!coversPhase(ws, phase) || seenPhases.has(phase.folder)) continue;
+      if (!covers.phase(phase) || seenPhases.has(phase.folder)) continue;
       seenPhases.add(phase.folder);
       const gates = svc.gates(phase);
       const required = phase.documents.filter((d) => d.spec.required);
@@ -72,10 +88,13 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       });
     }
   }
-  diagnostics.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
-  return { cwd, diagnostics, phases };
+  diagnostics.sort(byPosition);
+  configProblems.sort(byPosition);
+  return { cwd, diagnostics, phases, configProblems };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 export function errorCount(report: Report): number {

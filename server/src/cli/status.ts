@@ -1,16 +1,16 @@
 /**
  * `phasegate status`: one row per phase (id, layout, status, documents present/required, each
- * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff.
+ * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff. Problems
+ * of the config come first: a phase table without the layouts or rules of a refused config would
+ * otherwise not say why.
  */
 import type { GateStatus } from '../service/gates';
 import type { PhaseReport, Report } from './report';
+import { diagnosticLine } from './format-text';
+import { jsonDiagnostic } from './format-json';
+import { displayWidth, padEnd } from './width';
 
 const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
-
-/** Display width of a cell (the marks are one column wide; no wide characters are printed). */
-function pad(s: string, width: number): string {
-  return s + ' '.repeat(Math.max(0, width - [...s].length));
-}
 
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
@@ -22,7 +22,25 @@ export function blockers(p: PhaseReport): string[] {
   return out;
 }
 
+/** The config's problems and what they mean, then a blank line; nothing when there is none. */
+function configSection(report: Report): string {
+  const problems = report.configProblems;
+  if (!problems.length) return '';
+  const errors = problems.filter((d) => d.severity === 'error').length;
+  const n = errors || problems.length;
+  const what = `${n} config ${errors ? 'error' : 'problem'}${n === 1 ? '' : 's'}`;
+  const lines = problems.map((d) => diagnosticLine(report.cwd, d));
+  lines.push(
+    `${errors ? '✖' : '⚠'} ${what}: the settings ${n === 1 ? 'it concerns are' : 'they concern are'} not applied (a config that does not parse or match its schema is not used at all).`,
+  );
+  return lines.join('\n') + '\n\n';
+}
+
 export function formatStatus(report: Report): string {
+  return configSection(report) + phaseTable(report);
+}
+
+function phaseTable(report: Report): string {
   if (report.phases.length === 0) return 'No phases found.\n';
   const header = ['PHASE', 'TITLE', 'LAYOUT', 'STATUS', 'DOCS', 'GATES'];
   const rows = report.phases.map((p) => [
@@ -33,10 +51,11 @@ export function formatStatus(report: Report): string {
     `${p.documents.present}/${p.documents.required}`,
     p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join('  '),
   ]);
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+  // Columns as a terminal draws them: a title or folder may hold wide (CJK, emoji) or combining characters.
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : padEnd(c, widths[i])))
       .join('  ')
       .trimEnd();
   const out = [line(header)];
@@ -61,5 +80,6 @@ export function statusJson(report: Report): string {
     gates: p.gates.map((g) => ({ name: g.name, status: g.status, reasons: g.reasons })),
     blockedBy: blockers(p),
   }));
-  return JSON.stringify({ phases }, null, 2) + '\n';
+  const configProblems = report.configProblems.map((d) => jsonDiagnostic(report.cwd, d));
+  return JSON.stringify({ phases, configProblems }, null, 2) + '\n';
 }

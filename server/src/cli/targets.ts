@@ -5,7 +5,8 @@
  */
 import { Assets, LoadOptions, PhasegateService } from '../service/service';
 import { CONFIG_FILES } from '../service/config';
-import { FileSystem, basename, dirname, isInside, joinPath, normalizePath } from '../service/host';
+import picomatch from 'picomatch';
+import { FileSystem, basename, dirname, isInside, joinPath, normalizePath, relativePath } from '../service/host';
 import type { Phase } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import { UsageError } from './args';
@@ -38,21 +39,54 @@ async function hasConfig(fs: FileSystem, dir: string): Promise<boolean> {
 
 /**
  * The workspace root of a path: the nearest folder (the path's own, or an ancestor) holding a
- * `phasegate.yaml`; else the folder holding the phase the path lies in (the parent of `phase-N`,
- * or of `workstreams/` for iAI phases) so that cross-phase checks see the neighbouring phases;
- * else the folder itself (a file's folder for a file).
+ * `phasegate.yaml` (`configured`); else the folder holding the phase the path lies in (the parent
+ * of `phase-N`, or of `workstreams/` for iAI phases) so that cross-phase checks see the
+ * neighbouring phases; else the folder itself (a file's folder for a file).
  */
-export async function findRoot(fs: FileSystem, target: string, isFile: boolean): Promise<string> {
+export async function findRoot(fs: FileSystem, target: string, isFile: boolean): Promise<{ root: string; configured: boolean }> {
   const start = isFile ? dirname(target) : target;
   for (let d = start; ; d = dirname(d)) {
-    if (await hasConfig(fs, d)) return d;
+    if (await hasConfig(fs, d)) return { root: d, configured: true };
     if (dirname(d) === d) break;
   }
   for (let d = start; dirname(d) !== d; d = dirname(d)) {
     const name = basename(d);
-    if (name === 'workstreams' || /^phase-\d+$/i.test(name)) return dirname(d);
+    if (name === 'workstreams' || /^phase-\d+$/i.test(name)) return { root: dirname(d), configured: false };
   }
-  return start;
+  return { root: start, configured: false };
+}
+
+/**
+ * The workspace folder of `start` (a PATH's folder) by custom layouts' `phases` globs, which are
+ * relative to it: the nearest folder above `start` from which a glob names `start` or a folder it
+ * lies in (a phase: `ws` for `ws/sprints/sprint-1` and `sprints/*`); else the nearest from which
+ * `start` is on the way to the phases a glob names, through at least one of its literal parts (a
+ * folder of phases: `ws` for `ws/sprints`). Undefined when there is none.
+ */
+export function layoutRoot(start: string, globs: readonly string[]): string | undefined {
+  if (!globs.length) return undefined;
+  const match = picomatch([...globs], { dot: false });
+  let holding: string | undefined;
+  for (let d = dirname(start); ; d = dirname(d)) {
+    const parts = relativePath(d, start).split('/');
+    for (let k = 1; k <= parts.length; k++) if (match(parts.slice(0, k).join('/'))) return d;
+    if (holding === undefined && globs.some((g) => leadsTo(g, parts))) holding = d;
+    if (dirname(d) === d) break;
+  }
+  return holding;
+}
+
+/** Whether folders below the relative path `parts` can match `glob`: its leading parts match `parts`, one of them literally. */
+function leadsTo(glob: string, parts: readonly string[]): boolean {
+  const globParts = glob.split('/');
+  if (globParts.length <= parts.length) return false;
+  let literal = false;
+  for (let i = 0; i < parts.length; i++) {
+    if (globParts[i] === '**') return literal;
+    if (!picomatch.isMatch(parts[i], globParts[i], { dot: false })) return false;
+    if (!picomatch.scan(globParts[i]).isGlob) literal = true;
+  }
+  return literal;
 }
 
 /**
@@ -66,22 +100,22 @@ export async function loadWorkspaces(opts: {
   paths: string[];
   configFile: string | undefined;
 }): Promise<Workspace[]> {
-  const byRoot = new Map<string, string[]>();
+  const found: { abs: string; start: string; root: string; configured: boolean }[] = [];
   for (const p of opts.paths.length ? opts.paths : ['.']) {
     const abs = resolvePath(opts.cwd, p);
     const st = await opts.fs.stat(abs).catch(() => undefined);
     if (!st) throw new UsageError(`path not found: ${p}`);
     // A device or a pipe (/dev/zero, a FIFO named .md) would block or never end a read.
     if (st.kind !== 'file' && st.kind !== 'directory') throw new UsageError(`not a file or folder: ${p}`);
-    const root = await findRoot(opts.fs, abs, st.kind === 'file');
-    const list = byRoot.get(root) ?? [];
-    list.push(abs);
-    byRoot.set(root, list);
+    const isFile = st.kind === 'file';
+    found.push({ abs, start: isFile ? dirname(abs) : abs, ...(await findRoot(opts.fs, abs, isFile)) });
   }
   const load: LoadOptions = opts.configFile ? { configFile: resolvePath(opts.cwd, opts.configFile) } : {};
-  const out: Workspace[] = [];
-  for (const [root, targets] of byRoot) {
-    const svc = new PhasegateService({ fs: opts.fs, assets: opts.assets });
+  const engines = new Map<string, PhasegateService>();
+  const engine = async (root: string): Promise<PhasegateService> => {
+    let svc = engines.get(root);
+    if (svc) return svc;
+    svc = new PhasegateService({ fs: opts.fs, assets: opts.assets });
     await svc.load(root, undefined, { ...load, only: () => false });
     if (load.configFile) {
       // A config file named on the command line must be usable: its problems are usage errors.
@@ -91,22 +125,52 @@ export async function loadWorkspaces(opts: {
           `invalid config ${opts.configFile}: ${firstLine(bad.message)}${bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : ''}`,
         );
     }
-    out.push({ root, svc, targets, configFile: load.configFile });
+    engines.set(root, svc);
+    return svc;
+  };
+  for (const f of found) {
+    const svc = await engine(f.root);
+    // A config file from elsewhere says nothing of where the workspace folder its globs start from is:
+    // a PATH whose folder, so far, holds none of the phases it covers (a phase of a custom layout, or
+    // a folder of them) is looked for in the folders above it, as the globs name it (`layoutRoot`).
+    if (!load.configFile || f.configured || svc.model.phases.some((p) => isInside(f.start, p.folder) || isInside(p.folder, f.start))) continue;
+    const root = layoutRoot(
+      f.start,
+      svc.config.layouts.flatMap((l) => l.phaseGlobs ?? []),
+    );
+    if (root === undefined || root === f.root) continue;
+    f.root = root;
+    await engine(root);
   }
-  return out;
+  const byRoot = new Map<string, string[]>();
+  for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f.abs]);
+  return [...byRoot].map(([root, targets]) => ({ root, svc: engines.get(root)!, targets, configFile: load.configFile }));
 }
 
 function firstLine(s: string): string {
   return s.split(/\r?\n/)[0];
 }
 
-/** Whether a file's diagnostics belong to the output: it lies inside one of the PATHs (config problems always do). */
-export function coversDiagnostic(ws: Workspace, d: Diagnostic): boolean {
-  if (d.code === 'invalid-config' && d.file === ws.svc.config.file) return true;
-  return ws.targets.some((t) => isInside(t, d.file));
+/** What a workspace reports, among the workspaces of one run. */
+export interface Coverage {
+  /** Whether a diagnostic belongs to the output (the problems of the workspace's config always do). */
+  diagnostic(d: Diagnostic): boolean;
+  phase(phase: Phase): boolean;
 }
 
-/** Whether a phase belongs to the output: it lies inside a PATH, or a PATH lies inside it. */
-export function coversPhase(ws: Workspace, phase: Phase): boolean {
-  return ws.targets.some((t) => isInside(t, phase.folder) || isInside(phase.folder, t));
+/**
+ * What each workspace reports: the files and phases the PATHs cover, a file when it lies inside a
+ * PATH, a phase when it does or a PATH lies inside it. A PATH covers them in every workspace, as one
+ * workspace can lie inside another's PATH (`check . projects/a`, where `projects/a` has its own
+ * phasegate.yaml): each is then reported by the innermost workspace that holds it, as checking it
+ * alone would, whatever the order of the PATHs.
+ */
+export function coverage(workspaces: readonly Workspace[], ws: Workspace): Coverage {
+  const targets = workspaces.length === 1 ? ws.targets : workspaces.flatMap((w) => w.targets);
+  const inner = workspaces.filter((w) => w.root !== ws.root && isInside(ws.root, w.root)).map((w) => w.root);
+  const covered = (path: string) => targets.some((t) => isInside(t, path)) && !inner.some((r) => isInside(r, path));
+  return {
+    diagnostic: (d) => (d.code === 'invalid-config' && d.file === ws.svc.config.file) || covered(d.file),
+    phase: (p) => (targets.some((t) => isInside(t, p.folder)) || targets.some((t) => isInside(p.folder, t))) && !inner.some((r) => isInside(r, p.folder)),
+  };
 }

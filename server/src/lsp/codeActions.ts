@@ -1,6 +1,6 @@
 /** Code actions: the engine's quick fix of each diagnostic in range, and `source.fixAll.phasegate`. */
 import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection } from 'vscode-languageserver';
-import { codeActions, fixAll } from '../service/actions';
+import { codeActions, fixAll, suppressActions } from '../service/actions';
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
@@ -39,6 +39,17 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
         const inRange = diags.filter((d) => intersects(d.range, params.range));
         for (const d of inRange) {
           for (const a of codeActions(t.svc, [d])) {
+            const c = convert(a, CodeActionKind.QuickFix, [d]);
+            if (c) out.push(c);
+          }
+        }
+        // Then, once per rule and line, the directives that silence a problem (after every repair).
+        const offered = new Set<string>();
+        for (const d of inRange) {
+          const key = `${d.code} ${d.range.start.line}`;
+          if (offered.has(key)) continue;
+          offered.add(key);
+          for (const a of suppressActions(t.svc, d)) {
             const c = convert(a, CodeActionKind.QuickFix, [d]);
             if (c) out.push(c);
           }

@@ -21,6 +21,7 @@ import { specSection } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
 import { schemaProperties } from './schema';
+import { directiveCompletion } from './directives';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
 
@@ -256,6 +257,9 @@ function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
 
 export async function complete(t: Target, line: number, ch: number): Promise<CompletionItem[]> {
   if (!t.doc) return [];
+  // In a directive comment (an HTML block, which other completions skip).
+  const directive = directiveCompletion(t, line, ch);
+  if (directive) return directive;
   if (inFrontMatter(t.doc, line)) return frontMatterItems(t, line, ch);
   if (t.doc.codeLines.has(line)) return [];
   const headings = headingItems(t, line, ch);

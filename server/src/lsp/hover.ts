@@ -7,6 +7,7 @@ import type { ServerContext, Target } from './context';
 import { frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
+import { directiveHover } from './directives';
 
 /** Most enum values a key's hover lists. */
 const MAX_VALUES = 30;
@@ -21,6 +22,8 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   if (!doc) return null;
   const src = doc.lines[line] ?? '';
   const md = (value: string, range?: LspRange): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
+  const directive = directiveHover(doc, line, ch);
+  if (directive) return md(directive.value, directive.range);
   if (inFrontMatter(doc, line)) {
     const key = frontMatterKeyAt(doc, line);
     const m = /^([A-Za-z_][\w-]*)\s*:/.exec(src);

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
 import { normalizePath, relativePath } from '../service/host';
-import { phaseStatus } from '../service/gates';
+import { GateResult, phaseStatus } from '../service/gates';
 import type { PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
 import type { Phase, WorkspaceModel } from '../service/workspace';
@@ -43,6 +43,17 @@ function filesOf(p: Phase): readonly string[] {
   return p.markdown.length ? p.markdown : [p.folder];
 }
 
+/**
+ * What keeps a phase from handing off, as `phasegate status` says it: the required documents not written
+ * (a phase missing one is never complete, whatever its gates), then each reason of a gate not passed.
+ */
+function blockers(p: Phase, gates: readonly GateResult[]): string[] {
+  const missing = p.documents.filter((d) => d.spec.required && !d.exists).map((d) => d.spec.file);
+  const out = missing.length ? [`missing ${missing.join(', ')}`] : [];
+  for (const g of gates) if (g.status !== 'passed') out.push(...g.reasons.map((r) => `${g.name}: ${r}`));
+  return out;
+}
+
 function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
   const gates = svc.gates(p);
   const status = phaseStatus(svc, p, gates);
@@ -67,7 +78,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
     gates: gates.map((g) => ({ name: g.name, status: g.status })),
     documents,
     problems: problemCounts(filesOf(p).flatMap(diagsOf)),
-    blockers: gates.filter((g) => g.status !== 'passed').flatMap((g) => g.reasons.map((r) => `${g.name}: ${r}`)),
+    blockers: blockers(p, gates),
   };
 }
 

@@ -107,10 +107,10 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     trust.trusted = options?.trusted !== false;
     wsDiagnostics.omitHeld = options?.keepsUnreportedDiagnostics === true;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
-    for (const f of folders) {
-      const folder = workspaces.add(f.uri, f.name || undefined);
-      if (folder) loadFolder(folder);
-    }
+    for (const f of folders) workspaces.add(f.uri, f.name || undefined);
+    // Every folder known before any loads: an outer folder leaves its nested ones out of its scan.
+    workspaces.excludeNested();
+    for (const folder of workspaces.all()) loadFolder(folder);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -151,10 +151,14 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
                 phases.changed(f);
               }
             }
+            const added = new Set<Folder>();
             for (const a of ev.added) {
               const f = workspaces.add(a.uri, a.name);
-              if (f) loadFolder(f);
+              if (f) added.add(f);
             }
+            // A folder that gained or lost a nested one scans again (the nested phases leave or come back).
+            for (const f of workspaces.excludeNested()) added.add(f);
+            for (const f of added) loadFolder(f);
             // Open documents now held by another folder (nested folders) take their editor text there.
             if ((await sync.rehome()).length) await diagnostics.all();
           }),

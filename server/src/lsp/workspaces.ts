@@ -88,6 +88,20 @@ export class Workspaces {
     return [...this.folders.values()];
   }
 
+  /**
+   * Gives each folder's engine the folders nested in it, which it then leaves to their own engines (each
+   * phase is shown and judged once, by its innermost folder's config). Returns the folders whose set
+   * changed: those already loaded need a reload.
+   */
+  excludeNested(): Folder[] {
+    const changed: Folder[] = [];
+    for (const f of this.folders.values()) {
+      const nested = [...this.folders.values()].filter((o) => o !== f && o.path !== f.path && isInside(f.path, o.path)).map((o) => o.path);
+      if (f.svc.setExcludedFolders(nested)) changed.push(f);
+    }
+    return changed;
+  }
+
   /** The innermost folder holding `path`. */
   folderOf(path: string): Folder | undefined {
     const p = normalizePath(path);

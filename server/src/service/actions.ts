@@ -6,8 +6,9 @@ import type { Fix } from './fixes/fix';
 import { STRUCTURE_FIXES } from './fixes/structure';
 import { DOCUMENT_FIXES } from './fixes/document';
 import { PHASE_FIXES } from './fixes/phase';
+import { SUPPRESS_FIXES } from './fixes/suppress';
 
-const FIXES: Record<string, Fix> = { ...STRUCTURE_FIXES, ...DOCUMENT_FIXES, ...PHASE_FIXES };
+const FIXES: Record<string, Fix> = { ...STRUCTURE_FIXES, ...DOCUMENT_FIXES, ...PHASE_FIXES, ...SUPPRESS_FIXES };
 
 /** Quick fixes for the given diagnostics (those of one document, typically in the editor's range). */
 export function codeActions(svc: PhasegateService, diagnostics: Diagnostic[]): CodeAction[] {
@@ -58,3 +59,4 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
 }
 
 export { applyEdits } from './edits';
+export { suppressActions } from './fixes/suppress';

@@ -4,7 +4,7 @@
  * context has one shape and shares its methods, so the rules' calls into it stay monomorphic and
  * no closures are allocated per document.
  */
-import type { ResolvedConfig } from './config';
+import type { ResolvedConfig, RuleSetting } from './config';
 import type { DocumentKindSpec, LayoutSpec, MetricSpec } from './layout';
 import type { ParsedDocument } from './markdown';
 import { RULES } from './rules/catalog';
@@ -13,6 +13,7 @@ import type { GateResult } from './gates';
 import type { Phase, WorkspaceModel } from './workspace';
 import type { Diagnostic, FixData, Range, Severity } from './types';
 import type { PhasegateService } from './service';
+import { DirectiveUse, Suppressions, suppressionsOf } from './suppress';
 
 const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
 
@@ -30,6 +31,11 @@ export class CheckContext implements RuleContext {
   readonly out: Diagnostic[] = [];
   /** Diagnostics left out past MAX_FILE_DIAGNOSTICS. */
   private dropped = 0;
+  /** The document's `phasegate-disable…` directives, if it has any. */
+  private readonly suppressions: Suppressions | undefined;
+  /** The directives that silenced a problem in this check. */
+  private readonly used: DirectiveUse = new Set();
+  private directivesChecked = false;
 
   constructor(
     private readonly svc: PhasegateService,
@@ -42,10 +48,20 @@ export class CheckContext implements RuleContext {
     readonly config: ResolvedConfig,
     readonly metrics: MetricSpec[],
     readonly phaseAnchor: boolean,
-  ) {}
+    /** Report what directives would silence too (to know which problems a directive is about). */
+    ignoreDirectives = false,
+  ) {
+    this.suppressions = ignoreDirectives ? undefined : suppressionsOf(doc);
+  }
 
   /** The diagnostics of the file once every rule ran: those reported, and a count of those left out. */
   result(): Diagnostic[] {
+    // Problems of the directives themselves, once every rule ran (whether each silenced something is known then).
+    if (this.suppressions && !this.directivesChecked) {
+      this.directivesChecked = true;
+      const isOff = (rule: string): boolean => this.svc.ruleSetting(rule) === 'off';
+      for (const p of this.suppressions.problems(this.used, isOff)) this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
+    }
     if (this.dropped === 0) return this.out;
     const setting = this.svc.ruleSetting('too-many-problems');
     if (setting === 'off') return this.out;
@@ -93,6 +109,11 @@ export class CheckContext implements RuleContext {
 
   report(code: string, range: Range, message: string, data?: FixData): void {
     const setting = this.svc.ruleSetting(code);
+    if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
+    this.push(code, setting, range, message, data);
+  }
+
+  private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData): void {
     if (setting === 'off') return;
     if (this.out.length >= MAX_FILE_DIAGNOSTICS) {
       this.dropped++;

@@ -6,8 +6,9 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseFrontMatter, yamlOffsetRange } from './markdown';
-import { Diagnostic, Severity, range } from './types';
+import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
+import { normalizePath } from './host';
 import { safeRegExp } from './regex-safety';
 
 export { safeRegExp };
@@ -57,6 +58,8 @@ export interface ResolvedConfig {
   metrics: MetricSpec[];
   ignore: string[];
   templates: string | undefined;
+  /** Where `templates` is written in the config file (for a problem with the folder it names). */
+  templatesRange?: Range;
   /** Workspace schema files by kind (absolute paths). */
   schemas: Record<string, string>;
   /** Problems found in the config file. */
@@ -78,16 +81,64 @@ export function defaultConfig(root: string): ResolvedConfig {
 }
 
 /**
- * Why `p` (a custom layout's document `file` or folder `name`) is not a relative path that stays inside
- * the phase folder, or undefined when it is: forward slashes, no `..`, not absolute, no drive letter.
+ * Why `path` (a custom layout's document `file` or folder `name`) is not a relative path that stays
+ * inside the phase folder, or undefined when it is: no `..`, not absolute, no drive letter. Its
+ * backslashes are separators (see `slashes`).
  */
-export function phasePathProblem(p: string): string | undefined {
+export function phasePathProblem(path: string): string | undefined {
   const why = 'must be a relative path inside the phase folder';
-  if (p.includes('\\')) return `${why} (with forward slashes, no backslash)`;
+  const p = slashes(path);
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `${why}, not an absolute path`;
   if (p.split('/').includes('..')) return `${why}, without '..'`;
-  if (p.includes('\0') || /(^|\/)\.?(\/|$)/.test(p)) return `${why}: a file or folder name, not ${JSON.stringify(p)}`;
+  if (p.includes('\0') || /(^|\/)\.?(\/|$)/.test(p)) return `${why}: a file or folder name, not ${JSON.stringify(path)}`;
   return undefined;
+}
+
+/** A path or glob of phasegate.yaml with its backslashes read as separators, as Windows writes them (`sprints\\sprint-*`). */
+export function slashes(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
+/**
+ * A `phases` or `ignore` glob as it is matched, against paths relative to the workspace folder `root`
+ * (with forward slashes), or why it cannot match anything there. The spellings with one meaning are
+ * read so: a backslash is a separator; an absolute path inside the workspace folder is relative to
+ * it; any other leading `/` stands for the workspace folder (`/sprints/*` is `sprints/*`); `./`,
+ * doubled slashes and a trailing `/` are dropped (`drafts/` is the folder `drafts`, and so, for
+ * `ignore`, all it holds). Refused: `..`, an absolute path outside the workspace folder (a drive
+ * letter, or a path that starts with the first folder of the workspace folder's own path), and a
+ * glob of the workspace folder itself.
+ */
+export function workspaceGlob(glob: string, root: string): { glob: string } | { problem: string } {
+  let g = slashes(glob).replace(/\/{2,}/g, '/');
+  const r = normalizePath(root);
+  const drive = /^[A-Za-z]:/.test(g);
+  if (drive || g.startsWith('/')) {
+    const abs = drive ? g[0].toLowerCase() + g.slice(1) : g;
+    const base = /^[A-Za-z]:/.test(r) ? r[0].toLowerCase() + r.slice(1) : r;
+    const prefix = base.endsWith('/') ? base : base + '/';
+    if (abs === base || abs.startsWith(prefix)) g = abs.slice(prefix.length);
+    else if (drive || (base !== '/' && abs.split('/')[1] === base.split('/')[1]))
+      return { problem: `must be a glob inside the workspace folder, not an absolute path outside it (${r})` };
+    else g = g.slice(1);
+  }
+  const parts = g.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.includes('..')) return { problem: "must be a glob inside the workspace folder, without '..'" };
+  if (!parts.length) return { problem: 'must be a glob of paths inside the workspace folder, not the workspace folder itself' };
+  return { glob: parts.join('/') };
+}
+
+/** The key at a JSON pointer of the config, as messages name it: `layouts[0].phases[1]` for `/layouts/0/phases/1`. */
+function keyName(pointer: string): string {
+  return pointer
+    .slice(1)
+    .replace(/\/(\d+)/g, '[$1]')
+    .replace(/\//g, '.');
+}
+
+/** How many capture groups `re` has (an empty alternative always matches, with every group unset). */
+function captureGroups(re: RegExp): number {
+  return (new RegExp(`(?:${re.source})|`, re.flags.replace(/[gy]/g, '')).exec('') as RegExpExecArray).length - 1;
 }
 
 export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {
@@ -134,8 +185,20 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   }
   const c = data as PhasegateConfig;
   cfg.rules = { ...(c.rules ?? {}) };
-  cfg.ignore = c.ignore ?? [];
+  /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`); each other one is reported at its value. */
+  const globs = (value: string | string[], pointer: string): string[] => {
+    const list = Array.isArray(value) ? value.map((g, j) => ({ g, at: `${pointer}/${j}` })) : [{ g: value, at: pointer }];
+    const out: string[] = [];
+    for (const { g, at } of list) {
+      const read = workspaceGlob(g, root);
+      if ('glob' in read) out.push(read.glob);
+      else problem(`${keyName(at)}: ${read.problem}`, pathRange(doc, lines, 0, text, at) ?? undefined);
+    }
+    return out;
+  };
+  cfg.ignore = globs(c.ignore ?? [], '/ignore');
   cfg.templates = c.templates;
+  if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, text, '/templates');
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
       problem(
@@ -152,12 +215,37 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     // The built-in layouts carry the default thresholds: the workspace's own replace them.
     cfg.layouts = cfg.layouts.map((l) => (l.metrics === DEFAULT_METRICS ? { ...l, metrics: cfg.metrics } : l));
   }
+  // Custom layouts are tried in the order listed, before the built-in ones: a folder the globs of two
+  // layouts claim is a phase of the first.
+  const custom: LayoutSpec[] = [];
+  const named = new Map<string, number>();
   (c.layouts ?? []).forEach((l, i) => {
+    // A layout is known by its name (the tree, --format json, the gates of the built-in ones): one name, one layout.
+    const taken = BUILTIN_LAYOUTS.some((b) => b.name === l.name)
+      ? 'the name of a built-in layout'
+      : named.has(l.name)
+        ? `the name of layouts[${named.get(l.name)}]`
+        : undefined;
+    if (taken) {
+      problem(
+        `layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`,
+        pathRange(doc, lines, 0, text, `/layouts/${i}/name`) ?? undefined,
+      );
+      return;
+    }
+    named.set(l.name, i);
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
       const re = safeRegExp(l.number);
-      if (typeof re === 'string') {
-        problem(`layouts[${i}].number: ${re}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
+      // Without a group the layout's phases would have no numbers, and nothing would say why.
+      const why =
+        typeof re === 'string'
+          ? re
+          : captureGroups(re) === 0
+            ? 'no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))'
+            : undefined;
+      if (typeof re === 'string' || why !== undefined) {
+        problem(`layouts[${i}].number: ${why}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
         return;
       }
       pattern = re;
@@ -178,7 +266,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       .filter((d, j) => inPhase(d.file, `documents/${j}/file`))
       .map((d) => ({
         kind: d.kind,
-        file: d.file,
+        file: slashes(d.file),
         name: d.name ?? d.kind,
         required: d.required ?? true,
         heading: d.heading,
@@ -187,7 +275,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
       }));
     const gates: GateSpec[] = (l.gates ?? []).map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
-    cfg.layouts.unshift({
+    custom.push({
       name: l.name,
       description: l.description ?? `Custom layout ${l.name}`,
       folderPattern: pattern,
@@ -195,12 +283,13 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       documents,
       folders: (l.folders ?? [])
         .filter((f, j) => inPhase(f.name, `folders/${j}/name`))
-        .map((f) => ({ name: f.name, required: f.required ?? false, purpose: f.purpose ?? '' })),
+        .map((f) => ({ name: slashes(f.name), required: f.required ?? false, purpose: f.purpose ?? '' })),
       gates,
       metrics: l.metrics ?? cfg.metrics,
-      phaseGlobs: Array.isArray(l.phases) ? l.phases : [l.phases],
+      phaseGlobs: globs(l.phases, `/layouts/${i}/phases`),
     });
   });
+  cfg.layouts = [...custom, ...cfg.layouts];
   return cfg;
 }
 

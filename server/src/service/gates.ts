@@ -1,5 +1,5 @@
 /** Gate evaluation: each gate of a phase passed, failed or pending, with the reasons; the phase status follows. */
-import type { GateSpec } from './layout';
+import type { GateSpec, LayoutSpec } from './layout';
 import type { PhasegateService } from './service';
 import { type Diagnostic, type Range, type Severity, range } from './types';
 import type { Phase, PhaseDocument } from './workspace';
@@ -61,6 +61,43 @@ export function gateSection(sections: Section[], gate: string): Section | undefi
   return undefined;
 }
 
+/**
+ * The checklist section of a gate in a document of `layout`. In the iAI layout only a heading that names
+ * the gate as one (`## Gate 2: Tests`, `## Gate: Tests`): the iAI seed gives its phases no checklist, and the
+ * sections the iAI gates' rules read are not one — the response's `## Tests` lists the tests written (its
+ * items are tests, whether or not they carry a box) and its `## Execution Proof` holds the test run.
+ * Elsewhere (the audit layout's validation checklist, a custom layout's documents) `gateSection`'s forms.
+ */
+export function gateChecklistSection(layout: LayoutSpec, sections: Section[], gate: string): Section | undefined {
+  if (layout.name !== 'iai') return gateSection(sections, gate);
+  const key = normalizeTitle(gate);
+  const named = 'gate ' + key;
+  const numbered = 'gate # ' + key;
+  return sections.find((s) => s.key === numbered || s.key === named);
+}
+
+/**
+ * Where a gate's checklist is in a phase: the first of the documents that may hold one (the audit layout's
+ * validation checklist; any document of another layout, in the layout's order) that has a section for it.
+ * The gate evaluation and the checklist rules (rules/doc-gates.ts) both read it, so that every item that
+ * holds a gate is the one a diagnostic names.
+ */
+export function gateChecklist(
+  phase: Phase,
+  gate: GateSpec,
+  getDocument: (path: string) => ParsedDocument | undefined,
+): { path: string; doc: ParsedDocument; section: Section } | undefined {
+  const audit = phase.layout.name === 'audit';
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
+    if (!doc) continue;
+    const section = gateChecklistSection(phase.layout, doc.sections, gate.name);
+    if (section) return { path: d.path, doc, section };
+  }
+  return undefined;
+}
+
 /** The task items of a gate's checklist section (subsections included), in order. */
 function checklistItems(doc: ParsedDocument, sec: Section): GateItem[] {
   const out: GateItem[] = [];
@@ -77,10 +114,9 @@ function countByCode(diags: readonly { code: string }[]): string[] {
   return [...byCode].map(([code, n]) => `${n} × ${code}`);
 }
 
-/** What every gate of a phase is evaluated against: its diagnostics that count, the documents that hold checklists. */
+/** What every gate of a phase is evaluated against: its diagnostics that count, and an iAI phase's response. */
 interface GateInputs {
   diags: Diagnostic[];
-  checklistDocs: PhaseDocument[];
   primary: PhaseDocument | undefined;
 }
 
@@ -89,7 +125,6 @@ function gateInputs(svc: PhasegateService, phase: Phase): GateInputs {
     // Errors of a gate's rules fail it; their warnings keep it pending (the phase is not done yet, nothing
     // is broken); information and hints, severities a team chose for what it does not hold phases to, do not count.
     diags: svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' || d.severity === 'warning'),
-    checklistDocs: phase.layout.name === 'audit' ? phase.documents.filter((d) => d.spec.kind === 'validation') : phase.documents,
     primary: phase.layout.name === 'iai' ? phase.documents.find((d) => d.spec.kind === 'response') : undefined,
   };
 }
@@ -109,18 +144,13 @@ function itemCause(svc: PhasegateService, file: string, item: GateItem, kind: 'u
  * at its place, in the same order.
  */
 function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, gate: GateSpec, causes?: GateCause[]): GateResult {
-  const { diags, checklistDocs, primary } = inputs;
+  const { diags, primary } = inputs;
   const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
-  for (const d of checklistDocs) {
-    if (!d.exists) continue;
-    const doc = svc.getDocument(d.path);
-    if (!doc) continue;
-    const sec = gateSection(doc.sections, gate.name);
-    if (!sec) continue;
-    res.file = d.path;
-    res.line = sec.heading.line;
-    res.items = checklistItems(doc, sec);
-    break;
+  const checklist = gateChecklist(phase, gate, (p) => svc.getDocument(p));
+  if (checklist) {
+    res.file = checklist.path;
+    res.line = checklist.section.heading.line;
+    res.items = checklistItems(checklist.doc, checklist.section);
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
   const failing = counted.filter((d) => d.severity === 'error');

@@ -52,7 +52,7 @@ export interface MetricSpec {
 export interface LayoutSpec {
   name: string;
   description: string;
-  /** Phase folder name pattern; group 1 is the phase number. */
+  /** Phase folder name pattern; group 1 is the phase number. The built-in ones are anchored at the start of the name. */
   folderPattern: RegExp;
   /** iAI-style phases live at `workstreams/<Workstream>/<Phase>/`. */
   workstreams: boolean;
@@ -227,7 +227,9 @@ export const AUDIT_LAYOUT: LayoutSpec = {
 export const IAI_LAYOUT: LayoutSpec = {
   name: 'iai',
   description: 'workstreams/<Workstream>/<Phase>/ folders, each with an implementation prompt and the AI response.',
-  folderPattern: /phase[\s_-]*(\d+)/i,
+  // A name that starts as a phase folder: `Phase_3_Advanced_CI`, `phase-3`, `Phase 3`, `phase3` (any case).
+  // Not `Foo_phase2`: a "phase" further into a name numbers nothing.
+  folderPattern: /^phase[\s_-]*(\d+)/i,
   workstreams: true,
   documents: [
     {

@@ -8,7 +8,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import type { Phase } from './workspace';
+import { phaseNumber, type Phase } from './workspace';
 import {
   TemplateContext,
   baseContext,
@@ -17,8 +17,8 @@ import {
   nextFindingNumber,
   previousHandoff,
   phaseTitle,
-  renderKind,
   renderTemplate,
+  sectionsDocument,
   today,
 } from './templates';
 import { planRowEdits, replanRow } from './plan-row';
@@ -130,9 +130,12 @@ class Planner {
   }
 }
 
-/** Renders template `name` (a broken workspace override throws its TemplateError); kinds without a template get their sections. */
-function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext, phase: Phase | undefined): string {
-  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? renderKind(svc, spec, phase);
+/**
+ * Renders template `name` (a broken workspace override throws its TemplateError); kinds without a
+ * template get their sections, with the number of the phase of `ctx` (a new phase's too) in their titles.
+ */
+function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext): string {
+  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number);
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {
@@ -270,7 +273,7 @@ function addPhaseFiles(
       const ctx = existing ? kindContext(svc, spec, existing, file, date) : baseContext(svc, { ...fresh, workstream: undefined, folder, layout }, date);
       if (!existing) more?.(spec, ctx, file);
       if (req.title) ctx.phase.title = req.title;
-      return render(svc, spec, ctx, existing);
+      return render(svc, spec, ctx);
     });
   }
   for (const f of layout.folders) planner.addFolder(joinPath(folder, f.name));
@@ -312,8 +315,7 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     n = existing.number;
   } else if (isPhase) {
     folder = base;
-    const m = layout.folderPattern.exec(basename(base));
-    n = m?.[1] !== undefined ? Number(m[1]) : undefined;
+    n = phaseNumber(layout.folderPattern, basename(base));
     if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
   } else {
     // Beside the layout's phases: named after the last of them, with the next number.
@@ -401,7 +403,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const id = `${ws}/${basename(folder)}`;
   const file = joinPath(folder, spec.file);
   const before = planner.plan.creates.length;
-  planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date), existing));
+  planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date)));
   // A new phase gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
   if (!existing && planner.plan.creates.length > before) {
     const row = { id, folder, number: n, workstream: ws, title };
@@ -431,14 +433,14 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
     ctx.finding = { number, title: req.title };
-    return render(svc, spec, ctx, phase);
+    return render(svc, spec, ctx);
   });
 }
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
   const file = joinPath(root, PLAN_FILE);
-  planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date), undefined));
+  planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }
 
 function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, planner: Planner, date: string): void {
@@ -448,7 +450,7 @@ function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, plan
   const kind = what === 'handoff' ? 'output-handoff' : what;
   const doc = phase.documents.find((d) => d.spec.kind === kind);
   if (!doc) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no ${kind} document`);
-  planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date), phase));
+  planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));
 }
 
 /** Plans the files of a new phase or document. Throws ScaffoldError for a request it cannot plan, TemplateError for a broken workspace template. */

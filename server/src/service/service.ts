@@ -106,9 +106,15 @@ export class PhasegateService {
   private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | string>();
   private ignoreMatcher: (rel: string) => boolean = () => false;
+  /** The config's `ignore` globs, compiled. */
+  private configIgnore: ((rel: string) => boolean) | undefined;
+  /** Folders (absolute) inside the root that another engine checks: nested workspace folders. */
+  private excluded: string[] = [];
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
+  /** The problem `reportTemplateFolder` added to the config's, if any. */
+  private templateFolderProblem: Diagnostic | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -142,7 +148,8 @@ export class PhasegateService {
     this.gateCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
-    await loadWorkspaceTemplates(this);
+    this.templateFolderProblem = undefined;
+    this.reportTemplateFolder(await loadWorkspaceTemplates(this));
     throwIfCancelled(token);
     this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
     this.model = buildModel(this.root, this.scan, this.config);
@@ -200,8 +207,60 @@ export class PhasegateService {
       break;
     }
     await this.loadWorkspaceSchemas();
-    const ignore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
-    this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+    this.configIgnore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
+    this.composeIgnore();
+  }
+
+  /** What the scan skips: the config's `ignore` globs and the excluded folders. */
+  private composeIgnore(): void {
+    const ignore = this.configIgnore;
+    const excluded = this.excluded.filter((p) => p !== this.root && isInside(this.root, p)).map((p) => relativePath(this.root, p));
+    if (!excluded.length) {
+      this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+      return;
+    }
+    const inExcluded = (rel: string): boolean => excluded.some((x) => rel === x || rel.startsWith(x + '/'));
+    this.ignoreMatcher = ignore ? (rel) => inExcluded(rel) || ignore(rel) : inExcluded;
+  }
+
+  /**
+   * Folders inside the root that this engine leaves to others (the nested folders of a multi-root
+   * workspace, each checked by its own engine with its own config): not scanned, so that their phases
+   * are shown and judged once. Takes effect at the next `load`; returns whether the set changed.
+   */
+  setExcludedFolders(paths: readonly string[]): boolean {
+    const abs = paths.map((p) => normalizePath(p)).sort();
+    if (abs.join('\n') === this.excluded.join('\n')) return false;
+    this.excluded = abs;
+    return true;
+  }
+
+  /**
+   * Why the template folder is not read (`loadWorkspaceTemplates`), in the log, and as an `invalid-config`
+   * problem at the config's `templates:` key when the config names the folder (the default one has no key
+   * to show it at). Replaces the previous one; returns whether the config's problems changed.
+   */
+  private reportTemplateFolder(why: string | undefined): boolean {
+    const problems = this.config.problems;
+    const before = this.templateFolderProblem;
+    if (before && before.message === why) return false;
+    if (before && problems.includes(before)) problems.splice(problems.indexOf(before), 1);
+    this.templateFolderProblem = undefined;
+    if (why) {
+      this.logger.log(why);
+      const cfg = this.config;
+      if (cfg.templates !== undefined && cfg.file !== undefined) {
+        this.templateFolderProblem = {
+          file: cfg.file,
+          range: cfg.templatesRange ?? range(0, 0, 0, 0),
+          severity: 'error',
+          code: 'invalid-config',
+          message: why,
+        };
+        problems.push(this.templateFolderProblem);
+      }
+    }
+    return this.templateFolderProblem !== before;
   }
 
   /** Records a config file that cannot be read; the built-in configuration stays in force. */
@@ -474,7 +533,7 @@ export class PhasegateService {
         return this.checkedFiles();
       }
       if (isInside(workspaceTemplateFolder(this), p)) {
-        await loadWorkspaceTemplates(this);
+        if (this.reportTemplateFolder(await loadWorkspaceTemplates(this)) && this.config.file) affected.add(this.config.file);
         continue;
       }
       if (ev.type === 'changed') {
@@ -638,12 +697,25 @@ export class PhasegateService {
     return doc ? doc.path : (phase.markdown[0] ?? phase.folder);
   }
 
+  /**
+   * The problems of a file as if it had no `phasegate-disable…` directive (not cached: for the editor's
+   * help on directives, which ranks the rules reported on the lines a directive covers).
+   */
+  diagnoseWithoutDirectives(path: string): Diagnostic[] {
+    const ctx = this.contextFor(normalizePath(path), true);
+    if (Array.isArray(ctx)) return ctx;
+    for (let i = 0; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
+    return ctx.out;
+  }
+
   /** A file's check context, or its diagnostics when no rule runs on it (unreadable, or not a document). */
-  private contextFor(path: string): CheckContext | Diagnostic[] {
+  private contextFor(path: string, ignoreDirectives = false): CheckContext | Diagnostic[] {
     const entry = this.docs.get(path);
     const folderPhase = this.model.byFolder.get(path);
     const { phase, spec } = folderPhase ? { phase: folderPhase, spec: undefined } : kindOf(this.model, path);
     const isFolder = folderPhase !== undefined;
+    // Only Markdown is checked: an editor may ask for any file it has open (a nested project's phasegate.yaml).
+    if (!isFolder && !/\.(md|markdown)$/i.test(path)) return [];
     if (!isFolder && entry?.problem) {
       return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
     }
@@ -652,7 +724,19 @@ export class PhasegateService {
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, !!phase && this.phaseAnchor(phase) === path);
+    return new CheckContext(
+      this,
+      path,
+      doc,
+      spec,
+      phase,
+      layout,
+      this.model,
+      this.config,
+      metrics,
+      !!phase && this.phaseAnchor(phase) === path,
+      ignoreDirectives,
+    );
   }
 
   private runRule(rule: Rule, ctx: CheckContext): void {

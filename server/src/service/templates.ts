@@ -396,22 +396,38 @@ const TEMPLATE_FILE = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.md\.hbs$/;
  * Reads the workspace's template overrides through the service's file system and caches
  * them (compiled on first use). Does nothing in an untrusted workspace. Call after the
  * config is loaded, and again when a file in the template folder changes.
+ *
+ * The folder must be inside the workspace, also after its symbolic links are followed (when the host
+ * can resolve them), as a workspace schema must: one that is not is neither listed nor read, and the
+ * built-in templates apply; the result is then why, in one line (undefined otherwise). A template file
+ * that leads outside the workspace through a symbolic link is not read either: using it is an error
+ * that names it (`phasegate new` exits 2 with it, a fix preview falls back to the built-in template).
  */
-export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<void> {
+export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<string | undefined> {
   const state: WorkspaceTemplates = { folder: undefined, byName: new Map() };
   workspaceTemplates.set(svc, state);
-  if (!svc.trusted) return;
+  if (!svc.trusted) return undefined;
   const folder = workspaceTemplateFolder(svc);
-  if (!isInside(svc.root, folder)) {
-    svc.logger.log(`templates folder ${folder} is outside the workspace ${svc.root}; ignored`);
-    return;
+  const named = `templates folder '${svc.config.templates ?? relativePath(svc.root, folder)}'`;
+  const ignored = 'it is not read and the built-in templates apply';
+  if (!isInside(svc.root, folder)) return `${named} is outside the workspace; ${ignored}`;
+  let realRoot: string | undefined;
+  if (svc.fs.realpath) {
+    const [real, root] = await Promise.all([svc.fs.realpath(folder), svc.fs.realpath(svc.root)]).catch(() => [undefined, undefined]);
+    if (real === undefined || root === undefined) {
+      // Nothing there (a link to nothing included): no override folder, the built-in templates apply.
+      if (!(await svc.fs.stat(folder).catch(() => undefined))) return undefined;
+      return `${named}: its location cannot be resolved; ${ignored}`;
+    }
+    if (!isInside(root, real)) return `${named} leads outside the workspace through a symbolic link; ${ignored}`;
+    realRoot = root;
   }
   state.folder = folder;
   let entries: { name: string; kind: string }[];
   try {
     entries = await svc.fs.readDirectory(folder);
   } catch {
-    return; // No override folder: the built-in templates apply.
+    return undefined; // No override folder: the built-in templates apply.
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (const e of entries) {
@@ -419,6 +435,11 @@ export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<voi
     if (!m || e.kind !== 'file') continue;
     const file = joinPath(folder, e.name);
     try {
+      if (realRoot !== undefined && svc.fs.realpath) {
+        const real = await svc.fs.realpath(file).catch(() => undefined);
+        if (real === undefined) throw new Error('its location cannot be resolved');
+        if (!isInside(realRoot, real)) throw new Error('it leads outside the workspace through a symbolic link');
+      }
       const st = await svc.fs.stat(file);
       if (st && st.size > MAX_TEMPLATE_BYTES) throw new Error(`larger than ${MAX_TEMPLATE_BYTES} bytes`);
       state.byName.set(m[1], { file, source: decoder.decode(await svc.fs.readFile(file)) });
@@ -426,6 +447,7 @@ export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<voi
       state.byName.set(m[1], { file, source: '', error: new TemplateError(file, undefined, `cannot be read: ${(err as Error).message}`) });
     }
   }
+  return undefined;
 }
 
 function workspaceTemplate(svc: PhasegateService, name: string): WorkspaceTemplate | undefined {
@@ -755,8 +777,8 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   return ctx;
 }
 
-/** A document with the kind's sections and a placeholder in each: for kinds without a template. */
-function genericDocument(spec: DocumentKindSpec, n: number | undefined): string {
+/** A document with the kind's sections and a placeholder in each, for phase `n`: for kinds without a template. */
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined): string {
   const lines: string[] = [`# ${expandTitle(spec.heading ?? spec.name, n).trim()}`, ''];
   for (const s of spec.sections) {
     lines.push(`## ${expandTitle(s.title, n)}`, '', `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`, '');
@@ -779,5 +801,5 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return genericDocument(spec, phase?.number);
+  return sectionsDocument(spec, phase?.number);
 }

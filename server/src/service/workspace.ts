@@ -147,6 +147,8 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     if (!layout) {
       const parent = dirname(dir);
       if (iai && basename(dirname(parent)) === 'workstreams') {
+        // A folder of a workstream is a phase when it holds an iAI document or its name starts as a phase
+        // folder (the layout's anchored pattern: `Phase_3_Advanced_CI`); any other (notes, `Old_phase2`) is not.
         const own = childFiles.get(dir) ?? [];
         if (own.some((f) => iai.documents.some((d) => basename(f) === d.file)) || iai.folderPattern.test(name)) {
           layout = iai;
@@ -158,8 +160,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     }
     if (!layout) continue;
     if (insidePhase(model, dir)) continue;
-    const m = layout.folderPattern.exec(name);
-    const number = m && m[1] !== undefined ? Number(m[1]) : undefined;
+    const number = phaseNumber(layout.folderPattern, name);
     const files = filesUnder(sortedFiles, dir);
     const group = workstream !== undefined ? dirname(dir) : `${dirname(dir)}#${layout.name}`;
     const phase: Phase = {
@@ -217,6 +218,15 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     }
   }
   return model;
+}
+
+/**
+ * The phase number a layout's pattern reads in a folder name: its group 1 when that is a whole number
+ * (digits only); otherwise (no match, no group 1, `beta` or `1.5` captured) the phase has no number.
+ */
+export function phaseNumber(pattern: RegExp, name: string): number | undefined {
+  const g = pattern.exec(name)?.[1];
+  return g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;
 }
 
 function insidePhase(model: WorkspaceModel, dir: string): boolean {

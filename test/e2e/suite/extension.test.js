@@ -267,6 +267,31 @@ describe('Phasegate in the extension host', function () {
     await doc.save();
   });
 
+  it('silences one problem with the Disable … for this line quick fix, and the problem comes back with the text', async function () {
+    const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    const unchecked = (ds) => ds.filter((d) => codeOf(d) === 'gate-item-unchecked');
+    const onReview = (d) => doc.lineAt(d.range.start.line).text.includes('Dockerfiles peer-reviewed');
+    // The item the test before toggled and back: wait for the diagnostics of the text as it is now.
+    const before = unchecked(await waitForDiagnostics(uri, (ds) => unchecked(ds).some(onReview)));
+    const target = before.find(onReview);
+    const fix = await quickFix(uri, target.range, /^Disable gate-item-unchecked for this line$/);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.lineAt(target.range.start.line).text, '<!-- phasegate-disable-next-line gate-item-unchecked -->');
+    const after = await waitForDiagnostics(uri, (ds) => unchecked(ds).length === before.length - 1);
+    assert.ok(!after.some((d) => codeOf(d) === 'unused-directive'), 'the directive silences the problem');
+    assert.ok(!unchecked(after).some(onReview));
+    // Back to the text on disk: the problem is reported again.
+    const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(uri, all, original);
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await waitForDiagnostics(uri, (ds) => unchecked(ds).length === before.length);
+    await doc.save();
+  });
+
   it('the Phases view follows an edit with the phases it changed, and then equals the whole tree', async function () {
     const held = await api.tree.load();
     const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');

@@ -39,6 +39,8 @@ export const RULES: RuleInfo[] = [
     severity: 'information',
     description: 'A document has more problems than are reported for one file: the rest are counted, not listed.',
   },
+  { id: 'invalid-directive', severity: 'warning', description: 'A `phasegate-disable…` comment names an unknown directive or rule.' },
+  { id: 'unused-directive', severity: 'warning', description: 'A `phasegate-disable…` comment silences no problem.' },
 ];
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));

@@ -1,23 +1,31 @@
 /**
- * Gate checklists of the validation document: every item checked, every checked item citing its
- * evidence (the same test the gate evaluation uses, `hasEvidence`).
+ * Gate checklists: every item checked, every checked item citing its evidence (the same test the gate
+ * evaluation uses, `hasEvidence`). The checklists are the ones the gate evaluation reads (`gateChecklist`),
+ * in whatever document of the phase they are, so that each item that keeps a gate pending is reported; and
+ * in the validation checklist, any other `## Gate …` section too.
  */
-import { hasEvidence } from '../gates';
-import type { Section } from '../markdown';
-import { gateSection } from '../gates';
+import { gateChecklist, gateChecklistSection, hasEvidence } from '../gates';
+import { Section, itemsWithin } from '../markdown';
 import type { Rule, RuleContext } from './rule';
 
-/** The gate sections of a document: the layout's gates by name (`## Gate 2: Quality`), and any other `## Gate …`. */
+/** The gate checklists of the document being checked, with the name of their gate. */
 function gateSections(ctx: RuleContext): { section: Section; name: string }[] {
-  const { doc } = ctx;
+  const { doc, phase, spec } = ctx;
   const out = new Map<Section, string>();
-  for (const g of ctx.layout?.gates ?? []) {
-    const s = gateSection(doc.sections, g.name);
-    if (s && !out.has(s)) out.set(s, g.name);
+  if (!phase || !spec || !phase.documents.some((d) => d.path === ctx.path)) return [];
+  if (phase.layout.name === 'audit' && spec.kind !== 'validation') return [];
+  const get = (p: string) => (p === ctx.path ? doc : ctx.getDocument(p));
+  for (const g of phase.layout.gates) {
+    // Only a document with a section for the gate can hold its checklist: the others are not read (performance only).
+    if (!gateChecklistSection(phase.layout, doc.sections, g.name)) continue;
+    const at = gateChecklist(phase, g, get);
+    if (at?.path === ctx.path && !out.has(at.section)) out.set(at.section, g.name);
   }
-  for (const s of doc.sections) {
-    if (out.has(s) || !/^gate\b/.test(s.key)) continue;
-    out.set(s, s.title.replace(/^gate\s*\d*\s*[:.)-]?\s*/i, '') || s.title);
+  if (spec.kind === 'validation') {
+    for (const s of doc.sections) {
+      if (out.has(s) || !/^gate\b/.test(s.key)) continue;
+      out.set(s, s.title.replace(/^gate\s*\d*\s*[:.)-]?\s*/i, '') || s.title);
+    }
   }
   return [...out].map(([section, name]) => ({ section, name }));
 }
@@ -25,12 +33,10 @@ function gateSections(ctx: RuleContext): { section: Section; name: string }[] {
 const gateItems: Rule = {
   ids: ['gate-item-unchecked', 'gate-item-no-evidence'],
   check(ctx: RuleContext) {
-    if (ctx.spec?.kind !== 'validation') return;
-    const { doc } = ctx;
     const seen = new Set<number>();
     for (const { section, name } of gateSections(ctx)) {
-      for (const item of doc.items) {
-        if (item.line <= section.heading.line || item.line >= section.end || item.checked === undefined || seen.has(item.line)) continue;
+      for (const item of itemsWithin(ctx.doc, section)) {
+        if (item.checked === undefined || seen.has(item.line)) continue;
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);

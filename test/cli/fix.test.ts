@@ -1,0 +1,77 @@
+/** `phasegate check --fix`: the editor's Fix all, from the command line, then the check of what is left. */
+import * as assert from 'node:assert/strict';
+import { examplesFs, run } from './helpers';
+
+const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
+const BROKEN = [
+  '---',
+  'phase: phase-3',
+  'title: Containerization decisions',
+  'status: draft',
+  '---',
+  '',
+  '# Phase 3: Containerization',
+  '',
+  '## Decision Log',
+  '',
+  '### Decision 1: Use Alpine',
+  '',
+  'Because small.',
+  '',
+  '<!-- phasegate-disable-next-line brokn-link -->',
+  '<!-- phasegate-disable-next-line empty-section -->',
+  'Text.',
+  '',
+].join('\n');
+
+describe('phasegate check --fix', () => {
+  it('applies the fixes with an obvious remedy, says which, and checks what is left', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const before = await run(['check', 'examples', '--format', 'json'], fsys);
+    const codes = (out: string) =>
+      (JSON.parse(out) as { diagnostics: { file: string; code: string }[] }).diagnostics.filter((d) => d.file === DEC).map((d) => d.code);
+    assert.deepEqual(codes(before.stdout).sort(), ['decision-without-rationale', 'invalid-directive', 'unused-directive']);
+    assert.equal(before.code, 1);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: decision-without-rationale, invalid-directive, unused-directive\n\n/);
+    const text = fsys.text(`/ws/${DEC}`)!;
+    assert.match(text, /Because small\.\n\nText\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n$/);
+    // The misspelt rule id was corrected, in the next pass found unused, and removed; the unused one removed.
+    assert.doesNotMatch(text, /phasegate-/);
+    // What is left is checked: the rationale placeholder is to be filled in; no error remains in the file.
+    const after = await run(['check', 'examples', '--format', 'json'], fsys);
+    assert.deepEqual(codes(after.stdout), ['unfilled-placeholder']);
+    assert.equal(r.code, 0, r.stdout);
+    // Nothing left to fix: a second run changes nothing and says nothing of fixes.
+    const again = await run(['check', '--fix', 'examples'], fsys);
+    assert.doesNotMatch(again.stdout, /^fixed /m);
+    assert.equal(fsys.text(`/ws/${DEC}`), text);
+  });
+
+  it('leaves a file that changed after it was read as it is', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    fsys.changing.set(`/ws/${DEC}`, (t) => t + '\nWritten meanwhile.\n');
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.doesNotMatch(r.stdout, /^fixed /m);
+    assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
+  });
+
+  it('fixes only the files the PATHs cover, and keeps JSON and SARIF output whole (what was fixed goes to stderr)', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const brief = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
+    fsys.write(brief, (fsys.text(brief) ?? '') + '\n<!-- phasegate-disable-file empty-section -->\n');
+    const r = await run(['check', '--fix', '--format', 'json', 'examples/audit-deployment/phase-3'], fsys);
+    assert.ok(JSON.parse(r.stdout));
+    assert.match(r.stderr, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: /);
+    assert.match(fsys.text(brief)!, /phasegate-disable-file empty-section/);
+  });
+
+  it('is refused with other commands', async () => {
+    const r = await run(['status', '--fix', 'examples'], examplesFs());
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /option '--fix' does not apply to 'status'/);
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * How phasegate.yaml's custom layouts are read: their order, their `number` pattern, and the
+ * spellings of their globs and of `ignore`.
+ */
+import * as assert from 'node:assert/strict';
+import { parseConfig } from '../../server/src/service/config';
+import { planNew } from '../../server/src/service/scaffold';
+import { ROOT, workspace } from '../helpers/workspace';
+
+describe('config: custom layouts', () => {
+  it('are tried in the order listed, before the built-in ones: a folder two layouts claim is a phase of the first', async () => {
+    const layout = (name: string, glob: string, file: string) =>
+      `  - name: ${name}\n    phases: "${glob}"\n    documents:\n      - kind: ${name}-doc\n        file: ${file}\n`;
+    for (const [first, second] of [
+      ['stages/*', 'stages/stage-*'],
+      ['stages/stage-*', 'stages/*'],
+    ]) {
+      const { svc } = await workspace({
+        'phasegate.yaml': `layouts:\n${layout('first', first, 'A.md')}${layout('second', second, 'B.md')}`,
+        'stages/stage-1/A.md': '# Stage 1\n',
+        'stages/phase-2/00-PHASE_BRIEF.md': '# Phase 2: Also claimed by both\n',
+      });
+      assert.deepEqual(svc.config.problems, []);
+      assert.deepEqual(
+        svc.config.layouts.map((l) => l.name),
+        ['first', 'second', 'audit', 'iai'],
+      );
+      const phases = svc.model.phases.map((p) => `${p.id} ${p.layout.name}`);
+      assert.deepEqual(phases, first === 'stages/*' ? ['stages/stage-1 first', 'stages/phase-2 first'] : ['stages/stage-1 first', 'stages/phase-2 second']);
+      // stage-1 holds A.md, the first layout's document: it is never asked for B.md.
+      assert.deepEqual(
+        svc
+          .diagnoseAll()
+          .filter((d) => d.code === 'missing-document')
+          .map((d) => d.message),
+        [first === 'stages/*' ? 'Phase stages/phase-2 has no first-doc (A.md).' : 'Phase stages/phase-2 has no second-doc (B.md).'],
+      );
+    }
+  });
+});
+
+describe('config: layout names', () => {
+  it('a custom layout named as a built-in one, or as another custom one, is invalid-config at its name and not used', async () => {
+    const layout = (name: string) => `  - name: ${name}\n    phases: "reports/*"\n    documents:\n      - kind: report\n        file: REPORT.md\n`;
+    const { svc } = await workspace({
+      'phasegate.yaml': `layouts:\n${layout('audit')}${layout('sec')}${layout('sec')}${layout('iai')}`,
+      'reports/r-1/REPORT.md': '# Report 1\n\n## Review\n\n- [x] Done — Evidence: `log`\n',
+    });
+    assert.deepEqual(
+      svc.config.problems.map((p) => [p.range.start.line, p.message]),
+      [
+        [1, 'layouts[0].name: `audit` is the name of a built-in layout; give this layout a name of its own'],
+        [11, 'layouts[2].name: `sec` is the name of layouts[1]; give this layout a name of its own'],
+        [16, 'layouts[3].name: `iai` is the name of a built-in layout; give this layout a name of its own'],
+      ],
+    );
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['sec', 'audit', 'iai'],
+    );
+    // The phase is the custom layout's, judged by its own gates, not the built-in audit layout's.
+    assert.deepEqual(
+      svc.model.phases.map((p) => `${p.id} ${p.layout.name}`),
+      ['reports/r-1 sec'],
+    );
+  });
+});
+
+describe('config: a layout number pattern', () => {
+  const config = (number: string) =>
+    `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "${number}"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        heading: "Sprint {N} Goals"\n`;
+
+  it('without a capture group is invalid-config at its value, and its layout is not used', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': config('^sprint-\\\\d+$'), 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });
+    const found = svc.config.problems;
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0].code, 'invalid-config');
+    assert.equal(found[0].message, 'layouts[0].number: no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))');
+    assert.deepEqual(found[0].range, { start: { line: 3, character: 12 }, end: { line: 3, character: 27 } });
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['audit', 'iai'],
+    );
+  });
+
+  it('with a group, named or not, numbers the phases', async () => {
+    for (const number of ['^sprint-(\\\\d+)$', '^sprint-(?<n>\\\\d+)$', '^(?:sprint)-(\\\\d+)$']) {
+      const { svc } = await workspace({ 'phasegate.yaml': config(number), 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });
+      assert.deepEqual(svc.config.problems, [], number);
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.number),
+        [1],
+        number,
+      );
+      assert.deepEqual(
+        svc.diagnoseAll().map((d) => d.code),
+        ['heading-mismatch'],
+        number,
+      );
+    }
+  });
+});
+
+describe('config: a layout number group that is not a whole number', () => {
+  it('gives a phase without a number, never NaN, whatever it captures', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "^sprint-(.+)$"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        template: goals\n        heading: "Sprint {N} Goals"\n        sections: ["Carry-over to sprint {N+1}"]\n',
+      '.phasegate/templates/goals.md.hbs': '# Sprint {{phase.number}} Goals\n\n## Carry-over to sprint {{phase.next}}\n',
+      'sprints/sprint-1/GOALS.md': '# Sprint 1 Goals\n\n## Carry-over to sprint 2\nx\n',
+      'sprints/sprint-2/GOALS.md': '# Sprint 2 Goals\n\n## Carry-over to sprint 3\nx\n',
+      'sprints/sprint-03/GOALS.md': '# Sprint 3 Goals\n\n## Carry-over to sprint 4\nx\n',
+      'sprints/sprint-beta/GOALS.md': '# Sprint Beta Goals\n\n## Carry-over to sprint gamma\nx\n',
+      'sprints/sprint-1.5/GOALS.md': '# Sprint 1.5 Goals\n',
+      'sprints/sprint-0x10/GOALS.md': '# Sprint 16 Goals\n',
+      'sprints/sprint-1e3/GOALS.md': '# Sprint 1000 Goals\n',
+      'sprints/sprint- 4/GOALS.md': '# Sprint 4 Goals\n',
+      'sprints/sprint-delta/notes.txt': 'A phase folder without its document yet.\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(
+      svc.model.phases.map((p) => `${p.id} ${p.number}`),
+      [
+        'sprints/sprint-1 1',
+        'sprints/sprint-2 2',
+        'sprints/sprint-03 3',
+        'sprints/sprint- 4 undefined',
+        'sprints/sprint-0x10 undefined',
+        'sprints/sprint-1.5 undefined',
+        'sprints/sprint-1e3 undefined',
+        'sprints/sprint-beta undefined',
+        'sprints/sprint-delta undefined',
+      ],
+    );
+    const found = svc.diagnoseAll();
+    assert.ok(!found.some((d) => /NaN/.test(d.message)), found.map((d) => d.message).join('\n'));
+    // The numbered phases read 1, 2, 3: no gap, no duplicate, each title and section as its number says.
+    assert.deepEqual(
+      found.filter((d) => /sprint-(1|2|03)\//.test(d.file)),
+      [],
+    );
+    // A new phase in a folder so named, or the document of one that has none yet, never reads "Sprint NaN".
+    for (const folder of ['sprints/sprint-gamma', 'sprints/sprint-delta']) {
+      const plan = planNew(svc, { what: 'phase', folder });
+      assert.deepEqual(
+        plan.creates.map((c) => c.file),
+        [`${ROOT}/${folder}/GOALS.md`],
+      );
+      assert.equal(plan.creates[0].text, '# Sprint  Goals\n\n## Carry-over to sprint \n', folder);
+    }
+  });
+});
+
+describe('config: the spellings of a glob', () => {
+  const sprint = (phases: string) => `layouts:\n  - name: sprint\n    phases: ${phases}\n    documents:\n      - kind: goals\n        file: GOALS.md\n`;
+
+  it('a phases glob with backslashes, a trailing slash, a leading slash or an absolute path inside the workspace finds the phases', async () => {
+    // YAML single quotes keep each backslash as it is.
+    for (const phases of [
+      "'sprints/sprint-*'",
+      "'sprints/sprint-*/'",
+      "'./sprints/sprint-*'",
+      "'/sprints/sprint-*'",
+      "'sprints\\sprint-*'",
+      "'.\\sprints\\sprint-*\\'",
+      "'sprints//sprint-*'",
+      `'${ROOT}/sprints/sprint-*'`,
+      `['${ROOT}\\sprints\\sprint-*']`,
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': sprint(phases), 'sprints/sprint-1/GOALS.md': '# S\n', 'sprints/other/GOALS.md': '# O\n' });
+      assert.deepEqual(svc.config.problems, [], phases);
+      assert.deepEqual(svc.config.layouts[0].phaseGlobs, ['sprints/sprint-*'], phases);
+      assert.deepEqual(
+        svc.model.phases.map((p) => `${p.id} ${p.layout.name}`),
+        ['sprints/sprint-1 sprint'],
+        phases,
+      );
+    }
+  });
+
+  it('an ignore glob with backslashes, a trailing slash (the folder and all it holds) or a leading slash ignores the folder', async () => {
+    for (const ignore of ["'drafts/**'", "'drafts'", "'drafts/'", "'drafts\\**'", "'drafts\\'", "'/drafts'", `'${ROOT}/drafts/'`]) {
+      const { svc } = await workspace({
+        'phasegate.yaml': `ignore: [${ignore}]\n`,
+        'drafts/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Draft\n',
+        'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Real\n',
+      });
+      assert.deepEqual(svc.config.problems, [], ignore);
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.id),
+        ['phase-1'],
+        ignore,
+      );
+      assert.ok(!svc.diagnoseAll().some((d) => d.file.startsWith(`${ROOT}/drafts/`)), ignore);
+    }
+  });
+
+  it('a glob that cannot match inside the workspace folder is invalid-config at its value, with the reason, and dropped', () => {
+    const root = '/home/me/proj';
+    const text =
+      "ignore: ['../shared/**', 'C:\\work\\drafts\\**', 'drafts/', '/']\n" +
+      'layouts:\n' +
+      '  - name: sprint\n' +
+      "    phases: ['/home/me/other/*', '/home/me/proj/../proj2/*', 'sprints\\sprint-*', '/sprints/../../x/*', '/srv/sprints/*']\n" +
+      '    documents:\n' +
+      '      - kind: goals\n' +
+      '        file: GOALS.md\n';
+    const cfg = parseConfig(`${root}/phasegate.yaml`, text, root, undefined);
+    assert.deepEqual(cfg.ignore, ['drafts']);
+    assert.deepEqual(cfg.layouts[0].phaseGlobs, ['sprints/sprint-*', 'srv/sprints/*']);
+    const outside = 'must be a glob inside the workspace folder, not an absolute path outside it (/home/me/proj)';
+    const dotdot = "must be a glob inside the workspace folder, without '..'";
+    assert.deepEqual(
+      cfg.problems.map((d) => [
+        d.code,
+        d.message,
+        d.range.start.line,
+        text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+      ]),
+      [
+        ['invalid-config', `ignore[0]: ${dotdot}`, 0, "'../shared/**'"],
+        ['invalid-config', `ignore[1]: ${outside}`, 0, "'C:\\work\\drafts\\**'"],
+        ['invalid-config', 'ignore[3]: must be a glob of paths inside the workspace folder, not the workspace folder itself', 0, "'/'"],
+        ['invalid-config', `layouts[0].phases[0]: ${outside}`, 3, "'/home/me/other/*'"],
+        ['invalid-config', `layouts[0].phases[1]: ${dotdot}`, 3, "'/home/me/proj/../proj2/*'"],
+        ['invalid-config', `layouts[0].phases[3]: ${dotdot}`, 3, "'/sprints/../../x/*'"],
+      ],
+    );
+    const single = parseConfig(`${root}/phasegate.yaml`, sprint("'../sprints/*'"), root, undefined);
+    assert.deepEqual(
+      single.problems.map((d) => d.message),
+      [`layouts[0].phases: ${dotdot}`],
+    );
+    assert.deepEqual(single.layouts[0].phaseGlobs, []);
+  });
+
+  it('a backslash in a document file or a folder name is a separator too', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        "layouts:\n  - name: sprint\n    phases: sprints/*\n    documents:\n      - kind: goals\n        file: 'docs\\GOALS.md'\n    folders:\n      - name: 'notes\\logs'\n        required: true\n",
+      'sprints/sprint-1/docs/GOALS.md': '# S\n',
+      'sprints/sprint-1/notes/logs/run.txt': 'ok\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const layout = svc.config.layouts[0];
+    assert.deepEqual([layout.documents.map((d) => d.file), layout.folders.map((f) => f.name)], [['docs/GOALS.md'], ['notes/logs']]);
+    assert.deepEqual(svc.diagnoseAll(), []);
+  });
+});

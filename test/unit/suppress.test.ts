@@ -1,0 +1,288 @@
+/** `phasegate-disable…` directives: what they silence, what they report about themselves, and their code actions. */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { applyEdits, codeActions, fixAll, suppressActions, Diagnostic, PhasegateService, range } from '../../server/src/service';
+
+const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
+const VALIDATION = 'phase-1/07-VALIDATION.md';
+const FM = '---\nphase: 1\ntitle: Foundation Audit\nstatus: draft\n---\n';
+
+/** A brief whose links on lines `fm + 4…` are broken (three of them, on three lines). */
+function brief(extra = ''): string {
+  return `${FM}# Phase 1: Foundation Audit\n\n## Objectives\n\n- [a](missing-a.md)\n- [b](missing-b.md)\n- [c](missing-c.md)\n${extra}`;
+}
+
+/** Lines (0-based) of the diagnostics of `code`. */
+function linesOf(svc: PhasegateService, rel: string, code: string): number[] {
+  return diagnosticsOf(svc, rel, code).map((d) => d.range.start.line);
+}
+
+async function briefWith(text: string) {
+  const { svc } = await workspace({ [BRIEF]: text });
+  return svc;
+}
+
+describe('suppression directives', () => {
+  it('a brief without directives reports its three broken links (the baseline of these tests)', async () => {
+    assert.deepEqual(linesOf(await briefWith(brief()), BRIEF, 'broken-link'), [9, 10, 11]);
+  });
+
+  it('disable-next-line silences the rule on the next line only, with a reason after --', async () => {
+    const text = brief().replace('- [b]', '<!-- phasegate-disable-next-line broken-link -- the wiki moves often -->\n- [b]');
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9, 12]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+
+  it('disable-line, as a comment at the end of the line', async () => {
+    const svc = await briefWith(brief().replace('- [c](missing-c.md)', '- [c](missing-c.md) <!-- phasegate-disable-line broken-link -->'));
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9, 10]);
+  });
+
+  it('disable … enable silences the lines between; a directive naming other rules silences nothing of this one', async () => {
+    const text = brief()
+      .replace('- [a]', '<!-- phasegate-disable broken-link -->\n- [a]')
+      .replace('- [c]', '<!-- phasegate-enable broken-link -->\n- [c]')
+      .replace('## Objectives', '<!-- phasegate-disable-next-line empty-section -->\n## Objectives');
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [14]);
+    // The empty-section directive silenced nothing: it is reported, at its rule id.
+    const [unused] = diagnosticsOf(svc, BRIEF, 'unused-directive');
+    assert.equal(unused.range.start.line, 7);
+    assert.equal(text.split('\n')[7].slice(unused.range.start.character, unused.range.end.character), 'empty-section');
+  });
+
+  it('a disable naming no rule silences every rule; enable RULE lets that one through until the next disable', async () => {
+    const text = brief()
+      .replace('- [a]', '<!-- phasegate-disable -->\n- [a]')
+      .replace('- [b]', '<!-- phasegate-enable broken-link -->\n- [b]')
+      .replace('- [c]', '<!-- phasegate-disable -->\n- [c]');
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [12]);
+    // The second blanket disable is nested in the first, which is still open: the first silences [c].
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [13]);
+  });
+
+  it('disable-file silences the rule everywhere in the file, whatever its line', async () => {
+    const svc = await briefWith(brief('\n<!-- phasegate-disable-file broken-link -->\n'));
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), []);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+
+  it('in front matter, directives are YAML comments, and leave the data as it was', async () => {
+    const text = `---\nphase: 1\n# phasegate-disable-next-line front-matter-schema\nstatus: finished\ntitle: Foundation Audit # phasegate-disable-line heading-mismatch\n---\n# Phase 1: Foundation Audit\n`;
+    const bare = `---\nphase: 1\nstatus: finished\ntitle: Foundation Audit\n---\n# Phase 1: Foundation Audit\n`;
+    assert.equal((await briefWith(bare)).diagnose(`${ROOT}/${BRIEF}`).filter((d) => d.code === 'front-matter-schema').length, 1);
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'front-matter-schema'), []);
+    assert.deepEqual(svc.getDocument(`${ROOT}/${BRIEF}`)!.frontMatter!.data, { phase: 1, status: 'finished', title: 'Foundation Audit' });
+    // heading-mismatch does not fire on that line: its directive is reported unused.
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [4]);
+  });
+
+  it('directives inside code blocks and code spans are text, not directives', async () => {
+    const text = brief().replace('- [a]', '```\n<!-- phasegate-disable -->\n```\n`<!-- phasegate-disable-next-line broken-link -->` here\n- [a]');
+    const svc = await briefWith(text);
+    assert.equal(linesOf(svc, BRIEF, 'broken-link').length, 3);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+    assert.deepEqual(linesOf(svc, BRIEF, 'invalid-directive'), []);
+  });
+
+  it('an unknown directive or rule is invalid-directive, with the nearest rule id offered as a fix', async () => {
+    const text = brief()
+      .replace('- [a]', '<!-- phasegate-disabel broken-link -->\n- [a]')
+      .replace('- [b]', '<!-- phasegate-disable-next-line brokn-link -->\n- [b]');
+    const svc = await briefWith(text);
+    const invalid = diagnosticsOf(svc, BRIEF, 'invalid-directive');
+    assert.deepEqual(
+      invalid.map((d) => [d.range.start.line, d.message]),
+      [
+        [
+          9,
+          'Unknown directive `phasegate-disabel`: use phasegate-disable, phasegate-enable, phasegate-disable-line, phasegate-disable-next-line, phasegate-disable-file.',
+        ],
+        [11, 'Unknown rule `brokn-link` in `phasegate-disable-next-line`: did you mean `broken-link`?'],
+      ],
+    );
+    // Neither silences anything (a directive naming only unknown rules is not one naming every rule).
+    assert.equal(linesOf(svc, BRIEF, 'broken-link').length, 3);
+    const [fix] = codeActions(svc, [invalid[1]]);
+    const fixed = applyEdits(text, fix.change.edits[0].edits);
+    svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [10, 13]);
+  });
+
+  it('directive rules cannot silence themselves, and a rule turned off is never reported unused', async () => {
+    const text = brief('<!-- phasegate-disable-file unused-directive -->\n<!-- phasegate-disable-file missing-front-matter -->\n');
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'invalid-directive'), [12]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [13]);
+    svc.setRuleOverrides({ 'missing-front-matter': 'off' });
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+
+  it('a directive becomes unused when a change elsewhere ends its problem, its own text unchanged', async () => {
+    const text = brief().replace('- [a]', '<!-- phasegate-disable-next-line broken-link -->\n- [a]');
+    const { svc, fs } = await workspace({ [BRIEF]: text });
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+    fs.write(`${ROOT}/phase-1/missing-a.md`, '# A\n');
+    await svc.filesChanged([{ path: `${ROOT}/phase-1/missing-a.md`, type: 'created' }]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [9]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [11, 12]);
+  });
+
+  it('a silenced problem holds no gate, as a rule turned off does not', async () => {
+    const text = brief();
+    const gate = async (t: string) => {
+      const { svc } = await workspace({ [BRIEF]: t });
+      const phase = svc.model.phases[0];
+      return svc.gates(phase).find((g) => g.name === 'Documentation')!;
+    };
+    assert.equal((await gate(text)).status, 'failed');
+    const silenced = await gate(text.replace('## Objectives', '<!-- phasegate-disable broken-link -- links to the old wiki -->\n## Objectives'));
+    assert.notEqual(silenced.status, 'failed');
+    assert.ok(!silenced.reasons.some((r) => r.includes('broken-link')), silenced.reasons.join('; '));
+  });
+
+  describe('code actions', () => {
+    /** Applies the `Disable … for this line|file` action of `d` and returns the new text (undefined: not offered). */
+    function disable(svc: PhasegateService, d: Diagnostic, text: string, scope: 'line' | 'file'): string | undefined {
+      const a = suppressActions(svc, d).find((x) => x.title === `Disable ${d.code} for this ${scope}`);
+      return a && applyEdits(text, a.change.edits[0].edits);
+    }
+
+    it('for the line: a comment above it, which silences that problem and nothing else', async () => {
+      const text = brief();
+      const svc = await briefWith(text);
+      const d = diagnosticsOf(svc, BRIEF, 'broken-link')[0];
+      const fixed = disable(svc, d, text, 'line')!;
+      assert.equal(fixed.split('\n')[9], '<!-- phasegate-disable-next-line broken-link -->');
+      const before = svc.diagnose(`${ROOT}/${BRIEF}`).length;
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [11, 12]);
+      assert.equal(svc.diagnose(`${ROOT}/${BRIEF}`).length, before - 1);
+    });
+
+    it('for the line of a list item that follows another: indented into the previous item, so the list stays one', async () => {
+      const text = `${FM}# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Scope set — Evidence: [brief](00-PHASE_BRIEF.md)\n- [ ] Sources listed\n`;
+      const { svc } = await workspace({ [VALIDATION]: text, [BRIEF]: brief() });
+      const d = diagnosticsOf(svc, VALIDATION, 'gate-item-unchecked')[0];
+      const fixed = disable(svc, d, text, 'line')!;
+      assert.equal(fixed.split('\n')[10], '  <!-- phasegate-disable-next-line gate-item-unchecked -->');
+      svc.setOverlay(`${ROOT}/${VALIDATION}`, fixed);
+      assert.deepEqual(linesOf(svc, VALIDATION, 'gate-item-unchecked'), []);
+    });
+
+    it("for the first item of a list: at the item's own indentation, not inside an item of an earlier list", async () => {
+      const text = `${FM}# Phase 1 Validation
+
+## Gate 1: Completeness
+
+- [x] Scope set — Evidence: [brief](00-PHASE_BRIEF.md)
+
+## Gate 2: Quality
+
+- [ ] Sources listed
+`;
+      const { svc } = await workspace({ [VALIDATION]: text, [BRIEF]: brief() });
+      const d = diagnosticsOf(svc, VALIDATION, 'gate-item-unchecked')[0];
+      const fixed = disable(svc, d, text, 'line')!;
+      assert.equal(fixed.split('\n')[13], '<!-- phasegate-disable-next-line gate-item-unchecked -->');
+    });
+
+    it('for a table row: none for the line (a comment would end the table), one for the file', async () => {
+      const text = `${FM}# Phase 1 Validation\n\n## Success Metrics\n\n| Metric | Target | Actual |\n| --- | --- | --- |\n| Code coverage | > 80% | 50% |\n| Critical vulnerabilities | 0 | 0 |\n`;
+      const { svc } = await workspace({ [VALIDATION]: text, [BRIEF]: brief() });
+      const d = diagnosticsOf(svc, VALIDATION, 'metric-threshold')[0];
+      assert.equal(d.range.start.line, 11);
+      assert.equal(disable(svc, d, text, 'line'), undefined);
+      const fixed = disable(svc, d, text, 'file')!;
+      assert.equal(fixed.split('\n')[5], '<!-- phasegate-disable-file metric-threshold -->');
+      svc.setOverlay(`${ROOT}/${VALIDATION}`, fixed);
+      assert.deepEqual(linesOf(svc, VALIDATION, 'metric-threshold'), []);
+      assert.equal(svc.getDocument(`${ROOT}/${VALIDATION}`)!.tables[0].rows.length, 2);
+    });
+
+    it('in front matter: a YAML comment for the line, none inside a multi-line value', async () => {
+      const text = `---\nphase: 1\ntitle: Foundation Audit\nstatus: finished\nsummary: |\n  first\n  second\n---\n# Phase 1: Foundation Audit\n`;
+      const svc = await briefWith(text);
+      const d = diagnosticsOf(svc, BRIEF, 'front-matter-schema').find((x) => x.range.start.line === 3)!;
+      const fixed = disable(svc, d, text, 'line')!;
+      assert.equal(fixed.split('\n')[3], '# phasegate-disable-next-line front-matter-schema');
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(
+        linesOf(svc, BRIEF, 'front-matter-schema').filter((l) => l === 4),
+        [],
+      );
+      // A problem reported inside the block scalar: a comment there would be part of the value.
+      const inside: Diagnostic = { ...d, range: range(6, 2, 6, 8) };
+      svc.setOverlay(`${ROOT}/${BRIEF}`, text);
+      assert.equal(disable(svc, inside, text, 'line'), undefined);
+      assert.ok(disable(svc, inside, text, 'file'));
+    });
+
+    it('every line action offered on a document full of problems silences its problem and leaves the others', async () => {
+      const text = `${FM}# Phase 2: Wrong\n\n## Objectives\n\n[TODO]\n\n## Scope\n\n## Deliverables\n\n- [x](nowhere.md)\n\n| Metric | Target | Actual |\n| --- | --- | --- |\n| Code coverage | > 80% | 10% |\n`;
+      const svc = await briefWith(text);
+      const all = svc.diagnose(`${ROOT}/${BRIEF}`);
+      assert.ok(all.length >= 4, JSON.stringify(all.map((d) => d.code)));
+      let offered = 0;
+      for (const d of all) {
+        svc.setOverlay(`${ROOT}/${BRIEF}`, text);
+        for (const scope of ['line', 'file'] as const) {
+          const fixed = disable(svc, d, text, scope);
+          if (fixed === undefined) continue;
+          offered++;
+          svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+          const after = svc.diagnose(`${ROOT}/${BRIEF}`);
+          const shift = (x: Diagnostic) =>
+            (scope === 'line' && x.range.start.line >= d.range.start.line) || (scope === 'file' && x.range.start.line >= 5) ? 1 : 0;
+          const expected = all
+            .filter((x) => (scope === 'line' ? !(x.code === d.code && x.range.start.line === d.range.start.line) : x.code !== d.code))
+            .map((x) => `${x.code}@${x.range.start.line + shift(x)}`)
+            .sort();
+          assert.deepEqual(after.map((x) => `${x.code}@${x.range.start.line}`).sort(), expected, `${scope} ${d.code}@${d.range.start.line}`);
+          svc.setOverlay(`${ROOT}/${BRIEF}`, text);
+        }
+      }
+      assert.ok(offered >= all.length, `${offered} actions for ${all.length} problems`);
+    });
+
+    it('an unused directive is removed whole (its line too), or only the rule of it that silences nothing; fix-all does both', async () => {
+      const text = brief()
+        .replace('- [a]', '<!-- phasegate-disable-next-line empty-section -->\n- [a]')
+        .replace('- [b]', '<!-- phasegate-disable-next-line missing-section, broken-link -->\n- [b]');
+      const svc = await briefWith(text);
+      const unused = diagnosticsOf(svc, BRIEF, 'unused-directive');
+      assert.equal(unused.length, 2);
+      const whole = applyEdits(text, codeActions(svc, [unused[0]])[0].change.edits[0].edits);
+      assert.ok(!whole.includes('empty-section'));
+      assert.equal(whole.split('\n').length, text.split('\n').length - 1);
+      const one = applyEdits(text, codeActions(svc, [unused[1]])[0].change.edits[0].edits);
+      assert.ok(one.includes('<!-- phasegate-disable-next-line broken-link -->'), one);
+      const all = fixAll(svc, `${ROOT}/${BRIEF}`)!;
+      const fixed = applyEdits(text, all.change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+      assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9, 12]);
+    });
+
+    it('no disable action for the directive rules themselves, nor for a file that is not Markdown', async () => {
+      const svc = await briefWith(brief('<!-- phasegate-disable-file empty-section -->\n'));
+      const [unused] = diagnosticsOf(svc, BRIEF, 'unused-directive');
+      assert.deepEqual(suppressActions(svc, unused), []);
+      const yaml: Diagnostic = { ...unused, file: `${ROOT}/phasegate.yaml`, code: 'invalid-config' };
+      assert.deepEqual(suppressActions(svc, yaml), []);
+    });
+  });
+
+  it('thousands of disable … enable pairs each silence their own line', async () => {
+    const lines = [FM.trimEnd(), '# Phase 1: Foundation Audit', '', '## Objectives', ''];
+    for (let i = 0; i < 3000; i++) lines.push('<!-- phasegate-disable broken-link -->', `- [x](missing-${i}.md)`, '<!-- phasegate-enable broken-link -->');
+    lines.push('- [y](missing-last.md)');
+    const text = lines.join('\n');
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [text.split('\n').length - 1]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+});
