@@ -111,17 +111,22 @@ export function phaseTitleText(phase: PhaseNode): string | undefined {
   return phase.title && phase.title !== phaseLabel(phase) && phase.title !== phase.id ? phase.title : undefined;
 }
 
-/**
- * The reasons of a gate of the phase not passed, from its `blockers` (`<gate>: <reason>`); a blocker
- * belongs to the gate with the longest name it starts with.
- */
+/** The gate (among `gates`) a blocker (`<gate>: <reason>`) is a reason of: the one with the longest name it starts with. */
+function blockerGate(gates: readonly string[], blocker: string): string | undefined {
+  let best: string | undefined;
+  for (const g of gates) if (blocker.startsWith(`${g}: `) && (!best || g.length > best.length)) best = g;
+  return best;
+}
+
+/** The gates of the phase not passed, by name. */
+function heldGates(phase: PhaseNode): string[] {
+  return phase.gates.filter((g) => g.status !== 'passed').map((g) => g.name);
+}
+
+/** The reasons of a gate of the phase not passed, from its `blockers` (`<gate>: <reason>`). */
 export function gateReasons(phase: PhaseNode, gate: string): string[] {
-  const owner = (b: string) =>
-    phase.gates
-      .map((g) => g.name)
-      .filter((n) => b.startsWith(`${n}: `))
-      .sort((a, b2) => b2.length - a.length)[0];
-  return phase.blockers.filter((b) => owner(b) === gate).map((b) => b.slice(gate.length + 2));
+  const held = heldGates(phase);
+  return phase.blockers.filter((b) => blockerGate(held, b) === gate).map((b) => b.slice(gate.length + 2));
 }
 
 /** The command a tooltip link runs to go to what holds a gate (trusted in those tooltips, and only it). */
@@ -141,11 +146,16 @@ export function appendGates(md: vscode.MarkdownString, p: PhaseNode): void {
   }
 }
 
-/** The phase's blockers as a Markdown list, each linking to what holds its gate; undefined when there are none. */
+/**
+ * The phase's blockers as a Markdown list, in their order: a gate's reason links to what holds the gate,
+ * any other (the documents not written) is as it is. Undefined when there are none.
+ */
 export function blockersMarkdown(p: PhaseNode): string | undefined {
-  const lines = p.gates
-    .filter((g) => g.status !== 'passed')
-    .flatMap((g) => gateReasons(p, g.name).map((r) => `- ${gateCauseLink(p, g.name, escapeMd(g.name))}: ${escapeMd(r)}`));
+  const held = heldGates(p);
+  const lines = p.blockers.map((b) => {
+    const gate = blockerGate(held, b);
+    return gate ? `- ${gateCauseLink(p, gate, escapeMd(gate))}: ${escapeMd(b.slice(gate.length + 2))}` : `- ${escapeMd(b)}`;
+  });
   return lines.length ? lines.join('\n') : undefined;
 }
 

@@ -373,6 +373,10 @@ describe('Phasegate in the extension host', function () {
     await vscode.workspace.fs.delete(file);
     api.tree.refresh();
     const found = await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, file), 20000, 'the tree to report 05-DECISIONS.md missing');
+    // What blocks the phase, in its tooltip, names the document too (a blocker of no gate), beside its gates' reasons.
+    const tooltip = api.tree.getTreeItem(await treeNode('audit-deployment', 'phase-3')).tooltip.value;
+    assert.match(tooltip, /^- missing .*05\\-DECISIONS\\.md/m);
+    assert.match(tooltip, /^- \[Approval\]\(command:phasegate\.goToGateCause\?/m);
     const created = await vscode.commands.executeCommand('phasegate.phases.newDocument', { type: 'document', doc: found.doc, phase: found.phase });
     assert.equal(created.length, 1);
     assert.equal(created[0].fsPath, file.fsPath);
