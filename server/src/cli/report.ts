@@ -2,7 +2,7 @@
  * What a `check` or `status` run found, independent of the output format: the diagnostics
  * and phases covered by the PATHs, with paths relative to the current directory.
  */
-import type { GateResult, PhaseStatus } from '../service/gates';
+import { GateResult, PhaseStatus, ungatedErrors } from '../service/gates';
 import { relativePath } from '../service/host';
 import { leadTitle } from '../service/templates';
 import type { Phase } from '../service/workspace';
@@ -21,6 +21,8 @@ export interface PhaseReport {
   gates: GateResult[];
   /** Required documents present / required. */
   documents: { present: number; required: number; missing: string[] };
+  /** For a layout without gates: its errors (`N × rule-id`), which hold it as a gate would. */
+  errors: string[];
 }
 
 export interface Report {
@@ -85,6 +87,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
           required: required.length,
           missing: required.filter((d) => !d.exists).map((d) => d.spec.file),
         },
+        errors: ungatedErrors(svc, phase),
       });
     }
   }

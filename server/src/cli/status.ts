@@ -15,6 +15,7 @@ const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
   if (p.documents.missing.length) out.push(`missing ${p.documents.missing.join(', ')}`);
+  out.push(...p.errors);
   for (const g of p.gates) {
     if (g.status === 'passed') continue;
     out.push(`${g.name} (${g.status})${g.reasons.length ? `: ${g.reasons.join(', ')}` : ''}`);

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
 import { normalizePath, relativePath } from '../service/host';
-import { GateResult, phaseStatus } from '../service/gates';
+import { GateResult, phaseStatus, ungatedErrors } from '../service/gates';
 import type { PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
 import type { Phase, WorkspaceModel } from '../service/workspace';
@@ -47,9 +47,10 @@ function filesOf(p: Phase): readonly string[] {
  * What keeps a phase from handing off, as `phasegate status` says it: the required documents not written
  * (a phase missing one is never complete, whatever its gates), then each reason of a gate not passed.
  */
-function blockers(p: Phase, gates: readonly GateResult[]): string[] {
+function blockers(svc: PhasegateService, p: Phase, gates: readonly GateResult[]): string[] {
   const missing = p.documents.filter((d) => d.spec.required && !d.exists).map((d) => d.spec.file);
   const out = missing.length ? [`missing ${missing.join(', ')}`] : [];
+  out.push(...ungatedErrors(svc, p));
   for (const g of gates) if (g.status !== 'passed') out.push(...g.reasons.map((r) => `${g.name}: ${r}`));
   return out;
 }
@@ -78,7 +79,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
     gates: gates.map((g) => ({ name: g.name, status: g.status })),
     documents,
     problems: problemCounts(filesOf(p).flatMap(diagsOf)),
-    blockers: blockers(p, gates),
+    blockers: blockers(svc, p, gates),
   };
 }
 

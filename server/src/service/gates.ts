@@ -49,38 +49,34 @@ export function hasEvidence(item: ListItem): boolean {
   return /\]\(|<https?:|evidence\s*:|`[^`]+`/i.test(item.text);
 }
 
-/** The checklist section of a gate: `## <Name>`, a heading ending with the name, or `## Gate N: <Name>`. */
-export function gateSection(sections: Section[], gate: string): Section | undefined {
-  const key = normalizeTitle(gate);
-  const spaced = ' ' + key;
-  const numbered = 'gate # ' + key;
-  for (let i = 0; i < sections.length; i++) {
-    const k = sections[i].key;
-    if (k === key || k.endsWith(spaced) || k === numbered) return sections[i];
-  }
-  return undefined;
-}
-
 /**
- * The checklist section of a gate in a document of `layout`. In the iAI layout only a heading that names
- * the gate as one (`## Gate 2: Tests`, `## Gate: Tests`): the iAI seed gives its phases no checklist, and the
- * sections the iAI gates' rules read are not one — the response's `## Tests` lists the tests written (its
- * items are tests, whether or not they carry a box) and its `## Execution Proof` holds the test run.
- * Elsewhere (the audit layout's validation checklist, a custom layout's documents) `gateSection`'s forms.
+ * How a heading names a gate: 2 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
+ * `## Gate: Review`), 1 by its last words only (`## Peer Review`), 0 not at all. In the iAI layout only
+ * a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI seed gives
+ * its phases no checklist, and the sections the iAI gates' rules read are not one — the response's
+ * `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and its
+ * `## Execution Proof` holds the test run.
  */
-export function gateChecklistSection(layout: LayoutSpec, sections: Section[], gate: string): Section | undefined {
-  if (layout.name !== 'iai') return gateSection(sections, gate);
+function gateMatch(layout: LayoutSpec, sectionKey: string, gate: string): 0 | 1 | 2 {
   const key = normalizeTitle(gate);
-  const named = 'gate ' + key;
-  const numbered = 'gate # ' + key;
-  return sections.find((s) => s.key === numbered || s.key === named);
+  if (sectionKey === 'gate # ' + key || sectionKey === 'gate ' + key) return 2;
+  if (layout.name === 'iai') return 0;
+  if (sectionKey === key) return 2;
+  return sectionKey.endsWith(' ' + key) ? 1 : 0;
+}
+
+/** Whether a document of `layout` has a section that may be the checklist of `gate` (see `gateChecklist`). */
+export function gateChecklistSection(layout: LayoutSpec, sections: Section[], gate: string): Section | undefined {
+  return sections.find((s) => gateMatch(layout, s.key, gate) > 0);
 }
 
 /**
- * Where a gate's checklist is in a phase: the first of the documents that may hold one (the audit layout's
- * validation checklist; any document of another layout, in the layout's order) that has a section for it.
- * The gate evaluation and the checklist rules (rules/doc-gates.ts) both read it, so that every item that
- * holds a gate is the one a diagnostic names.
+ * Where a gate's checklist is in a phase, among the sections of the documents that may hold one (the audit
+ * layout's validation checklist; any document of another layout): one that names the gate as itself
+ * (`## Review`) before one that only ends with its name (`## Code Review`); of those, one with checklist items
+ * before one without; then the first, in the layout's order of documents. The gate evaluation and the
+ * checklist rules (rules/doc-gates.ts) both read it, so that every item that holds a gate is the one a
+ * diagnostic names.
  */
 export function gateChecklist(
   phase: Phase,
@@ -88,14 +84,23 @@ export function gateChecklist(
   getDocument: (path: string) => ParsedDocument | undefined,
 ): { path: string; doc: ParsedDocument; section: Section } | undefined {
   const audit = phase.layout.name === 'audit';
+  let best: { path: string; doc: ParsedDocument; section: Section } | undefined;
+  let bestScore = 0;
   for (const d of phase.documents) {
     if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
     const doc = getDocument(d.path);
     if (!doc) continue;
-    const section = gateChecklistSection(phase.layout, doc.sections, gate.name);
-    if (section) return { path: d.path, doc, section };
+    for (const section of doc.sections) {
+      const match = gateMatch(phase.layout, section.key, gate.name);
+      if (match === 0) continue;
+      const score = match * 2 + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 1 : 0);
+      if (score > bestScore) {
+        best = { path: d.path, doc, section };
+        bestScore = score;
+      }
+    }
   }
-  return undefined;
+  return best;
 }
 
 /** The task items of a gate's checklist section (subsections included), in order. */
@@ -220,11 +225,22 @@ export function gateCauses(svc: PhasegateService, phase: Phase, name: string): G
   return causes;
 }
 
+/**
+ * What holds a phase of a layout without gates: its error-severity problems, as `N × rule-id` (as if one gate
+ * answered for every rule). Empty for a layout with gates, whose gates say what holds the phase.
+ */
+export function ungatedErrors(svc: PhasegateService, phase: Phase): string[] {
+  if (phase.layout.gates.length > 0) return [];
+  return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error'));
+}
+
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
   const started = phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt');
-  if (gates.some((g) => g.status === 'failed')) return started ? 'blocked' : 'not-started';
-  // Complete: every gate passed and every document the layout requires is there (a custom layout's gates
-  // may not answer for missing documents).
-  if (gates.length > 0 && gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required)) return 'complete';
+  // A layout without gates holds its phases by their errors alone.
+  const failed = gates.length ? gates.some((g) => g.status === 'failed') : ungatedErrors(svc, phase).length > 0;
+  if (failed) return started ? 'blocked' : 'not-started';
+  // Complete: every gate passed (none failed, for a layout without gates) and every document the layout
+  // requires is there (a custom layout's gates may not answer for missing documents).
+  if (gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required)) return 'complete';
   return started ? 'in-progress' : 'not-started';
 }

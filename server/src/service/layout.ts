@@ -208,7 +208,7 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       sections: [
         ...AUDIT_GATES.map((g, i) => ({
           title: `Gate ${i + 1}: ${g.name}`,
-          // As the gate evaluation finds its checklist (gates.ts, gateSection): `## Completeness` and `## 1. Completeness` too.
+          // As the gate evaluation finds its checklist (gates.ts, gateChecklist): `## Completeness` and `## 1. Completeness` too.
           aliases: [g.name],
           description: `${g.description} A checklist; each checked item cites its evidence.`,
         })),

@@ -1,0 +1,67 @@
+/** Which section is a gate's checklist in a custom layout, and the status of a phase of a layout without gates. */
+import * as assert from 'node:assert/strict';
+import { ungatedErrors } from '../../server/src/service/gates';
+import { diagnosticsOf, workspace } from '../helpers/workspace';
+
+const layout = (gates: string) =>
+  `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n      - kind: review\n        file: REVIEW.md\n${gates}`;
+const REVIEW_GATE = '    gates:\n      - name: Review\n';
+
+describe('gate checklists of a custom layout', () => {
+  it('a heading that is the gate name wins over an earlier one that only ends with it, even one without items', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Code Review\n\nWe review every change.\n',
+      'sprints/sprint-1/REVIEW.md': '# Review\n\n## Review\n\n- [ ] Peer review completed\n',
+    });
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.equal(gate.status, 'pending');
+    assert.deepEqual(gate.reasons, ['1 item unchecked']);
+    assert.match(gate.file ?? '', /REVIEW\.md$/);
+    // The item that holds the gate is reported where it is.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-unchecked').map((d) => d.range.start.line),
+      [4],
+    );
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'gate-item-unchecked'), []);
+  });
+
+  it('of two headings that only end with the gate name, the one with checklist items', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\n## Code Review\n\nWe review every change.\n',
+      'sprints/sprint-1/REVIEW.md': '# Review\n\n## Peer Review\n\n- [x] Done — Evidence: [pr](GOALS.md)\n',
+    });
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.equal(gate.status, 'passed', gate.reasons.join());
+    assert.match(gate.file ?? '', /REVIEW\.md$/);
+  });
+});
+
+describe('a layout without gates', () => {
+  const files = (goals: string) => ({
+    'phasegate.yaml': layout('    gates: []\n'),
+    'sprints/sprint-1/GOALS.md': goals,
+    'sprints/sprint-1/REVIEW.md': '# Review\n\nAll good.\n',
+  });
+
+  it('completes a phase whose documents are written and which has no error', async () => {
+    const { svc } = await workspace(files('# Sprint 1\n\nGoals.\n'));
+    const phase = svc.model.phases[0];
+    assert.equal(svc.status(phase), 'complete');
+    assert.deepEqual(ungatedErrors(svc, phase), []);
+  });
+
+  it('blocks a phase while it has an error, and says which', async () => {
+    const { svc } = await workspace(files('# Sprint 1\n\nSee [plan](missing.md).\n'));
+    const phase = svc.model.phases[0];
+    assert.equal(svc.status(phase), 'blocked');
+    assert.deepEqual(ungatedErrors(svc, phase), ['1 × broken-link']);
+  });
+
+  it('is in progress while a required document is missing', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': layout('    gates: []\n'), 'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n' });
+    const phase = svc.model.phases[0];
+    assert.notEqual(svc.status(phase), 'complete');
+  });
+});
