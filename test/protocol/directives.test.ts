@@ -94,6 +94,16 @@ describe('language server: directive comments', function () {
     lines[at] = '<!-- TODO -->';
     await c.change(u, lines.join('\n'));
     assert.ok(!(await complete(u, at, 9)).some((k) => String(k.label).startsWith('phasegate-')));
+    // In a code span, the comment is text.
+    lines[at] = 'Write `<!-- p` here';
+    await c.change(u, lines.join('\n'));
+    assert.ok(!(await complete(u, at, 13)).some((k) => String(k.label).startsWith('phasegate-')));
+    // In front matter: in a YAML comment, not in a block scalar's text.
+    const fm = text.replace('status: complete\n', 'status: complete\nnotes: |\n  # p\n# p\n').split('\n');
+    await c.change(u, fm.join('\n'));
+    const scalar = fm.indexOf('  # p');
+    assert.ok(!(await complete(u, scalar, 5)).some((k) => String(k.label).startsWith('phasegate-')));
+    assert.ok((await complete(u, scalar + 1, 3)).some((k) => k.label === 'phasegate-disable-next-line'));
     await c.change(u, text);
   });
 

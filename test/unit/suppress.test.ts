@@ -221,6 +221,44 @@ describe('suppression directives', () => {
       assert.ok(disable(svc, inside, text, 'file'));
     });
 
+    it('a line a directive above already silences for another rule: the rule is added to that directive', async () => {
+      const text = brief(
+        '\n## Notes\n\n<!-- phasegate-disable-next-line broken-link -- wiki moves -->\nSee [runbook](../wiki/runbook.md) and [Owner to confirm]\n',
+      );
+      const svc = await briefWith(text);
+      const d = diagnosticsOf(svc, BRIEF, 'unfilled-placeholder').find((x) => x.range.start.line === 16)!;
+      const fixed = disable(svc, d, text, 'line')!;
+      assert.equal(fixed.split('\n')[15], '<!-- phasegate-disable-next-line broken-link unfilled-placeholder -- wiki moves -->');
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(linesOf(svc, BRIEF, 'unfilled-placeholder'), []);
+      assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9, 10, 11]);
+      assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+    });
+
+    it('a paragraph, a lazy continuation and a block quote keep their shape: the comment goes at the line end, or inside the quote', async () => {
+      const text = brief('\n## Notes\n\nFirst line of a paragraph\nsecond line [TBD]\n\n- item\nlazy [TODO]\n\n> quoted\n> more [TBD]\n');
+      const svc = await briefWith(text);
+      const at = (n: number) => diagnosticsOf(svc, BRIEF, 'unfilled-placeholder').find((x) => x.range.start.line === n)!;
+      const para = disable(svc, at(16), text, 'line')!;
+      assert.equal(para.split('\n')[16], 'second line [TBD] <!-- phasegate-disable-line unfilled-placeholder -->');
+      const lazy = disable(svc, at(19), text, 'line')!;
+      assert.equal(lazy.split('\n')[19], 'lazy [TODO] <!-- phasegate-disable-line unfilled-placeholder -->');
+      const quote = disable(svc, at(22), text, 'line')!;
+      assert.match(
+        quote.split('\n').slice(21, 24).join('\n'),
+        /^> quoted\n> more \[TBD\] <!-- phasegate-disable-line unfilled-placeholder -->|^> quoted\n> <!-- phasegate-disable-next-line unfilled-placeholder -->\n> more/,
+      );
+      for (const [fixed, line] of [
+        [para, 16],
+        [lazy, 19],
+        [quote, quote.includes('> <!--') ? 23 : 22],
+      ] as const) {
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.ok(!linesOf(svc, BRIEF, 'unfilled-placeholder').includes(line), fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+      }
+    });
+
     it('every line action offered on a document full of problems silences its problem and leaves the others', async () => {
       const text = `${FM}# Phase 2: Wrong\n\n## Objectives\n\n[TODO]\n\n## Scope\n\n## Deliverables\n\n- [x](nowhere.md)\n\n| Metric | Target | Actual |\n| --- | --- | --- |\n| Code coverage | > 80% | 10% |\n`;
       const svc = await briefWith(text);
@@ -274,6 +312,73 @@ describe('suppression directives', () => {
       const yaml: Diagnostic = { ...unused, file: `${ROOT}/phasegate.yaml`, code: 'invalid-config' };
       assert.deepEqual(suppressActions(svc, yaml), []);
     });
+  });
+
+  it("a repair that inserts a section before a directive's line goes above the directive, which keeps silencing it", async () => {
+    const text = `${FM}# Phase 1: Foundation Audit\n\n## Objectives\n\nA.\n\n<!-- phasegate-disable-next-line empty-section -- in the roadmap -->\n## Deliverables\n\n## Risks\n\n- Risk: x - y\n`;
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'empty-section'), []);
+    const missing = diagnosticsOf(svc, BRIEF, 'missing-section').find((d) => /Scope/.test(d.message))!;
+    const [fix] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, fix.change.edits[0].edits);
+    const lines = fixed.split('\n');
+    assert.ok(lines.indexOf('## Scope') < lines.findIndex((l) => l.startsWith('<!-- phasegate-disable-next-line empty-section')), fixed);
+    assert.equal(lines[lines.findIndex((l) => l.startsWith('<!-- phasegate-disable-next-line')) + 1], '## Deliverables');
+    svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+    assert.deepEqual(linesOf(svc, BRIEF, 'empty-section'), []);
+    assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+
+  it('the unused one of two directives on one line is the one removed', async () => {
+    const text = brief().replace(
+      '- [a](missing-a.md)',
+      '- [a](missing-a.md) <!-- phasegate-disable-line broken-link -- old wiki --> <!-- phasegate-disable-next-line broken-link -->',
+    );
+    const svc = await briefWith(text.replace('- [b](missing-b.md)', '- b'));
+    const [unused] = diagnosticsOf(svc, BRIEF, 'unused-directive');
+    assert.ok(unused, 'the next-line one silences nothing');
+    const fixed = applyEdits(text.replace('- [b](missing-b.md)', '- b'), codeActions(svc, [unused])[0].change.edits[0].edits);
+    assert.match(fixed, /- \[a\]\(missing-a\.md\) <!-- phasegate-disable-line broken-link -- old wiki -->\n/);
+  });
+
+  it('front matter text that is no YAML comment is no directive (a block scalar, a quoted string)', async () => {
+    const text = `---\nphase: 1\ntitle: "Audit # phasegate-disable-line front-matter-schema"\nnotes: |\n  # phasegate-disable-next-line front-matter-schema\nstatus: finished\n---\n# Phase 1: Foundation Audit\n`;
+    const svc = await briefWith(text);
+    assert.deepEqual(linesOf(svc, BRIEF, 'front-matter-schema'), [5]);
+    assert.deepEqual(linesOf(svc, BRIEF, 'invalid-directive'), []);
+  });
+
+  it('code spans are matched as CommonMark matches them (double backticks, escaped backticks)', async () => {
+    const svc = await briefWith(
+      brief()
+        .replace('- [a](missing-a.md)', '- [a](missing-a.md) ``a ` <!-- phasegate-disable-line broken-link --> ``')
+        .replace('- [b](missing-b.md)', '- [b](missing-b.md) \\` <!-- phasegate-disable-line broken-link -->')
+        .replace('- [c](missing-c.md)', '- [c](missing-c.md) ` <!-- phasegate-disable-line broken-link -->'),
+    );
+    // Inside the double-backtick span: text. After an escaped or an unmatched backtick: a directive.
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9]);
+  });
+
+  it('a directive split over lines is reported; a reason may follow an em dash', async () => {
+    const svc = await briefWith(
+      brief()
+        .replace('- [a]', '<!-- phasegate-disable-next-line broken-link\n-->\n- [a]')
+        .replace('- [c]', '<!-- phasegate-disable-next-line broken-link — the wiki moves -->\n- [c]'),
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, BRIEF, 'invalid-directive').map((d) => [d.range.start.line, d.message]),
+      [[9, 'A phasegate directive is written on one line, `-->` included: this one is not read.']],
+    );
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [11, 12]);
+  });
+
+  it('a line of many comments is read in time linear in its length', async () => {
+    const line = '<!-- c --> '.repeat(20000) + '<!-- phasegate-disable-line broken-link --> [x](missing.md)';
+    const svc = await briefWith(brief(line + '\n'));
+    const t0 = process.hrtime.bigint();
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [9, 10, 11]);
+    // A bound against the quadratic reading (seconds), not a speed figure.
+    assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 2000);
   });
 
   it('thousands of disable … enable pairs each silence their own line', async () => {

@@ -5,7 +5,7 @@
  */
 import { CompletionItem, CompletionItemKind, MarkupKind, Range as LspRange, TextEdit } from 'vscode-languageserver';
 import { RULES, ruleDocsUrl, ruleInfo } from '../service/rules/catalog';
-import { DIRECTIVE_RULES, DirectiveKind, suppressionsOf } from '../service/suppress';
+import { DIRECTIVE_RULES, DirectiveKind, htmlComments, suppressionsOf, yamlComments } from '../service/suppress';
 import type { ParsedDocument } from '../service/markdown';
 import type { Target } from './context';
 import { inFrontMatter } from './completion';
@@ -24,15 +24,27 @@ function inCode(doc: ParsedDocument, line: number): boolean {
   return doc.codeBlocks.some((b) => line >= b.line && line <= b.endLine);
 }
 
-/** What precedes the cursor: a comment opening (`<!--`, or `#` in front matter) and the directive typed after it. */
+/** Longest part of a line before the cursor that is looked at for a directive (directives are short). */
+const MAX_BEFORE = 2000;
+
+/**
+ * What precedes the cursor when it is in a comment that may be a directive: an HTML comment opened
+ * before it (outside code blocks and code spans, not closed before it), or a YAML comment in front
+ * matter (not a `#` inside a quoted string or a block scalar); with the directive and rule ids typed.
+ */
 function directiveBefore(doc: ParsedDocument, line: number, ch: number): RegExpExecArray | null {
-  const before = (doc.lines[line] ?? '').slice(0, ch);
-  // Separators and ids are disjoint classes, so each text splits one way (no backtracking blow-up on a long line).
-  if (inFrontMatter(doc, line)) return /(?:^|\s)#\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(before);
+  const src = doc.lines[line] ?? '';
+  if (inFrontMatter(doc, line)) {
+    const c = yamlComments(doc).find((x) => x.line === line && x.column < ch);
+    if (!c || ch - c.column > MAX_BEFORE) return null;
+    // Separators and ids are disjoint classes, so each text splits one way (linear in its length).
+    return /^#\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(src.slice(c.column, ch));
+  }
   if (inCode(doc, line)) return null;
-  const open = before.lastIndexOf('<!--');
-  if (open < 0 || before.indexOf('-->', open) >= 0) return null;
-  return /^<!--\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(before.slice(open));
+  // Read on the whole line: a backtick after the cursor may close a code span the comment is in.
+  const c = htmlComments(src).find((x) => x.open < ch && (x.end < 0 || x.end - 3 >= ch));
+  if (!c || ch - c.open > MAX_BEFORE) return null;
+  return /^<!--\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(src.slice(c.open, ch));
 }
 
 /** The lines a directive of `kind` written on `line` covers, to rank the rules reported there first. */

@@ -1,7 +1,9 @@
 /** Code actions: the quick fix of each diagnostic that has one, and a fix-all for a document. */
 import type { PhasegateService } from './service';
 import type { CodeAction, Diagnostic, TextEdit } from './types';
-import { comparePositions } from './types';
+import { comparePositions, range } from './types';
+import type { ParsedDocument } from './markdown';
+import { suppressionsOf } from './suppress';
 import type { Fix } from './fixes/fix';
 import { STRUCTURE_FIXES } from './fixes/structure';
 import { DOCUMENT_FIXES } from './fixes/document';
@@ -18,12 +20,57 @@ export function codeActions(svc: PhasegateService, diagnostics: Diagnostic[]): C
     if (!fix) continue;
     try {
       const a = fix(svc, d);
-      if (a) out.push(a);
+      if (a) out.push(d.data!.fix in SUPPRESS_FIXES ? a : keepDirectivesOnTheirLines(svc, a));
     } catch (e) {
       svc.logger.log(`fix ${d.data?.fix} failed: ${(e as Error).stack ?? e}`);
     }
   }
   return out;
+}
+
+/** Whether a line holds nothing but `disable-next-line` directives, which belong to the line after them. */
+function nextLineDirectivesOnly(doc: ParsedDocument, line: number): boolean {
+  const ds = suppressionsOf(doc)?.directives.filter((d) => d.line === line);
+  if (!ds?.length || ds.some((d) => d.kind !== 'disable-next-line')) return false;
+  const src = doc.lines[line] ?? '';
+  let rest = src;
+  for (const d of [...ds].sort((a, b) => b.range.start.character - a.range.start.character)) {
+    rest = rest.slice(0, d.range.start.character) + rest.slice(d.range.end.character);
+  }
+  return rest.trim() === '';
+}
+
+/**
+ * A repair that inserts lines before a line with `disable-next-line` directives just above it (a missing
+ * section before the heading they silence) would come between them and their line, which they would no
+ * longer silence: the lines go above the directives instead.
+ */
+function keepDirectivesOnTheirLines(svc: PhasegateService, a: CodeAction): CodeAction {
+  let moved = false;
+  const edits = a.change.edits.map((fe) => {
+    const doc = svc.getDocument(fe.file);
+    if (!doc || !doc.text.includes('phasegate-')) return fe;
+    return {
+      file: fe.file,
+      edits: fe.edits.map((e) => {
+        const { start, end } = e.range;
+        if (start.line !== end.line || start.character !== end.character) return e;
+        const src = doc.lines[start.line] ?? '';
+        // Before line `target`: inserted at its start, or at the end of the line above with a line end first.
+        const atStart = start.character === 0 && /(\r?\n)$/.test(e.newText);
+        const atEnd = start.character === src.length && /^\r?\n/.test(e.newText);
+        if (!atStart && !atEnd) return e;
+        let target = atStart ? start.line : start.line + 1;
+        while (target - 1 >= 0 && nextLineDirectivesOnly(doc, target - 1)) target--;
+        if (target === (atStart ? start.line : start.line + 1) || (atEnd && target === 0)) return e;
+        moved = true;
+        if (atStart) return { range: range(target, 0, target, 0), newText: e.newText };
+        const above = (doc.lines[target - 1] ?? '').length;
+        return { range: range(target - 1, above, target - 1, above), newText: e.newText };
+      }),
+    };
+  });
+  return moved ? { ...a, change: { ...a.change, edits } } : a;
 }
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {

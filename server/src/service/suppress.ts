@@ -14,6 +14,7 @@ import { RULE_IDS } from './rules/catalog';
 import { editDistance } from './rules/doc-fm-typos';
 import type { FixData, Range } from './types';
 import { range } from './types';
+import * as YAML from 'yaml';
 
 export type DirectiveKind = 'disable' | 'enable' | 'disable-line' | 'disable-next-line' | 'disable-file';
 
@@ -58,8 +59,7 @@ interface Span {
 const ALL = '*';
 
 /**
- * `kind line rule` of each directive rule that silenced a problem in one check of a document (`rule`
- * empty for a directive naming none). Owned by the check, not by the directives: the same text is
+ * The directive rules that silenced a problem in one check of a document (see `useKey`). Owned by the check, not by the directives: the same text is
  * checked again when a file it depends on changes, and what its directives silence may change then.
  */
 export type DirectiveUse = Set<string>;
@@ -156,23 +156,23 @@ export class Suppressions {
       if (d.kind === 'enable') continue;
       const what = `phasegate-${d.kind}`;
       if (d.rules.length === 0) {
-        if (!used.has(`${d.kind} ${d.line} `)) {
+        if (!used.has(useKey(d, undefined))) {
           out.push({
             code: 'unused-directive',
             range: d.range,
             message: `\`${what}\` silences no problem here: remove it.`,
-            data: { fix: 'remove-directive', line: d.line, rule: null },
+            data: { fix: 'remove-directive', line: d.line, column: d.range.start.character, rule: null },
           });
         }
         continue;
       }
       for (const r of d.rules) {
-        if (!RULE_IDS.has(r.id) || DIRECTIVE_RULES.has(r.id) || isOff(r.id) || used.has(`${d.kind} ${d.line} ${r.id}`)) continue;
+        if (!RULE_IDS.has(r.id) || DIRECTIVE_RULES.has(r.id) || isOff(r.id) || used.has(useKey(d, r.id))) continue;
         out.push({
           code: 'unused-directive',
           range: r.range,
           message: `\`${what}\` silences no \`${r.id}\` problem here: remove ${d.rules.length > 1 ? 'the rule from it' : 'it'}.`,
-          data: { fix: 'remove-directive', line: d.line, rule: r.id },
+          data: { fix: 'remove-directive', line: d.line, column: d.range.start.character, rule: r.id },
         });
       }
     }
@@ -180,8 +180,13 @@ export class Suppressions {
   }
 }
 
+/** Names one directive (its place: two can share a line) and one of its rules (none: the directive as a whole). */
+function useKey(d: Directive, rule: string | undefined): string {
+  return `${d.line}:${d.range.start.character} ${rule ?? ''}`;
+}
+
 function use(used: DirectiveUse, d: Directive, rule: string | undefined): true {
-  used.add(`${d.kind} ${d.line} ${rule ?? ''}`);
+  used.add(useKey(d, rule));
   return true;
 }
 
@@ -223,51 +228,115 @@ function parseDirectives(doc: ParsedDocument): Suppressions | null {
   const directives: Directive[] = [];
   const invalid: DirectiveProblem[] = [];
   const fm = doc.frontMatter;
-  const fmFirst = fm ? fm.startLine + 1 : 0;
-  const fmLast = fm ? (fm.terminated ? fm.endLine - 1 : doc.lines.length - 1) : -1;
+  // The front matter's lines, fences included: there, directives are YAML comments.
+  const fmEnd = fm ? (fm.terminated ? fm.endLine : doc.lines.length - 1) : -1;
+  if (fm?.raw.includes('phasegate-')) {
+    for (const c of yamlComments(doc)) {
+      if (!/^#\s*phasegate-/.test(c.text)) continue;
+      directive(c.text.slice(1), c.column + 1, c.line, range(c.line, c.column, c.line, c.column + c.text.length), true, directives, invalid);
+    }
+  }
   let block = 0;
   const blocks = doc.codeBlocks;
   for (let line = 0; line < doc.lines.length; line++) {
     const text = doc.lines[line];
     if (!text.includes('phasegate-')) continue;
-    if (fm && line >= fmFirst && line <= fmLast) {
-      yamlDirective(text, line, directives, invalid);
-      continue;
-    }
-    if (fm && (line === fm.startLine || line === fm.endLine)) continue;
+    if (line <= fmEnd) continue;
     while (block < blocks.length && blocks[block].endLine < line) block++;
     if (block < blocks.length && blocks[block].line <= line) continue;
-    let at = 0;
-    for (;;) {
-      const open = text.indexOf('<!--', at);
-      if (open < 0) break;
-      const end = text.indexOf('-->', open + 4);
-      if (end < 0) break;
-      at = end + 3;
-      if (inCodeSpan(text, open)) continue;
-      directive(text.slice(open + 4, end), open + 4, line, range(line, open, line, at), false, directives, invalid);
+    for (const c of htmlComments(text)) {
+      if (c.end < 0) {
+        // A directive must be one comment on one line: one split over lines would silently do nothing.
+        if (/^<!--\s*phasegate-/.test(text.slice(c.open))) {
+          invalid.push({
+            code: 'invalid-directive',
+            range: range(line, c.open, line, text.length),
+            message: 'A phasegate directive is written on one line, `-->` included: this one is not read.',
+          });
+        }
+        break;
+      }
+      directive(text.slice(c.open + 4, c.end - 3), c.open + 4, line, range(line, c.open, line, c.end), false, directives, invalid);
     }
   }
   return directives.length || invalid.length ? new Suppressions(directives, invalid) : null;
 }
 
-/** Whether `at` lies inside a code span of the line (an odd number of backtick runs before it). */
-function inCodeSpan(text: string, at: number): boolean {
-  let runs = 0;
-  for (let i = 0; i < at; i++) {
-    if (text.charCodeAt(i) !== 96) continue;
-    runs++;
-    while (i + 1 < at && text.charCodeAt(i + 1) === 96) i++;
+/**
+ * The HTML comments of a line that are not inside a code span, left to right as CommonMark reads them:
+ * a run of n backticks opens a code span that the next run of exactly n closes (a run without one is
+ * text), a backslash escapes the character after it, and `<!--` opens a comment that `-->` ends (`end`
+ * -1: not on this line). Linear in the line: a closing run searched for in vain is not searched for again.
+ */
+export function htmlComments(text: string): { open: number; end: number }[] {
+  const out: { open: number; end: number }[] = [];
+  /** For a run length, the position from which no run of that length follows. */
+  const noCloseFrom = new Map<number, number>();
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      i += 2;
+    } else if (c === 60 && text.startsWith('<!--', i)) {
+      const e = text.indexOf('-->', i + 4);
+      out.push({ open: i, end: e < 0 ? -1 : e + 3 });
+      if (e < 0) break;
+      i = e + 3;
+    } else if (c === 96) {
+      let j = i;
+      while (j < text.length && text.charCodeAt(j) === 96) j++;
+      const n = j - i;
+      const close = (noCloseFrom.get(n) ?? Infinity) <= j ? -1 : closingRun(text, j, n);
+      if (close < 0) {
+        noCloseFrom.set(n, Math.min(noCloseFrom.get(n) ?? Infinity, j));
+        i = j;
+      } else i = close;
+    } else i++;
   }
-  return runs % 2 === 1;
+  return out;
 }
 
-/** A `# phasegate-…` comment of a front matter line: the whole line, or after a value. */
-function yamlDirective(text: string, line: number, out: Directive[], invalid: DirectiveProblem[]): void {
-  const m = /(^|\s)#\s*phasegate-/.exec(text);
-  if (!m) return;
-  const hash = m.index + m[1].length;
-  directive(text.slice(hash + 1), hash + 1, line, range(line, hash, line, text.length), true, out, invalid);
+/** The end of the first run of exactly `n` backticks from `from`, or -1. */
+function closingRun(text: string, from: number, n: number): number {
+  for (let k = from; ;) {
+    const b = text.indexOf('`', k);
+    if (b < 0) return -1;
+    let e = b;
+    while (e < text.length && text.charCodeAt(e) === 96) e++;
+    if (e - b === n) return e;
+    k = e;
+  }
+}
+
+/**
+ * The comments of a document's front matter, as YAML reads them (not a `#` inside a quoted string or a
+ * block scalar), each with its line and column in the document.
+ */
+export function yamlComments(doc: ParsedDocument): { line: number; column: number; text: string }[] {
+  const fm = doc.frontMatter;
+  if (!fm || !fm.raw.includes('#')) return [];
+  const starts = [0];
+  for (let i = fm.raw.indexOf('\n'); i >= 0; i = fm.raw.indexOf('\n', i + 1)) starts.push(i + 1);
+  const out: { line: number; column: number; text: string }[] = [];
+  // The CST, walked without recursion (front matter may nest deeply).
+  const stack: unknown[] = [...new YAML.Parser().parse(fm.raw)];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const n of node) stack.push(n);
+      continue;
+    }
+    const t = node as { type?: unknown; offset?: unknown; source?: unknown };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k] > t.offset) k--;
+      out.push({ line: fm.startLine + 1 + k, column: t.offset - starts[k], text: t.source });
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== 'parent' && value && typeof value === 'object') stack.push(value);
+  }
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** Reads one comment's body (`body` starts at column `col`); not a directive unless it starts with `phasegate-`. */
@@ -284,10 +353,10 @@ function directive(body: string, col: number, line: number, whole: Range, yaml: 
     });
     return;
   }
-  // Rule ids up to ` -- reason` (or the end), separated by spaces or commas.
+  // Rule ids up to ` -- reason` (or ` — reason`, or the end), separated by spaces or commas.
   let rest = body.slice(lead + word.length);
   let reason: string | undefined;
-  const dash = /(^|\s)--(\s|$)/.exec(rest);
+  const dash = /(^|\s)(?:--|\u2014)(\s|$)/.exec(rest);
   if (dash) {
     reason = rest.slice(dash.index + dash[0].length).trim() || undefined;
     rest = rest.slice(0, dash.index);

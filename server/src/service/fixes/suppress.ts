@@ -3,7 +3,8 @@
  * whole file (offered for every problem, never part of a fix-all), remove a directive that silences
  * nothing, and correct a misspelt rule id in one.
  */
-import { ParsedDocument, parseDocument } from '../markdown';
+import MarkdownIt from 'markdown-it';
+import { ParsedDocument, bodyStart, markdownBody, parseDocument } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, DirectiveKind, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -13,62 +14,127 @@ import type { Fix } from './fix';
 /** Diagnostics a directive cannot silence: its own rules, and those not reported by a rule on a line. */
 const NOT_SILENCED = new Set([...DIRECTIVE_RULES, 'too-many-problems', 'unreadable-file', 'invalid-config']);
 
-/** A digest of what the rules read from a document: a directive inserted must leave it as it was. */
-function shape(doc: ParsedDocument): string {
-  return JSON.stringify([
-    doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null,
-    doc.headings.map((h) => [h.level, h.text]),
-    doc.items.map((i) => [i.text, i.checked ?? null, i.depth]),
-    doc.tables.map((t) => [t.header.map((c) => c.text), t.rows.map((r) => r.cells.map((c) => c.text))]),
-    doc.codeBlocks.map((c) => c.content),
-    doc.links.map((l) => l.target),
-  ]);
-}
+let outlineParser: MarkdownIt | undefined;
 
-/** The document's text with `text` inserted as a line before `line`. */
-function withLine(doc: ParsedDocument, line: number, text: string): string {
-  const lines = doc.lines.slice();
-  lines.splice(line, 0, text);
-  return lines.join(doc.eol);
+/** Whitespace runs as one space, HTML comments (invisible) dropped: what a reader sees of a text. */
+function seen(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
- * Whether inserting `text` as line `line` gives a directive of `kind` there that the engine reads,
- * and changes nothing else the rules read (a comment line inside a table would end it, one inside a
- * code block would be code, one inside a multi-line YAML value would be part of it).
+ * A digest of what a reader sees of a document and what the rules read from it: its block structure as
+ * CommonMark parses it (paragraphs, lists and their tightness, block quotes, tables, code; HTML blocks,
+ * invisible, left out), the text of each block without its comments, and the front matter's data. A
+ * directive written into the document must leave it as it was: a comment line would split a paragraph,
+ * cut a lazy continuation off its list item, end a table or a block quote, or become code or part of a
+ * YAML value.
  */
-function insertsCleanly(doc: ParsedDocument, line: number, text: string, kind: DirectiveKind): boolean {
-  const after = parseDocument(withLine(doc, line, text));
-  if (!suppressionsOf(after)?.directives.some((d) => d.line === line && d.kind === kind)) return false;
-  return shape(after) === shape(doc);
+function shape(doc: ParsedDocument): string {
+  outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
+  const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
+  const blocks = tokens
+    .filter((t) => t.type !== 'html_block')
+    .map(
+      (t) =>
+        `${t.type}|${t.tag}|${t.markup}|${t.hidden ? 1 : 0}|${t.type === 'inline' || t.type === 'fence' || t.type === 'code_block' ? seen(t.content) : ''}`,
+    );
+  // And the model the rules read, where it has its own readings (table cells, list items, headings).
+  const model = [
+    doc.headings.map((h) => [h.level, h.text]),
+    doc.items.map((i) => [seen(i.text), i.checked ?? null, i.depth]),
+    doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
+  ];
+  return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+}
+
+/** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
+function edited(doc: ParsedDocument, line: number, lines: string[], replace: boolean): string {
+  const out = doc.lines.slice();
+  out.splice(line, replace ? 1 : 0, ...lines);
+  return out.join(doc.eol);
+}
+
+/**
+ * Whether `text` (the document with a directive written in) has a directive of `kind` on `line` that
+ * names `code`, and reads as the document did (`shape`).
+ */
+function writesCleanly(doc: ParsedDocument, text: string, line: number, kind: DirectiveKind, code: string, before: string): boolean {
+  const after = parseDocument(text);
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
+  return d !== undefined && shape(after) === before;
 }
 
 function leading(text: string): string {
   return /^[ \t]*/.exec(text)![0];
 }
 
-/** Indentations to try for a Markdown comment before `line`: inside the previous sibling list item (keeping the list whole), then the line's own. */
-function indentsFor(doc: ParsedDocument, line: number): string[] {
-  const own = leading(doc.lines[line] ?? '');
+/**
+ * Prefixes to try for a Markdown comment line before `line`: inside the previous sibling list item
+ * (keeping the list whole), the line's block quote markers (keeping the quote whole), the line's own
+ * indentation.
+ */
+function prefixesFor(doc: ParsedDocument, line: number): string[] {
+  const src = doc.lines[line] ?? '';
+  const own = leading(src);
+  const out: string[] = [];
   const item = doc.items.find((i) => i.line === line);
-  if (!item) return [own];
-  for (let k = doc.items.indexOf(item) - 1; k >= 0; k--) {
-    const prev = doc.items[k];
-    if (prev.depth < item.depth) break;
-    if (prev.depth > item.depth) continue;
-    // Only an item of the same list: one whose block runs up to this line (not one of an earlier list).
-    if (prev.endLine + 1 < line) break;
-    const column = prev.checkboxRange?.start.character ?? prev.textRange.start.character;
-    return [' '.repeat(column), own];
+  if (item) {
+    for (let k = doc.items.indexOf(item) - 1; k >= 0; k--) {
+      const prev = doc.items[k];
+      if (prev.depth < item.depth) break;
+      if (prev.depth > item.depth) continue;
+      // Only an item of the same list: one whose block runs up to this line (not one of an earlier list).
+      if (prev.endLine + 1 < line) break;
+      out.push(' '.repeat(prev.checkboxRange?.start.character ?? prev.textRange.start.character));
+      break;
+    }
   }
-  return [own];
+  const quote = /^(?:[ \t]*>[ \t]?)+/.exec(src)?.[0];
+  if (quote) out.push(quote);
+  out.push(own);
+  return [...new Set(out)];
 }
 
 function action(title: string, diag: Diagnostic, edit: TextEdit): CodeAction {
   return { title, codes: [diag.code], change: { edits: [{ file: diag.file, edits: [edit] }], creates: [] } };
 }
 
-/** `Disable <rule> for this line` and `… for this file`, where a directive can be written safely. */
+/**
+ * The edit that silences `diag` on its line, if one can be written without changing what the document
+ * reads as: the rule added to a `disable-next-line` directive just above (or a `disable-line` on the
+ * line), else a `disable-next-line` comment line above, else a `disable-line` comment at the line's end.
+ */
+function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean): TextEdit | undefined {
+  const line = diag.range.start.line;
+  const code = diag.code;
+  const src = doc.lines[line] ?? '';
+  const before = shape(doc);
+  // A directive already there for this line: one more rule in it (a new comment between it and its line would undo it).
+  for (const d of suppressionsOf(doc)?.directives ?? []) {
+    const mine = (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
+    if (!mine || d.yaml !== yaml || d.rules.length === 0) continue;
+    const last = d.rules[d.rules.length - 1].range.end;
+    const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
+    if (writesCleanly(doc, text, d.line, d.kind, code, before)) return { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
+  }
+  const above = yaml
+    ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
+    : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
+  for (const c of above) {
+    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before))
+      return { range: range(line, 0, line, 0), newText: c + doc.eol };
+  }
+  const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
+  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) {
+    return { range: range(line, src.length, line, src.length), newText: tail };
+  }
+  return undefined;
+}
+
+/** `Disable <rule> for this line` and `… for this file`, where a directive can be written without changing what the document reads as. */
 export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAction[] {
   if (NOT_SILENCED.has(diag.code) || !/\.(md|markdown)$/i.test(diag.file)) return [];
   const doc = svc.getDocument(diag.file);
@@ -77,20 +143,16 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
   const line = diag.range.start.line;
   const fm = doc.frontMatter;
   const inFrontMatter = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
-  const candidates = inFrontMatter
-    ? [`${leading(doc.lines[line] ?? '')}# phasegate-disable-next-line ${diag.code}`]
-    : indentsFor(doc, line).map((indent) => `${indent}<!-- phasegate-disable-next-line ${diag.code} -->`);
+  // Not on a front matter fence, where no directive is read.
   if (line < doc.lines.length && !(fm && !inFrontMatter && line <= fm.endLine)) {
-    const text = candidates.find((c) => insertsCleanly(doc, line, c, 'disable-next-line'));
-    if (text !== undefined) {
-      out.push(action(`Disable ${diag.code} for this line`, diag, { range: range(line, 0, line, 0), newText: text + doc.eol }));
-    }
+    const edit = lineEdit(doc, diag, inFrontMatter);
+    if (edit) out.push(action(`Disable ${diag.code} for this line`, diag, edit));
   }
   // For the file: after the front matter (before the first line without one); not with front matter left open.
   if (!fm || fm.terminated) {
     const at = fm ? fm.endLine + 1 : 0;
     const text = `<!-- phasegate-disable-file ${diag.code} -->`;
-    if (insertsCleanly(doc, at, text, 'disable-file')) {
+    if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', diag.code, shape(doc))) {
       out.push(action(`Disable ${diag.code} for this file`, diag, { range: range(at, 0, at, 0), newText: text + doc.eol }));
     }
   }
@@ -99,11 +161,12 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
 
 /** Removes a directive that silences nothing, or the one rule of it that does not. */
 const removeDirective: Fix = (svc, diag) => {
-  const d = diag.data as { line: number; rule: string | null } | undefined;
+  const d = diag.data as { line: number; column: number; rule: string | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
+  // The directive at its place (another on the same line may be the one that silences something).
   const directive = suppressionsOf(doc)?.directives.find(
-    (x) => x.line === d.line && (d.rule === null ? x.rules.length === 0 : x.rules.some((r) => r.id === d.rule)),
+    (x) => x.line === d.line && x.range.start.character === d.column && (d.rule === null ? x.rules.length === 0 : x.rules.some((r) => r.id === d.rule)),
   );
   if (!directive) return undefined;
   const edit = (r: TextEdit['range'], title: string): CodeAction => ({
