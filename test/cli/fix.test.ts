@@ -69,6 +69,32 @@ describe('phasegate check --fix', () => {
     assert.match(fsys.text(brief)!, /phasegate-disable-file empty-section/);
   });
 
+  it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const other = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
+    fsys.write(other, fsys.text(other)! + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const denied = Object.assign(new Error(`EACCES: permission denied, open '/ws/${DEC}'`), { code: 'EACCES', errno: -13, syscall: 'open' });
+    fsys.failing.set(`/ws/${DEC}`, denied);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n`);
+    assert.equal(fsys.text(`/ws/${DEC}`), BROKEN);
+    // The other file is fixed, and the report says what is left, the file not written included.
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: unused-directive\n\n/);
+    assert.doesNotMatch(fsys.text(other)!, /phasegate-disable/);
+    assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Decision "Decision 1: Use Alpine" gives no rationale/);
+    assert.match(r.stdout, /✖ \d+ problems \(\d+ errors?, /);
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.code, check.code);
+    assert.equal(r.code, 1);
+    // Tried once: a later pass does not try it again. With JSON, stdout is still the one document.
+    fsys.failing.set(`/ws/${DEC}`, new Error('it kept changing while it was being updated'));
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n`);
+    assert.ok(JSON.parse(json.stdout));
+    assert.equal(json.code, 1);
+  });
+
   it('is refused with other commands', async () => {
     const r = await run(['status', '--fix', 'examples'], examplesFs());
     assert.equal(r.code, 2);

@@ -23,7 +23,7 @@ export interface CliFileSystem extends FileSystem {
   /**
    * Rewrites a UTF-8 text file with what `update` makes of its text (a byte order mark kept aside and
    * kept), read just before the write; `update` returning undefined leaves the file as it is. Returns
-   * whether the file was written. Throws when it cannot be read or written.
+   * whether the file was written. Throws when it cannot be read or written, or keeps changing.
    */
   updateFile?(path: string, update: (text: string) => string | undefined): Promise<boolean>;
 }

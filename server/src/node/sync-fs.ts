@@ -80,6 +80,6 @@ export class SyncNodeFileSystem extends NodeFileSystem {
       fs.writeFileSync(p, bom + next);
       return true;
     }
-    throw new Error('it keeps changing');
+    throw new Error('it kept changing while it was being updated');
   }
 }
