@@ -34,7 +34,10 @@ describe('phasegate check --fix', () => {
     assert.deepEqual(codes(before.stdout).sort(), ['decision-without-rationale', 'invalid-directive', 'unused-directive']);
     assert.equal(before.code, 1);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: decision-without-rationale, invalid-directive, unused-directive\n\n/);
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × decision-without-rationale, 1 × invalid-directive, 1 × unused-directive\n\n/,
+    );
     const text = fsys.text(`/ws/${DEC}`)!;
     assert.match(text, /Because small\.\n\nText\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n$/);
     // The misspelt rule id was corrected, in the next pass found unused, and removed; the unused one removed.
@@ -69,6 +72,40 @@ describe('phasegate check --fix', () => {
     assert.match(fsys.text(brief)!, /phasegate-disable-file empty-section/);
   });
 
+  it('names the problems that went away, by rule and count, not every rule the fixes may fix', async () => {
+    const fsys = examplesFs();
+    // Phase 1 hands off one more input, which phase 2 has not received: one handoff-mismatch, nothing else.
+    const out = '/ws/examples/audit-deployment/phase-1/06-OUTPUT_HANDOFF.md';
+    const roadmap = '- Remediation roadmap: [04-ARTIFACTS/remediation-roadmap.md](04-ARTIFACTS/remediation-roadmap.md) - what Phase 2 fixes first.\n';
+    fsys.write(
+      out,
+      fsys.text(out)!.replace(roadmap, `${roadmap}- Audit script: [04-ARTIFACTS/run-audit.sh](04-ARTIFACTS/run-audit.sh) - reruns the baseline.\n`),
+    );
+    // A brief without two of its sections: both are inserted from the template.
+    const brief = '/ws/examples/audit-deployment/phase-3/00-PHASE_BRIEF.md';
+    fsys.write(
+      brief,
+      fsys
+        .text(brief)!
+        .replace(/\n## Scope\n[\s\S]*?(?=\n## )/, '')
+        .replace(/\n## Risks\n[\s\S]*?(?=\n## |$)/, ''),
+    );
+    const codes = async (file: string) =>
+      (JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
+        .filter((d) => d.file === file)
+        .map((d) => d.code);
+    assert.deepEqual(await codes('examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md'), ['handoff-mismatch']);
+    assert.deepEqual(await codes('examples/audit-deployment/phase-3/00-PHASE_BRIEF.md'), ['missing-section', 'missing-section']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    const fixed = r.stdout.split('\n').filter((l) => l.startsWith('fixed '));
+    assert.deepEqual(fixed, [
+      'fixed examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md: 1 × handoff-mismatch',
+      'fixed examples/audit-deployment/phase-3/00-PHASE_BRIEF.md: 2 × missing-section',
+    ]);
+    assert.match(fsys.text('/ws/examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md')!, /Audit script/);
+    assert.match(fsys.text(brief)!, /^## Scope$[\s\S]*^## Risks$/m);
+  });
+
   it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN);
@@ -80,7 +117,7 @@ describe('phasegate check --fix', () => {
     assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n`);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN);
     // The other file is fixed, and the report says what is left, the file not written included.
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: unused-directive\n\n/);
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
     assert.doesNotMatch(fsys.text(other)!, /phasegate-disable/);
     assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Decision "Decision 1: Use Alpine" gives no rationale/);
     assert.match(r.stdout, /✖ \d+ problems \(\d+ errors?, /);

@@ -17,8 +17,18 @@ const MAX_PASSES = 10;
 
 export interface FixedFile {
   file: string;
-  /** Rule ids of the problems fixed, in order of first appearance. */
-  codes: Set<string>;
+  /**
+   * The problems of the file that went away, by rule id (the file's diagnostics before the fixes and after
+   * them, compared by rule id and count), in the order they were first reported.
+   */
+  gone: { code: string; count: number }[];
+}
+
+/** Number of diagnostics of each rule id, in order of first appearance. */
+function countByCode(diags: readonly Diagnostic[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of diags) out.set(d.code, (out.get(d.code) ?? 0) + 1);
+  return out;
 }
 
 /** The reason an error gives, in one line: `permission denied (EACCES)` for a Node error, else its first line. */
@@ -34,7 +44,15 @@ export function reasonOf(e: unknown): string {
 export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixedFile[]> {
   const update = ctx.fs.updateFile?.bind(ctx.fs);
   if (!update) throw new Error('this file system cannot write files');
-  const fixed = new Map<string, FixedFile>();
+  /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
+  const before = new Map<string, { ws: Workspace; counts: Map<string, number> }>();
+  for (const ws of workspaces) {
+    const covers = coverage(workspaces, ws);
+    for (const file of ws.svc.checkedFiles()) {
+      if (covers.diagnostic({ file, code: '' } as Diagnostic)) before.set(file, { ws, counts: countByCode(ws.svc.diagnose(file)) });
+    }
+  }
+  const changed = new Set<string>();
   /** Files not to be written again: a write failed. */
   const skipped = new Set<string>();
   const notWritten = (file: string, why: string) => {
@@ -42,11 +60,10 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
   };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    let changed = false;
+    let any = false;
     for (const ws of workspaces) {
-      const covers = coverage(workspaces, ws);
       for (const file of ws.svc.checkedFiles()) {
-        if (skipped.has(file) || !covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
+        if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
         const action = fixAll(ws.svc, file);
         const seen = ws.svc.getText(file);
         if (!action || seen === undefined) continue;
@@ -63,13 +80,22 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         }
         if (!written) continue;
         ws.svc.setOverlay(file, next);
-        changed = true;
-        const entry = fixed.get(file) ?? { file, codes: new Set<string>() };
-        for (const code of action.codes) entry.codes.add(code);
-        fixed.set(file, entry);
+        changed.add(file);
+        any = true;
       }
     }
-    if (!changed) break;
+    if (!any) break;
   }
-  return [...fixed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const out: FixedFile[] = [];
+  for (const file of changed) {
+    const { ws, counts } = before.get(file)!;
+    const after = countByCode(ws.svc.diagnose(file));
+    const gone: FixedFile['gone'] = [];
+    for (const [code, n] of counts) {
+      const left = after.get(code) ?? 0;
+      if (n > left) gone.push({ code, count: n - left });
+    }
+    out.push({ file, gone });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

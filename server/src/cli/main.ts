@@ -109,7 +109,10 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     const fixed = await applyFixes(ctx, workspaces);
     // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
-    for (const f of fixed) out.write(`fixed ${relativePath(ctx.cwd, f.file)}: ${[...f.codes].join(', ')}\n`);
+    for (const f of fixed) {
+      const rel = relativePath(ctx.cwd, f.file);
+      out.write(f.gone.length ? `fixed ${rel}: ${f.gone.map((g) => `${g.count} × ${g.code}`).join(', ')}\n` : `changed ${rel} (no problem went away)\n`);
+    }
     if (fixed.length && args.format === 'text') out.write('\n');
     // Titles found before the fixes may have changed with them (a heading renumbered).
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
