@@ -1,6 +1,10 @@
 /** `phasegate check --fix`: the editor's Fix all, from the command line, then the check of what is left. */
 import * as assert from 'node:assert/strict';
-import { examplesFs, run } from './helpers';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { EXAMPLES, examplesFs, run } from './helpers';
 
 const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
 const BROKEN = [
@@ -136,5 +140,86 @@ describe('phasegate check --fix', () => {
     const r = await run(['status', '--fix', 'examples'], examplesFs());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /option '--fix' does not apply to 'status'/);
+  });
+});
+
+describe('phasegate check --fix on disk', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-fix-')));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The text of a brief with a directive that silences nothing (an unused-directive, which --fix removes). */
+  const withUnused = (file: string) => fs.readFileSync(file, 'utf8') + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n';
+
+  it('writes no file that leads outside the workspace folder, and one inside it through its link', async () => {
+    const ws = path.join(dir, 'ws');
+    fs.cpSync(path.join(EXAMPLES, 'audit-deployment'), ws, { recursive: true });
+    const outside = path.join(dir, 'outside', 'shared-brief.md');
+    fs.mkdirSync(path.dirname(outside));
+    fs.writeFileSync(outside, withUnused(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md')));
+    fs.rmSync(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'));
+    fs.symlinkSync(outside, path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'));
+    const inside = path.join(ws, 'shared', 'brief-2.md');
+    fs.mkdirSync(path.dirname(inside));
+    fs.writeFileSync(inside, withUnused(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')));
+    fs.rmSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md'));
+    fs.symlinkSync(path.join('..', 'shared', 'brief-2.md'), path.join(ws, 'phase-2', '00-PHASE_BRIEF.md'));
+    const before = fs.readFileSync(outside, 'utf8');
+
+    const r = await run(['check', '--fix', '.'], new SyncNodeFileSystem(), ws);
+    assert.equal(r.stderr, `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n`);
+    assert.equal(fs.readFileSync(outside, 'utf8'), before);
+    assert.match(r.stdout, /^fixed phase-2\/00-PHASE_BRIEF\.md: 1 × unused-directive\n/m);
+    assert.doesNotMatch(r.stdout, /^fixed phase-1/m);
+    // What is left is reported: the directive outside, which was not removed.
+    assert.match(r.stdout, /^phase-1\/00-PHASE_BRIEF\.md:\d+:\d+ +warning .*\[unused-directive\]$/m);
+    // The link inside is still a link, to the file fixed.
+    assert.ok(fs.lstatSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')).isSymbolicLink());
+    assert.doesNotMatch(fs.readFileSync(inside, 'utf8'), /phasegate-disable/);
+    assert.equal(r.code, 0);
+  });
+
+  it('replaces a file through a temporary file in its folder, with its mode; a hard-linked one in place', async () => {
+    const fsys = new SyncNodeFileSystem();
+    const file = path.join(dir, 'a.md');
+    fs.writeFileSync(file, '\ufeffold\n');
+    fs.chmodSync(file, 0o640);
+    const inode = fs.statSync(file).ino;
+    assert.equal(await fsys.updateFile(file, (t) => t.replace('old', 'new')), true);
+    assert.equal(fs.readFileSync(file, 'utf8'), '\ufeffnew\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+    assert.notEqual(fs.statSync(file).ino, inode, 'a new file took its place');
+    assert.deepEqual(fs.readdirSync(dir), ['a.md']);
+    // A second name of the same file keeps seeing it: written in place.
+    fs.linkSync(file, path.join(dir, 'b.md'));
+    const linked = fs.statSync(file).ino;
+    assert.equal(await fsys.updateFile(file, (t) => t.replace('new', 'newer')), true);
+    assert.equal(fs.statSync(file).ino, linked);
+    assert.equal(fs.readFileSync(path.join(dir, 'b.md'), 'utf8'), '\ufeffnewer\n');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['a.md', 'b.md']);
+  });
+
+  it('writes only over the text the update was made for: a change made meanwhile is kept, one that never stops throws', async () => {
+    const fsys = new SyncNodeFileSystem();
+    const file = path.join(dir, 'a.md');
+    fs.writeFileSync(file, 'one\n');
+    let calls = 0;
+    const once = await fsys.updateFile(file, (t) => {
+      // Someone writes the file after it was read, before the update is written.
+      if (calls++ === 0) fs.writeFileSync(file, 'two\n');
+      return t === 'one\n' ? 'fixed\n' : undefined;
+    });
+    assert.equal(once, false);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'two\n');
+    await assert.rejects(
+      fsys.updateFile(file, (t) => {
+        fs.appendFileSync(file, 'more\n');
+        return t + 'fixed\n';
+      }),
+      /^Error: it kept changing while it was being updated$/,
+    );
+    assert.deepEqual(fs.readdirSync(dir), ['a.md']);
   });
 });

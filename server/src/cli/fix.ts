@@ -2,12 +2,13 @@
  * `phasegate check --fix`: applies to each file the PATHs cover the fixes its editor's *Fix all*
  * applies (`fixAll`: the quick fixes that edit only that file and create none), again while a pass
  * still changes something (a fix can make another one possible, also in the next phase's file), then
- * checks what is left. A file is written only when it is still the text the fixes were made for. A
- * file that cannot be written is named on stderr with the reason, left as it is, and checked as it
- * is: the other files are fixed all the same.
+ * checks what is left. A file is written only when it is still the text the fixes were made for, and
+ * only when it lies in its workspace folder, also after its symbolic links are followed. A file that
+ * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
+ * files are fixed all the same.
  */
 import { applyEdits, fixAll } from '../service/actions';
-import { relativePath } from '../service/host';
+import { isInside, relativePath } from '../service/host';
 import type { Diagnostic } from '../service/types';
 import type { CliContext } from './main';
 import { Workspace, coverage } from './targets';
@@ -53,8 +54,9 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     }
   }
   const changed = new Set<string>();
-  /** Files not to be written again: a write failed. */
+  /** Files not to be written again: refused, or a write failed. */
   const skipped = new Set<string>();
+  const realRoots = new Map<Workspace, Promise<string | undefined>>();
   const notWritten = (file: string, why: string) => {
     skipped.add(file);
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
@@ -70,10 +72,25 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
         const next = applyEdits(seen, edits);
         if (next === seen) continue;
+        let target = file;
+        if (ctx.fs.realpath) {
+          if (!realRoots.has(ws))
+            realRoots.set(
+              ws,
+              ctx.fs.realpath(ws.root).catch(() => undefined),
+            );
+          const [real, root] = await Promise.all([ctx.fs.realpath(file).catch(() => undefined), realRoots.get(ws)]);
+          if (real !== undefined && root !== undefined && !isInside(root, real)) {
+            notWritten(file, `is not written: it leads outside the workspace folder (to ${real})`);
+            continue;
+          }
+          // The file a symbolic link leads to is written, not the link (which stays a link).
+          if (real !== undefined) target = real;
+        }
         let written: boolean;
         try {
           // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
-          written = await update(file, (now) => (now === seen ? next : undefined));
+          written = await update(target, (now) => (now === seen ? next : undefined));
         } catch (e) {
           notWritten(file, `could not be written: ${reasonOf(e)}`);
           continue;
