@@ -96,7 +96,8 @@ export class CheckContext implements RuleContext {
   }
 
   getDocument(path: string): ParsedDocument | undefined {
-    return this.svc.getDocument(path);
+    const doc = this.svc.getDocument(path);
+    return doc?.modelled ? doc : undefined;
   }
 
   exists(path: string): boolean {

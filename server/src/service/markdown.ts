@@ -124,6 +124,12 @@ export interface ParsedDocument {
   codeBlocks: CodeBlock[];
   /** Lines inside code blocks (fenced or indented) and HTML blocks, where prose rules do not look. */
   codeLines: Set<number>;
+  /**
+   * Whether the Markdown body was parsed. A document over MAX_PARSE_BYTES is not: it has its lines and
+   * front matter, but no headings, sections, items, links, tables or code blocks, because they were not
+   * read, not because it has none (the rules that need them do not check it).
+   */
+  modelled: boolean;
 }
 
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
@@ -134,7 +140,7 @@ const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
-/** Documents above this size are modelled by lines only (no Markdown parse). */
+/** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
 export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
 
 /** Keys of titles seen (performance only: every heading and every section lookup normalises a title). */
@@ -580,6 +586,7 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   for (let i = 0; i < docs.length; i++) {
     const tokens = tokenLists[i];
     if (tokens) collect(docs[i], tokens);
+    else docs[i].modelled = false;
   }
   for (let i = 0; i < docs.length; i++) {
     if (!tokenLists[i]) continue;
@@ -610,6 +617,7 @@ function prepareDocument(text: string): ParsedDocument {
     tables: [],
     codeBlocks: [],
     codeLines: new Set(),
+    modelled: true,
   };
 }
 
