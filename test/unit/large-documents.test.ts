@@ -44,6 +44,12 @@ describe('documents too large for the Markdown model', () => {
       gates.map((g) => `${g.name} ${g.status} ${g.reasons.join(', ')}`),
       ['Completeness pending 1 × document-too-large', 'Quality passed ', 'Documentation passed ', 'Testing passed ', 'Review passed ', 'Approval passed '],
     );
+    // A directive may silence what is not read: it is not said to silence nothing (nor removed by Fix all).
+    svc.setOverlay(
+      `${ROOT}/${brief}`,
+      text.replace('## Appendix', '<!-- phasegate-disable-next-line broken-link -->\n- [Old runbook](wiki/runbook.md)\n\n## Appendix'),
+    );
+    assert.deepEqual(codes(svc, brief), ['warning document-too-large']);
     // The front matter is read by lines: its problems are reported.
     svc.setOverlay(`${ROOT}/${brief}`, text.replace('status: complete', 'status: finished'));
     assert.deepEqual(codes(svc, brief), ['warning document-too-large', 'error front-matter-schema']);
