@@ -1,6 +1,10 @@
 /** `phasegate check --fix`: the editor's Fix all, from the command line, then the check of what is left. */
 import * as assert from 'node:assert/strict';
-import { examplesFs, run } from './helpers';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { EXAMPLES, examplesFs, run } from './helpers';
 
 const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
 const BROKEN = [
@@ -34,7 +38,10 @@ describe('phasegate check --fix', () => {
     assert.deepEqual(codes(before.stdout).sort(), ['decision-without-rationale', 'invalid-directive', 'unused-directive']);
     assert.equal(before.code, 1);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: decision-without-rationale, invalid-directive, unused-directive\n\n/);
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × decision-without-rationale, 1 × invalid-directive, 1 × unused-directive\n\n/,
+    );
     const text = fsys.text(`/ws/${DEC}`)!;
     assert.match(text, /Because small\.\n\nText\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n$/);
     // The misspelt rule id was corrected, in the next pass found unused, and removed; the unused one removed.
@@ -69,9 +76,150 @@ describe('phasegate check --fix', () => {
     assert.match(fsys.text(brief)!, /phasegate-disable-file empty-section/);
   });
 
+  it('names the problems that went away, by rule and count, not every rule the fixes may fix', async () => {
+    const fsys = examplesFs();
+    // Phase 1 hands off one more input, which phase 2 has not received: one handoff-mismatch, nothing else.
+    const out = '/ws/examples/audit-deployment/phase-1/06-OUTPUT_HANDOFF.md';
+    const roadmap = '- Remediation roadmap: [04-ARTIFACTS/remediation-roadmap.md](04-ARTIFACTS/remediation-roadmap.md) - what Phase 2 fixes first.\n';
+    fsys.write(
+      out,
+      fsys.text(out)!.replace(roadmap, `${roadmap}- Audit script: [04-ARTIFACTS/run-audit.sh](04-ARTIFACTS/run-audit.sh) - reruns the baseline.\n`),
+    );
+    // A brief without two of its sections: both are inserted from the template.
+    const brief = '/ws/examples/audit-deployment/phase-3/00-PHASE_BRIEF.md';
+    fsys.write(
+      brief,
+      fsys
+        .text(brief)!
+        .replace(/\n## Scope\n[\s\S]*?(?=\n## )/, '')
+        .replace(/\n## Risks\n[\s\S]*?(?=\n## |$)/, ''),
+    );
+    const codes = async (file: string) =>
+      (JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
+        .filter((d) => d.file === file)
+        .map((d) => d.code);
+    assert.deepEqual(await codes('examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md'), ['handoff-mismatch']);
+    assert.deepEqual(await codes('examples/audit-deployment/phase-3/00-PHASE_BRIEF.md'), ['missing-section', 'missing-section']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    const fixed = r.stdout.split('\n').filter((l) => l.startsWith('fixed '));
+    assert.deepEqual(fixed, [
+      'fixed examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md: 1 × handoff-mismatch',
+      'fixed examples/audit-deployment/phase-3/00-PHASE_BRIEF.md: 2 × missing-section',
+    ]);
+    assert.match(fsys.text('/ws/examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md')!, /Audit script/);
+    assert.match(fsys.text(brief)!, /^## Scope$[\s\S]*^## Risks$/m);
+  });
+
+  it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const other = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
+    fsys.write(other, fsys.text(other)! + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const denied = Object.assign(new Error(`EACCES: permission denied, open '/ws/${DEC}'`), { code: 'EACCES', errno: -13, syscall: 'open' });
+    fsys.failing.set(`/ws/${DEC}`, denied);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n`);
+    assert.equal(fsys.text(`/ws/${DEC}`), BROKEN);
+    // The other file is fixed, and the report says what is left, the file not written included.
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
+    assert.doesNotMatch(fsys.text(other)!, /phasegate-disable/);
+    assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Decision "Decision 1: Use Alpine" gives no rationale/);
+    assert.match(r.stdout, /✖ \d+ problems \(\d+ errors?, /);
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.code, check.code);
+    assert.equal(r.code, 1);
+    // Tried once: a later pass does not try it again. With JSON, stdout is still the one document.
+    fsys.failing.set(`/ws/${DEC}`, new Error('it kept changing while it was being updated'));
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n`);
+    assert.ok(JSON.parse(json.stdout));
+    assert.equal(json.code, 1);
+  });
+
   it('is refused with other commands', async () => {
     const r = await run(['status', '--fix', 'examples'], examplesFs());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /option '--fix' does not apply to 'status'/);
+  });
+});
+
+describe('phasegate check --fix on disk', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-fix-')));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The text of a brief with a directive that silences nothing (an unused-directive, which --fix removes). */
+  const withUnused = (file: string) => fs.readFileSync(file, 'utf8') + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n';
+
+  it('writes no file that leads outside the workspace folder, and one inside it through its link', async () => {
+    const ws = path.join(dir, 'ws');
+    fs.cpSync(path.join(EXAMPLES, 'audit-deployment'), ws, { recursive: true });
+    const outside = path.join(dir, 'outside', 'shared-brief.md');
+    fs.mkdirSync(path.dirname(outside));
+    fs.writeFileSync(outside, withUnused(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md')));
+    fs.rmSync(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'));
+    fs.symlinkSync(outside, path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'));
+    const inside = path.join(ws, 'shared', 'brief-2.md');
+    fs.mkdirSync(path.dirname(inside));
+    fs.writeFileSync(inside, withUnused(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')));
+    fs.rmSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md'));
+    fs.symlinkSync(path.join('..', 'shared', 'brief-2.md'), path.join(ws, 'phase-2', '00-PHASE_BRIEF.md'));
+    const before = fs.readFileSync(outside, 'utf8');
+
+    const r = await run(['check', '--fix', '.'], new SyncNodeFileSystem(), ws);
+    assert.equal(r.stderr, `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n`);
+    assert.equal(fs.readFileSync(outside, 'utf8'), before);
+    assert.match(r.stdout, /^fixed phase-2\/00-PHASE_BRIEF\.md: 1 × unused-directive\n/m);
+    assert.doesNotMatch(r.stdout, /^fixed phase-1/m);
+    // What is left is reported: the directive outside, which was not removed.
+    assert.match(r.stdout, /^phase-1\/00-PHASE_BRIEF\.md:\d+:\d+ +warning .*\[unused-directive\]$/m);
+    // The link inside is still a link, to the file fixed.
+    assert.ok(fs.lstatSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')).isSymbolicLink());
+    assert.doesNotMatch(fs.readFileSync(inside, 'utf8'), /phasegate-disable/);
+    assert.equal(r.code, 0);
+  });
+
+  it('replaces a file through a temporary file in its folder, with its mode; a hard-linked one in place', async () => {
+    const fsys = new SyncNodeFileSystem();
+    const file = path.join(dir, 'a.md');
+    fs.writeFileSync(file, '\ufeffold\n');
+    fs.chmodSync(file, 0o640);
+    const inode = fs.statSync(file).ino;
+    assert.equal(await fsys.updateFile(file, (t) => t.replace('old', 'new')), true);
+    assert.equal(fs.readFileSync(file, 'utf8'), '\ufeffnew\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+    assert.notEqual(fs.statSync(file).ino, inode, 'a new file took its place');
+    assert.deepEqual(fs.readdirSync(dir), ['a.md']);
+    // A second name of the same file keeps seeing it: written in place.
+    fs.linkSync(file, path.join(dir, 'b.md'));
+    const linked = fs.statSync(file).ino;
+    assert.equal(await fsys.updateFile(file, (t) => t.replace('new', 'newer')), true);
+    assert.equal(fs.statSync(file).ino, linked);
+    assert.equal(fs.readFileSync(path.join(dir, 'b.md'), 'utf8'), '\ufeffnewer\n');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['a.md', 'b.md']);
+  });
+
+  it('writes only over the text the update was made for: a change made meanwhile is kept, one that never stops throws', async () => {
+    const fsys = new SyncNodeFileSystem();
+    const file = path.join(dir, 'a.md');
+    fs.writeFileSync(file, 'one\n');
+    let calls = 0;
+    const once = await fsys.updateFile(file, (t) => {
+      // Someone writes the file after it was read, before the update is written.
+      if (calls++ === 0) fs.writeFileSync(file, 'two\n');
+      return t === 'one\n' ? 'fixed\n' : undefined;
+    });
+    assert.equal(once, false);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'two\n');
+    await assert.rejects(
+      fsys.updateFile(file, (t) => {
+        fs.appendFileSync(file, 'more\n');
+        return t + 'fixed\n';
+      }),
+      /^Error: it kept changing while it was being updated$/,
+    );
+    assert.deepEqual(fs.readdirSync(dir), ['a.md']);
   });
 });

@@ -20,8 +20,12 @@ export class WritableMemoryFileSystem extends MemoryFileSystem implements CliFil
   /** Changes made to a file by someone else just before we update it (after we planned the update): simulates a race. */
   readonly changing = new Map<string, (text: string) => string>();
 
+  /** Files that cannot be written: updating one throws its error (after the update was planned, as a failed write would). */
+  readonly failing = new Map<string, Error>();
+
   /** As SyncNodeFileSystem.updateFile: a byte order mark is kept aside and kept. */
   async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    const failure = this.failing.get(p);
     const change = this.changing.get(p);
     this.changing.delete(p);
     const read = async () => new TextDecoder('utf-8', { ignoreBOM: true }).decode(await this.readFile(p));
@@ -30,6 +34,7 @@ export class WritableMemoryFileSystem extends MemoryFileSystem implements CliFil
     const bom = raw.startsWith('\ufeff') ? '\ufeff' : '';
     const next = update(raw.slice(bom.length));
     if (next === undefined) return false;
+    if (failure) throw failure;
     this.write(p, bom + next);
     return true;
   }

@@ -4,11 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
 import {
   INLINE_LINK,
   computeTitleKey,
   headingTextEnd,
   headingTextStart,
+  inlineComments,
   linesMatching,
   listMarkerEnd,
   parseDocument,
@@ -305,5 +307,54 @@ describe('fast paths equal the plain code they replace', () => {
       }),
       RUNS,
     );
+  });
+
+  it("inlineComments finds the HTML comments markdown-it's inline parse finds", () => {
+    const md = new MarkdownIt('commonmark', { html: true });
+    // No `[`: in a link's text, destination or title markdown-it may read otherwise (headings have no such links).
+    const parsed = (src: string) =>
+      (md.parseInline(src, {})[0].children ?? []).filter((t) => t.type === 'html_inline' && t.content.startsWith('<!--')).map((t) => t.content);
+    const pieces = [
+      'a',
+      ' ',
+      '`',
+      '``',
+      '\\',
+      '<',
+      '>',
+      '!',
+      '-',
+      '?',
+      '<!--',
+      '-->',
+      '<!-->',
+      '<!--->',
+      '<a>',
+      '</a>',
+      '<b c="',
+      '"',
+      "'",
+      '=',
+      ']]>',
+      '<?',
+      '?>',
+      '<!X',
+      '<!-',
+      '*',
+      'é',
+      '\n',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces, 16), (src) =>
+        assert.deepEqual(
+          inlineComments(src).map(([a, b]) => src.slice(a, b)),
+          parsed(src),
+          JSON.stringify(src),
+        ),
+      ),
+      RUNS,
+    );
+    assert.deepEqual(inlineComments('Scope <!-- phasegate-disable-line section-order -->'), [[6, 51]]);
+    assert.deepEqual(inlineComments('`<!-- code -->` \\<!-- escaped --> <a title="<!--"> x'), []);
   });
 });

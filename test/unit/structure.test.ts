@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, basename, codeActions, range } from '../../server/src/service';
+import { applyEdits, basename, codeActions, parseDocument, range } from '../../server/src/service';
 
 const brief = (body: string) => `# Phase 1: Foundation Audit\n\n${body}`;
 const fullBrief = brief('## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
@@ -216,5 +216,54 @@ describe('phase folders without documents', () => {
       diags.some((d) => d.code === 'missing-document' && /Phase brief/.test(d.message)),
       JSON.stringify(diags),
     );
+  });
+});
+
+describe('HTML comments in headings', () => {
+  it('are no part of the heading text, nor of its range', () => {
+    const doc = parseDocument(
+      [
+        '## Scope <!-- phasegate-disable-line section-order -->',
+        '## <!-- a --> Gate 5: <!-- b --> Review <!-- c --> <!-- d --> ##',
+        '## The `<!-- marker -->` and \\<!-- escaped -->',
+        '## Open <!-- not closed',
+        'Setext <!-- note -->',
+        '======',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      doc.headings.map((h) => h.text),
+      ['Scope', 'Gate 5: Review', 'The `<!-- marker -->` and \\<!-- escaped -->', 'Open <!-- not closed', 'Setext'],
+    );
+    assert.deepEqual(
+      doc.headings.map((h) => doc.lines[h.line].slice(h.textRange.start.character, h.textRange.end.character)),
+      ['Scope', 'Gate 5: <!-- b --> Review', 'The `<!-- marker -->` and \\<!-- escaped -->', 'Open <!-- not closed', 'Setext'],
+    );
+    assert.deepEqual(
+      doc.sections.map((s) => s.key),
+      ['scope', 'gate # review', 'the marker and escaped', 'open not closed', 'setext'],
+    );
+  });
+
+  it('leave the section found, the gate named as it is, and a title fixed without them', async () => {
+    const text = brief(
+      '## Objectives\n\nAudit.\n\n## Scope <!-- phasegate-disable-line section-order -->\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n',
+    );
+    const validation = '# Phase 1 Validation\n\n## Gate 5: Review <!-- note -->\n\n- [ ] Peer review done\n';
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/07-VALIDATION.md': validation });
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section'), []);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'gate-item-unchecked').map((d) => d.message),
+      ['Review gate: "Peer review done" is not checked.'],
+    );
+    const review = svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Review')!;
+    assert.equal(review.line, 2);
+    // The title's fix renumbers the title, not the comment after it.
+    const titled = text.replace('# Phase 1: Foundation Audit', '# Phase 2: Foundation Audit <!-- was phase 2 -->');
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, titled);
+    const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
+    assert.deepEqual(d.range, range(0, 2, 0, 27));
+    const [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(titled, a.change.edits[0].edits).split('\n')[0], '# Phase 1: Foundation Audit <!-- was phase 2 -->');
   });
 });

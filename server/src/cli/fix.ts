@@ -2,9 +2,13 @@
  * `phasegate check --fix`: applies to each file the PATHs cover the fixes its editor's *Fix all*
  * applies (`fixAll`: the quick fixes that edit only that file and create none), again while a pass
  * still changes something (a fix can make another one possible, also in the next phase's file), then
- * checks what is left. A file is written only when it is still the text the fixes were made for.
+ * checks what is left. A file is written only when it is still the text the fixes were made for, and
+ * only when it lies in its workspace folder, also after its symbolic links are followed. A file that
+ * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
+ * files are fixed all the same.
  */
 import { applyEdits, fixAll } from '../service/actions';
+import { isInside, relativePath } from '../service/host';
 import type { Diagnostic } from '../service/types';
 import type { CliContext } from './main';
 import { Workspace, coverage } from './targets';
@@ -14,36 +18,101 @@ const MAX_PASSES = 10;
 
 export interface FixedFile {
   file: string;
-  /** Rule ids of the problems fixed, in order of first appearance. */
-  codes: Set<string>;
+  /**
+   * The problems of the file that went away, by rule id (the file's diagnostics before the fixes and after
+   * them, compared by rule id and count), in the order they were first reported.
+   */
+  gone: { code: string; count: number }[];
+}
+
+/** Number of diagnostics of each rule id, in order of first appearance. */
+function countByCode(diags: readonly Diagnostic[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of diags) out.set(d.code, (out.get(d.code) ?? 0) + 1);
+  return out;
+}
+
+/** The reason an error gives, in one line: `permission denied (EACCES)` for a Node error, else its first line. */
+export function reasonOf(e: unknown): string {
+  const message = String((e as Error)?.message ?? e).split('\n')[0];
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string') return message;
+  // Node's `EACCES: permission denied, open '/path'`: the path is named already.
+  const m = new RegExp(`^${code}: (.*?)(?:, \\w+ '[^']*'(?: -> '[^']*')?)?$`).exec(message);
+  return m ? `${m[1]} (${code})` : message;
 }
 
 export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixedFile[]> {
-  if (!ctx.fs.updateFile) throw new Error('this file system cannot write files');
-  const fixed = new Map<string, FixedFile>();
+  const update = ctx.fs.updateFile?.bind(ctx.fs);
+  if (!update) throw new Error('this file system cannot write files');
+  /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
+  const before = new Map<string, { ws: Workspace; counts: Map<string, number> }>();
+  for (const ws of workspaces) {
+    const covers = coverage(workspaces, ws);
+    for (const file of ws.svc.checkedFiles()) {
+      if (covers.diagnostic({ file, code: '' } as Diagnostic)) before.set(file, { ws, counts: countByCode(ws.svc.diagnose(file)) });
+    }
+  }
+  const changed = new Set<string>();
+  /** Files not to be written again: refused, or a write failed. */
+  const skipped = new Set<string>();
+  const realRoots = new Map<Workspace, Promise<string | undefined>>();
+  const notWritten = (file: string, why: string) => {
+    skipped.add(file);
+    ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
+  };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    let changed = false;
+    let any = false;
     for (const ws of workspaces) {
-      const covers = coverage(workspaces, ws);
       for (const file of ws.svc.checkedFiles()) {
-        if (!covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
+        if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
         const action = fixAll(ws.svc, file);
         const seen = ws.svc.getText(file);
         if (!action || seen === undefined) continue;
         const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
         const next = applyEdits(seen, edits);
         if (next === seen) continue;
-        // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
-        const written = await ctx.fs.updateFile(file, (now) => (now === seen ? next : undefined));
+        let target = file;
+        if (ctx.fs.realpath) {
+          if (!realRoots.has(ws))
+            realRoots.set(
+              ws,
+              ctx.fs.realpath(ws.root).catch(() => undefined),
+            );
+          const [real, root] = await Promise.all([ctx.fs.realpath(file).catch(() => undefined), realRoots.get(ws)]);
+          if (real !== undefined && root !== undefined && !isInside(root, real)) {
+            notWritten(file, `is not written: it leads outside the workspace folder (to ${real})`);
+            continue;
+          }
+          // The file a symbolic link leads to is written, not the link (which stays a link).
+          if (real !== undefined) target = real;
+        }
+        let written: boolean;
+        try {
+          // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
+          written = await update(target, (now) => (now === seen ? next : undefined));
+        } catch (e) {
+          notWritten(file, `could not be written: ${reasonOf(e)}`);
+          continue;
+        }
         if (!written) continue;
         ws.svc.setOverlay(file, next);
-        changed = true;
-        const entry = fixed.get(file) ?? { file, codes: new Set<string>() };
-        for (const code of action.codes) entry.codes.add(code);
-        fixed.set(file, entry);
+        changed.add(file);
+        any = true;
       }
     }
-    if (!changed) break;
+    if (!any) break;
   }
-  return [...fixed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const out: FixedFile[] = [];
+  for (const file of changed) {
+    const { ws, counts } = before.get(file)!;
+    const after = countByCode(ws.svc.diagnose(file));
+    const gone: FixedFile['gone'] = [];
+    for (const [code, n] of counts) {
+      const left = after.get(code) ?? 0;
+      if (n > left) gone.push({ code, count: n - left });
+    }
+    out.push({ file, gone });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

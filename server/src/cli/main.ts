@@ -23,7 +23,7 @@ export interface CliFileSystem extends FileSystem {
   /**
    * Rewrites a UTF-8 text file with what `update` makes of its text (a byte order mark kept aside and
    * kept), read just before the write; `update` returning undefined leaves the file as it is. Returns
-   * whether the file was written. Throws when it cannot be read or written.
+   * whether the file was written. Throws when it cannot be read or written, or keeps changing.
    */
   updateFile?(path: string, update: (text: string) => string | undefined): Promise<boolean>;
 }
@@ -109,7 +109,10 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     const fixed = await applyFixes(ctx, workspaces);
     // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
-    for (const f of fixed) out.write(`fixed ${relativePath(ctx.cwd, f.file)}: ${[...f.codes].join(', ')}\n`);
+    for (const f of fixed) {
+      const rel = relativePath(ctx.cwd, f.file);
+      out.write(f.gone.length ? `fixed ${rel}: ${f.gone.map((g) => `${g.count} × ${g.code}`).join(', ')}\n` : `changed ${rel} (no problem went away)\n`);
+    }
     if (fixed.length && args.format === 'text') out.write('\n');
     // Titles found before the fixes may have changed with them (a heading renumbered).
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;

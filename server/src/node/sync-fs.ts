@@ -64,22 +64,90 @@ export class SyncNodeFileSystem extends NodeFileSystem {
   }
 
   /**
-   * Reads the file, has `update` rewrite its text, and writes it in place (through a symbolic link,
-   * keeping the file's identity, owner and mode). A change made meanwhile is not lost: the file is read
-   * again just before the write, and the update starts over on what it holds then.
+   * Reads the file, has `update` rewrite its text, and writes what it returns. A change made meanwhile
+   * is not lost: the file is read again just before the write, and the update starts over on what it
+   * holds then. Through a symbolic link, the file it leads to is written (the link stays a link).
+   *
+   * The new text goes to a temporary file in the file's folder, with the file's mode, owner and group,
+   * which then replaces the file (a rename: the file holds its old text or its new one, never a part of
+   * it). Where that does not fit, the file is written in place: its folder cannot be written to, the
+   * file has other hard links (a rename would part them from it), or this process may not give the
+   * temporary file the file's owner or group (another user's file would become this one's). A file
+   * this process may not write is not replaced through its folder either: EACCES, as a write would fail.
    */
   async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const file = fs.realpathSync(p);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const before = fs.readFileSync(p);
+      const before = fs.readFileSync(file);
       const raw = decoder.decode(before);
       const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
       const next = update(raw.slice(bom.length));
       if (next === undefined) return false;
-      if (!fs.readFileSync(p).equals(before)) continue;
-      fs.writeFileSync(p, bom + next);
-      return true;
+      if (replaceFile(file, before, Buffer.from(bom + next, 'utf8'))) return true;
     }
-    throw new Error('it keeps changing');
+    throw new Error('it kept changing while it was being updated');
   }
+}
+
+/** Temporary files made by this process, numbered. */
+let tempCount = 0;
+
+/** Writes `data` over `file` if it still holds `before` (see `updateFile`); false when it changed meanwhile. */
+function replaceFile(file: string, before: Buffer, data: Buffer): boolean {
+  const st = fs.statSync(file);
+  fs.accessSync(file, fs.constants.W_OK);
+  const temp = st.nlink <= 1 ? createTemp(file, st) : undefined;
+  if (temp === undefined) {
+    if (!fs.readFileSync(file).equals(before)) return false;
+    fs.writeFileSync(file, data);
+    return true;
+  }
+  let renamed = false;
+  try {
+    fs.writeFileSync(temp.fd, data);
+    fs.fsyncSync(temp.fd);
+    fs.closeSync(temp.fd);
+    temp.fd = -1;
+    if (!fs.readFileSync(file).equals(before)) return false;
+    fs.renameSync(temp.path, file);
+    renamed = true;
+    return true;
+  } finally {
+    if (temp.fd >= 0) fs.closeSync(temp.fd);
+    if (!renamed) fs.rmSync(temp.path, { force: true });
+  }
+}
+
+/**
+ * A new temporary file beside `file`, with its mode, owner and group; undefined when its folder cannot
+ * be written to or this process may not give the temporary file that owner or group.
+ */
+function createTemp(file: string, st: fs.Stats): { path: string; fd: number } | undefined {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++tempCount}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(temp, 'wx', st.mode & 0o7777);
+  } catch (e) {
+    if (isRefusal(e)) return undefined;
+    throw e;
+  }
+  try {
+    // The mode the file had, whatever the umask took from it at the create.
+    fs.fchmodSync(fd, st.mode & 0o7777);
+    const made = fs.fstatSync(fd);
+    if (made.uid !== st.uid || made.gid !== st.gid) fs.fchownSync(fd, st.uid, st.gid);
+    return { path: temp, fd };
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    if (isRefusal(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Whether an error is the system refusing the operation (a permission, a read-only file system). */
+function isRefusal(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }

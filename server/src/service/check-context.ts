@@ -60,7 +60,11 @@ export class CheckContext implements RuleContext {
     if (this.suppressions && !this.directivesChecked) {
       this.directivesChecked = true;
       const isOff = (rule: string): boolean => this.svc.ruleSetting(rule) === 'off';
-      for (const p of this.suppressions.problems(this.used, isOff)) this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
+      for (const p of this.suppressions.problems(this.used, isOff)) {
+        // Without the Markdown model most rules did not run: whether a directive silences something is not known.
+        if (!this.doc.modelled && p.code === 'unused-directive') continue;
+        this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
+      }
     }
     if (this.dropped === 0) return this.out;
     const setting = this.svc.ruleSetting('too-many-problems');
@@ -96,7 +100,8 @@ export class CheckContext implements RuleContext {
   }
 
   getDocument(path: string): ParsedDocument | undefined {
-    return this.svc.getDocument(path);
+    const doc = this.svc.getDocument(path);
+    return doc?.modelled ? doc : undefined;
   }
 
   exists(path: string): boolean {

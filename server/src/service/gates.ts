@@ -175,7 +175,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
       res.reasons.push('no validation checklist');
       held = { kind: 'missing-document', file: validation?.path ?? phase.folder, range: at, message: 'no validation checklist' };
     } else if (res.file === undefined) {
-      const reason = `no "${gate.name}" checklist in ${validation.spec.file}`;
+      // One too large for the Markdown model may have the checklist: it is not read.
+      const unread = svc.getDocument(validation.path)?.modelled === false;
+      const reason = unread ? `${validation.spec.file} is too large to read its checklists` : `no "${gate.name}" checklist in ${validation.spec.file}`;
       res.reasons.push(reason);
       held = { kind: 'no-checklist', file: validation.path, range: at, message: reason };
     } else if (res.items.length === 0) {

@@ -69,7 +69,7 @@ export const AUDIT_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'All deliverables produced.',
-    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact'],
+    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact', 'document-too-large'],
   },
   { name: 'Quality', description: 'Meets defined quality criteria.', failOn: ['metric-threshold', 'unfilled-placeholder'] },
   {
@@ -86,7 +86,7 @@ export const IAI_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'The response exists and addresses every deliverable of the prompt.',
-    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'unfilled-placeholder'],
+    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'unfilled-placeholder', 'document-too-large'],
   },
   { name: 'Tests', description: 'The response includes the tests written for the phase.', failOn: ['missing-tests'] },
   {

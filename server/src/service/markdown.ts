@@ -124,6 +124,12 @@ export interface ParsedDocument {
   codeBlocks: CodeBlock[];
   /** Lines inside code blocks (fenced or indented) and HTML blocks, where prose rules do not look. */
   codeLines: Set<number>;
+  /**
+   * Whether the Markdown body was parsed. A document over MAX_PARSE_BYTES is not: it has its lines and
+   * front matter, but no headings, sections, items, links, tables or code blocks, because they were not
+   * read, not because it has none (the rules that need them do not check it).
+   */
+  modelled: boolean;
 }
 
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
@@ -134,7 +140,7 @@ const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
-/** Documents above this size are modelled by lines only (no Markdown parse). */
+/** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
 export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
 
 /** Keys of titles seen (performance only: every heading and every section lookup normalises a title). */
@@ -580,6 +586,7 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   for (let i = 0; i < docs.length; i++) {
     const tokens = tokenLists[i];
     if (tokens) collect(docs[i], tokens);
+    else docs[i].modelled = false;
   }
   for (let i = 0; i < docs.length; i++) {
     if (!tokenLists[i]) continue;
@@ -610,6 +617,7 @@ function prepareDocument(text: string): ParsedDocument {
     tables: [],
     codeBlocks: [],
     codeLines: new Set(),
+    modelled: true,
   };
 }
 
@@ -687,10 +695,119 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
 function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined): void {
   const line = t.map ? t.map[0] : 0;
   const src = doc.lines[line] ?? '';
-  const text = (inline?.content ?? '').trim();
-  const start = t.markup.startsWith('#') ? headingTextStart(src) : 0;
-  const endText = headingTextEnd(src);
-  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, endText)));
+  let text = (inline?.content ?? '').trim();
+  let start = t.markup.startsWith('#') ? headingTextStart(src) : 0;
+  let end = Math.max(start, headingTextEnd(src));
+  // HTML comments are no part of a heading's text, nor of its range (`## Scope <!-- phasegate-disable-line … -->`);
+  // only a heading that has `<!--` is read for them (performance only).
+  if (text.includes('<!--')) {
+    text = withoutComments(text, inlineComments(text));
+    const comments = inlineComments(src, start, end);
+    for (let i = 0; i < comments.length && comments[i][0] === start; i++) start = skipSpaces(src, comments[i][1]);
+    for (let i = comments.length - 1; i >= 0 && comments[i][1] === end && comments[i][0] >= start; i--) {
+      end = comments[i][0];
+      while (end > start && isSpace(src.charCodeAt(end - 1))) end--;
+    }
+  }
+  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, end)));
+}
+
+/** markdown-it's HTML open and close tags (`HTML_OPEN_CLOSE_TAG_RE`): a `<!--` inside one is no comment. */
+const HTML_TAG_RE =
+  /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)/;
+
+/**
+ * The HTML comments of inline Markdown `src[from, to)`, as [start, end) offsets, in order: those markdown-it
+ * finds there (`<!-- … -->`, `<!-->`, `<!--->`), not in a code span, after a backslash or inside an HTML
+ * tag; as markdown-it, after an unclosed comment, processing instruction, declaration or CDATA section,
+ * only the short `<!-->` and `<!--->`. (Within a link, `[a](b "<!--x-->")`, markdown-it may read
+ * otherwise: headings have no such links.)
+ */
+export function inlineComments(src: string, from = 0, to = src.length): [number, number][] {
+  const out: [number, number][] = [];
+  let unclosed = false;
+  let i = from;
+  while (i < to) {
+    const c = src.charCodeAt(i);
+    if (c === 92) {
+      // A backslash escapes the next character (`\<`, `` \` ``).
+      i += 2;
+    } else if (c === 96) {
+      i = codeSpanEnd(src, i, to);
+    } else if (c !== 60 || i + 2 >= to) {
+      i++;
+    } else if (src.charCodeAt(i + 1) === 33 || src.charCodeAt(i + 1) === 63) {
+      const end = specialEnd(src, i, to, unclosed);
+      if (end === -1) unclosed = true;
+      if (end > i && src.startsWith('<!--', i)) out.push([i, end]);
+      i = end > i ? end : i + 1;
+    } else {
+      const d = src.charCodeAt(i + 1);
+      const m = d === 47 || isAsciiLetter(d) ? HTML_TAG_RE.exec(src.slice(i, to)) : null;
+      i = m ? i + m[0].length : i + 1;
+    }
+  }
+  return out;
+}
+
+function isAsciiLetter(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+
+/** After the code span that the backticks at `i` open, or after those backticks when none closes them (as markdown-it). */
+function codeSpanEnd(src: string, i: number, to: number): number {
+  let open = i;
+  while (open < to && src.charCodeAt(open) === 96) open++;
+  const length = open - i;
+  for (let at = src.indexOf('`', open); at >= 0 && at < to; at = src.indexOf('`', at)) {
+    const start = at;
+    while (at < to && src.charCodeAt(at) === 96) at++;
+    if (at - start === length) return at;
+  }
+  return open;
+}
+
+/**
+ * The end of markdown-it's comment, CDATA section, processing instruction or declaration at `i` (`<!` or
+ * `<?`, markdown-it's `scanSpecial`): -2 when there is none (`<!x`), -1 when it is not closed or, after an
+ * unclosed one (`unclosed`), not a short comment.
+ */
+function specialEnd(src: string, i: number, to: number, unclosed: boolean): number {
+  let start: number;
+  let terminator: string;
+  if (src.startsWith('<!--', i)) {
+    if (i + 4 < to && src.charCodeAt(i + 4) === 62) return i + 5;
+    if (i + 5 < to && src.startsWith('->', i + 4)) return i + 6;
+    start = i + 4;
+    terminator = '-->';
+  } else if (src.startsWith('<![CDATA[', i)) {
+    start = i + 9;
+    terminator = ']]>';
+  } else if (src.charCodeAt(i + 1) === 63) {
+    start = i + 2;
+    terminator = '?>';
+  } else if (isAsciiLetter(src.charCodeAt(i + 2))) {
+    start = i + 3;
+    terminator = '>';
+  } else {
+    return -2;
+  }
+  if (unclosed) return -1;
+  const end = src.indexOf(terminator, start);
+  return end < 0 || end + terminator.length > to ? -1 : end + terminator.length;
+}
+
+/** `text` without the comments at `comments` (from `inlineComments`); the white space around one is kept once. */
+function withoutComments(text: string, comments: [number, number][]): string {
+  let out = '';
+  let at = 0;
+  for (const [a, b] of comments) {
+    out += text.slice(at, a);
+    at = b;
+    if (out === '' || isSpace(out.charCodeAt(out.length - 1))) at = skipSpaces(text, at);
+  }
+  return (out + text.slice(at)).trim();
 }
 
 function collectItem(doc: ParsedDocument, map: [number, number], lists: boolean[]): void {

@@ -740,6 +740,8 @@ export class PhasegateService {
   }
 
   private runRule(rule: Rule, ctx: CheckContext): void {
+    // A document too large for the Markdown model is checked by the rules that need none of it.
+    if (!ctx.doc.modelled && !rule.withoutModel) return;
     try {
       rule.check(ctx);
     } catch (e) {

@@ -35,6 +35,11 @@ export const RULES: RuleInfo[] = [
   { id: 'invalid-config', severity: 'error', description: 'phasegate.yaml is malformed or does not match its schema.' },
   { id: 'unreadable-file', severity: 'error', description: 'A phase document cannot be read, is binary, is not UTF-8, or is too large.' },
   {
+    id: 'document-too-large',
+    severity: 'warning',
+    description: 'A document is too large to read its Markdown structure: the rules that need it do not check it.',
+  },
+  {
     id: 'too-many-problems',
     severity: 'information',
     description: 'A document has more problems than are reported for one file: the rest are counted, not listed.',

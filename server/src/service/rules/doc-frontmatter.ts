@@ -40,6 +40,7 @@ function refineError(lines: string[], message: string, r: Range): { message: str
 
 const syntax: Rule = {
   ids: ['invalid-front-matter'],
+  withoutModel: true,
   check(ctx: RuleContext) {
     const fm = ctx.doc.frontMatter;
     if (!fm) return;
@@ -81,6 +82,7 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
 
 const schema: Rule = {
   ids: ['front-matter-schema'],
+  withoutModel: true,
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
     const fm = doc.frontMatter;
@@ -127,6 +129,7 @@ const schema: Rule = {
 
 const missing: Rule = {
   ids: ['missing-front-matter'],
+  withoutModel: true,
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
     if (!spec?.schema || doc.frontMatter) return;

@@ -52,6 +52,7 @@ function highestBelow(numbers: number[], n: number): number | undefined {
 
 export const numberingRule: Rule = {
   ids: ['phase-numbering-gap', 'phase-numbering-duplicate'],
+  withoutModel: true,
   check(ctx: RuleContext) {
     const { phase, doc } = ctx;
     if (!phase || !ctx.phaseAnchor || phase.number === undefined) return;

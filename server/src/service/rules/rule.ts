@@ -25,7 +25,10 @@ export interface RuleContext {
     schemaId: string,
     data: unknown,
   ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
-  /** The parsed model of another document in the workspace (open editor text wins over disk). */
+  /**
+   * The parsed model of another document in the workspace (open editor text wins over disk); undefined
+   * for one without its Markdown model (too large), whose sections are not known, as for one not read.
+   */
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
@@ -38,6 +41,12 @@ export interface RuleContext {
 export interface Rule {
   /** Stable, kebab-case ids this rule can report. */
   readonly ids: readonly string[];
+  /**
+   * Whether the rule also runs on a document without its Markdown model (`ParsedDocument.modelled`: one
+   * too large to parse), where it reads only the document's lines and front matter. Any other rule does
+   * not run on such a document: its empty headings, sections and lists would be problems it does not have.
+   */
+  readonly withoutModel?: boolean;
   /** Runs the rule on one document. Must not throw on any input. */
   check(ctx: RuleContext): void;
 }

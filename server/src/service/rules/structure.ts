@@ -1,8 +1,10 @@
 /**
  * Structure rules: required documents and folders of a phase, required sections of a
- * document (missing, empty, out of order), and a title that names the right phase.
+ * document (missing, empty, out of order), a title that names the right phase, and a document
+ * too large to read its structure.
  */
 import { basename, joinPath } from '../host';
+import { MAX_PARSE_BYTES, bodyStart } from '../markdown';
 import { expandTitle, headingNumbers } from '../layout';
 import { specSection } from './doc-util';
 import { range } from '../types';
@@ -11,6 +13,7 @@ import type { Rule, RuleContext } from './rule';
 
 const documents: Rule = {
   ids: ['missing-document', 'missing-folder'],
+  withoutModel: true,
   check(ctx: RuleContext) {
     const { phase } = ctx;
     // A folder that cannot be listed has its unreadable-file warning: what it holds is unknown, not missing.
@@ -37,9 +40,15 @@ const documents: Rule = {
 
 const sections: Rule = {
   ids: ['missing-section', 'empty-section', 'section-order', 'heading-mismatch'],
+  // Without the Markdown model only the front matter's phase is checked.
+  withoutModel: true,
   check(ctx: RuleContext) {
     const { spec, doc, phase } = ctx;
     if (!spec) return;
+    if (!doc.modelled) {
+      if (phase) checkFrontMatterPhase(ctx);
+      return;
+    }
     const n = phase?.number;
     const found: { idx: number; title: string; line: number }[] = [];
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
@@ -126,4 +135,24 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
   });
 }
 
-export const STRUCTURE_RULES: Rule[] = [documents, sections];
+/**
+ * A document too large for the Markdown model (`ParsedDocument.modelled`), said once: the rules that read
+ * its structure do not check it, rather than report the sections they could not read as missing.
+ */
+const tooLarge: Rule = {
+  ids: ['document-too-large'],
+  withoutModel: true,
+  check(ctx: RuleContext) {
+    const { doc } = ctx;
+    if (doc.modelled || doc.text.length <= MAX_PARSE_BYTES) return;
+    const line = Math.min(bodyStart(doc), doc.lines.length - 1);
+    ctx.report(
+      'document-too-large',
+      range(line, 0, line, (doc.lines[line] ?? '').length),
+      `This document is too large to check its structure (${doc.text.length} characters; at most ${MAX_PARSE_BYTES} are read as Markdown): ` +
+        'its sections, lists, links, tables and code blocks are not checked, nor what other documents take from it. Its front matter is.',
+    );
+  },
+};
+
+export const STRUCTURE_RULES: Rule[] = [documents, sections, tooLarge];
