@@ -552,6 +552,18 @@ describe('phase rules: handoffs', () => {
     assert.match(created.text, /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes/);
   });
 
+  it("complete handoff leaves the output handoff's own directive comments behind", async () => {
+    const out = OUT1.replace(
+      '[roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',
+      '[roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes <!-- phasegate-disable-line missing-artifact -- lands in phase 3 -->',
+    );
+    assert.notEqual(out, OUT1);
+    const { svc } = await handoffs(undefined, out);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /prioritised fixes\n/);
+    assert.doesNotMatch(created.text, /phasegate-/);
+  });
+
   it('does not flag received inputs while phase 1 has handed off none yet', async () => {
     const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input 1: [Location] - [Description]\n\n');
     const { svc } = await handoffs(IN2_COMPLETE, template);

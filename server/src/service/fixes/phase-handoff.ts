@@ -54,7 +54,11 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const out = outputSections(pair);
   const from = dirname(pair.outPath);
   const to = dirname(pair.inPath);
-  const rebase = (it: ListItem) => rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root);
+  // Without the output handoff's own directive comments: they silence problems there, not in the next phase.
+  const rebase = (it: ListItem) =>
+    rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root)
+      .replace(/\s*<!--\s*phasegate-[\s\S]*?-->/g, '')
+      .trimEnd();
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,

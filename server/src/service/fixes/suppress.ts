@@ -12,7 +12,7 @@ import { range } from '../types';
 import type { Fix } from './fix';
 
 /** Diagnostics a directive cannot silence: its own rules, and those not reported by a rule on a line. */
-const NOT_SILENCED = new Set([...DIRECTIVE_RULES, 'too-many-problems', 'unreadable-file', 'invalid-config']);
+const NOT_SILENCED = new Set([...DIRECTIVE_RULES, 'too-many-problems', 'unreadable-file', 'invalid-config', 'document-too-large']);
 
 let outlineParser: MarkdownIt | undefined;
 
