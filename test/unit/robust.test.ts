@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument } from '../../server/src/service';
+import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument, suppressActions } from '../../server/src/service';
 import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
@@ -62,6 +62,17 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
       diags.some((d) => d.code === 'invalid-front-matter' && /alias/i.test(d.message)),
       JSON.stringify(diags.map((d) => d.message)),
     );
+  });
+
+  it('a line of 100,000 unclosed HTML comments is checked, and given its quick fixes, without hanging', async () => {
+    const text = `---\nphase: 1\ntitle: A\nstatus: draft\n---\n# Phase 1: A\n\n## Objectives\n\n${'x <!-- '.repeat(100_000)} [TODO]\n`;
+    const { svc } = await workspace({ [BRIEF]: text });
+    const t0 = Date.now();
+    const d = diagnosticsOf(svc, BRIEF, 'unfilled-placeholder')[0];
+    assert.ok(d, 'the placeholder after the comments is found');
+    assert.ok(suppressActions(svc, d).length > 0);
+    // A bound against a hang (a lazy comment regex took about 40 s here), not a speed figure.
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   });
 
   it('duplicate keys are reported at the duplicate', async () => {

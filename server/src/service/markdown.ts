@@ -943,7 +943,7 @@ function buildSections(doc: ParsedDocument): void {
         src = src.slice(c + 3);
       }
       if (src.includes('<!--')) {
-        src = src.replace(/<!--[\s\S]*?-->/g, '');
+        src = replaceComments(src, () => '');
         const open = src.indexOf('<!--');
         if (open >= 0) {
           inComment = true;
@@ -1085,4 +1085,21 @@ export function itemsOf(doc: ParsedDocument, section: Section): ListItem[] {
 /** Items in a section or its subsections. */
 export function itemsWithin(doc: ParsedDocument, section: Section): ListItem[] {
   return doc.items.filter((it) => it.line > section.heading.line && it.line < section.end);
+}
+
+/**
+ * `text` with each closed HTML comment (`<!--` to the nearest `-->`) replaced by `by(its length)`; an
+ * unclosed one is left as it is. By indexOf, in time linear in the text (a lazy regex is quadratic on a
+ * line of many `<!--` without a `-->`).
+ */
+export function replaceComments(text: string, by: (length: number) => string): string {
+  let out = '';
+  let at = 0;
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
+    const end = text.indexOf('-->', open + 4);
+    if (end < 0) break;
+    out += text.slice(at, open) + by(end + 3 - open);
+    at = end + 3;
+  }
+  return at === 0 ? text : out + text.slice(at);
 }

@@ -55,10 +55,7 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const from = dirname(pair.outPath);
   const to = dirname(pair.inPath);
   // Without the output handoff's own directive comments: they silence problems there, not in the next phase.
-  const rebase = (it: ListItem) =>
-    rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root)
-      .replace(/\s*<!--\s*phasegate-[\s\S]*?-->/g, '')
-      .trimEnd();
+  const rebase = (it: ListItem) => withoutDirectives(rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root));
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
@@ -71,6 +68,19 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
       .filter(meaningful)
       .map((it) => ({ item: it, line: rebase(it) })),
   };
+}
+
+/** A line without its `phasegate-…` directive comments (in time linear in the line, by indexOf). */
+function withoutDirectives(text: string): string {
+  let out = '';
+  let at = 0;
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
+    const end = text.indexOf('-->', open + 4);
+    if (end < 0) break;
+    out += /^\s*phasegate-/.test(text.slice(open + 4, end)) ? text.slice(at, open) : text.slice(at, end + 3);
+    at = end + 3;
+  }
+  return (out + text.slice(at)).trimEnd();
 }
 
 /** A new input handoff holding everything phase N hands off. */

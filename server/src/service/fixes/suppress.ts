@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { ParsedDocument, bodyStart, markdownBody, parseDocument } from '../markdown';
+import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, DirectiveKind, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -18,8 +18,7 @@ let outlineParser: MarkdownIt | undefined;
 
 /** Whitespace runs as one space, HTML comments (invisible) dropped: what a reader sees of a text. */
 function seen(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?-->/g, ' ')
+  return replaceComments(text, () => ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

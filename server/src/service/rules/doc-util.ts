@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskInlineCode, normalizeTitle, sectionByKey } from '../markdown';
+import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskInlineCode, normalizeTitle, replaceComments, sectionByKey } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
 import type { SectionSpec } from '../layout';
@@ -42,7 +42,7 @@ export function blank(line: string, from: number, to: number): string {
 
 /** Masks inline HTML comments of a line (keeping columns). */
 export function maskComments(line: string): string {
-  return line.includes('<!--') ? line.replace(/<!--.*?-->/g, (m) => ' '.repeat(m.length)) : line;
+  return line.includes('<!--') ? replaceComments(line, (n) => ' '.repeat(n)) : line;
 }
 
 export interface Placeholder {
