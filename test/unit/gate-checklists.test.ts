@@ -26,6 +26,22 @@ describe('gate checklists of a custom layout', () => {
     assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'gate-item-unchecked'), []);
   });
 
+  it("a document title that ends with the gate name loses to a section of its own (its items are other gates')", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': layout('    gates:\n      - name: Review\n      - name: Sign-off\n'),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n',
+      'sprints/sprint-1/REVIEW.md': '# Sprint 1 Review\n\n## Peer Review\n\n- [ ] Code reviewed\n\n## Final Sign-off\n\n- [x] PO signed\n',
+    });
+    const [review, signoff] = svc.gates(svc.model.phases[0]);
+    assert.equal(review.line, 2);
+    assert.deepEqual(review.reasons, ['1 item unchecked']);
+    assert.equal(signoff.line, 6);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-no-evidence').map((d) => d.message),
+      ['Sign-off gate: "PO signed" is checked but cites no evidence (add a link, a `path` or "Evidence: …").'],
+    );
+  });
+
   it('of two headings that only end with the gate name, the one with checklist items', async () => {
     const { svc } = await workspace({
       'phasegate.yaml': layout(REVIEW_GATE),

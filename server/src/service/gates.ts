@@ -93,7 +93,8 @@ export function gateChecklist(
     for (const section of doc.sections) {
       const match = gateMatch(phase.layout, section.key, gate.name);
       if (match === 0) continue;
-      const score = match * 2 + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 1 : 0);
+      // A document's title (`# Sprint 1 Review`) holds every section below it: a section of its own wins a tie.
+      const score = match * 4 + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 2 : 0) + (section.level > 1 ? 1 : 0);
       if (score > bestScore) {
         best = { path: d.path, doc, section };
         bestScore = score;
