@@ -1088,17 +1088,17 @@ export function itemsWithin(doc: ParsedDocument, section: Section): ListItem[] {
 }
 
 /**
- * `text` with each closed HTML comment (`<!--` to the nearest `-->`) replaced by `by(its length)`; an
- * unclosed one is left as it is. By indexOf, in time linear in the text (a lazy regex is quadratic on a
- * line of many `<!--` without a `-->`).
+ * `text` with each closed HTML comment (`<!--` to the nearest `-->`) replaced by what `by` makes of it;
+ * an unclosed one is left as it is. By indexOf, in time linear in the text (a lazy regex is quadratic on
+ * a line of many `<!--` without a `-->`).
  */
-export function replaceComments(text: string, by: (length: number) => string): string {
+export function replaceComments(text: string, by: (comment: string) => string): string {
   let out = '';
   let at = 0;
   for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
     const end = text.indexOf('-->', open + 4);
     if (end < 0) break;
-    out += text.slice(at, open) + by(end + 3 - open);
+    out += text.slice(at, open) + by(text.slice(open, end + 3));
     at = end + 3;
   }
   return at === 0 ? text : out + text.slice(at);

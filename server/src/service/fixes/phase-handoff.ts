@@ -5,7 +5,7 @@
  * each section (and a wrong source link retargeted); running it again finds nothing to do.
  * Creates the input handoff when phase N+1 has none.
  */
-import { sectionByTitle } from '../markdown';
+import { replaceComments, sectionByTitle } from '../markdown';
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
@@ -70,17 +70,9 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   };
 }
 
-/** A line without its `phasegate-…` directive comments (in time linear in the line, by indexOf). */
+/** A line without its `phasegate-…` directive comments. */
 function withoutDirectives(text: string): string {
-  let out = '';
-  let at = 0;
-  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
-    const end = text.indexOf('-->', open + 4);
-    if (end < 0) break;
-    out += /^\s*phasegate-/.test(text.slice(open + 4, end)) ? text.slice(at, open) : text.slice(at, end + 3);
-    at = end + 3;
-  }
-  return (out + text.slice(at)).trimEnd();
+  return replaceComments(text, (c) => (/^<!--\s*phasegate-/.test(c) ? '' : c)).trimEnd();
 }
 
 /** A new input handoff holding everything phase N hands off. */

@@ -42,7 +42,7 @@ export function blank(line: string, from: number, to: number): string {
 
 /** Masks inline HTML comments of a line (keeping columns). */
 export function maskComments(line: string): string {
-  return line.includes('<!--') ? replaceComments(line, (n) => ' '.repeat(n)) : line;
+  return line.includes('<!--') ? replaceComments(line, (c) => ' '.repeat(c.length)) : line;
 }
 
 export interface Placeholder {
