@@ -3,6 +3,7 @@
  * documents and gates. Data comes from `phasegate/phases`: the whole tree first, then, when the server
  * signals a change the tree in hand does not show, the phases that changed since (`since`).
  */
+import { isDeepStrictEqual } from 'util';
 import * as vscode from 'vscode';
 import {
   GateSummary,
@@ -70,6 +71,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   private fetches = 0;
   /** The next fetch asks for the whole tree, not the changes since the tree in hand. */
   private whole = true;
+  /** What the view drew at its last request for the roots; undefined until it asks. */
+  private shown: unknown;
 
   constructor(private readonly ctx: PhasegateContext) {
     this.sub = ctx.onDidChangePhases((c) => void this.phasesChanged(c));
@@ -97,11 +100,19 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     return this.data;
   }
 
-  /** Re-fetches the tree; the previous data stays readable (status bar) until the new one arrives. */
+  /**
+   * Re-fetches the tree. The view keeps showing the tree in hand until the new one arrives, and is told
+   * to draw again only when what it shows changed: drawing drops every node the view holds, so a context
+   * menu opened on a row just before would run its command without the row's node.
+   */
   refresh(): void {
     this.loading = undefined;
-    this.changed.fire(undefined);
     void this.load();
+  }
+
+  /** Everything the roots and their descendants are drawn from. */
+  private viewState(): unknown {
+    return { enable: this.ctx.config.enable, running: this.ctx.running, error: this.error, folders: this.data?.folders };
   }
 
   /** The phase tree, fetched once per change. */
@@ -137,11 +148,17 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     this.error = error;
     if (!data) this.whole = true;
     this.loaded.fire(this.data);
+    // Unchanged phases are shared with the tree in hand, so comparing costs little.
+    if (this.shown !== undefined && !isDeepStrictEqual(this.shown, this.viewState())) this.changed.fire(undefined);
     return this.data;
   }
 
   async getChildren(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
-    if (!node) return this.roots(await this.load());
+    if (!node) {
+      const data = await this.load();
+      this.shown = this.viewState();
+      return this.roots(data);
+    }
     switch (node.type) {
       case 'folder':
         return this.folderChildren(node.folder);

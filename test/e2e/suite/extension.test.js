@@ -232,6 +232,29 @@ describe('Phasegate in the extension host', function () {
     await again;
   });
 
+  it('tells the view to draw again only when what it shows changed, and only once the new tree is in hand', async function () {
+    await api.tree.getChildren(); // the view draws its roots
+    const told = [];
+    const sub = api.tree.onDidChangeTreeData(() => told.push(api.tree.phases));
+    const other = wsFile('audit-deployment', 'phase-2', '06-OUTPUT_HANDOFF.md');
+    const original = await vscode.workspace.fs.readFile(other);
+    try {
+      const same = nextEvent(api.tree.onDidLoad, (d) => !!d, 20000, 'the tree fetched again');
+      api.tree.refresh();
+      await same;
+      assert.equal(told.length, 0, 'the same tree: the view keeps the nodes it holds (and their context menus)');
+      await vscode.workspace.fs.delete(other);
+      api.tree.refresh();
+      await waitFor(api.tree.onDidChangeTreeData, () => told.length > 0 || undefined, 20000, 'the view told to draw phase-2 without its output handoff');
+      assert.ok(missingIn(told[0], other), 'the tree the view is told to draw is the new one');
+    } finally {
+      sub.dispose();
+      await vscode.workspace.fs.writeFile(other, original);
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => !missingIn(api.tree.phases, other), 20000, 'the tree to show phase-2 with its output handoff again');
+    }
+  });
+
   it('runs the gate check of a phase', async function () {
     const phase3 = wsFile('audit-deployment', 'phase-3').toString();
     const gates = await vscode.commands.executeCommand('phasegate.runGateCheck', phase3, false);
