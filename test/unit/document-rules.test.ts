@@ -255,6 +255,23 @@ describe('document rules', () => {
       assert.equal(codeActions(svc, ds).length, 0);
     });
 
+    it('reports a marker inside a placeholder once, as the placeholder', async () => {
+      const doc = ['---', 'owner: "[TBD]"', '---', '# Phase 1: Foundation Audit', '', '## Objectives', '', 'TODO: [TBD] or {{ TODO }}, then TBD.', ''].join(
+        '\n',
+      );
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => [d.range, d.message]),
+        [
+          [at(doc, 1, '[TBD]'), 'Placeholder [TBD] is not filled in.'],
+          [at(doc, 7, 'TODO:'), '"TODO:" marks text still to be written.'],
+          [at(doc, 7, '[TBD]'), 'Placeholder [TBD] is not filled in.'],
+          [at(doc, 7, '{{ TODO }}'), 'Template expression {{ TODO }} was not rendered: replace it with text.'],
+          [at(doc, 7, 'TBD', 1), '"TBD" marks text still to be written.'],
+        ],
+      );
+    });
+
     it('is quiet on filled-in text', async () => {
       const ok = `${H1}\n## Objectives\n\n- [x] Done, see [the report](03-FINDINGS/r.md) and \`[Code]\`.\n- [ ] Not yet\n`;
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': ok });

@@ -88,8 +88,13 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
   }
   if (line.includes('TBD') || line.includes('TODO')) {
     MARKER_RE.lastIndex = 0;
+    // A marker inside a placeholder found above (`[TBD]`, `{{TODO}}`) is that placeholder, reported once.
+    const spans = out.length;
     for (let m = MARKER_RE.exec(line); m; m = MARKER_RE.exec(line)) {
-      out.push({ start: m.index, end: m.index + m[0].length, text: m[0], kind: 'marker' });
+      const start = m.index;
+      const end = start + m[0].length;
+      if (out.some((p, i) => i < spans && p.start <= start && end <= p.end)) continue;
+      out.push({ start, end, text: m[0], kind: 'marker' });
     }
   }
   return out.sort((a, b) => a.start - b.start);
