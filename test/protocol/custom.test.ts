@@ -123,12 +123,12 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     const validation = uri(root, 'audit/phase-1/07-VALIDATION.md');
     const p1 = (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') }))!;
     const review = p1.gates.find((g) => g.name === 'Review')!;
-    // A pending gate: its checklist's unchecked item, on its line.
+    // A pending gate: its checklist's unchecked item, at its box (where gate-item-unchecked is reported).
     assert.deepEqual(review.causes, [
       {
         kind: 'unchecked-item',
         uri: validation,
-        range: { start: { line: 27, character: 0 }, end: { line: 27, character: '- [ ] Second reviewer signed off'.length } },
+        range: { start: { line: 27, character: 2 }, end: { line: 27, character: 5 } },
         message: 'Unchecked: Second reviewer signed off',
       },
     ]);

@@ -53,20 +53,30 @@ describe('gate causes: what holds each gate, at its place', () => {
       causes('Documentation').map((c) => [c.kind, c.file, c.message]),
       [['no-checklist', file, 'no "Documentation" checklist in 07-VALIDATION.md']],
     );
+    // An item is where its diagnostic is: the text of one checked without evidence, the box of an unchecked one.
+    const reportedAt = (code: string) => svc.diagnose(file).find((d) => d.code === code)!.range;
     assert.deepEqual(
       causes('Testing').map((c) => [c.kind, c.range, c.message]),
       [
         [
           'no-evidence',
-          { start: { line: lineOf('Tests pass'), character: 0 }, end: { line: lineOf('Tests pass'), character: '- [x] Tests pass'.length } },
+          { start: { line: lineOf('Tests pass'), character: '- [x] '.length }, end: { line: lineOf('Tests pass'), character: '- [x] Tests pass'.length } },
           'Checked without evidence: Tests pass',
         ],
       ],
     );
+    assert.deepEqual(causes('Testing')[0].range, reportedAt('gate-item-no-evidence'));
     assert.deepEqual(
-      causes('Review').map((c) => [c.kind, c.range.start.line, c.message]),
-      [['unchecked-item', lineOf('Peer review completed'), 'Unchecked: Peer review completed']],
+      causes('Review').map((c) => [c.kind, c.range, c.message]),
+      [
+        [
+          'unchecked-item',
+          { start: { line: lineOf('Peer review completed'), character: 2 }, end: { line: lineOf('Peer review completed'), character: 5 } },
+          'Unchecked: Peer review completed',
+        ],
+      ],
     );
+    assert.deepEqual(causes('Review')[0].range, reportedAt('gate-item-unchecked'));
     // Passed, or no such gate: nothing.
     assert.equal(gates.find((g) => g.name === 'Approval')!.status, 'passed');
     assert.deepEqual(causes('Approval'), []);

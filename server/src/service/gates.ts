@@ -105,12 +105,9 @@ export function gateChecklist(
 }
 
 /** The task items of a gate's checklist section (subsections included), in order. */
-function checklistItems(doc: ParsedDocument, sec: Section): GateItem[] {
-  const out: GateItem[] = [];
-  for (const it of itemsWithin(doc, sec)) {
-    if (it.checked !== undefined) out.push({ text: it.text, checked: it.checked, evidence: hasEvidence(it), line: it.line });
-  }
-  return out;
+/** The checklist items of a section: the task list items (`- [ ]`, `- [x]`). */
+function checklistOf(doc: ParsedDocument, sec: Section): ListItem[] {
+  return itemsWithin(doc, sec).filter((it) => it.checked !== undefined);
 }
 
 /** `N × rule-id` for each rule of `diags`, in order of first appearance. */
@@ -139,10 +136,10 @@ function diagnosticCause(d: Diagnostic): GateCause {
   return { kind: 'diagnostic', file: d.file, range: d.range, message: d.message, code: d.code, severity: d.severity };
 }
 
-function itemCause(svc: PhasegateService, file: string, item: GateItem, kind: 'unchecked-item' | 'no-evidence'): GateCause {
-  const length = svc.getDocument(file)?.lines[item.line]?.length ?? 0;
-  const message = kind === 'unchecked-item' ? `Unchecked: ${item.text}` : `Checked without evidence: ${item.text}`;
-  return { kind, file, range: range(item.line, 0, item.line, length), message };
+/** An item that holds a gate, where its diagnostic is (`gate-item-unchecked`, `gate-item-no-evidence`). */
+function itemCause(file: string, item: ListItem, kind: 'unchecked-item' | 'no-evidence'): GateCause {
+  if (kind === 'unchecked-item') return { kind, file, range: item.checkboxRange ?? item.range, message: `Unchecked: ${item.text}` };
+  return { kind, file, range: item.textRange, message: `Checked without evidence: ${item.text}` };
 }
 
 /**
@@ -153,10 +150,11 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   const { diags, primary } = inputs;
   const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
   const checklist = gateChecklist(phase, gate, (p) => svc.getDocument(p));
+  const listed = checklist ? checklistOf(checklist.doc, checklist.section) : [];
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.section.heading.line;
-    res.items = checklistItems(checklist.doc, checklist.section);
+    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
   const failing = counted.filter((d) => d.severity === 'error');
@@ -202,8 +200,8 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   if (noEvidence) res.reasons.push(`${noEvidence} item${noEvidence > 1 ? 's' : ''} without evidence`);
   if (causes && res.file !== undefined) {
     const file = res.file;
-    causes.push(...res.items.filter((i) => !i.checked).map((i) => itemCause(svc, file, i, 'unchecked-item')));
-    causes.push(...res.items.filter((i) => i.checked && !i.evidence).map((i) => itemCause(svc, file, i, 'no-evidence')));
+    causes.push(...listed.filter((i) => !i.checked).map((i) => itemCause(file, i, 'unchecked-item')));
+    causes.push(...listed.filter((i) => i.checked && !hasEvidence(i)).map((i) => itemCause(file, i, 'no-evidence')));
   }
   if (res.reasons.length) res.status = 'pending';
   return res;
