@@ -230,6 +230,33 @@ describe('phasegate check', () => {
     );
   });
 
+  it('warns of a PATH its workspace leaves out (ignore, a hidden or skipped folder), rather than passing it as empty', async () => {
+    const brief = '# Phase 1: Old\n';
+    const fsys = examplesFs({
+      'ws2/phasegate.yaml': 'ignore:\n  - "archive/**"\n',
+      'ws2/archive/phase-1/00-PHASE_BRIEF.md': brief,
+      'ws2/.drafts/phase-1/00-PHASE_BRIEF.md': brief,
+      'ws2/node_modules/pkg/phase-1/00-PHASE_BRIEF.md': brief,
+      'ws2/phase-1/.notes.md': brief,
+    });
+    const r = await run(['check', 'archive', 'archive/phase-1/00-PHASE_BRIEF.md', '.drafts/phase-1', 'node_modules/pkg'], fsys, '/ws/ws2');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(
+      r.stderr,
+      [
+        'phasegate: warning: archive is not checked: it matches "archive/**" of ignore in phasegate.yaml.',
+        'phasegate: warning: archive/phase-1/00-PHASE_BRIEF.md is not checked: it matches "archive/**" of ignore in phasegate.yaml.',
+        'phasegate: warning: .drafts/phase-1 is not checked: it lies in .drafts, a folder Phasegate does not look into.',
+        'phasegate: warning: node_modules/pkg is not checked: it lies in node_modules, a folder Phasegate does not look into.',
+        '',
+      ].join('\n'),
+    );
+    assert.match(r.stdout, /in 0 phases\.\n$/);
+    // A hidden file is a file like any other; a PATH the scan covers gets no warning; status warns too.
+    assert.equal((await run(['check', 'phase-1/.notes.md', '.'], fsys, '/ws/ws2')).stderr, '');
+    assert.match((await run(['status', 'archive'], fsys, '/ws/ws2')).stderr, /^phasegate: warning: archive is not checked: it matches "archive\/\*\*"/);
+  });
+
   it('exits 2 with a one-line reason for a path that does not exist', async () => {
     const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
     assert.equal(r.code, 2);

@@ -139,6 +139,8 @@ async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
 /** The workspaces of the PATHs with their documents read, or their shards checked on other threads. */
 async function load(ctx: CliContext, args: ParsedArgs, parallel = ctx.parallel): Promise<Workspace[]> {
   const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
+  // A PATH the scan leaves out would otherwise pass as a folder without phases.
+  for (const { path, why } of workspaces.flatMap((ws) => ws.unscanned)) ctx.stderr.write(`phasegate: warning: ${path} is not checked: ${why}.\n`);
   for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, parallel);
   return workspaces;
 }

@@ -20,6 +20,8 @@ export interface Workspace {
   configFile?: string;
   /** Phase titles, found while the phases were checked (see shards.ts). */
   titles?: Map<Phase, string>;
+  /** The PATHs (as given) this workspace's scan leaves out, and why: nothing in them is checked. */
+  unscanned: { path: string; why: string }[];
 }
 
 /** Absolute, forward-slash form of a command-line path (POSIX or Windows). */
@@ -100,7 +102,7 @@ export async function loadWorkspaces(opts: {
   paths: string[];
   configFile: string | undefined;
 }): Promise<Workspace[]> {
-  const found: { abs: string; start: string; root: string; configured: boolean }[] = [];
+  const found: { given: string; abs: string; isFile: boolean; start: string; root: string; configured: boolean }[] = [];
   for (const p of opts.paths.length ? opts.paths : ['.']) {
     const abs = resolvePath(opts.cwd, p);
     const st = await opts.fs.stat(abs).catch(() => undefined);
@@ -108,7 +110,7 @@ export async function loadWorkspaces(opts: {
     // A device or a pipe (/dev/zero, a FIFO named .md) would block or never end a read.
     if (st.kind !== 'file' && st.kind !== 'directory') throw new UsageError(`not a file or folder: ${p}`);
     const isFile = st.kind === 'file';
-    found.push({ abs, start: isFile ? dirname(abs) : abs, ...(await findRoot(opts.fs, abs, isFile)) });
+    found.push({ given: p, abs, isFile, start: isFile ? dirname(abs) : abs, ...(await findRoot(opts.fs, abs, isFile)) });
   }
   const load: LoadOptions = opts.configFile ? { configFile: resolvePath(opts.cwd, opts.configFile) } : {};
   const engines = new Map<string, PhasegateService>();
@@ -142,9 +144,16 @@ export async function loadWorkspaces(opts: {
     f.root = root;
     await engine(root);
   }
-  const byRoot = new Map<string, string[]>();
-  for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f.abs]);
-  return [...byRoot].map(([root, targets]) => ({ root, svc: engines.get(root)!, targets, configFile: load.configFile }));
+  const byRoot = new Map<string, typeof found>();
+  for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f]);
+  return [...byRoot].map(([root, paths]) => {
+    const svc = engines.get(root)!;
+    const unscanned = paths.flatMap((f) => {
+      const why = svc.scanExclusion(f.abs, f.isFile);
+      return why ? [{ path: f.given, why }] : [];
+    });
+    return { root, svc, targets: paths.map((f) => f.abs), configFile: load.configFile, unscanned };
+  });
 }
 
 function firstLine(s: string): string {

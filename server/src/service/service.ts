@@ -12,7 +12,7 @@ import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
-import { Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
+import { Phase, SKIPPED_FOLDERS, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
 import { OUTPUT_HANDOFF } from './handoff';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
@@ -221,6 +221,29 @@ export class PhasegateService {
     }
     const inExcluded = (rel: string): boolean => excluded.some((x) => rel === x || rel.startsWith(x + '/'));
     this.ignoreMatcher = ignore ? (rel) => inExcluded(rel) || ignore(rel) : inExcluded;
+  }
+
+  /**
+   * Why the scan leaves out `path` (absolute, inside the root), when it does: it, or a folder it lies in,
+   * matches a glob of the config's `ignore`, lies in a folder another engine checks, or in a folder no
+   * scan enters (`node_modules`, a hidden one). Undefined when the scan covers it.
+   */
+  scanExclusion(path: string, isFile: boolean): string | undefined {
+    if (path === this.root || !isInside(this.root, path)) return undefined;
+    const parts = relativePath(this.root, path).split('/');
+    for (let k = 1; k <= parts.length; k++) {
+      const rel = parts.slice(0, k).join('/');
+      if (this.configIgnore?.(rel)) {
+        const glob = this.config.ignore.find((g) => picomatch.isMatch(rel, g, { dot: true }));
+        return `it matches ${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
+      }
+      if (this.ignoreMatcher(rel)) return 'it lies in another workspace folder, checked on its own';
+      const name = parts[k - 1];
+      const folder = k < parts.length || !isFile;
+      if (folder && (SKIPPED_FOLDERS.has(name) || (name.startsWith('.') && name !== '.phasegate')))
+        return `it lies in ${name}, a folder Phasegate does not look into`;
+    }
+    return undefined;
   }
 
   /**
