@@ -112,6 +112,48 @@ describe('phase rules: iAI response', () => {
     assert.match(d2.message, /no test run output/);
   });
 
+  it("keeps the Tests and Proof gates pending, not failed, while the template's placeholders stand for the tests and the proof", async () => {
+    const text = response({
+      tests: '- Test: [Test file] - [What it covers]\n- [Unit test]: [Covers]',
+      proof: `Command: [Test command]\n\n${fence}text\n[Output of the test run]\n${fence}`,
+    });
+    const { svc } = await iai(text);
+    const tests = diagnosticsOf(svc, RESP, 'missing-tests');
+    assert.deepEqual(
+      tests.map((d) => [d.range, d.severity]),
+      [[rangeOf(text, 'Tests', 0), 'warning']],
+    );
+    assert.match(tests[0].message, /only the template's placeholders/);
+    const proof = diagnosticsOf(svc, RESP, 'missing-test-proof');
+    assert.deepEqual(
+      proof.map((d) => [d.range, d.severity]),
+      [[rangeOf(text, 'Execution Proof'), 'warning']],
+    );
+    const gates = svc.gates(svc.findPhase('Build/Phase_1_CI')!);
+    assert.deepEqual(
+      gates.filter((g) => g.name !== 'Completeness').map((g) => [g.name, g.status]),
+      [
+        ['Tests', 'pending'],
+        ['Proof', 'pending'],
+      ],
+    );
+    // A test written beside a placeholder item counts; so does a proof beside a placeholder block; a label alone is no test.
+    const written = response({ tests: '- Test: [Test file] - [What it covers]\n- Test: `tests/test_ci.py` - the workflow parses' });
+    assert.deepEqual(diagnosticsOf((await iai(written)).svc, RESP, 'missing-tests'), []);
+    const prose = response({ proof: `${fence}\n[Output of the test run]\n${fence}\n\n${fence}\n$ make deploy\ndeployed\n${fence}` });
+    assert.deepEqual(
+      diagnosticsOf((await iai(prose)).svc, RESP, 'missing-test-proof').map((d) => d.severity),
+      ['error'],
+      'a block of real output that is no test run is still an error',
+    );
+    // A severity set below warning stays as set.
+    const quiet = await workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: text, 'phasegate.yaml': 'rules:\n  missing-tests: information\n' });
+    assert.deepEqual(
+      diagnosticsOf(quiet.svc, RESP, 'missing-tests').map((d) => d.severity),
+      ['information'],
+    );
+  });
+
   const failing: [string, string][] = [
     ['summary counts', '3 passed, 1 failed'],
     ['jest summary', 'Tests:       1 failed, 4 passed, 5 total'],
@@ -805,6 +847,18 @@ describe('phase rules: project plan', () => {
         'No phase "Phase_9_Deps" exists under workstreams/: the plan lists a phase the project does not have.',
         'Phase Build/Phase_2_Deps has no row in the "Phase Status" table.',
       ],
+    );
+  });
+
+  it("leaves a row of the template's placeholders to unfilled-placeholder", async () => {
+    const { svc } = await workspace(files(plan('| [Workstream] | [Phase] | Not started |\n| Build | Phase_1_CI | Complete |')));
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      ['Phase Build/Phase_2_Deps has no row in the "Phase Status" table.'],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'unfilled-placeholder').map((d) => d.message),
+      ['Placeholder [Workstream] is not filled in.', 'Placeholder [Phase] is not filled in.'],
     );
   });
 

@@ -317,6 +317,20 @@ describe('templates', () => {
     );
   });
 
+  it("writes the project plan's rows with a | in a workstream's name escaped, so that the plan agrees with the phases", async () => {
+    const { svc, fs } = await workspace({});
+    write(fs, planNew(svc, { what: 'phase', layout: 'iai', workstream: 'Data|ML', title: 'Ingest', date: DATE }));
+    await svc.load(ROOT);
+    const projectPlan = planNew(svc, { what: 'plan', date: DATE });
+    assert.match(projectPlan.creates[0].text, /^\| Data\\\|ML \| Phase_1_Ingest \| Not started \|$/m);
+    write(fs, projectPlan);
+    await svc.load(ROOT);
+    assert.deepEqual(
+      svc.diagnose(projectPlan.creates[0].file).filter((d) => d.code === 'plan-status-mismatch'),
+      [],
+    );
+  });
+
   it('leaves placeholders that unfilled-placeholder reports in every rendered document', async () => {
     const { svc, fs } = await workspace({});
     const projectPlan = planNew(svc, { what: 'plan', date: DATE });
@@ -339,6 +353,20 @@ describe('templates', () => {
         svc.diagnose(f).some((d) => d.code === 'unfilled-placeholder'),
         `no unfilled-placeholder in ${f}`,
       );
+    // Work not done yet, nothing broken: no error in any of them, and their phases in progress, not blocked.
+    assert.deepEqual(
+      files.flatMap((f) =>
+        svc
+          .diagnose(f)
+          .filter((d) => d.severity === 'error')
+          .map((d) => `${d.file}: ${d.code} ${d.message}`),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      ['phase-1', 'Test/Phase_1'].map((id) => svc.status(svc.findPhase(id)!)),
+      ['in-progress', 'in-progress'],
+    );
   });
 
   it('uses a workspace override only in a trusted workspace', async () => {

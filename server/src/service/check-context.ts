@@ -118,13 +118,20 @@ export class CheckContext implements RuleContext {
     this.push(code, setting, range, message, data);
   }
 
-  private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData): void {
+  reportPending(code: string, range: Range, message: string): void {
+    const setting = this.svc.ruleSetting(code);
+    if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
+    this.push(code, setting, range, message, undefined, true);
+  }
+
+  private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData, pending = false): void {
     if (setting === 'off') return;
     if (this.out.length >= MAX_FILE_DIAGNOSTICS) {
       this.dropped++;
       return;
     }
-    const severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
+    let severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
+    if (pending && severity === 'error') severity = 'warning';
     const file = this.path;
     this.out.push(data ? { file, range, severity, code, message, data } : { file, range, severity, code, message });
   }

@@ -69,7 +69,8 @@ function lineEnding(text: string, line: number, fallback: string): string {
   return fallback;
 }
 
-const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+/** Text as a table cell holds it: its `|` escaped. */
+export const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
 
 const LINK = /\[([^\]]*)\]\(\s*(<[^>]*>|[^)\s]+)[^)]*\)/;
 

@@ -14,6 +14,7 @@ import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
 import { PLACEHOLDER, rebaseItemText, textKey, topItems } from './handoff';
+import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
 
 /** A template that does not compile or render, named by its file and line. */
@@ -737,7 +738,7 @@ const STATUS_WORDS: Record<string, string> = { 'not-started': 'Not started', 'in
 export function planRows(svc: PhasegateService, root: string): NonNullable<TemplateContext['phases']> {
   return svc.model.phases
     .filter((p) => p.workstream !== undefined && isInside(root, p.folder))
-    .map((p) => ({ workstream: p.workstream!, phase: basename(p.folder), status: STATUS_WORDS[svc.status(p)] ?? 'Not started' }));
+    .map((p) => ({ workstream: escapeCell(p.workstream!), phase: escapeCell(basename(p.folder)), status: STATUS_WORDS[svc.status(p)] ?? 'Not started' }));
 }
 
 /** One more than the findings in `folder` of `phase` (their count, or the highest `finding-N` among them), `except` left out. */

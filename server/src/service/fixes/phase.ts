@@ -8,7 +8,7 @@ import type { PhaseStatus } from '../gates';
 import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { PLAN_SECTION, planPhases, planTable } from '../rules/phase-plan';
-import { planRowEditOf } from '../plan-row';
+import { escapeCell, planRowEditOf } from '../plan-row';
 import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
@@ -91,7 +91,6 @@ const addPlanRow: Fix = (svc, diag) => {
   if (!phase || !pt) return undefined;
   const status = STATUS_LABELS[svc.status(phase)];
   const name = basename(phase.folder);
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
   // An iAI phase's row as `new prompt` adds it: in the table's own format (plan-row.ts), with the phase's status.
   const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
   if (pt.table && pt.cols && phase.workstream !== undefined && phase.number !== undefined && prompt) {
@@ -106,10 +105,10 @@ const addPlanRow: Fix = (svc, diag) => {
     if (pt.cols.status !== undefined) cells[pt.cols.status] = status;
     const last = pt.table.rows.length ? pt.table.rows[pt.table.rows.length - 1].line : pt.table.line + 1;
     const at = (doc.lines[last] ?? '').length;
-    const row = `| ${cells.map(cell).join(' | ')} |`;
+    const row = `| ${cells.map(escapeCell).join(' | ')} |`;
     return action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }]);
   }
-  const table = ['| Workstream | Phase | Status |', '| --- | --- | --- |', `| ${cell(phase.workstream ?? '')} | ${cell(name)} | ${status} |`];
+  const table = ['| Workstream | Phase | Status |', '| --- | --- | --- |', `| ${escapeCell(phase.workstream ?? '')} | ${escapeCell(name)} | ${status} |`];
   return action(`Add a ${PLAN_SECTION} table with ${phase.id}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
 };
 

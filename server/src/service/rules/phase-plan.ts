@@ -6,7 +6,7 @@
 import { sectionByTitle } from '../markdown';
 import { basename, dirname, isInside, joinPath } from '../host';
 import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
-import { resolveTarget, textKey } from '../handoff';
+import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { Rule, RuleContext } from './rule';
 
@@ -140,6 +140,11 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
   return hits;
 }
 
+/** A cell that holds nothing but a template's placeholder (`[Phase]`). */
+function isPlaceholder(text: string): boolean {
+  return text.replace(PLACEHOLDER, '').trim() === '' && text.trim() !== '';
+}
+
 export const planRule: Rule = {
   ids: ['plan-status-mismatch'],
   check(ctx: RuleContext) {
@@ -158,6 +163,8 @@ export const planRule: Rule = {
         const cell = row.cells[cols.phase];
         const hits = hitsByRow[i];
         if (!cell || !hits) continue;
+        // A row the template left (`| [Workstream] | [Phase] | Not started |`): unfilled-placeholder reports it.
+        if (!hits.length && isPlaceholder(cell.text)) continue;
         if (!hits.length) {
           ctx.report(
             'plan-status-mismatch',

@@ -36,6 +36,11 @@ export interface RuleContext {
   gates?(phase: Phase): GateResult[];
   /** Reports a problem in the document being checked. */
   report(code: string, range: Range, message: string, data?: FixData): void;
+  /**
+   * Reports work not done yet where a template left its placeholders: at most a warning, whatever the
+   * rule's severity, so that it keeps the rule's gates pending rather than failing them.
+   */
+  reportPending(code: string, range: Range, message: string): void;
 }
 
 export interface Rule {
