@@ -176,6 +176,25 @@ describe('phase rules: iAI response', () => {
     });
   }
 
+  it('reads a line a runner prints for a passing test as a pass, whatever numbers its title holds', async () => {
+    const passed = [
+      '    ✓ returns exit code 2 on bad usage (12 ms)',
+      '  ✔ reports 2 errors for a broken handoff',
+      'tests/test_cli.py::test_exit_code_1_on_errors PASSED    [ 50%]',
+      '--- PASS: TestExitCode1 (0.00s)',
+      'ok 3 - lists 3 failed jobs',
+      'test_two_failures (test_cli.Case) ... ok',
+      ' PASS  test/exit-code-1.test.ts',
+    ];
+    const failed = ['    ✕ lists 3 failed jobs (5 ms)', 'tests/test_cli.py::test_exit_code_1 FAILED    [100%]'];
+    const text = response({ proof: `${fence}\n${[...passed, ...failed].join('\n')}\n${fence}` });
+    const { svc } = await iai(text);
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'failing-test-proof').map((d) => d.range),
+      failed.map((l) => rangeOf(text, l.trim())),
+    );
+  });
+
   it('treats "0 failed", "0 failing" and exit code 0 as a pass', async () => {
     const text = response({ proof: `${fence}\n12 passed, 0 failed\n  12 passing\n  0 failing\nTests: 0 failed, 12 passed\nexit code 0\n${fence}` });
     const { svc } = await iai(text);

@@ -60,8 +60,15 @@ export function failureIn(line: string): boolean {
   return FAILURE_HINT.test(line) && failureInFull(line);
 }
 
+/**
+ * A line a test runner prints for one test that passed, whatever its title says (`✓ returns exit code 2`,
+ * `test_two_errors PASSED`, `--- PASS: TestExit`, `ok 3 - 2 failed jobs listed`, `test x ... ok`).
+ */
+const PASSED_TEST = /^\s*(?:[✓✔√]|(?:---\s*)?PASS(?:ED)?\b|ok\s)|\bPASSED\b|\.\.\.\s*ok\s*$/;
+
 /** `failureIn` without the quick test. */
 export function failureInFull(line: string): boolean {
+  if (PASSED_TEST.test(line)) return false;
   const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
   for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
   // "failed: 2", "Failures: 1", "failures=1"
