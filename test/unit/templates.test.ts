@@ -17,6 +17,7 @@ import {
   PLAN_KIND,
 } from '../../server/src/service';
 import { NewPlan, planNew, ScaffoldError } from '../../server/src/service/scaffold';
+import { today } from '../../server/src/service/templates';
 
 const DATE = '2026-01-02';
 const DELIVERABLE = 'Code quality audit report';
@@ -329,6 +330,53 @@ describe('templates', () => {
       svc.diagnose(projectPlan.creates[0].file).filter((d) => d.code === 'plan-status-mismatch'),
       [],
     );
+  });
+
+  it('names a phase without a number by its folder or title, never as "Phase :"', async () => {
+    const config =
+      'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: brief\n        file: GOALS.md\n      - kind: output-handoff\n        file: OUT.md\n';
+    const { svc } = await workspace({
+      'phasegate.yaml': config,
+      'sprints/.keep': '',
+      'workstreams/Build/Spike/implementation_prompt.md': '# Spike: try caching\n\n## Objective\n\nTry it.\n',
+    });
+    const sprint = planNew(svc, { what: 'phase', folder: `${ROOT}/sprints/spike`, date: DATE });
+    const response = planNew(svc, { what: 'response', phase: 'Build/Spike', date: DATE });
+    const text = (plan: NewPlan, name: string) => plan.creates.find((c) => c.file.endsWith(name))!.text;
+    const heads = (t: string) => t.split('\n').filter((l) => /^(title:|#)/.test(l));
+    assert.deepEqual(heads(text(sprint, 'GOALS.md')), [
+      'title: "spike"',
+      '# spike',
+      '## Objectives',
+      '## Scope',
+      '## Deliverables',
+      '## Success Metrics',
+      '## Risks',
+    ]);
+    assert.deepEqual(heads(text(sprint, 'OUT.md')).slice(0, 3), ['title: "spike Handoff"', '# spike Handoff', '## spike Summary']);
+    assert.ok(heads(text(sprint, 'OUT.md')).includes('## Next Phase Inputs'));
+    assert.deepEqual(heads(text(response, 'implementation_response_from_AI.md')).slice(0, 2), [
+      'title: "Spike: try caching"',
+      '# Build Spike: try caching — Implementation Response',
+    ]);
+    for (const t of [...sprint.creates, ...response.creates].map((c) => c.text)) assert.doesNotMatch(t, /Phase\s*:|Phase {2}|Phase \n/);
+  });
+
+  it("dates documents by the user's own calendar, not UTC", () => {
+    const tz = process.env.TZ;
+    try {
+      // 20:30 UTC is the next morning in Tokyo, the same evening in Los Angeles.
+      const at = new Date('2026-11-26T20:30:00Z');
+      process.env.TZ = 'Asia/Tokyo';
+      assert.equal(today(at), '2026-11-27');
+      process.env.TZ = 'America/Los_Angeles';
+      assert.equal(today(at), '2026-11-26');
+      process.env.TZ = 'Asia/Tokyo';
+      assert.equal(today(new Date('2026-11-26T15:30:00Z')), '2026-11-27');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 
   it('leaves placeholders that unfilled-placeholder reports in every rendered document', async () => {

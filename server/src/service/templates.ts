@@ -509,6 +509,10 @@ export interface TemplatePhase {
   prev: number | undefined;
   /** The phase's title (not its folder name), when known. */
   title: string | undefined;
+  /** How documents name the phase: `Phase 3`; a phase without a number by its folder's name (`Spike`). */
+  name: string;
+  /** The phase's title line: `Phase 3: Title` (`Phase 3: [Phase title]` without a title); `Title` (or the folder's name) without a number. */
+  heading: string;
   workstream: string | undefined;
   /** Folder relative to the workspace root. */
   folder: string;
@@ -663,8 +667,10 @@ function layoutContext(layout: LayoutSpec | undefined): TemplateContext['layout'
   };
 }
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** The date of `now` where the user is (the local time zone), YYYY-MM-DD. */
+export function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Context for a phase-less document or a phase (existing or about to be created). */
@@ -674,6 +680,7 @@ export function baseContext(
   date = today(),
 ): TemplateContext {
   const n = p.number;
+  const folderName = basename(p.folder) || p.id;
   return {
     phase: {
       id: p.id,
@@ -681,6 +688,11 @@ export function baseContext(
       next: n === undefined ? undefined : n + 1,
       prev: n === undefined || n <= 1 ? undefined : n - 1,
       title: p.title,
+      name: n === undefined ? folderName : `Phase ${n}`,
+      // Follows a title set after (`new phase --title`).
+      get heading(): string {
+        return n === undefined ? (this.title ?? folderName) : `Phase ${n}: ${this.title ?? '[Phase title]'}`;
+      },
       workstream: p.workstream,
       folder: relativePath(svc.root, p.folder),
     },

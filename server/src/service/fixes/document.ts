@@ -2,7 +2,7 @@
 import { landsInCode } from './phase-edit';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
-import { renderKind } from '../templates';
+import { renderKind, today } from '../templates';
 import { headingNumbers, renumber } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
@@ -24,10 +24,6 @@ function emptyValue(prop: SchemaProperty | undefined): unknown {
   if (type === 'array') return [];
   if (type === 'boolean') return false;
   return '';
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 /** Front matter with the schema's required keys: phase id, title from the H1, status draft, and so on. */
