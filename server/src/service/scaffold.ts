@@ -35,8 +35,8 @@ export interface NewPhaseRequest extends Common {
   what?: 'phase';
   /** Alias of `what`. */
   kind?: 'phase';
-  /** Guessed from the workspace (and `workstream`) when absent. */
-  layout?: 'audit' | 'iai';
+  /** `audit`, `iai`, or the name of a custom layout of the config; guessed from the workspace (and `workstream`) when absent. */
+  layout?: string;
   root?: string;
   folder?: string;
   workstream?: string;
@@ -296,6 +296,34 @@ function customLayoutAt(svc: PhasegateService, base: string | undefined): { layo
   return undefined;
 }
 
+/**
+ * The custom layout called `name` and where its new phase goes: `base` when it is (or holds) a phase of
+ * that layout, else the one folder holding its phases. An unknown name, or a folder of another layout, is refused.
+ */
+function customLayoutNamed(svc: PhasegateService, name: string, base: string | undefined): { layout: LayoutSpec; base: string; isPhase: boolean } {
+  const layout = svc.config.layouts.find((l) => l.phaseGlobs && l.name === name);
+  if (!layout) {
+    const known = ['audit', 'iai', ...svc.config.layouts.filter((l) => l.phaseGlobs).map((l) => l.name)];
+    throw new ScaffoldError(`no layout '${name}' in this workspace (layouts: ${known.join(', ')})`);
+  }
+  const phases = svc.model.phases.filter((p) => p.layout === layout);
+  if (base === undefined || base === svc.root) {
+    const parents = [...new Set(phases.map((p) => dirname(p.folder)))].sort();
+    if (parents.length === 1) return { layout, base: parents[0], isPhase: false };
+    throw new ScaffoldError(
+      parents.length
+        ? `several folders of ${name} phases: ${parents.map((g) => relativePath(svc.root, g)).join(', ')}; name one`
+        : `no ${name} phase yet: give the new phase's folder (as the layout's phases are named)`,
+    );
+  }
+  const at = customLayoutAt(svc, base);
+  if (at?.layout === layout) return { layout, base, isPhase: at.isPhase };
+  // Inside a phase of the layout: the new phase is its sibling.
+  const inPhase = phases.find((p) => isInside(p.folder, base));
+  if (inPhase) return { layout, base: dirname(inPhase.folder), isPhase: false };
+  throw new ScaffoldError(`${relativePath(svc.root, base)} is not a folder of ${name} phases`);
+}
+
 /** `name` with the phase number its layout's pattern reads in it replaced by `n` (`sprint-2` → `sprint-3`). */
 function renumbered(layout: LayoutSpec, name: string, n: number): string | undefined {
   const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(name);
@@ -464,6 +492,12 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
     case undefined:
       throw new ScaffoldError('nothing to create: name a phase, prompt, response, handoff, input-handoff, brief or finding');
     case 'phase': {
+      // A layout named by the request: a custom one (the editor names a group's layout), else a built-in one.
+      if (req.layout !== undefined && req.layout !== 'audit' && req.layout !== 'iai') {
+        const { layout, base, isPhase } = customLayoutNamed(svc, req.layout, resolveIn(svc, req.root ?? req.folder));
+        newCustomPhase(svc, layout, base, isPhase, req, planner, date);
+        break;
+      }
       // A folder a custom layout names as its phases (or that holds them): a phase of that layout.
       let base = req.layout === undefined ? resolveIn(svc, req.root ?? req.folder) : undefined;
       // No folder named (or the workspace's own), and every phase of the workspace in one folder of one custom layout: next to them.
