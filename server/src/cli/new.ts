@@ -72,9 +72,13 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   const load = async (at: string) => {
     const engine = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
     await engine.load(at, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
-    if (args.config) {
-      const bad = engine.config.problems.find((d) => d.severity === 'error');
-      if (bad) throw new UsageError(`invalid config ${args.config}: ${bad.message.split('\n')[0]}`);
+    // A config with an error (the one named by --config, or the workspace's own) is not the one its author
+    // meant: its layouts may not apply at all, so what would be created could be a wrong layout's. Nothing is.
+    const bad = engine.config.problems.find((d) => d.severity === 'error');
+    if (bad) {
+      const line = bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : '';
+      const file = args.config ?? relativePath(ctx.cwd, bad.file);
+      throw new UsageError(`invalid config ${file}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
     }
     return engine;
   };
