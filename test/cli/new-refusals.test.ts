@@ -30,4 +30,20 @@ describe('phasegate new: refusals', () => {
     assert.match(o.stderr, /^phasegate: invalid config phasegate\.yaml: templates folder '..\/outside' is outside the workspace; .*; nothing is created\n$/);
     assert.deepEqual(outside.paths(), ['/ws/phasegate.yaml']);
   });
+
+  it('a phase or workstream in a folder the scan leaves out (dist, a hidden one, an ignore glob): exit 2 with the reason, nothing written', async () => {
+    const fsys = memFs({ 'phasegate.yaml': 'ignore: ["old/**"]\n' });
+    const cases: [string[], string][] = [
+      [['new', 'prompt', '--workstream', 'dist', '--title', 'Packaging'], 'it lies in dist, a folder Phasegate does not look into'],
+      [['new', 'phase', '--workstream', '.ops', '--title', 'Deploy'], 'it lies in .ops, a folder Phasegate does not look into'],
+      [['new', 'phase', 'old/phase-1'], 'it matches "old/**" of ignore in phasegate.yaml'],
+    ];
+    for (const [argv, why] of cases) {
+      const r = await run(argv, fsys);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.startsWith('phasegate: ') && r.stderr.includes(`would not be checked: ${why}; nothing is created`), r.stderr);
+    }
+    assert.deepEqual(fsys.paths(), ['/ws/phasegate.yaml']);
+  });
 });

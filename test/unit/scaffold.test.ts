@@ -29,3 +29,30 @@ describe('new: a layout named by the request', () => {
     );
   });
 });
+
+describe('new: folders the scan leaves out', () => {
+  it('a phase or workstream where check and status never look is refused with the reason, nothing planned', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': 'ignore: ["archive/**"]\n',
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Phase 1: Setup\n',
+    });
+    for (const [req, why] of [
+      [
+        { what: 'prompt', workstream: 'dist', title: 'Packaging' },
+        /ScaffoldError: workstreams\/dist\/Phase_1_Packaging\/implementation_prompt\.md would not be checked: it lies in dist, a folder Phasegate does not look into; nothing is created$/,
+      ],
+      [{ what: 'phase', workstream: '.ops', title: 'Deploy' }, /it lies in \.ops, a folder Phasegate does not look into/],
+      [
+        { what: 'phase', layout: 'audit', folder: 'node_modules/x' },
+        /ScaffoldError: node_modules\/x\/phase-1\/00-PHASE_BRIEF\.md would not be checked: it lies in node_modules/,
+      ],
+      [
+        { what: 'phase', layout: 'audit', folder: 'archive/phase-4' },
+        /ScaffoldError: archive\/phase-4\/00-PHASE_BRIEF\.md would not be checked: it matches "archive\/\*\*" of ignore in phasegate\.yaml/,
+      ],
+    ] as const)
+      assert.throws(() => planNew(svc, req), why, JSON.stringify(req));
+    // The workspace's own folders are fine.
+    assert.deepEqual(files(planNew(svc, { what: 'prompt', workstream: 'Build', title: 'CI' })), ['workstreams/Build/Phase_2_CI/implementation_prompt.md']);
+  });
+});

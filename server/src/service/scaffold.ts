@@ -109,6 +109,7 @@ class Planner {
   add(file: string, render: () => string): void {
     const f = normalizePath(file);
     this.inside(f);
+    this.scanned(f, true);
     if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
       return;
@@ -122,9 +123,19 @@ class Planner {
       throw new ScaffoldError(`${file} is outside the workspace ${this.svc.root}; nothing is created there`);
   }
 
+  /**
+   * Nothing is planned where the scan does not look (an `ignore` glob, `node_modules`, `dist`, a hidden
+   * folder…): check and status would never see it, and the next new phase would take its number again.
+   */
+  private scanned(path: string, isFile: boolean): void {
+    const why = this.svc.scanExclusion(path, isFile);
+    if (why) throw new ScaffoldError(`${relativePath(this.svc.root, path)} would not be checked: ${why}; nothing is created`);
+  }
+
   /** A folder the layout wants, kept in version control by a `.gitkeep`. */
   addFolder(folder: string): void {
     this.inside(joinPath(folder, '.gitkeep'));
+    this.scanned(normalizePath(folder), false);
     if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
   }
