@@ -56,3 +56,23 @@ describe('new: folders the scan leaves out', () => {
     assert.deepEqual(files(planNew(svc, { what: 'prompt', workstream: 'Build', title: 'CI' })), ['workstreams/Build/Phase_2_CI/implementation_prompt.md']);
   });
 });
+
+describe('new: an empty phase folder', () => {
+  it('an existing iAI phase folder without any document gets its prompt (not a new Phase_2), and its row in the plan', async () => {
+    const { svc, fs } = await workspace({
+      'workstreams/Build/Phase_1_Setup/notes.txt': 'made by hand\n',
+      'project_implementation_plan.md': '# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n',
+    });
+    assert.equal(fs.has(`${ROOT}/workstreams/Build/Phase_1_Setup/implementation_prompt.md`), false);
+    const plan = planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', date: '2025-01-07' });
+    assert.deepEqual(files(plan), ['workstreams/Build/Phase_1_Setup/implementation_prompt.md']);
+    assert.match(plan.creates[0].text, /^# Build Phase 1: Setup/m);
+    assert.deepEqual(
+      plan.edits.map((e) => e.reason),
+      ['row of Build/Phase_1_Setup added'],
+    );
+    // Its number and workstream are its own.
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', number: 2 }), /is phase 1, not phase 2/);
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', workstream: 'Ops' }), /is in workstream Build, not Ops/);
+  });
+});

@@ -414,7 +414,13 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
   if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
     throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
-  const target = iaiTarget(svc, named ? dirname(named.folder) : base);
+  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
+  const empty = iaiPhases(svc).find((p) => p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
+  if (empty && req.number !== undefined && req.number !== empty.number)
+    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  if (empty && req.workstream !== undefined && req.workstream !== empty.workstream)
+    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is in workstream ${empty.workstream}, not ${req.workstream}`);
+  const target = iaiTarget(svc, named ? dirname(named.folder) : empty ? dirname(empty.folder) : base);
   const wsFolder = joinPath(target.root, 'workstreams');
   let ws = req.workstream ?? target.workstream;
   if (ws === undefined) {
@@ -433,8 +439,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
-  const n = named?.number ?? req.number ?? nextNumber(siblings);
-  const existing = named ? undefined : siblings.find((p) => p.number === n);
+  const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
+  const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';
   const folder = named?.folder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
   const spec = layout.documents.find((d) => d.kind === 'prompt')!;
@@ -443,8 +449,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const file = joinPath(folder, spec.file);
   const before = planner.plan.creates.length;
   planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date)));
-  // A new phase gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
-  if (!existing && planner.plan.creates.length > before) {
+  // A new phase (or one filled in) gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
+  if ((!existing || existing === empty) && planner.plan.creates.length > before) {
     const row = { id, folder, number: n, workstream: ws, title };
     for (const edit of planRowEdits(svc, row, spec.file))
       planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file) });
