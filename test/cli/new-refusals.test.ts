@@ -4,7 +4,25 @@
  * symbolic link to outside the workspace, a title of several lines; a write that fails is not "skipped".
  */
 import * as assert from 'node:assert/strict';
-import { WritableMemoryFileSystem, run } from './helpers';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { WritableMemoryFileSystem, readTree, run } from './helpers';
+
+/** A real temporary folder holding `ws/` (the workspace) and `outside/`, removed after `body`. */
+async function inTemp(body: (ws: string, outside: string) => Promise<void>): Promise<void> {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-new-')));
+  const ws = path.join(dir, 'ws');
+  const outside = path.join(dir, 'outside');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(outside);
+  try {
+    await body(ws, outside);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const SPRINTS =
   'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n      - kind: brief\n        file: GOALS.md\n';
@@ -45,5 +63,26 @@ describe('phasegate new: refusals', () => {
       assert.ok(r.stderr.startsWith('phasegate: ') && r.stderr.includes(`would not be checked: ${why}; nothing is created`), r.stderr);
     }
     assert.deepEqual(fsys.paths(), ['/ws/phasegate.yaml']);
+  });
+
+  it('a target through a symbolic link to outside the workspace is not created and is named on stderr (exit 2)', async () => {
+    await inTemp(async (ws, outside) => {
+      const nfs = new SyncNodeFileSystem();
+      assert.equal((await run(['new', 'phase'], nfs, ws)).code, 0);
+      fs.rmSync(path.join(ws, 'phase-1', '03-FINDINGS'), { recursive: true });
+      fs.mkdirSync(path.join(outside, 'findings'));
+      fs.symlinkSync(path.join(outside, 'findings'), path.join(ws, 'phase-1', '03-FINDINGS'));
+      const finding = await run(['new', 'finding', 'phase-1', '--title', 'Leak'], nfs, ws);
+      assert.equal(finding.code, 2, finding.stdout);
+      assert.equal(finding.stdout, '');
+      assert.equal(finding.stderr, `phasegate: phase-1/03-FINDINGS/leak.md is not created: it leads outside the workspace folder (to ${outside}/findings)\n`);
+      // A phase folder that is a link to elsewhere gets nothing.
+      fs.mkdirSync(path.join(outside, 'phase'));
+      fs.symlinkSync(path.join(outside, 'phase'), path.join(ws, 'phase-2'));
+      const phase = await run(['new', 'phase', 'phase-2'], nfs, ws);
+      assert.equal(phase.code, 2, phase.stdout);
+      assert.match(phase.stderr, /^phasegate: phase-2\/00-PHASE_BRIEF\.md is not created: it leads outside the workspace folder/);
+      assert.deepEqual(readTree(outside), {});
+    });
   });
 });

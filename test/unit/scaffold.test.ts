@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { toNewRequest } from '../../server/src/lsp/scaffold';
-import { planNew } from '../../server/src/service/scaffold';
+import { outsideTargets, planNew } from '../../server/src/service/scaffold';
 import { ROOT, workspace } from '../helpers/workspace';
 
 const SPRINTS =
@@ -74,5 +74,23 @@ describe('new: an empty phase folder', () => {
     // Its number and workstream are its own.
     assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', number: 2 }), /is phase 1, not phase 2/);
     assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', workstream: 'Ops' }), /is in workstream Build, not Ops/);
+  });
+});
+
+describe('new: symbolic links to outside the workspace', () => {
+  it('outsideTargets names the planned files whose deepest existing folder resolves outside the workspace (what the editor refuses too)', async () => {
+    const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n', 'phase-1/03-FINDINGS/a.md': '# A\n' });
+    // phase-1/03-FINDINGS is a link to /elsewhere/findings.
+    fs.realpath = async (p: string) => {
+      if (p.startsWith(`${ROOT}/phase-1/03-FINDINGS/`)) throw new Error('ENOENT');
+      if (p === `${ROOT}/phase-1/03-FINDINGS`) return '/elsewhere/findings';
+      if (!(await fs.stat(p))) throw new Error('ENOENT');
+      return p;
+    };
+    const plan = planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Leak' });
+    assert.deepEqual(await outsideTargets(svc, plan), [
+      { file: `${ROOT}/phase-1/03-FINDINGS/leak.md`, reason: 'it leads outside the workspace folder (to /elsewhere/findings)' },
+    ]);
+    assert.deepEqual(await outsideTargets(svc, planNew(svc, { what: 'phase', layout: 'audit' })), []);
   });
 });

@@ -6,7 +6,7 @@
 import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
-import { NewPlan, NewRequest, planNew } from '../service/scaffold';
+import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError } from './args';
 import { layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
@@ -98,6 +98,10 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     // A request the planner cannot carry out (unknown phase, ambiguous folder, broken template) is the user's to fix.
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
+  // Through a symbolic link to elsewhere, a file would be written outside the workspace: not created, named on stderr.
+  const outside = await outsideTargets(svc, plan);
+  plan = withoutOutside(plan, outside);
+  for (const o of outside) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, o.file)} is not created: ${o.reason}\n`);
   const create = ctx.fs.createFile?.bind(ctx.fs);
   if (!create) throw new UsageError('this file system cannot create files');
   const created = new Set<string>();
@@ -114,6 +118,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     }
   }
   await applyPlanEdits(ctx, plan, created);
+  if (outside.length) return 2;
   return created.size > 0 ? 0 : 1;
 }
 

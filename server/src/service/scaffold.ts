@@ -498,6 +498,42 @@ function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, plan
   planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));
 }
 
+/**
+ * The planned files (and edited ones) that lead outside the workspace folder once symbolic links are
+ * followed: a file's deepest existing folder (or the file, for an edit) resolves to a path outside the
+ * workspace folder's own real path (`03-FINDINGS` or `phase-2` a link to elsewhere). They are to be
+ * reported and not written; the host removes them from the plan (`withoutOutside`). Empty when the file
+ * system cannot resolve links.
+ */
+export async function outsideTargets(svc: PhasegateService, plan: NewPlan): Promise<{ file: string; reason: string }[]> {
+  const realpath = svc.fs.realpath?.bind(svc.fs);
+  if (!realpath) return [];
+  const realRoot = await realpath(svc.root).catch(() => undefined);
+  if (realRoot === undefined) return [];
+  const known = new Map<string, Promise<string | undefined>>();
+  /** The real path of `p`'s deepest existing ancestor (itself included), below the workspace folder. */
+  const resolve = (p: string): Promise<string | undefined> => {
+    let r = known.get(p);
+    if (!r) {
+      r = realpath(p).catch(() => (p === svc.root || dirname(p) === p ? undefined : resolve(dirname(p))));
+      known.set(p, r);
+    }
+    return r;
+  };
+  const out: { file: string; reason: string }[] = [];
+  for (const file of [...plan.creates.map((c) => c.file), ...new Set(plan.edits.map((e) => e.file))]) {
+    const real = await resolve(file);
+    if (real !== undefined && !isInside(realRoot, real)) out.push({ file, reason: `it leads outside the workspace folder (to ${real})` });
+  }
+  return out;
+}
+
+/** `plan` without the files of `refused` (and the edits that went with them or edit them). */
+export function withoutOutside(plan: NewPlan, refused: { file: string }[]): NewPlan {
+  const no = new Set(refused.map((r) => r.file));
+  return { ...plan, creates: plan.creates.filter((c) => !no.has(c.file)), edits: plan.edits.filter((e) => !no.has(e.file) && !no.has(e.with)) };
+}
+
 /** Plans the files of a new phase or document. Throws ScaffoldError for a request it cannot plan, TemplateError for a broken workspace template. */
 export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
   const req = request as AnyRequest;
