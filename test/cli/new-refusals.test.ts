@@ -85,4 +85,31 @@ describe('phasegate new: refusals', () => {
       assert.deepEqual(readTree(outside), {});
     });
   });
+
+  it('a .phasegate/templates folder that is a link to outside the workspace: new exits 2 with the reason, check reports it as invalid-config', async () => {
+    await inTemp(async (ws, outside) => {
+      const nfs = new SyncNodeFileSystem();
+      fs.writeFileSync(path.join(outside, 'brief.md.hbs'), '# HOUSE TEMPLATE\n');
+      fs.mkdirSync(path.join(ws, '.phasegate'));
+      fs.symlinkSync(outside, path.join(ws, '.phasegate', 'templates'));
+      const why =
+        "templates folder '.phasegate/templates' leads outside the workspace through a symbolic link; it is not read and the built-in templates apply";
+      const r = await run(['new', 'phase'], nfs, ws);
+      assert.equal(r.code, 2, r.stdout);
+      assert.equal(r.stderr, `phasegate: .phasegate/templates: ${why}; nothing is created\n`);
+      assert.ok(!fs.existsSync(path.join(ws, 'phase-1')));
+      const check = await run(['check', '--format', 'json'], nfs, ws);
+      assert.equal(check.code, 1);
+      const diags = (JSON.parse(check.stdout) as { diagnostics: { file: string; code: string; message: string }[] }).diagnostics;
+      assert.deepEqual(
+        diags.map((d) => [d.file, d.code, d.message]),
+        [['.phasegate/templates', 'invalid-config', why]],
+      );
+      // With a config file (without a templates key), the problem is the config's.
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'rules: {}\n');
+      const again = await run(['new', 'phase'], nfs, ws);
+      assert.equal(again.code, 2);
+      assert.equal(again.stderr, `phasegate: invalid config phasegate.yaml: ${why}; nothing is created\n`);
+    });
+  });
 });

@@ -77,8 +77,13 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     const bad = engine.config.problems.find((d) => d.severity === 'error');
     if (bad) {
       const line = bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : '';
-      const file = args.config ?? relativePath(ctx.cwd, bad.file);
-      throw new UsageError(`invalid config ${file}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
+      // A config file's problem, or the default template folder's (reported at the folder when there is no config file).
+      const where = args.config
+        ? `invalid config ${args.config}`
+        : bad.file === engine.config.file
+          ? `invalid config ${relativePath(ctx.cwd, bad.file)}`
+          : relativePath(ctx.cwd, bad.file);
+      throw new UsageError(`${where}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
     }
     return engine;
   };
