@@ -112,4 +112,17 @@ describe('phasegate new: refusals', () => {
       assert.equal(again.stderr, `phasegate: invalid config phasegate.yaml: ${why}; nothing is created\n`);
     });
   });
+
+  it('a file that cannot be written is not "skipped (already exists)": it is named on stderr with the reason (exit 2)', async () => {
+    await inTemp(async (ws) => {
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), SPRINTS + '      - kind: retro\n        file: docs/RETRO.md\n        sections: [What went well]\n');
+      fs.mkdirSync(path.join(ws, 'sprints', 'sprint-1'), { recursive: true });
+      // A file where the layout wants a folder.
+      fs.writeFileSync(path.join(ws, 'sprints', 'sprint-1', 'docs'), 'some notes\n');
+      const r = await run(['new', 'phase', 'sprints/sprint-1'], new SyncNodeFileSystem(), ws);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, 'created  sprints/sprint-1/GOALS.md\n');
+      assert.equal(r.stderr, 'phasegate: could not create sprints/sprint-1/docs/RETRO.md: sprints/sprint-1/docs is a file, not a folder\n');
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '..
 import { ParsedArgs, UsageError } from './args';
 import { layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
+import { reasonOf } from './fix';
 
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
   const [what, ...rest] = args.positionals;
@@ -112,19 +113,35 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   const created = new Set<string>();
   const rel = (p: string) => relativePath(ctx.cwd, p);
   for (const s of plan.skipped) ctx.stdout.write(`skipped  ${rel(s.file)}  (${s.reason})\n`);
+  let failed = false;
   for (const c of plan.creates) {
     try {
       await create(c.file, c.text);
       created.add(c.file);
       ctx.stdout.write(`created  ${rel(c.file)}\n`);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      ctx.stdout.write(`skipped  ${rel(c.file)}  (${code === 'EEXIST' ? 'already exists' : (e as Error).message})\n`);
+      // Skipped only when the file itself is there (made meanwhile); any other failure is one.
+      if (await ctx.fs.stat(c.file).catch(() => undefined)) {
+        ctx.stdout.write(`skipped  ${rel(c.file)}  (already exists)\n`);
+        continue;
+      }
+      failed = true;
+      ctx.stderr.write(`phasegate: could not create ${rel(c.file)}: ${await failure(ctx, c.file, e)}\n`);
     }
   }
   await applyPlanEdits(ctx, plan, created);
-  if (outside.length) return 2;
+  if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
+}
+
+/** Why `file` could not be created: a file where a folder of its path should be, else the system's reason. */
+async function failure(ctx: CliContext, file: string, e: unknown): Promise<string> {
+  for (let p = dirname(file); dirname(p) !== p; p = dirname(p)) {
+    const st = await ctx.fs.stat(p).catch(() => undefined);
+    if (st?.kind === 'directory') break;
+    if (st) return `${relativePath(ctx.cwd, p)} is a file, not a folder`;
+  }
+  return reasonOf(e);
 }
 
 /**
