@@ -94,3 +94,22 @@ describe('new: symbolic links to outside the workspace', () => {
     assert.deepEqual(await outsideTargets(svc, planNew(svc, { what: 'phase', layout: 'audit' })), []);
   });
 });
+
+describe('new: the file name of a finding', () => {
+  it('titles that read alike get -2, -3…; a title without a Latin letter gives finding-N (as the editor asks too)', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n',
+      'phase-1/03-FINDINGS/outdated-deps.md': '# Finding 1: Outdated deps\n',
+      'phase-1/03-FINDINGS/outdated-deps-2.md': '# Finding 2: Outdated Deps\n',
+    });
+    const fileOf = (title: string) => files(planNew(svc, { what: 'finding', phase: 'phase-1', title }));
+    assert.deepEqual(fileOf('outdated DEPS!'), ['phase-1/03-FINDINGS/outdated-deps-3.md']);
+    assert.deepEqual(fileOf('SQL injection in /login'), ['phase-1/03-FINDINGS/sql-injection-in-login.md']);
+    assert.deepEqual(fileOf('認証の不備 2'), ['phase-1/03-FINDINGS/finding-3.md']);
+    assert.deepEqual(fileOf('認証の不備'), ['phase-1/03-FINDINGS/finding-3.md']);
+    // The editor's request (a title from the input box) plans the same file.
+    assert.deepEqual(files(planNew(svc, toNewRequest(svc, 'finding', `${ROOT}/phase-1`, { title: 'Outdated deps' }))), [
+      'phase-1/03-FINDINGS/outdated-deps-3.md',
+    ]);
+  });
+});

@@ -472,8 +472,12 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
   const folder = joinPath(phase.folder, folderName);
   const number = nextFindingNumber(phase, folder);
-  const slug = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
-  const file = joinPath(folder, slug ? `${slug}.md` : `finding-${number}.md`);
+  // Named by its title in kebab case, when that keeps a letter of it (not for a title in another script: `finding-N`).
+  const words = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
+  const slug = /[a-z]/.test(words) ? words : `finding-${number}`;
+  // A title that reads as another finding's (`Outdated deps`, `outdated DEPS!`) is a finding of its own: `-2`, `-3`…
+  let file = joinPath(folder, `${slug}.md`);
+  for (let k = 2; svc.exists(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
