@@ -125,4 +125,12 @@ describe('phasegate new: refusals', () => {
       assert.equal(r.stderr, 'phasegate: could not create sprints/sprint-1/docs/RETRO.md: sprints/sprint-1/docs is a file, not a folder\n');
     });
   });
+
+  it('a title of several lines: exit 2, nothing written', async () => {
+    const fsys = memFs({});
+    const r = await run(['new', 'phase', '--title', 'Auth\n## Objectives\n- done'], fsys);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'phasegate: a title is one line: "Auth\\n## Objectives\\n- done" has a line break\n');
+    assert.deepEqual(fsys.paths(), []);
+  });
 });

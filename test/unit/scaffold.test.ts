@@ -113,3 +113,15 @@ describe('new: the file name of a finding', () => {
     ]);
   });
 });
+
+describe('new: titles', () => {
+  it('a title or workstream with a line break is refused, as the editor refuses it', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n' });
+    assert.throws(
+      () => planNew(svc, { what: 'phase', title: 'Auth\n## Objectives\n- done' }),
+      /a title is one line: "Auth\\n## Objectives\\n- done" has a line break/,
+    );
+    assert.throws(() => planNew(svc, { what: 'finding', phase: 'phase-1', title: 'A\rB' }), /a title is one line/);
+    assert.throws(() => planNew(svc, { what: 'prompt', workstream: 'Build\nOps', title: 'CI' }), /a workstream is one line/);
+  });
+});

@@ -545,6 +545,12 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
   const planner = new Planner(svc);
   const date = req.date ?? today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ScaffoldError(`date must read YYYY-MM-DD, not '${date}'`);
+  // A title or workstream is written into headings and front matter: a line break would add headings of its own.
+  for (const [key, value] of [
+    ['title', req.title],
+    ['workstream', req.workstream],
+  ] as const)
+    if (typeof value === 'string' && /[\r\n]/.test(value)) throw new ScaffoldError(`a ${key} is one line: ${JSON.stringify(value)} has a line break`);
   switch (what) {
     case undefined:
       throw new ScaffoldError('nothing to create: name a phase, prompt, response, handoff, input-handoff, brief or finding');
