@@ -204,7 +204,7 @@ export interface NewDocumentParams {
    * folder of phases (or a phase next to which it goes), else the workspace folder.
    */
   targetUri: string;
-  /** `title`, `number`, `workstream`, `layout` (`audit` | `iai`), `date` (YYYY-MM-DD), `root`. */
+  /** `title`, `number`, `workstream`, `layout` (`audit`, `iai` or a custom layout's name; an unknown one is refused), `date` (YYYY-MM-DD), `root`. */
   options?: Record<string, string | number | boolean>;
 }
 

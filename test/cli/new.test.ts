@@ -77,7 +77,7 @@ describe('phasegate new', () => {
     assert.ok(fsys.has(`${IAI}/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md`));
   });
 
-  it('creates a finding of an audit phase, named by its title or numbered, and never overwrites one', async () => {
+  it('creates a finding of an audit phase, named by its title or numbered, and never overwrites one (the same title again is a finding of its own)', async () => {
     const fsys = examplesFs();
     const r = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
     assert.equal(r.code, 0, r.stderr);
@@ -94,9 +94,9 @@ describe('phasegate new', () => {
     assert.equal(check.code, 0, check.stdout);
     const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
     assert.deepEqual([...new Set(codes)], ['unfilled-placeholder']);
-    const again = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
-    assert.equal(again.code, 1);
-    assert.equal(again.stdout, 'skipped  phase-3/03-FINDINGS/base-image-cves.md  (already exists)\n');
+    const again = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs!'], fsys, A);
+    assert.equal(again.code, 0);
+    assert.equal(again.stdout, 'created  phase-3/03-FINDINGS/base-image-cves-2.md\n');
     assert.equal(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`), text);
   });
 

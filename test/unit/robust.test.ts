@@ -509,14 +509,25 @@ describe('robustness: workspace templates are read only from inside the workspac
     }
   });
 
-  it('the default .phasegate/templates as a link out of the workspace is not read either (logged: no key to report it at)', async () => {
+  it('the default .phasegate/templates as a link out of the workspace is not read either: an invalid-config error at the folder (no config file)', async () => {
     await withLinks(
       (ws, outside) => {
         fs.mkdirSync(path.join(ws, '.phasegate'));
         fs.symlinkSync(outside, path.join(ws, '.phasegate', 'templates'));
       },
       (svc, log, reads) => {
-        assert.deepEqual(configProblems(svc), []);
+        assert.deepEqual(
+          svc.config.problems.map((d) => [path.posix.relative(svc.root, d.file), d.range.start.line, d.severity, d.code, d.message]),
+          [
+            [
+              '.phasegate/templates',
+              0,
+              'error',
+              'invalid-config',
+              "templates folder '.phasegate/templates' leads outside the workspace through a symbolic link; it is not read and the built-in templates apply",
+            ],
+          ],
+        );
         assert.doesNotMatch(brief(svc), /OUTSIDE/);
         assert.equal(reads(), 0);
         assert.deepEqual(log, [

@@ -6,10 +6,11 @@
 import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
-import { NewPlan, NewRequest, planNew } from '../service/scaffold';
+import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError } from './args';
 import { layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
+import { reasonOf } from './fix';
 
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
   const [what, ...rest] = args.positionals;
@@ -72,9 +73,18 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   const load = async (at: string) => {
     const engine = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
     await engine.load(at, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
-    if (args.config) {
-      const bad = engine.config.problems.find((d) => d.severity === 'error');
-      if (bad) throw new UsageError(`invalid config ${args.config}: ${bad.message.split('\n')[0]}`);
+    // A config with an error (the one named by --config, or the workspace's own) is not the one its author
+    // meant: its layouts may not apply at all, so what would be created could be a wrong layout's. Nothing is.
+    const bad = engine.config.problems.find((d) => d.severity === 'error');
+    if (bad) {
+      const line = bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : '';
+      // A config file's problem, or the default template folder's (reported at the folder when there is no config file).
+      const where = args.config
+        ? `invalid config ${args.config}`
+        : bad.file === engine.config.file
+          ? `invalid config ${relativePath(ctx.cwd, bad.file)}`
+          : relativePath(ctx.cwd, bad.file);
+      throw new UsageError(`${where}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
     }
     return engine;
   };
@@ -94,23 +104,44 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     // A request the planner cannot carry out (unknown phase, ambiguous folder, broken template) is the user's to fix.
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
+  // Through a symbolic link to elsewhere, a file would be written outside the workspace: not created, named on stderr.
+  const outside = await outsideTargets(svc, plan);
+  plan = withoutOutside(plan, outside);
+  for (const o of outside) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, o.file)} is not created: ${o.reason}\n`);
   const create = ctx.fs.createFile?.bind(ctx.fs);
   if (!create) throw new UsageError('this file system cannot create files');
   const created = new Set<string>();
   const rel = (p: string) => relativePath(ctx.cwd, p);
   for (const s of plan.skipped) ctx.stdout.write(`skipped  ${rel(s.file)}  (${s.reason})\n`);
+  let failed = false;
   for (const c of plan.creates) {
     try {
       await create(c.file, c.text);
       created.add(c.file);
       ctx.stdout.write(`created  ${rel(c.file)}\n`);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      ctx.stdout.write(`skipped  ${rel(c.file)}  (${code === 'EEXIST' ? 'already exists' : (e as Error).message})\n`);
+      // Skipped only when the file itself is there (made meanwhile); any other failure is one.
+      if (await ctx.fs.stat(c.file).catch(() => undefined)) {
+        ctx.stdout.write(`skipped  ${rel(c.file)}  (already exists)\n`);
+        continue;
+      }
+      failed = true;
+      ctx.stderr.write(`phasegate: could not create ${rel(c.file)}: ${await failure(ctx, c.file, e)}\n`);
     }
   }
   await applyPlanEdits(ctx, plan, created);
+  if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
+}
+
+/** Why `file` could not be created: a file where a folder of its path should be, else the system's reason. */
+async function failure(ctx: CliContext, file: string, e: unknown): Promise<string> {
+  for (let p = dirname(file); dirname(p) !== p; p = dirname(p)) {
+    const st = await ctx.fs.stat(p).catch(() => undefined);
+    if (st?.kind === 'directory') break;
+    if (st) return `${relativePath(ctx.cwd, p)} is a file, not a folder`;
+  }
+  return reasonOf(e);
 }
 
 /**

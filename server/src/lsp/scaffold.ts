@@ -6,8 +6,8 @@
  */
 import type { Connection } from 'vscode-languageserver';
 import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
-import { dirname } from '../service/host';
-import { NewRequest, planNew } from '../service/scaffold';
+import { dirname, relativePath } from '../service/host';
+import { NewRequest, outsideTargets, planNew } from '../service/scaffold';
 import type { PhasegateService } from '../service/service';
 import type { ServerContext } from './context';
 import { toWorkspaceEdit } from './convert';
@@ -49,6 +49,9 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
     // ScaffoldError / TemplateError: a message for the user, not a crash.
     return { files: [], edit: null, errors: [(e as Error).message] };
   }
+  // Through a symbolic link to elsewhere, a file would be written outside the workspace: nothing is created then.
+  const outside = await outsideTargets(folder.svc, p);
+  if (outside.length) return { files: [], edit: null, errors: outside.map((o) => `${relativePath(folder.svc.root, o.file)} is not created: ${o.reason}`) };
   const files: PlannedFile[] = [
     ...p.creates.map((c) => ({ uri: ctx.uriOf(c.file), text: c.text, exists: false })),
     ...p.skipped.map((s) => ({ uri: ctx.uriOf(s.file), text: '', exists: true })),

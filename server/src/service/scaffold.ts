@@ -35,8 +35,8 @@ export interface NewPhaseRequest extends Common {
   what?: 'phase';
   /** Alias of `what`. */
   kind?: 'phase';
-  /** Guessed from the workspace (and `workstream`) when absent. */
-  layout?: 'audit' | 'iai';
+  /** `audit`, `iai`, or the name of a custom layout of the config; guessed from the workspace (and `workstream`) when absent. */
+  layout?: string;
   root?: string;
   folder?: string;
   workstream?: string;
@@ -109,6 +109,7 @@ class Planner {
   add(file: string, render: () => string): void {
     const f = normalizePath(file);
     this.inside(f);
+    this.scanned(f, true);
     if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
       return;
@@ -122,9 +123,19 @@ class Planner {
       throw new ScaffoldError(`${file} is outside the workspace ${this.svc.root}; nothing is created there`);
   }
 
+  /**
+   * Nothing is planned where the scan does not look (an `ignore` glob, `node_modules`, `dist`, a hidden
+   * folder…): check and status would never see it, and the next new phase would take its number again.
+   */
+  private scanned(path: string, isFile: boolean): void {
+    const why = this.svc.scanExclusion(path, isFile);
+    if (why) throw new ScaffoldError(`${relativePath(this.svc.root, path)} would not be checked: ${why}; nothing is created`);
+  }
+
   /** A folder the layout wants, kept in version control by a `.gitkeep`. */
   addFolder(folder: string): void {
     this.inside(joinPath(folder, '.gitkeep'));
+    this.scanned(normalizePath(folder), false);
     if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
   }
@@ -296,6 +307,34 @@ function customLayoutAt(svc: PhasegateService, base: string | undefined): { layo
   return undefined;
 }
 
+/**
+ * The custom layout called `name` and where its new phase goes: `base` when it is (or holds) a phase of
+ * that layout, else the one folder holding its phases. An unknown name, or a folder of another layout, is refused.
+ */
+function customLayoutNamed(svc: PhasegateService, name: string, base: string | undefined): { layout: LayoutSpec; base: string; isPhase: boolean } {
+  const layout = svc.config.layouts.find((l) => l.phaseGlobs && l.name === name);
+  if (!layout) {
+    const known = ['audit', 'iai', ...svc.config.layouts.filter((l) => l.phaseGlobs).map((l) => l.name)];
+    throw new ScaffoldError(`no layout '${name}' in this workspace (layouts: ${known.join(', ')})`);
+  }
+  const phases = svc.model.phases.filter((p) => p.layout === layout);
+  if (base === undefined || base === svc.root) {
+    const parents = [...new Set(phases.map((p) => dirname(p.folder)))].sort();
+    if (parents.length === 1) return { layout, base: parents[0], isPhase: false };
+    throw new ScaffoldError(
+      parents.length
+        ? `several folders of ${name} phases: ${parents.map((g) => relativePath(svc.root, g)).join(', ')}; name one`
+        : `no ${name} phase yet: give the new phase's folder (as the layout's phases are named)`,
+    );
+  }
+  const at = customLayoutAt(svc, base);
+  if (at?.layout === layout) return { layout, base, isPhase: at.isPhase };
+  // Inside a phase of the layout: the new phase is its sibling.
+  const inPhase = phases.find((p) => isInside(p.folder, base));
+  if (inPhase) return { layout, base: dirname(inPhase.folder), isPhase: false };
+  throw new ScaffoldError(`${relativePath(svc.root, base)} is not a folder of ${name} phases`);
+}
+
 /** `name` with the phase number its layout's pattern reads in it replaced by `n` (`sprint-2` → `sprint-3`). */
 function renumbered(layout: LayoutSpec, name: string, n: number): string | undefined {
   const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(name);
@@ -375,7 +414,13 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
   if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
     throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
-  const target = iaiTarget(svc, named ? dirname(named.folder) : base);
+  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
+  const empty = iaiPhases(svc).find((p) => p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
+  if (empty && req.number !== undefined && req.number !== empty.number)
+    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  if (empty && req.workstream !== undefined && req.workstream !== empty.workstream)
+    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is in workstream ${empty.workstream}, not ${req.workstream}`);
+  const target = iaiTarget(svc, named ? dirname(named.folder) : empty ? dirname(empty.folder) : base);
   const wsFolder = joinPath(target.root, 'workstreams');
   let ws = req.workstream ?? target.workstream;
   if (ws === undefined) {
@@ -394,8 +439,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
-  const n = named?.number ?? req.number ?? nextNumber(siblings);
-  const existing = named ? undefined : siblings.find((p) => p.number === n);
+  const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
+  const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';
   const folder = named?.folder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
   const spec = layout.documents.find((d) => d.kind === 'prompt')!;
@@ -404,8 +449,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const file = joinPath(folder, spec.file);
   const before = planner.plan.creates.length;
   planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date)));
-  // A new phase gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
-  if (!existing && planner.plan.creates.length > before) {
+  // A new phase (or one filled in) gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
+  if ((!existing || existing === empty) && planner.plan.creates.length > before) {
     const row = { id, folder, number: n, workstream: ws, title };
     for (const edit of planRowEdits(svc, row, spec.file))
       planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file) });
@@ -427,8 +472,12 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
   const folder = joinPath(phase.folder, folderName);
   const number = nextFindingNumber(phase, folder);
-  const slug = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
-  const file = joinPath(folder, slug ? `${slug}.md` : `finding-${number}.md`);
+  // Named by its title in kebab case, when that keeps a letter of it (not for a title in another script: `finding-N`).
+  const words = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
+  const slug = /[a-z]/.test(words) ? words : `finding-${number}`;
+  // A title that reads as another finding's (`Outdated deps`, `outdated DEPS!`) is a finding of its own: `-2`, `-3`…
+  let file = joinPath(folder, `${slug}.md`);
+  for (let k = 2; svc.exists(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
@@ -453,6 +502,42 @@ function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, plan
   planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));
 }
 
+/**
+ * The planned files (and edited ones) that lead outside the workspace folder once symbolic links are
+ * followed: a file's deepest existing folder (or the file, for an edit) resolves to a path outside the
+ * workspace folder's own real path (`03-FINDINGS` or `phase-2` a link to elsewhere). They are to be
+ * reported and not written; the host removes them from the plan (`withoutOutside`). Empty when the file
+ * system cannot resolve links.
+ */
+export async function outsideTargets(svc: PhasegateService, plan: NewPlan): Promise<{ file: string; reason: string }[]> {
+  const realpath = svc.fs.realpath?.bind(svc.fs);
+  if (!realpath) return [];
+  const realRoot = await realpath(svc.root).catch(() => undefined);
+  if (realRoot === undefined) return [];
+  const known = new Map<string, Promise<string | undefined>>();
+  /** The real path of `p`'s deepest existing ancestor (itself included), below the workspace folder. */
+  const resolve = (p: string): Promise<string | undefined> => {
+    let r = known.get(p);
+    if (!r) {
+      r = realpath(p).catch(() => (p === svc.root || dirname(p) === p ? undefined : resolve(dirname(p))));
+      known.set(p, r);
+    }
+    return r;
+  };
+  const out: { file: string; reason: string }[] = [];
+  for (const file of [...plan.creates.map((c) => c.file), ...new Set(plan.edits.map((e) => e.file))]) {
+    const real = await resolve(file);
+    if (real !== undefined && !isInside(realRoot, real)) out.push({ file, reason: `it leads outside the workspace folder (to ${real})` });
+  }
+  return out;
+}
+
+/** `plan` without the files of `refused` (and the edits that went with them or edit them). */
+export function withoutOutside(plan: NewPlan, refused: { file: string }[]): NewPlan {
+  const no = new Set(refused.map((r) => r.file));
+  return { ...plan, creates: plan.creates.filter((c) => !no.has(c.file)), edits: plan.edits.filter((e) => !no.has(e.file) && !no.has(e.with)) };
+}
+
 /** Plans the files of a new phase or document. Throws ScaffoldError for a request it cannot plan, TemplateError for a broken workspace template. */
 export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
   const req = request as AnyRequest;
@@ -460,10 +545,22 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
   const planner = new Planner(svc);
   const date = req.date ?? today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ScaffoldError(`date must read YYYY-MM-DD, not '${date}'`);
+  // A title or workstream is written into headings and front matter: a line break would add headings of its own.
+  for (const [key, value] of [
+    ['title', req.title],
+    ['workstream', req.workstream],
+  ] as const)
+    if (typeof value === 'string' && /[\r\n]/.test(value)) throw new ScaffoldError(`a ${key} is one line: ${JSON.stringify(value)} has a line break`);
   switch (what) {
     case undefined:
       throw new ScaffoldError('nothing to create: name a phase, prompt, response, handoff, input-handoff, brief or finding');
     case 'phase': {
+      // A layout named by the request: a custom one (the editor names a group's layout), else a built-in one.
+      if (req.layout !== undefined && req.layout !== 'audit' && req.layout !== 'iai') {
+        const { layout, base, isPhase } = customLayoutNamed(svc, req.layout, resolveIn(svc, req.root ?? req.folder));
+        newCustomPhase(svc, layout, base, isPhase, req, planner, date);
+        break;
+      }
       // A folder a custom layout names as its phases (or that holds them): a phase of that layout.
       let base = req.layout === undefined ? resolveIn(svc, req.root ?? req.folder) : undefined;
       // No folder named (or the workspace's own), and every phase of the workspace in one folder of one custom layout: next to them.

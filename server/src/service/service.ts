@@ -260,8 +260,10 @@ export class PhasegateService {
 
   /**
    * Why the template folder is not read (`loadWorkspaceTemplates`), in the log, and as an `invalid-config`
-   * problem at the config's `templates:` key when the config names the folder (the default one has no key
-   * to show it at). Replaces the previous one; returns whether the config's problems changed.
+   * problem: at the config's `templates:` key when the config names the folder; for the default
+   * `.phasegate/templates`, at the config file's start, or, without a config file, at the folder itself
+   * (so that `check` reports it and `new` refuses, as for a template file that leads outside). Replaces the
+   * previous one; returns whether the config's problems changed.
    */
   private reportTemplateFolder(why: string | undefined): boolean {
     const problems = this.config.problems;
@@ -272,10 +274,11 @@ export class PhasegateService {
     if (why) {
       this.logger.log(why);
       const cfg = this.config;
-      if (cfg.templates !== undefined && cfg.file !== undefined) {
+      const file = cfg.templates !== undefined ? cfg.file : (cfg.file ?? workspaceTemplateFolder(this));
+      if (file !== undefined) {
         this.templateFolderProblem = {
-          file: cfg.file,
-          range: cfg.templatesRange ?? range(0, 0, 0, 0),
+          file,
+          range: (cfg.templates !== undefined && cfg.templatesRange) || range(0, 0, 0, 0),
           severity: 'error',
           code: 'invalid-config',
           message: why,

@@ -1,0 +1,136 @@
+/**
+ * `phasegate new` refuses what it cannot create as asked, with a one-line reason (exit 2), and writes
+ * nothing then: a workspace config with an error, a folder the scan leaves out, a target through a
+ * symbolic link to outside the workspace, a title of several lines; a write that fails is not "skipped".
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { WritableMemoryFileSystem, readTree, run } from './helpers';
+
+/** A real temporary folder holding `ws/` (the workspace) and `outside/`, removed after `body`. */
+async function inTemp(body: (ws: string, outside: string) => Promise<void>): Promise<void> {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-new-')));
+  const ws = path.join(dir, 'ws');
+  const outside = path.join(dir, 'outside');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(outside);
+  try {
+    await body(ws, outside);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SPRINTS =
+  'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n      - kind: brief\n        file: GOALS.md\n';
+
+function memFs(files: Record<string, string>): WritableMemoryFileSystem {
+  const m = new WritableMemoryFileSystem();
+  for (const [rel, text] of Object.entries(files)) m.write(`/ws/${rel}`, text);
+  return m;
+}
+
+describe('phasegate new: refusals', () => {
+  it("a workspace phasegate.yaml with an error: exit 2 naming the file and line, nothing written (not another layout's documents)", async () => {
+    const fsys = memFs({ 'phasegate.yaml': SPRINTS + '        requird: true\n', 'sprints/README.md': 'Sprints.\n' });
+    const before = fsys.paths();
+    const r = await run(['new', 'phase', 'sprints/sprint-1'], fsys);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /^phasegate: invalid config phasegate\.yaml: .*`requird` is not an allowed key \(line 8\); nothing is created\n$/);
+    assert.deepEqual(fsys.paths(), before);
+    // A templates folder outside the workspace is such an error too.
+    const outside = memFs({ 'phasegate.yaml': 'templates: ../outside\n' });
+    const o = await run(['new', 'phase'], outside);
+    assert.equal(o.code, 2, o.stdout);
+    assert.match(o.stderr, /^phasegate: invalid config phasegate\.yaml: templates folder '..\/outside' is outside the workspace; .*; nothing is created\n$/);
+    assert.deepEqual(outside.paths(), ['/ws/phasegate.yaml']);
+  });
+
+  it('a phase or workstream in a folder the scan leaves out (dist, a hidden one, an ignore glob): exit 2 with the reason, nothing written', async () => {
+    const fsys = memFs({ 'phasegate.yaml': 'ignore: ["old/**"]\n' });
+    const cases: [string[], string][] = [
+      [['new', 'prompt', '--workstream', 'dist', '--title', 'Packaging'], 'it lies in dist, a folder Phasegate does not look into'],
+      [['new', 'phase', '--workstream', '.ops', '--title', 'Deploy'], 'it lies in .ops, a folder Phasegate does not look into'],
+      [['new', 'phase', 'old/phase-1'], 'it matches "old/**" of ignore in phasegate.yaml'],
+    ];
+    for (const [argv, why] of cases) {
+      const r = await run(argv, fsys);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.startsWith('phasegate: ') && r.stderr.includes(`would not be checked: ${why}; nothing is created`), r.stderr);
+    }
+    assert.deepEqual(fsys.paths(), ['/ws/phasegate.yaml']);
+  });
+
+  it('a target through a symbolic link to outside the workspace is not created and is named on stderr (exit 2)', async () => {
+    await inTemp(async (ws, outside) => {
+      const nfs = new SyncNodeFileSystem();
+      assert.equal((await run(['new', 'phase'], nfs, ws)).code, 0);
+      fs.rmSync(path.join(ws, 'phase-1', '03-FINDINGS'), { recursive: true });
+      fs.mkdirSync(path.join(outside, 'findings'));
+      fs.symlinkSync(path.join(outside, 'findings'), path.join(ws, 'phase-1', '03-FINDINGS'));
+      const finding = await run(['new', 'finding', 'phase-1', '--title', 'Leak'], nfs, ws);
+      assert.equal(finding.code, 2, finding.stdout);
+      assert.equal(finding.stdout, '');
+      assert.equal(finding.stderr, `phasegate: phase-1/03-FINDINGS/leak.md is not created: it leads outside the workspace folder (to ${outside}/findings)\n`);
+      // A phase folder that is a link to elsewhere gets nothing.
+      fs.mkdirSync(path.join(outside, 'phase'));
+      fs.symlinkSync(path.join(outside, 'phase'), path.join(ws, 'phase-2'));
+      const phase = await run(['new', 'phase', 'phase-2'], nfs, ws);
+      assert.equal(phase.code, 2, phase.stdout);
+      assert.match(phase.stderr, /^phasegate: phase-2\/00-PHASE_BRIEF\.md is not created: it leads outside the workspace folder/);
+      assert.deepEqual(readTree(outside), {});
+    });
+  });
+
+  it('a .phasegate/templates folder that is a link to outside the workspace: new exits 2 with the reason, check reports it as invalid-config', async () => {
+    await inTemp(async (ws, outside) => {
+      const nfs = new SyncNodeFileSystem();
+      fs.writeFileSync(path.join(outside, 'brief.md.hbs'), '# HOUSE TEMPLATE\n');
+      fs.mkdirSync(path.join(ws, '.phasegate'));
+      fs.symlinkSync(outside, path.join(ws, '.phasegate', 'templates'));
+      const why =
+        "templates folder '.phasegate/templates' leads outside the workspace through a symbolic link; it is not read and the built-in templates apply";
+      const r = await run(['new', 'phase'], nfs, ws);
+      assert.equal(r.code, 2, r.stdout);
+      assert.equal(r.stderr, `phasegate: .phasegate/templates: ${why}; nothing is created\n`);
+      assert.ok(!fs.existsSync(path.join(ws, 'phase-1')));
+      const check = await run(['check', '--format', 'json'], nfs, ws);
+      assert.equal(check.code, 1);
+      const diags = (JSON.parse(check.stdout) as { diagnostics: { file: string; code: string; message: string }[] }).diagnostics;
+      assert.deepEqual(
+        diags.map((d) => [d.file, d.code, d.message]),
+        [['.phasegate/templates', 'invalid-config', why]],
+      );
+      // With a config file (without a templates key), the problem is the config's.
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'rules: {}\n');
+      const again = await run(['new', 'phase'], nfs, ws);
+      assert.equal(again.code, 2);
+      assert.equal(again.stderr, `phasegate: invalid config phasegate.yaml: ${why}; nothing is created\n`);
+    });
+  });
+
+  it('a file that cannot be written is not "skipped (already exists)": it is named on stderr with the reason (exit 2)', async () => {
+    await inTemp(async (ws) => {
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), SPRINTS + '      - kind: retro\n        file: docs/RETRO.md\n        sections: [What went well]\n');
+      fs.mkdirSync(path.join(ws, 'sprints', 'sprint-1'), { recursive: true });
+      // A file where the layout wants a folder.
+      fs.writeFileSync(path.join(ws, 'sprints', 'sprint-1', 'docs'), 'some notes\n');
+      const r = await run(['new', 'phase', 'sprints/sprint-1'], new SyncNodeFileSystem(), ws);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, 'created  sprints/sprint-1/GOALS.md\n');
+      assert.equal(r.stderr, 'phasegate: could not create sprints/sprint-1/docs/RETRO.md: sprints/sprint-1/docs is a file, not a folder\n');
+    });
+  });
+
+  it('a title of several lines: exit 2, nothing written', async () => {
+    const fsys = memFs({});
+    const r = await run(['new', 'phase', '--title', 'Auth\n## Objectives\n- done'], fsys);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'phasegate: a title is one line: "Auth\\n## Objectives\\n- done" has a line break\n');
+    assert.deepEqual(fsys.paths(), []);
+  });
+});

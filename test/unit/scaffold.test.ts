@@ -1,0 +1,127 @@
+/**
+ * What `new` (the CLI's and the editor's, one planner) creates and refuses: custom layouts named by the
+ * request, folders the scan leaves out, empty phase folders, findings' file names, titles.
+ */
+import * as assert from 'node:assert/strict';
+import { toNewRequest } from '../../server/src/lsp/scaffold';
+import { outsideTargets, planNew } from '../../server/src/service/scaffold';
+import { ROOT, workspace } from '../helpers/workspace';
+
+const SPRINTS =
+  'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n      - kind: brief\n        file: GOALS.md\n';
+
+const files = (plan: { creates: { file: string }[] }) => plan.creates.map((c) => c.file.slice(ROOT.length + 1));
+
+describe('new: a layout named by the request', () => {
+  it("the editor's New Phase on a custom layout's group (layout: its name) creates the next phase of that layout", async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': SPRINTS, 'sprints/sprint-1/GOALS.md': '# Sprint 1\n', 'sprints/sprint-2/GOALS.md': '# Sprint 2\n' });
+    assert.deepEqual(svc.config.problems, []);
+    // As client/src/commands/newPhase.ts asks: the group's last phase, its layout's name, the next number.
+    const req = toNewRequest(svc, 'phase', `${ROOT}/sprints/sprint-2`, { layout: 'sprint', number: 3, title: 'Third' });
+    assert.deepEqual(files(planNew(svc, req)), ['sprints/sprint-3/GOALS.md']);
+    // Also with no folder: the layout's one folder of phases.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint' })), ['sprints/sprint-3/GOALS.md']);
+    // A folder that is not the layout's, or a layout the workspace does not have: refused, never an audit phase.
+    assert.throws(() => planNew(svc, { what: 'phase', layout: 'sprint', folder: 'other' }), /other is not a folder of sprint phases/);
+    assert.throws(
+      () => planNew(svc, { what: 'phase', layout: 'waterfall', folder: 'sprints' }),
+      /no layout 'waterfall' in this workspace \(layouts: audit, iai, sprint\)/,
+    );
+  });
+});
+
+describe('new: folders the scan leaves out', () => {
+  it('a phase or workstream where check and status never look is refused with the reason, nothing planned', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': 'ignore: ["archive/**"]\n',
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Phase 1: Setup\n',
+    });
+    for (const [req, why] of [
+      [
+        { what: 'prompt', workstream: 'dist', title: 'Packaging' },
+        /ScaffoldError: workstreams\/dist\/Phase_1_Packaging\/implementation_prompt\.md would not be checked: it lies in dist, a folder Phasegate does not look into; nothing is created$/,
+      ],
+      [{ what: 'phase', workstream: '.ops', title: 'Deploy' }, /it lies in \.ops, a folder Phasegate does not look into/],
+      [
+        { what: 'phase', layout: 'audit', folder: 'node_modules/x' },
+        /ScaffoldError: node_modules\/x\/phase-1\/00-PHASE_BRIEF\.md would not be checked: it lies in node_modules/,
+      ],
+      [
+        { what: 'phase', layout: 'audit', folder: 'archive/phase-4' },
+        /ScaffoldError: archive\/phase-4\/00-PHASE_BRIEF\.md would not be checked: it matches "archive\/\*\*" of ignore in phasegate\.yaml/,
+      ],
+    ] as const)
+      assert.throws(() => planNew(svc, req), why, JSON.stringify(req));
+    // The workspace's own folders are fine.
+    assert.deepEqual(files(planNew(svc, { what: 'prompt', workstream: 'Build', title: 'CI' })), ['workstreams/Build/Phase_2_CI/implementation_prompt.md']);
+  });
+});
+
+describe('new: an empty phase folder', () => {
+  it('an existing iAI phase folder without any document gets its prompt (not a new Phase_2), and its row in the plan', async () => {
+    const { svc, fs } = await workspace({
+      'workstreams/Build/Phase_1_Setup/notes.txt': 'made by hand\n',
+      'project_implementation_plan.md': '# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n',
+    });
+    assert.equal(fs.has(`${ROOT}/workstreams/Build/Phase_1_Setup/implementation_prompt.md`), false);
+    const plan = planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', date: '2025-01-07' });
+    assert.deepEqual(files(plan), ['workstreams/Build/Phase_1_Setup/implementation_prompt.md']);
+    assert.match(plan.creates[0].text, /^# Build Phase 1: Setup/m);
+    assert.deepEqual(
+      plan.edits.map((e) => e.reason),
+      ['row of Build/Phase_1_Setup added'],
+    );
+    // Its number and workstream are its own.
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', number: 2 }), /is phase 1, not phase 2/);
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', workstream: 'Ops' }), /is in workstream Build, not Ops/);
+  });
+});
+
+describe('new: symbolic links to outside the workspace', () => {
+  it('outsideTargets names the planned files whose deepest existing folder resolves outside the workspace (what the editor refuses too)', async () => {
+    const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n', 'phase-1/03-FINDINGS/a.md': '# A\n' });
+    // phase-1/03-FINDINGS is a link to /elsewhere/findings.
+    fs.realpath = async (p: string) => {
+      if (p.startsWith(`${ROOT}/phase-1/03-FINDINGS/`)) throw new Error('ENOENT');
+      if (p === `${ROOT}/phase-1/03-FINDINGS`) return '/elsewhere/findings';
+      if (!(await fs.stat(p))) throw new Error('ENOENT');
+      return p;
+    };
+    const plan = planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Leak' });
+    assert.deepEqual(await outsideTargets(svc, plan), [
+      { file: `${ROOT}/phase-1/03-FINDINGS/leak.md`, reason: 'it leads outside the workspace folder (to /elsewhere/findings)' },
+    ]);
+    assert.deepEqual(await outsideTargets(svc, planNew(svc, { what: 'phase', layout: 'audit' })), []);
+  });
+});
+
+describe('new: the file name of a finding', () => {
+  it('titles that read alike get -2, -3…; a title without a Latin letter gives finding-N (as the editor asks too)', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n',
+      'phase-1/03-FINDINGS/outdated-deps.md': '# Finding 1: Outdated deps\n',
+      'phase-1/03-FINDINGS/outdated-deps-2.md': '# Finding 2: Outdated Deps\n',
+    });
+    const fileOf = (title: string) => files(planNew(svc, { what: 'finding', phase: 'phase-1', title }));
+    assert.deepEqual(fileOf('outdated DEPS!'), ['phase-1/03-FINDINGS/outdated-deps-3.md']);
+    assert.deepEqual(fileOf('SQL injection in /login'), ['phase-1/03-FINDINGS/sql-injection-in-login.md']);
+    assert.deepEqual(fileOf('認証の不備 2'), ['phase-1/03-FINDINGS/finding-3.md']);
+    assert.deepEqual(fileOf('認証の不備'), ['phase-1/03-FINDINGS/finding-3.md']);
+    // The editor's request (a title from the input box) plans the same file.
+    assert.deepEqual(files(planNew(svc, toNewRequest(svc, 'finding', `${ROOT}/phase-1`, { title: 'Outdated deps' }))), [
+      'phase-1/03-FINDINGS/outdated-deps-3.md',
+    ]);
+  });
+});
+
+describe('new: titles', () => {
+  it('a title or workstream with a line break is refused, as the editor refuses it', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n' });
+    assert.throws(
+      () => planNew(svc, { what: 'phase', title: 'Auth\n## Objectives\n- done' }),
+      /a title is one line: "Auth\\n## Objectives\\n- done" has a line break/,
+    );
+    assert.throws(() => planNew(svc, { what: 'finding', phase: 'phase-1', title: 'A\rB' }), /a title is one line/);
+    assert.throws(() => planNew(svc, { what: 'prompt', workstream: 'Build\nOps', title: 'CI' }), /a workstream is one line/);
+  });
+});
