@@ -303,6 +303,30 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.equal(bad.errors.length, 1);
   });
 
+  it('phasegate/newDocument: plans nothing while phasegate.yaml has an error, and says where', async () => {
+    const request = () => c.conn.sendRequest(NewDocumentRequest, { what: 'phase', targetUri: folderUri('audit'), options: { title: 'Next' } });
+    assert.deepEqual((await request()).errors, []);
+    const config = path.join(root, 'phasegate.yaml');
+    fs.writeFileSync(
+      config,
+      'rules:\n  missing-section: off\nlayouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: goals\n        requird: true\n',
+    );
+    try {
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Created }] });
+      const refused = await c.until('the broken config read', async () => {
+        const r = await request();
+        return r.errors.length ? r : undefined;
+      });
+      assert.equal(refused.edit, null);
+      assert.deepEqual(refused.files, []);
+      assert.match(refused.errors[0], /^phasegate\.yaml \(line \d+\): .*; fix it first, nothing is created\.$/);
+    } finally {
+      fs.rmSync(config);
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Deleted }] });
+    }
+    await c.until('the config gone', async () => (await request()).errors.length === 0);
+  });
+
   it('phasegate/newDocument: a new iAI phase gets its row in the project plan, as a text edit of the plan on the version read', async () => {
     const rel = 'project/project_implementation_plan.md';
     const text =

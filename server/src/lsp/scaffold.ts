@@ -42,6 +42,12 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   if (!path || !folder) return { files: [], edit: null, errors: [`${params.targetUri} is not in a workspace folder.`] };
   await folder.ready;
   await ctx.flushAll();
+  // A config with an error is not the one its author meant (its layouts may not apply): nothing is planned, as `new` refuses.
+  const bad = folder.svc.config.problems.find((d) => d.severity === 'error');
+  if (bad) {
+    const where = `${relativePath(folder.svc.root, bad.file)}${bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : ''}`;
+    return { files: [], edit: null, errors: [`${where}: ${bad.message.split('\n')[0]}; fix it first, nothing is created.`] };
+  }
   let p;
   try {
     p = planNew(folder.svc, toNewRequest(folder.svc, params.what, path, params.options));
