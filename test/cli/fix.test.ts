@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { reasonOf } from '../../server/src/cli/fix';
 import { EXAMPLES, examplesFs, run } from './helpers';
 
 const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
@@ -199,6 +200,24 @@ describe('phasegate check --fix on disk', () => {
     assert.equal(fs.statSync(file).ino, linked);
     assert.equal(fs.readFileSync(path.join(dir, 'b.md'), 'utf8'), '\ufeffnewer\n');
     assert.deepEqual(fs.readdirSync(dir).sort(), ['a.md', 'b.md']);
+  });
+
+  it('leaves a file no one may write (mode 444) as it is, whoever runs it, and says why', async () => {
+    const fsys = new SyncNodeFileSystem();
+    const file = path.join(dir, 'a.md');
+    fs.writeFileSync(file, 'old\n');
+    fs.chmodSync(file, 0o444);
+    try {
+      await assert.rejects(
+        fsys.updateFile(file, (t) => t.replace('old', 'new')),
+        (e: Error & { code?: string }) =>
+          e.code === 'EACCES' && reasonOf(e) === (process.getuid?.() === 0 ? 'read-only (mode 444) (EACCES)' : 'permission denied (EACCES)'),
+      );
+      assert.equal(fs.readFileSync(file, 'utf8'), 'old\n');
+      assert.deepEqual(fs.readdirSync(dir), ['a.md']);
+    } finally {
+      fs.chmodSync(file, 0o644);
+    }
   });
 
   it('writes only over the text the update was made for: a change made meanwhile is kept, one that never stops throws', async () => {

@@ -97,6 +97,9 @@ let tempCount = 0;
 function replaceFile(file: string, before: Buffer, data: Buffer): boolean {
   const st = fs.statSync(file);
   fs.accessSync(file, fs.constants.W_OK);
+  // A file no one may write (mode 444) is read-only by its owner's choice, also to a process that could
+  // write it anyway (root).
+  if ((st.mode & 0o222) === 0) throw Object.assign(new Error(`EACCES: read-only (mode ${(st.mode & 0o777).toString(8)}), open '${file}'`), { code: 'EACCES' });
   const temp = st.nlink <= 1 ? createTemp(file, st) : undefined;
   if (temp === undefined) {
     if (!fs.readFileSync(file).equals(before)) return false;
