@@ -43,7 +43,7 @@ describe('config: layout names', () => {
   it('a custom layout named as a built-in one, or as another custom one, is invalid-config at its name and not used', async () => {
     const layout = (name: string) => `  - name: ${name}\n    phases: "reports/*"\n    documents:\n      - kind: report\n        file: REPORT.md\n`;
     const { svc } = await workspace({
-      'phasegate.yaml': `layouts:\n${layout('audit')}${layout('sec')}${layout('sec')}${layout('iai')}`,
+      'phasegate.yaml': `layouts:\n${layout('audit')}${layout('sec')}${layout('sec')}${layout('iai')}${layout('Audit')}${layout('SEC')}`,
       'reports/r-1/REPORT.md': '# Report 1\n\n## Review\n\n- [x] Done — Evidence: `log`\n',
     });
     assert.deepEqual(
@@ -52,6 +52,9 @@ describe('config: layout names', () => {
         [1, 'layouts[0].name: `audit` is the name of a built-in layout; give this layout a name of its own'],
         [11, 'layouts[2].name: `sec` is the name of layouts[1]; give this layout a name of its own'],
         [16, 'layouts[3].name: `iai` is the name of a built-in layout; give this layout a name of its own'],
+        // Names are one whatever their case.
+        [21, 'layouts[4].name: `Audit` is the name of a built-in layout; give this layout a name of its own'],
+        [26, 'layouts[5].name: `SEC` is the name of layouts[1]; give this layout a name of its own'],
       ],
     );
     assert.deepEqual(

@@ -220,11 +220,13 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   const custom: LayoutSpec[] = [];
   const named = new Map<string, number>();
   (c.layouts ?? []).forEach((l, i) => {
-    // A layout is known by its name (the tree, --format json, the gates of the built-in ones): one name, one layout.
-    const taken = BUILTIN_LAYOUTS.some((b) => b.name === l.name)
+    // A layout is known by its name (the tree, --format json, the gates of the built-in ones): one name, one
+    // layout, whatever the case (`Audit` would read as the built-in one in the tree and in `status`).
+    const key = l.name.toLowerCase();
+    const taken = BUILTIN_LAYOUTS.some((b) => b.name === key)
       ? 'the name of a built-in layout'
-      : named.has(l.name)
-        ? `the name of layouts[${named.get(l.name)}]`
+      : named.has(key)
+        ? `the name of layouts[${named.get(key)}]`
         : undefined;
     if (taken) {
       problem(
@@ -233,7 +235,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       );
       return;
     }
-    named.set(l.name, i);
+    named.set(key, i);
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
       const re = safeRegExp(l.number);
