@@ -604,6 +604,14 @@ describe('phase rules: handoffs', () => {
     const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
     assert.match(created.text, /prioritised fixes\n/);
     assert.doesNotMatch(created.text, /phasegate-/);
+    // The copy is the item handed off (also one with neither name nor path): nothing is missing, nothing is left to add.
+    const unnamed = out.replace('## Recommended', '- Read access to the dashboard <!-- phasegate-disable-line unfilled-placeholder -->\n\n## Recommended');
+    const { svc: bare } = await handoffs(undefined, unnamed);
+    const [copy] = completeHandoff(bare, bare.findPhase('phase-2'))!.change.creates;
+    assert.match(copy.text, /- Read access to the dashboard\n/);
+    const { svc: filled } = await handoffs(copy.text, unnamed);
+    assert.deepEqual(diagnosticsOf(filled, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(filled, filled.findPhase('phase-2')), undefined);
   });
 
   it('does not flag received inputs while phase 1 has handed off none yet', async () => {

@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { Range, range } from './types';
 
@@ -25,7 +25,7 @@ export const IN_ORDER = [IN_SOURCE, IN_INPUTS, IN_PREREQUISITES, IN_QUESTIONS];
 
 export interface HandoffItem {
   item: ListItem;
-  /** Item text (first line, after marker and checkbox). */
+  /** Item text (first line, after marker and checkbox), without its HTML comments. */
   text: string;
   /** Text before the first colon outside links and code, when it names the item. */
   name: string | undefined;
@@ -83,7 +83,7 @@ export function textKey(text: string): string {
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function computeTextKey(text: string): string {
-  const s = text
+  const s = withoutComments(text)
     .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
     .toLowerCase()
     .replace(/[*`~]/g, '');
@@ -128,8 +128,17 @@ function maskRefs(text: string): string {
   return text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
 }
 
+/**
+ * A text without its HTML comments, which the Markdown does not show: a directive comment
+ * (`<!-- phasegate-disable-line … -->`) is no part of what an item hands off, and complete
+ * handoff copies items without them.
+ */
+export function withoutComments(text: string): string {
+  return text.includes('<!--') ? replaceComments(text, () => ' ').replace(/\s+$/, '') : text;
+}
+
 export function parseItem(item: ListItem, folder: string, root?: string): HandoffItem {
-  const text = item.text;
+  const text = withoutComments(item.text);
   const masked = maskRefs(text);
   const colon = masked.indexOf(':');
   let name: string | undefined = colon > 0 ? text.slice(0, colon).trim() : undefined;
@@ -189,7 +198,7 @@ export function isRealItem(text: string): boolean {
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
-    .filter((it) => isRealItem(it.text))
+    .filter((it) => isRealItem(withoutComments(it.text)))
     .map((it) => parseItem(it, folder, root));
 }
 
