@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, Diagnostic, Range } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
@@ -730,6 +730,21 @@ describe('phase rules: handoffs', () => {
     svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
     assert.deepEqual(handoffCodes(svc), []);
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('Fix all inserts a missing Inputs Received once, though missing-section and complete handoff both insert it', async () => {
+    const text = IN2.replace(/## Inputs Received\n\n[^#]*/, '## Notes\n\nSome notes.\n\n');
+    const { svc } = await handoffs(text);
+    const codes = diagnosticsOf(svc, IN_PATH).map((d) => d.code);
+    assert.ok(codes.includes('missing-section') && codes.includes('handoff-mismatch'), codes.join(', '));
+    const all = fixAll(svc, `${ROOT}/${IN_PATH}`)!;
+    const fixed = applyEdits(text, all.change.edits[0].edits);
+    assert.equal(fixed.split('\n').filter((l) => l === '## Inputs Received').length, 1, fixed);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, fixed);
+    const again = fixAll(svc, `${ROOT}/${IN_PATH}`);
+    const twice = again ? applyEdits(fixed, again.change.edits[0].edits) : fixed;
+    assert.equal(twice.split('\n').filter((l) => l === '## Inputs Received').length, 1, twice);
+    assert.match(twice, /- Remediation roadmap: /);
   });
 
   it('complete handoff keeps CRLF line endings', async () => {
