@@ -189,6 +189,26 @@ describe('phasegate check --fix', () => {
     assert.doesNotMatch(r.stdout, /^fixed .*05-DECISIONS/m);
   });
 
+  it('leaves to the user the fixes that need judgement: ticking a prerequisite as met, adding a placeholder for a deliverable', async () => {
+    const brief = '/ws/examples/audit-deployment/phase-1/00-PHASE_BRIEF.md';
+    const out = '/ws/examples/audit-deployment/phase-1/06-OUTPUT_HANDOFF.md';
+    const input = '/ws/examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const fsys = examplesFs();
+    fsys.write(
+      brief,
+      fsys.text(brief)!.replace('- Prioritized remediation roadmap\n', '- Prioritized remediation roadmap\n- Kubernetes cluster hardening guide\n'),
+    );
+    fsys.write(input, fsys.text(input)!.replace('- [x] Dependencies pinned in a lock file', '- [ ] Dependencies pinned in a lock file'));
+    const outText = fsys.text(out)!;
+    const inText = fsys.text(input)!;
+    const r = await run(['check', '--fix', '--format', 'json', 'examples/audit-deployment'], fsys);
+    assert.equal(fsys.text(out), outText);
+    assert.equal(fsys.text(input), inText);
+    const left = (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    assert.ok(left.includes('unaddressed-deliverable') && left.includes('prerequisite-unmet'), left.join(', '));
+    assert.equal(r.code, 1);
+  });
+
   it('is refused with other commands', async () => {
     const r = await run(['status', '--fix', 'examples'], examplesFs());
     assert.equal(r.code, 2);

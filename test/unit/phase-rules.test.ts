@@ -659,6 +659,10 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(unchecked.range, rangeOf(text, '[ ]'));
     const [check] = codeActions(svc, [unchecked]);
     assert.deepEqual(check.change.edits[0].edits, [{ range: rangeOf(text, '[ ]'), newText: '[x]' }]);
+    // Only the team knows a prerequisite is met: Fix all leaves the box as it is.
+    assert.equal(check.manual, true);
+    const all = fixAll(svc, `${ROOT}/${IN_PATH}`);
+    assert.ok(!all || !applyEdits(text, all.change.edits[0].edits).includes('- [x] Audit findings reviewed'));
     const [add] = codeActions(svc, [missing]);
     const added = applyEdits(text, add.change.edits[0].edits);
     assert.match(added, /- \[ \] Audit findings reviewed\n- \[ \] Test environment provisioned\n/);

@@ -97,6 +97,7 @@ function headingsInserted(edits: TextEdit[]): string[] {
  * Every quick fix of one document that edits only that document, merged into one action;
  * an edit that overlaps one already taken is left for a later run, as is a fix that inserts a
  * section another fix taken inserts already (a missing section, and complete handoff filling it).
+ * Fixes that need the user's judgement (`CodeAction.manual`) are left to the user.
  */
 export function fixAll(svc: PhasegateService, file: string): CodeAction | undefined {
   const actions = codeActions(svc, svc.diagnose(file));
@@ -105,7 +106,7 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
   const seen = new Set<string>();
   const sections = new Set<string>();
   for (const a of actions) {
-    if (a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
+    if (a.manual || a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
     const mine = a.change.edits.flatMap((e) => e.edits);
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
