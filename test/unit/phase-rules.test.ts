@@ -620,6 +620,20 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
   });
 
+  it("neither compares nor copies the template's unnamed placeholder input (`- Input: [Location] - [Description]`)", async () => {
+    const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input: [Location] - [Description]\n\n');
+    let { svc } = await handoffs(IN2_COMPLETE, template);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    ({ svc } = await handoffs(undefined, template));
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.doesNotMatch(created.text, /\[Location\]/);
+    assert.match(created.text, /No inputs were handed off by phase-1\./);
+    // Nor does the template's own item on phase 2's side count as an input received.
+    const received = IN2_COMPLETE.replace('## Inputs Received\n\n', '## Inputs Received\n\n- Input: [Location] - [Description]\n');
+    ({ svc } = await handoffs(received));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+  });
+
   it("reports a Source that links another phase's output handoff, and one that links none", async () => {
     const wrong = IN2_COMPLETE.replace('../phase-1/06-OUTPUT_HANDOFF.md', '../phase-3/06-OUTPUT_HANDOFF.md');
     let { svc } = await handoffs(wrong);

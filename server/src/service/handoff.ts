@@ -177,12 +177,15 @@ function samePlace(a: HandoffItem, b: HandoffItem): boolean {
   return a.resolved === b.resolved || a.rootResolved === b.resolved || a.resolved === b.rootResolved || (!!a.rootResolved && a.rootResolved === b.rootResolved);
 }
 
-/** A text without a leading `Input 1:`-style name (`/^[^:]*\d+\s*:/` replaced by a space). */
-function withoutNumberedName(text: string): string {
-  return text.includes(':') ? text.replace(/^[^:]*\d+\s*:/, ' ') : text;
+/** A leading name that identifies nothing: numbered (`Input 1:`, `Step 2:`) or one our templates use (`Input:`, `Artifact:`). */
+const LEADING_GENERIC_NAME = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
+
+/** A text without a leading name that identifies nothing (`Input 1:`, `Input:`), replaced by a space. */
+export function withoutGenericName(text: string): string {
+  return text.includes(':') ? text.replace(LEADING_GENERIC_NAME, ' ') : text;
 }
 
-/** Whether an item says something: words left once placeholders, an `Input 1:`-style name and link targets are taken out. */
+/** Whether an item says something: words left once placeholders, an `Input 1:` or `Input:` name and link targets are taken out. */
 export function isRealItem(text: string): boolean {
   // A letter or digit after the last `)`, `]` and `:` is in no placeholder, name or link: the item is
   // real without the replacements (performance only; most items end with words). Not after the first
@@ -192,7 +195,7 @@ export function isRealItem(text: string): boolean {
     const c = text.charCodeAt(from);
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
   }
-  return hasWords(withoutNumberedName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
+  return hasWords(withoutGenericName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
 }
 
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */

@@ -30,6 +30,7 @@ import {
   sourceLink,
   textKey,
   topItems,
+  withoutGenericName,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, TextEdit } from '../types';
@@ -46,8 +47,9 @@ interface Handed {
   questions: { item: ListItem; line: string }[];
 }
 
+/** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
 function meaningful(it: ListItem): boolean {
-  return textKey(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')) !== '';
+  return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';
 }
 
 function handed(svc: PhasegateService, pair: HandoffPair): Handed {
