@@ -396,6 +396,12 @@ describe('phase rules: numbering', () => {
     assert.deepEqual(diagnosticsOf(svc, 'a/phase-1/00-PHASE_BRIEF.md', 'phase-numbering-gap'), []);
   });
 
+  it('names a long gap by its ends, also a far phase number (phase-999999999)', async () => {
+    const { svc } = await workspace({ 'a/phase-1/00-PHASE_BRIEF.md': brief('1'), 'a/phase-999999999/00-PHASE_BRIEF.md': brief('999999999') });
+    const [d] = diagnosticsOf(svc, 'a/phase-999999999/00-PHASE_BRIEF.md', 'phase-numbering-gap');
+    assert.match(d.message, /skips from 1 to 999999999 in a\/: phases 2–999999998 are missing\./);
+  });
+
   it('passes consecutive phases', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief('1'), 'phase-2/00-PHASE_BRIEF.md': brief('2') });
     for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-2/00-PHASE_BRIEF.md']) {
