@@ -93,7 +93,7 @@ describe('document rules on arbitrary input', () => {
   it('checks long lines of link-like text in linear time (they were quadratic in the link scan)', async function () {
     this.timeout(20_000);
     // Each 200,000 times on one line (0.8–1 MB): minutes each before, a fraction of a second now.
-    for (const unit of ['[a](', '![a](', '[[a](', '[a](<', '[x](#']) {
+    for (const unit of ['[a](', '![a](', '[[a](', '[a](<', '[x](#', '[a](b(', '[a](b(c)']) {
       const line = unit.repeat(200_000);
       const text = `# Phase 1 → Phase 2 Handoff\n\n${line}\n\n## Artifacts Produced\n\n- ${line}\n`;
       const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text });

@@ -108,7 +108,7 @@ describe('fast paths equal the plain code they replace', () => {
   });
 
   it('the bounded inline link pattern finds the links the unbounded one found, in lines of ordinary length', () => {
-    const unbounded = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+    const unbounded = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
     const bounded = new RegExp(`(!?)${INLINE_LINK}`, 'g');
     const all = (re: RegExp, t: string) => [...t.matchAll(re)].map((m) => [m.index, m[0], m[1], m[2], m[3]]);
     fc.assert(

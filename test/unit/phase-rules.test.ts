@@ -640,6 +640,17 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
   });
 
+  it('reads a link target with balanced parentheses whole: no broken link, no missing artifact', async () => {
+    const out = OUT1.replace('- Audit report: [report](04-ARTIFACTS/audit-report.md) - findings', '- Chart: [chart](04-ARTIFACTS/chart_(v1).md) - the chart');
+    assert.notEqual(out, OUT1);
+    const files = { ...PHASE1_FILES, 'phase-1/04-ARTIFACTS/chart_(v1).md': '# Chart\n', [OUT_PATH]: out };
+    const { svc } = await workspace(files);
+    const codes = diagnosticsOf(svc, OUT_PATH).map((d) => d.code);
+    assert.ok(!codes.includes('broken-link') && !codes.includes('missing-artifact'), codes.join(', '));
+    const doc = svc.getDocument(`${ROOT}/${OUT_PATH}`)!;
+    assert.ok(doc.links.some((l) => l.target === '04-ARTIFACTS/chart_(v1).md'));
+  });
+
   it("reports a Source that links another phase's output handoff, and one that links none", async () => {
     const wrong = IN2_COMPLETE.replace('../phase-1/06-OUTPUT_HANDOFF.md', '../phase-3/06-OUTPUT_HANDOFF.md');
     let { svc } = await handoffs(wrong);
