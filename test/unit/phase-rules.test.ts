@@ -651,6 +651,16 @@ describe('phase rules: handoffs', () => {
     assert.ok(doc.links.some((l) => l.target === '04-ARTIFACTS/chart_(v1).md'));
   });
 
+  it('accepts a Source that names the output handoff from the workspace root, as a link or a backticked path', async () => {
+    for (const source of ['- [Phase 1 output handoff](phase-1/06-OUTPUT_HANDOFF.md)', '- Handoff: `phase-1/06-OUTPUT_HANDOFF.md`']) {
+      const text = IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', source);
+      assert.notEqual(text, IN2_COMPLETE);
+      const { svc } = await handoffs(text);
+      assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), [], source);
+      assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined, source);
+    }
+  });
+
   it("reports a Source that links another phase's output handoff, and one that links none", async () => {
     const wrong = IN2_COMPLETE.replace('../phase-1/06-OUTPUT_HANDOFF.md', '../phase-3/06-OUTPUT_HANDOFF.md');
     let { svc } = await handoffs(wrong);

@@ -279,6 +279,8 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
 export interface Reference {
   target: string;
   resolved: string;
+  /** The target read from the workspace root instead, as for an item's path (`HandoffItem.rootResolved`). */
+  rootResolved?: string;
   range: Range;
   /** The link's target range (undefined for a code path). */
   targetRange: Range | undefined;
@@ -289,7 +291,7 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   for (const l of doc.links) {
     if (l.line <= sec.heading.line || l.line >= sec.end) continue;
     const resolved = resolveTarget(folder, l.target, root);
-    if (resolved) out.push({ target: l.target, resolved, range: l.range, targetRange: l.targetRange });
+    if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(l.target, resolved, root), range: l.range, targetRange: l.targetRange });
   }
   for (let line = sec.bodyStart; line < sec.end; line++) {
     if (doc.codeLines.has(line)) continue;
@@ -302,6 +304,7 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
         out.push({
           target: m[1],
           resolved,
+          rootResolved: fromRoot(m[1], resolved, root),
           range: range(line, m.index, line, m.index + m[0].length),
           targetRange: range(line, m.index + 1, line, m.index + 1 + m[1].length),
         });
@@ -364,6 +367,11 @@ function rootOnly(target: string, folder: string, root: string, exists: (p: stri
   const inFolder = resolveTarget(folder, target, root);
   const inRoot = resolveTarget(root, target, root);
   return !!inFolder && !!inRoot && inFolder !== inRoot && !exists(inFolder) && exists(inRoot);
+}
+
+/** Whether a reference names `path`, read from its document's folder or from the workspace root. */
+export function refersTo(r: Reference, path: string): boolean {
+  return r.resolved === path || r.rootResolved === path;
 }
 
 /** Relative path from phase N+1's input handoff to phase N's output handoff. */

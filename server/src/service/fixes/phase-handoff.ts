@@ -25,6 +25,7 @@ import {
   outputSections,
   rebaseItemText,
   referencesIn,
+  refersTo,
   sameInput,
   sameStatement,
   sourceLink,
@@ -121,7 +122,7 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
 
   const source = sectionByTitle(doc, IN_SOURCE);
   const refs = source ? referencesIn(doc, source, folder, root) : [];
-  if (!refs.some((r) => r.resolved === pair.outPath)) {
+  if (!refs.some((r) => refersTo(r, pair.outPath))) {
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
     if (wrong.length) for (const r of wrong) replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
     else add(IN_SOURCE, [h.source]);

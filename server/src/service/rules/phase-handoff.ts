@@ -16,6 +16,7 @@ import {
   isOutputHandoffPath,
   outputSections,
   referencesIn,
+  refersTo,
   sameInput,
   sameStatementKeys,
   sourceLink,
@@ -75,7 +76,7 @@ function checkInputHandoff(ctx: RuleContext): void {
   const source = sectionByTitle(doc, IN_SOURCE);
   if (source) {
     const refs = referencesIn(doc, source, folder, root);
-    if (!refs.some((r) => r.resolved === pair.outPath)) {
+    if (!refs.some((r) => refersTo(r, pair.outPath))) {
       const wrong = refs.filter((r) => isOutputHandoffPath(r.resolved, phase));
       for (const r of wrong) {
         ctx.report(
