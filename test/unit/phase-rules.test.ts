@@ -661,6 +661,31 @@ describe('phase rules: handoffs', () => {
     }
   });
 
+  it('reads reference-style links: in Source, and in items, which complete handoff copies with the target inline', async () => {
+    const source =
+      IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', '- [Phase 1 output handoff][src]') +
+      '\n[src]: ../phase-1/06-OUTPUT_HANDOFF.md\n';
+    let { svc } = await handoffs(source);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // A definition leading to another phase's handoff is reported on the link, and retargeted.
+    const wrong = source.replace('[src]: ../phase-1/', '[src]: ../phase-3/');
+    ({ svc } = await handoffs(wrong));
+    const [d] = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.deepEqual(d.range, rangeOf(wrong, '[Phase 1 output handoff][src]'));
+    const [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(wrong, a.change.edits[0].edits), source);
+    // An item whose path is a reference-style link: matched by its path, copied with the target inline.
+    const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
+    const out =
+      unnamed(OUT1).replace('[roadmap](03-FINDINGS/roadmap.md#top) - prioritised', '[roadmap][rm] - prioritised') + '\n[rm]: 03-FINDINGS/roadmap.md#top\n';
+    ({ svc } = await handoffs(unnamed(IN2_COMPLETE), out));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    ({ svc } = await handoffs(undefined, out));
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /^- \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes$/m);
+  });
+
   it("reports a Source that links another phase's output handoff, and one that links none", async () => {
     const wrong = IN2_COMPLETE.replace('../phase-1/06-OUTPUT_HANDOFF.md', '../phase-3/06-OUTPUT_HANDOFF.md');
     let { svc } = await handoffs(wrong);

@@ -7,6 +7,8 @@
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
+import { maskedLine, referenceDefinitions } from './rules/doc-util';
+import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 
 export const INPUT_HANDOFF = 'input-handoff';
@@ -128,6 +130,40 @@ function maskRefs(text: string): string {
   return text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
 }
 
+/** A reference-style link (`[text][label]`, `[label][]`, `[label]`): its text, its definition and its columns. */
+interface ReferenceUse {
+  start: number;
+  end: number;
+  text: string;
+  def: ReferenceDefinition;
+}
+
+const REFERENCE_USE = /\[([^\][\n]+)\](?:\[([^\][\n]*)\])?/g;
+
+const definitions = new WeakMap<ParsedDocument, ReadonlyMap<string, ReferenceDefinition>>();
+
+/** `referenceDefinitions` of a document, read once (performance only: items and lines ask for them one by one). */
+function definitionsOf(doc: ParsedDocument): ReadonlyMap<string, ReferenceDefinition> {
+  let defs = definitions.get(doc);
+  if (!defs) definitions.set(doc, (defs = referenceDefinitions(doc)));
+  return defs;
+}
+
+/** The reference-style links of a line whose label has a definition (none on a definition's own line). */
+function referenceUses(doc: ParsedDocument, line: number, defs: ReadonlyMap<string, ReferenceDefinition>): ReferenceUse[] {
+  const raw = doc.lines[line] ?? '';
+  if (!defs.size || !raw.includes('[') || doc.codeLines.has(line)) return [];
+  const out: ReferenceUse[] = [];
+  // Inline links, inline code and comments masked, keeping columns.
+  const src = maskedLine(doc, line);
+  REFERENCE_USE.lastIndex = 0;
+  for (let m = REFERENCE_USE.exec(src); m; m = REFERENCE_USE.exec(src)) {
+    const def = defs.get((m[2] || m[1]).trim().toLowerCase());
+    if (def && def.line !== line) out.push({ start: m.index, end: m.index + m[0].length, text: m[1], def });
+  }
+  return out;
+}
+
 /**
  * A text without its HTML comments, which the Markdown does not show: a directive comment
  * (`<!-- phasegate-disable-line … -->`) is no part of what an item hands off, and complete
@@ -137,7 +173,11 @@ export function withoutComments(text: string): string {
   return text.includes('<!--') ? replaceComments(text, () => ' ').replace(/\s+$/, '') : text;
 }
 
-export function parseItem(item: ListItem, folder: string, root?: string): HandoffItem {
+/**
+ * The handoff item of a list item. `doc` (the item's document) lets a reference-style link name its
+ * path (`[report][r]` with `[r]: 04-ARTIFACTS/report.md`).
+ */
+export function parseItem(item: ListItem, folder: string, root?: string, doc?: ParsedDocument): HandoffItem {
   const text = withoutComments(item.text);
   const masked = maskRefs(text);
   const colon = masked.indexOf(':');
@@ -153,6 +193,14 @@ export function parseItem(item: ListItem, folder: string, root?: string): Handof
   for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
     const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
     if (isRelativeTarget(t)) path = t;
+  }
+  if (!path && doc && text.includes('[')) {
+    const { start, end } = item.textRange;
+    for (const u of referenceUses(doc, item.line, definitionsOf(doc))) {
+      if (u.start < start.character || u.end > end.character || !isRelativeTarget(u.def.target)) continue;
+      path = u.def.target;
+      break;
+    }
   }
   if (!path) {
     CODE_SPAN.lastIndex = 0;
@@ -202,7 +250,7 @@ export function isRealItem(text: string): boolean {
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
     .filter((it) => isRealItem(withoutComments(it.text)))
-    .map((it) => parseItem(it, folder, root));
+    .map((it) => parseItem(it, folder, root, doc));
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -293,6 +341,21 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
     const resolved = resolveTarget(folder, l.target, root);
     if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(l.target, resolved, root), range: l.range, targetRange: l.targetRange });
   }
+  // Reference-style links: the target is their definition's, wherever in the document it is.
+  const defs = definitionsOf(doc);
+  for (let line = defs.size ? sec.bodyStart : sec.end; line < sec.end; line++) {
+    for (const u of referenceUses(doc, line, defs)) {
+      const resolved = resolveTarget(folder, u.def.target, root);
+      if (resolved)
+        out.push({
+          target: u.def.target,
+          resolved,
+          rootResolved: fromRoot(u.def.target, resolved, root),
+          range: range(line, u.start, line, u.end),
+          targetRange: range(u.def.line, u.def.start, u.def.line, u.def.end),
+        });
+    }
+  }
   for (let line = sec.bodyStart; line < sec.end; line++) {
     if (doc.codeLines.has(line)) continue;
     const src = doc.lines[line] ?? '';
@@ -338,12 +401,19 @@ export function rebaseItemText(
   const start = item.textRange.start.character;
   const end = item.textRange.end.character;
   const edits: { a: number; b: number; text: string }[] = [];
+  // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
+  const rebase = (t: string) =>
+    rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(t, fromFolder, root, exists) ? root : fromFolder, toFolder);
   for (const l of doc.links) {
     if (l.line !== item.line || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
-    // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
-    const base = root && !l.target.startsWith('.') && isRelativeTarget(l.target) && rootOnly(l.target, fromFolder, root, exists) ? root : fromFolder;
-    const rebased = rebaseTarget(l.target, base, toFolder);
+    const rebased = rebase(l.target);
     if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
+  }
+  // A reference-style link is written inline: its definition stays behind in the handoff.
+  for (const u of referenceUses(doc, item.line, definitionsOf(doc))) {
+    if (u.start < start || u.end > end) continue;
+    const t = rebase(u.def.target);
+    edits.push({ a: u.start, b: u.end, text: `[${u.text}](${/[\s()<>]/.test(t) ? `<${t}>` : t})` });
   }
   const text = line.slice(start, end);
   CODE_SPAN.lastIndex = 0;
