@@ -714,6 +714,24 @@ describe('phase rules: handoffs', () => {
     assert.equal(applyEdits(out, a.change.edits[0].edits).split('\n')[0], '# Phase 1 → Phase 2 Handoff');
   });
 
+  it('reports Inputs and Prerequisites sections addressed to another phase, and renumbers them', async () => {
+    const out = OUT1.replace('## Phase 2 Inputs', '## Phase 7 Inputs').replace('## Phase 2 Prerequisites', '## Phase 7 Prerequisites');
+    const { svc } = await handoffs(IN2_COMPLETE, out);
+    const ds = diagnosticsOf(svc, OUT_PATH, 'handoff-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.message]),
+      [
+        [rangeOf(out, 'Phase 7', 0), 'Phase 1 hands off to phase 2, not phase 7: the section should read "Phase 2 Prerequisites".'],
+        [rangeOf(out, 'Phase 7', 1), 'Phase 1 hands off to phase 2, not phase 7: the section should read "Phase 2 Inputs".'],
+      ],
+    );
+    let fixed = out;
+    for (const d of ds) fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+    assert.equal(fixed, OUT1);
+    const { svc: after } = await handoffs(IN2_COMPLETE, fixed);
+    assert.deepEqual(diagnosticsOf(after, OUT_PATH, 'handoff-mismatch'), []);
+  });
+
   it('reports prerequisites missing or unchecked, and marks them done', async () => {
     const text = IN2_COMPLETE.replace('- [x] Test environment provisioned\n', '').replace('- [x] Audit findings reviewed', '- [ ] Audit findings reviewed');
     const { svc } = await handoffs(text);

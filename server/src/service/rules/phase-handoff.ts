@@ -3,7 +3,7 @@
  * handoff hands off (inputs, a source link), confirms its prerequisites, and phase N's
  * output handoff is addressed to phase N+1.
  */
-import { sectionByTitle } from '../markdown';
+import { normalizeTitle, sectionByTitle } from '../markdown';
 import { basename, dirname, relativePath } from '../host';
 import {
   IN_INPUTS,
@@ -11,6 +11,8 @@ import {
   IN_SOURCE,
   INPUT_HANDOFF,
   OUTPUT_HANDOFF,
+  OUT_INPUTS,
+  OUT_PREREQUISITES,
   handoffItems,
   handoffPair,
   isOutputHandoffPath,
@@ -55,6 +57,36 @@ function checkOutputTitle(ctx: RuleContext): void {
       end: numStart + m[3].length,
     },
   );
+}
+
+const SECTION_PHASE = /Phase\s*(\d+)/i;
+
+/**
+ * The output handoff's `## Phase N Inputs` and `## Phase N Prerequisites` must address the next phase too:
+ * one numbered for another phase is reported (the next phase would take it all the same), and renumbered.
+ */
+function checkOutputSections(ctx: RuleContext): void {
+  const { doc, phase } = ctx;
+  if (!phase || phase.number === undefined) return;
+  const want = phase.number + 1;
+  const keys = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_PREREQUISITES)]);
+  for (const sec of doc.sections) {
+    if (!keys.has(sec.key)) continue;
+    const h = sec.heading;
+    const { start, end } = h.textRange;
+    const src = (doc.lines[h.line] ?? '').slice(start.character, end.character);
+    const m = SECTION_PHASE.exec(src);
+    if (!m || Number(m[1]) === want) continue;
+    const at = start.character + m.index;
+    const numStart = at + m[0].length - m[1].length;
+    const what = sec.title.slice(m.index + m[0].length).trim() || sec.title;
+    ctx.report(
+      'handoff-mismatch',
+      range(h.line, at, h.line, at + m[0].length),
+      `Phase ${phase.number} hands off to phase ${want}, not phase ${m[1]}: the section should read "Phase ${want} ${what}".`,
+      { fix: 'renumber-handoff-target', number: want, line: h.line, start: numStart, end: numStart + m[1].length },
+    );
+  }
 }
 
 function checkInputHandoff(ctx: RuleContext): void {
@@ -145,7 +177,9 @@ export const handoffRule: Rule = {
   ids: ['handoff-mismatch', 'prerequisite-unmet'],
   check(ctx: RuleContext) {
     const kind = ctx.spec?.kind;
-    if (kind === OUTPUT_HANDOFF) checkOutputTitle(ctx);
-    else if (kind === INPUT_HANDOFF) checkInputHandoff(ctx);
+    if (kind === OUTPUT_HANDOFF) {
+      checkOutputTitle(ctx);
+      checkOutputSections(ctx);
+    } else if (kind === INPUT_HANDOFF) checkInputHandoff(ctx);
   },
 };
