@@ -59,7 +59,7 @@ describe('fast paths equal the plain code they replace', () => {
   it('textKey reads ASCII text as the Unicode-aware replacement does', () => {
     const unicode = (text: string) =>
       text
-        .replace(/!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, (_m, label: string) => ` ${label} `)
+        .replace(/!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, (_m, label: string) => ` ${label} `)
         .toLowerCase()
         .replace(/[*`~]/g, '')
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
