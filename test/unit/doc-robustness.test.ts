@@ -105,6 +105,34 @@ describe('document rules on arbitrary input', () => {
     }
   });
 
+  it('checks a large input handoff against a large output handoff without comparing every pair of items', async () => {
+    // 8,000 inputs and prerequisites, received in the reverse order: seconds when every pair was compared.
+    const n = 8000;
+    const out = ['# Phase 1 → Phase 2 Handoff', '', '## Phase 2 Prerequisites', ''];
+    for (let i = 0; i < n; i++) out.push(`- [ ] Prerequisite number ${i} done`);
+    out.push('', '## Phase 2 Inputs', '');
+    for (let i = 0; i < n; i++) out.push(`- Input item ${i}: \`04-ARTIFACTS/f${i}.md\` - thing ${i}`);
+    const input = ['# Phase 2 Input Handoff', '', '## Source', '', '- [s](../phase-1/06-OUTPUT_HANDOFF.md)', '', '## Inputs Received', ''];
+    for (let i = n - 1; i >= 0; i--) input.push(`- \`../phase-1/04-ARTIFACTS/f${i}.md\` - thing`);
+    input.push('', '## Prerequisites', '');
+    for (let i = n - 1; i >= 0; i--) input.push(`- [x] Prerequisite number ${i} done`);
+    const fs = new MemoryFileSystem({
+      [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: out.join('\n') + '\n',
+      [`${ROOT}/phase-2/01-INPUT_HANDOFF.md`]: input.join('\n') + '\n',
+    });
+    const svc = new PhasegateService({ fs, assets });
+    await svc.load(ROOT);
+    svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
+    const t0 = Date.now();
+    const ds = svc.diagnose(`${ROOT}/phase-2/01-INPUT_HANDOFF.md`);
+    const ms = Date.now() - t0;
+    assert.deepEqual(
+      ds.filter((d) => d.code === 'prerequisite-unmet' || d.code === 'handoff-mismatch'),
+      [],
+    );
+    assert.ok(ms < 2000, `took ${ms} ms`);
+  });
+
   it('checks a large handoff quickly', async () => {
     // Below the 10,000 diagnostics reported for one file (too-many-problems counts the rest).
     const items = Array.from({ length: 3000 }, (_, i) => `- Artifact ${i}: [a${i}](04-ARTIFACTS/a${i}.md) - \`04-ARTIFACTS/b${i}.sh\` purpose`);

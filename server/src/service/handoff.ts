@@ -283,6 +283,106 @@ export function sameStatementKeys(x: string, y: string): boolean {
   return short.length >= 8 && ` ${long} `.includes(` ${short} `);
 }
 
+/** The keys under which an item may match another (`sameInput` holds only for items sharing one). */
+function inputKeys(it: HandoffItem): string[] {
+  const out: string[] = [];
+  if (it.resolved) out.push(`p:${it.resolved}`);
+  if (it.rootResolved) out.push(`p:${it.rootResolved}`);
+  if (it.codePath && it.path) out.push(`c:${it.path}`);
+  if (it.nameKey) out.push(`n:${it.nameKey}`);
+  if (it.key) out.push(`k:${it.key}`);
+  return out;
+}
+
+/**
+ * Items indexed by what `sameInput` compares (resolved paths, backticked path, name, words), so that
+ * finding an item's match looks at the items sharing one of its keys only, not at every item.
+ */
+export class InputIndex {
+  private readonly byKey = new Map<string, HandoffItem[]>();
+
+  constructor(items: readonly HandoffItem[]) {
+    for (const it of items) {
+      for (const k of inputKeys(it)) {
+        const list = this.byKey.get(k);
+        if (list) {
+          if (list[list.length - 1] !== it) list.push(it);
+        } else this.byKey.set(k, [it]);
+      }
+    }
+  }
+
+  /** Whether an indexed item names the same input as `x` (`sameInput`, which is symmetric). */
+  has(x: HandoffItem): boolean {
+    for (const k of inputKeys(x)) for (const c of this.byKey.get(k) ?? []) if (sameInput(x, c)) return true;
+    return false;
+  }
+}
+
+/** Keys with more words are not indexed by their runs of words but compared one by one. */
+const MAX_INDEXED_WORDS = 16;
+/** A key with more words is looked up by comparing it with every key. */
+const MAX_QUERY_WORDS = 64;
+
+/** Each run of consecutive words of a key (`a b c`: `a`, `a b`, `a b c`, `b`, …) of at least 8 characters. */
+function wordRuns(key: string): string[] {
+  const words = key.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let run = '';
+    for (let j = i; j < words.length; j++) {
+      run = j === i ? words[i] : `${run} ${words[j]}`;
+      if (run.length >= 8) out.push(run);
+    }
+  }
+  return out;
+}
+
+/**
+ * Statement keys (`textKey`) indexed for `sameStatementKeys`: equal keys, and keys that hold one
+ * another as a run of words, are found through maps rather than by comparing every pair.
+ */
+export class StatementIndex {
+  /** Each key, to the first index holding it. */
+  private readonly exact = new Map<string, number>();
+  /** Each run of words of a key (up to MAX_INDEXED_WORDS words), to the first index holding it. */
+  private readonly runs = new Map<string, number>();
+  /** Indexes of keys with more words: compared one by one. */
+  private readonly long: number[] = [];
+
+  constructor(private readonly keys: readonly string[]) {
+    keys.forEach((k, i) => {
+      if (!k) return;
+      if (!this.exact.has(k)) this.exact.set(k, i);
+      if (k.split(' ').length > MAX_INDEXED_WORDS) {
+        this.long.push(i);
+        return;
+      }
+      for (const r of wordRuns(k)) if (!this.runs.has(r)) this.runs.set(r, i);
+    });
+  }
+
+  /** The first index whose key states the same thing as `key` (`sameStatementKeys`), or -1. */
+  find(key: string): number {
+    if (!key) return -1;
+    let best = Infinity;
+    const take = (i: number | undefined) => {
+      if (i !== undefined && i < best && sameStatementKeys(this.keys[i], key)) best = i;
+    };
+    if (key.split(' ').length > MAX_QUERY_WORDS) {
+      for (let i = 0; i < this.keys.length && i < best; i++) take(i);
+      return best === Infinity ? -1 : best;
+    }
+    take(this.exact.get(key));
+    // A longer key holding this one.
+    take(this.runs.get(key));
+    // A shorter key this one holds.
+    for (const r of wordRuns(key)) take(this.exact.get(r));
+    for (const i of this.long) take(i);
+    return best === Infinity ? -1 : best;
+  }
+}
+
 /** Phase N+1's input handoff and phase N's output handoff, as documents and paths. */
 export interface HandoffPair {
   prev: Phase;

@@ -11,7 +11,10 @@ import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
 import type { ListItem, ParsedDocument } from '../markdown';
 import {
+  HandoffItem,
   HandoffPair,
+  InputIndex,
+  StatementIndex,
   IN_INPUTS,
   IN_ORDER,
   IN_PREREQUISITES,
@@ -26,8 +29,6 @@ import {
   rebaseItemText,
   referencesIn,
   refersTo,
-  sameInput,
-  sameStatement,
   sourceLink,
   textKey,
   topItems,
@@ -43,7 +44,7 @@ export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
 interface Handed {
   pair: HandoffPair;
   source: string;
-  inputs: { item: ListItem; line: string }[];
+  inputs: { item: ListItem; line: string; handed: HandoffItem }[];
   prerequisites: { item: ListItem; line: string }[];
   questions: { item: ListItem; line: string }[];
 }
@@ -63,7 +64,7 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   return {
     pair,
     source: `Previous phase: [${label}](${sourceLink(pair)})`,
-    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item) })),
+    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item), handed: h })),
     prerequisites: topItems(pair.out, out.prerequisites)
       .filter(meaningful)
       .map((it) => ({ item: it, line: `[ ] ${rebase(it)}` })),
@@ -128,28 +129,24 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     else add(IN_SOURCE, [h.source]);
   }
 
-  const received = handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root);
-  const handedItems = handoffItems(pair.out, outputSections(pair).inputs, dirname(pair.outPath), root);
+  // Indexed, not compared pair by pair (performance only).
+  const received = new InputIndex(handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root));
   add(
     IN_INPUTS,
-    h.inputs
-      .filter((x) => {
-        const hi = handedItems.find((y) => y.item === x.item);
-        return !hi || !received.some((r) => sameInput(hi, r));
-      })
-      .map((x) => x.line),
+    h.inputs.filter((x) => !received.has(x.handed)).map((x) => x.line),
   );
 
-  const have = topItems(doc, sectionByTitle(doc, IN_PREREQUISITES));
+  const statements = (title: string) => new StatementIndex(topItems(doc, sectionByTitle(doc, title)).map((y) => textKey(y.text)));
+  const have = statements(IN_PREREQUISITES);
   add(
     IN_PREREQUISITES,
-    h.prerequisites.filter((x) => !have.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+    h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0).map((x) => x.line),
   );
 
-  const asked = topItems(doc, sectionByTitle(doc, IN_QUESTIONS));
+  const asked = statements(IN_QUESTIONS);
   add(
     IN_QUESTIONS,
-    h.questions.filter((x) => !asked.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+    h.questions.filter((x) => asked.find(textKey(x.item.text)) < 0).map((x) => x.line),
   );
 
   return [...replaces, ...mergeInsertions(ins, doc.eol)];

@@ -19,8 +19,8 @@ import {
   outputSections,
   referencesIn,
   refersTo,
-  sameInput,
-  sameStatementKeys,
+  InputIndex,
+  StatementIndex,
   sourceLink,
   topItems,
 } from '../handoff';
@@ -130,14 +130,16 @@ function checkInputHandoff(ctx: RuleContext): void {
   if (out.inputs) {
     const handed = handoffItems(pair.out, out.inputs, prevFolder, root);
     const at = inputsSec ? inputsSec.heading.textRange : titleRange(doc);
+    const receivedIndex = new InputIndex(received);
     for (const h of handed) {
-      if (received.some((r) => sameInput(h, r))) continue;
+      if (receivedIndex.has(h)) continue;
       const label = h.name ?? h.text.replace(PLACEHOLDER, '').trim();
       ctx.report('handoff-mismatch', at, `Input "${label}" handed off by ${prevName} is missing from "${IN_INPUTS}".`, { ...fix, input: h.text });
     }
     // While phase N's inputs are still a template (no real item), there is nothing to compare against.
+    const handedIndex = new InputIndex(handed);
     for (const r of handed.length ? received : []) {
-      if (handed.some((h) => sameInput(h, r))) continue;
+      if (handedIndex.has(r)) continue;
       ctx.report(
         'handoff-mismatch',
         r.item.textRange,
@@ -151,11 +153,11 @@ function checkInputHandoff(ctx: RuleContext): void {
     const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
     const preSec = sectionByTitle(doc, IN_PREREQUISITES);
     const have = topItems(doc, preSec);
-    const haveKeys = have.map((h) => textKey(h.text));
+    const haveIndex = new StatementIndex(have.map((h) => textKey(h.text)));
     const at = preSec ? preSec.heading.textRange : titleRange(doc);
     for (const w of wanted) {
-      const wantKey = textKey(w.text);
-      const found = have.find((_h, i) => sameStatementKeys(haveKeys[i], wantKey));
+      const i = haveIndex.find(textKey(w.text));
+      const found = i >= 0 ? have[i] : undefined;
       if (!found) {
         ctx.report('prerequisite-unmet', at, `Prerequisite "${w.text}" from ${prevName} is not in "${IN_PREREQUISITES}".`, {
           fix: 'mark-prerequisite-done',
