@@ -806,6 +806,30 @@ describe('phase rules: handoffs', () => {
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
   });
 
+  it('complete handoff copies whole items: continuation lines and nested items, their paths rewritten', async () => {
+    const out = OUT1.replace(
+      '- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',
+      '- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes\n  agreed with the platform team <!-- phasegate-disable-line unfilled-placeholder -->\n  <!-- phasegate-disable-next-line missing-artifact -->\n  - Baseline: `04-ARTIFACTS/coverage.json`\n',
+    ).replace('- [ ] Test environment provisioned', '- [ ] Test environment provisioned\n   in eu-west-1, see [notes](03-FINDINGS/roadmap.md)');
+    const { svc } = await handoffs(IN2, out);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const filled = applyEdits(IN2, action.change.edits[0].edits);
+    assert.match(
+      filled,
+      /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: `\.\.\/phase-1\/04-ARTIFACTS\/coverage\.json`\n/,
+    );
+    // Indented as it was under its item (one column more than the item's text, here).
+    assert.match(filled, /- \[ \] Test environment provisioned\n {3}in eu-west-1, see \[notes\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md\)\n/);
+    assert.doesNotMatch(filled, /phasegate-/);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // A new input handoff holds the whole items too.
+    const { svc: none } = await handoffs(undefined, out);
+    const [created] = completeHandoff(none, none.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: /);
+  });
+
   it('complete handoff inserts missing sections in template order', async () => {
     const text = '# Phase 2 Input Handoff\n\n## Prerequisites\n\n- [x] Audit findings reviewed\n- [x] Test environment provisioned\n';
     const { svc } = await handoffs(text);

@@ -497,35 +497,84 @@ export function rebaseItemText(
   exists: (p: string) => boolean,
   root?: string,
 ): string {
-  const line = doc.lines[item.line] ?? '';
-  const start = item.textRange.start.character;
-  const end = item.textRange.end.character;
+  return rebaseSpan(doc, item.line, item.textRange.start.character, item.textRange.end.character, fromFolder, toFolder, exists, root);
+}
+
+/**
+ * The lines of an item after its first one (continuation lines, nested items), rebased as
+ * `rebaseItemText` rebases the first, and indented for an item whose marker is `- ` (two columns)
+ * rather than the item's own; trailing blank lines left out.
+ */
+export function rebaseItemRest(
+  doc: ParsedDocument,
+  item: ListItem,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): string[] {
+  let last = Math.min(item.endLine, doc.lines.length - 1);
+  while (last > item.line && (doc.lines[last] ?? '').trim() === '') last--;
+  if (last <= item.line) return [];
+  // The item's content column: after its marker and the spaces that follow it.
+  const first = doc.lines[item.line] ?? '';
+  const marker = /^[ \t]*(?:[-*+]|\d{1,9}[.)])( {1,4}(?! )|\t|(?=\s*$))/.exec(first);
+  const content = marker ? marker[0].length : item.textRange.start.character;
+  const out: string[] = [];
+  for (let l = item.line + 1; l <= last; l++) {
+    const src = doc.lines[l] ?? '';
+    if (src.trim() === '') {
+      out.push('');
+      continue;
+    }
+    const indent = /^ */.exec(src)![0].length;
+    const cut = Math.min(indent, content);
+    out.push('  ' + rebaseSpan(doc, l, cut, src.length, fromFolder, toFolder, exists, root));
+  }
+  return out;
+}
+
+/** `line`'s text from `start` to `end`, its link targets and existing backticked paths rebased (see rebaseItemText). */
+function rebaseSpan(
+  doc: ParsedDocument,
+  lineNo: number,
+  start: number,
+  end: number,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): string {
+  const line = doc.lines[lineNo] ?? '';
   const edits: { a: number; b: number; text: string }[] = [];
   // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
   const rebase = (t: string) =>
     rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(t, fromFolder, root, exists) ? root : fromFolder, toFolder);
   for (const l of doc.links) {
-    if (l.line !== item.line || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
+    if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
     const rebased = rebase(l.target);
     if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
   }
   // A reference-style link is written inline: its definition stays behind in the handoff.
-  for (const u of referenceUses(doc, item.line, definitionsOf(doc))) {
+  for (const u of referenceUses(doc, lineNo, definitionsOf(doc))) {
     if (u.start < start || u.end > end) continue;
     const t = rebase(u.def.target);
     edits.push({ a: u.start, b: u.end, text: `[${u.text}](${/[\s()<>]/.test(t) ? `<${t}>` : t})` });
   }
   const text = line.slice(start, end);
-  CODE_SPAN.lastIndex = 0;
-  for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
-    const p = m[1];
-    if (!looksLikePath(p) || p.startsWith('/')) continue;
-    const abs = resolveTarget(fromFolder, p);
-    // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
-    if (!abs || !exists(abs)) continue;
-    const a = start + m.index + 1;
-    if (edits.some((e) => e.a <= a && a < e.b)) continue;
-    edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+  // Not in a code block: what it holds is code, not paths to rewrite.
+  if (!doc.codeLines.has(lineNo)) {
+    CODE_SPAN.lastIndex = 0;
+    for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
+      const p = m[1];
+      if (!looksLikePath(p) || p.startsWith('/')) continue;
+      const abs = resolveTarget(fromFolder, p);
+      // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
+      if (!abs || !exists(abs)) continue;
+      const a = start + m.index + 1;
+      if (edits.some((e) => e.a <= a && a < e.b)) continue;
+      edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+    }
   }
   let out = line;
   for (const e of edits.sort((x, y) => y.a - x.a)) out = out.slice(0, e.a) + e.text + out.slice(e.b);
