@@ -137,6 +137,79 @@ describe('phasegate check --fix', () => {
     assert.equal(json.code, 1);
   });
 
+  it("adds a handed-off input once, also when the output handoff's item holds a directive comment", async () => {
+    const fsys = examplesFs();
+    const out = '/ws/examples/audit-deployment/phase-2/06-OUTPUT_HANDOFF.md';
+    const input = '/ws/examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    fsys.write(
+      out,
+      fsys
+        .text(out)!
+        .replace(
+          '## Phase 3 Inputs\n\n',
+          '## Phase 3 Inputs\n\n- Read access to the [Team] dashboard <!-- phasegate-disable-line unfilled-placeholder -- named in phase 3 -->\n',
+        ),
+    );
+    const r = await run(['check', '--fix', '--format', 'json', 'examples/audit-deployment/phase-3'], fsys);
+    const text = fsys.text(input)!;
+    assert.equal(text.split('\n').filter((l) => l.startsWith('- Read access to the [Team] dashboard')).length, 1, text);
+    assert.doesNotMatch(text, /phasegate-disable-line/);
+    const left = (JSON.parse(r.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    assert.deepEqual(
+      left.filter((d) => d.code === 'handoff-mismatch'),
+      [],
+    );
+  });
+
+  it('writes no fix that repairs none of the problems of its file, and fixes that file no further', async () => {
+    const fsys = examplesFs();
+    const file = '/ws/examples/audit-deployment/phase-3/05-DECISIONS.md';
+    const before = fsys.text(file)!;
+    // A fix that adds a line on every pass and repairs nothing (as one that re-creates what it repairs would).
+    const actions = require('../../server/src/service/actions') as { fixAll: (svc: unknown, f: string) => unknown };
+    const fixAll = actions.fixAll;
+    let r;
+    try {
+      actions.fixAll = (svc, f) => {
+        if (f !== file) return fixAll(svc, f);
+        const n = before.split('\n').length - 1;
+        return {
+          title: 'again',
+          codes: [],
+          change: {
+            edits: [{ file, edits: [{ range: { start: { line: n, character: 0 }, end: { line: n, character: 0 } }, newText: 'Again.\n' }] }],
+            creates: [],
+          },
+        };
+      };
+      r = await run(['check', '--fix', 'examples/audit-deployment/phase-3'], fsys);
+    } finally {
+      actions.fixAll = fixAll;
+    }
+    assert.equal(fsys.text(file), before);
+    assert.doesNotMatch(r.stdout, /^fixed .*05-DECISIONS/m);
+  });
+
+  it('leaves to the user the fixes that need judgement: ticking a prerequisite as met, adding a placeholder for a deliverable', async () => {
+    const brief = '/ws/examples/audit-deployment/phase-1/00-PHASE_BRIEF.md';
+    const out = '/ws/examples/audit-deployment/phase-1/06-OUTPUT_HANDOFF.md';
+    const input = '/ws/examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const fsys = examplesFs();
+    fsys.write(
+      brief,
+      fsys.text(brief)!.replace('- Prioritized remediation roadmap\n', '- Prioritized remediation roadmap\n- Kubernetes cluster hardening guide\n'),
+    );
+    fsys.write(input, fsys.text(input)!.replace('- [x] Dependencies pinned in a lock file', '- [ ] Dependencies pinned in a lock file'));
+    const outText = fsys.text(out)!;
+    const inText = fsys.text(input)!;
+    const r = await run(['check', '--fix', '--format', 'json', 'examples/audit-deployment'], fsys);
+    assert.equal(fsys.text(out), outText);
+    assert.equal(fsys.text(input), inText);
+    const left = (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    assert.ok(left.includes('unaddressed-deliverable') && left.includes('prerequisite-unmet'), left.join(', '));
+    assert.equal(r.code, 1);
+  });
+
   it('is refused with other commands', async () => {
     const r = await run(['status', '--fix', 'examples'], examplesFs());
     assert.equal(r.code, 2);

@@ -93,7 +93,7 @@ describe('document rules on arbitrary input', () => {
   it('checks long lines of link-like text in linear time (they were quadratic in the link scan)', async function () {
     this.timeout(20_000);
     // Each 200,000 times on one line (0.8–1 MB): minutes each before, a fraction of a second now.
-    for (const unit of ['[a](', '![a](', '[[a](', '[a](<', '[x](#']) {
+    for (const unit of ['[a](', '![a](', '[[a](', '[a](<', '[x](#', '[a](b(', '[a](b(c)']) {
       const line = unit.repeat(200_000);
       const text = `# Phase 1 → Phase 2 Handoff\n\n${line}\n\n## Artifacts Produced\n\n- ${line}\n`;
       const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text });
@@ -103,6 +103,34 @@ describe('document rules on arbitrary input', () => {
       svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
       assert.ok(Date.now() - t0 < 5000, `${unit}: took ${Date.now() - t0} ms`);
     }
+  });
+
+  it('checks a large input handoff against a large output handoff without comparing every pair of items', async () => {
+    // 8,000 inputs and prerequisites, received in the reverse order: seconds when every pair was compared.
+    const n = 8000;
+    const out = ['# Phase 1 → Phase 2 Handoff', '', '## Phase 2 Prerequisites', ''];
+    for (let i = 0; i < n; i++) out.push(`- [ ] Prerequisite number ${i} done`);
+    out.push('', '## Phase 2 Inputs', '');
+    for (let i = 0; i < n; i++) out.push(`- Input item ${i}: \`04-ARTIFACTS/f${i}.md\` - thing ${i}`);
+    const input = ['# Phase 2 Input Handoff', '', '## Source', '', '- [s](../phase-1/06-OUTPUT_HANDOFF.md)', '', '## Inputs Received', ''];
+    for (let i = n - 1; i >= 0; i--) input.push(`- \`../phase-1/04-ARTIFACTS/f${i}.md\` - thing`);
+    input.push('', '## Prerequisites', '');
+    for (let i = n - 1; i >= 0; i--) input.push(`- [x] Prerequisite number ${i} done`);
+    const fs = new MemoryFileSystem({
+      [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: out.join('\n') + '\n',
+      [`${ROOT}/phase-2/01-INPUT_HANDOFF.md`]: input.join('\n') + '\n',
+    });
+    const svc = new PhasegateService({ fs, assets });
+    await svc.load(ROOT);
+    svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
+    const t0 = Date.now();
+    const ds = svc.diagnose(`${ROOT}/phase-2/01-INPUT_HANDOFF.md`);
+    const ms = Date.now() - t0;
+    assert.deepEqual(
+      ds.filter((d) => d.code === 'prerequisite-unmet' || d.code === 'handoff-mismatch'),
+      [],
+    );
+    assert.ok(ms < 2000, `took ${ms} ms`);
   });
 
   it('checks a large handoff quickly', async () => {

@@ -17,7 +17,17 @@ import {
   parseDocuments,
   taskBoxLength,
 } from '../../server/src/service/markdown';
-import { PLACEHOLDER, hasWords, isRealItem, textKey } from '../../server/src/service/handoff';
+import {
+  InputIndex,
+  PLACEHOLDER,
+  StatementIndex,
+  hasWords,
+  isRealItem,
+  parseItem,
+  sameInput,
+  sameStatementKeys,
+  textKey,
+} from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 import { keyColon } from '../../server/src/service/frontmatter-fast';
 import { failureIn, failureInFull } from '../../server/src/service/rules/phase-response';
@@ -38,6 +48,36 @@ function assertAgree<T>(pieces: string[], fast: (t: string) => T, plain: (t: str
 }
 
 describe('fast paths equal the plain code they replace', () => {
+  it('StatementIndex finds the first key that states the same thing, as comparing every key did', () => {
+    const word = fc.constantFrom('staging', 'cluster', 'up', 'provisioned', 'a', 'dependencies', 'pinned');
+    const key = fc.array(word, { minLength: 0, maxLength: 20 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 12 }), key, (keys, k) => {
+        const plain = keys.findIndex((x) => sameStatementKeys(x, k));
+        assert.equal(new StatementIndex(keys).find(k), plain, JSON.stringify([keys, k]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('InputIndex finds an item naming the same input, as comparing every item did', () => {
+    const doc = (lines: string[]) => parseDocument(lines.map((l) => `- ${l}`).join('\n') + '\n');
+    const item = textOf(['Report', 'Input', ': ', ' ', '`04-ARTIFACTS/a.md`', '`a.md`', '[r](a.md)', '[r](../p/a.md)', '[r](p/a.md)', 'b', ' - '], 6);
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 6 }), item, (texts, t) => {
+        const d = doc([...texts, t]);
+        const items = d.items.map((it) => parseItem(it, '/ws/p', '/ws'));
+        const x = items.pop()!;
+        assert.equal(
+          new InputIndex(items).has(x),
+          items.some((r) => sameInput(x, r)),
+          JSON.stringify([texts, t]),
+        );
+      }),
+      RUNS,
+    );
+  });
+
   it('computeTitleKey is the chain of replacements titles were keyed with', () => {
     const chain = (title: string) =>
       title
@@ -59,7 +99,10 @@ describe('fast paths equal the plain code they replace', () => {
   it('textKey reads ASCII text as the Unicode-aware replacement does', () => {
     const unicode = (text: string) =>
       text
-        .replace(/!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, (_m, label: string) => ` ${label} `)
+        .replace(
+          /!?\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g,
+          (_m, label: string) => ` ${label} `,
+        )
         .toLowerCase()
         .replace(/[*`~]/g, '')
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -108,7 +151,7 @@ describe('fast paths equal the plain code they replace', () => {
   });
 
   it('the bounded inline link pattern finds the links the unbounded one found, in lines of ordinary length', () => {
-    const unbounded = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+    const unbounded = /(!?)\[((?:[^\][]|\[[^\]]*\])*)\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
     const bounded = new RegExp(`(!?)${INLINE_LINK}`, 'g');
     const all = (re: RegExp, t: string) => [...t.matchAll(re)].map((m) => [m.index, m[0], m[1], m[2], m[3]]);
     fc.assert(

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, Diagnostic, Range } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
@@ -415,6 +415,12 @@ describe('phase rules: numbering', () => {
     assert.deepEqual(diagnosticsOf(svc, 'a/phase-1/00-PHASE_BRIEF.md', 'phase-numbering-gap'), []);
   });
 
+  it('names a long gap by its ends, also a far phase number (phase-999999999)', async () => {
+    const { svc } = await workspace({ 'a/phase-1/00-PHASE_BRIEF.md': brief('1'), 'a/phase-999999999/00-PHASE_BRIEF.md': brief('999999999') });
+    const [d] = diagnosticsOf(svc, 'a/phase-999999999/00-PHASE_BRIEF.md', 'phase-numbering-gap');
+    assert.match(d.message, /skips from 1 to 999999999 in a\/: phases 2–999999998 are missing\./);
+  });
+
   it('passes consecutive phases', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief('1'), 'phase-2/00-PHASE_BRIEF.md': brief('2') });
     for (const f of ['phase-1/00-PHASE_BRIEF.md', 'phase-2/00-PHASE_BRIEF.md']) {
@@ -623,12 +629,80 @@ describe('phase rules: handoffs', () => {
     const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
     assert.match(created.text, /prioritised fixes\n/);
     assert.doesNotMatch(created.text, /phasegate-/);
+    // The copy is the item handed off (also one with neither name nor path): nothing is missing, nothing is left to add.
+    const unnamed = out.replace('## Recommended', '- Read access to the dashboard <!-- phasegate-disable-line unfilled-placeholder -->\n\n## Recommended');
+    const { svc: bare } = await handoffs(undefined, unnamed);
+    const [copy] = completeHandoff(bare, bare.findPhase('phase-2'))!.change.creates;
+    assert.match(copy.text, /- Read access to the dashboard\n/);
+    const { svc: filled } = await handoffs(copy.text, unnamed);
+    assert.deepEqual(diagnosticsOf(filled, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(filled, filled.findPhase('phase-2')), undefined);
   });
 
   it('does not flag received inputs while phase 1 has handed off none yet', async () => {
     const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input 1: [Location] - [Description]\n\n');
     const { svc } = await handoffs(IN2_COMPLETE, template);
     assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+  });
+
+  it("neither compares nor copies the template's unnamed placeholder input (`- Input: [Location] - [Description]`)", async () => {
+    const template = OUT1.replace(/## Phase 2 Inputs\n\n[^#]*/, '## Phase 2 Inputs\n\n- Input: [Location] - [Description]\n\n');
+    let { svc } = await handoffs(IN2_COMPLETE, template);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    ({ svc } = await handoffs(undefined, template));
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.doesNotMatch(created.text, /\[Location\]/);
+    assert.match(created.text, /No inputs were handed off by phase-1\./);
+    // Nor does the template's own item on phase 2's side count as an input received.
+    const received = IN2_COMPLETE.replace('## Inputs Received\n\n', '## Inputs Received\n\n- Input: [Location] - [Description]\n');
+    ({ svc } = await handoffs(received));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+  });
+
+  it('reads a link target with balanced parentheses whole: no broken link, no missing artifact', async () => {
+    const out = OUT1.replace('- Audit report: [report](04-ARTIFACTS/audit-report.md) - findings', '- Chart: [chart](04-ARTIFACTS/chart_(v1).md) - the chart');
+    assert.notEqual(out, OUT1);
+    const files = { ...PHASE1_FILES, 'phase-1/04-ARTIFACTS/chart_(v1).md': '# Chart\n', [OUT_PATH]: out };
+    const { svc } = await workspace(files);
+    const codes = diagnosticsOf(svc, OUT_PATH).map((d) => d.code);
+    assert.ok(!codes.includes('broken-link') && !codes.includes('missing-artifact'), codes.join(', '));
+    const doc = svc.getDocument(`${ROOT}/${OUT_PATH}`)!;
+    assert.ok(doc.links.some((l) => l.target === '04-ARTIFACTS/chart_(v1).md'));
+  });
+
+  it('accepts a Source that names the output handoff from the workspace root, as a link or a backticked path', async () => {
+    for (const source of ['- [Phase 1 output handoff](phase-1/06-OUTPUT_HANDOFF.md)', '- Handoff: `phase-1/06-OUTPUT_HANDOFF.md`']) {
+      const text = IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', source);
+      assert.notEqual(text, IN2_COMPLETE);
+      const { svc } = await handoffs(text);
+      assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), [], source);
+      assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined, source);
+    }
+  });
+
+  it('reads reference-style links: in Source, and in items, which complete handoff copies with the target inline', async () => {
+    const source =
+      IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', '- [Phase 1 output handoff][src]') +
+      '\n[src]: ../phase-1/06-OUTPUT_HANDOFF.md\n';
+    let { svc } = await handoffs(source);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // A definition leading to another phase's handoff is reported on the link, and retargeted.
+    const wrong = source.replace('[src]: ../phase-1/', '[src]: ../phase-3/');
+    ({ svc } = await handoffs(wrong));
+    const [d] = diagnosticsOf(svc, IN_PATH, 'handoff-mismatch');
+    assert.deepEqual(d.range, rangeOf(wrong, '[Phase 1 output handoff][src]'));
+    const [a] = codeActions(svc, [d]);
+    assert.equal(applyEdits(wrong, a.change.edits[0].edits), source);
+    // An item whose path is a reference-style link: matched by its path, copied with the target inline.
+    const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
+    const out =
+      unnamed(OUT1).replace('[roadmap](03-FINDINGS/roadmap.md#top) - prioritised', '[roadmap][rm] - prioritised') + '\n[rm]: 03-FINDINGS/roadmap.md#top\n';
+    ({ svc } = await handoffs(unnamed(IN2_COMPLETE), out));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    ({ svc } = await handoffs(undefined, out));
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /^- \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes$/m);
   });
 
   it("reports a Source that links another phase's output handoff, and one that links none", async () => {
@@ -659,6 +733,24 @@ describe('phase rules: handoffs', () => {
     assert.equal(applyEdits(out, a.change.edits[0].edits).split('\n')[0], '# Phase 1 → Phase 2 Handoff');
   });
 
+  it('reports Inputs and Prerequisites sections addressed to another phase, and renumbers them', async () => {
+    const out = OUT1.replace('## Phase 2 Inputs', '## Phase 7 Inputs').replace('## Phase 2 Prerequisites', '## Phase 7 Prerequisites');
+    const { svc } = await handoffs(IN2_COMPLETE, out);
+    const ds = diagnosticsOf(svc, OUT_PATH, 'handoff-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.message]),
+      [
+        [rangeOf(out, 'Phase 7', 0), 'Phase 1 hands off to phase 2, not phase 7: the section should read "Phase 2 Prerequisites".'],
+        [rangeOf(out, 'Phase 7', 1), 'Phase 1 hands off to phase 2, not phase 7: the section should read "Phase 2 Inputs".'],
+      ],
+    );
+    let fixed = out;
+    for (const d of ds) fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+    assert.equal(fixed, OUT1);
+    const { svc: after } = await handoffs(IN2_COMPLETE, fixed);
+    assert.deepEqual(diagnosticsOf(after, OUT_PATH, 'handoff-mismatch'), []);
+  });
+
   it('reports prerequisites missing or unchecked, and marks them done', async () => {
     const text = IN2_COMPLETE.replace('- [x] Test environment provisioned\n', '').replace('- [x] Audit findings reviewed', '- [ ] Audit findings reviewed');
     const { svc } = await handoffs(text);
@@ -670,6 +762,10 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(unchecked.range, rangeOf(text, '[ ]'));
     const [check] = codeActions(svc, [unchecked]);
     assert.deepEqual(check.change.edits[0].edits, [{ range: rangeOf(text, '[ ]'), newText: '[x]' }]);
+    // Only the team knows a prerequisite is met: Fix all leaves the box as it is.
+    assert.equal(check.manual, true);
+    const all = fixAll(svc, `${ROOT}/${IN_PATH}`);
+    assert.ok(!all || !applyEdits(text, all.change.edits[0].edits).includes('- [x] Audit findings reviewed'));
     const [add] = codeActions(svc, [missing]);
     const added = applyEdits(text, add.change.edits[0].edits);
     assert.match(added, /- \[ \] Audit findings reviewed\n- \[ \] Test environment provisioned\n/);
@@ -729,6 +825,30 @@ describe('phase rules: handoffs', () => {
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
   });
 
+  it('complete handoff copies whole items: continuation lines and nested items, their paths rewritten', async () => {
+    const out = OUT1.replace(
+      '- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',
+      '- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes\n  agreed with the platform team <!-- phasegate-disable-line unfilled-placeholder -->\n  <!-- phasegate-disable-next-line missing-artifact -->\n  - Baseline: `04-ARTIFACTS/coverage.json`\n',
+    ).replace('- [ ] Test environment provisioned', '- [ ] Test environment provisioned\n   in eu-west-1, see [notes](03-FINDINGS/roadmap.md)');
+    const { svc } = await handoffs(IN2, out);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const filled = applyEdits(IN2, action.change.edits[0].edits);
+    assert.match(
+      filled,
+      /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: `\.\.\/phase-1\/04-ARTIFACTS\/coverage\.json`\n/,
+    );
+    // Indented as it was under its item (one column more than the item's text, here).
+    assert.match(filled, /- \[ \] Test environment provisioned\n {3}in eu-west-1, see \[notes\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md\)\n/);
+    assert.doesNotMatch(filled, /phasegate-/);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // A new input handoff holds the whole items too.
+    const { svc: none } = await handoffs(undefined, out);
+    const [created] = completeHandoff(none, none.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: /);
+  });
+
   it('complete handoff inserts missing sections in template order', async () => {
     const text = '# Phase 2 Input Handoff\n\n## Prerequisites\n\n- [x] Audit findings reviewed\n- [x] Test environment provisioned\n';
     const { svc } = await handoffs(text);
@@ -741,6 +861,21 @@ describe('phase rules: handoffs', () => {
     svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
     assert.deepEqual(handoffCodes(svc), []);
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+  });
+
+  it('Fix all inserts a missing Inputs Received once, though missing-section and complete handoff both insert it', async () => {
+    const text = IN2.replace(/## Inputs Received\n\n[^#]*/, '## Notes\n\nSome notes.\n\n');
+    const { svc } = await handoffs(text);
+    const codes = diagnosticsOf(svc, IN_PATH).map((d) => d.code);
+    assert.ok(codes.includes('missing-section') && codes.includes('handoff-mismatch'), codes.join(', '));
+    const all = fixAll(svc, `${ROOT}/${IN_PATH}`)!;
+    const fixed = applyEdits(text, all.change.edits[0].edits);
+    assert.equal(fixed.split('\n').filter((l) => l === '## Inputs Received').length, 1, fixed);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, fixed);
+    const again = fixAll(svc, `${ROOT}/${IN_PATH}`);
+    const twice = again ? applyEdits(fixed, again.change.edits[0].edits) : fixed;
+    assert.equal(twice.split('\n').filter((l) => l === '## Inputs Received').length, 1, twice);
+    assert.match(twice, /- Remediation roadmap: /);
   });
 
   it('complete handoff keeps CRLF line endings', async () => {

@@ -181,6 +181,8 @@ describe('structure rules', () => {
       // Neither is phase 2: a folder of notes is no phase at all, and one holding a prompt is a phase without a number.
       'proj/workstreams/Build/Old_phase2_notes/notes.md': '# Notes\n',
       'proj/workstreams/Build/Spike_phase2/implementation_prompt.md': '# Spike\n',
+      // Nor is a hotfix between phases 3 and 4 phase 3: its number is no whole number.
+      'proj/workstreams/Build/Phase_3.5_Hotfix/implementation_prompt.md': '# Hotfix\n',
     });
     assert.deepEqual(
       svc.model.phases.map((p) => [basename(p.folder), p.number]),
@@ -190,8 +192,13 @@ describe('structure rules', () => {
         ['phase-4', 4],
         ['PHASE 5 Release', 5],
         ['phase6', 6],
+        ['Phase_3.5_Hotfix', undefined],
         ['Spike_phase2', undefined],
       ],
+    );
+    assert.deepEqual(
+      svc.diagnoseAll().filter((d) => d.code === 'phase-numbering-duplicate'),
+      [],
     );
     assert.equal(svc.model.phases[0].next, undefined, 'phase 1 has no phase 2 after it');
     const gap = diagnosticsOf(svc, 'proj/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md', 'phase-numbering-gap');

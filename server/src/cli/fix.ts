@@ -25,6 +25,22 @@ export interface FixedFile {
   gone: { code: string; count: number }[];
 }
 
+/** A file's problems counted by rule and message, whatever their place. */
+function problemsOf(diags: readonly Diagnostic[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of diags) {
+    const key = `${d.code}\u0000${d.message}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Whether a problem of `before` is gone, or fewer, in `after`. */
+function someGone(before: Map<string, number>, after: Map<string, number>): boolean {
+  for (const [key, n] of before) if ((after.get(key) ?? 0) < n) return true;
+  return false;
+}
+
 /** Number of diagnostics of each rule id, in order of first appearance. */
 function countByCode(diags: readonly Diagnostic[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -72,6 +88,16 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
         const next = applyEdits(seen, edits);
         if (next === seen) continue;
+        // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
+        // added again on every pass) are not written, and the file is not fixed further.
+        const had = problemsOf(ws.svc.diagnose(file));
+        ws.svc.setOverlay(file, next);
+        const progress = someGone(had, problemsOf(ws.svc.diagnose(file)));
+        ws.svc.setOverlay(file, seen);
+        if (!progress) {
+          skipped.add(file);
+          continue;
+        }
         let target = file;
         if (ctx.fs.realpath) {
           if (!realRoots.has(ws))

@@ -2,6 +2,7 @@
 import type { PhasegateService } from './service';
 import type { CodeAction, Diagnostic, TextEdit } from './types';
 import { comparePositions, range } from './types';
+import { normalizeTitle } from './markdown';
 import type { ParsedDocument } from './markdown';
 import { suppressionsOf } from './suppress';
 import type { Fix } from './fixes/fix';
@@ -77,20 +78,40 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0;
 }
 
+const HEADING_LINE = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+
+/** Headings (level and normalised title) the edits write: a section they insert. */
+function headingsInserted(edits: TextEdit[]): string[] {
+  const out: string[] = [];
+  for (const e of edits) {
+    if (!e.newText.includes('#')) continue;
+    for (const line of e.newText.split(/\r?\n/)) {
+      const m = HEADING_LINE.exec(line);
+      if (m) out.push(`${m[1].length} ${normalizeTitle(m[2])}`);
+    }
+  }
+  return out;
+}
+
 /**
  * Every quick fix of one document that edits only that document, merged into one action;
- * an edit that overlaps one already taken is left for a later run.
+ * an edit that overlaps one already taken is left for a later run, as is a fix that inserts a
+ * section another fix taken inserts already (a missing section, and complete handoff filling it).
+ * Fixes that need the user's judgement (`CodeAction.manual`) are left to the user.
  */
 export function fixAll(svc: PhasegateService, file: string): CodeAction | undefined {
   const actions = codeActions(svc, svc.diagnose(file));
   const edits: TextEdit[] = [];
   const codes = new Set<string>();
   const seen = new Set<string>();
+  const sections = new Set<string>();
   for (const a of actions) {
-    if (a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
+    if (a.manual || a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
     const mine = a.change.edits.flatMap((e) => e.edits);
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
+    const headings = headingsInserted(mine);
+    if (headings.some((h) => sections.has(h))) continue;
     if (
       mine.some((e) =>
         edits.some((x) => overlaps(e, x) || (comparePositions(e.range.start, x.range.start) === 0 && comparePositions(e.range.end, x.range.end) === 0)),
@@ -98,6 +119,7 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
     )
       continue;
     seen.add(key);
+    headings.forEach((h) => sections.add(h));
     edits.push(...mine);
     a.codes.forEach((c) => codes.add(c));
   }

@@ -5,8 +5,10 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, sectionByTitle } from './markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
+import { maskedLine, referenceDefinitions } from './rules/doc-util';
+import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 
 export const INPUT_HANDOFF = 'input-handoff';
@@ -25,7 +27,7 @@ export const IN_ORDER = [IN_SOURCE, IN_INPUTS, IN_PREREQUISITES, IN_QUESTIONS];
 
 export interface HandoffItem {
   item: ListItem;
-  /** Item text (first line, after marker and checkbox). */
+  /** Item text (first line, after marker and checkbox), without its HTML comments. */
   text: string;
   /** Text before the first colon outside links and code, when it names the item. */
   name: string | undefined;
@@ -83,7 +85,7 @@ export function textKey(text: string): string {
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function computeTextKey(text: string): string {
-  const s = text
+  const s = withoutComments(text)
     .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
     .toLowerCase()
     .replace(/[*`~]/g, '');
@@ -128,8 +130,55 @@ function maskRefs(text: string): string {
   return text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
 }
 
-export function parseItem(item: ListItem, folder: string, root?: string): HandoffItem {
-  const text = item.text;
+/** A reference-style link (`[text][label]`, `[label][]`, `[label]`): its text, its definition and its columns. */
+interface ReferenceUse {
+  start: number;
+  end: number;
+  text: string;
+  def: ReferenceDefinition;
+}
+
+const REFERENCE_USE = /\[([^\][\n]+)\](?:\[([^\][\n]*)\])?/g;
+
+const definitions = new WeakMap<ParsedDocument, ReadonlyMap<string, ReferenceDefinition>>();
+
+/** `referenceDefinitions` of a document, read once (performance only: items and lines ask for them one by one). */
+function definitionsOf(doc: ParsedDocument): ReadonlyMap<string, ReferenceDefinition> {
+  let defs = definitions.get(doc);
+  if (!defs) definitions.set(doc, (defs = referenceDefinitions(doc)));
+  return defs;
+}
+
+/** The reference-style links of a line whose label has a definition (none on a definition's own line). */
+function referenceUses(doc: ParsedDocument, line: number, defs: ReadonlyMap<string, ReferenceDefinition>): ReferenceUse[] {
+  const raw = doc.lines[line] ?? '';
+  if (!defs.size || !raw.includes('[') || doc.codeLines.has(line)) return [];
+  const out: ReferenceUse[] = [];
+  // Inline links, inline code and comments masked, keeping columns.
+  const src = maskedLine(doc, line);
+  REFERENCE_USE.lastIndex = 0;
+  for (let m = REFERENCE_USE.exec(src); m; m = REFERENCE_USE.exec(src)) {
+    const def = defs.get((m[2] || m[1]).trim().toLowerCase());
+    if (def && def.line !== line) out.push({ start: m.index, end: m.index + m[0].length, text: m[1], def });
+  }
+  return out;
+}
+
+/**
+ * A text without its HTML comments, which the Markdown does not show: a directive comment
+ * (`<!-- phasegate-disable-line … -->`) is no part of what an item hands off, and complete
+ * handoff copies items without them.
+ */
+export function withoutComments(text: string): string {
+  return text.includes('<!--') ? replaceComments(text, () => ' ').replace(/\s+$/, '') : text;
+}
+
+/**
+ * The handoff item of a list item. `doc` (the item's document) lets a reference-style link name its
+ * path (`[report][r]` with `[r]: 04-ARTIFACTS/report.md`).
+ */
+export function parseItem(item: ListItem, folder: string, root?: string, doc?: ParsedDocument): HandoffItem {
+  const text = withoutComments(item.text);
   const masked = maskRefs(text);
   const colon = masked.indexOf(':');
   let name: string | undefined = colon > 0 ? text.slice(0, colon).trim() : undefined;
@@ -144,6 +193,14 @@ export function parseItem(item: ListItem, folder: string, root?: string): Handof
   for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
     const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
     if (isRelativeTarget(t)) path = t;
+  }
+  if (!path && doc && text.includes('[')) {
+    const { start, end } = item.textRange;
+    for (const u of referenceUses(doc, item.line, definitionsOf(doc))) {
+      if (u.start < start.character || u.end > end.character || !isRelativeTarget(u.def.target)) continue;
+      path = u.def.target;
+      break;
+    }
   }
   if (!path) {
     CODE_SPAN.lastIndex = 0;
@@ -168,12 +225,15 @@ function samePlace(a: HandoffItem, b: HandoffItem): boolean {
   return a.resolved === b.resolved || a.rootResolved === b.resolved || a.resolved === b.rootResolved || (!!a.rootResolved && a.rootResolved === b.rootResolved);
 }
 
-/** A text without a leading `Input 1:`-style name (`/^[^:]*\d+\s*:/` replaced by a space). */
-function withoutNumberedName(text: string): string {
-  return text.includes(':') ? text.replace(/^[^:]*\d+\s*:/, ' ') : text;
+/** A leading name that identifies nothing: numbered (`Input 1:`, `Step 2:`) or one our templates use (`Input:`, `Artifact:`). */
+const LEADING_GENERIC_NAME = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
+
+/** A text without a leading name that identifies nothing (`Input 1:`, `Input:`), replaced by a space. */
+export function withoutGenericName(text: string): string {
+  return text.includes(':') ? text.replace(LEADING_GENERIC_NAME, ' ') : text;
 }
 
-/** Whether an item says something: words left once placeholders, an `Input 1:`-style name and link targets are taken out. */
+/** Whether an item says something: words left once placeholders, an `Input 1:` or `Input:` name and link targets are taken out. */
 export function isRealItem(text: string): boolean {
   // A letter or digit after the last `)`, `]` and `:` is in no placeholder, name or link: the item is
   // real without the replacements (performance only; most items end with words). Not after the first
@@ -183,14 +243,14 @@ export function isRealItem(text: string): boolean {
     const c = text.charCodeAt(from);
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
   }
-  return hasWords(withoutNumberedName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
+  return hasWords(withoutGenericName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
 }
 
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
   return topItems(doc, sec)
-    .filter((it) => isRealItem(it.text))
-    .map((it) => parseItem(it, folder, root));
+    .filter((it) => isRealItem(withoutComments(it.text)))
+    .map((it) => parseItem(it, folder, root, doc));
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -221,6 +281,106 @@ export function sameStatementKeys(x: string, y: string): boolean {
   if (x === y) return true;
   const [short, long] = x.length <= y.length ? [x, y] : [y, x];
   return short.length >= 8 && ` ${long} `.includes(` ${short} `);
+}
+
+/** The keys under which an item may match another (`sameInput` holds only for items sharing one). */
+function inputKeys(it: HandoffItem): string[] {
+  const out: string[] = [];
+  if (it.resolved) out.push(`p:${it.resolved}`);
+  if (it.rootResolved) out.push(`p:${it.rootResolved}`);
+  if (it.codePath && it.path) out.push(`c:${it.path}`);
+  if (it.nameKey) out.push(`n:${it.nameKey}`);
+  if (it.key) out.push(`k:${it.key}`);
+  return out;
+}
+
+/**
+ * Items indexed by what `sameInput` compares (resolved paths, backticked path, name, words), so that
+ * finding an item's match looks at the items sharing one of its keys only, not at every item.
+ */
+export class InputIndex {
+  private readonly byKey = new Map<string, HandoffItem[]>();
+
+  constructor(items: readonly HandoffItem[]) {
+    for (const it of items) {
+      for (const k of inputKeys(it)) {
+        const list = this.byKey.get(k);
+        if (list) {
+          if (list[list.length - 1] !== it) list.push(it);
+        } else this.byKey.set(k, [it]);
+      }
+    }
+  }
+
+  /** Whether an indexed item names the same input as `x` (`sameInput`, which is symmetric). */
+  has(x: HandoffItem): boolean {
+    for (const k of inputKeys(x)) for (const c of this.byKey.get(k) ?? []) if (sameInput(x, c)) return true;
+    return false;
+  }
+}
+
+/** Keys with more words are not indexed by their runs of words but compared one by one. */
+const MAX_INDEXED_WORDS = 16;
+/** A key with more words is looked up by comparing it with every key. */
+const MAX_QUERY_WORDS = 64;
+
+/** Each run of consecutive words of a key (`a b c`: `a`, `a b`, `a b c`, `b`, …) of at least 8 characters. */
+function wordRuns(key: string): string[] {
+  const words = key.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let run = '';
+    for (let j = i; j < words.length; j++) {
+      run = j === i ? words[i] : `${run} ${words[j]}`;
+      if (run.length >= 8) out.push(run);
+    }
+  }
+  return out;
+}
+
+/**
+ * Statement keys (`textKey`) indexed for `sameStatementKeys`: equal keys, and keys that hold one
+ * another as a run of words, are found through maps rather than by comparing every pair.
+ */
+export class StatementIndex {
+  /** Each key, to the first index holding it. */
+  private readonly exact = new Map<string, number>();
+  /** Each run of words of a key (up to MAX_INDEXED_WORDS words), to the first index holding it. */
+  private readonly runs = new Map<string, number>();
+  /** Indexes of keys with more words: compared one by one. */
+  private readonly long: number[] = [];
+
+  constructor(private readonly keys: readonly string[]) {
+    keys.forEach((k, i) => {
+      if (!k) return;
+      if (!this.exact.has(k)) this.exact.set(k, i);
+      if (k.split(' ').length > MAX_INDEXED_WORDS) {
+        this.long.push(i);
+        return;
+      }
+      for (const r of wordRuns(k)) if (!this.runs.has(r)) this.runs.set(r, i);
+    });
+  }
+
+  /** The first index whose key states the same thing as `key` (`sameStatementKeys`), or -1. */
+  find(key: string): number {
+    if (!key) return -1;
+    let best = Infinity;
+    const take = (i: number | undefined) => {
+      if (i !== undefined && i < best && sameStatementKeys(this.keys[i], key)) best = i;
+    };
+    if (key.split(' ').length > MAX_QUERY_WORDS) {
+      for (let i = 0; i < this.keys.length && i < best; i++) take(i);
+      return best === Infinity ? -1 : best;
+    }
+    take(this.exact.get(key));
+    // A longer key holding this one.
+    take(this.runs.get(key));
+    // A shorter key this one holds.
+    for (const r of wordRuns(key)) take(this.exact.get(r));
+    for (const i of this.long) take(i);
+    return best === Infinity ? -1 : best;
+  }
 }
 
 /** Phase N+1's input handoff and phase N's output handoff, as documents and paths. */
@@ -267,6 +427,8 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
 export interface Reference {
   target: string;
   resolved: string;
+  /** The target read from the workspace root instead, as for an item's path (`HandoffItem.rootResolved`). */
+  rootResolved?: string;
   range: Range;
   /** The link's target range (undefined for a code path). */
   targetRange: Range | undefined;
@@ -277,7 +439,22 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   for (const l of doc.links) {
     if (l.line <= sec.heading.line || l.line >= sec.end) continue;
     const resolved = resolveTarget(folder, l.target, root);
-    if (resolved) out.push({ target: l.target, resolved, range: l.range, targetRange: l.targetRange });
+    if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(l.target, resolved, root), range: l.range, targetRange: l.targetRange });
+  }
+  // Reference-style links: the target is their definition's, wherever in the document it is.
+  const defs = definitionsOf(doc);
+  for (let line = defs.size ? sec.bodyStart : sec.end; line < sec.end; line++) {
+    for (const u of referenceUses(doc, line, defs)) {
+      const resolved = resolveTarget(folder, u.def.target, root);
+      if (resolved)
+        out.push({
+          target: u.def.target,
+          resolved,
+          rootResolved: fromRoot(u.def.target, resolved, root),
+          range: range(line, u.start, line, u.end),
+          targetRange: range(u.def.line, u.def.start, u.def.line, u.def.end),
+        });
+    }
   }
   for (let line = sec.bodyStart; line < sec.end; line++) {
     if (doc.codeLines.has(line)) continue;
@@ -290,6 +467,7 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
         out.push({
           target: m[1],
           resolved,
+          rootResolved: fromRoot(m[1], resolved, root),
           range: range(line, m.index, line, m.index + m[0].length),
           targetRange: range(line, m.index + 1, line, m.index + 1 + m[1].length),
         });
@@ -319,28 +497,84 @@ export function rebaseItemText(
   exists: (p: string) => boolean,
   root?: string,
 ): string {
-  const line = doc.lines[item.line] ?? '';
-  const start = item.textRange.start.character;
-  const end = item.textRange.end.character;
+  return rebaseSpan(doc, item.line, item.textRange.start.character, item.textRange.end.character, fromFolder, toFolder, exists, root);
+}
+
+/**
+ * The lines of an item after its first one (continuation lines, nested items), rebased as
+ * `rebaseItemText` rebases the first, and indented for an item whose marker is `- ` (two columns)
+ * rather than the item's own; trailing blank lines left out.
+ */
+export function rebaseItemRest(
+  doc: ParsedDocument,
+  item: ListItem,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): string[] {
+  let last = Math.min(item.endLine, doc.lines.length - 1);
+  while (last > item.line && (doc.lines[last] ?? '').trim() === '') last--;
+  if (last <= item.line) return [];
+  // The item's content column: after its marker and the spaces that follow it.
+  const first = doc.lines[item.line] ?? '';
+  const marker = /^[ \t]*(?:[-*+]|\d{1,9}[.)])( {1,4}(?! )|\t|(?=\s*$))/.exec(first);
+  const content = marker ? marker[0].length : item.textRange.start.character;
+  const out: string[] = [];
+  for (let l = item.line + 1; l <= last; l++) {
+    const src = doc.lines[l] ?? '';
+    if (src.trim() === '') {
+      out.push('');
+      continue;
+    }
+    const indent = /^ */.exec(src)![0].length;
+    const cut = Math.min(indent, content);
+    out.push('  ' + rebaseSpan(doc, l, cut, src.length, fromFolder, toFolder, exists, root));
+  }
+  return out;
+}
+
+/** `line`'s text from `start` to `end`, its link targets and existing backticked paths rebased (see rebaseItemText). */
+function rebaseSpan(
+  doc: ParsedDocument,
+  lineNo: number,
+  start: number,
+  end: number,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): string {
+  const line = doc.lines[lineNo] ?? '';
   const edits: { a: number; b: number; text: string }[] = [];
+  // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
+  const rebase = (t: string) =>
+    rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(t, fromFolder, root, exists) ? root : fromFolder, toFolder);
   for (const l of doc.links) {
-    if (l.line !== item.line || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
-    // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
-    const base = root && !l.target.startsWith('.') && isRelativeTarget(l.target) && rootOnly(l.target, fromFolder, root, exists) ? root : fromFolder;
-    const rebased = rebaseTarget(l.target, base, toFolder);
+    if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
+    const rebased = rebase(l.target);
     if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
   }
+  // A reference-style link is written inline: its definition stays behind in the handoff.
+  for (const u of referenceUses(doc, lineNo, definitionsOf(doc))) {
+    if (u.start < start || u.end > end) continue;
+    const t = rebase(u.def.target);
+    edits.push({ a: u.start, b: u.end, text: `[${u.text}](${/[\s()<>]/.test(t) ? `<${t}>` : t})` });
+  }
   const text = line.slice(start, end);
-  CODE_SPAN.lastIndex = 0;
-  for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
-    const p = m[1];
-    if (!looksLikePath(p) || p.startsWith('/')) continue;
-    const abs = resolveTarget(fromFolder, p);
-    // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
-    if (!abs || !exists(abs)) continue;
-    const a = start + m.index + 1;
-    if (edits.some((e) => e.a <= a && a < e.b)) continue;
-    edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+  // Not in a code block: what it holds is code, not paths to rewrite.
+  if (!doc.codeLines.has(lineNo)) {
+    CODE_SPAN.lastIndex = 0;
+    for (let m = CODE_SPAN.exec(text); m; m = CODE_SPAN.exec(text)) {
+      const p = m[1];
+      if (!looksLikePath(p) || p.startsWith('/')) continue;
+      const abs = resolveTarget(fromFolder, p);
+      // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
+      if (!abs || !exists(abs)) continue;
+      const a = start + m.index + 1;
+      if (edits.some((e) => e.a <= a && a < e.b)) continue;
+      edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+    }
   }
   let out = line;
   for (const e of edits.sort((x, y) => y.a - x.a)) out = out.slice(0, e.a) + e.text + out.slice(e.b);
@@ -352,6 +586,11 @@ function rootOnly(target: string, folder: string, root: string, exists: (p: stri
   const inFolder = resolveTarget(folder, target, root);
   const inRoot = resolveTarget(root, target, root);
   return !!inFolder && !!inRoot && inFolder !== inRoot && !exists(inFolder) && exists(inRoot);
+}
+
+/** Whether a reference names `path`, read from its document's folder or from the workspace root. */
+export function refersTo(r: Reference, path: string): boolean {
+  return r.resolved === path || r.rootResolved === path;
 }
 
 /** Relative path from phase N+1's input handoff to phase N's output handoff. */

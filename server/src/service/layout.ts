@@ -228,8 +228,9 @@ export const IAI_LAYOUT: LayoutSpec = {
   name: 'iai',
   description: 'workstreams/<Workstream>/<Phase>/ folders, each with an implementation prompt and the AI response.',
   // A name that starts as a phase folder: `Phase_3_Advanced_CI`, `phase-3`, `Phase 3`, `phase3` (any case).
-  // Not `Foo_phase2`: a "phase" further into a name numbers nothing.
-  folderPattern: /^phase[\s_-]*(\d+)/i,
+  // Not `Foo_phase2`: a "phase" further into a name numbers nothing. Nor `Phase_3.5_Hotfix`: a number
+  // is whole (no digit, nor a decimal part, follows it).
+  folderPattern: /^phase[\s_-]*(\d+)(?![.,]?\d)/i,
   workstreams: true,
   documents: [
     {

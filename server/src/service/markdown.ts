@@ -543,10 +543,11 @@ export function headingTextStart(src: string): number {
  * An inline link `[text](target "title")` (groups: text, target); for `LINK_RE` and the handoff rules.
  * Every part is bounded, and the bare target is matched atomically (a lookahead and its
  * backreference: no backtracking into it, which could never help), so that a scan stays linear on any
- * line (a line of `[a](` repeated was quadratic). Link texts over 400 characters (or 200 within inner
- * brackets), and targets or titles over 1,000, are not links here.
+ * line (a line of `[a](` repeated was quadratic). A bare target may hold balanced parentheses, one
+ * level deep (`chart_(v1).md`), as CommonMark allows; an unbalanced one ends it. Link texts over 400
+ * characters (or 200 within inner brackets), and targets or titles over 1,000, are not links here.
  */
-export const INLINE_LINK = String.raw`\[((?:[^\][]|\[[^\]]{0,200}\]){0,400})\]\(\s*(<[^>\n]{0,1000}>|(?=(?<bare>[^)\s]{1,1000}))\k<bare>)(?:\s+(?:"[^"]{0,1000}"|'[^']{0,1000}'))?\s*\)`;
+export const INLINE_LINK = String.raw`\[((?:[^\][]|\[[^\]]{0,200}\]){0,400})\]\(\s*(<[^>\n]{0,1000}>|(?=(?<bare>(?:[^()\s]|\([^()\s]{0,1000}\)){1,1000}))\k<bare>)(?:\s+(?:"[^"]{0,1000}"|'[^']{0,1000}'))?\s*\)`;
 const LINK_RE = new RegExp(`(!?)${INLINE_LINK}`, 'g');
 const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 

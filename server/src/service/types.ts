@@ -51,6 +51,11 @@ export interface CodeAction {
   codes: string[];
   change: WorkspaceChange;
   isPreferred?: boolean;
+  /**
+   * The fix needs the user's judgement (it ticks a prerequisite as met, or adds a placeholder item that
+   * answers a check): offered as a quick fix, never applied by *Fix all* nor by `check --fix`.
+   */
+  manual?: boolean;
 }
 
 /** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */

@@ -11,7 +11,10 @@ import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
 import type { ListItem, ParsedDocument } from '../markdown';
 import {
+  HandoffItem,
   HandoffPair,
+  InputIndex,
+  StatementIndex,
   IN_INPUTS,
   IN_ORDER,
   IN_PREREQUISITES,
@@ -23,13 +26,14 @@ import {
   handoffPair,
   isOutputHandoffPath,
   outputSections,
+  rebaseItemRest,
   rebaseItemText,
   referencesIn,
-  sameInput,
-  sameStatement,
+  refersTo,
   sourceLink,
   textKey,
   topItems,
+  withoutGenericName,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, TextEdit } from '../types';
@@ -37,17 +41,30 @@ import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } 
 
 export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
 
+/** An item to copy: its first line after the marker, and its further lines (indented for a `- ` marker). */
+interface Copy {
+  item: ListItem;
+  line: string;
+  more: string[];
+}
+
 /** What phase N hands to phase N+1, as lines ready for phase N+1's input handoff. */
 interface Handed {
   pair: HandoffPair;
   source: string;
-  inputs: { item: ListItem; line: string }[];
-  prerequisites: { item: ListItem; line: string }[];
-  questions: { item: ListItem; line: string }[];
+  inputs: (Copy & { handed: HandoffItem })[];
+  prerequisites: Copy[];
+  questions: Copy[];
 }
 
+/** An item copied under `bullet` (one character: the further lines are indented by two columns). */
+function itemLines(bullet: string, x: { line: string; more?: string[] }): string[] {
+  return [`${bullet} ${x.line}`, ...(x.more ?? [])];
+}
+
+/** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
 function meaningful(it: ListItem): boolean {
-  return textKey(it.text.replace(PLACEHOLDER, ' ').replace(/^[^:]*\d+\s*:/, ' ')) !== '';
+  return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';
 }
 
 function handed(svc: PhasegateService, pair: HandoffPair): Handed {
@@ -55,18 +72,25 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const from = dirname(pair.outPath);
   const to = dirname(pair.inPath);
   // Without the output handoff's own directive comments: they silence problems there, not in the next phase.
-  const rebase = (it: ListItem) => withoutDirectives(rebaseItemText(pair.out, it, from, to, (p) => svc.exists(p), svc.model.root));
+  const exists = (p: string) => svc.exists(p);
+  const rebase = (it: ListItem) => withoutDirectives(rebaseItemText(pair.out, it, from, to, exists, svc.model.root));
+  // The whole item: its continuation lines and nested items too; a line that held only a directive is dropped.
+  const more = (it: ListItem) =>
+    rebaseItemRest(pair.out, it, from, to, exists, svc.model.root).flatMap((l) => {
+      const kept = withoutDirectives(l);
+      return kept.trim() === '' && l.trim() !== '' ? [] : [kept.trim() === '' ? '' : kept];
+    });
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
     source: `Previous phase: [${label}](${sourceLink(pair)})`,
-    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item) })),
+    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item), more: more(h.item), handed: h })),
     prerequisites: topItems(pair.out, out.prerequisites)
       .filter(meaningful)
-      .map((it) => ({ item: it, line: `[ ] ${rebase(it)}` })),
+      .map((it) => ({ item: it, line: `[ ] ${rebase(it)}`, more: more(it) })),
     questions: topItems(pair.out, out.questions)
       .filter(meaningful)
-      .map((it) => ({ item: it, line: rebase(it) })),
+      .map((it) => ({ item: it, line: rebase(it), more: more(it) })),
   };
 }
 
@@ -79,7 +103,7 @@ function withoutDirectives(text: string): string {
 function createText(phase: Phase, h: Handed): string {
   const spec = phase.documents.find((d) => d.spec.kind === INPUT_HANDOFF)!.spec;
   const prev = basename(h.pair.prev.folder);
-  const list = (xs: { line: string }[], none: string) => (xs.length ? xs.map((x) => `- ${x.line}`) : [none]);
+  const list = (xs: Copy[], none: string) => (xs.length ? xs.flatMap((x) => itemLines('-', x)) : [none]);
   return [
     `# ${expandTitle(spec.heading ?? 'Phase {N} Input Handoff', phase.number)}`,
     '',
@@ -109,44 +133,40 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const root = svc.model.root;
   const ins: (Insertion | undefined)[] = [];
   const replaces: TextEdit[] = [];
-  const add = (title: string, lines: string[]) => {
-    if (!lines.length) return;
+  const add = (title: string, copies: { line: string; more?: string[] }[]) => {
+    if (!copies.length) return;
     const sec = sectionByTitle(doc, title);
     const bullet = bulletOf(doc, sec);
-    const items = lines.map((l) => `${bullet} ${l}`);
+    const items = copies.flatMap((x) => itemLines(bullet, x));
     ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
   };
 
   const source = sectionByTitle(doc, IN_SOURCE);
   const refs = source ? referencesIn(doc, source, folder, root) : [];
-  if (!refs.some((r) => r.resolved === pair.outPath)) {
+  if (!refs.some((r) => refersTo(r, pair.outPath))) {
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
     if (wrong.length) for (const r of wrong) replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
-    else add(IN_SOURCE, [h.source]);
+    else add(IN_SOURCE, [{ line: h.source }]);
   }
 
-  const received = handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root);
-  const handedItems = handoffItems(pair.out, outputSections(pair).inputs, dirname(pair.outPath), root);
+  // Indexed, not compared pair by pair (performance only).
+  const received = new InputIndex(handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root));
   add(
     IN_INPUTS,
-    h.inputs
-      .filter((x) => {
-        const hi = handedItems.find((y) => y.item === x.item);
-        return !hi || !received.some((r) => sameInput(hi, r));
-      })
-      .map((x) => x.line),
+    h.inputs.filter((x) => !received.has(x.handed)),
   );
 
-  const have = topItems(doc, sectionByTitle(doc, IN_PREREQUISITES));
+  const statements = (title: string) => new StatementIndex(topItems(doc, sectionByTitle(doc, title)).map((y) => textKey(y.text)));
+  const have = statements(IN_PREREQUISITES);
   add(
     IN_PREREQUISITES,
-    h.prerequisites.filter((x) => !have.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+    h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0),
   );
 
-  const asked = topItems(doc, sectionByTitle(doc, IN_QUESTIONS));
+  const asked = statements(IN_QUESTIONS);
   add(
     IN_QUESTIONS,
-    h.questions.filter((x) => !asked.some((y) => sameStatement(y.text, x.item.text))).map((x) => x.line),
+    h.questions.filter((x) => asked.find(textKey(x.item.text)) < 0),
   );
 
   return [...replaces, ...mergeInsertions(ins, doc.eol)];

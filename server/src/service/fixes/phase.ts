@@ -16,14 +16,19 @@ import { completeHandoff } from './phase-handoff';
 
 export { completeHandoff } from './phase-handoff';
 
-function action(title: string, diag: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction | undefined {
+function action(title: string, diag: Diagnostic, edits: TextEdit[], isPreferred = true, manual = false): CodeAction | undefined {
   if (!edits.length) return undefined;
-  return { title, codes: [diag.code], isPreferred, change: { edits: [{ file: diag.file, edits }], creates: [] } };
+  const a: CodeAction = { title, codes: [diag.code], isPreferred, change: { edits: [{ file: diag.file, edits }], creates: [] } };
+  if (manual) a.manual = true;
+  return a;
 }
 
 const completeHandoffFix: Fix = (svc, diag) => completeHandoff(svc, phaseOf(svc.model, diag.file));
 
-/** Checks a prerequisite's box (`[ ]` → `[x]`), or adds a missing prerequisite, unchecked, for the team to confirm. */
+/**
+ * Checks a prerequisite's box (`[ ]` → `[x]`: only the team knows it is met, so not for *Fix all*), or adds
+ * a missing prerequisite, unchecked, for the team to confirm.
+ */
 const markPrerequisite: Fix = (svc, diag) => {
   const d = diag.data as { action?: string; line?: number; text?: string } | undefined;
   const doc = svc.getDocument(diag.file);
@@ -34,7 +39,7 @@ const markPrerequisite: Fix = (svc, diag) => {
     const edit = it.checkboxRange
       ? { range: it.checkboxRange, newText: '[x]' }
       : { range: range(it.line, it.textRange.start.character, it.line, it.textRange.start.character), newText: '[x] ' };
-    return action(`Check prerequisite "${it.text}" as met`, diag, [edit]);
+    return action(`Check prerequisite "${it.text}" as met`, diag, [edit], true, true);
   }
   if (d.action !== 'add' || !d.text) return undefined;
   const sec = sectionByTitle(doc, IN_PREREQUISITES);
@@ -59,7 +64,7 @@ const renumberHandoffTarget: Fix = (svc, diag) => {
   return action(`Address the handoff to phase ${d.number}`, diag, [{ range: range(d.line, d.start, d.line, d.end), newText: String(d.number) }]);
 };
 
-/** Adds an item for an unaddressed deliverable, with a placeholder for where it is. */
+/** Adds an item for an unaddressed deliverable, with a placeholder for where it is (not for *Fix all*: it answers the check without the deliverable). */
 const addDeliverable: Fix = (svc, diag) => {
   const d = diag.data as { deliverable?: string; section?: string; format?: string } | undefined;
   const doc = svc.getDocument(diag.file);
@@ -71,7 +76,7 @@ const addDeliverable: Fix = (svc, diag) => {
   const order = (spec?.sections ?? []).map((s) => expandTitle(s.title, phase?.number));
   const ins = sec ? appendToSection(doc, sec, [line]) : insertSection(doc, d.section, [line], order);
   const short = d.deliverable.length > 60 ? d.deliverable.slice(0, 59) + '…' : d.deliverable;
-  return action(`Add deliverable "${short}" to ${d.section}`, diag, mergeInsertions([ins], doc.eol));
+  return action(`Add deliverable "${short}" to ${d.section}`, diag, mergeInsertions([ins], doc.eol), true, true);
 };
 
 export const STATUS_LABELS: Record<PhaseStatus, string> = {

@@ -3,7 +3,7 @@
  * handoff hands off (inputs, a source link), confirms its prerequisites, and phase N's
  * output handoff is addressed to phase N+1.
  */
-import { sectionByTitle } from '../markdown';
+import { normalizeTitle, sectionByTitle } from '../markdown';
 import { basename, dirname, relativePath } from '../host';
 import {
   IN_INPUTS,
@@ -11,13 +11,16 @@ import {
   IN_SOURCE,
   INPUT_HANDOFF,
   OUTPUT_HANDOFF,
+  OUT_INPUTS,
+  OUT_PREREQUISITES,
   handoffItems,
   handoffPair,
   isOutputHandoffPath,
   outputSections,
   referencesIn,
-  sameInput,
-  sameStatementKeys,
+  refersTo,
+  InputIndex,
+  StatementIndex,
   sourceLink,
   topItems,
 } from '../handoff';
@@ -56,6 +59,36 @@ function checkOutputTitle(ctx: RuleContext): void {
   );
 }
 
+const SECTION_PHASE = /Phase\s*(\d+)/i;
+
+/**
+ * The output handoff's `## Phase N Inputs` and `## Phase N Prerequisites` must address the next phase too:
+ * one numbered for another phase is reported (the next phase would take it all the same), and renumbered.
+ */
+function checkOutputSections(ctx: RuleContext): void {
+  const { doc, phase } = ctx;
+  if (!phase || phase.number === undefined) return;
+  const want = phase.number + 1;
+  const keys = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_PREREQUISITES)]);
+  for (const sec of doc.sections) {
+    if (!keys.has(sec.key)) continue;
+    const h = sec.heading;
+    const { start, end } = h.textRange;
+    const src = (doc.lines[h.line] ?? '').slice(start.character, end.character);
+    const m = SECTION_PHASE.exec(src);
+    if (!m || Number(m[1]) === want) continue;
+    const at = start.character + m.index;
+    const numStart = at + m[0].length - m[1].length;
+    const what = sec.title.slice(m.index + m[0].length).trim() || sec.title;
+    ctx.report(
+      'handoff-mismatch',
+      range(h.line, at, h.line, at + m[0].length),
+      `Phase ${phase.number} hands off to phase ${want}, not phase ${m[1]}: the section should read "Phase ${want} ${what}".`,
+      { fix: 'renumber-handoff-target', number: want, line: h.line, start: numStart, end: numStart + m[1].length },
+    );
+  }
+}
+
 function checkInputHandoff(ctx: RuleContext): void {
   const { doc, phase } = ctx;
   if (!phase) return;
@@ -75,7 +108,7 @@ function checkInputHandoff(ctx: RuleContext): void {
   const source = sectionByTitle(doc, IN_SOURCE);
   if (source) {
     const refs = referencesIn(doc, source, folder, root);
-    if (!refs.some((r) => r.resolved === pair.outPath)) {
+    if (!refs.some((r) => refersTo(r, pair.outPath))) {
       const wrong = refs.filter((r) => isOutputHandoffPath(r.resolved, phase));
       for (const r of wrong) {
         ctx.report(
@@ -97,14 +130,16 @@ function checkInputHandoff(ctx: RuleContext): void {
   if (out.inputs) {
     const handed = handoffItems(pair.out, out.inputs, prevFolder, root);
     const at = inputsSec ? inputsSec.heading.textRange : titleRange(doc);
+    const receivedIndex = new InputIndex(received);
     for (const h of handed) {
-      if (received.some((r) => sameInput(h, r))) continue;
+      if (receivedIndex.has(h)) continue;
       const label = h.name ?? h.text.replace(PLACEHOLDER, '').trim();
       ctx.report('handoff-mismatch', at, `Input "${label}" handed off by ${prevName} is missing from "${IN_INPUTS}".`, { ...fix, input: h.text });
     }
     // While phase N's inputs are still a template (no real item), there is nothing to compare against.
+    const handedIndex = new InputIndex(handed);
     for (const r of handed.length ? received : []) {
-      if (handed.some((h) => sameInput(h, r))) continue;
+      if (handedIndex.has(r)) continue;
       ctx.report(
         'handoff-mismatch',
         r.item.textRange,
@@ -118,11 +153,11 @@ function checkInputHandoff(ctx: RuleContext): void {
     const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
     const preSec = sectionByTitle(doc, IN_PREREQUISITES);
     const have = topItems(doc, preSec);
-    const haveKeys = have.map((h) => textKey(h.text));
+    const haveIndex = new StatementIndex(have.map((h) => textKey(h.text)));
     const at = preSec ? preSec.heading.textRange : titleRange(doc);
     for (const w of wanted) {
-      const wantKey = textKey(w.text);
-      const found = have.find((_h, i) => sameStatementKeys(haveKeys[i], wantKey));
+      const i = haveIndex.find(textKey(w.text));
+      const found = i >= 0 ? have[i] : undefined;
       if (!found) {
         ctx.report('prerequisite-unmet', at, `Prerequisite "${w.text}" from ${prevName} is not in "${IN_PREREQUISITES}".`, {
           fix: 'mark-prerequisite-done',
@@ -144,7 +179,9 @@ export const handoffRule: Rule = {
   ids: ['handoff-mismatch', 'prerequisite-unmet'],
   check(ctx: RuleContext) {
     const kind = ctx.spec?.kind;
-    if (kind === OUTPUT_HANDOFF) checkOutputTitle(ctx);
-    else if (kind === INPUT_HANDOFF) checkInputHandoff(ctx);
+    if (kind === OUTPUT_HANDOFF) {
+      checkOutputTitle(ctx);
+      checkOutputSections(ctx);
+    } else if (kind === INPUT_HANDOFF) checkInputHandoff(ctx);
   },
 };

@@ -71,9 +71,10 @@ export const numberingRule: Rule = {
     // The phase right after a gap carries it: the highest number below n, or the start (1).
     const prev = highestBelow(ix.numbers, n) ?? (n > 1 ? 0 : undefined);
     if (prev === undefined || n - prev <= 1) return;
-    const missing: number[] = [];
-    for (let k = prev + 1; k < n; k++) missing.push(k);
-    const what = missing.length === 1 ? `phase ${missing[0]} is missing` : `phases ${formatNumbers(missing)} are missing`;
+    // The missing numbers are one run, prev+1 … n-1: named by its ends, never listed one by one (phase-999999999).
+    const first = prev + 1;
+    const last = n - 1;
+    const what = first === last ? `phase ${first} is missing` : `phases ${first}${last === first + 1 ? ', ' : '–'}${last} are missing`;
     ctx.report('phase-numbering-gap', at, `Phase numbering skips from ${prev === 0 ? 'the start' : prev} to ${n} in ${groupName(phase)}: ${what}.`);
   },
 };
