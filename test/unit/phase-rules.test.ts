@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, fixAll, Diagnostic, Range } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, renderKind, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
@@ -847,6 +847,15 @@ describe('phase rules: handoffs', () => {
     const { svc: none } = await handoffs(undefined, out);
     const [created] = completeHandoff(none, none.findPhase('phase-2'))!.change.creates;
     assert.match(created.text, /prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: /);
+    // So does the input handoff the template writes (new phase, the missing-document fix), without the directives.
+    const phase2 = none.findPhase('phase-2')!;
+    const rendered = renderKind(none, phase2.documents.find((d) => d.spec.kind === 'input-handoff')!.spec, phase2);
+    assert.match(
+      rendered,
+      /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes\n {2}agreed with the platform team\n {2}- Baseline: `\.\.\/phase-1\/04-ARTIFACTS\/coverage\.json`\n/,
+    );
+    assert.match(rendered, /- \[ \] Test environment provisioned\n {3}in eu-west-1, see \[notes\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md\)\n/);
+    assert.doesNotMatch(rendered, /phasegate-/);
   });
 
   it('complete handoff inserts missing sections in template order', async () => {

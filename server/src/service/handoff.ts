@@ -534,6 +534,36 @@ export function rebaseItemRest(
   return out;
 }
 
+/** A line without its `phasegate-…` directive comments (they silence problems where they are written). */
+export function withoutDirectives(text: string): string {
+  return replaceComments(text, (c) => (/^<!--\s*phasegate-/.test(c) ? '' : c)).trimEnd();
+}
+
+/**
+ * An item as another phase's document receives it: its first line after the marker (`line`) and its further
+ * lines (`more`: continuation lines, nested items, indented for a `- ` marker), link targets and paths
+ * rebased from `fromFolder` to `toFolder`, without the directive comments (a line that held only one is dropped).
+ */
+export function copyItem(
+  doc: ParsedDocument,
+  item: ListItem,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  root?: string,
+): { line: string; more: string[] } {
+  const more = rebaseItemRest(doc, item, fromFolder, toFolder, exists, root).flatMap((l) => {
+    const kept = withoutDirectives(l);
+    return kept.trim() === '' && l.trim() !== '' ? [] : [kept.trim() === '' ? '' : kept];
+  });
+  return { line: withoutDirectives(rebaseItemText(doc, item, fromFolder, toFolder, exists, root)), more };
+}
+
+/** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
+export function meaningfulItem(it: ListItem): boolean {
+  return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';
+}
+
 /** `line`'s text from `start` to `end`, its link targets and existing backticked paths rebased (see rebaseItemText). */
 function rebaseSpan(
   doc: ParsedDocument,

@@ -13,7 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
-import { PLACEHOLDER, rebaseItemText, textKey, topItems } from './handoff';
+import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
 
@@ -532,7 +532,7 @@ export interface PrevHandoff {
   path: string;
   /** File name of the previous output handoff. */
   label: string;
-  /** Items of "Phase {N} Inputs", their relative paths rebased onto the new document. */
+  /** Items of "Phase {N} Inputs", whole (further lines indented for a `- ` marker), their relative paths rebased onto the new document. */
   inputs: string[];
   /** Items of "Phase {N} Prerequisites" (checkbox removed). */
   prerequisites: string[];
@@ -731,16 +731,21 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
   const from = dirname(out.path);
   const to = dirname(file);
   const exists = (p: string) => svc.exists(p);
-  // Items that are nothing but placeholders hand nothing off.
+  // Items that are nothing but placeholders hand nothing off; the others are copied whole, as Complete handoff copies them.
   const items = (title: string) =>
-    topItems(doc, sectionByTitle(doc, expandTitle(title, phase.number))).filter((it) => textKey(it.text.replace(PLACEHOLDER, ' ')) !== '');
+    topItems(doc, sectionByTitle(doc, expandTitle(title, phase.number)))
+      .filter(meaningfulItem)
+      .map((it) => {
+        const c = copyItem(doc, it, from, to, exists, svc.model.root);
+        return [c.line, ...c.more].join('\n');
+      });
   return {
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
     path: relativePath(to, out.path),
     label: `${basename(prev.folder)}/${out.spec.file}`,
-    inputs: items('Phase {N} Inputs').map((it) => rebaseItemText(doc, it, from, to, exists, svc.model.root)),
-    prerequisites: items('Phase {N} Prerequisites').map((it) => rebaseItemText(doc, it, from, to, exists, svc.model.root)),
-    openQuestions: items('Open Questions').map((it) => it.text),
+    inputs: items('Phase {N} Inputs'),
+    prerequisites: items('Phase {N} Prerequisites'),
+    openQuestions: items('Open Questions'),
   };
 }
 

@@ -5,7 +5,7 @@
  * each section (and a wrong source link retargeted); running it again finds nothing to do.
  * Creates the input handoff when phase N+1 has none.
  */
-import { replaceComments, sectionByTitle } from '../markdown';
+import { sectionByTitle } from '../markdown';
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
@@ -21,19 +21,17 @@ import {
   IN_QUESTIONS,
   IN_SOURCE,
   INPUT_HANDOFF,
-  PLACEHOLDER,
   handoffItems,
   handoffPair,
   isOutputHandoffPath,
   outputSections,
-  rebaseItemRest,
-  rebaseItemText,
+  copyItem,
+  meaningfulItem,
   referencesIn,
   refersTo,
   sourceLink,
   textKey,
   topItems,
-  withoutGenericName,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, TextEdit } from '../types';
@@ -62,41 +60,28 @@ function itemLines(bullet: string, x: { line: string; more?: string[] }): string
   return [`${bullet} ${x.line}`, ...(x.more ?? [])];
 }
 
-/** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
-function meaningful(it: ListItem): boolean {
-  return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';
-}
-
 function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const out = outputSections(pair);
   const from = dirname(pair.outPath);
   const to = dirname(pair.inPath);
-  // Without the output handoff's own directive comments: they silence problems there, not in the next phase.
+  // The whole item, without the output handoff's own directive comments: they silence problems there, not in the next phase.
   const exists = (p: string) => svc.exists(p);
-  const rebase = (it: ListItem) => withoutDirectives(rebaseItemText(pair.out, it, from, to, exists, svc.model.root));
-  // The whole item: its continuation lines and nested items too; a line that held only a directive is dropped.
-  const more = (it: ListItem) =>
-    rebaseItemRest(pair.out, it, from, to, exists, svc.model.root).flatMap((l) => {
-      const kept = withoutDirectives(l);
-      return kept.trim() === '' && l.trim() !== '' ? [] : [kept.trim() === '' ? '' : kept];
-    });
+  const copy = (it: ListItem) => copyItem(pair.out, it, from, to, exists, svc.model.root);
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
     source: `Previous phase: [${label}](${sourceLink(pair)})`,
-    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, line: rebase(h.item), more: more(h.item), handed: h })),
+    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, ...copy(h.item), handed: h })),
     prerequisites: topItems(pair.out, out.prerequisites)
-      .filter(meaningful)
-      .map((it) => ({ item: it, line: `[ ] ${rebase(it)}`, more: more(it) })),
+      .filter(meaningfulItem)
+      .map((it) => {
+        const c = copy(it);
+        return { item: it, line: `[ ] ${c.line}`, more: c.more };
+      }),
     questions: topItems(pair.out, out.questions)
-      .filter(meaningful)
-      .map((it) => ({ item: it, line: rebase(it), more: more(it) })),
+      .filter(meaningfulItem)
+      .map((it) => ({ item: it, ...copy(it) })),
   };
-}
-
-/** A line without its `phasegate-…` directive comments. */
-function withoutDirectives(text: string): string {
-  return replaceComments(text, (c) => (/^<!--\s*phasegate-/.test(c) ? '' : c)).trimEnd();
 }
 
 /** A new input handoff holding everything phase N hands off. */
