@@ -771,6 +771,20 @@ describe('phase rules: handoffs', () => {
     assert.match(added, /- \[ \] Audit findings reviewed\n- \[ \] Test environment provisioned\n/);
   });
 
+  it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
+    const out = OUT1.replace(
+      '- [ ] Test environment provisioned',
+      '- [ ] Test environment provisioned\n   in eu-west-1, see [notes](03-FINDINGS/roadmap.md) <!-- phasegate-disable-line broken-link -->',
+    );
+    const text = IN2_COMPLETE.replace('- [x] Test environment provisioned\n', '');
+    const { svc } = await handoffs(text, out);
+    const missing = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').find((d) => d.data?.action === 'add')!;
+    const [add] = codeActions(svc, [missing]);
+    const added = applyEdits(text, add.change.edits[0].edits);
+    assert.match(added, /- \[ \] Test environment provisioned\n {3}in eu-west-1, see \[notes\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md\)\n/);
+    assert.doesNotMatch(added, /phasegate-/);
+  });
+
   it("cross-file: editing phase 1's output handoff changes phase 2's input diagnostics", async () => {
     const { svc } = await handoffs(IN2_COMPLETE);
     assert.deepEqual(handoffCodes(svc), []);

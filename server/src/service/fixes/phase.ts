@@ -2,7 +2,7 @@
 import { sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import { IN_ORDER, IN_PREREQUISITES, handoffPair, outputSections, rebaseItemText, sameStatement, topItems } from '../handoff';
+import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, outputSections, sameStatement, topItems } from '../handoff';
 import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
@@ -44,14 +44,14 @@ const markPrerequisite: Fix = (svc, diag) => {
   if (d.action !== 'add' || !d.text) return undefined;
   const sec = sectionByTitle(doc, IN_PREREQUISITES);
   if (sec && topItems(doc, sec).some((x) => sameStatement(x.text, d.text!))) return undefined;
-  // The item as phase N wrote it, with its links rewritten to resolve from here.
-  let text = d.text;
+  // The item as phase N wrote it (its further lines too), with its links rewritten to resolve from here.
+  let copied = { line: d.text, more: [] as string[] };
   const phase = phaseOf(svc.model, diag.file);
   const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
   const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
-  if (pair && src) text = rebaseItemText(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), svc.model.root);
-  const line = `${bulletOf(doc, sec)} [ ] ${text}`;
-  const ins = sec ? appendToSection(doc, sec, [line]) : insertSection(doc, IN_PREREQUISITES, [line], IN_ORDER);
+  if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), svc.model.root);
+  const lines = [`${bulletOf(doc, sec)} [ ] ${copied.line}`, ...copied.more];
+  const ins = sec ? appendToSection(doc, sec, lines) : insertSection(doc, IN_PREREQUISITES, lines, IN_ORDER);
   return action(`Add prerequisite "${d.text}" (unchecked)`, diag, mergeInsertions([ins], doc.eol));
 };
 
