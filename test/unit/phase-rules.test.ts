@@ -1002,6 +1002,15 @@ describe('phase rules: project plan', () => {
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
   });
 
+  it("links a missing phase's row as the other rows link, also when their targets hold parentheses", async () => {
+    const text = plan('| Build | [Phase 1 (CI)](workstreams/Build/Phase_1_(CI)/implementation_prompt.md) | Complete |');
+    const { svc } = await workspace(files(text));
+    const missing = diagnosticsOf(svc, PLAN, 'plan-status-mismatch').find((d) => /Build\/Phase_2_Deps has no row/.test(d.message))!;
+    const [a] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    assert.match(fixed, /^\| Build \| \[[^\]]+\]\(workstreams\/Build\/Phase_2_Deps\/implementation_prompt\.md\) \|/m);
+  });
+
   it('follows new phases and plan edits between checks of the same plan', async () => {
     const { svc, fs } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);

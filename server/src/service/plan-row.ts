@@ -5,7 +5,7 @@
  * of the plan. The row reads so that the plan rule (rules/phase-plan.ts) matches it to the phase.
  */
 import type { PhasegateService } from './service';
-import { parseDocument } from './markdown';
+import { INLINE_LINK, parseDocument } from './markdown';
 import type { ParsedDocument, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
 import { PLAN_SECTION, planTable, rowMatches } from './rules/phase-plan';
@@ -72,7 +72,8 @@ function lineEnding(text: string, line: number, fallback: string): string {
 /** Text as a table cell holds it: its `|` escaped. */
 export const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
 
-const LINK = /\[([^\]]*)\]\(\s*(<[^>]*>|[^)\s]+)[^)]*\)/;
+/** An inline link, as the rules read one (its target may hold balanced parentheses). */
+const LINK = new RegExp(INLINE_LINK);
 
 /** The phase's cell, written as the table's other rows name their phases. */
 function phaseCell(sample: string | undefined, p: NewPlanPhase, planDir: string, hasWorkstream: boolean, promptFile: string): string {
