@@ -537,7 +537,16 @@ export class PhasegateService {
     if (!st) {
       this.dropParsed(p);
       this.docs.delete(p);
-      if (this.scan.files.delete(p)) return this.fileSetChanged();
+      if (this.scan.files.delete(p)) {
+        // Its folders go too when they are gone from disk and hold nothing else (kept for it while it was open).
+        for (let d = dirname(p); d !== this.root && isInside(this.root, d) && this.scan.dirs.has(d); d = dirname(d)) {
+          const holds = (x: string) => x !== d && isInside(d, x);
+          if ([...this.scan.files].some(holds) || [...this.scan.dirs].some(holds)) break;
+          if (await this.fs.stat(d).catch(() => undefined)) break;
+          this.scan.dirs.delete(d);
+        }
+        return this.fileSetChanged();
+      }
       return this.invalidate(p);
     }
     const read = await this.readEntry(p);
@@ -570,26 +579,42 @@ export class PhasegateService {
       else deleted.push(p);
     }
     if (created.length || deleted.length) {
+      const size = () => this.scan.files.size + this.scan.dirs.size;
+      let removed = false;
       for (const p of deleted) {
-        for (const f of [...this.scan.files]) if (isInside(p, f)) this.scan.files.delete(f);
-        for (const d of [...this.scan.dirs]) if (isInside(p, d)) this.scan.dirs.delete(d);
-        for (const f of [...this.docs.keys()]) if (isInside(p, f) && !this.docs.get(f)?.overlay) this.docs.delete(f);
+        // A document the editor holds stays one of the workspace's files (its text wins), with its folders.
+        const open = [...this.docs].filter(([f, e]) => e.overlay && isInside(p, f)).map(([f]) => f);
+        for (const f of [...this.scan.files]) if (isInside(p, f) && !open.includes(f)) removed = this.scan.files.delete(f) || removed;
+        for (const d of [...this.scan.dirs]) if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = this.scan.dirs.delete(d) || removed;
+        for (const f of [...this.docs.keys()]) if (isInside(p, f) && !open.includes(f)) this.docs.delete(f);
       }
+      const afterDeletes = size();
       for (const p of created) {
         const st = await this.fs.stat(p).catch(() => undefined);
         if (!st) continue;
+        // What the scan leaves out (an ignore glob, node_modules, a hidden folder) stays out when it appears later.
+        if (this.scanExclusion(p, st.kind === 'file')) continue;
         if (st.kind === 'directory') {
           const sub = await scanTree(this.fs, p, (rel) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel))));
           sub.files.forEach((f) => this.scan.files.add(f));
           sub.dirs.forEach((d) => this.scan.dirs.add(d));
         } else if (st.kind === 'file') {
+          if (this.scan.files.has(p)) {
+            // A file written anew over one the scan holds (a save through a rename): its text changed.
+            if (!this.docs.get(p)?.overlay && this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
+            this.invalidate(p).forEach((f) => affected.add(f));
+            continue;
+          }
           this.scan.files.add(p);
           for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
         }
       }
-      this.fileSetChanged().forEach((f) => affected.add(f));
-      const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
-      await this.readAll(unread, noCancellation);
+      // Nothing the scan holds came or went (a change in a folder it leaves out): the model and every cached result stand.
+      if (removed || size() !== afterDeletes) {
+        this.fileSetChanged().forEach((f) => affected.add(f));
+        const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
+        await this.readAll(unread, noCancellation);
+      }
     }
     return [...affected];
   }
