@@ -90,6 +90,16 @@ describe('phasegate new: a PATH that names the new phase', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(fsys.has('/ws/sprints/sprint-4/GOALS.md'), fsys.paths().join('\n'));
     assert.ok(!fsys.paths().some((p) => /\/phase-\d+\//.test(p)), 'no audit phase made');
+    // Named by --layout, the layout's next phase; a name the workspace does not have is refused with the ones it has.
+    r = await run(['new', 'phase', '--layout', 'sprint'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fsys.has('/ws/sprints/sprint-5/GOALS.md'), fsys.paths().join('\n'));
+    r = await run(['new', 'phase', '--layout', 'waterfall'], fsys);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "phasegate: no layout 'waterfall' in this workspace (layouts: audit, iai, sprint)\n");
+    r = await run(['new', 'phase', '--layout', 'sprint', '--workstream', 'W'], fsys);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--workstream applies to iai phases only/);
     // A number taken: refused.
     r = await run(['new', 'phase', 'sprints/sprint-03'], fsys);
     assert.equal(r.code, 2);
@@ -98,7 +108,7 @@ describe('phasegate new: a PATH that names the new phase', () => {
     const phases = (JSON.parse(status.stdout) as { phases: { id: string; layout: string }[] }).phases;
     assert.deepEqual(
       phases.map((p) => [p.id, p.layout]),
-      [1, 2, 3, 4].map((n) => [`sprints/sprint-${n}`, 'sprint']),
+      [1, 2, 3, 4, 5].map((n) => [`sprints/sprint-${n}`, 'sprint']),
     );
     assert.deepEqual(await errors(fsys, '/ws'), []);
   });

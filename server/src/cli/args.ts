@@ -30,7 +30,7 @@ Commands:
   check [PATH...]            Check phase documents (PATH: a workspace, a phase folder or a file; default: .)
                              --fix first applies the fixes the editor's Fix all applies, then checks
   status [PATH]              Print each phase, its documents, its gates and what blocks its handoff
-  new phase [PATH]           Create a phase from the templates (--layout audit|iai, --workstream W, --title T)
+  new phase [PATH]           Create a phase from the templates (--layout L, --workstream W, --title T)
   new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
   new response PHASE_ID      Create the response skeleton of an iAI phase from its prompt
   new handoff PHASE_ID       Create the output handoff of a phase
@@ -41,7 +41,7 @@ Options:
   --format text|json|sarif   Output format of check (default: text); status accepts text|json
   --fix                      check: fix what has an obvious remedy, in the files the PATHs cover
   --config FILE              Use this config file instead of the workspace's phasegate.yaml
-  --layout audit|iai         Layout of a new phase
+  --layout audit|iai|NAME    Layout of a new phase (NAME: a layout of phasegate.yaml)
   --workstream W             Workstream of a new iAI phase
   --title T                  Title of a new phase or finding
   -h, --help                 Show this help
@@ -131,7 +131,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (v !== undefined && v.trim() === '') throw new UsageError(`option '--${name}' needs a value`);
     out[name] = v;
   }
-  if (out.layout !== undefined && !['audit', 'iai'].includes(out.layout)) throw new UsageError(`--layout must be audit or iai (got '${out.layout}')`);
   if (cmd === 'status' && out.positionals.length > 1) throw new UsageError('status takes at most one PATH');
   return { ...out, command: cmd };
 }

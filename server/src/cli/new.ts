@@ -24,8 +24,8 @@ export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest
     case 'phase': {
       extra(1);
       const where = resolvePath(cwd, rest[0] ?? '.');
-      const layout = (args.layout as 'audit' | 'iai' | undefined) ?? (args.workstream !== undefined ? 'iai' : undefined);
-      if (layout === 'audit' && args.workstream !== undefined) throw new UsageError('--workstream applies to iai phases only');
+      const layout = args.layout ?? (args.workstream !== undefined ? 'iai' : undefined);
+      if (layout !== 'iai' && args.workstream !== undefined) throw new UsageError('--workstream applies to iai phases only');
       return { request: { kind: 'phase', layout, workstream: args.workstream, title: args.title, folder: where }, where };
     }
     case 'prompt': {
