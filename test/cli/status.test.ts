@@ -55,6 +55,18 @@ describe('phasegate status', () => {
     );
   });
 
+  it('titles a phase without documents by the words of its folder name, as new writes its prompt', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write('/ws/workstreams/Build/Phase_1_Source_Control/.keep', '');
+    fsys.write('/ws/phase-1/.keep', '');
+    const r = await run(['status', '--format', 'json'], fsys, '/ws');
+    const phases = (JSON.parse(r.stdout) as { phases: { id: string; title: string }[] }).phases;
+    assert.deepEqual(phases.map((p) => [p.id, p.title]).sort(), [
+      ['Build/Phase_1_Source_Control', 'Source Control'],
+      ['phase-1', 'phase-1'],
+    ]);
+  });
+
   it('says so when there is no phase, and exits 2 for a bad path', async () => {
     const fsys = new WritableMemoryFileSystem({ '/ws/README.md': '# Nothing\n' });
     assert.deepEqual(await run(['status'], fsys), { code: 0, stdout: 'No phases found.\n', stderr: '' });

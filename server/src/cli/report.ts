@@ -4,10 +4,8 @@
  */
 import { GateResult, PhaseStatus, ungatedErrors } from '../service/gates';
 import { relativePath } from '../service/host';
-import { leadTitle } from '../service/templates';
 import type { Phase } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
-import type { PhasegateService } from '../service/service';
 import { Workspace, coverage } from './targets';
 
 export interface PhaseReport {
@@ -37,10 +35,9 @@ export interface Report {
   configProblems: Diagnostic[];
 }
 
-/** The phase's title as its brief or prompt gives it (without "Phase N:" and the template's decorations), else its folder name. */
-export function phaseTitle(svc: PhasegateService, phase: Phase): string {
-  return leadTitle(svc, phase) ?? phase.title;
-}
+/** A phase's title as the tree, `status` and hovers show it: its brief's or prompt's, else its folder name's words, else the folder name. */
+import { shownTitle as phaseTitle } from '../service/templates';
+export { phaseTitle };
 
 export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostics: boolean): Report {
   const diagnostics: Diagnostic[] = [];

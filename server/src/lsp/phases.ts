@@ -4,7 +4,6 @@ import type { Link, ParsedDocument } from '../service/markdown';
 import type { PhasegateService } from '../service/service';
 import { Phase, phaseOf } from '../service/workspace';
 import type { GateResult, PhaseStatus } from '../service/gates';
-import { leadTitle } from '../service/templates';
 
 const STATUS_LABEL: Record<PhaseStatus, string> = {
   'not-started': 'Not started',
@@ -19,13 +18,9 @@ export function statusLabel(s: PhaseStatus): string {
   return STATUS_LABEL[s];
 }
 
-/**
- * A phase's title as the CLI shows it (`phasegate status`, `check --format json`): its brief's or
- * prompt's title (front matter title or H1 without "Phase N:"), else the folder's name.
- */
-export function phaseTitle(svc: PhasegateService, phase: Phase): string {
-  return leadTitle(svc, phase) ?? phase.title;
-}
+/** A phase's title as the tree, `status` and hovers show it: its brief's or prompt's, else its folder name's words, else the folder name. */
+import { shownTitle as phaseTitle } from '../service/templates';
+export { phaseTitle };
 
 /** A Markdown summary of a phase: title, status, gates with why they are not passed. */
 export function phaseSummary(svc: PhasegateService, phase: Phase): string {

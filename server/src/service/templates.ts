@@ -652,9 +652,14 @@ export function folderTitle(folder: string): string | undefined {
   return t || undefined;
 }
 
-/** The phase's title: from its brief or prompt (see leadTitle), else its folder name (iAI: `Phase_1_Source_Control`). */
+/** The phase's title: from its brief or prompt (see leadTitle), else the words of its folder name (iAI: `Phase_1_Source_Control` → `Source Control`). */
 export function phaseTitle(svc: PhasegateService, phase: Phase): string | undefined {
   return leadTitle(svc, phase) ?? folderTitle(phase.folder);
+}
+
+/** The title the tree, `status` and hovers show: `phaseTitle`, else the phase's folder name (`phase-1`). */
+export function shownTitle(svc: PhasegateService, phase: Phase): string {
+  return phaseTitle(svc, phase) ?? phase.title;
 }
 
 function layoutContext(layout: LayoutSpec | undefined): TemplateContext['layout'] {
