@@ -108,9 +108,16 @@ describe('new: the file name of a finding', () => {
     assert.deepEqual(fileOf('認証の不備 2'), ['phase-1/03-FINDINGS/finding-3.md']);
     assert.deepEqual(fileOf('認証の不備'), ['phase-1/03-FINDINGS/finding-3.md']);
     // The editor's request (a title from the input box) plans the same file.
-    assert.deepEqual(files(planNew(svc, toNewRequest(svc, 'finding', `${ROOT}/phase-1`, { title: 'Outdated deps' }))), [
+    assert.deepEqual(files(planNew(svc, toNewRequest(svc, 'finding', `${ROOT}/phase-1`, { title: 'Outdated DEPS!' }))), [
       'phase-1/03-FINDINGS/outdated-deps-3.md',
     ]);
+    // The very same title is the finding there already: nothing new, nothing written over.
+    const same = planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Outdated Deps' });
+    assert.deepEqual(same.creates, []);
+    assert.deepEqual(
+      same.skipped.map((x) => x.file),
+      [`${ROOT}/phase-1/03-FINDINGS/outdated-deps-2.md`],
+    );
   });
 });
 

@@ -475,15 +475,22 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   // Named by its title in kebab case, when that keeps a letter of it (not for a title in another script: `finding-N`).
   const words = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
   const slug = /[a-z]/.test(words) ? words : `finding-${number}`;
-  // A title that reads as another finding's (`Outdated deps`, `outdated DEPS!`) is a finding of its own: `-2`, `-3`…
+  // A title that reads as another finding's (`Outdated deps`, `outdated DEPS!`) is a finding of its own: `-2`, `-3`…;
+  // the finding of the very same title is the one there (never written over: reported as there already).
   let file = joinPath(folder, `${slug}.md`);
-  for (let k = 2; svc.exists(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
+  for (let k = 2; svc.exists(file) && words === slug && findingTitle(svc, file) !== req.title?.trim(); k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
     ctx.finding = { number, title: req.title };
     return render(svc, spec, ctx);
   });
+}
+
+/** A finding's title as its H1 gives it, without `Finding N:`. */
+function findingTitle(svc: PhasegateService, file: string): string | undefined {
+  const h1 = svc.getDocument(file)?.headings.find((h) => h.level === 1);
+  return h1?.text.replace(/^finding\s*\d*\s*:\s*/i, '').trim();
 }
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
