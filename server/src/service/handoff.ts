@@ -485,55 +485,6 @@ export function rebaseTarget(t: string, fromFolder: string, toFolder: string): s
   return relativePath(toFolder, joinPath(fromFolder, bare)) + suffix;
 }
 
-/**
- * The text of an item with its relative link targets (and backticked paths that exist
- * from `fromFolder`) rewritten to resolve from `toFolder`.
- */
-export function rebaseItemText(
-  doc: ParsedDocument,
-  item: ListItem,
-  fromFolder: string,
-  toFolder: string,
-  exists: (p: string) => boolean,
-  root?: string,
-): string {
-  return rebaseSpan(doc, item.line, item.textRange.start.character, item.textRange.end.character, fromFolder, toFolder, exists, root);
-}
-
-/**
- * The lines of an item after its first one (continuation lines, nested items), rebased as
- * `rebaseItemText` rebases the first, and indented for an item whose marker is `- ` (two columns)
- * rather than the item's own; trailing blank lines left out.
- */
-export function rebaseItemRest(
-  doc: ParsedDocument,
-  item: ListItem,
-  fromFolder: string,
-  toFolder: string,
-  exists: (p: string) => boolean,
-  root?: string,
-): string[] {
-  let last = Math.min(item.endLine, doc.lines.length - 1);
-  while (last > item.line && (doc.lines[last] ?? '').trim() === '') last--;
-  if (last <= item.line) return [];
-  // The item's content column: after its marker and the spaces that follow it.
-  const first = doc.lines[item.line] ?? '';
-  const marker = /^[ \t]*(?:[-*+]|\d{1,9}[.)])( {1,4}(?! )|\t|(?=\s*$))/.exec(first);
-  const content = marker ? marker[0].length : item.textRange.start.character;
-  const out: string[] = [];
-  for (let l = item.line + 1; l <= last; l++) {
-    const src = doc.lines[l] ?? '';
-    if (src.trim() === '') {
-      out.push('');
-      continue;
-    }
-    const indent = /^ */.exec(src)![0].length;
-    const cut = Math.min(indent, content);
-    out.push('  ' + rebaseSpan(doc, l, cut, src.length, fromFolder, toFolder, exists, root));
-  }
-  return out;
-}
-
 /** A line without its `phasegate-…` directive comments (they silence problems where they are written). */
 export function withoutDirectives(text: string): string {
   return replaceComments(text, (c) => (/^<!--\s*phasegate-/.test(c) ? '' : c)).trimEnd();
@@ -541,8 +492,10 @@ export function withoutDirectives(text: string): string {
 
 /**
  * An item as another phase's document receives it: its first line after the marker (`line`) and its further
- * lines (`more`: continuation lines, nested items, indented for a `- ` marker), link targets and paths
- * rebased from `fromFolder` to `toFolder`, without the directive comments (a line that held only one is dropped).
+ * lines (`more`: continuation lines, nested items, indented for a `- ` marker rather than the item's own,
+ * trailing blank lines left out), their relative link targets (and backticked paths that exist from
+ * `fromFolder`) rewritten to resolve from `toFolder`, without the directive comments (a line that held only
+ * one is dropped).
  */
 export function copyItem(
   doc: ParsedDocument,
@@ -552,11 +505,24 @@ export function copyItem(
   exists: (p: string) => boolean,
   root?: string,
 ): { line: string; more: string[] } {
-  const more = rebaseItemRest(doc, item, fromFolder, toFolder, exists, root).flatMap((l) => {
-    const kept = withoutDirectives(l);
-    return kept.trim() === '' && l.trim() !== '' ? [] : [kept.trim() === '' ? '' : kept];
-  });
-  return { line: withoutDirectives(rebaseItemText(doc, item, fromFolder, toFolder, exists, root)), more };
+  const span = (l: number, start: number, end: number) => rebaseSpan(doc, l, start, end, fromFolder, toFolder, exists, root);
+  const line = withoutDirectives(span(item.line, item.textRange.start.character, item.textRange.end.character));
+  let last = Math.min(item.endLine, doc.lines.length - 1);
+  while (last > item.line && (doc.lines[last] ?? '').trim() === '') last--;
+  // The item's content column: after its marker and the spaces that follow it.
+  const marker = /^[ \t]*(?:[-*+]|\d{1,9}[.)])( {1,4}(?! )|\t|(?=\s*$))/.exec(doc.lines[item.line] ?? '');
+  const content = marker ? marker[0].length : item.textRange.start.character;
+  const more: string[] = [];
+  for (let l = item.line + 1; l <= last; l++) {
+    const src = doc.lines[l] ?? '';
+    if (src.trim() === '') {
+      more.push('');
+      continue;
+    }
+    const kept = withoutDirectives(span(l, Math.min(/^ */.exec(src)![0].length, content), src.length));
+    if (kept.trim() !== '') more.push('  ' + kept);
+  }
+  return { line, more };
 }
 
 /** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
@@ -564,7 +530,7 @@ export function meaningfulItem(it: ListItem): boolean {
   return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';
 }
 
-/** `line`'s text from `start` to `end`, its link targets and existing backticked paths rebased (see rebaseItemText). */
+/** `line`'s text from `start` to `end`, its link targets and existing backticked paths rebased (see copyItem). */
 function rebaseSpan(
   doc: ParsedDocument,
   lineNo: number,
