@@ -418,6 +418,22 @@ describe('language server: diagnostics pushed to a client without pull support',
     const last = await c.waitFor('clearing publish', () => c.publishes(u).length > n && c.publishes(u)[c.publishes(u).length - 1]);
     assert.deepEqual(last.diagnostics, []);
   });
+
+  it('publishes nothing for a document closed while its diagnostics were computed (they wait for its settings)', async () => {
+    const finding = (name: string) => {
+      fs.writeFileSync(path.join(root, 'audit/phase-2/03-FINDINGS', name), '---\nstatus: nonsense\n---\n# Finding\n\ntext\n');
+      return `audit/phase-2/03-FINDINGS/${name}`;
+    };
+    // Documents never opened before: their settings are asked of the client first.
+    const closed = await c.open(finding('closed-at-once.md'));
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: closed.uri } });
+    // Another document's publish comes after the first one's settings arrived (the client answers in order).
+    const other = await c.open(finding('opened-after.md'));
+    await c.waitFor('publish of the other document', () => c.publishes(other.uri).find((p) => p.diagnostics.length > 0));
+    const sent = c.publishes(closed.uri);
+    assert.ok(sent.length > 0, 'the close clears the document');
+    assert.deepEqual(sent[sent.length - 1].diagnostics, [], JSON.stringify(sent));
+  });
 });
 
 describe('language server: workspace diagnostics for a client that keeps what no report names (VS Code)', function () {

@@ -113,14 +113,22 @@ export class DiagnosticsFeature {
     }
   }
 
-  /** Push mode: publishes a document's diagnostics when they differ from the last ones sent. */
+  /**
+   * Push mode: publishes an open document's diagnostics when they differ from the last ones sent.
+   * Computing them may wait (for the settings, asked of the client): a document closed meanwhile gets
+   * nothing (its close cleared what the client shows), nor one reopened or changed meanwhile (its new
+   * text publishes once it applies).
+   */
   async publish(uri: string, force = false): Promise<void> {
+    const doc = this.ctx.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
     const items = await this.compute(uri);
+    if (this.ctx.documents.get(uri) !== doc || doc.version !== version) return;
     const json = JSON.stringify(items);
     const last = this.reported.get(uri);
     if (!force && last && last.json === json) return;
     this.reported.set(uri, { json, resultId: String(this.nextResultId++) });
-    const version = this.ctx.documents.get(uri)?.version;
     await this.ctx.connection.sendDiagnostics({ uri, diagnostics: items, version });
   }
 
@@ -136,7 +144,13 @@ export class DiagnosticsFeature {
       this.refresh();
       return;
     }
-    for (const d of this.ctx.documents.all()) await this.publish(d.uri);
+    for (const d of this.ctx.documents.all()) {
+      // Closed while an earlier one was computed: nothing to publish (publish checks it again after computing).
+      if (this.ctx.documents.get(d.uri) !== d) continue;
+      // Its pending text publishes once it applies, under these settings too.
+      if (this.sync.isPending(d.uri)) continue;
+      await this.publish(d.uri);
+    }
   }
 
   /** Asks the client to pull again; coalesced, and only when the client supports it. */
