@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CancellationTokenSource,
+  HoverRequest,
   CodeAction,
   LSPErrorCodes,
   CodeActionRequest,
@@ -442,5 +443,36 @@ describe('language server: workspace diagnostics for a client that keeps what no
 
   it('leaves out the documents whose report the client holds', async () => {
     await workspaceDiagnosticsScenario(s.c, s.root, true);
+  });
+});
+
+describe('language server: code actions over a selection of many problems', function () {
+  this.timeout(60_000);
+  const s = fixtureServer({ pull: true });
+
+  it('answer other requests meanwhile, and stop when the editor cancels them', async () => {
+    const rel = 'audit/phase-2/02-EXECUTION_PLAN.md';
+    const n = 1000;
+    fs.writeFileSync(path.join(s.root, rel), '# Phase 2 plan\n\n' + Array.from({ length: n }, (_, i) => `- item ${i} TBD`).join('\n') + '\n');
+    const { uri: u } = await s.c.open(rel);
+    assert.ok((await pull(s.c, u)).length >= n);
+    const cts = new CancellationTokenSource();
+    const order: string[] = [];
+    // The whole document selected (as after Ctrl+A): a quick fix and two directives per problem.
+    const actions = s.c.conn
+      .sendRequest(
+        CodeActionRequest.type,
+        { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: n + 2, character: 0 } }, context: { diagnostics: [] } },
+        cts.token,
+      )
+      .then(
+        (r) => order.push(`actions: ${r?.length}`),
+        (e: { code?: number }) => order.push(`actions: error ${e.code}`),
+      );
+    await s.c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 0, character: 3 } });
+    order.push('hover');
+    cts.cancel();
+    await actions;
+    assert.deepEqual(order, ['hover', `actions: error ${LSPErrorCodes.RequestCancelled}`]);
   });
 });
