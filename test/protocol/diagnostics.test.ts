@@ -19,7 +19,7 @@ import {
   WorkspaceDiagnosticRequest,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { applyWorkspaceEdit, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
+import { applyWorkspaceEdit, buildServer, copyFixture, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -474,5 +474,44 @@ describe('language server: code actions over a selection of many problems', func
     cts.cancel();
     await actions;
     assert.deepEqual(order, ['hover', `actions: error ${LSPErrorCodes.RequestCancelled}`]);
+  });
+});
+
+describe('language server: an open phasegate.yaml edited and not saved', function () {
+  this.timeout(60_000);
+  const SAVED = 'rules:\n  missing-folder: sometimes\n';
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    fs.writeFileSync(path.join(root, 'phasegate.yaml'), SAVED);
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+  });
+
+  it("shows the problems of the editor's text, on its lines; the saved config stays in force", async () => {
+    const { uri: u } = await c.open('phasegate.yaml');
+    const at = (ds: Diagnostic[]) => ds.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`);
+    assert.deepEqual(at(await pull(c, u)), ['invalid-config 1:18-27']);
+    // Fixed, a comment line above it, not saved: no problem left (the saved file's was on line 1).
+    await c.change(u, '# severities\nrules:\n  missing-folder: warning\n');
+    assert.deepEqual(at(await pull(c, u)), []);
+    // Another wrong value, on the editor's line 2.
+    await c.change(u, '# severities\nrules:\n  missing-folder: never\n');
+    const wrong = await pull(c, u);
+    assert.deepEqual(at(wrong), ['invalid-config 2:18-23']);
+    assert.match(msg(wrong[0]), /missing-folder/);
+    // Unsaved, it does not apply: the rule it turns off still reports.
+    await c.change(u, 'rules:\n  missing-section: off\n');
+    assert.deepEqual(at(await pull(c, u)), []);
+    const brief = await c.open(P2_BRIEF);
+    assert.ok(codes(await pull(c, brief.uri)).includes('missing-section'));
+    // Back to the saved text: the engine's problems of the saved file.
+    await c.change(u, SAVED);
+    assert.deepEqual(at(await pull(c, u)), ['invalid-config 1:18-27']);
   });
 });
