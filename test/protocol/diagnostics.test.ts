@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CancellationTokenSource,
+  HoverRequest,
   CodeAction,
   LSPErrorCodes,
   CodeActionRequest,
@@ -18,7 +19,7 @@ import {
   WorkspaceDiagnosticRequest,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { applyWorkspaceEdit, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
+import { applyWorkspaceEdit, buildServer, copyFixture, fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
 const P2_BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const P2_INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -418,6 +419,22 @@ describe('language server: diagnostics pushed to a client without pull support',
     const last = await c.waitFor('clearing publish', () => c.publishes(u).length > n && c.publishes(u)[c.publishes(u).length - 1]);
     assert.deepEqual(last.diagnostics, []);
   });
+
+  it('publishes nothing for a document closed while its diagnostics were computed (they wait for its settings)', async () => {
+    const finding = (name: string) => {
+      fs.writeFileSync(path.join(root, 'audit/phase-2/03-FINDINGS', name), '---\nstatus: nonsense\n---\n# Finding\n\ntext\n');
+      return `audit/phase-2/03-FINDINGS/${name}`;
+    };
+    // Documents never opened before: their settings are asked of the client first.
+    const closed = await c.open(finding('closed-at-once.md'));
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: closed.uri } });
+    // Another document's publish comes after the first one's settings arrived (the client answers in order).
+    const other = await c.open(finding('opened-after.md'));
+    await c.waitFor('publish of the other document', () => c.publishes(other.uri).find((p) => p.diagnostics.length > 0));
+    const sent = c.publishes(closed.uri);
+    assert.ok(sent.length > 0, 'the close clears the document');
+    assert.deepEqual(sent[sent.length - 1].diagnostics, [], JSON.stringify(sent));
+  });
 });
 
 describe('language server: workspace diagnostics for a client that keeps what no report names (VS Code)', function () {
@@ -426,5 +443,75 @@ describe('language server: workspace diagnostics for a client that keeps what no
 
   it('leaves out the documents whose report the client holds', async () => {
     await workspaceDiagnosticsScenario(s.c, s.root, true);
+  });
+});
+
+describe('language server: code actions over a selection of many problems', function () {
+  this.timeout(60_000);
+  const s = fixtureServer({ pull: true });
+
+  it('answer other requests meanwhile, and stop when the editor cancels them', async () => {
+    const rel = 'audit/phase-2/02-EXECUTION_PLAN.md';
+    const n = 1000;
+    fs.writeFileSync(path.join(s.root, rel), '# Phase 2 plan\n\n' + Array.from({ length: n }, (_, i) => `- item ${i} TBD`).join('\n') + '\n');
+    const { uri: u } = await s.c.open(rel);
+    assert.ok((await pull(s.c, u)).length >= n);
+    const cts = new CancellationTokenSource();
+    const order: string[] = [];
+    // The whole document selected (as after Ctrl+A): a quick fix and two directives per problem.
+    const actions = s.c.conn
+      .sendRequest(
+        CodeActionRequest.type,
+        { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: n + 2, character: 0 } }, context: { diagnostics: [] } },
+        cts.token,
+      )
+      .then(
+        (r) => order.push(`actions: ${r?.length}`),
+        (e: { code?: number }) => order.push(`actions: error ${e.code}`),
+      );
+    await s.c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 0, character: 3 } });
+    order.push('hover');
+    cts.cancel();
+    await actions;
+    assert.deepEqual(order, ['hover', `actions: error ${LSPErrorCodes.RequestCancelled}`]);
+  });
+});
+
+describe('language server: an open phasegate.yaml edited and not saved', function () {
+  this.timeout(60_000);
+  const SAVED = 'rules:\n  missing-folder: sometimes\n';
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    fs.writeFileSync(path.join(root, 'phasegate.yaml'), SAVED);
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+  });
+
+  it("shows the problems of the editor's text, on its lines; the saved config stays in force", async () => {
+    const { uri: u } = await c.open('phasegate.yaml');
+    const at = (ds: Diagnostic[]) => ds.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`);
+    assert.deepEqual(at(await pull(c, u)), ['invalid-config 1:18-27']);
+    // Fixed, a comment line above it, not saved: no problem left (the saved file's was on line 1).
+    await c.change(u, '# severities\nrules:\n  missing-folder: warning\n');
+    assert.deepEqual(at(await pull(c, u)), []);
+    // Another wrong value, on the editor's line 2.
+    await c.change(u, '# severities\nrules:\n  missing-folder: never\n');
+    const wrong = await pull(c, u);
+    assert.deepEqual(at(wrong), ['invalid-config 2:18-23']);
+    assert.match(msg(wrong[0]), /missing-folder/);
+    // Unsaved, it does not apply: the rule it turns off still reports.
+    await c.change(u, 'rules:\n  missing-section: off\n');
+    assert.deepEqual(at(await pull(c, u)), []);
+    const brief = await c.open(P2_BRIEF);
+    assert.ok(codes(await pull(c, brief.uri)).includes('missing-section'));
+    // Back to the saved text: the engine's problems of the saved file.
+    await c.change(u, SAVED);
+    assert.deepEqual(at(await pull(c, u)), ['invalid-config 1:18-27']);
   });
 });

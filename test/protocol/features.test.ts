@@ -203,6 +203,26 @@ describe('language server: editor features over stdio', function () {
     assert.equal(docs[0].location.uri, u);
   });
 
+  it('reads a position past the end of its line as the end (completion edits and hover ranges stay in the document)', async () => {
+    const { uri: u, text } = await c.open('audit/phase-1/05-DECISIONS.md');
+    const edited = '---\nphase: 1\n\n---\n# Phase 1 Decisions\n<!--\nSee phase-2\n';
+    await c.change(u, edited);
+    const lines = edited.split('\n');
+    const hover = (line: number, character: number) => c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character } });
+    // An empty front matter line (keys), after `<!--` (directives), after a phase id (hover).
+    for (const line of [2, 5]) {
+      const end = lines[line].length;
+      const past = items(await complete(u, line, end + 4));
+      assert.ok(past.length > 0, `completion on line ${line}`);
+      assert.deepEqual(past, items(await complete(u, line, end)), `line ${line}: as at its end`);
+      for (const i of past) assert.ok((i.textEdit as TextEdit).range.end.character <= end, JSON.stringify(i.textEdit));
+    }
+    const atEnd = await hover(6, lines[6].length);
+    assert.ok(atEnd?.range, 'a phase id ending the line');
+    assert.deepEqual(await hover(6, lines[6].length + 3), atEnd);
+    await c.change(u, text);
+  });
+
   it('folds sections, the front matter and checklists', async () => {
     const u = uri(root, P1_VALIDATION);
     const folds = (await c.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: u } })) as FoldingRange[];

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { pathToUri, uriToPath } from '../../server/src/lsp/uri';
+import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
 
 describe('language server: file URIs <-> engine paths', () => {
   it('round-trips POSIX paths with spaces and non-ASCII names', () => {
@@ -7,6 +11,12 @@ describe('language server: file URIs <-> engine paths', () => {
     assert.equal(pathToUri(p), 'file:///home/me/My%20Project/phase-1/06-OUTPUT_HANDOFF.md');
     assert.equal(uriToPath(pathToUri(p)), p);
     assert.equal(uriToPath(pathToUri('/ws/Décisions #1.md')), '/ws/Décisions #1.md');
+  });
+
+  it("percent-encodes ! ' ( ) * as VS Code does, upper-case hex", () => {
+    assert.equal(pathToUri("/ws/report (draft)!*'.md"), 'file:///ws/report%20%28draft%29%21%2A%27.md');
+    assert.equal(pathToUri('/ws/a-b_c.d~e/x@y+z,w;v=u$.md'), 'file:///ws/a-b_c.d~e/x%40y%2Bz%2Cw%3Bv%3Du%24.md');
+    assert.equal(uriToPath(pathToUri("/ws/report (draft)!*'.md")), "/ws/report (draft)!*'.md");
   });
 
   it('reads VS Code Windows URIs (encoded drive colon) and writes them the same way', () => {
@@ -21,5 +31,43 @@ describe('language server: file URIs <-> engine paths', () => {
     assert.equal(uriToPath('file:///ws/a.md#L3'), '/ws/a.md');
     assert.equal(uriToPath('untitled:Untitled-1'), undefined);
     assert.equal(uriToPath('vscode-notebook-cell:/ws/a.ipynb'), undefined);
+  });
+});
+
+describe('language server: workspace diagnostics of a file whose URI two clients spell differently', function () {
+  this.timeout(60_000);
+  const FINDING = 'audit/phase-1/03-FINDINGS/report (draft).md';
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    fs.writeFileSync(path.join(root, FINDING), '---\nstatus: nonsense\n---\n# Finding\n\ntext\n');
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    const errors = await stopOnFixture(c, root);
+    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+  });
+
+  it('names the file as VS Code does, and keeps its problems when the client sends its id back under another spelling', async () => {
+    await c.waitFor('progress end', () => c.events.some((e) => e.kind === 'progress' && (e.params as { value: { kind: string } }).value.kind === 'end'));
+    const file = path.join(root, FINDING);
+    const first = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const report = first.items.find((i) => uriToPath(i.uri) === file);
+    // VS Code's Uri.toString() spelling: `(` and `)` encoded.
+    assert.equal(report?.uri, uri(root, 'audit/phase-1/03-FINDINGS/') + 'report%20%28draft%29.md');
+    assert.ok(report.kind === 'full' && report.items.length > 0, JSON.stringify(report));
+
+    // A client that spells it `report%20(draft).md` (encodeURIComponent) sends the ids back so.
+    const other = uri(root, 'audit/phase-1/03-FINDINGS/') + 'report%20(draft).md';
+    const previousResultIds = first.items.map((i) => ({ uri: i.uri === report.uri ? other : i.uri, value: i.resultId! }));
+    const next = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds });
+    await c.open('audit/phase-2/00-PHASE_BRIEF.md');
+    const r = await next;
+    const mine = r.items.filter((i) => uriToPath(i.uri) === file);
+    // One answer for the file, under the client's spelling, unchanged: no empty report clears its problems.
+    assert.deepEqual(mine, [{ kind: 'unchanged', uri: other, version: null, resultId: report.resultId }]);
   });
 });

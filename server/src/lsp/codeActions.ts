@@ -1,11 +1,12 @@
 /** Code actions: the engine's quick fix of each diagnostic in range, and `source.fixAll.phasegate`. */
-import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection } from 'vscode-languageserver';
+import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { codeActions, fixAll, suppressActions } from '../service/actions';
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
 import { toLspDiagnostic, toWorkspaceEdit } from './convert';
 import type { DiagnosticsFeature } from './diagnostics';
+import { timeSlicer } from './yield';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.phasegate`;
 
@@ -35,9 +36,21 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
         if (a.isPreferred) action.isPreferred = true;
         return action;
       };
+      // A selection over many problems takes long: the loops yield now and then, so that the client's
+      // other requests and its cancellation are read, and stop when cancelled or when the text changed
+      // meanwhile (the actions would edit the old text).
+      const version = ctx.versionOf(t.uri);
+      const slice = timeSlicer();
+      const pause = async (): Promise<void> => {
+        const y = slice();
+        if (y) await y;
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        if (ctx.versionOf(t.uri) !== version) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+      };
       if (wants(only, CodeActionKind.QuickFix)) {
         const inRange = diags.filter((d) => intersects(d.range, params.range));
         for (const d of inRange) {
+          await pause();
           for (const a of codeActions(t.svc, [d])) {
             const c = convert(a, CodeActionKind.QuickFix, [d]);
             if (c) out.push(c);
@@ -49,6 +62,7 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
           const key = `${d.code} ${d.range.start.line}`;
           if (offered.has(key)) continue;
           offered.add(key);
+          await pause();
           for (const a of suppressActions(t.svc, d)) {
             const c = convert(a, CodeActionKind.QuickFix, [d]);
             if (c) out.push(c);

@@ -25,6 +25,14 @@ import { directiveCompletion } from './directives';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
 
+/**
+ * A position's character within its line: one past the line's end reads as the end, as LSP says (an
+ * editor may ask there, e.g. in a virtual space column); an edit or range from it then stays in the document.
+ */
+export function clampCharacter(doc: ParsedDocument, line: number, ch: number): number {
+  return Math.max(0, Math.min(ch, (doc.lines[line] ?? '').length));
+}
+
 /** Where the cursor is relative to the front matter: `inside` between the fences. */
 export function inFrontMatter(doc: ParsedDocument, line: number): boolean {
   const fm = doc.frontMatter;
@@ -257,6 +265,7 @@ function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
 
 export async function complete(t: Target, line: number, ch: number): Promise<CompletionItem[]> {
   if (!t.doc) return [];
+  ch = clampCharacter(t.doc, line, ch);
   // In a directive comment (an HTML block, which other completions skip).
   const directive = directiveCompletion(t, line, ch);
   if (directive) return directive;

@@ -12,7 +12,9 @@ import {
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver';
+import { parseConfig } from '../service/config';
 import { isInside } from '../service/host';
+import { decode, type PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
 import { throwIfCancelled } from '../service/types';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
@@ -65,8 +67,24 @@ export class DiagnosticsFeature {
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;
-    const diags = path === svc.config.file ? svc.config.problems : svc.diagnose(path, token);
+    const diags = path === svc.config.file ? await this.configProblems(uri, path, svc) : svc.diagnose(path, token);
     return applyRuleSettings(diags, settings);
+  }
+
+  /**
+   * The problems of the folder's config file. The config in force is the saved file, and the engine's
+   * problems are its; while the editor's text of the open file differs from the saved one, they are
+   * those of the editor's text instead (as it parses and matches the config schema: the problems found
+   * reading what the saved config names, such as its schemas and templates, come back once it is saved),
+   * so that none is shown on a line that no longer holds it.
+   */
+  private async configProblems(uri: string, path: string, svc: PhasegateService): Promise<Diagnostic[]> {
+    const open = this.ctx.documents.get(uri);
+    if (!open) return svc.config.problems;
+    const text = open.getText();
+    const saved = await svc.fs.readFile(path).then(decode, () => undefined);
+    if (saved === text) return svc.config.problems;
+    return parseConfig(path, text, svc.root, svc.validator('config')).problems;
   }
 
   async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {
@@ -113,14 +131,22 @@ export class DiagnosticsFeature {
     }
   }
 
-  /** Push mode: publishes a document's diagnostics when they differ from the last ones sent. */
+  /**
+   * Push mode: publishes an open document's diagnostics when they differ from the last ones sent.
+   * Computing them may wait (for the settings, asked of the client): a document closed meanwhile gets
+   * nothing (its close cleared what the client shows), nor one reopened or changed meanwhile (its new
+   * text publishes once it applies).
+   */
   async publish(uri: string, force = false): Promise<void> {
+    const doc = this.ctx.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
     const items = await this.compute(uri);
+    if (this.ctx.documents.get(uri) !== doc || doc.version !== version) return;
     const json = JSON.stringify(items);
     const last = this.reported.get(uri);
     if (!force && last && last.json === json) return;
     this.reported.set(uri, { json, resultId: String(this.nextResultId++) });
-    const version = this.ctx.documents.get(uri)?.version;
     await this.ctx.connection.sendDiagnostics({ uri, diagnostics: items, version });
   }
 
@@ -136,7 +162,13 @@ export class DiagnosticsFeature {
       this.refresh();
       return;
     }
-    for (const d of this.ctx.documents.all()) await this.publish(d.uri);
+    for (const d of this.ctx.documents.all()) {
+      // Closed while an earlier one was computed: nothing to publish (publish checks it again after computing).
+      if (this.ctx.documents.get(d.uri) !== d) continue;
+      // Its pending text publishes once it applies, under these settings too.
+      if (this.sync.isPending(d.uri)) continue;
+      await this.publish(d.uri);
+    }
   }
 
   /** Asks the client to pull again; coalesced, and only when the client supports it. */

@@ -8,7 +8,7 @@ import { RULES, ruleDocsUrl, ruleInfo } from '../service/rules/catalog';
 import { DIRECTIVE_RULES, DirectiveKind, htmlComments, suppressionsOf, yamlComments } from '../service/suppress';
 import type { ParsedDocument } from '../service/markdown';
 import type { Target } from './context';
-import { inFrontMatter } from './completion';
+import { clampCharacter, inFrontMatter } from './completion';
 
 const KIND_HELP: Record<DirectiveKind, string> = {
   'disable-next-line': 'Silences the rules named (every rule when none is) on the next line.',
@@ -57,6 +57,7 @@ function coveredLines(kind: DirectiveKind, line: number, doc: ParsedDocument): (
 
 export function directiveCompletion(t: Target, line: number, ch: number): CompletionItem[] | undefined {
   const doc = t.doc!;
+  ch = clampCharacter(doc, line, ch);
   const m = directiveBefore(doc, line, ch);
   if (!m) return undefined;
   const src = doc.lines[line] ?? '';
@@ -107,6 +108,7 @@ export function directiveCompletion(t: Target, line: number, ch: number): Comple
 
 /** Hover on a directive: its kind's meaning, or a rule's description and documentation link. */
 export function directiveHover(doc: ParsedDocument, line: number, ch: number): { value: string; range: LspRange } | undefined {
+  ch = clampCharacter(doc, line, ch);
   const d = suppressionsOf(doc)?.directives.find((x) => x.line === line && ch >= x.range.start.character && ch <= x.range.end.character);
   if (!d) return undefined;
   const rule = d.rules.find((r) => ch >= r.range.start.character && ch <= r.range.end.character);

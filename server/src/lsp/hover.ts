@@ -4,7 +4,7 @@ import { expandTitle } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import type { ServerContext, Target } from './context';
-import { frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
+import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
 import { directiveHover } from './directives';
@@ -20,6 +20,7 @@ function codeSpan(text: string): string {
 export function hover(t: Target, line: number, ch: number): Hover | null {
   const doc = t.doc;
   if (!doc) return null;
+  ch = clampCharacter(doc, line, ch);
   const src = doc.lines[line] ?? '';
   const md = (value: string, range?: LspRange): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
   const directive = directiveHover(doc, line, ch);

@@ -7,6 +7,7 @@ import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Locatio
 import type { Heading, ParsedDocument } from '../service/markdown';
 import type { Range } from '../service/types';
 import { maskedLine, referenceDefinitions } from '../service/rules/doc-util';
+import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveTarget } from './phases';
 
@@ -142,6 +143,7 @@ export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
 export function definition(ctx: ServerContext, t: Target, line: number, ch: number): Location[] {
   const doc = t.doc;
   if (!doc) return [];
+  ch = clampCharacter(doc, line, ch);
   const at = (d: Destination) => [Location.create(d.uri, d.heading ? d.heading.range : LspRange.create(0, 0, 0, 0))];
   const link = linkAt(doc, line, ch);
   let target = link?.target;

@@ -30,12 +30,22 @@ export function uriToPath(uri: string): string | undefined {
   return normalizePath(p);
 }
 
+/**
+ * A path segment percent-encoded as VS Code writes it (vscode-uri's `encodeURIComponentFast`): every
+ * character but the unreserved `A-Z a-z 0-9 - . _ ~` is encoded, upper-case hex. encodeURIComponent
+ * leaves `! ' ( ) *` as they are, VS Code does not; a URI spelt otherwise than the client spells it
+ * would name the same file twice in the client's views.
+ */
+function encodeSegment(seg: string): string {
+  return encodeURIComponent(seg).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
 export function pathToUri(path: string): string {
   let p = path.replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) p = '/' + p[0].toLowerCase() + ':' + p.slice(2);
   const encoded = p
     .split('/')
-    .map((seg, i) => (i === 1 && /^[a-z]:$/.test(seg) ? seg.replace(':', '%3A') : encodeURIComponent(seg)))
+    .map((seg, i) => (i === 1 && /^[a-z]:$/.test(seg) ? seg.replace(':', '%3A') : encodeSegment(seg)))
     .join('/');
   return 'file://' + encoded;
 }

@@ -24,6 +24,8 @@ import { applyRuleSettings, toLspDiagnostic } from './convert';
 import type { ServerContext } from './context';
 import type { PhasegateSettings } from '../protocol';
 import type { Diagnostic } from '../service/types';
+import { normalizePath } from '../service/host';
+import { uriToPath } from './uri';
 import { timeSlicer } from './yield';
 
 export class WorkspaceDiagnostics {
@@ -31,8 +33,10 @@ export class WorkspaceDiagnostics {
   private answered = -1;
   private waiters: (() => void)[] = [];
   /**
-   * The last report of each document: its diagnostics as sent and their id, and the engine's result
-   * and the settings it was made from (the engine hands out the same array while a result is valid).
+   * The last report of each document, by engine path: its diagnostics as sent and their id, and the
+   * engine's result and the settings it was made from (the engine hands out the same array while a
+   * result is valid). Keyed by path, not URI: a client may spell a file's URI otherwise than the server
+   * does (VS Code encodes `(` as `%28`), and the same file must not be reported twice.
    */
   private readonly reported = new Map<string, Reported>();
   private nextId = 1;
@@ -51,7 +55,8 @@ export class WorkspaceDiagnostics {
 
   /** A document closed: its next workspace report is a full one. */
   forget(uri: string): void {
-    this.reported.delete(uri);
+    const path = uriToPath(uri);
+    if (path) this.reported.delete(path);
     this.bump();
   }
 
@@ -60,7 +65,12 @@ export class WorkspaceDiagnostics {
       if (params.previousResultIds.length > 0 && this.answered === this.generation) await this.changeOrCancel(token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
       const generation = this.generation;
-      const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+      // By engine path, with the URI as the client spells it (its reports about the file use that spelling).
+      const previous = new Map<string, Previous>();
+      for (const p of params.previousResultIds) {
+        const path = uriToPath(p.uri);
+        if (path) previous.set(path, { uri: p.uri, value: p.value });
+      }
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, () => this.compute(previous, token));
       this.answered = generation;
       return report;
@@ -77,7 +87,7 @@ export class WorkspaceDiagnostics {
     });
   }
 
-  private async compute(previous: Map<string, string>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+  private async compute(previous: Map<string, Previous>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const seen = new Set<string>();
     const slice = timeSlicer();
@@ -102,40 +112,47 @@ export class WorkspaceDiagnostics {
         const y = slice();
         if (y) await y;
         if (token.isCancellationRequested) return { items };
-        const uri = this.ctx.uriOf(path);
-        if (this.ctx.documents.get(uri) || seen.has(uri)) continue;
-        seen.add(uri);
+        const key = normalizePath(path);
+        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key)) continue;
+        seen.add(key);
+        const prev = previous.get(key);
+        // The client's own spelling of the URI when it named the file, else the server's (VS Code's).
+        const uri = prev?.uri ?? this.ctx.uriOf(key);
         const engine = !settings.enable ? [] : path === svc.config.file ? svc.config.problems : svc.diagnose(path);
-        const last = this.reported.get(uri);
+        const last = this.reported.get(key);
         // The same result under the same settings: the last report stands, unconverted and
         // unserialised again (performance only: after an edit most of the workspace is unchanged).
         const same = last !== undefined && last.engine === engine && last.settings === settings;
-        const rec = same ? last : this.record(uri, engine, settings);
-        if (previous.get(uri) !== rec.resultId)
-          items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp });
+        const rec = same ? last : this.record(key, engine, settings);
+        if (prev?.value !== rec.resultId) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp });
         // The client holds this very report (it sent its id back).
         else if (!this.omitHeld) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId });
       }
     }
     // Files the client knows that are gone (deleted, folder removed, now open): clear them.
-    for (const uri of previous.keys()) {
-      if (seen.has(uri)) continue;
-      this.reported.delete(uri);
+    for (const [path, { uri }] of previous) {
+      if (seen.has(path)) continue;
+      this.reported.delete(path);
       items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] });
     }
     return { items };
   }
 
   /** Converts an engine result; a new result id only when the diagnostics differ from the last report's. */
-  private record(uri: string, engine: Diagnostic[], settings: PhasegateSettings): Reported {
+  private record(path: string, engine: Diagnostic[], settings: PhasegateSettings): Reported {
     const lsp = applyRuleSettings(engine, settings).map(toLspDiagnostic);
     const json = JSON.stringify(lsp);
-    const last = this.reported.get(uri);
+    const last = this.reported.get(path);
     const resultId = last && last.json === json ? last.resultId : `w${this.nextId++}`;
     const rec: Reported = { json, resultId, lsp, engine, settings };
-    this.reported.set(uri, rec);
+    this.reported.set(path, rec);
     return rec;
   }
+}
+
+interface Previous {
+  uri: string;
+  value: string;
 }
 
 interface Reported {

@@ -32,6 +32,18 @@ function seen(text: string): string {
  * YAML value.
  */
 function shape(doc: ParsedDocument): string {
+  let s = shapes.get(doc);
+  if (s === undefined) shapes.set(doc, (s = computeShape(doc)));
+  return s;
+}
+
+/**
+ * Each parsed document's shape (performance only: the actions of many problems of one document compare
+ * with the same shape; a parsed document does not change, an edit parses a new one).
+ */
+const shapes = new WeakMap<ParsedDocument, string>();
+
+function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
   const blocks = tokens
@@ -147,15 +159,36 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
     const edit = lineEdit(doc, diag, inFrontMatter);
     if (edit) out.push(action(`Disable ${diag.code} for this line`, diag, edit));
   }
-  // For the file: after the front matter (before the first line without one); not with front matter left open.
-  if (!fm || fm.terminated) {
-    const at = fm ? fm.endLine + 1 : 0;
-    const text = `<!-- phasegate-disable-file ${diag.code} -->`;
-    if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', diag.code, shape(doc))) {
-      out.push(action(`Disable ${diag.code} for this file`, diag, { range: range(at, 0, at, 0), newText: text + doc.eol }));
-    }
-  }
+  const file = fileEdit(doc, diag.code);
+  if (file) out.push(action(`Disable ${diag.code} for this file`, diag, file));
   return out;
+}
+
+/**
+ * Each parsed document's `disable-file` edit per rule, null where none can be written (performance
+ * only: it is the same edit for every problem of the rule).
+ */
+const fileEdits = new WeakMap<ParsedDocument, Map<string, TextEdit | null>>();
+
+/** The edit that silences `code` in the whole document, if one can be written without changing what it reads as. */
+function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
+  let byRule = fileEdits.get(doc);
+  if (!byRule) fileEdits.set(doc, (byRule = new Map()));
+  let edit = byRule.get(code);
+  if (edit === undefined) {
+    edit = null;
+    const fm = doc.frontMatter;
+    // For the file: after the front matter (before the first line without one); not with front matter left open.
+    if (!fm || fm.terminated) {
+      const at = fm ? fm.endLine + 1 : 0;
+      const text = `<!-- phasegate-disable-file ${code} -->`;
+      if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc)))
+        edit = { range: range(at, 0, at, 0), newText: text + doc.eol };
+    }
+    byRule.set(code, edit);
+  }
+  // A copy: each action owns its edit.
+  return edit ? { range: range(edit.range.start.line, 0, edit.range.start.line, 0), newText: edit.newText } : undefined;
 }
 
 /** Removes a directive that silences nothing, or the one rule of it that does not. */
