@@ -64,6 +64,25 @@ describe('language server: directive comments', function () {
     await c.change(u, text);
   });
 
+  it('offers Disable … for this file once over a selection of several problems of the rule, naming them all', async () => {
+    const { uri: u, text } = await c.open(BRIEF);
+    const broken = text.replace('- Code quality audit report', '- [report](missing-report.md)\n- [notes](missing-notes.md)');
+    await c.change(u, broken);
+    const ds = (await pull(u)).filter((x) => x.code === 'broken-link');
+    assert.equal(ds.length, 2);
+    const all = broken.split('\n');
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: { start: { line: 0, character: 0 }, end: { line: all.length - 1, character: 0 } },
+      context: { diagnostics: ds, only: ['quickfix'] },
+    })) as CodeAction[];
+    const file = actions.filter((a) => a.title === 'Disable broken-link for this file');
+    assert.equal(file.length, 1, actions.map((a) => a.title).join(' | '));
+    assert.equal(file[0].diagnostics?.length, 2);
+    assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this line').length, 2);
+    await c.change(u, text);
+  });
+
   it('completes the directive after <!-- and the rules after it, those reported on the next line first', async () => {
     const { uri: u, text } = await c.open(BRIEF);
     const lines = text.replace('- Code quality audit report', '<!-- p -->\n- [report](missing-report.md)').split('\n');

@@ -56,8 +56,10 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
             if (c) out.push(c);
           }
         }
-        // Then, once per rule and line, the directives that silence a problem (after every repair).
+        // Then, once per rule and line, the directives that silence a problem (after every repair); an action
+        // the same for several lines (Disable … for this file) once, naming the problems it silences.
         const offered = new Set<string>();
+        const same = new Map<string, LspCodeAction>();
         for (const d of inRange) {
           const key = `${d.code} ${d.range.start.line}`;
           if (offered.has(key)) continue;
@@ -65,7 +67,14 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
           await pause();
           for (const a of suppressActions(t.svc, d)) {
             const c = convert(a, CodeActionKind.QuickFix, [d]);
-            if (c) out.push(c);
+            if (!c) continue;
+            const id = `${c.title}\u0000${JSON.stringify(c.edit)}`;
+            const first = same.get(id);
+            if (first) first.diagnostics?.push(...(c.diagnostics ?? []));
+            else {
+              same.set(id, c);
+              out.push(c);
+            }
           }
         }
       }
