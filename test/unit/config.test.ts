@@ -69,6 +69,35 @@ describe('config: layout names', () => {
   });
 });
 
+describe('config: its own schema', () => {
+  it('is the built-in one on every load, also beside a document kind named config in schemas:', async () => {
+    const base = 'schemas:\n  config: s/config-doc.json\n';
+    const { svc, fs } = await workspace({
+      'phasegate.yaml': base,
+      's/config-doc.json': '{"type": "object", "required": ["phase"]}',
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: X\n',
+    });
+    assert.equal(svc.config.problems.length, 0);
+    const cases: [string, RegExp | undefined][] = [
+      ['# a comment\n', undefined],
+      ['rules:\n  missing-sectoin: fatal\n', /`missing-sectoin` is not a known rule id/],
+      ['layouts: 5\n', /layouts/],
+    ];
+    for (const [extra, expected] of cases) {
+      fs.write(`${ROOT}/phasegate.yaml`, base + extra);
+      await svc.load(ROOT);
+      const messages: string[] = svc.config.problems.map((p) => p.message);
+      if (expected)
+        assert.ok(
+          messages.some((m) => expected.test(m)),
+          messages.join(' | '),
+        );
+      else assert.deepEqual(messages, []);
+      assert.ok(!messages.some((m) => /'phase'/.test(m)), 'not checked against the document kind schema');
+    }
+  });
+});
+
 describe('config: a layout number pattern', () => {
   const config = (number: string) =>
     `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "${number}"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        heading: "Sprint {N} Goals"\n`;

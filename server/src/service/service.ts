@@ -81,6 +81,9 @@ interface DocEntry {
 
 const EMPTY_DOC = parseDocument('');
 
+/** Where the validator of phasegate.yaml is kept among the front matter validators (no document kind's id). */
+const CONFIG_VALIDATOR = '\u0000config';
+
 export class PhasegateService {
   readonly fs: FileSystem;
   readonly assets: Assets;
@@ -203,7 +206,7 @@ export class PhasegateService {
         this.configUnreadable(file, `${name} cannot be read: ${(e as Error).message}`);
         break;
       }
-      this.config = parseConfig(file, text, this.root, this.validator('config'));
+      this.config = parseConfig(file, text, this.root, this.configValidator());
       break;
     }
     await this.loadWorkspaceSchemas();
@@ -353,10 +356,19 @@ export class PhasegateService {
    * Compiled validator of a schema id: the build-time one when the schema in force is the unchanged
    * built-in one, else compiled now. A schema that does not compile yields its error text.
    */
+  /** The schema of phasegate.yaml: always the built-in one (a workspace's `schemas: {config: …}` is a document kind's). */
+  private configValidator(): ValidateFunction | undefined {
+    return this.compiled('config', undefined, CONFIG_VALIDATOR);
+  }
+
   validator(id: string): ValidateFunction | undefined {
-    let v = this.validators.get(id);
+    return this.compiled(id, this.workspaceSchemas[id], id);
+  }
+
+  /** The validator of schema `id` (the workspace's `workspace`, else the built-in one), compiled once and kept under `key`. */
+  private compiled(id: string, workspace: object | undefined, key: string): ValidateFunction | undefined {
+    let v = this.validators.get(key);
     if (v === undefined) {
-      const workspace = this.workspaceSchemas[id];
       const schema = workspace ?? this.assets.schemas[id];
       if (!schema) return undefined;
       v = workspace ? undefined : precompiled(id, schema);
@@ -368,7 +380,7 @@ export class PhasegateService {
           this.logger.log(v);
         }
       }
-      this.validators.set(id, v);
+      this.validators.set(key, v);
     }
     return typeof v === 'string' ? undefined : v;
   }
