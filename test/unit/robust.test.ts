@@ -348,6 +348,20 @@ describe('robustness: workspace schemas are data', () => {
     assert.doesNotMatch(d.message, /root|daemon|\n/);
   });
 
+  it("a schema's problem is reported at its own entry's value, not at a kind or comment that only contains its name", async () => {
+    for (const config of [
+      'schemas:\n  my-brief: s/ok.json\n  brief: nope.json\n',
+      'schemas:\n  # brief: old.json\n  brief: nope.json\n',
+      'schemas: {my-brief: s/ok.json, brief: nope.json}\n',
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': config, 's/ok.json': '{}', [BRIEF]: fm + body });
+      const d = svc.config.problems.find((x) => /^schema for 'brief'/.test(x.message));
+      assert.ok(d, config);
+      const line = config.split('\n')[d.range.start.line];
+      assert.equal(line.slice(d.range.start.character, d.range.end.character), 'nope.json', config);
+    }
+  });
+
   it('a schema that is a folder, a device, a pipe or a link out of the workspace is refused without reading it', async function () {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-schemas-')));
     try {

@@ -5,6 +5,8 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
+import { pathRange } from './yamlpath';
+import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec } from './layout';
@@ -337,19 +339,13 @@ export class PhasegateService {
     }
   }
 
-  /** Range of `section.key` in the config file (its first line when not found). */
+  /** Range of the value of `section.key` in the config file (its first line when not found). */
   private configKeyRange(section: string, key: string): Range {
-    const lines = (this.configText ?? '').split(/\r\n|\r|\n/);
-    let inSection = false;
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i];
-      if (/^\S/.test(l)) inSection = l.startsWith(section + ':');
-      else if (inSection) {
-        const c = l.indexOf(key + ':');
-        if (c >= 0) return range(i, c, i, l.length);
-      }
-    }
-    return range(0, 0, 0, (lines[0] ?? '').length);
+    const text = this.configText ?? '';
+    const lines = text.split(/\r\n|\r|\n/);
+    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const pointer = `/${[section, key].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+    return (!doc.errors.length && pathRange(doc, lines, 0, text, pointer)) || range(0, 0, 0, (lines[0] ?? '').length);
   }
 
   /**
