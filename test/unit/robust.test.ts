@@ -348,6 +348,26 @@ describe('robustness: workspace schemas are data', () => {
     assert.doesNotMatch(d.message, /root|daemon|\n/);
   });
 
+  it('reads a schema again when its file changes, appears or goes (a file event reloads the config)', async () => {
+    const strict = (allowed: string[]) => JSON.stringify({ type: 'object', properties: { status: { enum: allowed } } });
+    const { svc, fs } = await workspace({ 'phasegate.yaml': cfg('brief', 's/brief.json'), 's/brief.json': strict(['done']), [BRIEF]: fm + body });
+    const schemaErrors = () => svc.diagnose(`${ROOT}/${BRIEF}`).filter((d) => d.code === 'front-matter-schema').length;
+    assert.equal(schemaErrors(), 1, 'draft is not allowed');
+    assert.equal(svc.isConfigInput(`${ROOT}/s/brief.json`), true);
+    assert.equal(svc.isConfigInput(`${ROOT}/s/other.json`), false);
+    fs.write(`${ROOT}/s/brief.json`, strict(['draft', 'done']));
+    const affected = await svc.filesChanged([{ path: `${ROOT}/s/brief.json`, type: 'changed' }]);
+    assert.ok(affected.includes(`${ROOT}/${BRIEF}`));
+    assert.equal(schemaErrors(), 0, 'the new schema applies');
+    fs.delete(`${ROOT}/s/brief.json`);
+    await svc.filesChanged([{ path: `${ROOT}/s/brief.json`, type: 'deleted' }]);
+    assert.ok(svc.config.problems.some((d) => /^schema for 'brief' cannot be read/.test(d.message)));
+    fs.write(`${ROOT}/s/brief.json`, strict(['done']));
+    await svc.filesChanged([{ path: `${ROOT}/s/brief.json`, type: 'created' }]);
+    assert.deepEqual(svc.config.problems, []);
+    assert.equal(schemaErrors(), 1);
+  });
+
   it("a schema's problem is reported at its own entry's value, not at a kind or comment that only contains its name", async () => {
     for (const config of [
       'schemas:\n  my-brief: s/ok.json\n  brief: nope.json\n',

@@ -4,8 +4,6 @@
  * whose diagnostics may change. Events are batched: a checkout or a scaffold writes many.
  */
 import { Connection, DidChangeWatchedFilesNotification, FileChangeType, FileEvent, WatchKind } from 'vscode-languageserver';
-import { CONFIG_FILES } from '../service/config';
-import { basename } from '../service/host';
 import type { ServerContext } from './context';
 import { uriToPath } from './uri';
 import type { Folder } from './workspaces';
@@ -14,6 +12,8 @@ export const WATCHERS = [
   { globPattern: '**/*.md' },
   { globPattern: '**/*.markdown' },
   { globPattern: '**/{phasegate.yaml,phasegate.yml,.phasegate.yaml}' },
+  // Front matter schemas a phasegate.yaml names (schemas:): an edit reloads the config.
+  { globPattern: '**/*.json' },
   // Folders and artifacts: links and handoffs name them; only their existence matters.
   { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
 ];
@@ -78,7 +78,7 @@ export class FileWatcher {
     for (const [folder, list] of byFolder) {
       await folder.ready;
       if (folder.disposed) continue;
-      const reloaded = list.some((e) => CONFIG_FILES.includes(basename(e.path)));
+      const reloaded = list.some((e) => folder.svc.isConfigInput(e.path));
       const affected = await folder.svc.filesChanged(list);
       this.onChange(folder, affected, reloaded);
     }

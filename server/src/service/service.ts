@@ -563,6 +563,12 @@ export class PhasegateService {
     return this.invalidate(p);
   }
 
+  /** Whether `path` is read with the config: the config file, or a front matter schema its `schemas:` names. */
+  isConfigInput(path: string): boolean {
+    const p = normalizePath(path);
+    return CONFIG_FILES.includes(relativePath(this.root, p)) || Object.values(this.config.schemas).some((f) => normalizePath(f) === p);
+  }
+
   /** Applies file-system events. Returns the files whose diagnostics may have changed. */
   async filesChanged(events: { path: string; type: 'created' | 'changed' | 'deleted' }[]): Promise<string[]> {
     const created: string[] = [];
@@ -571,7 +577,7 @@ export class PhasegateService {
     for (const ev of events) {
       const p = normalizePath(ev.path);
       if (!isInside(this.root, p)) continue;
-      if (CONFIG_FILES.includes(relativePath(this.root, p))) {
+      if (this.isConfigInput(p)) {
         await this.load(this.root);
         return this.checkedFiles();
       }
