@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { parseConfig } from '../../server/src/service/config';
+import { DEFAULT_METRICS } from '../../server/src/service/layout';
 import { planNew } from '../../server/src/service/scaffold';
 import { ROOT, workspace } from '../helpers/workspace';
 
@@ -95,6 +96,55 @@ describe('config: its own schema', () => {
       else assert.deepEqual(messages, []);
       assert.ok(!messages.some((m) => /'phase'/.test(m)), 'not checked against the document kind schema');
     }
+  });
+});
+
+describe('config: what it names must be usable', () => {
+  it('a document schema id that names no schema, and a threshold that reads as none, are invalid-config at their value', async () => {
+    const config = [
+      'schemas:',
+      '  goals: s/goals.json',
+      'metrics:',
+      '  - name: Code coverage',
+      '    threshold: ">= twenty"',
+      'layouts:',
+      '  - name: sprint',
+      '    phases: "sprints/*"',
+      '    metrics:',
+      '      - name: Velocity',
+      '        threshold: ">= 20"',
+      '      - name: Mood',
+      '        threshold: "good"',
+      '    documents:',
+      '      - kind: goals',
+      '        file: GOALS.md',
+      '        schema: goals',
+      '      - kind: brief',
+      '        file: BRIEF.md',
+      '        schema: breif',
+      '      - kind: notes',
+      '        file: NOTES.md',
+      '        schema: brief',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phasegate.yaml': config, 's/goals.json': '{}' });
+    const lines = config.split('\n');
+    assert.deepEqual(
+      svc.config.problems.map((p) => [lines[p.range.start.line].slice(p.range.start.character, p.range.end.character), p.message.split(':')[0]]),
+      [
+        ['">= twenty"', 'metrics[0].threshold'],
+        ['breif', 'layouts[0].documents[1].schema'],
+        ['"good"', 'layouts[0].metrics[1].threshold'],
+      ],
+    );
+    // The readable ones apply; the others are left out, and the default for Code coverage stands.
+    const sprint = svc.config.layouts.find((l) => l.name === 'sprint')!;
+    assert.deepEqual(
+      sprint.metrics.map((m) => m.name),
+      ['Velocity'],
+    );
+    const byDefault = DEFAULT_METRICS.find((m) => m.name === 'Code coverage')!.threshold;
+    assert.equal(svc.config.metrics.find((m) => m.name === 'Code coverage')?.threshold, byDefault);
   });
 });
 

@@ -5,6 +5,7 @@
 import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
+import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
 import { parseFrontMatter, yamlOffsetRange } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
@@ -141,7 +142,11 @@ function captureGroups(re: RegExp): number {
   return (new RegExp(`(?:${re.source})|`, re.flags.replace(/[gy]/g, '')).exec('') as RegExpExecArray).length - 1;
 }
 
-export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined): ResolvedConfig {
+/**
+ * The config of `text`. With `schemaIds` (the ids of the built-in front matter schemas), a document's
+ * `schema` must be one of them or a kind that `schemas:` names.
+ */
+export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined, schemaIds?: readonly string[]): ResolvedConfig {
   const cfg = defaultConfig(root);
   cfg.file = file;
   const lines = text.split(/\r\n|\r|\n/);
@@ -209,6 +214,23 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     }
     cfg.schemas[kind] = rel.startsWith('/') ? rel : `${root}/${rel}`;
   }
+  // A threshold the metric rule cannot read would leave its metric unchecked, and nothing would say why.
+  const readable = (metrics: MetricSpec[] | undefined, at: string): MetricSpec[] | undefined =>
+    metrics?.filter((m, k) => {
+      if (parseThreshold(m.threshold) || parseLabelledThresholds(m.threshold)) return true;
+      problem(
+        `${at
+          .slice(1)
+          .replace(/\/(\d+)/g, '[$1]')
+          .replace(
+            /\//g,
+            '.',
+          )}[${k}].threshold: \`${m.threshold}\` is no threshold: write a comparison and a number, as \`>= 80%\`, \`< 5 min\` or \`0 critical, < 5 high\``,
+        pathRange(doc, lines, 0, text, `${at}/${k}/threshold`) ?? undefined,
+      );
+      return false;
+    });
+  c.metrics = readable(c.metrics, '/metrics');
   if (c.metrics) {
     const names = new Set(c.metrics.map((m) => m.name.toLowerCase()));
     cfg.metrics = [...c.metrics, ...DEFAULT_METRICS.filter((m) => !names.has(m.name.toLowerCase()))];
@@ -264,6 +286,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         );
       return !why;
     };
+    // A schema id is a built-in one or a kind that schemas: names: any other would check nothing.
+    l.documents.forEach((d, j) => {
+      if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;
+      problem(
+        `layouts[${i}].documents[${j}].schema: \`${d.schema}\` names no schema: give a built-in one (${schemaIds.join(', ')}) or a kind that schemas: names`,
+        pathRange(doc, lines, 0, text, `/layouts/${i}/documents/${j}/schema`) ?? undefined,
+      );
+    });
     const documents: DocumentKindSpec[] = l.documents
       .filter((d, j) => inPhase(d.file, `documents/${j}/file`))
       .map((d) => ({
@@ -287,7 +317,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         .filter((f, j) => inPhase(f.name, `folders/${j}/name`))
         .map((f) => ({ name: slashes(f.name), required: f.required ?? false, purpose: f.purpose ?? '' })),
       gates,
-      metrics: l.metrics ?? cfg.metrics,
+      metrics: readable(l.metrics, `/layouts/${i}/metrics`) ?? cfg.metrics,
       phaseGlobs: globs(l.phases, `/layouts/${i}/phases`),
     });
   });

@@ -208,7 +208,8 @@ export class PhasegateService {
         this.configUnreadable(file, `${name} cannot be read: ${(e as Error).message}`);
         break;
       }
-      this.config = parseConfig(file, text, this.root, this.configValidator());
+      const schemaIds = Object.keys(this.assets.schemas).filter((id) => id !== 'config');
+      this.config = parseConfig(file, text, this.root, this.configValidator(), schemaIds);
       break;
     }
     await this.loadWorkspaceSchemas();
