@@ -138,6 +138,39 @@ describe('document rules', () => {
       );
     });
 
+    it("takes a workspace schema's own keys for no typo, and suggests no key that schema forbids", async () => {
+      const own = {
+        type: 'object',
+        properties: { status: { type: 'string' }, start: { type: 'string' }, stage: { enum: ['alpha', 'beta'] }, modal: { type: 'boolean' } },
+      };
+      const strict = { type: 'object', properties: { status: { enum: ['draft', 'done'] } }, required: ['status'], additionalProperties: false };
+      for (const [schema, fm, expected] of [
+        [own, 'status: draft\nstage: beta\nmodal: true\nstrat: x', [[range(4, 0, 4, 5), 'Unknown front matter key `strat`: did you mean `start`?']]],
+        [
+          strict,
+          'status: draft\ntitel: Foundation\nownr: me',
+          [
+            [range(2, 0, 2, 5), 'Front matter key `titel` is not allowed for this document kind.'],
+            [range(3, 0, 3, 4), 'Front matter key `ownr` is not allowed for this document kind.'],
+          ],
+        ],
+      ] as const) {
+        const { svc } = await workspace(
+          {
+            'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n',
+            's/brief.json': JSON.stringify(schema),
+            'phase-1/00-PHASE_BRIEF.md': `---\n${fm}\n---\n${H1}`,
+          },
+          { trusted: true },
+        );
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message]),
+          expected,
+        );
+      }
+    });
+
     it('points an additional property at its key (a custom layout with a strict schema)', async () => {
       const strict = {
         type: 'object',
