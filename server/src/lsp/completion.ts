@@ -110,6 +110,59 @@ function keysElsewhere(doc: ParsedDocument, line: number): Set<string> {
   return present;
 }
 
+/**
+ * The scalar under the cursor (`ch`) in a front matter value that starts at `from`, as the columns a
+ * completed value replaces: after an anchor or tag (`&a `, `!!str `), through a closing quote, up to
+ * a comment (` #`) and, in a flow collection (`[a, b]`), within the item between its `[`, `{` or `,`
+ * and the `,`, `]` or `}` after it. Blanks between the scalar and the cursor are replaced too.
+ * Undefined where no value goes: in an anchor, tag or comment, or after a closing quote.
+ */
+export function scalarAt(src: string, from: number, ch: number): { start: number; end: number } | undefined {
+  let start = from;
+  const flow = src[from] === '[' || src[from] === '{';
+  if (flow) {
+    let quote = '';
+    for (let i = from; i < ch; i++) {
+      const c = src[i];
+      if (quote) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote && quote === "'" && src[i + 1] === "'") i++;
+        else if (c === quote) quote = '';
+      } else if ((c === '"' || c === "'") && src.slice(start, i).trim() === '') quote = c;
+      else if (c === '[' || c === '{' || c === ',') start = i + 1;
+      // The value of a flow mapping's entry (`{a: b}`).
+      else if (c === ':' && /[\s,[\]{}]/.test(src[i + 1] ?? ' ')) start = i + 1;
+      else if (c === '#' && /\s/.test(src[i - 1] ?? '')) return undefined;
+    }
+    while (start < ch && /[ \t]/.test(src[start])) start++;
+  }
+  // Anchors and tags before the value.
+  for (let m; (m = /^[&!][^\s,[\]{}]*[ \t]+/.exec(src.slice(start))) && start + m[0].length <= ch;) start += m[0].length;
+  if (src[start] === '&' || src[start] === '!') return undefined;
+  let end: number;
+  const q = src[start];
+  if (q === '"' || q === "'") {
+    end = src.length;
+    for (let i = start + 1; i < src.length; i++) {
+      if (q === '"' && src[i] === '\\') i++;
+      else if (q === "'" && src[i] === "'" && src[i + 1] === "'") i++;
+      else if (src[i] === q) {
+        end = i + 1;
+        break;
+      }
+    }
+  } else {
+    const stop = (flow ? /[ \t]#|[,\]}]/ : /[ \t]#/).exec(src.slice(start));
+    end = stop ? start + stop.index : src.length;
+  }
+  while (end > start && /[ \t]/.test(src[end - 1])) end--;
+  if (ch > end) {
+    if (!/^[ \t]*$/.test(src.slice(end, ch))) return undefined;
+    end = ch;
+  }
+  return { start, end };
+}
+
 function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[] {
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
@@ -145,9 +198,13 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   if (!lead) return [];
   const valueStart = lead[0].length;
   if (ch < valueStart) return [];
+  const scalar = scalarAt(src, valueStart, ch);
+  if (!scalar) return [];
   // Right after the colon or dash (`status:|`) the value needs a space before it: `status:draft` is one plain scalar.
-  const space = /[ \t]$/.test(lead[0]) ? '' : ' ';
-  const range = LspRange.create(line, valueStart, line, src.length);
+  const space = (scalar.start === valueStart ? !/[ \t]$/.test(lead[0]) : src[scalar.start - 1] === ':') ? ' ' : '';
+  // A comment right after the cursor keeps a space before it: `draft#…` would be one plain scalar.
+  const after = src[scalar.end] === '#' ? ' ' : '';
+  const range = LspRange.create(line, scalar.start, line, scalar.end);
   const prop = props.find((p) => p.name === at.key);
   const values: { label: string; doc?: string }[] = [];
   if (at.key === 'phase' || at.key === 'next' || at.key === 'previous') {
@@ -160,7 +217,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     detail: prop?.description,
     documentation: v.doc,
     sortText: String(i).padStart(3, '0'),
-    textEdit: TextEdit.replace(range, space + v.label),
+    textEdit: TextEdit.replace(range, space + v.label + after),
   }));
 }
 
