@@ -171,6 +171,33 @@ describe('document rules', () => {
       }
     });
 
+    it('reports a key missing from a nested mapping on that mapping, naming it', async () => {
+      const schema = {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: { type: 'string' },
+          approvals: {
+            type: 'array',
+            items: { type: 'object', required: ['name', 'date'], properties: { name: { type: 'string' }, date: { type: 'string' } } },
+          },
+        },
+      };
+      const t = `---\ndate: 2025-01-01\napprovals:\n  - name: Jane\n    date: 2025-01-02\n  - name: Bob\n---\n${H1}`;
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), 'phase-1/00-PHASE_BRIEF.md': t },
+        { trusted: true },
+      );
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [range(0, 0, 0, 3), 'Front matter is missing the required key `status`.'],
+          [at(t, 5, 'name: Bob'), 'Front matter `approvals.1` is missing the required key `date`.'],
+        ],
+      );
+    });
+
     it('points an additional property at its key (a custom layout with a strict schema)', async () => {
       const strict = {
         type: 'object',

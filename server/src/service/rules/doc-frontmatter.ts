@@ -65,6 +65,8 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
   switch (e.keyword) {
     case 'required':
+      // A key missing from a nested mapping (an item of a list) names that mapping.
+      if (where) return `Front matter \`${where}\` is missing the required key \`${String(e.params.missingProperty)}\`.`;
       return `Front matter is missing the required key \`${String(e.params.missingProperty)}\`.`;
     case 'additionalProperties':
       return `Front matter key \`${[where, String(e.params.additionalProperty)].filter(Boolean).join('.')}\` is not allowed for this document kind.`;
@@ -106,7 +108,8 @@ const schema: Rule = {
       // ajv reports a failing `oneOf`/`anyOf` together with each branch's error: the branches say more.
       if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && errors.some((x) => x !== e && x.instancePath === e.instancePath)) continue;
       let r: Range | undefined;
-      if (e.keyword === 'required') r = firstLine;
+      // A key missing from the front matter itself is reported on its opening `---`; one missing from a nested mapping, on that mapping.
+      if (e.keyword === 'required' && !e.instancePath) r = firstLine;
       else if (fm.yaml) {
         const key =
           e.keyword === 'additionalProperties'
