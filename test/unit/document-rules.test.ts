@@ -49,6 +49,23 @@ describe('document rules', () => {
       assert.equal(d.severity, 'error');
     });
 
+    it('reports a duplicate key of a flow mapping over that key', async () => {
+      for (const [fm, line, key, nth] of [
+        ['title: A\nmeta: {a: 1, a: 2}', 2, 'a', 2],
+        ['{phase: phase-1, title: X, title: Y}', 1, 'title', 1],
+        ['list:\n  - {x: 1, "x": 2}', 2, '"x"', 0],
+      ] as const) {
+        const text = `---\n${fm}\n---\n${H1}`;
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message]),
+          [[at(text, line, key, nth), `Front matter: duplicate key \`${key.replace(/"/g, '')}\` (a key may appear once).`]],
+          fm,
+        );
+      }
+    });
+
     it('reports a key that is a list or a mapping over the key, and prints no warning of its own', async () => {
       const warnings: string[] = [];
       const onWarning = (w: Error) => warnings.push(w.message);

@@ -24,11 +24,14 @@ function refineError(lines: string[], message: string, r: Range): { message: str
   const line = lines[r.start.line] ?? '';
   const text = /^front matter\b/i.test(message) ? message : `Front matter: ${message}`;
   if (/keys must be unique/i.test(message)) {
-    const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+    // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
+    const col = r.start.character;
+    const here = /^(["']?)([^"':#,[\]{}]+?)\1\s*:/.exec(line.slice(col));
+    const first = here ? undefined : /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+    const m = here ? { start: col, quote: here[1], key: here[2] } : first && { start: first[1].length, quote: first[2], key: first[3] };
     if (m) {
-      const start = m[1].length;
-      const end = start + m[2].length * 2 + m[3].length;
-      return { message: `Front matter: duplicate key \`${m[3]}\` (a key may appear once).`, range: range(r.start.line, start, r.start.line, end) };
+      const end = m.start + m.quote.length * 2 + m.key.length;
+      return { message: `Front matter: duplicate key \`${m.key}\` (a key may appear once).`, range: range(r.start.line, m.start, r.start.line, end) };
     }
   }
   if (r.start.line === r.end.line && r.start.character === r.end.character) {
