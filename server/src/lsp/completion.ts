@@ -20,7 +20,7 @@ import { kindOf } from '../service/workspace';
 import { specSection } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
-import { schemaProperties } from './schema';
+import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
@@ -163,11 +163,28 @@ export function scalarAt(src: string, from: number, ch: number): { start: number
   return { start, end };
 }
 
+/**
+ * Front matter keys whose values name phases, as the schemas define them: the document's own phase
+ * (`phase`), the phase an input handoff comes from (`from`), the one an output handoff goes to (`to`),
+ * and the phases a brief or prompt depends on (`depends_on`, a list).
+ */
+const PHASE_KEYS: Record<string, 'one' | 'list'> = { phase: 'one', from: 'one', to: 'one', depends_on: 'list' };
+
+/**
+ * Whether a value of `key` (on its own line, or an item of its list) names a phase. Other than `phase`,
+ * only where the schema in force defines the key without values of its own (an enum).
+ */
+function namesPhases(key: string, prop: PropertyInfo | undefined, own: boolean, flowList: boolean): boolean {
+  const kind = Object.hasOwn(PHASE_KEYS, key) ? PHASE_KEYS[key] : undefined;
+  if (!kind || (key !== 'phase' && (!prop || prop.enumValues.length))) return false;
+  return kind === 'one' ? own && !flowList : !own || flowList;
+}
+
 function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[] {
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
   const before = src.slice(0, ch);
-  const { spec } = kindOf(t.svc.model, t.path);
+  const { phase, spec } = kindOf(t.svc.model, t.path);
   const props = schemaProperties(t.svc, spec);
   if (/^([A-Za-z_][\w-]*)?$/.test(before)) {
     // A key at the start of a line. The edit replaces the key word under the cursor and, on a
@@ -188,7 +205,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
         documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
         sortText: String(i).padStart(3, '0'),
         textEdit: TextEdit.replace(range, `${yamlKey(p.name)}: `),
-        command: p.enumValues.length || p.name === 'phase' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
+        command: p.enumValues.length || PHASE_KEYS[p.name] === 'one' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
       }));
   }
   const at = frontMatterKeyAt(doc, line);
@@ -207,8 +224,12 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   const range = LspRange.create(line, scalar.start, line, scalar.end);
   const prop = props.find((p) => p.name === at.key);
   const values: { label: string; doc?: string }[] = [];
-  if (at.key === 'phase' || at.key === 'next' || at.key === 'previous') {
-    for (const p of t.svc.model.phases) values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
+  if (namesPhases(at.key, prop, at.own, src[valueStart] === '[')) {
+    for (const p of t.svc.model.phases) {
+      // The document's own phase is offered for `phase` only: it neither hands off to nor depends on itself.
+      if (at.key !== 'phase' && p === phase) continue;
+      values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
+    }
   }
   for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) values.push({ label: yamlScalar(v) });
   return values.map((v, i) => ({
