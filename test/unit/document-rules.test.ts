@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT, assets } from '../helpers/workspace';
-import { applyEdits, codeActions, Diagnostic, MemoryFileSystem, PhasegateService, Range, range, RULE_IDS } from '../../server/src/service';
+import { applyEdits, codeActions, Diagnostic, fixAll, MemoryFileSystem, PhasegateService, Range, range, RULE_IDS } from '../../server/src/service';
 
 /** Range of the `nth` occurrence of `needle` on line `line` of `text`. */
 function at(text: string, line: number, needle: string, nth = 0): Range {
@@ -64,6 +64,47 @@ describe('document rules', () => {
           fm,
         );
       }
+    });
+
+    it('reports front matter below blank lines, removes them as its fix and in Fix all, and adds no second front matter', async () => {
+      const fm = '---\nphase: phase-1\ntitle: Foundation\nstatus: finished\n---\n';
+      for (const blank of ['\n', '\n  \n']) {
+        const n = blank.split('\n').length - 1;
+        const text = `${blank}${fm}\n${H1}\n## Objectives\n\n- Audit.\n`;
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message, d.severity]),
+          [
+            [
+              range(n, 0, n, 3),
+              `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
+              'error',
+            ],
+          ],
+        );
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter'), []);
+        // The block is no Markdown either: no heading made of its lines.
+        assert.deepEqual(
+          svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!.headings.map((h) => h.text),
+          ['Phase 1: Foundation Audit', 'Objectives'],
+        );
+        const all = fixAll(svc, `${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+        const fixedAll = applyEdits(text, all.change.edits[0].edits);
+        assert.ok(fixedAll.startsWith(fm), fixedAll);
+        assert.equal(fixedAll.split('---\n').length, 3, `one front matter: ${fixedAll}`);
+        const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', ds[0], text);
+        assert.equal(fixed, text.slice(blank.length));
+        // Read now, its values are checked.
+        assert.deepEqual(
+          diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema').map((d) => d.range),
+          [at(fixed, 3, 'finished')],
+        );
+      }
+      // A thematic break below a blank line, then text and another break, is Markdown, not front matter.
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `\n---\n\nSome text.\n\n---\n${H1}` });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter'), []);
+      assert.equal(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter').length, 1);
     });
 
     it('reports a key that is a list or a mapping over the key, and prints no warning of its own', async () => {

@@ -46,6 +46,16 @@ const syntax: Rule = {
   withoutModel: true,
   check(ctx: RuleContext) {
     const fm = ctx.doc.frontMatter;
+    const misplaced = ctx.doc.misplacedFrontMatter;
+    if (misplaced) {
+      const n = misplaced.line;
+      ctx.report(
+        'invalid-front-matter',
+        range(n, 0, n, (ctx.doc.lines[n] ?? '').length),
+        `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
+        { fix: 'remove-leading-blank-lines' },
+      );
+    }
     if (!fm) return;
     for (const e of fm.errors) {
       const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
@@ -138,7 +148,8 @@ const missing: Rule = {
   withoutModel: true,
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
-    if (!spec?.schema || doc.frontMatter) return;
+    // Front matter below blank lines is reported as such (invalid-front-matter): adding another would make two.
+    if (!spec?.schema || doc.frontMatter || doc.misplacedFrontMatter) return;
     if (doc.text.trim() === '') return;
     ctx.report('missing-front-matter', range(0, 0, 0, (doc.lines[0] ?? '').length), `${spec.name} has no front matter (YAML between \`---\` lines).`, {
       fix: 'add-front-matter',
