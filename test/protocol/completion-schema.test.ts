@@ -394,6 +394,40 @@ describe('language server: front matter completion edits give valid YAML', funct
     });
   }
 
+  it('a value replaces only the scalar under the cursor: a comment after it, an anchor or tag before it stay', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const directive = ' # phasegate-disable-line front-matter-schema';
+    for (const [typed, ch, expected] of [
+      [`status: dr${directive}`, 10, `status: review${directive}`],
+      [`status: "dr # x"${directive}`, 11, `status: review${directive}`],
+      ['status: dr #x', 9, 'status: review #x'],
+      ['status: dr #x', 11, 'status: review #x'],
+      ['status: dr #x', 12, undefined],
+      ['status: dr  #x', 11, 'status: review #x'],
+      ['status: &s ', 11, 'status: &s review'],
+      ['status: !!str dr', 16, 'status: !!str review'],
+      ['status: &s', 10, undefined],
+    ] as const) {
+      const before = text.replace('status: in-progress', typed);
+      await s.c.change(u, before);
+      const got = await complete(u, 3, ch);
+      // In a comment (directives are offered there) or an anchor: no value.
+      if (expected === undefined) {
+        assert.ok(!labels(got).includes('review'), typed);
+        continue;
+      }
+      assert.deepEqual(labels(got), BUILT_IN_STATUS, typed);
+      const { next, data } = await acceptValid(
+        u,
+        before,
+        got.find((i) => i.label === 'review')!,
+      );
+      assert.equal(next.split('\n')[3], expected);
+      assert.equal(data.status, 'review');
+    }
+    await s.c.change(u, text);
+  });
+
   it('offers no key where one would turn the rest of the line into a broken value', async () => {
     const { uri: u, text } = await s.c.open(BRIEF);
     const withList = text.replace('status: in-progress\n', 'status: in-progress\nreviewers:\n  - Ann\n"owner": Bob\n\n');

@@ -20,6 +20,7 @@ import {
   WorkspaceSymbolRequest,
   TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startOnFixture, stopOnFixture, TestClient, uri } from './client';
@@ -69,6 +70,26 @@ describe('language server: editor features over stdio', function () {
       phases.join(),
     );
     await c.change(u, text);
+  });
+
+  it("completes phase ids for the schemas' phase references: from, to and the items of depends_on", async () => {
+    const others = ['phase-1', 'Build/Phase_1_CI'];
+    for (const [rel, fm, line, ch, accepted] of [
+      [P2_INPUT, 'from: ', 4, 6, 'from: phase-1'],
+      ['audit/phase-2/06-OUTPUT_HANDOFF.md', 'to: ', 4, 4, 'to: phase-1'],
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on:\n  - ', 5, 4, '  - phase-1'],
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on: [Build/Phase_1_CI, ph]', 4, 33, 'depends_on: [Build/Phase_1_CI, phase-1]'],
+    ] as const) {
+      const { uri: u, text } = await c.open(rel);
+      const edited = text.replace('status: in-progress\n', `status: in-progress\n${fm}\n`);
+      await c.change(u, edited);
+      const got = items(await complete(u, line, ch));
+      assert.deepEqual(labels(got).sort(), [...others].sort(), `${rel} ${fm}: the other phases, not the document's own`);
+      const one = got.find((i) => i.label === 'phase-1')!;
+      const next = TextDocument.applyEdits(TextDocument.create(u, 'markdown', 1, edited), [one.textEdit as TextEdit]);
+      assert.equal(next.split('\n')[line], accepted);
+      await c.change(u, text);
+    }
   });
 
   it('completes the missing section headings after "## ", {N} expanded, in order', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT, assets } from '../helpers/workspace';
-import { applyEdits, codeActions, Diagnostic, MemoryFileSystem, PhasegateService, Range, range, RULE_IDS } from '../../server/src/service';
+import { applyEdits, codeActions, Diagnostic, fixAll, MemoryFileSystem, PhasegateService, Range, range, RULE_IDS } from '../../server/src/service';
 
 /** Range of the `nth` occurrence of `needle` on line `line` of `text`. */
 function at(text: string, line: number, needle: string, nth = 0): Range {
@@ -47,6 +47,64 @@ describe('document rules', () => {
       assert.deepEqual(d.range, range(2, 0, 2, 5));
       assert.equal(d.message, 'Front matter: duplicate key `title` (a key may appear once).');
       assert.equal(d.severity, 'error');
+    });
+
+    it('reports a duplicate key of a flow mapping over that key', async () => {
+      for (const [fm, line, key, nth] of [
+        ['title: A\nmeta: {a: 1, a: 2}', 2, 'a', 2],
+        ['{phase: phase-1, title: X, title: Y}', 1, 'title', 1],
+        ['list:\n  - {x: 1, "x": 2}', 2, '"x"', 0],
+      ] as const) {
+        const text = `---\n${fm}\n---\n${H1}`;
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message]),
+          [[at(text, line, key, nth), `Front matter: duplicate key \`${key.replace(/"/g, '')}\` (a key may appear once).`]],
+          fm,
+        );
+      }
+    });
+
+    it('reports front matter below blank lines, removes them as its fix and in Fix all, and adds no second front matter', async () => {
+      const fm = '---\nphase: phase-1\ntitle: Foundation\nstatus: finished\n---\n';
+      for (const blank of ['\n', '\n  \n']) {
+        const n = blank.split('\n').length - 1;
+        const text = `${blank}${fm}\n${H1}\n## Objectives\n\n- Audit.\n`;
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message, d.severity]),
+          [
+            [
+              range(n, 0, n, 3),
+              `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
+              'error',
+            ],
+          ],
+        );
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter'), []);
+        // The block is no Markdown either: no heading made of its lines.
+        assert.deepEqual(
+          svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!.headings.map((h) => h.text),
+          ['Phase 1: Foundation Audit', 'Objectives'],
+        );
+        const all = fixAll(svc, `${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+        const fixedAll = applyEdits(text, all.change.edits[0].edits);
+        assert.ok(fixedAll.startsWith(fm), fixedAll);
+        assert.equal(fixedAll.split('---\n').length, 3, `one front matter: ${fixedAll}`);
+        const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', ds[0], text);
+        assert.equal(fixed, text.slice(blank.length));
+        // Read now, its values are checked.
+        assert.deepEqual(
+          diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema').map((d) => d.range),
+          [at(fixed, 3, 'finished')],
+        );
+      }
+      // A thematic break below a blank line, then text and another break, is Markdown, not front matter.
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `\n---\n\nSome text.\n\n---\n${H1}` });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter'), []);
+      assert.equal(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter').length, 1);
     });
 
     it('reports a key that is a list or a mapping over the key, and prints no warning of its own', async () => {
@@ -134,6 +192,66 @@ describe('document rules', () => {
           [range(2, 0, 2, 5), 'Unknown front matter key `titel`: did you mean `title`?'],
           [range(4, 0, 4, 4), 'Unknown front matter key `ownr`: did you mean `owner`?'],
           [range(0, 0, 0, 3), 'Front matter is missing the required key `title`.'],
+        ],
+      );
+    });
+
+    it("takes a workspace schema's own keys for no typo, and suggests no key that schema forbids", async () => {
+      const own = {
+        type: 'object',
+        properties: { status: { type: 'string' }, start: { type: 'string' }, stage: { enum: ['alpha', 'beta'] }, modal: { type: 'boolean' } },
+      };
+      const strict = { type: 'object', properties: { status: { enum: ['draft', 'done'] } }, required: ['status'], additionalProperties: false };
+      for (const [schema, fm, expected] of [
+        [own, 'status: draft\nstage: beta\nmodal: true\nstrat: x', [[range(4, 0, 4, 5), 'Unknown front matter key `strat`: did you mean `start`?']]],
+        [
+          strict,
+          'status: draft\ntitel: Foundation\nownr: me',
+          [
+            [range(2, 0, 2, 5), 'Front matter key `titel` is not allowed for this document kind.'],
+            [range(3, 0, 3, 4), 'Front matter key `ownr` is not allowed for this document kind.'],
+          ],
+        ],
+      ] as const) {
+        const { svc } = await workspace(
+          {
+            'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n',
+            's/brief.json': JSON.stringify(schema),
+            'phase-1/00-PHASE_BRIEF.md': `---\n${fm}\n---\n${H1}`,
+          },
+          { trusted: true },
+        );
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+        assert.deepEqual(
+          ds.map((d) => [d.range, d.message]),
+          expected,
+        );
+      }
+    });
+
+    it('reports a key missing from a nested mapping on that mapping, naming it', async () => {
+      const schema = {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: { type: 'string' },
+          approvals: {
+            type: 'array',
+            items: { type: 'object', required: ['name', 'date'], properties: { name: { type: 'string' }, date: { type: 'string' } } },
+          },
+        },
+      };
+      const t = `---\ndate: 2025-01-01\napprovals:\n  - name: Jane\n    date: 2025-01-02\n  - name: Bob\n---\n${H1}`;
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), 'phase-1/00-PHASE_BRIEF.md': t },
+        { trusted: true },
+      );
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [range(0, 0, 0, 3), 'Front matter is missing the required key `status`.'],
+          [at(t, 5, 'name: Bob'), 'Front matter `approvals.1` is missing the required key `date`.'],
         ],
       );
     });

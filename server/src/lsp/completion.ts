@@ -20,7 +20,7 @@ import { kindOf } from '../service/workspace';
 import { specSection } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
-import { schemaProperties } from './schema';
+import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
@@ -110,11 +110,81 @@ function keysElsewhere(doc: ParsedDocument, line: number): Set<string> {
   return present;
 }
 
+/**
+ * The scalar under the cursor (`ch`) in a front matter value that starts at `from`, as the columns a
+ * completed value replaces: after an anchor or tag (`&a `, `!!str `), through a closing quote, up to
+ * a comment (` #`) and, in a flow collection (`[a, b]`), within the item between its `[`, `{` or `,`
+ * and the `,`, `]` or `}` after it. Blanks between the scalar and the cursor are replaced too.
+ * Undefined where no value goes: in an anchor, tag or comment, or after a closing quote.
+ */
+export function scalarAt(src: string, from: number, ch: number): { start: number; end: number } | undefined {
+  let start = from;
+  const flow = src[from] === '[' || src[from] === '{';
+  if (flow) {
+    let quote = '';
+    for (let i = from; i < ch; i++) {
+      const c = src[i];
+      if (quote) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote && quote === "'" && src[i + 1] === "'") i++;
+        else if (c === quote) quote = '';
+      } else if ((c === '"' || c === "'") && src.slice(start, i).trim() === '') quote = c;
+      else if (c === '[' || c === '{' || c === ',') start = i + 1;
+      // The value of a flow mapping's entry (`{a: b}`).
+      else if (c === ':' && /[\s,[\]{}]/.test(src[i + 1] ?? ' ')) start = i + 1;
+      else if (c === '#' && /\s/.test(src[i - 1] ?? '')) return undefined;
+    }
+    while (start < ch && /[ \t]/.test(src[start])) start++;
+  }
+  // Anchors and tags before the value.
+  for (let m; (m = /^[&!][^\s,[\]{}]*[ \t]+/.exec(src.slice(start))) && start + m[0].length <= ch;) start += m[0].length;
+  if (src[start] === '&' || src[start] === '!') return undefined;
+  let end: number;
+  const q = src[start];
+  if (q === '"' || q === "'") {
+    end = src.length;
+    for (let i = start + 1; i < src.length; i++) {
+      if (q === '"' && src[i] === '\\') i++;
+      else if (q === "'" && src[i] === "'" && src[i + 1] === "'") i++;
+      else if (src[i] === q) {
+        end = i + 1;
+        break;
+      }
+    }
+  } else {
+    const stop = (flow ? /[ \t]#|[,\]}]/ : /[ \t]#/).exec(src.slice(start));
+    end = stop ? start + stop.index : src.length;
+  }
+  while (end > start && /[ \t]/.test(src[end - 1])) end--;
+  if (ch > end) {
+    if (!/^[ \t]*$/.test(src.slice(end, ch))) return undefined;
+    end = ch;
+  }
+  return { start, end };
+}
+
+/**
+ * Front matter keys whose values name phases, as the schemas define them: the document's own phase
+ * (`phase`), the phase an input handoff comes from (`from`), the one an output handoff goes to (`to`),
+ * and the phases a brief or prompt depends on (`depends_on`, a list).
+ */
+const PHASE_KEYS: Record<string, 'one' | 'list'> = { phase: 'one', from: 'one', to: 'one', depends_on: 'list' };
+
+/**
+ * Whether a value of `key` (on its own line, or an item of its list) names a phase. Other than `phase`,
+ * only where the schema in force defines the key without values of its own (an enum).
+ */
+function namesPhases(key: string, prop: PropertyInfo | undefined, own: boolean, flowList: boolean): boolean {
+  const kind = Object.hasOwn(PHASE_KEYS, key) ? PHASE_KEYS[key] : undefined;
+  if (!kind || (key !== 'phase' && (!prop || prop.enumValues.length))) return false;
+  return kind === 'one' ? own && !flowList : !own || flowList;
+}
+
 function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[] {
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
   const before = src.slice(0, ch);
-  const { spec } = kindOf(t.svc.model, t.path);
+  const { phase, spec } = kindOf(t.svc.model, t.path);
   const props = schemaProperties(t.svc, spec);
   if (/^([A-Za-z_][\w-]*)?$/.test(before)) {
     // A key at the start of a line. The edit replaces the key word under the cursor and, on a
@@ -135,7 +205,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
         documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
         sortText: String(i).padStart(3, '0'),
         textEdit: TextEdit.replace(range, `${yamlKey(p.name)}: `),
-        command: p.enumValues.length || p.name === 'phase' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
+        command: p.enumValues.length || PHASE_KEYS[p.name] === 'one' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
       }));
   }
   const at = frontMatterKeyAt(doc, line);
@@ -145,13 +215,21 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   if (!lead) return [];
   const valueStart = lead[0].length;
   if (ch < valueStart) return [];
+  const scalar = scalarAt(src, valueStart, ch);
+  if (!scalar) return [];
   // Right after the colon or dash (`status:|`) the value needs a space before it: `status:draft` is one plain scalar.
-  const space = /[ \t]$/.test(lead[0]) ? '' : ' ';
-  const range = LspRange.create(line, valueStart, line, src.length);
+  const space = (scalar.start === valueStart ? !/[ \t]$/.test(lead[0]) : src[scalar.start - 1] === ':') ? ' ' : '';
+  // A comment right after the cursor keeps a space before it: `draft#…` would be one plain scalar.
+  const after = src[scalar.end] === '#' ? ' ' : '';
+  const range = LspRange.create(line, scalar.start, line, scalar.end);
   const prop = props.find((p) => p.name === at.key);
   const values: { label: string; doc?: string }[] = [];
-  if (at.key === 'phase' || at.key === 'next' || at.key === 'previous') {
-    for (const p of t.svc.model.phases) values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
+  if (namesPhases(at.key, prop, at.own, src[valueStart] === '[')) {
+    for (const p of t.svc.model.phases) {
+      // The document's own phase is offered for `phase` only: it neither hands off to nor depends on itself.
+      if (at.key !== 'phase' && p === phase) continue;
+      values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
+    }
   }
   for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) values.push({ label: yamlScalar(v) });
   return values.map((v, i) => ({
@@ -160,7 +238,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     detail: prop?.description,
     documentation: v.doc,
     sortText: String(i).padStart(3, '0'),
-    textEdit: TextEdit.replace(range, space + v.label),
+    textEdit: TextEdit.replace(range, space + v.label + after),
   }));
 }
 

@@ -116,6 +116,11 @@ export interface ParsedDocument {
   /** Line ending used by the file ('\r\n' when any CRLF is found in the first lines). */
   eol: '\n' | '\r\n';
   frontMatter: FrontMatter | undefined;
+  /**
+   * Front matter that does not start on the first line (blank lines above its opening `---`): the lines
+   * of its fences. It is not read as front matter (`frontMatter` is undefined), nor as Markdown.
+   */
+  misplacedFrontMatter: { line: number; endLine: number } | undefined;
   headings: Heading[];
   sections: Section[];
   items: ListItem[];
@@ -276,6 +281,41 @@ class FrontMatterBlock implements FrontMatter {
   parseYamlOnDemand(): void {
     this.#onDemand = true;
   }
+}
+
+/**
+ * Front matter below blank lines: the first line that is not blank is `---`, and a fence closes a
+ * YAML mapping after it. Markdown tools read front matter on the first line only, and so does the
+ * engine: this block is reported, not read.
+ */
+export function misplacedFrontMatter(lines: string[]): { line: number; endLine: number } | undefined {
+  if (lines.length === 0 || lines[0].trim() !== '') return undefined;
+  let open = 1;
+  while (open < lines.length && lines[open].trim() === '') open++;
+  if (open >= lines.length || lines[open].trimEnd() !== '---') return undefined;
+  let end = -1;
+  for (let i = open + 1; i < lines.length; i++) {
+    const l = lines[i].trimEnd();
+    if (l === '---' || l === '...') {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const raw = lines.slice(open + 1, end).join('\n');
+  const flat = parseFlatFrontMatter(raw);
+  if (flat !== undefined) {
+    if (Object.keys(flat).length === 0) return undefined;
+  } else {
+    try {
+      // A mapping, even with errors (a duplicate key): what the block is meant as is clear.
+      const doc = YAML.parseDocument(raw, YAML_OPTIONS);
+      if (!YAML.isMap(doc.contents) || doc.contents.items.length === 0) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return { line: open, endLine: end };
 }
 
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
@@ -606,11 +646,13 @@ function prepareDocument(text: string): ParsedDocument {
   // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
   const crlf = text.includes('\r') ? text.indexOf('\r\n') : -1;
   const eol: '\n' | '\r\n' = crlf >= 0 && crlf <= 4094 ? '\r\n' : '\n';
+  const frontMatter = parseFrontMatter(lines, text);
   return {
     text,
     lines,
     eol,
-    frontMatter: parseFrontMatter(lines, text),
+    frontMatter,
+    misplacedFrontMatter: frontMatter ? undefined : misplacedFrontMatter(lines),
     headings: [],
     sections: [],
     items: [],
@@ -622,9 +664,10 @@ function prepareDocument(text: string): ParsedDocument {
   };
 }
 
-/** First line of the Markdown body (after a closed front matter). */
+/** First line of the Markdown body (after a closed front matter, or one below blank lines). */
 export function bodyStart(doc: ParsedDocument): number {
-  return doc.frontMatter?.terminated ? doc.frontMatter.endLine + 1 : 0;
+  if (doc.frontMatter) return doc.frontMatter.terminated ? doc.frontMatter.endLine + 1 : 0;
+  return doc.misplacedFrontMatter ? doc.misplacedFrontMatter.endLine + 1 : 0;
 }
 
 /**

@@ -62,6 +62,19 @@ const addFrontMatter: Fix = (svc, diag) => {
   };
 };
 
+/** Removes the blank lines above front matter that does not start on the first line. */
+const removeLeadingBlankLines: Fix = (svc, diag) => {
+  const doc = svc.getDocument(diag.file);
+  const misplaced = doc?.misplacedFrontMatter;
+  if (!misplaced) return undefined;
+  return {
+    title: misplaced.line === 1 ? 'Remove the blank line above the front matter' : 'Remove the blank lines above the front matter',
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: range(0, 0, misplaced.line, 0), newText: '' }] }], creates: [] },
+  };
+};
+
 /**
  * Creates the Markdown file a link points to: from its kind's template when it is a phase document (a finding
  * titled by the link's text), else a heading. Never overwrites.
@@ -129,6 +142,7 @@ const insertRationale: Fix = (svc, diag) => {
 
 export const DOCUMENT_FIXES: Record<string, Fix> = {
   'add-front-matter': addFrontMatter,
+  'remove-leading-blank-lines': removeLeadingBlankLines,
   'create-linked-file': createLinkedFile,
   'insert-rationale': insertRationale,
 };

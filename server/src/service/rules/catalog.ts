@@ -2,7 +2,11 @@
 import type { RuleInfo } from './rule';
 
 export const RULES: RuleInfo[] = [
-  { id: 'invalid-front-matter', severity: 'error', description: 'Front matter YAML does not parse, is not closed, or is not a mapping.' },
+  {
+    id: 'invalid-front-matter',
+    severity: 'error',
+    description: 'Front matter YAML does not parse, is not closed, or is not a mapping, or front matter does not start on the first line.',
+  },
   { id: 'front-matter-schema', severity: 'error', description: "Front matter does not match its document kind's JSON Schema." },
   { id: 'missing-front-matter', severity: 'information', description: 'A phase document has no front matter.' },
   { id: 'missing-document', severity: 'error', description: 'A document the layout requires is missing from the phase folder.' },

@@ -1,7 +1,8 @@
 /**
  * Misspelt front matter keys. The schemas allow keys of their own (additionalProperties stays true),
  * so `titel: …` would pass silently: a key the schema does not know, one or two edits away from a
- * key it does know, is reported as the typo it almost certainly is.
+ * key it does know, is reported as the typo it almost certainly is. A key the schema defines is never
+ * reported, and a key the schema forbids (additionalProperties: false) is never suggested.
  */
 import type { RuleContext } from './rule';
 
@@ -46,23 +47,58 @@ export function editDistance(a: string, b: string, cap = 3): number {
   return d[a.length][b.length];
 }
 
+/** Values the probe gives a key: a key with any type but `object` rejects the first, one of type `object` the second. */
+const PROBES: unknown[] = [{}, null];
+/** A key no schema defines, written as keys are (lowercase letters): how the schema treats the keys it does not know. */
+const UNKNOWN_KEY = 'phasegateunknownkey';
+
 /**
- * Whether the schema defines `key`: a property with a type rejects an empty object as its value,
- * while a key the schema does not know accepts anything.
+ * How the schema treats `key`, one letter a probe value: `f` forbidden (additionalProperties: false,
+ * propertyNames), `c` its value checked and rejected, `-` accepted.
  */
-function knows(ctx: RuleContext, schemaId: string, key: string): boolean {
-  const errors = ctx.validateFrontMatter(schemaId, { [key]: {} }) ?? [];
-  return errors.some((e) => e.instancePath === `/${key}` || (e.keyword === 'additionalProperties' && e.params.additionalProperty === key));
+function treatment(ctx: RuleContext, schemaId: string, key: string): string {
+  let out = '';
+  for (const value of PROBES) {
+    const errors = ctx.validateFrontMatter(schemaId, { [key]: value }) ?? [];
+    const named = (e: (typeof errors)[number]): boolean =>
+      (e.keyword === 'additionalProperties' && e.params.additionalProperty === key) || (e.keyword === 'propertyNames' && e.params.propertyName === key);
+    if (errors.some(named)) out += 'f';
+    else if (errors.some((e) => e.instancePath === `/${key}` || e.instancePath.startsWith(`/${key}/`))) out += 'c';
+    else out += '-';
+  }
+  return out;
 }
 
-const knownCache = new WeakMap<object, Map<string, string[]>>();
+/** Most keys remembered per schema (keys come from documents: the cache must not grow without end). */
+const MAX_CACHED = 4096;
 
-function knownKeys(ctx: RuleContext, schemaId: string): string[] {
-  let bySchema = knownCache.get(ctx.config);
-  if (!bySchema) knownCache.set(ctx.config, (bySchema = new Map()));
+interface SchemaKeys {
+  /** The well-known keys the schema defines: what a misspelt key may be meant as. */
+  known: string[];
+  /** Whether the schema defines a key: it allows the key and treats it otherwise than a key it does not know. */
+  defines(key: string): boolean;
+}
+
+const keysCache = new WeakMap<object, Map<string, SchemaKeys>>();
+
+function schemaKeys(ctx: RuleContext, schemaId: string): SchemaKeys {
+  let bySchema = keysCache.get(ctx.config);
+  if (!bySchema) keysCache.set(ctx.config, (bySchema = new Map()));
   let keys = bySchema.get(schemaId);
   if (!keys) {
-    keys = WELL_KNOWN.filter((k) => knows(ctx, schemaId, k));
+    const unknown = treatment(ctx, schemaId, UNKNOWN_KEY);
+    const seen = new Map<string, boolean>();
+    const defines = (key: string): boolean => {
+      let known = seen.get(key);
+      if (known === undefined) {
+        const t = treatment(ctx, schemaId, key);
+        // A key the schema does not define but allows with any value is as good as unknown: no typo is told from it.
+        known = !t.includes('f') && t !== unknown;
+        if (seen.size < MAX_CACHED) seen.set(key, known);
+      }
+      return known;
+    };
+    keys = { known: WELL_KNOWN.filter(defines), defines };
     bySchema.set(schemaId, keys);
   }
   return keys;
@@ -70,10 +106,11 @@ function knownKeys(ctx: RuleContext, schemaId: string): string[] {
 
 /** For each key of `data` that looks like a misspelling of a schema key: the key and its likely intent. */
 export function misspeltKeys(ctx: RuleContext, schemaId: string, data: Record<string, unknown>): { key: string; meant: string }[] {
-  const known = knownKeys(ctx, schemaId);
+  const { known, defines } = schemaKeys(ctx, schemaId);
   const out: { key: string; meant: string }[] = [];
   for (const key of Object.keys(data)) {
-    if (known.includes(key)) continue;
+    // A key of the schema's own (a workspace schema's `stage` beside `start`) is no typo.
+    if (known.includes(key) || defines(key)) continue;
     const lower = key.toLowerCase();
     let best: { meant: string; d: number } | undefined;
     for (const k of known) {

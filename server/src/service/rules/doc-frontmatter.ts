@@ -24,11 +24,14 @@ function refineError(lines: string[], message: string, r: Range): { message: str
   const line = lines[r.start.line] ?? '';
   const text = /^front matter\b/i.test(message) ? message : `Front matter: ${message}`;
   if (/keys must be unique/i.test(message)) {
-    const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+    // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
+    const col = r.start.character;
+    const here = /^(["']?)([^"':#,[\]{}]+?)\1\s*:/.exec(line.slice(col));
+    const first = here ? undefined : /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+    const m = here ? { start: col, quote: here[1], key: here[2] } : first && { start: first[1].length, quote: first[2], key: first[3] };
     if (m) {
-      const start = m[1].length;
-      const end = start + m[2].length * 2 + m[3].length;
-      return { message: `Front matter: duplicate key \`${m[3]}\` (a key may appear once).`, range: range(r.start.line, start, r.start.line, end) };
+      const end = m.start + m.quote.length * 2 + m.key.length;
+      return { message: `Front matter: duplicate key \`${m.key}\` (a key may appear once).`, range: range(r.start.line, m.start, r.start.line, end) };
     }
   }
   if (r.start.line === r.end.line && r.start.character === r.end.character) {
@@ -43,6 +46,16 @@ const syntax: Rule = {
   withoutModel: true,
   check(ctx: RuleContext) {
     const fm = ctx.doc.frontMatter;
+    const misplaced = ctx.doc.misplacedFrontMatter;
+    if (misplaced) {
+      const n = misplaced.line;
+      ctx.report(
+        'invalid-front-matter',
+        range(n, 0, n, (ctx.doc.lines[n] ?? '').length),
+        `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
+        { fix: 'remove-leading-blank-lines' },
+      );
+    }
     if (!fm) return;
     for (const e of fm.errors) {
       const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
@@ -65,6 +78,8 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
   switch (e.keyword) {
     case 'required':
+      // A key missing from a nested mapping (an item of a list) names that mapping.
+      if (where) return `Front matter \`${where}\` is missing the required key \`${String(e.params.missingProperty)}\`.`;
       return `Front matter is missing the required key \`${String(e.params.missingProperty)}\`.`;
     case 'additionalProperties':
       return `Front matter key \`${[where, String(e.params.additionalProperty)].filter(Boolean).join('.')}\` is not allowed for this document kind.`;
@@ -106,7 +121,8 @@ const schema: Rule = {
       // ajv reports a failing `oneOf`/`anyOf` together with each branch's error: the branches say more.
       if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && errors.some((x) => x !== e && x.instancePath === e.instancePath)) continue;
       let r: Range | undefined;
-      if (e.keyword === 'required') r = firstLine;
+      // A key missing from the front matter itself is reported on its opening `---`; one missing from a nested mapping, on that mapping.
+      if (e.keyword === 'required' && !e.instancePath) r = firstLine;
       else if (fm.yaml) {
         const key =
           e.keyword === 'additionalProperties'
@@ -132,7 +148,8 @@ const missing: Rule = {
   withoutModel: true,
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
-    if (!spec?.schema || doc.frontMatter) return;
+    // Front matter below blank lines is reported as such (invalid-front-matter): adding another would make two.
+    if (!spec?.schema || doc.frontMatter || doc.misplacedFrontMatter) return;
     if (doc.text.trim() === '') return;
     ctx.report('missing-front-matter', range(0, 0, 0, (doc.lines[0] ?? '').length), `${spec.name} has no front matter (YAML between \`---\` lines).`, {
       fix: 'add-front-matter',
