@@ -107,6 +107,32 @@ describe('document rules', () => {
       assert.equal(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter').length, 1);
     });
 
+    it('reports front matter below an HTML comment, and moves it to the first line with the comment below it', async () => {
+      const fm = '---\nphase: phase-1\ntitle: Foundation\nstatus: finished\n---';
+      const comment = '<!-- phasegate-disable-file unfilled-placeholder -- a draft -->';
+      for (const [text, expected] of [
+        [`${comment}\n\n${fm}\n${H1}\n## Objectives\n\n- [Objective]\n`, `${fm}\n${comment}\n${H1}\n## Objectives\n\n- [Objective]\n`],
+        [`${comment}\r\n${fm.replace(/\n/g, '\r\n')}`, `${fm.replace(/\n/g, '\r\n')}\r\n${comment}`],
+      ]) {
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter');
+        assert.equal(ds.length, 1, JSON.stringify(ds));
+        assert.match(ds[0].message, /an HTML comment stands above its `---`/);
+        assert.equal(ds[0].range.start.line, text.split(/\r?\n/).indexOf('---'));
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter'), []);
+        // Fix all moves it (and adds the sections the brief lacks, after it).
+        const all = fixAll(svc, `${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+        const fixedAll = applyEdits(text, all.change.edits[0].edits);
+        assert.ok(fixedAll.startsWith(expected), fixedAll);
+        assert.equal(applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', ds[0], text), expected);
+        svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, expected);
+        // Read now: its values are checked, and the directive still silences the file's placeholders.
+        assert.equal(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema').length, 1);
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder'), []);
+        assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'invalid-front-matter'), []);
+      }
+    });
+
     it('reports a key that is a list or a mapping over the key, and prints no warning of its own', async () => {
       const warnings: string[] = [];
       const onWarning = (w: Error) => warnings.push(w.message);

@@ -117,10 +117,10 @@ export interface ParsedDocument {
   eol: '\n' | '\r\n';
   frontMatter: FrontMatter | undefined;
   /**
-   * Front matter that does not start on the first line (blank lines above its opening `---`): the lines
-   * of its fences. It is not read as front matter (`frontMatter` is undefined), nor as Markdown.
+   * Front matter that does not start on the first line (blank lines or HTML comments above its opening
+   * `---`): the lines of its fences, and those of the comments above it. It is not read as front matter (`frontMatter` is undefined), nor as Markdown.
    */
-  misplacedFrontMatter: { line: number; endLine: number } | undefined;
+  misplacedFrontMatter: { line: number; endLine: number; comments: number[] } | undefined;
   headings: Heading[];
   sections: Section[];
   items: ListItem[];
@@ -283,15 +283,19 @@ class FrontMatterBlock implements FrontMatter {
   }
 }
 
+/** A line that holds one HTML comment and nothing else (a directive comment, a note). */
+const COMMENT_LINE = /^\s*<!--(?:(?!-->).)*-->\s*$/;
+
 /**
- * Front matter below blank lines: the first line that is not blank is `---`, and a fence closes a
- * YAML mapping after it. Markdown tools read front matter on the first line only, and so does the
- * engine: this block is reported, not read.
+ * Front matter below blank lines or one-line HTML comments: the first other line is `---`, and a fence
+ * closes a YAML mapping after it. Markdown tools read front matter on the first line only, and so does
+ * the engine: this block is reported, not read. `comments`: the comment lines above it.
  */
-export function misplacedFrontMatter(lines: string[]): { line: number; endLine: number } | undefined {
-  if (lines.length === 0 || lines[0].trim() !== '') return undefined;
+export function misplacedFrontMatter(lines: string[]): { line: number; endLine: number; comments: number[] } | undefined {
+  const above = (l: string) => l.trim() === '' || COMMENT_LINE.test(l);
+  if (lines.length === 0 || !above(lines[0])) return undefined;
   let open = 1;
-  while (open < lines.length && lines[open].trim() === '') open++;
+  while (open < lines.length && above(lines[open])) open++;
   if (open >= lines.length || lines[open].trimEnd() !== '---') return undefined;
   let end = -1;
   for (let i = open + 1; i < lines.length; i++) {
@@ -315,7 +319,9 @@ export function misplacedFrontMatter(lines: string[]): { line: number; endLine: 
       return undefined;
     }
   }
-  return { line: open, endLine: end };
+  const comments: number[] = [];
+  for (let i = 0; i < open; i++) if (lines[i].trim() !== '') comments.push(i);
+  return { line: open, endLine: end, comments };
 }
 
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {

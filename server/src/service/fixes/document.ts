@@ -62,16 +62,32 @@ const addFrontMatter: Fix = (svc, diag) => {
   };
 };
 
-/** Removes the blank lines above front matter that does not start on the first line. */
+/**
+ * Removes the blank lines above front matter that does not start on the first line; the HTML comments
+ * among them go below it, where they are Markdown.
+ */
 const removeLeadingBlankLines: Fix = (svc, diag) => {
   const doc = svc.getDocument(diag.file);
   const misplaced = doc?.misplacedFrontMatter;
-  if (!misplaced) return undefined;
+  if (!doc || !misplaced) return undefined;
+  if (!misplaced.comments.length)
+    return {
+      title: misplaced.line === 1 ? 'Remove the blank line above the front matter' : 'Remove the blank lines above the front matter',
+      codes: [diag.code],
+      isPreferred: true,
+      change: { edits: [{ file: diag.file, edits: [{ range: range(0, 0, misplaced.line, 0), newText: '' }] }], creates: [] },
+    };
+  const eol = doc.eol;
+  const block = doc.lines.slice(misplaced.line, misplaced.endLine + 1);
+  const comments = misplaced.comments.map((l) => doc.lines[l]);
+  // To the start of the line after the closing fence; to its end when it is the last line.
+  const last = misplaced.endLine + 1 < doc.lines.length;
+  const end = last ? range(0, 0, misplaced.endLine + 1, 0) : range(0, 0, misplaced.endLine, doc.lines[misplaced.endLine].length);
   return {
-    title: misplaced.line === 1 ? 'Remove the blank line above the front matter' : 'Remove the blank lines above the front matter',
+    title: 'Move the front matter to the first line, below it the comments above it',
     codes: [diag.code],
     isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: range(0, 0, misplaced.line, 0), newText: '' }] }], creates: [] },
+    change: { edits: [{ file: diag.file, edits: [{ range: end, newText: [...block, ...comments].join(eol) + (last ? eol : '') }] }], creates: [] },
   };
 };
 

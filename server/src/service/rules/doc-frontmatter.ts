@@ -52,7 +52,9 @@ const syntax: Rule = {
       ctx.report(
         'invalid-front-matter',
         range(n, 0, n, (ctx.doc.lines[n] ?? '').length),
-        `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
+        misplaced.comments.length
+          ? `Front matter must start on the first line: ${misplaced.comments.length === 1 ? 'an HTML comment stands' : 'HTML comments stand'} above its \`---\`, so it is not read (write a directive in front matter as a YAML comment).`
+          : `Front matter must start on the first line: ${n === 1 ? 'a blank line stands' : `${n} blank lines stand`} above its \`---\`, so it is not read.`,
         { fix: 'remove-leading-blank-lines' },
       );
     }
