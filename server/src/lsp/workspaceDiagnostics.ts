@@ -28,6 +28,9 @@ import { normalizePath } from '../service/host';
 import { uriToPath } from './uri';
 import { timeSlicer } from './yield';
 
+/** At most this many URIs the client sent back are remembered with their paths. */
+const MAX_REMEMBERED_URIS = 200_000;
+
 export class WorkspaceDiagnostics {
   private generation = 0;
   private answered = -1;
@@ -53,6 +56,17 @@ export class WorkspaceDiagnostics {
     w.forEach((f) => f());
   }
 
+  /** The engine paths of the URIs clients sent back (each poll sends every one of them again). */
+  private readonly paths = new Map<string, string | undefined>();
+
+  private pathOf(uri: string): string | undefined {
+    if (this.paths.has(uri)) return this.paths.get(uri);
+    if (this.paths.size >= MAX_REMEMBERED_URIS) this.paths.clear();
+    const path = uriToPath(uri);
+    this.paths.set(uri, path);
+    return path;
+  }
+
   /** A document closed: its next workspace report is a full one. */
   forget(uri: string): void {
     const path = uriToPath(uri);
@@ -68,7 +82,7 @@ export class WorkspaceDiagnostics {
       // By engine path, with the URI as the client spells it (its reports about the file use that spelling).
       const previous = new Map<string, Previous>();
       for (const p of params.previousResultIds) {
-        const path = uriToPath(p.uri);
+        const path = this.pathOf(p.uri);
         if (path) previous.set(path, { uri: p.uri, value: p.value });
       }
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, () => this.compute(previous, token));
