@@ -206,7 +206,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     ['the language server', () => new NodeFileSystem()],
     ['the CLI', () => new SyncNodeFileSystem()],
   ] as const) {
-    it(`symbolic link loops on disk are reported, not followed (file access of ${name})`, async () => {
+    it(`symbolic link loops and links to nothing on disk are reported, not followed (file access of ${name})`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-loop-'));
       try {
         fs.mkdirSync(path.join(dir, 'phase-1'));
@@ -223,8 +223,13 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
             .filter((d) => /symbolic link loop/.test(d.message))
             .map((d) => path.basename(d.file))
             .sort(),
-          ['dangling', 'loop', 'root'],
+          ['loop', 'root'],
           JSON.stringify(all.map((d) => d.message)),
+        );
+        // A link to nothing is no loop: it says where it leads.
+        assert.deepEqual(
+          all.filter((d) => path.basename(d.file) === 'dangling').map((d) => [d.code, d.severity, d.message]),
+          [['unreadable-file', 'warning', `symbolic link to ${path.join(dir, 'nowhere')}, which does not exist (or cannot be read); not followed`]],
         );
         assert.equal(svc.model.phases.length, 1);
       } finally {

@@ -55,8 +55,11 @@ export class NodeFileSystem implements FileSystem {
           const realDir = await fs.promises.realpath(dir);
           if (st.isDirectory() && isSameOrInside(real, realDir)) out.push({ name: e.name, kind: 'symlink-loop' });
           else out.push({ name: e.name, kind: st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other' });
-        } catch {
-          out.push({ name: e.name, kind: 'symlink-loop' });
+        } catch (err) {
+          // A link to nothing (ENOENT, a target gone) is no loop: say where it leads.
+          const code = (err as NodeJS.ErrnoException).code;
+          const target = code === 'ELOOP' ? undefined : await fs.promises.readlink(full).catch(() => undefined);
+          out.push(target === undefined ? { name: e.name, kind: 'symlink-loop' } : { name: e.name, kind: 'broken-link', target });
         }
       } else out.push({ name: e.name, kind: 'other' });
     }

@@ -3,11 +3,13 @@
  * touches `node:fs`. Paths are absolute and use forward slashes.
  */
 
-export type EntryKind = 'file' | 'directory' | 'symlink-loop' | 'other';
+export type EntryKind = 'file' | 'directory' | 'symlink-loop' | 'broken-link' | 'other';
 
 export interface DirEntry {
   name: string;
   kind: EntryKind;
+  /** A `broken-link`'s target, as the link names it. */
+  target?: string;
 }
 
 export interface FileStat {

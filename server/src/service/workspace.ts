@@ -58,6 +58,8 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
           res.files.add(p);
         } else if (e.kind === 'symlink-loop') {
           res.problems.push({ path: p, message: 'symbolic link loop; not followed' });
+        } else if (e.kind === 'broken-link') {
+          res.problems.push({ path: p, message: `symbolic link to ${e.target}, which does not exist (or cannot be read); not followed` });
         }
       }
     }
