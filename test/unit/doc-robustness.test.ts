@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
+import { maskInlineCode } from '../../server/src/service/markdown';
 import { assets, ROOT } from '../helpers/workspace';
 
 const DOCS = ['00-PHASE_BRIEF.md', '01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'];
@@ -103,6 +104,33 @@ describe('document rules on arbitrary input', () => {
       svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
       assert.ok(Date.now() - t0 < 5000, `${unit}: took ${Date.now() - t0} ms`);
     }
+  });
+
+  it('checks a long run of backticks without a closing run, and a long metrics cell, in linear time (they were quadratic)', async function () {
+    this.timeout(20_000);
+    const ticks = `# Phase 1: Foundation\n\n## Objectives\n\n- [Objective] ${'`'.repeat(600)}${'x'.repeat(100_000)} [a](b.md)\n`;
+    const cell = `a${' '.repeat(160_000)}b, 2 high`;
+    const metrics = `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n| Metric | Target | Actual |\n|---|---|---|\n| Security vulnerabilities | 0 critical, <5 high | ${cell} |\n`;
+    const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/00-PHASE_BRIEF.md`]: ticks, [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: metrics });
+    const svc = new PhasegateService({ fs, assets });
+    await svc.load(ROOT);
+    for (const file of ['00-PHASE_BRIEF.md', '06-OUTPUT_HANDOFF.md']) {
+      const t0 = Date.now();
+      svc.diagnose(`${ROOT}/phase-1/${file}`);
+      assert.ok(Date.now() - t0 < 5000, `${file}: took ${Date.now() - t0} ms`);
+    }
+  });
+
+  it('masks code spans as CommonMark reads them: a run of backticks closes on a run of the same length only', () => {
+    const cases: [string, string][] = [
+      ['a `b` c', 'a     c'],
+      ['a ``b`c`` d', 'a         d'],
+      ['```a`` b', '```a`` b'],
+      ['`a ``b`` c', '`a       c'],
+      ['x `span and `text`', `x ${' '.repeat('`span and `'.length)}text\``],
+      ['no ticks', 'no ticks'],
+    ];
+    for (const [line, masked] of cases) assert.equal(maskInlineCode(line), masked, line);
   });
 
   it('checks a large input handoff against a large output handoff without comparing every pair of items', async () => {

@@ -597,10 +597,30 @@ export const INLINE_LINK = String.raw`\[((?:[^\][]|\[[^\]]{0,200}\]){0,400})\]\(
 const LINK_RE = new RegExp(`(!?)${INLINE_LINK}`, 'g');
 const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
-/** Replaces inline code spans with spaces, keeping columns. */
+/**
+ * Replaces inline code spans with spaces, keeping columns. A run of backticks opens a span that the next
+ * run of the same length closes (CommonMark); one without a closing run is text. Linear: a length found
+ * without a closing run is not looked for again.
+ */
 export function maskInlineCode(line: string): string {
   if (!line.includes('`')) return line;
-  return line.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (m) => ' '.repeat(m.length));
+  let out = '';
+  let last = 0;
+  const unclosed = new Set<number>();
+  for (let i = line.indexOf('`'); i >= 0;) {
+    let open = i;
+    while (open < line.length && line.charCodeAt(open) === 96) open++;
+    const end = unclosed.has(open - i) ? open : codeSpanEnd(line, i, line.length);
+    if (end === open) {
+      unclosed.add(open - i);
+      i = line.indexOf('`', open);
+      continue;
+    }
+    out += line.slice(last, i) + ' '.repeat(end - i);
+    last = end;
+    i = line.indexOf('`', end);
+  }
+  return out + line.slice(last);
 }
 
 export function parseDocument(text: string): ParsedDocument {

@@ -178,8 +178,13 @@ function labelKey(words: string): string {
     .trim();
 }
 
+/** Longer than any compound value or target a table cell holds: not read as one. */
+const MAX_COMPOUND = 1000;
+
 function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: string } | undefined): Labelled<T>[] | undefined {
-  const parts = clean(text).split(PART_SEPARATOR);
+  if (text.length > MAX_COMPOUND) return undefined;
+  // One space for each run of white space: the separators' `\s*` would go over a long run again at each of its places.
+  const parts = clean(text).replace(/\s+/g, ' ').split(PART_SEPARATOR);
   if (parts.length < 2 || parts.length > 20) return undefined;
   const out: Labelled<T>[] = [];
   for (const raw of parts) {
