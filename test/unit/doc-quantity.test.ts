@@ -12,7 +12,7 @@ describe('metric quantities', () => {
       ['< 5 minutes', { op: '<', value: 300, unit: 's' }],
       ['<5 min', { op: '<', value: 300, unit: 's' }],
       ['0', { op: '<=', value: 0, unit: '' }],
-      ['0 critical', { op: '<=', value: 0, unit: '' }],
+      ['0 critical', { op: '<=', value: 0, unit: '', word: 'critical' }],
       ['100%', { op: '>=', value: 100, unit: '%' }],
       ['100% of public APIs', { op: '>=', value: 100, unit: '%' }],
       ['30 days', { op: '>=', value: 30 * 86400, unit: 's' }],
@@ -83,6 +83,22 @@ describe('metric quantities', () => {
     assert.equal(meets(q('3'), t('< 5 minutes')), undefined);
     assert.equal(meets(q('3 minutes'), t('> 80%')), undefined);
     assert.equal(meets(q('50%'), t('< 5')), undefined);
+  });
+
+  it('compares sizes across their multiples, and counts only of the same thing', () => {
+    const t = (s: string) => parseThreshold(s)!;
+    const q = (s: string) => parseQuantity(s)!;
+    assert.deepEqual(q('512 MB'), { value: 512e6, unit: 'B' });
+    assert.equal(meets(q('512 MB'), t('< 1 GB')), true);
+    assert.equal(meets(q('1.2 MB'), t('< 200 KB')), false);
+    assert.equal(meets(q('3 GiB'), t('<= 4 GiB')), true);
+    assert.equal(meets(q('512 MB'), t('> 80%')), undefined);
+    // Counts of different things, or a number with a suffix the rule does not read, are not judged.
+    assert.equal(meets(q('3 high'), t('0 critical')), undefined);
+    assert.equal(meets(q('1.2k req/s'), t('> 1000 req/s')), undefined);
+    assert.equal(meets(q('1200 req/s'), t('> 1000 req/s')), true);
+    assert.equal(meets(q('2 criticals'), t('0 critical')), false);
+    assert.equal(meets(q('2'), t('0 critical')), false);
   });
 
   it('never throws, and reads back any percentage it is given', () => {

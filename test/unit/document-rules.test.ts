@@ -801,6 +801,19 @@ describe('document rules', () => {
       );
     });
 
+    it('judges a row by its own Target only: one that is not read is not replaced by the configured threshold', async () => {
+      const text =
+        '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | 70-75% | 72% |\n| Code coverage | | 72% |\n| Peak memory | < 1 GB | 512 MB |\n| Bundle size | < 200 KB | 1.2 MB |\n';
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [
+          [5, 'Code coverage is 72%; target > 80%'],
+          [7, 'Bundle size is 1.2 MB; target < 200 KB'],
+        ],
+      );
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';

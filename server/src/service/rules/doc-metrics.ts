@@ -47,7 +47,8 @@ const metrics: Rule = {
         const actual = parseQuantity(actualCell.text);
         if (actual) {
           const own = targetText ? parseThreshold(targetText) : undefined;
-          const spec = own ? undefined : findMetric(ctx.metrics, nameCell.text);
+          // A target the row states but that is not read (`70-75%`) is the row's: no other one stands in for it.
+          const spec = targetText ? undefined : findMetric(ctx.metrics, nameCell.text);
           const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
           const shown = own ? targetText : spec?.threshold;
           if (threshold && meets(actual, threshold) === false) {

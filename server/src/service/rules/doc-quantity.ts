@@ -5,11 +5,13 @@
  */
 import { detached } from '../markdown';
 
-export type Unit = '%' | 's' | '';
+export type Unit = '%' | 's' | 'B' | '';
 
 export interface Quantity {
   value: number;
   unit: Unit;
+  /** For a quantity without a unit, the word that names what it counts (`high` of `3 high`), lowercased. */
+  word?: string;
 }
 
 export type Op = '>' | '>=' | '<' | '<=' | '=';
@@ -45,6 +47,21 @@ const SECONDS: Record<string, number> = {
   wk: 604800,
   week: 604800,
   weeks: 604800,
+};
+
+/** Sizes, in bytes: decimal (`KB`, `MB`) and binary (`KiB`, `MiB`) multiples. */
+const BYTES: Record<string, number> = {
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)`;
@@ -103,6 +120,9 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
     else if (word && SECONDS[word] !== undefined) {
       u = 's';
       v = n * SECONDS[word];
+    } else if (word && BYTES[word] !== undefined) {
+      u = 'B';
+      v = n * BYTES[word];
     } else {
       u = '';
       // A word that is not a unit ("critical", "high") stays in the tail.
@@ -117,7 +137,8 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
     if (u !== 's') break;
   }
   if (parts === 0 || unit === undefined) return undefined;
-  return { q: { value: total, unit }, tail: s };
+  const word = unit === '' ? /^\s*([a-z]+)/i.exec(s)?.[1].toLowerCase() : undefined;
+  return { q: word ? { value: total, unit, word } : { value: total, unit }, tail: s };
 }
 
 const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
@@ -195,7 +216,12 @@ function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: 
     const label = labelKey(first ? first[1] : r.tail);
     // Every part names what it counts, with words only, once.
     if (!label || (first ? !/^\s*$/.test(r.tail) : !tailOk(r.tail)) || out.some((o) => o.label === label)) return undefined;
-    out.push({ label, value: r.value });
+    // The label names what the part counts: its value keeps no word of its own.
+    const value = r.value as T & { word?: string };
+    if (value.word !== undefined) {
+      const { word: _word, ...rest } = value;
+      out.push({ label, value: rest as T });
+    } else out.push({ label, value: r.value });
   }
   return out;
 }
@@ -224,6 +250,8 @@ export function meets(actual: Quantity, threshold: Threshold): boolean | undefin
   // `76` against `> 80%` reads as a percentage; a duration never compares with a bare number.
   const compatible = actual.unit === threshold.unit || (threshold.unit === '%' && actual.unit === '');
   if (!compatible) return undefined;
+  // Counts of different things (`3 high` against `0 critical`, `1.2k req/s` against `1000 req/s`) are not compared.
+  if (actual.word && threshold.word && actual.word.replace(/s$/, '') !== threshold.word.replace(/s$/, '')) return undefined;
   const a = actual.value;
   const t = threshold.value;
   const eps = 1e-9;
