@@ -480,6 +480,32 @@ describe('document rules', () => {
       });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
     });
+
+    it('reads Markdown as CommonMark does: footnotes, comments, escapes are no broken links', async () => {
+      const text = [
+        TITLE,
+        '',
+        'The scan follows the vendor guide.[^1]',
+        '',
+        '[^1]: See the vendor documentation for details.',
+        '',
+        'Old plan retired <!-- was [old plan](old-plan.md) -->, kept <!-- a --> [here](gone-1.md).',
+        '',
+        'Brief: [brief](03-FINDINGS/my\\_report.md). Literal text: \\[not a link](nothing.md), \\\\[a link](gone-2.md).',
+        '',
+        '\\[not [inner](gone-3.md)](nothing.md)',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/my_report.md': '# R\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link').map((d) => [d.range, d.message]),
+        [
+          [at(text, 6, 'gone-1.md'), 'Link target "gone-1.md" does not exist.'],
+          [at(text, 8, 'gone-2.md'), 'Link target "gone-2.md" does not exist.'],
+          [at(text, 10, 'gone-3.md'), 'Link target "gone-3.md" does not exist.'],
+        ],
+      );
+    });
   });
 
   describe('missing-artifact', () => {

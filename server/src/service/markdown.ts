@@ -1080,11 +1080,19 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
   for (const l of linesMatching(doc, LINK_HINT, fromLine)) {
     while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= l) si++;
     const raw = lines[l];
-    const src = maskInlineCode(raw);
+    // A link in a code span or an HTML comment is text, not a link.
+    let src = maskInlineCode(raw);
+    if (src.includes('<!--')) src = replaceComments(src, (c) => ' '.repeat(c.length));
     let s: number | undefined = si >= 0 ? si : undefined;
     while (s !== undefined && l >= doc.sections[s].end) s = doc.sections[s].parent;
     LINK_RE.lastIndex = 0;
     for (let m = LINK_RE.exec(src); m; m = LINK_RE.exec(src)) {
+      // An escaped bracket (`\[text](x.md)`) opens no link; a link may still start after it.
+      const bracket = m.index + m[1].length;
+      if (!m[1] && escaped(src, bracket)) {
+        LINK_RE.lastIndex = bracket + 1;
+        continue;
+      }
       let target = m[3];
       const tStart = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
       let tOff = tStart;
@@ -1099,6 +1107,13 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
       doc.links.push(new LinkNode(m[1], m[1], l, s, m.index, m.index + m[0].length, m.index + 1));
     }
   }
+}
+
+/** Whether the character at `i` is escaped: an odd number of backslashes before it. */
+function escaped(src: string, i: number): boolean {
+  let n = 0;
+  while (i - n - 1 >= 0 && src.charCodeAt(i - n - 1) === 92) n++;
+  return n % 2 === 1;
 }
 
 /** Text of lines [from, to) joined with '\n'. */

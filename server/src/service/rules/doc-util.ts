@@ -100,7 +100,8 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
   return out.sort((a, b) => a.start - b.start);
 }
 
-const REF_DEF_RE = /^ {0,3}\[([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
+// Not a footnote definition (`[^1]: See the vendor documentation`): its label starts with `^`.
+const REF_DEF_RE = /^ {0,3}\[(?!\^)([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
 /** What every reference definition holds. */
 const REF_DEF_HINT = /\]:/g;
 
@@ -168,9 +169,17 @@ export function isExternal(target: string): boolean {
   return target === '' || target.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//');
 }
 
-/** The path part of a link target: without `#fragment` and `?query`, percent-decoded. */
+/** A backslash before ASCII punctuation escapes it, as in CommonMark. */
+const ESCAPE_RE = /\\([!-/:-@[-`{-~])/g;
+
+/** A link target as Markdown reads it: `00\_PHASE\_BRIEF.md` is `00_PHASE_BRIEF.md`. */
+export function unescapeTarget(target: string): string {
+  return target.includes('\\') ? target.replace(ESCAPE_RE, '$1') : target;
+}
+
+/** The path part of a link target: backslash escapes read, without `#fragment` and `?query`, percent-decoded. */
 export function targetPath(target: string): string {
-  let t = target.trim();
+  let t = unescapeTarget(target.trim());
   const hash = t.indexOf('#');
   if (hash >= 0) t = t.slice(0, hash);
   const q = t.indexOf('?');
