@@ -690,6 +690,52 @@ describe('document rules', () => {
       const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': ok });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale'), []);
     });
+
+    it('reads a rationale in a block quote or in single emphasis, and takes only numbered or titled headings for decisions', async () => {
+      const text = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 1: Use Trivy',
+        '',
+        '> **Rationale**: it is faster than the alternatives.',
+        '',
+        '### Decision 2: Use Postgres',
+        '',
+        '*Rationale*: mature and already operated by the team.',
+        '',
+        '### Decision 3: Pin versions',
+        '',
+        '> _Rationale:_',
+        '>',
+        '> reproducible builds.',
+        '',
+        '### Decision 4',
+        '',
+        '*Rationale:*',
+        '',
+        '### Decision: Drop MySQL',
+        '',
+        '> **Context**: licences.',
+        '',
+        '## Decision Criteria',
+        '',
+        '- Cost',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      assert.deepEqual(
+        ds.map((d) => d.range),
+        [at(text, 18, 'Decision 4'), at(text, 22, 'Decision: Drop MySQL')],
+      );
+      // Fix all fills the empty rationale and adds one to the other decision, and to no other section.
+      const fixed = applyEdits(text, fixAll(svc, `${ROOT}/phase-1/05-DECISIONS.md`)!.change.edits[0].edits);
+      assert.equal(fixed.match(/\[Why this decision\]/g)?.length, 2);
+      assert.match(fixed, /\n\*Rationale:\* \[Why this decision\]\n/);
+      assert.match(fixed, /> \*\*Context\*\*: licences\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n\n## Decision Criteria/);
+    });
   });
 
   describe('risk-without-mitigation', () => {
