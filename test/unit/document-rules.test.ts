@@ -575,6 +575,27 @@ describe('document rules', () => {
       );
     });
 
+    it('reads technology names, versions and host names with a slash as words, not bare paths', async () => {
+      const bare = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- Artifact: Backend API (Express/Node.js) - deployed to staging',
+        '- Artifact: Runtime upgraded to Python 3.11/3.12.x - CI matrix',
+        '- Artifact: Fork at github.com/acme/scanner.git - patched scanner',
+        '- Artifact: 03-FINDINGS/summary.md - the findings folder is not created yet',
+        '- Artifact: docs/runbook.md and phase-1/notes/plan.md - under folders that exist',
+        '- Artifact: ./scan/out.json - relative to the phase folder',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': bare, 'docs/guide.md': '# G\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+        [at(bare, 7, '03-FINDINGS/summary.md'), at(bare, 8, 'docs/runbook.md'), at(bare, 8, 'phase-1/notes/plan.md'), at(bare, 9, './scan/out.json')],
+      );
+    });
+
     it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
       const input =
         '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';
