@@ -421,6 +421,41 @@ describe('document rules', () => {
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': ok });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder'), []);
     });
+
+    it('leaves alone what an HTML comment over several lines holds, and reads on after it', async () => {
+      const doc = [
+        H1,
+        '## Objectives',
+        '',
+        '- Audit the code <!-- reviewer: add the',
+        '  [Owner] and the TBD date later, see [old](old.md)',
+        '  --> by [Team Name] <!-- one line --> TBD <!-- and',
+        '  [Not Yet] -->',
+        '- An unclosed <!-- note',
+        '- [Next Item] is read',
+        '',
+        'A paragraph <!-- not closed',
+        '',
+        '[After Blank] is read, a `<!--` in code',
+        'opens [No Comment] -->',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(doc, 6, '[Team Name]'), at(doc, 6, 'TBD'), at(doc, 9, '[Next Item]'), at(doc, 13, '[After Blank]'), at(doc, 14, '[No Comment]')],
+      );
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
+    });
+
+    it('reads HTML comments over lines in time linear in the text', async () => {
+      // A long paragraph whose every line opens a comment, and a `-->` only after it: each line is read once.
+      const doc = `${H1}\n## Objectives\n\n` + 'a <!-- TBD\n'.repeat(40_000) + '\nc -->\n';
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      const t = Date.now();
+      assert.ok(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').length > 9_000);
+      assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+    });
   });
 
   describe('broken-link', () => {
