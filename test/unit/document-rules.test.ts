@@ -421,6 +421,41 @@ describe('document rules', () => {
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': ok });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder'), []);
     });
+
+    it('leaves alone what an HTML comment over several lines holds, and reads on after it', async () => {
+      const doc = [
+        H1,
+        '## Objectives',
+        '',
+        '- Audit the code <!-- reviewer: add the',
+        '  [Owner] and the TBD date later, see [old](old.md)',
+        '  --> by [Team Name] <!-- one line --> TBD <!-- and',
+        '  [Not Yet] -->',
+        '- An unclosed <!-- note',
+        '- [Next Item] is read',
+        '',
+        'A paragraph <!-- not closed',
+        '',
+        '[After Blank] is read, a `<!--` in code',
+        'opens [No Comment] -->',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(doc, 6, '[Team Name]'), at(doc, 6, 'TBD'), at(doc, 9, '[Next Item]'), at(doc, 13, '[After Blank]'), at(doc, 14, '[No Comment]')],
+      );
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
+    });
+
+    it('reads HTML comments over lines in time linear in the text', async () => {
+      // A long paragraph whose every line opens a comment, and a `-->` only after it: each line is read once.
+      const doc = `${H1}\n## Objectives\n\n` + 'a <!-- TBD\n'.repeat(40_000) + '\nc -->\n';
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      const t = Date.now();
+      assert.ok(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').length > 9_000);
+      assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+    });
   });
 
   describe('broken-link', () => {
@@ -479,6 +514,32 @@ describe('document rules', () => {
         'README.md': '#\n',
       });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
+    });
+
+    it('reads Markdown as CommonMark does: footnotes, comments, escapes are no broken links', async () => {
+      const text = [
+        TITLE,
+        '',
+        'The scan follows the vendor guide.[^1]',
+        '',
+        '[^1]: See the vendor documentation for details.',
+        '',
+        'Old plan retired <!-- was [old plan](old-plan.md) -->, kept <!-- a --> [here](gone-1.md).',
+        '',
+        'Brief: [brief](03-FINDINGS/my\\_report.md). Literal text: \\[not a link](nothing.md), \\\\[a link](gone-2.md).',
+        '',
+        '\\[not [inner](gone-3.md)](nothing.md)',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/my_report.md': '# R\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link').map((d) => [d.range, d.message]),
+        [
+          [at(text, 6, 'gone-1.md'), 'Link target "gone-1.md" does not exist.'],
+          [at(text, 8, 'gone-2.md'), 'Link target "gone-2.md" does not exist.'],
+          [at(text, 10, 'gone-3.md'), 'Link target "gone-3.md" does not exist.'],
+        ],
+      );
     });
   });
 
@@ -546,6 +607,27 @@ describe('document rules', () => {
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => [d.range, d.message]),
         [[at(bare, 5, '04-ARTIFACTS/no-such.md'), 'Artifact "04-ARTIFACTS/no-such.md" does not exist (looked in the phase folder and the workspace root).']],
+      );
+    });
+
+    it('reads technology names, versions and host names with a slash as words, not bare paths', async () => {
+      const bare = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- Artifact: Backend API (Express/Node.js) - deployed to staging',
+        '- Artifact: Runtime upgraded to Python 3.11/3.12.x - CI matrix',
+        '- Artifact: Fork at github.com/acme/scanner.git - patched scanner',
+        '- Artifact: 03-FINDINGS/summary.md - the findings folder is not created yet',
+        '- Artifact: docs/runbook.md and phase-1/notes/plan.md - under folders that exist',
+        '- Artifact: ./scan/out.json - relative to the phase folder',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': bare, 'docs/guide.md': '# G\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+        [at(bare, 7, '03-FINDINGS/summary.md'), at(bare, 8, 'docs/runbook.md'), at(bare, 8, 'phase-1/notes/plan.md'), at(bare, 9, './scan/out.json')],
       );
     });
 
@@ -663,6 +745,52 @@ describe('document rules', () => {
         '# Phase 1 Decisions\n\n## Decision Log\n\n### Decision 1: Use Postgres\n\n**Rationale:** mature.\n\n### Decision 2: Trivy\n\n- **Rationale**: fast\n';
       const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': ok });
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale'), []);
+    });
+
+    it('reads a rationale in a block quote or in single emphasis, and takes only numbered or titled headings for decisions', async () => {
+      const text = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 1: Use Trivy',
+        '',
+        '> **Rationale**: it is faster than the alternatives.',
+        '',
+        '### Decision 2: Use Postgres',
+        '',
+        '*Rationale*: mature and already operated by the team.',
+        '',
+        '### Decision 3: Pin versions',
+        '',
+        '> _Rationale:_',
+        '>',
+        '> reproducible builds.',
+        '',
+        '### Decision 4',
+        '',
+        '*Rationale:*',
+        '',
+        '### Decision: Drop MySQL',
+        '',
+        '> **Context**: licences.',
+        '',
+        '## Decision Criteria',
+        '',
+        '- Cost',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      assert.deepEqual(
+        ds.map((d) => d.range),
+        [at(text, 18, 'Decision 4'), at(text, 22, 'Decision: Drop MySQL')],
+      );
+      // Fix all fills the empty rationale and adds one to the other decision, and to no other section.
+      const fixed = applyEdits(text, fixAll(svc, `${ROOT}/phase-1/05-DECISIONS.md`)!.change.edits[0].edits);
+      assert.equal(fixed.match(/\[Why this decision\]/g)?.length, 2);
+      assert.match(fixed, /\n\*Rationale:\* \[Why this decision\]\n/);
+      assert.match(fixed, /> \*\*Context\*\*: licences\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n\n## Decision Criteria/);
     });
   });
 

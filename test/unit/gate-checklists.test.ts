@@ -1,6 +1,6 @@
 /** Which section is a gate's checklist in a custom layout, and the status of a phase of a layout without gates. */
 import * as assert from 'node:assert/strict';
-import { ungatedErrors } from '../../server/src/service/gates';
+import { gateCauses, ungatedErrors } from '../../server/src/service/gates';
 import { diagnosticsOf, workspace } from '../helpers/workspace';
 
 const layout = (gates: string) =>
@@ -51,6 +51,46 @@ describe('gate checklists of a custom layout', () => {
     const [gate] = svc.gates(svc.model.phases[0]);
     assert.equal(gate.status, 'passed', gate.reasons.join());
     assert.match(gate.file ?? '', /REVIEW\.md$/);
+  });
+
+  it("reads an item's evidence on its continuation lines and nested items, for the gate and the rule alike", async () => {
+    const review = [
+      '# Review',
+      '',
+      '## Review',
+      '',
+      '- [x] All deliverables of the brief are produced and reviewed by the team,',
+      '  Evidence: [report](GOALS.md)',
+      '- [x] Every artifact is in place',
+      '  - [report](GOALS.md)',
+      '- [x] Signed off',
+      '  by the whole team',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const phase = svc.model.phases[0];
+    const [gate] = svc.gates(phase);
+    assert.deepEqual(
+      gate.items.map((i) => [i.line, i.evidence]),
+      [
+        [4, true],
+        [6, true],
+        [8, false],
+      ],
+    );
+    assert.deepEqual(gate.reasons, ['1 item without evidence']);
+    assert.deepEqual(
+      gateCauses(svc, phase, 'Review').map((c) => [c.kind, c.range.start.line]),
+      [['no-evidence', 8]],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-no-evidence').map((d) => d.range.start.line),
+      [8],
+    );
   });
 });
 

@@ -44,9 +44,16 @@ export interface GateCause {
   severity?: Severity;
 }
 
-/** A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:`. */
-export function hasEvidence(item: ListItem): boolean {
-  return /\]\(|<https?:|evidence\s*:|`[^`]+`/i.test(item.text);
+const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:|`[^`]+`/i;
+
+/**
+ * A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:`: on its
+ * first line or, given its document, anywhere in its body (a wrapped continuation line, a nested item).
+ */
+export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>): boolean {
+  if (EVIDENCE_RE.test(item.text)) return true;
+  if (!doc || item.endLine <= item.line) return false;
+  return EVIDENCE_RE.test(doc.lines.slice(item.line + 1, item.endLine + 1).join('\n'));
 }
 
 /**
@@ -154,7 +161,7 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.section.heading.line;
-    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it), line: it.line }));
+    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
   const failing = counted.filter((d) => d.severity === 'error');
@@ -201,7 +208,7 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   if (causes && res.file !== undefined) {
     const file = res.file;
     causes.push(...listed.filter((i) => !i.checked).map((i) => itemCause(file, i, 'unchecked-item')));
-    causes.push(...listed.filter((i) => i.checked && !hasEvidence(i)).map((i) => itemCause(file, i, 'no-evidence')));
+    causes.push(...listed.filter((i, k) => i.checked && !res.items[k].evidence).map((i) => itemCause(file, i, 'no-evidence')));
   }
   if (res.reasons.length) res.status = 'pending';
   return res;

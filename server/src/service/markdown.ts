@@ -1095,16 +1095,21 @@ export function linesMatching(doc: ParsedDocument, hint: RegExp, from: number): 
 }
 
 function scanLinks(doc: ParsedDocument, fromLine: number): void {
-  const { lines } = doc;
   let si = -1;
   for (const l of linesMatching(doc, LINK_HINT, fromLine)) {
     while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= l) si++;
-    const raw = lines[l];
-    const src = maskInlineCode(raw);
+    // A link in a code span or an HTML comment is text, not a link.
+    const src = maskedProse(doc, l);
     let s: number | undefined = si >= 0 ? si : undefined;
     while (s !== undefined && l >= doc.sections[s].end) s = doc.sections[s].parent;
     LINK_RE.lastIndex = 0;
     for (let m = LINK_RE.exec(src); m; m = LINK_RE.exec(src)) {
+      // An escaped bracket (`\[text](x.md)`) opens no link; a link may still start after it.
+      const bracket = m.index + m[1].length;
+      if (!m[1] && escaped(src, bracket)) {
+        LINK_RE.lastIndex = bracket + 1;
+        continue;
+      }
       let target = m[3];
       const tStart = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
       let tOff = tStart;
@@ -1119,6 +1124,90 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
       doc.links.push(new LinkNode(m[1], m[1], l, s, m.index, m.index + m[0].length, m.index + 1));
     }
   }
+}
+
+/** Columns of lines inside HTML comments that span lines, per document (see `spanningComments`). */
+const spanningCache = new WeakMap<ParsedDocument, ReadonlyMap<number, [number, number]>>();
+const NO_SPANS: ReadonlyMap<number, [number, number]> = new Map();
+const COMMENT_HINT = /<!--/g;
+
+/**
+ * The inline HTML comments of a document that span lines (`text <!-- a note\n  on two lines -->`): for each
+ * line they cover, the columns [from, to) inside one. A comment is closed within its paragraph: one whose
+ * `-->` does not come before a blank line, a heading, a list item, a table or a code or HTML block is no
+ * comment (its text is text). Comments within a line are left to `replaceComments`. In time linear in the
+ * text: the lines a comment covers, or a paragraph without a `-->`, are read once.
+ */
+export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [number, number]> {
+  if (!doc.text.includes('<!--')) return NO_SPANS;
+  const known = spanningCache.get(doc);
+  if (known) return known;
+  const out = new Map<number, [number, number]>();
+  const { lines, codeLines } = doc;
+  // Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line).
+  let blocks: Map<number, 1 | 2> | undefined;
+  const block = (l: number): 0 | 1 | 2 => {
+    if (!blocks) {
+      blocks = new Map();
+      for (const it of doc.items) blocks.set(it.line, 1);
+      for (const h of doc.headings) blocks.set(h.line, 2);
+      for (const t of doc.tables) for (let k = t.line; k <= t.endLine; k++) blocks.set(k, 2);
+    }
+    return blocks.get(l) ?? 0;
+  };
+  // Where reading resumes: lines before `next` are read, and line `next` from column `col`.
+  let next = 0;
+  let col = 0;
+  for (const l of linesMatching(doc, COMMENT_HINT, bodyStart(doc))) {
+    if (l < next) continue;
+    const src = maskInlineCode(lines[l]);
+    let from = l === next ? col : 0;
+    for (let open = src.indexOf('<!--', from); open >= 0; open = src.indexOf('<!--', from)) {
+      const close = src.indexOf('-->', open + 4);
+      if (close >= 0) {
+        from = close + 3;
+        continue;
+      }
+      // Not closed on its line: on a later line of its paragraph, if any (a heading or a table row has one line).
+      let c = l + 1;
+      let end = -1;
+      if (block(l) !== 2) {
+        for (; c < lines.length && !codeLines.has(c) && lines[c].trim() !== '' && !block(c); c++) {
+          end = maskInlineCode(lines[c]).indexOf('-->');
+          if (end >= 0) break;
+        }
+      }
+      if (end >= 0) {
+        out.set(l, [open, lines[l].length]);
+        for (let k = l + 1; k < c; k++) out.set(k, [0, lines[k].length]);
+        out.set(c, [0, end + 3]);
+        col = end + 3;
+      } else {
+        // No later `<!--` of this paragraph is closed either.
+        col = 0;
+      }
+      next = c;
+      break;
+    }
+  }
+  const spans = out.size ? out : NO_SPANS;
+  spanningCache.set(doc, spans);
+  return spans;
+}
+
+/** Line `line` of `doc` with its inline code spans and its HTML comments (those that span lines too) blanked, keeping columns. */
+export function maskedProse(doc: ParsedDocument, line: number): string {
+  let src = maskInlineCode(doc.lines[line] ?? '');
+  const span = spanningComments(doc).get(line);
+  if (span) src = src.slice(0, span[0]) + ' '.repeat(span[1] - span[0]) + src.slice(span[1]);
+  return src.includes('<!--') ? replaceComments(src, (c) => ' '.repeat(c.length)) : src;
+}
+
+/** Whether the character at `i` is escaped: an odd number of backslashes before it. */
+function escaped(src: string, i: number): boolean {
+  let n = 0;
+  while (i - n - 1 >= 0 && src.charCodeAt(i - n - 1) === 92) n++;
+  return n % 2 === 1;
 }
 
 /** Text of lines [from, to) joined with '\n'. */

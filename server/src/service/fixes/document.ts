@@ -126,7 +126,7 @@ const insertRationale: Fix = (svc, diag) => {
   const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;
   if (d.emptyLine !== null && d.emptyLine !== undefined) {
     const src = doc.lines[d.emptyLine] ?? '';
-    if (!/rationale/i.test(src) || !/:\s*(?:\*\*|__)?\s*$/.test(src)) return undefined;
+    if (!/rationale/i.test(src) || !/:\s*(?:\*\*|__|\*|_)?\s*$/.test(src)) return undefined;
     const end = src.length;
     const pad = src.endsWith(' ') ? '' : ' ';
     return {

@@ -40,7 +40,7 @@ const gateItems: Rule = {
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
-        } else if (!hasEvidence(item)) {
+        } else if (!hasEvidence(item, ctx.doc)) {
           ctx.report(
             'gate-item-no-evidence',
             item.textRange,

@@ -84,7 +84,7 @@ function looksLikePath(s: string): boolean {
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
 
-/** A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2). */
+/** A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2); see `isBarePath`. */
 const BARE_PATH_RE = /(^|[\s:(,;])((?:\.{1,2}\/)*[\w@-][\w@.-]*(?:\/[\w@-][\w@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))/g;
 
 const missingArtifacts: Rule = {
@@ -96,6 +96,19 @@ const missingArtifacts: Rule = {
     const phaseFolder = ctx.phase?.folder ?? dirname(ctx.path);
     const bases = [...new Set([phaseFolder, dirname(ctx.path), ctx.model.root])];
     const seen = new Set<string>();
+    // Words with a slash are not all paths (`Express/Node.js`, `3.11/3.12.x`, `github.com/acme/x.git`): a bare
+    // one is a path when it starts with `./` or `../`, or its first folder is one of the phase's folders
+    // (`04-ARTIFACTS/`) or a folder that exists in the phase folder or the workspace root (`phase-1/`, `docs/`).
+    const phaseFolders = new Set((ctx.phase?.layout.folders ?? []).map((f) => f.name.toLowerCase()));
+    const isBarePath = (p: string): boolean => {
+      if (p.startsWith('./') || p.startsWith('../')) return true;
+      const first = p.slice(0, p.indexOf('/'));
+      if (phaseFolders.has(first.toLowerCase())) return true;
+      return bases.some((b) => {
+        const c = joinPath(b, first);
+        return isInside(ctx.model.root, c) && ctx.exists(c);
+      });
+    };
     const check = (what: string, target: string, r: Range) => {
       const key = `${r.start.line}:${r.start.character}`;
       if (seen.has(key)) return;
@@ -150,6 +163,7 @@ const missingArtifacts: Rule = {
             bare = bare.slice(0, k.range.start.character) + ' '.repeat(k.range.end.character - k.range.start.character) + bare.slice(k.range.end.character);
           BARE_PATH_RE.lastIndex = 0;
           for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+            if (!isBarePath(m[2])) continue;
             const s = m.index + m[1].length;
             check(what, m[2], range(line, s, line, s + m[2].length));
           }

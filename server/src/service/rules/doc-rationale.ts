@@ -21,11 +21,19 @@ function short(text: string): string {
   return t.length > 60 ? t.slice(0, 57) + '…' : t;
 }
 
-/** `**Label**: text`, `**Label:** text` or `Label: text` lines; returns the text after the label (may be empty). */
+/** A line without its block quote markers (`> > text` is `text`). */
+function unquoted(line: string): string {
+  return line.includes('>') ? line.replace(/^\s*(?:>\s?)+/, '') : line;
+}
+
+/**
+ * `**Label**: text`, `**Label:** text`, `*Label*: text` or `Label: text` lines, in a block quote too (`> **Label**: text`);
+ * returns the text after the label (may be empty).
+ */
 export function labelledLine(line: string, label: string): string | undefined {
   let re = labelPatterns.get(label);
   if (!re) {
-    re = new RegExp(`^\\s*(?:[-*+]\\s+)?(?:\\*\\*|__)?${label}(?:\\*\\*|__)?\\s*:\\s*(?:\\*\\*|__)?(.*)$`, 'i');
+    re = new RegExp(`^\\s*(?:>\\s*)*(?:[-*+]\\s+)?(?:\\*\\*|__|\\*|_)?${label}(?:\\*\\*|__|\\*|_)?\\s*:\\s*(?:\\*\\*|__|\\*|_)?(.*)$`, 'i');
     labelPatterns.set(label, re);
   }
   const m = re.exec(line);
@@ -43,8 +51,8 @@ export function findLabel(doc: ParsedDocument, from: number, to: number, label: 
     if (rest === undefined) continue;
     if (rest !== '') return { line: l, filled: true };
     let n = l + 1;
-    while (n < to && doc.lines[n].trim() === '') n++;
-    const next = n < to ? doc.lines[n] : '';
+    while (n < to && unquoted(doc.lines[n]).trim() === '') n++;
+    const next = n < to ? unquoted(doc.lines[n]) : '';
     // Text under an empty label counts, unless it is the next heading or another label.
     const filled = next.trim() !== '' && !/^\s*#/.test(next) && !/^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Z][\w ]{0,30}(?:\*\*|__)?\s*:/.test(next);
     return { line: l, filled };
@@ -58,9 +66,14 @@ function hasSubsection(doc: ParsedDocument, section: Section, title: string): bo
   return section.children.some((c) => doc.sections[c].key === key && !doc.sections[c].isEmpty);
 }
 
-/** Decision subsections of a decisions file: `### Decision 3: Use Postgres`, not `## Decision Log`. */
+/**
+ * Decision subsections of a decisions file, as the template writes them: `### Decision 3: Use Postgres`,
+ * `### Decision 3`, `### Decision: Use Postgres` (a number or a colon after `Decision`); not `## Decision Log`
+ * nor `## Decision Criteria`.
+ */
+const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*#?\s*\d|[^:]{0,30}:)/i;
 function decisionSections(doc: ParsedDocument): Section[] {
-  return doc.sections.filter((s) => s.level >= 2 && /^(?:\*\*)?decision\b/i.test(s.title) && !/^decision log\b/.test(s.key));
+  return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(s.title) && !/^decision log\b/.test(s.key));
 }
 
 const decisions: Rule = {

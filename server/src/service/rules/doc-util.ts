@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskInlineCode, normalizeTitle, replaceComments, sectionByKey } from '../markdown';
+import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { SKIPPED_FOLDERS } from '../workspace';
 import { expandTitle } from '../layout';
 import type { SectionSpec } from '../layout';
@@ -38,11 +38,6 @@ export function expandedTitleKey(title: string, n: number | undefined): string {
 /** Replaces `[from, to)` of a line with spaces, keeping columns. */
 export function blank(line: string, from: number, to: number): string {
   return line.slice(0, from) + ' '.repeat(Math.max(0, to - from)) + line.slice(to);
-}
-
-/** Masks inline HTML comments of a line (keeping columns). */
-export function maskComments(line: string): string {
-  return line.includes('<!--') ? replaceComments(line, (c) => ' '.repeat(c.length)) : line;
 }
 
 export interface Placeholder {
@@ -100,7 +95,8 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
   return out.sort((a, b) => a.start - b.start);
 }
 
-const REF_DEF_RE = /^ {0,3}\[([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
+// Not a footnote definition (`[^1]: See the vendor documentation`): its label starts with `^`.
+const REF_DEF_RE = /^ {0,3}\[(?!\^)([^\]\n]+)\]:\s*(<[^>\n]*>|\S+)/;
 /** What every reference definition holds. */
 const REF_DEF_HINT = /\]:/g;
 
@@ -142,9 +138,9 @@ export function referenceDefinitions(doc: ParsedDocument): ReadonlyMap<string, R
 /** What every placeholder holds (see scanPlaceholders); masking only ever removes text, so a line without it has none. */
 export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
 
-/** A body line with inline code, inline comments and links masked: the text where placeholders live. */
+/** A body line with inline code, HTML comments (those that span lines too) and links masked: the text where placeholders live. */
 export function maskedLine(doc: ParsedDocument, line: number): string {
-  let src = maskComments(maskInlineCode(doc.lines[line] ?? ''));
+  let src = maskedProse(doc, line);
   // The first link on the line or after it (`doc.links` is in line order).
   for (let i = lowerBound(doc.links, (l) => l.line < line); i < doc.links.length && doc.links[i].line === line; i++) {
     const r = doc.links[i].range;
@@ -168,9 +164,17 @@ export function isExternal(target: string): boolean {
   return target === '' || target.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//');
 }
 
-/** The path part of a link target: without `#fragment` and `?query`, percent-decoded. */
+/** A backslash before ASCII punctuation escapes it, as in CommonMark. */
+const ESCAPE_RE = /\\([!-/:-@[-`{-~])/g;
+
+/** A link target as Markdown reads it: `00\_PHASE\_BRIEF.md` is `00_PHASE_BRIEF.md`. */
+export function unescapeTarget(target: string): string {
+  return target.includes('\\') ? target.replace(ESCAPE_RE, '$1') : target;
+}
+
+/** The path part of a link target: backslash escapes read, without `#fragment` and `?query`, percent-decoded. */
 export function targetPath(target: string): string {
-  let t = target.trim();
+  let t = unescapeTarget(target.trim());
   const hash = t.indexOf('#');
   if (hash >= 0) t = t.slice(0, hash);
   const q = t.indexOf('?');
