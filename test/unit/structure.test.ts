@@ -83,6 +83,32 @@ describe('structure rules', () => {
     assert.equal(applyEdits(text, a.change.edits[0].edits).split('\n')[0], '# Phase 1: Foundation Audit');
   });
 
+  it("reads a title's phase number where the kind's heading puts it: other numbers are left alone", async () => {
+    const body = '\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
+    // Its own phase, after a quarter, a year or a sprint; or no phase named at all.
+    for (const title of ['# Q3 2024 Phase 1: Foundation', '# 2024 Roadmap — Phase 1', '# Sprint 7 / Phase 1', '# Phase One: Foundation', '# Foundation']) {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': title + body });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch'), [], title);
+    }
+    // Another phase: only its number is renumbered.
+    for (const [title, fixed] of [
+      ['# Q3 2024 Phase 2: Foundation', '# Q3 2024 Phase 1: Foundation'],
+      ['# Sprint 7 / phase 3', '# Sprint 7 / phase 1'],
+    ]) {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': title + body });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
+      assert.equal(ds.length, 1, title);
+      const [a] = codeActions(svc, ds);
+      assert.equal(applyEdits(title + body, a.change.edits[0].edits).split('\n')[0], fixed);
+    }
+    // Both numbers of a handoff's title, by their words.
+    const handoff = '# 2024 Phase 3 → Phase 5 Handoff\n';
+    const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': handoff });
+    const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'heading-mismatch');
+    assert.equal(ds.length, 1);
+    assert.equal(applyEdits(handoff, codeActions(svc, ds)[0].change.edits[0].edits), '# 2024 Phase 1 → Phase 2 Handoff\n');
+  });
+
   it("reports front matter whose phase names another phase, on its value, and names the document's own", async () => {
     const fm = (v: string) => `---\nphase: ${v}\ntitle: Foundation\n---\n\n${fullBrief}`;
     const files = (v: string) => ({

@@ -1,6 +1,6 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
-import { renumber } from '../layout';
+import { renumberTitle } from '../layout';
 import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { applyEdits } from '../edits';
@@ -92,12 +92,12 @@ const createFolder: Fix = (svc, diag) => {
 };
 
 const replaceHeadingNumbers: Fix = (svc, diag) => {
-  const d = diag.data as { numbers: number[] } | undefined;
+  const d = diag.data as { heading: string; number: number } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
   const line = diag.range.start.line;
   const src = doc.lines[line].slice(diag.range.start.character, diag.range.end.character);
-  const fixed = renumber(src, d.numbers);
+  const fixed = renumberTitle(d.heading, d.number, src);
   if (fixed === src) return undefined;
   return {
     title: `Number the title for this phase: "${fixed}"`,

@@ -5,7 +5,7 @@
  */
 import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, bodyStart } from '../markdown';
-import { expandTitle, headingNumbers } from '../layout';
+import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
 import { range } from '../types';
 import { pathRange } from '../yamlpath';
@@ -88,13 +88,13 @@ const sections: Rule = {
     if (spec.heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1) {
-        const want = expandTitle(spec.heading, n);
-        const nums = (h1.text.match(/\d+/g) ?? []).map(Number);
-        const wantNums = headingNumbers(spec.heading, n);
-        if (wantNums.length && !wantNums.every((w, i) => nums[i] === w)) {
+        // Only the numbers the heading's words name (`Phase 2` of `Phase {N}: `), not a year or a sprint before them.
+        if (titleNumbers(spec.heading, n, h1.text).some((x) => x.value !== x.want)) {
+          const want = expandTitle(spec.heading, n);
           ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
             fix: 'replace-heading-numbers',
-            numbers: wantNums,
+            heading: spec.heading,
+            number: n,
           });
         }
       }
