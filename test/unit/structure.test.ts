@@ -65,6 +65,33 @@ describe('structure rules', () => {
     assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section'), []);
   });
 
+  it('inserts a missing section after a setext title, not between its text and its underline', async () => {
+    const text = 'Phase 1: Foundation\n===================\n\nThis phase audits the code base.\n';
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+    const doc = svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+    assert.deepEqual([doc.headings[0].line, doc.headings[0].endLine], [0, 1]);
+    const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section');
+    const objectives = ds.find((d) => /Objectives/.test(d.message))!;
+    const fixed = applyEdits(text, codeActions(svc, [objectives])[0].change.edits[0].edits);
+    assert.match(fixed, /^Phase 1: Foundation\n===================\n\n## Objectives\n/);
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, fixed);
+    const after = svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+    assert.deepEqual(
+      after.headings.map((h) => [h.level, h.text]),
+      [
+        [1, 'Phase 1: Foundation'],
+        [2, 'Objectives'],
+      ],
+    );
+    // A setext section's underline is no part of its body: with nothing under it, it is empty.
+    const setext = brief('Objectives\n----------\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, setext);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section').map((d) => d.message),
+      ['Section "Objectives" is empty: What the phase sets out to achieve.'],
+    );
+  });
+
   it('reports an empty section at its heading and sections out of order', async () => {
     const text = brief('## Scope\n\nAll.\n\n## Objectives\n\n<!-- fill -->\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });

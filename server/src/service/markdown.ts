@@ -32,6 +32,8 @@ export interface Heading {
   /** Text of the heading, inline markup kept. */
   text: string;
   line: number;
+  /** Its last line: the `===` or `---` underline of a setext heading, else `line`. */
+  endLine: number;
   /** The whole heading line. */
   range: Range;
   /** The heading's text without the `#` markers. */
@@ -448,6 +450,7 @@ class HeadingNode implements Heading {
     readonly level: number,
     readonly text: string,
     readonly line: number,
+    readonly endLine: number,
     private readonly lineEnd: number,
     private readonly textStart: number,
     private readonly textEnd: number,
@@ -543,7 +546,7 @@ class SectionNode implements Section {
   ) {
     this.level = heading.level;
     this.title = heading.text;
-    this.bodyStart = heading.line + 1;
+    this.bodyStart = heading.endLine + 1;
   }
 
   get range(): Range {
@@ -759,7 +762,9 @@ function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined
       while (end > start && isSpace(src.charCodeAt(end - 1))) end--;
     }
   }
-  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, end)));
+  // A setext heading's underline is the last line of its map.
+  const endLine = t.map ? Math.max(line, t.map[1] - 1) : line;
+  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, endLine, src.length, start, Math.max(start, end)));
 }
 
 /** markdown-it's HTML open and close tags (`HTML_OPEN_CLOSE_TAG_RE`): a `<!--` inside one is no comment. */

@@ -41,11 +41,11 @@ const insertSectionEdit: Fix = (svc, diag) => {
   else {
     const h1 = doc.headings.find((h) => h.level === 1);
     const firstH2 = doc.headings.find((h) => h.level >= 2);
-    line = firstH2 ? firstH2.line : h1 ? h1.line + 1 : bodyStart(doc);
+    line = firstH2 ? firstH2.line : h1 ? h1.endLine + 1 : bodyStart(doc);
   }
   // Keep the document's own blank-line rhythm: one blank line before and after the section.
   let at = line;
-  while (at > 0 && (doc.lines[at - 1] ?? '').trim() === '' && at > (doc.headings[0]?.line ?? -1) + 1) at--;
+  while (at > 0 && (doc.lines[at - 1] ?? '').trim() === '' && at > (doc.headings[0]?.endLine ?? -1) + 1) at--;
   const eol = doc.eol;
   const atEnd = at >= doc.lines.length;
   const lastLine = doc.lines.length - 1;
