@@ -92,6 +92,22 @@ describe('structure rules', () => {
     );
   });
 
+  it('tells section titles in other scripts apart, and reads an accent as the letter without it', async () => {
+    const cfg =
+      'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        sections: [目標, 範囲, リスク, Überblick]\n';
+    const missing = async (text: string) => {
+      const { svc } = await workspace({ 'phasegate.yaml': cfg, 'sprints/sprint-1/GOALS.md': text });
+      return diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'missing-section').map((d) => d.message);
+    };
+    assert.deepEqual(await missing('# スプリント 1\n\n## 背景\n\nテキスト。\n\n## Overview\n\nx\n'), [
+      'Missing section "## 目標".',
+      'Missing section "## 範囲".',
+      'Missing section "## リスク".',
+      'Missing section "## Überblick".',
+    ]);
+    assert.deepEqual(await missing('# スプリント 1\n\n## 目標\n\nA。\n\n## 範囲\n\nB。\n\n## リスク\n\nC。\n\n## Uberblick\n\nD.\n'), []);
+  });
+
   it('reports an empty section at its heading and sections out of order', async () => {
     const text = brief('## Scope\n\nAll.\n\n## Objectives\n\n<!-- fill -->\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });

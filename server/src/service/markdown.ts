@@ -176,14 +176,22 @@ export function normalizeTitle(title: string): string {
 
 const TITLE_NUMBERING = /^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/;
 
+/** Any character outside ASCII. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const COMBINING_MARKS = /\p{M}/gu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
 /**
  * The key of a title: lower case, markup (`*_\`~`) and a leading number (`1.`, `2)`, `1.2`) dropped,
- * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but `a-z` and `#`
- * as one space, trimmed. One pass over the characters instead of a chain of regexes (performance only;
- * test/unit/fast-paths.test.ts holds it to the chain).
+ * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but letters (of any
+ * script: `目標`, `リスク`) and `#` as one space, trimmed. Outside ASCII, compatibility forms are folded
+ * and accents dropped first (`Überblick` is `uberblick`, `１` is `1`). One pass over the characters
+ * instead of a chain of regexes (performance only; test/unit/fast-paths.test.ts holds it to the chain).
  */
 export function computeTitleKey(title: string): string {
-  let s = title.toLowerCase().replace(/[*_`~]/g, '');
+  // An ASCII title, the common case, skips the Unicode folding (performance only).
+  const unicode = NON_ASCII.test(title);
+  let s = (unicode ? title.normalize('NFKD').replace(COMBINING_MARKS, '') : title).toLowerCase().replace(/[*_`~]/g, '');
   if (TITLE_NUMBERING.test(s)) s = s.replace(TITLE_NUMBERING, '');
   let out = '';
   /** A separator is due before the next word. */
@@ -191,9 +199,19 @@ export function computeTitleKey(title: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     let word: string;
-    if (isKeyChar(c)) {
-      let j = i + 1;
-      while (j < s.length && isKeyChar(s.charCodeAt(j))) j++;
+    const first = isKeyChar(c) ? 1 : unicode ? keyCharLength(s, i) : 0;
+    if (first) {
+      let j = i + first;
+      while (j < s.length) {
+        const d = s.charCodeAt(j);
+        if (isKeyChar(d)) j++;
+        else if (!unicode || d < 128) break;
+        else {
+          const n = keyCharLength(s, j);
+          if (!n) break;
+          j += n;
+        }
+      }
       word = s.slice(i, j);
       i = j - 1;
     } else if (c >= 48 && c <= 57) {
@@ -217,9 +235,17 @@ export function computeTitleKey(title: string): string {
   return out;
 }
 
-/** `a-z` and `#`: the characters a title key keeps as they are. */
+/** `a-z` and `#`: the ASCII characters a title key keeps as they are. */
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || c === 35;
+}
+
+/** UTF-16 units of the letter or digit outside ASCII at `i` (`目`, `é`, a character of two units), else 0. */
+function keyCharLength(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) return 0;
+  const n = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  return LETTER_OR_DIGIT.test(s.slice(i, i + n)) ? n : 0;
 }
 
 function splitLines(text: string): string[] {
