@@ -53,6 +53,29 @@ describe('structure rules', () => {
     );
   });
 
+  it('finds a required section by its own title, not by one that ends with it; a gate checklist also by its last words', async () => {
+    const outOfScope = fullBrief.replace('## Scope', '## Out of Scope');
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': outOfScope,
+      'phase-1/07-VALIDATION.md': fullBrief
+        .replace(/^# .*/, '# Phase 1 Validation')
+        .replace(
+          /## (Objectives|Scope|Deliverables|Risks)/g,
+          (_m, t: string) =>
+            `## ${({ Objectives: 'Completeness', Scope: 'Quality', Deliverables: 'Peer Review', Risks: 'Approval' } as Record<string, string>)[t]}`,
+        ),
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Scope".'],
+    );
+    // `## Peer Review` is the Review gate's checklist, as the gate evaluation reads it.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Gate 3: Documentation".', 'Missing section "## Gate 4: Testing".', 'Missing section "## Success Metrics".'],
+    );
+  });
+
   it('reports a missing section and inserts it from the template, idempotently', async () => {
     const text = brief('## Objectives\n\nAudit.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });

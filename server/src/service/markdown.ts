@@ -1137,17 +1137,19 @@ export function textOfLines(doc: ParsedDocument, from: number, to: number): stri
   return doc.lines.slice(from, to).join('\n');
 }
 
-/** The section titled `title` (`{N}` matches any number): exact key first, then a key ending with it. */
+/** The section titled `title` (see `normalizeTitle`: case, markup and punctuation aside). */
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   return sectionByKey(doc, normalizeTitle(title));
 }
 
-/** The section whose key is `key` (see `normalizeTitle`): exact key first, then a key ending with it. */
+/**
+ * The section whose key is `key` (see `normalizeTitle`). Only that key: `## Out of Scope` is not the
+ * Scope section. A gate's checklist may also be a heading that ends with the gate's name (`## Peer Review`
+ * for Review): gates.ts reads those, and the section rules ask it for them.
+ */
 export function sectionByKey(doc: Pick<ParsedDocument, 'sections'>, key: string): Section | undefined {
   const { sections } = doc;
   for (let i = 0; i < sections.length; i++) if (sections[i].key === key) return sections[i];
-  const suffix = ' ' + key;
-  for (let i = 0; i < sections.length; i++) if (sections[i].key.endsWith(suffix)) return sections[i];
   return undefined;
 }
 
