@@ -131,6 +131,18 @@ describe('structure rules', () => {
     assert.deepEqual(await missing('# スプリント 1\n\n## 目標\n\nA。\n\n## 範囲\n\nB。\n\n## リスク\n\nC。\n\n## Uberblick\n\nD.\n'), []);
   });
 
+  it("reads an indented code block of `# …` lines as a section's content, not as headings", async () => {
+    const scoped = (scope: string) => fullBrief.replace('## Scope\n\nAll.\n', `## Scope\n\n${scope}\n`);
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': scoped('    # run the scanner\n    # then the linter') });
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section'), []);
+    // Subsection headings alone, ATX or setext, are still no content.
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, scoped('### In\n\nIncluded\n--------\n'));
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section').map((d) => d.message),
+      ['Section "Scope" is empty: What is in and out of scope.'],
+    );
+  });
+
   it('reports an empty section at its heading and sections out of order', async () => {
     const text = brief('## Scope\n\nAll.\n\n## Objectives\n\n<!-- fill -->\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });

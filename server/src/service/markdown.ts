@@ -1013,6 +1013,10 @@ function buildSections(doc: ParsedDocument): void {
     doc.sections.push(section);
     stack.push(idx);
   });
+  // The lines of the headings (a setext heading's underline too): a section whose only lines are its
+  // subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
+  const headingLines = new Set<number>();
+  for (const h of headings) for (let l = h.line; l <= h.endLine; l++) headingLines.add(l);
   for (const s of doc.sections) {
     let inComment = false;
     for (let l = s.bodyStart; l < s.end; l++) {
@@ -1031,7 +1035,7 @@ function buildSections(doc: ParsedDocument): void {
           src = src.slice(0, open);
         }
       }
-      if (src.includes('#') && /^\s*#{1,6}\s/.test(src)) continue;
+      if (headingLines.has(l)) continue;
       if (src.trim() !== '') {
         s.isEmpty = false;
         break;
