@@ -891,10 +891,16 @@ function withoutComments(text: string, comments: [number, number][]): string {
   return (out + text.slice(at)).trim();
 }
 
+/** The `>` markers of a block quote at the start of a line (nested ones too), each with the space after it. */
+const BLOCK_QUOTE_RE = /^(?: {0,3}>[ \t]?)+/;
+
 function collectItem(doc: ParsedDocument, map: [number, number], lists: boolean[]): void {
   const line = map[0];
   const src = doc.lines[line] ?? '';
-  let col = listMarkerEnd(src);
+  // An item in a block quote (`> - [ ] Peer review`) is read after the quote's `>` markers.
+  const quoted = src.charCodeAt(0) === 62 || (src.charCodeAt(0) === 32 && BLOCK_QUOTE_RE.test(src));
+  const q = quoted ? (BLOCK_QUOTE_RE.exec(src)?.[0].length ?? 0) : 0;
+  let col = q + listMarkerEnd(q ? src.slice(q) : src);
   let rest = src.slice(col);
   let checked: boolean | undefined;
   let boxStart = -1;
