@@ -81,6 +81,8 @@ describe('fast paths equal the plain code they replace', () => {
   it('computeTitleKey is the chain of replacements titles were keyed with', () => {
     const chain = (title: string) =>
       title
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
         .toLowerCase()
         .replace(/[*_`~]/g, '')
         .replace(/^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/, '')
@@ -88,11 +90,14 @@ describe('fast paths equal the plain code they replace', () => {
         .replace(/\d+/g, '#')
         .replace(/[→>-]+/g, ' ')
         .replace(/&/g, ' and ')
-        .replace(/[^a-z0-9#]+/g, ' ')
+        .replace(/[^\p{L}\p{N}#]+/gu, ' ')
         .replace(/\s+/g, ' ')
         .trim();
     const pieces = ['a', 'Zo', '1', '23', '.', ')', ' ', '\t', '{', '}', '{N}', '&', '-', '>', '→', '#', '*', '_', '`', '~', 'é', 'K', 'İ', '1.2', 'x'];
     assertAgree(pieces, computeTitleKey, chain);
+    // Titles in other scripts, with accents, compatibility forms, characters of two UTF-16 units, lone halves.
+    const unicode = [...pieces, '目標', '範囲', 'リスク', 'Ü', 'ß', '℃', '１', '٣', 'Σ', '𠀋', '😀', '\ud800', '\udc00', 'ﬁ', '\u0301'];
+    assertAgree(unicode, computeTitleKey, chain);
     assert.equal(computeTitleKey('2. Phase {N} → Inputs & *Outputs*'), 'phase # inputs and outputs');
   });
 

@@ -26,6 +26,34 @@ describe('gate checklists of a custom layout', () => {
     assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'gate-item-unchecked'), []);
   });
 
+  it('reads the checklist items of a block quote, nested or indented, as items', async () => {
+    const review = '# Review\n\n## Review\n\n> - [ ] Peer review completed\n> - [x] Security review: [report](GOALS.md)\n>\n>   > 1. [ ] Sign-off\n';
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const doc = svc.getDocument(svc.model.phases[0].documents.find((d) => d.spec.file === 'REVIEW.md')!.path)!;
+    assert.deepEqual(
+      doc.items.map((i) => [i.line, i.checked, i.text]),
+      [
+        [4, false, 'Peer review completed'],
+        [5, true, 'Security review: [report](GOALS.md)'],
+        [7, false, 'Sign-off'],
+      ],
+    );
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.equal(gate.status, 'pending');
+    assert.deepEqual(gate.reasons, ['2 items unchecked']);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-unchecked').map((d) => d.range.start),
+      [
+        { line: 4, character: 4 },
+        { line: 7, character: 9 },
+      ],
+    );
+  });
+
   it("a document title that ends with the gate name loses to a section of its own (its items are other gates')", async () => {
     const { svc } = await workspace({
       'phasegate.yaml': layout('    gates:\n      - name: Review\n      - name: Sign-off\n'),

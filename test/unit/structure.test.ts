@@ -53,6 +53,29 @@ describe('structure rules', () => {
     );
   });
 
+  it('finds a required section by its own title, not by one that ends with it; a gate checklist also by its last words', async () => {
+    const outOfScope = fullBrief.replace('## Scope', '## Out of Scope');
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': outOfScope,
+      'phase-1/07-VALIDATION.md': fullBrief
+        .replace(/^# .*/, '# Phase 1 Validation')
+        .replace(
+          /## (Objectives|Scope|Deliverables|Risks)/g,
+          (_m, t: string) =>
+            `## ${({ Objectives: 'Completeness', Scope: 'Quality', Deliverables: 'Peer Review', Risks: 'Approval' } as Record<string, string>)[t]}`,
+        ),
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Scope".'],
+    );
+    // `## Peer Review` is the Review gate's checklist, as the gate evaluation reads it.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Gate 3: Documentation".', 'Missing section "## Gate 4: Testing".', 'Missing section "## Success Metrics".'],
+    );
+  });
+
   it('reports a missing section and inserts it from the template, idempotently', async () => {
     const text = brief('## Objectives\n\nAudit.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
@@ -63,6 +86,61 @@ describe('structure rules', () => {
     assert.match(fixed, /## Objectives\n\nAudit.\n\n## Scope\n\n[^\n]+\n\n## Deliverables/);
     svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, fixed);
     assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section'), []);
+  });
+
+  it('inserts a missing section after a setext title, not between its text and its underline', async () => {
+    const text = 'Phase 1: Foundation\n===================\n\nThis phase audits the code base.\n';
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
+    const doc = svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+    assert.deepEqual([doc.headings[0].line, doc.headings[0].endLine], [0, 1]);
+    const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-section');
+    const objectives = ds.find((d) => /Objectives/.test(d.message))!;
+    const fixed = applyEdits(text, codeActions(svc, [objectives])[0].change.edits[0].edits);
+    assert.match(fixed, /^Phase 1: Foundation\n===================\n\n## Objectives\n/);
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, fixed);
+    const after = svc.getDocument(`${ROOT}/phase-1/00-PHASE_BRIEF.md`)!;
+    assert.deepEqual(
+      after.headings.map((h) => [h.level, h.text]),
+      [
+        [1, 'Phase 1: Foundation'],
+        [2, 'Objectives'],
+      ],
+    );
+    // A setext section's underline is no part of its body: with nothing under it, it is empty.
+    const setext = brief('Objectives\n----------\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n');
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, setext);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section').map((d) => d.message),
+      ['Section "Objectives" is empty: What the phase sets out to achieve.'],
+    );
+  });
+
+  it('tells section titles in other scripts apart, and reads an accent as the letter without it', async () => {
+    const cfg =
+      'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n        sections: [目標, 範囲, リスク, Überblick]\n';
+    const missing = async (text: string) => {
+      const { svc } = await workspace({ 'phasegate.yaml': cfg, 'sprints/sprint-1/GOALS.md': text });
+      return diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'missing-section').map((d) => d.message);
+    };
+    assert.deepEqual(await missing('# スプリント 1\n\n## 背景\n\nテキスト。\n\n## Overview\n\nx\n'), [
+      'Missing section "## 目標".',
+      'Missing section "## 範囲".',
+      'Missing section "## リスク".',
+      'Missing section "## Überblick".',
+    ]);
+    assert.deepEqual(await missing('# スプリント 1\n\n## 目標\n\nA。\n\n## 範囲\n\nB。\n\n## リスク\n\nC。\n\n## Uberblick\n\nD.\n'), []);
+  });
+
+  it("reads an indented code block of `# …` lines as a section's content, not as headings", async () => {
+    const scoped = (scope: string) => fullBrief.replace('## Scope\n\nAll.\n', `## Scope\n\n${scope}\n`);
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': scoped('    # run the scanner\n    # then the linter') });
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section'), []);
+    // Subsection headings alone, ATX or setext, are still no content.
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, scoped('### In\n\nIncluded\n--------\n'));
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section').map((d) => d.message),
+      ['Section "Scope" is empty: What is in and out of scope.'],
+    );
   });
 
   it('reports an empty section at its heading and sections out of order', async () => {
@@ -81,6 +159,32 @@ describe('structure rules', () => {
     assert.ok(d);
     const [a] = codeActions(svc, [d]);
     assert.equal(applyEdits(text, a.change.edits[0].edits).split('\n')[0], '# Phase 1: Foundation Audit');
+  });
+
+  it("reads a title's phase number where the kind's heading puts it: other numbers are left alone", async () => {
+    const body = '\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
+    // Its own phase, after a quarter, a year or a sprint; or no phase named at all.
+    for (const title of ['# Q3 2024 Phase 1: Foundation', '# 2024 Roadmap — Phase 1', '# Sprint 7 / Phase 1', '# Phase One: Foundation', '# Foundation']) {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': title + body });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch'), [], title);
+    }
+    // Another phase: only its number is renumbered.
+    for (const [title, fixed] of [
+      ['# Q3 2024 Phase 2: Foundation', '# Q3 2024 Phase 1: Foundation'],
+      ['# Sprint 7 / phase 3', '# Sprint 7 / phase 1'],
+    ]) {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': title + body });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
+      assert.equal(ds.length, 1, title);
+      const [a] = codeActions(svc, ds);
+      assert.equal(applyEdits(title + body, a.change.edits[0].edits).split('\n')[0], fixed);
+    }
+    // Both numbers of a handoff's title, by their words.
+    const handoff = '# 2024 Phase 3 → Phase 5 Handoff\n';
+    const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': handoff });
+    const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'heading-mismatch');
+    assert.equal(ds.length, 1);
+    assert.equal(applyEdits(handoff, codeActions(svc, ds)[0].change.edits[0].edits), '# 2024 Phase 1 → Phase 2 Handoff\n');
   });
 
   it("reports front matter whose phase names another phase, on its value, and names the document's own", async () => {

@@ -317,13 +317,73 @@ export function expandTitle(title: string, n: number | undefined): string {
   return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
 }
 
-/** The numbers a title of phase `n` reads, in order: those of the kind's `heading` expanded for it. */
-export function headingNumbers(heading: string, n: number): number[] {
-  return (expandTitle(heading, n).match(/\d+/g) ?? []).map(Number);
+/** Where a title names a phase number as the kind's `heading` does: the number, where it is, and the one this phase wants. */
+export interface TitleNumber {
+  start: number;
+  end: number;
+  value: number;
+  want: number;
 }
 
-/** `text` with its first numbers replaced by `numbers`, one by one (the rest as they are). */
-export function renumber(text: string, numbers: readonly number[]): string {
-  let i = 0;
-  return text.replace(/\d+/g, (m) => (i < numbers.length ? String(numbers[i++]) : m));
+const PLACEHOLDER = /\{N([+-]\d+)?\}/g;
+const titlePatterns = new Map<string, { offset: number; re: RegExp }[]>();
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * One pattern per `{N}` (`{N+1}`, `{N-1}`) of a kind's `heading`: the number, anchored by the word written
+ * right before it (`Phase` in `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after
+ * it (`{N}. Plan`); a heading of the number alone takes the title's first number.
+ */
+function titlePattern(heading: string): { offset: number; re: RegExp }[] {
+  let found = titlePatterns.get(heading);
+  if (found) return found;
+  const literals = heading.split(/\{N(?:[+-]\d+)?\}/);
+  const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
+  found = offsets.map((offset, i) => {
+    const before = /(\S+)\s*$/u.exec(literals[i])?.[1];
+    const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
+    const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
+    const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
+    const source = before
+      ? `${edge(before)}${escapeRe(before)}\\s*(\\d+)(?!\\d)`
+      : after
+        ? `(?<!\\d)(\\d+)\\s*${escapeRe(after)}${tail(after)}`
+        : '(?<!\\d)(\\d+)(?!\\d)';
+    return { offset, re: new RegExp(source, 'giu') };
+  });
+  titlePatterns.set(heading, found);
+  return found;
+}
+
+/**
+ * The phase numbers `title` names where the kind's `heading` puts them, in order (each searched after the
+ * one before), with the number phase `n` wants there. Other numbers of the title (`Q3 2024`, `Sprint 7`)
+ * are not read; a title without the heading's words around a number (`Phase One`) names none.
+ */
+export function titleNumbers(heading: string, n: number, title: string): TitleNumber[] {
+  const out: TitleNumber[] = [];
+  let from = 0;
+  for (const { offset, re } of titlePattern(heading)) {
+    re.lastIndex = from;
+    const m = re.exec(title);
+    if (!m) continue;
+    const start = m.index + m[0].indexOf(m[1]);
+    out.push({ start, end: start + m[1].length, value: Number(m[1]), want: n + offset });
+    from = m.index + m[0].length;
+  }
+  return out;
+}
+
+/** `title` with the phase numbers the kind's `heading` reads in it (`titleNumbers`) those of phase `n`; the rest as it is. */
+export function renumberTitle(heading: string, n: number, title: string): string {
+  let out = title;
+  const found = titleNumbers(heading, n, title);
+  for (let i = found.length - 1; i >= 0; i--) {
+    const f = found[i];
+    out = out.slice(0, f.start) + String(f.want) + out.slice(f.end);
+  }
+  return out;
 }

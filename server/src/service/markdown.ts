@@ -32,6 +32,8 @@ export interface Heading {
   /** Text of the heading, inline markup kept. */
   text: string;
   line: number;
+  /** Its last line: the `===` or `---` underline of a setext heading, else `line`. */
+  endLine: number;
   /** The whole heading line. */
   range: Range;
   /** The heading's text without the `#` markers. */
@@ -174,14 +176,22 @@ export function normalizeTitle(title: string): string {
 
 const TITLE_NUMBERING = /^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/;
 
+/** Any character outside ASCII. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const COMBINING_MARKS = /\p{M}/gu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
 /**
  * The key of a title: lower case, markup (`*_\`~`) and a leading number (`1.`, `2)`, `1.2`) dropped,
- * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but `a-z` and `#`
- * as one space, trimmed. One pass over the characters instead of a chain of regexes (performance only;
- * test/unit/fast-paths.test.ts holds it to the chain).
+ * `{placeholders}` and numbers as `#`, `&` as `and`, every other run of characters but letters (of any
+ * script: `目標`, `リスク`) and `#` as one space, trimmed. Outside ASCII, compatibility forms are folded
+ * and accents dropped first (`Überblick` is `uberblick`, `１` is `1`). One pass over the characters
+ * instead of a chain of regexes (performance only; test/unit/fast-paths.test.ts holds it to the chain).
  */
 export function computeTitleKey(title: string): string {
-  let s = title.toLowerCase().replace(/[*_`~]/g, '');
+  // An ASCII title, the common case, skips the Unicode folding (performance only).
+  const unicode = NON_ASCII.test(title);
+  let s = (unicode ? title.normalize('NFKD').replace(COMBINING_MARKS, '') : title).toLowerCase().replace(/[*_`~]/g, '');
   if (TITLE_NUMBERING.test(s)) s = s.replace(TITLE_NUMBERING, '');
   let out = '';
   /** A separator is due before the next word. */
@@ -189,9 +199,19 @@ export function computeTitleKey(title: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     let word: string;
-    if (isKeyChar(c)) {
-      let j = i + 1;
-      while (j < s.length && isKeyChar(s.charCodeAt(j))) j++;
+    const first = isKeyChar(c) ? 1 : unicode ? keyCharLength(s, i) : 0;
+    if (first) {
+      let j = i + first;
+      while (j < s.length) {
+        const d = s.charCodeAt(j);
+        if (isKeyChar(d)) j++;
+        else if (!unicode || d < 128) break;
+        else {
+          const n = keyCharLength(s, j);
+          if (!n) break;
+          j += n;
+        }
+      }
       word = s.slice(i, j);
       i = j - 1;
     } else if (c >= 48 && c <= 57) {
@@ -215,9 +235,17 @@ export function computeTitleKey(title: string): string {
   return out;
 }
 
-/** `a-z` and `#`: the characters a title key keeps as they are. */
+/** `a-z` and `#`: the ASCII characters a title key keeps as they are. */
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || c === 35;
+}
+
+/** UTF-16 units of the letter or digit outside ASCII at `i` (`目`, `é`, a character of two units), else 0. */
+function keyCharLength(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) return 0;
+  const n = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  return LETTER_OR_DIGIT.test(s.slice(i, i + n)) ? n : 0;
 }
 
 function splitLines(text: string): string[] {
@@ -448,6 +476,7 @@ class HeadingNode implements Heading {
     readonly level: number,
     readonly text: string,
     readonly line: number,
+    readonly endLine: number,
     private readonly lineEnd: number,
     private readonly textStart: number,
     private readonly textEnd: number,
@@ -543,7 +572,7 @@ class SectionNode implements Section {
   ) {
     this.level = heading.level;
     this.title = heading.text;
-    this.bodyStart = heading.line + 1;
+    this.bodyStart = heading.endLine + 1;
   }
 
   get range(): Range {
@@ -779,7 +808,9 @@ function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined
       while (end > start && isSpace(src.charCodeAt(end - 1))) end--;
     }
   }
-  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, src.length, start, Math.max(start, end)));
+  // A setext heading's underline is the last line of its map.
+  const endLine = t.map ? Math.max(line, t.map[1] - 1) : line;
+  doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, endLine, src.length, start, Math.max(start, end)));
 }
 
 /** markdown-it's HTML open and close tags (`HTML_OPEN_CLOSE_TAG_RE`): a `<!--` inside one is no comment. */
@@ -880,10 +911,16 @@ function withoutComments(text: string, comments: [number, number][]): string {
   return (out + text.slice(at)).trim();
 }
 
+/** The `>` markers of a block quote at the start of a line (nested ones too), each with the space after it. */
+const BLOCK_QUOTE_RE = /^(?: {0,3}>[ \t]?)+/;
+
 function collectItem(doc: ParsedDocument, map: [number, number], lists: boolean[]): void {
   const line = map[0];
   const src = doc.lines[line] ?? '';
-  let col = listMarkerEnd(src);
+  // An item in a block quote (`> - [ ] Peer review`) is read after the quote's `>` markers.
+  const quoted = src.charCodeAt(0) === 62 || (src.charCodeAt(0) === 32 && BLOCK_QUOTE_RE.test(src));
+  const q = quoted ? (BLOCK_QUOTE_RE.exec(src)?.[0].length ?? 0) : 0;
+  let col = q + listMarkerEnd(q ? src.slice(q) : src);
   let rest = src.slice(col);
   let checked: boolean | undefined;
   let boxStart = -1;
@@ -1002,6 +1039,10 @@ function buildSections(doc: ParsedDocument): void {
     doc.sections.push(section);
     stack.push(idx);
   });
+  // The lines of the headings (a setext heading's underline too): a section whose only lines are its
+  // subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
+  const headingLines = new Set<number>();
+  for (const h of headings) for (let l = h.line; l <= h.endLine; l++) headingLines.add(l);
   for (const s of doc.sections) {
     let inComment = false;
     for (let l = s.bodyStart; l < s.end; l++) {
@@ -1020,7 +1061,7 @@ function buildSections(doc: ParsedDocument): void {
           src = src.slice(0, open);
         }
       }
-      if (src.includes('#') && /^\s*#{1,6}\s/.test(src)) continue;
+      if (headingLines.has(l)) continue;
       if (src.trim() !== '') {
         s.isEmpty = false;
         break;
@@ -1215,17 +1256,19 @@ export function textOfLines(doc: ParsedDocument, from: number, to: number): stri
   return doc.lines.slice(from, to).join('\n');
 }
 
-/** The section titled `title` (`{N}` matches any number): exact key first, then a key ending with it. */
+/** The section titled `title` (see `normalizeTitle`: case, markup and punctuation aside). */
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   return sectionByKey(doc, normalizeTitle(title));
 }
 
-/** The section whose key is `key` (see `normalizeTitle`): exact key first, then a key ending with it. */
+/**
+ * The section whose key is `key` (see `normalizeTitle`). Only that key: `## Out of Scope` is not the
+ * Scope section. A gate's checklist may also be a heading that ends with the gate's name (`## Peer Review`
+ * for Review): gates.ts reads those, and the section rules ask it for them.
+ */
 export function sectionByKey(doc: Pick<ParsedDocument, 'sections'>, key: string): Section | undefined {
   const { sections } = doc;
   for (let i = 0; i < sections.length; i++) if (sections[i].key === key) return sections[i];
-  const suffix = ' ' + key;
-  for (let i = 0; i < sections.length; i++) if (sections[i].key.endsWith(suffix)) return sections[i];
   return undefined;
 }
 

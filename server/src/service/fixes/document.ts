@@ -3,7 +3,7 @@ import { landsInCode } from './phase-edit';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind, today } from '../templates';
-import { headingNumbers, renumber } from '../layout';
+import { renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import { findLabel } from '../rules/doc-rationale';
@@ -39,7 +39,7 @@ const addFrontMatter: Fix = (svc, diag) => {
   let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : spec?.name;
   // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
   // that does both leaves them agreeing.
-  if (title && h1 && spec?.heading && phase?.number !== undefined) title = renumber(title, headingNumbers(spec.heading, phase.number));
+  if (title && h1 && spec?.heading && phase?.number !== undefined) title = renumberTitle(spec.heading, phase.number, title);
   const derived: Record<string, unknown> = {
     phase: phase?.id,
     title,

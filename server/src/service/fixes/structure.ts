@@ -1,6 +1,6 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
-import { renumber } from '../layout';
+import { renumberTitle } from '../layout';
 import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { applyEdits } from '../edits';
@@ -41,11 +41,11 @@ const insertSectionEdit: Fix = (svc, diag) => {
   else {
     const h1 = doc.headings.find((h) => h.level === 1);
     const firstH2 = doc.headings.find((h) => h.level >= 2);
-    line = firstH2 ? firstH2.line : h1 ? h1.line + 1 : bodyStart(doc);
+    line = firstH2 ? firstH2.line : h1 ? h1.endLine + 1 : bodyStart(doc);
   }
   // Keep the document's own blank-line rhythm: one blank line before and after the section.
   let at = line;
-  while (at > 0 && (doc.lines[at - 1] ?? '').trim() === '' && at > (doc.headings[0]?.line ?? -1) + 1) at--;
+  while (at > 0 && (doc.lines[at - 1] ?? '').trim() === '' && at > (doc.headings[0]?.endLine ?? -1) + 1) at--;
   const eol = doc.eol;
   const atEnd = at >= doc.lines.length;
   const lastLine = doc.lines.length - 1;
@@ -92,12 +92,12 @@ const createFolder: Fix = (svc, diag) => {
 };
 
 const replaceHeadingNumbers: Fix = (svc, diag) => {
-  const d = diag.data as { numbers: number[] } | undefined;
+  const d = diag.data as { heading: string; number: number } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
   const line = diag.range.start.line;
   const src = doc.lines[line].slice(diag.range.start.character, diag.range.end.character);
-  const fixed = renumber(src, d.numbers);
+  const fixed = renumberTitle(d.heading, d.number, src);
   if (fixed === src) return undefined;
   return {
     title: `Number the title for this phase: "${fixed}"`,

@@ -4,8 +4,10 @@
  * too large to read its structure.
  */
 import { basename, joinPath } from '../host';
-import { MAX_PARSE_BYTES, bodyStart } from '../markdown';
-import { expandTitle, headingNumbers } from '../layout';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
+import { gateChecklistSection } from '../gates';
+import type { LayoutSpec, SectionSpec } from '../layout';
+import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
 import { range } from '../types';
 import { pathRange } from '../yamlpath';
@@ -54,7 +56,7 @@ const sections: Rule = {
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      const s = specSection(doc, sec, n);
+      const s = specSection(doc, sec, n) ?? gateSection(doc, phase?.layout, sec);
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
@@ -88,19 +90,34 @@ const sections: Rule = {
     if (spec.heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1) {
-        const want = expandTitle(spec.heading, n);
-        const nums = (h1.text.match(/\d+/g) ?? []).map(Number);
-        const wantNums = headingNumbers(spec.heading, n);
-        if (wantNums.length && !wantNums.every((w, i) => nums[i] === w)) {
+        // Only the numbers the heading's words name (`Phase 2` of `Phase {N}: `), not a year or a sprint before them.
+        if (titleNumbers(spec.heading, n, h1.text).some((x) => x.value !== x.want)) {
+          const want = expandTitle(spec.heading, n);
           ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
             fix: 'replace-heading-numbers',
-            numbers: wantNums,
+            heading: spec.heading,
+            number: n,
           });
         }
       }
     }
   },
 };
+
+/**
+ * The checklist of the gate a section spec names (`Gate 5: Review`, or its alias `Review`), found as the
+ * gate evaluation finds it: also a heading that ends with the gate's name (`## Peer Review`). Other
+ * sections are found by their own title or aliases only.
+ */
+function gateSection(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): Section | undefined {
+  if (!layout?.gates.length) return undefined;
+  const keys = sec.aliases?.length ? [sec.title, ...sec.aliases].map((t) => normalizeTitle(t)) : [normalizeTitle(sec.title)];
+  for (const gate of layout.gates) {
+    const k = normalizeTitle(gate.name);
+    if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) return gateChecklistSection(layout, doc.sections, gate.name);
+  }
+  return undefined;
+}
 
 /** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
 function namedPhase(ctx: RuleContext, value: string): { number: number } | { id: string } | undefined {
