@@ -94,6 +94,35 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it('prints paths from the current folder as the shell names it, also when it was reached through a symbolic link', () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-cwd-')));
+    try {
+      fs.cpSync(path.join(REPO, 'examples'), path.join(tmp, 'ws'), { recursive: true });
+      fs.symlinkSync(path.join(tmp, 'ws'), path.join(tmp, 'link'));
+      const logical = path.join(tmp, 'link');
+      const r = spawnSync(process.execPath, [BIN, 'check', path.join(logical, 'audit-deployment'), '--format', 'sarif'], {
+        cwd: logical,
+        env: { ...process.env, PWD: logical },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const sarif = JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+      const uris = sarif.runs[0].results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri);
+      assert.ok(uris.length > 0);
+      for (const u of uris) assert.match(u, /^audit-deployment\//);
+      // A PWD that names another folder is not taken.
+      const other = spawnSync(process.execPath, [BIN, 'check', 'audit-deployment', '--format', 'json'], {
+        cwd: logical,
+        env: { ...process.env, PWD: os.tmpdir() },
+        encoding: 'utf8',
+      });
+      assert.equal(other.status, 0, other.stderr);
+      assert.match(other.stdout, /"file": "audit-deployment\//);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('creates files with an exclusive create and never overwrites them', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
     try {

@@ -8,13 +8,27 @@ import { SyncNodeFileSystem } from './sync-fs';
 import { parallelFromEnv, runShardWorker } from './parallel';
 import { tuneForBatchRun } from './v8-tuning';
 
+/**
+ * The current folder as the shell names it (`$PWD`, through the symbolic links it was reached by) when
+ * that is the same folder as the process's: PATHs given as `$PWD/…` then lie in it, and the paths printed
+ * (and SARIF's, relative to the checkout) do not go out through `../`.
+ */
+export function logicalCwd(pwd = process.env.PWD, physical = process.cwd()): string {
+  if (!pwd || !path.isAbsolute(pwd) || pwd === physical) return physical;
+  try {
+    return fs.realpathSync(pwd) === fs.realpathSync(physical) ? path.normalize(pwd) : physical;
+  } catch {
+    return physical;
+  }
+}
+
 function runCli(): void {
   const root = assetRoot();
   const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const assets = loadAssets(root);
   void main({
     argv: process.argv.slice(2),
-    cwd: toPosix(process.cwd()),
+    cwd: toPosix(logicalCwd()),
     fs: new SyncNodeFileSystem(),
     stdout: process.stdout,
     stderr: process.stderr,
