@@ -257,6 +257,18 @@ describe('phasegate check', () => {
     assert.match((await run(['status', 'archive'], fsys, '/ws/ws2')).stderr, /^phasegate: warning: archive is not checked: it matches "archive\/\*\*"/);
   });
 
+  it('says so when the workspace has more files than the scan takes', async function () {
+    this.timeout(60_000);
+    const fsys = examplesFs();
+    for (let i = 0; i <= 200_000; i++) fsys.write(`/ws/examples/data/f${i}.txt`, '');
+    const r = await run(['check', 'examples', '--format', 'json'], fsys);
+    assert.equal(
+      r.stderr,
+      'phasegate: warning: the workspace examples is not checked whole: it holds more than 200,000 files: only the first 200,000 found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml).\n',
+    );
+    assert.doesNotThrow(() => JSON.parse(r.stdout), 'stdout stays one JSON document');
+  });
+
   it('exits 2 with a one-line reason for a path that does not exist', async () => {
     const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
     assert.equal(r.code, 2);

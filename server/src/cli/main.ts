@@ -141,6 +141,10 @@ async function load(ctx: CliContext, args: ParsedArgs, parallel = ctx.parallel):
   const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
   // A PATH the scan leaves out would otherwise pass as a folder without phases.
   for (const { path, why } of workspaces.flatMap((ws) => ws.unscanned)) ctx.stderr.write(`phasegate: warning: ${path} is not checked: ${why}.\n`);
+  for (const ws of workspaces) {
+    const limit = ws.svc.scanLimit();
+    if (limit) ctx.stderr.write(`phasegate: warning: the workspace ${relativePath(ctx.cwd, ws.root) || '.'} is not checked whole: ${limit}.\n`);
+  }
   for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, parallel);
   return workspaces;
 }

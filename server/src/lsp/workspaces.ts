@@ -65,6 +65,8 @@ export class Workspaces {
         folder.loaded = true;
         const m = folder.svc.model;
         this.logger.log(`Indexed ${folder.path}: ${m.phases.length} phases, ${folder.svc.checkedFiles().length} documents in ${Date.now() - started} ms.`);
+        const limit = folder.svc.scanLimit();
+        if (limit) this.logger.log(`${folder.path} is not checked whole: ${limit}.`);
       },
       (e: unknown) => {
         folder.loaded = true;

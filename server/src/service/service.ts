@@ -14,7 +14,7 @@ import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
-import { Phase, SKIPPED_FOLDERS, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
+import { MAX_FILES, Phase, SKIPPED_FOLDERS, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
 import { OUTPUT_HANDOFF } from './handoff';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
@@ -562,6 +562,12 @@ export class PhasegateService {
     if (this.docs.get(p) !== e) return [];
     this.docs.set(p, read);
     return this.invalidate(p);
+  }
+
+  /** Why not every file of the workspace is checked (the scan stopped at its limit), when it did. */
+  scanLimit(): string | undefined {
+    if (!this.scan.truncated) return undefined;
+    return `it holds more than ${MAX_FILES.toLocaleString('en')} files: only the first ${MAX_FILES.toLocaleString('en')} found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml)`;
   }
 
   /** Whether `path` is read with the config: the config file, or a front matter schema its `schemas:` names. */
