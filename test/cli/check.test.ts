@@ -252,6 +252,14 @@ describe('phasegate check', () => {
       ].join('\n'),
     );
     assert.match(r.stdout, /in 0 phases\.\n$/);
+    // A PATH in no phase (a file beside them, a folder without one) is not checked either, and is named.
+    fsys.write('/ws/ws2/docs/notes.md', '# Notes\n\n[x](missing.md)\n');
+    const none = await run(['check', 'docs/notes.md', 'docs'], fsys, '/ws/ws2');
+    assert.equal(
+      none.stderr,
+      'phasegate: warning: docs/notes.md is not checked: it lies in no phase.\nphasegate: warning: docs is not checked: it holds no phase.\n',
+    );
+    assert.equal(none.code, 0);
     // A hidden file is a file like any other; a PATH the scan covers gets no warning; status warns too.
     assert.equal((await run(['check', 'phase-1/.notes.md', '.'], fsys, '/ws/ws2')).stderr, '');
     assert.match((await run(['status', 'archive'], fsys, '/ws/ws2')).stderr, /^phasegate: warning: archive is not checked: it matches "archive\/\*\*"/);

@@ -148,9 +148,15 @@ export async function loadWorkspaces(opts: {
   for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f]);
   return [...byRoot].map(([root, paths]) => {
     const svc = engines.get(root)!;
+    const checked = svc.checkedFiles();
     const unscanned = paths.flatMap((f) => {
       const why = svc.scanExclusion(f.abs, f.isFile);
-      return why ? [{ path: f.given, why }] : [];
+      if (why) return [{ path: f.given, why }];
+      // A PATH inside the workspace with no phase, no plan and no config in it, nor in a phase: nothing in it
+      // is checked (for the workspace itself, "0 phases" says so).
+      if (f.abs === root) return [];
+      const covers = svc.model.phases.some((p) => isInside(f.abs, p.folder) || isInside(p.folder, f.abs)) || checked.some((c) => isInside(f.abs, c));
+      return covers ? [] : [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
     });
     return { root, svc, targets: paths.map((f) => f.abs), configFile: load.configFile, unscanned };
   });
