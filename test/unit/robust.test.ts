@@ -238,6 +238,26 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     });
   }
 
+  it('names a file whose name holds a backslash, rather than reading another path for it', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-bslash-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1', '03-FINDINGS'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'phase-1', '00-PHASE_BRIEF.md'), body);
+      fs.writeFileSync(path.join(dir, 'phase-1', '03-FINDINGS', 'q1\\q2.md'), '# Finding\n');
+      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      await svc.load(dir);
+      const all = svc.diagnoseAll();
+      assert.ok(!all.some((d) => /ENOENT/.test(d.message)), JSON.stringify(all.map((d) => d.message)));
+      const named = all.filter((d) => d.message.includes('q1\\q2.md'));
+      assert.deepEqual(
+        named.map((d) => [d.code, d.file]),
+        [['unreadable-file', path.join(dir, 'phase-1', '03-FINDINGS')]],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the CLI's synchronous reads find what the asynchronous ones find: too large, binary and empty files included", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-sync-'));
     try {

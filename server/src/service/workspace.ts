@@ -42,6 +42,12 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
     );
     for (const { dir, entries } of listed) {
       for (const e of entries) {
+        // Paths are written with `/`, and a `\` reads as one (Windows): a name holding one (legal on Linux
+        // and macOS) would name another file. It is named, not read.
+        if (e.name.includes('\\')) {
+          res.problems.push({ path: dir, message: `"${e.name}" is not checked: a file or folder name with a backslash cannot be told from a path` });
+          continue;
+        }
         const p = joinPath(dir, e.name);
         // What relativePath(root, p) yields for a normal path inside root, without splitting both (performance only).
         const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
