@@ -14,7 +14,7 @@ import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
-import { MAX_FILES, Phase, SKIPPED_FOLDERS, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree } from './workspace';
+import { MAX_FILES, Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree, skippedFolder } from './workspace';
 import { OUTPUT_HANDOFF } from './handoff';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
@@ -246,8 +246,7 @@ export class PhasegateService {
       if (this.ignoreMatcher(rel)) return 'it lies in another workspace folder, checked on its own';
       const name = parts[k - 1];
       const folder = k < parts.length || !isFile;
-      if (folder && (SKIPPED_FOLDERS.has(name) || (name.startsWith('.') && name !== '.phasegate')))
-        return `it lies in ${name}, a folder Phasegate does not look into`;
+      if (folder && skippedFolder(name)) return `it lies in ${name}, a folder Phasegate does not look into`;
     }
     return undefined;
   }

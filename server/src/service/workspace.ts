@@ -11,6 +11,11 @@ import { CancellationToken, throwIfCancelled } from './types';
 
 /** Folders never scanned. */
 export const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test', 'dist', 'out']);
+
+/** Whether the scan leaves a folder of this name out: one of SKIPPED_FOLDERS, or hidden (but `.phasegate`). */
+export function skippedFolder(name: string): boolean {
+  return SKIPPED_FOLDERS.has(name) || (name.startsWith('.') && name !== '.phasegate');
+}
 /** The scan stops adding files past this many, and says so. */
 export const MAX_FILES = 200_000;
 
@@ -53,7 +58,7 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
         const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
         if (isIgnored(rel)) continue;
         if (e.kind === 'directory') {
-          if (SKIPPED_FOLDERS.has(e.name) || (e.name.startsWith('.') && e.name !== '.phasegate')) continue;
+          if (skippedFolder(e.name)) continue;
           res.dirs.add(p);
           next.push(p);
         } else if (e.kind === 'file') {

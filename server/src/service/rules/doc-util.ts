@@ -2,7 +2,7 @@
 import picomatch from 'picomatch';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
-import { SKIPPED_FOLDERS } from '../workspace';
+import { skippedFolder } from '../workspace';
 import { expandTitle } from '../layout';
 import type { SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
@@ -205,7 +205,7 @@ export function unverifiable(ctx: RuleContext, path: string): boolean {
   const p = normalizePath(path);
   if (!isInside(root, p)) return true;
   const rel = relativePath(root, p);
-  if (rel.split('/').some((seg) => SKIPPED_FOLDERS.has(seg) || (seg.startsWith('.') && seg !== '.phasegate' && seg !== '.' && seg !== '..'))) return true;
+  if (rel.split('/').some((seg) => seg !== '.' && seg !== '..' && skippedFolder(seg))) return true;
   const ignore = ctx.config.ignore;
   if (!ignore.length) return false;
   let match = ignoreMatchers.get(ctx.config);
