@@ -79,6 +79,9 @@ describe('config: its own schema', () => {
       'phase-1/00-PHASE_BRIEF.md': '# Phase 1: X\n',
     });
     assert.equal(svc.config.problems.length, 0);
+    // The problems of an editor's text not saved are read against it too.
+    assert.deepEqual(svc.configProblemsOf(`${base}# not saved\n`), []);
+    assert.match(svc.configProblemsOf(`${base}layouts: 5\n`)[0].message, /layouts/);
     const cases: [string, RegExp | undefined][] = [
       ['# a comment\n', undefined],
       ['rules:\n  missing-sectoin: fatal\n', /`missing-sectoin` is not a known rule id/],

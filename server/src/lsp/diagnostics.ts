@@ -12,9 +12,8 @@ import {
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver';
-import { parseConfig } from '../service/config';
 import { isInside } from '../service/host';
-import { decode, type PhasegateService } from '../service/service';
+import type { PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
 import { throwIfCancelled } from '../service/types';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
@@ -67,24 +66,14 @@ export class DiagnosticsFeature {
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;
-    const diags = path === svc.config.file ? await this.configProblems(uri, path, svc) : svc.diagnose(path, token);
+    const diags = path === svc.config.file ? this.configProblems(uri, svc) : svc.diagnose(path, token);
     return applyRuleSettings(diags, settings);
   }
 
-  /**
-   * The problems of the folder's config file. The config in force is the saved file, and the engine's
-   * problems are its; while the editor's text of the open file differs from the saved one, they are
-   * those of the editor's text instead (as it parses and matches the config schema: the problems found
-   * reading what the saved config names, such as its schemas and templates, come back once it is saved),
-   * so that none is shown on a line that no longer holds it.
-   */
-  private async configProblems(uri: string, path: string, svc: PhasegateService): Promise<Diagnostic[]> {
+  /** The problems of the folder's config file: of the editor's text while it is open (see `configProblemsOf`). */
+  private configProblems(uri: string, svc: PhasegateService): Diagnostic[] {
     const open = this.ctx.documents.get(uri);
-    if (!open) return svc.config.problems;
-    const text = open.getText();
-    const saved = await svc.fs.readFile(path).then(decode, () => undefined);
-    if (saved === text) return svc.config.problems;
-    return parseConfig(path, text, svc.root, svc.validator('config')).problems;
+    return open ? svc.configProblemsOf(open.getText()) : svc.config.problems;
   }
 
   async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {

@@ -208,8 +208,7 @@ export class PhasegateService {
         this.configUnreadable(file, `${name} cannot be read: ${(e as Error).message}`);
         break;
       }
-      const schemaIds = Object.keys(this.assets.schemas).filter((id) => id !== 'config');
-      this.config = parseConfig(file, text, this.root, this.configValidator(), schemaIds);
+      this.config = this.parseConfigText(file, text);
       break;
     }
     await this.loadWorkspaceSchemas();
@@ -352,6 +351,22 @@ export class PhasegateService {
    * Compiled validator of a schema id: the build-time one when the schema in force is the unchanged
    * built-in one, else compiled now. A schema that does not compile yields its error text.
    */
+  /** The config `text` holds, read as `load` reads the config file's. */
+  private parseConfigText(file: string, text: string): ResolvedConfig {
+    const schemaIds = Object.keys(this.assets.schemas).filter((id) => id !== 'config');
+    return parseConfig(file, text, this.root, this.configValidator(), schemaIds);
+  }
+
+  /**
+   * The problems of the config file while it holds `text` (an editor's text not saved): the config's in
+   * force when that is the text it was read from (or it could not be read), else those of `text` read as
+   * the config file is (what reading its schemas and templates finds comes with the saved file).
+   */
+  configProblemsOf(text: string): Diagnostic[] {
+    if (!this.config.file || this.configText === undefined || text === this.configText) return this.config.problems;
+    return this.parseConfigText(this.config.file, text).problems;
+  }
+
   /** The schema of phasegate.yaml: always the built-in one (a workspace's `schemas: {config: …}` is a document kind's). */
   private configValidator(): ValidateFunction | undefined {
     return this.compiled('config', undefined, CONFIG_VALIDATOR);
