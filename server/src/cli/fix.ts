@@ -25,27 +25,26 @@ export interface FixedFile {
   gone: { code: string; count: number }[];
 }
 
-/** A file's problems counted by rule and message, whatever their place. */
-function problemsOf(diags: readonly Diagnostic[]): Map<string, number> {
+/** Number of diagnostics under each `key`, in order of first appearance. */
+function countBy(diags: readonly Diagnostic[], key: (d: Diagnostic) => string): Map<string, number> {
   const out = new Map<string, number>();
   for (const d of diags) {
-    const key = `${d.code}\u0000${d.message}`;
-    out.set(key, (out.get(key) ?? 0) + 1);
+    const k = key(d);
+    out.set(k, (out.get(k) ?? 0) + 1);
   }
   return out;
 }
+
+/** Number of diagnostics of each rule id. */
+const countByCode = (diags: readonly Diagnostic[]) => countBy(diags, (d) => d.code);
+
+/** A file's problems counted by rule and message, whatever their place. */
+const problemsOf = (diags: readonly Diagnostic[]) => countBy(diags, (d) => `${d.code}\u0000${d.message}`);
 
 /** Whether a problem of `before` is gone, or fewer, in `after`. */
 function someGone(before: Map<string, number>, after: Map<string, number>): boolean {
   for (const [key, n] of before) if ((after.get(key) ?? 0) < n) return true;
   return false;
-}
-
-/** Number of diagnostics of each rule id, in order of first appearance. */
-function countByCode(diags: readonly Diagnostic[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const d of diags) out.set(d.code, (out.get(d.code) ?? 0) + 1);
-  return out;
 }
 
 /** The reason an error gives, in one line: `permission denied (EACCES)` for a Node error, else its first line. */
