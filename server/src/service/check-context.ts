@@ -113,15 +113,18 @@ export class CheckContext implements RuleContext {
   }
 
   report(code: string, range: Range, message: string, data?: FixData): void {
-    const setting = this.svc.ruleSetting(code);
-    if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
-    this.push(code, setting, range, message, data);
+    this.reportAs(code, range, message, data, false);
   }
 
   reportPending(code: string, range: Range, message: string): void {
+    this.reportAs(code, range, message, undefined, true);
+  }
+
+  /** A problem unless its rule is off or a directive silences it here; `pending`: at most a warning. */
+  private reportAs(code: string, range: Range, message: string, data: FixData | undefined, pending: boolean): void {
     const setting = this.svc.ruleSetting(code);
     if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
-    this.push(code, setting, range, message, undefined, true);
+    this.push(code, setting, range, message, data, pending);
   }
 
   private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData, pending = false): void {
