@@ -94,6 +94,49 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it('checks a PATH that is a symbolic link to a phase where it leads, and keeps a linked workspace as named', () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-link-')));
+    try {
+      const ws = path.join(tmp, 'ws');
+      fs.cpSync(path.join(REPO, 'examples', 'audit-deployment'), ws, { recursive: true });
+      fs.symlinkSync('phase-3', path.join(ws, 'current'));
+      const json = (args: string[], cwd: string) => {
+        const r = spawnSync(process.execPath, [BIN, ...args, '--format', 'json'], { cwd, env: { ...process.env, PWD: cwd }, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        return JSON.parse(r.stdout) as { phases: { folder: string }[]; diagnostics: { file: string }[] };
+      };
+      // No phasegate.yaml: the link is no phase folder, what it leads to is.
+      const folder = json(['check', 'current'], ws);
+      assert.deepEqual(
+        folder.phases.map((p) => p.folder),
+        ['phase-3'],
+      );
+      assert.ok(folder.diagnostics.length > 0);
+      for (const d of folder.diagnostics) assert.match(d.file, /^phase-3\//);
+      const file = json(['check', 'current/07-VALIDATION.md'], ws);
+      assert.deepEqual(
+        file.phases.map((p) => p.folder),
+        ['phase-3'],
+      );
+      assert.ok(file.diagnostics.every((d) => d.file === 'phase-3/07-VALIDATION.md'));
+      assert.match(phasegate(['status', 'current'], ws).stdout, /^phase-3 /m);
+      // With one: the link leads elsewhere in the same workspace.
+      fs.writeFileSync(path.join(ws, 'phasegate.yaml'), '');
+      assert.deepEqual(
+        json(['check', 'current'], ws).phases.map((p) => p.folder),
+        ['phase-3'],
+      );
+      // A link to a whole workspace is checked under the name given.
+      fs.symlinkSync(ws, path.join(tmp, 'linked'));
+      const linked = json(['check', 'linked'], tmp);
+      assert.equal(linked.phases.length, 3);
+      for (const d of linked.diagnostics) assert.match(d.file, /^linked\//);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('prints paths from the current folder as the shell names it, also when it was reached through a symbolic link', () => {
     const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-cwd-')));
     try {

@@ -92,6 +92,43 @@ function leadsTo(glob: string, parts: readonly string[]): boolean {
 }
 
 /**
+ * A PATH, its folder and its workspace root. A PATH in no workspace (no phasegate.yaml above it, no
+ * phase folder on its way) that leads through a symbolic link to a place that is in one (`current ->
+ * phase-2`) is taken where the link leads; so is a PATH whose link leads elsewhere in its own
+ * workspace. The path taken is written from the nearest folder above the link that holds its target,
+ * as the shell would name it (`ws/phase-2` for `ws/current`). Else the PATH is kept as given.
+ */
+async function throughLinks(
+  fs: FileSystem,
+  given: string,
+  isFile: boolean,
+): Promise<{ abs: string; isFile: boolean; start: string; root: string; configured: boolean }> {
+  const at = async (abs: string) => {
+    const start = isFile ? dirname(abs) : abs;
+    return { abs, isFile, start, ...(await findRoot(fs, abs, isFile)) };
+  };
+  const logical = await at(given);
+  if (!fs.realpath) return logical;
+  const real = await fs.realpath(given).catch(() => given);
+  if (real === given) return logical;
+  // The nearest folder above from which the target is written otherwise than the PATH (the folder
+  // of the link: `current` itself, for `current/brief.md`, writes it as the PATH does).
+  let abs = real;
+  for (let d = dirname(given); ; d = dirname(d)) {
+    const rd = await fs.realpath(d).catch(() => undefined);
+    if (rd !== undefined && isInside(rd, real) && joinPath(d, relativePath(rd, real)) !== given) {
+      abs = joinPath(d, relativePath(rd, real));
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  const linked = await at(abs);
+  const inWorkspace = linked.configured || linked.root !== linked.start;
+  const lost = !logical.configured && logical.root === logical.start;
+  return inWorkspace && (lost || linked.root === logical.root) ? linked : logical;
+}
+
+/**
  * Resolves the PATHs, finds their roots and loads one engine per root: config, scan and model,
  * no document read yet (`checkInShards` reads them, on this thread or in workers).
  */
@@ -110,7 +147,7 @@ export async function loadWorkspaces(opts: {
     // A device or a pipe (/dev/zero, a FIFO named .md) would block or never end a read.
     if (st.kind !== 'file' && st.kind !== 'directory') throw new UsageError(`not a file or folder: ${p}`);
     const isFile = st.kind === 'file';
-    found.push({ given: p, abs, isFile, start: isFile ? dirname(abs) : abs, ...(await findRoot(opts.fs, abs, isFile)) });
+    found.push({ given: p, ...(await throughLinks(opts.fs, abs, isFile)) });
   }
   const load: LoadOptions = opts.configFile ? { configFile: resolvePath(opts.cwd, opts.configFile) } : {};
   const engines = new Map<string, PhasegateService>();
