@@ -197,6 +197,10 @@ describe('language server: editor features over stdio', function () {
     assert.ok(folderLinks.some((l) => l.range.start.line === line && l.target === uri(root, 'audit/phase-1/00-PHASE_BRIEF.md')));
     const hover = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character: 8 } });
     assert.match(hoverText(hover), /\*\*phase-1\*\*/);
+    // Backslash escapes in the target are read as Markdown reads them.
+    await c.change(u, text + '\nSee [the previous phase](../phase\\-1/).\n');
+    const escaped = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character: 8 } });
+    assert.match(hoverText(escaped), /\*\*phase-1\*\*/);
     await c.change(u, text);
   });
 

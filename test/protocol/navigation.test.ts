@@ -23,6 +23,10 @@ const LINES = [
   '[r1]: ../05-DECISIONS.md',
   '[decision]: ../05-DECISIONS.md#decision-log',
   '',
+  '- [escaped](../02\\-EXECUTION\\_PLAN.md#tasks) and [escaped ref][r2]',
+  '',
+  '[r2]: ../05\\-DECISIONS.md',
+  '',
 ];
 
 describe('language server: links and definitions of heading anchors and reference-style links', function () {
@@ -78,5 +82,12 @@ describe('language server: links and definitions of heading anchors and referenc
     assert.deepEqual(await definition(6, 'ref'), [`${decisions()}:0`]);
     assert.deepEqual(await definition(6, 'decision]'), [`${decisions()}:8`]);
     assert.deepEqual(await definition(14, '05-DEC'), [`${decisions()}:0`]);
+  });
+
+  it('reads backslash escapes in link targets as Markdown does', async () => {
+    assert.deepEqual(targetsOn(17), [`${plan()}#L13`, decisions()]);
+    assert.deepEqual(targetsOn(19), [decisions()]);
+    assert.deepEqual(await definition(17, 'EXECUTION'), [`${plan()}:12`]);
+    assert.deepEqual(await definition(17, 'escaped ref'), [`${decisions()}:0`]);
   });
 });

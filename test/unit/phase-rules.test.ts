@@ -612,6 +612,35 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('reads backslash escapes in link targets as Markdown does (`audit\\-report.md` is `audit-report.md`), in code spans not', async () => {
+    const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
+    // Phase 2 escapes its link targets (as some editors write them): the same files, still received.
+    const escaped = unnamed(IN2_COMPLETE).replace('audit-report.md', 'audit\\-report.md').replace('03-FINDINGS/roadmap', '03\\-FINDINGS/roadmap');
+    let { svc } = await handoffs(escaped, unnamed(OUT1));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'broken-link'), []);
+    // And in the Source link.
+    ({ svc } = await handoffs(IN2_COMPLETE.replace('06-OUTPUT_HANDOFF.md)', '06-OUTPUT\\_HANDOFF.md)')));
+    assert.deepEqual(handoffCodes(svc), []);
+    // A backslash in a code span is itself: another file.
+    const code = unnamed(IN2_COMPLETE).replace('`../phase-1/04-ARTIFACTS/coverage.json`', '`../phase-1/04-ARTIFACTS/coverage\\.json`');
+    ({ svc } = await handoffs(code, unnamed(OUT1)));
+    assert.equal(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch').length, 2);
+    // Phase 1 escapes them: complete handoff copies links that resolve from phase 2, read as phase 1's are.
+    const out = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '[roadmap](03\\-FINDINGS/roadmap.md#top)').replace(
+      '[report](04-ARTIFACTS/audit-report.md)',
+      '[report](phase\\-1/04-ARTIFACTS/audit-report.md)',
+    );
+    ({ svc } = await handoffs(undefined, out));
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'missing-artifact'), []);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /\[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\)/);
+    assert.match(created.text, /\[report\]\(\.\.\/phase-1\/04-ARTIFACTS\/audit-report\.md\)/);
+    ({ svc } = await handoffs(created.text, out));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'broken-link'), []);
+  });
+
   it('complete handoff rewrites a link written from the workspace root so that it resolves from phase 2', async () => {
     const rootOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '[roadmap](phase-1/03-FINDINGS/roadmap.md#top)');
     const { svc } = await handoffs(undefined, rootOut);
@@ -1009,6 +1038,14 @@ describe('phase rules: project plan', () => {
     const [a] = codeActions(svc, [missing]);
     const fixed = applyEdits(text, a.change.edits[0].edits);
     assert.match(fixed, /^\| Build \| \[[^\]]+\]\(workstreams\/Build\/Phase_2_Deps\/implementation_prompt\.md\) \|/m);
+  });
+
+  it('reads backslash escapes in a row link as Markdown does', async () => {
+    const text = plan(
+      '| Build | [first](workstreams/Build/Phase\\_1\\_CI/) | Complete |\n| Build | [second](workstreams/Build/Phase\\_2\\_Deps/) | Not started |',
+    );
+    const { svc } = await workspace(files(text));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
   });
 
   it('follows new phases and plan edits between checks of the same plan', async () => {

@@ -3,6 +3,7 @@ import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'v
 import { expandTitle } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
+import { unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
@@ -43,7 +44,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   }
   const link = linkAt(doc, line, ch);
   const code = link ? undefined : codePathAt(doc, line, ch);
-  const target = link?.target ?? code?.text;
+  const target = link ? unescapeTarget(link.target) : code?.text;
   if (target) {
     const p = resolveTarget(t.folder.path, t.path, target);
     const phase = p ? phaseAtPath(t.svc, p) : undefined;

@@ -6,7 +6,7 @@
 import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Location, Range as LspRange } from 'vscode-languageserver';
 import type { Heading, ParsedDocument } from '../service/markdown';
 import type { Range } from '../service/types';
-import { maskedLine, referenceDefinitions } from '../service/rules/doc-util';
+import { maskedLine, referenceDefinitions, unescapeTarget } from '../service/rules/doc-util';
 import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveTarget } from './phases';
@@ -133,9 +133,10 @@ export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
     const d = resolveLink(ctx, t, target);
     if (d) out.push({ range, target: linkTarget(d), tooltip: target });
   };
-  for (const l of doc.links) add(l.targetRange, l.target);
+  // A link's target as Markdown reads it (`02\-PLAN.md` is `02-PLAN.md`); a backticked path as written.
+  for (const l of doc.links) add(l.targetRange, unescapeTarget(l.target));
   const refs = referenceLinks(doc);
-  for (const r of [...refs.uses, ...refs.definitions]) add(r.range, r.target);
+  for (const r of [...refs.uses, ...refs.definitions]) add(r.range, unescapeTarget(r.target));
   for (const c of codePaths(doc)) add(LspRange.create(c.line, c.start, c.line, c.end), c.text);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
@@ -151,7 +152,7 @@ export function definition(ctx: ServerContext, t: Target, line: number, ch: numb
     const refs = referenceLinks(doc);
     target = [...refs.uses, ...refs.definitions].find((r) => within(r.range, line, ch))?.target;
   }
-  target ??= codePathAt(doc, line, ch)?.text;
+  target = target === undefined ? codePathAt(doc, line, ch)?.text : unescapeTarget(target);
   if (target) {
     const d = resolveLink(ctx, t, target);
     if (d) return at(d);

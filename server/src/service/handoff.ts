@@ -7,7 +7,7 @@
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
-import { maskedLine, referenceDefinitions } from './rules/doc-util';
+import { maskedLine, referenceDefinitions, unescapeTarget } from './rules/doc-util';
 import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 
@@ -207,8 +207,10 @@ export function parseItem(item: ListItem, folder: string, root?: string, doc?: P
     for (let m = CODE_SPAN.exec(text); m && !path; m = CODE_SPAN.exec(text)) if (looksLikePath(m[1])) path = m[1];
     codePath = !!path;
   }
-  const resolved = path ? resolveTarget(folder, path, root) : undefined;
-  const rootResolved = path && resolved ? fromRoot(path, resolved, root) : undefined;
+  // A link target's backslash escapes are read (`03\\-FINDINGS` is `03-FINDINGS`); a code span's are itself.
+  const target = path && !codePath ? unescapeTarget(path) : path;
+  const resolved = target ? resolveTarget(folder, target, root) : undefined;
+  const rootResolved = target && resolved ? fromRoot(target, resolved, root) : undefined;
   return { item, text, name, nameKey, key: textKey(text), path, resolved, rootResolved, codePath };
 }
 
@@ -438,19 +440,21 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   const out: Reference[] = [];
   for (const l of doc.links) {
     if (l.line <= sec.heading.line || l.line >= sec.end) continue;
-    const resolved = resolveTarget(folder, l.target, root);
-    if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(l.target, resolved, root), range: l.range, targetRange: l.targetRange });
+    const target = unescapeTarget(l.target);
+    const resolved = resolveTarget(folder, target, root);
+    if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(target, resolved, root), range: l.range, targetRange: l.targetRange });
   }
   // Reference-style links: the target is their definition's, wherever in the document it is.
   const defs = definitionsOf(doc);
   for (let line = defs.size ? sec.bodyStart : sec.end; line < sec.end; line++) {
     for (const u of referenceUses(doc, line, defs)) {
-      const resolved = resolveTarget(folder, u.def.target, root);
+      const target = unescapeTarget(u.def.target);
+      const resolved = resolveTarget(folder, target, root);
       if (resolved)
         out.push({
           target: u.def.target,
           resolved,
-          rootResolved: fromRoot(u.def.target, resolved, root),
+          rootResolved: fromRoot(target, resolved, root),
           range: range(line, u.start, line, u.end),
           targetRange: range(u.def.line, u.def.start, u.def.line, u.def.end),
         });
@@ -482,6 +486,9 @@ export function rebaseTarget(t: string, fromFolder: string, toFolder: string): s
   const suffix = /[#?].*$/.exec(t)?.[0] ?? '';
   const bare = t.slice(0, t.length - suffix.length);
   if (bare === '') return t;
+  // A link's backslash escapes are read (a backslash is no separator here); the parentheses they kept
+  // from closing the link are written escaped again.
+  if (bare.includes('\\')) return relativePath(toFolder, joinPath(fromFolder, unescapeTarget(bare))).replace(/[()]/g, '\\$&') + suffix;
   return relativePath(toFolder, joinPath(fromFolder, bare)) + suffix;
 }
 
@@ -545,7 +552,7 @@ function rebaseSpan(
   const edits: { a: number; b: number; text: string }[] = [];
   // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
   const rebase = (t: string) =>
-    rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(t, fromFolder, root, exists) ? root : fromFolder, toFolder);
+    rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(unescapeTarget(t), fromFolder, root, exists) ? root : fromFolder, toFolder);
   for (const l of doc.links) {
     if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
     const rebased = rebase(l.target);

@@ -9,6 +9,7 @@ import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
 import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { Rule, RuleContext } from './rule';
+import { unescapeTarget } from './doc-util';
 
 export const PLAN_SECTION = 'Phase Status';
 
@@ -65,7 +66,7 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
   if (!cell) return false;
   const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
   if (ws.trim() && p.workstream !== undefined && nameKey(ws) !== nameKey(p.workstream)) return false;
-  const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), m[1], root));
+  const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
   const key = nameKey(cell.text);
   if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
@@ -103,7 +104,7 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
     const found = new Set<Phase>();
     const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
     for (const m of cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
-      const l = resolveTarget(dirname(planPath), m[1], root);
+      const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
       if (l === undefined) continue;
       for (let d = l; ; d = dirname(d)) {
         take(`f:${d}`);
