@@ -316,11 +316,20 @@ describe('fast paths equal the plain code they replace', () => {
       '(',
       '-',
       'x',
+      'FAIL',
+      '...',
+      '✕',
+      '✖',
+      '×',
+      '❌',
+      '✓',
     ];
     assertAgree(pieces, failureIn, failureInFull);
     assert.equal(failureIn('2 failed, 10 passed'), true);
     assert.equal(failureIn('exit code 1'), true);
     assert.equal(failureIn('10 passed in 0.3s'), false);
+    assert.equal(failureIn('  ✕ deploys (5 ms)'), true);
+    assert.equal(failureIn('test_deploy (test_app.AppTest) ... FAIL'), true);
   });
 
   it('joinPath joins as normalizing the joined path does', () => {

@@ -164,6 +164,13 @@ describe('phase rules: iAI response', () => {
     ['pytest ERRORS', '==================== ERRORS ===================='],
     ['pytest summary', '=== 1 failed, 2 passed in 0.30s ==='],
     ['JUnit', 'Tests run: 5, Failures: 1, Errors: 0, Skipped: 0'],
+    ['jest failed test', '    ✕ deploys (5 ms)'],
+    ['vitest failed test', '   × deploys 5ms'],
+    ['ava failed test', '  ✖ deploys'],
+    ['bats failed test', ' ✗ deploys'],
+    ['failed test marked with an emoji', '❌ deploy smoke test'],
+    ['unittest verbose FAIL', 'test_deploy (test_app.AppTest) ... FAIL'],
+    ['unittest verbose ERROR', 'test_deploy (test_app.AppTest.test_deploy) ... ERROR'],
   ];
   for (const [name, line] of failing) {
     it(`reports failing-test-proof on the failing line (${name})`, async () => {
@@ -193,6 +200,43 @@ describe('phase rules: iAI response', () => {
       diagnosticsOf(svc, RESP, 'failing-test-proof').map((d) => d.range),
       failed.map((l) => rangeOf(text, l.trim())),
     );
+  });
+
+  it('reads a line a runner prints for one failed test as a failure, beside passed ones, and blocks the phase on it', async () => {
+    const jest = ['     ✓ checkout (2ms)', '     ✕ deploys (5ms)'];
+    const unittest = ['test_checkout (test_app.AppTest) ... ok', 'test_deploy (test_app.AppTest) ... FAIL', 'test_rollback (test_app.AppTest) ... ERROR'];
+    for (const [lines, failed] of [
+      [jest, [jest[1]]],
+      [unittest, unittest.slice(1)],
+    ]) {
+      const text = response({ proof: `${fence}\n${lines.join('\n')}\n${fence}` });
+      const { svc } = await iai(text);
+      assert.deepEqual(
+        diagnosticsOf(svc, RESP, 'failing-test-proof').map((d) => d.range),
+        failed.map((l) => rangeOf(text, l.trim())),
+      );
+      assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
+      const phase = svc.findPhase('Build/Phase_1_CI')!;
+      assert.equal(svc.gates(phase).find((g) => g.name === 'Proof')?.status, 'failed');
+      assert.equal(svc.status(phase), 'blocked');
+    }
+  });
+
+  it('reads passed tests whose titles or verdicts hold failure words and marks as passes', async () => {
+    const passed = [
+      '  ✓ reports FAIL lines (3 ms)',
+      '  ✓ draws ✕ on a failed job',
+      '  ✔ prints ... FAIL for a failed test',
+      'test_fail_fast (test_cli.Case) ... ok',
+      'test_error_on_bad_input (test_cli.Case) ... ok',
+      'test_x_mark_is_failure (test_cli.Case) ... expected failure',
+      '  ✖ 0 failing',
+      '12 passed, 0 failed',
+    ];
+    const text = response({ proof: `${fence}\n${passed.join('\n')}\n${fence}` });
+    const { svc } = await iai(text);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'failing-test-proof'), []);
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
   });
 
   it('treats "0 failed", "0 failing" and exit code 0 as a pass', async () => {

@@ -1,6 +1,8 @@
 /**
- * iAI response rules: a response is not complete without its tests and the proof that
- * they ran successfully (bdt-framework-iai.md §5).
+ * Test proof rules. An iAI response is not complete without its tests and the proof that they ran
+ * successfully (bdt-framework-iai.md §5). A validation document (`07-VALIDATION.md` of an audit phase, a
+ * custom layout's document of kind `validation`) need not hold a test run, but one it holds must have
+ * passed: its Testing gate says "Validation tests pass".
  */
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
 import { itemsWithin, sectionByTitle } from '../markdown';
@@ -46,13 +48,13 @@ const RUN_OUTPUT = [
   /\d+\s+examples?,\s*\d+\s+failures?/i,
   // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line).
   /={3}.*\b(?:passed|failed|error)\b.*={3}/i,
-  /[✓✔✗✖]/,
+  /[✓✔✕✗✘✖❌]/,
   /\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*\d+/i,
   /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i,
 ];
 
 /** What every failure pattern of `failureInFull` holds (case aside). */
-const FAILURE_HINT = /fail|error|exit|not ok/i;
+const FAILURE_HINT = /fail|error|exit|not ok|[✕✖✗✘×❌]/i;
 
 /** A line of test output that reports failure; `0 failed` and friends are passes. */
 export function failureIn(line: string): boolean {
@@ -66,9 +68,17 @@ export function failureIn(line: string): boolean {
  */
 const PASSED_TEST = /^\s*(?:[✓✔√]|(?:---\s*)?PASS(?:ED)?\b|ok\s)|\bPASSED\b|\.\.\.\s*ok\s*$/;
 
+/**
+ * A line a test runner prints for one test that failed, whatever its title says: the mark that starts it
+ * (jest `✕ deploys`, vitest `× deploys`, ava `✖`, bats `✗`, `✘`, `❌`; not one followed by a count of 0,
+ * as in `✖ 0 failing`), or unittest's verbose verdict at its end (`test_deploy (mod.Case) ... FAIL`, `... ERROR`).
+ */
+const FAILED_TEST = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(?!0\b)\S|\.\.\.\s*(?:FAIL|ERROR)\s*$/;
+
 /** `failureIn` without the quick test. */
 export function failureInFull(line: string): boolean {
   if (PASSED_TEST.test(line)) return false;
+  if (FAILED_TEST.test(line)) return true;
   const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
   for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
   // "failed: 2", "Failures: 1", "failures=1"
