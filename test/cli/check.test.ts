@@ -277,6 +277,34 @@ describe('phasegate check', () => {
     assert.doesNotThrow(() => JSON.parse(r.stdout), 'stdout stays one JSON document');
   });
 
+  it("exits 1 on a failing test run in an audit phase's validation, not on one quoted in its findings", async () => {
+    const fence = '```';
+    const run1 = `${fence}\n$ pytest\nFAILED tests/test_x.py::test_y - AssertionError\n======== 140 passed, 3 failed in 41.2s ========\n${fence}\n`;
+    const V1 = `${A}/phase-1/07-VALIDATION.md`;
+    const F1 = `${A}/phase-1/03-FINDINGS/test-coverage-analysis.md`;
+    // The baseline's failing run, quoted in a finding of the Foundation Audit: an audit finds it, nothing fails.
+    let fsys = examplesFs();
+    fsys.write(`/ws/${F1}`, `${fsys.text(`/ws/${F1}`)}\n${run1}`);
+    let r = await run(['check', 'examples'], fsys);
+    assert.equal(r.code, 0, r.stdout);
+    assert.doesNotMatch(r.stdout, /failing-test-proof/);
+    assert.match((await run(['status', 'examples'], fsys)).stdout, /\n5 of 6 phases complete\.\n$/);
+    // The same run under the validation's Testing gate: the gate fails at the run's failing lines.
+    fsys = examplesFs();
+    const text = (fsys.text(`/ws/${V1}`) ?? '').replace('## Gate 5: Review', `${run1}\n## Gate 5: Review`);
+    fsys.write(`/ws/${V1}`, text);
+    r = await run(['check', 'examples'], fsys);
+    assert.equal(r.code, 1);
+    const reported = r.stdout.split('\n').filter((l) => l.endsWith('[failing-test-proof]'));
+    assert.deepEqual(
+      reported.map((l) => l.split('  ')[0]),
+      [`${V1}:${lineOf(text, 'FAILED tests/') + 1}:1`, `${V1}:${lineOf(text, '140 passed') + 1}:1`],
+    );
+    const status = (await run(['status', 'examples'], fsys)).stdout;
+    assert.match(status, /^phase-1 .*\baudit\s+blocked\s+6\/6\s+✓ Completeness {2}✓ Quality {2}✓ Documentation {2}✗ Testing {2}✓ Review {2}✓ Approval$/m);
+    assert.match(status, /\n4 of 6 phases complete\.\n$/);
+  });
+
   it('exits 2 with a one-line reason for a path that does not exist', async () => {
     const r = await run(['check', 'examples', 'nope/phase-9'], examplesFs());
     assert.equal(r.code, 2);

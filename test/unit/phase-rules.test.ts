@@ -247,6 +247,130 @@ describe('phase rules: iAI response', () => {
   });
 });
 
+// ---------------------------------------------------------------- test runs in an audit phase
+
+const auditValidation = (testing: string) => `# Phase 1 Validation
+
+## Gate 1: Completeness
+
+- [x] All deliverables produced — Evidence: [handoff](06-OUTPUT_HANDOFF.md)
+
+## Gate 4: Testing
+
+- [x] Validation tests pass — Evidence: [coverage](03-FINDINGS/coverage.md)
+
+${testing}
+
+## Gate 5: Review
+
+- [x] Peer review completed — Evidence: \`review.md\`
+`;
+
+const VAL = 'phase-1/07-VALIDATION.md';
+
+async function auditPhase(testing: string, extra: Record<string, string> = {}) {
+  const text = auditValidation(testing);
+  const { svc } = await workspace({ [VAL]: text, ...extra });
+  const phase = svc.findPhase('phase-1')!;
+  return { svc, text, phase, testing: svc.gates(phase).find((g) => g.name === 'Testing')! };
+}
+
+describe('phase rules: test runs in an audit validation', () => {
+  it('reports a failing test run in 07-VALIDATION.md at its failing line, failing the Testing gate', async () => {
+    const run = '======== 140 passed, 3 failed in 41.2s ========';
+    const { svc, text, testing } = await auditPhase(`${fence}\n$ pytest\n${run}\n${fence}`);
+    const ds = diagnosticsOf(svc, VAL, 'failing-test-proof');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.severity]),
+      [[rangeOf(text, run), 'error']],
+    );
+    assert.match(ds[0].message, /validation shows failing tests/);
+    assert.equal(testing.status, 'failed');
+    assert.deepEqual(testing.reasons, ['1 × failing-test-proof']);
+  });
+
+  it('reports each failed test and failure summary of a run, beside its passed tests', async () => {
+    const failed = [
+      '    ✕ deploys (5 ms)',
+      'FAILED tests/test_deploy.py::test_rollback - AssertionError',
+      'test_smoke (test_app.Case) ... ERROR',
+      'Tests:       2 failed, 40 passed, 42 total',
+    ];
+    const passed = ['    ✓ checkout (2 ms)', '    ✓ reports FAIL lines (3 ms)', 'test_fail_fast (test_app.Case) ... ok'];
+    const { svc, text, testing } = await auditPhase(
+      `${fence}text\n${[passed[0], failed[0], passed[1], failed[1], passed[2], failed[2], failed[3]].join('\n')}\n${fence}`,
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+      failed.map((l) => rangeOf(text, l.trim())),
+    );
+    assert.equal(testing.status, 'failed');
+  });
+
+  it('passes a passing run, and asks for no run: an audit phase has no missing-test-proof', async () => {
+    const passing = `${fence}console\n$ pytest\n  ✓ reports FAIL lines\ntest_fail_fast (test_app.Case) ... ok\n======== 143 passed, 0 failed in 41.2s ========\n${fence}`;
+    for (const testing of [passing, 'Ran in CI: all green.']) {
+      const { svc, testing: gate } = await auditPhase(testing);
+      assert.deepEqual(
+        svc.phaseDiagnostics(svc.findPhase('phase-1')!).filter((d) => /test-proof/.test(d.code)),
+        [],
+      );
+      assert.equal(gate.status, 'passed', JSON.stringify(gate));
+    }
+  });
+
+  it('leaves blocks of source, configuration and logs in the validation, and failing runs in findings and artifacts, alone', async () => {
+    const code = [
+      `${fence}yaml\n- name: Test\n  run: pytest || (echo FAILED; exit 1)\n${fence}`,
+      `${fence}python\nFAILED = "failed"\nstatus = FAILED\n${fence}`,
+      // An alerting check's log: an ERROR line, but no test run.
+      `${fence}\nERROR payment-service timeout after 30s\nalert fired: PaymentLatency\n${fence}`,
+    ].join('\n\n');
+    const baseline = `# Test coverage baseline\n\n## Evidence\n\n${fence}\nFAILED tests/test_x.py::test_y\n======== 140 passed, 3 failed in 41.2s ========\n${fence}\n`;
+    const { svc, testing } = await auditPhase(code, {
+      'phase-1/03-FINDINGS/coverage.md': baseline,
+      'phase-1/04-ARTIFACTS/test-report.md': baseline,
+    });
+    assert.deepEqual(
+      svc.phaseDiagnostics(svc.findPhase('phase-1')!).filter((d) => /test-proof/.test(d.code)),
+      [],
+    );
+    assert.equal(testing.status, 'passed', JSON.stringify(testing));
+  });
+
+  it("reports a failing run in a custom layout's document of kind validation, and only there", async () => {
+    const config = `layouts:
+  - name: sprint
+    phases: "sprints/sprint-*"
+    documents:
+      - kind: validation
+        file: REVIEW.md
+      - kind: report
+        file: REPORT.md
+    gates:
+      - name: Tests
+        failOn: [failing-test-proof, missing-test-proof]
+`;
+    const run = `${fence}\n  ✓ checkout\n  ✕ deploys\n${fence}\n`;
+    const { svc } = await workspace({
+      'phasegate.yaml': config,
+      'sprints/sprint-1/REVIEW.md': `# Sprint 1 review\n\n${run}`,
+      'sprints/sprint-1/REPORT.md': `# Sprint 1 report\n\n${run}`,
+      'sprints/sprint-2/REVIEW.md': '# Sprint 2 review\n\nNo run pasted.\n',
+      'sprints/sprint-2/REPORT.md': '# Sprint 2 report\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'failing-test-proof').map((d) => d.range.start.line),
+      [4],
+    );
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-1/REPORT.md', 'failing-test-proof'), []);
+    const tests = (id: string) => svc.gates(svc.findPhase(id)!).find((g) => g.name === 'Tests')!.status;
+    assert.equal(tests('sprints/sprint-1'), 'failed');
+    assert.equal(tests('sprints/sprint-2'), 'passed');
+  });
+});
+
 /**
  * Every item that keeps a gate pending is named by a diagnostic in the file and on the line the gate reads
  * it from, and no checklist diagnostic names an item that holds no gate: what the tree and `status` say and

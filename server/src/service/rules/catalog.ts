@@ -20,7 +20,11 @@ export const RULES: RuleInfo[] = [
   { id: 'missing-artifact', severity: 'error', description: 'An artifact or input path listed in a handoff does not exist.' },
   { id: 'missing-tests', severity: 'error', description: 'An implementation response lists no tests.' },
   { id: 'missing-test-proof', severity: 'error', description: 'An implementation response has no execution proof that its tests ran.' },
-  { id: 'failing-test-proof', severity: 'error', description: 'The execution proof shows failing tests.' },
+  {
+    id: 'failing-test-proof',
+    severity: 'error',
+    description: 'The execution proof of an implementation response, or a test run in a validation document, shows failing tests.',
+  },
   {
     id: 'unaddressed-deliverable',
     severity: 'error',

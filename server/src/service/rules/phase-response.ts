@@ -117,10 +117,39 @@ function onlyPlaceholders(text: string): boolean {
   );
 }
 
+/**
+ * The language of a fenced block's info string when it names source or configuration (`yaml`, `python`,
+ * `{.json}`): such a block is code, not a run's output, whatever it holds (`status = FAILED`, `echo FAILED`).
+ */
+const CODE_INFO =
+  /^\{?\.?(?:ya?ml|json[c5]?|toml|ini|xml|html?|css|s[ac]ss|javascript|js|mjs|cjs|jsx|typescript|ts|tsx|python|py|go|golang|rust|rs|java|kotlin|kts?|c|cpp|c\+\+|h|hpp|cs|csharp|ruby|rb|php|sql|hcl|terraform|tf|dockerfile|docker|makefile|make|groovy|gradle|swift|scala|lua|perl|pl|r|mermaid|diff|patch|markdown|md|gherkin|feature|nginx|properties|env|dotenv|graphql|proto|protobuf|jinja2?|j2|hbs|handlebars)\b/i;
+
+/**
+ * Failing test runs in a validation document: each fenced block that looks like a test run (a line of a
+ * runner's summary or marks, `RUN_OUTPUT`, or a line for one failed test) and is not tagged as source or
+ * configuration, at each line that reports a failure. A validation document need not hold a run (no
+ * missing-test-proof): the audit seed asks its Testing gate for passing validation tests, not for their output.
+ */
+function failingValidationRuns(ctx: RuleContext): void {
+  const { doc } = ctx;
+  let n = 0;
+  for (const cb of doc.codeBlocks) {
+    if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(cb.info.trim())) continue;
+    const lines = blockLines(doc, cb);
+    if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || FAILED_TEST.test(doc.lines[l]))) continue;
+    for (const l of lines) {
+      if (!failureIn(doc.lines[l])) continue;
+      if (n++ >= MAX_FAILURE_REPORTS) return;
+      ctx.report('failing-test-proof', trimmedRange(doc, l), `The validation shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
+    }
+  }
+}
+
 export const responseRule: Rule = {
   ids: ['missing-tests', 'missing-test-proof', 'failing-test-proof'],
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
+    if (spec?.kind === 'validation') return failingValidationRuns(ctx);
     if (spec?.kind !== 'response') return;
 
     const tests = sectionByTitle(doc, 'Tests');
