@@ -221,6 +221,23 @@ describe('suppression directives', () => {
       assert.ok(disable(svc, inside, text, 'file'));
     });
 
+    it('for the file of front matter alone, without a final line break: on a line of its own after the closing fence', async () => {
+      for (const eol of ['\r\n', '\n']) {
+        const text = ['---', 'phase: 1', 'title: x \u{1F680}', 'status: bogus', '---'].join(eol);
+        const svc = await briefWith(text);
+        const d = diagnosticsOf(svc, BRIEF, 'front-matter-schema').find((x) => x.range.start.line === 3)!;
+        const a = suppressActions(svc, d).find((x) => x.title === `Disable ${d.code} for this file`)!;
+        const [edit] = a.change.edits[0].edits;
+        // On a line the document has (0-4): an edit past the last line is clamped by clients, onto the fence.
+        assert.deepEqual(edit.range, range(4, 3, 4, 3));
+        const fixed = applyEdits(text, [edit]);
+        assert.equal(fixed, `${text}${eol}<!-- phasegate-disable-file front-matter-schema -->`);
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'front-matter-schema'), []);
+        assert.deepEqual(svc.getDocument(`${ROOT}/${BRIEF}`)!.frontMatter?.data, { phase: 1, title: 'x \u{1F680}', status: 'bogus' });
+      }
+    });
+
     it('a line a directive above already silences for another rule: the rule is added to that directive', async () => {
       const text = brief(
         '\n## Notes\n\n<!-- phasegate-disable-next-line broken-link -- wiki moves -->\nSee [runbook](../wiki/runbook.md) and [Owner to confirm]\n',
