@@ -406,7 +406,11 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
   return fm;
 }
 
-/** Range in the Markdown file of YAML offsets [a, b) of front matter that starts at `firstLine`. */
+/**
+ * Range in the Markdown file of YAML offsets [a, b) of front matter that starts at `firstLine`. `raw` is
+ * the YAML's lines joined by `\n` (as front matter and config.ts `configLines` give it to the parser): only
+ * `\n` ends a line in it.
+ */
 export function yamlOffsetRange(lines: string[], firstLine: number, raw: string, a: number, b: number): Range {
   const p = (off: number) => {
     const o = Math.max(0, Math.min(off, raw.length));
