@@ -163,6 +163,21 @@ describe('suppression directives', () => {
       assert.equal(svc.diagnose(`${ROOT}/${BRIEF}`).length, before - 1);
     });
 
+    it("writes the document's line ending: a CR alone where the file's lines end so, LF where a stray CR comes after an LF", async () => {
+      for (const [text, eol] of [
+        [brief().replace(/\n/g, '\r'), '\r'],
+        [brief().replace('- [a](missing-a.md)\n', '- [a](missing-a.md)\r'), '\n'],
+      ]) {
+        const svc = await briefWith(text);
+        const d = diagnosticsOf(svc, BRIEF, 'broken-link').at(-1)!;
+        const a = suppressActions(svc, d).find((x) => x.title === 'Disable broken-link for this line')!;
+        assert.deepEqual(
+          a.change.edits[0].edits.map((e) => e.newText),
+          [`  <!-- phasegate-disable-next-line broken-link -->${eol}`],
+        );
+      }
+    });
+
     it('for the line of a list item that follows another: indented into the previous item, so the list stays one', async () => {
       const text = `${FM}# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Scope set — Evidence: [brief](00-PHASE_BRIEF.md)\n- [ ] Sources listed\n`;
       const { svc } = await workspace({ [VALIDATION]: text, [BRIEF]: brief() });

@@ -115,8 +115,11 @@ export interface CodeBlock {
 export interface ParsedDocument {
   text: string;
   lines: string[];
-  /** Line ending used by the file ('\r\n' when any CRLF is found in the first lines). */
-  eol: '\n' | '\r\n';
+  /**
+   * Line ending used by the file: '\r\n' when any CRLF is found in the first lines, else '\r' when a
+   * CR alone ends a line before any LF does (old Mac files), else '\n'.
+   */
+  eol: '\n' | '\r\n' | '\r';
   frontMatter: FrontMatter | undefined;
   /**
    * Front matter that does not start on the first line (blank lines or HTML comments above its opening
@@ -703,8 +706,15 @@ function prepareDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = splitLines(text);
   // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
-  const crlf = text.includes('\r') ? text.indexOf('\r\n') : -1;
-  const eol: '\n' | '\r\n' = crlf >= 0 && crlf <= 4094 ? '\r\n' : '\n';
+  const cr = text.indexOf('\r');
+  const crlf = cr >= 0 ? text.indexOf('\r\n', cr) : -1;
+  let eol: '\n' | '\r\n' | '\r' = '\n';
+  if (crlf >= 0 && crlf <= 4094) eol = '\r\n';
+  else if (cr >= 0 && cr <= 4094) {
+    // No CRLF there: the CR is one alone. It is the file's line ending when no LF ends a line before it.
+    const lf = text.indexOf('\n');
+    if (lf < 0 || lf > cr) eol = '\r';
+  }
   const frontMatter = parseFrontMatter(lines, text);
   return {
     text,
