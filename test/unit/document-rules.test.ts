@@ -924,6 +924,28 @@ describe('document rules', () => {
       );
     });
 
+    it('reads the cells of a row as GFM does: a `|` in a code span separates cells, an escaped one does not', async () => {
+      const rows = [
+        // Rendered as four cells (Coverage `x, y`, > 80%, 50%): its Target column is not a threshold.
+        '| Coverage `x|y` | > 80% | 50% |',
+        '| Coverage `x\\|y` | > 80% | 50% |',
+      ];
+      const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      const table = svc.getDocument(`${ROOT}/phase-1/07-VALIDATION.md`)!.tables[0];
+      assert.deepEqual(
+        table.rows.map((r) => r.cells.map((c) => c.text)),
+        [
+          ['Coverage `x', 'y`', '> 80%', '50%'],
+          ['Coverage `x|y`', '> 80%', '50%'],
+        ],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [[5, 'Coverage x|y is 50%; target > 80%']],
+      );
+    });
+
     it('compares a compound value with a compound target part by part, by their words', async () => {
       const rows = [
         '| Security vulnerabilities | 0 critical, <5 high | 2 critical, 9 high |',

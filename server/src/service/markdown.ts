@@ -1004,24 +1004,21 @@ export function listMarkerEnd(src: string): number {
   return m ? m[1].length : src.length - src.trimStart().length;
 }
 
+/**
+ * The cells of a table row, as markdown-it (GFM) splits them: at every `|` not right after a backslash,
+ * inside a code span too (`` `a|b` `` is two cells; `` `a\|b` `` one, whose text is `` `a|b` ``).
+ */
 function splitRow(lines: string[], line: number): TableCell[] {
   const src = lines[line] ?? '';
   const cells: TableCell[] = [];
   // After a leading `|` (`/^\s*\|/`), if there is one.
   let start = skipSpaces(src, 0);
   start = src.charCodeAt(start) === 124 ? start + 1 : 0;
-  let inCode = false;
-  for (let i = start; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 92) {
-      // A backslash escapes the next character (`\|` is no separator).
-      i++;
-    } else if (c === 96) {
-      inCode = !inCode;
-    } else if (c === 124 && !inCode) {
-      pushCell(cells, src, line, start, i);
-      start = i + 1;
-    }
+  for (let i = src.indexOf('|', start); i >= 0; i = src.indexOf('|', i + 1)) {
+    // `\|` is no separator, whatever comes before the backslash (`\\|` neither).
+    if (src.charCodeAt(i - 1) === 92) continue;
+    pushCell(cells, src, line, start, i);
+    start = i + 1;
   }
   if (src.slice(start).trim() !== '') pushCell(cells, src, line, start, src.length);
   return cells;
