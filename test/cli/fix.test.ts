@@ -57,6 +57,24 @@ describe('phasegate check --fix', () => {
     assert.equal(fsys.text(`/ws/${DEC}`), text);
   });
 
+  it('writes the line ending of a file whose lines a CR alone ends, and leaves its blank lines as they are', async () => {
+    const fsys = examplesFs();
+    fsys.write(`/ws/${DEC}`, BROKEN.replace(/\n/g, '\r'));
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × decision-without-rationale, 1 × invalid-directive, 1 × unused-directive\n/,
+    );
+    const text = fsys.text(`/ws/${DEC}`)!;
+    // No LF written (an LF after a CR would fuse with it into one CRLF line break, a blank line lost).
+    assert.ok(!text.includes('\n'), JSON.stringify(text));
+    assert.match(text, /Because small\.\r\rText\.\r\r\*\*Rationale\*\*: \[Why this decision\]\r$/);
+    assert.doesNotMatch(text, /phasegate-/);
+    const again = await run(['check', '--fix', 'examples'], fsys);
+    assert.doesNotMatch(again.stdout, /^fixed /m);
+    assert.equal(fsys.text(`/ws/${DEC}`), text);
+  });
+
   it('leaves a file that changed after it was read as it is', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN);

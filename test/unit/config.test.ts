@@ -332,3 +332,49 @@ describe('config: the spellings of a glob', () => {
     assert.deepEqual(svc.diagnoseAll(), []);
   });
 });
+
+describe('config: line endings', () => {
+  /** The text a problem's range covers in `text`, its lines split as an editor splits them. */
+  const covered = (text: string, r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+    text.split(/\r\n|\r|\n/)[r.start.line].slice(r.start.character, r.end.line === r.start.line ? r.end.character : undefined);
+
+  it('a lone CR ends a line, alone or mixed with LF and CRLF: the config reads as its lines say, problems on their own line', () => {
+    const lines = ['rules:', '  broken-link: "off"', '  empty-section: warning', 'ignore:', '  - drafts/**'];
+    for (const eols of [['\r'], ['\r', '\n', '\r\n'], ['\r\n', '\r']]) {
+      const text = lines.map((l, i) => l + eols[i % eols.length]).join('');
+      const cfg = parseConfig('/ws/phasegate.yaml', text, '/ws', undefined);
+      assert.deepEqual(cfg.rules, { 'broken-link': 'off', 'empty-section': 'warning' }, JSON.stringify(eols));
+      assert.deepEqual(cfg.ignore, ['drafts/**']);
+      // A value of the wrong type, on its line: the schema-free checks of parseConfig report it there.
+      const bad = parseConfig('/ws/phasegate.yaml', text.replace('drafts/**', '../x/**'), '/ws', undefined);
+      assert.deepEqual(
+        bad.problems.map((d) => [d.range.start.line, covered(text.replace('drafts/**', '../x/**'), d.range)]),
+        [[4, '../x/**']],
+        JSON.stringify(eols),
+      );
+    }
+    // YAML that does not parse: its error on the line it is on, not past the end of the first line.
+    const broken = parseConfig('/ws/phasegate.yaml', 'rules:\r  broken-link: "off\r  empty-section: warning\r', '/ws', undefined);
+    assert.ok(broken.problems.length > 0);
+    for (const d of broken.problems) {
+      assert.ok(
+        d.range.start.line <= 3 && d.range.start.character <= ['rules:', '  broken-link: "off', '  empty-section: warning', ''][d.range.start.line].length,
+      );
+    }
+  });
+
+  it('a workspace schema named in a lone-CR config is reported at its key; a JSON error in a lone-CR schema at its line', async () => {
+    const { svc } = await workspace(
+      {
+        'phasegate.yaml': 'rules:\r  broken-link: "off"\rschemas:\r  brief: s.json\r',
+        's.json': '{\r  "type": "object"\r  "required": ["phase"]\r}\r',
+        'phase-1/00-PHASE_BRIEF.md': '# Phase 1: X\n',
+      },
+      { trusted: true },
+    );
+    const [d] = svc.config.problems;
+    assert.equal(d.range.start.line, 3);
+    assert.equal(covered('rules:\r  broken-link: "off"\rschemas:\r  brief: s.json\r', d.range), 's.json');
+    assert.match(d.message, /not valid JSON \(line 3, column \d+\)/);
+  });
+});

@@ -631,6 +631,37 @@ describe('document rules', () => {
       );
     });
 
+    it('reads names in any script and with emoji as paths, in backticks and bare; prose words with a slash stay words', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- CV: `04-ARTIFACTS/résumé.md` and `04-ARTIFACTS/報告.md` - never written',
+        '- Data: 04-ARTIFACTS/bäre.json - never written; `04-ARTIFACTS/🚀.md` neither; 04-ARTIFACTS/👩‍💻-notes.md neither',
+        '- Found: `04-ARTIFACTS/naïve.md`, 04-ARTIFACTS/données.csv and 04-ARTIFACTS/🇫🇷.md',
+        '- Words: the café/bar menu, naïve/advanced.md modes, 東京/大阪.md, Ärzte/Ärztinnen, und/oder',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({
+        'phase-1/06-OUTPUT_HANDOFF.md': text,
+        'phase-1/04-ARTIFACTS/naïve.md': '# N\n',
+        'phase-1/04-ARTIFACTS/données.csv': 'a\n',
+        'phase-1/04-ARTIFACTS/🇫🇷.md': '# F\n',
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+        [
+          at(text, 4, '04-ARTIFACTS/résumé.md'),
+          at(text, 4, '04-ARTIFACTS/報告.md'),
+          // A line's code spans, then its bare paths.
+          at(text, 5, '04-ARTIFACTS/🚀.md'),
+          at(text, 5, '04-ARTIFACTS/bäre.json'),
+          at(text, 5, '04-ARTIFACTS/👩‍💻-notes.md'),
+        ],
+      );
+    });
+
     it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
       const input =
         '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';
@@ -890,6 +921,28 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => d.message),
         ['Critical vulnerabilities is 1; target 0'],
+      );
+    });
+
+    it('reads the cells of a row as GFM does: a `|` in a code span separates cells, an escaped one does not', async () => {
+      const rows = [
+        // Rendered as four cells (Coverage `x, y`, > 80%, 50%): its Target column is not a threshold.
+        '| Coverage `x|y` | > 80% | 50% |',
+        '| Coverage `x\\|y` | > 80% | 50% |',
+      ];
+      const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      const table = svc.getDocument(`${ROOT}/phase-1/07-VALIDATION.md`)!.tables[0];
+      assert.deepEqual(
+        table.rows.map((r) => r.cells.map((c) => c.text)),
+        [
+          ['Coverage `x', 'y`', '> 80%', '50%'],
+          ['Coverage `x|y`', '> 80%', '50%'],
+        ],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [[5, 'Coverage x|y is 50%; target > 80%']],
       );
     });
 

@@ -194,48 +194,61 @@ describe('fast paths equal the plain code they replace', () => {
     assertAgree(pieces, listMarkerEnd, plain);
   });
 
-  it('table rows split into cells as the character-by-character code did', () => {
-    const plain = (src: string) => {
-      const cells: { text: string; start: number; end: number }[] = [];
-      let start = 0;
-      let i = 0;
-      const lead = /^\s*\|/.exec(src);
-      if (lead) {
-        start = lead[0].length;
-        i = start;
+  it('table rows split into cells as markdown-it splits them (a `|` in a code span too), each cell at its place', () => {
+    const md = new MarkdownIt('commonmark').enable('table');
+    /** Each row's cell texts as markdown-it reads them (padded with empty cells to the header's count). */
+    const itCells = (text: string): string[][] => {
+      const rows: string[][] = [];
+      for (const t of md.parse(text, {})) {
+        if (t.type === 'tr_open') rows.push([]);
+        else if (t.type === 'inline' && rows.length) rows[rows.length - 1].push(t.content);
       }
-      const push = (a: number, b: number) => {
+      return rows;
+    };
+    /** Where each cell's text starts and ends on its line: between unescaped pipes, trimmed. */
+    const places = (src: string) => {
+      const out: { start: number; end: number }[] = [];
+      const lead = /^\s*\|/.exec(src);
+      let start = lead ? lead[0].length : 0;
+      const cut = (a: number, b: number) => {
         const raw = src.slice(a, b);
         const l = raw.length - raw.trimStart().length;
-        const text = raw.trim();
-        cells.push({ text: text.replace(/\\\|/g, '|'), start: a + l, end: a + l + text.length });
+        out.push({ start: a + l, end: a + l + raw.trim().length });
       };
-      let inCode = false;
-      for (; i < src.length; i++) {
-        const c = src[i];
-        if (c === '\\') {
-          i++;
-          continue;
-        }
-        if (c === '`') inCode = !inCode;
-        if (c === '|' && !inCode) {
-          push(start, i);
+      for (let i = start; i < src.length; i++) {
+        if (src[i] === '|' && src[i - 1] !== '\\') {
+          cut(start, i);
           start = i + 1;
         }
       }
-      if (src.slice(start).trim() !== '') push(start, src.length);
-      return cells;
+      if (src.slice(start).trim() !== '') cut(start, src.length);
+      return out;
     };
     const pieces = ['|', '\\|', '\\', '`', ' ', '\u00a0', '\t', 'a', 'Bc', '1', '-'];
     fc.assert(
       fc.property(fc.array(textOf(pieces), { minLength: 1, maxLength: 4 }), (rows) => {
-        const doc = parseDocument(['| h | i |', '| --- | --- |', ...rows.map((r) => `|${r}`)].join('\n'));
+        const text = ['| h | i |', '| --- | --- |', ...rows.map((r) => `|${r}`)].join('\n');
+        const doc = parseDocument(text);
+        const expected = itCells(text);
+        const got: string[][] = [];
         for (const t of doc.tables) {
           for (const r of [{ line: t.line, cells: t.header }, ...t.rows]) {
-            const got = r.cells.map((c) => ({ text: c.text, start: c.range.start.character, end: c.range.end.character }));
-            assert.deepEqual(got, plain(doc.lines[r.line]), doc.lines[r.line]);
+            const src = doc.lines[r.line];
+            assert.deepEqual(
+              r.cells.map((c) => ({ start: c.range.start.character, end: c.range.end.character })),
+              places(src),
+              src,
+            );
+            for (const c of r.cells) assert.equal(c.text, src.slice(c.range.start.character, c.range.end.character).replace(/\\\|/g, '|'), src);
+            got.push(r.cells.map((c) => c.text));
           }
         }
+        // Cell for cell, as markdown-it reads them: the first two (its rows have the header's two cells).
+        assert.deepEqual(
+          got.map((cells) => [0, 1].map((k) => cells[k] ?? '')),
+          expected,
+          text,
+        );
       }),
       RUNS,
     );

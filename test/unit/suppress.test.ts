@@ -163,6 +163,21 @@ describe('suppression directives', () => {
       assert.equal(svc.diagnose(`${ROOT}/${BRIEF}`).length, before - 1);
     });
 
+    it("writes the document's line ending: a CR alone where the file's lines end so, LF where a stray CR comes after an LF", async () => {
+      for (const [text, eol] of [
+        [brief().replace(/\n/g, '\r'), '\r'],
+        [brief().replace('- [a](missing-a.md)\n', '- [a](missing-a.md)\r'), '\n'],
+      ]) {
+        const svc = await briefWith(text);
+        const d = diagnosticsOf(svc, BRIEF, 'broken-link').at(-1)!;
+        const a = suppressActions(svc, d).find((x) => x.title === 'Disable broken-link for this line')!;
+        assert.deepEqual(
+          a.change.edits[0].edits.map((e) => e.newText),
+          [`  <!-- phasegate-disable-next-line broken-link -->${eol}`],
+        );
+      }
+    });
+
     it('for the line of a list item that follows another: indented into the previous item, so the list stays one', async () => {
       const text = `${FM}# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Scope set — Evidence: [brief](00-PHASE_BRIEF.md)\n- [ ] Sources listed\n`;
       const { svc } = await workspace({ [VALIDATION]: text, [BRIEF]: brief() });
@@ -219,6 +234,23 @@ describe('suppression directives', () => {
       svc.setOverlay(`${ROOT}/${BRIEF}`, text);
       assert.equal(disable(svc, inside, text, 'line'), undefined);
       assert.ok(disable(svc, inside, text, 'file'));
+    });
+
+    it('for the file of front matter alone, without a final line break: on a line of its own after the closing fence', async () => {
+      for (const eol of ['\r\n', '\n']) {
+        const text = ['---', 'phase: 1', 'title: x \u{1F680}', 'status: bogus', '---'].join(eol);
+        const svc = await briefWith(text);
+        const d = diagnosticsOf(svc, BRIEF, 'front-matter-schema').find((x) => x.range.start.line === 3)!;
+        const a = suppressActions(svc, d).find((x) => x.title === `Disable ${d.code} for this file`)!;
+        const [edit] = a.change.edits[0].edits;
+        // On a line the document has (0-4): an edit past the last line is clamped by clients, onto the fence.
+        assert.deepEqual(edit.range, range(4, 3, 4, 3));
+        const fixed = applyEdits(text, [edit]);
+        assert.equal(fixed, `${text}${eol}<!-- phasegate-disable-file front-matter-schema -->`);
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'front-matter-schema'), []);
+        assert.deepEqual(svc.getDocument(`${ROOT}/${BRIEF}`)!.frontMatter?.data, { phase: 1, title: 'x \u{1F680}', status: 'bogus' });
+      }
     });
 
     it('a line a directive above already silences for another rule: the rule is added to that directive', async () => {

@@ -143,24 +143,34 @@ function captureGroups(re: RegExp): number {
 }
 
 /**
+ * The lines of a config file's text, and the text as YAML is to read it: its lines joined by `\n`. YAML
+ * reads a lone CR as a line break, as the lines are split, but the `yaml` package does not; and offsets
+ * in the joined text are those {@link yamlOffsetRange} maps to lines.
+ */
+export function configLines(text: string): { lines: string[]; yaml: string } {
+  const lines = text.split(/\r\n|\r|\n/);
+  return { lines, yaml: text.includes('\r') ? lines.join('\n') : text };
+}
+
+/**
  * The config of `text`. With `schemaIds` (the ids of the built-in front matter schemas), a document's
  * `schema` must be one of them or a kind that `schemas:` names.
  */
 export function parseConfig(file: string, text: string, root: string, validate: ValidateFunction | undefined, schemaIds?: readonly string[]): ResolvedConfig {
   const cfg = defaultConfig(root);
   cfg.file = file;
-  const lines = text.split(/\r\n|\r|\n/);
+  const { lines, yaml: src } = configLines(text);
   const problem = (message: string, r = range(0, 0, 0, (lines[0] ?? '').length), severity: Severity = 'error') =>
     cfg.problems.push({ file, range: r, severity, code: 'invalid-config', message });
   let doc: YAML.Document.Parsed;
   try {
-    doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    doc = YAML.parseDocument(src, { uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
     return cfg;
   }
   if (doc.errors.length) {
-    for (const e of doc.errors) problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, text, e.pos[0], e.pos[1]));
+    for (const e of doc.errors) problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, src, e.pos[0], e.pos[1]));
     return cfg;
   }
   let data: unknown;
@@ -177,7 +187,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       if (err.propertyName !== undefined && err.keyword !== 'propertyNames') continue;
       const params = err.params as { additionalProperty?: string; propertyName?: string; allowedValues?: unknown[] };
       const key = err.keyword === 'additionalProperties' ? params.additionalProperty : err.keyword === 'propertyNames' ? params.propertyName : undefined;
-      const r = pathRange(doc, lines, 0, text, err.instancePath, key) ?? range(0, 0, 0, 0);
+      const r = pathRange(doc, lines, 0, src, err.instancePath, key) ?? range(0, 0, 0, 0);
       const where = err.instancePath || 'phasegate.yaml';
       if (key !== undefined) problem(`${where}: \`${key}\` is not ${err.instancePath === '/rules' ? 'a known rule id' : 'an allowed key'}`, r);
       else problem(`${where} ${err.message ?? 'is invalid'}${err.keyword === 'enum' && params.allowedValues ? `: ${params.allowedValues.join(', ')}` : ''}`, r);
@@ -197,18 +207,18 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     for (const { g, at } of list) {
       const read = workspaceGlob(g, root);
       if ('glob' in read) out.push(read.glob);
-      else problem(`${keyName(at)}: ${read.problem}`, pathRange(doc, lines, 0, text, at) ?? undefined);
+      else problem(`${keyName(at)}: ${read.problem}`, pathRange(doc, lines, 0, src, at) ?? undefined);
     }
     return out;
   };
   cfg.ignore = globs(c.ignore ?? [], '/ignore');
   cfg.templates = c.templates;
-  if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, text, '/templates');
+  if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, src, '/templates');
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
       problem(
         `schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`,
-        pathRange(doc, lines, 0, text, `/schemas/${kind}`) ?? undefined,
+        pathRange(doc, lines, 0, src, `/schemas/${kind}`) ?? undefined,
       );
       continue;
     }
@@ -226,7 +236,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             /\//g,
             '.',
           )}[${k}].threshold: \`${m.threshold}\` is no threshold: write a comparison and a number, as \`>= 80%\`, \`< 5 min\` or \`0 critical, < 5 high\``,
-        pathRange(doc, lines, 0, text, `${at}/${k}/threshold`) ?? undefined,
+        pathRange(doc, lines, 0, src, `${at}/${k}/threshold`) ?? undefined,
       );
       return false;
     });
@@ -253,7 +263,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     if (taken) {
       problem(
         `layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`,
-        pathRange(doc, lines, 0, text, `/layouts/${i}/name`) ?? undefined,
+        pathRange(doc, lines, 0, src, `/layouts/${i}/name`) ?? undefined,
       );
       return;
     }
@@ -269,7 +279,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             ? 'no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))'
             : undefined;
       if (typeof re === 'string' || why !== undefined) {
-        problem(`layouts[${i}].number: ${why}`, pathRange(doc, lines, 0, text, `/layouts/${i}/number`) ?? undefined);
+        problem(`layouts[${i}].number: ${why}`, pathRange(doc, lines, 0, src, `/layouts/${i}/number`) ?? undefined);
         return;
       }
       pattern = re;
@@ -282,7 +292,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             .split('/')
             .join('.')
             .replace(/\.(\d+)\./g, '[$1].')}: ${why}`,
-          pathRange(doc, lines, 0, text, `/layouts/${i}/${key}`) ?? undefined,
+          pathRange(doc, lines, 0, src, `/layouts/${i}/${key}`) ?? undefined,
         );
       return !why;
     };
@@ -291,7 +301,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;
       problem(
         `layouts[${i}].documents[${j}].schema: \`${d.schema}\` names no schema: give a built-in one (${schemaIds.join(', ')}) or a kind that schemas: names`,
-        pathRange(doc, lines, 0, text, `/layouts/${i}/documents/${j}/schema`) ?? undefined,
+        pathRange(doc, lines, 0, src, `/layouts/${i}/documents/${j}/schema`) ?? undefined,
       );
     });
     const documents: DocumentKindSpec[] = l.documents

@@ -115,8 +115,11 @@ export interface CodeBlock {
 export interface ParsedDocument {
   text: string;
   lines: string[];
-  /** Line ending used by the file ('\r\n' when any CRLF is found in the first lines). */
-  eol: '\n' | '\r\n';
+  /**
+   * Line ending used by the file: '\r\n' when any CRLF is found in the first lines, else '\r' when a
+   * CR alone ends a line before any LF does (old Mac files), else '\n'.
+   */
+  eol: '\n' | '\r\n' | '\r';
   frontMatter: FrontMatter | undefined;
   /**
    * Front matter that does not start on the first line (blank lines or HTML comments above its opening
@@ -406,7 +409,11 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
   return fm;
 }
 
-/** Range in the Markdown file of YAML offsets [a, b) of front matter that starts at `firstLine`. */
+/**
+ * Range in the Markdown file of YAML offsets [a, b) of front matter that starts at `firstLine`. `raw` is
+ * the YAML's lines joined by `\n` (as front matter and config.ts `configLines` give it to the parser): only
+ * `\n` ends a line in it.
+ */
 export function yamlOffsetRange(lines: string[], firstLine: number, raw: string, a: number, b: number): Range {
   const p = (off: number) => {
     const o = Math.max(0, Math.min(off, raw.length));
@@ -699,8 +706,15 @@ function prepareDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = splitLines(text);
   // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
-  const crlf = text.includes('\r') ? text.indexOf('\r\n') : -1;
-  const eol: '\n' | '\r\n' = crlf >= 0 && crlf <= 4094 ? '\r\n' : '\n';
+  const cr = text.indexOf('\r');
+  const crlf = cr >= 0 ? text.indexOf('\r\n', cr) : -1;
+  let eol: '\n' | '\r\n' | '\r' = '\n';
+  if (crlf >= 0 && crlf <= 4094) eol = '\r\n';
+  else if (cr >= 0 && cr <= 4094) {
+    // No CRLF there: the CR is one alone. It is the file's line ending when no LF ends a line before it.
+    const lf = text.indexOf('\n');
+    if (lf < 0 || lf > cr) eol = '\r';
+  }
   const frontMatter = parseFrontMatter(lines, text);
   return {
     text,
@@ -990,24 +1004,21 @@ export function listMarkerEnd(src: string): number {
   return m ? m[1].length : src.length - src.trimStart().length;
 }
 
+/**
+ * The cells of a table row, as markdown-it (GFM) splits them: at every `|` not right after a backslash,
+ * inside a code span too (`` `a|b` `` is two cells; `` `a\|b` `` one, whose text is `` `a|b` ``).
+ */
 function splitRow(lines: string[], line: number): TableCell[] {
   const src = lines[line] ?? '';
   const cells: TableCell[] = [];
   // After a leading `|` (`/^\s*\|/`), if there is one.
   let start = skipSpaces(src, 0);
   start = src.charCodeAt(start) === 124 ? start + 1 : 0;
-  let inCode = false;
-  for (let i = start; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 92) {
-      // A backslash escapes the next character (`\|` is no separator).
-      i++;
-    } else if (c === 96) {
-      inCode = !inCode;
-    } else if (c === 124 && !inCode) {
-      pushCell(cells, src, line, start, i);
-      start = i + 1;
-    }
+  for (let i = src.indexOf('|', start); i >= 0; i = src.indexOf('|', i + 1)) {
+    // `\|` is no separator, whatever comes before the backslash (`\\|` neither).
+    if (src.charCodeAt(i - 1) === 92) continue;
+    pushCell(cells, src, line, start, i);
+    start = i + 1;
   }
   if (src.slice(start).trim() !== '') pushCell(cells, src, line, start, src.length);
   return cells;

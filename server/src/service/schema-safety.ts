@@ -38,13 +38,15 @@ export async function readWorkspaceSchema(fs: FileSystem, root: string, file: st
 
 /** " (line L, column C)" of a JSON.parse error, from its offset; the message itself may quote the text. */
 function jsonErrorWhere(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (m) {
+    // Lines as an editor counts them: a CR alone ends one too.
+    const lines = text.slice(0, Number(m[1])).split(/\r\n|\r|\n/);
+    return ` (line ${lines.length}, column ${lines[lines.length - 1].length + 1})`;
+  }
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return ` (line ${lc[1]}, column ${lc[2]})`;
-  const m = /position (\d+)/.exec(message);
-  if (!m) return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+  return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
 }
 
 /** Deepest schema nesting accepted. */

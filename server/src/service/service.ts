@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
-import { CONFIG_FILES, ResolvedConfig, RuleSetting, defaultConfig, parseConfig } from './config';
+import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec } from './layout';
 import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
@@ -340,8 +340,7 @@ export class PhasegateService {
 
   /** Range of the value of `section.key` in the config file (its first line when not found). */
   private configKeyRange(section: string, key: string): Range {
-    const text = this.configText ?? '';
-    const lines = text.split(/\r\n|\r|\n/);
+    const { lines, yaml: text } = configLines(this.configText ?? '');
     const doc = YAML.parseDocument(text, { prettyErrors: false });
     const pointer = `/${[section, key].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
     return (!doc.errors.length && pathRange(doc, lines, 0, text, pointer)) || range(0, 0, 0, (lines[0] ?? '').length);

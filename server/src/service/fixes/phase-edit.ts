@@ -22,9 +22,9 @@ export interface Insertion {
 export function landsInCode(doc: ParsedDocument, ins: Insertion): boolean {
   const lines = doc.lines.slice();
   const src = lines[ins.line] ?? '';
-  lines[ins.line] = src.slice(0, ins.character) + ins.text.replace(/\r\n/g, '\n') + src.slice(ins.character);
+  lines[ins.line] = src.slice(0, ins.character) + ins.text.replace(/\r\n?/g, '\n') + src.slice(ins.character);
   const after = parseDocument(lines.join('\n'));
-  const added = ins.text.split(/\r\n|\n/);
+  const added = ins.text.split(/\r\n|\r|\n/);
   for (let k = 0; k < added.length; k++) {
     if (added[k].trim() !== '' && after.codeLines.has(ins.line + k)) return true;
   }

@@ -182,13 +182,18 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
     if (!fm || fm.terminated) {
       const at = fm ? fm.endLine + 1 : 0;
       const text = `<!-- phasegate-disable-file ${code} -->`;
-      if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc)))
-        edit = { range: range(at, 0, at, 0), newText: text + doc.eol };
+      if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
+        // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
+        const end = at === doc.lines.length ? doc.lines[at - 1].length : -1;
+        edit = end < 0 ? { range: range(at, 0, at, 0), newText: text + doc.eol } : { range: range(at - 1, end, at - 1, end), newText: doc.eol + text };
+      }
     }
     byRule.set(code, edit);
   }
   // A copy: each action owns its edit.
-  return edit ? { range: range(edit.range.start.line, 0, edit.range.start.line, 0), newText: edit.newText } : undefined;
+  return edit
+    ? { range: range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character), newText: edit.newText }
+    : undefined;
 }
 
 /** Removes a directive that silences nothing, or the one rule of it that does not. */

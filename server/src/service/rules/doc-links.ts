@@ -76,16 +76,26 @@ const brokenLinks: Rule = {
   },
 };
 
+/**
+ * The characters of a file or folder name, in any script: letters, digits and marks (`résumé`, `報告`,
+ * `नमस्ते`), and emoji with their joiners, skin tones and flags (`🚀`, `👩‍💻`, `🇫🇷`); `_` as `\w` reads it.
+ */
+const NAME_CHAR = String.raw`\p{L}\p{N}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d_`;
+
 /** A `code span` that looks like a path: no spaces, and a slash or a file extension. */
 const CODE_PATH_RE = /`([^`\s]+)`/g;
+const PATH_CHARS_RE = new RegExp(String.raw`^[${NAME_CHAR}@~./\\-]+(?::\d+(?::\d+)?)?$`, 'u');
 function looksLikePath(s: string): boolean {
   if (isExternal(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
-  if (!/^[\w@~./\\-]+(?::\d+(?::\d+)?)?$/.test(s)) return false;
+  if (!PATH_CHARS_RE.test(s)) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
 
 /** A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2); see `isBarePath`. */
-const BARE_PATH_RE = /(^|[\s:(,;])((?:\.{1,2}\/)*[\w@-][\w@.-]*(?:\/[\w@-][\w@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))/g;
+const BARE_PATH_RE = new RegExp(
+  String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))`,
+  'gu',
+);
 
 const missingArtifacts: Rule = {
   ids: ['missing-artifact'],
