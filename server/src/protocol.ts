@@ -150,7 +150,7 @@ export interface GateCause {
    * `diagnostic`: a problem of a rule the gate answers for (`code`, `severity`); `unchecked-item`,
    * `no-evidence`: an item of the gate's checklist, unchecked or checked without evidence;
    * `no-checklist`: the document that should hold the gate's checklist has none; `empty-checklist`: the
-   * checklist has no items (at its heading); `missing-document`: a document not written yet (`uri` names it).
+   * checklist has no checkbox items (at its first item, else its heading); `missing-document`: a document not written yet (`uri` names it).
    */
   kind: 'diagnostic' | 'unchecked-item' | 'no-evidence' | 'no-checklist' | 'empty-checklist' | 'missing-document';
   /** The document (for a diagnostic of a phase folder without documents, the folder). */

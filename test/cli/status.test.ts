@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { NodeFileSystem } from '../../server/src/node/assets';
 import { PhasegateService } from '../../server/src/service';
 import { assets, REPO } from '../helpers/workspace';
@@ -29,6 +31,38 @@ describe('phasegate status', () => {
     assert.match(lines[i3], /in-progress\s+6\/6\s+… Completeness/);
     assert.match(lines[i3 + 1], /^ {4}blocked by: Completeness \(pending\): 1 item unchecked$/);
     assert.match(r.stdout, /\n5 of 6 phases complete\.\n$/);
+  });
+
+  it('reads the gates written one checklist item each, as the phase system design lists them; a box-less item is reported by check too', async () => {
+    const rel = 'examples/audit-deployment/phase-1/07-VALIDATION.md';
+    const heading = fs.readFileSync(path.join(REPO, rel), 'utf8');
+    const items = [
+      '- [x] **Completeness**: All deliverables produced — Evidence: [handoff summary](06-OUTPUT_HANDOFF.md)',
+      '- [x] **Quality**: Every finding has a severity — Evidence: [security baseline](03-FINDINGS/security-baseline.md)',
+      '3. [x] **Documentation**: All decisions documented — Evidence: [decisions](05-DECISIONS.md)',
+      '4. [x] **Testing**: The test suite passes — Evidence: [coverage analysis](03-FINDINGS/test-coverage-analysis.md)',
+      '- [x] **Review**: Findings reviewed — Evidence: [the roadmap](04-ARTIFACTS/remediation-roadmap.md)',
+      '- [x] **Approval**: Roadmap signed off — Evidence: [handoff](06-OUTPUT_HANDOFF.md)',
+    ];
+    const listed = heading.replace(/## Gate 1[\s\S]*?(?=## Success Metrics)/, `## Validation Gates\n\n${items.join('\n')}\n\n`);
+    assert.notEqual(listed, heading);
+    const target = 'examples/audit-deployment/phase-1';
+    const fsys = examplesFs({ [rel]: listed });
+    const check = await run(['check', target], fsys);
+    assert.equal(check.code, 0, check.stdout);
+    assert.doesNotMatch(check.stdout, /missing-section|gate-item/);
+    const status = await run(['status', target], fsys);
+    assert.match(
+      status.stdout.split('\n')[1],
+      /\baudit\s+complete\s+6\/6\s+✓ Completeness {2}✓ Quality {2}✓ Documentation {2}✓ Testing {2}✓ Review {2}✓ Approval$/,
+    );
+    // An emoji for a box: status holds the gate, and check says why (it no longer passes in silence).
+    const emoji = examplesFs({ [rel]: listed.replace('- [x] **Approval**', '- ✅ **Approval**') });
+    const held = await run(['status', target], emoji);
+    assert.match(held.stdout, /in-progress[^\n]*… Approval\n {4}blocked by: Approval \(pending\): checklist has no checkbox items\n/);
+    const warned = await run(['check', target], emoji);
+    assert.equal(warned.code, 0);
+    assert.match(warned.stdout, /07-VALIDATION\.md:\d+:\d+ {2}warning {2}Approval gate: its checklist has no checkbox items[^\n]*\[gate-item-unchecked\]/);
   });
 
   it('shows missing documents and failed gates as blockers', async () => {

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  CodeLens,
+  CodeLensRequest,
   DocumentDiagnosticRequest,
   Diagnostic,
   TextDocumentEdit,
@@ -240,6 +242,51 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       [true, true],
     );
     await c.waitFor('didChangePhases', () => c.events.some((e) => e.kind === 'notification' && e.method === 'phasegate/didChangePhases'));
+    await c.change(u, text);
+  });
+
+  it('a checklist item per gate, labelled with its name: a code lens on each, its items in phasegate/gates, toggled by line', async () => {
+    const rel = 'audit/phase-1/07-VALIDATION.md';
+    const { uri: u, text } = await c.open(rel);
+    const list = [
+      '## Validation Gates',
+      '',
+      '- [x] **Completeness**: All deliverables produced — Evidence: [report](03-FINDINGS/report.md)',
+      '- [x] **Quality**: Quality criteria met — Evidence: [coverage](04-ARTIFACTS/coverage.md)',
+      '- [x] **Documentation**: Decisions documented — Evidence: [decisions](05-DECISIONS.md)',
+      '- [x] **Testing**: Validation tests pass — Evidence: [coverage](04-ARTIFACTS/coverage.md)',
+      '- [ ] **Review**: Peer review completed — Evidence: [report](03-FINDINGS/report.md)',
+      '- [x] **Approval**: Stakeholder sign-off — Evidence: [report](03-FINDINGS/report.md)',
+      '',
+      '',
+    ].join('\n');
+    const listed = text.replace(/## Gate 1[\s\S]*?(?=## Success Metrics)/, list);
+    assert.notEqual(listed, text);
+    await c.change(u, listed);
+    const lines = listed.split('\n');
+    const review = lines.findIndex((l) => l.includes('**Review**'));
+    const lenses = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) as CodeLens[];
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title.replace(/ — .*/, '')]),
+      ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'].map((g, k) => [
+        review - 4 + k,
+        g === 'Review' ? '… Gate Review: pending · 0/1 checked' : `✓ Gate ${g}: passed · 1/1 checked`,
+      ]),
+    );
+    const gates = await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') });
+    const gate = gates!.gates.find((g) => g.name === 'Review')!;
+    assert.deepEqual([gate.line, gate.items.map((i) => [i.line, i.checked])], [review, [[review, false]]]);
+    assert.deepEqual(
+      gate.causes.map((x) => [x.kind, x.range.start.line]),
+      [['unchecked-item', review]],
+    );
+    const edit = await c.conn.sendRequest(ToggleGateItemRequest, { uri: u, line: review });
+    assert.ok(edit);
+    const next = applyWorkspaceEdit(edit, new Map([[u, listed]])).get(u)!;
+    assert.equal(next.split('\n')[review], lines[review].replace('- [ ]', '- [x]'));
+    await c.change(u, next);
+    const after = await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') });
+    assert.equal(after!.gates.find((g) => g.name === 'Review')!.status, 'passed');
     await c.change(u, text);
   });
 

@@ -149,3 +149,170 @@ describe('a layout without gates', () => {
     assert.notEqual(svc.status(phase), 'complete');
   });
 });
+
+describe('audit gate checklists as the phase system design writes its gates', () => {
+  const GATES = ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'];
+  const VALIDATION = 'phase-1/07-VALIDATION.md';
+  const check = async (validation: string) => {
+    const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': '# Phase 1 Decisions\n', [VALIDATION]: validation });
+    const phase = svc.findPhase('phase-1')!;
+    return { svc, phase, gates: svc.gates(phase), diags: (code?: string) => diagnosticsOf(svc, VALIDATION, code) };
+  };
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+
+  it('a checklist item per gate, labelled with its name in bold, is that gate’s checklist (no section missing)', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Validation Gates',
+      '',
+      '- [x] **Completeness**: All deliverables produced — Evidence: [decisions](05-DECISIONS.md)',
+      '- [x] **Quality:** Meets defined quality criteria — Evidence: [decisions](05-DECISIONS.md)',
+      '3. [x] **Documentation**: All decisions documented — Evidence: [decisions](05-DECISIONS.md)',
+      '4. [ ] **Testing**: Validation tests pass',
+      '- [x] **Gate 5: Review** — Peer review completed',
+      '- [x] **Approval** Stakeholder sign-off — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Target | Actual |',
+      '|---|---|---|',
+      '| Code coverage | > 80% | 84% |',
+      '',
+    ].join('\n');
+    const { svc, phase, gates, diags } = await check(text);
+    assert.deepEqual(diags('missing-section'), []);
+    assert.deepEqual(
+      gates.map((g) => [g.name, g.line, g.items.map((i) => [i.checked, i.evidence])]),
+      GATES.map((name, k) => [name, 4 + k, [[k !== 3, k !== 3 && k !== 4]]]),
+    );
+    for (const g of gates) assert.match(g.file ?? '', /07-VALIDATION\.md$/);
+    // Checked with evidence: the gate's checklist holds it no more. Unchecked, or without evidence: pending, reported where it is.
+    const reasons = Object.fromEntries(gates.map((g) => [g.name, g.reasons.filter((r) => !/×/.test(r))]));
+    assert.deepEqual(reasons.Completeness, []);
+    assert.deepEqual(reasons.Testing, ['1 item unchecked']);
+    assert.deepEqual(reasons.Review, ['1 item without evidence']);
+    assert.deepEqual(
+      diags('gate-item-unchecked').map((d) => [d.range.start.line, d.message]),
+      [[lineOf(text, '**Testing**'), 'Testing gate: "**Testing**: Validation tests pass" is not checked.']],
+    );
+    assert.deepEqual(
+      diags('gate-item-no-evidence').map((d) => d.range.start.line),
+      [lineOf(text, '**Gate 5: Review**')],
+    );
+    assert.deepEqual(
+      gateCauses(svc, phase, 'Testing').map((c) => [c.kind, c.range]),
+      [['unchecked-item', diags('gate-item-unchecked')[0].range]],
+    );
+  });
+
+  it('a section headed as the gate wins over an item labelled with its name; an item under a gate heading is that gate’s', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Gate 1: Completeness',
+      '',
+      '- [x] All deliverables produced — Evidence: [decisions](05-DECISIONS.md)',
+      '- [x] **Quality**: read as a Completeness item — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Gate 5: Review',
+      '',
+      '- [ ] Peer review completed',
+      '',
+      '## Summary',
+      '',
+      '- [x] **Review**: Peer review completed — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+    ].join('\n');
+    const { gates, diags } = await check(text);
+    const gate = (name: string) => gates.find((g) => g.name === name)!;
+    assert.equal(gate('Review').line, 7);
+    assert.deepEqual(gate('Review').reasons, ['1 item unchecked']);
+    assert.equal(gate('Quality').file, undefined);
+    assert.deepEqual(gate('Quality').reasons, ['no "Quality" checklist in 07-VALIDATION.md']);
+    assert.deepEqual(gate('Completeness').items.length, 2);
+    assert.ok(diags('missing-section').some((d) => d.message === 'Missing section "## Gate 2: Quality".'));
+    assert.ok(!diags('missing-section').some((d) => /Review|Completeness/.test(d.message)));
+  });
+
+  it('a gate heading may go on with a description: `## 2. Quality: Meets …`, `## Gate 3: Documentation — All …`', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## 1. Completeness - All deliverables produced',
+      '',
+      '- [x] All deliverables produced — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## 2. Quality: Meets defined quality criteria',
+      '',
+      '- [ ] Meets defined quality criteria',
+      '',
+      '## Gate 3: Documentation — All decisions documented',
+      '',
+      '- [x] All decisions documented — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Testing notes: what ran',
+      '',
+      '- [x] Validation tests pass — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+    ].join('\n');
+    const { gates, diags } = await check(text);
+    const gate = (name: string) => gates.find((g) => g.name === name)!;
+    assert.deepEqual(
+      ['Completeness', 'Quality', 'Documentation'].map((n) => gate(n).line),
+      [2, 6, 10],
+    );
+    assert.deepEqual(gate('Quality').reasons, ['1 item unchecked']);
+    assert.deepEqual(
+      diags('missing-section')
+        .map((d) => d.message)
+        .filter((m) => /Gate/.test(m)),
+      ['Missing section "## Gate 4: Testing".', 'Missing section "## Gate 5: Review".', 'Missing section "## Gate 6: Approval".'],
+      'a heading whose words before the description are not a gate name is not its checklist',
+    );
+  });
+
+  it('a gate checklist without checkbox items (`- ✅ …`) is reported where status says it holds the gate', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Gate 5: Review',
+      '',
+      'Reviewed by the team.',
+      '',
+      '## Gate 6: Approval',
+      '',
+      '- ✅ Stakeholder sign-off — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Validation Gates',
+      '',
+      '- ✅ **Testing**: Validation tests pass — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Gate 4: Documentation',
+      '',
+    ].join('\n');
+    const { svc, phase, gates, diags } = await check(text);
+    const gate = (name: string) => gates.find((g) => g.name === name)!;
+    for (const name of ['Review', 'Approval', 'Testing']) {
+      assert.equal(gate(name).status, 'pending', name);
+      assert.ok(gate(name).reasons.includes('checklist has no checkbox items'), name);
+    }
+    // At the first item without a box, else (no item) at the heading.
+    const reported = diags('gate-item-unchecked').sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(
+      reported.map((d) => [d.severity, d.range.start.line, d.message.split(':')[0]]),
+      [
+        ['warning', lineOf(text, 'Gate 5: Review'), 'Review gate'],
+        ['warning', lineOf(text, 'Stakeholder sign-off'), 'Approval gate'],
+        ['warning', lineOf(text, '**Testing**'), 'Testing gate'],
+      ],
+    );
+    assert.match(reported[1].message, /checklist has no checkbox items.*`- \[x\] …`/);
+    // The gate's cause is where the diagnostic is; an empty checklist section is left to empty-section.
+    assert.deepEqual(gateCauses(svc, phase, 'Approval').find((c) => c.kind === 'empty-checklist')?.range, reported[1].range);
+    assert.deepEqual(
+      diags('empty-section').map((d) => d.range.start.line),
+      [lineOf(text, 'Gate 4: Documentation')],
+    );
+  });
+});

@@ -31,7 +31,7 @@ export interface GateResult {
 export interface GateCause {
   /**
    * `diagnostic`: a diagnostic of a rule the gate answers for; `unchecked-item`, `no-evidence`: an item of
-   * its checklist; `no-checklist`, `empty-checklist`: the checklist it lacks, or one without items;
+   * its checklist; `no-checklist`, `empty-checklist`: the checklist it lacks, or one without checkbox items;
    * `missing-document`: a document not written yet (`file` names it).
    */
   kind: 'diagnostic' | 'unchecked-item' | 'no-evidence' | 'no-checklist' | 'empty-checklist' | 'missing-document';
@@ -56,25 +56,82 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>)
   return EVIDENCE_RE.test(doc.lines.slice(item.line + 1, item.endLine + 1).join('\n'));
 }
 
+/** Whether a title key names the gate whose key is `gate` as itself: `review`, `gate # review`, `gate review` (in the iAI layout only the last two). */
+function namesGate(layout: LayoutSpec, key: string, gate: string): boolean {
+  if (key === 'gate # ' + gate || key === 'gate ' + gate) return true;
+  return layout.name !== 'iai' && key === gate;
+}
+
+/** Where a title may go on from a gate's name to its description: `:`, or a dash between spaces (`—`, `–`, `-`). */
+const DESCRIPTION_SEPARATOR = /:(?=\s|$)|\s[—–-](?=\s|$)/g;
+const leadKeyCache = new Map<string, string[]>();
+
+/**
+ * The keys of what a title holds before each of its description separators: `2. Quality` of `2. Quality:
+ * Meets defined quality criteria`, `Gate 3` and `Gate 3: Documentation` of `Gate 3: Documentation — All
+ * decisions documented`. Remembered per title (performance only: every gate asks of every section).
+ */
+function leadKeys(title: string): string[] {
+  let keys = leadKeyCache.get(title);
+  if (keys) return keys;
+  keys = [];
+  for (const m of title.matchAll(DESCRIPTION_SEPARATOR)) if (m.index > 0) keys.push(normalizeTitle(title.slice(0, m.index)));
+  if (leadKeyCache.size >= 4096) leadKeyCache.clear();
+  leadKeyCache.set(title, keys);
+  return keys;
+}
+
 /**
  * How a heading names a gate: 2 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
- * `## Gate: Review`), 1 by its last words only (`## Peer Review`), 0 not at all. In the iAI layout only
- * a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI seed gives
- * its phases no checklist, and the sections the iAI gates' rules read are not one — the response's
- * `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and its
- * `## Execution Proof` holds the test run.
+ * `## Gate: Review`), also followed by a description (`## 5. Review: Peer review completed`, `## Gate 5:
+ * Review — Peer review completed`), 1 by its last words only (`## Peer Review`), 0 not at all. In the iAI
+ * layout only a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI
+ * seed gives its phases no checklist, and the sections the iAI gates' rules read are not one — the
+ * response's `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and
+ * its `## Execution Proof` holds the test run.
  */
-function gateMatch(layout: LayoutSpec, sectionKey: string, gate: string): 0 | 1 | 2 {
+function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 {
   const key = normalizeTitle(gate);
-  if (sectionKey === 'gate # ' + key || sectionKey === 'gate ' + key) return 2;
+  if (namesGate(layout, section.key, key)) return 2;
+  // What a title holds before a separator leads its key: one without the gate's name has no such lead (performance only).
+  if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, key))) return 2;
   if (layout.name === 'iai') return 0;
-  if (sectionKey === key) return 2;
-  return sectionKey.endsWith(' ' + key) ? 1 : 0;
+  return section.key.endsWith(' ' + key) ? 1 : 0;
 }
 
 /** Whether a document of `layout` has a section that may be the checklist of `gate` (see `gateChecklist`). */
 export function gateChecklistSection(layout: LayoutSpec, sections: Section[], gate: string): Section | undefined {
-  return sections.find((s) => gateMatch(layout, s.key, gate) > 0);
+  return sections.find((s) => gateMatch(layout, s, gate) > 0);
+}
+
+/** A section headed as a gate: one that names a gate of the layout, or any `## Gate …`; not a document's title. */
+function isGateHeading(layout: LayoutSpec, s: Section): boolean {
+  return s.level > 1 && (/^gate\b/.test(s.key) || layout.gates.some((g) => gateMatch(layout, s, g.name) > 0));
+}
+
+/** A leading bold label (`**Completeness**`, `**Completeness:**`), after a marker such as `✅` if any. */
+const LEADING_LABEL = /^(?:[^\p{L}\p{N}\s*_[\]`]{1,4}\s*)?\*\*([^*\n]+)\*\*/u;
+
+/**
+ * The list form of gate checklists (`- [x] **Completeness**: All deliverables produced — Evidence: …`): the
+ * items of `doc` whose leading bold label names `gate` as itself (`**Completeness**`, `**Completeness:**`,
+ * `**Gate 1: Completeness**`), outside any section headed as a gate, with or without a box. None in the
+ * iAI layout, whose gates have no checklist unless a heading names one.
+ */
+export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: string): ListItem[] {
+  if (layout.name === 'iai') return [];
+  const key = normalizeTitle(gate);
+  let out: ListItem[] | undefined;
+  let headed: Section[] | undefined;
+  for (const item of doc.items) {
+    if (item.text.indexOf('**') < 0 || item.text.indexOf('**') > 8) continue;
+    const m = LEADING_LABEL.exec(item.text);
+    if (!m || !namesGate(layout, normalizeTitle(m[1]), key)) continue;
+    headed ??= doc.sections.filter((s) => isGateHeading(layout, s));
+    if (headed.some((s) => item.line > s.heading.line && item.line < s.end)) continue;
+    (out ??= []).push(item);
+  }
+  return out ?? [];
 }
 
 /**
@@ -98,7 +155,7 @@ export function gateChecklist(
     const doc = getDocument(d.path);
     if (!doc) continue;
     for (const section of doc.sections) {
-      const match = gateMatch(phase.layout, section.key, gate.name);
+      const match = gateMatch(phase.layout, section, gate.name);
       if (match === 0) continue;
       // A document's title (`# Sprint 1 Review`) holds every section below it: a section of its own wins a tie.
       const score = match * 4 + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 2 : 0) + (section.level > 1 ? 1 : 0);
@@ -111,10 +168,57 @@ export function gateChecklist(
   return best;
 }
 
-/** The task items of a gate's checklist section (subsections included), in order. */
-/** The checklist items of a section: the task list items (`- [ ]`, `- [x]`). */
-function checklistOf(doc: ParsedDocument, sec: Section): ListItem[] {
-  return itemsWithin(doc, sec).filter((it) => it.checked !== undefined);
+/**
+ * A gate's checklist: the section headed as the gate (`section`), else the items labelled with its name
+ * (`section` undefined; see `gateListItems`). `line` is where it starts (its heading, its first labelled
+ * item); `items` are all its list items, with a box or not (`checklistOf` keeps the task items).
+ */
+export interface GateChecklist {
+  path: string;
+  doc: ParsedDocument;
+  section: Section | undefined;
+  line: number;
+  items: ListItem[];
+}
+
+/**
+ * Where a gate's checklist is in a phase (see `gateChecklist`): its section, which wins, else its list form
+ * (`gateListItems`) in the first document, in the layout's order, that has one.
+ */
+export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
+  const headed = gateChecklist(phase, gate, getDocument);
+  if (headed) return { ...headed, line: headed.section.heading.line, items: itemsWithin(headed.doc, headed.section) };
+  if (phase.layout.name === 'iai') return undefined;
+  const audit = phase.layout.name === 'audit';
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
+    if (!doc) continue;
+    const labelled = gateListItems(phase.layout, doc, gate.name);
+    if (!labelled.length) continue;
+    // An item's own nested items are part of it: its nested boxes are the gate's too.
+    const items = doc.items.filter((it) => labelled.some((l) => it.line >= l.line && it.line <= l.endLine));
+    return { path: d.path, doc, section: undefined, line: labelled[0].line, items };
+  }
+  return undefined;
+}
+
+const NO_CHECKBOX = 'checklist has no checkbox items';
+
+/**
+ * Where a gate's checklist without checkbox items says so (the `gate-item-unchecked` warning, the gate's
+ * cause): at its first list item (`- ✅ Stakeholder sign-off` has no box), else at its heading.
+ */
+export function withoutBoxesAt(checklist: GateChecklist): Range {
+  const first = checklist.items[0];
+  if (first) return first.textRange;
+  const h = checklist.section?.heading;
+  return h ? h.textRange : range(checklist.line, 0, checklist.line, 0);
+}
+
+/** The checklist items of a gate's checklist: its task list items (`- [ ]`, `- [x]`), in order. */
+export function checklistOf(checklist: GateChecklist): ListItem[] {
+  return checklist.items.filter((it) => it.checked !== undefined);
 }
 
 /** `N × rule-id` for each rule of `diags`, in order of first appearance. */
@@ -156,11 +260,11 @@ function itemCause(file: string, item: ListItem, kind: 'unchecked-item' | 'no-ev
 function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, gate: GateSpec, causes?: GateCause[]): GateResult {
   const { diags, primary } = inputs;
   const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
-  const checklist = gateChecklist(phase, gate, (p) => svc.getDocument(p));
-  const listed = checklist ? checklistOf(checklist.doc, checklist.section) : [];
+  const checklist = findGateChecklist(phase, gate, (p) => svc.getDocument(p));
+  const listed = checklist ? checklistOf(checklist) : [];
   if (checklist) {
     res.file = checklist.path;
-    res.line = checklist.section.heading.line;
+    res.line = checklist.line;
     res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
@@ -186,10 +290,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
       const reason = unread ? `${validation.spec.file} is too large to read its checklists` : `no "${gate.name}" checklist in ${validation.spec.file}`;
       res.reasons.push(reason);
       held = { kind: 'no-checklist', file: validation.path, range: at, message: reason };
-    } else if (res.items.length === 0) {
-      res.reasons.push('checklist has no items');
-      const line = res.line ?? 0;
-      held = { kind: 'empty-checklist', file: res.file, range: range(line, 0, line, 0), message: 'checklist has no items' };
+    } else if (checklist && res.items.length === 0) {
+      res.reasons.push(NO_CHECKBOX);
+      held = { kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX };
     }
     if (held) causes?.push(held);
   } else if (primary && !primary.exists) {

@@ -1,41 +1,56 @@
 /**
  * Gate checklists: every item checked, every checked item citing its evidence (the same test the gate
- * evaluation uses, `hasEvidence`). The checklists are the ones the gate evaluation reads (`gateChecklist`),
- * in whatever document of the phase they are, so that each item that keeps a gate pending is reported; and
- * in the validation checklist, any other `## Gate …` section too.
+ * evaluation uses, `hasEvidence`), and a checklist with checkbox items at all. The checklists are the ones
+ * the gate evaluation reads (`findGateChecklist`: a section headed as the gate, else the items labelled with
+ * its name), in whatever document of the phase they are, so that each item that keeps a gate pending is
+ * reported; and in the validation checklist, any other `## Gate …` section too.
  */
-import { gateChecklist, gateChecklistSection, hasEvidence } from '../gates';
-import { Section, itemsWithin } from '../markdown';
+import { type GateChecklist, findGateChecklist, gateChecklistSection, gateListItems, hasEvidence, withoutBoxesAt } from '../gates';
+import { ListItem, Section, itemsWithin } from '../markdown';
 import type { Rule, RuleContext } from './rule';
 
-/** The gate checklists of the document being checked, with the name of their gate. */
-function gateSections(ctx: RuleContext): { section: Section; name: string }[] {
+/** The gate checklists of the document being checked, with the name of their gate (and, for a gate's own, where it is). */
+function gateChecklists(ctx: RuleContext): { items: ListItem[]; name: string; checklist?: GateChecklist }[] {
   const { doc, phase, spec } = ctx;
-  const out = new Map<Section, string>();
+  const out: { items: ListItem[]; name: string; checklist?: GateChecklist }[] = [];
+  const sections = new Set<Section>();
   if (!phase || !spec || !phase.documents.some((d) => d.path === ctx.path)) return [];
   if (phase.layout.name === 'audit' && spec.kind !== 'validation') return [];
   const get = (p: string) => (p === ctx.path ? doc : ctx.getDocument(p));
   for (const g of phase.layout.gates) {
-    // Only a document with a section for the gate can hold its checklist: the others are not read (performance only).
-    if (!gateChecklistSection(phase.layout, doc.sections, g.name)) continue;
-    const at = gateChecklist(phase, g, get);
-    if (at?.path === ctx.path && !out.has(at.section)) out.set(at.section, g.name);
+    // Only a document with a section for the gate, or an item labelled with its name, can hold its checklist:
+    // the others are not read (performance only).
+    if (!gateChecklistSection(phase.layout, doc.sections, g.name) && !gateListItems(phase.layout, doc, g.name).length) continue;
+    const at = findGateChecklist(phase, g, get);
+    if (at?.path !== ctx.path || (at.section && sections.has(at.section))) continue;
+    if (at.section) sections.add(at.section);
+    out.push({ items: at.items, name: g.name, checklist: at });
   }
   if (spec.kind === 'validation') {
     for (const s of doc.sections) {
-      if (out.has(s) || !/^gate\b/.test(s.key)) continue;
-      out.set(s, s.title.replace(/^gate\s*\d*\s*[:.)-]?\s*/i, '') || s.title);
+      if (sections.has(s) || !/^gate\b/.test(s.key)) continue;
+      out.push({ items: itemsWithin(doc, s), name: s.title.replace(/^gate\s*\d*\s*[:.)-]?\s*/i, '') || s.title });
     }
   }
-  return [...out].map(([section, name]) => ({ section, name }));
+  return out;
 }
 
 const gateItems: Rule = {
   ids: ['gate-item-unchecked', 'gate-item-no-evidence'],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
-    for (const { section, name } of gateSections(ctx)) {
-      for (const item of itemsWithin(ctx.doc, section)) {
+    for (const { items, name, checklist } of gateChecklists(ctx)) {
+      // A gate's checklist without a box keeps the gate pending (its status says so): say it here too. An empty
+      // section has its empty-section problem.
+      if (checklist && !items.some((i) => i.checked !== undefined) && !checklist.section?.isEmpty) {
+        ctx.report(
+          'gate-item-unchecked',
+          withoutBoxesAt(checklist),
+          `${name} gate: its checklist has no checkbox items, so the gate stays pending. Write each item as a task, \`- [x] …\` ` +
+            'once done with its evidence (`- [ ] …` until then).',
+        );
+      }
+      for (const item of items) {
         if (item.checked === undefined || seen.has(item.line)) continue;
         seen.add(item.line);
         if (!item.checked) {

@@ -5,7 +5,7 @@
  */
 import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
-import { gateChecklistSection } from '../gates';
+import { gateChecklistSection, gateListItems } from '../gates';
 import type { LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
@@ -60,6 +60,8 @@ const sections: Rule = {
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
+        // A gate's checklist written as items labelled with its name (`- [x] **Review**: …`) is the gate's section.
+        if (listedGate(doc, phase?.layout, sec)) return;
         // Insert after the last present section that precedes this one in the spec.
         ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
           fix: 'insert-section',
@@ -104,19 +106,31 @@ const sections: Rule = {
   },
 };
 
+/** The gate a section spec names (`Gate 5: Review`, or its alias `Review`), if any. */
+function specGate(layout: LayoutSpec | undefined, sec: SectionSpec): string | undefined {
+  if (!layout?.gates.length) return undefined;
+  const keys = sec.aliases?.length ? [sec.title, ...sec.aliases].map((t) => normalizeTitle(t)) : [normalizeTitle(sec.title)];
+  for (const gate of layout.gates) {
+    const k = normalizeTitle(gate.name);
+    if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) return gate.name;
+  }
+  return undefined;
+}
+
+/** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`). */
+function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
+  const gate = specGate(layout, sec);
+  return gate !== undefined && gateListItems(layout!, doc, gate).length > 0;
+}
+
 /**
  * The checklist of the gate a section spec names (`Gate 5: Review`, or its alias `Review`), found as the
  * gate evaluation finds it: also a heading that ends with the gate's name (`## Peer Review`). Other
  * sections are found by their own title or aliases only.
  */
 function gateSection(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): Section | undefined {
-  if (!layout?.gates.length) return undefined;
-  const keys = sec.aliases?.length ? [sec.title, ...sec.aliases].map((t) => normalizeTitle(t)) : [normalizeTitle(sec.title)];
-  for (const gate of layout.gates) {
-    const k = normalizeTitle(gate.name);
-    if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) return gateChecklistSection(layout, doc.sections, gate.name);
-  }
-  return undefined;
+  const gate = specGate(layout, sec);
+  return gate === undefined ? undefined : gateChecklistSection(layout!, doc.sections, gate);
 }
 
 /** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
