@@ -220,6 +220,19 @@ describe('Phasegate in the extension host', function () {
     assert.deepEqual(offered, ['phasegate.phases.open', 'phasegate.phases.revealInExplorer']);
   });
 
+  it('gives each document and gate row of a phase an id of its own, also when two share a file or a name', async function () {
+    const phase3 = (await treeNode('audit-deployment', 'phase-3')).ref;
+    const doc = phase3.phase.documents[0];
+    const gate = phase3.phase.gates[0];
+    // A phase whose layout lists one document and one gate twice (as a phasegate.yaml with duplicates could).
+    const phase = { ...phase3.phase, documents: [doc, doc], gates: [gate, gate] };
+    const node = { type: 'phase', ref: { ...phase3, phase }, parent: undefined };
+    const children = await api.tree.getChildren(node);
+    const gates = await api.tree.getChildren(children.find((n) => n.type === 'gates'));
+    const ids = [...children, ...gates].map((n) => api.tree.getTreeItem(n).id);
+    assert.equal(new Set(ids).size, ids.length, `ids: ${JSON.stringify(ids)}`);
+  });
+
   it('fetches the phase tree again only for a change the tree in hand does not show', async function () {
     const held = await api.tree.load();
     assert.equal(typeof held.version, 'number', 'the server numbers its phase trees');
