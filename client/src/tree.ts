@@ -112,7 +112,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
 
   /** Everything the roots and their descendants are drawn from. */
   private viewState(): unknown {
-    return { enable: this.ctx.config.enable, running: this.ctx.running, error: this.error, folders: this.data?.folders };
+    return { running: this.ctx.running, error: this.error, folders: this.data?.folders };
   }
 
   /** The phase tree, fetched once per change. */
@@ -176,7 +176,6 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   private roots(data: PhasesResult | undefined): PhaseTreeNode[] {
-    if (!this.ctx.config.enable) return [{ type: 'message', text: 'Phasegate is turned off (phasegate.enable)', icon: 'circle-slash' }];
     if (this.error) return [{ type: 'message', text: `Phases unavailable: ${this.error}`, icon: 'warning' }];
     if (!data) return this.ctx.running ? [] : [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
     if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
