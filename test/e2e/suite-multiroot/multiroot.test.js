@@ -11,6 +11,15 @@ function folderFile(name, ...parts) {
   return vscode.Uri.joinPath(folder.uri, ...parts);
 }
 
+async function exists(uri) {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('Phasegate in a workspace of two folders, turned off in the first', function () {
   let api;
 
@@ -62,5 +71,26 @@ describe('Phasegate in a workspace of two folders, turned off in the first', fun
     await vscode.window.showTextDocument(folderFile('off', 'audit-deployment', 'phase-2', '00-PHASE_BRIEF.md'));
     await waitFor(changes, () => !api.statusBar.visible || undefined, 15000, 'the status bar item hidden');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a template command given a file of the folder Phasegate is off for acts on nothing (not on the other folder)', async function () {
+    const file = folderFile('on', 'all_use_iai_project', 'workstreams', 'Build', 'Phase_1_Source_Code_Management', 'implementation_response_from_AI.md');
+    const original = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.delete(file);
+    const missing = () =>
+      api.tree.phases &&
+      api.tree.phases.folders.some((f) =>
+        f.groups.some((g) => g.phases.some((p) => p.documents.some((d) => vscode.Uri.parse(d.uri).fsPath === file.fsPath && !d.exists))),
+      );
+    try {
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => missing() || undefined, 20000, 'the tree to report the response missing');
+      // The only phase New Response Skeleton applies to is in `on`; the prompt given is in `off`.
+      const prompt = folderFile('off', 'all_use_iai_project', 'workstreams', 'Build', 'Phase_1_Source_Code_Management', 'implementation_prompt.md');
+      assert.equal(await vscode.commands.executeCommand('phasegate.newResponse', prompt), undefined);
+      assert.equal(await exists(file), false, 'nothing written into the other folder');
+    } finally {
+      await vscode.workspace.fs.writeFile(file, original);
+    }
   });
 });

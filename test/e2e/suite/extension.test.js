@@ -465,6 +465,26 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it('acts on nothing, and says why, when the file a template command is given is in no phase', async function () {
+    // Not the response the test above deletes and writes back: a delete right after that write may reach the server as no change.
+    const file = wsFile('all_use_iai_project', 'workstreams', 'Build', 'Phase_2_Dependency_Management_Containerization', 'implementation_response_from_AI.md');
+    const original = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.delete(file);
+    try {
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, file), 20000, 'the tree to report the response missing');
+      // That phase is the only one New Response Skeleton applies to: a file in no phase must not lead to it.
+      for (const target of [wsFile('examples-notes.md'), wsFile('all_use_iai_project', 'project_implementation_plan.md').with({ scheme: 'git' })]) {
+        assert.equal(await vscode.commands.executeCommand('phasegate.newResponse', target), undefined, `${target}`);
+        assert.equal(await exists(file), false, `nothing written for ${target}`);
+      }
+    } finally {
+      await vscode.workspace.fs.writeFile(file, original);
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => !missingIn(api.tree.phases, file), 20000, 'the tree to show the response again');
+    }
+  });
+
   it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it', async function () {
     const file = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits.md');
     try {
