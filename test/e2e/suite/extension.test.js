@@ -588,11 +588,61 @@ describe('Phasegate in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('starts a new server on Restart also when the old one does not stop in time', async function () {
+    this.timeout(60000);
+    const { pid } = await api.request('phasegate/serverInfo', undefined);
+    // A stopped process answers no shutdown request: the client's stop times out.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await vscode.commands.executeCommand('phasegate.restartServer');
+      assert.equal(api.running, true, 'a new server is running');
+      const info = await api.request('phasegate/serverInfo', undefined);
+      assert.notEqual(info.pid, pid);
+    } finally {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
   it('restarts the language server and reloads the phases', async function () {
     const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
     await vscode.commands.executeCommand('phasegate.restartServer');
     assert.equal(api.running, true);
     const data = await reloaded;
     assert.ok(data.folders[0].groups.some((g) => g.label === 'audit-deployment'));
+  });
+  it('says in the Phases view that the server is not running once the client gives up restarting it, and starts again on Restart', async function () {
+    this.timeout(120000);
+    // No open editor: the workbench would ask the stopped client about it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const label = async () => (await api.tree.getChildren()).map((n) => api.tree.getTreeItem(n).label);
+    // The client restarts a server that crashes, up to four times in three minutes; not after the fifth crash.
+    const deadline = Date.now() + 90000;
+    let pid = (await api.request('phasegate/serverInfo', undefined)).pid;
+    let stopped = false;
+    while (!stopped && Date.now() < deadline) {
+      process.kill(pid, 'SIGKILL');
+      let next;
+      while (!next && !stopped && Date.now() < deadline) {
+        try {
+          const info = await api.request('phasegate/serverInfo', undefined);
+          if (info.pid !== pid) next = info.pid;
+        } catch {
+          // not running (yet, or any more)
+        }
+        stopped = !next && (await label()).includes('Phasegate server is not running');
+        if (!next && !stopped) await new Promise((r) => setTimeout(r, 200));
+      }
+      if (next) pid = next;
+    }
+    assert.ok(stopped, 'the Phases view says that the server is not running');
+    assert.equal(api.running, false);
+    const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
+    await vscode.commands.executeCommand('phasegate.restartServer');
+    assert.equal(api.running, true);
+    await reloaded;
   });
 });
