@@ -8,10 +8,12 @@ export class Config {
     return vscode.workspace.getConfiguration(Config.section);
   }
 
-  /** `phasegate.enable` of the first workspace folder (the view and status bar follow it). */
-  get enable(): boolean {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return vscode.workspace.getConfiguration(Config.section, folder).get<boolean>('enable', true);
+  /**
+   * `phasegate.enable` for a resource: the setting is per folder. (The Phases view needs no check of its
+   * own: the server says which folders it is turned off for.)
+   */
+  enableFor(uri: vscode.Uri): boolean {
+    return vscode.workspace.getConfiguration(Config.section, uri).get<boolean>('enable', true);
   }
 
   get statusBar(): boolean {

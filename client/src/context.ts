@@ -88,7 +88,9 @@ export class PhasegateContext implements vscode.Disposable {
     subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.watcher, this);
     registerCommands(this);
     subs.push(
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() =>
+        this.restart().catch((e: unknown) => this.output.error(`Phasegate server did not restart: ${(e as Error)?.message ?? String(e)}`)),
+      ),
       // The server re-reads its settings itself (workspace/didChangeConfiguration); the views re-fetch what it reports.
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (Config.affectsViews(e)) this.phasesChanged.fire({});
@@ -124,8 +126,13 @@ export class PhasegateContext implements vscode.Disposable {
     client.onNotification(DidChangePhasesNotification, (p) => this.phasesChanged.fire({ version: p.version }));
     // After a crash the client starts the server again, which numbers its changes and answers anew:
     // the views fetch its whole tree (the first start fires below).
+    // When the client gives up on the server (Stopped), the views are drawn again too: they say it is not running.
     let started = false;
     client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) {
+        if (started && this.client === client) this.phasesChanged.fire({});
+        return;
+      }
       if (e.newState !== State.Running) return;
       if (started) this.phasesChanged.fire({});
       started = true;
@@ -148,8 +155,16 @@ export class PhasegateContext implements vscode.Disposable {
     else await client?.dispose();
   }
 
+  /**
+   * Stops the server and starts a new one. A stop that fails (a busy server past the shutdown timeout)
+   * is logged, and the new server starts all the same.
+   */
   async restart(): Promise<void> {
-    await this.stop();
+    try {
+      await this.stop();
+    } catch (e) {
+      this.output.warn(`Phasegate server did not stop cleanly: ${(e as Error)?.message ?? String(e)}`);
+    }
     await this.start();
   }
 

@@ -20,13 +20,22 @@ export class PhaseStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** Whether the item is shown, for tests. */
+  get visible(): boolean {
+    return this.shown;
+  }
+
+  private shown = false;
+
   update(): void {
     const editor = vscode.window.activeTextEditor;
-    const ref = editor && this.ctx.config.enable ? phaseAt(this.ctx.tree.phases, editor.document.uri) : undefined;
+    // The setting of the editor's own folder: Phasegate may be off in another one.
+    const ref = editor && this.ctx.config.enableFor(editor.document.uri) ? phaseAt(this.ctx.tree.phases, editor.document.uri) : undefined;
     // `phasegate.inPhase` shows the editor's phase commands (package.json menus) only inside a phase.
     void vscode.commands.executeCommand('setContext', 'phasegate.inPhase', !!ref);
     if (!ref || !this.ctx.config.statusBar) {
       this.item.hide();
+      this.shown = false;
       return;
     }
     const p = ref.phase;
@@ -48,6 +57,7 @@ export class PhaseStatusBar implements vscode.Disposable {
     this.item.command = { command: 'phasegate.runGateCheck', title: 'Run Gate Check', arguments: [p.uri] };
     this.item.backgroundColor = p.status === 'blocked' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
+    this.shown = true;
   }
 
   dispose(): void {

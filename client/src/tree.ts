@@ -47,9 +47,9 @@ export type PhaseTreeNode =
   | { type: 'group'; group: GroupNode; folder: WorkspaceFolderNode }
   | { type: 'plan'; uri: string; folder: WorkspaceFolderNode }
   | { type: 'phase'; ref: PhaseRef; parent: PhaseTreeNode }
-  | { type: 'document'; doc: DocumentNode; phase: PhaseNode; parent: PhaseTreeNode }
+  | { type: 'document'; doc: DocumentNode; phase: PhaseNode; parent: PhaseTreeNode; index?: number }
   | { type: 'gates'; ref: PhaseRef; parent: PhaseTreeNode }
-  | { type: 'gate'; gate: GateSummary; ref: PhaseRef; parent: PhaseTreeNode }
+  | { type: 'gate'; gate: GateSummary; ref: PhaseRef; parent: PhaseTreeNode; index?: number }
   | { type: 'message'; text: string; icon?: string };
 
 /** A possible change of the phase tree; `version` when the server announced it (`phasegate/didChangePhases`). */
@@ -112,7 +112,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
 
   /** Everything the roots and their descendants are drawn from. */
   private viewState(): unknown {
-    return { enable: this.ctx.config.enable, running: this.ctx.running, error: this.error, folders: this.data?.folders };
+    return { running: this.ctx.running, error: this.error, folders: this.data?.folders };
   }
 
   /** The phase tree, fetched once per change. */
@@ -165,18 +165,17 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       case 'group':
         return node.group.phases.map((p) => this.phaseNode({ phase: p, group: node.group, folderUri: node.folder.uri }, node));
       case 'phase': {
-        const docs: PhaseTreeNode[] = node.ref.phase.documents.map((doc) => ({ type: 'document', doc, phase: node.ref.phase, parent: node }));
+        const docs: PhaseTreeNode[] = node.ref.phase.documents.map((doc, index) => ({ type: 'document', doc, phase: node.ref.phase, parent: node, index }));
         return node.ref.phase.gates.length ? [...docs, { type: 'gates', ref: node.ref, parent: node }] : docs;
       }
       case 'gates':
-        return node.ref.phase.gates.map((gate) => ({ type: 'gate', gate, ref: node.ref, parent: node }));
+        return node.ref.phase.gates.map((gate, index) => ({ type: 'gate', gate, ref: node.ref, parent: node, index }));
       default:
         return [];
     }
   }
 
   private roots(data: PhasesResult | undefined): PhaseTreeNode[] {
-    if (!this.ctx.config.enable) return [{ type: 'message', text: 'Phasegate is turned off (phasegate.enable)', icon: 'circle-slash' }];
     if (this.error) return [{ type: 'message', text: `Phases unavailable: ${this.error}`, icon: 'warning' }];
     if (!data) return this.ctx.running ? [] : [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
     if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
@@ -244,7 +243,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       case 'phase':
         return phaseItem(node.ref);
       case 'document':
-        return documentItem(node.doc, node.phase);
+        return documentItem(node.doc, node.phase, node.index ?? 0);
       case 'gates': {
         const { passed, total } = gateCounts(node.ref.phase);
         const item = new vscode.TreeItem('Gates', vscode.TreeItemCollapsibleState.Collapsed);
@@ -310,10 +309,11 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   return item;
 }
 
-function documentItem(doc: DocumentNode, phase: PhaseNode): vscode.TreeItem {
+/** `index`: the document's place in its phase, in its id (the view refuses two rows of one id). */
+function documentItem(doc: DocumentNode, phase: PhaseNode, index: number): vscode.TreeItem {
   const uri = vscode.Uri.parse(doc.uri);
   const item = new vscode.TreeItem(doc.file, vscode.TreeItemCollapsibleState.None);
-  item.id = `doc:${doc.uri}`;
+  item.id = `doc:${index}:${doc.uri}`;
   if (doc.exists) {
     // resourceUri lends the item the file icon and the Problems decoration of the file.
     item.resourceUri = uri;
@@ -351,7 +351,8 @@ function blockersTooltip(p: PhaseNode): vscode.MarkdownString | undefined {
 function gateItem(node: Extract<PhaseTreeNode, { type: 'gate' }>): vscode.TreeItem {
   const { gate, ref } = node;
   const item = new vscode.TreeItem(gate.name, vscode.TreeItemCollapsibleState.None);
-  item.id = `gate:${ref.phase.uri}#${gate.name}`;
+  // Its place among the phase's gates too: the view refuses two rows of one id.
+  item.id = `gate:${ref.phase.uri}#${node.index ?? 0}:${gate.name}`;
   const reasons = gateReasons(ref.phase, gate.name);
   item.description = [gate.status, reasons[0] && `${reasons[0]}${reasons.length > 1 ? ` (+${reasons.length - 1})` : ''}`].filter(Boolean).join(' · ');
   item.iconPath = gateIcon(gate.status);

@@ -150,6 +150,17 @@ PORT=$(free_port)
 start_cs itest "$PORT" --vscode-option enable-smoke-test-driver
 node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$EXT_DIR" "$ROOT/test/e2e/suite/index.js" "$WORK/ws-itest" "$RESULTS" 2>&1 | tee "$RESULTS/suite.log" || rc=1
 stop_pid "${PIDS[-1]}"
+# The same extension in a workspace of two folders, Phasegate turned off in the first one's own settings.
+prepare_instance multiroot
+make_ws "$WORK/ws-multi/off"
+make_ws "$WORK/ws-multi/on"
+mkdir -p "$WORK/ws-multi/off/.vscode"
+echo '{ "phasegate.enable": false }' >"$WORK/ws-multi/off/.vscode/settings.json"
+echo '{ "folders": [{ "path": "off" }, { "path": "on" }] }' >"$WORK/ws-multi/multi.code-workspace"
+PORT=$(free_port)
+start_cs multiroot "$PORT" --vscode-option enable-smoke-test-driver
+node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$EXT_DIR" "$ROOT/test/e2e/suite-multiroot/index.js" "$WORK/ws-multi/multi.code-workspace" "$RESULTS" 2>&1 | tee -a "$RESULTS/suite.log" || rc=1
+stop_pid "${PIDS[-1]}"
 fi
 
 # --- (f) the same extension in a folder VS Code does not trust (restricted mode) ---

@@ -1,7 +1,7 @@
 // Runs the Mocha suite inside code-server's (remote, Node) extension host, driven by headless Chromium:
 // with `--vscode-option enable-smoke-test-driver` the workbench runs extensionTestsPath and reports its exit code
 // through window.codeAutomationExit.
-// Usage: node runtests.js <baseUrl> <extensionDevelopmentPath> <extensionTestsPath> <folder> [resultsDir]
+// Usage: node runtests.js <baseUrl> <extensionDevelopmentPath> <extensionTestsPath> <folder or .code-workspace file> [resultsDir]
 const fs = require('node:fs');
 const path = require('node:path');
 const { launch, NOISE } = require('./browser');
@@ -32,7 +32,9 @@ const TIMEOUT_MS = Number(process.env.PHASEGATE_E2E_SUITE_TIMEOUT || 180000);
     ['extensionTestsPath', remote(testsPath)],
     ['skipWelcome', 'true'],
   ]);
-  await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(folder))}&payload=${encodeURIComponent(payload)}`);
+  // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+  const open = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  await page.goto(`${base}/?${open}=${encodeURIComponent(path.resolve(folder))}&payload=${encodeURIComponent(payload)}`);
   let timer;
   const code = await Promise.race([finished, new Promise((r) => (timer = setTimeout(() => r('timeout'), TIMEOUT_MS)))]);
   clearTimeout(timer);

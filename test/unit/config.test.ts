@@ -70,6 +70,52 @@ describe('config: layout names', () => {
   });
 });
 
+describe('config: duplicates within a layout', () => {
+  it('a second document with the same file, or a second gate with the same name, is invalid-config at its entry and left out', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/*"',
+        '    documents:',
+        '      - kind: report',
+        '        file: REPORT.md',
+        '      - kind: notes',
+        '        file: REPORT.md',
+        '      - kind: review',
+        '        file: REVIEW.md',
+        '    gates:',
+        '      - name: Review',
+        '      - name: Sign-off',
+        '      - name: review',
+        '',
+      ].join('\n'),
+      'sprints/s-1/REPORT.md': '# Sprint 1\n\n## Review\n\n- [x] Done — Evidence: `log`\n\n## Sign-off\n\n- [x] Signed — Evidence: `log`\n',
+      'sprints/s-1/REVIEW.md': '# Review\n',
+    });
+    assert.deepEqual(
+      svc.config.problems.map((p) => [p.code, p.range.start.line, p.message]),
+      [
+        ['invalid-config', 7, 'layouts[0].documents[1].file: `REPORT.md` is the file of layouts[0].documents[0]; give each document a file of its own'],
+        ['invalid-config', 13, 'layouts[0].gates[2].name: `review` is the name of layouts[0].gates[0]; give each gate a name of its own'],
+      ],
+    );
+    const layout = svc.config.layouts.find((l) => l.name === 'sprint');
+    assert.deepEqual(
+      layout?.documents.map((d) => `${d.kind} ${d.file}`),
+      ['report REPORT.md', 'review REVIEW.md'],
+    );
+    assert.deepEqual(
+      layout?.gates.map((g) => g.name),
+      ['Review', 'Sign-off'],
+    );
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.documents.map((d) => d.spec.file)),
+      [['REPORT.md', 'REVIEW.md']],
+    );
+  });
+});
+
 describe('config: its own schema', () => {
   it('is the built-in one on every load, also beside a document kind named config in schemas:', async () => {
     const base = 'schemas:\n  config: s/config-doc.json\n';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { GroupNode, NewDocumentRequest } from '../../../server/src/protocol';
 import type { PhasegateContext } from '../context';
 import { createPlannedFiles } from './apply';
-import { Target, allGroups, phaseOfTarget, targetUri } from './target';
+import { Target, allGroups, phaseOfTarget, targetUri, withFolder } from './target';
 
 const FIRST_DOCUMENT = /(00-PHASE_BRIEF|implementation_prompt)\.md$/;
 
@@ -43,24 +43,22 @@ function nextNumber(group: GroupNode): number {
  */
 export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: string): Promise<vscode.Uri[] | undefined> {
   const data = await ctx.tree.load();
-  const groups = allGroups(data).filter((g) => !layout || g.group.layout === layout);
+  // From a workspace folder's row: that folder's groups only, and its first phase when it has none.
+  const folder = arg && typeof arg === 'object' && 'type' in arg && arg.type === 'folder' ? arg.folder : undefined;
+  const groups = allGroups(data).filter((g) => (!layout || g.group.layout === layout) && (!folder || g.folderUri === folder.uri));
   let group: GroupNode | undefined;
   if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'group') group = arg.group;
   else group = phaseOfTarget(data, arg)?.group;
   if (group && layout && group.layout !== layout) group = undefined;
-  if (!group && arg && typeof arg === 'object' && 'type' in arg && arg.type === 'folder') {
-    const own = groups.filter((g) => g.folderUri === arg.folder.uri);
-    if (own.length === 1) group = own[0].group;
-  }
   if (!group) {
     if (groups.length === 0) return scaffold(ctx, targetUri(arg));
     if (groups.length === 1) group = groups[0].group;
     else {
       const picked = await vscode.window.showQuickPick(
         [
-          ...groups.map(({ group: g }) => ({
+          ...groups.map(({ group: g, folderUri }) => ({
             label: g.label,
-            description: `${g.layout} · ${g.phases.length} phase${g.phases.length === 1 ? '' : 's'}`,
+            description: withFolder(`${g.layout} · ${g.phases.length} phase${g.phases.length === 1 ? '' : 's'}`, folderUri),
             group: g as GroupNode | undefined,
           })),
           { label: '$(add) New phase sequence or workstream…', description: '', group: undefined },
@@ -68,7 +66,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
         { title: 'Phasegate: New Phase', placeHolder: 'Where does the new phase go?' },
       );
       if (!picked) return undefined;
-      if (!picked.group) return scaffold(ctx);
+      if (!picked.group) return scaffold(ctx, folder?.uri);
       group = picked.group;
     }
   }

@@ -36,6 +36,30 @@ export function phaseOfTarget(data: PhasesResult | undefined, arg: Target): Phas
   return uri ? phaseAt(data, uri) : undefined;
 }
 
+/** Why `uri`, named as a command's target, is in no phase of `data`. */
+function notInPhase(ctx: PhasegateContext, data: PhasesResult | undefined, uri: string): string {
+  const u = vscode.Uri.parse(uri);
+  const name = u.scheme === 'file' ? vscode.workspace.asRelativePath(u) : uri;
+  if (u.scheme !== 'file') return `${name} is not a file on disk (a ${u.scheme}: document), so it is in no phase`;
+  const folder = vscode.workspace.getWorkspaceFolder(u);
+  if (!folder) return `${name} is outside the workspace folders, so it is in no phase`;
+  if (!ctx.config.enableFor(u) || data?.folders.find((f) => f.uri === folder.uri.toString())?.disabled)
+    return `Phasegate is turned off for ${folder.name} (phasegate.enable), so ${name} is in no phase`;
+  if (!data) return `the phases of ${folder.name} are not available (the Phasegate language server is not running)`;
+  return `${name} is in no phase`;
+}
+
+/**
+ * The folder's name beside a pick's description when the workspace has several folders: the same phase
+ * or workstream name may be in more than one.
+ */
+export function withFolder(description: string, folderUri: string): string {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length < 2) return description;
+  const folder = folders.find((f) => f.uri.toString() === folderUri) ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri));
+  return folder ? [folder.name, description].filter(Boolean).join(' · ') : description;
+}
+
 /** Whether a command applies to a phase: `true`, or why not (`phase-3 has its output handoff already`). */
 export type Applies = (r: PhaseRef) => boolean | string;
 
@@ -48,14 +72,20 @@ function reasonOf(applies: Applies, r: PhaseRef, title: string): string {
  * The phase to act on: the argument's or the active editor's, else one the user picks among the phases
  * it applies to. Without an argument or an editor in a phase, the only such phase is taken without
  * asking; when the editor's phase is not one, the user is always asked (never a silent switch to another
- * phase), and told why.
+ * phase), and told why. An argument in no phase (a diff's git: side, a file outside the phases, a folder
+ * Phasegate is turned off for) acts on nothing: the user is told why.
  */
 export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: string, applies: Applies = () => true): Promise<PhaseRef | undefined> {
   const data = await ctx.tree.load();
   const direct = phaseOfTarget(data, arg);
+  const explicit = targetUri(arg);
+  if (explicit && !direct) {
+    void vscode.window.showWarningMessage(`Phasegate: ${title}: ${notInPhase(ctx, data, explicit)}.`);
+    return undefined;
+  }
   if (direct && applies(direct) === true) return direct;
   const why = direct ? reasonOf(applies, direct, title) : undefined;
-  if (direct && targetUri(arg)) {
+  if (direct && explicit) {
     // An explicit target that does not qualify: say why instead of asking about another phase.
     void vscode.window.showWarningMessage(`Phasegate: ${why}.`);
     return undefined;
@@ -69,7 +99,7 @@ export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: st
   const picked = await vscode.window.showQuickPick(
     candidates.map((r) => ({
       label: r.phase.id,
-      description: PHASE_STATUS_LABEL[r.phase.status],
+      description: withFolder(PHASE_STATUS_LABEL[r.phase.status], r.folderUri),
       detail: r.phase.title !== r.phase.id ? r.phase.title : undefined,
       ref: r,
     })),

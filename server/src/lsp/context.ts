@@ -2,7 +2,7 @@
  * What every feature handler shares: the connection, the open documents, the engines
  * per workspace folder, the settings and what the client can do.
  */
-import { ResponseError, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizePath } from '../service/host';
 import type { ParsedDocument } from '../service/markdown';
@@ -135,6 +135,21 @@ export class ServerContext implements EditTarget {
       if (e instanceof ResponseError) throw e;
       this.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
       return fallback;
+    }
+  }
+
+  /**
+   * Runs a handler whose every answer means something to the client (an empty phase tree is a workspace
+   * without phases): a failure is logged and answered as an error (InternalError), never as a default.
+   */
+  async orError<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      if ((e as Error)?.name === 'CancelledError') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
+      this.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+      throw new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error)?.message ?? String(e)}`);
     }
   }
 }

@@ -8,7 +8,6 @@ import {
   GatesRequest,
   GatesResult,
   PhasesRequest,
-  PhasesResult,
   ServerInfoRequest,
   ToggleGateItemRequest,
 } from '../protocol';
@@ -63,8 +62,8 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
   });
   const trees = new PhaseTrees(ctx);
   connection.onRequest(PhasesRequest, (params) =>
-    // A failed answer claims no version: the next notice brings a fresh fetch.
-    ctx.safe('phasegate/phases', { folders: [], version: -1, id: '' } as PhasesResult, () =>
+    // A failure is an error, not an empty tree: the client would show a workspace without phases.
+    ctx.orError('phasegate/phases', () =>
       trees.answer(checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true } }), () => phases.version),
     ),
   );

@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
-import { parseFrontMatter, yamlOffsetRange } from './markdown';
+import { normalizeTitle, parseFrontMatter, yamlOffsetRange } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
@@ -304,8 +304,24 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         pathRange(doc, lines, 0, src, `/layouts/${i}/documents/${j}/schema`) ?? undefined,
       );
     });
+    // One document per file and one gate per name (as a checklist heading names it): a second would
+    // be the first one again, checked twice and listed twice.
+    const files = new Map<string, number>();
     const documents: DocumentKindSpec[] = l.documents
-      .filter((d, j) => inPhase(d.file, `documents/${j}/file`))
+      .filter((d, j) => {
+        if (!inPhase(d.file, `documents/${j}/file`)) return false;
+        const key = slashes(d.file);
+        const first = files.get(key);
+        if (first === undefined) {
+          files.set(key, j);
+          return true;
+        }
+        problem(
+          `layouts[${i}].documents[${j}].file: \`${d.file}\` is the file of layouts[${i}].documents[${first}]; give each document a file of its own`,
+          pathRange(doc, lines, 0, text, `/layouts/${i}/documents/${j}/file`) ?? undefined,
+        );
+        return false;
+      })
       .map((d) => ({
         kind: d.kind,
         file: slashes(d.file),
@@ -316,7 +332,22 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         template: d.template,
         sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
       }));
-    const gates: GateSpec[] = (l.gates ?? []).map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
+    const gateNames = new Map<string, number>();
+    const gates: GateSpec[] = (l.gates ?? [])
+      .filter((g, j) => {
+        const key = normalizeTitle(g.name);
+        const first = gateNames.get(key);
+        if (first === undefined) {
+          gateNames.set(key, j);
+          return true;
+        }
+        problem(
+          `layouts[${i}].gates[${j}].name: \`${g.name}\` is the name of layouts[${i}].gates[${first}]; give each gate a name of its own`,
+          pathRange(doc, lines, 0, text, `/layouts/${i}/gates/${j}/name`) ?? undefined,
+        );
+        return false;
+      })
+      .map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
     custom.push({
       name: l.name,
       description: l.description ?? `Custom layout ${l.name}`,

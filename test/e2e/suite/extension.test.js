@@ -220,6 +220,19 @@ describe('Phasegate in the extension host', function () {
     assert.deepEqual(offered, ['phasegate.phases.open', 'phasegate.phases.revealInExplorer']);
   });
 
+  it('gives each document and gate row of a phase an id of its own, also when two share a file or a name', async function () {
+    const phase3 = (await treeNode('audit-deployment', 'phase-3')).ref;
+    const doc = phase3.phase.documents[0];
+    const gate = phase3.phase.gates[0];
+    // A phase whose layout lists one document and one gate twice (as a phasegate.yaml with duplicates could).
+    const phase = { ...phase3.phase, documents: [doc, doc], gates: [gate, gate] };
+    const node = { type: 'phase', ref: { ...phase3, phase }, parent: undefined };
+    const children = await api.tree.getChildren(node);
+    const gates = await api.tree.getChildren(children.find((n) => n.type === 'gates'));
+    const ids = [...children, ...gates].map((n) => api.tree.getTreeItem(n).id);
+    assert.equal(new Set(ids).size, ids.length, `ids: ${JSON.stringify(ids)}`);
+  });
+
   it('fetches the phase tree again only for a change the tree in hand does not show', async function () {
     const held = await api.tree.load();
     assert.equal(typeof held.version, 'number', 'the server numbers its phase trees');
@@ -452,6 +465,26 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it('acts on nothing, and says why, when the file a template command is given is in no phase', async function () {
+    // Not the response the test above deletes and writes back: a delete right after that write may reach the server as no change.
+    const file = wsFile('all_use_iai_project', 'workstreams', 'Build', 'Phase_2_Dependency_Management_Containerization', 'implementation_response_from_AI.md');
+    const original = await vscode.workspace.fs.readFile(file);
+    await vscode.workspace.fs.delete(file);
+    try {
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => missingIn(api.tree.phases, file), 20000, 'the tree to report the response missing');
+      // That phase is the only one New Response Skeleton applies to: a file in no phase must not lead to it.
+      for (const target of [wsFile('examples-notes.md'), wsFile('all_use_iai_project', 'project_implementation_plan.md').with({ scheme: 'git' })]) {
+        assert.equal(await vscode.commands.executeCommand('phasegate.newResponse', target), undefined, `${target}`);
+        assert.equal(await exists(file), false, `nothing written for ${target}`);
+      }
+    } finally {
+      await vscode.workspace.fs.writeFile(file, original);
+      api.tree.refresh();
+      await waitFor(api.tree.onDidLoad, () => !missingIn(api.tree.phases, file), 20000, 'the tree to show the response again');
+    }
+  });
+
   it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it', async function () {
     const file = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits.md');
     try {
@@ -555,11 +588,61 @@ describe('Phasegate in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('starts a new server on Restart also when the old one does not stop in time', async function () {
+    this.timeout(60000);
+    const { pid } = await api.request('phasegate/serverInfo', undefined);
+    // A stopped process answers no shutdown request: the client's stop times out.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await vscode.commands.executeCommand('phasegate.restartServer');
+      assert.equal(api.running, true, 'a new server is running');
+      const info = await api.request('phasegate/serverInfo', undefined);
+      assert.notEqual(info.pid, pid);
+    } finally {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
   it('restarts the language server and reloads the phases', async function () {
     const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
     await vscode.commands.executeCommand('phasegate.restartServer');
     assert.equal(api.running, true);
     const data = await reloaded;
     assert.ok(data.folders[0].groups.some((g) => g.label === 'audit-deployment'));
+  });
+  it('says in the Phases view that the server is not running once the client gives up restarting it, and starts again on Restart', async function () {
+    this.timeout(120000);
+    // No open editor: the workbench would ask the stopped client about it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const label = async () => (await api.tree.getChildren()).map((n) => api.tree.getTreeItem(n).label);
+    // The client restarts a server that crashes, up to four times in three minutes; not after the fifth crash.
+    const deadline = Date.now() + 90000;
+    let pid = (await api.request('phasegate/serverInfo', undefined)).pid;
+    let stopped = false;
+    while (!stopped && Date.now() < deadline) {
+      process.kill(pid, 'SIGKILL');
+      let next;
+      while (!next && !stopped && Date.now() < deadline) {
+        try {
+          const info = await api.request('phasegate/serverInfo', undefined);
+          if (info.pid !== pid) next = info.pid;
+        } catch {
+          // not running (yet, or any more)
+        }
+        stopped = !next && (await label()).includes('Phasegate server is not running');
+        if (!next && !stopped) await new Promise((r) => setTimeout(r, 200));
+      }
+      if (next) pid = next;
+    }
+    assert.ok(stopped, 'the Phases view says that the server is not running');
+    assert.equal(api.running, false);
+    const reloaded = nextEvent(api.tree.onDidLoad, (d) => !!d && d.folders.some((f) => f.ready && f.groups.length), 20000, 'phases from the new server');
+    await vscode.commands.executeCommand('phasegate.restartServer');
+    assert.equal(api.running, true);
+    await reloaded;
   });
 });
