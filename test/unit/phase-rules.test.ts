@@ -1010,6 +1010,41 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it("reads the iAI framework's Verified and Integrated as complete: a failing phase so marked is reported", async () => {
+    const failing = response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` });
+    for (const status of ['Verified', 'Integrated', 'Verified & Integrated', '✅ Verified and Integrated']) {
+      const text = plan(`| Build | Phase_1_CI | ${status} |\n| Build | Phase_2_Deps | Not started |`);
+      const { svc } = await workspace(files(text, failing));
+      const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+      assert.deepEqual(
+        ds.map((d) => d.message.replace(/:.*/, '')),
+        [`The plan marks Build/Phase_1_CI ${status.replace(/^✅ /, '')}, but its gates have not all passed`],
+        status,
+      );
+      assert.deepEqual(ds[0].range, rangeOf(text, status));
+    }
+    // A phase still being verified is not marked done.
+    const text = plan('| Build | Phase_1_CI | Being verified |\n| Build | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text, failing));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('matches a workstream written with a trailing "Workstream" word to its folder', async () => {
+    const text = plan('| Build Workstream | Phase 1: CI Setup | Complete |\n| Build workstream | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+    // Another workstream's name still does not match.
+    const other = plan('| Deploy Workstream | Phase 1: CI Setup | Complete |\n| Build | Phase_2_Deps | Not started |');
+    const { svc: svc2 } = await workspace(files(other));
+    assert.deepEqual(
+      diagnosticsOf(svc2, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      [
+        'No phase "Phase 1: CI Setup" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Build/Phase_1_CI has no row in the "Phase Status" table.',
+      ],
+    );
+  });
+
   it("adds a missing phase's row in the table's own format, with the phase's status", async () => {
     const text = [
       '# Project Implementation Plan',
