@@ -1120,6 +1120,17 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it("the quick fix puts a phase's row in place of the template's only row of placeholders", async () => {
+    const text = plan('| [Workstream] | [Phase] | Not started |');
+    const { svc } = await workspace(files(text));
+    const missing = diagnosticsOf(svc, PLAN, 'plan-status-mismatch').find((d) => /Build\/Phase_1_CI has no row/.test(d.message))!;
+    const [a] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    assert.equal(fixed, plan('| Build | Phase_1_CI | Complete |'));
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'unfilled-placeholder'), []);
+  });
+
   it('re-checks the plan when a phase document changes', async () => {
     const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);

@@ -152,7 +152,7 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
 }
 
 /** A cell that holds nothing but a template's placeholder (`[Phase]`). */
-function isPlaceholder(text: string): boolean {
+export function isPlaceholder(text: string): boolean {
   return text.replace(PLACEHOLDER, '').trim() === '' && text.trim() !== '';
 }
 
