@@ -208,6 +208,85 @@ describe('phase rules: iAI response', () => {
  * it from, and no checklist diagnostic names an item that holds no gate: what the tree and `status` say and
  * what the Problems view shows agree.
  */
+describe("phase rules: the iAI framework's own section names", () => {
+  const PROMPT_FW = `# Phase 1: CI Setup (iAI Prompt-Driven)
+
+## Description
+
+Set up continuous integration.
+
+## Key Activities (via iAI Prompt)
+
+- GitHub Actions workflow
+- Branching strategy document
+
+## Tests
+
+- Unit tests for the workflow definition
+
+## Acceptance Criteria
+
+- [ ] CI runs on every pull request
+`;
+  const PROMPT_PATH = `${IAI}/implementation_prompt.md`;
+  const codes = (svc: Awaited<ReturnType<typeof workspace>>['svc'], rel: string) => diagnosticsOf(svc, rel).map((d) => `${d.code}: ${d.message}`);
+
+  it('reads Description as the Objective and Key Activities (with a note) as the Deliverables of a prompt', async () => {
+    const { svc } = await workspace({ [PROMPT_PATH]: PROMPT_FW, [RESP]: response() });
+    assert.deepEqual(
+      codes(svc, PROMPT_PATH).filter((c) => !c.startsWith('missing-front-matter')),
+      [],
+    );
+    // The activities are the deliverables the response must address.
+    const { svc: svc2 } = await workspace({ [PROMPT_PATH]: PROMPT_FW.replace('- Branching strategy document', '- Release notes'), [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'unaddressed-deliverable').map((d) => d.message),
+      [`Deliverable "Release notes" of the prompt is not addressed in the response's "Deliverables" section.`],
+    );
+    // Without the activities the Deliverables section is missing, under its own name.
+    const { svc: svc3 } = await workspace({ [PROMPT_PATH]: PROMPT_FW.replace('## Key Activities (via iAI Prompt)', '## Activities'), [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc3, PROMPT_PATH, 'missing-section').map((d) => d.message),
+      ['Missing section "## Deliverables".'],
+    );
+  });
+
+  it('reads Unit & Integration Tests and Test Execution Proof as the Tests and Execution Proof of a response', async () => {
+    const text = response()
+      .replace('## Tests', '## Unit and Integration Tests')
+      .replace('## Execution Proof', '## Test Execution Proof')
+      .replace('2 passed, 0 failed', '1 passed, 1 failed');
+    const { svc } = await iai(text);
+    assert.deepEqual(
+      codes(svc, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      ['failing-test-proof: The execution proof shows failing tests: "1 passed, 1 failed in 0.12s".'],
+    );
+    const empty = response({ tests: '<!-- none -->' }).replace('## Tests', '## Unit & Integration Tests');
+    const { svc: svc2 } = await iai(empty);
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'missing-tests').map((d) => d.message),
+      ['Section "Unit & Integration Tests" lists no tests: add one item per unit or integration test.'],
+    );
+  });
+
+  it('reads one "Tests and Execution Proof" section as both: its items are the tests, its code block the proof', async () => {
+    const combined = response().replace(/## Tests\n\n([\s\S]*?)\n## Execution Proof\n/, '## Tests and Execution Proof\n\n$1');
+    assert.match(combined, /## Tests and Execution Proof\n\n- `tests/);
+    const { svc } = await iai(combined);
+    assert.deepEqual(
+      codes(svc, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      [],
+    );
+    // A run output alone lists no tests.
+    const proofOnly = combined.replace(/- `tests[^\n]*\n/g, '');
+    const { svc: svc2 } = await iai(proofOnly);
+    assert.deepEqual(
+      codes(svc2, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      ['missing-tests: Section "Tests and Execution Proof" lists no tests: add one item per unit or integration test.'],
+    );
+  });
+});
+
 function assertChecklistsAgree(svc: Awaited<ReturnType<typeof workspace>>['svc']): void {
   for (const phase of svc.model.phases) {
     const held: string[] = [];

@@ -13,6 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
+import { kindSection } from './rules/doc-util';
 import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
@@ -724,7 +725,13 @@ export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[]
   const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
   if (!src?.exists) return [];
   // A deliverable left as a template placeholder is no deliverable yet.
-  return sectionItems(svc, src.path, 'Deliverables').filter((t) => !/^\[[A-Z][^\]]*\]$/.test(t));
+  const doc = svc.getDocument(src.path);
+  const sec = doc && kindSection(doc, src.spec, 'Deliverables');
+  if (!doc || !sec) return [];
+  return itemsOf(doc, sec)
+    .filter((it) => it.depth === 0)
+    .map((it) => it.text.trim())
+    .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
 }
 
 /** What the previous phase's output handoff hands to `phase`, for its input handoff at `file` (paths rebased onto it). */
