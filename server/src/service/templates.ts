@@ -594,9 +594,23 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
+/**
+ * Text without its emphasis markup: `**Phase 2: Testing** (Weeks 3-4)` → `Phase 2: Testing (Weeks 3-4)`.
+ * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep theirs.
+ */
+export function withoutEmphasis(text: string): string {
+  if (!text.includes('*') && !text.includes('_')) return text;
+  return text
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
+      d === '__' && (/\w/.test(all[at - 1] ?? '') || /\w/.test(all[at + m.length] ?? '')) ? m : inner,
+    )
+    .replace(/(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1')
+    .replace(/(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])/g, '$1');
+}
+
 /** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
 export function cleanPhaseTitle(text: string, workstream?: string): string | undefined {
-  let t = text.trim();
+  let t = withoutEmphasis(text).trim();
   // The workstream the prompt and response templates put before "Phase N".
   for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
