@@ -942,6 +942,44 @@ describe('document rules', () => {
       );
     });
 
+    it('judges `Name: value` items under a metrics section by the configured threshold or the target written after the value', async () => {
+      const text = [
+        '# Phase 2 Validation',
+        '',
+        '## Success Metrics',
+        '',
+        '### Phase 1-2 (Foundation & Testing)',
+        '- Code coverage: 70%',
+        '- Security vulnerabilities: 2 critical, 7 high',
+        '- Test execution time: 9 minutes',
+        '- **Uptime SLA**: 99.95%',
+        '- Bundle size: 1.2 MB (target < 200 KB)',
+        '- Deployment time: 8 minutes (target: < 5 minutes)',
+        '- Flaky tests: 3',
+        '- Code coverage: >80%',
+        '- Notes: coverage went up by 12% this sprint',
+        '',
+        '## Summary',
+        '',
+        '- Code coverage: 10%',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-2/07-VALIDATION.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range, d.message]),
+        [
+          [at(text, 5, '70%'), 'Code coverage is 70%; target > 80%'],
+          [at(text, 6, '2 critical, 7 high'), 'Security vulnerabilities is 2 critical, 7 high; target 0 critical, < 5 high (missed: critical, high)'],
+          [at(text, 7, '9 minutes'), 'Test execution time is 9 minutes; target < 5 minutes'],
+          [at(text, 9, '1.2 MB'), 'Bundle size is 1.2 MB; target < 200 KB'],
+          [at(text, 10, '8 minutes'), 'Deployment time is 8 minutes; target < 5 minutes'],
+        ],
+      );
+      // A brief's Success Metrics are its targets.
+      const { svc: brief } = await workspace({ 'phase-2/00-PHASE_BRIEF.md': text.replace('Validation', 'Brief') });
+      assert.deepEqual(diagnosticsOf(brief, 'phase-2/00-PHASE_BRIEF.md', 'metric-threshold'), []);
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';
