@@ -975,9 +975,13 @@ describe('document rules', () => {
           [at(text, 10, '8 minutes'), 'Deployment time is 8 minutes; target < 5 minutes'],
         ],
       );
-      // A brief's Success Metrics are its targets.
-      const { svc: brief } = await workspace({ 'phase-2/00-PHASE_BRIEF.md': text.replace('Validation', 'Brief') });
-      assert.deepEqual(diagnosticsOf(brief, 'phase-2/00-PHASE_BRIEF.md', 'metric-threshold'), []);
+      // The Success Metrics of a brief or an execution plan are its targets.
+      const { svc: targets } = await workspace({
+        'phase-2/00-PHASE_BRIEF.md': text.replace('Validation', 'Brief'),
+        'phase-2/02-EXECUTION_PLAN.md': text.replace('Validation', 'Execution Plan'),
+      });
+      assert.deepEqual(diagnosticsOf(targets, 'phase-2/00-PHASE_BRIEF.md', 'metric-threshold'), []);
+      assert.deepEqual(diagnosticsOf(targets, 'phase-2/02-EXECUTION_PLAN.md', 'metric-threshold'), []);
     });
 
     it('is quiet when every metric meets its target', async () => {

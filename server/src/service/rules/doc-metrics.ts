@@ -1,7 +1,8 @@
 /**
  * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
  * value is compared with the row's own Target, or else with the threshold configured for the metric;
- * under a metrics section (`## Success Metrics`) of any document but a brief, so is each list item
+ * under a metrics section (`## Success Metrics`) of a document that reports (not a brief, an execution
+ * plan or a prompt, which set targets), so is each list item
  * `Name: value`, against a target written after it (`(target >80%)`) or the configured threshold.
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
@@ -82,6 +83,9 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   );
 }
 
+/** Kinds of documents that set targets rather than report values. */
+const TARGET_KINDS = new Set(['brief', 'execution-plan', 'prompt', 'plan']);
+
 /** A section of metrics: `## Success Metrics`, `## Quality Metrics`, `## Metrics and KPIs`. */
 const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
 
@@ -107,8 +111,8 @@ const metrics: Rule = {
         judge(ctx, nameCell.text, actualCell.text, targetText, actualCell.range);
       }
     }
-    // A brief's metrics are the targets themselves, not values reached.
-    if (ctx.spec?.kind === 'brief') return;
+    // The metrics of a brief, an execution plan or a prompt are the targets themselves, not values reached.
+    if (ctx.spec && TARGET_KINDS.has(ctx.spec.kind)) return;
     const { sections } = ctx.doc;
     for (let si = 0; si < sections.length; si++) {
       const sec = sections[si];
