@@ -649,6 +649,45 @@ describe('document rules', () => {
     });
   });
 
+  describe('unfilled-placeholder: numbered filler items of the handoff template', () => {
+    it('reports an item that is only `Prerequisite 1`, `Step 1`, `Question 1` or `Artifact 1:`; not a written item, nor a label with text below', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Phase 2 Prerequisites',
+        '- [ ] Prerequisite 1',
+        '- [ ] **Prerequisite 2**',
+        '- [x] Prerequisite 3: staging cluster provisioned',
+        '',
+        '## Recommended Next Steps',
+        '1. Step 1',
+        '2. Step 2',
+        '   Run the migration on staging first.',
+        '3. Step 3 of the rollout: cut over DNS',
+        '',
+        '## Open Questions',
+        '- Question 1',
+        '- Which region hosts the replica? (Question 2 of the review)',
+        '',
+        '## Artifacts Produced',
+        '- Artifact 1:',
+        '- Report of 2024',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range, d.message]),
+        [
+          [at(text, 3, 'Prerequisite 1'), '"Prerequisite 1" is the template\'s wording: replace it with the prerequisite itself.'],
+          [at(text, 4, '**Prerequisite 2**'), '"Prerequisite 2" is the template\'s wording: replace it with the prerequisite itself.'],
+          [at(text, 8, 'Step 1'), '"Step 1" is the template\'s wording: replace it with the step itself.'],
+          [at(text, 14, 'Question 1'), '"Question 1" is the template\'s wording: replace it with the question itself.'],
+          [at(text, 18, 'Artifact 1:'), '"Artifact 1" is the template\'s wording: replace it with the artifact itself.'],
+        ],
+      );
+    });
+  });
+
   describe('decision-without-rationale', () => {
     it('reports handoff decisions without "→ rationale" at the item text', async () => {
       const text = [
@@ -668,6 +707,34 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range, d.message]),
         [[at(text, 6, 'Decision: Drop MySQL'), 'Decision "Decision: Drop MySQL" gives no rationale: add "→ why" after it.']],
+      );
+    });
+
+    it('reads "→ Rationale", the template\'s word left after the arrow, as no rationale; a real one starting with the word is one', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 1: Adopt locust → Rationale',
+        '- Decision 2: [Description] → **Rationale**',
+        '- Decision 3: Adopt pytest → Rationale: the team knows it',
+        '- Decision 4: Adopt k6 → rationale-free tooling was cheaper',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale').map((d) => [d.range, d.message]),
+        [
+          [
+            at(text, 4, 'Decision 1: Adopt locust → Rationale'),
+            'Decision "Decision 1: Adopt locust → Rationale" gives no rationale: "→ Rationale" is the template\'s word, write why after the arrow.',
+          ],
+          [
+            at(text, 5, 'Decision 2: [Description] → **Rationale**'),
+            'Decision "Decision 2: [Description] → **Rationale**" gives no rationale: "→ Rationale" is the template\'s word, write why after the arrow.',
+          ],
+        ],
       );
     });
 
