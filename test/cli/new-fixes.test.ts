@@ -283,6 +283,30 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
     assert.match(after, /^\| Build \| Phase_3_Advanced_CI \| Not started \|$/m);
   });
 
+  it('replaces the row of placeholders `new plan` writes for a project without phases; a row a user wrote is kept', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    fsys.write('/ws/proj/README.md', '# Project\n');
+    assert.equal((await run(['new', 'plan'], fsys, '/ws/proj')).code, 0);
+    const plan = '/ws/proj/project_implementation_plan.md';
+    assert.match(fsys.text(plan)!, /^\| \[Workstream\] \| \[Phase\] \| Not started \|$/m);
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Source Code Management'], fsys, '/ws/proj');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^updated {2}project_implementation_plan\.md {2}\(row of Build\/Phase_1_Source_Code_Management added\)$/m);
+    assert.match(fsys.text(plan)!, /\n\|---\|---\|---\|\n\| Build \| Phase_1_Source_Code_Management \| Not started \|\n$/);
+    assert.equal((await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Deps'], fsys, '/ws/proj')).code, 0);
+    assert.match(fsys.text(plan)!, /\| Build \| Phase_1_Source_Code_Management \| Not started \|\n\| Build \| Phase_2_Deps \| Not started \|\n$/);
+    const check = await run(['check', '--format', 'json', '.'], fsys, '/ws/proj');
+    assert.deepEqual(planCodes(check.stdout), []);
+
+    // A row with a placeholder the user filled in part of is theirs: the new row goes after it.
+    const mine = new WritableMemoryFileSystem();
+    mine.write('/ws/proj/README.md', '# Project\n');
+    await run(['new', 'plan'], mine, '/ws/proj');
+    mine.write(plan, mine.text(plan)!.replace('| [Workstream] | [Phase] |', '| Build | [Phase] |'));
+    await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Source Code Management'], mine, '/ws/proj');
+    assert.match(mine.text(plan)!, /\| Build \| \[Phase\] \| Not started \|\n\| Build \| Phase_1_Source_Code_Management \| Not started \|\n$/);
+  });
+
   it('adds no row for a phase the plan lists already, and touches nothing when there is no plan', async () => {
     const fsys = examplesFs();
     fsys.write(PLAN, fsys.text(PLAN)!.replace('| Test | Phase_1', '| Build | Phase 3: Advanced CI | Planned |\n| Test | Phase_1'));

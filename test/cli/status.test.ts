@@ -76,6 +76,18 @@ describe('phasegate status', () => {
     assert.match(lines[3], /^ {16}Completeness \(failed\): 1 × missing-document$/);
   });
 
+  it('shows a title written with emphasis markup as it reads: "**Phase 2: Testing** (Weeks 3-4)" is "Testing (Weeks 3-4)"', async () => {
+    const fsys = examplesFs();
+    const brief = '/ws/examples/audit-deployment/phase-2/00-PHASE_BRIEF.md';
+    fsys.write(brief, fsys.text(brief)!.replace(/^# .*$/m, '# **Phase 2: Testing & Quality Enhancement** (Weeks 3-4)'));
+    const phase3 = '/ws/examples/audit-deployment/phase-3/00-PHASE_BRIEF.md';
+    fsys.write(phase3, fsys.text(phase3)!.replace(/^# .*$/m, '# Phase 3: _Containers_ for snake_case_services'));
+    const r = await run(['status', 'examples/audit-deployment'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^phase-2 {2}Testing & Quality Enhancement \(Weeks 3-4\) +audit /m);
+    assert.match(r.stdout, /^phase-3 {2}Containers for snake_case_services +audit /m);
+  });
+
   it('prints the phases as JSON with --format json', async () => {
     const r = await run(['status', 'examples/all_use_iai_project', '--format', 'json'], examplesFs());
     const out = JSON.parse(r.stdout) as { phases: { id: string; documents: { present: number; required: number }; blockedBy: string[] }[] };

@@ -680,6 +680,45 @@ describe('document rules', () => {
     });
   });
 
+  describe('unfilled-placeholder: numbered filler items of the handoff template', () => {
+    it('reports an item that is only `Prerequisite 1`, `Step 1`, `Question 1` or `Artifact 1:`; not a written item, nor a label with text below', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Phase 2 Prerequisites',
+        '- [ ] Prerequisite 1',
+        '- [ ] **Prerequisite 2**',
+        '- [x] Prerequisite 3: staging cluster provisioned',
+        '',
+        '## Recommended Next Steps',
+        '1. Step 1',
+        '2. Step 2',
+        '   Run the migration on staging first.',
+        '3. Step 3 of the rollout: cut over DNS',
+        '',
+        '## Open Questions',
+        '- Question 1',
+        '- Which region hosts the replica? (Question 2 of the review)',
+        '',
+        '## Artifacts Produced',
+        '- Artifact 1:',
+        '- Report of 2024',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range, d.message]),
+        [
+          [at(text, 3, 'Prerequisite 1'), '"Prerequisite 1" is the template\'s wording: replace it with the prerequisite itself.'],
+          [at(text, 4, '**Prerequisite 2**'), '"Prerequisite 2" is the template\'s wording: replace it with the prerequisite itself.'],
+          [at(text, 8, 'Step 1'), '"Step 1" is the template\'s wording: replace it with the step itself.'],
+          [at(text, 14, 'Question 1'), '"Question 1" is the template\'s wording: replace it with the question itself.'],
+          [at(text, 18, 'Artifact 1:'), '"Artifact 1" is the template\'s wording: replace it with the artifact itself.'],
+        ],
+      );
+    });
+  });
+
   describe('decision-without-rationale', () => {
     it('reports handoff decisions without "→ rationale" at the item text', async () => {
       const text = [
@@ -699,6 +738,34 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range, d.message]),
         [[at(text, 6, 'Decision: Drop MySQL'), 'Decision "Decision: Drop MySQL" gives no rationale: add "→ why" after it.']],
+      );
+    });
+
+    it('reads "→ Rationale", the template\'s word left after the arrow, as no rationale; a real one starting with the word is one', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 1: Adopt locust → Rationale',
+        '- Decision 2: [Description] → **Rationale**',
+        '- Decision 3: Adopt pytest → Rationale: the team knows it',
+        '- Decision 4: Adopt k6 → rationale-free tooling was cheaper',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale').map((d) => [d.range, d.message]),
+        [
+          [
+            at(text, 4, 'Decision 1: Adopt locust → Rationale'),
+            'Decision "Decision 1: Adopt locust → Rationale" gives no rationale: "→ Rationale" is the template\'s word, write why after the arrow.',
+          ],
+          [
+            at(text, 5, 'Decision 2: [Description] → **Rationale**'),
+            'Decision "Decision 2: [Description] → **Rationale**" gives no rationale: "→ Rationale" is the template\'s word, write why after the arrow.',
+          ],
+        ],
       );
     });
 
@@ -993,6 +1060,48 @@ describe('document rules', () => {
           [7, 'Bundle size is 1.2 MB; target < 200 KB'],
         ],
       );
+    });
+
+    it('judges `Name: value` items under a metrics section by the configured threshold or the target written after the value', async () => {
+      const text = [
+        '# Phase 2 Validation',
+        '',
+        '## Success Metrics',
+        '',
+        '### Phase 1-2 (Foundation & Testing)',
+        '- Code coverage: 70%',
+        '- Security vulnerabilities: 2 critical, 7 high',
+        '- Test execution time: 9 minutes',
+        '- **Uptime SLA**: 99.95%',
+        '- Bundle size: 1.2 MB (target < 200 KB)',
+        '- Deployment time: 8 minutes (target: < 5 minutes)',
+        '- Flaky tests: 3',
+        '- Code coverage: >80%',
+        '- Notes: coverage went up by 12% this sprint',
+        '',
+        '## Summary',
+        '',
+        '- Code coverage: 10%',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-2/07-VALIDATION.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range, d.message]),
+        [
+          [at(text, 5, '70%'), 'Code coverage is 70%; target > 80%'],
+          [at(text, 6, '2 critical, 7 high'), 'Security vulnerabilities is 2 critical, 7 high; target 0 critical, < 5 high (missed: critical, high)'],
+          [at(text, 7, '9 minutes'), 'Test execution time is 9 minutes; target < 5 minutes'],
+          [at(text, 9, '1.2 MB'), 'Bundle size is 1.2 MB; target < 200 KB'],
+          [at(text, 10, '8 minutes'), 'Deployment time is 8 minutes; target < 5 minutes'],
+        ],
+      );
+      // The Success Metrics of a brief or an execution plan are its targets.
+      const { svc: targets } = await workspace({
+        'phase-2/00-PHASE_BRIEF.md': text.replace('Validation', 'Brief'),
+        'phase-2/02-EXECUTION_PLAN.md': text.replace('Validation', 'Execution Plan'),
+      });
+      assert.deepEqual(diagnosticsOf(targets, 'phase-2/00-PHASE_BRIEF.md', 'metric-threshold'), []);
+      assert.deepEqual(diagnosticsOf(targets, 'phase-2/02-EXECUTION_PLAN.md', 'metric-threshold'), []);
     });
 
     it('is quiet when every metric meets its target', async () => {

@@ -376,6 +376,85 @@ describe('phase rules: test runs in an audit validation', () => {
  * it from, and no checklist diagnostic names an item that holds no gate: what the tree and `status` say and
  * what the Problems view shows agree.
  */
+describe("phase rules: the iAI framework's own section names", () => {
+  const PROMPT_FW = `# Phase 1: CI Setup (iAI Prompt-Driven)
+
+## Description
+
+Set up continuous integration.
+
+## Key Activities (via iAI Prompt)
+
+- GitHub Actions workflow
+- Branching strategy document
+
+## Tests
+
+- Unit tests for the workflow definition
+
+## Acceptance Criteria
+
+- [ ] CI runs on every pull request
+`;
+  const PROMPT_PATH = `${IAI}/implementation_prompt.md`;
+  const codes = (svc: Awaited<ReturnType<typeof workspace>>['svc'], rel: string) => diagnosticsOf(svc, rel).map((d) => `${d.code}: ${d.message}`);
+
+  it('reads Description as the Objective and Key Activities (with a note) as the Deliverables of a prompt', async () => {
+    const { svc } = await workspace({ [PROMPT_PATH]: PROMPT_FW, [RESP]: response() });
+    assert.deepEqual(
+      codes(svc, PROMPT_PATH).filter((c) => !c.startsWith('missing-front-matter')),
+      [],
+    );
+    // The activities are the deliverables the response must address.
+    const { svc: svc2 } = await workspace({ [PROMPT_PATH]: PROMPT_FW.replace('- Branching strategy document', '- Release notes'), [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'unaddressed-deliverable').map((d) => d.message),
+      [`Deliverable "Release notes" of the prompt is not addressed in the response's "Deliverables" section.`],
+    );
+    // Without the activities the Deliverables section is missing, under its own name.
+    const { svc: svc3 } = await workspace({ [PROMPT_PATH]: PROMPT_FW.replace('## Key Activities (via iAI Prompt)', '## Activities'), [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc3, PROMPT_PATH, 'missing-section').map((d) => d.message),
+      ['Missing section "## Deliverables".'],
+    );
+  });
+
+  it('reads Unit & Integration Tests and Test Execution Proof as the Tests and Execution Proof of a response', async () => {
+    const text = response()
+      .replace('## Tests', '## Unit and Integration Tests')
+      .replace('## Execution Proof', '## Test Execution Proof')
+      .replace('2 passed, 0 failed', '1 passed, 1 failed');
+    const { svc } = await iai(text);
+    assert.deepEqual(
+      codes(svc, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      ['failing-test-proof: The execution proof shows failing tests: "1 passed, 1 failed in 0.12s".'],
+    );
+    const empty = response({ tests: '<!-- none -->' }).replace('## Tests', '## Unit & Integration Tests');
+    const { svc: svc2 } = await iai(empty);
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'missing-tests').map((d) => d.message),
+      ['Section "Unit & Integration Tests" lists no tests: add one item per unit or integration test.'],
+    );
+  });
+
+  it('reads one "Tests and Execution Proof" section as both: its items are the tests, its code block the proof', async () => {
+    const combined = response().replace(/## Tests\n\n([\s\S]*?)\n## Execution Proof\n/, '## Tests and Execution Proof\n\n$1');
+    assert.match(combined, /## Tests and Execution Proof\n\n- `tests/);
+    const { svc } = await iai(combined);
+    assert.deepEqual(
+      codes(svc, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      [],
+    );
+    // A run output alone lists no tests.
+    const proofOnly = combined.replace(/- `tests[^\n]*\n/g, '');
+    const { svc: svc2 } = await iai(proofOnly);
+    assert.deepEqual(
+      codes(svc2, RESP).filter((c) => !c.startsWith('missing-front-matter')),
+      ['missing-tests: Section "Tests and Execution Proof" lists no tests: add one item per unit or integration test.'],
+    );
+  });
+});
+
 function assertChecklistsAgree(svc: Awaited<ReturnType<typeof workspace>>['svc']): void {
   for (const phase of svc.model.phases) {
     const held: string[] = [];
@@ -1178,6 +1257,41 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it("reads the iAI framework's Verified and Integrated as complete: a failing phase so marked is reported", async () => {
+    const failing = response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` });
+    for (const status of ['Verified', 'Integrated', 'Verified & Integrated', '✅ Verified and Integrated']) {
+      const text = plan(`| Build | Phase_1_CI | ${status} |\n| Build | Phase_2_Deps | Not started |`);
+      const { svc } = await workspace(files(text, failing));
+      const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+      assert.deepEqual(
+        ds.map((d) => d.message.replace(/:.*/, '')),
+        [`The plan marks Build/Phase_1_CI ${status.replace(/^✅ /, '')}, but its gates have not all passed`],
+        status,
+      );
+      assert.deepEqual(ds[0].range, rangeOf(text, status));
+    }
+    // A phase still being verified is not marked done.
+    const text = plan('| Build | Phase_1_CI | Being verified |\n| Build | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text, failing));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('matches a workstream written with a trailing "Workstream" word to its folder', async () => {
+    const text = plan('| Build Workstream | Phase 1: CI Setup | Complete |\n| Build workstream | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+    // Another workstream's name still does not match.
+    const other = plan('| Deploy Workstream | Phase 1: CI Setup | Complete |\n| Build | Phase_2_Deps | Not started |');
+    const { svc: svc2 } = await workspace(files(other));
+    assert.deepEqual(
+      diagnosticsOf(svc2, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      [
+        'No phase "Phase 1: CI Setup" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Build/Phase_1_CI has no row in the "Phase Status" table.',
+      ],
+    );
+  });
+
   it("adds a missing phase's row in the table's own format, with the phase's status", async () => {
     const text = [
       '# Project Implementation Plan',
@@ -1251,6 +1365,17 @@ describe('phase rules: project plan', () => {
       diagnosticsOf(svc, PLAN, 'unfilled-placeholder').map((d) => d.message),
       ['Placeholder [Workstream] is not filled in.', 'Placeholder [Phase] is not filled in.'],
     );
+  });
+
+  it("the quick fix puts a phase's row in place of the template's only row of placeholders", async () => {
+    const text = plan('| [Workstream] | [Phase] | Not started |');
+    const { svc } = await workspace(files(text));
+    const missing = diagnosticsOf(svc, PLAN, 'plan-status-mismatch').find((d) => /Build\/Phase_1_CI has no row/.test(d.message))!;
+    const [a] = codeActions(svc, [missing]);
+    const fixed = applyEdits(text, a.change.edits[0].edits);
+    assert.equal(fixed, plan('| Build | Phase_1_CI | Complete |'));
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'unfilled-placeholder'), []);
   });
 
   it('re-checks the plan when a phase document changes', async () => {

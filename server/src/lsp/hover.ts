@@ -3,7 +3,7 @@ import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'v
 import { expandTitle } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
-import { unescapeTarget } from '../service/rules/doc-util';
+import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
@@ -58,9 +58,11 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   if (heading) {
     const { phase, spec } = kindOf(t.svc.model, t.path);
     const key = normalizeTitle(heading.text);
+    // A heading the spec's aliases name (`## Key Activities (via iAI Prompt)`) is that section too.
+    const own = { sections: doc.sections.filter((s) => s.heading.line === line) };
     const sec = spec?.sections.find((s) => {
       const k = normalizeTitle(expandTitle(s.title, phase?.number));
-      return k === key || key.endsWith(' ' + k);
+      return k === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number) !== undefined);
     });
     if (sec) {
       const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';

@@ -15,6 +15,11 @@ export interface SectionSpec {
   description?: string;
   /** Other headings that count as this section (a gate's checklist may be headed by the gate's name alone). */
   aliases?: string[];
+  /**
+   * Built-in layouts only: an alias also counts followed by a note in parentheses
+   * (`## Key Activities (via iAI Prompt)` for `Key Activities`).
+   */
+  aliasNotes?: boolean;
 }
 
 export interface DocumentKindSpec {
@@ -241,11 +246,17 @@ export const IAI_LAYOUT: LayoutSpec = {
       schema: 'prompt',
       template: 'prompt',
       sections: [
-        { title: 'Objective', description: 'What the phase must achieve.' },
+        // The iAI framework describes a phase by its Description and its Key Activities (via iAI Prompt).
+        { title: 'Objective', aliases: ['Description'], description: 'What the phase must achieve.' },
         { title: 'Context', description: 'What the AI needs to know.', required: false },
-        { title: 'Deliverables', description: 'One item per deliverable; the response must address each.' },
+        {
+          title: 'Deliverables',
+          aliases: ['Key Activities'],
+          aliasNotes: true,
+          description: 'One item per deliverable; the response must address each.',
+        },
         { title: 'Requirements', description: 'Constraints the implementation must meet.', required: false },
-        { title: 'Tests Required', description: 'Unit and integration tests the response must include.' },
+        { title: 'Tests Required', aliases: ['Tests'], description: 'Unit and integration tests the response must include.' },
         { title: 'Acceptance Criteria', description: 'A checklist the response is judged against.' },
       ],
     },
@@ -260,8 +271,17 @@ export const IAI_LAYOUT: LayoutSpec = {
         { title: 'Summary', description: 'What was implemented.' },
         { title: 'Deliverables', description: 'One item per deliverable of the prompt, with where it is.' },
         { title: 'Implementation', description: 'How it was done.', required: false },
-        { title: 'Tests', description: 'The unit and integration tests written, one item each.' },
-        { title: 'Execution Proof', description: 'The test run output, in a code block, showing the tests passed.' },
+        // "Tests and their successful execution proof" (the iAI framework) may be one section: both specs name it.
+        {
+          title: 'Tests',
+          aliases: ['Unit & Integration Tests', 'Tests & Execution Proof'],
+          description: 'The unit and integration tests written, one item each.',
+        },
+        {
+          title: 'Execution Proof',
+          aliases: ['Test Execution Proof', 'Tests & Execution Proof'],
+          description: 'The test run output, in a code block, showing the tests passed.',
+        },
         { title: 'Open Issues', description: 'What remains.', allowEmpty: true, required: false },
       ],
     },

@@ -8,7 +8,7 @@ import type { PhasegateService } from './service';
 import { INLINE_LINK, parseDocument } from './markdown';
 import type { ParsedDocument, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
-import { PLAN_SECTION, planTable, rowMatches } from './rules/phase-plan';
+import { PLAN_SECTION, isPlaceholder, planTable, rowMatches } from './rules/phase-plan';
 import { textKey } from './handoff';
 import type { Phase } from './workspace';
 import { range } from './types';
@@ -120,6 +120,12 @@ export function planRowEditOf(
   const phase = asPhase(p);
   if (table.rows.some((r) => rowMatches(doc, file, r.cells, cols, phase, root))) return undefined;
 
+  // The template's only row (`| [Workstream] | [Phase] | Not started |`) is there to be replaced by the first phase's row.
+  const only = table.rows.length === 1 ? table.rows[0] : undefined;
+  const templateRow =
+    only !== undefined &&
+    isPlaceholder(only.cells[cols.phase]?.text ?? '') &&
+    only.cells.every((c, i) => i === cols.status || i === cols.phase || c.text.trim() === '' || isPlaceholder(c.text));
   const rows = table.rows.filter((r) => r.cells[cols.phase] && textKey(r.cells[cols.phase].text) !== '');
   const sampleRow = rows[rows.length - 1] ?? table.rows[table.rows.length - 1];
   const texts = table.header.map(() => '');
@@ -144,6 +150,10 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
+  if (templateRow) {
+    const line = only.line;
+    return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
+  }
   // After the last row (after the delimiter row of a table without rows).
   const last = table.rows.length ? table.rows[table.rows.length - 1].line : table.line + 1;
   const at = (doc.lines[last] ?? '').length;

@@ -13,6 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
+import { kindSection } from './rules/doc-util';
 import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
@@ -593,9 +594,23 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
+/**
+ * Text without its emphasis markup: `**Phase 2: Testing** (Weeks 3-4)` → `Phase 2: Testing (Weeks 3-4)`.
+ * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep theirs.
+ */
+export function withoutEmphasis(text: string): string {
+  if (!text.includes('*') && !text.includes('_')) return text;
+  return text
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
+      d === '__' && (/\w/.test(all[at - 1] ?? '') || /\w/.test(all[at + m.length] ?? '')) ? m : inner,
+    )
+    .replace(/(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1')
+    .replace(/(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])/g, '$1');
+}
+
 /** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
 export function cleanPhaseTitle(text: string, workstream?: string): string | undefined {
-  let t = text.trim();
+  let t = withoutEmphasis(text).trim();
   // The workstream the prompt and response templates put before "Phase N".
   for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
@@ -724,7 +739,13 @@ export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[]
   const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
   if (!src?.exists) return [];
   // A deliverable left as a template placeholder is no deliverable yet.
-  return sectionItems(svc, src.path, 'Deliverables').filter((t) => !/^\[[A-Z][^\]]*\]$/.test(t));
+  const doc = svc.getDocument(src.path);
+  const sec = doc && kindSection(doc, src.spec, 'Deliverables');
+  if (!doc || !sec) return [];
+  return itemsOf(doc, sec)
+    .filter((it) => it.depth === 0)
+    .map((it) => it.text.trim())
+    .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
 }
 
 /** What the previous phase's output handoff hands to `phase`, for its input handoff at `file` (paths rebased onto it). */

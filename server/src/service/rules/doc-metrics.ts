@@ -1,11 +1,17 @@
 /**
  * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
- * value is compared with the row's own Target, or else with the threshold configured for the metric.
+ * value is compared with the row's own Target, or else with the threshold configured for the metric;
+ * under a metrics section (`## Success Metrics`) of a document that reports (not a brief, an execution
+ * plan or a prompt, which set targets), so is each list item
+ * `Name: value`, against a target written after it (`(target >80%)`) or the configured threshold.
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
 import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
+import { itemsWithin } from '../markdown';
+import { range } from '../types';
+import type { Range } from '../types';
 
 const METRIC_COL = /^metrics?$|^(?:success |quality )?metric(?: name)?$|^kpi$/i;
 const ACTUAL_COL = /^(?:actual|actuals|actual value|value|result|results|measured|achieved|current)$/i;
@@ -29,6 +35,64 @@ export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | un
   return undefined;
 }
 
+/**
+ * Judges one metric's value (a table's Actual cell, a list item's value) against its own target when
+ * one is written, else the threshold configured for its name; reports at `at` when it misses.
+ */
+function judge(ctx: RuleContext, name: string, valueText: string, targetText: string, at: Range): void {
+  const actual = parseQuantity(valueText);
+  if (actual) {
+    const own = targetText ? parseThreshold(targetText) : undefined;
+    // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
+    const spec = targetText ? undefined : findMetric(ctx.metrics, name);
+    const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
+    const shown = own ? targetText : spec?.threshold;
+    if (threshold && meets(actual, threshold) === false) {
+      ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${shown}`);
+    }
+    return;
+  }
+  // A compound value (`2 critical, 9 high`) against a compound target (`0 critical, <5 high`): part by part, by their words.
+  const target = targetText || findMetric(ctx.metrics, name)?.threshold;
+  const parts = parseLabelledQuantities(valueText);
+  if (!parts) return;
+  if (target) {
+    const targets = parseLabelledThresholds(target);
+    if (!targets) return;
+    const missed = parts.filter((p) => {
+      const t = targets.find((x) => x.label === p.label);
+      return t !== undefined && meets(p.value, t.value) === false;
+    });
+    if (!missed.length) return;
+    ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`);
+    return;
+  }
+  if (targetText) return;
+  // Each part by the metric its words name: `Security vulnerabilities: 2 critical` is "Security vulnerabilities (critical)".
+  const missed: { label: string; threshold: string }[] = [];
+  for (const p of parts) {
+    const spec = findMetric(ctx.metrics, `${cellText(name)} (${p.label})`);
+    const t = spec ? parseThreshold(spec.threshold) : undefined;
+    if (spec && t && meets(p.value, t) === false) missed.push({ label: p.label, threshold: spec.threshold });
+  }
+  if (!missed.length) return;
+  ctx.report(
+    'metric-threshold',
+    at,
+    `${cellText(name)} is ${cellText(valueText)}; target ${missed.map((m) => `${m.threshold} ${m.label}`).join(', ')} (missed: ${missed.map((m) => m.label).join(', ')})`,
+  );
+}
+
+/** Kinds of documents that set targets rather than report values. */
+const TARGET_KINDS = new Set(['brief', 'execution-plan', 'prompt', 'plan']);
+
+/** A section of metrics: `## Success Metrics`, `## Quality Metrics`, `## Metrics and KPIs`. */
+const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
+
+/** A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`. */
+const METRIC_ITEM = /^(\s*\**\s*)([^:\d][^:]*?)(\s*\**\s*:\s*\**\s*)(\S.*?)\s*$/;
+const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
+
 const metrics: Rule = {
   ids: ['metric-threshold'],
   check(ctx: RuleContext) {
@@ -44,33 +108,32 @@ const metrics: Rule = {
         if (!nameCell || !actualCell || cellText(actualCell.text) === '') continue;
         // The row's own target wins (a phase may set a stricter one); else the configured threshold.
         const targetText = ti >= 0 ? cellText(row.cells[ti]?.text ?? '') : '';
-        const actual = parseQuantity(actualCell.text);
-        if (actual) {
-          const own = targetText ? parseThreshold(targetText) : undefined;
-          // A target the row states but that is not read (`70-75%`) is the row's: no other one stands in for it.
-          const spec = targetText ? undefined : findMetric(ctx.metrics, nameCell.text);
-          const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
-          const shown = own ? targetText : spec?.threshold;
-          if (threshold && meets(actual, threshold) === false) {
-            ctx.report('metric-threshold', actualCell.range, `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${shown}`);
-          }
-          continue;
+        judge(ctx, nameCell.text, actualCell.text, targetText, actualCell.range);
+      }
+    }
+    // The metrics of a brief, an execution plan or a prompt are the targets themselves, not values reached.
+    if (ctx.spec && TARGET_KINDS.has(ctx.spec.kind)) return;
+    const { sections } = ctx.doc;
+    for (let si = 0; si < sections.length; si++) {
+      const sec = sections[si];
+      if (!METRICS_SECTION.test(sec.key)) continue;
+      for (const it of itemsWithin(ctx.doc, sec)) {
+        // Each item once: under the innermost metrics section that holds it.
+        if (it.section !== undefined && it.section !== si && METRICS_SECTION.test(sections[it.section].key)) continue;
+        const m = METRIC_ITEM.exec(it.text);
+        if (!m) continue;
+        const name = m[2];
+        let value = m[4];
+        let targetText = '';
+        const target = INLINE_TARGET.exec(value);
+        if (target) {
+          targetText = cellText(target[1]);
+          value = value.slice(0, target.index);
         }
-        // A compound value (`2 critical, 9 high`) against a compound target (`0 critical, <5 high`): part by part, by their words.
-        const target = targetText || findMetric(ctx.metrics, nameCell.text)?.threshold;
-        const parts = target ? parseLabelledQuantities(actualCell.text) : undefined;
-        const targets = parts && target ? parseLabelledThresholds(target) : undefined;
-        if (!parts || !targets) continue;
-        const missed = parts.filter((p) => {
-          const t = targets.find((x) => x.label === p.label);
-          return t !== undefined && meets(p.value, t.value) === false;
-        });
-        if (!missed.length) continue;
-        ctx.report(
-          'metric-threshold',
-          actualCell.range,
-          `${cellText(nameCell.text)} is ${cellText(actualCell.text)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`,
-        );
+        value = value.replace(/\s*\**\s*$/, '');
+        if (!value) continue;
+        const start = it.textRange.start.character + m[1].length + m[2].length + m[3].length;
+        judge(ctx, name, value, targetText, range(it.line, start, it.line, start + value.length));
       }
     }
   },

@@ -17,6 +17,16 @@ function message(kind: string, text: string): string {
 
 const FM_PLACEHOLDER_HINT = /\[|\{\{|TBD|TODO/;
 
+/** An item's text that may be a numbered filler: it ends with a number, or a number and a colon (performance only). */
+const FILLER_HINT = /\d[:*_\s]*$/;
+
+/**
+ * An item whose whole text is a numbered filler word of a template (`Prerequisite 1`, `Step 2`, `Question 1`,
+ * `Artifact 1:`), markup aside: nothing of the item is written yet. `Step 1: run the migration` is written.
+ */
+const FILLER_ITEM =
+  /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*:?\s*(?:\*\*|__|\*|_)?\s*$/i;
+
 const placeholders: Rule = {
   ids: ['unfilled-placeholder'],
   check(ctx: RuleContext) {
@@ -36,6 +46,14 @@ const placeholders: Rule = {
           }
         },
       });
+    }
+    // Items the handoff template of the phase system design numbers as filler (`- [ ] Prerequisite 1`, `1. Step 1`, `- Question 1`).
+    for (const it of doc.items) {
+      if (!FILLER_HINT.test(it.text)) continue;
+      const m = FILLER_ITEM.exec(it.text);
+      // An item with more lines (`1. Step 1` above what to do) is a label of what follows, not filler.
+      if (!m || doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;
+      ctx.report('unfilled-placeholder', it.textRange, `"${m[1]}" is the template's wording: replace it with the ${m[2].toLowerCase()} itself.`);
     }
     let refs: Set<string> | undefined;
     for (const l of bodyLinesMatching(doc, PLACEHOLDER_HINT)) {

@@ -16,6 +16,9 @@ const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
 /** `→ why` or `-> why`, with text after the arrow. */
 const ARROW_RE = /(?:→|->|⟶|=>)\s*\S/;
 
+/** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
+const TEMPLATE_RATIONALE_RE = /(?:→|->|⟶|=>)\s*(?:\*\*|__|\*|_)?rationale(?:\*\*|__|\*|_)?\.?\s*$/i;
+
 function short(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > 60 ? t.slice(0, 57) + '…' : t;
@@ -86,6 +89,15 @@ const decisions: Rule = {
       for (const item of items) {
         if (!item.text.trim() || NOTHING_RE.test(item.text.trim())) continue;
         const body = itemBody(doc, item);
+        // `→ Rationale`, the word the template writes after the arrow, left as it is: no rationale yet.
+        if (TEMPLATE_RATIONALE_RE.test(body)) {
+          ctx.report(
+            'decision-without-rationale',
+            item.textRange,
+            `Decision "${short(item.text)}" gives no rationale: "→ Rationale" is the template's word, write why after the arrow.`,
+          );
+          continue;
+        }
         if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body)) continue;
         ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
       }

@@ -4,7 +4,7 @@ import { dirname, isInside, joinPath, normalizePath, relativePath } from '../hos
 import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
 import { expandTitle } from '../layout';
-import type { SectionSpec } from '../layout';
+import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import type { RuleContext } from './rule';
 
@@ -17,11 +17,28 @@ const MAX_REMEMBERED_NUMBER = 10_000;
  * (performance only: a layout has a few templated titles, a workspace many phases, and every
  * document of a phase asks for the same keys).
  */
-/** The section of `doc` that a layout's section spec names: by its title, else by one of its aliases (`{N}` as phase `n`). */
+/**
+ * The section of `doc` that a layout's section spec names: by its title, else by one of its aliases (`{N}` as
+ * phase `n`), else (`aliasNotes`) by an alias followed by a note in parentheses.
+ */
 export function specSection(doc: Pick<ParsedDocument, 'sections'>, spec: SectionSpec, n: number | undefined): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
-  return s;
+  if (s || !spec.aliasNotes || !spec.aliases) return s;
+  const keys = spec.aliases.map((a) => expandedTitleKey(a, n));
+  return doc.sections.find((x) => NOTE.test(x.title) && keys.includes(normalizeTitle(x.title.replace(NOTE, ''))));
+}
+
+/** A note in parentheses that ends a heading: ` (via iAI Prompt)`. */
+const NOTE = /\s*\([^()]*\)\s*$/;
+
+/**
+ * The section of a document of kind `kind` that the kind's section `title` names, by the spec's title or
+ * aliases; by the title alone when the kind has no such section (a custom layout's own kinds).
+ */
+export function kindSection(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string, n?: number): Section | undefined {
+  const spec = kind?.sections.find((s) => s.title === title);
+  return spec ? specSection(doc, spec, n) : sectionByKey(doc, expandedTitleKey(title, n));
 }
 
 export function expandedTitleKey(title: string, n: number | undefined): string {

@@ -5,7 +5,7 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandedTitleKey } from './doc-util';
+import { expandedTitleKey, kindSection } from './doc-util';
 import { bodyStart, sectionByKey, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -178,9 +178,9 @@ export const deliverablesRule: Rule = {
       const prompt = phaseDocument(phase, 'prompt');
       const pdoc = prompt ? ctx.getDocument(prompt.path) : undefined;
       if (!pdoc) return;
-      const wanted = deliverablesOf(pdoc, sectionByTitle(pdoc, 'Deliverables'));
+      const wanted = deliverablesOf(pdoc, kindSection(pdoc, prompt!.spec, 'Deliverables'));
       if (!wanted.length) return;
-      const sec = sectionByTitle(doc, 'Deliverables');
+      const sec = kindSection(doc, spec, 'Deliverables');
       const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart(doc), doc.lines.length);
       const missing = unaddressed(wanted, units);
       const where = sec ? `the response's "Deliverables" section` : 'the response';
@@ -191,7 +191,7 @@ export const deliverablesRule: Rule = {
       const brief = phaseDocument(phase, 'brief');
       const bdoc = brief ? ctx.getDocument(brief.path) : undefined;
       if (!bdoc) return;
-      const wanted = deliverablesOf(bdoc, sectionByTitle(bdoc, 'Deliverables'));
+      const wanted = deliverablesOf(bdoc, kindSection(bdoc, brief!.spec, 'Deliverables'));
       if (!wanted.length) return;
       const summary = sectionByKey(doc, expandedTitleKey('Phase {N} Summary', phase.number));
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');

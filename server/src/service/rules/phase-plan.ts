@@ -27,6 +27,12 @@ function nameKey(s: string): string {
   return textKey(s.replace(/[_-]/g, ' '));
 }
 
+/** A workstream's name without a trailing "Workstream" word: `Build Workstream` ~ `Build`. */
+function workstreamKey(s: string): string {
+  const key = nameKey(s);
+  return key.replace(/ workstream$/, '');
+}
+
 export interface PlanColumns {
   workstream: number | undefined;
   phase: number;
@@ -65,7 +71,7 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
   const cell = cells[cols.phase];
   if (!cell) return false;
   const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
-  if (ws.trim() && p.workstream !== undefined && nameKey(ws) !== nameKey(p.workstream)) return false;
+  if (ws.trim() && p.workstream !== undefined && workstreamKey(ws) !== workstreamKey(p.workstream)) return false;
   const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
   const key = nameKey(cell.text);
@@ -75,7 +81,11 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
   return !!num && ws.trim() !== '' && p.number !== undefined && Number(num[1]) === p.number;
 }
 
-const COMPLETE = /^(complete|completed|done|finished|passed)$/;
+/**
+ * A status that says the phase is done: in the iAI framework's words a response is "verified and
+ * integrated" (`Verified`, `Integrated`, `Verified & Integrated`).
+ */
+const COMPLETE = /^(complete|completed|done|finished|passed|verified|integrated|verified (and )?integrated|integrated (and )?verified)$/;
 
 /**
  * The phases a row may name, from an index built once per plan (performance only): rowMatches still
@@ -142,7 +152,7 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
 }
 
 /** A cell that holds nothing but a template's placeholder (`[Phase]`). */
-function isPlaceholder(text: string): boolean {
+export function isPlaceholder(text: string): boolean {
   return text.replace(PLACEHOLDER, '').trim() === '' && text.trim() !== '';
 }
 
@@ -176,12 +186,15 @@ export const planRule: Rule = {
         }
         hits.forEach((p) => matched.add(p));
         const status = cols.status !== undefined ? row.cells[cols.status] : undefined;
-        if (!status || !COMPLETE.test(textKey(status.text).replace(/^\W+/, '')) || !ctx.gates) continue;
+        const key = status ? textKey(status.text).replace(/^\W+/, '') : '';
+        if (!status || !COMPLETE.test(key) || !ctx.gates) continue;
+        // "Verified & Integrated" is said as the plan says it; the other words are "Complete".
+        const marked = /verified|integrated/.test(key) ? status.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') : 'Complete';
         for (const p of hits) {
           const open = ctx.gates(p).filter((g) => g.status !== 'passed');
           if (!open.length) continue;
           const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
-          ctx.report('plan-status-mismatch', status.range, `The plan marks ${p.id} Complete, but its gates have not all passed: ${why}.`);
+          ctx.report('plan-status-mismatch', status.range, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
         }
       }
     }

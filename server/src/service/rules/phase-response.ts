@@ -5,7 +5,8 @@
  * passed: its Testing gate says "Validation tests pass".
  */
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
-import { itemsWithin, sectionByTitle } from '../markdown';
+import { itemsWithin } from '../markdown';
+import { kindSection } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -152,34 +153,36 @@ export const responseRule: Rule = {
     if (spec?.kind === 'validation') return failingValidationRuns(ctx);
     if (spec?.kind !== 'response') return;
 
-    const tests = sectionByTitle(doc, 'Tests');
+    const tests = kindSection(doc, spec, 'Tests');
     // A missing section is also a missing-section (whose fix inserts it); this id fails the phase's Tests/Proof gate.
     if (!tests) {
       ctx.report('missing-tests', titleRange(doc), 'The response has no "## Tests" section: list the unit and integration tests written for this phase.');
     } else {
       const items = itemsWithin(doc, tests).filter((it) => it.text.trim() !== '');
       const rows = doc.tables.filter((t) => inSection(tests, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
-      const code = doc.codeBlocks.filter((cb) => inSection(tests, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
+      // In one "Tests and Execution Proof" section the code blocks are the proof: the tests are its items and rows.
+      const proofToo = tests === kindSection(doc, spec, 'Execution Proof');
+      const code = proofToo ? [] : doc.codeBlocks.filter((cb) => inSection(tests, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
       const written = [...items.map((it) => it.text), ...rows, ...code];
       if (written.length === 0) {
-        ctx.report('missing-tests', tests.heading.textRange, 'Section "Tests" lists no tests: add one item per unit or integration test.');
+        ctx.report('missing-tests', tests.heading.textRange, `Section "${tests.title}" lists no tests: add one item per unit or integration test.`);
       } else if (written.every(onlyPlaceholders)) {
         ctx.reportPending(
           'missing-tests',
           tests.heading.textRange,
-          `Section "Tests" holds only the template's placeholders: list the tests written, one item each.`,
+          `Section "${tests.title}" holds only the template's placeholders: list the tests written, one item each.`,
         );
       }
     }
 
-    const proof = sectionByTitle(doc, 'Execution Proof');
+    const proof = kindSection(doc, spec, 'Execution Proof');
     if (!proof) {
       ctx.report('missing-test-proof', titleRange(doc), 'The response has no "## Execution Proof" section: paste the test run output in a code block.');
       return;
     }
     const blocks = doc.codeBlocks.filter((cb) => inSection(proof, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
     if (blocks.length === 0) {
-      ctx.report('missing-test-proof', proof.heading.textRange, 'Section "Execution Proof" holds no fenced code block with the test run output.');
+      ctx.report('missing-test-proof', proof.heading.textRange, `Section "${proof.title}" holds no fenced code block with the test run output.`);
       return;
     }
     const lines = blocks.flatMap((cb) => blockLines(doc, cb));
