@@ -11,6 +11,7 @@ import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
 import { safeRegExp } from './regex-safety';
+import { globProblem } from './glob-safety';
 
 export { safeRegExp };
 
@@ -190,14 +191,15 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   }
   const c = data as PhasegateConfig;
   cfg.rules = { ...(c.rules ?? {}) };
-  /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`); each other one is reported at its value. */
+  /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`), and that match in bounded time (see `globProblem`); each other one is reported at its value. */
   const globs = (value: string | string[], pointer: string): string[] => {
     const list = Array.isArray(value) ? value.map((g, j) => ({ g, at: `${pointer}/${j}` })) : [{ g: value, at: pointer }];
     const out: string[] = [];
     for (const { g, at } of list) {
       const read = workspaceGlob(g, root);
-      if ('glob' in read) out.push(read.glob);
-      else problem(`${keyName(at)}: ${read.problem}`, pathRange(doc, lines, 0, text, at) ?? undefined);
+      const why = 'glob' in read ? globProblem(read.glob) : read.problem;
+      if (why === undefined && 'glob' in read) out.push(read.glob);
+      else problem(`${keyName(at)}: ${why}`, pathRange(doc, lines, 0, text, at) ?? undefined);
     }
     return out;
   };
