@@ -407,6 +407,36 @@ describe('robustness: workspace schemas are data', () => {
     }
   });
 
+  it("a workspace's phasegate.yaml that is a folder, a pipe or a device is invalid-config, not read, and the defaults apply (file access of the language server)", async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cfg-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, BRIEF), body);
+      const cfg = path.join(dir, 'phasegate.yaml');
+      for (const [make, why] of [
+        [() => fs.mkdirSync(cfg), 'it is a folder'],
+        [() => execFileSync('mkfifo', [cfg]), 'it is not a regular file'],
+        [() => fs.symlinkSync('/dev/zero', cfg), 'it is not a regular file'],
+      ] as const) {
+        fs.rmSync(cfg, { recursive: true, force: true });
+        make();
+        const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+        await svc.load(dir);
+        assert.deepEqual(
+          svc.config.problems.map((d) => [d.file, d.code, d.message, d.range.start.line]),
+          [[cfg, 'invalid-config', `phasegate.yaml cannot be read: ${why}`, 0]],
+        );
+        assert.equal(svc.config.file, cfg);
+        assert.deepEqual(
+          svc.model.phases.map((p) => p.id),
+          ['phase-1'],
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a schema that is a folder, a device, a pipe or a link out of the workspace is refused without reading it', async function () {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-schemas-')));
     try {

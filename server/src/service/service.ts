@@ -188,12 +188,14 @@ export class PhasegateService {
       const name = basename(file);
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
-        // A config file named by the host (the CLI's --config) must exist.
-        if (explicit)
+        // A config file named by the host (the CLI's --config) must exist; a workspace's own that is a folder,
+        // a pipe or a device is reported (and never read: a pipe would block), and the defaults apply.
+        if (explicit || st)
           this.configUnreadable(
             file,
             `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`,
           );
+        if (st) break;
         continue;
       }
       if (st.size > MAX_CONFIG_BYTES) {
