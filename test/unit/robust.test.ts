@@ -75,6 +75,41 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   });
 
+  it('front matter nested a thousand deep is one invalid-front-matter error at the first level too deep (was dozens of "Maximum call stack size exceeded")', async () => {
+    const indented = 'x:' + Array.from({ length: 1000 }, (_, i) => `\n${' '.repeat(i + 1)}a:`).join('') + ' 1';
+    for (const [fm, line, character] of [
+      // The 65th level: the top mapping is the first.
+      [`title: t\nx: ${'['.repeat(1000)}${']'.repeat(1000)}`, 2, 3 + 63],
+      [`title: t\ny: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}`, 2, 3 + 4 * 63],
+      [`title: t\n${indented}`, 2 + 64, 64],
+    ] as const) {
+      const diags = (await briefWith(fm)).filter((d) => d.code === 'invalid-front-matter');
+      assert.deepEqual(
+        diags.map((d) => [d.severity, d.message, d.range.start.line, d.range.start.character]),
+        [['error', 'Front matter is nested too deeply (more than 64 levels of lists and mappings).', line, character]],
+        fm.slice(0, 40),
+      );
+    }
+    // 64 levels are read.
+    const ok = await briefWith(`title: t\nstatus: draft\nphase: 1\nx: ${'['.repeat(63)}${']'.repeat(63)}`);
+    assert.deepEqual(
+      ok.filter((d) => d.code === 'invalid-front-matter'),
+      [],
+    );
+  });
+
+  it('a phasegate.yaml nested a thousand deep is one invalid-config error, and the defaults apply', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': `ignore: ${'['.repeat(1000)}${']'.repeat(1000)}\n`, [BRIEF]: body });
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.message, d.range.start.line, d.range.start.character]),
+      [['invalid-config', 'phasegate.yaml is nested too deeply (more than 64 levels of lists and mappings)', 0, 'ignore: '.length + 63]],
+    );
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['phase-1'],
+    );
+  });
+
   it('duplicate keys are reported at the duplicate', async () => {
     const diags = await briefWith('title: a\ntitle: b');
     const d = diags.find((x) => x.code === 'invalid-front-matter');

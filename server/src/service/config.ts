@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
-import { parseFrontMatter, yamlOffsetRange } from './markdown';
+import { MAX_YAML_DEPTH, parseFrontMatter, yamlOffsetRange, yamlTooDeep } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
@@ -158,6 +158,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
+    return cfg;
+  }
+  const deep = yamlTooDeep(doc);
+  if (deep) {
+    problem(
+      `phasegate.yaml is nested too deeply (more than ${MAX_YAML_DEPTH} levels of lists and mappings)`,
+      yamlOffsetRange(lines, 0, text, deep[0], deep[0] + 1),
+    );
     return cfg;
   }
   if (doc.errors.length) {
