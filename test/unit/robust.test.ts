@@ -360,10 +360,51 @@ describe('robustness: workspace schemas are data', () => {
     assert.match(svc.diagnoseAll().find((x) => x.code === 'invalid-config')!.message, /never fetched/);
   });
 
-  it('a schema that $refs itself neither hangs nor crashes', async () => {
-    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': '{"$ref": "#"}', [BRIEF]: fm + body });
-    const diags = svc.diagnose(`${ROOT}/${BRIEF}`);
-    assert.ok(Array.isArray(diags));
+  it('a schema that refers to itself without reading into the value is invalid-config at its entry, and the built-in schema applies', async () => {
+    for (const schema of [
+      { $ref: '#' },
+      { definitions: { a: { $ref: '#/definitions/b' }, b: { allOf: [{ $ref: '#/definitions/a' }] } }, $ref: '#/definitions/a' },
+      { anyOf: [{ type: 'string' }, { $ref: '#' }] },
+      { type: 'object', properties: { title: { $ref: '#/properties/title' } } },
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': JSON.stringify(schema), [BRIEF]: '---\ntitle: x\n---\n' + body });
+      const all = svc.diagnoseAll();
+      const config = all.filter((d) => d.code === 'invalid-config');
+      assert.equal(config.length, 1, JSON.stringify(all.map((d) => d.message)));
+      assert.match(config[0].message, /^schema for 'brief' is not accepted: .*refers to itself without end/);
+      assert.equal(config[0].range.start.line, 1, 'at the schemas: entry');
+      // The built-in brief schema applies (it requires status), and nothing failed to apply.
+      const brief = all.filter((d) => d.file === `${ROOT}/${BRIEF}`);
+      assert.ok(
+        brief.some((d) => d.code === 'front-matter-schema' && /status/.test(d.message)),
+        JSON.stringify(brief.map((d) => d.message)),
+      );
+      assert.ok(!all.some((d) => /could not be applied|call stack/i.test(d.message)), JSON.stringify(all.map((d) => d.message)));
+    }
+  });
+
+  it('a recursive schema that reads into a property or an item is accepted and checks nested values', async () => {
+    const schema = {
+      type: 'object',
+      properties: { title: { type: 'string' }, tree: { $ref: '#/definitions/node' } },
+      definitions: { node: { type: 'object', properties: { name: { type: 'string' }, kids: { type: 'array', items: { $ref: '#/definitions/node' } } } } },
+      // A cycle among definitions nothing uses is never followed.
+      $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } },
+    };
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg('brief', 's.json'),
+      's.json': JSON.stringify(schema),
+      [BRIEF]: '---\ntitle: x\ntree:\n  name: a\n  kids:\n    - name: b\n      kids:\n        - name: 3\n---\n' + body,
+    });
+    const all = svc.diagnoseAll();
+    assert.deepEqual(
+      all.filter((d) => d.code === 'invalid-config'),
+      [],
+    );
+    assert.deepEqual(
+      all.filter((d) => d.code === 'front-matter-schema').map((d) => [d.message, d.range.start.line]),
+      [['Front matter `tree.kids.0.kids.0.name` must be string.', 7]],
+    );
   });
 
   it('a catastrophic pattern in a schema is refused', async () => {
