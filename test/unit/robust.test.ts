@@ -194,13 +194,43 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     const svc = new PhasegateService({ fs: mfs, assets });
     await svc.load(ROOT);
     const bin = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`);
+    // The phase's missing documents and folders come with it (the brief is where the phase's own problems are).
     assert.deepEqual(
       bin.map((d) => d.code),
-      ['unreadable-file'],
+      ['unreadable-file', 'missing-document', 'missing-document', 'missing-document', 'missing-document', 'missing-folder', 'missing-folder'],
     );
     assert.match(bin[0].message, /binary/);
     const latin = svc.diagnose(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`);
+    assert.deepEqual(
+      latin.map((d) => d.code),
+      ['unreadable-file'],
+    );
     assert.match(latin[0].message, /UTF-8/);
+  });
+
+  it("an unreadable first document of a phase still carries the phase's missing documents, as status names them", async () => {
+    for (const bytes of [
+      new TextEncoder().encode('# Phase 1\n\0bin'),
+      new Uint8Array([0x23, 0x20, 0xc3, 0x28, 0x0a]),
+      Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 0x61),
+    ]) {
+      const mfs = new MemoryFileSystem();
+      for (const f of ['01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md', '03-FINDINGS/.keep', '04-ARTIFACTS/.keep'])
+        mfs.write(`${ROOT}/phase-1/${f}`, `# ${f}\n`);
+      mfs.write(`${ROOT}/${BRIEF}`, bytes);
+      const svc = new PhasegateService({ fs: mfs, assets });
+      await svc.load(ROOT);
+      const brief = svc.diagnose(`${ROOT}/${BRIEF}`);
+      assert.deepEqual(
+        brief.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.message.replace(/:.*/, '')]),
+        [
+          ['unreadable-file', 'error', 0, 0, 'Cannot check this file'],
+          ['missing-document', 'error', 0, 0, 'Phase phase-1 has no Execution plan (02-EXECUTION_PLAN.md).'],
+        ],
+      );
+      // Reported once: on the brief, not on the next document too.
+      assert.equal(svc.diagnoseAll().filter((d) => d.code === 'missing-document').length, 1);
+    }
   });
 
   it('an unreadable folder is reported and the rest is checked', async () => {

@@ -804,27 +804,28 @@ export class PhasegateService {
     const isFolder = folderPhase !== undefined;
     // Only Markdown is checked: an editor may ask for any file it has open (a nested project's phasegate.yaml).
     if (!isFolder && !/\.(md|markdown)$/i.test(path)) return [];
-    if (!isFolder && entry?.problem) {
-      return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
-    }
-    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
-    if (!doc) return [];
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    return new CheckContext(
-      this,
-      path,
-      doc,
-      spec,
-      phase,
-      layout,
-      this.model,
-      this.config,
-      metrics,
-      !!phase && this.phaseAnchor(phase) === path,
-      ignoreDirectives,
-    );
+    const anchor = !!phase && this.phaseAnchor(phase) === path;
+    if (!isFolder && entry?.problem) {
+      const unreadable: Diagnostic = {
+        file: path,
+        range: range(0, 0, 0, 0),
+        severity: 'error',
+        code: 'unreadable-file',
+        message: `Cannot check this file: ${entry.problem}`,
+      };
+      if (!anchor) return [unreadable];
+      // The phase's own problems (a missing document or folder, its number) are its first document's: an
+      // unreadable one still carries them, as a phase folder without documents does (status names them too).
+      const ctx = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, true, ignoreDirectives);
+      ctx.out.push(unreadable);
+      return ctx;
+    }
+    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
+    if (!doc) return [];
+    return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, anchor, ignoreDirectives);
   }
 
   private runRule(rule: Rule, ctx: CheckContext): void {
