@@ -460,6 +460,11 @@ export class PhasegateService {
     }
   }
 
+  /** Why a document read from disk cannot be checked (binary, not UTF-8, too large, unreadable), or undefined. */
+  unreadableReason(path: string): string | undefined {
+    return this.docs.get(this.keyOf(path))?.problem;
+  }
+
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
   getDocument(path: string): ParsedDocument | undefined {
     const key = this.keyOf(path);
