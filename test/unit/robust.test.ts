@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument, suppressActions } from '../../server/src/service';
-import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
+import { DocumentWhat, ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
@@ -759,6 +759,33 @@ describe('robustness: workspace templates are read only from inside the workspac
         assert.doesNotMatch(create('00-PHASE_BRIEF.md'), /OUTSIDE/);
         assert.equal(create('05-DECISIONS.md'), '# Ours 1\n');
         assert.equal(reads(), 0, 'the template outside was read');
+      },
+    );
+  });
+
+  it('a template that is a pipe, a device or a folder is not read: using it is an error naming it, a fix falls back', async () => {
+    await withLinks(
+      (ws) => {
+        fs.mkdirSync(path.join(ws, 'tpl', 'decisions.md.hbs'), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'templates: tpl\n');
+        execFileSync('mkfifo', [path.join(ws, 'tpl', 'brief.md.hbs')]);
+        fs.symlinkSync('/dev/zero', path.join(ws, 'tpl', 'execution-plan.md.hbs'));
+      },
+      (svc) => {
+        const use = (what: DocumentWhat) => () => planNew(svc, { what, phase: 'phase-1' });
+        for (const [what, why] of [
+          ['brief', 'not a regular file (a pipe or a device)'],
+          ['execution-plan', 'not a regular file (a pipe or a device)'],
+          ['decisions', 'it is a folder, not a file'],
+        ] as const) {
+          assert.throws(
+            use(what),
+            (e: unknown) => e instanceof TemplateError && e.message === `Template ${svc.root}/tpl/${what}.md.hbs: cannot be read: ${why}`,
+            what,
+          );
+        }
+        const d = svc.diagnoseAll().find((x) => x.code === 'missing-document' && String(x.data?.file).endsWith('00-PHASE_BRIEF.md'));
+        assert.match(codeActions(svc, [d!])[0].change.creates[0].text, /^## Objectives$/m, 'the fix falls back to the built-in template');
       },
     );
   });
