@@ -233,6 +233,35 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     }
   });
 
+  it('a Markdown name on a pipe or a device (or a link to one) is named as unreadable-file, never read', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-special-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1', '03-FINDINGS'), { recursive: true });
+      fs.writeFileSync(path.join(dir, BRIEF), body);
+      execFileSync('mkfifo', [path.join(dir, 'phase-1', '03-FINDINGS', 'pipe.md')]);
+      fs.symlinkSync('/dev/zero', path.join(dir, 'phase-1', '03-FINDINGS', 'zero.md'));
+      // Any other name is none of Phasegate's business.
+      execFileSync('mkfifo', [path.join(dir, 'phase-1', 'server.sock')]);
+      for (const make of [() => new NodeFileSystem(), () => new SyncNodeFileSystem()]) {
+        const svc = new PhasegateService({ fs: make(), assets });
+        await svc.load(dir);
+        assert.deepEqual(
+          svc
+            .diagnoseAll()
+            .filter((d) => d.code === 'unreadable-file')
+            .map((d) => [path.relative(dir, d.file), d.severity, d.message])
+            .sort(),
+          [
+            ['phase-1/03-FINDINGS/pipe.md', 'warning', 'not a regular file (a pipe, a socket or a device); not read'],
+            ['phase-1/03-FINDINGS/zero.md', 'warning', 'not a regular file (a pipe, a socket or a device); not read'],
+          ],
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an unreadable folder is reported and the rest is checked', async () => {
     class Flaky extends MemoryFileSystem {
       override async readDirectory(p: string) {
