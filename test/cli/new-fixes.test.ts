@@ -205,6 +205,26 @@ describe('phasegate new: a PATH that names the new phase', () => {
 });
 
 describe('phasegate new: the new iAI phase in the project plan', () => {
+  it('leaves a plan that cannot be read (binary, not UTF-8) as it is, and says on stderr that the row is not added', async () => {
+    for (const [bytes, why] of [
+      [new TextEncoder().encode('# Plan\n\0'), 'binary content'],
+      [new Uint8Array([0x23, 0x20, 0xc3, 0x28, 0x0a]), 'UTF-8'],
+    ] as const) {
+      const fsys = examplesFs();
+      fsys.write(PLAN, bytes);
+      const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], fsys, IAI);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `created  ${P3.replace('_Artifact_Management', '')}/implementation_prompt.md\n`);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^phasegate: warning: project_implementation_plan\\.md is not updated: it cannot be read \\(.*${why}.*\\): the row of Build/Phase_3_Advanced_CI is not added\\n$`,
+        ),
+      );
+      assert.deepEqual(await fsys.readFile(PLAN), bytes);
+    }
+  });
+
   it('adds the row to the Phase Status table, keeping every other byte, and says so', async () => {
     const fsys = examplesFs();
     const before = fsys.text(PLAN)!;

@@ -94,6 +94,34 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it("reports a workspace's phasegate.yaml that is a folder, a pipe or a device as invalid-config, never reads it, and checks with the defaults", () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-cfg-')));
+    try {
+      const make: Record<string, (p: string) => void> = {
+        folder: (p) => fs.mkdirSync(p),
+        pipe: (p) => assert.equal(spawnSync('mkfifo', [p]).status, 0),
+        device: (p) => fs.symlinkSync('/dev/zero', p),
+      };
+      for (const [kind, mk] of Object.entries(make)) {
+        const ws = path.join(tmp, kind);
+        fs.cpSync(path.join(REPO, 'examples', 'audit-deployment'), ws, { recursive: true });
+        mk(path.join(ws, 'phasegate.yaml'));
+        const why = kind === 'folder' ? 'it is a folder' : 'it is not a regular file';
+        // The workspace, and a phase in it: the config marks the workspace's folder either way.
+        for (const arg of ['.', 'phase-1']) {
+          const r = phasegate(['check', arg], ws);
+          assert.equal(r.code, 1, `${kind} ${arg}: ${r.stdout}${r.stderr}`);
+          assert.equal(r.stderr, '', kind);
+          assert.match(r.stdout, new RegExp(`^phasegate\\.yaml:1:1 {2}error {2}phasegate\\.yaml cannot be read: ${why} {2}\\[invalid-config\\]$`, 'm'), kind);
+          // The built-in layouts apply: the phases are found and checked.
+          assert.match(r.stdout, /in [1-3] phases?\.\n$/, kind);
+        }
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('checks a PATH that is a symbolic link to a phase where it leads, and keeps a linked workspace as named', () => {
     const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-link-')));
     try {

@@ -424,3 +424,81 @@ describe('config: line endings', () => {
     assert.match(d.message, /not valid JSON \(line 3, column \d+\)/);
   });
 });
+
+describe('config: a glob that would take too long to match', () => {
+  const hostile = `phase-1/03-FINDINGS/${'*a'.repeat(25)}*b`;
+  const sprint = (phases: string) => `layouts:\n  - name: sprint\n    phases: ${phases}\n    documents:\n      - kind: goals\n        file: GOALS.md\n`;
+
+  it('an ignore or phases glob whose wildcards compete without bound is invalid-config at its value and dropped; the others apply', async () => {
+    const files = {
+      'phasegate.yaml': `ignore: ['${hostile}', 'drafts/**']\n` + sprint(`['sprints/${'*a'.repeat(25)}*b', 'sprints/*']`),
+      [`phase-1/03-FINDINGS/${'a'.repeat(240)}.md`]: '# Finding\n',
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'drafts/phase-2/00-PHASE_BRIEF.md': '# Phase 2: Draft\n',
+      [`sprints/${'a'.repeat(240)}/GOALS.md`]: '# S\n',
+    };
+    // Without the judge, picomatch's regex backtracks for hours on the long name: a bound against a hang.
+    const t0 = Date.now();
+    const { svc } = await workspace(files);
+    svc.diagnoseAll();
+    assert.ok(Date.now() - t0 < 20000, `${Date.now() - t0} ms`);
+    const why = 'too many wildcards compete for the same characters';
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.message.slice(0, d.message.indexOf(':') + 1 + why.length + 1), d.range.start.line]),
+      [
+        ['invalid-config', `ignore[0]: ${why}`, 0],
+        ['invalid-config', `layouts[0].phases[0]: ${why}`, 3],
+      ],
+    );
+    assert.deepEqual(svc.config.ignore, ['drafts/**']);
+    assert.deepEqual(svc.config.layouts[0].phaseGlobs, ['sprints/*']);
+    assert.deepEqual(svc.model.phases.map((p) => p.id).sort(), ['phase-1', `sprints/${'a'.repeat(240)}`]);
+  });
+
+  it('a glob longer than 4096 characters is invalid-config at its value and dropped (was an internal error, and nothing loaded)', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': `ignore: ['${'a'.repeat(70_000)}', 'drafts/**']\n` + sprint(`['${'s'.repeat(70_000)}/*', 'sprints/*']`),
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'drafts/phase-2/00-PHASE_BRIEF.md': '# Phase 2: Draft\n',
+      'sprints/s1/GOALS.md': '# S\n',
+    });
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.message, d.range.start.line]),
+      [
+        ['invalid-config', 'ignore[0]: the glob is 70000 characters long; a glob may have at most 4096', 0],
+        ['invalid-config', 'layouts[0].phases[0]: the glob is 70002 characters long; a glob may have at most 4096', 3],
+      ],
+    );
+    assert.deepEqual(svc.model.phases.map((p) => p.id).sort(), ['phase-1', 'sprints/s1']);
+  });
+
+  it('the globs a workspace writes are kept: one * too many in a segment, one ** too many, brace lists, classes, extglobs', () => {
+    for (const g of [
+      '**/archive/**',
+      'sprints/*',
+      '{a,b}/**',
+      'phase-*',
+      '**/*-old-*.md',
+      '*a*a*b',
+      'a/**/b/**/c',
+      '**/drafts/**/*-x-*',
+      '{drafts,archive,old,tmp}/**',
+      'notes/{2023,2024}-*/[a-z]*.md',
+      'sprint-{1..9}',
+      '**/+(tmp|temp)/**',
+    ]) {
+      const cfg = parseConfig(`${ROOT}/phasegate.yaml`, `ignore: ['${g}']\n`, ROOT, undefined);
+      assert.deepEqual(cfg.problems, [], g);
+      assert.deepEqual(cfg.ignore, [g], g);
+    }
+    for (const g of ['*a*a*a*b', '**/a/**/b/**/c', '*a*/*a*/*a*', '**/a/**/*a*a*', `${'{a,aa}'.repeat(24)}b`, '*(a)*(a)*(a)*(a)x']) {
+      const cfg = parseConfig(`${ROOT}/phasegate.yaml`, `ignore: ['${g}']\n`, ROOT, undefined);
+      assert.deepEqual(
+        cfg.problems.map((d) => d.message.split(':')[0]),
+        ['ignore[0]'],
+        g,
+      );
+      assert.deepEqual(cfg.ignore, [], g);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument, suppressActions } from '../../server/src/service';
-import { ScaffoldError, planNew } from '../../server/src/service/scaffold';
+import { DocumentWhat, ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
@@ -73,6 +73,41 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.ok(suppressActions(svc, d).length > 0);
     // A bound against a hang (a lazy comment regex took about 40 s here), not a speed figure.
     assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+  });
+
+  it('front matter nested a thousand deep is one invalid-front-matter error at the first level too deep (was dozens of "Maximum call stack size exceeded")', async () => {
+    const indented = 'x:' + Array.from({ length: 1000 }, (_, i) => `\n${' '.repeat(i + 1)}a:`).join('') + ' 1';
+    for (const [fm, line, character] of [
+      // The 65th level: the top mapping is the first.
+      [`title: t\nx: ${'['.repeat(1000)}${']'.repeat(1000)}`, 2, 3 + 63],
+      [`title: t\ny: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}`, 2, 3 + 4 * 63],
+      [`title: t\n${indented}`, 2 + 64, 64],
+    ] as const) {
+      const diags = (await briefWith(fm)).filter((d) => d.code === 'invalid-front-matter');
+      assert.deepEqual(
+        diags.map((d) => [d.severity, d.message, d.range.start.line, d.range.start.character]),
+        [['error', 'Front matter is nested too deeply (more than 64 levels of lists and mappings).', line, character]],
+        fm.slice(0, 40),
+      );
+    }
+    // 64 levels are read.
+    const ok = await briefWith(`title: t\nstatus: draft\nphase: 1\nx: ${'['.repeat(63)}${']'.repeat(63)}`);
+    assert.deepEqual(
+      ok.filter((d) => d.code === 'invalid-front-matter'),
+      [],
+    );
+  });
+
+  it('a phasegate.yaml nested a thousand deep is one invalid-config error, and the defaults apply', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': `ignore: ${'['.repeat(1000)}${']'.repeat(1000)}\n`, [BRIEF]: body });
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.message, d.range.start.line, d.range.start.character]),
+      [['invalid-config', 'phasegate.yaml is nested too deeply (more than 64 levels of lists and mappings)', 0, 'ignore: '.length + 63]],
+    );
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['phase-1'],
+    );
   });
 
   it('duplicate keys are reported at the duplicate', async () => {
@@ -159,13 +194,72 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     const svc = new PhasegateService({ fs: mfs, assets });
     await svc.load(ROOT);
     const bin = svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`);
+    // The phase's missing documents and folders come with it (the brief is where the phase's own problems are).
     assert.deepEqual(
       bin.map((d) => d.code),
-      ['unreadable-file'],
+      ['unreadable-file', 'missing-document', 'missing-document', 'missing-document', 'missing-document', 'missing-folder', 'missing-folder'],
     );
     assert.match(bin[0].message, /binary/);
     const latin = svc.diagnose(`${ROOT}/phase-1/01-INPUT_HANDOFF.md`);
+    assert.deepEqual(
+      latin.map((d) => d.code),
+      ['unreadable-file'],
+    );
     assert.match(latin[0].message, /UTF-8/);
+  });
+
+  it("an unreadable first document of a phase still carries the phase's missing documents, as status names them", async () => {
+    for (const bytes of [
+      new TextEncoder().encode('# Phase 1\n\0bin'),
+      new Uint8Array([0x23, 0x20, 0xc3, 0x28, 0x0a]),
+      Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 0x61),
+    ]) {
+      const mfs = new MemoryFileSystem();
+      for (const f of ['01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md', '03-FINDINGS/.keep', '04-ARTIFACTS/.keep'])
+        mfs.write(`${ROOT}/phase-1/${f}`, `# ${f}\n`);
+      mfs.write(`${ROOT}/${BRIEF}`, bytes);
+      const svc = new PhasegateService({ fs: mfs, assets });
+      await svc.load(ROOT);
+      const brief = svc.diagnose(`${ROOT}/${BRIEF}`);
+      assert.deepEqual(
+        brief.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.message.replace(/:.*/, '')]),
+        [
+          ['unreadable-file', 'error', 0, 0, 'Cannot check this file'],
+          ['missing-document', 'error', 0, 0, 'Phase phase-1 has no Execution plan (02-EXECUTION_PLAN.md).'],
+        ],
+      );
+      // Reported once: on the brief, not on the next document too.
+      assert.equal(svc.diagnoseAll().filter((d) => d.code === 'missing-document').length, 1);
+    }
+  });
+
+  it('a Markdown name on a pipe or a device (or a link to one) is named as unreadable-file, never read', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-special-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1', '03-FINDINGS'), { recursive: true });
+      fs.writeFileSync(path.join(dir, BRIEF), body);
+      execFileSync('mkfifo', [path.join(dir, 'phase-1', '03-FINDINGS', 'pipe.md')]);
+      fs.symlinkSync('/dev/zero', path.join(dir, 'phase-1', '03-FINDINGS', 'zero.md'));
+      // Any other name is none of Phasegate's business.
+      execFileSync('mkfifo', [path.join(dir, 'phase-1', 'server.sock')]);
+      for (const make of [() => new NodeFileSystem(), () => new SyncNodeFileSystem()]) {
+        const svc = new PhasegateService({ fs: make(), assets });
+        await svc.load(dir);
+        assert.deepEqual(
+          svc
+            .diagnoseAll()
+            .filter((d) => d.code === 'unreadable-file')
+            .map((d) => [path.relative(dir, d.file), d.severity, d.message])
+            .sort(),
+          [
+            ['phase-1/03-FINDINGS/pipe.md', 'warning', 'not a regular file (a pipe, a socket or a device); not read'],
+            ['phase-1/03-FINDINGS/zero.md', 'warning', 'not a regular file (a pipe, a socket or a device); not read'],
+          ],
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unreadable folder is reported and the rest is checked', async () => {
@@ -325,10 +419,51 @@ describe('robustness: workspace schemas are data', () => {
     assert.match(svc.diagnoseAll().find((x) => x.code === 'invalid-config')!.message, /never fetched/);
   });
 
-  it('a schema that $refs itself neither hangs nor crashes', async () => {
-    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': '{"$ref": "#"}', [BRIEF]: fm + body });
-    const diags = svc.diagnose(`${ROOT}/${BRIEF}`);
-    assert.ok(Array.isArray(diags));
+  it('a schema that refers to itself without reading into the value is invalid-config at its entry, and the built-in schema applies', async () => {
+    for (const schema of [
+      { $ref: '#' },
+      { definitions: { a: { $ref: '#/definitions/b' }, b: { allOf: [{ $ref: '#/definitions/a' }] } }, $ref: '#/definitions/a' },
+      { anyOf: [{ type: 'string' }, { $ref: '#' }] },
+      { type: 'object', properties: { title: { $ref: '#/properties/title' } } },
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': JSON.stringify(schema), [BRIEF]: '---\ntitle: x\n---\n' + body });
+      const all = svc.diagnoseAll();
+      const config = all.filter((d) => d.code === 'invalid-config');
+      assert.equal(config.length, 1, JSON.stringify(all.map((d) => d.message)));
+      assert.match(config[0].message, /^schema for 'brief' is not accepted: .*refers to itself without end/);
+      assert.equal(config[0].range.start.line, 1, 'at the schemas: entry');
+      // The built-in brief schema applies (it requires status), and nothing failed to apply.
+      const brief = all.filter((d) => d.file === `${ROOT}/${BRIEF}`);
+      assert.ok(
+        brief.some((d) => d.code === 'front-matter-schema' && /status/.test(d.message)),
+        JSON.stringify(brief.map((d) => d.message)),
+      );
+      assert.ok(!all.some((d) => /could not be applied|call stack/i.test(d.message)), JSON.stringify(all.map((d) => d.message)));
+    }
+  });
+
+  it('a recursive schema that reads into a property or an item is accepted and checks nested values', async () => {
+    const schema = {
+      type: 'object',
+      properties: { title: { type: 'string' }, tree: { $ref: '#/definitions/node' } },
+      definitions: { node: { type: 'object', properties: { name: { type: 'string' }, kids: { type: 'array', items: { $ref: '#/definitions/node' } } } } },
+      // A cycle among definitions nothing uses is never followed.
+      $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } },
+    };
+    const { svc } = await workspace({
+      'phasegate.yaml': cfg('brief', 's.json'),
+      's.json': JSON.stringify(schema),
+      [BRIEF]: '---\ntitle: x\ntree:\n  name: a\n  kids:\n    - name: b\n      kids:\n        - name: 3\n---\n' + body,
+    });
+    const all = svc.diagnoseAll();
+    assert.deepEqual(
+      all.filter((d) => d.code === 'invalid-config'),
+      [],
+    );
+    assert.deepEqual(
+      all.filter((d) => d.code === 'front-matter-schema').map((d) => [d.message, d.range.start.line]),
+      [['Front matter `tree.kids.0.kids.0.name` must be string.', 7]],
+    );
   });
 
   it('a catastrophic pattern in a schema is refused', async () => {
@@ -404,6 +539,36 @@ describe('robustness: workspace schemas are data', () => {
       assert.ok(d, config);
       const line = config.split('\n')[d.range.start.line];
       assert.equal(line.slice(d.range.start.character, d.range.end.character), 'nope.json', config);
+    }
+  });
+
+  it("a workspace's phasegate.yaml that is a folder, a pipe or a device is invalid-config, not read, and the defaults apply (file access of the language server)", async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cfg-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, BRIEF), body);
+      const cfg = path.join(dir, 'phasegate.yaml');
+      for (const [make, why] of [
+        [() => fs.mkdirSync(cfg), 'it is a folder'],
+        [() => execFileSync('mkfifo', [cfg]), 'it is not a regular file'],
+        [() => fs.symlinkSync('/dev/zero', cfg), 'it is not a regular file'],
+      ] as const) {
+        fs.rmSync(cfg, { recursive: true, force: true });
+        make();
+        const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+        await svc.load(dir);
+        assert.deepEqual(
+          svc.config.problems.map((d) => [d.file, d.code, d.message, d.range.start.line]),
+          [[cfg, 'invalid-config', `phasegate.yaml cannot be read: ${why}`, 0]],
+        );
+        assert.equal(svc.config.file, cfg);
+        assert.deepEqual(
+          svc.model.phases.map((p) => p.id),
+          ['phase-1'],
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -623,6 +788,33 @@ describe('robustness: workspace templates are read only from inside the workspac
         assert.doesNotMatch(create('00-PHASE_BRIEF.md'), /OUTSIDE/);
         assert.equal(create('05-DECISIONS.md'), '# Ours 1\n');
         assert.equal(reads(), 0, 'the template outside was read');
+      },
+    );
+  });
+
+  it('a template that is a pipe, a device or a folder is not read: using it is an error naming it, a fix falls back', async () => {
+    await withLinks(
+      (ws) => {
+        fs.mkdirSync(path.join(ws, 'tpl', 'decisions.md.hbs'), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'templates: tpl\n');
+        execFileSync('mkfifo', [path.join(ws, 'tpl', 'brief.md.hbs')]);
+        fs.symlinkSync('/dev/zero', path.join(ws, 'tpl', 'execution-plan.md.hbs'));
+      },
+      (svc) => {
+        const use = (what: DocumentWhat) => () => planNew(svc, { what, phase: 'phase-1' });
+        for (const [what, why] of [
+          ['brief', 'not a regular file (a pipe or a device)'],
+          ['execution-plan', 'not a regular file (a pipe or a device)'],
+          ['decisions', 'it is a folder, not a file'],
+        ] as const) {
+          assert.throws(
+            use(what),
+            (e: unknown) => e instanceof TemplateError && e.message === `Template ${svc.root}/tpl/${what}.md.hbs: cannot be read: ${why}`,
+            what,
+          );
+        }
+        const d = svc.diagnoseAll().find((x) => x.code === 'missing-document' && String(x.data?.file).endsWith('00-PHASE_BRIEF.md'));
+        assert.match(codeActions(svc, [d!])[0].change.creates[0].text, /^## Objectives$/m, 'the fix falls back to the built-in template');
       },
     );
   });

@@ -152,6 +152,10 @@ async function applyPlanEdits(ctx: CliContext, plan: NewPlan, created: Set<strin
   const rel = (p: string) => relativePath(ctx.cwd, p);
   for (const e of plan.edits) {
     if (!created.has(e.with)) continue;
+    if (e.unreadable) {
+      ctx.stderr.write(`phasegate: warning: ${rel(e.file)} is not updated: ${e.reason}\n`);
+      continue;
+    }
     if (!e.edits.length || !ctx.fs.updateFile) {
       ctx.stdout.write(`skipped  ${rel(e.file)}  (${e.edits.length ? 'this file system cannot update files' : e.reason})\n`);
       continue;

@@ -33,8 +33,8 @@ export function resolvePath(cwd: string, p: string): string {
 
 async function hasConfig(fs: FileSystem, dir: string): Promise<boolean> {
   for (const name of CONFIG_FILES) {
-    const st = await fs.stat(joinPath(dir, name)).catch(() => undefined);
-    if (st?.kind === 'file') return true;
+    // One that is not a regular file marks the workspace too: it is reported there.
+    if (await fs.stat(joinPath(dir, name)).catch(() => undefined)) return true;
   }
   return false;
 }

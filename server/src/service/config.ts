@@ -6,11 +6,12 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
-import { normalizeTitle, parseFrontMatter, yamlOffsetRange } from './markdown';
+import { MAX_YAML_DEPTH, normalizeTitle, parseFrontMatter, yamlOffsetRange, yamlTooDeep } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
 import { safeRegExp } from './regex-safety';
+import { globProblem } from './glob-safety';
 
 export { safeRegExp };
 
@@ -169,6 +170,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
     return cfg;
   }
+  const deep = yamlTooDeep(doc);
+  if (deep) {
+    problem(
+      `phasegate.yaml is nested too deeply (more than ${MAX_YAML_DEPTH} levels of lists and mappings)`,
+      yamlOffsetRange(lines, 0, src, deep[0], deep[0] + 1),
+    );
+    return cfg;
+  }
   if (doc.errors.length) {
     for (const e of doc.errors) problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, src, e.pos[0], e.pos[1]));
     return cfg;
@@ -200,14 +209,15 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   }
   const c = data as PhasegateConfig;
   cfg.rules = { ...(c.rules ?? {}) };
-  /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`); each other one is reported at its value. */
+  /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`), and that match in bounded time (see `globProblem`); each other one is reported at its value. */
   const globs = (value: string | string[], pointer: string): string[] => {
     const list = Array.isArray(value) ? value.map((g, j) => ({ g, at: `${pointer}/${j}` })) : [{ g: value, at: pointer }];
     const out: string[] = [];
     for (const { g, at } of list) {
       const read = workspaceGlob(g, root);
-      if ('glob' in read) out.push(read.glob);
-      else problem(`${keyName(at)}: ${read.problem}`, pathRange(doc, lines, 0, src, at) ?? undefined);
+      const why = 'glob' in read ? globProblem(read.glob) : read.problem;
+      if (why === undefined && 'glob' in read) out.push(read.glob);
+      else problem(`${keyName(at)}: ${why}`, pathRange(doc, lines, 0, src, at) ?? undefined);
     }
     return out;
   };
@@ -318,7 +328,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         }
         problem(
           `layouts[${i}].documents[${j}].file: \`${d.file}\` is the file of layouts[${i}].documents[${first}]; give each document a file of its own`,
-          pathRange(doc, lines, 0, text, `/layouts/${i}/documents/${j}/file`) ?? undefined,
+          pathRange(doc, lines, 0, src, `/layouts/${i}/documents/${j}/file`) ?? undefined,
         );
         return false;
       })
@@ -343,7 +353,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         }
         problem(
           `layouts[${i}].gates[${j}].name: \`${g.name}\` is the name of layouts[${i}].gates[${first}]; give each gate a name of its own`,
-          pathRange(doc, lines, 0, text, `/layouts/${i}/gates/${j}/name`) ?? undefined,
+          pathRange(doc, lines, 0, src, `/layouts/${i}/gates/${j}/name`) ?? undefined,
         );
         return false;
       })

@@ -260,6 +260,31 @@ function splitLines(text: string): string[] {
 // warned there); what matters is reported as diagnostics.
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
+/** Deepest nesting of lists and mappings read from YAML (front matter, phasegate.yaml); deeper is refused. */
+export const MAX_YAML_DEPTH = 64;
+
+/**
+ * Where `doc` nests lists and mappings more than MAX_YAML_DEPTH deep (the offsets of the first node too
+ * deep, else of the first collection the parser gave up on), or undefined. The `yaml` package composes
+ * nested collections recursively: a thousand levels (`[[[…]]]`) exhaust the call stack, and it reports
+ * one "Maximum call stack size exceeded" per level; a depth below that would exhaust the stack of
+ * whatever reads the data after it. The walk is iterative.
+ */
+export function yamlTooDeep(doc: YAML.Document.Parsed): [number, number] | undefined {
+  const stack: [unknown, number][] = [[doc.contents, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (YAML.isPair(node)) {
+      stack.push([node.value, depth], [node.key, depth]);
+    } else if (YAML.isCollection(node)) {
+      if (depth >= MAX_YAML_DEPTH) return node.range ? [node.range[0], node.range[1]] : [0, 0];
+      // In reverse, so that the first node too deep in document order is found.
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], depth + 1]);
+    }
+  }
+  return doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message))?.pos;
+}
+
 /** The first key of `doc` that is a list or a mapping (`? [a, b]`), which JavaScript data cannot hold as a key. */
 function collectionKey(doc: YAML.Document.Parsed): YAML.Node | undefined {
   let found: YAML.Node | undefined;
@@ -387,6 +412,14 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
   }
   try {
     const doc = YAML.parseDocument(raw, YAML_OPTIONS);
+    const deep = yamlTooDeep(doc);
+    if (deep) {
+      fm.errors.push({
+        message: `Front matter is nested too deeply (more than ${MAX_YAML_DEPTH} levels of lists and mappings).`,
+        range: yamlOffsetRange(lines, 1, raw, deep[0], deep[0] + 1),
+      });
+      return fm;
+    }
     const problems = [...doc.errors];
     const badKey = problems.length === 0 ? collectionKey(doc) : undefined;
     if (badKey?.range) {

@@ -31,6 +31,8 @@ export interface PlanRowEdit {
   text: string;
   edits: TextEdit[];
   reason: string;
+  /** The plan cannot be read (binary, not UTF-8, too large): `reason` says why, and no row is added. */
+  unreadable?: boolean;
 }
 
 /** What the plan rule needs of a phase to match a row to it (the phase does not exist yet). */
@@ -175,8 +177,8 @@ function alignedWidths(rows: TableCell[][]): number[] | undefined {
 
 /**
  * The plans that track the new phase (by planPhases' rule: those whose `workstreams/` holds it, or
- * that track every iAI phase) and the edit that adds its row to each. Plans without a phase table
- * get no edit (and say why).
+ * that track every iAI phase) and the edit that adds its row to each. Plans without a phase table,
+ * and plans that cannot be read, get no edit (and say why).
  */
 export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile: string): PlanRowEdit[] {
   const out: PlanRowEdit[] = [];
@@ -186,6 +188,9 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     const ws = joinPath(dirname(plan.path), 'workstreams');
     const tracks = isInside(ws, p.folder) || (!iai.some((q) => isInside(ws, q.folder)) && !isInside(p.folder, plan.path));
     const doc = tracks ? svc.getDocument(plan.path) : undefined;
+    const unreadable = tracks && !doc ? svc.unreadableReason(plan.path) : undefined;
+    if (unreadable !== undefined)
+      out.push({ file: plan.path, text: '', edits: [], reason: `it cannot be read (${unreadable}): the row of ${p.id} is not added`, unreadable: true });
     if (!doc) continue;
     const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile);
     if (!r) continue;

@@ -90,7 +90,15 @@ export interface NewPlan {
    * planned on: apply them only when `with` was created and the file still reads so (else plan them
    * again on what it reads now: see plan-row.ts). No edits: the file cannot take them, `reason` says why.
    */
-  edits: { file: string; text: string; edits: TextEdit[]; with: string; reason: string; again: (text: string) => TextEdit[] | undefined }[];
+  edits: {
+    file: string;
+    text: string;
+    edits: TextEdit[];
+    with: string;
+    reason: string;
+    unreadable?: boolean;
+    again: (text: string) => TextEdit[] | undefined;
+  }[];
 }
 
 /** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */

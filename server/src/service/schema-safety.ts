@@ -1,7 +1,8 @@
 /**
  * Workspace schemas are data: before one is compiled, it is checked for what could make
- * the engine fetch, loop or hang — remote or file `$ref`s, and regular expressions that could
- * backtrack catastrophically (judged by `regExpProblem`, in ajv's `u` mode).
+ * the engine fetch, loop or hang — remote or file `$ref`s, regular expressions that could
+ * backtrack catastrophically (judged by `regExpProblem`, in ajv's `u` mode), and references
+ * that lead back to themselves without reading into the value (`refCycle`).
  */
 import { FileSystem, isInside, normalizePath } from './host';
 import { regExpProblem } from './regex-safety';
@@ -113,5 +114,147 @@ export function schemaProblems(schema: unknown): string[] {
     }
   };
   visit(schema, '', 0);
+  if (!problems.length) {
+    const cycle = refCycle(schema);
+    if (cycle) problems.push(cycle);
+  }
   return problems;
+}
+
+/** Keywords whose subschemas apply to the same value (ajv's draft-07, and the 2019-09 `dependentSchemas`). */
+const IN_PLACE = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependencies', 'dependentSchemas'];
+/** Keywords whose subschemas apply to a part of the value: a property, an item, a property name. */
+const INTO_PARTS = [
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'items',
+  'additionalItems',
+  'prefixItems',
+  'contains',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+];
+/** Keywords whose value is a map of subschemas (the others hold a subschema or a list of them). */
+const MAPS = new Set(['properties', 'patternProperties', 'dependencies', 'dependentSchemas']);
+
+type Schema = Record<string, unknown>;
+
+function isSchema(x: unknown): x is Schema {
+  return !!x && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** The subschemas `schema` holds under `keyword`, with their JSON pointers below `at`. */
+function subschemas(schema: Schema, keyword: string, at: string): [Schema, string][] {
+  const v = schema[keyword];
+  const here = `${at}/${keyword}`;
+  if (Array.isArray(v)) return v.flatMap((x, i) => (isSchema(x) ? [[x, `${here}/${i}`] as [Schema, string]] : []));
+  if (!isSchema(v)) return [];
+  if (!MAPS.has(keyword)) return [[v, here]];
+  return Object.entries(v).flatMap(([k, x]) => (isSchema(x) ? [[x, `${here}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`] as [Schema, string]] : []));
+}
+
+/**
+ * Why `schema` cannot be applied, when a chain of `$ref`s and keywords that apply to the same value
+ * (`allOf`, `anyOf`, `not`, …) leads from a subschema in use back to itself: validating any value would
+ * recurse without end (ajv overflows the stack, on every document). A recursion through a property or
+ * an item (`{"properties": {"child": {"$ref": "#"}}}`) ends with the value and is fine; a cycle among
+ * definitions nothing uses is never followed. Only local references are resolved (`schemaProblems`
+ * refuses the others), relative to the nearest subschema with a `$id` of its own.
+ */
+function refCycle(schema: unknown): string | undefined {
+  if (!isSchema(schema)) return undefined;
+  const where = new Map<Schema, string>();
+  const base = new Map<Schema, Schema>();
+  const anchors = new Map<Schema, Map<string, Schema>>();
+  // Every subschema, with its pointer and the resource its references resolve in.
+  const all: [Schema, string, Schema][] = [[schema, '', schema]];
+  for (let i = 0; i < all.length; i++) {
+    const [node, at, resource] = all[i];
+    if (where.has(node)) continue;
+    const own = typeof node.$id === 'string' && !node.$id.startsWith('#') && node !== schema ? node : resource;
+    where.set(node, at);
+    base.set(node, own);
+    const name = typeof node.$anchor === 'string' ? node.$anchor : typeof node.$id === 'string' && node.$id.startsWith('#') ? node.$id.slice(1) : undefined;
+    if (name !== undefined) {
+      let names = anchors.get(own);
+      if (!names) anchors.set(own, (names = new Map()));
+      names.set(name, node);
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'enum' || k === 'const' || k === 'examples' || k === 'default') continue;
+      if (Array.isArray(v)) v.forEach((x, j) => isSchema(x) && all.push([x, `${at}/${k}/${j}`, own]));
+      else if (isSchema(v)) {
+        all.push([v, `${at}/${k}`, own]);
+        for (const [k2, x] of Object.entries(v)) if (isSchema(x)) all.push([x, `${at}/${k}/${k2.replace(/~/g, '~0').replace(/\//g, '~1')}`, own]);
+      }
+    }
+  }
+  const resolve = (node: Schema, ref: string): Schema | undefined => {
+    const resource = base.get(node)!;
+    let frag = ref.slice(1);
+    try {
+      frag = decodeURIComponent(frag);
+    } catch {
+      return undefined;
+    }
+    if (frag !== '' && !frag.startsWith('/')) return anchors.get(resource)?.get(frag);
+    let cur: unknown = resource;
+    for (const part of frag.split('/').slice(1)) {
+      const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+    }
+    return isSchema(cur) ? cur : undefined;
+  };
+  /** The subschemas applied to the same value as `node`, and how each is reached. */
+  const sameValue = (node: Schema): [Schema, string][] => {
+    const out: [Schema, string][] = [];
+    for (const k of ['$ref', '$recursiveRef', '$dynamicRef']) {
+      const ref = node[k];
+      const target = typeof ref === 'string' && ref.startsWith('#') ? resolve(node, ref) : undefined;
+      if (target) out.push([target, `${k} "${ref}"`]);
+    }
+    for (const k of IN_PLACE) for (const [x, p] of subschemas(node, k, where.get(node)!)) out.push([x, p]);
+    return out;
+  };
+  // The subschemas in use: from the root, through every applicator and reference.
+  const used = new Set<Schema>([schema]);
+  const queue: Schema[] = [schema];
+  for (let q = 0; q < queue.length; q++) {
+    const node = queue[q];
+    const next = [...sameValue(node).map(([x]) => x), ...INTO_PARTS.flatMap((k) => subschemas(node, k, '').map(([x]) => x))];
+    for (const x of next) {
+      if (used.has(x)) continue;
+      used.add(x);
+      queue.push(x);
+    }
+  }
+  // A cycle among them through the same value: an iterative depth-first search, grey while on the path.
+  const state = new Map<Schema, 'grey' | 'done'>();
+  for (const start of used) {
+    if (state.has(start)) continue;
+    const path: { node: Schema; via: string; next: [Schema, string][]; i: number }[] = [{ node: start, via: '', next: sameValue(start), i: 0 }];
+    state.set(start, 'grey');
+    while (path.length) {
+      const top = path[path.length - 1];
+      if (top.i >= top.next.length) {
+        state.set(top.node, 'done');
+        path.pop();
+        continue;
+      }
+      const [x, via] = top.next[top.i++];
+      const s = state.get(x);
+      if (s === 'grey') {
+        const from = path.findIndex((f) => f.node === x);
+        const steps = [...path.slice(from + 1).map((f) => f.via), via];
+        return `${where.get(x) || '#'}: refers to itself without end (${steps.join(', then ')}), before any property or item: every value would be checked again and again`;
+      }
+      if (s === undefined) {
+        state.set(x, 'grey');
+        path.push({ node: x, via, next: sameValue(x), i: 0 });
+      }
+    }
+  }
+  return undefined;
 }

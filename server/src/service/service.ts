@@ -188,12 +188,14 @@ export class PhasegateService {
       const name = basename(file);
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
-        // A config file named by the host (the CLI's --config) must exist.
-        if (explicit)
+        // A config file named by the host (the CLI's --config) must exist; a workspace's own that is a folder,
+        // a pipe or a device is reported (and never read: a pipe would block), and the defaults apply.
+        if (explicit || st)
           this.configUnreadable(
             file,
             `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`,
           );
+        if (st) break;
         continue;
       }
       if (st.size > MAX_CONFIG_BYTES) {
@@ -455,6 +457,11 @@ export class PhasegateService {
     } catch (e) {
       return { text: undefined, parsed: undefined, problem: (e as Error).message, overlay: false };
     }
+  }
+
+  /** Why a document read from disk cannot be checked (binary, not UTF-8, too large, unreadable), or undefined. */
+  unreadableReason(path: string): string | undefined {
+    return this.docs.get(this.keyOf(path))?.problem;
   }
 
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
@@ -801,27 +808,28 @@ export class PhasegateService {
     const isFolder = folderPhase !== undefined;
     // Only Markdown is checked: an editor may ask for any file it has open (a nested project's phasegate.yaml).
     if (!isFolder && !/\.(md|markdown)$/i.test(path)) return [];
-    if (!isFolder && entry?.problem) {
-      return [{ file: path, range: range(0, 0, 0, 0), severity: 'error', code: 'unreadable-file', message: `Cannot check this file: ${entry.problem}` }];
-    }
-    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
-    if (!doc) return [];
     const layout: LayoutSpec | undefined = phase?.layout;
     // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
     const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
-    return new CheckContext(
-      this,
-      path,
-      doc,
-      spec,
-      phase,
-      layout,
-      this.model,
-      this.config,
-      metrics,
-      !!phase && this.phaseAnchor(phase) === path,
-      ignoreDirectives,
-    );
+    const anchor = !!phase && this.phaseAnchor(phase) === path;
+    if (!isFolder && entry?.problem) {
+      const unreadable: Diagnostic = {
+        file: path,
+        range: range(0, 0, 0, 0),
+        severity: 'error',
+        code: 'unreadable-file',
+        message: `Cannot check this file: ${entry.problem}`,
+      };
+      if (!anchor) return [unreadable];
+      // The phase's own problems (a missing document or folder, its number) are its first document's: an
+      // unreadable one still carries them, as a phase folder without documents does (status names them too).
+      const ctx = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, true, ignoreDirectives);
+      ctx.out.push(unreadable);
+      return ctx;
+    }
+    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
+    if (!doc) return [];
+    return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, anchor, ignoreDirectives);
   }
 
   private runRule(rule: Rule, ctx: CheckContext): void {

@@ -394,6 +394,14 @@ export function workspaceTemplateFolder(svc: PhasegateService): string {
 
 const TEMPLATE_FILE = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.md\.hbs$/;
 
+/** Why a template folder entry of each other kind is not read. */
+const NOT_A_FILE: Record<string, string> = {
+  directory: 'it is a folder, not a file',
+  other: 'not a regular file (a pipe or a device)',
+  'symlink-loop': 'a symbolic link loop',
+  'broken-link': 'a symbolic link to nothing',
+};
+
 /**
  * Reads the workspace's template overrides through the service's file system and caches
  * them (compiled on first use). Does nothing in an untrusted workspace. Call after the
@@ -402,8 +410,9 @@ const TEMPLATE_FILE = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.md\.hbs$/;
  * The folder must be inside the workspace, also after its symbolic links are followed (when the host
  * can resolve them), as a workspace schema must: one that is not is neither listed nor read, and the
  * built-in templates apply; the result is then why, in one line (undefined otherwise). A template file
- * that leads outside the workspace through a symbolic link is not read either: using it is an error
- * that names it (`phasegate new` exits 2 with it, a fix preview falls back to the built-in template).
+ * that leads outside the workspace through a symbolic link is not read either, nor one that is no
+ * regular file (a folder, a pipe, a device): using it is an error that names it (`phasegate new` exits
+ * 2 with it, a fix preview falls back to the built-in template).
  */
 export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<string | undefined> {
   const state: WorkspaceTemplates = { folder: undefined, byName: new Map() };
@@ -434,9 +443,11 @@ export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<str
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (const e of entries) {
     const m = TEMPLATE_FILE.exec(e.name);
-    if (!m || e.kind !== 'file') continue;
+    if (!m) continue;
     const file = joinPath(folder, e.name);
     try {
+      // A template that is no regular file is refused, never read (a pipe would block), as a schema is.
+      if (e.kind !== 'file') throw new Error(NOT_A_FILE[e.kind] ?? 'not a regular file');
       if (realRoot !== undefined && svc.fs.realpath) {
         const real = await svc.fs.realpath(file).catch(() => undefined);
         if (real === undefined) throw new Error('its location cannot be resolved');

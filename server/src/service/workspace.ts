@@ -71,6 +71,9 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
           res.problems.push({ path: p, message: 'symbolic link loop; not followed' });
         } else if (e.kind === 'broken-link') {
           res.problems.push({ path: p, message: `symbolic link to ${e.target}, which does not exist (or cannot be read); not followed` });
+        } else if (/\.(md|markdown)$/i.test(e.name)) {
+          // A Markdown name on a pipe or a device (or a link to one): never read (a pipe would block), but named.
+          res.problems.push({ path: p, message: 'not a regular file (a pipe, a socket or a device); not read' });
         }
       }
     }
