@@ -399,6 +399,32 @@ describe('config: line endings', () => {
         JSON.stringify(eols),
       );
     }
+    // The layout checks and the depth limit too: a repeated gate, a hostile glob, on their lines.
+    const layout = [
+      'layouts:',
+      '  - name: sprint',
+      `    phases: '${'*a'.repeat(25)}*b'`,
+      '    documents:',
+      '      - kind: goals',
+      '        file: GOALS.md',
+      '    gates:',
+      '      - name: Review',
+      '      - name: Review',
+      '',
+    ].join('\r');
+    assert.deepEqual(
+      parseConfig('/ws/phasegate.yaml', layout, '/ws', undefined)
+        .problems.map((d) => [d.range.start.line, covered(layout, d.range)])
+        .sort((a, b) => Number(a[0]) - Number(b[0])),
+      [
+        [2, `'${'*a'.repeat(25)}*b'`],
+        [8, 'Review'],
+      ],
+    );
+    const deep = `x:\r${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}a:`).join('\r')} 1\r`;
+    const [tooDeep] = parseConfig('/ws/phasegate.yaml', deep, '/ws', undefined).problems;
+    assert.match(tooDeep.message, /nested too deeply/);
+    assert.ok(tooDeep.range.start.line > 60 && tooDeep.range.start.line < 70, JSON.stringify(tooDeep.range));
     // YAML that does not parse: its error on the line it is on, not past the end of the first line.
     const broken = parseConfig('/ws/phasegate.yaml', 'rules:\r  broken-link: "off\r  empty-section: warning\r', '/ws', undefined);
     assert.ok(broken.problems.length > 0);
