@@ -56,10 +56,33 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>)
   return EVIDENCE_RE.test(doc.lines.slice(item.line + 1, item.endLine + 1).join('\n'));
 }
 
-/** Whether a title key names the gate whose key is `gate` as itself: `review`, `gate # review`, `gate review` (in the iAI layout only the last two). */
-function namesGate(layout: LayoutSpec, key: string, gate: string): boolean {
-  if (key === 'gate # ' + gate || key === 'gate ' + gate) return true;
-  return layout.name !== 'iai' && key === gate;
+/** A gate name's title key, and the keys of `Gate N: name` and `Gate: name` headings. */
+interface GateKeys {
+  key: string;
+  numbered: string;
+  plain: string;
+  /** ` name`: what a title that ends with the gate's name ends with (`peer review`). */
+  tail: string;
+}
+
+/** Each gate name's keys (performance only: every gate is asked of every section and labelled item). */
+const gateKeyCache = new Map<string, GateKeys>();
+
+function gateKeys(gate: string): GateKeys {
+  let k = gateKeyCache.get(gate);
+  if (!k) {
+    const key = normalizeTitle(gate);
+    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, tail: ' ' + key };
+    if (gateKeyCache.size >= 1024) gateKeyCache.clear();
+    gateKeyCache.set(gate, k);
+  }
+  return k;
+}
+
+/** Whether a title key names the gate as itself: `review`, `gate # review`, `gate review` (in the iAI layout only the last two). */
+function namesGate(layout: LayoutSpec, key: string, gate: GateKeys): boolean {
+  if (key === gate.numbered || key === gate.plain) return true;
+  return layout.name !== 'iai' && key === gate.key;
 }
 
 /** Where a title may go on from a gate's name to its description: `:`, or a dash between spaces (`—`, `–`, `-`). */
@@ -91,12 +114,13 @@ function leadKeys(title: string): string[] {
  * its `## Execution Proof` holds the test run.
  */
 function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 {
-  const key = normalizeTitle(gate);
-  if (namesGate(layout, section.key, key)) return 2;
+  const keys = gateKeys(gate);
+  const key = keys.key;
+  if (namesGate(layout, section.key, keys)) return 2;
   // What a title holds before a separator leads its key: one without the gate's name has no such lead (performance only).
-  if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, key))) return 2;
+  if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
   if (layout.name === 'iai') return 0;
-  return section.key.endsWith(' ' + key) ? 1 : 0;
+  return section.key.endsWith(keys.tail) ? 1 : 0;
 }
 
 /** Whether a document of `layout` has a section that may be the checklist of `gate` (see `gateChecklist`). */
@@ -120,7 +144,7 @@ const LEADING_LABEL = /^(?:[^\p{L}\p{N}\s*_[\]`]{1,4}\s*)?\*\*([^*\n]+)\*\*/u;
  */
 export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: string): ListItem[] {
   if (layout.name === 'iai') return [];
-  const key = normalizeTitle(gate);
+  const key = gateKeys(gate);
   let out: ListItem[] | undefined;
   let headed: Section[] | undefined;
   for (const item of doc.items) {

@@ -116,7 +116,8 @@ const metrics: Rule = {
     const { sections } = ctx.doc;
     for (let si = 0; si < sections.length; si++) {
       const sec = sections[si];
-      if (!METRICS_SECTION.test(sec.key)) continue;
+      // Without either word there is no metrics section (performance only: every section of every document is asked).
+      if ((!sec.key.includes('metric') && !sec.key.includes('kpi')) || !METRICS_SECTION.test(sec.key)) continue;
       for (const it of itemsWithin(ctx.doc, sec)) {
         // Each item once: under the innermost metrics section that holds it.
         if (it.section !== undefined && it.section !== si && METRICS_SECTION.test(sections[it.section].key)) continue;
