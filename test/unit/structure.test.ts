@@ -19,6 +19,47 @@ describe('structure rules', () => {
     assert.equal(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').length, 2);
   });
 
+  it('reports a document the phase has not come to yet (after its last one written) as a warning, one missing before it as an error', async () => {
+    const sev = (svc: Awaited<ReturnType<typeof workspace>>['svc'], at: string) =>
+      diagnosticsOf(svc, at, 'missing-document').map((d) => [basename(String(d.data?.file)), d.severity, d.data?.fix]);
+    // An audit phase at its execution plan: what comes after is pending; the phase is in progress, not blocked.
+    const early = await workspace({
+      // The documents' own sections aside: only what the missing documents do to the gates is asked here.
+      'phasegate.yaml': 'rules:\n  missing-section: off\n  empty-section: off\n  missing-folder: off\n',
+      'phase-1/00-PHASE_BRIEF.md': fullBrief,
+      'phase-1/01-INPUT_HANDOFF.md': '# Phase 1 Input Handoff\n',
+      'phase-1/02-EXECUTION_PLAN.md': '# Phase 1 Execution Plan\n',
+    });
+    assert.deepEqual(sev(early.svc, 'phase-1/00-PHASE_BRIEF.md'), [
+      ['05-DECISIONS.md', 'warning', 'create-document'],
+      ['06-OUTPUT_HANDOFF.md', 'warning', 'create-document'],
+      ['07-VALIDATION.md', 'warning', 'create-document'],
+    ]);
+    assert.match(diagnosticsOf(early.svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document')[0].message, /has no Decisions \(05-DECISIONS\.md\) yet\.$/);
+    const phase = early.svc.model.phases[0];
+    assert.equal(early.svc.gates(phase).find((g) => g.name === 'Completeness')!.status, 'pending');
+    assert.equal(early.svc.status(phase), 'in-progress');
+    // A gap before a document written is an error: the phase claims to be further along than it is.
+    const gap = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief, 'phase-1/07-VALIDATION.md': '# Phase 1 Validation\n' });
+    assert.deepEqual(
+      sev(gap.svc, 'phase-1/00-PHASE_BRIEF.md').map(([f, s]) => [f, s]),
+      ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md'].map((f) => [f, 'error']),
+    );
+    assert.equal(gap.svc.status(gap.svc.model.phases[0]), 'blocked');
+    // An iAI prompt awaiting its response; set to error in phasegate.yaml, every missing document is one.
+    const prompt = 'workstreams/Build/Phase_1_CI/implementation_prompt.md';
+    const iai = await workspace({ [prompt]: '# Phase 1: CI\n' });
+    assert.deepEqual(
+      sev(iai.svc, prompt).map(([f, s]) => [f, s]),
+      [['implementation_response_from_AI.md', 'warning']],
+    );
+    const strict = await workspace({ 'phasegate.yaml': 'rules:\n  missing-document: error\n', [prompt]: '# Phase 1: CI\n' });
+    assert.deepEqual(
+      sev(strict.svc, prompt).map(([f, s]) => [f, s]),
+      [['implementation_response_from_AI.md', 'error']],
+    );
+  });
+
   it('passes a brief with every required section and reports none of the section rules', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
     for (const code of ['missing-section', 'empty-section', 'section-order', 'heading-mismatch']) {

@@ -112,12 +112,16 @@ export class CheckContext implements RuleContext {
     return this.svc.gates(phase);
   }
 
+  ruleSetting(code: string): RuleSetting | undefined {
+    return this.svc.ruleSetting(code);
+  }
+
   report(code: string, range: Range, message: string, data?: FixData): void {
     this.reportAs(code, range, message, data, false);
   }
 
-  reportPending(code: string, range: Range, message: string): void {
-    this.reportAs(code, range, message, undefined, true);
+  reportPending(code: string, range: Range, message: string, data?: FixData): void {
+    this.reportAs(code, range, message, data, true);
   }
 
   /** A problem unless its rule is off or a directive silences it here; `pending`: at most a warning. */

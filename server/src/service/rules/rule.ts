@@ -3,7 +3,7 @@ import type { DocumentKindSpec, LayoutSpec, MetricSpec } from '../layout';
 import type { ParsedDocument } from '../markdown';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { FixData, Range, Severity } from '../types';
-import type { ResolvedConfig } from '../config';
+import type { ResolvedConfig, RuleSetting } from '../config';
 import type { GateResult } from '../gates';
 
 export interface RuleContext {
@@ -34,13 +34,15 @@ export interface RuleContext {
   exists(path: string): boolean;
   /** Gate results of another phase (for the project plan, which is no phase document; never call it on the own phase). */
   gates?(phase: Phase): GateResult[];
+  /** The severity a rule is set to (the editor's setting, else phasegate.yaml's; undefined for its default). */
+  ruleSetting(code: string): RuleSetting | undefined;
   /** Reports a problem in the document being checked. */
   report(code: string, range: Range, message: string, data?: FixData): void;
   /**
    * Reports work not done yet where a template left its placeholders: at most a warning, whatever the
    * rule's severity, so that it keeps the rule's gates pending rather than failing them.
    */
-  reportPending(code: string, range: Range, message: string): void;
+  reportPending(code: string, range: Range, message: string, data?: FixData): void;
 }
 
 export interface Rule {

@@ -21,15 +21,20 @@ const documents: Rule = {
     // A folder that cannot be listed has its unreadable-file warning: what it holds is unknown, not missing.
     if (!phase || !ctx.phaseAnchor || phase.unreadable) return;
     const at = range(0, 0, 0, 0);
-    for (const d of phase.documents) {
-      if (d.exists || !d.spec.required) continue;
-      ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, {
-        fix: 'create-document',
-        file: d.path,
-        kind: d.spec.kind,
-        phase: phase.id,
-      });
-    }
+    // A document after the last one written, in the layout's order, is one the phase has not come to yet
+    // (a prompt awaiting its response, a phase at its execution plan): pending, at most a warning, unless the
+    // rule is set to error (phasegate.yaml, the editor's setting). One missing before a document written is a gap.
+    let last = -1;
+    phase.documents.forEach((d, i) => {
+      if (d.exists) last = i;
+    });
+    const strict = ctx.ruleSetting('missing-document') === 'error';
+    phase.documents.forEach((d, i) => {
+      if (d.exists || !d.spec.required) return;
+      const data = { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
+      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet.`, data);
+      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, data);
+    });
     for (const f of phase.layout.folders) {
       if (!f.required || ctx.exists(joinPath(phase.folder, f.name))) continue;
       ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder (${f.purpose}).`, {
