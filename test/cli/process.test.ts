@@ -155,11 +155,29 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
         json(['check', 'current'], ws).phases.map((p) => p.folder),
         ['phase-3'],
       );
+      // A phase folder or a document that is a link, and that the scan reads as a phase's (it follows links), is checked as given.
+      fs.mkdirSync(path.join(ws, 'shared'));
+      fs.renameSync(path.join(ws, 'phase-3', '00-PHASE_BRIEF.md'), path.join(ws, 'shared', 'brief.md'));
+      fs.symlinkSync(path.join('..', 'shared', 'brief.md'), path.join(ws, 'phase-3', '00-PHASE_BRIEF.md'));
+      assert.deepEqual(
+        json(['check', 'phase-3/00-PHASE_BRIEF.md'], ws).phases.map((p) => p.folder),
+        ['phase-3'],
+      );
       // A link to a whole workspace is checked under the name given.
       fs.symlinkSync(ws, path.join(tmp, 'linked'));
       const linked = json(['check', 'linked'], tmp);
       assert.equal(linked.phases.length, 3);
       for (const d of linked.diagnostics) assert.match(d.file, /^linked\//);
+      // A phase folder linked from elsewhere in the workspace is the phase the scan reads.
+      fs.mkdirSync(path.join(ws, 'streams'));
+      fs.renameSync(path.join(ws, 'phase-2'), path.join(ws, 'streams', 'phase-2'));
+      fs.symlinkSync(path.join('streams', 'phase-2'), path.join(ws, 'phase-2'));
+      const streamed = json(['check', 'phase-2'], ws);
+      assert.deepEqual(
+        streamed.phases.map((p) => p.folder),
+        ['phase-2'],
+      );
+      assert.ok(streamed.diagnostics.every((d) => d.file.startsWith('phase-2/')));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -91,26 +91,29 @@ function leadsTo(glob: string, parts: readonly string[]): boolean {
   return literal;
 }
 
+interface FoundPath {
+  abs: string;
+  isFile: boolean;
+  start: string;
+  root: string;
+  configured: boolean;
+}
+
+/** A PATH (absolute), its folder and its workspace root. */
+async function located(fs: FileSystem, abs: string, isFile: boolean): Promise<FoundPath> {
+  const start = isFile ? dirname(abs) : abs;
+  return { abs, isFile, start, ...(await findRoot(fs, abs, isFile)) };
+}
+
 /**
- * A PATH, its folder and its workspace root. A PATH in no workspace (no phasegate.yaml above it, no
- * phase folder on its way) that leads through a symbolic link to a place that is in one (`current ->
- * phase-2`) is taken where the link leads; so is a PATH whose link leads elsewhere in its own
- * workspace. The path taken is written from the nearest folder above the link that holds its target,
- * as the shell would name it (`ws/phase-2` for `ws/current`). Else the PATH is kept as given.
+ * Where a PATH that leads through a symbolic link (`current -> phase-2`, `current/brief.md`) leads,
+ * written from the nearest folder above the link that holds its target, as the shell would name it
+ * (`ws/phase-2` for `ws/current`); undefined when no link is on its way.
  */
-async function throughLinks(
-  fs: FileSystem,
-  given: string,
-  isFile: boolean,
-): Promise<{ abs: string; isFile: boolean; start: string; root: string; configured: boolean }> {
-  const at = async (abs: string) => {
-    const start = isFile ? dirname(abs) : abs;
-    return { abs, isFile, start, ...(await findRoot(fs, abs, isFile)) };
-  };
-  const logical = await at(given);
-  if (!fs.realpath) return logical;
+async function throughLinks(fs: FileSystem, given: string, isFile: boolean): Promise<FoundPath | undefined> {
+  if (!fs.realpath) return undefined;
   const real = await fs.realpath(given).catch(() => given);
-  if (real === given) return logical;
+  if (real === given) return undefined;
   // The nearest folder above from which the target is written otherwise than the PATH (the folder
   // of the link: `current` itself, for `current/brief.md`, writes it as the PATH does).
   let abs = real;
@@ -122,10 +125,12 @@ async function throughLinks(
     }
     if (dirname(d) === d) break;
   }
-  const linked = await at(abs);
-  const inWorkspace = linked.configured || linked.root !== linked.start;
-  const lost = !logical.configured && logical.root === logical.start;
-  return inWorkspace && (lost || linked.root === logical.root) ? linked : logical;
+  return located(fs, abs, isFile);
+}
+
+/** Whether a workspace checks something of a PATH: a phase it is or lies in, or a file in it it checks. */
+function covered(svc: PhasegateService, f: FoundPath, checked = svc.checkedFiles()): boolean {
+  return svc.model.phases.some((p) => isInside(f.abs, p.folder) || isInside(p.folder, f.abs)) || checked.some((c) => isInside(f.abs, c));
 }
 
 /**
@@ -139,7 +144,7 @@ export async function loadWorkspaces(opts: {
   paths: string[];
   configFile: string | undefined;
 }): Promise<Workspace[]> {
-  const found: { given: string; abs: string; isFile: boolean; start: string; root: string; configured: boolean }[] = [];
+  const found: (FoundPath & { given: string })[] = [];
   for (const p of opts.paths.length ? opts.paths : ['.']) {
     const abs = resolvePath(opts.cwd, p);
     const st = await opts.fs.stat(abs).catch(() => undefined);
@@ -147,7 +152,7 @@ export async function loadWorkspaces(opts: {
     // A device or a pipe (/dev/zero, a FIFO named .md) would block or never end a read.
     if (st.kind !== 'file' && st.kind !== 'directory') throw new UsageError(`not a file or folder: ${p}`);
     const isFile = st.kind === 'file';
-    found.push({ given: p, ...(await throughLinks(opts.fs, abs, isFile)) });
+    found.push({ given: p, ...(await located(opts.fs, abs, isFile)) });
   }
   const load: LoadOptions = opts.configFile ? { configFile: resolvePath(opts.cwd, opts.configFile) } : {};
   const engines = new Map<string, PhasegateService>();
@@ -181,6 +186,17 @@ export async function loadWorkspaces(opts: {
     f.root = root;
     await engine(root);
   }
+  // A PATH its workspace checks nothing of that leads through a symbolic link to what a workspace does
+  // check (`current -> phase-3`, no phase by its own name) is checked where the link leads, and named so.
+  // A PATH that is a phase or lies in one as given (a phase folder or a document linked from elsewhere,
+  // which the scan follows) is checked as given.
+  for (const f of found) {
+    const svc = engines.get(f.root)!;
+    if (svc.scanExclusion(f.abs, f.isFile) || covered(svc, f)) continue;
+    const linked = await throughLinks(opts.fs, f.abs, f.isFile);
+    if (!linked || !(linked.configured || linked.root !== linked.start)) continue;
+    if (covered(await engine(linked.root), linked)) Object.assign(f, linked);
+  }
   const byRoot = new Map<string, typeof found>();
   for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f]);
   return [...byRoot].map(([root, paths]) => {
@@ -192,8 +208,7 @@ export async function loadWorkspaces(opts: {
       // A PATH inside the workspace with no phase, no plan and no config in it, nor in a phase: nothing in it
       // is checked (for the workspace itself, "0 phases" says so).
       if (f.abs === root) return [];
-      const covers = svc.model.phases.some((p) => isInside(f.abs, p.folder) || isInside(p.folder, f.abs)) || checked.some((c) => isInside(f.abs, c));
-      return covers ? [] : [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
+      return covered(svc, f, checked) ? [] : [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
     });
     return { root, svc, targets: paths.map((f) => f.abs), configFile: load.configFile, unscanned };
   });
