@@ -17,12 +17,23 @@ interface Snippet {
 const SNIPPETS = JSON.parse(fs.readFileSync(path.join(REPO, 'snippets', 'phasegate.code-snippets.json'), 'utf8')) as Record<string, Snippet>;
 
 /** VS Code's snippet variables that the snippets may use. */
-const VARIABLES = new Set(['CURRENT_YEAR', 'CURRENT_MONTH', 'CURRENT_DATE', 'TM_FILENAME', 'TM_FILENAME_BASE', 'TM_SELECTED_TEXT', 'CLIPBOARD']);
+const VARIABLES = new Set([
+  'CURRENT_YEAR',
+  'CURRENT_MONTH',
+  'CURRENT_DATE',
+  'TM_FILENAME',
+  'TM_FILENAME_BASE',
+  'TM_DIRECTORY',
+  'TM_SELECTED_TEXT',
+  'CLIPBOARD',
+]);
 
 interface Parsed {
   tabstops: Set<number>;
   /** Options of each choice, by tab stop. */
   choices: Map<number, string[]>;
+  /** Each variable transform (`${NAME/regex/format/options}`), its regular expression as VS Code builds it. */
+  transforms: { name: string; regex: RegExp; format: string }[];
 }
 
 /**
@@ -31,7 +42,7 @@ interface Parsed {
  * intended: a `${` never closed, a `$` that starts nothing, an unknown variable, an empty choice.
  */
 function parseSnippet(s: string): Parsed {
-  const out: Parsed = { tabstops: new Set(), choices: new Map() };
+  const out: Parsed = { tabstops: new Set(), choices: new Map(), transforms: [] };
   let i = 0;
   const fail = (why: string): never => {
     throw new Error(`${why} at ${i} in ${JSON.stringify(s)}`);
@@ -70,6 +81,24 @@ function parseSnippet(s: string): Parsed {
     i += name![0].length;
     if (s[i] === '}') {
       i++;
+    } else if (s[i] === '/' && n === undefined) {
+      // A transform: the regular expression up to an unescaped `/` (VS Code reads `\/` as `/` and keeps any
+      // other backslash with what follows), the format likewise, then the options up to `}`.
+      const part = (): string => {
+        let v = '';
+        for (i++; s[i] !== '/'; i++) {
+          if (i >= s.length) fail('a transform that is never closed');
+          if (s[i] === '\\' && s[i + 1] === '/') v += s[++i];
+          else v += s[i];
+        }
+        return v;
+      };
+      const source = part();
+      const format = part();
+      const end = s.indexOf('}', i);
+      if (end < 0) fail('a transform that is never closed');
+      out.transforms.push({ name: name![0], regex: new RegExp(source, s.slice(i + 1, end)), format });
+      i = end + 1;
     } else if (s[i] === ':') {
       i++;
       text(true);
@@ -119,6 +148,28 @@ describe('snippets', () => {
     }
     // The parser refuses what VS Code would insert as literal text.
     for (const bad of ['## ${1|A,B|', '${1:x', '${2:${3:y}', '$ 5', '${FOO}', '${1|a,,b|}', '${1:a}}${']) assert.throws(() => parseSnippet(bad), Error, bad);
+  });
+
+  it("pg-front-matter proposes the phase of the document's folder (a finding's and an artifact's too), on POSIX and Windows paths", async () => {
+    const s = byPrefix('pg-front-matter');
+    assert.equal(s.transforms.length, 1);
+    const [t] = s.transforms;
+    assert.equal(t.name, 'TM_DIRECTORY');
+    // As VS Code resolves a transform: the value with the match replaced by the format.
+    const phaseOf = (dir: string) => dir.replace(t.regex, t.format.replace(/\$(\d)/g, '$$$1'));
+    assert.equal(phaseOf('/home/ada/proj/audit-deployment/phase-3'), 'phase-3');
+    assert.equal(phaseOf('/home/ada/proj/audit-deployment/phase-3/03-FINDINGS'), 'phase-3');
+    assert.equal(phaseOf('C:\\Users\\ada\\proj\\phase-12\\04-ARTIFACTS'), 'phase-12');
+    assert.equal(phaseOf('/p/workstreams/Build/Phase_2_Deps'), 'Phase_2_Deps');
+    // What it writes is the phase's own id: no heading-mismatch, no schema problem.
+    const fm = (phase: string) => `---\nphase: ${phase}\ntitle: "Findings"\nstatus: draft\n---\n`;
+    const { svc } = await workspace({
+      'phase-3/00-PHASE_BRIEF.md': `${fm(phaseOf('/ws/phase-3'))}# Phase 3: Containers\n`,
+      'phase-3/03-FINDINGS/scan.md': `${fm(phaseOf('/ws/phase-3/03-FINDINGS'))}# Scan\n`,
+      'workstreams/Build/Phase_2_Deps/implementation_prompt.md': `${fm(phaseOf('/ws/workstreams/Build/Phase_2_Deps'))}# Phase 2: Deps\n`,
+    });
+    const wrong = svc.diagnoseAll().filter((d) => d.code === 'heading-mismatch' || d.code === 'front-matter-schema');
+    assert.deepEqual(wrong, []);
   });
 
   it("pg-section offers every section title of the built-in layouts and the plan that has no phase number, in the layouts' order", () => {
