@@ -150,6 +150,12 @@ describe('snippets', () => {
     for (const bad of ['## ${1|A,B|', '${1:x', '${2:${3:y}', '$ 5', '${FOO}', '${1|a,,b|}', '${1:a}}${']) assert.throws(() => parseSnippet(bad), Error, bad);
   });
 
+  it('are listed in the README, every prefix', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Snippets'), readme.indexOf('### Other LSP editors'));
+    for (const s of Object.values(SNIPPETS)) assert.ok(table.includes(`| \`${s.prefix.join('`, `')}\` |`), s.prefix.join());
+  });
+
   it("pg-front-matter proposes the phase of the document's folder (a finding's and an artifact's too), on POSIX and Windows paths", async () => {
     const s = byPrefix('pg-front-matter');
     assert.equal(s.transforms.length, 1);
