@@ -239,6 +239,28 @@ describe('phase rules: iAI response', () => {
     assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
   });
 
+  it('reads a summary line that starts with a failure mark by its counts, not as a failed test', async () => {
+    const passes = [
+      '✅ Passed: 4',
+      '❌ Failed: 0',
+      '⏭️ Skipped: 0',
+      '✗ Skipped: 0',
+      '✖ 1 problem (0 errors, 1 warning)',
+      '✗ No failures',
+      '❌ No failed tests',
+      '× 2 replicas',
+      '❌ FAILED: 0',
+    ];
+    const text = response({ proof: `${fence}text\n4 passed in 38.21s\n${passes.join('\n')}\n${fence}` });
+    assert.deepEqual(diagnosticsOf((await iai(text)).svc, RESP, 'failing-test-proof'), []);
+    const failures = ['❌ Failed: 2', '✖ 2 problems (2 errors, 0 warnings)', '✕ 3 failed', '✗ Failures: 1', '✕ deploys', '❌ deploy smoke test'];
+    const failing = response({ proof: `${fence}text\n4 passed in 38.21s\n${failures.join('\n')}\n${fence}` });
+    assert.deepEqual(
+      diagnosticsOf((await iai(failing)).svc, RESP, 'failing-test-proof').map((d) => d.range),
+      failures.map((l) => rangeOf(failing, l)),
+    );
+  });
+
   it('treats "0 failed", "0 failing" and exit code 0 as a pass', async () => {
     const text = response({ proof: `${fence}\n12 passed, 0 failed\n  12 passing\n  0 failing\nTests: 0 failed, 12 passed\nexit code 0\n${fence}` });
     const { svc } = await iai(text);

@@ -69,17 +69,36 @@ export function failureIn(line: string): boolean {
  */
 const PASSED_TEST = /^\s*(?:[✓✔√]|(?:---\s*)?PASS(?:ED)?\b|ok\s)|\bPASSED\b|\.\.\.\s*ok\s*$/;
 
+/** A line that starts with a failure mark (jest `✕`, vitest `×`, ava `✖`, bats `✗`, `✘`, `❌`); group 1 is what follows it. */
+const FAILURE_MARK = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(\S.*)$/;
+
 /**
- * A line a test runner prints for one test that failed, whatever its title says: the mark that starts it
- * (jest `✕ deploys`, vitest `× deploys`, ava `✖`, bats `✗`, `✘`, `❌`; not one followed by a count of 0,
- * as in `✖ 0 failing`), or unittest's verbose verdict at its end (`test_deploy (mod.Case) ... FAIL`, `... ERROR`).
+ * What follows a mark on a summary line, not a test's title: a number (`✖ 1 problem (0 errors, 1 warning)`,
+ * `✖ 0 failing`, `× 2 replicas`), or a count with its label (`❌ Failed: 0`, `✗ Skipped: 0`, `✕ 2 failed`).
  */
-const FAILED_TEST = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(?!0\b)\S|\.\.\.\s*(?:FAIL|ERROR)\s*$/;
+const MARKED_COUNT =
+  /^\d|\b\d+\s+(?:tests?\s+|specs?\s+)?(?:passed|passing|failed|failing|failures?|errors?|errored|problems?|warnings?|skipped|pending|todo)\b|\b(?:passed|failed|failures?|errors?|problems?|warnings?|skipped|pending|todo|tests?|total)\s*[:=]\s*\d/i;
+
+/** What follows a mark on a line that reports no failure: `✗ No failures`, `❌ No failed tests`. */
+const MARKED_NONE = /^no\s+(?:failures?|failed|failing|errors?|problems?)\b/i;
+
+/**
+ * A line a test runner prints for one test that failed, whatever its title says: a failure mark followed by
+ * the test's title (jest `✕ deploys`, vitest `× deploys`, ava `✖ deploys`, bats `✗`, `✘`, `❌`), not by a
+ * count or summary (`✖ 1 problem (0 errors, 1 warning)`, `❌ Failed: 0`, `× 2 replicas`: their counts are
+ * read as any summary's) nor by "no failures"; or unittest's verbose verdict at its end
+ * (`test_deploy (mod.Case) ... FAIL`, `... ERROR`).
+ */
+export function failedTestLine(line: string): boolean {
+  const m = FAILURE_MARK.exec(line);
+  if (m) return !MARKED_COUNT.test(m[1]) && !MARKED_NONE.test(m[1]);
+  return /\.\.\.\s*(?:FAIL|ERROR)\s*$/.test(line);
+}
 
 /** `failureIn` without the quick test. */
 export function failureInFull(line: string): boolean {
   if (PASSED_TEST.test(line)) return false;
-  if (FAILED_TEST.test(line)) return true;
+  if (failedTestLine(line)) return true;
   const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
   for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
   // "failed: 2", "Failures: 1", "failures=1"
@@ -87,9 +106,9 @@ export function failureInFull(line: string): boolean {
   for (let m = labelled.exec(line); m; m = labelled.exec(line)) if (Number(m[1]) > 0) return true;
   if (/\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*([1-9]\d*)\b/i.test(line)) return true;
   // Runner keywords, upper case as the runners print them: pytest/unittest FAILED, jest/go FAIL, pytest ERRORS/ERROR.
-  if (/(^|[\s(=:-])FAILED\b/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
+  if (/(^|[\s(=:-])FAILED\b(?!\s*[:=]\s*0\b)/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
   if (/^\s*(?:---\s*)?FAIL\b/.test(line)) return true;
-  if (/\bERRORS\b/.test(line) || /^\s*ERROR\b/.test(line)) return true;
+  if (/\bERRORS\b(?!\s*[:=]\s*0\b)/.test(line) || /^\s*ERROR\b/.test(line)) return true;
   if (/^\s*not ok\s+\d+/.test(line)) return true;
   if (/test result:\s*FAILED/.test(line)) return true;
   return false;
@@ -137,7 +156,7 @@ function failingValidationRuns(ctx: RuleContext): void {
   for (const cb of doc.codeBlocks) {
     if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(cb.info.trim())) continue;
     const lines = blockLines(doc, cb);
-    if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || FAILED_TEST.test(doc.lines[l]))) continue;
+    if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || failedTestLine(doc.lines[l]))) continue;
     for (const l of lines) {
       if (!failureIn(doc.lines[l])) continue;
       if (n++ >= MAX_FAILURE_REPORTS) return;
