@@ -360,6 +360,51 @@ describe('phase rules: test runs in an audit validation', () => {
     assert.equal(testing.status, 'passed', JSON.stringify(testing));
   });
 
+  it("reads a shell block as a script, unless it holds a runner's summary (a run pasted under ```bash)", async () => {
+    const scripts = [
+      `${fence}bash\n#!/usr/bin/env bash\n# Gate check: coverage must stay above 80 %\npytest --cov=src --cov-fail-under=80 || { echo "Validation FAILED"; exit 1; }\n${fence}`,
+      `${fence}sh\npytest -q && echo "OK" || echo "FAILED"\n${fence}`,
+      `${fence}powershell\nif ($LASTEXITCODE -ne 0) { Write-Output "FAILED"; exit 1 }\n${fence}`,
+      `${fence}zsh\n[[ $? -eq 0 ]] || echo "FAIL: tests"\n${fence}`,
+    ];
+    for (const script of scripts) {
+      const { svc, testing } = await auditPhase(script);
+      assert.deepEqual(diagnosticsOf(svc, VAL, 'failing-test-proof'), [], script);
+      assert.equal(testing.status, 'passed', script);
+    }
+    const run = '=== 1 failed, 40 passed in 3.10s ===';
+    for (const info of ['bash', 'sh', 'console', 'shell-session', 'text', '']) {
+      const { svc, text } = await auditPhase(`${fence}${info}\n$ pytest -q\nFAILED tests/test_api.py::test_login\n${run}\n${fence}`);
+      assert.deepEqual(
+        diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+        [rangeOf(text, 'FAILED tests/test_api.py::test_login'), rangeOf(text, run)],
+        info,
+      );
+    }
+  });
+
+  it('leaves a run quoted as a baseline for comparison alone, and reads the run after it', async () => {
+    const earlier = `${fence}\n$ pytest -q\n3 failed, 412 passed in 221.40s\n${fence}`;
+    for (const intro of ['Phase 1 baseline (for comparison):\n\n', 'Before this phase:\n', '### Previous run\n\n', 'Earlier run, on main:\n\n']) {
+      const { svc, testing } = await auditPhase(`## Before and After\n\n${intro}${earlier}\n\nAfter this phase:\n\n${fence}\n486 passed in 252.10s\n${fence}`);
+      assert.deepEqual(diagnosticsOf(svc, VAL, 'failing-test-proof'), [], intro);
+      assert.equal(testing.status, 'passed', intro);
+    }
+    // A section titled as a baseline holds earlier runs; under "Before and After" the line above each block decides.
+    const { svc: base } = await auditPhase(`## Baseline\n\nOn main at the start of the phase:\n\n${earlier}`);
+    assert.deepEqual(diagnosticsOf(base, VAL, 'failing-test-proof'), []);
+    const after = `${fence}\n$ pytest -q\n2 failed, 484 passed in 252.10s\n${fence}`;
+    for (const intro of ['After this phase:\n\n', 'Run on the release branch:\n\n', 'Before: 3 failed; now:\n\n']) {
+      const { svc, text, testing } = await auditPhase(`## Before and After\n\n${intro}${after}`);
+      assert.deepEqual(
+        diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+        [rangeOf(text, '2 failed, 484 passed in 252.10s')],
+        intro,
+      );
+      assert.equal(testing.status, 'failed', intro);
+    }
+  });
+
   it("reports a failing run in a custom layout's document of kind validation, and only there", async () => {
     const config = `layouts:
   - name: sprint

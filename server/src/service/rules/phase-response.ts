@@ -145,18 +145,61 @@ const CODE_INFO =
   /^\{?\.?(?:ya?ml|json[c5]?|toml|ini|xml|html?|css|s[ac]ss|javascript|js|mjs|cjs|jsx|typescript|ts|tsx|python|py|go|golang|rust|rs|java|kotlin|kts?|c|cpp|c\+\+|h|hpp|cs|csharp|ruby|rb|php|sql|hcl|terraform|tf|dockerfile|docker|makefile|make|groovy|gradle|swift|scala|lua|perl|pl|r|mermaid|diff|patch|markdown|md|gherkin|feature|nginx|properties|env|dotenv|graphql|proto|protobuf|jinja2?|j2|hbs|handlebars)\b/i;
 
 /**
+ * The language of a fenced block's info string when it names a shell (`bash`, `sh`, `powershell`, …; not
+ * `console` or `shell-session`, where sessions are pasted): such a block is a script unless it holds a line
+ * of a runner's summary (`RUN_SUMMARY`), as when a run is pasted under ```` ```bash ````.
+ */
+const SHELL_INFO = /^\{?\.?(?:bash|sh|shell|zsh|fish|ksh|csh|tcsh|powershell|pwsh|ps1|posh|bat|batch|cmd)(?![\w-])/i;
+
+/** A line of a runner's summary, which counts its tests: `3 passed, 1 failed`, `Tests: 4 passed`, `Ran 2 tests`, `test result: ok`. */
+const RUN_SUMMARY = [
+  /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded)\b/i,
+  /\bTests?:\s+\d+/i,
+  /\bTests run:\s*\d+/i,
+  /\bRan \d+ tests?\b/,
+  /\btest result:\s*(?:ok|FAILED)/i,
+  /\d+\s+examples?,\s*\d+\s+failures?/i,
+];
+
+/** Words that say a run is an earlier one, quoted for comparison; and words that say it is not. */
+const EARLIER_RUN = /\b(?:baseline|before|previous|earlier)\b/i;
+const LATER_RUN = /\b(?:after|now|current)\b/i;
+
+function saysEarlier(text: string): boolean {
+  return EARLIER_RUN.test(text) && !LATER_RUN.test(text);
+}
+
+/**
+ * Whether a block quotes an earlier run (a baseline to compare with): the line just above it (blank lines
+ * aside; a heading or a line of prose such as "Phase 1 baseline (for comparison):"), or the title of the
+ * section it is in, says baseline, before, previous or earlier, and not after, now or current (in
+ * `## Before and After` the line above each block decides).
+ */
+function quotesEarlierRun(doc: ParsedDocument, cb: CodeBlock): boolean {
+  let l = cb.line - 1;
+  while (l >= 0 && (doc.lines[l] ?? '').trim() === '') l--;
+  if (l >= 0 && saysEarlier(doc.lines[l])) return true;
+  const sec = cb.section === undefined ? undefined : doc.sections[cb.section];
+  return !!sec && saysEarlier(sec.title);
+}
+
+/**
  * Failing test runs in a validation document: each fenced block that looks like a test run (a line of a
- * runner's summary or marks, `RUN_OUTPUT`, or a line for one failed test) and is not tagged as source or
- * configuration, at each line that reports a failure. A validation document need not hold a run (no
- * missing-test-proof): the audit seed asks its Testing gate for passing validation tests, not for their output.
+ * runner's summary or marks, `RUN_OUTPUT`, or a line for one failed test), is not tagged as source or
+ * configuration, nor as a shell script without a runner's summary, and does not quote an earlier run, at
+ * each line that reports a failure. A validation document need not hold a run (no missing-test-proof):
+ * the audit seed asks its Testing gate for passing validation tests, not for their output.
  */
 function failingValidationRuns(ctx: RuleContext): void {
   const { doc } = ctx;
   let n = 0;
   for (const cb of doc.codeBlocks) {
-    if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(cb.info.trim())) continue;
+    const info = cb.info.trim();
+    if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(info)) continue;
     const lines = blockLines(doc, cb);
+    if (SHELL_INFO.test(info) && !lines.some((l) => RUN_SUMMARY.some((re) => re.test(doc.lines[l])))) continue;
     if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || failedTestLine(doc.lines[l]))) continue;
+    if (quotesEarlierRun(doc, cb)) continue;
     for (const l of lines) {
       if (!failureIn(doc.lines[l])) continue;
       if (n++ >= MAX_FAILURE_REPORTS) return;
