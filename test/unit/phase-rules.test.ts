@@ -504,6 +504,42 @@ Set up continuous integration.
     );
   });
 
+  it('reads every section that counts as the Execution Proof, the Tests or the Deliverables, not only the first', async () => {
+    const failingRun = '1 failed, 3 passed in 38.21s';
+    const twoProofs = response().replace(/\n$/, `\n## Test Execution Proof\n\n${fence}text\n$ pytest tests/ci -q\n${failingRun}\n${fence}\n`);
+    const { svc } = await iai(twoProofs);
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'failing-test-proof').map((d) => d.range),
+      [rangeOf(twoProofs, failingRun)],
+    );
+    assert.equal(svc.gates(svc.findPhase('Build/Phase_1_CI')!).find((g) => g.name === 'Proof')?.status, 'failed');
+    // The failing run first, the passing one after it: still failing.
+    const failingFirst = response({ proof: `${fence}text\n${failingRun}\n${fence}` }).replace(
+      /\n$/,
+      `\n## Test Execution Proof\n\n${fence}text\n4 passed in 38.21s\n${fence}\n`,
+    );
+    assert.equal(diagnosticsOf((await iai(failingFirst)).svc, RESP, 'failing-test-proof').length, 1);
+    // Tests listed under a second Tests section count.
+    const testsLater = response({ tests: '<!-- see below -->' }).replace(
+      /\n$/,
+      '\n## Unit & Integration Tests\n\n- `tests/test_ci.py::test_workflow_is_valid_yaml`\n',
+    );
+    assert.deepEqual(diagnosticsOf((await iai(testsLater)).svc, RESP, 'missing-tests'), []);
+    // A prompt with both Deliverables and Key Activities asks for both sections' deliverables.
+    const prompt = PROMPT.replace('## Tests Required', '## Key Activities (via iAI Prompt)\n\n- Release notes\n\n## Tests Required');
+    const { svc: svc2 } = await workspace({ [`${IAI}/implementation_prompt.md`]: prompt, [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'unaddressed-deliverable').map((d) => d.message),
+      [`Deliverable "Release notes" of the prompt is not addressed in the response's "Deliverables" section.`],
+    );
+    // … and a response that addresses them in a second Deliverables section addresses them.
+    const spread = response().replace('## Tests\n', '## Deliverables\n\n- Release notes: `docs/release-notes.md`\n\n## Tests\n');
+    assert.deepEqual(
+      diagnosticsOf((await workspace({ [`${IAI}/implementation_prompt.md`]: prompt, [RESP]: spread })).svc, RESP, 'unaddressed-deliverable'),
+      [],
+    );
+  });
+
   it('reads one "Tests and Execution Proof" section as both: its items are the tests, its code block the proof', async () => {
     const combined = response().replace(/## Tests\n\n([\s\S]*?)\n## Execution Proof\n/, '## Tests and Execution Proof\n\n$1');
     assert.match(combined, /## Tests and Execution Proof\n\n- `tests/);

@@ -13,7 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
-import { kindSection } from './rules/doc-util';
+import { kindSections } from './rules/doc-util';
 import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
@@ -751,9 +751,9 @@ export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[]
   if (!src?.exists) return [];
   // A deliverable left as a template placeholder is no deliverable yet.
   const doc = svc.getDocument(src.path);
-  const sec = doc && kindSection(doc, src.spec, 'Deliverables');
-  if (!doc || !sec) return [];
-  return itemsOf(doc, sec)
+  if (!doc) return [];
+  return kindSections(doc, src.spec, 'Deliverables')
+    .flatMap((sec) => itemsOf(doc, sec))
     .filter((it) => it.depth === 0)
     .map((it) => it.text.trim())
     .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));

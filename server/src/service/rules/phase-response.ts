@@ -6,7 +6,7 @@
  */
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
 import { itemsWithin } from '../markdown';
-import { kindSection } from './doc-util';
+import { kindSections } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -215,16 +215,21 @@ export const responseRule: Rule = {
     if (spec?.kind === 'validation') return failingValidationRuns(ctx);
     if (spec?.kind !== 'response') return;
 
-    const tests = kindSection(doc, spec, 'Tests');
+    // Every section that counts as the Tests (or the Execution Proof) is read, as one: a response may hold
+    // `## Execution Proof` and `## Test Execution Proof`, and a failing run in either fails the gate.
+    const testSections = kindSections(doc, spec, 'Tests');
+    const proofSections = kindSections(doc, spec, 'Execution Proof');
+    const inAny = (secs: Section[], line: number) => secs.some((sec) => inSection(sec, line));
+    const tests = testSections[0];
     // A missing section is also a missing-section (whose fix inserts it); this id fails the phase's Tests/Proof gate.
     if (!tests) {
       ctx.report('missing-tests', titleRange(doc), 'The response has no "## Tests" section: list the unit and integration tests written for this phase.');
     } else {
-      const items = itemsWithin(doc, tests).filter((it) => it.text.trim() !== '');
-      const rows = doc.tables.filter((t) => inSection(tests, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
+      const items = [...new Set(testSections.flatMap((sec) => itemsWithin(doc, sec)))].filter((it) => it.text.trim() !== '');
+      const rows = doc.tables.filter((t) => inAny(testSections, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
       // In one "Tests and Execution Proof" section the code blocks are the proof: the tests are its items and rows.
-      const proofToo = tests === kindSection(doc, spec, 'Execution Proof');
-      const code = proofToo ? [] : doc.codeBlocks.filter((cb) => inSection(tests, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
+      const testsOnly = testSections.filter((sec) => !proofSections.includes(sec));
+      const code = doc.codeBlocks.filter((cb) => inAny(testsOnly, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
       const written = [...items.map((it) => it.text), ...rows, ...code];
       if (written.length === 0) {
         ctx.report('missing-tests', tests.heading.textRange, `Section "${tests.title}" lists no tests: add one item per unit or integration test.`);
@@ -237,12 +242,12 @@ export const responseRule: Rule = {
       }
     }
 
-    const proof = kindSection(doc, spec, 'Execution Proof');
+    const proof = proofSections[0];
     if (!proof) {
       ctx.report('missing-test-proof', titleRange(doc), 'The response has no "## Execution Proof" section: paste the test run output in a code block.');
       return;
     }
-    const blocks = doc.codeBlocks.filter((cb) => inSection(proof, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
+    const blocks = doc.codeBlocks.filter((cb) => inAny(proofSections, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
     if (blocks.length === 0) {
       ctx.report('missing-test-proof', proof.heading.textRange, `Section "${proof.title}" holds no fenced code block with the test run output.`);
       return;
