@@ -1104,6 +1104,44 @@ describe('document rules', () => {
       assert.deepEqual(diagnosticsOf(targets, 'phase-2/02-EXECUTION_PLAN.md', 'metric-threshold'), []);
     });
 
+    it('judges listed metrics only where a phase reports its results, and not under a baseline or target section', async () => {
+      const list = '- Code coverage: 54%\n- Test execution time: 6 minutes\n';
+      const table = '| Metric | Value |\n| --- | --- |\n| Code coverage | 54% |\n';
+      const { svc } = await workspace({
+        'phase-1/03-FINDINGS/coverage.md': `# Coverage\n\n## Metrics\n\n${list}`,
+        'phase-1/06-OUTPUT_HANDOFF.md': `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n### Baseline Metrics and KPIs\n\n${list}\n### Metrics and KPIs\n\n${list}`,
+        'phase-2/01-INPUT_HANDOFF.md': `# Phase 2 Input Handoff\n\n## Baseline Metrics\n\n${list}`,
+        'phase-2/07-VALIDATION.md': `# Phase 2 Validation\n\n## Success Metrics\n\n### Baseline (Phase 1)\n\n${list}\n### Before\n\n${list}\n### Targets\n\n${list}\n### After\n\n- Code coverage: 70%\n`,
+        'phase-3/07-VALIDATION.md': `# Phase 3 Validation\n\n## Baseline Metrics\n\n${list}\n## Metrics\n\n- Test execution time: 6 minutes\n`,
+        // A table under a baseline section is not judged either; elsewhere, in any document, it is.
+        'phase-4/03-FINDINGS/coverage.md': `# Coverage\n\n## Baseline Metrics\n\n${table}\n## Current\n\n${table}`,
+      });
+      const reported = svc
+        .diagnoseAll()
+        .filter((d) => d.code === 'metric-threshold')
+        .map((d) => `${d.file.slice(ROOT.length + 1)}:${d.range.start.line}: ${d.message}`);
+      assert.deepEqual(reported.sort(), [
+        'phase-2/07-VALIDATION.md:21: Code coverage is 70%; target > 80%',
+        'phase-3/07-VALIDATION.md:9: Test execution time is 6 minutes; target < 5 minutes',
+        'phase-4/03-FINDINGS/coverage.md:12: Code coverage is 54%; target > 80%',
+      ]);
+      // An iAI response reports its phase's results; so does a custom layout's document of kind validation, not one of another kind.
+      const config =
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: validation\n        file: REVIEW.md\n      - kind: report\n        file: REPORT.md\n';
+      const { svc: other } = await workspace({
+        'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1: CI\n',
+        'proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md': `# Phase 1 Response: CI\n\n## Metrics\n\n${list}`,
+        'phasegate.yaml': config,
+        'sprints/sprint-1/REVIEW.md': `# Review\n\n## Metrics\n\n${list}`,
+        'sprints/sprint-1/REPORT.md': `# Report\n\n## Metrics\n\n${list}`,
+      });
+      assert.deepEqual(other.config.problems, []);
+      const lines = (rel: string) => diagnosticsOf(other, rel, 'metric-threshold').map((d) => d.range.start.line);
+      assert.deepEqual(lines('proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md'), [4, 5]);
+      assert.deepEqual(lines('sprints/sprint-1/REVIEW.md'), [4, 5]);
+      assert.deepEqual(lines('sprints/sprint-1/REPORT.md'), []);
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';
