@@ -719,6 +719,60 @@ describe('document rules', () => {
     });
   });
 
+  describe("unfilled-placeholder: filler items only in the handoff template's sections", () => {
+    it("leaves `- Decision 2` under **Related** in the decision log and an agenda's `1. Item 1` alone; reports them in a handoff's template sections", async () => {
+      const decisions = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 3: Keep Vault',
+        '',
+        '**Rationale**: the team knows it.',
+        '',
+        '**Related**:',
+        '- Decision 2',
+        '',
+        '## Review Agenda',
+        '',
+        '1. Item 1',
+        '2. Item 2',
+        '',
+      ].join('\n');
+      const output = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Phase 1 Summary',
+        '',
+        '- Step 1',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 2',
+        '',
+        '## Risks & Dependencies',
+        '',
+        '- Risk 1',
+        '',
+      ].join('\n');
+      const input = ['# Phase 2 Input Handoff', '', '## Prerequisites', '', '- [ ] Prerequisite 1', '', '## Notes', '', '- Item 1', ''].join('\n');
+      const { svc } = await workspace({
+        'phase-1/05-DECISIONS.md': decisions,
+        'phase-1/06-OUTPUT_HANDOFF.md': output,
+        'phase-2/01-INPUT_HANDOFF.md': input,
+      });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder'), []);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(output, 8, 'Decision 2'), at(output, 12, 'Risk 1')],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(input, 4, 'Prerequisite 1')],
+      );
+    });
+  });
+
   describe('decision-without-rationale', () => {
     it('reports handoff decisions without "→ rationale" at the item text', async () => {
       const text = [
