@@ -662,6 +662,25 @@ describe('document rules', () => {
       );
     });
 
+    it('finds a file whose name is written in the other Unicode normalization form (composed é in the text, decomposed on disk, and back)', async () => {
+      const composed = 'résumé'.normalize('NFC');
+      const decomposed = 'résumé'.normalize('NFD');
+      assert.notEqual(composed, decomposed);
+      const text = (name: string) =>
+        `# Phase 1 → Phase 2 Handoff\n\n## Artifacts Produced\n\n- CV: \`04-ARTIFACTS/${name}.md\` - the CV\n- Link: [cv](04-ARTIFACTS/${name}.md)\n- Gone: \`04-ARTIFACTS/${name}-old.md\`\n`;
+      for (const [written, onDisk] of [
+        [decomposed, composed],
+        [composed, decomposed],
+      ]) {
+        const doc = text(written);
+        const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': doc, [`phase-1/04-ARTIFACTS/${onDisk}.md`]: '# CV\n' });
+        assert.deepEqual(
+          diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+          [at(doc, 6, `04-ARTIFACTS/${written}-old.md`)],
+        );
+      }
+    });
+
     it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
       const input =
         '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';
