@@ -394,7 +394,13 @@ describe('phase rules: test runs in an audit validation', () => {
     const { svc: base } = await auditPhase(`## Baseline\n\nOn main at the start of the phase:\n\n${earlier}`);
     assert.deepEqual(diagnosticsOf(base, VAL, 'failing-test-proof'), []);
     const after = `${fence}\n$ pytest -q\n2 failed, 484 passed in 252.10s\n${fence}`;
-    for (const intro of ['After this phase:\n\n', 'Run on the release branch:\n\n', 'Before: 3 failed; now:\n\n']) {
+    for (const intro of [
+      'After this phase:\n\n',
+      'Run on the release branch:\n\n',
+      'Before: 3 failed; now:\n\n',
+      // A list item above the block is no caption of it, whatever it says.
+      '- [x] The existing test suite passes on the baseline — Evidence: `ci.log`\n\n',
+    ]) {
       const { svc, text, testing } = await auditPhase(`## Before and After\n\n${intro}${after}`);
       assert.deepEqual(
         diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),

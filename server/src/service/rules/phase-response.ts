@@ -171,14 +171,16 @@ function saysEarlier(text: string): boolean {
 
 /**
  * Whether a block quotes an earlier run (a baseline to compare with): the line just above it (blank lines
- * aside; a heading or a line of prose such as "Phase 1 baseline (for comparison):"), or the title of the
+ * aside; a heading or a line of prose such as "Phase 1 baseline (for comparison):", not a list item), or the title of the
  * section it is in, says baseline, before, previous or earlier, and not after, now or current (in
  * `## Before and After` the line above each block decides).
  */
 function quotesEarlierRun(doc: ParsedDocument, cb: CodeBlock): boolean {
   let l = cb.line - 1;
   while (l >= 0 && (doc.lines[l] ?? '').trim() === '') l--;
-  if (l >= 0 && saysEarlier(doc.lines[l])) return true;
+  // A list item above the block (`- [x] The suite passes on the baseline`) is no caption of it.
+  const inItem = doc.items.some((it) => it.line <= l && l <= it.endLine);
+  if (l >= 0 && !inItem && saysEarlier(doc.lines[l])) return true;
   const sec = cb.section === undefined ? undefined : doc.sections[cb.section];
   return !!sec && saysEarlier(sec.title);
 }
