@@ -662,6 +662,25 @@ describe('document rules', () => {
       );
     });
 
+    it('finds a file whose name is written in the other Unicode normalization form (composed é in the text, decomposed on disk, and back)', async () => {
+      const composed = 'résumé'.normalize('NFC');
+      const decomposed = 'résumé'.normalize('NFD');
+      assert.notEqual(composed, decomposed);
+      const text = (name: string) =>
+        `# Phase 1 → Phase 2 Handoff\n\n## Artifacts Produced\n\n- CV: \`04-ARTIFACTS/${name}.md\` - the CV\n- Link: [cv](04-ARTIFACTS/${name}.md)\n- Gone: \`04-ARTIFACTS/${name}-old.md\`\n`;
+      for (const [written, onDisk] of [
+        [decomposed, composed],
+        [composed, decomposed],
+      ]) {
+        const doc = text(written);
+        const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': doc, [`phase-1/04-ARTIFACTS/${onDisk}.md`]: '# CV\n' });
+        assert.deepEqual(
+          diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+          [at(doc, 6, `04-ARTIFACTS/${written}-old.md`)],
+        );
+      }
+    });
+
     it('is quiet once the artifacts exist, and checks the inputs received by the next phase', async () => {
       const input =
         '# Phase 2 Input Handoff\n\n## Inputs Received\n\n- Input: [handoff](../phase-1/06-OUTPUT_HANDOFF.md) - from phase 1\n- Input: `04-ARTIFACTS/plan.md` - missing\n';
@@ -715,6 +734,60 @@ describe('document rules', () => {
           [at(text, 14, 'Question 1'), '"Question 1" is the template\'s wording: replace it with the question itself.'],
           [at(text, 18, 'Artifact 1:'), '"Artifact 1" is the template\'s wording: replace it with the artifact itself.'],
         ],
+      );
+    });
+  });
+
+  describe("unfilled-placeholder: filler items only in the handoff template's sections", () => {
+    it("leaves `- Decision 2` under **Related** in the decision log and an agenda's `1. Item 1` alone; reports them in a handoff's template sections", async () => {
+      const decisions = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 3: Keep Vault',
+        '',
+        '**Rationale**: the team knows it.',
+        '',
+        '**Related**:',
+        '- Decision 2',
+        '',
+        '## Review Agenda',
+        '',
+        '1. Item 1',
+        '2. Item 2',
+        '',
+      ].join('\n');
+      const output = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Phase 1 Summary',
+        '',
+        '- Step 1',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 2',
+        '',
+        '## Risks & Dependencies',
+        '',
+        '- Risk 1',
+        '',
+      ].join('\n');
+      const input = ['# Phase 2 Input Handoff', '', '## Prerequisites', '', '- [ ] Prerequisite 1', '', '## Notes', '', '- Item 1', ''].join('\n');
+      const { svc } = await workspace({
+        'phase-1/05-DECISIONS.md': decisions,
+        'phase-1/06-OUTPUT_HANDOFF.md': output,
+        'phase-2/01-INPUT_HANDOFF.md': input,
+      });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder'), []);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(output, 8, 'Decision 2'), at(output, 12, 'Risk 1')],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(input, 4, 'Prerequisite 1')],
       );
     });
   });
@@ -1102,6 +1175,44 @@ describe('document rules', () => {
       });
       assert.deepEqual(diagnosticsOf(targets, 'phase-2/00-PHASE_BRIEF.md', 'metric-threshold'), []);
       assert.deepEqual(diagnosticsOf(targets, 'phase-2/02-EXECUTION_PLAN.md', 'metric-threshold'), []);
+    });
+
+    it('judges listed metrics only where a phase reports its results, and not under a baseline or target section', async () => {
+      const list = '- Code coverage: 54%\n- Test execution time: 6 minutes\n';
+      const table = '| Metric | Value |\n| --- | --- |\n| Code coverage | 54% |\n';
+      const { svc } = await workspace({
+        'phase-1/03-FINDINGS/coverage.md': `# Coverage\n\n## Metrics\n\n${list}`,
+        'phase-1/06-OUTPUT_HANDOFF.md': `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n### Baseline Metrics and KPIs\n\n${list}\n### Metrics and KPIs\n\n${list}`,
+        'phase-2/01-INPUT_HANDOFF.md': `# Phase 2 Input Handoff\n\n## Baseline Metrics\n\n${list}`,
+        'phase-2/07-VALIDATION.md': `# Phase 2 Validation\n\n## Success Metrics\n\n### Baseline (Phase 1)\n\n${list}\n### Before\n\n${list}\n### Targets\n\n${list}\n### After\n\n- Code coverage: 70%\n`,
+        'phase-3/07-VALIDATION.md': `# Phase 3 Validation\n\n## Baseline Metrics\n\n${list}\n## Metrics\n\n- Test execution time: 6 minutes\n`,
+        // A table under a baseline section is not judged either; elsewhere, in any document, it is.
+        'phase-4/03-FINDINGS/coverage.md': `# Coverage\n\n## Baseline Metrics\n\n${table}\n## Current\n\n${table}`,
+      });
+      const reported = svc
+        .diagnoseAll()
+        .filter((d) => d.code === 'metric-threshold')
+        .map((d) => `${d.file.slice(ROOT.length + 1)}:${d.range.start.line}: ${d.message}`);
+      assert.deepEqual(reported.sort(), [
+        'phase-2/07-VALIDATION.md:21: Code coverage is 70%; target > 80%',
+        'phase-3/07-VALIDATION.md:9: Test execution time is 6 minutes; target < 5 minutes',
+        'phase-4/03-FINDINGS/coverage.md:12: Code coverage is 54%; target > 80%',
+      ]);
+      // An iAI response reports its phase's results; so does a custom layout's document of kind validation, not one of another kind.
+      const config =
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: validation\n        file: REVIEW.md\n      - kind: report\n        file: REPORT.md\n';
+      const { svc: other } = await workspace({
+        'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1: CI\n',
+        'proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md': `# Phase 1 Response: CI\n\n## Metrics\n\n${list}`,
+        'phasegate.yaml': config,
+        'sprints/sprint-1/REVIEW.md': `# Review\n\n## Metrics\n\n${list}`,
+        'sprints/sprint-1/REPORT.md': `# Report\n\n## Metrics\n\n${list}`,
+      });
+      assert.deepEqual(other.config.problems, []);
+      const lines = (rel: string) => diagnosticsOf(other, rel, 'metric-threshold').map((d) => d.range.start.line);
+      assert.deepEqual(lines('proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md'), [4, 5]);
+      assert.deepEqual(lines('sprints/sprint-1/REVIEW.md'), [4, 5]);
+      assert.deepEqual(lines('sprints/sprint-1/REPORT.md'), []);
     });
 
     it('is quiet when every metric meets its target', async () => {

@@ -272,6 +272,57 @@ describe('audit gate checklists as the phase system design writes its gates', ()
     );
   });
 
+  it('a heading ending with the gate name with checkbox items beats a description heading without (`## Peer Review` over `## Review: Comments Addressed`)', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Peer Review',
+      '',
+      '- [x] Peer review completed — Evidence: [decisions](05-DECISIONS.md)',
+      '',
+      '## Review: Comments Addressed',
+      '',
+      '- Renamed the fixtures as asked',
+      '- Split the slow tests into their own job',
+      '',
+    ].join('\n');
+    const { gates, diags } = await check(text);
+    const review = gates.find((g) => g.name === 'Review')!;
+    assert.equal(review.line, 2);
+    assert.deepEqual(review.reasons, []);
+    assert.equal(review.status, 'passed');
+    assert.ok(!diags('gate-item-unchecked').some((d) => /Review/.test(d.message)), JSON.stringify(diags('gate-item-unchecked')));
+    // With boxes both, the description heading names the gate more closely than the heading that ends with it.
+    const boxed = text.replace('- Renamed the fixtures as asked', '- [ ] Renamed the fixtures as asked');
+    const again = (await check(boxed)).gates.find((g) => g.name === 'Review')!;
+    assert.equal(again.line, 6);
+    assert.deepEqual(again.reasons, ['1 item unchecked']);
+  });
+
+  it('items labelled with gate names under a `## Gate …` heading that names no gate are the gates’ checklists', async () => {
+    for (const heading of ['Gate Checklist', 'Gate Status', 'Validation Gates', 'Gates']) {
+      const text = [
+        '# Phase 1 Validation',
+        '',
+        `## ${heading}`,
+        '',
+        ...GATES.map((g, k) => `${k + 1}. [${g === 'Testing' ? ' ' : 'x'}] **${g}**: done — Evidence: [decisions](05-DECISIONS.md)`),
+        '',
+      ].join('\n');
+      const { gates, diags } = await check(text);
+      assert.deepEqual(
+        gates.map((g) => [g.name, g.line, g.reasons.filter((r) => !/×/.test(r))]),
+        GATES.map((g, k) => [g, 4 + k, g === 'Testing' ? ['1 item unchecked'] : []]),
+        heading,
+      );
+      assert.deepEqual(
+        diags('missing-section').map((d) => d.message),
+        ['Missing section "## Success Metrics".'],
+        heading,
+      );
+    }
+  });
+
   it('a gate checklist without checkbox items (`- ✅ …`) is reported where status says it holds the gate', async () => {
     const text = [
       '# Phase 1 Validation',

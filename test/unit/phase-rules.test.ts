@@ -239,6 +239,28 @@ describe('phase rules: iAI response', () => {
     assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
   });
 
+  it('reads a summary line that starts with a failure mark by its counts, not as a failed test', async () => {
+    const passes = [
+      '✅ Passed: 4',
+      '❌ Failed: 0',
+      '⏭️ Skipped: 0',
+      '✗ Skipped: 0',
+      '✖ 1 problem (0 errors, 1 warning)',
+      '✗ No failures',
+      '❌ No failed tests',
+      '× 2 replicas',
+      '❌ FAILED: 0',
+    ];
+    const text = response({ proof: `${fence}text\n4 passed in 38.21s\n${passes.join('\n')}\n${fence}` });
+    assert.deepEqual(diagnosticsOf((await iai(text)).svc, RESP, 'failing-test-proof'), []);
+    const failures = ['❌ Failed: 2', '✖ 2 problems (2 errors, 0 warnings)', '✕ 3 failed', '✗ Failures: 1', '✕ deploys', '❌ deploy smoke test'];
+    const failing = response({ proof: `${fence}text\n4 passed in 38.21s\n${failures.join('\n')}\n${fence}` });
+    assert.deepEqual(
+      diagnosticsOf((await iai(failing)).svc, RESP, 'failing-test-proof').map((d) => d.range),
+      failures.map((l) => rangeOf(failing, l)),
+    );
+  });
+
   it('treats "0 failed", "0 failing" and exit code 0 as a pass', async () => {
     const text = response({ proof: `${fence}\n12 passed, 0 failed\n  12 passing\n  0 failing\nTests: 0 failed, 12 passed\nexit code 0\n${fence}` });
     const { svc } = await iai(text);
@@ -338,6 +360,57 @@ describe('phase rules: test runs in an audit validation', () => {
     assert.equal(testing.status, 'passed', JSON.stringify(testing));
   });
 
+  it("reads a shell block as a script, unless it holds a runner's summary (a run pasted under ```bash)", async () => {
+    const scripts = [
+      `${fence}bash\n#!/usr/bin/env bash\n# Gate check: coverage must stay above 80 %\npytest --cov=src --cov-fail-under=80 || { echo "Validation FAILED"; exit 1; }\n${fence}`,
+      `${fence}sh\npytest -q && echo "OK" || echo "FAILED"\n${fence}`,
+      `${fence}powershell\nif ($LASTEXITCODE -ne 0) { Write-Output "FAILED"; exit 1 }\n${fence}`,
+      `${fence}zsh\n[[ $? -eq 0 ]] || echo "FAIL: tests"\n${fence}`,
+    ];
+    for (const script of scripts) {
+      const { svc, testing } = await auditPhase(script);
+      assert.deepEqual(diagnosticsOf(svc, VAL, 'failing-test-proof'), [], script);
+      assert.equal(testing.status, 'passed', script);
+    }
+    const run = '=== 1 failed, 40 passed in 3.10s ===';
+    for (const info of ['bash', 'sh', 'console', 'shell-session', 'text', '']) {
+      const { svc, text } = await auditPhase(`${fence}${info}\n$ pytest -q\nFAILED tests/test_api.py::test_login\n${run}\n${fence}`);
+      assert.deepEqual(
+        diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+        [rangeOf(text, 'FAILED tests/test_api.py::test_login'), rangeOf(text, run)],
+        info,
+      );
+    }
+  });
+
+  it('leaves a run quoted as a baseline for comparison alone, and reads the run after it', async () => {
+    const earlier = `${fence}\n$ pytest -q\n3 failed, 412 passed in 221.40s\n${fence}`;
+    for (const intro of ['Phase 1 baseline (for comparison):\n\n', 'Before this phase:\n', '### Previous run\n\n', 'Earlier run, on main:\n\n']) {
+      const { svc, testing } = await auditPhase(`## Before and After\n\n${intro}${earlier}\n\nAfter this phase:\n\n${fence}\n486 passed in 252.10s\n${fence}`);
+      assert.deepEqual(diagnosticsOf(svc, VAL, 'failing-test-proof'), [], intro);
+      assert.equal(testing.status, 'passed', intro);
+    }
+    // A section titled as a baseline holds earlier runs; under "Before and After" the line above each block decides.
+    const { svc: base } = await auditPhase(`## Baseline\n\nOn main at the start of the phase:\n\n${earlier}`);
+    assert.deepEqual(diagnosticsOf(base, VAL, 'failing-test-proof'), []);
+    const after = `${fence}\n$ pytest -q\n2 failed, 484 passed in 252.10s\n${fence}`;
+    for (const intro of [
+      'After this phase:\n\n',
+      'Run on the release branch:\n\n',
+      'Before: 3 failed; now:\n\n',
+      // A list item above the block is no caption of it, whatever it says.
+      '- [x] The existing test suite passes on the baseline — Evidence: `ci.log`\n\n',
+    ]) {
+      const { svc, text, testing } = await auditPhase(`## Before and After\n\n${intro}${after}`);
+      assert.deepEqual(
+        diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+        [rangeOf(text, '2 failed, 484 passed in 252.10s')],
+        intro,
+      );
+      assert.equal(testing.status, 'failed', intro);
+    }
+  });
+
   it("reports a failing run in a custom layout's document of kind validation, and only there", async () => {
     const config = `layouts:
   - name: sprint
@@ -434,6 +507,42 @@ Set up continuous integration.
     assert.deepEqual(
       diagnosticsOf(svc2, RESP, 'missing-tests').map((d) => d.message),
       ['Section "Unit & Integration Tests" lists no tests: add one item per unit or integration test.'],
+    );
+  });
+
+  it('reads every section that counts as the Execution Proof, the Tests or the Deliverables, not only the first', async () => {
+    const failingRun = '1 failed, 3 passed in 38.21s';
+    const twoProofs = response().replace(/\n$/, `\n## Test Execution Proof\n\n${fence}text\n$ pytest tests/ci -q\n${failingRun}\n${fence}\n`);
+    const { svc } = await iai(twoProofs);
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'failing-test-proof').map((d) => d.range),
+      [rangeOf(twoProofs, failingRun)],
+    );
+    assert.equal(svc.gates(svc.findPhase('Build/Phase_1_CI')!).find((g) => g.name === 'Proof')?.status, 'failed');
+    // The failing run first, the passing one after it: still failing.
+    const failingFirst = response({ proof: `${fence}text\n${failingRun}\n${fence}` }).replace(
+      /\n$/,
+      `\n## Test Execution Proof\n\n${fence}text\n4 passed in 38.21s\n${fence}\n`,
+    );
+    assert.equal(diagnosticsOf((await iai(failingFirst)).svc, RESP, 'failing-test-proof').length, 1);
+    // Tests listed under a second Tests section count.
+    const testsLater = response({ tests: '<!-- see below -->' }).replace(
+      /\n$/,
+      '\n## Unit & Integration Tests\n\n- `tests/test_ci.py::test_workflow_is_valid_yaml`\n',
+    );
+    assert.deepEqual(diagnosticsOf((await iai(testsLater)).svc, RESP, 'missing-tests'), []);
+    // A prompt with both Deliverables and Key Activities asks for both sections' deliverables.
+    const prompt = PROMPT.replace('## Tests Required', '## Key Activities (via iAI Prompt)\n\n- Release notes\n\n## Tests Required');
+    const { svc: svc2 } = await workspace({ [`${IAI}/implementation_prompt.md`]: prompt, [RESP]: response() });
+    assert.deepEqual(
+      diagnosticsOf(svc2, RESP, 'unaddressed-deliverable').map((d) => d.message),
+      [`Deliverable "Release notes" of the prompt is not addressed in the response's "Deliverables" section.`],
+    );
+    // … and a response that addresses them in a second Deliverables section addresses them.
+    const spread = response().replace('## Tests\n', '## Deliverables\n\n- Release notes: `docs/release-notes.md`\n\n## Tests\n');
+    assert.deepEqual(
+      diagnosticsOf((await workspace({ [`${IAI}/implementation_prompt.md`]: prompt, [RESP]: spread })).svc, RESP, 'unaddressed-deliverable'),
+      [],
     );
   });
 

@@ -17,7 +17,7 @@ import {
   PLAN_KIND,
 } from '../../server/src/service';
 import { NewPlan, planNew, ScaffoldError } from '../../server/src/service/scaffold';
-import { today } from '../../server/src/service/templates';
+import { phaseTitle, today } from '../../server/src/service/templates';
 
 const DATE = '2026-01-02';
 const DELIVERABLE = 'Code quality audit report';
@@ -626,5 +626,19 @@ describe('templates', () => {
       codes('workstreams/Build/Phase_1_CI/implementation_response_from_AI.md').filter((c) => /test/.test(c)),
       [],
     );
+  });
+});
+
+describe('phase titles', () => {
+  it('keep what code spans hold and a front matter title as written, dropping emphasis elsewhere', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Package `__init__.py` modules and lint `*.yml` with **care**\n',
+      'phase-2/00-PHASE_BRIEF.md': '---\nphase: 2\ntitle: Refactor __init__ and *args\n---\n\nNo heading yet.\n',
+      'phase-3/00-PHASE_BRIEF.md': '# **Phase 3: Use ``a `*` b`` in _docs_**\n',
+    });
+    const title = (id: string) => phaseTitle(svc, svc.findPhase(id)!);
+    assert.equal(title('phase-1'), 'Package `__init__.py` modules and lint `*.yml` with care');
+    assert.equal(title('phase-2'), 'Refactor __init__ and *args');
+    assert.equal(title('phase-3'), 'Use ``a `*` b`` in docs');
   });
 });

@@ -105,18 +105,19 @@ function leadKeys(title: string): string[] {
 }
 
 /**
- * How a heading names a gate: 2 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
- * `## Gate: Review`), also followed by a description (`## 5. Review: Peer review completed`, `## Gate 5:
- * Review — Peer review completed`), 1 by its last words only (`## Peer Review`), 0 not at all. In the iAI
+ * How a heading names a gate: 3 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
+ * `## Gate: Review`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
+ * `## Gate 5: Review — Peer review completed`, `## Review: Comments Addressed`), 1 by its last words only
+ * (`## Peer Review`), 0 not at all. In the iAI
  * layout only a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI
  * seed gives its phases no checklist, and the sections the iAI gates' rules read are not one — the
  * response's `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and
  * its `## Execution Proof` holds the test run.
  */
-function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 {
+function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 | 3 {
   const keys = gateKeys(gate);
   const key = keys.key;
-  if (namesGate(layout, section.key, keys)) return 2;
+  if (namesGate(layout, section.key, keys)) return 3;
   // What a title holds before a separator leads its key: one without the gate's name has no such lead (performance only).
   if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
   if (layout.name === 'iai') return 0;
@@ -128,9 +129,12 @@ export function gateChecklistSection(layout: LayoutSpec, sections: Section[], ga
   return sections.find((s) => gateMatch(layout, s, gate) > 0);
 }
 
-/** A section headed as a gate: one that names a gate of the layout, or any `## Gate …`; not a document's title. */
+/**
+ * A section headed as a gate: one that names a gate of the layout; not a document's title, nor a heading
+ * that names no gate (`## Gate Checklist`, `## Gate Status`, `## Validation Gates`), which may hold the list form.
+ */
 function isGateHeading(layout: LayoutSpec, s: Section): boolean {
-  return s.level > 1 && (/^gate\b/.test(s.key) || layout.gates.some((g) => gateMatch(layout, s, g.name) > 0));
+  return s.level > 1 && layout.gates.some((g) => gateMatch(layout, s, g.name) > 0);
 }
 
 /** A leading bold label (`**Completeness**`, `**Completeness:**`), after a marker such as `✅` if any. */
@@ -160,9 +164,10 @@ export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: str
 
 /**
  * Where a gate's checklist is in a phase, among the sections of the documents that may hold one (the audit
- * layout's validation checklist; any document of another layout): one that names the gate as itself
- * (`## Review`) before one that only ends with its name (`## Code Review`); of those, one with checklist items
- * before one without; then the first, in the layout's order of documents. The gate evaluation and the
+ * layout's validation checklist; any document of another layout), in this order: one that names the gate as
+ * itself (`## Review`), with checkbox items, then without; one that names it followed by a description
+ * (`## Review: Comments Addressed`) or only ends with its name (`## Peer Review`), with checkbox items
+ * (the description heading first), then without; then the first, in the layout's order of documents. The gate evaluation and the
  * checklist rules (rules/doc-gates.ts) both read it, so that every item that holds a gate is the one a
  * diagnostic names.
  */
@@ -182,7 +187,9 @@ export function gateChecklist(
       const match = gateMatch(phase.layout, section, gate.name);
       if (match === 0) continue;
       // A document's title (`# Sprint 1 Review`) holds every section below it: a section of its own wins a tie.
-      const score = match * 4 + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 2 : 0) + (section.level > 1 ? 1 : 0);
+      // exact 12, description 6, tail 4; checkbox items 4 more: a section with boxes beats a description or tail heading without.
+      const named = match === 3 ? 12 : match === 2 ? 6 : 4;
+      const score = named + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 4 : 0) + (section.level > 1 ? 1 : 0);
       if (score > bestScore) {
         best = { path: d.path, doc, section };
         bestScore = score;

@@ -13,7 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
-import { kindSection } from './rules/doc-util';
+import { kindSections } from './rules/doc-util';
 import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
@@ -605,23 +605,34 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
+/** A code span: a run of backticks, what it holds, the same run closing it. */
+const CODE_SPAN = /(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
+
 /**
  * Text without its emphasis markup: `**Phase 2: Testing** (Weeks 3-4)` → `Phase 2: Testing (Weeks 3-4)`.
- * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep theirs.
+ * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep
+ * theirs; so does what a code span holds (`` `__init__.py` ``, `` `*.yml` ``).
  */
 export function withoutEmphasis(text: string): string {
   if (!text.includes('*') && !text.includes('_')) return text;
-  return text
+  // Code spans stand aside while emphasis is read, as private-use characters that are neither word nor delimiter.
+  const spans: string[] = [];
+  const masked = text.includes('`')
+    ? text.replace(CODE_SPAN, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
+    : text;
+  const out = masked
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
       d === '__' && (/\w/.test(all[at - 1] ?? '') || /\w/.test(all[at + m.length] ?? '')) ? m : inner,
     )
     .replace(/(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1')
     .replace(/(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])/g, '$1');
+  return spans.length ? out.replace(/\uE000([\uE100-\uE8FF])\uE001/g, (_m, c: string) => spans[c.charCodeAt(0) - 0xe100] ?? '') : out;
 }
 
 /** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
-export function cleanPhaseTitle(text: string, workstream?: string): string | undefined {
-  let t = withoutEmphasis(text).trim();
+export function cleanPhaseTitle(text: string, workstream?: string, markdown = true): string | undefined {
+  // A front matter title is plain YAML, not Markdown: its `*` and `_` are its own (`Refactor __init__`).
+  let t = (markdown ? withoutEmphasis(text) : text).trim();
   // The workstream the prompt and response templates put before "Phase N".
   for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
@@ -663,7 +674,7 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
   if (!doc) return undefined;
   const h1 = doc.headings.find((h) => h.level === 1);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
-  const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream) : undefined);
+  const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream, false) : undefined);
   if (text !== undefined) {
     if (!cache) titles.set(svc, (cache = new Map()));
     cache.set(path, { text, workstream, title });
@@ -751,9 +762,9 @@ export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[]
   if (!src?.exists) return [];
   // A deliverable left as a template placeholder is no deliverable yet.
   const doc = svc.getDocument(src.path);
-  const sec = doc && kindSection(doc, src.spec, 'Deliverables');
-  if (!doc || !sec) return [];
-  return itemsOf(doc, sec)
+  if (!doc) return [];
+  return kindSections(doc, src.spec, 'Deliverables')
+    .flatMap((sec) => itemsOf(doc, sec))
     .filter((it) => it.depth === 0)
     .map((it) => it.text.trim())
     .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));

@@ -97,6 +97,19 @@ const BARE_PATH_RE = new RegExp(
   'gu',
 );
 
+/**
+ * Whether a path exists as written or in either Unicode normalization form: a name typed with a composed
+ * `é` names the file saved with a decomposed one (and the other way round), as the user reads them alike.
+ */
+function existsInAnyForm(ctx: RuleContext, path: string): boolean {
+  if (ctx.exists(path)) return true;
+  // An ASCII path has one form only (performance only).
+  if (!/[^\x00-\x7f]/.test(path)) return false;
+  const nfc = path.normalize('NFC');
+  const nfd = path.normalize('NFD');
+  return (nfc !== path && ctx.exists(nfc)) || (nfd !== path && ctx.exists(nfd));
+}
+
 const missingArtifacts: Rule = {
   ids: ['missing-artifact'],
   check(ctx: RuleContext) {
@@ -133,7 +146,7 @@ const missingArtifacts: Rule = {
       for (const b of p.startsWith('/') ? [ctx.model.root] : bases) {
         const c = joinPath(b, p);
         if (!isInside(ctx.model.root, c)) continue;
-        if (ctx.exists(c) || unverifiable(ctx, c)) return;
+        if (existsInAnyForm(ctx, c) || unverifiable(ctx, c)) return;
         candidates++;
       }
       if (!candidates) return;

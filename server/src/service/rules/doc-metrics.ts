@@ -1,9 +1,10 @@
 /**
  * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
  * value is compared with the row's own Target, or else with the threshold configured for the metric;
- * under a metrics section (`## Success Metrics`) of a document that reports (not a brief, an execution
- * plan or a prompt, which set targets), so is each list item
- * `Name: value`, against a target written after it (`(target >80%)`) or the configured threshold.
+ * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
+ * validation document, an iAI response), so is each list item `Name: value`, against a target written
+ * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
+ * baseline or a target (`## Baseline Metrics`, `### Targets`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
@@ -83,8 +84,15 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   );
 }
 
-/** Kinds of documents that set targets rather than report values. */
-const TARGET_KINDS = new Set(['brief', 'execution-plan', 'prompt', 'plan']);
+/**
+ * Kinds of documents whose listed metrics are the phase's own results: a validation document, an iAI
+ * response. A brief, an execution plan or a prompt sets targets; a handoff hands on baselines (an input
+ * handoff's `## Baseline Metrics`, a Foundation Audit's output); a finding records what was found.
+ */
+const RESULT_KINDS = new Set(['validation', 'response']);
+
+/** A section that holds baselines or targets, not results: `## Baseline Metrics`, `### Before`, `## Goals`. */
+const NOT_RESULTS_SECTION = /\b(?:baselines?|before|previous|targets?|goals?)\b/i;
 
 /** A section of metrics: `## Success Metrics`, `## Quality Metrics`, `## Metrics and KPIs`. */
 const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
@@ -96,7 +104,11 @@ const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)
 const metrics: Rule = {
   ids: ['metric-threshold'],
   check(ctx: RuleContext) {
+    const { sections } = ctx.doc;
+    const notResults = sections.filter((s) => NOT_RESULTS_SECTION.test(s.title));
+    const underNotResults = (line: number) => notResults.some((s) => s.heading.line < line && line < s.end);
     for (const t of ctx.doc.tables) {
+      if (underNotResults(t.line)) continue;
       const head = t.header.map((h) => cellText(h.text));
       const mi = head.findIndex((h) => METRIC_COL.test(h));
       const ai = head.findIndex((h) => ACTUAL_COL.test(h));
@@ -111,9 +123,8 @@ const metrics: Rule = {
         judge(ctx, nameCell.text, actualCell.text, targetText, actualCell.range);
       }
     }
-    // The metrics of a brief, an execution plan or a prompt are the targets themselves, not values reached.
-    if (ctx.spec && TARGET_KINDS.has(ctx.spec.kind)) return;
-    const { sections } = ctx.doc;
+    // Listed metrics elsewhere are targets or baselines, not values the phase reached.
+    if (!ctx.spec || !RESULT_KINDS.has(ctx.spec.kind)) return;
     for (let si = 0; si < sections.length; si++) {
       const sec = sections[si];
       // Without either word there is no metrics section (performance only: every section of every document is asked).
@@ -121,6 +132,7 @@ const metrics: Rule = {
       for (const it of itemsWithin(ctx.doc, sec)) {
         // Each item once: under the innermost metrics section that holds it.
         if (it.section !== undefined && it.section !== si && METRICS_SECTION.test(sections[it.section].key)) continue;
+        if (underNotResults(it.line)) continue;
         const m = METRIC_ITEM.exec(it.text);
         if (!m) continue;
         const name = m[2];

@@ -27,6 +27,25 @@ const FILLER_HINT = /\d[:*_\s]*$/;
 const FILLER_ITEM =
   /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*:?\s*(?:\*\*|__|\*|_)?\s*$/i;
 
+/**
+ * The sections of a handoff where the phase system design's handoff template numbers its items as filler
+ * (`- [ ] Prerequisite 1`, `1. Step 1`, `- Question 1`, `- Decision 1: …`, `- Risk 1: …`), by title key:
+ * the output handoff's, and the input handoff's that its items are copied into. Elsewhere an item such as
+ * `- Decision 2` (a cross-reference) or `1. Item 1` (an agenda) is the author's own text.
+ */
+const FILLER_SECTION_KEYS = new Set([
+  'decisions made',
+  'artifacts produced',
+  'phase # prerequisites',
+  'phase # inputs',
+  'recommended next steps',
+  'open questions',
+  'risks and dependencies',
+  'inputs received',
+  'prerequisites',
+]);
+const HANDOFF_KINDS = new Set(['output-handoff', 'input-handoff']);
+
 const placeholders: Rule = {
   ids: ['unfilled-placeholder'],
   check(ctx: RuleContext) {
@@ -48,8 +67,10 @@ const placeholders: Rule = {
       });
     }
     // Items the handoff template of the phase system design numbers as filler (`- [ ] Prerequisite 1`, `1. Step 1`, `- Question 1`).
-    for (const it of doc.items) {
+    const fillerSections = ctx.spec && HANDOFF_KINDS.has(ctx.spec.kind) ? doc.sections.filter((sec) => FILLER_SECTION_KEYS.has(sec.key)) : [];
+    for (const it of fillerSections.length ? doc.items : []) {
       if (!FILLER_HINT.test(it.text)) continue;
+      if (!fillerSections.some((sec) => sec.heading.line < it.line && it.line < sec.end)) continue;
       const m = FILLER_ITEM.exec(it.text);
       // An item with more lines (`1. Step 1` above what to do) is a label of what follows, not filler.
       if (!m || doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;

@@ -33,12 +33,20 @@ export function specSection(doc: Pick<ParsedDocument, 'sections'>, spec: Section
 const NOTE = /\s*\([^()]*\)\s*$/;
 
 /**
- * The section of a document of kind `kind` that the kind's section `title` names, by the spec's title or
- * aliases; by the title alone when the kind has no such section (a custom layout's own kinds).
+ * Every section of a document of kind `kind` that the kind's section `title` names (by the spec's title,
+ * its aliases, an alias with a note), in document order: a response with both `## Execution Proof` and
+ * `## Test Execution Proof` has two proof sections, a prompt with `## Deliverables` and
+ * `## Key Activities (via iAI Prompt)` two deliverables sections.
  */
-export function kindSection(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string, n?: number): Section | undefined {
+export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string, n?: number): Section[] {
   const spec = kind?.sections.find((s) => s.title === title);
-  return spec ? specSection(doc, spec, n) : sectionByKey(doc, expandedTitleKey(title, n));
+  if (!spec) {
+    const key = expandedTitleKey(title, n);
+    return doc.sections.filter((s) => s.key === key);
+  }
+  const keys = new Set([spec.title, ...(spec.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
+  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
+  return doc.sections.filter((s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, '')))));
 }
 
 export function expandedTitleKey(title: string, n: number | undefined): string {

@@ -5,7 +5,7 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandedTitleKey, kindSection } from './doc-util';
+import { expandedTitleKey, kindSections } from './doc-util';
 import { bodyStart, sectionByKey, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -178,10 +178,12 @@ export const deliverablesRule: Rule = {
       const prompt = phaseDocument(phase, 'prompt');
       const pdoc = prompt ? ctx.getDocument(prompt.path) : undefined;
       if (!pdoc) return;
-      const wanted = deliverablesOf(pdoc, kindSection(pdoc, prompt!.spec, 'Deliverables'));
+      // Every section that counts as the Deliverables is read (`## Deliverables` and `## Key Activities (via iAI Prompt)`).
+      const wanted = kindSections(pdoc, prompt!.spec, 'Deliverables').flatMap((s) => deliverablesOf(pdoc, s));
       if (!wanted.length) return;
-      const sec = kindSection(doc, spec, 'Deliverables');
-      const units = sec ? unitsOf(doc, sec.bodyStart, sec.end) : unitsOf(doc, bodyStart(doc), doc.lines.length);
+      const secs = kindSections(doc, spec, 'Deliverables');
+      const sec = secs[0];
+      const units = sec ? secs.flatMap((s) => unitsOf(doc, s.bodyStart, s.end)) : unitsOf(doc, bodyStart(doc), doc.lines.length);
       const missing = unaddressed(wanted, units);
       const where = sec ? `the response's "Deliverables" section` : 'the response';
       report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
@@ -191,7 +193,7 @@ export const deliverablesRule: Rule = {
       const brief = phaseDocument(phase, 'brief');
       const bdoc = brief ? ctx.getDocument(brief.path) : undefined;
       if (!bdoc) return;
-      const wanted = deliverablesOf(bdoc, kindSection(bdoc, brief!.spec, 'Deliverables'));
+      const wanted = kindSections(bdoc, brief!.spec, 'Deliverables').flatMap((s) => deliverablesOf(bdoc, s));
       if (!wanted.length) return;
       const summary = sectionByKey(doc, expandedTitleKey('Phase {N} Summary', phase.number));
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');

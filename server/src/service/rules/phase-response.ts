@@ -6,7 +6,7 @@
  */
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
 import { itemsWithin } from '../markdown';
-import { kindSection } from './doc-util';
+import { kindSections } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -69,17 +69,36 @@ export function failureIn(line: string): boolean {
  */
 const PASSED_TEST = /^\s*(?:[✓✔√]|(?:---\s*)?PASS(?:ED)?\b|ok\s)|\bPASSED\b|\.\.\.\s*ok\s*$/;
 
+/** A line that starts with a failure mark (jest `✕`, vitest `×`, ava `✖`, bats `✗`, `✘`, `❌`); group 1 is what follows it. */
+const FAILURE_MARK = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(\S.*)$/;
+
 /**
- * A line a test runner prints for one test that failed, whatever its title says: the mark that starts it
- * (jest `✕ deploys`, vitest `× deploys`, ava `✖`, bats `✗`, `✘`, `❌`; not one followed by a count of 0,
- * as in `✖ 0 failing`), or unittest's verbose verdict at its end (`test_deploy (mod.Case) ... FAIL`, `... ERROR`).
+ * What follows a mark on a summary line, not a test's title: a number (`✖ 1 problem (0 errors, 1 warning)`,
+ * `✖ 0 failing`, `× 2 replicas`), or a count with its label (`❌ Failed: 0`, `✗ Skipped: 0`, `✕ 2 failed`).
  */
-const FAILED_TEST = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(?!0\b)\S|\.\.\.\s*(?:FAIL|ERROR)\s*$/;
+const MARKED_COUNT =
+  /^\d|\b\d+\s+(?:tests?\s+|specs?\s+)?(?:passed|passing|failed|failing|failures?|errors?|errored|problems?|warnings?|skipped|pending|todo)\b|\b(?:passed|failed|failures?|errors?|problems?|warnings?|skipped|pending|todo|tests?|total)\s*[:=]\s*\d/i;
+
+/** What follows a mark on a line that reports no failure: `✗ No failures`, `❌ No failed tests`. */
+const MARKED_NONE = /^no\s+(?:failures?|failed|failing|errors?|problems?)\b/i;
+
+/**
+ * A line a test runner prints for one test that failed, whatever its title says: a failure mark followed by
+ * the test's title (jest `✕ deploys`, vitest `× deploys`, ava `✖ deploys`, bats `✗`, `✘`, `❌`), not by a
+ * count or summary (`✖ 1 problem (0 errors, 1 warning)`, `❌ Failed: 0`, `× 2 replicas`: their counts are
+ * read as any summary's) nor by "no failures"; or unittest's verbose verdict at its end
+ * (`test_deploy (mod.Case) ... FAIL`, `... ERROR`).
+ */
+export function failedTestLine(line: string): boolean {
+  const m = FAILURE_MARK.exec(line);
+  if (m) return !MARKED_COUNT.test(m[1]) && !MARKED_NONE.test(m[1]);
+  return /\.\.\.\s*(?:FAIL|ERROR)\s*$/.test(line);
+}
 
 /** `failureIn` without the quick test. */
 export function failureInFull(line: string): boolean {
   if (PASSED_TEST.test(line)) return false;
-  if (FAILED_TEST.test(line)) return true;
+  if (failedTestLine(line)) return true;
   const counts = /\b(\d+)\s+(?:tests?\s+|specs?\s+)?(?:failed|failing|failures?|errors?|errored)\b/gi;
   for (let m = counts.exec(line); m; m = counts.exec(line)) if (Number(m[1]) > 0) return true;
   // "failed: 2", "Failures: 1", "failures=1"
@@ -87,9 +106,9 @@ export function failureInFull(line: string): boolean {
   for (let m = labelled.exec(line); m; m = labelled.exec(line)) if (Number(m[1]) > 0) return true;
   if (/\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*([1-9]\d*)\b/i.test(line)) return true;
   // Runner keywords, upper case as the runners print them: pytest/unittest FAILED, jest/go FAIL, pytest ERRORS/ERROR.
-  if (/(^|[\s(=:-])FAILED\b/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
+  if (/(^|[\s(=:-])FAILED\b(?!\s*[:=]\s*0\b)/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
   if (/^\s*(?:---\s*)?FAIL\b/.test(line)) return true;
-  if (/\bERRORS\b/.test(line) || /^\s*ERROR\b/.test(line)) return true;
+  if (/\bERRORS\b(?!\s*[:=]\s*0\b)/.test(line) || /^\s*ERROR\b/.test(line)) return true;
   if (/^\s*not ok\s+\d+/.test(line)) return true;
   if (/test result:\s*FAILED/.test(line)) return true;
   return false;
@@ -126,18 +145,63 @@ const CODE_INFO =
   /^\{?\.?(?:ya?ml|json[c5]?|toml|ini|xml|html?|css|s[ac]ss|javascript|js|mjs|cjs|jsx|typescript|ts|tsx|python|py|go|golang|rust|rs|java|kotlin|kts?|c|cpp|c\+\+|h|hpp|cs|csharp|ruby|rb|php|sql|hcl|terraform|tf|dockerfile|docker|makefile|make|groovy|gradle|swift|scala|lua|perl|pl|r|mermaid|diff|patch|markdown|md|gherkin|feature|nginx|properties|env|dotenv|graphql|proto|protobuf|jinja2?|j2|hbs|handlebars)\b/i;
 
 /**
+ * The language of a fenced block's info string when it names a shell (`bash`, `sh`, `powershell`, …; not
+ * `console` or `shell-session`, where sessions are pasted): such a block is a script unless it holds a line
+ * of a runner's summary (`RUN_SUMMARY`), as when a run is pasted under ```` ```bash ````.
+ */
+const SHELL_INFO = /^\{?\.?(?:bash|sh|shell|zsh|fish|ksh|csh|tcsh|powershell|pwsh|ps1|posh|bat|batch|cmd)(?![\w-])/i;
+
+/** A line of a runner's summary, which counts its tests: `3 passed, 1 failed`, `Tests: 4 passed`, `Ran 2 tests`, `test result: ok`. */
+const RUN_SUMMARY = [
+  /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded)\b/i,
+  /\bTests?:\s+\d+/i,
+  /\bTests run:\s*\d+/i,
+  /\bRan \d+ tests?\b/,
+  /\btest result:\s*(?:ok|FAILED)/i,
+  /\d+\s+examples?,\s*\d+\s+failures?/i,
+];
+
+/** Words that say a run is an earlier one, quoted for comparison; and words that say it is not. */
+const EARLIER_RUN = /\b(?:baseline|before|previous|earlier)\b/i;
+const LATER_RUN = /\b(?:after|now|current)\b/i;
+
+function saysEarlier(text: string): boolean {
+  return EARLIER_RUN.test(text) && !LATER_RUN.test(text);
+}
+
+/**
+ * Whether a block quotes an earlier run (a baseline to compare with): the line just above it (blank lines
+ * aside; a heading or a line of prose such as "Phase 1 baseline (for comparison):", not a list item), or the title of the
+ * section it is in, says baseline, before, previous or earlier, and not after, now or current (in
+ * `## Before and After` the line above each block decides).
+ */
+function quotesEarlierRun(doc: ParsedDocument, cb: CodeBlock): boolean {
+  let l = cb.line - 1;
+  while (l >= 0 && (doc.lines[l] ?? '').trim() === '') l--;
+  // A list item above the block (`- [x] The suite passes on the baseline`) is no caption of it.
+  const inItem = doc.items.some((it) => it.line <= l && l <= it.endLine);
+  if (l >= 0 && !inItem && saysEarlier(doc.lines[l])) return true;
+  const sec = cb.section === undefined ? undefined : doc.sections[cb.section];
+  return !!sec && saysEarlier(sec.title);
+}
+
+/**
  * Failing test runs in a validation document: each fenced block that looks like a test run (a line of a
- * runner's summary or marks, `RUN_OUTPUT`, or a line for one failed test) and is not tagged as source or
- * configuration, at each line that reports a failure. A validation document need not hold a run (no
- * missing-test-proof): the audit seed asks its Testing gate for passing validation tests, not for their output.
+ * runner's summary or marks, `RUN_OUTPUT`, or a line for one failed test), is not tagged as source or
+ * configuration, nor as a shell script without a runner's summary, and does not quote an earlier run, at
+ * each line that reports a failure. A validation document need not hold a run (no missing-test-proof):
+ * the audit seed asks its Testing gate for passing validation tests, not for their output.
  */
 function failingValidationRuns(ctx: RuleContext): void {
   const { doc } = ctx;
   let n = 0;
   for (const cb of doc.codeBlocks) {
-    if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(cb.info.trim())) continue;
+    const info = cb.info.trim();
+    if (!FENCE.test(doc.lines[cb.line] ?? '') || CODE_INFO.test(info)) continue;
     const lines = blockLines(doc, cb);
-    if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || FAILED_TEST.test(doc.lines[l]))) continue;
+    if (SHELL_INFO.test(info) && !lines.some((l) => RUN_SUMMARY.some((re) => re.test(doc.lines[l])))) continue;
+    if (!lines.some((l) => RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || failedTestLine(doc.lines[l]))) continue;
+    if (quotesEarlierRun(doc, cb)) continue;
     for (const l of lines) {
       if (!failureIn(doc.lines[l])) continue;
       if (n++ >= MAX_FAILURE_REPORTS) return;
@@ -153,16 +217,21 @@ export const responseRule: Rule = {
     if (spec?.kind === 'validation') return failingValidationRuns(ctx);
     if (spec?.kind !== 'response') return;
 
-    const tests = kindSection(doc, spec, 'Tests');
+    // Every section that counts as the Tests (or the Execution Proof) is read, as one: a response may hold
+    // `## Execution Proof` and `## Test Execution Proof`, and a failing run in either fails the gate.
+    const testSections = kindSections(doc, spec, 'Tests');
+    const proofSections = kindSections(doc, spec, 'Execution Proof');
+    const inAny = (secs: Section[], line: number) => secs.some((sec) => inSection(sec, line));
+    const tests = testSections[0];
     // A missing section is also a missing-section (whose fix inserts it); this id fails the phase's Tests/Proof gate.
     if (!tests) {
       ctx.report('missing-tests', titleRange(doc), 'The response has no "## Tests" section: list the unit and integration tests written for this phase.');
     } else {
-      const items = itemsWithin(doc, tests).filter((it) => it.text.trim() !== '');
-      const rows = doc.tables.filter((t) => inSection(tests, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
+      const items = [...new Set(testSections.flatMap((sec) => itemsWithin(doc, sec)))].filter((it) => it.text.trim() !== '');
+      const rows = doc.tables.filter((t) => inAny(testSections, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
       // In one "Tests and Execution Proof" section the code blocks are the proof: the tests are its items and rows.
-      const proofToo = tests === kindSection(doc, spec, 'Execution Proof');
-      const code = proofToo ? [] : doc.codeBlocks.filter((cb) => inSection(tests, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
+      const testsOnly = testSections.filter((sec) => !proofSections.includes(sec));
+      const code = doc.codeBlocks.filter((cb) => inAny(testsOnly, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
       const written = [...items.map((it) => it.text), ...rows, ...code];
       if (written.length === 0) {
         ctx.report('missing-tests', tests.heading.textRange, `Section "${tests.title}" lists no tests: add one item per unit or integration test.`);
@@ -175,12 +244,12 @@ export const responseRule: Rule = {
       }
     }
 
-    const proof = kindSection(doc, spec, 'Execution Proof');
+    const proof = proofSections[0];
     if (!proof) {
       ctx.report('missing-test-proof', titleRange(doc), 'The response has no "## Execution Proof" section: paste the test run output in a code block.');
       return;
     }
-    const blocks = doc.codeBlocks.filter((cb) => inSection(proof, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
+    const blocks = doc.codeBlocks.filter((cb) => inAny(proofSections, cb.line) && FENCE.test(doc.lines[cb.line] ?? ''));
     if (blocks.length === 0) {
       ctx.report('missing-test-proof', proof.heading.textRange, `Section "${proof.title}" holds no fenced code block with the test run output.`);
       return;
