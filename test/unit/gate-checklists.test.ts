@@ -1,7 +1,8 @@
 /** Which section is a gate's checklist in a custom layout, and the status of a phase of a layout without gates. */
 import * as assert from 'node:assert/strict';
 import { gateCauses, ungatedErrors } from '../../server/src/service/gates';
-import { diagnosticsOf, workspace } from '../helpers/workspace';
+import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
+import { applyEdits, codeActions, fixAll } from '../../server/src/service';
 
 const layout = (gates: string) =>
   `layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n      - kind: review\n        file: REVIEW.md\n${gates}`;
@@ -365,5 +366,28 @@ describe('audit gate checklists as the phase system design writes its gates', ()
       diags('empty-section').map((d) => d.range.start.line),
       [lineOf(text, 'Gate 4: Documentation')],
     );
+    // Its quick fix writes the boxes (`✅` is done, anything else not yet); a checklist of prose has none to offer.
+    const fixes = reported.map((d) => codeActions(svc, [d]).find((a) => a.title.startsWith('Write the checklist items')));
+    assert.equal(fixes[0], undefined);
+    assert.ok(fixes[1]?.manual && fixes[2]?.manual);
+    let fixed = applyEdits(text, fixes[1]!.change.edits[0].edits);
+    fixed = applyEdits(fixed, fixes[2]!.change.edits[0].edits);
+    assert.ok(fixed.includes('\n- [x] Stakeholder sign-off — Evidence:'), fixed);
+    assert.ok(fixed.includes('\n- [x] **Testing**: Validation tests pass'), fixed);
+    // Not part of Fix all: only the team knows what is done.
+    assert.ok(!(fixAll(svc, `${ROOT}/${VALIDATION}`)?.change.edits[0]?.edits ?? []).some((e) => e.newText === '[x] '));
+    const after = await check(fixed);
+    assert.deepEqual(
+      ['Approval', 'Testing'].map((n) => after.gates.find((g) => g.name === n)!.status),
+      ['passed', 'passed'],
+    );
+    const undone = await check(text.replace('- ✅ Stakeholder', '- ⬜ Stakeholder').replace('- ✅ **Testing**', '- **Testing**'));
+    const [approval, testing] = undone
+      .diags('gate-item-unchecked')
+      .filter((d) => d.data?.fix === 'add-checkboxes')
+      .sort((a, b) => a.range.start.line - b.range.start.line)
+      .map((d) => codeActions(undone.svc, [d])[0]);
+    assert.equal(applyEdits(text.replace('- ✅ Stakeholder', '- ⬜ Stakeholder'), approval.change.edits[0].edits).includes('\n- [ ] Stakeholder'), true);
+    assert.ok(applyEdits(text.replace('- ✅ **Testing**', '- **Testing**'), testing.change.edits[0].edits).includes('\n- [ ] **Testing**'));
   });
 });

@@ -6,6 +6,7 @@ import { renderKind, today } from '../templates';
 import { renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
+import type { TextEdit } from '../types';
 import { findLabel } from '../rules/doc-rationale';
 import type { Fix } from './fix';
 
@@ -156,7 +157,41 @@ const insertRationale: Fix = (svc, diag) => {
   };
 };
 
+/** A leading mark that says an item is done (`✅`, `☑`, `✔`, `✓`), or not (`❌`, `⬜`, `☐`, `✗`, `✘`), and the spaces after it. */
+const DONE_MARK = /^(?:✅|☑️?|✔️?|✓)\s*/u;
+const NOT_DONE_MARK = /^(?:❌|⬜|☐|✗|✘)\s*/u;
+
+/**
+ * Writes a checkbox into each item of a gate checklist that has none: `[x]` for an item marked done
+ * (`- ✅ Signed off` → `- [x] Signed off`), `[ ]` for one marked not done or not marked. Only the team
+ * knows which are done, so it is left to the user (not part of *Fix all*).
+ */
+const addCheckboxes: Fix = (svc, diag) => {
+  const d = diag.data as { lines?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (!doc || !Array.isArray(d?.lines)) return undefined;
+  const edits: TextEdit[] = [];
+  for (const line of d.lines) {
+    const it = doc.items.find((x) => x.line === line);
+    // A stale diagnostic: an item gone, or one with its box already.
+    if (!it || it.checked !== undefined) continue;
+    const at = it.textRange.start;
+    const done = DONE_MARK.exec(it.text);
+    const notDone = done ? null : NOT_DONE_MARK.exec(it.text);
+    const mark = done ?? notDone;
+    edits.push({ range: range(at.line, at.character, at.line, at.character + (mark ? mark[0].length : 0)), newText: done ? '[x] ' : '[ ] ' });
+  }
+  if (!edits.length) return undefined;
+  return {
+    title: 'Write the checklist items as tasks (- [ ] / - [x])',
+    codes: [diag.code],
+    manual: true,
+    change: { edits: [{ file: diag.file, edits }], creates: [] },
+  };
+};
+
 export const DOCUMENT_FIXES: Record<string, Fix> = {
+  'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,
   'remove-leading-blank-lines': removeLeadingBlankLines,
   'create-linked-file': createLinkedFile,

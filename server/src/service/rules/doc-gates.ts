@@ -43,11 +43,14 @@ const gateItems: Rule = {
       // A gate's checklist without a box keeps the gate pending (its status says so): say it here too. An empty
       // section has its empty-section problem.
       if (checklist && !items.some((i) => i.checked !== undefined) && !checklist.section?.isEmpty) {
+        // The fix writes a box into each of its outermost items (`- ✅ …` → `- [x] …`).
+        const depth = Math.min(...items.map((i) => i.depth));
         ctx.report(
           'gate-item-unchecked',
           withoutBoxesAt(checklist),
           `${name} gate: its checklist has no checkbox items, so the gate stays pending. Write each item as a task, \`- [x] …\` ` +
             'once done with its evidence (`- [ ] …` until then).',
+          items.length ? { fix: 'add-checkboxes', lines: items.filter((i) => i.depth === depth).map((i) => i.line) } : undefined,
         );
       }
       for (const item of items) {
