@@ -585,6 +585,8 @@ describe('templates', () => {
         .join('\n')
         .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
         .replace(/\$CURRENT_YEAR-\$CURRENT_MONTH-\$CURRENT_DATE/g, DATE)
+        // The folder's phase (snippets.test.ts checks the transform itself).
+        .replace(/\$\{TM_DIRECTORY\/[^}]*\}/g, 'phase-1')
         .replace(/\$\{\d+:((?:[^{}]|\$\{\d+:[^{}]*\})*)\}/g, (_m, d: string) => d.replace(/\$\{\d+:([^{}]*)\}/g, '$1'))
         .replace(/\$\d+/g, '');
     for (const [name, s] of Object.entries(snippets)) {
