@@ -132,6 +132,14 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.match(d.message, /not closed/);
   });
 
+  it('the line ending of a document is that of most of its line breaks: a stray CR in an LF file is no line ending', () => {
+    assert.equal(parseDocument('# Phase 3: Containerization \r(draft)\n\n## Goals\n\n- one\n').eol, '\n');
+    assert.equal(parseDocument('# Title\r\r## Goals\r\r- one\r').eol, '\r');
+    assert.equal(parseDocument('# Title\r\r## Goals\n\r- one\r').eol, '\r');
+    assert.equal(parseDocument('# Title\r\n\r(x)\n- one\n').eol, '\r\n');
+    assert.equal(parseDocument('# Title\n## Goals\n').eol, '\n');
+  });
+
   it('Markdown edge cases parse: unclosed fences, HTML blocks, tabs, lone CRs, empty file', () => {
     for (const text of [
       '```\nunclosed\n## not a heading',
