@@ -114,6 +114,46 @@ describe('config: duplicates within a layout', () => {
       [['REPORT.md', 'REVIEW.md']],
     );
   });
+
+  it('gates are duplicates by their exact names (any case); two names with the same words, or a name without any, are reported as such', () => {
+    const text = [
+      'layouts:',
+      '  - name: langs',
+      '    phases: "langs/*"',
+      '    documents:',
+      '      - kind: report',
+      '        file: REPORT.md',
+      '    gates:',
+    ].join('\n');
+    const gates = ['C', 'C++', ' c ', '✅', '🚀', 'Go', 'Rust!', 'rust'];
+    const cfg = parseConfig(`${ROOT}/phasegate.yaml`, text + '\n' + gates.map((g) => `      - name: "${g}"`).join('\n') + '\n', ROOT, undefined);
+    assert.deepEqual(
+      cfg.problems.map((p) => [p.range.start.line, p.message]),
+      [
+        [
+          8,
+          'layouts[0].gates[1].name: `C++` and layouts[0].gates[0] (`C`) are both read from the same heading (`## Gate N: C++` is matched by its words, `c`, as `## Gate N: C` is); give each gate words of its own',
+        ],
+        [9, 'layouts[0].gates[2].name: ` c ` is the name of layouts[0].gates[0]; give each gate a name of its own'],
+        [
+          10,
+          "layouts[0].gates[3].name: `✅` has no letter or digit, and a gate's checklist heading is found by the words of its name; give it a name with words",
+        ],
+        [
+          11,
+          "layouts[0].gates[4].name: `🚀` has no letter or digit, and a gate's checklist heading is found by the words of its name; give it a name with words",
+        ],
+        [
+          14,
+          'layouts[0].gates[7].name: `rust` and layouts[0].gates[6] (`Rust!`) are both read from the same heading (`## Gate N: rust` is matched by its words, `rust`, as `## Gate N: Rust!` is); give each gate words of its own',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      cfg.layouts.find((l) => l.name === 'langs')?.gates.map((g) => g.name),
+      ['C', 'Go', 'Rust!'],
+    );
+  });
 });
 
 describe('config: its own schema', () => {
