@@ -75,6 +75,20 @@ describe('phasegate check --fix', () => {
     assert.equal(fsys.text(`/ws/${DEC}`), text);
   });
 
+  it('writes LF into an LF file with a stray CR in its first line (its fixes wrote CR-only line breaks)', async () => {
+    const fsys = examplesFs();
+    // The heading first, as the file's first line: the CR comes before any LF.
+    const stray = BROKEN.slice(BROKEN.indexOf('# Phase 3')).replace('# Phase 3: Containerization', '# Phase 3: Containerization \r(draft)');
+    fsys.write(`/ws/${DEC}`, stray);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: /);
+    const text = fsys.text(`/ws/${DEC}`)!;
+    // The stray CR stays where it was; every line break written is an LF.
+    assert.equal(text.split('\r').length, 2, JSON.stringify(text));
+    assert.ok(text.includes('Containerization \r(draft)\n'), JSON.stringify(text));
+    assert.match(text, /Because small\.\n\nText\.\n\n\*\*Rationale\*\*: \[Why this decision\]\n$/);
+  });
+
   it('leaves a file that changed after it was read as it is', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN);

@@ -114,6 +114,46 @@ describe('config: duplicates within a layout', () => {
       [['REPORT.md', 'REVIEW.md']],
     );
   });
+
+  it('gates are duplicates by their exact names (any case); two names with the same words, or a name without any, are reported as such', () => {
+    const text = [
+      'layouts:',
+      '  - name: langs',
+      '    phases: "langs/*"',
+      '    documents:',
+      '      - kind: report',
+      '        file: REPORT.md',
+      '    gates:',
+    ].join('\n');
+    const gates = ['C', 'C++', ' c ', '✅', '🚀', 'Go', 'Rust!', 'rust'];
+    const cfg = parseConfig(`${ROOT}/phasegate.yaml`, text + '\n' + gates.map((g) => `      - name: "${g}"`).join('\n') + '\n', ROOT, undefined);
+    assert.deepEqual(
+      cfg.problems.map((p) => [p.range.start.line, p.message]),
+      [
+        [
+          8,
+          'layouts[0].gates[1].name: `C++` and layouts[0].gates[0] (`C`) are both read from the same heading (`## Gate N: C++` is matched by its words, `c`, as `## Gate N: C` is); give each gate words of its own',
+        ],
+        [9, 'layouts[0].gates[2].name: ` c ` is the name of layouts[0].gates[0]; give each gate a name of its own'],
+        [
+          10,
+          "layouts[0].gates[3].name: `✅` has no letter or digit, and a gate's checklist heading is found by the words of its name; give it a name with words",
+        ],
+        [
+          11,
+          "layouts[0].gates[4].name: `🚀` has no letter or digit, and a gate's checklist heading is found by the words of its name; give it a name with words",
+        ],
+        [
+          14,
+          'layouts[0].gates[7].name: `rust` and layouts[0].gates[6] (`Rust!`) are both read from the same heading (`## Gate N: rust` is matched by its words, `rust`, as `## Gate N: Rust!` is); give each gate words of its own',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      cfg.layouts.find((l) => l.name === 'langs')?.gates.map((g) => g.name),
+      ['C', 'Go', 'Rust!'],
+    );
+  });
 });
 
 describe('config: its own schema', () => {
@@ -498,7 +538,33 @@ describe('config: a glob that would take too long to match', () => {
     assert.deepEqual(svc.model.phases.map((p) => p.id).sort(), ['phase-1', 'sprints/s1']);
   });
 
-  it('the globs a workspace writes are kept: one * too many in a segment, one ** too many, brace lists, classes, extglobs', () => {
+  it('a repeated extglob that can match a name in many ways is invalid-config and dropped (picomatch backtracked for minutes on a 32-character name)', async () => {
+    const files = {
+      'phasegate.yaml': `ignore: ['+(*)x', '**/+(a*)b', 'drafts/**']\n` + sprint(`['sprints/+(a|aa)b', 'sprints/*']`),
+      [`${'a'.repeat(32)}.md`]: '# Note\n',
+      [`phase-1/${'a'.repeat(40)}.md`]: '# Finding\n',
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'drafts/phase-2/00-PHASE_BRIEF.md': '# Phase 2: Draft\n',
+      [`sprints/${'a'.repeat(40)}/GOALS.md`]: '# S\n',
+    };
+    // A bound against a hang: without the judge, the first glob alone takes minutes on the 32 `a`s.
+    const t0 = Date.now();
+    const { svc } = await workspace(files);
+    svc.diagnoseAll();
+    assert.ok(Date.now() - t0 < 20000, `${Date.now() - t0} ms`);
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.code, d.message.slice(0, d.message.indexOf(' can match')), d.range.start.line]),
+      [
+        ['invalid-config', 'ignore[0]: the repeated extglob `+(*)`', 0],
+        ['invalid-config', 'ignore[1]: the repeated extglob `+(a*)`', 0],
+        ['invalid-config', 'layouts[0].phases[0]: the repeated extglob `+(a|aa)`', 3],
+      ],
+    );
+    assert.deepEqual(svc.config.ignore, ['drafts/**']);
+    assert.deepEqual(svc.config.layouts[0].phaseGlobs, ['sprints/*']);
+  });
+
+  it('the globs a workspace writes are kept: up to three * in a name, three ** folders, brace lists, classes, extglobs; explosive ones are refused', () => {
     for (const g of [
       '**/archive/**',
       'sprints/*',
@@ -507,17 +573,42 @@ describe('config: a glob that would take too long to match', () => {
       '**/*-old-*.md',
       '*a*a*b',
       'a/**/b/**/c',
+      '**/a/**/b/**/c',
+      '**/a/**/b/**/c/**/d',
+      '**/archive/**/old/**/*.md',
+      '**/phase-*/**/drafts/**/*.md',
+      '**/old/**/*-*-*.md',
+      '**/a/**/*a*a*',
+      '*a*/*a*',
       '**/drafts/**/*-x-*',
       '{drafts,archive,old,tmp}/**',
       'notes/{2023,2024}-*/[a-z]*.md',
       'sprint-{1..9}',
       '**/+(tmp|temp)/**',
+      'phase-+([0-9])-*',
+      '!(draft)*.md',
+      '@(a|b)*',
     ]) {
       const cfg = parseConfig(`${ROOT}/phasegate.yaml`, `ignore: ['${g}']\n`, ROOT, undefined);
       assert.deepEqual(cfg.problems, [], g);
       assert.deepEqual(cfg.ignore, [g], g);
     }
-    for (const g of ['*a*a*a*b', '**/a/**/b/**/c', '*a*/*a*/*a*', '**/a/**/*a*a*', `${'{a,aa}'.repeat(24)}b`, '*(a)*(a)*(a)*(a)x']) {
+    for (const g of [
+      '*a*a*a*b',
+      `${'*a'.repeat(25)}*b`,
+      '**/*-*-*-*.md',
+      '*a*/*a*/*a*',
+      '**/*a*/**/*a*',
+      '**/a/**/b/**/*-*-*.md',
+      '**/*a*/**/*b*/**/*c*',
+      `${'{a,aa}'.repeat(24)}b`,
+      '*(a)*(a)*(a)*(a)x',
+      '+(*)x',
+      '**/+(a*)b',
+      '+(a|aa)b',
+      '*(a|aa)x',
+      '+(a+(b))c',
+    ]) {
       const cfg = parseConfig(`${ROOT}/phasegate.yaml`, `ignore: ['${g}']\n`, ROOT, undefined);
       assert.deepEqual(
         cfg.problems.map((d) => d.message.split(':')[0]),

@@ -132,6 +132,14 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.match(d.message, /not closed/);
   });
 
+  it('the line ending of a document is that of most of its line breaks: a stray CR in an LF file is no line ending', () => {
+    assert.equal(parseDocument('# Phase 3: Containerization \r(draft)\n\n## Goals\n\n- one\n').eol, '\n');
+    assert.equal(parseDocument('# Title\r\r## Goals\r\r- one\r').eol, '\r');
+    assert.equal(parseDocument('# Title\r\r## Goals\n\r- one\r').eol, '\r');
+    assert.equal(parseDocument('# Title\r\n\r(x)\n- one\n').eol, '\r\n');
+    assert.equal(parseDocument('# Title\n## Goals\n').eol, '\n');
+  });
+
   it('Markdown edge cases parse: unclosed fences, HTML blocks, tabs, lone CRs, empty file', () => {
     for (const text of [
       '```\nunclosed\n## not a heading',
@@ -567,6 +575,31 @@ describe('robustness: workspace schemas are data', () => {
           ['phase-1'],
         );
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a phasegate.yaml that is a folder is invalid-config, and a .phasegate.yaml beside it is read (it was hidden: the defaults applied)', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cfg-')));
+    try {
+      fs.mkdirSync(path.join(dir, 'phase-1'));
+      fs.writeFileSync(path.join(dir, BRIEF), body);
+      fs.mkdirSync(path.join(dir, 'phasegate.yaml'));
+      fs.writeFileSync(path.join(dir, '.phasegate.yaml'), 'rules:\n  broken-link: "off"\nignore: [phase-1]\n');
+      const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      await svc.load(dir);
+      const problems = (ps: { file: string; code: string; message: string }[]) => ps.map((d) => [path.basename(d.file), d.code, d.message.split(':')[0]]);
+      const expected = [['phasegate.yaml', 'invalid-config', 'phasegate.yaml cannot be read']];
+      assert.equal(svc.config.file, path.join(dir, '.phasegate.yaml'));
+      assert.deepEqual(problems(svc.config.problems), expected);
+      assert.deepEqual(svc.config.rules, { 'broken-link': 'off' });
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.id),
+        [],
+      );
+      // The editor's text of the config, not saved: the folder stays reported beside it.
+      assert.deepEqual(problems(svc.configProblemsOf('rules:\n  broken-link: "off"\nignore: [phase-1]\n# edited\n')), expected);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

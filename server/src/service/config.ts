@@ -342,19 +342,34 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         template: d.template,
         sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
       }));
+    // A gate's checklist is found by the words of its name (`normalizeTitle`: case, punctuation and
+    // emoji dropped): a second name with the same words would be read from the first one's heading.
     const gateNames = new Map<string, number>();
+    const gateKeys = new Map<string, number>();
     const gates: GateSpec[] = (l.gates ?? [])
       .filter((g, j) => {
+        const at = pathRange(doc, lines, 0, src, `/layouts/${i}/gates/${j}/name`) ?? undefined;
+        const name = g.name.trim().toLowerCase();
         const key = normalizeTitle(g.name);
-        const first = gateNames.get(key);
-        if (first === undefined) {
-          gateNames.set(key, j);
+        const first = gateNames.get(name);
+        const same = gateKeys.get(key);
+        if (first !== undefined)
+          problem(`layouts[${i}].gates[${j}].name: \`${g.name}\` is the name of layouts[${i}].gates[${first}]; give each gate a name of its own`, at);
+        else if (key === '')
+          problem(
+            `layouts[${i}].gates[${j}].name: \`${g.name}\` has no letter or digit, and a gate's checklist heading is found by the words of its name; give it a name with words`,
+            at,
+          );
+        else if (same !== undefined)
+          problem(
+            `layouts[${i}].gates[${j}].name: \`${g.name}\` and layouts[${i}].gates[${same}] (\`${l.gates![same].name}\`) are both read from the same heading (\`## Gate N: ${g.name}\` is matched by its words, \`${key}\`, as \`## Gate N: ${l.gates![same].name}\` is); give each gate words of its own`,
+            at,
+          );
+        else {
+          gateNames.set(name, j);
+          gateKeys.set(key, j);
           return true;
         }
-        problem(
-          `layouts[${i}].gates[${j}].name: \`${g.name}\` is the name of layouts[${i}].gates[${first}]; give each gate a name of its own`,
-          pathRange(doc, lines, 0, src, `/layouts/${i}/gates/${j}/name`) ?? undefined,
-        );
         return false;
       })
       .map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));

@@ -116,8 +116,8 @@ export interface ParsedDocument {
   text: string;
   lines: string[];
   /**
-   * Line ending used by the file: '\r\n' when any CRLF is found in the first lines, else '\r' when a
-   * CR alone ends a line before any LF does (old Mac files), else '\n'.
+   * Line ending used by the file: '\r\n' when any CRLF is found in its first 4,096 characters, else
+   * '\r' when CRs alone end more lines there than LFs do (old Mac files), else '\n'.
    */
   eol: '\n' | '\r\n' | '\r';
   frontMatter: FrontMatter | undefined;
@@ -734,20 +734,29 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   return docs;
 }
 
+/**
+ * The line ending of `text`, read from the breaks of its first 4,096 characters: '\r\n' when any CRLF
+ * ends a line there, else '\r' when CRs alone end more lines than LFs do (an old Mac file), else '\n'
+ * (a stray CR in an LF file, as in `# Title \r(draft)`, does not make its fixes write CRs).
+ */
+function lineEnding4k(text: string): '\n' | '\r\n' | '\r' {
+  const end = Math.min(text.length, 4096);
+  let lf = 0;
+  let cr = 0;
+  for (let i = text.indexOf('\r'); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) === 10) return '\r\n';
+    cr++;
+  }
+  if (cr === 0) return '\n';
+  for (let i = text.indexOf('\n'); i >= 0 && i < end && lf < cr; i = text.indexOf('\n', i + 1)) lf++;
+  return cr > lf ? '\r' : '\n';
+}
+
 /** A document's text, lines, line ending and front matter, its model still empty. */
 function prepareDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = splitLines(text);
-  // CRLF within the first 4,096 characters, as `/\r\n/.test(text.slice(0, 4096))`, without the copy.
-  const cr = text.indexOf('\r');
-  const crlf = cr >= 0 ? text.indexOf('\r\n', cr) : -1;
-  let eol: '\n' | '\r\n' | '\r' = '\n';
-  if (crlf >= 0 && crlf <= 4094) eol = '\r\n';
-  else if (cr >= 0 && cr <= 4094) {
-    // No CRLF there: the CR is one alone. It is the file's line ending when no LF ends a line before it.
-    const lf = text.indexOf('\n');
-    if (lf < 0 || lf > cr) eol = '\r';
-  }
+  const eol = lineEnding4k(text);
   const frontMatter = parseFrontMatter(lines, text);
   return {
     text,

@@ -189,13 +189,13 @@ export class PhasegateService {
       const st = await this.fs.stat(file).catch(() => undefined);
       if (!st || st.kind !== 'file') {
         // A config file named by the host (the CLI's --config) must exist; a workspace's own that is a folder,
-        // a pipe or a device is reported (and never read: a pipe would block), and the defaults apply.
+        // a pipe or a device is reported (and never read: a pipe would block), and the search goes on to the
+        // next name (`phasegate.yml`, `.phasegate.yaml`); without one, the defaults apply.
         if (explicit || st)
           this.configUnreadable(
             file,
             `${name} cannot be read: ${!st ? 'no such file' : st.kind === 'directory' ? 'it is a folder' : 'it is not a regular file'}`,
           );
-        if (st) break;
         continue;
       }
       if (st.size > MAX_CONFIG_BYTES) {
@@ -210,7 +210,10 @@ export class PhasegateService {
         this.configUnreadable(file, `${name} cannot be read: ${(e as Error).message}`);
         break;
       }
+      // The names passed over that are no file (reported above) stay reported beside the config read.
+      const passed = this.config.problems;
       this.config = this.parseConfigText(file, text);
+      this.config.problems.unshift(...passed);
       break;
     }
     await this.loadWorkspaceSchemas();
@@ -365,7 +368,8 @@ export class PhasegateService {
    */
   configProblemsOf(text: string): Diagnostic[] {
     if (!this.config.file || this.configText === undefined || text === this.configText) return this.config.problems;
-    return this.parseConfigText(this.config.file, text).problems;
+    const passed = this.config.problems.filter((d) => d.file !== this.config.file);
+    return [...passed, ...this.parseConfigText(this.config.file, text).problems];
   }
 
   /** The schema of phasegate.yaml: always the built-in one (a workspace's `schemas: {config: …}` is a document kind's). */
