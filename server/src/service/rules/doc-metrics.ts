@@ -105,14 +105,15 @@ const metrics: Rule = {
   ids: ['metric-threshold'],
   check(ctx: RuleContext) {
     const { sections } = ctx.doc;
-    const notResults = sections.filter((s) => NOT_RESULTS_SECTION.test(s.title));
-    const underNotResults = (line: number) => notResults.some((s) => s.heading.line < line && line < s.end);
+    // Found when first asked (performance only: most documents have no metric to judge).
+    let notResults: typeof sections | undefined;
+    const underNotResults = (line: number) =>
+      (notResults ??= sections.filter((s) => NOT_RESULTS_SECTION.test(s.title))).some((s) => s.heading.line < line && line < s.end);
     for (const t of ctx.doc.tables) {
-      if (underNotResults(t.line)) continue;
       const head = t.header.map((h) => cellText(h.text));
       const mi = head.findIndex((h) => METRIC_COL.test(h));
       const ai = head.findIndex((h) => ACTUAL_COL.test(h));
-      if (mi < 0 || ai < 0) continue;
+      if (mi < 0 || ai < 0 || underNotResults(t.line)) continue;
       const ti = head.findIndex((h) => TARGET_COL.test(h));
       for (const row of t.rows) {
         const nameCell = row.cells[mi];
