@@ -889,6 +889,48 @@ describe('document rules', () => {
       assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder').length, 2);
     });
 
+    it('reports decisions written as list items or table rows in the decision log without a rationale', async () => {
+      const text = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '- Decision 1: Use pytest → the team knows it',
+        '- Decision 2: Adopt Trivy for image scanning',
+        '- **Decision 3**: Pin versions, because builds must be reproducible',
+        '- Decision 4: Keep Alpine',
+        '  - Rationale: small images',
+        '- Decision 5: Drop Python 3.8 → Rationale',
+        '- Decision 6 (see Decision 2)',
+        '',
+        '| Decision | Rationale |',
+        '|---|---|',
+        '| Use Vault | Already licensed |',
+        '| Use ArgoCD |  |',
+        '| | |',
+        '',
+        '### Decision 7: Use Helm',
+        '',
+        '- Decision: charts per service',
+        '',
+        '**Rationale**: one tool for all.',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      const ds = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale');
+      const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+      assert.deepEqual(
+        ds.map((d) => [d.range.start.line, d.message]).sort((a, b) => Number(a[0]) - Number(b[0])),
+        [
+          [lineOf('Decision 2: Adopt'), 'Decision "Decision 2: Adopt Trivy for image scanning" gives no rationale: add "→ why" after it.'],
+          [lineOf('Decision 5:'), 'Decision "Decision 5: Drop Python 3.8 → Rationale" gives no rationale: add "→ why" after it.'],
+          [lineOf('Use ArgoCD'), 'Decision "Use ArgoCD" has no rationale in the table.'],
+        ],
+      );
+      const cell = ds.find((d) => /ArgoCD/.test(d.message))!;
+      assert.equal(text.split('\n')[cell.range.start.line].slice(cell.range.start.character, cell.range.end.character), '  ');
+    });
+
     it('keeps a blank line before the next decision when its heading follows the text at once', async () => {
       const tight = '# Phase 1 Decisions\n\n## Decision Log\n\n### Decision 1: Trivy\nWe scan images.\n### Decision 2: Pin\n**Rationale**: reproducible.\n';
       const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': tight });

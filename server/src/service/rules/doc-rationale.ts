@@ -1,6 +1,7 @@
 /**
- * Decisions need a rationale and risks a mitigation: `Decision: what → why` items in a handoff,
- * `### Decision N` subsections of the decisions file with their `**Rationale**:`, `Risk: impact -
+ * Decisions need a rationale and risks a mitigation: `Decision: what → why` items in a handoff and in the
+ * decisions file, decision tables with a Rationale column, `### Decision N` subsections of the decisions
+ * file with their `**Rationale**:`, `Risk: impact -
  * mitigation` items, risk tables with a Mitigation column, `### Risk` subsections with `**Mitigation**:`.
  */
 import { basename } from '../host';
@@ -102,9 +103,35 @@ const decisions: Rule = {
         ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
       }
     }
+    // A decision table (`| Decision | Rationale |`), in any document: a row whose rationale cell is empty.
+    for (const t of doc.tables) {
+      const col = t.header.findIndex((h) => RATIONALE_COL.test(h.text.trim()));
+      const what = t.header.findIndex((h) => /^\W*decisions?\b/i.test(h.text.trim()));
+      if (col < 0 || what < 0) continue;
+      for (const row of t.rows) {
+        const cell = row.cells[col];
+        if (isEmptyCell(row.cells[what]) || !isEmptyCell(cell)) continue;
+        ctx.report(
+          'decision-without-rationale',
+          emptyCellRange(doc, row.line, cell, row.cells),
+          `Decision "${short(row.cells[what].text)}" has no rationale in the table.`,
+        );
+      }
+    }
     const isDecisionsFile = spec?.kind === 'decisions' || /decisions\.md$/i.test(basename(ctx.path));
     if (!isDecisionsFile) return;
-    for (const s of decisionSections(doc)) {
+    const headed = decisionSections(doc);
+    // `- Decision 3: Adopt Trivy` items of the decision log, outside the decisions headed as such (which give theirs
+    // as a `**Rationale**:` line): `→ why`, `because …` or a rationale label on the item or under it.
+    for (const item of doc.items) {
+      const rest = decisionRest(item.text);
+      if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
+      if (made && item.line > made.heading.line && item.line < made.end) continue;
+      const body = itemBody(doc, item);
+      if (!TEMPLATE_RATIONALE_RE.test(body) && (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body))) continue;
+      ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+    }
+    for (const s of headed) {
       // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts).
       const found = findLabel(doc, s.bodyStart, s.ownEnd, 'rationale');
       if (found?.filled || hasSubsection(doc, s, 'Rationale')) continue;
@@ -116,6 +143,15 @@ const decisions: Rule = {
     }
   },
 };
+
+/** `Decision 3: what`: the text after `Decision…:`, or undefined when the item is not a decision. */
+function decisionRest(text: string): string | undefined {
+  const m = /^(?:\*\*|__)?decision\b[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  return m ? m[1] : undefined;
+}
+
+/** The column of a decision table that holds each decision's reason. */
+const RATIONALE_COL = /^\W*(?:rationale|reason(?:ing|s)?|why|justification)\W*$/i;
 
 /** `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. */
 function riskRest(text: string): string | undefined {
