@@ -267,6 +267,21 @@ describe('phase rules: iAI response', () => {
     assert.deepEqual(diagnosticsOf(svc, RESP, 'failing-test-proof'), []);
     assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), []);
   });
+
+  it('takes lines a runner prints for each passing test, without a summary, as the run (pytest -v, unittest -v, TAP)', async () => {
+    for (const run of [
+      'tests/test_api.py::test_health PASSED\ntests/test_api.py::test_login PASSED',
+      'test_health (tests.test_api.ApiTest) ... ok\ntest_login (tests.test_api.ApiTest) ... ok',
+      'ok 1 - health\nok 2 - login',
+    ]) {
+      const { svc } = await iai(response({ proof: `${fence}text\n${run}\n${fence}` }));
+      assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-test-proof'), [], run);
+      assert.deepEqual(diagnosticsOf(svc, RESP, 'failing-test-proof'), [], run);
+    }
+    // Prose in the block is still no run.
+    const { svc } = await iai(response({ proof: `${fence}text\nAll good, trust me.\n${fence}` }));
+    assert.equal(diagnosticsOf(svc, RESP, 'missing-test-proof').length, 1);
+  });
 });
 
 // ---------------------------------------------------------------- test runs in an audit phase

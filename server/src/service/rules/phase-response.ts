@@ -255,7 +255,8 @@ export const responseRule: Rule = {
       return;
     }
     const lines = blocks.flatMap((cb) => blockLines(doc, cb));
-    if (!lines.some((l) => failureIn(doc.lines[l]) || RUN_OUTPUT.some((re) => re.test(doc.lines[l])))) {
+    // A runner's summary or marks, a failure, or a line it prints for one passing test (`test_x PASSED`, `ok 1 - …`).
+    if (!lines.some((l) => failureIn(doc.lines[l]) || RUN_OUTPUT.some((re) => re.test(doc.lines[l])) || PASSED_TEST.test(doc.lines[l]))) {
       if (blocks.every((cb) => onlyPlaceholders(cb.content))) {
         ctx.reportPending(
           'missing-test-proof',
