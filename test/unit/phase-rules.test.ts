@@ -356,6 +356,25 @@ describe('phase rules: test runs in an audit validation', () => {
     }
   });
 
+  it('reads a run made before a milestone, a go test or TAP failure under ```bash, and a failed test whose title starts with digits', async () => {
+    const cases: [string, string][] = [
+      [`Final full-suite run before sign-off:\n\n${fence}\n===== 2 failed, 40 passed in 12.1s =====\n${fence}`, '===== 2 failed, 40 passed in 12.1s ====='],
+      [`${fence}bash\n$ go test ./...\n--- FAIL: TestDeploy (0.01s)\n${fence}`, '--- FAIL: TestDeploy (0.01s)'],
+      [`${fence}sh\n$ prove -v t/\nok 1 - health\nnot ok 2 - deploy\n${fence}`, 'not ok 2 - deploy'],
+      [`${fence}text\n ✓ 404 page renders\n ✕ 2FA code is rejected when expired (5 ms)\n${fence}`, '✕ 2FA code is rejected when expired (5 ms)'],
+    ];
+    for (const [testing, failing] of cases) {
+      const { svc, text } = await auditPhase(testing);
+      assert.ok(
+        diagnosticsOf(svc, VAL, 'failing-test-proof').some((d) => JSON.stringify(d.range) === JSON.stringify(rangeOf(text, failing))),
+        testing,
+      );
+    }
+    // A run quoted from before the fix is still left alone.
+    const { svc } = await auditPhase(`Before the fix:\n\n${fence}\n===== 2 failed, 40 passed in 12.1s =====\n${fence}`);
+    assert.deepEqual(diagnosticsOf(svc, VAL, 'failing-test-proof'), []);
+  });
+
   it('leaves blocks of source, configuration and logs in the validation, and failing runs in findings and artifacts, alone', async () => {
     const code = [
       `${fence}yaml\n- name: Test\n  run: pytest || (echo FAILED; exit 1)\n${fence}`,

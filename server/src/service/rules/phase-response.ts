@@ -74,10 +74,10 @@ const FAILURE_MARK = /^\s*(?:[✕✖✗✘×]|❌\uFE0F?)\s*(\S.*)$/;
 
 /**
  * What follows a mark on a summary line, not a test's title: a number (`✖ 1 problem (0 errors, 1 warning)`,
- * `✖ 0 failing`, `× 2 replicas`), or a count with its label (`❌ Failed: 0`, `✗ Skipped: 0`, `✕ 2 failed`).
+ * `✖ 0 failing`, `× 2 replicas`; not a title that starts with digits, `✕ 2FA code is rejected`), or a count with its label (`❌ Failed: 0`, `✗ Skipped: 0`, `✕ 2 failed`).
  */
 const MARKED_COUNT =
-  /^\d|\b\d+\s+(?:tests?\s+|specs?\s+)?(?:passed|passing|failed|failing|failures?|errors?|errored|problems?|warnings?|skipped|pending|todo)\b|\b(?:passed|failed|failures?|errors?|problems?|warnings?|skipped|pending|todo|tests?|total)\s*[:=]\s*\d/i;
+  /^\d+(?:\s|$)|\b\d+\s+(?:tests?\s+|specs?\s+)?(?:passed|passing|failed|failing|failures?|errors?|errored|problems?|warnings?|skipped|pending|todo)\b|\b(?:passed|failed|failures?|errors?|problems?|warnings?|skipped|pending|todo|tests?|total)\s*[:=]\s*\d/i;
 
 /** What follows a mark on a line that reports no failure: `✗ No failures`, `❌ No failed tests`. */
 const MARKED_NONE = /^no\s+(?:failures?|failed|failing|errors?|problems?)\b/i;
@@ -147,11 +147,15 @@ const CODE_INFO =
 /**
  * The language of a fenced block's info string when it names a shell (`bash`, `sh`, `powershell`, …; not
  * `console` or `shell-session`, where sessions are pasted): such a block is a script unless it holds a line
- * of a runner's summary (`RUN_SUMMARY`), as when a run is pasted under ```` ```bash ````.
+ * only a runner prints (`RUN_SUMMARY`), as when a run is pasted under ```` ```bash ````.
  */
 const SHELL_INFO = /^\{?\.?(?:bash|sh|shell|zsh|fish|ksh|csh|tcsh|powershell|pwsh|ps1|posh|bat|batch|cmd)(?![\w-])/i;
 
-/** A line of a runner's summary, which counts its tests: `3 passed, 1 failed`, `Tests: 4 passed`, `Ran 2 tests`, `test result: ok`. */
+/**
+ * A line only a test runner prints: its summary, which counts its tests (`3 passed, 1 failed`, `Tests: 4
+ * passed`, `Ran 2 tests`, `test result: ok`), or its line for a failed test or package (`--- FAIL: TestX`,
+ * `FAIL pkg 0.01s`, `not ok 3`, `FAILED tests/x.py::test_y`).
+ */
 const RUN_SUMMARY = [
   /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded)\b/i,
   /\bTests?:\s+\d+/i,
@@ -159,10 +163,20 @@ const RUN_SUMMARY = [
   /\bRan \d+ tests?\b/,
   /\btest result:\s*(?:ok|FAILED)/i,
   /\d+\s+examples?,\s*\d+\s+failures?/i,
+  // What a runner prints for a failed test or package without a summary line: go test, TAP, pytest.
+  /^\s*--- FAIL:\s+\S/,
+  /^FAIL\s+\S+\s+\d+(?:\.\d+)?s\b/,
+  /^\s*not ok \d+\b/,
+  /^FAILED\s+\S+::/,
 ];
 
-/** Words that say a run is an earlier one, quoted for comparison; and words that say it is not. */
-const EARLIER_RUN = /\b(?:baseline|before|previous|earlier)\b/i;
+/**
+ * Words that say a run is an earlier one, quoted for comparison; and words that say it is not. A bare
+ * "before" says when the run was made, not that it is an old one (`Final run before sign-off`): only
+ * "before" the change it compares with does (`Before the fix`, `before remediation`), or a heading of its own (`## Before`).
+ */
+const EARLIER_RUN =
+  /\b(?:baseline|previous|earlier)\b|\bbefore\s+(?:the\s+|this\s+|our\s+)?(?:fix(?:es)?|changes?|remediation|refactor(?:ing)?|upgrade|migration|phase|work)\b|^\W*(?:#+\s*)?before\W*$/i;
 const LATER_RUN = /\b(?:after|now|current)\b/i;
 
 function saysEarlier(text: string): boolean {
