@@ -902,12 +902,20 @@ describe('document rules', () => {
         '  - Rationale: small images',
         '- Decision 5: Drop Python 3.8 → Rationale',
         '- Decision 6 (see Decision 2)',
+        '- Decision owner: DevOps Team',
+        '- Decision criteria: cost, build time, security',
+        '- Decision 8: pending (vendor quotes due)',
         '',
         '| Decision | Rationale |',
         '|---|---|',
         '| Use Vault | Already licensed |',
         '| Use ArgoCD |  |',
         '| | |',
+        '| Use Harbor | |'.replace('Use Harbor', 'TBD'),
+        '',
+        '| Decision Date | Topic | Reason |',
+        '|---|---|---|',
+        '| 2025-01-20 | coverage tool | |',
         '',
         '### Decision 7: Use Helm',
         '',
@@ -1255,6 +1263,14 @@ describe('document rules', () => {
       assert.deepEqual(lines('proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md'), [4, 5]);
       assert.deepEqual(lines('sprints/sprint-1/REVIEW.md'), [4, 5]);
       assert.deepEqual(lines('sprints/sprint-1/REPORT.md'), []);
+      // A document's title naming a baseline, and a section setting results beside targets, leave its metrics judged.
+      const titled = await workspace({
+        'phase-1/07-VALIDATION.md': `# Phase 1 Validation: Foundation Audit & Baseline\n\n## Success Metrics vs. Targets\n\n${table}\n## Metrics: Before and After\n\n${list}`,
+      });
+      assert.deepEqual(
+        diagnosticsOf(titled.svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.range.start.line),
+        [6, 10, 11],
+      );
     });
 
     it('is quiet when every metric meets its target', async () => {

@@ -91,8 +91,12 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
  */
 const RESULT_KINDS = new Set(['validation', 'response']);
 
-/** A section that holds baselines or targets, not results: `## Baseline Metrics`, `### Before`, `## Goals`. */
+/**
+ * A section that holds baselines or targets, not results: `## Baseline Metrics`, `### Before`, `## Goals`;
+ * not one that sets them beside results (`## Metrics vs. Targets`, `## Before and After`).
+ */
 const NOT_RESULTS_SECTION = /\b(?:baselines?|before|previous|targets?|goals?)\b/i;
+const RESULTS_TOO = /\b(?:vs\.?|versus|against|after|actuals?|results?|achieved|now|current)\b/i;
 
 /** A section of metrics: `## Success Metrics`, `## Quality Metrics`, `## Metrics and KPIs`. */
 const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
@@ -108,7 +112,10 @@ const metrics: Rule = {
     // Found when first asked (performance only: most documents have no metric to judge).
     let notResults: typeof sections | undefined;
     const underNotResults = (line: number) =>
-      (notResults ??= sections.filter((s) => NOT_RESULTS_SECTION.test(s.title))).some((s) => s.heading.line < line && line < s.end);
+      // A document's own title (`# Phase 1 Validation: Foundation Audit & Baseline`) names the phase, not its metrics.
+      (notResults ??= sections.filter((s) => s.level > 1 && NOT_RESULTS_SECTION.test(s.title) && !RESULTS_TOO.test(s.title))).some(
+        (s) => s.heading.line < line && line < s.end,
+      );
     for (const t of ctx.doc.tables) {
       const head = t.header.map((h) => cellText(h.text));
       const mi = head.findIndex((h) => METRIC_COL.test(h));

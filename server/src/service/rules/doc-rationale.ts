@@ -106,11 +106,11 @@ const decisions: Rule = {
     // A decision table (`| Decision | Rationale |`), in any document: a row whose rationale cell is empty.
     for (const t of doc.tables) {
       const col = t.header.findIndex((h) => RATIONALE_COL.test(h.text.trim()));
-      const what = t.header.findIndex((h) => /^\W*decisions?\b/i.test(h.text.trim()));
+      const what = t.header.findIndex((h) => /^\W*decisions?\W*$/i.test(h.text.trim()));
       if (col < 0 || what < 0) continue;
       for (const row of t.rows) {
         const cell = row.cells[col];
-        if (isEmptyCell(row.cells[what]) || !isEmptyCell(cell)) continue;
+        if (isEmptyCell(row.cells[what]) || PENDING_RE.test(row.cells[what].text.trim()) || !isEmptyCell(cell)) continue;
         ctx.report(
           'decision-without-rationale',
           emptyCellRange(doc, row.line, cell, row.cells),
@@ -146,9 +146,13 @@ const decisions: Rule = {
 
 /** `Decision 3: what`: the text after `Decision…:`, or undefined when the item is not a decision. */
 function decisionRest(text: string): string | undefined {
-  const m = /^(?:\*\*|__)?decision\b[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
-  return m ? m[1] : undefined;
+  // `Decision:` or `Decision 3:` only: `Decision owner:`, `Decision criteria:`, `Decision pending:` are no decisions.
+  const m = /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  return m && !PENDING_RE.test(m[1].trim()) ? m[1] : undefined;
 }
+
+/** A decision not taken yet: it has no rationale to give. */
+const PENDING_RE = /^(?:\[\s*\]\s*)?(?:pending|tbd|tba|open|deferred|undecided|to be (?:decided|taken|confirmed)|not (?:yet )?decided)\b/i;
 
 /** The column of a decision table that holds each decision's reason. */
 const RATIONALE_COL = /^\W*(?:rationale|reason(?:ing|s)?|why|justification)\W*$/i;
