@@ -39,6 +39,22 @@ describe('structure rules', () => {
     const phase = early.svc.model.phases[0];
     assert.equal(early.svc.gates(phase).find((g) => g.name === 'Completeness')!.status, 'pending');
     assert.equal(early.svc.status(phase), 'in-progress');
+    // A phase with a finding written is under way too, though its documents after the brief are not.
+    const finding = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief, 'phase-1/03-FINDINGS/scan.md': '# Scan\n' });
+    assert.equal(finding.svc.status(finding.svc.model.phases[0]), 'in-progress');
+    const briefOnly = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
+    assert.equal(briefOnly.svc.status(briefOnly.svc.model.phases[0]), 'not-started');
+    // An optional document written last says nothing of how far the phase is: the required one before it is still to come.
+    const custom = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n      - kind: review\n        file: REVIEW.md\n      - kind: notes\n        file: NOTES.md\n        required: false\n',
+      'sprints/sprint-1/GOALS.md': '# Goals\n',
+      'sprints/sprint-1/NOTES.md': '# Notes\n',
+    });
+    assert.deepEqual(
+      sev(custom.svc, 'sprints/sprint-1/GOALS.md').map(([f, s]) => [f, s]),
+      [['REVIEW.md', 'warning']],
+    );
     // A gap before a document written is an error: the phase claims to be further along than it is.
     const gap = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief, 'phase-1/07-VALIDATION.md': '# Phase 1 Validation\n' });
     assert.deepEqual(

@@ -24,9 +24,10 @@ const documents: Rule = {
     // A document after the last one written, in the layout's order, is one the phase has not come to yet
     // (a prompt awaiting its response, a phase at its execution plan): pending, at most a warning, unless the
     // rule is set to error (phasegate.yaml, the editor's setting). One missing before a document written is a gap.
+    // The last required document written: an optional one (a custom layout's notes) says nothing of how far the phase is.
     let last = -1;
     phase.documents.forEach((d, i) => {
-      if (d.exists) last = i;
+      if (d.exists && d.spec.required) last = i;
     });
     const strict = ctx.ruleSetting('missing-document') === 'error';
     phase.documents.forEach((d, i) => {
