@@ -1,8 +1,8 @@
 /**
  * Decisions need a rationale and risks a mitigation: `Decision: what → why` items in a handoff and in the
  * decisions file, decision tables with a Rationale column, `### Decision N` subsections of the decisions
- * file with their `**Rationale**:`, `Risk: impact -
- * mitigation` items, risk tables with a Mitigation column, `### Risk` subsections with `**Mitigation**:`.
+ * file with their `**Rationale**:`; `Risk: impact - mitigation` items, risk tables with a Mitigation
+ * column, `### Risk` subsections with `**Mitigation**:`.
  */
 import { basename } from '../host';
 import { ParsedDocument, Section, TableCell, normalizeTitle, sectionByTitle } from '../markdown';
