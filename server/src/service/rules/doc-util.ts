@@ -25,12 +25,17 @@ export function specSection(doc: Pick<ParsedDocument, 'sections'>, spec: Section
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
   if (s || !spec.aliasNotes || !spec.aliases) return s;
-  const keys = spec.aliases.map((a) => expandedTitleKey(a, n));
-  return doc.sections.find((x) => NOTE.test(x.title) && keys.includes(normalizeTitle(x.title.replace(NOTE, ''))));
+  const keys = new Set(spec.aliases.map((a) => expandedTitleKey(a, n)));
+  return doc.sections.find((x) => notedAlias(x, keys));
 }
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`. */
 const NOTE = /\s*\([^()]*\)\s*$/;
+
+/** Whether a section's title is one of the alias `keys` followed by a note (`Key Activities (via iAI Prompt)`). */
+function notedAlias(section: Pick<Section, 'title'>, keys: ReadonlySet<string>): boolean {
+  return NOTE.test(section.title) && keys.has(normalizeTitle(section.title.replace(NOTE, '')));
+}
 
 /**
  * Every section of a document of kind `kind` that the kind's section `title` names (by the spec's title,
@@ -46,7 +51,7 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
   }
   const keys = new Set([spec.title, ...(spec.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
-  return doc.sections.filter((s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, '')))));
+  return doc.sections.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
 }
 
 export function expandedTitleKey(title: string, n: number | undefined): string {
