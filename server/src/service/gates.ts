@@ -378,9 +378,9 @@ export function ungatedErrors(svc: PhasegateService, phase: Phase): string[] {
 
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
   // Started: a document written beyond the brief or prompt, a layout's or not (a finding in 03-FINDINGS/).
-  const opening = new Set(phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt').map((d) => d.path));
+  const layoutDocs = new Set(phase.documents.map((d) => d.path));
   const started =
-    phase.documents.some((d) => d.exists && !opening.has(d.path)) || phase.markdown.some((p) => !opening.has(p) && !phase.documents.some((d) => d.path === p));
+    phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt') || phase.markdown.some((p) => !layoutDocs.has(p));
   // A layout without gates holds its phases by their errors alone.
   const failed = gates.length ? gates.some((g) => g.status === 'failed') : ungatedErrors(svc, phase).length > 0;
   if (failed) return started ? 'blocked' : 'not-started';
