@@ -190,6 +190,8 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     return cfg;
   }
   if (data === null || data === undefined) return cfg;
+  /** The range of the value at a JSON pointer, on the config's own lines (undefined when not found). */
+  const valueAt = (pointer: string): Range | undefined => pathRange(doc, lines, 0, src, pointer) ?? undefined;
   if (validate && !validate(data)) {
     for (const err of validate.errors ?? []) {
       // An unknown key or rule id is reported once, by its own error, over the key itself.
@@ -217,7 +219,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       const read = workspaceGlob(g, root);
       const why = 'glob' in read ? globProblem(read.glob) : read.problem;
       if (why === undefined && 'glob' in read) out.push(read.glob);
-      else problem(`${keyName(at)}: ${why}`, pathRange(doc, lines, 0, src, at) ?? undefined);
+      else problem(`${keyName(at)}: ${why}`, valueAt(at));
     }
     return out;
   };
@@ -226,10 +228,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, src, '/templates');
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) {
-      problem(
-        `schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`,
-        pathRange(doc, lines, 0, src, `/schemas/${kind}`) ?? undefined,
-      );
+      problem(`schemas.${kind}: remote schemas are never fetched; give a path inside the workspace`, valueAt(`/schemas/${kind}`));
       continue;
     }
     cfg.schemas[kind] = rel.startsWith('/') ? rel : `${root}/${rel}`;
@@ -246,7 +245,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             /\//g,
             '.',
           )}[${k}].threshold: \`${m.threshold}\` is no threshold: write a comparison and a number, as \`>= 80%\`, \`< 5 min\` or \`0 critical, < 5 high\``,
-        pathRange(doc, lines, 0, src, `${at}/${k}/threshold`) ?? undefined,
+        valueAt(`${at}/${k}/threshold`),
       );
       return false;
     });
@@ -271,10 +270,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         ? `the name of layouts[${named.get(key)}]`
         : undefined;
     if (taken) {
-      problem(
-        `layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`,
-        pathRange(doc, lines, 0, src, `/layouts/${i}/name`) ?? undefined,
-      );
+      problem(`layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`, valueAt(`/layouts/${i}/name`));
       return;
     }
     named.set(key, i);
@@ -289,7 +285,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             ? 'no capture group: group 1, in parentheses, is the phase number (as in sprint-(\\d+))'
             : undefined;
       if (typeof re === 'string' || why !== undefined) {
-        problem(`layouts[${i}].number: ${why}`, pathRange(doc, lines, 0, src, `/layouts/${i}/number`) ?? undefined);
+        problem(`layouts[${i}].number: ${why}`, valueAt(`/layouts/${i}/number`));
         return;
       }
       pattern = re;
@@ -302,7 +298,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             .split('/')
             .join('.')
             .replace(/\.(\d+)\./g, '[$1].')}: ${why}`,
-          pathRange(doc, lines, 0, src, `/layouts/${i}/${key}`) ?? undefined,
+          valueAt(`/layouts/${i}/${key}`),
         );
       return !why;
     };
@@ -311,7 +307,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;
       problem(
         `layouts[${i}].documents[${j}].schema: \`${d.schema}\` names no schema: give a built-in one (${schemaIds.join(', ')}) or a kind that schemas: names`,
-        pathRange(doc, lines, 0, src, `/layouts/${i}/documents/${j}/schema`) ?? undefined,
+        valueAt(`/layouts/${i}/documents/${j}/schema`),
       );
     });
     // One document per file and one gate per name (as a checklist heading names it): a second would
@@ -328,7 +324,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         }
         problem(
           `layouts[${i}].documents[${j}].file: \`${d.file}\` is the file of layouts[${i}].documents[${first}]; give each document a file of its own`,
-          pathRange(doc, lines, 0, src, `/layouts/${i}/documents/${j}/file`) ?? undefined,
+          valueAt(`/layouts/${i}/documents/${j}/file`),
         );
         return false;
       })
@@ -348,7 +344,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     const gateKeys = new Map<string, number>();
     const gates: GateSpec[] = (l.gates ?? [])
       .filter((g, j) => {
-        const at = pathRange(doc, lines, 0, src, `/layouts/${i}/gates/${j}/name`) ?? undefined;
+        const at = valueAt(`/layouts/${i}/gates/${j}/name`);
         const name = g.name.trim().toLowerCase();
         const key = normalizeTitle(g.name);
         const first = gateNames.get(name);
