@@ -60,11 +60,13 @@ const insertSectionEdit: Fix = (svc, diag) => {
     };
   }
   const before = at > 0 && (doc.lines[at - 1] ?? '').trim() !== '' ? eol : '';
+  // A blank line after the section, unless the line it goes above is one.
+  const after = at === line && (doc.lines[at] ?? '').trim() !== '' ? eol : '';
   return {
     title: `Insert section "${d.title}"`,
     codes: [diag.code],
     isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: range(at, 0, at, 0), newText: before + text + eol + (at === line ? eol : '') }] }], creates: [] },
+    change: { edits: [{ file: diag.file, edits: [{ range: range(at, 0, at, 0), newText: before + text + eol + after }] }], creates: [] },
   };
 };
 
