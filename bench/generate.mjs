@@ -374,10 +374,12 @@ function brief(p) {
   let s = frontMatter({ phase: n, title, status: 'complete', owner: p.owner, date: date(n) });
   s += `# Phase ${defect === 'heading-mismatch' ? n + 1 : n}: ${title}\n\n`;
   s += `## Objectives\n\n${defect === 'unfilled-placeholder' ? '[Describe the phase objectives]' : para(r, 3)}\n\n`;
-  s += `## Scope\n\n**In scope**: the ${r.pick(COMPONENTS)}, the ${r.pick(COMPONENTS)} and their CI jobs.\n\n**Out of scope**: ${r.pick(COMPONENTS)} rewrites.\n\n`;
+  // The defect drops a section the seed asks a brief for ("objectives and scope").
+  if (defect !== 'missing-section')
+    s += `## Scope\n\n**In scope**: the ${r.pick(COMPONENTS)}, the ${r.pick(COMPONENTS)} and their CI jobs.\n\n**Out of scope**: ${r.pick(COMPONENTS)} rewrites.\n\n`;
   s += `## Deliverables\n\n${theme.deliverables.map((d) => `- ${d}`).join('\n')}\n\n`;
   s += `## Success Metrics\n\n| Metric | Target |\n| --- | --- |\n${group.map(([m, t]) => `| ${m} | ${t} |`).join('\n')}\n\n`;
-  if (defect !== 'missing-section') s += `## Risks\n\n${risks(r, p, defect === 'risk-without-mitigation')}\n`;
+  s += `## Risks\n\n${risks(r, p, defect === 'risk-without-mitigation')}\n`;
   return s;
 }
 

@@ -124,8 +124,8 @@ describe('phasegate check --fix', () => {
       brief,
       fsys
         .text(brief)!
-        .replace(/\n## Scope\n[\s\S]*?(?=\n## )/, '')
-        .replace(/\n## Risks\n[\s\S]*?(?=\n## |$)/, ''),
+        .replace(/\n## Objectives\n[\s\S]*?(?=\n## )/, '')
+        .replace(/\n## Scope\n[\s\S]*?(?=\n## )/, ''),
     );
     const codes = async (file: string) =>
       (JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
@@ -140,7 +140,7 @@ describe('phasegate check --fix', () => {
       'fixed examples/audit-deployment/phase-3/00-PHASE_BRIEF.md: 2 × missing-section',
     ]);
     assert.match(fsys.text('/ws/examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md')!, /Audit script/);
-    assert.match(fsys.text(brief)!, /^## Scope$[\s\S]*^## Risks$/m);
+    assert.match(fsys.text(brief)!, /^## Objectives$[\s\S]*^## Scope$[\s\S]*^## Deliverables$/m);
   });
 
   it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {

@@ -2,7 +2,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { MemoryFileSystem, PhasegateService, RULES, hasEvidence, parseConfig, ruleDocsUrl } from '../../server/src/service';
+import {
+  BUILTIN_LAYOUTS,
+  MemoryFileSystem,
+  PLAN_KIND,
+  PhasegateService,
+  RULES,
+  SectionSpec,
+  hasEvidence,
+  parseConfig,
+  ruleDocsUrl,
+} from '../../server/src/service';
 import { assets, diagnosticsOf, REPO, workspace } from '../helpers/workspace';
 
 type Json = Record<string, unknown>;
@@ -14,6 +24,18 @@ describe('rule documentation', () => {
     for (const r of RULES) {
       assert.ok(readme.includes(`<a id="rule-${r.id}"></a>\n### \`${r.id}\` (${r.severity})`), `README section for ${r.id}`);
       assert.ok(ruleDocsUrl(r.id).endsWith(`#rule-${r.id}`));
+    }
+  });
+
+  it('lists the sections of every built-in document kind, each with the other names it goes by, as the layouts define them', () => {
+    const names = (sec: SectionSpec) => {
+      const title = sec.required === false ? `*${sec.title}*` : sec.title;
+      return sec.aliases?.length ? `${title} (${sec.aliases.join(', ')})` : title;
+    };
+    const docs = [...BUILTIN_LAYOUTS.flatMap((l) => l.documents.map((d) => [l.name, d] as const)), ['iai', PLAN_KIND] as const];
+    for (const [layout, d] of docs) {
+      const row = `| ${layout} | \`${d.file}\` | ${d.sections.map(names).join('; ')} |`;
+      assert.ok(readme.includes(row), `README row for ${d.file}:\n${row}`);
     }
   });
 

@@ -249,8 +249,9 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m || ch < m[0].length) return [];
   const { phase, spec } = kindOf(t.svc.model, t.path);
   if (!spec) return [];
-  // Present as the structure rules find a section (its aliases too: `## Completeness`), the heading typed here aside.
-  const others = { sections: doc.sections.filter((s) => s.heading.line !== line) };
+  // Present as the structure rules find a section (its aliases too: `## Completeness`; a bold label,
+  // `**Deliverables**:`), the heading typed here aside.
+  const others = { ...doc, sections: doc.sections.filter((s) => s.heading.line !== line) };
   const range = LspRange.create(line, m[0].length, line, src.length);
   return spec.sections
     .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))

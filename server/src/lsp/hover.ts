@@ -62,7 +62,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
     const own = { sections: doc.sections.filter((s) => s.heading.line === line) };
     const sec = spec?.sections.find((s) => {
       const k = normalizeTitle(expandTitle(s.title, phase?.number));
-      return k === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number) !== undefined);
+      return k === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number, false) !== undefined);
     });
     if (sec) {
       const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';

@@ -118,6 +118,9 @@ export const DEFAULT_METRICS: MetricSpec[] = [
   { name: 'Mean time to recovery', aliases: ['MTTR'], threshold: '< 30 minutes' },
 ];
 
+/** Headings a phase's risk register goes by (the phase system design's Risk Management lists it). */
+const RISK_ALIASES = ['Risk Management', 'Risk Register', 'Risks & Mitigations', 'Risks & Dependencies', 'Risks & Issues'];
+
 export const OUTPUT_HANDOFF_SECTIONS: SectionSpec[] = [
   { title: 'Phase {N} Summary', description: 'Objectives achieved, key deliverables, metrics and KPIs.' },
   { title: 'Critical Findings', description: 'Issues discovered, risks identified, blockers resolved.' },
@@ -145,11 +148,15 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       schema: 'brief',
       template: 'brief',
       sections: [
-        { title: 'Objectives', description: 'What the phase sets out to achieve.' },
+        // The phase system design calls the brief the phase's "objectives and scope", and defines each phase by
+        // its `**Input**:`, `**Output**:` and `**Deliverables**:` (bold labels, read as sections): its Output is
+        // what the phase sets out to achieve. It asks a brief for no risks of its own (they go in the phase's
+        // risk register): offered, not required.
+        { title: 'Objectives', aliases: ['Objective', 'Goals', 'Goal', 'Output'], description: 'What the phase sets out to achieve.' },
         { title: 'Scope', description: 'What is in and out of scope.' },
         { title: 'Deliverables', description: 'One item per deliverable the phase must produce.' },
         { title: 'Success Metrics', description: 'A table: Metric | Target.', required: false },
-        { title: 'Risks', description: 'One item per risk: `Risk: impact - mitigation`.' },
+        { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.', required: false },
       ],
     },
     {
@@ -176,10 +183,11 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       schema: 'execution-plan',
       template: 'execution-plan',
       sections: [
-        { title: 'Approach', description: 'How the phase will be executed.' },
-        { title: 'Tasks', description: 'A checklist of tasks.' },
-        { title: 'Tools', description: 'Tools used in the phase.', required: false },
-        { title: 'Risks', description: 'One item per risk: `Risk: impact - mitigation`.' },
+        { title: 'Approach', aliases: ['Methodology', 'Strategy'], description: 'How the phase will be executed.' },
+        { title: 'Tasks', aliases: ['Task List', 'Task Breakdown', 'Activities'], description: 'A checklist of tasks.' },
+        { title: 'Tools', aliases: ['Tooling', 'Tooling & Automation'], description: 'Tools used in the phase.', required: false },
+        // The phase's risk register ("each phase includes a risk register, mitigation strategies, …").
+        { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.' },
       ],
     },
     {
@@ -190,7 +198,13 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       heading: 'Phase {N} Decisions',
       schema: 'decisions',
       template: 'decisions',
-      sections: [{ title: 'Decision Log', description: 'One `### Decision N: title` per decision, each with its **Rationale**.' }],
+      sections: [
+        {
+          title: 'Decision Log',
+          aliases: ['Decisions', 'Key Decisions', 'Decisions Made', 'Decision Record', 'Decision Records'],
+          description: 'One `### Decision N: title` per decision, each with its **Rationale**.',
+        },
+      ],
     },
     {
       kind: 'output-handoff',
@@ -247,7 +261,7 @@ export const IAI_LAYOUT: LayoutSpec = {
       template: 'prompt',
       sections: [
         // The iAI framework describes a phase by its Description and its Key Activities (via iAI Prompt).
-        { title: 'Objective', aliases: ['Description'], description: 'What the phase must achieve.' },
+        { title: 'Objective', aliases: ['Description', 'Objectives', 'Goal'], description: 'What the phase must achieve.' },
         { title: 'Context', description: 'What the AI needs to know.', required: false },
         {
           title: 'Deliverables',
@@ -256,8 +270,13 @@ export const IAI_LAYOUT: LayoutSpec = {
           description: 'One item per deliverable; the response must address each.',
         },
         { title: 'Requirements', description: 'Constraints the implementation must meet.', required: false },
-        { title: 'Tests Required', aliases: ['Tests'], description: 'Unit and integration tests the response must include.' },
-        { title: 'Acceptance Criteria', description: 'A checklist the response is judged against.' },
+        {
+          title: 'Tests Required',
+          aliases: ['Tests', 'Testing Requirements', 'Test Requirements', 'Unit & Integration Tests'],
+          description: 'Unit and integration tests the response must include.',
+        },
+        // Not in the iAI framework's phase definitions: offered, not required.
+        { title: 'Acceptance Criteria', description: 'A checklist the response is judged against.', required: false },
       ],
     },
     {

@@ -14,6 +14,7 @@ import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
 import { kindSections } from './rules/doc-util';
+import { deliverablesOf } from './rules/phase-deliverables';
 import { copyItem, meaningfulItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
@@ -756,7 +757,10 @@ export function sectionItems(svc: PhasegateService, file: string, title: string)
     .filter((t) => t !== '');
 }
 
-/** Deliverables of a phase: its brief's (audit) or its prompt's (iAI) `## Deliverables` items. */
+/**
+ * Deliverables of a phase: its brief's (audit) or its prompt's (iAI) `## Deliverables`, as the
+ * unaddressed-deliverable rule reads them (items, table rows, or a bold label's inline list).
+ */
 export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[] {
   const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
   if (!src?.exists) return [];
@@ -764,9 +768,8 @@ export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[]
   const doc = svc.getDocument(src.path);
   if (!doc) return [];
   return kindSections(doc, src.spec, 'Deliverables')
-    .flatMap((sec) => itemsOf(doc, sec))
-    .filter((it) => it.depth === 0)
-    .map((it) => it.text.trim())
+    .flatMap((sec) => deliverablesOf(doc, sec))
+    .map((d) => d.text.trim())
     .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
 }
 

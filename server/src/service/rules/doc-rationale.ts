@@ -76,7 +76,7 @@ function hasSubsection(doc: ParsedDocument, section: Section, title: string): bo
  * nor `## Decision Criteria`.
  */
 const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*#?\s*\d|[^:]{0,30}:)/i;
-function decisionSections(doc: ParsedDocument): Section[] {
+export function decisionSections(doc: ParsedDocument): Section[] {
   return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(s.title) && !/^decision log\b/.test(s.key));
 }
 

@@ -6,6 +6,7 @@ import { skippedFolder } from '../workspace';
 import { expandTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
+import { LabelSection, labelSections } from '../labels';
 import type { RuleContext } from './rule';
 
 /** Keys of templated titles by phase number (see `expandedTitleKey`). */
@@ -19,14 +20,23 @@ const MAX_REMEMBERED_NUMBER = 10_000;
  */
 /**
  * The section of `doc` that a layout's section spec names: by its title, else by one of its aliases (`{N}` as
- * phase `n`), else (`aliasNotes`) by an alias followed by a note in parentheses.
+ * phase `n`), else (`aliasNotes`) by an alias followed by a note in parentheses; else, unless `labels` is
+ * false, a bold label so named (`**Deliverables**:`, `- **Description:** …`: see labels.ts).
  */
-export function specSection(doc: Pick<ParsedDocument, 'sections'>, spec: SectionSpec, n: number | undefined): Section | undefined {
+export function specSection(
+  doc: ParsedDocument | Pick<ParsedDocument, 'sections'>,
+  spec: SectionSpec,
+  n: number | undefined,
+  labels = true,
+): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
-  if (s || !spec.aliasNotes || !spec.aliases) return s;
-  const keys = new Set(spec.aliases.map((a) => expandedTitleKey(a, n)));
-  return doc.sections.find((x) => notedAlias(x, keys));
+  if (s) return s;
+  if (spec.aliasNotes && spec.aliases) {
+    const noted = new Set(spec.aliases.map((a) => expandedTitleKey(a, n)));
+    s = doc.sections.find((x) => notedAlias(x, noted));
+  }
+  return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
 }
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`. */
@@ -41,7 +51,8 @@ function notedAlias(section: Pick<Section, 'title'>, keys: ReadonlySet<string>):
  * Every section of a document of kind `kind` that the kind's section `title` names (by the spec's title,
  * its aliases, an alias with a note), in document order: a response with both `## Execution Proof` and
  * `## Test Execution Proof` has two proof sections, a prompt with `## Deliverables` and
- * `## Key Activities (via iAI Prompt)` two deliverables sections.
+ * `## Key Activities (via iAI Prompt)` two deliverables sections. Without such a heading, the bold labels
+ * so named (see labels.ts).
  */
 export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string, n?: number): Section[] {
   const spec = kind?.sections.find((s) => s.title === title);
@@ -49,9 +60,24 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
     const key = expandedTitleKey(title, n);
     return doc.sections.filter((s) => s.key === key);
   }
+  const { keys, noted } = specKeys(spec, n);
+  const out: Section[] = doc.sections.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
+  return out.length ? out : specLabels(doc, spec, n);
+}
+
+/** The keys of a section spec's title and aliases, and of the aliases that may carry a note. */
+function specKeys(spec: SectionSpec, n: number | undefined): { keys: Set<string>; noted: Set<string> | undefined } {
   const keys = new Set([spec.title, ...(spec.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
-  return doc.sections.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
+  return { keys, noted };
+}
+
+/** The bold labels (labels.ts) that a section spec names, in document order. */
+function specLabels(doc: ParsedDocument, spec: SectionSpec, n: number | undefined): LabelSection[] {
+  const labels = labelSections(doc);
+  if (!labels.length) return labels;
+  const { keys, noted } = specKeys(spec, n);
+  return labels.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
 }
 
 export function expandedTitleKey(title: string, n: number | undefined): string {

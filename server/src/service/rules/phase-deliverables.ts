@@ -10,6 +10,7 @@ import { bodyStart, sectionByKey, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
+import { inlineParts, isLabelSection } from '../labels';
 
 const STOP_WORDS = new Set(
   (
@@ -129,15 +130,23 @@ function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
 /** A character other than white space, dashes, colons and dots. */
 const MEANINGFUL_CHAR = /[^\s\-–—:.]/;
 
-/** Deliverables listed in a section: top-level list items, else the first cell of each table row. */
+/**
+ * Deliverables listed in a section: top-level list items, else the first cell of each table row, else (a
+ * bold label that lists them on its line, `- **Key Activities (via iAI Prompt):** Finalize Git setup,
+ * define branching model, …`) the parts of that text.
+ */
 export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): { text: string; item: ListItem | undefined }[] {
   if (!sec) return [];
   const items = topItems(doc, sec).filter((it) => MEANINGFUL_CHAR.test(it.text.includes('[') ? it.text.replace(PLACEHOLDER, '') : it.text));
   if (items.length) return items.map((it) => ({ text: it.text, item: it }));
-  return doc.tables
+  const rows = doc.tables
     .filter((t) => t.line > sec.heading.line && t.line < sec.end)
     .flatMap((t) => t.rows.map((r) => ({ text: r.cells[0]?.text ?? '', item: undefined })))
     .filter((d) => d.text.replace(PLACEHOLDER, '').trim() !== '');
+  if (rows.length || !isLabelSection(sec)) return rows;
+  return inlineParts(sec.inline)
+    .filter((t) => t.replace(PLACEHOLDER, '').trim() !== '')
+    .map((text) => ({ text, item: undefined }));
 }
 
 /** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */

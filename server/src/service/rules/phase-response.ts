@@ -4,6 +4,7 @@
  * custom layout's document of kind `validation`) need not hold a test run, but one it holds must have
  * passed: its Testing gate says "Validation tests pass".
  */
+import { inlineParts, isLabelSection } from '../labels';
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
 import { itemsWithin } from '../markdown';
 import { kindSections } from './doc-util';
@@ -246,7 +247,9 @@ export const responseRule: Rule = {
       // In one "Tests and Execution Proof" section the code blocks are the proof: the tests are its items and rows.
       const testsOnly = testSections.filter((sec) => !proofSections.includes(sec));
       const code = doc.codeBlocks.filter((cb) => inAny(testsOnly, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
-      const written = [...items.map((it) => it.text), ...rows, ...code];
+      // A bold label's own line may name the tests (`- **Tests:** test_login, test_logout`).
+      const inline = testSections.filter(isLabelSection).flatMap((sec) => inlineParts(sec.inline));
+      const written = [...items.map((it) => it.text), ...rows, ...code, ...inline];
       if (written.length === 0) {
         ctx.report('missing-tests', tests.heading.textRange, `Section "${tests.title}" lists no tests: add one item per unit or integration test.`);
       } else if (written.every(onlyPlaceholders)) {

@@ -6,10 +6,12 @@
 import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems } from '../gates';
-import type { LayoutSpec, SectionSpec } from '../layout';
+import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
-import { range } from '../types';
+import { decisionSections } from './doc-rationale';
+import { isLabelSection } from '../labels';
+import { Range, range } from '../types';
 import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 
@@ -58,11 +60,12 @@ const sections: Rule = {
       return;
     }
     const n = phase?.number;
-    const found: { idx: number; title: string; line: number }[] = [];
+    const found: { idx: number; title: string; line: number; at: Range }[] = [];
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      const s = specSection(doc, sec, n) ?? gateSection(doc, phase?.layout, sec);
+      // A gate's checklist is a heading or labelled checklist items (gates.ts), never a bold label line.
+      const s = specSection(doc, sec, n, !gateTitled(phase?.layout, sec)) ?? gateSection(doc, phase?.layout, sec) ?? decisionLog(doc, spec, sec);
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
@@ -78,20 +81,16 @@ const sections: Rule = {
         });
         return;
       }
-      prevLine = s.end - 1;
-      found.push({ idx, title: sec.title, line: s.heading.line });
+      // After a label, below the paragraph or list it is in, which a heading would split (`**Input**:` above `**Output**:`).
+      prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
+      found.push({ idx, title: sec.title, line: s.heading.line, at: s.heading.textRange });
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${sec.description}` : '.'}`);
       }
     });
     for (let i = 1; i < found.length; i++) {
       if (found[i].line < found[i - 1].line) {
-        const h = doc.headings.find((x) => x.line === found[i].line);
-        ctx.report(
-          'section-order',
-          h ? h.textRange : range(found[i].line, 0, found[i].line, 0),
-          `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`,
-        );
+        ctx.report('section-order', found[i].at, `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`);
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
@@ -112,6 +111,23 @@ const sections: Rule = {
   },
 };
 
+/** The last line of the paragraph or list that holds `line`: the lines after it up to a blank line or a heading. */
+function blockEnd(doc: ParsedDocument, line: number): number {
+  const headings = new Set(doc.headings.map((h) => h.line));
+  let l = line;
+  while (l + 1 < doc.lines.length && doc.lines[l + 1].trim() !== '' && !headings.has(l + 1) && !doc.codeLines.has(l + 1)) l++;
+  return l;
+}
+
+/**
+ * A decisions document's decisions, written without a log section around them (`## Decision 1: Adopt
+ * Trivy`, the first one standing for it): the seed asks the file for "key decisions and rationale", no log heading.
+ */
+function decisionLog(doc: ParsedDocument, kind: DocumentKindSpec, sec: SectionSpec): Section | undefined {
+  if (kind.kind !== 'decisions' || normalizeTitle(sec.title) !== 'decision log') return undefined;
+  return decisionSections(doc)[0];
+}
+
 /** The gate a section spec names (`Gate 5: Review`, or its alias `Review`), if any. */
 function specGate(layout: LayoutSpec | undefined, sec: SectionSpec): string | undefined {
   if (!layout?.gates.length) return undefined;
@@ -121,6 +137,17 @@ function specGate(layout: LayoutSpec | undefined, sec: SectionSpec): string | un
     if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) return gate.name;
   }
   return undefined;
+}
+
+/**
+ * Whether a section spec is a gate's checklist by its own title, as the gate evaluation reads headings
+ * (`Gate 5: Review`; in the iAI layout, whose `## Tests` is no checklist, only `Gate 2: Tests`), not through
+ * an alias (`Tests` of `Tests Required`).
+ */
+function gateTitled(layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
+  if (!layout?.gates.length) return false;
+  const asHeading = { key: normalizeTitle(sec.title), title: sec.title } as Section;
+  return layout.gates.some((g) => gateChecklistSection(layout, [asHeading], g.name) !== undefined);
 }
 
 /** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`). */
