@@ -1273,6 +1273,31 @@ describe('document rules', () => {
       );
     });
 
+    it('leaves a listed value marked as a baseline alone: a Foundation Audit & Baseline phase measures them', async () => {
+      const { svc } = await workspace({
+        'phase-1/07-VALIDATION.md': [
+          '# Phase 1 Validation',
+          '',
+          '## Success Metrics',
+          '',
+          '- Code coverage: 62% (baseline)',
+          '- Code coverage (baseline): 62%',
+          '- Test execution time: baseline 9 minutes',
+          '- Code coverage: 54% (before the fix)',
+          '- Code coverage: 70%',
+          '- Mean time to recovery: 45 minutes (target < 30 minutes)',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [
+          [8, 'Code coverage is 70%; target > 80%'],
+          [9, 'Mean time to recovery is 45 minutes; target < 30 minutes'],
+        ],
+      );
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';

@@ -4,7 +4,7 @@
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
  * validation document, an iAI response), so is each list item `Name: value`, against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
- * baseline or a target (`## Baseline Metrics`, `### Targets`).
+ * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
@@ -104,6 +104,11 @@ const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
 /** A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`. */
 const METRIC_ITEM = /^(\s*\**\s*)([^:\d][^:]*?)(\s*\**\s*:\s*\**\s*)(\S.*?)\s*$/;
 const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
+/**
+ * A listed value marked as a baseline rather than a result: `Code coverage: 62% (baseline)`, `… (before)`,
+ * `Code coverage (baseline): 62%`, `Code coverage: baseline 62%` (a Foundation Audit & Baseline phase measures them).
+ */
+const BASELINE_MARK = /\b(?:baselines?|before|previous(?:ly)?|initial)\b/i;
 
 const metrics: Rule = {
   ids: ['metric-threshold'],
@@ -152,7 +157,7 @@ const metrics: Rule = {
           value = value.slice(0, target.index);
         }
         value = value.replace(/\s*\**\s*$/, '');
-        if (!value) continue;
+        if (!value || BASELINE_MARK.test(name) || BASELINE_MARK.test(value)) continue;
         const start = it.textRange.start.character + m[1].length + m[2].length + m[3].length;
         judge(ctx, name, value, targetText, range(it.line, start, it.line, start + value.length));
       }
