@@ -1435,6 +1435,46 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it("reads a plan of one table per workstream, each under its workstream's heading, and adds a new workstream's table", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_CI/implementation_prompt.md': PROMPT };
+    const table = (rows: string) => `| Phase | Status |\n| --- | --- |\n${rows}\n`;
+    const text = [
+      '# Project Implementation Plan\n\n## Phase Status\n',
+      `### Build Workstream\n\n${table('| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |')}`,
+      `### 3.2. Deploy Workstream (iAI Managed)\n\n${table('| Phase_1_CI | Complete |')}`,
+    ].join('\n');
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    // Each table's rows are its heading's workstream's: Deploy's Phase_1_CI (no response yet) is not complete, Build's is.
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range.start.line, d.message.replace(/:.*/, '')]),
+      [[15, 'The plan marks Deploy/Phase_1_CI Complete, but its gates have not all passed']],
+    );
+    // The same, with a Phase Status section under each workstream's heading.
+    const nested = `# Plan\n\n## Build\n\n### Phase Status\n\n${table('| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |')}\n## Deploy\n\n### Phase Status\n\n${table('| Phase_1_CI | Not started |')}`;
+    const { svc: svc2 } = await workspace({ ...files(nested), ...deploy });
+    assert.deepEqual(diagnosticsOf(svc2, PLAN, 'plan-status-mismatch'), []);
+    // A workstream without a table of its own: its phase has no row, and the fix adds its table as the others are written.
+    const buildOnly = [
+      '# Project Implementation Plan\n\n## Phase Status\n',
+      `### Build Workstream\n\n${table('| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |')}`,
+      '## Notes\n\nNone.\n',
+    ].join('\n');
+    const { svc: svc3 } = await workspace({ ...files(buildOnly), ...deploy });
+    const missing = diagnosticsOf(svc3, PLAN, 'plan-status-mismatch');
+    assert.deepEqual(
+      missing.map((d) => d.message),
+      ['Phase Deploy/Phase_1_CI has no row in the "Phase Status" table.'],
+    );
+    const fixed = applyEdits(buildOnly, codeActions(svc3, missing)[0].change.edits[0].edits);
+    assert.match(
+      fixed,
+      /\| Phase_2_Deps \| Not started \|\n\n### Deploy Workstream\n\n\| Phase \| Status \|\n\| --- \| --- \|\n\| Phase_1_CI \| [^|]+ \|\n\n## Notes\n/,
+    );
+    svc3.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc3, PLAN, 'plan-status-mismatch'), []);
+  });
+
   it("adds a missing phase's row in the table's own format, with the phase's status", async () => {
     const text = [
       '# Project Implementation Plan',

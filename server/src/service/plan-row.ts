@@ -6,9 +6,9 @@
  */
 import type { PhasegateService } from './service';
 import { INLINE_LINK, parseDocument } from './markdown';
-import type { ParsedDocument, TableCell } from './markdown';
+import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
-import { PLAN_SECTION, isPlaceholder, planTable, rowMatches } from './rules/phase-plan';
+import { PLAN_SECTION, isPlaceholder, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
 import { textKey } from './handoff';
 import type { Phase } from './workspace';
 import { range } from './types';
@@ -114,13 +114,18 @@ export function planRowEditOf(
   root: string,
   p: NewPlanPhase,
   promptFile: string,
+  workstreams: readonly string[],
 ): { edits: TextEdit[] } | { reason: string } | undefined {
-  const pt = planTable(doc);
+  // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
+  const pt = planTables(doc, workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream]);
   if (!pt) return { reason: `no "${PLAN_SECTION}" section` };
-  if (!pt.table || !pt.cols) return { reason: `no table of phases under "${PLAN_SECTION}"` };
-  const { table, cols } = pt;
   const phase = asPhase(p);
-  if (table.rows.some((r) => rowMatches(doc, file, r.cells, cols, phase, root))) return undefined;
+  if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
+  // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
+  const lastTable = pt.tables[pt.tables.length - 1];
+  const target = tableFor(pt, p.workstream);
+  if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
+  const { table, cols } = target ?? { table: lastTable.table, cols: { ...lastTable.cols, impliedWorkstream: p.workstream } };
 
   // The template's only row (`| [Workstream] | [Phase] | Not started |`) is there to be replaced by the first phase's row.
   const only = table.rows.length === 1 ? table.rows[0] : undefined;
@@ -132,7 +137,8 @@ export function planRowEditOf(
   const sampleRow = rows[rows.length - 1] ?? table.rows[table.rows.length - 1];
   const texts = table.header.map(() => '');
   if (cols.workstream !== undefined) texts[cols.workstream] = p.workstream;
-  texts[cols.phase] = phaseCell(sampleRow?.cells[cols.phase]?.text, p, dirname(file), cols.workstream !== undefined, promptFile);
+  const ownWorkstream = cols.workstream !== undefined || cols.impliedWorkstream !== undefined;
+  texts[cols.phase] = phaseCell(sampleRow?.cells[cols.phase]?.text, p, dirname(file), ownWorkstream, promptFile);
   if (cols.status !== undefined) texts[cols.status] = p.status ?? notStarted(table.rows.map((r) => r.cells[cols.status!]?.text ?? ''));
   table.header.forEach((h, i) => {
     if (i !== cols.phase && i !== cols.workstream && i !== cols.status && /^(title|name|phase title|description|summary|goal)$/.test(textKey(h.text)))
@@ -152,6 +158,7 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
+  if (!target) return { edits: [newWorkstreamTable(doc, table, p.workstream, row.trimEnd())] };
   if (templateRow) {
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
@@ -160,6 +167,22 @@ export function planRowEditOf(
   const last = table.rows.length ? table.rows[table.rows.length - 1].line : table.line + 1;
   const at = (doc.lines[last] ?? '').length;
   return { edits: [{ range: range(last, at, last, at), newText: lineEnding(doc.text, last, doc.eol) + row.trimEnd() }] };
+}
+
+/**
+ * A workstream's own table, after the section of `model` (the last workstream's table): a heading as
+ * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
+ */
+function newWorkstreamTable(doc: ParsedDocument, model: Table, workstream: string, row: string): TextEdit {
+  const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
+  const level = Math.min(6, heading?.level ?? 3);
+  const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream;
+  let end = model.section !== undefined ? doc.sections[model.section].end - 1 : model.endLine;
+  while (end > model.endLine && (doc.lines[end] ?? '').trim() === '') end--;
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  const lines = ['', `${'#'.repeat(level)} ${title}`, '', doc.lines[model.line], doc.lines[model.line + 1], row];
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
 }
 
 /** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */
@@ -192,7 +215,7 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     if (unreadable !== undefined)
       out.push({ file: plan.path, text: '', edits: [], reason: `it cannot be read (${unreadable}): the row of ${p.id} is not added`, unreadable: true });
     if (!doc) continue;
-    const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile);
+    const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai));
     if (!r) continue;
     if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
     else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `row of ${p.id} added` });
@@ -201,7 +224,14 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
 }
 
 /** planRowEditOf over a plan's current text (the plan changed after it was planned): undefined when no row is to be added. */
-export function replanRow(text: string, file: string, root: string, p: NewPlanPhase, promptFile: string): TextEdit[] | undefined {
-  const r = planRowEditOf(parseDocument(text), file, root, p, promptFile);
+export function replanRow(
+  text: string,
+  file: string,
+  root: string,
+  p: NewPlanPhase,
+  promptFile: string,
+  workstreams: readonly string[],
+): TextEdit[] | undefined {
+  const r = planRowEditOf(parseDocument(text), file, root, p, promptFile, workstreams);
   return r && 'edits' in r ? r.edits : undefined;
 }

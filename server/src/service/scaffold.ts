@@ -22,6 +22,7 @@ import {
   today,
 } from './templates';
 import { planRowEdits, replanRow } from './plan-row';
+import { workstreamsOf } from './rules/phase-plan';
 import type { TextEdit } from './types';
 import picomatch from 'picomatch';
 
@@ -461,7 +462,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   if ((!existing || existing === empty) && planner.plan.creates.length > before) {
     const row = { id, folder, number: n, workstream: ws, title };
     for (const edit of planRowEdits(svc, row, spec.file))
-      planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file) });
+      planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file, workstreamsOf(svc.model.phases)) });
   }
 }
 

@@ -7,7 +7,7 @@ import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
-import { PLAN_SECTION, planPhases, planTable } from '../rules/phase-plan';
+import { PLAN_SECTION, planPhases, planTables, tableFor, workstreamsOf } from '../rules/phase-plan';
 import { escapeCell, planRowEditOf } from '../plan-row';
 import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
@@ -91,16 +91,19 @@ const addPlanRow: Fix = (svc, diag) => {
   const d = diag.data as { phase?: string } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d?.phase || !doc) return undefined;
-  const phase = planPhases(svc.model, diag.file).find((p) => p.id === d.phase);
-  const pt = planTable(doc);
-  if (!phase || !pt) return undefined;
+  const tracked = planPhases(svc.model, diag.file);
+  const phase = tracked.find((p) => p.id === d.phase);
+  const all = planTables(doc, workstreamsOf(tracked));
+  if (!phase || !all) return undefined;
+  const chosen = tableFor(all, phase.workstream);
+  const pt = { section: all.section, table: chosen?.table ?? all.first, cols: chosen?.cols };
   const status = STATUS_LABELS[svc.status(phase)];
   const name = basename(phase.folder);
   // An iAI phase's row as `new prompt` adds it: in the table's own format (plan-row.ts), with the phase's status.
   const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
-  if (pt.table && pt.cols && phase.workstream !== undefined && phase.number !== undefined && prompt) {
+  if (all.tables.length && phase.workstream !== undefined && phase.number !== undefined && prompt) {
     const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
-    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt.file);
+    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt.file, workstreamsOf(tracked));
     return r && 'edits' in r ? action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, r.edits) : undefined;
   }
   if (pt.table && pt.cols) {

@@ -3,7 +3,7 @@
  * the iAI project has a row in `## Phase Status`, no row names a phase that does not exist,
  * and a row marked Complete belongs to a phase whose gates have all passed.
  */
-import { sectionByTitle } from '../markdown';
+import { normalizeTitle } from '../markdown';
 import { basename, dirname, isInside, joinPath } from '../host';
 import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
 import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
@@ -37,6 +37,11 @@ export interface PlanColumns {
   workstream: number | undefined;
   phase: number;
   status: number | undefined;
+  /**
+   * The workstream of a table without a Workstream column under a heading that names one (`### Build
+   * Workstream` in `## Phase Status`, or `## Build` above its own `### Phase Status`): its rows are that workstream's.
+   */
+  impliedWorkstream?: string;
 }
 
 export function planColumns(t: Table): PlanColumns | undefined {
@@ -49,28 +54,74 @@ export function planColumns(t: Table): PlanColumns | undefined {
   return { workstream: find(/workstream|stream/), phase, status: find(/status|state/) };
 }
 
-export interface PlanTable {
+/** A plan's tables of phases: every table with a phase column under a `## Phase Status` section. */
+export interface PlanTables {
+  /** The first Phase Status section (where a missing row is reported). */
   section: Section;
-  table: Table | undefined;
-  cols: PlanColumns | undefined;
+  tables: { table: Table; cols: PlanColumns }[];
+  /** The first table under it, when none has a phase column (the plan rule says nothing of its rows). */
+  first: Table | undefined;
 }
 
-export function planTable(doc: ParsedDocument): PlanTable | undefined {
-  const section = sectionByTitle(doc, PLAN_SECTION);
-  if (!section) return undefined;
-  const tables = doc.tables.filter((t) => t.line > section.heading.line && t.line < section.end);
-  for (const table of tables) {
+/**
+ * The plan's tables of phases: under every section titled Phase Status (a plan may keep one per workstream),
+ * subsections included (`### Build Workstream` tables). A table without a Workstream column takes the
+ * workstream its nearest heading names, among `workstreams` (the project's).
+ */
+export function planTables(doc: ParsedDocument, workstreams: readonly string[]): PlanTables | undefined {
+  const key = normalizeTitle(PLAN_SECTION);
+  const sections = doc.sections.filter((s) => s.key === key);
+  if (!sections.length) return undefined;
+  const within = doc.tables.filter((t) => sections.some((s) => t.line > s.heading.line && t.line < s.end));
+  const tables: PlanTables['tables'] = [];
+  for (const table of within) {
     const cols = planColumns(table);
-    if (cols) return { section, table, cols };
+    if (!cols) continue;
+    if (cols.workstream === undefined) {
+      const ws = headingWorkstream(doc, table.section, workstreams);
+      if (ws !== undefined) cols.impliedWorkstream = ws;
+    }
+    tables.push({ table, cols });
   }
-  return { section, table: tables[0], cols: undefined };
+  return { section: sections[0], tables, first: within[0] };
+}
+
+/**
+ * The table of `pt` a phase of `workstream` goes in: the one under its workstream's heading, else the first
+ * with a Workstream column, else the first of no workstream. None when every table is another
+ * workstream's (the phase's workstream needs a table of its own).
+ */
+export function tableFor(pt: PlanTables, workstream: string | undefined): PlanTables['tables'][number] | undefined {
+  const key = workstream !== undefined ? workstreamKey(workstream) : undefined;
+  return (
+    pt.tables.find((t) => t.cols.impliedWorkstream !== undefined && workstreamKey(t.cols.impliedWorkstream) === key) ??
+    pt.tables.find((t) => t.cols.workstream !== undefined) ??
+    pt.tables.find((t) => t.cols.impliedWorkstream === undefined)
+  );
+}
+
+/** The workstream the nearest heading above section `idx` names (`Build`, `Build Workstream`, `3.1 Build Workstream (iAI Managed)`). */
+function headingWorkstream(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
+  if (!workstreams.length) return undefined;
+  for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
+    const title = doc.sections[i].title.replace(/\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
+    const k = workstreamKey(title);
+    const ws = workstreams.find((w) => workstreamKey(w) === k);
+    if (ws !== undefined) return ws;
+  }
+  return undefined;
+}
+
+/** A row's workstream: its Workstream cell, else its table's heading's. */
+function rowWorkstream(cells: TableCell[], cols: PlanColumns): string {
+  return cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : (cols.impliedWorkstream ?? '');
 }
 
 /** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */
 export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCell[], cols: PlanColumns, p: Phase, root: string): boolean {
   const cell = cells[cols.phase];
   if (!cell) return false;
-  const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
+  const ws = rowWorkstream(cells, cols);
   if (ws.trim() && p.workstream !== undefined && workstreamKey(ws) !== workstreamKey(p.workstream)) return false;
   const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
@@ -122,9 +173,8 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
       }
     }
     take(`k:${nameKey(cell.text)}`);
-    const ws = cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : '';
     const num = /phase\s*(\d+)/i.exec(cell.text.replace(/[_-]/g, ' '));
-    if (num && ws.trim() !== '') take(`n:${Number(num[1])}`);
+    if (num && rowWorkstream(cells, cols).trim() !== '') take(`n:${Number(num[1])}`);
     return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 }
@@ -135,11 +185,11 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
  * after every edit of any phase, and which phases its rows name changes only with the plan or the
  * phases; the gates of Complete rows are read afresh).
  */
-const rowHits = new WeakMap<ParsedDocument, { model: WorkspaceModel; path: string; hits: (Phase[] | undefined)[] }>();
+const rowHits = new WeakMap<Table, { model: WorkspaceModel; path: string; ws: string | undefined; hits: (Phase[] | undefined)[] }>();
 
 function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, table: Table, cols: PlanColumns, phases: Phase[]): (Phase[] | undefined)[] {
-  const known = rowHits.get(doc);
-  if (known && known.model === model && known.path === path) return known.hits;
+  const known = rowHits.get(table);
+  if (known && known.model === model && known.path === path && known.ws === cols.impliedWorkstream) return known.hits;
   const candidates = candidateIndex(phases);
   const root = model.root;
   const hits = table.rows.map((row) => {
@@ -147,8 +197,13 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
     if (!cell || textKey(cell.text) === '') return undefined;
     return candidates(row.cells, cols, path, root).filter((p) => rowMatches(doc, path, row.cells, cols, p, root));
   });
-  rowHits.set(doc, { model, path, hits });
+  rowHits.set(table, { model, path, ws: cols.impliedWorkstream, hits });
   return hits;
+}
+
+/** The distinct workstreams of `phases`, in order. */
+export function workstreamsOf(phases: readonly Phase[]): string[] {
+  return [...new Set(phases.flatMap((p) => (p.workstream !== undefined ? [p.workstream] : [])))];
 }
 
 /** A cell that holds nothing but a template's placeholder (`[Phase]`). */
@@ -161,14 +216,13 @@ export const planRule: Rule = {
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
     if (spec?.kind !== 'plan') return;
-    const pt = planTable(doc);
-    if (!pt) return; // missing-section reports the missing table's section.
     const phases = planPhases(ctx.model, ctx.path);
+    const pt = planTables(doc, workstreamsOf(phases));
+    if (!pt) return; // missing-section reports the missing table's section.
     const matched = new Set<Phase>();
-    if (pt.table && pt.cols) {
-      const cols = pt.cols;
-      const rows = pt.table.rows;
-      const hitsByRow = hitsOfRows(doc, ctx.path, ctx.model, pt.table, cols, phases);
+    for (const { table, cols } of pt.tables) {
+      const rows = table.rows;
+      const hitsByRow = hitsOfRows(doc, ctx.path, ctx.model, table, cols, phases);
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
         const cell = row.cells[cols.phase];
