@@ -1,6 +1,6 @@
 /** Code actions: the engine's quick fix of each diagnostic in range, and `source.fixAll.phasegate`. */
 import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { codeActions, fixAll, suppressActions } from '../service/actions';
+import { codeActions, fixAllRepeated, suppressActions } from '../service/actions';
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
@@ -80,7 +80,7 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
       }
       // Fix-all only when asked for by kind (on save, or the source action menu): it edits the whole file.
       if (only && wants(only, FIX_ALL_KIND)) {
-        const all = fixAll(t.svc, t.path);
+        const all = fixAllRepeated(t.svc, t.path);
         const allowed = new Set(diags.map((d) => d.code));
         if (all && all.codes.some((c) => allowed.has(c))) {
           const c = convert(all, FIX_ALL_KIND, []);

@@ -5,6 +5,7 @@ import { comparePositions, range } from './types';
 import { normalizeTitle } from './markdown';
 import type { ParsedDocument } from './markdown';
 import { suppressionsOf } from './suppress';
+import { applyEdits } from './edits';
 import type { Fix } from './fixes/fix';
 import { STRUCTURE_FIXES } from './fixes/structure';
 import { DOCUMENT_FIXES } from './fixes/document';
@@ -125,6 +126,80 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
   }
   if (!edits.length) return undefined;
   return { title: 'Fix all Phasegate problems in this document', codes: [...codes], change: { edits: [{ file, edits }], creates: [] } };
+}
+
+/** Rounds of fix-all on its own result (see fixAllRepeated). */
+const FIX_ALL_ROUNDS = 5;
+
+/**
+ * Fix-all as the editor applies it on save: repeated on the text the previous round made, until it fixes
+ * nothing more, so that fixes that could not be made together (two sections inserted at the same place)
+ * are all made at once; one edit of the changed lines. A round that repairs none of the document's
+ * problems is not kept. The document's text in the engine is its own again afterwards.
+ */
+export function fixAllRepeated(svc: PhasegateService, file: string): CodeAction | undefined {
+  const first = fixAll(svc, file);
+  const original = svc.getText(file);
+  if (!first || original === undefined) return first;
+  const own = (a: CodeAction) => a.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
+  let text = applyEdits(original, own(first));
+  const codes = new Set(first.codes);
+  try {
+    for (let round = 1; round < FIX_ALL_ROUNDS && text !== original; round++) {
+      svc.setOverlay(file, text);
+      const had = problemCounts(svc.diagnose(file));
+      const next = fixAll(svc, file);
+      if (!next) break;
+      const after = applyEdits(text, own(next));
+      if (after === text) break;
+      svc.setOverlay(file, after);
+      const now = problemCounts(svc.diagnose(file));
+      if (![...had].some(([k, n]) => (now.get(k) ?? 0) < n)) break;
+      text = after;
+      next.codes.forEach((c) => codes.add(c));
+    }
+  } finally {
+    svc.setOverlay(file, original);
+  }
+  if (text === original) return undefined;
+  return { ...first, codes: [...codes], change: { edits: [{ file, edits: [changedLines(original, text)] }], creates: [] } };
+}
+
+/** A document's problems counted by rule and message. */
+function problemCounts(diags: readonly Diagnostic[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of diags) out.set(`${d.code}\u0000${d.message}`, (out.get(`${d.code}\u0000${d.message}`) ?? 0) + 1);
+  return out;
+}
+
+/** The edit that turns `before` into `after`: the lines between their common first and last lines. */
+export function changedLines(before: string, after: string): TextEdit {
+  const max = Math.min(before.length, after.length);
+  let a = 0;
+  while (a < max && before.charCodeAt(a) === after.charCodeAt(a)) a++;
+  let b = 0;
+  while (b < max - a && before.charCodeAt(before.length - 1 - b) === after.charCodeAt(after.length - 1 - b)) b++;
+  // Whole lines: back to the start of the first changed line, on to the start of the line after the last.
+  const isBreak = (i: number) => before[i] === '\n' || (before[i] === '\r' && before[i + 1] !== '\n');
+  while (a > 0 && !isBreak(a - 1)) a--;
+  let end = before.length - b;
+  while (end < before.length && end > a && !isBreak(end - 1)) end++;
+  b = before.length - end;
+  return { range: { start: positionAt(before, a), end: positionAt(before, end) }, newText: after.slice(a, after.length - b) };
+}
+
+/** The line and UTF-16 character of an offset, lines ended by CRLF, LF or CR. */
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text[i];
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, character: offset - start };
 }
 
 export { applyEdits } from './edits';
