@@ -95,7 +95,10 @@ describe('metric quantities', () => {
     assert.equal(meets(q('512 MB'), t('> 80%')), undefined);
     // Counts of different things, or a number with a suffix the rule does not read, are not judged.
     assert.equal(meets(q('3 high'), t('0 critical')), undefined);
-    assert.equal(meets(q('1.2k req/s'), t('> 1000 req/s')), undefined);
+    for (const s of ['1.2k req/s', '1.2k', '1.5M users', '3x']) assert.equal(parseQuantity(s), undefined, s);
+    assert.equal(parseThreshold('> 1k req/s'), undefined);
+    assert.deepEqual(q('5m'), { value: 300, unit: 's' });
+    assert.deepEqual(q('30s'), { value: 30, unit: 's' });
     assert.equal(meets(q('1200 req/s'), t('> 1000 req/s')), true);
     assert.equal(meets(q('2 criticals'), t('0 critical')), false);
     assert.equal(meets(q('2'), t('0 critical')), false);

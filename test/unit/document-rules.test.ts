@@ -1298,6 +1298,37 @@ describe('document rules', () => {
       );
     });
 
+    it('judges one count in words by the metric its words name, and leaves a number with a suffix it does not read', async () => {
+      const { svc } = await workspace({
+        'phase-1/07-VALIDATION.md': [
+          '# Phase 1 Validation',
+          '',
+          '## Success Metrics',
+          '',
+          '- Security vulnerabilities: 2 critical',
+          '- Security vulnerabilities: 0 critical',
+          '- Security vulnerabilities: 3 high',
+          '- Security vulnerabilities: 7 high',
+          '- Throughput: 1.2k req/s (target > 500)',
+          '',
+          '| Metric | Target | Actual |',
+          '| --- | --- | --- |',
+          '| Throughput | > 500 | 1.2k req/s |',
+          '| Users | > 1000 | 1.5k |',
+          '| Security vulnerabilities | | 2 critical |',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [
+          [14, 'Security vulnerabilities is 2 critical; target 0 critical (missed: critical)'],
+          [4, 'Security vulnerabilities is 2 critical; target 0 critical (missed: critical)'],
+          [7, 'Security vulnerabilities is 7 high; target < 5 high (missed: high)'],
+        ],
+      );
+    });
+
     it('is quiet when every metric meets its target', async () => {
       const ok =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | > 80% | 85% |\n| Uptime SLA | 99.9% | 99.95% |\n| Log retention | 30 days | 45 days |\n| MTTR | < 30 minutes | 1h |\n';

@@ -9,6 +9,7 @@
  */
 import type { MetricSpec } from '../layout';
 import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
+import type { Labelled, Quantity } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
 import { itemsWithin } from '../markdown';
 import { range } from '../types';
@@ -42,6 +43,11 @@ export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | un
  */
 function judge(ctx: RuleContext, name: string, valueText: string, targetText: string, at: Range): void {
   const actual = parseQuantity(valueText);
+  // One count in words (`2 critical`) of a metric named with them (`Security vulnerabilities (critical)`).
+  if (actual?.word !== undefined && !targetText && !findMetric(ctx.metrics, name)) {
+    const { word, ...value } = actual;
+    return judgeParts(ctx, name, valueText, '', undefined, [{ label: word, value }], at);
+  }
   if (actual) {
     const own = targetText ? parseThreshold(targetText) : undefined;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
@@ -57,6 +63,22 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   const target = targetText || findMetric(ctx.metrics, name)?.threshold;
   const parts = parseLabelledQuantities(valueText);
   if (!parts) return;
+  judgeParts(ctx, name, valueText, targetText, target, parts, at);
+}
+
+/**
+ * A value counted in words (`2 critical, 9 high`, or one part, `2 critical`) against a compound target, else
+ * part by part against the metrics its words name (`Security vulnerabilities (critical)`).
+ */
+function judgeParts(
+  ctx: RuleContext,
+  name: string,
+  valueText: string,
+  targetText: string,
+  target: string | undefined,
+  parts: Labelled<Quantity>[],
+  at: Range,
+): void {
   if (target) {
     const targets = parseLabelledThresholds(target);
     if (!targets) return;

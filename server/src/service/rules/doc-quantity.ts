@@ -116,6 +116,8 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
     let u: Unit;
     let v = n;
     let consumed = m[0].length;
+    // `M` is a million (`1.5M users`), not minutes (`5m`, `5 min`): not read.
+    if (m[2] === 'M') return undefined;
     if (word === '%') u = '%';
     else if (word && SECONDS[word] !== undefined) {
       u = 's';
@@ -125,6 +127,8 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
       v = n * BYTES[word];
     } else {
       u = '';
+      // A suffix on the number that is no unit (`1.2k`, `3x`) is not read: the value is not a quantity.
+      if (word && /[a-z]/i.test(m[0][m[0].indexOf(m[1]) + m[1].length] ?? '')) return undefined;
       // A word that is not a unit ("critical", "high") stays in the tail.
       if (word) consumed = m[0].length - m[2].length;
     }
