@@ -1038,6 +1038,31 @@ describe('phase rules: handoffs', () => {
     assert.match(created.text, /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes/);
   });
 
+  it('complete handoff rewrites a bare path so that it resolves from phase 2, and the copy matches what was handed off', async () => {
+    const bareOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '03-FINDINGS/roadmap.md');
+    assert.notEqual(bareOut, OUT1);
+    const { svc } = await handoffs(undefined, bareOut);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /- Remediation roadmap: \.\.\/phase-1\/03-FINDINGS\/roadmap\.md - prioritised fixes/);
+    const { svc: filled } = await handoffs(created.text, bareOut);
+    assert.deepEqual(
+      diagnosticsOf(filled, IN_PATH).filter((d) => ['handoff-mismatch', 'missing-artifact'].includes(d.code)),
+      [],
+    );
+    assert.equal(completeHandoff(filled, filled.findPhase('phase-2')), undefined);
+    // Received written from the workspace root, or as a link: the same file, no mismatch.
+    for (const received of ['phase-1/03-FINDINGS/roadmap.md', '[roadmap](../phase-1/03-FINDINGS/roadmap.md)']) {
+      const { svc: other } = await handoffs(created.text.replace('../phase-1/03-FINDINGS/roadmap.md', received), bareOut);
+      assert.deepEqual(diagnosticsOf(other, IN_PATH, 'handoff-mismatch'), [], received);
+    }
+    // Named as handed off, the input is that one (names identify inputs); a file that is not there is reported.
+    const { svc: wrong } = await handoffs(created.text.replace('../phase-1/03-FINDINGS/roadmap.md', '../phase-1/03-FINDINGS/other.md'), bareOut);
+    assert.deepEqual(
+      diagnosticsOf(wrong, IN_PATH, 'missing-artifact').map((d) => d.message),
+      ['Input "../phase-1/03-FINDINGS/other.md" does not exist (looked in the phase folder and the workspace root).'],
+    );
+  });
+
   it("complete handoff leaves the output handoff's own directive comments behind", async () => {
     const out = OUT1.replace(
       '[roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',

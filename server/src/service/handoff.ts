@@ -7,7 +7,7 @@
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
-import { maskedLine, referenceDefinitions, unescapeTarget } from './rules/doc-util';
+import { BARE_PATH_RE, maskedLine, referenceDefinitions, unescapeTarget } from './rules/doc-util';
 import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 
@@ -44,7 +44,7 @@ export interface HandoffItem {
    * `../`, and another file than `resolved`): the missing-artifact rule accepts either.
    */
   rootResolved: string | undefined;
-  /** The path is a backticked path (maybe relative to the repository), not a link. */
+  /** The path is written as text, backticked or bare (maybe relative to the repository), not a link. */
   codePath: boolean;
 }
 
@@ -206,6 +206,15 @@ export function parseItem(item: ListItem, folder: string, root?: string, doc?: P
     CODE_SPAN.lastIndex = 0;
     for (let m = CODE_SPAN.exec(text); m && !path; m = CODE_SPAN.exec(text)) if (looksLikePath(m[1])) path = m[1];
     codePath = !!path;
+  }
+  // A path written bare, as the handoff template's `[Location]` invites (`04-ARTIFACTS/report.md`), outside links and code.
+  if (!path && masked.includes('/')) {
+    BARE_PATH_RE.lastIndex = 0;
+    const m = BARE_PATH_RE.exec(masked);
+    if (m) {
+      path = m[2];
+      codePath = true;
+    }
   }
   // A link target's backslash escapes are read (`03\\-FINDINGS` is `03-FINDINGS`); a code span's are itself.
   const target = path && !codePath ? unescapeTarget(path) : path;
@@ -577,6 +586,20 @@ function rebaseSpan(
       const a = start + m.index + 1;
       if (edits.some((e) => e.a <= a && a < e.b)) continue;
       edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+    }
+    // A bare path (`04-ARTIFACTS/report.md`), outside links and code spans: rewritten as a backticked one is.
+    if (text.includes('/')) {
+      let bare = text.includes('`') ? text.replace(CODE_SPAN, (x) => ' '.repeat(x.length)) : text;
+      if (bare.includes('](')) bare = bare.replace(LINK_IN_TEXT, (x) => ' '.repeat(x.length));
+      BARE_PATH_RE.lastIndex = 0;
+      for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+        const p = m[2];
+        const abs = resolveTarget(fromFolder, p);
+        if (!abs || !exists(abs)) continue;
+        const a = start + m.index + m[1].length;
+        if (edits.some((e) => e.a <= a && a < e.b)) continue;
+        edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
+      }
     }
   }
   let out = line;

@@ -6,7 +6,7 @@
 import { basename, dirname, isInside, joinPath } from '../host';
 import { Link, Section, sectionByTitle } from '../markdown';
 import { Range, range } from '../types';
-import { isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, targetPath, unverifiable } from './doc-util';
+import { BARE_PATH_RE, NAME_CHAR, isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, targetPath, unverifiable } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -76,12 +76,6 @@ const brokenLinks: Rule = {
   },
 };
 
-/**
- * The characters of a file or folder name, in any script: letters, digits and marks (`résumé`, `報告`,
- * `नमस्ते`), and emoji with their joiners, skin tones and flags (`🚀`, `👩‍💻`, `🇫🇷`); `_` as `\w` reads it.
- */
-const NAME_CHAR = String.raw`\p{L}\p{N}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d_`;
-
 /** A `code span` that looks like a path: no spaces, and a slash or a file extension. */
 const CODE_PATH_RE = /`([^`\s]+)`/g;
 const PATH_CHARS_RE = new RegExp(String.raw`^[${NAME_CHAR}@~./\\-]+(?::\d+(?::\d+)?)?$`, 'u');
@@ -90,12 +84,6 @@ function looksLikePath(s: string): boolean {
   if (!PATH_CHARS_RE.test(s)) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
-
-/** A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2); see `isBarePath`. */
-const BARE_PATH_RE = new RegExp(
-  String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))`,
-  'gu',
-);
 
 /**
  * Whether a path exists as written or in either Unicode normalization form: a name typed with a composed

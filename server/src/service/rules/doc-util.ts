@@ -91,6 +91,21 @@ export function expandedTitleKey(title: string, n: number | undefined): string {
   return (byNumber[n] ??= normalizeTitle(expandTitle(title, n)));
 }
 
+/**
+ * The characters of a file or folder name, in any script: letters, digits and marks (`résumé`, `報告`,
+ * `नमस्ते`), and emoji with their joiners, skin tones and flags (`🚀`, `👩‍💻`, `🇫🇷`); `_` as `\w` reads it.
+ */
+export const NAME_CHAR = String.raw`\p{L}\p{N}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d_`;
+
+/**
+ * A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2). Global:
+ * reset `lastIndex` before a search. Not every match is a path (`Express/Node.js`): see the missing-artifact rule.
+ */
+export const BARE_PATH_RE = new RegExp(
+  String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))`,
+  'gu',
+);
+
 /** Replaces `[from, to)` of a line with spaces, keeping columns. */
 export function blank(line: string, from: number, to: number): string {
   return line.slice(0, from) + ' '.repeat(Math.max(0, to - from)) + line.slice(to);
