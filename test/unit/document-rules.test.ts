@@ -1376,9 +1376,52 @@ describe('document rules', () => {
       );
     });
 
+    it('takes no link to a file that is not there, nor an empty "Evidence:", for evidence', async () => {
+      const items = [
+        '- [x] Broken — Evidence: [t](04-ARTIFACTS/tests.md)',
+        '- [x] Empty — Evidence:',
+        '- [x] There — Evidence: [r](03-FINDINGS/r.md)',
+        '- [x] From the root — Evidence: [r](phase-1/03-FINDINGS/r.md)',
+        '- [x] Said — Evidence: PR #12',
+        '- [x] Online — Evidence: [run](https://ci.example.com/runs/1)',
+        '- [x] Broken, and said — [t](04-ARTIFACTS/tests.md), Evidence: sign-off mail of 2 May',
+        '- [x] Wrapped — Evidence:',
+        '  [r](03-FINDINGS/r.md)',
+      ];
+      const text = `# Phase 1 Validation\n\n## Gate 1: Completeness\n\n${items.join('\n')}\n`;
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text, 'phase-1/03-FINDINGS/r.md': '# R\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'gate-item-no-evidence').map((d) => [d.range.start.line, d.message]),
+        [
+          [
+            4,
+            'Completeness gate: "Broken — Evidence: [t](04-ARTIFACTS/tests.md)" is checked but the evidence it links to is not there (broken-link says where).',
+          ],
+          [5, 'Completeness gate: "Empty — Evidence:" is checked but cites no evidence (add a link, a `path` or "Evidence: …").'],
+        ],
+      );
+      const gate = svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Completeness')!;
+      assert.deepEqual(
+        gate.items.map((i) => i.evidence),
+        [false, false, true, true, true, true, true, true],
+      );
+      // The rest of the phase aside (its missing documents), the two items hold the gate.
+      const { svc: alone } = await workspace({
+        'phasegate.yaml': 'rules:\n  missing-document: off\n  missing-section: off\n  missing-folder: off\n  broken-link: off\n',
+        'phase-1/07-VALIDATION.md': text,
+        'phase-1/03-FINDINGS/r.md': '# R\n',
+      });
+      const held = alone.gates(alone.findPhase('phase-1')!).find((g) => g.name === 'Completeness')!;
+      assert.deepEqual([held.status, held.reasons], ['pending', ['2 items without evidence']]);
+    });
+
     it('is quiet on a complete checklist and outside the validation document', async () => {
       const ok = '# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Done — Evidence: [r](03-FINDINGS/r.md)\n';
-      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': ok, 'phase-1/02-EXECUTION_PLAN.md': '# Plan\n\n## Gate 1: Completeness\n\n- [ ] open\n' });
+      const { svc } = await workspace({
+        'phase-1/07-VALIDATION.md': ok,
+        'phase-1/03-FINDINGS/r.md': '# R\n',
+        'phase-1/02-EXECUTION_PLAN.md': '# Plan\n\n## Gate 1: Completeness\n\n- [ ] open\n',
+      });
       for (const f of ['phase-1/07-VALIDATION.md', 'phase-1/02-EXECUTION_PLAN.md']) {
         assert.deepEqual(diagnosticsOf(svc, f, 'gate-item-unchecked'), [], f);
         assert.deepEqual(diagnosticsOf(svc, f, 'gate-item-no-evidence'), [], f);

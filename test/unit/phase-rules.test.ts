@@ -307,7 +307,8 @@ const VAL = 'phase-1/07-VALIDATION.md';
 
 async function auditPhase(testing: string, extra: Record<string, string> = {}) {
   const text = auditValidation(testing);
-  const { svc } = await workspace({ [VAL]: text, ...extra });
+  // The evidence auditValidation's items cite is there.
+  const { svc } = await workspace({ [VAL]: text, 'phase-1/03-FINDINGS/coverage.md': '# Coverage\n', ...extra });
   const phase = svc.findPhase('phase-1')!;
   return { svc, text, phase, testing: svc.gates(phase).find((g) => g.name === 'Testing')! };
 }

@@ -4,6 +4,9 @@ import type { PhasegateService } from './service';
 import { type Diagnostic, type Range, type Severity, range } from './types';
 import type { Phase, PhaseDocument } from './workspace';
 import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
+import { dirname, isInside } from './host';
+import { resolveTarget } from './handoff';
+import { unescapeTarget } from './rules/doc-util';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -44,16 +47,39 @@ export interface GateCause {
   severity?: Severity;
 }
 
-const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:|`[^`]+`/i;
+/** A link, an autolink, `Evidence:` followed by something, or a code span. */
+const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
+
+/** An inline link and its target (group 1, `<…>` kept). */
+const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+
+/** Whether a link target is a file of the workspace that is not there (a link to no evidence). */
+export type MissingTarget = (target: string) => boolean;
 
 /**
- * A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:`: on its
- * first line or, given its document, anywhere in its body (a wrapped continuation line, a nested item).
+ * A checked item cites evidence when it holds a link, a code span naming a path, or `Evidence:` followed by
+ * something: on its first line or, given its document, anywhere in its body (a wrapped continuation line, a
+ * nested item). Given `missing`, a link to a file that is not there is no evidence.
  */
-export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>): boolean {
-  if (EVIDENCE_RE.test(item.text)) return true;
-  if (!doc || item.endLine <= item.line) return false;
-  return EVIDENCE_RE.test(doc.lines.slice(item.line + 1, item.endLine + 1).join('\n'));
+export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
+  let text = item.text;
+  if (doc && item.endLine > item.line) text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
+  if (missing && text.includes('](')) text = text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m));
+  return EVIDENCE_RE.test(text);
+}
+
+/**
+ * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
+ * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
+ */
+export function missingFrom(file: string, root: string, exists: (path: string) => boolean): MissingTarget {
+  return (target) => {
+    const t = unescapeTarget(target);
+    const abs = resolveTarget(dirname(file), t, root);
+    if (!abs || !isInside(root, abs) || exists(abs)) return false;
+    const fromRoot = resolveTarget(root, t, root);
+    return !fromRoot || !exists(fromRoot);
+  };
 }
 
 /** A gate name's title key, and the keys of `Gate N: name` and `Gate: name` headings. */
@@ -296,7 +322,8 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.line;
-    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc), line: it.line }));
+    const missing = missingFrom(checklist.path, svc.model.root, (p) => svc.exists(p));
+    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc, missing), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
   const failing = counted.filter((d) => d.severity === 'error');

@@ -5,7 +5,16 @@
  * its name), in whatever document of the phase they are, so that each item that keeps a gate pending is
  * reported; and in the validation checklist, any other `## Gate …` section too.
  */
-import { type GateChecklist, findGateChecklist, gateChecklistSection, gateListItems, hasEvidence, withoutBoxesAt } from '../gates';
+import {
+  type GateChecklist,
+  type MissingTarget,
+  findGateChecklist,
+  gateChecklistSection,
+  gateListItems,
+  hasEvidence,
+  missingFrom,
+  withoutBoxesAt,
+} from '../gates';
 import { ListItem, Section, itemsWithin } from '../markdown';
 import type { Rule, RuleContext } from './rule';
 
@@ -39,6 +48,7 @@ const gateItems: Rule = {
   ids: ['gate-item-unchecked', 'gate-item-no-evidence'],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
+    let missing: MissingTarget | undefined;
     for (const { items, name, checklist } of gateChecklists(ctx)) {
       // A gate's checklist without a box keeps the gate pending (its status says so): say it here too. An empty
       // section has its empty-section problem.
@@ -58,11 +68,13 @@ const gateItems: Rule = {
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
-        } else if (!hasEvidence(item, ctx.doc)) {
+        } else if (!hasEvidence(item, ctx.doc, (missing ??= missingFrom(ctx.path, ctx.model.root, (p) => ctx.exists(p))))) {
           ctx.report(
             'gate-item-no-evidence',
             item.textRange,
-            `${name} gate: "${item.text}" is checked but cites no evidence (add a link, a \`path\` or "Evidence: …").`,
+            hasEvidence(item, ctx.doc)
+              ? `${name} gate: "${item.text}" is checked but the evidence it links to is not there (broken-link says where).`
+              : `${name} gate: "${item.text}" is checked but cites no evidence (add a link, a \`path\` or "Evidence: …").`,
           );
         }
       }
