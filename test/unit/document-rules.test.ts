@@ -889,6 +889,16 @@ describe('document rules', () => {
       assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder').length, 2);
     });
 
+    it('reads a decision heading behind a mark or with accents (### 🚀 Decision 1, ### Décision 2)', async () => {
+      const text =
+        '# Phase 1 Decisions\n\n## Decision Log\n\n### 🚀 Decision 1: Use X\n\nDone.\n\n### Décision 2: Use Y\n\nDone.\n\n### ✅ Decision 3: Use Z\n\n**Rationale**: cheap.\n';
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => d.range.start.line),
+        [4, 8],
+      );
+    });
+
     it('reports decisions written as list items or table rows in the decision log without a rationale', async () => {
       const text = [
         '# Phase 1 Decisions',

@@ -77,7 +77,13 @@ function hasSubsection(doc: ParsedDocument, section: Section, title: string): bo
  */
 const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*#?\s*\d|[^:]{0,30}:)/i;
 export function decisionSections(doc: ParsedDocument): Section[] {
-  return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(s.title) && !/^decision log\b/.test(s.key));
+  return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(decisionTitle(s.title)) && !/^decision log\b/.test(s.key));
+}
+
+/** A heading's title as the decision test reads it: without a leading mark (`🚀`, `✅`) and accents (`Décision`). */
+function decisionTitle(title: string): string {
+  const t = title.replace(/^[^\p{L}*_]+/u, '');
+  return /[^\x00-\x7f]/.test(t) ? t.normalize('NFKD').replace(/\p{M}/gu, '') : t;
 }
 
 const decisions: Rule = {
