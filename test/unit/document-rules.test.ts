@@ -195,6 +195,17 @@ describe('document rules', () => {
   describe('front-matter-schema', () => {
     const text = `---\nphase: phase-1\nstatus: done\ndate: 17-10-2025\n---\n${H1}`;
 
+    it('reports a date with no such month or day, at its value', async () => {
+      const text = '---\nphase: phase-1\ntitle: Decisions\nstatus: draft\ndate: 2026-13-45\n---\n# Phase 1 Decisions\n';
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'front-matter-schema').map((d) => [d.range, d.message]),
+        [[range(4, 6, 4, 16), 'Front matter `date` is no date: 2026-13-45 has no such month or day (months 01–12, days 01–31).']],
+      );
+      const { svc: ok } = await workspace({ 'phase-1/05-DECISIONS.md': text.replace('2026-13-45', '2026-12-31') });
+      assert.deepEqual(diagnosticsOf(ok, 'phase-1/05-DECISIONS.md', 'front-matter-schema'), []);
+    });
+
     it('points a missing required key at the first line and a bad value at the value', async () => {
       const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
       const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'front-matter-schema');

@@ -75,8 +75,18 @@ const syntax: Rule = {
   },
 };
 
+/** The value at a JSON pointer (`/approvals/1/date`) of the front matter's data. */
+function valueAtPointer(data: unknown, pointer: string): unknown {
+  let v = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
 /** "must be equal to one of the allowed values" is more useful with the values. */
-function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }): string {
+function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
   switch (e.keyword) {
     case 'required':
@@ -90,7 +100,11 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
       return `Front matter \`${where}\` must be one of: ${allowed}.`;
     }
     case 'pattern':
-      if (/\\d\{4\}-\\d\{2\}-\\d\{2\}/.test(String(e.params.pattern))) return `Front matter \`${where}\` must be a date written YYYY-MM-DD.`;
+      // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
+      if (/^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(String(e.params.pattern)))
+        return /^\d{4}-\d{2}-\d{2}$/.test(String(value))
+          ? `Front matter \`${where}\` is no date: ${String(value)} has no such month or day (months 01–12, days 01–31).`
+          : `Front matter \`${where}\` must be a date written YYYY-MM-DD.`;
       return `Front matter \`${where}\` ${e.message}.`;
     default:
       return `Front matter \`${where || '(root)'}\` ${e.message}.`;
@@ -136,7 +150,7 @@ const schema: Rule = {
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
-      const message = schemaMessage(e);
+      const message = schemaMessage(e, e.keyword === 'pattern' ? valueAtPointer(fm.data, e.instancePath) : undefined);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
       seen.add(id);
