@@ -312,30 +312,38 @@ describe('phasegate check', () => {
     assert.equal(r.stderr, 'phasegate: path not found: nope/phase-9\n');
   });
 
-  it('exits 2 with usage for an unknown flag, a bad format, an unknown command', async () => {
-    for (const argv of [
-      ['check', '--bogus'],
-      ['check', '--format', 'xml'],
-      ['frobnicate'],
-      ['check', '--format'],
-      ['status', '--format', 'sarif'],
-      ['check', '--layout', 'iai'],
-    ]) {
+  it('exits 2 with one line on stderr for bad usage: the problem, and where the usage is', async () => {
+    const cases: [string[], string][] = [
+      [['check', '--bogus'], "unknown option '--bogus'"],
+      [['check', '--format', 'xml'], "unknown format 'xml' for 'check': expected text, json or sarif"],
+      [['frobnicate'], "unknown command 'frobnicate': expected check, status or new"],
+      [['check', '--format'], "option '--format' needs a value"],
+      [['status', '--format', 'sarif'], "unknown format 'sarif' for 'status': expected text or json"],
+      [['status', 'a', 'b'], "unexpected argument 'b': 'status' takes at most one PATH"],
+      [['check', '--layout', 'iai'], "option '--layout' does not apply to 'check'"],
+      [[], 'no command given: expected check, status or new'],
+      [['--format', 'json'], 'no command given: expected check, status or new'],
+      [['new', 'widget'], "cannot create 'widget': expected phase, prompt, response, handoff, finding or plan"],
+    ];
+    for (const [argv, reason] of cases) {
       const r = await run(argv, examplesFs());
-      assert.equal(r.code, 2, argv.join(' '));
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr.split('\n')[0], /^phasegate: \S.*$/);
-      assert.match(r.stderr, /Usage: phasegate <command>/);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: ${reason} (see phasegate --help)\n`], argv.join(' '));
     }
+    // A PATH or config that is not there is no misuse of the arguments: the reason alone.
+    const missing = await run(['check', 'nope'], examplesFs());
+    assert.deepEqual([missing.code, missing.stderr], [2, 'phasegate: path not found: nope\n']);
   });
 
-  it('prints help and version with exit 0', async () => {
-    const help = await run(['--help'], examplesFs());
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /phasegate check \[PATH\.\.\.\]|check \[PATH\.\.\.\]/);
-    assert.equal((await run([], examplesFs())).code, 0);
-    const v = await run(['--version'], examplesFs());
-    assert.deepEqual([v.code, v.stdout], [0, '9.8.7\n']);
+  it('prints help (to stdout) and version with exit 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['check', '--help'], ['help']]) {
+      const help = await run(argv, examplesFs());
+      assert.deepEqual([help.code, help.stderr], [0, ''], argv.join(' '));
+      assert.match(help.stdout, /^Usage: phasegate <command> \[options\]\n[\s\S]*check \[PATH\.\.\.\][\s\S]*-h, --help/);
+    }
+    for (const argv of [['--version'], ['-v'], ['status', '--version']]) {
+      const v = await run(argv, examplesFs());
+      assert.deepEqual([v.code, v.stdout, v.stderr], [0, '9.8.7\n', ''], argv.join(' '));
+    }
   });
 
   describe('--config', () => {

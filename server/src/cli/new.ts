@@ -7,7 +7,7 @@ import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
 import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
-import { ParsedArgs, UsageError } from './args';
+import { ParsedArgs, UsageError, badArguments } from './args';
 import { layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
 import { reasonOf } from './fix';
@@ -15,35 +15,35 @@ import { reasonOf } from './fix';
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
   const [what, ...rest] = args.positionals;
   const extra = (max: number) => {
-    if (rest.length > max) throw new UsageError(`unexpected argument '${rest[max]}' for 'new ${what}'`);
+    if (rest.length > max) throw badArguments(`unexpected argument '${rest[max]}' for 'new ${what}'`);
   };
   const forbid = (...names: ('layout' | 'workstream' | 'title')[]) => {
-    for (const n of names) if (args[n] !== undefined) throw new UsageError(`option '--${n}' does not apply to 'new ${what}'`);
+    for (const n of names) if (args[n] !== undefined) throw badArguments(`option '--${n}' does not apply to 'new ${what}'`);
   };
   switch (what) {
     case 'phase': {
       extra(1);
       const where = resolvePath(cwd, rest[0] ?? '.');
       const layout = args.layout ?? (args.workstream !== undefined ? 'iai' : undefined);
-      if (layout !== 'iai' && args.workstream !== undefined) throw new UsageError('--workstream applies to iai phases only');
+      if (layout !== 'iai' && args.workstream !== undefined) throw badArguments('--workstream applies to iai phases only');
       return { request: { kind: 'phase', layout, workstream: args.workstream, title: args.title, folder: where }, where };
     }
     case 'prompt': {
       extra(0);
       forbid('layout');
-      if (!args.workstream || !args.title) throw new UsageError("'new prompt' needs --workstream W and --title T");
+      if (!args.workstream || !args.title) throw badArguments("'new prompt' needs --workstream W and --title T");
       return { request: { kind: 'prompt', workstream: args.workstream, title: args.title }, where: cwd };
     }
     case 'response':
     case 'handoff': {
       forbid('layout', 'workstream', 'title');
-      if (rest.length === 0) throw new UsageError(`'new ${what}' needs a PHASE_ID`);
+      if (rest.length === 0) throw badArguments(`'new ${what}' needs a PHASE_ID`);
       extra(1);
       return { request: { kind: what, phase: rest[0] }, where: cwd };
     }
     case 'finding': {
       forbid('layout', 'workstream');
-      if (rest.length === 0) throw new UsageError("'new finding' needs a PHASE_ID");
+      if (rest.length === 0) throw badArguments("'new finding' needs a PHASE_ID");
       extra(1);
       return { request: { kind: 'finding', phase: rest[0], title: args.title }, where: cwd };
     }
@@ -54,9 +54,9 @@ export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest
       return { request: { kind: 'plan', root: rest[0] === undefined ? undefined : where }, where };
     }
     case undefined:
-      throw new UsageError("'new' needs what to create: phase, prompt, response, handoff, finding or plan");
+      throw badArguments("'new' needs what to create: phase, prompt, response, handoff, finding or plan");
     default:
-      throw new UsageError(`cannot create '${what}': expected phase, prompt, response, handoff, finding or plan`);
+      throw badArguments(`cannot create '${what}': expected phase, prompt, response, handoff, finding or plan`);
   }
 }
 
