@@ -358,25 +358,31 @@ describe('phasegate check', () => {
       assert.ok(!(JSON.parse(q.stdout) as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === 'gate-item-unchecked'));
     });
 
-    it('exits 2 for a config file that does not parse, does not match its schema, or does not exist', async () => {
+    it('exits 2 for a config file that does not parse, does not match its schema, or does not exist: one line, the file as given', async () => {
       const fsys = examplesFs({
         'bad.yaml': 'rules: [unclosed\n',
         'wrong.yaml': 'rules:\n  no-such-rule: error\n',
         'conf/keep.txt': '',
+        'ci/conf/keep.txt': '',
         'huge.yaml': `# ${'x'.repeat(1024 * 1024)}\n`,
       });
       for (const [file, reason] of [
-        ['bad.yaml', /invalid config bad\.yaml: /],
-        ['wrong.yaml', /invalid config wrong\.yaml: /],
-        ['missing.yaml', /invalid config missing\.yaml: .*cannot be read: no such file/],
-        ['conf', /invalid config conf: .*cannot be read: it is a folder/],
-        ['huge.yaml', /invalid config huge\.yaml: .*cannot be read: it is too large/],
+        ['bad.yaml', /^invalid config bad\.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
+        ['wrong.yaml', /^invalid config wrong\.yaml:2:3: \/rules: `no-such-rule` is not a known rule id$/],
+        ['missing.yaml', /^config missing\.yaml cannot be read: no such file$/],
+        ['ci/missing.yaml', /^config ci\/missing\.yaml cannot be read: no such file$/],
+        ['conf', /^config conf cannot be read: it is a folder$/],
+        ['ci/conf', /^config ci\/conf cannot be read: it is a folder$/],
+        ['/ws/conf', /^config \/ws\/conf cannot be read: it is a folder$/],
+        ['/', /^config \/ cannot be read: it is a folder$/],
+        ['huge.yaml', /^config huge\.yaml cannot be read: it is too large/],
       ] as const) {
         const r = await run(['check', 'examples', '--config', file], fsys);
         assert.equal(r.code, 2, file);
         assert.equal(r.stdout, '');
-        assert.match(r.stderr, reason);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+        assert.ok(r.stderr.startsWith('phasegate: '), r.stderr);
+        assert.match(r.stderr.slice('phasegate: '.length).trimEnd(), reason);
       }
     });
 

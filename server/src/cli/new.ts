@@ -8,7 +8,7 @@ import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
 import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError, badArguments } from './args';
-import { layoutRoot, findRoot, resolvePath } from './targets';
+import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
 import { reasonOf } from './fix';
 
@@ -76,16 +76,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     // A config with an error (the one named by --config, or the workspace's own) is not the one its author
     // meant: its layouts may not apply at all, so what would be created could be a wrong layout's. Nothing is.
     const bad = engine.config.problems.find((d) => d.severity === 'error');
-    if (bad) {
-      const line = bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : '';
-      // A config file's problem, or the default template folder's (reported at the folder when there is no config file).
-      const where = args.config
-        ? `invalid config ${args.config}`
-        : bad.file === engine.config.file
-          ? `invalid config ${relativePath(ctx.cwd, bad.file)}`
-          : relativePath(ctx.cwd, bad.file);
-      throw new UsageError(`${where}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
-    }
+    if (bad) throw new UsageError(`${configRefusal(ctx.cwd, bad, engine.config.file, args.config)}; nothing is created`);
     return engine;
   };
   let svc = await load(root);
