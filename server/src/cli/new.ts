@@ -6,7 +6,8 @@
 import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
-import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
+import { TemplateError } from '../service/templates';
+import { NewPlan, NewRequest, ScaffoldError, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError, badArguments } from './args';
 import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
@@ -93,7 +94,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     plan = planNew(svc, request);
   } catch (e) {
     // A request the planner cannot carry out (unknown phase, ambiguous folder, broken template) is the user's to fix.
-    throw new UsageError((e as Error).message.split('\n')[0]);
+    throw new UsageError(plannerRefusal(ctx.cwd, e));
   }
   // Through a symbolic link to elsewhere, a file would be written outside the workspace: not created, named on stderr.
   const outside = await outsideTargets(svc, plan);
@@ -123,6 +124,23 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   await applyPlanEdits(ctx, plan, created);
   if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
+}
+
+/**
+ * Why the planner refused, in one line, its paths as the CLI's other messages say them: a workspace template
+ * relative to the current folder, and "this workspace" named when it is not the current folder.
+ */
+function plannerRefusal(cwd: string, e: unknown): string {
+  if (e instanceof TemplateError && /^(\/|[A-Za-z]:\/)/.test(e.file)) {
+    return `Template ${relativePath(cwd, e.file)}${e.line !== undefined ? `, line ${e.line}` : ''}: ${firstLine(e.reason)}`;
+  }
+  const message = firstLine((e as Error).message);
+  const ws = e instanceof ScaffoldError ? e.workspace : undefined;
+  return ws === undefined || ws === cwd ? message : `${message} (the workspace folder ${relativePath(cwd, ws)})`;
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/)[0];
 }
 
 /** Why `file` could not be created: a file where a folder of its path should be, else the system's reason. */
