@@ -263,6 +263,24 @@ describe('phasegate check', () => {
     // A hidden file is a file like any other; a PATH the scan covers gets no warning; status warns too.
     assert.equal((await run(['check', 'phase-1/.notes.md', '.'], fsys, '/ws/ws2')).stderr, '');
     assert.match((await run(['status', 'archive'], fsys, '/ws/ws2')).stderr, /^phasegate: warning: archive is not checked: it matches "archive\/\*\*"/);
+    // Said of the PATH itself (a hidden or skipped folder, a folder an ignore glob names) or of the folder it lies in.
+    fsys.write('/ws/ws2/phase-1/.hidden/sub/x.md', brief);
+    fsys.write('/ws/ws2/dist/x.md', brief);
+    fsys.write('/ws/ws2/phasegate.yaml', 'ignore:\n  - "archive/**"\n  - old\n');
+    fsys.write('/ws/ws2/old/phase-1/00-PHASE_BRIEF.md', brief);
+    const self = await run(['check', 'phase-1/.hidden', 'phase-1/.hidden/sub', 'dist', 'dist/x.md', 'old', 'old/phase-1'], fsys, '/ws/ws2');
+    assert.equal(
+      self.stderr,
+      [
+        'phasegate: warning: phase-1/.hidden is not checked: it is a hidden folder, which Phasegate does not look into.',
+        'phasegate: warning: phase-1/.hidden/sub is not checked: it lies in .hidden, a folder Phasegate does not look into.',
+        'phasegate: warning: dist is not checked: it is a dist folder, which Phasegate does not look into.',
+        'phasegate: warning: dist/x.md is not checked: it lies in dist, a folder Phasegate does not look into.',
+        'phasegate: warning: old is not checked: it matches "old" of ignore in phasegate.yaml.',
+        'phasegate: warning: old/phase-1 is not checked: it lies in old, which matches "old" of ignore in phasegate.yaml.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('says so when the workspace has more files than the scan takes', async function () {
