@@ -43,7 +43,7 @@ export const USAGE = `Usage: phasegate <command> [options]
 Commands:
   check [PATH...]            Check phase documents (PATH: a workspace, a phase folder or a file; default: .)
                              --fix first applies the fixes the editor's Fix all applies, then checks
-  status [PATH]              Print each phase, its documents, its gates and what blocks its handoff
+  status [PATH]              Print each phase, its documents, its gates and what holds its handoff
   new phase [PATH]           Create a phase from the templates (--layout L, --workstream W, --title T)
   new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
   new response PHASE_ID      Create the response skeleton of an iAI phase from its prompt
