@@ -263,6 +263,24 @@ describe('phasegate check', () => {
     // A hidden file is a file like any other; a PATH the scan covers gets no warning; status warns too.
     assert.equal((await run(['check', 'phase-1/.notes.md', '.'], fsys, '/ws/ws2')).stderr, '');
     assert.match((await run(['status', 'archive'], fsys, '/ws/ws2')).stderr, /^phasegate: warning: archive is not checked: it matches "archive\/\*\*"/);
+    // Said of the PATH itself (a hidden or skipped folder, a folder an ignore glob names) or of the folder it lies in.
+    fsys.write('/ws/ws2/phase-1/.hidden/sub/x.md', brief);
+    fsys.write('/ws/ws2/dist/x.md', brief);
+    fsys.write('/ws/ws2/phasegate.yaml', 'ignore:\n  - "archive/**"\n  - old\n');
+    fsys.write('/ws/ws2/old/phase-1/00-PHASE_BRIEF.md', brief);
+    const self = await run(['check', 'phase-1/.hidden', 'phase-1/.hidden/sub', 'dist', 'dist/x.md', 'old', 'old/phase-1'], fsys, '/ws/ws2');
+    assert.equal(
+      self.stderr,
+      [
+        'phasegate: warning: phase-1/.hidden is not checked: it is a hidden folder, which Phasegate does not look into.',
+        'phasegate: warning: phase-1/.hidden/sub is not checked: it lies in .hidden, a folder Phasegate does not look into.',
+        'phasegate: warning: dist is not checked: it is a dist folder, which Phasegate does not look into.',
+        'phasegate: warning: dist/x.md is not checked: it lies in dist, a folder Phasegate does not look into.',
+        'phasegate: warning: old is not checked: it matches "old" of ignore in phasegate.yaml.',
+        'phasegate: warning: old/phase-1 is not checked: it lies in old, which matches "old" of ignore in phasegate.yaml.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('says so when the workspace has more files than the scan takes', async function () {
@@ -312,30 +330,38 @@ describe('phasegate check', () => {
     assert.equal(r.stderr, 'phasegate: path not found: nope/phase-9\n');
   });
 
-  it('exits 2 with usage for an unknown flag, a bad format, an unknown command', async () => {
-    for (const argv of [
-      ['check', '--bogus'],
-      ['check', '--format', 'xml'],
-      ['frobnicate'],
-      ['check', '--format'],
-      ['status', '--format', 'sarif'],
-      ['check', '--layout', 'iai'],
-    ]) {
+  it('exits 2 with one line on stderr for bad usage: the problem, and where the usage is', async () => {
+    const cases: [string[], string][] = [
+      [['check', '--bogus'], "unknown option '--bogus'"],
+      [['check', '--format', 'xml'], "unknown format 'xml' for 'check': expected text, json or sarif"],
+      [['frobnicate'], "unknown command 'frobnicate': expected check, status or new"],
+      [['check', '--format'], "option '--format' needs a value"],
+      [['status', '--format', 'sarif'], "unknown format 'sarif' for 'status': expected text or json"],
+      [['status', 'a', 'b'], "unexpected argument 'b': 'status' takes at most one PATH"],
+      [['check', '--layout', 'iai'], "option '--layout' does not apply to 'check'"],
+      [[], 'no command given: expected check, status or new'],
+      [['--format', 'json'], 'no command given: expected check, status or new'],
+      [['new', 'widget'], "cannot create 'widget': expected phase, prompt, response, handoff, finding or plan"],
+    ];
+    for (const [argv, reason] of cases) {
       const r = await run(argv, examplesFs());
-      assert.equal(r.code, 2, argv.join(' '));
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr.split('\n')[0], /^phasegate: \S.*$/);
-      assert.match(r.stderr, /Usage: phasegate <command>/);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: ${reason} (see phasegate --help)\n`], argv.join(' '));
     }
+    // A PATH or config that is not there is no misuse of the arguments: the reason alone.
+    const missing = await run(['check', 'nope'], examplesFs());
+    assert.deepEqual([missing.code, missing.stderr], [2, 'phasegate: path not found: nope\n']);
   });
 
-  it('prints help and version with exit 0', async () => {
-    const help = await run(['--help'], examplesFs());
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /phasegate check \[PATH\.\.\.\]|check \[PATH\.\.\.\]/);
-    assert.equal((await run([], examplesFs())).code, 0);
-    const v = await run(['--version'], examplesFs());
-    assert.deepEqual([v.code, v.stdout], [0, '9.8.7\n']);
+  it('prints help (to stdout) and version with exit 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['check', '--help'], ['help']]) {
+      const help = await run(argv, examplesFs());
+      assert.deepEqual([help.code, help.stderr], [0, ''], argv.join(' '));
+      assert.match(help.stdout, /^Usage: phasegate <command> \[options\]\n[\s\S]*check \[PATH\.\.\.\][\s\S]*-h, --help/);
+    }
+    for (const argv of [['--version'], ['-v'], ['status', '--version']]) {
+      const v = await run(argv, examplesFs());
+      assert.deepEqual([v.code, v.stdout, v.stderr], [0, '9.8.7\n', ''], argv.join(' '));
+    }
   });
 
   describe('--config', () => {
@@ -350,25 +376,31 @@ describe('phasegate check', () => {
       assert.ok(!(JSON.parse(q.stdout) as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === 'gate-item-unchecked'));
     });
 
-    it('exits 2 for a config file that does not parse, does not match its schema, or does not exist', async () => {
+    it('exits 2 for a config file that does not parse, does not match its schema, or does not exist: one line, the file as given', async () => {
       const fsys = examplesFs({
         'bad.yaml': 'rules: [unclosed\n',
         'wrong.yaml': 'rules:\n  no-such-rule: error\n',
         'conf/keep.txt': '',
+        'ci/conf/keep.txt': '',
         'huge.yaml': `# ${'x'.repeat(1024 * 1024)}\n`,
       });
       for (const [file, reason] of [
-        ['bad.yaml', /invalid config bad\.yaml: /],
-        ['wrong.yaml', /invalid config wrong\.yaml: /],
-        ['missing.yaml', /invalid config missing\.yaml: .*cannot be read: no such file/],
-        ['conf', /invalid config conf: .*cannot be read: it is a folder/],
-        ['huge.yaml', /invalid config huge\.yaml: .*cannot be read: it is too large/],
+        ['bad.yaml', /^invalid config bad\.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
+        ['wrong.yaml', /^invalid config wrong\.yaml:2:3: \/rules: `no-such-rule` is not a known rule id$/],
+        ['missing.yaml', /^config missing\.yaml cannot be read: no such file$/],
+        ['ci/missing.yaml', /^config ci\/missing\.yaml cannot be read: no such file$/],
+        ['conf', /^config conf cannot be read: it is a folder$/],
+        ['ci/conf', /^config ci\/conf cannot be read: it is a folder$/],
+        ['/ws/conf', /^config \/ws\/conf cannot be read: it is a folder$/],
+        ['/', /^config \/ cannot be read: it is a folder$/],
+        ['huge.yaml', /^config huge\.yaml cannot be read: it is too large/],
       ] as const) {
         const r = await run(['check', 'examples', '--config', file], fsys);
         assert.equal(r.code, 2, file);
         assert.equal(r.stdout, '');
-        assert.match(r.stderr, reason);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+        assert.ok(r.stderr.startsWith('phasegate: '), r.stderr);
+        assert.match(r.stderr.slice('phasegate: '.length).trimEnd(), reason);
       }
     });
 

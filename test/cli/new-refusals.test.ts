@@ -39,14 +39,38 @@ describe('phasegate new: refusals', () => {
     const before = fsys.paths();
     const r = await run(['new', 'phase', 'sprints/sprint-1'], fsys);
     assert.equal(r.code, 2, r.stdout);
-    assert.match(r.stderr, /^phasegate: invalid config phasegate\.yaml: .*`requird` is not an allowed key \(line 8\); nothing is created\n$/);
+    assert.match(r.stderr, /^phasegate: invalid config phasegate\.yaml:8:9: .*`requird` is not an allowed key; nothing is created\n$/);
     assert.deepEqual(fsys.paths(), before);
     // A templates folder outside the workspace is such an error too.
     const outside = memFs({ 'phasegate.yaml': 'templates: ../outside\n' });
     const o = await run(['new', 'phase'], outside);
     assert.equal(o.code, 2, o.stdout);
-    assert.match(o.stderr, /^phasegate: invalid config phasegate\.yaml: templates folder '..\/outside' is outside the workspace; .*; nothing is created\n$/);
+    assert.match(
+      o.stderr,
+      /^phasegate: invalid config phasegate\.yaml:1:12: templates folder '..\/outside' is outside the workspace; .*; nothing is created\n$/,
+    );
     assert.deepEqual(outside.paths(), ['/ws/phasegate.yaml']);
+  });
+
+  it('names the place of the config problem as check does (file:line:col), also on its first line', async () => {
+    const fsys = memFs({ 'phasegate.yaml': 'ignore: ["../x"]\n', 'sub/keep.txt': '' });
+    const why = "ignore[0]: must be a glob inside the workspace folder, without '..'";
+    const check = await run(['check'], fsys);
+    assert.match(check.stdout, new RegExp(`^phasegate\\.yaml:1:10 {2}error {2}${why.replace(/[[\]]/g, '\\$&')} {2}\\[invalid-config\\]$`, 'm'));
+    for (const [argv, cwd, file] of [
+      [['new', 'phase'], '/ws', 'phasegate.yaml'],
+      [['new', 'phase', '.'], '/ws/sub', '../phasegate.yaml'],
+    ] as const) {
+      const r = await run([...argv], fsys, cwd);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: invalid config ${file}:1:10: ${why}; nothing is created\n`], cwd);
+    }
+    // A config named by --config is named as given; one that cannot be read is named whole (not by its base name).
+    fsys.write('/ci/strict.yaml', 'rules:\n  bogus: error\n');
+    const given = await run(['new', 'phase', '--config', '../ci/strict.yaml'], fsys);
+    assert.equal(given.stderr, 'phasegate: invalid config ../ci/strict.yaml:2:3: /rules: `bogus` is not a known rule id; nothing is created\n');
+    const folder = await run(['new', 'phase', '--config', '/ci'], fsys);
+    assert.deepEqual([folder.code, folder.stderr], [2, 'phasegate: config /ci cannot be read: it is a folder; nothing is created\n']);
+    assert.deepEqual(fsys.paths().sort(), ['/ci/strict.yaml', '/ws/phasegate.yaml', '/ws/sub/keep.txt']);
   });
 
   it('a phase or workstream in a folder the scan leaves out (dist, a hidden one, an ignore glob): exit 2 with the reason, nothing written', async () => {
@@ -109,7 +133,7 @@ describe('phasegate new: refusals', () => {
       fs.writeFileSync(path.join(ws, 'phasegate.yaml'), 'rules: {}\n');
       const again = await run(['new', 'phase'], nfs, ws);
       assert.equal(again.code, 2);
-      assert.equal(again.stderr, `phasegate: invalid config phasegate.yaml: ${why}; nothing is created\n`);
+      assert.equal(again.stderr, `phasegate: invalid config phasegate.yaml:1:1: ${why}; nothing is created\n`);
     });
   });
 

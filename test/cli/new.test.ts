@@ -160,4 +160,16 @@ describe('phasegate new', () => {
       assert.equal(fsys.paths().length, before, 'nothing written');
     }
   });
+
+  it('names paths in a refusal relative to the current folder, never absolute: the workspace when it is not the current folder, a template', async () => {
+    const AUDIT = '/ws/examples/audit-deployment';
+    const there = await run(['new', 'handoff', 'phase-9'], examplesFs(), AUDIT);
+    assert.deepEqual([there.code, there.stderr], [2, "phasegate: no phase 'phase-9' in this workspace\n"]);
+    const below = await run(['new', 'response', 'phase-9'], examplesFs(), `${AUDIT}/phase-1`);
+    assert.deepEqual([below.code, below.stderr], [2, "phasegate: no phase 'phase-9' in this workspace (the workspace folder ..)\n"]);
+    const fsys = examplesFs({ 'examples/audit-deployment/.phasegate/templates/validation.md.hbs': '{{#if}}\n' });
+    const broken = await run(['new', 'phase'], fsys, `${AUDIT}/phase-1`);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^phasegate: Template \.\.\/\.phasegate\/templates\/validation\.md\.hbs, line 2: [^\n/]*\n$/);
+  });
 });

@@ -73,10 +73,16 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     assert.match(s.stdout, /^phase-3\s.*in-progress/m);
   });
 
-  it('exits 2 with a one-line reason for a missing path, and 2 for an unknown flag', () => {
+  it('exits 2 with a one-line reason for a missing path, an unknown flag or no command; --help prints the usage to stdout', () => {
     const r = phasegate(['check', 'no/such/folder']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'phasegate: path not found: no/such/folder\n']);
-    assert.equal(phasegate(['check', '--frobnicate']).code, 2);
+    const flag = phasegate(['check', '--frobnicate']);
+    assert.deepEqual([flag.code, flag.stdout, flag.stderr], [2, '', "phasegate: unknown option '--frobnicate' (see phasegate --help)\n"]);
+    const none = phasegate([]);
+    assert.deepEqual([none.code, none.stdout, none.stderr], [2, '', 'phasegate: no command given: expected check, status or new (see phasegate --help)\n']);
+    const help = phasegate(['--help']);
+    assert.deepEqual([help.code, help.stderr], [0, '']);
+    assert.match(help.stdout, /^Usage: phasegate <command>/);
   });
 
   it('exits 2 with a one-line reason for a path that is neither a file nor a folder (a device, a pipe)', () => {

@@ -29,7 +29,8 @@ describe('phasegate status', () => {
     // Phase 3 is in progress: its pending gates and why are listed under it.
     const i3 = lines.findIndex((l) => l.startsWith('phase-3 '));
     assert.match(lines[i3], /in-progress\s+6\/6\s+… Completeness/);
-    assert.match(lines[i3 + 1], /^ {4}blocked by: Completeness \(pending\): 1 item unchecked$/);
+    assert.match(lines[i3 + 1], /^ {4}needs: Completeness \(pending\): 1 item unchecked$/);
+    assert.match(lines[i3 + 2], /^ {11}Quality \(pending\): 1 item unchecked$/);
     assert.match(r.stdout, /\n5 of 6 phases complete\.\n$/);
   });
 
@@ -59,7 +60,7 @@ describe('phasegate status', () => {
     // An emoji for a box: status holds the gate, and check says why (it no longer passes in silence).
     const emoji = examplesFs({ [rel]: listed.replace('- [x] **Approval**', '- ✅ **Approval**') });
     const held = await run(['status', target], emoji);
-    assert.match(held.stdout, /in-progress[^\n]*… Approval\n {4}blocked by: Approval \(pending\): checklist has no checkbox items\n/);
+    assert.match(held.stdout, /in-progress[^\n]*… Approval\n {4}needs: Approval \(pending\): checklist has no checkbox items\n/);
     const warned = await run(['check', target], emoji);
     assert.equal(warned.code, 0);
     assert.match(warned.stdout, /07-VALIDATION\.md:\d+:\d+ {2}warning {2}Approval gate: its checklist has no checkbox items[^\n]*\[gate-item-unchecked\]/);
@@ -74,6 +75,26 @@ describe('phasegate status', () => {
     assert.match(lines[1], /^phase-2\s+Testing & Quality Enhancement\s+audit\s+blocked\s+5\/6\s+✗ Completeness/);
     assert.equal(lines[2], '    blocked by: missing 05-DECISIONS.md');
     assert.match(lines[3], /^ {16}Completeness \(failed\): 1 × missing-document$/);
+  });
+
+  it('says what a phase not started or in progress still needs, not what blocks it: a phase is blocked only when a gate failed', async () => {
+    const fsys = examplesFs();
+    const audit = '/ws/examples/audit-deployment';
+    fsys.write(`${audit}/phase-4/00-PHASE_BRIEF.md`, fsys.text(`${audit}/phase-3/00-PHASE_BRIEF.md`)!.replace(/Phase 3/g, 'Phase 4'));
+    const r = await run(['status', 'examples/audit-deployment'], fsys);
+    const lines = r.stdout.split('\n');
+    const i4 = lines.findIndex((l) => l.startsWith('phase-4 '));
+    assert.match(lines[i4], /\baudit\s+not-started\s+1\/6\s+… Completeness/);
+    assert.match(lines[i4 + 1], /^ {4}needs: missing 01-INPUT_HANDOFF\.md, 02-EXECUTION_PLAN\.md, 05-DECISIONS\.md, 06-OUTPUT_HANDOFF\.md, 07-VALIDATION\.md$/);
+    assert.match(lines[i4 + 2], /^ {11}Completeness \(pending\): 5 × missing-document/);
+    assert.doesNotMatch(r.stdout, /blocked by/);
+    // JSON keeps its field: what holds the handoff, whatever the status.
+    const json = JSON.parse((await run(['status', 'examples/audit-deployment', '--format', 'json'], fsys)).stdout) as {
+      phases: { id: string; status: string; blockedBy: string[] }[];
+    };
+    const p4 = json.phases.find((p) => p.id === 'phase-4')!;
+    assert.equal(p4.status, 'not-started');
+    assert.equal(p4.blockedBy[0], 'missing 01-INPUT_HANDOFF.md, 02-EXECUTION_PLAN.md, 05-DECISIONS.md, 06-OUTPUT_HANDOFF.md, 07-VALIDATION.md');
   });
 
   it('shows a title written with emphasis markup as it reads: "**Phase 2: Testing** (Weeks 3-4)" is "Testing (Weeks 3-4)"', async () => {

@@ -1,6 +1,7 @@
 /**
  * Command line parsing for `phasegate`: a command, its positional arguments and a few
- * options. Hand-written (no dependency) so that every error is a one-line usage message.
+ * options. Hand-written (no dependency) so that every error is a one-line usage message
+ * (`phasegate: unknown option '--bogus' (see phasegate --help)`), never the whole usage text.
  */
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -17,11 +18,24 @@ export interface ParsedArgs {
   fix: boolean;
 }
 
+/**
+ * Exit code 2 with a one-line reason on stderr: bad usage, a path not found, a config that cannot be used.
+ * `seeHelp`: the arguments themselves are wrong (an unknown option, a missing value), and the line points to
+ * `phasegate --help`.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly seeHelp = false,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** Wrong arguments: a UsageError whose line points to `phasegate --help`. */
+export function badArguments(message: string): UsageError {
+  return new UsageError(message, true);
 }
 
 export const USAGE = `Usage: phasegate <command> [options]
@@ -29,7 +43,7 @@ export const USAGE = `Usage: phasegate <command> [options]
 Commands:
   check [PATH...]            Check phase documents (PATH: a workspace, a phase folder or a file; default: .)
                              --fix first applies the fixes the editor's Fix all applies, then checks
-  status [PATH]              Print each phase, its documents, its gates and what blocks its handoff
+  status [PATH]              Print each phase, its documents, its gates and what holds its handoff
   new phase [PATH]           Create a phase from the templates (--layout L, --workstream W, --title T)
   new prompt                 Create an iAI phase with its implementation prompt (--workstream W --title T)
   new response PHASE_ID      Create the response skeleton of an iAI phase from its prompt
@@ -58,6 +72,11 @@ const ALLOWED: Record<(typeof COMMANDS)[number], string[]> = {
   status: ['format', 'config'],
   new: ['config', 'layout', 'workstream', 'title'],
 };
+
+/** `a, b or c`. */
+function oneOf(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words.join('');
+}
 
 const VALUE_OPTIONS = new Set(['format', 'config', 'layout', 'workstream', 'title']);
 
@@ -97,40 +116,41 @@ export function parseArgs(argv: string[]): ParsedArgs {
       continue;
     }
     if (a === '--fix') {
-      if (out.fix) throw new UsageError(`option '--fix' given twice`);
+      if (out.fix) throw badArguments(`option '--fix' given twice`);
       out.fix = true;
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(a);
-    if (!m || !VALUE_OPTIONS.has(m[1])) throw new UsageError(`unknown option '${a}'`);
+    if (!m || !VALUE_OPTIONS.has(m[1])) throw badArguments(`unknown option '${a}'`);
     const name = m[1];
     let value = m[2];
     if (value === undefined) {
-      if (i + 1 >= argv.length) throw new UsageError(`option '--${name}' needs a value`);
+      if (i + 1 >= argv.length) throw badArguments(`option '--${name}' needs a value`);
       value = argv[++i];
     }
-    if (given.has(name)) throw new UsageError(`option '--${name}' given twice`);
+    if (given.has(name)) throw badArguments(`option '--${name}' given twice`);
     given.set(name, value);
   }
   if (version) return { ...out, command: 'version' };
-  if (help || command === undefined || command === 'help') return { ...out, command: 'help' };
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (help || command === 'help') return { ...out, command: 'help' };
+  if (command === undefined) throw badArguments(`no command given: expected ${oneOf(COMMANDS)}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw badArguments(`unknown command '${command}': expected ${oneOf(COMMANDS)}`);
   const cmd = command as (typeof COMMANDS)[number];
   for (const name of given.keys()) {
-    if (!ALLOWED[cmd].includes(name)) throw new UsageError(`option '--${name}' does not apply to '${cmd}'`);
+    if (!ALLOWED[cmd].includes(name)) throw badArguments(`option '--${name}' does not apply to '${cmd}'`);
   }
-  if (out.fix && cmd !== 'check') throw new UsageError(`option '--fix' does not apply to '${cmd}'`);
+  if (out.fix && cmd !== 'check') throw badArguments(`option '--fix' does not apply to '${cmd}'`);
   const format = given.get('format');
   if (format !== undefined) {
     const allowed: Format[] = cmd === 'check' ? ['text', 'json', 'sarif'] : ['text', 'json'];
-    if (!(allowed as string[]).includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got '${format}')`);
+    if (!(allowed as string[]).includes(format)) throw badArguments(`unknown format '${format}' for '${cmd}': expected ${oneOf(allowed)}`);
     out.format = format as Format;
   }
   for (const name of ['config', 'layout', 'workstream', 'title'] as const) {
     const v = given.get(name);
-    if (v !== undefined && v.trim() === '') throw new UsageError(`option '--${name}' needs a value`);
+    if (v !== undefined && v.trim() === '') throw badArguments(`option '--${name}' needs a value`);
     out[name] = v;
   }
-  if (cmd === 'status' && out.positionals.length > 1) throw new UsageError('status takes at most one PATH');
+  if (cmd === 'status' && out.positionals.length > 1) throw badArguments(`unexpected argument '${out.positionals[1]}': 'status' takes at most one PATH`);
   return { ...out, command: cmd };
 }

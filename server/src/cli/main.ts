@@ -70,14 +70,8 @@ export async function main(opts: MainOptions): Promise<number> {
     version: opts.version ?? '0.0.0',
     parallel: opts.parallel,
   };
-  let args: ParsedArgs;
   try {
-    args = parseArgs(opts.argv);
-  } catch (e) {
-    ctx.stderr.write(`phasegate: ${(e as Error).message}\n\n${USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  try {
+    const args = parseArgs(opts.argv);
     switch (args.command) {
       case 'help':
         ctx.stdout.write(USAGE + '\n');
@@ -94,7 +88,8 @@ export async function main(opts: MainOptions): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      ctx.stderr.write(`phasegate: ${e.message}\n`);
+      // One line, as the contract wants; the usage text is for --help.
+      ctx.stderr.write(`phasegate: ${e.message}${e.seeHelp ? ' (see phasegate --help)' : ''}\n`);
       return EXIT_USAGE;
     }
     ctx.stderr.write(`phasegate: internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -6,44 +6,45 @@
 import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
-import { NewPlan, NewRequest, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
-import { ParsedArgs, UsageError } from './args';
-import { layoutRoot, findRoot, resolvePath } from './targets';
+import { TemplateError } from '../service/templates';
+import { NewPlan, NewRequest, ScaffoldError, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
+import { ParsedArgs, UsageError, badArguments } from './args';
+import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
 import { reasonOf } from './fix';
 
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
   const [what, ...rest] = args.positionals;
   const extra = (max: number) => {
-    if (rest.length > max) throw new UsageError(`unexpected argument '${rest[max]}' for 'new ${what}'`);
+    if (rest.length > max) throw badArguments(`unexpected argument '${rest[max]}' for 'new ${what}'`);
   };
   const forbid = (...names: ('layout' | 'workstream' | 'title')[]) => {
-    for (const n of names) if (args[n] !== undefined) throw new UsageError(`option '--${n}' does not apply to 'new ${what}'`);
+    for (const n of names) if (args[n] !== undefined) throw badArguments(`option '--${n}' does not apply to 'new ${what}'`);
   };
   switch (what) {
     case 'phase': {
       extra(1);
       const where = resolvePath(cwd, rest[0] ?? '.');
       const layout = args.layout ?? (args.workstream !== undefined ? 'iai' : undefined);
-      if (layout !== 'iai' && args.workstream !== undefined) throw new UsageError('--workstream applies to iai phases only');
+      if (layout !== 'iai' && args.workstream !== undefined) throw badArguments('--workstream applies to iai phases only');
       return { request: { kind: 'phase', layout, workstream: args.workstream, title: args.title, folder: where }, where };
     }
     case 'prompt': {
       extra(0);
       forbid('layout');
-      if (!args.workstream || !args.title) throw new UsageError("'new prompt' needs --workstream W and --title T");
+      if (!args.workstream || !args.title) throw badArguments("'new prompt' needs --workstream W and --title T");
       return { request: { kind: 'prompt', workstream: args.workstream, title: args.title }, where: cwd };
     }
     case 'response':
     case 'handoff': {
       forbid('layout', 'workstream', 'title');
-      if (rest.length === 0) throw new UsageError(`'new ${what}' needs a PHASE_ID`);
+      if (rest.length === 0) throw badArguments(`'new ${what}' needs a PHASE_ID`);
       extra(1);
       return { request: { kind: what, phase: rest[0] }, where: cwd };
     }
     case 'finding': {
       forbid('layout', 'workstream');
-      if (rest.length === 0) throw new UsageError("'new finding' needs a PHASE_ID");
+      if (rest.length === 0) throw badArguments("'new finding' needs a PHASE_ID");
       extra(1);
       return { request: { kind: 'finding', phase: rest[0], title: args.title }, where: cwd };
     }
@@ -54,9 +55,9 @@ export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest
       return { request: { kind: 'plan', root: rest[0] === undefined ? undefined : where }, where };
     }
     case undefined:
-      throw new UsageError("'new' needs what to create: phase, prompt, response, handoff, finding or plan");
+      throw badArguments("'new' needs what to create: phase, prompt, response, handoff, finding or plan");
     default:
-      throw new UsageError(`cannot create '${what}': expected phase, prompt, response, handoff, finding or plan`);
+      throw badArguments(`cannot create '${what}': expected phase, prompt, response, handoff, finding or plan`);
   }
 }
 
@@ -76,16 +77,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     // A config with an error (the one named by --config, or the workspace's own) is not the one its author
     // meant: its layouts may not apply at all, so what would be created could be a wrong layout's. Nothing is.
     const bad = engine.config.problems.find((d) => d.severity === 'error');
-    if (bad) {
-      const line = bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : '';
-      // A config file's problem, or the default template folder's (reported at the folder when there is no config file).
-      const where = args.config
-        ? `invalid config ${args.config}`
-        : bad.file === engine.config.file
-          ? `invalid config ${relativePath(ctx.cwd, bad.file)}`
-          : relativePath(ctx.cwd, bad.file);
-      throw new UsageError(`${where}: ${bad.message.split('\n')[0]}${line}; nothing is created`);
-    }
+    if (bad) throw new UsageError(`${configRefusal(ctx.cwd, bad, engine.config.file, args.config)}; nothing is created`);
     return engine;
   };
   let svc = await load(root);
@@ -102,7 +94,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     plan = planNew(svc, request);
   } catch (e) {
     // A request the planner cannot carry out (unknown phase, ambiguous folder, broken template) is the user's to fix.
-    throw new UsageError((e as Error).message.split('\n')[0]);
+    throw new UsageError(plannerRefusal(ctx.cwd, e));
   }
   // Through a symbolic link to elsewhere, a file would be written outside the workspace: not created, named on stderr.
   const outside = await outsideTargets(svc, plan);
@@ -132,6 +124,23 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   await applyPlanEdits(ctx, plan, created);
   if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
+}
+
+/**
+ * Why the planner refused, in one line, its paths as the CLI's other messages say them: a workspace template
+ * relative to the current folder, and "this workspace" named when it is not the current folder.
+ */
+function plannerRefusal(cwd: string, e: unknown): string {
+  if (e instanceof TemplateError && /^(\/|[A-Za-z]:\/)/.test(e.file)) {
+    return `Template ${relativePath(cwd, e.file)}${e.line !== undefined ? `, line ${e.line}` : ''}: ${firstLine(e.reason)}`;
+  }
+  const message = firstLine((e as Error).message);
+  const ws = e instanceof ScaffoldError ? e.workspace : undefined;
+  return ws === undefined || ws === cwd ? message : `${message} (the workspace folder ${relativePath(cwd, ws)})`;
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/)[0];
 }
 
 /** Why `file` could not be created: a file where a folder of its path should be, else the system's reason. */

@@ -1,8 +1,9 @@
 /**
  * `phasegate status`: one row per phase (id, layout, status, documents present/required, each
- * gate with ✓ passed, ✗ failed, … pending) and, under it, what blocks the phase's handoff. Problems
- * of the config come first: a phase table without the layouts or rules of a refused config would
- * otherwise not say why.
+ * gate with ✓ passed, ✗ failed, … pending) and, under it, what holds the phase's handoff: what
+ * blocks it (`blocked by:`) for a blocked phase, what it still needs (`needs:`) for one not
+ * started or in progress (in JSON, `blockedBy` whatever the status). Problems of the config come
+ * first: a phase table without the layouts or rules of a refused config would otherwise not say why.
  */
 import type { GateStatus } from '../service/gates';
 import type { PhaseReport, Report } from './report';
@@ -62,8 +63,10 @@ function phaseTable(report: Report): string {
   const out = [line(header)];
   report.phases.forEach((p, i) => {
     out.push(line(rows[i]));
-    // One blocker per line, aligned under the first, so that long reasons stay readable.
-    blockers(p).forEach((b, j) => out.push(`${j === 0 ? '    blocked by: ' : ' '.repeat(16)}${b}`));
+    // One per line, aligned under the first, so that long reasons stay readable. A blocked phase (a gate failed)
+    // is blocked by them; one not started or in progress is not blocked: it still needs them.
+    const label = `    ${p.status === 'blocked' ? 'blocked by' : 'needs'}: `;
+    blockers(p).forEach((b, j) => out.push(`${j === 0 ? label : ' '.repeat(label.length)}${b}`));
   });
   const complete = report.phases.filter((p) => p.status === 'complete').length;
   out.push('', `${complete} of ${report.phases.length} phase${report.phases.length === 1 ? '' : 's'} complete.`);

@@ -164,10 +164,7 @@ export async function loadWorkspaces(opts: {
     if (load.configFile) {
       // A config file named on the command line must be usable: its problems are usage errors.
       const bad = svc.config.problems.find((d) => d.severity === 'error');
-      if (bad)
-        throw new UsageError(
-          `invalid config ${opts.configFile}: ${firstLine(bad.message)}${bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : ''}`,
-        );
+      if (bad) throw new UsageError(configRefusal(opts.cwd, bad, svc.config.file, opts.configFile));
     }
     engines.set(root, svc);
     return svc;
@@ -216,6 +213,23 @@ export async function loadWorkspaces(opts: {
 
 function firstLine(s: string): string {
   return s.split(/\r?\n/)[0];
+}
+
+/**
+ * The one line that refuses a config for its error-severity problem `bad`: `invalid config FILE:LINE:COL: reason`,
+ * at its place in the config file as `check` reports it; `config FILE cannot be read: why` for a config file
+ * that cannot be read (a folder, missing, too large); `PATH: reason` for another file's problem (the default
+ * template folder's, reported at the folder). FILE is the config file as given on the command line (`given`, for
+ * `--config`), else relative to the current folder.
+ */
+export function configRefusal(cwd: string, bad: Diagnostic, configFile: string | undefined, given: string | undefined): string {
+  const name = given !== undefined && bad.file === configFile ? given : relativePath(cwd, bad.file) || '.';
+  const message = firstLine(bad.message);
+  // The engine names the file it could not read by its base name alone: the name above says it whole.
+  const unreadable = `${basename(bad.file)} cannot be read: `;
+  if (message.startsWith(unreadable)) return `config ${name} cannot be read: ${message.slice(unreadable.length)}`;
+  if (bad.file !== configFile) return `${name}: ${message}`;
+  return `invalid config ${name}:${bad.range.start.line + 1}:${bad.range.start.character + 1}: ${message}`;
 }
 
 /** What a workspace reports, among the workspaces of one run. */

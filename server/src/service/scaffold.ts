@@ -104,7 +104,11 @@ export interface NewPlan {
 
 /** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */
 export class ScaffoldError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The workspace folder (absolute) that a message speaking of "this workspace" means, for a host to name it. */
+    readonly workspace?: string,
+  ) {
     super(message);
     this.name = 'ScaffoldError';
   }
@@ -472,7 +476,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
 function findPhase(svc: PhasegateService, id: string): Phase {
   const abs = id.startsWith('/') ? normalizePath(id) : joinPath(svc.root, id);
   const p = svc.findPhase(id) ?? svc.findPhase(abs) ?? svc.model.phases.find((x) => x.id.toLowerCase() === id.toLowerCase());
-  if (!p) throw new ScaffoldError(`no phase '${id}' in ${svc.root}`);
+  if (!p) throw new ScaffoldError(`no phase '${id}' in this workspace`, svc.root);
   return p;
 }
 

@@ -240,17 +240,24 @@ export class PhasegateService {
    */
   scanExclusion(path: string, isFile: boolean): string | undefined {
     if (path === this.root || !isInside(this.root, path)) return undefined;
-    const parts = relativePath(this.root, path).split('/');
+    const whole = relativePath(this.root, path);
+    const parts = whole.split('/');
     for (let k = 1; k <= parts.length; k++) {
       const rel = parts.slice(0, k).join('/');
+      // Said of the path itself, or of the folder it lies in (`.hidden` is one, `.hidden/x` lies in one).
+      const itself = k === parts.length;
       if (this.configIgnore?.(rel)) {
         const glob = this.config.ignore.find((g) => picomatch.isMatch(rel, g, { dot: true }));
-        return `it matches ${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
+        const matches = `${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
+        return itself || (glob && picomatch.isMatch(whole, glob, { dot: true })) ? `it matches ${matches}` : `it lies in ${rel}, which matches ${matches}`;
       }
       if (this.ignoreMatcher(rel)) return 'it lies in another workspace folder, checked on its own';
       const name = parts[k - 1];
-      const folder = k < parts.length || !isFile;
-      if (folder && skippedFolder(name)) return `it lies in ${name}, a folder Phasegate does not look into`;
+      const folder = !itself || !isFile;
+      if (folder && skippedFolder(name)) {
+        if (!itself) return `it lies in ${name}, a folder Phasegate does not look into`;
+        return `it is a ${name.startsWith('.') ? 'hidden' : name} folder, which Phasegate does not look into`;
+      }
     }
     return undefined;
   }
