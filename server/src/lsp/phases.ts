@@ -62,14 +62,20 @@ export function linkAt(doc: ParsedDocument, line: number, ch: number): Link | un
   return doc.links.find((l) => l.line === line && ch >= l.range.start.character && ch <= l.range.end.character);
 }
 
-/** A backticked path (`04-ARTIFACTS/x.yaml`) at the position: `{ text, start, end }`. */
+/** Whether a code span's text reads as a path: it has a slash or ends with a file extension. */
+function looksLikePath(text: string): boolean {
+  return text.includes('/') || /\.\w{1,8}$/.test(text);
+}
+
+/** A backticked path (`04-ARTIFACTS/x.yaml`) at the position, outside code blocks (as `codePaths`): `{ text, start, end }`. */
 export function codePathAt(doc: ParsedDocument, line: number, ch: number): { text: string; start: number; end: number } | undefined {
+  if (doc.codeLines.has(line)) return undefined;
   const src = doc.lines[line] ?? '';
   const re = /`([^`\s]+)`/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
     const start = m.index + 1;
     const end = start + m[1].length;
-    if (ch >= start - 1 && ch <= end + 1 && /[/.]/.test(m[1])) return { text: m[1], start, end };
+    if (ch >= start - 1 && ch <= end + 1 && looksLikePath(m[1])) return { text: m[1], start, end };
   }
   return undefined;
 }
@@ -81,7 +87,7 @@ export function codePaths(doc: ParsedDocument): { text: string; line: number; st
     if (doc.codeLines.has(line) || !src.includes('`')) return;
     const re = /`([^`\s]+)`/g;
     for (let m = re.exec(src); m; m = re.exec(src)) {
-      if (/\//.test(m[1]) || /\.\w{1,8}$/.test(m[1])) out.push({ text: m[1], line, start: m.index + 1, end: m.index + 1 + m[1].length });
+      if (looksLikePath(m[1])) out.push({ text: m[1], line, start: m.index + 1, end: m.index + 1 + m[1].length });
     }
   });
   return out;

@@ -1,0 +1,74 @@
+/**
+ * The language server's editor features (server/src/lsp) on an engine over an in-memory workspace laid
+ * out as the audit seed's `audit-deployment/` (phase folders at the root) beside an iAI workstream.
+ */
+import * as assert from 'node:assert/strict';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ServerContext, Target } from '../../server/src/lsp/context';
+import { hover } from '../../server/src/lsp/hover';
+import { definition, documentLinks } from '../../server/src/lsp/links';
+import type { Settings } from '../../server/src/lsp/settings';
+import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
+import { pathToUri } from '../../server/src/lsp/uri';
+import type { PhasegateService } from '../../server/src/service';
+import { ROOT, workspace } from '../helpers/workspace';
+
+const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
+
+/** The files every test starts from: two audit phases and an iAI phase. */
+const FILES: Record<string, string> = {
+  'phase-1/00-PHASE_BRIEF.md': BRIEF(1),
+  'phase-1/05-DECISIONS.md': '# Phase 1 Decisions\n',
+  'phase-1/06-OUTPUT_HANDOFF.md': '# Phase 1 Output Handoff\n',
+  'phase-2/00-PHASE_BRIEF.md': BRIEF(2),
+  'phase-2/06-OUTPUT_HANDOFF.md': '# Phase 2 Output Handoff\n',
+  'workstreams/Test/Phase_1_Unit_Testing/implementation_prompt.md': '# Phase 1: Unit Testing\n',
+};
+
+/** The server's view of one document of a workspace: `files` over FILES, `rel` relative to the root. */
+async function target(rel: string, text: string, files: Record<string, string> = {}): Promise<{ t: Target; svc: PhasegateService }> {
+  const { svc } = await workspace({ ...FILES, ...files, [rel]: text });
+  const path = `${ROOT}/${rel}`;
+  const folder = { path: ROOT, svc } as Folder;
+  return { t: { uri: pathToUri(path), path, folder, svc, doc: svc.getDocument(path) }, svc };
+}
+
+const ctx = new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, {} as Workspaces, {} as Settings);
+
+const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+const at = (locations: Location[]) => locations.map((l) => l.uri);
+const fileUri = (rel: string) => pathToUri(`${ROOT}/${rel}`);
+
+describe('language server features on the seeds\u2019 notation', () => {
+  describe('backticked paths', () => {
+    it('in a fenced code block lead nowhere: no definition, no hover (as no document link)', async () => {
+      const text = [
+        '# Phase 2 Notes',
+        '',
+        '```markdown',
+        '[in code block](../phase-1/00-PHASE_BRIEF.md)',
+        '`../phase-1/05-DECISIONS.md`',
+        '```',
+        '',
+        'Outside: `../phase-1/05-DECISIONS.md`',
+        '',
+      ].join('\n');
+      const { t } = await target('phase-2/02-EXECUTION_PLAN.md', text);
+      for (const line of [3, 4]) {
+        const ch = t.doc!.lines[line].indexOf('phase-1') + 2;
+        assert.deepEqual(definition(ctx, t, line, ch), [], `definition on line ${line}`);
+        assert.equal(hover(t, line, ch), null, `hover on line ${line}`);
+      }
+      assert.deepEqual(
+        documentLinks(ctx, t).map((l: DocumentLink) => l.range.start.line),
+        [7],
+      );
+      // The same path outside the block leads to phase 1.
+      const ch = t.doc!.lines[7].indexOf('phase-1') + 2;
+      assert.deepEqual(at(definition(ctx, t, 7, ch)), [fileUri('phase-1/05-DECISIONS.md')]);
+      assert.match(hoverText(hover(t, 7, ch)), /\*\*phase-1\*\*/);
+    });
+  });
+});
