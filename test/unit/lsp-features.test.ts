@@ -4,9 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver';
+import type { CompletionItem, DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerContext, Target } from '../../server/src/lsp/context';
+import { complete } from '../../server/src/lsp/completion';
 import { hover } from '../../server/src/lsp/hover';
 import { definition, documentLinks } from '../../server/src/lsp/links';
 import type { Settings } from '../../server/src/lsp/settings';
@@ -37,6 +38,7 @@ async function target(rel: string, text: string, files: Record<string, string> =
 
 const ctx = new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, {} as Workspaces, {} as Settings);
 
+const labels = (items: CompletionItem[]) => items.map((i) => i.label);
 const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
 const at = (locations: Location[]) => locations.map((l) => l.uri);
 const fileUri = (rel: string) => pathToUri(`${ROOT}/${rel}`);
@@ -69,6 +71,18 @@ describe('language server features on the seeds\u2019 notation', () => {
       const ch = t.doc!.lines[7].indexOf('phase-1') + 2;
       assert.deepEqual(at(definition(ctx, t, 7, ch)), [fileUri('phase-1/05-DECISIONS.md')]);
       assert.match(hoverText(hover(t, 7, ch)), /\*\*phase-1\*\*/);
+    });
+  });
+
+  describe('path completion', () => {
+    it('offers no path inside an inline code span, nor in a fenced code block; in text it does', async () => {
+      const lines = ['# Phase 2 Plan', '', '`[x](../` ph `phase-`', '', '```', '[x](../', '```', '', '[x](../'];
+      const { t } = await target('phase-2/02-EXECUTION_PLAN.md', lines.join('\n') + '\n');
+      const afterDots = (line: number) => lines[line].indexOf('../') + 3;
+      assert.deepEqual(labels(await complete(t, 2, afterDots(2))), [], 'in a code span');
+      assert.deepEqual(labels(await complete(t, 5, afterDots(5))), [], 'in a code block');
+      const text = labels(await complete(t, 8, afterDots(8)));
+      assert.ok(text.includes('phase-1/'), text.join());
     });
   });
 });

@@ -15,7 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
-import { ParsedDocument } from '../service/markdown';
+import { ParsedDocument, maskInlineCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { specSection } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
@@ -267,6 +267,18 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
     }));
 }
 
+/**
+ * Whether column `ch` of `src` lies inside an inline code span: after its opening backticks, up to its
+ * closing ones. Spans are read as the engine reads them (`maskInlineCode`: a run of backticks closed by the
+ * next run of the same length).
+ */
+export function inCodeSpan(src: string, ch: number): boolean {
+  if (ch <= 0 || !src.includes('`')) return false;
+  // maskInlineCode blanks each span, its backticks included: on the line with its own spaces replaced, the blanks are the spans.
+  const masked = maskInlineCode(src.replace(/ /g, '\u0000'));
+  return masked[ch - 1] === ' ' && masked[ch] === ' ';
+}
+
 /** A link target typed so far after `](`: in angle brackets (where spaces may stand), or bare. */
 const TYPED_TARGET = /\]\((?:<([^>\n]*)|([^)\s<]*))$/;
 
@@ -352,8 +364,10 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
   if (t.doc.codeLines.has(line)) return [];
   const headings = headingItems(t, line, ch);
   if (headings.length || /^##\s/.test(t.doc.lines[line] ?? '')) return headings;
-  const paths = await pathItems(t, line, ch);
-  if (paths.length || TYPED_TARGET.test((t.doc.lines[line] ?? '').slice(0, ch))) return paths;
+  const src = t.doc.lines[line] ?? '';
+  // Inside a code span (`` `[x](../` ``) a link is text, as in a code block: no paths.
+  const paths = inCodeSpan(src, ch) ? [] : await pathItems(t, line, ch);
+  if (paths.length || TYPED_TARGET.test(src.slice(0, ch))) return paths;
   return phaseIdItems(t, line, ch);
 }
 
