@@ -14,7 +14,7 @@ import type { Settings } from '../../server/src/lsp/settings';
 import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { pathToUri } from '../../server/src/lsp/uri';
 import type { PhasegateService } from '../../server/src/service';
-import { ROOT, workspace } from '../helpers/workspace';
+import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 
@@ -83,6 +83,35 @@ describe('language server features on the seeds\u2019 notation', () => {
       assert.deepEqual(labels(await complete(t, 5, afterDots(5))), [], 'in a code block');
       const text = labels(await complete(t, 8, afterDots(8)));
       assert.ok(text.includes('phase-1/'), text.join());
+    });
+  });
+
+  describe('heading completion', () => {
+    it('leaves out a gate whose checklist is written as labelled items, as the structure rule does', async () => {
+      const lines = [
+        '---',
+        'phase: 1',
+        'status: in-progress',
+        '---',
+        '',
+        '# Phase 1 Validation',
+        '',
+        '## Validation Gates',
+        '',
+        '- [x] **Completeness**: All deliverables produced \u2014 Evidence: [r](05-DECISIONS.md)',
+        '- [x] **Quality**: Criteria met \u2014 Evidence: [r](05-DECISIONS.md)',
+        '- [x] **Documentation:** Decisions documented \u2014 Evidence: [r](05-DECISIONS.md)',
+        '1. [x] **Testing**: Tests pass \u2014 Evidence: [r](05-DECISIONS.md)',
+        '- [x] **Review:** Reviewed \u2014 Evidence: [r](05-DECISIONS.md)',
+        '',
+        '## ',
+        '',
+      ];
+      const rel = 'phase-1/07-VALIDATION.md';
+      const { t, svc } = await target(rel, lines.join('\n'));
+      const missing = diagnosticsOf(svc, rel, 'missing-section').map((d) => d.message);
+      assert.deepEqual(missing, ['Missing section "## Gate 6: Approval".', 'Missing section "## Success Metrics".']);
+      assert.deepEqual(labels(await complete(t, 15, 3)), ['Gate 6: Approval', 'Success Metrics']);
     });
   });
 });

@@ -17,7 +17,7 @@ import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
 import { ParsedDocument, maskInlineCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
-import { specSection } from '../service/rules/doc-util';
+import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
@@ -249,13 +249,14 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m || ch < m[0].length) return [];
   const { phase, spec } = kindOf(t.svc.model, t.path);
   if (!spec) return [];
-  // Present as the structure rules find a section (its aliases too: `## Completeness`; a bold label,
-  // `**Deliverables**:`), the heading typed here aside.
+  // Present as the structure rule finds a section (its aliases too: `## Completeness`; a bold label,
+  // `**Deliverables**:`; a gate's checklist written as labelled items, `- [x] **Review**: …`), the heading typed here aside.
   const others = { ...doc, sections: doc.sections.filter((s) => s.heading.line !== line) };
   const range = LspRange.create(line, m[0].length, line, src.length);
+  const layout = phase?.layout;
   return spec.sections
     .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))
-    .filter(({ s }) => !specSection(others, s, phase?.number))
+    .filter(({ s }) => !kindSection(others, layout, spec, s, phase?.number) && !listedGate(others, layout, s))
     .map(({ s, title }, i) => ({
       label: title,
       kind: CompletionItemKind.Module,
