@@ -74,6 +74,40 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('backticked paths relative to the folder that holds the phases', () => {
+    it('lead where missing-artifact looks: the document folder, the phase folder, the workspace root', async () => {
+      const lines = [
+        '# Phase 1: Work',
+        '',
+        '**Handoff**: `phase-1/06-OUTPUT_HANDOFF.md`',
+        'Next: `phase-2/06-OUTPUT_HANDOFF.md`',
+        'A link is relative to its document: [next](phase-2/06-OUTPUT_HANDOFF.md)',
+        'Near: `notes.md`, `04-ARTIFACTS/cov.md`, and none: `phase-9/x.md`',
+        '',
+      ];
+      const files = {
+        'phase-1/03-FINDINGS/notes.md': '# Notes\n',
+        'phase-1/04-ARTIFACTS/cov.md': '# Coverage\n',
+        'notes.md': '# Notes at the root\n',
+      };
+      const { t } = await target('phase-1/03-FINDINGS/report.md', lines.join('\n'), files);
+      const links = documentLinks(ctx, t).map((l) => [l.range.start.line, l.range.start.character, l.target]);
+      assert.deepEqual(links, [
+        [2, 14, fileUri('phase-1/06-OUTPUT_HANDOFF.md')],
+        [3, 7, fileUri('phase-2/06-OUTPUT_HANDOFF.md')],
+        [5, 7, fileUri('phase-1/03-FINDINGS/notes.md')],
+        [5, 19, fileUri('phase-1/04-ARTIFACTS/cov.md')],
+      ]);
+      const on = (line: number, text: string) => [line, lines[line].indexOf(text) + 2] as const;
+      assert.deepEqual(at(definition(ctx, t, ...on(3, 'phase-2'))), [fileUri('phase-2/06-OUTPUT_HANDOFF.md')]);
+      assert.match(hoverText(hover(t, ...on(3, 'phase-2'))), /\*\*phase-2\*\*/);
+      // The link's target is phase-1/03-FINDINGS/phase-2/…, which is not there; its text's phase id is.
+      assert.deepEqual(at(definition(ctx, t, ...on(4, '(phase-2'))), []);
+      assert.equal(hover(t, ...on(4, '(phase-2')), null);
+      assert.deepEqual(at(definition(ctx, t, ...on(5, '`04-'))), [fileUri('phase-1/04-ARTIFACTS/cov.md')]);
+    });
+  });
+
   describe('path completion', () => {
     it('offers no path inside an inline code span, nor in a fenced code block; in text it does', async () => {
       const lines = ['# Phase 2 Plan', '', '`[x](../` ph `phase-`', '', '```', '[x](../', '```', '', '[x](../'];

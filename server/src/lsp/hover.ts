@@ -6,7 +6,7 @@ import { kindOf } from '../service/workspace';
 import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
-import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
+import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
 import { directiveHover } from './directives';
 
@@ -46,7 +46,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const code = link ? undefined : codePathAt(doc, line, ch);
   const target = link ? unescapeTarget(link.target) : code?.text;
   if (target) {
-    const p = resolveTarget(t.folder.path, t.path, target);
+    const p = link ? resolveTarget(t.folder.path, t.path, target) : resolveCodePath(t.svc, t.folder.path, t.path, target);
     const phase = p ? phaseAtPath(t.svc, p) : undefined;
     // A link within the document's own phase is not a phase reference (unless it names the folder).
     if (phase && (phase !== phaseAtPath(t.svc, t.path) || p === phase.folder))
