@@ -74,17 +74,18 @@ describe('language server: editor features over stdio', function () {
 
   it("completes phase ids for the schemas' phase references: from, to and the items of depends_on", async () => {
     const others = ['phase-1', 'Build/Phase_1_CI'];
-    for (const [rel, fm, line, ch, accepted] of [
-      [P2_INPUT, 'from: ', 4, 6, 'from: phase-1'],
-      ['audit/phase-2/06-OUTPUT_HANDOFF.md', 'to: ', 4, 4, 'to: phase-1'],
-      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on:\n  - ', 5, 4, '  - phase-1'],
-      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on: [Build/Phase_1_CI, ph]', 4, 33, 'depends_on: [Build/Phase_1_CI, phase-1]'],
+    for (const [rel, fm, line, ch, accepted, offered] of [
+      [P2_INPUT, 'from: ', 4, 6, 'from: phase-1', others],
+      ['audit/phase-2/06-OUTPUT_HANDOFF.md', 'to: ', 4, 4, 'to: phase-1', others],
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on:\n  - ', 5, 4, '  - phase-1', others],
+      // A phase the list already holds is not offered again.
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on: [Build/Phase_1_CI, ph]', 4, 33, 'depends_on: [Build/Phase_1_CI, phase-1]', ['phase-1']],
     ] as const) {
       const { uri: u, text } = await c.open(rel);
       const edited = text.replace('status: in-progress\n', `status: in-progress\n${fm}\n`);
       await c.change(u, edited);
       const got = items(await complete(u, line, ch));
-      assert.deepEqual(labels(got).sort(), [...others].sort(), `${rel} ${fm}: the other phases, not the document's own`);
+      assert.deepEqual(labels(got).sort(), [...offered].sort(), `${rel} ${fm}: the other phases, not the document's own`);
       const one = got.find((i) => i.label === 'phase-1')!;
       const next = TextDocument.applyEdits(TextDocument.create(u, 'markdown', 1, edited), [one.textEdit as TextEdit]);
       assert.equal(next.split('\n')[line], accepted);

@@ -14,7 +14,7 @@ import type { Settings } from '../../server/src/lsp/settings';
 import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { pathToUri } from '../../server/src/lsp/uri';
 import type { PhasegateService } from '../../server/src/service';
-import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
+import { ROOT, caret, diagnosticsOf, workspace } from '../helpers/workspace';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 
@@ -117,6 +117,25 @@ describe('language server features on the seeds\u2019 notation', () => {
       assert.deepEqual(labels(await complete(t, 5, afterDots(5))), [], 'in a code block');
       const text = labels(await complete(t, 8, afterDots(8)));
       assert.ok(text.includes('phase-1/'), text.join());
+    });
+  });
+
+  describe('front matter completion of a list of phases', () => {
+    it('leaves out the phases the list already holds, in a flow list and in a block list', async () => {
+      const cases: [string, string][] = [
+        ['depends_on: [phase-1, ^]', 'Test/Phase_1_Unit_Testing'],
+        ['depends_on: [phase-1, ph^]', 'Test/Phase_1_Unit_Testing'],
+        ['depends_on: ["Phase-1", ^] # after', 'Test/Phase_1_Unit_Testing'],
+        ['depends_on: [ph^, Test/Phase_1_Unit_Testing]', 'phase-1'],
+        ['depends_on:\n  - phase-1 # first\n  - ^', 'Test/Phase_1_Unit_Testing'],
+        ['depends_on:\n  - ^\n  - "Test/Phase_1_Unit_Testing"', 'phase-1'],
+        ['depends_on:\n- phase-1\n- ^', 'Test/Phase_1_Unit_Testing'],
+      ];
+      for (const [fm, want] of cases) {
+        const { text, pos } = caret(`---\nphase: 2\n${fm}\nstatus: in-progress\n---\n\n# Phase 2: Work\n`);
+        const { t } = await target('phase-2/00-PHASE_BRIEF.md', text);
+        assert.deepEqual(labels(await complete(t, pos.line, pos.character)), [want], fm);
+      }
     });
   });
 
