@@ -120,6 +120,32 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('phase id completion in text', () => {
+    it('offers ids for a word that reads as the start of one, not for an ordinary word', async () => {
+      const words: [string, string[]][] = [
+        ['te^xt', []],
+        ['te^', []],
+        ['unit^', []],
+        ['Te^', ['Test/Phase_1_Unit_Testing']],
+        ['Te^sting', ['Test/Phase_1_Unit_Testing']],
+        ['test/^', ['Test/Phase_1_Unit_Testing']],
+        ['ph^', ['phase-1', 'phase-2']],
+        ['Phase^', ['phase-1', 'phase-2']],
+        ['phase-^', ['phase-1', 'phase-2']],
+        ['phase-2^', []],
+        ['photo^', []],
+      ];
+      for (const [word, want] of words) {
+        const { text, pos } = caret(`---\nphase: 2\nstatus: in-progress\n---\n\n# Phase 2: Work\n\nSee ${word} here.\n`);
+        const { t } = await target('phase-2/02-EXECUTION_PLAN.md', text);
+        assert.deepEqual(labels(await complete(t, pos.line, pos.character)), want, word);
+      }
+      // The audit's report: a body line \`text\`, completion at 6:2.
+      const { t } = await target('phase-2/02-EXECUTION_PLAN.md', '---\nphase: 2\n---\n\n# Phase 2: Work\n\ntext\n');
+      assert.deepEqual(labels(await complete(t, 6, 2)), []);
+    });
+  });
+
   describe('front matter completion of a list of phases', () => {
     it('leaves out the phases the list already holds, in a flow list and in a block list', async () => {
       const cases: [string, string][] = [

@@ -408,17 +408,30 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
     });
 }
 
+/**
+ * Whether a word typed in text (two characters or more) reads as the start of a phase id, for any id
+ * without case: it begins like `phase` (`ph`, `Phase`), as audit ids and phase folders do, or holds a
+ * `/`, `-` or `_`, as ids do and words seldom (`Build/`, `phase-`, `Phase_`). Another word starts only
+ * the ids it begins in the same case (`Bu` for `Build/Phase_1_CI`): an ordinary word (`te` of `text`)
+ * is offered nothing, where accepting would replace it.
+ */
+function idLike(word: string): boolean {
+  return /[/_-]/.test(word) || 'phase'.startsWith(word.slice(0, 5).toLowerCase());
+}
+
 function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
   const src = t.doc!.lines[line] ?? '';
   const m = /(?:^|[\s([`'"])([A-Za-z][\w/.-]*)$/.exec(src.slice(0, ch));
   if (!m) return [];
-  const typed = m[1].toLowerCase();
+  const word = m[1];
+  const typed = word.toLowerCase();
   if (typed.length < 2) return [];
+  const anyCase = idLike(word);
   // The whole id under the cursor is replaced, not only what precedes it.
   const rest = /^[\w/.-]*/.exec(src.slice(ch))![0].length;
   const range = LspRange.create(line, ch - m[1].length, line, ch + rest);
   return t.svc.model.phases
-    .filter((p) => p.id.toLowerCase().startsWith(typed) && p.id.toLowerCase() !== typed)
+    .filter((p) => (anyCase ? p.id.toLowerCase().startsWith(typed) : p.id.startsWith(word)) && p.id.toLowerCase() !== typed)
     .map((p) => ({
       label: p.id,
       kind: CompletionItemKind.Reference,
