@@ -259,6 +259,37 @@ describe('language server: editor features over stdio', function () {
     assert.ok(has(6, 37), 'the H1 section');
   });
 
+  it('shows sections written as bold labels in the outline, folds them and hovers them as headings', async () => {
+    const { uri: u, text } = await c.open('audit/phase-2/00-PHASE_BRIEF.md');
+    // The seed's phase definition: labels for the Objectives (its alias Output) and the Deliverables.
+    const edited = text.replace(
+      /## Objectives[\s\S]*?(?=## Risks)/,
+      '**Output**: Raised coverage\n**Handoff**: `phase-2/06-OUTPUT_HANDOFF.md`\n\n**Deliverables**:\n- Integration test suite\n- Quality gates\n\n',
+    );
+    await c.change(u, edited);
+    const lines = edited.split('\n');
+    const line = (s: string) => lines.findIndex((l) => l.startsWith(s));
+    const syms = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } })) as DocumentSymbol[];
+    assert.deepEqual(
+      syms[1].children!.map((s) => s.name),
+      ['Output', 'Deliverables', 'Risks'],
+    );
+    const deliverables = syms[1].children![1];
+    assert.deepEqual(deliverables.range, { start: { line: line('**Deliverables'), character: 0 }, end: { line: line('- Quality'), character: 15 } });
+    assert.deepEqual(deliverables.selectionRange, {
+      start: { line: line('**Deliverables'), character: 2 },
+      end: { line: line('**Deliverables'), character: 14 },
+    });
+    const folds = (await c.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: u } })) as FoldingRange[];
+    assert.ok(
+      folds.some((f) => f.startLine === line('**Deliverables') && f.endLine === line('- Quality')),
+      JSON.stringify(folds),
+    );
+    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: line('**Deliverables'), character: 4 } });
+    assert.match(hoverText(h), /\*\*Deliverables\*\* — Required section of the Phase brief/);
+    await c.change(u, text);
+  });
+
   it('answers requests for documents outside any workspace folder without failing', async () => {
     const outside = 'file:///nowhere/else.md';
     assert.deepEqual(await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: outside } }), []);

@@ -4,12 +4,15 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { CompletionItem, DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver';
+import type { CompletionItem, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerContext, Target } from '../../server/src/lsp/context';
 import { complete } from '../../server/src/lsp/completion';
 import { hover } from '../../server/src/lsp/hover';
+import { foldingRanges } from '../../server/src/lsp/folding';
+import { kindLabels } from '../../server/src/lsp/labels';
 import { definition, documentLinks } from '../../server/src/lsp/links';
+import { documentSymbols } from '../../server/src/lsp/symbols';
 import type { Settings } from '../../server/src/lsp/settings';
 import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { pathToUri } from '../../server/src/lsp/uri';
@@ -191,6 +194,109 @@ describe('language server features on the seeds\u2019 notation', () => {
       const missing = diagnosticsOf(svc, rel, 'missing-section').map((d) => d.message);
       assert.deepEqual(missing, ['Missing section "## Gate 6: Approval".', 'Missing section "## Success Metrics".']);
       assert.deepEqual(labels(await complete(t, 15, 3)), ['Gate 6: Approval', 'Success Metrics']);
+    });
+  });
+
+  describe('sections written as bold labels', () => {
+    /** The outline and folds as the server gives them: the labels that stand for the kind's sections. */
+    const outline = (t: Target) => {
+      const labelled = kindLabels(t.svc, t.path, t.doc!).map((l) => l.section);
+      return { symbols: documentSymbols(t.doc!, labelled), folds: foldingRanges(t.doc!, labelled) };
+    };
+    const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    const holds = (outer: Range, inner: Range) => before(outer.start, inner.start) && before(inner.end, outer.end);
+    /** LSP's invariants: a selection range inside its range, children inside their parent; folds valid, one per start line. */
+    const assertValid = (t: Target, symbols: DocumentSymbol[], folds: FoldingRange[]) => {
+      const walk = (xs: DocumentSymbol[], parent?: DocumentSymbol) => {
+        for (const x of xs) {
+          assert.ok(holds(x.range, x.selectionRange), `${x.name}: selection range inside its range`);
+          if (parent) assert.ok(holds(parent.range, x.range), `${x.name} inside ${parent.name}`);
+          assert.ok(x.range.end.line < t.doc!.lines.length && x.range.end.character <= t.doc!.lines[x.range.end.line].length, `${x.name} in the document`);
+          walk(x.children ?? [], x);
+        }
+      };
+      walk(symbols);
+      for (const f of folds) assert.ok(f.startLine < f.endLine && f.endLine < t.doc!.lines.length, JSON.stringify(f));
+      assert.equal(new Set(folds.map((f) => f.startLine)).size, folds.length, 'no two folds start on one line');
+    };
+    const tree = (xs: DocumentSymbol[]): unknown[] => xs.map((x) => (x.children?.length ? [x.name, tree(x.children)] : x.name));
+
+    it('in an audit brief (the seed\u2019s phase definitions): in the outline, folded, with the section\u2019s hover', async () => {
+      const lines = [
+        '---',
+        'phase: 1',
+        'status: in-progress',
+        '---',
+        '',
+        '# Phase 1: Foundation Audit & Baseline',
+        '',
+        '**Input**: Current codebase',
+        '**Output**: Audit report, baseline metrics',
+        '**Handoff**: `phase-1/06-OUTPUT_HANDOFF.md`',
+        '',
+        '**Deliverables**:',
+        '- Code quality audit report',
+        '- Dependency vulnerability scan',
+        '',
+        '**Scope**:',
+        '- In scope: the package',
+        '',
+        '## Success Metrics',
+        '',
+        '| Metric | Target |',
+        '| --- | --- |',
+        '| Coverage | > 80% |',
+        '',
+      ];
+      const { t } = await target('phase-1/00-PHASE_BRIEF.md', lines.join('\n'));
+      const { symbols, folds } = outline(t);
+      assertValid(t, symbols, folds);
+      // Input and Handoff name no section of a brief: bold text, not sections.
+      assert.deepEqual(tree(symbols), ['Front matter', ['Phase 1: Foundation Audit & Baseline', ['Output', 'Deliverables', 'Scope', 'Success Metrics']]]);
+      const deliverables = symbols[1].children![1];
+      assert.deepEqual(deliverables.range, { start: { line: 11, character: 0 }, end: { line: 13, character: 31 } });
+      assert.deepEqual(deliverables.selectionRange, { start: { line: 11, character: 2 }, end: { line: 11, character: 14 } });
+      assert.equal(deliverables.kind, symbols[1].children![3].kind, 'a label is a section as a heading is');
+      const labelFolds = folds.filter((f) => f.startLine >= 7 && f.startLine < 18).map((f) => [f.startLine, f.endLine]);
+      assert.deepEqual(labelFolds, [
+        [11, 13],
+        [15, 16],
+      ]);
+      // Hover on the label shows its section's spec, as on a heading.
+      const on = (line: number, text: string) => hover(t, line, lines[line].indexOf(text) + 1);
+      assert.match(hoverText(on(11, 'Deliverables')), /^\*\*Deliverables\*\* \u2014 Required section of the Phase brief\.\n\nOne item per deliverable/);
+      assert.deepEqual(on(11, 'Deliverables')!.range, deliverables.selectionRange);
+      assert.match(hoverText(on(8, '**Output')), /^\*\*Objectives\*\* \u2014 Required section/);
+      assert.match(hoverText(on(18, 'Success')), /^\*\*Success Metrics\*\* \u2014 Optional section/);
+      assert.equal(on(7, 'Input'), null, 'a label that names no section');
+      assert.equal(on(8, 'Audit report'), null, 'the text after the label');
+    });
+
+    it('in an iAI prompt (the framework\u2019s list items): under their heading, an item label in another\u2019s item under it', async () => {
+      const lines = [
+        '# Phase 1: Unit Testing',
+        '',
+        '- **Phase 1: Unit Testing (iAI Prompt-Driven)**',
+        '    - **Description:** Develop unit tests',
+        '      for every module.',
+        '    - **Key Activities (via iAI Prompt):** Write tests, wire CI.',
+        '        - **Tests:** a pytest suite',
+        '',
+        '## Context',
+        '',
+        'Python 3.12.',
+        '',
+      ];
+      const { t } = await target('workstreams/Test/Phase_1_Unit_Testing/implementation_prompt.md', lines.join('\n'));
+      const { symbols, folds } = outline(t);
+      assertValid(t, symbols, folds);
+      assert.deepEqual(tree(symbols), [['Phase 1: Unit Testing', ['Description', ['Key Activities (via iAI Prompt)', ['Tests']], 'Context']]]);
+      const folded = (line: number) => folds.find((f) => f.startLine === line)?.endLine;
+      assert.equal(folded(3), 4, 'Description');
+      assert.equal(folded(5), 6, 'Key Activities');
+      assert.equal(folded(6), undefined, 'Tests: one line');
+      assert.match(hoverText(hover(t, 5, 10)), /^\*\*Deliverables\*\* \u2014 Required section of the Implementation prompt/);
+      assert.match(hoverText(hover(t, 6, 12)), /^\*\*Tests Required\*\*/);
     });
   });
 });
