@@ -74,17 +74,18 @@ describe('language server: editor features over stdio', function () {
 
   it("completes phase ids for the schemas' phase references: from, to and the items of depends_on", async () => {
     const others = ['phase-1', 'Build/Phase_1_CI'];
-    for (const [rel, fm, line, ch, accepted] of [
-      [P2_INPUT, 'from: ', 4, 6, 'from: phase-1'],
-      ['audit/phase-2/06-OUTPUT_HANDOFF.md', 'to: ', 4, 4, 'to: phase-1'],
-      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on:\n  - ', 5, 4, '  - phase-1'],
-      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on: [Build/Phase_1_CI, ph]', 4, 33, 'depends_on: [Build/Phase_1_CI, phase-1]'],
+    for (const [rel, fm, line, ch, accepted, offered] of [
+      [P2_INPUT, 'from: ', 4, 6, 'from: phase-1', others],
+      ['audit/phase-2/06-OUTPUT_HANDOFF.md', 'to: ', 4, 4, 'to: phase-1', others],
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on:\n  - ', 5, 4, '  - phase-1', others],
+      // A phase the list already holds is not offered again.
+      ['audit/phase-2/00-PHASE_BRIEF.md', 'depends_on: [Build/Phase_1_CI, ph]', 4, 33, 'depends_on: [Build/Phase_1_CI, phase-1]', ['phase-1']],
     ] as const) {
       const { uri: u, text } = await c.open(rel);
       const edited = text.replace('status: in-progress\n', `status: in-progress\n${fm}\n`);
       await c.change(u, edited);
       const got = items(await complete(u, line, ch));
-      assert.deepEqual(labels(got).sort(), [...others].sort(), `${rel} ${fm}: the other phases, not the document's own`);
+      assert.deepEqual(labels(got).sort(), [...offered].sort(), `${rel} ${fm}: the other phases, not the document's own`);
       const one = got.find((i) => i.label === 'phase-1')!;
       const next = TextDocument.applyEdits(TextDocument.create(u, 'markdown', 1, edited), [one.textEdit as TextEdit]);
       assert.equal(next.split('\n')[line], accepted);
@@ -256,6 +257,37 @@ describe('language server: editor features over stdio', function () {
     assert.ok(has(24, 27), 'Gate 5 section');
     assert.ok(has(26, 27), 'Gate 5 checklist');
     assert.ok(has(6, 37), 'the H1 section');
+  });
+
+  it('shows sections written as bold labels in the outline, folds them and hovers them as headings', async () => {
+    const { uri: u, text } = await c.open('audit/phase-2/00-PHASE_BRIEF.md');
+    // The seed's phase definition: labels for the Objectives (its alias Output) and the Deliverables.
+    const edited = text.replace(
+      /## Objectives[\s\S]*?(?=## Risks)/,
+      '**Output**: Raised coverage\n**Handoff**: `phase-2/06-OUTPUT_HANDOFF.md`\n\n**Deliverables**:\n- Integration test suite\n- Quality gates\n\n',
+    );
+    await c.change(u, edited);
+    const lines = edited.split('\n');
+    const line = (s: string) => lines.findIndex((l) => l.startsWith(s));
+    const syms = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } })) as DocumentSymbol[];
+    assert.deepEqual(
+      syms[1].children!.map((s) => s.name),
+      ['Output', 'Deliverables', 'Risks'],
+    );
+    const deliverables = syms[1].children![1];
+    assert.deepEqual(deliverables.range, { start: { line: line('**Deliverables'), character: 0 }, end: { line: line('- Quality'), character: 15 } });
+    assert.deepEqual(deliverables.selectionRange, {
+      start: { line: line('**Deliverables'), character: 2 },
+      end: { line: line('**Deliverables'), character: 14 },
+    });
+    const folds = (await c.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: u } })) as FoldingRange[];
+    assert.ok(
+      folds.some((f) => f.startLine === line('**Deliverables') && f.endLine === line('- Quality')),
+      JSON.stringify(folds),
+    );
+    const h = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: line('**Deliverables'), character: 4 } });
+    assert.match(hoverText(h), /\*\*Deliverables\*\* — Required section of the Phase brief/);
+    await c.change(u, text);
   });
 
   it('answers requests for documents outside any workspace folder without failing', async () => {

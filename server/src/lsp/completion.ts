@@ -15,9 +15,9 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
-import { ParsedDocument } from '../service/markdown';
+import { ParsedDocument, maskInlineCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
-import { specSection } from '../service/rules/doc-util';
+import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
@@ -41,13 +41,14 @@ export function inFrontMatter(doc: ParsedDocument, line: number): boolean {
   return line > fm.startLine && line < fm.endLine;
 }
 
-/** The top-level front matter key a line belongs to (the line's own, or the one above a list item). */
-export function frontMatterKeyAt(doc: ParsedDocument, line: number): { key: string; own: boolean } | undefined {
+/** The top-level front matter key a line belongs to (the line's own, or the one above a list item), and the key's line. */
+export function frontMatterKeyAt(doc: ParsedDocument, line: number): { key: string; own: boolean; line: number } | undefined {
   for (let l = line; l > 0; l--) {
     const src = doc.lines[l] ?? '';
     const m = /^([A-Za-z_][\w-]*)\s*:/.exec(src);
-    if (m) return { key: m[1], own: l === line };
-    if (l !== line && !/^\s/.test(src) && src.trim() !== '') return undefined;
+    if (m) return { key: m[1], own: l === line, line: l };
+    // A block list's items may start at the line's start (`- phase-1`), under their key.
+    if (l !== line && !/^[\s-]/.test(src) && src.trim() !== '') return undefined;
   }
   return undefined;
 }
@@ -163,6 +164,72 @@ export function scalarAt(src: string, from: number, ch: number): { start: number
   return { start, end };
 }
 
+/** A list item as written (`phase-1`, `"phase-1"`, `'a b'`), unquoted as YAML reads it; undefined when it reads as no string. */
+function itemValue(text: string): string | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (!/^["']/.test(t)) return t;
+  try {
+    const v: unknown = YAML.parse(t);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The items of a one-line flow list that starts at `from` (`[phase-1, "phase-2", ph]`), each with its first
+ * column, up to its `]` or a comment; quoted items may hold commas.
+ */
+function flowItems(src: string, from: number): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  let start = from + 1;
+  let quote = '';
+  for (let i = from + 1; i <= src.length; i++) {
+    const c = src[i];
+    if (quote) {
+      if (quote === '"' && c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if ((c === '"' || c === "'") && src.slice(start, i).trim() === '') quote = c;
+    else if (c === ',' || c === ']' || c === undefined || (c === '#' && /\s/.test(src[i - 1] ?? ''))) {
+      out.push({ text: src.slice(start, i), start });
+      if (c !== ',') break;
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * The values a front matter list already holds, as written (unquoted), other than the item being completed: the other
+ * items of a one-line flow list (`depends_on: [phase-1, ph]`), or the other `- ` items under the key of a
+ * block list. Completion leaves them out: accepting one would list it twice.
+ */
+function listedValues(doc: ParsedDocument, keyLine: number, line: number, valueStart: number, itemStart: number): Set<string> {
+  const out = new Set<string>();
+  const add = (text: string) => {
+    const v = itemValue(text);
+    if (v !== undefined) out.add(v);
+  };
+  const src = doc.lines[line] ?? '';
+  if (src[valueStart] === '[') {
+    for (const it of flowItems(src, valueStart)) if (it.start > itemStart || it.start + it.text.length < itemStart) add(it.text);
+    return out;
+  }
+  const fm = doc.frontMatter;
+  const last = fm?.terminated ? fm.endLine : doc.lines.length;
+  for (let l = keyLine + 1; l < last; l++) {
+    const s = doc.lines[l] ?? '';
+    // The next key ends the list.
+    if (!/^\s/.test(s) && !s.startsWith('-') && s.trim() !== '') break;
+    const m = /^[ \t]*-[ \t]+(.*?)(?:[ \t]+#.*)?$/.exec(s);
+    if (m && l !== line) add(m[1]);
+  }
+  return out;
+}
+
 /**
  * Front matter keys whose values name phases, as the schemas define them: the document's own phase
  * (`phase`), the phase an input handoff comes from (`from`), the one an output handoff goes to (`to`),
@@ -223,15 +290,21 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   const after = src[scalar.end] === '#' ? ' ' : '';
   const range = LspRange.create(line, scalar.start, line, scalar.end);
   const prop = props.find((p) => p.name === at.key);
+  const flowList = src[valueStart] === '[';
+  // An item of a list: the values its other items hold are not offered again.
+  const listed = !at.own || flowList ? listedValues(doc, at.line, line, valueStart, scalar.start) : new Set<string>();
+  // Phase ids are compared without case, as phase references are read (`Phase-1` names phase-1).
+  const listedIds = new Set([...listed].map((v) => v.toLowerCase()));
   const values: { label: string; doc?: string }[] = [];
-  if (namesPhases(at.key, prop, at.own, src[valueStart] === '[')) {
+  if (namesPhases(at.key, prop, at.own, flowList)) {
     for (const p of t.svc.model.phases) {
       // The document's own phase is offered for `phase` only: it neither hands off to nor depends on itself.
       if (at.key !== 'phase' && p === phase) continue;
+      if (listedIds.has(p.id.toLowerCase())) continue;
       values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
     }
   }
-  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) values.push({ label: yamlScalar(v) });
+  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) if (typeof v !== 'string' || !listed.has(v)) values.push({ label: yamlScalar(v) });
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,
@@ -249,13 +322,14 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   if (!m || ch < m[0].length) return [];
   const { phase, spec } = kindOf(t.svc.model, t.path);
   if (!spec) return [];
-  // Present as the structure rules find a section (its aliases too: `## Completeness`; a bold label,
-  // `**Deliverables**:`), the heading typed here aside.
+  // Present as the structure rule finds a section (its aliases too: `## Completeness`; a bold label,
+  // `**Deliverables**:`; a gate's checklist written as labelled items, `- [x] **Review**: …`), the heading typed here aside.
   const others = { ...doc, sections: doc.sections.filter((s) => s.heading.line !== line) };
   const range = LspRange.create(line, m[0].length, line, src.length);
+  const layout = phase?.layout;
   return spec.sections
     .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))
-    .filter(({ s }) => !specSection(others, s, phase?.number))
+    .filter(({ s }) => !kindSection(others, layout, spec, s, phase?.number) && !listedGate(others, layout, s))
     .map(({ s, title }, i) => ({
       label: title,
       kind: CompletionItemKind.Module,
@@ -265,6 +339,18 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
       filterText: title,
       textEdit: TextEdit.replace(range, title),
     }));
+}
+
+/**
+ * Whether column `ch` of `src` lies inside an inline code span: after its opening backticks, up to its
+ * closing ones. Spans are read as the engine reads them (`maskInlineCode`: a run of backticks closed by the
+ * next run of the same length).
+ */
+export function inCodeSpan(src: string, ch: number): boolean {
+  if (ch <= 0 || !src.includes('`')) return false;
+  // maskInlineCode blanks each span, its backticks included: on the line with its own spaces replaced, the blanks are the spans.
+  const masked = maskInlineCode(src.replace(/ /g, '\u0000'));
+  return masked[ch - 1] === ' ' && masked[ch] === ' ';
 }
 
 /** A link target typed so far after `](`: in angle brackets (where spaces may stand), or bare. */
@@ -322,17 +408,30 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
     });
 }
 
+/**
+ * Whether a word typed in text (two characters or more) reads as the start of a phase id, for any id
+ * without case: it begins like `phase` (`ph`, `Phase`), as audit ids and phase folders do, or holds a
+ * `/`, `-` or `_`, as ids do and words seldom (`Build/`, `phase-`, `Phase_`). Another word starts only
+ * the ids it begins in the same case (`Bu` for `Build/Phase_1_CI`): an ordinary word (`te` of `text`)
+ * is offered nothing, where accepting would replace it.
+ */
+function idLike(word: string): boolean {
+  return /[/_-]/.test(word) || 'phase'.startsWith(word.slice(0, 5).toLowerCase());
+}
+
 function phaseIdItems(t: Target, line: number, ch: number): CompletionItem[] {
   const src = t.doc!.lines[line] ?? '';
   const m = /(?:^|[\s([`'"])([A-Za-z][\w/.-]*)$/.exec(src.slice(0, ch));
   if (!m) return [];
-  const typed = m[1].toLowerCase();
+  const word = m[1];
+  const typed = word.toLowerCase();
   if (typed.length < 2) return [];
+  const anyCase = idLike(word);
   // The whole id under the cursor is replaced, not only what precedes it.
   const rest = /^[\w/.-]*/.exec(src.slice(ch))![0].length;
   const range = LspRange.create(line, ch - m[1].length, line, ch + rest);
   return t.svc.model.phases
-    .filter((p) => p.id.toLowerCase().startsWith(typed) && p.id.toLowerCase() !== typed)
+    .filter((p) => (anyCase ? p.id.toLowerCase().startsWith(typed) : p.id.startsWith(word)) && p.id.toLowerCase() !== typed)
     .map((p) => ({
       label: p.id,
       kind: CompletionItemKind.Reference,
@@ -352,8 +451,10 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
   if (t.doc.codeLines.has(line)) return [];
   const headings = headingItems(t, line, ch);
   if (headings.length || /^##\s/.test(t.doc.lines[line] ?? '')) return headings;
-  const paths = await pathItems(t, line, ch);
-  if (paths.length || TYPED_TARGET.test((t.doc.lines[line] ?? '').slice(0, ch))) return paths;
+  const src = t.doc.lines[line] ?? '';
+  // Inside a code span (`` `[x](../` ``) a link is text, as in a code block: no paths.
+  const paths = inCodeSpan(src, ch) ? [] : await pathItems(t, line, ch);
+  if (paths.length || TYPED_TARGET.test(src.slice(0, ch))) return paths;
   return phaseIdItems(t, line, ch);
 }
 

@@ -1,9 +1,14 @@
-/** Folding ranges: sections, the front matter, checklists (runs of task items) and code blocks. */
+/**
+ * Folding ranges: sections, bold labels standing for sections (see labels.ts), the front matter,
+ * checklists (runs of task items) and code blocks.
+ */
 import { Connection, FoldingRange, FoldingRangeKind } from 'vscode-languageserver';
+import type { LabelSection } from '../service/labels';
 import type { ParsedDocument } from '../service/markdown';
 import type { ServerContext } from './context';
+import { kindLabels } from './labels';
 
-export function foldingRanges(doc: ParsedDocument): FoldingRange[] {
+export function foldingRanges(doc: ParsedDocument, labels: readonly LabelSection[] = []): FoldingRange[] {
   const out: FoldingRange[] = [];
   const fm = doc.frontMatter;
   if (fm?.terminated && fm.endLine > 0) out.push({ startLine: 0, endLine: fm.endLine, collapsedText: 'front matter' });
@@ -31,6 +36,12 @@ export function foldingRanges(doc: ParsedDocument): FoldingRange[] {
   }
   close();
   for (const c of doc.codeBlocks) if (c.endLine > c.line) out.push({ startLine: c.line, endLine: c.endLine });
+  // A label's section over several lines, unless a range starts on its line already (none should: a label's line is no heading, task item or fence).
+  const starts = new Set(out.map((f) => f.startLine));
+  for (const l of labels) {
+    const end = l.range.end.line;
+    if (end > l.heading.line && !starts.has(l.heading.line)) out.push({ startLine: l.heading.line, endLine: end, kind: FoldingRangeKind.Region });
+  }
   return out;
 }
 
@@ -39,7 +50,10 @@ export function registerFolding(connection: Connection, ctx: ServerContext): voi
     ctx.safe('foldingRanges', [] as FoldingRange[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t?.doc || token.isCancellationRequested) return [];
-      return foldingRanges(t.doc);
+      return foldingRanges(
+        t.doc,
+        kindLabels(t.svc, t.path, t.doc).map((l) => l.section),
+      );
     }),
   );
 }

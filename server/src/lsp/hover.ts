@@ -1,14 +1,16 @@
-/** Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading. */
+/** Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading or bold label. */
 import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'vscode-languageserver';
 import { expandTitle } from '../service/layout';
+import type { DocumentKindSpec, SectionSpec } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
-import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveTarget } from './phases';
+import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
 import { directiveHover } from './directives';
+import { kindLabels } from './labels';
 
 /** Most enum values a key's hover lists. */
 const MAX_VALUES = 30;
@@ -46,7 +48,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const code = link ? undefined : codePathAt(doc, line, ch);
   const target = link ? unescapeTarget(link.target) : code?.text;
   if (target) {
-    const p = resolveTarget(t.folder.path, t.path, target);
+    const p = link ? resolveTarget(t.folder.path, t.path, target) : resolveCodePath(t.svc, t.folder.path, t.path, target);
     const phase = p ? phaseAtPath(t.svc, p) : undefined;
     // A link within the document's own phase is not a phase reference (unless it names the folder).
     if (phase && (phase !== phaseAtPath(t.svc, t.path) || p === phase.folder))
@@ -64,13 +66,30 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       const k = normalizeTitle(expandTitle(s.title, phase?.number));
       return k === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number, false) !== undefined);
     });
-    if (sec) {
-      const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';
-      return md(`**${expandTitle(sec.title, phase?.number)}** — ${req} of the ${spec!.name}.\n\n${sec.description ?? ''}`.trim(), heading.textRange);
-    }
+    if (sec) return md(sectionSummary(sec, spec!, phase?.number), heading.textRange);
     if (heading.level === 1 && spec && phase) return md(`**${spec.name}** of ${phase.id}\n\n${phaseSummary(t.svc, phase)}`, heading.textRange);
+    return null;
+  }
+  // A bold label standing for a section (`**Deliverables**:`, `- **Description:** …`), on its bold text.
+  const label = kindLabels(t.svc, t.path, doc).find((l) => l.section.heading.line === line);
+  if (label) {
+    const { from, to } = boldSpan(src, label.section.heading.textRange);
+    if (ch >= from && ch <= to) return md(sectionSummary(label.spec, label.kind, label.n), label.section.heading.textRange);
   }
   return null;
+}
+
+/** What a section of a document kind is: its title, whether it is required, its description. */
+function sectionSummary(sec: SectionSpec, kind: DocumentKindSpec, n: number | undefined): string {
+  const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';
+  return `**${expandTitle(sec.title, n)}** — ${req} of the ${kind.name}.\n\n${sec.description ?? ''}`.trim();
+}
+
+/** The columns of a label's bold text, its markers included (`**Name**`, `**Name:**`), from its text's range. */
+function boldSpan(src: string, text: LspRange): { from: number; to: number } {
+  const from = text.start.character - 2;
+  const close = src.indexOf(src.slice(from, from + 2), text.end.character);
+  return { from, to: close < 0 ? text.end.character : close + 2 };
 }
 
 export function registerHover(connection: Connection, ctx: ServerContext): void {

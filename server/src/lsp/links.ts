@@ -9,7 +9,7 @@ import type { Range } from '../service/types';
 import { maskedLine, referenceDefinitions, unescapeTarget } from '../service/rules/doc-util';
 import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
-import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveTarget } from './phases';
+import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
 function destination(t: Target, path: string): string | undefined {
@@ -67,7 +67,8 @@ interface Destination {
   heading: Heading | undefined;
 }
 
-function resolveLink(ctx: ServerContext, t: Target, target: string): Destination | undefined {
+/** Where a link target leads; a backticked path's (`code`) is looked for as missing-artifact looks (`resolveCodePath`). */
+function resolveLink(ctx: ServerContext, t: Target, target: string, code = false): Destination | undefined {
   const doc = t.doc;
   const fragment = fragmentOf(target);
   if (target.startsWith('#')) {
@@ -75,7 +76,7 @@ function resolveLink(ctx: ServerContext, t: Target, target: string): Destination
     const heading = doc && fragment !== undefined ? headingOfFragment(doc, fragment) : undefined;
     return heading ? { uri: t.uri, heading } : undefined;
   }
-  const p = resolveTarget(t.folder.path, t.path, target);
+  const p = code ? resolveCodePath(t.svc, t.folder.path, t.path, target) : resolveTarget(t.folder.path, t.path, target);
   const dest = p && destination(t, p);
   if (!dest) return undefined;
   // A fragment of a phase folder's link says nothing about the document it opens.
@@ -129,15 +130,15 @@ export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
   const doc = t.doc;
   if (!doc) return [];
   const out: DocumentLink[] = [];
-  const add = (range: Range, target: string) => {
-    const d = resolveLink(ctx, t, target);
+  const add = (range: Range, target: string, code = false) => {
+    const d = resolveLink(ctx, t, target, code);
     if (d) out.push({ range, target: linkTarget(d), tooltip: target });
   };
   // A link's target as Markdown reads it (`02\-PLAN.md` is `02-PLAN.md`); a backticked path as written.
   for (const l of doc.links) add(l.targetRange, unescapeTarget(l.target));
   const refs = referenceLinks(doc);
   for (const r of [...refs.uses, ...refs.definitions]) add(r.range, unescapeTarget(r.target));
-  for (const c of codePaths(doc)) add(LspRange.create(c.line, c.start, c.line, c.end), c.text);
+  for (const c of codePaths(doc)) add(LspRange.create(c.line, c.start, c.line, c.end), c.text, true);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
@@ -152,9 +153,10 @@ export function definition(ctx: ServerContext, t: Target, line: number, ch: numb
     const refs = referenceLinks(doc);
     target = [...refs.uses, ...refs.definitions].find((r) => within(r.range, line, ch))?.target;
   }
-  target = target === undefined ? codePathAt(doc, line, ch)?.text : unescapeTarget(target);
+  const code = target === undefined ? codePathAt(doc, line, ch)?.text : undefined;
+  target = target === undefined ? code : unescapeTarget(target);
   if (target) {
-    const d = resolveLink(ctx, t, target);
+    const d = resolveLink(ctx, t, target, code !== undefined);
     if (d) return at(d);
   }
   const ref = phaseRefAt(t.svc, t.path, doc, line, ch);

@@ -1,5 +1,5 @@
 /** Phase helpers shared by hover, links, definition, symbols and the custom requests. */
-import { dirname, joinPath, normalizePath } from '../service/host';
+import { dirname, isInside, joinPath, normalizePath } from '../service/host';
 import type { Link, ParsedDocument } from '../service/markdown';
 import type { PhasegateService } from '../service/service';
 import { Phase, phaseOf } from '../service/workspace';
@@ -42,6 +42,11 @@ export function phaseEntry(svc: PhasegateService, phase: Phase): string {
 
 /** Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. */
 export function resolveTarget(root: string, fromFile: string, target: string): string | undefined {
+  return resolveFrom(root, dirname(fromFile), target);
+}
+
+/** A link target against the folder `base` (against `root` when it starts with `/`); undefined for URLs, anchors and mail. */
+function resolveFrom(root: string, base: string, target: string): string | undefined {
   if (!target || target.startsWith('#') || /^[a-z][\w+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
   let t = target.replace(/[?#].*$/, '');
   try {
@@ -50,7 +55,29 @@ export function resolveTarget(root: string, fromFile: string, target: string): s
     /* keep as written */
   }
   if (!t) return undefined;
-  return t.startsWith('/') ? joinPath(root, t) : normalizePath(joinPath(dirname(fromFile), t));
+  return t.startsWith('/') ? joinPath(root, t) : normalizePath(joinPath(base, t));
+}
+
+/**
+ * Resolves a backticked path as missing-artifact does: against the document's folder, else the phase
+ * folder, else the workspace root (the audit seed's \`phase-2/06-OUTPUT_HANDOFF.md\` is relative to the
+ * folder that holds the phases), the first where the file or folder exists. Where none does, the path
+ * against the document's folder. Markdown links are relative to their document only (`resolveTarget`).
+ */
+export function resolveCodePath(svc: PhasegateService, root: string, fromFile: string, target: string): string | undefined {
+  const own = resolveTarget(root, fromFile, target);
+  if (!own || target.startsWith('/') || existsAt(svc, own)) return own;
+  const wsRoot = svc.model.root;
+  for (const base of [phaseOf(svc.model, fromFile)?.folder, wsRoot]) {
+    const p = base === undefined ? undefined : resolveFrom(root, base, target);
+    if (p && p !== own && isInside(wsRoot, p) && existsAt(svc, p)) return p;
+  }
+  return own;
+}
+
+/** Whether a file or folder is at `path` (a phase folder counts, also one the scan has not listed). */
+function existsAt(svc: PhasegateService, path: string): boolean {
+  return svc.model.byFolder.has(path) || svc.exists(path);
 }
 
 /** The phase whose folder is `path` or holds it. */
@@ -62,14 +89,20 @@ export function linkAt(doc: ParsedDocument, line: number, ch: number): Link | un
   return doc.links.find((l) => l.line === line && ch >= l.range.start.character && ch <= l.range.end.character);
 }
 
-/** A backticked path (`04-ARTIFACTS/x.yaml`) at the position: `{ text, start, end }`. */
+/** Whether a code span's text reads as a path: it has a slash or ends with a file extension. */
+function looksLikePath(text: string): boolean {
+  return text.includes('/') || /\.\w{1,8}$/.test(text);
+}
+
+/** A backticked path (`04-ARTIFACTS/x.yaml`) at the position, outside code blocks (as `codePaths`): `{ text, start, end }`. */
 export function codePathAt(doc: ParsedDocument, line: number, ch: number): { text: string; start: number; end: number } | undefined {
+  if (doc.codeLines.has(line)) return undefined;
   const src = doc.lines[line] ?? '';
   const re = /`([^`\s]+)`/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
     const start = m.index + 1;
     const end = start + m[1].length;
-    if (ch >= start - 1 && ch <= end + 1 && /[/.]/.test(m[1])) return { text: m[1], start, end };
+    if (ch >= start - 1 && ch <= end + 1 && looksLikePath(m[1])) return { text: m[1], start, end };
   }
   return undefined;
 }
@@ -81,7 +114,7 @@ export function codePaths(doc: ParsedDocument): { text: string; line: number; st
     if (doc.codeLines.has(line) || !src.includes('`')) return;
     const re = /`([^`\s]+)`/g;
     for (let m = re.exec(src); m; m = re.exec(src)) {
-      if (/\//.test(m[1]) || /\.\w{1,8}$/.test(m[1])) out.push({ text: m[1], line, start: m.index + 1, end: m.index + 1 + m[1].length });
+      if (looksLikePath(m[1])) out.push({ text: m[1], line, start: m.index + 1, end: m.index + 1 + m[1].length });
     }
   });
   return out;

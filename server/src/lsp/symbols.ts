@@ -1,16 +1,28 @@
-/** Document symbols (the section outline, front matter) and workspace symbols (phases and their documents). */
+/** Document symbols (the section outline, bold labels standing for sections, front matter) and workspace symbols (phases and their documents). */
 import { Connection, DocumentSymbol, Location, Range as LspRange, SymbolInformation, SymbolKind } from 'vscode-languageserver';
+import type { LabelSection } from '../service/labels';
 import type { ParsedDocument } from '../service/markdown';
+import type { Position, Range } from '../service/types';
 import type { ServerContext } from './context';
+import { kindLabels } from './labels';
 import { phaseTitle, statusLabel } from './phases';
 
-export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+const holds = (outer: Range, inner: Range) => before(outer.start, inner.start) && before(inner.end, outer.end);
+
+/**
+ * The outline: the front matter, the sections by their headings, and the bold labels that stand for the
+ * kind's sections (`labels`, see labels.ts), each under its enclosing heading, or under a label whose
+ * section holds it (an item label in a label's list), among the heading's subsections in line order.
+ */
+export function documentSymbols(doc: ParsedDocument, labels: readonly LabelSection[] = []): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   const fm = doc.frontMatter;
   if (fm?.terminated) out.push({ name: 'Front matter', kind: SymbolKind.Object, range: fm.range, selectionRange: LspRange.create(0, 0, 0, 3) });
+  const headings = new Map<number, DocumentSymbol>();
   const build = (idx: number): DocumentSymbol => {
     const s = doc.sections[idx];
-    return {
+    const symbol: DocumentSymbol = {
       name: s.title || '(untitled)',
       detail: '#'.repeat(s.level),
       kind: s.level === 1 ? SymbolKind.Module : SymbolKind.String,
@@ -18,10 +30,33 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
       selectionRange: s.heading.textRange,
       children: s.children.map(build),
     };
+    headings.set(idx, symbol);
+    return symbol;
   };
   doc.sections.forEach((s, i) => {
     if (s.parent === undefined) out.push(build(i));
   });
+  if (!labels.length) return out;
+  const labelled = new Set<DocumentSymbol>();
+  const grown = new Set<DocumentSymbol[]>();
+  for (const l of labels) {
+    const parent = l.parent === undefined ? undefined : headings.get(l.parent);
+    let range: Range = l.range;
+    // Inside its heading's section (a label's section ends before the next heading: only a safeguard).
+    if (parent && !before(range.end, parent.range.end)) range = { start: range.start, end: parent.range.end };
+    if (parent && !holds(parent.range, range)) continue;
+    let siblings = parent ? (parent.children ??= []) : out;
+    for (;;) {
+      const holder = siblings.find((x) => labelled.has(x) && holds(x.range, range));
+      if (!holder) break;
+      siblings = holder.children ??= [];
+    }
+    const symbol: DocumentSymbol = { name: l.title, detail: '**', kind: SymbolKind.String, range, selectionRange: l.heading.textRange, children: [] };
+    labelled.add(symbol);
+    siblings.push(symbol);
+    grown.add(siblings);
+  }
+  for (const list of grown) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return out;
 }
 
@@ -67,7 +102,10 @@ export function registerSymbols(connection: Connection, ctx: ServerContext): voi
     ctx.safe('documentSymbol', [] as DocumentSymbol[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t?.doc || token.isCancellationRequested) return [];
-      return documentSymbols(t.doc);
+      return documentSymbols(
+        t.doc,
+        kindLabels(t.svc, t.path, t.doc).map((l) => l.section),
+      );
     }),
   );
   connection.onWorkspaceSymbol((params, token) =>

@@ -64,8 +64,7 @@ const sections: Rule = {
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
     spec.sections.forEach((sec, idx) => {
-      // A gate's checklist is a heading or labelled checklist items (gates.ts), never a bold label line.
-      const s = specSection(doc, sec, n, !gateTitled(phase?.layout, sec)) ?? gateSection(doc, phase?.layout, sec) ?? decisionLog(doc, spec, sec);
+      const s = kindSection(doc, phase?.layout, spec, sec, n);
       if (!s) {
         const title = expandTitle(sec.title, n);
         if (sec.required === false) return;
@@ -111,6 +110,22 @@ const sections: Rule = {
   },
 };
 
+/**
+ * The section of `doc` that stands for its kind's section `sec`, as this rule finds it: a heading or bold
+ * label so named (a gate's checklist is a heading or labelled checklist items, gates.ts, never a bold label
+ * line), a gate's checklist under another heading the gate evaluation accepts, or a decisions document's
+ * first decision for its log. The editor's heading completion offers the sections not found here.
+ */
+export function kindSection(
+  doc: ParsedDocument,
+  layout: LayoutSpec | undefined,
+  kind: DocumentKindSpec,
+  sec: SectionSpec,
+  n: number | undefined,
+): Section | undefined {
+  return specSection(doc, sec, n, !gateTitled(layout, sec)) ?? gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+}
+
 /** The last line of the paragraph or list that holds `line`: the lines after it up to a blank line or a heading. */
 function blockEnd(doc: ParsedDocument, line: number): number {
   const headings = new Set(doc.headings.map((h) => h.line));
@@ -150,8 +165,8 @@ function gateTitled(layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
   return layout.gates.some((g) => gateChecklistSection(layout, [asHeading], g.name) !== undefined);
 }
 
-/** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`). */
-function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
+/** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`): the gate's section is then not missing. */
+export function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
   const gate = specGate(layout, sec);
   return gate !== undefined && gateListItems(layout!, doc, gate).length > 0;
 }
