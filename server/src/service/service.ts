@@ -868,10 +868,18 @@ export class PhasegateService {
       if (Array.isArray(c)) this.diagCache.set(p, c);
       else batch.push(c);
     }
-    for (let i = 0; i < ALL_RULES.length; i++) {
-      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[i], ctx);
+    let r = 0;
+    for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
+      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[r], ctx);
     }
-    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.result());
+    // The rules that read other phases' gates (they come last), file by file: a phase's gates read its
+    // files' results, kept as each file is done, so that the next phase's input handoff, asking for
+    // them, does not check that phase's files again.
+    for (const ctx of batch) {
+      if (this.diagCache.has(ctx.path)) continue;
+      for (let i = r; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
+      this.diagCache.set(ctx.path, ctx.result());
+    }
   }
 
   /** The severity a rule reports at (or `off`): the host's override, else the config's; undefined for the rule's default. */

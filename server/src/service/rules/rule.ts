@@ -54,6 +54,14 @@ export interface Rule {
    * not run on such a document: its empty headings, sections and lists would be problems it does not have.
    */
   readonly withoutModel?: boolean;
+  /**
+   * The rule asks for other phases' gates (`RuleContext.gates`): it runs after every other rule, and in
+   * a batch (`PhasegateService.checkBatch`) file by file, each file's result kept before the next file's
+   * turn, so that the gates of a phase earlier in the batch read its files' results instead of checking
+   * them again. Such rules come last in the registry (rules/index.ts), so that a file's diagnostics are
+   * in the same order checked alone or in a batch.
+   */
+  readonly readsGates?: boolean;
   /** Runs the rule on one document. Must not throw on any input. */
   check(ctx: RuleContext): void;
 }
