@@ -32,7 +32,11 @@ export interface RuleContext {
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
-  /** Gate results of another phase (for the project plan, which is no phase document; never call it on the own phase). */
+  /**
+   * Gate results of another phase (for the project plan, which is no phase document, and for an input
+   * handoff, of the previous phase). Never call it on the own phase, nor on a phase whose gates read
+   * this document's result: the rule must set `readsGates`, and no gate may answer for it.
+   */
   gates?(phase: Phase): GateResult[];
   /** The severity a rule is set to (the editor's setting, else phasegate.yaml's; undefined for its default). */
   ruleSetting(code: string): RuleSetting | undefined;
