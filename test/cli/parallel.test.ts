@@ -74,6 +74,25 @@ function inProcess(shards: number, minFiles = 0): { parallel: Parallel; calls: S
   return { parallel, calls };
 }
 
+/**
+ * The generated workspace with every audit phase's output handoff handing off one input more than the
+ * next phase receives: each input handoff from phase 2 on mismatches (phase N's Approval fails, and it
+ * takes phase N-1's output handoff to know), so each from phase 3 on is unvalidated-handoff.
+ */
+function makeChainedWorkspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-parallel-chain-'));
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bench', 'generate.mjs'), '--n', '10', '--out', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (let n = 1; n <= 10; n++) {
+    const f = path.join(dir, 'audit-deployment', `phase-${n}`, '06-OUTPUT_HANDOFF.md');
+    const text = fs.readFileSync(f, 'utf8');
+    const heading = `## Phase ${n + 1} Inputs\n\n`;
+    assert.ok(text.includes(heading), f);
+    fs.writeFileSync(f, text.replace(heading, `${heading}- Phase brief: [brief](00-PHASE_BRIEF.md) - handed off, never received\n`));
+  }
+  return dir;
+}
+
 describe('phasegate check and status in parallel', function () {
   this.timeout(60_000);
   let ws: string;
@@ -122,6 +141,43 @@ describe('phasegate check and status in parallel', function () {
     const json = JSON.parse((await runMain(COMMANDS[0], ws, inProcess(2).parallel)).stdout) as { diagnostics: { code: string }[] };
     const codes = new Set(json.diagnostics.map((d) => d.code));
     assert.ok(codes.has('plan-status-mismatch') && codes.has('missing-document'), [...codes].join(', '));
+  });
+
+  it("finds a shard's first phase's input handoff unvalidated when the previous phase, in another shard, has not passed", async () => {
+    const chained = makeChainedWorkspace();
+    try {
+      const argv = ['check', '.', '--format', 'json'];
+      const single = await runMain(argv, chained);
+      const told = (JSON.parse(single.stdout) as { diagnostics: { code: string; file: string; message: string }[] }).diagnostics.filter(
+        (d) => d.code === 'unvalidated-handoff',
+      );
+      for (let n = 3; n <= 10; n++) {
+        const d = told.find((x) => x.file === `audit-deployment/phase-${n}/01-INPUT_HANDOFF.md`);
+        assert.ok(d, `phase-${n}: ${JSON.stringify(told)}`);
+        // Phase 7 has a defect of its own too (the generator's).
+        assert.match(d.message, new RegExp(`^Phase phase-${n - 1} has not passed validation \\((Quality, )?Approval failed\\)`));
+      }
+      // Every split puts the seams elsewhere: with 2 to 6 shards, one of them starts on each of several phases.
+      for (const n of [2, 3, 4, 5, 6]) {
+        const { parallel, calls } = inProcess(n);
+        const multi = await runMain(argv, chained, parallel);
+        assert.equal(calls.length, n - 1);
+        assert.ok(
+          calls.some((c) => c.folders.some((f) => /phase-([3-9]|10)$/.test(f))),
+          `a shard of audit phases: ${calls.map((c) => c.folders.join(',')).join(' | ')}`,
+        );
+        assert.deepEqual(multi, single, `${n} shards`);
+      }
+      // And on worker threads, in the real process.
+      const cli = path.join(REPO, 'out', 'server', 'src', 'node', 'cli.js');
+      const exec = (min: string) =>
+        spawnSync(process.execPath, [cli, ...argv], { cwd: chained, encoding: 'utf8', env: { ...process.env, PHASEGATE_PARALLEL_MIN_FILES: min } });
+      const threads = exec('0');
+      assert.equal(threads.stderr, '');
+      assert.deepEqual([threads.status, threads.stdout], [exec('off').status, single.stdout]);
+    } finally {
+      fs.rmSync(chained, { recursive: true, force: true });
+    }
   });
 
   it('stays on one thread up to minFiles checked files', async () => {

@@ -12,6 +12,8 @@ type Json = Record<string, unknown>;
 const config = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas', 'config.schema.json'), 'utf8')) as Json;
 const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'] as const;
 const CHECKLIST_RULES = ['gate-item-unchecked', 'gate-item-no-evidence'];
+/** Rules no gate may list in `failOn` (config.ts refuses them there). */
+const UNGATED_RULES = ['unvalidated-handoff'];
 
 /** The bundled audit example (every phase complete but phase-3) in memory under /ws, with `edit` applied to phase-1's files. */
 async function auditExample(rules: Record<string, string>, edit: Record<string, (text: string) => string>): Promise<PhasegateService> {
@@ -56,6 +58,9 @@ describe('config schema: rule severities', () => {
       assert.equal(r.enumDescriptions.length, r.enum.length, id);
       if (CHECKLIST_RULES.includes(id)) {
         for (const d of r.enumDescriptions) assert.match(d, /keeps its gate pending/, `${id}: ${d}`);
+      } else if (UNGATED_RULES.includes(id)) {
+        assert.match(r.enumDescriptions[0], /^Fails `phasegate check` \(exit code 1\)/, id);
+        for (const d of r.enumDescriptions) assert.match(d, /no gate counts it/, `${id}: ${d}`);
       } else {
         assert.match(r.enumDescriptions[0], /^Fails `phasegate check` \(exit code 1\) and the gates that list the rule in `failOn`/, id);
         assert.match(r.enumDescriptions[1], /Keeps the gates that list the rule in `failOn` pending/, id);

@@ -9,7 +9,8 @@
 import type { GateResult } from '../service/gates';
 import type { LoadOptions, PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
-import type { Phase, ScanResult } from '../service/workspace';
+import { type Phase, type ScanResult, phaseDocument } from '../service/workspace';
+import { INPUT_HANDOFF } from '../service/handoff';
 import { phaseTitle } from './report';
 
 /** One shard to check: the workspace as the main engine loaded it, and the folders of its phases. */
@@ -79,6 +80,23 @@ function shardDocuments(phases: Phase[]): string[] {
   return [...read];
 }
 
+/**
+ * The phases of a shard whose previous phase another shard checks. Their input handoff's
+ * unvalidated-handoff check needs that phase's gates, which need the documents before it: the shard
+ * leaves the check out, and the main thread checks their input handoffs again once every shard is in
+ * (the phase's own gates stand: no gate answers for the rule).
+ */
+function seams(phases: Phase[]): Phase[] {
+  const own = new Set(phases);
+  return phases.filter((p) => p.prev && !own.has(p.prev));
+}
+
+/** The input handoff of a phase, when it has one. */
+function inputHandoff(p: Phase): string | undefined {
+  const d = phaseDocument(p, INPUT_HANDOFF);
+  return d?.exists ? d.path : undefined;
+}
+
 /** Diagnoses a shard's files and evaluates its phases' gates (both cached by the engine). */
 function checkPhases(svc: PhasegateService, phases: Phase[]): ShardResult {
   const result: ShardResult = { diagnostics: [], phases: [] };
@@ -106,6 +124,8 @@ export async function checkShard(svc: PhasegateService, req: ShardRequest): Prom
     return p;
   });
   await svc.readDocuments(shardDocuments(phases));
+  // Known here as no gates: the check reports nothing, and asks for nothing before the shard (see `seams`).
+  for (const p of seams(phases)) svc.primeGates(p.prev!, []);
   return checkPhases(svc, phases);
 }
 
@@ -128,10 +148,13 @@ export async function checkInShards(
   // Rejections are handled below, after our own shard; this keeps them from being reported as unhandled meanwhile.
   pending.forEach((p) => p.catch(() => undefined));
   // The project plans ask for every phase's gates: they are checked once all shards are in (buildReport).
-  await svc.readDocuments([...shardDocuments(own), ...svc.model.plans.map((p) => p.path)]);
+  // So are the input handoffs at the shards' seams, read now (reading drops the gates known).
+  const again = others.flatMap(seams);
+  await svc.readDocuments([...shardDocuments(own), ...shardDocuments(again), ...svc.model.plans.map((p) => p.path)]);
   const titles = checkHere(svc, own);
+  const redo = new Set(again.map(inputHandoff).filter((f) => f !== undefined));
   for (const r of await Promise.all(pending)) {
-    for (const [f, d] of r.diagnostics) svc.primeDiagnostics(f, d);
+    for (const [f, d] of r.diagnostics) if (!redo.has(f)) svc.primeDiagnostics(f, d);
     for (const ph of r.phases) {
       const phase = svc.model.byFolder.get(ph.folder);
       if (!phase) continue;
@@ -139,5 +162,6 @@ export async function checkInShards(
       titles.set(phase, ph.title);
     }
   }
+  for (const f of redo) svc.diagnose(f);
   return titles;
 }

@@ -12,6 +12,7 @@ import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
 import { safeRegExp } from './regex-safety';
 import { globProblem } from './glob-safety';
+import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 
 export { safeRegExp };
 
@@ -138,6 +139,28 @@ function keyName(pointer: string): string {
     .replace(/\//g, '.');
 }
 
+/**
+ * Takes `unvalidated-handoff` out of the `failOn` lists of the config's data (the schema does not allow
+ * it there, and would refuse the whole config): returns the pointers of those it took out, the rest of
+ * the config applies.
+ */
+function dropChainedGates(data: unknown): string[] {
+  const out: string[] = [];
+  const layouts = (data as { layouts?: unknown } | null)?.layouts;
+  if (!Array.isArray(layouts)) return out;
+  layouts.forEach((l: unknown, i) => {
+    const gates = (l as { gates?: unknown } | null)?.gates;
+    if (!Array.isArray(gates)) return;
+    gates.forEach((g: unknown, j) => {
+      const failOn = (g as { failOn?: unknown } | null)?.failOn;
+      if (!Array.isArray(failOn) || !failOn.includes(UNVALIDATED_HANDOFF)) return;
+      failOn.forEach((id, k) => id === UNVALIDATED_HANDOFF && out.push(`/layouts/${i}/gates/${j}/failOn/${k}`));
+      (g as { failOn: unknown[] }).failOn = failOn.filter((id) => id !== UNVALIDATED_HANDOFF);
+    });
+  });
+  return out;
+}
+
 /** How many capture groups `re` has (an empty alternative always matches, with every group unset). */
 function captureGroups(re: RegExp): number {
   return (new RegExp(`(?:${re.source})|`, re.flags.replace(/[gy]/g, '')).exec('') as RegExpExecArray).length - 1;
@@ -192,6 +215,12 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   if (data === null || data === undefined) return cfg;
   /** The range of the value at a JSON pointer, on the config's own lines (undefined when not found). */
   const valueAt = (pointer: string): Range | undefined => pathRange(doc, lines, 0, src, pointer) ?? undefined;
+  for (const at of dropChainedGates(data)) {
+    problem(
+      `${keyName(at)}: no gate answers for \`${UNVALIDATED_HANDOFF}\`, which reports that the previous phase has not passed its gates: a gate that did would hold every later phase with the one before; left out`,
+      valueAt(at),
+    );
+  }
   if (validate && !validate(data)) {
     for (const err of validate.errors ?? []) {
       // An unknown key or rule id is reported once, by its own error, over the key itself.

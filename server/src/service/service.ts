@@ -15,7 +15,8 @@ import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
 import { MAX_FILES, Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree, skippedFolder } from './workspace';
-import { OUTPUT_HANDOFF } from './handoff';
+import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
+import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -686,7 +687,12 @@ export class PhasegateService {
     return !!phase && /\.(md|markdown)$/i.test(path);
   }
 
-  /** Files whose diagnostics depend on `path`: itself, its phase, the next phase, and the project plans. */
+  /**
+   * Files whose diagnostics depend on `path`: itself, its phase, the previous and next phases, the input
+   * handoff of the phase after next, and the project plans. Phase N's files read phase N-1's output
+   * handoff, so phase N's gates follow from the documents of phases N-1 and N; phase N+1's input handoff
+   * reads those gates (`unvalidated-handoff`): a change in phase N-1 reaches it.
+   */
   dependents(path: string): string[] {
     const p = normalizePath(path);
     const out = new Set<string>([p]);
@@ -695,17 +701,29 @@ export class PhasegateService {
       phase.markdown.forEach((f) => out.add(f));
       phase.next?.markdown.forEach((f) => out.add(f));
       phase.prev?.markdown.forEach((f) => out.add(f));
+      const input = this.inputAfterNext(phase);
+      if (input) out.add(input);
       this.model.plans.forEach((pl) => out.add(pl.path));
     }
     return [...out];
   }
 
+  /** The input handoff of the phase after the next one, when it has one. */
+  private inputAfterNext(phase: Phase): string | undefined {
+    const input = phase.next?.next && phaseDocument(phase.next.next, INPUT_HANDOFF);
+    return input?.exists ? input.path : undefined;
+  }
+
   private invalidate(path: string): string[] {
     const deps = this.dependents(path);
+    // The input handoff of the phase after next changes in its unvalidated-handoff problem only, which
+    // no gate counts: its phase's gates stand.
+    const phase = phaseOf(this.model, normalizePath(path));
+    const afterNext = phase && this.inputAfterNext(phase);
     for (const d of deps) {
       this.diagCache.delete(d);
-      const phase = phaseOf(this.model, d);
-      if (phase) this.gateCache.delete(phase);
+      const q = d === afterNext ? undefined : phaseOf(this.model, d);
+      if (q) this.gateCache.delete(q);
     }
     return deps;
   }
@@ -875,10 +893,18 @@ export class PhasegateService {
       if (Array.isArray(c)) this.diagCache.set(p, c);
       else batch.push(c);
     }
-    for (let i = 0; i < ALL_RULES.length; i++) {
-      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[i], ctx);
+    let r = 0;
+    for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
+      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[r], ctx);
     }
-    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.diagCache.set(ctx.path, ctx.result());
+    // The rules that read other phases' gates (they come last), file by file: a phase's gates read its
+    // files' results, kept as each file is done, so that the next phase's input handoff, asking for
+    // them, does not check that phase's files again.
+    for (const ctx of batch) {
+      if (this.diagCache.has(ctx.path)) continue;
+      for (let i = r; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
+      this.diagCache.set(ctx.path, ctx.result());
+    }
   }
 
   /** The severity a rule reports at (or `off`): the host's override, else the config's; undefined for the rule's default. */
@@ -904,11 +930,30 @@ export class PhasegateService {
   /** Gate results of a phase. */
   gates(phase: Phase): GateResult[] {
     let g = this.gateCache.get(phase);
-    if (!g) {
-      g = evaluateGates(this, phase);
-      this.gateCache.set(phase, g);
+    if (g) return g;
+    // A phase's gates read its input handoff's diagnostics, whose unvalidated-handoff check asks for
+    // the previous phase's gates, and so on back along the chain: the previous phases whose gates
+    // that would evaluate are evaluated first, the earliest first, so that each asks only for gates
+    // known by then (a chain of 2,000 phases would otherwise recurse 2,000 deep).
+    const chain: Phase[] = [];
+    for (let q = this.gatesAsked(phase); q; q = this.gatesAsked(q)) chain.push(q);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      if (!this.gateCache.has(chain[i])) this.gateCache.set(chain[i], evaluateGates(this, chain[i]));
     }
+    g = evaluateGates(this, phase);
+    this.gateCache.set(phase, g);
     return g;
+  }
+
+  /**
+   * The previous phase, when evaluating `phase`'s gates would ask for its gates and they are not known:
+   * its input handoff is not diagnosed yet, and its unvalidated-handoff check runs.
+   */
+  private gatesAsked(phase: Phase): Phase | undefined {
+    const prev = phase.prev;
+    if (!prev || this.gateCache.has(prev) || this.ruleSetting(UNVALIDATED_HANDOFF) === 'off') return undefined;
+    const input = phaseDocument(phase, INPUT_HANDOFF);
+    return input?.exists && !this.diagCache.has(input.path) ? prev : undefined;
   }
 
   status(phase: Phase): PhaseStatus {

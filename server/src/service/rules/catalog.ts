@@ -40,6 +40,11 @@ export const RULES: RuleInfo[] = [
   { id: 'handoff-mismatch', severity: 'error', description: "Phase N+1's input handoff does not match what phase N's output handoff hands off." },
   { id: 'prerequisite-unmet', severity: 'warning', description: 'A prerequisite handed off by the previous phase is not confirmed in the input handoff.' },
   { id: 'plan-status-mismatch', severity: 'warning', description: 'The project plan disagrees with a phase: status, or a phase missing from the plan.' },
+  {
+    id: 'unvalidated-handoff',
+    severity: 'warning',
+    description: "Phase N+1's input handoff takes its inputs from a phase N whose gates have not all passed.",
+  },
   { id: 'invalid-config', severity: 'error', description: 'phasegate.yaml is malformed or does not match its schema.' },
   { id: 'unreadable-file', severity: 'error', description: 'A phase document cannot be read, is binary, is not UTF-8, or is too large.' },
   {

@@ -213,6 +213,7 @@ export function isPlaceholder(text: string): boolean {
 
 export const planRule: Rule = {
   ids: ['plan-status-mismatch'],
+  readsGates: true,
   check(ctx: RuleContext) {
     const { doc, spec } = ctx;
     if (spec?.kind !== 'plan') return;

@@ -32,7 +32,11 @@ export interface RuleContext {
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
-  /** Gate results of another phase (for the project plan, which is no phase document; never call it on the own phase). */
+  /**
+   * Gate results of another phase (for the project plan, which is no phase document, and for an input
+   * handoff, of the previous phase). Never call it on the own phase, nor on a phase whose gates read
+   * this document's result: the rule must set `readsGates`, and no gate may answer for it.
+   */
   gates?(phase: Phase): GateResult[];
   /** The severity a rule is set to (the editor's setting, else phasegate.yaml's; undefined for its default). */
   ruleSetting(code: string): RuleSetting | undefined;
@@ -54,6 +58,14 @@ export interface Rule {
    * not run on such a document: its empty headings, sections and lists would be problems it does not have.
    */
   readonly withoutModel?: boolean;
+  /**
+   * The rule asks for other phases' gates (`RuleContext.gates`): it runs after every other rule, and in
+   * a batch (`PhasegateService.checkBatch`) file by file, each file's result kept before the next file's
+   * turn, so that the gates of a phase earlier in the batch read its files' results instead of checking
+   * them again. Such rules come last in the registry (rules/index.ts), so that a file's diagnostics are
+   * in the same order checked alone or in a batch.
+   */
+  readonly readsGates?: boolean;
   /** Runs the rule on one document. Must not throw on any input. */
   check(ctx: RuleContext): void;
 }
