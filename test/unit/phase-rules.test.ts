@@ -1039,6 +1039,25 @@ describe('phase rules: handoffs', () => {
     assert.match(created.text, /- Remediation roadmap: \[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\) - prioritised fixes/);
   });
 
+  it("reads an input handoff that keeps the output handoff's names for its sections (## Phase 2 Inputs), and completes it there", async () => {
+    const named = IN2_COMPLETE.replace('## Inputs Received', '## Phase 2 Inputs').replace('## Prerequisites', '## Phase 2 Prerequisites');
+    assert.notEqual(named, IN2_COMPLETE);
+    const { svc } = await handoffs(named);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH).filter((d) => ['missing-section', 'handoff-mismatch', 'prerequisite-unmet'].includes(d.code)),
+      [],
+    );
+    // Without one input and one prerequisite: complete handoff adds them to those sections, no new ones.
+    const short = named.replace(/- Remediation roadmap:.*\n/, '').replace('- [x] Test environment provisioned\n', '');
+    const { svc: s2 } = await handoffs(short);
+    assert.equal(diagnosticsOf(s2, IN_PATH, 'handoff-mismatch').length, 1);
+    const action = completeHandoff(s2, s2.findPhase('phase-2'))!;
+    const fixed = applyEdits(short, action.change.edits[0].edits);
+    assert.doesNotMatch(fixed, /## Inputs Received|^## Prerequisites/m);
+    assert.match(fixed, /## Phase 2 Inputs\n\n(- .*\n)*- Remediation roadmap: /);
+    assert.match(fixed, /## Phase 2 Prerequisites\n\n(- .*\n)*- \[ \] Test environment provisioned/);
+  });
+
   it('complete handoff rewrites a bare path so that it resolves from phase 2, and the copy matches what was handed off', async () => {
     const bareOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '03-FINDINGS/roadmap.md');
     assert.notEqual(bareOut, OUT1);

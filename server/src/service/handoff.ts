@@ -7,7 +7,8 @@
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
-import { BARE_PATH_RE, maskedLine, referenceDefinitions, unescapeTarget } from './rules/doc-util';
+import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTarget } from './rules/doc-util';
+import { AUDIT_LAYOUT } from './layout';
 import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 
@@ -24,6 +25,16 @@ export const IN_PREREQUISITES = 'Prerequisites';
 export const IN_QUESTIONS = 'Open Questions';
 /** Order of the input handoff's sections, for inserting one that is missing. */
 export const IN_ORDER = [IN_SOURCE, IN_INPUTS, IN_PREREQUISITES, IN_QUESTIONS];
+
+/**
+ * The section of an input handoff (of phase `n`) that the built-in input handoff's section `title` names: by
+ * its title, one of its other names (`## Phase 2 Inputs` for Inputs Received), or a bold label (see
+ * specSection). A custom layout's input handoff is read with the same names.
+ */
+export function inputSection(doc: ParsedDocument, title: string, n: number | undefined): Section | undefined {
+  const spec = AUDIT_LAYOUT.documents.find((d) => d.kind === INPUT_HANDOFF)?.sections.find((s) => s.title === title);
+  return spec ? specSection(doc, spec, n) : sectionByTitle(doc, title);
+}
 
 export interface HandoffItem {
   item: ListItem;

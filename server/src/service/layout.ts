@@ -168,9 +168,18 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       schema: 'input-handoff',
       template: 'input-handoff',
       sections: [
-        { title: 'Source', description: 'Where the inputs come from: the previous output handoff, or the starting point.' },
-        { title: 'Inputs Received', description: 'One item per input: `Input: [location](path) - description`.' },
-        { title: 'Prerequisites', description: 'A checklist of prerequisites confirmed before starting.' },
+        // An input handoff may keep the names the previous output handoff gave them (`## Phase 2 Inputs`).
+        {
+          title: 'Source',
+          aliases: ['Input Source', 'Inputs From'],
+          description: 'Where the inputs come from: the previous output handoff, or the starting point.',
+        },
+        {
+          title: 'Inputs Received',
+          aliases: ['Inputs', 'Phase {N} Inputs'],
+          description: 'One item per input: `Input: [location](path) - description`.',
+        },
+        { title: 'Prerequisites', aliases: ['Phase {N} Prerequisites'], description: 'A checklist of prerequisites confirmed before starting.' },
         { title: 'Open Questions', description: 'Questions carried over.', allowEmpty: true },
       ],
     },

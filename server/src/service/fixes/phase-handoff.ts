@@ -5,7 +5,6 @@
  * each section (and a wrong source link retargeted); running it again finds nothing to do.
  * Creates the input handoff when phase N+1 has none.
  */
-import { sectionByTitle } from '../markdown';
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
@@ -20,6 +19,7 @@ import {
   IN_PREREQUISITES,
   IN_QUESTIONS,
   IN_SOURCE,
+  inputSection,
   INPUT_HANDOFF,
   handoffItems,
   handoffPair,
@@ -116,17 +116,18 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const { pair } = h;
   const folder = dirname(pair.inPath);
   const root = svc.model.root;
+  const n = pair.next.number;
   const ins: (Insertion | undefined)[] = [];
   const replaces: TextEdit[] = [];
   const add = (title: string, copies: { line: string; more?: string[] }[]) => {
     if (!copies.length) return;
-    const sec = sectionByTitle(doc, title);
+    const sec = inputSection(doc, title, n);
     const bullet = bulletOf(doc, sec);
     const items = copies.flatMap((x) => itemLines(bullet, x));
     ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
   };
 
-  const source = sectionByTitle(doc, IN_SOURCE);
+  const source = inputSection(doc, IN_SOURCE, n);
   const refs = source ? referencesIn(doc, source, folder, root) : [];
   if (!refs.some((r) => refersTo(r, pair.outPath))) {
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
@@ -135,13 +136,13 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   }
 
   // Indexed, not compared pair by pair (performance only).
-  const received = new InputIndex(handoffItems(doc, sectionByTitle(doc, IN_INPUTS), folder, root));
+  const received = new InputIndex(handoffItems(doc, inputSection(doc, IN_INPUTS, n), folder, root));
   add(
     IN_INPUTS,
     h.inputs.filter((x) => !received.has(x.handed)),
   );
 
-  const statements = (title: string) => new StatementIndex(topItems(doc, sectionByTitle(doc, title)).map((y) => textKey(y.text)));
+  const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
   const have = statements(IN_PREREQUISITES);
   add(
     IN_PREREQUISITES,

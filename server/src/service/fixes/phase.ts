@@ -2,7 +2,7 @@
 import { sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, outputSections, sameStatement, topItems } from '../handoff';
+import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, inputSection, outputSections, sameStatement, topItems } from '../handoff';
 import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
@@ -42,11 +42,11 @@ const markPrerequisite: Fix = (svc, diag) => {
     return action(`Check prerequisite "${it.text}" as met`, diag, [edit], true, true);
   }
   if (d.action !== 'add' || !d.text) return undefined;
-  const sec = sectionByTitle(doc, IN_PREREQUISITES);
+  const phase = phaseOf(svc.model, diag.file);
+  const sec = inputSection(doc, IN_PREREQUISITES, phase?.number);
   if (sec && topItems(doc, sec).some((x) => sameStatement(x.text, d.text!))) return undefined;
   // The item as phase N wrote it (its further lines too), with its links rewritten to resolve from here.
   let copied = { line: d.text, more: [] as string[] };
-  const phase = phaseOf(svc.model, diag.file);
   const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
   const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
   if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), svc.model.root);

@@ -3,12 +3,13 @@
  * handoff hands off (inputs, a source link), confirms its prerequisites, and phase N's
  * output handoff is addressed to phase N+1.
  */
-import { normalizeTitle, sectionByTitle } from '../markdown';
+import { normalizeTitle } from '../markdown';
 import { basename, dirname, relativePath } from '../host';
 import {
   IN_INPUTS,
   IN_PREREQUISITES,
   IN_SOURCE,
+  inputSection,
   INPUT_HANDOFF,
   OUTPUT_HANDOFF,
   OUT_INPUTS,
@@ -105,7 +106,7 @@ function checkInputHandoff(ctx: RuleContext): void {
   const out = outputSections(pair);
 
   // Source: links phase N's output handoff, not another phase's.
-  const source = sectionByTitle(doc, IN_SOURCE);
+  const source = inputSection(doc, IN_SOURCE, phase.number);
   if (source) {
     const refs = referencesIn(doc, source, folder, root);
     if (!refs.some((r) => refersTo(r, pair.outPath))) {
@@ -125,7 +126,7 @@ function checkInputHandoff(ctx: RuleContext): void {
   }
 
   // Inputs: everything phase N hands off is received; nothing else is claimed as handed off.
-  const inputsSec = sectionByTitle(doc, IN_INPUTS);
+  const inputsSec = inputSection(doc, IN_INPUTS, phase.number);
   const received = handoffItems(doc, inputsSec, folder, root);
   if (out.inputs) {
     const handed = handoffItems(pair.out, out.inputs, prevFolder, root);
@@ -151,7 +152,7 @@ function checkInputHandoff(ctx: RuleContext): void {
   // Prerequisites: each one phase N lists is present here and checked.
   if (out.prerequisites) {
     const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
-    const preSec = sectionByTitle(doc, IN_PREREQUISITES);
+    const preSec = inputSection(doc, IN_PREREQUISITES, phase.number);
     const have = topItems(doc, preSec);
     const haveIndex = new StatementIndex(have.map((h) => textKey(h.text)));
     const at = preSec ? preSec.heading.textRange : titleRange(doc);

@@ -2,8 +2,7 @@
  * Phase N+1 takes its inputs from a validated phase N: its input handoff is reported while phase N's
  * gates have not all passed ("each phase must pass validation before handoff").
  */
-import { sectionByTitle } from '../markdown';
-import { INPUT_HANDOFF, IN_SOURCE } from '../handoff';
+import { INPUT_HANDOFF, IN_SOURCE, inputSection } from '../handoff';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
 
@@ -30,7 +29,7 @@ export const unvalidatedHandoffRule: Rule = {
     // A layout without gates (gates: []) has nothing to pass.
     if (!failed.length && !pending.length) return;
     const how = [failed.length ? `${failed.join(', ')} failed` : '', pending.length ? `${pending.join(', ')} pending` : ''].filter((s) => s).join('; ');
-    const source = sectionByTitle(doc, IN_SOURCE);
+    const source = inputSection(doc, IN_SOURCE, phase!.number);
     ctx.report(
       UNVALIDATED_HANDOFF,
       source ? source.heading.textRange : titleRange(doc),
