@@ -77,6 +77,19 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('phase references', () => {
+    it('in a fenced code block are code: no definition, no hover; in prose they lead to the phase', async () => {
+      const text = ['# Phase 2 Notes', '', '```bash', 'make phase-1', '```', '', 'After phase-1.', ''].join('\n');
+      const { t } = await target('phase-2/02-EXECUTION_PLAN.md', text);
+      const ch = t.doc!.lines[3].indexOf('phase-1') + 2;
+      assert.deepEqual(definition(ctx, t, 3, ch), []);
+      assert.equal(hover(t, 3, ch), null);
+      const prose = t.doc!.lines[6].indexOf('phase-1') + 2;
+      assert.match(hoverText(hover(t, 6, prose)), /\*\*phase-1\*\*/);
+      assert.equal(definition(ctx, t, 6, prose).length, 1);
+    });
+  });
+
   describe('backticked paths relative to the folder that holds the phases', () => {
     it('lead where missing-artifact looks: the document folder, the phase folder, the workspace root', async () => {
       const lines = [

@@ -128,6 +128,8 @@ export function phaseRefAt(
   line: number,
   ch: number,
 ): { phase: Phase; start: number; end: number } | undefined {
+  // Code blocks hold code, not references to phases (as links and paths there are none either).
+  if (doc.codeLines.has(line)) return undefined;
   const src = doc.lines[line] ?? '';
   const re = /[A-Za-z][\w/.-]*(?:[ _-]\d+)?/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
