@@ -369,7 +369,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       });
       assert.equal(refused.edit, null);
       assert.deepEqual(refused.files, []);
-      assert.match(refused.errors[0], /^phasegate\.yaml \(line \d+\): .*; fix it first, nothing is created\.$/);
+      assert.match(refused.errors[0], /^phasegate\.yaml:7:9: .*; fix it first, nothing is created\.$/);
     } finally {
       fs.rmSync(config);
       await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Deleted }] });

@@ -45,7 +45,8 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   // A config with an error is not the one its author meant (its layouts may not apply): nothing is planned, as `new` refuses.
   const bad = folder.svc.config.problems.find((d) => d.severity === 'error');
   if (bad) {
-    const where = `${relativePath(folder.svc.root, bad.file)}${bad.range.start.line > 0 ? ` (line ${bad.range.start.line + 1})` : ''}`;
+    // Where the problem is, as `phasegate check` says it: FILE:LINE:COLUMN.
+    const where = `${relativePath(folder.svc.root, bad.file)}:${bad.range.start.line + 1}:${bad.range.start.character + 1}`;
     return { files: [], edit: null, errors: [`${where}: ${bad.message.split('\n')[0]}; fix it first, nothing is created.`] };
   }
   let p;
