@@ -128,8 +128,9 @@ export function phaseRefAt(
   line: number,
   ch: number,
 ): { phase: Phase; start: number; end: number } | undefined {
-  // Code blocks hold code, not references to phases (as links and paths there are none either).
-  if (doc.codeLines.has(line)) return undefined;
+  // Code blocks hold code, not references to phases (as links and paths there are none either); an HTML
+  // comment's prose may name one.
+  if (doc.codeBlocks.some((cb) => cb.line <= line && line <= cb.endLine)) return undefined;
   const src = doc.lines[line] ?? '';
   const re = /[A-Za-z][\w/.-]*(?:[ _-]\d+)?/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
