@@ -53,6 +53,8 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** An inline link and its target (group 1, `<…>` kept). */
 const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
 
+const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; known: Map<string, boolean> }>();
+
 /** Whether a link target is a file of the workspace that is not there (a link to no evidence). */
 export type MissingTarget = (target: string) => boolean;
 
@@ -64,21 +66,38 @@ export type MissingTarget = (target: string) => boolean;
 export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
   let text = item.text;
   if (doc && item.endLine > item.line) text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
-  if (missing && text.includes('](')) text = text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m));
-  return EVIDENCE_RE.test(text);
+  if (!EVIDENCE_RE.test(text)) return false;
+  if (!missing || !text.includes('](')) return true;
+  return EVIDENCE_RE.test(text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
 }
 
 /**
  * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
  * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
  */
-export function missingFrom(file: string, root: string, exists: (path: string) => boolean): MissingTarget {
+export function missingFrom(file: string, root: string, exists: (path: string) => boolean, memo?: { doc: ParsedDocument; model: object }): MissingTarget {
+  const folder = dirname(file);
+  let known: Map<string, boolean>;
+  // The answers stand while the workspace's files do (a new model is built when they change): the
+  // gate-item rule and the gate evaluation ask them of the same document (performance only).
+  if (memo) {
+    const kept = missingMemo.get(memo.doc);
+    if (kept && kept.model === memo.model && kept.file === file) known = kept.known;
+    else missingMemo.set(memo.doc, { model: memo.model, file, known: (known = new Map()) });
+  } else known = new Map();
   return (target) => {
-    const t = unescapeTarget(target);
-    const abs = resolveTarget(dirname(file), t, root);
-    if (!abs || !isInside(root, abs) || exists(abs)) return false;
-    const fromRoot = resolveTarget(root, t, root);
-    return !fromRoot || !exists(fromRoot);
+    let missing = known.get(target);
+    if (missing === undefined) {
+      const t = unescapeTarget(target);
+      const abs = resolveTarget(folder, t, root);
+      if (!abs || !isInside(root, abs) || exists(abs)) missing = false;
+      else {
+        const fromRoot = resolveTarget(root, t, root);
+        missing = !fromRoot || !exists(fromRoot);
+      }
+      known.set(target, missing);
+    }
+    return missing;
   };
 }
 
@@ -322,7 +341,7 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.line;
-    const missing = missingFrom(checklist.path, svc.model.root, (p) => svc.exists(p));
+    const missing = missingFrom(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model });
     res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc, missing), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;

@@ -68,7 +68,7 @@ const gateItems: Rule = {
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
-        } else if (!hasEvidence(item, ctx.doc, (missing ??= missingFrom(ctx.path, ctx.model.root, (p) => ctx.exists(p))))) {
+        } else if (!hasEvidence(item, ctx.doc, (missing ??= missingFrom(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model })))) {
           ctx.report(
             'gate-item-no-evidence',
             item.textRange,

@@ -161,9 +161,19 @@ function specGate(layout: LayoutSpec | undefined, sec: SectionSpec): string | un
  */
 function gateTitled(layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
   if (!layout?.gates.length) return false;
-  const asHeading = { key: normalizeTitle(sec.title), title: sec.title } as Section;
-  return layout.gates.some((g) => gateChecklistSection(layout, [asHeading], g.name) !== undefined);
+  let known = gateTitles.get(layout);
+  if (!known) gateTitles.set(layout, (known = new WeakMap()));
+  let titled = known.get(sec);
+  if (titled === undefined) {
+    const asHeading = { key: normalizeTitle(sec.title), title: sec.title } as Section;
+    titled = layout.gates.some((g) => gateChecklistSection(layout, [asHeading], g.name) !== undefined);
+    known.set(sec, titled);
+  }
+  return titled;
 }
+
+/** gateTitled's answers by layout and section spec (performance only: every document asks for each of its kind's sections). */
+const gateTitles = new WeakMap<LayoutSpec, WeakMap<SectionSpec, boolean>>();
 
 /** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`): the gate's section is then not missing. */
 export function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
