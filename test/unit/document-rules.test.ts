@@ -1436,6 +1436,21 @@ describe('document rules', () => {
       assert.deepEqual([held.status, held.reasons], ['pending', ['2 items without evidence']]);
     });
 
+    it('takes a link for evidence once its file is created, and no longer once it is deleted', async () => {
+      const text = '# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Done — Evidence: [t](04-ARTIFACTS/tests.md)\n';
+      const { svc, fs } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      const evidence = () => svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Completeness')!.items[0].evidence;
+      const noEvidence = () => diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'gate-item-no-evidence').length;
+      assert.deepEqual([evidence(), noEvidence()], [false, 1]);
+      const file = `${ROOT}/phase-1/04-ARTIFACTS/tests.md`;
+      fs.write(file, '# Tests\n');
+      await svc.filesChanged([{ path: file, type: 'created' }]);
+      assert.deepEqual([evidence(), noEvidence()], [true, 0]);
+      fs.delete(file);
+      await svc.filesChanged([{ path: file, type: 'deleted' }]);
+      assert.deepEqual([evidence(), noEvidence()], [false, 1]);
+    });
+
     it('is quiet on a complete checklist and outside the validation document', async () => {
       const ok = '# Phase 1 Validation\n\n## Gate 1: Completeness\n\n- [x] Done — Evidence: [r](03-FINDINGS/r.md)\n';
       const { svc } = await workspace({
