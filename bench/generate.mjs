@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the generated content changes, so cached workspaces are rebuilt. */
-export const GENERATOR_VERSION = 7;
+export const GENERATOR_VERSION = 8;
 export const AUDIT_ROOT = 'audit-deployment';
 export const IAI_ROOT = 'all_use_iai_project';
 /** One audit phase in this many gets a 500-line execution plan (the per-edit benchmark's document). */
