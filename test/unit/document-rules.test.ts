@@ -580,17 +580,41 @@ describe('document rules', () => {
       'config/app.yaml': 'a: 1\n',
     };
 
+    it('finds a path written from the folder that holds the phase folders, the workspace being the repository above it', async () => {
+      const out = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- Script: `phase-1/04-ARTIFACTS/scan.sh` - as the design writes paths, from audit-deployment/',
+        '- Bare: phase-1/04-ARTIFACTS/scan.sh - the same',
+        '- Gone: `phase-1/04-ARTIFACTS/gone.sh` - never written',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'audit-deployment/phase-1/06-OUTPUT_HANDOFF.md': out, 'audit-deployment/phase-1/04-ARTIFACTS/scan.sh': 'echo\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'audit-deployment/phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range.start.line),
+        [6],
+      );
+    });
+
     it('reports listed artifacts and inputs that do not exist, at their path', async () => {
       const { svc } = await workspace(files);
       const ds = diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact');
       assert.deepEqual(
         ds.map((d) => [d.range, d.message]),
         [
-          [at(handoff, 7, '04-ARTIFACTS/gone.md'), 'Artifact "04-ARTIFACTS/gone.md" does not exist (looked in the phase folder and the workspace root).'],
-          [at(handoff, 8, '04-ARTIFACTS/none.py'), 'Artifact "04-ARTIFACTS/none.py" does not exist (looked in the phase folder and the workspace root).'],
+          [
+            at(handoff, 7, '04-ARTIFACTS/gone.md'),
+            'Artifact "04-ARTIFACTS/gone.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
+          ],
+          [
+            at(handoff, 8, '04-ARTIFACTS/none.py'),
+            'Artifact "04-ARTIFACTS/none.py" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
+          ],
           [
             at(handoff, 14, '../phase-2/01-INPUT_HANDOFF.md'),
-            'Input "../phase-2/01-INPUT_HANDOFF.md" does not exist (looked in the phase folder and the workspace root).',
+            'Input "../phase-2/01-INPUT_HANDOFF.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
           ],
         ],
       );
@@ -617,7 +641,12 @@ describe('document rules', () => {
       });
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => [d.range, d.message]),
-        [[at(bare, 5, '04-ARTIFACTS/no-such.md'), 'Artifact "04-ARTIFACTS/no-such.md" does not exist (looked in the phase folder and the workspace root).']],
+        [
+          [
+            at(bare, 5, '04-ARTIFACTS/no-such.md'),
+            'Artifact "04-ARTIFACTS/no-such.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
+          ],
+        ],
       );
     });
 

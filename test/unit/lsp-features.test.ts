@@ -90,6 +90,18 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('backticked paths relative to the folder that holds the phases, the workspace being above it', () => {
+    it('lead to the phase folder of that folder, before one of the workspace root', async () => {
+      const files = {
+        'audit-deployment/phase-1/00-PHASE_BRIEF.md': BRIEF(1),
+        'audit-deployment/phase-2/00-PHASE_BRIEF.md': BRIEF(2),
+        'audit-deployment/phase-2/06-OUTPUT_HANDOFF.md': '# Phase 2 Output Handoff\n',
+      };
+      const { t } = await target('audit-deployment/phase-1/03-FINDINGS/r.md', '# R\n\nNext: `phase-2/06-OUTPUT_HANDOFF.md`\n', files);
+      assert.deepEqual(at(definition(ctx, t, 2, 10)), [fileUri('audit-deployment/phase-2/06-OUTPUT_HANDOFF.md')]);
+    });
+  });
+
   describe('backticked paths relative to the folder that holds the phases', () => {
     it('lead where missing-artifact looks: the document folder, the phase folder, the workspace root', async () => {
       const lines = [

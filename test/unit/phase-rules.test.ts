@@ -1079,7 +1079,7 @@ describe('phase rules: handoffs', () => {
     const { svc: wrong } = await handoffs(created.text.replace('../phase-1/03-FINDINGS/roadmap.md', '../phase-1/03-FINDINGS/other.md'), bareOut);
     assert.deepEqual(
       diagnosticsOf(wrong, IN_PATH, 'missing-artifact').map((d) => d.message),
-      ['Input "../phase-1/03-FINDINGS/other.md" does not exist (looked in the phase folder and the workspace root).'],
+      ['Input "../phase-1/03-FINDINGS/other.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).'],
     );
   });
 

@@ -68,7 +68,9 @@ export function resolveCodePath(svc: PhasegateService, root: string, fromFile: s
   const own = resolveTarget(root, fromFile, target);
   if (!own || target.startsWith('/') || existsAt(svc, own)) return own;
   const wsRoot = svc.model.root;
-  for (const base of [phaseOf(svc.model, fromFile)?.folder, wsRoot]) {
+  const phaseFolder = phaseOf(svc.model, fromFile)?.folder;
+  // The folder that holds the phase folders too: the audit seed writes `phase-1/06-OUTPUT_HANDOFF.md` from `audit-deployment/`.
+  for (const base of [phaseFolder, phaseFolder === undefined ? undefined : dirname(phaseFolder), wsRoot]) {
     const p = base === undefined ? undefined : resolveFrom(root, base, target);
     if (p && p !== own && isInside(wsRoot, p) && existsAt(svc, p)) return p;
   }

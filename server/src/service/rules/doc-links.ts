@@ -105,7 +105,8 @@ const missingArtifacts: Rule = {
     if (!sections.length) return;
     const { doc } = ctx;
     const phaseFolder = ctx.phase?.folder ?? dirname(ctx.path);
-    const bases = [...new Set([phaseFolder, dirname(ctx.path), ctx.model.root])];
+    // The folder that holds the phase folders too: the audit seed writes `phase-1/04-ARTIFACTS/…` from `audit-deployment/`.
+    const bases = [...new Set([phaseFolder, dirname(ctx.path), ...(ctx.phase ? [dirname(phaseFolder)] : []), ctx.model.root])];
     const seen = new Set<string>();
     // Words with a slash are not all paths (`Express/Node.js`, `3.11/3.12.x`, `github.com/acme/x.git`): a bare
     // one is a path when it starts with `./` or `../`, or its first folder is one of the phase's folders
@@ -138,7 +139,7 @@ const missingArtifacts: Rule = {
         candidates++;
       }
       if (!candidates) return;
-      ctx.report('missing-artifact', r, `${what} "${p}" does not exist (looked in the phase folder and the workspace root).`);
+      ctx.report('missing-artifact', r, `${what} "${p}" does not exist (looked in the phase folder, the folder of the phases and the workspace root).`);
     };
     const linksByLine = new Map<number, Link[]>();
     for (const l of doc.links) {
