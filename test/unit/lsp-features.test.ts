@@ -90,6 +90,22 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('backticked paths with a line', () => {
+    it('lead to that line of the file (`04-ARTIFACTS/scan.py:12`, also with a column)', async () => {
+      const text = '# R\n\nSee `04-ARTIFACTS/scan.py:12` and `scan.py:3:5`, not `04-ARTIFACTS/none.py:2`.\n';
+      const { t } = await target('phase-1/07-VALIDATION.md', text, { 'phase-1/04-ARTIFACTS/scan.py': 'x\n', 'phase-1/scan.py': 'y\n' });
+      assert.deepEqual(
+        documentLinks(ctx, t).map((l) => [l.range.start.character, l.target]),
+        [
+          [5, `${fileUri('phase-1/04-ARTIFACTS/scan.py')}#L12`],
+          [35, `${fileUri('phase-1/scan.py')}#L3`],
+        ],
+      );
+      const [loc] = definition(ctx, t, 2, 10);
+      assert.deepEqual([loc.uri, loc.range.start.line], [fileUri('phase-1/04-ARTIFACTS/scan.py'), 11]);
+    });
+  });
+
   describe('backticked paths relative to the folder that holds the phases, the workspace being above it', () => {
     it('lead to the phase folder of that folder, before one of the workspace root', async () => {
       const files = {

@@ -65,7 +65,12 @@ function fragmentOf(target: string): string | undefined {
 interface Destination {
   uri: string;
   heading: Heading | undefined;
+  /** A line named with a backticked path (`src/app.ts:12`), 0-based. */
+  line?: number;
 }
+
+/** A backticked path with a line (and column) after it: `src/app.ts:12`, `src/app.ts:12:5`. */
+const WITH_LINE = /^(.+?):(\d+)(?::\d+)?$/;
 
 /** Where a link target leads; a backticked path's (`code`) is looked for as missing-artifact looks (`resolveCodePath`). */
 function resolveLink(ctx: ServerContext, t: Target, target: string, code = false): Destination | undefined {
@@ -76,9 +81,16 @@ function resolveLink(ctx: ServerContext, t: Target, target: string, code = false
     const heading = doc && fragment !== undefined ? headingOfFragment(doc, fragment) : undefined;
     return heading ? { uri: t.uri, heading } : undefined;
   }
+  let line: number | undefined;
+  const withLine = code ? WITH_LINE.exec(target) : null;
+  if (withLine) {
+    target = withLine[1];
+    line = Math.max(0, Number(withLine[2]) - 1);
+  }
   const p = code ? resolveCodePath(t.svc, t.folder.path, t.path, target) : resolveTarget(t.folder.path, t.path, target);
   const dest = p && destination(t, p);
   if (!dest) return undefined;
+  if (line !== undefined) return { uri: ctx.uriOf(dest), heading: undefined, line };
   // A fragment of a phase folder's link says nothing about the document it opens.
   const other = fragment && dest === p ? t.svc.getDocument(dest) : undefined;
   return { uri: ctx.uriOf(dest), heading: other && fragment ? headingOfFragment(other, fragment) : undefined };
@@ -86,7 +98,8 @@ function resolveLink(ctx: ServerContext, t: Target, target: string, code = false
 
 /** A document link's target: the heading as `#L<line>` (1-based), which VS Code opens at that line. */
 function linkTarget(d: Destination): string {
-  return d.heading ? `${d.uri}#L${d.heading.line + 1}` : d.uri;
+  const line = d.heading ? d.heading.line : d.line;
+  return line !== undefined ? `${d.uri}#L${line + 1}` : d.uri;
 }
 
 /** A reference-style link (`[text][label]`, `[label][]`, `[label]`) whose label has a definition. */
@@ -146,7 +159,7 @@ export function definition(ctx: ServerContext, t: Target, line: number, ch: numb
   const doc = t.doc;
   if (!doc) return [];
   ch = clampCharacter(doc, line, ch);
-  const at = (d: Destination) => [Location.create(d.uri, d.heading ? d.heading.range : LspRange.create(0, 0, 0, 0))];
+  const at = (d: Destination) => [Location.create(d.uri, d.heading ? d.heading.range : LspRange.create(d.line ?? 0, 0, d.line ?? 0, 0))];
   const link = linkAt(doc, line, ch);
   let target = link?.target;
   if (target === undefined) {

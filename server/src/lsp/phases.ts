@@ -93,7 +93,8 @@ export function linkAt(doc: ParsedDocument, line: number, ch: number): Link | un
 
 /** Whether a code span's text reads as a path: it has a slash or ends with a file extension. */
 function looksLikePath(text: string): boolean {
-  return text.includes('/') || /\.\w{1,8}$/.test(text);
+  // A line and column after it (`app.ts:12:5`) do not make it less of a path.
+  return text.includes('/') || /\.\w{1,8}(?::\d+(?::\d+)?)?$/.test(text);
 }
 
 /** A backticked path (`04-ARTIFACTS/x.yaml`) at the position, outside code blocks (as `codePaths`): `{ text, start, end }`. */
