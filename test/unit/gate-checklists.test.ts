@@ -236,6 +236,42 @@ describe('audit gate checklists as the phase system design writes its gates', ()
     assert.ok(!diags('missing-section').some((d) => /Review|Completeness/.test(d.message)));
   });
 
+  it("items labelled with a gate win over a heading that only ends with its name (the seed's `### Phase 1-2 (Foundation & Testing)`)", async () => {
+    const gates = ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'];
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Validation Gates',
+      '',
+      ...gates.map((g, i) => `${i + 1}. [x] **${g}**: done — Evidence: PR #41`),
+      '',
+      '## Success Metrics',
+      '',
+      '### Phase 1-2 (Foundation & Testing)',
+      '- Code coverage: 84%',
+      '',
+      '## Load Testing',
+      '',
+      '- [ ] k6 run at 500 users',
+      '',
+    ].join('\n');
+    const { gates: results, diags } = await check(text);
+    // Each gate's checklist is its labelled item, checked with evidence (the phase's missing documents aside).
+    assert.deepEqual(
+      results.map((g) => [g.name, g.line, g.reasons.filter((r) => /item|checklist/.test(r))]),
+      gates.map((g, i) => [g, 4 + i, []]),
+    );
+    assert.deepEqual(diags('gate-item-unchecked'), []);
+    assert.deepEqual(diags('section-order'), []);
+    assert.deepEqual(diags('missing-section'), []);
+    // Without a labelled item, a heading that ends with the gate's name is its checklist, as before (one with boxes first).
+    const alone = await check(text.replace(/^\d\. \[x\] \*\*Testing\*\*.*\n/m, ''));
+    assert.deepEqual(
+      alone.gates.filter((g) => g.name === 'Testing').map((g) => [g.line, g.reasons]),
+      [[15, ['1 item unchecked']]],
+    );
+  });
+
   it('a gate heading may go on with a description: `## 2. Quality: Meets …`, `## Gate 3: Documentation — All …`', async () => {
     const text = [
       '# Phase 1 Validation',

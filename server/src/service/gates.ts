@@ -262,8 +262,11 @@ export interface GateChecklist {
  * (`gateListItems`) in the first document, in the layout's order, that has one.
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
-  const headed = gateChecklist(phase, gate, getDocument);
-  if (headed) return { ...headed, line: headed.section.heading.line, items: itemsWithin(headed.doc, headed.section) };
+  const found = gateChecklist(phase, gate, getDocument);
+  const headed = found && { ...found, line: found.section.heading.line, items: itemsWithin(found.doc, found.section) };
+  // A heading that only ends with the gate's name (`## Peer Review`; `### Phase 1-2 (Foundation & Testing)`
+  // too) yields to items labelled with the gate: only one that names the gate wins over them.
+  if (headed && (phase.layout.name === 'iai' || !tailOnly(phase.layout, headed.section, gate.name))) return headed;
   if (phase.layout.name === 'iai') return undefined;
   const audit = phase.layout.name === 'audit';
   for (const d of phase.documents) {
@@ -276,7 +279,12 @@ export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (pa
     const items = doc.items.filter((it) => labelled.some((l) => it.line >= l.line && it.line <= l.endLine));
     return { path: d.path, doc, section: undefined, line: labelled[0].line, items };
   }
-  return undefined;
+  return headed;
+}
+
+/** Whether a section names `gate` by its last words only (`## Peer Review` for Review), not as the gate itself. */
+export function tailOnly(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): boolean {
+  return gateMatch(layout, section, gate) === 1;
 }
 
 const NO_CHECKBOX = 'checklist has no checkbox items';

@@ -5,7 +5,7 @@
  */
 import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
-import { gateChecklistSection, gateListItems } from '../gates';
+import { gateChecklistSection, gateListItems, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
@@ -188,7 +188,11 @@ export function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, 
  */
 function gateSection(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): Section | undefined {
   const gate = specGate(layout, sec);
-  return gate === undefined ? undefined : gateChecklistSection(layout!, doc.sections, gate);
+  const s = gate === undefined ? undefined : gateChecklistSection(layout!, doc.sections, gate);
+  // As the gate evaluation reads it (findGateChecklist): items labelled with the gate win over a heading
+  // that only ends with its name.
+  if (s && tailOnly(layout!, s, gate!) && gateListItems(layout!, doc, gate!).length) return undefined;
+  return s;
 }
 
 /** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
