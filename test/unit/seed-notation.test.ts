@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { workspace, diagnosticsOf } from '../helpers/workspace';
-import { applyEdits, codeActions, parseDocument, planNew } from '../../server/src/service';
+import { ROOT, workspace, diagnosticsOf } from '../helpers/workspace';
+import { applyEdits, codeActions, parseDocument, planNew, shownTitle } from '../../server/src/service';
 import { inlineParts, labelAt, labelSections } from '../../server/src/service/labels';
 
 /** A brief as the phase system design writes a phase's definition: bold labels, no section headings. */
@@ -77,6 +77,21 @@ describe("documents in the seeds' own notation (bold labels for sections)", () =
     const text = plan.creates[0]?.text ?? '';
     for (const d of ['Finalize Git setup', 'define branching model', 'configure CI server', 'basic SAST (e.g., Bandit, Snyk Code)'])
       assert.ok(text.includes(d), d);
+  });
+
+  it('titles a phase by a brief headed as the design heads a phase (### **Phase 3: …** (Weeks 5-6)), and its front matter fix too', async () => {
+    const text = '### **Phase 3: Containerization & Packaging** (Weeks 5-6)\n**Input**: Phase 2 quality gates\n**Output**: Container images\n';
+    const { svc } = await workspace({ 'phase-3/00-PHASE_BRIEF.md': text });
+    assert.equal(shownTitle(svc, svc.findPhase('phase-3')!), 'Containerization & Packaging (Weeks 5-6)');
+    const fm = diagnosticsOf(svc, 'phase-3/00-PHASE_BRIEF.md', 'missing-front-matter');
+    const fixed = applyEdits(text, codeActions(svc, fm)[0].change.edits[0].edits);
+    assert.match(fixed, /^title: "?Phase 3: Containerization & Packaging \(Weeks 5-6\)"?$/m);
+    svc.setOverlay(`${ROOT}/phase-3/00-PHASE_BRIEF.md`, fixed);
+    assert.equal(shownTitle(svc, svc.findPhase('phase-3')!), 'Containerization & Packaging (Weeks 5-6)');
+    // A brief with no title heading at all gets the phase's name, not the document kind's.
+    const { svc: bare } = await workspace({ 'phase-3/00-PHASE_BRIEF.md': '**Output**: images\n' });
+    const bareFm = diagnosticsOf(bare, 'phase-3/00-PHASE_BRIEF.md', 'missing-front-matter');
+    assert.match(applyEdits('**Output**: images\n', codeActions(bare, bareFm)[0].change.edits[0].edits), /^title: phase-3$/m);
   });
 
   it('still asks a seed-form prompt for its tests, and no longer for acceptance criteria the framework does not define', async () => {

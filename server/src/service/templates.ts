@@ -13,6 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layou
 import { DEFAULT_METRICS, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
+import type { Heading, ParsedDocument } from './markdown';
 import { kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
 import { copyItem, meaningfulItem, topItems } from './handoff';
@@ -673,7 +674,7 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
   if (hit && text !== undefined && hit.text === text && hit.workstream === workstream) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
-  const h1 = doc.headings.find((h) => h.level === 1);
+  const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
   const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream, false) : undefined);
   if (text !== undefined) {
@@ -681,6 +682,15 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
     cache.set(path, { text, workstream, title });
   }
   return title;
+}
+
+/**
+ * The heading that titles a document: its first `#` heading, else (a document headed as the phase system
+ * design heads a phase, `### **Phase 3: Containerization & Packaging** (Weeks 5-6)`) its first heading
+ * that starts with `Phase N`.
+ */
+export function titleHeading(doc: ParsedDocument): Heading | undefined {
+  return doc.headings.find((h) => h.level === 1) ?? doc.headings.find((h) => /^[^\p{L}\p{N}]*phase\s*\d/iu.test(withoutEmphasis(h.text)));
 }
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */

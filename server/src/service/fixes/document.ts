@@ -2,7 +2,7 @@
 import { landsInCode } from './phase-edit';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
-import { renderKind, today } from '../templates';
+import { renderKind, shownTitle, titleHeading, today } from '../templates';
 import { renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
@@ -36,8 +36,9 @@ const addFrontMatter: Fix = (svc, diag) => {
   const schema = (svc.validator(d.schema)?.schema ?? svc.assets.schemas[d.schema]) as
     { required?: string[]; properties?: Record<string, SchemaProperty> } | undefined;
   const { phase, spec } = kindOf(svc.model, diag.file);
-  const h1 = doc.headings.find((h) => h.level === 1);
-  let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : spec?.name;
+  // The title heading (a brief may be headed `### **Phase 3: …**` as the design heads phases), else the phase's title.
+  const h1 = titleHeading(doc);
+  let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : phase ? shownTitle(svc, phase) : spec?.name;
   // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
   // that does both leaves them agreeing.
   if (title && h1 && spec?.heading && phase?.number !== undefined) title = renumberTitle(spec.heading, phase.number, title);
