@@ -81,7 +81,8 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     for (const ws of workspaces) {
       for (const file of ws.svc.checkedFiles()) {
         if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
-        const action = fixAll(ws.svc, file);
+        // Never a template's placeholder in place of an error (a section, a rationale to write): that is the user's to write.
+        const action = fixAll(ws.svc, file, { placeholders: false });
         const seen = ws.svc.getText(file);
         if (!action || seen === undefined) continue;
         const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));

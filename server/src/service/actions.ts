@@ -100,7 +100,7 @@ function headingsInserted(edits: TextEdit[]): string[] {
  * section another fix taken inserts already (a missing section, and complete handoff filling it).
  * Fixes that need the user's judgement (`CodeAction.manual`) are left to the user.
  */
-export function fixAll(svc: PhasegateService, file: string): CodeAction | undefined {
+export function fixAll(svc: PhasegateService, file: string, opts: { placeholders?: boolean } = {}): CodeAction | undefined {
   const actions = codeActions(svc, svc.diagnose(file));
   const edits: TextEdit[] = [];
   const codes = new Set<string>();
@@ -109,6 +109,9 @@ export function fixAll(svc: PhasegateService, file: string): CodeAction | undefi
   for (const a of actions) {
     if (a.manual || a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
     const mine = a.change.edits.flatMap((e) => e.edits);
+    // `placeholders: false` (check --fix): a fix that writes a template's placeholder for the user to fill
+    // (a missing section, a rationale) would turn an error into a placeholder warning: left to the user.
+    if (opts.placeholders === false && a.placeholder) continue;
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
     const headings = headingsInserted(mine);

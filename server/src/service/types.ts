@@ -56,6 +56,12 @@ export interface CodeAction {
    * answers a check): offered as a quick fix, never applied by *Fix all* nor by `check --fix`.
    */
   manual?: boolean;
+  /**
+   * The fix writes a template's placeholder for the user to fill (a missing section's text, a rationale):
+   * applied by the editor's *Fix all*, where the user sees it, never by `check --fix`, where the error
+   * it stands for would pass as a placeholder warning.
+   */
+  placeholder?: boolean;
 }
 
 /** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */

@@ -135,6 +135,7 @@ const insertRationale: Fix = (svc, diag) => {
       title,
       codes: [diag.code],
       isPreferred: true,
+      placeholder: true,
       change: {
         edits: [{ file: diag.file, edits: [{ range: range(d.emptyLine, end, d.emptyLine, end), newText: pad + '[Why this decision]' }] }],
         creates: [],
@@ -154,6 +155,7 @@ const insertRationale: Fix = (svc, diag) => {
     title,
     codes: [diag.code],
     isPreferred: true,
+    placeholder: true,
     change: { edits: [{ file: diag.file, edits: [{ range: range(last, end, last, end), newText: text }] }], creates: [] },
   };
 };

@@ -3,6 +3,7 @@ import { joinPath } from '../host';
 import { renumberTitle } from '../layout';
 import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
+import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
 import { range } from '../types';
@@ -56,6 +57,7 @@ const insertSectionEdit: Fix = (svc, diag) => {
       title: `Insert section "${d.title}"`,
       codes: [diag.code],
       isPreferred: true,
+      placeholder: writesPlaceholder(text),
       change: { edits: [{ file: diag.file, edits: [{ range: range(lastLine, endChar, lastLine, endChar), newText: sep + text + eol }] }], creates: [] },
     };
   }
@@ -66,9 +68,16 @@ const insertSectionEdit: Fix = (svc, diag) => {
     title: `Insert section "${d.title}"`,
     codes: [diag.code],
     isPreferred: true,
+    placeholder: writesPlaceholder(text),
     change: { edits: [{ file: diag.file, edits: [{ range: range(at, 0, at, 0), newText: before + text + eol + after }] }], creates: [] },
   };
 };
+
+/** Whether a template's text holds a placeholder for the user to fill (`[What is in scope]`). */
+function writesPlaceholder(text: string): boolean {
+  PLACEHOLDER.lastIndex = 0;
+  return PLACEHOLDER.test(text);
+}
 
 const createDocument: Fix = (svc, diag) => {
   const d = diag.data as { file: string; kind: string } | undefined;
