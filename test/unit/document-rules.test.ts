@@ -740,6 +740,36 @@ describe('document rules', () => {
   });
 
   describe('unfilled-placeholder: numbered filler items of the handoff template', () => {
+    it("reports the handoff template's guide items left as they are (`- Objectives achieved`, `- Issues discovered`), not written ones", async () => {
+      const text = [
+        '# Phase 3 → Phase 4 Handoff',
+        '',
+        '## Phase 3 Summary',
+        '- Objectives achieved',
+        '- Key deliverables: the images and the compose file',
+        '- **Metrics and KPIs**:',
+        '',
+        '## Critical Findings',
+        '- Issues discovered',
+        '- Risks identified: registry quota',
+        '- Blockers resolved.',
+        '',
+        '## Notes',
+        '- Objectives achieved',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-3/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-3/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range.start.line, d.message]),
+        [
+          [3, '"Objectives achieved" is the template\'s wording: write what it stands for (`Objectives achieved: …`).'],
+          [5, '"Metrics and KPIs" is the template\'s wording: write what it stands for (`Metrics and KPIs: …`).'],
+          [8, '"Issues discovered" is the template\'s wording: write what it stands for (`Issues discovered: …`).'],
+          [10, '"Blockers resolved" is the template\'s wording: write what it stands for (`Blockers resolved: …`).'],
+        ],
+      );
+    });
+
     it('reports an item that is only `Prerequisite 1`, `Step 1`, `Question 1` or `Artifact 1:`; not a written item, nor a label with text below', async () => {
       const text = [
         '# Phase 1 → Phase 2 Handoff',

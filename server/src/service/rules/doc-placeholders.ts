@@ -46,6 +46,16 @@ const FILLER_SECTION_KEYS = new Set([
 ]);
 const HANDOFF_KINDS = new Set(['output-handoff', 'input-handoff']);
 
+/**
+ * The handoff template's guide items in its Summary and Critical Findings (`- Objectives achieved`, `- Issues
+ * discovered`), by section key: an item that is one of them and nothing more (`- Issues discovered: 14 lint
+ * errors` is written) says what to write, not what happened.
+ */
+const GUIDE_ITEMS = new Map<string, Set<string>>([
+  ['phase # summary', new Set(['objectives achieved', 'key deliverables', 'metrics and kpis'])],
+  ['critical findings', new Set(['issues discovered', 'risks identified', 'blockers resolved'])],
+]);
+
 const placeholders: Rule = {
   ids: ['unfilled-placeholder'],
   check(ctx: RuleContext) {
@@ -75,6 +85,23 @@ const placeholders: Rule = {
       // An item with more lines (`1. Step 1` above what to do) is a label of what follows, not filler.
       if (!m || doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;
       ctx.report('unfilled-placeholder', it.textRange, `"${m[1]}" is the template's wording: replace it with the ${m[2].toLowerCase()} itself.`);
+    }
+    if (ctx.spec?.kind === 'output-handoff') {
+      for (const sec of doc.sections) {
+        const guides = GUIDE_ITEMS.get(sec.key);
+        if (!guides) continue;
+        for (const it of doc.items) {
+          if (it.line <= sec.heading.line || it.line >= sec.end) continue;
+          // An item with more lines (a guide word above what it stands for) is written.
+          if (doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;
+          const words = it.text
+            .replace(/[*_`]/g, '')
+            .replace(/[:.]?\s*$/, '')
+            .trim();
+          if (!guides.has(words.toLowerCase().replace(/\s*&\s*/g, ' and '))) continue;
+          ctx.report('unfilled-placeholder', it.textRange, `"${words}" is the template's wording: write what it stands for (\`${words}: …\`).`);
+        }
+      }
     }
     let refs: Set<string> | undefined;
     for (const l of bodyLinesMatching(doc, PLACEHOLDER_HINT)) {
