@@ -94,6 +94,14 @@ describe("documents in the seeds' own notation (bold labels for sections)", () =
     assert.match(applyEdits('**Output**: images\n', codeActions(bare, bareFm)[0].change.edits[0].edits), /^title: phase-3$/m);
   });
 
+  it("titles an iAI phase without the framework's note after its name ((iAI Prompt-Driven))", async () => {
+    const folder = 'workstreams/Build/Phase_1_SCM';
+    const { svc } = await workspace({ [`${folder}/implementation_prompt.md`]: SEED_PROMPT });
+    assert.equal(shownTitle(svc, svc.findPhase('Build/Phase_1_SCM')!), 'Source Code Management & Initial CI Setup');
+    const { svc: other } = await workspace({ [`${folder}/implementation_prompt.md`]: SEED_PROMPT.replace('(iAI Prompt-Driven)', '(Weeks 1-2)') });
+    assert.equal(shownTitle(other, other.findPhase('Build/Phase_1_SCM')!), 'Source Code Management & Initial CI Setup (Weeks 1-2)');
+  });
+
   it('still asks a seed-form prompt for its tests, and no longer for acceptance criteria the framework does not define', async () => {
     const folder = 'workstreams/Build/Phase_1_SCM';
     const { svc } = await workspace({ [`${folder}/implementation_prompt.md`]: SEED_PROMPT.replace(/^.*\*\*Tests:\*\*.*\n/m, '') });
