@@ -55,6 +55,16 @@ describe('phasegate check --fix', () => {
     assert.equal(fsys.text(`/ws/${DEC}`), text);
   });
 
+  it('writes the front matter of a document of a complete phase as complete, of another phase as a draft', async () => {
+    const fsys = examplesFs();
+    const done = '/ws/examples/audit-deployment/phase-1/07-VALIDATION.md';
+    const open = '/ws/examples/audit-deployment/phase-3/07-VALIDATION.md';
+    for (const f of [done, open]) fsys.write(f, fsys.text(f)!.replace(/^---\n[\s\S]*?\n---\n\n?/, ''));
+    await run(['check', '--fix', 'examples'], fsys);
+    assert.match(fsys.text(done)!, /^---\nphase: phase-1\ntitle: [^\n]+\nstatus: complete\n/);
+    assert.match(fsys.text(open)!, /^---\nphase: phase-3\ntitle: [^\n]+\nstatus: draft\n/);
+  });
+
   it('writes the line ending of a file whose lines a CR alone ends, and leaves its blank lines as they are', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN.replace(/\n/g, '\r'));

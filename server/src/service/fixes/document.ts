@@ -27,6 +27,9 @@ function emptyValue(prop: SchemaProperty | undefined): unknown {
   return '';
 }
 
+/** A document's front matter status by its phase's status: complete in a complete phase, else a draft (only its author knows how far it is). */
+const DOCUMENT_STATUS: Record<string, string> = { 'not-started': 'draft', 'in-progress': 'draft', blocked: 'draft', complete: 'complete' };
+
 /** Front matter with the schema's required keys: phase id, title from the H1, status draft, and so on. */
 const addFrontMatter: Fix = (svc, diag) => {
   const d = diag.data as { schema: string } | undefined;
@@ -42,10 +45,13 @@ const addFrontMatter: Fix = (svc, diag) => {
   // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
   // that does both leaves them agreeing.
   if (title && h1 && spec?.heading && phase?.number !== undefined) title = renumberTitle(spec.heading, phase.number, title);
+  // A document of a complete phase is no draft (in the schema's words).
+  const allowed = schema?.properties?.status?.enum;
+  const byPhase = phase ? DOCUMENT_STATUS[svc.status(phase)] : 'draft';
   const derived: Record<string, unknown> = {
     phase: phase?.id,
     title,
-    status: 'draft',
+    status: !allowed || allowed.includes(byPhase) ? byPhase : 'draft',
     date: today(),
     workstream: phase?.workstream,
   };
