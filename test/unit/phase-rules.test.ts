@@ -1058,6 +1058,42 @@ describe('phase rules: handoffs', () => {
     assert.match(fixed, /## Phase 2 Prerequisites\n\n(- .*\n)*- \[ \] Test environment provisioned/);
   });
 
+  it("complete handoff puts what is handed off in place of a scaffolded input handoff's template placeholders", async () => {
+    const scaffolded = [
+      '# Phase 2 Input Handoff',
+      '',
+      '## Source',
+      '',
+      '[Starting point of the phase]',
+      '',
+      '## Inputs Received',
+      '',
+      '- Input: [Location] - [Description]',
+      '',
+      '## Prerequisites',
+      '',
+      '- [ ] [Prerequisite]',
+      '',
+      '## Open Questions',
+      '',
+      '- [Open question]',
+      '',
+    ].join('\n');
+    const { svc } = await handoffs(scaffolded);
+    const fixed = applyEdits(scaffolded, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.doesNotMatch(fixed, /\[(Location|Description|Prerequisite|Open question|Starting point of the phase)\]/);
+    const { svc: after } = await handoffs(fixed);
+    assert.deepEqual(
+      diagnosticsOf(after, IN_PATH).filter((d) => ['unfilled-placeholder', 'handoff-mismatch', 'missing-section', 'empty-section'].includes(d.code)),
+      [],
+    );
+    // A section that says something of its own keeps it: the items go after it.
+    const written = scaffolded.replace('- Input: [Location] - [Description]', '- Lab access: granted by IT');
+    const { svc: s2 } = await handoffs(written);
+    const kept = applyEdits(written, completeHandoff(s2, s2.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.match(kept, /- Lab access: granted by IT\n- Audit report: /);
+  });
+
   it('complete handoff rewrites a bare path so that it resolves from phase 2, and the copy matches what was handed off', async () => {
     const bareOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '03-FINDINGS/roadmap.md');
     assert.notEqual(bareOut, OUT1);

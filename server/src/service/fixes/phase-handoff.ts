@@ -8,7 +8,7 @@
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import type { ListItem, ParsedDocument } from '../markdown';
+import type { ListItem, ParsedDocument, Section } from '../markdown';
 import {
   HandoffItem,
   HandoffPair,
@@ -32,9 +32,13 @@ import {
   sourceLink,
   textKey,
   topItems,
+  PLACEHOLDER,
+  hasWords,
+  withoutGenericName,
 } from '../handoff';
 import type { Phase } from '../workspace';
-import type { CodeAction, TextEdit } from '../types';
+import type { CodeAction, Range, TextEdit } from '../types';
+import { range } from '../types';
 import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
 
 export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
@@ -56,6 +60,27 @@ interface Handed {
 }
 
 /** An item copied under `bullet` (one character: the further lines are indented by two columns). */
+/**
+ * The lines of a section whose own body holds only the template's placeholders (`- Input: [Location] -
+ * [Description]`, `- [ ] [Prerequisite]`, `[Starting point of the phase]`), as a scaffolded input handoff
+ * has them: what is handed off takes their place. Undefined when the section says anything else.
+ */
+function templateBody(doc: ParsedDocument, sec: Section): Range | undefined {
+  let first = -1;
+  let last = -1;
+  for (let l = sec.bodyStart; l < sec.ownEnd; l++) {
+    const src = doc.lines[l] ?? '';
+    if (src.trim() === '') continue;
+    if (src.includes('<!--') || doc.codeLines.has(l)) return undefined;
+    // Its marker and box, placeholders and a name that identifies nothing (`Input:`) aside, nothing is written.
+    const rest = withoutGenericName(src.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/, '').replace(PLACEHOLDER, ' '));
+    if (hasWords(rest)) return undefined;
+    if (first < 0) first = l;
+    last = l;
+  }
+  return first < 0 ? undefined : range(first, 0, last, (doc.lines[last] ?? '').length);
+}
+
 function itemLines(bullet: string, x: { line: string; more?: string[] }): string[] {
   return [`${bullet} ${x.line}`, ...(x.more ?? [])];
 }
@@ -124,7 +149,9 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     const sec = inputSection(doc, title, n);
     const bullet = bulletOf(doc, sec);
     const items = copies.flatMap((x) => itemLines(bullet, x));
-    ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
+    const template = sec && templateBody(doc, sec);
+    if (template) replaces.push({ range: template, newText: items.join(doc.eol) });
+    else ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
   };
 
   const source = inputSection(doc, IN_SOURCE, n);
