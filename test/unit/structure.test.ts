@@ -16,7 +16,13 @@ describe('structure rules', () => {
       missing.map((d) => d.data?.file),
       ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'].map((f) => `${ROOT}/audit/phase-1/${f}`),
     );
-    assert.equal(diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').length, 2);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').map((d) => d.message),
+      [
+        'Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis.',
+        'Phase phase-1 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).',
+      ],
+    );
   });
 
   it('reports a document the phase has not come to yet (after its last one written) as a warning, one missing before it as an error', async () => {

@@ -40,7 +40,9 @@ const documents: Rule = {
     });
     for (const f of phase.layout.folders) {
       if (!f.required || ctx.exists(joinPath(phase.folder, f.name))) continue;
-      ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder (${f.purpose}).`, {
+      // `Generated artifacts (configs, scripts)` reads on as `for generated artifacts (…)` (an acronym keeps its case).
+      const purpose = /^\p{Lu}\p{Ll}/u.test(f.purpose) ? f.purpose[0].toLowerCase() + f.purpose.slice(1) : f.purpose;
+      ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}.`, {
         fix: 'create-folder',
         folder: joinPath(phase.folder, f.name),
       });
