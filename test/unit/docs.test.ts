@@ -39,6 +39,15 @@ describe('rule documentation', () => {
     }
   });
 
+  it('lists the rules each built-in gate answers for, as the layouts define them', () => {
+    for (const layout of BUILTIN_LAYOUTS) {
+      for (const g of layout.gates) {
+        const row = `| ${layout.name} | ${g.name} | ${g.failOn.length ? g.failOn.map((r) => `\`${r}\``).join(', ') : '—'} |`;
+        assert.ok(readme.includes(row), `README row for ${layout.name}/${g.name}:\n${row}`);
+      }
+    }
+  });
+
   it('documents no rule id the engine does not have', () => {
     const documented = [...readme.matchAll(/<a id="rule-([a-z-]+)"><\/a>/g)].map((m) => m[1]);
     assert.deepEqual(documented.sort(), RULES.map((r) => r.id).sort());

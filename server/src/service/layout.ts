@@ -74,13 +74,14 @@ export const AUDIT_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'All deliverables produced.',
-    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact', 'document-too-large'],
+    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact', 'document-too-large', 'unreadable-file'],
   },
   { name: 'Quality', description: 'Meets defined quality criteria.', failOn: ['metric-threshold', 'unfilled-placeholder'] },
   {
     name: 'Documentation',
     description: 'All decisions documented.',
-    failOn: ['decision-without-rationale', 'risk-without-mitigation', 'broken-link'],
+    // A document's front matter that does not parse or fit its schema is not documented either.
+    failOn: ['decision-without-rationale', 'risk-without-mitigation', 'broken-link', 'invalid-front-matter', 'front-matter-schema'],
   },
   { name: 'Testing', description: 'Validation tests pass.', failOn: ['failing-test-proof', 'missing-test-proof'] },
   { name: 'Review', description: 'Peer review completed.', failOn: [] },
@@ -91,13 +92,29 @@ export const IAI_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'The response exists and addresses every deliverable of the prompt.',
-    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'unfilled-placeholder', 'document-too-large'],
+    // Its documents hold no error of their own either: a broken link, a missing artifact, a decision without
+    // its rationale, front matter that does not parse or fit its schema, a file that cannot be read.
+    failOn: [
+      'missing-document',
+      'missing-section',
+      'empty-section',
+      'unaddressed-deliverable',
+      'unfilled-placeholder',
+      'document-too-large',
+      'broken-link',
+      'missing-artifact',
+      'decision-without-rationale',
+      'invalid-front-matter',
+      'front-matter-schema',
+      'unreadable-file',
+    ],
   },
   { name: 'Tests', description: 'The response includes the tests written for the phase.', failOn: ['missing-tests'] },
   {
     name: 'Proof',
     description: 'The response proves that the tests ran successfully.',
-    failOn: ['missing-test-proof', 'failing-test-proof'],
+    // The results it reports (coverage, run time) meet their thresholds.
+    failOn: ['missing-test-proof', 'failing-test-proof', 'metric-threshold'],
   },
 ];
 
