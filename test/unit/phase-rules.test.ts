@@ -75,6 +75,24 @@ describe('phase rules: iAI response', () => {
     }
   });
 
+  it("holds an iAI phase on its documents' own errors: a broken link, a missed metric, front matter off its schema", async () => {
+    const status = async (text: string) => {
+      const { svc } = await iai(text);
+      const phase = svc.findPhase('Build/Phase_1_CI')!;
+      return [
+        svc.status(phase),
+        svc
+          .gates(phase)
+          .filter((g) => g.status === 'failed')
+          .map((g) => g.name),
+      ];
+    };
+    assert.deepEqual(await status(response()), ['complete', []]);
+    assert.deepEqual(await status(response() + '\nSee [the runbook](runbook.md).\n'), ['blocked', ['Completeness']]);
+    assert.deepEqual(await status(response() + '\n## Metrics\n\n- Code coverage: 54%\n'), ['blocked', ['Proof']]);
+    assert.deepEqual(await status('---\nstatus: finished\n---\n' + response()), ['blocked', ['Completeness']]);
+  });
+
   it('reports missing-tests on the H1 when there is no Tests section', async () => {
     const text = response().replace(/## Tests\n\n[^#]*/, '');
     const { svc } = await iai(text);
