@@ -53,8 +53,6 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** An inline link and its target (group 1, `<…>` kept). */
 const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
 
-const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; known: Map<string, boolean> }>();
-
 /** Whether a link target is a file of the workspace that is not there (a link to no evidence). */
 export type MissingTarget = (target: string) => boolean;
 
@@ -70,6 +68,9 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>,
   if (!missing || !text.includes('](')) return true;
   return EVIDENCE_RE.test(text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
 }
+
+/** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */
+const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; known: Map<string, boolean> }>();
 
 /**
  * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
