@@ -7,7 +7,7 @@
  * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
  * files are fixed all the same.
  */
-import { applyEdits, fixAll } from '../service/actions';
+import { applyEdits, fixAll, problemCounts, someRepaired } from '../service/actions';
 import { isInside, relativePath } from '../service/host';
 import type { Diagnostic } from '../service/types';
 import type { CliContext } from './main';
@@ -37,15 +37,6 @@ function countBy(diags: readonly Diagnostic[], key: (d: Diagnostic) => string): 
 
 /** Number of diagnostics of each rule id. */
 const countByCode = (diags: readonly Diagnostic[]) => countBy(diags, (d) => d.code);
-
-/** A file's problems counted by rule and message, whatever their place. */
-const problemsOf = (diags: readonly Diagnostic[]) => countBy(diags, (d) => `${d.code}\u0000${d.message}`);
-
-/** Whether a problem of `before` is gone, or fewer, in `after`. */
-function someGone(before: Map<string, number>, after: Map<string, number>): boolean {
-  for (const [key, n] of before) if ((after.get(key) ?? 0) < n) return true;
-  return false;
-}
 
 /** The reason an error gives, in one line: `permission denied (EACCES)` for a Node error, else its first line. */
 export function reasonOf(e: unknown): string {
@@ -90,9 +81,9 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         if (next === seen) continue;
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
         // added again on every pass) are not written, and the file is not fixed further.
-        const had = problemsOf(ws.svc.diagnose(file));
+        const had = problemCounts(ws.svc.diagnose(file));
         ws.svc.setOverlay(file, next);
-        const progress = someGone(had, problemsOf(ws.svc.diagnose(file)));
+        const progress = someRepaired(had, problemCounts(ws.svc.diagnose(file)));
         ws.svc.setOverlay(file, seen);
         if (!progress) {
           skipped.add(file);

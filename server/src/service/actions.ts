@@ -137,8 +137,8 @@ const FIX_ALL_ROUNDS = 5;
 /**
  * Fix-all as the editor applies it on save: repeated on the text the previous round made, until it fixes
  * nothing more, so that fixes that could not be made together (two sections inserted at the same place)
- * are all made at once; one edit of the changed lines. A round that repairs none of the document's
- * problems is not kept. The document's text in the engine is its own again afterwards.
+ * are all made at once; one edit of the changed lines. A later round that repairs none of the document's
+ * problems is not kept (the first is fix-all as it was). The document's text in the engine is its own again afterwards.
  */
 export function fixAllRepeated(svc: PhasegateService, file: string): CodeAction | undefined {
   const first = fixAll(svc, file);
@@ -156,8 +156,7 @@ export function fixAllRepeated(svc: PhasegateService, file: string): CodeAction 
       const after = applyEdits(text, own(next));
       if (after === text) break;
       svc.setOverlay(file, after);
-      const now = problemCounts(svc.diagnose(file));
-      if (![...had].some(([k, n]) => (now.get(k) ?? 0) < n)) break;
+      if (!someRepaired(had, problemCounts(svc.diagnose(file)))) break;
       text = after;
       next.codes.forEach((c) => codes.add(c));
     }
@@ -168,11 +167,20 @@ export function fixAllRepeated(svc: PhasegateService, file: string): CodeAction 
   return { ...first, codes: [...codes], change: { edits: [{ file, edits: [changedLines(original, text)] }], creates: [] } };
 }
 
-/** A document's problems counted by rule and message. */
-function problemCounts(diags: readonly Diagnostic[]): Map<string, number> {
+/** A document's problems counted by rule and message, whatever their place. */
+export function problemCounts(diags: readonly Diagnostic[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const d of diags) out.set(`${d.code}\u0000${d.message}`, (out.get(`${d.code}\u0000${d.message}`) ?? 0) + 1);
+  for (const d of diags) {
+    const k = `${d.code}\u0000${d.message}`;
+    out.set(k, (out.get(k) ?? 0) + 1);
+  }
   return out;
+}
+
+/** Whether fixes repaired a problem: one of `before` (problemCounts) is gone, or fewer, in `after`. */
+export function someRepaired(before: Map<string, number>, after: Map<string, number>): boolean {
+  for (const [key, n] of before) if ((after.get(key) ?? 0) < n) return true;
+  return false;
 }
 
 /** The edit that turns `before` into `after`: the lines between their common first and last lines. */
