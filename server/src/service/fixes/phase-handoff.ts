@@ -32,9 +32,7 @@ import {
   sourceLink,
   textKey,
   topItems,
-  PLACEHOLDER,
-  hasWords,
-  withoutGenericName,
+  isRealItem,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
@@ -72,9 +70,8 @@ function templateBody(doc: ParsedDocument, sec: Section): Range | undefined {
     const src = doc.lines[l] ?? '';
     if (src.trim() === '') continue;
     if (src.includes('<!--') || doc.codeLines.has(l)) return undefined;
-    // Its marker and box, placeholders and a name that identifies nothing (`Input:`) aside, nothing is written.
-    const rest = withoutGenericName(src.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/, '').replace(PLACEHOLDER, ' '));
-    if (hasWords(rest)) return undefined;
+    // Its marker and box aside, nothing is written but placeholders and a name that identifies nothing (`Input:`).
+    if (isRealItem(src.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/, ''))) return undefined;
     if (first < 0) first = l;
     last = l;
   }
