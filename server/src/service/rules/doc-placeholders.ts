@@ -5,6 +5,7 @@
  */
 import * as YAML from 'yaml';
 import { yamlOffsetRange } from '../markdown';
+import type { ListItem, ParsedDocument } from '../markdown';
 import { range } from '../types';
 import { PLACEHOLDER_HINT, bodyLinesMatching, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
@@ -56,6 +57,12 @@ const GUIDE_ITEMS = new Map<string, Set<string>>([
   ['critical findings', new Set(['issues discovered', 'risks identified', 'blockers resolved'])],
 ]);
 
+/** Whether an item has text on lines below its first (a continuation, nested items). */
+function hasMoreLines(doc: ParsedDocument, it: ListItem): boolean {
+  for (let l = it.line + 1; l <= it.endLine; l++) if ((doc.lines[l] ?? '').trim() !== '') return true;
+  return false;
+}
+
 const placeholders: Rule = {
   ids: ['unfilled-placeholder'],
   check(ctx: RuleContext) {
@@ -83,7 +90,7 @@ const placeholders: Rule = {
       if (!fillerSections.some((sec) => sec.heading.line < it.line && it.line < sec.end)) continue;
       const m = FILLER_ITEM.exec(it.text);
       // An item with more lines (`1. Step 1` above what to do) is a label of what follows, not filler.
-      if (!m || doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;
+      if (!m || hasMoreLines(doc, it)) continue;
       ctx.report('unfilled-placeholder', it.textRange, `"${m[1]}" is the template's wording: replace it with the ${m[2].toLowerCase()} itself.`);
     }
     if (ctx.spec?.kind === 'output-handoff') {
@@ -93,7 +100,7 @@ const placeholders: Rule = {
         for (const it of doc.items) {
           if (it.line <= sec.heading.line || it.line >= sec.end) continue;
           // An item with more lines (a guide word above what it stands for) is written.
-          if (doc.lines.slice(it.line + 1, it.endLine + 1).some((l) => l.trim() !== '')) continue;
+          if (hasMoreLines(doc, it)) continue;
           const words = it.text
             .replace(/[*_`]/g, '')
             .replace(/[:.]?\s*$/, '')
