@@ -14,11 +14,6 @@ const expandedKeys = new Map<string, string[]>();
 const MAX_REMEMBERED_NUMBER = 10_000;
 
 /**
- * `normalizeTitle(expandTitle(title, n))`, remembered per templated title and phase number
- * (performance only: a layout has a few templated titles, a workspace many phases, and every
- * document of a phase asks for the same keys).
- */
-/**
  * The section of `doc` that a layout's section spec names: by its title, else by one of its aliases (`{N}` as
  * phase `n`), else (`aliasNotes`) by an alias followed by a note in parentheses; else, unless `labels` is
  * false, a bold label so named (`**Deliverables**:`, `- **Description:** …`: see labels.ts).
@@ -32,10 +27,7 @@ export function specSection(
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
   if (s) return s;
-  if (spec.aliasNotes && spec.aliases) {
-    const noted = new Set(spec.aliases.map((a) => expandedTitleKey(a, n)));
-    s = doc.sections.find((x) => notedAlias(x, noted));
-  }
+  if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
 }
 
@@ -60,26 +52,28 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
     const key = expandedTitleKey(title, n);
     return doc.sections.filter((s) => s.key === key);
   }
-  const { keys, noted } = specKeys(spec, n);
-  const out: Section[] = doc.sections.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
+  const out: Section[] = doc.sections.filter(namedBy(spec, n));
   return out.length ? out : specLabels(doc, spec, n);
 }
 
-/** The keys of a section spec's title and aliases, and of the aliases that may carry a note. */
-function specKeys(spec: SectionSpec, n: number | undefined): { keys: Set<string>; noted: Set<string> | undefined } {
+/** Whether a section (a heading or a label) is named by a section spec: its title, an alias, an alias with a note (`aliasNotes`). */
+function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const keys = new Set([spec.title, ...(spec.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
-  return { keys, noted };
+  return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
 }
 
 /** The bold labels (labels.ts) that a section spec names, in document order. */
 function specLabels(doc: ParsedDocument, spec: SectionSpec, n: number | undefined): LabelSection[] {
   const labels = labelSections(doc);
-  if (!labels.length) return labels;
-  const { keys, noted } = specKeys(spec, n);
-  return labels.filter((s) => keys.has(s.key) || (!!noted && notedAlias(s, noted)));
+  return labels.length ? labels.filter(namedBy(spec, n)) : labels;
 }
 
+/**
+ * `normalizeTitle(expandTitle(title, n))`, remembered per templated title and phase number
+ * (performance only: a layout has a few templated titles, a workspace many phases, and every
+ * document of a phase asks for the same keys).
+ */
 export function expandedTitleKey(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return normalizeTitle(title);
   if (!Number.isInteger(n) || n < 0 || n > MAX_REMEMBERED_NUMBER) return normalizeTitle(expandTitle(title, n));
