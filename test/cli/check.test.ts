@@ -15,6 +15,15 @@ describe('phasegate check', () => {
     assert.match(last, /in 6 phases\.$/);
   });
 
+  it('names the file it checked when the PATHs cover no phase (a project plan alone), not "0 phases"', async () => {
+    const plan = 'examples/all_use_iai_project/project_implementation_plan.md';
+    const r = await run(['check', plan], examplesFs());
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.trimEnd().split('\n').pop(), `✔ No problems in ${plan}.`);
+    const both = await run(['check', plan, `${A}/phase-1/00-PHASE_BRIEF.md`], examplesFs());
+    assert.match(both.stdout, /in 1 phase\.\n$/);
+  });
+
   it('defaults PATH to the current directory', async () => {
     const r = await run(['check', '--format', 'json'], examplesFs(), '/ws/examples');
     assert.equal(r.code, 0);

@@ -12,7 +12,14 @@ function plural(n: number, word: string): string {
 
 export function summary(report: Report): string {
   const count = (s: Severity) => report.diagnostics.filter((d) => d.severity === s).length;
-  const phases = plural(report.phases.length, 'phase');
+  // Files checked outside any phase (a project plan alone) are named: "0 phases" would say nothing was.
+  const { files } = report;
+  const phases =
+    report.phases.length || !files.length
+      ? plural(report.phases.length, 'phase')
+      : files.length === 1
+        ? relativePath(report.cwd, files[0])
+        : plural(files.length, 'file');
   if (report.diagnostics.length === 0) return `✔ No problems in ${phases}.`;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
   const info = count('information');

@@ -28,6 +28,8 @@ export interface Report {
   /** Sorted by file, then position. */
   diagnostics: Diagnostic[];
   phases: PhaseReport[];
+  /** The files checked (absolute, sorted) when the PATHs cover no phase (a project plan alone); else empty. */
+  files: string[];
   /**
    * Problems of the config files in force (`invalid-config`: the settings they concern are not
    * applied), sorted as `diagnostics`; `check` has them among its diagnostics too.
@@ -88,9 +90,11 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
       });
     }
   }
+  const files = new Set<string>();
+  if (!phases.length) for (const ws of ordered) for (const f of ws.svc.checkedFiles()) if (coverage(ordered, ws).file(f)) files.add(f);
   diagnostics.sort(byPosition);
   configProblems.sort(byPosition);
-  return { cwd, diagnostics, phases, configProblems };
+  return { cwd, diagnostics, phases, files: [...files].sort(), configProblems };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -237,6 +237,8 @@ export interface Coverage {
   /** Whether a diagnostic belongs to the output (the problems of the workspace's config always do). */
   diagnostic(d: Diagnostic): boolean;
   phase(phase: Phase): boolean;
+  /** Whether a file (absolute) is among those the PATHs name. */
+  file(path: string): boolean;
 }
 
 /**
@@ -253,5 +255,6 @@ export function coverage(workspaces: readonly Workspace[], ws: Workspace): Cover
   return {
     diagnostic: (d) => (d.code === 'invalid-config' && d.file === ws.svc.config.file) || covered(d.file),
     phase: (p) => (targets.some((t) => isInside(t, p.folder)) || targets.some((t) => isInside(p.folder, t))) && !inner.some((r) => isInside(r, p.folder)),
+    file: covered,
   };
 }
