@@ -62,11 +62,14 @@ describe('fast paths equal the plain code they replace', () => {
 
   it('InputIndex finds an item naming the same input, as comparing every item did', () => {
     const doc = (lines: string[]) => parseDocument(lines.map((l) => `- ${l}`).join('\n') + '\n');
-    const item = textOf(['Report', 'Input', ': ', ' ', '`04-ARTIFACTS/a.md`', '`a.md`', '[r](a.md)', '[r](../p/a.md)', '[r](p/a.md)', 'b', ' - '], 6);
+    const item = textOf(
+      ['Report', 'Input', ': ', ' ', '`04-ARTIFACTS/a.md`', '`a.md`', '[r](a.md)', '[r](../p/a.md)', '[r](p/a.md)', '[r](q/a.md)', '`p/a.md`', 'b', ' - '],
+      6,
+    );
     fc.assert(
       fc.property(fc.array(item, { minLength: 1, maxLength: 6 }), item, (texts, t) => {
         const d = doc([...texts, t]);
-        const items = d.items.map((it) => parseItem(it, '/ws/p', '/ws'));
+        const items = d.items.map((it) => parseItem(it, '/ws/p', ['/ws', '/ws/q']));
         const x = items.pop()!;
         assert.equal(
           new InputIndex(items).has(x),

@@ -1198,6 +1198,30 @@ describe('phase rules: handoffs', () => {
     }
   });
 
+  it('reads paths written from the folder that holds the phase folders (`phase-1/…` from `audit/`), the workspace being the folder above', async () => {
+    const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
+    const under = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).map(([k, v]) => [`audit/${k}`, v]));
+    const fromPhases = unnamed(IN2_COMPLETE)
+      .replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', '- Handoff: `phase-1/06-OUTPUT_HANDOFF.md`')
+      .replace(/\.\.\/phase-1\/(?=0[34])/g, 'phase-1/');
+    assert.doesNotMatch(fromPhases, /\.\.\//);
+    const files = { ...PHASE1_FILES, [OUT_PATH]: unnamed(OUT1), 'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n', [IN_PATH]: fromPhases };
+    let { svc } = await workspace(under(files));
+    assert.equal(svc.findPhase('phase-2')?.folder, `${ROOT}/audit/phase-2`);
+    assert.deepEqual(diagnosticsOf(svc, `audit/${IN_PATH}`, 'handoff-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, `audit/${IN_PATH}`, 'missing-artifact'), []);
+    // Another file is still another input.
+    const other = fromPhases.replace('phase-1/04-ARTIFACTS/coverage.json', 'phase-1/04-ARTIFACTS/audit-report.md');
+    ({ svc } = await workspace(under({ ...files, [IN_PATH]: other })));
+    assert.equal(diagnosticsOf(svc, `audit/${IN_PATH}`, 'handoff-mismatch').length, 1);
+    // Complete handoff rewrites a link phase 1 wrote from there so that it resolves from phase 2.
+    const out = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '[roadmap](phase-1/03-FINDINGS/roadmap.md#top)');
+    ({ svc } = await workspace(under({ ...files, [OUT_PATH]: out, [IN_PATH]: '' })));
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const fixed = applyEdits('', action.change.edits[0].edits);
+    assert.match(fixed, /\[roadmap\]\(\.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top\)/);
+  });
+
   it('reads reference-style links: in Source, and in items, which complete handoff copies with the target inline', async () => {
     const source =
       IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', '- [Phase 1 output handoff][src]') +

@@ -51,10 +51,11 @@ export interface HandoffItem {
   /** The path resolved against the document's folder. */
   resolved: string | undefined;
   /**
-   * The path read from the workspace root instead, when it may be meant so (relative, not `./` or
-   * `../`, and another file than `resolved`): the missing-artifact rule accepts either.
+   * The path read from the other folders it may be written from instead (`PathBases`: the workspace
+   * root, the folder of the phases), when it may be meant so (relative, not `./` or `../`), each
+   * another file than `resolved`: the missing-artifact rule accepts any.
    */
-  rootResolved: string | undefined;
+  alsoResolved: readonly string[];
   /** The path is written as text, backticked or bare (maybe relative to the repository), not a link. */
   codePath: boolean;
 }
@@ -118,6 +119,18 @@ export function isRelativeTarget(target: string): boolean {
 /** A backticked text that reads as a file path. */
 export function looksLikePath(s: string): boolean {
   return !/\s/.test(s) && (s.includes('/') || /\.[A-Za-z0-9]{1,8}$/.test(s)) && isRelativeTarget(s);
+}
+
+/**
+ * The folders a relative path in a phase document may be written from besides the document's own: the
+ * workspace root first (a leading `/` stands for it), then the folder that holds the phase folders (the
+ * audit seed writes `phase-1/06-OUTPUT_HANDOFF.md` from `audit-deployment/`) when that is another.
+ */
+export type PathBases = readonly string[];
+
+export function pathBases(root: string, phase: Phase | undefined): PathBases {
+  const parent = phase && dirname(phase.folder);
+  return parent && parent !== root && isInside(root, parent) ? [root, parent] : [root];
 }
 
 /** Absolute path of a relative target from `folder` (fragment and query dropped). */
@@ -188,7 +201,7 @@ export function withoutComments(text: string): string {
  * The handoff item of a list item. `doc` (the item's document) lets a reference-style link name its
  * path (`[report][r]` with `[r]: 04-ARTIFACTS/report.md`).
  */
-export function parseItem(item: ListItem, folder: string, root?: string, doc?: ParsedDocument): HandoffItem {
+export function parseItem(item: ListItem, folder: string, bases: PathBases = [], doc?: ParsedDocument): HandoffItem {
   const text = withoutComments(item.text);
   const masked = maskRefs(text);
   const colon = masked.indexOf(':');
@@ -229,22 +242,33 @@ export function parseItem(item: ListItem, folder: string, root?: string, doc?: P
   }
   // A link target's backslash escapes are read (`03\\-FINDINGS` is `03-FINDINGS`); a code span's are itself.
   const target = path && !codePath ? unescapeTarget(path) : path;
-  const resolved = target ? resolveTarget(folder, target, root) : undefined;
-  const rootResolved = target && resolved ? fromRoot(target, resolved, root) : undefined;
-  return { item, text, name, nameKey, key: textKey(text), path, resolved, rootResolved, codePath };
+  const resolved = target ? resolveTarget(folder, target, bases[0]) : undefined;
+  const alsoResolved = target && resolved ? fromBases(target, resolved, bases) : NONE;
+  return { item, text, name, nameKey, key: textKey(text), path, resolved, alsoResolved, codePath };
 }
 
-/** `path` read from the workspace root, when that is a file other than `resolved` (see HandoffItem.rootResolved). */
-function fromRoot(path: string, resolved: string, root: string | undefined): string | undefined {
-  if (!root || path.startsWith('/') || path.startsWith('.')) return undefined;
-  const r = resolveTarget(root, path, root);
-  return r && r !== resolved && isInside(root, r) ? r : undefined;
+const NONE: readonly string[] = [];
+
+/** `path` read from each of `bases` (see PathBases), where that is a file in the workspace other than `resolved`. */
+function fromBases(path: string, resolved: string, bases: PathBases): readonly string[] {
+  if (!bases.length || path.startsWith('/') || path.startsWith('.')) return NONE;
+  let out: string[] | undefined;
+  for (const b of bases) {
+    const r = resolveTarget(b, path, bases[0]);
+    if (r && r !== resolved && isInside(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
+  }
+  return out ?? NONE;
 }
 
-/** Whether two items' paths can name the same file: each read from its own folder, or from the workspace root. */
+/** Whether two items' paths can name the same file: each read from its own folder, or from a folder it may be written from. */
 function samePlace(a: HandoffItem, b: HandoffItem): boolean {
   if (!a.resolved || !b.resolved) return false;
-  return a.resolved === b.resolved || a.rootResolved === b.resolved || a.resolved === b.rootResolved || (!!a.rootResolved && a.rootResolved === b.rootResolved);
+  return (
+    a.resolved === b.resolved ||
+    a.alsoResolved.includes(b.resolved) ||
+    b.alsoResolved.includes(a.resolved) ||
+    a.alsoResolved.some((x) => b.alsoResolved.includes(x))
+  );
 }
 
 /** A leading name that identifies nothing: numbered (`Input 1:`, `Step 2:`) or one our templates use (`Input:`, `Artifact:`). */
@@ -269,10 +293,10 @@ export function isRealItem(text: string): boolean {
 }
 
 /** Parsed items of a section; items that are nothing but template placeholders are left out. */
-export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, root?: string): HandoffItem[] {
+export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, bases: PathBases = []): HandoffItem[] {
   return topItems(doc, sec)
     .filter((it) => isRealItem(withoutComments(it.text)))
-    .map((it) => parseItem(it, folder, root, doc));
+    .map((it) => parseItem(it, folder, bases, doc));
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -309,7 +333,7 @@ export function sameStatementKeys(x: string, y: string): boolean {
 function inputKeys(it: HandoffItem): string[] {
   const out: string[] = [];
   if (it.resolved) out.push(`p:${it.resolved}`);
-  if (it.rootResolved) out.push(`p:${it.rootResolved}`);
+  for (const r of it.alsoResolved) out.push(`p:${r}`);
   if (it.codePath && it.path) out.push(`c:${it.path}`);
   if (it.nameKey) out.push(`n:${it.nameKey}`);
   if (it.key) out.push(`k:${it.key}`);
@@ -449,20 +473,21 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
 export interface Reference {
   target: string;
   resolved: string;
-  /** The target read from the workspace root instead, as for an item's path (`HandoffItem.rootResolved`). */
-  rootResolved?: string;
+  /** The target read from the other folders it may be written from, as for an item's path (`HandoffItem.alsoResolved`). */
+  alsoResolved: readonly string[];
   range: Range;
   /** The link's target range (undefined for a code path). */
   targetRange: Range | undefined;
 }
 
-export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, root?: string): Reference[] {
+export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, bases: PathBases = []): Reference[] {
+  const root = bases[0];
   const out: Reference[] = [];
   for (const l of doc.links) {
     if (l.line <= sec.heading.line || l.line >= sec.end) continue;
     const target = unescapeTarget(l.target);
     const resolved = resolveTarget(folder, target, root);
-    if (resolved) out.push({ target: l.target, resolved, rootResolved: fromRoot(target, resolved, root), range: l.range, targetRange: l.targetRange });
+    if (resolved) out.push({ target: l.target, resolved, alsoResolved: fromBases(target, resolved, bases), range: l.range, targetRange: l.targetRange });
   }
   // Reference-style links: the target is their definition's, wherever in the document it is.
   const defs = definitionsOf(doc);
@@ -474,7 +499,7 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
         out.push({
           target: u.def.target,
           resolved,
-          rootResolved: fromRoot(target, resolved, root),
+          alsoResolved: fromBases(target, resolved, bases),
           range: range(line, u.start, line, u.end),
           targetRange: range(u.def.line, u.def.start, u.def.line, u.def.end),
         });
@@ -491,7 +516,7 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
         out.push({
           target: m[1],
           resolved,
-          rootResolved: fromRoot(m[1], resolved, root),
+          alsoResolved: fromBases(m[1], resolved, bases),
           range: range(line, m.index, line, m.index + m[0].length),
           targetRange: range(line, m.index + 1, line, m.index + 1 + m[1].length),
         });
@@ -530,9 +555,9 @@ export function copyItem(
   fromFolder: string,
   toFolder: string,
   exists: (p: string) => boolean,
-  root?: string,
+  bases: PathBases = [],
 ): { line: string; more: string[] } {
-  const span = (l: number, start: number, end: number) => rebaseSpan(doc, l, start, end, fromFolder, toFolder, exists, root);
+  const span = (l: number, start: number, end: number) => rebaseSpan(doc, l, start, end, fromFolder, toFolder, exists, bases);
   const line = withoutDirectives(span(item.line, item.textRange.start.character, item.textRange.end.character));
   let last = Math.min(item.endLine, doc.lines.length - 1);
   while (last > item.line && (doc.lines[last] ?? '').trim() === '') last--;
@@ -566,13 +591,13 @@ function rebaseSpan(
   fromFolder: string,
   toFolder: string,
   exists: (p: string) => boolean,
-  root?: string,
+  bases: PathBases,
 ): string {
   const line = doc.lines[lineNo] ?? '';
   const edits: { a: number; b: number; text: string }[] = [];
-  // A target that is not there from the handoff's folder but is from the workspace root was written from the root.
+  // A target that is not there from the handoff's folder but is from the workspace root (or the folder of the phases) was written from there.
   const rebase = (t: string) =>
-    rebaseTarget(t, root && !t.startsWith('.') && isRelativeTarget(t) && rootOnly(unescapeTarget(t), fromFolder, root, exists) ? root : fromFolder, toFolder);
+    rebaseTarget(t, (!t.startsWith('.') && isRelativeTarget(t) && writtenFrom(unescapeTarget(t), fromFolder, bases, exists)) || fromFolder, toFolder);
   for (const l of doc.links) {
     if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
     const rebased = rebase(l.target);
@@ -618,16 +643,19 @@ function rebaseSpan(
   return out.slice(start, end + (out.length - line.length));
 }
 
-/** Whether a relative target exists from the workspace root but not from `folder`. */
-function rootOnly(target: string, folder: string, root: string, exists: (p: string) => boolean): boolean {
-  const inFolder = resolveTarget(folder, target, root);
-  const inRoot = resolveTarget(root, target, root);
-  return !!inFolder && !!inRoot && inFolder !== inRoot && !exists(inFolder) && exists(inRoot);
+/** The first of `bases` a relative target exists from when it does not from `folder`; undefined when none. */
+function writtenFrom(target: string, folder: string, bases: PathBases, exists: (p: string) => boolean): string | undefined {
+  const inFolder = resolveTarget(folder, target, bases[0]);
+  if (!inFolder || exists(inFolder)) return undefined;
+  return bases.find((b) => {
+    const there = resolveTarget(b, target, bases[0]);
+    return !!there && there !== inFolder && exists(there);
+  });
 }
 
-/** Whether a reference names `path`, read from its document's folder or from the workspace root. */
+/** Whether a reference names `path`, read from its document's folder or from a folder it may be written from. */
 export function refersTo(r: Reference, path: string): boolean {
-  return r.resolved === path || r.rootResolved === path;
+  return r.resolved === path || r.alsoResolved.includes(path);
 }
 
 /** Relative path from phase N+1's input handoff to phase N's output handoff. */

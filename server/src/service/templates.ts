@@ -16,7 +16,7 @@ import { findSection, itemsOf, sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { copyItem, meaningfulItem, topItems } from './handoff';
+import { copyItem, meaningfulItem, pathBases, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
 
@@ -794,12 +794,13 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
   const from = dirname(out.path);
   const to = dirname(file);
   const exists = (p: string) => svc.exists(p);
+  const bases = pathBases(svc.model.root, prev);
   // Items that are nothing but placeholders hand nothing off; the others are copied whole, as Complete handoff copies them.
   const items = (title: string) =>
     topItems(doc, sectionByTitle(doc, expandTitle(title, phase.number)))
       .filter(meaningfulItem)
       .map((it) => {
-        const c = copyItem(doc, it, from, to, exists, svc.model.root);
+        const c = copyItem(doc, it, from, to, exists, bases);
         return [c.line, ...c.more].join('\n');
       });
   return {

@@ -33,6 +33,7 @@ import {
   textKey,
   topItems,
   isRealItem,
+  pathBases,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
@@ -88,12 +89,13 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const to = dirname(pair.inPath);
   // The whole item, without the output handoff's own directive comments: they silence problems there, not in the next phase.
   const exists = (p: string) => svc.exists(p);
-  const copy = (it: ListItem) => copyItem(pair.out, it, from, to, exists, svc.model.root);
+  const bases = pathBases(svc.model.root, pair.prev);
+  const copy = (it: ListItem) => copyItem(pair.out, it, from, to, exists, bases);
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
     source: `Previous phase: [${label}](${sourceLink(pair)})`,
-    inputs: handoffItems(pair.out, out.inputs, from, svc.model.root).map((h) => ({ item: h.item, ...copy(h.item), handed: h })),
+    inputs: handoffItems(pair.out, out.inputs, from, bases).map((h) => ({ item: h.item, ...copy(h.item), handed: h })),
     prerequisites: topItems(pair.out, out.prerequisites)
       .filter(meaningfulItem)
       .map((it) => {
@@ -137,7 +139,7 @@ function createText(phase: Phase, h: Handed): string {
 function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEdit[] {
   const { pair } = h;
   const folder = dirname(pair.inPath);
-  const root = svc.model.root;
+  const bases = pathBases(svc.model.root, pair.next);
   const n = pair.next.number;
   const ins: (Insertion | undefined)[] = [];
   const replaces: TextEdit[] = [];
@@ -152,7 +154,7 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   };
 
   const source = inputSection(doc, IN_SOURCE, n);
-  const refs = source ? referencesIn(doc, source, folder, root) : [];
+  const refs = source ? referencesIn(doc, source, folder, bases) : [];
   if (!refs.some((r) => refersTo(r, pair.outPath))) {
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
     if (wrong.length) for (const r of wrong) replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
@@ -160,7 +162,7 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   }
 
   // Indexed, not compared pair by pair (performance only).
-  const received = new InputIndex(handoffItems(doc, inputSection(doc, IN_INPUTS, n), folder, root));
+  const received = new InputIndex(handoffItems(doc, inputSection(doc, IN_INPUTS, n), folder, bases));
   add(
     IN_INPUTS,
     h.inputs.filter((x) => !received.has(x.handed)),

@@ -2,7 +2,7 @@
 import { sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, inputSection, outputSections, sameStatement, topItems } from '../handoff';
+import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, pathBases, inputSection, outputSections, sameStatement, topItems } from '../handoff';
 import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
@@ -49,7 +49,7 @@ const markPrerequisite: Fix = (svc, diag) => {
   let copied = { line: d.text, more: [] as string[] };
   const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
   const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
-  if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), svc.model.root);
+  if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), pathBases(svc.model.root, pair.prev));
   const lines = [`${bulletOf(doc, sec)} [ ] ${copied.line}`, ...copied.more];
   const ins = sec ? appendToSection(doc, sec, lines) : insertSection(doc, IN_PREREQUISITES, lines, IN_ORDER);
   return action(`Add prerequisite "${d.text}" (unchecked)`, diag, mergeInsertions([ins], doc.eol));

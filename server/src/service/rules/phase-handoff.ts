@@ -18,6 +18,7 @@ import {
   handoffPair,
   isOutputHandoffPath,
   outputSections,
+  pathBases,
   referencesIn,
   refersTo,
   InputIndex,
@@ -102,13 +103,13 @@ function checkInputHandoff(ctx: RuleContext): void {
   const fix = { fix: 'complete-handoff', phase: phase.id, from: pair.prev.id };
   const folder = dirname(ctx.path);
   const prevFolder = dirname(pair.outPath);
-  const root = ctx.model.root;
+  const bases = pathBases(ctx.model.root, phase);
   const out = outputSections(pair);
 
   // Source: links phase N's output handoff, not another phase's.
   const source = inputSection(doc, IN_SOURCE, phase.number);
   if (source) {
-    const refs = referencesIn(doc, source, folder, root);
+    const refs = referencesIn(doc, source, folder, bases);
     if (!refs.some((r) => refersTo(r, pair.outPath))) {
       const wrong = refs.filter((r) => isOutputHandoffPath(r.resolved, phase));
       for (const r of wrong) {
@@ -127,9 +128,9 @@ function checkInputHandoff(ctx: RuleContext): void {
 
   // Inputs: everything phase N hands off is received; nothing else is claimed as handed off.
   const inputsSec = inputSection(doc, IN_INPUTS, phase.number);
-  const received = handoffItems(doc, inputsSec, folder, root);
+  const received = handoffItems(doc, inputsSec, folder, bases);
   if (out.inputs) {
-    const handed = handoffItems(pair.out, out.inputs, prevFolder, root);
+    const handed = handoffItems(pair.out, out.inputs, prevFolder, pathBases(ctx.model.root, pair.prev));
     const at = inputsSec ? inputsSec.heading.textRange : titleRange(doc);
     const receivedIndex = new InputIndex(received);
     for (const h of handed) {
