@@ -450,6 +450,29 @@ describe('robustness: workspace schemas are data', () => {
     }
   });
 
+  it('a small schema whose definitions each refer twice to the next (no cycle, 2^N ways) is invalid-config, and the built-in schema applies', async () => {
+    const chain = (n: number) => {
+      const definitions: Record<string, object> = { [`d${n}`]: { type: 'string' } };
+      for (let i = 0; i < n; i++) definitions[`d${i}`] = { allOf: [{ $ref: `#/definitions/d${i + 1}` }, { $ref: `#/definitions/d${i + 1}` }] };
+      return { type: 'object', properties: { title: { $ref: '#/definitions/d0' } }, definitions };
+    };
+    // 2 KB at N = 24: without the bound, checking the one document took minutes and ran out of memory.
+    const { svc } = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': JSON.stringify(chain(24)), [BRIEF]: '---\ntitle: x\n---\n' + body });
+    const all = svc.diagnoseAll();
+    const config = all.filter((d) => d.code === 'invalid-config');
+    assert.equal(config.length, 1, JSON.stringify(all.map((d) => d.message)));
+    assert.match(config[0].message, /^schema for 'brief' is not accepted: .*reaches more than 10,000 subschemas/);
+    assert.ok(all.some((d) => d.file === `${ROOT}/${BRIEF}` && d.code === 'front-matter-schema' && /status/.test(d.message)));
+    // The same shape a few levels deep is an ordinary schema, and checks the value.
+    const small = await workspace({ 'phasegate.yaml': cfg('brief', 's.json'), 's.json': JSON.stringify(chain(6)), [BRIEF]: '---\ntitle: 3\n---\n' + body });
+    const found = small.svc.diagnoseAll();
+    assert.deepEqual(
+      found.filter((d) => d.code === 'invalid-config'),
+      [],
+    );
+    assert.ok(found.some((d) => d.code === 'front-matter-schema' && /title/.test(d.message)));
+  });
+
   it('a recursive schema that reads into a property or an item is accepted and checks nested values', async () => {
     const schema = {
       type: 'object',

@@ -256,5 +256,46 @@ function refCycle(schema: unknown): string | undefined {
       }
     }
   }
-  return undefined;
+  return expansion(schema, (node) => [...sameValue(node).map(([x]) => x), ...INTO_PARTS.flatMap((k) => subschemas(node, k, '').map(([x]) => x))], where);
+}
+
+/** Most subschema applications one value and its parts may cost (see `expansion`). */
+export const MAX_SCHEMA_EXPANSION = 10_000;
+
+/**
+ * Why `schema` costs too much to apply, when the subschemas reached from its root through references and
+ * keywords (`children`), each counted once per way it is reached, are more than MAX_SCHEMA_EXPANSION: a
+ * small schema whose definitions each refer twice to the next (`"allOf": [{"$ref": "#/definitions/d2"},
+ * {"$ref": "#/definitions/d2"}]`) holds no cycle, yet checking one value follows 2^N ways (ajv reports
+ * every error: minutes and gigabytes at N = 24). A recursion through a property or an item (a reference
+ * back to a subschema on the way) is counted once: each turn of it reads a deeper part of the value.
+ */
+function expansion(schema: Schema, children: (node: Schema) => Schema[], where: Map<Schema, string>): string | undefined {
+  const count = new Map<Schema, number>();
+  const onPath = new Set<Schema>();
+  const stack: { node: Schema; next: Schema[]; i: number; sum: number }[] = [{ node: schema, next: children(schema), i: 0, sum: 1 }];
+  onPath.add(schema);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.next.length || top.sum > MAX_SCHEMA_EXPANSION) {
+      count.set(top.node, top.sum);
+      onPath.delete(top.node);
+      stack.pop();
+      if (stack.length) stack[stack.length - 1].sum += top.sum;
+      else if (top.sum > MAX_SCHEMA_EXPANSION) break;
+      continue;
+    }
+    const x = top.next[top.i++];
+    if (onPath.has(x)) continue;
+    const known = count.get(x);
+    if (known !== undefined) top.sum += known;
+    else {
+      onPath.add(x);
+      stack.push({ node: x, next: children(x), i: 0, sum: 1 });
+    }
+  }
+  let worst: Schema | undefined;
+  for (const [node, n] of count) if (n > MAX_SCHEMA_EXPANSION && (!worst || where.get(node)!.length > where.get(worst)!.length)) worst = node;
+  if (!worst) return undefined;
+  return `${where.get(worst) || '#'}: reaches more than ${MAX_SCHEMA_EXPANSION.toLocaleString('en-US')} subschemas, each counted once per way its references and keywords lead to it (a definition referred to twice from one place counts twice): checking a document would take too long`;
 }
