@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { MemoryFileSystem, PhasegateService, TemplateError, codeActions, parseDocument, suppressActions } from '../../server/src/service';
 import { DocumentWhat, ScaffoldError, planNew } from '../../server/src/service/scaffold';
 import { schemaProblems } from '../../server/src/service/schema-safety';
+import { fastFormats } from 'ajv-formats/dist/formats';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
@@ -471,6 +472,44 @@ describe('robustness: workspace schemas are data', () => {
       [],
     );
     assert.ok(found.some((d) => d.code === 'front-matter-schema' && /title/.test(d.message)));
+  });
+
+  it("checks a workspace schema's formats (email, date, …), and refuses a format it could not check", async () => {
+    const schema = (format: string) => ({ type: 'object', properties: { title: { type: 'string' }, owner: { type: 'string', format } } });
+    const checked = async (format: string, owner: string) => {
+      const { svc } = await workspace({
+        'phasegate.yaml': cfg('brief', 's.json'),
+        's.json': JSON.stringify(schema(format)),
+        [BRIEF]: `---\ntitle: x\nowner: ${owner}\n---\n` + body,
+      });
+      return svc.diagnoseAll().filter((d) => d.code === 'invalid-config' || d.code === 'front-matter-schema');
+    };
+    const bad = await checked('email', 'not-an-email');
+    assert.deepEqual(
+      bad.map((d) => [d.code, d.message, d.range.start.line]),
+      [['front-matter-schema', 'Front matter `owner` must match format "email".', 2]],
+    );
+    assert.deepEqual(await checked('email', 'ana@example.com'), []);
+    assert.equal((await checked('date', 'next tuesday')).length, 1);
+    assert.deepEqual(await checked('date', '2026-11-26'), []);
+    // Refused: the built-in brief schema applies (it requires phase and status).
+    const refused = await checked('e-mail', 'x');
+    const [unknown, ...rest] = refused.filter((d) => d.code === 'invalid-config');
+    assert.deepEqual(rest, []);
+    assert.ok(refused.some((d) => /required key `status`/.test(d.message)));
+    assert.match(unknown.message, /\/properties\/owner\/format: unknown format "e-mail" \(it would not be checked; known: date, .*email/);
+  });
+
+  it('knows the formats ajv-formats checks, no more, no fewer', () => {
+    const known = Object.keys(fastFormats).sort();
+    const refused = known.filter((f) => schemaProblems({ format: f }).length);
+    assert.deepEqual(refused, []);
+    assert.equal(schemaProblems({ format: 'no-such-format' }).length, 1);
+    const listed = /known: (.*)\)$/
+      .exec(schemaProblems({ format: 'x' })[0])![1]
+      .split(', ')
+      .sort();
+    assert.deepEqual(listed, known);
   });
 
   it('a recursive schema that reads into a property or an item is accepted and checks nested values', async () => {

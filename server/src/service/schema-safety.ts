@@ -72,6 +72,36 @@ function uniqueItemsProblem(schema: Record<string, unknown>): string | undefined
   return `uniqueItems needs "items" of a scalar "type" (string, number, integer, boolean, null) or "maxItems" of at most ${MAX_UNIQUE_ITEMS}`;
 }
 
+/** The `format`s a workspace schema may use: those ajv-formats checks (see `createAjv`). */
+const KNOWN_FORMATS = new Set([
+  'date',
+  'time',
+  'date-time',
+  'iso-time',
+  'iso-date-time',
+  'duration',
+  'uri',
+  'uri-reference',
+  'uri-template',
+  'url',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'regex',
+  'uuid',
+  'json-pointer',
+  'json-pointer-uri-fragment',
+  'relative-json-pointer',
+  'byte',
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'password',
+  'binary',
+]);
+
 /** Problems that forbid compiling `schema`; empty when it is safe. */
 export function schemaProblems(schema: unknown): string[] {
   const problems: string[] = [];
@@ -105,6 +135,8 @@ export function schemaProblems(schema: unknown): string[] {
           const why = regExpProblem(p, 'u');
           if (why) problems.push(`${here}/${p}: ${why}`);
         }
+      } else if (k === 'format' && typeof v === 'string' && !KNOWN_FORMATS.has(v)) {
+        problems.push(`${here}: unknown format "${v.slice(0, 80)}" (it would not be checked; known: ${[...KNOWN_FORMATS].join(', ')})`);
       } else if (k === 'uniqueItems' && v === true) {
         const why = uniqueItemsProblem(node as Record<string, unknown>);
         if (why) problems.push(`${here}: ${why}`);
