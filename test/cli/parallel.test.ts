@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
 import { Parallel, ShardRequest, checkShard, splitPhases } from '../../server/src/cli/shards';
 import { NodeFileSystem } from '../../server/src/node/assets';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { PhasegateService } from '../../server/src/service';
 import type { Phase } from '../../server/src/service/workspace';
 import { assets, REPO } from '../helpers/workspace';
@@ -49,7 +50,8 @@ async function runMain(argv: string[], cwd: string, parallel?: Parallel): Promis
   const code = await main({
     argv,
     cwd: cwd.replace(/\\/g, '/'),
-    fs: new NodeFileSystem(),
+    // The CLI's own (it writes what --fix fixes).
+    fs: new SyncNodeFileSystem(),
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     assets,
@@ -177,6 +179,33 @@ describe('phasegate check and status in parallel', function () {
       assert.deepEqual([threads.status, threads.stdout], [exec('off').status, single.stdout]);
     } finally {
       fs.rmSync(chained, { recursive: true, force: true });
+    }
+  });
+
+  it('check --fix stays on one thread: it fixes the files of every shard and reports what one thread reports', async () => {
+    const copy = (): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-parallel-fix-'));
+      fs.cpSync(ws, dir, { recursive: true });
+      // In the last shard: a fixable problem (a blank line above the front matter) and an error no fix removes.
+      const out = path.join(dir, 'audit-deployment', 'phase-9', '06-OUTPUT_HANDOFF.md');
+      fs.writeFileSync(out, '\n' + fs.readFileSync(out, 'utf8'));
+      const input = path.join(dir, 'audit-deployment', 'phase-10', '01-INPUT_HANDOFF.md');
+      fs.writeFileSync(input, fs.readFileSync(input, 'utf8').replace(/^status: .*$/m, 'status: finishedx'));
+      return dir;
+    };
+    const argv = ['check', '.', '--fix', '--format', 'json'];
+    const [one, many] = [copy(), copy()];
+    try {
+      const single = await runMain(argv, one);
+      const { parallel, calls } = inProcess(2);
+      const multi = await runMain(argv, many, parallel);
+      assert.equal(calls.length, 0, 'no shard runs elsewhere');
+      assert.deepEqual(multi, single);
+      assert.match(single.stderr, /fixed audit-deployment\/phase-9\/06-OUTPUT_HANDOFF\.md: 1 × invalid-front-matter/);
+      assert.equal(single.code, 1);
+      assert.ok((JSON.parse(single.stdout) as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === 'front-matter-schema'));
+    } finally {
+      for (const d of [one, many]) fs.rmSync(d, { recursive: true, force: true });
     }
   });
 

@@ -124,7 +124,7 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
 }
 
 async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const workspaces = await load(ctx, args);
+  const workspaces = await load(ctx, args, ctx.parallel);
   const report = buildReport(ctx.cwd, workspaces, false);
   ctx.stdout.write(args.format === 'json' ? statusJson(report) : formatStatus(report));
   // An invalid phasegate.yaml fails `status` as it fails `check` (where it is an invalid-config error).
@@ -132,7 +132,7 @@ async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
 }
 
 /** The workspaces of the PATHs with their documents read, or their shards checked on other threads. */
-async function load(ctx: CliContext, args: ParsedArgs, parallel = ctx.parallel): Promise<Workspace[]> {
+async function load(ctx: CliContext, args: ParsedArgs, parallel: Parallel | undefined): Promise<Workspace[]> {
   const workspaces = await loadWorkspaces({ fs: ctx.fs, assets: ctx.assets, cwd: ctx.cwd, paths: args.positionals, configFile: args.config });
   // A PATH the scan leaves out would otherwise pass as a folder without phases.
   for (const { path, why } of workspaces.flatMap((ws) => ws.unscanned)) ctx.stderr.write(`phasegate: warning: ${path} is not checked: ${why}.\n`);
