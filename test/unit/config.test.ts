@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { parseConfig } from '../../server/src/service/config';
 import { DEFAULT_METRICS } from '../../server/src/service/layout';
 import { planNew } from '../../server/src/service/scaffold';
+import { ignoreGlobs } from '../../server/src/service/glob-safety';
 import { ROOT, workspace } from '../helpers/workspace';
 
 describe('config: custom layouts', () => {
@@ -364,6 +365,32 @@ describe('config: the spellings of a glob', () => {
       );
       assert.ok(!svc.diagnoseAll().some((d) => d.file.startsWith(`${ROOT}/drafts/`)), ignore);
     }
+  });
+
+  it('an ignore glob ending with /** after a wildcard (phase-4*/**) leaves out the folders it names, not only what they hold', async () => {
+    for (const ignore of ['phase-4*/**', 'phase-4?/**', '*-4*/**', 'phase-4/**']) {
+      const { svc } = await workspace({
+        'phasegate.yaml': `ignore: ['${ignore}']\n`,
+        'phase-3/00-PHASE_BRIEF.md': '# Phase 3: Kept\n',
+        'phase-4/00-PHASE_BRIEF.md': '# Phase 4: Dropped\n',
+        'phase-40/00-PHASE_BRIEF.md': '# Phase 40: Dropped\n',
+        'phase-41/00-PHASE_BRIEF.md': '# Phase 41: Dropped\n',
+      });
+      const kept = ignore === 'phase-4?/**' ? ['phase-3', 'phase-4'] : ignore === 'phase-4/**' ? ['phase-3', 'phase-40', 'phase-41'] : ['phase-3'];
+      assert.deepEqual(
+        svc.model.phases.map((p) => p.id),
+        kept,
+        ignore,
+      );
+      // No empty phase folder left behind: nothing is reported on the folders left out.
+      assert.ok(!svc.diagnoseAll().some((d) => !kept.some((k) => d.file.startsWith(`${ROOT}/${k}`)) && d.file !== `${ROOT}/phasegate.yaml`), ignore);
+      if (ignore === 'phase-4*/**') assert.match(svc.scanExclusion(`${ROOT}/phase-40`, false) ?? '', /^it matches "phase-4\*\/\*\*" of ignore/);
+    }
+    // A file whose name the part before /** matches is no folder of it: not left out.
+    const match = ignoreGlobs(['notes/phase-4*/**']);
+    assert.equal(match('notes/phase-40', true), true);
+    assert.equal(match('notes/phase-4x.md', false), false);
+    assert.equal(match('notes/phase-40/a.md', false), true);
   });
 
   it('a glob that cannot match inside the workspace folder is invalid-config at its value, with the reason, and dropped', () => {

@@ -20,6 +20,7 @@ import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
+import { ignoreGlobs } from './glob-safety';
 import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
 import { createAjv, precompiled } from './precompiled';
 
@@ -111,9 +112,9 @@ export class PhasegateService {
   /** Built on first use (`ajv`): a run whose schemas are all precompiled never builds one. */
   private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction | string>();
-  private ignoreMatcher: (rel: string) => boolean = () => false;
-  /** The config's `ignore` globs, compiled. */
-  private configIgnore: ((rel: string) => boolean) | undefined;
+  private ignoreMatcher: (rel: string, folder: boolean) => boolean = () => false;
+  /** The config's `ignore` globs, compiled (see `ignoreGlobs`). */
+  private configIgnore: ((rel: string, folder: boolean) => boolean) | undefined;
   /** Folders (absolute) inside the root that another engine checks: nested workspace folders. */
   private excluded: string[] = [];
   private loadOptions: LoadOptions = {};
@@ -218,7 +219,7 @@ export class PhasegateService {
       break;
     }
     await this.loadWorkspaceSchemas();
-    this.configIgnore = this.config.ignore.length ? picomatch(this.config.ignore, { dot: true }) : undefined;
+    this.configIgnore = this.config.ignore.length ? ignoreGlobs(this.config.ignore) : undefined;
     this.composeIgnore();
   }
 
@@ -227,11 +228,11 @@ export class PhasegateService {
     const ignore = this.configIgnore;
     const excluded = this.excluded.filter((p) => p !== this.root && isInside(this.root, p)).map((p) => relativePath(this.root, p));
     if (!excluded.length) {
-      this.ignoreMatcher = ignore ? (rel) => ignore(rel) : () => false;
+      this.ignoreMatcher = ignore ?? (() => false);
       return;
     }
     const inExcluded = (rel: string): boolean => excluded.some((x) => rel === x || rel.startsWith(x + '/'));
-    this.ignoreMatcher = ignore ? (rel) => inExcluded(rel) || ignore(rel) : inExcluded;
+    this.ignoreMatcher = ignore ? (rel, folder) => inExcluded(rel) || ignore(rel, folder) : inExcluded;
   }
 
   /**
@@ -247,14 +248,14 @@ export class PhasegateService {
       const rel = parts.slice(0, k).join('/');
       // Said of the path itself, or of the folder it lies in (`.hidden` is one, `.hidden/x` lies in one).
       const itself = k === parts.length;
-      if (this.configIgnore?.(rel)) {
-        const glob = this.config.ignore.find((g) => picomatch.isMatch(rel, g, { dot: true }));
+      const folder = !itself || !isFile;
+      if (this.configIgnore?.(rel, folder)) {
+        const glob = this.config.ignore.find((g) => ignoreGlobs([g])(rel, folder));
         const matches = `${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
         return itself || (glob && picomatch.isMatch(whole, glob, { dot: true })) ? `it matches ${matches}` : `it lies in ${rel}, which matches ${matches}`;
       }
-      if (this.ignoreMatcher(rel)) return 'it lies in another workspace folder, checked on its own';
+      if (this.ignoreMatcher(rel, folder)) return 'it lies in another workspace folder, checked on its own';
       const name = parts[k - 1];
-      const folder = !itself || !isFile;
       if (folder && skippedFolder(name)) {
         if (!itself) return `it lies in ${name}, a folder Phasegate does not look into`;
         return `it is a ${name.startsWith('.') ? 'hidden' : name} folder, which Phasegate does not look into`;
@@ -648,7 +649,7 @@ export class PhasegateService {
         // What the scan leaves out (an ignore glob, node_modules, a hidden folder) stays out when it appears later.
         if (this.scanExclusion(p, st.kind === 'file')) continue;
         if (st.kind === 'directory') {
-          const sub = await scanTree(this.fs, p, (rel) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel))));
+          const sub = await scanTree(this.fs, p, (rel, folder) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel)), folder));
           sub.files.forEach((f) => this.scan.files.add(f));
           sub.dirs.forEach((d) => this.scan.dirs.add(d));
         } else if (st.kind === 'file') {

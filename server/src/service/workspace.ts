@@ -28,7 +28,13 @@ export interface ScanResult {
   truncated: boolean;
 }
 
-export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: string) => boolean, token?: CancellationToken): Promise<ScanResult> {
+/** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
+export async function scanTree(
+  fs: FileSystem,
+  root: string,
+  isIgnored: (rel: string, folder: boolean) => boolean,
+  token?: CancellationToken,
+): Promise<ScanResult> {
   const res: ScanResult = { files: new Set(), dirs: new Set([root]), problems: [], truncated: false };
   let frontier = [root];
   const rootPrefix = root === '/' ? '/' : root + '/';
@@ -56,7 +62,7 @@ export async function scanTree(fs: FileSystem, root: string, isIgnored: (rel: st
         const p = joinPath(dir, e.name);
         // What relativePath(root, p) yields for a normal path inside root, without splitting both (performance only).
         const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
-        if (isIgnored(rel)) continue;
+        if (isIgnored(rel, e.kind === 'directory')) continue;
         if (e.kind === 'directory') {
           if (skippedFolder(e.name)) continue;
           res.dirs.add(p);

@@ -1,5 +1,5 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
-import picomatch from 'picomatch';
+import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
@@ -259,7 +259,7 @@ export function resolveTarget(ctx: RuleContext, target: string, base = dirname(c
   return p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
 }
 
-const ignoreMatchers = new WeakMap<object, (rel: string) => boolean>();
+const ignoreMatchers = new WeakMap<object, (rel: string, folder: boolean) => boolean>();
 
 /**
  * Whether the engine cannot know if `path` exists: outside the workspace, or in a folder the scan
@@ -274,13 +274,9 @@ export function unverifiable(ctx: RuleContext, path: string): boolean {
   const ignore = ctx.config.ignore;
   if (!ignore.length) return false;
   let match = ignoreMatchers.get(ctx.config);
-  if (!match) {
-    const m = picomatch(ignore, { dot: true });
-    match = (r: string) => m(r);
-    ignoreMatchers.set(ctx.config, match);
-  }
-  // A path under an ignored folder is ignored too.
-  for (let r = rel; r && r !== '.'; r = r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '') if (match(r)) return true;
+  if (!match) ignoreMatchers.set(ctx.config, (match = ignoreGlobs(ignore)));
+  // A path under an ignored folder is ignored too (the path itself may be a folder).
+  for (let r = rel; r && r !== '.'; r = r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '') if (match(r, true)) return true;
   return false;
 }
 
