@@ -110,7 +110,12 @@ export class WorkspaceDiagnostics {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
       const svc = folder.svc;
-      const files = [...svc.checkedFiles(), ...(svc.config.file ? [svc.config.file] : [])];
+      // As `phasegate check` reports them: the checked files, the folders of phases without a document,
+      // the config file, and what the scan could not read.
+      const scanned = new Map<string, Diagnostic[]>();
+      for (const d of svc.scanDiagnostics()) scanned.set(d.file, [...(scanned.get(d.file) ?? []), d]);
+      const diagnosed = svc.diagnosedPaths();
+      const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
       if (settings.enable) {
         // The engine checks the phases' documents in batches (faster than one by one); the loop
         // below then reads its cached results.
@@ -132,7 +137,14 @@ export class WorkspaceDiagnostics {
         const prev = previous.get(key);
         // The client's own spelling of the URI when it named the file, else the server's (VS Code's).
         const uri = prev?.uri ?? this.ctx.uriOf(key);
-        const engine = !settings.enable ? [] : path === svc.config.file ? svc.config.problems : svc.diagnose(path);
+        const own = scanned.get(path);
+        const engine = !settings.enable
+          ? []
+          : path === svc.config.file
+            ? svc.config.problems
+            : own
+              ? [...(diagnosed.includes(path) ? svc.diagnose(path) : []), ...own]
+              : svc.diagnose(path);
         const last = this.reported.get(key);
         // The same result under the same settings: the last report stands, unconverted and
         // unserialised again (performance only: after an edit most of the workspace is unchanged).

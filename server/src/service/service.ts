@@ -743,22 +743,28 @@ export class PhasegateService {
     return out;
   }
 
+  /** The scan's problems (files and folders it could not read, link loops, broken links): `unreadable-file` warnings. */
+  scanDiagnostics(): Diagnostic[] {
+    return this.scan.problems.map((pr) => ({ file: pr.path, range: range(0, 0, 0, 0), severity: 'warning', code: 'unreadable-file', message: pr.message }));
+  }
+
+  /** Every path `diagnose` reports on: the checked files, and the folder of each phase without a document. */
+  diagnosedPaths(): string[] {
+    const out = this.checkedFiles();
+    for (const phase of this.model.phases) if (phase.markdown.length === 0) out.push(phase.folder);
+    return out;
+  }
+
   /** Diagnostics of every checked file, plus config and scan problems. */
   diagnoseAll(token: CancellationToken = noCancellation): Diagnostic[] {
-    const out: Diagnostic[] = [...this.config.problems];
-    for (const pr of this.scan.problems) {
-      out.push({ file: pr.path, range: range(0, 0, 0, 0), severity: 'warning', code: 'unreadable-file', message: pr.message });
-    }
+    const out: Diagnostic[] = [...this.config.problems, ...this.scanDiagnostics()];
     // Appended one by one: spreading a file's diagnostics into push() overflows the stack past ~100,000.
     const append = (ds: Diagnostic[]) => {
       for (let i = 0; i < ds.length; i++) out.push(ds[i]);
     };
-    for (const f of this.checkedFiles()) {
+    for (const f of this.diagnosedPaths()) {
       throwIfCancelled(token);
       append(this.diagnose(f, token));
-    }
-    for (const phase of this.model.phases) {
-      if (phase.markdown.length === 0) append(this.diagnose(phase.folder, token));
     }
     return out;
   }
