@@ -141,6 +141,23 @@ describe('phasegate check --format sarif', () => {
     );
   });
 
+  it('gives a result on a phase folder without a document no region, and a fingerprint of its rule and message', async () => {
+    const fsys = examplesFs();
+    fsys.write('/ws/examples/audit-deployment/phase-4/notes.txt', 'to do\n');
+    const { log } = await sarifOf(fsys);
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const onFolder = (log.runs[0].results ?? []).filter(
+      (r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'examples/audit-deployment/phase-4',
+    );
+    assert.ok(onFolder.length > 1, 'the missing documents are reported on the folder');
+    for (const r of onFolder) {
+      assert.equal(r.locations?.[0]?.physicalLocation?.region, undefined);
+      assert.equal(r.partialFingerprints?.primaryLocationLineHash, lineHashes(`${r.ruleId}: ${r.message.text}`).get(1));
+    }
+    // One apiece: results on one folder are told apart.
+    assert.equal(new Set(onFolder.map((r) => r.partialFingerprints?.primaryLocationLineHash)).size, onFolder.length);
+  });
+
   it('leaves the fingerprint out for a file it cannot read', async () => {
     const fsys = examplesFs();
     const plan = '/ws/examples/audit-deployment/phase-3/02-EXECUTION_PLAN.md';

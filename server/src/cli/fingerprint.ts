@@ -109,8 +109,9 @@ export function lineHashes(text: string, wanted?: ReadonlySet<number>): Map<numb
   return out;
 }
 
-/** File → line (1-based) → fingerprint. */
-export type Fingerprints = Map<string, Map<number, string>>;
+/** File → line (1-based) → fingerprint; `FOLDER` for a path that is a folder (a phase without a document). */
+export type Fingerprints = Map<string, Map<number, string> | typeof FOLDER>;
+export const FOLDER = 'folder';
 
 /**
  * The fingerprints of the lines where the diagnostics start, file by file. A file that cannot be
@@ -132,6 +133,7 @@ export async function diagnosticFingerprints(
   for (const [file, wanted] of lines) {
     try {
       const st = await fs.stat(file);
+      if (st?.kind === 'directory') out.set(file, FOLDER);
       if (!st || st.kind !== 'file' || st.size > MAX_DOCUMENT_BYTES) continue;
       out.set(file, lineHashes(decoder.decode(await fs.readFile(file)), wanted));
     } catch {

@@ -8,7 +8,7 @@ import { RULES, ruleDocsUrl } from '../service/rules/catalog';
 import { relativePath } from '../service/host';
 import type { Severity } from '../service/types';
 import type { Report } from './report';
-import type { Fingerprints } from './fingerprint';
+import { FOLDER, Fingerprints, lineHashes } from './fingerprint';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/phasegate/phasegate';
@@ -59,7 +59,11 @@ export function toSarif(report: Report, version: string, fingerprints?: Fingerpr
       index.set(d.code, ruleIndex);
     }
     const { start, end } = d.range;
-    const lineHash = fingerprints?.get(d.file)?.get(start.line + 1);
+    const known = fingerprints?.get(d.file);
+    // A result on a folder has no region (it is the whole folder), and no line to hash: its fingerprint is
+    // the hash of its rule and message, as if they were its line (several results on one folder stay apart).
+    const folder = known === FOLDER;
+    const lineHash = folder ? lineHashes(`${d.code}: ${d.message}`, new Set([1])).get(1) : known?.get(start.line + 1);
     return {
       ruleId: d.code,
       ruleIndex,
@@ -69,7 +73,7 @@ export function toSarif(report: Report, version: string, fingerprints?: Fingerpr
         {
           physicalLocation: {
             artifactLocation: { uri: toUriReference(relativePath(report.cwd, d.file)), uriBaseId: '%SRCROOT%' },
-            region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+            ...(folder ? {} : { region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 } }),
           },
         },
       ],
