@@ -305,9 +305,10 @@ describe('structure rules', () => {
     });
     assert.deepEqual(svc.config.problems, []);
     const s1 = svc.findPhase('sprints/sprint-1')!;
+    // Its gate, which has no checklist, waits for the documents it would judge (it passed on nothing).
     assert.deepEqual(
-      svc.gates(s1).map((g) => g.status),
-      ['passed'],
+      svc.gates(s1).map((g) => [g.status, g.reasons]),
+      [['pending', ['GOALS.md not written yet']]],
     );
     assert.equal(svc.status(s1), 'in-progress');
     // Its optional document missing does not hold a phase back.

@@ -385,6 +385,15 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
     const reason = `${primary.spec.file} not written yet`;
     res.reasons.push(reason);
     causes?.push({ kind: 'missing-document', file: primary.path, range: at, message: reason });
+  } else if (!primary && res.file === undefined) {
+    // A custom layout's gate without a checklist is judged by its rules alone, once the documents the
+    // layout requires are written: before, there is nothing to judge (it passed on a phase of no document).
+    const unwritten = phase.documents.filter((d) => d.spec.required && !d.exists);
+    if (unwritten.length) {
+      const reason = `${unwritten.map((d) => d.spec.file).join(', ')} not written yet`;
+      res.reasons.push(reason);
+      causes?.push({ kind: 'missing-document', file: unwritten[0].path, range: at, message: reason });
+    }
   }
   let unchecked = 0;
   let noEvidence = 0;
