@@ -395,7 +395,7 @@ describe('phasegate check', () => {
       });
       for (const [file, reason] of [
         ['bad.yaml', /^invalid config bad\.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
-        ['wrong.yaml', /^invalid config wrong\.yaml:2:3: \/rules: `no-such-rule` is not a known rule id$/],
+        ['wrong.yaml', /^invalid config wrong\.yaml:2:3: rules: `no-such-rule` is not a known rule id$/],
         ['missing.yaml', /^config missing\.yaml cannot be read: no such file$/],
         ['ci/missing.yaml', /^config ci\/missing\.yaml cannot be read: no such file$/],
         ['conf', /^config conf cannot be read: it is a folder$/],

@@ -39,7 +39,10 @@ describe('phasegate new: refusals', () => {
     const before = fsys.paths();
     const r = await run(['new', 'phase', 'sprints/sprint-1'], fsys);
     assert.equal(r.code, 2, r.stdout);
-    assert.match(r.stderr, /^phasegate: invalid config phasegate\.yaml:8:9: .*`requird` is not an allowed key; nothing is created\n$/);
+    assert.match(
+      r.stderr,
+      /^phasegate: invalid config phasegate\.yaml:8:9: layouts\[0\]\.documents\[0\]: `requird` is not an allowed key: did you mean `required`\?; nothing is created\n$/,
+    );
     assert.deepEqual(fsys.paths(), before);
     // A templates folder outside the workspace is such an error too.
     const outside = memFs({ 'phasegate.yaml': 'templates: ../outside\n' });
@@ -67,7 +70,7 @@ describe('phasegate new: refusals', () => {
     // A config named by --config is named as given; one that cannot be read is named whole (not by its base name).
     fsys.write('/ci/strict.yaml', 'rules:\n  bogus: error\n');
     const given = await run(['new', 'phase', '--config', '../ci/strict.yaml'], fsys);
-    assert.equal(given.stderr, 'phasegate: invalid config ../ci/strict.yaml:2:3: /rules: `bogus` is not a known rule id; nothing is created\n');
+    assert.equal(given.stderr, 'phasegate: invalid config ../ci/strict.yaml:2:3: rules: `bogus` is not a known rule id; nothing is created\n');
     const folder = await run(['new', 'phase', '--config', '/ci'], fsys);
     assert.deepEqual([folder.code, folder.stderr], [2, 'phasegate: config /ci cannot be read: it is a folder; nothing is created\n']);
     assert.deepEqual(fsys.paths().sort(), ['/ci/strict.yaml', '/ws/phasegate.yaml', '/ws/sub/keep.txt']);

@@ -166,7 +166,7 @@ describe('phasegate status', () => {
     const lines = text.stdout.split('\n');
     assert.match(
       lines[0],
-      /^phasegate\.yaml:10:18 {2}error {2}\/layouts\/0\/gates\/0\/failOn\/0 must be equal to one of the allowed values: .* {2}\[invalid-config\]$/,
+      /^phasegate\.yaml:10:18 {2}error {2}layouts\[0\]\.gates\[0\]\.failOn\[0\]: `missing-sections` is not a known rule id: did you mean `missing-section`\? {2}\[invalid-config\]$/,
     );
     assert.equal(lines[0], check.stdout.split('\n')[0]);
     assert.match(lines[1], /^✖ 1 config error: .*not applied/);

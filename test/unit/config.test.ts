@@ -189,6 +189,49 @@ describe('config: its own schema', () => {
   });
 });
 
+describe('config: its problems, one per mistake', () => {
+  const problems = async (text: string, name = 'phasegate.yaml') => {
+    const { svc } = await workspace({ [name]: text, 'sprints/s-1/GOALS.md': '# S1\n' });
+    if (name !== 'phasegate.yaml') await svc.load(ROOT, undefined, { configFile: `${ROOT}/${name}` });
+    return svc.config.problems.map((d): [number, number, string] => [d.range.start.line, d.range.start.character, d.message]);
+  };
+  const head = 'layouts:\n  - name: sprint\n    phases: "sprints/*"\n';
+
+  it('a misspelt required key is one problem, at the key, with the key it was meant as', async () => {
+    assert.deepEqual(await problems(head + '    documnets:\n      - {kind: brief, file: GOALS.md}\n'), [
+      [3, 4, 'layouts[0]: `documnets` is not an allowed key: did you mean `documents`?'],
+    ]);
+  });
+
+  it('a value of the wrong shape for an anyOf is read by the branch of its type, or named by the types it may have', async () => {
+    assert.deepEqual(await problems(head + '    documents:\n      - kind: brief\n        file: GOALS.md\n        sections:\n          - required: false\n'), [
+      [7, 12, 'layouts[0].documents[0].sections[0]: `title` is required'],
+    ]);
+    assert.deepEqual(await problems('layouts:\n  - name: sprint\n    phases: 5\n    documents: []\n'), [[2, 12, 'layouts[0].phases must be string or a list']]);
+  });
+
+  it('an unknown rule id in failOn is named with the rule id it was meant as, not with the list of them all', async () => {
+    const [[line, , message]] = await problems(head + '    documents: []\n    gates:\n      - {name: Review, failOn: [missing-sectoin]}\n');
+    assert.equal(line, 5);
+    assert.equal(message, 'layouts[0].gates[0].failOn[0]: `missing-sectoin` is not a known rule id: did you mean `missing-section`?');
+  });
+
+  it('a quoted value not closed is reported at its opening quote, not past the end of the file', async () => {
+    const [[line, character, message]] = await problems('layouts:\n  - name: sprint\n    phases: "sprints/*\n    documents: []\n');
+    assert.deepEqual([line, character], [2, 12]);
+    assert.match(message, /^Missing closing "quote: the value that opens here is not closed$/);
+  });
+
+  it('names the config file as it is named (--config), in a message about the whole file', async () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 8 }, (_, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ].join('\n');
+    const [[, , message]] = await problems(bomb + '\n', 'ci-strict.yaml');
+    assert.match(message, /^ci-strict\.yaml could not be read: /);
+  });
+});
+
 describe('config: what it names must be usable', () => {
   it('a document schema id that names no schema, and a threshold that reads as none, are invalid-config at their value', async () => {
     const config = [

@@ -1665,14 +1665,9 @@ describe('schemas', () => {
       svc.config.problems.map((d) => [d.code, d.severity, d.range, d.message]).sort((a, b) => (a[2] as Range).start.line - (b[2] as Range).start.line),
       [
         ['invalid-config', 'error', at(cfg, 10, 'colour'), 'phasegate.yaml: `colour` is not an allowed key'],
-        [
-          'invalid-config',
-          'error',
-          at(cfg, 1, 'fatal'),
-          '/rules/missing-section must be equal to one of the allowed values: error, warning, information, hint, off',
-        ],
-        ['invalid-config', 'error', at(cfg, 2, 'no-such-rule'), '/rules: `no-such-rule` is not a known rule id'],
-        ['invalid-config', 'error', at(cfg, 9, 'fil'), '/layouts/0/documents/0: `fil` is not an allowed key'],
+        ['invalid-config', 'error', at(cfg, 1, 'fatal'), 'rules.missing-section must be one of: error, warning, information, hint, off'],
+        ['invalid-config', 'error', at(cfg, 2, 'no-such-rule'), 'rules: `no-such-rule` is not a known rule id'],
+        ['invalid-config', 'error', at(cfg, 9, 'fil'), 'layouts[0].documents[0]: `fil` is not an allowed key'],
       ].sort((a, b) => (a[2] as Range).start.line - (b[2] as Range).start.line),
     );
     // A config that does not validate is not applied: the built-in layouts stay.

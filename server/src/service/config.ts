@@ -13,6 +13,7 @@ import { normalizePath } from './host';
 import { safeRegExp } from './regex-safety';
 import { globProblem } from './glob-safety';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
+import { configSchemaProblems, keyName } from './config-errors';
 
 export { safeRegExp };
 
@@ -132,12 +133,6 @@ export function workspaceGlob(glob: string, root: string): { glob: string } | { 
 }
 
 /** The key at a JSON pointer of the config, as messages name it: `layouts[0].phases[1]` for `/layouts/0/phases/1`. */
-function keyName(pointer: string): string {
-  return pointer
-    .slice(1)
-    .replace(/\/(\d+)/g, '[$1]')
-    .replace(/\//g, '.');
-}
 
 /**
  * Takes `unvalidated-handoff` out of the `failOn` lists of the config's data (the schema does not allow
@@ -184,32 +179,36 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   const cfg = defaultConfig(root);
   cfg.file = file;
   const { lines, yaml: src } = configLines(text);
+  // The file's own name (`--config ci/strict.yaml` names another than phasegate.yaml).
+  const name = file.slice(file.lastIndexOf('/') + 1) || CONFIG_FILE;
   const problem = (message: string, r = range(0, 0, 0, (lines[0] ?? '').length), severity: Severity = 'error') =>
     cfg.problems.push({ file, range: r, severity, code: 'invalid-config', message });
   let doc: YAML.Document.Parsed;
   try {
     doc = YAML.parseDocument(src, { uniqueKeys: true, prettyErrors: false });
   } catch (e) {
-    problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
+    problem(`${name} could not be read: ${(e as Error).message}`);
     return cfg;
   }
   const deep = yamlTooDeep(doc);
   if (deep) {
-    problem(
-      `phasegate.yaml is nested too deeply (more than ${MAX_YAML_DEPTH} levels of lists and mappings)`,
-      yamlOffsetRange(lines, 0, src, deep[0], deep[0] + 1),
-    );
+    problem(`${name} is nested too deeply (more than ${MAX_YAML_DEPTH} levels of lists and mappings)`, yamlOffsetRange(lines, 0, src, deep[0], deep[0] + 1));
     return cfg;
   }
   if (doc.errors.length) {
-    for (const e of doc.errors) problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, src, e.pos[0], e.pos[1]));
+    for (const e of doc.errors) {
+      // A quoted value not closed runs to the end of the file, where the parser reports it: at its opening quote.
+      const open = e.code === 'MISSING_CHAR' ? unclosedQuote(doc, e.pos[0]) : undefined;
+      if (open !== undefined) problem(`${e.message.split('\n')[0]}: the value that opens here is not closed`, yamlOffsetRange(lines, 0, src, open, open + 1));
+      else problem(e.message.split('\n')[0], yamlOffsetRange(lines, 0, src, e.pos[0], e.pos[1]));
+    }
     return cfg;
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    problem(`phasegate.yaml could not be read: ${(e as Error).message}`);
+    problem(`${name} could not be read: ${(e as Error).message}`);
     return cfg;
   }
   if (data === null || data === undefined) return cfg;
@@ -222,20 +221,12 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     );
   }
   if (validate && !validate(data)) {
-    for (const err of validate.errors ?? []) {
-      // An unknown key or rule id is reported once, by its own error, over the key itself.
-      if (err.propertyName !== undefined && err.keyword !== 'propertyNames') continue;
-      const params = err.params as { additionalProperty?: string; propertyName?: string; allowedValues?: unknown[] };
-      const key = err.keyword === 'additionalProperties' ? params.additionalProperty : err.keyword === 'propertyNames' ? params.propertyName : undefined;
-      const r = pathRange(doc, lines, 0, src, err.instancePath, key) ?? range(0, 0, 0, 0);
-      const where = err.instancePath || 'phasegate.yaml';
-      if (key !== undefined) problem(`${where}: \`${key}\` is not ${err.instancePath === '/rules' ? 'a known rule id' : 'an allowed key'}`, r);
-      else problem(`${where} ${err.message ?? 'is invalid'}${err.keyword === 'enum' && params.allowedValues ? `: ${params.allowedValues.join(', ')}` : ''}`, r);
-    }
+    for (const p of configSchemaProblems(validate.errors ?? [], validate.schema, data, name))
+      problem(p.message, pathRange(doc, lines, 0, src, p.pointer, p.key) ?? range(0, 0, 0, 0));
     return cfg;
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
-    problem('phasegate.yaml must be a mapping of settings.');
+    problem(`${name} must be a mapping of settings.`);
     return cfg;
   }
   const c = data as PhasegateConfig;
@@ -417,3 +408,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
 }
 
 export { parseFrontMatter };
+
+/** The offset of the opening quote of a quoted value that runs to `end` (where a missing closing quote is reported). */
+function unclosedQuote(doc: YAML.Document.Parsed, end: number): number | undefined {
+  let found: number | undefined;
+  YAML.visit(doc, {
+    Scalar(_key, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range && node.range[1] >= end) found ??= node.range[0];
+    },
+  });
+  return found;
+}
