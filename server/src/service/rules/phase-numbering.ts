@@ -5,18 +5,6 @@ import { range } from '../types';
 import { lowerBound } from '../sorted';
 import type { Rule, RuleContext } from './rule';
 
-/** "2", "2, 4", "2–5": missing numbers as short ranges. */
-export function formatNumbers(ns: number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ns.length;) {
-    let j = i;
-    while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
-    parts.push(j === i ? String(ns[i]) : j === i + 1 ? `${ns[i]}, ${ns[j]}` : `${ns[i]}–${ns[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-}
-
 function groupName(p: Phase): string {
   return p.workstream !== undefined ? `workstream ${p.workstream}` : `${basename(p.group.replace(/#.*$/, '')) || '/'}/`;
 }
