@@ -1304,11 +1304,6 @@ function escaped(src: string, i: number): boolean {
   return n % 2 === 1;
 }
 
-/** Text of lines [from, to) joined with '\n'. */
-export function textOfLines(doc: ParsedDocument, from: number, to: number): string {
-  return doc.lines.slice(from, to).join('\n');
-}
-
 /** The section titled `title` (see `normalizeTitle`: case, markup and punctuation aside). */
 export function sectionByTitle(doc: ParsedDocument, title: string): Section | undefined {
   return sectionByKey(doc, normalizeTitle(title));

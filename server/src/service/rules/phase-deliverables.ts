@@ -20,11 +20,7 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-/** Significant words of a text: no stop words, a plural `s` folded. */
-export function significantWords(text: string): string[] {
-  return wordsOfKey(textKey(text));
-}
-
+/** Significant words of a text's key (`textKey`): no stop words, a plural `s` folded. */
 function wordsOfKey(key: string): string[] {
   const out: string[] = [];
   for (const w of key.split(' ')) {
