@@ -12,6 +12,7 @@ import {
   templateProblems,
   renderTemplate,
   baseContext,
+  documentContext,
   AUDIT_LAYOUT,
   IAI_LAYOUT,
   PLAN_KIND,
@@ -627,6 +628,85 @@ describe('templates', () => {
     assert.deepEqual(
       codes('workstreams/Build/Phase_1_CI/implementation_response_from_AI.md').filter((c) => /test/.test(c)),
       [],
+    );
+  });
+});
+
+describe("templates: a custom layout's own sections and heading", () => {
+  const MISSION =
+    'layouts:\n  - name: mission\n    phases: "ops/missions/*"\n    number: "^M-(\\\\d+)"\n    documents:\n' +
+    '      - kind: brief\n        file: CHARTER.md\n        heading: "Mission {N} Charter"\n' +
+    '        sections: [Goals, {title: Crew, aliases: [Team], description: Who takes part.}, "Mission {N+1} Plans"]\n' +
+    '      - kind: validation\n        file: checks/QA.md\n        sections: [Go/No-Go]\n' +
+    '      - kind: input-handoff\n        file: IN.md\n' +
+    '      - {kind: log, file: LOG.md, heading: "Log {N}: ", sections: [Timeline]}\n' +
+    '    gates:\n      - {name: Sign Off, failOn: [missing-section, empty-section, heading-mismatch]}\n';
+
+  it('writes the sections and heading a custom layout declares for a built-in kind: filled in, the phase passes', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': MISSION });
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'ops/missions/M-1-kickoff', date: DATE });
+    const text = (f: string) => plan.creates.find((c) => c.file === `${ROOT}/ops/missions/M-1-kickoff/${f}`)!.text;
+    assert.equal(
+      text('CHARTER.md'),
+      `---\nphase: "ops/missions/M-1-kickoff"\ntitle: "Mission 1 Charter"\nstatus: draft\ndate: "${DATE}"\n---\n\n# Mission 1 Charter\n\n` +
+        '## Goals\n\n[Content]\n\n## Crew\n\n[Who takes part]\n\n## Mission 2 Plans\n\n[Content]\n',
+    );
+    assert.match(text('checks/QA.md'), /\n# Phase 1 Validation\n\n## Go\/No-Go\n\n\[Content\]\n$/);
+    // A heading that ends in `: ` is followed by the phase's title, as the audit brief's `Phase {N}: ` is.
+    assert.equal(text('LOG.md'), '# Log 1: [Phase title]\n\n## Timeline\n\n[Content]\n');
+    const titled = planNew(svc, { what: 'phase', folder: 'ops/missions/M-1-kickoff', title: 'Harbour', date: DATE });
+    assert.match(titled.creates.find((c) => c.file.endsWith('LOG.md'))!.text, /^# Log 1: Harbour$/m);
+    // A document that declares no sections of its own keeps the built-in template.
+    assert.match(text('IN.md'), /\n## Source\n\n\[Starting point of the phase\]\n/);
+    write(fs, plan, (_f, t) => fill(t, { location: 'CHARTER.md' }));
+    await svc.load(ROOT);
+    assert.deepEqual(problems(svc, md(plan)), []);
+    const phase = svc.findPhase('ops/missions/M-1-kickoff')!;
+    assert.deepEqual(
+      svc.gates(phase).map((g) => `${g.name}: ${g.status}`),
+      ['Sign Off: passed'],
+    );
+  });
+
+  it("keeps the built-in template where it holds the declared sections in order, and the built-in layouts' output as it was", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        '      - {kind: brief, file: GOALS.md, sections: [{title: Goals, aliases: [Objectives]}, Deliverables]}\n',
+    });
+    const brief = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', date: DATE }).creates[0].text;
+    assert.match(brief, /\n# Phase 1: \[Phase title\]\n\n## Objectives\n\n- \[Objective\]\n\n## Scope\n/);
+    // Every document of the built-in layouts renders the same with its document context as without it.
+    for (const layout of [AUDIT_LAYOUT, IAI_LAYOUT])
+      for (const spec of [...layout.documents, PLAN_KIND]) {
+        const ctx = () =>
+          baseContext(
+            svc,
+            { id: 'phase-3', number: 3, title: 'CI', workstream: layout.workstreams ? 'Build' : undefined, folder: `${ROOT}/phase-3`, layout },
+            DATE,
+          );
+        const withDoc = ctx();
+        withDoc.document = documentContext(spec, withDoc);
+        assert.equal(withDoc.document.ownSections, false, spec.kind);
+        assert.equal(withDoc.document.heading, undefined, spec.kind);
+        assert.equal(renderTemplate(svc, spec.template!, withDoc), renderTemplate(svc, spec.template!, ctx()), spec.kind);
+      }
+  });
+
+  it('gives workspace templates the document: its heading and sections', async () => {
+    const { svc } = await workspace(
+      {
+        'phasegate.yaml': MISSION,
+        '.phasegate/templates/brief.md.hbs':
+          '# {{document.heading}} ({{document.name}}, {{document.file}}, {{document.ownSections}})\n{{#each document.sections}}\n## {{title}}\n\n{{placeholder}} {{required}}\n{{/each}}',
+      },
+      { trusted: true },
+    );
+    const plan = planNew(svc, { what: 'phase', folder: 'ops/missions/M-4-x', date: DATE });
+    assert.equal(
+      plan.creates[0].text,
+      '# Mission 4 Charter (brief, CHARTER.md, true)\n## Goals\n\n[Content] true\n## Crew\n\n[Who takes part] true\n## Mission 5 Plans\n\n[Content] true\n',
     );
   });
 });

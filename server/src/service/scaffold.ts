@@ -12,6 +12,7 @@ import { phaseNumber, type Phase } from './workspace';
 import {
   TemplateContext,
   baseContext,
+  documentContext,
   folderTitle,
   kindContext,
   nextFindingNumber,
@@ -155,11 +156,13 @@ class Planner {
 }
 
 /**
- * Renders template `name` (a broken workspace override throws its TemplateError); kinds without a
- * template get their sections, with the number of the phase of `ctx` (a new phase's too) in their titles.
+ * Renders template `name` (a broken workspace override throws its TemplateError), which sees the document as
+ * its layout declares it (`document`: its heading and sections); kinds without a template get their sections,
+ * with the number of the phase of `ctx` (a new phase's too) in their titles.
  */
 function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext): string {
-  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number);
+  ctx.document = documentContext(spec, ctx);
+  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number, ctx.phase.title);
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {
