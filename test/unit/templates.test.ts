@@ -632,7 +632,7 @@ describe('templates', () => {
   });
 });
 
-describe("templates: a custom layout's own sections and heading", () => {
+describe('templates in a custom layout', () => {
   const MISSION =
     'layouts:\n  - name: mission\n    phases: "ops/missions/*"\n    number: "^M-(\\\\d+)"\n    documents:\n' +
     '      - kind: brief\n        file: CHARTER.md\n        heading: "Mission {N} Charter"\n' +
@@ -692,6 +692,32 @@ describe("templates: a custom layout's own sections and heading", () => {
         assert.equal(withDoc.document.heading, undefined, spec.kind);
         assert.equal(renderTemplate(svc, spec.template!, withDoc), renderTemplate(svc, spec.template!, ctx()), spec.kind);
       }
+  });
+
+  it("fills a custom layout's new input handoff from the previous phase's output handoff, as the audit layout's", async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "work/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        '      - {kind: input-handoff, file: 01-in.md}\n      - {kind: output-handoff, file: 06-out.md}\n' +
+        '    gates:\n      - {name: Done, failOn: [handoff-mismatch]}\n',
+      'work/sprint-1/report.md': '# Report\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const first = planNew(svc, { what: 'phase', folder: 'work/sprint-1', date: DATE });
+    write(fs, first, (_f, t) => fill(t, { location: 'report.md' }));
+    await svc.load(ROOT);
+    const next = planNew(svc, { what: 'phase', layout: 'sprint', date: DATE });
+    const input = next.creates.find((c) => c.file === `${ROOT}/work/sprint-2/01-in.md`)!;
+    assert.match(input.text, /^from: "work\/sprint-1"$/m);
+    assert.match(input.text, /## Source\n\nOutput handoff of Phase 1: \[sprint-1\/06-out\.md\]\(\.\.\/sprint-1\/06-out\.md\)\n/);
+    assert.match(input.text, /## Inputs Received\n\n- Input: \[report\]\(\.\.\/sprint-1\/report\.md\) - Filled in for description\n/);
+    write(fs, next, (_f, t) => fill(t, { location: '../sprint-1/report.md' }));
+    await svc.load(ROOT);
+    assert.deepEqual(problems(svc, [...md(first), ...md(next)]), []);
+    assert.deepEqual(
+      svc.gates(svc.findPhase('work/sprint-2')!).map((g) => `${g.name}: ${g.status}`),
+      ['Done: passed'],
+    );
   });
 
   it('gives workspace templates the document: its heading and sections', async () => {

@@ -273,9 +273,18 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
   const id = existing?.id ?? (auditRoots.size <= 1 ? `phase-${n}` : relativePath(svc.root, folder));
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
   const prev = siblings.find((p) => p.number === n - 1);
-  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, (spec, ctx, file) => {
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, handoffFrom(svc, n, prev));
+}
+
+/** What a new phase numbered `n` takes from `prev`, the phase before it: its input handoff, from prev's output handoff. */
+function handoffFrom(
+  svc: PhasegateService,
+  n: number | undefined,
+  prev: Phase | undefined,
+): (spec: DocumentKindSpec, ctx: TemplateContext, file: string) => void {
+  return (spec, ctx, file) => {
     if (spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
-  });
+  };
 }
 
 /**
@@ -388,7 +397,10 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     throw new ScaffoldError(`${relativePath(svc.root, folder)} is phase ${n}, not phase ${req.number}`);
   const id = existing?.id ?? relativePath(svc.root, folder);
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
-  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date);
+  // Its input handoff from the previous phase's output handoff, as in the audit layout (the handoff rules compare them alike).
+  const num = n;
+  const prev = num === undefined ? undefined : siblings.find((p) => p.number === num - 1);
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, handoffFrom(svc, n, prev));
 }
 
 // ---------------------------------------------------------------------------------------------
