@@ -690,7 +690,9 @@ describe('templates in a custom layout', () => {
         withDoc.document = documentContext(spec, withDoc);
         assert.equal(withDoc.document.ownSections, false, spec.kind);
         assert.equal(withDoc.document.heading, undefined, spec.kind);
-        assert.equal(renderTemplate(svc, spec.template!, withDoc), renderTemplate(svc, spec.template!, ctx()), spec.kind);
+        // (Only the response names its prompt, which the document context gives.)
+        const rendered = renderTemplate(svc, spec.template!, withDoc)!.replace(/^prompt: "implementation_prompt\.md"\n/m, '');
+        assert.equal(rendered, renderTemplate(svc, spec.template!, ctx()), spec.kind);
       }
   });
 
@@ -718,6 +720,27 @@ describe('templates in a custom layout', () => {
       svc.gates(svc.findPhase('work/sprint-2')!).map((g) => `${g.name}: ${g.status}`),
       ['Done: passed'],
     );
+  });
+
+  it("names the layout's own prompt file in a response's front matter, relative to the response", async () => {
+    const layout = (response: string) =>
+      'layouts:\n  - name: s\n    phases: "s/*"\n    number: "s-(\\\\d+)"\n    documents:\n' +
+      `      - {kind: prompt, file: PROMPT.md}\n      - {kind: response, file: ${response}}\n`;
+    for (const [response, prompt] of [
+      ['RESPONSE.md', 'PROMPT.md'],
+      ['docs/RESPONSE.md', '../PROMPT.md'],
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': layout(response) });
+      const text = planNew(svc, { what: 'phase', folder: 's/s-1', date: DATE }).creates.find((c) => c.file.endsWith('RESPONSE.md'))!.text;
+      assert.match(text, new RegExp(`^prompt: "${prompt.replace(/\./g, '\\.')}"$`, 'm'), response);
+    }
+    // The iAI layout's, as before; a layout without a prompt names none.
+    const iai = await workspace({ 'workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Build Phase 1: CI\n' });
+    assert.match(planNew(iai.svc, { what: 'response', phase: 'Build/Phase_1_CI', date: DATE }).creates[0].text, /^prompt: "implementation_prompt\.md"$/m);
+    const alone = await workspace({
+      'phasegate.yaml': 'layouts:\n  - name: s\n    phases: "s/*"\n    documents:\n      - {kind: response, file: R.md}\n',
+    });
+    assert.doesNotMatch(planNew(alone.svc, { what: 'phase', folder: 's/s-1', date: DATE }).creates[0].text, /^prompt:/m);
   });
 
   it('gives workspace templates the document: its heading and sections', async () => {

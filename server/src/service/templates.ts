@@ -599,6 +599,8 @@ export interface TemplateDocument {
    * templates (all but the project plan's) then write `sections`, each with its placeholder, instead of their own.
    */
   ownSections: boolean;
+  /** The path of the phase's prompt (its layout's document of kind `prompt`) relative to this document, when its layout has one. */
+  prompt: string | undefined;
 }
 
 /** Checklist items of the six audit gates; other gates get their description as one item. */
@@ -943,6 +945,7 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
   const n = ctx.phase.number;
   const b = BUILTIN_KINDS.find((d) => d.kind === spec.kind);
   const own = spec !== b;
+  const promptFile = ctx.layout.documents.find((d) => d.kind === 'prompt')?.file;
   return {
     kind: spec.kind,
     file: spec.file,
@@ -955,6 +958,7 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
       placeholder: sectionPlaceholder(s),
     })),
     ownSections: own && (!b || !holdsInOrder(writtenTitles(b, ctx), spec.sections, n)),
+    prompt: promptFile === undefined ? undefined : relativePath(dirname(`/${spec.file}`), `/${promptFile}`),
   };
 }
 
