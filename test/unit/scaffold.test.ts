@@ -18,7 +18,7 @@ describe('new: a layout named by the request', () => {
     assert.deepEqual(svc.config.problems, []);
     // As client/src/commands/newPhase.ts asks: the group's last phase, its layout's name, the next number.
     const req = toNewRequest(svc, 'phase', `${ROOT}/sprints/sprint-2`, { layout: 'sprint', number: 3, title: 'Third' });
-    assert.deepEqual(files(planNew(svc, req)), ['sprints/sprint-3/GOALS.md']);
+    assert.deepEqual(files(planNew(svc, req)), ['sprints/sprint-3-third/GOALS.md']);
     // Also with no folder: the layout's one folder of phases.
     assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint' })), ['sprints/sprint-3/GOALS.md']);
     // A folder that is not the layout's, or a layout the workspace does not have: refused, never an audit phase.
@@ -27,6 +27,28 @@ describe('new: a layout named by the request', () => {
       () => planNew(svc, { what: 'phase', layout: 'waterfall', folder: 'sprints' }),
       /no layout 'waterfall' in this workspace \(layouts: audit, iai, sprint\)/,
     );
+  });
+});
+
+describe("new: a custom layout's next phase is named", () => {
+  const MISSIONS = (glob: string) =>
+    `layouts:\n  - name: mission\n    phases: "${glob}"\n    number: "^M-(\\\\d+)"\n    documents:\n      - {kind: charter, file: CHARTER.md, sections: [Goals]}\n`;
+
+  it('by its title (--title), not after the words of the phase before it', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': MISSIONS('missions/*'), 'missions/M-1-kickoff/CHARTER.md': '# M\n\n## Goals\n\nGo.\n' });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2-harbour-survey/CHARTER.md']);
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Ünter Dock #2' })), ['missions/M-2-unter-dock-2/CHARTER.md']);
+    // Without a title: its number alone.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission' })), ['missions/M-2/CHARTER.md']);
+    // The case and the separator of the names there.
+    const upper = await workspace({ 'phasegate.yaml': MISSIONS('missions/*'), 'missions/M-1_Kickoff/CHARTER.md': '# M\n' });
+    assert.deepEqual(files(planNew(upper.svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2_Harbour_survey/CHARTER.md']);
+  });
+
+  it("as the one before it when only that name is one the layout's globs find", async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': MISSIONS('missions/M-*-kickoff'), 'missions/M-1-kickoff/CHARTER.md': '# M\n' });
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2-kickoff/CHARTER.md']);
   });
 });
 

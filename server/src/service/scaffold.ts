@@ -360,11 +360,27 @@ function customLayoutNamed(svc: PhasegateService, name: string, base: string | u
   throw new ScaffoldError(`${relativePath(svc.root, base)} is not a folder of ${name} phases`);
 }
 
-/** `name` with the phase number its layout's pattern reads in it replaced by `n` (`sprint-2` → `sprint-3`). */
-function renumbered(layout: LayoutSpec, name: string, n: number): string | undefined {
-  const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(name);
+/**
+ * The folder name of a new phase numbered `n` of `layout` in `parent`, after `model` (the name of the last of
+ * its phases): `model` up to the number its layout's pattern reads in it, renumbered, then the words of
+ * `title` (`M-1-kickoff` → `M-2-harbour-survey`; without a title `M-2`), joined as `model` joins its words
+ * and in lower case when they are. A name the layout's globs would not find, or whose number it would not
+ * read as `n`, is not taken: then `model` renumbered (`M-1-kickoff` → `M-2-kickoff`), if that is found.
+ */
+function newPhaseName(svc: PhasegateService, layout: LayoutSpec, parent: string, model: string, n: number, title: string | undefined): string | undefined {
+  const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(model);
   const at = m?.indices?.[1];
-  return at ? name.slice(0, at[0]) + String(n) + name.slice(at[1]) : undefined;
+  if (!at) return undefined;
+  const head = model.slice(0, at[0]) + String(n);
+  const rest = model.slice(at[1]);
+  const sep = /^[-_ ]/.test(rest) ? rest[0] : '-';
+  let words = title ? folderWords(title) : '';
+  if (!/[A-Z]/.test(rest)) words = words.toLowerCase();
+  words = words.replace(/_/g, sep);
+  const found = picomatch(layout.phaseGlobs ?? [], { dot: false });
+  return [words ? head + sep + words : head, head + rest].find(
+    (name) => found(relativePath(svc.config.root, joinPath(parent, name))) && phaseNumber(layout.folderPattern, name) === n,
+  );
 }
 
 function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string, isPhase: boolean, req: AnyRequest, planner: Planner, date: string): void {
@@ -382,10 +398,10 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     n = phaseNumber(layout.folderPattern, basename(base));
     if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
   } else {
-    // Beside the layout's phases: named after the last of them, with the next number.
+    // Beside the layout's phases: named as the last of them are, with the next number and the title's words.
     n = req.number ?? nextNumber(siblings);
     const model = [...siblings].reverse().find((p) => p.number !== undefined);
-    const name = model && renumbered(layout, basename(model.folder), n);
+    const name = model && newPhaseName(svc, layout, parent, basename(model.folder), n, req.title);
     if (!name)
       throw new ScaffoldError(
         `cannot name a new ${layout.name} phase in ${relativePath(svc.root, base) || '.'}: give its folder (as the layout's phases are named)`,
