@@ -99,6 +99,50 @@ describe('new: an empty phase folder', () => {
   });
 });
 
+describe('new: a half-written phase folder', () => {
+  it('an audit phase with some of its documents gets the others, its own kept (not a new phase-3 beside it)', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Mine\n\n## Objectives\n\n- mine\n',
+      'phase-2/03-FINDINGS/a.md': '# A\n',
+    });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', date: '2025-01-07' });
+    assert.deepEqual(files(plan), [
+      'phase-2/01-INPUT_HANDOFF.md',
+      'phase-2/02-EXECUTION_PLAN.md',
+      'phase-2/05-DECISIONS.md',
+      'phase-2/06-OUTPUT_HANDOFF.md',
+      'phase-2/07-VALIDATION.md',
+      'phase-2/04-ARTIFACTS/.gitkeep',
+    ]);
+    assert.deepEqual(
+      plan.skipped.map((f) => f.file.slice(ROOT.length + 1)),
+      ['phase-2/00-PHASE_BRIEF.md', 'phase-2/03-FINDINGS'],
+    );
+    // Titled by its brief.
+    assert.match(plan.creates[0].text, /^# Phase 2 Input Handoff$/m);
+    assert.match(
+      planNew(svc, { what: 'phase', folder: 'phase-2' }).creates.find((c) => c.file.endsWith('06-OUTPUT_HANDOFF.md'))!.text,
+      /^# Phase 2 → Phase 3 Handoff$/m,
+    );
+    // The editor's New Phase (the last phase of the sequence, the next number) still makes the next phase beside it.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', folder: 'phase-2', number: 3 })).slice(0, 1), ['phase-3/00-PHASE_BRIEF.md']);
+    // A phase with all its documents: the next one beside it, as before.
+    const whole = planNew(svc, { what: 'phase', folder: 'phase-2' });
+    const done = await workspace(
+      Object.fromEntries(whole.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text]).concat([['phase-2/00-PHASE_BRIEF.md', '# Phase 2: Mine\n']])),
+    );
+    assert.deepEqual(files(planNew(done.svc, { what: 'phase', folder: 'phase-2' })).slice(0, 1), ['phase-3/00-PHASE_BRIEF.md']);
+  });
+
+  it('an iAI phase folder with its response but no prompt gets its prompt', async () => {
+    const { svc } = await workspace({ 'workstreams/Build/Phase_1_Setup/implementation_response_from_AI.md': '# Response\n' });
+    assert.deepEqual(files(planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup' })), [
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md',
+    ]);
+  });
+});
+
 describe('new: symbolic links to outside the workspace', () => {
   it('outsideTargets names the planned files whose deepest existing folder resolves outside the workspace (what the editor refuses too)', async () => {
     const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n', 'phase-1/03-FINDINGS/a.md': '# A\n' });

@@ -249,14 +249,30 @@ function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, fo
     throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not creating ${relativePath(svc.root, folder)} beside it)`);
 }
 
+/**
+ * The phase at `base` that `new phase PATH` fills in: one whose folder holds none of its documents yet
+ * (made by hand; a number asked for must be its own), or one that lacks some of what a new phase gets
+ * (`lacks`: a half-written phase) when no other number is asked for (the editor's New Phase names the last
+ * phase of a sequence with the next number: the new phase goes beside it). Its existing files are kept.
+ */
+function unfinishedAt(svc: PhasegateService, phases: Phase[], base: string | undefined, req: AnyRequest, lacks: (p: Phase) => boolean): Phase | undefined {
+  const p = phases.find((q) => q.folder === base && q.number !== undefined);
+  if (!p) return undefined;
+  if (p.documents.every((d) => !d.exists)) {
+    if (req.number !== undefined && req.number !== p.number)
+      throw new ScaffoldError(`${relativePath(svc.root, p.folder)} is phase ${p.number}, not phase ${req.number}`);
+    return p;
+  }
+  return lacks(p) && (req.number === undefined || req.number === p.number) ? p : undefined;
+}
+
 function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const layout = builtinLayout(svc, 'audit');
   const base = resolveIn(svc, req.root ?? req.folder);
   const named = namedPhaseFolder(svc, layout, base, req);
-  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
-  const empty = svc.model.phases.find((p) => p.layout === layout && p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
-  if (empty && req.number !== undefined && req.number !== empty.number)
-    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  // The folder of a phase without some of its documents (made by hand, or half-written): that phase, filled in.
+  const phases = svc.model.phases.filter((p) => p.layout === layout);
+  const empty = unfinishedAt(svc, phases, base, req, (p) => p.documents.some((d) => !d.exists));
   const root = named ? dirname(named.folder) : empty ? dirname(empty.folder) : auditRoot(svc, base);
   const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === root);
   checkNumber(req.number);
@@ -458,10 +474,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
   if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
     throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
-  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
-  const empty = iaiPhases(svc).find((p) => p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
-  if (empty && req.number !== undefined && req.number !== empty.number)
-    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  // The folder of a phase without its prompt (made by hand, or with its response alone): that phase, filled in.
+  const empty = unfinishedAt(svc, iaiPhases(svc), base, req, (p) => p.documents.some((d) => d.spec.kind === 'prompt' && !d.exists));
   if (empty && req.workstream !== undefined && req.workstream !== empty.workstream)
     throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is in workstream ${empty.workstream}, not ${req.workstream}`);
   const target = iaiTarget(svc, named ? dirname(named.folder) : empty ? dirname(empty.folder) : base);
