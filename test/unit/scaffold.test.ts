@@ -143,6 +143,37 @@ describe('new: a half-written phase folder', () => {
   });
 });
 
+describe('new: a phase folder whose number another phase has', () => {
+  it('is refused, empty or half-written, as a new folder of that number is (not filled in as a duplicate)', async () => {
+    const { svc } = await workspace({
+      'phase-5/00-PHASE_BRIEF.md': '# Phase 5: Five\n',
+      'phase-05/notes.txt': 'made by hand\n',
+      'phase-005/00-PHASE_BRIEF.md': '# Phase 5: Again\n',
+      'workstreams/Build/Phase_2_A/implementation_prompt.md': '# Build Phase 2: A\n',
+      'workstreams/Build/phase-02/notes.txt': 'made by hand\n',
+    });
+    assert.throws(
+      () => planNew(svc, { what: 'phase', folder: 'phase-05' }),
+      /^ScaffoldError: phase 5 exists already: phase-005 \(not filling in phase-05 beside it\)$/,
+    );
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-005' }), /phase 5 exists already: phase-05 \(not filling in phase-005 beside it\)/);
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-0005' }), /phase 5 exists already: .* \(not creating phase-0005 beside it\)/);
+    assert.throws(
+      () => planNew(svc, { what: 'phase', folder: 'workstreams/Build/phase-02' }),
+      /phase 2 exists already: workstreams\/Build\/Phase_2_A \(not filling in workstreams\/Build\/phase-02 beside it\)/,
+    );
+    const custom = await workspace({
+      'phasegate.yaml': SPRINTS,
+      'sprints/sprint-2/GOALS.md': '# Sprint 2\n',
+      'sprints/sprint-02/notes.txt': 'made by hand\n',
+    });
+    assert.throws(
+      () => planNew(custom.svc, { what: 'phase', folder: 'sprints/sprint-02' }),
+      /phase 2 exists already: sprints\/sprint-2 \(not filling in sprints\/sprint-02 beside it\)/,
+    );
+  });
+});
+
 describe('new: symbolic links to outside the workspace', () => {
   it('outsideTargets names the planned files whose deepest existing folder resolves outside the workspace (what the editor refuses too)', async () => {
     const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n', 'phase-1/03-FINDINGS/a.md': '# A\n' });

@@ -242,11 +242,11 @@ function namedPhaseFolder(
   return { folder: base, number };
 }
 
-/** Refuses a second phase numbered `n` in a sequence (check reports duplicates as errors). */
-function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, folder: string): void {
-  const dup = siblings.find((p) => p.number === n);
+/** Refuses a second phase numbered `n` in a sequence (check reports duplicates as errors): a new one, or one filled in (`doing`). */
+function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, folder: string, doing = 'creating'): void {
+  const dup = siblings.find((p) => p.number === n && p.folder !== folder);
   if (dup)
-    throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not creating ${relativePath(svc.root, folder)} beside it)`);
+    throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not ${doing} ${relativePath(svc.root, folder)} beside it)`);
 }
 
 /**
@@ -277,6 +277,7 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
   const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === root);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
   const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const folder = named?.folder ?? existing?.folder ?? joinPath(root, `phase-${n}`);
@@ -409,6 +410,7 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
   if (existing) {
     folder = existing.folder;
     n = existing.number;
+    if (n !== undefined) refuseDuplicate(svc, siblings, n, folder, 'filling in');
   } else if (isPhase) {
     folder = base;
     n = phaseNumber(layout.folderPattern, basename(base));
@@ -497,6 +499,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
   const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';
