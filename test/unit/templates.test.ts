@@ -760,6 +760,54 @@ describe('templates in a custom layout', () => {
   });
 });
 
+describe('templates named by the config', () => {
+  const LAYOUT = (template: string, more = '') =>
+    `${more}layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - {kind: goals, file: GOALS.md, template: ${template}, sections: [Objectives]}\n`;
+  const configProblems = (svc: PhasegateService) =>
+    svc.config.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.severity} ${p.code}: ${p.message}`);
+
+  it('a template: that names no template, and a templates: folder that does not exist, are invalid-config at their values', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals-typo', 'templates: nope/templates\n') }, { trusted: true });
+    assert.deepEqual(configProblems(svc), [
+      "0:11 error invalid-config: templates folder 'nope/templates' does not exist; the built-in templates apply",
+      '5:48 error invalid-config: layouts[0].documents[0].template: `sprint-goals-typo` names no template, neither a workspace one (nope/templates/sprint-goals-typo.md.hbs) nor a built-in one',
+    ]);
+    // A misspelt built-in or workspace template: did you mean.
+    const typo = await workspace({ 'phasegate.yaml': LAYOUT('breif', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' }, { trusted: true });
+    assert.deepEqual(configProblems(typo.svc), [
+      '5:48 error invalid-config: layouts[0].documents[0].template: `breif` names no template, neither a workspace one (tpl/breif.md.hbs) nor a built-in one: did you mean `brief`?',
+    ]);
+    const near = await workspace({ 'phasegate.yaml': LAYOUT('sprint-gaols', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' }, { trusted: true });
+    assert.match(configProblems(near.svc).join('\n'), /did you mean `sprint-goals`\?$/);
+    // A file where the folder should be.
+    const file = await workspace({ 'phasegate.yaml': 'templates: tpl\n', tpl: 'not a folder\n' }, { trusted: true });
+    assert.deepEqual(configProblems(file.svc), [
+      "0:11 error invalid-config: templates folder 'tpl' is not a folder; it is not read and the built-in templates apply",
+    ]);
+  });
+
+  it('a template there, or the default folder absent, is no problem; an untrusted workspace, which reads no workspace template, reports none', async () => {
+    for (const files of <Record<string, string>[]>[
+      { 'phasegate.yaml': LAYOUT('sprint-goals', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' },
+      { 'phasegate.yaml': LAYOUT('brief', 'templates: .phasegate/templates\n') },
+      { 'phasegate.yaml': LAYOUT('sprint-goals'), '.phasegate/templates/sprint-goals.md.hbs': '# Goals\n' },
+    ]) {
+      const { svc } = await workspace(files, { trusted: true });
+      assert.deepEqual(configProblems(svc), [], JSON.stringify(files));
+    }
+    const untrusted = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals') }, { trusted: false });
+    assert.deepEqual(configProblems(untrusted.svc), []);
+  });
+
+  it('a template named after the workspace loaded is reported, and no more once it is there', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals'), '.phasegate/templates/other.md.hbs': '# Other\n' }, { trusted: true });
+    assert.equal(configProblems(svc).length, 1);
+    fs.write(`${ROOT}/.phasegate/templates/sprint-goals.md.hbs`, '# Goals\n');
+    assert.deepEqual(await svc.filesChanged([{ path: `${ROOT}/.phasegate/templates/sprint-goals.md.hbs`, type: 'created' }]), [`${ROOT}/phasegate.yaml`]);
+    assert.deepEqual(configProblems(svc), []);
+  });
+});
+
 describe('phase titles', () => {
   it('keep what code spans hold and a front matter title as written, dropping emphasis elsewhere', async () => {
     const { svc } = await workspace({

@@ -414,7 +414,8 @@ const NOT_A_FILE: Record<string, string> = {
  * built-in templates apply; the result is then why, in one line (undefined otherwise). A template file
  * that leads outside the workspace through a symbolic link is not read either, nor one that is no
  * regular file (a folder, a pipe, a device): using it is an error that names it (`phasegate new` exits
- * 2 with it, a fix preview falls back to the built-in template).
+ * 2 with it, a fix preview falls back to the built-in template). A folder the config names (other than the
+ * default one) that does not exist, or is no folder, is a problem too: its templates would be silently unused.
  */
 export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<string | undefined> {
   const state: WorkspaceTemplates = { folder: undefined, byName: new Map() };
@@ -423,24 +424,31 @@ export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<str
   const folder = workspaceTemplateFolder(svc);
   const named = `templates folder '${svc.config.templates ?? relativePath(svc.root, folder)}'`;
   const ignored = 'it is not read and the built-in templates apply';
+  // A folder the config names is to be there (its templates would be silently unused), but for the default one, named or not.
+  const explicit = svc.config.templates !== undefined && folder !== joinPath(svc.root, '.phasegate', 'templates');
+  const missing = explicit ? `${named} does not exist; the built-in templates apply` : undefined;
   if (!isInside(svc.root, folder)) return `${named} is outside the workspace; ${ignored}`;
   let realRoot: string | undefined;
   if (svc.fs.realpath) {
     const [real, root] = await Promise.all([svc.fs.realpath(folder), svc.fs.realpath(svc.root)]).catch(() => [undefined, undefined]);
     if (real === undefined || root === undefined) {
       // Nothing there (a link to nothing included): no override folder, the built-in templates apply.
-      if (!(await svc.fs.stat(folder).catch(() => undefined))) return undefined;
+      if (!(await svc.fs.stat(folder).catch(() => undefined))) return missing;
       return `${named}: its location cannot be resolved; ${ignored}`;
     }
     if (!isInside(root, real)) return `${named} leads outside the workspace through a symbolic link; ${ignored}`;
     realRoot = root;
   }
   state.folder = folder;
+  // No override folder: the built-in templates apply.
+  const st = await svc.fs.stat(folder).catch(() => undefined);
+  if (!st) return missing;
+  if (st.kind !== 'directory') return explicit ? `${named} is not a folder; ${ignored}` : undefined;
   let entries: { name: string; kind: string }[];
   try {
     entries = await svc.fs.readDirectory(folder);
   } catch {
-    return undefined; // No override folder: the built-in templates apply.
+    return undefined; // Not listed: the built-in templates apply.
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (const e of entries) {
@@ -481,6 +489,12 @@ function workspaceTemplate(svc: PhasegateService, name: string): WorkspaceTempla
 export function templateProblems(svc: PhasegateService): TemplateError[] {
   const names = [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])];
   return names.map((n) => workspaceTemplate(svc, n)?.error).filter((e): e is TemplateError => !!e);
+}
+
+/** The names of the templates there are: the workspace's (trusted workspaces only) and the built-in ones. */
+export function templateNames(svc: PhasegateService): string[] {
+  const own = svc.trusted ? [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])] : [];
+  return [...new Set([...own, ...Object.keys(svc.assets.templates)])].sort();
 }
 
 /** Where a template comes from: the workspace's override file, or the built-in one. */
