@@ -18,7 +18,7 @@ describe('new: a layout named by the request', () => {
     assert.deepEqual(svc.config.problems, []);
     // As client/src/commands/newPhase.ts asks: the group's last phase, its layout's name, the next number.
     const req = toNewRequest(svc, 'phase', `${ROOT}/sprints/sprint-2`, { layout: 'sprint', number: 3, title: 'Third' });
-    assert.deepEqual(files(planNew(svc, req)), ['sprints/sprint-3/GOALS.md']);
+    assert.deepEqual(files(planNew(svc, req)), ['sprints/sprint-3-third/GOALS.md']);
     // Also with no folder: the layout's one folder of phases.
     assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint' })), ['sprints/sprint-3/GOALS.md']);
     // A folder that is not the layout's, or a layout the workspace does not have: refused, never an audit phase.
@@ -27,6 +27,28 @@ describe('new: a layout named by the request', () => {
       () => planNew(svc, { what: 'phase', layout: 'waterfall', folder: 'sprints' }),
       /no layout 'waterfall' in this workspace \(layouts: audit, iai, sprint\)/,
     );
+  });
+});
+
+describe("new: a custom layout's next phase is named", () => {
+  const MISSIONS = (glob: string) =>
+    `layouts:\n  - name: mission\n    phases: "${glob}"\n    number: "^M-(\\\\d+)"\n    documents:\n      - {kind: charter, file: CHARTER.md, sections: [Goals]}\n`;
+
+  it('by its title (--title), not after the words of the phase before it', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': MISSIONS('missions/*'), 'missions/M-1-kickoff/CHARTER.md': '# M\n\n## Goals\n\nGo.\n' });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2-harbour-survey/CHARTER.md']);
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Ünter Dock #2' })), ['missions/M-2-unter-dock-2/CHARTER.md']);
+    // Without a title: its number alone.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission' })), ['missions/M-2/CHARTER.md']);
+    // The case and the separator of the names there.
+    const upper = await workspace({ 'phasegate.yaml': MISSIONS('missions/*'), 'missions/M-1_Kickoff/CHARTER.md': '# M\n' });
+    assert.deepEqual(files(planNew(upper.svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2_Harbour_survey/CHARTER.md']);
+  });
+
+  it("as the one before it when only that name is one the layout's globs find", async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': MISSIONS('missions/M-*-kickoff'), 'missions/M-1-kickoff/CHARTER.md': '# M\n' });
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'mission', title: 'Harbour survey' })), ['missions/M-2-kickoff/CHARTER.md']);
   });
 });
 
@@ -74,6 +96,81 @@ describe('new: an empty phase folder', () => {
     // Its number and workstream are its own.
     assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', number: 2 }), /is phase 1, not phase 2/);
     assert.throws(() => planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup', workstream: 'Ops' }), /is in workstream Build, not Ops/);
+  });
+});
+
+describe('new: a half-written phase folder', () => {
+  it('an audit phase with some of its documents gets the others, its own kept (not a new phase-3 beside it)', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Mine\n\n## Objectives\n\n- mine\n',
+      'phase-2/03-FINDINGS/a.md': '# A\n',
+    });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', date: '2025-01-07' });
+    assert.deepEqual(files(plan), [
+      'phase-2/01-INPUT_HANDOFF.md',
+      'phase-2/02-EXECUTION_PLAN.md',
+      'phase-2/05-DECISIONS.md',
+      'phase-2/06-OUTPUT_HANDOFF.md',
+      'phase-2/07-VALIDATION.md',
+      'phase-2/04-ARTIFACTS/.gitkeep',
+    ]);
+    assert.deepEqual(
+      plan.skipped.map((f) => f.file.slice(ROOT.length + 1)),
+      ['phase-2/00-PHASE_BRIEF.md', 'phase-2/03-FINDINGS'],
+    );
+    // Titled by its brief.
+    assert.match(plan.creates[0].text, /^# Phase 2 Input Handoff$/m);
+    assert.match(
+      planNew(svc, { what: 'phase', folder: 'phase-2' }).creates.find((c) => c.file.endsWith('06-OUTPUT_HANDOFF.md'))!.text,
+      /^# Phase 2 → Phase 3 Handoff$/m,
+    );
+    // The editor's New Phase (the last phase of the sequence, the next number) still makes the next phase beside it.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', folder: 'phase-2', number: 3 })).slice(0, 1), ['phase-3/00-PHASE_BRIEF.md']);
+    // A phase with all its documents: the next one beside it, as before.
+    const whole = planNew(svc, { what: 'phase', folder: 'phase-2' });
+    const done = await workspace(
+      Object.fromEntries(whole.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text]).concat([['phase-2/00-PHASE_BRIEF.md', '# Phase 2: Mine\n']])),
+    );
+    assert.deepEqual(files(planNew(done.svc, { what: 'phase', folder: 'phase-2' })).slice(0, 1), ['phase-3/00-PHASE_BRIEF.md']);
+  });
+
+  it('an iAI phase folder with its response but no prompt gets its prompt', async () => {
+    const { svc } = await workspace({ 'workstreams/Build/Phase_1_Setup/implementation_response_from_AI.md': '# Response\n' });
+    assert.deepEqual(files(planNew(svc, { what: 'phase', folder: 'workstreams/Build/Phase_1_Setup' })), [
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md',
+    ]);
+  });
+});
+
+describe('new: a phase folder whose number another phase has', () => {
+  it('is refused, empty or half-written, as a new folder of that number is (not filled in as a duplicate)', async () => {
+    const { svc } = await workspace({
+      'phase-5/00-PHASE_BRIEF.md': '# Phase 5: Five\n',
+      'phase-05/notes.txt': 'made by hand\n',
+      'phase-005/00-PHASE_BRIEF.md': '# Phase 5: Again\n',
+      'workstreams/Build/Phase_2_A/implementation_prompt.md': '# Build Phase 2: A\n',
+      'workstreams/Build/phase-02/notes.txt': 'made by hand\n',
+    });
+    assert.throws(
+      () => planNew(svc, { what: 'phase', folder: 'phase-05' }),
+      /^ScaffoldError: phase 5 exists already: phase-005 \(not filling in phase-05 beside it\)$/,
+    );
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-005' }), /phase 5 exists already: phase-05 \(not filling in phase-005 beside it\)/);
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-0005' }), /phase 5 exists already: .* \(not creating phase-0005 beside it\)/);
+    assert.throws(
+      () => planNew(svc, { what: 'phase', folder: 'workstreams/Build/phase-02' }),
+      /phase 2 exists already: workstreams\/Build\/Phase_2_A \(not filling in workstreams\/Build\/phase-02 beside it\)/,
+    );
+    const custom = await workspace({
+      'phasegate.yaml': SPRINTS,
+      'sprints/sprint-2/GOALS.md': '# Sprint 2\n',
+      'sprints/sprint-02/notes.txt': 'made by hand\n',
+    });
+    assert.throws(
+      () => planNew(custom.svc, { what: 'phase', folder: 'sprints/sprint-02' }),
+      /phase 2 exists already: sprints\/sprint-2 \(not filling in sprints\/sprint-02 beside it\)/,
+    );
   });
 });
 

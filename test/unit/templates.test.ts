@@ -12,6 +12,7 @@ import {
   templateProblems,
   renderTemplate,
   baseContext,
+  documentContext,
   AUDIT_LAYOUT,
   IAI_LAYOUT,
   PLAN_KIND,
@@ -628,6 +629,182 @@ describe('templates', () => {
       codes('workstreams/Build/Phase_1_CI/implementation_response_from_AI.md').filter((c) => /test/.test(c)),
       [],
     );
+  });
+});
+
+describe('templates in a custom layout', () => {
+  const MISSION =
+    'layouts:\n  - name: mission\n    phases: "ops/missions/*"\n    number: "^M-(\\\\d+)"\n    documents:\n' +
+    '      - kind: brief\n        file: CHARTER.md\n        heading: "Mission {N} Charter"\n' +
+    '        sections: [Goals, {title: Crew, aliases: [Team], description: Who takes part.}, "Mission {N+1} Plans"]\n' +
+    '      - kind: validation\n        file: checks/QA.md\n        sections: [Go/No-Go]\n' +
+    '      - kind: input-handoff\n        file: IN.md\n' +
+    '      - {kind: log, file: LOG.md, heading: "Log {N}: ", sections: [Timeline]}\n' +
+    '    gates:\n      - {name: Sign Off, failOn: [missing-section, empty-section, heading-mismatch]}\n';
+
+  it('writes the sections and heading a custom layout declares for a built-in kind: filled in, the phase passes', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': MISSION });
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'ops/missions/M-1-kickoff', date: DATE });
+    const text = (f: string) => plan.creates.find((c) => c.file === `${ROOT}/ops/missions/M-1-kickoff/${f}`)!.text;
+    assert.equal(
+      text('CHARTER.md'),
+      `---\nphase: "ops/missions/M-1-kickoff"\ntitle: "Mission 1 Charter"\nstatus: draft\ndate: "${DATE}"\n---\n\n# Mission 1 Charter\n\n` +
+        '## Goals\n\n[Content]\n\n## Crew\n\n[Who takes part]\n\n## Mission 2 Plans\n\n[Content]\n',
+    );
+    assert.match(text('checks/QA.md'), /\n# Phase 1 Validation\n\n## Go\/No-Go\n\n\[Content\]\n$/);
+    // A heading that ends in `: ` is followed by the phase's title, as the audit brief's `Phase {N}: ` is.
+    assert.equal(text('LOG.md'), '# Log 1: [Phase title]\n\n## Timeline\n\n[Content]\n');
+    const titled = planNew(svc, { what: 'phase', folder: 'ops/missions/M-1-kickoff', title: 'Harbour', date: DATE });
+    assert.match(titled.creates.find((c) => c.file.endsWith('LOG.md'))!.text, /^# Log 1: Harbour$/m);
+    // A document that declares no sections of its own keeps the built-in template.
+    assert.match(text('IN.md'), /\n## Source\n\n\[Starting point of the phase\]\n/);
+    write(fs, plan, (_f, t) => fill(t, { location: 'CHARTER.md' }));
+    await svc.load(ROOT);
+    assert.deepEqual(problems(svc, md(plan)), []);
+    const phase = svc.findPhase('ops/missions/M-1-kickoff')!;
+    assert.deepEqual(
+      svc.gates(phase).map((g) => `${g.name}: ${g.status}`),
+      ['Sign Off: passed'],
+    );
+  });
+
+  it("keeps the built-in template where it holds the declared sections in order, and the built-in layouts' output as it was", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        '      - {kind: brief, file: GOALS.md, sections: [{title: Goals, aliases: [Objectives]}, Deliverables]}\n',
+    });
+    const brief = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', date: DATE }).creates[0].text;
+    assert.match(brief, /\n# Phase 1: \[Phase title\]\n\n## Objectives\n\n- \[Objective\]\n\n## Scope\n/);
+    // Every document of the built-in layouts renders the same with its document context as without it.
+    for (const layout of [AUDIT_LAYOUT, IAI_LAYOUT])
+      for (const spec of [...layout.documents, PLAN_KIND]) {
+        const ctx = () =>
+          baseContext(
+            svc,
+            { id: 'phase-3', number: 3, title: 'CI', workstream: layout.workstreams ? 'Build' : undefined, folder: `${ROOT}/phase-3`, layout },
+            DATE,
+          );
+        const withDoc = ctx();
+        withDoc.document = documentContext(spec, withDoc);
+        assert.equal(withDoc.document.ownSections, false, spec.kind);
+        assert.equal(withDoc.document.heading, undefined, spec.kind);
+        // (Only the response names its prompt, which the document context gives.)
+        const rendered = renderTemplate(svc, spec.template!, withDoc)!.replace(/^prompt: "implementation_prompt\.md"\n/m, '');
+        assert.equal(rendered, renderTemplate(svc, spec.template!, ctx()), spec.kind);
+      }
+  });
+
+  it("fills a custom layout's new input handoff from the previous phase's output handoff, as the audit layout's", async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "work/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        '      - {kind: input-handoff, file: 01-in.md}\n      - {kind: output-handoff, file: 06-out.md}\n' +
+        '    gates:\n      - {name: Done, failOn: [handoff-mismatch]}\n',
+      'work/sprint-1/report.md': '# Report\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const first = planNew(svc, { what: 'phase', folder: 'work/sprint-1', date: DATE });
+    write(fs, first, (_f, t) => fill(t, { location: 'report.md' }));
+    await svc.load(ROOT);
+    const next = planNew(svc, { what: 'phase', layout: 'sprint', date: DATE });
+    const input = next.creates.find((c) => c.file === `${ROOT}/work/sprint-2/01-in.md`)!;
+    assert.match(input.text, /^from: "work\/sprint-1"$/m);
+    assert.match(input.text, /## Source\n\nOutput handoff of Phase 1: \[sprint-1\/06-out\.md\]\(\.\.\/sprint-1\/06-out\.md\)\n/);
+    assert.match(input.text, /## Inputs Received\n\n- Input: \[report\]\(\.\.\/sprint-1\/report\.md\) - Filled in for description\n/);
+    write(fs, next, (_f, t) => fill(t, { location: '../sprint-1/report.md' }));
+    await svc.load(ROOT);
+    assert.deepEqual(problems(svc, [...md(first), ...md(next)]), []);
+    assert.deepEqual(
+      svc.gates(svc.findPhase('work/sprint-2')!).map((g) => `${g.name}: ${g.status}`),
+      ['Done: passed'],
+    );
+  });
+
+  it("names the layout's own prompt file in a response's front matter, relative to the response", async () => {
+    const layout = (response: string) =>
+      'layouts:\n  - name: s\n    phases: "s/*"\n    number: "s-(\\\\d+)"\n    documents:\n' +
+      `      - {kind: prompt, file: PROMPT.md}\n      - {kind: response, file: ${response}}\n`;
+    for (const [response, prompt] of [
+      ['RESPONSE.md', 'PROMPT.md'],
+      ['docs/RESPONSE.md', '../PROMPT.md'],
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': layout(response) });
+      const text = planNew(svc, { what: 'phase', folder: 's/s-1', date: DATE }).creates.find((c) => c.file.endsWith('RESPONSE.md'))!.text;
+      assert.match(text, new RegExp(`^prompt: "${prompt.replace(/\./g, '\\.')}"$`, 'm'), response);
+    }
+    // The iAI layout's, as before; a layout without a prompt names none.
+    const iai = await workspace({ 'workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Build Phase 1: CI\n' });
+    assert.match(planNew(iai.svc, { what: 'response', phase: 'Build/Phase_1_CI', date: DATE }).creates[0].text, /^prompt: "implementation_prompt\.md"$/m);
+    const alone = await workspace({
+      'phasegate.yaml': 'layouts:\n  - name: s\n    phases: "s/*"\n    documents:\n      - {kind: response, file: R.md}\n',
+    });
+    assert.doesNotMatch(planNew(alone.svc, { what: 'phase', folder: 's/s-1', date: DATE }).creates[0].text, /^prompt:/m);
+  });
+
+  it('gives workspace templates the document: its heading and sections', async () => {
+    const { svc } = await workspace(
+      {
+        'phasegate.yaml': MISSION,
+        '.phasegate/templates/brief.md.hbs':
+          '# {{document.heading}} ({{document.name}}, {{document.file}}, {{document.ownSections}})\n{{#each document.sections}}\n## {{title}}\n\n{{placeholder}} {{required}}\n{{/each}}',
+      },
+      { trusted: true },
+    );
+    const plan = planNew(svc, { what: 'phase', folder: 'ops/missions/M-4-x', date: DATE });
+    assert.equal(
+      plan.creates[0].text,
+      '# Mission 4 Charter (brief, CHARTER.md, true)\n## Goals\n\n[Content] true\n## Crew\n\n[Who takes part] true\n## Mission 5 Plans\n\n[Content] true\n',
+    );
+  });
+});
+
+describe('templates named by the config', () => {
+  const LAYOUT = (template: string, more = '') =>
+    `${more}layouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - {kind: goals, file: GOALS.md, template: ${template}, sections: [Objectives]}\n`;
+  const configProblems = (svc: PhasegateService) =>
+    svc.config.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.severity} ${p.code}: ${p.message}`);
+
+  it('a template: that names no template, and a templates: folder that does not exist, are invalid-config at their values', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals-typo', 'templates: nope/templates\n') }, { trusted: true });
+    assert.deepEqual(configProblems(svc), [
+      "0:11 error invalid-config: templates folder 'nope/templates' does not exist; the built-in templates apply",
+      '5:48 error invalid-config: layouts[0].documents[0].template: `sprint-goals-typo` names no template, neither a workspace one (nope/templates/sprint-goals-typo.md.hbs) nor a built-in one',
+    ]);
+    // A misspelt built-in or workspace template: did you mean.
+    const typo = await workspace({ 'phasegate.yaml': LAYOUT('breif', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' }, { trusted: true });
+    assert.deepEqual(configProblems(typo.svc), [
+      '5:48 error invalid-config: layouts[0].documents[0].template: `breif` names no template, neither a workspace one (tpl/breif.md.hbs) nor a built-in one: did you mean `brief`?',
+    ]);
+    const near = await workspace({ 'phasegate.yaml': LAYOUT('sprint-gaols', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' }, { trusted: true });
+    assert.match(configProblems(near.svc).join('\n'), /did you mean `sprint-goals`\?$/);
+    // A file where the folder should be.
+    const file = await workspace({ 'phasegate.yaml': 'templates: tpl\n', tpl: 'not a folder\n' }, { trusted: true });
+    assert.deepEqual(configProblems(file.svc), [
+      "0:11 error invalid-config: templates folder 'tpl' is not a folder; it is not read and the built-in templates apply",
+    ]);
+  });
+
+  it('a template there, or the default folder absent, is no problem; an untrusted workspace, which reads no workspace template, reports none', async () => {
+    for (const files of <Record<string, string>[]>[
+      { 'phasegate.yaml': LAYOUT('sprint-goals', 'templates: tpl\n'), 'tpl/sprint-goals.md.hbs': '# Goals\n' },
+      { 'phasegate.yaml': LAYOUT('brief', 'templates: .phasegate/templates\n') },
+      { 'phasegate.yaml': LAYOUT('sprint-goals'), '.phasegate/templates/sprint-goals.md.hbs': '# Goals\n' },
+    ]) {
+      const { svc } = await workspace(files, { trusted: true });
+      assert.deepEqual(configProblems(svc), [], JSON.stringify(files));
+    }
+    const untrusted = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals') }, { trusted: false });
+    assert.deepEqual(configProblems(untrusted.svc), []);
+  });
+
+  it('a template named after the workspace loaded is reported, and no more once it is there', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': LAYOUT('sprint-goals'), '.phasegate/templates/other.md.hbs': '# Other\n' }, { trusted: true });
+    assert.equal(configProblems(svc).length, 1);
+    fs.write(`${ROOT}/.phasegate/templates/sprint-goals.md.hbs`, '# Goals\n');
+    assert.deepEqual(await svc.filesChanged([{ path: `${ROOT}/.phasegate/templates/sprint-goals.md.hbs`, type: 'created' }]), [`${ROOT}/phasegate.yaml`]);
+    assert.deepEqual(configProblems(svc), []);
   });
 });
 

@@ -64,6 +64,8 @@ export interface ResolvedConfig {
   templates: string | undefined;
   /** Where `templates` is written in the config file (for a problem with the folder it names). */
   templatesRange?: Range;
+  /** The templates the layouts' documents name (`template:`), where (`layouts[i].documents[j].template`), and its range: checked once the templates are known. */
+  templateRefs?: { name: string; at: string; range: Range | undefined }[];
   /** Workspace schema files by kind (absolute paths). */
   schemas: Record<string, string>;
   /** Problems found in the config file. */
@@ -322,6 +324,15 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         );
       return !why;
     };
+    // A template name is checked once the templates are read (see PhasegateService.reportTemplateProblems).
+    l.documents.forEach((d, j) => {
+      if (d.template !== undefined)
+        (cfg.templateRefs ??= []).push({
+          name: d.template,
+          at: `layouts[${i}].documents[${j}].template`,
+          range: valueAt(`/layouts/${i}/documents/${j}/template`),
+        });
+    });
     // A schema id is a built-in one or a kind that schemas: names: any other would check nothing.
     l.documents.forEach((d, j) => {
       if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;

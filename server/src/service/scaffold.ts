@@ -12,6 +12,7 @@ import { phaseNumber, type Phase } from './workspace';
 import {
   TemplateContext,
   baseContext,
+  documentContext,
   folderTitle,
   kindContext,
   nextFindingNumber,
@@ -155,11 +156,13 @@ class Planner {
 }
 
 /**
- * Renders template `name` (a broken workspace override throws its TemplateError); kinds without a
- * template get their sections, with the number of the phase of `ctx` (a new phase's too) in their titles.
+ * Renders template `name` (a broken workspace override throws its TemplateError), which sees the document as
+ * its layout declares it (`document`: its heading and sections); kinds without a template get their sections,
+ * with the number of the phase of `ctx` (a new phase's too) in their titles.
  */
 function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext): string {
-  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number);
+  ctx.document = documentContext(spec, ctx);
+  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number, ctx.phase.title);
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {
@@ -239,25 +242,42 @@ function namedPhaseFolder(
   return { folder: base, number };
 }
 
-/** Refuses a second phase numbered `n` in a sequence (check reports duplicates as errors). */
-function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, folder: string): void {
-  const dup = siblings.find((p) => p.number === n);
+/** Refuses a second phase numbered `n` in a sequence (check reports duplicates as errors): a new one, or one filled in (`doing`). */
+function refuseDuplicate(svc: PhasegateService, siblings: Phase[], n: number, folder: string, doing = 'creating'): void {
+  const dup = siblings.find((p) => p.number === n && p.folder !== folder);
   if (dup)
-    throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not creating ${relativePath(svc.root, folder)} beside it)`);
+    throw new ScaffoldError(`phase ${n} exists already: ${relativePath(svc.root, dup.folder)} (not ${doing} ${relativePath(svc.root, folder)} beside it)`);
+}
+
+/**
+ * The phase at `base` that `new phase PATH` fills in: one whose folder holds none of its documents yet
+ * (made by hand; a number asked for must be its own), or one that lacks some of what a new phase gets
+ * (`lacks`: a half-written phase) when no other number is asked for (the editor's New Phase names the last
+ * phase of a sequence with the next number: the new phase goes beside it). Its existing files are kept.
+ */
+function unfinishedAt(svc: PhasegateService, phases: Phase[], base: string | undefined, req: AnyRequest, lacks: (p: Phase) => boolean): Phase | undefined {
+  const p = phases.find((q) => q.folder === base && q.number !== undefined);
+  if (!p) return undefined;
+  if (p.documents.every((d) => !d.exists)) {
+    if (req.number !== undefined && req.number !== p.number)
+      throw new ScaffoldError(`${relativePath(svc.root, p.folder)} is phase ${p.number}, not phase ${req.number}`);
+    return p;
+  }
+  return lacks(p) && (req.number === undefined || req.number === p.number) ? p : undefined;
 }
 
 function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const layout = builtinLayout(svc, 'audit');
   const base = resolveIn(svc, req.root ?? req.folder);
   const named = namedPhaseFolder(svc, layout, base, req);
-  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
-  const empty = svc.model.phases.find((p) => p.layout === layout && p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
-  if (empty && req.number !== undefined && req.number !== empty.number)
-    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  // The folder of a phase without some of its documents (made by hand, or half-written): that phase, filled in.
+  const phases = svc.model.phases.filter((p) => p.layout === layout);
+  const empty = unfinishedAt(svc, phases, base, req, (p) => p.documents.some((d) => !d.exists));
   const root = named ? dirname(named.folder) : empty ? dirname(empty.folder) : auditRoot(svc, base);
   const siblings = svc.model.phases.filter((p) => p.layout === layout && dirname(p.folder) === root);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
   const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const folder = named?.folder ?? existing?.folder ?? joinPath(root, `phase-${n}`);
@@ -270,9 +290,18 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
   const id = existing?.id ?? (auditRoots.size <= 1 ? `phase-${n}` : relativePath(svc.root, folder));
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
   const prev = siblings.find((p) => p.number === n - 1);
-  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, (spec, ctx, file) => {
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, handoffFrom(svc, n, prev));
+}
+
+/** What a new phase numbered `n` takes from `prev`, the phase before it: its input handoff, from prev's output handoff. */
+function handoffFrom(
+  svc: PhasegateService,
+  n: number | undefined,
+  prev: Phase | undefined,
+): (spec: DocumentKindSpec, ctx: TemplateContext, file: string) => void {
+  return (spec, ctx, file) => {
     if (spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
-  });
+  };
 }
 
 /**
@@ -348,11 +377,27 @@ function customLayoutNamed(svc: PhasegateService, name: string, base: string | u
   throw new ScaffoldError(`${relativePath(svc.root, base)} is not a folder of ${name} phases`);
 }
 
-/** `name` with the phase number its layout's pattern reads in it replaced by `n` (`sprint-2` → `sprint-3`). */
-function renumbered(layout: LayoutSpec, name: string, n: number): string | undefined {
-  const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(name);
+/**
+ * The folder name of a new phase numbered `n` of `layout` in `parent`, after `model` (the name of the last of
+ * its phases): `model` up to the number its layout's pattern reads in it, renumbered, then the words of
+ * `title` (`M-1-kickoff` → `M-2-harbour-survey`; without a title `M-2`), joined as `model` joins its words
+ * and in lower case when they are. A name the layout's globs would not find, or whose number it would not
+ * read as `n`, is not taken: then `model` renumbered (`M-1-kickoff` → `M-2-kickoff`), if that is found.
+ */
+function newPhaseName(svc: PhasegateService, layout: LayoutSpec, parent: string, model: string, n: number, title: string | undefined): string | undefined {
+  const m = new RegExp(layout.folderPattern.source, layout.folderPattern.flags.replace('g', '') + 'd').exec(model);
   const at = m?.indices?.[1];
-  return at ? name.slice(0, at[0]) + String(n) + name.slice(at[1]) : undefined;
+  if (!at) return undefined;
+  const head = model.slice(0, at[0]) + String(n);
+  const rest = model.slice(at[1]);
+  const sep = /^[-_ ]/.test(rest) ? rest[0] : '-';
+  let words = title ? folderWords(title) : '';
+  if (!/[A-Z]/.test(rest)) words = words.toLowerCase();
+  words = words.replace(/_/g, sep);
+  const found = picomatch(layout.phaseGlobs ?? [], { dot: false });
+  return [words ? head + sep + words : head, head + rest].find(
+    (name) => found(relativePath(svc.config.root, joinPath(parent, name))) && phaseNumber(layout.folderPattern, name) === n,
+  );
 }
 
 function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string, isPhase: boolean, req: AnyRequest, planner: Planner, date: string): void {
@@ -365,15 +410,16 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
   if (existing) {
     folder = existing.folder;
     n = existing.number;
+    if (n !== undefined) refuseDuplicate(svc, siblings, n, folder, 'filling in');
   } else if (isPhase) {
     folder = base;
     n = phaseNumber(layout.folderPattern, basename(base));
     if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
   } else {
-    // Beside the layout's phases: named after the last of them, with the next number.
+    // Beside the layout's phases: named as the last of them are, with the next number and the title's words.
     n = req.number ?? nextNumber(siblings);
     const model = [...siblings].reverse().find((p) => p.number !== undefined);
-    const name = model && renumbered(layout, basename(model.folder), n);
+    const name = model && newPhaseName(svc, layout, parent, basename(model.folder), n, req.title);
     if (!name)
       throw new ScaffoldError(
         `cannot name a new ${layout.name} phase in ${relativePath(svc.root, base) || '.'}: give its folder (as the layout's phases are named)`,
@@ -385,7 +431,10 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     throw new ScaffoldError(`${relativePath(svc.root, folder)} is phase ${n}, not phase ${req.number}`);
   const id = existing?.id ?? relativePath(svc.root, folder);
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : undefined);
-  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date);
+  // Its input handoff from the previous phase's output handoff, as in the audit layout (the handoff rules compare them alike).
+  const num = n;
+  const prev = num === undefined ? undefined : siblings.find((p) => p.number === num - 1);
+  addPhaseFiles(svc, planner, layout, folder, existing, { id, number: n, title }, req, date, handoffFrom(svc, n, prev));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,10 +476,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
   if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
     throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
-  // The folder of a phase that has none of its documents yet (made by hand): that phase, filled in.
-  const empty = iaiPhases(svc).find((p) => p.folder === base && p.number !== undefined && p.documents.every((d) => !d.exists));
-  if (empty && req.number !== undefined && req.number !== empty.number)
-    throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is phase ${empty.number}, not phase ${req.number}`);
+  // The folder of a phase without its prompt (made by hand, or with its response alone): that phase, filled in.
+  const empty = unfinishedAt(svc, iaiPhases(svc), base, req, (p) => p.documents.some((d) => d.spec.kind === 'prompt' && !d.exists));
   if (empty && req.workstream !== undefined && req.workstream !== empty.workstream)
     throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is in workstream ${empty.workstream}, not ${req.workstream}`);
   const target = iaiTarget(svc, named ? dirname(named.folder) : empty ? dirname(empty.folder) : base);
@@ -452,6 +499,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
   const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';

@@ -21,7 +21,8 @@ import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCan
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
 import { ignoreGlobs } from './glob-safety';
-import { loadWorkspaceTemplates, workspaceTemplateFolder } from './templates';
+import { loadWorkspaceTemplates, templateNames, workspaceTemplateFolder } from './templates';
+import { nearest } from './config-errors';
 import { createAjv, precompiled } from './precompiled';
 
 /** A batch of `checkBatch`: at most this many phases, and beyond its first phase at most this many files (it bounds the models held at once). */
@@ -120,8 +121,8 @@ export class PhasegateService {
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
-  /** The problem `reportTemplateFolder` added to the config's, if any. */
-  private templateFolderProblem: Diagnostic | undefined;
+  /** The problems `reportTemplateProblems` added to the config's. */
+  private templateConfigProblems: Diagnostic[] = [];
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -155,8 +156,8 @@ export class PhasegateService {
     this.gateCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
-    this.templateFolderProblem = undefined;
-    this.reportTemplateFolder(await loadWorkspaceTemplates(this));
+    this.templateConfigProblems = [];
+    this.reportTemplateProblems(await loadWorkspaceTemplates(this));
     throwIfCancelled(token);
     this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
     this.model = buildModel(this.root, this.scan, this.config);
@@ -280,31 +281,48 @@ export class PhasegateService {
    * Why the template folder is not read (`loadWorkspaceTemplates`), in the log, and as an `invalid-config`
    * problem: at the config's `templates:` key when the config names the folder; for the default
    * `.phasegate/templates`, at the config file's start, or, without a config file, at the folder itself
-   * (so that `check` reports it and `new` refuses, as for a template file that leads outside). Replaces the
-   * previous one; returns whether the config's problems changed.
+   * (so that `check` reports it and `new` refuses, as for a template file that leads outside). With it, in a
+   * trusted workspace (an untrusted one reads no workspace template, so cannot tell), each `template:` of the
+   * config's layouts that names no template, workspace or built-in, at its value. Replaces the previous
+   * ones; returns whether the config's problems changed.
    */
-  private reportTemplateFolder(why: string | undefined): boolean {
-    const problems = this.config.problems;
-    const before = this.templateFolderProblem;
-    if (before && before.message === why) return false;
-    if (before && problems.includes(before)) problems.splice(problems.indexOf(before), 1);
-    this.templateFolderProblem = undefined;
+  private reportTemplateProblems(why: string | undefined): boolean {
+    const cfg = this.config;
+    const found: Diagnostic[] = [];
     if (why) {
       this.logger.log(why);
-      const cfg = this.config;
       const file = cfg.templates !== undefined ? cfg.file : (cfg.file ?? workspaceTemplateFolder(this));
-      if (file !== undefined) {
-        this.templateFolderProblem = {
+      if (file !== undefined)
+        found.push({
           file,
           range: (cfg.templates !== undefined && cfg.templatesRange) || range(0, 0, 0, 0),
           severity: 'error',
           code: 'invalid-config',
           message: why,
-        };
-        problems.push(this.templateFolderProblem);
+        });
+    }
+    if (this.trusted && cfg.file !== undefined && cfg.templateRefs?.length) {
+      const names = templateNames(this);
+      for (const ref of cfg.templateRefs) {
+        if (names.includes(ref.name)) continue;
+        const near = nearest(ref.name, names);
+        const hint = near ? `: did you mean \`${near}\`?` : '';
+        found.push({
+          file: cfg.file,
+          range: ref.range ?? range(0, 0, 0, 0),
+          severity: 'error',
+          code: 'invalid-config',
+          message: `${ref.at}: \`${ref.name}\` names no template, neither a workspace one (${relativePath(this.root, workspaceTemplateFolder(this))}/${ref.name}.md.hbs) nor a built-in one${hint}`,
+        });
       }
     }
-    return this.templateFolderProblem !== before;
+    const before = this.templateConfigProblems;
+    const key = (list: Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`).join('\n');
+    if (key(before) === key(found) && before.every((d) => cfg.problems.includes(d))) return false;
+    for (const d of before) if (cfg.problems.includes(d)) cfg.problems.splice(cfg.problems.indexOf(d), 1);
+    cfg.problems.push(...found);
+    this.templateConfigProblems = found;
+    return true;
   }
 
   /** Records a config file that cannot be read; the built-in configuration stays in force. */
@@ -622,7 +640,7 @@ export class PhasegateService {
         return this.checkedFiles();
       }
       if (isInside(workspaceTemplateFolder(this), p)) {
-        if (this.reportTemplateFolder(await loadWorkspaceTemplates(this)) && this.config.file) affected.add(this.config.file);
+        if (this.reportTemplateProblems(await loadWorkspaceTemplates(this)) && this.config.file) affected.add(this.config.file);
         continue;
       }
       if (ev.type === 'changed') {

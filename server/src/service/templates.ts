@@ -9,12 +9,12 @@
  */
 import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
-import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec } from './layout';
-import { DEFAULT_METRICS, expandTitle } from './layout';
+import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
+import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { findSection, itemsOf, sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
-import { kindSections } from './rules/doc-util';
+import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
 import { copyItem, meaningfulItem, pathBases, topItems } from './handoff';
 import { escapeCell } from './plan-row';
@@ -414,7 +414,8 @@ const NOT_A_FILE: Record<string, string> = {
  * built-in templates apply; the result is then why, in one line (undefined otherwise). A template file
  * that leads outside the workspace through a symbolic link is not read either, nor one that is no
  * regular file (a folder, a pipe, a device): using it is an error that names it (`phasegate new` exits
- * 2 with it, a fix preview falls back to the built-in template).
+ * 2 with it, a fix preview falls back to the built-in template). A folder the config names (other than the
+ * default one) that does not exist, or is no folder, is a problem too: its templates would be silently unused.
  */
 export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<string | undefined> {
   const state: WorkspaceTemplates = { folder: undefined, byName: new Map() };
@@ -423,24 +424,31 @@ export async function loadWorkspaceTemplates(svc: PhasegateService): Promise<str
   const folder = workspaceTemplateFolder(svc);
   const named = `templates folder '${svc.config.templates ?? relativePath(svc.root, folder)}'`;
   const ignored = 'it is not read and the built-in templates apply';
+  // A folder the config names is to be there (its templates would be silently unused), but for the default one, named or not.
+  const explicit = svc.config.templates !== undefined && folder !== joinPath(svc.root, '.phasegate', 'templates');
+  const missing = explicit ? `${named} does not exist; the built-in templates apply` : undefined;
   if (!isInside(svc.root, folder)) return `${named} is outside the workspace; ${ignored}`;
   let realRoot: string | undefined;
   if (svc.fs.realpath) {
     const [real, root] = await Promise.all([svc.fs.realpath(folder), svc.fs.realpath(svc.root)]).catch(() => [undefined, undefined]);
     if (real === undefined || root === undefined) {
       // Nothing there (a link to nothing included): no override folder, the built-in templates apply.
-      if (!(await svc.fs.stat(folder).catch(() => undefined))) return undefined;
+      if (!(await svc.fs.stat(folder).catch(() => undefined))) return missing;
       return `${named}: its location cannot be resolved; ${ignored}`;
     }
     if (!isInside(root, real)) return `${named} leads outside the workspace through a symbolic link; ${ignored}`;
     realRoot = root;
   }
   state.folder = folder;
+  // No override folder: the built-in templates apply.
+  const st = await svc.fs.stat(folder).catch(() => undefined);
+  if (!st) return missing;
+  if (st.kind !== 'directory') return explicit ? `${named} is not a folder; ${ignored}` : undefined;
   let entries: { name: string; kind: string }[];
   try {
     entries = await svc.fs.readDirectory(folder);
   } catch {
-    return undefined; // No override folder: the built-in templates apply.
+    return undefined; // Not listed: the built-in templates apply.
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (const e of entries) {
@@ -481,6 +489,12 @@ function workspaceTemplate(svc: PhasegateService, name: string): WorkspaceTempla
 export function templateProblems(svc: PhasegateService): TemplateError[] {
   const names = [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])];
   return names.map((n) => workspaceTemplate(svc, n)?.error).filter((e): e is TemplateError => !!e);
+}
+
+/** The names of the templates there are: the workspace's (trusted workspaces only) and the built-in ones. */
+export function templateNames(svc: PhasegateService): string[] {
+  const own = svc.trusted ? [...(workspaceTemplates.get(svc)?.byName.keys() ?? [])] : [];
+  return [...new Set([...own, ...Object.keys(svc.assets.templates)])].sort();
 }
 
 /** Where a template comes from: the workspace's override file, or the built-in one. */
@@ -567,6 +581,40 @@ export interface TemplateContext {
   finding?: { number: number; title: string | undefined };
   /** For the project plan: one row per phase. */
   phases?: { workstream: string; phase: string; status: string }[];
+  /** The document being written, as its layout declares it (see documentContext). */
+  document?: TemplateDocument;
+}
+
+export interface TemplateSection {
+  /** The section's heading text, `{N}` and `{N+1}` expanded. */
+  title: string;
+  description: string;
+  required: boolean;
+  /** The placeholder its body gets: `[Description]` (`[Content]` without a description). */
+  placeholder: string;
+}
+
+export interface TemplateDocument {
+  kind: string;
+  /** File name within the phase folder. */
+  file: string;
+  name: string;
+  /**
+   * The `#` heading the layout gives the document (`heading`, `{N}` and `{N+1}` expanded; one ending in
+   * `: ` followed by the phase title or `[Phase title]`), when it is not the built-in kind's own; the
+   * built-in templates then write it as the document's title. Undefined otherwise: the template's own.
+   */
+  heading: string | undefined;
+  /** The sections the layout declares for the document, in order (empty when it declares none). */
+  sections: TemplateSection[];
+  /**
+   * The layout declares sections that the kind's built-in template does not write, in their order (a
+   * custom layout's own `sections` for a built-in kind; always, for a kind of its own): the built-in
+   * templates (all but the project plan's) then write `sections`, each with its placeholder, instead of their own.
+   */
+  ownSections: boolean;
+  /** The path of the phase's prompt (its layout's document of kind `prompt`) relative to this document, when its layout has one. */
+  prompt: string | undefined;
 }
 
 /** Checklist items of the six audit gates; other gates get their description as one item. */
@@ -859,13 +907,73 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   return ctx;
 }
 
-/** A document with the kind's sections and a placeholder in each, for phase `n`: for kinds without a template. */
-export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined): string {
-  const lines: string[] = [`# ${expandTitle(spec.heading ?? spec.name, n).trim()}`, ''];
+/** The placeholder a section's body gets in a document written from its spec: `[Its description]`, else `[Content]`. */
+function sectionPlaceholder(s: SectionSpec): string {
+  return `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`;
+}
+
+/** A kind's `heading` for phase `n`: `{N}` and `{N+1}` expanded; one ending in `: ` (`Mission {N}: `) followed by the phase's title. */
+function headingOf(heading: string, n: number | undefined, title: string | undefined): string {
+  const h = expandTitle(heading, n);
+  return /:\s+$/.test(h) ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
+}
+
+/** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string): string {
+  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title)}`, ''];
   for (const s of spec.sections) {
-    lines.push(`## ${expandTitle(s.title, n)}`, '', `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`, '');
+    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s), '');
   }
   return lines.join('\n');
+}
+
+const BUILTIN_KINDS: DocumentKindSpec[] = [...AUDIT_LAYOUT.documents, ...IAI_LAYOUT.documents, PLAN_KIND, FINDING_KIND];
+
+/**
+ * The titles of the sections the built-in template of kind `b` writes, in order: its spec's (the
+ * validation checklist: a `Gate K: Name` per gate of the layout, then the success metrics).
+ */
+function writtenTitles(b: DocumentKindSpec, ctx: TemplateContext): string[] {
+  if (b.kind === 'validation') return [...ctx.layout.gates.map((g) => `Gate ${g.number}: ${g.name}`), 'Success Metrics'];
+  return b.sections.map((s) => s.title);
+}
+
+/** Whether headings titled `titles` hold every section of `sections` in their order, each by its title or an alias. */
+function holdsInOrder(titles: string[], sections: SectionSpec[], n: number | undefined): boolean {
+  let i = 0;
+  for (const s of sections) {
+    const keys = new Set([s.title, ...(s.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
+    while (i < titles.length && !keys.has(expandedTitleKey(titles[i], n))) i++;
+    if (i++ >= titles.length) return false;
+  }
+  return true;
+}
+
+/**
+ * The document `spec` as its layout declares it, for the templates (`document`): its heading when
+ * it is not the built-in kind's, its sections, and whether the built-in template of its kind would
+ * leave out any of them (a custom layout's `brief` with sections of its own: the template writes
+ * those instead of its own, so that the document passes once filled in).
+ */
+export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): TemplateDocument {
+  const n = ctx.phase.number;
+  const b = BUILTIN_KINDS.find((d) => d.kind === spec.kind);
+  const own = spec !== b;
+  const promptFile = ctx.layout.documents.find((d) => d.kind === 'prompt')?.file;
+  return {
+    kind: spec.kind,
+    file: spec.file,
+    name: spec.name,
+    heading: own && spec.heading !== undefined && spec.heading !== b?.heading ? headingOf(spec.heading, n, ctx.phase.title) : undefined,
+    sections: spec.sections.map((s) => ({
+      title: expandTitle(s.title, n),
+      description: s.description ?? '',
+      required: s.required ?? true,
+      placeholder: sectionPlaceholder(s),
+    })),
+    ownSections: own && (!b || !holdsInOrder(writtenTitles(b, ctx), spec.sections, n)),
+    prompt: promptFile === undefined ? undefined : relativePath(dirname(`/${spec.file}`), `/${promptFile}`),
+  };
 }
 
 /**
@@ -878,10 +986,11 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   try {
     const ctx = kindContext(svc, spec, phase);
     if (ctx.finding && findingTitle) ctx.finding.title = findingTitle;
+    ctx.document = documentContext(spec, ctx);
     const out = renderTemplate(svc, name, ctx, { fallback: true });
     if (out !== undefined) return out;
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return sectionsDocument(spec, phase?.number);
+  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase));
 }
