@@ -1320,18 +1320,6 @@ export function sectionByKey(doc: Pick<ParsedDocument, 'sections'>, key: string)
   return undefined;
 }
 
-/** Sections whose key matches. */
-export function findSection(doc: ParsedDocument, key: string): Section | undefined {
-  const k = normalizeTitle(key);
-  return doc.sections.find((s) => s.key === k);
-}
-
-/** Items directly in a section (not in its subsections). */
-export function itemsOf(doc: ParsedDocument, section: Section): ListItem[] {
-  const idx = doc.sections.indexOf(section);
-  return doc.items.filter((it) => it.section === idx);
-}
-
 /** Items in a section or its subsections. */
 export function itemsWithin(doc: ParsedDocument, section: Section): ListItem[] {
   return doc.items.filter((it) => it.line > section.heading.line && it.line < section.end);

@@ -12,7 +12,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { findSection, itemsOf, sectionByTitle } from './markdown';
+import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -497,13 +497,6 @@ export function templateNames(svc: PhasegateService): string[] {
   return [...new Set([...own, ...Object.keys(svc.assets.templates)])].sort();
 }
 
-/** Where a template comes from: the workspace's override file, or the built-in one. */
-export function templateSource(svc: PhasegateService, name: string): { file: string; workspace: boolean } | undefined {
-  const w = svc.trusted ? workspaceTemplates.get(svc)?.byName.get(name) : undefined;
-  if (w) return { file: w.file, workspace: true };
-  return Object.prototype.hasOwnProperty.call(svc.assets.templates, name) ? { file: `templates/${name}.md.hbs`, workspace: false } : undefined;
-}
-
 /**
  * Renders template `name`: the workspace's override when trusted, else the built-in one.
  * A broken override throws its TemplateError, unless `fallback` asks for the built-in one
@@ -804,17 +797,6 @@ export function baseContext(
     // The same thresholds the metric rule applies (see PhasegateService.runRules).
     metrics: metricsForPhase(n, p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics).map((m) => ({ name: m.name, threshold: m.threshold })),
   };
-}
-
-/** Text of the items directly in section `title` of a document, task boxes removed. */
-export function sectionItems(svc: PhasegateService, file: string, title: string): string[] {
-  const doc = svc.getDocument(file);
-  const sec = doc && findSection(doc, title);
-  if (!doc || !sec) return [];
-  return itemsOf(doc, sec)
-    .filter((it) => it.depth === 0)
-    .map((it) => it.text.trim())
-    .filter((t) => t !== '');
 }
 
 /**
