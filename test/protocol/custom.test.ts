@@ -217,6 +217,27 @@ describe('language server: custom requests (phase tree, gates, handoff, template
         /`options` must be an object when given, not string/,
       ],
       ['phasegate/phases', { since: 7 }, /`since` must be a string when given, not number/],
+      ['phasegate/phases', { folderUri: 5 }, /`folderUri` must be a string when given, not number/],
+      [
+        'phasegate/newDocument',
+        { what: 'phase', targetUri: folderUri('audit'), options: { title: { a: 1 } } },
+        /`options.title` must be a string when given, not object/,
+      ],
+      [
+        'phasegate/newDocument',
+        { what: 'finding', targetUri: folderUri('audit/phase-1'), options: { title: 5 } },
+        /`options.title` must be a string when given, not number/,
+      ],
+      [
+        'phasegate/renderTemplate',
+        { what: 'phase', targetUri: folderUri('audit'), options: { number: '3' } },
+        /`options.number` must be a number when given, not string/,
+      ],
+      [
+        'phasegate/newDocument',
+        { what: 'phase', targetUri: folderUri('audit'), options: { workstream: ['x'] } },
+        /`options.workstream` must be a string when given, not array/,
+      ],
     ];
     for (const [method, params, message] of cases) {
       await assert.rejects(

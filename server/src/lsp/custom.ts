@@ -64,7 +64,10 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
   connection.onRequest(PhasesRequest, (params) =>
     // A failure is an error, not an empty tree: the client would show a workspace without phases.
     ctx.orError('phasegate/phases', () =>
-      trees.answer(checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true } }), () => phases.version),
+      trees.answer(
+        checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true }, folderUri: { kind: 'string', optional: true } }),
+        () => phases.version,
+      ),
     ),
   );
   connection.onRequest(GatesRequest, (params) =>
