@@ -58,8 +58,6 @@ export class PhasegateContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly tree: PhaseTreeProvider;
   readonly treeView: vscode.TreeView<PhaseTreeNode>;
-  /** One watcher for every client the context starts: restarts must not leak watchers. */
-  private readonly watcher: vscode.FileSystemWatcher;
   readonly statusBar: PhaseStatusBar;
   private client: LanguageClient | undefined;
   private closing: Promise<void> | undefined;
@@ -81,11 +79,9 @@ export class PhasegateContext implements vscode.Disposable {
     this.tree = new PhaseTreeProvider(this);
     this.treeView = vscode.window.createTreeView('phasegate.phases', { treeDataProvider: this.tree, showCollapseAll: true });
     this.statusBar = new PhaseStatusBar(this);
-    // Every file event: a created or deleted folder (03-FINDINGS/, a whole phase) changes the phase model too.
-    this.watcher = vscode.workspace.createFileSystemWatcher('**/*');
     // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
     // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
-    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.watcher, this);
+    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this);
     registerCommands(this);
     subs.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() =>
@@ -116,7 +112,9 @@ export class PhasegateContext implements vscode.Disposable {
         { scheme: 'file', language: 'markdown' },
         { scheme: 'file', pattern: '**/{phasegate.yaml,phasegate.yml,.phasegate.yaml}' },
       ],
-      synchronize: { fileEvents: this.watcher },
+      // No file watcher of the client's own: the server registers the ones it needs (server/src/lsp/watch.ts),
+      // the changes of the files it reads and the creation and deletion of any file or folder (artifacts,
+      // 03-FINDINGS/, a whole phase). A watcher of every change here would send each build's output too.
       initializationOptions,
       outputChannel: this.clientOutput,
       traceOutputChannel: this.clientOutput,
