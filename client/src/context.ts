@@ -70,6 +70,11 @@ export class PhasegateContext implements vscode.Disposable {
    * phases version), after each (re)start and when the views' settings or folders change (without one).
    */
   readonly onDidChangePhases = this.phasesChanged.event;
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  /** Fires when the server starts, runs or stops (`starting`, `running`). */
+  readonly onDidChangeState = this.stateChanged.event;
+  /** In start(): the context starts its client right after it is made (activate), so from the first. */
+  private startingClient = true;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     const subs = extension.subscriptions;
@@ -81,7 +86,7 @@ export class PhasegateContext implements vscode.Disposable {
     this.statusBar = new PhaseStatusBar(this);
     // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
     // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
-    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this);
+    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.stateChanged, this);
     registerCommands(this);
     subs.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() =>
@@ -99,8 +104,15 @@ export class PhasegateContext implements vscode.Disposable {
     return this.client?.isRunning() ?? false;
   }
 
+  /** The server is starting: the first start, or a start again after a crash, until it runs or the client gives up. */
+  get starting(): boolean {
+    return this.startingClient || this.client?.state === State.Starting;
+  }
+
   async start(): Promise<void> {
     if (this.client) return;
+    this.startingClient = true;
+    this.stateChanged.fire();
     const module = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -127,6 +139,7 @@ export class PhasegateContext implements vscode.Disposable {
     // When the client gives up on the server (Stopped), the views are drawn again too: they say it is not running.
     let started = false;
     client.onDidChangeState((e) => {
+      if (this.client === client) this.stateChanged.fire();
       if (e.newState === State.Stopped) {
         if (started && this.client === client) this.phasesChanged.fire({});
         return;
@@ -143,6 +156,8 @@ export class PhasegateContext implements vscode.Disposable {
         if (a) this.output.show();
       });
     }
+    this.startingClient = false;
+    this.stateChanged.fire();
     this.phasesChanged.fire({});
   }
 
@@ -167,11 +182,11 @@ export class PhasegateContext implements vscode.Disposable {
   }
 
   /** Sends a request (a typed one from protocol.ts, or a method name); rejects while the server is not running. */
-  async request<P, R>(type: RequestType<P, R, void> | string, params: P): Promise<R> {
+  async request<P, R>(type: RequestType<P, R, void> | string, params: P, token?: vscode.CancellationToken): Promise<R> {
     const client = this.client;
     if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
     // RequestParam<P> is a conditional type that TS cannot resolve for a generic P; the signature above keeps callers typed.
-    return typeof type === 'string' ? client.sendRequest<R>(type, params) : client.sendRequest(type, params as never);
+    return typeof type === 'string' ? client.sendRequest<R>(type, params, token) : client.sendRequest(type, params as never, token);
   }
 
   /** Converts a protocol WorkspaceEdit into the editor's. */
