@@ -92,9 +92,10 @@ export class PhasegateContext implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() =>
         this.restart().catch((e: unknown) => this.output.error(`Phasegate server did not restart: ${(e as Error)?.message ?? String(e)}`)),
       ),
-      // The server re-reads its settings itself (workspace/didChangeConfiguration); the views re-fetch what it reports.
+      // The server re-reads its settings itself (workspace/didChangeConfiguration) and announces what they
+      // change (phasegate/didChangePhases): the Phases view follows its notice. The status bar reads two itself.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Config.affectsViews(e)) this.phasesChanged.fire({});
+        if (Config.affectsStatusBar(e)) this.statusBar.update();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.phasesChanged.fire({})),
     );
