@@ -322,13 +322,24 @@ function ourErrors(log) {
   });
 
   await step('editor context menu offers Toggle Gate Checklist Item in an iAI implementation prompt too', async () => {
+    // Quick Open lists the prompt of Phase_3 (just opened) first: the row of Phase_1's is picked by its folder.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
     const rel = 'all_use_iai_project/workstreams/Build/Phase_1_Source_Code_Management/implementation_prompt.md';
-    await openFile(rel);
+    await quickInput.locator('input').fill(rel);
+    await quickRows.filter({ hasText: 'Phase_1_Source_Code_Management' }).first().click({ timeout: 15000 });
+    await page.locator('.tab.active', { hasText: 'implementation_prompt.md' }).waitFor({ timeout: 15000 });
     // The editor counts as in a phase (phasegate.inPhase): the status bar shows its phase.
     await page
       .locator('.statusbar-item', { hasText: /Source Code Management|Phase_1_Source_Code_Management/ })
       .first()
       .waitFor({ timeout: 30000 });
+    // The checklist is below the fold: Quick Open's `:LINE` brings it into view.
+    const line = lineOf(rel, /A pull request with a lint error fails CI/);
+    await page.keyboard.press('Control+P');
+    await quickInput.locator('input').fill(`:${line}`);
+    await page.keyboard.press('Enter');
+    await cursorAt(line).waitFor({ timeout: 10000 });
     await editorLines.locator('.view-line', { hasText: 'A pull request with a lint error fails CI' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-item', { hasText: 'Toggle Gate Checklist Item' }).first().waitFor({ timeout: 10000 });
     await shot('iai-context-menu');
