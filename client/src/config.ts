@@ -20,8 +20,12 @@ export class Config {
     return this.cfg.get<boolean>('statusBar.enable', true);
   }
 
-  /** True when a change touches a setting that changes what the views show. */
-  static affectsViews(e: vscode.ConfigurationChangeEvent): boolean {
-    return e.affectsConfiguration(Config.section);
+  /**
+   * True when a change touches a setting the status bar reads itself: `statusBar.enable`, and `enable`
+   * (per folder). The others are the server's (it announces what they change) or the client's
+   * (`trace.server`, which changes nothing shown).
+   */
+  static affectsStatusBar(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(`${Config.section}.statusBar`) || e.affectsConfiguration(`${Config.section}.enable`);
   }
 }

@@ -58,8 +58,6 @@ export class PhasegateContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly tree: PhaseTreeProvider;
   readonly treeView: vscode.TreeView<PhaseTreeNode>;
-  /** One watcher for every client the context starts: restarts must not leak watchers. */
-  private readonly watcher: vscode.FileSystemWatcher;
   readonly statusBar: PhaseStatusBar;
   private client: LanguageClient | undefined;
   private closing: Promise<void> | undefined;
@@ -72,6 +70,11 @@ export class PhasegateContext implements vscode.Disposable {
    * phases version), after each (re)start and when the views' settings or folders change (without one).
    */
   readonly onDidChangePhases = this.phasesChanged.event;
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  /** Fires when the server starts, runs or stops (`starting`, `running`). */
+  readonly onDidChangeState = this.stateChanged.event;
+  /** In start(): the context starts its client right after it is made (activate), so from the first. */
+  private startingClient = true;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     const subs = extension.subscriptions;
@@ -81,19 +84,18 @@ export class PhasegateContext implements vscode.Disposable {
     this.tree = new PhaseTreeProvider(this);
     this.treeView = vscode.window.createTreeView('phasegate.phases', { treeDataProvider: this.tree, showCollapseAll: true });
     this.statusBar = new PhaseStatusBar(this);
-    // Every file event: a created or deleted folder (03-FINDINGS/, a whole phase) changes the phase model too.
-    this.watcher = vscode.workspace.createFileSystemWatcher('**/*');
     // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
     // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
-    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.watcher, this);
+    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.stateChanged, this);
     registerCommands(this);
     subs.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() =>
         this.restart().catch((e: unknown) => this.output.error(`Phasegate server did not restart: ${(e as Error)?.message ?? String(e)}`)),
       ),
-      // The server re-reads its settings itself (workspace/didChangeConfiguration); the views re-fetch what it reports.
+      // The server re-reads its settings itself (workspace/didChangeConfiguration) and announces what they
+      // change (phasegate/didChangePhases): the Phases view follows its notice. The status bar reads two itself.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Config.affectsViews(e)) this.phasesChanged.fire({});
+        if (Config.affectsStatusBar(e)) this.statusBar.update();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.phasesChanged.fire({})),
     );
@@ -103,8 +105,15 @@ export class PhasegateContext implements vscode.Disposable {
     return this.client?.isRunning() ?? false;
   }
 
+  /** The server is starting: the first start, or a start again after a crash, until it runs or the client gives up. */
+  get starting(): boolean {
+    return this.startingClient || this.client?.state === State.Starting;
+  }
+
   async start(): Promise<void> {
     if (this.client) return;
+    this.startingClient = true;
+    this.stateChanged.fire();
     const module = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -116,7 +125,9 @@ export class PhasegateContext implements vscode.Disposable {
         { scheme: 'file', language: 'markdown' },
         { scheme: 'file', pattern: '**/{phasegate.yaml,phasegate.yml,.phasegate.yaml}' },
       ],
-      synchronize: { fileEvents: this.watcher },
+      // No file watcher of the client's own: the server registers the ones it needs (server/src/lsp/watch.ts),
+      // the changes of the files it reads and the creation and deletion of any file or folder (artifacts,
+      // 03-FINDINGS/, a whole phase). A watcher of every change here would send each build's output too.
       initializationOptions,
       outputChannel: this.clientOutput,
       traceOutputChannel: this.clientOutput,
@@ -129,6 +140,7 @@ export class PhasegateContext implements vscode.Disposable {
     // When the client gives up on the server (Stopped), the views are drawn again too: they say it is not running.
     let started = false;
     client.onDidChangeState((e) => {
+      if (this.client === client) this.stateChanged.fire();
       if (e.newState === State.Stopped) {
         if (started && this.client === client) this.phasesChanged.fire({});
         return;
@@ -145,6 +157,8 @@ export class PhasegateContext implements vscode.Disposable {
         if (a) this.output.show();
       });
     }
+    this.startingClient = false;
+    this.stateChanged.fire();
     this.phasesChanged.fire({});
   }
 
@@ -169,11 +183,11 @@ export class PhasegateContext implements vscode.Disposable {
   }
 
   /** Sends a request (a typed one from protocol.ts, or a method name); rejects while the server is not running. */
-  async request<P, R>(type: RequestType<P, R, void> | string, params: P): Promise<R> {
+  async request<P, R>(type: RequestType<P, R, void> | string, params: P, token?: vscode.CancellationToken): Promise<R> {
     const client = this.client;
     if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
     // RequestParam<P> is a conditional type that TS cannot resolve for a generic P; the signature above keeps callers typed.
-    return typeof type === 'string' ? client.sendRequest<R>(type, params) : client.sendRequest(type, params as never);
+    return typeof type === 'string' ? client.sendRequest<R>(type, params, token) : client.sendRequest(type, params as never, token);
   }
 
   /** Converts a protocol WorkspaceEdit into the editor's. */

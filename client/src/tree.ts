@@ -57,17 +57,30 @@ export interface PhasesChange {
   version?: number;
 }
 
+/** A fetch of the phase tree on its way. */
+interface Fetch {
+  /** Its number (`fetches`): a later fetch has a higher one. */
+  n: number;
+  promise: Promise<PhasesResult | undefined>;
+  cancel: vscode.CancellationTokenSource;
+  /** It asks for the whole tree. */
+  whole: boolean;
+}
+
 export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PhaseTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private data: PhasesResult | undefined;
   private error: string | undefined;
-  private loading: Promise<PhasesResult | undefined> | undefined;
+  /** The fetch on its way, if any: at most one at a time (a later one cancels it). */
+  private current: Fetch | undefined;
+  /** A fetch has ended (data or error in hand, or the server not running): `load()` answers without asking. */
+  private fetched = false;
   private readonly loaded = new vscode.EventEmitter<PhasesResult | undefined>();
   /** Fires after each fetch of the phase tree, with the new data. */
   readonly onDidLoad = this.loaded.event;
-  private readonly sub: vscode.Disposable;
-  /** Counts fetches: only the latest one's answer is kept (an older one may answer after it). */
+  private readonly subs: vscode.Disposable[];
+  /** Counts fetches: only the latest one's answer is kept (a cancelled one may still answer). */
   private fetches = 0;
   /** The next fetch asks for the whole tree, not the changes since the tree in hand. */
   private whole = true;
@@ -75,24 +88,40 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   private shown: unknown;
 
   constructor(private readonly ctx: PhasegateContext) {
-    this.sub = ctx.onDidChangePhases((c) => void this.phasesChanged(c));
+    this.subs = [
+      ctx.onDidChangePhases((c) => void this.phasesChanged(c)),
+      // Starting, running, stopped: the roots say so while no tree is in hand.
+      ctx.onDidChangeState(() => this.redrawIfChanged()),
+    ];
   }
 
   /**
    * Fetches the tree again unless the tree in hand, or the one being fetched, already shows the
    * server's change: the first tree after a folder loads usually does, and fetching and drawing it
-   * again costs a second at 10,000 phases. Resolves to whether it fetched.
+   * again costs a second at 10,000 phases. Notices that come while a fetch is on its way wait for it
+   * and then share one fetch at most: a fetch sent after a notice shows its change. Resolves to
+   * whether it fetched.
    */
   async phasesChanged(change: PhasesChange): Promise<boolean> {
-    if (change.version !== undefined) {
-      const held = this.loading ? await this.loading : this.data;
-      if (held && held.version >= change.version) return false;
-    } else {
-      // Settings, folders or a (re)started server: the server's answer ids may name nothing it knows.
+    if (change.version === undefined) {
+      // Settings, folders or a (re)started server: the server's answer ids may name nothing it knows,
+      // and the fetch on its way answers for what was before.
       this.whole = true;
+      this.refresh();
+      return true;
     }
-    this.refresh();
-    return true;
+    for (;;) {
+      const cur = this.current;
+      if (!cur) {
+        if (this.data && this.data.version >= change.version) return false;
+        this.start();
+        return true;
+      }
+      const data = await cur.promise;
+      if (data && data.version >= change.version) return false;
+      // A fetch started after this notice came (by another notice that waited too): it shows the change.
+      if (this.current && this.current.n > cur.n) return true;
+    }
   }
 
   /** The last phase tree fetched from the server. */
@@ -101,61 +130,95 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   /**
-   * Re-fetches the tree. The view keeps showing the tree in hand until the new one arrives, and is told
-   * to draw again only when what it shows changed: drawing drops every node the view holds, so a context
-   * menu opened on a row just before would run its command without the row's node.
+   * Re-fetches the tree, cancelling a fetch on its way. The view keeps showing the tree in hand until the
+   * new one arrives, and is told to draw again only when what it shows changed: drawing drops every node
+   * the view holds, so a context menu opened on a row just before would run its command without the row's node.
    */
   refresh(): void {
-    this.loading = undefined;
-    void this.load();
+    this.start();
   }
 
   /** Everything the roots and their descendants are drawn from. */
   private viewState(): unknown {
-    return { running: this.ctx.running, error: this.error, folders: this.data?.folders };
+    const first = !this.data && !this.error;
+    return {
+      running: this.ctx.running,
+      starting: first && this.ctx.starting,
+      indexing: first && !!this.current,
+      error: this.error,
+      folders: this.data?.folders,
+    };
   }
 
-  /** The phase tree, fetched once per change. */
+  /** Tells the view to draw again when what it drew differs from what it would draw now. */
+  private redrawIfChanged(): void {
+    if (this.shown !== undefined && !isDeepStrictEqual(this.shown, this.viewState())) this.changed.fire(undefined);
+  }
+
+  /** The phase tree: the one in hand, else the one on its way, else a new fetch. */
   load(): Promise<PhasesResult | undefined> {
-    if (!this.loading) {
-      this.loading = this.fetch();
-    }
-    return this.loading;
+    if (this.current) return this.current.promise;
+    if (this.fetched) return Promise.resolve(this.data);
+    return this.start();
+  }
+
+  /** Starts a fetch, cancelling the one on its way (its answer would be dropped). */
+  private start(): Promise<PhasesResult | undefined> {
+    const prev = this.current;
+    prev?.cancel.cancel();
+    // The whole tree, also when the fetch cancelled was to bring it (a settings change, a restart).
+    const base = this.whole || prev?.whole ? undefined : this.data;
+    this.whole = false;
+    const cancel = new vscode.CancellationTokenSource();
+    const n = ++this.fetches;
+    const fetch: Fetch = { n, cancel, whole: !base, promise: Promise.resolve(undefined) };
+    this.current = fetch;
+    fetch.promise = this.fetch(n, base, cancel.token).finally(() => {
+      cancel.dispose();
+      if (this.current === fetch) this.current = undefined;
+    });
+    // No tree in hand: the view says that it is being fetched (indexing) rather than what it said before.
+    this.redrawIfChanged();
+    return fetch.promise;
   }
 
   /**
    * Asks for the phases that changed since the tree in hand (the server answers with the whole tree
    * when it cannot tell), or for the whole tree.
    */
-  private async fetch(): Promise<PhasesResult | undefined> {
-    const n = ++this.fetches;
-    const base = this.whole ? undefined : this.data;
-    this.whole = false;
+  private async fetch(n: number, base: PhasesResult | undefined, token: vscode.CancellationToken): Promise<PhasesResult | undefined> {
     let data: PhasesResult | undefined;
     let error: string | undefined;
     try {
       if (this.ctx.running) {
-        data = await this.ctx.request(PhasesRequest, base ? { since: base.id } : {});
+        data = await this.ctx.request(PhasesRequest, base ? { since: base.id } : {}, token);
         if (data.changed) data = base ? applyChangedPhases(base, data) : undefined;
         // Changes that do not fit the tree in hand (not expected): the whole tree instead.
-        if (!data) data = await this.ctx.request(PhasesRequest, {});
+        if (!data && !token.isCancellationRequested) data = await this.ctx.request(PhasesRequest, {}, token);
       }
     } catch (e) {
       error = (e as Error).message;
     }
-    if (n !== this.fetches) return this.loading;
+    // Superseded (cancelled, or answered after a later fetch started): the later fetch's answer counts.
+    if (n !== this.fetches) return this.current ? this.current.promise : this.data;
     this.data = data;
     this.error = error;
+    this.fetched = true;
     if (!data) this.whole = true;
+    // The roots are drawn from this answer (not "indexing" any more): no fetch is on its way.
+    if (this.current?.n === n) this.current = undefined;
     this.loaded.fire(this.data);
     // Unchanged phases are shared with the tree in hand, so comparing costs little.
-    if (this.shown !== undefined && !isDeepStrictEqual(this.shown, this.viewState())) this.changed.fire(undefined);
+    this.redrawIfChanged();
     return this.data;
   }
 
   async getChildren(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
     if (!node) {
-      const data = await this.load();
+      // The first tree is not waited for: the view says that the server starts or indexes meanwhile.
+      const first = !this.data && !this.error && (this.ctx.starting || !!this.current || (this.ctx.running && !this.fetched));
+      if (first && this.ctx.running) void this.load();
+      const data = first ? undefined : await this.load();
       this.shown = this.viewState();
       return this.roots(data);
     }
@@ -177,7 +240,13 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
 
   private roots(data: PhasesResult | undefined): PhaseTreeNode[] {
     if (this.error) return [{ type: 'message', text: `Phases unavailable: ${this.error}`, icon: 'warning' }];
-    if (!data) return this.ctx.running ? [] : [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
+    if (!data) {
+      // Until the first tree comes: the server starting, then indexing the workspace (it answers once it has).
+      if (this.current && this.ctx.running) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
+      if (this.ctx.starting) return [{ type: 'message', text: 'Starting Phasegate…', icon: 'loading~spin' }];
+      if (this.ctx.running) return [];
+      return [{ type: 'message', text: 'Phasegate server is not running', icon: 'debug-disconnect' }];
+    }
     if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
     const off: PhaseTreeNode = { type: 'message', text: 'Phasegate is turned off for this folder (phasegate.enable)', icon: 'circle-slash' };
     // An empty result shows the welcome view (viewsWelcome), which offers to scaffold a first phase.
@@ -266,7 +335,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   dispose(): void {
-    this.sub.dispose();
+    this.current?.cancel.cancel();
+    this.subs.forEach((s) => s.dispose());
     this.changed.dispose();
     this.loaded.dispose();
   }

@@ -321,6 +321,31 @@ function ourErrors(log) {
     await shot('new-iai-phase');
   });
 
+  await step('editor context menu offers Toggle Gate Checklist Item in an iAI implementation prompt too', async () => {
+    // Quick Open lists the prompt of Phase_3 (just opened) first: the row of Phase_1's is picked by its folder.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const rel = 'all_use_iai_project/workstreams/Build/Phase_1_Source_Code_Management/implementation_prompt.md';
+    await quickInput.locator('input').fill(rel);
+    await quickRows.filter({ hasText: 'Phase_1_Source_Code_Management' }).first().click({ timeout: 15000 });
+    await page.locator('.tab.active', { hasText: 'implementation_prompt.md' }).waitFor({ timeout: 15000 });
+    // The editor counts as in a phase (phasegate.inPhase): the status bar shows its phase.
+    await page
+      .locator('.statusbar-item', { hasText: /Source Code Management|Phase_1_Source_Code_Management/ })
+      .first()
+      .waitFor({ timeout: 30000 });
+    // The checklist is below the fold: Quick Open's `:LINE` brings it into view.
+    const line = lineOf(rel, /A pull request with a lint error fails CI/);
+    await page.keyboard.press('Control+P');
+    await quickInput.locator('input').fill(`:${line}`);
+    await page.keyboard.press('Enter');
+    await cursorAt(line).waitFor({ timeout: 10000 });
+    await editorLines.locator('.view-line', { hasText: 'A pull request with a lint error fails CI' }).first().click({ button: 'right' });
+    await page.locator('.monaco-menu .action-item', { hasText: 'Toggle Gate Checklist Item' }).first().waitFor({ timeout: 10000 });
+    await shot('iai-context-menu');
+    await page.keyboard.press('Escape');
+  });
+
   if (logsDir) {
     await step('closing the window logs no error of the extension', async () => {
       // Code actions asked for (Ctrl+.), then the cursor moved: the workbench asks for code actions again
@@ -373,6 +398,15 @@ function ourErrors(log) {
       const button = page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' });
       await button.waitFor({ timeout: 30000 });
       await shot('welcome-view');
+      // New Implementation Prompt without iAI phases: straight to the workstream (no layout pick), which
+      // refuses `..` as it is typed, before any title is asked for.
+      await runCommand('Phasegate: New Implementation Prompt…');
+      await quickInput.filter({ hasText: /Workstream of the first phase/ }).waitFor({ timeout: 15000 });
+      await quickInput.locator('input').fill('..');
+      await quickInput.filter({ hasText: /not a workstream name/ }).waitFor({ timeout: 5000 });
+      await shot('workstream-validation');
+      await page.keyboard.press('Escape');
+      await quickInput.waitFor({ state: 'hidden', timeout: 5000 });
       await button.click();
       await quickRows.filter({ hasText: 'Audit phases' }).first().click({ timeout: 15000 });
       await quickInput.filter({ hasText: /Title of the first phase/ }).waitFor({ timeout: 10000 });

@@ -217,6 +217,27 @@ describe('language server: custom requests (phase tree, gates, handoff, template
         /`options` must be an object when given, not string/,
       ],
       ['phasegate/phases', { since: 7 }, /`since` must be a string when given, not number/],
+      ['phasegate/phases', { folderUri: 5 }, /`folderUri` must be a string when given, not number/],
+      [
+        'phasegate/newDocument',
+        { what: 'phase', targetUri: folderUri('audit'), options: { title: { a: 1 } } },
+        /`options.title` must be a string when given, not object/,
+      ],
+      [
+        'phasegate/newDocument',
+        { what: 'finding', targetUri: folderUri('audit/phase-1'), options: { title: 5 } },
+        /`options.title` must be a string when given, not number/,
+      ],
+      [
+        'phasegate/renderTemplate',
+        { what: 'phase', targetUri: folderUri('audit'), options: { number: '3' } },
+        /`options.number` must be a number when given, not string/,
+      ],
+      [
+        'phasegate/newDocument',
+        { what: 'phase', targetUri: folderUri('audit'), options: { workstream: ['x'] } },
+        /`options.workstream` must be a string when given, not array/,
+      ],
     ];
     for (const [method, params, message] of cases) {
       await assert.rejects(
@@ -476,6 +497,39 @@ describe('language server: phase tree updates (versions, changes only)', functio
     const none = await s.c.conn.sendRequest(PhasesRequest, { since: stale.id });
     assert.deepEqual(none.changed, []);
     await s.c.change(out.uri, out.text);
+  });
+
+  it('an artifact appearing or disappearing is announced, one change, also in a batch with a build output written again', async () => {
+    // A tree whose version the last notice announced: no change of the tests before is still to be announced.
+    const held = await s.c.until('every change announced', async () => {
+      const t = await whole();
+      return notices().length > 0 && notices()[notices().length - 1].version === t.version && t;
+    });
+    const seen = notices().length;
+    const lenses = s.c.count('lensRefresh');
+    const bundle = path.join(s.root, 'dist/bundle.js');
+    fs.mkdirSync(path.dirname(bundle), { recursive: true });
+    fs.writeFileSync(bundle, 'console.log(1);\n');
+    const bundleUri = pathToFileURL(bundle).href;
+    // A change reported twice in one batch, as two watchers of a client would.
+    await s.c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [
+        { uri: bundleUri, type: FileChangeType.Changed },
+        { uri: bundleUri, type: FileChangeType.Changed },
+      ],
+    });
+    // Then an artifact a handoff names appears: the server must still learn of it (missing-artifact, broken-link).
+    const artifact = path.join(s.root, 'audit/phase-2/04-ARTIFACTS/new-report.md');
+    fs.writeFileSync(artifact, '# Report\n');
+    await s.c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(artifact).href, type: FileChangeType.Created }] });
+    const notice = await noticeAfter(seen);
+    // One change counted: the artifact's (the bundle's, in the same batch or not, is none: test/unit/file-watcher.test.ts).
+    assert.equal(notice.version, held.version + 1, `version ${notice.version} after ${held.version}: the bundle's change counted too`);
+    await s.c.waitFor('the code lens refresh of the artifact', () => s.c.count('lensRefresh') > lenses);
+    assert.equal(s.c.count('lensRefresh'), lenses + 1);
+    fs.rmSync(artifact);
+    await s.c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(artifact).href, type: FileChangeType.Deleted }] });
+    await noticeAfter(seen + 1);
   });
 
   it('the whole tree for an unknown answer, a new phase folder, or a settings change', async () => {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { pathToUri, uriToPath } from '../../server/src/lsp/uri';
+import { isInside, joinPath, normalizePath, relativePath } from '../../server/src/service/host';
 import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
 
 describe('language server: file URIs <-> engine paths', () => {
@@ -24,6 +25,26 @@ describe('language server: file URIs <-> engine paths', () => {
     assert.equal(uriToPath('file:///C:/ws/a.md'), 'c:/ws/a.md');
     assert.equal(pathToUri('C:/ws/a b.md'), 'file:///c%3A/ws/a%20b.md');
     assert.equal(pathToUri('c:\\ws\\a.md'), 'file:///c%3A/ws/a.md');
+  });
+
+  it('round-trips UNC workspace folders (file://server/share): the host stays in the authority', () => {
+    const folder = 'file://server/share/ws';
+    assert.equal(uriToPath(folder), '//server/share/ws');
+    assert.equal(pathToUri(uriToPath(folder)!), folder);
+    const doc = 'file://server/share/My%20ws/phase-1/00-PHASE_BRIEF.md';
+    assert.equal(pathToUri(uriToPath(doc)!), doc);
+    // Windows spells the same folder with backslashes; VS Code writes the host in lower case.
+    assert.equal(pathToUri('\\\\Server\\share\\ws\\a.md'), 'file://server/share/ws/a.md');
+    // The engine's paths keep the UNC prefix through normalising, joining and comparing.
+    const root = uriToPath(folder)!;
+    assert.equal(normalizePath('//server/share/ws/./phase-1/../phase-2/'), '//server/share/ws/phase-2');
+    assert.equal(joinPath(root, 'phase-1', '06-OUTPUT_HANDOFF.md'), '//server/share/ws/phase-1/06-OUTPUT_HANDOFF.md');
+    assert.equal(joinPath(root, '../ws/phase-1'), '//server/share/ws/phase-1');
+    assert.equal(pathToUri(joinPath(root, 'phase-1')), 'file://server/share/ws/phase-1');
+    assert.ok(isInside(root, joinPath(root, 'phase-1')));
+    assert.equal(relativePath(root, joinPath(root, 'phase-1/a.md')), 'phase-1/a.md');
+    // A path that merely starts with three slashes is no UNC path.
+    assert.equal(normalizePath('///ws/a.md'), '/ws/a.md');
   });
 
   it('ignores queries and fragments; other schemes have no path', () => {

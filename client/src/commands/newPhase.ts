@@ -1,5 +1,6 @@
 /** New phase (next in a sequence or workstream) and the welcome view's first phase, each from the templates. */
 import * as vscode from 'vscode';
+import { workstreamNameProblem } from '../../../server/src/names';
 import { GroupNode, NewDocumentRequest } from '../../../server/src/protocol';
 import type { PhasegateContext } from '../context';
 import { createPlannedFiles } from './apply';
@@ -14,6 +15,12 @@ export function validateTitle(value: string): string | undefined {
   if (/[\\/:*?"<>|]/.test(v)) return 'A title names a folder: leave out \\ / : * ? " < > |';
   if (v.length > 80) return 'Keep the title under 80 characters.';
   return undefined;
+}
+
+/** Validation of a workstream name: a title's rules, and none the server refuses (`.`, `..`), asked before the title. */
+export function validateWorkstream(value: string): string | undefined {
+  const problem = workstreamNameProblem(value.trim());
+  return validateTitle(value) ?? (problem ? `${problem}: a workstream names a folder of workstreams/.` : undefined);
 }
 
 async function askTitle(n: number, prompt: string): Promise<string | undefined> {
@@ -39,7 +46,8 @@ function nextNumber(group: GroupNode): number {
 
 /**
  * The next phase of a group: the group comes from the tree node, the active editor, or a pick
- * (among the groups of `layout` when given).
+ * (among the groups of `layout` when given). Without a group (of `layout`), the first phase of a new
+ * sequence or workstream (in `layout`, without asking for one).
  */
 export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: string): Promise<vscode.Uri[] | undefined> {
   const data = await ctx.tree.load();
@@ -51,7 +59,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
   else group = phaseOfTarget(data, arg)?.group;
   if (group && layout && group.layout !== layout) group = undefined;
   if (!group) {
-    if (groups.length === 0) return scaffold(ctx, targetUri(arg));
+    if (groups.length === 0) return scaffold(ctx, targetUri(arg), layout);
     if (groups.length === 1) group = groups[0].group;
     else {
       const picked = await vscode.window.showQuickPick(
@@ -66,7 +74,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
         { title: 'Phasegate: New Phase', placeHolder: 'Where does the new phase go?' },
       );
       if (!picked) return undefined;
-      if (!picked.group) return scaffold(ctx, folder?.uri);
+      if (!picked.group) return scaffold(ctx, folder?.uri, layout);
       group = picked.group;
     }
   }
@@ -84,8 +92,8 @@ interface LayoutPick extends vscode.QuickPickItem {
   layout: 'audit' | 'iai';
 }
 
-/** Welcome view: the first phase of an empty workspace, in the layout the user picks. */
-export async function scaffold(ctx: PhasegateContext, folderUri?: string): Promise<vscode.Uri[] | undefined> {
+/** Welcome view: the first phase of an empty workspace, in `layout` when given, else in the layout the user picks. */
+export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout?: string): Promise<vscode.Uri[] | undefined> {
   let folder = folderUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri)) : undefined;
   if (!folder) {
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -110,15 +118,16 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string): Promi
       layout: 'iai',
     },
   ];
-  const layout = await vscode.window.showQuickPick(layouts, { title: 'Phasegate: Scaffold First Phase', placeHolder: 'Layout of the phases' });
-  if (!layout) return undefined;
-  const options: Record<string, string | number> = { layout: layout.layout, number: 1 };
-  if (layout.layout === 'iai') {
+  const chosen =
+    layout ?? (await vscode.window.showQuickPick(layouts, { title: 'Phasegate: Scaffold First Phase', placeHolder: 'Layout of the phases' }))?.layout;
+  if (!chosen) return undefined;
+  const options: Record<string, string | number> = { layout: chosen, number: 1 };
+  if (chosen === 'iai') {
     const ws = await vscode.window.showInputBox({
       title: 'Phasegate: Scaffold First Phase',
       prompt: 'Workstream of the first phase',
       value: 'Build',
-      validateInput: validateTitle,
+      validateInput: validateWorkstream,
       ignoreFocusOut: true,
     });
     if (ws === undefined) return undefined;

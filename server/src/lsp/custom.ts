@@ -61,10 +61,15 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
   });
   const trees = new PhaseTrees(ctx);
-  connection.onRequest(PhasesRequest, (params) =>
+  connection.onRequest(PhasesRequest, (params, token) =>
     // A failure is an error, not an empty tree: the client would show a workspace without phases.
+    // Cancelled (the client asks again for a later change), it stops and answers RequestCancelled.
     ctx.orError('phasegate/phases', () =>
-      trees.answer(checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true } }), () => phases.version),
+      trees.answer(
+        checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true }, folderUri: { kind: 'string', optional: true } }),
+        () => phases.version,
+        token,
+      ),
     ),
   );
   connection.onRequest(GatesRequest, (params) =>

@@ -17,9 +17,13 @@ function kindOf(v: unknown): string {
   return typeof v;
 }
 
-/** `params` as `T` when it has the fields of `spec`; throws a ResponseError (InvalidParams) otherwise. */
-export function checkParams<T>(method: string, params: unknown, spec: ParamSpec): T {
-  if (kindOf(params) !== 'object') throw new ResponseError(ErrorCodes.InvalidParams, `${method}: the parameters must be an object, not ${kindOf(params)}`);
+/**
+ * `params` as `T` when it has the fields of `spec`; throws a ResponseError (InvalidParams) otherwise.
+ * `within` names the parameter that holds the fields checked (`options`), when it is not the whole.
+ */
+export function checkParams<T>(method: string, params: unknown, spec: ParamSpec, within?: string): T {
+  if (kindOf(params) !== 'object')
+    throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${within ? `\`${within}\`` : 'the parameters'} must be an object, not ${kindOf(params)}`);
   const p = params as Record<string, unknown>;
   for (const [field, { kind, optional }] of Object.entries(spec)) {
     const v = p[field];
@@ -29,7 +33,7 @@ export function checkParams<T>(method: string, params: unknown, spec: ParamSpec)
     if (!ok)
       throw new ResponseError(
         ErrorCodes.InvalidParams,
-        `${method}: \`${field}\` must be ${kind === 'object' ? 'an' : 'a'} ${kind}${optional ? ' when given' : ''}, not ${k}`,
+        `${method}: \`${within ? `${within}.` : ''}${field}\` must be ${kind === 'object' ? 'an' : 'a'} ${kind}${optional ? ' when given' : ''}, not ${k}`,
       );
   }
   return params as T;

@@ -14,7 +14,7 @@ import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, Ph
 import { normalizePath, relativePath } from '../service/host';
 import { GateResult, phaseStatus, ungatedErrors } from '../service/gates';
 import type { PhasegateService } from '../service/service';
-import type { Diagnostic } from '../service/types';
+import { type CancellationToken, type Diagnostic, noCancellation, throwIfCancelled } from '../service/types';
 import type { Phase, WorkspaceModel } from '../service/workspace';
 import { applyRuleSettings } from './convert';
 import type { ServerContext } from './context';
@@ -113,14 +113,22 @@ interface FolderRecord {
 interface TreeRecord {
   /** The answer's `id`. */
   id: string;
+  /** The answer's number: a later answer's record replaces an earlier one's, not the other way round. */
+  seq: number;
   folders: FolderRecord[];
 }
 
 /**
  * Visits every phase of a loaded folder, group by group, checking the phases' documents in the
- * engine's batches first (faster than one by one); yields to the editor's other requests meanwhile.
+ * engine's batches first (faster than one by one); yields to the editor's other requests meanwhile,
+ * and stops (CancelledError) once the request is cancelled.
  */
-async function eachPhase(svc: PhasegateService, visit: (p: Phase, groupIndex: number) => void, onGroup: (key: string, phases: Phase[]) => void): Promise<void> {
+async function eachPhase(
+  svc: PhasegateService,
+  visit: (p: Phase, groupIndex: number) => void,
+  onGroup: (key: string, phases: Phase[]) => void,
+  token: CancellationToken,
+): Promise<void> {
   const slice = timeSlicer();
   let groupIndex = 0;
   for (const [key, phases] of svc.model.groups) {
@@ -129,6 +137,7 @@ async function eachPhase(svc: PhasegateService, visit: (p: Phase, groupIndex: nu
     for (let i = 0; i < phases.length; i++) {
       const y = slice();
       if (y) await y;
+      throwIfCancelled(token);
       if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
       visit(phases[i], groupIndex);
     }
@@ -144,8 +153,11 @@ export class PhaseTrees {
 
   constructor(private readonly ctx: ServerContext) {}
 
-  /** The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. */
-  async answer(params: PhasesParams | undefined, phasesVersion: () => number): Promise<PhasesResult> {
+  /**
+   * The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. A
+   * cancelled request (a client that no longer wants the answer) stops with a CancelledError.
+   */
+  async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
     const ctx = this.ctx;
     const only = params?.folderUri;
     const folders = only ? [ctx.workspaces.byUri(only)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
@@ -154,15 +166,17 @@ export class PhaseTrees {
     // the notice's version higher than the answer's.
     const version = phasesVersion();
     const settings = await Promise.all(folders.map((f) => ctx.settings.get(f.uri)));
-    const id = `${this.instance}:${++this.answers}`;
+    throwIfCancelled(token);
+    const seq = ++this.answers;
+    const id = `${this.instance}:${seq}`;
     // One folder's answer is not remembered: the next request may be for all of them.
     if (only) {
-      const nodes = await Promise.all(folders.map((f, i) => this.folderNode(f, settings[i], undefined)));
+      const nodes = await Promise.all(folders.map((f, i) => this.folderNode(f, settings[i], undefined, token)));
       return { folders: nodes, version, id };
     }
-    // Taken now: if this answer fails or another request comes meanwhile, the next one is whole.
+    // What the client names (`since`) is an earlier answer; another request meanwhile (a client's
+    // fetch of its own that it cancels for a later one) leaves it for the next, which names it too.
     const last = this.last;
-    this.last = undefined;
     const incremental =
       last !== undefined &&
       params?.since === last.id &&
@@ -174,19 +188,27 @@ export class PhaseTrees {
     const records: FolderRecord[] = folders.map((f, i) => ({ folder: f, svc: f.svc, model: f.svc.model, settings: settings[i], inputs: new Map() }));
     if (incremental) {
       const changed: PhaseNode[] = [];
-      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(records[i], last.folders[i])));
-      this.last = { id, folders: records };
+      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(records[i], last.folders[i], token)));
+      this.remember({ id, seq, folders: records });
       return { folders: [], version, id, changed };
     }
     const nodes: WorkspaceFolderNode[] = [];
-    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(folders[i], settings[i], records[i]));
+    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(folders[i], settings[i], records[i], token));
     // Remembered only when every folder had loaded (a folder still indexing has no phases yet).
-    if (folders.every((f) => f.loaded)) this.last = { id, folders: records };
+    if (folders.every((f) => f.loaded)) this.remember({ id, seq, folders: records });
     return { folders: nodes, version, id };
   }
 
+  /**
+   * Remembers an answer as the one the next request names, unless a later one is remembered already
+   * (two requests at once: the client keeps the later answer).
+   */
+  private remember(record: TreeRecord): void {
+    if (!this.last || this.last.seq < record.seq) this.last = record;
+  }
+
   /** The nodes of the phases whose inputs differ from the last answer's; `record` gets every phase's. */
-  private async changedPhases(record: FolderRecord, last: FolderRecord): Promise<PhaseNode[]> {
+  private async changedPhases(record: FolderRecord, last: FolderRecord, token: CancellationToken): Promise<PhaseNode[]> {
     const { svc, settings } = record;
     const changed: PhaseNode[] = [];
     if (!settings.enable) return changed;
@@ -198,11 +220,12 @@ export class PhaseTrees {
         if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(phaseNode(this.ctx, svc, p, settings));
       },
       () => undefined,
+      token,
     );
     return changed;
   }
 
-  private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined): Promise<WorkspaceFolderNode> {
+  private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined, token: CancellationToken): Promise<WorkspaceFolderNode> {
     if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
     // Turned off for the folder: nothing of it is shown, as nothing of it is reported.
     if (!settings.enable) return { uri: f.uri, name: f.name, ready: true, groups: [], plans: [], disabled: true };
@@ -228,6 +251,7 @@ export class PhaseTrees {
           phases: [],
         });
       },
+      token,
     );
     groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
     return { uri: f.uri, name: f.name, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };

@@ -13,9 +13,19 @@ import type { ServerContext } from './context';
 import { toWorkspaceEdit } from './convert';
 import { phaseAtPath } from './phases';
 import { uriToPath } from './uri';
-import { checkParams } from './params';
+import { ParamSpec, checkParams } from './params';
 
-const OPTION_KEYS = ['title', 'number', 'workstream', 'layout', 'date', 'root', 'folder'];
+/** The options of `phasegate/newDocument` and `renderTemplate` the planner takes; others are ignored. */
+const OPTION_SPEC: ParamSpec = {
+  title: { kind: 'string', optional: true },
+  number: { kind: 'number', optional: true },
+  workstream: { kind: 'string', optional: true },
+  layout: { kind: 'string', optional: true },
+  date: { kind: 'string', optional: true },
+  root: { kind: 'string', optional: true },
+  folder: { kind: 'string', optional: true },
+};
+const OPTION_KEYS = Object.keys(OPTION_SPEC);
 
 /** The engine request for `what` at `path` (a workspace, group or phase folder, or a file in a phase). */
 export function toNewRequest(svc: PhasegateService, what: string, path: string, options: Record<string, unknown> = {}): NewRequest {
@@ -74,10 +84,14 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
 export function registerScaffold(connection: Connection, ctx: ServerContext): void {
   const fail: NewDocumentResult = { files: [], edit: null, errors: ['Rendering the template failed; see the Phasegate output.'] };
   const spec = { what: { kind: 'string' }, targetUri: { kind: 'string' }, options: { kind: 'object', optional: true } } as const;
+  /** The parameters, their options' values too: a title of another type would be written into the files as `[object Object]`. */
+  const check = (method: string, params: unknown): NewDocumentParams => {
+    const p = checkParams<NewDocumentParams>(method, params, spec);
+    if (p.options !== undefined) checkParams(method, p.options, OPTION_SPEC, 'options');
+    return p;
+  };
   connection.onRequest(RenderTemplateRequest, (params) =>
-    ctx.safe('phasegate/renderTemplate', fail, () => plan(ctx, checkParams('phasegate/renderTemplate', params, spec), false)),
+    ctx.safe('phasegate/renderTemplate', fail, () => plan(ctx, check('phasegate/renderTemplate', params), false)),
   );
-  connection.onRequest(NewDocumentRequest, (params) =>
-    ctx.safe('phasegate/newDocument', fail, () => plan(ctx, checkParams('phasegate/newDocument', params, spec), true)),
-  );
+  connection.onRequest(NewDocumentRequest, (params) => ctx.safe('phasegate/newDocument', fail, () => plan(ctx, check('phasegate/newDocument', params), true)));
 }

@@ -25,8 +25,8 @@ export function uriToPath(uri: string): string | undefined {
   }
   // file:///c:/x -> c:/x
   if (/^\/[A-Za-z]:/.test(p)) p = p[1].toLowerCase() + p.slice(2);
-  // UNC hosts (file://server/share) are kept as `//server/…`; the engine's paths do not support them.
-  if (authority && authority !== 'localhost') return `//${authority}${normalizePath(p)}`;
+  // UNC hosts (file://server/share): `//server/share/…`, which the engine's paths keep (normalizePath).
+  if (authority && authority !== 'localhost') return normalizePath(`//${authority}${p}`);
   return normalizePath(p);
 }
 
@@ -42,6 +42,9 @@ function encodeSegment(seg: string): string {
 
 export function pathToUri(path: string): string {
   let p = path.replace(/\\/g, '/');
+  // A UNC path (`//server/share/…`): the host is the URI's authority, lower case as VS Code writes it.
+  const unc = /^\/\/([^/]+)(\/.*)?$/.exec(p);
+  if (unc) return `file://${encodeSegment(unc[1].toLowerCase())}${pathToUri(unc[2] ?? '/').slice('file://'.length)}`;
   if (/^[A-Za-z]:/.test(p)) p = '/' + p[0].toLowerCase() + ':' + p.slice(2);
   const encoded = p
     .split('/')

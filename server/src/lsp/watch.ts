@@ -19,8 +19,27 @@ export const WATCHERS = [
 ];
 
 export interface WatchListener {
-  /** The engine of `folder` took file events; `reloaded` when its config changed and it reloaded. */
+  /**
+   * The engine of `folder` took file events; `reloaded` when its config changed and it reloaded. Called
+   * only when the events changed something the engine reports on: its phase model (a file or folder came
+   * or went), its config, or a file it checks. A file it neither checks nor models (a build's output
+   * written again) changes none of its diagnostics, gates or phases.
+   */
   (folder: Folder, affected: string[], reloaded: boolean): void;
+}
+
+/**
+ * The events of a batch without repeats: a file reported twice the same way (two client watchers, or a
+ * save that writes twice) counts once, at its last place, so the order of what happened to it stands.
+ */
+export function uniqueEvents(events: FileEvent[]): FileEvent[] {
+  const last = new Map<string, FileEvent>();
+  for (const ev of events) {
+    const key = `${ev.type} ${ev.uri}`;
+    last.delete(key);
+    last.set(key, ev);
+  }
+  return last.size === events.length ? events : [...last.values()];
 }
 
 export class FileWatcher {
@@ -52,8 +71,12 @@ export class FileWatcher {
     }
   }
 
-  /** Resolves once every event received so far has been applied (for tests and shutdown). */
+  /** Resolves once every event received so far has been applied (for tests and shutdown): a batch still gathering is applied now. */
   idle(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.drain();
+    }
     return this.running;
   }
 
@@ -66,7 +89,7 @@ export class FileWatcher {
 
   private async apply(events: FileEvent[]): Promise<void> {
     const byFolder = new Map<Folder, { path: string; type: 'created' | 'changed' | 'deleted' }[]>();
-    for (const ev of events) {
+    for (const ev of uniqueEvents(events)) {
       const path = uriToPath(ev.uri);
       const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
       if (!path || !folder) continue;
@@ -79,8 +102,10 @@ export class FileWatcher {
       await folder.ready;
       if (folder.disposed) continue;
       const reloaded = list.some((e) => folder.svc.isConfigInput(e.path));
+      const model = folder.svc.model;
       const affected = await folder.svc.filesChanged(list);
-      this.onChange(folder, affected, reloaded);
+      const svc = folder.svc;
+      if (reloaded || svc.model !== model || affected.some((f) => svc.reportsOn(f))) this.onChange(folder, affected, reloaded);
     }
   }
 }

@@ -43,8 +43,11 @@ export interface Logger {
 
 export const silentLogger: Logger = { log: () => undefined };
 
-/** Paths that normalizePath would change: `\`, `//`, `.`/`..` segments, a trailing `/`, a bare drive. */
-const NOT_NORMAL = /\\|\/\/|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
+/**
+ * Paths that normalizePath would change: `\`, `//` (but the one that starts a UNC path), `.`/`..` segments,
+ * a trailing `/`, a bare drive.
+ */
+const NOT_NORMAL = /\\|(?<=.)\/\/|^\/\/(?:\/|$)|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
 
 /** The path last found normal (performance only: the same folder or root is tested again and again). */
 let lastNormal: string | undefined;
@@ -62,6 +65,8 @@ export function normalizePath(p: string): string {
   // Fast path (performance only): most paths are already normal; returning them as they are is what the slow path yields.
   if (isNormal(p)) return p;
   let s = p.replace(/\\/g, '/');
+  // A UNC path (`//server/share/…`, Windows' `\\server\share`) keeps its two leading slashes.
+  const unc = /^\/\/[^/]/.test(s);
   s = s.replace(/\/+/g, '/');
   const parts: string[] = [];
   for (const part of s.split('/')) {
@@ -73,6 +78,7 @@ export function normalizePath(p: string): string {
     parts.push(part);
   }
   let out = parts.join('/');
+  if (unc) out = '/' + out;
   if (/^[A-Za-z]:$/.test(out)) out += '/';
   return out === '' ? '/' : out;
 }

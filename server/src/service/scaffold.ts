@@ -4,6 +4,7 @@
  * the files (with an exclusive create). It never overwrites: a target that exists is
  * listed in `skipped`.
  */
+import { workstreamNameProblem } from '../names';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
@@ -494,7 +495,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
     if (known.length !== 1) throw new ScaffoldError(`a new iAI phase needs a workstream${known.length ? ` (one of: ${known.join(', ')})` : ''}`);
     ws = known[0];
   }
-  if (!ws.trim() || /[\\/]/.test(ws) || ws === '.' || ws === '..') throw new ScaffoldError(`'${ws}' is not a workstream name`);
+  const wsProblem = workstreamNameProblem(ws);
+  if (wsProblem) throw new ScaffoldError(wsProblem);
   const group = joinPath(wsFolder, ws);
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);

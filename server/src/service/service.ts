@@ -700,6 +700,14 @@ export class PhasegateService {
     return this.checkedFiles();
   }
 
+  /**
+   * Whether the engine reports on `path` (normal): a document it checks, or the config file. A change that
+   * affects no such file (filesChanged) changes no diagnostic, gate or phase.
+   */
+  reportsOn(path: string): boolean {
+    return path === this.config.file || this.isChecked(path);
+  }
+
   private isChecked(path: string): boolean {
     if (basename(path) === 'project_implementation_plan.md') return true;
     const phase = phaseOf(this.model, path);

@@ -84,6 +84,8 @@ describe('Phasegate in the extension host', function () {
 
   /** The tree's node found by the labels of its ancestors and its own, from the roots down. */
   async function treeNode(...labels) {
+    // The roots do not wait for the first tree (the view says "Indexing phases…" meanwhile).
+    await api.tree.load();
     let nodes = await api.tree.getChildren();
     let node;
     for (const label of labels) {
@@ -303,6 +305,29 @@ describe('Phasegate in the extension host', function () {
     await doc.save();
   });
 
+  it('toggles a checklist item of an iAI implementation prompt at the cursor, as the palette and the context menu run it', async function () {
+    const uri = wsFile('all_use_iai_project', 'workstreams', 'Build', 'Phase_1_Source_Code_Management', 'implementation_prompt.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc
+      .getText()
+      .split(/\r?\n/)
+      .findIndex((l) => l.startsWith('- [ ] `main` is protected'));
+    assert.ok(line >= 0);
+    // Offered where the editor is in a phase (package.json: editorLangId == markdown && phasegate.inPhase).
+    const menus = pkg.contributes.menus;
+    const when = (list) => list.find((m) => m.command === 'phasegate.toggleGateItem').when;
+    assert.match(when(menus.commandPalette), /phasegate\.inPhase/);
+    assert.match(when(menus['editor/context']), /phasegate\.inPhase/);
+    await waitFor(api.tree.onDidLoad, () => api.statusBar.visible || undefined, 20000, 'the editor to count as in a phase');
+    editor.selection = new vscode.Selection(line, 4, line, 4);
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem'), true);
+    assert.equal(doc.lineAt(line).text, '- [x] `main` is protected');
+    assert.equal(await vscode.commands.executeCommand('phasegate.toggleGateItem'), true);
+    assert.equal(doc.lineAt(line).text, '- [ ] `main` is protected');
+    await doc.save();
+  });
+
   it('silences one problem with the Disable … for this line quick fix, and the problem comes back with the text', async function () {
     const uri = wsFile('audit-deployment', 'phase-3', '07-VALIDATION.md');
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -393,6 +418,63 @@ describe('Phasegate in the extension host', function () {
       () => `status bar (now "${api.statusBar.text}")`,
     );
     assert.match(text, /phase-2 · 6\/6 gates/);
+  });
+
+  it('follows a settings change through the server, without a whole tree of its own; the status bar setting applies at once', async function () {
+    this.timeout(60000);
+    await vscode.window.showTextDocument(wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md'));
+    await waitFor(api.tree.onDidLoad, () => api.statusBar.visible || undefined, 20000, 'the status bar');
+    // Every change the tree is told of: with the server's version (its notice) or without (a fetch of the whole tree).
+    const told = [];
+    const own = api.tree.phasesChanged;
+    api.tree.phasesChanged = function (c) {
+      told.push(c);
+      return own.call(this, c);
+    };
+    const cfg = () => vscode.workspace.getConfiguration('phasegate');
+    const poll = async (what, cond, ms = 20000) => {
+      const deadline = Date.now() + ms;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`timeout after ${ms} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await cfg().update('trace.server', 'messages', vscode.ConfigurationTarget.Workspace);
+      await cfg().update('statusBar.enable', false, vscode.ConfigurationTarget.Workspace);
+      await poll('the status bar hidden', () => !api.statusBar.visible);
+      // A setting the server reads: its notice (a version) reaches the tree.
+      const seen = told.length;
+      await cfg().update('rules', { 'missing-section': 'warning' }, vscode.ConfigurationTarget.Workspace);
+      await poll("the server's notice of the rules", () => told.slice(seen).some((c) => c.version !== undefined));
+      assert.deepEqual(
+        told.filter((c) => c.version === undefined),
+        [],
+        "no whole-tree fetch of the client's own for a settings change",
+      );
+    } finally {
+      api.tree.phasesChanged = own;
+      for (const key of ['trace.server', 'statusBar.enable', 'rules']) await cfg().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      await poll('the status bar shown again', () => api.statusBar.visible);
+    }
+  });
+
+  it('learns of an artifact created on disk through the watchers the server registers: its broken link is gone', async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-1', '05-DECISIONS.md');
+    const artifact = wsFile('audit-deployment', 'phase-1', '04-ARTIFACTS', 'e2e-probe.txt');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const probe = (ds) => ds.some((d) => codeOf(d) === 'broken-link' && d.message.includes('e2e-probe.txt'));
+    try {
+      await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount, 0), '\nSee [the probe](04-ARTIFACTS/e2e-probe.txt).\n'));
+      await waitForDiagnostics(uri, probe);
+      await vscode.workspace.fs.writeFile(artifact, new TextEncoder().encode('probe\n'));
+      await waitForDiagnostics(uri, (ds) => !probe(ds));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.workspace.fs.delete(artifact).then(undefined, () => undefined);
+    }
   });
 
   it('plans template files without overwriting existing ones', async function () {

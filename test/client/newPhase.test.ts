@@ -1,0 +1,95 @@
+/**
+ * The New Phase and New Implementation Prompt commands (client/src/commands, bundled with a stand-in for
+ * `vscode`) in a workspace without iAI phases: what they ask, and what they refuse as it is typed.
+ */
+import * as assert from 'node:assert/strict';
+import type { PhasesResult } from '../../server/src/protocol';
+import { clientModule } from './bundle';
+
+interface InputBox {
+  prompt?: string;
+  validateInput?: (v: string) => string | undefined;
+}
+
+type Commands = {
+  newPrompt(ctx: unknown, arg?: unknown): Promise<unknown>;
+  validateWorkstream(v: string): string | undefined;
+};
+
+async function commands() {
+  const { mod, vscode } = await clientModule<Commands>('client/src/commands/newDocument.ts', 'client/src/commands/newPhase.ts');
+  const asked: { pick: string[][]; input: InputBox[] } = { pick: [], input: [] };
+  const folder = { uri: vscode.Uri.parse('file:///ws'), name: 'ws', index: 0 };
+  vscode.workspace.workspaceFolders = [folder];
+  vscode.workspace.getWorkspaceFolder = () => folder;
+  vscode.window.showQuickPick = ((items: { label: string }[]) => {
+    asked.pick.push(items.map((i) => i.label));
+    return Promise.resolve(undefined);
+  }) as never;
+  // The user cancels each input box: the test looks at what was asked.
+  vscode.window.showInputBox = ((o: InputBox) => {
+    asked.input.push(o);
+    return Promise.resolve(undefined);
+  }) as never;
+  return { mod, asked };
+}
+
+/** A workspace with one audit phase sequence and no iAI phase. */
+const AUDIT_ONLY: PhasesResult = {
+  id: 'a1',
+  version: 1,
+  folders: [
+    {
+      uri: 'file:///ws',
+      name: 'ws',
+      ready: true,
+      plans: [],
+      groups: [
+        {
+          id: 'g',
+          label: 'ws',
+          layout: 'audit',
+          workstream: null,
+          uri: 'file:///ws',
+          phases: [
+            {
+              id: 'phase-1',
+              title: 'Phase 1',
+              layout: 'audit',
+              number: 1,
+              workstream: null,
+              uri: 'file:///ws/phase-1',
+              status: 'in-progress',
+              gates: [],
+              documents: [],
+              problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
+              blockers: [],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe('client: New Implementation Prompt without iAI phases', () => {
+  it('starts an iAI workstream at once: no layout pick offering audit phases; asks for its workstream', async () => {
+    const { mod, asked } = await commands();
+    const ctx = { tree: { load: () => Promise.resolve(AUDIT_ONLY) } };
+    await mod.newPrompt(ctx);
+    assert.deepEqual(asked.pick, [], 'no pick');
+    assert.equal(asked.input.length, 1);
+    assert.equal(asked.input[0].prompt, 'Workstream of the first phase');
+  });
+
+  it('refuses a workstream named . or .. (as the server does) while it is typed, before the title is asked', async () => {
+    const { mod, asked } = await commands();
+    await mod.newPrompt({ tree: { load: () => Promise.resolve(AUDIT_ONLY) } });
+    const validate = asked.input[0].validateInput!;
+    assert.match(validate('..') ?? '', /'\.\.' is not a workstream name/);
+    assert.match(validate(' . ') ?? '', /'\.' is not a workstream name/);
+    assert.match(validate('a/b') ?? '', /leave out/);
+    assert.equal(validate('Build'), undefined);
+    assert.equal(mod.validateWorkstream('Data..Pipeline'), undefined, 'dots inside a name are fine');
+  });
+});

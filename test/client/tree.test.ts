@@ -1,0 +1,180 @@
+/**
+ * The Phases view's data provider (client/src/tree.ts, bundled with a stand-in for `vscode`) against a
+ * scripted server: how many `phasegate/phases` requests a burst of change notices costs, which are
+ * cancelled, and what the view shows before the first tree.
+ */
+import * as assert from 'node:assert/strict';
+import type { PhasesResult } from '../../server/src/protocol';
+import { clientModule } from './bundle';
+
+interface Token {
+  isCancellationRequested: boolean;
+}
+
+/** A request the scripted server holds until the test answers it. */
+interface Sent {
+  since?: string;
+  token: Token;
+  answer: (r: PhasesResult) => void;
+  fail: (e: Error) => void;
+}
+
+interface Node {
+  type: string;
+  text?: string;
+}
+
+/** The provider as the tests use it (client/src/tree.ts's PhaseTreeProvider). */
+interface Tree {
+  phasesChanged(c: { version?: number }): Promise<boolean>;
+  load(): Promise<PhasesResult | undefined>;
+  refresh(): void;
+  getChildren(node?: Node): Promise<Node[]>;
+  onDidLoad(l: (d: PhasesResult | undefined) => void): void;
+  onDidChangeTreeData(l: () => void): void;
+  readonly phases: PhasesResult | undefined;
+  dispose(): void;
+}
+
+const FOLDER = { uri: 'file:///ws', name: 'ws', ready: true, plans: [] };
+const PHASE = {
+  id: 'phase-1',
+  title: 'Phase 1',
+  layout: 'audit',
+  number: 1,
+  workstream: null,
+  uri: 'file:///ws/phase-1',
+  status: 'in-progress' as const,
+  gates: [],
+  documents: [],
+  problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
+  blockers: [],
+};
+const wholeTree = (id: string, version: number): PhasesResult => ({
+  id,
+  version,
+  folders: [{ ...FOLDER, groups: [{ id: 'g', label: 'ws', layout: 'audit', workstream: null, uri: 'file:///ws', phases: [PHASE] }] }],
+});
+const changes = (id: string, version: number): PhasesResult => ({ id, version, folders: [], changed: [] });
+
+/** Resolves once `cond` holds, checked after each turn of the event loop; fails at the deadline. */
+async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function setup(state: { running: boolean; starting: boolean }) {
+  const { mod, vscode } = await clientModule<{ PhaseTreeProvider: new (ctx: unknown) => Tree }>('client/src/tree.ts');
+  const phasesChanged = new vscode.EventEmitter<{ version?: number }>();
+  const stateChanged = new vscode.EventEmitter<void>();
+  const sent: Sent[] = [];
+  const ctx = {
+    get running() {
+      return state.running;
+    },
+    get starting() {
+      return state.starting;
+    },
+    onDidChangePhases: phasesChanged.event,
+    onDidChangeState: stateChanged.event,
+    request(_type: unknown, params: { since?: string }, token: Token) {
+      return new Promise<PhasesResult>((answer, fail) => sent.push({ since: params.since, token, answer, fail }));
+    },
+  };
+  const tree = new mod.PhaseTreeProvider(ctx);
+  let told = 0;
+  tree.onDidChangeTreeData(() => told++);
+  const labels = async () => (await tree.getChildren()).map((n) => n.text ?? n.type);
+  return { tree, sent, state, stateChanged, told: () => told, labels };
+}
+
+describe('client: the Phases view fetches the phase tree', () => {
+  it('a burst of notices while a fetch is on its way costs one more fetch, which names the answer in hand', async () => {
+    const { tree, sent } = await setup({ running: true, starting: false });
+    const first = tree.load();
+    sent[0].answer(wholeTree('a1', 1));
+    await first;
+    // Typing: notices of versions 2..5 while the fetch of version 2 is on its way.
+    const notices = [tree.phasesChanged({ version: 2 })];
+    await until('the fetch of version 2', () => sent.length === 2);
+    notices.push(tree.phasesChanged({ version: 3 }), tree.phasesChanged({ version: 4 }), tree.phasesChanged({ version: 5 }));
+    // The server read version 2 as it started: the answer does not show 3..5.
+    sent[1].answer(changes('a2', 2));
+    assert.deepEqual(await Promise.all(notices), [true, true, true, true]);
+    assert.equal(sent.length, 3, `${sent.length - 1} fetches for 4 notices: one more after the one on its way, not one per notice`);
+    assert.equal(sent[2].since, 'a2', 'the follow-up names the answer just taken: the server answers with the changes only');
+    // More notices during the follow-up, which the follow-up's answer shows: no fetch after it.
+    const more = [tree.phasesChanged({ version: 6 }), tree.phasesChanged({ version: 7 })];
+    sent[2].answer(changes('a3', 7));
+    assert.deepEqual(await Promise.all(more), [false, false]);
+    assert.equal(sent.length, 3);
+    assert.equal(tree.phases?.version, 7);
+    assert.ok(
+      sent.every((s) => !s.token.isCancellationRequested),
+      'nothing cancelled: each answer was used',
+    );
+  });
+
+  it('a refresh cancels the fetch on its way; its late answer is dropped, and a whole tree asked for stays whole', async () => {
+    const { tree, sent } = await setup({ running: true, starting: false });
+    const first = tree.load();
+    sent[0].answer(wholeTree('a1', 1));
+    await first;
+    // A settings change (no version): the whole tree; then a refresh before it answers.
+    void tree.phasesChanged({});
+    tree.refresh();
+    assert.equal(sent.length, 3);
+    assert.equal(sent[1].token.isCancellationRequested, true, 'the superseded request is cancelled');
+    assert.equal(sent[2].token.isCancellationRequested, false);
+    assert.equal(sent[2].since, undefined, 'still the whole tree');
+    const loaded = tree.load();
+    sent[2].answer(wholeTree('a3', 3));
+    sent[1].answer(wholeTree('a2', 2));
+    assert.equal((await loaded)?.id, 'a3');
+    assert.equal(tree.phases?.id, 'a3', 'the cancelled answer, later, is not taken');
+    // The server's RequestCancelled for the cancelled one changes nothing either.
+    void tree.phasesChanged({ version: 4 });
+    await until('the next fetch', () => sent.length === 4);
+    assert.equal(sent[3].since, 'a3');
+    sent[3].fail(Object.assign(new Error('cancelled'), { code: -32800 }));
+    await until('the failure taken', () => tree.phases === undefined);
+  });
+});
+
+describe('client: what the Phases view shows before the first tree', () => {
+  it('"Starting Phasegate…" while the server starts, "Indexing phases…" until the first tree, not "not running"', async () => {
+    const { tree, sent, state, stateChanged, told, labels } = await setup({ running: false, starting: true });
+    assert.deepEqual(await labels(), ['Starting Phasegate…']);
+    assert.equal(sent.length, 0, 'nothing asked of a server not running yet');
+    // Running: the view is told to draw again, and shows that the workspace is being indexed meanwhile.
+    state.running = true;
+    state.starting = false;
+    stateChanged.fire();
+    assert.equal(told(), 1);
+    void tree.phasesChanged({});
+    assert.deepEqual(await labels(), ['Indexing phases…'], 'the roots do not wait for the first tree');
+    assert.equal(sent.length, 1);
+    const drawn = told();
+    sent[0].answer(wholeTree('a1', 1));
+    await until('the view told to draw the tree', () => told() > drawn);
+    assert.deepEqual(await labels(), ['group']);
+  });
+
+  it('"Phasegate server is not running" once it stopped and is not starting again', async () => {
+    const { tree, sent, state, stateChanged, labels } = await setup({ running: true, starting: false });
+    const first = tree.load();
+    sent[0].answer(wholeTree('a1', 1));
+    await first;
+    state.running = false;
+    stateChanged.fire();
+    await tree.phasesChanged({});
+    assert.deepEqual(await labels(), ['Phasegate server is not running']);
+    // The client starts it again (after a crash): starting, not "not running".
+    state.starting = true;
+    stateChanged.fire();
+    assert.deepEqual(await labels(), ['Starting Phasegate…']);
+  });
+});

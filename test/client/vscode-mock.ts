@@ -1,0 +1,115 @@
+/**
+ * A small stand-in for the `vscode` module, enough to run client/src code outside VS Code (bundled with
+ * esbuild, `vscode` aliased to this file): events, cancellation, tree items, and `window` functions a test
+ * replaces with its own (quick picks, input boxes, messages).
+ */
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (l: Listener<T>) => {
+    this.listeners.push(l);
+    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  private cancelled = false;
+  readonly token = {
+    isCancellationRequested: false,
+    onCancellationRequested: this.emitter.event,
+  };
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export class Uri {
+  private constructor(private readonly s: string) {}
+  static parse(s: string): Uri {
+    return new Uri(s);
+  }
+  static file(p: string): Uri {
+    return new Uri(`file://${p}`);
+  }
+  static joinPath(u: Uri, ...parts: string[]): Uri {
+    return new Uri([u.s, ...parts].join('/'));
+  }
+  get path(): string {
+    return this.s.replace(/^file:\/\//, '');
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  get scheme(): string {
+    return this.s.slice(0, this.s.indexOf(':'));
+  }
+  toString(): string {
+    return this.s;
+  }
+}
+
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  resourceUri?: Uri;
+  constructor(
+    public label: unknown,
+    public collapsibleState?: number,
+  ) {}
+}
+
+export class ThemeIcon {
+  static readonly Folder = new ThemeIcon('folder');
+  static readonly File = new ThemeIcon('file');
+  constructor(
+    readonly id: string,
+    readonly color?: unknown,
+  ) {}
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class MarkdownString {
+  value = '';
+  isTrusted?: unknown;
+  supportThemeIcons?: boolean;
+  constructor(value = '', supportThemeIcons = false) {
+    this.value = value;
+    this.supportThemeIcons = supportThemeIcons;
+  }
+  appendMarkdown(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendText(s: string): this {
+    this.value += s;
+    return this;
+  }
+}
+
+export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 };
+
+/** What a test answers for the editor's UI; each test sets the functions it expects to be called. */
+export const window: Record<string, (...args: never[]) => unknown> = {};
+export const workspace: Record<string, unknown> = { workspaceFolders: [] };
+export const commands: Record<string, (...args: never[]) => unknown> = { executeCommand: () => Promise.resolve(undefined) };

@@ -1,0 +1,71 @@
+/**
+ * The server's file watching (server/src/lsp/watch.ts) over an engine on an in-memory workspace: which
+ * batches of file events reach the server's listener, which announces a phase change and refreshes the
+ * code lenses for each.
+ */
+import * as assert from 'node:assert/strict';
+import { FileChangeType, type Connection, type DidChangeWatchedFilesParams, type FileEvent } from 'vscode-languageserver';
+import type { ServerContext } from '../../server/src/lsp/context';
+import { pathToUri } from '../../server/src/lsp/uri';
+import { FileWatcher, uniqueEvents } from '../../server/src/lsp/watch';
+import type { Folder } from '../../server/src/lsp/workspaces';
+import { ROOT, workspace } from '../helpers/workspace';
+
+const FILES: Record<string, string> = {
+  'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Work\n\n## Objectives\n\nDo it.\n',
+  'phase-1/06-OUTPUT_HANDOFF.md': '# Phase 1 Output Handoff\n\n## Artifacts Produced\n\n- Report: [report](04-ARTIFACTS/report.md) - the report\n',
+  'dist/bundle.js': 'console.log(1);\n',
+};
+
+async function watched(): Promise<{ send: (...changes: FileEvent[]) => Promise<void>; calls: string[][]; write: (rel: string, text: string) => void }> {
+  const { svc, fs } = await workspace(FILES);
+  const folder = { path: ROOT, uri: pathToUri(ROOT), svc, ready: Promise.resolve(), disposed: false } as unknown as Folder;
+  const ctx = { workspaces: { folderOf: () => folder }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
+  const calls: string[][] = [];
+  const watcher = new FileWatcher(ctx, (_f, affected) => calls.push(affected));
+  let handler!: (p: DidChangeWatchedFilesParams) => void;
+  watcher.listen({ onDidChangeWatchedFiles: (h: typeof handler) => (handler = h) } as unknown as Connection);
+  return {
+    calls,
+    write: (rel, text) => fs.write(`${ROOT}/${rel}`, text),
+    send: async (...changes) => {
+      handler({ changes });
+      await watcher.idle();
+    },
+  };
+}
+
+const ev = (rel: string, type: FileChangeType): FileEvent => ({ uri: pathToUri(`${ROOT}/${rel}`), type });
+
+describe('language server: file events', () => {
+  it('a file the engine neither checks nor models changing (a build output written again) reaches no listener', async () => {
+    const w = await watched();
+    w.write('dist/bundle.js', 'console.log(2);\n');
+    await w.send(ev('dist/bundle.js', FileChangeType.Changed), ev('dist/bundle.js', FileChangeType.Changed));
+    assert.deepEqual(w.calls, []);
+  });
+
+  it('a checked document changing, or an artifact appearing and disappearing, does (missing-artifact depends on it)', async () => {
+    const w = await watched();
+    w.write('phase-1/00-PHASE_BRIEF.md', '# Phase 1: Other work\n\n## Objectives\n\nDo it.\n');
+    await w.send(ev('phase-1/00-PHASE_BRIEF.md', FileChangeType.Changed));
+    assert.equal(w.calls.length, 1);
+    assert.ok(w.calls[0].includes(`${ROOT}/phase-1/00-PHASE_BRIEF.md`), w.calls[0].join());
+    w.write('phase-1/04-ARTIFACTS/report.md', '# Report\n');
+    await w.send(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created));
+    assert.equal(w.calls.length, 2);
+    await w.send(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Deleted));
+    assert.equal(w.calls.length, 3);
+  });
+
+  it('drops repeated events of a batch, keeping the order of what happened to each file', () => {
+    const a = ev('a.md', FileChangeType.Changed);
+    const created = ev('b.md', FileChangeType.Created);
+    const deleted = ev('b.md', FileChangeType.Deleted);
+    assert.deepEqual(uniqueEvents([a, a, created, a]), [created, a]);
+    // Deleted, written anew, deleted again: deleted last.
+    assert.deepEqual(uniqueEvents([deleted, created, deleted]), [created, deleted]);
+    const once = [a, created];
+    assert.equal(uniqueEvents(once), once);
+  });
+});

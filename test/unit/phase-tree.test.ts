@@ -1,0 +1,77 @@
+/**
+ * The phase tree (server/src/lsp/phaseTree.ts) on an engine over an in-memory workspace: a cancelled
+ * request stops, and leaves the answer the client holds for the next request to name.
+ */
+import * as assert from 'node:assert/strict';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { ServerContext } from '../../server/src/lsp/context';
+import { PhaseTrees } from '../../server/src/lsp/phaseTree';
+import type { Settings } from '../../server/src/lsp/settings';
+import { pathToUri } from '../../server/src/lsp/uri';
+import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
+import type { CancellationToken } from '../../server/src/service/types';
+import { ROOT, workspace } from '../helpers/workspace';
+
+const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
+
+async function trees(): Promise<PhaseTrees> {
+  const files: Record<string, string> = {};
+  for (let n = 1; n <= 6; n++) files[`phase-${n}/00-PHASE_BRIEF.md`] = BRIEF(n);
+  const { svc } = await workspace(files);
+  const folder = { uri: pathToUri(ROOT), path: ROOT, name: 'ws', svc, ready: Promise.resolve(), loaded: true, disposed: false } as unknown as Folder;
+  const workspaces = { all: () => [folder], byUri: () => folder } as unknown as Workspaces;
+  const settings = { get: () => Promise.resolve(DEFAULT_SETTINGS) } as unknown as Settings;
+  return new PhaseTrees(new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, workspaces, settings));
+}
+
+/** A token cancelled once it has been asked `after` times: while the tree is being built. */
+function cancelledAfter(after: number): CancellationToken & { asked: number } {
+  return {
+    asked: 0,
+    get isCancellationRequested() {
+      return ++this.asked > after;
+    },
+  };
+}
+
+describe('language server: phase tree requests cancelled', () => {
+  it('stops building the tree once the request is cancelled, whole or changes only', async () => {
+    const t = await trees();
+    await assert.rejects(
+      t.answer({}, () => 1, { isCancellationRequested: true }),
+      { name: 'CancelledError' },
+    );
+    const token = cancelledAfter(3);
+    await assert.rejects(
+      t.answer({}, () => 1, token),
+      { name: 'CancelledError' },
+    );
+    assert.equal(token.asked, 4, 'asked between phases, not only at the end');
+    const held = await t.answer({}, () => 1);
+    await assert.rejects(
+      t.answer({ since: held.id }, () => 2, cancelledAfter(3)),
+      { name: 'CancelledError' },
+    );
+  });
+
+  it('a cancelled request leaves the answer in hand for the next one: the changes since it, not the whole tree', async () => {
+    const t = await trees();
+    const held = await t.answer({}, () => 1);
+    await assert.rejects(
+      t.answer({ since: held.id }, () => 2, cancelledAfter(2)),
+      { name: 'CancelledError' },
+    );
+    const next = await t.answer({ since: held.id }, () => 2);
+    assert.deepEqual(next.changed, [], 'changes only');
+  });
+
+  it('of two requests at once, the later answer is the one the next request can name', async () => {
+    const t = await trees();
+    const held = await t.answer({}, () => 1);
+    const [a, b] = await Promise.all([t.answer({ since: held.id }, () => 2), t.answer({ since: held.id }, () => 2)]);
+    assert.deepEqual([a.changed, b.changed], [[], []], 'both name the answer the client holds');
+    assert.deepEqual((await t.answer({ since: b.id }, () => 2)).changed, []);
+  });
+});
