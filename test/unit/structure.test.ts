@@ -315,6 +315,37 @@ describe('structure rules', () => {
     assert.equal(svc.status(svc.findPhase('sprints/sprint-2')!), 'complete');
   });
 
+  it("a custom layout's gate whose checklist has no checkbox items stays pending, as its gate-item-unchecked warning says", async () => {
+    const cfg = [
+      'layouts:',
+      '  - name: mission',
+      '    phases: "missions/*"',
+      '    documents:',
+      '      - kind: validation',
+      '        file: QA.md',
+      '        sections: [Go/No-Go]',
+      '    gates:',
+      '      - name: Go/No-Go',
+      '',
+    ].join('\n');
+    const qa = (body: string) => `# Mission 1 QA\n\n## Go/No-Go\n\n${body}\n`;
+    let { svc } = await workspace({ 'phasegate.yaml': cfg, 'missions/m-1/QA.md': qa('All systems checked.') });
+    const phase = () => svc.findPhase('missions/m-1')!;
+    assert.deepEqual(svc.config.problems, []);
+    assert.match(diagnosticsOf(svc, 'missions/m-1/QA.md', 'gate-item-unchecked')[0]?.message ?? '', /stays pending/);
+    assert.deepEqual(
+      svc.gates(phase()).map((g) => g.status),
+      ['pending'],
+    );
+    assert.notEqual(svc.status(phase()), 'complete');
+    // With its item checked and its evidence: passed.
+    ({ svc } = await workspace({ 'phasegate.yaml': cfg, 'missions/m-1/QA.md': qa('- [x] All systems checked - Evidence: `QA.md`') }));
+    assert.deepEqual(
+      svc.gates(phase()).map((g) => g.status),
+      ['passed'],
+    );
+  });
+
   it('offers to create a missing document from its template', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
     const d = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document').find((x) => String(x.data?.file).endsWith('07-VALIDATION.md'))!;

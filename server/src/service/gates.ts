@@ -394,6 +394,10 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
       res.reasons.push(reason);
       causes?.push({ kind: 'missing-document', file: unwritten[0].path, range: at, message: reason });
     }
+  } else if (checklist && res.items.length === 0) {
+    // A checklist without checkbox items (an iAI prompt's, a custom layout's) keeps its gate pending, as an audit one does.
+    res.reasons.push(NO_CHECKBOX);
+    causes?.push({ kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX });
   }
   let unchecked = 0;
   let noEvidence = 0;
