@@ -3,6 +3,7 @@ import {
   CompletionItem,
   CompletionList,
   CompletionRequest,
+  DocumentDiagnosticRequest,
   Hover,
   HoverRequest,
   MarkupContent,
@@ -29,6 +30,9 @@ async function titleEditScenario(c: TestClient): Promise<void> {
   const seen = notices();
   await c.change(uri, text.replace('# Phase 1: Foundation Audit', '# Phase 1: Foundation Review'));
   await c.waitFor('a didChangePhases', () => notices() > seen);
+  // The notice seen may be an earlier edit's (the test before edits a handoff): the edit is applied once
+  // the document's diagnostics answer (they wait for pending edits); the phase tree does not wait for them.
+  await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
   const update = await c.conn.sendRequest(PhasesRequest, { since: held.id });
   assert.deepEqual(update.folders, [], 'only the changes');
   // phase-1, and at most the next phase, whose results depend on it.
