@@ -23,7 +23,9 @@ function extHostLogs() {
 /** The error entries of an extension host log (an entry: a timestamped line and the lines under it) that name the extension. */
 function ourErrors(log) {
   const entries = fs.readFileSync(log, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/);
-  return entries.filter((e) => /^\S+ \S+ \[error\]/.test(e) && /phasegate/i.test(e));
+  // Ours: naming Phasegate (its extension folder, its messages), not merely a path in this run's temporary
+  // folder (phasegate-e2e.XXXXXX), which any error of the workbench about a workspace file names too.
+  return entries.filter((e) => /^\S+ \S+ \[error\]/.test(e) && /phasegate/i.test(e.replace(/phasegate-e2e\.\w+/g, 'e2e-work')));
 }
 
 (async () => {
