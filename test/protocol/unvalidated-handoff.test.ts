@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Diagnostic, DocumentDiagnosticReport, DocumentDiagnosticRequest } from 'vscode-languageserver-protocol/node';
-import { REPO, TestClient, buildServer, startOnFixture, stopOnFixture } from './client';
+import { REPO, TestClient, buildServer, fixtureServer, stopOnFixture } from './client';
 
 const CODE = 'unvalidated-handoff';
 const msg = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
@@ -30,18 +30,10 @@ const PENDING = 'Phase phase-1 has not passed validation (Review pending): its h
 
 describe('language server: unvalidated-handoff follows the previous phase’s gates (pull client)', function () {
   this.timeout(60_000);
-  let root: string;
-  let c: TestClient;
-
-  before(async () => {
-    ({ root, c } = await startOnFixture({ pull: true }));
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    assert.deepEqual(errors, []);
-  });
+  const s = fixtureServer({ pull: true });
 
   it('clears the warning when phase N’s last unchecked item is checked with evidence, and brings it back', async () => {
+    const { c } = s;
     const input = await c.open(IN2);
     assert.deepEqual(told(await pull(c, input.uri)), [PENDING]);
     const val = await c.open(VAL1);
@@ -60,18 +52,10 @@ describe('language server: unvalidated-handoff follows the previous phase’s ga
 
 describe('language server: unvalidated-handoff follows the previous phase’s gates (push client)', function () {
   this.timeout(60_000);
-  let root: string;
-  let c: TestClient;
-
-  before(async () => {
-    ({ root, c } = await startOnFixture({ pull: false }));
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    assert.deepEqual(errors, []);
-  });
+  const s = fixtureServer({ pull: false });
 
   it('publishes the next phase’s input handoff without the warning, then with it again', async () => {
+    const { c } = s;
     const input = await c.open(IN2);
     const last = () => {
       const ps = c.publishes(input.uri);
