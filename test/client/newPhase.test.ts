@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { PhasesResult } from '../../server/src/protocol';
 import { clientModule } from './bundle';
+import { wholeTree } from './phases';
 
 interface InputBox {
   prompt?: string;
@@ -35,42 +36,7 @@ async function commands() {
 }
 
 /** A workspace with one audit phase sequence and no iAI phase. */
-const AUDIT_ONLY: PhasesResult = {
-  id: 'a1',
-  version: 1,
-  folders: [
-    {
-      uri: 'file:///ws',
-      name: 'ws',
-      ready: true,
-      plans: [],
-      groups: [
-        {
-          id: 'g',
-          label: 'ws',
-          layout: 'audit',
-          workstream: null,
-          uri: 'file:///ws',
-          phases: [
-            {
-              id: 'phase-1',
-              title: 'Phase 1',
-              layout: 'audit',
-              number: 1,
-              workstream: null,
-              uri: 'file:///ws/phase-1',
-              status: 'in-progress',
-              gates: [],
-              documents: [],
-              problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
-              blockers: [],
-            },
-          ],
-        },
-      ],
-    },
-  ],
-};
+const AUDIT_ONLY: PhasesResult = wholeTree('a1', 1);
 
 describe('client: New Implementation Prompt without iAI phases', () => {
   it('starts an iAI workstream at once: no layout pick offering audit phases; asks for its workstream', async () => {

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { PhasesResult } from '../../server/src/protocol';
 import { clientModule } from './bundle';
+import { wholeTree } from './phases';
 
 interface Token {
   isCancellationRequested: boolean;
@@ -36,25 +37,6 @@ interface Tree {
   dispose(): void;
 }
 
-const FOLDER = { uri: 'file:///ws', name: 'ws', ready: true, plans: [] };
-const PHASE = {
-  id: 'phase-1',
-  title: 'Phase 1',
-  layout: 'audit',
-  number: 1,
-  workstream: null,
-  uri: 'file:///ws/phase-1',
-  status: 'in-progress' as const,
-  gates: [],
-  documents: [],
-  problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
-  blockers: [],
-};
-const wholeTree = (id: string, version: number): PhasesResult => ({
-  id,
-  version,
-  folders: [{ ...FOLDER, groups: [{ id: 'g', label: 'ws', layout: 'audit', workstream: null, uri: 'file:///ws', phases: [PHASE] }] }],
-});
 const changes = (id: string, version: number): PhasesResult => ({ id, version, folders: [], changed: [] });
 
 /** Resolves once `cond` holds, checked after each turn of the event loop; fails at the deadline. */
