@@ -6,7 +6,7 @@
  * unknown rule id in `failOn` with the whole list of rule ids.
  */
 import type { ErrorObject } from 'ajv';
-import { editDistance } from './rules/doc-fm-typos';
+import { nearest } from './rules/doc-fm-typos';
 import { RULE_IDS } from './rules/catalog';
 
 export interface ConfigSchemaProblem {
@@ -26,17 +26,6 @@ export function keyName(pointer: string, file = 'phasegate.yaml'): string {
     .replace(/\//g, '.')
     .replace(/~1/g, '/')
     .replace(/~0/g, '~');
-}
-
-/** The word of `words` nearest to `word`: at most two edits away, one for a word of three or four letters, none shorter. */
-export function nearest(word: string, words: Iterable<string>): string | undefined {
-  const most = word.length < 3 ? -1 : word.length < 5 ? 1 : 2;
-  let best: { w: string; d: number } | undefined;
-  for (const w of words) {
-    const d = editDistance(word, w, 2);
-    if (d <= most && (!best || d < best.d)) best = { w, d };
-  }
-  return best?.w;
 }
 
 function at(data: unknown, pointer: string): unknown {

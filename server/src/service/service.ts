@@ -22,7 +22,7 @@ import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
 import { ignoreGlobs } from './glob-safety';
 import { loadWorkspaceTemplates, templateNames, workspaceTemplateFolder } from './templates';
-import { nearest } from './config-errors';
+import { nearest } from './rules/doc-fm-typos';
 import { createAjv, precompiled } from './precompiled';
 
 /** A batch of `checkBatch`: at most this many phases, and beyond its first phase at most this many files (it bounds the models held at once). */

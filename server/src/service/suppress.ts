@@ -11,7 +11,7 @@
  */
 import type { ParsedDocument } from './markdown';
 import { RULE_IDS } from './rules/catalog';
-import { editDistance } from './rules/doc-fm-typos';
+import { nearest } from './rules/doc-fm-typos';
 import type { FixData, Range } from './types';
 import { range } from './types';
 import * as YAML from 'yaml';
@@ -388,11 +388,9 @@ function directive(body: string, col: number, line: number, whole: Range, yaml: 
 
 /** The rule id nearest to a misspelt one (at most two edits), if any. */
 function closestRule(id: string): string | undefined {
-  let best: { id: string; d: number } | undefined;
-  for (const k of RULE_IDS) {
-    if (DIRECTIVE_RULES.has(k)) continue;
-    const d = editDistance(id, k, 2);
-    if (d <= 2 && (!best || d < best.d)) best = { id: k, d };
-  }
-  return best?.id;
+  // Rule ids are longer than four letters: `nearest` allows them two edits, as before.
+  return nearest(
+    id,
+    [...RULE_IDS].filter((k) => !DIRECTIVE_RULES.has(k)),
+  );
 }

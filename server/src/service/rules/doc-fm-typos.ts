@@ -47,6 +47,17 @@ export function editDistance(a: string, b: string, cap = 3): number {
   return d[a.length][b.length];
 }
 
+/** The word of `words` nearest to `word`: at most two edits away, one for a word of three or four letters, none shorter. */
+export function nearest(word: string, words: Iterable<string>): string | undefined {
+  const most = word.length < 3 ? -1 : word.length < 5 ? 1 : 2;
+  let best: { w: string; d: number } | undefined;
+  for (const w of words) {
+    const d = editDistance(word, w, 2);
+    if (d <= most && (!best || d < best.d)) best = { w, d };
+  }
+  return best?.w;
+}
+
 /** Values the probe gives a key: a key with any type but `object` rejects the first, one of type `object` the second. */
 const PROBES: unknown[] = [{}, null];
 /** A key no schema defines, written as keys are (lowercase letters): how the schema treats the keys it does not know. */
