@@ -91,7 +91,11 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
     }
   }
   const files = new Set<string>();
-  if (!phases.length) for (const ws of ordered) for (const f of ws.svc.checkedFiles()) if (coverage(ordered, ws).file(f)) files.add(f);
+  if (!phases.length)
+    for (const ws of ordered) {
+      const covers = coverage(ordered, ws);
+      for (const f of ws.svc.checkedFiles()) if (covers.file(f)) files.add(f);
+    }
   diagnostics.sort(byPosition);
   configProblems.sort(byPosition);
   return { cwd, diagnostics, phases, files: [...files].sort(), configProblems };
