@@ -147,13 +147,14 @@ describe('configuration documentation', () => {
     const fsys = new MemoryFileSystem();
     const config =
       'ignore: ["drafts/**"]\nlayouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: goals\n        file: GOALS.md\n';
-    fsys.write('/ws/cfg/phasegate.yaml', config);
+    // Not named phasegate.yaml: a folder holding one is a project of its own (a nested workspace).
+    fsys.write('/ws/cfg/strict.yaml', config);
     for (const root of ['/ws', '/ws/cfg']) {
       fsys.write(`${root}/sprints/sprint-1/GOALS.md`, '# Sprint 1\n');
       fsys.write(`${root}/drafts/phase-1/00-PHASE_BRIEF.md`, '# Phase 1: Draft\n');
     }
     const svc = new PhasegateService({ fs: fsys, assets });
-    await svc.load('/ws', undefined, { configFile: '/ws/cfg/phasegate.yaml' });
+    await svc.load('/ws', undefined, { configFile: '/ws/cfg/strict.yaml' });
     assert.deepEqual(
       svc.model.phases.map((p) => `${p.folder} ${p.layout.name}`),
       ['/ws/cfg/drafts/phase-1 audit', '/ws/sprints/sprint-1 sprint'],

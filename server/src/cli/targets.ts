@@ -14,7 +14,10 @@ import { UsageError } from './args';
 export interface Workspace {
   root: string;
   svc: PhasegateService;
-  /** The PATHs (absolute) given on the command line that this workspace covers. */
+  /**
+   * The PATHs (absolute) given on the command line that this workspace covers; none for a nested workspace
+   * checked because a PATH holds it (it reports what the PATHs cover, see `coverage`).
+   */
   targets: string[];
   /** The config file named on the command line (absolute), if any. */
   configFile?: string;
@@ -196,6 +199,18 @@ export async function loadWorkspaces(opts: {
   }
   const byRoot = new Map<string, typeof found>();
   for (const f of found) byRoot.set(f.root, [...(byRoot.get(f.root) ?? []), f]);
+  // The nested workspaces (projects with a config of their own, found by a workspace's scan) that a folder
+  // PATH covers are checked by engines of their own, theirs in turn too, as if each were given as a PATH:
+  // `check .` is `check . projects/a` when projects/a holds a phasegate.yaml.
+  const roots = [...byRoot.keys()];
+  for (let i = 0; i < roots.length; i++) {
+    for (const n of engines.get(roots[i])!.nested) {
+      if (byRoot.has(n) || !found.some((f) => !f.isFile && isInside(f.abs, n))) continue;
+      await engine(n);
+      byRoot.set(n, []);
+      roots.push(n);
+    }
+  }
   return [...byRoot].map(([root, paths]) => {
     const svc = engines.get(root)!;
     const checked = svc.checkedFiles();

@@ -108,6 +108,10 @@ export class CheckContext implements RuleContext {
     return this.svc.exists(path);
   }
 
+  leftOut(path: string): boolean {
+    return this.svc.leftOut(path);
+  }
+
   gates(phase: Phase): GateResult[] {
     return this.svc.gates(phase);
   }

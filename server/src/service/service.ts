@@ -14,7 +14,20 @@ import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
-import { MAX_FILES, Phase, ScanResult, WorkspaceModel, buildModel, kindOf, phaseDocument, phaseOf, scanTree, skippedFolder } from './workspace';
+import {
+  MAX_FILES,
+  Phase,
+  ScanResult,
+  WorkspaceModel,
+  buildModel,
+  kindOf,
+  nestedWorkspaces,
+  phaseDocument,
+  phaseOf,
+  scanTree,
+  skippedFolder,
+  withoutNested,
+} from './workspace';
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
@@ -116,8 +129,16 @@ export class PhasegateService {
   private ignoreMatcher: (rel: string, folder: boolean) => boolean = () => false;
   /** The config's `ignore` globs, compiled (see `ignoreGlobs`). */
   private configIgnore: ((rel: string, folder: boolean) => boolean) | undefined;
-  /** Folders (absolute) inside the root that another engine checks: nested workspace folders. */
+  /** Folders (absolute) inside the root that the host gives another engine: nested workspace folders. */
   private excluded: string[] = [];
+  /**
+   * The nested workspaces (projects) the last load found in the root's tree: folders inside it holding a
+   * config file of their own, outside its phase folders, that its scan enters (see `nestedWorkspaces`). The
+   * engine leaves them out, as it does the host's excluded folders: each is checked by an engine of its own.
+   */
+  nested: string[] = [];
+  /** How many times the engine (re)loaded: a host tells by it that a change reloaded the workspace. */
+  loads = 0;
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
@@ -147,9 +168,12 @@ export class PhasegateService {
   /** Scans `root`, reads its config, builds the phase model and parses every phase document. */
   async load(root: string, token: CancellationToken = noCancellation, options: LoadOptions = this.loadOptions): Promise<void> {
     this.root = normalizePath(root);
+    this.loads++;
     // A given scan is good for this load only: a reload (config changed) scans again.
     const { scan, ...kept } = options;
     this.loadOptions = kept;
+    // Found again by this load's scan.
+    this.nested = [];
     this.docs.clear();
     this.parsedOrder.clear();
     this.diagCache.clear();
@@ -161,6 +185,17 @@ export class PhasegateService {
     throwIfCancelled(token);
     this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
     this.model = buildModel(this.root, this.scan, this.config);
+    // The nested workspaces are found in the scan just made (a given one has them left out already), and
+    // what lies in them leaves this engine's tree and model, as if the scan had not entered them.
+    const nested = scan ? (scan.nested ?? []) : nestedWorkspaces(this.root, this.scan, this.model, CONFIG_FILES);
+    if (nested.length) {
+      if (!scan) {
+        this.scan = withoutNested(this.scan, nested);
+        this.model = buildModel(this.root, this.scan, this.config);
+      }
+      this.nested = nested;
+      this.composeIgnore();
+    }
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
   }
@@ -227,7 +262,7 @@ export class PhasegateService {
   /** What the scan skips: the config's `ignore` globs and the excluded folders. */
   private composeIgnore(): void {
     const ignore = this.configIgnore;
-    const excluded = this.excluded.filter((p) => p !== this.root && isInside(this.root, p)).map((p) => relativePath(this.root, p));
+    const excluded = [...this.excluded, ...this.nested].filter((p) => p !== this.root && isInside(this.root, p)).map((p) => relativePath(this.root, p));
     if (!excluded.length) {
       this.ignoreMatcher = ignore ?? (() => false);
       return;
@@ -255,7 +290,12 @@ export class PhasegateService {
         const matches = `${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
         return itself || (glob && picomatch.isMatch(whole, glob, { dot: true })) ? `it matches ${matches}` : `it lies in ${rel}, which matches ${matches}`;
       }
-      if (this.ignoreMatcher(rel, folder)) return 'it lies in another workspace folder, checked on its own';
+      if (this.ignoreMatcher(rel, folder)) {
+        const project = this.nested.find((n) => isInside(n, path));
+        return project
+          ? `it lies in ${relativePath(this.root, project)}, a project with a config of its own, checked on its own`
+          : 'it lies in another workspace folder, checked on its own';
+      }
       const name = parts[k - 1];
       if (folder && skippedFolder(name)) {
         if (!itself) return `it lies in ${name}, a folder Phasegate does not look into`;
@@ -568,6 +608,14 @@ export class PhasegateService {
     return this.scan.files.has(p) || this.scan.dirs.has(p) || this.docs.has(p);
   }
 
+  /** Whether `path` lies in a folder left to another engine: a nested workspace, or a folder the host excludes. */
+  leftOut(path: string): boolean {
+    if (!this.nested.length && !this.excluded.length) return false;
+    const p = normalizePath(path);
+    const left = (x: string) => x !== this.root && isInside(this.root, x) && isInside(x, p);
+    return this.nested.some(left) || this.excluded.some(left);
+  }
+
   /** Sets the editor's text of a document. Returns the files whose diagnostics may have changed. */
   setOverlay(path: string, text: string): string[] {
     const p = normalizePath(path);
@@ -627,6 +675,11 @@ export class PhasegateService {
     return CONFIG_FILES.includes(relativePath(this.root, p)) || Object.values(this.config.schemas).some((f) => normalizePath(f) === p);
   }
 
+  /** Whether deleting `path` ends a nested workspace: it is one (or holds one), or the config file of one. */
+  private endsNested(path: string): boolean {
+    return this.nested.some((n) => isInside(path, n) || (dirname(path) === n && CONFIG_FILES.includes(basename(path))));
+  }
+
   /** Applies file-system events. Returns the files whose diagnostics may have changed. */
   async filesChanged(events: { path: string; type: 'created' | 'changed' | 'deleted' }[]): Promise<string[]> {
     const created: string[] = [];
@@ -635,7 +688,9 @@ export class PhasegateService {
     for (const ev of events) {
       const p = normalizePath(ev.path);
       if (!isInside(this.root, p)) continue;
-      if (this.isConfigInput(p)) {
+      // A config file read with this workspace's, or a nested workspace that goes: the workspace loads again
+      // (its scan enters the folder left to that workspace, and finds which nested ones it holds now).
+      if (this.isConfigInput(p) || (ev.type === 'deleted' && this.endsNested(p))) {
         await this.load(this.root);
         return this.checkedFiles();
       }
@@ -684,6 +739,12 @@ export class PhasegateService {
       // Nothing the scan holds came or went (a change in a folder it leaves out): the model and every cached result stand.
       if (removed || size() !== afterDeletes) {
         this.fileSetChanged().forEach((f) => affected.add(f));
+        // A config file came in a folder outside the phases (or a folder holding one): a nested workspace,
+        // which leaves this one's tree, as at load.
+        if (size() !== afterDeletes && nestedWorkspaces(this.root, this.scan, this.model, CONFIG_FILES).length) {
+          await this.load(this.root);
+          return this.checkedFiles();
+        }
         const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
         await this.readAll(unread, noCancellation);
       }

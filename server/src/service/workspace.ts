@@ -26,6 +26,11 @@ export interface ScanResult {
   /** `unreadableFolder`: a folder that could not be listed (what it holds is unknown). */
   problems: { path: string; message: string; unreadableFolder?: boolean }[];
   truncated: boolean;
+  /**
+   * The nested workspaces found in the tree (`nestedWorkspaces`) and left out of it: what lies in them is
+   * not among `files`, `dirs` and `problems`. Absent when none was looked for.
+   */
+  nested?: string[];
 }
 
 /** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
@@ -86,6 +91,37 @@ export async function scanTree(
     frontier = next;
   }
   return res;
+}
+
+/**
+ * The nested workspaces of a scanned tree: the folders strictly inside `root` that hold a config file
+ * (`configFiles`: phasegate.yaml…) the scan found, outside every phase folder of `model` (a config in a
+ * phase folder is the phase's content, an artifact), the outermost ones only (what lies in a nested
+ * workspace, its own nested ones too, is its own engine's to find). A folder the scan does not enter
+ * (an `ignore` glob, node_modules, a hidden folder) holds none: its files are not in the scan. Sorted.
+ */
+export function nestedWorkspaces(root: string, scan: ScanResult, model: WorkspaceModel, configFiles: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const f of scan.files) {
+    if (!configFiles.includes(basename(f))) continue;
+    const dir = dirname(f);
+    if (dir === root || !dir.startsWith(root === '/' ? '/' : root + '/') || phaseOf(model, f)) continue;
+    found.add(dir);
+  }
+  const sorted = [...found].sort();
+  return sorted.filter((d) => !sorted.some((o) => o !== d && d.startsWith(o + '/')));
+}
+
+/** `scan` without what lies in the folders `left` (absolute), which it records as its `nested` workspaces. */
+export function withoutNested(scan: ScanResult, left: readonly string[]): ScanResult {
+  const inside = (p: string) => left.some((d) => p === d || p.startsWith(d + '/'));
+  return {
+    files: new Set([...scan.files].filter((f) => !inside(f))),
+    dirs: new Set([...scan.dirs].filter((d) => !inside(d))),
+    problems: scan.problems.filter((pr) => !inside(pr.path)),
+    truncated: scan.truncated,
+    nested: [...left],
+  };
 }
 
 export interface PhaseDocument {

@@ -269,6 +269,8 @@ export function unverifiable(ctx: RuleContext, path: string): boolean {
   const root = ctx.model.root;
   const p = normalizePath(path);
   if (!isInside(root, p)) return true;
+  // A nested workspace's files are its own engine's to know.
+  if (ctx.leftOut?.(p)) return true;
   const rel = relativePath(root, p);
   if (rel.split('/').some((seg) => seg !== '.' && seg !== '..' && skippedFolder(seg))) return true;
   const ignore = ctx.config.ignore;

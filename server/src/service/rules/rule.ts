@@ -33,6 +33,11 @@ export interface RuleContext {
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
   /**
+   * Whether a path lies in a folder the engine leaves to another one (a nested workspace with a config of
+   * its own, or a nested workspace folder): whether it exists is not known here.
+   */
+  leftOut?(path: string): boolean;
+  /**
    * Gate results of another phase (for the project plan, which is no phase document, and for an input
    * handoff, of the previous phase). Never call it on the own phase, nor on a phase whose gates read
    * this document's result: the rule must set `readsGates`, and no gate may answer for it.
