@@ -292,6 +292,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         );
         item.id = `folder:${node.folder.uri}`;
         if (node.folder.disabled) item.description = 'turned off (phasegate.enable)';
+        if (node.folder.workspaceFolderUri !== undefined) item.tooltip = `${node.folder.name}: a project with a phasegate.yaml of its own, checked with it`;
         item.iconPath = vscode.ThemeIcon.Folder;
         item.resourceUri = vscode.Uri.parse(node.folder.uri);
         // `.needsPlan`: an iAI project of the folder has no project plan (New Project Plan applies).

@@ -68,8 +68,15 @@ export interface GroupNode {
 }
 
 export interface WorkspaceFolderNode {
+  /** The folder: a workspace folder of the client, or a nested project in one (`workspaceFolderUri`). */
   uri: string;
+  /** A workspace folder's name; a nested project's path in its workspace folder (`projects/a`), after the workspace folder's name when there are several. */
   name: string;
+  /**
+   * Only for a nested project — a folder inside a workspace folder that holds a `phasegate.yaml` of its own,
+   * checked with it and shown on its own (not with the workspace folder's phases) — the workspace folder it lies in.
+   */
+  workspaceFolderUri?: string;
   /** False while the folder is still being indexed. */
   ready: boolean;
   groups: GroupNode[];

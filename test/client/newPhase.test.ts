@@ -14,6 +14,7 @@ interface InputBox {
 
 type Commands = {
   newPrompt(ctx: unknown, arg?: unknown): Promise<unknown>;
+  newPhase(ctx: unknown, arg?: unknown): Promise<unknown>;
   validateWorkstream(v: string): string | undefined;
 };
 
@@ -57,5 +58,32 @@ describe('client: New Implementation Prompt without iAI phases', () => {
     assert.match(validate('a/b') ?? '', /leave out/);
     assert.equal(validate('Build'), undefined);
     assert.equal(mod.validateWorkstream('Data..Pipeline'), undefined, 'dots inside a name are fine');
+  });
+});
+
+describe('client: New Phase in a nested project', () => {
+  it("creates the first phase of a project row in the project's folder, not at the workspace folder's root", async () => {
+    const { mod, vscode } = await clientModule<Commands>('client/src/commands/newDocument.ts', 'client/src/commands/newPhase.ts');
+    const ws = { uri: vscode.Uri.parse('file:///ws'), name: 'ws', index: 0 };
+    vscode.workspace.workspaceFolders = [ws];
+    vscode.workspace.getWorkspaceFolder = () => ws;
+    vscode.window.showQuickPick = ((items: { layout?: string }[]) => Promise.resolve(items.find((i) => i.layout === 'audit'))) as never;
+    vscode.window.showInputBox = (() => Promise.resolve('Start')) as never;
+    vscode.window.showErrorMessage = (() => Promise.resolve(undefined)) as never;
+    const project = { uri: 'file:///ws/projects/a', name: 'projects/a', workspaceFolderUri: 'file:///ws', ready: true, groups: [], plans: [] };
+    const data: PhasesResult = { ...AUDIT_ONLY, folders: [{ ...AUDIT_ONLY.folders[0], uri: 'file:///ws', name: 'ws' }, project] };
+    const asked: { targetUri: string }[] = [];
+    const ctx = {
+      tree: { load: () => Promise.resolve(data) },
+      request: (_type: unknown, params: { targetUri: string }) => {
+        asked.push(params);
+        return Promise.resolve({ files: [], edit: null, errors: ['stop here'] });
+      },
+    };
+    await mod.newPhase(ctx, { type: 'folder', folder: project });
+    assert.deepEqual(
+      asked.map((a) => a.targetUri),
+      ['file:///ws/projects/a'],
+    );
   });
 });

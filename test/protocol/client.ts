@@ -114,6 +114,10 @@ export class TestClient {
   private readonly listeners = new Set<() => void>();
   private readonly versions = new Map<string, number>();
   settings: Record<string, unknown>;
+  /** Settings for one resource (`scopeUri`) instead of `settings`, when it gives some. */
+  scopedSettings: ((scopeUri: string | undefined) => Record<string, unknown> | undefined) | undefined;
+  /** The resources (`scopeUri`) the server asked settings for, in order. */
+  readonly settingScopes: (string | undefined)[] = [];
 
   private constructor(
     readonly root: string,
@@ -129,7 +133,13 @@ export class TestClient {
     const c = new TestClient(root, proc, conn);
     c.settings = opts.settings ?? {};
     proc.stderr!.on('data', (d: Buffer) => c.logs.push(`stderr: ${d.toString()}`));
-    conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((it) => (it.section === 'phasegate' ? c.settings : null)));
+    conn.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((it) => {
+        if (it.section !== 'phasegate') return null;
+        c.settingScopes.push(it.scopeUri);
+        return c.scopedSettings?.(it.scopeUri) ?? c.settings;
+      }),
+    );
     conn.onRequest(RegistrationRequest.type, (p) => {
       c.record({ kind: 'register', params: p });
     });

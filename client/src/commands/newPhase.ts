@@ -4,7 +4,7 @@ import { workstreamNameProblem } from '../../../server/src/names';
 import { GroupNode, NewDocumentRequest } from '../../../server/src/protocol';
 import type { PhasegateContext } from '../context';
 import { createPlannedFiles } from './apply';
-import { Target, allGroups, phaseOfTarget, targetUri, withFolder } from './target';
+import { Target, allGroups, nestedProject, phaseOfTarget, targetUri, withFolder } from './target';
 
 const FIRST_DOCUMENT = /(00-PHASE_BRIEF|implementation_prompt)\.md$/;
 
@@ -66,7 +66,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
         [
           ...groups.map(({ group: g, folderUri }) => ({
             label: g.label,
-            description: withFolder(`${g.layout} · ${g.phases.length} phase${g.phases.length === 1 ? '' : 's'}`, folderUri),
+            description: withFolder(`${g.layout} · ${g.phases.length} phase${g.phases.length === 1 ? '' : 's'}`, folderUri, data),
             group: g as GroupNode | undefined,
           })),
           { label: '$(add) New phase sequence or workstream…', description: '', group: undefined },
@@ -104,6 +104,8 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
     folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder for the first phase' });
     if (!folder) return undefined;
   }
+  // In a nested project (a folder of the workspace folder with a phasegate.yaml of its own), the first phase is the project's.
+  const target = (folderUri && nestedProject(await ctx.tree.load(), folderUri)) ?? folder.uri.toString();
   const layouts: LayoutPick[] = [
     {
       label: 'Audit phases',
@@ -136,5 +138,5 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
   const title = await askTitle(1, 'Title of the first phase');
   if (title === undefined) return undefined;
   options.title = title;
-  return createPhase(ctx, folder.uri.toString(), options);
+  return createPhase(ctx, target, options);
 }

@@ -50,14 +50,28 @@ function notInPhase(ctx: PhasegateContext, data: PhasesResult | undefined, uri: 
 }
 
 /**
- * The folder's name beside a pick's description when the workspace has several folders: the same phase
- * or workstream name may be in more than one.
+ * The folder's name beside a pick's description when the workspace has several folders, or nested projects
+ * (`data`'s folders with a `workspaceFolderUri`, named by their path): the same phase or workstream name may
+ * be in more than one.
  */
-export function withFolder(description: string, folderUri: string): string {
+export function withFolder(description: string, folderUri: string, data?: PhasesResult): string {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length < 2) return description;
+  const nested = data?.folders.filter((f) => f.workspaceFolderUri !== undefined) ?? [];
+  if (folders.length < 2 && !nested.length) return description;
+  const project = nested.find((f) => f.uri === folderUri);
   const folder = folders.find((f) => f.uri.toString() === folderUri) ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri));
-  return folder ? [folder.name, description].filter(Boolean).join(' · ') : description;
+  const name = project?.name ?? folder?.name;
+  return name ? [name, description].filter(Boolean).join(' · ') : description;
+}
+
+/**
+ * The nested project of the tree (a folder inside a workspace folder with a phasegate.yaml of its own) that
+ * `uri` is or lies in, the innermost: its URI, else undefined.
+ */
+export function nestedProject(data: PhasesResult | undefined, uri: string): string | undefined {
+  const within = (folder: string) => uri === folder || uri.startsWith(folder.endsWith('/') ? folder : folder + '/');
+  const holding = (data?.folders ?? []).filter((f) => f.workspaceFolderUri !== undefined && within(f.uri));
+  return holding.sort((a, b) => b.uri.length - a.uri.length)[0]?.uri;
 }
 
 /** Whether a command applies to a phase: `true`, or why not (`phase-3 has its output handoff already`). */
@@ -99,7 +113,7 @@ export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: st
   const picked = await vscode.window.showQuickPick(
     candidates.map((r) => ({
       label: r.phase.id,
-      description: withFolder(PHASE_STATUS_LABEL[r.phase.status], r.folderUri),
+      description: withFolder(PHASE_STATUS_LABEL[r.phase.status], r.folderUri, data),
       detail: r.phase.title !== r.phase.id ? r.phase.title : undefined,
       ref: r,
     })),

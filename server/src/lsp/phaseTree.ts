@@ -226,9 +226,12 @@ export class PhaseTrees {
   }
 
   private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined, token: CancellationToken): Promise<WorkspaceFolderNode> {
-    if (!f.loaded) return { uri: f.uri, name: f.name, ready: false, groups: [], plans: [] };
+    const name = this.ctx.workspaces.label(f);
+    // A nested project names the workspace folder it lies in.
+    const own = f.parent ? { uri: f.uri, name, workspaceFolderUri: this.ctx.workspaces.clientFolder(f).uri } : { uri: f.uri, name };
+    if (!f.loaded) return { ...own, ready: false, groups: [], plans: [] };
     // Turned off for the folder: nothing of it is shown, as nothing of it is reported.
-    if (!settings.enable) return { uri: f.uri, name: f.name, ready: true, groups: [], plans: [], disabled: true };
+    if (!settings.enable) return { ...own, ready: true, groups: [], plans: [], disabled: true };
     const ctx = this.ctx;
     const svc = f.svc;
     const groups: GroupNode[] = [];
@@ -244,7 +247,7 @@ export class PhaseTrees {
         const rel = relativePath(f.path, dir);
         groups.push({
           id: key,
-          label: first?.workstream ?? (rel === '.' ? f.name : rel),
+          label: first?.workstream ?? (rel === '.' ? name : rel),
           layout: first?.layout.name ?? '',
           workstream: first?.workstream ?? null,
           uri: pathToUri(dir),
@@ -254,6 +257,6 @@ export class PhaseTrees {
       token,
     );
     groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
-    return { uri: f.uri, name: f.name, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
+    return { ...own, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
   }
 }

@@ -71,6 +71,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   const wsDiagnostics = new WorkspaceDiagnostics(ctx);
   const watcher = new FileWatcher(ctx, (folder, affected, reloaded) => {
     wsDiagnostics.bump();
+    // A reload (a config file came or went) may have found other nested workspaces: they are adopted first,
+    // so that the editor text of their open documents goes to them.
+    if (reloaded) adoptNested(folder);
     if (reloaded) sync.reapply(folder);
     if (reloaded) void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
     else void ctx.safe('updating diagnostics', undefined, () => diagnostics.updated(undefined, affected));
@@ -87,6 +90,41 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   workspaces.prepare = async (folder) => {
     await initialized;
     await ctx.safe('reading settings', false, () => applyRuleSettings(folder));
+  };
+  /**
+   * Folders gone (removed by the client, or a nested workspace no more): the diagnostics of the documents
+   * no folder holds now are forgotten, and their phases leave the tree.
+   */
+  const dropFolders = (gone: readonly Folder[]) => {
+    for (const f of gone) {
+      diagnostics.forgetFolder(f);
+      phases.changed(f);
+    }
+    if (gone.length) wsDiagnostics.bump();
+  };
+  /**
+   * After a folder (re)loaded: the nested workspaces its scan found (projects with a config of their own)
+   * become derived folders, engines of their own, loaded now; those it no longer finds go. Open documents
+   * that now lie in another folder take their editor text there.
+   */
+  const adoptNested = (folder: Folder) => {
+    const { added, removed } = workspaces.adoptNested(folder);
+    if (!added.length && !removed.length) return;
+    dropFolders(removed);
+    // A derived folder leaves out the workspace folders of the client nested in it.
+    workspaces.excludeNested();
+    for (const f of added) loadFolder(f);
+    void ctx.safe('moving open documents', undefined, async () => {
+      if ((await sync.rehome()).length) await diagnostics.all();
+    });
+  };
+  // Part of every (re)load through `workspaces.load`, once the folder counts as loaded.
+  workspaces.loaded = (folder) => {
+    try {
+      adoptNested(folder);
+    } catch (e) {
+      ctx.error(`adopting the nested workspaces of ${folder.path} failed: ${(e as Error).stack ?? String(e)}`);
+    }
   };
   const loadFolder = (folder: Folder) => {
     void Promise.all([workspaces.load(folder), initialized]).then(() => {
@@ -143,14 +181,8 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
       if (caps.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders((ev) =>
           ctx.safe('didChangeWorkspaceFolders', undefined, async () => {
-            for (const r of ev.removed) {
-              const f = workspaces.remove(r.uri);
-              if (f) {
-                diagnostics.forgetFolder(f);
-                wsDiagnostics.bump();
-                phases.changed(f);
-              }
-            }
+            // A folder goes with the folders derived from it (its nested workspaces).
+            for (const r of ev.removed) dropFolders(workspaces.remove(r.uri));
             const added = new Set<Folder>();
             for (const a of ev.added) {
               const f = workspaces.add(a.uri, a.name);

@@ -91,20 +91,26 @@ export class FileWatcher {
     const byFolder = new Map<Folder, { path: string; type: 'created' | 'changed' | 'deleted' }[]>();
     for (const ev of uniqueEvents(events)) {
       const path = uriToPath(ev.uri);
-      const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
-      if (!path || !folder) continue;
+      if (!path) continue;
       const type = ev.type === FileChangeType.Created ? 'created' : ev.type === FileChangeType.Deleted ? 'deleted' : 'changed';
-      let list = byFolder.get(folder);
-      if (!list) byFolder.set(folder, (list = []));
-      list.push({ path, type });
+      // The innermost folder, and for a derived folder's own config file (or the folder itself) the folder
+      // that found it, whose nested workspaces it changes.
+      for (const folder of this.ctx.workspaces.foldersFor(path)) {
+        let list = byFolder.get(folder);
+        if (!list) byFolder.set(folder, (list = []));
+        list.push({ path, type });
+      }
     }
-    for (const [folder, list] of byFolder) {
+    // Outer folders first: one whose nested workspaces change drops the derived folders gone before they take their events.
+    for (const [folder, list] of [...byFolder].sort((a, b) => a[0].path.length - b[0].path.length)) {
       await folder.ready;
       if (folder.disposed) continue;
-      const reloaded = list.some((e) => folder.svc.isConfigInput(e.path));
+      const loads = folder.svc.loads;
       const model = folder.svc.model;
       const affected = await folder.svc.filesChanged(list);
       const svc = folder.svc;
+      // Its config changed, or a nested workspace came or went: the engine loaded again.
+      const reloaded = svc.loads !== loads;
       if (reloaded || svc.model !== model || affected.some((f) => svc.reportsOn(f))) this.onChange(folder, affected, reloaded);
     }
   }

@@ -3,7 +3,8 @@
  * Every feature finds its engine here, waiting for the folder's first load.
  */
 import { Assets, PhasegateService } from '../service/service';
-import { FileSystem, Logger, basename, isInside, normalizePath } from '../service/host';
+import { CONFIG_FILES } from '../service/config';
+import { FileSystem, Logger, basename, dirname, isInside, normalizePath, relativePath } from '../service/host';
 import { CancellationToken, noCancellation } from '../service/types';
 import { pathToUri, uriToPath } from './uri';
 
@@ -18,11 +19,17 @@ export class Folder {
   ready: Promise<void> = Promise.resolve();
   loaded = false;
   disposed = false;
+  /**
+   * For a derived folder — a nested workspace (a project with a config of its own) that another folder's
+   * scan found, checked by an engine of its own — the folder that found it; undefined for a workspace
+   * folder of the client.
+   */
+  parent: Folder | undefined;
 
   constructor(
     readonly uri: string,
     readonly path: string,
-    readonly name: string,
+    public name: string,
     deps: EngineDeps,
     logger: Logger,
     trusted: boolean,
@@ -42,6 +49,9 @@ export class Workspaces {
     private readonly trusted: () => boolean,
   ) {}
 
+  /** Runs after each (re)load of a folder's engine, once it counts as loaded (its derived folders are adopted then); never throws. */
+  loaded: ((folder: Folder) => void) | undefined;
+
   /** Adds a folder; its load runs in the background (`folder.ready`). */
   add(uri: string, name?: string): Folder | undefined {
     const path = uriToPath(uri);
@@ -50,7 +60,14 @@ export class Workspaces {
       return undefined;
     }
     const existing = this.folders.get(path);
-    if (existing) return existing;
+    if (existing) {
+      // A derived folder the client now opens as a workspace folder: its engine stays, it is the client's now.
+      if (existing.parent) {
+        existing.parent = undefined;
+        existing.name = name ?? basename(path);
+      }
+      return existing;
+    }
     const folder = new Folder(uri, path, name ?? basename(path), this.deps, this.logger, this.trusted());
     this.folders.set(path, folder);
     return folder;
@@ -63,6 +80,7 @@ export class Workspaces {
       async () => {
         await this.prepare?.(folder);
         folder.loaded = true;
+        this.loaded?.(folder);
         const m = folder.svc.model;
         this.logger.log(`Indexed ${folder.path}: ${m.phases.length} phases, ${folder.svc.checkedFiles().length} documents in ${Date.now() - started} ms.`);
         const limit = folder.svc.scanLimit();
@@ -76,18 +94,85 @@ export class Workspaces {
     return folder.ready;
   }
 
-  remove(uri: string): Folder | undefined {
+  /** Removes a workspace folder of the client, with the folders derived from it; returns them, the folder first. */
+  remove(uri: string): Folder[] {
     const path = uriToPath(uri);
     const f = path ? this.folders.get(path) : undefined;
-    if (f && path) {
-      f.disposed = true;
-      this.folders.delete(path);
-    }
-    return f;
+    return f ? this.removeTree(f) : [];
   }
 
+  /** Removes a folder and the folders derived from it (theirs too); returns them, the folder first. */
+  private removeTree(f: Folder): Folder[] {
+    f.disposed = true;
+    this.folders.delete(f.path);
+    const out = [f];
+    for (const d of [...this.folders.values()]) if (d.parent === f) out.push(...this.removeTree(d));
+    return out;
+  }
+
+  /**
+   * Makes the derived folders of `folder` those its engine found nested in it at its last load: a folder for
+   * each new one (not loaded yet: the caller loads it), and none for those gone (removed with theirs). A
+   * nested workspace the client has open as a workspace folder already has its folder. Returns what changed.
+   */
+  adoptNested(folder: Folder): { added: Folder[]; removed: Folder[] } {
+    const want = new Set(folder.disposed ? [] : folder.svc.nested);
+    const removed: Folder[] = [];
+    for (const d of [...this.folders.values()]) if (d.parent === folder && !d.disposed && !want.has(d.path)) removed.push(...this.removeTree(d));
+    const added: Folder[] = [];
+    const client = this.clientFolder(folder);
+    for (const path of want) {
+      if (this.folders.has(path)) continue;
+      const d = new Folder(pathToUri(path), path, relativePath(client.path, path), this.deps, this.logger, this.trusted());
+      d.parent = folder;
+      this.folders.set(path, d);
+      added.push(d);
+    }
+    return { added, removed };
+  }
+
+  /** The workspace folder of the client a folder is derived from (itself for one of the client's). */
+  clientFolder(f: Folder): Folder {
+    let c = f;
+    while (c.parent) c = c.parent;
+    return c;
+  }
+
+  /**
+   * How the folder is named to the user: a workspace folder by its name; a derived folder by its path in its
+   * workspace folder (`projects/a`), after the workspace folder's name when the client has several.
+   */
+  label(f: Folder): string {
+    if (!f.parent) return f.name;
+    const clients = this.all().filter((c) => !c.parent).length;
+    return clients > 1 ? `${this.clientFolder(f).name}/${f.name}` : f.name;
+  }
+
+  /** Every folder: the client's workspace folders in their order, each followed by the folders derived from it, by path. */
   all(): Folder[] {
-    return [...this.folders.values()];
+    const folders = [...this.folders.values()];
+    const clients = folders.filter((f) => !f.parent);
+    const rank = new Map(clients.map((c, i) => [c, i]));
+    const key = (f: Folder) => rank.get(this.clientFolder(f)) ?? clients.length;
+    return folders
+      .map((f, i) => ({ f, i, k: key(f) }))
+      .sort((a, b) => a.k - b.k || (a.f.parent ? 1 : 0) - (b.f.parent ? 1 : 0) || (a.f.parent ? (a.f.path < b.f.path ? -1 : 1) : a.i - b.i))
+      .map((x) => x.f);
+  }
+
+  /**
+   * The folders whose engines take a file event on `path`: its innermost folder, and, for the root or the
+   * config file of a derived folder, the folder it is derived from too (whose nested workspaces it changes).
+   */
+  foldersFor(path: string): Folder[] {
+    const p = normalizePath(path);
+    const out: Folder[] = [];
+    let f = this.folderOf(p);
+    while (f) {
+      out.push(f);
+      f = f.parent && (p === f.path || (dirname(p) === f.path && CONFIG_FILES.includes(basename(p)))) ? f.parent : undefined;
+    }
+    return out;
   }
 
   /**
@@ -97,8 +182,10 @@ export class Workspaces {
    */
   excludeNested(): Folder[] {
     const changed: Folder[] = [];
+    // A derived folder is left out by the engine that found it; it lies in no other folder's scan.
+    const clients = [...this.folders.values()].filter((o) => !o.parent);
     for (const f of this.folders.values()) {
-      const nested = [...this.folders.values()].filter((o) => o !== f && o.path !== f.path && isInside(f.path, o.path)).map((o) => o.path);
+      const nested = clients.filter((o) => o !== f && o.path !== f.path && isInside(f.path, o.path)).map((o) => o.path);
       if (f.svc.setExcludedFolders(nested)) changed.push(f);
     }
     return changed;
@@ -119,9 +206,13 @@ export class Workspaces {
     return p ? this.folders.get(p) : undefined;
   }
 
-  /** Waits until every folder known now has loaded. */
+  /** Waits until every folder known now has loaded, and the folders derived from them meanwhile. */
   async allReady(): Promise<void> {
-    await Promise.all(this.all().map((f) => f.ready));
+    for (;;) {
+      const folders = this.all();
+      await Promise.all(folders.map((f) => f.ready));
+      if (this.all().every((f) => folders.includes(f))) return;
+    }
   }
 
   static folderUri(path: string): string {

@@ -620,7 +620,8 @@ export class PhasegateService {
   setOverlay(path: string, text: string): string[] {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
-    if (!this.scan.files.has(p) && isInside(this.root, p)) {
+    // A document of a nested workspace is its engine's: it does not join this one's files.
+    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p)) {
       this.scan.files.add(p);
       return this.fileSetChanged();
     }
