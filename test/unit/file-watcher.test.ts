@@ -20,7 +20,7 @@ const FILES: Record<string, string> = {
 async function watched(): Promise<{ send: (...changes: FileEvent[]) => Promise<void>; calls: string[][]; write: (rel: string, text: string) => void }> {
   const { svc, fs } = await workspace(FILES);
   const folder = { path: ROOT, uri: pathToUri(ROOT), svc, ready: Promise.resolve(), disposed: false } as unknown as Folder;
-  const ctx = { workspaces: { folderOf: () => folder }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
+  const ctx = { workspaces: { folderOf: () => folder, foldersFor: () => [folder] }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
   const calls: string[][] = [];
   const watcher = new FileWatcher(ctx, (_f, affected) => calls.push(affected));
   let handler!: (p: DidChangeWatchedFilesParams) => void;

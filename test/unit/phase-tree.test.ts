@@ -21,7 +21,7 @@ async function trees(): Promise<PhaseTrees> {
   for (let n = 1; n <= 6; n++) files[`phase-${n}/00-PHASE_BRIEF.md`] = BRIEF(n);
   const { svc } = await workspace(files);
   const folder = { uri: pathToUri(ROOT), path: ROOT, name: 'ws', svc, ready: Promise.resolve(), loaded: true, disposed: false } as unknown as Folder;
-  const workspaces = { all: () => [folder], byUri: () => folder } as unknown as Workspaces;
+  const workspaces = { all: () => [folder], byUri: () => folder, label: (f: Folder) => f.name } as unknown as Workspaces;
   const settings = { get: () => Promise.resolve(DEFAULT_SETTINGS) } as unknown as Settings;
   return new PhaseTrees(new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, workspaces, settings));
 }
