@@ -363,6 +363,33 @@ describe('fast paths equal the plain code they replace', () => {
     assert.equal(joinPath('/ws/phase-2', '../phase-1/06-OUTPUT_HANDOFF.md'), '/ws/phase-1/06-OUTPUT_HANDOFF.md');
   });
 
+  it('normalizePath returns a path as it is only when normalizing it step by step leaves it so', () => {
+    // Step by step: slashes, a UNC start kept, `.` and `..` segments resolved, a bare drive given its `/`.
+    const stepByStep = (p: string): string => {
+      const s = p.replace(/\\/g, '/');
+      const unc = /^\/\/[^/]/.test(s);
+      const parts: string[] = [];
+      for (const part of s.replace(/\/+/g, '/').split('/')) {
+        if (part === '.' || (part === '' && parts.length > 0)) continue;
+        if (part === '..' && parts.length > 1) parts.pop();
+        else parts.push(part);
+      }
+      const out = (unc ? '/' : '') + parts.join('/');
+      return /^[A-Za-z]:$/.test(out) ? out + '/' : out || '/';
+    };
+    const chars = fc.constantFrom('a', '/', '\\', '.', ':', 'C', ' ');
+    fc.assert(
+      fc.property(fc.array(chars, { minLength: 1, maxLength: 9 }), (cs) => {
+        const p = cs.join('');
+        assert.equal(normalizePath(p), stepByStep(p), JSON.stringify(p));
+      }),
+      { numRuns: 5000 },
+    );
+    assert.equal(normalizePath('//server/share/x'), '//server/share/x');
+    assert.equal(normalizePath('/a//b'), '/a/b');
+    assert.equal(normalizePath('///a'), '/a');
+  });
+
   it('linesMatching finds the lines a test of each line finds, code blocks and front matter left out', () => {
     const linePieces = ['text', '](', '[A', '<http:', '```', '    code', '---', '', '{{', 'TBD'];
     const eols = fc.constantFrom('\n', '\r\n');
