@@ -48,13 +48,20 @@ export function isWideCodePoint(cp: number): boolean {
   return false;
 }
 
-// `v`-flag expressions are built at run time: the compile target predates the flag (Node 20 has it).
-/** A cluster of nothing visible: controls, marks alone, joiners, variation selectors, other invisible characters. */
-const INVISIBLE = new RegExp('^[\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Mark}\\p{Surrogate}]+$', 'v');
-/** What precedes a cluster's first visible character (a prepended format character, a stray mark). */
-const LEADING_INVISIBLE = new RegExp('^[\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Mark}\\p{Surrogate}]+', 'v');
-/** An emoji as a whole cluster: with its modifiers, flags, keycaps and joined sequences (👩‍💻). */
-const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+// `v`-flag expressions are built at run time: the compile target predates the flag (Node 20 has it). They are
+// built on first use, not as the module loads (performance only: a run that writes no column, `check`, pays nothing).
+let expressions: { invisible: RegExp; leadingInvisible: RegExp; emoji: RegExp } | undefined;
+
+function widthExpressions(): NonNullable<typeof expressions> {
+  return (expressions ??= {
+    /** A cluster of nothing visible: controls, marks alone, joiners, variation selectors, other invisible characters. */
+    invisible: new RegExp('^[\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Mark}\\p{Surrogate}]+$', 'v'),
+    /** What precedes a cluster's first visible character (a prepended format character, a stray mark). */
+    leadingInvisible: new RegExp('^[\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Mark}\\p{Surrogate}]+', 'v'),
+    /** An emoji as a whole cluster: with its modifiers, flags, keycaps and joined sequences (👩‍💻). */
+    emoji: new RegExp('^\\p{RGI_Emoji}$', 'v'),
+  });
+}
 
 let segmenter: Intl.Segmenter | undefined;
 
@@ -65,9 +72,10 @@ function clusterWidth(cluster: string): number {
     // Printable ASCII and Latin-1 (performance only: the common case skips the expressions).
     if ((c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c !== 0xad && c < 0x300)) return 1;
   }
-  if (INVISIBLE.test(cluster)) return 0;
-  if (EMOJI.test(cluster)) return 2;
-  const base = cluster.replace(LEADING_INVISIBLE, '');
+  const { invisible, leadingInvisible, emoji } = widthExpressions();
+  if (invisible.test(cluster)) return 0;
+  if (emoji.test(cluster)) return 2;
+  const base = cluster.replace(leadingInvisible, '');
   let width = isWideCodePoint(base.codePointAt(0) ?? 0) ? 2 : 1;
   // Halfwidth and fullwidth forms joined to the base (a halfwidth voiced sound mark) take their own columns.
   for (const ch of base.slice(1)) {
