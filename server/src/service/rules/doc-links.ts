@@ -171,8 +171,12 @@ const missingArtifacts: Rule = {
           // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
           if (!src.includes('/')) continue;
           let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
-          for (const k of links)
-            bare = bare.slice(0, k.range.start.character) + ' '.repeat(k.range.end.character - k.range.start.character) + bare.slice(k.range.end.character);
+          for (const k of links) {
+            const { start, end } = k.range;
+            bare = bare.slice(0, start.character) + ' '.repeat(end.character - start.character) + bare.slice(end.character);
+          }
+          // A slash only in links and code spans leaves no bare path to look for (performance only).
+          if (!bare.includes('/')) continue;
           BARE_PATH_RE.lastIndex = 0;
           for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
             if (!isBarePath(m[2])) continue;
