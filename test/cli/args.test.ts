@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { parseArgs, UsageError } from '../../server/src/cli/args';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { USAGE, parseArgs, UsageError } from '../../server/src/cli/args';
+import { newRequest } from '../../server/src/cli/new';
+import { REPO } from '../helpers/workspace';
 
 describe('phasegate argument parsing', () => {
   it('reads the command, its PATHs and options in either --name value or --name=value form', () => {
@@ -27,5 +31,49 @@ describe('phasegate argument parsing', () => {
     ]) {
       assert.throws(() => parseArgs(argv), UsageError, argv.join(' '));
     }
+  });
+});
+
+describe('the command line synopsis of the README', () => {
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const block = /## Command line\n\n```\n([\s\S]*?)```/.exec(readme)![1];
+  const lines = block.split('\n').filter((l) => l.startsWith('phasegate ') && !l.startsWith('phasegate --help'));
+  const OPTIONS = ['format', 'config', 'layout', 'workstream', 'title', 'fix'];
+  const FORMATS = ['text', 'json', 'sarif'];
+  /** Whether the arguments are accepted: parsed, and for `new`, taken as a request. */
+  const accepted = (argv: string[]): boolean => {
+    try {
+      const args = parseArgs(argv);
+      if (args.command === 'new') newRequest(args, '/ws');
+      return true;
+    } catch (e) {
+      if (e instanceof UsageError) return false;
+      throw e;
+    }
+  };
+
+  it('lists each command with exactly the options it accepts, and the formats each accepts', () => {
+    assert.equal(lines.length, 8, block);
+    for (const line of lines) {
+      const words = line.split(' ');
+      const command = words[1] === 'new' ? words.slice(1, 3) : [words[1]];
+      // Its arguments: a PHASE_ID where it needs one, and the options it must have (not in brackets).
+      const base = [...command, ...(line.includes('PHASE_ID') ? ['phase-1'] : [])];
+      const required = [...line.matchAll(/(?<!\[)--([a-z]+) (\S+)/g)].flatMap((m) => [`--${m[1]}`, 'W']);
+      const listed = new Map([...line.matchAll(/--([a-z]+)(?: ([^\]\s]+))?/g)].map((m) => [m[1], m[2]]));
+      assert.ok(accepted([...base, ...required]), line);
+      for (const option of OPTIONS) {
+        const values = option === 'format' ? FORMATS : option === 'fix' ? [undefined] : [option === 'layout' ? 'iai' : 'x'];
+        for (const value of values) {
+          const argv = [...base, ...required.filter((_, i, a) => a[i - (i % 2)] !== `--${option}`), `--${option}`, ...(value === undefined ? [] : [value])];
+          const shown = listed.has(option) && (option !== 'format' || listed.get(option)!.split('|').includes(value!));
+          assert.equal(accepted(argv), shown, `${line}: ${argv.join(' ')}`);
+        }
+      }
+    }
+    // `phasegate --help` names the same options.
+    for (const option of OPTIONS) assert.match(USAGE, new RegExp(`^  --${option}\\b`, 'm'), option);
+    assert.match(USAGE, /^  --config FILE .*\(check, status, new\)$/m);
+    assert.match(USAGE, /^  --format text\|json\|sarif .*status accepts text\|json$/m);
   });
 });

@@ -153,6 +153,57 @@ describe('phasegate new: refusals', () => {
     });
   });
 
+  it('new phase PATH that does not exist, whose nearest folder is no workspace: exit 2 naming it, and that folder is not scanned', async () => {
+    // A folder listed for the refused PATH would be `/`: the whole file system, for a mistyped `/nonexistent/x`.
+    class Listing extends WritableMemoryFileSystem {
+      readonly listed: string[] = [];
+      override async readDirectory(p: string) {
+        this.listed.push(p);
+        return super.readDirectory(p);
+      }
+    }
+    const fsys = new Listing();
+    const files: Record<string, string> = {
+      '/ws/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      '/data/big/notes.txt': '',
+      '/data/cfg/phasegate.yaml': SPRINTS,
+      '/data/cfg/sprints/sprint-1/GOALS.md': '# Goals\n',
+      '/data/audit/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      '/data/plain/keep.txt': '',
+      '/ci/sprints.yaml': SPRINTS,
+    };
+    for (const [f, t] of Object.entries(files)) fsys.write(f, t);
+    const before = fsys.paths();
+    for (const [path, folder, abs] of [
+      ['/nonexistent/x', '/', '/'],
+      ['/data/big/phase-9', '/data/big', '/data/big'],
+      ['../data/plain/sub/phase-1', '../data/plain', '/data/plain'],
+    ]) {
+      fsys.listed.length = 0;
+      const r = await run(['new', 'phase', path], fsys);
+      assert.equal(r.code, 2, `${path}: ${r.stdout}`);
+      assert.equal(r.stderr, `phasegate: path not found: ${path} (its nearest existing folder, ${folder}, is no workspace: no phasegate.yaml, no phases)\n`);
+      // That folder is looked into for phases, nothing more: no scan.
+      assert.deepEqual([...new Set(fsys.listed)], [abs], path);
+    }
+    // With --config, a folder its globs do not name as a workspace is none either.
+    const cfg = await run(['new', 'phase', '--config', '/ci/sprints.yaml', '/nonexistent/sprints/sprint-1'], fsys);
+    assert.equal(cfg.code, 2, cfg.stdout);
+    assert.match(cfg.stderr, /^phasegate: path not found: \/nonexistent\/sprints\/sprint-1 \(its nearest existing folder, \/, is no workspace/);
+    assert.deepEqual(fsys.paths(), before);
+    // A workspace is found as before: by its config, by the phases it holds, by --config's globs, or the current folder.
+    for (const [args, created] of [
+      [['/data/cfg/sprints/sprint-2'], '/data/cfg/sprints/sprint-2/GOALS.md'],
+      [['/data/audit/phase-2'], '/data/audit/phase-2/00-PHASE_BRIEF.md'],
+      [['--config', '/ci/sprints.yaml', '/data/plain/sprints/sprint-1'], '/data/plain/sprints/sprint-1/GOALS.md'],
+      [['fresh/phase-1'], '/ws/fresh/phase-1/00-PHASE_BRIEF.md'],
+    ] as const) {
+      const r = await run(['new', 'phase', ...args], fsys);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(fsys.has(created), `${args.join(' ')}: ${r.stdout}`);
+    }
+  });
+
   it('a title of several lines: exit 2, nothing written', async () => {
     const fsys = memFs({});
     const r = await run(['new', 'phase', '--title', 'Auth\n## Objectives\n- done'], fsys);

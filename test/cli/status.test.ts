@@ -229,8 +229,9 @@ describe('phasegate status', () => {
     assert.deepEqual(rows, [
       'PHASE                    TITLE              LAYOUT  STATUS       DOCS  GATES',
       'phase-1                  Plain ASCII title  audit   not-started  1/6   ✗ Completeness  … Quality  … Documentation  … Testing  … Review  … Approval',
-      'スプリント/スプリント-1  認証の実装 🚀      短距離  complete     1/1   ✓ 完了',
-      'スプリント/スプリント-2  Cafe\u0301 design        短距離  complete     1/1   ✓ 完了',
+      // Their brief alone written: not started, though their layout requires nothing else and their gate passed.
+      'スプリント/スプリント-1  認証の実装 🚀      短距離  not-started  1/1   ✓ 完了',
+      'スプリント/スプリント-2  Cafe\u0301 design        短距離  not-started  1/1   ✓ 完了',
     ]);
   });
 

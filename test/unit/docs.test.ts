@@ -48,6 +48,29 @@ describe('rule documentation', () => {
     }
   });
 
+  it('documents every setting of package.json with its default, and every command with its title', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      contributes: {
+        configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number; enum?: string[] }> };
+        commands: { command: string; title: string }[];
+      };
+    };
+    const settings = Object.entries(pkg.contributes.configuration.properties);
+    assert.ok(settings.length >= 6);
+    for (const [key, p] of settings) {
+      let shown = `\`${JSON.stringify(p.default)}\``;
+      if (p.minimum !== undefined || p.maximum !== undefined) shown += ` (${p.minimum ?? ''}–${p.maximum ?? ''})`;
+      if (p.enum) shown += ` (${p.enum.map((v) => `\`${v}\``).join(', ')})`;
+      const row = `| \`${key}\` | ${shown} | `;
+      assert.ok(readme.includes(row), `README row for the setting ${key}:\n${row}`);
+    }
+    assert.ok(pkg.contributes.commands.length >= 20);
+    for (const c of pkg.contributes.commands) {
+      const row = `| ${c.title} | \`${c.command}\` | `;
+      assert.ok(readme.includes(row), `README row for the command ${c.command}:\n${row}`);
+    }
+  });
+
   it('documents no rule id the engine does not have', () => {
     const documented = [...readme.matchAll(/<a id="rule-([a-z-]+)"><\/a>/g)].map((m) => m[1]);
     assert.deepEqual(documented.sort(), RULES.map((r) => r.id).sort());

@@ -959,6 +959,39 @@ describe('document rules', () => {
       assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'unfilled-placeholder').length, 2);
     });
 
+    it('a decision heading not taken yet (### Decision 7: TBD, Pending, to be decided, Deferred …) needs no rationale, as such an item needs none', async () => {
+      const text = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 6: Use Helm',
+        '',
+        'Charts for every service.',
+        '',
+        '### Decision 7: TBD',
+        '',
+        'Waiting for the vendor quotes.',
+        '',
+        '### Decision 8: Pending',
+        '',
+        '### **Decision 9:** to be decided',
+        '',
+        '### Decision: Deferred to phase 3',
+        '',
+        '### Decision 10: Adopt Trivy',
+        '',
+        'We scan images.',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+      // The decisions taken still give theirs.
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => d.range.start.line),
+        [4, 18],
+      );
+    });
+
     it('reads a decision heading behind a mark or with accents (### 🚀 Decision 1, ### Décision 2)', async () => {
       const text =
         '# Phase 1 Decisions\n\n## Decision Log\n\n### 🚀 Decision 1: Use X\n\nDone.\n\n### Décision 2: Use Y\n\nDone.\n\n### ✅ Decision 3: Use Z\n\n**Rationale**: cheap.\n';

@@ -13,6 +13,8 @@ import { DocumentWhat, ScaffoldError, planNew } from '../../server/src/service/s
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { fastFormats } from 'ajv-formats/dist/formats';
 import { MAX_DOCUMENT_BYTES } from '../../server/src/service/service';
+import { MAX_FILES, scanTree } from '../../server/src/service/workspace';
+import type { DirEntry, FileSystem } from '../../server/src/service/host';
 import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
@@ -284,6 +286,35 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     const all = svc.diagnoseAll();
     assert.ok(all.some((d) => d.code === 'unreadable-file' && d.file === `${ROOT}/secret` && /EACCES/.test(d.message)));
     assert.equal(svc.model.phases.length, 1);
+  });
+
+  it('a scan that reaches the file cap lists no more folders (a workspace that is a whole disk stays bounded)', async () => {
+    // `big` holds more files than the cap; `deep` is a chain of folders with no end, as a file system seen
+    // from its root is, for the scan: it must stop going down it once it has all the files it keeps.
+    const listed: string[] = [];
+    const disk: FileSystem = {
+      async readDirectory(p: string): Promise<DirEntry[]> {
+        listed.push(p);
+        if (p === ROOT)
+          return [
+            { name: 'big', kind: 'directory' },
+            { name: 'deep', kind: 'directory' },
+          ];
+        if (p === `${ROOT}/big`) return Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ name: `f${i}.txt`, kind: 'file' as const }));
+        // Bounded here only so that a scan that does not stop ends the test instead of running out of memory.
+        if (listed.length > 1000) return [];
+        return [
+          { name: 'd', kind: 'directory' },
+          { name: 'x.md', kind: 'file' },
+        ];
+      },
+      readFile: async () => new Uint8Array(),
+      stat: async () => ({ kind: 'directory', size: 0 }),
+    };
+    const scan = await scanTree(disk, ROOT, () => false);
+    assert.equal(scan.truncated, true);
+    assert.equal(scan.files.size, MAX_FILES);
+    assert.ok(listed.length <= 4, `${listed.length} folders listed: ${listed.slice(0, 6).join(', ')}…`);
   });
 
   it('a phase folder that cannot be listed gets its warning, not a missing document for each of its documents', async () => {

@@ -82,6 +82,32 @@ describe('structure rules', () => {
     );
   });
 
+  it("a custom layout's phase with only its brief or prompt written is not started, though its layout requires nothing else", async () => {
+    const review = '    gates:\n      - name: Review\n        failOn: [broken-link]\n';
+    for (const [kind, gates] of [
+      ['brief', ''],
+      ['prompt', ''],
+      ['brief', review],
+    ]) {
+      const { svc } = await workspace({
+        'phasegate.yaml': `rules:\n  missing-section: off\nlayouts:\n  - name: sprint\n    phases: "sprints/*"\n    documents:\n      - kind: ${kind}\n        file: GOALS.md\n${gates}`,
+        'sprints/sprint-1/GOALS.md': '# Sprint 1 Goals\n\nShip the login page.\n',
+        'sprints/sprint-2/GOALS.md': '# Sprint 2 Goals\n\nShip the logout page.\n',
+        'sprints/sprint-2/NOTES.md': '# Notes\n\nShipped.\n',
+      });
+      const what = `${kind}${gates ? ', a gate' : ''}`;
+      const [one, two] = [svc.findPhase('sprints/sprint-1')!, svc.findPhase('sprints/sprint-2')!];
+      assert.deepEqual(
+        svc.gates(one).map((g) => g.status),
+        gates ? ['passed'] : [],
+        what,
+      );
+      assert.equal(svc.status(one), 'not-started', what);
+      // Another document written in the phase folder starts it: then complete.
+      assert.equal(svc.status(two), 'complete', what);
+    }
+  });
+
   it('passes a brief with every required section and reports none of the section rules', async () => {
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': fullBrief });
     for (const code of ['missing-section', 'empty-section', 'section-order', 'heading-mismatch']) {
@@ -302,6 +328,8 @@ describe('structure rules', () => {
       'phasegate.yaml': cfg,
       'sprints/sprint-1/NOTES.md': '# Sprint 1 notes\n',
       'sprints/sprint-2/GOALS.md': '# Sprint 2\n\n## Objectives\n\nShip.\n',
+      // Started (a phase with its brief alone is not), without its optional NOTES.md.
+      'sprints/sprint-2/RETRO.md': '# Sprint 2 retro\n\nShipped.\n',
     });
     assert.deepEqual(svc.config.problems, []);
     const s1 = svc.findPhase('sprints/sprint-1')!;

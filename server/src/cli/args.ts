@@ -54,7 +54,7 @@ Commands:
 Options:
   --format text|json|sarif   Output format of check (default: text); status accepts text|json
   --fix                      check: fix what has an obvious remedy, in the files the PATHs cover
-  --config FILE              Use this config file instead of the workspace's phasegate.yaml
+  --config FILE              Use this config file instead of the workspace's phasegate.yaml (check, status, new)
   --layout audit|iai|NAME    Layout of a new phase (NAME: a layout of phasegate.yaml)
   --workstream W             Workstream of a new iAI phase
   --title T                  Title of a new phase or finding

@@ -7,6 +7,7 @@ import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
 import { TemplateError } from '../service/templates';
+import type { ScanResult } from '../service/workspace';
 import { NewPlan, NewRequest, ScaffoldError, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError, badArguments } from './args';
 import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
@@ -71,15 +72,33 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   let existing = where;
   while (!(await ctx.fs.stat(existing).catch(() => undefined)) && dirname(existing) !== existing) existing = dirname(existing);
   const { root, configured } = await findRoot(ctx.fs, existing, false);
-  const load = async (at: string) => {
+  const load = async (at: string, scan?: ScanResult) => {
     const engine = new PhasegateService({ fs: ctx.fs, assets: ctx.assets });
-    await engine.load(at, undefined, args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {});
+    await engine.load(at, undefined, { ...(args.config ? { configFile: resolvePath(ctx.cwd, args.config) } : {}), scan });
     // A config with an error (the one named by --config, or the workspace's own) is not the one its author
     // meant: its layouts may not apply at all, so what would be created could be a wrong layout's. Nothing is.
     const bad = engine.config.problems.find((d) => d.severity === 'error');
     if (bad) throw new UsageError(`${configRefusal(ctx.cwd, bad, engine.config.file, args.config)}; nothing is created`);
     return engine;
   };
+  // A PATH that does not exist is created in a workspace: the nearest existing folder must be one (a config at or
+  // above it, phases in it or around it, or, with --config, phases its globs name there) or be the current folder
+  // or lie in it. Else a mistyped PATH (`/nonexistent/x`) would make whatever folder it reaches (`/`) the
+  // workspace, and scan it whole.
+  if (!st && !configured && root === existing && !isInside(ctx.cwd, where) && !(await holdsPhases(ctx, existing))) {
+    const globs = args.config
+      ? (await load(existing, { files: new Set(), dirs: new Set([existing]), problems: [], truncated: false })).config.layouts.flatMap(
+          (l) => l.phaseGlobs ?? [],
+        )
+      : [];
+    const at = layoutRoot(where, globs);
+    if (at === undefined || !isInside(at, existing)) {
+      // Named as given, as check names a PATH not found, and the folder in the same form (absolute or relative).
+      const given = args.positionals[1] ?? '.';
+      const folder = /^([\\/]|[A-Za-z]:[\\/])/.test(given) ? existing : relativePath(ctx.cwd, existing) || '.';
+      throw new UsageError(`path not found: ${given} (its nearest existing folder, ${folder}, is no workspace: no phasegate.yaml, no phases)`);
+    }
+  }
   let svc = await load(root);
   // A config file from elsewhere: the workspace folder is the one its globs name PATH from, as for check.
   if (args.config && !configured && !svc.model.phases.some((p) => isInside(existing, p.folder) || isInside(p.folder, existing))) {
@@ -124,6 +143,12 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
   await applyPlanEdits(ctx, plan, created);
   if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
+}
+
+/** Whether a folder holds phases of the built-in layouts: a `phase-N` folder or a `workstreams` folder. */
+async function holdsPhases(ctx: CliContext, dir: string): Promise<boolean> {
+  const entries = await ctx.fs.readDirectory(dir).catch(() => []);
+  return entries.some((e) => e.kind === 'directory' && (e.name === 'workstreams' || /^phase-\d+$/i.test(e.name)));
 }
 
 /**

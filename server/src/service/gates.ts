@@ -482,9 +482,12 @@ export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluat
     phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt') || phase.markdown.some((p) => !layoutDocs.has(p));
   // A layout without gates holds its phases by their errors alone.
   const failed = gates.length ? gates.some((g) => g.status === 'failed') : ungatedErrors(svc, phase).length > 0;
-  if (failed) return started ? 'blocked' : 'not-started';
+  // Not started while only the brief or prompt is written, whatever the gates say: also in a custom layout
+  // whose only required documents are these, whose phase would otherwise be complete with its brief alone.
+  if (!started) return 'not-started';
+  if (failed) return 'blocked';
   // Complete: every gate passed (none failed, for a layout without gates) and every document the layout
   // requires is there (a custom layout's gates may not answer for missing documents).
   if (gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required)) return 'complete';
-  return started ? 'in-progress' : 'not-started';
+  return 'in-progress';
 }

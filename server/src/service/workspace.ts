@@ -69,7 +69,9 @@ export async function scanTree(
         const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
         if (isIgnored(rel, e.kind === 'directory')) continue;
         if (e.kind === 'directory') {
-          if (skippedFolder(e.name)) continue;
+          // Past the file cap nothing more is listed: what a folder found then holds would not be added, and
+          // listing on (a workspace that is a whole disk) would only hold more folders in memory.
+          if (skippedFolder(e.name) || res.truncated) continue;
           res.dirs.add(p);
           next.push(p);
         } else if (e.kind === 'file') {
@@ -88,7 +90,7 @@ export async function scanTree(
         }
       }
     }
-    frontier = next;
+    frontier = res.truncated ? [] : next;
   }
   return res;
 }

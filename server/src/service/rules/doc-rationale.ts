@@ -138,6 +138,8 @@ const decisions: Rule = {
       ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
     }
     for (const s of headed) {
+      // A decision not taken yet (`### Decision 7: TBD`) has no rationale to give, as such an item has none.
+      if (pendingHeading(s.title)) continue;
       // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts).
       const found = findLabel(doc, s.bodyStart, s.ownEnd, 'rationale');
       if (found?.filled || hasSubsection(doc, s, 'Rationale')) continue;
@@ -155,6 +157,19 @@ function decisionRest(text: string): string | undefined {
   // `Decision:` or `Decision 3:` only: `Decision owner:`, `Decision criteria:`, `Decision pending:` are no decisions.
   const m = /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
   return m && !PENDING_RE.test(m[1].trim()) ? m[1] : undefined;
+}
+
+/** Whether a decision heading says the decision is not taken yet: `Decision 7: TBD`, `**Decision:** Pending`. */
+function pendingHeading(title: string): boolean {
+  const colon = decisionTitle(title).indexOf(':');
+  return (
+    colon >= 0 &&
+    PENDING_RE.test(
+      decisionTitle(title)
+        .slice(colon + 1)
+        .replace(/^[\s*_]+/, ''),
+    )
+  );
 }
 
 /** A decision not taken yet: it has no rationale to give. */
