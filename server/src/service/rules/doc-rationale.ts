@@ -161,15 +161,9 @@ function decisionRest(text: string): string | undefined {
 
 /** Whether a decision heading says the decision is not taken yet: `Decision 7: TBD`, `**Decision:** Pending`. */
 function pendingHeading(title: string): boolean {
-  const colon = decisionTitle(title).indexOf(':');
-  return (
-    colon >= 0 &&
-    PENDING_RE.test(
-      decisionTitle(title)
-        .slice(colon + 1)
-        .replace(/^[\s*_]+/, ''),
-    )
-  );
+  const words = decisionTitle(title);
+  const colon = words.indexOf(':');
+  return colon >= 0 && PENDING_RE.test(words.slice(colon + 1).replace(/^[\s*_]+/, ''));
 }
 
 /** A decision not taken yet: it has no rationale to give. */
