@@ -66,6 +66,8 @@ export class DiagnosticsFeature {
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;
+    // Only the files the workspace checks (as the workspace diagnostics and `check` report them).
+    if (!svc.checksDocument(path)) return [];
     const diags = path === svc.config.file ? this.configProblems(uri, svc) : svc.diagnose(path, token);
     return applyRuleSettings(diags, settings);
   }

@@ -621,7 +621,8 @@ export class PhasegateService {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     // A document of a nested workspace is its engine's: it does not join this one's files.
-    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p)) {
+    // Nor does one the scan leaves out (an `ignore` glob, node_modules): `check` does not see it.
+    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
       this.scan.files.add(p);
       return this.fileSetChanged();
     }
@@ -768,6 +769,18 @@ export class PhasegateService {
    */
   reportsOn(path: string): boolean {
     return path === this.config.file || this.isChecked(path);
+  }
+
+  /**
+   * Whether the editor shows problems and fixes for the document at `path` (any path): the config file,
+   * or a file that `check` checks. Not a Markdown file outside the phases (a README beside them), nor one
+   * the scan leaves out (an `ignore` glob, `node_modules`, a hidden folder, another engine's folder),
+   * even while it is open.
+   */
+  checksDocument(path: string): boolean {
+    const p = normalizePath(path);
+    if (p === this.config.file) return true;
+    return isInside(this.root, p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
   }
 
   private isChecked(path: string): boolean {
