@@ -163,6 +163,41 @@ describe('suppression directives', () => {
       assert.equal(svc.diagnose(`${ROOT}/${BRIEF}`).length, before - 1);
     });
 
+    it('for a problem of the file or its folder, anchored on the first line: only a directive that silences it, checked on the result', async () => {
+      for (const text of [
+        '# Phase 1: Audit\n\n## Objectives\n\nA.\n',
+        '# Phase 1: Audit\r\n\r\n## Objectives\r\n\r\nA.\r\n',
+        'See [a](missing-a.md).\n\n# Phase 1: Audit\n\n## Objectives\n\nA.\n',
+      ]) {
+        const svc = await briefWith(text);
+        const all = svc.diagnose(`${ROOT}/${BRIEF}`);
+        const first = all.filter((d) => d.range.start.line === 0);
+        for (const code of ['missing-front-matter', 'missing-document', 'missing-folder'])
+          assert.ok(
+            first.some((d) => d.code === code),
+            code,
+          );
+        const offered: string[] = [];
+        for (const d of first) {
+          const fixed = disable(svc, d, text, 'line');
+          if (fixed === undefined) continue;
+          offered.push(d.code);
+          svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+          const after = svc.diagnose(`${ROOT}/${BRIEF}`);
+          svc.setOverlay(`${ROOT}/${BRIEF}`, text);
+          const same = (x: Diagnostic) => x.code === d.code && x.message === d.message;
+          assert.equal(after.filter(same).length, all.filter(same).length - 1, `${d.code}: ${JSON.stringify(fixed.slice(0, 90))}`);
+          assert.deepEqual(
+            after.filter((x) => x.code === 'unused-directive').map((x) => x.message),
+            [],
+            `${d.code}: ${JSON.stringify(fixed.slice(0, 90))}`,
+          );
+        }
+        assert.ok(offered.includes('missing-front-matter'), `offered: ${offered.join(', ')}`);
+        if (text.startsWith('See')) assert.ok(offered.includes('broken-link'), `offered: ${offered.join(', ')}`);
+      }
+    });
+
     it("writes the document's line ending: a CR alone where the file's lines end so, LF where a stray CR comes after an LF", async () => {
       for (const [text, eol] of [
         [brief().replace(/\n/g, '\r'), '\r'],

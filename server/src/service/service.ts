@@ -630,6 +630,24 @@ export class PhasegateService {
   }
 
   /**
+   * The diagnostics the document at `path` (a file the engine checks) would have with `text`: tried out on
+   * the engine, which holds its own text again afterwards. Undefined for a file the engine does not hold.
+   */
+  diagnoseWithText(path: string, text: string): Diagnostic[] | undefined {
+    const p = normalizePath(path);
+    const held = this.docs.get(p);
+    if (!held || !this.scan.files.has(p)) return undefined;
+    this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
+    this.invalidate(p);
+    try {
+      return this.diagnose(p);
+    } finally {
+      this.docs.set(p, held);
+      this.invalidate(p);
+    }
+  }
+
+  /**
    * Drops the editor's text; the disk's applies again. A document that is not on disk (a new buffer
    * closed unsaved) leaves the workspace's files. When the editor opens it again while the disk is
    * read, its new text stands.

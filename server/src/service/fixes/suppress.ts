@@ -9,6 +9,7 @@ import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, DirectiveKind, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { range } from '../types';
+import { applyEdits } from '../edits';
 import type { Fix } from './fix';
 
 /** Diagnostics a directive cannot silence: its own rules, and those not reported by a rule on a line. */
@@ -118,7 +119,7 @@ function action(title: string, diag: Diagnostic, edit: TextEdit): CodeAction {
  * reads as: the rule added to a `disable-next-line` directive just above (or a `disable-line` on the
  * line), else a `disable-next-line` comment line above, else a `disable-line` comment at the line's end.
  */
-function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean): TextEdit | undefined {
+function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences: (e: TextEdit) => boolean): TextEdit | undefined {
   const line = diag.range.start.line;
   const code = diag.code;
   const src = doc.lines[line] ?? '';
@@ -129,20 +130,34 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean): TextEdi
     if (!mine || d.yaml !== yaml || d.rules.length === 0) continue;
     const last = d.rules[d.rules.length - 1].range.end;
     const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
-    if (writesCleanly(doc, text, d.line, d.kind, code, before)) return { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
+    const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
+    if (writesCleanly(doc, text, d.line, d.kind, code, before) && silences(e)) return e;
   }
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
   for (const c of above) {
-    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before))
-      return { range: range(line, 0, line, 0), newText: c + doc.eol };
+    const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
+    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
-  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) {
-    return { range: range(line, src.length, line, src.length), newText: tail };
-  }
+  const e = { range: range(line, src.length, line, src.length), newText: tail };
+  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
   return undefined;
+}
+
+/**
+ * Whether the document, with `edit` applied, no longer has `diag` (one problem fewer of its rule and
+ * message) and has no more directive problems than before (the new directive silences something).
+ */
+function silencedBy(svc: PhasegateService, doc: ParsedDocument, diag: Diagnostic, edit: TextEdit): boolean {
+  const after = svc.diagnoseWithText(diag.file, applyEdits(doc.text, [edit]));
+  if (!after) return false;
+  const now = svc.diagnose(diag.file);
+  const count = (ds: Diagnostic[], p: (d: Diagnostic) => boolean) => ds.filter(p).length;
+  const same = (d: Diagnostic) => d.code === diag.code && d.message === diag.message;
+  const directive = (d: Diagnostic) => DIRECTIVE_RULES.has(d.code);
+  return count(after, same) < count(now, same) && count(after, directive) <= count(now, directive);
 }
 
 /** `Disable <rule> for this line` and `… for this file`, where a directive can be written without changing what the document reads as. */
@@ -156,7 +171,11 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
   const inFrontMatter = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
   // Not on a front matter fence, where no directive is read.
   if (line < doc.lines.length && !(fm && !inFrontMatter && line <= fm.endLine)) {
-    const edit = lineEdit(doc, diag, inFrontMatter);
+    // A problem on the first line may be one of the file or its folder, anchored there whatever the text
+    // (missing-front-matter, missing-document): a comment line above would not move it to the next line.
+    // There, each directive is tried out, and offered only when it silences the problem.
+    const silences = line === 0 ? (e: TextEdit) => silencedBy(svc, doc, diag, e) : () => true;
+    const edit = lineEdit(doc, diag, inFrontMatter, silences);
     if (edit) out.push(action(`Disable ${diag.code} for this line`, diag, edit));
   }
   const file = fileEdit(doc, diag.code);
