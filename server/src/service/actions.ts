@@ -86,7 +86,7 @@ function headingsInserted(edits: TextEdit[]): string[] {
   const out: string[] = [];
   for (const e of edits) {
     if (!e.newText.includes('#')) continue;
-    for (const line of e.newText.split(/\r?\n/)) {
+    for (const line of e.newText.split(/\r\n|\r|\n/)) {
       const m = HEADING_LINE.exec(line);
       if (m) out.push(`${m[1].length} ${normalizeTitle(m[2])}`);
     }
