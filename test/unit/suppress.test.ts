@@ -396,6 +396,31 @@ describe('suppression directives', () => {
     assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
   });
 
+  it('a section inserted above a directive keeps one blank line before and after it, whatever the line endings', async () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text =
+        `${FM}# Phase 1: Foundation Audit\n\n## Objectives\n\nA.\n\n<!-- phasegate-disable-next-line empty-section -->\n## Deliverables\n\n## Risks\n\n- Risk: x - y\n`.replace(
+          /\n/g,
+          eol,
+        );
+      const svc = await briefWith(text);
+      const missing = diagnosticsOf(svc, BRIEF, 'missing-section').find((d) => /Scope/.test(d.message))!;
+      const [fix] = codeActions(svc, [missing]);
+      const fixed = applyEdits(text, fix.change.edits[0].edits);
+      const lines = fixed.split(eol);
+      const scope = lines.indexOf('## Scope');
+      const directive = lines.findIndex((l) => l.startsWith('<!-- phasegate-disable-next-line'));
+      const name = JSON.stringify(eol);
+      assert.deepEqual(lines.slice(scope - 2, scope + 1), ['A.', '', '## Scope'], `${name}: one blank line before the section: ${JSON.stringify(fixed)}`);
+      assert.ok(scope < directive, `${name}: ${JSON.stringify(fixed)}`);
+      assert.deepEqual(lines.slice(directive - 1, directive + 2), ['', lines[directive], '## Deliverables'], `${name}: ${JSON.stringify(fixed)}`);
+      assert.equal(lines[directive - 2].trim() === '', false, `${name}: one blank line after the section: ${JSON.stringify(fixed)}`);
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(linesOf(svc, BRIEF, 'empty-section'), [], name);
+      assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [], name);
+    }
+  });
+
   it('the unused one of two directives on one line is the one removed', async () => {
     const text = brief().replace(
       '- [a](missing-a.md)',
