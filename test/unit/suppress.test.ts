@@ -421,6 +421,50 @@ describe('suppression directives', () => {
     }
   });
 
+  it('removing an unused disable removes the enable that ended it too; one that may end others stays', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const base = brief().replace(/\n/g, eol);
+      const cases: [string, string, string][] = [
+        // [document, what is left after the fix, the fix's title]
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable broken-link -->${eol}`),
+          base,
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(
+            `## Objectives${eol}`,
+            `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable broken-link, empty-section -->${eol}`,
+          ),
+          base.replace(`## Objectives${eol}`, `## Objectives${eol}<!-- phasegate-enable empty-section -->${eol}`),
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable -->${eol}## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          base,
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          base.replace(`## Objectives${eol}`, `## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          'Remove the unused phasegate-disable directive',
+        ],
+      ];
+      for (const [text, expected, title] of cases) {
+        const svc = await briefWith(text);
+        const [unused] = diagnosticsOf(svc, BRIEF, 'unused-directive');
+        assert.ok(unused, text);
+        const [fix] = codeActions(svc, [unused]);
+        assert.equal(fix.title, title);
+        const fixed = applyEdits(text, fix.change.edits[0].edits);
+        assert.equal(fixed, expected);
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+        assert.equal(linesOf(svc, BRIEF, 'broken-link').length, 3);
+      }
+    }
+  });
+
   it('the unused one of two directives on one line is the one removed', async () => {
     const text = brief().replace(
       '- [a](missing-a.md)',
