@@ -198,6 +198,25 @@ describe('suppression directives', () => {
       }
     });
 
+    it('for the file, with front matter below blank lines: after that front matter, not above it', async () => {
+      for (const eol of ['\n', '\r\n']) {
+        const text = `\n${brief()}`.replace(/\n/g, eol);
+        const svc = await briefWith(text);
+        const misplaced = diagnosticsOf(svc, BRIEF, 'invalid-front-matter').map((d) => d.message);
+        assert.equal(misplaced.length, 1);
+        const fixed = disable(svc, diagnosticsOf(svc, BRIEF, 'broken-link')[0], text, 'file')!;
+        const lines = fixed.split(eol);
+        assert.deepEqual(lines.slice(0, 7), ['', ...FM.split('\n').slice(0, 5), '<!-- phasegate-disable-file broken-link -->'], JSON.stringify(fixed));
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), []);
+        // The front matter is told misplaced as before (below a blank line, not below a comment).
+        assert.deepEqual(
+          diagnosticsOf(svc, BRIEF, 'invalid-front-matter').map((d) => d.message),
+          misplaced,
+        );
+      }
+    });
+
     it("writes the document's line ending: a CR alone where the file's lines end so, LF where a stray CR comes after an LF", async () => {
       for (const [text, eol] of [
         [brief().replace(/\n/g, '\r'), '\r'],

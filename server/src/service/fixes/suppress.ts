@@ -197,9 +197,10 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
   if (edit === undefined) {
     edit = null;
     const fm = doc.frontMatter;
-    // For the file: after the front matter (before the first line without one); not with front matter left open.
+    // For the file: after the front matter (before the first line without one), also after front matter
+    // below blank lines (which a comment above would keep from the first line); not with front matter left open.
     if (!fm || fm.terminated) {
-      const at = fm ? fm.endLine + 1 : 0;
+      const at = bodyStart(doc);
       const text = `<!-- phasegate-disable-file ${code} -->`;
       if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
         // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
