@@ -356,9 +356,13 @@ export function inCodeSpan(src: string, ch: number): boolean {
 /** A link target typed so far after `](`: in angle brackets (where spaces may stand), or bare. */
 const TYPED_TARGET = /\]\((?:<([^>\n]*)|([^)\s<]*))$/;
 
-/** A file name as a bare link target: the characters that would end or break it, percent-encoded. */
-function encodeTarget(name: string): string {
-  return name.replace(/[ ()<>%]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+/**
+ * A file name as a link target: the characters that would end or break it percent-encoded; `#` and `?`
+ * (which would start a fragment or a query) and `%` also in an angle-bracket target (`angle`), where
+ * spaces and parentheses may stand.
+ */
+function encodeTarget(name: string, angle = false): string {
+  return name.replace(angle ? /[<>%#?]/g : /[ ()<>%#?]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
 async function pathItems(t: Target, line: number, ch: number): Promise<CompletionItem[]> {
@@ -372,7 +376,8 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
   const dirPart = slash >= 0 ? typed.slice(0, slash + 1) : '';
   let dirPath = dirPart;
   try {
-    if (!angle) dirPath = decodeURI(dirPart);
+    // As the links are read: every escape decoded (`%23` is a `#` of a folder's name).
+    if (dirPart.includes('%')) dirPath = decodeURIComponent(dirPart);
   } catch {
     // A malformed escape: the folder as written.
   }
@@ -395,7 +400,7 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind === 'directory' ? -1 : 1))
     .map((e, i) => {
       const dir = e.kind === 'directory';
-      const name = angle ? e.name : encodeTarget(e.name);
+      const name = encodeTarget(e.name, angle);
       const text = dir ? `${name}/` : name;
       return {
         label: dir ? `${e.name}/` : e.name,
