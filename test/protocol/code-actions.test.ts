@@ -4,14 +4,21 @@ import {
   CodeAction,
   CodeActionRequest,
   ConfigurationRequest,
+  Diagnostic,
+  DocumentDiagnosticReport,
   DidChangeConfigurationNotification,
   DocumentDiagnosticRequest,
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver-protocol/node';
-import { fixtureServer } from './client';
+import { applyWorkspaceEdit, fixtureServer, TestClient } from './client';
 
 const BRIEF = 'audit/phase-1/00-PHASE_BRIEF.md';
+
+async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
+  const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
+  return r.kind === 'full' ? r.items : [];
+}
 
 describe('language server: code actions', function () {
   this.timeout(60_000);
@@ -65,5 +72,34 @@ describe('language server: code actions', function () {
         'no action computed on the old text carries the new version',
       );
     }
+  });
+
+  it("gives ranges and edits in the client's text when it starts with a byte order mark (one unit more on the first line)", async () => {
+    const { c } = s;
+    const { uri: u, text } = await c.open('audit/phase-2/00-PHASE_BRIEF.md');
+    const body = text.replace(/^---\n[\s\S]*?\n---\n\n?/, '').replace('# Phase 2: Testing Enhancement', '# Phase 4: Testing Enhancement');
+    const withBom = '\uFEFF' + body;
+    await c.change(u, withBom);
+    const diags = await pull(c, u);
+    const first = withBom.split('\n')[0];
+    const mismatch = diags.find((d) => d.code === 'heading-mismatch');
+    assert.ok(mismatch, diags.map((d) => d.code).join(', '));
+    assert.equal(first.slice(mismatch.range.start.character, mismatch.range.end.character), 'Phase 4: Testing Enhancement');
+    const missing = diags.find((d) => d.code === 'missing-front-matter')!;
+    assert.deepEqual(missing.range, { start: { line: 0, character: 1 }, end: { line: 0, character: first.length } });
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: mismatch.range,
+      context: { diagnostics: [mismatch], only: ['quickfix'] },
+    })) as CodeAction[];
+    const apply = (title: RegExp) => {
+      const a = actions.find((x) => title.test(x.title));
+      assert.ok(a?.edit, `${title}: ${actions.map((x) => x.title).join(' | ')}`);
+      return applyWorkspaceEdit(a.edit, new Map([[u, withBom]])).get(u)!;
+    };
+    assert.equal(apply(/^Number the title/).split('\n')[0], '\uFEFF# Phase 2: Testing Enhancement');
+    const fm = apply(/^Add front matter/);
+    assert.ok(fm.startsWith('\uFEFF---\n'), JSON.stringify(fm.slice(0, 40)));
+    await c.change(u, text);
   });
 });

@@ -4,7 +4,7 @@ import { codeActions, fixAllRepeated, suppressActions } from '../service/actions
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
-import { toLspDiagnostic, toWorkspaceEdit } from './convert';
+import { fromClientRange, toLspDiagnostic, toWorkspaceEdit } from './convert';
 import type { DiagnosticsFeature } from './diagnostics';
 import { timeSlicer } from './yield';
 
@@ -34,12 +34,19 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
       if (changed()) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
       const only = params.context.only;
       const out: LspCodeAction[] = [];
-      const edits = { uriOf: (p: string) => ctx.uriOf(p), versionOf: (u: string) => (u === t.uri ? version : ctx.versionOf(u)) };
+      const edits = {
+        uriOf: (p: string) => ctx.uriOf(p),
+        versionOf: (u: string) => (u === t.uri ? version : ctx.versionOf(u)),
+        hasBom: (u: string) => ctx.hasBom(u),
+      };
+      // Positions of the client's text, in the engine's (without a byte order mark) and back.
+      const bom = ctx.hasBom(t.uri);
+      const asked = fromClientRange(params.range, bom);
       const convert = (a: CodeAction, kind: string, related: Diagnostic[]): LspCodeAction | undefined => {
         const edit = toWorkspaceEdit(a.change, edits, ctx.caps.documentChanges);
         if (!edit) return undefined;
         const action: LspCodeAction = { title: a.title, kind, edit };
-        if (related.length) action.diagnostics = related.map(toLspDiagnostic);
+        if (related.length) action.diagnostics = related.map((d) => toLspDiagnostic(d, bom));
         if (a.isPreferred) action.isPreferred = true;
         return action;
       };
@@ -54,7 +61,7 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
         if (changed()) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
       };
       if (wants(only, CodeActionKind.QuickFix)) {
-        const inRange = diags.filter((d) => intersects(d.range, params.range));
+        const inRange = diags.filter((d) => intersects(d.range, asked));
         for (const d of inRange) {
           await pause();
           for (const a of codeActions(t.svc, [d])) {

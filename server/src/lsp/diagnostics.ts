@@ -79,7 +79,9 @@ export class DiagnosticsFeature {
   }
 
   async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {
-    return (await this.engineDiagnostics(uri, token)).map(toLspDiagnostic);
+    const diags = await this.engineDiagnostics(uri, token);
+    const bom = this.ctx.hasBom(uri);
+    return diags.map((d) => toLspDiagnostic(d, bom));
   }
 
   private report(uri: string, items: LspDiagnostic[], previousResultId: string | undefined): DocumentDiagnosticReport {
