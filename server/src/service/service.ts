@@ -637,6 +637,9 @@ export class PhasegateService {
     const p = normalizePath(path);
     const held = this.docs.get(p);
     if (!held || !this.scan.files.has(p)) return undefined;
+    // What the text it holds gave (the files that depend on it, their phases' gates): kept for afterwards.
+    const diags = this.dependents(p).flatMap((d) => (this.diagCache.has(d) ? [[d, this.diagCache.get(d)!] as const] : []));
+    const gates = [...this.gateCache];
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     this.invalidate(p);
     try {
@@ -644,6 +647,8 @@ export class PhasegateService {
     } finally {
       this.docs.set(p, held);
       this.invalidate(p);
+      for (const [d, v] of diags) this.diagCache.set(d, v);
+      for (const [q, v] of gates) if (!this.gateCache.has(q)) this.gateCache.set(q, v);
     }
   }
 

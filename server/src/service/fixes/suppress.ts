@@ -151,9 +151,9 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
  * message) and has no more directive problems than before (the new directive silences something).
  */
 function silencedBy(svc: PhasegateService, doc: ParsedDocument, diag: Diagnostic, edit: TextEdit): boolean {
+  const now = svc.diagnose(diag.file);
   const after = svc.diagnoseWithText(diag.file, applyEdits(doc.text, [edit]));
   if (!after) return false;
-  const now = svc.diagnose(diag.file);
   const count = (ds: Diagnostic[], p: (d: Diagnostic) => boolean) => ds.filter(p).length;
   const same = (d: Diagnostic) => d.code === diag.code && d.message === diag.message;
   const directive = (d: Diagnostic) => DIRECTIVE_RULES.has(d.code);
