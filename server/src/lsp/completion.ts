@@ -19,6 +19,7 @@ import { ParsedDocument, maskInlineCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
+import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
@@ -468,7 +469,22 @@ export function registerCompletion(connection: Connection, ctx: ServerContext): 
     ctx.safe('completion', [] as CompletionItem[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
-      return complete(t, params.position.line, params.position.character);
+      // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).
+      const bom = ctx.hasBom(t.uri);
+      const at = fromClientPosition(params.position, bom);
+      const items = await complete(t, at.line, at.character);
+      if (!bom || at.line !== 0) return items;
+      return items.map((i) => {
+        const e = i.textEdit;
+        if (!e) return i;
+        return {
+          ...i,
+          textEdit:
+            'range' in e
+              ? { ...e, range: toClientRange(e.range, true) }
+              : { ...e, insert: toClientRange(e.insert, true), replace: toClientRange(e.replace, true) },
+        };
+      });
     }),
   );
 }

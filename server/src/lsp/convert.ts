@@ -43,6 +43,11 @@ export function toClientRange(r: Range, bom: boolean): Range {
   return { start: at(r.start), end: at(r.end) };
 }
 
+/** A position of the client's text (see `toClientRange`) in the engine's. */
+export function fromClientPosition(p: Range['start'], bom: boolean): Range['start'] {
+  return bom && p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p;
+}
+
 /** A range of the client's text (see `toClientRange`) in the engine's. */
 export function fromClientRange(r: Range, bom: boolean): Range {
   if (!bom || (r.start.line !== 0 && r.end.line !== 0)) return r;
