@@ -60,6 +60,21 @@ describe('language server: only checked documents get problems and fixes', funct
     });
   }
 
+  it("the config file's problems, in the client's units when its text has a byte order mark", async () => {
+    const { uri: u, text } = await c.open('phasegate.yaml');
+    const ranges = async (t: string) => {
+      await c.change(u, t);
+      return (await pull(u)).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]);
+    };
+    const without = await ranges('bogus: 1\n' + text);
+    assert.ok(without.length && without.every((r) => r[1] === 0), JSON.stringify(without));
+    assert.deepEqual(
+      await ranges('\uFEFFbogus: 1\n' + text),
+      without.map(([code, line, start, end]) => [code, line, (start as number) + 1, (end as number) + 1]),
+    );
+    await c.change(u, text);
+  });
+
   it('a checked phase document still gets them, and so does a new unsaved one in a phase folder', async () => {
     const { uri: brief } = await c.open('audit/phase-2/00-PHASE_BRIEF.md');
     assert.ok(

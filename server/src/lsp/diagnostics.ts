@@ -74,8 +74,9 @@ export class DiagnosticsFeature {
 
   /** The problems of the folder's config file: of the editor's text while it is open (see `configProblemsOf`). */
   private configProblems(uri: string, svc: PhasegateService): Diagnostic[] {
-    const open = this.ctx.documents.get(uri);
-    return open ? svc.configProblemsOf(open.getText()) : svc.config.problems;
+    const open = this.ctx.documents.get(uri)?.getText();
+    // Without a byte order mark, as the file is read from disk (the positions are converted, see toClientRange).
+    return open !== undefined ? svc.configProblemsOf(open.charCodeAt(0) === 0xfeff ? open.slice(1) : open) : svc.config.problems;
   }
 
   async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {
