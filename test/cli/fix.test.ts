@@ -226,6 +226,43 @@ describe('phasegate check --fix', () => {
     assert.doesNotMatch(r.stdout, /^fixed .*05-DECISIONS/m);
   });
 
+  it('writes no fixes after which the file has no fewer problems of any rule (one replaced by another of its rule), and says which fixes', async () => {
+    const fsys = examplesFs();
+    const rel = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
+    const file = `/ws/${rel}`;
+    const before = fsys.text(file)! + '\nSee [a](missing-a.md).\n';
+    fsys.write(file, before);
+    // A fix that turns one broken link into another: a problem went away, and one of its rule came.
+    const actions = require('../../server/src/service/actions') as { fixAll: (svc: unknown, f: string) => unknown };
+    const fixAll = actions.fixAll;
+    let r;
+    try {
+      actions.fixAll = (svc, f) => {
+        if (f !== file) return fixAll(svc, f);
+        const lines = (svc as { getText(f: string): string }).getText(f).split('\n');
+        const n = lines.findIndex((l) => l.includes('missing-a.md'));
+        if (n < 0) return undefined;
+        const c = lines[n].indexOf('missing-a.md');
+        return {
+          title: 'Fix all',
+          codes: ['broken-link'],
+          change: {
+            edits: [{ file, edits: [{ range: { start: { line: n, character: c }, end: { line: n, character: c + 12 } }, newText: 'missing-b.md' }] }],
+            creates: [],
+          },
+        };
+      };
+      r = await run(['check', '--fix', 'examples/audit-deployment/phase-3'], fsys);
+    } finally {
+      actions.fixAll = fixAll;
+    }
+    assert.equal(fsys.text(file), before);
+    assert.doesNotMatch(r.stdout, /05-DECISIONS\.md: \d+ ×|no problem went away/);
+    assert.match(r.stderr, new RegExp(`^phasegate: ${rel}: the fixes for broken-link removed no problem, not written$`, 'm'));
+    // The check reports the file as it is.
+    assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ .*missing-a\.md/);
+  });
+
   it('leaves to the user the fixes that need judgement: ticking a prerequisite as met, adding a placeholder for a deliverable', async () => {
     const brief = '/ws/examples/audit-deployment/phase-1/00-PHASE_BRIEF.md';
     const out = '/ws/examples/audit-deployment/phase-1/06-OUTPUT_HANDOFF.md';

@@ -126,6 +126,28 @@ describe('language server: directive comments', function () {
     await c.change(u, text);
   });
 
+  it('completes right before the closing --> without replacing its dashes', async () => {
+    const { uri: u, text } = await c.open(BRIEF);
+    const cases: [string, number, string, string][] = [
+      ['<!-- phasegate-dis-->', 18, 'phasegate-disable-next-line', '<!-- phasegate-disable-next-line -->'],
+      ['<!-- phasegate-disable-next-line brok-->', 37, 'broken-link', '<!-- phasegate-disable-next-line broken-link-->'],
+      ['<!-- phasegate-disable-next-line bro-->', 36, 'broken-link', '<!-- phasegate-disable-next-line broken-link-->'],
+      ['<!-- phasegate-disable-next-line br-->', 35, 'broken-link', '<!-- phasegate-disable-next-line broken-link-->'],
+      ['<!-- phasegate-disable-next-line broken-link -->', 45, 'missing-section', '<!-- phasegate-disable-next-line broken-link missing-section-->'],
+    ];
+    for (const [directive, ch, label, expected] of cases) {
+      const lines = text.replace('- Code quality audit report', `${directive}\n- [report](missing-report.md)`).split('\n');
+      const at = lines.indexOf(directive);
+      const edited = lines.join('\n');
+      await c.change(u, edited);
+      const item = (await complete(u, at, ch)).find((i) => i.label === label);
+      assert.ok(item?.textEdit && 'range' in item.textEdit, `${directive} @ ${ch}: ${label} is offered`);
+      const after = applyWorkspaceEdit({ changes: { [u]: [item.textEdit] } }, new Map([[u, edited]])).get(u)!;
+      assert.equal(after.split('\n')[at], expected, `${directive} @ ${ch}`);
+    }
+    await c.change(u, text);
+  });
+
   it("hovers a directive's rule id with its description and documentation link", async () => {
     const { uri: u, text } = await c.open(BRIEF);
     const lines = text.replace('- Code quality audit report', '<!-- phasegate-disable-next-line broken-link -- wiki -->\n- [r](missing.md)').split('\n');

@@ -147,6 +147,42 @@ describe('language server: editor features over stdio', function () {
     }
   });
 
+  it("answers in the client's units on the first line of a text sent with a byte order mark (one unit further)", async () => {
+    const { uri: u, text } = await c.open(P2_INPUT);
+    // The first line a heading with a link (no front matter), the rest as it was.
+    const plain = text.replace(/^---\n[\s\S]*?\n---\n\n?/, '# Phase 2 Input [brief](00-PHASE_BRIEF.md)\n\n');
+    const shift = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) => ({
+      start: { line: r.start.line, character: r.start.character + (r.start.line === 0 ? 1 : 0) },
+      end: { line: r.end.line, character: r.end.character + (r.end.line === 0 ? 1 : 0) },
+    });
+    const ask = async (at: number) => {
+      const symbols = (await c.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: u } })) as DocumentSymbol[];
+      const links = ((await c.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: u } })) ?? []) as DocumentLink[];
+      const hover = (await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 0, character: at } })) as Hover | null;
+      const definition = (await c.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 0, character: at } })) as Location[];
+      return { symbol: symbols[0], link: links.find((l) => l.range.start.line === 0), hover, definition };
+    };
+    await c.change(u, plain);
+    const at = plain.indexOf('brief') + 1;
+    const without = await ask(at);
+    assert.ok(without.symbol && without.link && without.hover?.range && without.definition.length, JSON.stringify(without));
+    await c.change(u, '\uFEFF' + plain);
+    const withBom = await ask(at + 1);
+    assert.deepEqual(withBom.symbol.range, shift(without.symbol.range));
+    assert.deepEqual(withBom.symbol.selectionRange, shift(without.symbol.selectionRange));
+    assert.deepEqual(withBom.link!.range, shift(without.link!.range));
+    assert.deepEqual(withBom.hover!.range, shift(without.hover!.range!));
+    assert.deepEqual(withBom.definition, without.definition);
+    // Completion of a directive on the first line: its edit in the client's units too.
+    const edit = async (first: string, at: number) => {
+      await c.change(u, first + plain);
+      const item = items(await complete(u, 0, at)).find((i) => i.label === 'phasegate-disable-next-line');
+      return (item?.textEdit as TextEdit).range;
+    };
+    assert.deepEqual(await edit('\uFEFF<!-- phasegate-dis -->\n', 19), shift(await edit('<!-- phasegate-dis -->\n', 18)));
+    await c.change(u, text);
+  });
+
   it('replaces the whole word or path name under the cursor, not only what precedes it', async () => {
     const { uri: u, text } = await c.open(P2_INPUT);
     const extra = ['See phase-2 now', '- [r](../phase-1/03-FINDINGS/report.md)'];

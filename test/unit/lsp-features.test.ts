@@ -164,6 +164,37 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('path completion of names with #, ?, % and spaces', () => {
+    it('writes each name so that the link leads to the file (no broken link), bare and in <…>', async () => {
+      const names = ['C#-notes.md', 'q?.md', '50%.md', 'a b (1).md'];
+      const files = Object.fromEntries(names.map((n) => [`phase-2/04-ARTIFACTS/${n}`, '# Notes\n']));
+      const rel = 'phase-2/02-EXECUTION_PLAN.md';
+      for (const open of ['[x](04-ARTIFACTS/', '[x](<04-ARTIFACTS/']) {
+        const head = '# Phase 2 Plan\n\n';
+        const { t } = await target(rel, `${head}${open}\n`, files);
+        const offered = await complete(t, 2, open.length);
+        for (const name of names) {
+          const item = offered.find((i) => i.label === name);
+          assert.ok(item?.textEdit, `${open}: ${name} is offered`);
+          const written = item.textEdit.newText;
+          const link = `${open}${written}${open.includes('<') ? '>' : ''})`;
+          const { svc } = await workspace({ ...FILES, ...files, [rel]: `${head}${link}\n` });
+          assert.deepEqual(
+            diagnosticsOf(svc, rel, 'broken-link').map((d) => d.message),
+            [],
+            link,
+          );
+          const { t: linked } = await target(rel, `${head}${link}\n`, files);
+          assert.deepEqual(
+            documentLinks(ctx, linked).map((l) => l.target),
+            [fileUri(`phase-2/04-ARTIFACTS/${name}`)],
+            link,
+          );
+        }
+      }
+    });
+  });
+
   describe('phase id completion in text', () => {
     it('offers ids for a word that reads as the start of one, not for an ordinary word', async () => {
       const words: [string, string[]][] = [

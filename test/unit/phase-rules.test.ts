@@ -1443,6 +1443,18 @@ describe('phase rules: handoffs', () => {
     assert.match(twice, /- Remediation roadmap: /);
   });
 
+  it('Fix all inserts a missing section once whatever the line endings (CRLF, or a CR alone)', async () => {
+    for (const eol of ['\r\n', '\r']) {
+      const text = IN2.replace(/## Inputs Received\n\n[^#]*/, '## Notes\n\nSome notes.\n\n').replace(/\n/g, eol);
+      const { svc } = await handoffs(text);
+      const all = fixAll(svc, `${ROOT}/${IN_PATH}`)!;
+      const fixed = applyEdits(text, all.change.edits[0].edits);
+      const headings = fixed.split(/\r\n|\r|\n/).filter((l) => l.startsWith('## '));
+      assert.equal(headings.filter((l) => l === '## Inputs Received').length, 1, JSON.stringify(eol) + ' ' + headings.join(' | '));
+      assert.equal(new Set(headings).size, headings.length, JSON.stringify(eol) + ' ' + headings.join(' | '));
+    }
+  });
+
   it('complete handoff keeps CRLF line endings', async () => {
     const crlf = IN2.replace(/\n/g, '\r\n');
     const { svc } = await handoffs(crlf);

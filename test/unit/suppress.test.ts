@@ -163,6 +163,60 @@ describe('suppression directives', () => {
       assert.equal(svc.diagnose(`${ROOT}/${BRIEF}`).length, before - 1);
     });
 
+    it('for a problem of the file or its folder, anchored on the first line: only a directive that silences it, checked on the result', async () => {
+      for (const text of [
+        '# Phase 1: Audit\n\n## Objectives\n\nA.\n',
+        '# Phase 1: Audit\r\n\r\n## Objectives\r\n\r\nA.\r\n',
+        'See [a](missing-a.md).\n\n# Phase 1: Audit\n\n## Objectives\n\nA.\n',
+      ]) {
+        const svc = await briefWith(text);
+        const all = svc.diagnose(`${ROOT}/${BRIEF}`);
+        const first = all.filter((d) => d.range.start.line === 0);
+        for (const code of ['missing-front-matter', 'missing-document', 'missing-folder'])
+          assert.ok(
+            first.some((d) => d.code === code),
+            code,
+          );
+        const offered: string[] = [];
+        for (const d of first) {
+          const fixed = disable(svc, d, text, 'line');
+          if (fixed === undefined) continue;
+          offered.push(d.code);
+          svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+          const after = svc.diagnose(`${ROOT}/${BRIEF}`);
+          svc.setOverlay(`${ROOT}/${BRIEF}`, text);
+          const same = (x: Diagnostic) => x.code === d.code && x.message === d.message;
+          assert.equal(after.filter(same).length, all.filter(same).length - 1, `${d.code}: ${JSON.stringify(fixed.slice(0, 90))}`);
+          assert.deepEqual(
+            after.filter((x) => x.code === 'unused-directive').map((x) => x.message),
+            [],
+            `${d.code}: ${JSON.stringify(fixed.slice(0, 90))}`,
+          );
+        }
+        assert.ok(offered.includes('missing-front-matter'), `offered: ${offered.join(', ')}`);
+        if (text.startsWith('See')) assert.ok(offered.includes('broken-link'), `offered: ${offered.join(', ')}`);
+      }
+    });
+
+    it('for the file, with front matter below blank lines: after that front matter, not above it', async () => {
+      for (const eol of ['\n', '\r\n']) {
+        const text = `\n${brief()}`.replace(/\n/g, eol);
+        const svc = await briefWith(text);
+        const misplaced = diagnosticsOf(svc, BRIEF, 'invalid-front-matter').map((d) => d.message);
+        assert.equal(misplaced.length, 1);
+        const fixed = disable(svc, diagnosticsOf(svc, BRIEF, 'broken-link')[0], text, 'file')!;
+        const lines = fixed.split(eol);
+        assert.deepEqual(lines.slice(0, 7), ['', ...FM.split('\n').slice(0, 5), '<!-- phasegate-disable-file broken-link -->'], JSON.stringify(fixed));
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), []);
+        // The front matter is told misplaced as before (below a blank line, not below a comment).
+        assert.deepEqual(
+          diagnosticsOf(svc, BRIEF, 'invalid-front-matter').map((d) => d.message),
+          misplaced,
+        );
+      }
+    });
+
     it("writes the document's line ending: a CR alone where the file's lines end so, LF where a stray CR comes after an LF", async () => {
       for (const [text, eol] of [
         [brief().replace(/\n/g, '\r'), '\r'],
@@ -359,6 +413,75 @@ describe('suppression directives', () => {
     svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
     assert.deepEqual(linesOf(svc, BRIEF, 'empty-section'), []);
     assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+  });
+
+  it('a section inserted above a directive keeps one blank line before and after it, whatever the line endings', async () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text =
+        `${FM}# Phase 1: Foundation Audit\n\n## Objectives\n\nA.\n\n<!-- phasegate-disable-next-line empty-section -->\n## Deliverables\n\n## Risks\n\n- Risk: x - y\n`.replace(
+          /\n/g,
+          eol,
+        );
+      const svc = await briefWith(text);
+      const missing = diagnosticsOf(svc, BRIEF, 'missing-section').find((d) => /Scope/.test(d.message))!;
+      const [fix] = codeActions(svc, [missing]);
+      const fixed = applyEdits(text, fix.change.edits[0].edits);
+      const lines = fixed.split(eol);
+      const scope = lines.indexOf('## Scope');
+      const directive = lines.findIndex((l) => l.startsWith('<!-- phasegate-disable-next-line'));
+      const name = JSON.stringify(eol);
+      assert.deepEqual(lines.slice(scope - 2, scope + 1), ['A.', '', '## Scope'], `${name}: one blank line before the section: ${JSON.stringify(fixed)}`);
+      assert.ok(scope < directive, `${name}: ${JSON.stringify(fixed)}`);
+      assert.deepEqual(lines.slice(directive - 1, directive + 2), ['', lines[directive], '## Deliverables'], `${name}: ${JSON.stringify(fixed)}`);
+      assert.equal(lines[directive - 2].trim() === '', false, `${name}: one blank line after the section: ${JSON.stringify(fixed)}`);
+      svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+      assert.deepEqual(linesOf(svc, BRIEF, 'empty-section'), [], name);
+      assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), [], name);
+    }
+  });
+
+  it('removing an unused disable removes the enable that ended it too; one that may end others stays', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const base = brief().replace(/\n/g, eol);
+      const cases: [string, string, string][] = [
+        // [document, what is left after the fix, the fix's title]
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable broken-link -->${eol}`),
+          base,
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(
+            `## Objectives${eol}`,
+            `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable broken-link, empty-section -->${eol}`,
+          ),
+          base.replace(`## Objectives${eol}`, `## Objectives${eol}<!-- phasegate-enable empty-section -->${eol}`),
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable -->${eol}## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          base,
+          'Remove the unused phasegate-disable directive and its phasegate-enable',
+        ],
+        [
+          base.replace(`## Objectives${eol}`, `<!-- phasegate-disable broken-link -->${eol}## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          base.replace(`## Objectives${eol}`, `## Objectives${eol}<!-- phasegate-enable -->${eol}`),
+          'Remove the unused phasegate-disable directive',
+        ],
+      ];
+      for (const [text, expected, title] of cases) {
+        const svc = await briefWith(text);
+        const [unused] = diagnosticsOf(svc, BRIEF, 'unused-directive');
+        assert.ok(unused, text);
+        const [fix] = codeActions(svc, [unused]);
+        assert.equal(fix.title, title);
+        const fixed = applyEdits(text, fix.change.edits[0].edits);
+        assert.equal(fixed, expected);
+        svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
+        assert.deepEqual(linesOf(svc, BRIEF, 'unused-directive'), []);
+        assert.equal(linesOf(svc, BRIEF, 'broken-link').length, 3);
+      }
+    }
   });
 
   it('the unused one of two directives on one line is the one removed', async () => {

@@ -2,7 +2,9 @@
  * `phasegate check --fix`: applies to each file the PATHs cover the fixes its editor's *Fix all*
  * applies (`fixAll`: the quick fixes that edit only that file and create none), again while a pass
  * still changes something (a fix can make another one possible, also in the next phase's file), then
- * checks what is left. A file is written only when it is still the text the fixes were made for, and
+ * checks what is left. A file is written once the passes are done, and only when its problems of some
+ * rule are fewer than before (fixes that remove none leave it as it was, named on stderr with the rules
+ * of those fixes), when it is still the text the fixes were made for, and
  * only when it lies in its workspace folder, also after its symbolic links are followed. A file that
  * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
  * files are fixed all the same.
@@ -48,6 +50,12 @@ export function reasonOf(e: unknown): string {
   return m ? `${m[1]} (${code})` : message;
 }
 
+/** `the fixes for a, b` (the rules whose fixes they are), or `its fixes` when they name none. */
+function fixesFor(codes: Iterable<string>): string {
+  const list = [...new Set(codes)];
+  return list.length ? `the fixes for ${list.join(', ')}` : 'its fixes';
+}
+
 export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixedFile[]> {
   const update = ctx.fs.updateFile?.bind(ctx.fs);
   if (!update) throw new Error('this file system cannot write files');
@@ -59,8 +67,12 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
       if (covers.diagnostic({ file, code: '' } as Diagnostic)) before.set(file, { ws, counts: countByCode(ws.svc.diagnose(file)) });
     }
   }
-  const changed = new Set<string>();
-  /** Files not to be written again: refused, or a write failed. */
+  /**
+   * The files the fixes changed (in the engines, not yet on disk): their text before any fix, the file to
+   * write (a symbolic link's target), and the rules whose fixes were applied.
+   */
+  const changed = new Map<string, { original: string; target: string; codes: Set<string> }>();
+  /** Files not to be fixed further: refused, or their last fixes repaired nothing. */
   const skipped = new Set<string>();
   const realRoots = new Map<Workspace, Promise<string | undefined>>();
   const notWritten = (file: string, why: string) => {
@@ -80,54 +92,73 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         const next = applyEdits(seen, edits);
         if (next === seen) continue;
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
-        // added again on every pass) are not written, and the file is not fixed further.
+        // added again on every pass) are not applied, and the file is not fixed further.
         const had = problemCounts(ws.svc.diagnose(file));
         ws.svc.setOverlay(file, next);
         const progress = someRepaired(had, problemCounts(ws.svc.diagnose(file)));
         ws.svc.setOverlay(file, seen);
         if (!progress) {
           skipped.add(file);
+          const earlier = changed.has(file) ? ' (the earlier ones are written)' : '';
+          ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(action.codes)} removed no problem, not written${earlier}\n`);
           continue;
         }
-        let target = file;
-        if (ctx.fs.realpath) {
-          if (!realRoots.has(ws))
-            realRoots.set(
-              ws,
-              ctx.fs.realpath(ws.root).catch(() => undefined),
-            );
-          const [real, root] = await Promise.all([ctx.fs.realpath(file).catch(() => undefined), realRoots.get(ws)]);
-          if (real !== undefined && root !== undefined && !isInside(root, real)) {
-            notWritten(file, `is not written: it leads outside the workspace folder (to ${real})`);
-            continue;
+        let entry = changed.get(file);
+        if (!entry) {
+          let target = file;
+          if (ctx.fs.realpath) {
+            if (!realRoots.has(ws))
+              realRoots.set(
+                ws,
+                ctx.fs.realpath(ws.root).catch(() => undefined),
+              );
+            const [real, root] = await Promise.all([ctx.fs.realpath(file).catch(() => undefined), realRoots.get(ws)]);
+            if (real !== undefined && root !== undefined && !isInside(root, real)) {
+              notWritten(file, `is not written: it leads outside the workspace folder (to ${real})`);
+              continue;
+            }
+            // The file a symbolic link leads to is written, not the link (which stays a link).
+            if (real !== undefined) target = real;
           }
-          // The file a symbolic link leads to is written, not the link (which stays a link).
-          if (real !== undefined) target = real;
+          changed.set(file, (entry = { original: seen, target, codes: new Set() }));
         }
-        let written: boolean;
-        try {
-          // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
-          written = await update(target, (now) => (now === seen ? next : undefined));
-        } catch (e) {
-          notWritten(file, `could not be written: ${reasonOf(e)}`);
-          continue;
-        }
-        if (!written) continue;
+        // Applied in the engine (a fix of the next phase's file may build on it); written once every pass is done.
         ws.svc.setOverlay(file, next);
-        changed.add(file);
+        action.codes.forEach((c) => entry.codes.add(c));
         any = true;
       }
     }
     if (!any) break;
   }
   const out: FixedFile[] = [];
-  for (const file of changed) {
+  for (const [file, { original, target, codes }] of changed) {
     const { ws, counts } = before.get(file)!;
     const after = countByCode(ws.svc.diagnose(file));
     const gone: FixedFile['gone'] = [];
     for (const [code, n] of counts) {
       const left = after.get(code) ?? 0;
       if (n > left) gone.push({ code, count: n - left });
+    }
+    const next = ws.svc.getText(file);
+    // Fixes after which the file has no fewer problems of any rule (one replaced by another of its rule)
+    // are not written: the file stays as it was.
+    if (!gone.length || next === undefined) {
+      ws.svc.setOverlay(file, original);
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(codes)} removed no problem, not written\n`);
+      continue;
+    }
+    let written: boolean;
+    try {
+      // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
+      written = await update(target, (now) => (now === original ? next : undefined));
+    } catch (e) {
+      written = false;
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} could not be written: ${reasonOf(e)}\n`);
+    }
+    if (!written) {
+      // Checked as it is on disk.
+      ws.svc.setOverlay(file, original);
+      continue;
     }
     out.push({ file, gone });
   }

@@ -106,7 +106,7 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
     for (const f of fixed) {
       const rel = relativePath(ctx.cwd, f.file);
-      out.write(f.gone.length ? `fixed ${rel}: ${f.gone.map((g) => `${g.count} × ${g.code}`).join(', ')}\n` : `changed ${rel} (no problem went away)\n`);
+      out.write(`fixed ${rel}: ${f.gone.map((g) => `${g.count} × ${g.code}`).join(', ')}\n`);
     }
     if (fixed.length && args.format === 'text') out.write('\n');
     // Titles found before the fixes may have changed with them (a heading renumbered).

@@ -4,7 +4,7 @@ import { codeActions, fixAllRepeated, suppressActions } from '../service/actions
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
-import { toLspDiagnostic, toWorkspaceEdit } from './convert';
+import { fromClientRange, toLspDiagnostic, toWorkspaceEdit } from './convert';
 import type { DiagnosticsFeature } from './diagnostics';
 import { timeSlicer } from './yield';
 
@@ -23,32 +23,45 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
     ctx.safe('codeAction', [] as LspCodeAction[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t) return [];
+      // The version whose text the engine holds now (target applied the editor's latest text). The actions
+      // edit that text and carry that version: when the document changes while they are computed (the
+      // settings are asked of the client below), they would edit text that is gone, and none are given.
+      const version = ctx.versionOf(t.uri);
+      const changed = (): boolean => ctx.versionOf(t.uri) !== version;
       // Fresh engine diagnostics rather than the client's copies: they carry the fix data and match the current text.
       const diags = await diagnostics.engineDiagnostics(t.uri, token);
       if (token.isCancellationRequested) return [];
+      if (changed()) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
       const only = params.context.only;
       const out: LspCodeAction[] = [];
+      const edits = {
+        uriOf: (p: string) => ctx.uriOf(p),
+        versionOf: (u: string) => (u === t.uri ? version : ctx.versionOf(u)),
+        hasBom: (u: string) => ctx.hasBom(u),
+      };
+      // Positions of the client's text, in the engine's (without a byte order mark) and back.
+      const bom = ctx.hasBom(t.uri);
+      const asked = fromClientRange(params.range, bom);
       const convert = (a: CodeAction, kind: string, related: Diagnostic[]): LspCodeAction | undefined => {
-        const edit = toWorkspaceEdit(a.change, ctx, ctx.caps.documentChanges);
+        const edit = toWorkspaceEdit(a.change, edits, ctx.caps.documentChanges);
         if (!edit) return undefined;
         const action: LspCodeAction = { title: a.title, kind, edit };
-        if (related.length) action.diagnostics = related.map(toLspDiagnostic);
+        if (related.length) action.diagnostics = related.map((d) => toLspDiagnostic(d, bom));
         if (a.isPreferred) action.isPreferred = true;
         return action;
       };
       // A selection over many problems takes long: the loops yield now and then, so that the client's
       // other requests and its cancellation are read, and stop when cancelled or when the text changed
       // meanwhile (the actions would edit the old text).
-      const version = ctx.versionOf(t.uri);
       const slice = timeSlicer();
       const pause = async (): Promise<void> => {
         const y = slice();
         if (y) await y;
         if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-        if (ctx.versionOf(t.uri) !== version) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+        if (changed()) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
       };
       if (wants(only, CodeActionKind.QuickFix)) {
-        const inRange = diags.filter((d) => intersects(d.range, params.range));
+        const inRange = diags.filter((d) => intersects(d.range, asked));
         for (const d of inRange) {
           await pause();
           for (const a of codeActions(t.svc, [d])) {

@@ -19,6 +19,7 @@ import { ParsedDocument, maskInlineCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
+import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
@@ -356,9 +357,13 @@ export function inCodeSpan(src: string, ch: number): boolean {
 /** A link target typed so far after `](`: in angle brackets (where spaces may stand), or bare. */
 const TYPED_TARGET = /\]\((?:<([^>\n]*)|([^)\s<]*))$/;
 
-/** A file name as a bare link target: the characters that would end or break it, percent-encoded. */
-function encodeTarget(name: string): string {
-  return name.replace(/[ ()<>%]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+/**
+ * A file name as a link target: the characters that would end or break it percent-encoded; `#` and `?`
+ * (which would start a fragment or a query) and `%` also in an angle-bracket target (`angle`), where
+ * spaces and parentheses may stand.
+ */
+function encodeTarget(name: string, angle = false): string {
+  return name.replace(angle ? /[<>%#?]/g : /[ ()<>%#?]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
 async function pathItems(t: Target, line: number, ch: number): Promise<CompletionItem[]> {
@@ -372,7 +377,8 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
   const dirPart = slash >= 0 ? typed.slice(0, slash + 1) : '';
   let dirPath = dirPart;
   try {
-    if (!angle) dirPath = decodeURI(dirPart);
+    // As the links are read: every escape decoded (`%23` is a `#` of a folder's name).
+    if (dirPart.includes('%')) dirPath = decodeURIComponent(dirPart);
   } catch {
     // A malformed escape: the folder as written.
   }
@@ -395,7 +401,7 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind === 'directory' ? -1 : 1))
     .map((e, i) => {
       const dir = e.kind === 'directory';
-      const name = angle ? e.name : encodeTarget(e.name);
+      const name = encodeTarget(e.name, angle);
       const text = dir ? `${name}/` : name;
       return {
         label: dir ? `${e.name}/` : e.name,
@@ -463,7 +469,22 @@ export function registerCompletion(connection: Connection, ctx: ServerContext): 
     ctx.safe('completion', [] as CompletionItem[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
-      return complete(t, params.position.line, params.position.character);
+      // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).
+      const bom = ctx.hasBom(t.uri);
+      const at = fromClientPosition(params.position, bom);
+      const items = await complete(t, at.line, at.character);
+      if (!bom || at.line !== 0) return items;
+      return items.map((i) => {
+        const e = i.textEdit;
+        if (!e) return i;
+        return {
+          ...i,
+          textEdit:
+            'range' in e
+              ? { ...e, range: toClientRange(e.range, true) }
+              : { ...e, insert: toClientRange(e.insert, true), replace: toClientRange(e.replace, true) },
+        };
+      });
     }),
   );
 }

@@ -110,6 +110,11 @@ export class ServerContext implements EditTarget {
     return this.documents.get(uri)?.version ?? null;
   }
 
+  /** Whether the client's text of an open document starts with a byte order mark, which its engine's text does not hold (see `toClientRange`). */
+  hasBom(uri: string): boolean {
+    return this.documents.get(uri)?.getText().charCodeAt(0) === 0xfeff;
+  }
+
   /** Resolves a document to its engine, with the editor's latest text applied. */
   async target(uri: string): Promise<Target | undefined> {
     const path = uriToPath(uri);

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import type { PhasegateSettings } from '../protocol';
 import { ruleDocsUrl } from '../service/rules/catalog';
-import type { Diagnostic, Severity, WorkspaceChange } from '../service/types';
+import type { Diagnostic, Range, Severity, WorkspaceChange } from '../service/types';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -32,9 +32,33 @@ export function applyRuleSettings(diags: Diagnostic[], settings: PhasegateSettin
   return out;
 }
 
-export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+/**
+ * A range of the engine's text in the client's, whose text starts with a byte order mark (`bom`): the
+ * engine's text does not hold it (as a file's text read from disk does not), so the client's first line
+ * is one UTF-16 unit longer, before everything on it.
+ */
+export function toClientRange(r: Range, bom: boolean): Range {
+  if (!bom || (r.start.line !== 0 && r.end.line !== 0)) return r;
+  const at = (p: Range['start']) => (p.line === 0 ? { line: 0, character: p.character + 1 } : p);
+  return { start: at(r.start), end: at(r.end) };
+}
+
+/** A position of the client's text (see `toClientRange`) in the engine's. */
+export function fromClientPosition(p: Range['start'], bom: boolean): Range['start'] {
+  return bom && p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p;
+}
+
+/** A range of the client's text (see `toClientRange`) in the engine's. */
+export function fromClientRange(r: Range, bom: boolean): Range {
+  if (!bom || (r.start.line !== 0 && r.end.line !== 0)) return r;
+  const at = (p: Range['start']) => (p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p);
+  return { start: at(r.start), end: at(r.end) };
+}
+
+/** An engine diagnostic for the client; `bom`: the client's text starts with a byte order mark (see `toClientRange`). */
+export function toLspDiagnostic(d: Diagnostic, bom = false): LspDiagnostic {
   const out: LspDiagnostic = {
-    range: d.range,
+    range: toClientRange(d.range, bom),
     severity: SEVERITY[d.severity],
     code: d.code,
     codeDescription: { href: ruleDocsUrl(d.code) },
@@ -50,6 +74,8 @@ export interface EditTarget {
   uriOf(path: string): string;
   /** Version of the open document, null when it is not open. */
   versionOf(uri: string): number | null;
+  /** Whether the client's text of the document starts with a byte order mark (see `toClientRange`). */
+  hasBom?(uri: string): boolean;
 }
 
 /**
@@ -62,7 +88,8 @@ export function toWorkspaceEdit(change: WorkspaceChange, target: EditTarget, doc
   if (!documentChanges) {
     if (change.creates.length) return undefined;
     const changes: Record<string, LspTextEdit[]> = {};
-    for (const e of change.edits) changes[target.uriOf(e.file)] = [...(changes[target.uriOf(e.file)] ?? []), ...e.edits];
+    for (const e of change.edits)
+      changes[target.uriOf(e.file)] = [...(changes[target.uriOf(e.file)] ?? []), ...clientEdits(e.edits, target, target.uriOf(e.file))];
     return { changes };
   }
   const out: (TextDocumentEdit | CreateFile)[] = [];
@@ -79,7 +106,13 @@ export function toWorkspaceEdit(change: WorkspaceChange, target: EditTarget, doc
   for (const e of change.edits) {
     if (!e.edits.length) continue;
     const uri = target.uriOf(e.file);
-    out.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, target.versionOf(uri)), e.edits));
+    out.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, target.versionOf(uri)), clientEdits(e.edits, target, uri)));
   }
   return { documentChanges: out };
+}
+
+/** Edits of the engine's text as edits of the client's (see `toClientRange`). */
+function clientEdits(edits: LspTextEdit[], target: EditTarget, uri: string): LspTextEdit[] {
+  if (!target.hasBom?.(uri)) return edits;
+  return edits.map((e) => ({ range: toClientRange(e.range, true), newText: e.newText }));
 }

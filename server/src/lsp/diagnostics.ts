@@ -66,18 +66,23 @@ export class DiagnosticsFeature {
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;
+    // Only the files the workspace checks (as the workspace diagnostics and `check` report them).
+    if (!svc.checksDocument(path)) return [];
     const diags = path === svc.config.file ? this.configProblems(uri, svc) : svc.diagnose(path, token);
     return applyRuleSettings(diags, settings);
   }
 
   /** The problems of the folder's config file: of the editor's text while it is open (see `configProblemsOf`). */
   private configProblems(uri: string, svc: PhasegateService): Diagnostic[] {
-    const open = this.ctx.documents.get(uri);
-    return open ? svc.configProblemsOf(open.getText()) : svc.config.problems;
+    const open = this.ctx.documents.get(uri)?.getText();
+    // Without a byte order mark, as the file is read from disk (the positions are converted, see toClientRange).
+    return open !== undefined ? svc.configProblemsOf(open.charCodeAt(0) === 0xfeff ? open.slice(1) : open) : svc.config.problems;
   }
 
   async compute(uri: string, token?: CancellationToken): Promise<LspDiagnostic[]> {
-    return (await this.engineDiagnostics(uri, token)).map(toLspDiagnostic);
+    const diags = await this.engineDiagnostics(uri, token);
+    const bom = this.ctx.hasBom(uri);
+    return diags.map((d) => toLspDiagnostic(d, bom));
   }
 
   private report(uri: string, items: LspDiagnostic[], previousResultId: string | undefined): DocumentDiagnosticReport {

@@ -47,6 +47,17 @@ function directiveBefore(doc: ParsedDocument, line: number, ch: number): RegExpE
   return /^<!--\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(src.slice(c.open, ch));
 }
 
+/**
+ * Where the word the cursor is in ends: the letters and dashes after the cursor, up to the comment's
+ * closing `-->` (its dashes are not part of the word: `<!-- phasegate-dis|-->`).
+ */
+function wordEnd(src: string, ch: number): number {
+  const after = src.slice(ch, ch + MAX_BEFORE);
+  const n = /^[a-z-]*/.exec(after)![0].length;
+  const close = after.indexOf('-->');
+  return ch + (close >= 0 && close < n ? close : n);
+}
+
 /** The lines a directive of `kind` written on `line` covers, to rank the rules reported there first. */
 function coveredLines(kind: DirectiveKind, line: number, doc: ParsedDocument): (l: number) => boolean {
   if (kind === 'disable-next-line') return (l) => l === line + 1;
@@ -66,7 +77,7 @@ export function directiveCompletion(t: Target, line: number, ch: number): Comple
   // The directive itself while nothing follows it yet: `<!-- |`, `<!-- phasegate-dis|`.
   if (rest === '' && (word === '' || 'phasegate-'.startsWith(word) || word.startsWith('phasegate-') || 'phasegate'.startsWith(word))) {
     const start = ch - word.length;
-    const end = ch + /^[a-z-]*/.exec(src.slice(ch))![0].length;
+    const end = wordEnd(src, ch);
     // Plain text: VS Code closes `<!--` with `-->` by itself, and front matter needs no closing.
     return KINDS.map((k, i) => ({
       label: `phasegate-${k}`,
@@ -82,7 +93,7 @@ export function directiveCompletion(t: Target, line: number, ch: number): Comple
   if (!word.startsWith('phasegate-') || !KINDS.includes(kind) || rest === '' || /\s--(\s|$)/.test(rest)) return [];
   const typed = /[a-z-]*$/.exec(rest)![0];
   const named = new Set(rest.split(/[\s,]+/).filter(Boolean));
-  const end = ch + /^[a-z-]*/.exec(src.slice(ch))![0].length;
+  const end = wordEnd(src, ch);
   const range = LspRange.create(line, ch - typed.length, line, end);
   // Rules reported on the lines the directive covers come first (with how many times).
   const covers = coveredLines(kind, line, doc);

@@ -6,6 +6,7 @@ import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
+import { fromClientPosition, toClientRange } from './convert';
 import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
 import { schemaProperties } from './schema';
@@ -99,7 +100,11 @@ export function registerHover(connection: Connection, ctx: ServerContext): void 
       await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return null;
-      const h = hover(t, params.position.line, params.position.character);
+      // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).
+      const bom = ctx.hasBom(t.uri);
+      const at = fromClientPosition(params.position, bom);
+      const found = hover(t, at.line, at.character);
+      const h = found?.range && bom ? { ...found, range: toClientRange(found.range, true) } : found;
       if (h && !ctx.caps.markdownHover && typeof h.contents === 'object' && 'value' in h.contents) {
         return { contents: h.contents.value, range: h.range };
       }

@@ -9,6 +9,7 @@ import type { Range } from '../service/types';
 import { maskedLine, referenceDefinitions, unescapeTarget } from '../service/rules/doc-util';
 import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
+import { fromClientPosition, toClientRange } from './convert';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
@@ -182,14 +183,18 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
     ctx.safe('documentLinks', [] as DocumentLink[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
-      return documentLinks(ctx, t);
+      const links = documentLinks(ctx, t);
+      // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).
+      const bom = ctx.hasBom(t.uri);
+      return bom ? links.map((l) => ({ ...l, range: toClientRange(l.range, true) })) : links;
     }),
   );
   connection.onDefinition((params: DefinitionParams, token) =>
     ctx.safe('definition', [] as Location[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
-      return definition(ctx, t, params.position.line, params.position.character);
+      const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
+      return definition(ctx, t, at.line, at.character).map((l) => ({ ...l, range: toClientRange(l.range, ctx.hasBom(l.uri)) }));
     }),
   );
 }

@@ -4,6 +4,7 @@ import type { LabelSection } from '../service/labels';
 import type { ParsedDocument } from '../service/markdown';
 import type { Position, Range } from '../service/types';
 import type { ServerContext } from './context';
+import { toClientRange } from './convert';
 import { kindLabels } from './labels';
 import { phaseTitle, statusLabel } from './phases';
 
@@ -102,10 +103,19 @@ export function registerSymbols(connection: Connection, ctx: ServerContext): voi
     ctx.safe('documentSymbol', [] as DocumentSymbol[], async () => {
       const t = await ctx.target(params.textDocument.uri);
       if (!t?.doc || token.isCancellationRequested) return [];
-      return documentSymbols(
+      const symbols = documentSymbols(
         t.doc,
         kindLabels(t.svc, t.path, t.doc).map((l) => l.section),
       );
+      // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).
+      if (!ctx.hasBom(t.uri)) return symbols;
+      const shift = (s: DocumentSymbol): DocumentSymbol => ({
+        ...s,
+        range: toClientRange(s.range, true),
+        selectionRange: toClientRange(s.selectionRange, true),
+        children: s.children?.map(shift),
+      });
+      return symbols.map(shift);
     }),
   );
   connection.onWorkspaceSymbol((params, token) =>

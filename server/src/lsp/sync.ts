@@ -21,6 +21,15 @@ interface Pending {
   resolve: () => void;
 }
 
+/**
+ * The engine's text of an open document: the client's without a byte order mark, as a file's text read
+ * from disk is (the features convert the first line's positions, see `toClientRange`).
+ */
+function engineText(doc: TextDocument): string {
+  const text = doc.getText();
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export class DocumentSync {
   private readonly pending = new Map<string, Pending>();
   /** The folder whose engine holds each open document's editor text. */
@@ -130,7 +139,7 @@ export class DocumentSync {
     for (const d of this.ctx.documents.all()) {
       const p = uriToPath(d.uri);
       if (p && this.ctx.workspaces.folderOf(p) === folder) {
-        folder.svc.setOverlay(p, d.getText());
+        folder.svc.setOverlay(p, engineText(d));
         this.owners.set(d.uri, folder);
       }
     }
@@ -184,7 +193,7 @@ export class DocumentSync {
     const doc = this.ctx.documents.get(uri);
     // The folders may have changed meanwhile: the document's text goes to the folder holding it now (rehome).
     if (!doc || folder.disposed || this.ctx.workspaces.folderOf(path) !== folder) return;
-    const affected = folder.svc.setOverlay(path, doc.getText());
+    const affected = folder.svc.setOverlay(path, engineText(doc));
     this.owners.set(uri, folder);
     this.onUpdate(uri, affected, folder);
   }

@@ -166,7 +166,7 @@ export class WorkspaceDiagnostics {
 
   /** Converts an engine result; a new result id only when the diagnostics differ from the last report's. */
   private record(path: string, engine: Diagnostic[], settings: PhasegateSettings): Reported {
-    const lsp = applyRuleSettings(engine, settings).map(toLspDiagnostic);
+    const lsp = applyRuleSettings(engine, settings).map((d) => toLspDiagnostic(d));
     const json = JSON.stringify(lsp);
     const last = this.reported.get(path);
     const resultId = last && last.json === json ? last.resultId : `w${this.nextId++}`;

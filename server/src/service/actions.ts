@@ -58,15 +58,22 @@ function keepDirectivesOnTheirLines(svc: PhasegateService, a: CodeAction): CodeA
         const { start, end } = e.range;
         if (start.line !== end.line || start.character !== end.character) return e;
         const src = doc.lines[start.line] ?? '';
-        // Before line `target`: inserted at its start, or at the end of the line above with a line end first.
-        const atStart = start.character === 0 && /(\r?\n)$/.test(e.newText);
-        const atEnd = start.character === src.length && /^\r?\n/.test(e.newText);
+        // Before line `target`: inserted at its start, or at the end of the line above with a line end first
+        // (CRLF, LF, or a CR alone).
+        const atStart = start.character === 0 && /(?:\r\n|\r|\n)$/.test(e.newText);
+        const atEnd = start.character === src.length && /^(?:\r\n|\r|\n)/.test(e.newText);
         if (!atStart && !atEnd) return e;
         let target = atStart ? start.line : start.line + 1;
         while (target - 1 >= 0 && nextLineDirectivesOnly(doc, target - 1)) target--;
         if (target === (atStart ? start.line : start.line + 1) || (atEnd && target === 0)) return e;
         moved = true;
-        if (atStart) return { range: range(target, 0, target, 0), newText: e.newText };
+        if (atStart) {
+          // A blank line the text starts with (to part it from the directive it went below) is not wanted
+          // where the line above it now is blank already.
+          const blankAbove = target > 0 && (doc.lines[target - 1] ?? '').trim() === '';
+          const newText = blankAbove ? e.newText.replace(/^(?:\r\n|\r|\n)(?=.)/s, '') : e.newText;
+          return { range: range(target, 0, target, 0), newText };
+        }
         const above = (doc.lines[target - 1] ?? '').length;
         return { range: range(target - 1, above, target - 1, above), newText: e.newText };
       }),
@@ -86,7 +93,7 @@ function headingsInserted(edits: TextEdit[]): string[] {
   const out: string[] = [];
   for (const e of edits) {
     if (!e.newText.includes('#')) continue;
-    for (const line of e.newText.split(/\r?\n/)) {
+    for (const line of e.newText.split(/\r\n|\r|\n/)) {
       const m = HEADING_LINE.exec(line);
       if (m) out.push(`${m[1].length} ${normalizeTitle(m[2])}`);
     }

@@ -139,7 +139,8 @@ export function resolveTarget(folder: string, target: string, root?: string): st
   let t = target.replace(/[#?].*$/, '');
   if (t === '') return undefined;
   try {
-    if (t.includes('%')) t = decodeURI(t);
+    // Every escape, `%23` and `%3F` too: a `#` or `?` in a file name is written so.
+    if (t.includes('%')) t = decodeURIComponent(t);
   } catch {
     // Keep the raw text: a malformed escape is the broken-link rule's business.
   }

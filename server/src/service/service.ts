@@ -621,11 +621,35 @@ export class PhasegateService {
     const p = normalizePath(path);
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     // A document of a nested workspace is its engine's: it does not join this one's files.
-    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p)) {
+    // Nor does one the scan leaves out (an `ignore` glob, node_modules): `check` does not see it.
+    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
       this.scan.files.add(p);
       return this.fileSetChanged();
     }
     return this.invalidate(p);
+  }
+
+  /**
+   * The diagnostics the document at `path` (a file the engine checks) would have with `text`: tried out on
+   * the engine, which holds its own text again afterwards. Undefined for a file the engine does not hold.
+   */
+  diagnoseWithText(path: string, text: string): Diagnostic[] | undefined {
+    const p = normalizePath(path);
+    const held = this.docs.get(p);
+    if (!held || !this.scan.files.has(p)) return undefined;
+    // What the text it holds gave (the files that depend on it, their phases' gates): kept for afterwards.
+    const diags = this.dependents(p).flatMap((d) => (this.diagCache.has(d) ? [[d, this.diagCache.get(d)!] as const] : []));
+    const gates = [...this.gateCache];
+    this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
+    this.invalidate(p);
+    try {
+      return this.diagnose(p);
+    } finally {
+      this.docs.set(p, held);
+      this.invalidate(p);
+      for (const [d, v] of diags) this.diagCache.set(d, v);
+      for (const [q, v] of gates) if (!this.gateCache.has(q)) this.gateCache.set(q, v);
+    }
   }
 
   /**
@@ -768,6 +792,18 @@ export class PhasegateService {
    */
   reportsOn(path: string): boolean {
     return path === this.config.file || this.isChecked(path);
+  }
+
+  /**
+   * Whether the editor shows problems and fixes for the document at `path` (any path): the config file,
+   * or a file that `check` checks. Not a Markdown file outside the phases (a README beside them), nor one
+   * the scan leaves out (an `ignore` glob, `node_modules`, a hidden folder, another engine's folder),
+   * even while it is open.
+   */
+  checksDocument(path: string): boolean {
+    const p = normalizePath(path);
+    if (p === this.config.file) return true;
+    return isInside(this.root, p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
   }
 
   private isChecked(path: string): boolean {

@@ -6,9 +6,10 @@
 import MarkdownIt from 'markdown-it';
 import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
-import { DIRECTIVE_RULES, DirectiveKind, suppressionsOf } from '../suppress';
+import { DIRECTIVE_RULES, Directive, DirectiveKind, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { range } from '../types';
+import { applyEdits } from '../edits';
 import type { Fix } from './fix';
 
 /** Diagnostics a directive cannot silence: its own rules, and those not reported by a rule on a line. */
@@ -118,7 +119,7 @@ function action(title: string, diag: Diagnostic, edit: TextEdit): CodeAction {
  * reads as: the rule added to a `disable-next-line` directive just above (or a `disable-line` on the
  * line), else a `disable-next-line` comment line above, else a `disable-line` comment at the line's end.
  */
-function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean): TextEdit | undefined {
+function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences: (e: TextEdit) => boolean): TextEdit | undefined {
   const line = diag.range.start.line;
   const code = diag.code;
   const src = doc.lines[line] ?? '';
@@ -129,20 +130,34 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean): TextEdi
     if (!mine || d.yaml !== yaml || d.rules.length === 0) continue;
     const last = d.rules[d.rules.length - 1].range.end;
     const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
-    if (writesCleanly(doc, text, d.line, d.kind, code, before)) return { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
+    const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
+    if (writesCleanly(doc, text, d.line, d.kind, code, before) && silences(e)) return e;
   }
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
   for (const c of above) {
-    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before))
-      return { range: range(line, 0, line, 0), newText: c + doc.eol };
+    const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
+    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
-  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) {
-    return { range: range(line, src.length, line, src.length), newText: tail };
-  }
+  const e = { range: range(line, src.length, line, src.length), newText: tail };
+  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
   return undefined;
+}
+
+/**
+ * Whether the document, with `edit` applied, no longer has `diag` (one problem fewer of its rule and
+ * message) and has no more directive problems than before (the new directive silences something).
+ */
+function silencedBy(svc: PhasegateService, doc: ParsedDocument, diag: Diagnostic, edit: TextEdit): boolean {
+  const now = svc.diagnose(diag.file);
+  const after = svc.diagnoseWithText(diag.file, applyEdits(doc.text, [edit]));
+  if (!after) return false;
+  const count = (ds: Diagnostic[], p: (d: Diagnostic) => boolean) => ds.filter(p).length;
+  const same = (d: Diagnostic) => d.code === diag.code && d.message === diag.message;
+  const directive = (d: Diagnostic) => DIRECTIVE_RULES.has(d.code);
+  return count(after, same) < count(now, same) && count(after, directive) <= count(now, directive);
 }
 
 /** `Disable <rule> for this line` and `… for this file`, where a directive can be written without changing what the document reads as. */
@@ -156,7 +171,11 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
   const inFrontMatter = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
   // Not on a front matter fence, where no directive is read.
   if (line < doc.lines.length && !(fm && !inFrontMatter && line <= fm.endLine)) {
-    const edit = lineEdit(doc, diag, inFrontMatter);
+    // A problem on the first line may be one of the file or its folder, anchored there whatever the text
+    // (missing-front-matter, missing-document): a comment line above would not move it to the next line.
+    // There, each directive is tried out, and offered only when it silences the problem.
+    const silences = line === 0 ? (e: TextEdit) => silencedBy(svc, doc, diag, e) : () => true;
+    const edit = lineEdit(doc, diag, inFrontMatter, silences);
     if (edit) out.push(action(`Disable ${diag.code} for this line`, diag, edit));
   }
   const file = fileEdit(doc, diag.code);
@@ -178,9 +197,10 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
   if (edit === undefined) {
     edit = null;
     const fm = doc.frontMatter;
-    // For the file: after the front matter (before the first line without one); not with front matter left open.
+    // For the file: after the front matter (before the first line without one), also after front matter
+    // below blank lines (which a comment above would keep from the first line); not with front matter left open.
     if (!fm || fm.terminated) {
-      const at = fm ? fm.endLine + 1 : 0;
+      const at = bodyStart(doc);
       const text = `<!-- phasegate-disable-file ${code} -->`;
       if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
         // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
@@ -196,40 +216,74 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
     : undefined;
 }
 
-/** Removes a directive that silences nothing, or the one rule of it that does not. */
+/**
+ * The range that removes rule `i` of a directive of several rules (with the separator before it, or after
+ * it for the first), or, `i` undefined, the whole directive: its line when the comment is all it holds,
+ * else the comment and the spaces before it.
+ */
+function removal(doc: ParsedDocument, directive: Directive, i: number | undefined): TextEdit['range'] {
+  const line = directive.line;
+  const rules = directive.rules;
+  if (i !== undefined && rules.length > 1) {
+    return i > 0
+      ? range(line, rules[i - 1].range.end.character, line, rules[i].range.end.character)
+      : range(line, rules[0].range.start.character, line, rules[1].range.start.character);
+  }
+  const src = doc.lines[line] ?? '';
+  const { start, end } = directive.range;
+  const before = src.slice(0, start.character);
+  const rest = src.slice(end.character);
+  if (before.trim() === '' && rest.trim() === '') return line + 1 < doc.lines.length ? range(line, 0, line + 1, 0) : range(line, 0, line, src.length);
+  return range(line, before.trimEnd().length, line, end.character);
+}
+
+/**
+ * The `enable` that ends what a `disable` (of `rule`, or of every rule) began, when it can end nothing
+ * else: no other `disable` in the document names the rule or every rule (for a disable of every rule: no
+ * other `disable` at all); it is the first later `enable` naming the rule (of every rule, for a disable of
+ * every rule), with no `enable` of every rule before it.
+ */
+function matchingEnable(directives: Directive[], disable: Directive, rule: string | undefined): Directive | undefined {
+  const others = directives.filter((x) => x.kind === 'disable' && x !== disable);
+  if (others.some((x) => rule === undefined || x.rules.length === 0 || x.rules.some((r) => r.id === rule))) return undefined;
+  const later = directives.filter((x) => x.line > disable.line || (x.line === disable.line && x.range.start.character > disable.range.start.character));
+  for (const x of later) {
+    if (x.kind !== 'enable') continue;
+    if (x.rules.length === 0) return rule === undefined ? x : undefined;
+    if (rule !== undefined && x.rules.some((r) => r.id === rule)) return x;
+  }
+  return undefined;
+}
+
+/**
+ * Removes a directive that silences nothing, or the one rule of it that does not; for a `disable`, with
+ * the `enable` that ended it (or the rule from that enable), which would end nothing then.
+ */
 const removeDirective: Fix = (svc, diag) => {
   const d = diag.data as { line: number; column: number; rule: string | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
+  const directives = suppressionsOf(doc)?.directives ?? [];
   // The directive at its place (another on the same line may be the one that silences something).
-  const directive = suppressionsOf(doc)?.directives.find(
+  const directive = directives.find(
     (x) => x.line === d.line && x.range.start.character === d.column && (d.rule === null ? x.rules.length === 0 : x.rules.some((r) => r.id === d.rule)),
   );
   if (!directive) return undefined;
-  const edit = (r: TextEdit['range'], title: string): CodeAction => ({
-    title,
-    codes: [diag.code],
-    isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: r, newText: '' }] }], creates: [] },
-  });
   const i = d.rule === null ? -1 : directive.rules.findIndex((r) => r.id === d.rule);
-  if (i >= 0 && directive.rules.length > 1) {
-    const rules = directive.rules;
-    const r =
-      i > 0
-        ? range(d.line, rules[i - 1].range.end.character, d.line, rules[i].range.end.character)
-        : range(d.line, rules[0].range.start.character, d.line, rules[1].range.start.character);
-    return edit(r, `Remove ${d.rule} from the directive`);
+  const edits: TextEdit[] = [{ range: removal(doc, directive, i >= 0 ? i : undefined), newText: '' }];
+  const partial = i >= 0 && directive.rules.length > 1;
+  const enable = directive.kind === 'disable' ? matchingEnable(directives, directive, d.rule ?? undefined) : undefined;
+  if (enable) {
+    const j = d.rule === null ? undefined : enable.rules.findIndex((r) => r.id === d.rule);
+    const r = removal(doc, enable, j);
+    // Not when the two would overlap (on one line, the whole line removed for one of them).
+    const first = edits[0].range;
+    const apart = r.start.line > first.end.line || (r.start.line === first.end.line && r.start.character >= first.end.character);
+    if (apart) edits.push({ range: r, newText: '' });
   }
-  const src = doc.lines[d.line] ?? '';
-  const { start, end } = directive.range;
-  const before = src.slice(0, start.character);
-  const rest = src.slice(end.character);
-  const title = `Remove the unused phasegate-${directive.kind} directive`;
-  // The whole line when the comment is all it holds; else the comment and the spaces before it.
-  if (before.trim() === '' && rest.trim() === '')
-    return edit(d.line + 1 < doc.lines.length ? range(d.line, 0, d.line + 1, 0) : range(d.line, 0, d.line, src.length), title);
-  return edit(range(d.line, before.trimEnd().length, d.line, end.character), title);
+  const withEnable = edits.length > 1 ? (partial ? ' and from its phasegate-enable' : ' and its phasegate-enable') : '';
+  const title = partial ? `Remove ${d.rule} from the directive${withEnable}` : `Remove the unused phasegate-${directive.kind} directive${withEnable}`;
+  return { title, codes: [diag.code], isPreferred: true, change: { edits: [{ file: diag.file, edits }], creates: [] } };
 };
 
 /** Replaces a misspelt rule id in a directive with the known one it is nearest to. */

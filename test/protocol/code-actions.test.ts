@@ -1,0 +1,105 @@
+/** Code actions over the protocol: what they edit is the text the client holds at the version they name. */
+import * as assert from 'node:assert/strict';
+import {
+  CodeAction,
+  CodeActionRequest,
+  ConfigurationRequest,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticRequest,
+  LSPErrorCodes,
+  ResponseError,
+} from 'vscode-languageserver-protocol/node';
+import { applyWorkspaceEdit, fixtureServer, TestClient } from './client';
+
+const BRIEF = 'audit/phase-1/00-PHASE_BRIEF.md';
+
+async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
+  const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
+  return r.kind === 'full' ? r.items : [];
+}
+
+describe('language server: code actions', function () {
+  this.timeout(60_000);
+  const s = fixtureServer({ pull: true });
+
+  it('gives no actions computed on text that changed while they were computed (the settings were asked meanwhile)', async () => {
+    const { c } = s;
+    const { uri: u, text } = await c.open(BRIEF);
+    // Without front matter: its problem has quick fixes at line 0.
+    const body = text.replace(/^---\n[\s\S]*?\n---\n\n?/, '');
+    await c.change(u, body);
+    // Applied (a pull waits for the pending text).
+    await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
+    // The client answers the document's settings only when the test says so.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    c.conn.onRequest(ConfigurationRequest.type, async (p) => {
+      if (p.items.some((it) => it.scopeUri === u)) {
+        asked++;
+        await held;
+      }
+      return p.items.map((it) => (it.section === 'phasegate' ? c.settings : null));
+    });
+    const refreshes = c.count('refresh');
+    await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    // The server took the new settings (its folders reloaded): it asks for a new pull.
+    await c.waitFor('the refresh after the settings changed', () => c.count('refresh') > refreshes);
+    const before = asked;
+    const pending = c.conn
+      .sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: u },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } },
+        context: { diagnostics: [] },
+      })
+      .then(
+        (r) => r as CodeAction[],
+        (e: unknown) => e as ResponseError,
+      );
+    await c.waitFor('the settings asked for the document', () => asked > before);
+    // The user types a line above the title meanwhile.
+    const version = await c.change(u, 'Intro line.\n\n' + body);
+    release();
+    const r = await pending;
+    if (r instanceof ResponseError) assert.equal(r.code, LSPErrorCodes.ContentModified);
+    else {
+      const stale = r.filter((a) => a.edit?.documentChanges?.some((d) => 'textDocument' in d && d.textDocument.version === version));
+      assert.deepEqual(
+        stale.map((a) => a.title),
+        [],
+        'no action computed on the old text carries the new version',
+      );
+    }
+  });
+
+  it("gives ranges and edits in the client's text when it starts with a byte order mark (one unit more on the first line)", async () => {
+    const { c } = s;
+    const { uri: u, text } = await c.open('audit/phase-2/00-PHASE_BRIEF.md');
+    const body = text.replace(/^---\n[\s\S]*?\n---\n\n?/, '').replace('# Phase 2: Testing Enhancement', '# Phase 4: Testing Enhancement');
+    const withBom = '\uFEFF' + body;
+    await c.change(u, withBom);
+    const diags = await pull(c, u);
+    const first = withBom.split('\n')[0];
+    const mismatch = diags.find((d) => d.code === 'heading-mismatch');
+    assert.ok(mismatch, diags.map((d) => d.code).join(', '));
+    assert.equal(first.slice(mismatch.range.start.character, mismatch.range.end.character), 'Phase 4: Testing Enhancement');
+    const missing = diags.find((d) => d.code === 'missing-front-matter')!;
+    assert.deepEqual(missing.range, { start: { line: 0, character: 1 }, end: { line: 0, character: first.length } });
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: mismatch.range,
+      context: { diagnostics: [mismatch], only: ['quickfix'] },
+    })) as CodeAction[];
+    const apply = (title: RegExp) => {
+      const a = actions.find((x) => title.test(x.title));
+      assert.ok(a?.edit, `${title}: ${actions.map((x) => x.title).join(' | ')}`);
+      return applyWorkspaceEdit(a.edit, new Map([[u, withBom]])).get(u)!;
+    };
+    assert.equal(apply(/^Number the title/).split('\n')[0], '\uFEFF# Phase 2: Testing Enhancement');
+    const fm = apply(/^Add front matter/);
+    assert.ok(fm.startsWith('\uFEFF---\n'), JSON.stringify(fm.slice(0, 40)));
+    await c.change(u, text);
+  });
+});
