@@ -62,18 +62,6 @@ export type MissingTarget = (target: string) => boolean;
  * nested item). Given `missing`, a link to a file that is not there is no evidence.
  */
 export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
-  // The gate evaluation and the checklist rule ask it of the same item, document and targets (performance only).
-  const kept = evidenceMemo.get(item);
-  if (kept && kept.doc === doc && kept.missing === missing) return kept.value;
-  const value = citesEvidence(item, doc, missing);
-  evidenceMemo.set(item, { doc, missing, value });
-  return value;
-}
-
-/** hasEvidence's last answer for an item, with what it was asked with. */
-const evidenceMemo = new WeakMap<ListItem, { doc: object | undefined; missing: MissingTarget | undefined; value: boolean }>();
-
-function citesEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
   let text = item.text;
   if (doc && item.endLine > item.line) text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
   if (!EVIDENCE_RE.test(text)) return false;
@@ -82,26 +70,22 @@ function citesEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, miss
 }
 
 /** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */
-const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; test: MissingTarget }>();
+const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; known: Map<string, boolean> }>();
 
 /**
  * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
  * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
  */
 export function missingFrom(file: string, root: string, exists: (path: string) => boolean, memo?: { doc: ParsedDocument; model: object }): MissingTarget {
-  // The answers stand while the workspace's files do (a new model is built when they change): the
-  // gate-item rule and the gate evaluation ask them of the same document, through the same function, whose
-  // answers hasEvidence keeps too (performance only).
-  const kept = memo && missingMemo.get(memo.doc);
-  if (kept && kept.model === memo.model && kept.file === file) return kept.test;
-  const test = missingTest(file, root, exists);
-  if (memo) missingMemo.set(memo.doc, { model: memo.model, file, test });
-  return test;
-}
-
-function missingTest(file: string, root: string, exists: (path: string) => boolean): MissingTarget {
   const folder = dirname(file);
-  const known = new Map<string, boolean>();
+  let known: Map<string, boolean>;
+  // The answers stand while the workspace's files do (a new model is built when they change): the
+  // gate-item rule and the gate evaluation ask them of the same document (performance only).
+  if (memo) {
+    const kept = missingMemo.get(memo.doc);
+    if (kept && kept.model === memo.model && kept.file === file) known = kept.known;
+    else missingMemo.set(memo.doc, { model: memo.model, file, known: (known = new Map()) });
+  } else known = new Map();
   return (target) => {
     let missing = known.get(target);
     if (missing === undefined) {
@@ -233,17 +217,18 @@ export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: str
  * checklist rules (rules/doc-gates.ts) both read it, so that every item that holds a gate is the one a
  * diagnostic names.
  */
-function gateChecklist(
+export function gateChecklist(
   phase: Phase,
   gate: GateSpec,
-  docs: readonly (ParsedDocument | undefined)[],
+  getDocument: (path: string) => ParsedDocument | undefined,
 ): { path: string; doc: ParsedDocument; section: Section } | undefined {
+  const audit = phase.layout.name === 'audit';
   let best: { path: string; doc: ParsedDocument; section: Section } | undefined;
   let bestScore = 0;
-  for (let k = 0; k < docs.length; k++) {
-    const doc = docs[k];
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
     if (!doc) continue;
-    const d = phase.documents[k];
     for (const section of doc.sections) {
       const match = gateMatch(phase.layout, section, gate.name);
       if (match === 0) continue;
@@ -278,33 +263,17 @@ export interface GateChecklist {
  * (`gateListItems`) in the first document, in the layout's order, that has one.
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
-  // The documents that may hold a checklist, in the layout's order.
-  const audit = phase.layout.name === 'audit';
-  const docs = phase.documents.map((d) => (!d.exists || (audit && d.spec.kind !== 'validation') ? undefined : getDocument(d.path)));
-  // The gate evaluation and the checklist rule ask it of the same documents (performance only).
-  let byGate = checklistMemo.get(phase);
-  if (!byGate) checklistMemo.set(phase, (byGate = new Map()));
-  const kept = byGate.get(gate);
-  if (kept && kept.docs.length === docs.length && kept.docs.every((d, k) => d === docs[k])) return kept.found;
-  const found = locateChecklist(phase, gate, docs);
-  byGate.set(gate, { docs, found });
-  return found;
-}
-
-/** findGateChecklist's last answer by phase and gate, with the documents it read. */
-const checklistMemo = new WeakMap<Phase, Map<GateSpec, { docs: (ParsedDocument | undefined)[]; found: GateChecklist | undefined }>>();
-
-function locateChecklist(phase: Phase, gate: GateSpec, docs: readonly (ParsedDocument | undefined)[]): GateChecklist | undefined {
-  const found = gateChecklist(phase, gate, docs);
+  const found = gateChecklist(phase, gate, getDocument);
   const headed = found && { ...found, line: found.section.heading.line, items: itemsWithin(found.doc, found.section) };
   // A heading that only ends with the gate's name (`## Peer Review`; `### Phase 1-2 (Foundation & Testing)`
   // too) yields to items labelled with the gate: only one that names the gate wins over them.
   if (headed && (phase.layout.name === 'iai' || !tailOnly(phase.layout, headed.section, gate.name))) return headed;
   if (phase.layout.name === 'iai') return undefined;
-  for (let k = 0; k < docs.length; k++) {
-    const doc = docs[k];
+  const audit = phase.layout.name === 'audit';
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
     if (!doc) continue;
-    const d = phase.documents[k];
     const labelled = gateListItems(phase.layout, doc, gate.name);
     if (!labelled.length) continue;
     // An item's own nested items are part of it: its nested boxes are the gate's too.
