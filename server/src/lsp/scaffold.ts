@@ -10,7 +10,7 @@ import { dirname, relativePath } from '../service/host';
 import { NewRequest, outsideTargets, planNew } from '../service/scaffold';
 import type { PhasegateService } from '../service/service';
 import type { ServerContext } from './context';
-import { toWorkspaceEdit } from './convert';
+import { EditTarget, toWorkspaceEdit } from './convert';
 import { phaseAtPath } from './phases';
 import { uriToPath } from './uri';
 import { ParamSpec, checkParams } from './params';
@@ -66,6 +66,19 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
     // ScaffoldError / TemplateError: a message for the user, not a crash.
     return { files: [], edit: null, errors: [(e as Error).message] };
   }
+  // The open documents the edits change, as the engine held them when it planned. Checking the targets below
+  // reads the disk, and the editor may send edits meanwhile: the plan's edits still name the version they were
+  // planned on (the editor refuses them then), never a later one whose text they do not fit.
+  const planned = new Map<string, { version: number | null; bom: boolean }>();
+  for (const e of p.edits) {
+    const uri = ctx.uriOf(e.file);
+    planned.set(uri, { version: ctx.versionOf(uri), bom: ctx.hasBom(uri) });
+  }
+  const target: EditTarget = {
+    uriOf: (path) => ctx.uriOf(path),
+    versionOf: (uri) => (planned.has(uri) ? planned.get(uri)!.version : ctx.versionOf(uri)),
+    hasBom: (uri) => planned.get(uri)?.bom ?? ctx.hasBom(uri),
+  };
   // Through a symbolic link to elsewhere, a file would be written outside the workspace: nothing is created then.
   const outside = await outsideTargets(folder.svc, p);
   if (outside.length) return { files: [], edit: null, errors: outside.map((o) => `${relativePath(folder.svc.root, o.file)} is not created: ${o.reason}`) };
@@ -76,7 +89,7 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   // The edits that go with the files (a new phase's row in the project plan): text edits of the file the
   // engine read, which the editor applies to the document's version it planned on (or not at all).
   const edits = p.edits.filter((e) => e.edits.length && p.creates.some((c) => c.file === e.with)).map((e) => ({ file: e.file, edits: e.edits }));
-  const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, ctx, ctx.caps.documentChanges) ?? null) : null;
+  const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, target, ctx.caps.documentChanges) ?? null) : null;
   const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
   return { files, edit, errors };
 }
