@@ -1455,6 +1455,32 @@ describe('phase rules: handoffs', () => {
     }
   });
 
+  it("Fix all writes each prerequisite once into a Prerequisites section holding the template's placeholder, as new phase writes it", async () => {
+    // Complete handoff puts the prerequisites in place of `- [ ] [Prerequisite]`; the fixes of prerequisite-unmet
+    // that add them one by one after it are not applied with it.
+    const text = IN2.replace('- [x] Audit findings reviewed', '- [ ] [Prerequisite]');
+    const { svc } = await handoffs(text);
+    const codes = diagnosticsOf(svc, IN_PATH).map((d) => d.code);
+    assert.ok(codes.includes('prerequisite-unmet') && codes.includes('handoff-mismatch'), codes.join(', '));
+    // The quick fix alone puts the prerequisite in place of the placeholder too.
+    const unmet = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').find((d) => d.message.includes('Test environment provisioned'))!;
+    const add = codeActions(svc, [unmet]).find((a) => a.title.startsWith('Add prerequisite'))!;
+    assert.match(applyEdits(text, add.change.edits[0].edits), /## Prerequisites\n\n- \[ \] Test environment provisioned\n\n## Open Questions/);
+    let fixed = text;
+    for (let round = 0; round < 3; round++) {
+      const all = fixAll(svc, `${ROOT}/${IN_PATH}`);
+      if (!all) break;
+      fixed = applyEdits(fixed, all.change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${IN_PATH}`, fixed);
+    }
+    const prerequisites = fixed.slice(fixed.indexOf('## Prerequisites'), fixed.indexOf('## Open Questions'));
+    assert.deepEqual(
+      prerequisites.split('\n').filter((l) => l.startsWith('- ')),
+      ['- [ ] Test environment provisioned', '- [ ] Audit findings reviewed'],
+      fixed,
+    );
+  });
+
   it('complete handoff keeps CRLF line endings', async () => {
     const crlf = IN2.replace(/\n/g, '\r\n');
     const { svc } = await handoffs(crlf);

@@ -5,8 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AUDIT_GATES, AUDIT_LAYOUT, BUILTIN_LAYOUTS, IAI_GATES, PLAN_KIND } from '../../server/src/service';
-import { REPO, workspace } from '../helpers/workspace';
+import { AUDIT_GATES, AUDIT_LAYOUT, BUILTIN_LAYOUTS, IAI_GATES, PLAN_KIND, planNew } from '../../server/src/service';
+import type { NewRequest } from '../../server/src/service/scaffold';
+import { REPO, ROOT, workspace } from '../helpers/workspace';
 
 interface Snippet {
   scope: string;
@@ -134,6 +135,69 @@ function layoutTitles(): string[] {
   return [...new Set(titles)];
 }
 
+/**
+ * A snippet's body as VS Code inserts it when every placeholder is left at its default and every
+ * choice at its first option (`TM_DIRECTORY` is `dir`, the date variables today's).
+ */
+function expandDefaults(body: string, dir: string): string {
+  const now = new Date();
+  const vars: Record<string, string> = {
+    CURRENT_YEAR: String(now.getFullYear()),
+    CURRENT_MONTH: String(now.getMonth() + 1).padStart(2, '0'),
+    CURRENT_DATE: String(now.getDate()).padStart(2, '0'),
+    TM_DIRECTORY: dir,
+  };
+  const { transforms } = parseSnippet(body);
+  let t = 0;
+  let i = 0;
+  const text = (inPlaceholder: boolean): string => {
+    let out = '';
+    while (i < body.length) {
+      const c = body[i];
+      if (c === '\\') {
+        out += body[i + 1];
+        i += 2;
+      } else if (c === '}' && inPlaceholder) return out;
+      else if (c === '$') out += dollar();
+      else out += body[i++];
+    }
+    return out;
+  };
+  const dollar = (): string => {
+    i++;
+    let m = /^\d+|^[A-Za-z_]\w*/.exec(body.slice(i));
+    if (m) {
+      i += m[0].length;
+      return /^\d/.test(m[0]) ? '' : vars[m[0]];
+    }
+    i++;
+    m = /^\d+|^[A-Za-z_]\w*/.exec(body.slice(i))!;
+    const name = m[0];
+    i += name.length;
+    if (body[i] === '}') {
+      i++;
+      return /^\d/.test(name) ? '' : vars[name];
+    }
+    if (body[i] === ':') {
+      i++;
+      const d = text(true);
+      i++;
+      return d;
+    }
+    if (body[i] === '|') {
+      const end = body.indexOf('|}', i + 1);
+      const first = body.slice(i + 1, end).split(/(?<!\\),/)[0];
+      i = end + 2;
+      return first.replace(/\\(.)/g, '$1');
+    }
+    // A transform (`${NAME/regex/format/options}`), as parseSnippet read it.
+    const { regex, format } = transforms[t++];
+    i = body.indexOf('}', i) + 1;
+    return vars[name].replace(regex, format.replace(/\$(\d)/g, '$$$1'));
+  };
+  return text(false);
+}
+
 describe('snippets', () => {
   it('every body parses as a VS Code snippet (balanced ${…}, known variables, non-empty choices); prefixes are unique', () => {
     const prefixes = new Set<string>();
@@ -252,5 +316,115 @@ describe('snippets', () => {
       assert.equal(g.status, 'pending', checklist);
       assert.deepEqual(g.reasons, ['1 item unchecked']);
     }
+  });
+  it('each snippet left at its defaults, in the document it is for in new phases, brings no problem but placeholders to fill and gate items to tick', async () => {
+    // Fresh audit phases 1 and 2, a finding, an iAI phase with its response, and the project plan, as `phasegate new` writes them.
+    const files: Record<string, string> = {};
+    const requests: NewRequest[] = [
+      { what: 'phase', layout: 'audit' },
+      { what: 'phase', layout: 'audit' },
+      { what: 'finding', phase: 'phase-1', title: 'Finding' },
+      { what: 'prompt', workstream: 'Build', title: 'CI' },
+      { what: 'response', phase: 'Build/Phase_1_CI' },
+      { what: 'plan' },
+    ];
+    for (const request of requests) {
+      const { svc } = await workspace(files);
+      for (const c of planNew(svc, { ...request, date: '2025-01-07' }).creates) files[c.file.slice(ROOT.length + 1)] = c.text;
+    }
+    const expand = (prefix: string, dir = `${ROOT}/phase-1`) => expandDefaults(SNIPPETS[byPrefix(prefix).name].body.join('\n'), dir);
+    /** `text` in place of the section headed `heading` (up to the next heading of its level or above). */
+    const section = (text: string, heading: string, insert: string) => {
+      const lines = text.split('\n');
+      const at = lines.indexOf(heading);
+      assert.ok(at >= 0, heading);
+      const level = /^#+/.exec(heading)![0].length;
+      let end = at + 1;
+      while (end < lines.length && !new RegExp(`^#{1,${level}} `).test(lines[end])) end++;
+      lines.splice(at, end - at, ...insert.replace(/\n*$/, '\n').split('\n'));
+      return lines.join('\n');
+    };
+    const line = (text: string, old: string, insert: string) => {
+      assert.ok(text.includes(old), old);
+      return text.replace(old, insert.replace(/\n$/, ''));
+    };
+    const P = 'workstreams/Build/Phase_1_CI/';
+    const cases: Record<string, (f: Record<string, string>) => void> = {
+      'pg-section': (f) => (f['phase-1/00-PHASE_BRIEF.md'] = section(f['phase-1/00-PHASE_BRIEF.md'], '## Objectives', expand('pg-section'))),
+      'pg-section-handoff': (f) =>
+        (f['phase-1/06-OUTPUT_HANDOFF.md'] = section(f['phase-1/06-OUTPUT_HANDOFF.md'], '## Phase 1 Summary', expand('pg-section-handoff'))),
+      'pg-decision': (f) =>
+        (f['phase-1/05-DECISIONS.md'] = section(
+          f['phase-1/05-DECISIONS.md'],
+          f['phase-1/05-DECISIONS.md'].split('\n').find((l) => l.startsWith('### '))!,
+          expand('pg-decision'),
+        )),
+      'pg-decision-item': (f) =>
+        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Decision: [Description] → [Rationale]', expand('pg-decision-item'))),
+      'pg-risk': (f) => (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Risk: [Impact] - [Mitigation]', expand('pg-risk'))),
+      'pg-risk-table': (f) => (f['phase-1/00-PHASE_BRIEF.md'] = section(f['phase-1/00-PHASE_BRIEF.md'], '## Risks', `## Risks\n\n${expand('pg-risk-table')}`)),
+      'pg-gate': (f) => (f['phase-1/07-VALIDATION.md'] = section(f['phase-1/07-VALIDATION.md'], '## Gate 1: Completeness', expand('pg-gate'))),
+      'pg-gate-iai': (f) => (f[`${P}implementation_prompt.md`] += `\n${expand('pg-gate-iai', `${ROOT}/${P}`)}`),
+      'pg-gates': (f) =>
+        (f['phase-1/07-VALIDATION.md'] = f['phase-1/07-VALIDATION.md'].replace(/## Gate 1[^]*?(?=## Success Metrics)/, `${expand('pg-gates')}\n`)),
+      'pg-gate-item': (f) =>
+        (f['phase-1/07-VALIDATION.md'] = line(
+          f['phase-1/07-VALIDATION.md'],
+          '- [ ] All deliverables of the brief are produced — Evidence: [Evidence]',
+          expand('pg-gate-item'),
+        )),
+      'pg-input': (f) =>
+        (f['phase-2/01-INPUT_HANDOFF.md'] = line(
+          f['phase-2/01-INPUT_HANDOFF.md'],
+          '- Input: [Location] - [Description]',
+          expand('pg-input', `${ROOT}/phase-2`),
+        )),
+      'pg-artifact': (f) =>
+        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Artifact: [Location] - [Purpose]', expand('pg-artifact'))),
+      'pg-prerequisite': (f) =>
+        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- [ ] [Prerequisite]', expand('pg-prerequisite'))),
+      'pg-metrics': (f) => (f['phase-1/07-VALIDATION.md'] = section(f['phase-1/07-VALIDATION.md'], '## Success Metrics', expand('pg-metrics'))),
+      'pg-proof': (f) =>
+        (f[`${P}implementation_response_from_AI.md`] = section(
+          f[`${P}implementation_response_from_AI.md`],
+          '## Execution Proof',
+          expand('pg-proof', `${ROOT}/${P}`),
+        )),
+      'pg-tests': (f) =>
+        (f[`${P}implementation_response_from_AI.md`] = section(f[`${P}implementation_response_from_AI.md`], '## Tests', expand('pg-tests', `${ROOT}/${P}`))),
+      'pg-deliverable': (f) =>
+        (f[`${P}implementation_response_from_AI.md`] = line(
+          f[`${P}implementation_response_from_AI.md`],
+          '- Deliverable: [Location] - [How it was addressed]',
+          expand('pg-deliverable', `${ROOT}/${P}`),
+        )),
+      'pg-front-matter': (f) => {
+        for (const file of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/03-FINDINGS/finding.md', `${P}implementation_prompt.md`])
+          f[file] = expand('pg-front-matter', `${ROOT}/${file.slice(0, file.lastIndexOf('/'))}`) + f[file].replace(/^---\n[^]*?\n---\n/, '');
+      },
+      'pg-plan-row': (f) =>
+        (f['project_implementation_plan.md'] = `${f['project_implementation_plan.md'].replace(/\n*$/, '\n')}${expand('pg-plan-row', ROOT)}\n`),
+    };
+    assert.deepEqual(
+      Object.keys(cases).sort(),
+      Object.values(SNIPPETS)
+        .map((s) => s.prefix[0])
+        .sort(),
+    );
+    const key = (d: { code?: unknown; message: string }, file: string) => `${file} ${String(d.code)}: ${d.message}`;
+    const problems = async (f: Record<string, string>) => {
+      const { svc } = await workspace(f);
+      return Object.keys(f).flatMap((file) => svc.diagnose(`${ROOT}/${file}`).map((d) => key(d, file)));
+    };
+    const before = new Set(await problems(files));
+    const fillIn = /^\S+ (unfilled-placeholder|gate-item-unchecked):/;
+    const added: Record<string, string[]> = {};
+    for (const [prefix, place] of Object.entries(cases)) {
+      const f = { ...files };
+      place(f);
+      const now = (await problems(f)).filter((p) => !before.has(p) && !fillIn.test(p));
+      if (now.length) added[prefix] = now;
+    }
+    assert.deepEqual(added, {});
   });
 });

@@ -64,7 +64,7 @@ interface Handed {
  * [Description]`, `- [ ] [Prerequisite]`, `[Starting point of the phase]`), as a scaffolded input handoff
  * has them: what is handed off takes their place. Undefined when the section says anything else.
  */
-function templateBody(doc: ParsedDocument, sec: Section): Range | undefined {
+export function templateBody(doc: ParsedDocument, sec: Section): Range | undefined {
   let first = -1;
   let last = -1;
   for (let l = sec.bodyStart; l < sec.ownEnd; l++) {

@@ -12,7 +12,7 @@ import { escapeCell, planRowEditOf } from '../plan-row';
 import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
-import { completeHandoff } from './phase-handoff';
+import { completeHandoff, templateBody } from './phase-handoff';
 
 export { completeHandoff } from './phase-handoff';
 
@@ -51,6 +51,10 @@ const markPrerequisite: Fix = (svc, diag) => {
   const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
   if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), pathBases(svc.model.root, pair.prev));
   const lines = [`${bulletOf(doc, sec)} [ ] ${copied.line}`, ...copied.more];
+  // In place of the template's `- [ ] [Prerequisite]` when that is all the section holds, as complete handoff
+  // writes them (so that Fix all, taking both, writes the prerequisite once).
+  const template = sec && templateBody(doc, sec);
+  if (template) return action(`Add prerequisite "${d.text}" (unchecked)`, diag, [{ range: template, newText: lines.join(doc.eol) }]);
   const ins = sec ? appendToSection(doc, sec, lines) : insertSection(doc, IN_PREREQUISITES, lines, IN_ORDER);
   return action(`Add prerequisite "${d.text}" (unchecked)`, diag, mergeInsertions([ins], doc.eol));
 };
