@@ -38,9 +38,23 @@ function ourErrors(log) {
   const outcome = { passed: 0, failed: 0 };
   let n = 0;
   const shot = (name) => page.screenshot({ path: path.join(results, `${String(++n).padStart(2, '0')}-${name}.png`) });
+  /**
+   * Moves the pointer off the workbench's rows: a row's hover (a phase's gates) left over the rows below it
+   * takes their clicks. Waits, best effort, until no hover shows.
+   */
+  const leaveHover = async () => {
+    await page.mouse.move(1, 1);
+    await page
+      .locator('.workbench-hover-container, .monaco-hover:not(.hidden)')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
+  };
+
   const step = async (name, fn) => {
     const t = Date.now();
     try {
+      await leaveHover();
       await fn();
       outcome.passed++;
       console.log(`PASS ui: ${name} (${Date.now() - t} ms)`);
@@ -117,7 +131,11 @@ function ourErrors(log) {
       const state = await row.getAttribute('aria-expanded');
       if (state === 'true') return;
       if (Date.now() > deadline) throw new Error(`the row did not expand (aria-expanded=${state})`);
-      if (state === 'false') await row.click();
+      if (state === 'false') {
+        await row.click();
+        // Else the row's hover, once it shows, covers the rows it expanded.
+        await page.mouse.move(1, 1);
+      }
       // Until this element reports expanded or leaves the DOM (rendered again: look it up again).
       const el = await row.elementHandle();
       await page.waitForFunction((e) => !e.isConnected || e.getAttribute('aria-expanded') === 'true', el, { timeout: 5000 }).catch(() => undefined);
