@@ -39,8 +39,12 @@ export function applyRuleSettings(diags: Diagnostic[], settings: PhasegateSettin
  */
 export function toClientRange(r: Range, bom: boolean): Range {
   if (!bom || (r.start.line !== 0 && r.end.line !== 0)) return r;
-  const at = (p: Range['start']) => (p.line === 0 ? { line: 0, character: p.character + 1 } : p);
-  return { start: at(r.start), end: at(r.end) };
+  return { start: toClientPosition(r.start, bom), end: toClientPosition(r.end, bom) };
+}
+
+/** A position of the engine's text in the client's (see `toClientRange`). */
+function toClientPosition(p: Range['start'], bom: boolean): Range['start'] {
+  return bom && p.line === 0 ? { line: 0, character: p.character + 1 } : p;
 }
 
 /** A position of the client's text (see `toClientRange`) in the engine's. */
@@ -51,8 +55,7 @@ export function fromClientPosition(p: Range['start'], bom: boolean): Range['star
 /** A range of the client's text (see `toClientRange`) in the engine's. */
 export function fromClientRange(r: Range, bom: boolean): Range {
   if (!bom || (r.start.line !== 0 && r.end.line !== 0)) return r;
-  const at = (p: Range['start']) => (p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p);
-  return { start: at(r.start), end: at(r.end) };
+  return { start: fromClientPosition(r.start, bom), end: fromClientPosition(r.end, bom) };
 }
 
 /** An engine diagnostic for the client; `bom`: the client's text starts with a byte order mark (see `toClientRange`). */

@@ -8,7 +8,7 @@ import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
-import { range } from '../types';
+import { comparePositions, range } from '../types';
 import { applyEdits } from '../edits';
 import type { Fix } from './fix';
 
@@ -277,9 +277,7 @@ const removeDirective: Fix = (svc, diag) => {
     const j = d.rule === null ? undefined : enable.rules.findIndex((r) => r.id === d.rule);
     const r = removal(doc, enable, j);
     // Not when the two would overlap (on one line, the whole line removed for one of them).
-    const first = edits[0].range;
-    const apart = r.start.line > first.end.line || (r.start.line === first.end.line && r.start.character >= first.end.character);
-    if (apart) edits.push({ range: r, newText: '' });
+    if (comparePositions(r.start, edits[0].range.end) >= 0) edits.push({ range: r, newText: '' });
   }
   const withEnable = edits.length > 1 ? (partial ? ' and from its phasegate-enable' : ' and its phasegate-enable') : '';
   const title = partial ? `Remove ${d.rule} from the directive${withEnable}` : `Remove the unused phasegate-${directive.kind} directive${withEnable}`;
