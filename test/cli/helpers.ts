@@ -46,7 +46,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export async function run(argv: string[], fsys: CliFileSystem, cwd = '/ws'): Promise<RunResult> {
+export async function run(argv: string[], fsys: CliFileSystem, cwd = '/ws', env?: Record<string, string>): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await main({
@@ -57,6 +57,7 @@ export async function run(argv: string[], fsys: CliFileSystem, cwd = '/ws'): Pro
     stderr: { write: (s: string) => (stderr += s) },
     assets,
     version: '9.8.7',
+    env,
   });
   return { code, stdout, stderr };
 }

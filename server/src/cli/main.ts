@@ -6,12 +6,13 @@
 import type { Assets } from '../service/service';
 import { FileSystem, normalizePath, relativePath } from '../service/host';
 import { ParsedArgs, USAGE, UsageError, parseArgs } from './args';
-import { Workspace, loadWorkspaces } from './targets';
+import { Workspace, loadWorkspaces, resolvePath } from './targets';
 import { buildReport, errorCount } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { diagnosticFingerprints } from './fingerprint';
+import { githubAnnotations, inGithubActions } from './format-github';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
 import { applyFixes } from './fix';
@@ -44,6 +45,8 @@ export interface MainOptions {
   version?: string;
   /** Checks large workspaces on several threads (the process wrapper gives it; absent: one thread). */
   parallel?: Parallel;
+  /** The environment (`GITHUB_ACTIONS`, `GITHUB_WORKSPACE`); absent: none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CliContext {
@@ -54,6 +57,7 @@ export interface CliContext {
   assets: Assets;
   version: string;
   parallel: Parallel | undefined;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export const EXIT_OK = 0;
@@ -69,6 +73,7 @@ export async function main(opts: MainOptions): Promise<number> {
     assets: opts.assets,
     version: opts.version ?? '0.0.0',
     parallel: opts.parallel,
+    env: opts.env ?? {},
   };
   try {
     const args = parseArgs(opts.argv);
@@ -120,6 +125,15 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
         ? formatSarif(report, ctx.version, await diagnosticFingerprints(report.diagnostics, ctx.fs))
         : formatText(report);
   ctx.stdout.write(out);
+  // In a GitHub Actions job, the text's problems are annotations on their lines too.
+  if (args.format === 'text' && inGithubActions(ctx.env) && report.diagnostics.length) {
+    const folders = new Set<string>();
+    for (const file of new Set(report.diagnostics.map((d) => d.file))) {
+      if ((await ctx.fs.stat(file).catch(() => undefined))?.kind === 'directory') folders.add(file);
+    }
+    const checkout = ctx.env.GITHUB_WORKSPACE ? resolvePath(ctx.cwd, ctx.env.GITHUB_WORKSPACE) : undefined;
+    ctx.stdout.write(githubAnnotations(report.diagnostics, ctx.cwd, checkout, folders));
+  }
   return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }
 

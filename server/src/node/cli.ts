@@ -36,6 +36,7 @@ function runCli(): void {
     version,
     // The workers run this same script (the bundle is one file); see the isMainThread branch below.
     parallel: parallelFromEnv(__filename, assets),
+    env: process.env,
   }).then(
     (code) => (process.exitCode = code),
     (e: unknown) => {
