@@ -229,3 +229,20 @@ describe('new: titles', () => {
     assert.throws(() => planNew(svc, { what: 'prompt', workstream: 'Build\nOps', title: 'CI' }), /a workstream is one line/);
   });
 });
+
+describe('new: spaces around a title or a workstream', () => {
+  it('are no part of them: the existing workstream is the one named, the title is written without them', async () => {
+    const { svc } = await workspace({ 'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n' });
+    const plan = planNew(svc, { what: 'prompt', workstream: '  Build ', title: ' Advanced   CI\t', date: '2025-01-07' });
+    assert.deepEqual(files(plan), ['workstreams/Build/Phase_2_Advanced_CI/implementation_prompt.md']);
+    assert.match(plan.creates[0].text, /^title: "Phase 2: Advanced {3}CI"$/m);
+    assert.match(plan.creates[0].text, /^# Build Phase 2: Advanced {3}CI — Implementation Prompt$/m);
+    const audit = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n' });
+    const brief = planNew(audit.svc, { what: 'phase', title: '   Rollout  ', date: '2025-01-07' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'));
+    assert.match(brief!.text, /^title: "Phase 2: Rollout"$/m);
+    assert.match(brief!.text, /^# Phase 2: Rollout$/m);
+    // Spaces alone are no title: the phase is named as without one.
+    const untitled = planNew(audit.svc, { what: 'phase', title: '   ', date: '2025-01-07' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'));
+    assert.equal(untitled!.text, planNew(audit.svc, { what: 'phase', date: '2025-01-07' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'))!.text);
+  });
+});

@@ -610,7 +610,11 @@ export function withoutOutside(plan: NewPlan, refused: { file: string }[]): NewP
 
 /** Plans the files of a new phase or document. Throws ScaffoldError for a request it cannot plan, TemplateError for a broken workspace template. */
 export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
-  const req = request as AnyRequest;
+  const req = { ...(request as AnyRequest) };
+  // Spaces around a title or a workstream typed or quoted are no part of it: a workstream folder ` Build `, a
+  // heading `# Phase 4:  Rollout `. A title of spaces alone is no title; a blank workstream is refused below.
+  if (typeof req.title === 'string') req.title = req.title.trim() || undefined;
+  if (typeof req.workstream === 'string' && req.workstream.trim()) req.workstream = req.workstream.trim();
   const what = req.what ?? req.kind;
   const planner = new Planner(svc);
   const date = req.date ?? today();
