@@ -175,6 +175,47 @@ describe('phasegate check --format sarif', () => {
     for (const r of planResults) assert.equal(r.partialFingerprints, undefined);
     assert.ok(results.some((r) => r.partialFingerprints?.primaryLocationLineHash));
   });
+
+  it('keeps a run within what code scanning accepts: beyond 25,000 results, the most severe, and a notification of the rest', async function () {
+    this.timeout(120_000);
+    // Three briefs of 9,000 placeholders each (27,000 warnings), and broken links (errors) in the last one.
+    const tbd = '# Phase N: T\n\n## Objectives\n\n' + '- TBD\n'.repeat(9000);
+    const fsys = examplesFs({
+      'examples/audit-deployment/phase-1/00-PHASE_BRIEF.md': tbd.replace('N', '1'),
+      'examples/audit-deployment/phase-2/00-PHASE_BRIEF.md': tbd.replace('N', '2'),
+      'examples/audit-deployment/phase-3/00-PHASE_BRIEF.md': tbd.replace('N', '3') + '\nSee [a](gone-1.md) and [b](gone-2.md).\n',
+    });
+    const json = JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { severity: string }[] };
+    const total = json.diagnostics.length;
+    const errors = json.diagnostics.filter((d) => d.severity === 'error').length;
+    assert.ok(total > 25_000 && errors >= 2, `${total} diagnostics, ${errors} errors`);
+    const r = await run(['check', 'examples', '--format', 'sarif'], fsys);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `phasegate: warning: ${total - 25_000} of ${total} results are left out of the SARIF log: GitHub code scanning rejects a run of more than 25000; the 25000 most severe are in it.\n`,
+    );
+    const log = JSON.parse(r.stdout) as sarif.Log;
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3), null, 2));
+    const results = log.runs[0].results ?? [];
+    assert.equal(results.length, 25_000);
+    assert.equal(results.filter((x) => x.level === 'error').length, errors);
+    // In the order of the report (by file and line), as an uncut log.
+    const keys = results.map((x) => {
+      const loc = x.locations?.[0]?.physicalLocation;
+      return `${loc?.artifactLocation?.uri} ${String(loc?.region?.startLine ?? 0).padStart(6)}`;
+    });
+    assert.deepEqual(keys, [...keys].sort());
+    const notes = log.runs[0].invocations?.[0]?.toolExecutionNotifications ?? [];
+    assert.deepEqual(
+      notes.map((n) => [n.level, n.message.text]),
+      [['warning', r.stderr.slice('phasegate: warning: '.length, -1)]],
+    );
+    // Within the limit: no notification, no warning.
+    const small = await run(['check', 'examples', '--format', 'sarif'], examplesFs());
+    assert.equal(small.stderr, '');
+    assert.equal((JSON.parse(small.stdout) as sarif.Log).runs[0].invocations, undefined);
+  });
 });
 
 /** GitHub's fingerprint computed plainly, with BigInt: the reference for the 32-bit arithmetic. */

@@ -47,11 +47,33 @@ function ruleDescriptor(id: string, description: string, severity: Severity): sa
   };
 }
 
+/** Results GitHub code scanning takes in one run: it rejects a log with a run of more (and shows the 5,000 most severe). */
+export const MAX_SARIF_RESULTS = 25_000;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * The diagnostics a log holds: all of them, or, beyond `max`, the `max` most severe (errors, then warnings,
+ * then the rest; in their order within a severity), in their order; and how many are left out.
+ */
+export function sarifKept<T extends { severity: Severity }>(diagnostics: readonly T[], max = MAX_SARIF_RESULTS): { kept: readonly T[]; omitted: number } {
+  if (diagnostics.length <= max) return { kept: diagnostics, omitted: 0 };
+  const order = diagnostics.map((_d, i) => i).sort((a, b) => RANK[diagnostics[a].severity] - RANK[diagnostics[b].severity] || a - b);
+  const keep = new Set(order.slice(0, max));
+  return { kept: diagnostics.filter((_d, i) => keep.has(i)), omitted: diagnostics.length - max };
+}
+
+/** What the log says of the results it leaves out (see `sarifKept`), as `check` also says it on stderr. */
+export function omittedNote(omitted: number, total: number, max = MAX_SARIF_RESULTS): string {
+  return `${omitted} of ${total} results are left out of the SARIF log: GitHub code scanning rejects a run of more than ${max}; the ${max} most severe are in it.`;
+}
+
 /** `fingerprints`: each result's `primaryLocationLineHash` (cli/fingerprint.ts), where known. */
-export function toSarif(report: Report, version: string, fingerprints?: Fingerprints): sarif.Log {
+export function toSarif(report: Report, version: string, fingerprints?: Fingerprints, max = MAX_SARIF_RESULTS): sarif.Log {
   const rules = RULES.map((r) => ruleDescriptor(r.id, r.description, r.severity));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results: sarif.Result[] = report.diagnostics.map((d) => {
+  const { kept, omitted } = sarifKept(report.diagnostics, max);
+  const results: sarif.Result[] = kept.map((d) => {
     let ruleIndex = index.get(d.code);
     if (ruleIndex === undefined) {
       // A rule id outside the catalog (a newer rule): describe it rather than drop the result.
@@ -89,6 +111,16 @@ export function toSarif(report: Report, version: string, fingerprints?: Fingerpr
         originalUriBaseIds: { '%SRCROOT%': { uri: folderUri(report.cwd) } },
         columnKind: 'utf16CodeUnits',
         results,
+        ...(omitted
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [{ level: 'warning', message: { text: omittedNote(omitted, report.diagnostics.length, max) } }],
+                },
+              ],
+            }
+          : {}),
       },
     ],
   };

@@ -10,7 +10,7 @@ import { Workspace, loadWorkspaces, resolvePath } from './targets';
 import { buildReport, errorCount } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
-import { formatSarif } from './format-sarif';
+import { formatSarif, omittedNote, sarifKept } from './format-sarif';
 import { diagnosticFingerprints } from './fingerprint';
 import { githubAnnotations, inGithubActions } from './format-github';
 import { formatStatus, statusJson } from './status';
@@ -118,6 +118,10 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
   }
   const report = buildReport(ctx.cwd, workspaces, true);
+  if (args.format === 'sarif') {
+    const { omitted } = sarifKept(report.diagnostics);
+    if (omitted) ctx.stderr.write(`phasegate: warning: ${omittedNote(omitted, report.diagnostics.length)}\n`);
+  }
   const out =
     args.format === 'json'
       ? formatJson(report)
