@@ -90,3 +90,75 @@ describe('phasegate check in GitHub Actions', () => {
     assert.deepEqual([a.command, a.props.file, a.message], ['notice', 'a, b:c%.md', `one\r\ntwo 50%\n${ruleDocsUrl('x')}`]);
   });
 });
+
+describe('phasegate check in GitHub Actions: the job summary', () => {
+  const SUMMARY = { ...ACTIONS, GITHUB_STEP_SUMMARY: '/ws/summary.md' };
+  const read = async (fsys: ReturnType<typeof examplesFs>) => new TextDecoder().decode(await fsys.readFile('/ws/summary.md'));
+
+  it('adds the phases that are not complete, their gates and what holds them, and the problems by rule, whatever the format', async () => {
+    const fsys = examplesFs({
+      'summary.md': 'written by an earlier command\n',
+      'examples/audit-deployment/phase-4/00-PHASE_BRIEF.md': '# Phase 4: Pipes | <b>bold</b> *and* [links]\n',
+    });
+    const json = JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as {
+      diagnostics: { code: string; severity: string }[];
+      phases: { id: string; status: string; folder: string }[];
+    };
+    const r = await run(['check', 'examples', '--format', 'sarif'], fsys, '/ws', SUMMARY);
+    JSON.parse(r.stdout);
+    assert.equal(r.stderr, '');
+    const md = await read(fsys);
+    assert.ok(md.startsWith('written by an earlier command\n### Phasegate\n'), md);
+    const open = json.phases.filter((p) => p.status !== 'complete');
+    assert.ok(open.length >= 2);
+    assert.match(md, new RegExp(`${json.phases.length - open.length} of ${json.phases.length} phases complete`));
+    const rows = md.split('\n').filter((l) => /^\| examples\//.test(l));
+    assert.deepEqual(
+      rows.map((l) => l.split(' | ')[0].slice(2)),
+      open.map((p) => p.folder),
+    );
+    // A title is text in its cell: no border, no HTML, no emphasis or link.
+    const titled = rows.find((l) => l.includes('phase-4'))!;
+    assert.equal(titled.split(/(?<!\\)\|/).length, 7, titled);
+    // (The title as the engine reads it: emphasis markup is no part of it.)
+    assert.match(titled, / Pipes \\\| \\<b\\>bold\\<\/b\\> and \\\[links\\\] \| /);
+    assert.match(
+      rows.find((l) => l.includes('phase-3'))!,
+      /\| in-progress \| … Completeness .*\| Completeness \(pending\): 1 item unchecked/,
+    );
+    for (const code of new Set(json.diagnostics.map((d) => d.code))) {
+      const n = json.diagnostics.filter((d) => d.code === code);
+      const errors = n.filter((d) => d.severity === 'error').length;
+      const warnings = n.filter((d) => d.severity === 'warning').length;
+      assert.ok(md.includes(`| [${code.replace(/_/g, '\\_')}](${ruleDocsUrl(code)}) | ${errors} | ${warnings} | ${n.length - errors - warnings} |`), code);
+    }
+  });
+
+  it('lists at most 100 phases, blocked ones first, and says how many more', async () => {
+    const extra: Record<string, string> = {};
+    for (let n = 10; n < 115; n++) extra[`examples/audit-deployment/phase-${n}/notes.txt`] = 'later\n';
+    // Started (a plan written) and blocked (a broken link fails Documentation).
+    extra['examples/audit-deployment/phase-200/00-PHASE_BRIEF.md'] = '# Phase 200: Broken\n';
+    extra['examples/audit-deployment/phase-200/02-EXECUTION_PLAN.md'] = '# Plan\n\nSee [gone](gone.md).\n';
+    const fsys = examplesFs(extra);
+    await run(['check', 'examples'], fsys, '/ws', SUMMARY);
+    const md = await read(fsys);
+    const rows = md.split('\n').filter((l) => /^\| examples\//.test(l));
+    assert.equal(rows.length, 100);
+    assert.match(rows[0], /phase-200 \|.*\| blocked \|/);
+    assert.match(md, /\n7 more phases are not complete: `phasegate status` lists every phase\.\n/);
+  });
+
+  it('a summary that cannot be written is a warning: the check and its exit code stand', async () => {
+    const fsys = examplesFs();
+    fsys.failing.set('/ws/summary.md', Object.assign(new Error("EACCES: permission denied, open '/ws/summary.md'"), { code: 'EACCES' }));
+    const plain = await run(['check', 'examples', '--format', 'json'], fsys);
+    const r = await run(['check', 'examples', '--format', 'json'], fsys, '/ws', SUMMARY);
+    assert.deepEqual([r.code, r.stdout], [plain.code, plain.stdout]);
+    assert.equal(r.stderr, 'phasegate: warning: the job summary could not be written to /ws/summary.md: permission denied (EACCES)\n');
+    // Outside a job, no summary is written.
+    const other = examplesFs();
+    await run(['check', 'examples'], other, '/ws', { GITHUB_STEP_SUMMARY: '/ws/summary.md' });
+    assert.equal(other.has('/ws/summary.md'), false);
+  });
+});

@@ -23,6 +23,13 @@ export class WritableMemoryFileSystem extends MemoryFileSystem implements CliFil
   /** Files that cannot be written: updating one throws its error (after the update was planned, as a failed write would). */
   readonly failing = new Map<string, Error>();
 
+  /** As SyncNodeFileSystem.appendFile (the shell's `>>`); a path in `failing` throws its error. */
+  async appendFile(p: string, text: string): Promise<void> {
+    const failure = this.failing.get(p);
+    if (failure) throw failure;
+    this.write(p, (this.has(p) ? new TextDecoder().decode(await this.readFile(p)) : '') + text);
+  }
+
   /** As SyncNodeFileSystem.updateFile: a byte order mark is kept aside and kept. */
   async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
     const failure = this.failing.get(p);

@@ -12,10 +12,10 @@ import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif, omittedNote, sarifKept } from './format-sarif';
 import { diagnosticFingerprints } from './fingerprint';
-import { githubAnnotations, inGithubActions } from './format-github';
+import { githubAnnotations, githubSummary, inGithubActions } from './format-github';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
-import { applyFixes } from './fix';
+import { applyFixes, reasonOf } from './fix';
 import { Parallel, checkInShards } from './shards';
 
 export interface CliFileSystem extends FileSystem {
@@ -27,6 +27,8 @@ export interface CliFileSystem extends FileSystem {
    * whether the file was written. Throws when it cannot be read or written, or keeps changing.
    */
   updateFile?(path: string, update: (text: string) => string | undefined): Promise<boolean>;
+  /** Adds text at the end of a file, created when there is none (the job summary of a GitHub Actions step). */
+  appendFile?(path: string, text: string): Promise<void>;
 }
 
 export interface Output {
@@ -137,6 +139,16 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     }
     const checkout = ctx.env.GITHUB_WORKSPACE ? resolvePath(ctx.cwd, ctx.env.GITHUB_WORKSPACE) : undefined;
     ctx.stdout.write(githubAnnotations(report.diagnostics, ctx.cwd, checkout, folders));
+  }
+  // In a GitHub Actions job, whatever the format: the phases and their gates in the job's summary.
+  const summaryFile = inGithubActions(ctx.env) ? ctx.env.GITHUB_STEP_SUMMARY : undefined;
+  if (summaryFile) {
+    try {
+      if (!ctx.fs.appendFile) throw new Error('this file system cannot write files');
+      await ctx.fs.appendFile(resolvePath(ctx.cwd, summaryFile), githubSummary(report));
+    } catch (e) {
+      ctx.stderr.write(`phasegate: warning: the job summary could not be written to ${summaryFile}: ${reasonOf(e)}\n`);
+    }
   }
   return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

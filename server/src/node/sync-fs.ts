@@ -57,6 +57,11 @@ export class SyncNodeFileSystem extends NodeFileSystem {
     return { kind: st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other', size: st.size };
   }
 
+  /** Adds `text` at the end of the file, which is created when there is none (as the shell's `>>`). */
+  async appendFile(p: string, text: string): Promise<void> {
+    fs.appendFileSync(p, text);
+  }
+
   async createFile(p: string, text: string): Promise<void> {
     await fs.promises.mkdir(path.dirname(p), { recursive: true });
     // 'wx': fail with EEXIST rather than overwrite, atomically, even when another process races us.
