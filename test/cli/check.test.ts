@@ -299,7 +299,7 @@ describe('phasegate check', () => {
     const r = await run(['check', 'examples', '--format', 'json'], fsys);
     assert.equal(
       r.stderr,
-      'phasegate: warning: the workspace examples is not checked whole: it holds more than 200,000 files: only the first 200,000 found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml).\n',
+      'phasegate: warning: the workspace examples is not checked whole: it holds more than 200,000 files or folders: only the first 200,000 found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml).\n',
     );
     assert.doesNotThrow(() => JSON.parse(r.stdout), 'stdout stays one JSON document');
   });

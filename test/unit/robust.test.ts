@@ -317,6 +317,47 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.ok(listed.length <= 4, `${listed.length} folders listed: ${listed.slice(0, 6).join(', ')}…`);
   });
 
+  it('past the cap, a phase folder found but not listed whole has no missing documents: what it holds is unknown', async () => {
+    class Huge extends MemoryFileSystem {
+      override async readDirectory(p: string) {
+        if (p === `${ROOT}/big`) return Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ name: `f${i}.txt`, kind: 'file' as const }));
+        if (p === ROOT) return [{ name: 'big', kind: 'directory' as const }, ...(await super.readDirectory(p))];
+        return super.readDirectory(p);
+      }
+    }
+    // `big` and `phase-2` are listed in the same round: the cap is reached in `big`, and phase-2's brief is left out.
+    const mfs = new Huge({ [`${ROOT}/${BRIEF}`]: body, [`${ROOT}/phase-2/00-PHASE_BRIEF.md`]: body.replace('Phase 1', 'Phase 2') });
+    const svc = new PhasegateService({ fs: mfs, assets });
+    await svc.load(ROOT);
+    assert.match(svc.scanLimit() ?? '', /more than 200,000 files or folders/);
+    const phase2 = svc.model.phases.find((p) => p.folder === `${ROOT}/phase-2`);
+    assert.ok(phase2, 'phase-2 is found');
+    assert.equal(svc.scan.files.has(`${ROOT}/phase-2/00-PHASE_BRIEF.md`), false);
+    const codes = svc
+      .diagnoseAll()
+      .filter((d) => d.file.startsWith(`${ROOT}/phase-2`))
+      .map((d) => d.code);
+    assert.ok(!codes.includes('missing-document') && !codes.includes('missing-folder'), codes.join(', '));
+  });
+
+  it('folders count toward the cap: a tree of empty folders is not listed on without end', async () => {
+    let lists = 0;
+    const disk: FileSystem = {
+      async readDirectory(p: string): Promise<DirEntry[]> {
+        lists++;
+        if (p === ROOT) return Array.from({ length: MAX_FILES + 10 }, (_, i) => ({ name: `d${i}`, kind: 'directory' as const }));
+        return [];
+      },
+      readFile: async () => new Uint8Array(),
+      stat: async () => ({ kind: 'directory', size: 0 }),
+    };
+    const scan = await scanTree(disk, ROOT, () => false);
+    assert.equal(scan.truncated, true);
+    assert.equal(scan.dirs.size, MAX_FILES);
+    assert.ok(lists <= MAX_FILES, `${lists} folders listed`);
+    assert.ok(scan.partial?.has(ROOT));
+  });
+
   it('a phase folder that cannot be listed gets its warning, not a missing document for each of its documents', async () => {
     class Locked extends MemoryFileSystem {
       override async readDirectory(p: string) {

@@ -691,7 +691,7 @@ export class PhasegateService {
   /** Why not every file of the workspace is checked (the scan stopped at its limit), when it did. */
   scanLimit(): string | undefined {
     if (!this.scan.truncated) return undefined;
-    return `it holds more than ${MAX_FILES.toLocaleString('en')} files: only the first ${MAX_FILES.toLocaleString('en')} found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml)`;
+    return `it holds more than ${MAX_FILES.toLocaleString('en')} files or folders: only the first ${MAX_FILES.toLocaleString('en')} found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml)`;
   }
 
   /** Whether `path` is read with the config: the config file, or a front matter schema its `schemas:` names. */

@@ -27,6 +27,11 @@ export interface ScanResult {
   problems: { path: string; message: string; unreadableFolder?: boolean }[];
   truncated: boolean;
   /**
+   * With `truncated`: the folders found whose entries are not all known — not listed once the cap was
+   * reached, or listed only in part (files past the cap left out). Absent when the scan is whole.
+   */
+  partial?: Set<string>;
+  /**
    * The nested workspaces found in the tree (`nestedWorkspaces`) and left out of it: what lies in them is
    * not among `files`, `dirs` and `problems`. Absent when none was looked for.
    */
@@ -42,6 +47,11 @@ export async function scanTree(
 ): Promise<ScanResult> {
   const res: ScanResult = { files: new Set(), dirs: new Set([root]), problems: [], truncated: false };
   let frontier = [root];
+  /** Past the cap: the scan stops, and `dir`'s entries are not all known. */
+  const truncate = (dir: string) => {
+    res.truncated = true;
+    (res.partial ??= new Set()).add(dir);
+  };
   const rootPrefix = root === '/' ? '/' : root + '/';
   while (frontier.length) {
     throwIfCancelled(token);
@@ -71,12 +81,17 @@ export async function scanTree(
         if (e.kind === 'directory') {
           // Past the file cap nothing more is listed: what a folder found then holds would not be added, and
           // listing on (a workspace that is a whole disk) would only hold more folders in memory.
-          if (skippedFolder(e.name) || res.truncated) continue;
+          if (skippedFolder(e.name)) continue;
+          // Folders count toward the cap too: millions of empty ones would be listed for nothing.
+          if (res.truncated || res.dirs.size >= MAX_FILES) {
+            truncate(dir);
+            continue;
+          }
           res.dirs.add(p);
           next.push(p);
         } else if (e.kind === 'file') {
           if (res.files.size >= MAX_FILES) {
-            res.truncated = true;
+            truncate(dir);
             continue;
           }
           res.files.add(p);
@@ -90,7 +105,12 @@ export async function scanTree(
         }
       }
     }
-    frontier = res.truncated ? [] : next;
+    if (res.truncated) {
+      // The folders found but not listed: what they hold is unknown, not missing.
+      for (const d of next) truncate(d);
+      break;
+    }
+    frontier = next;
   }
   return res;
 }
@@ -122,6 +142,7 @@ export function withoutNested(scan: ScanResult, left: readonly string[]): ScanRe
     dirs: new Set([...scan.dirs].filter((d) => !inside(d))),
     problems: scan.problems.filter((pr) => !inside(pr.path)),
     truncated: scan.truncated,
+    ...(scan.partial ? { partial: new Set([...scan.partial].filter((d) => !inside(d))) } : {}),
     nested: [...left],
   };
 }
@@ -147,7 +168,7 @@ export interface Phase {
   markdown: string[];
   /** Every file in the phase folder (recursively). */
   files: string[];
-  /** The phase folder could not be listed: which documents it holds is unknown. */
+  /** The phase folder could not be listed, or not whole (past the scan's cap): which documents it holds is unknown. */
   unreadable: boolean;
   prev: Phase | undefined;
   next: Phase | undefined;
@@ -188,7 +209,9 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
   const configRoot = config.root;
 
+  // Folders that could not be listed, or not whole (past the scan's cap): which documents they hold is unknown.
   const unreadable = new Set(scan.problems.filter((pr) => pr.unreadableFolder).map((pr) => pr.path));
+  for (const d of scan.partial ?? []) unreadable.add(d);
   const dirs = [...scan.dirs].sort();
   const sortedFiles = [...scan.files].sort();
   for (const dir of dirs) {
