@@ -39,7 +39,7 @@ describe('the command line synopsis of the README', () => {
   const block = /## Command line\n\n```\n([\s\S]*?)```/.exec(readme)![1];
   const lines = block.split('\n').filter((l) => l.startsWith('phasegate ') && !l.startsWith('phasegate --help'));
   const OPTIONS = ['format', 'config', 'layout', 'workstream', 'title', 'fix'];
-  const FORMATS = ['text', 'json', 'sarif'];
+  const FORMATS = ['text', 'json', 'sarif', 'gitlab'];
   /** Whether the arguments are accepted: parsed, and for `new`, taken as a request. */
   const accepted = (argv: string[]): boolean => {
     try {
@@ -74,6 +74,6 @@ describe('the command line synopsis of the README', () => {
     // `phasegate --help` names the same options.
     for (const option of OPTIONS) assert.match(USAGE, new RegExp(`^  --${option}\\b`, 'm'), option);
     assert.match(USAGE, /^  --config FILE .*\(check, status, new\)$/m);
-    assert.match(USAGE, /^  --format text\|json\|sarif .*status accepts text\|json$/m);
+    assert.match(USAGE, /^  --format text\|json\|sarif\|gitlab .*\n {29}status accepts text\|json$/m);
   });
 });

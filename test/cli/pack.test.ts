@@ -115,4 +115,22 @@ describe('the package of the CLI (npm pack)', function () {
       }
     }
   });
+
+  it("the README's GitLab job installs this tarball, and its check writes the Code Quality report its artifact names", () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n### In CI\n'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
+    const job = blocks.map((b) => b.phasegate as { script?: string[]; artifacts?: { reports?: { codequality?: string } } } | undefined).find((j) => j?.script);
+    assert.ok(job?.script, 'a GitLab job named phasegate');
+    assert.equal(path.basename(job.script[0].split(' ').pop()!), TARBALL);
+    assert.match(job.script[0], /^npm install -g /);
+    const [argv, redirect] = job.script[1].slice('phasegate '.length).split(' > ');
+    assert.equal(redirect, job.artifacts?.reports?.codequality);
+    const ws = path.join(tmp, 'gitlab');
+    fs.cpSync(path.join(REPO, 'examples'), ws, { recursive: true });
+    const r = run(packedBin, argv.split(' '), ws);
+    assert.equal(r.code, 0, r.stderr);
+    const issues = JSON.parse(r.stdout) as { check_name: string }[];
+    assert.ok(Array.isArray(issues) && issues.length > 0 && issues.every((i) => typeof i.check_name === 'string'));
+  });
 });

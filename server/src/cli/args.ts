@@ -4,7 +4,7 @@
  * (`phasegate: unknown option '--bogus' (see phasegate --help)`), never the whole usage text.
  */
 
-export type Format = 'text' | 'json' | 'sarif';
+export type Format = 'text' | 'json' | 'sarif' | 'gitlab';
 
 export interface ParsedArgs {
   command: 'check' | 'status' | 'new' | 'help' | 'version';
@@ -52,7 +52,8 @@ Commands:
   new plan [PATH]            Create the project plan of the iAI project at PATH (default: the workspace's)
 
 Options:
-  --format text|json|sarif   Output format of check (default: text); status accepts text|json
+  --format text|json|sarif|gitlab  check's output (default: text; gitlab: a GitLab Code Quality report);
+                             status accepts text|json
   --fix                      check: fix what has an obvious remedy, in the files the PATHs cover
   --config FILE              Use this config file instead of the workspace's phasegate.yaml (check, status, new)
   --layout audit|iai|NAME    Layout of a new phase (NAME: a layout of phasegate.yaml)
@@ -142,7 +143,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (out.fix && cmd !== 'check') throw badArguments(`option '--fix' does not apply to '${cmd}'`);
   const format = given.get('format');
   if (format !== undefined) {
-    const allowed: Format[] = cmd === 'check' ? ['text', 'json', 'sarif'] : ['text', 'json'];
+    const allowed: Format[] = cmd === 'check' ? ['text', 'json', 'sarif', 'gitlab'] : ['text', 'json'];
     if (!(allowed as string[]).includes(format)) throw badArguments(`unknown format '${format}' for '${cmd}': expected ${oneOf(allowed)}`);
     out.format = format as Format;
   }

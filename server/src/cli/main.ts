@@ -10,6 +10,7 @@ import { Workspace, loadWorkspaces, resolvePath } from './targets';
 import { buildReport, errorCount } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
+import { formatGitlab } from './format-gitlab';
 import { formatSarif, omittedNote, sarifKept } from './format-sarif';
 import { diagnosticFingerprints } from './fingerprint';
 import { githubAnnotations, githubSummary, inGithubActions } from './format-github';
@@ -129,7 +130,13 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
       ? formatJson(report)
       : args.format === 'sarif'
         ? formatSarif(report, ctx.version, await diagnosticFingerprints(report.diagnostics, ctx.fs))
-        : formatText(report);
+        : args.format === 'gitlab'
+          ? formatGitlab(
+              report,
+              await diagnosticFingerprints(report.diagnostics, ctx.fs),
+              ctx.env.CI_PROJECT_DIR ? resolvePath(ctx.cwd, ctx.env.CI_PROJECT_DIR) : undefined,
+            )
+          : formatText(report);
   ctx.stdout.write(out);
   // In a GitHub Actions job, the text's problems are annotations on their lines too.
   if (args.format === 'text' && inGithubActions(ctx.env) && report.diagnostics.length) {
