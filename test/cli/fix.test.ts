@@ -112,6 +112,13 @@ describe('phasegate check --fix', () => {
     assert.ok(JSON.parse(r.stdout));
     assert.match(r.stderr, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: /);
     assert.match(fsys.text(brief)!, /phasegate-disable-file empty-section/);
+    // The same beside SARIF and a GitLab report.
+    for (const format of ['sarif', 'gitlab']) {
+      fsys.write(`/ws/${DEC}`, BROKEN);
+      const other = await run(['check', '--fix', '--format', format, 'examples/audit-deployment/phase-3'], fsys);
+      assert.ok(JSON.parse(other.stdout), format);
+      assert.match(other.stderr, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: /, format);
+    }
   });
 
   it('names the problems that went away, by rule and count, not every rule the fixes may fix', async () => {
