@@ -102,11 +102,13 @@ export function missingFrom(file: string, root: string, exists: (path: string) =
   };
 }
 
-/** A gate name's title key, and the keys of `Gate N: name` and `Gate: name` headings. */
+/** A gate name's title key, and the keys of `Gate N: name`, `Gate: name` and `Name Gate` headings. */
 interface GateKeys {
   key: string;
   numbered: string;
   plain: string;
+  /** `name gate`: the gate's name followed by the word (`## Quality Gate`, as the phase system design speaks of "quality gates"). */
+  suffixed: string;
   /** ` name`: what a title that ends with the gate's name ends with (`peer review`). */
   tail: string;
 }
@@ -118,16 +120,19 @@ function gateKeys(gate: string): GateKeys {
   let k = gateKeyCache.get(gate);
   if (!k) {
     const key = normalizeTitle(gate);
-    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, tail: ' ' + key };
+    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, suffixed: key + ' gate', tail: ' ' + key };
     if (gateKeyCache.size >= 1024) gateKeyCache.clear();
     gateKeyCache.set(gate, k);
   }
   return k;
 }
 
-/** Whether a title key names the gate as itself: `review`, `gate # review`, `gate review` (in the iAI layout only the last two). */
+/**
+ * Whether a title key names the gate as itself: `review`, `gate # review`, `gate review`, `review gate` (in the
+ * iAI layout only the last three, which say "gate").
+ */
 function namesGate(layout: LayoutSpec, key: string, gate: GateKeys): boolean {
-  if (key === gate.numbered || key === gate.plain) return true;
+  if (key === gate.numbered || key === gate.plain || key === gate.suffixed) return true;
   return layout.name !== 'iai' && key === gate.key;
 }
 
@@ -152,7 +157,7 @@ function leadKeys(title: string): string[] {
 
 /**
  * How a heading names a gate: 3 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
- * `## Gate: Review`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
+ * `## Gate: Review`, `## Review Gate`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
  * `## Gate 5: Review — Peer review completed`, `## Review: Comments Addressed`), 1 by its last words only
  * (`## Peer Review`), 0 not at all. In the iAI
  * layout only a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI
