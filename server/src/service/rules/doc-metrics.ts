@@ -1,6 +1,7 @@
 /**
- * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
- * value is compared with the row's own Target, or else with the threshold configured for the metric;
+ * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, of a document
+ * that may report the phase's results (not a brief, an execution plan, a prompt, an input handoff or a
+ * finding), each actual value is compared with the row's own Target, or else with the threshold configured for the metric;
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
  * validation document, an iAI response), so is each list item `Name: value`, against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
@@ -114,6 +115,15 @@ function judgeParts(
 const RESULT_KINDS = new Set(['validation', 'response']);
 
 /**
+ * Kinds of documents whose metrics tables are not the phase's results either: a brief, an execution plan or
+ * a prompt sets targets from where the phase starts (`| Metric | Current | Target |`, the current value
+ * missing the target is why the phase exists), an input handoff receives baselines, a finding records what
+ * was found (a Foundation Audit's coverage analysis, `| Code coverage | > 80% | 54% |`). Their tables are
+ * not judged, as their lists are not; every other document's are.
+ */
+const NOT_RESULT_TABLE_KINDS = new Set(['brief', 'execution-plan', 'prompt', 'input-handoff', 'finding']);
+
+/**
  * A section that holds baselines or targets, not results: `## Baseline Metrics`, `### Before`, `## Goals`;
  * not one that sets them beside results (`## Metrics vs. Targets`, `## Before and After`).
  */
@@ -143,7 +153,7 @@ const metrics: Rule = {
       (notResults ??= sections.filter((s) => s.level > 1 && NOT_RESULTS_SECTION.test(s.title) && !RESULTS_TOO.test(s.title))).some(
         (s) => s.heading.line < line && line < s.end,
       );
-    for (const t of ctx.doc.tables) {
+    for (const t of ctx.spec && NOT_RESULT_TABLE_KINDS.has(ctx.spec.kind) ? [] : ctx.doc.tables) {
       const head = t.header.map((h) => cellText(h.text));
       const mi = head.findIndex((h) => METRIC_COL.test(h));
       const ai = head.findIndex((h) => ACTUAL_COL.test(h));
