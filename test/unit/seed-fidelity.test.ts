@@ -109,3 +109,56 @@ describe('seed fidelity: success metrics', () => {
     ]);
   });
 });
+
+describe('seed fidelity: success metrics as a team reports them', () => {
+  it('judges a listed metric behind a status mark (`❌ Code coverage: 70%`), reported at its value', async () => {
+    const text = [
+      '# Phase 2 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '- ✅ Code coverage: 84%',
+      '- ❌ Test execution time: 7 minutes',
+      '- ⚠️ **Security vulnerabilities**: 0 critical, 6 high',
+      '- 🟢 Documentation coverage: 100% of public APIs',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-2/07-VALIDATION.md': text });
+    const lines = text.split('\n');
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [
+        d.range.start.line,
+        lines[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+        d.message,
+      ]),
+      [
+        [5, '7 minutes', 'Test execution time is 7 minutes; target < 5 minutes'],
+        [6, '0 critical, 6 high', 'Security vulnerabilities is 0 critical, 6 high; target < 5 high (missed: high)'],
+      ],
+    );
+  });
+
+  it('reads a results column named with more words (`Phase 2 Result`, `Actual (Jan 28)`) and a target column so named', async () => {
+    const table = (head: string) => `| Metric | ${head} |\n|---|---|---|\n| Code coverage | >90% | 84% |\n| Rollback time | | 3 minutes |\n`;
+    const text = [
+      '# Phase 2 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      table('Phase 2 Target | Phase 2 Result'),
+      table('Target (team) | Actual (Jan 28)'),
+      // Where the phase started, and a column that sets results beside targets, are neither.
+      '| Metric | Target | Baseline result | Result vs Target |\n|---|---|---|---|\n| Code coverage | >80% | 54% | 84% vs >80% |\n',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-2/07-VALIDATION.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+      [
+        [6, 'Code coverage is 84%; target >90%'],
+        [7, 'Rollback time is 3 minutes; target < 2 minutes'],
+        [11, 'Code coverage is 84%; target >90%'],
+        [12, 'Rollback time is 3 minutes; target < 2 minutes'],
+      ],
+    );
+  });
+});
