@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf } from '../helpers/workspace';
+import { applyEdits, codeActions } from '../../server/src/service';
 
 const VALIDATION = 'phase-1/07-VALIDATION.md';
 
@@ -160,5 +161,54 @@ describe('seed fidelity: success metrics as a team reports them', () => {
         [12, 'Rollback time is 3 minutes; target < 2 minutes'],
       ],
     );
+  });
+});
+
+describe('seed fidelity: decisions and their rationale', () => {
+  it('takes `**Why**:`, `**Reasoning**:`, `**Justification:**` and `#### Why` for a decision’s rationale, as a decision table’s columns', async () => {
+    const text = [
+      '# Phase 1 Decisions',
+      '',
+      '## Decision Log',
+      '',
+      '- Decision 7: Use mypy strict (why: it catches None errors)',
+      '- Decision 8: Use ruff',
+      '',
+      '### Decision 1: Use bandit for SAST',
+      '**Why**: It is the tool named in the phase plan and runs offline.',
+      '',
+      '### Decision 2: Exclude notebooks from coverage',
+      '**Reasoning**: They are exploratory.',
+      '',
+      '### Decision 3: Pin with pip-tools',
+      '**Justification:** Reproducible builds.',
+      '',
+      '### Decision 4: Keep Python 3.11',
+      '',
+      '#### Why',
+      '',
+      'The servers run it.',
+      '',
+      '### Decision 5: Store reports in the repo',
+      '**Why**:',
+      '',
+      '### Decision 6: Drop Python 3.9',
+      '**Context**: nobody runs it.',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-1/05-DECISIONS.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => [d.range.start.line, d.message]),
+      [
+        [5, 'Decision "Decision 8: Use ruff" gives no rationale: add "→ why" after it.'],
+        [22, 'Decision "Decision 5: Store reports in the repo" gives no rationale: add a "**Rationale**:" line.'],
+        [25, 'Decision "Decision 6: Drop Python 3.9" gives no rationale: add a "**Rationale**:" line.'],
+      ],
+    );
+    // The quick fix fills the empty `**Why**:` line rather than adding a second label.
+    const empty = diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').find((d) => d.range.start.line === 22)!;
+    const fixed = applyEdits(text, codeActions(svc, [empty])[0].change.edits[0].edits).split('\n');
+    assert.equal(fixed[23], '**Why**: [Why this decision]');
+    assert.equal(fixed.filter((l) => /Rationale/.test(l)).length, 0);
   });
 });
