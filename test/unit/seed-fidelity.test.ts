@@ -212,3 +212,36 @@ describe('seed fidelity: decisions and their rationale', () => {
     assert.equal(fixed.filter((l) => /Rationale/.test(l)).length, 0);
   });
 });
+
+describe('seed fidelity: the project plan tracks the execution status of the iAI phases', () => {
+  const FENCE = '```';
+  const PROMPT = '# Build Phase 1: CI Setup\n\n## Description\n\nSet up CI.\n\n## Key Activities\n\n- Configure CI server\n\n## Tests\n\n- The workflow runs\n';
+  const response = (run: string) =>
+    `# Build Phase 1: Response\n\n## Summary\n\nDone.\n\n## Deliverables\n\n- Configure CI server: \`ci.yml\`\n\n## Tests\n\n- \`tests/test_ci.py\`\n\n## Execution Proof\n\n${FENCE}\n${run}\n${FENCE}\n`;
+  const PLAN = 'proj/project_implementation_plan.md';
+  const plan = (rows: string) => `# ALL-USE Project Implementation Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n|---|---|---|\n${rows}\n`;
+  const files = (planText: string, run: string) => ({
+    [PLAN]: planText,
+    'proj/workstreams/Build/Phase_1_CI/implementation_prompt.md': PROMPT,
+    'proj/workstreams/Build/Phase_1_CI/implementation_response_from_AI.md': response(run),
+    'proj/workstreams/Test/Phase_1_Unit/implementation_prompt.md': PROMPT.replace('Build', 'Test'),
+  });
+
+  it('matches a row whose Phase column holds the number alone (`| Build | 1 | … |`) to the workstream’s phase of that number', async () => {
+    const { svc } = await workspace(files(plan('| Build | 1 | Done |\n| Test | #1 | In progress |'), '3 passed'));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reads a status that is a check mark alone (`✅`) as Complete: a phase so marked whose gates fail is reported', async () => {
+    const text = plan('| Build | Phase 1: CI Setup | ✅ |\n| Test | Phase 1 | ⏳ |');
+    const { svc } = await workspace(files(text, '2 passed, 1 failed'));
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range.start.line, d.message.replace(/: Proof failed.*/, '')]),
+      [[6, 'The plan marks Build/Phase_1_CI Complete (✅), but its gates have not all passed']],
+    );
+    // A phase whose gates passed may be so marked.
+    const { svc: passing } = await workspace(files(text, '3 passed'));
+    assert.deepEqual(diagnosticsOf(passing, PLAN, 'plan-status-mismatch'), []);
+  });
+});
