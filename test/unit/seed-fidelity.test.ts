@@ -245,3 +245,34 @@ describe('seed fidelity: the project plan tracks the execution status of the iAI
     assert.deepEqual(diagnosticsOf(passing, PLAN, 'plan-status-mismatch'), []);
   });
 });
+
+describe('seed fidelity: an iAI response’s tests and their successful execution proof', () => {
+  const FENCE = '```';
+  const PROMPT = '# Test Phase 1: Unit\n\n## Description\n\nUnit tests.\n\n## Key Activities\n\n- Ensure CI integration\n\n## Tests\n\n- The suite\n';
+  const DIR = 'proj/workstreams/Test/Phase_1_Unit';
+  const response = (tests: string, proof: string, run: string) =>
+    `# Test Phase 1: Response\n\n## Summary\n\nDone.\n\n## Deliverables\n\n- Ensure CI integration: the \`test\` job\n\n${tests}\n\n- \`tests/unit/test_orders.py\` - order rules\n\n${proof}\n\n${FENCE}\n${run}\n${FENCE}\n`;
+
+  for (const [tests, proof] of [
+    ['## Tests Written', '## Test Results'],
+    ['## Tests Added', '## Proof of Execution'],
+    ['## Unit and Integration Tests', '## Test Execution Results'],
+  ]) {
+    it(`reads \`${tests}\` as the Tests and \`${proof}\` as the Execution Proof, a failing run there failing the Proof gate`, async () => {
+      const files = (run: string) => ({
+        [`${DIR}/implementation_prompt.md`]: PROMPT,
+        [`${DIR}/implementation_response_from_AI.md`]: response(tests, proof, run),
+      });
+      const passing = await gatesOf(files('$ pytest\n214 passed in 3.2s'), 'Test/Phase_1_Unit');
+      assert.deepEqual(passing.gates, { Completeness: 'passed', Tests: 'passed', Proof: 'passed' });
+      const failing = await gatesOf(files('$ pytest\n1 failed, 213 passed in 3.2s'), 'Test/Phase_1_Unit');
+      assert.deepEqual(failing.gates, { Completeness: 'passed', Tests: 'passed', Proof: 'failed' });
+      assert.deepEqual(
+        diagnosticsOf(failing.svc, `${DIR}/implementation_response_from_AI.md`)
+          .filter((d) => d.severity !== 'information')
+          .map((d) => [d.code, d.range.start.line]),
+        [['failing-test-proof', 18]],
+      );
+    });
+  }
+});

@@ -319,12 +319,13 @@ export const IAI_LAYOUT: LayoutSpec = {
         // "Tests and their successful execution proof" (the iAI framework) may be one section: both specs name it.
         {
           title: 'Tests',
-          aliases: ['Unit & Integration Tests', 'Tests & Execution Proof'],
+          aliases: ['Unit & Integration Tests', 'Tests Written', 'Tests Added', 'Tests & Execution Proof'],
           description: 'The unit and integration tests written, one item each.',
         },
         {
           title: 'Execution Proof',
-          aliases: ['Test Execution Proof', 'Tests & Execution Proof'],
+          // The framework asks for the tests' "successful execution proof": a team heads it so, or as the run's results.
+          aliases: ['Test Execution Proof', 'Proof of Execution', 'Test Results', 'Test Execution Results', 'Test Run', 'Tests & Execution Proof'],
           description: 'The test run output, in a code block, showing the tests passed.',
         },
         { title: 'Open Issues', description: 'What remains.', allowEmpty: true, required: false },
