@@ -80,6 +80,97 @@ describe('seed fidelity: the audit layout’s validation gates', () => {
   });
 });
 
+describe('seed fidelity: the six validation gates written as a table', () => {
+  const table = [
+    '# Phase 1 Validation',
+    '',
+    '## Validation Gates',
+    '',
+    '| # | Gate | Criterion | Status | Evidence |',
+    '|---|------|-----------|--------|----------|',
+    '| 1 | Completeness | All deliverables produced | ✅ Passed | [handoff](06-OUTPUT_HANDOFF.md) |',
+    '| 2 | **Quality** | Meets defined quality criteria | ✅ Passed | [audit](03-FINDINGS/code-quality-audit.md) |',
+    '| 3 | Documentation | All decisions documented | ✅ Passed | [decisions](05-DECISIONS.md) |',
+    '| 4 | Gate 4: Testing | Validation tests pass | ✅ Passed | CI run #12 |',
+    '| 5 | Review | Peer review completed | ⏳ Pending | |',
+    '| 6 | Approval | Stakeholder sign-off | ⏳ Pending | |',
+    '',
+    '### Phase 1-2 (Foundation & Testing)',
+    '',
+    '- Code coverage: 54% (baseline)',
+    '',
+    '## Success Metrics',
+    '',
+    '- Test execution time: 3 minutes',
+    '',
+  ].join('\n');
+
+  it('keeps each gate pending, reported at its row (a row has no box to check), and reports no section missing', async () => {
+    const { svc, phase, gates } = await gatesOf({ ...PHASE_1, [VALIDATION]: table });
+    assert.deepEqual(diagnosticsOf(svc, VALIDATION, 'missing-section'), []);
+    // Pending, not failed: the gates are written, not yet as checklists (the Testing row wins over the metrics heading ending with "Testing").
+    assert.deepEqual(gates, {
+      Completeness: 'pending',
+      Quality: 'pending',
+      Documentation: 'pending',
+      Testing: 'pending',
+      Review: 'pending',
+      Approval: 'pending',
+    });
+    assert.equal(svc.status(phase), 'in-progress');
+    const lines = table.split('\n');
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'gate-item-unchecked').map((d) => [
+        d.range.start.line,
+        d.range.start.character,
+        d.range.end.character,
+        d.message.replace(/:.*/, ''),
+      ]),
+      [6, 7, 8, 9, 10, 11].map((l, k) => [l, 0, lines[l].length, `${['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'][k]} gate`]),
+    );
+    assert.match(
+      diagnosticsOf(svc, VALIDATION, 'gate-item-unchecked')[0].message,
+      /a table row is no checklist.*`- \[x\] \*\*Completeness\*\*: … — Evidence: …`/,
+    );
+    assert.deepEqual(
+      svc.gates(phase).map((g) => [g.name, g.line, g.reasons]),
+      [6, 7, 8, 9, 10, 11].map((l, k) => [
+        ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'][k],
+        l,
+        ['written as a table row, without checkbox items'],
+      ]),
+    );
+  });
+
+  it('leaves a table without a Gate column, and a row under a gate’s own heading, alone', async () => {
+    const other = table
+      .replace('| # | Gate |', '| # | Step |')
+      .replace('## Validation Gates', '## Gate 1: Completeness\n\n- [x] All deliverables produced — Evidence: [decisions](05-DECISIONS.md)\n\n## Steps');
+    const { svc, phase } = await gatesOf({ ...PHASE_1, [VALIDATION]: other });
+    // Completeness is its heading's checklist (its other sections are missing: it fails on them).
+    assert.deepEqual(
+      svc.gates(phase).map((g) => [g.name, g.line]),
+      [
+        ['Completeness', 2],
+        ['Quality', undefined],
+        ['Documentation', undefined],
+        ['Testing', 17],
+        ['Review', undefined],
+        ['Approval', undefined],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'missing-section').map((d) => d.message),
+      [
+        'Missing section "## Gate 2: Quality".',
+        'Missing section "## Gate 3: Documentation".',
+        'Missing section "## Gate 5: Review".',
+        'Missing section "## Gate 6: Approval".',
+      ],
+    );
+  });
+});
+
 describe('seed fidelity: success metrics', () => {
   it('does not judge the metrics tables of a brief, an execution plan, a prompt, an input handoff or a finding: targets, baselines, what was found', async () => {
     // Phase 2 sets out to raise coverage above 80 %: its brief says where it starts.

@@ -213,6 +213,33 @@ export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: str
   return out ?? [];
 }
 
+/** A table column of gates: `Gate`, `Gates`, `Validation Gate`, `Gate Name`. */
+const GATE_COLUMN = /^(?:validation )?gates?(?: name)?$/;
+
+/**
+ * A row of a gates table that names `gate` in its Gate column (`| 1 | Completeness | ✅ Passed | … |`), outside
+ * any section headed as a gate: the gate written as a table, with no box to check. None in the iAI layout.
+ */
+export function gateTableRow(layout: LayoutSpec, doc: ParsedDocument, gate: string): { line: number; range: Range } | undefined {
+  if (layout.name === 'iai' || !doc.tables.length) return undefined;
+  const key = gateKeys(gate);
+  let headed: Section[] | undefined;
+  for (const t of doc.tables) {
+    const col = t.header.findIndex((h) => GATE_COLUMN.test(normalizeTitle(h.text)));
+    if (col < 0) continue;
+    for (const row of t.rows) {
+      const cell = row.cells[col];
+      if (!cell || !namesGate(layout, normalizeTitle(cell.text), key)) continue;
+      headed ??= doc.sections.filter((s) => isGateHeading(layout, s));
+      if (headed.some((s) => row.line > s.heading.line && row.line < s.end)) continue;
+      const text = doc.lines[row.line] ?? '';
+      const start = text.length - text.trimStart().length;
+      return { line: row.line, range: range(row.line, start, row.line, text.trimEnd().length) };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Where a gate's checklist is in a phase, among the sections of the documents that may hold one (the audit
  * layout's validation checklist; any document of another layout), in this order: one that names the gate as
@@ -261,11 +288,14 @@ export interface GateChecklist {
   section: Section | undefined;
   line: number;
   items: ListItem[];
+  /** The gate written as a row of a gates table (`gateTableRow`): no checklist items, no box to check. */
+  row?: Range;
 }
 
 /**
  * Where a gate's checklist is in a phase (see `gateChecklist`): its section, which wins, else its list form
- * (`gateListItems`) in the first document, in the layout's order, that has one.
+ * (`gateListItems`) in the first document, in the layout's order, that has one, else a row of a gates table
+ * (`gateTableRow`: `row` set, no items), else a heading that only ends with its name.
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
   const found = gateChecklist(phase, gate, getDocument);
@@ -285,6 +315,14 @@ export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (pa
     const items = doc.items.filter((it) => labelled.some((l) => it.line >= l.line && it.line <= l.endLine));
     return { path: d.path, doc, section: undefined, line: labelled[0].line, items };
   }
+  // Else a row of a gates table (`| Completeness | ✅ Passed | … |`), which, as labelled items do, wins over a heading that
+  // only ends with the gate's name: the gate is written, but has no box to check.
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
+    const row = doc && gateTableRow(phase.layout, doc, gate.name);
+    if (row) return { path: d.path, doc, section: undefined, line: row.line, items: [], row: row.range };
+  }
   return headed;
 }
 
@@ -294,12 +332,15 @@ export function tailOnly(layout: LayoutSpec, section: Pick<Section, 'key' | 'tit
 }
 
 const NO_CHECKBOX = 'checklist has no checkbox items';
+/** A gate written as a row of a gates table: it has no box to check. */
+const IN_TABLE = 'written as a table row, without checkbox items';
 
 /**
  * Where a gate's checklist without checkbox items says so (the `gate-item-unchecked` warning, the gate's
- * cause): at its first list item (`- ✅ Stakeholder sign-off` has no box), else at its heading.
+ * cause): at its table row, else its first list item (`- ✅ Stakeholder sign-off` has no box), else at its heading.
  */
 export function withoutBoxesAt(checklist: GateChecklist): Range {
+  if (checklist.row) return checklist.row;
   const first = checklist.items[0];
   if (first) return first.textRange;
   const h = checklist.section?.heading;
@@ -382,8 +423,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
       res.reasons.push(reason);
       held = { kind: 'no-checklist', file: validation.path, range: at, message: reason };
     } else if (checklist && res.items.length === 0) {
-      res.reasons.push(NO_CHECKBOX);
-      held = { kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX };
+      const reason = checklist.row ? IN_TABLE : NO_CHECKBOX;
+      res.reasons.push(reason);
+      held = { kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: reason };
     }
     if (held) causes?.push(held);
   } else if (primary && !primary.exists) {
@@ -401,8 +443,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
     }
   } else if (checklist && res.items.length === 0) {
     // A checklist without checkbox items (an iAI prompt's, a custom layout's) keeps its gate pending, as an audit one does.
-    res.reasons.push(NO_CHECKBOX);
-    causes?.push({ kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX });
+    const reason = checklist.row ? IN_TABLE : NO_CHECKBOX;
+    res.reasons.push(reason);
+    causes?.push({ kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: reason });
   }
   let unchecked = 0;
   let noEvidence = 0;
