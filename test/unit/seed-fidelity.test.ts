@@ -80,6 +80,46 @@ describe('seed fidelity: the audit layout’s validation gates', () => {
   });
 });
 
+describe('seed fidelity: the six validation gates as checkbox items named by the gate, without bold', () => {
+  it('reads `- [x] Completeness: All deliverables produced` as the Completeness checklist (no section missing)', async () => {
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Validation Gates',
+      '',
+      '- [x] Completeness: All deliverables produced — [handoff](06-OUTPUT_HANDOFF.md)',
+      '- [x] Quality — Meets defined quality criteria: [audit](03-FINDINGS/code-quality-audit.md)',
+      '1. [x] ✅ Documentation: All decisions documented — [decisions](05-DECISIONS.md)',
+      '- [x] Gate 4: Testing — Validation tests pass, `pytest -q`',
+      '- [ ] Review: Peer review completed',
+      '- [x] Approval',
+      '  - Evidence: sign-off e-mail, `approvals/phase-1.eml`',
+      '',
+      '## Success Metrics',
+      '',
+      '- [x] Test execution time: 3 minutes, `ci.yml`',
+      '',
+    ].join('\n');
+    const { svc, phase, gates } = await gatesOf({ ...PHASE_1, [VALIDATION]: text });
+    assert.deepEqual(diagnosticsOf(svc, VALIDATION, 'missing-section'), []);
+    assert.deepEqual(gates, { Completeness: 'passed', Quality: 'passed', Documentation: 'passed', Testing: 'passed', Review: 'pending', Approval: 'passed' });
+    assert.deepEqual(
+      svc.gates(phase).map((g) => g.line),
+      [4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'gate-item-unchecked').map((d) => [d.range.start.line, d.message]),
+      [[8, 'Review gate: "Review: Peer review completed" is not checked.']],
+    );
+  });
+
+  it('does not take an item without a box, or one whose words only hold the name, for a gate’s checklist', async () => {
+    const text = ['# Phase 1 Validation', '', '## Notes', '', '- Quality: fine', '- [x] Code quality reviewed — `pylint`', ''].join('\n');
+    const { svc } = await gatesOf({ ...PHASE_1, [VALIDATION]: text });
+    assert.ok(diagnosticsOf(svc, VALIDATION, 'missing-section').some((d) => d.message === 'Missing section "## Gate 2: Quality".'));
+  });
+});
+
 describe('seed fidelity: the six validation gates written as a table', () => {
   const table = [
     '# Phase 1 Validation',

@@ -188,6 +188,25 @@ function isGateHeading(layout: LayoutSpec, s: Section): boolean {
   return s.level > 1 && layout.gates.some((g) => gateMatch(layout, s, g.name) > 0);
 }
 
+/**
+ * Whether an item is labelled with a gate: by a leading bold label (`**Completeness**: …`), or, a checkbox item,
+ * by its leading words before a colon or a dash (`- [x] Completeness: All deliverables produced`, `- [ ] Gate 5:
+ * Review — …`), or by its whole text (`- [x] Completeness`).
+ */
+function labelledWith(layout: LayoutSpec, item: ListItem, key: GateKeys): boolean {
+  const bold = item.text.indexOf('**');
+  if (bold >= 0 && bold <= 8) {
+    const m = LEADING_LABEL.exec(item.text);
+    if (m) return namesGate(layout, normalizeTitle(m[1]), key);
+  }
+  if (item.checked === undefined) return false;
+  // Without the gate's name in its words the item has no such label (performance only).
+  const text = item.text.replace(/^[^\p{L}\p{N}*_]{1,4}\s*/u, '');
+  const whole = normalizeTitle(text);
+  if (!whole.includes(key.key)) return false;
+  return namesGate(layout, whole, key) || leadKeys(text).some((k) => namesGate(layout, k, key));
+}
+
 /** A leading bold label (`**Completeness**`, `**Completeness:**`), after a marker such as `✅` if any. */
 const LEADING_LABEL = /^(?:[^\p{L}\p{N}\s*_[\]`]{1,4}\s*)?\*\*([^*\n]+)\*\*/u;
 
@@ -203,9 +222,7 @@ export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: str
   let out: ListItem[] | undefined;
   let headed: Section[] | undefined;
   for (const item of doc.items) {
-    if (item.text.indexOf('**') < 0 || item.text.indexOf('**') > 8) continue;
-    const m = LEADING_LABEL.exec(item.text);
-    if (!m || !namesGate(layout, normalizeTitle(m[1]), key)) continue;
+    if (!labelledWith(layout, item, key)) continue;
     headed ??= doc.sections.filter((s) => isGateHeading(layout, s));
     if (headed.some((s) => item.line > s.heading.line && item.line < s.end)) continue;
     (out ??= []).push(item);
