@@ -467,3 +467,48 @@ describe('seed fidelity: deliverables addressed', () => {
     );
   });
 });
+
+describe('seed fidelity: artifacts and inputs listed in a table', () => {
+  it('reports a location of an Artifacts Produced or Phase N+1 Inputs table that does not exist, as it does an item’s', async () => {
+    const text = [
+      '# Phase 1 → Phase 2 Handoff',
+      '',
+      '## Artifacts Produced',
+      '',
+      '| Artifact | Location | Purpose |',
+      '|---|---|---|',
+      '| Code quality audit report | [report](03-FINDINGS/code-quality-audit.md) | pylint results |',
+      '| Dependency vulnerability scan | [scan](04-ARTIFACTS/nope-scan.md) | safety output |',
+      '| Test coverage analysis | `04-ARTIFACTS/nope-coverage.md` | per-module coverage |',
+      '| Security baseline | 04-ARTIFACTS/nope-security.md | bandit results |',
+      '| [Artifact] | [Location] | [Purpose] |',
+      '',
+      '## Phase 2 Inputs',
+      '',
+      '| Input | Location | Description |',
+      '|---|---|---|',
+      '| Remediation roadmap | `04-ARTIFACTS/remediation-roadmap.md` | what to fix first |',
+      '| Ghost | `04-ARTIFACTS/ghost.md` | nothing |',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ ...PHASE_1, 'phase-1/06-OUTPUT_HANDOFF.md': text });
+    const lines = text.split('\n');
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => [
+        d.range.start.line,
+        lines[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+        d.message.replace(/ does not exist.*/, ''),
+      ]),
+      [
+        [7, '04-ARTIFACTS/nope-scan.md', 'Artifact "04-ARTIFACTS/nope-scan.md"'],
+        [8, '04-ARTIFACTS/nope-coverage.md', 'Artifact "04-ARTIFACTS/nope-coverage.md"'],
+        [9, '04-ARTIFACTS/nope-security.md', 'Artifact "04-ARTIFACTS/nope-security.md"'],
+        [17, '04-ARTIFACTS/ghost.md', 'Input "04-ARTIFACTS/ghost.md"'],
+      ],
+    );
+    // Not reported twice (the broken link is missing-artifact's there), and the placeholder row is left to unfilled-placeholder.
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'broken-link'), []);
+    const { gates } = await gatesOf({ ...PHASE_1, 'phase-1/06-OUTPUT_HANDOFF.md': text, [VALIDATION]: '# Phase 1 Validation\n' });
+    assert.equal(gates.Completeness, 'failed');
+  });
+});
