@@ -512,3 +512,40 @@ describe('seed fidelity: artifacts and inputs listed in a table', () => {
     assert.equal(gates.Completeness, 'failed');
   });
 });
+
+describe('seed fidelity: inputs handed off in a table', () => {
+  const table = (rows: string[]) => ['| Input | Location | Description |', '|---|---|---|', ...rows].join('\n');
+  const roadmap = '| Remediation roadmap | `04-ARTIFACTS/remediation-roadmap.md` | what to fix first |';
+  const coverage = '| Coverage analysis | `04-ARTIFACTS/coverage-analysis.md` | where tests are missing |';
+  const out = (rows: string[]) => `# Phase 1 → Phase 2 Handoff\n\n## Phase 2 Inputs\n\n${table(rows)}\n`;
+  const input = (rows: string[]) =>
+    `# Phase 2 Input Handoff\n\n## Source\n\n[Phase 1](../phase-1/06-OUTPUT_HANDOFF.md)\n\n## Inputs Received\n\n${table(rows)}\n`;
+
+  it('compares the rows of phase N+1’s inputs with those phase N hands off: one missing, one never handed off', async () => {
+    const received = [roadmap.replace('`04-', '`../phase-1/04-'), '| 3 | Old notes | `../phase-1/04-ARTIFACTS/tech-debt.md` |'];
+    const { svc } = await workspace({ ...PHASE_1, 'phase-1/06-OUTPUT_HANDOFF.md': out([roadmap, coverage]), 'phase-2/01-INPUT_HANDOFF.md': input(received) });
+    const text = input(received).split('\n');
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', 'handoff-mismatch').map((d) => [
+        d.range.start.line,
+        text[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+        d.message,
+      ]),
+      [
+        [6, 'Inputs Received', 'Input "Coverage analysis" handed off by phase-1 is missing from "Inputs Received".'],
+        [
+          11,
+          'Old notes | `../phase-1/04-ARTIFACTS/tech-debt.md`',
+          '"Old notes" was not handed off by phase-1 (not in its "Phase 2 Inputs"); remove it or add it to ../phase-1/06-OUTPUT_HANDOFF.md.',
+        ],
+      ],
+    );
+    // The same inputs, each read from its own folder, match.
+    const same = await workspace({
+      ...PHASE_1,
+      'phase-1/06-OUTPUT_HANDOFF.md': out([roadmap, coverage]),
+      'phase-2/01-INPUT_HANDOFF.md': input([roadmap, coverage].map((r) => r.replace('`04-', '`../phase-1/04-'))),
+    });
+    assert.deepEqual(diagnosticsOf(same.svc, 'phase-2/01-INPUT_HANDOFF.md', 'handoff-mismatch'), []);
+  });
+});
