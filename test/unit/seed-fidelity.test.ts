@@ -549,3 +549,32 @@ describe('seed fidelity: inputs handed off in a table', () => {
     assert.deepEqual(diagnosticsOf(same.svc, 'phase-2/01-INPUT_HANDOFF.md', 'handoff-mismatch'), []);
   });
 });
+
+describe('seed fidelity: a metric’s value with a note in parentheses', () => {
+  it('reads `12 min (p95)` and `99.5% (30-day)` as the values they start with', async () => {
+    const text = [
+      '# Phase 6 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '- Deployment time: 12 min (p95)',
+      '- Uptime SLA: 99.5% (30-day)',
+      '- Alert response time: 3 min (p95, 2025-03-01)',
+      '- Mean time to recovery: 45 min (target <60)',
+      '',
+      '| Metric | Target | Actual |',
+      '|---|---|---|',
+      '| Rollback time | < 2 minutes | 150 s (run #482) |',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-6/07-VALIDATION.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-6/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+      [
+        [11, 'Rollback time is 150 s (run #482); target < 2 minutes'],
+        [4, 'Deployment time is 12 min (p95); target < 10 minutes'],
+        [5, 'Uptime SLA is 99.5% (30-day); target >= 99.9%'],
+      ],
+    );
+  });
+});
