@@ -578,3 +578,28 @@ describe('seed fidelity: a metric’s value with a note in parentheses', () => {
     );
   });
 });
+
+describe('seed fidelity: the handoff template’s risks filled in', () => {
+  it('takes a bracketed severity (`Risk 1: Coverage slips [High] - timebox`) for the impact written, not a placeholder left', async () => {
+    const text = [
+      '# Phase 1 → Phase 2 Handoff',
+      '',
+      '## Risks & Dependencies',
+      '',
+      '- Risk 1: Coverage work slips [High] - Timebox per module',
+      '- Risk 2: [MEDIUM] Flaky tests - quarantine list',
+      '- Risk 3: [P1] Registry outage - mirror the base images',
+      '- Risk 4: Vendor delay [Impact] - [Mitigation]',
+      '- Dependency 1: CI runner from the platform team',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range.start.line, d.message]),
+      [
+        [7, 'Placeholder [Impact] is not filled in.'],
+        [7, 'Placeholder [Mitigation] is not filled in.'],
+      ],
+    );
+  });
+});
