@@ -603,3 +603,25 @@ describe('seed fidelity: the handoff template’s risks filled in', () => {
     );
   });
 });
+
+describe('seed fidelity: an iAI response headed in its own words', () => {
+  it('reads `## Overview` as its Summary and `## Key Activities (via iAI Prompt)` as its Deliverables, answering the prompt', async () => {
+    const FENCE = '```';
+    const dir = 'proj/workstreams/Build/Phase_1_CI';
+    const response = (done: string) =>
+      `# Build Phase 1: Response\n\n## Overview\n\nGit and CI are set up.\n\n## Key Activities (via iAI Prompt)\n\n${done}\n\n## Tests\n\n- \`tests/test_ci.py\`\n\n## Execution Proof\n\n${FENCE}\n4 passed\n${FENCE}\n`;
+    const files = (done: string) => ({
+      [`${dir}/implementation_prompt.md`]:
+        '# Build Phase 1: CI\n\n## Description\n\nCI.\n\n## Key Activities (via iAI Prompt)\n\n- Configure CI server\n- Define branching model\n\n## Tests\n\n- The workflow\n',
+      [`${dir}/implementation_response_from_AI.md`]: response(done),
+    });
+    const done = await gatesOf(files('- Configure CI server: `ci.yml`\n- Define branching model: GitFlow'), 'Build/Phase_1_CI');
+    assert.deepEqual(diagnosticsOf(done.svc, `${dir}/implementation_response_from_AI.md`, 'missing-section'), []);
+    assert.deepEqual(done.gates, { Completeness: 'passed', Tests: 'passed', Proof: 'passed' });
+    const half = await gatesOf(files('- Configure CI server: `ci.yml`'), 'Build/Phase_1_CI');
+    assert.deepEqual(
+      diagnosticsOf(half.svc, `${dir}/implementation_response_from_AI.md`, 'unaddressed-deliverable').map((d) => d.data?.deliverable),
+      ['Define branching model'],
+    );
+  });
+});

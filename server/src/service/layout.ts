@@ -313,8 +313,14 @@ export const IAI_LAYOUT: LayoutSpec = {
       schema: 'response',
       template: 'response',
       sections: [
-        { title: 'Summary', description: 'What was implemented.' },
-        { title: 'Deliverables', description: 'One item per deliverable of the prompt, with where it is.' },
+        { title: 'Summary', aliases: ['Overview', 'Executive Summary', 'Implementation Summary'], description: 'What was implemented.' },
+        // The response may answer the prompt's Key Activities under the prompt's own heading.
+        {
+          title: 'Deliverables',
+          aliases: ['Key Activities', 'Deliverables Completed', 'Deliverables Produced'],
+          aliasNotes: true,
+          description: 'One item per deliverable of the prompt, with where it is.',
+        },
         { title: 'Implementation', description: 'How it was done.', required: false },
         // "Tests and their successful execution proof" (the iAI framework) may be one section: both specs name it.
         {
