@@ -625,3 +625,24 @@ describe('seed fidelity: an iAI response headed in its own words', () => {
     );
   });
 });
+
+describe('seed fidelity: the brief, "objectives and scope"', () => {
+  const deliverables = '- Code quality audit report\n- Dependency vulnerability scan\n';
+  for (const [what, body] of [
+    ['one `## Objectives and Scope` section', `## Objectives and Scope\n\nAudit the codebase; in scope: \`bds/\`.\n\n## Deliverables\n\n${deliverables}`],
+    [
+      '`## In Scope` and `## Key Deliverables`',
+      `## Objectives\n\nAudit the codebase.\n\n## In Scope\n\n- \`bds/\`\n\n## Out of Scope\n\n- notebooks\n\n## Key Deliverables\n\n${deliverables}`,
+    ],
+  ]) {
+    it(`reads ${what} as the brief's sections`, async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `# Phase 1: Foundation Audit & Baseline\n\n${body}` });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md')
+          .filter((d) => ['missing-section', 'empty-section', 'section-order'].includes(d.code))
+          .map((d) => d.message),
+        [],
+      );
+    });
+  }
+});

@@ -169,9 +169,14 @@ export const AUDIT_LAYOUT: LayoutSpec = {
         // its `**Input**:`, `**Output**:` and `**Deliverables**:` (bold labels, read as sections): its Output is
         // what the phase sets out to achieve. It asks a brief for no risks of its own (they go in the phase's
         // risk register): offered, not required.
-        { title: 'Objectives', aliases: ['Objective', 'Goals', 'Goal', 'Output'], description: 'What the phase sets out to achieve.' },
-        { title: 'Scope', description: 'What is in and out of scope.' },
-        { title: 'Deliverables', description: 'One item per deliverable the phase must produce.' },
+        // One `## Objectives and Scope` section, as the design names the brief, is both.
+        {
+          title: 'Objectives',
+          aliases: ['Objective', 'Goals', 'Goal', 'Output', 'Objectives & Scope', 'Objective & Scope', 'Goals & Scope'],
+          description: 'What the phase sets out to achieve.',
+        },
+        { title: 'Scope', aliases: ['In Scope', 'Objectives & Scope', 'Objective & Scope', 'Goals & Scope'], description: 'What is in and out of scope.' },
+        { title: 'Deliverables', aliases: ['Key Deliverables'], description: 'One item per deliverable the phase must produce.' },
         { title: 'Success Metrics', description: 'A table: Metric | Target.', required: false },
         { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.', required: false },
       ],
