@@ -646,3 +646,39 @@ describe('seed fidelity: the brief, "objectives and scope"', () => {
     });
   }
 });
+
+describe('seed fidelity: the execution plan and its risk register', () => {
+  it('reads `## Work Breakdown` (or `## Steps`) as its Tasks, and an item about the register is no risk', async () => {
+    const plan = (tasks: string) =>
+      [
+        '# Phase 1 Execution Plan',
+        '',
+        '## Approach',
+        '',
+        'Run the static tools, then read the hot spots by hand.',
+        '',
+        `## ${tasks}`,
+        '',
+        '1. Run pylint and mypy',
+        '',
+        '## Risk Management',
+        '',
+        '- Risk register: the table below',
+        '- Risk owner: Ana',
+        '- Risk 1: the notebooks do not import',
+        '',
+        '| Risk | Mitigation | Contingency | Escalation |',
+        '|---|---|---|---|',
+        '| Audit overruns | Timebox each tool | Extend a week | Project lead |',
+        '',
+      ].join('\n');
+    for (const tasks of ['Work Breakdown', 'Steps']) {
+      const { svc } = await workspace({ 'phase-1/02-EXECUTION_PLAN.md': plan(tasks) });
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/02-EXECUTION_PLAN.md', 'missing-section'), [], tasks);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/02-EXECUTION_PLAN.md', 'risk-without-mitigation').map((d) => [d.range.start.line, d.message]),
+        [[14, 'Risk "Risk 1: the notebooks do not import" names no mitigation: write "Risk: impact - mitigation".']],
+      );
+    }
+  });
+});

@@ -215,7 +215,11 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       template: 'execution-plan',
       sections: [
         { title: 'Approach', aliases: ['Methodology', 'Strategy'], description: 'How the phase will be executed.' },
-        { title: 'Tasks', aliases: ['Task List', 'Task Breakdown', 'Activities'], description: 'A checklist of tasks.' },
+        {
+          title: 'Tasks',
+          aliases: ['Task List', 'Task Breakdown', 'Activities', 'Work Breakdown', 'Work Breakdown Structure', 'Steps', 'Execution Steps'],
+          description: 'A checklist of tasks.',
+        },
         { title: 'Tools', aliases: ['Tooling', 'Tooling & Automation'], description: 'Tools used in the phase.', required: false },
         // The phase's risk register ("each phase includes a risk register, mitigation strategies, …").
         { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.' },

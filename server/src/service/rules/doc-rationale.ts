@@ -184,9 +184,15 @@ const PENDING_RE = /^(?:\[\s*\]\s*)?(?:pending|tbd|tba|open|deferred|undecided|t
 /** The column of a decision table that holds each decision's reason. */
 const RATIONALE_COL = /^\W*(?:rationale|reason(?:ing|s)?|why|justification)\W*$/i;
 
-/** `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. */
+/**
+ * `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. Nor is an
+ * item about the risk register (`Risk register: see the table`, `Risk owner: Ana`, `Risk level: medium`).
+ */
 function riskRest(text: string): string | undefined {
-  const m = /^(?:\*\*|__)?risk\b[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  const m =
+    /^(?:\*\*|__)?risk\b(?!\s*(?:register|owners?|levels?|scores?|ratings?|appetite|tolerance|assessments?|categor(?:y|ies)|matrix|management|review|status|profile|log|summary|strateg(?:y|ies)|plan)\b)[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(
+      text.trim(),
+    );
   return m ? m[1] : undefined;
 }
 
