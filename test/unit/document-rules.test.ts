@@ -1349,8 +1349,9 @@ describe('document rules', () => {
         'phase-2/01-INPUT_HANDOFF.md': `# Phase 2 Input Handoff\n\n## Baseline Metrics\n\n${list}`,
         'phase-2/07-VALIDATION.md': `# Phase 2 Validation\n\n## Success Metrics\n\n### Baseline (Phase 1)\n\n${list}\n### Before\n\n${list}\n### Targets\n\n${list}\n### After\n\n- Code coverage: 70%\n`,
         'phase-3/07-VALIDATION.md': `# Phase 3 Validation\n\n## Baseline Metrics\n\n${list}\n## Metrics\n\n- Test execution time: 6 minutes\n`,
-        // A table under a baseline section is not judged either; elsewhere, in any document, it is.
+        // A table under a baseline section is not judged either; elsewhere it is, but in a finding (what the audit found).
         'phase-4/03-FINDINGS/coverage.md': `# Coverage\n\n## Baseline Metrics\n\n${table}\n## Current\n\n${table}`,
+        'phase-4/06-OUTPUT_HANDOFF.md': `# Phase 4 → Phase 5 Handoff\n\n## Baseline Metrics\n\n${table}\n## Current\n\n${table}`,
       });
       const reported = svc
         .diagnoseAll()
@@ -1359,7 +1360,7 @@ describe('document rules', () => {
       assert.deepEqual(reported.sort(), [
         'phase-2/07-VALIDATION.md:21: Code coverage is 70%; target > 80%',
         'phase-3/07-VALIDATION.md:9: Test execution time is 6 minutes; target < 5 minutes',
-        'phase-4/03-FINDINGS/coverage.md:12: Code coverage is 54%; target > 80%',
+        'phase-4/06-OUTPUT_HANDOFF.md:12: Code coverage is 54%; target > 80%',
       ]);
       // An iAI response reports its phase's results; so does a custom layout's document of kind validation, not one of another kind.
       const config =

@@ -56,7 +56,8 @@ export async function findRoot(fs: FileSystem, target: string, isFile: boolean):
   }
   for (let d = start; dirname(d) !== d; d = dirname(d)) {
     const name = basename(d);
-    if (name === 'workstreams' || /^phase-\d+$/i.test(name)) return { root: dirname(d), configured: false };
+    // `phase_1`, `phase1`, `Phase 1`: an audit phase too when it holds one of the layout's documents (workspace.ts).
+    if (name === 'workstreams' || /^phase[-_\s]*\d+$/i.test(name)) return { root: dirname(d), configured: false };
   }
   return { root: start, configured: false };
 }

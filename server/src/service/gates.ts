@@ -102,11 +102,13 @@ export function missingFrom(file: string, root: string, exists: (path: string) =
   };
 }
 
-/** A gate name's title key, and the keys of `Gate N: name` and `Gate: name` headings. */
+/** A gate name's title key, and the keys of `Gate N: name`, `Gate: name` and `Name Gate` headings. */
 interface GateKeys {
   key: string;
   numbered: string;
   plain: string;
+  /** `name gate`: the gate's name followed by the word (`## Quality Gate`, as the phase system design speaks of "quality gates"). */
+  suffixed: string;
   /** ` name`: what a title that ends with the gate's name ends with (`peer review`). */
   tail: string;
 }
@@ -118,16 +120,19 @@ function gateKeys(gate: string): GateKeys {
   let k = gateKeyCache.get(gate);
   if (!k) {
     const key = normalizeTitle(gate);
-    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, tail: ' ' + key };
+    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, suffixed: key + ' gate', tail: ' ' + key };
     if (gateKeyCache.size >= 1024) gateKeyCache.clear();
     gateKeyCache.set(gate, k);
   }
   return k;
 }
 
-/** Whether a title key names the gate as itself: `review`, `gate # review`, `gate review` (in the iAI layout only the last two). */
+/**
+ * Whether a title key names the gate as itself: `review`, `gate # review`, `gate review`, `review gate` (in the
+ * iAI layout only the last three, which say "gate").
+ */
 function namesGate(layout: LayoutSpec, key: string, gate: GateKeys): boolean {
-  if (key === gate.numbered || key === gate.plain) return true;
+  if (key === gate.numbered || key === gate.plain || key === gate.suffixed) return true;
   return layout.name !== 'iai' && key === gate.key;
 }
 
@@ -152,7 +157,7 @@ function leadKeys(title: string): string[] {
 
 /**
  * How a heading names a gate: 3 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
- * `## Gate: Review`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
+ * `## Gate: Review`, `## Review Gate`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
  * `## Gate 5: Review — Peer review completed`, `## Review: Comments Addressed`), 1 by its last words only
  * (`## Peer Review`), 0 not at all. In the iAI
  * layout only a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI
@@ -183,6 +188,25 @@ function isGateHeading(layout: LayoutSpec, s: Section): boolean {
   return s.level > 1 && layout.gates.some((g) => gateMatch(layout, s, g.name) > 0);
 }
 
+/**
+ * Whether an item is labelled with a gate: by a leading bold label (`**Completeness**: …`), or, a checkbox item,
+ * by its leading words before a colon or a dash (`- [x] Completeness: All deliverables produced`, `- [ ] Gate 5:
+ * Review — …`), or by its whole text (`- [x] Completeness`).
+ */
+function labelledWith(layout: LayoutSpec, item: ListItem, key: GateKeys): boolean {
+  const bold = item.text.indexOf('**');
+  if (bold >= 0 && bold <= 8) {
+    const m = LEADING_LABEL.exec(item.text);
+    if (m) return namesGate(layout, normalizeTitle(m[1]), key);
+  }
+  if (item.checked === undefined) return false;
+  // Without the gate's name in its words the item has no such label (performance only).
+  const text = item.text.replace(/^[^\p{L}\p{N}*_]{1,4}\s*/u, '');
+  const whole = normalizeTitle(text);
+  if (!whole.includes(key.key)) return false;
+  return namesGate(layout, whole, key) || leadKeys(text).some((k) => namesGate(layout, k, key));
+}
+
 /** A leading bold label (`**Completeness**`, `**Completeness:**`), after a marker such as `✅` if any. */
 const LEADING_LABEL = /^(?:[^\p{L}\p{N}\s*_[\]`]{1,4}\s*)?\*\*([^*\n]+)\*\*/u;
 
@@ -198,14 +222,39 @@ export function gateListItems(layout: LayoutSpec, doc: ParsedDocument, gate: str
   let out: ListItem[] | undefined;
   let headed: Section[] | undefined;
   for (const item of doc.items) {
-    if (item.text.indexOf('**') < 0 || item.text.indexOf('**') > 8) continue;
-    const m = LEADING_LABEL.exec(item.text);
-    if (!m || !namesGate(layout, normalizeTitle(m[1]), key)) continue;
+    if (!labelledWith(layout, item, key)) continue;
     headed ??= doc.sections.filter((s) => isGateHeading(layout, s));
     if (headed.some((s) => item.line > s.heading.line && item.line < s.end)) continue;
     (out ??= []).push(item);
   }
   return out ?? [];
+}
+
+/** A table column of gates: `Gate`, `Gates`, `Validation Gate`, `Gate Name`. */
+const GATE_COLUMN = /^(?:validation )?gates?(?: name)?$/;
+
+/**
+ * A row of a gates table that names `gate` in its Gate column (`| 1 | Completeness | ✅ Passed | … |`), outside
+ * any section headed as a gate: the gate written as a table, with no box to check. None in the iAI layout.
+ */
+export function gateTableRow(layout: LayoutSpec, doc: ParsedDocument, gate: string): { line: number; range: Range } | undefined {
+  if (layout.name === 'iai' || !doc.tables.length) return undefined;
+  const key = gateKeys(gate);
+  let headed: Section[] | undefined;
+  for (const t of doc.tables) {
+    const col = t.header.findIndex((h) => GATE_COLUMN.test(normalizeTitle(h.text)));
+    if (col < 0) continue;
+    for (const row of t.rows) {
+      const cell = row.cells[col];
+      if (!cell || !namesGate(layout, normalizeTitle(cell.text), key)) continue;
+      headed ??= doc.sections.filter((s) => isGateHeading(layout, s));
+      if (headed.some((s) => row.line > s.heading.line && row.line < s.end)) continue;
+      const text = doc.lines[row.line] ?? '';
+      const start = text.length - text.trimStart().length;
+      return { line: row.line, range: range(row.line, start, row.line, text.trimEnd().length) };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -256,11 +305,14 @@ export interface GateChecklist {
   section: Section | undefined;
   line: number;
   items: ListItem[];
+  /** The gate written as a row of a gates table (`gateTableRow`): no checklist items, no box to check. */
+  row?: Range;
 }
 
 /**
  * Where a gate's checklist is in a phase (see `gateChecklist`): its section, which wins, else its list form
- * (`gateListItems`) in the first document, in the layout's order, that has one.
+ * (`gateListItems`) in the first document, in the layout's order, that has one, else a row of a gates table
+ * (`gateTableRow`: `row` set, no items), else a heading that only ends with its name.
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
   const found = gateChecklist(phase, gate, getDocument);
@@ -280,6 +332,14 @@ export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (pa
     const items = doc.items.filter((it) => labelled.some((l) => it.line >= l.line && it.line <= l.endLine));
     return { path: d.path, doc, section: undefined, line: labelled[0].line, items };
   }
+  // Else a row of a gates table (`| Completeness | ✅ Passed | … |`), which, as labelled items do, wins over a heading that
+  // only ends with the gate's name: the gate is written, but has no box to check.
+  for (const d of phase.documents) {
+    if (!d.exists || (audit && d.spec.kind !== 'validation')) continue;
+    const doc = getDocument(d.path);
+    const row = doc && gateTableRow(phase.layout, doc, gate.name);
+    if (row) return { path: d.path, doc, section: undefined, line: row.line, items: [], row: row.range };
+  }
   return headed;
 }
 
@@ -289,12 +349,15 @@ export function tailOnly(layout: LayoutSpec, section: Pick<Section, 'key' | 'tit
 }
 
 const NO_CHECKBOX = 'checklist has no checkbox items';
+/** A gate written as a row of a gates table: it has no box to check. */
+const IN_TABLE = 'written as a table row, without checkbox items';
 
 /**
  * Where a gate's checklist without checkbox items says so (the `gate-item-unchecked` warning, the gate's
- * cause): at its first list item (`- ✅ Stakeholder sign-off` has no box), else at its heading.
+ * cause): at its table row, else its first list item (`- ✅ Stakeholder sign-off` has no box), else at its heading.
  */
 export function withoutBoxesAt(checklist: GateChecklist): Range {
+  if (checklist.row) return checklist.row;
   const first = checklist.items[0];
   if (first) return first.textRange;
   const h = checklist.section?.heading;
@@ -377,8 +440,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
       res.reasons.push(reason);
       held = { kind: 'no-checklist', file: validation.path, range: at, message: reason };
     } else if (checklist && res.items.length === 0) {
-      res.reasons.push(NO_CHECKBOX);
-      held = { kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX };
+      const reason = checklist.row ? IN_TABLE : NO_CHECKBOX;
+      res.reasons.push(reason);
+      held = { kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: reason };
     }
     if (held) causes?.push(held);
   } else if (primary && !primary.exists) {
@@ -396,8 +460,9 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
     }
   } else if (checklist && res.items.length === 0) {
     // A checklist without checkbox items (an iAI prompt's, a custom layout's) keeps its gate pending, as an audit one does.
-    res.reasons.push(NO_CHECKBOX);
-    causes?.push({ kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: NO_CHECKBOX });
+    const reason = checklist.row ? IN_TABLE : NO_CHECKBOX;
+    res.reasons.push(reason);
+    causes?.push({ kind: 'empty-checklist', file: checklist.path, range: withoutBoxesAt(checklist), message: reason });
   }
   let unchecked = 0;
   let noEvidence = 0;

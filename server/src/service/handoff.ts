@@ -293,11 +293,48 @@ export function isRealItem(text: string): boolean {
   return hasWords(withoutGenericName(text.includes('[') ? text.replace(PLACEHOLDER, ' ') : text));
 }
 
-/** Parsed items of a section; items that are nothing but template placeholders are left out. */
-export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, bases: PathBases = []): HandoffItem[] {
-  return topItems(doc, sec)
-    .filter((it) => isRealItem(withoutComments(it.text)))
-    .map((it) => parseItem(it, folder, bases, doc));
+/**
+ * Parsed items of a section; items that are nothing but template placeholders are left out. With `rows`, a
+ * section without list items gives the rows of its tables instead (`| Coverage report | \`04-ARTIFACTS/…\` | … |`),
+ * each read as the item `Coverage report: \`04-ARTIFACTS/…\` - …` (a leading number cell left out).
+ */
+export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, bases: PathBases = [], rows = false): HandoffItem[] {
+  let items = topItems(doc, sec);
+  if (rows && sec && !items.length) items = tableRowItems(doc, sec);
+  return items.filter((it) => isRealItem(withoutComments(it.text))).map((it) => parseItem(it, folder, bases, doc));
+}
+
+/** A cell that only numbers its row (`1`, `#2`, `3.`). */
+const NUMBER_CELL = /^\s*#?\d+\.?\s*$/;
+
+/** The rows of the tables of a section, each as a list item whose text is its cells: the first a name, then the others. */
+function tableRowItems(doc: ParsedDocument, sec: Section): ListItem[] {
+  const out: ListItem[] = [];
+  for (const t of doc.tables) {
+    if (t.line <= sec.heading.line || t.line >= sec.end) continue;
+    for (const row of t.rows) {
+      const cells = row.cells.filter((c, i) => c.text.trim() !== '' && !(i === 0 && NUMBER_CELL.test(c.text)));
+      if (!cells.length) continue;
+      const [first, ...rest] = cells.map((c) => c.text.trim());
+      const text = rest.length ? `${first}: ${rest.join(' - ')}` : first;
+      const line = doc.lines[row.line] ?? '';
+      const whole = range(row.line, 0, row.line, line.length);
+      const textRange = range(row.line, cells[0].range.start.character, row.line, cells[cells.length - 1].range.end.character);
+      out.push({
+        line: row.line,
+        endLine: row.line,
+        text,
+        textRange,
+        range: whole,
+        ordered: false,
+        depth: 0,
+        checked: undefined,
+        checkboxRange: undefined,
+        section: undefined,
+      });
+    }
+  }
+  return out;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;

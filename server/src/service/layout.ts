@@ -169,9 +169,14 @@ export const AUDIT_LAYOUT: LayoutSpec = {
         // its `**Input**:`, `**Output**:` and `**Deliverables**:` (bold labels, read as sections): its Output is
         // what the phase sets out to achieve. It asks a brief for no risks of its own (they go in the phase's
         // risk register): offered, not required.
-        { title: 'Objectives', aliases: ['Objective', 'Goals', 'Goal', 'Output'], description: 'What the phase sets out to achieve.' },
-        { title: 'Scope', description: 'What is in and out of scope.' },
-        { title: 'Deliverables', description: 'One item per deliverable the phase must produce.' },
+        // One `## Objectives and Scope` section, as the design names the brief, is both.
+        {
+          title: 'Objectives',
+          aliases: ['Objective', 'Goals', 'Goal', 'Output', 'Objectives & Scope', 'Objective & Scope', 'Goals & Scope'],
+          description: 'What the phase sets out to achieve.',
+        },
+        { title: 'Scope', aliases: ['In Scope', 'Objectives & Scope', 'Objective & Scope', 'Goals & Scope'], description: 'What is in and out of scope.' },
+        { title: 'Deliverables', aliases: ['Key Deliverables'], description: 'One item per deliverable the phase must produce.' },
         { title: 'Success Metrics', description: 'A table: Metric | Target.', required: false },
         { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.', required: false },
       ],
@@ -210,7 +215,11 @@ export const AUDIT_LAYOUT: LayoutSpec = {
       template: 'execution-plan',
       sections: [
         { title: 'Approach', aliases: ['Methodology', 'Strategy'], description: 'How the phase will be executed.' },
-        { title: 'Tasks', aliases: ['Task List', 'Task Breakdown', 'Activities'], description: 'A checklist of tasks.' },
+        {
+          title: 'Tasks',
+          aliases: ['Task List', 'Task Breakdown', 'Activities', 'Work Breakdown', 'Work Breakdown Structure', 'Steps', 'Execution Steps'],
+          description: 'A checklist of tasks.',
+        },
         { title: 'Tools', aliases: ['Tooling', 'Tooling & Automation'], description: 'Tools used in the phase.', required: false },
         // The phase's risk register ("each phase includes a risk register, mitigation strategies, …").
         { title: 'Risks', aliases: RISK_ALIASES, description: 'One item per risk: `Risk: impact - mitigation`.' },
@@ -313,18 +322,25 @@ export const IAI_LAYOUT: LayoutSpec = {
       schema: 'response',
       template: 'response',
       sections: [
-        { title: 'Summary', description: 'What was implemented.' },
-        { title: 'Deliverables', description: 'One item per deliverable of the prompt, with where it is.' },
+        { title: 'Summary', aliases: ['Overview', 'Executive Summary', 'Implementation Summary'], description: 'What was implemented.' },
+        // The response may answer the prompt's Key Activities under the prompt's own heading.
+        {
+          title: 'Deliverables',
+          aliases: ['Key Activities', 'Deliverables Completed', 'Deliverables Produced'],
+          aliasNotes: true,
+          description: 'One item per deliverable of the prompt, with where it is.',
+        },
         { title: 'Implementation', description: 'How it was done.', required: false },
         // "Tests and their successful execution proof" (the iAI framework) may be one section: both specs name it.
         {
           title: 'Tests',
-          aliases: ['Unit & Integration Tests', 'Tests & Execution Proof'],
+          aliases: ['Unit & Integration Tests', 'Tests Written', 'Tests Added', 'Tests & Execution Proof'],
           description: 'The unit and integration tests written, one item each.',
         },
         {
           title: 'Execution Proof',
-          aliases: ['Test Execution Proof', 'Tests & Execution Proof'],
+          // The framework asks for the tests' "successful execution proof": a team heads it so, or as the run's results.
+          aliases: ['Test Execution Proof', 'Proof of Execution', 'Test Results', 'Test Execution Results', 'Test Run', 'Tests & Execution Proof'],
           description: 'The test run output, in a code block, showing the tests passed.',
         },
         { title: 'Open Issues', description: 'What remains.', allowEmpty: true, required: false },

@@ -237,13 +237,13 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
           layout = iai;
           workstream = basename(parent);
         }
-      } else if (audit && audit.folderPattern.test(name)) {
+      } else if (audit && (audit.folderPattern.test(name) || (LOOSE_AUDIT_FOLDER.test(name) && holdsDocumentOf(audit, childFiles.get(dir))))) {
         layout = audit;
       }
     }
     if (!layout) continue;
     if (insidePhase(model, dir)) continue;
-    const number = phaseNumber(layout.folderPattern, name);
+    const number = phaseNumber(layout.folderPattern, name) ?? (layout === audit ? phaseNumber(LOOSE_AUDIT_FOLDER, name) : undefined);
     const files = filesUnder(sortedFiles, dir);
     const group = workstream !== undefined ? dirname(dir) : `${dirname(dir)}#${layout.name}`;
     const phase: Phase = {
@@ -307,6 +307,17 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
  * The phase number a layout's pattern reads in a folder name: its group 1 when that is a whole number
  * (digits only); otherwise (no match, no group 1, `beta` or `1.5` captured) the phase has no number.
  */
+/**
+ * An audit phase folder named as the iAI layout names its phases, `phase_1`, `phase1` or `Phase 1` rather than
+ * `phase-1`: a phase when it holds one of the layout's documents (`00-PHASE_BRIEF.md`…), as a team that wrote
+ * the phase meant it, rather than a folder silently left unchecked.
+ */
+const LOOSE_AUDIT_FOLDER = /^phase[\s_]*(\d+)$/i;
+
+function holdsDocumentOf(layout: LayoutSpec, files: string[] | undefined): boolean {
+  return !!files && files.some((f) => layout.documents.some((d) => basename(f) === d.file));
+}
+
 export function phaseNumber(pattern: RegExp, name: string): number | undefined {
   const g = pattern.exec(name)?.[1];
   return g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;

@@ -7,7 +7,7 @@ import { renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import type { TextEdit } from '../types';
-import { findLabel } from '../rules/doc-rationale';
+import { RATIONALE_LABEL, findLabel } from '../rules/doc-rationale';
 import type { Fix } from './fix';
 
 interface SchemaProperty {
@@ -128,13 +128,13 @@ const insertRationale: Fix = (svc, diag) => {
   if (!d || !doc) return undefined;
   const section = doc.sections.find((s) => s.heading.line === d.heading);
   // Nothing to do once the decision has its rationale (a stale diagnostic, a second run).
-  if (!section || !/decision/i.test(section.title) || findLabel(doc, section.bodyStart, section.ownEnd, 'rationale')?.filled) return undefined;
+  if (!section || !/decision/i.test(section.title) || findLabel(doc, section.bodyStart, section.ownEnd, RATIONALE_LABEL)?.filled) return undefined;
   // Named after the decision (and its line when another decision has the same name), so that each action is told apart.
   const twin = doc.sections.some((s) => s !== section && s.title === section.title);
   const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;
   if (d.emptyLine !== null && d.emptyLine !== undefined) {
     const src = doc.lines[d.emptyLine] ?? '';
-    if (!/rationale/i.test(src) || !/:\s*(?:\*\*|__|\*|_)?\s*$/.test(src)) return undefined;
+    if (!new RegExp(RATIONALE_LABEL, 'i').test(src) || !/:\s*(?:\*\*|__|\*|_)?\s*$/.test(src)) return undefined;
     const end = src.length;
     const pad = src.endsWith(' ') ? '' : ' ';
     return {

@@ -11,6 +11,7 @@ import {
   findGateChecklist,
   gateChecklistSection,
   gateListItems,
+  gateTableRow,
   hasEvidence,
   missingFrom,
   withoutBoxesAt,
@@ -29,7 +30,12 @@ function gateChecklists(ctx: RuleContext): { items: ListItem[]; name: string; ch
   for (const g of phase.layout.gates) {
     // Only a document with a section for the gate, or an item labelled with its name, can hold its checklist:
     // the others are not read (performance only).
-    if (!gateChecklistSection(phase.layout, doc.sections, g.name) && !gateListItems(phase.layout, doc, g.name).length) continue;
+    if (
+      !gateChecklistSection(phase.layout, doc.sections, g.name) &&
+      !gateListItems(phase.layout, doc, g.name).length &&
+      !gateTableRow(phase.layout, doc, g.name)
+    )
+      continue;
     const at = findGateChecklist(phase, g, get);
     if (at?.path !== ctx.path || (at.section && sections.has(at.section))) continue;
     if (at.section) sections.add(at.section);
@@ -52,6 +58,15 @@ const gateItems: Rule = {
     for (const { items, name, checklist } of gateChecklists(ctx)) {
       // A gate's checklist without a box keeps the gate pending (its status says so): say it here too. An empty
       // section has its empty-section problem.
+      if (checklist?.row) {
+        ctx.report(
+          'gate-item-unchecked',
+          checklist.row,
+          `${name} gate: a table row is no checklist, so the gate stays pending. Write the gate as checkbox items, ` +
+            `\`- [x] **${name}**: … — Evidence: …\` once done with its evidence (\`- [ ] …\` until then).`,
+        );
+        continue;
+      }
       if (checklist && !items.some((i) => i.checked !== undefined) && !checklist.section?.isEmpty) {
         // The fix writes a box into each of its outermost items (`- ✅ …` → `- [x] …`).
         const depth = Math.min(...items.map((i) => i.depth));

@@ -4,9 +4,20 @@
  * workspace root.
  */
 import { basename, dirname, isInside, joinPath } from '../host';
-import { Link, Section, sectionByTitle } from '../markdown';
+import { Link, ParsedDocument, Section, sectionByTitle } from '../markdown';
 import { Range, range } from '../types';
-import { BARE_PATH_RE, NAME_CHAR, isExternal, isPlaceholderItem, referenceDefinitions, resolveTarget, targetPath, unverifiable } from './doc-util';
+import {
+  BARE_PATH_RE,
+  NAME_CHAR,
+  isExternal,
+  isPlaceholderItem,
+  maskedLine,
+  referenceDefinitions,
+  resolveTarget,
+  scanPlaceholders,
+  targetPath,
+  unverifiable,
+} from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -148,45 +159,58 @@ const missingArtifacts: Rule = {
       else linksByLine.set(l.line, [l]);
     }
     for (const { section, what } of sections) {
+      const lines: number[] = [];
       doc.items.forEach((item, idx) => {
         if (item.line <= section.heading.line || item.line >= section.end) return;
         if (isPlaceholderItem(doc, item)) return;
         // Only the item's own lines: nested items (next in document order) are items of their own.
         const next = doc.items[idx + 1];
         const last = next && next.line <= item.endLine ? next.line - 1 : item.endLine;
-        for (let line = item.line; line <= last; line++) {
-          if (doc.codeLines.has(line)) continue;
-          const links = linksByLine.get(line) ?? [];
-          for (const l of links) if (!isExternal(l.target)) check(what, l.target, l.targetRange);
-          const src = doc.lines[line];
-          CODE_PATH_RE.lastIndex = 0;
-          for (let m = CODE_PATH_RE.exec(src); m; m = CODE_PATH_RE.exec(src)) {
-            const s = m.index;
-            const e = s + m[0].length;
-            // Code spans inside a link's text or target belong to the link.
-            if (!looksLikePath(m[1]) || links.some((k) => k.range.start.character <= s && k.range.end.character >= e)) continue;
-            check(what, m[1], range(line, s + 1, line, e - 1));
-          }
-          // A path written bare, as the handoff template's `[Location]` invites: a folder and a file name with
-          // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
-          if (!src.includes('/')) continue;
-          let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
-          for (const k of links) {
-            const { start, end } = k.range;
-            bare = bare.slice(0, start.character) + ' '.repeat(end.character - start.character) + bare.slice(end.character);
-          }
-          // A slash only in links and code spans leaves no bare path to look for (performance only).
-          if (!bare.includes('/')) continue;
-          BARE_PATH_RE.lastIndex = 0;
-          for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
-            if (!isBarePath(m[2])) continue;
-            const s = m.index + m[1].length;
-            check(what, m[2], range(line, s, line, s + m[2].length));
-          }
-        }
+        for (let line = item.line; line <= last; line++) lines.push(line);
       });
+      // The rows of a table of artifacts or inputs (`| Audit report | \`04-ARTIFACTS/report.md\` | findings |`), as its items.
+      for (const t of doc.tables) {
+        if (t.line <= section.heading.line || t.line >= section.end) continue;
+        for (const row of t.rows) if (!isPlaceholderRow(doc, row.line)) lines.push(row.line);
+      }
+      for (const line of lines) {
+        if (doc.codeLines.has(line)) continue;
+        const links = linksByLine.get(line) ?? [];
+        for (const l of links) if (!isExternal(l.target)) check(what, l.target, l.targetRange);
+        const src = doc.lines[line];
+        CODE_PATH_RE.lastIndex = 0;
+        for (let m = CODE_PATH_RE.exec(src); m; m = CODE_PATH_RE.exec(src)) {
+          const s = m.index;
+          const e = s + m[0].length;
+          // Code spans inside a link's text or target belong to the link.
+          if (!looksLikePath(m[1]) || links.some((k) => k.range.start.character <= s && k.range.end.character >= e)) continue;
+          check(what, m[1], range(line, s + 1, line, e - 1));
+        }
+        // A path written bare, as the handoff template's `[Location]` invites: a folder and a file name with
+        // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
+        if (!src.includes('/')) continue;
+        let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
+        for (const k of links) {
+          const { start, end } = k.range;
+          bare = bare.slice(0, start.character) + ' '.repeat(end.character - start.character) + bare.slice(end.character);
+        }
+        // A slash only in links and code spans leaves no bare path to look for (performance only).
+        if (!bare.includes('/')) continue;
+        BARE_PATH_RE.lastIndex = 0;
+        for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+          if (!isBarePath(m[2])) continue;
+          const s = m.index + m[1].length;
+          check(what, m[2], range(line, s, line, s + m[2].length));
+        }
+      }
     }
   },
 };
+
+/** A table row that holds a template placeholder (`| [Artifact] | [Location] | [Purpose] |`): left to unfilled-placeholder, as such an item is. */
+function isPlaceholderRow(doc: ParsedDocument, line: number): boolean {
+  const raw = doc.lines[line] ?? '';
+  return /\[[A-Z][^\]\n]*\](?!\()/.test(raw) && scanPlaceholders(maskedLine(doc, line)).length > 0;
+}
 
 export const LINK_RULES: Rule[] = [brokenLinks, missingArtifacts];

@@ -1,6 +1,7 @@
 /**
- * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, each actual
- * value is compared with the row's own Target, or else with the threshold configured for the metric;
+ * Success metrics: in a table with a Metric column and an Actual (Value, Result) column, of a document
+ * that may report the phase's results (not a brief, an execution plan, a prompt, an input handoff or a
+ * finding), each actual value is compared with the row's own Target, or else with the threshold configured for the metric;
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
  * validation document, an iAI response), so is each list item `Name: value`, against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
@@ -18,6 +19,22 @@ import type { Range } from '../types';
 const METRIC_COL = /^metrics?$|^(?:success |quality )?metric(?: name)?$|^kpi$/i;
 const ACTUAL_COL = /^(?:actual|actuals|actual value|value|result|results|measured|achieved|current)$/i;
 const TARGET_COL = /^(?:target|targets|threshold|goal|expected)$/i;
+/** A header that names results with more words (`Phase 2 Result`, `Actual (Jan 28)`, `Achieved value`). */
+const ACTUAL_WORD = /\b(?:actuals?|results?|measured|achieved)\b/i;
+/** A header that names targets with more words (`Phase 2 Target`, `Target (seed)`, `Threshold value`). */
+const TARGET_WORD = /\b(?:targets?|thresholds?|goals?|expected)\b/i;
+/** A header that names where a phase started (`Baseline result`, `Previous actual`): neither a result nor a target. */
+const START_WORD = /\b(?:baselines?|before|previous|initial)\b/i;
+
+/** Whether a header names the column of actual values: `Actual`, `Value`, `Phase 2 Result` (not `Result vs Target`). */
+function isActualColumn(h: string): boolean {
+  return ACTUAL_COL.test(h) || (ACTUAL_WORD.test(h) && !TARGET_WORD.test(h) && !START_WORD.test(h));
+}
+
+/** Whether a header names the column of targets: `Target`, `Goal`, `Phase 2 Target` (not `Actual vs Target`). */
+function isTargetColumn(h: string): boolean {
+  return TARGET_COL.test(h) || (TARGET_WORD.test(h) && !ACTUAL_WORD.test(h) && !START_WORD.test(h));
+}
 
 function cellText(s: string): string {
   return s.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim();
@@ -114,6 +131,15 @@ function judgeParts(
 const RESULT_KINDS = new Set(['validation', 'response']);
 
 /**
+ * Kinds of documents whose metrics tables are not the phase's results either: a brief, an execution plan or
+ * a prompt sets targets from where the phase starts (`| Metric | Current | Target |`, the current value
+ * missing the target is why the phase exists), an input handoff receives baselines, a finding records what
+ * was found (a Foundation Audit's coverage analysis, `| Code coverage | > 80% | 54% |`). Their tables are
+ * not judged, as their lists are not; every other document's are.
+ */
+const NOT_RESULT_TABLE_KINDS = new Set(['brief', 'execution-plan', 'prompt', 'input-handoff', 'finding']);
+
+/**
  * A section that holds baselines or targets, not results: `## Baseline Metrics`, `### Before`, `## Goals`;
  * not one that sets them beside results (`## Metrics vs. Targets`, `## Before and After`).
  */
@@ -123,8 +149,11 @@ const RESULTS_TOO = /\b(?:vs\.?|versus|against|after|actuals?|results?|achieved|
 /** A section of metrics: `## Success Metrics`, `## Quality Metrics`, `## Metrics and KPIs`. */
 const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
 
-/** A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`. */
-const METRIC_ITEM = /^(\s*\**\s*)([^:\d][^:]*?)(\s*\**\s*:\s*\**\s*)(\S.*?)\s*$/;
+/**
+ * A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`; a
+ * status mark before the name (`✅ Code coverage: 84%`, `❌ …`, `⚠️ …`) is no part of it.
+ */
+const METRIC_ITEM = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d][^:]*?)(\s*\**\s*:\s*\**\s*)(\S.*?)\s*$/u;
 const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
 /**
  * A listed value marked as a baseline rather than a result: `Code coverage: 62% (baseline)`, `… (before)`,
@@ -143,12 +172,12 @@ const metrics: Rule = {
       (notResults ??= sections.filter((s) => s.level > 1 && NOT_RESULTS_SECTION.test(s.title) && !RESULTS_TOO.test(s.title))).some(
         (s) => s.heading.line < line && line < s.end,
       );
-    for (const t of ctx.doc.tables) {
+    for (const t of ctx.spec && NOT_RESULT_TABLE_KINDS.has(ctx.spec.kind) ? [] : ctx.doc.tables) {
       const head = t.header.map((h) => cellText(h.text));
       const mi = head.findIndex((h) => METRIC_COL.test(h));
-      const ai = head.findIndex((h) => ACTUAL_COL.test(h));
+      const ai = head.findIndex(isActualColumn);
       if (mi < 0 || ai < 0 || underNotResults(t.line)) continue;
-      const ti = head.findIndex((h) => TARGET_COL.test(h));
+      const ti = head.findIndex(isTargetColumn);
       for (const row of t.rows) {
         const nameCell = row.cells[mi];
         const actualCell = row.cells[ai];

@@ -90,9 +90,12 @@ function clean(text: string): string {
     .trim();
 }
 
-/** Whatever follows the quantity: words are fine ("critical", "of public APIs"), more numbers or comparisons are not. */
+/**
+ * Whatever follows the quantity: words are fine ("critical", "of public APIs"), and so is a note in parentheses
+ * (`12 min (p95)`, `99.5% (30-day)`, `7 (all in dev dependencies)`); more numbers or comparisons are not.
+ */
 function tailOk(rest: string): boolean {
-  return !/[\d<>=≤≥,;]/.test(rest);
+  return !/[\d<>=≤≥,;]/.test(rest.includes('(') ? rest.replace(/\([^()]*\)/g, ' ') : rest);
 }
 
 /** Parses a value such as `76%`, `4m 30s`, `3 minutes`, `2`, `99.95 %`. */

@@ -17,6 +17,14 @@ const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
 /** `→ why` or `-> why`, with text after the arrow. */
 const ARROW_RE = /(?:→|->|⟶|=>)\s*\S/;
 
+/**
+ * The labels a decision's rationale goes by (a `findLabel` pattern): `**Rationale**:`, and the words a decision
+ * table's rationale column may have (`**Why**:`, `**Reason**:`, `**Reasoning**:`, `**Justification**:`).
+ */
+export const RATIONALE_LABEL = '(?:rationale|reasons?|reasoning|why|justification)';
+/** The title keys of a decision's rationale subsection (`#### Rationale`, `#### Why`). */
+const RATIONALE_TITLES = ['Rationale', 'Reason', 'Reasons', 'Reasoning', 'Why', 'Justification'];
+
 /** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
 const TEMPLATE_RATIONALE_RE = /(?:→|->|⟶|=>)\s*(?:\*\*|__|\*|_)?rationale(?:\*\*|__|\*|_)?\.?\s*$/i;
 
@@ -134,15 +142,19 @@ const decisions: Rule = {
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
       if (made && item.line > made.heading.line && item.line < made.end) continue;
       const body = itemBody(doc, item);
-      if (!TEMPLATE_RATIONALE_RE.test(body) && (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body))) continue;
+      if (
+        !TEMPLATE_RATIONALE_RE.test(body) &&
+        (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body))
+      )
+        continue;
       ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
     }
     for (const s of headed) {
       // A decision not taken yet (`### Decision 7: TBD`) has no rationale to give, as such an item has none.
       if (pendingHeading(s.title)) continue;
       // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts).
-      const found = findLabel(doc, s.bodyStart, s.ownEnd, 'rationale');
-      if (found?.filled || hasSubsection(doc, s, 'Rationale')) continue;
+      const found = findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL);
+      if (found?.filled || RATIONALE_TITLES.some((t) => hasSubsection(doc, s, t))) continue;
       ctx.report('decision-without-rationale', s.heading.textRange, `Decision "${short(s.title)}" gives no rationale: add a "**Rationale**:" line.`, {
         fix: 'insert-rationale',
         heading: s.heading.line,
@@ -172,9 +184,15 @@ const PENDING_RE = /^(?:\[\s*\]\s*)?(?:pending|tbd|tba|open|deferred|undecided|t
 /** The column of a decision table that holds each decision's reason. */
 const RATIONALE_COL = /^\W*(?:rationale|reason(?:ing|s)?|why|justification)\W*$/i;
 
-/** `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. */
+/**
+ * `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. Nor is an
+ * item about the risk register (`Risk register: see the table`, `Risk owner: Ana`, `Risk level: medium`).
+ */
 function riskRest(text: string): string | undefined {
-  const m = /^(?:\*\*|__)?risk\b[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  const m =
+    /^(?:\*\*|__)?risk\b(?!\s*(?:register|owners?|levels?|scores?|ratings?|appetite|tolerance|assessments?|categor(?:y|ies)|matrix|management|review|status|profile|log|summary|strateg(?:y|ies)|plan)\b)[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(
+      text.trim(),
+    );
   return m ? m[1] : undefined;
 }
 

@@ -113,6 +113,11 @@ export interface Placeholder {
 }
 
 const BRACKET_RE = /\[([^[\]\n]*)\]/g;
+/**
+ * A bracketed severity or priority tag (`[High]`, `[CRITICAL]`, `[P1]`): how a team fills the handoff template's
+ * `Risk 1: [Impact] - [Mitigation]` or marks an issue, not a placeholder left for it.
+ */
+const SEVERITY_TAG = /^\s*(?:critical|high|medium|moderate|low|major|minor|blocker|severe|p[0-4]|sev[\s-]?[0-4])\s*$/i;
 const HANDLEBARS_RE = /\{\{\{?[^{}\n]*\}?\}\}/g;
 const MARKER_RE = /\b(?:TBD\b|TODO:)/g;
 
@@ -131,7 +136,7 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
       const e = s + m[0].length;
       const before = line[s - 1] ?? '';
       const after = line[e] ?? '';
-      if (!/^[A-Z]/.test(inner) || inner.trim().length < 2) continue;
+      if (!/^[A-Z]/.test(inner) || inner.trim().length < 2 || SEVERITY_TAG.test(inner)) continue;
       if (before === '\\' || before === ']' || before === '[' || before === '!') continue;
       if (after === '(' || after === '[' || after === ']') continue;
       // A reference definition `[Label]: url` at the start of a line, or a shortcut reference to one.

@@ -94,15 +94,36 @@ export interface Deliverable {
   terms: string[];
   /** Distinct significant words. */
   words: string[];
+  /**
+   * The distinct significant words outside parentheses, when it has some there: `Expanded test coverage (>80%)`
+   * is addressed by a report of its coverage, `Integrate linters (e.g., Pylint, ESLint)` by its linters.
+   */
+  core?: string[];
   key: string;
 }
 
+/** Parenthesised text: a target (`(>80%)`) or examples (`(e.g., Pylint, ESLint)`) qualifying a deliverable. */
+const PARENTHESES = /\([^()]*\)/g;
+
 export function deliverable(text: string): Deliverable {
   const key = textKey(text);
-  return { text, terms: keyTerms(text), words: [...wordSetOfKey(key)], key };
+  const words = [...wordSetOfKey(key)];
+  const bare = text.includes('(') ? textKey(text.replace(PARENTHESES, ' ')) : key;
+  const core = bare !== key && bare !== '' ? [...wordSetOfKey(bare)] : undefined;
+  return { text, terms: keyTerms(text), words, core: core?.length && core.length < words.length ? core : undefined, key };
 }
 
-/** A deliverable counts as addressed by a unit when its key term, or 60% of its significant words, appear in it. */
+/** Whether 60% of `words` are among `have`. */
+function mostOf(words: readonly string[], have: ReadonlySet<string>): boolean {
+  let hits = 0;
+  for (const w of words) if (have.has(w)) hits++;
+  return hits / words.length >= 0.6;
+}
+
+/**
+ * A deliverable counts as addressed by a unit when its key term, or 60% of its significant words (or of those
+ * outside its parentheses), appear in it.
+ */
 export function addresses(d: Deliverable | string, u: Unit | string): boolean {
   const want = typeof d === 'string' ? deliverable(d) : d;
   const where = typeof u === 'string' ? unit(u) : u;
@@ -110,9 +131,7 @@ export function addresses(d: Deliverable | string, u: Unit | string): boolean {
   if (want.terms.some((k) => key.includes(` ${k} `))) return true;
   if (want.words.length === 0) return want.key !== '' && key.includes(` ${want.key} `);
   const have = where.words;
-  let hits = 0;
-  for (const w of want.words) if (have.has(w)) hits++;
-  return hits / want.words.length >= 0.6;
+  return mostOf(want.words, have) || (want.core !== undefined && mostOf(want.core, have));
 }
 
 /** The deliverables that no unit addresses. */

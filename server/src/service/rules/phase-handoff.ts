@@ -128,9 +128,10 @@ function checkInputHandoff(ctx: RuleContext): void {
 
   // Inputs: everything phase N hands off is received; nothing else is claimed as handed off.
   const inputsSec = inputSection(doc, IN_INPUTS, phase.number);
-  const received = handoffItems(doc, inputsSec, folder, bases);
+  // A table of inputs (`| Input | Location | Description |`) is read row by row, as a list is item by item.
+  const received = handoffItems(doc, inputsSec, folder, bases, true);
   if (out.inputs) {
-    const handed = handoffItems(pair.out, out.inputs, prevFolder, pathBases(ctx.model.root, pair.prev));
+    const handed = handoffItems(pair.out, out.inputs, prevFolder, pathBases(ctx.model.root, pair.prev), true);
     const at = inputsSec ? inputsSec.heading.textRange : titleRange(doc);
     const receivedIndex = new InputIndex(received);
     for (const h of handed) {

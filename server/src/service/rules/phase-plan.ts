@@ -118,6 +118,11 @@ function rowWorkstream(cells: TableCell[], cols: PlanColumns): string {
 }
 
 /** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */
+/** The number a row's Phase cell gives: `Phase 1: Source Code Management`, `Phase_1`, or the number alone (`1`, `#1`, `**1**`). */
+function phaseNumberOf(text: string): RegExpExecArray | null {
+  return /phase\s*(\d+)/i.exec(text.replace(/[_-]/g, ' ')) ?? /^[\s*_]*#?\s*(\d+)[\s*_]*$/.exec(text);
+}
+
 export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCell[], cols: PlanColumns, p: Phase, root: string): boolean {
   const cell = cells[cols.phase];
   if (!cell) return false;
@@ -127,8 +132,8 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
   const key = nameKey(cell.text);
   if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
-  // "Phase 1: Source Code Management" in the Build row matches Build/Phase_1_Source_Control.
-  const num = /phase\s*(\d+)/i.exec(cell.text.replace(/[_-]/g, ' '));
+  // "Phase 1: Source Code Management" (or "1" in the Phase column) in the Build row matches Build/Phase_1_Source_Control.
+  const num = phaseNumberOf(cell.text);
   return !!num && ws.trim() !== '' && p.number !== undefined && Number(num[1]) === p.number;
 }
 
@@ -137,6 +142,8 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
  * integrated" (`Verified`, `Integrated`, `Verified & Integrated`).
  */
 const COMPLETE = /^(complete|completed|done|finished|passed|verified|integrated|verified (and )?integrated|integrated (and )?verified)$/;
+/** A status that is a check mark alone (`✅`, `✔️`, `☑`, `✓`): done. */
+const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
 
 /**
  * The phases a row may name, from an index built once per plan (performance only): rowMatches still
@@ -173,7 +180,7 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
       }
     }
     take(`k:${nameKey(cell.text)}`);
-    const num = /phase\s*(\d+)/i.exec(cell.text.replace(/[_-]/g, ' '));
+    const num = phaseNumberOf(cell.text);
     if (num && rowWorkstream(cells, cols).trim() !== '') take(`n:${Number(num[1])}`);
     return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
   };
@@ -242,9 +249,14 @@ export const planRule: Rule = {
         hits.forEach((p) => matched.add(p));
         const status = cols.status !== undefined ? row.cells[cols.status] : undefined;
         const key = status ? textKey(status.text).replace(/^\W+/, '') : '';
-        if (!status || !COMPLETE.test(key) || !ctx.gates) continue;
-        // "Verified & Integrated" is said as the plan says it; the other words are "Complete".
-        const marked = /verified|integrated/.test(key) ? status.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') : 'Complete';
+        const mark = status !== undefined && DONE_MARK.test(status.text);
+        if (!status || (!COMPLETE.test(key) && !mark) || !ctx.gates) continue;
+        // "Verified & Integrated" is said as the plan says it; a check mark as itself; the other words are "Complete".
+        const marked = /verified|integrated/.test(key)
+          ? status.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+          : mark
+            ? `Complete (${status.text.replace(/[\s*_]/g, '')})`
+            : 'Complete';
         for (const p of hits) {
           const open = ctx.gates(p).filter((g) => g.status !== 'passed');
           if (!open.length) continue;

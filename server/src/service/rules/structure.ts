@@ -5,7 +5,7 @@
  */
 import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
-import { gateChecklistSection, gateListItems, tailOnly } from '../gates';
+import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
@@ -177,10 +177,14 @@ function gateTitled(layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
 /** gateTitled's answers by layout and section spec (performance only: every document asks for each of its kind's sections). */
 const gateTitles = new WeakMap<LayoutSpec, WeakMap<SectionSpec, boolean>>();
 
-/** Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`): the gate's section is then not missing. */
+/**
+ * Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`), or the gate
+ * as a row of a gates table (`gateTableRow`): the gate's section is then not missing.
+ */
 export function listedGate(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
   const gate = specGate(layout, sec);
-  return gate !== undefined && gateListItems(layout!, doc, gate).length > 0;
+  // Also a row of a gates table: the gate is written there (gate-item-unchecked says it needs boxes), not missing.
+  return gate !== undefined && (gateListItems(layout!, doc, gate).length > 0 || gateTableRow(layout!, doc, gate) !== undefined);
 }
 
 /**
