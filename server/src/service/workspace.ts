@@ -304,20 +304,21 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
 }
 
 /**
- * The phase number a layout's pattern reads in a folder name: its group 1 when that is a whole number
- * (digits only); otherwise (no match, no group 1, `beta` or `1.5` captured) the phase has no number.
- */
-/**
  * An audit phase folder named as the iAI layout names its phases, `phase_1`, `phase1` or `Phase 1` rather than
  * `phase-1`: a phase when it holds one of the layout's documents (`00-PHASE_BRIEF.md`…), as a team that wrote
  * the phase meant it, rather than a folder silently left unchecked.
  */
 const LOOSE_AUDIT_FOLDER = /^phase[\s_]*(\d+)$/i;
 
+/** Whether some of `files` (a folder's own) is a document of the layout, by its file name. */
 function holdsDocumentOf(layout: LayoutSpec, files: string[] | undefined): boolean {
   return !!files && files.some((f) => layout.documents.some((d) => basename(f) === d.file));
 }
 
+/**
+ * The phase number a layout's pattern reads in a folder name: its group 1 when that is a whole number
+ * (digits only); otherwise (no match, no group 1, `beta` or `1.5` captured) the phase has no number.
+ */
 export function phaseNumber(pattern: RegExp, name: string): number | undefined {
   const g = pattern.exec(name)?.[1];
   return g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;

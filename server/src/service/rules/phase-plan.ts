@@ -117,12 +117,12 @@ function rowWorkstream(cells: TableCell[], cols: PlanColumns): string {
   return cols.workstream !== undefined ? (cells[cols.workstream]?.text ?? '') : (cols.impliedWorkstream ?? '');
 }
 
-/** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */
 /** The number a row's Phase cell gives: `Phase 1: Source Code Management`, `Phase_1`, or the number alone (`1`, `#1`, `**1**`). */
 function phaseNumberOf(text: string): RegExpExecArray | null {
   return /phase\s*(\d+)/i.exec(text.replace(/[_-]/g, ' ')) ?? /^[\s*_]*#?\s*(\d+)[\s*_]*$/.exec(text);
 }
 
+/** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */
 export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCell[], cols: PlanColumns, p: Phase, root: string): boolean {
   const cell = cells[cols.phase];
   if (!cell) return false;
