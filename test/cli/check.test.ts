@@ -342,7 +342,7 @@ describe('phasegate check', () => {
   it('exits 2 with one line on stderr for bad usage: the problem, and where the usage is', async () => {
     const cases: [string[], string][] = [
       [['check', '--bogus'], "unknown option '--bogus'"],
-      [['check', '--format', 'xml'], "unknown format 'xml' for 'check': expected text, json or sarif"],
+      [['check', '--format', 'xml'], "unknown format 'xml' for 'check': expected text, json, sarif or gitlab"],
       [['frobnicate'], "unknown command 'frobnicate': expected check, status or new"],
       [['check', '--format'], "option '--format' needs a value"],
       [['status', '--format', 'sarif'], "unknown format 'sarif' for 'status': expected text or json"],
