@@ -88,6 +88,7 @@ export async function goToGateCause(ctx: PhasegateContext, arg?: GateTarget): Pr
       undefined,
       'Go to What Holds a Gate',
       (r) => r.phase.gates.some((g) => g.status !== 'passed') || `every gate of ${r.phase.id} passed`,
+      'every gate of every phase passed',
     );
     if (!ref) return undefined;
     phaseUri = ref.phase.uri;
