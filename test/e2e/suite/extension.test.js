@@ -477,6 +477,35 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it("opens the file that a broken link's Create quick fix creates, as the editor runs the fix", async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-2', '05-DECISIONS.md');
+    const created = wsFile('audit-deployment', 'phase-2', '04-ARTIFACTS', 'e2e-created.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const broken = (ds) => ds.find((d) => codeOf(d) === 'broken-link' && d.message.includes('e2e-created.md'));
+    try {
+      await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount, 0), '\nSee [the notes](04-ARTIFACTS/e2e-created.md).\n'));
+      const diag = broken(await waitForDiagnostics(uri, broken));
+      const fix = await quickFix(uri, diag.range, /^Create /);
+      assert.ok(fix.command, `the fix "${fix.title}" opens what it creates`);
+      // A fix that edits the document itself opens nothing.
+      const other = await quickFix(uri, diag.range, /Disable broken-link for this line/);
+      assert.equal(other.command, undefined, 'no command on a fix that creates nothing');
+      // What the editor does with a chosen fix: its edit, then its command.
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+      assert.equal(vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.fsPath, created.fsPath);
+      assert.ok(await exists(created), 'the file is created');
+    } finally {
+      for (const d of vscode.workspace.textDocuments) if (d.isDirty && d.uri.fsPath === created.fsPath) await d.save();
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(created).then(undefined, () => undefined);
+    }
+  });
+
   it('plans template files without overwriting existing ones', async function () {
     const phase2 = wsFile('audit-deployment', 'phase-2').toString();
     const res = await api.request('phasegate/newDocument', { what: 'handoff', targetUri: phase2 });
