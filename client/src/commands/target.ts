@@ -14,9 +14,12 @@ export function targetUri(arg: Target): string | undefined {
   if (arg instanceof vscode.Uri) return arg.toString();
   switch (arg.type) {
     case 'phase':
+    case 'findings':
     case 'gates':
     case 'gate':
       return arg.ref.phase.uri;
+    case 'finding':
+      return arg.uri;
     case 'document':
       return arg.doc.uri;
     case 'group':

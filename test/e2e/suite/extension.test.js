@@ -606,6 +606,13 @@ describe('Phasegate in the extension host', function () {
       assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Registry rate limits"\nstatus: draft\n/);
       assert.match(text, /^# Finding 2: Registry rate limits$/m);
       assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new finding is opened');
+      // The Phases view lists it among the phase's findings.
+      const phase = await treeNode('audit-deployment', 'phase-3');
+      const findings = (await api.tree.getChildren(phase)).find((n) => n.type === 'findings');
+      assert.ok(findings, 'a Findings row under phase-3');
+      assert.equal(api.tree.getTreeItem(findings).contextValue, 'findings');
+      const listed = (await api.tree.getChildren(findings)).map((n) => vscode.Uri.parse(n.uri).fsPath);
+      assert.deepEqual(listed, [wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'image-size-analysis.md').fsPath, file.fsPath]);
       // Its front matter is checked against the finding schema.
       const editor = vscode.window.activeTextEditor;
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(3).range, 'status: finished')));
