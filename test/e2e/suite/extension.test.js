@@ -206,6 +206,20 @@ describe('Phasegate in the extension host', function () {
       gates.map((n) => api.tree.getTreeItem(n).label),
       ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'],
     );
+    // The Gates row's context menu (and its inline action) runs the phase's gate check.
+    const gatesRow = children.find((n) => api.tree.getTreeItem(n).label === 'Gates');
+    const onGates = pkg.contributes.menus['view/item/context']
+      .filter((m) => {
+        const r = /viewItem =~ \/(.*)\/$/.exec(m.when);
+        return r && new RegExp(r[1]).test(api.tree.getTreeItem(gatesRow).contextValue);
+      })
+      .map((m) => `${m.command} ${m.group}`);
+    assert.deepEqual(onGates, ['phasegate.phases.runGateCheck inline', 'phasegate.phases.runGateCheck 3_gates@1']);
+    const checked = await vscode.commands.executeCommand('phasegate.runGateCheck', gatesRow, false);
+    assert.deepEqual(
+      checked.map((g) => g.name),
+      ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'],
+    );
     const build = roots.find((n) => api.tree.getTreeItem(n).label === 'Build');
     const buildPhases = (await api.tree.getChildren(build)).map((n) => api.tree.getTreeItem(n).label);
     assert.equal(buildPhases.length, 2, `Build phases: ${buildPhases}`);
