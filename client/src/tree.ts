@@ -329,6 +329,10 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         const item = new vscode.TreeItem(vscode.Uri.parse(node.uri), vscode.TreeItemCollapsibleState.None);
         item.id = `plan:${node.uri}`;
         item.label = 'Project implementation plan';
+        // Its project, by its folder in the workspace folder (several projects each have a plan row).
+        const project = planProject(node.uri, node.folder.uri);
+        if (project) item.description = project;
+        item.tooltip = `The project implementation plan of ${project ?? node.folder.name}: ${vscode.Uri.parse(node.uri).fsPath}`;
         item.iconPath = new vscode.ThemeIcon('project');
         item.contextValue = 'plan';
         item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.parse(node.uri)] };
@@ -390,6 +394,14 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     this.changed.dispose();
     this.loaded.dispose();
   }
+}
+
+/** The folder of a plan's project relative to the workspace folder (`all_use_iai_project`); undefined at its root. */
+function planProject(planUri: string, folderUri: string): string | undefined {
+  const plan = vscode.Uri.parse(planUri).path;
+  const folder = vscode.Uri.parse(folderUri).path.replace(/\/$/, '');
+  const dir = plan.slice(0, plan.lastIndexOf('/'));
+  return dir.startsWith(`${folder}/`) ? dir.slice(folder.length + 1) : undefined;
 }
 
 /** How deep findings are looked for below the findings folder (a finding may sit in a subfolder). */

@@ -252,3 +252,30 @@ describe("client: an audit phase's findings in the Phases view", () => {
     assert.deepEqual(told, [phase, phase], 'the phase drawn again for each of its findings, nothing for a phase the view does not show');
   });
 });
+
+describe("client: a project plan's row in the Phases view", () => {
+  it('names its project by its folder, so that the plans of two projects tell apart', async () => {
+    const { mod, vscode } = await clientModule<{
+      PhaseTreeProvider: new (ctx: unknown) => Tree & { getTreeItem(n: Node): { label: unknown; description?: string } };
+    }>('client/src/tree.ts');
+    const never = new vscode.EventEmitter<void>();
+    const tree = wholeTree('p', 1);
+    tree.folders[0].plans = ['file:///ws/project_implementation_plan.md', 'file:///ws/projects/billing/project_implementation_plan.md'];
+    const provider = new mod.PhaseTreeProvider({
+      running: true,
+      starting: false,
+      onDidChangePhases: never.event,
+      onDidChangeState: never.event,
+      request: () => Promise.resolve(tree),
+    });
+    await provider.load();
+    const plans = (await provider.getChildren()).filter((n) => n.type === 'plan').map((n) => provider.getTreeItem(n));
+    assert.deepEqual(
+      plans.map((i) => [i.label, i.description]),
+      [
+        ['Project implementation plan', undefined],
+        ['Project implementation plan', 'projects/billing'],
+      ],
+    );
+  });
+});
