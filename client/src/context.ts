@@ -53,6 +53,33 @@ function closableChannel(channel: vscode.LogOutputChannel, closed: () => boolean
   });
 }
 
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The code action, with a command that opens the file its edit creates, when it creates one and has no
+ * command of its own: the editor applies the edit and leaves the new file unseen otherwise. A created file
+ * is one the edit writes from its start (the server's CreateFile and the edit of its text) that is neither
+ * on disk nor open: only the file the same edit creates can be edited so.
+ */
+async function opensCreatedFile(action: vscode.CodeAction): Promise<vscode.CodeAction> {
+  if (!action.edit || action.command) return action;
+  for (const [uri, edits] of action.edit.entries()) {
+    const fromStart = edits.length > 0 && edits.every((e) => e.range.isEmpty && e.range.start.line === 0 && e.range.start.character === 0);
+    if (!fromStart || uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) continue;
+    if (await exists(uri)) continue;
+    action.command = { command: 'vscode.open', title: `Open ${vscode.workspace.asRelativePath(uri)}`, arguments: [uri] };
+    break;
+  }
+  return action;
+}
+
 export class PhasegateContext implements vscode.Disposable {
   readonly config = new Config();
   readonly output: vscode.LogOutputChannel;
@@ -129,6 +156,13 @@ export class PhasegateContext implements vscode.Disposable {
       // the changes of the files it reads and the creation and deletion of any file or folder (artifacts,
       // 03-FINDINGS/, a whole phase). A watcher of every change here would send each build's output too.
       initializationOptions,
+      middleware: {
+        // A quick fix that creates a file (a broken link's target, a missing document) opens it once applied.
+        provideCodeActions: async (document, range, context, token, next) => {
+          const actions = await next(document, range, context, token);
+          return actions && Promise.all(actions.map((a) => (a instanceof vscode.CodeAction ? opensCreatedFile(a) : a)));
+        },
+      },
       outputChannel: this.clientOutput,
       traceOutputChannel: this.clientOutput,
     };

@@ -194,6 +194,9 @@ export function iaiProjects(data: PhasesResult | undefined): IaiProject[] {
   return out;
 }
 
+/** The folder of an audit phase that holds its findings. */
+export const FINDINGS_FOLDER = '03-FINDINGS';
+
 /** Phases whose layout keeps findings (the audit layout's 03-FINDINGS/). */
 export function keepsFindings(layout: string): boolean {
   return layout === 'audit';

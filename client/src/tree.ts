@@ -30,6 +30,7 @@ import {
   blockersMarkdown,
   handoffTarget,
   iaiProjects,
+  FINDINGS_FOLDER,
   keepsFindings,
   phaseIcon,
   phaseLabel,
@@ -48,6 +49,8 @@ export type PhaseTreeNode =
   | { type: 'plan'; uri: string; folder: WorkspaceFolderNode }
   | { type: 'phase'; ref: PhaseRef; parent: PhaseTreeNode }
   | { type: 'document'; doc: DocumentNode; phase: PhaseNode; parent: PhaseTreeNode; index?: number }
+  | { type: 'findings'; ref: PhaseRef; parent: PhaseTreeNode; files: string[] }
+  | { type: 'finding'; uri: string; ref: PhaseRef; parent: PhaseTreeNode }
   | { type: 'gates'; ref: PhaseRef; parent: PhaseTreeNode }
   | { type: 'gate'; gate: GateSummary; ref: PhaseRef; parent: PhaseTreeNode; index?: number }
   | { type: 'message'; text: string; icon?: string };
@@ -86,6 +89,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   private whole = true;
   /** What the view drew at its last request for the roots; undefined until it asks. */
   private shown: unknown;
+  /** The phase rows the view holds, by phase folder URI: a finding written or deleted redraws its phase's row. */
+  private readonly phaseRows = new Map<string, PhaseTreeNode>();
 
   constructor(private readonly ctx: PhasegateContext) {
     this.subs = [
@@ -93,6 +98,15 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       // Starting, running, stopped: the roots say so while no tree is in hand.
       ctx.onDidChangeState(() => this.redrawIfChanged()),
     ];
+    // A finding written or deleted (New Finding, the Explorer, git) shows under its phase at once, also when
+    // it changes nothing the server announces (a finding without problems).
+    const findings = vscode.workspace.createFileSystemWatcher(`**/${FINDINGS_FOLDER}/**/*.md`, false, true, false);
+    const redrawPhaseOf = (uri: vscode.Uri) => {
+      const phase = phaseOfFinding(uri);
+      const row = phase && this.phaseRows.get(phase);
+      if (row) this.changed.fire(row);
+    };
+    this.subs.push(findings, findings.onDidCreate(redrawPhaseOf), findings.onDidDelete(redrawPhaseOf));
   }
 
   /**
@@ -215,6 +229,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
 
   async getChildren(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
     if (!node) {
+      // The view draws every row anew: the phase rows it held are gone.
+      this.phaseRows.clear();
       // The first tree is not waited for: the view says that the server starts or indexes meanwhile.
       const first = !this.data && !this.error && (this.ctx.starting || !!this.current || (this.ctx.running && !this.fetched));
       if (first && this.ctx.running) void this.load();
@@ -229,8 +245,12 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         return node.group.phases.map((p) => this.phaseNode({ phase: p, group: node.group, folderUri: node.folder.uri }, node));
       case 'phase': {
         const docs: PhaseTreeNode[] = node.ref.phase.documents.map((doc, index) => ({ type: 'document', doc, phase: node.ref.phase, parent: node, index }));
+        const files = keepsFindings(node.ref.phase.layout) ? await findingFiles(node.ref.phase.uri) : undefined;
+        if (files) docs.push({ type: 'findings', ref: node.ref, parent: node, files });
         return node.ref.phase.gates.length ? [...docs, { type: 'gates', ref: node.ref, parent: node }] : docs;
       }
+      case 'findings':
+        return node.files.map((uri) => ({ type: 'finding', uri, ref: node.ref, parent: node }));
       case 'gates':
         return node.ref.phase.gates.map((gate, index) => ({ type: 'gate', gate, ref: node.ref, parent: node, index }));
       default:
@@ -264,7 +284,9 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   private phaseNode(ref: PhaseRef, parent: PhaseTreeNode): PhaseTreeNode {
-    return { type: 'phase', ref, parent };
+    const node: PhaseTreeNode = { type: 'phase', ref, parent };
+    this.phaseRows.set(vscode.Uri.parse(ref.phase.uri).toString(), node);
+    return node;
   }
 
   getParent(node: PhaseTreeNode): PhaseTreeNode | undefined {
@@ -275,6 +297,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       }
       case 'phase':
       case 'document':
+      case 'findings':
+      case 'finding':
       case 'gates':
       case 'gate':
         return node.parent;
@@ -305,6 +329,10 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         const item = new vscode.TreeItem(vscode.Uri.parse(node.uri), vscode.TreeItemCollapsibleState.None);
         item.id = `plan:${node.uri}`;
         item.label = 'Project implementation plan';
+        // Its project, by its folder in the workspace folder (several projects each have a plan row).
+        const project = planProject(node.uri, node.folder.uri);
+        if (project) item.description = project;
+        item.tooltip = `The project implementation plan of ${project ?? node.folder.name}: ${vscode.Uri.parse(node.uri).fsPath}`;
         item.iconPath = new vscode.ThemeIcon('project');
         item.contextValue = 'plan';
         item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.parse(node.uri)] };
@@ -326,6 +354,31 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       }
       case 'gate':
         return gateItem(node);
+      case 'findings': {
+        const n = node.files.length;
+        const item = new vscode.TreeItem('Findings', n ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `findings:${node.ref.phase.uri}`;
+        item.description = n ? `${n} in ${FINDINGS_FOLDER}/` : `none yet in ${FINDINGS_FOLDER}/`;
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.resourceUri = vscode.Uri.joinPath(vscode.Uri.parse(node.ref.phase.uri), FINDINGS_FOLDER);
+        // `findings`: New Finding applies.
+        item.contextValue = 'findings';
+        item.tooltip = `The findings of ${node.ref.phase.id}: the Markdown files of its ${FINDINGS_FOLDER}/ folder`;
+        return item;
+      }
+      case 'finding': {
+        const uri = vscode.Uri.parse(node.uri);
+        const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+        item.id = `finding:${node.uri}`;
+        // One in a subfolder: its folder beside its name.
+        const folder = vscode.Uri.joinPath(vscode.Uri.parse(node.ref.phase.uri), FINDINGS_FOLDER).path;
+        const sub = uri.path.startsWith(`${folder}/`) ? uri.path.slice(folder.length + 1, uri.path.lastIndexOf('/')) : '';
+        if (sub) item.description = `${sub}/`;
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+        // `document`: Open and Reveal in Explorer apply, as to the phase's documents.
+        item.contextValue = 'document';
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
@@ -341,6 +394,50 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     this.changed.dispose();
     this.loaded.dispose();
   }
+}
+
+/** The folder of a plan's project relative to the workspace folder (`all_use_iai_project`); undefined at its root. */
+function planProject(planUri: string, folderUri: string): string | undefined {
+  const plan = vscode.Uri.parse(planUri).path;
+  const folder = vscode.Uri.parse(folderUri).path.replace(/\/$/, '');
+  const dir = plan.slice(0, plan.lastIndexOf('/'));
+  return dir.startsWith(`${folder}/`) ? dir.slice(folder.length + 1) : undefined;
+}
+
+/** How deep findings are looked for below the findings folder (a finding may sit in a subfolder). */
+const FINDINGS_DEPTH = 4;
+
+/**
+ * The Markdown files of a phase's findings folder and its subfolders (each is a finding), sorted by path;
+ * undefined when the phase has no such folder.
+ */
+async function findingFiles(phaseUri: string): Promise<string[] | undefined> {
+  const root = vscode.Uri.joinPath(vscode.Uri.parse(phaseUri), FINDINGS_FOLDER);
+  const out: [string, string][] = [];
+  const walk = async (dir: vscode.Uri, rel: string, depth: number): Promise<boolean> => {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(dir);
+    } catch {
+      return false;
+    }
+    for (const [name, type] of entries) {
+      const uri = vscode.Uri.joinPath(dir, name);
+      if (type & vscode.FileType.Directory) {
+        if (depth < FINDINGS_DEPTH) await walk(uri, `${rel}${name}/`, depth + 1);
+      } else if (type & vscode.FileType.File && /\.md$/i.test(name)) out.push([`${rel}${name}`, uri.toString()]);
+    }
+    return true;
+  };
+  if (!(await walk(root, '', 1))) return undefined;
+  return out.sort((a, b) => a[0].localeCompare(b[0])).map(([, uri]) => uri);
+}
+
+/** The phase folder of a finding: the folder that holds the nearest findings folder above it. */
+function phaseOfFinding(uri: vscode.Uri): string | undefined {
+  const parts = uri.path.split('/');
+  const at = parts.lastIndexOf(FINDINGS_FOLDER, parts.length - 2);
+  return at > 0 ? uri.with({ path: parts.slice(0, at).join('/') }).toString() : undefined;
 }
 
 function groupItem(group: GroupNode, folder: WorkspaceFolderNode): vscode.TreeItem {

@@ -36,13 +36,16 @@ async function commands() {
   return { mod, asked };
 }
 
+/** `phasegate.enable` on in every folder. */
+const ON = { enableFor: () => true };
+
 /** A workspace with one audit phase sequence and no iAI phase. */
 const AUDIT_ONLY: PhasesResult = wholeTree('a1', 1);
 
 describe('client: New Implementation Prompt without iAI phases', () => {
   it('starts an iAI workstream at once: no layout pick offering audit phases; asks for its workstream', async () => {
     const { mod, asked } = await commands();
-    const ctx = { tree: { load: () => Promise.resolve(AUDIT_ONLY) } };
+    const ctx = { tree: { load: () => Promise.resolve(AUDIT_ONLY) }, config: ON };
     await mod.newPrompt(ctx);
     assert.deepEqual(asked.pick, [], 'no pick');
     assert.equal(asked.input.length, 1);
@@ -51,7 +54,7 @@ describe('client: New Implementation Prompt without iAI phases', () => {
 
   it('refuses a workstream named . or .. (as the server does) while it is typed, before the title is asked', async () => {
     const { mod, asked } = await commands();
-    await mod.newPrompt({ tree: { load: () => Promise.resolve(AUDIT_ONLY) } });
+    await mod.newPrompt({ tree: { load: () => Promise.resolve(AUDIT_ONLY) }, config: ON });
     const validate = asked.input[0].validateInput!;
     assert.match(validate('..') ?? '', /'\.\.' is not a workstream name/);
     assert.match(validate(' . ') ?? '', /'\.' is not a workstream name/);
@@ -75,6 +78,7 @@ describe('client: New Phase in a nested project', () => {
     const asked: { targetUri: string }[] = [];
     const ctx = {
       tree: { load: () => Promise.resolve(data) },
+      config: ON,
       request: (_type: unknown, params: { targetUri: string }) => {
         asked.push(params);
         return Promise.resolve({ files: [], edit: null, errors: ['stop here'] });

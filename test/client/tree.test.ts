@@ -160,3 +160,122 @@ describe('client: what the Phases view shows before the first tree', () => {
     assert.deepEqual(await labels(), ['Starting Phasegate…']);
   });
 });
+
+describe("client: an audit phase's findings in the Phases view", () => {
+  interface Item {
+    label: unknown;
+    description?: string;
+    contextValue?: string;
+    command?: { command: string };
+  }
+  type Provider = Tree & { getTreeItem(n: Node): Item };
+
+  /** The provider over one audit phase, `file:///ws/phase-1`, whose 03-FINDINGS/ holds `files` (none: no such folder), its subfolder `archive/` `archived`. */
+  async function withFindings(files: [string, number][] | undefined, archived: [string, number][] = []) {
+    const { mod, vscode } = await clientModule<{ PhaseTreeProvider: new (ctx: unknown) => Provider }>('client/src/tree.ts');
+    const created: ((u: unknown) => void)[] = [];
+    const workspace = vscode.workspace as Record<string, unknown>;
+    workspace.fs = {
+      readDirectory: (dir: { toString(): string }) => {
+        const listed = files && { 'file:///ws/phase-1/03-FINDINGS': files, 'file:///ws/phase-1/03-FINDINGS/archive': archived }[dir.toString()];
+        return listed ? Promise.resolve(listed) : Promise.reject(new Error('ENOENT'));
+      },
+    };
+    workspace.createFileSystemWatcher = () => ({
+      onDidCreate: (l: (u: unknown) => void) => (created.push(l), { dispose() {} }),
+      onDidDelete: () => ({ dispose() {} }),
+      dispose() {},
+    });
+    const never = new vscode.EventEmitter<void>();
+    const ctx = {
+      running: true,
+      starting: false,
+      onDidChangePhases: never.event,
+      onDidChangeState: never.event,
+      request: () => Promise.resolve(wholeTree('a1', 1)),
+    };
+    const tree = new mod.PhaseTreeProvider(ctx);
+    const told: unknown[] = [];
+    tree.onDidChangeTreeData(((n: unknown) => void told.push(n)) as unknown as () => void);
+    await tree.load();
+    const [group] = await tree.getChildren();
+    const [phase] = await tree.getChildren(group);
+    return { tree, phase, told, created, vscode };
+  }
+
+  it('lists the Markdown files of 03-FINDINGS/ and its subfolders under the phase, by path, each opening its file', async () => {
+    const { tree, phase } = await withFindings(
+      [
+        ['security-baseline.md', 1],
+        ['code-quality-audit.md', 1],
+        ['raw-output.txt', 1],
+        ['archive', 2],
+      ],
+      [['old-scan.md', 1]],
+    );
+    const children = await tree.getChildren(phase);
+    const findings = children.find((n) => n.type === 'findings')!;
+    assert.ok(findings, `children: ${children.map((n) => n.type)}`);
+    const item = tree.getTreeItem(findings);
+    assert.equal(item.label, 'Findings');
+    assert.equal(item.description, '3 in 03-FINDINGS/');
+    assert.equal(item.contextValue, 'findings', 'New Finding applies to it');
+    const rows = (await tree.getChildren(findings)).map((n) => tree.getTreeItem(n));
+    assert.deepEqual(
+      rows.map((r) => [String(r.label), r.description]),
+      [
+        ['file:///ws/phase-1/03-FINDINGS/archive/old-scan.md', 'archive/'],
+        ['file:///ws/phase-1/03-FINDINGS/code-quality-audit.md', undefined],
+        ['file:///ws/phase-1/03-FINDINGS/security-baseline.md', undefined],
+      ],
+    );
+    assert.ok(rows.every((r) => r.command?.command === 'vscode.open' && r.contextValue === 'document'));
+  });
+
+  it('says when the folder holds none yet, and shows no row for a phase without the folder', async () => {
+    const empty = await withFindings([]);
+    const node = (await empty.tree.getChildren(empty.phase)).find((n) => n.type === 'findings')!;
+    assert.equal(empty.tree.getTreeItem(node).description, 'none yet in 03-FINDINGS/');
+    const none = await withFindings(undefined);
+    assert.deepEqual(
+      (await none.tree.getChildren(none.phase)).map((n) => n.type),
+      [],
+    );
+  });
+
+  it('draws the phase again when a finding is written into its folder', async () => {
+    const { phase, told, created, vscode } = await withFindings([]);
+    assert.equal(created.length, 1, 'one watcher of findings');
+    created[0](vscode.Uri.parse('file:///ws/phase-1/03-FINDINGS/new-finding.md'));
+    created[0](vscode.Uri.parse('file:///ws/phase-1/03-FINDINGS/archive/older.md'));
+    created[0](vscode.Uri.parse('file:///ws/phase-9/03-FINDINGS/not-shown.md'));
+    assert.deepEqual(told, [phase, phase], 'the phase drawn again for each of its findings, nothing for a phase the view does not show');
+  });
+});
+
+describe("client: a project plan's row in the Phases view", () => {
+  it('names its project by its folder, so that the plans of two projects tell apart', async () => {
+    const { mod, vscode } = await clientModule<{
+      PhaseTreeProvider: new (ctx: unknown) => Tree & { getTreeItem(n: Node): { label: unknown; description?: string } };
+    }>('client/src/tree.ts');
+    const never = new vscode.EventEmitter<void>();
+    const tree = wholeTree('p', 1);
+    tree.folders[0].plans = ['file:///ws/project_implementation_plan.md', 'file:///ws/projects/billing/project_implementation_plan.md'];
+    const provider = new mod.PhaseTreeProvider({
+      running: true,
+      starting: false,
+      onDidChangePhases: never.event,
+      onDidChangeState: never.event,
+      request: () => Promise.resolve(tree),
+    });
+    await provider.load();
+    const plans = (await provider.getChildren()).filter((n) => n.type === 'plan').map((n) => provider.getTreeItem(n));
+    assert.deepEqual(
+      plans.map((i) => [i.label, i.description]),
+      [
+        ['Project implementation plan', undefined],
+        ['Project implementation plan', 'projects/billing'],
+      ],
+    );
+  });
+});

@@ -45,11 +45,21 @@ export class Uri {
   static file(p: string): Uri {
     return new Uri(`file://${p}`);
   }
+  /** As VS Code's: `..` and `.` segments resolved. */
   static joinPath(u: Uri, ...parts: string[]): Uri {
-    return new Uri([u.s, ...parts].join('/'));
+    const [, scheme, rest] = /^([a-z]+:\/\/)?(.*)$/.exec([u.s, ...parts].join('/'))!;
+    const out: string[] = [];
+    for (const seg of rest.split('/')) {
+      if (seg === '..') out.pop();
+      else if (seg !== '.') out.push(seg);
+    }
+    return new Uri((scheme ?? '') + out.join('/'));
   }
   get path(): string {
     return this.s.replace(/^file:\/\//, '');
+  }
+  with(change: { path?: string }): Uri {
+    return change.path === undefined ? this : new Uri(`${this.scheme}://${change.path}`);
   }
   get fsPath(): string {
     return this.path;
@@ -111,5 +121,12 @@ export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 };
 
 /** What a test answers for the editor's UI; each test sets the functions it expects to be called. */
 export const window: Record<string, (...args: never[]) => unknown> = {};
-export const workspace: Record<string, unknown> = { workspaceFolders: [] };
+export const workspace: Record<string, unknown> = {
+  workspaceFolders: [],
+  // No folder on disk unless a test says otherwise.
+  fs: { readDirectory: () => Promise.reject(new Error('ENOENT')) },
+  createFileSystemWatcher: () => ({ onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} }),
+};
+
+export const FileType = { File: 1, Directory: 2 };
 export const commands: Record<string, (...args: never[]) => unknown> = { executeCommand: () => Promise.resolve(undefined) };

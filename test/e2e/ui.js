@@ -341,6 +341,30 @@ function ourErrors(log) {
     await shot('new-iai-phase');
   });
 
+  await step("an audit phase's Findings row lists its findings, and its + writes one that shows there at once", async () => {
+    await expand(treeRow(/^phase-3/).first());
+    const findings = treeRow(/^Findings/).first();
+    await findings.waitFor({ timeout: 15000 });
+    await expand(findings);
+    await treeRow(/image-size-analysis\.md/)
+      .first()
+      .waitFor({ timeout: 10000 });
+    await findings.hover();
+    await findings.locator('.action-label[aria-label="New Finding…"]').click({ timeout: 10000 });
+    await page.mouse.move(1, 1);
+    await quickInput.filter({ hasText: /New Finding in phase-3/ }).waitFor({ timeout: 10000 });
+    await quickInput.locator('input').fill('Cache warmup');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'cache-warmup.md' }).waitFor({ timeout: 30000 });
+    await treeRow(/cache-warmup\.md/)
+      .first()
+      .waitFor({ timeout: 30000 });
+    await treeRow(/^Findings\s*2 in 03-FINDINGS/)
+      .first()
+      .waitFor({ timeout: 10000 });
+    await shot('findings');
+  });
+
   await step('editor context menu offers Toggle Gate Checklist Item in an iAI implementation prompt too', async () => {
     // Quick Open lists the prompt of Phase_3 (just opened) first: the row of Phase_1's is picked by its folder.
     await page.keyboard.press('Escape');

@@ -32,7 +32,13 @@ const askUser: Confirm = async (m, button) => (await vscode.window.showInformati
 
 /** Returns the messages of the handoff completed; undefined when nothing was changed. */
 export async function completeHandoff(ctx: PhasegateContext, arg?: Target, confirm: Confirm = askUser): Promise<HandoffMessages | undefined> {
-  const ref = await resolvePhase(ctx, arg, 'Complete Handoff to Next Phase', (r) => !!handoffTarget(r) || `${r.phase.id} has no next phase to hand off to`);
+  const ref = await resolvePhase(
+    ctx,
+    arg,
+    'Complete Handoff to Next Phase',
+    (r) => !!handoffTarget(r) || `${r.phase.id} has no next phase to hand off to`,
+    'no phase has a next phase with an input handoff to complete',
+  );
   const next = ref && handoffTarget(ref);
   if (!ref || !next) return undefined;
   const input = next.documents.find((d) => d.kind === 'input-handoff');

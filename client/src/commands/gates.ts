@@ -46,7 +46,7 @@ export async function runGateCheck(ctx: PhasegateContext, arg?: Target, interact
 /** A gate not passed leads to what holds it; a passed one to its checklist. */
 async function showGateDetail(ctx: PhasegateContext, phaseId: string, gate: GateDetail): Promise<void> {
   if (gate.status !== 'passed' && gate.causes.length) await pickCause(ctx, phaseId, gate);
-  else await showChecklist(ctx, gate);
+  else await showChecklist(ctx, phaseId, gate);
 }
 
 /** A gate named by a tree node, a code lens (`ShowGateArgs`) or a tooltip link: its phase's folder URI and its name. */
@@ -88,6 +88,7 @@ export async function goToGateCause(ctx: PhasegateContext, arg?: GateTarget): Pr
       undefined,
       'Go to What Holds a Gate',
       (r) => r.phase.gates.some((g) => g.status !== 'passed') || `every gate of ${r.phase.id} passed`,
+      'every gate of every phase passed',
     );
     if (!ref) return undefined;
     phaseUri = ref.phase.uri;
@@ -141,7 +142,7 @@ async function pickCause(ctx: PhasegateContext, phaseId: string, gate: GateDetai
   });
   if (!picked) return undefined;
   if (!picked.cause) {
-    await showChecklist(ctx, gate);
+    await showChecklist(ctx, phaseId, gate);
     return undefined;
   }
   await openCause(ctx, picked.cause);
@@ -174,9 +175,11 @@ async function openCause(ctx: PhasegateContext, cause: GateCause): Promise<void>
  * A gate's checklist as a multi-select list (checked items pre-selected); accepting it checks and unchecks
  * the items that changed, in one edit. A gate without a checklist opens where it would be.
  */
-async function showChecklist(ctx: PhasegateContext, gate: GateDetail): Promise<void> {
+async function showChecklist(ctx: PhasegateContext, phaseId: string, gate: GateDetail): Promise<void> {
   if (!gate.uri) {
-    void vscode.window.showInformationMessage(`Phasegate: gate ${gate.name} is ${gate.status}${gate.reasons.length ? `: ${gate.reasons.join('; ')}` : ''}.`);
+    void vscode.window.showInformationMessage(
+      `Phasegate: gate ${gate.name} of ${phaseId} is ${gate.status}${gate.reasons.length ? `: ${gate.reasons.join('; ')}` : ''}.`,
+    );
     return;
   }
   if (gate.items.length === 0) return openAt(gate.uri, gate.line);
@@ -188,7 +191,7 @@ async function showChecklist(ctx: PhasegateContext, gate: GateDetail): Promise<v
     it,
   }));
   const selection = await vscode.window.showQuickPick(items, {
-    title: `Gate ${gate.name}: ${gate.status}`,
+    title: `Phasegate: gate ${gate.name} of ${phaseId} is ${gate.status} — ${gate.items.filter((i) => i.checked).length}/${gate.items.length} checked`,
     placeHolder: 'Check the items that are done (each needs evidence: a link, a `path` or "Evidence:")',
     canPickMany: true,
   });

@@ -25,7 +25,13 @@ export async function newMissingDocument(ctx: PhasegateContext, phaseUri: string
 /** Any document of a phase; from a missing document's tree node without asking anything. */
 export async function newDocument(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
   if (arg && typeof arg === 'object' && 'type' in arg && arg.type === 'document' && !arg.doc.exists) return newMissingDocument(ctx, arg.phase.uri, arg.doc);
-  const ref = await resolvePhase(ctx, arg, 'New Document', (r) => r.phase.documents.some((d) => !d.exists) || `every document of ${r.phase.id} exists`);
+  const ref = await resolvePhase(
+    ctx,
+    arg,
+    'New Document',
+    (r) => r.phase.documents.some((d) => !d.exists) || `every document of ${r.phase.id} exists`,
+    'every document of every phase exists',
+  );
   if (!ref) return undefined;
   const missing = ref.phase.documents.filter((d) => !d.exists);
   if (missing.length === 0) {
@@ -54,10 +60,15 @@ export async function newPrompt(ctx: PhasegateContext, arg?: Target): Promise<vs
 
 /** The response skeleton of a prompt: its deliverables, Tests and Execution Proof sections to fill. */
 export async function newResponse(ctx: PhasegateContext, arg?: Target): Promise<vscode.Uri[] | undefined> {
-  const ref = await resolvePhase(ctx, arg, 'New Response Skeleton', (r) =>
-    doc(r, 'response')?.exists === true
-      ? `${r.phase.id} has its response already`
-      : doc(r, 'prompt')?.exists === true || `${r.phase.id} has no implementation prompt to respond to`,
+  const ref = await resolvePhase(
+    ctx,
+    arg,
+    'New Response Skeleton',
+    (r) =>
+      doc(r, 'response')?.exists === true
+        ? `${r.phase.id} has its response already`
+        : doc(r, 'prompt')?.exists === true || `${r.phase.id} has no implementation prompt to respond to`,
+    'every implementation prompt has its response',
   );
   return ref && create(ctx, ref, 'response', 'response skeleton');
 }
@@ -69,6 +80,7 @@ export async function newHandoff(ctx: PhasegateContext, arg?: Target): Promise<v
     arg,
     'New Output Handoff',
     (r) => doc(r, 'output-handoff')?.exists === false || `${r.phase.id} has its output handoff already`,
+    'every phase that hands off has its output handoff',
   );
   return ref && create(ctx, ref, 'handoff', 'output handoff');
 }

@@ -18,7 +18,13 @@ function validateFindingTitle(value: string): string | undefined {
  * what the user types (an empty title gives `finding-N.md`).
  */
 export async function newFinding(ctx: PhasegateContext, arg?: Target, title?: unknown): Promise<vscode.Uri[] | undefined> {
-  const ref = await resolvePhase(ctx, arg, 'New Finding', (r) => keepsFindings(r.phase.layout));
+  const ref = await resolvePhase(
+    ctx,
+    arg,
+    'New Finding',
+    (r) => keepsFindings(r.phase.layout) || `${r.phase.id} keeps no findings (only audit phases have 03-FINDINGS/)`,
+    'no audit phase (phase-N/, with its 03-FINDINGS/) in this workspace',
+  );
   if (!ref) return undefined;
   let t = typeof title === 'string' ? title : undefined;
   if (t === undefined) {

@@ -104,6 +104,13 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
     folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder for the first phase' });
     if (!folder) return undefined;
   }
+  // Phasegate turned off there: its phases are not shown, so a "first" phase would be one more beside them.
+  if (!ctx.config.enableFor(folder.uri)) {
+    void vscode.window.showWarningMessage(
+      `Phasegate: Phasegate is turned off for ${folder.name} (phasegate.enable): turn it on to see its phases and create new ones.`,
+    );
+    return undefined;
+  }
   // In a nested project (a folder of the workspace folder with a phasegate.yaml of its own), the first phase is the project's.
   const target = (folderUri && nestedProject(await ctx.tree.load(), folderUri)) ?? folder.uri.toString();
   const layouts: LayoutPick[] = [

@@ -14,9 +14,12 @@ export function targetUri(arg: Target): string | undefined {
   if (arg instanceof vscode.Uri) return arg.toString();
   switch (arg.type) {
     case 'phase':
+    case 'findings':
     case 'gates':
     case 'gate':
       return arg.ref.phase.uri;
+    case 'finding':
+      return arg.uri;
     case 'document':
       return arg.doc.uri;
     case 'group':
@@ -82,14 +85,46 @@ function reasonOf(applies: Applies, r: PhaseRef, title: string): string {
   return typeof a === 'string' ? a : `${title} does not apply to ${r.phase.id}`;
 }
 
+/** The workspace folders Phasegate is turned off for (`phasegate.enable`), by name; empty when it is on for some. */
+function offEverywhere(ctx: PhasegateContext, data: PhasesResult | undefined): string[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0 || folders.some((f) => ctx.config.enableFor(f.uri) && !data?.folders.find((d) => d.uri === f.uri.toString())?.disabled)) return [];
+  return folders.map((f) => f.name);
+}
+
+/**
+ * What the user is told when a command applies to no phase. The reasons that are not the phases' come
+ * first: Phasegate turned off in every folder, no phase at all, the active editor in a folder Phasegate is
+ * turned off for. Then why the editor's phase does not qualify (`why`), else what the phases lack (`none`).
+ */
+function noPhaseMessage(ctx: PhasegateContext, data: PhasesResult | undefined, title: string, why: string | undefined, none: string | undefined): string {
+  if (!data) return `Phasegate: ${title}: the phases are not available (the Phasegate language server is not running).`;
+  const off = offEverywhere(ctx, data);
+  if (off.length) return `Phasegate: ${title}: Phasegate is turned off for ${off.join(', ')} (phasegate.enable).`;
+  if (allPhases(data).length === 0) return `Phasegate: ${title}: there is no phase in this workspace yet (Phasegate: Scaffold First Phase… creates one).`;
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (!why && editor?.scheme === 'file' && vscode.workspace.getWorkspaceFolder(editor) && !ctx.config.enableFor(editor))
+    return `Phasegate: ${title}: ${notInPhase(ctx, data, editor.toString())}, and ${none ?? 'no other phase it applies to'}.`;
+  if (why) return `Phasegate: ${why}, and no other phase needs it.`;
+  return `Phasegate: ${title}: ${none ?? 'no phase it applies to'}.`;
+}
+
 /**
  * The phase to act on: the argument's or the active editor's, else one the user picks among the phases
  * it applies to. Without an argument or an editor in a phase, the only such phase is taken without
  * asking; when the editor's phase is not one, the user is always asked (never a silent switch to another
  * phase), and told why. An argument in no phase (a diff's git: side, a file outside the phases, a folder
- * Phasegate is turned off for) acts on nothing: the user is told why.
+ * Phasegate is turned off for) acts on nothing: the user is told why. When no phase qualifies, the user
+ * is told why: `none` says what the phases lack (`every document of every phase exists`), unless
+ * Phasegate is turned off or there are no phases.
  */
-export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: string, applies: Applies = () => true): Promise<PhaseRef | undefined> {
+export async function resolvePhase(
+  ctx: PhasegateContext,
+  arg: Target,
+  title: string,
+  applies: Applies = () => true,
+  none?: string,
+): Promise<PhaseRef | undefined> {
   const data = await ctx.tree.load();
   const direct = phaseOfTarget(data, arg);
   const explicit = targetUri(arg);
@@ -106,7 +141,7 @@ export async function resolvePhase(ctx: PhasegateContext, arg: Target, title: st
   }
   const candidates = allPhases(data).filter((r) => applies(r) === true);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(why ? `Phasegate: ${why}, and no other phase needs it.` : `Phasegate: no phase needs "${title}".`);
+    void vscode.window.showInformationMessage(noPhaseMessage(ctx, data, title, why, none));
     return undefined;
   }
   if (candidates.length === 1 && !direct) return candidates[0];

@@ -206,6 +206,20 @@ describe('Phasegate in the extension host', function () {
       gates.map((n) => api.tree.getTreeItem(n).label),
       ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'],
     );
+    // The Gates row's context menu (and its inline action) runs the phase's gate check.
+    const gatesRow = children.find((n) => api.tree.getTreeItem(n).label === 'Gates');
+    const onGates = pkg.contributes.menus['view/item/context']
+      .filter((m) => {
+        const r = /viewItem =~ \/(.*)\/$/.exec(m.when);
+        return r && new RegExp(r[1]).test(api.tree.getTreeItem(gatesRow).contextValue);
+      })
+      .map((m) => `${m.command} ${m.group}`);
+    assert.deepEqual(onGates, ['phasegate.phases.runGateCheck inline', 'phasegate.phases.runGateCheck 3_gates@1']);
+    const checked = await vscode.commands.executeCommand('phasegate.runGateCheck', gatesRow, false);
+    assert.deepEqual(
+      checked.map((g) => g.name),
+      ['Completeness', 'Quality', 'Documentation', 'Testing', 'Review', 'Approval'],
+    );
     const build = roots.find((n) => api.tree.getTreeItem(n).label === 'Build');
     const buildPhases = (await api.tree.getChildren(build)).map((n) => api.tree.getTreeItem(n).label);
     assert.equal(buildPhases.length, 2, `Build phases: ${buildPhases}`);
@@ -477,6 +491,35 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it("opens the file that a broken link's Create quick fix creates, as the editor runs the fix", async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-2', '05-DECISIONS.md');
+    const created = wsFile('audit-deployment', 'phase-2', '04-ARTIFACTS', 'e2e-created.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const broken = (ds) => ds.find((d) => codeOf(d) === 'broken-link' && d.message.includes('e2e-created.md'));
+    try {
+      await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount, 0), '\nSee [the notes](04-ARTIFACTS/e2e-created.md).\n'));
+      const diag = broken(await waitForDiagnostics(uri, broken));
+      const fix = await quickFix(uri, diag.range, /^Create /);
+      assert.ok(fix.command, `the fix "${fix.title}" opens what it creates`);
+      // A fix that edits the document itself opens nothing.
+      const other = await quickFix(uri, diag.range, /Disable broken-link for this line/);
+      assert.equal(other.command, undefined, 'no command on a fix that creates nothing');
+      // What the editor does with a chosen fix: its edit, then its command.
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+      assert.equal(vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.fsPath, created.fsPath);
+      assert.ok(await exists(created), 'the file is created');
+    } finally {
+      for (const d of vscode.workspace.textDocuments) if (d.isDirty && d.uri.fsPath === created.fsPath) await d.save();
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(created).then(undefined, () => undefined);
+    }
+  });
+
   it('plans template files without overwriting existing ones', async function () {
     const phase2 = wsFile('audit-deployment', 'phase-2').toString();
     const res = await api.request('phasegate/newDocument', { what: 'handoff', targetUri: phase2 });
@@ -577,6 +620,13 @@ describe('Phasegate in the extension host', function () {
       assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Registry rate limits"\nstatus: draft\n/);
       assert.match(text, /^# Finding 2: Registry rate limits$/m);
       assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new finding is opened');
+      // The Phases view lists it among the phase's findings.
+      const phase = await treeNode('audit-deployment', 'phase-3');
+      const findings = (await api.tree.getChildren(phase)).find((n) => n.type === 'findings');
+      assert.ok(findings, 'a Findings row under phase-3');
+      assert.equal(api.tree.getTreeItem(findings).contextValue, 'findings');
+      const listed = (await api.tree.getChildren(findings)).map((n) => vscode.Uri.parse(n.uri).fsPath);
+      assert.deepEqual(listed, [wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'image-size-analysis.md').fsPath, file.fsPath]);
       // Its front matter is checked against the finding schema.
       const editor = vscode.window.activeTextEditor;
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(3).range, 'status: finished')));
