@@ -121,8 +121,9 @@ export class ServerContext implements EditTarget {
     if (!path) return undefined;
     const folder = this.workspaces.folderOf(path);
     if (!folder) return undefined;
-    await folder.ready;
     await this.flush(uri);
+    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again).
+    await folder.settled();
     return { uri, path, folder, svc: folder.svc, doc: folder.svc.getDocument(path) };
   }
 
