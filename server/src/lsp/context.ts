@@ -92,6 +92,8 @@ export class ServerContext implements EditTarget {
   closed(uri: string): void {
     const p = uriToPath(uri);
     if (p && this.openUris.get(p) === uri) this.openUris.delete(p);
+    // A document closed unsaved is no file: its path is not asked for again (one on disk is, and comes back).
+    if (p) this.knownPaths.delete(p);
   }
 
   /** The URI the editor uses for a path when the document is open, else a file URI. */

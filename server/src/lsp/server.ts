@@ -245,6 +245,8 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   documents.onDidClose((e) => {
     ctx.closed(e.document.uri);
     openVersion.delete(e.document.uri);
+    // Asked again if it opens again: what is kept per document goes with it (a long session opens many).
+    settings.forget(e.document.uri);
     diagnostics.closed(e.document.uri);
     wsDiagnostics.forget(e.document.uri);
     void ctx.safe('didClose', undefined, () => sync.close(e.document.uri));
