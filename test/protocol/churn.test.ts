@@ -527,3 +527,48 @@ describe('language server: a long session', function () {
     assert.ok(at5000 - at1000 < 1_500_000, `grew by ${at5000 - at1000} bytes`);
   });
 });
+
+describe('language server: a config change in the same batch as a branch switch (push)', function () {
+  this.timeout(240_000);
+  let root: string;
+  let c: TestClient;
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    addPhases(root, 40);
+    c = await TestClient.start(root, { pull: false });
+    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
+  });
+  after(async () => {
+    const errors = await stopOnFixture(c, root);
+    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+  });
+
+  it('an open document whose phase folder goes as the config comes keeps its text, phase and diagnostics', async () => {
+    const open = new Map<string, string>();
+    const rel = 'audit/phase-9/00-PHASE_BRIEF.md';
+    const u = uri(root, rel);
+    const text = fs.readFileSync(path.join(root, rel), 'utf8').replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}).`);
+    await openText(c, u, text);
+    open.set(u, text);
+    await c.waitFor('diagnostics of the open document', () => c.publishes(u).some((p) => brokenMissing(p.diagnostics)));
+    const events: FileEvent[] = [];
+    const dir = path.join(root, 'audit', 'phase-9');
+    for (const p of [...walk(dir), dir]) events.push({ uri: fileUri(p), type: FileChangeType.Deleted });
+    fs.rmSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(root, 'phasegate.yaml'), 'rules:\n  missing-section: "off"\n');
+    events.push({ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Created });
+    for (let i = 10; i <= 40; i++) {
+      const p = path.join(root, 'audit', `phase-${i}`, '05-DECISIONS.md');
+      fs.writeFileSync(p, `# Decisions ${i}\n`);
+      events.push({ uri: fileUri(p), type: FileChangeType.Changed });
+    }
+    const before = c.publishes(u).length;
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: events });
+    await c.waitFor('diagnostics of the open document after the reload', () => c.publishes(u).length > before, 30_000).catch(() => undefined);
+    const last = c.publishes(u)[c.publishes(u).length - 1];
+    assert.ok(brokenMissing(last.diagnostics), 'the editor text still counts');
+    assert.ok(!last.diagnostics.some((d) => d.code === 'missing-section'), "the new config's severities apply");
+    await sameAsFresh(c, root, open);
+  });
+});
