@@ -11,6 +11,7 @@ import {
   CancellationTokenSource,
   CodeActionRequest,
   CompletionRequest,
+  ConfigurationRequest,
   HoverRequest,
   LSPErrorCodes,
   Diagnostic,
@@ -570,5 +571,42 @@ describe('language server: a config change in the same batch as a branch switch 
     assert.ok(brokenMissing(last.diagnostics), 'the editor text still counts');
     assert.ok(!last.diagnostics.some((d) => d.code === 'missing-section'), "the new config's severities apply");
     await sameAsFresh(c, root, open);
+  });
+});
+
+describe('language server: settings changed while the first load reads them (pull)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let c: TestClient;
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    addPhases(root, 20);
+  });
+  after(async () => {
+    const errors = await stopOnFixture(c, root);
+    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+  });
+
+  it("the folder's gates count the new rule severities, as a fresh server's do", async () => {
+    c = await TestClient.start(root, { pull: true });
+    const folderUri = pathToFileURL(root).href;
+    let changed = false;
+    // The folder's settings are answered as they were when asked, after the user changed them and the
+    // server took the notice (its answer to a later request says so): the answer is out of date.
+    c.conn.onRequest(ConfigurationRequest.type, async (p) => {
+      const answer = p.items.map((it) => (it.section === 'phasegate' ? c.settings : null));
+      if (!changed && p.items.some((it) => it.scopeUri === folderUri)) {
+        changed = true;
+        c.settings = { rules: { 'missing-section': 'off' } };
+        await c.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+        await c.conn.sendRequest(ServerInfoRequest, undefined);
+      }
+      return answer;
+    });
+    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
+    assert.ok(changed, "the folder's settings were asked for");
+    assert.ok(JSON.stringify(await tree(c)).includes('missing-section') === false, 'no gate counts a rule turned off');
+    await sameAsFresh(c, root, new Map());
   });
 });
