@@ -271,6 +271,43 @@ describe('language server: a branch switch (pull)', function () {
     // The open documents keep their text: their diagnostics come from it.
     for (const u of open.keys()) assert.ok(brokenMissing(await pull(c, u)), `the editor's text of ${u}`);
     await sameAsFresh(c, root, open);
+    // Closed, the documents whose folders went leave the workspace with them.
+    for (const u of open.keys()) await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+    await sameAsFresh(c, root, new Map());
+  });
+
+  it('switching away and back in quick batches, folders reported without their files', async () => {
+    const open = new Map<string, string>();
+    const u = uri(root, 'audit/phase-12/00-PHASE_BRIEF.md');
+    const text = fs
+      .readFileSync(path.join(root, 'audit/phase-12/00-PHASE_BRIEF.md'), 'utf8')
+      .replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}).`);
+    await openText(c, u, text);
+    open.set(u, text);
+    const audit = path.join(root, 'audit');
+    for (let round = 0; round < 3; round++) {
+      const gone: FileEvent[] = [];
+      const back: FileEvent[] = [];
+      for (let i = 10; i <= 30; i++) {
+        const dir = path.join(audit, `phase-${i}`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        gone.push({ uri: fileUri(dir), type: FileChangeType.Deleted });
+      }
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: gone });
+      for (let i = 10; i <= 30; i++) {
+        const dir = path.join(audit, `phase-${i}`);
+        fs.cpSync(path.join(audit, 'phase-2'), dir, { recursive: true });
+        // The back-and-forth leaves the briefs changed.
+        const brief = path.join(dir, '00-PHASE_BRIEF.md');
+        fs.writeFileSync(brief, fs.readFileSync(brief, 'utf8').replace('## Objectives', `## Objectives\n\n- Round ${round}.`));
+        back.push({ uri: fileUri(dir), type: FileChangeType.Created });
+      }
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: back });
+      // A request between the batches, as an editor's tree would ask.
+      await tree(c);
+    }
+    assert.ok(brokenMissing(await pull(c, u)), 'the editor text of the open document counts');
+    await sameAsFresh(c, root, open);
   });
 });
 
