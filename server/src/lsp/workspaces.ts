@@ -17,7 +17,7 @@ export class Folder {
   readonly svc: PhasegateService;
   /**
    * Resolves once the work queued on the engine so far (its loads, the file events it takes, see
-   * `exclusive`) is done, even when it failed. A request waits for it (`idle`) before it reads the engine.
+   * `exclusive`) is done, even when it failed. A request waits for that work (`settled`) before it reads the engine.
    */
   ready: Promise<void> = Promise.resolve();
   /** How many `exclusive` runs are queued or running: while one is, the engine may be half way through a change. */
@@ -44,7 +44,7 @@ export class Folder {
 
   /**
    * Runs `fn`, a change of the engine that awaits in its course (a load, a reload, file events), after the
-   * work queued before it; `ready` resolves only after it. Requests wait (`idle`), so none reads an engine
+   * work queued before it; `ready` resolves only after it. Requests wait (`settled`), so none reads an engine
    * half way through a change: one whose documents are cleared, or whose open documents hold the disk's text
    * until their editor text is applied again.
    */
@@ -56,11 +56,6 @@ export class Folder {
       () => undefined,
     );
     return run;
-  }
-
-  /** Whether no change of the engine is queued or running (see `exclusive`). */
-  get idle(): boolean {
-    return this.busy === 0;
   }
 
   /**
