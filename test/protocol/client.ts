@@ -106,6 +106,8 @@ export interface ClientOptions {
   pull: boolean;
   settings?: Record<string, unknown>;
   initializationOptions?: PhasegateInitializationOptions;
+  /** Options of node for the server process (`--expose-gc`). */
+  execArgv?: string[];
 }
 
 export class TestClient {
@@ -128,7 +130,7 @@ export class TestClient {
   }
 
   static async start(root: string, opts: ClientOptions): Promise<TestClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(opts.execArgv ?? []), SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const c = new TestClient(root, proc, conn);
     c.settings = opts.settings ?? {};

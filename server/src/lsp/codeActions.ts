@@ -57,6 +57,8 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
       const pause = async (): Promise<void> => {
         const y = slice();
         if (y) await y;
+        // File events may have come meanwhile: the engine is read again once they are applied.
+        await t.folder.settled();
         if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
         if (changed()) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
       };

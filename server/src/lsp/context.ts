@@ -92,6 +92,8 @@ export class ServerContext implements EditTarget {
   closed(uri: string): void {
     const p = uriToPath(uri);
     if (p && this.openUris.get(p) === uri) this.openUris.delete(p);
+    // A document closed unsaved is no file: its path is not asked for again (one on disk is, and comes back).
+    if (p) this.knownPaths.delete(p);
   }
 
   /** The URI the editor uses for a path when the document is open, else a file URI. */
@@ -121,8 +123,9 @@ export class ServerContext implements EditTarget {
     if (!path) return undefined;
     const folder = this.workspaces.folderOf(path);
     if (!folder) return undefined;
-    await folder.ready;
     await this.flush(uri);
+    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again).
+    await folder.settled();
     return { uri, path, folder, svc: folder.svc, doc: folder.svc.getDocument(path) };
   }
 

@@ -61,8 +61,9 @@ export class DiagnosticsFeature {
     const path = uriToPath(uri);
     const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
     if (!path || !folder) return [];
-    await folder.ready;
     const settings = await this.ctx.settings.get(uri);
+    // Read once the engine's work is done (see `Folder.exclusive`), with nothing awaited after.
+    await folder.settled();
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;

@@ -124,11 +124,12 @@ interface TreeRecord {
  * and stops (CancelledError) once the request is cancelled.
  */
 async function eachPhase(
-  svc: PhasegateService,
+  folder: Folder,
   visit: (p: Phase, groupIndex: number) => void,
   onGroup: (key: string, phases: Phase[]) => void,
   token: CancellationToken,
 ): Promise<void> {
+  const svc = folder.svc;
   const slice = timeSlicer();
   let groupIndex = 0;
   for (const [key, phases] of svc.model.groups) {
@@ -137,6 +138,9 @@ async function eachPhase(
     for (let i = 0; i < phases.length; i++) {
       const y = slice();
       if (y) await y;
+      // File events may have come meanwhile: the engine is read again once they are applied (the change's
+      // notice then names a version past this answer's, and the client asks again).
+      if (y) await folder.settled();
       throwIfCancelled(token);
       if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
       visit(phases[i], groupIndex);
@@ -161,7 +165,7 @@ export class PhaseTrees {
     const ctx = this.ctx;
     const only = params?.folderUri;
     const folders = only ? [ctx.workspaces.byUri(only)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
-    await Promise.all(folders.map((f) => f.ready));
+    for (const f of folders) await f.settled();
     // Read before the tree is built (and after the folders loaded): a change while it is built makes
     // the notice's version higher than the answer's.
     const version = phasesVersion();
@@ -213,7 +217,7 @@ export class PhaseTrees {
     const changed: PhaseNode[] = [];
     if (!settings.enable) return changed;
     await eachPhase(
-      svc,
+      record.folder,
       (p) => {
         const inputs = phaseInputs(svc, p, settings);
         record.inputs.set(p.folder, inputs);
@@ -236,7 +240,7 @@ export class PhaseTrees {
     const svc = f.svc;
     const groups: GroupNode[] = [];
     await eachPhase(
-      svc,
+      f,
       (p, g) => {
         record?.inputs.set(p.folder, phaseInputs(svc, p, settings));
         groups[g].phases.push(phaseNode(ctx, svc, p, settings));

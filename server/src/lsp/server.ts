@@ -89,7 +89,12 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   // Part of every (re)load, before the folder counts as loaded: settings can be asked for once the client is initialized.
   workspaces.prepare = async (folder) => {
     await initialized;
-    await ctx.safe('reading settings', false, () => applyRuleSettings(folder));
+    // The settings may change while they are read (the folder does not count as loaded yet, so the change
+    // does not apply them to it): read again until none came meanwhile.
+    for (let generation = -1; generation !== settings.generation;) {
+      generation = settings.generation;
+      await ctx.safe('reading settings', false, () => applyRuleSettings(folder));
+    }
   };
   /**
    * Folders gone (removed by the client, or a nested workspace no more): the diagnostics of the documents
@@ -245,6 +250,8 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   documents.onDidClose((e) => {
     ctx.closed(e.document.uri);
     openVersion.delete(e.document.uri);
+    // Asked again if it opens again: what is kept per document goes with it (a long session opens many).
+    settings.forget(e.document.uri);
     diagnostics.closed(e.document.uri);
     wsDiagnostics.forget(e.document.uri);
     void ctx.safe('didClose', undefined, () => sync.close(e.document.uri));

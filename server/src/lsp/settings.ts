@@ -58,8 +58,12 @@ export class Settings {
     return p;
   }
 
+  /** Counts the settings changes (didChangeConfiguration): a value read before the last one may be out of date. */
+  generation = 0;
+
   /** On didChangeConfiguration: forget every cached value. */
   changed(payload: unknown): void {
+    this.generation++;
     this.cache.clear();
     const s = (payload as { settings?: { phasegate?: unknown } } | undefined)?.settings?.phasegate;
     if (s !== undefined) this.pushed = mergeSettings(s);

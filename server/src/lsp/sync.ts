@@ -91,8 +91,8 @@ export class DocumentSync {
     const folder = this.owners.get(uri) ?? (path ? this.ctx.workspaces.folderOf(path) : undefined);
     this.owners.delete(uri);
     if (!path || !folder || folder.disposed) return;
-    await folder.ready;
-    const affected = await folder.svc.clearOverlay(path);
+    // Part of the engine's work: it awaits the disk, and no request reads the engine half way.
+    const affected = await folder.exclusive(() => folder.svc.clearOverlay(path));
     this.onUpdate(undefined, affected, folder);
   }
 
@@ -165,7 +165,7 @@ export class DocumentSync {
       moves.push(
         (async () => {
           if (!before.disposed) {
-            const affected = await before.svc.clearOverlay(p);
+            const affected = await before.exclusive(() => before.svc.clearOverlay(p));
             this.onUpdate(undefined, affected, before);
           }
           if (now) await this.apply(d.uri);
@@ -189,7 +189,7 @@ export class DocumentSync {
     const path = uriToPath(uri);
     const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
     if (!path || !folder) return;
-    await folder.ready;
+    await folder.settled();
     const doc = this.ctx.documents.get(uri);
     // The folders may have changed meanwhile: the document's text goes to the folder holding it now (rehome).
     if (!doc || folder.disposed || this.ctx.workspaces.folderOf(path) !== folder) return;

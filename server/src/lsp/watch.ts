@@ -23,7 +23,9 @@ export interface WatchListener {
    * The engine of `folder` took file events; `reloaded` when its config changed and it reloaded. Called
    * only when the events changed something the engine reports on: its phase model (a file or folder came
    * or went), its config, or a file it checks. A file it neither checks nor models (a build's output
-   * written again) changes none of its diagnostics, gates or phases.
+   * written again) changes none of its diagnostics, gates or phases. Called while the folder's engine work
+   * runs (`Folder.exclusive`): what it does synchronously (applying the editor text again after a reload)
+   * is done before any request reads the engine.
    */
   (folder: Folder, affected: string[], reloaded: boolean): void;
 }
@@ -103,15 +105,18 @@ export class FileWatcher {
     }
     // Outer folders first: one whose nested workspaces change drops the derived folders gone before they take their events.
     for (const [folder, list] of [...byFolder].sort((a, b) => a[0].path.length - b[0].path.length)) {
-      await folder.ready;
-      if (folder.disposed) continue;
-      const loads = folder.svc.loads;
-      const model = folder.svc.model;
-      const affected = await folder.svc.filesChanged(list);
-      const svc = folder.svc;
-      // Its config changed, or a nested workspace came or went: the engine loaded again.
-      const reloaded = svc.loads !== loads;
-      if (reloaded || svc.model !== model || affected.some((f) => svc.reportsOn(f))) this.onChange(folder, affected, reloaded);
+      // The engine's work: requests wait until the events are applied, and, after a reload, the editor
+      // text of the open documents is applied again (the listener does it before this returns).
+      await folder.exclusive(async () => {
+        if (folder.disposed) return;
+        const svc = folder.svc;
+        const loads = svc.loads;
+        const model = svc.model;
+        const affected = await svc.filesChanged(list);
+        // Its config changed, or a nested workspace came or went: the engine loaded again.
+        const reloaded = svc.loads !== loads;
+        if (reloaded || svc.model !== model || affected.some((f) => svc.reportsOn(f))) this.onChange(folder, affected, reloaded);
+      });
     }
   }
 }

@@ -85,7 +85,13 @@ export class WorkspaceDiagnostics {
         const path = this.pathOf(p.uri);
         if (path) previous.set(path, { uri: p.uri, value: p.value });
       }
-      const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, () => this.compute(previous, token));
+      const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
+        // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
+        for (;;) {
+          const r = await this.compute(previous, token);
+          if (r) return r;
+        }
+      });
       this.answered = generation;
       return report;
     });
@@ -101,15 +107,24 @@ export class WorkspaceDiagnostics {
     });
   }
 
-  private async compute(previous: Map<string, Previous>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+  /** The report; undefined when file events changed a folder's files while it was made (it is made again). */
+  private async compute(previous: Map<string, Previous>, token: CancellationToken): Promise<WorkspaceDiagnosticReport | undefined> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const seen = new Set<string>();
     const slice = timeSlicer();
     for (const folder of this.ctx.workspaces.all()) {
-      await folder.ready;
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
+      // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
+      await folder.settled();
       const svc = folder.svc;
+      const model = svc.model;
+      const loads = svc.loads;
+      /** Waits for file events that came during a pause; false when they changed the files (the answer is made again). */
+      const unchanged = async (): Promise<boolean> => {
+        await folder.settled();
+        return svc.model === model && svc.loads === loads && !folder.disposed;
+      };
       // As `phasegate check` reports them: the checked files, the folders of phases without a document,
       // the config file, and what the scan could not read.
       const scanned = new Map<string, Diagnostic[]>();
@@ -123,6 +138,7 @@ export class WorkspaceDiagnostics {
         for (let i = 0; i < phases.length; i += svc.checkBatch(phases, i)) {
           await slice();
           if (token.isCancellationRequested) return { items };
+          if (!(await unchanged())) return undefined;
         }
       }
       for (const path of files) {
@@ -131,6 +147,7 @@ export class WorkspaceDiagnostics {
         const y = slice();
         if (y) await y;
         if (token.isCancellationRequested) return { items };
+        if (y && !(await unchanged())) return undefined;
         const key = normalizePath(path);
         if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key)) continue;
         seen.add(key);

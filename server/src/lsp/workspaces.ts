@@ -15,8 +15,13 @@ export interface EngineDeps {
 
 export class Folder {
   readonly svc: PhasegateService;
-  /** Resolves once the first load is done (even when it failed). */
+  /**
+   * Resolves once the work queued on the engine so far (its loads, the file events it takes, see
+   * `exclusive`) is done, even when it failed. A request waits for that work (`settled`) before it reads the engine.
+   */
   ready: Promise<void> = Promise.resolve();
+  /** How many `exclusive` runs are queued or running: while one is, the engine may be half way through a change. */
+  private busy = 0;
   loaded = false;
   disposed = false;
   /**
@@ -35,6 +40,30 @@ export class Folder {
     trusted: boolean,
   ) {
     this.svc = new PhasegateService({ fs: deps.fs, assets: deps.assets, logger, trusted });
+  }
+
+  /**
+   * Runs `fn`, a change of the engine that awaits in its course (a load, a reload, file events), after the
+   * work queued before it; `ready` resolves only after it. Requests wait (`settled`), so none reads an engine
+   * half way through a change: one whose documents are cleared, or whose open documents hold the disk's text
+   * until their editor text is applied again.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.busy++;
+    const run = this.ready.then(fn).finally(() => this.busy--);
+    this.ready = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Resolves once no change of the engine is queued or running. The caller then reads the engine
+   * synchronously: the check is made last, with nothing awaited after it.
+   */
+  async settled(): Promise<void> {
+    while (this.busy) await this.ready;
   }
 }
 
@@ -75,8 +104,12 @@ export class Workspaces {
 
   /** Loads (or reloads) a folder; errors are logged, never thrown. */
   load(folder: Folder, token: CancellationToken = noCancellation): Promise<void> {
+    return folder.exclusive(() => this.loadNow(folder, token));
+  }
+
+  private loadNow(folder: Folder, token: CancellationToken): Promise<void> {
     const started = Date.now();
-    folder.ready = folder.svc.load(folder.path, token).then(
+    return folder.svc.load(folder.path, token).then(
       async () => {
         await this.prepare?.(folder);
         folder.loaded = true;
@@ -91,7 +124,6 @@ export class Workspaces {
         this.logger.log(`Loading ${folder.path} failed: ${(e as Error).stack ?? String(e)}`);
       },
     );
-    return folder.ready;
   }
 
   /** Removes a workspace folder of the client, with the folders derived from it; returns them, the folder first. */

@@ -624,6 +624,9 @@ export class PhasegateService {
     // Nor does one the scan leaves out (an `ignore` glob, node_modules): `check` does not see it.
     if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
       this.scan.files.add(p);
+      // With its folders, as a file created on disk: a document open in a folder not (or no longer) on
+      // disk is in its phase, whether the folder went while it was open or before (a reload, a new server).
+      for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
       return this.fileSetChanged();
     }
     return this.invalidate(p);
