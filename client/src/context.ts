@@ -11,6 +11,7 @@ import { Config } from './config';
 import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
 import { PhaseStatusBar } from './statusBar';
 import { registerCommands } from './commands';
+import { exists } from './commands/apply';
 
 /**
  * The language client, with one difference: a request that fails because the client stopped while the
@@ -51,15 +52,6 @@ function closableChannel(channel: vscode.LogOutputChannel, closed: () => boolean
       return WRITES.has(String(prop)) ? (...args: unknown[]) => (closed() ? undefined : fn.apply(target, args)) : fn.bind(target);
     },
   });
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { NewDocumentResult } from '../../../server/src/protocol';
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder is at `uri`. */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
