@@ -30,7 +30,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
 import { PhasesRequest, ServerInfoRequest } from '../../server/src/protocol';
-import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
+import { buildServer, ClientOptions, copyFixture, stopOnFixture, TestClient, uri } from './client';
 
 const BRIEF = 'audit/phase-1/00-PHASE_BRIEF.md';
 const MISSING = 'missing-notes-7f3a.md';
@@ -39,6 +39,31 @@ const MISSING = 'missing-notes-7f3a.md';
 function addPhases(root: string, n: number): void {
   const src = path.join(root, 'audit', 'phase-2');
   for (let i = 3; i <= n; i++) fs.cpSync(src, path.join(root, 'audit', `phase-${i}`), { recursive: true });
+}
+
+/** Waits until every folder of the phase tree is ready (indexed). */
+const treeReady = (c: TestClient) => c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
+
+/**
+ * A server on the fixture with phases up to `n` (and what `prepare` writes), for the tests of a describe
+ * block: started before them (and, unless `wait` is false, indexed), stopped after them, failing on any
+ * error it logged.
+ */
+function serverOn(n: number, opts: ClientOptions, prepare?: (root: string) => void, wait = true): { root: string; c: TestClient } {
+  const s = {} as { root: string; c: TestClient };
+  before(async () => {
+    await buildServer();
+    s.root = copyFixture();
+    addPhases(s.root, n);
+    prepare?.(s.root);
+    s.c = await TestClient.start(s.root, opts);
+    if (wait) await treeReady(s.c);
+  });
+  after(async () => {
+    const errors = await stopOnFixture(s.c, s.root);
+    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+  });
+  return s;
 }
 
 async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
@@ -50,21 +75,10 @@ const brokenMissing = (ds: readonly Diagnostic[]) => ds.some((d) => d.code === '
 
 describe('language server: a config file reloaded while requests run (pull)', function () {
   this.timeout(120_000);
-  let root: string;
-  let c: TestClient;
-  before(async () => {
-    await buildServer();
-    root = copyFixture();
-    addPhases(root, 150);
-    fs.writeFileSync(path.join(root, 'phasegate.yaml'), 'rules:\n  section-order: warning\n');
-    c = await TestClient.start(root, { pull: true });
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
-  });
+  const s = serverOn(150, { pull: true }, (r) => fs.writeFileSync(path.join(r, 'phasegate.yaml'), 'rules:\n  section-order: warning\n'), false);
 
   it('every answer during the reload comes from the editor text of the open document', async () => {
+    const { c, root } = s;
     const brief = await c.open(BRIEF);
     // The editor's text links a file that does not exist, and another phase; the disk's does neither.
     const edited = brief.text.replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}) and [the third phase](../phase-3/).`);
@@ -195,21 +209,10 @@ async function sameAsFresh(c: TestClient, root: string, open: Map<string, string
 
 describe('language server: a branch switch (pull)', function () {
   this.timeout(240_000);
-  let root: string;
-  let c: TestClient;
-  before(async () => {
-    await buildServer();
-    root = copyFixture();
-    addPhases(root, 120);
-    c = await TestClient.start(root, { pull: true });
-    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
-  });
+  const s = serverOn(120, { pull: true });
 
   it('hundreds of files in one batch and in quick batches, phase folders gone under open documents', async () => {
+    const { c, root } = s;
     const open = new Map<string, string>();
     // Open documents in folders the switch deletes and renames; their editor text differs from the disk's.
     for (const rel of [
@@ -277,6 +280,7 @@ describe('language server: a branch switch (pull)', function () {
   });
 
   it('switching away and back in quick batches, folders reported without their files', async () => {
+    const { c, root } = s;
     const open = new Map<string, string>();
     const u = uri(root, 'audit/phase-12/00-PHASE_BRIEF.md');
     const text = fs
@@ -409,7 +413,7 @@ describe('language server: cancellation and versions', function () {
   it('requests cancelled while the server is busy answer RequestCancelled or their result; a pull after an edit never answers for the text before it', async () => {
     const c = await TestClient.start(root, { pull: true });
     clients.push(c);
-    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
+    await treeReady(c);
     const brief = await c.open(BRIEF);
     const withLink = brief.text.replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}).`);
     const outcomes: string[] = [];
@@ -513,21 +517,10 @@ describe('language server: cancellation and versions', function () {
 
 describe('language server: a long session', function () {
   this.timeout(600_000);
-  let root: string;
-  let c: TestClient;
-  before(async () => {
-    await buildServer();
-    root = copyFixture();
-    addPhases(root, 60);
-    c = await TestClient.start(root, { pull: true, execArgv: ['--expose-gc'] });
-    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
-  });
+  const s = serverOn(60, { pull: true, execArgv: ['--expose-gc'] });
 
   it("5,000 open/edit/close cycles: the server's heap after a GC does not grow with them", async () => {
+    const { c, root } = s;
     const docs: string[] = [];
     for (let i = 1; i <= 60; i++) for (const f of ['00-PHASE_BRIEF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md']) docs.push(`audit/phase-${i}/${f}`);
     const texts = new Map(docs.map((d) => [d, fs.readFileSync(path.join(root, d), 'utf8')]));
@@ -568,21 +561,10 @@ describe('language server: a long session', function () {
 
 describe('language server: a config change in the same batch as a branch switch (push)', function () {
   this.timeout(240_000);
-  let root: string;
-  let c: TestClient;
-  before(async () => {
-    await buildServer();
-    root = copyFixture();
-    addPhases(root, 40);
-    c = await TestClient.start(root, { pull: false });
-    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
-  });
-  after(async () => {
-    const errors = await stopOnFixture(c, root);
-    if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
-  });
+  const s = serverOn(40, { pull: false });
 
   it('an open document whose phase folder goes as the config comes keeps its text, phase and diagnostics', async () => {
+    const { c, root } = s;
     const open = new Map<string, string>();
     const rel = 'audit/phase-9/00-PHASE_BRIEF.md';
     const u = uri(root, rel);
@@ -641,7 +623,7 @@ describe('language server: settings changed while the first load reads them (pul
       }
       return answer;
     });
-    await c.until('indexed', async () => ((await tree(c)) as { ready: boolean }[]).every((f) => f.ready), 60_000);
+    await treeReady(c);
     assert.ok(changed, "the folder's settings were asked for");
     assert.ok(JSON.stringify(await tree(c)).includes('missing-section') === false, 'no gate counts a rule turned off');
     await sameAsFresh(c, root, new Map());
