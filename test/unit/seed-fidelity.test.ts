@@ -620,8 +620,13 @@ describe('seed fidelity: an iAI response headed in its own words', () => {
     assert.deepEqual(done.gates, { Completeness: 'passed', Tests: 'passed', Proof: 'passed' });
     const half = await gatesOf(files('- Configure CI server: `ci.yml`'), 'Build/Phase_1_CI');
     assert.deepEqual(
-      diagnosticsOf(half.svc, `${dir}/implementation_response_from_AI.md`, 'unaddressed-deliverable').map((d) => d.data?.deliverable),
-      ['Define branching model'],
+      diagnosticsOf(half.svc, `${dir}/implementation_response_from_AI.md`, 'unaddressed-deliverable').map((d) => [d.data?.deliverable, d.message]),
+      [
+        [
+          'Define branching model',
+          'Deliverable "Define branching model" of the prompt is not addressed in the response\'s "Key Activities (via iAI Prompt)" section.',
+        ],
+      ],
     );
   });
 });

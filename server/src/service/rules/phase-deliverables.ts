@@ -209,7 +209,8 @@ export const deliverablesRule: Rule = {
       const sec = secs[0];
       const units = sec ? secs.flatMap((s) => unitsOf(doc, s.bodyStart, s.end)) : unitsOf(doc, bodyStart(doc), doc.lines.length);
       const missing = unaddressed(wanted, units);
-      const where = sec ? `the response's "Deliverables" section` : 'the response';
+      // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
+      const where = sec ? `the response's "${sec.title}" section` : 'the response';
       report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
       return;
     }
