@@ -19,11 +19,12 @@ const handoff = (items: string[]) => ['# Phase 1 → Phase 2 Handoff', '', '## D
 
 describe('decision-without-rationale: the forms a rationale takes', () => {
   describe('a reason after a dash, in a handoff', () => {
-    it('accepts a reason of three words or more after a spaced hyphen, en dash or em dash, or an em dash between words', async () => {
+    it('accepts a reason of three words or more after a spaced hyphen, double hyphen, en dash or em dash, or an em dash between words', async () => {
       const text = handoff([
         '- Decision 6: Use Trivy — it scans images and IaC in one tool',
         '- Decision 7: Use Helm – one chart per service',
         '- Decision 8: Pin base images - builds must be reproducible',
+        '- Decision 14: Use Renovate -- updates arrive as reviewed pull requests',
         '- Decision 9: Use Vault—secrets rotate without redeploys',
         '- **Decision 10**: Use `k6` — scripts are plain JavaScript',
         '- Use ArgoCD — Git stays the source of truth',
@@ -47,6 +48,7 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
         '- Decision 17: Database — PostgreSQL 15.4 (2025-01-20)',
         '- Decision 18: Adopt `lint - fix all the things` in CI',
         '- Decision 19: Use Trivy — done',
+        '- Decision 23: Use Trivy -- fast scans',
         '- Decision 20: — it scans images and IaC',
         '- Decision 21: Use Trivy - owner: the security team',
         '- Decision 22: Use Trivy',

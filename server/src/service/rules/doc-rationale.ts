@@ -302,8 +302,8 @@ function itemParagraph(doc: ParsedDocument, item: ListItem): string {
 
 /** `Decision 3:`, `**Decision**:` at the start of an item. */
 const DECISION_PREFIX_RE = /^\s*(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?/i;
-/** A dash with white space on each side (` - `, ` – `, ` — `), or an em dash between two words (`tool—it`). */
-const DASH_RE = /\s[-–—](?=\s)|(?<=[\p{L}\p{N}])—(?=\p{L})/gu;
+/** A dash with white space on each side (` - `, ` -- `, ` – `, ` — `), or an em dash between two words (`tool—it`). */
+const DASH_RE = /\s(?:--|[-–—])(?=\s)|(?<=[\p{L}\p{N}])—(?=\p{L})/gu;
 /** What says a decision's state, owner or place rather than why it was taken: `— approved by the CTO`, `— see ADR-4`. */
 const STATUS_AFTER_DASH_RE =
   /^(?:approved|accepted|agreed|done|decided|confirmed|signed[\s-]?off|completed?|implemented|merged|in progress|on hold|pending|tbd|tba|todo|open|deferred|rejected|superseded|deprecated|see|per|owners?|owned|n\/a|none)\b/i;
