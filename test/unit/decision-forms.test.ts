@@ -78,6 +78,25 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
     });
   });
 
+  describe('the message of a decision item whose dash gives no reason', () => {
+    it('says whether the words after the dash are too few or say a state, and says nothing of a dash where there is none', async () => {
+      const text = handoff([
+        '- Decision 1: CI platform — GitHub Actions',
+        '- Decision 2: Use AWS — approved by the CTO on Monday',
+        '- Decision 3: Blue-green deployment',
+      ]);
+      const { svc } = await workspace({ [HANDOFF]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, HANDOFF, 'decision-without-rationale').map((d) => d.message),
+        [
+          'Decision "Decision 1: CI platform — GitHub Actions" gives no rationale: the words after its dash name no reason (a reason after a dash takes three words or more); add "→ why" after it.',
+          'Decision "Decision 2: Use AWS — approved by the CTO on Monday" gives no rationale: the words after its dash say its state, owner or place, not why; add "→ why" after it.',
+          'Decision "Decision 3: Blue-green deployment" gives no rationale: add "→ why" after it.',
+        ],
+      );
+    });
+  });
+
   describe('ADRs in the decisions file', () => {
     const nygard = [
       '# Phase 1 Decisions',

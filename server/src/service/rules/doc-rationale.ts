@@ -114,8 +114,10 @@ const decisions: Rule = {
           );
           continue;
         }
-        if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body) || dashRationale(itemParagraph(doc, item))) continue;
-        ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+        if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body)) continue;
+        const dash = dashRationale(itemParagraph(doc, item));
+        if (dash === 'reason') continue;
+        ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
       }
     }
     // A decision table (`| Decision | Rationale |`), in any document: a row whose rationale cell is empty.
@@ -137,7 +139,7 @@ const decisions: Rule = {
     if (!isDecisionsFile) return;
     const headed = decisionSections(doc);
     // `- Decision 3: Adopt Trivy` items of the decision log, outside the decisions headed as such (which give theirs
-    // as a `**Rationale**:` line): `→ why`, `because …` or a rationale label on the item or under it.
+    // as a `**Rationale**:` line): `→ why`, `because …`, a reason after a dash or a rationale label on the item or under it.
     for (const item of doc.items) {
       const rest = decisionRest(item.text);
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
@@ -145,13 +147,12 @@ const decisions: Rule = {
       const body = itemBody(doc, item);
       if (
         !TEMPLATE_RATIONALE_RE.test(body) &&
-        (ARROW_RE.test(body) ||
-          /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body) ||
-          /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body) ||
-          dashRationale(itemParagraph(doc, item)))
+        (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body))
       )
         continue;
-      ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+      const dash = TEMPLATE_RATIONALE_RE.test(body) ? 'none' : dashRationale(itemParagraph(doc, item));
+      if (dash === 'reason') continue;
+      ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
     }
     for (const s of headed) {
       // A decision not taken yet (`### Decision 7: TBD`) has no rationale to give, as such an item has none.
@@ -174,6 +175,19 @@ const decisions: Rule = {
     }
   },
 };
+
+/** The message of a decision item without a rationale: what its dash lacks, when it has one. */
+function itemMessage(text: string, dash: DashVerdict): string {
+  const after =
+    dash === 'few'
+      ? ': the words after its dash name no reason (a reason after a dash takes three words or more)'
+      : dash === 'state'
+        ? ': the words after its dash say its state, owner or place, not why'
+        : '';
+  return after
+    ? `Decision "${short(text)}" gives no rationale${after}; add "→ why" after it.`
+    : `Decision "${short(text)}" gives no rationale: add "→ why" after it.`;
+}
 
 /** Whether a decision heading has a non-empty `#### Rationale` (`#### Why`, …) subsection. */
 function hasRationaleSubsection(doc: ParsedDocument, s: Section): boolean {
@@ -311,13 +325,13 @@ const STATUS_AFTER_DASH_RE =
 const DASH_REASON_WORDS = 3;
 
 /**
- * Whether a decision item gives its reason after a dash: `Decision 6: Use Trivy — it scans images and IaC in one
+ * Whether a decision item gives its reason after a dash (`reason`), and if not, why its dash gives none: `Decision 6: Use Trivy — it scans images and IaC in one
  * tool`. The dash stands after some description, with white space on each side (or, an em dash, between words),
  * and is followed by at least three words (tokens with a letter; the template's placeholders, versions and dates
  * aside) that do not start by saying the decision's state, owner or place (`approved`, `done`, `TBD`, `see …`,
  * `owner …`). A dash inside inline code does not count.
  */
-export function dashRationale(text: string): boolean {
+export function dashRationale(text: string): DashVerdict {
   const prefix = DECISION_PREFIX_RE.exec(text);
   const src = prefix ? text.slice(prefix[0].length) : text;
   // Inline code as a word of its own (its dashes are not separators, its text is a word).
@@ -332,21 +346,24 @@ export function dashRationale(text: string): boolean {
   const described = masked.search(/[\p{L}\p{N}]/u);
   // A later dash has fewer words after it: past one with too few, or past a few dashes, none will do.
   let tries = 0;
+  let verdict: DashVerdict = 'none';
   for (let m = DASH_RE.exec(masked); m && tries < MAX_DASHES; m = DASH_RE.exec(masked)) {
     if (described < 0 || m.index < described) continue;
     tries++;
-    const reason = dashReason(src.slice(m.index + m[0].length));
-    if (reason === 'reason') return true;
-    if (reason === 'few') return false;
+    verdict = dashReason(src.slice(m.index + m[0].length));
+    if (verdict !== 'state') return verdict;
   }
-  return false;
+  return verdict;
 }
 
 /** How many dashes of an item are tried (a state after one, `— approved — cheaper than …`, sends to the next). */
 const MAX_DASHES = 8;
 
+/** What a decision item's dashes give: a reason, a state (`— approved by the CTO`), too few words (`— GitHub Actions`), or no dash. */
+type DashVerdict = 'reason' | 'state' | 'few' | 'none';
+
 /** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
-function dashReason(after: string): 'reason' | 'state' | 'few' {
+function dashReason(after: string): DashVerdict {
   let t = after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1');
   for (const p of scanPlaceholders(t).reverse()) t = t.slice(0, p.start) + ' ' + t.slice(p.end);
   t = t
