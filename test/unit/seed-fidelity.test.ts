@@ -333,7 +333,11 @@ describe('seed fidelity: decisions and their rationale', () => {
       [
         [5, 'Decision "Decision 8: Use ruff" gives no rationale: add "→ why" after it.'],
         [22, 'Decision "Decision 5: Store reports in the repo" gives no rationale: add a "**Rationale**:" line.'],
-        [25, 'Decision "Decision 6: Drop Python 3.9" gives no rationale: add a "**Rationale**:" line.'],
+        // A context alone is no rationale: the message says its Consequences are what it still lacks.
+        [
+          25,
+          'Decision "Decision 6: Drop Python 3.9" gives no rationale: add a "**Rationale**:" line, or fill its Context and Consequences (it has no Consequences part).',
+        ],
       ],
     );
     // The quick fix fills the empty `**Why**:` line rather than adding a second label.

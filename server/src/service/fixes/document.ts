@@ -7,7 +7,7 @@ import { renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import type { TextEdit } from '../types';
-import { RATIONALE_LABEL, findLabel } from '../rules/doc-rationale';
+import { RATIONALE_LABEL, decisionHasRationale } from '../rules/doc-rationale';
 import type { Fix } from './fix';
 
 interface SchemaProperty {
@@ -127,8 +127,9 @@ const insertRationale: Fix = (svc, diag) => {
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
   const section = doc.sections.find((s) => s.heading.line === d.heading);
-  // Nothing to do once the decision has its rationale (a stale diagnostic, a second run).
-  if (!section || !/decision/i.test(section.title) || findLabel(doc, section.bodyStart, section.ownEnd, RATIONALE_LABEL)?.filled) return undefined;
+  // Nothing to do once the decision has its rationale (a stale diagnostic, a second run): a filled rationale line,
+  // a rationale subsection, or the Context and Consequences of an ADR, as the rule reads them.
+  if (!section || !/decision/i.test(section.title) || decisionHasRationale(doc, section)) return undefined;
   // Named after the decision (and its line when another decision has the same name), so that each action is told apart.
   const twin = doc.sections.some((s) => s !== section && s.title === section.title);
   const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;

@@ -1,14 +1,15 @@
 /**
- * Decisions need a rationale and risks a mitigation: `Decision: what → why` items in a handoff and in the
- * decisions file, decision tables with a Rationale column, `### Decision N` subsections of the decisions
- * file with their `**Rationale**:`; `Risk: impact - mitigation` items, risk tables with a Mitigation
- * column, `### Risk` subsections with `**Mitigation**:`.
+ * Decisions need a rationale and risks a mitigation: `Decision: what → why` items (or `what — a reason of some
+ * words`) in a handoff and in the decisions file, decision tables with a Rationale column, `### Decision N`
+ * subsections of the decisions file with their `**Rationale**:` or, as ADRs, a filled Context and Consequences;
+ * `Risk: impact - mitigation` items, risk tables with a Mitigation column, `### Risk` subsections with
+ * `**Mitigation**:`.
  */
 import { basename } from '../host';
-import { ParsedDocument, Section, TableCell, normalizeTitle, sectionByTitle } from '../markdown';
+import { ListItem, ParsedDocument, Section, TableCell, maskInlineCode, normalizeTitle, sectionByTitle } from '../markdown';
 import { range } from '../types';
 import { topItems } from '../handoff';
-import { itemBody } from './doc-util';
+import { itemBody, scanPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Items that say there is nothing to list. */
@@ -114,7 +115,9 @@ const decisions: Rule = {
           continue;
         }
         if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body)) continue;
-        ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+        const dash = dashRationale(itemParagraph(doc, item));
+        if (dash === 'reason') continue;
+        ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
       }
     }
     // A decision table (`| Decision | Rationale |`), in any document: a row whose rationale cell is empty.
@@ -136,7 +139,7 @@ const decisions: Rule = {
     if (!isDecisionsFile) return;
     const headed = decisionSections(doc);
     // `- Decision 3: Adopt Trivy` items of the decision log, outside the decisions headed as such (which give theirs
-    // as a `**Rationale**:` line): `→ why`, `because …` or a rationale label on the item or under it.
+    // as a `**Rationale**:` line): `→ why`, `because …`, a reason after a dash or a rationale label on the item or under it.
     for (const item of doc.items) {
       const rest = decisionRest(item.text);
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
@@ -147,22 +150,230 @@ const decisions: Rule = {
         (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body))
       )
         continue;
-      ctx.report('decision-without-rationale', item.textRange, `Decision "${short(item.text)}" gives no rationale: add "→ why" after it.`);
+      const dash = TEMPLATE_RATIONALE_RE.test(body) ? 'none' : dashRationale(itemParagraph(doc, item));
+      if (dash === 'reason') continue;
+      ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
     }
     for (const s of headed) {
       // A decision not taken yet (`### Decision 7: TBD`) has no rationale to give, as such an item has none.
       if (pendingHeading(s.title)) continue;
-      // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts).
+      // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts), or the
+      // record's Context and Consequences when it is written as an ADR.
       const found = findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL);
-      if (found?.filled || RATIONALE_TITLES.some((t) => hasSubsection(doc, s, t))) continue;
-      ctx.report('decision-without-rationale', s.heading.textRange, `Decision "${short(s.title)}" gives no rationale: add a "**Rationale**:" line.`, {
-        fix: 'insert-rationale',
-        heading: s.heading.line,
-        emptyLine: found ? found.line : null,
-      });
+      const adr = adrParts(doc, s, headed);
+      if (found?.filled || hasRationaleSubsection(doc, s) || (adr.context === 'filled' && adr.consequences === 'filled')) continue;
+      ctx.report(
+        'decision-without-rationale',
+        s.heading.textRange,
+        `Decision "${short(s.title)}" gives no rationale: add a "**Rationale**:" line${adrHint(adr)}.`,
+        {
+          fix: 'insert-rationale',
+          heading: s.heading.line,
+          emptyLine: found ? found.line : null,
+        },
+      );
     }
   },
 };
+
+/** The message of a decision item without a rationale: what its dash lacks, when it has one. */
+function itemMessage(text: string, dash: DashVerdict): string {
+  const after =
+    dash === 'few'
+      ? ': the words after its dash name no reason (a reason after a dash takes three words or more)'
+      : dash === 'state'
+        ? ': the words after its dash say its state, owner or place, not why'
+        : '';
+  return after
+    ? `Decision "${short(text)}" gives no rationale${after}; add "→ why" after it.`
+    : `Decision "${short(text)}" gives no rationale: add "→ why" after it.`;
+}
+
+/** Whether a decision heading has a non-empty `#### Rationale` (`#### Why`, …) subsection. */
+function hasRationaleSubsection(doc: ParsedDocument, s: Section): boolean {
+  return RATIONALE_TITLES.some((t) => hasSubsection(doc, s, t));
+}
+
+/**
+ * Whether a decision heading of a decisions file gives its rationale: a filled `**Rationale**:` line in its own
+ * text, a `#### Rationale` subsection, or, as an ADR, both a Context and a Consequences part that say something.
+ * The insert-rationale fix asks this too, so that it never adds a rationale to a decision that has one.
+ */
+export function decisionHasRationale(doc: ParsedDocument, s: Section): boolean {
+  if (findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL)?.filled || hasRationaleSubsection(doc, s)) return true;
+  const adr = adrParts(doc, s, decisionSections(doc));
+  return adr.context === 'filled' && adr.consequences === 'filled';
+}
+
+/** A part of an ADR: absent, present but empty or placeholders only, or saying something. */
+type AdrPart = 'none' | 'empty' | 'filled';
+
+/** The titles (and bold labels) of the part of an ADR that gives its reasons, and of the part that gives its consequences. */
+const CONTEXT_KEYS = ['Context', 'Context and Problem Statement', 'Decision Drivers'].map(normalizeTitle);
+const CONSEQUENCE_KEYS = ['Consequences', 'Decision Outcome'].map(normalizeTitle);
+const CONTEXT_LABEL = '(?:context(?: and problem statement)?|decision drivers)';
+const CONSEQUENCE_LABEL = '(?:consequences|decision outcome)';
+
+/**
+ * The Context (Nygard's `### Context`, MADR's `### Context and Problem Statement` or `### Decision Drivers`) and
+ * Consequences (`### Consequences`, MADR's `### Decision Outcome`) of a decision written as an ADR: subsections at
+ * any depth under its heading, or bold labels (`**Context**: …`), outside any decision heading nested in it.
+ */
+function adrParts(doc: ParsedDocument, s: Section, headed: readonly Section[]): { context: AdrPart; consequences: AdrPart } {
+  // Its subsections follow it in document order.
+  const subs: Section[] = [];
+  for (let i = doc.sections.indexOf(s) + 1; i < doc.sections.length && doc.sections[i].heading.line < s.end; i++) subs.push(doc.sections[i]);
+  const nested = subs.filter((t) => headed.includes(t));
+  const outside = (line: number) => !nested.some((h) => line >= h.heading.line && line < h.end);
+  const headingLines = new Set<number>();
+  for (const t of subs) for (let l = t.heading.line; l <= t.heading.endLine; l++) headingLines.add(l);
+  const part = (keys: string[], label: string): AdrPart => {
+    let found: AdrPart = 'none';
+    for (const t of subs) {
+      if (!keys.includes(t.key) || !outside(t.heading.line)) continue;
+      if (!t.isEmpty && linesSaySomething(doc, t.bodyStart, t.end, (l) => !headingLines.has(l) && outside(l))) return 'filled';
+      found = 'empty';
+    }
+    for (let l = s.bodyStart; l < s.end; l++) {
+      if (doc.codeLines.has(l) || headingLines.has(l) || !outside(l)) continue;
+      const rest = labelledLine(doc.lines[l], label);
+      if (rest === undefined) continue;
+      // The label's text: on its line, else the paragraph under it, up to a blank line, a heading or another label.
+      let text = rest;
+      if (rest === '') {
+        let n = l + 1;
+        while (n < s.end && unquoted(doc.lines[n]).trim() === '') n++;
+        for (; n < s.end && !headingLines.has(n) && outside(n); n++) {
+          const src = unquoted(doc.lines[n]);
+          if (src.trim() === '' || /^\s*(?:[-*+]\s+)?(?:\*\*|__)[\p{L}][\p{L} ]{0,30}(?:\*\*|__)?\s*:/u.test(src)) break;
+          text += '\n' + src;
+        }
+      }
+      if (saysSomething(text)) return 'filled';
+      found = 'empty';
+    }
+    return found;
+  };
+  return { context: part(CONTEXT_KEYS, CONTEXT_LABEL), consequences: part(CONSEQUENCE_KEYS, CONSEQUENCE_LABEL) };
+}
+
+/** What a decision's message adds about its ADR parts, when it has any. */
+function adrHint(adr: { context: AdrPart; consequences: AdrPart }): string {
+  if (adr.context === 'none' && adr.consequences === 'none') return '';
+  const lacks = (name: string, p: AdrPart) => (p === 'none' ? `it has no ${name} part` : p === 'empty' ? `its ${name} part is empty or a placeholder` : '');
+  const why = [lacks('Context', adr.context), lacks('Consequences', adr.consequences)].filter(Boolean).join(' and ');
+  return `, or fill its Context and Consequences (${why})`;
+}
+
+/** Whether lines [from, to) that `keep` accepts say something: a code block's text, or words that are no placeholder. */
+function linesSaySomething(doc: ParsedDocument, from: number, to: number, keep: (line: number) => boolean): boolean {
+  const text: string[] = [];
+  for (let l = from; l < to; l++) {
+    if (!keep(l)) continue;
+    const src = doc.lines[l] ?? '';
+    if (doc.codeLines.has(l)) {
+      if (src.trim() !== '' && !/^\s*(?:`{3,}|~{3,})/.test(src)) return true;
+      continue;
+    }
+    text.push(src);
+  }
+  return saysSomething(text.join('\n'));
+}
+
+/** Words that only hold a place: `TBD`, `TODO`, `N/A`, `None`. */
+const FILLER_WORD = /^(?:tbd|tba|todo|fixme|xxx|n\/a|none|pending|placeholder)$/i;
+
+/**
+ * Whether Markdown text says something: a word left once comments, the template's placeholders (`[Describe the
+ * context]`, `{{ context }}`, MADR's `{Describe the context …}`, `TBD`) and filler words (`None`, `N/A`) are taken out.
+ * Inline code and link labels are text.
+ */
+function saysSomething(text: string): boolean {
+  let t = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
+  for (const m of t.matchAll(/`([^`\n]+)`/g)) if (m[1].trim() !== '') return true;
+  const lines = t.split('\n').map((line) => {
+    let out = line;
+    for (const p of scanPlaceholders(line).reverse()) out = out.slice(0, p.start) + ' ' + out.slice(p.end);
+    return out;
+  });
+  t = lines.join('\n').replace(/\{[^{}\n]*\}/g, ' ');
+  return t.split(/[\s*_~#>|:;,.()[\]"'!?`]+/).some((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(w));
+}
+
+/**
+ * The first paragraph of a decision item: its first line and the lines that continue it, up to a blank line or a
+ * nested item.
+ */
+function itemParagraph(doc: ParsedDocument, item: ListItem): string {
+  const out = [item.text];
+  for (let l = item.line + 1; l <= item.endLine; l++) {
+    const src = (doc.lines[l] ?? '').trim();
+    if (src === '' || /^(?:[-*+]|\d+[.)])(?:\s|$)/.test(src) || doc.codeLines.has(l)) break;
+    out.push(src);
+  }
+  return out.join(' ');
+}
+
+/** `Decision 3:`, `**Decision**:` at the start of an item. */
+const DECISION_PREFIX_RE = /^\s*(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?/i;
+/** A dash with white space on each side (` - `, ` -- `, ` – `, ` — `), or an em dash between two words (`tool—it`). */
+const DASH_RE = /\s(?:--|[-–—])(?=\s)|(?<=[\p{L}\p{N}])—(?=\p{L})/gu;
+/** What says a decision's state, owner or place rather than why it was taken: `— approved by the CTO`, `— see ADR-4`. */
+const STATUS_AFTER_DASH_RE =
+  /^(?:approved|accepted|agreed|done|decided|confirmed|signed[\s-]?off|completed?|implemented|merged|in progress|on hold|pending|tbd|tba|todo|open|deferred|rejected|superseded|deprecated|see|per|owners?|owned|n\/a|none)\b/i;
+/** How many words a reason after a dash needs: `— Blue-green deployment`, `— GitHub Actions` name the decision. */
+const DASH_REASON_WORDS = 3;
+
+/**
+ * Whether a decision item gives its reason after a dash (`reason`), and if not, why its dash gives none: `Decision 6: Use Trivy — it scans images and IaC in one
+ * tool`. The dash stands after some description, with white space on each side (or, an em dash, between words),
+ * and is followed by at least three words (tokens with a letter; the template's placeholders, versions and dates
+ * aside) that do not start by saying the decision's state, owner or place (`approved`, `done`, `TBD`, `see …`,
+ * `owner …`). A dash inside inline code does not count.
+ */
+export function dashRationale(text: string): DashVerdict {
+  const prefix = DECISION_PREFIX_RE.exec(text);
+  const src = prefix ? text.slice(prefix[0].length) : text;
+  // Inline code as a word of its own (its dashes are not separators, its text is a word).
+  const code = maskInlineCode(src);
+  let masked = code;
+  if (code !== src) {
+    masked = '';
+    for (let i = 0; i < code.length; i++) masked += code[i] === ' ' && src[i] !== ' ' ? 'x' : code[i];
+  }
+  DASH_RE.lastIndex = 0;
+  // Where the description starts: a dash before it follows none.
+  const described = masked.search(/[\p{L}\p{N}]/u);
+  // A later dash has fewer words after it: past one with too few, or past a few dashes, none will do.
+  let tries = 0;
+  let verdict: DashVerdict = 'none';
+  for (let m = DASH_RE.exec(masked); m && tries < MAX_DASHES; m = DASH_RE.exec(masked)) {
+    if (described < 0 || m.index < described) continue;
+    tries++;
+    verdict = dashReason(src.slice(m.index + m[0].length));
+    if (verdict !== 'state') return verdict;
+  }
+  return verdict;
+}
+
+/** How many dashes of an item are tried (a state after one, `— approved — cheaper than …`, sends to the next). */
+const MAX_DASHES = 8;
+
+/** What a decision item's dashes give: a reason, a state (`— approved by the CTO`), too few words (`— GitHub Actions`), or no dash. */
+type DashVerdict = 'reason' | 'state' | 'few' | 'none';
+
+/** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
+function dashReason(after: string): DashVerdict {
+  let t = after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1');
+  for (const p of scanPlaceholders(t).reverse()) t = t.slice(0, p.start) + ' ' + t.slice(p.end);
+  t = t
+    .replace(/\{[^{}\n]*\}/g, ' ')
+    .replace(/[*_`~]/g, '')
+    .replace(/^[\s\p{P}]+/u, '');
+  const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(w.replace(/\p{P}+$/u, '')));
+  if (words.length < DASH_REASON_WORDS) return 'few';
+  return STATUS_AFTER_DASH_RE.test(t) ? 'state' : 'reason';
+}
 
 /** `Decision 3: what`: the text after `Decision…:`, or undefined when the item is not a decision. */
 function decisionRest(text: string): string | undefined {
