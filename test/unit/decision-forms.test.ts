@@ -295,3 +295,21 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
     });
   });
 });
+
+describe('decision-without-rationale: a placeholder where the reason goes', () => {
+  it('reports an arrow, a dash or a because followed by a template placeholder alone; a written reason beside one passes', async () => {
+    const unfilled = [
+      '- Decision 1: Use Trivy → [Why this tool was chosen]',
+      '- Decision 2: Use Helm — [Rationale]',
+      '- Decision 3: Use Vault because {{reason}}',
+      '- Decision 4: Use k6 → TBD',
+    ];
+    const filled = [
+      '- Decision 5: Use Terraform → one language for every cloud [see the comparison](x.md)',
+      '- Decision 6: Use ArgoCD because Git stays the source of truth',
+    ];
+    assert.deepEqual(await reportedLines(HANDOFF, handoff([...unfilled, ...filled])), unfilled);
+    const log = ['# Decisions', '', ...unfilled, ...filled, '- Decision 7: Use Loki, reason: [Reason]', ''].join('\n');
+    assert.deepEqual(await reportedLines(DECISIONS, log), [...unfilled, '- Decision 7: Use Loki, reason: [Reason]']);
+  });
+});

@@ -26,6 +26,22 @@ export const RATIONALE_LABEL = '(?:rationale|reasons?|reasoning|why|justificatio
 /** The title keys of a decision's rationale subsection (`#### Rationale`, `#### Why`). */
 const RATIONALE_TITLES = ['Rationale', 'Reason', 'Reasons', 'Reasoning', 'Why', 'Justification'];
 
+/**
+ * An item's text with its template placeholders blanked (`[Why this decision]`, `{{rationale}}`, `TBD`): an
+ * arrow or a `because` followed by one alone gives no reason (`→ [Why]`, `— [Rationale]`).
+ */
+function unfilled(body: string): string {
+  if (!body.includes('[') && !body.includes('{{') && !body.includes('TBD') && !body.includes('TODO')) return body;
+  return body
+    .split('\n')
+    .map((line) => {
+      let out = line;
+      for (const p of scanPlaceholders(line).reverse()) out = out.slice(0, p.start) + ' '.repeat(p.end - p.start) + out.slice(p.end);
+      return out;
+    })
+    .join('\n');
+}
+
 /** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
 const TEMPLATE_RATIONALE_RE = /(?:→|->|⟶|=>)\s*(?:\*\*|__|\*|_)?rationale(?:\*\*|__|\*|_)?\.?\s*$/i;
 
@@ -114,7 +130,8 @@ const decisions: Rule = {
           );
           continue;
         }
-        if (ARROW_RE.test(body) || /\b(?:rationale|because)\b\s*:?\s*\S/i.test(body)) continue;
+        const said = unfilled(body);
+        if (ARROW_RE.test(said) || /\b(?:rationale|because)\b\s*:?\s*[^\s:]/i.test(said)) continue;
         const dash = dashRationale(itemParagraph(doc, item));
         if (dash === 'reason') continue;
         ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
@@ -145,9 +162,10 @@ const decisions: Rule = {
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
       if (made && item.line > made.heading.line && item.line < made.end) continue;
       const body = itemBody(doc, item);
+      const said = unfilled(body);
       if (
         !TEMPLATE_RATIONALE_RE.test(body) &&
-        (ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*\S/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body))
+        (ARROW_RE.test(said) || /\b(?:rationale|because|reason)\b\s*:?\s*[^\s:]/i.test(said) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(said))
       )
         continue;
       const dash = TEMPLATE_RATIONALE_RE.test(body) ? 'none' : dashRationale(itemParagraph(doc, item));
