@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, completeHandoff, fixAll } from '../../server/src/service';
+import { applyEdits, codeActions, completeHandoff, fixAll, planNew } from '../../server/src/service';
 import { WritableMemoryFileSystem, run } from '../cli/helpers';
 
 const OUT = 'phase-1/06-OUTPUT_HANDOFF.md';
@@ -237,6 +237,18 @@ describe('complete handoff: inputs in a table', () => {
     const all = fixAll(svc, `${ROOT}/${IN}`)!;
     assert.ok(all.codes.includes('handoff-mismatch'));
     assert.equal(applyEdits(input, all.change.edits[0].edits), inWith(table([received(ROADMAP), received(COVERAGE)])));
+  });
+});
+
+describe('new phase: inputs handed off in a table', () => {
+  it('prefills the new phase’s Inputs Received with the rows, as list items, paths rebased', async () => {
+    const { svc } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: outTable([ROADMAP, DEBT]) });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' });
+    const input = plan.creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.match(
+      input.text,
+      /## Inputs Received\n\n- Remediation roadmap: `\.\.\/phase-1\/04-ARTIFACTS\/remediation-roadmap\.md` - what to fix first\n- Tech debt inventory: \[debt\]\(\.\.\/phase-1\/04-ARTIFACTS\/tech-debt\.md\) - hot spots\n/,
+    );
   });
 });
 
