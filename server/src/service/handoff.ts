@@ -5,7 +5,7 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { INLINE_LINK, ListItem, ParsedDocument, Section, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, Table, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTarget } from './rules/doc-util';
 import { AUDIT_LAYOUT } from './layout';
@@ -148,11 +148,11 @@ export function resolveTarget(folder: string, target: string, root?: string): st
   return joinPath(folder, t);
 }
 
-/** Replaces every link and code span of a text with spaces, keeping columns. */
-function maskRefs(text: string): string {
+/** Replaces every link and code span of a text with spaces (or `fill`), keeping columns. */
+export function maskRefs(text: string, fill = ' '): string {
   // A link needs `](`, a code span a backtick: without them there is nothing to mask (performance only).
-  if (text.includes('](')) text = text.replace(LINK_IN_TEXT, (m) => ' '.repeat(m.length));
-  return text.includes('`') ? text.replace(CODE_SPAN, (m) => ' '.repeat(m.length)) : text;
+  if (text.includes('](')) text = text.replace(LINK_IN_TEXT, (m) => fill.repeat(m.length));
+  return text.includes('`') ? text.replace(CODE_SPAN, (m) => fill.repeat(m.length)) : text;
 }
 
 /** A reference-style link (`[text][label]`, `[label][]`, `[label]`): its text, its definition and its columns. */
@@ -305,7 +305,7 @@ export function handoffItems(doc: ParsedDocument, sec: Section | undefined, fold
 }
 
 /** A cell that only numbers its row (`1`, `#2`, `3.`). */
-const NUMBER_CELL = /^\s*#?\d+\.?\s*$/;
+export const NUMBER_CELL = /^\s*#?\d+\.?\s*$/;
 
 /** The rows of the tables of a section, each as a list item whose text is its cells: the first a name, then the others. */
 function tableRowItems(doc: ParsedDocument, sec: Section): ListItem[] {
@@ -613,6 +613,51 @@ export function copyItem(
     if (kept.trim() !== '') more.push('  ' + kept);
   }
   return { line, more };
+}
+
+/** The table one of whose rows is at `line` (a row `handoffItems` reads as an item), if any. */
+export function tableOfRow(doc: ParsedDocument, line: number): Table | undefined {
+  for (const t of doc.tables) if (t.line < line && line <= t.endLine && t.rows.some((r) => r.line === line)) return t;
+  return undefined;
+}
+
+/** A table row as another phase's document receives it: its table's headers, and each cell's Markdown (escapes kept). */
+export interface CopiedRow {
+  headers: string[];
+  cells: string[];
+  /** The first cell of each row of its table (whether they number the rows). */
+  firstCells: string[];
+}
+
+/**
+ * A table row (at `line`) as another phase's document receives it: each cell's Markdown, its relative link
+ * targets and existing paths rewritten as `copyItem` rewrites an item's, without directive comments.
+ */
+export function copyRow(
+  doc: ParsedDocument,
+  line: number,
+  fromFolder: string,
+  toFolder: string,
+  exists: (p: string) => boolean,
+  bases: PathBases = [],
+): CopiedRow | undefined {
+  const t = tableOfRow(doc, line);
+  const row = t?.rows.find((r) => r.line === line);
+  if (!t || !row) return undefined;
+  const cells = row.cells.map((c) =>
+    withoutDirectives(rebaseSpan(doc, line, c.range.start.character, c.range.end.character, fromFolder, toFolder, exists, bases)).trim(),
+  );
+  return { headers: t.header.map((c) => c.text), cells, firstCells: t.rows.map((r) => r.cells[0]?.text ?? '') };
+}
+
+/**
+ * A copied row as a list item's text, as `handoffItems` reads a row: the first cell a name, the others after it
+ * (a leading number cell and empty cells left out), `\|` read as the `|` it stands for.
+ */
+export function rowAsItem(row: CopiedRow): string {
+  const cells = row.cells.filter((c, i) => c !== '' && !(i === 0 && NUMBER_CELL.test(c))).map((c) => c.replace(/\\\|/g, '|'));
+  const [first, ...rest] = cells;
+  return rest.length ? `${first}: ${rest.join(' - ')}` : (first ?? '');
 }
 
 /** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */

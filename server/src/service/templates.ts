@@ -16,7 +16,7 @@ import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { copyItem, meaningfulItem, pathBases, topItems } from './handoff';
+import { copyItem, copyRow, handoffItems, meaningfulItem, pathBases, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
 
@@ -833,11 +833,21 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
         const c = copyItem(doc, it, from, to, exists, bases);
         return [c.line, ...c.more].join('\n');
       });
+  // Inputs handed off in a table (and no list): each row as the list item it reads as, as Complete handoff writes it.
+  const inputs = () => {
+    const sec = sectionByTitle(doc, expandTitle('Phase {N} Inputs', phase.number));
+    const listed = items('Phase {N} Inputs');
+    if (listed.length || !sec || topItems(doc, sec).length) return listed;
+    return handoffItems(doc, sec, from, bases, true).flatMap((h) => {
+      const row = copyRow(doc, h.item.line, from, to, exists, bases);
+      return row ? [rowAsItem(row)] : [];
+    });
+  };
   return {
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
     path: relativePath(to, out.path),
     label: `${basename(prev.folder)}/${out.spec.file}`,
-    inputs: items('Phase {N} Inputs'),
+    inputs: inputs(),
     prerequisites: items('Phase {N} Prerequisites'),
     openQuestions: items('Open Questions'),
   };

@@ -34,11 +34,14 @@ import {
   topItems,
   isRealItem,
   pathBases,
+  copyRow,
+  rowAsItem,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
 import { range } from '../types';
 import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
+import { CellValue, appendRows, itemValues, rowValues, sectionTable } from './handoff-table';
 
 export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
 
@@ -53,7 +56,8 @@ interface Copy {
 interface Handed {
   pair: HandoffPair;
   source: string;
-  inputs: (Copy & { handed: HandoffItem })[];
+  /** Each with its values for a table of inputs (`values`). */
+  inputs: (Copy & { handed: HandoffItem; values: CellValue[] })[];
   prerequisites: Copy[];
   questions: Copy[];
 }
@@ -95,7 +99,13 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   return {
     pair,
     source: `Previous phase: [${label}](${sourceLink(pair)})`,
-    inputs: handoffItems(pair.out, out.inputs, from, bases).map((h) => ({ item: h.item, ...copy(h.item), handed: h })),
+    // Inputs handed off in a table (`| Input | Location | Description |`) are its rows, each copied cell by cell.
+    inputs: handoffItems(pair.out, out.inputs, from, bases, true).map((h) => {
+      const row = copyRow(pair.out, h.item.line, from, to, exists, bases);
+      if (row) return { item: h.item, line: rowAsItem(row), more: [], handed: h, values: rowValues(row) };
+      const c = copy(h.item);
+      return { item: h.item, ...c, handed: h, values: itemValues(c.line, c.more) };
+    }),
     prerequisites: topItems(pair.out, out.prerequisites)
       .filter(meaningfulItem)
       .map((it) => {
@@ -161,12 +171,21 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     else add(IN_SOURCE, [{ line: h.source }]);
   }
 
-  // Indexed, not compared pair by pair (performance only).
-  const received = new InputIndex(handoffItems(doc, inputSection(doc, IN_INPUTS, n), folder, bases));
-  add(
-    IN_INPUTS,
-    h.inputs.filter((x) => !received.has(x.handed)),
-  );
+  // Indexed, not compared pair by pair (performance only). Inputs received in a table are its rows, as the rule reads them.
+  const inputs = inputSection(doc, IN_INPUTS, n);
+  const received = new InputIndex(handoffItems(doc, inputs, folder, bases, true));
+  const missing = h.inputs.filter((x) => !received.has(x.handed));
+  // A table of inputs (and no list) gets rows in its own columns; a list, or no inputs yet, gets items.
+  const table = inputs && missing.length && !topItems(doc, inputs).length ? sectionTable(doc, inputs) : undefined;
+  if (table) {
+    const { insertion, replace } = appendRows(
+      doc,
+      table,
+      missing.map((x) => x.values),
+    );
+    ins.push(insertion);
+    if (replace) replaces.push(replace);
+  } else add(IN_INPUTS, missing);
 
   const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
   const have = statements(IN_PREREQUISITES);

@@ -3,7 +3,7 @@
  * that may report the phase's results (not a brief, an execution plan, a prompt, an input handoff or a
  * finding), each actual value is compared with the row's own Target, or else with the threshold configured for the metric;
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
- * validation document, an iAI response), so is each list item `Name: value`, against a target written
+ * validation document, an iAI response), so is each list item `Name: value` (or `Name — value`), against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
  * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
@@ -151,9 +151,27 @@ const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
 
 /**
  * A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`; a
- * status mark before the name (`✅ Code coverage: 84%`, `❌ …`, `⚠️ …`) is no part of it.
+ * status mark before the name (`✅ Code coverage: 84%`, `❌ …`, `⚠️ …`) is no part of it. The name ends on
+ * a character that is no space: a run of spaces is gone over once, not once for each place it could end in it.
  */
-const METRIC_ITEM = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d][^:]*?)(\s*\**\s*:\s*\**\s*)(\S.*?)\s*$/u;
+const METRIC_ITEM = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d](?:[^:]*?[^:\s])?)(\s*(?:\*+\s*)?:\s*\**\s*)(\S(?:.*\S)?)\s*$/u;
+/**
+ * A list item `Name — value`, `Name - value`: a dash with spaces around it (an em dash needs none) for the
+ * colon, before any colon. Read only when the value starts as a quantity does (a digit, `~`, `<`): `Risk -
+ * mitigation`, `Code coverage - unit tests: 84%` are not such items.
+ */
+const METRIC_DASH_ITEM =
+  /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d\s](?:[^:]*?[^:\s])?)(\**(?:\s+[-–]\s+|\s*—\s*)\**\s*)([\d.~≈<>≤≥`](?:.*\S)?)\s*$/u;
+
+/** Longer than any metric a list item states: not read as one (what is this long is prose, and is not gone over by the patterns). */
+const MAX_METRIC_ITEM = 1000;
+
+/** An item's metric, `Name: value` or `Name — value`: the text before the name, the name, the separator, the value. */
+function metricItem(text: string): RegExpExecArray | null {
+  if (text.length > MAX_METRIC_ITEM) return null;
+  // Without a dash there is no dash form to try (performance only).
+  return (/[-–—]/.test(text) && METRIC_DASH_ITEM.exec(text)) || METRIC_ITEM.exec(text);
+}
 const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
 /**
  * A listed value marked as a baseline rather than a result: `Code coverage: 62% (baseline)`, `… (before)`,
@@ -197,7 +215,7 @@ const metrics: Rule = {
         // Each item once: under the innermost metrics section that holds it.
         if (it.section !== undefined && it.section !== si && METRICS_SECTION.test(sections[it.section].key)) continue;
         if (underNotResults(it.line)) continue;
-        const m = METRIC_ITEM.exec(it.text);
+        const m = metricItem(it.text);
         if (!m) continue;
         const name = m[2];
         let value = m[4];

@@ -1,5 +1,5 @@
 /**
- * Metric values and thresholds: `> 80%`, `>= 99.9%`, `< 5 minutes`, `0 critical`, `30 days`, `4m 30s`.
+ * Metric values and thresholds: `> 80%`, `>= 99.9%`, `< 5 minutes`, `0 critical`, `30 days`, `4m 30s`, `6:45`.
  * Durations are normalised to seconds; percentages keep their number. Anything else is not a quantity,
  * and a metric whose value is not a quantity is not judged (no false positives).
  */
@@ -104,10 +104,40 @@ export function parseQuantity(text: string): Quantity | undefined {
   return r && tailOk(r.tail) ? r.q : undefined;
 }
 
+/** A duration written as a clock: `6:45` (minutes:seconds), `00:06:12` (hours:minutes:seconds), seconds maybe with a fraction. */
+const CLOCK = /^\s*(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(\.\d+)?(?![\d:]|\.\d)/;
+/** What makes a clock a time of day, not a duration: `2:30 PM`, `14:30 UTC`, `9:00 CET`, `14:30 local`, `12:00 noon`. */
+const TIME_OF_DAY =
+  /^\s*(?:[ap]\.?m\b\.?|utc|gmt|z|local|o'?clock|noon|midnight|[a-z]{1,2}[sd]t|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|aest|aedt|sgt|hkt)\b/i;
+
+/**
+ * A duration written as a clock (`6:45`, `00:06:12`) and what follows it; a unit after it says what its
+ * first part counts (`1:30 h` is an hour and a half, `6:45 min` minutes and seconds). Undefined for a time of
+ * day (`14:30 UTC`, `2:30 PM`), or digits and colons that are no clock (`1:2`, `1:2:3:4`, `10:75`).
+ */
+function clockAndTail(s: string): { q: Quantity; tail: string } | undefined {
+  const m = CLOCK.exec(s);
+  if (!m) return undefined;
+  let tail = s.slice(m[0].length);
+  if (TIME_OF_DAY.test(tail)) return undefined;
+  const [a, b, c] = [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  const fraction = m[4] ? Number(m[4]) : 0;
+  const unit = /^\s*([a-z]+)\b/i.exec(tail);
+  const per = unit ? SECONDS[unit[1].toLowerCase()] : undefined;
+  let value: number;
+  if (per === 3600 && !fraction) value = a * 3600 + b * 60 + (c ?? 0);
+  else if (per === undefined || (per === 60 && c === undefined)) value = c === undefined ? a * 60 + b + fraction : a * 3600 + b * 60 + c + fraction;
+  else return undefined;
+  if (per !== undefined) tail = tail.slice(unit![0].length);
+  return { q: { value, unit: 's' }, tail };
+}
+
 /** The quantity at the start of `text` (cleaned) and what follows it. */
 function quantityAndTail(text: string): { q: Quantity; tail: string } | undefined {
   let s = text;
   if (s === '') return undefined;
+  // Digits and a colon: a clock (`6:45`), or no quantity at all.
+  if (/^\s*\d+:/.test(s)) return clockAndTail(s);
   let total = 0;
   let unit: Unit | undefined;
   let parts = 0;

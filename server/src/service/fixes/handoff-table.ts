@@ -1,0 +1,210 @@
+/**
+ * Complete handoff into a table of inputs (`| Input | Location | Description |`): each input phase N hands
+ * off, as a row in the receiving table's own columns, appended after its last row (its header and alignment
+ * row, and the rows already there, left as they are). An input handed off as a row keeps its cells; one
+ * handed off as a list item (`- Name: \`path\` - description`) is split into a name, a location and a
+ * description.
+ */
+import type { ParsedDocument, Section, Table } from '../markdown';
+import { CopiedRow, NUMBER_CELL, isRealItem, maskRefs, textKey, withoutComments } from '../handoff';
+import type { TextEdit } from '../types';
+import type { Insertion } from './phase-edit';
+import { range } from '../types';
+
+/** What a column holds: read from its header. */
+type Role = 'number' | 'name' | 'location' | 'description' | 'other';
+
+/** One value of an input, for a cell: its header in the table it comes from (none for a list item's parts), its role, its Markdown. */
+export interface CellValue {
+  header: string | undefined;
+  role: Role;
+  text: string;
+}
+
+/** Header words (`textKey`) of a column that numbers the rows: `#` (no words), `No.`, `Nr`, `ID`. */
+const NUMBER_HEADER = /^(?:|n|no|nr|num|number|id)$/;
+const LOCATION_HEADER = /\b(?:locations?|paths?|files?|links?|where|urls?|sources?|references?)\b/;
+const DESCRIPTION_HEADER = /\b(?:descriptions?|notes?|purpose|details?|summary|comments?|usage|use|why|contents?|remarks?)\b/;
+const NAME_HEADER = /\b(?:inputs?|names?|artifacts?|items?|deliverables?|outputs?|documents?|titles?)\b/;
+
+/**
+ * The role of each column of a table, by its header: a first column that numbers the rows (its header `#`
+ * or `No.`, and no row with anything but a number in it), a location, a description, a name; when no header
+ * names the name, the first column of no other role holds it.
+ */
+function columnRoles(headers: string[], firstCells: string[]): Role[] {
+  const roles = headers.map((h, i): Role => {
+    const k = textKey(h);
+    if (i === 0 && NUMBER_HEADER.test(k) && firstCells.every((c) => c.trim() === '' || NUMBER_CELL.test(c))) return 'number';
+    if (LOCATION_HEADER.test(k)) return 'location';
+    if (DESCRIPTION_HEADER.test(k)) return 'description';
+    if (NAME_HEADER.test(k)) return 'name';
+    return 'other';
+  });
+  if (!roles.includes('name')) {
+    const j = roles.indexOf('other');
+    if (j >= 0) roles[j] = 'name';
+  }
+  return roles;
+}
+
+/** A text for a table cell: every `|` not escaped yet escaped (`\|` stands for `|` in a cell as in a list item). */
+function escapePipes(s: string): string {
+  return s.replace(/\\?\|/g, (m) => (m.length === 2 ? m : '\\|'));
+}
+
+/** The values of a row handed off in a table: its non-empty cells, each with its column's header and role (a number cell left out). */
+export function rowValues(row: CopiedRow): CellValue[] {
+  const roles = columnRoles(row.headers, row.firstCells);
+  const out: CellValue[] = [];
+  row.cells.forEach((text, i) => {
+    if (text === '' || roles[i] === 'number' || (i === 0 && NUMBER_CELL.test(text))) return;
+    out.push({ header: row.headers[i], role: roles[i] ?? 'other', text });
+  });
+  return out;
+}
+
+/** The text before and after the first match of `re` in `text` outside its links and code spans, or undefined. */
+function splitAt(text: string, re: RegExp): [string, string] | undefined {
+  // Masked with a letter, not a space: a separator's spaces are not sought inside a link.
+  const m = re.exec(maskRefs(text, 'x'));
+  return m ? [text.slice(0, m.index), text.slice(m.index + m[0].length)] : undefined;
+}
+
+/** A text that holds a path: a relative link, a code span or a bare path. */
+function holdsPath(text: string): boolean {
+  return /\]\(|`|\S\/\S/.test(text);
+}
+
+/**
+ * The values of an input handed off as a list item (`Name: location - description`, its first line as copied,
+ * `more` its further lines): the text before the first colon (outside links and code) its name, then its
+ * location up to a ` - ` and its description after it; further lines joined to the last value with `<br>`.
+ */
+export function itemValues(line: string, more: string[]): CellValue[] {
+  const text = withoutComments(line).trim();
+  let name = '';
+  let rest = text;
+  const named = splitAt(text, /:(?=\s|$)/);
+  if (named && named[0].trim() !== '') [name, rest] = [named[0].trim(), named[1].trim()];
+  let location = '';
+  let description = '';
+  const parts = splitAt(rest, /\s+[-–—]\s+/);
+  if (parts && (holdsPath(parts[0]) || name !== '')) [location, description] = [parts[0].trim(), parts[1].trim()];
+  else if (parts) [name, description] = [parts[0].trim(), parts[1].trim()];
+  else if (holdsPath(rest)) location = rest;
+  else if (name === '') name = rest;
+  else description = rest;
+  // A location without a path (`Roadmap: approved - see the wiki`) is what the item says of the input.
+  if (location !== '' && !holdsPath(location)) [location, description] = ['', description === '' ? location : `${location} - ${description}`];
+  const out: CellValue[] = [];
+  if (name !== '') out.push({ header: undefined, role: 'name', text: escapePipes(name) });
+  if (location !== '') out.push({ header: undefined, role: 'location', text: escapePipes(location) });
+  if (description !== '') out.push({ header: undefined, role: 'description', text: escapePipes(description) });
+  const further = more.map((l) => l.trim()).filter((l) => l !== '');
+  if (further.length) {
+    const tail = escapePipes(further.join('<br>'));
+    if (out.length) out[out.length - 1].text += `<br>${tail}`;
+    else out.push({ header: undefined, role: 'description', text: tail });
+  }
+  return out;
+}
+
+/**
+ * The cells of a new row of `table` holding `values`: each value in the column of its own header, else in the
+ * first free column of its role; a value no column takes joins its neighbour's cell (` - ` between them), so
+ * that nothing handed off is left out. `number` fills a numbering column.
+ */
+function cellsFor(values: CellValue[], headers: string[], roles: Role[], number: string): string[] {
+  const keys = headers.map(textKey);
+  const col: (number | undefined)[] = values.map(() => undefined);
+  const taken = new Set<number>();
+  const place = (pick: (v: CellValue) => number) =>
+    values.forEach((v, i) => {
+      if (col[i] !== undefined) return;
+      const j = pick(v);
+      if (j >= 0) {
+        col[i] = j;
+        taken.add(j);
+      }
+    });
+  place((v) => {
+    const k = v.header === undefined ? '' : textKey(v.header);
+    return k === '' ? -1 : keys.findIndex((x, j) => x === k && roles[j] !== 'number' && !taken.has(j));
+  });
+  place((v) => roles.findIndex((r, j) => r === v.role && r !== 'number' && !taken.has(j)));
+  place((v) => (v.role === 'other' ? roles.findIndex((r, j) => r === 'other' && !taken.has(j)) : -1));
+  // Values left over join the next placed value's cell, else the previous one's, else the last column.
+  let fallback = headers.length - 1;
+  while (fallback > 0 && roles[fallback] === 'number') fallback--;
+  const home = values.map((_v, i) => {
+    if (col[i] !== undefined) return col[i]!;
+    for (let k = i + 1; k < values.length; k++) if (col[k] !== undefined) return col[k]!;
+    for (let k = i - 1; k >= 0; k--) if (col[k] !== undefined) return col[k]!;
+    return fallback;
+  });
+  const cells = headers.map((_h, j) =>
+    values
+      .filter((_v, i) => home[i] === j)
+      .map((v) => v.text)
+      .join(' - '),
+  );
+  roles.forEach((r, j) => {
+    if (r === 'number' && cells[j] === '') cells[j] = number;
+  });
+  return cells;
+}
+
+/** A row written as the table's header is: its indentation (and `>` in a quote), and a leading and a trailing pipe if the header has them. */
+function renderRow(header: string, cells: string[]): string {
+  const indent = /^(?:[ \t]*>)*[ \t]*/.exec(header)![0];
+  const t = header.slice(indent.length).trim();
+  const lead = t.startsWith('|');
+  const trail = t.length > 1 && t.endsWith('|') && !t.endsWith('\\|');
+  const body = cells.join(' | ');
+  return `${indent}${lead ? '| ' : ''}${body}${trail ? ' |' : ''}`.trimEnd();
+}
+
+/** The last table of a section (its subsections' included), the one the rule reads received inputs from. */
+export function sectionTable(doc: ParsedDocument, sec: Section): Table | undefined {
+  let found: Table | undefined;
+  for (const t of doc.tables) if (t.line > sec.heading.line && t.line < sec.end) found = t;
+  return found;
+}
+
+/**
+ * The edit adding rows for `inputs` to `table`: appended after its last row, or in place of its rows when they
+ * hold nothing but template placeholders (`| [Input] | [Location] | [Description] |`).
+ */
+export function appendRows(doc: ParsedDocument, table: Table, inputs: CellValue[][]): { insertion?: Insertion; replace?: TextEdit } {
+  if (!inputs.length) return {};
+  const headers = table.header.map((c) => c.text);
+  const roles = columnRoles(
+    headers,
+    table.rows.map((r) => r.cells[0]?.text ?? ''),
+  );
+  const placeholders =
+    table.rows.length > 0 &&
+    table.rows.every(
+      (r) =>
+        !isRealItem(
+          r.cells
+            .filter((c, i) => !(i === 0 && NUMBER_CELL.test(c.text)))
+            .map((c) => c.text)
+            .join(' '),
+        ) && !(doc.lines[r.line] ?? '').includes('<!--'),
+    );
+  // The next number after the rows' highest, written as the last row writes its own (`3`, `#3`, `3.`).
+  const sample = placeholders ? undefined : table.rows[table.rows.length - 1]?.cells[0]?.text;
+  let n = placeholders ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[0]?.text ?? '')?.[0] ?? 0)));
+  const header = doc.lines[table.line] ?? '';
+  const rows = inputs.map((values) => {
+    n++;
+    const number = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
+    return renderRow(header, cellsFor(values, headers, roles, number));
+  });
+  const last = table.endLine;
+  const end = (doc.lines[last] ?? '').length;
+  if (placeholders) return { replace: { range: range(table.rows[0].line, 0, last, end), newText: rows.join(doc.eol) } };
+  return { insertion: { line: last, character: end, text: doc.eol + rows.join(doc.eol) } };
+}

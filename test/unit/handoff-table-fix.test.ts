@@ -1,0 +1,268 @@
+/**
+ * Complete handoff with inputs handed off or received in a Markdown table (`| Input | Location | Description |`):
+ * rows added in the receiving table's own columns, a row handed off written as a list item into a list.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { applyEdits, codeActions, completeHandoff, fixAll, planNew } from '../../server/src/service';
+import { WritableMemoryFileSystem, run } from '../cli/helpers';
+
+const OUT = 'phase-1/06-OUTPUT_HANDOFF.md';
+const IN = 'phase-2/01-INPUT_HANDOFF.md';
+
+const ARTIFACTS: Record<string, string> = {
+  'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Foundation Audit\n',
+  'phase-1/04-ARTIFACTS/remediation-roadmap.md': '# Roadmap\n',
+  'phase-1/04-ARTIFACTS/coverage-analysis.md': '# Coverage\n',
+  'phase-1/04-ARTIFACTS/tech-debt.md': '# Tech debt\n',
+  'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n',
+};
+
+const table = (rows: string[], head = '| Input | Location | Description |', align = '|---|---|---|') => [head, align, ...rows].join('\n');
+const ROADMAP = '| Remediation roadmap | `04-ARTIFACTS/remediation-roadmap.md` | what to fix first |';
+const COVERAGE = '| Coverage analysis | `04-ARTIFACTS/coverage-analysis.md` | where tests are missing \\| per module |';
+const DEBT = '| Tech debt inventory | [debt](04-ARTIFACTS/tech-debt.md) | hot spots |';
+/** A row as phase 2 receives it: its paths read from phase 2's folder. */
+const received = (row: string) => row.replace(/(`|\()04-/g, '$1../phase-1/04-');
+
+const outTable = (rows: string[]) => `# Phase 1 → Phase 2 Handoff\n\n## Phase 2 Inputs\n\n${table(rows)}\n`;
+const outList = (items: string[]) => `# Phase 1 → Phase 2 Handoff\n\n## Phase 2 Inputs\n\n${items.join('\n')}\n`;
+const SOURCE =
+  '---\nphase: phase-2\ntitle: Phase 2 Input Handoff\nstatus: draft\n---\n\n# Phase 2 Input Handoff\n\n## Source\n\n- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)\n\n';
+const QUESTIONS = '## Open Questions\n\n- None.\n';
+const inWith = (inputs: string) => `${SOURCE}## Inputs Received\n\n${inputs}\n\n## Prerequisites\n\n- [x] Roadmap approved\n\n${QUESTIONS}`;
+
+/** Applies the quick fix of the first handoff-mismatch of the input handoff, as the editor does; returns the text it makes. */
+async function fixed(out: string, input: string): Promise<string> {
+  const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input });
+  const ds = diagnosticsOf(svc, IN, 'handoff-mismatch');
+  assert.ok(ds.length > 0, 'a handoff-mismatch to fix');
+  const actions = codeActions(svc, [ds[0]]);
+  const action = actions.find((a) => a.title === 'Complete handoff from phase-1');
+  assert.ok(action, `complete handoff offered (offered: ${actions.map((a) => a.title).join(', ')})`);
+  assert.deepEqual(action.change.creates, []);
+  assert.deepEqual(
+    action.change.edits.map((e) => e.file),
+    [`${ROOT}/${IN}`],
+  );
+  return applyEdits(input, action.change.edits[0].edits);
+}
+
+/** The handoff-mismatch findings of the input handoff, and whether Complete handoff still has anything to do. */
+async function after(out: string, input: string) {
+  const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input });
+  return { mismatches: diagnosticsOf(svc, IN, 'handoff-mismatch').map((d) => d.message), again: completeHandoff(svc, svc.findPhase('phase-2')) };
+}
+
+describe('complete handoff: inputs in a table', () => {
+  it('adds the inputs missing from a table of inputs as rows in its columns, after the rows there, paths rebased, cells as written', async () => {
+    const input = inWith(
+      table([received(ROADMAP), '| Extra notes | `notes/extra.md` | kept as the team wrote it |'], '| Input | Location | Description |', '|:---|:---:|---:|'),
+    );
+    const out = outTable([ROADMAP, COVERAGE, DEBT]);
+    const text = await fixed(out, input);
+    assert.equal(
+      text,
+      inWith(
+        table(
+          [
+            received(ROADMAP),
+            '| Extra notes | `notes/extra.md` | kept as the team wrote it |',
+            '| Coverage analysis | `../phase-1/04-ARTIFACTS/coverage-analysis.md` | where tests are missing \\| per module |',
+            '| Tech debt inventory | [debt](../phase-1/04-ARTIFACTS/tech-debt.md) | hot spots |',
+          ],
+          '| Input | Location | Description |',
+          '|:---|:---:|---:|',
+        ),
+      ),
+    );
+    // What is left is the team's own row, never handed off: nothing is missing, and the fix has nothing more to do.
+    const { mismatches, again } = await after(out, text);
+    assert.deepEqual(mismatches, [
+      '"Extra notes" was not handed off by phase-1 (not in its "Phase 2 Inputs"); remove it or add it to ../phase-1/06-OUTPUT_HANDOFF.md.',
+    ]);
+    assert.equal(again, undefined);
+    // Without the team's row, no handoff-mismatch is left.
+    const clean = await fixed(out, inWith(table([received(ROADMAP)])));
+    assert.deepEqual((await after(out, clean)).mismatches, []);
+  });
+
+  it('writes the rows in the receiving table’s own column order, numbered as its rows are, without leading and trailing pipes if it has none', async () => {
+    const input = inWith(
+      [
+        '# | Input | Description | Location',
+        '--|-------|-------------|---------',
+        '#1 | Remediation roadmap | what to fix first | `../phase-1/04-ARTIFACTS/remediation-roadmap.md`',
+      ].join('\n'),
+    );
+    const out = outTable([ROADMAP, COVERAGE]);
+    const text = await fixed(out, input);
+    assert.equal(
+      text,
+      inWith(
+        [
+          '# | Input | Description | Location',
+          '--|-------|-------------|---------',
+          '#1 | Remediation roadmap | what to fix first | `../phase-1/04-ARTIFACTS/remediation-roadmap.md`',
+          '#2 | Coverage analysis | where tests are missing \\| per module | `../phase-1/04-ARTIFACTS/coverage-analysis.md`',
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('splits inputs handed off as list items into the table’s name, location and description, a pipe escaped', async () => {
+    const out = outList([
+      '- Remediation roadmap: `04-ARTIFACTS/remediation-roadmap.md` - what to fix first',
+      '- Coverage analysis: [coverage](04-ARTIFACTS/coverage-analysis.md) - where tests are missing | per module',
+      '- Tech debt inventory: `04-ARTIFACTS/tech-debt.md`',
+    ]);
+    const input = inWith(table(['| Remediation roadmap | `../phase-1/04-ARTIFACTS/remediation-roadmap.md` | what to fix first |']));
+    const text = await fixed(out, input);
+    assert.equal(
+      text,
+      inWith(
+        table([
+          '| Remediation roadmap | `../phase-1/04-ARTIFACTS/remediation-roadmap.md` | what to fix first |',
+          '| Coverage analysis | [coverage](../phase-1/04-ARTIFACTS/coverage-analysis.md) | where tests are missing \\| per module |',
+          '| Tech debt inventory | `../phase-1/04-ARTIFACTS/tech-debt.md` |  |',
+        ]),
+      ),
+    );
+    const { mismatches, again } = await after(out, text);
+    assert.deepEqual(mismatches, []);
+    assert.equal(again, undefined);
+  });
+
+  it('puts a list item’s location with its description in a table without a location column, losing none of it', async () => {
+    const out = outList(['- Coverage analysis: `04-ARTIFACTS/coverage-analysis.md` - where tests are missing']);
+    const input = inWith(table([], '| Input | Notes |', '|---|---|'));
+    const text = await fixed(out, input);
+    assert.equal(
+      text,
+      inWith(table(['| Coverage analysis | `../phase-1/04-ARTIFACTS/coverage-analysis.md` - where tests are missing |'], '| Input | Notes |', '|---|---|')),
+    );
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('writes a list item’s further lines into its row’s last cell, a line break between them', async () => {
+    const out = outList(['- Coverage analysis: `04-ARTIFACTS/coverage-analysis.md` - where tests are missing', '  - per module', '  - per file']);
+    const text = await fixed(out, inWith(table([])));
+    assert.equal(
+      text,
+      inWith(table(['| Coverage analysis | `../phase-1/04-ARTIFACTS/coverage-analysis.md` | where tests are missing<br>- per module<br>- per file |'])),
+    );
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('replaces a table holding only the template’s placeholders with the inputs handed off', async () => {
+    const input = inWith(table(['| [Input] | [Location] | [Description] |']));
+    const out = outTable([ROADMAP, COVERAGE]);
+    const text = await fixed(out, input);
+    assert.equal(text, inWith(table([received(ROADMAP), received(COVERAGE)])));
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('keeps a CRLF input handoff’s line endings', async () => {
+    const crlf = (s: string) => s.replace(/\n/g, '\r\n');
+    const input = crlf(inWith(table([received(ROADMAP)])));
+    const out = outTable([ROADMAP, COVERAGE]);
+    const text = await fixed(out, input);
+    assert.equal(text, crlf(inWith(table([received(ROADMAP), received(COVERAGE)]))));
+    assert.ok(!/[^\r]\n/.test(text), JSON.stringify(text));
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('writes inputs handed off in a table as list items into a list of inputs received, from the row’s cells', async () => {
+    const out = outTable([
+      '| 1 | Remediation roadmap | `04-ARTIFACTS/remediation-roadmap.md` | what to fix first |',
+      '| 2 | Coverage analysis | `04-ARTIFACTS/coverage-analysis.md` | a \\| b |',
+    ]).replace(table([]), table([], '| # | Input | Location | Description |', '|---|---|---|---|'));
+    const input = inWith('* Remediation roadmap: `../phase-1/04-ARTIFACTS/remediation-roadmap.md` - what to fix first');
+    const text = await fixed(out, input);
+    assert.equal(
+      text,
+      inWith(
+        [
+          '* Remediation roadmap: `../phase-1/04-ARTIFACTS/remediation-roadmap.md` - what to fix first',
+          '* Coverage analysis: `../phase-1/04-ARTIFACTS/coverage-analysis.md` - a | b',
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual((await after(out, text)).mismatches, []);
+  });
+
+  it('writes inputs handed off in a table as list items into an empty section, a missing one, and a new input handoff', async () => {
+    const out = outTable([ROADMAP, DEBT]);
+    const items = [
+      '- Remediation roadmap: `../phase-1/04-ARTIFACTS/remediation-roadmap.md` - what to fix first',
+      '- Tech debt inventory: [debt](../phase-1/04-ARTIFACTS/tech-debt.md) - hot spots',
+    ];
+    // Empty section.
+    let text = await fixed(out, `${SOURCE}## Inputs Received\n\n## Prerequisites\n\n- [x] Roadmap approved\n\n${QUESTIONS}`);
+    assert.equal(text, inWith(items.join('\n')));
+    assert.deepEqual((await after(out, text)).mismatches, []);
+    // No section.
+    text = await fixed(out, `${SOURCE}## Prerequisites\n\n- [x] Roadmap approved\n\n${QUESTIONS}`);
+    assert.equal(text, inWith(items.join('\n')));
+    // No input handoff: the file it creates.
+    const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out });
+    const action = completeHandoff(svc, svc.findPhase('phase-2'))!;
+    const [created] = action.change.creates;
+    assert.equal(created.file, `${ROOT}/${IN}`);
+    assert.match(
+      created.text,
+      new RegExp(`## Inputs Received\\n\\n${items.map((i) => i.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\n')}\\n\\n## Prerequisites`),
+    );
+    assert.deepEqual((await after(out, created.text)).mismatches, []);
+  });
+
+  it('offers nothing when every row handed off is in the table already, and Fix all leaves the table as it is', async () => {
+    const out = outTable([ROADMAP, COVERAGE]);
+    const input = inWith(table([received(COVERAGE), received(ROADMAP)]));
+    const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input });
+    assert.deepEqual(diagnosticsOf(svc, IN, 'handoff-mismatch'), []);
+    assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
+    // A table of inputs handed off in a list, all there.
+    const list = outList(['- Remediation roadmap: `04-ARTIFACTS/remediation-roadmap.md` - what to fix first']);
+    const { svc: svc2 } = await workspace({ ...ARTIFACTS, [OUT]: list, [IN]: inWith(table([received(ROADMAP)])) });
+    assert.equal(completeHandoff(svc2, svc2.findPhase('phase-2')), undefined);
+    assert.equal(fixAll(svc2, `${ROOT}/${IN}`), undefined);
+  });
+
+  it('is applied by Fix all', async () => {
+    const out = outTable([ROADMAP, COVERAGE]);
+    const input = inWith(table([received(ROADMAP)]));
+    const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input });
+    const all = fixAll(svc, `${ROOT}/${IN}`)!;
+    assert.ok(all.codes.includes('handoff-mismatch'));
+    assert.equal(applyEdits(input, all.change.edits[0].edits), inWith(table([received(ROADMAP), received(COVERAGE)])));
+  });
+});
+
+describe('new phase: inputs handed off in a table', () => {
+  it('prefills the new phase’s Inputs Received with the rows, as list items, paths rebased', async () => {
+    const { svc } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: outTable([ROADMAP, DEBT]) });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' });
+    const input = plan.creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.match(
+      input.text,
+      /## Inputs Received\n\n- Remediation roadmap: `\.\.\/phase-1\/04-ARTIFACTS\/remediation-roadmap\.md` - what to fix first\n- Tech debt inventory: \[debt\]\(\.\.\/phase-1\/04-ARTIFACTS\/tech-debt\.md\) - hot spots\n/,
+    );
+  });
+});
+
+describe('phasegate check --fix: inputs in a table', () => {
+  it('adds the rows missing from a table of inputs received, and the check passes the handoff', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    const out = outTable([ROADMAP, COVERAGE]);
+    const input = inWith(table([received(ROADMAP)]));
+    for (const [p, t] of Object.entries({ ...ARTIFACTS, [OUT]: out, [IN]: input })) fsys.write(`/ws/${p}`, t);
+    const r = await run(['check', '--fix', '.'], fsys);
+    assert.match(r.stdout, /^fixed phase-2\/01-INPUT_HANDOFF\.md: .*handoff-mismatch/m);
+    assert.equal(fsys.text(`/ws/${IN}`), inWith(table([received(ROADMAP), received(COVERAGE)])));
+    const check = await run(['check', '.', '--format', 'json'], fsys);
+    const codes = (JSON.parse(check.stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics.filter((d) => d.file === IN).map((d) => d.code);
+    assert.ok(!codes.includes('handoff-mismatch'), codes.join(', '));
+  });
+});

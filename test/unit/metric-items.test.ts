@@ -1,0 +1,130 @@
+/**
+ * Success metrics listed with a dash for the colon (`Code coverage — 70%`) and durations written as clocks
+ * (`6:45`, `00:06:12`), and the list items that are no metrics: a risk and its mitigation, a date, a version, a time of day.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf } from '../helpers/workspace';
+import { parseQuantity, parseThreshold, meets } from '../../server/src/service/rules/doc-quantity';
+
+const VALIDATION = 'phase-6/07-VALIDATION.md';
+
+async function reported(items: string[]): Promise<[number, string][]> {
+  const text = ['# Phase 6 Validation', '', '## Success Metrics', '', ...items, ''].join('\n');
+  const { svc } = await workspace({ [VALIDATION]: text });
+  const lines = text.split('\n');
+  return diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [
+    d.range.start.line - 4,
+    `${lines[d.range.start.line].slice(d.range.start.character, d.range.end.character)} | ${d.message}`,
+  ]);
+}
+
+describe('metric-threshold: a dash for the colon, durations as clocks', () => {
+  it('reads `Name — value`, `Name - value` and `Name – value` as `Name: value`', async () => {
+    assert.deepEqual(
+      await reported([
+        '- Code coverage — 70%',
+        '- Test coverage - 70%',
+        '- **Code coverage** – 72% (target: >= 75%)',
+        '- ❌ Code coverage—71%',
+        '- Documentation coverage - 100%',
+        '- Code coverage - 85%',
+      ]),
+      [
+        [0, '70% | Code coverage is 70%; target > 80%'],
+        [1, '70% | Test coverage is 70%; target > 80%'],
+        [2, '72% | Code coverage is 72%; target >= 75%'],
+        [3, '71% | Code coverage is 71%; target > 80%'],
+      ],
+    );
+  });
+
+  it('reads durations written as clocks, minutes:seconds and hours:minutes:seconds, against `< 5 minutes`', async () => {
+    assert.deepEqual(
+      await reported([
+        '- Test execution time: 00:06:12',
+        '- Container build time: 6:45',
+        '- Alert response time — 4:30',
+        '- Deployment time: 1:05:00',
+        '- Rollback time: 1:30 min',
+        '- MTTR: 0:45 h',
+        '- Test execution time: 4:59.',
+      ]),
+      [
+        [0, '00:06:12 | Test execution time is 00:06:12; target < 5 minutes'],
+        [1, '6:45 | Container build time is 6:45; target < 5 minutes'],
+        [3, '1:05:00 | Deployment time is 1:05:00; target < 10 minutes'],
+        [5, '0:45 h | MTTR is 0:45 h; target < 30 minutes'],
+      ],
+    );
+  });
+
+  it('leaves list items that are no metrics alone: a risk and its mitigation, a date, a version, a time of day, a ratio', async () => {
+    assert.deepEqual(
+      await reported([
+        '- Risk - mitigation',
+        '- Coverage work slips - timebox per module',
+        '- Code coverage - unit tests only',
+        '- Release date - 2025-03-01',
+        '- Code coverage - 2025-03-01',
+        '- Deployment time - 1.2.3',
+        '- Deployment time: v1.2.3',
+        '- Deployment time: at 14:30',
+        '- Deployment time: 14:30 UTC',
+        '- Alert response time - 2:30 PM',
+        '- Test execution time: 12:00 noon',
+        '- Test execution time: 1:2',
+        '- Container build time: 6:45:00:00',
+        '- Container build time: 10:75',
+        '- Deployment time: 6:45 - 7:30',
+        '- Test execution time - 6:45 (baseline)',
+      ]),
+      [],
+    );
+  });
+
+  it('checks a long list item quickly, whatever runs of spaces and stars it holds', async () => {
+    const start = Date.now();
+    await reported([
+      `- a${' '.repeat(20_000)}x -`,
+      `- a${' '.repeat(20_000)}x:`,
+      `- a: 5${' '.repeat(20_000)}x`,
+      `- a${' '.repeat(5_000)}${'*'.repeat(5_000)}x`,
+    ]);
+    assert.ok(Date.now() - start < 5_000, `${Date.now() - start} ms`);
+  });
+
+  it('parses clocks as durations, not times of day or what is no clock', () => {
+    const cases: [string, number][] = [
+      ['6:45', 405],
+      ['00:06:12', 372],
+      ['1:30 h', 5400],
+      ['1:30 hours', 5400],
+      ['6:45 min', 405],
+      ['6:45 (p95)', 405],
+      ['6:45.5', 405.5],
+    ];
+    for (const [text, s] of cases) assert.deepEqual(parseQuantity(text), { value: s, unit: 's' }, text);
+    for (const text of [
+      '14:30 UTC',
+      '9:00 CET',
+      '2:30 PM',
+      '2:30 p.m.',
+      'at 14:30',
+      '12:00 noon',
+      '1:2',
+      '16:9',
+      '1:2:3:4',
+      '10:75',
+      '00:06:12 min',
+      '6:45 30s',
+      '5:00-6:00',
+    ]) {
+      assert.equal(parseQuantity(text), undefined, text);
+    }
+    assert.equal(meets(parseQuantity('4:59')!, parseThreshold('< 5 minutes')!), true);
+    assert.equal(meets(parseQuantity('5:01')!, parseThreshold('< 5 minutes')!), false);
+    assert.deepEqual(parseThreshold('< 5:00'), { op: '<', value: 300, unit: 's' });
+    // A clock is a duration: never compared with a percentage or a count.
+    assert.equal(meets(parseQuantity('6:45')!, parseThreshold('> 80%')!), undefined);
+  });
+});
