@@ -27,19 +27,11 @@ export const RATIONALE_LABEL = '(?:rationale|reasons?|reasoning|why|justificatio
 const RATIONALE_TITLES = ['Rationale', 'Reason', 'Reasons', 'Reasoning', 'Why', 'Justification'];
 
 /**
- * An item's text with its template placeholders blanked (`[Why this decision]`, `{{rationale}}`, `TBD`): an
- * arrow or a `because` followed by one alone gives no reason (`→ [Why]`, `— [Rationale]`).
+ * Whether a decision item's text gives its reason by an arrow (`→ why`), a `because`, or a rationale label
+ * with something after it (`Rationale: …`, `reason: …`, `Why: …`; not the label alone).
  */
-function unfilled(body: string): string {
-  if (!body.includes('[') && !body.includes('{{') && !body.includes('TBD') && !body.includes('TODO')) return body;
-  return body
-    .split('\n')
-    .map((line) => {
-      let out = line;
-      for (const p of scanPlaceholders(line).reverse()) out = out.slice(0, p.start) + ' '.repeat(p.end - p.start) + out.slice(p.end);
-      return out;
-    })
-    .join('\n');
+function givesReason(body: string): boolean {
+  return ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*[^\s:]/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body);
 }
 
 /** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
@@ -130,8 +122,7 @@ const decisions: Rule = {
           );
           continue;
         }
-        const said = unfilled(body);
-        if (ARROW_RE.test(said) || /\b(?:rationale|because)\b\s*:?\s*[^\s:]/i.test(said)) continue;
+        if (givesReason(body)) continue;
         const dash = dashRationale(itemParagraph(doc, item));
         if (dash === 'reason') continue;
         ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
@@ -162,12 +153,7 @@ const decisions: Rule = {
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
       if (made && item.line > made.heading.line && item.line < made.end) continue;
       const body = itemBody(doc, item);
-      const said = unfilled(body);
-      if (
-        !TEMPLATE_RATIONALE_RE.test(body) &&
-        (ARROW_RE.test(said) || /\b(?:rationale|because|reason)\b\s*:?\s*[^\s:]/i.test(said) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(said))
-      )
-        continue;
+      if (!TEMPLATE_RATIONALE_RE.test(body) && givesReason(body)) continue;
       const dash = TEMPLATE_RATIONALE_RE.test(body) ? 'none' : dashRationale(itemParagraph(doc, item));
       if (dash === 'reason') continue;
       ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
