@@ -266,3 +266,25 @@ describe('phasegate check --fix: inputs in a table', () => {
     assert.ok(!codes.includes('handoff-mismatch'), codes.join(', '));
   });
 });
+
+describe('complete handoff: a table under a title that holds subsections', () => {
+  for (const [what, input] of [
+    [
+      'a `# Inputs Received` title over the table, the other sections added below it',
+      `# Inputs Received\n\n${table(['| Extra notes | `notes/extra.md` | ours |'])}\n`,
+    ],
+    [
+      'a table in a subsection of the inputs title (`## Source`)',
+      `# Inputs Received\n\n## Source\n\n${table(['| Extra notes | `notes/extra.md` | ours |'])}\n`,
+    ],
+  ] as const) {
+    it(`is done in one run: ${what}`, async () => {
+      const once = await fixed(outTable([ROADMAP, COVERAGE]), input);
+      assert.ok(once.includes('| Extra notes | `notes/extra.md` | ours |'), once);
+      const { mismatches, again } = await after(outTable([ROADMAP, COVERAGE]), once);
+      // Every handed-off input is received (what is left is what phase 1 never handed off, which the fix keeps).
+      assert.ok(mismatches.length > 0 && mismatches.every((m) => / was not handed off /.test(m)), mismatches.join('\n'));
+      assert.equal(again && applyEdits(once, again.change.edits[0].edits), again ? once : undefined);
+    });
+  }
+});

@@ -84,7 +84,11 @@ describe('fuzz: complete handoff', function () {
         const once = applyEdits(text, edits);
         // Minimal: the original lines (link targets aside, which a retarget may change) are still there, in order.
         const norm = (t: string) => t.split(/\r\n|\n/).map((l) => l.replace(/\]\([^)]*\)/g, ']()'));
-        const kept = norm(text);
+        // A line of template placeholders alone (`[Location]`, `- Input 1: [Location] - [Description]`), or an
+        // empty list item (`- `, `- [ ] `, `1. `), is the template's, which the fix fills by design; every other line is the user's.
+        const kept = norm(text).filter(
+          (l) => !/^\s*(?:(?:[-*+]|\d+[.)])(?:\s+(?:\[[ xX]?\]\s*)?|$))?(?:[\w ]*:\s*)?(?:\[[A-Z][^\]]*\]\s*[-–:]?\s*)*$/.test(l) || l.trim() === '',
+        );
         let j = 0;
         for (const l of norm(once)) if (j < kept.length && l === kept[j]) j++;
         assert.equal(j, kept.length, 'user text was removed or changed');

@@ -300,8 +300,21 @@ export function isRealItem(text: string): boolean {
  */
 export function handoffItems(doc: ParsedDocument, sec: Section | undefined, folder: string, bases: PathBases = [], rows = false): HandoffItem[] {
   let items = topItems(doc, sec);
-  if (rows && sec && !items.length) items = tableRowItems(doc, sec);
+  if (rows && sec) {
+    // Its list items and its tables' rows, both: what a fix added to either is read back.
+    const read = tableRowItems(doc, sec);
+    if (read.length) items = items.length ? [...items, ...read].sort((a, b) => a.line - b.line) : read;
+  }
   return items.filter((it) => isRealItem(withoutComments(it.text))).map((it) => parseItem(it, folder, bases, doc));
+}
+
+/**
+ * Whether a section lists items of its own, above its first subsection (`items`: its top items): without,
+ * the rows of its tables are what it lists (a `# Inputs Received` title over a table, with `## Open
+ * Questions` items below, lists the table's rows).
+ */
+export function hasOwnItems(items: readonly ListItem[], sec: Section): boolean {
+  return items.some((it) => it.line < sec.ownEnd);
 }
 
 /** A cell that only numbers its row (`1`, `#2`, `3.`). */

@@ -134,13 +134,20 @@ function cellsFor(values: CellValue[], headers: string[], roles: Role[], number:
   });
   place((v) => roles.findIndex((r, j) => r === v.role && r !== 'number' && !taken.has(j)));
   place((v) => (v.role === 'other' ? roles.findIndex((r, j) => r === 'other' && !taken.has(j)) : -1));
-  // Values left over join the next placed value's cell, else the previous one's, else the last column.
+  // A location or description no column is named for: the first free column of no role (`| Input | Notes |`).
+  place((v) => (v.role !== 'name' ? roles.findIndex((r, j) => r === 'other' && !taken.has(j)) : -1));
+  // Values left over join the next placed value's cell, else the previous one's, else the last column; never
+  // the name's cell when another will do: the row is read back as `name: the other cells`, and a name cell
+  // holding more would no longer name the input it was written for (the fix would not see it done).
+  const nameCol = roles.indexOf('name');
   let fallback = headers.length - 1;
-  while (fallback > 0 && roles[fallback] === 'number') fallback--;
-  const home = values.map((_v, i) => {
+  while (fallback > 0 && (roles[fallback] === 'number' || fallback === nameCol)) fallback--;
+  if (roles[fallback] === 'number') fallback = Math.max(0, nameCol);
+  const home = values.map((v, i) => {
     if (col[i] !== undefined) return col[i]!;
-    for (let k = i + 1; k < values.length; k++) if (col[k] !== undefined) return col[k]!;
-    for (let k = i - 1; k >= 0; k--) if (col[k] !== undefined) return col[k]!;
+    const fits = (j: number | undefined) => j !== undefined && (j !== nameCol || v.role === 'name' || fallback === nameCol);
+    for (let k = i + 1; k < values.length; k++) if (fits(col[k])) return col[k]!;
+    for (let k = i - 1; k >= 0; k--) if (fits(col[k])) return col[k]!;
     return fallback;
   });
   const cells = headers.map((_h, j) =>

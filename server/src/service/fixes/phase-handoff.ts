@@ -32,6 +32,7 @@ import {
   sourceLink,
   textKey,
   topItems,
+  hasOwnItems,
   isRealItem,
   pathBases,
   copyRow,
@@ -176,7 +177,9 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const received = new InputIndex(handoffItems(doc, inputs, folder, bases, true));
   const missing = h.inputs.filter((x) => !received.has(x.handed));
   // A table of inputs (and no list) gets rows in its own columns; a list, or no inputs yet, gets items.
-  const table = inputs && missing.length && !topItems(doc, inputs).length ? sectionTable(doc, inputs) : undefined;
+  // Only a table of the section's own (above its subsections): one in a subsection holds something else.
+  const last = inputs && missing.length && !hasOwnItems(topItems(doc, inputs), inputs) ? sectionTable(doc, inputs) : undefined;
+  const table = last && inputs && last.line < inputs.ownEnd ? last : undefined;
   if (table) {
     const { insertion, replace } = appendRows(
       doc,
