@@ -10,7 +10,7 @@ import { ruleDocsUrl } from '../service/rules/catalog';
 import type { PhaseStatus } from '../service/gates';
 import type { Report } from './report';
 import { summary } from './format-text';
-import { blockers } from './status';
+import { blockers, gateMarks } from './status';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
 
@@ -58,7 +58,6 @@ export const SUMMARY_MAX_PHASES = 100;
 const MAX_CELL = 300;
 
 const STATUS_ORDER: Record<PhaseStatus, number> = { blocked: 0, 'in-progress': 1, 'not-started': 2, complete: 3 };
-const GATE_MARK = { passed: '✓', failed: '✗', pending: '…' } as const;
 
 /** Text in a Markdown table cell: one line, no cell border, no HTML, no emphasis or link read into it. */
 function cell(text: string, max = MAX_CELL): string {
@@ -85,8 +84,7 @@ export function githubSummary(report: Report): string {
     if (open.length) {
       out.push('| Phase | Title | Status | Gates | Holds it |', '|---|---|---|---|---|');
       for (const p of open.slice(0, SUMMARY_MAX_PHASES)) {
-        const gates = p.gates.map((g) => `${GATE_MARK[g.status]} ${g.name}`).join(' ');
-        out.push(`| ${cell(p.folder || p.id)} | ${cell(p.title)} | ${p.status} | ${cell(gates)} | ${cell(blockers(p).join('; '))} |`);
+        out.push(`| ${cell(p.folder || p.id)} | ${cell(p.title)} | ${p.status} | ${cell(gateMarks(p, ' '))} | ${cell(blockers(p).join('; '))} |`);
       }
       if (open.length > SUMMARY_MAX_PHASES)
         out.push('', `${open.length - SUMMARY_MAX_PHASES} more phases are not complete: \`phasegate status\` lists every phase.`);

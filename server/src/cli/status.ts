@@ -13,6 +13,11 @@ import { displayWidth, padEnd } from './width';
 
 const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
 
+/** A phase's gates, each with its mark (`✓ Completeness`), joined by `sep`. */
+export function gateMarks(p: PhaseReport, sep: string): string {
+  return p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join(sep);
+}
+
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
   if (p.documents.missing.length) out.push(`missing ${p.documents.missing.join(', ')}`);
@@ -45,14 +50,7 @@ export function formatStatus(report: Report): string {
 function phaseTable(report: Report): string {
   if (report.phases.length === 0) return 'No phases found.\n';
   const header = ['PHASE', 'TITLE', 'LAYOUT', 'STATUS', 'DOCS', 'GATES'];
-  const rows = report.phases.map((p) => [
-    p.id,
-    p.title,
-    p.layout,
-    p.status,
-    `${p.documents.present}/${p.documents.required}`,
-    p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join('  '),
-  ]);
+  const rows = report.phases.map((p) => [p.id, p.title, p.layout, p.status, `${p.documents.present}/${p.documents.required}`, gateMarks(p, '  ')]);
   // Columns as a terminal draws them: a title or folder may hold wide (CJK, emoji) or combining characters.
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) =>

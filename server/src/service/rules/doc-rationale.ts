@@ -9,7 +9,7 @@ import { basename } from '../host';
 import { ListItem, ParsedDocument, Section, TableCell, maskInlineCode, normalizeTitle, sectionByTitle } from '../markdown';
 import { range } from '../types';
 import { topItems } from '../handoff';
-import { itemBody, scanPlaceholders } from './doc-util';
+import { itemBody, withoutPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 /** Items that say there is nothing to list. */
@@ -295,12 +295,11 @@ const FILLER_WORD = /^(?:tbd|tba|todo|fixme|xxx|n\/a|none|pending|placeholder)$/
 function saysSomething(text: string): boolean {
   let t = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
   for (const m of t.matchAll(/`([^`\n]+)`/g)) if (m[1].trim() !== '') return true;
-  const lines = t.split('\n').map((line) => {
-    let out = line;
-    for (const p of scanPlaceholders(line).reverse()) out = out.slice(0, p.start) + ' ' + out.slice(p.end);
-    return out;
-  });
-  t = lines.join('\n').replace(/\{[^{}\n]*\}/g, ' ');
+  t = t
+    .split('\n')
+    .map(withoutPlaceholders)
+    .join('\n')
+    .replace(/\{[^{}\n]*\}/g, ' ');
   return t.split(/[\s*_~#>|:;,.()[\]"'!?`]+/).some((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(w));
 }
 
@@ -368,9 +367,7 @@ type DashVerdict = 'reason' | 'state' | 'few' | 'none';
 
 /** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
 function dashReason(after: string): DashVerdict {
-  let t = after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1');
-  for (const p of scanPlaceholders(t).reverse()) t = t.slice(0, p.start) + ' ' + t.slice(p.end);
-  t = t
+  const t = withoutPlaceholders(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'))
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/[*_`~]/g, '')
     .replace(/^[\s\p{P}]+/u, '');

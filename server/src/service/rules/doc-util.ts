@@ -205,6 +205,13 @@ export function referenceDefinitions(doc: ParsedDocument): ReadonlyMap<string, R
   return out;
 }
 
+/** `text` with each placeholder `scanPlaceholders` finds in it replaced by a space. */
+export function withoutPlaceholders(text: string): string {
+  let out = text;
+  for (const p of scanPlaceholders(text).reverse()) out = out.slice(0, p.start) + ' ' + out.slice(p.end);
+  return out;
+}
+
 /** What every placeholder holds (see scanPlaceholders); masking only ever removes text, so a line without it has none. */
 export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
 
