@@ -266,7 +266,9 @@ export const AUDIT_LAYOUT: LayoutSpec = {
           aliases: [g.name],
           description: `${g.description} A checklist; each checked item cites its evidence.`,
         })),
-        { title: 'Success Metrics', description: 'A table: Metric | Target | Actual.' },
+        // Optional: the phase system design sets success metrics per group of phases, not per validation; a
+        // checklist of its six gates alone is a complete validation. Written by the template, judged when present.
+        { title: 'Success Metrics', description: 'A table: Metric | Target | Actual.', required: false },
       ],
     },
   ],
