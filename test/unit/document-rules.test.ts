@@ -213,10 +213,67 @@ describe('document rules', () => {
         ds.map((d) => [d.range, d.message]),
         [
           [range(0, 0, 0, 3), 'Front matter is missing the required key `title`.'],
-          [at(text, 2, 'done'), 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked.'],
+          [at(text, 2, 'done'), 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked: did you mean `complete`?'],
           [at(text, 3, '17-10-2025'), 'Front matter `date` must be a date written YYYY-MM-DD.'],
         ],
       );
+    });
+
+    it('suggests the allowed value a status stands for, and writes it over the value: unasked only when it differs in case or separators', async () => {
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const doc = (status: string) => `---\nphase: phase-1\ntitle: Foundation\nstatus: ${status}\n---\n${H1}`;
+      const cases: [string, string | undefined, boolean][] = [
+        ['Complete', 'complete', true],
+        ['"In Progress"', 'in-progress', true],
+        ["'IN_REVIEW'", 'review', false],
+        ['Done', 'complete', false],
+        ['on hold', 'blocked', false],
+        ['"ready for review"', 'review', false],
+        ['shipped', undefined, false],
+      ];
+      for (const [written, meant, exact] of cases) {
+        const text = doc(written);
+        const { svc } = await workspace({ [rel]: text });
+        const [d, ...more] = diagnosticsOf(svc, rel, 'front-matter-schema');
+        assert.equal(more.length, 0, written);
+        assert.deepEqual(d.range, at(text, 3, written), written);
+        const allowed = 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked';
+        assert.equal(d.message, meant ? `${allowed}: did you mean \`${meant}\`?` : `${allowed}.`, written);
+        if (!meant) {
+          assert.deepEqual(codeActions(svc, [d]), [], written);
+          continue;
+        }
+        // Fix all (the editor's, and check --fix) takes the fix only when it cannot change what the author meant.
+        const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+        assert.equal(
+          all.some((e) => e.range.start.line === 3),
+          exact,
+          written,
+        );
+        const fixed = applyFix(svc, rel, d, text);
+        assert.equal(fixed, doc(meant), written);
+        assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), [], written);
+      }
+    });
+
+    it('offers no value fix once the value was edited, and quotes a value YAML would not read back as written', async () => {
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const text = `---\nphase: phase-1\ntitle: Foundation\nstatus: Done\n---\n${H1}`;
+      const { svc } = await workspace({ [rel]: text });
+      const [d] = diagnosticsOf(svc, rel, 'front-matter-schema');
+      svc.setOverlay(`${ROOT}/${rel}`, text.replace('Done', 'Dune'));
+      assert.deepEqual(codeActions(svc, [d]), []);
+      // A workspace schema whose allowed value needs quotes in YAML (`yes` alone reads as a string in YAML 1.2, `on: hold` not at all).
+      const own = { type: 'object', properties: { status: { enum: ['on: hold', 'open'] } } };
+      const t2 = `---\nstatus: On Hold\n---\n${H1}`;
+      const { svc: s2 } = await workspace({
+        'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n',
+        'schemas/brief.json': JSON.stringify(own),
+        [rel]: t2,
+      });
+      const [d2] = diagnosticsOf(s2, rel, 'front-matter-schema');
+      assert.match(d2.message, /did you mean `on: hold`\?$/);
+      assert.equal(applyFix(s2, rel, d2, t2), t2.replace('On Hold', '"on: hold"'));
     });
 
     it('reports a misspelt key at the key, and leaves other extra keys alone', async () => {

@@ -42,7 +42,7 @@ describe('findings (03-FINDINGS/*.md)', () => {
     assert.deepEqual(
       schema.map((d) => [d.range.start.line, d.message]).sort((a, b) => Number(a[0]) - Number(b[0])),
       [
-        [3, 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked.'],
+        [3, 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked: did you mean `complete`?'],
         [4, 'Front matter `date` must be a date written YYYY-MM-DD.'],
         [5, 'Front matter `severity` must be one of: critical, high, medium, low.'],
       ],

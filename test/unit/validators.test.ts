@@ -158,7 +158,10 @@ describe('precompiled schema validators', () => {
     const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
     assert.deepEqual(
       ds.map((d) => d.message),
-      ['Front matter is missing the required key `title`.', 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked.'],
+      [
+        'Front matter is missing the required key `title`.',
+        'Front matter `status` must be one of: draft, in-progress, review, complete, blocked: did you mean `complete`?',
+      ],
     );
     for (const id of ids) assert.equal(svc.validator(id), PRECOMPILED[id].validate, id);
     assert.equal(builtAjv(svc), false);

@@ -200,7 +200,40 @@ const addCheckboxes: Fix = (svc, diag) => {
   };
 };
 
+/** A YAML scalar that reads back as `s`, a string: plain where YAML reads it so, else double-quoted. */
+function yamlString(s: string): string {
+  return YAML.parse(s) === s && !/[#:]|^\s|\s$/.test(s) ? s : JSON.stringify(s);
+}
+
+/**
+ * Writes an allowed value over a front matter value the schema does not allow (`status: Complete` →
+ * `complete`). Only when the value's text is still the one reported; one that differs in case or
+ * separators only is fixed by Fix all, a word for a status (`done`) only when asked.
+ */
+const replaceFrontMatterValue: Fix = (svc, diag) => {
+  const d = diag.data as { was?: unknown; value?: unknown; exact?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const { start, end } = diag.range;
+  if (!doc || typeof d?.was !== 'string' || typeof d.value !== 'string' || start.line !== end.line) return undefined;
+  const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
+  let current: unknown;
+  try {
+    current = YAML.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (current !== d.was) return undefined;
+  const a = {
+    title: `Change \`${d.was}\` to \`${d.value}\``,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: yamlString(d.value) }] }], creates: [] },
+  };
+  return d.exact === true ? a : { ...a, manual: true };
+};
+
 export const DOCUMENT_FIXES: Record<string, Fix> = {
+  'replace-front-matter-value': replaceFrontMatterValue,
   'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,
   'remove-leading-blank-lines': removeLeadingBlankLines,

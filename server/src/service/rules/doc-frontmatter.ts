@@ -111,6 +111,37 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
   }
 }
 
+/** Words people write for the built-in document statuses, by the status they mean (when a schema allows it). */
+const STATUS_WORDS: Record<string, string[]> = {
+  complete: ['done', 'completed', 'finished', 'approved', 'passed', 'verified', 'signed off', 'closed', 'accepted'],
+  'in-progress': ['wip', 'ongoing', 'started', 'active', 'in work', 'doing', 'under way', 'underway'],
+  draft: ['todo', 'to do', 'not started', 'planned', 'new'],
+  review: ['in review', 'reviewing', 'under review', 'ready for review', 'for review'],
+  blocked: ['on hold', 'waiting', 'stalled', 'stuck'],
+};
+
+/** A string's letters and digits only, lower case: `In Progress`, `in_progress` and `in-progress` are one. */
+const looseKey = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * The allowed value a string not allowed stands for: the same word in another case or with other separators
+ * (`Complete`, `In Progress`: `exact`, safe to apply unasked), else a word people use for a status (`done`).
+ */
+export function enumSuggestion(value: unknown, allowed: unknown[]): { value: string; exact: boolean } | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const key = looseKey(value);
+  const names = allowed.filter((a): a is string => typeof a === 'string');
+  const same = names.filter((a) => looseKey(a) === key);
+  if (same.length === 1) return { value: same[0], exact: true };
+  if (same.length) return undefined;
+  const word = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+  const meant = names.filter((a) => STATUS_WORDS[a]?.includes(word));
+  return meant.length === 1 ? { value: meant[0], exact: false } : undefined;
+}
+
 const schema: Rule = {
   ids: ['front-matter-schema'],
   withoutModel: true,
@@ -150,11 +181,17 @@ const schema: Rule = {
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
-      const message = schemaMessage(e, e.keyword === 'pattern' ? valueAtPointer(fm.data, e.instancePath) : undefined);
+      const value = e.keyword === 'pattern' || e.keyword === 'enum' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      let message = schemaMessage(e, value);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      ctx.report('front-matter-schema', r ?? firstLine, message);
+      // `status: Complete`: did you mean `complete`? The fix writes it over the value (on its line only).
+      const meant = e.keyword === 'enum' && Array.isArray(e.params.allowedValues) ? enumSuggestion(value, e.params.allowedValues) : undefined;
+      if (meant && r && r.start.line === r.end.line) {
+        message = `${message.slice(0, -1)}: did you mean \`${meant.value}\`?`;
+        ctx.report('front-matter-schema', r, message, { fix: 'replace-front-matter-value', was: value, value: meant.value, exact: meant.exact });
+      } else ctx.report('front-matter-schema', r ?? firstLine, message);
     }
   },
 };
