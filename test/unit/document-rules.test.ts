@@ -288,6 +288,22 @@ describe('document rules', () => {
           [range(0, 0, 0, 3), 'Front matter is missing the required key `title`.'],
         ],
       );
+      // Quick fix: rename the key (only when asked: Fix all leaves keys alone).
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      assert.ok(!(fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? []).some((e) => e.range.start.line === 2));
+      const fixed = applyFix(svc, rel, ds[0], t);
+      assert.equal(fixed, t.replace('titel:', 'title:'));
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => d.message),
+        ['Unknown front matter key `ownr`: did you mean `owner`?'],
+      );
+      // A quoted key keeps its quotes; a key edited since the report gets no fix.
+      const quoted = t.replace('ownr:', '"ownr":');
+      const { svc: s2 } = await workspace({ [rel]: quoted });
+      const q = diagnosticsOf(s2, rel, 'front-matter-schema').find((d) => /ownr/.test(d.message))!;
+      assert.equal(applyFix(s2, rel, q, quoted), quoted.replace('"ownr":', '"owner":'));
+      s2.setOverlay(`${ROOT}/${rel}`, quoted.replace('"ownr":', '"ownrr":'));
+      assert.deepEqual(codeActions(s2, [q]), []);
     });
 
     it("takes a workspace schema's own keys for no typo, and suggests no key that schema forbids", async () => {

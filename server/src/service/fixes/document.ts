@@ -232,7 +232,29 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
   return d.exact === true ? a : { ...a, manual: true };
 };
 
+/**
+ * Renames a misspelt front matter key (`titel` → `title`), when the key's text is still the one reported.
+ * Only when asked: a key one letter from a schema's may be one of the author's own.
+ */
+const renameFrontMatterKey: Fix = (svc, diag) => {
+  const d = diag.data as { was?: unknown; key?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const { start, end } = diag.range;
+  if (!doc || typeof d?.was !== 'string' || typeof d.key !== 'string' || start.line !== end.line) return undefined;
+  const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
+  const quote = /^(["']).*\1$/.test(text) ? text[0] : '';
+  if (text !== `${quote}${d.was}${quote}`) return undefined;
+  return {
+    title: `Rename \`${d.was}\` to \`${d.key}\``,
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: `${quote}${d.key}${quote}` }] }], creates: [] },
+  };
+};
+
 export const DOCUMENT_FIXES: Record<string, Fix> = {
+  'rename-front-matter-key': renameFrontMatterKey,
   'replace-front-matter-value': replaceFrontMatterValue,
   'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,

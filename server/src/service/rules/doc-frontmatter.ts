@@ -159,7 +159,11 @@ const schema: Rule = {
       for (const t of misspelt) {
         const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '', t.key) ?? firstLine;
         seen.add(`key:${t.key}`);
-        ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`);
+        ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`, {
+          fix: 'rename-front-matter-key',
+          was: t.key,
+          key: t.meant,
+        });
       }
     }
     const errors = ctx.validateFrontMatter(spec.schema, data);
