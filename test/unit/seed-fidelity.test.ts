@@ -595,6 +595,9 @@ describe('seed fidelity: the handoff template’s risks filled in', () => {
       '- Risk 3: [P1] Registry outage - mirror the base images',
       '- Risk 4: Vendor delay [Impact] - [Mitigation]',
       '- Dependency 1: CI runner from the platform team',
+      '- Risk 5: Image bloat [Impact: Medium] - multi-stage builds',
+      '- Risk 6: Secrets in logs [Severity = CRITICAL] [Likelihood: low] - redact at the collector',
+      '- Risk 7: Outage [Impact: High/Medium/Low] - [Mitigation: Describe]',
       '',
     ].join('\n');
     const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
@@ -603,6 +606,8 @@ describe('seed fidelity: the handoff template’s risks filled in', () => {
       [
         [7, 'Placeholder [Impact] is not filled in.'],
         [7, 'Placeholder [Mitigation] is not filled in.'],
+        [11, 'Placeholder [Impact: High/Medium/Low] is not filled in.'],
+        [11, 'Placeholder [Mitigation: Describe] is not filled in.'],
       ],
     );
   });

@@ -114,10 +114,12 @@ export interface Placeholder {
 
 const BRACKET_RE = /\[([^[\]\n]*)\]/g;
 /**
- * A bracketed severity or priority tag (`[High]`, `[CRITICAL]`, `[P1]`): how a team fills the handoff template's
+ * A bracketed severity or priority tag (`[High]`, `[CRITICAL]`, `[P1]`), also labelled (`[Impact: High]`,
+ * `[Severity: Critical]`, `[Likelihood = Low]`): how a team fills the handoff template's
  * `Risk 1: [Impact] - [Mitigation]` or marks an issue, not a placeholder left for it.
  */
-const SEVERITY_TAG = /^\s*(?:critical|high|medium|moderate|low|major|minor|blocker|severe|p[0-4]|sev[\s-]?[0-4])\s*$/i;
+const SEVERITY_TAG =
+  /^\s*(?:(?:impact|severity|priority|likelihood|probability|risk|risk level|urgency)\s*[:=]\s*)?(?:critical|high|medium|moderate|low|major|minor|blocker|severe|p[0-4]|sev[\s-]?[0-4])\s*$/i;
 const HANDLEBARS_RE = /\{\{\{?[^{}\n]*\}?\}\}/g;
 const MARKER_RE = /\b(?:TBD\b|TODO:)/g;
 
