@@ -1273,6 +1273,14 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(d.range, rangeOf(out, 'Phase 3'));
     const [a] = codeActions(svc, [d]);
     assert.equal(applyEdits(out, a.change.edits[0].edits).split('\n')[0], '# Phase 1 → Phase 2 Handoff');
+    // One problem, one report: heading-mismatch leaves the target to this rule…
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'heading-mismatch'), []);
+    // …but reports a title whose own number is wrong too, or that names the target in other words.
+    for (const title of ['# Phase 4 → Phase 3 Handoff', '# Handoff of Phase 1 ⇒ Phase 3']) {
+      const { svc: other } = await handoffs(IN2_COMPLETE, OUT1.replace('# Phase 1 → Phase 2 Handoff', title));
+      assert.equal(diagnosticsOf(other, OUT_PATH, 'heading-mismatch').length, 1, title);
+      assert.deepEqual(diagnosticsOf(other, OUT_PATH, 'handoff-mismatch'), [], title);
+    }
   });
 
   it('reports Inputs and Prerequisites sections addressed to another phase, and renumbers them', async () => {
