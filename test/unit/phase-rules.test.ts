@@ -1321,6 +1321,66 @@ describe('phase rules: handoffs', () => {
     assert.match(added, /- \[ \] Audit findings reviewed\n- \[ \] Test environment provisioned\n/);
   });
 
+  it('reads prerequisites written as table rows, on either side: met by their Status cell, missing ones added as rows', async () => {
+    const table = (rows: string) => `## Prerequisites\n\n| # | Prerequisite | Status |\n|---|---|---|\n${rows}\n## Open Questions`;
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n\n## Open Questions';
+    const met = table('| 1 | Test environment provisioned | ✅ Met |\n| 2 | Audit findings reviewed | Yes (Jan 12) |\n');
+    const inText = (section: string) => IN2_COMPLETE.replace(list, section);
+    // Received in a table, every one met: nothing to report (was each "not in Prerequisites").
+    let { svc } = await handoffs(inText(met));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet'), []);
+    // Handed off in a table too.
+    const outTable = OUT1.replace(
+      '- [ ] Test environment provisioned\n- [x] Audit findings reviewed',
+      '| Prerequisite | Owner |\n|---|---|\n| Test environment provisioned | Infra |\n| Audit findings reviewed | QA |',
+    );
+    ({ svc } = await handoffs(inText(met), outTable));
+    assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet'), []);
+    // A row whose status says it is not met, or nothing, is unmet, reported at its status cell; no fix says it is met.
+    const pending = inText(table('| 1 | Test environment provisioned | ⏳ Pending |\n| 2 | Audit findings reviewed |  |\n'));
+    ({ svc } = await handoffs(pending));
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      ds.map((d) => [d.range.start.line, d.message]),
+      [
+        [rangeOf(pending, '⏳').start.line, 'Prerequisite "Test environment provisioned" from phase-1 is not marked as met.'],
+        [rangeOf(pending, '| 2 |').start.line, 'Prerequisite "Audit findings reviewed" from phase-1 is not marked as met.'],
+      ],
+    );
+    assert.deepEqual(ds[0].range, rangeOf(pending, '⏳ Pending'));
+    assert.deepEqual(codeActions(svc, ds), []);
+    // One missing: added as a row, numbered on, its status left for the team (then reported as not met).
+    const missing = inText(table('| 1 | Audit findings reviewed | ✅ |\n'));
+    ({ svc } = await handoffs(missing));
+    const [d, ...more] = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.equal(more.length, 0);
+    assert.equal(d.message, 'Prerequisite "Test environment provisioned" from phase-1 is not in "Prerequisites".');
+    const [add] = codeActions(svc, [d]);
+    const added = applyEdits(missing, add.change.edits[0].edits);
+    assert.equal(
+      added,
+      missing.replace('| 1 | Audit findings reviewed | ✅ |\n', '| 1 | Audit findings reviewed | ✅ |\n| 2 | Test environment provisioned |  |\n'),
+    );
+    // Complete handoff writes the same row, never a list item beside the table.
+    const done = applyEdits(missing, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.equal(done, added);
+    ({ svc } = await handoffs(added));
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').map((x) => x.message),
+      ['Prerequisite "Test environment provisioned" from phase-1 is not marked as met.'],
+    );
+    // A table without a Status column lists prerequisites but confirms none.
+    const bare = inText('## Prerequisites\n\n| Prerequisite |\n|---|\n| Test environment provisioned |\n| Audit findings reviewed |\n\n## Open Questions');
+    ({ svc } = await handoffs(bare));
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').map((x) => x.message),
+      [
+        'Prerequisite "Test environment provisioned" from phase-1 is not marked as met: its table has no Status column.',
+        'Prerequisite "Audit findings reviewed" from phase-1 is not marked as met: its table has no Status column.',
+      ],
+    );
+  });
+
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
     const out = OUT1.replace(
       '- [ ] Test environment provisioned',

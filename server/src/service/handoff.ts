@@ -350,6 +350,85 @@ function tableRowItems(doc: ParsedDocument, sec: Section): ListItem[] {
   return out;
 }
 
+/**
+ * A prerequisite: a list item of its section, or a row of a table there (`| Staging provisioned | ✅ Met |`),
+ * read as an item whose text is the name's cell and which is checked when its status says met.
+ */
+export interface Prerequisite {
+  item: ListItem;
+  /** For a row: its table's cell saying whether it is met, if the table has such a column. */
+  statusRange?: Range;
+  row: boolean;
+}
+
+/** Header words of a table's column that says whether a prerequisite is met: Status, Met, Done, Ready, Confirmed, ✓. */
+const STATUS_HEADER = /^(?:status|state|met|done|ready|confirmed|checked|check|complete|completed|in place|satisfied|ok)$/;
+/** Header words of the column that names the prerequisite. */
+const PREREQUISITE_HEADER = /\b(?:prerequisites?|requirements?|items?|names?|conditions?|dependency|dependencies|what)\b/;
+/** A status cell that says met (`✅ Met`, `Yes`, `[x]`, `Done (Jan 12)`), after any leading marks. */
+const MET_CELL =
+  /^(?:\[x\]|(?:yes|y|met|done|complete|completed|ready|ok|okay|passed|satisfied|confirmed|true|in place|available|provided|granted|approved|verified|provisioned)\b)/i;
+/** A status cell that says not met, whatever follows (`❌ Not met`, `No`, `Pending`, `[ ]`). */
+const NOT_MET_CELL = /^(?:\[ \]|(?:no|n|not|pending|open|blocked|waiting|missing|in progress|todo|to do|tbd|false|unmet|partial|partially)\b)/i;
+const MET_MARK = /^(?:✅|✔️?|☑️?|✓|🟢)/u;
+const NOT_MET_MARK = /^(?:❌|✖️?|✗|⛔|🔴|🟡|⏳|⚠️?)/u;
+
+/** The columns of a table of prerequisites: the name's, the status's and a numbering one's (-1: none). */
+export function prerequisiteColumns(t: Table): { name: number; status: number; number: number } {
+  const keys = t.header.map((h) => textKey(h.text));
+  const status = keys.findIndex((k) => STATUS_HEADER.test(k));
+  const number = keys.findIndex((k, i) => i === 0 && /^(?:|n|no|nr|num|number|id)$/.test(k));
+  let name = keys.findIndex((k, i) => i !== status && PREREQUISITE_HEADER.test(k));
+  if (name < 0) name = keys.findIndex((_k, i) => i !== status && i !== number);
+  return { name, status, number };
+}
+
+/** Whether a status cell says the prerequisite is met (true), not met (false), or nothing read (undefined: not met). */
+function metCell(text: string): boolean | undefined {
+  const t = text.trim();
+  if (NOT_MET_MARK.test(t)) return false;
+  if (MET_MARK.test(t)) return true;
+  const words = t.replace(/^[*_~`\s]+/, '');
+  if (NOT_MET_CELL.test(words)) return false;
+  return MET_CELL.test(words) ? true : undefined;
+}
+
+/**
+ * The prerequisites of a section: its top list items, and the rows of its tables (the name in the column headed
+ * Prerequisite, Requirement, Item…, else the first that does not number the rows; `checked` from a Status, Met,
+ * Done… column, `false` when it says nothing, `undefined` without one), in line order.
+ */
+export function prerequisitesOf(doc: ParsedDocument, sec: Section | undefined): Prerequisite[] {
+  const items: Prerequisite[] = topItems(doc, sec).map((item) => ({ item, row: false }));
+  if (!sec || !doc.tables.length) return items;
+  const rows: Prerequisite[] = [];
+  for (const t of doc.tables) {
+    if (t.line <= sec.heading.line || t.line >= sec.end) continue;
+    const { name, status } = prerequisiteColumns(t);
+    if (name < 0) continue;
+    for (const r of t.rows) {
+      const cell = r.cells[name];
+      if (!cell || cell.text.trim() === '' || NUMBER_CELL.test(cell.text)) continue;
+      const at = r.cells[status];
+      const line = doc.lines[r.line] ?? '';
+      const item: ListItem = {
+        line: r.line,
+        endLine: r.line,
+        text: cell.text.trim(),
+        textRange: cell.range,
+        range: range(r.line, 0, r.line, line.length),
+        ordered: false,
+        depth: 0,
+        checked: status < 0 ? undefined : at ? metCell(at.text) === true : false,
+        checkboxRange: undefined,
+        section: undefined,
+      };
+      rows.push({ item, statusRange: at?.range, row: true });
+    }
+  }
+  return rows.length ? [...items, ...rows].sort((a, b) => a.item.line - b.item.line) : items;
+}
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Whether `textKey(text)` is not empty: a letter or a digit outside link targets (performance only: no key is built). */

@@ -6,7 +6,7 @@
  * description.
  */
 import type { ParsedDocument, Section, Table } from '../markdown';
-import { CopiedRow, NUMBER_CELL, isRealItem, maskRefs, textKey, withoutComments } from '../handoff';
+import { CopiedRow, NUMBER_CELL, isRealItem, maskRefs, prerequisiteColumns, textKey, withoutComments } from '../handoff';
 import type { TextEdit } from '../types';
 import type { Insertion } from './phase-edit';
 import { range } from '../types';
@@ -179,6 +179,53 @@ export function sectionTable(doc: ParsedDocument, sec: Section): Table | undefin
   return found;
 }
 
+/** Whether a table's rows hold nothing but template placeholders (`| [Input] | [Location] | [Description] |`). */
+function onlyPlaceholderRows(doc: ParsedDocument, table: Table): boolean {
+  return (
+    table.rows.length > 0 &&
+    table.rows.every(
+      (r) =>
+        !isRealItem(
+          r.cells
+            .filter((c, i) => !(i === 0 && NUMBER_CELL.test(c.text)))
+            .map((c) => c.text)
+            .join(' '),
+        ) && !(doc.lines[r.line] ?? '').includes('<!--'),
+    )
+  );
+}
+
+/** The edit writing `rows` (cells each) after a table's last row, or in place of its rows of placeholders. */
+function writeRows(doc: ParsedDocument, table: Table, rows: string[][]): { insertion?: Insertion; replace?: TextEdit } {
+  const header = doc.lines[table.line] ?? '';
+  const lines = rows.map((cells) => renderRow(header, cells));
+  const last = table.endLine;
+  const end = (doc.lines[last] ?? '').length;
+  if (onlyPlaceholderRows(doc, table)) return { replace: { range: range(table.rows[0].line, 0, last, end), newText: lines.join(doc.eol) } };
+  return { insertion: { line: last, character: end, text: doc.eol + lines.join(doc.eol) } };
+}
+
+/**
+ * Rows for prerequisites (their Markdown) in a table of prerequisites: each in the table's name column, its
+ * status left empty (not met: only the team confirms one), a numbering column numbered on.
+ */
+export function appendPrerequisiteRows(doc: ParsedDocument, table: Table, texts: string[]): { insertion?: Insertion; replace?: TextEdit } {
+  if (!texts.length) return {};
+  const { name, number } = prerequisiteColumns(table);
+  if (name < 0) return {};
+  let n = onlyPlaceholderRows(doc, table) ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[number]?.text ?? '')?.[0] ?? 0)));
+  return writeRows(
+    doc,
+    table,
+    texts.map((t) => {
+      const cells = table.header.map(() => '');
+      cells[name] = escapePipes(t);
+      if (number >= 0) cells[number] = String(++n);
+      return cells;
+    }),
+  );
+}
+
 /**
  * The edit adding rows for `inputs` to `table`: appended after its last row, or in place of its rows when they
  * hold nothing but template placeholders (`| [Input] | [Location] | [Description] |`).
@@ -190,28 +237,17 @@ export function appendRows(doc: ParsedDocument, table: Table, inputs: CellValue[
     headers,
     table.rows.map((r) => r.cells[0]?.text ?? ''),
   );
-  const placeholders =
-    table.rows.length > 0 &&
-    table.rows.every(
-      (r) =>
-        !isRealItem(
-          r.cells
-            .filter((c, i) => !(i === 0 && NUMBER_CELL.test(c.text)))
-            .map((c) => c.text)
-            .join(' '),
-        ) && !(doc.lines[r.line] ?? '').includes('<!--'),
-    );
+  const placeholders = onlyPlaceholderRows(doc, table);
   // The next number after the rows' highest, written as the last row writes its own (`3`, `#3`, `3.`).
   const sample = placeholders ? undefined : table.rows[table.rows.length - 1]?.cells[0]?.text;
   let n = placeholders ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[0]?.text ?? '')?.[0] ?? 0)));
-  const header = doc.lines[table.line] ?? '';
-  const rows = inputs.map((values) => {
-    n++;
-    const number = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
-    return renderRow(header, cellsFor(values, headers, roles, number));
-  });
-  const last = table.endLine;
-  const end = (doc.lines[last] ?? '').length;
-  if (placeholders) return { replace: { range: range(table.rows[0].line, 0, last, end), newText: rows.join(doc.eol) } };
-  return { insertion: { line: last, character: end, text: doc.eol + rows.join(doc.eol) } };
+  return writeRows(
+    doc,
+    table,
+    inputs.map((values) => {
+      n++;
+      const number = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
+      return cellsFor(values, headers, roles, number);
+    }),
+  );
 }

@@ -8,7 +8,7 @@
 import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import type { ListItem, ParsedDocument, Section } from '../markdown';
+import type { ListItem, ParsedDocument, Section, Table } from '../markdown';
 import {
   HandoffItem,
   HandoffPair,
@@ -37,12 +37,13 @@ import {
   pathBases,
   copyRow,
   rowAsItem,
+  prerequisitesOf,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
 import { range } from '../types';
 import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
-import { CellValue, appendRows, itemValues, rowValues, sectionTable } from './handoff-table';
+import { CellValue, appendPrerequisiteRows, appendRows, itemValues, rowValues, sectionTable } from './handoff-table';
 
 export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
 
@@ -107,7 +108,9 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
       const c = copy(h.item);
       return { item: h.item, ...c, handed: h, values: itemValues(c.line, c.more) };
     }),
-    prerequisites: topItems(pair.out, out.prerequisites)
+    // Items, or the rows of a table of prerequisites (the name's cell copied).
+    prerequisites: prerequisitesOf(pair.out, out.prerequisites)
+      .map((p) => p.item)
       .filter(meaningfulItem)
       .map((it) => {
         const c = copy(it);
@@ -117,6 +120,13 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
       .filter(meaningfulItem)
       .map((it) => ({ item: it, ...copy(it) })),
   };
+}
+
+/** The table a section lists its entries in: its last table, above its subsections, when it has no list items of its own. */
+export function ownTable(doc: ParsedDocument, sec: Section): Table | undefined {
+  if (hasOwnItems(topItems(doc, sec), sec)) return undefined;
+  const last = sectionTable(doc, sec);
+  return last && last.line < sec.ownEnd ? last : undefined;
 }
 
 /** A new input handoff holding everything phase N hands off. */
@@ -178,8 +188,7 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const missing = h.inputs.filter((x) => !received.has(x.handed));
   // A table of inputs (and no list) gets rows in its own columns; a list, or no inputs yet, gets items.
   // Only a table of the section's own (above its subsections): one in a subsection holds something else.
-  const last = inputs && missing.length && !hasOwnItems(topItems(doc, inputs), inputs) ? sectionTable(doc, inputs) : undefined;
-  const table = last && inputs && last.line < inputs.ownEnd ? last : undefined;
+  const table = inputs && missing.length ? ownTable(doc, inputs) : undefined;
   if (table) {
     const { insertion, replace } = appendRows(
       doc,
@@ -191,11 +200,20 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   } else add(IN_INPUTS, missing);
 
   const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
-  const have = statements(IN_PREREQUISITES);
-  add(
-    IN_PREREQUISITES,
-    h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0),
-  );
+  // Prerequisites received in a table (and no list) are its rows, as the rule reads them; the missing ones become rows too.
+  const preSec = inputSection(doc, IN_PREREQUISITES, n);
+  const have = new StatementIndex(prerequisitesOf(doc, preSec).map((y) => textKey(y.item.text)));
+  const unmet = h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0);
+  const preTable = preSec && unmet.length ? ownTable(doc, preSec) : undefined;
+  if (preTable) {
+    const { insertion, replace } = appendPrerequisiteRows(
+      doc,
+      preTable,
+      unmet.map((x) => x.line.replace(/^\[ \] /, '')),
+    );
+    ins.push(insertion);
+    if (replace) replaces.push(replace);
+  } else add(IN_PREREQUISITES, unmet);
 
   const asked = statements(IN_QUESTIONS);
   add(

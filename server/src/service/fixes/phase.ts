@@ -2,7 +2,7 @@
 import { sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
-import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, pathBases, inputSection, outputSections, sameStatement, topItems } from '../handoff';
+import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, pathBases, inputSection, outputSections, prerequisitesOf, sameStatement } from '../handoff';
 import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
@@ -12,7 +12,8 @@ import { escapeCell, planRowEditOf } from '../plan-row';
 import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
-import { completeHandoff, templateBody } from './phase-handoff';
+import { completeHandoff, ownTable, templateBody } from './phase-handoff';
+import { appendPrerequisiteRows } from './handoff-table';
 
 export { completeHandoff } from './phase-handoff';
 
@@ -44,12 +45,19 @@ const markPrerequisite: Fix = (svc, diag) => {
   if (d.action !== 'add' || !d.text) return undefined;
   const phase = phaseOf(svc.model, diag.file);
   const sec = inputSection(doc, IN_PREREQUISITES, phase?.number);
-  if (sec && topItems(doc, sec).some((x) => sameStatement(x.text, d.text!))) return undefined;
-  // The item as phase N wrote it (its further lines too), with its links rewritten to resolve from here.
+  if (sec && prerequisitesOf(doc, sec).some((x) => sameStatement(x.item.text, d.text!))) return undefined;
+  // The item (or row) as phase N wrote it (an item's further lines too), with its links rewritten to resolve from here.
   let copied = { line: d.text, more: [] as string[] };
   const pair = phase && handoffPair(phase, (p) => svc.getDocument(p));
-  const src = pair && topItems(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.text, d.text!));
+  const src = pair && prerequisitesOf(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.item.text, d.text!))?.item;
   if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), pathBases(svc.model.root, pair.prev));
+  // Prerequisites received in a table get a row, its status left for the team.
+  const table = sec && ownTable(doc, sec);
+  if (table) {
+    const { insertion, replace } = appendPrerequisiteRows(doc, table, [copied.line]);
+    const edits = replace ? [replace] : insertion ? mergeInsertions([insertion], doc.eol) : [];
+    return action(`Add prerequisite "${d.text}" (not met yet)`, diag, edits);
+  }
   const lines = [`${bulletOf(doc, sec)} [ ] ${copied.line}`, ...copied.more];
   // In place of the template's `- [ ] [Prerequisite]` when that is all the section holds, as complete handoff
   // writes them (so that Fix all, taking both, writes the prerequisite once).

@@ -24,7 +24,7 @@ import {
   InputIndex,
   StatementIndex,
   sourceLink,
-  topItems,
+  prerequisitesOf,
 } from '../handoff';
 import { PLACEHOLDER, textKey } from '../handoff';
 import { range } from '../types';
@@ -161,20 +161,34 @@ function checkInputHandoff(ctx: RuleContext): void {
 
   // Prerequisites: each one phase N lists is present here and checked.
   if (out.prerequisites) {
-    const wanted = topItems(pair.out, out.prerequisites).filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
+    // Items or table rows, on either side (`| Staging provisioned | ✅ Met |`).
+    const wanted = prerequisitesOf(pair.out, out.prerequisites)
+      .map((p) => p.item)
+      .filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
     const preSec = inputSection(doc, IN_PREREQUISITES, phase.number);
-    const have = topItems(doc, preSec);
+    const received = prerequisitesOf(doc, preSec);
+    const have = received.map((p) => p.item);
     const haveIndex = new StatementIndex(have.map((h) => textKey(h.text)));
     const at = preSec ? preSec.heading.textRange : titleRange(doc);
     for (const w of wanted) {
       const i = haveIndex.find(textKey(w.text));
       const found = i >= 0 ? have[i] : undefined;
+      const row = i >= 0 ? received[i] : undefined;
       if (!found) {
         ctx.report('prerequisite-unmet', at, `Prerequisite "${w.text}" from ${prevName} is not in "${IN_PREREQUISITES}".`, {
           fix: 'mark-prerequisite-done',
           action: 'add',
           text: w.text,
         });
+      } else if (row?.row && !found.checked) {
+        // Only the team knows it is met: no fix writes it.
+        ctx.report(
+          'prerequisite-unmet',
+          row.statusRange ?? found.textRange,
+          row.statusRange
+            ? `Prerequisite "${found.text}" from ${prevName} is not marked as met.`
+            : `Prerequisite "${found.text}" from ${prevName} is not marked as met: its table has no Status column.`,
+        );
       } else if (!found.checked) {
         ctx.report('prerequisite-unmet', found.checkboxRange ?? found.textRange, `Prerequisite "${found.text}" from ${prevName} is not checked as met.`, {
           fix: 'mark-prerequisite-done',
