@@ -78,6 +78,22 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
     });
   });
 
+  describe('a reason in a decision heading', () => {
+    it('accepts a heading that gives its reason as an item would (after a dash, an arrow or because), and reports the others', async () => {
+      const headings = [
+        '### Decision 1: Adopt Trivy for image scanning — it is the fastest scanner we measured',
+        '### Decision 2: Keep pytest → the team already knows it',
+        '### Decision 3: Use Helm because every service ships a chart',
+        '### Decision 4: Use AWS — approved',
+        '### Decision 5: CI platform — GitHub Actions',
+        '### Decision 6: Use Vault → Rationale',
+        '### Decision 7: Use Terraform',
+      ];
+      const text = ['# Phase 1 Decisions', '', '## Decision Log', '', ...headings.flatMap((h) => [h, '', 'Status: accepted', '']), ''].join('\n');
+      assert.deepEqual(await reportedLines(DECISIONS, text), headings.slice(3));
+    });
+  });
+
   describe('the message of a decision item whose dash gives no reason', () => {
     it('says whether the words after the dash are too few or say a state, and says nothing of a dash where there is none', async () => {
       const text = handoff([

@@ -166,6 +166,9 @@ const decisions: Rule = {
       const found = findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL);
       const adr = adrParts(doc, s, headed);
       if (found?.filled || hasRationaleSubsection(doc, s) || (adr.context === 'filled' && adr.consequences === 'filled')) continue;
+      // A heading that gives its reason as a decision item would (`### Decision 2: Keep pytest — the team knows it well`,
+      // `… → fewer tools`, `… because …`): the template's word after an arrow is no reason.
+      if (!TEMPLATE_RATIONALE_RE.test(s.title) && (givesReason(s.title) || dashRationale(s.title) === 'reason')) continue;
       ctx.report(
         'decision-without-rationale',
         s.heading.textRange,
