@@ -288,6 +288,67 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.equal(svc.model.phases.length, 1);
   });
 
+  it('a folder deleted while the scan runs is gone, not unreadable; one reported so goes with its deletion event', async () => {
+    // The scan lists the root, then phase-2 is deleted before it is listed (an editor's branch switch, a `rm -rf`).
+    class Racing extends MemoryFileSystem {
+      override async readDirectory(p: string) {
+        const entries = await super.readDirectory(p);
+        if (p === ROOT) this.delete(`${ROOT}/phase-2/00-PHASE_BRIEF.md`);
+        return entries;
+      }
+    }
+    const files = { [`${ROOT}/${BRIEF}`]: body, [`${ROOT}/phase-2/00-PHASE_BRIEF.md`]: body.replace('Phase 1', 'Phase 2') };
+    const svc = new PhasegateService({ fs: new Racing(files), assets });
+    await svc.load(ROOT);
+    assert.deepEqual(
+      svc.diagnoseAll().filter((d) => d.code === 'unreadable-file'),
+      [],
+    );
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['phase-1'],
+    );
+    // On a real disk too: a file where the folder was (ENOTDIR) is no folder of the scan either.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-race-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'gone'));
+      const nfs = new NodeFileSystem();
+      const real: FileSystem = {
+        readDirectory: async (p) => {
+          const entries = await nfs.readDirectory(p);
+          if (p === dir) {
+            fs.rmdirSync(path.join(dir, 'gone'));
+            fs.writeFileSync(path.join(dir, 'gone'), 'now a file');
+          }
+          return entries;
+        },
+        readFile: (p) => nfs.readFile(p),
+        stat: (p) => nfs.stat(p),
+      };
+      const scan = await scanTree(real, dir, () => false);
+      assert.deepEqual(scan.problems, []);
+      assert.deepEqual([...scan.dirs], [dir]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // A folder the scan could not read (a permission, or a race it lost) that is then deleted takes its problem along.
+    class Denied extends MemoryFileSystem {
+      override async readDirectory(p: string) {
+        if (p.endsWith('/secret')) throw new Error('EACCES: permission denied');
+        return super.readDirectory(p);
+      }
+    }
+    const denied = new PhasegateService({ fs: new Denied({ [`${ROOT}/${BRIEF}`]: body, [`${ROOT}/secret/x.md`]: 'x' }), assets });
+    await denied.load(ROOT);
+    assert.equal(denied.diagnoseAll().filter((d) => d.code === 'unreadable-file').length, 1);
+    const affected = await denied.filesChanged([{ path: `${ROOT}/secret`, type: 'deleted' }]);
+    assert.ok(affected.length > 0);
+    assert.deepEqual(
+      denied.diagnoseAll().filter((d) => d.code === 'unreadable-file'),
+      [],
+    );
+  });
+
   it('a scan that reaches the file cap lists no more folders (a workspace that is a whole disk stays bounded)', async () => {
     // `big` holds more files than the cap; `deep` is a chain of folders with no end, as a file system seen
     // from its root is, for the scan: it must stop going down it once it has all the files it keeps.

@@ -742,6 +742,12 @@ export class PhasegateService {
         for (const f of [...this.scan.files]) if (isInside(p, f) && !open.includes(f)) removed = this.scan.files.delete(f) || removed;
         for (const d of [...this.scan.dirs]) if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = this.scan.dirs.delete(d) || removed;
         for (const f of [...this.docs.keys()]) if (isInside(p, f) && !open.includes(f)) this.docs.delete(f);
+        // What the scan could not read there (a folder deleted while it was listed) went with it.
+        const problems = this.scan.problems.filter((pr) => !isInside(p, pr.path));
+        if (problems.length !== this.scan.problems.length) {
+          this.scan.problems = problems;
+          removed = true;
+        }
       }
       const afterDeletes = size();
       for (const p of created) {

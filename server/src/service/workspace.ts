@@ -38,6 +38,12 @@ export interface ScanResult {
   nested?: string[];
 }
 
+/** Whether an error of listing a folder says it is not there (any more): ENOENT, or ENOTDIR for a file in its place. */
+function vanished(e: unknown): boolean {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || (code === undefined && /^ENOENT\b/.test(String((e as Error | undefined)?.message)));
+}
+
 /** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
 export async function scanTree(
   fs: FileSystem,
@@ -61,7 +67,10 @@ export async function scanTree(
         try {
           return { dir, entries: await fs.readDirectory(dir) };
         } catch (e) {
-          res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}`, unreadableFolder: true });
+          // A folder listed a moment ago and gone now (deleted, or replaced by a file, while the scan ran) is not
+          // unreadable: it is not there. The root is reported whatever the reason.
+          if (dir !== root && vanished(e)) res.dirs.delete(dir);
+          else res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}`, unreadableFolder: true });
           return { dir, entries: [] as DirEntry[] };
         }
       }),
