@@ -97,6 +97,36 @@ describe('phasegate status', () => {
     assert.equal(p4.blockedBy[0], 'missing 01-INPUT_HANDOFF.md, 02-EXECUTION_PLAN.md, 05-DECISIONS.md, 06-OUTPUT_HANDOFF.md, 07-VALIDATION.md');
   });
 
+  it('blocks a phase on an error no gate answers for (a duplicate phase number, a rule made an error), as check fails on it', async () => {
+    const audit = '/ws/examples/audit-deployment';
+    // A rule the workspace made an error: the brief's sections out of order.
+    const fsys = examplesFs({ 'examples/phasegate.yaml': 'rules:\n  section-order: error\n' });
+    const brief = `${audit}/phase-1/00-PHASE_BRIEF.md`;
+    const text = fsys.text(brief)!;
+    const scope = text.slice(text.indexOf('## Scope'), text.indexOf('## Deliverables'));
+    fsys.write(brief, text.replace(scope, '').replace('## Objectives', `${scope}## Objectives`));
+    let r = await run(['status', 'examples/audit-deployment'], fsys);
+    const lines = r.stdout.split('\n');
+    const i = lines.findIndex((l) => l.startsWith('phase-1 '));
+    assert.match(lines[i], /\baudit\s+blocked\s+6\/6\s+✓ Completeness {2}✓ Quality {2}✓ Documentation {2}✓ Testing {2}✓ Review {2}✓ Approval$/);
+    assert.equal(lines[i + 1], '    blocked by: 1 × section-order');
+    assert.equal((await run(['check', 'examples/audit-deployment/phase-1'], fsys)).code, 1);
+    // As a warning (the default) it holds nothing.
+    fsys.write('/ws/examples/phasegate.yaml', 'rules:\n  section-order: warning\n');
+    r = await run(['status', 'examples/audit-deployment/phase-1'], fsys);
+    assert.match(r.stdout.split('\n')[1], /\baudit\s+complete\s/);
+    // Two folders numbered 2: both blocked by it.
+    const dup = examplesFs();
+    for (const f of dup.paths().filter((x) => x.startsWith(`${audit}/phase-2/`))) dup.write(f.replace('/phase-2/', '/phase-02/'), dup.text(f)!);
+    r = await run(['status', 'examples/audit-deployment', '--format', 'json'], dup);
+    const json = JSON.parse(r.stdout) as { phases: { id: string; status: string; blockedBy: string[] }[] };
+    for (const id of ['phase-2', 'phase-02']) {
+      const p = json.phases.find((x) => x.id === id)!;
+      assert.equal(p.status, 'blocked', id);
+      assert.ok(p.blockedBy.includes('1 × phase-numbering-duplicate'), `${id}: ${p.blockedBy.join('; ')}`);
+    }
+  });
+
   it('shows a title written with emphasis markup as it reads: "**Phase 2: Testing** (Weeks 3-4)" is "Testing (Weeks 3-4)"', async () => {
     const fsys = examplesFs();
     const brief = '/ws/examples/audit-deployment/phase-2/00-PHASE_BRIEF.md';

@@ -500,13 +500,26 @@ export function gateCauses(svc: PhasegateService, phase: Phase, name: string): G
   return causes;
 }
 
+/** The rules a layout's gates answer for: their `failOn`, and the checklist rules every gate reads itself. */
+const answeredRules = new WeakMap<LayoutSpec, Set<string>>();
+function answeredBy(layout: LayoutSpec): Set<string> {
+  let set = answeredRules.get(layout);
+  if (!set) {
+    set = new Set(['gate-item-unchecked', 'gate-item-no-evidence', ...layout.gates.flatMap((g) => g.failOn)]);
+    answeredRules.set(layout, set);
+  }
+  return set;
+}
+
 /**
- * What holds a phase of a layout without gates: its error-severity problems, as `N × rule-id` (as if one gate
- * answered for every rule). Empty for a layout with gates, whose gates say what holds the phase.
+ * What holds a phase besides its gates: its error-severity problems of rules no gate of its layout answers for,
+ * as `N × rule-id` — a duplicate phase number, a rule the workspace made an error (`section-order: error`); for a
+ * layout without gates, every error (as if one gate answered for every rule). A phase with one is blocked, as
+ * `check` fails on it.
  */
 export function ungatedErrors(svc: PhasegateService, phase: Phase): string[] {
-  if (phase.layout.gates.length > 0) return [];
-  return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error'));
+  const answered = answeredBy(phase.layout);
+  return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' && !answered.has(d.code)));
 }
 
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
@@ -514,8 +527,8 @@ export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluat
   const layoutDocs = new Set(phase.documents.map((d) => d.path));
   const started =
     phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt') || phase.markdown.some((p) => !layoutDocs.has(p));
-  // A layout without gates holds its phases by their errors alone.
-  const failed = gates.length ? gates.some((g) => g.status === 'failed') : ungatedErrors(svc, phase).length > 0;
+  // Errors no gate answers for hold a phase too (a layout without gates holds its phases by their errors alone).
+  const failed = gates.some((g) => g.status === 'failed') || ungatedErrors(svc, phase).length > 0;
   // Not started while only the brief or prompt is written, whatever the gates say: also in a custom layout
   // whose only required documents are these, whose phase would otherwise be complete with its brief alone.
   if (!started) return 'not-started';
