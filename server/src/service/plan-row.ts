@@ -8,7 +8,8 @@ import type { PhasegateService } from './service';
 import { INLINE_LINK, parseDocument } from './markdown';
 import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
-import { PLAN_SECTION, isPlaceholder, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
+import { PLAN_SECTION, isCompleteStatus, isPlaceholder, itemMatches, listFor, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
+import type { PlanList, PlanTables } from './rules/phase-plan';
 import { textKey } from './handoff';
 import type { Phase } from './workspace';
 import { range } from './types';
@@ -115,12 +116,16 @@ export function planRowEditOf(
   p: NewPlanPhase,
   promptFile: string,
   workstreams: readonly string[],
-): { edits: TextEdit[] } | { reason: string } | undefined {
+): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
   // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
   const pt = planTables(doc, workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream]);
   if (!pt) return { reason: `no "${PLAN_SECTION}" section` };
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
+  if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
+  // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
+  const list = listFor(pt, p.workstream);
+  if (list || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   const target = tableFor(pt, p.workstream);
@@ -185,6 +190,62 @@ function newWorkstreamTable(doc: ParsedDocument, model: Table, workstream: strin
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
 }
 
+/**
+ * The edit that adds the phase's item to `list` (or, when undefined, to a list of its workstream's own after the
+ * plan's last list, under a heading as that one's): the item after the list's last item of a phase, in its
+ * shape (indentation, marker, checkbox, the way it names its phase, its status after the same separator).
+ */
+function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: PlanList | undefined, p: NewPlanPhase, promptFile: string): TextEdit {
+  const model = list ?? pt.lists[pt.lists.length - 1];
+  const phaseItems = model.items.filter((i) => i.phaseLike);
+  const sample = phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
+  const src = doc.lines[sample.item.line] ?? '';
+  const m = /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
+  const lead = m ? m[1] : '';
+  const space = m ? m[5] : ' ';
+  let marker = m?.[2] ?? '-';
+  if (m && m[3] !== undefined) {
+    // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
+    const nums = model.items.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
+    const next = !list ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
+    marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
+  }
+  const status = p.status ?? notStarted(model.items.flatMap((i) => (i.status ? [i.status.text] : [])));
+  let box = '';
+  if (sample.item.checkboxRange) {
+    const after = /^\s*/.exec(src.slice(sample.item.checkboxRange.end.character))![0];
+    box = `[${isCompleteStatus(status) ? 'x' : ' '}]${after || ' '}`;
+  }
+  const ownWorkstream = list ? list.impliedWorkstream !== undefined : true;
+  const name =
+    /^\s*phase\s*\d+\s*$/i.test(sample.name) && ownWorkstream ? `Phase ${p.number}` : phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
+  const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
+  const item = `${lead}${marker}${space}${box}${name}${tail}`;
+  if (!list) {
+    const section = model.section !== undefined ? doc.sections[model.section] : undefined;
+    const heading = section?.heading;
+    const level = Math.min(6, heading?.level ?? 3);
+    const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(p.workstream) ? `${p.workstream} Workstream` : p.workstream;
+    const lastItem = model.items[model.items.length - 1].item;
+    let end = section ? section.end - 1 : lastItem.endLine;
+    while (end > lastItem.line && (doc.lines[end] ?? '').trim() === '') end--;
+    const eol = lineEnding(doc.text, end, doc.eol);
+    const at = (doc.lines[end] ?? '').length;
+    // A blank line between heading and list when the model list has one.
+    const first = model.items[0].item.line;
+    const gap = heading && first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
+    const lines = ['', `${'#'.repeat(level)} ${title}`, ...gap, item];
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  }
+  // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
+  let end = sample.item.endLine;
+  while (end > sample.item.line && (doc.lines[end] ?? '').trim() === '') end--;
+  const loose = model.items.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + item };
+}
+
 /** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */
 function alignedWidths(rows: TableCell[][]): number[] | undefined {
   if (rows.length < 2) return undefined;
@@ -218,7 +279,7 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai));
     if (!r) continue;
     if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
-    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `row of ${p.id} added` });
+    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${p.id} added` });
   }
   return out;
 }
