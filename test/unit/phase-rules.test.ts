@@ -1830,6 +1830,7 @@ describe('phase rules: project plan as checklists', () => {
       '- [ ] [Phase]',
       '- Phases 3 to 5 are planned for Q3',
       '- Phase two follows the first',
+      '- Phase 9 waits on the vendor',
     ].join('\n');
     const { svc } = await workspace(files(plan(notes), failing));
     // The only report is phase 1's checked box: its failing proof.
@@ -1901,6 +1902,9 @@ describe('phase rules: project plan as checklists', () => {
       // An ordered list counts on; a status in parentheses; a loose list stays loose.
       ['1. Phase_1_CI (complete)\n\n2. Other work (pending)', '1. Phase_1_CI (complete)\n\n2. Phase_2_Deps (Not started)\n\n2. Other work (pending)'],
       ['3) Phase 1', '3) Phase 1\n4) Phase 2'],
+      // Emphasis and the separator after the number kept; a list numbered `1.` throughout stays so.
+      ['1. [x] **Phase 1**: CI Setup — Done\n1. Notes', '1. [x] **Phase 1**: CI Setup — Done\n1. [ ] **Phase 2**: CI Setup — Not started\n1. Notes'],
+      ['+ phase 1 - CI Setup', '+ phase 1 - CI Setup\n+ phase 2 - CI Setup'],
     ];
     for (const [items, expected] of cases) {
       const text = plan(items) + '\n## Notes\n\nNone.\n';

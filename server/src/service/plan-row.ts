@@ -217,8 +217,7 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
     box = `[${isCompleteStatus(status) ? 'x' : ' '}]${after || ' '}`;
   }
   const ownWorkstream = list ? list.impliedWorkstream !== undefined : true;
-  const name =
-    /^\s*phase\s*\d+\s*$/i.test(sample.name) && ownWorkstream ? `Phase ${p.number}` : phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
+  const name = (ownWorkstream && numberedName(sample.name, p)) || phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
   const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
   const item = `${lead}${marker}${space}${box}${name}${tail}`;
   if (!list) {
@@ -244,6 +243,19 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + item };
+}
+
+/**
+ * The phase's name as a neighbour names its own by number, its emphasis and separator kept: `Phase 3`,
+ * `**Phase 3**: Title`, `Phase 3 - Title`. Undefined for a neighbour named otherwise (a link, a folder name), or
+ * one with a title when the phase has none.
+ */
+function numberedName(sample: string, p: NewPlanPhase): string | undefined {
+  const m = /^(\*\*|__|\*|_)?(phase)(\s*)\d+(\*\*|__|\*|_)?(?:(\s*[:.\-–—]\s*)(?=\S)|\s*$)/i.exec(sample);
+  if (!m || (m[1] ?? '') !== (m[4] ?? '') || sample.includes('](')) return undefined;
+  const head = `${m[1] ?? ''}${m[2]}${m[3]}${p.number}${m[4] ?? ''}`;
+  if (m[5] === undefined) return head;
+  return p.title !== undefined ? `${head}${m[5]}${p.title}` : undefined;
 }
 
 /** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */

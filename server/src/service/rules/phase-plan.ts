@@ -129,6 +129,8 @@ const STATUS_WORD =
 
 /** A name that starts as a phase's: `Phase 1`, `Phase 1: CI`, `Phase_1_CI`, `Phase-1`. */
 const PHASE_START = /^phase[\s_-]*(\d+)(?=$|[\s_:.,;)\-–—])/i;
+/** A name that is a phase's alone, or with its title after a separator: `Phase 2`, `Phase 2: Deps`, `Phase 2 — Deps`, `Phase 2 (Deps)`, `Phase_2_Deps`. */
+const PHASE_NAME = /^phase[\s_-]*\d+(?:$|\s*[:.(–—]|\s+-\s|_)/i;
 /** A phase's id: `Build/Phase_1_CI`. */
 const PHASE_ID = /^[^/\s]+\/phase[_-]?\d+\S*$/i;
 /** An inline link; the first group is its text, the second its target. */
@@ -149,28 +151,29 @@ function statusKeyOf(text: string): string {
 /** A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it is a status word. */
 function splitItem(text: string): { name: string; status?: { at: number; text: string; sep: string; close: string } } {
   const masked = maskSpans(text);
-  const candidates: { cut: number; at: number; text: string; sep: string; close: string; any: boolean }[] = [];
+  const candidates: { cut: number; at: number; text: string; sep: string; close: string }[] = [];
   // By hand, not `\s*\(` (quadratic on a long run of spaces): the white space before the parentheses.
   const found = /\(([^()]*)\)\s*$/.exec(masked);
   let cut = found ? found.index : -1;
   while (cut > 0 && /\s/.test(masked[cut - 1])) cut--;
   if (found) {
     const at = found.index + 1;
-    candidates.push({ cut, at, text: text.slice(at, at + found[1].length), sep: masked.slice(cut, at), close: ')', any: false });
+    candidates.push({ cut, at, text: text.slice(at, at + found[1].length), sep: masked.slice(cut, at), close: ')' });
   }
   // Without its trailing parentheses: `Phase 1 — Complete (2025-03-01)` is Complete.
   const body = found ? masked.slice(0, cut) : masked;
   const dash = /^(.*\S)(\s+[—–-]\s+|\s*[—–]\s*)(?=\S)/.exec(body);
   if (dash) {
     const at = dash[0].length;
-    candidates.push({ cut: dash[1].length, at, text: text.slice(at, body.length), sep: dash[2], close: '', any: true });
+    candidates.push({ cut: dash[1].length, at, text: text.slice(at, body.length), sep: dash[2], close: '' });
   }
   const colon = /^(.*\S)(:\s+)(?=\S)/.exec(body);
   if (colon) {
     const at = colon[0].length;
-    candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '', any: false });
+    candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '' });
   }
-  const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text)) ?? candidates.find((c) => c.any);
+  // Only a status word is a status: `Phase 1 - CI Setup` is a name.
+  const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text));
   if (status) return { name: text.slice(0, status.cut), status };
   return { name: found ? text.slice(0, cut) : text };
 }
@@ -224,7 +227,9 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
     number: num ? Number(num[1]) : undefined,
     workstream,
     phaseLike,
-    reportable: phaseLike && (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
+    // `Phase 2 waits on Phase 1` may be a note: only `Phase 2`, `Phase 2: …`, `Phase 2 — …`, `Phase 2 (…)` or `Phase_2_…` is reported as naming no phase.
+    reportable:
+      (intoWorkstreams || PHASE_ID.test(plain) || (!!num && PHASE_NAME.test(plain))) && (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
   };
 }
 
