@@ -354,7 +354,7 @@ const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
  * Every phase rowMatches accepts is a candidate: a link at or under its folder, its folder name or
  * id as the cell's key, or its number with a workstream given.
  */
-function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string) => Phase[] {
+function candidateIndex(phases: Phase[]): (texts: readonly string[], ws: string, num: number | undefined, planPath: string, root: string) => Phase[] {
   const by = new Map<string, Phase[]>();
   const add = (k: string, p: Phase) => {
     const l = by.get(k);
@@ -369,18 +369,20 @@ function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number
     add(`k:${nameKey(p.id)}`, p);
     if (p.number !== undefined) add(`n:${p.number}`, p);
   });
-  return (text, ws, num, planPath, root) => {
+  return (texts, ws, num, planPath, root) => {
     const found = new Set<Phase>();
     const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
-    for (const m of text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
-      const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
-      if (l === undefined) continue;
-      for (let d = l; ; d = dirname(d)) {
-        take(`f:${d}`);
-        if (d === dirname(d)) break;
+    for (const text of texts) {
+      for (const m of text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
+        const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
+        if (l === undefined) continue;
+        for (let d = l; ; d = dirname(d)) {
+          take(`f:${d}`);
+          if (d === dirname(d)) break;
+        }
       }
+      take(`k:${nameKey(text)}`);
     }
-    take(`k:${nameKey(text)}`);
     if (num !== undefined && ws.trim() !== '') take(`n:${num}`);
     return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
   };
@@ -403,7 +405,7 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
     const cell = row.cells[cols.phase];
     if (!cell || textKey(cell.text) === '') return undefined;
     const num = phaseNumberOf(cell.text);
-    return candidates(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
+    return candidates([cell.text], rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
       rowMatches(doc, path, row.cells, cols, p, root),
     );
   });
@@ -414,17 +416,12 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
 /** The phases each item of a plan's list names, as hitsOfRows finds a table's (kept by list, for its model: performance only). */
 const itemHits = new WeakMap<PlanList, { model: WorkspaceModel; path: string; hits: Phase[][] }>();
 
-function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases: Phase[]): Phase[][] {
+function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases: Phase[], index: () => ReturnType<typeof candidateIndex>): Phase[][] {
   const known = itemHits.get(list);
   if (known && known.model === model && known.path === path) return known.hits;
-  const candidates = candidateIndex(phases);
+  const candidates = index();
   const root = model.root;
-  const order = new Map(phases.map((p, i) => [p, i]));
-  const hits = list.items.map((it) => {
-    const found = new Set<Phase>();
-    for (const n of it.names) for (const p of candidates(n, it.workstream ?? '', it.number, path, root)) found.add(p);
-    return [...found].filter((p) => itemMatches(path, it, p, root)).sort((a, b) => order.get(a)! - order.get(b)!);
-  });
+  const hits = list.items.map((it) => candidates(it.names, it.workstream ?? '', it.number, path, root).filter((p) => itemMatches(path, it, p, root)));
   itemHits.set(list, { model, path, hits });
   return hits;
 }
@@ -486,8 +483,11 @@ export const planRule: Rule = {
         }
       }
     }
+    // One index of the phases for all the lists (built only when one of them was not read yet).
+    let built: ReturnType<typeof candidateIndex> | undefined;
+    const index = () => (built ??= candidateIndex(phases));
     for (const list of pt.lists) {
-      const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, phases);
+      const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, phases, index);
       list.items.forEach((it, i) => {
         const hits = hitsByItem[i];
         if (!hits.length) {
