@@ -1831,6 +1831,7 @@ describe('phase rules: project plan as checklists', () => {
       '- Phases 3 to 5 are planned for Q3',
       '- Phase two follows the first',
       '- Phase 9 waits on the vendor',
+      '- ~~Phase 4: Mobile~~ — dropped',
     ].join('\n');
     const { svc } = await workspace(files(plan(notes), failing));
     // The only report is phase 1's checked box: its failing proof.

@@ -209,7 +209,9 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
   const num = PHASE_START.exec(plain);
   const links = [...name.matchAll(ITEM_LINK)].map((m) => m[2]);
   const intoWorkstreams = links.some((l) => /(^|\/)workstreams\//.test(l));
-  const phaseLike = !!num || PHASE_ID.test(plain) || intoWorkstreams;
+  // A struck-out item (`~~Phase 4: Mobile~~`) is one the plan dropped: a note.
+  const struck = /^~~[\s\S]*~~$/.test(name.trim());
+  const phaseLike = !struck && (!!num || PHASE_ID.test(plain) || intoWorkstreams);
   return {
     item: it,
     name,
@@ -229,7 +231,9 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
     phaseLike,
     // `Phase 2 waits on Phase 1` may be a note: only `Phase 2`, `Phase 2: …`, `Phase 2 — …`, `Phase 2 (…)` or `Phase_2_…` is reported as naming no phase.
     reportable:
-      (intoWorkstreams || PHASE_ID.test(plain) || (!!num && PHASE_NAME.test(plain))) && (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
+      phaseLike &&
+      (intoWorkstreams || PHASE_ID.test(plain) || (!!num && PHASE_NAME.test(plain))) &&
+      (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
   };
 }
 
