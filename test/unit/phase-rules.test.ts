@@ -1921,6 +1921,29 @@ describe('phase rules: project plan as checklists', () => {
     }
   });
 
+  it("gives a new workstream of a plan kept under each workstream's heading its own heading and Phase Status, table or list", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+    const tail = '\n### Risks\n\nNone.\n';
+    const table = '| Phase | Status |\n| --- | --- |\n';
+    for (const [phases, added] of [
+      [`${table}| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |\n`, (st: string) => `${table}| Phase_1_Envs | ${st} |`],
+      ['- [x] Phase 1: CI Setup\n- [ ] Phase 2: Deps\n', (st: string) => `- [ ] Phase 1: CI Setup — ${st}`.replace(/ — .*/, '')],
+    ] as const) {
+      const text = `# Plan\n\n## Build\n\n### Phase Status\n\n${phases}${tail}`;
+      const { svc } = await workspace({ ...files(text), ...deploy });
+      const ds = mismatches(svc);
+      assert.deepEqual(
+        ds.map((d) => d.message.replace(/ in the .*/, '')),
+        ['Phase Deploy/Phase_1_Envs has no ' + (phases.startsWith('|') ? 'row' : 'item')],
+      );
+      const fixed = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+      const status = STATUS_LABELS[svc.status(svc.findPhase('Deploy/Phase_1_Envs')!)];
+      assert.equal(fixed, `${text}\n## Deploy\n\n### Phase Status\n\n${added(status)}\n`);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+      assert.deepEqual(mismatches(svc), []);
+    }
+  });
+
   it('the quick fix checks the box of a complete phase, keeps CRLF, and gives a workstream without a list its own', async () => {
     const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
     const text = '# Plan\r\n\r\n## Phase Status\r\n\r\n### Build Workstream\r\n- [ ] Phase 2: Deps\r\n\r\n## Notes\r\n\r\nNone.\r\n';
@@ -1942,5 +1965,10 @@ describe('phase rules: project plan as checklists', () => {
     );
     svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
     assert.deepEqual(mismatches(svc), []);
+    // A list that checks its items `[X]` gets `[X]`.
+    const upper = plan('- [X] Phase 2: Deps');
+    const { svc: svc2 } = await workspace(files(upper));
+    const d = mismatches(svc2).find((x) => x.message.includes('Build/Phase_1_CI has no item'))!;
+    assert.equal(applyEdits(upper, codeActions(svc2, [d])[0].change.edits[0].edits), plan('- [X] Phase 2: Deps\n- [X] Phase 1: CI Setup'));
   });
 });

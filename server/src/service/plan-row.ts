@@ -5,7 +5,7 @@
  * of the plan. The row reads so that the plan rule (rules/phase-plan.ts) matches it to the phase.
  */
 import type { PhasegateService } from './service';
-import { INLINE_LINK, parseDocument } from './markdown';
+import { INLINE_LINK, normalizeTitle, parseDocument } from './markdown';
 import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
 import { PLAN_SECTION, isCompleteStatus, isPlaceholder, itemMatches, listFor, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
@@ -163,7 +163,7 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
-  if (!target) return { edits: [newWorkstreamTable(doc, table, p.workstream, row.trimEnd())] };
+  if (!target) return { edits: [newWorkstreamTable(doc, table, lastTable.cols.impliedWorkstream !== undefined, p.workstream, row.trimEnd())] };
   if (templateRow) {
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
@@ -178,16 +178,39 @@ export function planRowEditOf(
  * A workstream's own table, after the section of `model` (the last workstream's table): a heading as
  * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
  */
-function newWorkstreamTable(doc: ParsedDocument, model: Table, workstream: string, row: string): TextEdit {
-  const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
-  const level = Math.min(6, heading?.level ?? 3);
-  const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream;
-  let end = model.section !== undefined ? doc.sections[model.section].end - 1 : model.endLine;
-  while (end > model.endLine && (doc.lines[end] ?? '').trim() === '') end--;
+function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: boolean, workstream: string, row: string): TextEdit {
+  const { end, headings } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
-  const lines = ['', `${'#'.repeat(level)} ${title}`, '', doc.lines[model.line], doc.lines[model.line + 1], row];
+  const lines = ['', ...headings.flatMap((h) => [h, '']), doc.lines[model.line], doc.lines[model.line + 1], row];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+}
+
+/**
+ * Where a workstream's own table or list goes, after the last one (in section `idx`, its last line `last`),
+ * and the headings above it: a heading as that one's (`### Deploy Workstream` after `### Build Workstream`);
+ * in a plan that keeps a Phase Status section under each workstream's heading (`## Build` › `### Phase
+ * Status`, the workstream `implied` by the heading above), after that workstream's section, under
+ * `## Deploy` › `### Phase Status`, where the plan rule reads it.
+ */
+function workstreamPlace(
+  doc: ParsedDocument,
+  idx: number | undefined,
+  last: number,
+  implied: boolean,
+  workstream: string,
+): { end: number; headings: string[] } {
+  const section = idx !== undefined ? doc.sections[idx] : undefined;
+  const nested = section && implied && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
+  const outer = nested ?? section;
+  const heading = outer?.heading;
+  const level = Math.min(6, heading?.level ?? 3);
+  const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream;
+  let end = outer ? outer.end - 1 : last;
+  while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
+  const headings = [`${'#'.repeat(level)} ${title}`];
+  if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
+  return { end, headings };
 }
 
 /**
@@ -214,26 +237,26 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
   let box = '';
   if (sample.item.checkboxRange) {
     const after = /^\s*/.exec(src.slice(sample.item.checkboxRange.end.character))![0];
-    box = `[${isCompleteStatus(status) ? 'x' : ' '}]${after || ' '}`;
+    // Checked as the list checks its items (`[X]` in a list that writes it so).
+    const upper =
+      model.items.some((i) => i.item.checked && /\[X\]/.test(doc.lines[i.item.line] ?? '')) &&
+      !model.items.some((i) => i.item.checked && /\[x\]/.test(doc.lines[i.item.line] ?? ''));
+    box = `[${isCompleteStatus(status) ? (upper ? 'X' : 'x') : ' '}]${after || ' '}`;
   }
   const ownWorkstream = list ? list.impliedWorkstream !== undefined : true;
   const name = (ownWorkstream && numberedName(sample.name, p)) || phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
   const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
   const item = `${lead}${marker}${space}${box}${name}${tail}`;
   if (!list) {
-    const section = model.section !== undefined ? doc.sections[model.section] : undefined;
-    const heading = section?.heading;
-    const level = Math.min(6, heading?.level ?? 3);
-    const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(p.workstream) ? `${p.workstream} Workstream` : p.workstream;
     const lastItem = model.items[model.items.length - 1].item;
-    let end = section ? section.end - 1 : lastItem.endLine;
-    while (end > lastItem.line && (doc.lines[end] ?? '').trim() === '') end--;
+    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream !== undefined, p.workstream);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
-    // A blank line between heading and list when the model list has one.
+    // A blank line after a heading when the model list has one after its own.
+    const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
     const first = model.items[0].item.line;
     const gap = heading && first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
-    const lines = ['', `${'#'.repeat(level)} ${title}`, ...gap, item];
+    const lines = ['', ...headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap])), item];
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
   }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
