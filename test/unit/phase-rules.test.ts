@@ -1753,6 +1753,10 @@ describe('phase rules: project plan as checklists', () => {
       const { svc } = await workspace(files(plan(items)));
       assert.deepEqual(mismatches(svc), [], items);
     }
+    // An item's links name its phase only before its first separator: phase 2 linked after phase 1's name is not checked off.
+    const linked = plan('- [x] Phase 1: CI Setup — after [Deps](workstreams/Build/Phase_2_Deps/)\n- [ ] Phase 2: Deps');
+    const { svc: svc0 } = await workspace(files(linked));
+    assert.deepEqual(mismatches(svc0), []);
     // Without a workstream heading, a number names no phase (as in a table without a Workstream column); a folder name does.
     const { svc } = await workspace(files(plan('- [x] Phase_1_CI\n- [ ] Phase 2: Dependencies', '')));
     assert.deepEqual(

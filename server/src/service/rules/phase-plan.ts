@@ -78,8 +78,11 @@ export interface PlanItem {
   /** The words that name the phase: the item's text before its status. */
   name: string;
   nameRange: Range;
-  /** The texts the phase may be named by: `name`, and the item's whole text when they differ (performance: found once). */
-  names: string[];
+  /**
+   * The start of `name` whose links name the phase: up to its first separator (`[Phase_3](…)`, `Phase 3`), so
+   * that `Phase 3: Release — after [Phase 2](…)` names phase 3 only.
+   */
+  head: string;
   /** Its status after a dash, a colon or in parentheses (`In progress`), with the separator before it (` — `, `: `, ` (`). */
   status: { text: string; range: Range; sep: string; close: string } | undefined;
   /** Its number when `name` starts as a phase's does (`Phase 1: …`, `Phase_1_CI`, `**Phase 1**`). */
@@ -200,6 +203,13 @@ function wordsOnly(text: string): string {
   return chars.slice(a, b).join('');
 }
 
+/** The end of a name's first part: before its first spaced dash, colon, comma or parenthesis outside links and code. */
+function headEnd(masked: string): number {
+  // No `\s*` before the separator (quadratic on a long run of spaces): the head is only read for its links.
+  const m = /\s-\s|[—–:,(]/.exec(masked);
+  return m ? m.index : masked.length;
+}
+
 /** A plan item of `it`, in the section of workstream `workstream`. */
 function planItem(it: ListItem, workstream: string | undefined): PlanItem {
   const { name: rawName, status } = splitItem(it.text);
@@ -216,7 +226,7 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
     item: it,
     name,
     nameRange: range(start.line, start.character, start.line, start.character + name.length),
-    names: name === it.text ? [name] : [name, it.text],
+    head: name.slice(0, headEnd(maskSpans(name))),
     status:
       status && status.text.trim() !== ''
         ? {
@@ -330,13 +340,16 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
 
 /** Whether a plan item names a phase, as a row does: by link, folder name or id, or with its workstream its number. */
 export function itemMatches(planPath: string, it: PlanItem, p: Phase, root: string): boolean {
-  return it.names.some((n) => namesPhase(n, it.workstream ?? '', it.number, planPath, p, root));
+  return namesPhase(it.name, it.workstream ?? '', it.number, planPath, p, root, it.head);
 }
 
-/** Whether `text` (a row's Phase cell, an item's name), of workstream `ws` (may be empty) and phase number `num`, names `p`. */
-function namesPhase(text: string, ws: string, num: number | undefined, planPath: string, p: Phase, root: string): boolean {
+/**
+ * Whether `text` (a row's Phase cell, an item's name), of workstream `ws` (may be empty) and phase number `num`,
+ * names `p`; by the links of `linked` (all of `text`, or an item's head).
+ */
+function namesPhase(text: string, ws: string, num: number | undefined, planPath: string, p: Phase, root: string, linked = text): boolean {
   if (ws.trim() && p.workstream !== undefined && workstreamKey(ws) !== workstreamKey(p.workstream)) return false;
-  const links = [...text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
+  const links = [...linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
   const key = nameKey(text);
   if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
@@ -358,7 +371,7 @@ const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
  * Every phase rowMatches accepts is a candidate: a link at or under its folder, its folder name or
  * id as the cell's key, or its number with a workstream given.
  */
-function candidateIndex(phases: Phase[]): (texts: readonly string[], ws: string, num: number | undefined, planPath: string, root: string) => Phase[] {
+function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[] {
   const by = new Map<string, Phase[]>();
   const add = (k: string, p: Phase) => {
     const l = by.get(k);
@@ -373,20 +386,18 @@ function candidateIndex(phases: Phase[]): (texts: readonly string[], ws: string,
     add(`k:${nameKey(p.id)}`, p);
     if (p.number !== undefined) add(`n:${p.number}`, p);
   });
-  return (texts, ws, num, planPath, root) => {
+  return (text, ws, num, planPath, root, linked = text) => {
     const found = new Set<Phase>();
     const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
-    for (const text of texts) {
-      for (const m of text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
-        const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
-        if (l === undefined) continue;
-        for (let d = l; ; d = dirname(d)) {
-          take(`f:${d}`);
-          if (d === dirname(d)) break;
-        }
+    for (const m of linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
+      const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
+      if (l === undefined) continue;
+      for (let d = l; ; d = dirname(d)) {
+        take(`f:${d}`);
+        if (d === dirname(d)) break;
       }
-      take(`k:${nameKey(text)}`);
     }
+    take(`k:${nameKey(text)}`);
     if (num !== undefined && ws.trim() !== '') take(`n:${num}`);
     return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
   };
@@ -409,7 +420,7 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
     const cell = row.cells[cols.phase];
     if (!cell || textKey(cell.text) === '') return undefined;
     const num = phaseNumberOf(cell.text);
-    return candidates([cell.text], rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
+    return candidates(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
       rowMatches(doc, path, row.cells, cols, p, root),
     );
   });
@@ -425,7 +436,7 @@ function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases
   if (known && known.model === model && known.path === path) return known.hits;
   const candidates = index();
   const root = model.root;
-  const hits = list.items.map((it) => candidates(it.names, it.workstream ?? '', it.number, path, root).filter((p) => itemMatches(path, it, p, root)));
+  const hits = list.items.map((it) => candidates(it.name, it.workstream ?? '', it.number, path, root, it.head).filter((p) => itemMatches(path, it, p, root)));
   itemHits.set(list, { model, path, hits });
   return hits;
 }
