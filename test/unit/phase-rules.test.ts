@@ -1749,6 +1749,7 @@ describe('phase rules: project plan as checklists', () => {
       '- [x] Phase_1_CI\n- [ ] [Phase_2_Deps](workstreams/Build/Phase_2_Deps/implementation_prompt.md)',
       '* Build/Phase_1_CI (complete)\n* [Dependencies](workstreams/Build/Phase_2_Deps/) — not started',
       '1. **Phase 1**: Complete\n2. Phase 2 - Pending',
+      '- [x] CI Setup ([prompt](workstreams/Build/Phase_1_CI/implementation_prompt.md))\n- [ ] Dependencies, see [Phase_2_Deps](workstreams/Build/Phase_2_Deps/)',
     ]) {
       const { svc } = await workspace(files(plan(items)));
       assert.deepEqual(mismatches(svc), [], items);
@@ -1758,7 +1759,7 @@ describe('phase rules: project plan as checklists', () => {
     const { svc: svc0 } = await workspace(files(linked));
     assert.deepEqual(mismatches(svc0), []);
     // Without a workstream heading, a number names no phase (as in a table without a Workstream column); a folder name does.
-    const { svc } = await workspace(files(plan('- [x] Phase_1_CI\n- [ ] Phase 2: Dependencies', '')));
+    const { svc } = await workspace(files(plan('- [x] Phase_1_CI (Weeks 1-2)\n- [ ] Phase 2: Dependencies', '')));
     assert.deepEqual(
       mismatches(svc).map((d) => d.message),
       ['Phase Build/Phase_2_Deps has no item in the "Phase Status" list.'],

@@ -78,6 +78,8 @@ export interface PlanItem {
   /** The words that name the phase: the item's text before its status. */
   name: string;
   nameRange: Range;
+  /** `name` as it is compared with a folder name or id: without trailing parentheses that hold no status (`Phase_1_CI (Weeks 1-2)`). */
+  key: string;
   /**
    * The start of `name` whose links name the phase: up to its first separator (`[Phase_3](…)`, `Phase 3`), so
    * that `Phase 3: Release — after [Phase 2](…)` names phase 3 only.
@@ -152,7 +154,7 @@ function statusKeyOf(text: string): string {
 }
 
 /** A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it is a status word. */
-function splitItem(text: string): { name: string; status?: { at: number; text: string; sep: string; close: string } } {
+function splitItem(text: string): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
   const masked = maskSpans(text);
   const candidates: { cut: number; at: number; text: string; sep: string; close: string }[] = [];
   // By hand, not `\s*\(` (quadratic on a long run of spaces): the white space before the parentheses.
@@ -177,8 +179,9 @@ function splitItem(text: string): { name: string; status?: { at: number; text: s
   }
   // Only a status word is a status: `Phase 1 - CI Setup` is a name.
   const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text));
-  if (status) return { name: text.slice(0, status.cut), status };
-  return { name: found ? text.slice(0, cut) : text };
+  if (status) return { name: text.slice(0, status.cut), bare: text.slice(0, status.cut), status };
+  // Parentheses that hold no status stay in the name (`CI Setup ([prompt](…))`), but not in what is compared with a folder name.
+  return { name: text, bare: found ? text.slice(0, cut) : text };
 }
 
 /** The plain words of a name: its links' texts, without emphasis and code markup around them. */
@@ -212,12 +215,15 @@ function headEnd(masked: string): number {
 
 /** A plan item of `it`, in the section of workstream `workstream`. */
 function planItem(it: ListItem, workstream: string | undefined): PlanItem {
-  const { name: rawName, status } = splitItem(it.text);
+  const { name: rawName, bare, status } = splitItem(it.text);
   const name = rawName.trimEnd();
   const start = it.textRange.start;
-  const plain = plainName(name);
+  const plain = plainName(bare.trimEnd());
   const num = PHASE_START.exec(plain);
-  const links = [...name.matchAll(ITEM_LINK)].map((m) => m[2]);
+  // The links of its head, or of the whole name when the head neither links nor numbers the phase (`Build Automation ([prompt](…))`).
+  const start0 = name.slice(0, headEnd(maskSpans(name)));
+  const head = num || start0.includes('](') ? start0 : name;
+  const links = [...head.matchAll(ITEM_LINK)].map((m) => m[2]);
   const intoWorkstreams = links.some((l) => /(^|\/)workstreams\//.test(l));
   // A struck-out item (`~~Phase 4: Mobile~~`) is one the plan dropped: a note.
   const struck = /^~~[\s\S]*~~$/.test(name.trim());
@@ -226,7 +232,8 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
     item: it,
     name,
     nameRange: range(start.line, start.character, start.line, start.character + name.length),
-    head: name.slice(0, headEnd(maskSpans(name))),
+    key: bare.trimEnd(),
+    head,
     status:
       status && status.text.trim() !== ''
         ? {
@@ -340,7 +347,7 @@ export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCe
 
 /** Whether a plan item names a phase, as a row does: by link, folder name or id, or with its workstream its number. */
 export function itemMatches(planPath: string, it: PlanItem, p: Phase, root: string): boolean {
-  return namesPhase(it.name, it.workstream ?? '', it.number, planPath, p, root, it.head);
+  return namesPhase(it.key, it.workstream ?? '', it.number, planPath, p, root, it.head);
 }
 
 /**
@@ -436,7 +443,7 @@ function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases
   if (known && known.model === model && known.path === path) return known.hits;
   const candidates = index();
   const root = model.root;
-  const hits = list.items.map((it) => candidates(it.name, it.workstream ?? '', it.number, path, root, it.head).filter((p) => itemMatches(path, it, p, root)));
+  const hits = list.items.map((it) => candidates(it.key, it.workstream ?? '', it.number, path, root, it.head).filter((p) => itemMatches(path, it, p, root)));
   itemHits.set(list, { model, path, hits });
   return hits;
 }
