@@ -1722,6 +1722,21 @@ describe('phase rules: project plan', () => {
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'unfilled-placeholder'), []);
   });
 
+  it("heads a new workstream's table as the last one's heading, renamed and numbered on", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_CI/implementation_prompt.md': PROMPT };
+    const table = '| Phase | Status |\n| --- | --- |\n';
+    const text = `# Plan\n\n## Phase Status\n\n### 3.1. Build Workstream (iAI Managed)\n\n${table}| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |\n`;
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    const fixed = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+    assert.match(
+      fixed,
+      /\| Phase_2_Deps \| Not started \|\n\n### 3\.2\. Deploy Workstream \(iAI Managed\)\n\n\| Phase \| Status \|\n\| --- \| --- \|\n\| Phase_1_CI \| [^|]+ \|\n$/,
+    );
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
   it('re-checks the plan when a phase document changes', async () => {
     const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
@@ -1947,6 +1962,42 @@ describe('phase rules: project plan as checklists', () => {
       svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
       assert.deepEqual(mismatches(svc), []);
     }
+  });
+
+  it("writes a plan in the iAI framework's own style: numbered workstream headings, bold phase names with sub-items", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+    const text = [
+      '# Plan',
+      '',
+      '## Phase Status',
+      '',
+      '### 3.1. Build Workstream (iAI Managed)',
+      '',
+      '-   **Phase 1: CI Setup (iAI Prompt-Driven)** — Verified & Integrated',
+      '    -   **Description:** Initial CI pipeline.',
+      '',
+      '## Notes',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    let fixed = text;
+    for (const id of ['Build/Phase_2_Deps', 'Deploy/Phase_1_Envs']) {
+      const d = mismatches(svc).find((x) => x.message.includes(`${id} has no item`))!;
+      fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    }
+    const st = (id: string) => STATUS_LABELS[svc.status(svc.findPhase(id)!)];
+    assert.equal(
+      fixed,
+      text.replace(
+        '    -   **Description:** Initial CI pipeline.\n',
+        '    -   **Description:** Initial CI pipeline.\n' +
+          `-   **Phase 2: CI Setup** — ${st('Build/Phase_2_Deps')}\n` +
+          '\n### 3.2. Deploy Workstream (iAI Managed)\n\n' +
+          `-   **Phase 1: CI Setup** — ${st('Deploy/Phase_1_Envs')}\n`,
+      ),
+    );
+    assert.deepEqual(mismatches(svc), []);
   });
 
   it('the quick fix checks the box of a complete phase, keeps CRLF, and gives a workstream without a list its own', async () => {

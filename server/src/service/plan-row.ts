@@ -163,7 +163,7 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
-  if (!target) return { edits: [newWorkstreamTable(doc, table, lastTable.cols.impliedWorkstream !== undefined, p.workstream, row.trimEnd())] };
+  if (!target) return { edits: [newWorkstreamTable(doc, table, lastTable.cols.impliedWorkstream, p.workstream, row.trimEnd())] };
   if (templateRow) {
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
@@ -178,7 +178,7 @@ export function planRowEditOf(
  * A workstream's own table, after the section of `model` (the last workstream's table): a heading as
  * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
  */
-function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: boolean, workstream: string, row: string): TextEdit {
+function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string | undefined, workstream: string, row: string): TextEdit {
   const { end, headings } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
@@ -197,20 +197,37 @@ function workstreamPlace(
   doc: ParsedDocument,
   idx: number | undefined,
   last: number,
-  implied: boolean,
+  implied: string | undefined,
   workstream: string,
 ): { end: number; headings: string[] } {
   const section = idx !== undefined ? doc.sections[idx] : undefined;
-  const nested = section && implied && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
+  const nested =
+    section && implied !== undefined && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
   const outer = nested ?? section;
   const heading = outer?.heading;
   const level = Math.min(6, heading?.level ?? 3);
-  const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream;
+  const title =
+    (heading && implied !== undefined && renamed(heading.text, implied, workstream)) ??
+    (heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream);
   let end = outer ? outer.end - 1 : last;
   while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
   const headings = [`${'#'.repeat(level)} ${title}`];
   if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
   return { end, headings };
+}
+
+/**
+ * The heading `text` of workstream `from`'s section as `to`'s: its name replaced, a leading number counted
+ * on (`3.1. Build Workstream (iAI Managed)` → `3.2. Deploy Workstream (iAI Managed)`). Undefined when the
+ * text does not spell the name.
+ */
+function renamed(text: string, from: string, to: string): string | undefined {
+  // `Data_Pipeline` is written `Data Pipeline` or `Data-Pipeline` too.
+  const spelled = new RegExp(`(?<![\\p{L}\\p{N}])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[_ -]/g, '[_ -]')}(?![\\p{L}\\p{N}])`, 'iu');
+  const at = spelled.exec(text);
+  if (!at) return undefined;
+  const out = text.slice(0, at.index) + to + text.slice(at.index + at[0].length);
+  return out.replace(/^((?:\d+\.)*)(\d+)(\.?\s)/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`);
 }
 
 /**
@@ -249,7 +266,7 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
   const item = `${lead}${marker}${space}${box}${name}${tail}`;
   if (!list) {
     const lastItem = model.items[model.items.length - 1].item;
-    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream !== undefined, p.workstream);
+    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream, p.workstream);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
     // A blank line after a heading when the model list has one after its own.
@@ -274,6 +291,12 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
  * one with a title when the phase has none.
  */
 function numberedName(sample: string, p: NewPlanPhase): string | undefined {
+  // Emphasis around the whole name: `**Phase 1: Source Code Management (iAI Prompt-Driven)**` → `**Phase 3: Title**`.
+  const wrap = /^(\*\*|__)(?!\s)[\s\S]*\S\1$/.exec(sample.trim());
+  if (wrap) {
+    const inner = numberedName(sample.trim().slice(2, -2), p);
+    return inner === undefined ? undefined : `${wrap[1]}${inner}${wrap[1]}`;
+  }
   const m = /^(\*\*|__|\*|_)?(phase)(\s*)\d+(\*\*|__|\*|_)?(?:(\s*[:.\-–—]\s*)(?=\S)|\s*$)/i.exec(sample);
   if (!m || (m[1] ?? '') !== (m[4] ?? '') || sample.includes('](')) return undefined;
   const head = `${m[1] ?? ''}${m[2]}${m[3]}${p.number}${m[4] ?? ''}`;
