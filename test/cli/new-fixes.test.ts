@@ -367,6 +367,97 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
   });
 });
 
+describe('phasegate new: the new iAI phase in a project plan kept as checklists', () => {
+  const LIST = [
+    '## Phase Status',
+    '',
+    '### Build Workstream',
+    '- [x] Phase 1: Source Code Management — Verified & Integrated',
+    '- [x] Phase 2: Dependency Management & Containerization — Verified & Integrated',
+    '- Reviewed weekly by the build lead.',
+    '',
+    '### Test Workstream',
+    '- [x] [Phase_1_Unit_Integration_Testing](workstreams/Test/Phase_1_Unit_Integration_Testing/implementation_prompt.md)',
+    '',
+  ].join('\n');
+  /** The example project with its plan's table as a checklist per workstream. */
+  function listFs(eol = '\n'): WritableMemoryFileSystem {
+    const fsys = examplesFs();
+    fsys.write(
+      PLAN,
+      fsys
+        .text(PLAN)!
+        .replace(/## Phase Status\n\n\|[\s\S]*?\n\n/, LIST + '\n')
+        .replace(/\n/g, eol),
+    );
+    return fsys;
+  }
+
+  it('reads the checklist as the table: no plan-status-mismatch for a plan that lists every phase', async () => {
+    const fsys = listFs();
+    assert.match(fsys.text(PLAN)!, /- \[x\] Phase 1: Source/);
+    const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+    assert.deepEqual(planCodes(check.stdout), []);
+  });
+
+  it('adds an item in the workstream’s list, as its neighbours are written, keeping every other byte (CRLF too)', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const fsys = listFs(eol);
+      const before = fsys.text(PLAN)!;
+      const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI & Artifact Management'], fsys, IAI);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        r.stdout,
+        `created  ${P3}/implementation_prompt.md\nupdated  project_implementation_plan.md  (item of Build/Phase_3_Advanced_CI_Artifact_Management added)\n`,
+      );
+      const last = `- [x] Phase 2: Dependency Management & Containerization — Verified & Integrated${eol}`;
+      assert.equal(fsys.text(PLAN), before.replace(last, `${last}- [ ] Phase 3: Advanced CI & Artifact Management — Not started${eol}`));
+      const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+      assert.deepEqual(planCodes(check.stdout), []);
+    }
+  });
+
+  it('gives a new workstream a list of its own after the last, headed as theirs; a link as its neighbour links', async () => {
+    const fsys = listFs();
+    const before = fsys.text(PLAN)!;
+    const r = await run(['new', 'prompt', '--workstream', 'Test', '--title', 'E2E'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    const test = '- [x] [Phase_1_Unit_Integration_Testing](workstreams/Test/Phase_1_Unit_Integration_Testing/implementation_prompt.md)\n';
+    const added = '- [ ] [Phase_2_E2E](workstreams/Test/Phase_2_E2E/implementation_prompt.md)\n';
+    assert.equal(fsys.text(PLAN), before.replace(test, test + added));
+    const r2 = await run(['new', 'prompt', '--workstream', 'Deploy', '--title', 'Environments'], fsys, IAI);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal(
+      fsys.text(PLAN),
+      before.replace(
+        test,
+        test + added + '\n### Deploy Workstream\n- [ ] [Phase_1_Environments](workstreams/Deploy/Phase_1_Environments/implementation_prompt.md)\n',
+      ),
+    );
+    const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+    assert.deepEqual(planCodes(check.stdout), []);
+  });
+
+  it('never loses a change made to the plan after it was read, and adds no item for a phase it lists already', async () => {
+    const fsys = listFs();
+    fsys.changing.set(PLAN, (t) => t.replace('- Reviewed weekly', '- [ ] Phase 9: Later — Planned\n- Reviewed weekly'));
+    const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^updated {2}project_implementation_plan\.md {2}\(item of Build\/Phase_3_Advanced_CI added\)$/m);
+    // Planned again on the plan as it reads then: after its last item of a phase, the one written meanwhile.
+    assert.match(fsys.text(PLAN)!, /Integrated\n- \[ \] Phase 9: Later — Planned\n- \[ \] Phase 3: Advanced CI — Planned\n- Reviewed weekly/);
+
+    // An item written meanwhile that names the new phase is kept, and no second one is added.
+    const other = listFs();
+    other.changing.set(PLAN, (t) => t.replace('- Reviewed weekly', '- [ ] Phase 3: Advanced CI — Planned\n- Reviewed weekly'));
+    const before = other.text(PLAN)!.replace('- Reviewed weekly', '- [ ] Phase 3: Advanced CI — Planned\n- Reviewed weekly');
+    const r2 = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], other, IAI);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stdout, /^skipped {2}project_implementation_plan\.md {2}\(it has that item already\)$/m);
+    assert.equal(other.text(PLAN), before);
+  });
+});
+
 describe('phasegate new: the phase title as the prompt gives it', () => {
   it('the response takes the prompt’s title ("&" kept); status and JSON show the title, not the whole H1', async () => {
     const fsys = examplesFs();

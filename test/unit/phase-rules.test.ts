@@ -1790,11 +1790,309 @@ describe('phase rules: project plan', () => {
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'unfilled-placeholder'), []);
   });
 
+  it("heads a new workstream's table as the last one's heading, renamed and numbered on", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_CI/implementation_prompt.md': PROMPT };
+    const table = '| Phase | Status |\n| --- | --- |\n';
+    const text = `# Plan\n\n## Phase Status\n\n### 3.1. Build Workstream (iAI Managed)\n\n${table}| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |\n`;
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    const fixed = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+    assert.match(
+      fixed,
+      /\| Phase_2_Deps \| Not started \|\n\n### 3\.2\. Deploy Workstream \(iAI Managed\)\n\n\| Phase \| Status \|\n\| --- \| --- \|\n\| Phase_1_CI \| [^|]+ \|\n$/,
+    );
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
   it('re-checks the plan when a phase document changes', async () => {
     const { svc } = await workspace(files(plan('| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |')));
     assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
     const affected = svc.setOverlay(`${ROOT}/${RESP}`, response({ tests: '' }).replace(/## Tests\n\n/, ''));
     assert.ok(affected.includes(`${ROOT}/${PLAN}`));
     assert.equal(diagnosticsOf(svc, PLAN, 'plan-status-mismatch').length, 1);
+  });
+});
+
+describe('phase rules: project plan as checklists', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const failing = response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` });
+  const files = (planText: string, resp = response()) => ({
+    [PLAN]: planText,
+    [`${IAI}/implementation_prompt.md`]: PROMPT,
+    [RESP]: resp,
+    'proj/workstreams/Build/Phase_2_Deps/implementation_prompt.md': PROMPT.replace('Phase 1', 'Phase 2'),
+  });
+  const plan = (items: string, heading = '### Build Workstream\n') => `# Project Implementation Plan\n\n## Phase Status\n\n${heading}${items}\n`;
+  const mismatches = (svc: Awaited<ReturnType<typeof workspace>>['svc']) => diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+
+  it('reads the items of a Phase Status list as rows: by number under the workstream heading, link, folder name, id', async () => {
+    for (const items of [
+      '- [x] Phase 1: CI Setup — Verified & Integrated\n- [ ] Phase 2: Dependencies — In progress',
+      '- [x] Phase_1_CI\n- [ ] [Phase_2_Deps](workstreams/Build/Phase_2_Deps/implementation_prompt.md)',
+      '* Build/Phase_1_CI (complete)\n* [Dependencies](workstreams/Build/Phase_2_Deps/) — not started',
+      '1. **Phase 1**: Complete\n2. Phase 2 - Pending',
+      '- [x] CI Setup ([prompt](workstreams/Build/Phase_1_CI/implementation_prompt.md))\n- [ ] Dependencies, see [Phase_2_Deps](workstreams/Build/Phase_2_Deps/)',
+    ]) {
+      const { svc } = await workspace(files(plan(items)));
+      assert.deepEqual(mismatches(svc), [], items);
+    }
+    // An item's links name its phase only before its first separator: phase 2 linked after phase 1's name is not checked off.
+    const linked = plan('- [x] Phase 1: CI Setup — after [Deps](workstreams/Build/Phase_2_Deps/)\n- [ ] Phase 2: Deps');
+    const { svc: svc0 } = await workspace(files(linked));
+    assert.deepEqual(mismatches(svc0), []);
+    // Without a workstream heading, a number names no phase (as in a table without a Workstream column); a folder name does.
+    const { svc } = await workspace(files(plan('- [x] Phase_1_CI (Weeks 1-2)\n- [ ] Phase 2: Dependencies', '')));
+    assert.deepEqual(
+      mismatches(svc).map((d) => d.message),
+      ['Phase Build/Phase_2_Deps has no item in the "Phase Status" list.'],
+    );
+  });
+
+  it('reports a checked item, or one whose status is a completion word, whose phase has not passed its gates', async () => {
+    const cases: [string, string, string][] = [
+      ['- [x] Phase 1: CI Setup\n- [ ] Phase 2: Deps', '[x]', 'Complete ([x])'],
+      ['- [X] Phase 1: CI Setup — In progress\n- [ ] Phase 2: Deps', '[X]', 'Complete ([X])'],
+      ['- [ ] Phase 1: CI Setup — Done\n- [ ] Phase 2: Deps', 'Done', 'Complete'],
+      ['- Phase 1: CI Setup (Verified & Integrated)\n- Phase 2: Deps (pending)', 'Verified & Integrated', 'Verified & Integrated'],
+      ['- [ ] Phase_1_CI: **Completed**\n- [ ] Phase_2_Deps', '**Completed**', 'Complete'],
+      ['- [ ] Phase 1 – ✅\n- [ ] Phase 2', '✅', 'Complete (✅)'],
+      ['- Phase 1 — Complete (2025-03-01)\n- Phase 2 — Not started', 'Complete', 'Complete'],
+    ];
+    for (const [items, at, marked] of cases) {
+      const text = plan(items);
+      const { svc } = await workspace(files(text, failing));
+      const ds = mismatches(svc);
+      assert.deepEqual(
+        ds.map((d) => d.message.replace(/: .*/, '')),
+        [`The plan marks Build/Phase_1_CI ${marked}, but its gates have not all passed`],
+        items,
+      );
+      assert.match(ds[0].message, /Proof failed/);
+      assert.deepEqual(ds[0].range, rangeOf(text, at), items);
+    }
+    // Not done: an unchecked box, a status that is no completion word, a completion word that is the phase's title.
+    for (const items of ['- [ ] Phase 1: CI Setup\n- [ ] Phase 2', '- Phase 1 — Being verified\n- Phase 2', '- [ ] Phase 1: Complete the CI\n- [ ] Phase 2']) {
+      const { svc } = await workspace(files(plan(items), failing));
+      assert.deepEqual(mismatches(svc), [], items);
+    }
+    // A phase that passed its gates may be checked.
+    const { svc } = await workspace(files(plan('- [x] Phase 1: CI Setup\n- [ ] Phase 2')));
+    assert.deepEqual(mismatches(svc), []);
+  });
+
+  it('reports an item that names a phase the project does not have, and a phase without an item', async () => {
+    const text = plan('- [x] Phase 1: CI Setup\n- [ ] Phase 9: Ghost — Not started');
+    const { svc } = await workspace(files(text));
+    const ds = mismatches(svc);
+    assert.deepEqual(
+      ds.map((d) => d.message),
+      [
+        'No phase "Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Build/Phase_2_Deps has no item in the "Phase Status" list.',
+      ],
+    );
+    assert.deepEqual(ds[0].range, rangeOf(text, 'Phase 9: Ghost'));
+    assert.deepEqual(ds[1].range, rangeOf(text, 'Phase Status'));
+    // Another workstream's heading: its phase 1 is not Build's.
+    const other = plan('- [x] Phase 1: CI Setup\n- [ ] Phase 2: Deps\n\n### Deploy\n\n- [ ] Phase 1: Environments');
+    const { svc: svc2 } = await workspace({ ...files(other), 'proj/workstreams/Deploy/Phase_2_Rollout/implementation_prompt.md': PROMPT });
+    assert.deepEqual(
+      mismatches(svc2).map((d) => d.message),
+      [
+        'No phase "Phase 1: Environments" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Deploy/Phase_2_Rollout has no item in the "Phase Status" list.',
+      ],
+    );
+  });
+
+  it('takes notes for notes: items that name no phase, sub-items, a number without a workstream, lists beside a table', async () => {
+    const notes = [
+      '- [x] Phase 1: CI Setup',
+      '  - [x] Phase 7 follow-up: docs — Done',
+      '  - Phase 2 waits on it',
+      '- [ ] Phase 2: Deps',
+      '- Reviewed weekly: every Monday — Done',
+      '- [x] Order the build servers',
+      '- See [the design](docs/design.md) (complete)',
+      '- [ ] [Phase]',
+      '- Phases 3 to 5 are planned for Q3',
+      '- Phase two follows the first',
+      '- Phase 9 waits on the vendor',
+      '- ~~Phase 4: Mobile~~ — dropped',
+    ].join('\n');
+    const { svc } = await workspace(files(plan(notes), failing));
+    // The only report is phase 1's checked box: its failing proof.
+    assert.deepEqual(
+      mismatches(svc).map((d) => d.message.replace(/: .*/, '')),
+      ['The plan marks Build/Phase_1_CI Complete ([x]), but its gates have not all passed'],
+    );
+    // Without a workstream heading, "Phase 9: Ghost" may be any workstream's: not reported; a folder name is.
+    const { svc: svc2 } = await workspace(files(plan('- Phase_1_CI\n- Phase_2_Deps\n- Phase 9: Ghost\n- Phase_9_Ghost', '')));
+    assert.deepEqual(
+      mismatches(svc2).map((d) => d.message),
+      ['No phase "Phase_9_Ghost" exists under workstreams/: the plan lists a phase the project does not have.'],
+    );
+    // A section of notes only is no list of phases, and a table's section keeps its lists as notes.
+    const table = `# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n| Build | Phase_1_CI | Complete |\n\n- [x] Phase_2_Deps\n\n### Remarks\n\n- [x] All reviewed — Done\n`;
+    const { svc: svc3 } = await workspace(files(table, failing));
+    assert.deepEqual(
+      mismatches(svc3).map((d) => d.message.replace(/: .*/, '')),
+      ['The plan marks Build/Phase_1_CI Complete, but its gates have not all passed', 'Phase Build/Phase_2_Deps has no row in the "Phase Status" table.'],
+    );
+  });
+
+  it('reads hostile items in time linear in their length', async () => {
+    const n = 60_000;
+    const items = [
+      `- Phase 1${' '.repeat(n)}x`,
+      `- [ ] a${'_'.repeat(n)}b`,
+      `- [ ] Phase_1_CI ${'<!--'.repeat(n / 4)}`,
+      `- [ ] Phase 1 ${' '.repeat(n)}(`,
+      `- Phase 1 — Verified ${'!'.repeat(n)}a Integrated`,
+      `- [ ] Phase 2${' -'.repeat(n / 2)}`,
+      `- [ ] Phase 2${':  '.repeat(n / 3)}`,
+      `- [ ] Phase 2 ${'`'.repeat(n)}`,
+      `- [ ] Phase 2 ${'[a]('.repeat(n / 4)}`,
+    ].join('\n');
+    const { svc } = await workspace(files(plan(items)));
+    const t0 = Date.now();
+    const ds = mismatches(svc);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 3000, `took ${ms} ms`);
+    assert.deepEqual(ds, []);
+  });
+
+  it('follows plan edits between checks of the same list plan', async () => {
+    const { svc } = await workspace(files(plan('- [x] Phase 1: CI Setup\n- [ ] Phase 2: Deps')));
+    assert.deepEqual(mismatches(svc), []);
+    svc.setOverlay(`${ROOT}/${PLAN}`, plan('- [x] Phase 1: CI Setup'));
+    assert.deepEqual(
+      mismatches(svc).map((d) => d.message),
+      ['Phase Build/Phase_2_Deps has no item in the "Phase Status" list.'],
+    );
+    const affected = svc.setOverlay(`${ROOT}/${RESP}`, failing);
+    assert.ok(affected.includes(`${ROOT}/${PLAN}`));
+    assert.equal(mismatches(svc).length, 2);
+  });
+
+  it("the quick fix adds the missing phase's item to its workstream's list, in the list's own shape, never a table", async () => {
+    const cases: [string, string][] = [
+      // Marker, checkbox, "Phase N: Title", status after the same dash, not started in the plan's words.
+      [
+        '- [x] Phase 1: CI Setup — Verified & Integrated\n- Reviewed weekly.',
+        '- [x] Phase 1: CI Setup — Verified & Integrated\n- [ ] Phase 2: CI Setup — Not started\n- Reviewed weekly.',
+      ],
+      // A link as the neighbour's, to the prompt; no status when the neighbour has none.
+      [
+        '* [ ] [Phase_1_CI](workstreams/Build/Phase_1_CI/implementation_prompt.md)',
+        '* [ ] [Phase_1_CI](workstreams/Build/Phase_1_CI/implementation_prompt.md)\n* [ ] [Phase_2_Deps](workstreams/Build/Phase_2_Deps/implementation_prompt.md)',
+      ],
+      // An ordered list counts on; a status in parentheses; a loose list stays loose.
+      ['1. Phase_1_CI (complete)\n\n2. Other work (pending)', '1. Phase_1_CI (complete)\n\n2. Phase_2_Deps (Not started)\n\n2. Other work (pending)'],
+      ['3) Phase 1', '3) Phase 1\n4) Phase 2'],
+      // Emphasis and the separator after the number kept; a list numbered `1.` throughout stays so.
+      ['1. [x] **Phase 1**: CI Setup — Done\n1. Notes', '1. [x] **Phase 1**: CI Setup — Done\n1. [ ] **Phase 2**: CI Setup — Not started\n1. Notes'],
+      ['+ phase 1 - CI Setup', '+ phase 1 - CI Setup\n+ phase 2 - CI Setup'],
+    ];
+    for (const [items, expected] of cases) {
+      const text = plan(items) + '\n## Notes\n\nNone.\n';
+      const { svc } = await workspace(files(text));
+      const missing = mismatches(svc).find((d) => /Build\/Phase_2_Deps has no item/.test(d.message))!;
+      assert.ok(missing, items);
+      const [a] = codeActions(svc, [missing]);
+      assert.equal(a.title, 'Add Build/Phase_2_Deps to the Phase Status list');
+      const fixed = applyEdits(text, a.change.edits[0].edits);
+      assert.equal(fixed, plan(expected) + '\n## Notes\n\nNone.\n', items);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+      assert.deepEqual(mismatches(svc), [], items);
+    }
+  });
+
+  it("gives a new workstream of a plan kept under each workstream's heading its own heading and Phase Status, table or list", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+    const tail = '\n### Risks\n\nNone.\n';
+    const table = '| Phase | Status |\n| --- | --- |\n';
+    for (const [phases, added] of [
+      [`${table}| Phase_1_CI | Complete |\n| Phase_2_Deps | Not started |\n`, (st: string) => `${table}| Phase_1_Envs | ${st} |`],
+      ['- [x] Phase 1: CI Setup\n- [ ] Phase 2: Deps\n', (st: string) => `- [ ] Phase 1: CI Setup — ${st}`.replace(/ — .*/, '')],
+    ] as const) {
+      const text = `# Plan\n\n## Build\n\n### Phase Status\n\n${phases}${tail}`;
+      const { svc } = await workspace({ ...files(text), ...deploy });
+      const ds = mismatches(svc);
+      assert.deepEqual(
+        ds.map((d) => d.message.replace(/ in the .*/, '')),
+        ['Phase Deploy/Phase_1_Envs has no ' + (phases.startsWith('|') ? 'row' : 'item')],
+      );
+      const fixed = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+      const status = STATUS_LABELS[svc.status(svc.findPhase('Deploy/Phase_1_Envs')!)];
+      assert.equal(fixed, `${text}\n## Deploy\n\n### Phase Status\n\n${added(status)}\n`);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+      assert.deepEqual(mismatches(svc), []);
+    }
+  });
+
+  it("writes a plan in the iAI framework's own style: numbered workstream headings, bold phase names with sub-items", async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+    const text = [
+      '# Plan',
+      '',
+      '## Phase Status',
+      '',
+      '### 3.1. Build Workstream (iAI Managed)',
+      '',
+      '-   **Phase 1: CI Setup (iAI Prompt-Driven)** — Verified & Integrated',
+      '    -   **Description:** Initial CI pipeline.',
+      '',
+      '## Notes',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    let fixed = text;
+    for (const id of ['Build/Phase_2_Deps', 'Deploy/Phase_1_Envs']) {
+      const d = mismatches(svc).find((x) => x.message.includes(`${id} has no item`))!;
+      fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    }
+    const st = (id: string) => STATUS_LABELS[svc.status(svc.findPhase(id)!)];
+    assert.equal(
+      fixed,
+      text.replace(
+        '    -   **Description:** Initial CI pipeline.\n',
+        '    -   **Description:** Initial CI pipeline.\n' +
+          `-   **Phase 2: CI Setup** — ${st('Build/Phase_2_Deps')}\n` +
+          '\n### 3.2. Deploy Workstream (iAI Managed)\n\n' +
+          `-   **Phase 1: CI Setup** — ${st('Deploy/Phase_1_Envs')}\n`,
+      ),
+    );
+    assert.deepEqual(mismatches(svc), []);
+  });
+
+  it('the quick fix checks the box of a complete phase, keeps CRLF, and gives a workstream without a list its own', async () => {
+    const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+    const text = '# Plan\r\n\r\n## Phase Status\r\n\r\n### Build Workstream\r\n- [ ] Phase 2: Deps\r\n\r\n## Notes\r\n\r\nNone.\r\n';
+    const { svc } = await workspace({ ...files(text), ...deploy });
+    const ds = mismatches(svc);
+    assert.deepEqual(
+      ds.map((d) => d.message),
+      ['Phase Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Deploy/Phase_1_Envs has no item in the "Phase Status" list.'],
+    );
+    let fixed = text;
+    for (const id of ['Build/Phase_1_CI', 'Deploy/Phase_1_Envs']) {
+      const d = mismatches(svc).find((x) => x.message.includes(`${id} has no item`))!;
+      fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    }
+    assert.equal(
+      fixed,
+      '# Plan\r\n\r\n## Phase Status\r\n\r\n### Build Workstream\r\n- [ ] Phase 2: Deps\r\n- [x] Phase 1: CI Setup\r\n\r\n### Deploy Workstream\r\n- [ ] Phase 1: CI Setup\r\n\r\n## Notes\r\n\r\nNone.\r\n',
+    );
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(mismatches(svc), []);
+    // A list that checks its items `[X]` gets `[X]`.
+    const upper = plan('- [X] Phase 2: Deps');
+    const { svc: svc2 } = await workspace(files(upper));
+    const d = mismatches(svc2).find((x) => x.message.includes('Build/Phase_1_CI has no item'))!;
+    assert.equal(applyEdits(upper, codeActions(svc2, [d])[0].change.edits[0].edits), plan('- [X] Phase 2: Deps\n- [X] Phase 1: CI Setup'));
   });
 });

@@ -199,7 +199,11 @@ async function applyPlanEdits(ctx: CliContext, plan: NewPlan, created: Set<strin
         const edits = text === e.text ? e.edits : e.again(text);
         return edits && applyEdits(text, edits);
       });
-      ctx.stdout.write(changed ? `updated  ${rel(e.file)}  (${e.reason})\n` : `skipped  ${rel(e.file)}  (it has that row already)\n`);
+      ctx.stdout.write(
+        changed
+          ? `updated  ${rel(e.file)}  (${e.reason})\n`
+          : `skipped  ${rel(e.file)}  (it has that ${e.reason.startsWith('item ') ? 'item' : 'row'} already)\n`,
+      );
     } catch (err) {
       ctx.stdout.write(`skipped  ${rel(e.file)}  (${(err as Error).message.split('\n')[0]})\n`);
     }

@@ -363,7 +363,12 @@ export const PLAN_KIND: DocumentKindSpec = {
   required: false,
   schema: 'plan',
   template: 'plan',
-  sections: [{ title: 'Phase Status', description: 'A table: Workstream | Phase | Status.' }],
+  sections: [
+    {
+      title: 'Phase Status',
+      description: 'A table: Workstream | Phase | Status; or a checklist under each workstream heading (`- [x] Phase 1: Source Code Management — Done`).',
+    },
+  ],
 };
 
 /**

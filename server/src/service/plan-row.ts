@@ -5,10 +5,11 @@
  * of the plan. The row reads so that the plan rule (rules/phase-plan.ts) matches it to the phase.
  */
 import type { PhasegateService } from './service';
-import { INLINE_LINK, parseDocument } from './markdown';
+import { INLINE_LINK, normalizeTitle, parseDocument } from './markdown';
 import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
-import { PLAN_SECTION, isPlaceholder, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
+import { PLAN_SECTION, isCompleteStatus, isPlaceholder, itemMatches, listFor, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
+import type { PlanList, PlanTables } from './rules/phase-plan';
 import { textKey } from './handoff';
 import type { Phase } from './workspace';
 import { range } from './types';
@@ -115,12 +116,16 @@ export function planRowEditOf(
   p: NewPlanPhase,
   promptFile: string,
   workstreams: readonly string[],
-): { edits: TextEdit[] } | { reason: string } | undefined {
+): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
   // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
   const pt = planTables(doc, workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream]);
   if (!pt) return { reason: `no "${PLAN_SECTION}" section` };
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
+  if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
+  // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
+  const list = listFor(pt, p.workstream);
+  if (list || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   const target = tableFor(pt, p.workstream);
@@ -158,7 +163,7 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
-  if (!target) return { edits: [newWorkstreamTable(doc, table, p.workstream, row.trimEnd())] };
+  if (!target) return { edits: [newWorkstreamTable(doc, table, lastTable.cols.impliedWorkstream, p.workstream, row.trimEnd())] };
   if (templateRow) {
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
@@ -173,16 +178,130 @@ export function planRowEditOf(
  * A workstream's own table, after the section of `model` (the last workstream's table): a heading as
  * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
  */
-function newWorkstreamTable(doc: ParsedDocument, model: Table, workstream: string, row: string): TextEdit {
-  const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
-  const level = Math.min(6, heading?.level ?? 3);
-  const title = heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream;
-  let end = model.section !== undefined ? doc.sections[model.section].end - 1 : model.endLine;
-  while (end > model.endLine && (doc.lines[end] ?? '').trim() === '') end--;
+function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string | undefined, workstream: string, row: string): TextEdit {
+  const { end, headings } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
-  const lines = ['', `${'#'.repeat(level)} ${title}`, '', doc.lines[model.line], doc.lines[model.line + 1], row];
+  const lines = ['', ...headings.flatMap((h) => [h, '']), doc.lines[model.line], doc.lines[model.line + 1], row];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+}
+
+/**
+ * Where a workstream's own table or list goes, after the last one (in section `idx`, its last line `last`),
+ * and the headings above it: a heading as that one's (`### Deploy Workstream` after `### Build Workstream`);
+ * in a plan that keeps a Phase Status section under each workstream's heading (`## Build` › `### Phase
+ * Status`, the workstream `implied` by the heading above), after that workstream's section, under
+ * `## Deploy` › `### Phase Status`, where the plan rule reads it.
+ */
+function workstreamPlace(
+  doc: ParsedDocument,
+  idx: number | undefined,
+  last: number,
+  implied: string | undefined,
+  workstream: string,
+): { end: number; headings: string[] } {
+  const section = idx !== undefined ? doc.sections[idx] : undefined;
+  const nested =
+    section && implied !== undefined && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
+  const outer = nested ?? section;
+  const heading = outer?.heading;
+  const level = Math.min(6, heading?.level ?? 3);
+  const title =
+    (heading && implied !== undefined && renamed(heading.text, implied, workstream)) ??
+    (heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream);
+  let end = outer ? outer.end - 1 : last;
+  while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
+  const headings = [`${'#'.repeat(level)} ${title}`];
+  if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
+  return { end, headings };
+}
+
+/**
+ * The heading `text` of workstream `from`'s section as `to`'s: its name replaced, a leading number counted
+ * on (`3.1. Build Workstream (iAI Managed)` → `3.2. Deploy Workstream (iAI Managed)`). Undefined when the
+ * text does not spell the name.
+ */
+function renamed(text: string, from: string, to: string): string | undefined {
+  // `Data_Pipeline` is written `Data Pipeline` or `Data-Pipeline` too.
+  const spelled = new RegExp(`(?<![\\p{L}\\p{N}])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[_ -]/g, '[_ -]')}(?![\\p{L}\\p{N}])`, 'iu');
+  const at = spelled.exec(text);
+  if (!at) return undefined;
+  const out = text.slice(0, at.index) + to + text.slice(at.index + at[0].length);
+  return out.replace(/^((?:\d+\.)*)(\d+)(\.?\s)/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`);
+}
+
+/**
+ * The edit that adds the phase's item to `list` (or, when undefined, to a list of its workstream's own after the
+ * plan's last list, under a heading as that one's): the item after the list's last item of a phase, in its
+ * shape (indentation, marker, checkbox, the way it names its phase, its status after the same separator).
+ */
+function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: PlanList | undefined, p: NewPlanPhase, promptFile: string): TextEdit {
+  const model = list ?? pt.lists[pt.lists.length - 1];
+  const phaseItems = model.items.filter((i) => i.phaseLike);
+  const sample = phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
+  const src = doc.lines[sample.item.line] ?? '';
+  const m = /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
+  const lead = m ? m[1] : '';
+  const space = m ? m[5] : ' ';
+  let marker = m?.[2] ?? '-';
+  if (m && m[3] !== undefined) {
+    // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
+    const nums = model.items.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
+    const next = !list ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
+    marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
+  }
+  const status = p.status ?? notStarted(model.items.flatMap((i) => (i.status ? [i.status.text] : [])));
+  let box = '';
+  if (sample.item.checkboxRange) {
+    const after = /^\s*/.exec(src.slice(sample.item.checkboxRange.end.character))![0];
+    // Checked as the list checks its items (`[X]` in a list that writes it so).
+    const upper =
+      model.items.some((i) => i.item.checked && /\[X\]/.test(doc.lines[i.item.line] ?? '')) &&
+      !model.items.some((i) => i.item.checked && /\[x\]/.test(doc.lines[i.item.line] ?? ''));
+    box = `[${isCompleteStatus(status) ? (upper ? 'X' : 'x') : ' '}]${after || ' '}`;
+  }
+  const ownWorkstream = list ? list.impliedWorkstream !== undefined : true;
+  const name = (ownWorkstream && numberedName(sample.name, p)) || phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
+  const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
+  const item = `${lead}${marker}${space}${box}${name}${tail}`;
+  if (!list) {
+    const lastItem = model.items[model.items.length - 1].item;
+    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream, p.workstream);
+    const eol = lineEnding(doc.text, end, doc.eol);
+    const at = (doc.lines[end] ?? '').length;
+    // A blank line after a heading when the model list has one after its own.
+    const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
+    const first = model.items[0].item.line;
+    const gap = heading && first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
+    const lines = ['', ...headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap])), item];
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  }
+  // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
+  let end = sample.item.endLine;
+  while (end > sample.item.line && (doc.lines[end] ?? '').trim() === '') end--;
+  const loose = model.items.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + item };
+}
+
+/**
+ * The phase's name as a neighbour names its own by number, its emphasis and separator kept: `Phase 3`,
+ * `**Phase 3**: Title`, `Phase 3 - Title`. Undefined for a neighbour named otherwise (a link, a folder name), or
+ * one with a title when the phase has none.
+ */
+function numberedName(sample: string, p: NewPlanPhase): string | undefined {
+  // Emphasis around the whole name: `**Phase 1: Source Code Management (iAI Prompt-Driven)**` → `**Phase 3: Title**`.
+  const wrap = /^(\*\*|__)(?!\s)[\s\S]*\S\1$/.exec(sample.trim());
+  if (wrap) {
+    const inner = numberedName(sample.trim().slice(2, -2), p);
+    return inner === undefined ? undefined : `${wrap[1]}${inner}${wrap[1]}`;
+  }
+  const m = /^(\*\*|__|\*|_)?(phase)(\s*)\d+(\*\*|__|\*|_)?(?:(\s*[:.\-–—]\s*)(?=\S)|\s*$)/i.exec(sample);
+  if (!m || (m[1] ?? '') !== (m[4] ?? '') || sample.includes('](')) return undefined;
+  const head = `${m[1] ?? ''}${m[2]}${m[3]}${p.number}${m[4] ?? ''}`;
+  if (m[5] === undefined) return head;
+  return p.title !== undefined ? `${head}${m[5]}${p.title}` : undefined;
 }
 
 /** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */
@@ -218,7 +337,7 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai));
     if (!r) continue;
     if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
-    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `row of ${p.id} added` });
+    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${p.id} added` });
   }
   return out;
 }

@@ -113,11 +113,14 @@ const addPlanRow: Fix = (svc, diag) => {
   const name = basename(phase.folder);
   // An iAI phase's row as `new prompt` adds it: in the table's own format (plan-row.ts), with the phase's status.
   const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
-  if (all.tables.length && phase.workstream !== undefined && phase.number !== undefined && prompt) {
+  // A plan kept as checklists gets an item, never a table (plan-row.ts).
+  const listed = all.lists.length > 0 && !all.tables.length;
+  if ((all.tables.length || all.lists.length) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
     const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
-    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt.file, workstreamsOf(tracked));
-    return r && 'edits' in r ? action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, r.edits) : undefined;
+    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
+    return r && 'edits' in r ? action(`Add ${phase.id} to the ${PLAN_SECTION} ${r.list ? 'list' : 'table'}`, diag, r.edits) : undefined;
   }
+  if (listed) return undefined;
   if (pt.table && pt.cols) {
     const cells = pt.table.header.map(() => '');
     if (pt.cols.workstream !== undefined) cells[pt.cols.workstream] = phase.workstream ?? '';

@@ -5,7 +5,10 @@
  */
 import { normalizeTitle } from '../markdown';
 import { basename, dirname, isInside, joinPath } from '../host';
-import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
+import { INLINE_LINK, replaceComments } from '../markdown';
+import type { ListItem, ParsedDocument, Section, Table, TableCell } from '../markdown';
+import type { Range } from '../types';
+import { range } from '../types';
 import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
 import type { Phase, WorkspaceModel } from '../workspace';
 import type { Rule, RuleContext } from './rule';
@@ -61,6 +64,45 @@ export interface PlanTables {
   tables: { table: Table; cols: PlanColumns }[];
   /** The first table under it, when none has a phase column (the plan rule says nothing of its rows). */
   first: Table | undefined;
+  /** Its checklists of phases (see PlanList), in the sections that hold no table of phases. */
+  lists: PlanList[];
+}
+
+/**
+ * A top-level list item of a Phase Status section, read as a row: `- [x] Phase 1: Source Code Management —
+ * Verified & Integrated`, `- [ ] [Phase_3_Artifacts](workstreams/Build/Phase_3_Artifacts/implementation_prompt.md)`,
+ * `1. Phase_2_Deps (in progress)`.
+ */
+export interface PlanItem {
+  item: ListItem;
+  /** The words that name the phase: the item's text before its status. */
+  name: string;
+  nameRange: Range;
+  /** `name` as it is compared with a folder name or id: without trailing parentheses that hold no status (`Phase_1_CI (Weeks 1-2)`). */
+  key: string;
+  /**
+   * The start of `name` whose links name the phase: up to its first separator (`[Phase_3](…)`, `Phase 3`), so
+   * that `Phase 3: Release — after [Phase 2](…)` names phase 3 only.
+   */
+  head: string;
+  /** Its status after a dash, a colon or in parentheses (`In progress`), with the separator before it (` — `, `: `, ` (`). */
+  status: { text: string; range: Range; sep: string; close: string } | undefined;
+  /** Its number when `name` starts as a phase's does (`Phase 1: …`, `Phase_1_CI`, `**Phase 1**`). */
+  number: number | undefined;
+  /** The workstream of its nearest heading, among the project's. */
+  workstream: string | undefined;
+  /** It reads as a phase's item (`Phase N…`, `Build/Phase_1_CI`, or a link into `workstreams/`), not a free note. */
+  phaseLike: boolean;
+  /** And it names the phase clearly enough that naming none is reported: with a workstream, a folder-like name or a link. */
+  reportable: boolean;
+}
+
+/** The items of one section that form a checklist of phases (at least one reads as a phase's). */
+export interface PlanList {
+  section: number | undefined;
+  items: PlanItem[];
+  /** The workstream its nearest heading names (`### Build Workstream`). */
+  impliedWorkstream?: string;
 }
 
 /**
@@ -83,7 +125,163 @@ export function planTables(doc: ParsedDocument, workstreams: readonly string[]):
     }
     tables.push({ table, cols });
   }
-  return { section: sections[0], tables, first: within[0] };
+  return { section: sections[0], tables, first: within[0], lists: planLists(doc, sections, tables, workstreams) };
+}
+
+/** A status word: done, not started, under way, stopped (compared by textKey, leading symbols left out). */
+const STATUS_WORD =
+  /^(complete|completed|done|finished|passed|verified|integrated|verified (and )?integrated|integrated (and )?verified|not started|not yet started|not begun|pending|planned|todo|to do|open|queued|backlog|new|upcoming|scheduled|next|in progress|ongoing|under way|underway|started|active|wip|in review|review|under review|being verified|testing|blocked|on hold|paused|deferred|cancelled|canceled|skipped|failed|dropped)$/;
+
+/** A name that starts as a phase's: `Phase 1`, `Phase 1: CI`, `Phase_1_CI`, `Phase-1`. */
+const PHASE_START = /^phase[\s_-]*(\d+)(?=$|[\s_:.,;)\-–—])/i;
+/** A name that is a phase's alone, or with its title after a separator: `Phase 2`, `Phase 2: Deps`, `Phase 2 — Deps`, `Phase 2 (Deps)`, `Phase_2_Deps`. */
+const PHASE_NAME = /^phase[\s_-]*\d+(?:$|\s*[:.(–—]|\s+-\s|_)/i;
+/** A phase's id: `Build/Phase_1_CI`. */
+const PHASE_ID = /^[^/\s]+\/phase[_-]?\d+\S*$/i;
+/** An inline link; the first group is its text, the second its target. */
+const ITEM_LINK = new RegExp(INLINE_LINK, 'g');
+
+/** `text` with its links, code spans and HTML comments masked (`x`, same length), where no separator is looked for. */
+function maskSpans(text: string): string {
+  let m = text.replace(ITEM_LINK, (all) => 'x'.repeat(all.length));
+  m = m.replace(/`[^`]*`/g, (all) => 'x'.repeat(all.length));
+  return replaceComments(m, (c) => 'x'.repeat(c.length));
+}
+
+/** The text of a status as it is compared: textKey, leading symbols (✅) left out. */
+function statusKeyOf(text: string): string {
+  return textKey(text).replace(/^\W+/, '');
+}
+
+/** A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it is a status word. */
+function splitItem(text: string): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
+  const masked = maskSpans(text);
+  const candidates: { cut: number; at: number; text: string; sep: string; close: string }[] = [];
+  // By hand, not `\s*\(` (quadratic on a long run of spaces): the white space before the parentheses.
+  const found = /\(([^()]*)\)\s*$/.exec(masked);
+  let cut = found ? found.index : -1;
+  while (cut > 0 && /\s/.test(masked[cut - 1])) cut--;
+  if (found) {
+    const at = found.index + 1;
+    candidates.push({ cut, at, text: text.slice(at, at + found[1].length), sep: masked.slice(cut, at), close: ')' });
+  }
+  // Without its trailing parentheses: `Phase 1 — Complete (2025-03-01)` is Complete.
+  const body = found ? masked.slice(0, cut) : masked;
+  const dash = /^(.*\S)(\s+[—–-]\s+|\s*[—–]\s*)(?=\S)/.exec(body);
+  if (dash) {
+    const at = dash[0].length;
+    candidates.push({ cut: dash[1].length, at, text: text.slice(at, body.length), sep: dash[2], close: '' });
+  }
+  const colon = /^(.*\S)(:\s+)(?=\S)/.exec(body);
+  if (colon) {
+    const at = colon[0].length;
+    candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '' });
+  }
+  // Only a status word is a status: `Phase 1 - CI Setup` is a name.
+  const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text));
+  if (status) return { name: text.slice(0, status.cut), bare: text.slice(0, status.cut), status };
+  // Parentheses that hold no status stay in the name (`CI Setup ([prompt](…))`), but not in what is compared with a folder name.
+  return { name: text, bare: found ? text.slice(0, cut) : text };
+}
+
+/** The plain words of a name: its links' texts, without emphasis and code markup around them. */
+function plainName(name: string): string {
+  const s = name.replace(ITEM_LINK, (_m, label: string) => label).replace(/[*`~]/g, '');
+  // Emphasis underscores around it, trimmed by hand (`_+$` is quadratic on a long run of `_` inside).
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a] === '_') a++;
+  while (b > a && s[b - 1] === '_') b--;
+  return s.slice(a, b).trim();
+}
+
+/** `text` without the symbols around its words (`✅ Verified & Integrated!` → `Verified & Integrated`), in linear time. */
+function wordsOnly(text: string): string {
+  const chars = [...text];
+  const word = (c: string) => /[\p{L}\p{N}]/u.test(c);
+  let a = 0;
+  let b = chars.length;
+  while (a < b && !word(chars[a])) a++;
+  while (b > a && !word(chars[b - 1])) b--;
+  return chars.slice(a, b).join('');
+}
+
+/** The end of a name's first part: before its first spaced dash, colon, comma or parenthesis outside links and code. */
+function headEnd(masked: string): number {
+  // No `\s*` before the separator (quadratic on a long run of spaces): the head is only read for its links.
+  const m = /\s-\s|[—–:,(]/.exec(masked);
+  return m ? m.index : masked.length;
+}
+
+/** A plan item of `it`, in the section of workstream `workstream`. */
+function planItem(it: ListItem, workstream: string | undefined): PlanItem {
+  const { name: rawName, bare, status } = splitItem(it.text);
+  const name = rawName.trimEnd();
+  const start = it.textRange.start;
+  const plain = plainName(bare.trimEnd());
+  const num = PHASE_START.exec(plain);
+  // The links of its head, or of the whole name when the head neither links nor numbers the phase (`Build Automation ([prompt](…))`).
+  const start0 = name.slice(0, headEnd(maskSpans(name)));
+  const head = num || start0.includes('](') ? start0 : name;
+  const links = [...head.matchAll(ITEM_LINK)].map((m) => m[2]);
+  const intoWorkstreams = links.some((l) => /(^|\/)workstreams\//.test(l));
+  // A struck-out item (`~~Phase 4: Mobile~~`) is one the plan dropped: a note.
+  const struck = /^~~[\s\S]*~~$/.test(name.trim());
+  const phaseLike = !struck && (!!num || PHASE_ID.test(plain) || intoWorkstreams);
+  return {
+    item: it,
+    name,
+    nameRange: range(start.line, start.character, start.line, start.character + name.length),
+    key: bare.trimEnd(),
+    head,
+    status:
+      status && status.text.trim() !== ''
+        ? {
+            text: status.text.trimEnd(),
+            range: range(start.line, start.character + status.at, start.line, start.character + status.at + status.text.trimEnd().length),
+            sep: status.sep,
+            close: status.close,
+          }
+        : undefined,
+    number: num ? Number(num[1]) : undefined,
+    workstream,
+    phaseLike,
+    // `Phase 2 waits on Phase 1` may be a note: only `Phase 2`, `Phase 2: …`, `Phase 2 — …`, `Phase 2 (…)` or `Phase_2_…` is reported as naming no phase.
+    reportable:
+      phaseLike &&
+      (intoWorkstreams || PHASE_ID.test(plain) || (!!num && PHASE_NAME.test(plain))) &&
+      (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
+  };
+}
+
+/** The plan's lists, by document and workstreams (performance only: the plan is checked after every edit of any phase). */
+const listsOf = new WeakMap<ParsedDocument, { ws: string; lists: PlanList[] }>();
+
+/**
+ * The checklists of phases under the Phase Status sections: their top-level items (a sub-item is a note
+ * of its item), grouped by section, in the sections whose own text holds no table of phases (a table's
+ * section keeps its lists as notes). A section's items are a list of phases when one reads as a phase's.
+ */
+function planLists(doc: ParsedDocument, sections: Section[], tables: PlanTables['tables'], workstreams: readonly string[]): PlanList[] {
+  const wsKey = workstreams.join('\n');
+  const known = listsOf.get(doc);
+  if (known && known.ws === wsKey) return known.lists;
+  const tabled = new Set(tables.map((t) => t.table.section));
+  const bySection = new Map<number | undefined, PlanList>();
+  for (const it of doc.items) {
+    if (it.depth !== 0 || tabled.has(it.section) || !sections.some((s) => it.line > s.heading.line && it.line < s.end)) continue;
+    let list = bySection.get(it.section);
+    if (!list) {
+      list = { section: it.section, items: [] };
+      const ws = headingWorkstream(doc, it.section, workstreams);
+      if (ws !== undefined) list.impliedWorkstream = ws;
+      bySection.set(it.section, list);
+    }
+    list.items.push(planItem(it, list.impliedWorkstream));
+  }
+  const lists = [...bySection.values()].filter((l) => l.items.some((i) => i.phaseLike));
+  listsOf.set(doc, { ws: wsKey, lists });
+  return lists;
 }
 
 /**
@@ -98,6 +296,23 @@ export function tableFor(pt: PlanTables, workstream: string | undefined): PlanTa
     pt.tables.find((t) => t.cols.workstream !== undefined) ??
     pt.tables.find((t) => t.cols.impliedWorkstream === undefined)
   );
+}
+
+/**
+ * The list of `pt` a phase of `workstream` goes in: the one under its workstream's heading, else, in a plan
+ * without tables of phases, its first list of no workstream. None when there is no such list.
+ */
+export function listFor(pt: PlanTables, workstream: string | undefined): PlanList | undefined {
+  const key = workstream !== undefined ? workstreamKey(workstream) : undefined;
+  return (
+    pt.lists.find((l) => l.impliedWorkstream !== undefined && workstreamKey(l.impliedWorkstream) === key) ??
+    (pt.tables.length ? undefined : pt.lists.find((l) => l.impliedWorkstream === undefined))
+  );
+}
+
+/** Whether a status says the phase is done (`Complete`, `Verified & Integrated`, `✅`), as the plan rule reads a row's. */
+export function isCompleteStatus(text: string): boolean {
+  return COMPLETE.test(statusKeyOf(text)) || DONE_MARK.test(text);
 }
 
 /** The workstream the nearest heading above section `idx` names (`Build`, `Build Workstream`, `3.1 Build Workstream (iAI Managed)`). */
@@ -126,15 +341,27 @@ function phaseNumberOf(text: string): RegExpExecArray | null {
 export function rowMatches(doc: ParsedDocument, planPath: string, cells: TableCell[], cols: PlanColumns, p: Phase, root: string): boolean {
   const cell = cells[cols.phase];
   if (!cell) return false;
-  const ws = rowWorkstream(cells, cols);
+  const num = phaseNumberOf(cell.text);
+  return namesPhase(cell.text, rowWorkstream(cells, cols), num ? Number(num[1]) : undefined, planPath, p, root);
+}
+
+/** Whether a plan item names a phase, as a row does: by link, folder name or id, or with its workstream its number. */
+export function itemMatches(planPath: string, it: PlanItem, p: Phase, root: string): boolean {
+  return namesPhase(it.key, it.workstream ?? '', it.number, planPath, p, root, it.head);
+}
+
+/**
+ * Whether `text` (a row's Phase cell, an item's name), of workstream `ws` (may be empty) and phase number `num`,
+ * names `p`; by the links of `linked` (all of `text`, or an item's head).
+ */
+function namesPhase(text: string, ws: string, num: number | undefined, planPath: string, p: Phase, root: string, linked = text): boolean {
   if (ws.trim() && p.workstream !== undefined && workstreamKey(ws) !== workstreamKey(p.workstream)) return false;
-  const links = [...cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
+  const links = [...linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
   if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
-  const key = nameKey(cell.text);
+  const key = nameKey(text);
   if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
   // "Phase 1: Source Code Management" (or "1" in the Phase column) in the Build row matches Build/Phase_1_Source_Control.
-  const num = phaseNumberOf(cell.text);
-  return !!num && ws.trim() !== '' && p.number !== undefined && Number(num[1]) === p.number;
+  return num !== undefined && ws.trim() !== '' && p.number !== undefined && num === p.number;
 }
 
 /**
@@ -151,7 +378,7 @@ const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
  * Every phase rowMatches accepts is a candidate: a link at or under its folder, its folder name or
  * id as the cell's key, or its number with a workstream given.
  */
-function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns, planPath: string, root: string) => Phase[] {
+function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[] {
   const by = new Map<string, Phase[]>();
   const add = (k: string, p: Phase) => {
     const l = by.get(k);
@@ -166,12 +393,10 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
     add(`k:${nameKey(p.id)}`, p);
     if (p.number !== undefined) add(`n:${p.number}`, p);
   });
-  return (cells, cols, planPath, root) => {
-    const cell = cells[cols.phase];
-    if (!cell) return [];
+  return (text, ws, num, planPath, root, linked = text) => {
     const found = new Set<Phase>();
     const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
-    for (const m of cell.text.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
+    for (const m of linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
       const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
       if (l === undefined) continue;
       for (let d = l; ; d = dirname(d)) {
@@ -179,9 +404,8 @@ function candidateIndex(phases: Phase[]): (cells: TableCell[], cols: PlanColumns
         if (d === dirname(d)) break;
       }
     }
-    take(`k:${nameKey(cell.text)}`);
-    const num = phaseNumberOf(cell.text);
-    if (num && rowWorkstream(cells, cols).trim() !== '') take(`n:${Number(num[1])}`);
+    take(`k:${nameKey(text)}`);
+    if (num !== undefined && ws.trim() !== '') take(`n:${num}`);
     return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 }
@@ -202,9 +426,25 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
   const hits = table.rows.map((row) => {
     const cell = row.cells[cols.phase];
     if (!cell || textKey(cell.text) === '') return undefined;
-    return candidates(row.cells, cols, path, root).filter((p) => rowMatches(doc, path, row.cells, cols, p, root));
+    const num = phaseNumberOf(cell.text);
+    return candidates(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
+      rowMatches(doc, path, row.cells, cols, p, root),
+    );
   });
   rowHits.set(table, { model, path, ws: cols.impliedWorkstream, hits });
+  return hits;
+}
+
+/** The phases each item of a plan's list names, as hitsOfRows finds a table's (kept by list, for its model: performance only). */
+const itemHits = new WeakMap<PlanList, { model: WorkspaceModel; path: string; hits: Phase[][] }>();
+
+function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases: Phase[], index: () => ReturnType<typeof candidateIndex>): Phase[][] {
+  const known = itemHits.get(list);
+  if (known && known.model === model && known.path === path) return known.hits;
+  const candidates = index();
+  const root = model.root;
+  const hits = list.items.map((it) => candidates(it.key, it.workstream ?? '', it.number, path, root, it.head).filter((p) => itemMatches(path, it, p, root)));
+  itemHits.set(list, { model, path, hits });
   return hits;
 }
 
@@ -265,10 +505,52 @@ export const planRule: Rule = {
         }
       }
     }
+    // One index of the phases for all the lists (built only when one of them was not read yet).
+    let built: ReturnType<typeof candidateIndex> | undefined;
+    const index = () => (built ??= candidateIndex(phases));
+    for (const list of pt.lists) {
+      const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, phases, index);
+      list.items.forEach((it, i) => {
+        const hits = hitsByItem[i];
+        if (!hits.length) {
+          // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
+          if (it.reportable && !isPlaceholder(it.name))
+            ctx.report(
+              'plan-status-mismatch',
+              it.nameRange,
+              `No phase "${it.name}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
+            );
+          return;
+        }
+        hits.forEach((p) => matched.add(p));
+        if (!ctx.gates) return;
+        const status = it.status;
+        const key = status ? statusKeyOf(status.text) : '';
+        const word = status !== undefined && (COMPLETE.test(key) || DONE_MARK.test(status.text));
+        if (!word && it.item.checked !== true) return;
+        // A status word is reported as a row's is; a checked box alone as `Complete ([x])`.
+        const marked = !word
+          ? `Complete (${(doc.lines[it.item.line] ?? '').slice(it.item.checkboxRange!.start.character, it.item.checkboxRange!.end.character)})`
+          : /verified|integrated/.test(key)
+            ? wordsOnly(status!.text)
+            : DONE_MARK.test(status!.text)
+              ? `Complete (${status!.text.replace(/[\s*_]/g, '')})`
+              : 'Complete';
+        const where = word ? status!.range : it.item.checkboxRange!;
+        for (const p of hits) {
+          const open = ctx.gates(p).filter((g) => g.status !== 'passed');
+          if (!open.length) continue;
+          const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
+          ctx.report('plan-status-mismatch', where, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
+        }
+      });
+    }
     const at = pt.section.heading.textRange;
+    // A plan that keeps its phases as checklists only is told of a missing item, not of a missing table row.
+    const missing = pt.tables.length || !pt.lists.length ? `row in the "${PLAN_SECTION}" table` : `item in the "${PLAN_SECTION}" list`;
     for (const p of phases) {
       if (matched.has(p)) continue;
-      ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no row in the "${PLAN_SECTION}" table.`, { fix: 'add-plan-row', phase: p.id });
+      ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
     }
   },
 };
