@@ -458,6 +458,25 @@ export function isPlaceholder(text: string): boolean {
   return text.replace(PLACEHOLDER, '').trim() === '' && text.trim() !== '';
 }
 
+/** A row or item that names a phase the project does not have. */
+function reportNoSuchPhase(ctx: RuleContext, at: Range, name: string, phases: readonly Phase[]): void {
+  ctx.report(
+    'plan-status-mismatch',
+    at,
+    `No phase "${name}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
+  );
+}
+
+/** A row or item marked complete (`marked`: how the plan says it) for phases whose gates have not all passed. */
+function reportMarkedComplete(ctx: RuleContext, at: Range, phases: readonly Phase[], marked: string): void {
+  for (const p of phases) {
+    const open = ctx.gates!(p).filter((g) => g.status !== 'passed');
+    if (!open.length) continue;
+    const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
+    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
+  }
+}
+
 export const planRule: Rule = {
   ids: ['plan-status-mismatch'],
   readsGates: true,
@@ -479,11 +498,7 @@ export const planRule: Rule = {
         // A row the template left (`| [Workstream] | [Phase] | Not started |`): unfilled-placeholder reports it.
         if (!hits.length && isPlaceholder(cell.text)) continue;
         if (!hits.length) {
-          ctx.report(
-            'plan-status-mismatch',
-            cell.range,
-            `No phase "${cell.text}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
-          );
+          reportNoSuchPhase(ctx, cell.range, cell.text, phases);
           continue;
         }
         hits.forEach((p) => matched.add(p));
@@ -497,12 +512,7 @@ export const planRule: Rule = {
           : mark
             ? `Complete (${status.text.replace(/[\s*_]/g, '')})`
             : 'Complete';
-        for (const p of hits) {
-          const open = ctx.gates(p).filter((g) => g.status !== 'passed');
-          if (!open.length) continue;
-          const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
-          ctx.report('plan-status-mismatch', status.range, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
-        }
+        reportMarkedComplete(ctx, status.range, hits, marked);
       }
     }
     // One index of the phases for all the lists (built only when one of them was not read yet).
@@ -514,12 +524,7 @@ export const planRule: Rule = {
         const hits = hitsByItem[i];
         if (!hits.length) {
           // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
-          if (it.reportable && !isPlaceholder(it.name))
-            ctx.report(
-              'plan-status-mismatch',
-              it.nameRange,
-              `No phase "${it.name}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
-            );
+          if (it.reportable && !isPlaceholder(it.name)) reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
           return;
         }
         hits.forEach((p) => matched.add(p));
@@ -536,13 +541,7 @@ export const planRule: Rule = {
             : DONE_MARK.test(status!.text)
               ? `Complete (${status!.text.replace(/[\s*_]/g, '')})`
               : 'Complete';
-        const where = word ? status!.range : it.item.checkboxRange!;
-        for (const p of hits) {
-          const open = ctx.gates(p).filter((g) => g.status !== 'passed');
-          if (!open.length) continue;
-          const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
-          ctx.report('plan-status-mismatch', where, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
-        }
+        reportMarkedComplete(ctx, word ? status!.range : it.item.checkboxRange!, hits, marked);
       });
     }
     const at = pt.section.heading.textRange;
