@@ -884,6 +884,26 @@ describe('document rules', () => {
       );
     });
 
+    it('a handoff decision not taken yet (- Decision 8: pending (quotes due), TBD, deferred …) needs no rationale, as in the decision log', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 7: TBD',
+        '- Decision 8: pending (quotes due)',
+        '- **Decision 9:** deferred to phase 3',
+        '- Decision: to be decided',
+        '- Decision 10: Drop MySQL',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale').map((d) => d.range),
+        [at(text, 8, 'Decision 10: Drop MySQL')],
+      );
+    });
+
     it('reads "→ Rationale", the template\'s word left after the arrow, as no rationale; a real one starting with the word is one', async () => {
       const text = [
         '# Phase 1 → Phase 2 Handoff',
