@@ -1137,6 +1137,20 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('complete handoff rewrites a bare path with a #fragment (04-ARTIFACTS/x.md#part), its fragment kept', async () => {
+    const bareOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '03-FINDINGS/roadmap.md#top');
+    assert.notEqual(bareOut, OUT1);
+    const { svc } = await handoffs(undefined, bareOut);
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'missing-artifact'), []);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /- Remediation roadmap: \.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top - prioritised fixes/);
+    const { svc: filled } = await handoffs(created.text, bareOut);
+    assert.deepEqual(
+      diagnosticsOf(filled, IN_PATH).filter((d) => ['handoff-mismatch', 'missing-artifact'].includes(d.code)),
+      [],
+    );
+  });
+
   it("complete handoff leaves the output handoff's own directive comments behind", async () => {
     const out = OUT1.replace(
       '[roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',
