@@ -151,7 +151,8 @@ class Planner {
   addFolder(folder: string): void {
     this.inside(joinPath(folder, '.gitkeep'));
     this.scanned(normalizePath(folder), false);
-    if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
+    // A file of the folder's name is no folder: creating its `.gitkeep` fails, and says why.
+    if (this.svc.isFolder(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
   }
 }

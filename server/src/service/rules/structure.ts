@@ -39,12 +39,18 @@ const documents: Rule = {
       else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, data);
     });
     for (const f of phase.layout.folders) {
-      if (!f.required || ctx.exists(joinPath(phase.folder, f.name))) continue;
+      const folder = joinPath(phase.folder, f.name);
+      if (!f.required || ctx.isFolder(folder)) continue;
       // `Generated artifacts (configs, scripts)` reads on as `for generated artifacts (…)` (an acronym keeps its case).
       const purpose = /^\p{Lu}\p{Ll}/u.test(f.purpose) ? f.purpose[0].toLowerCase() + f.purpose.slice(1) : f.purpose;
+      // A file where the folder should be: no folder can be created there until it is moved.
+      if (ctx.exists(folder)) {
+        ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${f.name} is a file, not a folder.`);
+        continue;
+      }
       ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}.`, {
         fix: 'create-folder',
-        folder: joinPath(phase.folder, f.name),
+        folder,
       });
     }
   },
