@@ -125,7 +125,8 @@ class Planner {
     const f = normalizePath(file);
     this.inside(f);
     this.scanned(f, true);
-    if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
+    // A folder of the file's name is no file: creating it fails, and says why.
+    if ((this.svc.exists(f) && !this.svc.isFolder(f)) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
       return;
     }

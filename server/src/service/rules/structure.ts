@@ -34,9 +34,12 @@ const documents: Rule = {
     const strict = ctx.ruleSetting('missing-document') === 'error';
     phase.documents.forEach((d, i) => {
       if (d.exists || !d.spec.required) return;
-      const data = { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
-      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet.`, data);
-      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, data);
+      // A folder of the document's name: nothing can be created there until it is moved (no fix).
+      const folder = ctx.isFolder(d.path);
+      const why = folder ? `: ${d.spec.file} is a folder, not a file` : '';
+      const data = folder ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
+      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet${why}.`, data);
+      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${why}.`, data);
     });
     for (const f of phase.layout.folders) {
       const folder = joinPath(phase.folder, f.name);
