@@ -16,6 +16,18 @@ describe('phasegate argument parsing', () => {
     assert.deepEqual(parseArgs(['check', '--', '--weird-folder']).positionals, ['--weird-folder']);
   });
 
+  it('refuses an empty PATH (a variable left unset) rather than checking the current folder', () => {
+    for (const argv of [
+      ['check', ''],
+      ['check', '.', ' '],
+      ['status', ''],
+      ['new', 'phase', ''],
+      ['new', 'response', ''],
+    ]) {
+      assert.throws(() => parseArgs(argv), /an empty argument is no PATH or PHASE_ID/, JSON.stringify(argv));
+    }
+  });
+
   it('lets --help and --version win over a command', () => {
     assert.equal(parseArgs(['check', '--help']).command, 'help');
     assert.equal(parseArgs(['status', '-v']).command, 'version');

@@ -153,6 +153,47 @@ describe('phasegate new: refusals', () => {
     });
   });
 
+  it('a file where a phase folder belongs (03-FINDINGS) is not "skipped (already exists)": it is named on stderr (exit 2), and check says so', async () => {
+    await inTemp(async (ws) => {
+      fs.mkdirSync(path.join(ws, 'phase-1'));
+      fs.writeFileSync(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'), '# Phase 1: Audit\n');
+      fs.writeFileSync(path.join(ws, 'phase-1', '03-FINDINGS'), 'some notes\n');
+      const r = await run(['new', 'phase', 'phase-1'], new SyncNodeFileSystem(), ws);
+      assert.equal(r.code, 2);
+      assert.doesNotMatch(r.stdout, /03-FINDINGS/);
+      assert.match(r.stdout, /created {2}phase-1\/04-ARTIFACTS\/\.gitkeep\n/);
+      assert.equal(r.stderr, 'phasegate: could not create phase-1/03-FINDINGS/.gitkeep: phase-1/03-FINDINGS is a file, not a folder\n');
+      const check = await run(['check', '--format', 'json'], new SyncNodeFileSystem(), ws);
+      const diags = (JSON.parse(check.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+      assert.deepEqual(
+        diags.filter((d) => d.code === 'missing-folder').map((d) => d.message),
+        ['Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-FINDINGS is a file, not a folder.'],
+      );
+    });
+  });
+
+  it('a folder where a phase document belongs (05-DECISIONS.md/) is not "skipped (already exists)": it is named on stderr (exit 2), and check says so', async () => {
+    await inTemp(async (ws) => {
+      fs.mkdirSync(path.join(ws, 'phase-1', '05-DECISIONS.md'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'phase-1', '00-PHASE_BRIEF.md'), '# Phase 1: Audit\n');
+      const r = await run(['new', 'phase', 'phase-1'], new SyncNodeFileSystem(), ws);
+      assert.equal(r.code, 2);
+      assert.doesNotMatch(r.stdout, /05-DECISIONS/);
+      assert.match(r.stdout, /created {2}phase-1\/06-OUTPUT_HANDOFF\.md\n/);
+      assert.equal(r.stderr, 'phasegate: could not create phase-1/05-DECISIONS.md: phase-1/05-DECISIONS.md is a folder, not a file\n');
+      fs.rmSync(path.join(ws, 'phase-1', '06-OUTPUT_HANDOFF.md'));
+      const check = await run(['check', '--format', 'json'], new SyncNodeFileSystem(), ws);
+      const diags = (JSON.parse(check.stdout) as { diagnostics: { code: string; message: string; severity: string }[] }).diagnostics;
+      assert.deepEqual(
+        diags.filter((d) => d.code === 'missing-document').map((d) => [d.severity, d.message]),
+        [
+          ['error', 'Phase phase-1 has no Decisions (05-DECISIONS.md): 05-DECISIONS.md is a folder, not a file.'],
+          ['error', 'Phase phase-1 has no Output handoff (06-OUTPUT_HANDOFF.md).'],
+        ],
+      );
+    });
+  });
+
   it('new phase PATH that does not exist, whose nearest folder is no workspace: exit 2 naming it, and that folder is not scanned', async () => {
     // A folder listed for the refused PATH would be `/`: the whole file system, for a mistyped `/nonexistent/x`.
     class Listing extends WritableMemoryFileSystem {

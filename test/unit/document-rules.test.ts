@@ -723,6 +723,39 @@ describe('document rules', () => {
       );
     });
 
+    it('reads a path with a #fragment, in backticks or bare, as the path: a missing file is reported, one that exists is not', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Artifacts Produced',
+        '',
+        '- Scan: `04-ARTIFACTS/scan.md#results` - there',
+        '- Log: `04-ARTIFACTS/gone.md#tail` - never written',
+        '- Plan: 04-ARTIFACTS/plan.md#steps - there',
+        '- Notes: 04-ARTIFACTS/lost.md#top - never written',
+        '- Lang: the `C#` client - no path',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({
+        'phase-1/06-OUTPUT_HANDOFF.md': text,
+        'phase-1/04-ARTIFACTS/scan.md': '# S\n',
+        'phase-1/04-ARTIFACTS/plan.md': '# P\n',
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'missing-artifact').map((d) => [d.range, d.message]),
+        [
+          [
+            at(text, 5, '04-ARTIFACTS/gone.md#tail'),
+            'Artifact "04-ARTIFACTS/gone.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
+          ],
+          [
+            at(text, 7, '04-ARTIFACTS/lost.md'),
+            'Artifact "04-ARTIFACTS/lost.md" does not exist (looked in the phase folder, the folder of the phases and the workspace root).',
+          ],
+        ],
+      );
+    });
+
     it('reads technology names, versions and host names with a slash as words, not bare paths', async () => {
       const bare = [
         '# Phase 1 → Phase 2 Handoff',
@@ -954,6 +987,26 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range, d.message]),
         [[at(text, 6, 'Decision: Drop MySQL'), 'Decision "Decision: Drop MySQL" gives no rationale: add "→ why" after it.']],
+      );
+    });
+
+    it('a handoff decision not taken yet (- Decision 8: pending (quotes due), TBD, deferred …) needs no rationale, as in the decision log', async () => {
+      const text = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 7: TBD',
+        '- Decision 8: pending (quotes due)',
+        '- **Decision 9:** deferred to phase 3',
+        '- Decision: to be decided',
+        '- Decision 10: Drop MySQL',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale').map((d) => d.range),
+        [at(text, 8, 'Decision 10: Drop MySQL')],
       );
     });
 

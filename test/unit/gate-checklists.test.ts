@@ -121,6 +121,40 @@ describe('gate checklists of a custom layout', () => {
       [8],
     );
   });
+
+  it("takes the template's placeholder for the evidence (Evidence: [Evidence], TBD) for none: the gate stays pending", async () => {
+    const review = [
+      '# Review',
+      '',
+      '## Review',
+      '',
+      '- [x] Peer review completed — Evidence: [Evidence]',
+      '- [x] Sign-off — Evidence: TBD',
+      '- [x] Risks accepted — Evidence: [High] risks signed off by the CTO',
+      '- [x] Tests pass — Evidence: [run](GOALS.md)',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.deepEqual(
+      gate.items.map((i) => [i.line, i.evidence]),
+      [
+        [4, false],
+        [5, false],
+        [6, true],
+        [7, true],
+      ],
+    );
+    assert.equal(gate.status, 'pending');
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-no-evidence').map((d) => d.range.start.line),
+      [4, 5],
+    );
+  });
 });
 
 describe('a layout without gates', () => {

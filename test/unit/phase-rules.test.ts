@@ -1137,6 +1137,20 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('complete handoff rewrites a bare path with a #fragment (04-ARTIFACTS/x.md#part), its fragment kept', async () => {
+    const bareOut = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', '03-FINDINGS/roadmap.md#top');
+    assert.notEqual(bareOut, OUT1);
+    const { svc } = await handoffs(undefined, bareOut);
+    assert.deepEqual(diagnosticsOf(svc, OUT_PATH, 'missing-artifact'), []);
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /- Remediation roadmap: \.\.\/phase-1\/03-FINDINGS\/roadmap\.md#top - prioritised fixes/);
+    const { svc: filled } = await handoffs(created.text, bareOut);
+    assert.deepEqual(
+      diagnosticsOf(filled, IN_PATH).filter((d) => ['handoff-mismatch', 'missing-artifact'].includes(d.code)),
+      [],
+    );
+  });
+
   it("complete handoff leaves the output handoff's own directive comments behind", async () => {
     const out = OUT1.replace(
       '[roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',
@@ -1188,14 +1202,30 @@ describe('phase rules: handoffs', () => {
     assert.ok(doc.links.some((l) => l.target === '04-ARTIFACTS/chart_(v1).md'));
   });
 
-  it('accepts a Source that names the output handoff from the workspace root, as a link or a backticked path', async () => {
-    for (const source of ['- [Phase 1 output handoff](phase-1/06-OUTPUT_HANDOFF.md)', '- Handoff: `phase-1/06-OUTPUT_HANDOFF.md`']) {
+  it('accepts a Source that names the output handoff from the workspace root, as a link, a backticked or a bare path', async () => {
+    for (const source of [
+      '- [Phase 1 output handoff](phase-1/06-OUTPUT_HANDOFF.md)',
+      '- Handoff: `phase-1/06-OUTPUT_HANDOFF.md`',
+      'Output handoff of Phase 1: phase-1/06-OUTPUT_HANDOFF.md',
+      '- ../phase-1/06-OUTPUT_HANDOFF.md',
+    ]) {
       const text = IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', source);
       assert.notEqual(text, IN2_COMPLETE);
       const { svc } = await handoffs(text);
       assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), [], source);
       assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined, source);
     }
+  });
+
+  it("fixes a Source that names another phase's output handoff as a bare path in place", async () => {
+    const text = IN2_COMPLETE.replace('- [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)', 'From ../phase-3/06-OUTPUT_HANDOFF.md, the last phase.');
+    const { svc } = await handoffs(text);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'handoff-mismatch').map((d) => d.range),
+      [rangeOf(text, '../phase-3/06-OUTPUT_HANDOFF.md')],
+    );
+    const fixed = applyEdits(text, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.match(fixed, /## Source\n\nFrom \.\.\/phase-1\/06-OUTPUT_HANDOFF\.md, the last phase\.\n/);
   });
 
   it('reads paths written from the folder that holds the phase folders (`phase-1/…` from `audit/`), the workspace being the folder above', async () => {

@@ -290,6 +290,23 @@ describe('structure rules', () => {
     assert.equal(applyEdits(handoff, codeActions(svc, ds)[0].change.edits[0].edits), '# 2024 Phase 1 → Phase 2 Handoff\n');
   });
 
+  it("reports an iAI prompt's or response's title that names another phase, read after its workstream, and fixes its number", async () => {
+    const prompt = '# Build Phase 2: Advanced CI — Implementation Prompt\n';
+    const response = '# Build Phase 1: Advanced CI — Implementation Response\n';
+    const at = 'workstreams/Build/Phase_1_Advanced_CI';
+    const { svc } = await workspace({ [`${at}/implementation_prompt.md`]: prompt, [`${at}/implementation_response_from_AI.md`]: response });
+    const ds = diagnosticsOf(svc, `${at}/implementation_prompt.md`, 'heading-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.message]),
+      [[range(0, 2, 0, prompt.length - 1), 'Title should read "Phase 1:…" in Phase_1_Advanced_CI.']],
+    );
+    assert.equal(applyEdits(prompt, codeActions(svc, ds)[0].change.edits[0].edits), '# Build Phase 1: Advanced CI — Implementation Prompt\n');
+    assert.deepEqual(diagnosticsOf(svc, `${at}/implementation_response_from_AI.md`, 'heading-mismatch'), []);
+    // A title without `Phase N` names no phase.
+    const { svc: plain } = await workspace({ [`${at}/implementation_prompt.md`]: '# Advanced CI (iAI Prompt-Driven)\n' });
+    assert.deepEqual(diagnosticsOf(plain, `${at}/implementation_prompt.md`, 'heading-mismatch'), []);
+  });
+
   it("reports front matter whose phase names another phase, on its value, and names the document's own", async () => {
     const fm = (v: string) => `---\nphase: ${v}\ntitle: Foundation\n---\n\n${fullBrief}`;
     const files = (v: string) => ({

@@ -152,6 +152,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (v !== undefined && v.trim() === '') throw badArguments(`option '--${name}' needs a value`);
     out[name] = v;
   }
+  // An empty PATH (`check "$DIR"` with DIR unset) is not the current folder: checking that instead would pass unseen.
+  if ((cmd === 'new' ? out.positionals.slice(1) : out.positionals).some((p) => p.trim() === ''))
+    throw badArguments(`an empty argument is no PATH or PHASE_ID: leave it out for the current folder`);
   if (cmd === 'status' && out.positionals.length > 1) throw badArguments(`unexpected argument '${out.positionals[1]}': 'status' takes at most one PATH`);
   return { ...out, command: cmd };
 }

@@ -131,13 +131,15 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
       created.add(c.file);
       ctx.stdout.write(`created  ${rel(c.file)}\n`);
     } catch (e) {
-      // Skipped only when the file itself is there (made meanwhile); any other failure is one.
-      if (await ctx.fs.stat(c.file).catch(() => undefined)) {
+      // Skipped only when the file itself is there (made meanwhile); any other failure is one, a folder in its place too.
+      const there = await ctx.fs.stat(c.file).catch(() => undefined);
+      if (there && there.kind !== 'directory') {
         ctx.stdout.write(`skipped  ${rel(c.file)}  (already exists)\n`);
         continue;
       }
       failed = true;
-      ctx.stderr.write(`phasegate: could not create ${rel(c.file)}: ${await failure(ctx, c.file, e)}\n`);
+      const why = there ? `${rel(c.file)} is a folder, not a file` : await failure(ctx, c.file, e);
+      ctx.stderr.write(`phasegate: could not create ${rel(c.file)}: ${why}\n`);
     }
   }
   await applyPlanEdits(ctx, plan, created);

@@ -50,7 +50,11 @@ export function formatStatus(report: Report): string {
 function phaseTable(report: Report): string {
   if (report.phases.length === 0) return 'No phases found.\n';
   const header = ['PHASE', 'TITLE', 'LAYOUT', 'STATUS', 'DOCS', 'GATES'];
-  const rows = report.phases.map((p) => [p.id, p.title, p.layout, p.status, `${p.documents.present}/${p.documents.required}`, gateMarks(p, '  ')]);
+  // Phases of nested projects may share an id (`phase-1` at the root and in `projects/a`): those are named by their folder.
+  const count = new Map<string, number>();
+  for (const p of report.phases) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  const name = (p: PhaseReport) => (count.get(p.id)! > 1 && p.folder ? p.folder : p.id);
+  const rows = report.phases.map((p) => [name(p), p.title, p.layout, p.status, `${p.documents.present}/${p.documents.required}`, gateMarks(p, '  ')]);
   // Columns as a terminal draws them: a title or folder may hold wide (CJK, emoji) or combining characters.
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) =>

@@ -108,6 +108,10 @@ export class CheckContext implements RuleContext {
     return this.svc.exists(path);
   }
 
+  isFolder(path: string): boolean {
+    return this.svc.isFolder(path);
+  }
+
   leftOut(path: string): boolean {
     return this.svc.leftOut(path);
   }

@@ -6,7 +6,7 @@ import type { Phase, PhaseDocument } from './workspace';
 import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
-import { unescapeTarget } from './rules/doc-util';
+import { unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -50,6 +50,9 @@ export interface GateCause {
 /** A link, an autolink, `Evidence:` followed by something, or a code span. */
 const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 
+/** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
+const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
+
 /** An inline link and its target (group 1, `<…>` kept). */
 const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
 
@@ -64,6 +67,8 @@ export type MissingTarget = (target: string) => boolean;
 export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
   let text = item.text;
   if (doc && item.endLine > item.line) text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
+  // The template's placeholder for it (`Evidence: [Evidence]`, `Evidence: TBD`) is no evidence yet.
+  if (PLACEHOLDER_START.test(text)) text = withoutPlaceholders(text);
   if (!EVIDENCE_RE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;
   return EVIDENCE_RE.test(text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));

@@ -651,6 +651,19 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
           targetRange: range(line, m.index + 1, line, m.index + 1 + m[1].length),
         });
     }
+    // A path written bare (`phase-1/06-OUTPUT_HANDOFF.md`), as inputs may be, outside links and code spans.
+    if (!src.includes('/')) continue;
+    let bare = src.includes('`') ? src.replace(CODE_SPAN, (x) => ' '.repeat(x.length)) : src;
+    if (bare.includes('](')) bare = bare.replace(LINK_IN_TEXT, (x) => ' '.repeat(x.length));
+    BARE_PATH_RE.lastIndex = 0;
+    for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+      const p = m[2];
+      const resolved = resolveTarget(folder, p, root);
+      if (!resolved) continue;
+      const a = m.index + m[1].length;
+      const r = range(line, a, line, a + p.length);
+      out.push({ target: p, resolved, alsoResolved: fromBases(p, resolved, bases), range: r, targetRange: r });
+    }
   }
   return out;
 }

@@ -294,6 +294,8 @@ export const IAI_LAYOUT: LayoutSpec = {
       file: 'implementation_prompt.md',
       name: 'Implementation prompt',
       required: true,
+      // `# Build Phase 3: Advanced CI — Implementation Prompt`: heading-mismatch reads the number after `Phase`.
+      heading: 'Phase {N}: ',
       schema: 'prompt',
       template: 'prompt',
       sections: [
@@ -321,6 +323,7 @@ export const IAI_LAYOUT: LayoutSpec = {
       file: 'implementation_response_from_AI.md',
       name: 'Implementation response',
       required: true,
+      heading: 'Phase {N}: ',
       schema: 'response',
       template: 'response',
       sections: [

@@ -125,7 +125,8 @@ class Planner {
     const f = normalizePath(file);
     this.inside(f);
     this.scanned(f, true);
-    if (this.svc.exists(f) || this.plan.creates.some((c) => c.file === f)) {
+    // A folder of the file's name is no file: creating it fails, and says why.
+    if ((this.svc.exists(f) && !this.svc.isFolder(f)) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
       return;
     }
@@ -151,7 +152,8 @@ class Planner {
   addFolder(folder: string): void {
     this.inside(joinPath(folder, '.gitkeep'));
     this.scanned(normalizePath(folder), false);
-    if (this.svc.exists(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
+    // A file of the folder's name is no folder: creating its `.gitkeep` fails, and says why.
+    if (this.svc.isFolder(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
   }
 }

@@ -608,6 +608,11 @@ export class PhasegateService {
     return this.scan.files.has(p) || this.scan.dirs.has(p) || this.docs.has(p);
   }
 
+  /** Whether `path` is a folder of the workspace (as last scanned): a file of that name is none. */
+  isFolder(path: string): boolean {
+    return this.scan.dirs.has(path) || this.scan.dirs.has(normalizePath(path));
+  }
+
   /** Whether `path` lies in a folder left to another engine: a nested workspace, or a folder the host excludes. */
   leftOut(path: string): boolean {
     if (!this.nested.length && !this.excluded.length) return false;

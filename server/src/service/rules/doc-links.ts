@@ -90,7 +90,9 @@ const brokenLinks: Rule = {
 /** A `code span` that looks like a path: no spaces, and a slash or a file extension. */
 const CODE_PATH_RE = /`([^`\s]+)`/g;
 const PATH_CHARS_RE = new RegExp(String.raw`^[${NAME_CHAR}@~./\\-]+(?::\d+(?::\d+)?)?$`, 'u');
-function looksLikePath(s: string): boolean {
+function looksLikePath(span: string): boolean {
+  // A `#fragment` after the path (`04-ARTIFACTS/report.md#scan`) names a place in the file.
+  const s = span.replace(/(?<=.)#[^#]*$/, '');
   if (isExternal(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
   if (!PATH_CHARS_RE.test(s)) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);

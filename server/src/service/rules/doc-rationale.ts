@@ -111,7 +111,7 @@ const decisions: Rule = {
     if (made) {
       const items = topItems(doc, made);
       for (const item of items) {
-        if (!item.text.trim() || NOTHING_RE.test(item.text.trim())) continue;
+        if (!item.text.trim() || NOTHING_RE.test(item.text.trim()) || pendingItem(item.text)) continue;
         const body = itemBody(doc, item);
         // `→ Rationale`, the word the template writes after the arrow, left as it is: no rationale yet.
         if (TEMPLATE_RATIONALE_RE.test(body)) {
@@ -382,9 +382,18 @@ function dashReason(after: string): DashVerdict {
 /** `Decision 3: what`: the text after `Decision…:`, or undefined when the item is not a decision. */
 function decisionRest(text: string): string | undefined {
   // `Decision:` or `Decision 3:` only: `Decision owner:`, `Decision criteria:`, `Decision pending:` are no decisions.
-  const m = /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i.exec(text.trim());
+  const m = DECISION_ITEM_RE.exec(text.trim());
   return m && !PENDING_RE.test(m[1].trim()) ? m[1] : undefined;
 }
+
+/** Whether a decision item says the decision is not taken yet (`- Decision 8: pending (quotes due)`), as the log's items may. */
+function pendingItem(text: string): boolean {
+  const m = DECISION_ITEM_RE.exec(text.trim());
+  return !!m && PENDING_RE.test(m[1].trim());
+}
+
+/** `Decision:` or `Decision 3:` and what follows it. */
+const DECISION_ITEM_RE = /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i;
 
 /** Whether a decision heading says the decision is not taken yet: `Decision 7: TBD`, `**Decision:** Pending`. */
 function pendingHeading(title: string): boolean {

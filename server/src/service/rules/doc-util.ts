@@ -92,11 +92,12 @@ export function expandedTitleKey(title: string, n: number | undefined): string {
 export const NAME_CHAR = String.raw`\p{L}\p{N}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d_`;
 
 /**
- * A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2). Global:
+ * A bare relative path: folders and a file with an extension, between spaces or punctuation (group 2), or before
+ * a `#fragment` (`04-ARTIFACTS/report.md#scan`: the path is group 2 without it). Global:
  * reset `lastIndex` before a search. Not every match is a path (`Express/Node.js`): see the missing-artifact rule.
  */
 export const BARE_PATH_RE = new RegExp(
-  String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)]|\.(?:\s|$))`,
+  String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)#]|\.(?:\s|$))`,
   'gu',
 );
 

@@ -32,6 +32,8 @@ export interface RuleContext {
   getDocument(path: string): ParsedDocument | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
+  /** Whether a folder exists in the workspace (as last scanned): a file of that name is none. */
+  isFolder(path: string): boolean;
   /**
    * Whether a path lies in a folder the engine leaves to another one (a nested workspace with a config of
    * its own, or a nested workspace folder): whether it exists is not known here.

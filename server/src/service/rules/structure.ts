@@ -36,17 +36,26 @@ const documents: Rule = {
     const strict = ctx.ruleSetting('missing-document') === 'error';
     phase.documents.forEach((d, i) => {
       if (d.exists || !d.spec.required) return;
-      const data = { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
-      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet.`, data);
-      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}).`, data);
+      // A folder of the document's name: nothing can be created there until it is moved (no fix).
+      const folder = ctx.isFolder(d.path);
+      const why = folder ? `: ${d.spec.file} is a folder, not a file` : '';
+      const data = folder ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
+      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet${why}.`, data);
+      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${why}.`, data);
     });
     for (const f of phase.layout.folders) {
-      if (!f.required || ctx.exists(joinPath(phase.folder, f.name))) continue;
+      const folder = joinPath(phase.folder, f.name);
+      if (!f.required || ctx.isFolder(folder)) continue;
       // `Generated artifacts (configs, scripts)` reads on as `for generated artifacts (…)` (an acronym keeps its case).
       const purpose = /^\p{Lu}\p{Ll}/u.test(f.purpose) ? f.purpose[0].toLowerCase() + f.purpose.slice(1) : f.purpose;
+      // A file where the folder should be: no folder can be created there until it is moved.
+      if (ctx.exists(folder)) {
+        ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${f.name} is a file, not a folder.`);
+        continue;
+      }
       ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}.`, {
         fix: 'create-folder',
-        folder: joinPath(phase.folder, f.name),
+        folder,
       });
     }
   },
