@@ -97,10 +97,7 @@ describe('suppression directives', () => {
     assert.deepEqual(
       invalid.map((d) => [d.range.start.line, d.message]),
       [
-        [
-          9,
-          'Unknown directive `phasegate-disabel`: use phasegate-disable, phasegate-enable, phasegate-disable-line, phasegate-disable-next-line, phasegate-disable-file.',
-        ],
+        [9, 'Unknown directive `phasegate-disabel`: did you mean `phasegate-disable`?'],
         [11, 'Unknown rule `brokn-link` in `phasegate-disable-next-line`: did you mean `broken-link`?'],
       ],
     );
@@ -110,6 +107,22 @@ describe('suppression directives', () => {
     const fixed = applyEdits(text, fix.change.edits[0].edits);
     svc.setOverlay(`${ROOT}/${BRIEF}`, fixed);
     assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [10, 13]);
+    // The misspelt directive's fix writes the directive it is nearest to, which then silences its rule.
+    const [named] = codeActions(svc, [invalid[0]]);
+    assert.equal(named.title, 'Change to phasegate-disable');
+    svc.setOverlay(`${ROOT}/${BRIEF}`, applyEdits(fixed, named.change.edits[0].edits));
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), []);
+    // A word near no directive lists them all.
+    const far = await briefWith(brief().replace('- [a]', '<!-- phasegate-ignore broken-link -->\n- [a]'));
+    assert.deepEqual(
+      diagnosticsOf(far, BRIEF, 'invalid-directive').map((d) => [d.message, d.data]),
+      [
+        [
+          'Unknown directive `phasegate-ignore`: use phasegate-disable, phasegate-enable, phasegate-disable-line, phasegate-disable-next-line, phasegate-disable-file.',
+          undefined,
+        ],
+      ],
+    );
   });
 
   it('directive rules cannot silence themselves, and a rule turned off is never reported unused', async () => {

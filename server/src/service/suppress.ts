@@ -349,10 +349,15 @@ function directive(body: string, col: number, line: number, whole: Range, yaml: 
   const word = /^phasegate-[A-Za-z-]*/.exec(body.slice(lead))![0];
   const kind = word.slice('phasegate-'.length) as DirectiveKind;
   if (!KINDS.includes(kind)) {
+    // `phasegate-disabel-next-line`: the directive it is nearest to, with the same fix as a misspelt rule id.
+    const near = nearest(kind, KINDS);
     invalid.push({
       code: 'invalid-directive',
       range: range(line, col + lead, line, col + lead + word.length),
-      message: `Unknown directive \`${word}\`: use ${KINDS.map((k) => `phasegate-${k}`).join(', ')}.`,
+      message: near
+        ? `Unknown directive \`${word}\`: did you mean \`phasegate-${near}\`?`
+        : `Unknown directive \`${word}\`: use ${KINDS.map((k) => `phasegate-${k}`).join(', ')}.`,
+      data: near ? { fix: 'replace-rule-id', replacement: `phasegate-${near}` } : undefined,
     });
     return;
   }
