@@ -164,9 +164,20 @@ describe('phasegate new', () => {
   it('names paths in a refusal relative to the current folder, never absolute: the workspace when it is not the current folder, a template', async () => {
     const AUDIT = '/ws/examples/audit-deployment';
     const there = await run(['new', 'handoff', 'phase-9'], examplesFs(), AUDIT);
-    assert.deepEqual([there.code, there.stderr], [2, "phasegate: no phase 'phase-9' in this workspace\n"]);
+    assert.deepEqual([there.code, there.stderr], [2, "phasegate: no phase 'phase-9' in this workspace; its phases: phase-1, phase-2, phase-3\n"]);
     const below = await run(['new', 'response', 'phase-9'], examplesFs(), `${AUDIT}/phase-1`);
-    assert.deepEqual([below.code, below.stderr], [2, "phasegate: no phase 'phase-9' in this workspace (the workspace folder ..)\n"]);
+    assert.deepEqual(
+      [below.code, below.stderr],
+      [2, "phasegate: no phase 'phase-9' in this workspace (the workspace folder ..); its phases: phase-1, phase-2, phase-3\n"],
+    );
+    // A phase named by its folder alone, without its workstream: the id to write.
+    const iai = await run(['new', 'response', 'Phase_1_Source_Code_Management'], examplesFs(), '/ws/examples/all_use_iai_project');
+    assert.deepEqual(
+      [iai.code, iai.stderr],
+      [2, "phasegate: no phase 'Phase_1_Source_Code_Management' in this workspace: did you mean 'Build/Phase_1_Source_Code_Management'?\n"],
+    );
+    const none = await run(['new', 'handoff', 'phase-1'], examplesFs({ 'empty/notes.md': '# Notes\n' }), '/ws/empty');
+    assert.match(none.stderr, /no phase 'phase-1' in this workspace; it has no phase yet/);
     const fsys = examplesFs({ 'examples/audit-deployment/.phasegate/templates/validation.md.hbs': '{{#if}}\n' });
     const broken = await run(['new', 'phase'], fsys, `${AUDIT}/phase-1`);
     assert.equal(broken.code, 2);

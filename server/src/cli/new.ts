@@ -163,7 +163,10 @@ function plannerRefusal(cwd: string, e: unknown): string {
   }
   const message = firstLine((e as Error).message);
   const ws = e instanceof ScaffoldError ? e.workspace : undefined;
-  return ws === undefined || ws === cwd ? message : `${message} (the workspace folder ${relativePath(cwd, ws)})`;
+  if (ws === undefined || ws === cwd) return message;
+  // Named where the message speaks of it (`no phase 'x' in this workspace (the workspace folder ..); its phases: …`).
+  const note = `(the workspace folder ${relativePath(cwd, ws)})`;
+  return message.includes('this workspace') ? message.replace('this workspace', `this workspace ${note}`) : `${message} ${note}`;
 }
 
 function firstLine(s: string): string {

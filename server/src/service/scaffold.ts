@@ -528,8 +528,19 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
 function findPhase(svc: PhasegateService, id: string): Phase {
   const abs = id.startsWith('/') ? normalizePath(id) : joinPath(svc.root, id);
   const p = svc.findPhase(id) ?? svc.findPhase(abs) ?? svc.model.phases.find((x) => x.id.toLowerCase() === id.toLowerCase());
-  if (!p) throw new ScaffoldError(`no phase '${id}' in this workspace`, svc.root);
+  if (!p) throw new ScaffoldError(`no phase '${id}' in this workspace${phaseHint(svc, id)}`, svc.root);
   return p;
+}
+
+/** What to write instead of an id that names no phase: the phase whose folder has that name, else the ids there are. */
+function phaseHint(svc: PhasegateService, id: string): string {
+  const want = id.replace(/\/+$/, '').toLowerCase();
+  const named = svc.model.phases.filter((x) => basename(x.folder).toLowerCase() === want || x.id.toLowerCase().endsWith(`/${want}`));
+  if (named.length === 1) return `: did you mean '${named[0].id}'?`;
+  const ids = (named.length ? named : svc.model.phases).map((x) => x.id);
+  if (!ids.length) return '; it has no phase yet';
+  const MAX = 6;
+  return `; its phases: ${ids.slice(0, MAX).join(', ')}${ids.length > MAX ? `, … (${ids.length} in all)` : ''}`;
 }
 
 function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planner: Planner, date: string): void {
