@@ -1072,7 +1072,10 @@ describe('document rules', () => {
         ds.map((d) => [d.range, d.message]),
         [
           [at(decisions, 10, 'Decision 2: Adopt Trivy'), 'Decision "Decision 2: Adopt Trivy" gives no rationale: add a "**Rationale**:" line.'],
-          [at(decisions, 14, 'Decision 3: Pin versions'), 'Decision "Decision 3: Pin versions" gives no rationale: add a "**Rationale**:" line.'],
+          [
+            at(decisions, 14, 'Decision 3: Pin versions'),
+            'Decision "Decision 3: Pin versions" gives no rationale: write it on its empty "**Rationale**:" line.',
+          ],
         ],
       );
       let fixed = applyFix(svc, 'phase-1/05-DECISIONS.md', ds[0], decisions);
@@ -1285,7 +1288,7 @@ describe('document rules', () => {
         [
           [at(text, 4, 'Risk 2: Vendor lock-in'), 'Risk "Risk 2: Vendor lock-in" names no mitigation: write "Risk: impact - mitigation".'],
           [range(13, 17, 13, 19), 'Risk "Breach" has no mitigation in the table.'],
-          [at(text, 15, 'Risk 3: Budget cut'), 'Risk "Risk 3: Budget cut" names no mitigation: add a "**Mitigation**:" line.'],
+          [at(text, 15, 'Risk 3: Budget cut'), 'Risk "Risk 3: Budget cut" names no mitigation: write it on its empty "**Mitigation**:" line.'],
         ],
       );
       assert.equal(ds[0].severity, 'warning');

@@ -332,7 +332,7 @@ describe('seed fidelity: decisions and their rationale', () => {
       diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => [d.range.start.line, d.message]),
       [
         [5, 'Decision "Decision 8: Use ruff" gives no rationale: add "→ why" after it.'],
-        [22, 'Decision "Decision 5: Store reports in the repo" gives no rationale: add a "**Rationale**:" line.'],
+        [22, 'Decision "Decision 5: Store reports in the repo" gives no rationale: write it on its empty "**Rationale**:" line.'],
         // A context alone is no rationale: the message says its Consequences are what it still lacks.
         [
           25,

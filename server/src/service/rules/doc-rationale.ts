@@ -172,7 +172,7 @@ const decisions: Rule = {
       ctx.report(
         'decision-without-rationale',
         s.heading.textRange,
-        `Decision "${short(s.title)}" gives no rationale: add a "**Rationale**:" line${adrHint(adr)}.`,
+        `Decision "${short(s.title)}" gives no rationale: ${found ? 'write it on its empty "**Rationale**:" line' : 'add a "**Rationale**:" line'}${adrHint(adr)}.`,
         {
           fix: 'insert-rationale',
           heading: s.heading.line,
@@ -461,7 +461,11 @@ const risks: Rule = {
       if (s.level < 3 || !/^(?:\*\*)?risk\b[^:]*:|^(?:\*\*)?risk\s+\d/i.test(s.title)) continue;
       const found = findLabel(doc, s.bodyStart, s.ownEnd, 'mitigation');
       if (found?.filled || hasSubsection(doc, s, 'Mitigation')) continue;
-      ctx.report('risk-without-mitigation', s.heading.textRange, `Risk "${short(s.title)}" names no mitigation: add a "**Mitigation**:" line.`);
+      ctx.report(
+        'risk-without-mitigation',
+        s.heading.textRange,
+        `Risk "${short(s.title)}" names no mitigation: ${found ? 'write it on its empty "**Mitigation**:" line' : 'add a "**Mitigation**:" line'}.`,
+      );
     }
   },
 };
