@@ -1381,6 +1381,36 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('adds missing prerequisites as items beside a table that has no column for their names (| # | Status |)', async () => {
+    // Found by fuzz-tables-plans: neither the add fix nor complete handoff offered anything, and the prerequisites stayed missing.
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n\n## Open Questions';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\n| # | Status |\n| --- | --- |\n\n## Open Questions');
+    const { svc } = await handoffs(text);
+    const missing = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      missing.map((d) => d.message),
+      [
+        'Prerequisite "Test environment provisioned" from phase-1 is not in "Prerequisites".',
+        'Prerequisite "Audit findings reviewed" from phase-1 is not in "Prerequisites".',
+      ],
+    );
+    const [add] = codeActions(svc, [missing[0]]);
+    assert.ok(add, 'the add fix is offered');
+    const added = applyEdits(text, add.change.edits[0].edits);
+    assert.match(added, /\| # \| Status \|\n\| --- \| --- \|\n\n- \[ \] Test environment provisioned\n/);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'));
+    assert.ok(action, 'complete handoff is offered');
+    const done = applyEdits(text, action.change.edits[0].edits);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, done);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').map((d) => d.message),
+      [
+        'Prerequisite "Test environment provisioned" from phase-1 is not checked as met.',
+        'Prerequisite "Audit findings reviewed" from phase-1 is not checked as met.',
+      ],
+    );
+  });
+
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
     const out = OUT1.replace(
       '- [ ] Test environment provisioned',
