@@ -1411,6 +1411,24 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it("complete handoff writes a prerequisite that only the template's [Prerequisite] item it replaces seemed to hold", async () => {
+    // Found by fuzz-tables-plans: `[Prerequisite] — owner: Infra` was taken as held by `- [ ] [Prerequisite]`, which the fix writes over.
+    const out = OUT1.replace(
+      '- [ ] Test environment provisioned\n- [x] Audit findings reviewed',
+      '- [ ] [Prerequisite] — owner: Infra\n- [ ] Test environment provisioned',
+    );
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\n- [ ] [Prerequisite]\n');
+    const { svc } = await handoffs(text, out);
+    const done = applyEdits(text, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.match(done, /## Prerequisites\n\n- \[ \] \[Prerequisite\] — owner: Infra\n- \[ \] Test environment provisioned\n/);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, done);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').filter((d) => /is not in/.test(d.message)),
+      [],
+    );
+  });
+
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
     const out = OUT1.replace(
       '- [ ] Test environment provisioned',

@@ -212,7 +212,13 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
   // Prerequisites received in a table (and no list) are its rows, as the rule reads them; the missing ones become rows too.
   const preSec = inputSection(doc, IN_PREREQUISITES, n);
-  const have = new StatementIndex(prerequisitesOf(doc, preSec).map((y) => textKey(y.item.text)));
+  // The template's `- [ ] [Prerequisite]` holds none, though it reads as the start of `[Prerequisite] — owner: Infra`: the
+  // fix writes over it, so what it seemed to hold is written too.
+  const have = new StatementIndex(
+    prerequisitesOf(doc, preSec)
+      .filter((y) => meaningfulItem(y.item))
+      .map((y) => textKey(y.item.text)),
+  );
   const unmet = h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0);
   const preTable = preSec && unmet.length ? prerequisiteTable(doc, preSec) : undefined;
   if (preTable) {
