@@ -207,7 +207,7 @@ const addCheckboxes: Fix = (svc, diag) => {
 function yamlString(s: string): string {
   let plain: boolean;
   try {
-    plain = YAML.parse(s) === s;
+    plain = YAML.parse(s, { logLevel: 'error' }) === s;
   } catch {
     plain = false;
   }
@@ -227,7 +227,7 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
   const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
   let current: unknown;
   try {
-    current = YAML.parse(text);
+    current = YAML.parse(text, { logLevel: 'error' });
   } catch {
     return undefined;
   }
