@@ -35,6 +35,43 @@ async function loud(files: Record<string, string>): Promise<PhasegateService> {
 const withEol = (text: string, eol: string) => text.replace(/\r\n/g, '\n').replace(/\n/g, eol);
 const onlyCrlf = (text: string) => text.includes('\r\n') && !/\n/.test(text.replace(/\r\n/g, ''));
 
+/** `text` after a few random character edits (deletions, insertions of table and list syntax). */
+const mutate = (text: fc.Arbitrary<string>) =>
+  fc
+    .tuple(
+      text,
+      fc.array(
+        fc.tuple(fc.nat(), fc.nat({ max: 6 }), fc.constantFrom('', '|', '\\|', '- [ ] ', '\n', '\r\n', '`', '<!--', '-->', '[', '](', ' — ', ':', '#', '\t')),
+        { maxLength: 5 },
+      ),
+    )
+    .map(([t, muts]) => {
+      let out = t;
+      for (const [at, del, ins] of muts) {
+        const i = out.length ? at % out.length : 0;
+        out = out.slice(0, i) + ins + out.slice(i + del);
+      }
+      return out;
+    });
+
+/** Every fix offered for `file`'s diagnostics, applied alone: no failure, its edits inside the document, the result checked again without failure. */
+function assertFixesSafe(svc: PhasegateService, file: string, text: string): void {
+  const doc = parseDocument(text);
+  const diags = svc.diagnose(file);
+  assertRangesInside(doc, diags);
+  for (const a of codeActions(svc, diags)) {
+    const edits = editsOf(a.change.edits, file);
+    assertRangesInside(
+      doc,
+      edits.map((e) => ({ range: e.range, code: a.title })),
+    );
+    const once = applyEdits(text, edits);
+    svc.setOverlay(file, once);
+    assertRangesInside(parseDocument(once), svc.diagnose(file));
+    svc.setOverlay(file, text);
+  }
+}
+
 /**
  * The user's lines of `before` are all in `after`, in order, unchanged: all but those the fixes may replace by
  * design (`isTemplate`: a template's placeholders, an empty item).
@@ -65,6 +102,7 @@ const NAMES = [
   'CI — green',
   'Ticket #12 closed',
   '[Prerequisite]',
+  'Run `grep a|b` once',
 ];
 const STATUSES = ['✅', '✅ Met', '❌', 'Yes', 'yes (Jan 12)', 'Pending', '⏳ Pending', '', '[x]', '[ ]', 'No', '**Done**', 'n/a', '`ok`', '[Status]'];
 const HEADERS: string[][] = [
@@ -88,14 +126,14 @@ const listItem = fc
 const table = fc
   .tuple(
     fc.constantFrom(...HEADERS),
-    fc.array(fc.tuple(name, fc.constantFrom(...STATUSES), fc.nat({ max: 9 })), { maxLength: 4 }),
+    fc.array(fc.tuple(name, fc.constantFrom(...STATUSES), fc.nat({ max: 9 }), fc.constantFrom('full', 'full', 'short', 'long')), { maxLength: 4 }),
     fc.constantFrom('outer', 'bare', 'tight'),
   )
   .map(([header, rows, style]) => {
     const row = (cells: string[]) =>
       style === 'outer' ? `| ${cells.join(' | ')} |` : style === 'tight' ? `|${cells.join('|')}|` : cells.map((c) => c || ' ').join(' | ');
     const lines = [row(header), row(header.map((_h, i) => (i % 2 ? ':---:' : '---')))];
-    for (const [n, status, num] of rows) {
+    for (const [n, status, num, shape] of rows) {
       const cells = header.map((h) => {
         const k = h.toLowerCase();
         if (k === '#' || k === 'no' || k === 'id' || k === '') return String(num);
@@ -103,6 +141,9 @@ const table = fc
         if (/owner|notes/.test(k)) return 'Infra';
         return n.replace(/\|/g, '\\|');
       });
+      // Rows with a cell fewer or more than the header has.
+      if (shape === 'short' && cells.length > 1) cells.pop();
+      if (shape === 'long') cells.push('extra');
       lines.push(row(cells));
     }
     return lines.join('\n');
@@ -112,7 +153,16 @@ const prerequisiteBlock = fc.oneof(
   { weight: 4, arbitrary: table },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('Confirm these with ops.', '<!-- Test environment provisioned -->', '`Audit findings reviewed`', '- [ ] [Prerequisite]', ''),
+    arbitrary: fc.constantFrom(
+      'Confirm these with ops.',
+      '<!-- Test environment provisioned -->',
+      '`Audit findings reviewed`',
+      '- [ ] [Prerequisite]',
+      '',
+      '| # | Prerequisite | Status |\n|---|---|---|\n| 1 | [Prerequisite] | [Status] |',
+      '### Infra\n\n| Prerequisite | Status |\n|---|---|\n| Test environment provisioned | ✅ |',
+      '<!--\n| Prerequisite | Status |\n|---|---|\n| Audit findings reviewed | ✅ |\n-->',
+    ),
   },
 );
 const prerequisites = fc.array(prerequisiteBlock, { maxLength: 3 }).map((b) => b.join('\n\n'));
@@ -245,6 +295,26 @@ describe('fuzz: prerequisites as table rows', function () {
         );
         const again = completeHandoff(svc, phase);
         if (again) assert.equal(applyEdits(once, editsOf(again.change.edits, inFile)), once, `a second complete handoff changes:\n${once}`);
+      }),
+      params(),
+    );
+  });
+
+  it('no rule or fix fails on mutated handoffs, and their ranges stay inside', () => {
+    const inFile = `${ROOT}/${IN_PATH}`;
+    const outFile = `${ROOT}/${OUT_PATH}`;
+    fc.assert(
+      fc.property(mutate(prerequisites.map(OUT)), mutate(fc.option(prerequisites, { nil: undefined }).map(IN)), (out, text) => {
+        svc.setOverlay(outFile, out);
+        svc.setOverlay(inFile, text);
+        assertRangesInside(parseDocument(out), svc.diagnose(outFile));
+        assertFixesSafe(svc, inFile, text);
+        const action = completeHandoff(svc, svc.findPhase('phase-2'));
+        if (action)
+          assertRangesInside(
+            parseDocument(text),
+            editsOf(action.change.edits, inFile).map((e) => ({ range: e.range, code: 'complete handoff' })),
+          );
       }),
       params(),
     );
@@ -437,6 +507,21 @@ describe('fuzz: project plans as checklists', function () {
           assert.equal(replanRow(planned, file, ROOT, p, 'implementation_prompt.md', [...new Set([...c.phases, c.added].map((q) => q.ws))]), undefined);
         }
       }),
+      params(),
+    );
+  });
+
+  it('no rule or fix fails on mutated plans, and their ranges stay inside', async () => {
+    const svc = await loud({ [PLAN_PATH]: planText(['- [ ] Phase 1'], false), ...phaseFiles(PHASES) });
+    const file = `${ROOT}/${PLAN_PATH}`;
+    fc.assert(
+      fc.property(
+        mutate(fc.tuple(fc.array(planSection, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([sections, notes]) => planText(sections, notes))),
+        (text) => {
+          svc.setOverlay(file, text);
+          assertFixesSafe(svc, file, text);
+        },
+      ),
       params(),
     );
   });
