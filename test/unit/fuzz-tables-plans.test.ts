@@ -103,8 +103,34 @@ const NAMES = [
   'Ticket #12 closed',
   '[Prerequisite]',
   'Run `grep a|b` once',
+  'Share at C:\\temp\\',
+  'Pipe a \\\\| b',
+  'Read [report](04-ARTIFACTS/audit-report.md)',
+  '1. Numbered first',
 ];
-const STATUSES = ['✅', '✅ Met', '❌', 'Yes', 'yes (Jan 12)', 'Pending', '⏳ Pending', '', '[x]', '[ ]', 'No', '**Done**', 'n/a', '`ok`', '[Status]'];
+const STATUSES = [
+  '✔️',
+  '☑',
+  '🟢 ok',
+  '⚠️ partially',
+  'Y',
+  'N',
+  '✅',
+  '✅ Met',
+  '❌',
+  'Yes',
+  'yes (Jan 12)',
+  'Pending',
+  '⏳ Pending',
+  '',
+  '[x]',
+  '[ ]',
+  'No',
+  '**Done**',
+  'n/a',
+  '`ok`',
+  '[Status]',
+];
 const HEADERS: string[][] = [
   ['#', 'Prerequisite', 'Status'],
   ['Prerequisite', 'Status'],
@@ -211,7 +237,9 @@ const handoffCase = fc.record({
 /** A line the fixes may fill by design: the template's placeholders alone (`- [ ] [Prerequisite]`, `| [Prerequisite] | [Status] |`) or an empty item. */
 const templateLine = (l: string) =>
   /^\s*(?:(?:[-*+]|\d+[.)])(?:\s+(?:\[[ xX]?\]\s*)?|$))?(?:\[[A-Z][^\]]*\]\s*)*$/.test(l) ||
-  /^\s*\|?(?:\s*(?:\[[A-Z][^\]]*\]|\d+|---)?\s*\|)*\s*(?:\[[A-Z][^\]]*\]|\d+|---)?\s*$/.test(l);
+  // A row of placeholders, numbers and marks (`| 1 | [Prerequisite] | ✔️ |`): its status says nothing of a placeholder.
+  (/\[[A-Z][^\]]*\]/.test(l) &&
+    /^\s*\|?(?:[^|\p{L}\p{N}]*(?:\[[A-Z][^\]]*\]|\d+)?[^|\p{L}\p{N}]*\|)*[^|\p{L}\p{N}]*(?:\[[A-Z][^\]]*\]|\d+)?[^|\p{L}\p{N}]*$/u.test(l));
 
 const IN_PATH = 'phase-2/01-INPUT_HANDOFF.md';
 const OUT_PATH = 'phase-1/06-OUTPUT_HANDOFF.md';

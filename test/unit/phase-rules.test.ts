@@ -1429,6 +1429,24 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('adds a prerequisite that starts as a list item (1. …) to a table without outer pipes as a row, not as a list', async () => {
+    // Found by fuzz-tables-plans: `1. Test environment provisioned |` after the table's rows started an ordered list and ended the table.
+    const out = OUT1.replace('- [ ] Test environment provisioned', '- [ ] 1. Test environment provisioned');
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\nPrerequisite | Met\n--- | ---\nAudit findings reviewed | Yes\n');
+    const { svc } = await handoffs(text, out);
+    const [d] = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.equal(d.message, 'Prerequisite "1. Test environment provisioned" from phase-1 is not in "Prerequisites".');
+    const expected = text.replace('Audit findings reviewed | Yes\n', 'Audit findings reviewed | Yes\n| 1. Test environment provisioned |\n');
+    assert.equal(applyEdits(text, codeActions(svc, [d])[0].change.edits[0].edits), expected);
+    assert.equal(applyEdits(text, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits), expected);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, expected);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').filter((x) => /is not in/.test(x.message)),
+      [],
+    );
+  });
+
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
     const out = OUT1.replace(
       '- [ ] Test environment provisioned',
