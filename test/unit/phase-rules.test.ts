@@ -1447,6 +1447,21 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('reports a row short of its Status cell as not marked as met, not as a table without a Status column', async () => {
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(
+      list,
+      '## Prerequisites\n\n| Prerequisite | Status |\n| --- | --- |\n| Test environment provisioned |\n| Audit findings reviewed | ✅ |\n',
+    );
+    const { svc } = await handoffs(text);
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      ds.map((x) => x.message),
+      ['Prerequisite "Test environment provisioned" from phase-1 is not marked as met.'],
+    );
+    assert.deepEqual(ds[0].range, rangeOf(text, 'Test environment provisioned'));
+  });
+
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
     const out = OUT1.replace(
       '- [ ] Test environment provisioned',
