@@ -758,7 +758,10 @@ describe('fuzz: front matter value and key fixes', function () {
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.oneof(hostile, fc.string({ minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 4 }),
+        fc.uniqueArray(fc.oneof(hostile, fc.string({ minLength: 1, maxLength: 6 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.nat(),
         fc.boolean(),
         async (allowed, at, flow) => {
