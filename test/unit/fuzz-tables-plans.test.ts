@@ -586,10 +586,12 @@ describe('fuzz: project plans as checklists', function () {
     const svc = await loud({ [PLAN_PATH]: planText(['- [ ] Phase 1'], false), ...phaseFiles(PHASES) });
     const file = `${ROOT}/${PLAN_PATH}`;
     await fc.assert(
-      fc.asyncProperty(fc.tuple(planItemArb, fc.array(unit, { minLength: 1, maxLength: 3 }), planStatus), async ([head, units, tail]) => {
+      fc.asyncProperty(fc.tuple(planItemArb, fc.array(unit, { minLength: 1, maxLength: 3 }), planStatus, fc.boolean()), async ([head, units, tail, last]) => {
         const run = units.join('');
         const item = head.split('\n')[0] + run.repeat(Math.ceil(100_000 / run.length)) + tail;
-        const text = planText([`### Build Workstream\n\n${item}\n- [ ] Phase 2: Dependencies`], true);
+        // Last, the item is the one the add-row fix shapes the new item after.
+        const items = last ? `- [ ] Phase 2: Dependencies\n${item}` : `${item}\n- [ ] Phase 2: Dependencies`;
+        const text = planText([`### Build Workstream\n\n${items}`], true);
         const t0 = performance.now();
         svc.setOverlay(file, text);
         const ds = svc.diagnose(file);
