@@ -154,8 +154,9 @@ const table = fc
     fc.constantFrom(...HEADERS),
     fc.array(fc.tuple(name, fc.constantFrom(...STATUSES), fc.nat({ max: 9 }), fc.constantFrom('full', 'full', 'short', 'long')), { maxLength: 4 }),
     fc.constantFrom('outer', 'bare', 'tight'),
+    fc.constantFrom('', '', '', '> ', '  '),
   )
-  .map(([header, rows, style]) => {
+  .map(([header, rows, style, indent]) => {
     const row = (cells: string[]) =>
       style === 'outer' ? `| ${cells.join(' | ')} |` : style === 'tight' ? `|${cells.join('|')}|` : cells.map((c) => c || ' ').join(' | ');
     const lines = [row(header), row(header.map((_h, i) => (i % 2 ? ':---:' : '---')))];
@@ -172,7 +173,7 @@ const table = fc
       if (shape === 'long') cells.push('extra');
       lines.push(row(cells));
     }
-    return lines.join('\n');
+    return lines.map((l) => indent + l).join('\n');
   });
 const prerequisiteBlock = fc.oneof(
   { weight: 3, arbitrary: fc.array(listItem, { minLength: 1, maxLength: 3 }).map((l) => l.join('\n')) },

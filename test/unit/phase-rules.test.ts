@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, fixAll, renderKind, Diagnostic, Range } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, parseDocument, renderKind, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
@@ -1460,6 +1460,32 @@ describe('phase rules: handoffs', () => {
       ['Prerequisite "Test environment provisioned" from phase-1 is not marked as met.'],
     );
     assert.deepEqual(ds[0].range, rangeOf(text, 'Test environment provisioned'));
+  });
+
+  it('reads a table of prerequisites in a block quote by its own columns, and adds a missing one there as a row', async () => {
+    // Found by fuzz-tables-plans: `> ` was read as a first, empty cell of every row, so the names were read from the wrong column.
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(
+      list,
+      '## Prerequisites\n\n> | # | Prerequisite | Status |\n> | --- | --- | --- |\n> | 1 | Audit findings reviewed | ✅ |\n',
+    );
+    const table = parseDocument(text).tables[0];
+    assert.deepEqual(
+      [table.header, ...table.rows.map((r) => r.cells)].map((cells) => cells.map((c) => c.text)),
+      [
+        ['#', 'Prerequisite', 'Status'],
+        ['1', 'Audit findings reviewed', '✅'],
+      ],
+    );
+    assert.deepEqual(table.rows[0].cells[1].range, rangeOf(text, 'Audit findings reviewed'));
+    const { svc } = await handoffs(text);
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      ds.map((d) => d.message),
+      ['Prerequisite "Test environment provisioned" from phase-1 is not in "Prerequisites".'],
+    );
+    const added = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+    assert.equal(added, text.replace('| ✅ |\n', '| ✅ |\n> | 2 | Test environment provisioned |  |\n'));
   });
 
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {
