@@ -276,6 +276,37 @@ describe('document rules', () => {
       assert.equal(applyFix(s2, rel, d2, t2), t2.replace('On Hold', '"on: hold"'));
     });
 
+    it('quotes an allowed value that YAML cannot read alone (%x) or that would end a flow mapping (a, b)', async () => {
+      // Nor does YAML print warnings about such a value (`Unknown directive %x`) to the process's stderr.
+      const warnings: unknown[] = [];
+      const emit = process.emitWarning;
+      process.emitWarning = ((w: unknown) => void warnings.push(w)) as typeof process.emitWarning;
+      try {
+        // Found by fuzz-tables-plans: the fix failed on `%x` (no fix offered), and wrote `{status: a, b}` into a flow mapping.
+        const rel = 'phase-1/00-PHASE_BRIEF.md';
+        for (const [allowed, written, expected] of [
+          ['%x', 'status: "%X"', 'status: "%x"'],
+          ['"a', "status: '\"A'", 'status: "\\"a"'],
+          ['a, b', '{status: "A, B"}', '{status: "a, b"}'],
+          ['[x]', '{status: "[X]"}', '{status: "[x]"}'],
+        ]) {
+          const text = `---\n${written}\n---\n${H1}`;
+          const { svc } = await workspace({
+            'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n',
+            'schemas/brief.json': JSON.stringify({ type: 'object', properties: { status: { enum: [allowed] } } }),
+            [rel]: text,
+          });
+          const [d] = diagnosticsOf(svc, rel, 'front-matter-schema');
+          assert.ok(d, written);
+          assert.equal(applyFix(svc, rel, d, text), `---\n${expected}\n---\n${H1}`, written);
+          assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), [], written);
+        }
+      } finally {
+        process.emitWarning = emit;
+      }
+      assert.deepEqual(warnings.map(String), []);
+    });
+
     it('reports a misspelt key at the key, and leaves other extra keys alone', async () => {
       const t = `---\nphase: phase-1\ntitel: Foundation\nstatus: draft\nownr: me\nsprint: 4\nto: phase-2\n---\n${H1}`;
       const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': t });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, fixAll, renderKind, Diagnostic, Range } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, parseDocument, renderKind, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
@@ -1409,6 +1409,113 @@ describe('phase rules: handoffs', () => {
         'Prerequisite "Audit findings reviewed" from phase-1 is not marked as met: its table has no Status column.',
       ],
     );
+  });
+
+  it('adds missing prerequisites as items beside a table that has no column for their names (| # | Status |)', async () => {
+    // Found by fuzz-tables-plans: neither the add fix nor complete handoff offered anything, and the prerequisites stayed missing.
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n\n## Open Questions';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\n| # | Status |\n| --- | --- |\n\n## Open Questions');
+    const { svc } = await handoffs(text);
+    const missing = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      missing.map((d) => d.message),
+      [
+        'Prerequisite "Test environment provisioned" from phase-1 is not in "Prerequisites".',
+        'Prerequisite "Audit findings reviewed" from phase-1 is not in "Prerequisites".',
+      ],
+    );
+    const [add] = codeActions(svc, [missing[0]]);
+    assert.ok(add, 'the add fix is offered');
+    const added = applyEdits(text, add.change.edits[0].edits);
+    assert.match(added, /\| # \| Status \|\n\| --- \| --- \|\n\n- \[ \] Test environment provisioned\n/);
+    const action = completeHandoff(svc, svc.findPhase('phase-2'));
+    assert.ok(action, 'complete handoff is offered');
+    const done = applyEdits(text, action.change.edits[0].edits);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, done);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').map((d) => d.message),
+      [
+        'Prerequisite "Test environment provisioned" from phase-1 is not checked as met.',
+        'Prerequisite "Audit findings reviewed" from phase-1 is not checked as met.',
+      ],
+    );
+  });
+
+  it("complete handoff writes a prerequisite that only the template's [Prerequisite] item it replaces seemed to hold", async () => {
+    // Found by fuzz-tables-plans: `[Prerequisite] — owner: Infra` was taken as held by `- [ ] [Prerequisite]`, which the fix writes over.
+    const out = OUT1.replace(
+      '- [ ] Test environment provisioned\n- [x] Audit findings reviewed',
+      '- [ ] [Prerequisite] — owner: Infra\n- [ ] Test environment provisioned',
+    );
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\n- [ ] [Prerequisite]\n');
+    const { svc } = await handoffs(text, out);
+    const done = applyEdits(text, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.match(done, /## Prerequisites\n\n- \[ \] \[Prerequisite\] — owner: Infra\n- \[ \] Test environment provisioned\n/);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, done);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').filter((d) => /is not in/.test(d.message)),
+      [],
+    );
+  });
+
+  it('adds a prerequisite that starts as a list item (1. …) to a table without outer pipes as a row, not as a list', async () => {
+    // Found by fuzz-tables-plans: `1. Test environment provisioned |` after the table's rows started an ordered list and ended the table.
+    const out = OUT1.replace('- [ ] Test environment provisioned', '- [ ] 1. Test environment provisioned');
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(list, '## Prerequisites\n\nPrerequisite | Met\n--- | ---\nAudit findings reviewed | Yes\n');
+    const { svc } = await handoffs(text, out);
+    const [d] = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.equal(d.message, 'Prerequisite "1. Test environment provisioned" from phase-1 is not in "Prerequisites".');
+    const expected = text.replace('Audit findings reviewed | Yes\n', 'Audit findings reviewed | Yes\n| 1. Test environment provisioned |\n');
+    assert.equal(applyEdits(text, codeActions(svc, [d])[0].change.edits[0].edits), expected);
+    assert.equal(applyEdits(text, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits), expected);
+    svc.setOverlay(`${ROOT}/${IN_PATH}`, expected);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet').filter((x) => /is not in/.test(x.message)),
+      [],
+    );
+  });
+
+  it('reports a row short of its Status cell as not marked as met, not as a table without a Status column', async () => {
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(
+      list,
+      '## Prerequisites\n\n| Prerequisite | Status |\n| --- | --- |\n| Test environment provisioned |\n| Audit findings reviewed | ✅ |\n',
+    );
+    const { svc } = await handoffs(text);
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      ds.map((x) => x.message),
+      ['Prerequisite "Test environment provisioned" from phase-1 is not marked as met.'],
+    );
+    assert.deepEqual(ds[0].range, rangeOf(text, 'Test environment provisioned'));
+  });
+
+  it('reads a table of prerequisites in a block quote by its own columns, and adds a missing one there as a row', async () => {
+    // Found by fuzz-tables-plans: `> ` was read as a first, empty cell of every row, so the names were read from the wrong column.
+    const list = '## Prerequisites\n\n- [x] Test environment provisioned\n- [x] Audit findings reviewed\n';
+    const text = IN2_COMPLETE.replace(
+      list,
+      '## Prerequisites\n\n> | # | Prerequisite | Status |\n> | --- | --- | --- |\n> | 1 | Audit findings reviewed | ✅ |\n',
+    );
+    const table = parseDocument(text).tables[0];
+    assert.deepEqual(
+      [table.header, ...table.rows.map((r) => r.cells)].map((cells) => cells.map((c) => c.text)),
+      [
+        ['#', 'Prerequisite', 'Status'],
+        ['1', 'Audit findings reviewed', '✅'],
+      ],
+    );
+    assert.deepEqual(table.rows[0].cells[1].range, rangeOf(text, 'Audit findings reviewed'));
+    const { svc } = await handoffs(text);
+    const ds = diagnosticsOf(svc, IN_PATH, 'prerequisite-unmet');
+    assert.deepEqual(
+      ds.map((d) => d.message),
+      ['Prerequisite "Test environment provisioned" from phase-1 is not in "Prerequisites".'],
+    );
+    const added = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
+    assert.equal(added, text.replace('| ✅ |\n', '| ✅ |\n> | 2 | Test environment provisioned |  |\n'));
   });
 
   it('adds a missing prerequisite whole: its further lines too, their links rewritten, its directives left behind', async () => {

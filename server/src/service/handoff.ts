@@ -359,6 +359,8 @@ export interface Prerequisite {
   /** For a row: its table's cell saying whether it is met, if the table has such a column. */
   statusRange?: Range;
   row: boolean;
+  /** For a row: whether its table has a column saying whether it is met (the row may lack that cell). */
+  statusColumn?: boolean;
 }
 
 /** Header words of a table's column that says whether a prerequisite is met: Status, Met, Done, Ready, Confirmed, ✓. */
@@ -423,7 +425,7 @@ export function prerequisitesOf(doc: ParsedDocument, sec: Section | undefined): 
         checkboxRange: undefined,
         section: undefined,
       };
-      rows.push({ item, statusRange: at?.range, row: true });
+      rows.push({ item, statusRange: at?.range, row: true, statusColumn: status >= 0 });
     }
   }
   return rows.length ? [...items, ...rows].sort((a, b) => a.item.line - b.item.line) : items;

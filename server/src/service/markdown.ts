@@ -1053,9 +1053,11 @@ export function listMarkerEnd(src: string): number {
 function splitRow(lines: string[], line: number): TableCell[] {
   const src = lines[line] ?? '';
   const cells: TableCell[] = [];
-  // After a leading `|` (`/^\s*\|/`), if there is one.
+  // After a block quote's markers (`> | a | b |`: no cell of its own), then a leading `|` (`/^\s*\|/`), if there is one.
+  let quoted = 0;
   let start = skipSpaces(src, 0);
-  start = src.charCodeAt(start) === 124 ? start + 1 : 0;
+  while (src.charCodeAt(start) === 62) start = quoted = skipSpaces(src, start + 1);
+  start = src.charCodeAt(start) === 124 ? start + 1 : quoted;
   for (let i = src.indexOf('|', start); i >= 0; i = src.indexOf('|', i + 1)) {
     // `\|` is no separator, whatever comes before the backslash (`\\|` neither).
     if (src.charCodeAt(i - 1) === 92) continue;

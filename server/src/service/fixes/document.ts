@@ -200,9 +200,18 @@ const addCheckboxes: Fix = (svc, diag) => {
   };
 };
 
-/** A YAML scalar that reads back as `s`, a string: plain where YAML reads it so, else double-quoted. */
+/**
+ * A YAML scalar that reads back as `s`, a string: plain where YAML reads it so (in a flow mapping too: no `,`
+ * `[` `]` `{` `}`), else double-quoted. Text YAML cannot read alone (`%x`, `"a`) is quoted, not a failure.
+ */
 function yamlString(s: string): string {
-  return YAML.parse(s) === s && !/[#:]|^\s|\s$/.test(s) ? s : JSON.stringify(s);
+  let plain: boolean;
+  try {
+    plain = YAML.parse(s, { logLevel: 'error' }) === s;
+  } catch {
+    plain = false;
+  }
+  return plain && !/[#:,[\]{}]|^\s|\s$/.test(s) ? s : JSON.stringify(s);
 }
 
 /**
@@ -218,7 +227,7 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
   const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
   let current: unknown;
   try {
-    current = YAML.parse(text);
+    current = YAML.parse(text, { logLevel: 'error' });
   } catch {
     return undefined;
   }

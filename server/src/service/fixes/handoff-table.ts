@@ -162,11 +162,17 @@ function cellsFor(values: CellValue[], headers: string[], roles: Role[], number:
   return cells;
 }
 
-/** A row written as the table's header is: its indentation (and `>` in a quote), and a leading and a trailing pipe if the header has them. */
+/** A first cell that would start a block of its own on a row without a leading pipe (`1. Step`, `- x`, `# x`, `> x`, a fence, HTML), ending the table. */
+const BLOCK_START = /^(?:[-+*](?:\s|$)|\d{1,9}[.)](?:\s|$)|#{1,6}(?:\s|$)|>|<|`{3}|~{3}|(?:[-*_]\s*){3,}$)/;
+
+/**
+ * A row written as the table's header is: its indentation (and `>` in a quote), and a leading and a trailing pipe
+ * if the header has them; a leading pipe also when its first cell would otherwise start a block (`1. Step |`).
+ */
 function renderRow(header: string, cells: string[]): string {
   const indent = /^(?:[ \t]*>)*[ \t]*/.exec(header)![0];
   const t = header.slice(indent.length).trim();
-  const lead = t.startsWith('|');
+  const lead = t.startsWith('|') || BLOCK_START.test(cells[0] ?? '');
   const trail = t.length > 1 && t.endsWith('|') && !t.endsWith('\\|');
   const body = cells.join(' | ');
   return `${indent}${lead ? '| ' : ''}${body}${trail ? ' |' : ''}`.trimEnd();

@@ -38,6 +38,7 @@ import {
   copyRow,
   rowAsItem,
   prerequisitesOf,
+  prerequisiteColumns,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
@@ -129,6 +130,15 @@ export function ownTable(doc: ParsedDocument, sec: Section): Table | undefined {
   return last && last.line < sec.ownEnd ? last : undefined;
 }
 
+/**
+ * The table a section lists its prerequisites in (see ownTable): only one with a column for their names, as
+ * prerequisitesOf reads them (`| # | Status |` alone has none: the missing ones are written as items).
+ */
+export function prerequisiteTable(doc: ParsedDocument, sec: Section): Table | undefined {
+  const t = ownTable(doc, sec);
+  return t && prerequisiteColumns(t).name >= 0 ? t : undefined;
+}
+
 /** A new input handoff holding everything phase N hands off. */
 function createText(phase: Phase, h: Handed): string {
   const spec = phase.documents.find((d) => d.spec.kind === INPUT_HANDOFF)!.spec;
@@ -202,9 +212,15 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
   // Prerequisites received in a table (and no list) are its rows, as the rule reads them; the missing ones become rows too.
   const preSec = inputSection(doc, IN_PREREQUISITES, n);
-  const have = new StatementIndex(prerequisitesOf(doc, preSec).map((y) => textKey(y.item.text)));
+  // The template's `- [ ] [Prerequisite]` holds none, though it reads as the start of `[Prerequisite] — owner: Infra`: the
+  // fix writes over it, so what it seemed to hold is written too.
+  const have = new StatementIndex(
+    prerequisitesOf(doc, preSec)
+      .filter((y) => meaningfulItem(y.item))
+      .map((y) => textKey(y.item.text)),
+  );
   const unmet = h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0);
-  const preTable = preSec && unmet.length ? ownTable(doc, preSec) : undefined;
+  const preTable = preSec && unmet.length ? prerequisiteTable(doc, preSec) : undefined;
   if (preTable) {
     const { insertion, replace } = appendPrerequisiteRows(
       doc,

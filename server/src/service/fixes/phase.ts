@@ -12,7 +12,7 @@ import { escapeCell, planRowEditOf } from '../plan-row';
 import { phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
-import { completeHandoff, ownTable, templateBody } from './phase-handoff';
+import { completeHandoff, prerequisiteTable, templateBody } from './phase-handoff';
 import { appendPrerequisiteRows } from './handoff-table';
 
 export { completeHandoff } from './phase-handoff';
@@ -52,7 +52,7 @@ const markPrerequisite: Fix = (svc, diag) => {
   const src = pair && prerequisitesOf(pair.out, outputSections(pair).prerequisites).find((x) => sameStatement(x.item.text, d.text!))?.item;
   if (pair && src) copied = copyItem(pair.out, src, dirname(pair.outPath), dirname(pair.inPath), (p) => svc.exists(p), pathBases(svc.model.root, pair.prev));
   // Prerequisites received in a table get a row, its status left for the team.
-  const table = sec && ownTable(doc, sec);
+  const table = sec && prerequisiteTable(doc, sec);
   if (table) {
     const { insertion, replace } = appendPrerequisiteRows(doc, table, [copied.line]);
     const edits = replace ? [replace] : insertion ? mergeInsertions([insertion], doc.eol) : [];

@@ -185,7 +185,8 @@ function checkInputHandoff(ctx: RuleContext): void {
         ctx.report(
           'prerequisite-unmet',
           row.statusRange ?? found.textRange,
-          row.statusRange
+          // A row short of the Status cell (`| Staging provisioned |`) is not met; its table has the column.
+          row.statusRange || row.statusColumn
             ? `Prerequisite "${found.text}" from ${prevName} is not marked as met.`
             : `Prerequisite "${found.text}" from ${prevName} is not marked as met: its table has no Status column.`,
         );
