@@ -555,6 +555,23 @@ describe('fuzz: project plans as checklists', function () {
     );
   });
 
+  it('reads a table row whose status holds a long run of symbols between its words in linear time', async () => {
+    // `Verified … Integrated`: complete, said as the plan says it, its symbols trimmed (was quadratic: seconds at 100k).
+    for (const run of ['!', ' ', '-', '✅ ']) {
+      const status = `Verified ${run.repeat(Math.ceil(100_000 / run.length))} Integrated`;
+      const text = `# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n|---|---|---|\n| Build | Phase 1 | ${status} |\n`;
+      const svc = await loud({ [PLAN_PATH]: text, ...phaseFiles(PHASES) });
+      const t0 = performance.now();
+      const ds = svc.diagnose(`${ROOT}/${PLAN_PATH}`);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 2000, `took ${Math.round(ms)} ms with a run of ${JSON.stringify(run)}`);
+      assert.ok(
+        ds.some((d) => d.message.includes('marks Build/Phase_1_CI Verified')),
+        ds.map((d) => d.message.slice(0, 80)).join('\n'),
+      );
+    }
+  });
+
   it('reads a single adversarial item of ~100k characters in linear time (rule and add-row fix)', async () => {
     const unit = fc.constantFrom(
       ' ',

@@ -508,7 +508,7 @@ export const planRule: Rule = {
         if (!status || (!COMPLETE.test(key) && !mark) || !ctx.gates) continue;
         // "Verified & Integrated" is said as the plan says it; a check mark as itself; the other words are "Complete".
         const marked = /verified|integrated/.test(key)
-          ? status.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+          ? wordsOnly(status.text)
           : mark
             ? `Complete (${status.text.replace(/[\s*_]/g, '')})`
             : 'Complete';
