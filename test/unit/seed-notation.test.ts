@@ -247,4 +247,13 @@ describe("documents in the seeds' own notation (bold labels for sections)", () =
     assert.deepEqual(inlineParts(''), []);
     assert.deepEqual(inlineParts(' , ; . '), []);
   });
+
+  it('splits a part holding a long run of dots inside parentheses in linear time', () => {
+    const run = '.;,'.repeat(40_000);
+    const t0 = performance.now();
+    const parts = inlineParts(`Audit (${run}x), scan images.;,`);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 1000, `took ${Math.round(ms)} ms`);
+    assert.deepEqual(parts, [`Audit (${run}x)`, 'scan images']);
+  });
 });

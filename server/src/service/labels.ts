@@ -160,6 +160,13 @@ const EXAMPLE = /^(?:e\.g\.|i\.e\.|such as\b|like\b|including\b)/i;
 /** Abbreviations whose dot ends no sentence (`e.g. Pylint`). */
 const ABBREVIATION = /(?:^|[^\p{L}])(?:e\.g|i\.e|etc|vs|cf|incl|approx)$/iu;
 
+/** `s` without the `.`, `;` and `,` it ends with (by hand: `/[.;,]+$/` is quadratic on a long run of them inside). */
+function withoutTrailingPunctuation(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === ';' || s[end - 1] === ',')) end--;
+  return s.slice(0, end);
+}
+
 /**
  * The parts of a label's text, when it lists them inline (`Finalize Git setup, define branching model,
  * configure CI server.`): split at commas, semicolons and sentence ends outside parentheses, brackets
@@ -171,12 +178,12 @@ export function inlineParts(text: string): string[] {
   let code = false;
   let start = 0;
   const push = (to: number) => {
-    const part = text
-      .slice(start, to)
-      .trim()
-      .replace(/^(?:and|or)\s+/i, '')
-      .replace(/[.;,]+$/, '')
-      .trim();
+    const part = withoutTrailingPunctuation(
+      text
+        .slice(start, to)
+        .trim()
+        .replace(/^(?:and|or)\s+/i, ''),
+    ).trim();
     if (!/[\p{L}\p{N}]/u.test(part)) return;
     // An example belongs to the part it illustrates (`a registry, e.g. Harbor`).
     if (out.length && EXAMPLE.test(part)) out[out.length - 1] += `, ${part}`;
