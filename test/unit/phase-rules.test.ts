@@ -1296,6 +1296,16 @@ describe('phase rules: handoffs', () => {
     );
   });
 
+  it('reads an item with a long run of spaces before a comment in linear time', async () => {
+    const item = `- Audit report${' '.repeat(100_000)}x <!-- from the audit -->`;
+    const text = IN2_COMPLETE.replace('## Open Questions', `${item}\n\n## Open Questions`);
+    const t0 = performance.now();
+    const { svc } = await handoffs(text, OUT1.replace('## Recommended Next Steps', `${item}\n\n## Recommended Next Steps`));
+    diagnosticsOf(svc, IN_PATH);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `took ${Math.round(ms)} ms`);
+  });
+
   it('reports an output handoff addressed to the wrong phase and renumbers it', async () => {
     const out = OUT1.replace('# Phase 1 → Phase 2 Handoff', '# Phase 1 → Phase 3 Handoff');
     const { svc } = await handoffs(IN2_COMPLETE, out);

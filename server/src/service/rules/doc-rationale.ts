@@ -474,7 +474,7 @@ const risks: Rule = {
 function emptyCellRange(doc: ParsedDocument, line: number, cell: TableCell | undefined, cells: TableCell[]) {
   const src = doc.lines[line] ?? '';
   if (!cell) {
-    const end = src.replace(/\s+$/, '').length;
+    const end = src.trimEnd().length;
     const last = cells[cells.length - 1];
     return range(line, last ? last.range.end.character : 0, line, end);
   }
