@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
+import { withoutTrailingStars } from '../../server/src/service/rules/doc-metrics';
 import {
   INLINE_LINK,
   computeTitleKey,
@@ -456,5 +457,19 @@ describe('fast paths equal the plain code they replace', () => {
     );
     assert.deepEqual(inlineComments('Scope <!-- phasegate-disable-line section-order -->'), [[6, 51]]);
     assert.deepEqual(inlineComments('`<!-- code -->` \\<!-- escaped --> <a title="<!--"> x'), []);
+  });
+
+  it('withoutTrailingStars removes what /\\s*\\**\\s*$/ removes, in linear time', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(' ', '*', 'a', '\t', '\u00a0', '\n', '%', '5'), { maxLength: 14 }), (chars) => {
+        const v = chars.join('');
+        assert.equal(withoutTrailingStars(v), v.replace(/\s*\**\s*$/, ''), JSON.stringify(v));
+      }),
+      { numRuns: 3000 },
+    );
+    const long = `5${' '.repeat(100_000)}x`;
+    const t0 = performance.now();
+    assert.equal(withoutTrailingStars(`${long} ** `), long);
+    assert.ok(performance.now() - t0 < 200);
   });
 });

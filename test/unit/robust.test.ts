@@ -288,6 +288,17 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.equal(svc.model.phases.length, 1);
   });
 
+  it('metric items with long runs of spaces in their values are judged in linear time', async () => {
+    const item = (k: number) => `- Code coverage: ${k}${' '.repeat(950)}% **`;
+    const text = `# Phase 1 Validation\n\n## Success Metrics\n\n${Array.from({ length: 60 }, (_, k) => item(k)).join('\n')}\n`;
+    const t0 = performance.now();
+    const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+    const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `took ${Math.round(ms)} ms`);
+    assert.equal(ds.length, 60);
+  });
+
   it('a folder deleted while the scan runs is gone, not unreadable; one reported so goes with its deletion event', async () => {
     // The scan lists the root, then phase-2 is deleted before it is listed (an editor's branch switch, a `rm -rf`).
     class Racing extends MemoryFileSystem {
