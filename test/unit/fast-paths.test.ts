@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { withoutTrailingStars } from '../../server/src/service/rules/doc-metrics';
+import { withoutTrailingPunctuation } from '../../server/src/service/rules/doc-rationale';
+import { ampersandsAsAnd } from '../../server/src/service/rules/doc-placeholders';
 import {
   INLINE_LINK,
   computeTitleKey,
@@ -470,6 +472,33 @@ describe('fast paths equal the plain code they replace', () => {
     const long = `5${' '.repeat(100_000)}x`;
     const t0 = performance.now();
     assert.equal(withoutTrailingStars(`${long} ** `), long);
+    assert.ok(performance.now() - t0 < 200);
+  });
+
+  it('withoutTrailingPunctuation removes what /\\p{P}+$/u removes, surrogate pairs included, in linear time', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', '!', '.', '…', '\u{1144B}', '\ud805', '\udc4b', 'é', '-', ' ', '\u{1F600}'), { maxLength: 12 }), (chars) => {
+        const w = chars.join('');
+        assert.equal(withoutTrailingPunctuation(w), w.replace(/\p{P}+$/u, ''), JSON.stringify(w));
+      }),
+      { numRuns: 3000 },
+    );
+    const long = `${'!'.repeat(100_000)}a`;
+    const t0 = performance.now();
+    assert.equal(withoutTrailingPunctuation(`${long}?!`), long);
+    assert.ok(performance.now() - t0 < 200);
+  });
+
+  it('ampersandsAsAnd writes what .replace(/\\s*&\\s*/g, " and ") writes, in linear time', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', '&', ' ', '\t', '\u00a0', 'b', '&&'), { maxLength: 12 }), (chars) => {
+        const s = chars.join('');
+        assert.equal(ampersandsAsAnd(s), s.replace(/\s*&\s*/g, ' and '), JSON.stringify(s));
+      }),
+      { numRuns: 3000 },
+    );
+    const t0 = performance.now();
+    assert.equal(ampersandsAsAnd(`a${' '.repeat(100_000)}x & y`), `a${' '.repeat(100_000)}x and y`);
     assert.ok(performance.now() - t0 < 200);
   });
 });

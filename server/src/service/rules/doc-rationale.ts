@@ -369,12 +369,24 @@ const MAX_DASHES = 8;
 type DashVerdict = 'reason' | 'state' | 'few' | 'none';
 
 /** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
+/** A word without the punctuation it ends with, as `w.replace(/\p{P}+$/u, '')` (by hand: that is quadratic on a long run of it inside). */
+export function withoutTrailingPunctuation(w: string): string {
+  let end = w.length;
+  for (;;) {
+    // The last code point: a surrogate pair is one.
+    const pair = end >= 2 && /[\udc00-\udfff]/.test(w[end - 1]) && /[\ud800-\udbff]/.test(w[end - 2]);
+    const from = pair ? end - 2 : end - 1;
+    if (from < 0 || !/^\p{P}$/u.test(w.slice(from, end))) return w.slice(0, end);
+    end = from;
+  }
+}
+
 function dashReason(after: string): DashVerdict {
   const t = withoutPlaceholders(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'))
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/[*_`~]/g, '')
     .replace(/^[\s\p{P}]+/u, '');
-  const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(w.replace(/\p{P}+$/u, '')));
+  const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(withoutTrailingPunctuation(w)));
   if (words.length < DASH_REASON_WORDS) return 'few';
   return STATUS_AFTER_DASH_RE.test(t) ? 'state' : 'reason';
 }
