@@ -507,11 +507,7 @@ export const planRule: Rule = {
         const mark = status !== undefined && DONE_MARK.test(status.text);
         if (!status || (!COMPLETE.test(key) && !mark) || !ctx.gates) continue;
         // "Verified & Integrated" is said as the plan says it; a check mark as itself; the other words are "Complete".
-        const marked = /verified|integrated/.test(key)
-          ? wordsOnly(status.text)
-          : mark
-            ? `Complete (${status.text.replace(/[\s*_]/g, '')})`
-            : 'Complete';
+        const marked = /verified|integrated/.test(key) ? wordsOnly(status.text) : mark ? `Complete (${status.text.replace(/[\s*_]/g, '')})` : 'Complete';
         reportMarkedComplete(ctx, status.range, hits, marked);
       }
     }
