@@ -44,7 +44,6 @@ function nameKey(s: string): string {
   return cellText(s).toLowerCase().replace(/:$/, '').trim();
 }
 
-/** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
 /**
  * A value without the white space and the emphasis stars it ends with (`70% **`), as `/\s*\**\s*$/` would
  * remove them, by hand: that expression takes seconds on a value with a long run of spaces inside it.
@@ -58,6 +57,7 @@ export function withoutTrailingStars(value: string): string {
   return value.slice(0, end);
 }
 
+/** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
   const keys = [nameKey(name), nameKey(name.replace(/\s*\([^)]*\)\s*$/, ''))];
   for (const k of keys) {

@@ -368,7 +368,6 @@ const MAX_DASHES = 8;
 /** What a decision item's dashes give: a reason, a state (`— approved by the CTO`), too few words (`— GitHub Actions`), or no dash. */
 type DashVerdict = 'reason' | 'state' | 'few' | 'none';
 
-/** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
 /** A word without the punctuation it ends with, as `w.replace(/\p{P}+$/u, '')` (by hand: that is quadratic on a long run of it inside). */
 export function withoutTrailingPunctuation(w: string): string {
   let end = w.length;
@@ -381,6 +380,7 @@ export function withoutTrailingPunctuation(w: string): string {
   }
 }
 
+/** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
 function dashReason(after: string): DashVerdict {
   const t = withoutPlaceholders(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'))
     .replace(/\{[^{}\n]*\}/g, ' ')
