@@ -318,6 +318,9 @@ export function hasOwnItems(items: readonly ListItem[], sec: Section): boolean {
   return items.some((it) => it.line < sec.ownEnd);
 }
 
+/** Header words (`textKey`) of a column that numbers the rows: `#` (no words), `No.`, `Nr`, `ID`. */
+export const NUMBER_HEADER = /^(?:|n|no|nr|num|number|id)$/;
+
 /** A cell that only numbers its row (`1`, `#2`, `3.`). */
 export const NUMBER_CELL = /^\s*#?\d+\.?\s*$/;
 
@@ -380,7 +383,7 @@ const NOT_MET_MARK = /^(?:❌|✖️?|✗|⛔|🔴|🟡|⏳|⚠️?)/u;
 export function prerequisiteColumns(t: Table): { name: number; status: number; number: number } {
   const keys = t.header.map((h) => textKey(h.text));
   const status = keys.findIndex((k) => STATUS_HEADER.test(k));
-  const number = keys.findIndex((k, i) => i === 0 && /^(?:|n|no|nr|num|number|id)$/.test(k));
+  const number = keys.findIndex((k, i) => i === 0 && NUMBER_HEADER.test(k));
   let name = keys.findIndex((k, i) => i !== status && PREREQUISITE_HEADER.test(k));
   if (name < 0) name = keys.findIndex((_k, i) => i !== status && i !== number);
   return { name, status, number };

@@ -6,7 +6,7 @@
  * description.
  */
 import type { ParsedDocument, Section, Table } from '../markdown';
-import { CopiedRow, NUMBER_CELL, isRealItem, maskRefs, prerequisiteColumns, textKey, withoutComments } from '../handoff';
+import { CopiedRow, NUMBER_CELL, NUMBER_HEADER, isRealItem, maskRefs, prerequisiteColumns, textKey, withoutComments } from '../handoff';
 import type { TextEdit } from '../types';
 import type { Insertion } from './phase-edit';
 import { range } from '../types';
@@ -21,8 +21,6 @@ export interface CellValue {
   text: string;
 }
 
-/** Header words (`textKey`) of a column that numbers the rows: `#` (no words), `No.`, `Nr`, `ID`. */
-const NUMBER_HEADER = /^(?:|n|no|nr|num|number|id)$/;
 const LOCATION_HEADER = /\b(?:locations?|paths?|files?|links?|where|urls?|sources?|references?)\b/;
 const DESCRIPTION_HEADER = /\b(?:descriptions?|notes?|purpose|details?|summary|comments?|usage|use|why|contents?|remarks?)\b/;
 const NAME_HEADER = /\b(?:inputs?|names?|artifacts?|items?|deliverables?|outputs?|documents?|titles?)\b/;
