@@ -314,10 +314,14 @@ describe('snippets', () => {
       const g = (await gates(`${files[prompt]}\n${checklist}\n`))[i];
       assert.equal(g.name, IAI_GATES[i].name);
       assert.equal(g.status, 'pending', checklist);
-      assert.deepEqual(g.reasons, ['1 item unchecked']);
+      // The checklist's own hold; the gate that answers for placeholders also counts the item's `[Criterion]`.
+      assert.deepEqual(
+        g.reasons.filter((r) => r !== '1 × unfilled-placeholder'),
+        ['1 item unchecked'],
+      );
     }
   });
-  it('each snippet left at its defaults, in the document it is for in new phases, brings no problem but placeholders to fill and gate items to tick', async () => {
+  it('each snippet left at its defaults, in the document it is for in new phases, brings no problem but placeholders to fill and gate items to tick, and is told to be filled in where it lands', async () => {
     // Fresh audit phases 1 and 2, a finding, an iAI phase with its response, and the project plan, as `phasegate new` writes them.
     const files: Record<string, string> = {};
     const requests: NewRequest[] = [
@@ -333,77 +337,75 @@ describe('snippets', () => {
       for (const c of planNew(svc, { ...request, date: '2025-01-07' }).creates) files[c.file.slice(ROOT.length + 1)] = c.text;
     }
     const expand = (prefix: string, dir = `${ROOT}/phase-1`) => expandDefaults(SNIPPETS[byPrefix(prefix).name].body.join('\n'), dir);
-    /** `text` in place of the section headed `heading` (up to the next heading of its level or above). */
-    const section = (text: string, heading: string, insert: string) => {
-      const lines = text.split('\n');
+    /** The lines each case wrote its snippet on (first, last), by file: where its defaults must be told to be filled in. */
+    let landed: { file: string; from: number; to: number }[] = [];
+    const lineOf = (text: string, at: number) => text.slice(0, at).split('\n').length - 1;
+    const land = (file: string, text: string, at: number, insert: string) => {
+      const from = lineOf(text, at);
+      landed.push({ file, from, to: from + insert.replace(/\n*$/, '').split('\n').length - 1 });
+    };
+    /** `f[file]` with `insert` in place of the section headed `heading` (up to the next heading of its level or above). */
+    const section = (f: Record<string, string>, file: string, heading: string, insert: string) => {
+      const lines = f[file].split('\n');
       const at = lines.indexOf(heading);
       assert.ok(at >= 0, heading);
       const level = /^#+/.exec(heading)![0].length;
       let end = at + 1;
       while (end < lines.length && !new RegExp(`^#{1,${level}} `).test(lines[end])) end++;
+      landed.push({ file, from: at, to: at + insert.replace(/\n*$/, '').split('\n').length - 1 });
       lines.splice(at, end - at, ...insert.replace(/\n*$/, '\n').split('\n'));
-      return lines.join('\n');
+      f[file] = lines.join('\n');
     };
-    const line = (text: string, old: string, insert: string) => {
-      assert.ok(text.includes(old), old);
-      return text.replace(old, insert.replace(/\n$/, ''));
+    const line = (f: Record<string, string>, file: string, old: string, insert: string) => {
+      assert.ok(f[file].includes(old), old);
+      land(file, f[file], f[file].indexOf(old), insert);
+      f[file] = f[file].replace(old, insert.replace(/\n$/, ''));
+    };
+    const append = (f: Record<string, string>, file: string, insert: string) => {
+      const text = f[file].replace(/\n*$/, '\n');
+      land(file, text, text.length, insert);
+      f[file] = `${text}${insert}\n`;
     };
     const P = 'workstreams/Build/Phase_1_CI/';
     const cases: Record<string, (f: Record<string, string>) => void> = {
-      'pg-section': (f) => (f['phase-1/00-PHASE_BRIEF.md'] = section(f['phase-1/00-PHASE_BRIEF.md'], '## Objectives', expand('pg-section'))),
-      'pg-section-handoff': (f) =>
-        (f['phase-1/06-OUTPUT_HANDOFF.md'] = section(f['phase-1/06-OUTPUT_HANDOFF.md'], '## Phase 1 Summary', expand('pg-section-handoff'))),
+      'pg-section': (f) => section(f, 'phase-1/00-PHASE_BRIEF.md', '## Objectives', expand('pg-section')),
+      'pg-section-handoff': (f) => section(f, 'phase-1/06-OUTPUT_HANDOFF.md', '## Phase 1 Summary', expand('pg-section-handoff')),
       'pg-decision': (f) =>
-        (f['phase-1/05-DECISIONS.md'] = section(
-          f['phase-1/05-DECISIONS.md'],
+        section(
+          f,
+          'phase-1/05-DECISIONS.md',
           f['phase-1/05-DECISIONS.md'].split('\n').find((l) => l.startsWith('### '))!,
           expand('pg-decision'),
-        )),
-      'pg-decision-item': (f) =>
-        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Decision: [Description] → [Rationale]', expand('pg-decision-item'))),
-      'pg-risk': (f) => (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Risk: [Impact] - [Mitigation]', expand('pg-risk'))),
-      'pg-risk-table': (f) => (f['phase-1/00-PHASE_BRIEF.md'] = section(f['phase-1/00-PHASE_BRIEF.md'], '## Risks', `## Risks\n\n${expand('pg-risk-table')}`)),
-      'pg-gate': (f) => (f['phase-1/07-VALIDATION.md'] = section(f['phase-1/07-VALIDATION.md'], '## Gate 1: Completeness', expand('pg-gate'))),
-      'pg-gate-iai': (f) => (f[`${P}implementation_prompt.md`] += `\n${expand('pg-gate-iai', `${ROOT}/${P}`)}`),
-      'pg-gates': (f) =>
-        (f['phase-1/07-VALIDATION.md'] = f['phase-1/07-VALIDATION.md'].replace(/## Gate 1[^]*?(?=## Success Metrics)/, `${expand('pg-gates')}\n`)),
-      'pg-gate-item': (f) =>
-        (f['phase-1/07-VALIDATION.md'] = line(
-          f['phase-1/07-VALIDATION.md'],
-          '- [ ] All deliverables of the brief are produced — Evidence: [Evidence]',
-          expand('pg-gate-item'),
-        )),
-      'pg-input': (f) =>
-        (f['phase-2/01-INPUT_HANDOFF.md'] = line(
-          f['phase-2/01-INPUT_HANDOFF.md'],
-          '- Input: [Location] - [Description]',
-          expand('pg-input', `${ROOT}/phase-2`),
-        )),
-      'pg-artifact': (f) =>
-        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- Artifact: [Location] - [Purpose]', expand('pg-artifact'))),
-      'pg-prerequisite': (f) =>
-        (f['phase-1/06-OUTPUT_HANDOFF.md'] = line(f['phase-1/06-OUTPUT_HANDOFF.md'], '- [ ] [Prerequisite]', expand('pg-prerequisite'))),
-      'pg-metrics': (f) => (f['phase-1/07-VALIDATION.md'] = section(f['phase-1/07-VALIDATION.md'], '## Success Metrics', expand('pg-metrics'))),
-      'pg-proof': (f) =>
-        (f[`${P}implementation_response_from_AI.md`] = section(
-          f[`${P}implementation_response_from_AI.md`],
-          '## Execution Proof',
-          expand('pg-proof', `${ROOT}/${P}`),
-        )),
-      'pg-tests': (f) =>
-        (f[`${P}implementation_response_from_AI.md`] = section(f[`${P}implementation_response_from_AI.md`], '## Tests', expand('pg-tests', `${ROOT}/${P}`))),
-      'pg-deliverable': (f) =>
-        (f[`${P}implementation_response_from_AI.md`] = line(
-          f[`${P}implementation_response_from_AI.md`],
-          '- Deliverable: [Location] - [How it was addressed]',
-          expand('pg-deliverable', `${ROOT}/${P}`),
-        )),
-      'pg-front-matter': (f) => {
-        for (const file of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/03-FINDINGS/finding.md', `${P}implementation_prompt.md`])
-          f[file] = expand('pg-front-matter', `${ROOT}/${file.slice(0, file.lastIndexOf('/'))}`) + f[file].replace(/^---\n[^]*?\n---\n/, '');
+        ),
+      'pg-decision-item': (f) => line(f, 'phase-1/06-OUTPUT_HANDOFF.md', '- Decision: [Description] → [Rationale]', expand('pg-decision-item')),
+      'pg-risk': (f) => line(f, 'phase-1/06-OUTPUT_HANDOFF.md', '- Risk: [Impact] - [Mitigation]', expand('pg-risk')),
+      'pg-risk-table': (f) => section(f, 'phase-1/00-PHASE_BRIEF.md', '## Risks', `## Risks\n\n${expand('pg-risk-table')}`),
+      'pg-gate': (f) => section(f, 'phase-1/07-VALIDATION.md', '## Gate 1: Completeness', expand('pg-gate')),
+      'pg-gate-iai': (f) => append(f, `${P}implementation_prompt.md`, expand('pg-gate-iai', `${ROOT}/${P}`)),
+      'pg-gates': (f) => {
+        const file = 'phase-1/07-VALIDATION.md';
+        const insert = `${expand('pg-gates')}\n`;
+        land(file, f[file], f[file].indexOf('## Gate 1'), insert);
+        f[file] = f[file].replace(/## Gate 1[^]*?(?=## Success Metrics)/, insert);
       },
-      'pg-plan-row': (f) =>
-        (f['project_implementation_plan.md'] = `${f['project_implementation_plan.md'].replace(/\n*$/, '\n')}${expand('pg-plan-row', ROOT)}\n`),
+      'pg-gate-item': (f) =>
+        line(f, 'phase-1/07-VALIDATION.md', '- [ ] All deliverables of the brief are produced — Evidence: [Evidence]', expand('pg-gate-item')),
+      'pg-input': (f) => line(f, 'phase-2/01-INPUT_HANDOFF.md', '- Input: [Location] - [Description]', expand('pg-input', `${ROOT}/phase-2`)),
+      'pg-artifact': (f) => line(f, 'phase-1/06-OUTPUT_HANDOFF.md', '- Artifact: [Location] - [Purpose]', expand('pg-artifact')),
+      'pg-prerequisite': (f) => line(f, 'phase-1/06-OUTPUT_HANDOFF.md', '- [ ] [Prerequisite]', expand('pg-prerequisite')),
+      'pg-metrics': (f) => section(f, 'phase-1/07-VALIDATION.md', '## Success Metrics', expand('pg-metrics')),
+      'pg-proof': (f) => section(f, `${P}implementation_response_from_AI.md`, '## Execution Proof', expand('pg-proof', `${ROOT}/${P}`)),
+      'pg-tests': (f) => section(f, `${P}implementation_response_from_AI.md`, '## Tests', expand('pg-tests', `${ROOT}/${P}`)),
+      'pg-deliverable': (f) =>
+        line(f, `${P}implementation_response_from_AI.md`, '- Deliverable: [Location] - [How it was addressed]', expand('pg-deliverable', `${ROOT}/${P}`)),
+      'pg-front-matter': (f) => {
+        for (const file of ['phase-1/00-PHASE_BRIEF.md', 'phase-1/03-FINDINGS/finding.md', `${P}implementation_prompt.md`]) {
+          const insert = expand('pg-front-matter', `${ROOT}/${file.slice(0, file.lastIndexOf('/'))}`);
+          land(file, insert, 0, insert);
+          f[file] = insert + f[file].replace(/^---\n[^]*?\n---\n/, '');
+        }
+      },
+      'pg-plan-row': (f) => append(f, 'project_implementation_plan.md', expand('pg-plan-row', ROOT)),
     };
     assert.deepEqual(
       Object.keys(cases).sort(),
@@ -412,19 +414,33 @@ describe('snippets', () => {
         .sort(),
     );
     const key = (d: { code?: unknown; message: string }, file: string) => `${file} ${String(d.code)}: ${d.message}`;
-    const problems = async (f: Record<string, string>) => {
+    const diagnostics = async (f: Record<string, string>) => {
       const { svc } = await workspace(f);
-      return Object.keys(f).flatMap((file) => svc.diagnose(`${ROOT}/${file}`).map((d) => key(d, file)));
+      return Object.keys(f).flatMap((file) => svc.diagnose(`${ROOT}/${file}`).map((d) => ({ file, d })));
     };
-    const before = new Set(await problems(files));
+    const before = new Set((await diagnostics(files)).map(({ file, d }) => key(d, file)));
     const fillIn = /^\S+ (unfilled-placeholder|gate-item-unchecked):/;
+    // What tells an author that text the snippet wrote is not theirs yet: a placeholder, or the proof rule's
+    // "holds only the template's placeholder" (a proof at its defaults is no proof).
+    const toFill = new Set(['unfilled-placeholder', 'missing-test-proof']);
     const added: Record<string, string[]> = {};
+    const untold: string[] = [];
     for (const [prefix, place] of Object.entries(cases)) {
       const f = { ...files };
+      landed = [];
       place(f);
-      const now = (await problems(f)).filter((p) => !before.has(p) && !fillIn.test(p));
+      const all = await diagnostics(f);
+      const now = all.map(({ file, d }) => key(d, file)).filter((p) => !before.has(p) && !fillIn.test(p));
       if (now.length) added[prefix] = now;
+      // Each place the snippet landed is told to be filled in: defaults that read as written text (`12 passed,
+      // 0 failed` as proof, `Why this option was chosen` as a rationale) would pass for the author's.
+      assert.ok(landed.length, prefix);
+      for (const { file, from, to } of landed) {
+        const told = all.some(({ file: at, d }) => at === file && toFill.has(String(d.code)) && d.range.start.line >= from && d.range.start.line <= to);
+        if (!told) untold.push(`${prefix} in ${file} (lines ${from + 1}-${to + 1})`);
+      }
     }
     assert.deepEqual(added, {});
+    assert.deepEqual(untold, []);
   });
 });
