@@ -997,6 +997,38 @@ describe('document rules', () => {
         [at(input, 4, 'Prerequisite 1')],
       );
     });
+
+    it("reports a handoff's `- Decision 1` once, as the template's wording, not also as a decision without rationale; a written decision without one still is", async () => {
+      const output = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision 1',
+        '- **Decision 2**:',
+        '- Decision 3: Use Postgres',
+        '- Decision 4',
+        '  Chosen over MySQL by the team.',
+        '',
+      ].join('\n');
+      // The same items in a document that is no handoff are the author's own: no filler to report, each a decision.
+      const other = ['# Notes', '', '## Decisions Made', '', '- Decision 1', ''].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': output, 'phase-1/notes.md': other });
+      const file = 'phase-1/06-OUTPUT_HANDOFF.md';
+      assert.deepEqual(
+        diagnosticsOf(svc, file, 'unfilled-placeholder').map((d) => d.range),
+        [at(output, 4, 'Decision 1'), at(output, 5, '**Decision 2**:')],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, file, 'decision-without-rationale').map((d) => d.range),
+        [at(output, 6, 'Decision 3: Use Postgres'), at(output, 7, 'Decision 4')],
+      );
+      assert.deepEqual(diagnosticsOf(svc, 'phase-1/notes.md', 'unfilled-placeholder'), []);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/notes.md', 'decision-without-rationale').map((d) => d.range),
+        [at(other, 4, 'Decision 1')],
+      );
+    });
   });
 
   describe('decision-without-rationale', () => {

@@ -45,7 +45,7 @@ const FILLER_SECTION_KEYS = new Set([
   'inputs received',
   'prerequisites',
 ]);
-const HANDOFF_KINDS = new Set(['output-handoff', 'input-handoff']);
+export const HANDOFF_KINDS: ReadonlySet<string> = new Set(['output-handoff', 'input-handoff']);
 
 /**
  * The handoff template's guide items in its Summary and Critical Findings (`- Objectives achieved`, `- Issues
@@ -61,6 +61,17 @@ const GUIDE_ITEMS = new Map<string, Set<string>>([
 function hasMoreLines(doc: ParsedDocument, it: ListItem): boolean {
   for (let l = it.line + 1; l <= it.endLine; l++) if ((doc.lines[l] ?? '').trim() !== '') return true;
   return false;
+}
+
+/**
+ * The numbered filler word an item is, whole (`Decision 1`; group 1 the filler, group 2 its word), when it has no
+ * lines below it (`1. Step 1` above what to do labels what follows); undefined for an item with text of its own.
+ * In a handoff's filler sections (FILLER_SECTION_KEYS) such an item is reported here as the template's wording.
+ */
+export function fillerItem(doc: ParsedDocument, it: ListItem): RegExpExecArray | undefined {
+  if (!FILLER_HINT.test(it.text)) return undefined;
+  const m = FILLER_ITEM.exec(it.text);
+  return m && !hasMoreLines(doc, it) ? m : undefined;
 }
 
 const placeholders: Rule = {
@@ -88,9 +99,8 @@ const placeholders: Rule = {
     for (const it of fillerSections.length ? doc.items : []) {
       if (!FILLER_HINT.test(it.text)) continue;
       if (!fillerSections.some((sec) => sec.heading.line < it.line && it.line < sec.end)) continue;
-      const m = FILLER_ITEM.exec(it.text);
-      // An item with more lines (`1. Step 1` above what to do) is a label of what follows, not filler.
-      if (!m || hasMoreLines(doc, it)) continue;
+      const m = fillerItem(doc, it);
+      if (!m) continue;
       ctx.report('unfilled-placeholder', it.textRange, `"${m[1]}" is the template's wording: replace it with the ${m[2].toLowerCase()} itself.`);
     }
     if (ctx.spec?.kind === 'output-handoff') {

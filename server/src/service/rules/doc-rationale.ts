@@ -10,6 +10,7 @@ import { ListItem, ParsedDocument, Section, TableCell, maskInlineCode, normalize
 import { range } from '../types';
 import { topItems } from '../handoff';
 import { itemBody, withoutPlaceholders } from './doc-util';
+import { HANDOFF_KINDS, fillerItem } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
 
 /** Items that say there is nothing to list. */
@@ -110,8 +111,11 @@ const decisions: Rule = {
     const made = sectionByTitle(doc, 'Decisions Made');
     if (made) {
       const items = topItems(doc, made);
+      // The handoff template's numbered filler (`- Decision 1`) is reported once, by unfilled-placeholder: it is no decision yet.
+      const handoff = !!ctx.spec && HANDOFF_KINDS.has(ctx.spec.kind);
       for (const item of items) {
         if (!item.text.trim() || NOTHING_RE.test(item.text.trim()) || pendingItem(item.text)) continue;
+        if (handoff && fillerItem(doc, item)) continue;
         const body = itemBody(doc, item);
         // `→ Rationale`, the word the template writes after the arrow, left as it is: no rationale yet.
         if (TEMPLATE_RATIONALE_RE.test(body)) {
