@@ -1477,6 +1477,40 @@ describe('document rules', () => {
       );
     });
 
+    it('holds each part of a compound value to a single target where that is sound: a percentage, or an upper bound', async () => {
+      const rows = [
+        '| Code coverage | > 80% | 85% lines, 72% branches |',
+        '| Code coverage | > 80% | 85% lines, 82% branches |',
+        '| Code coverage | >= 80% | lines: 79.5%; branches: 90% |',
+        '| Test execution time | < 5 min | unit: 3 min, e2e: 7 min |',
+        '| Test execution time | < 5 min | unit: 3 min, e2e: 4 min |',
+        '| Security vulnerabilities | 0 | 0 critical, 2 high |',
+        // A lower bound of counts may be met by the parts together: not judged; nor a target for one word only.
+        '| Tests | > 100 | 60 unit, 50 e2e |',
+        '| Security vulnerabilities | 0 critical | 1 critical, 2 high |',
+      ];
+      const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
+      // Listed, by the configured threshold of its name (the default Code coverage > 80%).
+      const list = '# V\n\n## Success Metrics\n\n- Code coverage: 74% lines, 71% branches\n';
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text, 'phase-2/07-VALIDATION.md': list });
+      const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
+      assert.deepEqual(
+        ds.map((d) => [d.range.start.line, d.message]),
+        [
+          [4, 'Code coverage is 85% lines, 72% branches; target > 80% (missed: branches)'],
+          [6, 'Code coverage is lines: 79.5%; branches: 90%; target >= 80% (missed: lines)'],
+          [7, 'Test execution time is unit: 3 min, e2e: 7 min; target < 5 min (missed: e2e)'],
+          [9, 'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high)'],
+        ],
+      );
+      const at = text.split('\n')[4].indexOf('85% lines, 72% branches');
+      assert.deepEqual(ds[0].range, range(4, at, 4, at + '85% lines, 72% branches'.length));
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [[4, 'Code coverage is 74% lines, 71% branches; target > 80% (missed: lines, branches)']],
+      );
+    });
+
     it('judges a row by its own Target only: one that is not read is not replaced by the configured threshold', async () => {
       const text =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | 70-75% | 72% |\n| Code coverage | | 72% |\n| Peak memory | < 1 GB | 512 MB |\n| Bundle size | < 200 KB | 1.2 MB |\n';

@@ -111,7 +111,7 @@ function judgeParts(
 ): void {
   if (target) {
     const targets = parseLabelledThresholds(target);
-    if (!targets) return;
+    if (!targets) return judgeEachPart(ctx, name, valueText, target, parts, at);
     const missed = parts.filter((p) => {
       const t = targets.find((x) => x.label === p.label);
       return t !== undefined && meets(p.value, t.value) === false;
@@ -134,6 +134,22 @@ function judgeParts(
     at,
     `${cellText(name)} is ${cellText(valueText)}; target ${missed.map((m) => `${m.threshold} ${m.label}`).join(', ')} (missed: ${missed.map((m) => m.label).join(', ')})`,
   );
+}
+
+/**
+ * A compound value (`85% lines, 72% branches`) against one threshold that names no word (`> 80%`): each part
+ * is held to it where that is sound whatever the parts add up to, a percentage (parts are not summed) or an upper
+ * bound (`< 5 min`, `0`: a part beyond it puts the whole beyond it). A lower bound of counts or durations
+ * (`> 100 tests` against `60 unit, 50 e2e`) may be met by their sum: not judged.
+ */
+function judgeEachPart(ctx: RuleContext, name: string, valueText: string, target: string, parts: Labelled<Quantity>[], at: Range): void {
+  const t = parseThreshold(target);
+  if (!t || t.word !== undefined) return;
+  const upper = t.op === '<' || t.op === '<=' || (t.op === '=' && t.value === 0);
+  if (t.unit !== '%' && !upper) return;
+  const missed = parts.filter((p) => meets(p.value, t) === false);
+  if (!missed.length) return;
+  ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`);
 }
 
 /**
