@@ -2389,6 +2389,21 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     // Named as the last item of the last status's list names its phase: by its id.
     const where = status === 'In progress' ? two.replace('- [ ] Build/Phase_2_Deps', '- [ ] Build/Phase_2_Deps\n- [ ] Deploy/Phase_1_Envs') : '';
     assert.equal(fixed2, where || two.replace('- [ ] Build/Phase_2_Deps\n', `- [ ] Build/Phase_2_Deps\n\n### ${title}\n\n- [ ] Deploy/Phase_1_Envs\n`));
+    // Status headings under each workstream's: a new workstream's heading with the heading of its status under it.
+    const byWs = plan('### Build Workstream\n\n#### Completed\n\n- [x] Phase 1: CI Setup\n\n#### In Progress\n\n- [ ] Phase 2: Deps');
+    const { fixed: fixed3 } = await fixEach(byWs, ['Deploy/Phase_1_Envs'], DEPLOY);
+    const known = status === 'Complete' ? 'Completed' : title;
+    const box = status === 'Complete' ? 'x' : ' ';
+    assert.equal(
+      fixed3,
+      byWs.replace('- [ ] Phase 2: Deps\n', `- [ ] Phase 2: Deps\n\n### Deploy Workstream\n\n#### ${known}\n\n- [${box}] Phase 1: CI Setup\n`),
+    );
+    // Workstream headings under each status's: under the heading of its status (one of its own after the last when there is none).
+    const byStatus = plan('### Completed\n\n#### Build\n\n- [x] Phase 1: CI Setup\n\n### In Progress\n\n#### Build\n\n- [ ] Phase 2: Deps');
+    const { fixed: fixed4 } = await fixEach(byStatus, ['Deploy/Phase_1_Envs'], DEPLOY);
+    const section = status === 'In progress' || status === 'Complete' ? '' : `\n\n### ${title}`;
+    const at = status === 'Complete' ? '- [x] Phase 1: CI Setup\n' : '- [ ] Phase 2: Deps\n';
+    assert.equal(fixed4, byStatus.replace(at, `${at.trimEnd()}${section}\n\n#### Deploy\n\n- [${box}] Phase 1: CI Setup\n`));
   });
 
   it('reads a `Status: …` sub-item as its item’s status, and writes a missing phase’s item with one', async () => {

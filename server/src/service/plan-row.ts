@@ -18,6 +18,7 @@ import {
   planTables,
   rowMatches,
   statusKind,
+  titleStatus as titleStatusOf,
   tableFor,
   workstreamKey,
   workstreamsOf,
@@ -240,6 +241,17 @@ function renamed(text: string, from: string, to: string): string | undefined {
   return out.replace(/^((?:\d+\.)*)(\d+)(\.?\s)/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`);
 }
 
+/** A heading's title for `status`: a heading of its kind the plan has, else `Not started` in the plan's words, else `status` cased as the plan's status headings. */
+function statusTitle(pt: PlanTables, status: string): string {
+  const titles = pt.lists.flatMap((l) => (l.status !== undefined ? [l.status] : []));
+  const kind = statusKind(status);
+  const known = titles.find((t) => statusKind(t) === kind);
+  if (known !== undefined) return known;
+  if (kind === 'not started') return notStarted(titles);
+  const titled = titles.every((t) => /^[^A-Za-z]*[A-Z][a-z]*(\s+[A-Z][a-z]*)*\W*$/.test(t)) && titles.some((t) => /\s/.test(t.trim()));
+  return titled ? status.replace(/(^|\s)([a-z])/g, (_m, a: string, c: string) => a + c.toUpperCase()) : status;
+}
+
 const sameWorkstream = (a: string | undefined, b: string): boolean => a !== undefined && workstreamKey(a) === workstreamKey(b);
 
 /**
@@ -373,37 +385,45 @@ function listItemEdit(
     const loose = gap || [...new Set(groups)].some((g, k) => k > 0 && (doc.lines[g.line - 1] ?? '').trim() === '');
     return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + (ghead + gtext).trimEnd() + eol + (gap ? eol : '') + item };
   }
-  if (staged) {
-    // A heading of its status's own, after the last list headed by status, as that one's heading.
-    const section = doc.sections[staged.section!];
-    const heading = section.heading;
-    const titles = pt.lists.flatMap((l) => (l.status !== undefined ? [l.status] : []));
-    const title =
-      statusKind(status) === 'not started'
-        ? notStarted(titles)
-        : titles.every((t) => /^[^A-Za-z]*[A-Z][a-z]*(\s+[A-Z][a-z]*)*\W*$/.test(t)) && titles.some((t) => /\s/.test(t.trim()))
-          ? status.replace(/(^|\s)([a-z])/g, (_m, a: string, c: string) => a + c.toUpperCase())
-          : status;
-    const lastItem = staged.items[staged.items.length - 1].item;
-    let end = Math.max(section.end - 1, lastItem.line);
-    while (end > lastItem.line && (doc.lines[end] ?? '').trim() === '') end--;
+  // A blank line after a heading when the model list has one after its own.
+  const modelHeading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
+  const firstLine = model.items[0].group?.line ?? model.items[0].item.line;
+  const gap = modelHeading && firstLine > modelHeading.endLine + 1 && (doc.lines[firstLine - 1] ?? '').trim() === '' ? [''] : [];
+  const under = (headings: string[]) => headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap]));
+  // The status heading above the model list (its own, or one above its workstream's: `### Completed` › `#### Build`).
+  let statusAt = model.status !== undefined ? model.section : undefined;
+  while (statusAt !== undefined && doc.sections[statusAt].title !== model.status) statusAt = doc.sections[statusAt].parent;
+  if (statusAt !== undefined && (staged || (!list && statusAt !== model.section))) {
+    // Under a heading of its status: one the plan has (beside the model's), else one of its own after the last; with
+    // the headings between the status heading and the model list (its workstream's, respelled).
+    const sec = doc.sections[statusAt];
+    const kind = statusKind(status);
+    const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
+    const same = siblings.find((x) => statusKind(x.title) === kind);
+    const subs: string[] = [];
+    for (let i = model.section; i !== undefined && i !== statusAt; i = doc.sections[i].parent) {
+      const h = doc.sections[i].heading;
+      subs.unshift(`${'#'.repeat(h.level)} ${(model.impliedWorkstream !== undefined && respell(h.text, model.impliedWorkstream, p.workstream)) || h.text}`);
+    }
+    const after = same ?? siblings[siblings.length - 1] ?? sec;
+    let end = after.end - 1;
+    while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
     const eol = eolAt(end);
     const at = (doc.lines[end] ?? '').length;
-    const first = staged.items[0].group?.line ?? staged.items[0].item.line;
-    const gap = first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
-    const lines = ['', `${'#'.repeat(heading.level)} ${title}`, ...gap, item];
+    const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
+    // Right under a status heading of no list: the item after its heading (and the blank line the others have).
+    if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
   }
   if (!list) {
     const lastItem = model.items[model.items.length - 1].item;
-    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream, p.workstream);
+    // A workstream's heading with its status headings under it (`### Build` › `#### Completed`): the new one's with the heading of its status.
+    const wsAt = statusAt !== undefined ? doc.sections[statusAt].parent : model.section;
+    const { end, headings } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
+    if (statusAt !== undefined) headings.push(`${'#'.repeat(doc.sections[statusAt].level)} ${statusTitle(pt, status)}`);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
-    // A blank line after a heading when the model list has one after its own.
-    const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
-    const first = model.items[0].item.line;
-    const gap = heading && first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
-    const lines = ['', ...headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap])), item];
+    const lines = ['', ...under(headings), item];
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
   }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.

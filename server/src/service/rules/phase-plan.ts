@@ -288,7 +288,7 @@ function titleStatusKey(title: string): string {
 }
 
 /** Whether a heading gives the items under it a status (`### Completed`, `### ✅ Done`, `### In Progress (2)`, `### Completed Phases`). */
-function titleStatus(title: string): boolean {
+export function titleStatus(title: string): boolean {
   return STATUS_WORD.test(titleStatusKey(title));
 }
 
