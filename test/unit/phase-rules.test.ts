@@ -2302,8 +2302,10 @@ describe('phase rules: project plan as checklists, other shapes', () => {
       ['The plan marks Build/Phase_1_CI Complete ([x])', '[x]'],
       ['No phase "Build Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.', 'Build Phase 9: Ghost'],
     ]);
-    // Words before `Phase N` that are no workstream's name: a note (`Ghost Phase 1` is no phase of Build's).
-    const notes = plan('- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps\n- [x] Ghost Phase 1: done\n- [x] Review of Phase 2 — Done');
+    // Words before `Phase N` that are no workstream's name, or a phase not named alone or before its title: a note.
+    const notes = plan(
+      '- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps\n- [x] Ghost Phase 1: done\n- [x] Review of Phase 2 — Done\n- [x] Build Phase 2 once staging is up',
+    );
     const { svc: svc2 } = await workspace(files(notes, failing));
     assert.deepEqual(found(svc2, notes), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });

@@ -351,12 +351,13 @@ function planItem(
   const start = it.textRange.start;
   let plain = plainName(bare.trimEnd());
   let num = PHASE_START.exec(plain);
-  // `Build Phase 1: Scaffold`: the item names its workstream itself (whatever its heading's).
+  // `Build Phase 1: Scaffold`: the item names its workstream itself (whatever its heading's), when it then names its phase
+  // alone or with a title after a separator (`Test Phase 2 on staging` may be a task: a note).
   let prefix: string | undefined;
   const own = num ? undefined : ownWorkstream(bare.trimEnd(), workstreams);
   if (own) {
     const rest = plainName(bare.trimEnd().slice(own.at));
-    const n = PHASE_START.exec(rest);
+    const n = PHASE_NAME.test(rest) ? PHASE_START.exec(rest) : null;
     if (n) {
       num = n;
       plain = rest;
