@@ -288,3 +288,92 @@ describe('complete handoff: a table under a title that holds subsections', () =>
     });
   }
 });
+
+describe('complete handoff: open questions in a table', () => {
+  const INPUTS = `## Phase 2 Inputs\n\n- Remediation roadmap: \`04-ARTIFACTS/remediation-roadmap.md\` - what to fix first\n`;
+  const ASKED = [
+    '| # | Question | Owner | Due |',
+    '|---|---|---|---|',
+    '| 1 | Which artifact registry do we standardise on? | Infra | 2025-02-01 |',
+    '| 2 | Is the `billing` module in [scope](04-ARTIFACTS/tech-debt.md)? | Product | |',
+  ].join('\n');
+  const outWith = (questions: string) => `# Phase 1 → Phase 2 Handoff\n\n${INPUTS}\n## Open Questions\n\n${questions}\n`;
+  const ROADMAP_IN = '- Remediation roadmap: `../phase-1/04-ARTIFACTS/remediation-roadmap.md` - what to fix first';
+  const inQuestions = (questions: string) =>
+    `${SOURCE}## Inputs Received\n\n${ROADMAP_IN}\n\n## Prerequisites\n\n- [x] Roadmap approved\n\n## Open Questions\n\n${questions}\n`;
+  /** The input handoff after Complete handoff, and what a second run would still do (nothing). */
+  const complete = async (out: string, input: string) => {
+    const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input });
+    const action = completeHandoff(svc, svc.findPhase('phase-2'));
+    assert.ok(action, 'complete handoff offered');
+    const text = applyEdits(input, action.change.edits[0].edits);
+    return { text, again: (await after(out, text)).again };
+  };
+
+  it('carries the rows of a table of open questions over into a list, as items with their other cells noted, links rebased', async () => {
+    const { text, again } = await complete(outWith(ASKED), inQuestions('- [Open question]'));
+    assert.equal(
+      text,
+      inQuestions(
+        '- Which artifact registry do we standardise on? (Owner: Infra; Due: 2025-02-01)\n' +
+          '- Is the `billing` module in [scope](../phase-1/04-ARTIFACTS/tech-debt.md)? (Owner: Product)',
+      ),
+    );
+    assert.equal(again, undefined);
+    // The question in the column headed so, wherever it is.
+    const byOwner = outWith('| Owner | Question |\n|---|---|\n| Infra | Which artifact registry do we standardise on? |');
+    const { text: text2, again: again2 } = await complete(byOwner, inQuestions('- Do we keep nightly builds?'));
+    assert.equal(text2, inQuestions('- Do we keep nightly builds?\n- Which artifact registry do we standardise on? (Owner: Infra)'));
+    assert.equal(again2, undefined);
+  });
+
+  it('adds the questions missing from a table of open questions as rows in its columns, numbered on, other cells noted after the question', async () => {
+    const input = inQuestions('| No. | Question | Owner | Answer |\n|:--|:--|:--|:--|\n| 1. | Do we keep nightly builds? | QA | yes |');
+    const { text, again } = await complete(outWith(ASKED), input);
+    assert.equal(
+      text,
+      inQuestions(
+        '| No. | Question | Owner | Answer |\n|:--|:--|:--|:--|\n| 1. | Do we keep nightly builds? | QA | yes |\n' +
+          '| 2. | Which artifact registry do we standardise on? (Due: 2025-02-01) | Infra |  |\n' +
+          '| 3. | Is the `billing` module in [scope](../phase-1/04-ARTIFACTS/tech-debt.md)? | Product |  |',
+      ),
+    );
+    assert.equal(again, undefined);
+    // A question asked already (in a row or an item, with notes of its own) is not asked again; a table of placeholders is replaced.
+    const some = inQuestions('| Question | Owner |\n|---|---|\n| Which artifact registry do we standardise on? | Infra |');
+    const { text: text2 } = await complete(outWith(ASKED), some);
+    assert.equal(text2, `${some}| Is the \`billing\` module in [scope](../phase-1/04-ARTIFACTS/tech-debt.md)? | Product |\n`);
+    const template = inQuestions('| # | Question | Owner |\n|---|---|---|\n| 1 | [Open question] | [Owner] |');
+    const { text: text3 } = await complete(outWith(ASKED), template);
+    assert.equal(
+      text3,
+      inQuestions(
+        '| # | Question | Owner |\n|---|---|---|\n| 1 | Which artifact registry do we standardise on? (Due: 2025-02-01) | Infra |\n' +
+          '| 2 | Is the `billing` module in [scope](../phase-1/04-ARTIFACTS/tech-debt.md)? | Product |',
+      ),
+    );
+  });
+
+  it('writes questions asked in a list into a table of open questions, in its question column', async () => {
+    const out = outWith('- Which artifact registry do we standardise on?\n- Is a | b in scope?');
+    const input = inQuestions('| # | Owner | Question |\n|---|---|---|\n| 1 | QA | Do we keep nightly builds? |');
+    const { text, again } = await complete(out, input);
+    assert.equal(text, `${input}| 2 |  | Which artifact registry do we standardise on? |\n| 3 |  | Is a \\| b in scope? |\n`);
+    assert.equal(again, undefined);
+  });
+
+  it('writes the rows as items into a new input handoff, and into the one `new phase` writes', async () => {
+    const out = outWith(ASKED);
+    const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out });
+    const [created] = completeHandoff(svc, svc.findPhase('phase-2'))!.change.creates;
+    assert.match(created.text, /## Open Questions\n\n- Which artifact registry do we standardise on\? \(Owner: Infra; Due: 2025-02-01\)\n- Is the `billing`/);
+    assert.equal((await after(out, created.text)).again, undefined);
+    const { svc: svc2 } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: out });
+    const plan = planNew(svc2, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' });
+    const input = plan.creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.match(
+      input.text,
+      /## Open Questions\n\n- Which artifact registry do we standardise on\? \(Owner: Infra; Due: 2025-02-01\)\n- Is the `billing` module in \[scope\]\(\.\.\/phase-1\/04-ARTIFACTS\/tech-debt\.md\)\? \(Owner: Product\)\n/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { applyEdits, codeActions, fixAll, parseDocument, renderKind, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
+import { planNew } from '../../server/src/service/scaffold';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
 function rangeOf(text: string, needle: string, nth = 0): Range {
@@ -2241,5 +2242,244 @@ describe('phase rules: project plan as checklists', () => {
     const { svc: svc2 } = await workspace(files(upper));
     const d = mismatches(svc2).find((x) => x.message.includes('Build/Phase_1_CI has no item'))!;
     assert.equal(applyEdits(upper, codeActions(svc2, [d])[0].change.edits[0].edits), plan('- [X] Phase 2: Deps\n- [X] Phase 1: CI Setup'));
+  });
+});
+
+describe('phase rules: project plan as checklists, other shapes', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const failing = response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` });
+  const DEPLOY = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
+  const files = (planText: string, resp = response()) => ({
+    [PLAN]: planText,
+    [`${IAI}/implementation_prompt.md`]: PROMPT,
+    [RESP]: resp,
+    'proj/workstreams/Build/Phase_2_Deps/implementation_prompt.md': PROMPT.replace('Phase 1', 'Phase 2'),
+  });
+  const plan = (body: string) => `# Project Implementation Plan\n\n## Phase Status\n\n${body}\n\n## Notes\n\nNone.\n`;
+  const mismatches = (svc: Awaited<ReturnType<typeof workspace>>['svc']) => diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+  /** The messages up to their reasons, and the ranges of the plan's findings. */
+  const found = (svc: Awaited<ReturnType<typeof workspace>>['svc'], text: string) =>
+    mismatches(svc).map((d) => [
+      d.message.replace(/, but its gates .*/, ''),
+      text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+    ]);
+  /** The plan after the quick fix of each missing phase's finding, in turn. */
+  const fixEach = async (text: string, ids: string[], extra: Record<string, string> = {}) => {
+    const { svc } = await workspace({ ...files(text), ...extra });
+    let fixed = text;
+    for (const id of ids) {
+      const d = mismatches(svc).find((x) => x.message.includes(`${id} has no item`));
+      assert.ok(
+        d,
+        `${id}: ${mismatches(svc)
+          .map((x) => x.message)
+          .join('; ')}`,
+      );
+      fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    }
+    assert.deepEqual(mismatches(svc), [], fixed);
+    return { fixed, st: (id: string) => STATUS_LABELS[svc.status(svc.findPhase(id)!)] };
+  };
+
+  it('reads an item that names its own workstream before its phase (`Build Phase 1: …`), under no workstream heading', async () => {
+    for (const [body, at, marked] of [
+      ['- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps', '[x]', 'Complete ([x])'],
+      ['### Q3 Milestones\n\n- [x] **Build** — Phase 1: CI Setup\n- [ ] Build Workstream: Phase 2: Deps (in progress)', '[x]', 'Complete ([x])'],
+      ['1. Build/Phase 1 — CI Setup — Done\n2. Build/Phase 2 — Deps', 'Done', 'Complete'],
+      ['- build phase_1 (Verified & Integrated)\n- BUILD PHASE 2', 'Verified & Integrated', 'Verified & Integrated'],
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text, failing));
+      assert.deepEqual(found(svc, text), [[`The plan marks Build/Phase_1_CI ${marked}`, at]], body);
+      const { svc: ok } = await workspace(files(text));
+      assert.deepEqual(mismatches(ok), [], body);
+    }
+    // Its own workstream is the one it names, not its heading's; a phase of that workstream it does not have is reported.
+    const text = plan('### Deploy\n\n- [x] Build Phase 1: CI Setup\n- Build Phase 2: Deps\n- Phase 1: Envs\n- Build Phase 9: Ghost');
+    const { svc } = await workspace({ ...files(text, failing), ...DEPLOY });
+    assert.deepEqual(found(svc, text), [
+      ['The plan marks Build/Phase_1_CI Complete ([x])', '[x]'],
+      ['No phase "Build Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.', 'Build Phase 9: Ghost'],
+    ]);
+    // Words before `Phase N` that are no workstream's name, or a phase not named alone or before its title: a note.
+    const notes = plan(
+      '- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps\n- [x] Ghost Phase 1: done\n- [x] Review of Phase 2 — Done\n- [x] Build Phase 2 once staging is up',
+    );
+    const { svc: svc2 } = await workspace(files(notes, failing));
+    assert.deepEqual(found(svc2, notes), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
+  });
+
+  it("adds a missing phase's item naming its workstream as its neighbours do, after its workstream's last", async () => {
+    const text = plan('- [x] Build Phase 1: CI Setup — Done\n- [ ] Deploy Phase 1: Envs — Not started');
+    const { fixed } = await fixEach(text, ['Build/Phase_2_Deps'], DEPLOY);
+    assert.equal(fixed, plan('- [x] Build Phase 1: CI Setup — Done\n- [ ] Build Phase 2: CI Setup — Not started\n- [ ] Deploy Phase 1: Envs — Not started'));
+    // Emphasis and separators kept, the workstream respelled for another workstream's phase.
+    const bold = plan('- [x] **Build** — Phase 1: CI Setup\n- [ ] **Build** — Phase 2: Deps');
+    const { fixed: fixed2, st } = await fixEach(bold, ['Deploy/Phase_1_Envs'], DEPLOY);
+    assert.equal(
+      fixed2,
+      plan(
+        `- [x] **Build** — Phase 1: CI Setup\n- [ ] **Build** — Phase 2: Deps\n- [${st('Deploy/Phase_1_Envs') === 'Complete' ? 'x' : ' '}] **Deploy** — Phase 1: CI Setup`,
+      ),
+    );
+  });
+
+  it('reads the phases under a parent item that names their workstream (`- Build` › `  - [x] Phase 1: …`)', async () => {
+    for (const body of [
+      '- Build\n  - [x] Phase 1: CI Setup\n  - [ ] Phase 2: Deps',
+      '- **Build Workstream**:\n\n  1. [x] Phase 1: CI Setup\n  2. [ ] Phase 2: Deps — In progress',
+      '1. 3.1. Build Workstream (iAI Managed)\n   - [x] Phase 1: CI Setup\n     - [x] Phase 7: notes of its own\n   - Phase 2: Deps',
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text, failing));
+      assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']], body);
+    }
+    // Another workstream's parent item: its phase 1 is not Build's; a parent item's own box is not read.
+    const text = plan('- [x] Build\n  - [ ] Phase 1: CI Setup\n  - [ ] Phase 2: Deps\n- Deploy\n  - [ ] Phase 1: Envs\n  - [ ] Phase 2: Rollout');
+    const { svc } = await workspace({ ...files(text, failing), ...DEPLOY });
+    assert.deepEqual(found(svc, text), [
+      ['No phase "Phase 2: Rollout" exists under workstreams/: the plan lists a phase the project does not have.', 'Phase 2: Rollout'],
+    ]);
+  });
+
+  it("adds a missing phase's item under its workstream's parent item, or a parent item of its own", async () => {
+    const text = plan('- **Build Workstream**\n  - [x] Phase 1: CI Setup — Done\n- **Test Workstream**\n  - [ ] Phase 1: Smoke — Not started');
+    const extra = { ...DEPLOY, 'proj/workstreams/Test/Phase_1_Smoke/implementation_prompt.md': PROMPT };
+    const { fixed, st } = await fixEach(text, ['Build/Phase_2_Deps', 'Deploy/Phase_1_Envs'], extra);
+    assert.equal(
+      fixed,
+      plan(
+        '- **Build Workstream**\n  - [x] Phase 1: CI Setup — Done\n  - [ ] Phase 2: CI Setup — Not started\n' +
+          `- **Test Workstream**\n  - [ ] Phase 1: Smoke — Not started\n- **Deploy Workstream**\n  - [ ] Phase 1: CI Setup — ${st('Deploy/Phase_1_Envs')}`,
+      ),
+    );
+    // An ordered, loose list of parent items counts on and stays loose.
+    const loose = plan('1. Build\n\n   1. [x] Phase 1: CI Setup\n   2. [ ] Phase 2: Deps');
+    const { fixed: fixed2 } = await fixEach(loose, ['Deploy/Phase_1_Envs'], DEPLOY);
+    assert.match(fixed2, /\n {3}2\. \[ \] Phase 2: Deps\n\n2\. Deploy\n\n {3}1\. \[[ x]\] Phase 1: CI Setup\n\n## Notes/);
+  });
+
+  it('reads a status heading (`### Completed`, `### In Progress`) as the status of the items under it', async () => {
+    for (const [body, heading] of [
+      ['### Completed\n\n- Build/Phase_1_CI\n\n### In Progress\n\n- [Phase_2_Deps](workstreams/Build/Phase_2_Deps/)', 'Completed'],
+      ['### ✅ Done (1)\n\n- Build Phase 1: CI Setup\n\n### Not started\n\n- Build Phase 2: Deps', '✅ Done (1)'],
+      ['### Build Workstream\n\n#### Completed Phases\n\n- Phase 1: CI Setup\n\n#### Planned\n\n- Phase 2: Deps', 'Completed Phases'],
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text, failing));
+      const name = body.includes('Build/Phase_1_CI') ? 'Build/Phase_1_CI' : body.includes('Build Phase 1') ? 'Build Phase 1: CI Setup' : 'Phase 1: CI Setup';
+      assert.deepEqual(found(svc, text), [[`The plan marks Build/Phase_1_CI Complete (under "${heading}")`, name]], body);
+      const { svc: ok } = await workspace(files(text));
+      assert.deepEqual(mismatches(ok), [], body);
+    }
+    // The item's own word or box first: an unchecked box or a status of its own under Completed is no completion.
+    for (const item of ['- [ ] Build Phase 1: CI Setup', '- Build Phase 1: CI Setup — In progress']) {
+      const { svc } = await workspace(files(plan(`### Completed\n\n${item}\n\n### In progress\n\n- Build Phase 2: Deps`), failing));
+      assert.deepEqual(mismatches(svc), [], item);
+    }
+  });
+
+  it("adds a missing phase's item under the heading of its status, or a heading of its own after the last", async () => {
+    const text = plan('### Completed\n\n- [x] Build Phase 1: CI Setup\n\n### Not started\n\n- [ ] Deploy Phase 1: Envs');
+    const { fixed } = await fixEach(text, ['Build/Phase_2_Deps'], DEPLOY);
+    assert.equal(fixed, plan('### Completed\n\n- [x] Build Phase 1: CI Setup\n\n### Not started\n\n- [ ] Deploy Phase 1: Envs\n- [ ] Build Phase 2: CI Setup'));
+    const two = plan('### Completed\n\n- [x] Build Phase 1: CI Setup\n\n### In Progress\n\n- [ ] Build/Phase_2_Deps');
+    const { fixed: fixed2, st } = await fixEach(two, ['Deploy/Phase_1_Envs'], DEPLOY);
+    const status = st('Deploy/Phase_1_Envs');
+    const title = status === 'Not started' ? 'Not Started' : status === 'In progress' ? 'In Progress' : status;
+    // Named as the last item of the last status's list names its phase: by its id.
+    const where = status === 'In progress' ? two.replace('- [ ] Build/Phase_2_Deps', '- [ ] Build/Phase_2_Deps\n- [ ] Deploy/Phase_1_Envs') : '';
+    assert.equal(fixed2, where || two.replace('- [ ] Build/Phase_2_Deps\n', `- [ ] Build/Phase_2_Deps\n\n### ${title}\n\n- [ ] Deploy/Phase_1_Envs\n`));
+    // Status headings under each workstream's: a new workstream's heading with the heading of its status under it.
+    const byWs = plan('### Build Workstream\n\n#### Completed\n\n- [x] Phase 1: CI Setup\n\n#### In Progress\n\n- [ ] Phase 2: Deps');
+    const { fixed: fixed3 } = await fixEach(byWs, ['Deploy/Phase_1_Envs'], DEPLOY);
+    const known = status === 'Complete' ? 'Completed' : title;
+    const box = status === 'Complete' ? 'x' : ' ';
+    assert.equal(
+      fixed3,
+      byWs.replace('- [ ] Phase 2: Deps\n', `- [ ] Phase 2: Deps\n\n### Deploy Workstream\n\n#### ${known}\n\n- [${box}] Phase 1: CI Setup\n`),
+    );
+    // Workstream headings under each status's: under the heading of its status (one of its own after the last when there is none).
+    const byStatus = plan('### Completed\n\n#### Build\n\n- [x] Phase 1: CI Setup\n\n### In Progress\n\n#### Build\n\n- [ ] Phase 2: Deps');
+    const { fixed: fixed4 } = await fixEach(byStatus, ['Deploy/Phase_1_Envs'], DEPLOY);
+    const section = status === 'In progress' || status === 'Complete' ? '' : `\n\n### ${title}`;
+    const at = status === 'Complete' ? '- [x] Phase 1: CI Setup\n' : '- [ ] Phase 2: Deps\n';
+    assert.equal(fixed4, byStatus.replace(at, `${at.trimEnd()}${section}\n\n#### Deploy\n\n- [${box}] Phase 1: CI Setup\n`));
+  });
+
+  it('reads a `Status: …` sub-item as its item’s status, and writes a missing phase’s item with one', async () => {
+    const body =
+      '### Build Workstream\n\n- Phase 1: CI Setup\n  - Owner: Dana\n  - **Status:** ✅ Complete (2025-03-01)\n- Phase 2: Deps\n  - Status: In progress';
+    const text = plan(body);
+    const { svc } = await workspace(files(text, failing));
+    assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete', '✅ Complete']]);
+    const vi = plan('- **Phase 1: CI Setup (iAI Prompt-Driven)**\n    - **Description:** CI.\n    - Status — Verified & Integrated\n- Phase 2');
+    const { svc: svc2 } = await workspace(files(vi.replace('## Phase Status\n\n', '## Phase Status\n\n### 3.1. Build Workstream (iAI Managed)\n\n'), failing));
+    assert.deepEqual(
+      mismatches(svc2).map((d) => d.message.replace(/, but .*/, '')),
+      ['The plan marks Build/Phase_1_CI Verified & Integrated'],
+    );
+    // Its own status or an unchecked box first.
+    for (const item of ['- [ ] Phase 1: CI Setup\n  - Status: Complete', '- Phase 1: CI Setup — In progress\n  - Status: Complete']) {
+      const { svc: svc3 } = await workspace(files(plan(`### Build Workstream\n\n${item}\n- Phase 2: Deps`), failing));
+      assert.deepEqual(mismatches(svc3), [], item);
+    }
+    // The quick fix writes the status in a sub-item as the neighbour's; a new workstream's list has its own heading.
+    const one = plan('### Build Workstream\n\n- Phase 1: CI Setup\n  - Owner: Dana\n  - **Status:** Complete');
+    const { fixed, st } = await fixEach(one, ['Build/Phase_2_Deps', 'Deploy/Phase_1_Envs'], DEPLOY);
+    assert.equal(
+      fixed,
+      plan(
+        '### Build Workstream\n\n- Phase 1: CI Setup\n  - Owner: Dana\n  - **Status:** Complete\n- Phase 2: CI Setup\n  - **Status:** Not started\n\n' +
+          `### Deploy Workstream\n\n- Phase 1: CI Setup\n  - **Status:** ${st('Deploy/Phase_1_Envs')}`,
+      ),
+    );
+  });
+
+  it('reads hostile items and headings of these shapes in time linear in their length', async () => {
+    const n = 60_000;
+    const body = [
+      `### Completed${' 1'.repeat(n / 2)} x`,
+      '',
+      `- Build${' '.repeat(n)}x`,
+      `- Build ${'-'.repeat(n)} Phase 1`,
+      `- Build${' Phase'.repeat(n / 6)}`,
+      `- Build${' Phase_'.repeat(n / 7)}`,
+      `- ${'Build '.repeat(n / 6)}Phase 1: CI Setup`,
+      `- Build${'_'.repeat(n)}:Phase 2`,
+      '- Build',
+      `  - Status:${' '.repeat(n)}x`,
+      `  - **Status**${' '.repeat(n)}`,
+      `  - Status: Done${' ('.repeat(n / 2)}`,
+      `- 1${'.1'.repeat(n / 2)}x`,
+      `  - Phase 1${' - '.repeat(n / 3)}`,
+    ].join('\n');
+    const text = plan(`### Build Workstream\n\n- Phase 1: CI Setup\n- Phase 2: Deps\n\n${body}`);
+    const { svc } = await workspace(files(text));
+    const t0 = Date.now();
+    const ds = mismatches(svc);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 3000, `took ${ms} ms`);
+    assert.deepEqual(ds, []);
+  });
+
+  it('`new prompt` adds the new phase to a plan of these shapes as the quick fix does', async () => {
+    for (const [body, added] of [
+      ['- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps', '\n- [ ] Build Phase 3: Registry'],
+      ['- Build\n  - [x] Phase 1: CI Setup\n  - [ ] Phase 2: Deps', '\n  - [ ] Phase 3: Registry'],
+      ['### Completed\n\n- Build/Phase_1_CI\n\n### Planned\n\n- Build/Phase_2_Deps', '\n- Build/Phase_3_Registry'],
+      ['### Build\n\n- Phase 1: CI Setup\n  - Status: Done\n- Phase 2: Deps\n  - Status: Planned', '\n- Phase 3: Registry\n  - Status: Planned'],
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text));
+      const made = planNew(svc, { what: 'prompt', workstream: 'Build', title: 'Registry', date: '2025-01-07' });
+      assert.deepEqual(
+        made.edits.map((e) => e.reason),
+        ['item of Build/Phase_3_Registry added'],
+        body,
+      );
+      assert.equal(applyEdits(made.edits[0].text, made.edits[0].edits), plan(body + added), body);
+    }
   });
 });

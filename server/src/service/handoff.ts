@@ -354,6 +354,13 @@ function tableRowItems(doc: ParsedDocument, sec: Section): ListItem[] {
   return out;
 }
 
+/** A section's top list items and the rows of its tables (each read as tableRowItems reads it), in line order. */
+export function itemsAndRows(doc: ParsedDocument, sec: Section | undefined): ListItem[] {
+  const items = topItems(doc, sec);
+  const rows = sec ? tableRowItems(doc, sec) : [];
+  return rows.length ? [...items, ...rows].sort((a, b) => a.line - b.line) : items;
+}
+
 /**
  * A prerequisite: a list item of its section, or a row of a table there (`| Staging provisioned | ✅ Met |`),
  * read as an item whose text is the name's cell and which is checked when its status says met.

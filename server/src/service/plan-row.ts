@@ -8,8 +8,22 @@ import type { PhasegateService } from './service';
 import { INLINE_LINK, normalizeTitle, parseDocument } from './markdown';
 import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
-import { PLAN_SECTION, isCompleteStatus, isPlaceholder, itemMatches, listFor, planTables, rowMatches, tableFor, workstreamsOf } from './rules/phase-plan';
-import type { PlanList, PlanTables } from './rules/phase-plan';
+import {
+  PLAN_SECTION,
+  isCompleteStatus,
+  isPlaceholder,
+  itemMatches,
+  listFor,
+  ownWorkstream,
+  planTables,
+  rowMatches,
+  statusKind,
+  titleStatus as titleStatusOf,
+  tableFor,
+  workstreamKey,
+  workstreamsOf,
+} from './rules/phase-plan';
+import type { PlanItem, PlanList, PlanTables } from './rules/phase-plan';
 import { textKey } from './handoff';
 import type { Phase } from './workspace';
 import { range } from './types';
@@ -124,8 +138,8 @@ export function planRowEditOf(
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
   // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
-  const list = listFor(pt, p.workstream);
-  if (list || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile)], list: true };
+  const { list, staged } = chooseList(pt, p);
+  if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile, staged)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   const target = tableFor(pt, p.workstream);
@@ -222,23 +236,98 @@ function workstreamPlace(
  * text does not spell the name.
  */
 function renamed(text: string, from: string, to: string): string | undefined {
+  const out = respell(text, from, to);
+  if (out === undefined) return undefined;
+  return out.replace(/^((?:\d+\.)*)(\d+)(\.?\s)/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`);
+}
+
+/** A heading's title for `status`: a heading of its kind the plan has, else `Not started` in the plan's words, else `status` cased as the plan's status headings. */
+function statusTitle(pt: PlanTables, status: string): string {
+  const titles = pt.lists.flatMap((l) => (l.status !== undefined ? [l.status] : []));
+  const kind = statusKind(status);
+  const known = titles.find((t) => statusKind(t) === kind);
+  if (known !== undefined) return known;
+  if (kind === 'not started') return notStarted(titles);
+  const titled = titles.every((t) => /^[^A-Za-z]*[A-Z][a-z]*(\s+[A-Z][a-z]*)*\W*$/.test(t)) && titles.some((t) => /\s/.test(t.trim()));
+  return titled ? status.replace(/(^|\s)([a-z])/g, (_m, a: string, c: string) => a + c.toUpperCase()) : status;
+}
+
+const sameWorkstream = (a: string | undefined, b: string): boolean => a !== undefined && workstreamKey(a) === workstreamKey(b);
+
+/**
+ * The list a phase's item goes in: its workstream's (listFor), and, in a plan whose lists are headed by status (`### Completed`,
+ * `### Not started`), the one of its status among them, else, when none is of its status, none (`staged`: the last of them,
+ * after which one of its own goes); among lists of no workstream, one that holds its workstream's phases first.
+ */
+function chooseList(pt: PlanTables, p: NewPlanPhase): { list?: PlanList; staged?: PlanList } {
+  const first = listFor(pt, p.workstream);
+  if (!first) return {};
+  let cands = pt.lists.filter((l) => l.impliedWorkstream === first.impliedWorkstream);
+  const headed = cands.filter((l) => l.status !== undefined);
+  if (headed.length) {
+    const kind = statusKind(p.status ?? 'Not started');
+    cands = headed.filter((l) => statusKind(l.status!) === kind);
+    if (!cands.length) return { staged: headed[headed.length - 1] };
+  }
+  return { list: cands.find((l) => l.items.some((i) => i.phaseLike && sameWorkstream(i.workstream, p.workstream))) ?? cands[0] };
+}
+
+/** The number of an ordered list item's line (`3.` → 3). */
+function itemNumber(src: string): number | undefined {
+  const m = /^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(src);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `text` with workstream `from`'s name, as it spells it, replaced by `to` (undefined when it does not spell it). */
+function respell(text: string, from: string, to: string): string | undefined {
   // `Data_Pipeline` is written `Data Pipeline` or `Data-Pipeline` too.
   const spelled = new RegExp(`(?<![\\p{L}\\p{N}])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[_ -]/g, '[_ -]')}(?![\\p{L}\\p{N}])`, 'iu');
   const at = spelled.exec(text);
   if (!at) return undefined;
-  const out = text.slice(0, at.index) + to + text.slice(at.index + at[0].length);
-  return out.replace(/^((?:\d+\.)*)(\d+)(\.?\s)/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`);
+  return text.slice(0, at.index) + to + text.slice(at.index + at[0].length);
+}
+
+/**
+ * The phase's name as a neighbour that names its own workstream names its phase (`Build Phase 1: Scaffold`,
+ * `**Build** — Phase 1`), of workstream `from`: the workstream respelled, the rest as numberedName writes it.
+ */
+function prefixedName(sample: string, from: string, p: NewPlanPhase): string | undefined {
+  const s = sample.trim();
+  const wrap = /^(\*\*|__)(?!\s)[\s\S]*\S\1$/.exec(s);
+  if (wrap) {
+    const inner = prefixedName(s.slice(2, -2), from, p);
+    return inner === undefined ? undefined : `${wrap[1]}${inner}${wrap[1]}`;
+  }
+  const own = ownWorkstream(s, [from]);
+  if (!own) return undefined;
+  const head = respell(s.slice(0, own.at), from, p.workstream);
+  const rest = numberedName(s.slice(own.at), p);
+  return head !== undefined && rest !== undefined ? head + rest : undefined;
 }
 
 /**
  * The edit that adds the phase's item to `list` (or, when undefined, to a list of its workstream's own after the
- * plan's last list, under a heading as that one's): the item after the list's last item of a phase, in its
- * shape (indentation, marker, checkbox, the way it names its phase, its status after the same separator).
+ * plan's last list, under a heading as that one's; with `staged`, to a list of its status's own after that one, under a
+ * heading as that one's): the item after the list's last item of a phase (of its workstream, when the list holds
+ * several), in its shape (indentation, marker, checkbox, the way it names its phase and its workstream, its status after
+ * the same separator or in a `Status: …` sub-item); under a parent item of its workstream (`- Build`), or one of its own.
  */
-function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: PlanList | undefined, p: NewPlanPhase, promptFile: string): TextEdit {
-  const model = list ?? pt.lists[pt.lists.length - 1];
+function listItemEdit(
+  doc: ParsedDocument,
+  file: string,
+  pt: PlanTables,
+  list: PlanList | undefined,
+  p: NewPlanPhase,
+  promptFile: string,
+  staged?: PlanList,
+): TextEdit {
+  const model = list ?? staged ?? pt.lists[pt.lists.length - 1];
   const phaseItems = model.items.filter((i) => i.phaseLike);
-  const sample = phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
+  const mine = phaseItems.filter((i) => sameWorkstream(i.workstream, p.workstream));
+  const sample = mine[mine.length - 1] ?? phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
+  // Under another workstream's parent item (`- Build`): a parent item of its own, after the list's last one.
+  const newGroup = sample.group !== undefined && !sameWorkstream(sample.workstream, p.workstream);
+  const siblings = model.items.filter((i) => i.group === sample.group);
   const src = doc.lines[sample.item.line] ?? '';
   const m = /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
   const lead = m ? m[1] : '';
@@ -246,11 +335,12 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
   let marker = m?.[2] ?? '-';
   if (m && m[3] !== undefined) {
     // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
-    const nums = model.items.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
-    const next = !list ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
+    const nums = siblings.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
+    const next = (!list && !staged) || newGroup ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
     marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
   }
-  const status = p.status ?? notStarted(model.items.flatMap((i) => (i.status ? [i.status.text] : [])));
+  const statuses = (items: PlanItem[]) => items.flatMap((i) => (i.status ? [i.status.text] : i.inherited ? [i.inherited.text] : []));
+  const status = p.status ?? notStarted(statuses(model.items));
   let box = '';
   if (sample.item.checkboxRange) {
     const after = /^\s*/.exec(src.slice(sample.item.checkboxRange.end.character))![0];
@@ -260,26 +350,86 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
       !model.items.some((i) => i.item.checked && /\[x\]/.test(doc.lines[i.item.line] ?? ''));
     box = `[${isCompleteStatus(status) ? (upper ? 'X' : 'x') : ' '}]${after || ' '}`;
   }
-  const ownWorkstream = list ? list.impliedWorkstream !== undefined : true;
-  const name = (ownWorkstream && numberedName(sample.name, p)) || phaseCell(sample.name, p, dirname(file), ownWorkstream, promptFile);
+  // Its workstream as the list gives it: by its heading, a parent item, or in the item's own words (`Build Phase 1: …`).
+  const ownWs = sample.group !== undefined || (list ? list.impliedWorkstream !== undefined : !staged || staged.impliedWorkstream !== undefined);
+  const name =
+    (sample.prefix !== undefined && sample.workstream !== undefined && prefixedName(sample.name, sample.workstream, p)) ||
+    (ownWs && sample.prefix === undefined && numberedName(sample.name, p)) ||
+    phaseCell(sample.name, p, dirname(file), ownWs, promptFile);
   const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
-  const item = `${lead}${marker}${space}${box}${name}${tail}`;
+  let item = `${lead}${marker}${space}${box}${name}${tail}`;
+  const eolAt = (line: number) => lineEnding(doc.text, line, doc.eol);
+  // Its status in a sub-item as the neighbour's (`  - Status: Not started`).
+  if (sample.statusItem) {
+    const line = doc.lines[sample.statusItem.item.line] ?? '';
+    const v = sample.statusItem.value;
+    item += eolAt(sample.item.line) + (line.slice(0, v.start.character) + status + line.slice(v.end.character)).trimEnd();
+  }
+  if (newGroup) {
+    // After the list's last parent item (its sub-items included), shaped as that one, renamed.
+    const groups = model.items.flatMap((i) => (i.group ? [i.group] : []));
+    const last = groups[groups.length - 1];
+    const gsrc = doc.lines[sample.group!.line] ?? '';
+    let ghead = gsrc.slice(0, sample.group!.textRange.start.character).replace(/\[[xX]\]/, '[ ]');
+    // An ordered list of parent items counts on from its last.
+    const num = itemNumber(doc.lines[last.line] ?? '');
+    if (num !== undefined && itemNumber(ghead) !== undefined) ghead = ghead.replace(/\d+(?=[.)])/, String(num + 1));
+    const gtext = respell(sample.group!.text, sample.workstream!, p.workstream) ?? p.workstream;
+    let end = last.endLine;
+    while (end > last.line && (doc.lines[end] ?? '').trim() === '') end--;
+    const eol = eolAt(end);
+    const at = (doc.lines[end] ?? '').length;
+    // A blank line between it and its item when the neighbour has one after its own (a loose list: a blank line before it too).
+    const firstKid = siblings[0].item.line;
+    const gap = firstKid > sample.group!.line + 1 && (doc.lines[firstKid - 1] ?? '').trim() === '';
+    const loose = gap || [...new Set(groups)].some((g, k) => k > 0 && (doc.lines[g.line - 1] ?? '').trim() === '');
+    return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + (ghead + gtext).trimEnd() + eol + (gap ? eol : '') + item };
+  }
+  // A blank line after a heading when the model list has one after its own.
+  const modelHeading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
+  const firstLine = model.items[0].group?.line ?? model.items[0].item.line;
+  const gap = modelHeading && firstLine > modelHeading.endLine + 1 && (doc.lines[firstLine - 1] ?? '').trim() === '' ? [''] : [];
+  const under = (headings: string[]) => headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap]));
+  // The status heading above the model list (its own, or one above its workstream's: `### Completed` › `#### Build`).
+  let statusAt = model.status !== undefined ? model.section : undefined;
+  while (statusAt !== undefined && doc.sections[statusAt].title !== model.status) statusAt = doc.sections[statusAt].parent;
+  if (statusAt !== undefined && (staged || (!list && statusAt !== model.section))) {
+    // Under a heading of its status: one the plan has (beside the model's), else one of its own after the last; with
+    // the headings between the status heading and the model list (its workstream's, respelled).
+    const sec = doc.sections[statusAt];
+    const kind = statusKind(status);
+    const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
+    const same = siblings.find((x) => statusKind(x.title) === kind);
+    const subs: string[] = [];
+    for (let i = model.section; i !== undefined && i !== statusAt; i = doc.sections[i].parent) {
+      const h = doc.sections[i].heading;
+      subs.unshift(`${'#'.repeat(h.level)} ${(model.impliedWorkstream !== undefined && respell(h.text, model.impliedWorkstream, p.workstream)) || h.text}`);
+    }
+    const after = same ?? siblings[siblings.length - 1] ?? sec;
+    let end = after.end - 1;
+    while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
+    const eol = eolAt(end);
+    const at = (doc.lines[end] ?? '').length;
+    const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
+    // Right under a status heading of no list: the item after its heading (and the blank line the others have).
+    if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  }
   if (!list) {
     const lastItem = model.items[model.items.length - 1].item;
-    const { end, headings } = workstreamPlace(doc, model.section, lastItem.line, model.impliedWorkstream, p.workstream);
+    // A workstream's heading with its status headings under it (`### Build` › `#### Completed`): the new one's with the heading of its status.
+    const wsAt = statusAt !== undefined ? doc.sections[statusAt].parent : model.section;
+    const { end, headings } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
+    if (statusAt !== undefined) headings.push(`${'#'.repeat(doc.sections[statusAt].level)} ${statusTitle(pt, status)}`);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
-    // A blank line after a heading when the model list has one after its own.
-    const heading = model.section !== undefined ? doc.sections[model.section].heading : undefined;
-    const first = model.items[0].item.line;
-    const gap = heading && first > heading.endLine + 1 && (doc.lines[first - 1] ?? '').trim() === '' ? [''] : [];
-    const lines = ['', ...headings.flatMap((h, i) => (i < headings.length - 1 ? [h, ''] : [h, ...gap])), item];
+    const lines = ['', ...under(headings), item];
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
   }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
   let end = sample.item.endLine;
   while (end > sample.item.line && (doc.lines[end] ?? '').trim() === '') end--;
-  const loose = model.items.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
+  const loose = siblings.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + item };

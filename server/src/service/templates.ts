@@ -16,8 +16,9 @@ import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { copyItem, copyRow, handoffItems, meaningfulItem, pathBases, rowAsItem, topItems } from './handoff';
+import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
+import { rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
 
 /** A template that does not compile or render, named by its file and line. */
@@ -843,13 +844,23 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
       return row ? [rowAsItem(row)] : [];
     });
   };
+  // Open questions asked in a table too: each row as the list item it reads as, as Complete handoff writes it.
+  const questions = () =>
+    itemsAndRows(doc, sectionByTitle(doc, expandTitle('Open Questions', phase.number)))
+      .filter(meaningfulItem)
+      .map((it) => {
+        const row = copyRow(doc, it.line, from, to, exists, bases);
+        if (row) return rowAsQuestion(row);
+        const c = copyItem(doc, it, from, to, exists, bases);
+        return [c.line, ...c.more].join('\n');
+      });
   return {
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
     path: relativePath(to, out.path),
     label: `${basename(prev.folder)}/${out.spec.file}`,
     inputs: inputs(),
     prerequisites: items('Phase {N} Prerequisites'),
-    openQuestions: items('Open Questions'),
+    openQuestions: questions(),
   };
 }
 

@@ -108,6 +108,12 @@ export function itemValues(line: string, more: string[]): CellValue[] {
   return out;
 }
 
+/** The values of an item whose whole text is one value (an open question: `Which registry?`), further lines joined with `<br>`. */
+export function textValues(line: string, more: string[]): CellValue[] {
+  const text = [withoutComments(line).trim(), ...more.map((l) => l.trim())].filter((l) => l !== '').join('<br>');
+  return text === '' ? [] : [{ header: undefined, role: 'name', text: escapePipes(text) }];
+}
+
 /**
  * The cells of a new row of `table` holding `values`: each value in the column of its own header, else in the
  * first free column of its role; a value no column takes joins its neighbour's cell (` - ` between them), so
@@ -207,6 +213,83 @@ function writeRows(doc: ParsedDocument, table: Table, rows: string[][]): { inser
   const end = (doc.lines[last] ?? '').length;
   if (onlyPlaceholderRows(doc, table)) return { replace: { range: range(table.rows[0].line, 0, last, end), newText: lines.join(doc.eol) } };
   return { insertion: { line: last, character: end, text: doc.eol + lines.join(doc.eol) } };
+}
+
+/** A value noted on a question (`Owner: Infra`): after its header, when that has words. */
+function noted(v: CellValue): string {
+  return v.header !== undefined && textKey(v.header) !== '' ? `${v.header.trim()}: ${v.text}` : v.text;
+}
+
+/** Header words (`textKey`) of the column that holds the questions of a table of open questions. */
+const QUESTION_HEADER = /\b(?:questions?|issues?|topics?|asks?)\b/;
+
+/** The question of an open question's values (its Question column's, else its name column's, else its first), and its other values. */
+function questionParts(values: CellValue[]): { question: CellValue | undefined; rest: CellValue[] } {
+  const question = values.find((v) => v.header !== undefined && QUESTION_HEADER.test(textKey(v.header))) ?? values.find((v) => v.role === 'name') ?? values[0];
+  return { question, rest: values.filter((v) => v !== question) };
+}
+
+/** The question an open question's values ask (`\|` read as `|`). */
+export function questionOf(values: CellValue[]): string {
+  return (questionParts(values).question?.text ?? '').replace(/\\\|/g, '|');
+}
+
+/** An open question handed off as a table row, as a list item's text: `Which registry? (Owner: Infra; Due: 2025-02-01)`. */
+export function rowAsQuestion(row: CopiedRow): string {
+  const { question, rest } = questionParts(rowValues(row));
+  if (!question) return '';
+  return (rest.length ? `${question.text} (${rest.map(noted).join('; ')})` : question.text).replace(/\\\|/g, '|');
+}
+
+/**
+ * The question of an item or row that reads as one written by the fix, with notes in parentheses after it
+ * (`Which registry? (Owner: Infra)`, a row `Which registry? (Due: 2025-02-01): Infra`): the text before them.
+ */
+export function notedQuestion(text: string): string | undefined {
+  const i = text.indexOf(' (');
+  const j = i < 0 ? -1 : text.indexOf(')', i);
+  return j > i && text.slice(i + 2, j).includes(': ') ? text.slice(0, i) : undefined;
+}
+
+/**
+ * Rows for open questions in a table of questions: each value in the column of its own header, the question in
+ * the name column with the values no column is headed for noted after it (`Which registry? (Due: 2025-02-01)`),
+ * a numbering column numbered on; after the table's last row, or in place of its rows of placeholders.
+ */
+export function appendQuestionRows(doc: ParsedDocument, table: Table, questions: CellValue[][]): { insertion?: Insertion; replace?: TextEdit } {
+  if (!questions.length) return {};
+  const headers = table.header.map((c) => c.text);
+  const keys = headers.map(textKey);
+  const roles = columnRoles(
+    headers,
+    table.rows.map((r) => r.cells[0]?.text ?? ''),
+  );
+  const asked = keys.findIndex((k) => QUESTION_HEADER.test(k));
+  const nameCol = asked >= 0 ? asked : Math.max(0, roles.indexOf('name'));
+  const placeholders = onlyPlaceholderRows(doc, table);
+  const sample = placeholders ? undefined : table.rows[table.rows.length - 1]?.cells[0]?.text;
+  let n = placeholders ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[0]?.text ?? '')?.[0] ?? 0)));
+  return writeRows(
+    doc,
+    table,
+    questions.map((values) => {
+      const cells = headers.map(() => '');
+      const { question, rest } = questionParts(values);
+      const extra: string[] = [];
+      for (const v of rest) {
+        const k = v.header === undefined ? '' : textKey(v.header);
+        const j = k === '' ? -1 : keys.findIndex((x, i) => x === k && i !== nameCol && roles[i] !== 'number' && cells[i] === '');
+        if (j >= 0) cells[j] = v.text;
+        else extra.push(noted(v));
+      }
+      cells[nameCol] = (question?.text ?? '') + (extra.length ? ` (${extra.join('; ')})` : '');
+      n++;
+      roles.forEach((r, j) => {
+        if (r === 'number' && cells[j] === '') cells[j] = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
+      });
+      return cells;
+    }),
+  );
 }
 
 /**

@@ -39,12 +39,25 @@ import {
   rowAsItem,
   prerequisitesOf,
   prerequisiteColumns,
+  itemsAndRows,
 } from '../handoff';
 import type { Phase } from '../workspace';
 import type { CodeAction, Range, TextEdit } from '../types';
 import { range } from '../types';
 import { Insertion, appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
-import { CellValue, appendPrerequisiteRows, appendRows, itemValues, rowValues, sectionTable } from './handoff-table';
+import {
+  CellValue,
+  appendPrerequisiteRows,
+  appendQuestionRows,
+  appendRows,
+  itemValues,
+  notedQuestion,
+  questionOf,
+  rowAsQuestion,
+  rowValues,
+  sectionTable,
+  textValues,
+} from './handoff-table';
 
 export const HANDOFF_CODES = ['handoff-mismatch', 'prerequisite-unmet'];
 
@@ -62,7 +75,8 @@ interface Handed {
   /** Each with its values for a table of inputs (`values`). */
   inputs: (Copy & { handed: HandoffItem; values: CellValue[] })[];
   prerequisites: Copy[];
-  questions: Copy[];
+  /** Each with its values for a table of questions, and the question it asks (a row's question cell). */
+  questions: (Copy & { values: CellValue[]; question: string })[];
 }
 
 /** An item copied under `bullet` (one character: the further lines are indented by two columns). */
@@ -117,9 +131,15 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
         const c = copy(it);
         return { item: it, line: `[ ] ${c.line}`, more: c.more };
       }),
-    questions: topItems(pair.out, out.questions)
+    // Items, or the rows of a table of questions (`| # | Question | Owner |`), each as the item it reads as.
+    questions: itemsAndRows(pair.out, out.questions)
       .filter(meaningfulItem)
-      .map((it) => ({ item: it, ...copy(it) })),
+      .map((it) => {
+        const row = copyRow(pair.out, it.line, from, to, exists, bases);
+        if (row) return { item: it, line: rowAsQuestion(row), more: [], values: rowValues(row), question: questionOf(rowValues(row)) };
+        const c = copy(it);
+        return { item: it, ...c, values: textValues(c.line, c.more), question: it.text };
+      }),
   };
 }
 
@@ -209,7 +229,6 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     if (replace) replaces.push(replace);
   } else add(IN_INPUTS, missing);
 
-  const statements = (title: string) => new StatementIndex(topItems(doc, inputSection(doc, title, n)).map((y) => textKey(y.text)));
   // Prerequisites received in a table (and no list) are its rows, as the rule reads them; the missing ones become rows too.
   const preSec = inputSection(doc, IN_PREREQUISITES, n);
   // The template's `- [ ] [Prerequisite]` holds none, though it reads as the start of `[Prerequisite] — owner: Infra`: the
@@ -231,11 +250,26 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     if (replace) replaces.push(replace);
   } else add(IN_PREREQUISITES, unmet);
 
-  const asked = statements(IN_QUESTIONS);
-  add(
-    IN_QUESTIONS,
-    h.questions.filter((x) => asked.find(textKey(x.item.text)) < 0),
+  // Questions received in a table (and no list) are its rows; the missing ones become rows in its columns too.
+  const qSec = inputSection(doc, IN_QUESTIONS, n);
+  // Each asked by its whole text, and by its question alone when the fix noted values after it (`Which registry? (Owner: Infra)`).
+  const asked = new StatementIndex(
+    itemsAndRows(doc, qSec).flatMap((y) => {
+      const q = notedQuestion(y.text);
+      return q === undefined ? [textKey(y.text)] : [textKey(y.text), textKey(q)];
+    }),
   );
+  const open = h.questions.filter((x) => asked.find(textKey(x.question)) < 0);
+  const qTable = qSec && open.length ? ownTable(doc, qSec) : undefined;
+  if (qTable) {
+    const { insertion, replace } = appendQuestionRows(
+      doc,
+      qTable,
+      open.map((x) => x.values),
+    );
+    ins.push(insertion);
+    if (replace) replaces.push(replace);
+  } else add(IN_QUESTIONS, open);
 
   return [...replaces, ...mergeInsertions(ins, doc.eol)];
 }

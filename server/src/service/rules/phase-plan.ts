@@ -31,7 +31,7 @@ function nameKey(s: string): string {
 }
 
 /** A workstream's name without a trailing "Workstream" word: `Build Workstream` ~ `Build`. */
-function workstreamKey(s: string): string {
+export function workstreamKey(s: string): string {
   const key = nameKey(s);
   return key.replace(/ workstream$/, '');
 }
@@ -95,6 +95,17 @@ export interface PlanItem {
   phaseLike: boolean;
   /** And it names the phase clearly enough that naming none is reported: with a workstream, a folder-like name or a link. */
   reportable: boolean;
+  /** The workstream it names itself before its phase, as written (`Build `, `**Build** `, `Build/`): `Build Phase 1: Scaffold`. */
+  prefix?: string;
+  /** The parent item that names its workstream alone (`- Build` above `  - [x] Phase 1: Scaffold`), when it has one. */
+  group?: ListItem;
+  /** Its `Status: …` sub-item (`  - Status: ✅ Complete`), the range of its value. */
+  statusItem?: { item: ListItem; value: Range };
+  /**
+   * The status it has from elsewhere: its `Status: …` sub-item's, else the one its heading gives (`### Completed`,
+   * `heading` its title). It counts only for an item without a status of its own or an unchecked box.
+   */
+  inherited?: { text: string; range: Range; heading?: string };
 }
 
 /** The items of one section that form a checklist of phases (at least one reads as a phase's). */
@@ -103,6 +114,8 @@ export interface PlanList {
   items: PlanItem[];
   /** The workstream its nearest heading names (`### Build Workstream`). */
   impliedWorkstream?: string;
+  /** The status its nearest heading gives its items (`### Completed`, `### In Progress`, `### Not started`): the heading's title. */
+  status?: string;
 }
 
 /**
@@ -213,13 +226,145 @@ function headEnd(masked: string): number {
   return m ? m.index : masked.length;
 }
 
-/** A plan item of `it`, in the section of workstream `workstream`. */
-function planItem(it: ListItem, workstream: string | undefined): PlanItem {
+/** A word `Phase N` (`Phase 1`, `Phase_1`, `phase-1`): where an item that names its own workstream names its phase. */
+const PHASE_WORD = /(?<![\p{L}\p{N}])phase[\s_-]*\d/iu;
+
+/**
+ * Where `Phase N` starts in a name that begins with one of `workstreams`, and that workstream: `Build Phase 1: …`,
+ * `**Build** — Phase 1`, `Build/Phase 1`, `Build Workstream: Phase 1` (the words before it are the workstream's name alone).
+ */
+export function ownWorkstream(name: string, workstreams: readonly string[]): { at: number; workstream: string } | undefined {
+  if (!workstreams.length) return undefined;
+  const m = PHASE_WORD.exec(maskSpans(name));
+  if (!m || m.index === 0) return undefined;
+  const before = plainName(name.slice(0, m.index));
+  // The separator before `Phase N` (`:`, `/`, a dash), trimmed by hand.
+  let b = before.length;
+  while (b > 0 && /[\s:/\-–—_,›»>·|]/.test(before[b - 1])) b--;
+  const key = workstreamKey(before.slice(0, b));
+  if (key === '') return undefined;
+  const ws = workstreams.find((w) => workstreamKey(w) === key);
+  return ws === undefined ? undefined : { at: m.index, workstream: ws };
+}
+
+/** The workstream an item names alone (`Build`, `**Build Workstream**:`, `3.1. Build Workstream (iAI Managed)`), among `workstreams`. */
+function itemWorkstream(text: string, workstreams: readonly string[]): string | undefined {
+  if (!workstreams.length) return undefined;
+  let t = plainName(splitItem(text).bare.trimEnd());
+  if (t.endsWith(':')) t = t.slice(0, -1);
+  t = t.replace(/^\d+(?:\.\d+)*\.?\s/, '');
+  const key = workstreamKey(t);
+  return key === '' ? undefined : workstreams.find((w) => workstreamKey(w) === key);
+}
+
+/**
+ * The status of a `Status: …` sub-item (`Status: ✅ Complete`, `**Status:** Done`, `Status — In progress (since May)`):
+ * where it starts in `text` and its words (before a trailing note in parentheses or after a dash, when the rest is no status).
+ */
+function statusLine(text: string): { at: number; text: string } | undefined {
+  const m = /^(\*\*|__|\*|_)?status(?:\1)?\s*[:—–-](?:\1)?[ \t]*/i.exec(text);
+  if (!m) return undefined;
+  const value = text.slice(m[0].length).trimEnd();
+  if (value === '') return undefined;
+  const cuts = [value.length, value.indexOf('('), value.indexOf(' — '), value.indexOf(' – '), value.indexOf(' - ')].filter((c) => c > 0);
+  for (const c of cuts) {
+    const v = value.slice(0, c).trimEnd();
+    if (STATUS_WORD.test(statusKeyOf(v)) || DONE_MARK.test(v)) return { at: m[0].length, text: v };
+  }
+  return { at: m[0].length, text: value };
+}
+
+/** A heading's status words, as compared (`### 2. ✅ Completed Phases (3)` → `completed`). */
+function titleStatusKey(title: string): string {
+  // By words (`/( \d+)+$/` would be quadratic on a long run of numbers): numbers around it, then a `Phases` word.
+  const words = statusKeyOf(title).split(' ');
+  let a = 0;
+  let b = words.length;
+  while (a < b && /^\d+$/.test(words[a])) a++;
+  while (b > a && /^\d+$/.test(words[b - 1])) b--;
+  if (a < b && /^phases?$/.test(words[a])) a++;
+  else if (b > a && /^phases?$/.test(words[b - 1])) b--;
+  return words.slice(a, b).join(' ');
+}
+
+/** Whether a heading gives the items under it a status (`### Completed`, `### ✅ Done`, `### In Progress (2)`, `### Completed Phases`). */
+export function titleStatus(title: string): boolean {
+  return STATUS_WORD.test(titleStatusKey(title));
+}
+
+/** What a status (an item's, or a heading's) says: done, not started, under way, held, or its own words. */
+export function statusKind(text: string): string {
+  if (isCompleteStatus(text)) return 'complete';
+  const key = titleStatusKey(text);
+  if (isCompleteStatus(key)) return 'complete';
+  if (/^(not started|not yet started|not begun|pending|planned|todo|to do|open|queued|backlog|new|upcoming|scheduled|next)$/.test(key)) return 'not started';
+  if (/^(in progress|ongoing|under way|underway|started|active|wip|in review|review|under review|being verified|testing)$/.test(key)) return 'in progress';
+  if (/^(blocked|on hold|paused)$/.test(key)) return 'blocked';
+  return key;
+}
+
+/**
+ * The status the nearest heading above section `idx`, below its Phase Status section, gives (its title), when it is a
+ * status word and names no workstream (`### Build` › `#### Completed`, `### Completed` › `#### Build`).
+ */
+function headingStatus(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
+  const plan = normalizeTitle(PLAN_SECTION);
+  for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
+    const s = doc.sections[i];
+    if (s.key === plan) return undefined;
+    if (titleStatus(s.title) && itemWorkstream(s.title, workstreams) === undefined) return s.title;
+  }
+  return undefined;
+}
+
+/** The direct sub-items of `items[k]` (their indices). */
+function subItems(items: readonly ListItem[], k: number): number[] {
+  const out: number[] = [];
+  const it = items[k];
+  for (let j = k + 1; j < items.length && items[j].line <= it.endLine; j++) if (items[j].depth === it.depth + 1) out.push(j);
+  return out;
+}
+
+/** The first `Status: …` sub-item of `items[k]`, among `kids` (its sub-items). */
+function statusItemOf(items: readonly ListItem[], kids: number[]): (NonNullable<PlanItem['statusItem']> & { text: string }) | undefined {
+  for (const j of kids) {
+    const s = statusLine(items[j].text);
+    if (!s) continue;
+    const st = items[j].textRange.start;
+    return { item: items[j], value: range(st.line, st.character + s.at, st.line, st.character + s.at + s.text.length), text: s.text };
+  }
+  return undefined;
+}
+
+/**
+ * A plan item of `it`, in the section of workstream `workstream` (the project's are `workstreams`), under parent
+ * item `group` when that one names its workstream, with its sub-items `kids`, in a list whose heading gives `status`.
+ */
+function planItem(
+  it: ListItem,
+  workstream: string | undefined,
+  workstreams: readonly string[] = [],
+  more: { items?: readonly ListItem[]; kids?: number[]; group?: ListItem; status?: string } = {},
+): PlanItem {
   const { name: rawName, bare, status } = splitItem(it.text);
   const name = rawName.trimEnd();
   const start = it.textRange.start;
-  const plain = plainName(bare.trimEnd());
-  const num = PHASE_START.exec(plain);
+  let plain = plainName(bare.trimEnd());
+  let num = PHASE_START.exec(plain);
+  // `Build Phase 1: Scaffold`: the item names its workstream itself (whatever its heading's), when it then names its phase
+  // alone or with a title after a separator (`Test Phase 2 on staging` may be a task: a note).
+  let prefix: string | undefined;
+  const own = num ? undefined : ownWorkstream(bare.trimEnd(), workstreams);
+  if (own) {
+    const rest = plainName(bare.trimEnd().slice(own.at));
+    const n = PHASE_NAME.test(rest) ? PHASE_START.exec(rest) : null;
+    if (n) {
+      num = n;
+      plain = rest;
+      prefix = bare.slice(0, own.at);
+      workstream = own.workstream;
+    }
+  }
   // The links of its head, or of the whole name when the head neither links nor numbers the phase (`Build Automation ([prompt](…))`).
   const start0 = name.slice(0, headEnd(maskSpans(name)));
   const head = num || start0.includes('](') ? start0 : name;
@@ -228,6 +373,13 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
   // A struck-out item (`~~Phase 4: Mobile~~`) is one the plan dropped: a note.
   const struck = /^~~[\s\S]*~~$/.test(name.trim());
   const phaseLike = !struck && (!!num || PHASE_ID.test(plain) || intoWorkstreams);
+  // A status given elsewhere: a `Status: …` sub-item, else the list's heading (`### Completed`).
+  const sub = more.items && more.kids ? statusItemOf(more.items, more.kids) : undefined;
+  const inherited: PlanItem['inherited'] = sub
+    ? { text: sub.text, range: sub.value }
+    : more.status !== undefined
+      ? { text: more.status, range: range(start.line, start.character, start.line, start.character + name.length), heading: more.status }
+      : undefined;
   return {
     item: it,
     name,
@@ -251,6 +403,10 @@ function planItem(it: ListItem, workstream: string | undefined): PlanItem {
       phaseLike &&
       (intoWorkstreams || PHASE_ID.test(plain) || (!!num && PHASE_NAME.test(plain))) &&
       (workstream !== undefined || !/\s/.test(plain) || intoWorkstreams),
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(more.group ? { group: more.group } : {}),
+    ...(sub ? { statusItem: { item: sub.item, value: sub.value } } : {}),
+    ...(inherited ? { inherited } : {}),
   };
 }
 
@@ -268,16 +424,25 @@ function planLists(doc: ParsedDocument, sections: Section[], tables: PlanTables[
   if (known && known.ws === wsKey) return known.lists;
   const tabled = new Set(tables.map((t) => t.table.section));
   const bySection = new Map<number | undefined, PlanList>();
-  for (const it of doc.items) {
+  const items = doc.items;
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
     if (it.depth !== 0 || tabled.has(it.section) || !sections.some((s) => it.line > s.heading.line && it.line < s.end)) continue;
     let list = bySection.get(it.section);
     if (!list) {
       list = { section: it.section, items: [] };
       const ws = headingWorkstream(doc, it.section, workstreams);
       if (ws !== undefined) list.impliedWorkstream = ws;
+      const status = headingStatus(doc, it.section, workstreams);
+      if (status !== undefined) list.status = status;
       bySection.set(it.section, list);
     }
-    list.items.push(planItem(it, list.impliedWorkstream));
+    const kids = subItems(items, k);
+    // `- Build` with its phases as sub-items (`  - [x] Phase 1: Scaffold`): those are the rows, of that workstream.
+    const group = kids.length ? itemWorkstream(it.text, workstreams) : undefined;
+    if (group !== undefined) {
+      for (const c of kids) list.items.push(planItem(items[c], group, workstreams, { items, kids: subItems(items, c), group: it, status: list.status }));
+    } else list.items.push(planItem(it, list.impliedWorkstream, workstreams, { items, kids, status: list.status }));
   }
   const lists = [...bySection.values()].filter((l) => l.items.some((i) => i.phaseLike));
   listsOf.set(doc, { ws: wsKey, lists });
@@ -525,19 +690,21 @@ export const planRule: Rule = {
         }
         hits.forEach((p) => matched.add(p));
         if (!ctx.gates) return;
-        const status = it.status;
+        const own = it.status !== undefined && isCompleteStatus(it.status.text) ? it.status : undefined;
+        // A status from a `Status: …` sub-item or the heading counts for an item without its own and without an unchecked box.
+        const given = it.inherited && !it.status && it.item.checked !== false && statusKind(it.inherited.text) === 'complete' ? it.inherited : undefined;
+        const status = own ?? (it.item.checked === true ? undefined : given);
+        if (!status && it.item.checked !== true) return;
         const key = status ? statusKeyOf(status.text) : '';
-        const word = status !== undefined && (COMPLETE.test(key) || DONE_MARK.test(status.text));
-        if (!word && it.item.checked !== true) return;
-        // A status word is reported as a row's is; a checked box alone as `Complete ([x])`.
-        const marked = !word
+        // A status word is reported as a row's is (with the heading that gives it); a checked box alone as `Complete ([x])`.
+        const marked = !status
           ? `Complete (${(doc.lines[it.item.line] ?? '').slice(it.item.checkboxRange!.start.character, it.item.checkboxRange!.end.character)})`
-          : /verified|integrated/.test(key)
-            ? wordsOnly(status!.text)
-            : DONE_MARK.test(status!.text)
-              ? `Complete (${status!.text.replace(/[\s*_]/g, '')})`
-              : 'Complete';
-        reportMarkedComplete(ctx, word ? status!.range : it.item.checkboxRange!, hits, marked);
+          : (/verified|integrated/.test(key)
+              ? wordsOnly(status.text)
+              : DONE_MARK.test(status.text)
+                ? `Complete (${status.text.replace(/[\s*_]/g, '')})`
+                : 'Complete') + (status === given && given.heading !== undefined ? ` (under "${given.heading}")` : '');
+        reportMarkedComplete(ctx, status ? status.range : it.item.checkboxRange!, hits, marked);
       });
     }
     const at = pt.section.heading.textRange;
