@@ -252,6 +252,38 @@ describe('new phase: inputs handed off in a table', () => {
   });
 });
 
+describe('new phase: prerequisites handed off in a table', () => {
+  it('prefills the new phase’s Prerequisites with the rows’ names, unchecked, links rebased; the check then asks only that they be met', async () => {
+    const out = [
+      '# Phase 1 → Phase 2 Handoff',
+      '',
+      '## Phase 2 Prerequisites',
+      '',
+      '| # | Prerequisite | Status |',
+      '|---|---|---|',
+      '| 1 | Staging cluster provisioned | ✅ Met |',
+      '| 2 | Roadmap [approved](04-ARTIFACTS/remediation-roadmap.md) | Pending |',
+      '| 3 | [Prerequisite] | |',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: out });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' });
+    const input = plan.creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.match(
+      input.text,
+      /## Prerequisites\n\n- \[ \] Staging cluster provisioned\n- \[ \] Roadmap \[approved\]\(\.\.\/phase-1\/04-ARTIFACTS\/remediation-roadmap\.md\)\n\n/,
+    );
+    const { svc: after } = await workspace({ ...ARTIFACTS, [OUT]: out, [IN]: input.text });
+    assert.deepEqual(
+      diagnosticsOf(after, IN, 'prerequisite-unmet').map((d) => d.message),
+      [
+        'Prerequisite "Staging cluster provisioned" from phase-1 is not checked as met.',
+        'Prerequisite "Roadmap [approved](../phase-1/04-ARTIFACTS/remediation-roadmap.md)" from phase-1 is not checked as met.',
+      ],
+    );
+  });
+});
+
 describe('phasegate check --fix: inputs in a table', () => {
   it('adds the rows missing from a table of inputs received, and the check passes the handoff', async () => {
     const fsys = new WritableMemoryFileSystem();

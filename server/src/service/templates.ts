@@ -16,7 +16,7 @@ import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, rowAsItem, topItems } from './handoff';
+import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, prerequisitesOf, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import { rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
@@ -859,7 +859,14 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
     path: relativePath(to, out.path),
     label: `${basename(prev.folder)}/${out.spec.file}`,
     inputs: inputs(),
-    prerequisites: items('Phase {N} Prerequisites'),
+    // Items, or the rows of a table of prerequisites (the name's cell), as Complete handoff copies them.
+    prerequisites: prerequisitesOf(doc, sectionByTitle(doc, expandTitle('Phase {N} Prerequisites', phase.number)))
+      .map((p) => p.item)
+      .filter(meaningfulItem)
+      .map((it) => {
+        const c = copyItem(doc, it, from, to, exists, bases);
+        return [c.line, ...c.more].join('\n');
+      }),
     openQuestions: questions(),
   };
 }
