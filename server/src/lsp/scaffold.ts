@@ -60,8 +60,23 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
     return { files: [], edit: null, errors: [`${where}: ${bad.message.split('\n')[0]}; fix it first, nothing is created.`] };
   }
   let p;
+  const req = toNewRequest(folder.svc, params.what, path, params.options);
   try {
-    p = planNew(folder.svc, toNewRequest(folder.svc, params.what, path, params.options));
+    p = planNew(folder.svc, req);
+    // A new finding is a file of its own: one on disk that the file watcher has not reported yet (the finding
+    // made a moment ago) is taken too, and the finding is named after the next free name.
+    for (let i = 0; params.what === 'finding' && i < 100; i++) {
+      const there = await firstOnDisk(
+        folder.svc,
+        p.creates.map((c) => c.file),
+      );
+      if (!there) break;
+      const taken = ((req as { taken?: string[] }).taken ??= []);
+      taken.push(there);
+      p = planNew(folder.svc, req);
+      // A name the title does not vary (`finding-N.md`): the client finds it there and creates nothing.
+      if (p.creates.some((c) => c.file === there)) break;
+    }
   } catch (e) {
     // ScaffoldError / TemplateError: a message for the user, not a crash.
     return { files: [], edit: null, errors: [(e as Error).message] };
@@ -92,6 +107,12 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, target, ctx.caps.documentChanges) ?? null) : null;
   const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
   return { files, edit, errors };
+}
+
+/** The first of `files` that is on disk. */
+async function firstOnDisk(svc: PhasegateService, files: string[]): Promise<string | undefined> {
+  for (const f of files) if (await svc.fs.stat(f).catch(() => undefined)) return f;
+  return undefined;
 }
 
 export function registerScaffold(connection: Connection, ctx: ServerContext): void {

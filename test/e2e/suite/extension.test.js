@@ -610,8 +610,9 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
-  it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it', async function () {
+  it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it; the same title again is a new finding', async function () {
     const file = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits.md');
+    const second = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits-2.md');
     try {
       const created = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
       assert.equal(created.length, 1);
@@ -631,15 +632,20 @@ describe('Phasegate in the extension host', function () {
       const editor = vscode.window.activeTextEditor;
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(3).range, 'status: finished')));
       await waitForDiagnostics(file, (ds) => ds.some((d) => codeOf(d) === 'front-matter-schema' && d.range.start.line === 3));
-      // Again: nothing is overwritten.
+      // Again with the same title: a new finding of its own, opened; the first is neither overwritten nor opened.
       await vscode.commands.executeCommand('workbench.action.files.revert');
       const again = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
-      assert.deepEqual(again, []);
+      assert.deepEqual(
+        again.map((u) => u.fsPath),
+        [second.fsPath],
+      );
+      assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, second.fsPath, 'the new finding is opened, not the first');
+      assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(second)), /^# Finding 3: Registry rate limits$/m);
       assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), text);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       // Not there when the command failed: the failure above is the one to report.
-      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+      for (const f of [file, second]) await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
     }
   });
 
