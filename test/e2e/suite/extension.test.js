@@ -491,6 +491,43 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it('puts the cursor in the section the insert-section quick fix inserts, its placeholder selected to type over', async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const scope = (ds) => ds.find((d) => codeOf(d) === 'missing-section' && d.message.includes('Scope'));
+    try {
+      // The Scope section removed (from its heading to the next one).
+      const lines = doc.getText().split(/\r?\n/);
+      const from = lines.indexOf('## Scope');
+      const to = lines.findIndex((l, i) => i > from && l.startsWith('## '));
+      assert.ok(from > 0 && to > from, 'the brief has a Scope section');
+      assert.ok(await editor.edit((b) => b.delete(new vscode.Range(from, 0, to, 0))));
+      // The cursor somewhere else: the top of the document.
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      const diag = scope(await waitForDiagnostics(uri, scope));
+      const fix = await quickFix(uri, diag.range, /^Insert section "Scope"/);
+      assert.ok(fix.command, `the fix "${fix.title}" carries a command that moves the cursor`);
+      // What the editor does with a chosen fix: its edit, then its command.
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+      const active = vscode.window.activeTextEditor;
+      assert.equal(active && active.document.uri.fsPath, uri.fsPath);
+      const sel = active.selection;
+      assert.equal(active.document.getText(sel), '[What is in scope, and what is out of scope]');
+      assert.equal(active.document.lineAt(sel.start.line - 2).text, '## Scope');
+      assert.ok(
+        active.visibleRanges.some((r) => r.contains(sel)),
+        'the selection is shown',
+      );
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it("opens the file that a broken link's Create quick fix creates, as the editor runs the fix", async function () {
     this.timeout(60000);
     const uri = wsFile('audit-deployment', 'phase-2', '05-DECISIONS.md');
