@@ -722,6 +722,33 @@ describe('Phasegate in the extension host', function () {
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), before);
   });
 
+  it('drops a phase from the Phases view when its folder is deleted on disk while a document of it is open', async function () {
+    this.timeout(60000);
+    const folder = wsFile('audit-deployment', 'phase-9');
+    const brief = wsFile('audit-deployment', 'phase-9', '00-PHASE_BRIEF.md');
+    /** Whether the tree the view holds shows phase-9. */
+    const shown = (data) =>
+      ((data && data.folders) || []).some((f) => f.groups.some((g) => g.phases.some((p) => vscode.Uri.parse(p.uri).fsPath === folder.fsPath)));
+    try {
+      await vscode.workspace.fs.copy(wsFile('audit-deployment', 'phase-2'), folder, { overwrite: false });
+      await waitFor(api.tree.onDidLoad, () => shown(api.tree.phases), 20000, 'the tree to show phase-9');
+      const doc = await vscode.workspace.openTextDocument(brief);
+      await vscode.window.showTextDocument(doc);
+      // Deleted on disk (the explorer, a terminal): the editor keeps the document open.
+      await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false });
+      await waitFor(api.tree.onDidLoad, () => !shown(api.tree.phases), 20000, 'the tree to show phase-9 no more');
+      assert.ok(
+        vscode.workspace.textDocuments.some((d) => d.uri.fsPath === brief.fsPath),
+        'the document is still open in the editor',
+      );
+      // Nothing reported on a document that is in no phase now.
+      await waitForDiagnostics(brief, (ds) => ds.length === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    }
+  });
+
   it('restarts a crashed server by itself and loses no unsaved text', async function () {
     this.timeout(90000);
     const uri = wsFile('audit-deployment', 'phase-1', '00-PHASE_BRIEF.md');
