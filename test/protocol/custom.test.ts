@@ -382,6 +382,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     };
     const first = path.join(root, 'audit/phase-1/03-FINDINGS/stale-lockfile.md');
     const second = path.join(root, 'audit/phase-1/03-FINDINGS/stale-lockfile-2.md');
+    const third = path.join(root, 'audit/phase-1/03-FINDINGS/finding-4.md');
     assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile.md', false]]);
     try {
       // Written as the editor writes the planned file; the watcher's event for it has not come yet.
@@ -392,8 +393,20 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile-2.md', false]]);
       fs.writeFileSync(second, '# Finding 3: Stale lockfile\n');
       assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile-3.md', false]]);
+      // Without a title: numbered after them (the fixture's report.md, stale-lockfile.md, stale-lockfile-2.md).
+      const numbered = await c.conn.sendRequest(NewDocumentRequest, { what: 'finding', targetUri: folderUri('audit/phase-1') });
+      assert.deepEqual(
+        numbered.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+        ['audit/phase-1/03-FINDINGS/finding-4.md'],
+      );
+      fs.writeFileSync(third, '# Finding 4\n');
+      const next = await c.conn.sendRequest(NewDocumentRequest, { what: 'finding', targetUri: folderUri('audit/phase-1') });
+      assert.deepEqual(
+        next.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+        ['audit/phase-1/03-FINDINGS/finding-5.md'],
+      );
     } finally {
-      for (const f of [first, second]) {
+      for (const f of [first, second, third]) {
         fs.rmSync(f, { force: true });
         await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(f).href, type: FileChangeType.Deleted }] });
       }

@@ -216,6 +216,10 @@ describe('new: the file name of a finding', () => {
     // A file the host found on disk that the engine does not know of yet (the editor's finding of a moment ago) is taken.
     const taken = [`${ROOT}/phase-1/03-FINDINGS/outdated-deps-3.md`];
     assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Outdated Deps', taken })), ['phase-1/03-FINDINGS/outdated-deps-4.md']);
+    // Without a title, numbered after it: finding-4.md, and after a finding-N.md found so too.
+    assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', taken })), ['phase-1/03-FINDINGS/finding-4.md']);
+    const numbered = [`${ROOT}/phase-1/03-FINDINGS/finding-3.md`, `${ROOT}/phase-1/03-FINDINGS/finding-7.md`];
+    assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', taken: numbered })), ['phase-1/03-FINDINGS/finding-8.md']);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Connection } from 'vscode-languageserver';
 import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
-import { dirname, relativePath } from '../service/host';
+import { dirname, joinPath, relativePath } from '../service/host';
 import { NewRequest, outsideTargets, planNew } from '../service/scaffold';
 import type { PhasegateService } from '../service/service';
 import type { ServerContext } from './context';
@@ -63,9 +63,19 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const req = toNewRequest(folder.svc, params.what, path, params.options);
   try {
     p = planNew(folder.svc, req);
-    // A new finding is a file of its own: one on disk that the file watcher has not reported yet (the finding
-    // made a moment ago) is taken too, and the finding is named after the next free name.
-    for (let i = 0; params.what === 'finding' && i < 100; i++) {
+    // A new finding is a file of its own, named and numbered after the findings on disk, those the file watcher
+    // has not reported yet too (the finding made a moment ago): the folder is read, and the finding planned again.
+    const dir = params.what === 'finding' && p.creates.length ? dirname(p.creates[0].file) : undefined;
+    if (dir) {
+      const entries = await folder.svc.fs.readDirectory(dir).catch(() => []);
+      const onDisk = entries.filter((e) => e.kind === 'file').map((e) => joinPath(dir, e.name));
+      if (onDisk.some((f) => !folder.svc.exists(f))) {
+        (req as { taken?: string[] }).taken = onDisk;
+        p = planNew(folder.svc, req);
+      }
+    }
+    // One written meanwhile: the next free name.
+    for (let i = 0; dir && i < 100; i++) {
       const there = await firstOnDisk(
         folder.svc,
         p.creates.map((c) => c.file),
@@ -74,7 +84,7 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
       const taken = ((req as { taken?: string[] }).taken ??= []);
       taken.push(there);
       p = planNew(folder.svc, req);
-      // A name the title does not vary (`finding-N.md`): the client finds it there and creates nothing.
+      // Planned again all the same (it should not be): the client finds it there and creates nothing.
       if (p.creates.some((c) => c.file === there)) break;
     }
   } catch (e) {

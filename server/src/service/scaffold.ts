@@ -552,7 +552,11 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   const folderName = findingsFolder(phase.layout);
   if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
   const folder = joinPath(phase.folder, folderName);
-  const number = nextFindingNumber(phase, folder);
+  const taken = new Set((req.taken ?? []).map(normalizePath));
+  // Numbered after the findings of the folder, those on disk that the engine does not know of yet too.
+  const unknown = [...taken].filter((f) => dirname(f) === folder && /\.md$/i.test(f) && !phase.files.includes(f));
+  const numbered = unknown.map((f) => Number(/^finding-(\d+)/i.exec(basename(f))?.[1] ?? 0));
+  const number = Math.max(nextFindingNumber(phase, folder) + unknown.length, ...numbered.map((n) => n + 1));
   // Named by its title in kebab case, when that keeps a letter of it (not for a title in another script: `finding-N`).
   const words = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
   const slug = /[a-z]/.test(words) ? words : `finding-${number}`;
@@ -560,7 +564,6 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   // (`Outdated deps`, `outdated DEPS!`, or the very same title: findings are numbered, `Finding 3: Outdated deps`)
   // gets `-2`, `-3`…
   let file = joinPath(folder, `${slug}.md`);
-  const taken = new Set((req.taken ?? []).map(normalizePath));
   const used = (f: string) => svc.exists(f) || taken.has(f);
   for (let k = 2; used(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
