@@ -138,7 +138,11 @@ export class PhasegateContext implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
     };
-    const initializationOptions: PhasegateInitializationOptions = { trusted: vscode.workspace.isTrusted, keepsUnreportedDiagnostics: true };
+    const initializationOptions: PhasegateInitializationOptions = {
+      trusted: vscode.workspace.isTrusted,
+      keepsUnreportedDiagnostics: true,
+      selectsAfterFix: true,
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },

@@ -262,6 +262,11 @@ export interface PhasegateInitializationOptions {
    * holds, instead of listing each as `unchanged`.
    */
   keepsUnreportedDiagnostics?: boolean;
+  /**
+   * The client runs `Commands.selectAfterFix` (vscode-languageclient runs a code action's command after its
+   * edit): a quick fix that inserts a section then carries that command, which puts the cursor in the section.
+   */
+  selectsAfterFix?: boolean;
 }
 
 /** Settings under `phasegate.*`, read per resource with workspace/configuration. */
@@ -280,13 +285,21 @@ export const DEFAULT_SETTINGS: PhasegateSettings = {
   codeLens: { enable: true },
 };
 
-/** Client commands the server's code lenses invoke. */
+/** Client commands the server's code lenses and code actions invoke. */
 export const Commands = {
   /** Argument: `ShowGateArgs`. */
   showGate: 'phasegate.showGate',
   /** Argument: `ShowPhaseArgs`. */
   showPhase: 'phasegate.showPhase',
+  /** Argument: `SelectAfterFixArgs`. Run after a quick fix's edit (only for a client that says it runs it). */
+  selectAfterFix: 'phasegate.selectAfterFix',
 } as const;
+
+/** Where the editor of `uri` puts its selection after a quick fix: a range of the text its edit left. */
+export interface SelectAfterFixArgs {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
 
 export interface ShowGateArgs {
   phaseUri: string;

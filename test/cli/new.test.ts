@@ -77,7 +77,7 @@ describe('phasegate new', () => {
     assert.ok(fsys.has(`${IAI}/workstreams/Build/Phase_3_Advanced_CI/implementation_prompt.md`));
   });
 
-  it('creates a finding of an audit phase, named by its title or numbered, and never overwrites one (a title that reads alike is a finding of its own, the same title is the one there)', async () => {
+  it('creates a finding of an audit phase, named by its title or numbered, and never overwrites one (a title that reads alike, or the same title, is a finding of its own)', async () => {
     const fsys = examplesFs();
     const r = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
     assert.equal(r.code, 0, r.stderr);
@@ -98,10 +98,11 @@ describe('phasegate new', () => {
     assert.equal(again.code, 0);
     assert.equal(again.stdout, 'created  phase-3/03-FINDINGS/base-image-cves-2.md\n');
     assert.equal(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`), text);
-    // The very same title: that finding is there already (exit 1, nothing written).
+    // The very same title: a new finding all the same, as asked (`new` means new; findings are numbered), nothing written over.
     const same = await run(['new', 'finding', 'phase-3', '--title', 'Base image CVEs'], fsys, A);
-    assert.equal(same.code, 1);
-    assert.equal(same.stdout, 'skipped  phase-3/03-FINDINGS/base-image-cves.md  (already exists)\n');
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stdout, 'created  phase-3/03-FINDINGS/base-image-cves-3.md\n');
+    assert.match(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves-3.md`) ?? '', /^# Finding 5: Base image CVEs$/m);
     assert.equal(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`), text);
   });
 

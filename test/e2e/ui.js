@@ -105,6 +105,31 @@ function ourErrors(log) {
     await quickRows.filter({ hasText: title }).first().waitFor({ timeout: 10000 });
     await page.keyboard.press('Enter');
   };
+  /**
+   * Ctrl+. in the editor until the quick fix menu shows an action titled `title`; returns its row. The first
+   * request can be cancelled while other providers register (the workbench cancels code action requests when
+   * the provider registry changes); Ctrl+. again, until the deadline, like a user would.
+   */
+  const quickFixMenu = async (title) => {
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      await page.keyboard.press('Control+.');
+      try {
+        await fix.waitFor({ timeout: 3000 });
+        return fix;
+      } catch {
+        if (Date.now() > deadline) {
+          const widget = await page
+            .locator('.action-widget')
+            .allTextContents()
+            .catch(() => []);
+          throw new Error(`no quick fix menu (action widget: ${JSON.stringify(widget).slice(0, 300)})`);
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
+  };
   /** Opens a workspace file with Quick Open. */
   const openFile = async (rel) => {
     await page.keyboard.press('Escape');
@@ -209,26 +234,7 @@ function ourErrors(log) {
     // Put the cursor inside the diagnostic's range: the heading of the section the input is missing from.
     await editorLines.locator('.view-line', { hasText: 'Inputs Received' }).first().click();
     await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /Complete handoff from phase-2/ }).first();
-    // The first request can be cancelled while other providers register (the workbench cancels code action
-    // requests when the provider registry changes); Ctrl+. again, until the deadline, like a user would.
-    const deadline = Date.now() + 30000;
-    for (;;) {
-      await page.keyboard.press('Control+.');
-      try {
-        await fix.waitFor({ timeout: 3000 });
-        break;
-      } catch {
-        if (Date.now() > deadline) {
-          const widget = await page
-            .locator('.action-widget')
-            .allTextContents()
-            .catch(() => []);
-          throw new Error(`no quick fix menu (action widget: ${JSON.stringify(widget).slice(0, 300)})`);
-        }
-        await page.keyboard.press('Escape');
-      }
-    }
+    const fix = await quickFixMenu(/Complete handoff from phase-2/);
     await shot('quick-fix-menu');
     await fix.click();
     await editorLines.filter({ hasText: `${DEFECT.item}:` }).waitFor({ timeout: 15000 });
@@ -236,6 +242,46 @@ function ourErrors(log) {
     await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
     await problems.locator('.monaco-list-row', { hasText: DEFECT.code }).first().waitFor({ state: 'detached', timeout: 30000 });
     await shot('handoff-completed');
+  });
+
+  await step('the insert-section quick fix (Ctrl+.) leaves the cursor in the new section, its placeholder selected to type over', async () => {
+    const rel = 'audit-deployment/phase-2/00-PHASE_BRIEF.md';
+    const file = path.join(workspace, rel);
+    const original = fs.readFileSync(file, 'utf8');
+    // The Scope section removed on disk (from its heading to the next one): missing-section on the title.
+    const scopeLine = lineOf(rel, /^## Scope$/);
+    fs.writeFileSync(file, original.replace(/\n## Scope\n[\s\S]*?(?=\n## )/, ''));
+    try {
+      await openFile(rel);
+      await editorLines.locator('.view-line', { hasText: '# Phase 2: Testing' }).first().click();
+      await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
+      const fix = await quickFixMenu(/Insert section "Scope"/);
+      await fix.click();
+      // Inserted where it was; its placeholder two lines below its heading, selected (44 characters).
+      const placeholder = '[What is in scope, and what is out of scope]';
+      await editorLines.filter({ hasText: placeholder }).waitFor({ timeout: 15000 });
+      const cursor = page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${scopeLine + 2}, Col \\d+ \\(${placeholder.length} selected\\)`) });
+      await cursor
+        .first()
+        .waitFor({ timeout: 10000 })
+        .catch(async (e) => {
+          await shot('insert-section-cursor-missing');
+          const items = await page.locator('.statusbar-item').allTextContents();
+          throw new Error(`${e.message.split('\n')[0]}; status bar: ${JSON.stringify(items.filter((t) => /Ln \d/.test(t)))}`);
+        });
+      await shot('insert-section-cursor');
+      // Typing replaces it.
+      await page.keyboard.type('Everything but the runner.');
+      // (The editor draws spaces as no-break spaces: \s matches both.)
+      await editorLines
+        .locator('.view-line', { hasText: /^Everything\sbut\sthe\srunner\.$/ })
+        .first()
+        .waitFor({ timeout: 10000 });
+      await editorLines.filter({ hasText: placeholder }).waitFor({ state: 'detached', timeout: 10000 });
+    } finally {
+      await runCommand('File: Revert File').catch(() => undefined);
+      fs.writeFileSync(file, original);
+    }
   });
 
   await step('gate code lens leads to the unchecked item, which the editor context menu checks', async () => {

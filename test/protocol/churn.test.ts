@@ -271,8 +271,14 @@ describe('language server: a branch switch (pull)', function () {
       asked.push(tree(c), ...[...open.keys()].map((u) => pull(c, u)));
     }
     await Promise.all(asked);
-    // The open documents keep their text: their diagnostics come from it.
-    for (const u of open.keys()) assert.ok(brokenMissing(await pull(c, u)), `the editor's text of ${u}`);
+    // The open document whose folder stays keeps its text: its diagnostics come from it. Those whose folders went
+    // went with them (the editor's buffer makes no folder exist): no phase's documents, nothing reported on them.
+    for (const u of open.keys()) {
+      if (u.includes('/audit/phase-2/')) assert.ok(brokenMissing(await pull(c, u)), `the editor's text of ${u}`);
+      else assert.deepEqual(await pull(c, u), [], `${u} went with its folder`);
+    }
+    const ids = (await c.conn.sendRequest(PhasesRequest, {})).folders.flatMap((f) => f.groups.flatMap((g) => g.phases.map((p) => p.id)));
+    for (const gone of ['phase-5', 'phase-7', 'phase-60']) assert.ok(!ids.includes(gone), `${gone} is not in the tree`);
     await sameAsFresh(c, root, open);
     // Closed, the documents whose folders went leave the workspace with them.
     for (const u of open.keys()) await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
@@ -563,7 +569,7 @@ describe('language server: a config change in the same batch as a branch switch 
   this.timeout(240_000);
   const s = serverOn(40, { pull: false });
 
-  it('an open document whose phase folder goes as the config comes keeps its text, phase and diagnostics', async () => {
+  it('an open document whose phase folder goes as the config comes goes with it; one whose folder stays keeps its text and takes the new config', async () => {
     const { c, root } = s;
     const open = new Map<string, string>();
     const rel = 'audit/phase-9/00-PHASE_BRIEF.md';
@@ -571,7 +577,23 @@ describe('language server: a config change in the same batch as a branch switch 
     const text = fs.readFileSync(path.join(root, rel), 'utf8').replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}).`);
     await openText(c, u, text);
     open.set(u, text);
-    await c.waitFor('diagnostics of the open document', () => c.publishes(u).some((p) => brokenMissing(p.diagnostics)));
+    // The same edit in a phase that stays, its Scope section removed (missing-section, until the new config turns it off).
+    const stayRel = 'audit/phase-8/00-PHASE_BRIEF.md';
+    const stay = uri(root, stayRel);
+    const stayText = fs
+      .readFileSync(path.join(root, stayRel), 'utf8')
+      .replace('## Objectives', `## Objectives\n\nSee [the notes](${MISSING}).`)
+      .replace(/\n## Scope\n[\s\S]*?(?=\n## )/, '');
+    await openText(c, stay, stayText);
+    open.set(stay, stayText);
+    await c.waitFor('diagnostics of the open documents', () => [u, stay].every((x) => c.publishes(x).some((p) => brokenMissing(p.diagnostics))));
+    assert.ok(
+      c
+        .publishes(stay)
+        .at(-1)!
+        .diagnostics.some((d) => d.code === 'missing-section'),
+      'missing-section before the new config',
+    );
     const events: FileEvent[] = [];
     const dir = path.join(root, 'audit', 'phase-9');
     for (const p of [...walk(dir), dir]) events.push({ uri: fileUri(p), type: FileChangeType.Deleted });
@@ -583,12 +605,19 @@ describe('language server: a config change in the same batch as a branch switch 
       fs.writeFileSync(p, `# Decisions ${i}\n`);
       events.push({ uri: fileUri(p), type: FileChangeType.Changed });
     }
-    const before = c.publishes(u).length;
     await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: events });
-    await c.waitFor('diagnostics of the open document after the reload', () => c.publishes(u).length > before, 30_000).catch(() => undefined);
-    const last = c.publishes(u)[c.publishes(u).length - 1];
+    // The document whose folder went: nothing reported on it any more.
+    await c.waitFor('the diagnostics of the document whose folder went cleared', () => c.publishes(u).at(-1)!.diagnostics.length === 0, 30_000);
+    // The one whose folder stays: its editor text still counts, under the new config.
+    const last = await c.waitFor(
+      'diagnostics of the document that stays under the new config',
+      () => {
+        const l = c.publishes(stay).at(-1)!;
+        return !l.diagnostics.some((d) => d.code === 'missing-section') && l;
+      },
+      30_000,
+    );
     assert.ok(brokenMissing(last.diagnostics), 'the editor text still counts');
-    assert.ok(!last.diagnostics.some((d) => d.code === 'missing-section'), "the new config's severities apply");
     await sameAsFresh(c, root, open);
   });
 });

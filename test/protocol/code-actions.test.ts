@@ -103,3 +103,49 @@ describe('language server: code actions', function () {
     await c.change(u, text);
   });
 });
+
+describe('language server: the insert-section quick fix puts the cursor in the section', function () {
+  this.timeout(60_000);
+  /** The quick fix inserting the Scope section of the brief, once the brief lacks it. */
+  async function scopeFix(c: TestClient): Promise<{ u: string; fix: CodeAction; after: string }> {
+    const { uri: u, text } = await c.open(BRIEF);
+    const without = text.replace(/\n## Scope\n[\s\S]*?(?=\n## )/, '');
+    assert.notEqual(without, text, 'the brief had a Scope section');
+    await c.change(u, without);
+    const d = (await pull(c, u)).find((x) => x.code === 'missing-section' && String(x.message).includes('Scope'));
+    assert.ok(d, 'missing-section for Scope');
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: u },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    })) as CodeAction[];
+    const fix = actions.find((a) => /^Insert section "Scope"/.test(a.title));
+    assert.ok(fix, actions.map((a) => a.title).join());
+    return { u, fix, after: applyWorkspaceEdit(fix.edit!, new Map([[u, without]])).get(u)! };
+  }
+
+  describe('a client that runs the command', () => {
+    const s = fixtureServer({ pull: true, initializationOptions: { selectsAfterFix: true } });
+    it('carries phasegate.selectAfterFix with the placeholder of the inserted section, in the text after the edit', async () => {
+      const { u, fix, after } = await scopeFix(s.c);
+      assert.equal(fix.command?.command, 'phasegate.selectAfterFix');
+      const [args] = fix.command!.arguments as [
+        { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } },
+      ];
+      assert.equal(args.uri, u);
+      const lines = after.split('\n');
+      const { start, end } = args.range;
+      assert.equal(start.line, end.line);
+      assert.equal(lines[start.line].slice(start.character, end.character), '[What is in scope, and what is out of scope]');
+      assert.equal(lines[start.line - 2], '## Scope');
+    });
+  });
+
+  describe('a client that does not say so (Neovim)', () => {
+    const s = fixtureServer({ pull: true });
+    it('carries no command: the client would not know it', async () => {
+      const { fix } = await scopeFix(s.c);
+      assert.equal(fix.command, undefined);
+    });
+  });
+});

@@ -374,6 +374,45 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.equal(bad.errors.length, 1);
   });
 
+  it('phasegate/newDocument: a finding with the title of one there is a new file of its own, also before the watcher reports that one', async () => {
+    const ask = async () => {
+      const r = await c.conn.sendRequest(NewDocumentRequest, { what: 'finding', targetUri: folderUri('audit/phase-1'), options: { title: 'Stale lockfile' } });
+      assert.deepEqual(r.errors, []);
+      return r.files.map((f) => [path.relative(root, new URL(f.uri).pathname), f.exists]);
+    };
+    const first = path.join(root, 'audit/phase-1/03-FINDINGS/stale-lockfile.md');
+    const second = path.join(root, 'audit/phase-1/03-FINDINGS/stale-lockfile-2.md');
+    const third = path.join(root, 'audit/phase-1/03-FINDINGS/finding-4.md');
+    assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile.md', false]]);
+    try {
+      // Written as the editor writes the planned file; the watcher's event for it has not come yet.
+      fs.writeFileSync(first, '# Finding 2: Stale lockfile\n');
+      assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile-2.md', false]]);
+      // Reported: the engine knows of it, the same answer.
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(first).href, type: FileChangeType.Created }] });
+      assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile-2.md', false]]);
+      fs.writeFileSync(second, '# Finding 3: Stale lockfile\n');
+      assert.deepEqual(await ask(), [['audit/phase-1/03-FINDINGS/stale-lockfile-3.md', false]]);
+      // Without a title: numbered after them (the fixture's report.md, stale-lockfile.md, stale-lockfile-2.md).
+      const numbered = await c.conn.sendRequest(NewDocumentRequest, { what: 'finding', targetUri: folderUri('audit/phase-1') });
+      assert.deepEqual(
+        numbered.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+        ['audit/phase-1/03-FINDINGS/finding-4.md'],
+      );
+      fs.writeFileSync(third, '# Finding 4\n');
+      const next = await c.conn.sendRequest(NewDocumentRequest, { what: 'finding', targetUri: folderUri('audit/phase-1') });
+      assert.deepEqual(
+        next.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
+        ['audit/phase-1/03-FINDINGS/finding-5.md'],
+      );
+    } finally {
+      for (const f of [first, second, third]) {
+        fs.rmSync(f, { force: true });
+        await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(f).href, type: FileChangeType.Deleted }] });
+      }
+    }
+  });
+
   it('phasegate/newDocument: plans nothing while phasegate.yaml has an error, and says where', async () => {
     const request = () => c.conn.sendRequest(NewDocumentRequest, { what: 'phase', targetUri: folderUri('audit'), options: { title: 'Next' } });
     assert.deepEqual((await request()).errors, []);

@@ -35,7 +35,7 @@ describe('file events: the workspace as a fresh scan would find it', () => {
     assert.deepEqual(phaseIds(svc), ['phase-1', 'phase-2']);
   });
 
-  it('keeps a document the editor holds when its file is deleted on disk, until the editor lets it go', async () => {
+  it('keeps a document the editor holds when its file alone is deleted on disk, until the editor lets it go; not when its folder goes', async () => {
     const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF(1), 'phase-1/05-DECISIONS.md': '# Phase 1 Decisions\n' });
     const brief = `${ROOT}/phase-1/00-PHASE_BRIEF.md`;
     svc.setOverlay(brief, `${BRIEF(1)}\nTyped, not saved.\n`);
@@ -45,13 +45,34 @@ describe('file events: the workspace as a fresh scan would find it', () => {
     await svc.filesChanged([{ path: brief, type: 'deleted' }]);
     assert.equal(exists(), true, 'the editor still holds it');
     assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md'), before);
-    // Deleted with its folder: the same.
+    // Deleted with its folder: it goes with it, and the phase with them (the editor's buffer makes no folder
+    // exist); the engine keeps its text for a save that writes it back.
     fs.delete(`${ROOT}/phase-1`);
     await svc.filesChanged([{ path: `${ROOT}/phase-1`, type: 'deleted' }]);
-    assert.equal(exists(), true);
-    // Closed unsaved: gone, with the phase.
-    await svc.clearOverlay(brief);
     assert.equal(svc.findPhase('phase-1'), undefined);
+    assert.equal(svc.exists(brief), false);
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md'), []);
+    // Edited still: no phase either.
+    svc.setOverlay(brief, `${BRIEF(1)}\nTyped, not saved, still.\n`);
+    assert.equal(svc.findPhase('phase-1'), undefined);
+    // Saved: the file (and its folder) on disk again, with the editor's text.
+    fs.write(brief, `${BRIEF(1)}\nTyped, not saved, still.\n`);
+    await svc.filesChanged([{ path: `${ROOT}/phase-1`, type: 'created' }]);
+    assert.equal(exists(), true);
+    assert.match(svc.getText(brief) ?? '', /still\.\n$/);
+    // Closed: the disk's text, the phase stays.
+    await svc.clearOverlay(brief);
+    assert.equal(exists(), true);
+  });
+
+  it('a document opened in a folder not on disk makes no phase; one opened in a folder that is there joins its phase', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF(1) });
+    svc.setOverlay(`${ROOT}/phase-2/00-PHASE_BRIEF.md`, BRIEF(2));
+    assert.equal(svc.findPhase('phase-2'), undefined);
+    assert.equal(svc.exists(`${ROOT}/phase-2/00-PHASE_BRIEF.md`), false);
+    const handoff = `${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`;
+    svc.setOverlay(handoff, '# Phase 1 Output Handoff\n');
+    assert.equal(svc.findPhase('phase-1')!.documents.find((d) => d.path === handoff)?.exists, true);
   });
 
   it('reads again a file written anew over one it holds (a created event for a known file)', async () => {

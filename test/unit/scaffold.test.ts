@@ -208,13 +208,18 @@ describe('new: the file name of a finding', () => {
     assert.deepEqual(files(planNew(svc, toNewRequest(svc, 'finding', `${ROOT}/phase-1`, { title: 'Outdated DEPS!' }))), [
       'phase-1/03-FINDINGS/outdated-deps-3.md',
     ]);
-    // The very same title is the finding there already: nothing new, nothing written over.
+    // The very same title asks for a new finding too: a file of its own, nothing written over, nothing skipped.
     const same = planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Outdated Deps' });
-    assert.deepEqual(same.creates, []);
-    assert.deepEqual(
-      same.skipped.map((x) => x.file),
-      [`${ROOT}/phase-1/03-FINDINGS/outdated-deps-2.md`],
-    );
+    assert.deepEqual(files(same), ['phase-1/03-FINDINGS/outdated-deps-3.md']);
+    assert.deepEqual(same.skipped, []);
+    assert.match(same.creates[0].text, /^# Finding 3: Outdated Deps$/m);
+    // A file the host found on disk that the engine does not know of yet (the editor's finding of a moment ago) is taken.
+    const taken = [`${ROOT}/phase-1/03-FINDINGS/outdated-deps-3.md`];
+    assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', title: 'Outdated Deps', taken })), ['phase-1/03-FINDINGS/outdated-deps-4.md']);
+    // Without a title, numbered after it: finding-4.md, and after a finding-N.md found so too.
+    assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', taken })), ['phase-1/03-FINDINGS/finding-4.md']);
+    const numbered = [`${ROOT}/phase-1/03-FINDINGS/finding-3.md`, `${ROOT}/phase-1/03-FINDINGS/finding-7.md`];
+    assert.deepEqual(files(planNew(svc, { what: 'finding', phase: 'phase-1', taken: numbered })), ['phase-1/03-FINDINGS/finding-8.md']);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Writing what the server plans: files are created through a WorkspaceEdit and never overwrite anything. */
 import * as vscode from 'vscode';
 import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
-import { NewDocumentResult } from '../../../server/src/protocol';
+import { NewDocumentResult, SelectAfterFixArgs } from '../../../server/src/protocol';
 
 /** Whether a file or folder is at `uri`. */
 export async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -75,4 +75,23 @@ export async function createPlannedFiles(result: NewDocumentResult, what: string
     );
   }
   return created;
+}
+
+/**
+ * After a quick fix's edit (the server's `Commands.selectAfterFix`): the editor of the document selects the range
+ * the server names in the text the edit left (a section's placeholder, to type over) and shows it. Nothing when
+ * the document is not open in an editor (the fix ran from elsewhere) or the range is not in its text any more.
+ */
+export async function selectAfterFix(args: SelectAfterFixArgs | undefined): Promise<void> {
+  if (!args || typeof args.uri !== 'string' || !args.range) return;
+  const same = (e: vscode.TextEditor) => e.document.uri.toString() === vscode.Uri.parse(args.uri).toString();
+  const active = vscode.window.activeTextEditor;
+  const editor = active && same(active) ? active : vscode.window.visibleTextEditors.find(same);
+  if (!editor) return;
+  const { start, end } = args.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
+  if (!editor.document.validateRange(range).isEqual(range)) return;
+  const shown = editor === active ? editor : await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
+  shown.selection = new vscode.Selection(range.start, range.end);
+  shown.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

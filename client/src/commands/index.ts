@@ -1,6 +1,7 @@
 /** Command registration: one small function per command, tree commands as `phasegate.phases.<verb>`. */
 import * as vscode from 'vscode';
-import { Commands, ShowGateArgs, ShowPhaseArgs } from '../../../server/src/protocol';
+import { Commands, SelectAfterFixArgs, ShowGateArgs, ShowPhaseArgs } from '../../../server/src/protocol';
+import { selectAfterFix } from './apply';
 import type { PhasegateContext } from '../context';
 import type { PhaseTreeNode } from '../tree';
 import { Confirm, completeHandoff } from './completeHandoff';
@@ -41,6 +42,7 @@ export function registerCommands(ctx: PhasegateContext): void {
   reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));
   reg(Commands.showGate, (a: ShowGateArgs) => showGate(ctx, a));
   reg(Commands.showPhase, (a: ShowPhaseArgs) => showPhase(ctx, a));
+  reg(Commands.selectAfterFix, (a?: SelectAfterFixArgs) => selectAfterFix(a));
   reg('phasegate.restartServer', () => ctx.restart());
   reg('phasegate.showOutput', () => ctx.output.show(true));
   reg('phasegate.phases.refresh', () => ctx.tree.refresh());

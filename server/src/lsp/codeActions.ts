@@ -4,7 +4,8 @@ import { codeActions, fixAllRepeated, suppressActions } from '../service/actions
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
-import { fromClientRange, toLspDiagnostic, toWorkspaceEdit } from './convert';
+import { fromClientRange, toClientRange, toLspDiagnostic, toWorkspaceEdit } from './convert';
+import { Commands, SelectAfterFixArgs } from '../protocol';
 import type { DiagnosticsFeature } from './diagnostics';
 import { timeSlicer } from './yield';
 
@@ -48,6 +49,12 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
         const action: LspCodeAction = { title: a.title, kind, edit };
         if (related.length) action.diagnostics = related.map((d) => toLspDiagnostic(d, bom));
         if (a.isPreferred) action.isPreferred = true;
+        // A quick fix on its own (not Fix all): the client puts the cursor where the user goes on from it.
+        if (a.select && kind === CodeActionKind.QuickFix && ctx.selectsAfterFix) {
+          const uri = ctx.uriOf(a.select.file);
+          const args: SelectAfterFixArgs = { uri, range: toClientRange(a.select.range, ctx.hasBom(uri)) };
+          action.command = { title: 'Go to the inserted section', command: Commands.selectAfterFix, arguments: [args] };
+        }
         return action;
       };
       // A selection over many problems takes long: the loops yield now and then, so that the client's

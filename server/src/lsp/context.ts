@@ -53,6 +53,8 @@ export interface Target {
 
 export class ServerContext implements EditTarget {
   caps: ClientCaps = clientCaps({});
+  /** The client runs `Commands.selectAfterFix` after a quick fix (it said so in its initialization options). */
+  selectsAfterFix = false;
   /** Flushes a document's pending (debounced) editor text into its engine; set by the sync module. */
   flush: (uri: string) => Promise<void> = async () => undefined;
 

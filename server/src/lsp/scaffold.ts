@@ -6,7 +6,7 @@
  */
 import type { Connection } from 'vscode-languageserver';
 import { NewDocumentParams, NewDocumentRequest, NewDocumentResult, PlannedFile, RenderTemplateRequest } from '../protocol';
-import { dirname, relativePath } from '../service/host';
+import { dirname, joinPath, relativePath } from '../service/host';
 import { NewRequest, outsideTargets, planNew } from '../service/scaffold';
 import type { PhasegateService } from '../service/service';
 import type { ServerContext } from './context';
@@ -60,8 +60,33 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
     return { files: [], edit: null, errors: [`${where}: ${bad.message.split('\n')[0]}; fix it first, nothing is created.`] };
   }
   let p;
+  const req = toNewRequest(folder.svc, params.what, path, params.options);
   try {
-    p = planNew(folder.svc, toNewRequest(folder.svc, params.what, path, params.options));
+    p = planNew(folder.svc, req);
+    // A new finding is a file of its own, named and numbered after the findings on disk, those the file watcher
+    // has not reported yet too (the finding made a moment ago): the folder is read, and the finding planned again.
+    const dir = params.what === 'finding' && p.creates.length ? dirname(p.creates[0].file) : undefined;
+    if (dir) {
+      const entries = await folder.svc.fs.readDirectory(dir).catch(() => []);
+      const onDisk = entries.filter((e) => e.kind === 'file').map((e) => joinPath(dir, e.name));
+      if (onDisk.some((f) => !folder.svc.exists(f))) {
+        (req as { taken?: string[] }).taken = onDisk;
+        p = planNew(folder.svc, req);
+      }
+    }
+    // One written meanwhile: the next free name.
+    for (let i = 0; dir && i < 100; i++) {
+      const there = await firstOnDisk(
+        folder.svc,
+        p.creates.map((c) => c.file),
+      );
+      if (!there) break;
+      const taken = ((req as { taken?: string[] }).taken ??= []);
+      taken.push(there);
+      p = planNew(folder.svc, req);
+      // Planned again all the same (it should not be): the client finds it there and creates nothing.
+      if (p.creates.some((c) => c.file === there)) break;
+    }
   } catch (e) {
     // ScaffoldError / TemplateError: a message for the user, not a crash.
     return { files: [], edit: null, errors: [(e as Error).message] };
@@ -92,6 +117,12 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, target, ctx.caps.documentChanges) ?? null) : null;
   const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
   return { files, edit, errors };
+}
+
+/** The first of `files` that is on disk. */
+async function firstOnDisk(svc: PhasegateService, files: string[]): Promise<string | undefined> {
+  for (const f of files) if (await svc.fs.stat(f).catch(() => undefined)) return f;
+  return undefined;
 }
 
 export function registerScaffold(connection: Connection, ctx: ServerContext): void {

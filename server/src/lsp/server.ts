@@ -149,6 +149,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     const options = params.initializationOptions as PhasegateInitializationOptions | undefined;
     trust.trusted = options?.trusted !== false;
     wsDiagnostics.omitHeld = options?.keepsUnreportedDiagnostics === true;
+    ctx.selectsAfterFix = options?.selectsAfterFix === true;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     for (const f of folders) workspaces.add(f.uri, f.name || undefined);
     // Every folder known before any loads: an outer folder leaves its nested ones out of its scan.

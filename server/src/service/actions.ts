@@ -7,7 +7,7 @@ import type { ParsedDocument } from './markdown';
 import { suppressionsOf } from './suppress';
 import { applyEdits } from './edits';
 import type { Fix } from './fixes/fix';
-import { STRUCTURE_FIXES } from './fixes/structure';
+import { STRUCTURE_FIXES, insertedSectionSelection } from './fixes/structure';
 import { DOCUMENT_FIXES } from './fixes/document';
 import { PHASE_FIXES } from './fixes/phase';
 import { SUPPRESS_FIXES } from './fixes/suppress';
@@ -22,12 +22,20 @@ export function codeActions(svc: PhasegateService, diagnostics: Diagnostic[]): C
     if (!fix) continue;
     try {
       const a = fix(svc, d);
-      if (a) out.push(d.data!.fix in SUPPRESS_FIXES ? a : keepDirectivesOnTheirLines(svc, a));
+      if (a) out.push(d.data!.fix in SUPPRESS_FIXES ? a : withSelection(keepDirectivesOnTheirLines(svc, a), a));
     } catch (e) {
       svc.logger.log(`fix ${d.data?.fix} failed: ${(e as Error).stack ?? e}`);
     }
   }
   return out;
+}
+
+/** The action whose section insertion moved (above directives): where the user lands moves with it. */
+function withSelection(moved: CodeAction, before: CodeAction): CodeAction {
+  if (moved === before || !before.select) return moved;
+  const edit = moved.change.edits.find((e) => e.file === before.select!.file)?.edits[0];
+  const select = edit && insertedSectionSelection(before.select.file, edit);
+  return { ...moved, select };
 }
 
 /** Whether a line holds nothing but `disable-next-line` directives, which belong to the line after them. */

@@ -55,6 +55,11 @@ export interface NewDocumentRequest extends Common {
   kind?: DocumentWhat;
   phase: string;
   title?: string;
+  /**
+   * Files on disk the engine may not know of yet (the host found them there: the file watcher has not
+   * reported them): a new finding is not named after one of them.
+   */
+  taken?: string[];
 }
 
 /** A prompt: of an existing iAI phase (`phase`), or of a new one (`workstream`, `title`, like a new iAI phase). */
@@ -547,26 +552,26 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   const folderName = findingsFolder(phase.layout);
   if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
   const folder = joinPath(phase.folder, folderName);
-  const number = nextFindingNumber(phase, folder);
+  const taken = new Set((req.taken ?? []).map(normalizePath));
+  // Numbered after the findings of the folder, those on disk that the engine does not know of yet too.
+  const unknown = [...taken].filter((f) => dirname(f) === folder && /\.md$/i.test(f) && !phase.files.includes(f));
+  const numbered = unknown.map((f) => Number(/^finding-(\d+)/i.exec(basename(f))?.[1] ?? 0));
+  const number = Math.max(nextFindingNumber(phase, folder) + unknown.length, ...numbered.map((n) => n + 1));
   // Named by its title in kebab case, when that keeps a letter of it (not for a title in another script: `finding-N`).
   const words = req.title ? folderWords(req.title).toLowerCase().replace(/_/g, '-') : '';
   const slug = /[a-z]/.test(words) ? words : `finding-${number}`;
-  // A title that reads as another finding's (`Outdated deps`, `outdated DEPS!`) is a finding of its own: `-2`, `-3`…;
-  // the finding of the very same title is the one there (never written over: reported as there already).
+  // A new finding is always a file of its own, never one there: a title whose file name another finding has
+  // (`Outdated deps`, `outdated DEPS!`, or the very same title: findings are numbered, `Finding 3: Outdated deps`)
+  // gets `-2`, `-3`…
   let file = joinPath(folder, `${slug}.md`);
-  for (let k = 2; svc.exists(file) && words === slug && findingTitle(svc, file) !== req.title?.trim(); k++) file = joinPath(folder, `${slug}-${k}.md`);
+  const used = (f: string) => svc.exists(f) || taken.has(f);
+  for (let k = 2; used(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {
     const ctx = kindContext(svc, spec, phase, file, date);
     ctx.finding = { number, title: req.title };
     return render(svc, spec, ctx);
   });
-}
-
-/** A finding's title as its H1 gives it, without `Finding N:`. */
-function findingTitle(svc: PhasegateService, file: string): string | undefined {
-  const h1 = svc.getDocument(file)?.headings.find((h) => h.level === 1);
-  return h1?.text.replace(/^finding\s*\d*\s*:\s*/i, '').trim();
 }
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {

@@ -605,7 +605,15 @@ export class PhasegateService {
   exists(path: string): boolean {
     if (this.scan.files.has(path) || this.scan.dirs.has(path)) return true;
     const p = normalizePath(path);
-    return this.scan.files.has(p) || this.scan.dirs.has(p) || this.docs.has(p);
+    if (this.scan.files.has(p) || this.scan.dirs.has(p)) return true;
+    // The editor's buffer of a file whose folder is not on disk (deleted while it was open) is no file there.
+    const e = this.docs.get(p);
+    return !!e && !(e.overlay && !this.onDiskFolder(dirname(p)));
+  }
+
+  /** Whether folder `dir` is on disk, as the scan and the file events since found it: the workspace folder, or one in it. */
+  private onDiskFolder(dir: string): boolean {
+    return dir === this.root || this.scan.dirs.has(dir);
   }
 
   /** Whether `path` is a folder of the workspace (as last scanned): a file of that name is none. */
@@ -627,11 +635,11 @@ export class PhasegateService {
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     // A document of a nested workspace is its engine's: it does not join this one's files.
     // Nor does one the scan leaves out (an `ignore` glob, node_modules): `check` does not see it.
-    if (!this.scan.files.has(p) && isInside(this.root, p) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
+    // Nor one whose folder is not on disk (deleted while it was open, or before a reload): the editor's buffer
+    // makes no folder exist, and no phase; saved, the file is created on disk and joins then (`filesChanged`).
+    // A new document not saved yet in a folder that is there (`06-OUTPUT_HANDOFF.md` of a phase) joins.
+    if (!this.scan.files.has(p) && isInside(this.root, p) && this.onDiskFolder(dirname(p)) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
       this.scan.files.add(p);
-      // With its folders, as a file created on disk: a document open in a folder not (or no longer) on
-      // disk is in its phase, whether the folder went while it was open or before (a reload, a new server).
-      for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
       return this.fileSetChanged();
     }
     return this.invalidate(p);
@@ -742,11 +750,18 @@ export class PhasegateService {
       const size = () => this.scan.files.size + this.scan.dirs.size;
       let removed = false;
       for (const p of deleted) {
-        // A document the editor holds stays one of the workspace's files (its text wins), with its folders.
-        const open = [...this.docs].filter(([f, e]) => e.overlay && isInside(p, f)).map(([f]) => f);
+        // A document the editor holds stays one of the workspace's files (its text wins) while its folder is on
+        // disk (the file alone deleted: the editor keeps it, as a new document not saved yet). Its folder deleted,
+        // it goes with it: the editor's buffer makes no folder exist (its text is kept, for a save that writes it back).
+        const open: string[] = [];
+        for (const [f, e] of this.docs) {
+          if (!e.overlay || !isInside(p, f)) continue;
+          const st = await this.fs.stat(dirname(f)).catch(() => undefined);
+          if (st?.kind === 'directory') open.push(f);
+        }
         for (const f of [...this.scan.files]) if (isInside(p, f) && !open.includes(f)) removed = this.scan.files.delete(f) || removed;
         for (const d of [...this.scan.dirs]) if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = this.scan.dirs.delete(d) || removed;
-        for (const f of [...this.docs.keys()]) if (isInside(p, f) && !open.includes(f)) this.docs.delete(f);
+        for (const [f, e] of [...this.docs]) if (isInside(p, f) && !e.overlay) this.docs.delete(f);
         // What the scan could not read there (a folder deleted while it was listed) went with it.
         const problems = this.scan.problems.filter((pr) => !isInside(p, pr.path));
         if (problems.length !== this.scan.problems.length) {

@@ -62,6 +62,12 @@ export interface CodeAction {
    * it stands for would pass as a placeholder warning.
    */
   placeholder?: boolean;
+  /**
+   * Where the user lands once the edit is applied (an editor that can move its selection after a quick fix):
+   * a range of `file`'s text after the edit, the first placeholder of a section the fix inserts (selected, to
+   * type over), else the end of its last line. Only for a quick fix applied on its own, never for *Fix all*.
+   */
+  select?: { file: string; range: Range };
 }
 
 /** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */

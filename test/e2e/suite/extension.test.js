@@ -491,6 +491,43 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
+  it('puts the cursor in the section the insert-section quick fix inserts, its placeholder selected to type over', async function () {
+    this.timeout(60000);
+    const uri = wsFile('audit-deployment', 'phase-2', '00-PHASE_BRIEF.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const scope = (ds) => ds.find((d) => codeOf(d) === 'missing-section' && d.message.includes('Scope'));
+    try {
+      // The Scope section removed (from its heading to the next one).
+      const lines = doc.getText().split(/\r?\n/);
+      const from = lines.indexOf('## Scope');
+      const to = lines.findIndex((l, i) => i > from && l.startsWith('## '));
+      assert.ok(from > 0 && to > from, 'the brief has a Scope section');
+      assert.ok(await editor.edit((b) => b.delete(new vscode.Range(from, 0, to, 0))));
+      // The cursor somewhere else: the top of the document.
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      const diag = scope(await waitForDiagnostics(uri, scope));
+      const fix = await quickFix(uri, diag.range, /^Insert section "Scope"/);
+      assert.ok(fix.command, `the fix "${fix.title}" carries a command that moves the cursor`);
+      // What the editor does with a chosen fix: its edit, then its command.
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+      const active = vscode.window.activeTextEditor;
+      assert.equal(active && active.document.uri.fsPath, uri.fsPath);
+      const sel = active.selection;
+      assert.equal(active.document.getText(sel), '[What is in scope, and what is out of scope]');
+      assert.equal(active.document.lineAt(sel.start.line - 2).text, '## Scope');
+      assert.ok(
+        active.visibleRanges.some((r) => r.contains(sel)),
+        'the selection is shown',
+      );
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it("opens the file that a broken link's Create quick fix creates, as the editor runs the fix", async function () {
     this.timeout(60000);
     const uri = wsFile('audit-deployment', 'phase-2', '05-DECISIONS.md');
@@ -610,8 +647,9 @@ describe('Phasegate in the extension host', function () {
     }
   });
 
-  it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it', async function () {
+  it('creates a finding of an audit phase with New Finding, titled by its argument, and opens it; the same title again is a new finding', async function () {
     const file = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits.md');
+    const second = wsFile('audit-deployment', 'phase-3', '03-FINDINGS', 'registry-rate-limits-2.md');
     try {
       const created = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
       assert.equal(created.length, 1);
@@ -631,15 +669,20 @@ describe('Phasegate in the extension host', function () {
       const editor = vscode.window.activeTextEditor;
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(3).range, 'status: finished')));
       await waitForDiagnostics(file, (ds) => ds.some((d) => codeOf(d) === 'front-matter-schema' && d.range.start.line === 3));
-      // Again: nothing is overwritten.
+      // Again with the same title: a new finding of its own, opened; the first is neither overwritten nor opened.
       await vscode.commands.executeCommand('workbench.action.files.revert');
       const again = await vscode.commands.executeCommand('phasegate.newFinding', wsFile('audit-deployment', 'phase-3').toString(), 'Registry rate limits');
-      assert.deepEqual(again, []);
+      assert.deepEqual(
+        again.map((u) => u.fsPath),
+        [second.fsPath],
+      );
+      assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, second.fsPath, 'the new finding is opened, not the first');
+      assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(second)), /^# Finding 3: Registry rate limits$/m);
       assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), text);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       // Not there when the command failed: the failure above is the one to report.
-      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+      for (const f of [file, second]) await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
     }
   });
 
@@ -677,6 +720,33 @@ describe('Phasegate in the extension host', function () {
     const created = await vscode.commands.executeCommand('phasegate.newHandoff', wsFile('audit-deployment', 'phase-2').toString());
     assert.equal(created, undefined);
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), before);
+  });
+
+  it('drops a phase from the Phases view when its folder is deleted on disk while a document of it is open', async function () {
+    this.timeout(60000);
+    const folder = wsFile('audit-deployment', 'phase-9');
+    const brief = wsFile('audit-deployment', 'phase-9', '00-PHASE_BRIEF.md');
+    /** Whether the tree the view holds shows phase-9. */
+    const shown = (data) =>
+      ((data && data.folders) || []).some((f) => f.groups.some((g) => g.phases.some((p) => vscode.Uri.parse(p.uri).fsPath === folder.fsPath)));
+    try {
+      await vscode.workspace.fs.copy(wsFile('audit-deployment', 'phase-2'), folder, { overwrite: false });
+      await waitFor(api.tree.onDidLoad, () => shown(api.tree.phases), 20000, 'the tree to show phase-9');
+      const doc = await vscode.workspace.openTextDocument(brief);
+      await vscode.window.showTextDocument(doc);
+      // Deleted on disk (the explorer, a terminal): the editor keeps the document open.
+      await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false });
+      await waitFor(api.tree.onDidLoad, () => !shown(api.tree.phases), 20000, 'the tree to show phase-9 no more');
+      assert.ok(
+        vscode.workspace.textDocuments.some((d) => d.uri.fsPath === brief.fsPath),
+        'the document is still open in the editor',
+      );
+      // Nothing reported on a document that is in no phase now.
+      await waitForDiagnostics(brief, (ds) => ds.length === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    }
   });
 
   it('restarts a crashed server by itself and loses no unsaved text', async function () {

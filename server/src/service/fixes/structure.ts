@@ -6,7 +6,7 @@ import { renderKind } from '../templates';
 import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
-import { range } from '../types';
+import { range, type CodeAction, type TextEdit } from '../types';
 import type { Fix } from './fix';
 
 /** Text of the section `title` as the kind's template writes it, or a bare heading with a placeholder. */
@@ -26,8 +26,38 @@ const insertSection: Fix = (svc, diag) => {
   const d = diag.data as { title: string } | undefined;
   if (!action || text === undefined || !d) return undefined;
   const after = parseDocument(applyEdits(text, action.change.edits[0].edits));
-  return after.sections.some((s) => s.key === normalizeTitle(d.title)) ? action : undefined;
+  if (!after.sections.some((s) => s.key === normalizeTitle(d.title))) return undefined;
+  const select = insertedSectionSelection(diag.file, action.change.edits[0].edits[0]);
+  return select ? { ...action, select } : action;
 };
+
+const HEADING = /^ {0,3}#{1,6}[ \t]/;
+
+/**
+ * Where the user lands in the section that `edit` (an insertion) writes: its first placeholder after the heading
+ * (`[What is in scope]`), selected so that typing replaces it, else the end of its last line that holds text.
+ * A range of the text after the edit; undefined when the edit writes no heading.
+ */
+export function insertedSectionSelection(file: string, edit: TextEdit): CodeAction['select'] {
+  const lines = edit.newText.split(/\r\n|\r|\n/);
+  const heading = lines.findIndex((l) => HEADING.test(l));
+  if (heading < 0) return undefined;
+  const at = (i: number, character: number) => ({
+    line: edit.range.start.line + i,
+    character: (i === 0 ? edit.range.start.character : 0) + character,
+  });
+  let last = heading;
+  for (let i = heading + 1; i < lines.length; i++) {
+    // The next heading ends the section (a template's section with sub-sections keeps its own).
+    if (/^ {0,3}#{1,2}[ \t]/.test(lines[i])) break;
+    PLACEHOLDER.lastIndex = 0;
+    const m = PLACEHOLDER.exec(lines[i]);
+    if (m) return { file, range: { start: at(i, m.index), end: at(i, m.index + m[0].length) } };
+    if (lines[i].trim() !== '') last = i;
+  }
+  const end = at(last, lines[last].length);
+  return { file, range: { start: end, end } };
+}
 
 const insertSectionEdit: Fix = (svc, diag) => {
   const d = diag.data as { title: string; after: number | null } | undefined;
