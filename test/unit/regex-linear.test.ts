@@ -1,0 +1,80 @@
+/**
+ * Regular expressions run on what users type (document lines, headings, items, table cells, front matter)
+ * match in linear time: a long run of spaces, stars or digits that does not match in the end takes well under
+ * a second (the expressions they replace took tens of seconds, or never finished). Where an expression was
+ * rewritten, it matches what the old one matched on random text built from the characters that matter to it.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
+
+const N = 100_000;
+const SP = ' '.repeat(N);
+
+/** Fails unless `f` returns within `ms` milliseconds. */
+function fast(f: () => unknown, ms = 1000): void {
+  const t0 = performance.now();
+  f();
+  const dt = performance.now() - t0;
+  assert.ok(dt < ms, `took ${dt.toFixed(0)} ms`);
+}
+
+/** Strings of 0..maxLength pieces drawn from `pieces`. */
+function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+}
+
+/** What a match is made of: its groups and where it starts. */
+function parts(m: RegExpExecArray | null): unknown {
+  return m && [...m, m.index];
+}
+
+/** Asserts that `now` and `old` give the same result on random text made of `pieces`. */
+function agree<T>(pieces: string[], now: (t: string) => T, old: (t: string) => T, maxLength = 12): void {
+  fc.assert(
+    fc.property(textOf(pieces, maxLength), (t) => assert.deepEqual(now(t), old(t), JSON.stringify(t))),
+    { numRuns: 3000 },
+  );
+}
+
+/** Asserts that the rewritten expression `now` matches as `old` did (groups and place) on random text of `pieces`. */
+function sameMatches(pieces: string[], now: RegExp, old: RegExp, maxLength = 12): void {
+  agree(
+    pieces,
+    (t) => parts(new RegExp(now).exec(t)),
+    (t) => parts(new RegExp(old).exec(t)),
+    maxLength,
+  );
+}
+
+describe('regular expressions on user text are linear', () => {
+  describe('decisions and risks (doc-rationale)', () => {
+    const pieces = ['decision', 'Decision', 'risk', ' ', '  ', '\t', '\n', '#', '1', '23', ':', '**', '__', '*', 'x', 'because', 'reason', 'why'];
+    it('DECISION_TITLE_RE, DECISION_PREFIX_RE and DECISION_ITEM_RE match as before', () => {
+      sameMatches(pieces, DECISION_TITLE_RE, /^(?:\*\*|__)?decision\b(?:\s*#?\s*\d|[^:]{0,30}:)/i);
+      sameMatches(pieces, DECISION_PREFIX_RE, /^\s*(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?/i);
+      sameMatches(pieces, DECISION_ITEM_RE, /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i);
+    });
+    it('riskRest and givesReason read items as before', () => {
+      const oldRisk = (text: string) =>
+        /^(?:\*\*|__)?risk\b(?!\s*(?:register|owners?|levels?|scores?|ratings?|appetite|tolerance|assessments?|categor(?:y|ies)|matrix|management|review|status|profile|log|summary|strateg(?:y|ies)|plan)\b)[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(
+          text.trim(),
+        )?.[1];
+      agree(pieces, riskRest, oldRisk);
+      agree(
+        pieces,
+        givesReason,
+        (b) =>
+          /\b(?:rationale|because|reason)\b\s*:?\s*[^\s:]/i.test(b) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(b) || /(?:→|->|⟶|=>)\s*\S/.test(b),
+      );
+    });
+    it('a decision or risk item with a long run of spaces', () => {
+      fast(() => DECISION_TITLE_RE.test(`decision${SP}x`));
+      fast(() => DECISION_PREFIX_RE.exec(`decision${SP}x`));
+      fast(() => DECISION_ITEM_RE.exec(`decision:${SP}x\ny`));
+      fast(() => DECISION_ITEM_RE.exec(`decision${SP}x`));
+      fast(() => riskRest(`risk:${SP}x\ny`));
+      fast(() => givesReason(`because${SP}`));
+    });
+  });
+});
