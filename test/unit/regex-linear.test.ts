@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
+import { htmlTagLength, parseDocument } from '../../server/src/service/markdown';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -75,6 +76,55 @@ describe('regular expressions on user text are linear', () => {
       fast(() => DECISION_ITEM_RE.exec(`decision${SP}x`));
       fast(() => riskRest(`risk:${SP}x\ny`));
       fast(() => givesReason(`because${SP}`));
+    });
+  });
+  describe('HTML tags in inline text (markdown)', () => {
+    const OLD =
+      /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)/;
+    const old = (t: string) => OLD.exec(t)?.[0].length ?? 0;
+    it('htmlTagLength reads the tag the expression matched', () => {
+      const pieces = [
+        '<a',
+        '<',
+        '</',
+        'a',
+        'B',
+        'b',
+        ' ',
+        '\xa0',
+        '\u3000',
+        '\ufeff',
+        '\t',
+        '\n',
+        '=',
+        '"',
+        "'",
+        '>',
+        '/',
+        'd',
+        '1',
+        '-',
+        '_',
+        ':',
+        '.',
+        '`',
+        'x=y',
+        '\x01',
+        '%',
+      ];
+      agree(pieces, (t) => htmlTagLength(t, 0, t.length), old, 14);
+      agree(['<a', ' b', '=', ' ', '\xa0', 'c', 'd', '>', '/', '"', '=e'], (t) => htmlTagLength(t, 0, t.length), old, 16);
+      fc.assert(
+        fc.property(textOf(pieces, 14), fc.nat(40), (t, k) =>
+          assert.equal(htmlTagLength(t, 0, Math.min(k, t.length)), old(t.slice(0, k)), JSON.stringify([t, k])),
+        ),
+        { numRuns: 3000 },
+      );
+    });
+    it('a heading with a tag whose attribute value is a long run of no-break spaces', () => {
+      fast(() => htmlTagLength(`<a b=${'\xa0'.repeat(N)}"`, 0, N + 6));
+      fast(() => htmlTagLength(`<a b=c${'\xa0d'.repeat(N / 2)}"`, 0, N + 7));
+      fast(() => parseDocument(`# Title <a b=${'\xa0'.repeat(N)}"\n`).headings);
     });
   });
 });
