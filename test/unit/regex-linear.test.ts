@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
 import { htmlTagLength, parseDocument } from '../../server/src/service/markdown';
+import { inlineTarget, metricItem } from '../../server/src/service/rules/doc-metrics';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -125,6 +126,59 @@ describe('regular expressions on user text are linear', () => {
       fast(() => htmlTagLength(`<a b=${'\xa0'.repeat(N)}"`, 0, N + 6));
       fast(() => htmlTagLength(`<a b=c${'\xa0d'.repeat(N / 2)}"`, 0, N + 7));
       fast(() => parseDocument(`# Title <a b=${'\xa0'.repeat(N)}"\n`).headings);
+    });
+  });
+  describe('metric items (doc-metrics)', () => {
+    const ITEM = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d](?:[^:]*?[^:\s])?)(\s*(?:\*+\s*)?:\s*\**\s*)(\S(?:.*\S)?)\s*$/u;
+    const DASH = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d\s](?:[^:]*?[^:\s])?)(\**(?:\s+[-–]\s+|\s*—\s*)\**\s*)([\d.~≈<>≤≥`](?:.*\S)?)\s*$/u;
+    const TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
+    it('metricItem reads items as the two expressions did', () => {
+      const old = (t: string) => parts((/[-–—]/.test(t) && DASH.exec(t)) || ITEM.exec(t));
+      const pieces = [
+        '✅',
+        '⚠️',
+        '❌',
+        '🚀',
+        '-',
+        '–',
+        '—',
+        ' ',
+        '  ',
+        '\t',
+        '\xa0',
+        '*',
+        '**',
+        '_',
+        ':',
+        'a',
+        'Cov',
+        '1',
+        '80%',
+        '~',
+        '<',
+        '(',
+        '`',
+        '\n',
+        'é',
+      ];
+      agree(pieces, (t) => parts(metricItem(t)), old, 14);
+      agree(['✅', ' ', '  ', '*', ':', '1', 'a', '-', '—', ' - '], (t) => parts(metricItem(t)), old, 14);
+    });
+    it('inlineTarget finds the target the expression found', () => {
+      const old = (t: string) => {
+        const m = TARGET.exec(t);
+        return m ? { index: m.index, text: m[1] } : undefined;
+      };
+      const pieces = ['(', ')', '[', ']', 'target', 'Goal', 'expected', 'threshold', ' ', '\t', '\n', ':', '80%', '>', 'x', 'targets'];
+      agree(pieces, inlineTarget, old, 12);
+    });
+    it('a metric item with a mark and 1,000 spaces, a value with a target and 100k spaces', () => {
+      fast(() => metricItem(`✅${' '.repeat(997)}1`));
+      fast(() => metricItem(`✅${' '.repeat(997)}:`));
+      fast(() => metricItem(`✅${' '.repeat(997)}-`));
+      fast(() => inlineTarget(`80% (target${SP}x)`));
+      fast(() => inlineTarget(`80% (target${SP}x`));
+      fast(() => inlineTarget(`${'('.repeat(N)}x)`));
     });
   });
 });
