@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
 import { htmlTagLength, parseDocument } from '../../server/src/service/markdown';
 import { inlineTarget, metricItem } from '../../server/src/service/rules/doc-metrics';
+import { duplicateKeyAt, lineKey } from '../../server/src/service/rules/doc-frontmatter';
+import { FILLER_ITEM } from '../../server/src/service/rules/doc-placeholders';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -179,6 +181,44 @@ describe('regular expressions on user text are linear', () => {
       fast(() => inlineTarget(`80% (target${SP}x)`));
       fast(() => inlineTarget(`80% (target${SP}x`));
       fast(() => inlineTarget(`${'('.repeat(N)}x)`));
+    });
+  });
+  describe('front matter keys (doc-frontmatter)', () => {
+    const oldLineKey = (line: string) => {
+      const first = /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
+      return first ? { start: first[1].length, quote: first[2], key: first[3] } : undefined;
+    };
+    const oldKeyAt = (line: string, col: number) => {
+      const here = /^(["']?)([^"':#,[\]{}]+?)\1\s*:/.exec(line.slice(col));
+      return here ? { start: col, quote: here[1], key: here[2] } : oldLineKey(line);
+    };
+    const pieces = [' ', '  ', '\t', '-', '- ', ':', 'a', 'key', '"', "'", '#', ',', '{', '}', '[', ']', '1', '\xa0'];
+    it('the duplicate key is found where the expressions found it', () => {
+      agree(pieces, lineKey, oldLineKey, 10);
+      fc.assert(
+        fc.property(textOf(pieces, 10), fc.nat(12), (t, col) => assert.deepEqual(duplicateKeyAt(t, col), oldKeyAt(t, col), JSON.stringify([t, col]))),
+        { numRuns: 3000 },
+      );
+    });
+    it('a front matter line of a dash and 100k spaces', () => {
+      fast(() => lineKey(`-${SP}x`));
+      fast(() => lineKey(`- a${SP}x`));
+      fast(() => duplicateKeyAt(`{a${SP}x`, 1));
+    });
+  });
+
+  describe('filler items (doc-placeholders)', () => {
+    it('FILLER_ITEM matches as before', () => {
+      const pieces = ['step', 'Input', ' ', '  ', '\t', '#', '1', '2', ':', '*', '**', '_', '__', 'x'];
+      sameMatches(
+        pieces,
+        FILLER_ITEM,
+        /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*:?\s*(?:\*\*|__|\*|_)?\s*$/i,
+      );
+    });
+    it('an item `Step 1` and 100k spaces', () => {
+      fast(() => FILLER_ITEM.exec(`Step 1${SP}x`));
+      fast(() => FILLER_ITEM.exec(`Step${SP}x`));
     });
   });
 });
