@@ -11,6 +11,11 @@ import { htmlTagLength, parseDocument } from '../../server/src/service/markdown'
 import { inlineTarget, metricItem } from '../../server/src/service/rules/doc-metrics';
 import { duplicateKeyAt, lineKey } from '../../server/src/service/rules/doc-frontmatter';
 import { FILLER_ITEM } from '../../server/src/service/rules/doc-placeholders';
+import { listItemValue } from '../../server/src/lsp/completion';
+import { headingLine } from '../../server/src/service/actions';
+import { endsWithLabelColon } from '../../server/src/service/fixes/document';
+import { EVIDENCE_LINK } from '../../server/src/service/gates';
+import { LEADING_GENERIC_NAME, withoutGenericName } from '../../server/src/service/handoff';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -219,6 +224,38 @@ describe('regular expressions on user text are linear', () => {
     it('an item `Step 1` and 100k spaces', () => {
       fast(() => FILLER_ITEM.exec(`Step 1${SP}x`));
       fast(() => FILLER_ITEM.exec(`Step${SP}x`));
+    });
+  });
+
+  describe('list values, heading lines, label colons, evidence links, generic names', () => {
+    it('listItemValue reads a YAML list item as the expression did', () => {
+      const old = (s: string) => /^[ \t]*-[ \t]+(.*?)(?:[ \t]+#.*)?$/.exec(s)?.[1];
+      agree([' ', '\t', '-', '#', 'a', 'b c', '\n', '\u2028', '"', ':'], listItemValue, old, 12);
+    });
+    it('headingLine reads a heading line as the expression did', () => {
+      const OLD = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+      agree([' ', '  ', '\t', '#', '##', 'a', 'b c', '\n', '\r', '\\#'], headingLine, (s) => OLD.exec(s)?.slice(1), 12);
+    });
+    it('endsWithLabelColon tells what the expression told', () => {
+      const OLD = /:\s*(?:\*\*|__|\*|_)?\s*$/;
+      agree([' ', '\t', '\n', '\xa0', ':', '*', '**', '_', '__', 'a', 'Rationale'], endsWithLabelColon, (s) => OLD.test(s), 10);
+    });
+    it('EVIDENCE_LINK finds the links and targets it found', () => {
+      const OLD = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+      const all = (re: RegExp) => (s: string) => [...s.matchAll(re)].map((m) => [m.index, m[0], m[1]]);
+      agree(['[', ']', '(', ')', '[a](', '<', '>', ' ', '\n', '\\', 'a', 'b.md', '"t"'], all(EVIDENCE_LINK), all(OLD), 12);
+    });
+    it('LEADING_GENERIC_NAME matches as before', () => {
+      const OLD = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
+      sameMatches(['Input', ' ', '1', '23', ':', '*', '_', 'x', 's', '\t'], LEADING_GENERIC_NAME, OLD, 10);
+    });
+    it('long runs of blanks, digits and characters of a link target', () => {
+      fast(() => listItemValue(`-${SP}x`));
+      fast(() => listItemValue(`- x${SP}x`));
+      fast(() => headingLine(`# x${SP}x`));
+      fast(() => endsWithLabelColon(`Rationale:${SP}x`));
+      fast(() => `[a](${'a'.repeat(N)}`.replace(EVIDENCE_LINK, ''));
+      fast(() => withoutGenericName(`${'1'.repeat(N)}x:`));
     });
   });
 });

@@ -53,8 +53,8 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
 const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
 
-/** An inline link and its target (group 1, `<…>` kept). */
-const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+/** An inline link and its target (group 1, `<…>` kept; a bare target is all of its run of characters, tried once). */
+export const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+(?![^)\s]))[^)]*\)/g;
 
 /** Whether a link target is a file of the workspace that is not there (a link to no evidence). */
 export type MissingTarget = (target: string) => boolean;

@@ -274,7 +274,7 @@ function samePlace(a: HandoffItem, b: HandoffItem): boolean {
 }
 
 /** A leading name that identifies nothing: numbered (`Input 1:`, `Step 2:`) or one our templates use (`Input:`, `Artifact:`). */
-const LEADING_GENERIC_NAME = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
+export const LEADING_GENERIC_NAME = /^(?:[^:]*\d\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
 
 /** A text without a leading name that identifies nothing (`Input 1:`, `Input:`), replaced by a space. */
 export function withoutGenericName(text: string): string {
