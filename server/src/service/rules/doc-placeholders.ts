@@ -26,7 +26,7 @@ const FILLER_HINT = /\d[:*_\s]*$/;
  * `Artifact 1:`), markup aside: nothing of the item is written yet. `Step 1: run the migration` is written.
  */
 export const FILLER_ITEM =
-  /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*(?:#\s*)?\d+)(?:\*\*|__|\*|_)?\s*(?::\s*)?(?:(?:\*\*|__|\*|_)\s*)?$/i;
+  /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*(?::\s*)?(?:(?:\*\*|__|\*|_)\s*)?$/i;
 
 /**
  * The sections of a handoff where the phase system design's handoff template numbers its items as filler
