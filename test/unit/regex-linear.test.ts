@@ -6,6 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
 import { htmlTagLength, parseDocument } from '../../server/src/service/markdown';
 import { inlineTarget, metricItem } from '../../server/src/service/rules/doc-metrics';
@@ -16,6 +18,10 @@ import { headingLine } from '../../server/src/service/actions';
 import { endsWithLabelColon } from '../../server/src/service/fixes/document';
 import { EVIDENCE_LINK } from '../../server/src/service/gates';
 import { LEADING_GENERIC_NAME, withoutGenericName } from '../../server/src/service/handoff';
+import { LABEL_FIRST } from '../../server/src/service/rules/doc-quantity';
+import { PHASE_ID, phaseNumberOf } from '../../server/src/service/rules/phase-plan';
+import { EARLIER_RUN, RUN_OUTPUT, failureInFull } from '../../server/src/service/rules/phase-response';
+import { FINDING_PREFIX } from '../../server/src/service/scaffold';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -256,6 +262,67 @@ describe('regular expressions on user text are linear', () => {
       fast(() => endsWithLabelColon(`Rationale:${SP}x`));
       fast(() => `[a](${'a'.repeat(N)}`.replace(EVIDENCE_LINK, ''));
       fast(() => withoutGenericName(`${'1'.repeat(N)}x:`));
+    });
+  });
+
+  describe('plan rows, quantities, phase ids and numbers, test runs, finding titles', () => {
+    it('the list-item leads of plan rows match as before', () => {
+      const pieces = [' ', '  ', '\t', '>', '> ', '-', '*', '+', '1', '12', '.', ')', 'x'];
+      const rowNow = /^(\s*(?:(?:>\s?)+\s*)?)(?:([-*+])|(\d+)([.)]))(\s+)/;
+      const numNow = /^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/;
+      sameMatches(pieces, rowNow, /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/);
+      sameMatches(pieces, numNow, /^\s*(?:>\s?)*\s*(\d+)[.)]/);
+      // The expressions as plan-row.ts writes them.
+      const src = readFileSync(join(__dirname, '../../../server/src/service/plan-row.ts'), 'utf8');
+      assert.ok(src.includes(rowNow.source) && src.includes(numNow.source));
+      fast(() => rowNow.exec(`${SP}x`));
+      fast(() => numNow.exec(`${SP}x`));
+    });
+    it('LABEL_FIRST, PHASE_ID and phaseNumberOf match as before', () => {
+      sameMatches(['a', 'Db', '1', ' ', '  ', '-', ':', 'x', '\n', '\u2028', '\t', '%', 'é'], LABEL_FIRST, /^([\p{L}][\p{L}\p{N}\s-]*?)\s*:\s*(.+)$/u);
+      agree(
+        ['a', '/', 'phase', 'Phase', '_', '-', '1', '23', ' ', 'x', '\n'],
+        (t) => PHASE_ID.test(t),
+        (t) => /^[^/\s]+\/phase[_-]?\d+\S*$/i.test(t),
+      );
+      agree(
+        [' ', '*', '_', '#', '1', '23', 'x', 'phase', '-'],
+        (t) => parts(phaseNumberOf(t)),
+        (t) => parts(/phase\s*(\d+)/i.exec(t.replace(/[_-]/g, ' ')) ?? /^[\s*_]*#?\s*(\d+)[\s*_]*$/.exec(t)),
+      );
+    });
+    it('the test-run patterns tell what they told', () => {
+      const pieces = ['exit', 'exited', ' code', ' status', ' with code', ' ', '  ', ':', '0', '1', '12', '.', '%', 'coverage', 'x', '#', 'before', '!', '\n'];
+      agree(
+        pieces,
+        (t) => RUN_OUTPUT[RUN_OUTPUT.length - 2].test(t),
+        (t) => /\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*\d+/i.test(t),
+      );
+      agree(
+        pieces,
+        (t) => RUN_OUTPUT[RUN_OUTPUT.length - 1].test(t),
+        (t) => /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i.test(t),
+      );
+      agree(
+        pieces,
+        (t) => EARLIER_RUN.test(t),
+        (t) =>
+          /\b(?:baseline|previous|earlier)\b|\bbefore\s+(?:the\s+|this\s+|our\s+)?(?:fix(?:es)?|changes?|remediation|refactor(?:ing)?|upgrade|migration|phase|work)\b|^\W*(?:#+\s*)?before\W*$/i.test(
+            t,
+          ),
+      );
+      sameMatches(['finding', 'Finding', ' ', '  ', '1', '2', ':', 'x'], FINDING_PREFIX, /^finding\s*\d*\s*:\s*/i);
+    });
+    it('long runs of spaces and digits', () => {
+      fast(() => LABEL_FIRST.exec(`a${SP}x`));
+      fast(() => LABEL_FIRST.exec(`a:${SP}\n`));
+      fast(() => PHASE_ID.test(`a/phase${'1'.repeat(N)} `));
+      fast(() => phaseNumberOf(`${SP}x`));
+      fast(() => RUN_OUTPUT[RUN_OUTPUT.length - 2].test(`exit code${SP}x`));
+      fast(() => RUN_OUTPUT[RUN_OUTPUT.length - 1].test(`coverage ${'1'.repeat(N)}x`));
+      fast(() => failureInFull(`exit code${SP}x`));
+      fast(() => EARLIER_RUN.test(`${'#'.repeat(N)}x`));
+      fast(() => `finding${SP}x`.replace(FINDING_PREFIX, ''));
     });
   });
 });

@@ -240,13 +240,13 @@ function listItemEdit(doc: ParsedDocument, file: string, pt: PlanTables, list: P
   const phaseItems = model.items.filter((i) => i.phaseLike);
   const sample = phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
   const src = doc.lines[sample.item.line] ?? '';
-  const m = /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
+  const m = /^(\s*(?:(?:>\s?)+\s*)?)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
   const lead = m ? m[1] : '';
   const space = m ? m[5] : ' ';
   let marker = m?.[2] ?? '-';
   if (m && m[3] !== undefined) {
     // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
-    const nums = model.items.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
+    const nums = model.items.map((i) => Number(/^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
     const next = !list ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
     marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
   }

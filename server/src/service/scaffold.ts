@@ -563,10 +563,13 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   });
 }
 
+/** `Finding N:` before a finding's title. */
+export const FINDING_PREFIX = /^finding\s*(?:\d+\s*)?:\s*/i;
+
 /** A finding's title as its H1 gives it, without `Finding N:`. */
 function findingTitle(svc: PhasegateService, file: string): string | undefined {
   const h1 = svc.getDocument(file)?.headings.find((h) => h.level === 1);
-  return h1?.text.replace(/^finding\s*\d*\s*:\s*/i, '').trim();
+  return h1?.text.replace(FINDING_PREFIX, '').trim();
 }
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {

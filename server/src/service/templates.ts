@@ -738,6 +738,7 @@ export function titleHeading(doc: ParsedDocument): Heading | undefined {
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
 export function folderTitle(folder: string): string | undefined {
+  // eslint-disable-next-line regexp/no-super-linear-backtracking -- a folder's name: at most 255 characters
   const m = /^phase[\s_-]*\d+[\s_-]*(.*)$/i.exec(basename(folder));
   const t = m?.[1].replace(/_/g, ' ').trim();
   return t || undefined;
