@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DECISION_ITEM_RE, DECISION_PREFIX_RE, DECISION_TITLE_RE, givesReason, riskRest } from '../../server/src/service/rules/doc-rationale';
 import { htmlTagLength, parseDocument } from '../../server/src/service/markdown';
-import { inlineTarget, metricItem } from '../../server/src/service/rules/doc-metrics';
+import { inlineTarget, metricItem, withoutTrailingNote } from '../../server/src/service/rules/doc-metrics';
+import { NOTE } from '../../server/src/service/rules/doc-util';
 import { duplicateKeyAt, lineKey } from '../../server/src/service/rules/doc-frontmatter';
 import { FILLER_ITEM } from '../../server/src/service/rules/doc-placeholders';
 import { listItemValue } from '../../server/src/lsp/completion';
@@ -20,7 +21,7 @@ import { EVIDENCE_LINK } from '../../server/src/service/gates';
 import { LEADING_GENERIC_NAME, withoutGenericName } from '../../server/src/service/handoff';
 import { LABEL_FIRST } from '../../server/src/service/rules/doc-quantity';
 import { PHASE_ID, phaseNumberOf } from '../../server/src/service/rules/phase-plan';
-import { EARLIER_RUN, RUN_OUTPUT, failureInFull } from '../../server/src/service/rules/phase-response';
+import { EARLIER_RUN, RUN_OUTPUT, RUN_SUMMARY, failureInFull } from '../../server/src/service/rules/phase-response';
 import { FINDING_PREFIX } from '../../server/src/service/scaffold';
 
 const N = 100_000;
@@ -323,6 +324,64 @@ describe('regular expressions on user text are linear', () => {
       fast(() => failureInFull(`exit code${SP}x`));
       fast(() => EARLIER_RUN.test(`${'#'.repeat(N)}x`));
       fast(() => `finding${SP}x`.replace(FINDING_PREFIX, ''));
+    });
+  });
+
+  describe('unanchored expressions on whole lines are tried once for each run of blanks, digits or `=`', () => {
+    /** Asserts that `file` (under server/src/service) writes `re` as it is. */
+    const written = (file: string, re: RegExp) =>
+      assert.ok(readFileSync(join(__dirname, '../../../server/src/service', file), 'utf8').includes(re.source), `${file}: ${re.source}`);
+    const replaces = (now: RegExp, old: RegExp) => [(t: string) => t.replace(now, '|'), (t: string) => t.replace(old, '|')] as const;
+    const blanks = [' ', '  ', '\t', '\xa0', '(', ')', 'a', 'note', '-', '—', 'x/y', '\n'];
+    it('notes in brackets that end a title or a metric name', () => {
+      agree(blanks, withoutTrailingNote, (t) => t.replace(/\s*\([^)]*\)\s*$/, ''));
+      agree(blanks, ...replaces(NOTE, /\s*\([^()]*\)\s*$/));
+      const planNote = /(?<!\s)\s*\([^()]*\)\s*$/;
+      written('rules/phase-plan.ts', planNote);
+      agree(blanks, ...replaces(planNote, /\s*\([^()]*\)\s*$/));
+      fast(() => withoutTrailingNote(`a${SP}x`));
+      fast(() => withoutTrailingNote(`${'('.repeat(N)}x)y`));
+      fast(() => NOTE.test(`a${SP}x`));
+      fast(() => `a${SP}x`.replace(planNote, ''));
+    });
+    it('a dash between blanks that splits a handoff item, the suffixes of phase titles', () => {
+      const dash = /(?<!\s)\s+[-–—]\s+/;
+      written('fixes/handoff-table.ts', dash);
+      agree(
+        blanks,
+        (t) => parts(dash.exec(t)),
+        (t) => parts(/\s+[-–—]\s+/.exec(t)),
+      );
+      const suffix = /(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i;
+      const note = /(?<!\s)\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i;
+      written('templates.ts', suffix);
+      written('templates.ts', note);
+      const words = [' ', '  ', '\t', '-', '—', '--', 'implementation', 'prompt', 'response', '(', ')', 'iAI', 'managed', 'Prompt-Driven', 'x'];
+      agree(words, ...replaces(suffix, /\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i));
+      agree(words, ...replaces(note, /\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i));
+      fast(() => dash.exec(`a${SP}x`));
+      fast(() => `a${SP}x`.replace(suffix, ''));
+      fast(() => `a${SP}x`.replace(note, ''));
+    });
+    it('test-run lines with long runs of digits and `=`', () => {
+      const pieces = ['1', '23', ' ', '  ', 'examples', 'example', ',', 'failures', 'failure', '=', '===', 'passed', 'x'];
+      const examples = (re: RegExp) => re.source.includes('examples?');
+      for (const list of [RUN_OUTPUT, RUN_SUMMARY]) {
+        const re = list.find(examples)!;
+        agree(
+          pieces,
+          (t) => re.test(t),
+          (t) => /\d+\s+examples?,\s*\d+\s+failures?/i.test(t),
+        );
+        fast(() => re.test(`${'1'.repeat(N)}x`));
+      }
+      const eq = RUN_OUTPUT.find((re) => re.source.includes('={3}'))!;
+      agree(
+        pieces,
+        (t) => eq.test(t),
+        (t) => /={3}.*\b(?:passed|failed|error)\b.*={3}/i.test(t),
+      );
+      fast(() => eq.test('='.repeat(N)));
     });
   });
 });

@@ -685,10 +685,10 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
   }
   t = t
     .replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '')
-    // The suffix the prompt and response templates put after the title.
-    .replace(/\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
+    // The suffix the prompt and response templates put after the title (sought from the start of a run of blanks: each run gone over once).
+    .replace(/(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
     // The note the iAI framework puts after every phase's name: `(iAI Prompt-Driven)`, `(iAI Managed)`.
-    .replace(/\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i, '')
+    .replace(/(?<!\s)\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i, '')
     .trim();
   return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
 }

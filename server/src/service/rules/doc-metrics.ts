@@ -57,9 +57,23 @@ export function withoutTrailingStars(value: string): string {
   return value.slice(0, end);
 }
 
+/**
+ * `name` without what `/\s*\([^)]*\)\s*$/` matches: a note in brackets that ends it, blanks before it included. In
+ * one pass (the expression went over the text after each `(` and each blank of a run again).
+ */
+export function withoutTrailingNote(name: string): string {
+  const e = name.trimEnd().length;
+  if (name[e - 1] !== ')') return name;
+  const open = name.indexOf('(', name.lastIndexOf(')', e - 2) + 1);
+  if (open < 0 || open >= e - 1) return name;
+  let start = open;
+  while (start > 0 && /\s/.test(name[start - 1])) start--;
+  return name.slice(0, start);
+}
+
 /** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
-  const keys = [nameKey(name), nameKey(name.replace(/\s*\([^)]*\)\s*$/, ''))];
+  const keys = [nameKey(name), nameKey(withoutTrailingNote(name))];
   for (const k of keys) {
     const m = metrics.find((x) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k));
     if (m) return m;

@@ -319,7 +319,7 @@ export function isCompleteStatus(text: string): boolean {
 function headingWorkstream(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
   if (!workstreams.length) return undefined;
   for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
-    const title = doc.sections[i].title.replace(/\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
+    const title = doc.sections[i].title.replace(/(?<!\s)\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
     const k = workstreamKey(title);
     const ws = workstreams.find((w) => workstreamKey(w) === k);
     if (ws !== undefined) return ws;

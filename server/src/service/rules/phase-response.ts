@@ -47,9 +47,10 @@ export const RUN_OUTPUT = [
   /^\s*(?:---\s*)?(?:PASS|FAIL|ok)\s*[:\s]/,
   /\btest result:\s*(?:ok|FAILED)/i,
   /^\s*(?:not\s+)?ok\s+\d+\b/,
-  /\d+\s+examples?,\s*\d+\s+failures?/i,
-  // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line).
-  /={3}.*\b(?:passed|failed|error)\b.*={3}/i,
+  /(?<!\d)\d+\s+examples?,\s*\d+\s+failures?/i,
+  // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line). Runs of
+  // digits and of `=` are tried from their first character only (the same test; each run gone over once).
+  /(?<!=)={3}.*\b(?:passed|failed|error)\b.*={3}/i,
   /[✓✔✕✗✘✖❌]/,
   /\bexit(?:ed)?\s+(?:code|status|with code)\s*(?::\s*)?\d/i,
   /\bcoverage\b.*\d(?:\.\d+)?\s*%/i,
@@ -157,13 +158,13 @@ const SHELL_INFO = /^\{?\.?(?:bash|sh|shell|zsh|fish|ksh|csh|tcsh|powershell|pws
  * passed`, `Ran 2 tests`, `test result: ok`), or its line for a failed test or package (`--- FAIL: TestX`,
  * `FAIL pkg 0.01s`, `not ok 3`, `FAILED tests/x.py::test_y`).
  */
-const RUN_SUMMARY = [
+export const RUN_SUMMARY = [
   /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded)\b/i,
   /\bTests?:\s+\d+/i,
   /\bTests run:\s*\d+/i,
   /\bRan \d+ tests?\b/,
   /\btest result:\s*(?:ok|FAILED)/i,
-  /\d+\s+examples?,\s*\d+\s+failures?/i,
+  /(?<!\d)\d+\s+examples?,\s*\d+\s+failures?/i,
   // What a runner prints for a failed test or package without a summary line: go test, TAP, pytest.
   /^\s*--- FAIL:\s+\S/,
   /^FAIL\s+\S+\s+\d+(?:\.\d+)?s\b/,
