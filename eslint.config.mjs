@@ -27,7 +27,7 @@ export default tseslint.config(
     // What users type reaches these expressions: none may backtrack super-linearly on a long line.
     files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
     plugins: { regexp },
-    rules: { 'regexp/no-super-linear-backtracking': 'error' },
+    rules: { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': 'error' },
   },
   {
     files: ['server/src/service/**/*.ts'],

@@ -17,12 +17,15 @@ import { FILLER_ITEM } from '../../server/src/service/rules/doc-placeholders';
 import { listItemValue } from '../../server/src/lsp/completion';
 import { headingLine } from '../../server/src/service/actions';
 import { endsWithLabelColon } from '../../server/src/service/fixes/document';
-import { EVIDENCE_LINK } from '../../server/src/service/gates';
+import { replaceEvidenceLinks } from '../../server/src/service/gates';
 import { LEADING_GENERIC_NAME, withoutGenericName } from '../../server/src/service/handoff';
 import { LABEL_FIRST } from '../../server/src/service/rules/doc-quantity';
 import { PHASE_ID, phaseNumberOf } from '../../server/src/service/rules/phase-plan';
 import { EARLIER_RUN, RUN_OUTPUT, RUN_SUMMARY, failureInFull } from '../../server/src/service/rules/phase-response';
 import { FINDING_PREFIX } from '../../server/src/service/scaffold';
+import { linksAsText, replaceCodeSpans, suffixStart, withoutDelimited } from '../../server/src/service/text-scan';
+import { headingSlug } from '../../server/src/lsp/links';
+import { PART_SEPARATOR } from '../../server/src/service/rules/doc-quantity';
 
 const N = 100_000;
 const SP = ' '.repeat(N);
@@ -247,10 +250,22 @@ describe('regular expressions on user text are linear', () => {
       const OLD = /:\s*(?:\*\*|__|\*|_)?\s*$/;
       agree([' ', '\t', '\n', '\xa0', ':', '*', '**', '_', '__', 'a', 'Rationale'], endsWithLabelColon, (s) => OLD.test(s), 10);
     });
-    it('EVIDENCE_LINK finds the links and targets it found', () => {
+    it('replaceEvidenceLinks finds the links and targets the expression found', () => {
       const OLD = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
-      const all = (re: RegExp) => (s: string) => [...s.matchAll(re)].map((m) => [m.index, m[0], m[1]]);
-      agree(['[', ']', '(', ')', '[a](', '<', '>', ' ', '\n', '\\', 'a', 'b.md', '"t"'], all(EVIDENCE_LINK), all(OLD), 12);
+      const mark = (m: string, t: string) => `{${m}|${t}}`;
+      const pieces = ['[', ']', '(', ')', '[a](', '<', '>', ' ', '\n', '\\', '\\]', 'a', 'b.md', '"t"', '\u2028'];
+      agree(
+        pieces,
+        (t) => replaceEvidenceLinks(t, mark),
+        (t) => t.replace(OLD, mark),
+        14,
+      );
+      agree(
+        ['[', ']', '(', ')', '<', '>', '\n', 'a'],
+        (t) => replaceEvidenceLinks(t, mark),
+        (t) => t.replace(OLD, mark),
+        16,
+      );
     });
     it('LEADING_GENERIC_NAME matches as before', () => {
       const OLD = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
@@ -261,7 +276,9 @@ describe('regular expressions on user text are linear', () => {
       fast(() => listItemValue(`- x${SP}x`));
       fast(() => headingLine(`# x${SP}x`));
       fast(() => endsWithLabelColon(`Rationale:${SP}x`));
-      fast(() => `[a](${'a'.repeat(N)}`.replace(EVIDENCE_LINK, ''));
+      fast(() => replaceEvidenceLinks(`[a](${'a'.repeat(N)}`, () => ''));
+      fast(() => replaceEvidenceLinks(`${'['.repeat(N)}x)`, () => ''));
+      fast(() => replaceEvidenceLinks(`${'[a](<b)'.repeat(N / 7)}\n)`, () => ''));
       fast(() => withoutGenericName(`${'1'.repeat(N)}x:`));
     });
   });
@@ -382,6 +399,90 @@ describe('regular expressions on user text are linear', () => {
         (t) => /={3}.*\b(?:passed|failed|error)\b.*={3}/i.test(t),
       );
       fast(() => eq.test('='.repeat(N)));
+    });
+  });
+
+  describe('links, tags, code spans, fragments, trailing runs (text-scan and lookbehinds)', () => {
+    const written = (file: string, re: RegExp) =>
+      assert.ok(readFileSync(join(__dirname, '../../../server/src', file), 'utf8').includes(re.source), `${file}: ${re.source}`);
+    it('linksAsText and withoutDelimited replace what the expressions replaced', () => {
+      const pieces = ['[', ']', '(', ')', '!', '![', '[a](b)', 'a', ' ', '\n', '<', '>', '<b>'];
+      agree(pieces, linksAsText, (t) => t.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1'), 14);
+      agree(
+        pieces,
+        (t) => linksAsText(t, true),
+        (t) => t.replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'),
+        14,
+      );
+      agree(
+        pieces,
+        (t) => withoutDelimited(t, '<', '>'),
+        (t) => t.replace(/<[^>]*>/g, ''),
+        14,
+      );
+      agree(
+        pieces,
+        (t) => withoutDelimited(t, '[', ']'),
+        (t) => t.replace(/\[[^\]]*\]/g, ''),
+        14,
+      );
+      fast(() => headingSlug(`${'['.repeat(N)}x`));
+      fast(() => headingSlug(`${'<'.repeat(N)}x`));
+      fast(() => linksAsText(`${'[a](x'.repeat(N / 5)}\n)`, true));
+      fast(() => linksAsText(`${'[a]x'.repeat(N / 4)})`));
+    });
+    it('replaceCodeSpans gives the spans the expression gave', () => {
+      const spans = (f: (t: string, g: (m: string) => string) => string) => (t: string) => f(t, (m) => `{${m}}`);
+      const pieces = ['`', '``', '```', 'a', ' ', '\n'];
+      const old = (t: string, g: (m: string) => string) => t.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, g);
+      agree(pieces, spans(replaceCodeSpans), spans(old), 16);
+      fast(() => replaceCodeSpans(`${'`a'.repeat(N / 2)}`, (m) => m));
+      fast(() => replaceCodeSpans(`${'`'.repeat(N / 2)}a${'``a'.repeat(N / 6)}`, (m) => m));
+    });
+    it('suffixStart finds where /[#?].*$/ matched', () => {
+      const pieces = ['#', '?', 'a', '/', '\n', '\r', '\u2028', 'b.md'];
+      agree(
+        pieces,
+        (t) => suffixStart(t, '#?'),
+        (t) => /[#?].*$/.exec(t)?.index ?? -1,
+      );
+      agree(
+        pieces,
+        (t) => suffixStart(t, '#'),
+        (t) => /#.*$/.exec(t)?.index ?? -1,
+      );
+      fast(() => suffixStart(`${'#'.repeat(N)}\n`, '#?'));
+    });
+    it('trailing runs and separators are sought from the start of a run', () => {
+      const cases: [RegExp, RegExp, string, string[], string][] = [
+        [/(?<![a-z-])[a-z-]*$/, /[a-z-]*$/, 'lsp/directives.ts', ['a', '-', ' ', ',', 'b-c'], ' '],
+        [/(?<!\S)(\S+)\s*$/u, /(\S+)\s*$/u, 'service/layout.ts', ['a', ' ', '\t', '\n', '😀', 'b'], ' b'],
+        [/(?<!\.)\.+$/, /[.]+$/, 'lsp/phases.ts', ['.', 'a', '..', ' '], 'a'],
+        [/(?<!\/)\/+$/, /\/+$/, 'service/scaffold.ts', ['/', 'a', '//'], 'a'],
+      ];
+      for (const [now, old, file, pieces, attack] of cases) {
+        written(file, now);
+        agree(
+          pieces,
+          (t) => parts(now.exec(t)),
+          (t) => parts(old.exec(t)),
+        );
+        fast(() => now.exec(`${pieces[0].repeat(N)}${attack}`));
+      }
+      const underscores = /^_+|(?<!_)_+$/g;
+      written('service/scaffold.ts', underscores);
+      agree(
+        ['_', 'a', '__'],
+        (t) => t.replace(underscores, ''),
+        (t) => t.replace(/^_+|_+$/g, ''),
+      );
+      fast(() => `a${'_'.repeat(N)}b`.replace(underscores, ''));
+      agree(
+        ['a', ' ', '  ', ';', ',', ', ', 'and', ' and ', 'x'],
+        (t) => t.split(PART_SEPARATOR),
+        (t) => t.split(/\s*;\s*|,\s+|\s+and\s+/i),
+      );
+      fast(() => `a${SP}x`.split(PART_SEPARATOR));
     });
   });
 });

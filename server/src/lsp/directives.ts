@@ -93,7 +93,7 @@ export function directiveCompletion(t: Target, line: number, ch: number): Comple
   }
   const kind = word.slice('phasegate-'.length) as DirectiveKind;
   if (!word.startsWith('phasegate-') || !KINDS.includes(kind) || rest === '' || /\s--(\s|$)/.test(rest)) return [];
-  const typed = /[a-z-]*$/.exec(rest)![0];
+  const typed = /(?<![a-z-])[a-z-]*$/.exec(rest)![0];
   const named = new Set(rest.split(/[\s,]+/).filter(Boolean));
   const end = wordEnd(src, ch);
   const range = LspRange.create(line, ch - typed.length, line, end);

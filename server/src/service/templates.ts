@@ -19,6 +19,7 @@ import { deliverablesOf } from './rules/phase-deliverables';
 import { copyItem, copyRow, handoffItems, meaningfulItem, pathBases, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import type { Phase } from './workspace';
+import { replaceCodeSpans } from './text-scan';
 
 /** A template that does not compile or render, named by its file and line. */
 export class TemplateError extends Error {
@@ -648,9 +649,6 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
-/** A code span: a run of backticks, what it holds, the same run closing it. */
-const CODE_SPAN = /(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
-
 /**
  * Text without its emphasis markup: `**Phase 2: Testing** (Weeks 3-4)` → `Phase 2: Testing (Weeks 3-4)`.
  * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep
@@ -661,7 +659,7 @@ export function withoutEmphasis(text: string): string {
   // Code spans stand aside while emphasis is read, as private-use characters that are neither word nor delimiter.
   const spans: string[] = [];
   const masked = text.includes('`')
-    ? text.replace(CODE_SPAN, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
+    ? replaceCodeSpans(text, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
     : text;
   const out = masked
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>

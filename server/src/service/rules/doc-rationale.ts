@@ -11,6 +11,7 @@ import { range } from '../types';
 import { topItems } from '../handoff';
 import { itemBody, withoutPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
+import { linksAsText } from '../text-scan';
 
 /** Items that say there is nothing to list. */
 const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
@@ -382,7 +383,7 @@ export function withoutTrailingPunctuation(w: string): string {
 
 /** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
 function dashReason(after: string): DashVerdict {
-  const t = withoutPlaceholders(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'))
+  const t = withoutPlaceholders(linksAsText(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' '), true))
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/[*_`~]/g, '')
     .replace(/^[\s\p{P}]+/u, '');
