@@ -1,5 +1,6 @@
 // typescript-eslint flat config; no-restricted-imports keeps the tiers apart.
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 
 export default tseslint.config(
   {
@@ -21,6 +22,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  {
+    // What users type reaches these expressions: none may backtrack super-linearly on a long line.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    plugins: { regexp },
+    rules: { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': 'error' },
   },
   {
     files: ['server/src/service/**/*.ts'],

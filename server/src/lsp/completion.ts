@@ -225,10 +225,33 @@ function listedValues(doc: ParsedDocument, keyLine: number, line: number, valueS
     const s = doc.lines[l] ?? '';
     // The next key ends the list.
     if (!/^\s/.test(s) && !s.startsWith('-') && s.trim() !== '') break;
-    const m = /^[ \t]*-[ \t]+(.*?)(?:[ \t]+#.*)?$/.exec(s);
-    if (m && l !== line) add(m[1]);
+    const v = listItemValue(s);
+    if (v !== undefined && l !== line) add(v);
   }
   return out;
+}
+
+/**
+ * The value of a YAML list item line (`  - a  # note` gives `a`), as `/^[ \t]*-[ \t]+(.*?)(?:[ \t]+#.*)?$/`
+ * read it: up to the white space before the first `#` that follows white space, else to the end. In one pass:
+ * the expression went over the rest once for each place the value could end (4 s for a dash and 2,000 spaces).
+ */
+export function listItemValue(s: string): string | undefined {
+  const lead = /^[ \t]*-[ \t]+/.exec(s);
+  if (!lead || /[\n\r\u2028\u2029]/.test(s)) return undefined;
+  const start = lead[0].length;
+  let blanks = -1;
+  for (let i = start; i < s.length; i++) {
+    const c = s[i];
+    if (c === ' ' || c === '\t') {
+      if (blanks < 0) blanks = i;
+    } else if (c === '#' && blanks >= 0) {
+      return s.slice(start, blanks);
+    } else {
+      blanks = -1;
+    }
+  }
+  return s.slice(start);
 }
 
 /**

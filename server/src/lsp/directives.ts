@@ -38,12 +38,14 @@ function directiveBefore(doc: ParsedDocument, line: number, ch: number): RegExpE
     const c = yamlComments(doc).find((x) => x.line === line && x.column < ch);
     if (!c || ch - c.column > MAX_BEFORE) return null;
     // Separators and ids are disjoint classes, so each text splits one way (linear in its length).
+    // eslint-disable-next-line regexp/no-super-linear-backtracking -- at most MAX_BEFORE (2,000) characters: quadratic, a few ms
     return /^#\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(src.slice(c.column, ch));
   }
   if (inCode(doc, line)) return null;
   // Read on the whole line: a backtick after the cursor may close a code span the comment is in.
   const c = htmlComments(src).find((x) => x.open < ch && (x.end < 0 || x.end - 3 >= ch));
   if (!c || ch - c.open > MAX_BEFORE) return null;
+  // eslint-disable-next-line regexp/no-super-linear-backtracking -- at most MAX_BEFORE (2,000) characters: quadratic, a few ms
   return /^<!--\s*(phasegate-[a-z-]*|p[a-z-]*)?((?:[\s,]+[a-z-]+)*[\s,]*)$/.exec(src.slice(c.open, ch));
 }
 
@@ -91,7 +93,7 @@ export function directiveCompletion(t: Target, line: number, ch: number): Comple
   }
   const kind = word.slice('phasegate-'.length) as DirectiveKind;
   if (!word.startsWith('phasegate-') || !KINDS.includes(kind) || rest === '' || /\s--(\s|$)/.test(rest)) return [];
-  const typed = /[a-z-]*$/.exec(rest)![0];
+  const typed = /(?<![a-z-])[a-z-]*$/.exec(rest)![0];
   const named = new Set(rest.split(/[\s,]+/).filter(Boolean));
   const end = wordEnd(src, ch);
   const range = LspRange.create(line, ch - typed.length, line, end);

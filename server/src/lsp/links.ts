@@ -11,6 +11,7 @@ import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
+import { linksAsText, withoutDelimited } from '../service/text-scan';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
 function destination(t: Target, path: string): string | undefined {
@@ -24,9 +25,7 @@ function destination(t: Target, path: string): string | undefined {
  * dropped, lower case, punctuation and symbols dropped (letters, digits, `-` and `_` stay), spaces to `-`.
  */
 export function headingSlug(text: string): string {
-  return text
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]*>/g, '')
+  return withoutDelimited(linksAsText(text), '<', '>')
     .trim()
     .toLowerCase()
     .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')

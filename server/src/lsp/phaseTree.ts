@@ -246,7 +246,8 @@ export class PhaseTrees {
         groups[g].phases.push(phaseNode(ctx, svc, p, settings));
       },
       (key, phases) => {
-        const dir = normalizePath(key.replace(/#[^/]*$/, ''));
+        const hash = key.indexOf('#', key.lastIndexOf('/') + 1);
+        const dir = normalizePath(hash < 0 ? key : key.slice(0, hash));
         const first = phases[0];
         const rel = relativePath(f.path, dir);
         groups.push({

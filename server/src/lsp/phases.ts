@@ -20,6 +20,7 @@ export function statusLabel(s: PhaseStatus): string {
 
 /** A phase's title as the tree, `status` and hovers show it: its brief's or prompt's, else its folder name's words, else the folder name. */
 import { shownTitle as phaseTitle } from '../service/templates';
+import { suffixStart } from '../service/text-scan';
 export { phaseTitle };
 
 /** A Markdown summary of a phase: title, status, gates with why they are not passed. */
@@ -48,7 +49,8 @@ export function resolveTarget(root: string, fromFile: string, target: string): s
 /** A link target against the folder `base` (against `root` when it starts with `/`); undefined for URLs, anchors and mail. */
 function resolveFrom(root: string, base: string, target: string): string | undefined {
   if (!target || target.startsWith('#') || /^[a-z][\w+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
-  let t = target.replace(/[?#].*$/, '');
+  const q = suffixStart(target, '?#');
+  let t = q < 0 ? target : target.slice(0, q);
   try {
     t = decodeURIComponent(t);
   } catch {
@@ -140,7 +142,7 @@ export function phaseRefAt(
     const start = m.index;
     const end = start + m[0].length;
     if (ch < start || ch > end) continue;
-    const word = m[0].replace(/[.]+$/, '');
+    const word = m[0].replace(/(?<!\.)\.+$/, '');
     const lower = word.toLowerCase();
     const byId = svc.model.phases.find((p) => p.id.toLowerCase() === lower);
     if (byId) return { phase: byId, start, end: start + word.length };

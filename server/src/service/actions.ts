@@ -94,7 +94,27 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0;
 }
 
-const HEADING_LINE = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+/**
+ * An ATX heading line's level marks and text, as `/^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/` read them
+ * (a closing `#` sequence and trailing blanks left out); in one pass: the expression went over the text once
+ * for each place it could end (seconds for a heading with 100k blanks in it).
+ */
+export function headingLine(line: string): [marks: string, text: string] | undefined {
+  const open = /^ {0,3}(#{1,6})[ \t]+/.exec(line);
+  if (!open || /[\n\r\u2028\u2029]/.test(line)) return undefined;
+  const start = open[0].length;
+  const isBlank = (i: number) => line[i] === ' ' || line[i] === '\t';
+  let end = line.length;
+  while (end > start && isBlank(end - 1)) end--;
+  // A closing sequence: `#`s after a blank.
+  let hashes = end;
+  while (hashes > start && line[hashes - 1] === '#') hashes--;
+  if (hashes < end && hashes > start && isBlank(hashes - 1)) {
+    end = hashes;
+    while (end > start && isBlank(end - 1)) end--;
+  }
+  return [open[1], line.slice(start, end)];
+}
 
 /** Headings (level and normalised title) the edits write: a section they insert. */
 function headingsInserted(edits: TextEdit[]): string[] {
@@ -102,8 +122,8 @@ function headingsInserted(edits: TextEdit[]): string[] {
   for (const e of edits) {
     if (!e.newText.includes('#')) continue;
     for (const line of e.newText.split(/\r\n|\r|\n/)) {
-      const m = HEADING_LINE.exec(line);
-      if (m) out.push(`${m[1].length} ${normalizeTitle(m[2])}`);
+      const m = headingLine(line);
+      if (m) out.push(`${m[0].length} ${normalizeTitle(m[1])}`);
     }
   }
   return out;

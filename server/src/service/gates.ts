@@ -53,8 +53,61 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
 const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
 
-/** An inline link and its target (group 1, `<…>` kept). */
-const EVIDENCE_LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+function isLineEnd(c: string): boolean {
+  return c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+}
+
+/**
+ * Each inline link of `text` and its target (`<…>` kept) given to `f`, as
+ * `text.replace(/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g, f)` gives them; in one pass (the
+ * expression went over the text after each `[` again: quadratic on a line of `[`).
+ */
+export function replaceEvidenceLinks(text: string, f: (link: string, target: string) => string): string {
+  const len = text.length;
+  const lastClose = text.lastIndexOf(')');
+  let out = '';
+  let done = 0;
+  let from = 0;
+  // `[noAngleFrom, noAngleTo)` holds no `>` and ends at a line end: a `<…>` target that starts in it has no end.
+  let noAngleFrom = 0;
+  let noAngleTo = 0;
+  for (;;) {
+    const p = text.indexOf('[', from);
+    if (p < 0 || p >= lastClose) break;
+    // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
+    let r = p + 1;
+    while (r < len && text[r] !== ']') {
+      if (text[r] === '\\') {
+        if (r + 1 >= len || isLineEnd(text[r + 1])) break;
+        r++;
+      }
+      r++;
+    }
+    if (r >= len) break;
+    from = r + 1;
+    if (text[r] !== ']' || text[r + 1] !== '(') continue;
+    let i = r + 2;
+    while (i < len && /\s/.test(text[i])) i++;
+    let target = -1;
+    if (text[i] === '<' && !(i >= noAngleFrom && i < noAngleTo)) {
+      let e = i + 1;
+      while (e < len && text[e] !== '>' && text[e] !== '\n') e++;
+      if (text[e] === '>' && lastClose > e) target = e + 1;
+      else if (text[e] !== '>') [noAngleFrom, noAngleTo] = [i, e];
+    }
+    if (target < 0) {
+      let e = i;
+      while (e < len && text[e] !== ')' && !/\s/.test(text[e])) e++;
+      if (e > i) target = e;
+    }
+    if (target < 0) continue;
+    const close = text.indexOf(')', target);
+    if (close < 0) break;
+    out += text.slice(done, p) + f(text.slice(p, close + 1), text.slice(i, target));
+    done = from = close + 1;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
 
 /** Whether a link target is a file of the workspace that is not there (a link to no evidence). */
 export type MissingTarget = (target: string) => boolean;
@@ -71,7 +124,7 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>,
   if (PLACEHOLDER_START.test(text)) text = withoutPlaceholders(text);
   if (!EVIDENCE_RE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;
-  return EVIDENCE_RE.test(text.replace(EVIDENCE_LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+  return EVIDENCE_RE.test(replaceEvidenceLinks(text, (m, target) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
 }
 
 /** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */

@@ -27,6 +27,7 @@
  * `*a*`, `**` and `*a*`, or `**`, `a`, `**`, `b`, `**` and `*-*-*.md`.
  */
 import picomatch from 'picomatch';
+import { withoutDelimited } from './text-scan';
 
 /** Longest glob accepted. */
 export const MAX_GLOB = 4096;
@@ -135,7 +136,7 @@ function ambiguousRepeat(glob: string): string | undefined {
   for (const { kind, text, alts } of extglobs(glob)) {
     if (kind !== '+' && kind !== '*') continue;
     // One alternative of a fixed length (letters, `?`, classes) repeats in one way only.
-    const fixed = alts.length === 1 && alts[0] !== '' && !/[*{}()!+@|]/.test(alts[0].replace(/\\./g, '').replace(/\[[^\]]*\]/g, ''));
+    const fixed = alts.length === 1 && alts[0] !== '' && !/[*{}()!+@|]/.test(withoutDelimited(alts[0].replace(/\\./g, ''), '[', ']'));
     if (!fixed && !distinctWords(alts)) return text;
   }
   return undefined;

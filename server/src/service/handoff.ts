@@ -11,6 +11,7 @@ import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTa
 import { AUDIT_LAYOUT } from './layout';
 import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
+import { suffixStart } from './text-scan';
 
 export const INPUT_HANDOFF = 'input-handoff';
 export const OUTPUT_HANDOFF = 'output-handoff';
@@ -136,7 +137,8 @@ export function pathBases(root: string, phase: Phase | undefined): PathBases {
 /** Absolute path of a relative target from `folder` (fragment and query dropped). */
 export function resolveTarget(folder: string, target: string, root?: string): string | undefined {
   if (!isRelativeTarget(target)) return undefined;
-  let t = target.replace(/[#?].*$/, '');
+  const q = suffixStart(target, '#?');
+  let t = q < 0 ? target : target.slice(0, q);
   if (t === '') return undefined;
   try {
     // Every escape, `%23` and `%3F` too: a `#` or `?` in a file name is written so.
@@ -274,7 +276,7 @@ function samePlace(a: HandoffItem, b: HandoffItem): boolean {
 }
 
 /** A leading name that identifies nothing: numbered (`Input 1:`, `Step 2:`) or one our templates use (`Input:`, `Artifact:`). */
-const LEADING_GENERIC_NAME = /^(?:[^:]*\d+\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
+export const LEADING_GENERIC_NAME = /^(?:[^:]*\d\s*|\s*[*_]{0,2}(?:input|artifact|output|prerequisite|item|question|deliverable)s?[*_]{0,2}\s*):/i;
 
 /** A text without a leading name that identifies nothing (`Input 1:`, `Input:`), replaced by a space. */
 export function withoutGenericName(text: string): string {
@@ -684,7 +686,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
 /** Target `t`, relative to `fromFolder`, rewritten so that it resolves from `toFolder`. */
 export function rebaseTarget(t: string, fromFolder: string, toFolder: string): string {
   if (!isRelativeTarget(t) || t.startsWith('/')) return t;
-  const suffix = /[#?].*$/.exec(t)?.[0] ?? '';
+  const q = suffixStart(t, '#?');
+  const suffix = q < 0 ? '' : t.slice(q);
   const bare = t.slice(0, t.length - suffix.length);
   if (bare === '') return t;
   // A link's backslash escapes are read (a backslash is no separator here); the parentheses they kept

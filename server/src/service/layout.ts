@@ -434,7 +434,7 @@ function titlePattern(heading: string): { offset: number; re: RegExp }[] {
   const literals = heading.split(/\{N(?:[+-]\d+)?\}/);
   const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
   found = offsets.map((offset, i) => {
-    const before = /(\S+)\s*$/u.exec(literals[i])?.[1];
+    const before = /(?<!\S)(\S+)\s*$/u.exec(literals[i])?.[1];
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');

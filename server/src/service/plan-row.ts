@@ -329,13 +329,13 @@ function listItemEdit(
   const newGroup = sample.group !== undefined && !sameWorkstream(sample.workstream, p.workstream);
   const siblings = model.items.filter((i) => i.group === sample.group);
   const src = doc.lines[sample.item.line] ?? '';
-  const m = /^(\s*(?:>\s?)*\s*)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
+  const m = /^(\s*(?:(?:>\s?)+\s*)?)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
   const lead = m ? m[1] : '';
   const space = m ? m[5] : ' ';
   let marker = m?.[2] ?? '-';
   if (m && m[3] !== undefined) {
     // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
-    const nums = siblings.map((i) => Number(/^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
+    const nums = siblings.map((i) => Number(/^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
     const next = (!list && !staged) || newGroup ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
     marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
   }

@@ -192,7 +192,7 @@ export function folderWords(title: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/^_+|(?<!_)_+$/g, '')
     .slice(0, 80);
 }
 
@@ -539,7 +539,7 @@ function findPhase(svc: PhasegateService, id: string): Phase {
 
 /** What to write instead of an id that names no phase: the phase whose folder has that name, else the ids there are. */
 function phaseHint(svc: PhasegateService, id: string): string {
-  const want = id.replace(/\/+$/, '').toLowerCase();
+  const want = id.replace(/(?<!\/)\/+$/, '').toLowerCase();
   const named = svc.model.phases.filter((x) => basename(x.folder).toLowerCase() === want || x.id.toLowerCase().endsWith(`/${want}`));
   if (named.length === 1) return `: did you mean '${named[0].id}'?`;
   const ids = (named.length ? named : svc.model.phases).map((x) => x.id);

@@ -20,6 +20,7 @@ import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBase
 import { escapeCell } from './plan-row';
 import { rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
+import { replaceCodeSpans } from './text-scan';
 
 /** A template that does not compile or render, named by its file and line. */
 export class TemplateError extends Error {
@@ -649,9 +650,6 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
   });
 }
 
-/** A code span: a run of backticks, what it holds, the same run closing it. */
-const CODE_SPAN = /(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
-
 /**
  * Text without its emphasis markup: `**Phase 2: Testing** (Weeks 3-4)` → `Phase 2: Testing (Weeks 3-4)`.
  * Only delimiters that open and close a run, as Markdown reads them: `Phase_3_Advanced_CI` and `2 * 3` keep
@@ -662,7 +660,7 @@ export function withoutEmphasis(text: string): string {
   // Code spans stand aside while emphasis is read, as private-use characters that are neither word nor delimiter.
   const spans: string[] = [];
   const masked = text.includes('`')
-    ? text.replace(CODE_SPAN, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
+    ? replaceCodeSpans(text, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
     : text;
   const out = masked
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
@@ -686,10 +684,10 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
   }
   t = t
     .replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '')
-    // The suffix the prompt and response templates put after the title.
-    .replace(/\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
+    // The suffix the prompt and response templates put after the title (sought from the start of a run of blanks: each run gone over once).
+    .replace(/(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
     // The note the iAI framework puts after every phase's name: `(iAI Prompt-Driven)`, `(iAI Managed)`.
-    .replace(/\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i, '')
+    .replace(/(?<!\s)\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i, '')
     .trim();
   return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
 }
@@ -739,6 +737,7 @@ export function titleHeading(doc: ParsedDocument): Heading | undefined {
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
 export function folderTitle(folder: string): string | undefined {
+  // eslint-disable-next-line regexp/no-super-linear-backtracking -- a folder's name: at most 255 characters
   const m = /^phase[\s_-]*\d+[\s_-]*(.*)$/i.exec(basename(folder));
   const t = m?.[1].replace(/_/g, ' ').trim();
   return t || undefined;

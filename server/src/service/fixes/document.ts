@@ -122,6 +122,22 @@ const createLinkedFile: Fix = (svc, diag) => {
 const RATIONALE = '**Rationale**: [Why this decision]';
 
 /** Adds a `**Rationale**:` line at the end of the decision's own text, or fills an empty one. */
+/**
+ * Whether a line ends with a colon, perhaps emphasis after it, and blanks: `/:\s*(?:\*\*|__|\*|_)?\s*$/`,
+ * in one pass (the expression went over a long run of spaces once for each place it could end).
+ */
+export function endsWithLabelColon(src: string): boolean {
+  const t = src.trimEnd();
+  return ['', '**', '__', '*', '_'].some(
+    (mark) =>
+      t.endsWith(mark) &&
+      t
+        .slice(0, t.length - mark.length)
+        .trimEnd()
+        .endsWith(':'),
+  );
+}
+
 const insertRationale: Fix = (svc, diag) => {
   const d = diag.data as { heading: number; emptyLine: number | null } | undefined;
   const doc = svc.getDocument(diag.file);
@@ -135,7 +151,7 @@ const insertRationale: Fix = (svc, diag) => {
   const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;
   if (d.emptyLine !== null && d.emptyLine !== undefined) {
     const src = doc.lines[d.emptyLine] ?? '';
-    if (!new RegExp(RATIONALE_LABEL, 'i').test(src) || !/:\s*(?:\*\*|__|\*|_)?\s*$/.test(src)) return undefined;
+    if (!new RegExp(RATIONALE_LABEL, 'i').test(src) || !endsWithLabelColon(src)) return undefined;
     const end = src.length;
     const pad = src.endsWith(' ') ? '' : ' ';
     return {

@@ -87,7 +87,8 @@ export function itemValues(line: string, more: string[]): CellValue[] {
   if (named && named[0].trim() !== '') [name, rest] = [named[0].trim(), named[1].trim()];
   let location = '';
   let description = '';
-  const parts = splitAt(rest, /\s+[-–—]\s+/);
+  // From the start of a run of blanks only (the same first match; each run gone over once, not from each of its places).
+  const parts = splitAt(rest, /(?<!\s)\s+[-–—]\s+/);
   if (parts && (holdsPath(parts[0]) || name !== '')) [location, description] = [parts[0].trim(), parts[1].trim()];
   else if (parts) [name, description] = [parts[0].trim(), parts[1].trim()];
   else if (holdsPath(rest)) location = rest;

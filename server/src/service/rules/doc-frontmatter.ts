@@ -19,6 +19,40 @@ function describe(v: unknown): string {
   return 'not a mapping';
 }
 
+/** A key in a flow mapping, quoted or not (an unquoted one ends on a character that is no space), before its colon. */
+const FLOW_KEY = /(?:(["'])([^"':#,[\]{}]+)\1|()([^"':#,[\]{}](?:[^"':#,[\]{}]*[^\s"':#,[\]{}])?))\s*:/y;
+/** A key of a block mapping, as FLOW_KEY. */
+const BLOCK_KEY = /(?:(["'])([^"':#]+)\1|()([^"':#](?:[^"':#]*[^\s"':#])?))\s*:/y;
+
+type KeyAt = { start: number; quote: string; key: string };
+
+/** The key that starts at `line[start]` and its quote, as `^(["']?)(K+?)\1\s*:` reads them (K the characters of a key). */
+function keyAt(line: string, start: number, re: RegExp): KeyAt | undefined {
+  re.lastIndex = start;
+  const m = re.exec(line);
+  return m ? { start, quote: m[1] ?? '', key: m[2] ?? m[4] } : undefined;
+}
+
+/**
+ * The first key of a line, as `/^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/` reads it: after the indent and a
+ * list dash; or, when a colon follows them at once, the last character before it (the expression went over
+ * the spaces once for each place they could end: seconds for a line of a dash and 2,000 spaces).
+ */
+export function lineKey(line: string): KeyAt | undefined {
+  const lead = /^(\s*)(?:-(\s+))?/.exec(line)!;
+  const g = lead[0].length;
+  const m = keyAt(line, g, BLOCK_KEY);
+  if (m || line[g] !== ':') return m;
+  // The key is made of what the indent and dash were: from the last place before the colon they could end.
+  const from = lead[2] === undefined ? g - 1 : lead[2].length > 1 ? g - 1 : lead[1].length;
+  return from >= 0 ? keyAt(line, from, BLOCK_KEY) : undefined;
+}
+
+/** The flow-mapping key at `line[col]`, as `^(["']?)([^"':#,[\]{}]+?)\1\s*:` read it; else the line's first key. */
+export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
+  return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
+}
+
 /** The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line. */
 function refineError(lines: string[], message: string, r: Range): { message: string; range: Range } {
   const line = lines[r.start.line] ?? '';
@@ -26,9 +60,7 @@ function refineError(lines: string[], message: string, r: Range): { message: str
   if (/keys must be unique/i.test(message)) {
     // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
     const col = r.start.character;
-    const here = /^(["']?)([^"':#,[\]{}]+?)\1\s*:/.exec(line.slice(col));
-    const first = here ? undefined : /^(\s*(?:-\s+)?)(["']?)([^"':#]+?)\2\s*:/.exec(line);
-    const m = here ? { start: col, quote: here[1], key: here[2] } : first && { start: first[1].length, quote: first[2], key: first[3] };
+    const m = duplicateKeyAt(line, col);
     if (m) {
       const end = m.start + m.quote.length * 2 + m.key.length;
       return { message: `Front matter: duplicate key \`${m.key}\` (a key may appear once).`, range: range(r.start.line, m.start, r.start.line, end) };

@@ -57,9 +57,23 @@ export function withoutTrailingStars(value: string): string {
   return value.slice(0, end);
 }
 
+/**
+ * `name` without what `/\s*\([^)]*\)\s*$/` matches: a note in brackets that ends it, blanks before it included. In
+ * one pass (the expression went over the text after each `(` and each blank of a run again).
+ */
+export function withoutTrailingNote(name: string): string {
+  const e = name.trimEnd().length;
+  if (name[e - 1] !== ')') return name;
+  const open = name.indexOf('(', name.lastIndexOf(')', e - 2) + 1);
+  if (open < 0 || open >= e - 1) return name;
+  let start = open;
+  while (start > 0 && /\s/.test(name[start - 1])) start--;
+  return name.slice(0, start);
+}
+
 /** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
-  const keys = [nameKey(name), nameKey(name.replace(/\s*\([^)]*\)\s*$/, ''))];
+  const keys = [nameKey(name), nameKey(withoutTrailingNote(name))];
   for (const k of keys) {
     const m = metrics.find((x) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k));
     if (m) return m;
@@ -182,26 +196,114 @@ const METRICS_SECTION = /(^| )(metrics|kpis)( |$)/;
  * A list item `Name: value`, with an optional target after the value: `Code coverage: 70% (target >80%)`; a
  * status mark before the name (`✅ Code coverage: 84%`, `❌ …`, `⚠️ …`) is no part of it. The name ends on
  * a character that is no space: a run of spaces is gone over once, not once for each place it could end in it.
+ * As one expression (the text before the name, then this):
+ * `/^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d](?:[^:]*?[^:\s])?)(\s*(?:\*+\s*)?:\s*\**\s*)(\S(?:.*\S)?)\s*$/u`.
  */
-const METRIC_ITEM = /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d](?:[^:]*?[^:\s])?)(\s*(?:\*+\s*)?:\s*\**\s*)(\S(?:.*\S)?)\s*$/u;
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- items of at most MAX_METRIC_ITEM (1,000) characters, each start tried once (under 30 ms at worst)
+const METRIC_ITEM_REST = /([^:\d](?:[^:]*?[^:\s])?)(\s*(?:\*+\s*)?:\s*\**\s*)(\S(?:.*\S)?)\s*$/uy;
 /**
  * A list item `Name — value`, `Name - value`: a dash with spaces around it (an em dash needs none) for the
  * colon, before any colon. Read only when the value starts as a quantity does (a digit, `~`, `<`): `Risk -
- * mitigation`, `Code coverage - unit tests: 84%` are not such items.
+ * mitigation`, `Code coverage - unit tests: 84%` are not such items. As one expression:
+ * `/^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d\s](?:[^:]*?[^:\s])?)(\**(?:\s+[-–]\s+|\s*—\s*)\**\s*)([\d.~≈<>≤≥`](?:.*\S)?)\s*$/u`.
  */
-const METRIC_DASH_ITEM =
-  /^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)([^:\d\s](?:[^:]*?[^:\s])?)(\**(?:\s+[-–]\s+|\s*—\s*)\**\s*)([\d.~≈<>≤≥`](?:.*\S)?)\s*$/u;
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- items of at most MAX_METRIC_ITEM (1,000) characters, each start tried once (under 30 ms at worst)
+const METRIC_DASH_ITEM_REST = /([^:\d\s](?:[^:]*?[^:\s])?)(\**(?:\s+[-–]\s+|\s*—\s*)\**\s*)([\d.~≈<>≤≥`](?:.*\S)?)\s*$/uy;
 
 /** Longer than any metric a list item states: not read as one (what is this long is prose, and is not gone over by the patterns). */
 const MAX_METRIC_ITEM = 1000;
 
+/** A status mark before a metric's name. */
+const STATUS_MARK = /[^\p{L}\p{N}\s:*_([`]/uy;
+const SPACES = /\s*/y;
+const STARS = /\**/y;
+
+/** Where the run of `re` (sticky, matching empty) that starts at `from` in `text` ends. */
+function runEnd(re: RegExp, text: string, from: number): number {
+  re.lastIndex = from;
+  re.exec(text);
+  return re.lastIndex;
+}
+
+/**
+ * `text` matched by `^(\s*(?:[^\p{L}\p{N}\s:*_([`]{1,3}\s+)?\**\s*)` followed by `rest` (sticky), as that one
+ * expression matches it (groups included), trying the places the name can start in the same order; but each
+ * place once: the expression tried `rest` once for each way of splitting the spaces before the name, which
+ * took seconds for a mark and 1,000 spaces.
+ */
+function metricMatch(text: string, rest: RegExp): RegExpExecArray | null {
+  const tried = new Set<number>();
+  const attempt = (g: number): RegExpExecArray | null => {
+    if (tried.has(g)) return null;
+    tried.add(g);
+    rest.lastIndex = g;
+    const m = rest.exec(text);
+    if (!m) return null;
+    const out = [text, text.slice(0, g), ...m.slice(1)] as unknown as RegExpExecArray;
+    out.index = 0;
+    out.input = text;
+    return out;
+  };
+  // `\**\s*` from `x`, then the name.
+  const tail = (x: number): RegExpExecArray | null => {
+    for (let st = runEnd(STARS, text, x); st >= x; st--) {
+      for (let g = runEnd(SPACES, text, st); g >= st; g--) {
+        const m = attempt(g);
+        if (m) return m;
+      }
+    }
+    return null;
+  };
+  for (let i = runEnd(SPACES, text, 0); i >= 0; i--) {
+    // Up to three marks and the spaces after them, else none.
+    const marks: number[] = [];
+    for (let p = i; marks.length < 3; p = STATUS_MARK.lastIndex) {
+      STATUS_MARK.lastIndex = p;
+      if (!STATUS_MARK.test(text)) break;
+      marks.push(STATUS_MARK.lastIndex);
+    }
+    for (let j = marks.length - 1; j >= 0; j--) {
+      for (let k = runEnd(SPACES, text, marks[j]); k > marks[j]; k--) {
+        const m = tail(k);
+        if (m) return m;
+      }
+    }
+    const m = tail(i);
+    if (m) return m;
+  }
+  return null;
+}
+
 /** An item's metric, `Name: value` or `Name — value`: the text before the name, the name, the separator, the value. */
-function metricItem(text: string): RegExpExecArray | null {
+export function metricItem(text: string): RegExpExecArray | null {
   if (text.length > MAX_METRIC_ITEM) return null;
   // Without a dash there is no dash form to try (performance only).
-  return (/[-–—]/.test(text) && METRIC_DASH_ITEM.exec(text)) || METRIC_ITEM.exec(text);
+  return (/[-–—]/.test(text) && metricMatch(text, METRIC_DASH_ITEM_REST)) || metricMatch(text, METRIC_ITEM_REST);
 }
-const INLINE_TARGET = /\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i;
+/** The words after an opening bracket that make what it holds a target: `(target: >80%)`. */
+const INLINE_TARGET_WORD = /\s*(?:target|goal|threshold|expected)\s*(?::\s*)?/iy;
+/**
+ * A target in brackets that ends a value, `… (target: >80%)`, as `/\s*[(\[]\s*(?:target|goal|threshold|expected)\s*:?\s*([^)\]]*?)\s*[)\]]\s*$/i`
+ * finds it (where it starts, spaces before it included, and what it holds), in one pass: the expression went
+ * over the text after each bracket again for each place its spaces could end (seconds for 1,000 spaces).
+ */
+export function inlineTarget(value: string): { index: number; text: string } | undefined {
+  const e = value.trimEnd().length;
+  const close = value.charCodeAt(e - 1);
+  if (close !== 41 && close !== 93) return undefined;
+  // What it holds has no closing bracket.
+  let from = e - 2;
+  while (from >= 0 && value[from] !== ')' && value[from] !== ']') from--;
+  for (let q = from + 1; q < e - 1; q++) {
+    if (value[q] !== '(' && value[q] !== '[') continue;
+    INLINE_TARGET_WORD.lastIndex = q + 1;
+    if (!INLINE_TARGET_WORD.test(value) || INLINE_TARGET_WORD.lastIndex > e - 1) continue;
+    let index = q;
+    while (index > 0 && /\s/.test(value[index - 1])) index--;
+    return { index, text: value.slice(INLINE_TARGET_WORD.lastIndex, e - 1).trimEnd() };
+  }
+  return undefined;
+}
 /**
  * A listed value marked as a baseline rather than a result: `Code coverage: 62% (baseline)`, `… (before)`,
  * `Code coverage (baseline): 62%`, `Code coverage: baseline 62%` (a Foundation Audit & Baseline phase measures them).
@@ -249,9 +351,9 @@ const metrics: Rule = {
         const name = m[2];
         let value = m[4];
         let targetText = '';
-        const target = INLINE_TARGET.exec(value);
+        const target = inlineTarget(value);
         if (target) {
-          targetText = cellText(target[1]);
+          targetText = cellText(target.text);
           value = value.slice(0, target.index);
         }
         value = withoutTrailingStars(value);

@@ -25,8 +25,8 @@ const FILLER_HINT = /\d[:*_\s]*$/;
  * An item whose whole text is a numbered filler word of a template (`Prerequisite 1`, `Step 2`, `Question 1`,
  * `Artifact 1:`), markup aside: nothing of the item is written yet. `Step 1: run the migration` is written.
  */
-const FILLER_ITEM =
-  /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*:?\s*(?:\*\*|__|\*|_)?\s*$/i;
+export const FILLER_ITEM =
+  /^\s*(?:\*\*|__|\*|_)?((prerequisite|step|question|input|output|artifact|deliverable|decision|risk|dependency|item)\s*#?\d+)(?:\*\*|__|\*|_)?\s*(?::\s*)?(?:(?:\*\*|__|\*|_)\s*)?$/i;
 
 /**
  * The sections of a handoff where the phase system design's handoff template numbers its items as filler

@@ -226,8 +226,8 @@ export interface Labelled<T> {
 }
 
 /** Parts of a compound text: `, ` (not a thousands comma), `;` and ` and ` separate them. */
-const PART_SEPARATOR = /\s*;\s*|,\s+|\s+and\s+/i;
-const LABEL_FIRST = /^([\p{L}][\p{L}\p{N}\s-]*?)\s*:\s*(.+)$/u;
+export const PART_SEPARATOR = /(?:(?<!\s)\s+)?;\s*|,\s+|(?<!\s)\s+and\s+/i;
+export const LABEL_FIRST = /^(\p{L}(?:[\p{L}\p{N}\s-]*[\p{L}\p{N}-])?)\s*:\s*(\S.*|[^\S\n\r\u2028\u2029])$/u;
 
 function labelKey(words: string): string {
   return words

@@ -12,6 +12,7 @@ import { topItems } from '../handoff';
 import { itemBody, withoutPlaceholders } from './doc-util';
 import { HANDOFF_KINDS, fillerItem } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
+import { linksAsText } from '../text-scan';
 
 /** Items that say there is nothing to list. */
 const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
@@ -31,8 +32,8 @@ const RATIONALE_TITLES = ['Rationale', 'Reason', 'Reasons', 'Reasoning', 'Why', 
  * Whether a decision item's text gives its reason by an arrow (`→ why`), a `because`, or a rationale label
  * with something after it (`Rationale: …`, `reason: …`, `Why: …`; not the label alone).
  */
-function givesReason(body: string): boolean {
-  return ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*:?\s*[^\s:]/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body);
+export function givesReason(body: string): boolean {
+  return ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*(?::\s*)?[^\s:]/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body);
 }
 
 /** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
@@ -93,7 +94,7 @@ function hasSubsection(doc: ParsedDocument, section: Section, title: string): bo
  * `### Decision 3`, `### Decision: Use Postgres` (a number or a colon after `Decision`); not `## Decision Log`
  * nor `## Decision Criteria`.
  */
-const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*#?\s*\d|[^:]{0,30}:)/i;
+export const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*(?:#\s*)?\d|[^:]{0,30}:)/i;
 export function decisionSections(doc: ParsedDocument): Section[] {
   return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(decisionTitle(s.title)) && !/^decision log\b/.test(s.key));
 }
@@ -325,7 +326,7 @@ function itemParagraph(doc: ParsedDocument, item: ListItem): string {
 }
 
 /** `Decision 3:`, `**Decision**:` at the start of an item. */
-const DECISION_PREFIX_RE = /^\s*(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?/i;
+export const DECISION_PREFIX_RE = /^\s*(?:\*\*|__)?decision(?:\s*(?:#\s*)?\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?/i;
 /** A dash with white space on each side (` - `, ` -- `, ` – `, ` — `), or an em dash between two words (`tool—it`). */
 const DASH_RE = /\s(?:--|[-–—])(?=\s)|(?<=[\p{L}\p{N}])—(?=\p{L})/gu;
 /** What says a decision's state, owner or place rather than why it was taken: `— approved by the CTO`, `— see ADR-4`. */
@@ -386,7 +387,7 @@ export function withoutTrailingPunctuation(w: string): string {
 
 /** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
 function dashReason(after: string): DashVerdict {
-  const t = withoutPlaceholders(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1'))
+  const t = withoutPlaceholders(linksAsText(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' '), true))
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/[*_`~]/g, '')
     .replace(/^[\s\p{P}]+/u, '');
@@ -409,7 +410,7 @@ function pendingItem(text: string): boolean {
 }
 
 /** `Decision:` or `Decision 3:` and what follows it. */
-const DECISION_ITEM_RE = /^(?:\*\*|__)?decision(?:\s*#?\s*\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(.*)$/i;
+export const DECISION_ITEM_RE = /^(?:\*\*|__)?decision(?:\s*(?:#\s*)?\d+)?(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(\S.*|)$/i;
 
 /** Whether a decision heading says the decision is not taken yet: `Decision 7: TBD`, `**Decision:** Pending`. */
 function pendingHeading(title: string): boolean {
@@ -428,9 +429,9 @@ const RATIONALE_COL = /^\W*(?:rationale|reason(?:ing|s)?|why|justification)\W*$/
  * `Risk: impact - mitigation`: the text after `Risk…:`, or undefined when the item is not a risk. Nor is an
  * item about the risk register (`Risk register: see the table`, `Risk owner: Ana`, `Risk level: medium`).
  */
-function riskRest(text: string): string | undefined {
+export function riskRest(text: string): string | undefined {
   const m =
-    /^(?:\*\*|__)?risk\b(?!\s*(?:register|owners?|levels?|scores?|ratings?|appetite|tolerance|assessments?|categor(?:y|ies)|matrix|management|review|status|profile|log|summary|strateg(?:y|ies)|plan)\b)[^:]{0,40}:(?:\*\*|__)?\s*(.*)$/i.exec(
+    /^(?:\*\*|__)?risk\b(?!\s*(?:register|owners?|levels?|scores?|ratings?|appetite|tolerance|assessments?|categor(?:y|ies)|matrix|management|review|status|profile|log|summary|strateg(?:y|ies)|plan)\b)[^:]{0,40}:(?:\*\*|__)?\s*(\S.*|)$/i.exec(
       text.trim(),
     );
   return m ? m[1] : undefined;

@@ -31,8 +31,8 @@ export function specSection(
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
 }
 
-/** A note in parentheses that ends a heading: ` (via iAI Prompt)`. */
-const NOTE = /\s*\([^()]*\)\s*$/;
+/** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
+export const NOTE = /(?<!\s)\s*\([^()]*\)\s*$/;
 
 /** Whether a section's title is one of the alias `keys` followed by a note (`Key Activities (via iAI Prompt)`). */
 function notedAlias(section: Pick<Section, 'title'>, keys: ReadonlySet<string>): boolean {

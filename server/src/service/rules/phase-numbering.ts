@@ -4,9 +4,16 @@ import type { Phase } from '../workspace';
 import { range } from '../types';
 import { lowerBound } from '../sorted';
 import type { Rule, RuleContext } from './rule';
+import { suffixStart } from '../text-scan';
+
+/** `group.replace(/#.*$/, '')`, in one pass. */
+function withoutSuffix(group: string): string {
+  const q = suffixStart(group, '#');
+  return q < 0 ? group : group.slice(0, q);
+}
 
 function groupName(p: Phase): string {
-  return p.workstream !== undefined ? `workstream ${p.workstream}` : `${basename(p.group.replace(/#.*$/, '')) || '/'}/`;
+  return p.workstream !== undefined ? `workstream ${p.workstream}` : `${basename(withoutSuffix(p.group)) || '/'}/`;
 }
 
 /** Phases of a group by number, and its numbers in order: built once per group, not per phase (performance only). */

@@ -150,7 +150,7 @@ const PHASE_START = /^phase[\s_-]*(\d+)(?=$|[\s_:.,;)\-–—])/i;
 /** A name that is a phase's alone, or with its title after a separator: `Phase 2`, `Phase 2: Deps`, `Phase 2 — Deps`, `Phase 2 (Deps)`, `Phase_2_Deps`. */
 const PHASE_NAME = /^phase[\s_-]*\d+(?:$|\s*[:.(–—]|\s+-\s|_)/i;
 /** A phase's id: `Build/Phase_1_CI`. */
-const PHASE_ID = /^[^/\s]+\/phase[_-]?\d+\S*$/i;
+export const PHASE_ID = /^[^/\s]+\/phase[_-]?\d\S*$/i;
 /** An inline link; the first group is its text, the second its target. */
 const ITEM_LINK = new RegExp(INLINE_LINK, 'g');
 
@@ -484,7 +484,7 @@ export function isCompleteStatus(text: string): boolean {
 function headingWorkstream(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
   if (!workstreams.length) return undefined;
   for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
-    const title = doc.sections[i].title.replace(/\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
+    const title = doc.sections[i].title.replace(/(?<!\s)\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
     const k = workstreamKey(title);
     const ws = workstreams.find((w) => workstreamKey(w) === k);
     if (ws !== undefined) return ws;
@@ -498,8 +498,8 @@ function rowWorkstream(cells: TableCell[], cols: PlanColumns): string {
 }
 
 /** The number a row's Phase cell gives: `Phase 1: Source Code Management`, `Phase_1`, or the number alone (`1`, `#1`, `**1**`). */
-function phaseNumberOf(text: string): RegExpExecArray | null {
-  return /phase\s*(\d+)/i.exec(text.replace(/[_-]/g, ' ')) ?? /^[\s*_]*#?\s*(\d+)[\s*_]*$/.exec(text);
+export function phaseNumberOf(text: string): RegExpExecArray | null {
+  return /phase\s*(\d+)/i.exec(text.replace(/[_-]/g, ' ')) ?? /^[\s*_]*(?:#\s*)?(\d+)[\s*_]*$/.exec(text);
 }
 
 /** Whether a row names a phase: by link to its folder, by folder name or id, or by workstream and number. */

@@ -37,7 +37,7 @@ export function blockLines(doc: ParsedDocument, cb: CodeBlock): number[] {
 }
 
 /** Output a test runner prints: summaries of pytest, jest, vitest, mocha, unittest, go, cargo, JUnit, TAP, rspec. */
-const RUN_OUTPUT = [
+export const RUN_OUTPUT = [
   /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded|ok)\b/i,
   /\bTests?:\s+\d+/i,
   /\bTests run:\s*\d+/i,
@@ -47,12 +47,13 @@ const RUN_OUTPUT = [
   /^\s*(?:---\s*)?(?:PASS|FAIL|ok)\s*[:\s]/,
   /\btest result:\s*(?:ok|FAILED)/i,
   /^\s*(?:not\s+)?ok\s+\d+\b/,
-  /\d+\s+examples?,\s*\d+\s+failures?/i,
-  // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line).
-  /={3}.*\b(?:passed|failed|error)\b.*={3}/i,
+  /(?<!\d)\d+\s+examples?,\s*\d+\s+failures?/i,
+  // `={3,}.*…` is the same test, but backtracks over every run of `=` (tens of µs on a pytest separator line). Runs of
+  // digits and of `=` are tried from their first character only (the same test; each run gone over once).
+  /(?<!=)={3}.*\b(?:passed|failed|error)\b.*={3}/i,
   /[✓✔✕✗✘✖❌]/,
-  /\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*\d+/i,
-  /\bcoverage\b.*\d+(?:\.\d+)?\s*%/i,
+  /\bexit(?:ed)?\s+(?:code|status|with code)\s*(?::\s*)?\d/i,
+  /\bcoverage\b.*\d(?:\.\d+)?\s*%/i,
 ];
 
 /** What every failure pattern of `failureInFull` holds (case aside). */
@@ -105,7 +106,7 @@ export function failureInFull(line: string): boolean {
   // "failed: 2", "Failures: 1", "failures=1"
   const labelled = /\b(?:failed|failures?|errors?)\s*[:=]\s*(\d+)/gi;
   for (let m = labelled.exec(line); m; m = labelled.exec(line)) if (Number(m[1]) > 0) return true;
-  if (/\bexit(?:ed)?\s+(?:code|status|with code)\s*:?\s*([1-9]\d*)\b/i.test(line)) return true;
+  if (/\bexit(?:ed)?\s+(?:code|status|with code)\s*(?::\s*)?[1-9]\d*\b/i.test(line)) return true;
   // Runner keywords, upper case as the runners print them: pytest/unittest FAILED, jest/go FAIL, pytest ERRORS/ERROR.
   if (/(^|[\s(=:-])FAILED\b(?!\s*[:=]\s*0\b)/.test(line) && !/\b0\s+FAILED\b/.test(line)) return true;
   if (/^\s*(?:---\s*)?FAIL\b/.test(line)) return true;
@@ -157,13 +158,13 @@ const SHELL_INFO = /^\{?\.?(?:bash|sh|shell|zsh|fish|ksh|csh|tcsh|powershell|pws
  * passed`, `Ran 2 tests`, `test result: ok`), or its line for a failed test or package (`--- FAIL: TestX`,
  * `FAIL pkg 0.01s`, `not ok 3`, `FAILED tests/x.py::test_y`).
  */
-const RUN_SUMMARY = [
+export const RUN_SUMMARY = [
   /\b\d+\s+(?:tests?\s+)?(?:passed|passing|failed|failing|pending|skipped|errors?|failures?|succeeded)\b/i,
   /\bTests?:\s+\d+/i,
   /\bTests run:\s*\d+/i,
   /\bRan \d+ tests?\b/,
   /\btest result:\s*(?:ok|FAILED)/i,
-  /\d+\s+examples?,\s*\d+\s+failures?/i,
+  /(?<!\d)\d+\s+examples?,\s*\d+\s+failures?/i,
   // What a runner prints for a failed test or package without a summary line: go test, TAP, pytest.
   /^\s*--- FAIL:\s+\S/,
   /^FAIL\s+\S+\s+\d+(?:\.\d+)?s\b/,
@@ -176,8 +177,8 @@ const RUN_SUMMARY = [
  * "before" says when the run was made, not that it is an old one (`Final run before sign-off`): only
  * "before" the change it compares with does (`Before the fix`, `before remediation`), or a heading of its own (`## Before`).
  */
-const EARLIER_RUN =
-  /\b(?:baseline|previous|earlier)\b|\bbefore\s+(?:the\s+|this\s+|our\s+)?(?:fix(?:es)?|changes?|remediation|refactor(?:ing)?|upgrade|migration|phase|work)\b|^\W*(?:#+\s*)?before\W*$/i;
+export const EARLIER_RUN =
+  /\b(?:baseline|previous|earlier)\b|\bbefore\s+(?:the\s+|this\s+|our\s+)?(?:fix(?:es)?|changes?|remediation|refactor(?:ing)?|upgrade|migration|phase|work)\b|^\W*before\W*$/i;
 const LATER_RUN = /\b(?:after|now|current)\b/i;
 
 function saysEarlier(text: string): boolean {
