@@ -274,7 +274,7 @@ function chooseList(pt: PlanTables, p: NewPlanPhase): { list?: PlanList; staged?
 
 /** The number of an ordered list item's line (`3.` → 3). */
 function itemNumber(src: string): number | undefined {
-  const m = /^\s*(?:>\s?)*\s*(\d+)[.)]/.exec(src);
+  const m = /^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/.exec(src);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -373,7 +373,7 @@ function listItemEdit(
     let ghead = gsrc.slice(0, sample.group!.textRange.start.character).replace(/\[[xX]\]/, '[ ]');
     // An ordered list of parent items counts on from its last.
     const num = itemNumber(doc.lines[last.line] ?? '');
-    if (num !== undefined && itemNumber(ghead) !== undefined) ghead = ghead.replace(/\d+(?=[.)])/, String(num + 1));
+    if (num !== undefined && itemNumber(ghead) !== undefined) ghead = ghead.replace(/(?<!\d)\d+(?=[.)])/, String(num + 1));
     const gtext = respell(sample.group!.text, sample.workstream!, p.workstream) ?? p.workstream;
     let end = last.endLine;
     while (end > last.line && (doc.lines[end] ?? '').trim() === '') end--;
