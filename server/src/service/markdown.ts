@@ -4,6 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
+import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
 import { Position, Range, range } from './types';
@@ -148,6 +149,8 @@ const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 // Its 'normalize' rule (line ends to '\n', NUL to U+FFFD) is done by markdownBody, which already
 // joins the lines with '\n', and only when there is something to replace (performance only).
 md.core.ruler.disable(['inline', 'text_join', 'normalize']);
+// HTML blocks as markdown-it reads them, a tag alone on its line recognised in one pass (html-block.ts).
+useLinearHtmlBlock(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
@@ -867,109 +870,6 @@ function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined
   // A setext heading's underline is the last line of its map.
   const endLine = t.map ? Math.max(line, t.map[1] - 1) : line;
   doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, endLine, src.length, start, Math.max(start, end)));
-}
-
-/** Whether `c` is white space as `\s` reads it. */
-function isRegExpSpace(c: number): boolean {
-  return (
-    (c >= 9 && c <= 13) ||
-    c === 32 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-/**
- * The length of markdown-it's HTML open or close tag (`HTML_OPEN_CLOSE_TAG_RE`) at `src[i]`, read no further
- * than `to`; 0 when none is there. A `<!--` inside one is no comment. Read in one pass: the expression,
- * `/^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)/`,
- * backtracks exponentially over white space outside ASCII (`\u00a0`), which both `\s` and an unquoted value
- * match. At most one prefix matches it (a `>` outside quotes ends a tag), so where the white space goes is
- * chosen once: an unquoted value ends where the white space before a following attribute starts.
- */
-export function htmlTagLength(src: string, i: number, to: number): number {
-  const at = (x: number) => (x < to ? src.charCodeAt(x) : -1);
-  const letter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
-  const tagChar = (c: number) => letter(c) || (c >= 48 && c <= 57) || c === 45;
-  const nameStart = (c: number) => letter(c) || c === 95 || c === 58;
-  const nameChar = (c: number) => nameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
-  // `[^"'=<>\`\x00-\x20]`
-  const valueChar = (c: number) => c > 32 && c !== 34 && c !== 39 && c !== 61 && c !== 60 && c !== 62 && c !== 96;
-  const skipSpace = (x: number) => {
-    while (x < to && isRegExpSpace(src.charCodeAt(x))) x++;
-    return x;
-  };
-  // Whether white space outside ASCII (an unquoted value on its own) is in `src[from, until)`.
-  const wideSpaceIn = (from: number, until: number) => {
-    for (let x = from; x < until; x++) if (src.charCodeAt(x) > 32) return true;
-    return false;
-  };
-  let p = i + 1;
-  if (at(i) !== 60) return 0;
-  if (at(p) === 47) {
-    if (!letter(at(p + 1))) return 0;
-    p += 2;
-    while (tagChar(at(p))) p++;
-    p = skipSpace(p);
-    return at(p) === 62 ? p + 1 - i : 0;
-  }
-  if (!letter(at(p))) return 0;
-  p++;
-  while (tagChar(at(p))) p++;
-  // After the tag name or an attribute.
-  for (;;) {
-    const q = skipSpace(p);
-    if (at(q) === 62) return q + 1 - i;
-    if (at(q) === 47 && at(q + 1) === 62) return q + 2 - i;
-    if (q === p || !nameStart(at(q))) return 0;
-    let n = q + 1;
-    while (nameChar(at(n))) n++;
-    let e = skipSpace(n);
-    if (at(e) !== 61) {
-      // No value.
-      p = n;
-      continue;
-    }
-    // A value after `=`: quoted, unquoted, or (the white space after `=` being all there is) a space outside ASCII.
-    for (;;) {
-      const v = e + 1;
-      const w = skipSpace(v);
-      const c = at(w);
-      if (c === 34 || c === 39) {
-        const close = src.indexOf(String.fromCharCode(c), w + 1);
-        if (close < 0 || close >= to) return 0;
-        p = close + 1;
-        break;
-      }
-      if (!valueChar(c)) {
-        if (!wideSpaceIn(v, w)) return 0;
-        p = w;
-        break;
-      }
-      let r = w;
-      while (valueChar(at(r))) r++;
-      // White space that ends the value may start what follows it.
-      let t = r;
-      while (t > w && isRegExpSpace(src.charCodeAt(t - 1))) t--;
-      e = skipSpace(t);
-      if (at(e) !== 61) {
-        p = t;
-        break;
-      }
-      // `=` after it: the value ends before the name of the next attribute, which ends it.
-      let k = t;
-      while (k > w && nameChar(src.charCodeAt(k - 1))) k--;
-      if (k === t || !nameStart(src.charCodeAt(k))) return 0;
-      if (k > w ? !isRegExpSpace(src.charCodeAt(k - 1)) : !wideSpaceIn(v, w - 1)) return 0;
-    }
-  }
 }
 
 /**
