@@ -1485,13 +1485,15 @@ describe('document rules', () => {
         '| Test execution time | < 5 min | unit: 3 min, e2e: 7 min |',
         '| Test execution time | < 5 min | unit: 3 min, e2e: 4 min |',
         '| Security vulnerabilities | 0 | 0 critical, 2 high |',
+        '| Code coverage | > 80% | 84% lines / 71% branches |',
+        '| Throughput | < 2000 req/s | 2500 req/s |',
         // A lower bound of counts may be met by the parts together: not judged; nor a target for one word only.
         '| Tests | > 100 | 60 unit, 50 e2e |',
         '| Security vulnerabilities | 0 critical | 1 critical, 2 high |',
       ];
       const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
       // Listed, by the configured threshold of its name (the default Code coverage > 80%).
-      const list = '# V\n\n## Success Metrics\n\n- Code coverage: 74% lines, 71% branches\n';
+      const list = '# V\n\n## Success Metrics\n\n- Code coverage: 74% lines / 71% branches\n';
       const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text, 'phase-2/07-VALIDATION.md': list });
       const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
       assert.deepEqual(
@@ -1501,13 +1503,16 @@ describe('document rules', () => {
           [6, 'Code coverage is lines: 79.5%; branches: 90%; target >= 80% (missed: lines)'],
           [7, 'Test execution time is unit: 3 min, e2e: 7 min; target < 5 min (missed: e2e)'],
           [9, 'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high)'],
+          [10, 'Code coverage is 84% lines / 71% branches; target > 80% (missed: branches)'],
+          // A slash within a unit separates nothing: one value.
+          [11, 'Throughput is 2500 req/s; target < 2000 req/s'],
         ],
       );
       const at = text.split('\n')[4].indexOf('85% lines, 72% branches');
       assert.deepEqual(ds[0].range, range(4, at, 4, at + '85% lines, 72% branches'.length));
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-2/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
-        [[4, 'Code coverage is 74% lines, 71% branches; target > 80% (missed: lines, branches)']],
+        [[4, 'Code coverage is 74% lines / 71% branches; target > 80% (missed: lines, branches)']],
       );
     });
 

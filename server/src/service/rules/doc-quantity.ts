@@ -225,8 +225,8 @@ export interface Labelled<T> {
   value: T;
 }
 
-/** Parts of a compound text: `, ` (not a thousands comma), `;` and ` and ` separate them. */
-export const PART_SEPARATOR = /(?:(?<!\s)\s+)?;\s*|,\s+|(?<!\s)\s+and\s+/i;
+/** Parts of a compound text: `, ` (not a thousands comma), `;`, ` and ` and ` / ` separate them (not `/` within a unit: `req/s`). */
+export const PART_SEPARATOR = /(?:(?<!\s)\s+)?;\s*|,\s+|(?<!\s)\s+(?:and|\/)\s+/i;
 export const LABEL_FIRST = /^(\p{L}(?:[\p{L}\p{N}\s-]*[\p{L}\p{N}-])?)\s*:\s*(\S.*|[^\S\n\r\u2028\u2029])$/u;
 
 function labelKey(words: string): string {
