@@ -58,8 +58,18 @@ describe('metric quantities', () => {
       ['2', { value: 2, unit: '' }],
       ['1,200', { value: 1200, unit: '' }],
       ['~ 85 % ✅', { value: 85, unit: '%' }],
+      // Words after it may hold digits (a percentile, a kind of test); its word is the whole word.
+      ['12 min p95', { value: 720, unit: 's' }],
+      ['3 e2e', { value: 3, unit: '', word: 'e2e' }],
+      ['4 x86 builds', { value: 4, unit: '', word: 'x86' }],
     ];
     for (const [text, want] of cases) assert.deepEqual(parseQuantity(text), want, text);
+    assert.deepEqual(parseLabelledQuantities('3 min unit, 7 min e2e'), [
+      { label: 'unit', value: { value: 180, unit: 's' } },
+      { label: 'e2e', value: { value: 420, unit: 's' } },
+    ]);
+    // More numbers after it are not words: not read.
+    for (const text of ['85% on py3.11', '5 of 10', '3 min 2nd run']) assert.equal(parseQuantity(text), undefined, text);
   });
 
   it('does not guess: words, several numbers or placeholders are not quantities', () => {

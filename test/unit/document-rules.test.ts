@@ -1484,6 +1484,7 @@ describe('document rules', () => {
         '| Code coverage | >= 80% | lines: 79.5%; branches: 90% |',
         '| Test execution time | < 5 min | unit: 3 min, e2e: 7 min |',
         '| Test execution time | < 5 min | unit: 3 min, e2e: 4 min |',
+        '| Test execution time | < 5 min | 3 min unit, 7 min e2e |',
         '| Security vulnerabilities | 0 | 0 critical, 2 high |',
         '| Code coverage | > 80% | 84% lines / 71% branches |',
         '| Throughput | < 2000 req/s | 2500 req/s |',
@@ -1502,10 +1503,11 @@ describe('document rules', () => {
           [4, 'Code coverage is 85% lines, 72% branches; target > 80% (missed: branches)'],
           [6, 'Code coverage is lines: 79.5%; branches: 90%; target >= 80% (missed: lines)'],
           [7, 'Test execution time is unit: 3 min, e2e: 7 min; target < 5 min (missed: e2e)'],
-          [9, 'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high)'],
-          [10, 'Code coverage is 84% lines / 71% branches; target > 80% (missed: branches)'],
+          [9, 'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e)'],
+          [10, 'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high)'],
+          [11, 'Code coverage is 84% lines / 71% branches; target > 80% (missed: branches)'],
           // A slash within a unit separates nothing: one value.
-          [11, 'Throughput is 2500 req/s; target < 2000 req/s'],
+          [12, 'Throughput is 2500 req/s; target < 2000 req/s'],
         ],
       );
       const at = text.split('\n')[4].indexOf('85% lines, 72% branches');

@@ -91,11 +91,13 @@ function clean(text: string): string {
 }
 
 /**
- * Whatever follows the quantity: words are fine ("critical", "of public APIs"), and so is a note in parentheses
- * (`12 min (p95)`, `99.5% (30-day)`, `7 (all in dev dependencies)`); more numbers or comparisons are not.
+ * Whatever follows the quantity: words are fine ("critical", "of public APIs"), also words with digits in them
+ * ("e2e", "p95"), and so is a note in parentheses (`12 min (p95)`, `99.5% (30-day)`, `7 (all in dev
+ * dependencies)`); more numbers or comparisons are not.
  */
 function tailOk(rest: string): boolean {
-  return !/[\d<>=≤≥,;]/.test(rest.includes('(') ? rest.replace(/\([^()]*\)/g, ' ') : rest);
+  const bare = rest.includes('(') ? rest.replace(/\([^()]*\)/g, ' ') : rest;
+  return !/[\d<>=≤≥,;]/.test(/\d/.test(bare) ? bare.replace(/\p{L}[\p{L}\p{N}]*/gu, ' ') : bare);
 }
 
 /** Parses a value such as `76%`, `4m 30s`, `3 minutes`, `2`, `99.95 %`. */
@@ -174,7 +176,8 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
     if (u !== 's') break;
   }
   if (parts === 0 || unit === undefined) return undefined;
-  const word = unit === '' ? /^\s*([a-z]+)/i.exec(s)?.[1].toLowerCase() : undefined;
+  // The word whole, digits in it too (`3 e2e` counts e2e, not e).
+  const word = unit === '' ? /^\s*([a-z][a-z\d]*)/i.exec(s)?.[1].toLowerCase() : undefined;
   return { q: word ? { value: total, unit, word } : { value: total, unit }, tail: s };
 }
 
