@@ -313,6 +313,18 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
 });
 
 describe('decision-without-rationale: a label with nothing after it', () => {
+  it('reports an arrow followed by a connective or punctuation alone (`→ because`, `→ .`); a word, a link or a placeholder after it is one', async () => {
+    const bare = ['- Decision 1: Use Loki → because', '- Decision 2: Use Helm → *since*.', '- Decision 3: Use Vault -> .'];
+    const given = [
+      '- Decision 4: Use k6 → because scripts are plain JavaScript',
+      '- Decision 5: Use Trivy → fewer tools',
+      '- Decision 6: Use Renovate → [ADR-6](adr/6.md)',
+      '- Decision 7: Use Argo → [Why]',
+    ];
+    assert.deepEqual(await reportedLines(HANDOFF, handoff([...bare, ...given])), bare);
+    assert.deepEqual(await reportedLines(DECISIONS, ['# Decisions', '', ...bare, ...given, ''].join('\n')), bare);
+  });
+
   it('reports `reason:`, `because:` or `Rationale:` followed by nothing; a placeholder there is reported by unfilled-placeholder', async () => {
     const bare = ['- Decision 1: Use Loki, reason:', '- Decision 2: Use Helm. Rationale:'];
     const filled = ['- Decision 3: Use Vault, reason: secrets rotate without redeploys', '- Decision 4: Use k6 → [Why this tool was chosen]'];

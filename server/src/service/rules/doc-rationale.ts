@@ -33,7 +33,28 @@ const RATIONALE_TITLES = ['Rationale', 'Reason', 'Reasons', 'Reasoning', 'Why', 
  * with something after it (`Rationale: …`, `reason: …`, `Why: …`; not the label alone).
  */
 export function givesReason(body: string): boolean {
-  return ARROW_RE.test(body) || /\b(?:rationale|because|reason)\b\s*(?::\s*)?[^\s:]/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body);
+  return arrowReason(body) || /\b(?:rationale|because|reason)\b\s*(?::\s*)?[^\s:]/i.test(body) || /\b(?:why|reasoning|justification)\s*:\s*\S/i.test(body);
+}
+
+/** The words that lead into a reason without giving one: `→ because` alone is no rationale. */
+const CONNECTIVE = /^(?:because|since|as|so|why|reason|reasons|due to|given|for)$/;
+
+/**
+ * Whether an arrow gives a reason: something after it (`→ fewer tools`), not a connective alone (`→ because`,
+ * `→ since`) nor punctuation alone (`→ .`), markup aside; a placeholder after it is unfilled-placeholder's.
+ */
+function arrowReason(body: string): boolean {
+  const m = ARROW_RE.exec(body);
+  if (!m) return false;
+  const after = body.slice(m.index + m[0].length - 1);
+  // A placeholder or a link there (`→ [Why]`, `→ [ADR-4](adr/4.md)`) is another rule's to judge, or a reason.
+  if (after.includes('[') || after.includes('{{')) return true;
+  const words = after
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '')
+    .join(' ')
+    .toLowerCase();
+  return words !== '' && !CONNECTIVE.test(words);
 }
 
 /** An item whose only text after its arrow is the template's word `Rationale` (markup and a full stop aside). */
