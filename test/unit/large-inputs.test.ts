@@ -5,10 +5,13 @@
  * far below what the quadratic code took; each test also checks that the answer is still right.
  */
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { applyEdits, codeActions, fixAll, parseDocument, PhasegateService } from '../../server/src/service';
 import { maskedProse } from '../../server/src/service/markdown';
 import { kindLabels } from '../../server/src/lsp/labels';
 import { labelSections } from '../../server/src/service/labels';
+import { landsInCode } from '../../server/src/service/fixes/phase-edit';
+import type { ParsedDocument } from '../../server/src/service/markdown';
 import { ROOT, workspace } from '../helpers/workspace';
 
 const BRIEF = `---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\nDo the work.\n`;
@@ -95,6 +98,28 @@ describe('large inputs', () => {
     });
   });
 
+  it('a decisions file with 1,500 decisions without a rationale: their fixes in linear time, each decision given one', async () => {
+    const n = 1500;
+    const text = `# Phase 1 Decisions\n\n## Decision Log\n\n${Array.from({ length: n }, (_, i) => `### Decision ${i}: choose ${i}\n\nWe chose it.\n`).join('\n')}`;
+    const svc = await engine('phase-1/05-DECISIONS.md', text);
+    const path = `${ROOT}/phase-1/05-DECISIONS.md`;
+    const diags = svc.diagnose(path).filter((d) => d.code === 'decision-without-rationale');
+    assert.equal(diags.length, n);
+    // Each fix parsed the whole document again, and looked over every section for the decisions (20 s).
+    const [msActions, actions] = timed(() => codeActions(svc, diags));
+    assert.equal(actions.length, n);
+    assert.equal(actions[7].title, 'Add a rationale to "Decision 7: choose 7"');
+    const [msAll, all] = timed(() => fixAll(svc, path));
+    const fixed = applyEdits(text, all!.change.edits[0].edits);
+    svc.setOverlay(path, fixed);
+    assert.deepEqual(
+      svc.diagnose(path).filter((d) => d.code === 'decision-without-rationale'),
+      [],
+    );
+    assert.equal(fixed.split('**Rationale**:').length - 1, n);
+    assert.ok(msActions + msAll < 3000, `code actions took ${msActions.toFixed(0)} ms, fix-all ${msAll.toFixed(0)} ms`);
+  });
+
   it('20,000 edits of a text of 40,000 lines applied in linear time, as one by one from the end', () => {
     const n = 40000;
     const text = Array.from({ length: n }, (_, i) => `line ${i}`).join('\r\n') + '\r\n';
@@ -116,6 +141,69 @@ describe('large inputs', () => {
         { range: { start: at(5, 0), end: at(6, 0) }, newText: '!' },
       ]),
       'aXYd!',
+    );
+  });
+
+  it('whether an insertion lands in code: read from the part of the document around it as from the whole', () => {
+    // The whole document parsed again, as the fixes did before.
+    const whole = (doc: ParsedDocument, ins: { line: number; character: number; text: string }): boolean => {
+      const lines = doc.lines.slice();
+      const src = lines[ins.line] ?? '';
+      lines[ins.line] = src.slice(0, ins.character) + ins.text.replace(/\r\n?/g, '\n') + src.slice(ins.character);
+      const after = parseDocument(lines.join('\n'));
+      const added = ins.text.split(/\r\n|\r|\n/);
+      return added.some((a, k) => a.trim() !== '' && after.codeLines.has(ins.line + k));
+    };
+    const line = fc.constantFrom(
+      '# Top',
+      '## Section',
+      '### Decision 1: x',
+      '#not a heading',
+      'Heading',
+      '===',
+      '---',
+      '',
+      'text',
+      '    indented',
+      '```',
+      '~~~',
+      '```sh',
+      '<!--',
+      '-->',
+      '<!-- one -->',
+      '<div>',
+      '</div>',
+      '<script>',
+      '</script>',
+      '> quote',
+      '> ```',
+      '- item',
+      '  - nested',
+      '   ```',
+      '1. one',
+      '| a | b |',
+      '| --- | --- |',
+      '\t# tab',
+      ' # one space',
+    );
+    const texts = fc.constantFrom(
+      '\n\n**Rationale**: [Why]\n',
+      '\n\n## New\n\nBody\n',
+      '## New\n\n',
+      '\n- item\n',
+      '\n```\n',
+      '<!-- x\n',
+      'x',
+      '\r\n    code\r\n',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.nat(), fc.nat(), texts, (lines, l, c, text) => {
+        const doc = parseDocument(lines.join('\n'));
+        const at = l % doc.lines.length;
+        const ins = { line: at, character: c % (doc.lines[at].length + 1), text };
+        assert.equal(landsInCode(doc, ins), whole(doc, ins), JSON.stringify({ lines, ins }));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
     );
   });
 });
