@@ -1126,13 +1126,18 @@ function buildSections(doc: ParsedDocument): void {
 
 /** Index of the innermost section holding `line`, if any. */
 export function sectionAt(doc: ParsedDocument, line: number): number | undefined {
-  let found: number | undefined;
-  for (let i = 0; i < doc.sections.length; i++) {
-    const s = doc.sections[i];
-    if (s.heading.line > line) break;
-    if (line < s.end) found = i;
+  const { sections } = doc;
+  // Sections are in document order: the first whose heading is below the line, by halves (one call per
+  // label, so not a walk over all sections each time); the innermost holding the line is the last above it that does.
+  let lo = 0;
+  let hi = sections.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sections[mid].heading.line > line) hi = mid;
+    else lo = mid + 1;
   }
-  return found;
+  for (let i = lo - 1; i >= 0; i--) if (line < sections[i].end) return i;
+  return undefined;
 }
 
 function assignSections(doc: ParsedDocument): void {
@@ -1234,9 +1239,14 @@ const COMMENT_HINT = /<!--/g;
  * text: the lines a comment covers, or a paragraph without a `-->`, are read once.
  */
 export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [number, number]> {
-  if (!doc.text.includes('<!--')) return NO_SPANS;
+  // Asked for each line read as prose: the text is searched once per document (it was each time, over a
+  // text without comments: a table of 20,000 rows took seconds).
   const known = spanningCache.get(doc);
   if (known) return known;
+  if (!doc.text.includes('<!--')) {
+    spanningCache.set(doc, NO_SPANS);
+    return NO_SPANS;
+  }
   const out = new Map<number, [number, number]>();
   const { lines, codeLines } = doc;
   // Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line).

@@ -216,12 +216,29 @@ function findSpan(spans: Span[] | undefined, line: number): Span | undefined {
 
 const cache = new WeakMap<ParsedDocument, Suppressions | null>();
 
+const written = new WeakMap<Suppressions, Map<number, Directive[]>>();
+
+/**
+ * The directives written on `line` (not those that silence it), in document order. The fixes ask this
+ * for each problem: the lines are gathered once per document, not looked for among all its directives
+ * each time (fixing thousands of unused directives took seconds).
+ */
+export function directivesOnLine(s: Suppressions, line: number): readonly Directive[] {
+  let lines = written.get(s);
+  if (!lines) {
+    lines = new Map();
+    for (const d of s.directives) pushTo(lines, d.line, d);
+    written.set(s, lines);
+  }
+  return lines.get(line) ?? [];
+}
+
 /** The document's directives, or undefined when it has none (the common case: one `includes` over its text). */
 export function suppressionsOf(doc: ParsedDocument): Suppressions | undefined {
-  if (!doc.text.includes('phasegate-')) return undefined;
   let s = cache.get(doc);
   if (s === undefined) {
-    s = parseDirectives(doc);
+    // The text searched once per document, not at each question (the fixes ask for each problem).
+    s = doc.text.includes('phasegate-') ? parseDirectives(doc) : null;
     cache.set(doc, s);
   }
   return s ?? undefined;

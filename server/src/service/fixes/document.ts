@@ -1,5 +1,6 @@
 /** Quick fixes for the document rules. Keyed by the `fix` field of a diagnostic's data. */
 import { landsInCode } from './phase-edit';
+import type { ParsedDocument, Section } from '../markdown';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind, shownTitle, titleHeading, today } from '../templates';
@@ -138,16 +139,42 @@ export function endsWithLabelColon(src: string): boolean {
   );
 }
 
+/** The section whose heading is on `line`, by halves (sections are in the order of their heading lines; the fix is asked for each decision). */
+function sectionHeadedAt(doc: ParsedDocument, line: number): Section | undefined {
+  const { sections } = doc;
+  let lo = 0;
+  let hi = sections.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sections[mid].heading.line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return sections[lo]?.heading.line === line ? sections[lo] : undefined;
+}
+
+const titles = new WeakMap<ParsedDocument, Map<string, number>>();
+
+/** How many sections have each title, counted once per document. */
+function titleCounts(doc: ParsedDocument): Map<string, number> {
+  let out = titles.get(doc);
+  if (!out) {
+    out = new Map();
+    for (const s of doc.sections) out.set(s.title, (out.get(s.title) ?? 0) + 1);
+    titles.set(doc, out);
+  }
+  return out;
+}
+
 const insertRationale: Fix = (svc, diag) => {
   const d = diag.data as { heading: number; emptyLine: number | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
-  const section = doc.sections.find((s) => s.heading.line === d.heading);
+  const section = sectionHeadedAt(doc, d.heading);
   // Nothing to do once the decision has its rationale (a stale diagnostic, a second run): a filled rationale line,
   // a rationale subsection, or the Context and Consequences of an ADR, as the rule reads them.
   if (!section || !/decision/i.test(section.title) || decisionHasRationale(doc, section)) return undefined;
   // Named after the decision (and its line when another decision has the same name), so that each action is told apart.
-  const twin = doc.sections.some((s) => s !== section && s.title === section.title);
+  const twin = (titleCounts(doc).get(section.title) ?? 0) > 1;
   const title = `Add a rationale to "${section.title}"${twin ? ` (line ${section.heading.line + 1})` : ''}`;
   if (d.emptyLine !== null && d.emptyLine !== undefined) {
     const src = doc.lines[d.emptyLine] ?? '';

@@ -3,7 +3,7 @@
  * missing section in template order, merge insertions at one position. Never deletes
  * text; writes the document's own line ending.
  */
-import { ParsedDocument, Section, parseDocument, sectionByTitle } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, parseDocument, sectionByTitle } from '../markdown';
 import { TextEdit, comparePositions, range } from '../types';
 
 export interface Insertion {
@@ -20,15 +20,56 @@ export interface Insertion {
  * and the fix is not offered.
  */
 export function landsInCode(doc: ParsedDocument, ins: Insertion): boolean {
-  const lines = doc.lines.slice();
-  const src = lines[ins.line] ?? '';
-  lines[ins.line] = src.slice(0, ins.character) + ins.text.replace(/\r\n?/g, '\n') + src.slice(ins.character);
+  // Only the part of the document between the top-level headings around the insertion is parsed again
+  // (a fix is asked for each problem: parsing the whole document each time made fixing thousands of
+  // them take minutes). Before an ATX heading at the start of a line no block is open (one would hold the
+  // line), so what follows reads the same without the lines above; whether a line is code depends on the
+  // lines above it only (a fence or comment left open runs to the end either way), so the lines after
+  // the next such heading change nothing. A document near the size not parsed is parsed whole, as before.
+  const [from, to] = doc.text.length + ins.text.length < MAX_PARSE_BYTES ? partAround(doc, ins) : [0, doc.lines.length];
+  const lines = doc.lines.slice(from, Math.max(to, ins.line + 1));
+  const at = ins.line - from;
+  const src = lines[at] ?? '';
+  lines[at] = src.slice(0, ins.character) + ins.text.replace(/\r\n?/g, '\n') + src.slice(ins.character);
   const after = parseDocument(lines.join('\n'));
   const added = ins.text.split(/\r\n|\r|\n/);
   for (let k = 0; k < added.length; k++) {
-    if (added[k].trim() !== '' && after.codeLines.has(ins.line + k)) return true;
+    if (added[k].trim() !== '' && after.codeLines.has(at + k)) return true;
   }
   return false;
+}
+
+const headingStarts = new WeakMap<ParsedDocument, number[]>();
+
+/** The lines of the document's ATX headings that start at the line's first column (so outside any container or block), in order. */
+function topHeadingLines(doc: ParsedDocument): number[] {
+  let out = headingStarts.get(doc);
+  if (!out) {
+    out = doc.headings.filter((h) => h.line === h.endLine && (doc.lines[h.line] ?? '').startsWith('#')).map((h) => h.line);
+    headingStarts.set(doc, out);
+  }
+  return out;
+}
+
+/**
+ * The lines [from, to) to parse for an insertion: from the last top-level heading before it (or the one
+ * it is appended to the end of; else the start), to the first after it (else the end).
+ */
+function partAround(doc: ParsedDocument, ins: Insertion): [number, number] {
+  const starts = topHeadingLines(doc);
+  // The first heading after the insertion's line, by halves.
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= ins.line) lo = mid + 1;
+    else hi = mid;
+  }
+  const to = lo < starts.length ? starts[lo] : doc.lines.length;
+  // A heading line the text is inserted into (not at its end) may read otherwise afterwards: from the one before.
+  let k = lo - 1;
+  if (k >= 0 && starts[k] === ins.line && ins.character < (doc.lines[ins.line] ?? '').length) k--;
+  return [k >= 0 ? starts[k] : 0, to];
 }
 
 function checked(doc: ParsedDocument, ins: Insertion): Insertion | undefined {

@@ -6,7 +6,7 @@
 import MarkdownIt from 'markdown-it';
 import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
-import { DIRECTIVE_RULES, Directive, DirectiveKind, suppressionsOf } from '../suppress';
+import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { comparePositions, range } from '../types';
 import { applyEdits } from '../edits';
@@ -237,6 +237,36 @@ function removal(doc: ParsedDocument, directive: Directive, i: number | undefine
   return range(line, before.trimEnd().length, line, end.character);
 }
 
+interface DisableCounts {
+  /** The disables. */
+  all: number;
+  /** The disables of every rule (naming none). */
+  everyRule: number;
+  /** The disables naming each rule. */
+  byRule: Map<string, number>;
+}
+
+const counted = new WeakMap<Directive[], DisableCounts>();
+
+/**
+ * The document's `disable` directives counted, once for all its unused directives (each looked among all
+ * the others for one of the same rule: thousands of them took seconds to fix).
+ */
+function disableCounts(directives: Directive[]): DisableCounts {
+  let n = counted.get(directives);
+  if (!n) {
+    n = { all: 0, everyRule: 0, byRule: new Map() };
+    for (const x of directives) {
+      if (x.kind !== 'disable') continue;
+      n.all++;
+      if (x.rules.length === 0) n.everyRule++;
+      for (const id of new Set(x.rules.map((r) => r.id))) n.byRule.set(id, (n.byRule.get(id) ?? 0) + 1);
+    }
+    counted.set(directives, n);
+  }
+  return n;
+}
+
 /**
  * The `enable` that ends what a `disable` (of `rule`, or of every rule) began, when it can end nothing
  * else: no other `disable` in the document names the rule or every rule (for a disable of every rule: no
@@ -244,8 +274,11 @@ function removal(doc: ParsedDocument, directive: Directive, i: number | undefine
  * every rule), with no `enable` of every rule before it.
  */
 function matchingEnable(directives: Directive[], disable: Directive, rule: string | undefined): Directive | undefined {
-  const others = directives.filter((x) => x.kind === 'disable' && x !== disable);
-  if (others.some((x) => rule === undefined || x.rules.length === 0 || x.rules.some((r) => r.id === rule))) return undefined;
+  // Another disable of the rule, of every rule (or any other, for a disable of every rule): counted once per document.
+  const n = disableCounts(directives);
+  const names = (x: Directive) => rule !== undefined && x.rules.some((r) => r.id === rule);
+  const others = rule === undefined ? n.all - 1 : n.everyRule - (disable.rules.length === 0 ? 1 : 0) + (n.byRule.get(rule) ?? 0) - (names(disable) ? 1 : 0);
+  if (others > 0) return undefined;
   const later = directives.filter((x) => x.line > disable.line || (x.line === disable.line && x.range.start.character > disable.range.start.character));
   for (const x of later) {
     if (x.kind !== 'enable') continue;
@@ -263,9 +296,10 @@ const removeDirective: Fix = (svc, diag) => {
   const d = diag.data as { line: number; column: number; rule: string | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
-  const directives = suppressionsOf(doc)?.directives ?? [];
+  const s = suppressionsOf(doc);
+  const directives = s?.directives ?? [];
   // The directive at its place (another on the same line may be the one that silences something).
-  const directive = directives.find(
+  const directive = (s ? directivesOnLine(s, d.line) : []).find(
     (x) => x.line === d.line && x.range.start.character === d.column && (d.rule === null ? x.rules.length === 0 : x.rules.some((r) => r.id === d.rule)),
   );
   if (!directive) return undefined;

@@ -116,9 +116,17 @@ function hasSubsection(doc: ParsedDocument, section: Section, title: string): bo
  * nor `## Decision Criteria`.
  */
 export const DECISION_TITLE_RE = /^(?:\*\*|__)?decision\b(?:\s*(?:#\s*)?\d|[^:]{0,30}:)/i;
-export function decisionSections(doc: ParsedDocument): Section[] {
-  return doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(decisionTitle(s.title)) && !/^decision log\b/.test(s.key));
+export function decisionSections(doc: ParsedDocument): readonly Section[] {
+  // Found once per document: the fix asks for each decision (it was thousands of times over every section).
+  let out = decisionCache.get(doc);
+  if (!out) {
+    out = doc.sections.filter((s) => s.level >= 2 && DECISION_TITLE_RE.test(decisionTitle(s.title)) && !/^decision log\b/.test(s.key));
+    decisionCache.set(doc, out);
+  }
+  return out;
 }
+
+const decisionCache = new WeakMap<ParsedDocument, readonly Section[]>();
 
 /** A heading's title as the decision test reads it: without a leading mark (`🚀`, `✅`) and accents (`Décision`). */
 function decisionTitle(title: string): string {
@@ -172,11 +180,14 @@ const decisions: Rule = {
     const isDecisionsFile = spec?.kind === 'decisions' || /decisions\.md$/i.test(basename(ctx.path));
     if (!isDecisionsFile) return;
     const headed = decisionSections(doc);
+    // The lines inside a decision headed as such, below its heading (a line is in one decision per heading level at most).
+    const inHeaded = new Uint8Array(doc.lines.length + 1);
+    for (const h of headed) for (let l = h.heading.line + 1; l < h.end; l++) inHeaded[l] = 1;
     // `- Decision 3: Adopt Trivy` items of the decision log, outside the decisions headed as such (which give theirs
     // as a `**Rationale**:` line): `→ why`, `because …`, a reason after a dash or a rationale label on the item or under it.
     for (const item of doc.items) {
       const rest = decisionRest(item.text);
-      if (rest === undefined || NOTHING_RE.test(rest.trim()) || headed.some((h) => item.line > h.heading.line && item.line < h.end)) continue;
+      if (rest === undefined || NOTHING_RE.test(rest.trim()) || inHeaded[item.line]) continue;
       if (made && item.line > made.heading.line && item.line < made.end) continue;
       const body = itemBody(doc, item);
       if (!TEMPLATE_RATIONALE_RE.test(body) && givesReason(body)) continue;
@@ -252,12 +263,37 @@ const CONSEQUENCE_LABEL = '(?:consequences|decision outcome)';
  * Consequences (`### Consequences`, MADR's `### Decision Outcome`) of a decision written as an ADR: subsections at
  * any depth under its heading, or bold labels (`**Context**: …`), outside any decision heading nested in it.
  */
+const sets = new WeakMap<readonly Section[], ReadonlySet<Section>>();
+
+/** The sections of a list as a set, made once per list (asked for each decision). */
+function asSet(list: readonly Section[]): ReadonlySet<Section> {
+  let out = sets.get(list);
+  if (!out) sets.set(list, (out = new Set(list)));
+  return out;
+}
+
+/** The index of a section among the document's, by halves (they are in the order of their heading lines). */
+function sectionIndex(doc: ParsedDocument, s: Section): number {
+  const { sections } = doc;
+  let lo = 0;
+  let hi = sections.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sections[mid].heading.line < s.heading.line) lo = mid + 1;
+    else hi = mid;
+  }
+  return sections[lo] === s ? lo : sections.indexOf(s);
+}
+
 function adrParts(doc: ParsedDocument, s: Section, headed: readonly Section[]): { context: AdrPart; consequences: AdrPart } {
   // Its subsections follow it in document order.
   const subs: Section[] = [];
-  for (let i = doc.sections.indexOf(s) + 1; i < doc.sections.length && doc.sections[i].heading.line < s.end; i++) subs.push(doc.sections[i]);
-  const nested = subs.filter((t) => headed.includes(t));
-  const outside = (line: number) => !nested.some((h) => line >= h.heading.line && line < h.end);
+  for (let i = sectionIndex(doc, s) + 1; i < doc.sections.length && doc.sections[i].heading.line < s.end; i++) subs.push(doc.sections[i]);
+  const decision = asSet(headed);
+  // The lines of the decisions nested in it (marked once: asked for each line, then each subsection).
+  const inNested = new Uint8Array(Math.max(0, s.end - s.heading.line));
+  for (const h of subs) if (decision.has(h)) for (let l = h.heading.line; l < h.end; l++) inNested[l - s.heading.line] = 1;
+  const outside = (line: number) => line < s.heading.line || line >= s.end || !inNested[line - s.heading.line];
   const headingLines = new Set<number>();
   for (const t of subs) for (let l = t.heading.line; l <= t.heading.endLine; l++) headingLines.add(l);
   const part = (keys: string[], label: string): AdrPart => {
