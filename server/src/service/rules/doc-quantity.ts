@@ -236,6 +236,9 @@ function labelKey(words: string): string {
     .trim();
 }
 
+/** A word that starts with a letter and holds digits (`e2e`, `p95`, `ipv6`): a label's word, not a number of its own. */
+const WORD_WITH_DIGITS = /\p{L}[\p{L}\p{N}]*/gu;
+
 /** Longer than any compound value or target a table cell holds: not read as one. */
 const MAX_COMPOUND = 1000;
 
@@ -251,8 +254,8 @@ function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: 
     const r = parse(first ? first[2] : part);
     if (!r) return undefined;
     const label = labelKey(first ? first[1] : r.tail);
-    // Every part names what it counts, with words only, once.
-    if (!label || (first ? !/^\s*$/.test(r.tail) : !tailOk(r.tail)) || out.some((o) => o.label === label)) return undefined;
+    // Every part names what it counts, with words only (a word may hold digits after its first letter: `e2e`, `p95`), once.
+    if (!label || (first ? !/^\s*$/.test(r.tail) : !tailOk(r.tail.replace(WORD_WITH_DIGITS, 'x'))) || out.some((o) => o.label === label)) return undefined;
     // The label names what the part counts: its value keeps no word of its own.
     const value = r.value as T & { word?: string };
     if (value.word !== undefined) {
