@@ -166,8 +166,11 @@ function statusKeyOf(text: string): string {
   return textKey(text).replace(/^\W+/, '');
 }
 
-/** A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it is a status word. */
-function splitItem(text: string): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
+/**
+ * A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it
+ * is a status word; not after a colon when `colon` is false (the item's status is given elsewhere: what follows its colon is its title).
+ */
+function splitItem(text: string, colon = true): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
   const masked = maskSpans(text);
   const candidates: { cut: number; at: number; text: string; sep: string; close: string }[] = [];
   // By hand, not `\s*\(` (quadratic on a long run of spaces): the white space before the parentheses.
@@ -185,10 +188,10 @@ function splitItem(text: string): { name: string; bare: string; status?: { at: n
     const at = dash[0].length;
     candidates.push({ cut: dash[1].length, at, text: text.slice(at, body.length), sep: dash[2], close: '' });
   }
-  const colon = /^(.*\S)(:\s+)(?=\S)/.exec(body);
-  if (colon) {
-    const at = colon[0].length;
-    candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '' });
+  const titled = colon ? /^(.*\S)(:\s+)(?=\S)/.exec(body) : null;
+  if (titled) {
+    const at = titled[0].length;
+    candidates.push({ cut: titled[1].length, at, text: text.slice(at, body.length), sep: titled[2], close: '' });
   }
   // Only a status word is a status: `Phase 1 - CI Setup` is a name.
   const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text));
@@ -346,7 +349,9 @@ function planItem(
   workstreams: readonly string[] = [],
   more: { items?: readonly ListItem[]; kids?: number[]; group?: ListItem; status?: string } = {},
 ): PlanItem {
-  const { name: rawName, bare, status } = splitItem(it.text);
+  // Its `Status: …` sub-item, if any: with it, or under a status heading, `Phase 1: Testing` is titled Testing (its status is given there).
+  const sub = more.items && more.kids ? statusItemOf(more.items, more.kids) : undefined;
+  const { name: rawName, bare, status } = splitItem(it.text, !sub && more.status === undefined);
   const name = rawName.trimEnd();
   const start = it.textRange.start;
   let plain = plainName(bare.trimEnd());
@@ -374,7 +379,6 @@ function planItem(
   const struck = /^~~[\s\S]*~~$/.test(name.trim());
   const phaseLike = !struck && (!!num || PHASE_ID.test(plain) || intoWorkstreams);
   // A status given elsewhere: a `Status: …` sub-item, else the list's heading (`### Completed`).
-  const sub = more.items && more.kids ? statusItemOf(more.items, more.kids) : undefined;
   const inherited: PlanItem['inherited'] = sub
     ? { text: sub.text, range: sub.value }
     : more.status !== undefined
