@@ -2310,11 +2310,12 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     assert.deepEqual(found(svc2, notes), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });
 
-  it('reads the words after a colon as the title of a phase whose status is given elsewhere, also when they are a status word (`Phase 1: Testing`)', async () => {
+  it('reads the words after the colon or dash that follows `Phase N` as its title when its status is given elsewhere, also a status word (`Phase 1: Testing`)', async () => {
     for (const [body, at, marked] of [
       ['### Completed\n\n- Build Phase 1: Testing\n\n### In Progress\n\n- Build Phase 2: Review', 'Build Phase 1: Testing', 'Complete (under "Completed")'],
       ['- Build\n  - Phase 1: Testing\n    - Status: Done\n  - Phase 2: Review\n    - Status: In progress', 'Done', 'Complete'],
-      ['### Build\n\n#### Done\n\n- Phase 1: Review\n\n#### Planned\n\n- Phase 2: Testing', 'Phase 1: Review', 'Complete (under "Done")'],
+      ['### Build\n\n#### Done\n\n- Phase 1 — Review\n\n#### Planned\n\n- Phase 2: Testing', 'Phase 1 — Review', 'Complete (under "Done")'],
+      ['- Build\n  - **Phase 1** - Testing\n    - Status: ✅\n  - Phase 2', '✅', 'Complete (✅)'],
     ]) {
       const text = plan(body);
       const { svc } = await workspace(files(text, failing));
@@ -2322,8 +2323,8 @@ describe('phase rules: project plan as checklists, other shapes', () => {
       const { svc: ok } = await workspace(files(text));
       assert.deepEqual(mismatches(ok), [], body);
     }
-    // A status of its own after a dash or in parentheses still says two things with its heading's: not reported.
-    const text = plan('### Completed\n\n- Build Phase 1 — In progress\n- Build Phase 2 (testing)');
+    // A status of its own after its title or in parentheses still says two things with its heading's: not reported.
+    const text = plan('### Completed\n\n- Build Phase 1: CI Setup — In progress\n- Build Phase 2 (testing)');
     const { svc } = await workspace(files(text, failing));
     assert.deepEqual(mismatches(svc), []);
   });
