@@ -1518,6 +1518,28 @@ describe('document rules', () => {
       );
     });
 
+    it('reads a part named after its value by a word with a digit (`7 min e2e`, `p95`) as it reads one named before it (`e2e: 7 min`)', async () => {
+      const rows = [
+        '| Test execution time | < 5 min | 3 min unit, 7 min e2e |',
+        '| Code coverage | > 80% | 85% unit, 72% e2e |',
+        '| Latency | < 200 ms | 120 ms p50, 250 ms p95 |',
+        '| Test execution time | < 5 min | 3 min unit, 4 min e2e |',
+        // Still not read: a number of its own after the value, and a lower bound of counts.
+        '| Code coverage | > 80% | 72% of 5 modules, 90% lines |',
+        '| Tests | > 100 | 60 unit, 30 e2e |',
+      ];
+      const text = `# V\n\n| Metric | Target | Actual |\n|---|---|---|\n${rows.join('\n')}\n`;
+      const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': text });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
+        [
+          [4, 'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e)'],
+          [5, 'Code coverage is 85% unit, 72% e2e; target > 80% (missed: e2e)'],
+          [6, 'Latency is 120 ms p50, 250 ms p95; target < 200 ms (missed: p95)'],
+        ],
+      );
+    });
+
     it('judges a row by its own Target only: one that is not read is not replaced by the configured threshold', async () => {
       const text =
         '# V\n\n| Metric | Target | Actual |\n|---|---|---|\n| Code coverage | 70-75% | 72% |\n| Code coverage | | 72% |\n| Peak memory | < 1 GB | 512 MB |\n| Bundle size | < 200 KB | 1.2 MB |\n';

@@ -394,6 +394,20 @@ describe('complete handoff: open questions in a table', () => {
     assert.equal(again, undefined);
   });
 
+  it('carries no row whose question cell is empty: its owner is not asked as a question, once or again', async () => {
+    const out = outWith(`${ASKED}\n| 3 |  | Infra | 2025-03-01 |`);
+    const one = '| # | Question | Owner |\n|---|---|---|\n| 1 | Which artifact registry do we standardise on? | Infra |';
+    const { text, again } = await complete(out, inQuestions(one));
+    assert.equal(text, inQuestions(`${one}\n| 2 | Is the \`billing\` module in [scope](../phase-1/04-ARTIFACTS/tech-debt.md)? | Product |`));
+    assert.equal(again, undefined);
+    const { text: listed, again: listedAgain } = await complete(out, inQuestions('- Do we keep nightly builds?'));
+    assert.doesNotMatch(listed, /Infra \(|Due: 2025-03-01/);
+    assert.equal(listedAgain, undefined);
+    const { svc } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: out });
+    const input = planNew(svc, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' }).creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.doesNotMatch(input.text, /Infra \(|Due: 2025-03-01/);
+  });
+
   it('writes the rows as items into a new input handoff, and into the one `new phase` writes', async () => {
     const out = outWith(ASKED);
     const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out });

@@ -2310,6 +2310,25 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     assert.deepEqual(found(svc2, notes), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });
 
+  it('reads the words after the colon or dash that follows `Phase N` as its title when its status is given elsewhere, also a status word (`Phase 1: Testing`)', async () => {
+    for (const [body, at, marked] of [
+      ['### Completed\n\n- Build Phase 1: Testing\n\n### In Progress\n\n- Build Phase 2: Review', 'Build Phase 1: Testing', 'Complete (under "Completed")'],
+      ['- Build\n  - Phase 1: Testing\n    - Status: Done\n  - Phase 2: Review\n    - Status: In progress', 'Done', 'Complete'],
+      ['### Build\n\n#### Done\n\n- Phase 1 — Review\n\n#### Planned\n\n- Phase 2: Testing', 'Phase 1 — Review', 'Complete (under "Done")'],
+      ['- Build\n  - **Phase 1** - Testing\n    - Status: ✅\n  - Phase 2', '✅', 'Complete (✅)'],
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text, failing));
+      assert.deepEqual(found(svc, text), [[`The plan marks Build/Phase_1_CI ${marked}`, at]], body);
+      const { svc: ok } = await workspace(files(text));
+      assert.deepEqual(mismatches(ok), [], body);
+    }
+    // A status of its own after its title or in parentheses still says two things with its heading's: not reported.
+    const text = plan('### Completed\n\n- Build Phase 1: CI Setup — In progress\n- Build Phase 2 (testing)');
+    const { svc } = await workspace(files(text, failing));
+    assert.deepEqual(mismatches(svc), []);
+  });
+
   it("adds a missing phase's item naming its workstream as its neighbours do, after its workstream's last", async () => {
     const text = plan('- [x] Build Phase 1: CI Setup — Done\n- [ ] Deploy Phase 1: Envs — Not started');
     const { fixed } = await fixEach(text, ['Build/Phase_2_Deps'], DEPLOY);

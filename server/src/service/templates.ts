@@ -18,7 +18,7 @@ import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
 import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, prerequisitesOf, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
-import { rowAsQuestion } from './fixes/handoff-table';
+import { asksQuestion, rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
 import { replaceCodeSpans } from './text-scan';
 
@@ -847,11 +847,12 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
   const questions = () =>
     itemsAndRows(doc, sectionByTitle(doc, expandTitle('Open Questions', phase.number)))
       .filter(meaningfulItem)
-      .map((it) => {
+      .flatMap((it) => {
         const row = copyRow(doc, it.line, from, to, exists, bases);
-        if (row) return rowAsQuestion(row);
+        // A row whose question cell is empty asks nothing.
+        if (row) return asksQuestion(row) ? [rowAsQuestion(row)] : [];
         const c = copyItem(doc, it, from, to, exists, bases);
-        return [c.line, ...c.more].join('\n');
+        return [[c.line, ...c.more].join('\n')];
       });
   return {
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },

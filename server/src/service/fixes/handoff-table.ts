@@ -235,6 +235,16 @@ export function questionOf(values: CellValue[]): string {
   return (questionParts(values).question?.text ?? '').replace(/\\\|/g, '|');
 }
 
+/**
+ * Whether a row of a table of open questions asks one: its question cell (the column headed Question, else its name
+ * column) holds something. A row without it (`|  | Infra | 2025-03-01 |`) asks nothing: its owner is no question.
+ */
+export function asksQuestion(row: CopiedRow): boolean {
+  const asked = row.headers.findIndex((h) => QUESTION_HEADER.test(textKey(h)));
+  const col = asked >= 0 ? asked : columnRoles(row.headers, row.firstCells).indexOf('name');
+  return col < 0 || withoutComments(row.cells[col] ?? '').trim() !== '';
+}
+
 /** An open question handed off as a table row, as a list item's text: `Which registry? (Owner: Infra; Due: 2025-02-01)`. */
 export function rowAsQuestion(row: CopiedRow): string {
   const { question, rest } = questionParts(rowValues(row));

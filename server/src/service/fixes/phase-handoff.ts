@@ -50,6 +50,7 @@ import {
   appendPrerequisiteRows,
   appendQuestionRows,
   appendRows,
+  asksQuestion,
   itemValues,
   notedQuestion,
   questionOf,
@@ -132,13 +133,15 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
         return { item: it, line: `[ ] ${c.line}`, more: c.more };
       }),
     // Items, or the rows of a table of questions (`| # | Question | Owner |`), each as the item it reads as.
+    // A row whose question cell is empty asks nothing (its other cells are no question).
     questions: itemsAndRows(pair.out, out.questions)
       .filter(meaningfulItem)
-      .map((it) => {
+      .flatMap((it) => {
         const row = copyRow(pair.out, it.line, from, to, exists, bases);
-        if (row) return { item: it, line: rowAsQuestion(row), more: [], values: rowValues(row), question: questionOf(rowValues(row)) };
+        if (row)
+          return asksQuestion(row) ? [{ item: it, line: rowAsQuestion(row), more: [], values: rowValues(row), question: questionOf(rowValues(row)) }] : [];
         const c = copy(it);
-        return { item: it, ...c, values: textValues(c.line, c.more), question: it.text };
+        return [{ item: it, ...c, values: textValues(c.line, c.more), question: it.text }];
       }),
   };
 }

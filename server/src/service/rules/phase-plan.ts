@@ -166,8 +166,15 @@ function statusKeyOf(text: string): string {
   return textKey(text).replace(/^\W+/, '');
 }
 
-/** A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it is a status word. */
-function splitItem(text: string): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
+/** A name that ends with a phase's number (`Phase 2`, `Build Phase 2`, `**Phase 2**`): what follows its separator is its title. */
+const ENDS_WITH_PHASE = /phase[\s_-]*\d+$/i;
+
+/**
+ * A list item's name and status: the status after its last spaced dash, in trailing parentheses, or after a colon when it
+ * is a status word. With `titled` (the item's status is given elsewhere), the words after the separator that follows its
+ * phase's number are its title, also a status word (`Phase 3: Testing`, `Phase 4 — Review`).
+ */
+function splitItem(text: string, titled = false): { name: string; bare: string; status?: { at: number; text: string; sep: string; close: string } } {
   const masked = maskSpans(text);
   const candidates: { cut: number; at: number; text: string; sep: string; close: string }[] = [];
   // By hand, not `\s*\(` (quadratic on a long run of spaces): the white space before the parentheses.
@@ -191,7 +198,10 @@ function splitItem(text: string): { name: string; bare: string; status?: { at: n
     candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '' });
   }
   // Only a status word is a status: `Phase 1 - CI Setup` is a name.
-  const status = candidates.find((c) => STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text));
+  const status = candidates.find(
+    (c) =>
+      (STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text)) && !(titled && c.close === '' && ENDS_WITH_PHASE.test(plainName(text.slice(0, c.cut)))),
+  );
   if (status) return { name: text.slice(0, status.cut), bare: text.slice(0, status.cut), status };
   // Parentheses that hold no status stay in the name (`CI Setup ([prompt](…))`), but not in what is compared with a folder name.
   return { name: text, bare: found ? text.slice(0, cut) : text };
@@ -346,7 +356,9 @@ function planItem(
   workstreams: readonly string[] = [],
   more: { items?: readonly ListItem[]; kids?: number[]; group?: ListItem; status?: string } = {},
 ): PlanItem {
-  const { name: rawName, bare, status } = splitItem(it.text);
+  // Its `Status: …` sub-item, if any: with it, or under a status heading, `Phase 1: Testing` is titled Testing (its status is given there).
+  const sub = more.items && more.kids ? statusItemOf(more.items, more.kids) : undefined;
+  const { name: rawName, bare, status } = splitItem(it.text, !!sub || more.status !== undefined);
   const name = rawName.trimEnd();
   const start = it.textRange.start;
   let plain = plainName(bare.trimEnd());
@@ -374,7 +386,6 @@ function planItem(
   const struck = /^~~[\s\S]*~~$/.test(name.trim());
   const phaseLike = !struck && (!!num || PHASE_ID.test(plain) || intoWorkstreams);
   // A status given elsewhere: a `Status: …` sub-item, else the list's heading (`### Completed`).
-  const sub = more.items && more.kids ? statusItemOf(more.items, more.kids) : undefined;
   const inherited: PlanItem['inherited'] = sub
     ? { text: sub.text, range: sub.value }
     : more.status !== undefined
