@@ -277,9 +277,8 @@ export function appendQuestionRows(doc: ParsedDocument, table: Table, questions:
   );
   const asked = keys.findIndex((k) => QUESTION_HEADER.test(k));
   const nameCol = asked >= 0 ? asked : Math.max(0, roles.indexOf('name'));
-  const placeholders = onlyPlaceholderRows(doc, table);
-  const sample = placeholders ? undefined : table.rows[table.rows.length - 1]?.cells[0]?.text;
-  let n = placeholders ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[0]?.text ?? '')?.[0] ?? 0)));
+  const { sample, last } = numbering(doc, table);
+  let n = last;
   return writeRows(
     doc,
     table,
@@ -296,11 +295,28 @@ export function appendQuestionRows(doc: ParsedDocument, table: Table, questions:
       cells[nameCol] = (question?.text ?? '') + (extra.length ? ` (${extra.join('; ')})` : '');
       n++;
       roles.forEach((r, j) => {
-        if (r === 'number' && cells[j] === '') cells[j] = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
+        if (r === 'number' && cells[j] === '') cells[j] = numberLike(sample, n);
       });
       return cells;
     }),
   );
+}
+
+/**
+ * Where a table's numbering goes on from: the highest number in column `col` of its rows (0 when they hold only
+ * template placeholders, which new rows replace), and the last row's cell there, whose shape new numbers take.
+ */
+function numbering(doc: ParsedDocument, table: Table, col = 0): { last: number; sample: string | undefined } {
+  if (onlyPlaceholderRows(doc, table)) return { last: 0, sample: undefined };
+  return {
+    last: Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[col]?.text ?? '')?.[0] ?? 0))),
+    sample: table.rows[table.rows.length - 1]?.cells[col]?.text,
+  };
+}
+
+/** Number `n` written as `sample`, a numbering cell, writes its own (`3`, `#3`, `3.`); else plain. */
+function numberLike(sample: string | undefined, n: number): string {
+  return sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
 }
 
 /**
@@ -311,7 +327,7 @@ export function appendPrerequisiteRows(doc: ParsedDocument, table: Table, texts:
   if (!texts.length) return {};
   const { name, number } = prerequisiteColumns(table);
   if (name < 0) return {};
-  let n = onlyPlaceholderRows(doc, table) ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[number]?.text ?? '')?.[0] ?? 0)));
+  let n = number >= 0 ? numbering(doc, table, number).last : 0;
   return writeRows(
     doc,
     table,
@@ -335,16 +351,15 @@ export function appendRows(doc: ParsedDocument, table: Table, inputs: CellValue[
     headers,
     table.rows.map((r) => r.cells[0]?.text ?? ''),
   );
-  const placeholders = onlyPlaceholderRows(doc, table);
   // The next number after the rows' highest, written as the last row writes its own (`3`, `#3`, `3.`).
-  const sample = placeholders ? undefined : table.rows[table.rows.length - 1]?.cells[0]?.text;
-  let n = placeholders ? 0 : Math.max(0, ...table.rows.map((r) => Number(/\d+/.exec(r.cells[0]?.text ?? '')?.[0] ?? 0)));
+  const { sample, last } = numbering(doc, table);
+  let n = last;
   return writeRows(
     doc,
     table,
     inputs.map((values) => {
       n++;
-      const number = sample && NUMBER_CELL.test(sample) ? sample.replace(/\d+/, String(n)) : String(n);
+      const number = numberLike(sample, n);
       return cellsFor(values, headers, roles, number);
     }),
   );
