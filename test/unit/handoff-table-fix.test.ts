@@ -342,6 +342,28 @@ describe('complete handoff: open questions in a table', () => {
     return { text, again: (await after(out, text)).again };
   };
 
+  it('does not carry questions answered already: a ticked or struck-out item, a row whose Status says so', async () => {
+    const listed = ['- [ ] Which registry do we standardise on?', '- [x] Which region? → eu-west-1', '- ~~Do we need Redis?~~', '- Who owns the runbook?'].join(
+      '\n',
+    );
+    const { text } = await complete(outWith(listed), inQuestions('- [Open question]'));
+    assert.equal(text, inQuestions('- Which registry do we standardise on?\n- Who owns the runbook?'));
+    const tabled = [
+      '| # | Question | Status |',
+      '|---|---|---|',
+      '| 1 | Which registry? | Open |',
+      '| 2 | Which region? | ✅ Resolved (eu-west-1) |',
+      '| 3 | Do we need Redis? | **Answered** |',
+      '| 4 | Who owns the runbook? | |',
+    ].join('\n');
+    const fromTable = await complete(outWith(tabled), inQuestions('- [Open question]'));
+    assert.equal(fromTable.text, inQuestions('- Which registry? (Status: Open)\n- Who owns the runbook?'));
+    // The input handoff `new phase` writes carries the open ones only, too.
+    const { svc } = await workspace({ ...ARTIFACTS, 'phase-2/00-PHASE_BRIEF.md': '', [OUT]: outWith(tabled) });
+    const input = planNew(svc, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' }).creates.find((c) => c.file === `${ROOT}/${IN}`)!;
+    assert.match(input.text, /## Open Questions\n\n- Which registry\? \(Status: Open\)\n- Who owns the runbook\?\n/);
+  });
+
   it('carries the rows of a table of open questions over into a list, as items with their other cells noted, links rebased', async () => {
     const { text, again } = await complete(outWith(ASKED), inQuestions('- [Open question]'));
     assert.equal(

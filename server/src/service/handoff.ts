@@ -781,6 +781,27 @@ export function rowAsItem(row: CopiedRow): string {
   return rest.length ? `${first}: ${rest.join(' - ')}` : (first ?? '');
 }
 
+/** Header words of a table's column that says whether a question is answered. */
+const ANSWER_HEADER = /^(?:status|state|resolved|answered|closed)$/;
+/** A cell or item that says a question is answered (`✅ Resolved`, `Answered: GHCR`, `Closed`, `Done`, `Yes`). */
+const ANSWERED = /^(?:✅|✔️?|☑️?|✓)|^(?:resolved|answered|closed|done|yes|decided)\b/iu;
+
+/**
+ * Whether a handoff's open question has been answered: its box ticked (`- [x] Which registry?`), struck out
+ * whole (`~~Which registry?~~`), or, in a table, its Status cell saying so (`Resolved`, `✅ Answered`,
+ * `Closed`). Complete handoff and `new phase` do not carry it into the next phase's open questions.
+ */
+export function answeredQuestion(doc: ParsedDocument, item: ListItem): boolean {
+  if (item.checked === true) return true;
+  const text = item.text.trim();
+  if (text.length > 4 && text.startsWith('~~') && text.endsWith('~~')) return true;
+  const t = tableOfRow(doc, item.line);
+  if (!t) return false;
+  const col = t.header.findIndex((h) => ANSWER_HEADER.test(h.text.replace(/[*_`]/g, '').trim().toLowerCase()));
+  const cell = col < 0 ? undefined : t.rows.find((r) => r.line === item.line)?.cells[col];
+  return !!cell && ANSWERED.test(cell.text.replace(/[*_`]/g, '').trim());
+}
+
 /** Whether an item says something once placeholders and a name that identifies nothing (`Input:`, `Item 1:`) are taken out. */
 export function meaningfulItem(it: ListItem): boolean {
   return textKey(withoutGenericName(it.text.replace(PLACEHOLDER, ' '))) !== '';

@@ -16,7 +16,7 @@ import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, prerequisitesOf, rowAsItem, topItems } from './handoff';
+import { answeredQuestion, copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, prerequisitesOf, rowAsItem, topItems } from './handoff';
 import { escapeCell } from './plan-row';
 import { asksQuestion, rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
@@ -846,7 +846,7 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
   // Open questions asked in a table too: each row as the list item it reads as, as Complete handoff writes it.
   const questions = () =>
     itemsAndRows(doc, sectionByTitle(doc, expandTitle('Open Questions', phase.number)))
-      .filter(meaningfulItem)
+      .filter((it) => meaningfulItem(it) && !answeredQuestion(doc, it))
       .flatMap((it) => {
         const row = copyRow(doc, it.line, from, to, exists, bases);
         // A row whose question cell is empty asks nothing.

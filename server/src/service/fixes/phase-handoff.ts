@@ -27,6 +27,7 @@ import {
   outputSections,
   copyItem,
   meaningfulItem,
+  answeredQuestion,
   referencesIn,
   refersTo,
   sourceLink,
@@ -134,8 +135,9 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
       }),
     // Items, or the rows of a table of questions (`| # | Question | Owner |`), each as the item it reads as.
     // A row whose question cell is empty asks nothing (its other cells are no question).
+    // Questions answered already (a ticked box, a row marked Resolved) are not handed on as open.
     questions: itemsAndRows(pair.out, out.questions)
-      .filter(meaningfulItem)
+      .filter((it) => meaningfulItem(it) && !answeredQuestion(pair.out, it))
       .flatMap((it) => {
         const row = copyRow(pair.out, it.line, from, to, exists, bases);
         if (row)
