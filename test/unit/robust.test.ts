@@ -19,6 +19,7 @@ import { assertRangesInside } from '../helpers/ranges';
 import { NodeFileSystem } from '../../server/src/node/assets';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { assets, workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { unlistedProblems } from '../../server/src/service/check-context';
 
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
 const body = '# Phase 1: Audit\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
@@ -184,7 +185,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     assert.equal(ds.length, 10_001);
     const last = ds[ds.length - 1];
     assert.deepEqual([last.code, last.severity, last.range.start.line], ['too-many-problems', 'information', 0]);
-    assert.match(last.message, /^\d+ more problems in this file are not listed \(at most 10000 are\)\.$/);
+    assert.match(last.message, /^\d+ more problems in this file are not listed \(at most 10000 are, and the first 100 of each rule\)\.$/);
     assert.ok(Number(/^\d+/.exec(last.message)![0]) >= 189_000, last.message);
     // Both files, every diagnostic appended (spreading 200,000 into push() overflowed the stack).
     const all = svc.diagnoseAll();
@@ -196,6 +197,24 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     // Turned off like any rule.
     svc.setRuleOverrides({ 'too-many-problems': 'off' });
     assert.equal(svc.diagnose(`${ROOT}/phase-1/00-PHASE_BRIEF.md`).length, 10_000);
+  });
+
+  it("a flood of one rule's problems does not hide another rule's: each lists its first hundred past the ten thousand", async () => {
+    const { svc } = await workspace({
+      'workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Build Phase 1: CI\n',
+      'workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': '# Deploy Phase 1: Envs\n',
+      'project_implementation_plan.md': `# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n|---|---|---|\n| Build | Phase_1_CI | Not started |\n\n## Notes\n\n${'[a](missing.md) '.repeat(12_000)}\n`,
+    });
+    const ds = svc.diagnose(`${ROOT}/project_implementation_plan.md`);
+    const count = (code: string) => ds.filter((d) => d.code === code).length;
+    // The links fill the ten thousand; the plan's missing phase, reported after them, is listed all the same.
+    assert.equal(count('broken-link'), 10_000 - ds.slice(0, 10_000).filter((d) => d.code !== 'broken-link').length);
+    assert.ok(
+      ds.some((d) => d.code === 'plan-status-mismatch' && d.message.includes('Deploy/Phase_1_Envs')),
+      JSON.stringify(ds.filter((d) => d.code !== 'broken-link')),
+    );
+    const more = ds.find((d) => d.code === 'too-many-problems')!;
+    assert.equal(unlistedProblems(more), 12_000 - count('broken-link'));
   });
 
   it('binary and non-UTF-8 files named .md get unreadable-file', async () => {

@@ -20,6 +20,12 @@ const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.sev
 /** Most diagnostics reported for one file; the rest are counted in one `too-many-problems` (a pathological file made 800,000). */
 export const MAX_FILE_DIAGNOSTICS = 10_000;
 
+/**
+ * Past MAX_FILE_DIAGNOSTICS, each rule still lists its first problems, up to this many: a flood of one rule's
+ * (14,000 broken links) does not hide another's (the plan's missing phase), which its gate counts.
+ */
+export const KEPT_PER_RULE = 100;
+
 /** How many problems a `too-many-problems` diagnostic counts (its message says it); undefined for another diagnostic. */
 export function unlistedProblems(d: Pick<Diagnostic, 'code' | 'message'>): number | undefined {
   const m = d.code === 'too-many-problems' ? /^(\d+) more problems/.exec(d.message) : null;
@@ -27,10 +33,12 @@ export function unlistedProblems(d: Pick<Diagnostic, 'code' | 'message'>): numbe
 }
 
 export class CheckContext implements RuleContext {
-  /** What the rules reported, in order (at most MAX_FILE_DIAGNOSTICS; see `result`). */
+  /** What the rules reported, in order (at most MAX_FILE_DIAGNOSTICS, and the first problems of each rule past it; see `result`). */
   readonly out: Diagnostic[] = [];
   /** Diagnostics left out past MAX_FILE_DIAGNOSTICS. */
   private dropped = 0;
+  /** Once past MAX_FILE_DIAGNOSTICS: how many each rule has listed (see KEPT_PER_RULE). */
+  private listed: Map<string, number> | undefined;
   /** The document's `phasegate-disable…` directives, if it has any. */
   private readonly suppressions: Suppressions | undefined;
   /** The directives that silenced a problem in this check. */
@@ -77,7 +85,7 @@ export class CheckContext implements RuleContext {
         range: { start: { line, character: 0 }, end: { line, character: (this.doc.lines[line] ?? '').length } },
         severity: setting ?? 'information',
         code: 'too-many-problems',
-        message: `${this.dropped} more problems in this file are not listed (at most ${MAX_FILE_DIAGNOSTICS} are).`,
+        message: `${this.dropped} more problems in this file are not listed (at most ${MAX_FILE_DIAGNOSTICS} are, and the first ${KEPT_PER_RULE} of each rule).`,
       },
     ];
   }
@@ -139,9 +147,21 @@ export class CheckContext implements RuleContext {
     this.push(code, setting, range, message, data, pending);
   }
 
+  /** Whether a problem of `code` is listed past MAX_FILE_DIAGNOSTICS: while its rule has listed fewer than KEPT_PER_RULE. */
+  private listsBeyondCap(code: string): boolean {
+    if (!this.listed) {
+      this.listed = new Map();
+      for (const d of this.out) this.listed.set(d.code, (this.listed.get(d.code) ?? 0) + 1);
+    }
+    const n = this.listed.get(code) ?? 0;
+    if (n >= KEPT_PER_RULE) return false;
+    this.listed.set(code, n + 1);
+    return true;
+  }
+
   private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData, pending = false): void {
     if (setting === 'off') return;
-    if (this.out.length >= MAX_FILE_DIAGNOSTICS) {
+    if (this.out.length >= MAX_FILE_DIAGNOSTICS && !this.listsBeyondCap(code)) {
       this.dropped++;
       return;
     }
