@@ -2157,6 +2157,35 @@ describe('phase rules: project plan as checklists', () => {
     }
   });
 
+  it('writes the new item with a status as the last item that has one, when the last item of a phase has none (`- Phase 9: Ghost`)', async () => {
+    const cases: [string, string][] = [
+      // A checkbox, a status word after a dash, a `Status:` sub-item: the last of them gives the shape, the item goes after the last item.
+      ['- [ ] Phase 2: Deps\n- Phase 9: Ghost', '- [ ] Phase 2: Deps\n- Phase 9: Ghost\n- [x] Phase 1: CI Setup'],
+      [
+        '- [x] Phase 2: Deps\n- Phase 3: Tests — Done\n- Phase 9: Ghost',
+        '- [x] Phase 2: Deps\n- Phase 3: Tests — Done\n- Phase 9: Ghost\n- Phase 1: CI Setup — Complete',
+      ],
+      [
+        '- Phase 2: Deps\n  - Status: Not started\n- Phase 9: Ghost',
+        '- Phase 2: Deps\n  - Status: Not started\n- Phase 9: Ghost\n- Phase 1: CI Setup\n  - Status: Complete',
+      ],
+      // An ordered list counts on from the last item, whichever item gives the shape.
+      ['1. [ ] Phase 2: Deps\n2. Phase 9: Ghost', '1. [ ] Phase 2: Deps\n2. Phase 9: Ghost\n3. [x] Phase 1: CI Setup'],
+      // No item with a status: none written, as the list writes its items.
+      ['- Phase 2: Deps\n- Phase 9: Ghost', '- Phase 2: Deps\n- Phase 9: Ghost\n- Phase 1: CI Setup'],
+    ];
+    for (const [items, expected] of cases) {
+      const text = plan(items);
+      const { svc } = await workspace(files(text));
+      const missing = mismatches(svc).find((d) => /Build\/Phase_1_CI has no item/.test(d.message));
+      assert.ok(missing, items);
+      const fixed = applyEdits(text, codeActions(svc, [missing])[0].change.edits[0].edits);
+      assert.equal(fixed, plan(expected), items);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+      assert.ok(!mismatches(svc).some((d) => /Phase_1_CI/.test(d.message)), fixed);
+    }
+  });
+
   it("gives a new workstream of a plan kept under each workstream's heading its own heading and Phase Status, table or list", async () => {
     const deploy = { 'proj/workstreams/Deploy/Phase_1_Envs/implementation_prompt.md': PROMPT };
     const tail = '\n### Risks\n\nNone.\n';

@@ -325,6 +325,10 @@ function listItemEdit(
   const phaseItems = model.items.filter((i) => i.phaseLike);
   const mine = phaseItems.filter((i) => sameWorkstream(i.workstream, p.workstream));
   const sample = mine[mine.length - 1] ?? phaseItems[phaseItems.length - 1] ?? model.items[model.items.length - 1];
+  // Its box, name and status as the last item that gives a status (a box, a word, a `Status: …` sub-item, or its status
+  // heading's), when the sample gives none (`- Phase 9: Ghost` after `- [x] Phase 1: …`): else a complete phase's is lost.
+  const statused = (i: PlanItem) => i.item.checkboxRange !== undefined || i.status !== undefined || i.inherited !== undefined;
+  const shape = statused(sample) ? sample : (mine.filter(statused).pop() ?? phaseItems.filter(statused).pop() ?? sample);
   // Under another workstream's parent item (`- Build`): a parent item of its own, after the list's last one.
   const newGroup = sample.group !== undefined && !sameWorkstream(sample.workstream, p.workstream);
   const siblings = model.items.filter((i) => i.group === sample.group);
@@ -342,8 +346,8 @@ function listItemEdit(
   const statuses = (items: PlanItem[]) => items.flatMap((i) => (i.status ? [i.status.text] : i.inherited ? [i.inherited.text] : []));
   const status = p.status ?? notStarted(statuses(model.items));
   let box = '';
-  if (sample.item.checkboxRange) {
-    const after = /^\s*/.exec(src.slice(sample.item.checkboxRange.end.character))![0];
+  if (shape.item.checkboxRange) {
+    const after = /^\s*/.exec((doc.lines[shape.item.line] ?? '').slice(shape.item.checkboxRange.end.character))![0];
     // Checked as the list checks its items (`[X]` in a list that writes it so).
     const upper =
       model.items.some((i) => i.item.checked && /\[X\]/.test(doc.lines[i.item.line] ?? '')) &&
@@ -353,16 +357,16 @@ function listItemEdit(
   // Its workstream as the list gives it: by its heading, a parent item, or in the item's own words (`Build Phase 1: …`).
   const ownWs = sample.group !== undefined || (list ? list.impliedWorkstream !== undefined : !staged || staged.impliedWorkstream !== undefined);
   const name =
-    (sample.prefix !== undefined && sample.workstream !== undefined && prefixedName(sample.name, sample.workstream, p)) ||
-    (ownWs && sample.prefix === undefined && numberedName(sample.name, p)) ||
-    phaseCell(sample.name, p, dirname(file), ownWs, promptFile);
-  const tail = sample.status ? `${sample.status.sep}${status}${sample.status.close}` : '';
+    (shape.prefix !== undefined && shape.workstream !== undefined && prefixedName(shape.name, shape.workstream, p)) ||
+    (ownWs && shape.prefix === undefined && numberedName(shape.name, p)) ||
+    phaseCell(shape.name, p, dirname(file), ownWs, promptFile);
+  const tail = shape.status ? `${shape.status.sep}${status}${shape.status.close}` : '';
   let item = `${lead}${marker}${space}${box}${name}${tail}`;
   const eolAt = (line: number) => lineEnding(doc.text, line, doc.eol);
   // Its status in a sub-item as the neighbour's (`  - Status: Not started`).
-  if (sample.statusItem) {
-    const line = doc.lines[sample.statusItem.item.line] ?? '';
-    const v = sample.statusItem.value;
+  if (shape.statusItem) {
+    const line = doc.lines[shape.statusItem.item.line] ?? '';
+    const v = shape.statusItem.value;
     item += eolAt(sample.item.line) + (line.slice(0, v.start.character) + status + line.slice(v.end.character)).trimEnd();
   }
   if (newGroup) {
