@@ -11,34 +11,20 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyEdits, codeActions, MemoryFileSystem, parseDocument, PhasegateService, Diagnostic, TextEdit } from '../../server/src/service';
+import { applyEdits, codeActions, parseDocument, Diagnostic, TextEdit } from '../../server/src/service';
 import { completeHandoff } from '../../server/src/service/fixes/phase';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 import { itemMatches, planTables, statusKind, isCompleteStatus } from '../../server/src/service/rules/phase-plan';
 import type { PlanItem } from '../../server/src/service/rules/phase-plan';
 import { planNew } from '../../server/src/service/scaffold';
-import { assets, ROOT } from '../helpers/workspace';
+import { ROOT } from '../helpers/workspace';
 import { assertRangesInside } from '../helpers/ranges';
+import { loud, withEol } from '../helpers/fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const params = (runs = RUNS) => ({ numRuns: runs, seed: SEED });
 
-/** An engine over files given relative to /ws whose logger fails the test when a rule or a fix throws (the engine catches and logs them). */
-async function loud(files: Record<string, string>): Promise<PhasegateService> {
-  const fs = new MemoryFileSystem();
-  for (const [p, t] of Object.entries(files)) fs.write(`${ROOT}/${p}`, t);
-  const logger = {
-    log: (m: string) => {
-      if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);
-    },
-  };
-  const svc = new PhasegateService({ fs, assets, logger });
-  await svc.load(ROOT);
-  return svc;
-}
-
-const withEol = (text: string, eol: string) => text.replace(/\r\n/g, '\n').replace(/\n/g, eol);
 const editsOf = (actionEdits: { file: string; edits: TextEdit[] }[], file: string): TextEdit[] => actionEdits.flatMap((e) => (e.file === file ? e.edits : []));
 
 /** `after` is `before` with lines inserted: every line of `before` is there, in order, unchanged, and no line ending changed. */

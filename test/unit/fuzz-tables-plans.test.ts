@@ -8,31 +8,17 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyEdits, codeActions, MemoryFileSystem, parseDocument, PhasegateService, Diagnostic, TextEdit } from '../../server/src/service';
+import { applyEdits, codeActions, parseDocument, PhasegateService, Diagnostic, TextEdit } from '../../server/src/service';
 import { completeHandoff } from '../../server/src/service/fixes/phase';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
-import { assets, ROOT } from '../helpers/workspace';
+import { ROOT } from '../helpers/workspace';
 import { assertRangesInside } from '../helpers/ranges';
+import { loud, withEol } from '../helpers/fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const params = (runs = RUNS) => ({ numRuns: runs, seed: SEED });
 
-/** An engine over files given relative to /ws whose logger fails the test when a rule or a fix throws (the engine catches and logs them). */
-async function loud(files: Record<string, string>): Promise<PhasegateService> {
-  const fs = new MemoryFileSystem();
-  for (const [p, t] of Object.entries(files)) fs.write(`${ROOT}/${p}`, t);
-  const logger = {
-    log: (m: string) => {
-      if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);
-    },
-  };
-  const svc = new PhasegateService({ fs, assets, logger });
-  await svc.load(ROOT);
-  return svc;
-}
-
-const withEol = (text: string, eol: string) => text.replace(/\r\n/g, '\n').replace(/\n/g, eol);
 const onlyCrlf = (text: string) => text.includes('\r\n') && !/\n/.test(text.replace(/\r\n/g, ''));
 
 /** `text` after a few random character edits (deletions, insertions of table and list syntax). */
