@@ -2311,6 +2311,27 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     return { fixed, st: (id: string) => STATUS_LABELS[svc.status(svc.findPhase(id)!)] };
   };
 
+  it('reads a table with no Status column under a status heading (`### Completed`) as of that status; a new row goes into the table of its own', async () => {
+    const table = (rows: string[]) => `| Workstream | Phase |\n|---|---|\n${rows.join('\n')}`;
+    const text = plan(`### Completed\n\n${table(['| Build | Phase_1_CI |'])}\n\n### Not Started\n\n${table(['| Build | Phase_2_Deps |'])}`);
+    const { svc } = await workspace(files(text, failing));
+    assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete (under "Completed")', 'Phase_1_CI']]);
+    const { svc: ok } = await workspace(files(text));
+    assert.deepEqual(mismatches(ok), []);
+    // A phase not in the plan (not started) is added to the Not Started table, not to its workstream's first table.
+    const { svc: add } = await workspace({ ...files(text), ...DEPLOY });
+    const d = mismatches(add).find((x) => x.message.includes('Deploy/Phase_1_Envs has no row'));
+    assert.ok(d, JSON.stringify(mismatches(add).map((x) => x.message)));
+    const fixed = applyEdits(text, codeActions(add, [d])[0].change.edits[0].edits);
+    assert.match(fixed, /### Not Started\n\n\| Workstream \| Phase \|\n\|---\|---\|\n\| Build \| Phase_2_Deps \|\n\| Deploy \| Phase_1_Envs \|\n/);
+    // With no table under its status's heading, no row is written under another status: no fix is offered.
+    const completedOnly = plan(`### Completed\n\n${table(['| Build | Phase_1_CI |', '| Build | Phase_2_Deps |'])}`);
+    const { svc: none } = await workspace({ ...files(completedOnly), ...DEPLOY });
+    const d2 = mismatches(none).find((x) => x.message.includes('Deploy/Phase_1_Envs has no row'));
+    assert.ok(d2);
+    assert.deepEqual(codeActions(none, [d2]), []);
+  });
+
   it('reads an item that names its own workstream before its phase (`Build Phase 1: …`), under no workstream heading', async () => {
     for (const [body, at, marked] of [
       ['- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps', '[x]', 'Complete ([x])'],

@@ -10,6 +10,7 @@ import type { ParsedDocument, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
 import {
   PLAN_SECTION,
+  headingStatus,
   isCompleteStatus,
   isPlaceholder,
   itemMatches,
@@ -132,7 +133,8 @@ export function planRowEditOf(
   workstreams: readonly string[],
 ): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
   // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
-  const pt = planTables(doc, workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream]);
+  const ws = workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream];
+  const pt = planTables(doc, ws);
   if (!pt) return { reason: `no "${PLAN_SECTION}" section` };
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
@@ -142,7 +144,17 @@ export function planRowEditOf(
   if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile, staged)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
-  const target = tableFor(pt, p.workstream);
+  let target = tableFor(pt, p.workstream);
+  // Tables under status headings (`### Completed`, `### Not Started`) with no Status column: the row goes into the table
+  // of the new phase's status (its workstream's there, else the last), never under another status.
+  const headed = pt.tables.filter((t) => t.cols.status === undefined && headingStatus(doc, t.table.section, ws) !== undefined);
+  if (headed.length) {
+    const kind = statusKind(p.status ?? 'Not started');
+    const mine = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
+    const pick = mine.find((t) => t.table === target?.table) ?? mine[mine.length - 1];
+    if (!pick) return { reason: `no table under a "${p.status ?? 'Not started'}" heading in "${PLAN_SECTION}"` };
+    target = pick;
+  }
   if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
   const { table, cols } = target ?? { table: lastTable.table, cols: { ...lastTable.cols, impliedWorkstream: p.workstream } };
 

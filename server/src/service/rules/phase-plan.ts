@@ -317,7 +317,7 @@ export function statusKind(text: string): string {
  * The status the nearest heading above section `idx`, below its Phase Status section, gives (its title), when it is a
  * status word and names no workstream (`### Build` › `#### Completed`, `### Completed` › `#### Build`).
  */
-function headingStatus(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
+export function headingStatus(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
   const plan = normalizeTitle(PLAN_SECTION);
   for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
     const s = doc.sections[i];
@@ -660,11 +660,15 @@ export const planRule: Rule = {
     const { doc, spec } = ctx;
     if (spec?.kind !== 'plan') return;
     const phases = planPhases(ctx.model, ctx.path);
-    const pt = planTables(doc, workstreamsOf(phases));
+    const workstreams = workstreamsOf(phases);
+    const pt = planTables(doc, workstreams);
     if (!pt) return; // missing-section reports the missing table's section.
     const matched = new Set<Phase>();
     for (const { table, cols } of pt.tables) {
       const rows = table.rows;
+      // A table without a Status column under a status heading (`### Completed`): its rows have the heading's status.
+      const headed = cols.status === undefined ? headingStatus(doc, table.section, workstreams) : undefined;
+      const headedComplete = headed !== undefined && statusKind(headed) === 'complete';
       const hitsByRow = hitsOfRows(doc, ctx.path, ctx.model, table, cols, phases);
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
@@ -678,6 +682,10 @@ export const planRule: Rule = {
           continue;
         }
         hits.forEach((p) => matched.add(p));
+        if (headedComplete && ctx.gates) {
+          reportMarkedComplete(ctx, cell.range, hits, `Complete (under "${headed}")`);
+          continue;
+        }
         const status = cols.status !== undefined ? row.cells[cols.status] : undefined;
         const key = status ? textKey(status.text).replace(/^\W+/, '') : '';
         const mark = status !== undefined && DONE_MARK.test(status.text);
