@@ -2330,6 +2330,12 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     const d2 = mismatches(none).find((x) => x.message.includes('Deploy/Phase_1_Envs has no row'));
     assert.ok(d2);
     assert.deepEqual(codeActions(none, [d2]), []);
+    // A plan with a table that has a Status column takes the row there, whatever table of another status it also keeps.
+    const mixed = plan(`### Build\n\n| Phase | Status |\n|---|---|\n| Phase_2_Deps | Not started |\n\n### Completed\n\n${table(['| Build | Phase_1_CI |'])}`);
+    const { svc: both } = await workspace({ ...files(mixed), ...DEPLOY });
+    const d3 = mismatches(both).find((x) => x.message.includes('Deploy/Phase_1_Envs has no row'));
+    assert.ok(d3);
+    assert.equal(codeActions(both, [d3]).length, 1);
   });
 
   it('reads an item that names its own workstream before its phase (`Build Phase 1: …`), under no workstream heading', async () => {

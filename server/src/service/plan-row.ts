@@ -147,7 +147,8 @@ export function planRowEditOf(
   let target = tableFor(pt, p.workstream);
   // Tables under status headings (`### Completed`, `### Not Started`) with no Status column: the row goes into the table
   // of the new phase's status (its workstream's there, else the last), never under another status.
-  const headed = pt.tables.filter((t) => t.cols.status === undefined && headingStatus(doc, t.table.section, ws) !== undefined);
+  // (A plan with a table that has a Status column takes the row there, as before.)
+  const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
   if (headed.length) {
     const kind = statusKind(p.status ?? 'Not started');
     const mine = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
