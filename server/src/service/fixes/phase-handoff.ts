@@ -208,6 +208,18 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     if (template) replaces.push({ range: template, newText: items.join(doc.eol) });
     else ins.push(sec ? appendToSection(doc, sec, items) : insertSection(doc, title, items, IN_ORDER));
   };
+  /** The rows a table's writer makes for what is missing, when the section keeps a table; else the items `add` writes. */
+  const addTo = (
+    table: Table | undefined,
+    rows: (t: Table) => { insertion?: Insertion; replace?: TextEdit },
+    title: string,
+    copies: { line: string; more?: string[] }[],
+  ) => {
+    if (!table) return add(title, copies);
+    const { insertion, replace } = rows(table);
+    ins.push(insertion);
+    if (replace) replaces.push(replace);
+  };
 
   const source = inputSection(doc, IN_SOURCE, n);
   const refs = source ? referencesIn(doc, source, folder, bases) : [];
@@ -224,15 +236,17 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   // A table of inputs (and no list) gets rows in its own columns; a list, or no inputs yet, gets items.
   // Only a table of the section's own (above its subsections): one in a subsection holds something else.
   const table = inputs && missing.length ? ownTable(doc, inputs) : undefined;
-  if (table) {
-    const { insertion, replace } = appendRows(
-      doc,
-      table,
-      missing.map((x) => x.values),
-    );
-    ins.push(insertion);
-    if (replace) replaces.push(replace);
-  } else add(IN_INPUTS, missing);
+  addTo(
+    table,
+    (t) =>
+      appendRows(
+        doc,
+        t,
+        missing.map((x) => x.values),
+      ),
+    IN_INPUTS,
+    missing,
+  );
 
   // Prerequisites received in a table (and no list) are its rows, as the rule reads them; the missing ones become rows too.
   const preSec = inputSection(doc, IN_PREREQUISITES, n);
@@ -245,15 +259,17 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   );
   const unmet = h.prerequisites.filter((x) => have.find(textKey(x.item.text)) < 0);
   const preTable = preSec && unmet.length ? prerequisiteTable(doc, preSec) : undefined;
-  if (preTable) {
-    const { insertion, replace } = appendPrerequisiteRows(
-      doc,
-      preTable,
-      unmet.map((x) => x.line.replace(/^\[ \] /, '')),
-    );
-    ins.push(insertion);
-    if (replace) replaces.push(replace);
-  } else add(IN_PREREQUISITES, unmet);
+  addTo(
+    preTable,
+    (t) =>
+      appendPrerequisiteRows(
+        doc,
+        t,
+        unmet.map((x) => x.line.replace(/^\[ \] /, '')),
+      ),
+    IN_PREREQUISITES,
+    unmet,
+  );
 
   // Questions received in a table (and no list) are its rows; the missing ones become rows in its columns too.
   const qSec = inputSection(doc, IN_QUESTIONS, n);
@@ -266,15 +282,17 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   );
   const open = h.questions.filter((x) => asked.find(textKey(x.question)) < 0);
   const qTable = qSec && open.length ? ownTable(doc, qSec) : undefined;
-  if (qTable) {
-    const { insertion, replace } = appendQuestionRows(
-      doc,
-      qTable,
-      open.map((x) => x.values),
-    );
-    ins.push(insertion);
-    if (replace) replaces.push(replace);
-  } else add(IN_QUESTIONS, open);
+  addTo(
+    qTable,
+    (t) =>
+      appendQuestionRows(
+        doc,
+        t,
+        open.map((x) => x.values),
+      ),
+    IN_QUESTIONS,
+    open,
+  );
 
   return [...replaces, ...mergeInsertions(ins, doc.eol)];
 }
