@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { PhasegateService, baseContext } from '../../server/src/service';
+import { PhasegateService, baseContext, renderKind } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
 
 const DATE = '2026-01-02';
@@ -333,5 +333,32 @@ describe("metric scope: a template lists its phase's thresholds", () => {
     fs.write(created.file, filled);
     await svc.load(ROOT);
     assert.deepEqual(misses(svc, 3), ['Container build time is 4 minutes; target < 3 minutes (phases 3-5)', 'Code coverage is 55%; target >= 60% (phase 3)']);
+  });
+
+  it("an existing phase's validation, as a quick fix creates it, writes that phase's thresholds", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': config,
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'phase-3/00-PHASE_BRIEF.md': '# Phase 3: Containers\n',
+    });
+    const rows = (n: number) => {
+      const phase = svc.model.phases.find((p) => p.number === n)!;
+      const spec = phase.layout.documents.find((d) => d.kind === 'validation')!;
+      return [...renderKind(svc, spec, phase).matchAll(/^\| ([^|]+) \| ([^|]+) \| \[Actual\] \|$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+    };
+    assert.deepEqual(rows(1), [
+      'Code coverage: >= 90%',
+      'Critical vulnerabilities: 0',
+      'High vulnerabilities: < 5',
+      'Test execution time: < 5 minutes',
+      'Documentation coverage: 100%',
+    ]);
+    assert.deepEqual(rows(3), [
+      'Container build time: < 3 minutes',
+      'Code coverage: >= 60%',
+      'Deployment time: < 10 minutes',
+      'Rollback time: < 2 minutes',
+      'Infrastructure provisioning: < 15 minutes',
+    ]);
   });
 });
