@@ -134,6 +134,12 @@ export function configSchemaProblems(errors: readonly ErrorObject[], schema: unk
       } else out.push({ pointer: e.instancePath, message: `${where} must be one of: ${values.join(', ')}` });
       continue;
     }
+    // A pattern says what it wants in words (`patternErrorMessage`, as VS Code's schemas do), not as the expression.
+    const patternMessage = e.keyword === 'pattern' ? schemaAt(schema, parentPath(e.schemaPath))?.patternErrorMessage : undefined;
+    if (typeof patternMessage === 'string') {
+      out.push({ pointer: e.instancePath, message: `${where}: \`${String(at(data, e.instancePath))}\` ${patternMessage}` });
+      continue;
+    }
     out.push({ pointer: e.instancePath, message: `${where} ${e.message ?? 'is invalid'}` });
   }
   return out;

@@ -14,6 +14,7 @@ import { safeRegExp } from './regex-safety';
 import { globProblem } from './glob-safety';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { configSchemaProblems, keyName } from './config-errors';
+import { firstShared, metricKey, parsePhaseScope } from './metric-scope';
 
 export { safeRegExp };
 
@@ -257,23 +258,50 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   }
   // A threshold the metric rule cannot read would leave its metric unchecked, and nothing would say why.
   const readable = (metrics: MetricSpec[] | undefined, at: string): MetricSpec[] | undefined =>
-    metrics?.filter((m, k) => {
-      if (parseThreshold(m.threshold) || parseLabelledThresholds(m.threshold)) return true;
-      problem(
-        `${at
-          .slice(1)
-          .replace(/\/(\d+)/g, '[$1]')
-          .replace(
-            /\//g,
-            '.',
-          )}[${k}].threshold: \`${m.threshold}\` is no threshold: write a comparison and a number, as \`>= 80%\`, \`< 5 min\` or \`0 critical, < 5 high\``,
-        valueAt(`${at}/${k}/threshold`),
-      );
-      return false;
-    });
+    metrics &&
+    scoped(
+      metrics
+        .map((m, k) => ({ m, k }))
+        .filter(({ m, k }) => {
+          if (parseThreshold(m.threshold) || parseLabelledThresholds(m.threshold)) return true;
+          problem(
+            `${keyName(`${at}/${k}`)}.threshold: \`${m.threshold}\` is no threshold: write a comparison and a number, as \`>= 80%\`, \`< 5 min\` or \`0 critical, < 5 high\``,
+            valueAt(`${at}/${k}/threshold`),
+          );
+          return false;
+        }),
+      at,
+    );
+  // Each entry's `phases` read as its scope: one that names no phase, or a phase an entry of its name before it names, is left out.
+  const scoped = (metrics: { m: MetricSpec; k: number }[], at: string): MetricSpec[] => {
+    const kept: { m: MetricSpec; k: number }[] = [];
+    for (const { m, k } of metrics) {
+      if (m.phases === undefined) {
+        kept.push({ m, k });
+        continue;
+      }
+      const where = `${keyName(`${at}/${k}`)}.phases`;
+      const scope = parsePhaseScope(m.phases);
+      if ('problem' in scope) {
+        problem(`${where}: ${scope.problem}`, valueAt(`${at}/${k}/phases`));
+        continue;
+      }
+      const other = kept.find((o) => o.m.scope && metricKey(o.m) === metricKey(m) && firstShared(o.m.scope, scope) !== undefined);
+      if (other) {
+        problem(
+          `${where}: \`${m.name}\` has a threshold for ${other.m.scope!.label} at ${keyName(`${at}/${other.k}`)}, and phase ${firstShared(other.m.scope!, scope)} is in both; give a phase one threshold of a metric (left out)`,
+          valueAt(`${at}/${k}/phases`),
+        );
+        continue;
+      }
+      kept.push({ m: { ...m, scope }, k });
+    }
+    return kept.map(({ m }) => m);
+  };
   c.metrics = readable(c.metrics, '/metrics');
   if (c.metrics) {
-    const names = new Set(c.metrics.map((m) => m.name.toLowerCase()));
+    // A name given unscoped replaces the built-in metric; one given for some phases only leaves it to the others.
+    const names = new Set(c.metrics.filter((m) => !m.scope).map((m) => m.name.toLowerCase()));
     cfg.metrics = [...c.metrics, ...DEFAULT_METRICS.filter((m) => !names.has(m.name.toLowerCase()))];
     // The built-in layouts carry the default thresholds: the workspace's own replace them.
     cfg.layouts = cfg.layouts.map((l) => (l.metrics === DEFAULT_METRICS ? { ...l, metrics: cfg.metrics } : l));

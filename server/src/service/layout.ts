@@ -3,6 +3,7 @@
  * document needs, and which gates a phase passes. Two layouts are built in (audit,
  * iai); a workspace describes others in `phasegate.yaml`.
  */
+import type { PhaseScope, PhasesValue } from './metric-scope';
 
 export interface SectionSpec {
   /** Heading text; `{N}` stands for the phase number, `{N+1}` for the next one. */
@@ -52,6 +53,10 @@ export interface MetricSpec {
   aliases?: string[];
   /** E.g. `> 80%`, `0`, `< 5 minutes`, `>= 99.9%`. */
   threshold: string;
+  /** The phases it applies to, as phasegate.yaml writes them (`"1-2"`, `[1, 2]`, `"3-5, 7"`); all when absent. */
+  phases?: PhasesValue;
+  /** `phases` as read (set by the config); see `metricsInForce`. */
+  scope?: PhaseScope;
 }
 
 export interface LayoutSpec {

@@ -10,6 +10,7 @@ import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec } from './layout';
+import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
@@ -998,8 +999,9 @@ export class PhasegateService {
     // Only Markdown is checked: an editor may ask for any file it has open (a nested project's phasegate.yaml).
     if (!isFolder && !/\.(md|markdown)$/i.test(path)) return [];
     const layout: LayoutSpec | undefined = phase?.layout;
-    // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in).
-    const metrics: MetricSpec[] = layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics;
+    // Custom layouts carry their own thresholds; the built-in ones take the config's (defaults merged in). Of
+    // those, the phase's own: an entry scoped to other phases is not in force here.
+    const metrics: MetricSpec[] = metricsInForce(layout?.phaseGlobs && layout.metrics.length ? layout.metrics : this.config.metrics, phase?.number);
     const anchor = !!phase && this.phaseAnchor(phase) === path;
     if (!isFolder && entry?.problem) {
       const unreadable: Diagnostic = {

@@ -11,6 +11,7 @@ import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle } from './layout';
+import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
@@ -567,8 +568,8 @@ export interface TemplateContext {
   /** ISO date, YYYY-MM-DD. */
   date: string;
   layout: { name: string; description: string; gates: TemplateGate[]; documents: { kind: string; file: string; name: string }[] };
-  /** Success metrics relevant to the phase. */
-  metrics: { name: string; threshold: string }[];
+  /** Success metrics relevant to the phase; `scope` names the phases of a threshold given for some only (`phases 1-2`). */
+  metrics: { name: string; threshold: string; scope?: string }[];
   prevHandoff?: PrevHandoff;
   /** Deliverables of the phase's brief (output handoff) or prompt (response). */
   deliverables?: string[];
@@ -640,13 +641,16 @@ const METRIC_GROUPS: string[][] = [
   ['alert response time', 'log retention', 'uptime sla', 'mean time to recovery'],
 ];
 
-/** Metrics relevant to phase `n`: its group's defaults (thresholds as configured) and every custom metric. */
+/**
+ * Metrics relevant to phase `n`, of those in force in it (see `metricsInForce`): its group's defaults (thresholds as
+ * configured), every custom metric, and every metric scoped to phases (its scope names `n`: it is this phase's).
+ */
 export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): MetricSpec[] {
   const group = n === undefined ? 0 : n <= 2 ? 0 : n <= 5 ? 1 : 2;
   const known = new Set(DEFAULT_METRICS.map((m) => m.name.toLowerCase()));
   return metrics.filter((m) => {
     const k = m.name.toLowerCase();
-    return known.has(k) ? METRIC_GROUPS[group].includes(k) : true;
+    return m.scope || !known.has(k) || METRIC_GROUPS[group].includes(k);
   });
 }
 
@@ -794,8 +798,10 @@ export function baseContext(
     },
     date,
     layout: layoutContext(p.layout),
-    // The same thresholds the metric rule applies (see PhasegateService.runRules).
-    metrics: metricsForPhase(n, p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics).map((m) => ({ name: m.name, threshold: m.threshold })),
+    // The same thresholds the metric rule applies (see PhasegateService.contextFor).
+    metrics: metricsForPhase(n, metricsInForce(p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics, n)).map((m) =>
+      m.scope ? { name: m.name, threshold: m.threshold, scope: m.scope.label } : { name: m.name, threshold: m.threshold },
+    ),
   };
 }
 

@@ -9,6 +9,7 @@
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
+import { scopeNote } from '../metric-scope';
 import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
 import type { Labelled, Quantity } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
@@ -97,17 +98,19 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
     const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
-    const shown = own ? targetText : spec?.threshold;
+    // A threshold configured for some phases only says so (`> 80% (phases 1-2)`).
+    const shown = own ? targetText : `${spec?.threshold}${scopeNote(spec)}`;
     if (threshold && meets(actual, threshold) === false) {
       ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${shown}`);
     }
     return;
   }
   // A compound value (`2 critical, 9 high`) against a compound target (`0 critical, <5 high`): part by part, by their words.
-  const target = targetText || findMetric(ctx.metrics, name)?.threshold;
+  const spec = targetText ? undefined : findMetric(ctx.metrics, name);
+  const target = targetText || spec?.threshold;
   const parts = parseLabelledQuantities(valueText);
   if (!parts) return;
-  judgeParts(ctx, name, valueText, targetText, target, parts, at);
+  judgeParts(ctx, name, valueText, targetText, target, parts, at, spec?.scope?.label);
 }
 
 /**
@@ -122,16 +125,17 @@ function judgeParts(
   target: string | undefined,
   parts: Labelled<Quantity>[],
   at: Range,
+  scope?: string,
 ): void {
   if (target) {
     const targets = parseLabelledThresholds(target);
-    if (!targets) return judgeEachPart(ctx, name, valueText, target, parts, at);
+    if (!targets) return judgeEachPart(ctx, name, valueText, target, parts, at, scope);
     const missed = parts.filter((p) => {
       const t = targets.find((x) => x.label === p.label);
       return t !== undefined && meets(p.value, t.value) === false;
     });
     if (!missed.length) return;
-    ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`);
+    ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target}${missedNote(missed, scope)}`);
     return;
   }
   if (targetText) return;
@@ -140,14 +144,10 @@ function judgeParts(
   for (const p of parts) {
     const spec = findMetric(ctx.metrics, `${cellText(name)} (${p.label})`);
     const t = spec ? parseThreshold(spec.threshold) : undefined;
-    if (spec && t && meets(p.value, t) === false) missed.push({ label: p.label, threshold: spec.threshold });
+    if (spec && t && meets(p.value, t) === false) missed.push({ label: p.label, threshold: `${spec.threshold} ${p.label}${scopeNote(spec)}` });
   }
   if (!missed.length) return;
-  ctx.report(
-    'metric-threshold',
-    at,
-    `${cellText(name)} is ${cellText(valueText)}; target ${missed.map((m) => `${m.threshold} ${m.label}`).join(', ')} (missed: ${missed.map((m) => m.label).join(', ')})`,
-  );
+  ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${missed.map((m) => m.threshold).join(', ')}${missedNote(missed)}`);
 }
 
 /**
@@ -156,14 +156,19 @@ function judgeParts(
  * bound (`< 5 min`, `0`: a part beyond it puts the whole beyond it). A lower bound of counts or durations
  * (`> 100 tests` against `60 unit, 50 e2e`) may be met by their sum: not judged.
  */
-function judgeEachPart(ctx: RuleContext, name: string, valueText: string, target: string, parts: Labelled<Quantity>[], at: Range): void {
+function judgeEachPart(ctx: RuleContext, name: string, valueText: string, target: string, parts: Labelled<Quantity>[], at: Range, scope?: string): void {
   const t = parseThreshold(target);
   if (!t || t.word !== undefined) return;
   const upper = t.op === '<' || t.op === '<=' || (t.op === '=' && t.value === 0);
   if (t.unit !== '%' && !upper) return;
   const missed = parts.filter((p) => meets(p.value, t) === false);
   if (!missed.length) return;
-  ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target} (missed: ${missed.map((p) => p.label).join(', ')})`);
+  ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target}${missedNote(missed, scope)}`);
+}
+
+/** ` (missed: high)` after a target, with the phases of a threshold configured for some only: ` (phases 1-2; missed: high)`. */
+function missedNote(missed: { label: string }[], scope?: string): string {
+  return ` (${scope ? `${scope}; ` : ''}missed: ${missed.map((p) => p.label).join(', ')})`;
 }
 
 /**
