@@ -15,7 +15,17 @@ describe('Phasegate when the untrusted folder is trusted, without a reload', fun
   let loads = 0;
   let loadsSub;
 
-  after(() => loadsSub && loadsSub.dispose());
+  /** A document with an edit not saved when the folder is trusted: its front matter's `reviewer` is not a string. */
+  const unsaved = () => wsFile('audit-deployment', 'phase-2', '01-INPUT_HANDOFF.md');
+
+  after(async () => {
+    if (loadsSub) loadsSub.dispose();
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === unsaved().toString());
+    if (doc && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
 
   before(async function () {
     api = await vscode.extensions.getExtension(`${pkg.publisher}.${pkg.name}`).activate();
@@ -28,6 +38,9 @@ describe('Phasegate when the untrusted folder is trusted, without a reload', fun
 
   it('is trusted from the workspace trust editor', async function () {
     assert.equal(vscode.workspace.isTrusted, false, 'the folder is not trusted yet');
+    // An edit not saved, in a third editor group: the server that starts on the grant must check the editor's text.
+    const editor = await vscode.window.showTextDocument(unsaved(), { viewColumn: vscode.ViewColumn.Three, preview: false });
+    assert.ok(await editor.edit((b) => b.insert(new vscode.Position(1, 0), `${UNTRUSTED.field}: 7\n`)));
     loadsSub = api.tree.onDidLoad(() => loads++);
     const granted = nextEvent(vscode.workspace.onDidGrantWorkspaceTrust, () => true, 30000, 'the folder to be trusted');
     await vscode.commands.executeCommand('workbench.trust.manage');
@@ -48,6 +61,18 @@ describe('Phasegate when the untrusted folder is trusted, without a reload', fun
       diags.some((d) => codeOf(d) === DEFECT.code),
       'the planted defect is still reported',
     );
+  });
+
+  it("checks an open document's unsaved text against the folder's schema", async function () {
+    // On disk the field is missing; in the editor it is there, but not a string as the schema requires.
+    const diags = await waitForDiagnostics(unsaved(), (ds) => ds.some((d) => codeOf(d) === 'front-matter-schema'));
+    const schema = diags.filter((d) => codeOf(d) === 'front-matter-schema');
+    assert.deepEqual(
+      schema.map((d) => d.range.start.line),
+      [1],
+      `reported at the unsaved ${UNTRUSTED.field} line only: ${JSON.stringify(schema.map((d) => `${d.range.start.line}: ${d.message}`))}`,
+    );
+    assert.match(schema[0].message, /string/);
   });
 
   it("applies the folder's own phasegate.rules setting", async function () {
