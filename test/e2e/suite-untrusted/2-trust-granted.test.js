@@ -1,6 +1,7 @@
 // Runs after 1-untrusted.test.js, in the same window: the user trusts the folder (the Trust button of the workspace
 // trust editor, clicked by the runner), and without a reload the extension applies what only a trusted folder may
-// use: the folder's schema (to the document already open), its phasegate.rules setting and its templates.
+// use: the folder's schema (to the documents already open, one of them edited and not saved), its phasegate.rules
+// setting and its templates.
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
 const pkg = require('../../../package.json');
