@@ -5,9 +5,25 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { launch, NOISE } = require('./browser');
+const { GRANT_TRUST } = require('./untrusted');
 
 const [, , base, devPath, testsPath, folder, results = 'test-results/e2e'] = process.argv;
 const TIMEOUT_MS = Number(process.env.PHASEGATE_E2E_SUITE_TIMEOUT || 180000);
+
+/**
+ * Trusts the folder as a user does: the Trust button of the workspace trust editor, which the suite has opened
+ * (`workbench.trust.manage`) before it logged GRANT_TRUST. A failure is logged; the suite, which waits for the
+ * grant, fails on its own deadline.
+ */
+async function grantTrust(page) {
+  try {
+    const trust = page.locator('.workspace-trust-editor .workspace-trust-buttons .monaco-button', { hasText: /^\s*Trust\s*$/ });
+    await trust.click({ timeout: 20000 });
+  } catch (e) {
+    console.log(`[runner] could not click Trust in the workspace trust editor: ${String(e && e.message).split('\n')[0]}`);
+    await page.screenshot({ path: path.join(results, 'trust-editor.png') }).catch(() => undefined);
+  }
+}
 
 (async () => {
   const t0 = Date.now();
@@ -19,6 +35,7 @@ const TIMEOUT_MS = Number(process.env.PHASEGATE_E2E_SUITE_TIMEOUT || 180000);
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const lines = (args || []).map(String).join(' ').split('\n');
     const kept = lines.filter((l) => !/^\s+at /.test(l));
+    if (kept.length === 1 && kept[0] === GRANT_TRUST) return void grantTrust(page);
     if (kept.length && !NOISE.test(kept[0])) console.log(kept.join('\n'));
   });
   await page.exposeFunction('codeAutomationExit', async (code) => done(code));

@@ -386,7 +386,15 @@ export class PhasegateService {
     const report = (kind: string, message: string) =>
       cfg.problems.push({ file: cfg.file ?? this.root, range: this.configKeyRange(`schemas`, kind), severity: 'error', code: 'invalid-config', message });
     if (!this.trusted) {
-      report(entries[0][0], 'workspace schemas are ignored in an untrusted workspace; the built-in schemas apply');
+      // A warning: the config is not wrong (trusting the folder applies it), so what refuses a config with an
+      // error (the template commands) does not refuse this one.
+      cfg.problems.push({
+        file: cfg.file ?? this.root,
+        range: this.configKeyRange(`schemas`, entries[0][0]),
+        severity: 'warning',
+        code: 'invalid-config',
+        message: 'workspace schemas are ignored in an untrusted workspace; the built-in schemas apply',
+      });
       return;
     }
     for (const [kind, file] of entries) {
