@@ -12,6 +12,7 @@ import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
 import { PhaseStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { exists } from './commands/apply';
+import { CommandHandles } from './commandHandles';
 
 /**
  * The language client, with one difference: a request that fails because the client stopped while the
@@ -78,6 +79,8 @@ export class PhasegateContext implements vscode.Disposable {
   readonly tree: PhaseTreeProvider;
   readonly treeView: vscode.TreeView<PhaseTreeNode>;
   readonly statusBar: PhaseStatusBar;
+  /** The code actions' commands with arguments, as commands without (see commandHandles.ts). */
+  private readonly handles = new CommandHandles();
   private client: LanguageClient | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
@@ -105,7 +108,7 @@ export class PhasegateContext implements vscode.Disposable {
     this.statusBar = new PhaseStatusBar(this);
     // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
     // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
-    subs.push(this.treeView, this.tree, this.statusBar, this.phasesChanged, this.stateChanged, this);
+    subs.push(this.treeView, this.tree, this.statusBar, this.handles, this.phasesChanged, this.stateChanged, this);
     registerCommands(this);
     subs.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() =>
@@ -156,7 +159,16 @@ export class PhasegateContext implements vscode.Disposable {
         // A quick fix that creates a file (a broken link's target, a missing document) opens it once applied.
         provideCodeActions: async (document, range, context, token, next) => {
           const actions = await next(document, range, context, token);
-          return actions && Promise.all(actions.map((a) => (a instanceof vscode.CodeAction ? opensCreatedFile(a) : a)));
+          if (!actions) return actions;
+          // Each command with arguments as a handle without, which a refresh of the menu does not invalidate.
+          return Promise.all(
+            actions.map(async (a) => {
+              if (!(a instanceof vscode.CodeAction)) return this.handles.handle(a);
+              const action = await opensCreatedFile(a);
+              if (action.command) action.command = this.handles.handle(action.command);
+              return action;
+            }),
+          );
         },
       },
       outputChannel: this.clientOutput,
