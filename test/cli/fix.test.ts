@@ -5,7 +5,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { reasonOf } from '../../server/src/cli/fix';
-import { EXAMPLES, examplesFs, run } from './helpers';
+import { EXAMPLES, WritableMemoryFileSystem, examplesFs, readTree, run } from './helpers';
+
+/** A file system on which the given files are deleted (by someone else) just as they are first read. */
+class VanishingFileSystem extends WritableMemoryFileSystem {
+  vanished = 0;
+  constructor(private readonly going: string[]) {
+    super();
+  }
+  override async readFile(p: string): Promise<Uint8Array> {
+    if (this.going.includes(p) && this.has(p)) {
+      this.delete(p);
+      this.vanished++;
+    }
+    return super.readFile(p);
+  }
+}
 
 const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
 const BROKEN = [
@@ -101,6 +116,35 @@ describe('phasegate check --fix', () => {
     const r = await run(['check', '--fix', 'examples'], fsys);
     assert.doesNotMatch(r.stdout, /^fixed /m);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
+  });
+
+  it('takes a file deleted between the scan and its read as never there: no unreadable-file, no error, the check of what is there', async () => {
+    const finding = '/ws/examples/audit-deployment/phase-3/03-FINDINGS/image-size-analysis.md';
+    for (const argv of [
+      ['check', '--fix', '--format', 'json', 'examples'],
+      ['check', '--format', 'json', 'examples'],
+    ]) {
+      // The workspace as it is once the files are gone, checked as it is.
+      const gone = examplesFs();
+      // Another finding keeps the folder (on disk, a folder stays when its files go).
+      const kept = finding.replace('image-size-analysis', 'kept');
+      gone.write(kept, gone.text(finding)!);
+      gone.delete(`/ws/${DEC}`);
+      gone.delete(finding);
+      const expected = await run(['check', '--format', 'json', 'examples'], gone);
+      assert.match(expected.stdout, /"code": "missing-document"/);
+
+      const fsys = new VanishingFileSystem([`/ws/${DEC}`, finding]);
+      for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
+      fsys.write(`/ws/${DEC}`, BROKEN);
+      fsys.write(kept, fsys.text(finding)!);
+      const r = await run(argv, fsys);
+      assert.equal(fsys.vanished, 2, `${argv.join(' ')}: ${fsys.vanished}`);
+      assert.equal(r.stderr, '', `${argv.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /unreadable-file/, argv.join(' '));
+      assert.deepEqual(JSON.parse(r.stdout), JSON.parse(expected.stdout), argv.join(' '));
+      assert.equal(r.code, expected.code, argv.join(' '));
+    }
   });
 
   it('fixes only the files the PATHs cover, and keeps JSON and SARIF output whole (what was fixed goes to stderr)', async () => {

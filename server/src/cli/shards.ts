@@ -141,6 +141,10 @@ export async function checkInShards(
   const files = svc.checkedFiles();
   if (!parallel || parallel.shards < 2 || files.length <= parallel.minFiles || svc.model.phases.length < 2) {
     await svc.readDocuments(files);
+    await forgetVanished(
+      svc,
+      files.filter((f) => isMissing(svc.unreadableReason(f))),
+    );
     return checkHere(svc, svc.model.phases);
   }
   const [own, ...others] = splitPhases(svc.model.phases, parallel.shards, START_COST_FILES);
@@ -163,5 +167,25 @@ export async function checkInShards(
     }
   }
   for (const f of redo) svc.diagnose(f);
+  // A file gone before a shard read it: the workspace without it is checked again, here.
+  const missing = svc.checkedFiles().filter((f) => svc.diagnose(f).some((d) => d.code === 'unreadable-file' && d.file === f && isMissing(d.message)));
+  if (await forgetVanished(svc, missing)) return checkHere(svc, svc.model.phases);
   return titles;
+}
+
+/** Whether a read failed for want of the file (`ENOENT`, as Node and the memory file system say). */
+function isMissing(reason: string | undefined): boolean {
+  return reason !== undefined && /\bENOENT\b/.test(reason);
+}
+
+/**
+ * Takes the files of `candidates` (scanned, not read for want of the file) that are gone out of the
+ * engine's workspace, as if the scan had never found them: a file deleted between the scan and its read
+ * is no unreadable file (a required document gone is missing). Returns whether any was.
+ */
+async function forgetVanished(svc: PhasegateService, candidates: readonly string[]): Promise<boolean> {
+  const gone: string[] = [];
+  for (const f of candidates) if (!(await svc.fs.stat(f))) gone.push(f);
+  if (gone.length) await svc.filesChanged(gone.map((path) => ({ path, type: 'deleted' as const })));
+  return gone.length > 0;
 }
