@@ -7,6 +7,17 @@ import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { reasonOf } from '../../server/src/cli/fix';
 import { EXAMPLES, WritableMemoryFileSystem, examplesFs, readTree, run } from './helpers';
 
+/** A file system on which a file is deleted (by someone else) just before its fixes are written. */
+class DeletedOnUpdateFileSystem extends WritableMemoryFileSystem {
+  constructor(private readonly going: string) {
+    super();
+  }
+  override async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    if (p === this.going) this.delete(p);
+    return super.updateFile(p, update);
+  }
+}
+
 /** A file system on which the given files are deleted (by someone else) just as they are first read. */
 class VanishingFileSystem extends WritableMemoryFileSystem {
   vanished = 0;
@@ -109,13 +120,36 @@ describe('phasegate check --fix', () => {
     assert.match(text, /Because small\.\n\nText\.\n$/);
   });
 
-  it('leaves a file that changed after it was read as it is', async () => {
+  it('leaves a file that changed after it was read as it is, says so, and checks it as it is now', async () => {
     const fsys = examplesFs();
+    const clean = fsys.text(`/ws/${DEC}`)!;
     fsys.write(`/ws/${DEC}`, BROKEN);
     fsys.changing.set(`/ws/${DEC}`, (t) => t + '\nWritten meanwhile.\n');
     const r = await run(['check', '--fix', 'examples'], fsys);
     assert.doesNotMatch(r.stdout, /^fixed /m);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
+    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it changed after it was read\n`);
+    // Someone fixed it by hand meanwhile: the report is of their text, not of the text read before.
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    fsys.changing.set(`/ws/${DEC}`, () => clean);
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(fsys.text(`/ws/${DEC}`), clean);
+    assert.deepEqual(JSON.parse(json.stdout), JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout));
+    assert.doesNotMatch(json.stdout, /05-DECISIONS/);
+    assert.equal(json.code, 0);
+  });
+
+  it('takes a file deleted after it was read, before the fixes were written, as gone: named on stderr, checked without it', async () => {
+    const fsys = new DeletedOnUpdateFileSystem(`/ws/${DEC}`);
+    for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const r = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it was deleted after it was read\n`);
+    assert.ok(!fsys.has(`/ws/${DEC}`));
+    const now = await run(['check', '--format', 'json', 'examples'], fsys);
+    assert.match(now.stdout, /"code": "missing-document"/);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(now.stdout));
+    assert.equal(r.code, now.code);
   });
 
   it('takes a file deleted between the scan and its read as never there: no unreadable-file, no error, the check of what is there', async () => {

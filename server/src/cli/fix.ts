@@ -143,7 +143,8 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     // Fixes after which the file has no fewer problems of any rule (one replaced by another of its rule)
     // are not written: the file stays as it was.
     if (!gone.length || next === undefined) {
-      ws.svc.setOverlay(file, original);
+      // Checked as it is on disk.
+      await ws.svc.clearOverlay(file);
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(codes)} removed no problem, not written\n`);
       continue;
     }
@@ -151,13 +152,16 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     try {
       // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
       written = await update(target, (now) => (now === original ? next : undefined));
+      if (!written) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
     } catch (e) {
       written = false;
-      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} could not be written: ${reasonOf(e)}\n`);
+      // Deleted since it was read: gone, as the check finds it (a file the scan found and that is gone before it is read is no problem either).
+      const why = (await ctx.fs.stat(target)) ? `could not be written: ${reasonOf(e)}` : 'is not written: it was deleted after it was read';
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
     }
     if (!written) {
-      // Checked as it is on disk.
-      ws.svc.setOverlay(file, original);
+      // Checked as it is on disk now (its text read again; gone, it leaves the workspace's files).
+      await ws.svc.clearOverlay(file);
       continue;
     }
     out.push({ file, gone });
