@@ -413,6 +413,45 @@ describe('phasegate check --fix on disk', () => {
     assert.equal(r.code, 0);
   });
 
+  it('writes a file that two phases share through symbolic links only with fixes both agree on, so that a second run changes nothing', async () => {
+    const ws = path.join(dir, 'ws');
+    fs.cpSync(path.join(EXAMPLES, 'audit-deployment'), ws, { recursive: true });
+    // Phase 2's brief, shared by phase 3: in phase 3 its phase and title are another phase's (fixes that
+    // would make it phase 3's, and phase 2's then another's); the unused directive is unused in both.
+    const shared = path.join(ws, 'shared', 'brief.md');
+    fs.mkdirSync(path.dirname(shared));
+    fs.writeFileSync(shared, withUnused(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')));
+    for (const p of ['phase-2', 'phase-3']) {
+      fs.rmSync(path.join(ws, p, '00-PHASE_BRIEF.md'));
+      fs.symlinkSync(path.join('..', 'shared', 'brief.md'), path.join(ws, p, '00-PHASE_BRIEF.md'));
+    }
+    // A finding shared by two paths of one phase: the fixes agree, and the file is written once.
+    const finding = path.join(ws, 'shared', 'finding.md');
+    fs.writeFileSync(finding, withUnused(path.join(ws, 'phase-3', '03-FINDINGS', 'image-size-analysis.md')));
+    for (const name of ['a.md', 'b.md']) fs.symlinkSync(path.join('..', '..', 'shared', 'finding.md'), path.join(ws, 'phase-3', '03-FINDINGS', name));
+    const brief = fs.readFileSync(shared, 'utf8');
+
+    const fsys = new SyncNodeFileSystem();
+    const r = await run(['check', '--fix', '.'], fsys, ws);
+    assert.equal(
+      r.stderr,
+      [
+        'phasegate: phase-2/00-PHASE_BRIEF.md is not written: it is the same file as phase-3/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        'phasegate: phase-3/00-PHASE_BRIEF.md is not written: it is the same file as phase-2/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(fs.readFileSync(shared, 'utf8'), brief);
+    assert.match(r.stdout, /^fixed phase-3\/03-FINDINGS\/a\.md: 1 × unused-directive\nfixed phase-3\/03-FINDINGS\/b\.md: 1 × unused-directive\n\n/);
+    assert.doesNotMatch(fs.readFileSync(finding, 'utf8'), /phasegate-disable/);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), (await run(['check', '.'], fsys, ws)).stdout);
+    // Nothing flips back and forth: a second run writes nothing.
+    const again = await run(['check', '--fix', '.'], fsys, ws);
+    assert.equal(again.stderr, r.stderr);
+    assert.doesNotMatch(again.stdout, /^fixed /m);
+    assert.equal(fs.readFileSync(shared, 'utf8'), brief);
+  });
+
   it('replaces a file through a temporary file in its folder, with its mode; a hard-linked one in place', async () => {
     const fsys = new SyncNodeFileSystem();
     const file = path.join(dir, 'a.md');

@@ -131,6 +131,9 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     if (!any) break;
   }
   const out: FixedFile[] = [];
+  const sharing = await sharedTargets(ctx, workspaces, changed);
+  /** Files written, by the path written (a symbolic link's target), with the text written. */
+  const writtenTo = new Map<string, string>();
   for (const [file, { original, target, codes }] of changed) {
     const { ws, counts } = before.get(file)!;
     const after = countByCode(ws.svc.diagnose(file));
@@ -146,6 +149,23 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
       // Checked as it is on disk.
       await ws.svc.clearOverlay(file);
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(codes)} removed no problem, not written\n`);
+      continue;
+    }
+    // A file that other checked files lead to as well (a document shared by two phases through symbolic
+    // links) is written only with the fixes of every one of them, the same: those of one alone could give
+    // another new problems, and the next run would fix them back.
+    const others = (sharing.get(target) ?? []).filter((f) => f !== file);
+    const differs = others.find((o) => before.get(o)?.ws.svc.getText(o) !== next || !changed.has(o));
+    if (differs !== undefined) {
+      await ws.svc.clearOverlay(file);
+      ctx.stderr.write(
+        `phasegate: ${relativePath(ctx.cwd, file)} is not written: it is the same file as ${relativePath(ctx.cwd, differs)} (through a symbolic link), whose fixes differ\n`,
+      );
+      continue;
+    }
+    if (writtenTo.get(target) === next) {
+      // Written already, through another of the paths that lead to it.
+      out.push({ file, gone });
       continue;
     }
     let written: boolean;
@@ -164,7 +184,30 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
       await ws.svc.clearOverlay(file);
       continue;
     }
+    writtenTo.set(target, next);
     out.push({ file, gone });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * The files to write (`changed`, by the path written) that more than one checked file leads to, with
+ * those files: a file shared by several phases through symbolic links. Empty without symbolic links.
+ */
+async function sharedTargets(
+  ctx: CliContext,
+  workspaces: readonly Workspace[],
+  changed: ReadonlyMap<string, { target: string }>,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const realpath = ctx.fs.realpath?.bind(ctx.fs);
+  if (!realpath || !changed.size) return out;
+  const targets = new Set([...changed.values()].map((c) => c.target));
+  const files = [...new Set(workspaces.flatMap((ws) => ws.svc.checkedFiles()))];
+  const reals = await Promise.all(files.map((f) => realpath(f).catch(() => f)));
+  files.forEach((f, i) => {
+    if (targets.has(reals[i])) out.set(reals[i], [...(out.get(reals[i]) ?? []), f]);
+  });
+  for (const [t, fs] of out) if (fs.length < 2) out.delete(t);
+  return out;
 }
