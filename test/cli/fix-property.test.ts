@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseDocument } from '../../server/src/service/markdown';
 import { REPO } from '../helpers/workspace';
 import { RunResult, WritableMemoryFileSystem, run } from './helpers';
 
@@ -182,6 +183,13 @@ describe('phasegate check --fix on a generated workspace', () => {
           `${rel}:${i + 1}: line lost by --fix, with no problem on it: ${JSON.stringify(was[i])}`,
         );
       }
+      // It parses: front matter that YAML reads as a mapping, its headings all kept (those a problem was
+      // reported on, renumbered), at the same levels.
+      const doc = parseDocument(texts.get(rel)!.replace(/^\ufeff/, ''));
+      assert.ok(doc.frontMatter?.terminated && !doc.frontMatter.errors.length && typeof doc.frontMatter.data === 'object', `${rel}: front matter`);
+      const wasDoc = parseDocument(files.get(rel)!.replace(/^\ufeff/, ''));
+      const shape = (d: typeof doc) => d.headings.map((h) => `${h.level} ${h.text.replace(/\d+/g, 'N')}`);
+      if (wasDoc.frontMatter) assert.deepEqual(shape(doc), shape(wasDoc), `${rel}: headings`);
       // Line ends and a byte order mark are kept.
       assert.equal(texts.get(rel)!.includes('\r\n'), files.get(rel)!.includes('\r\n'), rel);
       assert.equal(texts.get(rel)!.startsWith('\ufeff'), files.get(rel)!.startsWith('\ufeff'), rel);
