@@ -157,7 +157,10 @@ export async function checkInShards(
   await svc.readDocuments([...shardDocuments(own), ...shardDocuments(again), ...svc.model.plans.map((p) => p.path)]);
   const titles = checkHere(svc, own);
   const redo = new Set(again.map(inputHandoff).filter((f) => f !== undefined));
+  // Files gone before they were read, here or by a shard.
+  const missing = new Set(svc.checkedFiles().filter((f) => isMissing(svc.unreadableReason(f))));
   for (const r of await Promise.all(pending)) {
+    for (const [f, d] of r.diagnostics) if (d.some((x) => x.code === 'unreadable-file' && x.file === f && isMissing(x.message))) missing.add(f);
     for (const [f, d] of r.diagnostics) if (!redo.has(f)) svc.primeDiagnostics(f, d);
     for (const ph of r.phases) {
       const phase = svc.model.byFolder.get(ph.folder);
@@ -167,9 +170,8 @@ export async function checkInShards(
     }
   }
   for (const f of redo) svc.diagnose(f);
-  // A file gone before a shard read it: the workspace without it is checked again, here.
-  const missing = svc.checkedFiles().filter((f) => svc.diagnose(f).some((d) => d.code === 'unreadable-file' && d.file === f && isMissing(d.message)));
-  if (await forgetVanished(svc, missing)) return checkHere(svc, svc.model.phases);
+  // The workspace without the files that are gone is checked again, here.
+  if (await forgetVanished(svc, [...missing])) return checkHere(svc, svc.model.phases);
   return titles;
 }
 
