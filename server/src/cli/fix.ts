@@ -176,7 +176,8 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     } catch (e) {
       written = false;
       // Deleted since it was read: gone, as the check finds it (a file the scan found and that is gone before it is read is no problem either).
-      const why = (await ctx.fs.stat(target)) ? `could not be written: ${reasonOf(e)}` : 'is not written: it was deleted after it was read';
+      const deleted = /\bENOENT\b/.test(`${(e as { code?: unknown })?.code} ${(e as Error)?.message}`) && !(await ctx.fs.stat(target));
+      const why = deleted ? 'is not written: it was deleted after it was read' : `could not be written: ${reasonOf(e)}`;
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
     }
     if (!written) {
