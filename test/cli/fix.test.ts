@@ -311,6 +311,53 @@ describe('phasegate check --fix', () => {
     assert.doesNotMatch(r.stdout, /^fixed .*05-DECISIONS/m);
   });
 
+  it('says once of a file whose fixes of a later pass repair nothing whether its earlier ones are written', async () => {
+    const input = '/ws/examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const actions = require('../../server/src/service/actions') as { fixAll: (svc: unknown, f: string, o?: unknown) => unknown };
+    const fixAll = actions.fixAll;
+    /** Runs --fix with, from the second pass on, a fix of `input` that adds a line and repairs nothing. */
+    const fixWithStall = async (fsys: ReturnType<typeof examplesFs>) => {
+      let calls = 0;
+      try {
+        actions.fixAll = (svc, f, o) => {
+          if (f !== input || calls++ === 0) return fixAll(svc, f, o);
+          return {
+            title: 'again',
+            codes: ['empty-section'],
+            change: {
+              edits: [{ file: input, edits: [{ range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, newText: 'Again.\n\n' }] }],
+              creates: [],
+            },
+          };
+        };
+        return await run(['check', '--fix', 'examples/audit-deployment/phase-3'], fsys);
+      } finally {
+        actions.fixAll = fixAll;
+      }
+    };
+    // The first pass's fix only turns a prerequisite that is not there into one not checked: not written.
+    const fsys = examplesFs();
+    const before = fsys.text(input)!.replace('- [x] Dependencies pinned in a lock file\n', '');
+    fsys.write(input, before);
+    const r = await fixWithStall(fsys);
+    assert.equal(fsys.text(input), before);
+    assert.equal(
+      r.stderr,
+      'phasegate: examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md: the fixes for prerequisite-unmet, empty-section removed no problem, not written\n',
+    );
+    // With an unused directive removed too in the first pass, that pass's fixes are written.
+    const both = examplesFs();
+    both.write(input, before + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const w = await fixWithStall(both);
+    assert.match(both.text(input)!, /^- \[ \] Dependencies pinned in a lock file$/m);
+    assert.doesNotMatch(both.text(input)!, /Again|phasegate-disable/);
+    assert.equal(
+      w.stderr,
+      'phasegate: examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md: the fixes for empty-section removed no problem, not written (the earlier ones are written)\n',
+    );
+    assert.match(w.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md: 1 × unused-directive\n/m);
+  });
+
   it('writes no fixes after which the file has no fewer problems of any rule (one replaced by another of its rule), and says which fixes', async () => {
     const fsys = examplesFs();
     const rel = 'examples/audit-deployment/phase-3/05-DECISIONS.md';

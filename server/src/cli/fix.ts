@@ -71,7 +71,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
    * The files the fixes changed (in the engines, not yet on disk): their text before any fix, the file to
    * write (a symbolic link's target), and the rules whose fixes were applied.
    */
-  const changed = new Map<string, { original: string; target: string; codes: Set<string> }>();
+  const changed = new Map<string, { original: string; target: string; codes: Set<string>; stalled?: readonly string[] }>();
   /** Files not to be fixed further: refused, or their last fixes repaired nothing. */
   const skipped = new Set<string>();
   const realRoots = new Map<Workspace, Promise<string | undefined>>();
@@ -99,8 +99,10 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         ws.svc.setOverlay(file, seen);
         if (!progress) {
           skipped.add(file);
-          const earlier = changed.has(file) ? ' (the earlier ones are written)' : '';
-          ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(action.codes)} removed no problem, not written${earlier}\n`);
+          // With fixes of earlier passes, said once it is known whether those are written.
+          const earlier = changed.get(file);
+          if (earlier) earlier.stalled = action.codes;
+          else ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(action.codes)} removed no problem, not written\n`);
           continue;
         }
         let entry = changed.get(file);
@@ -134,7 +136,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   const sharing = await sharedTargets(ctx, workspaces, changed);
   /** Files written, by the path written (a symbolic link's target), with the text written. */
   const writtenTo = new Map<string, string>();
-  for (const [file, { original, target, codes }] of changed) {
+  for (const [file, { original, target, codes, stalled }] of changed) {
     const { ws, counts } = before.get(file)!;
     const after = countByCode(ws.svc.diagnose(file));
     const gone: FixedFile['gone'] = [];
@@ -148,7 +150,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     if (!gone.length || next === undefined) {
       // Checked as it is on disk.
       await ws.svc.clearOverlay(file);
-      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(codes)} removed no problem, not written\n`);
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor([...codes, ...(stalled ?? [])])} removed no problem, not written\n`);
       continue;
     }
     // A file that other checked files lead to as well (a document shared by two phases through symbolic
@@ -186,6 +188,8 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
       continue;
     }
     writtenTo.set(target, next);
+    if (stalled)
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(stalled)} removed no problem, not written (the earlier ones are written)\n`);
     out.push({ file, gone });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
