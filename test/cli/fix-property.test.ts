@@ -238,4 +238,20 @@ describe('phasegate check --fix on a generated workspace', () => {
       }
     }
   });
+
+  it('adds every missing row of a plan in one run, however many passes that takes (each row goes where the previous one went)', async () => {
+    // A line between the Phase Status table's header and its delimiter row: no table, and no phase has a row.
+    const plan = 'all_use_iai_project/project_implementation_plan.md';
+    const fsys = fresh();
+    const header = '| Workstream | Phase | Status |\n';
+    fsys.write(`/ws/${plan}`, files.get(plan)!.replace(header, `${header}A note.\n`));
+    const before = diagnostics(await run(['check', '--format', 'json'], fsys)).filter((d) => d.file === plan && d.code === 'plan-status-mismatch');
+    assert.ok(before.length > 20, String(before.length));
+    const fixed = await run(['check', '--fix', '--format', 'json', 'all_use_iai_project'], fsys);
+    assert.match(fixed.stderr, new RegExp(`^fixed ${plan}: ${before.length} × plan-status-mismatch$`, 'm'));
+    const text = fsys.text(`/ws/${plan}`)!;
+    const again = await run(['check', '--fix', '--format', 'json', 'all_use_iai_project'], fsys);
+    assert.equal(again.stderr, '');
+    assert.equal(fsys.text(`/ws/${plan}`), text);
+  });
 });

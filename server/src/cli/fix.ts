@@ -15,7 +15,11 @@ import type { Diagnostic } from '../service/types';
 import type { CliContext } from './main';
 import { Workspace, coverage } from './targets';
 
-/** Passes over the files at most: each fixes what the previous made fixable; a fix that keeps offering itself stops here. */
+/**
+ * Passes over the files at most, beyond one for each problem the files had before the fixes: each pass
+ * fixes what the previous made fixable (rows added to a plan's table one a pass, each where the previous
+ * one went); fixes that keep offering themselves stop here.
+ */
 const MAX_PASSES = 10;
 
 export interface FixedFile {
@@ -61,10 +65,14 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   if (!update) throw new Error('this file system cannot write files');
   /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
   const before = new Map<string, { ws: Workspace; counts: Map<string, number> }>();
+  let problems = 0;
   for (const ws of workspaces) {
     const covers = coverage(workspaces, ws);
     for (const file of ws.svc.checkedFiles()) {
-      if (covers.diagnostic({ file, code: '' } as Diagnostic)) before.set(file, { ws, counts: countByCode(ws.svc.diagnose(file)) });
+      if (!covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
+      const diags = ws.svc.diagnose(file);
+      before.set(file, { ws, counts: countByCode(diags) });
+      problems += diags.length;
     }
   }
   /**
@@ -79,18 +87,24 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     skipped.add(file);
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
   };
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
+  /** Files with nothing to fix, with their diagnostics then: looked at again only once those change (performance only). */
+  const settled = new Map<string, readonly Diagnostic[]>();
+  for (let pass = 0; pass < MAX_PASSES + problems; pass++) {
     let any = false;
     for (const ws of workspaces) {
       for (const file of ws.svc.checkedFiles()) {
         if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
+        const diags = ws.svc.diagnose(file);
+        if (settled.get(file) === diags) continue;
         // Never a template's placeholder in place of an error (a section, a rationale to write): that is the user's to write.
         const action = fixAll(ws.svc, file, { placeholders: false });
         const seen = ws.svc.getText(file);
-        if (!action || seen === undefined) continue;
-        const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
-        const next = applyEdits(seen, edits);
-        if (next === seen) continue;
+        const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
+        const next = seen === undefined ? undefined : applyEdits(seen, edits);
+        if (!action || seen === undefined || next === seen || next === undefined) {
+          settled.set(file, diags);
+          continue;
+        }
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
         // added again on every pass) are not applied, and the file is not fixed further.
         const had = problemCounts(ws.svc.diagnose(file));
