@@ -5,7 +5,33 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { reasonOf } from '../../server/src/cli/fix';
-import { EXAMPLES, examplesFs, run } from './helpers';
+import { EXAMPLES, WritableMemoryFileSystem, examplesFs, readTree, run } from './helpers';
+
+/** A file system on which a file is deleted (by someone else) just before its fixes are written. */
+class DeletedOnUpdateFileSystem extends WritableMemoryFileSystem {
+  constructor(private readonly going: string) {
+    super();
+  }
+  override async updateFile(p: string, update: (text: string) => string | undefined): Promise<boolean> {
+    if (p === this.going) this.delete(p);
+    return super.updateFile(p, update);
+  }
+}
+
+/** A file system on which the given files are deleted (by someone else) just as they are first read. */
+class VanishingFileSystem extends WritableMemoryFileSystem {
+  vanished = 0;
+  constructor(private readonly going: string[]) {
+    super();
+  }
+  override async readFile(p: string): Promise<Uint8Array> {
+    if (this.going.includes(p) && this.has(p)) {
+      this.delete(p);
+      this.vanished++;
+    }
+    return super.readFile(p);
+  }
+}
 
 const DEC = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
 const BROKEN = [
@@ -94,13 +120,65 @@ describe('phasegate check --fix', () => {
     assert.match(text, /Because small\.\n\nText\.\n$/);
   });
 
-  it('leaves a file that changed after it was read as it is', async () => {
+  it('leaves a file that changed after it was read as it is, says so, and checks it as it is now', async () => {
     const fsys = examplesFs();
+    const clean = fsys.text(`/ws/${DEC}`)!;
     fsys.write(`/ws/${DEC}`, BROKEN);
     fsys.changing.set(`/ws/${DEC}`, (t) => t + '\nWritten meanwhile.\n');
     const r = await run(['check', '--fix', 'examples'], fsys);
     assert.doesNotMatch(r.stdout, /^fixed /m);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
+    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it changed after it was read\n`);
+    // Someone fixed it by hand meanwhile: the report is of their text, not of the text read before.
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    fsys.changing.set(`/ws/${DEC}`, () => clean);
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(fsys.text(`/ws/${DEC}`), clean);
+    assert.deepEqual(JSON.parse(json.stdout), JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout));
+    assert.doesNotMatch(json.stdout, /05-DECISIONS/);
+    assert.equal(json.code, 0);
+  });
+
+  it('takes a file deleted after it was read, before the fixes were written, as gone: named on stderr, checked without it', async () => {
+    const fsys = new DeletedOnUpdateFileSystem(`/ws/${DEC}`);
+    for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
+    fsys.write(`/ws/${DEC}`, BROKEN);
+    const r = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it was deleted after it was read\n`);
+    assert.ok(!fsys.has(`/ws/${DEC}`));
+    const now = await run(['check', '--format', 'json', 'examples'], fsys);
+    assert.match(now.stdout, /"code": "missing-document"/);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(now.stdout));
+    assert.equal(r.code, now.code);
+  });
+
+  it('takes a file deleted between the scan and its read as never there: no unreadable-file, no error, the check of what is there', async () => {
+    const finding = '/ws/examples/audit-deployment/phase-3/03-FINDINGS/image-size-analysis.md';
+    for (const argv of [
+      ['check', '--fix', '--format', 'json', 'examples'],
+      ['check', '--format', 'json', 'examples'],
+    ]) {
+      // The workspace as it is once the files are gone, checked as it is.
+      const gone = examplesFs();
+      // Another finding keeps the folder (on disk, a folder stays when its files go).
+      const kept = finding.replace('image-size-analysis', 'kept');
+      gone.write(kept, gone.text(finding)!);
+      gone.delete(`/ws/${DEC}`);
+      gone.delete(finding);
+      const expected = await run(['check', '--format', 'json', 'examples'], gone);
+      assert.match(expected.stdout, /"code": "missing-document"/);
+
+      const fsys = new VanishingFileSystem([`/ws/${DEC}`, finding]);
+      for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
+      fsys.write(`/ws/${DEC}`, BROKEN);
+      fsys.write(kept, fsys.text(finding)!);
+      const r = await run(argv, fsys);
+      assert.equal(fsys.vanished, 2, `${argv.join(' ')}: ${fsys.vanished}`);
+      assert.equal(r.stderr, '', `${argv.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /unreadable-file/, argv.join(' '));
+      assert.deepEqual(JSON.parse(r.stdout), JSON.parse(expected.stdout), argv.join(' '));
+      assert.equal(r.code, expected.code, argv.join(' '));
+    }
   });
 
   it('fixes only the files the PATHs cover, and keeps JSON and SARIF output whole (what was fixed goes to stderr)', async () => {
@@ -233,6 +311,53 @@ describe('phasegate check --fix', () => {
     assert.doesNotMatch(r.stdout, /^fixed .*05-DECISIONS/m);
   });
 
+  it('says once of a file whose fixes of a later pass repair nothing whether its earlier ones are written', async () => {
+    const input = '/ws/examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const actions = require('../../server/src/service/actions') as { fixAll: (svc: unknown, f: string, o?: unknown) => unknown };
+    const fixAll = actions.fixAll;
+    /** Runs --fix with, from the second pass on, a fix of `input` that adds a line and repairs nothing. */
+    const fixWithStall = async (fsys: ReturnType<typeof examplesFs>) => {
+      let calls = 0;
+      try {
+        actions.fixAll = (svc, f, o) => {
+          if (f !== input || calls++ === 0) return fixAll(svc, f, o);
+          return {
+            title: 'again',
+            codes: ['empty-section'],
+            change: {
+              edits: [{ file: input, edits: [{ range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, newText: 'Again.\n\n' }] }],
+              creates: [],
+            },
+          };
+        };
+        return await run(['check', '--fix', 'examples/audit-deployment/phase-3'], fsys);
+      } finally {
+        actions.fixAll = fixAll;
+      }
+    };
+    // The first pass's fix only turns a prerequisite that is not there into one not checked: not written.
+    const fsys = examplesFs();
+    const before = fsys.text(input)!.replace('- [x] Dependencies pinned in a lock file\n', '');
+    fsys.write(input, before);
+    const r = await fixWithStall(fsys);
+    assert.equal(fsys.text(input), before);
+    assert.equal(
+      r.stderr,
+      'phasegate: examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md: the fixes for prerequisite-unmet, empty-section removed no problem, not written\n',
+    );
+    // With an unused directive removed too in the first pass, that pass's fixes are written.
+    const both = examplesFs();
+    both.write(input, before + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const w = await fixWithStall(both);
+    assert.match(both.text(input)!, /^- \[ \] Dependencies pinned in a lock file$/m);
+    assert.doesNotMatch(both.text(input)!, /Again|phasegate-disable/);
+    assert.equal(
+      w.stderr,
+      'phasegate: examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md: the fixes for empty-section removed no problem, not written (the earlier ones are written)\n',
+    );
+    assert.match(w.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md: 1 × unused-directive\n/m);
+  });
+
   it('writes no fixes after which the file has no fewer problems of any rule (one replaced by another of its rule), and says which fixes', async () => {
     const fsys = examplesFs();
     const rel = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
@@ -333,6 +458,45 @@ describe('phasegate check --fix on disk', () => {
     assert.ok(fs.lstatSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')).isSymbolicLink());
     assert.doesNotMatch(fs.readFileSync(inside, 'utf8'), /phasegate-disable/);
     assert.equal(r.code, 0);
+  });
+
+  it('writes a file that two phases share through symbolic links only with fixes both agree on, so that a second run changes nothing', async () => {
+    const ws = path.join(dir, 'ws');
+    fs.cpSync(path.join(EXAMPLES, 'audit-deployment'), ws, { recursive: true });
+    // Phase 2's brief, shared by phase 3: in phase 3 its phase and title are another phase's (fixes that
+    // would make it phase 3's, and phase 2's then another's); the unused directive is unused in both.
+    const shared = path.join(ws, 'shared', 'brief.md');
+    fs.mkdirSync(path.dirname(shared));
+    fs.writeFileSync(shared, withUnused(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')));
+    for (const p of ['phase-2', 'phase-3']) {
+      fs.rmSync(path.join(ws, p, '00-PHASE_BRIEF.md'));
+      fs.symlinkSync(path.join('..', 'shared', 'brief.md'), path.join(ws, p, '00-PHASE_BRIEF.md'));
+    }
+    // A finding shared by two paths of one phase: the fixes agree, and the file is written once.
+    const finding = path.join(ws, 'shared', 'finding.md');
+    fs.writeFileSync(finding, withUnused(path.join(ws, 'phase-3', '03-FINDINGS', 'image-size-analysis.md')));
+    for (const name of ['a.md', 'b.md']) fs.symlinkSync(path.join('..', '..', 'shared', 'finding.md'), path.join(ws, 'phase-3', '03-FINDINGS', name));
+    const brief = fs.readFileSync(shared, 'utf8');
+
+    const fsys = new SyncNodeFileSystem();
+    const r = await run(['check', '--fix', '.'], fsys, ws);
+    assert.equal(
+      r.stderr,
+      [
+        'phasegate: phase-2/00-PHASE_BRIEF.md is not written: it is the same file as phase-3/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        'phasegate: phase-3/00-PHASE_BRIEF.md is not written: it is the same file as phase-2/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(fs.readFileSync(shared, 'utf8'), brief);
+    assert.match(r.stdout, /^fixed phase-3\/03-FINDINGS\/a\.md: 1 × unused-directive\nfixed phase-3\/03-FINDINGS\/b\.md: 1 × unused-directive\n\n/);
+    assert.doesNotMatch(fs.readFileSync(finding, 'utf8'), /phasegate-disable/);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), (await run(['check', '.'], fsys, ws)).stdout);
+    // Nothing flips back and forth: a second run writes nothing.
+    const again = await run(['check', '--fix', '.'], fsys, ws);
+    assert.equal(again.stderr, r.stderr);
+    assert.doesNotMatch(again.stdout, /^fixed /m);
+    assert.equal(fs.readFileSync(shared, 'utf8'), brief);
   });
 
   it('replaces a file through a temporary file in its folder, with its mode; a hard-linked one in place', async () => {

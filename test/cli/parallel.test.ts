@@ -209,6 +209,40 @@ describe('phasegate check and status in parallel', function () {
     }
   });
 
+  it('takes a file a shard finds deleted, after the scan, as never there, as one thread does', async () => {
+    const copy = (): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-parallel-gone-'));
+      fs.cpSync(ws, dir, { recursive: true });
+      return dir;
+    };
+    // In the last shard: a required document and a finding (another keeps the folder).
+    const going = ['audit-deployment/phase-9/05-DECISIONS.md', 'audit-deployment/phase-9/03-FINDINGS/report.md'];
+    const argv = ['check', '.', '--format', 'json'];
+    const [gone, racing] = [copy(), copy()];
+    try {
+      for (const f of going) fs.rmSync(path.join(gone, f));
+      const single = await runMain(argv, gone);
+      assert.match(single.stdout, /"code": "missing-document"/);
+      const { parallel, calls } = inProcess(2);
+      const run = parallel.run;
+      // Deleted once the main thread has scanned, before the shard reads them.
+      parallel.run = (req) => {
+        for (const f of going) fs.rmSync(path.join(racing, f), { force: true });
+        return run(req);
+      };
+      const multi = await runMain(argv, racing, parallel);
+      assert.equal(calls.length, 1);
+      assert.ok(
+        calls[0].folders.some((f) => f.endsWith('/phase-9')),
+        calls[0].folders.join(', '),
+      );
+      assert.doesNotMatch(multi.stdout, /unreadable-file/);
+      assert.deepEqual(multi, single);
+    } finally {
+      for (const d of [gone, racing]) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('stays on one thread up to minFiles checked files', async () => {
     const { parallel, calls } = inProcess(2, 10_000);
     const r = await runMain(COMMANDS[0], ws, parallel);

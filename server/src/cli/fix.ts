@@ -15,7 +15,11 @@ import type { Diagnostic } from '../service/types';
 import type { CliContext } from './main';
 import { Workspace, coverage } from './targets';
 
-/** Passes over the files at most: each fixes what the previous made fixable; a fix that keeps offering itself stops here. */
+/**
+ * Passes over the files at most, beyond one for each problem the files had before the fixes: each pass
+ * fixes what the previous made fixable (rows added to a plan's table one a pass, each where the previous
+ * one went); fixes that keep offering themselves stop here.
+ */
 const MAX_PASSES = 10;
 
 export interface FixedFile {
@@ -61,17 +65,21 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   if (!update) throw new Error('this file system cannot write files');
   /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
   const before = new Map<string, { ws: Workspace; counts: Map<string, number> }>();
+  let problems = 0;
   for (const ws of workspaces) {
     const covers = coverage(workspaces, ws);
     for (const file of ws.svc.checkedFiles()) {
-      if (covers.diagnostic({ file, code: '' } as Diagnostic)) before.set(file, { ws, counts: countByCode(ws.svc.diagnose(file)) });
+      if (!covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
+      const diags = ws.svc.diagnose(file);
+      before.set(file, { ws, counts: countByCode(diags) });
+      problems += diags.length;
     }
   }
   /**
    * The files the fixes changed (in the engines, not yet on disk): their text before any fix, the file to
    * write (a symbolic link's target), and the rules whose fixes were applied.
    */
-  const changed = new Map<string, { original: string; target: string; codes: Set<string> }>();
+  const changed = new Map<string, { original: string; target: string; codes: Set<string>; stalled?: readonly string[] }>();
   /** Files not to be fixed further: refused, or their last fixes repaired nothing. */
   const skipped = new Set<string>();
   const realRoots = new Map<Workspace, Promise<string | undefined>>();
@@ -79,18 +87,24 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     skipped.add(file);
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
   };
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
+  /** Files with nothing to fix, with their diagnostics then: looked at again only once those change (performance only). */
+  const settled = new Map<string, readonly Diagnostic[]>();
+  for (let pass = 0; pass < MAX_PASSES + problems; pass++) {
     let any = false;
     for (const ws of workspaces) {
       for (const file of ws.svc.checkedFiles()) {
         if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
+        const diags = ws.svc.diagnose(file);
+        if (settled.get(file) === diags) continue;
         // Never a template's placeholder in place of an error (a section, a rationale to write): that is the user's to write.
         const action = fixAll(ws.svc, file, { placeholders: false });
         const seen = ws.svc.getText(file);
-        if (!action || seen === undefined) continue;
-        const edits = action.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
-        const next = applyEdits(seen, edits);
-        if (next === seen) continue;
+        const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
+        const next = seen === undefined ? undefined : applyEdits(seen, edits);
+        if (!action || seen === undefined || next === seen || next === undefined) {
+          settled.set(file, diags);
+          continue;
+        }
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
         // added again on every pass) are not applied, and the file is not fixed further.
         const had = problemCounts(ws.svc.diagnose(file));
@@ -99,8 +113,10 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         ws.svc.setOverlay(file, seen);
         if (!progress) {
           skipped.add(file);
-          const earlier = changed.has(file) ? ' (the earlier ones are written)' : '';
-          ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(action.codes)} removed no problem, not written${earlier}\n`);
+          // With fixes of earlier passes, said once it is known whether those are written.
+          const earlier = changed.get(file);
+          if (earlier) earlier.stalled = action.codes;
+          else ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(action.codes)} removed no problem, not written\n`);
           continue;
         }
         let entry = changed.get(file);
@@ -131,7 +147,10 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     if (!any) break;
   }
   const out: FixedFile[] = [];
-  for (const [file, { original, target, codes }] of changed) {
+  const sharing = await sharedTargets(ctx, workspaces, changed);
+  /** Files written, by the path written (a symbolic link's target), with the text written. */
+  const writtenTo = new Map<string, string>();
+  for (const [file, { original, target, codes, stalled }] of changed) {
     const { ws, counts } = before.get(file)!;
     const after = countByCode(ws.svc.diagnose(file));
     const gone: FixedFile['gone'] = [];
@@ -143,24 +162,71 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     // Fixes after which the file has no fewer problems of any rule (one replaced by another of its rule)
     // are not written: the file stays as it was.
     if (!gone.length || next === undefined) {
-      ws.svc.setOverlay(file, original);
-      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(codes)} removed no problem, not written\n`);
+      // Checked as it is on disk.
+      await ws.svc.clearOverlay(file);
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor([...codes, ...(stalled ?? [])])} removed no problem, not written\n`);
+      continue;
+    }
+    // A file that other checked files lead to as well (a document shared by two phases through symbolic
+    // links) is written only with the fixes of every one of them, the same: those of one alone could give
+    // another new problems, and the next run would fix them back.
+    const others = (sharing.get(target) ?? []).filter((f) => f !== file);
+    const differs = others.find((o) => before.get(o)?.ws.svc.getText(o) !== next || !changed.has(o));
+    if (differs !== undefined) {
+      await ws.svc.clearOverlay(file);
+      ctx.stderr.write(
+        `phasegate: ${relativePath(ctx.cwd, file)} is not written: it is the same file as ${relativePath(ctx.cwd, differs)} (through a symbolic link), whose fixes differ\n`,
+      );
+      continue;
+    }
+    if (writtenTo.get(target) === next) {
+      // Written already, through another of the paths that lead to it.
+      out.push({ file, gone });
       continue;
     }
     let written: boolean;
     try {
       // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
       written = await update(target, (now) => (now === original ? next : undefined));
+      if (!written) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
     } catch (e) {
       written = false;
-      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} could not be written: ${reasonOf(e)}\n`);
+      // Deleted since it was read: gone, as the check finds it (a file the scan found and that is gone before it is read is no problem either).
+      const deleted = /\bENOENT\b/.test(`${(e as { code?: unknown })?.code} ${(e as Error)?.message}`) && !(await ctx.fs.stat(target));
+      const why = deleted ? 'is not written: it was deleted after it was read' : `could not be written: ${reasonOf(e)}`;
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
     }
     if (!written) {
-      // Checked as it is on disk.
-      ws.svc.setOverlay(file, original);
+      // Checked as it is on disk now (its text read again; gone, it leaves the workspace's files).
+      await ws.svc.clearOverlay(file);
       continue;
     }
+    writtenTo.set(target, next);
+    if (stalled)
+      ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(stalled)} removed no problem, not written (the earlier ones are written)\n`);
     out.push({ file, gone });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * The files to write (`changed`, by the path written) that more than one checked file leads to, with
+ * those files: a file shared by several phases through symbolic links. Empty without symbolic links.
+ */
+async function sharedTargets(
+  ctx: CliContext,
+  workspaces: readonly Workspace[],
+  changed: ReadonlyMap<string, { target: string }>,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const realpath = ctx.fs.realpath?.bind(ctx.fs);
+  if (!realpath || !changed.size) return out;
+  const targets = new Set([...changed.values()].map((c) => c.target));
+  const files = [...new Set(workspaces.flatMap((ws) => ws.svc.checkedFiles()))];
+  const reals = await Promise.all(files.map((f) => realpath(f).catch(() => f)));
+  files.forEach((f, i) => {
+    if (targets.has(reals[i])) out.set(reals[i], [...(out.get(reals[i]) ?? []), f]);
+  });
+  for (const [t, fs] of out) if (fs.length < 2) out.delete(t);
+  return out;
 }

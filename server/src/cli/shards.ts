@@ -141,6 +141,10 @@ export async function checkInShards(
   const files = svc.checkedFiles();
   if (!parallel || parallel.shards < 2 || files.length <= parallel.minFiles || svc.model.phases.length < 2) {
     await svc.readDocuments(files);
+    await forgetVanished(
+      svc,
+      files.filter((f) => isMissing(svc.unreadableReason(f))),
+    );
     return checkHere(svc, svc.model.phases);
   }
   const [own, ...others] = splitPhases(svc.model.phases, parallel.shards, START_COST_FILES);
@@ -153,7 +157,10 @@ export async function checkInShards(
   await svc.readDocuments([...shardDocuments(own), ...shardDocuments(again), ...svc.model.plans.map((p) => p.path)]);
   const titles = checkHere(svc, own);
   const redo = new Set(again.map(inputHandoff).filter((f) => f !== undefined));
+  // Files gone before they were read, here or by a shard.
+  const missing = new Set(svc.checkedFiles().filter((f) => isMissing(svc.unreadableReason(f))));
   for (const r of await Promise.all(pending)) {
+    for (const [f, d] of r.diagnostics) if (d.some((x) => x.code === 'unreadable-file' && x.file === f && isMissing(x.message))) missing.add(f);
     for (const [f, d] of r.diagnostics) if (!redo.has(f)) svc.primeDiagnostics(f, d);
     for (const ph of r.phases) {
       const phase = svc.model.byFolder.get(ph.folder);
@@ -163,5 +170,24 @@ export async function checkInShards(
     }
   }
   for (const f of redo) svc.diagnose(f);
+  // The workspace without the files that are gone is checked again, here.
+  if (await forgetVanished(svc, [...missing])) return checkHere(svc, svc.model.phases);
   return titles;
+}
+
+/** Whether a read failed for want of the file (`ENOENT`, as Node and the memory file system say). */
+function isMissing(reason: string | undefined): boolean {
+  return reason !== undefined && /\bENOENT\b/.test(reason);
+}
+
+/**
+ * Takes the files of `candidates` (scanned, not read for want of the file) that are gone out of the
+ * engine's workspace, as if the scan had never found them: a file deleted between the scan and its read
+ * is no unreadable file (a required document gone is missing). Returns whether any was.
+ */
+async function forgetVanished(svc: PhasegateService, candidates: readonly string[]): Promise<boolean> {
+  const gone: string[] = [];
+  for (const f of candidates) if (!(await svc.fs.stat(f))) gone.push(f);
+  if (gone.length) await svc.filesChanged(gone.map((path) => ({ path, type: 'deleted' as const })));
+  return gone.length > 0;
 }
