@@ -1,6 +1,6 @@
 /** Code actions: the engine's quick fix of each diagnostic in range, and `source.fixAll.phasegate`. */
 import { CodeAction as LspCodeAction, CodeActionKind, CodeActionParams, Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { codeActions, fixAllRepeated, suppressActions } from '../service/actions';
+import { checkTogether, codeActions, fixAllRepeated, suppressActions } from '../service/actions';
 import type { CodeAction, Diagnostic, Range } from '../service/types';
 import { comparePositions } from '../service/types';
 import type { ServerContext } from './context';
@@ -82,6 +82,8 @@ export function registerCodeActions(connection: Connection, ctx: ServerContext, 
         // the same for several lines (Disable … for this file) once, naming the problems it silences.
         const offered = new Set<string>();
         const same = new Map<string, LspCodeAction>();
+        // The directives of them all tried out together first: one parse of the document, not one each.
+        await checkTogether(t.svc, inRange, pause);
         for (const d of inRange) {
           const key = `${d.code} ${d.range.start.line}`;
           if (offered.has(key)) continue;

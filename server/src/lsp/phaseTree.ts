@@ -119,28 +119,63 @@ interface TreeRecord {
 }
 
 /**
+ * Thrown while a tree is built when an engine it reads changed under it (see `EngineState`): the answer
+ * is built again from the engines' new state.
+ */
+class EngineChanged extends Error {
+  override name = 'EngineChanged';
+}
+
+/**
+ * What a folder's part of a tree is read from: its engine's load (a reload, after a config or schema change,
+ * or a nested project that came or went, counts `loads` up) and its phase model (files or folders that came
+ * or went build another). A tree read partly from one state and partly from another would mix phases, gates
+ * and problems from before and after the change.
+ */
+class EngineState {
+  private readonly loads: number;
+  readonly model: WorkspaceModel;
+
+  constructor(readonly folder: Folder) {
+    this.loads = folder.svc.loads;
+    this.model = folder.svc.model;
+  }
+
+  /** Throws EngineChanged once the folder's engine is not in this state any more. */
+  check(): void {
+    const f = this.folder;
+    if (f.disposed || f.svc.loads !== this.loads || f.svc.model !== this.model) throw new EngineChanged();
+  }
+}
+
+/**
  * Visits every phase of a loaded folder, group by group, checking the phases' documents in the
- * engine's batches first (faster than one by one); yields to the editor's other requests meanwhile,
- * and stops (CancelledError) once the request is cancelled.
+ * engine's batches first (faster than one by one); `slice` yields to the editor's other requests
+ * meanwhile (a slicer that never yields builds the tree in one go), and it stops (CancelledError) once the
+ * request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
  */
 async function eachPhase(
-  folder: Folder,
+  state: EngineState,
+  slice: () => Promise<void> | undefined,
   visit: (p: Phase, groupIndex: number) => void,
   onGroup: (key: string, phases: Phase[]) => void,
   token: CancellationToken,
 ): Promise<void> {
+  const folder = state.folder;
   const svc = folder.svc;
-  const slice = timeSlicer();
   let groupIndex = 0;
-  for (const [key, phases] of svc.model.groups) {
+  for (const [key, phases] of state.model.groups) {
     onGroup(key, phases);
     let checkedTo = 0;
     for (let i = 0; i < phases.length; i++) {
       const y = slice();
-      if (y) await y;
-      // File events may have come meanwhile: the engine is read again once they are applied (the change's
-      // notice then names a version past this answer's, and the client asks again).
-      if (y) await folder.settled();
+      if (y) {
+        await y;
+        // File events may have come meanwhile: the engine is read again once they are applied. One that
+        // reloaded the engine or changed its phases ends this build (the answer is built again).
+        await folder.settled();
+        state.check();
+      }
       throwIfCancelled(token);
       if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
       visit(phases[i], groupIndex);
@@ -149,19 +184,53 @@ async function eachPhase(
   }
 }
 
+/**
+ * How many times an answer is built again, yielding to other requests, when an engine changed under it;
+ * the next time it is built in one go (no change can come in between).
+ */
+const MAX_REBUILDS = 3;
+
 export class PhaseTrees {
   /** Names this server process in answer ids: a `since` from another one (before a restart) gets the whole tree. */
   private readonly instance = randomUUID();
   private answers = 0;
   private last: TreeRecord | undefined;
 
-  constructor(private readonly ctx: ServerContext) {}
+  /**
+   * `slicer` makes the time slicer of each build (tests give one that yields where they want a change to
+   * come in).
+   */
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly slicer: () => () => Promise<void> | undefined = timeSlicer,
+  ) {}
 
   /**
    * The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. A
    * cancelled request (a client that no longer wants the answer) stops with a CancelledError.
+   *
+   * Each folder's part is read from one state of its engine: when a reload (a config or schema change) or a
+   * new phase model (files that came or went) lands while the tree is built, which would mix phases from
+   * before and after it, the answer is built again from the new state (after MAX_REBUILDS, in one go).
    */
   async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
+    const seq = ++this.answers;
+    for (let rebuilds = 0; ; rebuilds++) {
+      try {
+        return await this.build(params, phasesVersion, seq, rebuilds < MAX_REBUILDS ? this.slicer() : () => undefined, token);
+      } catch (e) {
+        if (!(e instanceof EngineChanged)) throw e;
+      }
+    }
+  }
+
+  private async build(
+    params: PhasesParams | undefined,
+    phasesVersion: () => number,
+    seq: number,
+    slice: () => Promise<void> | undefined,
+    token: CancellationToken,
+  ): Promise<PhasesResult> {
     const ctx = this.ctx;
     const only = params?.folderUri;
     const folders = only ? [ctx.workspaces.byUri(only)].filter((f): f is Folder => !!f) : ctx.workspaces.all();
@@ -171,11 +240,23 @@ export class PhaseTrees {
     const version = phasesVersion();
     const settings = await Promise.all(folders.map((f) => ctx.settings.get(f.uri)));
     throwIfCancelled(token);
-    const seq = ++this.answers;
+    // The engines' state once none is changing (a change may begin while the settings are read, or while
+    // another folder is waited for).
+    while (folders.some((f) => f.changing)) for (const f of folders) await f.settled();
+    const states = folders.map((f) => new EngineState(f));
+    // Every folder's part read from the state it began with; the folders as they were (a reload adopts the
+    // nested projects it finds as folders of their own).
+    const unchanged = () => {
+      for (const s of states) s.check();
+      const now = only ? folders : ctx.workspaces.all();
+      if (now.length !== folders.length || now.some((f, i) => f !== folders[i])) throw new EngineChanged();
+    };
     const id = `${this.instance}:${seq}`;
     // One folder's answer is not remembered: the next request may be for all of them.
     if (only) {
-      const nodes = await Promise.all(folders.map((f, i) => this.folderNode(f, settings[i], undefined, token)));
+      const nodes: WorkspaceFolderNode[] = [];
+      for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], undefined, slice, token));
+      unchanged();
       return { folders: nodes, version, id };
     }
     // What the client names (`since`) is an earlier answer; another request meanwhile (a client's
@@ -187,17 +268,19 @@ export class PhaseTrees {
       last.folders.length === folders.length &&
       folders.every((f, i) => {
         const r = last.folders[i];
-        return f.loaded && r.folder === f && r.svc === f.svc && r.model === f.svc.model && r.settings === settings[i];
+        return f.loaded && r.folder === f && r.svc === f.svc && r.model === states[i].model && r.settings === settings[i];
       });
-    const records: FolderRecord[] = folders.map((f, i) => ({ folder: f, svc: f.svc, model: f.svc.model, settings: settings[i], inputs: new Map() }));
+    const records: FolderRecord[] = folders.map((f, i) => ({ folder: f, svc: f.svc, model: states[i].model, settings: settings[i], inputs: new Map() }));
     if (incremental) {
       const changed: PhaseNode[] = [];
-      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(records[i], last.folders[i], token)));
+      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(states[i], records[i], last.folders[i], slice, token)));
+      unchanged();
       this.remember({ id, seq, folders: records });
       return { folders: [], version, id, changed };
     }
     const nodes: WorkspaceFolderNode[] = [];
-    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(folders[i], settings[i], records[i], token));
+    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], records[i], slice, token));
+    unchanged();
     // Remembered only when every folder had loaded (a folder still indexing has no phases yet).
     if (folders.every((f) => f.loaded)) this.remember({ id, seq, folders: records });
     return { folders: nodes, version, id };
@@ -212,12 +295,19 @@ export class PhaseTrees {
   }
 
   /** The nodes of the phases whose inputs differ from the last answer's; `record` gets every phase's. */
-  private async changedPhases(record: FolderRecord, last: FolderRecord, token: CancellationToken): Promise<PhaseNode[]> {
+  private async changedPhases(
+    state: EngineState,
+    record: FolderRecord,
+    last: FolderRecord,
+    slice: () => Promise<void> | undefined,
+    token: CancellationToken,
+  ): Promise<PhaseNode[]> {
     const { svc, settings } = record;
     const changed: PhaseNode[] = [];
     if (!settings.enable) return changed;
     await eachPhase(
-      record.folder,
+      state,
+      slice,
       (p) => {
         const inputs = phaseInputs(svc, p, settings);
         record.inputs.set(p.folder, inputs);
@@ -229,7 +319,14 @@ export class PhaseTrees {
     return changed;
   }
 
-  private async folderNode(f: Folder, settings: PhasegateSettings, record: FolderRecord | undefined, token: CancellationToken): Promise<WorkspaceFolderNode> {
+  private async folderNode(
+    state: EngineState,
+    settings: PhasegateSettings,
+    record: FolderRecord | undefined,
+    slice: () => Promise<void> | undefined,
+    token: CancellationToken,
+  ): Promise<WorkspaceFolderNode> {
+    const f = state.folder;
     const name = this.ctx.workspaces.label(f);
     // A nested project names the workspace folder it lies in.
     const own = f.parent ? { uri: f.uri, name, workspaceFolderUri: this.ctx.workspaces.clientFolder(f).uri } : { uri: f.uri, name };
@@ -240,7 +337,8 @@ export class PhaseTrees {
     const svc = f.svc;
     const groups: GroupNode[] = [];
     await eachPhase(
-      f,
+      state,
+      slice,
       (p, g) => {
         record?.inputs.set(p.folder, phaseInputs(svc, p, settings));
         groups[g].phases.push(phaseNode(ctx, svc, p, settings));
@@ -262,6 +360,6 @@ export class PhaseTrees {
       token,
     );
     groups.sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }));
-    return { ...own, ready: true, groups, plans: svc.model.plans.map((p) => ctx.uriOf(p.path)) };
+    return { ...own, ready: true, groups, plans: state.model.plans.map((p) => ctx.uriOf(p.path)) };
   }
 }

@@ -58,6 +58,11 @@ export class Folder {
     return run;
   }
 
+  /** Whether a change of the engine is queued or running (`exclusive`). */
+  get changing(): boolean {
+    return this.busy > 0;
+  }
+
   /**
    * Resolves once no change of the engine is queued or running. The caller then reads the engine
    * synchronously: the check is made last, with nothing awaited after it.

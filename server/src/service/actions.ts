@@ -296,4 +296,4 @@ function positionAt(text: string, offset: number): { line: number; character: nu
 }
 
 export { applyEdits } from './edits';
-export { suppressActions } from './fixes/suppress';
+export { checkTogether, suppressActions } from './fixes/suppress';

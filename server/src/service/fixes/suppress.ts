@@ -70,11 +70,20 @@ function edited(doc: ParsedDocument, line: number, lines: string[], replace: boo
 }
 
 /**
- * Whether `text` (the document with a directive written in) has a directive of `kind` on `line` that
- * names `code`, and reads as the document did (`shape`).
+ * Per parsed document, whether comment lines write cleanly above their line (by `line\0comment`), each a
+ * `disable-next-line`, as `checkTogether` found (only those it found clean, or checked alone).
  */
-function writesCleanly(doc: ParsedDocument, text: string, line: number, kind: DirectiveKind, code: string, before: string): boolean {
-  const after = parseDocument(text);
+const checkedAbove = new WeakMap<ParsedDocument, Map<string, boolean>>();
+
+/**
+ * Whether `text` (the document with a directive written in) has a directive of `kind` on `line` that
+ * names `code`, and reads as the document did (`shape`). `above` names the comment line `text` holds
+ * above `line` when it is one: one that a check of several together found clean needs no parse.
+ */
+function writesCleanly(doc: ParsedDocument, text: () => string, line: number, kind: DirectiveKind, code: string, before: string, above?: string): boolean {
+  const known = above !== undefined ? checkedAbove.get(doc)?.get(`${line}\u0000${above}`) : undefined;
+  if (known !== undefined) return known;
+  const after = parseDocument(text());
   const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && shape(after) === before;
 }
@@ -131,18 +140,18 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
     const last = d.rules[d.rules.length - 1].range.end;
     const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
     const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
-    if (writesCleanly(doc, text, d.line, d.kind, code, before) && silences(e)) return e;
+    if (writesCleanly(doc, () => text, d.line, d.kind, code, before) && silences(e)) return e;
   }
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
   for (const c of above) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
-    if (writesCleanly(doc, edited(doc, line, [c, src], true), line, 'disable-next-line', code, before) && silences(e)) return e;
+    if (writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
   const e = { range: range(line, src.length, line, src.length), newText: tail };
-  if (src.trim() !== '' && writesCleanly(doc, edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
+  if (src.trim() !== '' && writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
   return undefined;
 }
 
@@ -158,6 +167,110 @@ function silencedBy(svc: PhasegateService, doc: ParsedDocument, diag: Diagnostic
   const same = (d: Diagnostic) => d.code === diag.code && d.message === diag.message;
   const directive = (d: Diagnostic) => DIRECTIVE_RULES.has(d.code);
   return count(after, same) < count(now, same) && count(after, directive) <= count(now, directive);
+}
+
+/**
+ * The first comment line `lineEdit` tries above a problem's line, when that is how it begins and it may be
+ * checked together with others (`checkTogether`).
+ */
+function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
+  if (NOT_SILENCED.has(diag.code) || !/\.(md|markdown)$/i.test(diag.file)) return undefined;
+  const line = diag.range.start.line;
+  // On the first line, each directive is tried out on the engine (`silencedBy`).
+  if (line <= 0 || line >= doc.lines.length) return undefined;
+  const fm = doc.frontMatter;
+  const yaml = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
+  if (fm && !yaml && line <= fm.endLine) return undefined;
+  // A directive for the line there already: the rule is added to it first.
+  const mine = (d: Directive) => (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
+  if ((suppressionsOf(doc)?.directives ?? []).some((d) => mine(d) && d.yaml === yaml && d.rules.length > 0)) return undefined;
+  const src = doc.lines[line] ?? '';
+  // Not in front matter (few problems there, and YAML's rules are its own), nor above a blank line: a comment
+  // line there may end a list that a comment line below it would join across the blank line (making the list
+  // loose), so that the two together read as the document did, and the second alone not.
+  if (yaml || src.trim() === '') return undefined;
+  return `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
+}
+
+interface Above {
+  line: number;
+  text: string;
+  code: string;
+}
+
+/**
+ * Checks, for many problems of one document at once (a selection over thousands of them), the first comment
+ * line each would get above it, so that `suppressActions` then parses the document once for most of them,
+ * not once each (which took seconds, growing with the square of their number). The lines are written in
+ * together: when the document reads as it did and each is a directive that names its rule, each written
+ * alone does too, and it is remembered as clean. A comment line cuts what it is written into (a paragraph,
+ * a list, a quote, a table) or joins the list item above it, and another cannot mend either, but for a cut
+ * just above the item a comment line joins across a blank line (`firstAbove` leaves comment lines above
+ * blank lines out; test/unit/suppress-many.test.ts tries random documents). When not, the lines are
+ * halved and each half checked again, while that pays (a parse clears two lines or more, after the first few);
+ * those left are checked one by one, as before. `pause` runs before each parse (the server yields there).
+ */
+export async function checkTogether(svc: PhasegateService, diags: readonly Diagnostic[], pause?: () => Promise<void>): Promise<void> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diags) {
+    const list = byFile.get(d.file);
+    if (list) list.push(d);
+    else byFile.set(d.file, [d]);
+  }
+  for (const [file, ds] of byFile) {
+    const doc = svc.getDocument(file);
+    if (!doc) continue;
+    let checked = checkedAbove.get(doc);
+    if (!checked) checkedAbove.set(doc, (checked = new Map()));
+    const known = checked;
+    const wanted = new Map<string, Above>();
+    for (const d of ds) {
+      const text = firstAbove(doc, d);
+      const key = `${d.range.start.line}\u0000${text}`;
+      if (text !== undefined && !known.has(key)) wanted.set(key, { line: d.range.start.line, text, code: d.code });
+    }
+    if (wanted.size < 2) continue;
+    const before = shape(doc);
+    // Whether the group's lines, written in together, leave the document as it read, each a directive of its rule.
+    const together = (group: [string, Above][]): boolean => {
+      const sorted = [...group].sort((a, b) => a[1].line - b[1].line);
+      const out: string[] = [];
+      const at: number[] = [];
+      let k = 0;
+      for (let i = 0; i <= doc.lines.length; i++) {
+        for (; k < sorted.length && sorted[k][1].line === i; k++) {
+          at.push(out.length);
+          out.push(sorted[k][1].text);
+        }
+        if (i < doc.lines.length) out.push(doc.lines[i]);
+      }
+      const after = parseDocument(out.join(doc.eol));
+      const found = new Set<string>();
+      for (const x of suppressionsOf(after)?.directives ?? []) if (x.kind === 'disable-next-line') for (const r of x.rules) found.add(`${x.line} ${r.id}`);
+      return sorted.every(([, w], i) => found.has(`${at[i]} ${w.code}`)) && shape(after) === before;
+    };
+    // Halved breadth first: the parses go to every part of the document alike.
+    let parses = 0;
+    let cleared = 0;
+    let queue: [string, Above][][] = [[...wanted]];
+    // Until failures turn out dense (a long table, the lines of long paragraphs): one by one costs no more then.
+    while (queue.length && parses < 16 + cleared / 2) {
+      const next: [string, Above][][] = [];
+      for (const group of queue) {
+        if (parses >= 16 + cleared / 2) break;
+        parses++;
+        if (pause) await pause();
+        if (together(group)) {
+          cleared += group.length;
+          for (const [key] of group) known.set(key, true);
+        }
+        // One alone: as `writesCleanly` finds it.
+        else if (group.length === 1) known.set(group[0][0], false);
+        else next.push(group.slice(0, group.length >> 1), group.slice(group.length >> 1));
+      }
+      queue = next;
+    }
+  }
 }
 
 /** `Disable <rule> for this line` and `… for this file`, where a directive can be written without changing what the document reads as. */
@@ -202,7 +315,7 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
     if (!fm || fm.terminated) {
       const at = bodyStart(doc);
       const text = `<!-- phasegate-disable-file ${code} -->`;
-      if (writesCleanly(doc, edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
+      if (writesCleanly(doc, () => edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
         // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
         const end = at === doc.lines.length ? doc.lines[at - 1].length : -1;
         edit = end < 0 ? { range: range(at, 0, at, 0), newText: text + doc.eol } : { range: range(at - 1, end, at - 1, end), newText: doc.eol + text };
