@@ -922,15 +922,28 @@ function sectionPlaceholder(s: SectionSpec): string {
   return `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`;
 }
 
-/** A kind's `heading` for phase `n`: `{N}` and `{N+1}` expanded; one ending in `: ` (`Mission {N}: `) followed by the phase's title. */
-function headingOf(heading: string, n: number | undefined, title: string | undefined): string {
+/**
+ * A kind's `heading` for phase `n`: `{N}` and `{N+1}` expanded; one ending in `: ` (`Mission {N}: `) followed by the phase's title.
+ * A phase without a number has no `{N}` to write: a heading ending in `: ` is its title alone (or `folder`'s name, as
+ * `phase.heading` is), any other loses its `{N}`s (`Sprint {N} Retro` → `Sprint Retro`).
+ */
+function headingOf(heading: string, n: number | undefined, title: string | undefined, folder?: string): string {
+  const own = /:\s+$/.test(heading);
+  if (n === undefined && /\{N(?:[+-]\d+)?\}/.test(heading)) {
+    if (own) return title ?? (folder || '[Phase title]');
+    const rest = heading
+      .replace(/\{N(?:[+-]\d+)?\}/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return rest || (title ?? (folder || '[Phase title]'));
+  }
   const h = expandTitle(heading, n);
-  return /:\s+$/.test(h) ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
+  return own ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
 }
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
-export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string): string {
-  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title)}`, ''];
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string): string {
+  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder)}`, ''];
   for (const s of spec.sections) {
     lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s), '');
   }
@@ -974,7 +987,9 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
     kind: spec.kind,
     file: spec.file,
     name: spec.name,
-    heading: own && spec.heading !== undefined && spec.heading !== b?.heading ? headingOf(spec.heading, n, ctx.phase.title) : undefined,
+    // A heading the layout declares is written as declared, also one that is the built-in kind's own
+    // (`Phase {N}: ` for a prompt, whose template would add its workstream and `— Implementation Prompt`).
+    heading: own && spec.heading !== undefined ? headingOf(spec.heading, n, ctx.phase.title, basename(ctx.phase.folder)) : undefined,
     sections: spec.sections.map((s) => ({
       title: expandTitle(s.title, n),
       description: s.description ?? '',
@@ -1002,5 +1017,5 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase));
+  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase), phase && basename(phase.folder));
 }
