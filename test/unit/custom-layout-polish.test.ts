@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { workspace, ROOT, diagnosticsOf } from '../helpers/workspace';
-import { MemoryFileSystem } from '../../server/src/service';
+import { MemoryFileSystem, codeActions } from '../../server/src/service';
+import { phaseTitle } from '../../server/src/service/templates';
 import { NewPlan, planNew } from '../../server/src/service/scaffold';
 
 const DATE = '2026-01-02';
@@ -78,6 +79,62 @@ describe("custom layouts: a project plan's declared sections", () => {
     assert.deepEqual(
       diagnosticsOf(svc, 'sprints/sprint-1/PLAN.md').map((d) => `${d.code}: ${d.message}`),
       [],
+    );
+  });
+});
+
+describe("custom layouts: a document's heading read back", () => {
+  it('reads the title after the heading a custom layout declares (`Sprint {N}: `), and adds no second prefix to a later document', async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml': sprint(
+        "      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: '}\n" +
+          "      - {kind: retro, file: RETRO.md, heading: 'Sprint {N} Retro: ', sections: [What went well], required: false}\n",
+      ),
+    });
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', title: 'Kickoff', date: DATE });
+    // The goals alone are written: the retro comes later.
+    write(fs, { ...plan, creates: plan.creates.filter((c) => c.file.endsWith('GOALS.md')) });
+    await svc.load(ROOT);
+    const phase = svc.findPhase('sprints/sprint-1')!;
+    assert.equal(phaseTitle(svc, phase), 'Kickoff');
+    // The retro written later, to the phase as it is: the title once.
+    const later = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', date: DATE });
+    assert.deepEqual(titles(created(later, 'RETRO.md')), ['# Sprint 1 Retro: Kickoff']);
+  });
+
+  it("reads a custom layout's title from its document headed `Name {N}: ` when it has no brief or prompt", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint("      - {kind: goals, file: GOALS.md, heading: 'Phase {N}: ', sections: [Goals]}\n      - {kind: retro, file: RETRO.md}\n"),
+      'sprints/sprint-2/GOALS.md': '# Phase 2: Harbour survey\n\n## Goals\n\nChart the harbour.\n',
+      'sprints/sprint-2/RETRO.md': '# Retro\n',
+    });
+    assert.equal(phaseTitle(svc, svc.findPhase('sprints/sprint-2')!), 'Harbour survey');
+  });
+
+  it('a heading written as it is (`Mission {N} Charter`) is no phase title', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint("      - {kind: brief, file: GOALS.md, heading: 'Mission {N} Charter', sections: [Goals]}\n"),
+      'sprints/sprint-2/GOALS.md': '---\ntitle: Mission 2 Charter\n---\n# Mission 2 Charter\n\n## Goals\n\nChart the harbour.\n',
+    });
+    assert.equal(phaseTitle(svc, svc.findPhase('sprints/sprint-2')!), undefined);
+  });
+
+  it("checks the title of a custom layout's document of a built-in kind declared without a heading against the heading its template writes", async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml': sprint('      - {kind: validation, file: QA.md, sections: [Go/No-Go]}\n      - {kind: output-handoff, file: OUT.md}\n'),
+    });
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-3', date: DATE });
+    assert.deepEqual(titles(created(plan, 'QA.md')), ['title: "Phase 3 Validation"', '# Phase 3 Validation']);
+    write(fs, plan, (_f, t) => t.replace('# Phase 3 Validation', '# Phase 4 Validation').replace('# Phase 3 → Phase 4 Handoff', '# Phase 2 → Phase 4 Handoff'));
+    await svc.load(ROOT);
+    const mismatch = (f: string) => diagnosticsOf(svc, `sprints/sprint-3/${f}`, 'heading-mismatch').map((d) => `${d.range.start.line}: ${d.message}`);
+    assert.deepEqual(mismatch('QA.md'), ['7: Title should read "Phase 3 Validation…" in sprint-3.']);
+    assert.deepEqual(mismatch('OUT.md'), ['7: Title should read "Phase 3 → Phase 4 Handoff…" in sprint-3.']);
+    // Its quick fix renumbers the title.
+    const d = diagnosticsOf(svc, 'sprints/sprint-3/QA.md', 'heading-mismatch')[0];
+    assert.deepEqual(
+      codeActions(svc, [d]).map((a) => a.change.edits.flatMap((f) => f.edits.map((e) => `${e.range.start.line}:${e.range.start.character} ${e.newText}`))),
+      [['7:2 Phase 3 Validation']],
     );
   });
 });

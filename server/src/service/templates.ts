@@ -10,7 +10,7 @@
 import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
-import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle } from './layout';
+import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle, fixedHeading, kindHeading, titlePrefix } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
@@ -672,9 +672,11 @@ export function withoutEmphasis(text: string): string {
 }
 
 /** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
-export function cleanPhaseTitle(text: string, workstream?: string, markdown = true): string | undefined {
+export function cleanPhaseTitle(text: string, workstream?: string, markdown = true, prefix?: RegExp): string | undefined {
   // A front matter title is plain YAML, not Markdown: its `*` and `_` are its own (`Refactor __init__`).
   let t = (markdown ? withoutEmphasis(text) : text).trim();
+  // What a custom layout's heading writes before the title (`Sprint 3: ` of `Sprint {N}: `).
+  if (prefix) t = t.replace(prefix, '');
   // The workstream the prompt and response templates put before "Phase N".
   for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
@@ -692,11 +694,17 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
   return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
 }
 
-/** The title of the phase's brief (audit) or prompt (iAI): its H1, else its front matter title, without "Phase N:" and the template's decorations. */
+/**
+ * The title of the phase's brief (audit) or prompt (iAI): its H1, else its front matter title, without "Phase N:" (or
+ * what its kind's `heading` writes before the title, `Sprint 3: `) and the template's decorations. A custom layout
+ * without a brief or a prompt: its documents whose `heading` is followed by the phase's title (`Sprint {N}: `).
+ */
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  for (const d of phase.documents) {
-    if (!d.exists || (d.spec.kind !== 'brief' && d.spec.kind !== 'prompt')) continue;
-    const t = documentTitle(svc, d.path, phase.workstream);
+  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  const from = lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
+  for (const d of from) {
+    if (!d.exists) continue;
+    const t = documentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
     if (t) return t;
   }
   return undefined;
@@ -707,21 +715,31 @@ export function leadTitle(svc: PhasegateService, phase: Phase): string | undefin
  * from (performance only: the phase tree asks for every phase's title at each update, and a document
  * whose model was dropped would be parsed again each time).
  */
-const titles = new WeakMap<PhasegateService, Map<string, { text: string; workstream: string | undefined; title: string | undefined }>>();
+const titles = new WeakMap<
+  PhasegateService,
+  Map<string, { text: string; workstream: string | undefined; heading: string | undefined; title: string | undefined }>
+>();
 
-function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined): string | undefined {
+function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined, heading: string | undefined): string | undefined {
   const text = svc.getText(path);
   let cache = titles.get(svc);
   const hit = cache?.get(path);
-  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream) return hit.title;
+  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
   const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
-  const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream, false) : undefined);
+  const prefix = heading === undefined ? undefined : titlePrefix(heading);
+  // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase.
+  const own = heading !== undefined && !prefix ? fixedHeading(heading) : undefined;
+  const clean = (t: string, markdown: boolean) => {
+    const c = cleanPhaseTitle(t, workstream, markdown, prefix);
+    return c !== undefined && own?.test(c) ? undefined : c;
+  };
+  const title = (h1 && clean(h1.text, true)) ?? (typeof fm?.title === 'string' ? clean(fm.title, false) : undefined);
   if (text !== undefined) {
     if (!cache) titles.set(svc, (cache = new Map()));
-    cache.set(path, { text, workstream, title });
+    cache.set(path, { text, workstream, heading, title });
   }
   return title;
 }
