@@ -138,3 +138,60 @@ describe("custom layouts: a document's heading read back", () => {
     );
   });
 });
+
+describe('custom layouts: documents written from the declared sections', () => {
+  const RETRO =
+    "      - {kind: retro, file: RETRO.md, heading: 'Sprint {N} Retro', sections: [{title: What to improve, description: 'Changes for sprint {N+1}.'}, Review, 'Gate 2: Demo']}\n" +
+    '      - {kind: output-handoff, file: OUT.md, required: false}\n';
+  const GATES = '    gates:\n      - {name: Review, description: Code review of every story, failOn: [empty-section]}\n      - {name: Demo}\n';
+
+  it("writes a section headed as a gate as the gate's checklist, and a description's {N+1} as the next phase's number", async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': sprint(RETRO, GATES) });
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', date: DATE });
+    assert.equal(
+      created(plan, 'RETRO.md'),
+      '# Sprint 1 Retro\n\n## What to improve\n\n[Changes for sprint 2]\n\n' +
+        '## Review\n\n- [ ] Code review of every story — Evidence: [Evidence]\n\n## Gate 2: Demo\n\n- [ ] Demo — Evidence: [Evidence]\n',
+    );
+    // Filled in as its user would, the gates pass (with `[Content]` under them they stayed pending).
+    write(fs, plan, (_f, t) =>
+      t
+        .replace('[Changes for sprint 2]', 'Smaller stories.')
+        .replace(/- \[ \]/g, '- [x]')
+        .replace(/\[Evidence\]/g, '[log](RETRO.md)'),
+    );
+    await svc.load(ROOT);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/RETRO.md').map((d) => `${d.code}: ${d.message}`),
+      [],
+    );
+    assert.deepEqual(
+      svc.gates(svc.findPhase('sprints/sprint-1')!).map((g) => `${g.name}: ${g.status}`),
+      ['Review: passed', 'Demo: passed'],
+    );
+  });
+
+  it("says an empty section's description with its {N+1} as the next phase's number", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint(RETRO, GATES),
+      'sprints/sprint-1/RETRO.md':
+        '# Sprint 1 Retro\n\n## What to improve\n\n## Review\n\n- [x] Done — Evidence: [log](RETRO.md)\n\n## Gate 2: Demo\n\n- [x] Done — Evidence: [log](RETRO.md)\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/RETRO.md', 'empty-section').map((d) => d.message),
+      ['Section "What to improve" is empty: Changes for sprint 2.'],
+    );
+  });
+
+  it("names a document of a built-in kind declared without a name by the built-in kind's name", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint('      - {kind: output-handoff, file: OUT.md}\n      - {kind: retro, file: RETRO.md}\n'),
+      'sprints/sprint-1/RETRO.md': '# Retro\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/RETRO.md', 'missing-document').map((d) => d.message),
+      ['Phase sprints/sprint-1 has no Output handoff (OUT.md).'],
+    );
+  });
+});

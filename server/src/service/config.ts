@@ -362,7 +362,8 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       .map((d) => ({
         kind: d.kind,
         file: slashes(d.file),
-        name: d.name ?? d.kind,
+        // A built-in kind's name (`Output handoff`) when the layout gives none, as its heading (see kindHeading).
+        name: d.name ?? BUILTIN_LAYOUTS.flatMap((b) => b.documents).find((b) => b.kind === d.kind)?.name ?? d.kind,
         required: d.required ?? true,
         heading: d.heading,
         schema: d.schema,

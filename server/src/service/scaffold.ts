@@ -170,7 +170,10 @@ class Planner {
  */
 function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext): string {
   ctx.document = documentContext(spec, ctx);
-  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number, ctx.phase.title, basename(ctx.phase.folder));
+  return (
+    renderTemplate(svc, spec.template ?? spec.kind, ctx) ??
+    sectionsDocument(spec, ctx.phase.number, ctx.phase.title, basename(ctx.phase.folder), ctx.layout.gates)
+  );
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {

@@ -12,7 +12,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle, fixedHeading, kindHeading, titlePrefix } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { sectionByTitle } from './markdown';
+import { normalizeTitle, sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -624,14 +624,23 @@ const GATE_ITEMS: Record<string, string[]> = {
   proof: ['The response shows the test run passing'],
 };
 
+/**
+ * The gates for the templates, each with its checklist items: a built-in layout's gate (or a custom gate of the
+ * same name without a description) its own items, any other gate its description (else its name).
+ */
 function gatesOf(gates: GateSpec[]): TemplateGate[] {
-  return gates.map((g, i) => ({
-    number: i + 1,
-    name: g.name,
-    description: g.description,
-    items: GATE_ITEMS[g.name.toLowerCase()] ?? [g.description.replace(/\.\s*$/, '') || g.name],
-  }));
+  return gates.map((g, i) => {
+    const own = g.description.trim() !== '' && !BUILTIN_GATES.has(g);
+    return {
+      number: i + 1,
+      name: g.name,
+      description: g.description,
+      items: (!own && GATE_ITEMS[g.name.toLowerCase()]) || [g.description.replace(/\.\s*$/, '') || g.name],
+    };
+  });
 }
+
+const BUILTIN_GATES = new Set<GateSpec>([...AUDIT_LAYOUT.gates, ...IAI_LAYOUT.gates]);
 
 /** The seed's metric groups: phases 1-2 (foundation, testing), 3-5 (containers, deployment), 6-8 (monitoring, production). */
 const METRIC_GROUPS: string[][] = [
@@ -935,9 +944,18 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   return ctx;
 }
 
-/** The placeholder a section's body gets in a document written from its spec: `[Its description]`, else `[Content]`. */
-function sectionPlaceholder(s: SectionSpec): string {
-  return `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`;
+/**
+ * The placeholder a section's body gets in a document written from its spec: `[Its description]` (`{N}` and `{N+1}`
+ * expanded), else `[Content]`; a section headed as a gate of the layout (`Review`, `Gate 1: Review`), that gate's
+ * checklist, as the validation template writes it (a gate's checklist without checkbox items keeps it pending).
+ */
+function sectionPlaceholder(s: SectionSpec, n: number | undefined, gates: TemplateGate[] = []): string {
+  const key = normalizeTitle(expandTitle(s.title, n)).replace(/^gate # /, '');
+  const gate = gates.find((g) => normalizeTitle(g.name) === key);
+  if (gate) return gate.items.map((item) => `- [ ] ${item} — Evidence: [Evidence]`).join('\n');
+  return `[${expandTitle(s.description ?? 'Content', n)
+    .replace(/[[\]`]/g, '')
+    .replace(/\.\s*$/, '')}]`;
 }
 
 /**
@@ -960,10 +978,10 @@ function headingOf(heading: string, n: number | undefined, title: string | undef
 }
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
-export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string): string {
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string, gates?: TemplateGate[]): string {
   const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder)}`, ''];
   for (const s of spec.sections) {
-    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s), '');
+    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s, n, gates), '');
   }
   return lines.join('\n');
 }
@@ -1010,9 +1028,9 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
     heading: own && spec.heading !== undefined ? headingOf(spec.heading, n, ctx.phase.title, basename(ctx.phase.folder)) : undefined,
     sections: spec.sections.map((s) => ({
       title: expandTitle(s.title, n),
-      description: s.description ?? '',
+      description: expandTitle(s.description ?? '', n),
       required: s.required ?? true,
-      placeholder: sectionPlaceholder(s),
+      placeholder: sectionPlaceholder(s, n, ctx.layout.gates),
     })),
     ownSections: own && (!b || !holdsInOrder(writtenTitles(b, ctx), spec.sections, n)),
     prompt: promptFile === undefined ? undefined : relativePath(dirname(`/${spec.file}`), `/${promptFile}`),
@@ -1035,5 +1053,5 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase), phase && basename(phase.folder));
+  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase), phase && basename(phase.folder), phase && gatesOf(phase.layout.gates));
 }

@@ -97,7 +97,7 @@ const sections: Rule = {
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
       found.push({ idx, title: sec.title, line: s.heading.line, at: s.heading.textRange });
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
-        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${sec.description}` : '.'}`);
+        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${expandTitle(sec.description, n)}` : '.'}`);
       }
     });
     for (let i = 1; i < found.length; i++) {
