@@ -195,3 +195,30 @@ describe('custom layouts: documents written from the declared sections', () => {
     );
   });
 });
+
+describe('custom layouts: the first phase', () => {
+  const LAYOUT = (phases: string, number: string) =>
+    `layouts:\n  - name: sprint\n    phases: "${phases}"\n    number: "${number}"\n    documents:\n      - {kind: goals, file: GOALS.md, sections: [Goals]}\n`;
+
+  it("is named as the layout's glob names its phases, numbered 1, with the title's words", async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': LAYOUT('work/sprints/sprint-*', 'sprint-(\\\\d+)') });
+    const files = (plan: NewPlan) => plan.creates.map((c) => c.file.slice(ROOT.length + 1));
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint', date: DATE })), ['work/sprints/sprint-1/GOALS.md']);
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint', title: 'Payments MVP', date: DATE })), [
+      'work/sprints/sprint-1-payments-mvp/GOALS.md',
+    ]);
+    // Named by the folder its glob names for the phases, too.
+    assert.deepEqual(files(planNew(svc, { what: 'phase', layout: 'sprint', folder: 'work/sprints', date: DATE })), ['work/sprints/sprint-1/GOALS.md']);
+  });
+
+  it('is refused, with the reason, when the glob does not name it', async () => {
+    for (const [phases, number] of [
+      ['sprints/*', 'sprint-(\\\\d+)'],
+      ['*/sprint-*', 'sprint-(\\\\d+)'],
+      ['sprints/sprint-*-*', 'sprint-(\\\\d+)'],
+    ]) {
+      const { svc } = await workspace({ 'phasegate.yaml': LAYOUT(phases, number) });
+      assert.throws(() => planNew(svc, { what: 'phase', layout: 'sprint', date: DATE }), /no sprint phase yet: give the new phase's folder/, phases);
+    }
+  });
+});
