@@ -222,3 +222,23 @@ describe('custom layouts: the first phase', () => {
     }
   });
 });
+
+describe('custom layouts: misspelt placeholders', () => {
+  it('reports `{n}`, `{N + 1}` and `{{N}}` in a heading, a section, an alias or a description as an invalid-config warning at its value', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint(
+        "      - kind: goals\n        file: GOALS.md\n        heading: 'Sprint {n}: '\n        sections:\n          - 'Goals for {N}'\n" +
+          "          - 'Plan {N + 1}'\n          - {title: 'Notes {N-1}', aliases: ['Notes {{N}}'], description: 'For sprint {N+1}'}\n",
+      ),
+    });
+    assert.deepEqual(
+      svc.config.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.severity} ${p.message.split(' is no placeholder')[0]}`),
+      [
+        '7:17 warning layouts[0].documents[0].heading: `{n}`',
+        '10:12 warning layouts[0].documents[0].sections[1]: `{N + 1}`',
+        '11:45 warning layouts[0].documents[0].sections[2].aliases[0]: `{{N}}`',
+      ],
+    );
+    assert.match(svc.config.problems[0].message, /`\{N\}` is the phase number, `\{N\+1\}` the next one's$/);
+  });
+});

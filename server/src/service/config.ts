@@ -333,6 +333,27 @@ export function parseConfig(file: string, text: string, root: string, validate: 
           range: valueAt(`/layouts/${i}/documents/${j}/template`),
         });
     });
+    // A misspelt placeholder (`{n}`, `{N + 1}`, `{{N}}`) would be written as it is and name no phase number.
+    const placeholders = (text: string | undefined, pointer: string) => {
+      for (const m of (text ?? '').matchAll(/\{{1,2} *[Nn] *(?:[+-] *\d{1,9} *)?\}{1,2}/g)) {
+        if (/^\{N(?:[+-]\d+)?\}$/.test(m[0])) continue;
+        problem(
+          `${keyName(pointer)}: \`${m[0]}\` is no placeholder, and no phase number is put in its place: \`{N}\` is the phase number, \`{N+1}\` the next one's`,
+          valueAt(pointer),
+          'warning',
+        );
+      }
+    };
+    l.documents.forEach((d, j) => {
+      placeholders(d.heading, `/layouts/${i}/documents/${j}/heading`);
+      (d.sections ?? []).forEach((sec, k) => {
+        const at = `/layouts/${i}/documents/${j}/sections/${k}`;
+        if (typeof sec === 'string') return placeholders(sec, at);
+        placeholders(sec.title, `${at}/title`);
+        placeholders(sec.description, `${at}/description`);
+        (sec.aliases ?? []).forEach((a, m) => placeholders(a, `${at}/aliases/${m}`));
+      });
+    });
     // A schema id is a built-in one or a kind that schemas: names: any other would check nothing.
     l.documents.forEach((d, j) => {
       if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;
