@@ -111,6 +111,16 @@ describe("custom layouts: a document's heading read back", () => {
     assert.equal(phaseTitle(svc, svc.findPhase('sprints/sprint-2')!), 'Harbour survey');
   });
 
+  it("takes off the heading's words once: a title that starts with another phase number keeps it", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': sprint("      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: ', sections: [Goals]}\n"),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1: Phase 2 migration\n\n## Goals\n\nMigrate.\n',
+      'phase-3/00-PHASE_BRIEF.md': '# Phase 3: Phase 4 prep\n',
+    });
+    assert.equal(phaseTitle(svc, svc.findPhase('sprints/sprint-1')!), 'Phase 2 migration');
+    assert.equal(phaseTitle(svc, svc.findPhase('phase-3')!), 'Phase 4 prep');
+  });
+
   it('a heading written as it is (`Mission {N} Charter`) is no phase title', async () => {
     const { svc } = await workspace({
       'phasegate.yaml': sprint("      - {kind: brief, file: GOALS.md, heading: 'Mission {N} Charter', sections: [Goals]}\n"),

@@ -684,17 +684,18 @@ export function withoutEmphasis(text: string): string {
 export function cleanPhaseTitle(text: string, workstream?: string, markdown = true, prefix?: RegExp): string | undefined {
   // A front matter title is plain YAML, not Markdown: its `*` and `_` are its own (`Refactor __init__`).
   let t = (markdown ? withoutEmphasis(text) : text).trim();
-  // What a custom layout's heading writes before the title (`Sprint 3: ` of `Sprint {N}: `).
-  if (prefix) t = t.replace(prefix, '');
-  // The workstream the prompt and response templates put before "Phase N".
-  for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
+  // What the kind's heading writes before the title (`Sprint 3: ` of `Sprint {N}: `): that, once (`Phase 3: Phase 4
+  // prep` is titled `Phase 4 prep`); else the workstream and `Phase N` the iAI templates write.
+  const headed = prefix?.exec(t);
+  if (headed) t = t.slice(headed[0].length);
+  for (const ws of workstream && !headed ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
       t = t.slice(ws.length);
       break;
     }
   }
+  if (!headed) t = t.replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '');
   t = t
-    .replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '')
     // The suffix the prompt and response templates put after the title (sought from the start of a run of blanks: each run gone over once).
     .replace(/(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
     // The note the iAI framework puts after every phase's name: `(iAI Prompt-Driven)`, `(iAI Managed)`.
