@@ -233,22 +233,27 @@ describe('custom layouts: the first phase', () => {
   });
 });
 
-describe('custom layouts: misspelt placeholders', () => {
-  it('reports `{n}`, `{N + 1}` and `{{N}}` in a heading, a section, an alias or a description as an invalid-config warning at its value', async () => {
-    const { svc } = await workspace({
+describe('custom layouts: placeholders written otherwise', () => {
+  it('reads `{n}`, `{N + 1}` and `{{N}}` in a heading, a section, an alias or a description as `{N}` and `{N+1}`', async () => {
+    const { svc, fs } = await workspace({
       'phasegate.yaml': sprint(
         "      - kind: goals\n        file: GOALS.md\n        heading: 'Sprint {n}: '\n        sections:\n          - 'Goals for {N}'\n" +
-          "          - 'Plan {N + 1}'\n          - {title: 'Notes {N-1}', aliases: ['Notes {{N}}'], description: 'For sprint {N+1}'}\n",
+          "          - 'Plan {N + 1}'\n          - {title: 'Notes {{N}}', aliases: ['Remarks { n }'], description: 'For sprint {n+1}'}\n",
       ),
     });
-    assert.deepEqual(
-      svc.config.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.severity} ${p.message.split(' is no placeholder')[0]}`),
-      [
-        '7:17 warning layouts[0].documents[0].heading: `{n}`',
-        '10:12 warning layouts[0].documents[0].sections[1]: `{N + 1}`',
-        '11:45 warning layouts[0].documents[0].sections[2].aliases[0]: `{{N}}`',
-      ],
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-1', title: 'Kick', date: DATE });
+    assert.equal(created(plan, 'GOALS.md'), '# Sprint 1: Kick\n\n## Goals for 1\n\n[Content]\n\n## Plan 2\n\n[Content]\n\n## Notes 1\n\n[For sprint 2]\n');
+    write(fs, plan, (_f, t) =>
+      t
+        .replace('# Sprint 1', '# Sprint 2')
+        .replace('## Notes 1', '## Remarks 1')
+        .replace(/\[[^\]]+\]/g, 'Done.'),
     );
-    assert.match(svc.config.problems[0].message, /`\{N\}` is the phase number, `\{N\+1\}` the next one's$/);
+    await svc.load(ROOT);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md').map((d) => `${d.code}: ${d.message}`),
+      ['heading-mismatch: Title should read "Sprint 1:…" in sprint-1.'],
+    );
   });
 });

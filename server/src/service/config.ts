@@ -333,27 +333,6 @@ export function parseConfig(file: string, text: string, root: string, validate: 
           range: valueAt(`/layouts/${i}/documents/${j}/template`),
         });
     });
-    // A misspelt placeholder (`{n}`, `{N + 1}`, `{{N}}`) would be written as it is and name no phase number.
-    const placeholders = (text: string | undefined, pointer: string) => {
-      for (const m of (text ?? '').matchAll(/\{{1,2} *[Nn] *(?:[+-] *\d{1,9} *)?\}{1,2}/g)) {
-        if (/^\{N(?:[+-]\d+)?\}$/.test(m[0])) continue;
-        problem(
-          `${keyName(pointer)}: \`${m[0]}\` is no placeholder, and no phase number is put in its place: \`{N}\` is the phase number, \`{N+1}\` the next one's`,
-          valueAt(pointer),
-          'warning',
-        );
-      }
-    };
-    l.documents.forEach((d, j) => {
-      placeholders(d.heading, `/layouts/${i}/documents/${j}/heading`);
-      (d.sections ?? []).forEach((sec, k) => {
-        const at = `/layouts/${i}/documents/${j}/sections/${k}`;
-        if (typeof sec === 'string') return placeholders(sec, at);
-        placeholders(sec.title, `${at}/title`);
-        placeholders(sec.description, `${at}/description`);
-        (sec.aliases ?? []).forEach((a, m) => placeholders(a, `${at}/aliases/${m}`));
-      });
-    });
     // A schema id is a built-in one or a kind that schemas: names: any other would check nothing.
     l.documents.forEach((d, j) => {
       if (d.schema === undefined || !schemaIds || schemaIds.includes(d.schema) || d.schema in cfg.schemas) return;
@@ -386,10 +365,19 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         // A built-in kind's name (`Output handoff`) when the layout gives none, as its heading (see kindHeading).
         name: d.name ?? BUILTIN_LAYOUTS.flatMap((b) => b.documents).find((b) => b.kind === d.kind)?.name ?? d.kind,
         required: d.required ?? true,
-        heading: d.heading,
+        heading: placeholders(d.heading),
         schema: d.schema,
         template: d.template,
-        sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
+        sections: (d.sections ?? []).map((s) =>
+          typeof s === 'string'
+            ? { title: placeholders(s)! }
+            : {
+                ...s,
+                title: placeholders(s.title)!,
+                description: placeholders(s.description),
+                ...(s.aliases ? { aliases: s.aliases.map((a) => placeholders(a)!) } : {}),
+              },
+        ),
       }));
     // A gate's checklist is found by the words of its name (`normalizeTitle`: case, punctuation and
     // emoji dropped): a second name with the same words would be read from the first one's heading.
@@ -438,6 +426,17 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   });
   cfg.layouts = [...custom, ...cfg.layouts];
   return cfg;
+}
+
+/**
+ * `text` with its phase-number placeholders as the engine reads them: `{n}`, `{ N }`, `{N + 1}` and `{{N}}`
+ * (as Handlebars writes a value) are `{N}` and `{N+1}`, as they were meant.
+ */
+export function placeholders(text: string | undefined): string | undefined {
+  if (text === undefined || !text.includes('{')) return text;
+  return text.replace(/\{{1,2} *[Nn] *(?:([+-]) *(\d{1,9}) *)?\}{1,2}/g, (m, sign: string | undefined, d: string | undefined) =>
+    (m.startsWith('{{') && !m.endsWith('}}')) || (!m.startsWith('{{') && m.endsWith('}}')) ? m : `{N${sign ? sign + d : ''}}`,
+  );
 }
 
 export { parseFrontMatter };
