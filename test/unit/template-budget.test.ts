@@ -129,9 +129,10 @@ describe('template render budget', function () {
         chars = Math.max(chars, lastRenderSpent().chars);
       }
     }
-    // The plan of 2,000 phases is the most: about 16,000 steps and 200,000 characters.
+    // The plan of 2,000 phases is the most: about 16,000 steps and 350,000 characters (its rows are counted
+    // in each block around them: the row, the table, and the choice between a layout's own sections and the template's).
     assert.ok(steps > 0 && steps * 50 < MAX_RENDER_STEPS, `${steps} steps`);
-    assert.ok(chars > 0 && chars * 50 < MAX_RENDER_CHARS, `${chars} characters`);
+    assert.ok(chars > 0 && chars * 40 < MAX_RENDER_CHARS, `${chars} characters`);
   });
 
   it('renders a large legitimate template in full, and fast', async () => {

@@ -775,7 +775,7 @@ describe('templates in a custom layout', () => {
     const plan = planNew(svc, { what: 'phase', folder: 'ops/missions/M-4-x', date: DATE });
     assert.equal(
       plan.creates[0].text,
-      '# Mission 4 Charter (brief, CHARTER.md, true)\n## Goals\n\n[Content] true\n## Crew\n\n[Who takes part] true\n## Mission 5 Plans\n\n[Content] true\n',
+      '# Mission 4 Charter (Phase brief, CHARTER.md, true)\n## Goals\n\n[Content] true\n## Crew\n\n[Who takes part] true\n## Mission 5 Plans\n\n[Content] true\n',
     );
   });
 });

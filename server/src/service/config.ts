@@ -390,12 +390,22 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       .map((d) => ({
         kind: d.kind,
         file: slashes(d.file),
-        name: d.name ?? d.kind,
+        // A built-in kind's name (`Output handoff`) when the layout gives none, as its heading (see kindHeading).
+        name: d.name ?? BUILTIN_LAYOUTS.flatMap((b) => b.documents).find((b) => b.kind === d.kind)?.name ?? d.kind,
         required: d.required ?? true,
-        heading: d.heading,
+        heading: placeholders(d.heading),
         schema: d.schema,
         template: d.template,
-        sections: (d.sections ?? []).map((s) => (typeof s === 'string' ? { title: s } : s)),
+        sections: (d.sections ?? []).map((s) =>
+          typeof s === 'string'
+            ? { title: placeholders(s)! }
+            : {
+                ...s,
+                title: placeholders(s.title)!,
+                description: placeholders(s.description),
+                ...(s.aliases ? { aliases: s.aliases.map((a) => placeholders(a)!) } : {}),
+              },
+        ),
       }));
     // A gate's checklist is found by the words of its name (`normalizeTitle`: case, punctuation and
     // emoji dropped): a second name with the same words would be read from the first one's heading.
@@ -444,6 +454,17 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   });
   cfg.layouts = [...custom, ...cfg.layouts];
   return cfg;
+}
+
+/**
+ * `text` with its phase-number placeholders as the engine reads them: `{n}`, `{ N }`, `{N + 1}` and `{{N}}`
+ * (as Handlebars writes a value) are `{N}` and `{N+1}`, as they were meant.
+ */
+export function placeholders(text: string | undefined): string | undefined {
+  if (text === undefined || !text.includes('{')) return text;
+  return text.replace(/\{{1,2} *[Nn] *(?:([+-]) *(\d{1,9}) *)?\}{1,2}/g, (m, sign: string | undefined, d: string | undefined) =>
+    (m.startsWith('{{') && !m.endsWith('}}')) || (!m.startsWith('{{') && m.endsWith('}}')) ? m : `{N${sign ? sign + d : ''}}`,
+  );
 }
 
 export { parseFrontMatter };

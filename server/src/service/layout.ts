@@ -407,6 +407,48 @@ export function findingsFolder(layout: LayoutSpec): string | undefined {
 
 export const BUILTIN_LAYOUTS: LayoutSpec[] = [AUDIT_LAYOUT, IAI_LAYOUT];
 
+/**
+ * The `#` heading a document of kind `spec` has: the one its layout declares, else its built-in kind's
+ * (a custom layout's `validation` document without a `heading` is written `# Phase 3 Validation` by the
+ * built-in template, and heading-mismatch reads it so); a kind of its own without one has none.
+ */
+export function kindHeading(spec: DocumentKindSpec): string | undefined {
+  if (spec.heading !== undefined) return spec.heading;
+  for (const layout of BUILTIN_LAYOUTS) for (const d of layout.documents) if (d.kind === spec.kind) return d.heading;
+  return undefined;
+}
+
+const titlePrefixes = new Map<string, RegExp | undefined>();
+
+/**
+ * What a kind's `heading` ending in `: ` (`Sprint {N}: `, `Mission {N} Charter: `) writes before the phase's
+ * title, as a pattern over a title's start (its numbers any digits, its blanks any blanks, in any case);
+ * undefined for another heading.
+ */
+export function titlePrefix(heading: string): RegExp | undefined {
+  if (titlePrefixes.has(heading)) return titlePrefixes.get(heading);
+  const re = /:\s+$/.test(heading) ? new RegExp(`^\\s*${headingSource(heading.trimEnd().slice(0, -1).trim())}\\s*:\\s*`, 'iu') : undefined;
+  titlePrefixes.set(heading, re);
+  return re;
+}
+
+const fixedHeadings = new Map<string, RegExp>();
+
+/** A kind's `heading` that is not followed by a title (`Mission {N} Charter`), as a pattern over a whole title (any numbers, blanks, case). */
+export function fixedHeading(heading: string): RegExp {
+  let re = fixedHeadings.get(heading);
+  if (!re) fixedHeadings.set(heading, (re = new RegExp(`^\\s*${headingSource(heading.trim())}\\s*$`, 'iu')));
+  return re;
+}
+
+/** The pattern of a heading's text: its `{N}`s any digits, its blanks any blanks, the rest as it is. */
+function headingSource(heading: string): string {
+  return heading
+    .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
+    .map((part) => (/^\{N/.test(part) ? '\\d{1,9}' : /^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+    .join('');
+}
+
 /** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */
 export function expandTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return title;

@@ -170,7 +170,10 @@ class Planner {
  */
 function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateContext): string {
   ctx.document = documentContext(spec, ctx);
-  return renderTemplate(svc, spec.template ?? spec.kind, ctx) ?? sectionsDocument(spec, ctx.phase.number, ctx.phase.title);
+  return (
+    renderTemplate(svc, spec.template ?? spec.kind, ctx) ??
+    sectionsDocument(spec, ctx.phase.number, ctx.phase.title, basename(ctx.phase.folder), ctx.layout.gates)
+  );
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {
@@ -371,6 +374,8 @@ function customLayoutNamed(svc: PhasegateService, name: string, base: string | u
   if (base === undefined || base === svc.root) {
     const parents = [...new Set(phases.map((p) => dirname(p.folder)))].sort();
     if (parents.length === 1) return { layout, base: parents[0], isPhase: false };
+    const first = parents.length ? undefined : firstPhase(svc, layout);
+    if (first) return { layout, base: first.parent, isPhase: false };
     throw new ScaffoldError(
       parents.length
         ? `several folders of ${name} phases: ${parents.map((g) => relativePath(svc.root, g)).join(', ')}; name one`
@@ -379,10 +384,29 @@ function customLayoutNamed(svc: PhasegateService, name: string, base: string | u
   }
   const at = customLayoutAt(svc, base);
   if (at?.layout === layout) return { layout, base, isPhase: at.isPhase };
+  // The folder its glob names for its phases, before it has one (`sprints` of `sprints/sprint-*`).
+  if (!phases.length && firstPhase(svc, layout)?.parent === base) return { layout, base, isPhase: false };
   // Inside a phase of the layout: the new phase is its sibling.
   const inPhase = phases.find((p) => isInside(p.folder, base));
   if (inPhase) return { layout, base: dirname(inPhase.folder), isPhase: false };
   throw new ScaffoldError(`${relativePath(svc.root, base)} is not a folder of ${name} phases`);
+}
+
+/**
+ * Where the first phase of `layout` goes, and the name it is modelled on, when its one glob names them: a folder
+ * of literal names, then a name with one `*` and no other pattern (`sprints/sprint-*`: `sprints`, `sprint-1`),
+ * which the layout's number pattern reads as phase 1.
+ */
+function firstPhase(svc: PhasegateService, layout: LayoutSpec): { parent: string; model: string } | undefined {
+  const globs = layout.phaseGlobs ?? [];
+  if (globs.length !== 1) return undefined;
+  const parts = globs[0].split('/');
+  const last = parts.pop()!;
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || /[*?[\]{}()!+@\\]/.test(p))) return undefined;
+  if ((last.match(/\*/g) ?? []).length !== 1 || /[?[\]{}()!+@\\]/.test(last)) return undefined;
+  const model = last.replace('*', '1');
+  if (phaseNumber(layout.folderPattern, model) !== 1) return undefined;
+  return { parent: parts.length ? joinPath(svc.config.root, ...parts) : svc.config.root, model };
 }
 
 /**
@@ -427,7 +451,10 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     // Beside the layout's phases: named as the last of them are, with the next number and the title's words.
     n = req.number ?? nextNumber(siblings);
     const model = [...siblings].reverse().find((p) => p.number !== undefined);
-    const name = model && newPhaseName(svc, layout, parent, basename(model.folder), n, req.title);
+    // The layout's first phase: named as its glob names it (`sprints/sprint-*`: `sprint-1`).
+    const first = siblings.length ? undefined : firstPhase(svc, layout);
+    const like = model ? basename(model.folder) : first?.parent === parent ? first.model : undefined;
+    const name = like && newPhaseName(svc, layout, parent, like, n, req.title);
     if (!name)
       throw new ScaffoldError(
         `cannot name a new ${layout.name} phase in ${relativePath(svc.root, base) || '.'}: give its folder (as the layout's phases are named)`,

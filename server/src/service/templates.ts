@@ -10,10 +10,10 @@
 import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
-import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle } from './layout';
+import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle, fixedHeading, kindHeading, titlePrefix } from './layout';
 import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { sectionByTitle } from './markdown';
+import { normalizeTitle, sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -625,14 +625,23 @@ const GATE_ITEMS: Record<string, string[]> = {
   proof: ['The response shows the test run passing'],
 };
 
+/**
+ * The gates for the templates, each with its checklist items: a built-in layout's gate (or a custom gate of the
+ * same name without a description) its own items, any other gate its description (else its name).
+ */
 function gatesOf(gates: GateSpec[]): TemplateGate[] {
-  return gates.map((g, i) => ({
-    number: i + 1,
-    name: g.name,
-    description: g.description,
-    items: GATE_ITEMS[g.name.toLowerCase()] ?? [g.description.replace(/\.\s*$/, '') || g.name],
-  }));
+  return gates.map((g, i) => {
+    const own = g.description.trim() !== '' && !BUILTIN_GATES.has(g);
+    return {
+      number: i + 1,
+      name: g.name,
+      description: g.description,
+      items: (!own && GATE_ITEMS[g.name.toLowerCase()]) || [g.description.replace(/\.\s*$/, '') || g.name],
+    };
+  });
 }
+
+const BUILTIN_GATES = new Set<GateSpec>([...AUDIT_LAYOUT.gates, ...IAI_LAYOUT.gates]);
 
 /** The seed's metric groups: phases 1-2 (foundation, testing), 3-5 (containers, deployment), 6-8 (monitoring, production). */
 const METRIC_GROUPS: string[][] = [
@@ -676,18 +685,21 @@ export function withoutEmphasis(text: string): string {
 }
 
 /** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
-export function cleanPhaseTitle(text: string, workstream?: string, markdown = true): string | undefined {
+export function cleanPhaseTitle(text: string, workstream?: string, markdown = true, prefix?: RegExp): string | undefined {
   // A front matter title is plain YAML, not Markdown: its `*` and `_` are its own (`Refactor __init__`).
   let t = (markdown ? withoutEmphasis(text) : text).trim();
-  // The workstream the prompt and response templates put before "Phase N".
-  for (const ws of workstream ? [workstream, workstream.replace(/_/g, ' ')] : []) {
+  // What the kind's heading writes before the title (`Sprint 3: ` of `Sprint {N}: `): that, once (`Phase 3: Phase 4
+  // prep` is titled `Phase 4 prep`); else the workstream and `Phase N` the iAI templates write.
+  const headed = prefix?.exec(t);
+  if (headed) t = t.slice(headed[0].length);
+  for (const ws of workstream && !headed ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
       t = t.slice(ws.length);
       break;
     }
   }
+  if (!headed) t = t.replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '');
   t = t
-    .replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '')
     // The suffix the prompt and response templates put after the title (sought from the start of a run of blanks: each run gone over once).
     .replace(/(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
     // The note the iAI framework puts after every phase's name: `(iAI Prompt-Driven)`, `(iAI Managed)`.
@@ -696,11 +708,17 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
   return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
 }
 
-/** The title of the phase's brief (audit) or prompt (iAI): its H1, else its front matter title, without "Phase N:" and the template's decorations. */
+/**
+ * The title of the phase's brief (audit) or prompt (iAI): its H1, else its front matter title, without "Phase N:" (or
+ * what its kind's `heading` writes before the title, `Sprint 3: `) and the template's decorations. A custom layout
+ * without a brief or a prompt: its documents whose `heading` is followed by the phase's title (`Sprint {N}: `).
+ */
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  for (const d of phase.documents) {
-    if (!d.exists || (d.spec.kind !== 'brief' && d.spec.kind !== 'prompt')) continue;
-    const t = documentTitle(svc, d.path, phase.workstream);
+  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  const from = lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
+  for (const d of from) {
+    if (!d.exists) continue;
+    const t = documentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
     if (t) return t;
   }
   return undefined;
@@ -711,21 +729,31 @@ export function leadTitle(svc: PhasegateService, phase: Phase): string | undefin
  * from (performance only: the phase tree asks for every phase's title at each update, and a document
  * whose model was dropped would be parsed again each time).
  */
-const titles = new WeakMap<PhasegateService, Map<string, { text: string; workstream: string | undefined; title: string | undefined }>>();
+const titles = new WeakMap<
+  PhasegateService,
+  Map<string, { text: string; workstream: string | undefined; heading: string | undefined; title: string | undefined }>
+>();
 
-function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined): string | undefined {
+function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined, heading: string | undefined): string | undefined {
   const text = svc.getText(path);
   let cache = titles.get(svc);
   const hit = cache?.get(path);
-  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream) return hit.title;
+  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
   const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
-  const title = (h1 && cleanPhaseTitle(h1.text, workstream)) ?? (typeof fm?.title === 'string' ? cleanPhaseTitle(fm.title, workstream, false) : undefined);
+  const prefix = heading === undefined ? undefined : titlePrefix(heading);
+  // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase.
+  const own = heading !== undefined && !prefix ? fixedHeading(heading) : undefined;
+  const clean = (t: string, markdown: boolean) => {
+    const c = cleanPhaseTitle(t, workstream, markdown, prefix);
+    return c !== undefined && own?.test(c) ? undefined : c;
+  };
+  const title = (h1 && clean(h1.text, true)) ?? (typeof fm?.title === 'string' ? clean(fm.title, false) : undefined);
   if (text !== undefined) {
     if (!cache) titles.set(svc, (cache = new Map()));
-    cache.set(path, { text, workstream, title });
+    cache.set(path, { text, workstream, heading, title });
   }
   return title;
 }
@@ -923,22 +951,44 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   return ctx;
 }
 
-/** The placeholder a section's body gets in a document written from its spec: `[Its description]`, else `[Content]`. */
-function sectionPlaceholder(s: SectionSpec): string {
-  return `[${(s.description ?? 'Content').replace(/[[\]`]/g, '').replace(/\.\s*$/, '')}]`;
+/**
+ * The placeholder a section's body gets in a document written from its spec: `[Its description]` (`{N}` and `{N+1}`
+ * expanded), else `[Content]`; a section headed as a gate of the layout (`Review`, `Gate 1: Review`), that gate's
+ * checklist, as the validation template writes it (a gate's checklist without checkbox items keeps it pending).
+ */
+function sectionPlaceholder(s: SectionSpec, n: number | undefined, gates: TemplateGate[] = []): string {
+  const key = normalizeTitle(expandTitle(s.title, n)).replace(/^gate # /, '');
+  const gate = gates.find((g) => normalizeTitle(g.name) === key);
+  if (gate) return gate.items.map((item) => `- [ ] ${item} — Evidence: [Evidence]`).join('\n');
+  return `[${expandTitle(s.description ?? 'Content', n)
+    .replace(/[[\]`]/g, '')
+    .replace(/\.\s*$/, '')}]`;
 }
 
-/** A kind's `heading` for phase `n`: `{N}` and `{N+1}` expanded; one ending in `: ` (`Mission {N}: `) followed by the phase's title. */
-function headingOf(heading: string, n: number | undefined, title: string | undefined): string {
+/**
+ * A kind's `heading` for phase `n`: `{N}` and `{N+1}` expanded; one ending in `: ` (`Mission {N}: `) followed by the phase's title.
+ * A phase without a number has no `{N}` to write: a heading ending in `: ` is its title alone (or `folder`'s name, as
+ * `phase.heading` is), any other loses its `{N}`s (`Sprint {N} Retro` → `Sprint Retro`).
+ */
+function headingOf(heading: string, n: number | undefined, title: string | undefined, folder?: string): string {
+  const own = /:\s+$/.test(heading);
+  if (n === undefined && /\{N(?:[+-]\d+)?\}/.test(heading)) {
+    if (own) return title ?? (folder || '[Phase title]');
+    const rest = heading
+      .replace(/\{N(?:[+-]\d+)?\}/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return rest || (title ?? (folder || '[Phase title]'));
+  }
   const h = expandTitle(heading, n);
-  return /:\s+$/.test(h) ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
+  return own ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
 }
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
-export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string): string {
-  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title)}`, ''];
+export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string, gates?: TemplateGate[]): string {
+  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder)}`, ''];
   for (const s of spec.sections) {
-    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s), '');
+    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s, n, gates), '');
   }
   return lines.join('\n');
 }
@@ -980,12 +1030,14 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
     kind: spec.kind,
     file: spec.file,
     name: spec.name,
-    heading: own && spec.heading !== undefined && spec.heading !== b?.heading ? headingOf(spec.heading, n, ctx.phase.title) : undefined,
+    // A heading the layout declares is written as declared, also one that is the built-in kind's own
+    // (`Phase {N}: ` for a prompt, whose template would add its workstream and `— Implementation Prompt`).
+    heading: own && spec.heading !== undefined ? headingOf(spec.heading, n, ctx.phase.title, basename(ctx.phase.folder)) : undefined,
     sections: spec.sections.map((s) => ({
       title: expandTitle(s.title, n),
-      description: s.description ?? '',
+      description: expandTitle(s.description ?? '', n),
       required: s.required ?? true,
-      placeholder: sectionPlaceholder(s),
+      placeholder: sectionPlaceholder(s, n, ctx.layout.gates),
     })),
     ownSections: own && (!b || !holdsInOrder(writtenTitles(b, ctx), spec.sections, n)),
     prompt: promptFile === undefined ? undefined : relativePath(dirname(`/${spec.file}`), `/${promptFile}`),
@@ -1008,5 +1060,5 @@ export function renderKind(svc: PhasegateService, spec: DocumentKindSpec, phase:
   } catch (e) {
     svc.logger.log(`rendering ${name}: ${(e as Error).message}`);
   }
-  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase));
+  return sectionsDocument(spec, phase?.number, phase && phaseTitle(svc, phase), phase && basename(phase.folder), phase && gatesOf(phase.layout.gates));
 }

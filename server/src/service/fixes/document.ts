@@ -4,7 +4,7 @@ import type { ParsedDocument, Section } from '../markdown';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind, shownTitle, titleHeading, today } from '../templates';
-import { renumberTitle } from '../layout';
+import { kindHeading, renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
 import type { TextEdit } from '../types';
@@ -45,7 +45,8 @@ const addFrontMatter: Fix = (svc, diag) => {
   let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : phase ? shownTitle(svc, phase) : spec?.name;
   // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
   // that does both leaves them agreeing.
-  if (title && h1 && spec?.heading && phase?.number !== undefined) title = renumberTitle(spec.heading, phase.number, title);
+  const heading = spec && kindHeading(spec);
+  if (title && h1 && heading && phase?.number !== undefined) title = renumberTitle(heading, phase.number, title);
   // A document of a complete phase is no draft (in the schema's words).
   const allowed = schema?.properties?.status?.enum;
   const byPhase = phase ? DOCUMENT_STATUS[svc.status(phase)] : 'draft';

@@ -7,7 +7,7 @@ import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, titleNumbers } from '../layout';
+import { expandTitle, kindHeading, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -97,7 +97,7 @@ const sections: Rule = {
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
       found.push({ idx, title: sec.title, line: s.heading.line, at: s.heading.textRange });
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
-        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${sec.description}` : '.'}`);
+        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${expandTitle(sec.description, n)}` : '.'}`);
       }
     });
     for (let i = 1; i < found.length; i++) {
@@ -106,20 +106,22 @@ const sections: Rule = {
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
-    if (spec.heading && n !== undefined) {
+    // The heading the layout declares, else the built-in kind's, which its template writes.
+    const heading = kindHeading(spec);
+    if (heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1) {
         // Only the numbers the heading's words name (`Phase 2` of `Phase {N}: `), not a year or a sprint before them.
-        const wrong = titleNumbers(spec.heading, n, h1.text).filter((x) => x.value !== x.want);
+        const wrong = titleNumbers(heading, n, h1.text).filter((x) => x.value !== x.want);
         // An output handoff addressed to the wrong phase (`# Phase 1 → Phase 3 Handoff`) is handoff-mismatch's
         // (one problem, one report): this rule reports its title only when a number but the target is wrong too.
         const misaddressedOnly =
           spec.kind === OUTPUT_HANDOFF && wrong.every((x) => x.want === n + 1) && misaddressedTitle(doc.lines[h1.line] ?? '', n) !== undefined;
         if (wrong.length && !misaddressedOnly) {
-          const want = expandTitle(spec.heading, n);
+          const want = expandTitle(heading, n);
           ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
             fix: 'replace-heading-numbers',
-            heading: spec.heading,
+            heading,
             number: n,
           });
         }
