@@ -1,0 +1,219 @@
+/**
+ * A project plan kept without a `## Phase Status` section, by top-level status sections (`## Completed`,
+ * `## In Progress`, `## Not Started`), or by status sections under each top-level workstream heading (`## Build` ›
+ * `### Completed`): read as a Phase Status section is (plan-status-mismatch, the missing phase, missing-section), and a
+ * phase added to it (the quick fix, `new prompt`) goes under the section of its status, in the same shape.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { applyEdits, codeActions } from '../../server/src/service';
+import { STATUS_LABELS } from '../../server/src/service/fixes/phase';
+import { planNew } from '../../server/src/service/scaffold';
+
+const fence = '```';
+const PROMPT = (n: number, title: string) =>
+  `# Phase ${n}: ${title}\n\n## Objective\n\nDo it.\n\n## Deliverables\n\n- Branching strategy document\n\n## Tests Required\n\n- Unit tests\n\n## Acceptance Criteria\n\n- [ ] It works\n`;
+const response = (proof: string) =>
+  `# Phase 1 Response: CI Setup\n\n## Summary\n\nDone.\n\n## Deliverables\n\n- [x] Branching strategy: \`docs/branching.md\`\n\n## Tests\n\n- \`tests/test_ci.py::test_ok\`\n\n## Execution Proof\n\n${fence}text\n${proof}\n${fence}\n`;
+const PASSED = response('$ pytest -q\n2 passed, 0 failed in 0.12s');
+const FAILED = response('1 passed, 1 failed');
+
+const PLAN = 'proj/project_implementation_plan.md';
+const WS = 'proj/workstreams';
+/** Build/Phase_1_CI (with its response), Build/Phase_2_Deps and Test/Phase_3_UAT (prompts only): and the plan. */
+const files = (plan: string, resp = PASSED, extra: Record<string, string> = {}) => ({
+  [PLAN]: plan,
+  [`${WS}/Build/Phase_1_CI/implementation_prompt.md`]: PROMPT(1, 'CI Setup'),
+  [`${WS}/Build/Phase_1_CI/implementation_response_from_AI.md`]: resp,
+  [`${WS}/Build/Phase_2_Deps/implementation_prompt.md`]: PROMPT(2, 'Dependencies'),
+  [`${WS}/Test/Phase_3_UAT/implementation_prompt.md`]: PROMPT(3, 'Performance & UAT'),
+  ...extra,
+});
+const DEPLOY = { [`${WS}/Deploy/Phase_1_Envs/implementation_prompt.md`]: PROMPT(1, 'Environments') };
+
+type Svc = Awaited<ReturnType<typeof workspace>>['svc'];
+const mismatches = (svc: Svc) => diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+const missingSections = (svc: Svc) => diagnosticsOf(svc, PLAN, 'missing-section').map((d) => d.message);
+/** The messages up to their reasons, with the text each is reported at. */
+const found = (svc: Svc, text: string) =>
+  mismatches(svc).map((d) => [
+    d.message.replace(/, but its gates .*/, ''),
+    text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character),
+  ]);
+
+/** The brief's plan: a checklist under a workstream heading, an item naming its workstream, a table without Status column. */
+const EXAMPLE = `# ALL-USE Project Implementation Plan
+
+## Completed
+
+### Build
+
+- [x] Phase 1: Source Code Management & Initial CI Setup
+
+## In Progress
+
+- Build Phase 2: Dependency Management & Containerization
+
+## Not Started
+
+| Workstream | Phase | Notes |
+|---|---|---|
+| Test | Phase 3: Performance & UAT | |
+
+## Risks
+
+- None.
+`;
+
+describe('plan: top-level status sections', () => {
+  it('reads the sections of a plan without a Phase Status section: no missing-section, every phase matched', async () => {
+    const { svc } = await workspace(files(EXAMPLE));
+    assert.deepEqual(missingSections(svc), []);
+    assert.deepEqual(mismatches(svc), []);
+  });
+
+  it("compares each section's items and rows with the phases' gates, by the status of their section", async () => {
+    const { svc } = await workspace(files(EXAMPLE, FAILED));
+    assert.deepEqual(found(svc, EXAMPLE), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
+    // A table with no Status column under `## Done`, a list under `## Completed` with no box: the section's status.
+    const table = '# Plan\n\n## Done\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase_1_CI |\n\n## To Do\n\n- Build/Phase_2_Deps\n- Test/Phase_3_UAT\n';
+    const { svc: t } = await workspace(files(table, FAILED));
+    assert.deepEqual(found(t, table), [['The plan marks Build/Phase_1_CI Complete (under "Done")', 'Phase_1_CI']]);
+    const list = '# Plan\n\n## Completed\n\n- Build Phase 1: CI Setup\n\n## Backlog\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
+    const { svc: l } = await workspace(files(list, FAILED));
+    assert.deepEqual(found(l, list), [['The plan marks Build/Phase_1_CI Complete (under "Completed")', 'Build Phase 1: CI Setup']]);
+    // Under a status that is not done (`## Active`, `## Blocked`), nothing is marked complete.
+    const held = '# Plan\n\n## Active\n\n- Build Phase 1: CI Setup\n\n## Blocked\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
+    const { svc: h } = await workspace(files(held, FAILED));
+    assert.deepEqual(found(h, held), []);
+  });
+
+  it("reports a phase the sections do not name, and a name of no phase, as a Phase Status section's", async () => {
+    const text = EXAMPLE.replace('| Test | Phase 3: Performance & UAT | |', '| Test | Phase 9: Ghost | |');
+    const { svc } = await workspace(files(text));
+    assert.deepEqual(found(svc, text), [
+      ['No phase "Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.', 'Phase 9: Ghost'],
+      ["Phase Test/Phase_3_UAT has no row under the plan's status headings (Completed, …).", 'Completed'],
+    ]);
+  });
+
+  it('reads status sections under each top-level workstream heading (`## Build` › `### Completed`)', async () => {
+    const text =
+      '# Plan\n\n## Build Workstream\n\n### Completed\n\n- [x] Phase 1: CI Setup\n\n### Planned\n\n- [ ] Phase 2: Deps\n\n## Test\n\n### Pending\n\n- Phase 3: UAT\n';
+    const { svc } = await workspace(files(text, FAILED));
+    assert.deepEqual(missingSections(svc), []);
+    assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
+  });
+
+  it('keeps missing-section for a plan whose top-level sections are no statuses, or one lone status section of no phase', async () => {
+    for (const text of [
+      '# Plan\n\n## Overview\n\n- Build Phase 1: CI Setup\n',
+      // `## Testing`, `## Review`, `## Next` are sections of their own at the top of a plan.
+      '# Plan\n\n## Testing\n\n- Build Phase 1: CI Setup\n\n## Review\n\n- Build Phase 2: Deps\n\n## Next\n\n- Test Phase 3: UAT\n',
+      '# Plan\n\n## Done\n\nThe kickoff.\n',
+      // A status heading below a top-level section of no workstream is not the plan's status.
+      '# Plan\n\n## Milestones\n\n### Completed\n\n- Build Phase 1: CI Setup\n',
+    ]) {
+      const { svc } = await workspace(files(text));
+      assert.deepEqual(missingSections(svc), ['Missing section "## Phase Status".'], text);
+      assert.deepEqual(mismatches(svc), [], text);
+    }
+    // Two empty status sections are a plan kept by status with no phase yet: each phase is missing from it.
+    const empty = '# Plan\n\n## Completed\n\n## Not Started\n';
+    const { svc } = await workspace(files(empty));
+    assert.deepEqual(missingSections(svc), []);
+    assert.equal(mismatches(svc).length, 3);
+  });
+
+  it('reads the Phase Status section only, in a plan with both (its top-level status sections are other notes)', async () => {
+    const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI Setup\n- Build Phase 2: Deps\n\n## Completed\n\n- Test Phase 3: UAT\n';
+    const { svc } = await workspace(files(text));
+    assert.deepEqual(found(svc, text), [['Phase Test/Phase_3_UAT has no item in the "Phase Status" list.', 'Phase Status']]);
+  });
+
+  it('reads a plan without a `#` title, and status headings with symbols and counts (`## ✅ Done (1)`)', async () => {
+    const text = '## ✅ Done (1)\n\n- Build Phase 1: CI Setup\n\n## 🚧 In Progress (2)\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
+    const { svc } = await workspace(files(text, FAILED));
+    assert.deepEqual(missingSections(svc), []);
+    assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete (under "✅ Done (1)")', 'Build Phase 1: CI Setup']]);
+  });
+});
+
+describe('plan: top-level status sections, a phase added', () => {
+  /** The plan after the quick fix of `id`'s missing finding; no finding left after it. */
+  const fix = async (text: string, id: string, extra: Record<string, string> = {}) => {
+    const { svc } = await workspace(files(text, PASSED, extra));
+    const d = mismatches(svc).find((x) => x.message.includes(`${id} has no`));
+    assert.ok(d, JSON.stringify(mismatches(svc).map((x) => x.message)));
+    const actions = codeActions(svc, [d]);
+    assert.equal(actions.length, 1, text);
+    const fixed = applyEdits(text, actions[0].change.edits[0].edits);
+    svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    assert.deepEqual(mismatches(svc), [], fixed);
+    assert.deepEqual(missingSections(svc), [], fixed);
+    return { fixed, title: actions[0].title, status: STATUS_LABELS[svc.status(svc.findPhase(id)!)] };
+  };
+
+  it('adds a phase not started to the Not Started section: a row of its table, shaped as its rows', async () => {
+    const { fixed, title } = await fix(EXAMPLE, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(
+      fixed,
+      EXAMPLE.replace('| Test | Phase 3: Performance & UAT | |', '| Test | Phase 3: Performance & UAT | |\n| Deploy | Phase 1: Environments |  |'),
+    );
+    assert.equal(title, "Add Deploy/Phase_1_Envs to the plan's status sections");
+  });
+
+  it('adds it to the list of its status, as the list names its phases (its workstream, its box)', async () => {
+    const text = '# Plan\n\n## Completed\n\n- [x] Build Phase 1: CI Setup\n\n## Planned\n\n- [ ] Test Phase 3: UAT\n\n## Notes\n\nNone.\n';
+    const { fixed } = await fix(
+      text.replace('- [ ] Test Phase 3: UAT\n', '- [ ] Test Phase 3: UAT\n- [ ] Build/Phase_2_Deps\n'),
+      'Deploy/Phase_1_Envs',
+      DEPLOY,
+    );
+    assert.equal(fixed, text.replace('- [ ] Test Phase 3: UAT\n', '- [ ] Test Phase 3: UAT\n- [ ] Build/Phase_2_Deps\n- [ ] Deploy/Phase_1_Envs\n'));
+    // Under workstream headings: under the heading of its workstream in the section of its status, a heading of its own there.
+    const nested =
+      '# Plan\n\n## Completed\n\n### Build\n\n- [x] Phase 1: CI Setup\n\n## Not Started\n\n### Build\n\n- [ ] Phase 2: Deps\n\n### Test\n\n- [ ] Phase 3: UAT\n';
+    const { fixed: f2 } = await fix(nested, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(f2, `${nested}\n### Deploy\n\n- [ ] Phase 1: Environments\n`);
+    // Status sections under each workstream's heading: the new workstream's heading, with its status section under it.
+    const byWs =
+      '# Plan\n\n## Build\n\n### Completed\n\n- [x] Phase 1: CI Setup\n\n### Not Started\n\n- [ ] Phase 2: Deps\n\n## Test\n\n### Not Started\n\n- [ ] Phase 3: UAT\n';
+    const { fixed: f3 } = await fix(byWs, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(f3, `${byWs}\n## Deploy\n\n### Not Started\n\n- [ ] Phase 1: Environments\n`);
+  });
+
+  it("with no section of its status, adds one after the last status section (before the plan's other sections)", async () => {
+    const lists =
+      '# Plan\n\n## Completed\n\n- [x] Build Phase 1: CI Setup\n\n## In Progress\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n\n## Risks\n\n- None.\n';
+    const { fixed } = await fix(lists, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(fixed, lists.replace('- Test Phase 3: UAT\n', '- Test Phase 3: UAT\n\n## Not Started\n\n- Deploy Phase 1: Environments\n'));
+    const tables =
+      '# Plan\n\n## Completed\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 1: CI Setup |\n\n## In Progress\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 2: Deps |\n| Test | Phase 3: UAT |\n\n## Risks\n\n- None.\n';
+    const { fixed: f2 } = await fix(tables, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(
+      f2,
+      tables.replace(
+        '| Test | Phase 3: UAT |\n',
+        '| Test | Phase 3: UAT |\n\n## Not Started\n\n| Workstream | Phase |\n|---|---|\n| Deploy | Phase 1: Environments |\n',
+      ),
+    );
+  });
+
+  it('`new prompt` writes the new phase under the Not Started section', async () => {
+    for (const [text, want] of [
+      [EXAMPLE, EXAMPLE.replace('| Test | Phase 3: Performance & UAT | |', '| Test | Phase 3: Performance & UAT | |\n| Build | Phase 3: Registry |  |')],
+      [
+        '# Plan\n\n## Done\n\n- [x] Build/Phase_1_CI\n\n## To Do\n\n- [ ] Build/Phase_2_Deps\n- [ ] Test/Phase_3_UAT\n',
+        // After the last item of its workstream.
+        '# Plan\n\n## Done\n\n- [x] Build/Phase_1_CI\n\n## To Do\n\n- [ ] Build/Phase_2_Deps\n- [ ] Build/Phase_3_Registry\n- [ ] Test/Phase_3_UAT\n',
+      ],
+    ]) {
+      const { svc } = await workspace(files(text));
+      const made = planNew(svc, { what: 'prompt', workstream: 'Build', title: 'Registry', date: '2025-01-07' });
+      const plan = made.edits.filter((e) => e.file === `${ROOT}/${PLAN}`);
+      assert.equal(plan.length, 1, JSON.stringify(made.edits.map((e) => e.reason)));
+      assert.equal(applyEdits(plan[0].text, plan[0].edits), want);
+    }
+  });
+});
