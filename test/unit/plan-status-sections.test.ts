@@ -5,8 +5,11 @@
  * phase added to it (the quick fix, `new prompt`) goes under the section of its status, in the same shape.
  */
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions } from '../../server/src/service';
+import { applyEdits, codeActions, Diagnostic } from '../../server/src/service';
+import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
+import { loud, withEol } from '../helpers/fuzz';
 import { STATUS_LABELS } from '../../server/src/service/fixes/phase';
 import { planNew } from '../../server/src/service/scaffold';
 
@@ -200,6 +203,24 @@ describe('plan: top-level status sections, a phase added', () => {
     );
   });
 
+  it('adds the first phase of a plan whose status sections list none yet under the section of its status', async () => {
+    const empty = '# Plan\n\n## Completed\n\n## Not Started\n\nNone yet.\n\n## Risks\n\n- None.\n';
+    const { svc } = await workspace(files(empty));
+    assert.deepEqual(missingSections(svc), []);
+    let fixed = empty;
+    for (const id of ['Build/Phase_2_Deps', 'Test/Phase_3_UAT', 'Build/Phase_1_CI']) {
+      const d = mismatches(svc).find((x) => x.message.includes(`${id} has no`));
+      assert.ok(d, id);
+      fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits[0].edits);
+      svc.setOverlay(`${ROOT}/${PLAN}`, fixed);
+    }
+    assert.deepEqual(mismatches(svc), []);
+    assert.equal(
+      fixed,
+      '# Plan\n\n## Completed\n\n- Build/Phase_1_CI\n\n## Not Started\n\nNone yet.\n\n- Build/Phase_2_Deps\n- Test/Phase_3_UAT\n\n## Risks\n\n- None.\n',
+    );
+  });
+
   it('`new prompt` writes the new phase under the Not Started section', async () => {
     for (const [text, want] of [
       [EXAMPLE, EXAMPLE.replace('| Test | Phase 3: Performance & UAT | |', '| Test | Phase 3: Performance & UAT | |\n| Build | Phase 3: Registry |  |')],
@@ -215,5 +236,166 @@ describe('plan: top-level status sections, a phase added', () => {
       assert.equal(plan.length, 1, JSON.stringify(made.edits.map((e) => e.reason)));
       assert.equal(applyEdits(plan[0].text, plan[0].edits), want);
     }
+  });
+});
+
+// ---------------------------------------------------------------- property cases: tables and lists by status section
+
+type Kind = 'complete' | 'progress' | 'not started';
+const TITLES: Record<Kind, string[]> = {
+  complete: ['Completed', 'Done', '✅ Completed Phases'],
+  progress: ['In Progress', 'Ongoing', 'Active', 'Blocked'],
+  'not started': ['Not Started', 'Planned', 'Backlog', 'To Do', 'Pending'],
+};
+const FUZZ_PHASES = [
+  { ws: 'Build', n: 1, folder: 'Phase_1_CI', title: 'CI Setup' },
+  { ws: 'Build', n: 2, folder: 'Phase_2_Deps', title: 'Dependencies' },
+  { ws: 'Test', n: 1, folder: 'Phase_1_UAT', title: 'Performance & UAT' },
+  { ws: 'Deploy', n: 1, folder: 'Phase_1_Envs', title: 'Environments' },
+];
+type FuzzPhase = (typeof FUZZ_PHASES)[number];
+const fid = (p: FuzzPhase) => `${p.ws}/${p.folder}`;
+const fuzzFiles = (ps: { p: FuzzPhase; done: boolean }[]) => {
+  const out: Record<string, string> = {};
+  for (const { p, done } of ps) {
+    out[`${WS}/${p.ws}/${p.folder}/implementation_prompt.md`] = PROMPT(p.n, p.title);
+    if (done) out[`${WS}/${p.ws}/${p.folder}/implementation_response_from_AI.md`] = PASSED;
+  }
+  return out;
+};
+
+interface SectionCase {
+  text: string;
+  phases: { p: FuzzPhase; done: boolean; kind: Kind | undefined }[];
+  shape: string;
+}
+
+/** A plan of top-level status sections, each a table (with a Workstream column, or under workstream headings) or a checklist. */
+const sectionCaseArb: fc.Arbitrary<SectionCase> = fc
+  .record({
+    kinds: fc.array(fc.constantFrom<Kind | undefined>('complete', 'progress', 'not started', undefined), { minLength: 4, maxLength: 4 }),
+    done: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    forms: fc.array(fc.constantFrom('table', 'table-by-ws', 'list', 'list-by-ws'), { minLength: 3, maxLength: 3 }),
+    title: fc.nat({ max: 4 }),
+    naming: fc.nat({ max: 3 }),
+    notes: fc.boolean(),
+    h1: fc.boolean(),
+    eol: fc.constantFrom('\n', '\r\n'),
+  })
+  .filter((c) => c.kinds.some((k) => k !== undefined))
+  .map((c) => {
+    const phases = FUZZ_PHASES.map((p, i) => ({ p, done: c.done[i], kind: c.kinds[i] }));
+    const kinds: Kind[] = ['complete', 'progress', 'not started'];
+    const cell = (p: FuzzPhase, byWs: boolean) =>
+      [byWs ? `Phase ${p.n}: ${p.title}` : p.folder, p.folder, `[${p.folder}](workstreams/${p.ws}/${p.folder}/)`, byWs ? `Phase ${p.n}` : fid(p)][c.naming];
+    const blocks: string[] = [];
+    const shape: string[] = [];
+    kinds.forEach((kind, k) => {
+      const mine = phases.filter((x) => x.kind === kind);
+      if (!mine.length) return;
+      const form = c.forms[k];
+      shape.push(`${kind}:${form}`);
+      blocks.push(`## ${TITLES[kind][c.title % TITLES[kind].length]}`);
+      const wss = [...new Set(mine.map((x) => x.p.ws))];
+      if (form === 'table')
+        blocks.push(['| Workstream | Phase | Notes |', '|---|---|---|', ...mine.map((x) => `| ${x.p.ws} | ${cell(x.p, true)} | |`)].join('\n'));
+      else if (form === 'list') blocks.push(mine.map((x) => `- ${c.naming % 2 ? fid(x.p) : `${x.p.ws} Phase ${x.p.n}: ${x.p.title}`}`).join('\n'));
+      else
+        for (const ws of wss) {
+          const w = mine.filter((x) => x.p.ws === ws);
+          blocks.push(`### ${ws}`);
+          if (form === 'table-by-ws') blocks.push(['| Phase | Owner |', '|---|---|', ...w.map((x) => `| ${cell(x.p, true)} | Ana |`)].join('\n'));
+          else blocks.push(w.map((x) => `- ${cell(x.p, true)}`).join('\n'));
+        }
+    });
+    const text = `${c.h1 ? '# Plan\n\n' : ''}${blocks.join('\n\n')}\n${c.notes ? '\n## Risks\n\n- None.\n' : ''}`;
+    return { text: withEol(text, c.eol), phases, shape: shape.join(' ') };
+  });
+
+describe('fuzz: plans kept by top-level status sections, tables and lists', function () {
+  this.timeout(180000);
+  const runs = Number(process.env.FUZZ_RUNS ?? 200);
+  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+  const FILE = `${ROOT}/${PLAN}`;
+  const missingIds = (ds: Diagnostic[]) =>
+    ds
+      .filter((d) => d.code === 'plan-status-mismatch' && / has no (row|item) /.test(d.message))
+      .map((d) => /^Phase (\S+)/.exec(d.message)![1])
+      .sort();
+  const markedIds = (ds: Diagnostic[]) =>
+    ds
+      .filter((d) => d.code === 'plan-status-mismatch' && /^The plan marks /.test(d.message))
+      .map((d) => /^The plan marks (\S+)/.exec(d.message)![1])
+      .sort();
+
+  it('reads every phase under its section, marks exactly the unfinished ones under a done section; the fix and `new prompt` add each once', async () => {
+    await fc.assert(
+      fc.asyncProperty(sectionCaseArb, async (c) => {
+        const svc = await loud({ [PLAN]: c.text, ...fuzzFiles(c.phases) });
+        const ds = svc.diagnose(FILE);
+        const ctx = `${c.shape}:\n${c.text}\n${ds.map((d) => d.message.slice(0, 120)).join('\n')}`;
+        assert.deepEqual(
+          ds.filter((d) => d.code === 'missing-section'),
+          [],
+          ctx,
+        );
+        assert.deepEqual(
+          ds.filter((d) => /^No phase /.test(d.message)),
+          [],
+          ctx,
+        );
+        const unlisted = c.phases.filter((x) => x.kind === undefined).map((x) => fid(x.p));
+        assert.deepEqual(missingIds(ds), [...unlisted].sort(), ctx);
+        const wanted = c.phases.filter((x) => x.kind === 'complete' && !x.done).map((x) => fid(x.p));
+        assert.deepEqual(markedIds(ds), [...wanted].sort(), ctx);
+        // The quick fix, once per missing phase: lines inserted only, nothing missing after, no new mismatch.
+        let fixed = c.text;
+        for (let i = 0; i < 5; i++) {
+          const d = svc.diagnose(FILE).find((x) => / has no (row|item) /.test(x.message));
+          if (!d) break;
+          const [a] = codeActions(svc, [d]);
+          assert.ok(a, `no fix for ${d.message}; ${ctx}`);
+          const next = applyEdits(
+            fixed,
+            a.change.edits.flatMap((e) => (e.file === FILE ? e.edits : [])),
+          );
+          const keep = fixed.split(/(?<=\n)/);
+          const got = next.split(/(?<=\n)/);
+          let j = 0;
+          for (const l of got) if (j < keep.length && (l === keep[j] || (j === keep.length - 1 && l.replace(/\r?\n$/, '') === keep[j]))) j++;
+          assert.equal(j, keep.length, `the fix changed a line: ${next}; ${ctx}`);
+          if (fixed.includes('\r\n')) assert.ok(!/[^\r]\n/.test(next), `a bare LF: ${next}`);
+          fixed = next;
+          svc.setOverlay(FILE, fixed);
+        }
+        const after = svc.diagnose(FILE);
+        const ctx2 = `${ctx}\nfixed:\n${fixed}\n${after.map((d) => d.message.slice(0, 120)).join('\n')}`;
+        assert.deepEqual(missingIds(after), [], ctx2);
+        assert.deepEqual(markedIds(after), [...wanted].sort(), ctx2);
+        assert.deepEqual(
+          after.filter((d) => d.code === 'missing-section' || /^No phase /.test(d.message)),
+          [],
+          ctx2,
+        );
+        // `new prompt` of a phase of a known workstream and of a new one: one row or item, not marked, nothing left to add.
+        svc.setOverlay(FILE, c.text);
+        for (const p of [
+          { ws: 'Build', n: 3, folder: 'Phase_3_Registry', title: 'Registry' },
+          { ws: 'Ops', n: 1, folder: 'Phase_1_Monitor', title: 'Monitoring' },
+        ]) {
+          const np = { id: fid(p), folder: `${ROOT}/${WS}/${p.ws}/${p.folder}`, number: p.n, workstream: p.ws, title: p.title };
+          const edits = planRowEdits(svc, np, 'implementation_prompt.md').filter((e) => e.edits.length);
+          assert.equal(edits.length, 1, `new prompt ${np.id}: ${planRowEdits(svc, np, 'implementation_prompt.md').map((e) => e.reason)}; ${ctx}`);
+          const planned = applyEdits(c.text, edits[0].edits);
+          const svc2 = await loud({ [PLAN]: planned, ...fuzzFiles([...c.phases, { p, done: false }]) });
+          const ds2 = svc2.diagnose(FILE);
+          const ctx3 = `new prompt ${np.id}: ${ctx}\nplanned:\n${planned}\n${ds2.map((d) => d.message.slice(0, 120)).join('\n')}`;
+          assert.deepEqual(missingIds(ds2), [...unlisted].sort(), ctx3);
+          assert.deepEqual(markedIds(ds2), [...wanted].sort(), ctx3);
+          assert.equal(replanRow(planned, FILE, ROOT, np, 'implementation_prompt.md', ['Build', 'Test', 'Deploy', p.ws]), undefined, ctx3);
+        }
+      }),
+      { numRuns: runs, seed },
+    );
   });
 });

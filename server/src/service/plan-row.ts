@@ -19,6 +19,7 @@ import {
   planTables,
   rowMatches,
   statusKind,
+  statusSections,
   titleStatus as titleStatusOf,
   tableFor,
   workstreamKey,
@@ -168,6 +169,7 @@ export function planRowEditOf(
     else if (!pick) return { reason: `no table under a "${p.status ?? 'Not started'}" heading in "${PLAN_SECTION}"` };
     target = pick ?? newSection;
   }
+  if (!target && !lastTable && pt.byStatus) return { edits: [firstStatusItem(doc, ws, p)], list: true };
   if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
   const { table, cols } =
     target && !otherWorkstream && !newSection
@@ -264,6 +266,27 @@ function newStatusTable(
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
   const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+}
+
+/**
+ * The first phase of a plan read by its status sections that lists none yet (`## Completed`, `## Not Started`, both
+ * empty): an item naming it by its id (`- Build/Phase_1_CI`), under the section of its status, else under a section of
+ * its own after the last status section.
+ */
+function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanPhase): TextEdit {
+  const sections = statusSections(doc, ws);
+  const kind = statusKind(p.status ?? 'Not started');
+  const same = sections.find((x) => statusKind(x.title) === kind);
+  const after = same ?? sections[sections.length - 1];
+  let end = after.end - 1;
+  while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  const item = `- ${p.id}`;
+  const lines = same
+    ? ['', item]
+    : ['', `${'#'.repeat(after.level)} ${kind === 'not started' ? notStarted(sections.map((x) => x.title)) : p.status}`, '', item];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
 }
 

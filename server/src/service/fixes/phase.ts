@@ -115,7 +115,7 @@ const addPlanRow: Fix = (svc, diag) => {
   const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
   // A plan kept as checklists gets an item, never a table (plan-row.ts).
   const listed = all.lists.length > 0 && !all.tables.length;
-  if ((all.tables.length || all.lists.length) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
+  if ((all.tables.length || all.lists.length || all.byStatus) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
     const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
     const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
     const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
