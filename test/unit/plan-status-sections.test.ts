@@ -7,7 +7,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { applyEdits, codeActions, Diagnostic } from '../../server/src/service';
+import { applyEdits, codeActions, parseDocument, Diagnostic } from '../../server/src/service';
+import { planTables } from '../../server/src/service/rules/phase-plan';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 import { loud, withEol } from '../helpers/fuzz';
 import { STATUS_LABELS } from '../../server/src/service/fixes/phase';
@@ -236,6 +237,22 @@ describe('plan: top-level status sections, a phase added', () => {
       assert.equal(plan.length, 1, JSON.stringify(made.edits.map((e) => e.reason)));
       assert.equal(applyEdits(plan[0].text, plan[0].edits), want);
     }
+  });
+});
+
+describe('plan: top-level status sections, many', () => {
+  it('places the items and tables of 20,000 status sections in linear time', () => {
+    const parts = ['# Plan'];
+    for (let i = 0; i < 20000; i++)
+      parts.push(`## ${i % 2 ? 'Done' : 'Not Started'}\n\n- Build Phase ${i}: X\n\n### Test\n\n| Phase | Owner |\n|---|---|\n| Phase ${i} | A |`);
+    const doc = parseDocument(`${parts.join('\n\n')}\n`);
+    const t = performance.now();
+    const pt = planTables(doc, ['Build', 'Test']);
+    const ms = performance.now() - t;
+    assert.equal(pt?.byStatus, true);
+    assert.equal(pt.tables.length, 20000);
+    assert.equal(pt.lists.length, 20000);
+    assert.ok(ms < 1500, `planTables took ${ms.toFixed(0)} ms`);
   });
 });
 

@@ -135,7 +135,8 @@ export function planTables(doc: ParsedDocument, workstreams: readonly string[]):
   const byStatus = !sections.length;
   if (byStatus) sections = statusSections(doc, workstreams);
   if (!sections.length) return undefined;
-  const within = doc.tables.filter((t) => sections.some((s) => t.line > s.heading.line && t.line < s.end));
+  const inside = withinSections(sections);
+  const within = doc.tables.filter((t) => inside(t.line));
   const tables: PlanTables['tables'] = [];
   for (const table of within) {
     const cols = planColumns(table);
@@ -197,6 +198,31 @@ export function statusSections(doc: ParsedDocument, workstreams: readonly string
 export function planPlace(pt: PlanTables, what: 'row' | 'item'): string {
   if (pt.byStatus) return `${what === 'row' ? 'row' : 'item'} under the plan's status headings (${pt.section.title}, …)`;
   return what === 'row' ? `row in the "${PLAN_SECTION}" table` : `item in the "${PLAN_SECTION}" list`;
+}
+
+/**
+ * Whether a line lies in one of `sections`, below its heading: by binary search over their merged line spans (a plan
+ * may have thousands of status sections, and as many items and tables to place).
+ */
+function withinSections(sections: readonly Section[]): (line: number) => boolean {
+  const spans = sections.map((s) => [s.heading.line + 1, s.end] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const sp of spans) {
+    const last = merged[merged.length - 1];
+    if (last && sp[0] <= last[1]) last[1] = Math.max(last[1], sp[1]);
+    else merged.push([sp[0], sp[1]]);
+  }
+  return (line) => {
+    let lo = 0;
+    let hi = merged.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (line < merged[mid][0]) hi = mid - 1;
+      else if (line >= merged[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
 }
 
 /** A status word: done, not started, under way, stopped (compared by textKey, leading symbols left out). */
@@ -492,11 +518,12 @@ function planLists(doc: ParsedDocument, sections: Section[], tables: PlanTables[
   const known = listsOf.get(doc);
   if (known && known.ws === wsKey) return known.lists;
   const tabled = new Set(tables.map((t) => t.table.section));
+  const inside = withinSections(sections);
   const bySection = new Map<number | undefined, PlanList>();
   const items = doc.items;
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    if (it.depth !== 0 || tabled.has(it.section) || !sections.some((s) => it.line > s.heading.line && it.line < s.end)) continue;
+    if (it.depth !== 0 || tabled.has(it.section) || !inside(it.line)) continue;
     let list = bySection.get(it.section);
     if (!list) {
       list = { section: it.section, items: [] };
