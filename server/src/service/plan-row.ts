@@ -152,9 +152,10 @@ export function planRowEditOf(
   const lastTable = pt.tables[pt.tables.length - 1];
   let target = tableFor(pt, p.workstream);
   // Under status headings: the row goes into the table of the new phase's status (its workstream's there, else the last of
-  // no other workstream's), never under another status. In a plan read by its status sections, with no table of its status,
-  // a table of its own goes after the last status section (`newSection`); with only other workstreams' tables of its
-  // status, a table of its own goes after the last of those, under a heading as theirs.
+  // no other workstream's), never under another status; with only other workstreams' tables of its status (`### Not
+  // Started` › `#### Test`), a table of its own after the last of those, under a heading as theirs (was: a row in another
+  // workstream's table, read as that workstream's). In a plan read by its status sections, with no table of its status, a
+  // table of its own goes after the last status section (`newSection`).
   let newSection: PlanTables['tables'][number] | undefined;
   let otherWorkstream = false;
   if (headed.length) {
@@ -163,7 +164,7 @@ export function planRowEditOf(
       free.find((t) => t.table === target?.table) ??
       free.find((t) => t.cols.impliedWorkstream !== undefined) ??
       free[free.length - 1] ??
-      (pt.byStatus ? ofKind[ofKind.length - 1] : undefined);
+      ofKind[ofKind.length - 1];
     if (pick && !free.includes(pick)) otherWorkstream = true;
     if (!pick && pt.byStatus) newSection = tableFor({ ...pt, tables: headed }, p.workstream) ?? headed[headed.length - 1];
     else if (!pick) return { reason: `no table under a "${p.status ?? 'Not started'}" heading in "${PLAN_SECTION}"` };
