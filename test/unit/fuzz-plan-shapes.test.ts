@@ -393,119 +393,138 @@ const newPhase = (p: PlanPhase, status?: string) => ({
   ...(status ? { status } : {}),
 });
 
-describe('fuzz: project plans in every checklist shape', function () {
-  this.timeout(180000);
+/**
+ * A plan by status headings without its Phase Status section: its status (and workstream) headings one level up, at the
+ * top of the plan (`### Completed` → `## Completed`, `#### Build` → `### Build`), every other line where it was.
+ */
+function topLevel(c: PlanCase): PlanCase {
+  const text = c.text.replace(/^## Phase Status(?=\r?$)/m, 'Tracked by status.').replace(/^(#{3,4}) /gm, (_m, h: string) => `${h.slice(1)} `);
+  return { ...c, text, shape: `top-level ${c.shape}` };
+}
+const topLevelArb = planCaseArb.filter((c) => !c.shape.startsWith('by-workstream')).map(topLevel);
 
-  it('matches every phase a plan names, and reports a status mismatch exactly where the plan marks an unfinished phase complete', async () => {
-    await fc.assert(
-      fc.asyncProperty(planCaseArb, async (c) => {
-        const svc = await loud({ [PLAN_PATH]: c.text, ...phaseFiles(c.phases) });
-        const ds = svc.diagnose(FILE);
-        const ctx = `${c.shape}:\n${c.text}\n${ds.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message.slice(0, 100)}`).join('\n')}`;
-        assertRangesInside(parseDocument(c.text), ds);
-        assert.equal(ghosts(ds).length, c.ghosts, ctx);
-        for (const d of ghosts(ds)) assert.match(d.message, /Ghost/, ctx);
-        const listedIds = c.phases.filter((x) => x.listed).map((x) => idOf(x.p));
-        const notListed = c.phases.filter((x) => !x.listed).map((x) => idOf(x.p));
-        assert.deepEqual(
-          missing(ds)
-            .map((d) => /^Phase (\S+)/.exec(d.message)![1])
-            .sort(),
-          [...notListed].sort(),
-          ctx,
-        );
-        assert.ok(listedIds.length === c.entries.length);
-        // Reported exactly for the phases the plan marks complete that have not passed their gates, at the range marked.
-        const doneOf = new Map(c.phases.map((x) => [idOf(x.p), x.done]));
-        const expected = c.entries.filter((e) => e.said === 'complete' && !doneOf.get(idOf(e.p)));
-        assert.deepEqual(markedIds(ds), expected.map((e) => idOf(e.p)).sort(), ctx);
-        for (const e of expected) {
-          const d = marks(ds).find((x) => x.message.startsWith(`The plan marks ${idOf(e.p)} `))!;
-          const r = c.ranges.get(e.k)!;
+for (const [kept, arb] of [
+  ['', planCaseArb],
+  [' (top-level status sections, no Phase Status section)', topLevelArb],
+] as const)
+  describe(`fuzz: project plans in every checklist shape${kept}`, function () {
+    this.timeout(180000);
+
+    it('matches every phase a plan names, and reports a status mismatch exactly where the plan marks an unfinished phase complete', async () => {
+      await fc.assert(
+        fc.asyncProperty(arb, async (c) => {
+          const svc = await loud({ [PLAN_PATH]: c.text, ...phaseFiles(c.phases) });
+          const ds = svc.diagnose(FILE);
+          const ctx = `${c.shape}:\n${c.text}\n${ds.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message.slice(0, 100)}`).join('\n')}`;
+          assertRangesInside(parseDocument(c.text), ds);
           assert.deepEqual(
-            [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
-            [r.line, r.start, r.line, r.end],
-            `${idOf(e.p)} reported at the wrong range; ${ctx}`,
+            ds.filter((d) => d.code === 'missing-section').map((d) => d.message),
+            [],
+            ctx,
           );
-        }
-      }),
-      params(),
-    );
-  });
-
-  it("the add-missing-phase fix and `new prompt`'s edit only insert the new phase's lines, read back as listed with its status, once", async () => {
-    await fc.assert(
-      fc.asyncProperty(planCaseArb, fc.constantFrom(...NEW_PHASES), async (c, added) => {
-        const svc = await loud({ [PLAN_PATH]: c.text, ...phaseFiles(c.phases) });
-        const before = svc.diagnose(FILE);
-        const wanted = markedIds(before);
-        const wss = [...new Set(c.phases.map((x) => x.p.ws))];
-        let fixed = c.text;
-        for (let i = 0; i <= c.phases.length; i++) {
-          const d = missing(svc.diagnose(FILE))[0];
-          if (!d) break;
-          const [a] = codeActions(svc, [d]);
-          assert.ok(a, `no fix for "${d.message}" (${c.shape}) in:\n${fixed}`);
-          const next = applyEdits(fixed, editsOf(a.change.edits, FILE));
-          assertOnlyInserted(fixed, next, `${a.title} (${c.shape})`);
-          fixed = next;
-          svc.setOverlay(FILE, fixed);
-        }
-        const after = svc.diagnose(FILE);
-        const ctx = `${c.shape}: from\n${c.text}\nto\n${fixed}\n${after.map((d) => d.message.slice(0, 100)).join('\n')}`;
-        assertRangesInside(parseDocument(fixed), after);
-        assert.deepEqual(
-          missing(after).map((d) => d.message),
-          [],
-          ctx,
-        );
-        assert.equal(ghosts(after).length, c.ghosts, ctx);
-        // No new status mismatch: each added item says its phase's status.
-        assert.deepEqual(markedIds(after), wanted, ctx);
-        const pt = planTables(parseDocument(fixed), wss)!;
-        for (const x of c.phases.filter((y) => !y.listed)) {
-          const phase = svc.findPhase(idOf(x.p))!;
-          const its = pt.lists.flatMap((l) => l.items).filter((it) => itemMatches(FILE, it, phase, ROOT));
-          assert.equal(its.length, 1, `${idOf(x.p)} is named by ${its.length} items; ${ctx}`);
-          assert.equal(saidOf(its[0]) === 'complete', svc.status(phase) === 'complete', `${idOf(x.p)} reads ${saidOf(its[0])}; ${ctx}`);
-        }
-        // Nothing left to add.
-        for (const x of c.phases)
-          assert.equal(replanRow(fixed, FILE, ROOT, newPhase(x.p), 'implementation_prompt.md', wss), undefined, `${idOf(x.p)} again; ${ctx}`);
-
-        // `new prompt` for a phase about to be created.
-        svc.setOverlay(FILE, c.text);
-        for (const e of planRowEdits(svc, newPhase(added), 'implementation_prompt.md')) {
-          if (!e.edits.length) continue;
-          const planned = applyEdits(c.text, e.edits);
-          assertOnlyInserted(c.text, planned, `new prompt ${idOf(added)} (${c.shape})`);
-          const svc2 = await loud({ [PLAN_PATH]: planned, ...phaseFiles([...c.phases, { p: added, done: false }]) });
-          const ds2 = svc2.diagnose(FILE);
-          const ctx2 = `${c.shape}: new prompt ${idOf(added)} from\n${c.text}\nto\n${planned}\n${ds2.map((d) => d.message.slice(0, 100)).join('\n')}`;
+          assert.equal(ghosts(ds).length, c.ghosts, ctx);
+          for (const d of ghosts(ds)) assert.match(d.message, /Ghost/, ctx);
+          const listedIds = c.phases.filter((x) => x.listed).map((x) => idOf(x.p));
+          const notListed = c.phases.filter((x) => !x.listed).map((x) => idOf(x.p));
           assert.deepEqual(
-            missing(ds2)
+            missing(ds)
               .map((d) => /^Phase (\S+)/.exec(d.message)![1])
               .sort(),
-            c.phases
-              .filter((x) => !x.listed)
-              .map((x) => idOf(x.p))
-              .sort(),
-            ctx2,
+            [...notListed].sort(),
+            ctx,
           );
-          assert.equal(ghosts(ds2).length, c.ghosts, ctx2);
-          assert.deepEqual(markedIds(ds2), wanted, ctx2);
-          const its = planTables(parseDocument(planned), [...wss, added.ws])!
-            .lists.flatMap((l) => l.items)
-            .filter((it) => itemMatches(FILE, it, svc2.findPhase(idOf(added))!, ROOT));
-          assert.equal(its.length, 1, ctx2);
-          assert.ok(!isCompleteStatus(its[0].status?.text ?? '') && saidOf(its[0]) !== 'complete', `the new phase reads ${saidOf(its[0])}; ${ctx2}`);
-          assert.equal(replanRow(planned, FILE, ROOT, newPhase(added), 'implementation_prompt.md', [...wss, added.ws]), undefined, ctx2);
-        }
-      }),
-      params(),
-    );
+          assert.ok(listedIds.length === c.entries.length);
+          // Reported exactly for the phases the plan marks complete that have not passed their gates, at the range marked.
+          const doneOf = new Map(c.phases.map((x) => [idOf(x.p), x.done]));
+          const expected = c.entries.filter((e) => e.said === 'complete' && !doneOf.get(idOf(e.p)));
+          assert.deepEqual(markedIds(ds), expected.map((e) => idOf(e.p)).sort(), ctx);
+          for (const e of expected) {
+            const d = marks(ds).find((x) => x.message.startsWith(`The plan marks ${idOf(e.p)} `))!;
+            const r = c.ranges.get(e.k)!;
+            assert.deepEqual(
+              [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+              [r.line, r.start, r.line, r.end],
+              `${idOf(e.p)} reported at the wrong range; ${ctx}`,
+            );
+          }
+        }),
+        params(),
+      );
+    });
+
+    it("the add-missing-phase fix and `new prompt`'s edit only insert the new phase's lines, read back as listed with its status, once", async () => {
+      await fc.assert(
+        fc.asyncProperty(arb, fc.constantFrom(...NEW_PHASES), async (c, added) => {
+          const svc = await loud({ [PLAN_PATH]: c.text, ...phaseFiles(c.phases) });
+          const before = svc.diagnose(FILE);
+          const wanted = markedIds(before);
+          const wss = [...new Set(c.phases.map((x) => x.p.ws))];
+          let fixed = c.text;
+          for (let i = 0; i <= c.phases.length; i++) {
+            const d = missing(svc.diagnose(FILE))[0];
+            if (!d) break;
+            const [a] = codeActions(svc, [d]);
+            assert.ok(a, `no fix for "${d.message}" (${c.shape}) in:\n${fixed}`);
+            const next = applyEdits(fixed, editsOf(a.change.edits, FILE));
+            assertOnlyInserted(fixed, next, `${a.title} (${c.shape})`);
+            fixed = next;
+            svc.setOverlay(FILE, fixed);
+          }
+          const after = svc.diagnose(FILE);
+          const ctx = `${c.shape}: from\n${c.text}\nto\n${fixed}\n${after.map((d) => d.message.slice(0, 100)).join('\n')}`;
+          assertRangesInside(parseDocument(fixed), after);
+          assert.deepEqual(
+            missing(after).map((d) => d.message),
+            [],
+            ctx,
+          );
+          assert.equal(ghosts(after).length, c.ghosts, ctx);
+          // No new status mismatch: each added item says its phase's status.
+          assert.deepEqual(markedIds(after), wanted, ctx);
+          const pt = planTables(parseDocument(fixed), wss)!;
+          for (const x of c.phases.filter((y) => !y.listed)) {
+            const phase = svc.findPhase(idOf(x.p))!;
+            const its = pt.lists.flatMap((l) => l.items).filter((it) => itemMatches(FILE, it, phase, ROOT));
+            assert.equal(its.length, 1, `${idOf(x.p)} is named by ${its.length} items; ${ctx}`);
+            assert.equal(saidOf(its[0]) === 'complete', svc.status(phase) === 'complete', `${idOf(x.p)} reads ${saidOf(its[0])}; ${ctx}`);
+          }
+          // Nothing left to add.
+          for (const x of c.phases)
+            assert.equal(replanRow(fixed, FILE, ROOT, newPhase(x.p), 'implementation_prompt.md', wss), undefined, `${idOf(x.p)} again; ${ctx}`);
+
+          // `new prompt` for a phase about to be created.
+          svc.setOverlay(FILE, c.text);
+          for (const e of planRowEdits(svc, newPhase(added), 'implementation_prompt.md')) {
+            if (!e.edits.length) continue;
+            const planned = applyEdits(c.text, e.edits);
+            assertOnlyInserted(c.text, planned, `new prompt ${idOf(added)} (${c.shape})`);
+            const svc2 = await loud({ [PLAN_PATH]: planned, ...phaseFiles([...c.phases, { p: added, done: false }]) });
+            const ds2 = svc2.diagnose(FILE);
+            const ctx2 = `${c.shape}: new prompt ${idOf(added)} from\n${c.text}\nto\n${planned}\n${ds2.map((d) => d.message.slice(0, 100)).join('\n')}`;
+            assert.deepEqual(
+              missing(ds2)
+                .map((d) => /^Phase (\S+)/.exec(d.message)![1])
+                .sort(),
+              c.phases
+                .filter((x) => !x.listed)
+                .map((x) => idOf(x.p))
+                .sort(),
+              ctx2,
+            );
+            assert.equal(ghosts(ds2).length, c.ghosts, ctx2);
+            assert.deepEqual(markedIds(ds2), wanted, ctx2);
+            const its = planTables(parseDocument(planned), [...wss, added.ws])!
+              .lists.flatMap((l) => l.items)
+              .filter((it) => itemMatches(FILE, it, svc2.findPhase(idOf(added))!, ROOT));
+            assert.equal(its.length, 1, ctx2);
+            assert.ok(!isCompleteStatus(its[0].status?.text ?? '') && saidOf(its[0]) !== 'complete', `the new phase reads ${saidOf(its[0])}; ${ctx2}`);
+            assert.equal(replanRow(planned, FILE, ROOT, newPhase(added), 'implementation_prompt.md', [...wss, added.ws]), undefined, ctx2);
+          }
+        }),
+        params(),
+      );
+    });
   });
-});
 
 // ---------------------------------------------------------------- open questions and prerequisites, tables or lists
 

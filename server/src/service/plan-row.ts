@@ -19,6 +19,7 @@ import {
   planTables,
   rowMatches,
   statusKind,
+  statusSections,
   titleStatus as titleStatusOf,
   tableFor,
   workstreamKey,
@@ -139,29 +140,48 @@ export function planRowEditOf(
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
+  // Tables under status headings (`### Completed`, `### Not Started`) with no Status column (a plan with a table that has
+  // a Status column takes the row there): the new phase's row goes into a table of its status.
+  const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
+  const kind = statusKind(p.status ?? 'Not started');
+  const ofKind = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
   // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
-  const { list, staged } = chooseList(pt, p);
+  const { list, staged } = chooseList(pt, p, ofKind.length > 0);
   if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile, staged)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   let target = tableFor(pt, p.workstream);
-  // Tables under status headings (`### Completed`, `### Not Started`) with no Status column: the row goes into the table
-  // of the new phase's status (its workstream's there, else the last), never under another status.
-  // (A plan with a table that has a Status column takes the row there, as before.)
-  const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
+  // Under status headings: the row goes into the table of the new phase's status (its workstream's there, else the last of
+  // no other workstream's), never under another status; with only other workstreams' tables of its status (`### Not
+  // Started` › `#### Test`), a table of its own after the last of those, under a heading as theirs (was: a row in another
+  // workstream's table, read as that workstream's). In a plan read by its status sections, with no table of its status, a
+  // table of its own goes after the last status section (`newSection`).
+  let newSection: PlanTables['tables'][number] | undefined;
+  let otherWorkstream = false;
   if (headed.length) {
-    const kind = statusKind(p.status ?? 'Not started');
-    const mine = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
-    const pick = mine.find((t) => t.table === target?.table) ?? mine[mine.length - 1];
-    if (!pick) return { reason: `no table under a "${p.status ?? 'Not started'}" heading in "${PLAN_SECTION}"` };
-    target = pick;
+    const free = ofKind.filter((t) => t.cols.impliedWorkstream === undefined || workstreamKey(t.cols.impliedWorkstream) === workstreamKey(p.workstream));
+    const pick =
+      free.find((t) => t.table === target?.table) ??
+      free.find((t) => t.cols.impliedWorkstream !== undefined) ??
+      free[free.length - 1] ??
+      ofKind[ofKind.length - 1];
+    if (pick && !free.includes(pick)) otherWorkstream = true;
+    if (!pick && pt.byStatus) newSection = tableFor({ ...pt, tables: headed }, p.workstream) ?? headed[headed.length - 1];
+    else if (!pick) return { reason: `no table under a "${p.status ?? 'Not started'}" heading in "${PLAN_SECTION}"` };
+    target = pick ?? newSection;
   }
+  if (!target && !lastTable && pt.byStatus) return { edits: [firstStatusItem(doc, ws, p)], list: true };
   if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
-  const { table, cols } = target ?? { table: lastTable.table, cols: { ...lastTable.cols, impliedWorkstream: p.workstream } };
+  const { table, cols } =
+    target && !otherWorkstream && !newSection
+      ? target
+      : { table: (target ?? lastTable).table, cols: { ...(target ?? lastTable).cols, impliedWorkstream: p.workstream } };
 
   // The template's only row (`| [Workstream] | [Phase] | Not started |`) is there to be replaced by the first phase's row.
   const only = table.rows.length === 1 ? table.rows[0] : undefined;
   const templateRow =
+    !otherWorkstream &&
+    !newSection &&
     only !== undefined &&
     isPlaceholder(only.cells[cols.phase]?.text ?? '') &&
     only.cells.every((c, i) => i === cols.status || i === cols.phase || c.text.trim() === '' || isPlaceholder(c.text));
@@ -190,7 +210,8 @@ export function planRowEditOf(
   });
   const sep = spaced ? ' | ' : '|';
   const row = indent + (lead ? (spaced ? '| ' : '|') : '') + cells.join(sep) + (trail ? (spaced ? ' |' : '|') : '');
-  if (!target) return { edits: [newWorkstreamTable(doc, table, lastTable.cols.impliedWorkstream, p.workstream, row.trimEnd())] };
+  if (newSection) return { edits: [newStatusTable(doc, pt, newSection, ws, p, row.trimEnd())] };
+  if (!target || otherWorkstream) return { edits: [newWorkstreamTable(doc, table, (target ?? lastTable).cols.impliedWorkstream, p.workstream, row.trimEnd())] };
   if (templateRow) {
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
@@ -210,6 +231,63 @@ function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string |
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   const lines = ['', ...headings.flatMap((h) => [h, '']), doc.lines[model.line], doc.lines[model.line + 1], row];
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+}
+
+/**
+ * A table of the new phase's status of its own, in a plan read by its status sections that has no table of that status:
+ * under a status heading as the model table's (`## Not Started` beside `## Completed`), after the last of those, with
+ * the headings between that heading and the model table (its workstream's, respelled), the model's header and
+ * delimiter rows, and `row`.
+ */
+function newStatusTable(
+  doc: ParsedDocument,
+  pt: PlanTables,
+  model: PlanTables['tables'][number],
+  ws: readonly string[],
+  p: NewPlanPhase,
+  row: string,
+): TextEdit {
+  const status = headingStatus(doc, model.table.section, ws)!;
+  let statusAt = model.table.section;
+  while (statusAt !== undefined && doc.sections[statusAt].title !== status) statusAt = doc.sections[statusAt].parent;
+  const sec = doc.sections[statusAt!];
+  const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
+  const subs: string[] = [];
+  for (let i = model.table.section; i !== undefined && i !== statusAt; i = doc.sections[i].parent) {
+    const h = doc.sections[i].heading;
+    const implied = model.cols.impliedWorkstream;
+    subs.unshift(`${'#'.repeat(h.level)} ${(implied !== undefined && respell(h.text, implied, p.workstream)) || h.text}`);
+  }
+  const after = siblings[siblings.length - 1] ?? sec;
+  let end = after.end - 1;
+  while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
+  const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
+  const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+}
+
+/**
+ * The first phase of a plan read by its status sections that lists none yet (`## Completed`, `## Not Started`, both
+ * empty): an item naming it by its id (`- Build/Phase_1_CI`), under the section of its status, else under a section of
+ * its own after the last status section.
+ */
+function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanPhase): TextEdit {
+  const sections = statusSections(doc, ws);
+  const kind = statusKind(p.status ?? 'Not started');
+  const same = sections.find((x) => statusKind(x.title) === kind);
+  const after = same ?? sections[sections.length - 1];
+  let end = after.end - 1;
+  while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
+  const eol = lineEnding(doc.text, end, doc.eol);
+  const at = (doc.lines[end] ?? '').length;
+  const item = `- ${p.id}`;
+  const lines = same
+    ? ['', item]
+    : ['', `${'#'.repeat(after.level)} ${kind === 'not started' ? notStarted(sections.map((x) => x.title)) : p.status}`, '', item];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
 }
 
@@ -255,8 +333,9 @@ function renamed(text: string, from: string, to: string): string | undefined {
 }
 
 /** A heading's title for `status`: a heading of its kind the plan has, else `Not started` in the plan's words, else `status` cased as the plan's status headings. */
-function statusTitle(pt: PlanTables, status: string): string {
+function statusTitle(pt: PlanTables, status: string, doc?: ParsedDocument, ws: readonly string[] = []): string {
   const titles = pt.lists.flatMap((l) => (l.status !== undefined ? [l.status] : []));
+  if (doc) for (const t of pt.tables) titles.push(...[headingStatus(doc, t.table.section, ws)].filter((x): x is string => x !== undefined));
   const kind = statusKind(status);
   const known = titles.find((t) => statusKind(t) === kind);
   if (known !== undefined) return known;
@@ -272,15 +351,23 @@ const sameWorkstream = (a: string | undefined, b: string): boolean => a !== unde
  * `### Not started`), the one of its status among them, else, when none is of its status, none (`staged`: the last of them,
  * after which one of its own goes); among lists of no workstream, one that holds its workstream's phases first.
  */
-function chooseList(pt: PlanTables, p: NewPlanPhase): { list?: PlanList; staged?: PlanList } {
+function chooseList(pt: PlanTables, p: NewPlanPhase, tableOfKind = false): { list?: PlanList; staged?: PlanList } {
+  const kind = statusKind(p.status ?? 'Not started');
+  const ofKind = pt.lists.filter((l) => l.status !== undefined && statusKind(l.status) === kind);
+  // Its workstream's list of its status; else a table of its status (a plan that keeps some statuses as tables); else a
+  // list of its status under no workstream's heading (`## In Progress` over `- Build Phase 2: …`).
+  const own = ofKind.find((l) => sameWorkstream(l.impliedWorkstream, p.workstream));
+  if (own) return { list: own };
+  if (tableOfKind) return {};
+  const free = ofKind.find((l) => l.impliedWorkstream === undefined);
   const first = listFor(pt, p.workstream);
-  if (!first) return {};
+  // (A plan with a table that has a Status column takes the row there.)
+  if (!first) return free && !pt.tables.some((t) => t.cols.status !== undefined) ? { list: free } : {};
   let cands = pt.lists.filter((l) => l.impliedWorkstream === first.impliedWorkstream);
   const headed = cands.filter((l) => l.status !== undefined);
   if (headed.length) {
-    const kind = statusKind(p.status ?? 'Not started');
     cands = headed.filter((l) => statusKind(l.status!) === kind);
-    if (!cands.length) return { staged: headed[headed.length - 1] };
+    if (!cands.length) return free ? { list: free } : { staged: headed[headed.length - 1] };
   }
   return { list: cands.find((l) => l.items.some((i) => i.phaseLike && sameWorkstream(i.workstream, p.workstream))) ?? cands[0] };
 }

@@ -115,12 +115,14 @@ const addPlanRow: Fix = (svc, diag) => {
   const prompt = phase.layout.documents.find((x) => x.kind === 'prompt');
   // A plan kept as checklists gets an item, never a table (plan-row.ts).
   const listed = all.lists.length > 0 && !all.tables.length;
-  if ((all.tables.length || all.lists.length) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
+  if ((all.tables.length || all.lists.length || all.byStatus) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
     const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
     const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
-    return r && 'edits' in r ? action(`Add ${phase.id} to the ${PLAN_SECTION} ${r.list ? 'list' : 'table'}`, diag, r.edits) : undefined;
+    const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
+    return r && 'edits' in r ? action(`Add ${phase.id} to the ${place}`, diag, r.edits) : undefined;
   }
-  if (listed) return undefined;
+  // A plan read by its status sections gets a row or an item in the same shape (above), or none.
+  if (listed || all.byStatus) return undefined;
   if (pt.table && pt.cols) {
     const cells = pt.table.header.map(() => '');
     if (pt.cols.workstream !== undefined) cells[pt.cols.workstream] = phase.workstream ?? '';

@@ -59,8 +59,13 @@ export function planColumns(t: Table): PlanColumns | undefined {
 
 /** A plan's tables of phases: every table with a phase column under a `## Phase Status` section. */
 export interface PlanTables {
-  /** The first Phase Status section (where a missing row is reported). */
+  /** The first Phase Status section (where a missing row is reported); in a plan read by its status sections, the first of those. */
   section: Section;
+  /**
+   * The plan has no Phase Status section and is read by its top-level status sections instead (`## Completed`,
+   * `## In Progress`, `## Not Started`, or under each top-level workstream heading: `## Build` › `### Completed`).
+   */
+  byStatus?: boolean;
   tables: { table: Table; cols: PlanColumns }[];
   /** The first table under it, when none has a phase column (the plan rule says nothing of its rows). */
   first: Table | undefined;
@@ -125,9 +130,13 @@ export interface PlanList {
  */
 export function planTables(doc: ParsedDocument, workstreams: readonly string[]): PlanTables | undefined {
   const key = normalizeTitle(PLAN_SECTION);
-  const sections = doc.sections.filter((s) => s.key === key);
+  let sections = doc.sections.filter((s) => s.key === key);
+  // A Phase Status section wins: the plan's top-level status sections are read only in a plan without one.
+  const byStatus = !sections.length;
+  if (byStatus) sections = statusSections(doc, workstreams);
   if (!sections.length) return undefined;
-  const within = doc.tables.filter((t) => sections.some((s) => t.line > s.heading.line && t.line < s.end));
+  const inside = withinSections(sections);
+  const within = doc.tables.filter((t) => inside(t.line));
   const tables: PlanTables['tables'] = [];
   for (const table of within) {
     const cols = planColumns(table);
@@ -138,7 +147,82 @@ export function planTables(doc: ParsedDocument, workstreams: readonly string[]):
     }
     tables.push({ table, cols });
   }
-  return { section: sections[0], tables, first: within[0], lists: planLists(doc, sections, tables, workstreams) };
+  const lists = planLists(doc, sections, tables, workstreams);
+  if (byStatus) {
+    // One status section alone, holding no phase (`## Done` over notes), is not read as the plan's status: too little to go by.
+    const kinds = new Set(sections.map((s) => statusKind(s.title)));
+    if (kinds.size < 2 && !tables.length && !lists.length) return undefined;
+    return { section: sections[0], byStatus: true, tables, first: within[0], lists };
+  }
+  return { section: sections[0], tables, first: within[0], lists };
+}
+
+/**
+ * The status words a top-level section of a plan without a Phase Status section is read by (fewer than a heading's
+ * under Phase Status: `## Testing`, `## Review` or `## Next` at the top of a plan is more likely a section of its own).
+ */
+const TOP_STATUS =
+  /^(complete|completed|done|finished|in progress|ongoing|active|under way|underway|not started|not yet started|planned|pending|backlog|to do|todo|upcoming|blocked|on hold)$/;
+
+/** Whether a top-level heading is a status section's (`## Completed`, `## ✅ Done (3)`, `## In Progress Phases`). */
+function topStatus(title: string, workstreams: readonly string[]): boolean {
+  return TOP_STATUS.test(titleStatusKey(title)) && itemWorkstream(title, workstreams) === undefined;
+}
+
+/** The top-level sections of a document: the children of its one `#` title, else its sections of no parent. */
+function topSections(doc: ParsedDocument): number[] {
+  const roots: number[] = [];
+  doc.sections.forEach((s, i) => {
+    if (s.parent === undefined) roots.push(i);
+  });
+  if (roots.length === 1 && doc.sections[roots[0]].level === 1) return doc.sections[roots[0]].children;
+  return roots;
+}
+
+/**
+ * The status sections of a plan read without a Phase Status section, in document order: its top-level sections titled by
+ * a status (`## Completed`, `## In Progress`, `## Not Started`), and the status sections right under a top-level heading
+ * that names one of `workstreams` (`## Build Workstream` › `### Completed`). None when it has neither.
+ */
+export function statusSections(doc: ParsedDocument, workstreams: readonly string[]): Section[] {
+  const out: number[] = [];
+  for (const i of topSections(doc)) {
+    const s = doc.sections[i];
+    if (topStatus(s.title, workstreams)) out.push(i);
+    else if (headingWorkstream(doc, i, workstreams) !== undefined) for (const c of s.children) if (topStatus(doc.sections[c].title, workstreams)) out.push(c);
+  }
+  return out.sort((a, b) => a - b).map((i) => doc.sections[i]);
+}
+
+/** What a plan calls the place of its phases, in messages: `the "Phase Status" table`, `the plan's status sections`. */
+export function planPlace(pt: PlanTables, what: 'row' | 'item'): string {
+  if (pt.byStatus) return `${what === 'row' ? 'row' : 'item'} under the plan's status headings (${pt.section.title}, …)`;
+  return what === 'row' ? `row in the "${PLAN_SECTION}" table` : `item in the "${PLAN_SECTION}" list`;
+}
+
+/**
+ * Whether a line lies in one of `sections`, below its heading: by binary search over their merged line spans (a plan
+ * may have thousands of status sections, and as many items and tables to place).
+ */
+function withinSections(sections: readonly Section[]): (line: number) => boolean {
+  const spans = sections.map((s) => [s.heading.line + 1, s.end] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const sp of spans) {
+    const last = merged[merged.length - 1];
+    if (last && sp[0] <= last[1]) last[1] = Math.max(last[1], sp[1]);
+    else merged.push([sp[0], sp[1]]);
+  }
+  return (line) => {
+    let lo = 0;
+    let hi = merged.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (line < merged[mid][0]) hi = mid - 1;
+      else if (line >= merged[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
 }
 
 /** A status word: done, not started, under way, stopped (compared by textKey, leading symbols left out). */
@@ -434,11 +518,12 @@ function planLists(doc: ParsedDocument, sections: Section[], tables: PlanTables[
   const known = listsOf.get(doc);
   if (known && known.ws === wsKey) return known.lists;
   const tabled = new Set(tables.map((t) => t.table.section));
+  const inside = withinSections(sections);
   const bySection = new Map<number | undefined, PlanList>();
   const items = doc.items;
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    if (it.depth !== 0 || tabled.has(it.section) || !sections.some((s) => it.line > s.heading.line && it.line < s.end)) continue;
+    if (it.depth !== 0 || tabled.has(it.section) || !inside(it.line)) continue;
     let list = bySection.get(it.section);
     if (!list) {
       list = { section: it.section, items: [] };
@@ -728,7 +813,7 @@ export const planRule: Rule = {
     }
     const at = pt.section.heading.textRange;
     // A plan that keeps its phases as checklists only is told of a missing item, not of a missing table row.
-    const missing = pt.tables.length || !pt.lists.length ? `row in the "${PLAN_SECTION}" table` : `item in the "${PLAN_SECTION}" list`;
+    const missing = planPlace(pt, pt.tables.length || !pt.lists.length ? 'row' : 'item');
     for (const p of phases) {
       if (matched.has(p)) continue;
       ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });

@@ -16,6 +16,7 @@ import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 import { misaddressedTitle } from './phase-handoff';
 import { OUTPUT_HANDOFF } from '../handoff';
+import { PLAN_SECTION, planPhases, planTables, workstreamsOf } from './phase-plan';
 
 const documents: Rule = {
   ids: ['missing-document', 'missing-folder'],
@@ -83,6 +84,14 @@ const sections: Rule = {
         if (sec.required === false) return;
         // A gate's checklist written as items labelled with its name (`- [x] **Review**: …`) is the gate's section.
         if (listedGate(doc, phase?.layout, sec)) return;
+        // A plan without a Phase Status section that keeps its phases under top-level status sections (`## Completed`,
+        // `## Not Started`) has them there: the plan rule reads those as it reads a Phase Status section.
+        if (
+          spec.kind === 'plan' &&
+          normalizeTitle(sec.title) === normalizeTitle(PLAN_SECTION) &&
+          planTables(doc, workstreamsOf(planPhases(ctx.model, ctx.path)))?.byStatus
+        )
+          return;
         // Insert after the last present section that precedes this one in the spec.
         ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
           fix: 'insert-section',
