@@ -107,7 +107,8 @@ class TakenEdits {
   private readonly starts: number[];
   /** Fenwick tree over `starts`: the largest end of the taken edits whose start is in each node's span. */
   private readonly maxEnd: number[];
-  private readonly ranges = new Set<string>();
+  /** The taken edits' ranges, each with whether all the edits taken there stack (see `CodeAction.stacks`). */
+  private readonly ranges = new Map<string, boolean>();
 
   constructor(candidates: readonly TextEdit[]) {
     this.starts = [...new Set(candidates.map((e) => positionKey(e.range.start)))].sort((a, b) => a - b);
@@ -126,20 +127,23 @@ class TakenEdits {
     return lo;
   }
 
-  conflicts(e: TextEdit): boolean {
+  /** Whether `e` overlaps an edit taken, or has its range; an insertion that `stacks` may go where only such ones went. */
+  conflicts(e: TextEdit, stacks = false): boolean {
     const start = positionKey(e.range.start);
     const end = positionKey(e.range.end);
-    if (this.ranges.has(`${start} ${end}`)) return true;
+    const there = this.ranges.get(`${start} ${end}`);
+    if (there !== undefined && !(stacks && there && start === end)) return true;
     // A taken edit that starts before this one ends, and ends after it starts.
     let largest = -Infinity;
     for (let i = this.below(end); i > 0; i -= i & -i) largest = Math.max(largest, this.maxEnd[i]);
     return largest > start;
   }
 
-  add(e: TextEdit): void {
+  add(e: TextEdit, stacks = false): void {
     const start = positionKey(e.range.start);
     const end = positionKey(e.range.end);
-    this.ranges.add(`${start} ${end}`);
+    const key = `${start} ${end}`;
+    this.ranges.set(key, (this.ranges.get(key) ?? true) && stacks && start === end);
     for (let i = this.below(start) + 1; i < this.maxEnd.length; i += i & -i) this.maxEnd[i] = Math.max(this.maxEnd[i], end);
   }
 }
@@ -181,7 +185,8 @@ function headingsInserted(edits: TextEdit[]): string[] {
 
 /**
  * Every quick fix of one document that edits only that document, merged into one action;
- * an edit that overlaps one already taken is left for a later run, as is a fix that inserts a
+ * an edit that overlaps one already taken is left for a later run (but insertions of fixes that stack,
+ * rows added to one table, go at one place in their order), as is a fix that inserts a
  * section another fix taken inserts already (a missing section, and complete handoff filling it).
  * Fixes that need the user's judgement (`CodeAction.manual`) are left to the user.
  */
@@ -202,11 +207,12 @@ export function fixAll(svc: PhasegateService, file: string, opts: { placeholders
     if (seen.has(key)) continue;
     const headings = headingsInserted(mine);
     if (headings.some((h) => sections.has(h))) continue;
-    if (mine.some((e) => taken.conflicts(e))) continue;
+    const stacks = a.stacks === true;
+    if (mine.some((e) => taken.conflicts(e, stacks))) continue;
     seen.add(key);
     headings.forEach((h) => sections.add(h));
     edits.push(...mine);
-    mine.forEach((e) => taken.add(e));
+    mine.forEach((e) => taken.add(e, stacks));
     a.codes.forEach((c) => codes.add(c));
   }
   if (!edits.length) return undefined;

@@ -63,6 +63,11 @@ export interface CodeAction {
    */
   placeholder?: boolean;
   /**
+   * The fix's edits insert whole lines where another fix of its kind may insert its own (a row at the end of
+   * a table): *Fix all* and `check --fix` take them together, in their order, instead of one a run.
+   */
+  stacks?: boolean;
+  /**
    * Where the user lands once the edit is applied (an editor that can move its selection after a quick fix):
    * a range of `file`'s text after the edit, the first placeholder of a section the fix inserts (selected, to
    * type over), else the end of its last line. Only for a quick fix applied on its own, never for *Fix all*.

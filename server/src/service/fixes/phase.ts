@@ -98,6 +98,28 @@ export const STATUS_LABELS: Record<PhaseStatus, string> = {
   blocked: 'Blocked',
 };
 
+/**
+ * Whether a fix's edits are one insertion of whole lines that are table rows or list items only (no heading, no
+ * new table, no blank line): rows of several missing phases then go at one place together (`CodeAction.stacks`).
+ */
+function insertsRowsOnly(edits: TextEdit[], eol: string): boolean {
+  if (edits.length !== 1) return false;
+  const { range: r, newText } = edits[0];
+  if (r.start.line !== r.end.line || r.start.character !== r.end.character) return false;
+  let text: string;
+  if (newText.startsWith(eol)) text = newText.slice(eol.length);
+  else if (r.start.character === 0 && newText.endsWith(eol)) text = newText.slice(0, -eol.length);
+  else return false;
+  return text.split(eol).every((l) => /^[ \t]*(?:\|(?![ \t]*:?-{3})|[-*+] |\d{1,9}[.)] )/.test(l));
+}
+
+/** The plan fix's action; rows and items only stack (see insertsRowsOnly). */
+function planAction(title: string, diag: Diagnostic, edits: TextEdit[], eol: string): CodeAction | undefined {
+  const a = action(title, diag, edits);
+  if (a && insertsRowsOnly(edits, eol)) a.stacks = true;
+  return a;
+}
+
 /** Adds the missing phase's row to the plan's Phase Status table (a table when there is none), with its current status. */
 const addPlanRow: Fix = (svc, diag) => {
   const d = diag.data as { phase?: string } | undefined;
@@ -119,7 +141,7 @@ const addPlanRow: Fix = (svc, diag) => {
     const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
     const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
     const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
-    return r && 'edits' in r ? action(`Add ${phase.id} to the ${place}`, diag, r.edits) : undefined;
+    return r && 'edits' in r ? planAction(`Add ${phase.id} to the ${place}`, diag, r.edits, doc.eol) : undefined;
   }
   // A plan read by its status sections gets a row or an item in the same shape (above), or none.
   if (listed || all.byStatus) return undefined;
@@ -131,7 +153,7 @@ const addPlanRow: Fix = (svc, diag) => {
     const last = pt.table.rows.length ? pt.table.rows[pt.table.rows.length - 1].line : pt.table.line + 1;
     const at = (doc.lines[last] ?? '').length;
     const row = `| ${cells.map(escapeCell).join(' | ')} |`;
-    return action(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }]);
+    return planAction(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }], doc.eol);
   }
   const table = ['| Workstream | Phase | Status |', '| --- | --- | --- |', `| ${escapeCell(phase.workstream ?? '')} | ${escapeCell(name)} | ${status} |`];
   return action(`Add a ${PLAN_SECTION} table with ${phase.id}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
