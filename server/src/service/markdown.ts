@@ -821,7 +821,8 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
     const t = tokens[i];
     switch (t.type) {
       case 'heading_open':
-        collectHeading(doc, t, tokens[i + 1]);
+        // A heading inside a list item (`- item` then an indented `Name` and `---`) is part of the item, not a section of the document.
+        if (!lists.length) collectHeading(doc, t, tokens[i + 1]);
         break;
       case 'bullet_list_open':
         lists.push(false);
