@@ -344,6 +344,23 @@ describe('language server features on the seeds\u2019 notation', () => {
       assert.equal(on(8, 'Audit report'), null, 'the text after the label');
     });
 
+    it("in a custom layout's document: the section's description with the phase's numbers ({N}, {N+1})", async () => {
+      const config = [
+        'layouts:',
+        '  - name: sprint',
+        '    phases: "sprints/sprint-*"',
+        '    documents:',
+        '      - kind: retro',
+        '        file: RETRO.md',
+        '        sections:',
+        '          - title: Carry-over',
+        '            description: What sprint {N} hands to sprint {N+1}',
+        '',
+      ].join('\n');
+      const { t } = await target('sprints/sprint-3/RETRO.md', '# Sprint 3 Retro\n\n## Carry-over\n\n- Tests\n', { 'phasegate.yaml': config });
+      assert.equal(hoverText(hover(t, 2, 5)), '**Carry-over** \u2014 Required section of the retro.\n\nWhat sprint 3 hands to sprint 4');
+    });
+
     it('in an iAI prompt (the framework\u2019s list items): under their heading, an item label in another\u2019s item under it', async () => {
       const lines = [
         '# Phase 1: Unit Testing',

@@ -83,7 +83,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
 /** What a section of a document kind is: its title, whether it is required, its description. */
 function sectionSummary(sec: SectionSpec, kind: DocumentKindSpec, n: number | undefined): string {
   const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';
-  return `**${expandTitle(sec.title, n)}** — ${req} of the ${kind.name}.\n\n${sec.description ?? ''}`.trim();
+  return `**${expandTitle(sec.title, n)}** — ${req} of the ${kind.name}.\n\n${expandTitle(sec.description ?? '', n)}`.trim();
 }
 
 /** The columns of a label's bold text, its markers included (`**Name**`, `**Name:**`), from its text's range. */
