@@ -166,10 +166,29 @@ const replaceFrontMatterPhase: Fix = (svc, diag) => {
   };
 };
 
+/**
+ * Renumbers the front matter `title` for the document's phase: the numbers in the value's range as it read when
+ * reported (from its first wrong number to its last), the rest of the value, its quotes and its style as they are.
+ */
+const replaceFrontMatterTitleNumbers: Fix = (svc, diag) => {
+  const d = diag.data as { old?: string; value?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (d?.value === undefined || d.old === undefined || !doc) return undefined;
+  const { start, end } = diag.range;
+  if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
+  return {
+    title: `Number the front matter title for this phase: "${d.value}"`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: d.value }] }], creates: [] },
+  };
+};
+
 export const STRUCTURE_FIXES: Record<string, Fix> = {
   'replace-front-matter-phase': replaceFrontMatterPhase,
   'insert-section': insertSection,
   'create-document': createDocument,
   'create-folder': createFolder,
   'replace-heading-numbers': replaceHeadingNumbers,
+  'replace-front-matter-title-numbers': replaceFrontMatterTitleNumbers,
 };

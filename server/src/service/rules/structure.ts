@@ -7,7 +7,7 @@ import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, titleNumbers } from '../layout';
+import { expandTitle, kindHeading, renumberTitle, titleNumbers } from '../layout';
 import { specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -71,6 +71,7 @@ const sections: Rule = {
     if (!spec) return;
     if (!doc.modelled) {
       if (phase) checkFrontMatterPhase(ctx);
+      checkFrontMatterTitle(ctx);
       return;
     }
     const n = phase?.number;
@@ -115,6 +116,7 @@ const sections: Rule = {
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
+    checkFrontMatterTitle(ctx);
     // The heading the layout declares, else the built-in kind's, which its template writes.
     const heading = kindHeading(spec);
     if (heading && n !== undefined) {
@@ -259,6 +261,40 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
     old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
     value: phase.id,
   });
+}
+
+/**
+ * heading-mismatch on the front matter `title` (`title: "Phase 2: Testing"` in phase-3, a phase folder copied
+ * from phase 2): its numbers read as the title heading's are (the kind's `heading`, `titleNumbers`), ranged
+ * from its first wrong number to its last, in the value as written (its quotes and style kept by the fix).
+ * A title written over several lines, or whose numbers are written otherwise than read (escapes), is left alone.
+ */
+function checkFrontMatterTitle(ctx: RuleContext): void {
+  const { doc, phase, spec } = ctx;
+  const n = phase?.number;
+  const heading = spec && kindHeading(spec);
+  const fm = doc.frontMatter;
+  if (!heading || n === undefined || !fm?.terminated || fm.errors.length || !fm.yaml) return;
+  if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
+  const title = (fm.data as Record<string, unknown>).title;
+  if (typeof title !== 'string' || !titleNumbers(heading, n, title).some((x) => x.value !== x.want)) return;
+  const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
+  if (!r || r.start.line !== r.end.line) return;
+  const src = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const found = titleNumbers(heading, n, src);
+  const wrong = found.filter((x) => x.value !== x.want);
+  if (!wrong.length) return;
+  const from = wrong[0].start;
+  const to = wrong[wrong.length - 1].end;
+  let value = src.slice(from, to);
+  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + String(wrong[i].want) + value.slice(wrong[i].end - from);
+  const want = renumberTitle(heading, n, title);
+  ctx.report(
+    'heading-mismatch',
+    range(r.start.line, r.start.character + from, r.start.line, r.start.character + to),
+    `Front matter title "${title}" names another phase than ${basename(phase!.folder)}: it should read "${want}".`,
+    { fix: 'replace-front-matter-title-numbers', old: src.slice(from, to), value },
+  );
 }
 
 /**

@@ -1,0 +1,145 @@
+/**
+ * A phase folder copied to start the next phase (`cp -r phase-2 phase-3`) keeps the numbers of the phase it was
+ * copied from: what Phasegate reports of them, and what Fix all (and so `check --fix`) renumbers.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, ROOT, diagnosticsOf } from '../helpers/workspace';
+import { MemoryFileSystem, PhasegateService, applyEdits, codeActions, fixAllRepeated } from '../../server/src/service';
+import { planNew } from '../../server/src/service/scaffold';
+
+const DATE = '2026-01-02';
+
+/** Writes what `new phase` (or `new prompt`) would for `request`. */
+async function scaffold(svc: PhasegateService, fs: MemoryFileSystem, request: Parameters<typeof planNew>[1]): Promise<void> {
+  for (const c of planNew(svc, { date: DATE, ...request }).creates) fs.write(c.file, c.text);
+  await svc.load(ROOT);
+}
+
+/** Copies every file under folder `from` to folder `to` (both relative to the workspace), as `cp -r` does. */
+function copyFolder(fs: MemoryFileSystem, from: string, to: string): void {
+  const prefix = `${ROOT}/${from}/`;
+  for (const p of fs.paths()) if (p.startsWith(prefix)) fs.write(`${ROOT}/${to}/${p.slice(prefix.length)}`, fs.text(p)!);
+}
+
+/** Applies Fix all (as `check --fix` does, rounds included) to every Markdown file under `folder`, then reloads. */
+async function fixAllUnder(svc: PhasegateService, fs: MemoryFileSystem, folder: string): Promise<void> {
+  for (const p of fs.paths()) {
+    if (!p.startsWith(`${ROOT}/${folder}/`) || !p.endsWith('.md')) continue;
+    const action = fixAllRepeated(svc, p);
+    if (!action) continue;
+    fs.write(p, applyEdits(fs.text(p)!, action.change.edits[0].edits));
+    await svc.load(ROOT);
+  }
+}
+
+/** The `title:` line of a document's front matter. */
+function titleLine(fs: MemoryFileSystem, rel: string): string | undefined {
+  return fs
+    .text(`${ROOT}/${rel}`)
+    ?.split('\n')
+    .find((l) => l.startsWith('title:'));
+}
+
+/** heading-mismatch problems of a file as `line:start-end message`, front matter titles only. */
+function titleProblems(svc: PhasegateService, rel: string): string[] {
+  return diagnosticsOf(svc, rel, 'heading-mismatch')
+    .filter((d) => d.message.startsWith('Front matter title'))
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.message}`);
+}
+
+describe('a copied phase folder: the front matter title', () => {
+  it("reports the audit documents' titles of phase 2 in phase-3, ranged on their numbers, and Fix all renumbers them, quotes kept", async () => {
+    const { svc, fs } = await workspace({});
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+    copyFolder(fs, 'phase-2', 'phase-3');
+    await svc.load(ROOT);
+    assert.equal(titleLine(fs, 'phase-3/00-PHASE_BRIEF.md'), 'title: "Phase 2: Testing"');
+    assert.deepEqual(titleProblems(svc, 'phase-3/00-PHASE_BRIEF.md'), [
+      '2:14-15 Front matter title "Phase 2: Testing" names another phase than phase-3: it should read "Phase 3: Testing".',
+    ]);
+    // Both numbers of the output handoff's title, from the first to the last.
+    assert.deepEqual(titleProblems(svc, 'phase-3/06-OUTPUT_HANDOFF.md'), [
+      '2:14-25 Front matter title "Phase 2 → Phase 3 Handoff" names another phase than phase-3: it should read "Phase 3 → Phase 4 Handoff".',
+    ]);
+    for (const f of ['01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '07-VALIDATION.md'])
+      assert.equal(titleProblems(svc, `phase-3/${f}`).length, 1, f);
+    // The phase copied from is right.
+    for (const p of fs.paths())
+      if (p.startsWith(`${ROOT}/phase-2/`) && p.endsWith('.md')) assert.deepEqual(titleProblems(svc, p.slice(ROOT.length + 1)), [], p);
+
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(titleLine(fs, 'phase-3/00-PHASE_BRIEF.md'), 'title: "Phase 3: Testing"');
+    assert.equal(titleLine(fs, 'phase-3/01-INPUT_HANDOFF.md'), 'title: "Phase 3 Input Handoff"');
+    assert.equal(titleLine(fs, 'phase-3/06-OUTPUT_HANDOFF.md'), 'title: "Phase 3 → Phase 4 Handoff"');
+    assert.equal(titleLine(fs, 'phase-3/07-VALIDATION.md'), 'title: "Phase 3 Validation"');
+    for (const p of fs.paths())
+      if (p.startsWith(`${ROOT}/phase-3/`) && p.endsWith('.md')) assert.deepEqual(diagnosticsOf(svc, p.slice(ROOT.length + 1), 'heading-mismatch'), [], p);
+  });
+
+  it('keeps the YAML style of the title: single quotes, plain, a comment after it; its other numbers as they are', async () => {
+    const brief = (title: string) => `---\nphase: phase-3\n${title}\nstatus: draft\n---\n\n# Phase 3: Testing\n\n## Objectives\n\n- Test.\n`;
+    const { svc, fs } = await workspace({
+      'phase-3/00-PHASE_BRIEF.md': brief("title: 'Phase 2: Q3 2024 testing'  # copied"),
+      'phase-3/02-EXECUTION_PLAN.md': '---\nphase: phase-3\ntitle: Phase 2 Execution Plan\nstatus: draft\n---\n\n# Phase 3 Execution Plan\n',
+    });
+    assert.deepEqual(titleProblems(svc, 'phase-3/00-PHASE_BRIEF.md'), [
+      '2:14-15 Front matter title "Phase 2: Q3 2024 testing" names another phase than phase-3: it should read "Phase 3: Q3 2024 testing".',
+    ]);
+    const [d] = diagnosticsOf(svc, 'phase-3/00-PHASE_BRIEF.md', 'heading-mismatch');
+    assert.deepEqual(
+      codeActions(svc, [d]).map((a) => [a.title, a.isPreferred]),
+      [['Number the front matter title for this phase: "3"', true]],
+    );
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(titleLine(fs, 'phase-3/00-PHASE_BRIEF.md'), "title: 'Phase 3: Q3 2024 testing'  # copied");
+    assert.equal(titleLine(fs, 'phase-3/02-EXECUTION_PLAN.md'), 'title: Phase 3 Execution Plan');
+  });
+
+  it("leaves alone a title naming its own phase, one without the heading's words, and one written over several lines", async () => {
+    const { svc } = await workspace({
+      'phase-3/00-PHASE_BRIEF.md': '---\nphase: phase-3\ntitle: "Phase 3: Testing"\n---\n\n# Phase 3: Testing\n',
+      'phase-3/02-EXECUTION_PLAN.md': '---\nphase: phase-3\ntitle: Q2 2024 plan, after milestone 2\n---\n\n# Phase 3 Execution Plan\n',
+      'phase-3/05-DECISIONS.md': '---\nphase: phase-3\ntitle: >-\n  Phase 2\n  Decisions\n---\n\n# Phase 3 Decisions\n',
+    });
+    for (const f of ['00-PHASE_BRIEF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md']) assert.deepEqual(titleProblems(svc, `phase-3/${f}`), [], f);
+  });
+
+  it("reports and renumbers an iAI prompt's title in a copied phase folder", async () => {
+    const { svc, fs } = await workspace({});
+    await scaffold(svc, fs, { what: 'prompt', workstream: 'Build', title: 'CI' });
+    await scaffold(svc, fs, { what: 'prompt', workstream: 'Build', title: 'Testing' });
+    await svc.load(ROOT);
+    const from = svc.model.phases.find((p) => p.number === 2)!.folder.slice(ROOT.length + 1);
+    assert.equal(from, 'workstreams/Build/Phase_2_Testing');
+    copyFolder(fs, from, 'workstreams/Build/Phase_3_Testing');
+    await svc.load(ROOT);
+    const prompt = 'workstreams/Build/Phase_3_Testing/implementation_prompt.md';
+    assert.equal(titleLine(fs, prompt), 'title: "Phase 2: Testing"');
+    assert.deepEqual(titleProblems(svc, prompt), [
+      '3:14-15 Front matter title "Phase 2: Testing" names another phase than Phase_3_Testing: it should read "Phase 3: Testing".',
+    ]);
+    await fixAllUnder(svc, fs, 'workstreams/Build/Phase_3_Testing');
+    assert.equal(titleLine(fs, prompt), 'title: "Phase 3: Testing"');
+    assert.deepEqual(diagnosticsOf(svc, prompt, 'heading-mismatch'), []);
+  });
+
+  it("reports and renumbers a custom layout's title by the heading it declares (`Sprint {N}: `)", async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        "      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: ', sections: [Goals]}\n" +
+        "      - {kind: retro, file: RETRO.md, heading: 'Sprint {N} Retro', sections: [What went well]}\n",
+    });
+    await scaffold(svc, fs, { what: 'phase', folder: 'sprints/sprint-2', title: 'Kickoff' });
+    copyFolder(fs, 'sprints/sprint-2', 'sprints/sprint-3');
+    await svc.load(ROOT);
+    assert.equal(titleLine(fs, 'sprints/sprint-3/GOALS.md'), 'title: "Sprint 2: Kickoff"');
+    assert.deepEqual(titleProblems(svc, 'sprints/sprint-3/GOALS.md'), [
+      '2:15-16 Front matter title "Sprint 2: Kickoff" names another phase than sprint-3: it should read "Sprint 3: Kickoff".',
+    ]);
+    await fixAllUnder(svc, fs, 'sprints/sprint-3');
+    assert.equal(titleLine(fs, 'sprints/sprint-3/GOALS.md'), 'title: "Sprint 3: Kickoff"');
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-3/GOALS.md', 'heading-mismatch'), []);
+  });
+});
