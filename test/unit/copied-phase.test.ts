@@ -143,3 +143,52 @@ describe('a copied phase folder: the front matter title', () => {
     assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-3/GOALS.md', 'heading-mismatch'), []);
   });
 });
+
+describe("a custom layout's phase without a number: the sections' {N}", () => {
+  const CONFIG =
+    'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+    "      - kind: brief\n        file: GOALS.md\n        heading: 'Sprint {N}: '\n        sections:\n" +
+    "          - Sprint {N} Goals\n          - {title: Scope, description: 'What sprint {N} covers, before sprint {N+1}.'}\n";
+
+  it('`new` writes the section titles and placeholders without their {N}s, and the rules expect them so', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': CONFIG });
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-beta', title: 'Spike', date: DATE });
+    const goals = plan.creates.find((c) => c.file.endsWith('/GOALS.md'))!.text;
+    assert.doesNotMatch(goals, /\{N/);
+    assert.deepEqual(
+      goals.split('\n').filter((l) => l.startsWith('## ') || l.startsWith('[')),
+      ['## Sprint Goals', '[Content]', '## Scope', '[What sprint covers, before sprint]'],
+    );
+    for (const c of plan.creates) fs.write(c.file, c.text);
+    await svc.load(ROOT);
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-beta/GOALS.md', 'missing-section'), []);
+
+    // Without it, the section is missing as `new` writes it, and its quick fix inserts it so.
+    fs.write(`${ROOT}/sprints/sprint-beta/GOALS.md`, goals.replace('## Sprint Goals\n\n[Content]\n\n', ''));
+    await svc.load(ROOT);
+    const missing = diagnosticsOf(svc, 'sprints/sprint-beta/GOALS.md', 'missing-section');
+    assert.deepEqual(
+      missing.map((d) => d.message),
+      ['Missing section "## Sprint Goals".'],
+    );
+    const inserted = codeActions(svc, missing).flatMap((a) => a.change.edits.flatMap((e) => e.edits.map((x) => x.newText)));
+    assert.equal(inserted.length, 1);
+    assert.match(inserted[0], /^## Sprint Goals\n/m);
+    assert.doesNotMatch(inserted[0], /\{N/);
+  });
+
+  it('still finds the section written with a number, or with its {N} as written before', async () => {
+    for (const heading of ['## Sprint {N} Goals', '## Sprint 4 Goals', '## Sprint Goals']) {
+      const { svc } = await workspace({
+        'phasegate.yaml': CONFIG,
+        'sprints/sprint-beta/GOALS.md': `# Spike\n\n${heading}\n\nShip it.\n\n## Scope\n\nAll of it.\n`,
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'sprints/sprint-beta/GOALS.md').filter((d) => /section/.test(String(d.code))),
+        [],
+        heading,
+      );
+    }
+  });
+});
