@@ -192,3 +192,108 @@ describe("a custom layout's phase without a number: the sections' {N}", () => {
     }
   });
 });
+
+describe('a copied phase folder: what else it keeps of the phase it was copied from', () => {
+  async function copied(): Promise<{ svc: PhasegateService; fs: MemoryFileSystem }> {
+    const { svc, fs } = await workspace({});
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+    copyFolder(fs, 'phase-2', 'phase-3');
+    await svc.load(ROOT);
+    return { svc, fs };
+  }
+  const lineOf = (fs: MemoryFileSystem, rel: string, start: string) =>
+    fs
+      .text(`${ROOT}/${rel}`)!
+      .split('\n')
+      .find((l) => l.startsWith(start));
+
+  it("reports the input handoff's front matter `from` naming the phase before the one copied from, and Fix all names the phase before", async () => {
+    const { svc, fs } = await copied();
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'from:'), 'from: "phase-1"');
+    const from = diagnosticsOf(svc, 'phase-3/01-INPUT_HANDOFF.md', 'heading-mismatch').filter((d) => d.range.start.line === 2);
+    assert.deepEqual(
+      from.map((d) => `${d.range.start.character}-${d.range.end.character} ${d.message}`),
+      ['6-15 Front matter says the inputs come from phase phase-1, but phase-3 follows phase-2: `from` should be phase-2.'],
+    );
+    assert.deepEqual(
+      codeActions(svc, from).map((a) => a.title),
+      ['Name the phase the inputs come from: phase-2'],
+    );
+    // The phase copied from names its own predecessor.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', 'heading-mismatch').map((d) => d.message),
+      [],
+    );
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'from:'), 'from: "phase-2"');
+  });
+
+  it("reports the output handoff's `## Phase 2 Summary` in phase-3, and Fix all renumbers it", async () => {
+    const { svc, fs } = await copied();
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-3/06-OUTPUT_HANDOFF.md', 'heading-mismatch')
+        .filter((d) => d.message.startsWith('Section'))
+        .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.message}`),
+      ['9:3-18 Section "Phase 2 Summary" names another phase than phase-3: it should read "Phase 3 Summary".'],
+    );
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(lineOf(fs, 'phase-3/06-OUTPUT_HANDOFF.md', '## Phase 3 Summary'), '## Phase 3 Summary');
+    // Its sections for the next phase are handoff-mismatch's, renumbered too.
+    assert.equal(lineOf(fs, 'phase-3/06-OUTPUT_HANDOFF.md', '## Phase 4 Inputs'), '## Phase 4 Inputs');
+    assert.deepEqual(diagnosticsOf(svc, 'phase-3/06-OUTPUT_HANDOFF.md', 'heading-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, 'phase-3/06-OUTPUT_HANDOFF.md', 'handoff-mismatch'), []);
+  });
+
+  it("renumbers a custom layout's section named for the phase (`Sprint {N} Goals`)", async () => {
+    const { svc, fs } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        "      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: ', sections: ['Sprint {N} Goals']}\n",
+    });
+    await scaffold(svc, fs, { what: 'phase', folder: 'sprints/sprint-2', title: 'Kickoff' });
+    copyFolder(fs, 'sprints/sprint-2', 'sprints/sprint-3');
+    await svc.load(ROOT);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-3/GOALS.md', 'heading-mismatch')
+        .filter((d) => d.message.startsWith('Section'))
+        .map((d) => d.message),
+      ['Section "Sprint 2 Goals" names another phase than sprint-3: it should read "Sprint 3 Goals".'],
+    );
+    await fixAllUnder(svc, fs, 'sprints/sprint-3');
+    assert.equal(lineOf(fs, 'sprints/sprint-3/GOALS.md', '## '), '## Sprint 3 Goals');
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-3/GOALS.md', 'heading-mismatch'), []);
+  });
+
+  it("retargets the input handoff's Source and renumbers the words naming the phase it linked (as the template writes them)", async () => {
+    const { svc, fs } = await copied();
+    assert.equal(
+      lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'Output handoff'),
+      'Output handoff of Phase 1: [phase-1/06-OUTPUT_HANDOFF.md](../phase-1/06-OUTPUT_HANDOFF.md)',
+    );
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(
+      lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'Output handoff'),
+      'Output handoff of Phase 2: [phase-2/06-OUTPUT_HANDOFF.md](../phase-2/06-OUTPUT_HANDOFF.md)',
+    );
+    assert.deepEqual(diagnosticsOf(svc, 'phase-3/01-INPUT_HANDOFF.md', 'handoff-mismatch'), []);
+  });
+
+  it("retargets a Source link in the user's own words: the number of the phase it linked renumbered in its text, the words around it kept; and the fix's own label", async () => {
+    const { svc, fs } = await copied();
+    const file = `${ROOT}/phase-3/01-INPUT_HANDOFF.md`;
+    const text = fs.text(file)!;
+    const own = 'We start from [the Phase 1 notes, as agreed](../phase-1/06-OUTPUT_HANDOFF.md), see Phase 1: above.';
+    fs.write(file, text.replace(/^Output handoff of Phase 1: .*$/m, own));
+    await svc.load(ROOT);
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(
+      lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'We start'),
+      'We start from [the Phase 2 notes, as agreed](../phase-2/06-OUTPUT_HANDOFF.md), see Phase 1: above.',
+    );
+    fs.write(file, text.replace(/^Output handoff of Phase 1: .*$/m, 'Previous phase: [Phase 1 output handoff](../phase-1/06-OUTPUT_HANDOFF.md)'));
+    await svc.load(ROOT);
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'Previous phase'), 'Previous phase: [Phase 2 output handoff](../phase-2/06-OUTPUT_HANDOFF.md)');
+  });
+});

@@ -148,9 +148,9 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   };
 };
 
-/** Names the document's own phase in its front matter `phase` (the value's range, as it read when reported). */
+/** Names the document's own phase in its front matter `phase` (an input handoff's `from`: the phase before), at the value's range as it read when reported. */
 const replaceFrontMatterPhase: Fix = (svc, diag) => {
-  const d = diag.data as { old?: string; value?: string } | undefined;
+  const d = diag.data as { key?: string; old?: string; value?: string } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d?.value || d.old === undefined || !doc) return undefined;
   const { start, end } = diag.range;
@@ -159,7 +159,7 @@ const replaceFrontMatterPhase: Fix = (svc, diag) => {
   const quote = /^["']/.exec(d.old)?.[0];
   const text = quote ? `${quote}${d.value}${quote}` : /^[A-Za-z][\w./-]*$/.test(d.value) ? d.value : JSON.stringify(d.value);
   return {
-    title: `Name this document's phase: ${d.value}`,
+    title: d.key === 'from' ? `Name the phase the inputs come from: ${d.value}` : `Name this document's phase: ${d.value}`,
     codes: [diag.code],
     isPreferred: true,
     change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: text }] }], creates: [] },
