@@ -442,6 +442,9 @@ export function fixedHeading(heading: string): RegExp {
 }
 
 /** The pattern of a heading's text: its `{N}`s any digits, its blanks any blanks, the rest as it is. */
+/** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
+const PLACEHOLDER_RE = /\{N(?:[+-]\d+)?\}/;
+
 function headingSource(heading: string): string {
   return heading
     .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
@@ -449,9 +452,22 @@ function headingSource(heading: string): string {
     .join('');
 }
 
-/** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */
+/**
+ * Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title (or description). For a phase without a number
+ * (`sprint-beta`) they are dropped with the blank before them, as its heading drops them (`Sprint {N} Goals` is
+ * `Sprint Goals`, `before sprint {N+1}.` `before sprint.`); a title of nothing but them is kept as written.
+ */
 export function expandTitle(title: string, n: number | undefined): string {
-  if (n === undefined || !title.includes('{')) return title;
+  if (!title.includes('{')) return title;
+  if (n === undefined) {
+    if (!PLACEHOLDER_RE.test(title)) return title;
+    const parts = title.split(/\{N(?:[+-]\d+)?\}/);
+    const rest = parts
+      .map((part, i) => (i < parts.length - 1 ? part.trimEnd() : part))
+      .join('')
+      .trimStart();
+    return rest.trim() ? rest : title;
+  }
   return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
 }
 

@@ -191,6 +191,42 @@ function createText(phase: Phase, h: Handed): string {
   ].join(h.pair.out.eol); // a new file takes the line ending of the handoff it is written from
 }
 
+/**
+ * When a wrong source link is retargeted (an input handoff copied from another phase's folder), the words that
+ * named the phase it linked: the link's text naming that phase's folder or number (`[phase-1/06-OUTPUT_HANDOFF.md]`,
+ * `[Phase 1 output handoff]`), and the number the template writes right before it (`Output handoff of Phase 1: `),
+ * for those of phase N. Other words are the user's, left as they are.
+ */
+function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: Range; targetRange?: Range; resolved: string }, pair: HandoffPair): TextEdit[] {
+  const old = svc.model.phases.find((p) => p.folder === dirname(r.resolved));
+  const t = r.targetRange;
+  if (!old || old === pair.prev || !t || t.start.line !== r.range.start.line) return [];
+  const line = r.range.start.line;
+  const src = doc.lines[line] ?? '';
+  const open = r.range.start.character;
+  // An inline link written `[text](target)` (not `<target>`, nor a reference-style use).
+  if (src[open] !== '[' || src.slice(t.start.character - 2, t.start.character) !== '](') return [];
+  const edits: TextEdit[] = [];
+  const text = src.slice(open + 1, t.start.character - 2);
+  const oldName = basename(old.folder);
+  const newName = basename(pair.prev.folder);
+  let fixed = text
+    .split('/')
+    .map((seg) => (seg === oldName ? newName : seg))
+    .join('/');
+  if (old.number !== undefined && pair.prev.number !== undefined) {
+    const numbered = new RegExp(`(?<![\\p{L}\\p{N}])(Phase\\s*)${old.number}(?!\\d)`, 'giu');
+    fixed = fixed.replace(numbered, (_m, word: string) => `${word}${pair.prev.number}`);
+    const before = new RegExp(`(?<![\\p{L}\\p{N}])Phase[ \\t]*(${old.number}):[ \\t]*$`, 'iu').exec(src.slice(0, open));
+    if (before) {
+      const at = before.index + before[0].indexOf(before[1], 5);
+      edits.push({ range: range(line, at, line, at + before[1].length), newText: String(pair.prev.number) });
+    }
+  }
+  if (fixed !== text) edits.push({ range: range(line, open + 1, line, t.start.character - 2), newText: fixed });
+  return edits;
+}
+
 /** Insertions (and source retargets) that bring an existing input handoff up to date. */
 function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEdit[] {
   const { pair } = h;
@@ -225,7 +261,11 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
   const refs = source ? referencesIn(doc, source, folder, bases) : [];
   if (!refs.some((r) => refersTo(r, pair.outPath))) {
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
-    if (wrong.length) for (const r of wrong) replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
+    if (wrong.length)
+      for (const r of wrong) {
+        replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
+        replaces.push(...sourceWording(svc, doc, r, pair));
+      }
     else add(IN_SOURCE, [{ line: h.source }]);
   }
 

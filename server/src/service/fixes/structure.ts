@@ -148,9 +148,9 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   };
 };
 
-/** Names the document's own phase in its front matter `phase` (the value's range, as it read when reported). */
+/** Names the document's own phase in its front matter `phase` (an input handoff's `from`: the phase before), at the value's range as it read when reported. */
 const replaceFrontMatterPhase: Fix = (svc, diag) => {
-  const d = diag.data as { old?: string; value?: string } | undefined;
+  const d = diag.data as { key?: string; old?: string; value?: string } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d?.value || d.old === undefined || !doc) return undefined;
   const { start, end } = diag.range;
@@ -159,10 +159,28 @@ const replaceFrontMatterPhase: Fix = (svc, diag) => {
   const quote = /^["']/.exec(d.old)?.[0];
   const text = quote ? `${quote}${d.value}${quote}` : /^[A-Za-z][\w./-]*$/.test(d.value) ? d.value : JSON.stringify(d.value);
   return {
-    title: `Name this document's phase: ${d.value}`,
+    title: d.key === 'from' ? `Name the phase the inputs come from: ${d.value}` : `Name this document's phase: ${d.value}`,
     codes: [diag.code],
     isPreferred: true,
     change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: text }] }], creates: [] },
+  };
+};
+
+/**
+ * Renumbers the front matter `title` for the document's phase: the numbers in the value's range as it read when
+ * reported (from its first wrong number to its last), the rest of the value, its quotes and its style as they are.
+ */
+const replaceFrontMatterTitleNumbers: Fix = (svc, diag) => {
+  const d = diag.data as { old?: string; value?: string } | undefined;
+  const doc = svc.getDocument(diag.file);
+  if (d?.value === undefined || d.old === undefined || !doc) return undefined;
+  const { start, end } = diag.range;
+  if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
+  return {
+    title: `Number the front matter title for this phase: "${d.value}"`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: d.value }] }], creates: [] },
   };
 };
 
@@ -172,4 +190,5 @@ export const STRUCTURE_FIXES: Record<string, Fix> = {
   'create-document': createDocument,
   'create-folder': createFolder,
   'replace-heading-numbers': replaceHeadingNumbers,
+  'replace-front-matter-title-numbers': replaceFrontMatterTitleNumbers,
 };

@@ -26,6 +26,8 @@ export function specSection(
 ): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
+  if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -50,7 +52,8 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
   const spec = kind?.sections.find((s) => s.title === title);
   if (!spec) {
     const key = expandedTitleKey(title, n);
-    return doc.sections.filter((s) => s.key === key);
+    const bare = n === undefined ? numberlessKey(title) : key;
+    return doc.sections.filter((s) => s.key === key || s.key === bare);
   }
   const out: Section[] = doc.sections.filter(namedBy(spec, n));
   return out.length ? out : specLabels(doc, spec, n);
@@ -58,7 +61,9 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
 
 /** Whether a section (a heading or a label) is named by a section spec: its title, an alias, an alias with a note (`aliasNotes`). */
 function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
-  const keys = new Set([spec.title, ...(spec.aliases ?? [])].map((t) => expandedTitleKey(t, n)));
+  const titles = [spec.title, ...(spec.aliases ?? [])];
+  const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
+  if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
 }
@@ -70,7 +75,17 @@ function specLabels(doc: ParsedDocument, spec: SectionSpec, n: number | undefine
 }
 
 /**
- * `normalizeTitle(expandTitle(title, n))`, remembered per templated title and phase number
+ * The key of a templated title as written for a phase without a number: its `{N}`s dropped (`Sprint {N} Goals` is
+ * `Sprint Goals`, as `new` writes it). Such a phase's section is found by this key and by `expandedTitleKey`'s
+ * (`sprint # goals`: a number, or the `{N}` written as it is, in its place).
+ */
+export function numberlessKey(title: string): string {
+  return normalizeTitle(expandTitle(title, undefined));
+}
+
+/**
+ * `normalizeTitle(expandTitle(title, n))` (for a phase without a number, the title as written, its `{N}`s read as
+ * any number: see numberlessKey), remembered per templated title and phase number
  * (performance only: a layout has a few templated titles, a workspace many phases, and every
  * document of a phase asks for the same keys).
  */

@@ -5,8 +5,8 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import { expandedTitleKey, kindSections } from './doc-util';
-import { bodyStart, sectionByKey, sectionByTitle } from '../markdown';
+import { kindSections } from './doc-util';
+import { bodyStart, sectionByTitle } from '../markdown';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
@@ -220,7 +220,7 @@ export const deliverablesRule: Rule = {
       if (!bdoc) return;
       const wanted = kindSections(bdoc, brief!.spec, 'Deliverables').flatMap((s) => deliverablesOf(bdoc, s));
       if (!wanted.length) return;
-      const summary = sectionByKey(doc, expandedTitleKey('Phase {N} Summary', phase.number));
+      const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
       const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
       const missing = unaddressed(wanted, units);

@@ -7,15 +7,16 @@ import { basename, joinPath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, titleNumbers } from '../layout';
-import { specSection } from './doc-util';
+import { expandTitle, kindHeading, renumberTitle, titleNumbers } from '../layout';
+import { expandedTitleKey, specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { Range, range } from '../types';
 import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 import { misaddressedTitle } from './phase-handoff';
-import { OUTPUT_HANDOFF } from '../handoff';
+import { INPUT_HANDOFF, OUTPUT_HANDOFF, OUT_INPUTS, OUT_PREREQUISITES } from '../handoff';
+import type { Phase } from '../workspace';
 import { PLAN_SECTION, planPhases, planTables, workstreamsOf } from './phase-plan';
 
 const documents: Rule = {
@@ -71,6 +72,7 @@ const sections: Rule = {
     if (!spec) return;
     if (!doc.modelled) {
       if (phase) checkFrontMatterPhase(ctx);
+      checkFrontMatterTitle(ctx);
       return;
     }
     const n = phase?.number;
@@ -105,6 +107,7 @@ const sections: Rule = {
       // After a label, below the paragraph or list it is in, which a heading would split (`**Input**:` above `**Output**:`).
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
       found.push({ idx, title: sec.title, line: s.heading.line, at: s.heading.textRange });
+      if (n !== undefined && spec.kind) checkSectionNumbers(ctx, sec, s, n);
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${expandTitle(sec.description, n)}` : '.'}`);
       }
@@ -115,6 +118,7 @@ const sections: Rule = {
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
+    checkFrontMatterTitle(ctx);
     // The heading the layout declares, else the built-in kind's, which its template writes.
     const heading = kindHeading(spec);
     if (heading && n !== undefined) {
@@ -138,6 +142,35 @@ const sections: Rule = {
     }
   },
 };
+
+/** The output handoff's sections addressed to the next phase: handoff-mismatch reports their numbers (one problem, one report). */
+const HANDED_TO_NEXT = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_PREREQUISITES)]);
+
+/**
+ * heading-mismatch on a section whose title names the phase (`## Phase 2 Summary` of `Phase {N} Summary` in phase-3, as
+ * an output handoff copied from phase 2's folder keeps it; a custom layout's `Sprint {N} Goals`): its numbers, read as
+ * the title's are, must be this phase's. Quick fix: renumber them.
+ */
+function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: number): void {
+  if (isLabelSection(s) || s.heading.level < 2) return;
+  if (ctx.spec?.kind === OUTPUT_HANDOFF && HANDED_TO_NEXT.has(s.key)) return;
+  const title = [sec.title, ...(sec.aliases ?? [])].find((t) => t.includes('{N') && expandedTitleKey(t, n) === s.key);
+  if (!title) return;
+  const { textRange } = s.heading;
+  if (textRange.start.line !== textRange.end.line) return;
+  const src = (ctx.doc.lines[textRange.start.line] ?? '').slice(textRange.start.character, textRange.end.character);
+  if (!titleNumbers(title, n, src).some((x) => x.value !== x.want)) return;
+  ctx.report(
+    'heading-mismatch',
+    textRange,
+    `Section "${src}" names another phase than ${basename(ctx.phase!.folder)}: it should read "${renumberTitle(title, n, src)}".`,
+    {
+      fix: 'replace-heading-numbers',
+      heading: title,
+      number: n,
+    },
+  );
+}
 
 /**
  * The section of `doc` that stands for its kind's section `sec`, as this rule finds it: a heading or bold
@@ -238,27 +271,82 @@ function namedPhase(ctx: RuleContext, value: string): { number: number } | { id:
 
 /**
  * heading-mismatch on the front matter: its `phase` names another phase than the one the document is
- * in (by number, or by another phase's id or folder). A value that names no phase is left alone.
+ * in (by number, or by another phase's id or folder), or an input handoff's `from` another phase than the
+ * one before. A value that names no phase is left alone.
  */
 function checkFrontMatterPhase(ctx: RuleContext): void {
   const { doc, phase } = ctx;
   const fm = doc.frontMatter;
   if (!phase || !fm?.terminated || fm.errors.length || !fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
-  const raw = (fm.data as Record<string, unknown>).phase;
-  if (typeof raw !== 'number' && typeof raw !== 'string') return;
-  const value = String(raw).trim();
-  const own = value.toLowerCase();
-  if (own === phase.id.toLowerCase() || own === basename(phase.folder).toLowerCase()) return;
-  const named = namedPhase(ctx, value);
-  if (!named) return;
-  if ('number' in named ? phase.number === undefined || named.number === phase.number : named.id === phase.id) return;
-  const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, '/phase') : undefined;
+  const data = fm.data as Record<string, unknown>;
+  const wrong = (raw: unknown, want: Phase): string | undefined => {
+    if (typeof raw !== 'number' && typeof raw !== 'string') return undefined;
+    const value = String(raw).trim();
+    const own = value.toLowerCase();
+    if (own === want.id.toLowerCase() || own === basename(want.folder).toLowerCase()) return undefined;
+    const named = namedPhase(ctx, value);
+    if (!named) return undefined;
+    if ('number' in named ? want.number === undefined || named.number === want.number : named.id === want.id) return undefined;
+    return value;
+  };
+  const report = (key: string, value: string, message: string, want: string) => {
+    const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, `/${key}`) : undefined;
+    if (!r || r.start.line !== r.end.line) return;
+    ctx.report('heading-mismatch', r, message, {
+      fix: 'replace-front-matter-phase',
+      key,
+      old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
+      value: want,
+    });
+  };
+  const value = wrong(data.phase, phase);
+  if (value !== undefined)
+    report('phase', value, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${phase.id}.`, phase.id);
+  // An input handoff's `from`, the phase its inputs come from: the phase before (an input handoff copied from another
+  // phase's folder names the phase before that one).
+  const prev = phase.prev;
+  const from = ctx.spec?.kind === INPUT_HANDOFF && prev ? wrong(data.from, prev) : undefined;
+  if (from !== undefined)
+    report(
+      'from',
+      from,
+      `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${prev!.id}.`,
+      prev!.id,
+    );
+}
+
+/**
+ * heading-mismatch on the front matter `title` (`title: "Phase 2: Testing"` in phase-3, a phase folder copied
+ * from phase 2): its numbers read as the title heading's are (the kind's `heading`, `titleNumbers`), ranged
+ * from its first wrong number to its last, in the value as written (its quotes and style kept by the fix).
+ * A title written over several lines, or whose numbers are written otherwise than read (escapes), is left alone.
+ */
+function checkFrontMatterTitle(ctx: RuleContext): void {
+  const { doc, phase, spec } = ctx;
+  const n = phase?.number;
+  const heading = spec && kindHeading(spec);
+  const fm = doc.frontMatter;
+  if (!heading || n === undefined || !fm?.terminated || fm.errors.length || !fm.yaml) return;
+  if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
+  const title = (fm.data as Record<string, unknown>).title;
+  if (typeof title !== 'string' || !titleNumbers(heading, n, title).some((x) => x.value !== x.want)) return;
+  const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
   if (!r || r.start.line !== r.end.line) return;
-  ctx.report('heading-mismatch', r, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${phase.id}.`, {
-    fix: 'replace-front-matter-phase',
-    old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
-    value: phase.id,
-  });
+  const src = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const found = titleNumbers(heading, n, src);
+  const wrong = found.filter((x) => x.value !== x.want);
+  if (!wrong.length) return;
+  const from = wrong[0].start;
+  const to = wrong[wrong.length - 1].end;
+  let value = src.slice(from, to);
+  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + String(wrong[i].want) + value.slice(wrong[i].end - from);
+  const want = renumberTitle(heading, n, title);
+  ctx.report(
+    'heading-mismatch',
+    range(r.start.line, r.start.character + from, r.start.line, r.start.character + to),
+    `Front matter title "${title}" names another phase than ${basename(phase!.folder)}: it should read "${want}".`,
+    { fix: 'replace-front-matter-title-numbers', old: src.slice(from, to), value },
+  );
 }
 
 /**
