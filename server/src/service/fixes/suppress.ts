@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -47,6 +47,13 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
+  const top: TopLevel = { paragraphs: new Map(), tables: new Set() };
+  for (const t of tokens) {
+    if (t.level !== 0 || !t.map) continue;
+    if (t.type === 'paragraph_open') for (let l = t.map[0] + 1; l < t.map[1]; l++) top.paragraphs.set(l, t.map[0]);
+    else if (t.type === 'table_open') top.tables.add(t.map[0]);
+  }
+  topLevel.set(doc, top);
   const blocks = tokens
     .filter((t) => t.type !== 'html_block')
     .map(
@@ -60,6 +67,85 @@ function computeShape(doc: ParsedDocument): string {
     doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
   ];
   return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+}
+
+/**
+ * What `lineEdit` reads of a document's outline to know some trials' results without parsing the document
+ * again: the lines after the first of each paragraph outside any container (to its first line), and the
+ * first lines of the tables outside any container. Set by `computeShape`.
+ */
+interface TopLevel {
+  paragraphs: Map<number, number>;
+  tables: Set<number>;
+}
+
+const topLevel = new WeakMap<ParsedDocument, TopLevel>();
+
+/**
+ * Whether `aboveCuts` and `tableRowClean` answer trials without parsing the whole document (tests turn them
+ * off to compare with a parse of the whole document for each trial).
+ */
+export const blockShortcuts = { enabled: true };
+
+/** markdown-it ends a table past this many cells filled in for rows shorter than its header. */
+const MAX_AUTOCOMPLETED_CELLS = 0x10000;
+
+/**
+ * The table whose body row `line` is, when the number of its cells keeps it clear of markdown-it's limit on
+ * cells filled in (below which each row is read on its own, whatever the others hold).
+ */
+function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
+  let lo = 0;
+  let hi = doc.tables.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = doc.tables[mid];
+    if (t.endLine < line) lo = mid + 1;
+    else if (t.line > line) hi = mid - 1;
+    else {
+      const ok = line > t.line + 1 && t.rows.some((r) => r.line === line) && Math.max(t.header.length, 1) * (t.endLine - t.line + 2) <= MAX_AUTOCOMPLETED_CELLS;
+      return ok ? t : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a comment line written above `line` (the only one `prefixesFor` offers there) is known to change
+ * what the document reads as, without parsing it: above a body row of a table, the table would end there or
+ * hold one row more; above a line after the first of a paragraph outside any container, indented less than
+ * code (an HTML block, which the comment line is, interrupts a paragraph), the paragraph would be cut, its
+ * text shorter (when no line of it holds a `<`, so no comment in it hides the rest).
+ */
+function aboveCuts(doc: ParsedDocument, line: number): boolean {
+  if (!blockShortcuts.enabled) return false;
+  if (tableRowAt(doc, line)) return true;
+  shape(doc);
+  const first = topLevel.get(doc)?.paragraphs.get(line);
+  if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
+  for (let l = first; l <= line || (l < doc.lines.length && doc.lines[l].trim() !== ''); l++) if (doc.lines[l].includes('<')) return false;
+  return true;
+}
+
+/**
+ * For `disable-line` at the end of a body row of a table outside any container, its lines starting at the
+ * margin, whether `row` (the row with the comment) reads as the row did and holds the directive: each row
+ * of such a table is read on its own, after its header and delimiter row (below markdown-it's limit on cells
+ * filled in), and the text it ends with changes no row's reading but its own; so the header, delimiter and
+ * the row, as a document of their own, with the row and with `row`, tell it for the whole document.
+ * Undefined for any other line.
+ */
+function tableRowClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
+  const t = blockShortcuts.enabled ? tableRowAt(doc, line) : undefined;
+  shape(doc);
+  if (!t || !topLevel.get(doc)?.tables.has(t.line)) return undefined;
+  const margin = (s: string) => s !== '' && !/^[\s>]/.test(s);
+  const head = [doc.lines[t.line], doc.lines[t.line + 1]];
+  if (!head.every(margin) || !margin(doc.lines[line])) return undefined;
+  const mini = (r: string) => parseDocument(['', ...head, r].join('\n'));
+  const after = mini(row);
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === 3 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -145,13 +231,16 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
-  for (const c of above) {
+  // Above a table row or inside a paragraph: known to cut it, no parse needed.
+  for (const c of yaml || !aboveCuts(doc, line) ? above : []) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
     if (writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
   const e = { range: range(line, src.length, line, src.length), newText: tail };
-  if (src.trim() !== '' && writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
+  if (src.trim() === '') return undefined;
+  const row = yaml ? undefined : tableRowClean(doc, line, src + tail, code);
+  if ((row ?? writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) && silences(e)) return e;
   return undefined;
 }
 
@@ -189,6 +278,8 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   // line there may end a list that a comment line below it would join across the blank line (making the list
   // loose), so that the two together read as the document did, and the second alone not.
   if (yaml || src.trim() === '') return undefined;
+  // Nor where it is known to cut what it is written into.
+  if (aboveCuts(doc, line)) return undefined;
   return `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
 }
 

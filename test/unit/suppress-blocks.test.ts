@@ -1,0 +1,155 @@
+/**
+ * "Disable … for this line" on table rows and on the lines of multi-line paragraphs, many at once: the
+ * comment line above such a line is known to cut the table or paragraph (no parse), and the comment at a
+ * table row's end is tried on the header, delimiter row and that row alone (was: two parses of the whole
+ * document per problem; 1,000 table rows took about 26 s). The actions are those each problem gets on its
+ * own, computed by parsing the whole document: a differential fuzz test on random documents.
+ *
+ * FUZZ_RUNS sets the number of cases (default 100), FUZZ_SEED the seed (fast-check prints it on a failure).
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
+import * as markdown from '../../server/src/service/markdown';
+import { blockShortcuts } from '../../server/src/service/fixes/suppress';
+import { loud } from '../helpers/fuzz';
+import { ROOT } from '../helpers/workspace';
+
+const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
+const FILE = `${ROOT}/${BRIEF}`;
+const HEAD = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+
+/** Counts the documents parsed while `fn` runs. */
+async function parsesOf(fn: () => Promise<void> | void): Promise<number> {
+  const m = markdown as { parseDocument: typeof markdown.parseDocument };
+  const parse = m.parseDocument;
+  let n = 0;
+  m.parseDocument = (...args) => {
+    n++;
+    return parse(...args);
+  };
+  try {
+    await fn();
+  } finally {
+    m.parseDocument = parse;
+  }
+  return n;
+}
+
+function problemsOn(lines: number[], code = 'broken-link'): Diagnostic[] {
+  return lines.map((line) => ({ file: FILE, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
+}
+
+/**
+ * Each problem's actions, checked together and with the shortcuts, equal those it gets alone with every
+ * trial parsed whole (on an engine of its own: nothing shared).
+ */
+async function compare(text: string, problems: Diagnostic[], label: string): Promise<void> {
+  const svc = await loud({ [BRIEF]: text });
+  const alone = await loud({ [BRIEF]: text });
+  await checkTogether(svc, problems);
+  for (const d of problems) {
+    const expected = fullParse(() => suppressActions(alone, d));
+    assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${text}`);
+  }
+}
+
+/** `fn` with every trial parsed whole (as before the shortcuts). */
+function fullParse<T>(fn: () => T): T {
+  blockShortcuts.enabled = false;
+  try {
+    return fn();
+  } finally {
+    blockShortcuts.enabled = true;
+  }
+}
+
+const cell = fc.constantFrom('a', '[x](missing.md)', '`c|d`', 'e \\| f', '', ' ', '<!-- c -->', '<b>', '**b**', '---', '- x', '> q');
+const row = fc
+  .tuple(fc.array(cell, { minLength: 0, maxLength: 4 }), fc.constantFrom('| ', ''), fc.constantFrom(' |', '', ' | <!-- x -->'))
+  .map(([cells, open, close]) => open + cells.join(' | ') + close);
+const table = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.array(row, { maxLength: 6 }), fc.constantFrom('', '> ', '  ', '- '))
+  .map(([n, rows, prefix]) => {
+    const head = [`| ${Array.from({ length: n }, (_, i) => `h${i}`).join(' | ')} |`, `|${'---|'.repeat(n)}`, ...rows];
+    return head.map((l, i) => (prefix === '- ' && i > 0 ? '  ' : prefix) + l).join('\n');
+  });
+const paraLine = fc.constantFrom('text', 'more [a](gone.md)', '    indented', '===', '---', '- item', '2. two', 'a | b |', '|-|-|-|', '<span>', 'x <!-- c', 'd -->', '[r]: /url', '\ttab', '> q', '```');
+const paragraph = fc.array(paraLine, { minLength: 1, maxLength: 5 }).map((l) => l.join('\n'));
+const other = fc.constantFrom('- item one\n- item two\n  continued', '> quoted\nlazy', '```\ncode\n```', '## Heading', '<!-- phasegate-disable-next-line broken-link -->\nsilenced', '');
+const documentOf = fc
+  .tuple(fc.boolean(), fc.array(fc.tuple(fc.oneof(table, paragraph, other), fc.constantFrom('\n\n', '\n')), { minLength: 1, maxLength: 6 }))
+  .map(([head, parts]) => (head ? HEAD : '# Phase 1: Work\n\n') + parts.map(([p, sep]) => p + sep).join(''));
+
+describe('suppression directives: table rows and paragraph lines', function () {
+  this.timeout(120_000);
+
+  it('random documents of tables and paragraphs: every line action is the one a parse of the whole document per trial gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(documentOf, async (text) => {
+        const lines = text.split('\n').map((_, i) => i);
+        await compare(text, [...problemsOn(lines), ...problemsOn(lines.filter((l) => l % 4 === 1), 'empty-section')], 'random document');
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {
+    let text = HEAD + '| Artifact | Link |\n|---|---|\n';
+    const first = text.split('\n').length - 1;
+    for (let i = 0; i < 1000; i++) text += `| a${i} | [x](missing-${i}.md) |\n`;
+    text += '\n| Artifact | Link\n|---|---\n';
+    for (let i = 0; i < 1000; i++) text += `| b${i} | [x](missing-${i}.md)\n`;
+    const lines = [...Array.from({ length: 1000 }, (_, i) => first + i), ...Array.from({ length: 1000 }, (_, i) => first + 1003 + i)];
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const actions: ReturnType<typeof suppressActions>[] = [];
+    const before = markdown.parseDocument;
+    let whole = 0;
+    const parses = await parsesOf(async () => {
+      const m = markdown as { parseDocument: typeof markdown.parseDocument };
+      const counting = m.parseDocument;
+      m.parseDocument = (t) => {
+        if (t.length > 10_000) whole++;
+        return counting(t);
+      };
+      try {
+        await checkTogether(svc, problems);
+        for (const d of problems) actions.push(suppressActions(svc, d));
+      } finally {
+        m.parseDocument = counting;
+      }
+    });
+    assert.equal(markdown.parseDocument, before);
+    // The rows with a closing pipe: the comment at the end would be a cell of its own; without: it is in the last cell.
+    const titles = actions.map((a) => a.map((x) => x.title).join(', '));
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this file').length, 1000);
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this line, Disable broken-link for this file').length, 1000);
+    // Was: two parses of the whole document per problem (4,000); now the one for the file's directive.
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    assert.ok(parses <= 2 * problems.length + 4, `${parses} parses`);
+    // The same as each gets alone with whole parses.
+    for (const i of [0, 1, 999, 1000, 1001, 1999]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('lines of multi-line paragraphs: the comment line above is known to cut the paragraph, no parse for it', async () => {
+    let text = HEAD;
+    const lines: number[] = [];
+    let line = HEAD.split('\n').length - 1;
+    for (let i = 0; i < 300; i++, line += 4) {
+      lines.push(line + 1, line + 2);
+      text += `First [a](missing-${i}.md)\nthen [b](gone-${i}.md)\nand more.\n\n`;
+    }
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const parses = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) assert.equal(suppressActions(svc, d)[0].change.edits[0].edits[0].newText, ' <!-- phasegate-disable-line broken-link -->');
+    });
+    // One for the comment at each line's end (was: two each).
+    assert.ok(parses <= problems.length + 4, `${parses} parses`);
+    for (const i of [0, 1, 599]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+});
