@@ -47,11 +47,13 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
-  const top: TopLevel = { paragraphs: new Map(), tables: new Set() };
+  const top: TopLevel = { paragraphs: new Map(), ends: new Map(), tables: new Set() };
   for (const t of tokens) {
     if (t.level !== 0 || !t.map) continue;
-    if (t.type === 'paragraph_open') for (let l = t.map[0] + 1; l < t.map[1]; l++) top.paragraphs.set(l, t.map[0]);
-    else if (t.type === 'table_open') top.tables.add(t.map[0]);
+    if (t.type === 'paragraph_open') {
+      top.ends.set(t.map[0], t.map[1]);
+      for (let l = t.map[0] + 1; l < t.map[1]; l++) top.paragraphs.set(l, t.map[0]);
+    } else if (t.type === 'table_open') top.tables.add(t.map[0]);
   }
   topLevel.set(doc, top);
   const blocks = tokens
@@ -76,6 +78,8 @@ function computeShape(doc: ParsedDocument): string {
  */
 interface TopLevel {
   paragraphs: Map<number, number>;
+  /** The line after each such paragraph, by its first line. */
+  ends: Map<number, number>;
   tables: Set<number>;
 }
 
@@ -146,6 +150,44 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   const after = mini(row);
   const d = suppressionsOf(after)?.directives.find((x) => x.line === 3 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
   return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
+}
+
+/** Each parsed document's paragraphs' shapes as documents of their own, by first line (performance only). */
+const paragraphShapes = new WeakMap<ParsedDocument, Map<number, string>>();
+
+const blank = (s: string | undefined) => s !== undefined && /^[ \t]*$/.test(s);
+
+/**
+ * For `disable-line` at the end of a line after the first of a paragraph outside any container, with a
+ * blank line (or the front matter, or the start) above it and a blank line (or the end) below, whether
+ * `text` (the line with the comment) holds the directive and leaves the document reading as it did. The
+ * paragraph is read from a fresh start whatever comes before it (no container holds it, and the line above
+ * is blank), and what it reads as after the edit, when that is still one paragraph, ends at the blank line
+ * below; when not, it reads otherwise in the document too, from its first token that differs. So the
+ * paragraph as a document of its own, with the line and with `text`, tells it for the whole document.
+ * Undefined for any other line.
+ */
+function paragraphLineClean(doc: ParsedDocument, line: number, text: string, code: string): boolean | undefined {
+  if (!blockShortcuts.enabled || !doc.modelled) return undefined;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.paragraphs.get(line);
+  const end = first === undefined ? undefined : top?.ends.get(first);
+  if (first === undefined || end === undefined) return undefined;
+  if (first > bodyStart(doc) && !blank(doc.lines[first - 1])) return undefined;
+  if (end < doc.lines.length && !blank(doc.lines[end])) return undefined;
+  const own = doc.lines.slice(first, end);
+  // A blank line first: the paragraph's first line is never read as front matter.
+  const mini = (lines: string[]) => parseDocument(['', ...lines].join('\n'));
+  let shapes = paragraphShapes.get(doc);
+  if (!shapes) paragraphShapes.set(doc, (shapes = new Map()));
+  let before = shapes.get(first);
+  if (before === undefined) shapes.set(first, (before = shape(mini(own))));
+  const edit = own.slice();
+  edit[line - first] = text;
+  const after = mini(edit);
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === line - first + 1 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  return d !== undefined && shape(after) === before;
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -239,7 +281,7 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
   const e = { range: range(line, src.length, line, src.length), newText: tail };
   if (src.trim() === '') return undefined;
-  const row = yaml ? undefined : tableRowClean(doc, line, src + tail, code);
+  const row = yaml ? undefined : (tableRowClean(doc, line, src + tail, code) ?? paragraphLineClean(doc, line, src + tail, code));
   if ((row ?? writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) && silences(e)) return e;
   return undefined;
 }
