@@ -100,10 +100,27 @@ const paraLine = fc.constantFrom(
 );
 const paragraph = fc.array(paraLine, { minLength: 1, maxLength: 5 }).map((l) => l.join('\n'));
 const other = fc.constantFrom(
-  '- item one\n- item two\n  continued',
-  '> quoted\nlazy',
-  '```\ncode\n```',
-  '## Heading',
+  '- item one\n- item two\n  continued\n- item three',
+  '- item one\nlazy line\n- item two',
+  '1. first\n2. second\n   - nested\n   - nested two\n3. third',
+  '- [ ] open task\n- [x] done task',
+  '> quoted\n> text\nlazy line',
+  '> | a | b |\n> |---|---|\n> | c | d |',
+  '- x\n\n  | a | b |\n  |---|---|\n  | c | [d](gone.md) |',
+  '```\ncode\n<!-- not a comment -->\n```',
+  '~~~\nunclosed fence',
+  '<!-- open comment\nstill in it',
+  'Setext title\n============',
+  '## A heading',
+  '<div>\nhtml block\n</div>',
+  '    indented code\n    more code',
+  '- item\n\n  second paragraph of the item\n- next',
+  '- loose one\n\n- loose two\n\n  its paragraph\n- tight three',
+  '> - quoted item\n>   more\n> - second\n\n> another quote',
+  '- outer\n  - inner\n\n    inner paragraph\n  - inner two\n- outer two',
+  '+ plus item\n+ plus two\n\n* star item',
+  '* * *',
+  '---',
   '<!-- phasegate-disable-next-line broken-link -->\nsilenced',
   '',
 );
@@ -156,6 +173,15 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.ok(whole <= 2, `${whole} parses of the whole document`);
     // The same as each gets alone with whole parses.
     for (const i of [0, 1, 999, 1000, 1001, 1999]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('inside an HTML comment left open: the comment lines above lines are checked each alone, not together', async () => {
+    // Together, the first ends the comment and the second is in the <span> block that follows; alone, the second ends the comment and `text` is a paragraph.
+    const text = '# Phase 1: Work\n\n<!-- open comment\nstill in it\n\n<span>\ntext\n\n';
+    await compare(text, problemsOn([5, 6]), 'open comment');
+    const svc = await loud({ [BRIEF]: text });
+    await checkTogether(svc, problemsOn([5, 6]));
+    assert.equal(suppressActions(svc, problemsOn([6])[0])[0].change.edits[0].edits[0].newText, ' <!-- phasegate-disable-line broken-link -->');
   });
 
   it('lines of multi-line paragraphs: the comment line above is known to cut the paragraph, the one at the end is tried on the paragraph alone', async () => {

@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -47,13 +47,15 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
-  const top: TopLevel = { paragraphs: new Map(), ends: new Map(), tables: new Set() };
+  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set() };
   for (const t of tokens) {
-    if (t.level !== 0 || !t.map) continue;
-    if (t.type === 'paragraph_open') {
-      top.ends.set(t.map[0], t.map[1]);
-      for (let l = t.map[0] + 1; l < t.map[1]; l++) top.paragraphs.set(l, t.map[0]);
-    } else if (t.type === 'table_open') top.tables.add(t.map[0]);
+    if (t.type === 'html_block' && t.map) for (let l = t.map[0] + 1; l < t.map[1]; l++) top.html.add(l);
+    if (t.level !== 0 || !t.map || t.nesting < 0) continue;
+    const [a, b] = t.map;
+    for (let l = a; l < b; l++) top.blocks.set(l, a);
+    top.blocks.set(-1 - a, b);
+    if (t.type === 'paragraph_open') for (let l = a + 1; l < b; l++) top.paragraphs.set(l, a);
+    else if (t.type === 'table_open') top.tables.add(a);
   }
   topLevel.set(doc, top);
   const blocks = tokens
@@ -78,8 +80,13 @@ function computeShape(doc: ParsedDocument): string {
  */
 interface TopLevel {
   paragraphs: Map<number, number>;
-  /** The line after each such paragraph, by its first line. */
-  ends: Map<number, number>;
+  /**
+   * The first line of the block outside any container (a paragraph, list, block quote, table, …) each line
+   * is in; and, at `-1 - first`, the line after that block.
+   */
+  blocks: Map<number, number>;
+  /** The lines after the first of each HTML block (at any depth). */
+  html: Set<number>;
   tables: Set<number>;
 }
 
@@ -152,42 +159,58 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
 }
 
-/** Each parsed document's paragraphs' shapes as documents of their own, by first line (performance only). */
-const paragraphShapes = new WeakMap<ParsedDocument, Map<number, string>>();
+/** Each parsed document's blocks' shapes as documents of their own, by first line (performance only). */
+const blockShapes = new WeakMap<ParsedDocument, Map<number, string>>();
 
 const blank = (s: string | undefined) => s !== undefined && /^[ \t]*$/.test(s);
 
+/** The lines of a block written as a document of its own: after a line of text and a blank line (never read as front matter). */
+const OWN_START = ['x', ''];
+
 /**
- * For `disable-line` at the end of a line after the first of a paragraph outside any container, with a
- * blank line (or the front matter, or the start) above it and a blank line (or the end) below, whether
- * `text` (the line with the comment) holds the directive and leaves the document reading as it did. The
- * paragraph is read from a fresh start whatever comes before it (no container holds it, and the line above
- * is blank), and what it reads as after the edit, when that is still one paragraph, ends at the blank line
- * below; when not, it reads otherwise in the document too, from its first token that differs. So the
- * paragraph as a document of its own, with the line and with `text`, tells it for the whole document.
- * Undefined for any other line.
+ * For a trial edit inside one block outside any container (a paragraph, a list, a block quote, a table…)
+ * with a blank line (or the front matter, or the start) above it and a blank line (or the end) below it,
+ * whether the block with `edit` applied (its lines given to `edit`, which returns them edited) holds a
+ * directive of `kind` naming `code` on `at` (a line of the document, in the edited block) and reads as the
+ * block did. Such a block is read from a fresh start whatever comes before it (the line above is blank and
+ * nothing holds the block; the edit leaves its first line's start as it was), and when it reads as it did
+ * after the edit it ends as it did, so the rest of the document reads as it did; when it does not, the
+ * document reads otherwise from the block's first token that differs. So the block as a document of its
+ * own, with and without the edit, tells it for the whole document. Undefined for a line in no such block.
  */
-function paragraphLineClean(doc: ParsedDocument, line: number, text: string, code: string): boolean | undefined {
-  if (!blockShortcuts.enabled || !doc.modelled) return undefined;
+function blockClean(
+  doc: ParsedDocument,
+  line: number,
+  edit: (lines: string[]) => string[],
+  at: number,
+  kind: DirectiveKind,
+  code: string,
+): boolean | undefined {
+  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
+  if (!blockShortcuts.enabled || !doc.modelled || doc.text.length + code.length + 100 > MAX_PARSE_BYTES) return undefined;
   shape(doc);
   const top = topLevel.get(doc);
-  const first = top?.paragraphs.get(line);
-  const end = first === undefined ? undefined : top?.ends.get(first);
+  const first = top?.blocks.get(line);
+  const end = first === undefined ? undefined : top?.blocks.get(-1 - first);
   if (first === undefined || end === undefined) return undefined;
   if (first > bodyStart(doc) && !blank(doc.lines[first - 1])) return undefined;
-  if (end < doc.lines.length && !blank(doc.lines[end])) return undefined;
+  if (end < doc.lines.length && !blank(doc.lines[end]) && !blank(doc.lines[end - 1])) return undefined;
   const own = doc.lines.slice(first, end);
-  // A blank line first: the paragraph's first line is never read as front matter.
-  const mini = (lines: string[]) => parseDocument(['', ...lines].join('\n'));
-  let shapes = paragraphShapes.get(doc);
-  if (!shapes) paragraphShapes.set(doc, (shapes = new Map()));
+  const mini = (lines: string[]) => parseDocument([...OWN_START, ...lines].join('\n'));
+  let shapes = blockShapes.get(doc);
+  if (!shapes) blockShapes.set(doc, (shapes = new Map()));
   let before = shapes.get(first);
   if (before === undefined) shapes.set(first, (before = shape(mini(own))));
-  const edit = own.slice();
-  edit[line - first] = text;
-  const after = mini(edit);
-  const d = suppressionsOf(after)?.directives.find((x) => x.line === line - first + 1 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  const after = mini(edit(own.slice()));
+  const where = at - first + OWN_START.length;
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && shape(after) === before;
+}
+
+/** The first line of the block outside any container that `line` is in, if any. */
+function blockStart(doc: ParsedDocument, line: number): number | undefined {
+  shape(doc);
+  return topLevel.get(doc)?.blocks.get(line);
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -276,12 +299,31 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   // Above a table row or inside a paragraph: known to cut it, no parse needed.
   for (const c of yaml || !aboveCuts(doc, line) ? above : []) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
-    if (writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c) && silences(e)) return e;
+    // Inside a block (not above its first line, where the comment line may join what is above): the block alone.
+    const start = yaml ? undefined : blockStart(doc, line);
+    const local =
+      start !== undefined && start < line && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
+        ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
+        : undefined;
+    if ((local ?? writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c)) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
   const e = { range: range(line, src.length, line, src.length), newText: tail };
   if (src.trim() === '') return undefined;
-  const row = yaml ? undefined : (tableRowClean(doc, line, src + tail, code) ?? paragraphLineClean(doc, line, src + tail, code));
+  const row = yaml
+    ? undefined
+    : (tableRowClean(doc, line, src + tail, code) ??
+      blockClean(
+        doc,
+        line,
+        (own) => {
+          own[line - (blockStart(doc, line) ?? 0)] = src + tail;
+          return own;
+        },
+        line,
+        'disable-line',
+        code,
+      ));
   if ((row ?? writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) && silences(e)) return e;
   return undefined;
 }
@@ -322,6 +364,11 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   if (yaml || src.trim() === '') return undefined;
   // Nor where it is known to cut what it is written into.
   if (aboveCuts(doc, line)) return undefined;
+  // Nor inside an HTML block: there a comment line's `-->` may end a comment the block is (`<!--` above, left
+  // open), and another comment line below it, starting an HTML block of its own, join the lines below
+  // to it again, so that the two together read as the document did, and the first alone not.
+  shape(doc);
+  if (topLevel.get(doc)?.html.has(line)) return undefined;
   return `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
 }
 
