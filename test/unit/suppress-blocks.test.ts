@@ -124,9 +124,32 @@ const other = fc.constantFrom(
   '<!-- phasegate-disable-next-line broken-link -->\nsilenced',
   '',
 );
+const yamlLine = fc.constantFrom(
+  'phase: 1',
+  'status: in-progress',
+  'title: "a # b"',
+  'tags: [a, b]',
+  'notes: |',
+  '  block # text',
+  '  more',
+  '# a comment',
+  'key: value # comment',
+  'list:',
+  '  - one',
+  '  - two',
+  "quote: 'x'",
+  'bad: [',
+  '',
+  'status: done # phasegate-disable-line front-matter-schema',
+  '---',
+);
+const frontMatter = fc.array(yamlLine, { maxLength: 6 }).map((l) => `---\n${l.join('\n')}${l.length ? '\n' : ''}---\n\n# Phase 1: Work\n\n`);
 const documentOf = fc
-  .tuple(fc.boolean(), fc.array(fc.tuple(fc.oneof(table, paragraph, other), fc.constantFrom('\n\n', '\n')), { minLength: 1, maxLength: 6 }))
-  .map(([head, parts]) => (head ? HEAD : '# Phase 1: Work\n\n') + parts.map(([p, sep]) => p + sep).join(''));
+  .tuple(
+    fc.oneof(fc.constant(false), fc.constant(true), frontMatter),
+    fc.array(fc.tuple(fc.oneof(table, paragraph, other), fc.constantFrom('\n\n', '\n')), { minLength: 1, maxLength: 6 }),
+  )
+  .map(([head, parts]) => (head === true ? HEAD : head === false ? '# Phase 1: Work\n\n' : head) + parts.map(([p, sep]) => p + sep).join(''));
 
 describe('suppression directives: table rows and paragraph lines', function () {
   this.timeout(120_000);
@@ -173,6 +196,25 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.ok(whole <= 2, `${whole} parses of the whole document`);
     // The same as each gets alone with whole parses.
     for (const i of [0, 1, 999, 1000, 1001, 1999]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('front matter lines: the YAML comments are tried on the front matter alone, not on the whole document', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `key${i}: value ${i}`);
+    const text = `---\n${keys.join('\n')}\nnotes: |\n  block # text\n---\n\n# Phase 1: Work\n\n` + 'A long body paragraph.\n\n'.repeat(2000);
+    const lines = [...keys.map((_, i) => i + 1), 22];
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines, 'front-matter-schema');
+    const edits: string[] = [];
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) edits.push(suppressActions(svc, d)[0].change.edits[0].edits[0].newText);
+    }, 10_000);
+    // Was: one or two parses of the whole document per problem.
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    assert.equal(edits[0], '# phasegate-disable-next-line front-matter-schema\n');
+    // In a block scalar a `#` is text: its line gets the file's directive only.
+    assert.equal(edits[20], '<!-- phasegate-disable-file front-matter-schema -->\n');
+    for (const i of [0, 19, 20]) await compare(text, [problems[i]], `problem ${i}`);
   });
 
   it('inside an HTML comment left open: the comment lines above lines are checked each alone, not together', async () => {

@@ -207,6 +207,25 @@ function blockClean(
   return d !== undefined && shape(after) === before;
 }
 
+/**
+ * For a trial edit inside closed front matter that writes no fence (a YAML comment line above `line`, or a
+ * comment at its end), whether the front matter (its lines given to `edit`, from the opening fence to the
+ * closing one, which returns them edited) holds a directive of `kind` naming `code` on `line` and reads as
+ * it did: its closing fence is the same line (one more after a line added), so the Markdown below is the
+ * same text, read the same (its line numbers are no part of what it reads as). So the front matter as a
+ * document of its own tells it for the whole document. Undefined outside such front matter.
+ */
+function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: string[]) => string[], kind: DirectiveKind, code: string): boolean | undefined {
+  const fm = doc.frontMatter;
+  if (!blockShortcuts.enabled || !fm?.terminated || fm.startLine !== 0 || line <= 0 || line >= fm.endLine) return undefined;
+  const lines = edit(doc.lines.slice(0, fm.endLine + 1));
+  const after = parseDocument(lines.join('\n'));
+  const f = after.frontMatter;
+  if (!f?.terminated || f.endLine !== lines.length - 1) return undefined;
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
+  return d !== undefined && JSON.stringify([f.data ?? null, f.errors.length]) === JSON.stringify([fm.data ?? null, fm.errors.length]);
+}
+
 /** The first line of the block outside any container that `line` is in, if any. */
 function blockStart(doc: ParsedDocument, line: number): number | undefined {
   shape(doc);
@@ -300,9 +319,11 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   for (const c of yaml || !aboveCuts(doc, line) ? above : []) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
     // Inside a block (not above its first line, where the comment line may join what is above): the block alone.
+    // In front matter: the front matter alone.
     const start = yaml ? undefined : blockStart(doc, line);
-    const local =
-      start !== undefined && start < line && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
+    const local = yaml
+      ? frontMatterClean(doc, line, (fm) => (fm.splice(line, 0, c), fm), 'disable-next-line', code)
+      : start !== undefined && start < line && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
         ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
         : undefined;
     if ((local ?? writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c)) && silences(e)) return e;
@@ -311,7 +332,7 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const e = { range: range(line, src.length, line, src.length), newText: tail };
   if (src.trim() === '') return undefined;
   const row = yaml
-    ? undefined
+    ? frontMatterClean(doc, line, (fm) => ((fm[line] = src + tail), fm), 'disable-line', code)
     : (tableRowClean(doc, line, src + tail, code) ??
       blockClean(
         doc,
