@@ -406,8 +406,10 @@ interface Above {
  * together: when the document reads as it did and each is a directive that names its rule, each written
  * alone does too, and it is remembered as clean. A comment line cuts what it is written into (a paragraph,
  * a list, a quote, a table) or joins the list item above it, and another cannot mend either, but for a cut
- * just above the item a comment line joins across a blank line (`firstAbove` leaves comment lines above
- * blank lines out; test/unit/suppress-many.test.ts tries random documents). When not, the lines are
+ * just above the item a comment line joins across a blank line, and for a comment left open in an HTML
+ * block, which a comment line's `-->` ends (`firstAbove` leaves comment lines above blank lines and inside
+ * HTML blocks out; test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
+ * known to cut what they are written into (`aboveCuts`) are left out too. When not, the lines are
  * halved and each half checked again, while that pays (a parse clears two lines or more, after the first few);
  * those left are checked one by one, as before. `pause` runs before each parse (the server yields there).
  */
