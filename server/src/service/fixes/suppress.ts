@@ -103,7 +103,8 @@ const MAX_AUTOCOMPLETED_CELLS = 0x10000;
 
 /**
  * The table whose body row `line` is, when the number of its cells keeps it clear of markdown-it's limit on
- * cells filled in (below which each row is read on its own, whatever the others hold).
+ * cells filled in (below which each row is read on its own, whatever the others hold). A table's body rows
+ * are its lines after the delimiter row, one a line.
  */
 function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
   let lo = 0;
@@ -114,7 +115,8 @@ function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
     if (t.endLine < line) lo = mid + 1;
     else if (t.line > line) hi = mid - 1;
     else {
-      const ok = line > t.line + 1 && t.rows.some((r) => r.line === line) && Math.max(t.header.length, 1) * (t.endLine - t.line + 2) <= MAX_AUTOCOMPLETED_CELLS;
+      const ok =
+        line > t.line + 1 && t.rows[line - t.line - 2]?.line === line && Math.max(t.header.length, 1) * (t.endLine - t.line + 2) <= MAX_AUTOCOMPLETED_CELLS;
       return ok ? t : undefined;
     }
   }
@@ -134,9 +136,19 @@ function aboveCuts(doc: ParsedDocument, line: number): boolean {
   shape(doc);
   const first = topLevel.get(doc)?.paragraphs.get(line);
   if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
-  for (let l = first; l <= line || (l < doc.lines.length && doc.lines[l].trim() !== ''); l++) if (doc.lines[l].includes('<')) return false;
-  return true;
+  let angled = angledParagraphs.get(doc);
+  if (!angled) angledParagraphs.set(doc, (angled = new Map()));
+  let has = angled.get(first);
+  if (has === undefined) {
+    const end = topLevel.get(doc)?.blocks.get(-1 - first) ?? doc.lines.length;
+    has = doc.lines.slice(first, end).some((l) => l.includes('<'));
+    angled.set(first, has);
+  }
+  return !has;
 }
+
+/** Per parsed document, whether each paragraph outside any container (by first line) holds a `<` (performance only). */
+const angledParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
 
 /**
  * For `disable-line` at the end of a body row of a table outside any container, its lines starting at the
