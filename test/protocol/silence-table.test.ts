@@ -7,7 +7,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodeAction, CodeActionRequest, DocumentDiagnosticReport, DocumentDiagnosticRequest } from 'vscode-languageserver-protocol/node';
+import {
+  CancellationTokenSource,
+  CodeAction,
+  CodeActionRequest,
+  DocumentDiagnosticReport,
+  DocumentDiagnosticRequest,
+  HoverRequest,
+  LSPErrorCodes,
+} from 'vscode-languageserver-protocol/node';
 import { buildServer, stopOnFixture, TestClient } from './client';
 
 const ROWS = 1000;
@@ -60,5 +68,33 @@ describe('language server: silencing the problems of a long table in a selection
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this file').length, 1);
     // Two parses of the whole document per row took about 15 s here.
     assert.ok(elapsed < 6_000, `${elapsed} ms`);
+  });
+
+  it('over a table of many more rows, answers other requests meanwhile and stops when cancelled', async () => {
+    assert.ok(c);
+    const rows = 9000;
+    let text = '# Phase 1: Work\n\n| Artifact | Link |\n|---|---|\n';
+    for (let i = 0; i < rows; i++) text += `| a${i} | [report](missing-${i}.md)\n`;
+    const rel = 'phase-1/02-EXECUTION_PLAN.md';
+    fs.writeFileSync(path.join(root, rel), text);
+    const doc = await c.open(rel);
+    await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: doc.uri } });
+    const cts = new CancellationTokenSource();
+    const order: string[] = [];
+    const actions = c.conn
+      .sendRequest(
+        CodeActionRequest.type,
+        { textDocument: { uri: doc.uri }, range: { start: { line: 0, character: 0 }, end: { line: rows + 4, character: 0 } }, context: { diagnostics: [] } },
+        cts.token,
+      )
+      .then(
+        (r) => order.push(`actions: ${r?.length}`),
+        (e: { code?: number }) => order.push(`actions: error ${e.code}`),
+      );
+    await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: doc.uri }, position: { line: 0, character: 3 } });
+    order.push('hover');
+    cts.cancel();
+    await actions;
+    assert.deepEqual(order, ['hover', `actions: error ${LSPErrorCodes.RequestCancelled}`]);
   });
 });
