@@ -217,6 +217,27 @@ describe('suppression directives: table rows and paragraph lines', function () {
     for (const i of [0, 19, 20]) await compare(text, [problems[i]], `problem ${i}`);
   });
 
+  it('blocks next to each other and blank lines between blocks: tried on those blocks alone', async () => {
+    // A paragraph leading into a list (no blank line between), a list item's continuation line, the blank line after.
+    let text = HEAD;
+    const lines: number[] = [];
+    let line = HEAD.split('\n').length - 1;
+    for (let i = 0; i < 300; i++, line += 4) {
+      lines.push(line + 2, line + 3);
+      text += `Items:\n- see [a](missing-${i}.md)\n  and [b](gone-${i}.md)\n\n`;
+    }
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) suppressActions(svc, d);
+    }, 5_000);
+    // The few tries of checking the comment lines above together (which cut the items: 16 at most), then none per
+    // problem (was: one or two parses of the whole document per problem).
+    assert.ok(whole <= 20, `${whole} parses of the whole document`);
+    for (const i of [0, 1, 598, 599]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
   it('inside an HTML comment left open: the comment lines above lines are checked each alone, not together', async () => {
     // Together, the first ends the comment and the second is in the <span> block that follows; alone, the second ends the comment and `text` is a paragraph.
     const text = '# Phase 1: Work\n\n<!-- open comment\nstill in it\n\n<span>\ntext\n\n';

@@ -171,8 +171,8 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
 }
 
-/** Each parsed document's blocks' shapes as documents of their own, by first line (performance only). */
-const blockShapes = new WeakMap<ParsedDocument, Map<number, string>>();
+/** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
+const blockShapes = new WeakMap<ParsedDocument, Map<string, string>>();
 
 const blank = (s: string | undefined) => s !== undefined && /^[ \t]*$/.test(s);
 
@@ -181,7 +181,8 @@ const OWN_START = ['x', ''];
 
 /**
  * For a trial edit inside one block outside any container (a paragraph, a list, a block quote, a table…)
- * with a blank line (or the front matter, or the start) above it and a blank line (or the end) below it,
+ * or a run of them (`windowOf`), with a blank line (or the front matter, or the start) above it and a blank
+ * line (or the end) below it,
  * whether the block with `edit` applied (its lines given to `edit`, which returns them edited) holds a
  * directive of `kind` naming `code` on `at` (a line of the document, in the edited block) and reads as the
  * block did. Such a block is read from a fresh start whatever comes before it (the line above is blank and
@@ -200,19 +201,15 @@ function blockClean(
 ): boolean | undefined {
   // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
   if (!blockShortcuts.enabled || !doc.modelled || doc.text.length + code.length + 100 > MAX_PARSE_BYTES) return undefined;
-  shape(doc);
-  const top = topLevel.get(doc);
-  const first = top?.blocks.get(line);
-  const end = first === undefined ? undefined : top?.blocks.get(-1 - first);
-  if (first === undefined || end === undefined) return undefined;
-  if (first > bodyStart(doc) && !blank(doc.lines[first - 1])) return undefined;
-  if (end < doc.lines.length && !blank(doc.lines[end]) && !blank(doc.lines[end - 1])) return undefined;
+  const w = windowOf(doc, line);
+  if (!w) return undefined;
+  const [first, end] = w;
   const own = doc.lines.slice(first, end);
   const mini = (lines: string[]) => parseDocument([...OWN_START, ...lines].join('\n'));
   let shapes = blockShapes.get(doc);
   if (!shapes) blockShapes.set(doc, (shapes = new Map()));
-  let before = shapes.get(first);
-  if (before === undefined) shapes.set(first, (before = shape(mini(own))));
+  let before = shapes.get(`${first}:${end}`);
+  if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
   const after = mini(edit(own.slice()));
   const where = at - first + OWN_START.length;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
@@ -238,10 +235,54 @@ function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: strin
   return d !== undefined && JSON.stringify([f.data ?? null, f.errors.length]) === JSON.stringify([fm.data ?? null, fm.errors.length]);
 }
 
-/** The first line of the block outside any container that `line` is in, if any. */
+/** The first line of the lines `blockClean` reads for a trial on `line`, if any. */
 function blockStart(doc: ParsedDocument, line: number): number | undefined {
+  return windowOf(doc, line)?.[0];
+}
+
+/** Each parsed document's runs of blocks (`windowOf`), by the first line of each block in them (performance only). */
+const runs = new WeakMap<ParsedDocument, Map<number, [number, number] | null>>();
+
+/**
+ * The lines `blockClean` reads for a trial on `line`: the blocks outside any container next to each other
+ * (no blank line between them: a paragraph and the list it leads into, a heading and its text) around the
+ * block `line` is in, with a blank line (or the front matter, or the start) above the first and a blank
+ * line (or the end) below the last; for a blank line between two blocks, those of both. Undefined where
+ * there are none such (a line no block holds, a link reference definition, which makes no block).
+ */
+function windowOf(doc: ParsedDocument, line: number): [number, number] | undefined {
   shape(doc);
-  return topLevel.get(doc)?.blocks.get(line);
+  const top = topLevel.get(doc);
+  if (!top) return undefined;
+  let byStart = runs.get(doc);
+  if (!byStart) runs.set(doc, (byStart = new Map()));
+  const known = byStart;
+  const run = (l: number): [number, number] | undefined => {
+    const s = top.blocks.get(l);
+    if (s === undefined) return undefined;
+    let r = known.get(s);
+    if (r === undefined) {
+      r = null;
+      let a = s;
+      let b = top.blocks.get(-1 - s);
+      while (a > bodyStart(doc) && !blank(doc.lines[a - 1])) {
+        const p = top.blocks.get(a - 1);
+        if (p === undefined) break;
+        a = p;
+      }
+      while (b !== undefined && b < doc.lines.length && !blank(doc.lines[b]) && !blank(doc.lines[b - 1]))
+        b = top.blocks.get(b) === b ? top.blocks.get(-1 - b) : undefined;
+      if (b !== undefined && (a <= bodyStart(doc) || blank(doc.lines[a - 1]))) r = [a, b];
+      known.set(s, r);
+    }
+    return r ?? undefined;
+  };
+  if (top.blocks.has(line)) return run(line);
+  // A blank line between two blocks: both, and what is next to them.
+  if (!blank(doc.lines[line])) return undefined;
+  const above = run(line - 1);
+  const below = run(line + 1);
+  return above && below ? [above[0], below[1]] : undefined;
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -330,12 +371,12 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   // Above a table row or inside a paragraph: known to cut it, no parse needed.
   for (const c of yaml || !aboveCuts(doc, line) ? above : []) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
-    // Inside a block (not above its first line, where the comment line may join what is above): the block alone.
+    // Inside a block, or above its first line at the margin (indented, it may join a list above the blank line): the block alone.
     // In front matter: the front matter alone.
     const start = yaml ? undefined : blockStart(doc, line);
     const local = yaml
       ? frontMatterClean(doc, line, (fm) => (fm.splice(line, 0, c), fm), 'disable-next-line', code)
-      : start !== undefined && start < line && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
+      : start !== undefined && (start < line || /^[<>]/.test(c)) && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
         ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
         : undefined;
     if ((local ?? writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c)) && silences(e)) return e;
