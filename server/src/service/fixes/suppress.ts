@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { ParsedDocument, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -47,6 +47,17 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
+  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set() };
+  for (const t of tokens) {
+    if (t.type === 'html_block' && t.map) for (let l = t.map[0] + 1; l < t.map[1]; l++) top.html.add(l);
+    if (t.level !== 0 || !t.map || t.nesting < 0) continue;
+    const [a, b] = t.map;
+    for (let l = a; l < b; l++) top.blocks.set(l, a);
+    top.blocks.set(-1 - a, b);
+    if (t.type === 'paragraph_open') for (let l = a + 1; l < b; l++) top.paragraphs.set(l, a);
+    else if (t.type === 'table_open') top.tables.add(a);
+  }
+  topLevel.set(doc, top);
   const blocks = tokens
     .filter((t) => t.type !== 'html_block')
     .map(
@@ -60,6 +71,218 @@ function computeShape(doc: ParsedDocument): string {
     doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
   ];
   return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+}
+
+/**
+ * What `lineEdit` reads of a document's outline to know some trials' results without parsing the document
+ * again: the lines after the first of each paragraph outside any container (to its first line), and the
+ * first lines of the tables outside any container. Set by `computeShape`.
+ */
+interface TopLevel {
+  paragraphs: Map<number, number>;
+  /**
+   * The first line of the block outside any container (a paragraph, list, block quote, table, …) each line
+   * is in; and, at `-1 - first`, the line after that block.
+   */
+  blocks: Map<number, number>;
+  /** The lines after the first of each HTML block (at any depth). */
+  html: Set<number>;
+  tables: Set<number>;
+}
+
+const topLevel = new WeakMap<ParsedDocument, TopLevel>();
+
+/**
+ * Whether `aboveCuts` and `tableRowClean` answer trials without parsing the whole document (tests turn them
+ * off to compare with a parse of the whole document for each trial).
+ */
+export const blockShortcuts = { enabled: true };
+
+/** markdown-it ends a table past this many cells filled in for rows shorter than its header. */
+const MAX_AUTOCOMPLETED_CELLS = 0x10000;
+
+/**
+ * The table whose body row `line` is, when the number of its cells keeps it clear of markdown-it's limit on
+ * cells filled in (below which each row is read on its own, whatever the others hold). A table's body rows
+ * are its lines after the delimiter row, one a line.
+ */
+function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
+  let lo = 0;
+  let hi = doc.tables.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = doc.tables[mid];
+    if (t.endLine < line) lo = mid + 1;
+    else if (t.line > line) hi = mid - 1;
+    else {
+      const ok =
+        line > t.line + 1 && t.rows[line - t.line - 2]?.line === line && Math.max(t.header.length, 1) * (t.endLine - t.line + 2) <= MAX_AUTOCOMPLETED_CELLS;
+      return ok ? t : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a comment line written above `line` (the only one `prefixesFor` offers there) is known to change
+ * what the document reads as, without parsing it: above a body row of a table, the table would end there or
+ * hold one row more; above a line after the first of a paragraph outside any container, indented less than
+ * code (an HTML block, which the comment line is, interrupts a paragraph), the paragraph would be cut, its
+ * text shorter (when no line of it holds a `<`, so no comment in it hides the rest).
+ */
+function aboveCuts(doc: ParsedDocument, line: number): boolean {
+  if (!blockShortcuts.enabled) return false;
+  if (tableRowAt(doc, line)) return true;
+  shape(doc);
+  const first = topLevel.get(doc)?.paragraphs.get(line);
+  if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
+  let angled = angledParagraphs.get(doc);
+  if (!angled) angledParagraphs.set(doc, (angled = new Map()));
+  let has = angled.get(first);
+  if (has === undefined) {
+    const end = topLevel.get(doc)?.blocks.get(-1 - first) ?? doc.lines.length;
+    has = doc.lines.slice(first, end).some((l) => l.includes('<'));
+    angled.set(first, has);
+  }
+  return !has;
+}
+
+/** Per parsed document, whether each paragraph outside any container (by first line) holds a `<` (performance only). */
+const angledParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
+
+/**
+ * For `disable-line` at the end of a body row of a table outside any container, its lines starting at the
+ * margin, whether `row` (the row with the comment) reads as the row did and holds the directive: each row
+ * of such a table is read on its own, after its header and delimiter row (below markdown-it's limit on cells
+ * filled in), and the text it ends with changes no row's reading but its own; so the header, delimiter and
+ * the row, as a document of their own, with the row and with `row`, tell it for the whole document.
+ * Undefined for any other line.
+ */
+function tableRowClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
+  const t = blockShortcuts.enabled ? tableRowAt(doc, line) : undefined;
+  shape(doc);
+  if (!t || !topLevel.get(doc)?.tables.has(t.line)) return undefined;
+  const margin = (s: string) => s !== '' && !/^[\s>]/.test(s);
+  const head = [doc.lines[t.line], doc.lines[t.line + 1]];
+  if (!head.every(margin) || !margin(doc.lines[line])) return undefined;
+  const mini = (r: string) => parseDocument(['', ...head, r].join('\n'));
+  const after = mini(row);
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === 3 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
+}
+
+/** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
+const blockShapes = new WeakMap<ParsedDocument, Map<string, string>>();
+
+const blank = (s: string | undefined) => s !== undefined && /^[ \t]*$/.test(s);
+
+/** The lines of a block written as a document of its own: after a line of text and a blank line (never read as front matter). */
+const OWN_START = ['x', ''];
+
+/**
+ * For a trial edit inside one block outside any container (a paragraph, a list, a block quote, a table…)
+ * or a run of them (`windowOf`), with a blank line (or the front matter, or the start) above it and a blank
+ * line (or the end) below it,
+ * whether the block with `edit` applied (its lines given to `edit`, which returns them edited) holds a
+ * directive of `kind` naming `code` on `at` (a line of the document, in the edited block) and reads as the
+ * block did. Such a block is read from a fresh start whatever comes before it (the line above is blank and
+ * nothing holds the block; the edit leaves its first line's start as it was), and when it reads as it did
+ * after the edit it ends as it did, so the rest of the document reads as it did; when it does not, the
+ * document reads otherwise from the block's first token that differs. So the block as a document of its
+ * own, with and without the edit, tells it for the whole document. Undefined for a line in no such block.
+ */
+function blockClean(
+  doc: ParsedDocument,
+  line: number,
+  edit: (lines: string[]) => string[],
+  at: number,
+  kind: DirectiveKind,
+  code: string,
+): boolean | undefined {
+  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
+  if (!blockShortcuts.enabled || !doc.modelled || doc.text.length + code.length + 100 > MAX_PARSE_BYTES) return undefined;
+  const w = windowOf(doc, line);
+  if (!w) return undefined;
+  const [first, end] = w;
+  const own = doc.lines.slice(first, end);
+  const mini = (lines: string[]) => parseDocument([...OWN_START, ...lines].join('\n'));
+  let shapes = blockShapes.get(doc);
+  if (!shapes) blockShapes.set(doc, (shapes = new Map()));
+  let before = shapes.get(`${first}:${end}`);
+  if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
+  const after = mini(edit(own.slice()));
+  const where = at - first + OWN_START.length;
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
+  return d !== undefined && shape(after) === before;
+}
+
+/**
+ * For a trial edit inside closed front matter that writes no fence (a YAML comment line above `line`, or a
+ * comment at its end), whether the front matter (its lines given to `edit`, from the opening fence to the
+ * closing one, which returns them edited) holds a directive of `kind` naming `code` on `line` and reads as
+ * it did: its closing fence is the same line (one more after a line added), so the Markdown below is the
+ * same text, read the same (its line numbers are no part of what it reads as). So the front matter as a
+ * document of its own tells it for the whole document. Undefined outside such front matter.
+ */
+function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: string[]) => string[], kind: DirectiveKind, code: string): boolean | undefined {
+  const fm = doc.frontMatter;
+  if (!blockShortcuts.enabled || !fm?.terminated || fm.startLine !== 0 || line <= 0 || line >= fm.endLine) return undefined;
+  const lines = edit(doc.lines.slice(0, fm.endLine + 1));
+  const after = parseDocument(lines.join('\n'));
+  const f = after.frontMatter;
+  if (!f?.terminated || f.endLine !== lines.length - 1) return undefined;
+  const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
+  return d !== undefined && JSON.stringify([f.data ?? null, f.errors.length]) === JSON.stringify([fm.data ?? null, fm.errors.length]);
+}
+
+/** The first line of the lines `blockClean` reads for a trial on `line`, if any. */
+function blockStart(doc: ParsedDocument, line: number): number | undefined {
+  return windowOf(doc, line)?.[0];
+}
+
+/** Each parsed document's runs of blocks (`windowOf`), by the first line of each block in them (performance only). */
+const runs = new WeakMap<ParsedDocument, Map<number, [number, number] | null>>();
+
+/**
+ * The lines `blockClean` reads for a trial on `line`: the blocks outside any container next to each other
+ * (no blank line between them: a paragraph and the list it leads into, a heading and its text) around the
+ * block `line` is in, with a blank line (or the front matter, or the start) above the first and a blank
+ * line (or the end) below the last; for a blank line between two blocks, those of both. Undefined where
+ * there are none such (a line no block holds, a link reference definition, which makes no block).
+ */
+function windowOf(doc: ParsedDocument, line: number): [number, number] | undefined {
+  shape(doc);
+  const top = topLevel.get(doc);
+  if (!top) return undefined;
+  let byStart = runs.get(doc);
+  if (!byStart) runs.set(doc, (byStart = new Map()));
+  const known = byStart;
+  const run = (l: number): [number, number] | undefined => {
+    const s = top.blocks.get(l);
+    if (s === undefined) return undefined;
+    let r = known.get(s);
+    if (r === undefined) {
+      r = null;
+      let a = s;
+      let b = top.blocks.get(-1 - s);
+      while (a > bodyStart(doc) && !blank(doc.lines[a - 1])) {
+        const p = top.blocks.get(a - 1);
+        if (p === undefined) break;
+        a = p;
+      }
+      while (b !== undefined && b < doc.lines.length && !blank(doc.lines[b]) && !blank(doc.lines[b - 1]))
+        b = top.blocks.get(b) === b ? top.blocks.get(-1 - b) : undefined;
+      if (b !== undefined && (a <= bodyStart(doc) || blank(doc.lines[a - 1]))) r = [a, b];
+      known.set(s, r);
+    }
+    return r ?? undefined;
+  };
+  if (top.blocks.has(line)) return run(line);
+  // A blank line between two blocks: both, and what is next to them.
+  if (!blank(doc.lines[line])) return undefined;
+  const above = run(line - 1);
+  const below = run(line + 1);
+  return above && below ? [above[0], below[1]] : undefined;
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -145,13 +368,37 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
-  for (const c of above) {
+  // Above a table row or inside a paragraph: known to cut it, no parse needed.
+  for (const c of yaml || !aboveCuts(doc, line) ? above : []) {
     const e = { range: range(line, 0, line, 0), newText: c + doc.eol };
-    if (writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c) && silences(e)) return e;
+    // Inside a block, or above its first line at the margin (indented, it may join a list above the blank line): the block alone.
+    // In front matter: the front matter alone.
+    const start = yaml ? undefined : blockStart(doc, line);
+    const local = yaml
+      ? frontMatterClean(doc, line, (fm) => (fm.splice(line, 0, c), fm), 'disable-next-line', code)
+      : start !== undefined && (start < line || /^[<>]/.test(c)) && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
+        ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
+        : undefined;
+    if ((local ?? writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c)) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
   const e = { range: range(line, src.length, line, src.length), newText: tail };
-  if (src.trim() !== '' && writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before) && silences(e)) return e;
+  if (src.trim() === '') return undefined;
+  const row = yaml
+    ? frontMatterClean(doc, line, (fm) => ((fm[line] = src + tail), fm), 'disable-line', code)
+    : (tableRowClean(doc, line, src + tail, code) ??
+      blockClean(
+        doc,
+        line,
+        (own) => {
+          own[line - (blockStart(doc, line) ?? 0)] = src + tail;
+          return own;
+        },
+        line,
+        'disable-line',
+        code,
+      ));
+  if ((row ?? writesCleanly(doc, () => edited(doc, line, [src + tail], true), line, 'disable-line', code, before)) && silences(e)) return e;
   return undefined;
 }
 
@@ -189,6 +436,13 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   // line there may end a list that a comment line below it would join across the blank line (making the list
   // loose), so that the two together read as the document did, and the second alone not.
   if (yaml || src.trim() === '') return undefined;
+  // Nor where it is known to cut what it is written into.
+  if (aboveCuts(doc, line)) return undefined;
+  // Nor inside an HTML block: there a comment line's `-->` may end a comment the block is (`<!--` above, left
+  // open), and another comment line below it, starting an HTML block of its own, join the lines below
+  // to it again, so that the two together read as the document did, and the first alone not.
+  shape(doc);
+  if (topLevel.get(doc)?.html.has(line)) return undefined;
   return `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
 }
 
@@ -205,8 +459,10 @@ interface Above {
  * together: when the document reads as it did and each is a directive that names its rule, each written
  * alone does too, and it is remembered as clean. A comment line cuts what it is written into (a paragraph,
  * a list, a quote, a table) or joins the list item above it, and another cannot mend either, but for a cut
- * just above the item a comment line joins across a blank line (`firstAbove` leaves comment lines above
- * blank lines out; test/unit/suppress-many.test.ts tries random documents). When not, the lines are
+ * just above the item a comment line joins across a blank line, and for a comment left open in an HTML
+ * block, which a comment line's `-->` ends (`firstAbove` leaves comment lines above blank lines and inside
+ * HTML blocks out; test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
+ * known to cut what they are written into (`aboveCuts`) are left out too. When not, the lines are
  * halved and each half checked again, while that pays (a parse clears two lines or more, after the first few);
  * those left are checked one by one, as before. `pause` runs before each parse (the server yields there).
  */

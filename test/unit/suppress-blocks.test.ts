@@ -1,0 +1,268 @@
+/**
+ * "Disable … for this line" on table rows and on the lines of multi-line paragraphs, many at once: the
+ * comment line above such a line is known to cut the table or paragraph (no parse), and the comment at a
+ * table row's end is tried on the header, delimiter row and that row alone (was: two parses of the whole
+ * document per problem; 1,000 table rows took about 26 s). The actions are those each problem gets on its
+ * own, computed by parsing the whole document: a differential fuzz test on random documents.
+ *
+ * FUZZ_RUNS sets the number of cases (default 100), FUZZ_SEED the seed (fast-check prints it on a failure).
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
+import * as markdown from '../../server/src/service/markdown';
+import { blockShortcuts } from '../../server/src/service/fixes/suppress';
+import { loud } from '../helpers/fuzz';
+import { ROOT } from '../helpers/workspace';
+
+const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
+const FILE = `${ROOT}/${BRIEF}`;
+const HEAD = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+
+/** Counts the documents parsed while `fn` runs (of `min` characters or more: the whole document's, not a block's). */
+async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise<number> {
+  const m = markdown as { parseDocument: typeof markdown.parseDocument };
+  const parse = m.parseDocument;
+  let n = 0;
+  m.parseDocument = (text) => {
+    if (text.length >= min) n++;
+    return parse(text);
+  };
+  try {
+    await fn();
+  } finally {
+    m.parseDocument = parse;
+  }
+  return n;
+}
+
+function problemsOn(lines: number[], code = 'broken-link'): Diagnostic[] {
+  return lines.map((line) => ({ file: FILE, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
+}
+
+/**
+ * Each problem's actions, checked together and with the shortcuts, equal those it gets alone with every
+ * trial parsed whole (on an engine of its own: nothing shared).
+ */
+async function compare(text: string, problems: Diagnostic[], label: string): Promise<void> {
+  const svc = await loud({ [BRIEF]: text });
+  const alone = await loud({ [BRIEF]: text });
+  await checkTogether(svc, problems);
+  for (const d of problems) {
+    const expected = fullParse(() => suppressActions(alone, d));
+    assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${text}`);
+  }
+}
+
+/** `fn` with every trial parsed whole (as before the shortcuts). */
+function fullParse<T>(fn: () => T): T {
+  blockShortcuts.enabled = false;
+  try {
+    return fn();
+  } finally {
+    blockShortcuts.enabled = true;
+  }
+}
+
+const cell = fc.constantFrom('a', '[x](missing.md)', '`c|d`', 'e \\| f', '', ' ', '<!-- c -->', '<b>', '**b**', '---', '- x', '> q');
+const row = fc
+  .tuple(fc.array(cell, { minLength: 0, maxLength: 4 }), fc.constantFrom('| ', ''), fc.constantFrom(' |', '', ' | <!-- x -->'))
+  .map(([cells, open, close]) => open + cells.join(' | ') + close);
+const table = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.array(row, { maxLength: 6 }), fc.constantFrom('', '> ', '  ', '- ')).map(([n, rows, prefix]) => {
+  const head = [`| ${Array.from({ length: n }, (_, i) => `h${i}`).join(' | ')} |`, `|${'---|'.repeat(n)}`, ...rows];
+  return head.map((l, i) => (prefix === '- ' && i > 0 ? '  ' : prefix) + l).join('\n');
+});
+const paraLine = fc.constantFrom(
+  'text',
+  'more [a](gone.md)',
+  '    indented',
+  '===',
+  '---',
+  '- item',
+  '2. two',
+  'a | b |',
+  '|-|-|-|',
+  '<span>',
+  'x <!-- c',
+  'd -->',
+  '[r]: /url',
+  '\ttab',
+  '> q',
+  '```',
+  '*',
+  '1)',
+  '\u00a0',
+  '  two spaces',
+  'trailing  ',
+  '<!-- phasegate-disable-line broken-link -->',
+);
+const paragraph = fc.array(paraLine, { minLength: 1, maxLength: 5 }).map((l) => l.join('\n'));
+const other = fc.constantFrom(
+  '- item one\n- item two\n  continued\n- item three',
+  '- item one\nlazy line\n- item two',
+  '1. first\n2. second\n   - nested\n   - nested two\n3. third',
+  '- [ ] open task\n- [x] done task',
+  '> quoted\n> text\nlazy line',
+  '> | a | b |\n> |---|---|\n> | c | d |',
+  '- x\n\n  | a | b |\n  |---|---|\n  | c | [d](gone.md) |',
+  '```\ncode\n<!-- not a comment -->\n```',
+  '~~~\nunclosed fence',
+  '<!-- open comment\nstill in it',
+  'Setext title\n============',
+  '## A heading',
+  '<div>\nhtml block\n</div>',
+  '    indented code\n    more code',
+  '- item\n\n  second paragraph of the item\n- next',
+  '- loose one\n\n- loose two\n\n  its paragraph\n- tight three',
+  '> - quoted item\n>   more\n> - second\n\n> another quote',
+  '- outer\n  - inner\n\n    inner paragraph\n  - inner two\n- outer two',
+  '+ plus item\n+ plus two\n\n* star item',
+  '* * *',
+  '---',
+  '<!-- phasegate-disable-next-line broken-link -->\nsilenced',
+  '',
+);
+const yamlLine = fc.constantFrom(
+  'phase: 1',
+  'status: in-progress',
+  'title: "a # b"',
+  'tags: [a, b]',
+  'notes: |',
+  '  block # text',
+  '  more',
+  '# a comment',
+  'key: value # comment',
+  'list:',
+  '  - one',
+  '  - two',
+  "quote: 'x'",
+  'bad: [',
+  '',
+  'status: done # phasegate-disable-line front-matter-schema',
+  '---',
+);
+const frontMatter = fc.array(yamlLine, { maxLength: 6 }).map((l) => `---\n${l.join('\n')}${l.length ? '\n' : ''}---\n\n# Phase 1: Work\n\n`);
+const documentOf = fc
+  .tuple(
+    fc.oneof(fc.constant(false), fc.constant(true), frontMatter),
+    fc.array(fc.tuple(fc.oneof(table, paragraph, other), fc.constantFrom('\n\n', '\n')), { minLength: 1, maxLength: 6 }),
+  )
+  .map(([head, parts]) => (head === true ? HEAD : head === false ? '# Phase 1: Work\n\n' : head) + parts.map(([p, sep]) => p + sep).join(''));
+
+describe('suppression directives: table rows and paragraph lines', function () {
+  this.timeout(120_000);
+
+  it('random documents of tables and paragraphs: every line action is the one a parse of the whole document per trial gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(documentOf, async (text) => {
+        const lines = text.split('\n').map((_, i) => i);
+        await compare(
+          text,
+          [
+            ...problemsOn(lines),
+            ...problemsOn(
+              lines.filter((l) => l % 4 === 1),
+              'empty-section',
+            ),
+          ],
+          'random document',
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {
+    let text = HEAD + '| Artifact | Link |\n|---|---|\n';
+    const first = text.split('\n').length - 1;
+    for (let i = 0; i < 1000; i++) text += `| a${i} | [x](missing-${i}.md) |\n`;
+    text += '\n| Artifact | Link\n|---|---\n';
+    for (let i = 0; i < 1000; i++) text += `| b${i} | [x](missing-${i}.md)\n`;
+    const lines = [...Array.from({ length: 1000 }, (_, i) => first + i), ...Array.from({ length: 1000 }, (_, i) => first + 1003 + i)];
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const actions: ReturnType<typeof suppressActions>[] = [];
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) actions.push(suppressActions(svc, d));
+    }, 10_000);
+    // The rows with a closing pipe: the comment at the end would be a cell of its own; without: it is in the last cell.
+    const titles = actions.map((a) => a.map((x) => x.title).join(', '));
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this file').length, 1000);
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this line, Disable broken-link for this file').length, 1000);
+    // Was: two parses of the whole document per problem (4,000); now the one for the file's directive.
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    // The same as each gets alone with whole parses.
+    for (const i of [0, 1, 999, 1000, 1001, 1999]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('front matter lines: the YAML comments are tried on the front matter alone, not on the whole document', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `key${i}: value ${i}`);
+    const text = `---\n${keys.join('\n')}\nnotes: |\n  block # text\n---\n\n# Phase 1: Work\n\n` + 'A long body paragraph.\n\n'.repeat(2000);
+    const lines = [...keys.map((_, i) => i + 1), 22];
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines, 'front-matter-schema');
+    const edits: string[] = [];
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) edits.push(suppressActions(svc, d)[0].change.edits[0].edits[0].newText);
+    }, 10_000);
+    // Was: one or two parses of the whole document per problem.
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    assert.equal(edits[0], '# phasegate-disable-next-line front-matter-schema\n');
+    // In a block scalar a `#` is text: its line gets the file's directive only.
+    assert.equal(edits[20], '<!-- phasegate-disable-file front-matter-schema -->\n');
+    for (const i of [0, 19, 20]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('blocks next to each other and blank lines between blocks: tried on those blocks alone', async () => {
+    // A paragraph leading into a list (no blank line between), a list item's continuation line, the blank line after.
+    let text = HEAD;
+    const lines: number[] = [];
+    let line = HEAD.split('\n').length - 1;
+    for (let i = 0; i < 300; i++, line += 4) {
+      lines.push(line + 2, line + 3);
+      text += `Items:\n- see [a](missing-${i}.md)\n  and [b](gone-${i}.md)\n\n`;
+    }
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) suppressActions(svc, d);
+    }, 5_000);
+    // The few tries of checking the comment lines above together (which cut the items: 16 at most), then none per
+    // problem (was: one or two parses of the whole document per problem).
+    assert.ok(whole <= 20, `${whole} parses of the whole document`);
+    for (const i of [0, 1, 598, 599]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+
+  it('inside an HTML comment left open: the comment lines above lines are checked each alone, not together', async () => {
+    // Together, the first ends the comment and the second is in the <span> block that follows; alone, the second ends the comment and `text` is a paragraph.
+    const text = '# Phase 1: Work\n\n<!-- open comment\nstill in it\n\n<span>\ntext\n\n';
+    await compare(text, problemsOn([5, 6]), 'open comment');
+    const svc = await loud({ [BRIEF]: text });
+    await checkTogether(svc, problemsOn([5, 6]));
+    assert.equal(suppressActions(svc, problemsOn([6])[0])[0].change.edits[0].edits[0].newText, ' <!-- phasegate-disable-line broken-link -->');
+  });
+
+  it('lines of multi-line paragraphs: the comment line above is known to cut the paragraph, the one at the end is tried on the paragraph alone', async () => {
+    let text = HEAD;
+    const lines: number[] = [];
+    let line = HEAD.split('\n').length - 1;
+    for (let i = 0; i < 300; i++, line += 4) {
+      lines.push(line + 1, line + 2);
+      text += `First [a](missing-${i}.md)\nthen [b](gone-${i}.md)\nand more.\n\n`;
+    }
+    const svc = await loud({ [BRIEF]: text });
+    const problems = problemsOn(lines);
+    const whole = await parsesOf(async () => {
+      await checkTogether(svc, problems);
+      for (const d of problems) assert.equal(suppressActions(svc, d)[0].change.edits[0].edits[0].newText, ' <!-- phasegate-disable-line broken-link -->');
+    }, 5_000);
+    // The paragraphs parsed on their own (was: two parses of the whole document per problem).
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    for (const i of [0, 1, 599]) await compare(text, [problems[i]], `problem ${i}`);
+  });
+});
