@@ -9,9 +9,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ROOT } from '../helpers/workspace';
-import { loud } from '../helpers/fuzz';
+import { loud, withEol } from '../helpers/fuzz';
 import { assertRangesInside } from '../helpers/ranges';
-import { parseDocument } from '../../server/src/service';
+import { applyEdits, fixAll, fixAllRepeated, parseDocument, Diagnostic } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
 import { cleanPhaseTitle, phaseTitle } from '../../server/src/service/templates';
 import { fixedHeading, renumberTitle, titleNumbers, titlePrefix } from '../../server/src/service/layout';
@@ -359,5 +359,116 @@ describe('found by the fuzz tests: custom layout headings', () => {
     const got = await roundTrip('Sprint {N}: ', 'sprint-beta', 'Phase 2 migration');
     assert.match(got.text, /^# Phase 2 migration$/m);
     assert.equal(got.title, 'Phase 2 migration');
+  });
+});
+
+// ---------------------------------------------------------------- 5. fix all: the rows a plan lacks, stacked
+
+const STACK_PROMPT = (n: number, title: string) =>
+  `# Phase ${n}: ${title}\n\n## Objective\n\nDo it.\n\n## Deliverables\n\n- Branching strategy document\n\n## Tests Required\n\n- Unit tests\n\n## Acceptance Criteria\n\n- [ ] It works\n`;
+interface StackPhase {
+  ws: 'Build' | 'Test';
+  n: number;
+  tag: string;
+}
+const STACK_PHASES: StackPhase[] = [
+  ...[1, 2, 3, 4, 5, 6].map((n) => ({ ws: 'Build' as const, n, tag: `B${n}x` })),
+  ...[1, 2, 3, 4].map((n) => ({ ws: 'Test' as const, n, tag: `T${n}x` })),
+];
+const folderOf = (p: StackPhase) => `Phase_${p.n}_${p.tag}`;
+/** Lines naming phase `p` (its tag as a word). */
+const linesOf = (text: string, p: StackPhase) => text.split(/\r?\n/).filter((l) => new RegExp(`(?<![A-Za-z0-9])${p.tag}(?![0-9])`).test(l));
+
+const stackCase = fc
+  .record({
+    present: fc.shuffledSubarray(STACK_PHASES),
+    shape: fc.constantFrom('table', 'list', 'sections-table', 'sections-list'),
+    notes: fc.boolean(),
+    eol: fc.constantFrom('\n', '\r\n'),
+  })
+  // A lone status section that names no phase is no status section (missing-section: the Phase Status table is added).
+  .filter((c) => c.present.length > 0 || !c.shape.startsWith('sections'));
+
+function stackPlan(c: { present: StackPhase[]; shape: string; notes: boolean; eol: string }): string {
+  const row = (p: StackPhase) => `| ${p.ws} | ${folderOf(p)} | Not started |`;
+  const item = (p: StackPhase) => `- [ ] Phase ${p.n}: ${p.tag}`;
+  const byWs = (f: (p: StackPhase) => string) =>
+    (['Build', 'Test'] as const)
+      .filter((ws) => c.present.some((p) => p.ws === ws))
+      .map(
+        (ws) =>
+          `### ${ws}\n\n${c.present
+            .filter((p) => p.ws === ws)
+            .map(f)
+            .join('\n')}\n`,
+      )
+      .join('\n');
+  const table = `| Workstream | Phase | Status |\n| --- | --- | --- |\n${c.present.map(row).join('\n')}${c.present.length ? '\n' : ''}`;
+  let body: string;
+  if (c.shape === 'table') body = `## Phase Status\n\n${table}`;
+  else if (c.shape === 'list') body = `## Phase Status\n\n${byWs(item) || 'To come.\n'}`;
+  else if (c.shape === 'sections-table') body = `## Not Started\n\n${table}`;
+  else body = `## Not Started\n\n${byWs(item) || '- Nothing yet.\n'}`;
+  return withEol(`# Plan\n\n${body}${c.notes ? '\n## Notes\n\nNone.\n' : ''}`, c.eol);
+}
+
+describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
+  this.timeout(180000);
+  const PLAN = 'proj/project_implementation_plan.md';
+  const FILE = `${ROOT}/${PLAN}`;
+  it('one fix all adds every missing phase once, keeps every line, in the phases’ order, and leaves nothing to fix', async () => {
+    await fc.assert(
+      fc.asyncProperty(stackCase, async (c) => {
+        const text = stackPlan(c);
+        const files: Record<string, string> = { [PLAN]: text };
+        for (const p of STACK_PHASES) files[`proj/workstreams/${p.ws}/${folderOf(p)}/implementation_prompt.md`] = STACK_PROMPT(p.n, p.tag);
+        const svc = await loud(files);
+        const missing = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(d.message));
+        const before = missing(svc.diagnose(FILE));
+        const ctx = `${c.shape}:\n${text}\n${before.map((d) => d.message).join('\n')}`;
+        const absent = STACK_PHASES.filter((p) => !c.present.includes(p));
+        assert.equal(before.length, absent.length, ctx);
+        // One round (check --fix's pass) when each missing phase has a table or list to go to; else the first round writes the
+        // table, or the workstream's heading and list, with the first phase, and the next stacks the others there: the
+        // editor's fix all (its rounds) then adds them all.
+        const oneRound = c.shape.endsWith('table') ? c.present.length > 0 : absent.every((p) => c.present.some((q) => q.ws === p.ws));
+        const all = oneRound ? fixAll(svc, FILE, { placeholders: false }) : fixAllRepeated(svc, FILE);
+        if (!absent.length) return;
+        assert.ok(all, `no fix all; ${ctx}`);
+        const fixed = applyEdits(
+          text,
+          all.change.edits.flatMap((e) => (e.file === FILE ? e.edits : [])),
+        );
+        const ctx2 = `${ctx}\nfixed:\n${fixed}`;
+        // Every line kept, in order; no bare LF in a CRLF plan.
+        const kept = text.split(/\r?\n/);
+        let j = 0;
+        for (const l of fixed.split(/\r?\n/)) if (j < kept.length && l === kept[j]) j++;
+        assert.equal(j, kept.length, `line ${JSON.stringify(kept[j])} lost; ${ctx2}`);
+        if (c.eol === '\r\n') assert.ok(!/[^\r]\n/.test(fixed), `a bare LF; ${ctx2}`);
+        // Each phase named once: those present as they were, the missing ones added.
+        for (const p of STACK_PHASES) assert.equal(linesOf(fixed, p).length, 1, `${p.tag} named ${linesOf(fixed, p).length} times; ${ctx2}`);
+        // The rows added, in the order of their phases within their workstream.
+        const lines = fixed.split(/\r?\n/);
+        for (const ws of ['Build', 'Test']) {
+          const at = absent.filter((p) => p.ws === ws).map((p) => lines.indexOf(linesOf(fixed, p)[0]));
+          assert.deepEqual(
+            at,
+            [...at].sort((a, b) => a - b),
+            `${ws}'s added rows out of order; ${ctx2}`,
+          );
+        }
+        svc.setOverlay(FILE, fixed);
+        const after = svc.diagnose(FILE);
+        assertRangesInside(parseDocument(fixed), after);
+        assert.deepEqual(
+          missing(after).map((d) => d.message),
+          [],
+          ctx2,
+        );
+        assert.equal(fixAll(svc, FILE, { placeholders: false }), undefined, `fix all again; ${ctx2}`);
+      }),
+      params(),
+    );
   });
 });
