@@ -226,9 +226,11 @@ const headingArb = fc
   .filter((h) => /\S/.test(h));
 /**
  * Headings whose phase numbers can be read back: none glued to another or to a digit (`{N+1}{N}` writes `43`
- * for phase 3, which heading-mismatch reads as one number, 43, and asks to be `4`: reported, not fixed here).
+ * for phase 3, which heading-mismatch reads as one number, 43, and asks to be `4`: reported, not fixed here),
+ * and none ending in ` #` (Markdown reads it as the H1's closing sequence: `# Issue #` is titled `Issue`).
  */
-const readableHeading = (h: string) => !/(?:\{N[^}]*\}|\d)\{N|\{N[^}]*\}\d/.test(placeholders(h)!);
+const readableHeading = (h: string) =>
+  !/(?:\{N[^}]*\}|\d)\{N|\{N[^}]*\}\d/.test(placeholders(h)!) && !/(^|\s)#+\s*$/.test(placeholders(h)!.replace(/\{N[^}]*\}/g, ' '));
 const TITLES = ['Kickoff', 'Phase 2 migration', 'Payments: MVP', 'Données — ok', 'Sprint 4: later', 'v1.2 (beta)', 'A*b_c'];
 
 describe('fuzz: custom layout headings and titles', function () {
@@ -353,6 +355,26 @@ describe('found by the fuzz tests: custom layout headings', () => {
     const got = await roundTrip('Sprint {N} *beta*: ', 'sprint-3', 'Kickoff');
     assert.match(got.text, /^# Sprint 3 \*beta\*: Kickoff$/m);
     assert.equal(got.title, 'Kickoff');
+  });
+
+  it('a heading whose words before `{N+1}` come again before it (`Q{N} review of Q1 and Q{N+1}: `) is read where it puts its numbers (was: `Q1` taken for `Q{N+1}`, heading-mismatch on the heading `new phase` wrote)', async () => {
+    const heading = 'Q{N} review of Q1 and Q{N+1}: ';
+    const config = sprintConfig(heading);
+    const plan = planNew(await loud({ 'phasegate.yaml': config }), { what: 'phase', folder: 'sprints/sprint-3', title: 'Kickoff', date: '2026-01-02' });
+    const svc = await loud({ 'phasegate.yaml': config, ...Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text])) });
+    assert.match(plan.creates.find((c) => c.file.endsWith('/GOALS.md'))!.text, /^# Q3 review of Q1 and Q4: Kickoff$/m);
+    assert.deepEqual(
+      svc.diagnose(`${ROOT}/sprints/sprint-3/GOALS.md`).filter((d) => d.code === 'heading-mismatch'),
+      [],
+    );
+    assert.deepEqual(
+      titleNumbers(heading, 3, 'Q3 review of Q1 and Q5: Kickoff').map((x) => [x.value, x.want]),
+      [
+        [3, 3],
+        [5, 4],
+      ],
+    );
+    assert.equal(renumberTitle(heading, 3, 'Q2 review of Q1 and Q5: Kickoff'), 'Q3 review of Q1 and Q4: Kickoff');
   });
 
   it('a sprint without a number titled `Phase 2 migration` keeps the words: the layout writes no `Phase N` (was `migration`)', async () => {

@@ -469,6 +469,27 @@ function headingSource(heading: string): string {
   return out;
 }
 
+const wholeHeadings = new Map<string, RegExp | undefined>();
+
+/**
+ * A kind's heading as a pattern over a title's start, each `{N}` a group of digits (blanks any blanks, any case);
+ * undefined for a heading without `{N}`, or with one beside another or a digit (`{N}{N+1}`: where one ends is not known).
+ */
+function wholeHeading(heading: string): RegExp | undefined {
+  if (wholeHeadings.has(heading)) return wholeHeadings.get(heading);
+  let re: RegExp | undefined;
+  if (/\{N/.test(heading) && !/(?:\{N(?:[+-]\d+)?\}|\d)\{N|\{N(?:[+-]\d+)?\}\d/.test(heading)) {
+    const source = heading
+      .trim()
+      .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
+      .map((part) => (/^\{N/.test(part) ? '(\\d{1,9})(?!\\d)' : /^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+      .join('');
+    re = new RegExp(`^\\s*${source}`, 'iud');
+  }
+  wholeHeadings.set(heading, re);
+  return re;
+}
+
 /** Substitutes `{N}` and `{N+1}` (and `{N-1}`) in a spec title. */
 export function expandTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return title;
@@ -522,6 +543,16 @@ function titlePattern(heading: string): { offset: number; re: RegExp }[] {
  * are not read; a title without the heading's words around a number (`Phase One`) names none.
  */
 export function titleNumbers(heading: string, n: number, title: string): TitleNumber[] {
+  // A title that starts as the heading is written (`Q3 review of Q1 and Q4: …` of `Q{N} review of Q1 and Q{N+1}: `):
+  // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
+  const whole = wholeHeading(heading)?.exec(title);
+  if (whole) {
+    const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
+    return offsets.map((offset, i) => {
+      const [start, end] = whole.indices![i + 1];
+      return { start, end, value: Number(title.slice(start, end)), want: n + offset };
+    });
+  }
   const out: TitleNumber[] = [];
   let from = 0;
   for (const { offset, re } of titlePattern(heading)) {
