@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { ROOT } from '../helpers/workspace';
 import { loud, withEol } from '../helpers/fuzz';
 import { assertRangesInside } from '../helpers/ranges';
-import { applyEdits, fixAll, fixAllRepeated, parseDocument, Diagnostic } from '../../server/src/service';
+import { applyEdits, codeActions, fixAll, fixAllRepeated, parseDocument, Diagnostic } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
 import { cleanPhaseTitle, phaseTitle } from '../../server/src/service/templates';
 import { fixedHeading, renumberTitle, titleNumbers, titlePrefix } from '../../server/src/service/layout';
@@ -489,6 +489,99 @@ describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
           ctx2,
         );
         assert.equal(fixAll(svc, FILE, { placeholders: false }), undefined, `fix all again; ${ctx2}`);
+      }),
+      params(),
+    );
+  });
+});
+
+// ---------------------------------------------------------------- 6. headings inside list items are no sections
+
+const LIST_BLOCKS = [
+  '## Prerequisites',
+  '## Phase 2 Prerequisites',
+  '### Infra',
+  '## Open Questions',
+  '## Phase 2 Inputs',
+  'Setext title\n---',
+  '- [ ] Test environment provisioned',
+  '- [ ] 1. Numbered first\n\n  Name\n  ---',
+  '- ## Not a section',
+  '1. ## Numbered heading\n2. next',
+  '- > ## Quoted in an item',
+  '- item\n  - nested\n\n    ### Deep heading\n\n    more',
+  '* [x] done\n\n  ## Heading in the item',
+  '- item\n## Heading after the list',
+  '- item\n\n## Heading after a blank',
+  '  - indented item\n\n    Name\n    ===',
+  '> ## Quoted heading',
+  '| Prerequisite | Status |\n|---|---|\n| Audit findings reviewed | ✅ |',
+  '```\n## in code\n- not an item\n```',
+  '- Audit report: [report](04-ARTIFACTS/audit-report.md) - findings',
+  'A paragraph.',
+  '<!-- ## commented -->',
+  '',
+];
+const listDoc = fc
+  .tuple(fc.array(fc.constantFrom(...LIST_BLOCKS), { minLength: 1, maxLength: 10 }), fc.constantFrom('\n\n', '\n'), fc.constantFrom('\n', '\r\n'))
+  .map(([blocks, sep, eol]) => withEol(`# Phase 2 Input Handoff\n\n${blocks.join(sep)}\n`, eol));
+
+/** The lines markdown-it's tokens give headings on, and those of list items (as ranges), of `text` (no front matter). */
+function markdownItHeadings(text: string): { headings: number[]; items: [number, number][] } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const MarkdownIt = require('markdown-it');
+  const tokens: { type: string; map: [number, number] | null }[] = new MarkdownIt('commonmark', { html: true }).enable('table').parse(text, {});
+  const items: [number, number][] = [];
+  const headings: number[] = [];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.type === 'list_item_open') {
+      depth++;
+      if (t.map) items.push(t.map);
+    } else if (t.type === 'list_item_close') depth--;
+    else if (t.type === 'heading_open' && t.map && depth === 0) headings.push(t.map[0]);
+  }
+  return { headings, items };
+}
+
+describe('fuzz: headings inside list items', function () {
+  this.timeout(180000);
+  const OUT =
+    '# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n- Audit completed\n\n## Phase 2 Prerequisites\n\n- [ ] Test environment provisioned\n- [ ] 1. Numbered first\n\n  Name\n  ---\n\n## Phase 2 Inputs\n\n- Audit report: [report](04-ARTIFACTS/audit-report.md) - findings\n\n## Open Questions\n\n- Which CI runner?\n';
+  it('no section starts at a heading inside a list item; the rules and their fixes do not fail on such documents', async () => {
+    await fc.assert(
+      fc.asyncProperty(listDoc, async (text) => {
+        const doc = parseDocument(text);
+        const { headings, items } = markdownItHeadings(text.replace(/\r\n/g, '\n'));
+        const ctx = JSON.stringify(text);
+        assert.deepEqual(
+          doc.sections.map((s) => s.heading.line),
+          headings,
+          ctx,
+        );
+        for (const s of doc.sections)
+          assert.ok(!items.some(([a, b]) => a <= s.heading.line && s.heading.line < b), `section ${JSON.stringify(s.title)} inside an item; ${ctx}`);
+        const file = `${ROOT}/phase-2/01-INPUT_HANDOFF.md`;
+        const svc = await loud({
+          'phase-1/04-ARTIFACTS/audit-report.md': '# Report\n',
+          'phase-1/06-OUTPUT_HANDOFF.md': OUT,
+          'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n',
+          'phase-2/01-INPUT_HANDOFF.md': text,
+        });
+        const ds = svc.diagnose(file);
+        assertRangesInside(doc, ds);
+        for (const a of codeActions(svc, ds)) {
+          const edits = a.change.edits.flatMap((e) => (e.file === file ? e.edits : []));
+          if (!edits.length) continue;
+          assertRangesInside(
+            doc,
+            edits.map((e) => ({ range: e.range, code: a.title })),
+          );
+          const once = applyEdits(text, edits);
+          svc.setOverlay(file, once);
+          assertRangesInside(parseDocument(once), svc.diagnose(file));
+          svc.setOverlay(file, text);
+        }
       }),
       params(),
     );
