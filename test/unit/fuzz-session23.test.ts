@@ -8,6 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
 import { ROOT } from '../helpers/workspace';
 import { loud, withEol } from '../helpers/fuzz';
 import { assertRangesInside } from '../helpers/ranges';
@@ -528,9 +529,7 @@ const listDoc = fc
 
 /** The lines markdown-it's tokens give headings on, and those of list items (as ranges), of `text` (no front matter). */
 function markdownItHeadings(text: string): { headings: number[]; items: [number, number][] } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const MarkdownIt = require('markdown-it');
-  const tokens: { type: string; map: [number, number] | null }[] = new MarkdownIt('commonmark', { html: true }).enable('table').parse(text, {});
+  const tokens = new MarkdownIt('commonmark', { html: true }).enable('table').parse(text, {});
   const items: [number, number][] = [];
   const headings: number[] = [];
   let depth = 0;
