@@ -172,10 +172,11 @@ export function planRowEditOf(
   }
   if (!target && !lastTable && pt.byStatus) return { edits: [firstStatusItem(doc, ws, p)], list: true };
   if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
-  const { table, cols } =
-    target && !otherWorkstream && !newSection
-      ? target
-      : { table: (target ?? lastTable).table, cols: { ...(target ?? lastTable).cols, impliedWorkstream: p.workstream } };
+  // A table of its own names its workstream by the heading over it; a new status section's table has one only when the
+  // table it is shaped as has one (else its row names the phase without it, as a table of no workstream must).
+  const shape = target ?? lastTable;
+  const implied = newSection && shape.cols.impliedWorkstream === undefined ? undefined : p.workstream;
+  const { table, cols } = target && !otherWorkstream && !newSection ? target : { table: shape.table, cols: { ...shape.cols, impliedWorkstream: implied } };
 
   // The template's only row (`| [Workstream] | [Phase] | Not started |`) is there to be replaced by the first phase's row.
   const only = table.rows.length === 1 ? table.rows[0] : undefined;
