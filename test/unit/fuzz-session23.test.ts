@@ -13,7 +13,7 @@ import { ROOT } from '../helpers/workspace';
 import { loud, withEol } from '../helpers/fuzz';
 import { planRowEdits } from '../../server/src/service/plan-row';
 import { assertRangesInside } from '../helpers/ranges';
-import { applyEdits, codeActions, fixAll, fixAllRepeated, parseDocument, Diagnostic } from '../../server/src/service';
+import { applyEdits, checkTogether, codeActions, fixAll, fixAllRepeated, parseDocument, suppressActions, Diagnostic } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
 import { cleanPhaseTitle, phaseTitle } from '../../server/src/service/templates';
 import { fixedHeading, renumberTitle, titleNumbers, titlePrefix } from '../../server/src/service/layout';
@@ -809,5 +809,54 @@ describe('found by the fuzz tests: plans kept by status sections', () => {
       "Phase Build/Phase_2_Deps has no row under the plan's status headings (In Progress, …).",
       "Phase Deploy/Phase_1_Envs has no row under the plan's status headings (In Progress, …).",
     ]);
+  });
+});
+
+// ---------------------------------------------------------------- 4. "Disable … for this line", many problems at once
+
+const SUPPRESS_PIECES = [
+  'A paragraph of one line.',
+  'A paragraph\nof two lines.',
+  '- item one\n- item two\n  continued',
+  '1. first\n   - nested\n2. second',
+  '> quoted\nlazy line',
+  '| a | b |\n|---|---|\n| c | d |',
+  '```\ncode\n<!-- not a comment -->\n```',
+  '~~~md\n## in a fence\n~~~',
+  'Setext\n---',
+  '## A heading',
+  '- [ ] task\n\n  Name\n  ---',
+  '<details>\nhtml\n</details>',
+  'text <!-- phasegate-disable-line broken-link -->',
+  '<!-- phasegate-disable-next-line empty-section -->\nsilenced',
+];
+const suppressCase = fc.record({
+  pieces: fc.array(fc.tuple(fc.constantFrom(...SUPPRESS_PIECES), fc.constantFrom('\n\n', '\n')), { minLength: 1, maxLength: 10 }),
+  frontMatter: fc.boolean(),
+  eol: fc.constantFrom('\n', '\r\n'),
+  picks: fc.array(fc.tuple(fc.nat(), fc.constantFrom('broken-link', 'empty-section', 'unfilled-placeholder')), { minLength: 1, maxLength: 30 }),
+});
+
+describe('fuzz: "Disable … for this line" for many problems at once', function () {
+  this.timeout(180000);
+  it('each problem of a random selection gets the actions it gets alone (CRLF, front matter, fences, tables, quotes)', async () => {
+    const FILE = `${ROOT}/phase-1/00-PHASE_BRIEF.md`;
+    await fc.assert(
+      fc.asyncProperty(suppressCase, async (c) => {
+        const head = c.frontMatter ? '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n' : '# Phase 1: Work\n\n';
+        const text = withEol(head + c.pieces.map(([p, sep]) => p + sep).join(''), c.eol);
+        const count = text.split(/\r?\n/).length;
+        const problems: Diagnostic[] = c.picks.map(([at, code]) => {
+          const line = at % count;
+          return { file: FILE, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+        });
+        const svc = await loud({ 'phase-1/00-PHASE_BRIEF.md': text });
+        const alone = await loud({ 'phase-1/00-PHASE_BRIEF.md': text });
+        await checkTogether(svc, problems);
+        for (const d of problems)
+          assert.deepEqual(suppressActions(svc, d), suppressActions(alone, d), `line ${d.range.start.line} (${d.code}):\n${JSON.stringify(text)}`);
+      }),
+      params(),
+    );
   });
 });
