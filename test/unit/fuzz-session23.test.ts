@@ -727,9 +727,10 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
     );
   });
 
-  // Off by default (FUZZ_PLAN_EDITS=1 runs it): it fails on an open bug, FUZZ_SEED=-1180126056 among others: under `## Completed`
-  // › `### Test`, `### Deploy` (no `### Build`), after an item the fix cannot read as naming its phase by id (`` - `[ ] Build/Phase_1_CI ``),
-  // a complete Build phase is added after Deploy's list as `- Phase_2_Deps`, read as Deploy's: no such phase, the fix offered again.
+  // Off by default (FUZZ_PLAN_EDITS=1 runs it): it fails on an open bug, FUZZ_SEED (none given: 2,000 runs find it) with
+  // `## In Progress` › `##### uild` (a heading that names no workstream) over `- Phase 2: Dependencies`: a complete Build phase is
+  // added under `## Completed` with that heading copied over it (`##### uild` › `- Phase_2_Deps`), read as no Build phase, and the
+  // fix is offered again.
   const editsIt = process.env.FUZZ_PLAN_EDITS ? it : it.skip;
   editsIt(
     'on plans with random edits: no failure, ranges inside, and a phase the add fix adds is not missing after it (FUZZ_PLAN_EDITS=1; an open bug)',
@@ -858,5 +859,35 @@ describe('fuzz: "Disable … for this line" for many problems at once', function
       }),
       params(),
     );
+  });
+});
+
+describe('found by the fuzz tests: a phase added to a status section kept by workstream', () => {
+  it('gets a heading of its workstream there (was: appended under the last workstream’s heading, read as that one’s, and offered again)', async () => {
+    // Found by the plan property test with random edits (`` - `[ ] Build/Phase_1_CI ``, so that the item was not named by its id).
+    const PLAN = 'proj/project_implementation_plan.md';
+    const FILE = `${ROOT}/${PLAN}`;
+    const W = 'proj/workstreams';
+    const plan =
+      '# Plan\n\n## In Progress\n\n- Phase_1_CI\n\n## Completed\n\n### Test\n\n- Phase 1: Performance & UAT\n\n### Deploy\n\n- Phase 1: Environments\n';
+    const svc = await loud({
+      [PLAN]: plan,
+      [`${W}/Build/Phase_1_CI/implementation_prompt.md`]: STACK_PROMPT(1, 'CI Setup'),
+      [`${W}/Build/Phase_2_Deps/implementation_prompt.md`]: STACK_PROMPT(2, 'Dependencies'),
+      [`${W}/Build/Phase_2_Deps/implementation_response_from_AI.md`]: SEC_RESPONSE,
+      [`${W}/Test/Phase_1_UAT/implementation_prompt.md`]: STACK_PROMPT(1, 'Performance & UAT'),
+      [`${W}/Deploy/Phase_1_Envs/implementation_prompt.md`]: STACK_PROMPT(1, 'Environments'),
+    });
+    const missing = () =>
+      svc
+        .diagnose(FILE)
+        .filter((d) => d.code === 'plan-status-mismatch' && !/^The plan marks/.test(d.message))
+        .map((d) => d.message);
+    assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
+    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps has no item'))!;
+    const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
+    assert.equal(fixed, `${plan}\n### Build\n\n- Phase_2_Deps\n`);
+    svc.setOverlay(FILE, fixed);
+    assert.deepEqual(missing(), []);
   });
 });

@@ -510,6 +510,9 @@ function listItemEdit(
       const h = doc.sections[i].heading;
       subs.unshift(`${'#'.repeat(h.level)} ${(model.impliedWorkstream !== undefined && respell(h.text, model.impliedWorkstream, p.workstream)) || h.text}`);
     }
+    // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
+    // that section's end, the item would be under the last one's heading, read as that workstream's).
+    if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
     const after = same ?? siblings[siblings.length - 1] ?? sec;
     let end = after.end - 1;
     while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
