@@ -61,7 +61,10 @@ function pruneAnyOf(errors: ErrorObject[]): ErrorObject[] {
   let out = errors;
   for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
     const prefix = any.schemaPath + '/';
-    const inside = out.filter((e) => e.schemaPath.startsWith(prefix));
+    // Its own value's errors: the same `anyOf` fails at each value of a list (`metrics[0].phases`, `metrics[1].phases`).
+    const inside = out.filter(
+      (e) => e.schemaPath.startsWith(prefix) && (e.instancePath === any.instancePath || e.instancePath.startsWith(any.instancePath + '/')),
+    );
     const branches = new Map<string, ErrorObject[]>();
     for (const e of inside) {
       const k = e.schemaPath.slice(prefix.length).split('/')[0];

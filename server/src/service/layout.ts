@@ -441,15 +441,56 @@ export function fixedHeading(heading: string): RegExp {
   return re;
 }
 
-/** The pattern of a heading's text: its `{N}`s any digits, its blanks any blanks, the rest as it is. */
 /** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
 const PLACEHOLDER_RE = /\{N(?:[+-]\d+)?\}/;
 
+/**
+ * The pattern of a heading's text: its `{N}`s any digits, its blanks any blanks, the rest as it is. A run of
+ * `{N}`s and digits with nothing between them (`{N}{N+1}`, `{N}0`) is one run of digits as long as they may
+ * write: one quantifier, so that a title of many digits is matched in linear time (a quantifier each took
+ * exponential time: two seconds for `{N}` eight times against 80 digits).
+ */
 function headingSource(heading: string): string {
-  return heading
-    .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
-    .map((part) => (/^\{N/.test(part) ? '\\d{1,9}' : /^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
-    .join('');
+  let out = '';
+  // The run of `{N}`s and digits being read: how many `{N}`s, and its digits.
+  let numbers = 0;
+  let digits = '';
+  const flush = () => {
+    out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    numbers = 0;
+    digits = '';
+  };
+  for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/)) {
+    if (/^\{N/.test(part)) numbers++;
+    else if (/^\d/.test(part)) digits += part;
+    else if (part !== '') {
+      flush();
+      out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
+    }
+  }
+  flush();
+  return out;
+}
+
+const wholeHeadings = new Map<string, RegExp | undefined>();
+
+/**
+ * A kind's heading as a pattern over a title's start, each `{N}` a group of digits (blanks any blanks, any case);
+ * undefined for a heading without `{N}`, or with one beside another or a digit (`{N}{N+1}`: where one ends is not known).
+ */
+function wholeHeading(heading: string): RegExp | undefined {
+  if (wholeHeadings.has(heading)) return wholeHeadings.get(heading);
+  let re: RegExp | undefined;
+  if (/\{N/.test(heading) && !/(?:\{N(?:[+-]\d+)?\}|\d)\{N|\{N(?:[+-]\d+)?\}\d/.test(heading)) {
+    const source = heading
+      .trim()
+      .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
+      .map((part) => (/^\{N/.test(part) ? '(\\d{1,9})(?!\\d)' : /^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+      .join('');
+    re = new RegExp(`^\\s*${source}`, 'iud');
+  }
+  wholeHeadings.set(heading, re);
+  return re;
 }
 
 /**
@@ -518,6 +559,16 @@ function titlePattern(heading: string): { offset: number; re: RegExp }[] {
  * are not read; a title without the heading's words around a number (`Phase One`) names none.
  */
 export function titleNumbers(heading: string, n: number, title: string): TitleNumber[] {
+  // A title that starts as the heading is written (`Q3 review of Q1 and Q4: …` of `Q{N} review of Q1 and Q{N+1}: `):
+  // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
+  const whole = wholeHeading(heading)?.exec(title);
+  if (whole) {
+    const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
+    return offsets.map((offset, i) => {
+      const [start, end] = whole.indices![i + 1];
+      return { start, end, value: Number(title.slice(start, end)), want: n + offset };
+    });
+  }
   const out: TitleNumber[] = [];
   let from = 0;
   for (const { offset, re } of titlePattern(heading)) {

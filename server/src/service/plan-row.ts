@@ -172,10 +172,11 @@ export function planRowEditOf(
   }
   if (!target && !lastTable && pt.byStatus) return { edits: [firstStatusItem(doc, ws, p)], list: true };
   if (!target && !lastTable) return { reason: `no table of phases under "${PLAN_SECTION}"` };
-  const { table, cols } =
-    target && !otherWorkstream && !newSection
-      ? target
-      : { table: (target ?? lastTable).table, cols: { ...(target ?? lastTable).cols, impliedWorkstream: p.workstream } };
+  // A table of its own names its workstream by the heading over it; a new status section's table has one only when the
+  // table it is shaped as has one (else its row names the phase without it, as a table of no workstream must).
+  const shape = target ?? lastTable;
+  const implied = newSection && shape.cols.impliedWorkstream === undefined ? undefined : p.workstream;
+  const { table, cols } = target && !otherWorkstream && !newSection ? target : { table: shape.table, cols: { ...shape.cols, impliedWorkstream: implied } };
 
   // The template's only row (`| [Workstream] | [Phase] | Not started |`) is there to be replaced by the first phase's row.
   const only = table.rows.length === 1 ? table.rows[0] : undefined;
@@ -509,6 +510,9 @@ function listItemEdit(
       const h = doc.sections[i].heading;
       subs.unshift(`${'#'.repeat(h.level)} ${(model.impliedWorkstream !== undefined && respell(h.text, model.impliedWorkstream, p.workstream)) || h.text}`);
     }
+    // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
+    // that section's end, the item would be under the last one's heading, read as that workstream's).
+    if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
     const after = same ?? siblings[siblings.length - 1] ?? sec;
     let end = after.end - 1;
     while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;

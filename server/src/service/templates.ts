@@ -684,21 +684,28 @@ export function withoutEmphasis(text: string): string {
   return spans.length ? out.replace(/\uE000([\uE100-\uE8FF])\uE001/g, (_m, c: string) => spans[c.charCodeAt(0) - 0xe100] ?? '') : out;
 }
 
-/** `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder. */
-export function cleanPhaseTitle(text: string, workstream?: string, markdown = true, prefix?: RegExp): string | undefined {
+/**
+ * `Build Phase 3: Advanced CI — Implementation Prompt` → `Advanced CI` (the title as the user wrote it); undefined for a placeholder.
+ * `phaseWords`: whether a `Phase N` before the title is the heading's (the built-in kinds', and kinds without a
+ * heading), else it is the title's own (`Phase 2 migration` of a sprint without a number, headed `Sprint {N}: `).
+ */
+export function cleanPhaseTitle(text: string, workstream?: string, markdown = true, prefix?: RegExp, phaseWords = true): string | undefined {
   // A front matter title is plain YAML, not Markdown: its `*` and `_` are its own (`Refactor __init__`).
-  let t = (markdown ? withoutEmphasis(text) : text).trim();
   // What the kind's heading writes before the title (`Sprint 3: ` of `Sprint {N}: `): that, once (`Phase 3: Phase 4
-  // prep` is titled `Phase 4 prep`); else the workstream and `Phase N` the iAI templates write.
-  const headed = prefix?.exec(t);
-  if (headed) t = t.slice(headed[0].length);
-  for (const ws of workstream && !headed ? [workstream, workstream.replace(/_/g, ' ')] : []) {
+  // prep` is titled `Phase 4 prep`); else the workstream and `Phase N` the iAI templates write. As written first (a
+  // heading's own `*` and `_` are no emphasis: `Build *{N}*: `), else without emphasis (`**Sprint 3**: Kickoff`).
+  const written = prefix?.exec(text.trim());
+  let t = written ? text.trim().slice(written[0].length) : text;
+  t = (markdown ? withoutEmphasis(t) : t).trim();
+  const headed = written ?? prefix?.exec(t);
+  if (headed && !written) t = t.slice(headed[0].length);
+  for (const ws of workstream && !headed && phaseWords ? [workstream, workstream.replace(/_/g, ' ')] : []) {
     if (t.toLowerCase().startsWith(ws.toLowerCase() + ' ') && /^\s*phase\s*\d/i.test(t.slice(ws.length))) {
       t = t.slice(ws.length);
       break;
     }
   }
-  if (!headed) t = t.replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '');
+  if (!headed && phaseWords) t = t.replace(/^\s*phase\s*\d+\s*[:.\-–—]?\s*/i, '');
   t = t
     // The suffix the prompt and response templates put after the title (sought from the start of a run of blanks: each run gone over once).
     .replace(/(?<!\s)\s+[—–-]+\s+implementation\s+(prompt|response)\s*$/i, '')
@@ -744,11 +751,14 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
   const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
   const prefix = heading === undefined ? undefined : titlePrefix(heading);
-  // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase.
-  const own = heading !== undefined && !prefix ? fixedHeading(heading) : undefined;
+  // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase; so
+  // does the heading as a phase without a number gets it (`Mission Charter`, see headingOf).
+  const phaseWords = heading === undefined || /^\s*phase\s*\{N/i.test(heading);
+  const own = heading !== undefined && !prefix ? [fixedHeading(heading), fixedHeading(withoutNumbers(heading))] : [];
   const clean = (t: string, markdown: boolean) => {
-    const c = cleanPhaseTitle(t, workstream, markdown, prefix);
-    return c !== undefined && own?.test(c) ? undefined : c;
+    const c = cleanPhaseTitle(t, workstream, markdown, prefix, phaseWords);
+    // Compared as written too: a heading's `*` and `_` are no emphasis to take off (`Build *{N}*`).
+    return c !== undefined && own.some((re) => re.test(c) || re.test(t)) ? undefined : c;
   };
   const title = (h1 && clean(h1.text, true)) ?? (typeof fm?.title === 'string' ? clean(fm.title, false) : undefined);
   if (text !== undefined) {
@@ -974,14 +984,18 @@ function headingOf(heading: string, n: number | undefined, title: string | undef
   const own = /:\s+$/.test(heading);
   if (n === undefined && /\{N(?:[+-]\d+)?\}/.test(heading)) {
     if (own) return title ?? (folder || '[Phase title]');
-    const rest = heading
-      .replace(/\{N(?:[+-]\d+)?\}/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-    return rest || (title ?? (folder || '[Phase title]'));
+    return withoutNumbers(heading) || (title ?? (folder || '[Phase title]'));
   }
   const h = expandTitle(heading, n);
   return own ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
+}
+
+/** A kind's `heading` without its `{N}`s, as a phase without a number gets it (`Sprint {N} Retro` → `Sprint Retro`). */
+function withoutNumbers(heading: string): string {
+  return heading
+    .replace(/\{N(?:[+-]\d+)?\}/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
