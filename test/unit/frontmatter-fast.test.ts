@@ -8,6 +8,10 @@ import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from '../../server/src/service/frontmatter-fast';
 import { parseDocument } from '../../server/src/service';
 import { markdownBody } from '../../server/src/service/markdown';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
+import { REPO, ROOT, assets } from '../helpers/workspace';
 
 function full(raw: string): { ok: boolean; data: unknown } {
   const doc = YAML.parseDocument(raw, { uniqueKeys: true, prettyErrors: false, strict: true });
@@ -219,6 +223,35 @@ describe('markdown body without carriage returns', () => {
         const expected = b > 0 ? '\n'.repeat(b) + lines.slice(b).join('\n') : lines.join('\n');
         assert.equal(markdownBody(text, lines, b), expected, JSON.stringify([text, b]));
       }
+    }
+  });
+});
+
+describe('the YAML Document of flat front matter', () => {
+  it('is not built by a check of a workspace whose front matter is flat and right (the benchmark generator, N = 20)', async () => {
+    // The `yaml` package's full parse costs more than markdown-it: the engine reads flat front matter without it and builds
+    // the Document only where a rule needs its places (a problem to report at a key). Seen built for every title once.
+    const { generateFiles } = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
+      generateFiles(o: { n: number; seed: number }): Iterable<[string, string]>;
+    };
+    const files: Record<string, string> = {};
+    for (const [p, t] of generateFiles({ n: 20, seed: 1 })) files[`${ROOT}/${p}`] = t;
+    const yaml = require('yaml') as { parseDocument: (...a: unknown[]) => unknown };
+    const original = yaml.parseDocument;
+    let built = 0;
+    yaml.parseDocument = (...a: unknown[]) => {
+      built++;
+      return original(...a);
+    };
+    try {
+      const svc = new PhasegateService({ fs: new MemoryFileSystem(files), assets });
+      await svc.load(ROOT);
+      const ds = svc.diagnoseAll();
+      for (const p of svc.model.phases) svc.gates(p);
+      assert.ok(ds.length > 0, 'the generated defects are found');
+      assert.equal(built, 0);
+    } finally {
+      yaml.parseDocument = original;
     }
   });
 });

@@ -326,10 +326,12 @@ function checkFrontMatterTitle(ctx: RuleContext): void {
   const n = phase?.number;
   const heading = spec && kindHeading(spec);
   const fm = doc.frontMatter;
-  if (!heading || n === undefined || !fm?.terminated || fm.errors.length || !fm.yaml) return;
+  if (!heading || n === undefined || !fm?.terminated || fm.errors.length) return;
   if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const title = (fm.data as Record<string, unknown>).title;
   if (typeof title !== 'string' || !titleNumbers(heading, n, title).some((x) => x.value !== x.want)) return;
+  // The YAML document (the full parse, which flat front matter is read without) only for a title that is wrong.
+  if (!fm.yaml) return;
   const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
   if (!r || r.start.line !== r.end.line) return;
   const src = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
