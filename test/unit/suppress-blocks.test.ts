@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
-import * as markdown from '../../server/src/service/markdown';
+import { parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
 import { blockShortcuts } from '../../server/src/service/fixes/suppress';
 import { loud } from '../helpers/fuzz';
 import { ROOT } from '../helpers/workspace';
@@ -21,26 +21,8 @@ const HEAD = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## O
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-/** Counts the documents parsed while `fn` runs (of `min` characters or more: the whole document's, not a block's). */
-async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise<number> {
-  const m = markdown as { parseDocument: typeof markdown.parseDocument };
-  const parse = m.parseDocument;
-  let n = 0;
-  m.parseDocument = (text) => {
-    if (text.length >= min) n++;
-    return parse(text);
-  };
-  try {
-    await fn();
-  } finally {
-    m.parseDocument = parse;
-  }
-  return n;
-}
-
-function problemsOn(lines: number[], code = 'broken-link'): Diagnostic[] {
-  return lines.map((line) => ({ file: FILE, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
-}
+/** A problem of `code` on each line given, in the brief. */
+const problemsOn = (lines: number[], code?: string) => problemsInFile(FILE, lines, code);
 
 /**
  * Each problem's actions, checked together and with the shortcuts, equal those it gets alone with every

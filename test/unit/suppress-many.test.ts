@@ -5,35 +5,16 @@
  * actions are those each problem gets on its own.
  */
 import * as assert from 'node:assert/strict';
-import { checkTogether, suppressActions, type Diagnostic, type PhasegateService } from '../../server/src/service';
-import * as markdown from '../../server/src/service/markdown';
+import { checkTogether, suppressActions, type PhasegateService } from '../../server/src/service';
+import { parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
 import { workspace, ROOT } from '../helpers/workspace';
 
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
 const FILE = `${ROOT}/${BRIEF}`;
 const HEAD = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
 
-/** Counts the documents parsed while `fn` runs. */
-async function parsesOf(fn: () => Promise<void>): Promise<number> {
-  const m = markdown as { parseDocument: typeof markdown.parseDocument };
-  const parse = m.parseDocument;
-  let n = 0;
-  m.parseDocument = (...args) => {
-    n++;
-    return parse(...args);
-  };
-  try {
-    await fn();
-  } finally {
-    m.parseDocument = parse;
-  }
-  return n;
-}
-
-/** A problem of `code` on each line given (the rules' problems are not needed: only its line and rule are read). */
-function problemsOn(lines: number[], code = 'broken-link'): Diagnostic[] {
-  return lines.map((line) => ({ file: FILE, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
-}
+/** A problem of `code` on each line given, in the brief. */
+const problemsOn = (lines: number[], code?: string) => problemsInFile(FILE, lines, code);
 
 async function engine(text: string): Promise<PhasegateService> {
   return (await workspace({ [BRIEF]: text })).svc;

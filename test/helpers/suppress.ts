@@ -1,0 +1,25 @@
+/** Helpers of the tests of "Disable … for this line" over many problems at once (test/unit/suppress-*.test.ts). */
+import type { Diagnostic } from '../../server/src/service';
+import * as markdown from '../../server/src/service/markdown';
+
+/** Counts the documents parsed while `fn` runs (of `min` characters or more: the whole document's, not a block's). */
+export async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise<number> {
+  const m = markdown as { parseDocument: typeof markdown.parseDocument };
+  const parse = m.parseDocument;
+  let n = 0;
+  m.parseDocument = (text) => {
+    if (text.length >= min) n++;
+    return parse(text);
+  };
+  try {
+    await fn();
+  } finally {
+    m.parseDocument = parse;
+  }
+  return n;
+}
+
+/** A problem of `code` in `file` on each line given (the rules' problems are not needed: only its line and rule are read). */
+export function problemsOn(file: string, lines: number[], code = 'broken-link'): Diagnostic[] {
+  return lines.map((line) => ({ file, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
+}
