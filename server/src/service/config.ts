@@ -4,7 +4,7 @@
  */
 import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
-import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
+import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, builtinDocument, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
 import { MAX_YAML_DEPTH, normalizeTitle, parseFrontMatter, yamlOffsetRange, yamlTooDeep } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
@@ -391,7 +391,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         kind: d.kind,
         file: slashes(d.file),
         // A built-in kind's name (`Output handoff`) when the layout gives none, as its heading (see kindHeading).
-        name: d.name ?? BUILTIN_LAYOUTS.flatMap((b) => b.documents).find((b) => b.kind === d.kind)?.name ?? d.kind,
+        name: d.name ?? builtinDocument(d.kind)?.name ?? d.kind,
         required: d.required ?? true,
         heading: placeholders(d.heading),
         schema: d.schema,

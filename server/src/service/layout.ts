@@ -413,8 +413,12 @@ export const BUILTIN_LAYOUTS: LayoutSpec[] = [AUDIT_LAYOUT, IAI_LAYOUT];
  * built-in template, and heading-mismatch reads it so); a kind of its own without one has none.
  */
 export function kindHeading(spec: DocumentKindSpec): string | undefined {
-  if (spec.heading !== undefined) return spec.heading;
-  for (const layout of BUILTIN_LAYOUTS) for (const d of layout.documents) if (d.kind === spec.kind) return d.heading;
+  return spec.heading !== undefined ? spec.heading : builtinDocument(spec.kind)?.heading;
+}
+
+/** The built-in layouts' document of kind `kind` (the audit layout's before the iAI layout's), if any. */
+export function builtinDocument(kind: string): DocumentKindSpec | undefined {
+  for (const layout of BUILTIN_LAYOUTS) for (const d of layout.documents) if (d.kind === kind) return d;
   return undefined;
 }
 
@@ -502,7 +506,7 @@ export function expandTitle(title: string, n: number | undefined): string {
   if (!title.includes('{')) return title;
   if (n === undefined) {
     if (!PLACEHOLDER_RE.test(title)) return title;
-    const parts = title.split(/\{N(?:[+-]\d+)?\}/);
+    const parts = title.split(PLACEHOLDER_RE);
     const rest = parts
       .map((part, i) => (i < parts.length - 1 ? part.trimEnd() : part))
       .join('')
