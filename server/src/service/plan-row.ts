@@ -6,7 +6,7 @@
  */
 import type { PhasegateService } from './service';
 import { INLINE_LINK, normalizeTitle, parseDocument } from './markdown';
-import type { ParsedDocument, Table, TableCell } from './markdown';
+import type { ParsedDocument, Section, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
 import {
   PLAN_SECTION,
@@ -235,6 +235,26 @@ function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string |
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
 }
 
+/** Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with that line's ending. */
+function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string } {
+  let end = sec.end - 1;
+  while (end > sec.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
+  return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol) };
+}
+
+/**
+ * The headings from section `from` up to (not with) its ancestor `to`, outermost first, as written over a new phase's
+ * table or list: a workstream's heading (the model's, `implied`) respelled for the new phase's `workstream`.
+ */
+function headingsBetween(doc: ParsedDocument, from: number | undefined, to: number | undefined, implied: string | undefined, workstream: string): string[] {
+  const subs: string[] = [];
+  for (let i = from; i !== undefined && i !== to; i = doc.sections[i].parent) {
+    const h = doc.sections[i].heading;
+    subs.unshift(`${'#'.repeat(h.level)} ${(implied !== undefined && respell(h.text, implied, workstream)) || h.text}`);
+  }
+  return subs;
+}
+
 /**
  * A table of the new phase's status of its own, in a plan read by its status sections that has no table of that status:
  * under a status heading as the model table's (`## Not Started` beside `## Completed`), after the last of those, with
@@ -254,17 +274,8 @@ function newStatusTable(
   while (statusAt !== undefined && doc.sections[statusAt].title !== status) statusAt = doc.sections[statusAt].parent;
   const sec = doc.sections[statusAt!];
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
-  const subs: string[] = [];
-  for (let i = model.table.section; i !== undefined && i !== statusAt; i = doc.sections[i].parent) {
-    const h = doc.sections[i].heading;
-    const implied = model.cols.impliedWorkstream;
-    subs.unshift(`${'#'.repeat(h.level)} ${(implied !== undefined && respell(h.text, implied, p.workstream)) || h.text}`);
-  }
-  const after = siblings[siblings.length - 1] ?? sec;
-  let end = after.end - 1;
-  while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
-  const eol = lineEnding(doc.text, end, doc.eol);
-  const at = (doc.lines[end] ?? '').length;
+  const subs = headingsBetween(doc, model.table.section, statusAt, model.cols.impliedWorkstream, p.workstream);
+  const { end, at, eol } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
   const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
@@ -281,10 +292,7 @@ function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanP
   const kind = statusKind(p.status ?? 'Not started');
   const same = sections.find((x) => statusKind(x.title) === kind);
   const after = same ?? sections[sections.length - 1];
-  let end = after.end - 1;
-  while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
-  const eol = lineEnding(doc.text, end, doc.eol);
-  const at = (doc.lines[end] ?? '').length;
+  const { end, at, eol } = afterSection(doc, after);
   const item = `- ${p.id}`;
   const lines = same
     ? ['', item]
@@ -505,19 +513,11 @@ function listItemEdit(
     const kind = statusKind(status);
     const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
     const same = siblings.find((x) => statusKind(x.title) === kind);
-    const subs: string[] = [];
-    for (let i = model.section; i !== undefined && i !== statusAt; i = doc.sections[i].parent) {
-      const h = doc.sections[i].heading;
-      subs.unshift(`${'#'.repeat(h.level)} ${(model.impliedWorkstream !== undefined && respell(h.text, model.impliedWorkstream, p.workstream)) || h.text}`);
-    }
+    const subs = headingsBetween(doc, model.section, statusAt, model.impliedWorkstream, p.workstream);
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
     if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
-    const after = same ?? siblings[siblings.length - 1] ?? sec;
-    let end = after.end - 1;
-    while (end > after.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
-    const eol = eolAt(end);
-    const at = (doc.lines[end] ?? '').length;
+    const { end, at, eol } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
     const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
     // Right under a status heading of no list: the item after its heading (and the blank line the others have).
     if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);

@@ -196,7 +196,7 @@ export function statusSections(doc: ParsedDocument, workstreams: readonly string
 
 /** What a plan calls the place of its phases, in messages: `the "Phase Status" table`, `the plan's status sections`. */
 export function planPlace(pt: PlanTables, what: 'row' | 'item'): string {
-  if (pt.byStatus) return `${what === 'row' ? 'row' : 'item'} under the plan's status headings (${pt.section.title}, …)`;
+  if (pt.byStatus) return `${what} under the plan's status headings (${pt.section.title}, …)`;
   return what === 'row' ? `row in the "${PLAN_SECTION}" table` : `item in the "${PLAN_SECTION}" list`;
 }
 
