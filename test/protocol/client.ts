@@ -26,6 +26,10 @@ import {
   WorkDoneProgressCreateRequest,
   DidOpenTextDocumentNotification,
   CodeLensRefreshRequest,
+  CodeAction,
+  CodeActionRequest,
+  DocumentDiagnosticReport,
+  DocumentDiagnosticRequest,
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
@@ -89,6 +93,27 @@ export async function stopOnFixture(c: TestClient | undefined, root: string | un
   await c?.stop();
   if (root) fs.rmSync(root, { recursive: true, force: true });
   return errors;
+}
+
+/**
+ * A document selected whole and its quick fixes asked for (Ctrl+. over a selection of many problems): its `code`
+ * problems (pulled), the actions, and how long the server took to answer them.
+ */
+export async function quickFixesOfAll(
+  c: TestClient,
+  doc: { uri: string; text: string },
+  code: string,
+): Promise<{ problems: number; actions: CodeAction[]; elapsed: number }> {
+  const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: doc.uri } });
+  const problems = r.kind === 'full' ? r.items.filter((d) => d.code === code).length : 0;
+  const lines = doc.text.split('\n').length;
+  const started = Date.now();
+  const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: doc.uri },
+    range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } },
+    context: { diagnostics: [], only: ['quickfix'] },
+  })) as CodeAction[];
+  return { problems, actions, elapsed: Date.now() - started };
 }
 
 export function uri(root: string, rel: string): string {

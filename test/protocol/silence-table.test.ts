@@ -7,16 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CancellationTokenSource,
-  CodeAction,
-  CodeActionRequest,
-  DocumentDiagnosticReport,
-  DocumentDiagnosticRequest,
-  HoverRequest,
-  LSPErrorCodes,
-} from 'vscode-languageserver-protocol/node';
-import { buildServer, stopOnFixture, TestClient } from './client';
+import { CancellationTokenSource, CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, LSPErrorCodes } from 'vscode-languageserver-protocol/node';
+import { buildServer, quickFixesOfAll, stopOnFixture, TestClient } from './client';
 
 const ROWS = 1000;
 const DOC = 'phase-1/00-PHASE_BRIEF.md';
@@ -47,17 +39,8 @@ describe('language server: silencing the problems of a long table in a selection
   it(`offers the directives of ${ROWS} table rows' problems, fast`, async () => {
     c = await TestClient.start(root, { pull: true });
     const doc = await c.open(DOC);
-    const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: doc.uri } });
-    const links = r.kind === 'full' ? r.items.filter((d) => d.code === 'broken-link') : [];
-    assert.equal(links.length, ROWS);
-    const lines = doc.text.split('\n').length;
-    const started = Date.now();
-    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: doc.uri },
-      range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } },
-      context: { diagnostics: [], only: ['quickfix'] },
-    })) as CodeAction[];
-    const elapsed = Date.now() - started;
+    const { problems, actions, elapsed } = await quickFixesOfAll(c, doc, 'broken-link');
+    assert.equal(problems, ROWS);
     const line = actions.filter((a) => a.title === 'Disable broken-link for this line');
     assert.equal(line.length, ROWS / 2);
     // Each at the end of a row of the table without closing pipes.
