@@ -91,7 +91,7 @@ describe('language server: phase tree built while the folder reloads', () => {
     assert.deepEqual(warnings(r), new Array<number>(PHASES).fill(0));
   });
 
-  it('reloads at every yield: built again a few times, then in one go, and consistent', async () => {
+  it('reloads at every yield: built again a few times, then holding them (still yielding), and consistent', async () => {
     const t = await setup((_n, reload) => void reload());
     const r = await t.trees.answer({}, t.version);
     const w = warnings(r);

@@ -18,6 +18,7 @@ import { type CancellationToken, type Diagnostic, noCancellation, throwIfCancell
 import type { Phase, WorkspaceModel } from '../service/workspace';
 import { applyRuleSettings } from './convert';
 import type { ServerContext } from './context';
+import type { Settings } from './settings';
 import { phaseTitle } from './phases';
 import { unlistedProblems } from '../service/check-context';
 import { pathToUri } from './uri';
@@ -127,24 +128,41 @@ class EngineChanged extends Error {
 }
 
 /**
- * What a folder's part of a tree is read from: its engine's load (a reload, after a config or schema change,
- * or a nested project that came or went, counts `loads` up) and its phase model (files or folders that came
- * or went build another). A tree read partly from one state and partly from another would mix phases, gates
- * and problems from before and after the change.
+ * What a folder's part of a tree is read from: its engine's state (any change that may change a result
+ * counts its `revision` up: a reload after a config or schema change, files or folders that came or went,
+ * a document's editor text, the rule severities of the settings) and the settings the tree read (a settings
+ * change counts their `generation` up, before the engines take its severities). A tree read partly from one
+ * state and partly from another would mix phases, gates and problems from before and after the change.
+ *
+ * `held`: the tree holds the folder's changes (`Folder.hold`) while it is built, so none lands meanwhile;
+ * one that comes waits, queued, and a settings change reaches the engine only then.
  */
 class EngineState {
-  private readonly loads: number;
+  private readonly revision: number;
+  private readonly generation: number | undefined;
   readonly model: WorkspaceModel;
 
-  constructor(readonly folder: Folder) {
-    this.loads = folder.svc.loads;
+  constructor(
+    readonly folder: Folder,
+    private readonly settings: Settings,
+    readonly held: boolean,
+  ) {
+    this.revision = folder.svc.revision;
     this.model = folder.svc.model;
+    this.generation = settings.generation;
+  }
+
+  /** After a pause: waits for the changes that came meanwhile to be applied (unless they are held), then checks. */
+  async resume(): Promise<void> {
+    if (!this.held) await this.folder.settled();
+    this.check();
   }
 
   /** Throws EngineChanged once the folder's engine is not in this state any more. */
   check(): void {
     const f = this.folder;
-    if (f.disposed || f.svc.loads !== this.loads || f.svc.model !== this.model) throw new EngineChanged();
+    if (f.disposed || f.svc.revision !== this.revision || f.svc.model !== this.model) throw new EngineChanged();
+    if (!this.held && this.settings.generation !== this.generation) throw new EngineChanged();
   }
 }
 
@@ -171,10 +189,9 @@ async function eachPhase(
       const y = slice();
       if (y) {
         await y;
-        // File events may have come meanwhile: the engine is read again once they are applied. One that
-        // reloaded the engine or changed its phases ends this build (the answer is built again).
-        await folder.settled();
-        state.check();
+        // Changes may have come meanwhile (file events, edits, settings): the engine is read again once they
+        // are applied. One that changed it ends this build (the answer is built again).
+        await state.resume();
       }
       throwIfCancelled(token);
       if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
@@ -185,8 +202,10 @@ async function eachPhase(
 }
 
 /**
- * How many times an answer is built again, yielding to other requests, when an engine changed under it;
- * the next time it is built in one go (no change can come in between).
+ * How many times an answer is built again when an engine changed under it; the next times it holds the
+ * engines' changes while it is built (it still yields to other requests, and the changes land after it).
+ * Held, only a change that does not wait for the hold (folders that came or went, an engine change made
+ * outside `Folder.exclusive`) ends a build: after MAX_REBUILDS such, the last is built in one go.
  */
 const MAX_REBUILDS = 3;
 
@@ -209,15 +228,18 @@ export class PhaseTrees {
    * The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. A
    * cancelled request (a client that no longer wants the answer) stops with a CancelledError.
    *
-   * Each folder's part is read from one state of its engine: when a reload (a config or schema change) or a
-   * new phase model (files that came or went) lands while the tree is built, which would mix phases from
-   * before and after it, the answer is built again from the new state (after MAX_REBUILDS, in one go).
+   * Each folder's part is read from one state of its engine and settings: when a change lands while the tree
+   * is built (a reload after a config or schema change, files that came or went, an edit, a settings change),
+   * which would mix phases from before and after it, the answer is built again from the new state. After
+   * MAX_REBUILDS, it holds the engines' changes while it is built: they land once it is done (their change
+   * notice follows), and it still yields to other requests meanwhile.
    */
   async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
     const seq = ++this.answers;
     for (let rebuilds = 0; ; rebuilds++) {
+      const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : () => undefined;
       try {
-        return await this.build(params, phasesVersion, seq, rebuilds < MAX_REBUILDS ? this.slicer() : () => undefined, token);
+        return await this.build(params, phasesVersion, seq, slice, rebuilds >= MAX_REBUILDS, token);
       } catch (e) {
         if (!(e instanceof EngineChanged)) throw e;
       }
@@ -229,6 +251,7 @@ export class PhaseTrees {
     phasesVersion: () => number,
     seq: number,
     slice: () => Promise<void> | undefined,
+    hold: boolean,
     token: CancellationToken,
   ): Promise<PhasesResult> {
     const ctx = this.ctx;
@@ -238,12 +261,37 @@ export class PhaseTrees {
     // Read before the tree is built (and after the folders loaded): a change while it is built makes
     // the notice's version higher than the answer's.
     const version = phasesVersion();
-    const settings = await Promise.all(folders.map((f) => ctx.settings.get(f.uri)));
-    throwIfCancelled(token);
-    // The engines' state once none is changing (a change may begin while the settings are read, or while
-    // another folder is waited for).
-    while (folders.some((f) => f.changing)) for (const f of folders) await f.settled();
-    const states = folders.map((f) => new EngineState(f));
+    let settings: PhasegateSettings[];
+    for (;;) {
+      const generation = ctx.settings.generation;
+      settings = await Promise.all(folders.map((f) => ctx.settings.get(f.uri)));
+      throwIfCancelled(token);
+      // The engines' state once none is changing (a change may begin while the settings are read, or while
+      // another folder is waited for): a settings change meanwhile has given them its severities by then.
+      while (folders.some((f) => f.changing)) for (const f of folders) await f.settled();
+      if (ctx.settings.generation === generation) break;
+    }
+    const releases = hold ? folders.map((f) => f.hold()) : [];
+    try {
+      const states = folders.map((f) => new EngineState(f, ctx.settings, hold));
+      return await this.buildFrom(folders, states, settings, params, version, seq, slice, token);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  private async buildFrom(
+    folders: Folder[],
+    states: EngineState[],
+    settings: PhasegateSettings[],
+    params: PhasesParams | undefined,
+    version: number,
+    seq: number,
+    slice: () => Promise<void> | undefined,
+    token: CancellationToken,
+  ): Promise<PhasesResult> {
+    const ctx = this.ctx;
+    const only = params?.folderUri;
     // Every folder's part read from the state it began with; the folders as they were (a reload adopts the
     // nested projects it finds as folders of their own).
     const unchanged = () => {

@@ -23,7 +23,7 @@ import { DiagnosticsFeature } from './diagnostics';
 import { registerFolding } from './folding';
 import { registerHover } from './hover';
 import { registerLinks } from './links';
-import { Settings } from './settings';
+import { Settings, applyRuleSeverities, settingsChanged } from './settings';
 import { registerSymbols } from './symbols';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 import { DocumentSync } from './sync';
@@ -84,8 +84,6 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   // Loading starts at initialize; nothing is sent to the client before it said `initialized`.
   let markInitialized!: () => void;
   const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
-  /** Gives a folder's engine the rule severities of its settings, which its gates count as its diagnostics do. */
-  const applyRuleSettings = async (folder: Folder): Promise<boolean> => folder.svc.setRuleOverrides((await settings.get(folder.uri)).rules);
   // Part of every (re)load, before the folder counts as loaded: settings can be asked for once the client is initialized.
   workspaces.prepare = async (folder) => {
     await initialized;
@@ -93,7 +91,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     // does not apply them to it): read again until none came meanwhile.
     for (let generation = -1; generation !== settings.generation;) {
       generation = settings.generation;
-      await ctx.safe('reading settings', false, () => applyRuleSettings(folder));
+      await ctx.safe('reading settings', false, () => applyRuleSeverities(settings, folder));
     }
   };
   /**
@@ -227,8 +225,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
 
   connection.onDidChangeConfiguration((change) =>
     ctx.safe('didChangeConfiguration', undefined, async () => {
-      settings.changed(change);
-      for (const f of workspaces.all()) if (f.loaded) await applyRuleSettings(f);
+      await settingsChanged(settings, workspaces.all(), change);
       wsDiagnostics.bump();
       await diagnostics.all();
       lensRefresh();

@@ -4,6 +4,7 @@
  */
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, PhasegateSettings } from '../protocol';
+import type { Folder } from './workspaces';
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -72,4 +73,20 @@ export class Settings {
   forget(uri: string): void {
     this.cache.delete(uri);
   }
+}
+
+/** Gives a folder's engine the rule severities of its settings, which its gates count as its diagnostics do. */
+export async function applyRuleSeverities(settings: Settings, folder: Folder): Promise<boolean> {
+  return folder.svc.setRuleOverrides((await settings.get(folder.uri)).rules);
+}
+
+/**
+ * A settings change (didChangeConfiguration): the settings are read again, and each loaded folder's engine
+ * takes their rule severities as part of its work (`Folder.exclusive`), queued at once with the change: a
+ * request that reads an engine waits for its new severities, and a reader that holds its changes (a phase
+ * tree) reads the old ones throughout.
+ */
+export async function settingsChanged(settings: Settings, folders: readonly Folder[], change: unknown): Promise<void> {
+  settings.changed(change);
+  await Promise.all(folders.flatMap((f) => (f.loaded ? [f.exclusive(() => applyRuleSeverities(settings, f))] : [])));
 }

@@ -189,12 +189,15 @@ export class DocumentSync {
     const path = uriToPath(uri);
     const folder = path ? this.ctx.workspaces.folderOf(path) : undefined;
     if (!path || !folder) return;
-    await folder.settled();
-    const doc = this.ctx.documents.get(uri);
-    // The folders may have changed meanwhile: the document's text goes to the folder holding it now (rehome).
-    if (!doc || folder.disposed || this.ctx.workspaces.folderOf(path) !== folder) return;
-    const affected = folder.svc.setOverlay(path, engineText(doc));
-    this.owners.set(uri, folder);
-    this.onUpdate(uri, affected, folder);
+    // Part of the engine's work: after the work queued before it, and never while a reader holds the
+    // engine's changes (a phase tree built from one state).
+    await folder.exclusive(async () => {
+      const doc = this.ctx.documents.get(uri);
+      // The folders may have changed meanwhile: the document's text goes to the folder holding it now (rehome).
+      if (!doc || folder.disposed || this.ctx.workspaces.folderOf(path) !== folder) return;
+      const affected = folder.svc.setOverlay(path, engineText(doc));
+      this.owners.set(uri, folder);
+      this.onUpdate(uri, affected, folder);
+    });
   }
 }

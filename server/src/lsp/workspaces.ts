@@ -22,6 +22,8 @@ export class Folder {
   ready: Promise<void> = Promise.resolve();
   /** How many `exclusive` runs are queued or running: while one is, the engine may be half way through a change. */
   private busy = 0;
+  /** While a reader holds the engine's changes (`hold`): how many hold them, and what resolves once none does. */
+  private held: { count: number; released: Promise<void>; release: () => void } | undefined;
   loaded = false;
   disposed = false;
   /**
@@ -50,7 +52,10 @@ export class Folder {
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     this.busy++;
-    const run = this.ready.then(fn).finally(() => this.busy--);
+    const run = this.ready
+      .then(() => this.unheld())
+      .then(fn)
+      .finally(() => this.busy--);
     this.ready = run.then(
       () => undefined,
       () => undefined,
@@ -69,6 +74,36 @@ export class Folder {
    */
   async settled(): Promise<void> {
     while (this.busy) await this.ready;
+  }
+
+  /**
+   * Holds the engine's changes (`exclusive` runs wait, queued in order) until the returned function is
+   * called: a reader that yields to other requests while it reads the engine (the phase tree) reads one
+   * state throughout. Requests that wait for a change (`settled`) wait for it the longer; the others go on.
+   * The holder must not wait for `settled` itself while it holds.
+   */
+  hold(): () => void {
+    if (!this.held) {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      this.held = { count: 0, released, release };
+    }
+    const held = this.held;
+    held.count++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--held.count === 0) {
+        if (this.held === held) this.held = undefined;
+        held.release();
+      }
+    };
+  }
+
+  /** Resolves once no reader holds the engine's changes. */
+  private async unheld(): Promise<void> {
+    while (this.held) await this.held.released;
   }
 }
 

@@ -140,6 +140,12 @@ export class PhasegateService {
   nested: string[] = [];
   /** How many times the engine (re)loaded: a host tells by it that a change reloaded the workspace. */
   loads = 0;
+  /**
+   * Counts the changes the engine took that may change a result (a load, documents read, a document's text,
+   * files that came or went, the rule severities): a host that reads many results over a while (the phase
+   * tree, which yields meanwhile) tells by it that they all come from one state.
+   */
+  revision = 0;
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
@@ -170,6 +176,7 @@ export class PhasegateService {
   async load(root: string, token: CancellationToken = noCancellation, options: LoadOptions = this.loadOptions): Promise<void> {
     this.root = normalizePath(root);
     this.loads++;
+    this.revision++;
     // A given scan is good for this load only: a reload (config changed) scans again.
     const { scan, ...kept } = options;
     this.loadOptions = kept;
@@ -494,6 +501,7 @@ export class PhasegateService {
         }
       } finally {
         this.gateCache.clear();
+        this.revision++;
       }
       return;
     }
@@ -511,6 +519,7 @@ export class PhasegateService {
       await Promise.all(Array.from({ length: 32 }, worker));
     } finally {
       this.gateCache.clear();
+      this.revision++;
     }
   }
 
@@ -665,6 +674,7 @@ export class PhasegateService {
     // What the text it holds gave (the files that depend on it, their phases' gates): kept for afterwards.
     const diags = this.dependents(p).flatMap((d) => (this.diagCache.has(d) ? [[d, this.diagCache.get(d)!] as const] : []));
     const gates = [...this.gateCache];
+    const revision = this.revision;
     this.docs.set(p, { text, parsed: undefined, problem: undefined, overlay: true });
     this.invalidate(p);
     try {
@@ -674,6 +684,8 @@ export class PhasegateService {
       this.invalidate(p);
       for (const [d, v] of diags) this.diagCache.set(d, v);
       for (const [q, v] of gates) if (!this.gateCache.has(q)) this.gateCache.set(q, v);
+      // Its own text again, and the same results: the same state.
+      this.revision = revision;
     }
   }
 
@@ -745,7 +757,10 @@ export class PhasegateService {
         return this.checkedFiles();
       }
       if (isInside(workspaceTemplateFolder(this), p)) {
-        if (this.reportTemplateProblems(await loadWorkspaceTemplates(this)) && this.config.file) affected.add(this.config.file);
+        if (this.reportTemplateProblems(await loadWorkspaceTemplates(this))) {
+          this.revision++;
+          if (this.config.file) affected.add(this.config.file);
+        }
         continue;
       }
       if (ev.type === 'changed') {
@@ -817,6 +832,7 @@ export class PhasegateService {
 
   /** Rebuilds the phase model after files were added to or removed from the scan. */
   private fileSetChanged(): string[] {
+    this.revision++;
     this.model = buildModel(this.root, this.scan, this.config);
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
@@ -878,6 +894,7 @@ export class PhasegateService {
   }
 
   private invalidate(path: string): string[] {
+    this.revision++;
     const deps = this.dependents(path);
     // The input handoff of the phase after next changes in its unvalidated-handoff problem only, which
     // no gate counts: its phase's gates stand.
@@ -1092,6 +1109,7 @@ export class PhasegateService {
     const old = this.ruleOverrides;
     if (keys.length === Object.keys(old).length && keys.every((k) => old[k] === rules[k])) return false;
     this.ruleOverrides = { ...rules };
+    this.revision++;
     this.diagCache.clear();
     this.gateCache.clear();
     return true;
