@@ -66,8 +66,13 @@ const phasesValue: fc.Arbitrary<PhasesValue | undefined> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...DOWN_PHASES).map((yaml) => ({ yaml, set: undefined })) },
   { weight: 1, arbitrary: fc.constantFrom(...SCHEMA_PHASES).map((yaml) => ({ yaml, set: undefined, schema: true })) },
 );
-const METRIC_NAMES = ['Code coverage', 'code coverage', 'CODE COVERAGE', 'Velocity', 'velocity', 'Lead time'];
-const metricEntries = fc.array(fc.record({ name: fc.constantFrom(...METRIC_NAMES), phases: phasesValue }), { minLength: 1, maxLength: 6 });
+const METRIC_NAMES = ['Code coverage', 'code coverage', 'CODE COVERAGE', 'Coverage', 'Velocity', 'velocity', 'Lead time'];
+/** An alias an entry may give (`Coverage` is also one of the built-in `Code coverage`). */
+const METRIC_ALIASES = [undefined, undefined, 'Coverage', 'code coverage', 'Velocity'];
+const metricEntries = fc.array(fc.record({ name: fc.constantFrom(...METRIC_NAMES), alias: fc.constantFrom(...METRIC_ALIASES), phases: phasesValue }), {
+  minLength: 1,
+  maxLength: 6,
+});
 
 describe('fuzz: metric thresholds scoped by phase', function () {
   this.timeout(120000);
@@ -79,33 +84,47 @@ describe('fuzz: metric thresholds scoped by phase', function () {
         const phasesLine: number[] = [];
         entries.forEach((e, k) => {
           lines.push(`  - name: ${e.name}`, `    threshold: ">= ${k + 1}%"`);
+          if (e.alias) lines.push(`    aliases: [${e.alias}]`);
           if (e.phases) {
             phasesLine[k] = lines.length;
             lines.push(`    phases: ${e.phases.yaml}`);
           }
         });
         const config = lines.join('\n') + '\n';
-        // The oracle: entries in order; a `phases` naming no phase, or a phase of a kept entry of its name (any case), is a problem and left out.
+        // The oracle: entries in order; a `phases` naming no phase, or a phase of a kept entry that answers to one of its names
+        // (its name or alias, any case), is a problem and left out.
         const key = (n: string) => n.toLowerCase();
-        const kept: { k: number; key: string; set: Set<number> | undefined }[] = [];
+        const kept: { k: number; key: string; names: Set<string>; set: Set<number> | undefined }[] = [];
         const badLines: number[] = [];
         const refused = entries.flatMap((e, k) => (e.phases?.schema ? [phasesLine[k]] : []));
+        // A scoped entry also answers to the aliases of the unscoped entries of its name, else of the built-in one (it puts them out in its phases).
+        const BUILTIN_ALIASES: Record<string, string[]> = { 'code coverage': ['test coverage', 'coverage'] };
+        const inherited = (name: string) => {
+          const own = entries.filter((o) => !o.phases && key(o.name) === key(name));
+          return own.length ? own.flatMap((o) => (o.alias ? [key(o.alias)] : [])) : (BUILTIN_ALIASES[key(name)] ?? []);
+        };
         entries.forEach((e, k) => {
           if (refused.length) return;
-          if (!e.phases) return void kept.push({ k, key: key(e.name), set: undefined });
+          const names = new Set([key(e.name), ...(e.alias ? [key(e.alias)] : []), ...(e.phases ? inherited(e.name) : [])]);
+          if (!e.phases) return void kept.push({ k, key: key(e.name), names, set: undefined });
           if (!e.phases.set) return void badLines.push(phasesLine[k]);
           const set = new Set(e.phases.set);
-          if (kept.some((o) => o.set && o.key === key(e.name) && [...set].some((n) => o.set!.has(n)))) return void badLines.push(phasesLine[k]);
-          kept.push({ k, key: key(e.name), set });
+          if (kept.some((o) => o.set && [...names].some((x) => o.names.has(x)) && [...set].some((n) => o.set!.has(n))))
+            return void badLines.push(phasesLine[k]);
+          kept.push({ k, key: key(e.name), names, set });
         });
         if (refused.length) badLines.push(...refused);
+        // A row takes the entry scoped to its phase that answers to its name, else the first unscoped one that does
+        // (of those in force: an entry scoped to the phase puts the unscoped ones of its name out), else the built-in one.
         const expected = (n: number, name: string): string | undefined => {
-          const scoped = kept.find((o) => o.set && o.key === key(name) && o.set.has(n));
-          const own = scoped ?? kept.find((o) => !o.set && o.key === key(name));
+          const here = kept.filter((o) => o.set?.has(n));
+          const scoped = here.find((o) => o.names.has(key(name)));
+          const own = scoped ?? kept.find((o) => !o.set && o.names.has(key(name)) && !here.some((h) => h.key === o.key));
           if (own) return `>= ${own.k + 1}%`;
-          return key(name) === 'code coverage' ? '> 80%' : undefined;
+          const builtin = !kept.some((o) => !o.set && o.key === 'code coverage') && !here.some((h) => h.key === 'code coverage');
+          return builtin && ['code coverage', 'coverage'].includes(key(name)) ? '> 80%' : undefined;
         };
-        const NAMES = ['Code coverage', 'Velocity', 'Lead time'];
+        const NAMES = ['Code coverage', 'Coverage', 'Velocity', 'Lead time'];
         const files: Record<string, string> = { 'phasegate.yaml': config };
         for (let n = 0; n <= 9; n++)
           files[`phase-${n}/07-VALIDATION.md`] = [
