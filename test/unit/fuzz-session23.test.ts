@@ -246,12 +246,11 @@ const headingArb = fc
   })
   .filter((h) => /\S/.test(h));
 /**
- * Headings whose phase numbers can be read back: none glued to another or to a digit (`{N+1}{N}` writes `43`
- * for phase 3, which heading-mismatch reads as one number, 43, and asks to be `4`: reported, not fixed here),
- * and none ending in ` #` (Markdown reads it as the H1's closing sequence: `# Issue #` is titled `Issue`).
+ * Headings whose phase numbers can be read back: none ending in ` #` (Markdown reads it as the H1's closing
+ * sequence: `# Issue #` is titled `Issue`). (`{N}`s glued to another or to a digit, `{N+1}{N}`, are read as one
+ * run of digits, as written.)
  */
-const readableHeading = (h: string) =>
-  !/(?:\{N[^}]*\}|\d)\{N|\{N[^}]*\}\d/.test(placeholders(h)!) && !/(^|\s)#+\s*$/.test(placeholders(h)!.replace(/\{N[^}]*\}/g, ' '));
+const readableHeading = (h: string) => !/(^|\s)#+\s*$/.test(placeholders(h)!.replace(/\{N[^}]*\}/g, ' '));
 const TITLES = ['Kickoff', 'Phase 2 migration', 'Payments: MVP', 'Données — ok', 'Sprint 4: later', 'v1.2 (beta)', 'A*b_c'];
 
 describe('fuzz: custom layout headings and titles', function () {
@@ -396,6 +395,53 @@ describe('found by the fuzz tests: custom layout headings', () => {
       ],
     );
     assert.equal(renumberTitle(heading, 3, 'Q2 review of Q1 and Q5: Kickoff'), 'Q3 review of Q1 and Q4: Kickoff');
+  });
+
+  it('a heading whose `{N}`s are glued to each other or to digits (`Q{N+1}{N}: `, `{N}{N}`, `Sprint {N}1`, `0{N}`) reads each run of digits whole, as the phase writes it (was: `Q43` read as 43, heading-mismatch asking for `Q4`)', async () => {
+    // `new phase` writes it, and reads it back: no heading-mismatch, and the title after it.
+    for (const [heading, folder, line] of [
+      ['Q{N+1}{N}: ', 'sprint-3', '# Q43: Kickoff'],
+      ['Q{N+1}{N}: ', 'sprint-12', '# Q1312: Kickoff'],
+      ['Sprint {N}{N}: ', 'sprint-3', '# Sprint 33: Kickoff'],
+      ['Sprint {N}1: ', 'sprint-3', '# Sprint 31: Kickoff'],
+      ['Sprint 0{N} — {N+1}0: ', 'sprint-3', '# Sprint 03 — 40: Kickoff'],
+    ] as const) {
+      const config = sprintConfig(heading);
+      const plan = planNew(await loud({ 'phasegate.yaml': config }), { what: 'phase', folder: `sprints/${folder}`, title: 'Kickoff', date: '2026-01-02' });
+      const files = Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text]));
+      const text = files[`sprints/${folder}/GOALS.md`];
+      assert.match(text, new RegExp(`^${line}$`, 'm'), heading);
+      const svc = await loud({ 'phasegate.yaml': config, ...files });
+      assert.deepEqual(
+        svc.diagnose(`${ROOT}/sprints/${folder}/GOALS.md`).filter((d) => d.code === 'heading-mismatch'),
+        [],
+        heading,
+      );
+      assert.equal(phaseTitle(svc, svc.findPhase(`sprints/${folder}`)!), 'Kickoff', heading);
+    }
+    // Another phase's numbers: the run is wrong as a whole, and is renumbered whole (leading zeros as written).
+    const read = (heading: string, n: number, title: string) => titleNumbers(heading, n, title).map((x) => [title.slice(x.start, x.end), x.value, x.want]);
+    assert.deepEqual(read('Q{N+1}{N}: ', 3, 'Q43: Kickoff'), [['43', 43, 43]]);
+    assert.deepEqual(read('Q{N+1}{N}: ', 3, 'Q32: Kickoff'), [['32', 32, 43]]);
+    assert.equal(renumberTitle('Q{N+1}{N}: ', 3, 'Q32: Kickoff'), 'Q43: Kickoff');
+    assert.deepEqual(read('Sprint {N}1', 2, 'Sprint 31'), [['31', 31, 21]]);
+    assert.equal(renumberTitle('Sprint 0{N} — {N+1}0: ', 3, 'Sprint 05 — 60: Kickoff'), 'Sprint 03 — 40: Kickoff');
+    // Not the start of the heading: each run found after the word before it.
+    assert.equal(renumberTitle('Q{N+1}{N}: ', 3, 'Draft — Q32: Kickoff'), 'Draft — Q43: Kickoff');
+    // Past 15 digits, where numbers no longer tell digits apart.
+    const long = '{N}'.repeat(9);
+    assert.equal(renumberTitle(`Sprint ${long}`, 12, `Sprint ${'12'.repeat(8)}13`), `Sprint ${'12'.repeat(9)}`);
+    // The fix heading-mismatch offers for a copied phase writes the run as this phase does.
+    const config = sprintConfig('Q{N+1}{N}: ');
+    const svc = await loud({ 'phasegate.yaml': config, 'sprints/sprint-3/GOALS.md': '# Q32: Kickoff\n\n## Goals\n\nShip.\n' });
+    const file = `${ROOT}/sprints/sprint-3/GOALS.md`;
+    const ds = svc.diagnose(file).filter((d) => d.code === 'heading-mismatch');
+    assert.deepEqual(
+      ds.map((d) => d.message),
+      ['Title should read "Q43:…" in sprint-3.'],
+    );
+    const fix = codeActions(svc, ds).find((a) => a.codes?.includes('heading-mismatch'));
+    assert.equal(applyEdits(svc.getText(file)!, fix!.change.edits[0].edits).split('\n')[0], '# Q43: Kickoff');
   });
 
   it('a sprint without a number titled `Phase 2 migration` keeps the words: the layout writes no `Phase N` (was `migration`)', async () => {

@@ -341,7 +341,7 @@ function checkFrontMatterTitle(ctx: RuleContext): void {
   const from = wrong[0].start;
   const to = wrong[wrong.length - 1].end;
   let value = src.slice(from, to);
-  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + String(wrong[i].want) + value.slice(wrong[i].end - from);
+  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + wrong[i].written + value.slice(wrong[i].end - from);
   const want = renumberTitle(heading, n, title);
   ctx.report(
     'heading-mismatch',
