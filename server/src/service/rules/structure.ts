@@ -4,7 +4,7 @@
  * too large to read its structure.
  */
 import { basename, joinPath } from '../host';
-import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, kindHeading, renumberTitle, titleNumbers } from '../layout';
@@ -95,7 +95,7 @@ const sections: Rule = {
         )
           return;
         // Insert after the last present section that precedes this one in the spec.
-        ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
+        ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${headingText(title)}".`, {
           fix: 'insert-section',
           title,
           after: prevLine ?? null,
