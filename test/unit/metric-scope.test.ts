@@ -132,6 +132,39 @@ describe('metric scope: phasegate.yaml metrics[].phases', () => {
     );
   });
 
+  it('refuses a second entry whose scope overlaps that names the metric by another of its names (an alias of the first, or the first by one of its aliases)', async () => {
+    const config = [
+      'metrics:',
+      '  - name: Code coverage',
+      '    aliases: [Coverage]',
+      '    threshold: ">= 90%"',
+      '    phases: "1-2"',
+      '  - name: coverage',
+      '    threshold: ">= 70%"',
+      '    phases: 2',
+      '  - name: Unit coverage',
+      '    aliases: [Code  Coverage]',
+      '    threshold: ">= 60%"',
+      '    phases: "2-3"',
+      '  - name: Coverage',
+      '    threshold: ">= 50%"',
+      '    phases: 3',
+      '',
+    ].join('\n');
+    assert.deepEqual(await configProblems(config), [
+      [
+        '2',
+        'metrics[1].phases: `coverage` and `Code coverage` at metrics[0] are one metric (a row named `coverage` is either), which has a threshold for phases 1-2 there, and phase 2 is in both; give a phase one threshold of a metric (left out)',
+      ],
+      [
+        '"2-3"',
+        'metrics[2].phases: `Unit coverage` and `Code coverage` at metrics[0] are one metric (a row named `Code  Coverage` is either), which has a threshold for phases 1-2 there, and phase 2 is in both; give a phase one threshold of a metric (left out)',
+      ],
+    ]);
+    const { svc } = await workspace({ 'phasegate.yaml': config });
+    assert.deepEqual(scopes(svc), ['Code coverage: >= 90% (phases 1-2)', 'Coverage: >= 50% (phase 3)']);
+  });
+
   it("checks a custom layout's own scoped metrics the same way", async () => {
     const config = [
       'layouts:',
@@ -217,6 +250,73 @@ describe('metric scope: the threshold metric-threshold holds a phase to', () => 
       'Code coverage is 75%; target > 80%',
       'Coverage is 85% lines, 50% branches; target > 80% (missed: branches)',
       'Deployment time is 9 minutes; target < 8 minutes',
+    ]);
+  });
+
+  it('a row is held to the entry scoped to its phase that answers to its name before an unscoped one listed first that does too', async () => {
+    const aliased = [
+      'metrics:',
+      '  - name: Code coverage',
+      '    aliases: [Coverage]',
+      '    threshold: ">= 90%"',
+      '  - name: Coverage',
+      '    threshold: ">= 60%"',
+      '    phases: 3',
+      '',
+    ].join('\n');
+    const cov: [string, string][] = [
+      ['Coverage', '70%'],
+      ['Code coverage', '70%'],
+    ];
+    const { svc } = await workspace({
+      'phasegate.yaml': aliased,
+      'phase-1/07-VALIDATION.md': validation(1, cov),
+      'phase-3/07-VALIDATION.md': validation(3, cov),
+    });
+    assert.deepEqual(svc.config.problems, []);
+    assert.deepEqual(misses(svc, 1), ['Coverage is 70%; target >= 90%', 'Code coverage is 70%; target >= 90%']);
+    // Phase 3: `Coverage` by its scoped entry (was the unscoped one listed first, `>= 90%`); `Code coverage`, a name the scoped one does not give, by the unscoped one.
+    assert.deepEqual(misses(svc, 3), ['Code coverage is 70%; target >= 90%']);
+  });
+
+  it('an entry scoped to a phase answers there to the aliases of the entry of its name it puts out (was: no threshold for them)', async () => {
+    // The built-in `Code coverage` (aliases `Test coverage`, `Coverage`), and a workspace's unscoped entry with aliases of its own.
+    const rowsOf: [string, string][] = [
+      ['Code coverage', '50%'],
+      ['Test coverage', '50%'],
+      ['Coverage', '50%'],
+      ['Cov', '50%'],
+    ];
+    const builtin = ['metrics:', '  - name: Code coverage', '    threshold: ">= 60%"', '    phases: "1-2"', ''].join('\n');
+    const own = ['metrics:', '  - name: Code coverage', '    aliases: [Cov]', '    threshold: ">= 70%"', builtin.slice('metrics:\n'.length)].join('\n');
+    for (const [config, expected1, expected3] of [
+      [
+        builtin,
+        ['Code coverage is 50%; target >= 60% (phases 1-2)', 'Test coverage is 50%; target >= 60% (phases 1-2)', 'Coverage is 50%; target >= 60% (phases 1-2)'],
+        ['Code coverage is 50%; target > 80%', 'Test coverage is 50%; target > 80%', 'Coverage is 50%; target > 80%'],
+      ],
+      [
+        own,
+        ['Code coverage is 50%; target >= 60% (phases 1-2)', 'Cov is 50%; target >= 60% (phases 1-2)'],
+        ['Code coverage is 50%; target >= 70%', 'Cov is 50%; target >= 70%'],
+      ],
+    ] as const) {
+      const { svc } = await workspace({
+        'phasegate.yaml': config,
+        'phase-1/07-VALIDATION.md': validation(1, rowsOf),
+        'phase-3/07-VALIDATION.md': validation(3, rowsOf),
+      });
+      assert.deepEqual(svc.config.problems, [], config);
+      assert.deepEqual(misses(svc, 1), expected1, config);
+      assert.deepEqual(misses(svc, 3), expected3, config);
+    }
+    // So a second entry scoped to a phase of the first, named by one of those aliases, is refused.
+    const twice = [builtin, '  - name: Coverage', '    threshold: ">= 10%"', '    phases: 2', ''].join('\n');
+    assert.deepEqual(await configProblems(twice), [
+      [
+        '2',
+        'metrics[1].phases: `Coverage` and `Code coverage` at metrics[0] are one metric (a row named `Coverage` is either), which has a threshold for phases 1-2 there, and phase 2 is in both; give a phase one threshold of a metric (left out)',
+      ],
     ]);
   });
 

@@ -441,6 +441,30 @@ describe('templates', () => {
     assert.doesNotMatch(create(untrusted.svc), /Custom brief/);
   });
 
+  it("escapes a value's trailing ` #` where it ends a heading line of a workspace template, and nowhere else (was: read as the heading's closing `#`s)", async () => {
+    const template = [
+      '---',
+      'title: {{quote phase.heading}}',
+      '---',
+      '# {{phase.title}}',
+      '',
+      '## {{phase.title}} ##',
+      '',
+      'Text {{phase.title}}',
+      '',
+      '```sh',
+      '# {{phase.title}}',
+      '```',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ '.phasegate/templates/brief.md.hbs': template, 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: A\n' }, { trusted: true });
+    const plan = planNew(svc, { what: 'phase', folder: 'phase-2', title: 'C #', date: DATE });
+    assert.equal(
+      plan.creates.find((c) => c.file.endsWith('/00-PHASE_BRIEF.md'))!.text,
+      ['---', 'title: "Phase 2: C #"', '---', '# C \\#', '', '## C # ##', '', 'Text C #', '', '```sh', '# C #', '```', ''].join('\n'),
+    );
+  });
+
   it('reads overrides from the folder named by templates: in phasegate.yaml', async () => {
     const { svc } = await workspace({
       'phasegate.yaml': 'templates: tpl\n',

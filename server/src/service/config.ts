@@ -14,7 +14,7 @@ import { safeRegExp } from './regex-safety';
 import { globProblem } from './glob-safety';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { configSchemaProblems, keyName } from './config-errors';
-import { firstShared, metricKey, parsePhaseScope } from './metric-scope';
+import { firstShared, metricKey, parsePhaseScope, sharedName } from './metric-scope';
 
 export { safeRegExp };
 
@@ -275,7 +275,17 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   // Each entry's `phases` read as its scope: one that names no phase, or a phase an entry of its name before it names, is left out.
   const scoped = (metrics: { m: MetricSpec; k: number }[], at: string): MetricSpec[] => {
     const kept: { m: MetricSpec; k: number }[] = [];
-    for (const { m, k } of metrics) {
+    // In its phases a scoped entry puts out the unscoped one of its name (the list's, else the built-in one, which only
+    // the workspace's list keeps): it answers to that one's aliases too (`Coverage` of `Code coverage`), which would else
+    // name no threshold there.
+    const putOut = (m: MetricSpec): string[] => {
+      const own = metrics.filter((o) => o.m.phases === undefined && metricKey(o.m) === metricKey(m)).map((o) => o.m);
+      const from = own.length || at !== '/metrics' ? own : DEFAULT_METRICS.filter((d) => metricKey(d) === metricKey(m));
+      return from.flatMap((o) => o.aliases ?? []);
+    };
+    for (const { m: entry, k } of metrics) {
+      const inherited = entry.phases === undefined ? [] : putOut(entry);
+      const m = inherited.length ? { ...entry, aliases: [...(entry.aliases ?? []), ...inherited] } : entry;
       if (m.phases === undefined) {
         kept.push({ m, k });
         continue;
@@ -286,10 +296,17 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         problem(`${where}: ${scope.problem}`, valueAt(`${at}/${k}/phases`));
         continue;
       }
-      const other = kept.find((o) => o.m.scope && metricKey(o.m) === metricKey(m) && firstShared(o.m.scope, scope) !== undefined);
+      // One metric, also when the two name it differently: a name or alias of one is the other's (`Coverage`, an alias of
+      // `Code coverage`), and a row so named would be held to whichever comes first.
+      const other = kept.find((o) => o.m.scope && firstShared(o.m.scope, scope) !== undefined && sharedName(o.m, m) !== undefined);
       if (other) {
+        const first = firstShared(other.m.scope!, scope);
+        const otherAt = keyName(`${at}/${other.k}`);
+        const shared = sharedName(other.m, m)!;
         problem(
-          `${where}: \`${m.name}\` has a threshold for ${other.m.scope!.label} at ${keyName(`${at}/${other.k}`)}, and phase ${firstShared(other.m.scope!, scope)} is in both; give a phase one threshold of a metric (left out)`,
+          metricKey(other.m) === metricKey(m)
+            ? `${where}: \`${m.name}\` has a threshold for ${other.m.scope!.label} at ${otherAt}, and phase ${first} is in both; give a phase one threshold of a metric (left out)`
+            : `${where}: \`${m.name}\` and \`${other.m.name}\` at ${otherAt} are one metric (a row named \`${shared}\` is either), which has a threshold for ${other.m.scope!.label} there, and phase ${first} is in both; give a phase one threshold of a metric (left out)`,
           valueAt(`${at}/${k}/phases`),
         );
         continue;

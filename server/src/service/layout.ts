@@ -479,22 +479,80 @@ function headingSource(heading: string): string {
 const wholeHeadings = new Map<string, RegExp | undefined>();
 
 /**
- * A kind's heading as a pattern over a title's start, each `{N}` a group of digits (blanks any blanks, any case);
- * undefined for a heading without `{N}`, or with one beside another or a digit (`{N}{N+1}`: where one ends is not known).
+ * A kind's heading as a pattern over a title's start, each run of phase numbers (`numberRuns`) a group of digits
+ * (blanks any blanks, any case); undefined for a heading without `{N}`.
  */
 function wholeHeading(heading: string): RegExp | undefined {
   if (wholeHeadings.has(heading)) return wholeHeadings.get(heading);
   let re: RegExp | undefined;
-  if (/\{N/.test(heading) && !/(?:\{N(?:[+-]\d+)?\}|\d)\{N|\{N(?:[+-]\d+)?\}\d/.test(heading)) {
-    const source = heading
-      .trim()
-      .split(/(\{N(?:[+-]\d+)?\}|\s+)/)
-      .map((part) => (/^\{N/.test(part) ? '(\\d{1,9})(?!\\d)' : /^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
-      .join('');
+  const { literals, runs } = numberRuns(heading.trim());
+  if (runs.length) {
+    const text = (t: string) =>
+      t
+        .split(/(\s+)/)
+        .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+        .join('');
+    const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
     re = new RegExp(`^\\s*${source}`, 'iud');
   }
   wholeHeadings.set(heading, re);
   return re;
+}
+
+/**
+ * A run of phase numbers in a heading: a `{N}` (`{N+1}`, `{N-1}`, as its offset) with the `{N}`s and digits
+ * written right beside it (`{N+1}{N}`, `{N}1`, `1{N}`), which a title writes as one run of digits (`43` of
+ * `{N+1}{N}` in phase 3): no reading can tell where one number of it ends, so it is read whole, as what phase
+ * `n` writes there.
+ */
+type NumberRun = (number | string)[];
+
+const runsOf = new Map<string, { literals: string[]; runs: NumberRun[] }>();
+
+/** A heading's runs of phase numbers, and the text around them (`literals`, one more than the runs). */
+function numberRuns(heading: string): { literals: string[]; runs: NumberRun[] } {
+  let found = runsOf.get(heading);
+  if (found) return found;
+  const literals: string[] = [];
+  const runs: NumberRun[] = [];
+  let literal = '';
+  let run: NumberRun = [];
+  const flush = () => {
+    if (run.some((p) => typeof p === 'number')) {
+      literals.push(literal);
+      runs.push(run);
+      literal = '';
+    } else literal += run.join('');
+    run = [];
+  };
+  for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+)/)) {
+    if (part === '') continue;
+    const m = /^\{N([+-]\d+)?\}$/.exec(part);
+    if (m) run.push(m[1] ? Number(m[1]) : 0);
+    else if (/^\d/.test(part)) run.push(part);
+    else {
+      flush();
+      literal += part;
+    }
+  }
+  flush();
+  literals.push(literal);
+  found = { literals, runs };
+  if (runsOf.size >= 256) runsOf.clear();
+  runsOf.set(heading, found);
+  return found;
+}
+
+/** What phase `n` writes for a run (`43` for `{N+1}{N}` in phase 3). */
+function runText(run: NumberRun, n: number): string {
+  return run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
+}
+
+/** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
+function runDigits(run: NumberRun): string {
+  const numbers = run.filter((p) => typeof p === 'number').length;
+  const digits = run.reduce<number>((k, p) => k + (typeof p === 'string' ? p.length : 0), 0);
+  return `\\d{${numbers + digits},${numbers * 9 + digits}}`;
 }
 
 /**
@@ -520,28 +578,30 @@ export function expandTitle(title: string, n: number | undefined): string {
 export interface TitleNumber {
   start: number;
   end: number;
+  /** The number read (NaN for a run of digits other than wanted that no number can tell apart from it: past 15 digits). */
   value: number;
   want: number;
+  /** What this phase writes there (`43` of `{N+1}{N}` in phase 3). */
+  written: string;
 }
 
-const PLACEHOLDER = /\{N([+-]\d+)?\}/g;
-const titlePatterns = new Map<string, { offset: number; re: RegExp }[]>();
+const titlePatterns = new Map<string, { run: NumberRun; re: RegExp }[]>();
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * One pattern per `{N}` (`{N+1}`, `{N-1}`) of a kind's `heading`: the number, anchored by the word written
- * right before it (`Phase` in `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after
- * it (`{N}. Plan`); a heading of the number alone takes the title's first number.
+ * One pattern per run of phase numbers (`numberRuns`: a `{N}`, `{N+1}` or `{N-1}`, with those and digits glued
+ * to it) of a kind's `heading`: the number, anchored by the word written right before it (`Phase` in
+ * `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after it (`{N}. Plan`); a heading of
+ * the number alone takes the title's first number.
  */
-function titlePattern(heading: string): { offset: number; re: RegExp }[] {
+function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
   let found = titlePatterns.get(heading);
   if (found) return found;
-  const literals = heading.split(/\{N(?:[+-]\d+)?\}/);
-  const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
-  found = offsets.map((offset, i) => {
+  const { literals, runs } = numberRuns(heading);
+  found = runs.map((run, i) => {
     const before = /(?<!\S)(\S+)\s*$/u.exec(literals[i])?.[1];
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
@@ -551,36 +611,48 @@ function titlePattern(heading: string): { offset: number; re: RegExp }[] {
       : after
         ? `(?<!\\d)(\\d+)\\s*${escapeRe(after)}${tail(after)}`
         : '(?<!\\d)(\\d+)(?!\\d)';
-    return { offset, re: new RegExp(source, 'giu') };
+    return { run, re: new RegExp(source, 'giu') };
   });
   titlePatterns.set(heading, found);
   return found;
 }
 
+/** The number `read` where phase `n` writes `run`: its value, and the one wanted. */
+function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
+  const read = title.slice(start, end);
+  const written = runText(run, n);
+  const want = Number(written);
+  let value = Number(read);
+  // Digits that differ from those written, but not as numbers (past 15 digits): wrong all the same.
+  if (value === want && read.replace(/^0+(?=\d)/, '') !== written.replace(/^0+(?=\d)/, '')) value = NaN;
+  return { start, end, value, want, written };
+}
+
 /**
  * The phase numbers `title` names where the kind's `heading` puts them, in order (each searched after the
  * one before), with the number phase `n` wants there. Other numbers of the title (`Q3 2024`, `Sprint 7`)
- * are not read; a title without the heading's words around a number (`Phase One`) names none.
+ * are not read; a title without the heading's words around a number (`Phase One`) names none. A run of
+ * `{N}`s and digits glued together (`Q{N+1}{N}`) is one number, read whole (`Q43` in phase 3).
  */
 export function titleNumbers(heading: string, n: number, title: string): TitleNumber[] {
   // A title that starts as the heading is written (`Q3 review of Q1 and Q4: …` of `Q{N} review of Q1 and Q{N+1}: `):
   // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
   const whole = wholeHeading(heading)?.exec(title);
   if (whole) {
-    const offsets = [...heading.matchAll(PLACEHOLDER)].map((m) => (m[1] ? Number(m[1]) : 0));
-    return offsets.map((offset, i) => {
+    const { runs } = numberRuns(heading.trim());
+    return runs.map((run, i) => {
       const [start, end] = whole.indices![i + 1];
-      return { start, end, value: Number(title.slice(start, end)), want: n + offset };
+      return runNumber(run, n, title, start, end);
     });
   }
   const out: TitleNumber[] = [];
   let from = 0;
-  for (const { offset, re } of titlePattern(heading)) {
+  for (const { run, re } of titlePattern(heading)) {
     re.lastIndex = from;
     const m = re.exec(title);
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]);
-    out.push({ start, end: start + m[1].length, value: Number(m[1]), want: n + offset });
+    out.push(runNumber(run, n, title, start, start + m[1].length));
     from = m.index + m[0].length;
   }
   return out;
@@ -592,7 +664,7 @@ export function renumberTitle(heading: string, n: number, title: string): string
   const found = titleNumbers(heading, n, title);
   for (let i = found.length - 1; i >= 0; i--) {
     const f = found[i];
-    out = out.slice(0, f.start) + String(f.want) + out.slice(f.end);
+    out = out.slice(0, f.start) + f.written + out.slice(f.end);
   }
   return out;
 }

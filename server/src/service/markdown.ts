@@ -855,6 +855,7 @@ function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined
   const line = t.map ? t.map[0] : 0;
   const src = doc.lines[line] ?? '';
   let text = (inline?.content ?? '').trim();
+  if (text.endsWith('#')) text = unescapedHeadingEnd(text);
   let start = t.markup.startsWith('#') ? headingTextStart(src) : 0;
   let end = Math.max(start, headingTextEnd(src));
   // HTML comments are no part of a heading's text, nor of its range (`## Scope <!-- phasegate-disable-line … -->`);
@@ -1022,6 +1023,21 @@ function collectTable(doc: ParsedDocument, tokens: Token[], i: number, map: [num
     else table.rows.push({ line: r.map[0], cells });
   }
   doc.tables.push(table);
+}
+
+/**
+ * `text` as an ATX heading's text that reads back as it is: a run of `#` that ends it after a blank, or that is all of
+ * it (`C #`, `#`), would be read as the heading's closing sequence and dropped; its first `#` is escaped (`C \#`).
+ */
+export function headingText(text: string): string {
+  const m = /(^|[ \t])(#+[ \t]*)$/.exec(text);
+  return m ? `${text.slice(0, m.index + m[1].length)}\\${m[2]}` : text;
+}
+
+/** A heading's text (markdown-it's, escapes kept) with an escaped run of `#` that ends it (`C \#`, as `headingText` writes it) read as it reads: `C #`. */
+function unescapedHeadingEnd(text: string): string {
+  const m = /(^|[ \t])\\(#+)$/.exec(text);
+  return m ? text.slice(0, m.index + m[1].length) + m[2] : text;
 }
 
 /** Length of a heading line without its closing `#` sequence and trailing white space (as `/\s+#+\s*$/`, then `/\s+$/`, removed). */

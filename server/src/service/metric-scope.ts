@@ -79,6 +79,20 @@ export function metricKey(m: MetricSpec): string {
 }
 
 /**
+ * A metric's name as the metric rule matches a row's name against it: markup (`*`, `_`, backticks) dropped, blanks as one
+ * space, any case, without a colon that ends it.
+ */
+export function metricNameKey(name: string): string {
+  return name.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase().replace(/:$/, '').trim();
+}
+
+/** A name a row may go by that both entries answer to (the name or an alias of each, as the metric rule matches them), if any. */
+export function sharedName(a: MetricSpec, b: MetricSpec): string | undefined {
+  const keys = new Set([a.name, ...(a.aliases ?? [])].map(metricNameKey));
+  return [b.name, ...(b.aliases ?? [])].find((n) => keys.has(metricNameKey(n)));
+}
+
+/**
  * The thresholds in force in phase `n` (undefined: a phase without a number, or no phase): of `metrics`,
  * the entries whose scope names `n`, and the unscoped ones whose name no such entry has; in their order.
  * A list without scoped entries is returned as it is.

@@ -5,7 +5,7 @@
  * of the plan. The row reads so that the plan rule (rules/phase-plan.ts) matches it to the phase.
  */
 import type { PhasegateService } from './service';
-import { INLINE_LINK, normalizeTitle, parseDocument } from './markdown';
+import { INLINE_LINK, headingText, normalizeTitle, parseDocument } from './markdown';
 import type { ParsedDocument, Section, Table, TableCell } from './markdown';
 import { basename, dirname, isInside, joinPath, relativePath } from './host';
 import {
@@ -250,7 +250,7 @@ function headingsBetween(doc: ParsedDocument, from: number | undefined, to: numb
   const subs: string[] = [];
   for (let i = from; i !== undefined && i !== to; i = doc.sections[i].parent) {
     const h = doc.sections[i].heading;
-    subs.unshift(`${'#'.repeat(h.level)} ${(implied !== undefined && respell(h.text, implied, workstream)) || h.text}`);
+    subs.unshift(`${'#'.repeat(h.level)} ${headingText((implied !== undefined && respell(h.text, implied, workstream)) || h.text)}`);
   }
   return subs;
 }
@@ -325,8 +325,8 @@ function workstreamPlace(
     (heading && /\bworkstream\b/i.test(heading.text) && !/\bworkstream\b/i.test(workstream) ? `${workstream} Workstream` : workstream);
   let end = outer ? outer.end - 1 : last;
   while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
-  const headings = [`${'#'.repeat(level)} ${title}`];
-  if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
+  const headings = [`${'#'.repeat(level)} ${headingText(`${title}`)}`];
+  if (nested && section) headings.push(`${'#'.repeat(section.level)} ${headingText(section.heading.text)}`);
   return { end, headings };
 }
 
@@ -516,7 +516,7 @@ function listItemEdit(
     const subs = headingsBetween(doc, model.section, statusAt, model.impliedWorkstream, p.workstream);
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
-    if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
+    if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${headingText(p.workstream)}`);
     const { end, at, eol } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
     const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
     // Right under a status heading of no list: the item after its heading (and the blank line the others have).

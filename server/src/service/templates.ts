@@ -13,7 +13,7 @@ import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } 
 import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle, fixedHeading, kindHeading, titlePrefix } from './layout';
 import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { normalizeTitle, sectionByTitle } from './markdown';
+import { headingText, headingTextStart, normalizeTitle, sectionByTitle } from './markdown';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -506,6 +506,61 @@ export function templateNames(svc: PhasegateService): string[] {
  * instead (fix previews). Undefined when there is no template of that name.
  */
 export function renderTemplate(svc: PhasegateService, name: string, context: TemplateContext, opts: { fallback?: boolean } = {}): string | undefined {
+  const marked = markHeadingEnds(context) as TemplateContext;
+  const out = renderMarked(svc, name, marked, opts);
+  return out === undefined || marked === context ? out : finishHeadingEnds(out);
+}
+
+/** Marks the end of a context value that a `#` run ends (`C #`): written at the end of a heading, it is escaped (see finishHeadingEnds). */
+const HEADING_END_MARK = '\uFDD0';
+const HASHES_END = /(^|[ \t])#+[ \t]*$/;
+
+/**
+ * `context`, its strings that end in a run of `#` after a blank (or are one: `C #`, `#`) followed by HEADING_END_MARK; `context`
+ * itself when it has none (the common case).
+ */
+function markHeadingEnds(context: unknown): unknown {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return HASHES_END.test(v) ? v + HEADING_END_MARK : v;
+    if (depth > 8 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const items = v.map((x) => walk(x, depth + 1));
+      return items.some((x, i) => x !== v[i]) ? items : v;
+    }
+    // A copy only of an object with a value marked; its getters (`phase.heading`) as the values they give.
+    const keys = Object.keys(v);
+    const values = keys.map((k) => (v as Record<string, unknown>)[k]);
+    const walked = values.map((x) => walk(x, depth + 1));
+    return walked.every((y, i) => y === values[i]) ? v : Object.fromEntries(keys.map((k, i) => [k, walked[i]]));
+  };
+  return walk(context, 0);
+}
+
+/**
+ * A rendered template with the values marked by markHeadingEnds that end an ATX heading (`## {{title}}` of a section titled
+ * `C #`) escaped as `headingText` does (`## C \#`), so that the heading reads back as written rather than losing its `#` as
+ * a closing sequence; the marks taken out. Lines of fenced code are left as they are.
+ */
+function finishHeadingEnds(text: string): string {
+  const lines = text.split('\n');
+  let fence: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (f && (fence === undefined || (f[0] === fence[0] && f.length >= fence.length))) fence = fence === undefined ? f : undefined;
+    if (!line.includes(HEADING_END_MARK)) continue;
+    // An ATX heading whose text a marked value ends (blanks and a CR after it aside).
+    const text = line.trimEnd();
+    if (fence === undefined && text.endsWith(HEADING_END_MARK) && /^ {0,3}#{1,6}(?:[ \t]|$)/.test(line)) {
+      const start = headingTextStart(text);
+      lines[i] = text.slice(0, start) + headingText(text.slice(start).split(HEADING_END_MARK).join('')) + line.slice(text.length);
+    }
+    lines[i] = lines[i].split(HEADING_END_MARK).join('');
+  }
+  return lines.join('\n');
+}
+
+function renderMarked(svc: PhasegateService, name: string, context: TemplateContext, opts: { fallback?: boolean }): string | undefined {
   const w = workspaceTemplate(svc, name);
   if (w) {
     try {
@@ -1000,9 +1055,9 @@ function withoutNumbers(heading: string): string {
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
 export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string, gates?: TemplateGate[]): string {
-  const lines: string[] = [`# ${spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder)}`, ''];
+  const lines: string[] = [`# ${headingText(spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder))}`, ''];
   for (const s of spec.sections) {
-    lines.push(`## ${expandTitle(s.title, n)}`, '', sectionPlaceholder(s, n, gates), '');
+    lines.push(`## ${headingText(expandTitle(s.title, n))}`, '', sectionPlaceholder(s, n, gates), '');
   }
   return lines.join('\n');
 }

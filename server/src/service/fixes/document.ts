@@ -1,6 +1,7 @@
 /** Quick fixes for the document rules. Keyed by the `fix` field of a diagnostic's data. */
 import { landsInCode } from './phase-edit';
 import type { ParsedDocument, Section } from '../markdown';
+import { headingText } from '../markdown';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind, shownTitle, titleHeading, today } from '../templates';
@@ -113,7 +114,7 @@ const createLinkedFile: Fix = (svc, diag) => {
   const text =
     spec && phase
       ? renderKind(svc, spec, phase, d.title || undefined)
-      : `# ${d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, '')}${eol}`;
+      : `# ${headingText(d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, ''))}${eol}`;
   return {
     title: `Create ${d.file.slice(d.file.lastIndexOf('/') + 1)}`,
     codes: [diag.code],

@@ -3,7 +3,7 @@
  * missing section in template order, merge insertions at one position. Never deletes
  * text; writes the document's own line ending.
  */
-import { MAX_PARSE_BYTES, ParsedDocument, Section, parseDocument, sectionByTitle } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, headingText, parseDocument, sectionByTitle } from '../markdown';
 import { TextEdit, comparePositions, range } from '../types';
 
 export interface Insertion {
@@ -125,7 +125,7 @@ export function appendToSection(doc: ParsedDocument, sec: Section, lines: string
  */
 export function insertSection(doc: ParsedDocument, title: string, body: string[], order: string[], level = 2): Insertion | undefined {
   const eol = doc.eol;
-  const head = `${'#'.repeat(level)} ${title}`;
+  const head = `${'#'.repeat(level)} ${headingText(title)}`;
   const text = [head, '', ...body].join(eol);
   const i = order.findIndex((t) => t.toLowerCase() === title.toLowerCase());
   for (const t of i >= 0 ? order.slice(i + 1) : []) {

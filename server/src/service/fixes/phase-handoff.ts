@@ -9,6 +9,7 @@ import type { PhasegateService } from '../service';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
 import type { ListItem, ParsedDocument, Section, Table } from '../markdown';
+import { headingText } from '../markdown';
 import {
   HandoffItem,
   HandoffPair,
@@ -170,7 +171,7 @@ function createText(phase: Phase, h: Handed): string {
   const prev = basename(h.pair.prev.folder);
   const list = (xs: Copy[], none: string) => (xs.length ? xs.flatMap((x) => itemLines('-', x)) : [none]);
   return [
-    `# ${expandTitle(spec.heading ?? 'Phase {N} Input Handoff', phase.number)}`,
+    `# ${headingText(expandTitle(spec.heading ?? 'Phase {N} Input Handoff', phase.number))}`,
     '',
     `## ${IN_SOURCE}`,
     '',

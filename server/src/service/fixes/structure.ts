@@ -1,7 +1,7 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
 import { renumberTitle } from '../layout';
-import { bodyStart, normalizeTitle, parseDocument } from '../markdown';
+import { bodyStart, headingText, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
@@ -14,7 +14,7 @@ function sectionFromTemplate(template: string, title: string, eol: string): stri
   const t = parseDocument(template);
   const key = normalizeTitle(title);
   const s = t.sections.find((x) => x.key === key);
-  const body = s ? t.lines.slice(s.heading.line, s.end) : [`## ${title}`, '', `[${title}]`];
+  const body = s ? t.lines.slice(s.heading.line, s.end) : [`## ${headingText(title)}`, '', `[${title}]`];
   while (body.length && body[body.length - 1].trim() === '') body.pop();
   return body.join(eol);
 }

@@ -9,7 +9,7 @@
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import type { MetricSpec } from '../layout';
-import { scopeNote } from '../metric-scope';
+import { metricNameKey as nameKey, scopeNote } from '../metric-scope';
 import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
 import type { Labelled, Quantity } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
@@ -41,10 +41,6 @@ function cellText(s: string): string {
   return s.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-function nameKey(s: string): string {
-  return cellText(s).toLowerCase().replace(/:$/, '').trim();
-}
-
 /**
  * A value without the white space and the emphasis stars it ends with (`70% **`), as `/\s*\**\s*$/` would
  * remove them, by hand: that expression takes seconds on a value with a long run of spaces inside it.
@@ -72,11 +68,16 @@ export function withoutTrailingNote(name: string): string {
   return name.slice(0, start);
 }
 
-/** The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped. */
+/**
+ * The configured metric named `name` (or one of its aliases), case-insensitively; a trailing `(…)` may be dropped.
+ * An entry scoped to the phase (`metrics` are those in force in it) before an unscoped one: `Coverage` for phase 3
+ * is held to a phase 3 entry so named rather than to an unscoped `Code coverage` listed first with the alias `Coverage`.
+ */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
   const keys = [nameKey(name), nameKey(withoutTrailingNote(name))];
   for (const k of keys) {
-    const m = metrics.find((x) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k));
+    const named = (x: MetricSpec) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k);
+    const m = metrics.find((x) => x.scope && named(x)) ?? metrics.find(named);
     if (m) return m;
   }
   return undefined;

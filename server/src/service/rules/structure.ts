@@ -4,7 +4,7 @@
  * too large to read its structure.
  */
 import { basename, joinPath } from '../host';
-import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, normalizeTitle } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { expandTitle, kindHeading, renumberTitle, titleNumbers } from '../layout';
@@ -95,7 +95,7 @@ const sections: Rule = {
         )
           return;
         // Insert after the last present section that precedes this one in the spec.
-        ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${title}".`, {
+        ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${headingText(title)}".`, {
           fix: 'insert-section',
           title,
           after: prevLine ?? null,
@@ -341,7 +341,7 @@ function checkFrontMatterTitle(ctx: RuleContext): void {
   const from = wrong[0].start;
   const to = wrong[wrong.length - 1].end;
   let value = src.slice(from, to);
-  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + String(wrong[i].want) + value.slice(wrong[i].end - from);
+  for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + wrong[i].written + value.slice(wrong[i].end - from);
   const want = renumberTitle(heading, n, title);
   ctx.report(
     'heading-mismatch',
