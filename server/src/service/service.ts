@@ -5,6 +5,7 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
+import { globCaseProblems } from './glob-case';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
@@ -145,6 +146,8 @@ export class PhasegateService {
   private configText: string | undefined;
   /** The problems `reportTemplateProblems` added to the config's. */
   private templateConfigProblems: Diagnostic[] = [];
+  /** The problems `reportGlobCaseProblems` added to the config's. */
+  private globCaseConfigProblems: Diagnostic[] = [];
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -197,6 +200,8 @@ export class PhasegateService {
       this.nested = nested;
       this.composeIgnore();
     }
+    this.globCaseConfigProblems = [];
+    this.reportGlobCaseProblems();
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
   }
@@ -357,12 +362,23 @@ export class PhasegateService {
         });
       }
     }
-    const before = this.templateConfigProblems;
-    const key = (list: Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`).join('\n');
-    if (key(before) === key(found) && before.every((d) => cfg.problems.includes(d))) return false;
-    for (const d of before) if (cfg.problems.includes(d)) cfg.problems.splice(cfg.problems.indexOf(d), 1);
-    cfg.problems.push(...found);
+    const problems = replaceProblems(cfg.problems, this.templateConfigProblems, found);
+    if (!problems) return false;
+    cfg.problems = problems;
     this.templateConfigProblems = found;
+    return true;
+  }
+
+  /**
+   * The config's globs that miss only by case (glob-case.ts), as `invalid-config` warnings, after the phase
+   * model was built from the scan. Replaces the previous ones; returns whether the config's problems changed.
+   */
+  private reportGlobCaseProblems(): boolean {
+    const found = globCaseProblems(this.config, this.root, this.scan);
+    const problems = replaceProblems(this.config.problems, this.globCaseConfigProblems, found);
+    if (!problems) return false;
+    this.config.problems = problems;
+    this.globCaseConfigProblems = found;
     return true;
   }
 
@@ -821,7 +837,10 @@ export class PhasegateService {
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
-    return this.checkedFiles();
+    const files = this.checkedFiles();
+    // A folder named as a glob would match it ignoring case came or went.
+    if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
+    return files;
   }
 
   /**
@@ -1156,4 +1175,15 @@ export function decode(bytes: Uint8Array): string {
   } catch {
     throw new Error('not valid UTF-8 text');
   }
+}
+
+/**
+ * The config's problems with `found` in place of `before` (problems a check of its own added earlier), as a new
+ * list (the language server tells a changed report by its list); undefined when that changes nothing (the same
+ * ranges and messages still there).
+ */
+function replaceProblems(problems: readonly Diagnostic[], before: readonly Diagnostic[], found: Diagnostic[]): Diagnostic[] | undefined {
+  const key = (list: readonly Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`).join('\n');
+  if (key(before) === key(found) && before.every((d) => problems.includes(d))) return undefined;
+  return [...problems.filter((d) => !before.includes(d)), ...found];
 }
