@@ -695,6 +695,29 @@ export function maskInlineCode(line: string): string {
   return out + line.slice(last);
 }
 
+/** Most lines read either side of a line for the paragraph that holds it (`paragraphAround`). */
+const MAX_PARAGRAPH_RUN = 200;
+
+/**
+ * The first and last lines of the paragraph that holds `line` (in a list item or a block quote too), as
+ * markdown-it reads the run of lines around it that no blank line, code or HTML block, or front matter ends
+ * (at most MAX_PARAGRAPH_RUN lines either side); undefined when the line is in no paragraph (a heading, a
+ * table, code). A code span may run over the lines of its paragraph (CommonMark), not beyond.
+ */
+export function paragraphAround(doc: ParsedDocument, line: number): { start: number; end: number } | undefined {
+  const { lines, codeLines } = doc;
+  const blank = (l: number) => codeLines.has(l) || !/\S/.test(lines[l]);
+  if (!doc.modelled || line < bodyStart(doc) || line >= lines.length || blank(line)) return undefined;
+  let from = line;
+  while (from > bodyStart(doc) && line - from < MAX_PARAGRAPH_RUN && !blank(from - 1)) from--;
+  let to = line;
+  while (to + 1 < lines.length && to - line < MAX_PARAGRAPH_RUN && !blank(to + 1)) to++;
+  const tokens = md.parse(lines.slice(from, to + 1).join('\n'), {});
+  const at = line - from;
+  const p = tokens.find((t) => t.type === 'paragraph_open' && t.map && t.map[0] <= at && at < t.map[1]);
+  return p?.map ? { start: from + p.map[0], end: from + p.map[1] - 1 } : undefined;
+}
+
 export function parseDocument(text: string): ParsedDocument {
   return parseDocuments([text])[0];
 }
