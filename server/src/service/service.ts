@@ -870,10 +870,12 @@ export class PhasegateService {
   }
 
   /**
-   * Files whose diagnostics depend on `path`: itself, its phase, the previous and next phases, the input
-   * handoff of the phase after next, and the project plans. Phase N's files read phase N-1's output
-   * handoff, so phase N's gates follow from the documents of phases N-1 and N; phase N+1's input handoff
-   * reads those gates (`unvalidated-handoff`): a change in phase N-1 reaches it.
+   * Files whose diagnostics depend on `path`: itself, its phase, the next phase, the input handoff of the
+   * phase after next, and the project plans. Phase N's files read phase N-1's output handoff, so phase N's
+   * gates follow from the documents of phases N-1 and N; phase N+1's input handoff reads those gates
+   * (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
+   * output handoff is checked on its own; phase N's input handoff is checked against it), so the previous
+   * phase is not among them.
    */
   dependents(path: string): string[] {
     const p = normalizePath(path);
@@ -882,7 +884,6 @@ export class PhasegateService {
     if (phase) {
       phase.markdown.forEach((f) => out.add(f));
       phase.next?.markdown.forEach((f) => out.add(f));
-      phase.prev?.markdown.forEach((f) => out.add(f));
       const input = this.inputAfterNext(phase);
       if (input) out.add(input);
       this.model.plans.forEach((pl) => out.add(pl.path));
