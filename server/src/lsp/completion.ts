@@ -15,7 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
-import { ParsedDocument, maskInlineCode, paragraphAround } from '../service/markdown';
+import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
@@ -372,16 +372,16 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
  */
 /**
  * Whether column `ch` of `line` lies inside an inline code span, one opened on an earlier line of its
- * paragraph or closed on a later one too (`` `a `` and `` [x](../` `` on two lines of a paragraph are one span).
+ * paragraph or closed on a later one too (`` `a `` and `` [x](../` `` on two lines of a paragraph are one
+ * span), as the engine reads them (`spanningCode`).
  */
 export function inCodeSpanAt(doc: ParsedDocument, line: number, ch: number): boolean {
-  const para = paragraphAround(doc, line);
-  if (!para || para.start === para.end) return inCodeSpan(doc.lines[line] ?? '', ch);
-  const lines = doc.lines.slice(para.start, para.end + 1);
-  if (!lines.some((l) => l.includes('`'))) return false;
+  const src = doc.lines[line] ?? '';
+  if (!spanningCode(doc).has(line)) return inCodeSpan(src, ch);
+  const { from, to } = paragraphLines(doc, line)!;
   let offset = ch;
-  for (let l = para.start; l < line; l++) offset += doc.lines[l].length + 1;
-  return inCodeSpan(lines.join('\n'), offset);
+  for (let l = from; l < line; l++) offset += doc.lines[l].length + 1;
+  return inCodeSpan(doc.lines.slice(from, to + 1).join('\n'), offset);
 }
 
 export function inCodeSpan(src: string, ch: number): boolean {
