@@ -605,6 +605,17 @@ describe('document rules', () => {
       }
     });
 
+    it('reads a line of thousands of links in time linear in the line', async () => {
+      const doc = `${H1}\n## Objectives\n\n- [Owner] ${'[a](x.md) '.repeat(15_000)}[Later]\n`;
+      const t = Date.now();
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc, 'phase-1/x.md': '# X\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(doc, 4, '[Owner]'), at(doc, 4, '[Later]')],
+      );
+      assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+    });
+
     it('reads HTML comments over lines in time linear in the text', async () => {
       // A long paragraph whose every line opens a comment, and a `-->` only after it: each line is read once.
       const doc = `${H1}\n## Objectives\n\n` + 'a <!-- TBD\n'.repeat(40_000) + '\nc -->\n';
