@@ -181,9 +181,12 @@ export interface GateDetail {
   /**
    * What holds the gate, in the order of `reasons`: for a failed gate the errors that fail it; for a
    * pending one the warnings of its rules, the checklist or document it lacks, then its checklist items
-   * unchecked or without evidence. Empty when it passed.
+   * unchecked or without evidence. Empty when it passed. At most the first 50 of each reason (each rule,
+   * the unchecked items, the items without evidence): `causeCount` counts them all.
    */
   causes: GateCause[];
+  /** How many things hold the gate, listed in `causes` or not (0 when it passed). */
+  causeCount: number;
 }
 
 export interface GatesResult {

@@ -159,6 +159,29 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     );
   });
 
+  it('phasegate/gates: a gate held by thousands of things lists the first of each reason and counts them all', async () => {
+    const rel = 'audit/phase-1/07-VALIDATION.md';
+    const { uri: u, text } = await c.open(rel);
+    const many = Array.from({ length: 3000 }, (_, i) => `- [ ] Reviewer ${i} signed off`).join('\n');
+    await c.change(u, text.replace('- [ ] Second reviewer signed off', `- [ ] Second reviewer signed off\n${many}\n- [x] Late check`));
+    try {
+      const r = (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-1') }))!;
+      const review = r.gates.find((g) => g.name === 'Review')!;
+      assert.deepEqual(review.reasons, ['3001 items unchecked', '1 item without evidence']);
+      assert.equal(review.causeCount, 3002);
+      assert.deepEqual(
+        review.causes.map((x) => x.kind),
+        [...Array<string>(50).fill('unchecked-item'), 'no-evidence'],
+      );
+      assert.equal(review.causes[50].message, 'Checked without evidence: Late check');
+      // The checklist itself stays whole: its items are checked and unchecked from it.
+      assert.equal(review.items.length, 3003);
+      for (const g of r.gates.filter((x) => x.status === 'passed')) assert.deepEqual([g.causes, g.causeCount], [[], 0], g.name);
+    } finally {
+      await c.change(u, text);
+    }
+  });
+
   it('counts the gates at the severities of the phasegate.rules setting, as the diagnostics are', async () => {
     const phase2 = async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0].groups[0].phases[1];
     const completeness = async () =>

@@ -160,7 +160,8 @@ describe('checkPhases: the batch check, phase by phase', () => {
     svc.setOverlay(file, edited);
     const fresh = await engine();
     fresh.setOverlay(file, edited);
-    const near = new Set([x, x.prev, x.next]);
+    // The previous phase reads nothing of this one: its gates are kept too.
+    const near = new Set([x, x.next]);
     for (const p of svc.model.phases) {
       const now = svc.gates(p);
       if (!near.has(p)) assert.equal(now, before.get(p), `${p.id}: kept`);
@@ -168,6 +169,31 @@ describe('checkPhases: the batch check, phase by phase', () => {
     }
     assert.notDeepEqual(svc.gates(x), before.get(x), 'the edit changes the gates of its own phase');
     for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p));
+  });
+
+  it("after an edit of a phase's document, checks again its phase, the next one, the input handoff after it and the plans: not the previous phase", async () => {
+    const svc = await engine();
+    const files = [...new Set(svc.diagnosedPaths().concat(svc.model.plans.map((p) => p.path)))];
+    const before = new Map(files.map((f) => [f, svc.diagnose(f)]));
+    const gatesBefore = new Map(svc.model.phases.map((p) => [p, svc.gates(p)]));
+    // A phase with one before it, one after it and one after that, whose next phase reads its output handoff.
+    const x = svc.model.phases.find((p) => p.prev?.markdown.length && p.next?.next && p.layout.name === 'audit')!;
+    assert.ok(x, 'the generated workspace has such a phase');
+    for (const doc of x.documents.filter((d) => d.exists)) {
+      svc.setOverlay(doc.path, `${svc.getText(doc.path)}\nEdited.\n`);
+      const rechecked = files.filter((f) => svc.diagnose(f) !== before.get(f));
+      const afterNext = x.next!.next!.documents.find((d) => d.spec.kind === 'input-handoff' && d.exists)?.path;
+      const expected = [...x.markdown, ...x.next!.markdown, ...(afterNext ? [afterNext] : []), ...svc.model.plans.map((p) => p.path)];
+      assert.deepEqual(rechecked.sort(), [...new Set(expected)].sort(), doc.spec.file);
+      assert.equal(svc.gates(x.prev!), gatesBefore.get(x.prev!), `${doc.spec.file}: the previous phase's gates are kept`);
+      // As a fresh check finds them.
+      const fresh = await engine();
+      fresh.setOverlay(doc.path, svc.getText(doc.path)!);
+      for (const f of x.prev!.markdown) assert.deepEqual(svc.diagnose(f), fresh.diagnose(f), f);
+      for (const p of [x.prev!, x, x.next!]) assert.deepEqual(svc.gates(p), fresh.gates(fresh.findPhase(p.id)!), p.id);
+      for (const f of files) before.set(f, svc.diagnose(f));
+      for (const p of svc.model.phases) gatesBefore.set(p, svc.gates(p));
+    }
   });
 
   it('parses again, over a checked workspace, only the documents an edit made stale', async () => {

@@ -563,6 +563,59 @@ describe('document rules', () => {
       assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link'), []);
     });
 
+    it('leaves alone what a code span over several lines of its paragraph holds, and reads on after it', async () => {
+      const doc = [
+        H1,
+        '## Objectives',
+        '',
+        'Run `make [Target] and',
+        '[the guide](gone.md) TBD` then [Owner] signs, see [log](missing.md).',
+        '',
+        '- Item ``a ` b',
+        '  [In Code]`` and [Item Owner]',
+        '- [Next Item] `opens',
+        '',
+        '[After Blank]` closes nothing',
+        '',
+        '> Quoted `[In Quote]',
+        '> [x](gone2.md)` and [Quote Owner]',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(doc, 5, '[Owner]'), at(doc, 8, '[Item Owner]'), at(doc, 9, '[Next Item]'), at(doc, 11, '[After Blank]'), at(doc, 14, '[Quote Owner]')],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link').map((d) => d.range),
+        [at(doc, 5, 'missing.md')],
+      );
+    });
+
+    it('reads code spans, on a line and over lines, in time linear in the text', async () => {
+      // Runs of backticks of 1, 2, … 1,600: none closes another. On one line, then one a line in a paragraph.
+      const runs = Array.from({ length: 1600 }, (_, k) => `${'`'.repeat(k + 1)}a`);
+      const line = `${H1}\n## Objectives\n\n${runs.join('')} [Owner]\n`;
+      const paragraph = `${H1}\n## Objectives\n\n${runs.map((r) => `x ${r} [L](y.md)`).join('\n')} [Owner]\n`;
+      for (const doc of [line, paragraph]) {
+        const t = Date.now();
+        const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc });
+        assert.equal(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').length, 1);
+        assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+      }
+    });
+
+    it('reads a line of thousands of links in time linear in the line', async () => {
+      const doc = `${H1}\n## Objectives\n\n- [Owner] ${'[a](x.md) '.repeat(15_000)}[Later]\n`;
+      const t = Date.now();
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': doc, 'phase-1/x.md': '# X\n' });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'unfilled-placeholder').map((d) => d.range),
+        [at(doc, 4, '[Owner]'), at(doc, 4, '[Later]')],
+      );
+      assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+    });
+
     it('reads HTML comments over lines in time linear in the text', async () => {
       // A long paragraph whose every line opens a comment, and a `-->` only after it: each line is read once.
       const doc = `${H1}\n## Objectives\n\n` + 'a <!-- TBD\n'.repeat(40_000) + '\nc -->\n';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workspace, ROOT } from '../helpers/workspace';
-import { gateCauses } from '../../server/src/service/gates';
+import { CAUSES_PER_REASON, gateCauses, listedCauses } from '../../server/src/service/gates';
 
 const VALIDATION = `# Phase 1 Validation
 
@@ -104,5 +104,40 @@ describe('gate causes: what holds each gate, at its place', () => {
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       message: 'implementation_response_from_AI.md not written yet',
     });
+  });
+});
+
+describe('gate causes: a gate held by thousands of things', () => {
+  it('lists the first of each reason, in order, and leaves the count to the whole list', async () => {
+    // 3,000 unchecked items, then two checked without evidence: the flood of one reason comes first.
+    const items = Array.from({ length: 3000 }, (_, i) => `- [ ] Item ${i}`);
+    const validation = ['# Phase 1 Validation', '', '## Gate 5: Review', '', ...items, '- [x] Late one', '- [x] Later one', ''].join('\n');
+    const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': validation });
+    const phase = svc.findPhase('phase-1')!;
+    const all = gateCauses(svc, phase, 'Review');
+    assert.equal(all.length, 3002);
+    assert.deepEqual(svc.gates(phase).find((g) => g.name === 'Review')!.reasons, ['3000 items unchecked', '2 items without evidence']);
+    const listed = listedCauses(all);
+    assert.equal(CAUSES_PER_REASON, 50);
+    assert.deepEqual(
+      listed.map((c) => c.message),
+      [...items.slice(0, 50).map((t) => `Unchecked: ${t.slice('- [ ] '.length)}`), 'Checked without evidence: Late one', 'Checked without evidence: Later one'],
+    );
+    // Diagnostics are counted by rule, as the reasons are: a flood of broken links keeps another rule's error listed.
+    const links = Array.from({ length: 200 }, (_, i) => `See [x](missing-${i}.md).`).join('\n\n');
+    const { svc: svc2 } = await workspace({ 'phase-1/05-DECISIONS.md': `# Decisions\n\n${links}\n`, 'phase-1/07-VALIDATION.md': '---\nstatus: [\n---\n# V\n' });
+    const p2 = svc2.findPhase('phase-1')!;
+    const docs = gateCauses(svc2, p2, 'Documentation');
+    const codes = (cs: readonly { code?: string }[]) => [...new Set(cs.map((c) => c.code))].map((code) => [code, cs.filter((c) => c.code === code).length]);
+    assert.deepEqual(codes(docs), [
+      ['broken-link', 200],
+      ['invalid-front-matter', 1],
+    ]);
+    assert.deepEqual(codes(listedCauses(docs)), [
+      ['broken-link', 50],
+      ['invalid-front-matter', 1],
+    ]);
+    // Few enough: all of them.
+    assert.deepEqual(listedCauses(all.slice(0, 40)), all.slice(0, 40));
   });
 });

@@ -164,6 +164,41 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('path completion in a code span over several lines', () => {
+    it('offers no path inside a span its paragraph opens on an earlier line and closes on a later one; beyond its paragraph it does', async () => {
+      const lines = [
+        '# Phase 2 Plan',
+        '',
+        'See `the',
+        '[x](../ and',
+        'more` here.',
+        '',
+        '> Quoted `a',
+        '> [x](../` b',
+        '',
+        '- Item `code',
+        '  [x](../` end',
+        '',
+        'Never `closed',
+        '[x](../',
+        '',
+        'Ended by a blank line `a',
+        '',
+        '[x](../` b',
+        '',
+        '## Heading `a',
+        '[x](../` b',
+      ];
+      const { t } = await target('phase-2/02-EXECUTION_PLAN.md', lines.join('\n') + '\n');
+      const afterDots = (line: number) => lines[line].indexOf('../') + 3;
+      for (const line of [3, 7, 10]) assert.deepEqual(labels(await complete(t, line, afterDots(line))), [], `in a code span: ${lines[line]}`);
+      for (const line of [13, 17, 20]) {
+        const text = labels(await complete(t, line, afterDots(line)));
+        assert.ok(text.includes('phase-1/'), `not in a code span: ${lines[line]}: ${text.join()}`);
+      }
+    });
+  });
+
   describe('path completion of names with #, ?, % and spaces', () => {
     it('writes each name so that the link leads to the file (no broken link), bare and in <…>', async () => {
       const names = ['C#-notes.md', 'q?.md', '50%.md', 'a b (1).md'];

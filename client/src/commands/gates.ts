@@ -125,22 +125,35 @@ async function pickCause(ctx: PhasegateContext, phaseId: string, gate: GateDetai
     await openCause(ctx, only);
     return only;
   }
-  type Item = vscode.QuickPickItem & { cause?: GateCause };
+  type Item = vscode.QuickPickItem & { cause?: GateCause; more?: true };
   const items: Item[] = gate.causes.map((c) => ({
     label: `${causeIcon(c)} ${c.message}${c.kind === 'missing-document' ? ' — create it from its template' : ''}`,
     description: causePlace(c),
     detail: c.code,
     cause: c,
   }));
+  // A server before `causeCount` listed every cause.
+  const unlisted = (gate.causeCount ?? gate.causes.length) - gate.causes.length;
+  if (unlisted > 0) {
+    items.push({
+      label: `$(info) ${unlisted} more not listed here (the first of each reason are): open the Problems view`,
+      more: true,
+    });
+  }
   if (gate.uri && gate.items.length) {
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(checklist) Check or uncheck the items of the ${gate.name} checklist…` });
   }
+  const total = unlisted > 0 ? ` — ${gate.causeCount} things hold it` : '';
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Phasegate: gate ${gate.name} of ${phaseId} is ${gate.status}`,
+    title: `Phasegate: gate ${gate.name} of ${phaseId} is ${gate.status}${total}`,
     placeHolder: 'What holds the gate: pick one to go to it',
     matchOnDescription: true,
   });
   if (!picked) return undefined;
+  if (picked.more) {
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return undefined;
+  }
   if (!picked.cause) {
     await showChecklist(ctx, phaseId, gate);
     return undefined;

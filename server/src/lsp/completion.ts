@@ -15,7 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { expandTitle } from '../service/layout';
-import { ParsedDocument, maskInlineCode } from '../service/markdown';
+import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
 import type { ServerContext, Target } from './context';
@@ -370,6 +370,20 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
  * closing ones. Spans are read as the engine reads them (`maskInlineCode`: a run of backticks closed by the
  * next run of the same length).
  */
+/**
+ * Whether column `ch` of `line` lies inside an inline code span, one opened on an earlier line of its
+ * paragraph or closed on a later one too (`` `a `` and `` [x](../` `` on two lines of a paragraph are one
+ * span), as the engine reads them (`spanningCode`).
+ */
+export function inCodeSpanAt(doc: ParsedDocument, line: number, ch: number): boolean {
+  const src = doc.lines[line] ?? '';
+  if (!spanningCode(doc).has(line)) return inCodeSpan(src, ch);
+  const { from, to } = paragraphLines(doc, line)!;
+  let offset = ch;
+  for (let l = from; l < line; l++) offset += doc.lines[l].length + 1;
+  return inCodeSpan(doc.lines.slice(from, to + 1).join('\n'), offset);
+}
+
 export function inCodeSpan(src: string, ch: number): boolean {
   if (ch <= 0 || !src.includes('`')) return false;
   // maskInlineCode blanks each span, its backticks included: on the line with its own spaces replaced, the blanks are the spans.
@@ -481,8 +495,8 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
   const headings = headingItems(t, line, ch);
   if (headings.length || /^##\s/.test(t.doc.lines[line] ?? '')) return headings;
   const src = t.doc.lines[line] ?? '';
-  // Inside a code span (`` `[x](../` ``) a link is text, as in a code block: no paths.
-  const paths = inCodeSpan(src, ch) ? [] : await pathItems(t, line, ch);
+  // Inside a code span (`` `[x](../` ``, also one over several lines of a paragraph) a link is text, as in a code block: no paths.
+  const paths = inCodeSpanAt(t.doc, line, ch) ? [] : await pathItems(t, line, ch);
   if (paths.length || TYPED_TARGET.test(src.slice(0, ch))) return paths;
   return phaseIdItems(t, line, ch);
 }

@@ -11,7 +11,7 @@ import {
   ServerInfoRequest,
   ToggleGateItemRequest,
 } from '../protocol';
-import { type GateCause as EngineGateCause, gateCauses, phaseStatus } from '../service/gates';
+import { type GateCause as EngineGateCause, gateCauses, listedCauses, phaseStatus } from '../service/gates';
 import { completeHandoff } from '../service/fixes/phase';
 import type { PhasegateService } from '../service/service';
 import type { WorkspaceChange } from '../service/types';
@@ -84,15 +84,20 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
       return {
         phaseId: phase.id,
         status: phaseStatus(folder.svc, phase, gates),
-        gates: gates.map((g) => ({
-          name: g.name,
-          status: g.status,
-          reasons: g.reasons,
-          items: g.items.map((i) => ({ text: i.text, checked: i.checked, evidence: i.evidence, line: i.line })),
-          uri: g.file ? ctx.uriOf(g.file) : null,
-          line: g.line ?? null,
-          causes: g.status === 'passed' ? [] : gateCauses(folder.svc, phase, g.name).map((c) => toGateCause(ctx, c)),
-        })),
+        gates: gates.map((g) => {
+          const causes = g.status === 'passed' ? [] : gateCauses(folder.svc, phase, g.name);
+          return {
+            name: g.name,
+            status: g.status,
+            reasons: g.reasons,
+            items: g.items.map((i) => ({ text: i.text, checked: i.checked, evidence: i.evidence, line: i.line })),
+            uri: g.file ? ctx.uriOf(g.file) : null,
+            line: g.line ?? null,
+            // The first of each reason (a gate held by 20,000 problems made an answer of 10 MB), and how many there are.
+            causes: listedCauses(causes).map((c) => toGateCause(ctx, c)),
+            causeCount: causes.length,
+          };
+        }),
       };
     }),
   );

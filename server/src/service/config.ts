@@ -67,6 +67,11 @@ export interface ResolvedConfig {
   templatesRange?: Range;
   /** The templates the layouts' documents name (`template:`), where (`layouts[i].documents[j].template`), and its range: checked once the templates are known. */
   templateRefs?: { name: string; at: string; range: Range | undefined }[];
+  /**
+   * The globs of `ignore` and of the layouts' `phases` that are used, as they are matched, where (`ignore[0]`,
+   * `layouts[1].phases`) and their range: checked against the scan for one that misses only by case (`globCaseProblems`).
+   */
+  globRefs?: { glob: string; key: 'ignore' | 'phases'; at: string; range: Range | undefined }[];
   /** Workspace schema files by kind (absolute paths). */
   schemas: Record<string, string>;
   /** Problems found in the config file. */
@@ -241,8 +246,10 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     for (const { g, at } of list) {
       const read = workspaceGlob(g, root);
       const why = 'glob' in read ? globProblem(read.glob) : read.problem;
-      if (why === undefined && 'glob' in read) out.push(read.glob);
-      else problem(`${keyName(at)}: ${why}`, valueAt(at));
+      if (why === undefined && 'glob' in read) {
+        out.push(read.glob);
+        (cfg.globRefs ??= []).push({ glob: read.glob, key: pointer === '/ignore' ? 'ignore' : 'phases', at: keyName(at), range: valueAt(at) });
+      } else problem(`${keyName(at)}: ${why}`, valueAt(at));
     }
     return out;
   };

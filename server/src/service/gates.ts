@@ -558,6 +558,33 @@ export function gateCauses(svc: PhasegateService, phase: Phase, name: string): G
   return causes;
 }
 
+/**
+ * Most causes of one reason of a gate that `listedCauses` keeps: a gate held by 20,000 broken links or
+ * unchecked items lists the first of each (the editor's pick of what holds it, the `phasegate/gates`
+ * answer), and counts the rest.
+ */
+export const CAUSES_PER_REASON = 50;
+
+/** What a cause is counted under in the gate's reasons: its rule (`N × rule-id`), else its kind (`N items unchecked`). */
+function reasonOf(c: GateCause): string {
+  return c.kind === 'diagnostic' ? `diagnostic ${c.code ?? ''}` : c.kind;
+}
+
+/**
+ * The first `perReason` causes of each reason of a gate (`gateCauses`), in their order: a flood of one
+ * reason's (a document of 20,000 broken links) does not hide another's (the checklist the gate lacks).
+ */
+export function listedCauses(causes: readonly GateCause[], perReason = CAUSES_PER_REASON): GateCause[] {
+  if (causes.length <= perReason) return causes.slice();
+  const seen = new Map<string, number>();
+  return causes.filter((c) => {
+    const key = reasonOf(c);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n < perReason;
+  });
+}
+
 /** The rules a layout's gates answer for: their `failOn`, and the checklist rules every gate reads itself. */
 const answeredRules = new WeakMap<LayoutSpec, Set<string>>();
 function answeredBy(layout: LayoutSpec): Set<string> {

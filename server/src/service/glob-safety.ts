@@ -228,11 +228,12 @@ function braceWays(glob: string): number[] {
  * The matcher of `ignore` globs: a path matches a glob, or is a folder that a glob ending with `/**`
  * names with what comes before that ending (`phase-4*` for the glob `phase-4*` + `/**`): picomatch
  * matches `phase-4/**` against the folder `phase-4` itself, but not the glob with a wildcard against
- * `phase-40`; the folder is left out with all it holds, not scanned as an empty phase.
+ * `phase-40`; the folder is left out with all it holds, not scanned as an empty phase. `nocase` matches
+ * ignoring case (only to tell a glob that misses by case alone: see glob-case.ts).
  */
-export function ignoreGlobs(globs: readonly string[]): (rel: string, folder: boolean) => boolean {
-  const any = picomatch([...globs], { dot: true });
+export function ignoreGlobs(globs: readonly string[], nocase = false): (rel: string, folder: boolean) => boolean {
+  const any = picomatch([...globs], { dot: true, nocase });
   const folders = globs.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
-  const folder = folders.length ? picomatch(folders, { dot: true }) : undefined;
+  const folder = folders.length ? picomatch(folders, { dot: true, nocase }) : undefined;
   return folder ? (rel, isFolder) => any(rel) || (isFolder && folder(rel)) : (rel) => any(rel);
 }

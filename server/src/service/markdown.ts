@@ -671,26 +671,41 @@ const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
 /**
  * Replaces inline code spans with spaces, keeping columns. A run of backticks opens a span that the next
- * run of the same length closes (CommonMark); one without a closing run is text. Linear: a length found
- * without a closing run is not looked for again.
+ * run of the same length closes (CommonMark); one without a closing run is text. Linear: each run's next run
+ * of its length is found in one pass over the runs, from the last (a search after each run for its closing one
+ * went over the rest of the text again for each length without one: a line of runs of 1, 2, … 1,000 backticks took
+ * a second).
  */
 export function maskInlineCode(line: string): string {
-  if (!line.includes('`')) return line;
+  const first = line.indexOf('`');
+  if (first < 0) return line;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = first; i >= 0; i = line.indexOf('`', ends[ends.length - 1])) {
+    let e = i + 1;
+    while (e < line.length && line.charCodeAt(e) === 96) e++;
+    starts.push(i);
+    ends.push(e);
+  }
+  // The run that closes each one: the next of its length (-1: none, it is text).
+  const closer = new Array<number>(starts.length);
+  const nextOfLength = new Map<number, number>();
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const length = ends[k] - starts[k];
+    closer[k] = nextOfLength.get(length) ?? -1;
+    nextOfLength.set(length, k);
+  }
   let out = '';
   let last = 0;
-  const unclosed = new Set<number>();
-  for (let i = line.indexOf('`'); i >= 0;) {
-    let open = i;
-    while (open < line.length && line.charCodeAt(open) === 96) open++;
-    const end = unclosed.has(open - i) ? open : codeSpanEnd(line, i, line.length);
-    if (end === open) {
-      unclosed.add(open - i);
-      i = line.indexOf('`', open);
+  for (let k = 0; k < starts.length;) {
+    const c = closer[k];
+    if (c < 0) {
+      k++;
       continue;
     }
-    out += line.slice(last, i) + ' '.repeat(end - i);
-    last = end;
-    i = line.indexOf('`', end);
+    out += line.slice(last, starts[k]) + ' '.repeat(ends[c] - starts[k]);
+    last = ends[c];
+    k = c + 1;
   }
   return out + line.slice(last);
 }
@@ -1266,17 +1281,7 @@ export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [numb
   }
   const out = new Map<number, [number, number]>();
   const { lines, codeLines } = doc;
-  // Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line).
-  let blocks: Map<number, 1 | 2> | undefined;
-  const block = (l: number): 0 | 1 | 2 => {
-    if (!blocks) {
-      blocks = new Map();
-      for (const it of doc.items) blocks.set(it.line, 1);
-      for (const h of doc.headings) blocks.set(h.line, 2);
-      for (const t of doc.tables) for (let k = t.line; k <= t.endLine; k++) blocks.set(k, 2);
-    }
-    return blocks.get(l) ?? 0;
-  };
+  const block = blockStarts(doc);
   // Where reading resumes: lines before `next` are read, and line `next` from column `col`.
   let next = 0;
   let col = 0;
@@ -1317,9 +1322,94 @@ export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [numb
   return spans;
 }
 
-/** Line `line` of `doc` with its inline code spans and its HTML comments (those that span lines too) blanked, keeping columns. */
+/** The lines of code spans that run over several lines, masked, per document (see `spanningCode`). */
+const codeCache = new WeakMap<ParsedDocument, ReadonlyMap<number, string>>();
+const NO_CODE: ReadonlyMap<number, string> = new Map();
+const BACKTICK_HINT = /`/g;
+
+/**
+ * The lines of a document that a code span running over several lines of its paragraph covers (`` `a `` and
+ * `` [x](y) b` `` on two lines are one span, CommonMark), each as `maskInlineCode` masks it with its paragraph:
+ * blanked where a span covers it. A paragraph is read as `spanningComments` reads one: it ends at a blank line,
+ * a heading, a list item, a table or a code or HTML block. Only a paragraph with a run of backticks its line does
+ * not close is read whole; lines masked as their own line masks them are left out. In time linear in the text.
+ */
+export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
+  const known = codeCache.get(doc);
+  if (known) return known;
+  const out = new Map<number, string>();
+  const { lines } = doc;
+  if (doc.text.includes('`')) {
+    const block = blockStarts(doc);
+    // Lines before `next` belong to a paragraph read already.
+    let next = 0;
+    for (const l of linesMatching(doc, BACKTICK_HINT, bodyStart(doc))) {
+      if (l < next || block(l) === 2 || pairedBackticks(lines[l]) || !maskInlineCode(lines[l]).includes('`')) continue;
+      const { from, to } = paragraphLines(doc, l, block)!;
+      next = to + 1;
+      if (to === from) continue;
+      const masked = maskInlineCode(lines.slice(from, to + 1).join('\n'));
+      for (let k = from, at = 0; k <= to; at += lines[k].length + 1, k++) {
+        const own = masked.slice(at, at + lines[k].length);
+        if (own !== maskInlineCode(lines[k])) out.set(k, own);
+      }
+    }
+  }
+  const spans = out.size ? out : NO_CODE;
+  codeCache.set(doc, spans);
+  return spans;
+}
+
+/** Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line); 0 for another line. */
+function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
+  let blocks: Map<number, 1 | 2> | undefined;
+  return (l) => {
+    if (!blocks) {
+      blocks = new Map();
+      for (const it of doc.items) blocks.set(it.line, 1);
+      for (const h of doc.headings) blocks.set(h.line, 2);
+      for (const t of doc.tables) for (let k = t.line; k <= t.endLine; k++) blocks.set(k, 2);
+    }
+    return blocks.get(l) ?? 0;
+  };
+}
+
+/**
+ * The first and last lines of the paragraph that holds `line`, as the engine reads one for what runs over its
+ * lines (code spans, HTML comments): it ends at a blank line, a heading, a list item (which starts one of its
+ * own), a table or a code or HTML block. A heading or a table row is a paragraph of its line; undefined for a
+ * blank line or a line of code.
+ */
+export function paragraphLines(doc: ParsedDocument, line: number, block = blockStarts(doc)): { from: number; to: number } | undefined {
+  const { lines, codeLines } = doc;
+  const ends = (l: number) => codeLines.has(l) || lines[l].trim() === '';
+  const body = bodyStart(doc);
+  if (line < body || line >= lines.length || ends(line)) return undefined;
+  if (block(line) === 2) return { from: line, to: line };
+  let from = line;
+  while (from > body && block(from) !== 1 && !ends(from - 1) && block(from - 1) !== 2) from--;
+  let to = line;
+  while (to + 1 < lines.length && !ends(to + 1) && !block(to + 1)) to++;
+  return { from, to };
+}
+
+/**
+ * Whether every run of backticks of `line` is a single one, and they are even in number: each closes the one
+ * before, and the line leaves no span open (the common `` `a` and `b` ``; performance only: what
+ * `maskInlineCode` would tell without building the masked line).
+ */
+function pairedBackticks(line: string): boolean {
+  let n = 0;
+  for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i + 1)) {
+    if (line.charCodeAt(i + 1) === 96) return false;
+    n++;
+  }
+  return n % 2 === 0;
+}
+
+/** Line `line` of `doc` with its inline code spans (those that span lines too) and its HTML comments (those too) blanked, keeping columns. */
 export function maskedProse(doc: ParsedDocument, line: number): string {
-  let src = maskInlineCode(doc.lines[line] ?? '');
+  let src = spanningCode(doc).get(line) ?? maskInlineCode(doc.lines[line] ?? '');
   const span = spanningComments(doc).get(line);
   if (span) src = src.slice(0, span[0]) + ' '.repeat(span[1] - span[0]) + src.slice(span[1]);
   return src.includes('<!--') ? replaceComments(src, (c) => ' '.repeat(c.length)) : src;

@@ -5,6 +5,7 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
+import { globCaseProblems } from './glob-case';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
@@ -151,6 +152,8 @@ export class PhasegateService {
   private configText: string | undefined;
   /** The problems `reportTemplateProblems` added to the config's. */
   private templateConfigProblems: Diagnostic[] = [];
+  /** The problems `reportGlobCaseProblems` added to the config's. */
+  private globCaseConfigProblems: Diagnostic[] = [];
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -204,6 +207,8 @@ export class PhasegateService {
       this.nested = nested;
       this.composeIgnore();
     }
+    this.globCaseConfigProblems = [];
+    this.reportGlobCaseProblems();
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
   }
@@ -364,12 +369,23 @@ export class PhasegateService {
         });
       }
     }
-    const before = this.templateConfigProblems;
-    const key = (list: Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`).join('\n');
-    if (key(before) === key(found) && before.every((d) => cfg.problems.includes(d))) return false;
-    for (const d of before) if (cfg.problems.includes(d)) cfg.problems.splice(cfg.problems.indexOf(d), 1);
-    cfg.problems.push(...found);
+    const problems = replaceProblems(cfg.problems, this.templateConfigProblems, found);
+    if (!problems) return false;
+    cfg.problems = problems;
     this.templateConfigProblems = found;
+    return true;
+  }
+
+  /**
+   * The config's globs that miss only by case (glob-case.ts), as `invalid-config` warnings, after the phase
+   * model was built from the scan. Replaces the previous ones; returns whether the config's problems changed.
+   */
+  private reportGlobCaseProblems(): boolean {
+    const found = globCaseProblems(this.config, this.root, this.scan);
+    const problems = replaceProblems(this.config.problems, this.globCaseConfigProblems, found);
+    if (!problems) return false;
+    this.config.problems = problems;
+    this.globCaseConfigProblems = found;
     return true;
   }
 
@@ -837,7 +853,10 @@ export class PhasegateService {
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
-    return this.checkedFiles();
+    const files = this.checkedFiles();
+    // A folder named as a glob would match it ignoring case came or went.
+    if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
+    return files;
   }
 
   /**
@@ -867,10 +886,12 @@ export class PhasegateService {
   }
 
   /**
-   * Files whose diagnostics depend on `path`: itself, its phase, the previous and next phases, the input
-   * handoff of the phase after next, and the project plans. Phase N's files read phase N-1's output
-   * handoff, so phase N's gates follow from the documents of phases N-1 and N; phase N+1's input handoff
-   * reads those gates (`unvalidated-handoff`): a change in phase N-1 reaches it.
+   * Files whose diagnostics depend on `path`: itself, its phase, the next phase, the input handoff of the
+   * phase after next, and the project plans. Phase N's files read phase N-1's output handoff, so phase N's
+   * gates follow from the documents of phases N-1 and N; phase N+1's input handoff reads those gates
+   * (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
+   * output handoff is checked on its own; phase N's input handoff is checked against it), so the previous
+   * phase is not among them.
    */
   dependents(path: string): string[] {
     const p = normalizePath(path);
@@ -879,7 +900,6 @@ export class PhasegateService {
     if (phase) {
       phase.markdown.forEach((f) => out.add(f));
       phase.next?.markdown.forEach((f) => out.add(f));
-      phase.prev?.markdown.forEach((f) => out.add(f));
       const input = this.inputAfterNext(phase);
       if (input) out.add(input);
       this.model.plans.forEach((pl) => out.add(pl.path));
@@ -1174,4 +1194,15 @@ export function decode(bytes: Uint8Array): string {
   } catch {
     throw new Error('not valid UTF-8 text');
   }
+}
+
+/**
+ * The config's problems with `found` in place of `before` (problems a check of its own added earlier), as a new
+ * list (the language server tells a changed report by its list); undefined when that changes nothing (the same
+ * ranges and messages still there).
+ */
+function replaceProblems(problems: readonly Diagnostic[], before: readonly Diagnostic[], found: Diagnostic[]): Diagnostic[] | undefined {
+  const key = (list: readonly Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`).join('\n');
+  if (key(before) === key(found) && before.every((d) => problems.includes(d))) return undefined;
+  return [...problems.filter((d) => !before.includes(d)), ...found];
 }

@@ -235,13 +235,25 @@ export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
 
 /** A body line with inline code, HTML comments (those that span lines too) and links masked: the text where placeholders live. */
 export function maskedLine(doc: ParsedDocument, line: number): string {
-  let src = maskedProse(doc, line);
-  // The first link on the line or after it (`doc.links` is in line order).
+  const src = maskedProse(doc, line);
+  // The links of the line, from the first on it (`doc.links` is in line order; on a line, its inline links, then its autolinks).
+  const spans: [number, number][] = [];
   for (let i = lowerBound(doc.links, (l) => l.line < line); i < doc.links.length && doc.links[i].line === line; i++) {
     const r = doc.links[i].range;
-    src = blank(src, r.start.character, r.end.character);
+    spans.push([r.start.character, r.end.character]);
   }
-  return src;
+  if (!spans.length) return src;
+  // Blanked in one pass, in column order (a line of 16,000 links was copied once for each: seconds).
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let last = 0;
+  for (const [from, to] of spans) {
+    const start = Math.max(from, last);
+    if (to <= start) continue;
+    out += src.slice(last, start) + ' '.repeat(to - start);
+    last = to;
+  }
+  return out + src.slice(last);
 }
 
 /** Whether an item's first line holds a template placeholder (such items are not checked further). */

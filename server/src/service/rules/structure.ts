@@ -3,7 +3,7 @@
  * document (missing, empty, out of order), a title that names the right phase, and a document
  * too large to read its structure.
  */
-import { basename, joinPath } from '../host';
+import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
@@ -40,9 +40,18 @@ const documents: Rule = {
       if (d.exists || !d.spec.required) return;
       // A folder of the document's name: nothing can be created there until it is moved (no fix).
       const folder = ctx.isFolder(d.path);
-      const why = folder ? `: ${d.spec.file} is a folder, not a file` : '';
-      const data = folder ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
-      if (i > last && !strict) ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file}) yet${why}.`, data);
+      // A file of the name in another case (`00-phase_brief.md`): names match case-sensitively on every system, as
+      // in CI on Linux; creating the document would make a second file there, and clash with it where case is ignored (no fix).
+      const lower = d.path.toLowerCase();
+      const cased = folder ? undefined : phase.files.find((f) => f.length === lower.length && f.toLowerCase() === lower);
+      const why = folder
+        ? `: ${d.spec.file} is a folder, not a file`
+        : cased
+          ? `: ${relativePath(phase.folder, cased)} is named in another case (file names match case-sensitively on every system, as CI on Linux does); rename it ${d.spec.file}`
+          : '';
+      const data = folder || cased ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
+      if (i > last && !strict)
+        ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${cased ? '' : ' yet'}${why}.`, data);
       else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${why}.`, data);
     });
     for (const f of phase.layout.folders) {
