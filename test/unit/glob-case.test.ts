@@ -1,6 +1,8 @@
 /** Names that differ from the config or the layout by case alone: matched case-sensitively everywhere, and said so. */
 import * as assert from 'node:assert/strict';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
+import { defaultConfig } from '../../server/src/service/config';
+import { globCaseProblems } from '../../server/src/service/glob-case';
 
 const WHY = 'globs match case-sensitively on every system (as CI on Linux does), also where the file system ignores case (Windows, macOS)';
 
@@ -103,5 +105,18 @@ describe('globs and names that miss by case alone', () => {
         ],
       ],
     );
+  });
+  it('an ignore glob that misses 50,000 files by case is told in time linear in them (each file was compared with every one kept before it)', () => {
+    const config = { ...defaultConfig(ROOT), file: `${ROOT}/phasegate.yaml` };
+    config.globRefs = [{ glob: '**/*.MD', key: 'ignore', at: 'ignore[0]', range: undefined }];
+    const files = new Set<string>();
+    for (let i = 0; i < 50_000; i++) files.add(`${ROOT}/notes/n-${i}.md`);
+    files.add(`${ROOT}/notes/deep/inner.md`);
+    const t0 = performance.now();
+    const found = globCaseProblems(config, ROOT, { files, dirs: new Set([ROOT, `${ROOT}/notes`, `${ROOT}/notes/deep`]) });
+    const ms = performance.now() - t0;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^ignore\[0\]: `\*\*\/\*\.MD` does not leave out `notes\/deep\/inner\.md` \(and 50000 more\)/);
+    assert.ok(ms < 3000, `${Math.round(ms)} ms`);
   });
 });

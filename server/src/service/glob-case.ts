@@ -23,10 +23,20 @@ function named(paths: string[]): string {
   return `\`${paths[0]}\`${paths.length > 1 ? ` (and ${paths.length - 1} more)` : ''}`;
 }
 
-/** Paths of `sorted` that lie in none of the others (the outermost folders). */
+/**
+ * Paths of `sorted` that lie in none of the others (the outermost folders). Each path's folders are looked up
+ * (as many as its depth), not every path kept before it: an `ignore: ["*.MD"]` over 100,000 files kept all of them.
+ */
 function outermost(sorted: string[]): string[] {
   const out: string[] = [];
-  for (const p of sorted) if (!out.some((o) => p.startsWith(o + '/'))) out.push(p);
+  const kept = new Set<string>();
+  for (const p of sorted) {
+    let inside = false;
+    for (let i = p.indexOf('/'); i >= 0 && !inside; i = p.indexOf('/', i + 1)) inside = kept.has(p.slice(0, i));
+    if (inside) continue;
+    kept.add(p);
+    out.push(p);
+  }
   return out;
 }
 
