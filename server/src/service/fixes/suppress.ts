@@ -47,7 +47,7 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
-  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set() };
+  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set(), fences: new Set() };
   for (const t of tokens) {
     if (t.type === 'html_block' && t.map) for (let l = t.map[0] + 1; l < t.map[1]; l++) top.html.add(l);
     if (t.level !== 0 || !t.map || t.nesting < 0) continue;
@@ -56,6 +56,7 @@ function computeShape(doc: ParsedDocument): string {
     top.blocks.set(-1 - a, b);
     if (t.type === 'paragraph_open') for (let l = a + 1; l < b; l++) top.paragraphs.set(l, a);
     else if (t.type === 'table_open') top.tables.add(a);
+    else if (t.type === 'fence') top.fences.add(a);
   }
   topLevel.set(doc, top);
   const blocks = tokens
@@ -88,6 +89,8 @@ interface TopLevel {
   /** The lines after the first of each HTML block (at any depth). */
   html: Set<number>;
   tables: Set<number>;
+  /** The first lines of the fenced code blocks outside any container. */
+  fences: Set<number>;
 }
 
 const topLevel = new WeakMap<ParsedDocument, TopLevel>();
@@ -171,6 +174,43 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
 }
 
+/** Each parsed document's length as `edited` writes it: its lines joined with its line ending (performance only). */
+const joinedLengths = new WeakMap<ParsedDocument, number>();
+
+/**
+ * Whether the document with `added` characters written in by `edited` is parsed as Markdown, as the
+ * document is (`ParsedDocument.modelled`); past MAX_PARSE_BYTES it is read by lines only, and its
+ * directives everywhere, code blocks included.
+ */
+function modelledWith(doc: ParsedDocument, added: number): boolean {
+  if (!doc.modelled) return false;
+  let n = joinedLengths.get(doc);
+  if (n === undefined) {
+    n = Math.max(0, doc.lines.length - 1) * doc.eol.length;
+    for (const l of doc.lines) n += l.length;
+    joinedLengths.set(doc, n);
+  }
+  return n + added <= MAX_PARSE_BYTES;
+}
+
+/**
+ * Whether `line` is a line of a fenced code block outside any container after its opening line (its
+ * closing fence too): there no directive written above the line or at its end is read. Neither the lines
+ * from the opening fence down to the line above, nor a comment line written above the line, nor the line
+ * with a comment at its end is a closing fence (a line of fence characters alone; these hold `<!--`), so
+ * the block goes on past the line, and the directive is code. `added`: the most characters written in
+ * (the document must stay small enough to be parsed as Markdown: `modelledWith`).
+ */
+function insideFence(doc: ParsedDocument, line: number, added: number): boolean {
+  if (!blockShortcuts.enabled || !modelledWith(doc, added)) return false;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.blocks.get(line);
+  if (!top || first === undefined || !top.fences.has(first)) return false;
+  const end = top.blocks.get(-1 - first) ?? first;
+  return first < line && line < end;
+}
+
 /** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
 const blockShapes = new WeakMap<ParsedDocument, Map<string, string>>();
 
@@ -249,6 +289,17 @@ const runs = new WeakMap<ParsedDocument, Map<number, [number, number] | null>>()
  * block `line` is in, with a blank line (or the front matter, or the start) above the first and a blank
  * line (or the end) below the last; for a blank line between two blocks, those of both. Undefined where
  * there are none such (a line no block holds, a link reference definition, which makes no block).
+ *
+ * For an empty line `l` that no block holds (nothing read before it goes on past it: such a block would
+ * hold it) and not between two blocks: when the line above it is blank (or the front matter's), `l` alone;
+ * when it is the last line of such blocks, those blocks and `l`. A comment line written on `l` starts at the
+ * margin, so it joins nothing that a blank line ended (a list item, a block quote, a paragraph, a table:
+ * none takes a line at the margin that starts an HTML block after a blank line), nor anything above it that
+ * is still open there (fenced code, an HTML block left open: they would hold `l`); below a block, it joins
+ * or ends that block as the window read alone tells. The window ends with `l`, blank: what follows it in
+ * the document (which went on past no block before) starts afresh after it, the comment line written in or
+ * not (the comment line, at the margin, leaves no list item or quote open across `l`, and no fence or HTML
+ * block: it would have held `l` before). So `blockClean` tells it for the whole document.
  */
 function windowOf(doc: ParsedDocument, line: number): [number, number] | undefined {
   shape(doc);
@@ -282,7 +333,13 @@ function windowOf(doc: ParsedDocument, line: number): [number, number] | undefin
   if (!blank(doc.lines[line])) return undefined;
   const above = run(line - 1);
   const below = run(line + 1);
-  return above && below ? [above[0], below[1]] : undefined;
+  if (above && below) return [above[0], below[1]];
+  // Another empty line no block holds, below the front matter or a blank line: that line alone; below a
+  // block: the blocks above and the line. Not the empty line after the last line break, which markdown-it
+  // does not read (an unclosed fence holds it, unmapped).
+  if (doc.lines[line] !== '' || line <= 0 || line < bodyStart(doc) || line >= doc.lines.length - 1) return undefined;
+  if (line === bodyStart(doc) || blank(doc.lines[line - 1])) return [line, line + 1];
+  return above?.[1] === line ? [above[0], line + 1] : undefined;
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -290,6 +347,20 @@ function edited(doc: ParsedDocument, line: number, lines: string[], replace: boo
   const out = doc.lines.slice();
   out.splice(line, replace ? 1 : 0, ...lines);
   return out.join(doc.eol);
+}
+
+/**
+ * The directives written for `line`: a `disable-next-line` on the line above, a `disable-line` on the line,
+ * in document order (those of the two lines looked up, not sought among all the document's directives for
+ * each problem).
+ */
+function directivesFor(doc: ParsedDocument, line: number): Directive[] {
+  const s = suppressionsOf(doc);
+  if (!s) return [];
+  return [
+    ...directivesOnLine(s, line - 1).filter((d) => d.kind === 'disable-next-line'),
+    ...directivesOnLine(s, line).filter((d) => d.kind === 'disable-line'),
+  ];
 }
 
 /**
@@ -357,14 +428,23 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const src = doc.lines[line] ?? '';
   const before = shape(doc);
   // A directive already there for this line: one more rule in it (a new comment between it and its line would undo it).
-  for (const d of suppressionsOf(doc)?.directives ?? []) {
-    const mine = (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
-    if (!mine || d.yaml !== yaml || d.rules.length === 0) continue;
+  for (const d of directivesFor(doc, line)) {
+    if (d.yaml !== yaml || d.rules.length === 0) continue;
     const last = d.rules[d.rules.length - 1].range.end;
-    const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
+    const was = doc.lines[d.line] ?? '';
+    const more = was.slice(0, last.character) + ` ${code}` + was.slice(last.character);
     const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
-    if (writesCleanly(doc, () => text, d.line, d.kind, code, before) && silences(e)) return e;
+    // In front matter: the front matter alone; in Markdown, the blocks around the directive's line alone.
+    const start = d.yaml ? undefined : blockStart(doc, d.line);
+    const local = d.yaml
+      ? frontMatterClean(doc, d.line, (fm) => ((fm[d.line] = more), fm), d.kind, code)
+      : start !== undefined
+        ? blockClean(doc, d.line, (own) => ((own[d.line - start] = more), own), d.line, d.kind, code)
+        : undefined;
+    if ((local ?? writesCleanly(doc, () => edited(doc, d.line, [more], true), d.line, d.kind, code, before)) && silences(e)) return e;
   }
+  // Inside fenced code: neither directive would be read (no parse needed).
+  if (!yaml && insideFence(doc, line, src.length + code.length + 100)) return undefined;
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
@@ -429,8 +509,7 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   const yaml = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
   if (fm && !yaml && line <= fm.endLine) return undefined;
   // A directive for the line there already: the rule is added to it first.
-  const mine = (d: Directive) => (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
-  if ((suppressionsOf(doc)?.directives ?? []).some((d) => mine(d) && d.yaml === yaml && d.rules.length > 0)) return undefined;
+  if (directivesFor(doc, line).some((d) => d.yaml === yaml && d.rules.length > 0)) return undefined;
   const src = doc.lines[line] ?? '';
   // Not in front matter (few problems there, and YAML's rules are its own), nor above a blank line: a comment
   // line there may end a list that a comment line below it would join across the blank line (making the list
@@ -438,6 +517,8 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   if (yaml || src.trim() === '') return undefined;
   // Nor where it is known to cut what it is written into.
   if (aboveCuts(doc, line)) return undefined;
+  // Nor inside fenced code, where it would not be read.
+  if (insideFence(doc, line, src.length + diag.code.length + 100)) return undefined;
   // Nor inside an HTML block: there a comment line's `-->` may end a comment the block is (`<!--` above, left
   // open), and another comment line below it, starting an HTML block of its own, join the lines below
   // to it again, so that the two together read as the document did, and the first alone not.
