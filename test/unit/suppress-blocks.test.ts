@@ -72,6 +72,8 @@ const paraLine = fc.constantFrom(
   'x <!-- c',
   'd -->',
   '[r]: /url',
+  '[multi',
+  'label]:',
   '\ttab',
   '> q',
   '```',
@@ -105,6 +107,8 @@ const other = fc.constantFrom(
   '+ plus item\n+ plus two\n\n* star item',
   '* * *',
   '---',
+  '[multi\nlabel]:\nmore',
+  '- [multi\n  label]:',
   '<!-- phasegate-disable-next-line broken-link -->\nsilenced',
   '',
 );
@@ -190,6 +194,11 @@ const tightList = fc
         '  a | b |',
         '  |-|-|-|',
         '  [r]:',
+        '  [multi',
+        '  label]:',
+        '  see',
+        '  `code',
+        '  \\',
         '  ===',
         '  ```',
         '   ',
@@ -341,6 +350,27 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.ok(whole <= 2, `${whole} parses of the whole document`);
     assert.equal(actions[1][0].change.edits[0].edits[0].newText, ' broken-link');
     assert.ok(actions.every((a) => a[0].title === 'Disable broken-link for this line'));
+  });
+
+  it('lines after the first of paragraphs in a long list or a block quote: the comment line above is known to cut the paragraph, the one at the end to be read', async () => {
+    let text = HEAD;
+    const lines: number[] = [];
+    let line = HEAD.split('\n').length - 1;
+    // One list with no blank line in it: each item two lines long; then one block quote of two-line paragraphs.
+    for (let i = 0; i < 300; i++, line += 2) {
+      lines.push(line + 1);
+      text += `- item ${i}\n  then [a](missing-${i}.md)\n`;
+    }
+    text += '\n';
+    line++;
+    for (let i = 0; i < 300; i++, line += 3) {
+      lines.push(line + 1);
+      text += `> quoted ${i}\n> then [a](missing-${i}.md)\n>\n`;
+    }
+    const { whole, actions } = await wholeParses(text, lines);
+    // Was: two parses of the list's or quote's lines per problem (the whole document here, but for its heading).
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    assert.ok(actions.every((a) => a[0].change.edits[0].edits[0].newText === ' <!-- phasegate-disable-line broken-link -->'));
   });
 
   it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {

@@ -6,7 +6,7 @@
 import MarkdownIt from 'markdown-it';
 import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
-import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
+import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, lineDirectives, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { comparePositions, range } from '../types';
 import { applyEdits } from '../edits';
@@ -47,9 +47,21 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
-  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set(), fences: new Set() };
+  const top: TopLevel = {
+    paragraphs: new Map(),
+    blocks: new Map(),
+    tables: new Set(),
+    html: new Set(),
+    fences: new Set(),
+    inParagraph: new Map(),
+    paragraphEnd: new Map(),
+  };
   for (const t of tokens) {
     if (t.type === 'html_block' && t.map) for (let l = t.map[0] + 1; l < t.map[1]; l++) top.html.add(l);
+    if (t.type === 'paragraph_open' && t.map) {
+      for (let l = t.map[0] + 1; l < t.map[1]; l++) top.inParagraph.set(l, t.map[0]);
+      top.paragraphEnd.set(t.map[0], t.map[1]);
+    }
     if (t.level !== 0 || !t.map || t.nesting < 0) continue;
     const [a, b] = t.map;
     for (let l = a; l < b; l++) top.blocks.set(l, a);
@@ -91,6 +103,10 @@ interface TopLevel {
   tables: Set<number>;
   /** The first lines of the fenced code blocks outside any container. */
   fences: Set<number>;
+  /** The lines after the first of each paragraph at any depth (in list items and block quotes too), to its first line. */
+  inParagraph: Map<number, number>;
+  /** The line after each paragraph at any depth, by its first line. */
+  paragraphEnd: Map<number, number>;
 }
 
 const topLevel = new WeakMap<ParsedDocument, TopLevel>();
@@ -136,6 +152,7 @@ function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
 function aboveCuts(doc: ParsedDocument, line: number): boolean {
   if (!blockShortcuts.enabled) return false;
   if (tableRowAt(doc, line)) return true;
+  if (plainParagraph(doc, line) && shallow(doc.lines[line] ?? '')) return true;
   shape(doc);
   const first = topLevel.get(doc)?.paragraphs.get(line);
   if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
@@ -148,6 +165,70 @@ function aboveCuts(doc: ParsedDocument, line: number): boolean {
     angled.set(first, has);
   }
   return !has;
+}
+
+/** Per parsed document, whether each paragraph (by first line) is plain, as `plainParagraph` reads it (performance only). */
+const plainParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
+
+/**
+ * The first line and the end of the paragraph (at any depth: in a list item, a block quote) that `line` is
+ * a line after the first of, when the paragraph is plain: no line of it holds `<` (no HTML in it, no
+ * comment hiding part of it) or `]:` (no part of it could be read as a link reference definition), and
+ * `line` holds a letter (text of the paragraph's own, not only markers). Undefined otherwise.
+ */
+function plainParagraph(doc: ParsedDocument, line: number): [number, number] | undefined {
+  if (!blockShortcuts.enabled) return undefined;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.inParagraph.get(line);
+  if (!top || first === undefined || !/[A-Za-z]/.test(doc.lines[line] ?? '')) return undefined;
+  const end = top.paragraphEnd.get(first) ?? first + 1;
+  let plain = plainParagraphs.get(doc);
+  if (!plain) plainParagraphs.set(doc, (plain = new Map()));
+  let ok = plain.get(first);
+  if (ok === undefined) {
+    ok = true;
+    for (let l = first; l < end && ok; l++) ok = !/<|\]:/.test(doc.lines[l] ?? '');
+    plain.set(first, ok);
+  }
+  return ok ? [first, end] : undefined;
+}
+
+/**
+ * Whether the comment lines `prefixesFor` offers above `line` (its block quote markers, or its own
+ * indentation, then the comment) start an HTML block where they land: no tab before the line's text, and
+ * fewer than four spaces before its first `>` and between its markers. Then, above a line after the first
+ * of a plain paragraph (`plainParagraph`), the comment line ends the paragraph (an HTML block interrupts
+ * one, and one at a lesser indentation is no lazy continuation line either): the paragraph, as it reads,
+ * loses the text of its lines from `line` on, which holds a letter, and no comment in it could have hidden
+ * that text; what is before it reads as it did (the document is read from the top), so the document reads
+ * otherwise.
+ */
+function shallow(src: string): boolean {
+  const q = /^(?:[ \t]*>[ \t]?)*[ \t]*/.exec(src)![0];
+  return !q.includes('\t') && q.split('>').every((s) => s.length < 4);
+}
+
+/**
+ * For `disable-line` at the end of a line after the first of a plain paragraph (`plainParagraph`) at any
+ * depth, whether `row` (the line with the comment) holds the directive; the document reads as it did then.
+ * The comment leaves the line's start (its container markers and indentation) as it was; what else of a
+ * line decides how blocks read it is a line of markers alone (a thematic break, a setext underline, an
+ * empty list item, which cannot interrupt a paragraph where a list item with text can: the line holds a
+ * letter), a table's delimiter row (the line holds a letter) or its header row, whose cells the comment
+ * may make one more (not when the line below could be a delimiter row), a link reference definition (no
+ * `]:` in the paragraph), and HTML (no `<` in the paragraph: the comment ends where it begins). The text
+ * of the paragraph is the same but for the comment, which is no part of what it reads as; the line is no
+ * list item's first line (whose text the model reads). Undefined for any other line, and where the
+ * document with the comment would be too large to parse as Markdown.
+ */
+function paragraphTailClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
+  if (!plainParagraph(doc, line) || !modelledWith(doc, row.length - (doc.lines[line] ?? '').length)) return undefined;
+  const next = doc.lines[line + 1];
+  if (next !== undefined && /^[ \t>|:-]*$/.test(next) && next.includes('-')) return undefined;
+  const found: Directive[] = [];
+  lineDirectives(row, line, found, []);
+  return found.some((d) => d.kind === 'disable-line' && d.rules.some((r) => r.id === code));
 }
 
 /** Per parsed document, whether each paragraph outside any container (by first line) holds a `<` (performance only). */
@@ -467,6 +548,7 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const row = yaml
     ? frontMatterClean(doc, line, (fm) => ((fm[line] = src + tail), fm), 'disable-line', code)
     : (tableRowClean(doc, line, src + tail, code) ??
+      paragraphTailClean(doc, line, src + tail, code) ??
       blockClean(
         doc,
         line,
