@@ -228,6 +228,11 @@ const directiveLine = fc.constantFrom(
   '<!-- open\n<!-- phasegate-disable-next-line empty-section -->\nafter',
   '<div>\n<!-- phasegate-disable-next-line empty-section -->\n</div>',
   '`<!-- phasegate-disable-line empty-section -->`',
+  '<!-- phasegate-disable-next-line empty-section -- a | b -->\n|---|---|\n| c | d |',
+  'text\n    <!-- phasegate-disable-next-line empty-section -- a reason -->\nafter',
+  'text\n    <!-- phasegate-disable-line empty-section -- a reason -->',
+  '>     <!-- phasegate-disable-line empty-section -- a reason -->',
+  '- item\n\t<!-- phasegate-disable-next-line empty-section -- a reason -->\n- next',
 );
 /** A table in a block quote or a list item (or both), its rows with and without closing pipes. */
 const nestedTable = fc
@@ -337,7 +342,7 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.ok(actions.every((a) => a.map((x) => x.title).join() === 'Disable broken-link for this file'));
   });
 
-  it('a rule added to the directive above the line: tried on the blocks around the directive alone', async () => {
+  it('a rule added to the directive above the line: tried on the blocks around the directive, or on its line when the comment is all the line holds', async () => {
     let text = '---\n# phasegate-disable-next-line empty-section\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n';
     const lines = [2];
     let line = text.split('\n').length - 1;
@@ -345,6 +350,12 @@ describe('suppression directives: table rows and paragraph lines', function () {
       lines.push(line + 1);
       text += `<!-- phasegate-disable-next-line empty-section -- checked by hand -->\nSee [a](missing-${i}.md).\n\n`;
     }
+    // And in one list without blank lines, each in the item above (the line alone, not the list).
+    for (let i = 0; i < 300; i++, line += 2) {
+      lines.push(line + 2);
+      text += `- item ${i}\n  <!-- phasegate-disable-next-line empty-section -->\n`;
+    }
+    text += '- last\n';
     const { whole, actions } = await wholeParses(text, lines);
     // Was: one parse of the whole document per problem.
     assert.ok(whole <= 2, `${whole} parses of the whole document`);

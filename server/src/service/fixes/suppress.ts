@@ -292,6 +292,28 @@ function insideFence(doc: ParsedDocument, line: number, added: number): boolean 
   return first < line && line < end;
 }
 
+/**
+ * For a rule added to a Markdown directive that is its line alone (after block quote markers and
+ * indentation that `shallow` accepts, no `|` on the line), whether `more` (the line with the rule added)
+ * holds the directive with the rule; the document reads as it did then. The line starts an HTML block
+ * where it lands (an HTML block interrupts a paragraph and is no lazy continuation line), which ends on it
+ * (it holds `-->`), or it is a line of an HTML block open above it; the rule (letters, digits and inner
+ * hyphens after a space, written before the comment's `-->` or after a rule id) starts or ends no HTML
+ * block, nor makes the line a table's header (no `|`), a delimiter row, a thematic break, a setext
+ * underline or a closing fence (it holds `<!--`). So every block reads as it did, and the line holds no
+ * text the model reads (not a heading, a list item or a table row). Undefined for any other directive.
+ */
+function commentLineClean(doc: ParsedDocument, d: Directive, more: string, code: string): boolean | undefined {
+  const was = doc.lines[d.line] ?? '';
+  const prefix = /^(?:[ \t]*>[ \t]?)*[ \t]*/.exec(was)![0];
+  if (!blockShortcuts.enabled || d.yaml || !shallow(was) || was.includes('|') || !/^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(code)) return undefined;
+  if (d.range.start.character !== prefix.length || d.range.end.character !== was.trimEnd().length || !modelledWith(doc, more.length - was.length))
+    return undefined;
+  const found: Directive[] = [];
+  lineDirectives(more, d.line, found, []);
+  return found.some((x) => x.kind === d.kind && x.rules.some((r) => r.id === code));
+}
+
 /** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
 const blockShapes = new WeakMap<ParsedDocument, Map<string, string>>();
 
@@ -515,13 +537,12 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
     const was = doc.lines[d.line] ?? '';
     const more = was.slice(0, last.character) + ` ${code}` + was.slice(last.character);
     const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
-    // In front matter: the front matter alone; in Markdown, the blocks around the directive's line alone.
+    // In front matter: the front matter alone; in Markdown, a comment that is its line alone: the line; else the blocks around it alone.
     const start = d.yaml ? undefined : blockStart(doc, d.line);
     const local = d.yaml
       ? frontMatterClean(doc, d.line, (fm) => ((fm[d.line] = more), fm), d.kind, code)
-      : start !== undefined
-        ? blockClean(doc, d.line, (own) => ((own[d.line - start] = more), own), d.line, d.kind, code)
-        : undefined;
+      : (commentLineClean(doc, d, more, code) ??
+        (start !== undefined ? blockClean(doc, d.line, (own) => ((own[d.line - start] = more), own), d.line, d.kind, code) : undefined));
     if ((local ?? writesCleanly(doc, () => edited(doc, d.line, [more], true), d.line, d.kind, code, before)) && silences(e)) return e;
   }
   // Inside fenced code: neither directive would be read (no parse needed).
