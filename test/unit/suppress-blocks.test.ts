@@ -384,6 +384,29 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.ok(actions.every((a) => a[0].change.edits[0].edits[0].newText === ' <!-- phasegate-disable-line broken-link -->'));
   });
 
+  it('rows of tables in a block quote or a list item: the comment at the end of a row is tried on the header, delimiter row and that row alone', async () => {
+    let text = HEAD + '> | Artifact | Link\n> |---|---\n';
+    const lines: number[] = [];
+    let line = text.split('\n').length - 1;
+    for (let i = 0; i < 300; i++, line++) {
+      lines.push(line);
+      text += `> | a${i} | [x](missing-${i}.md)\n`;
+    }
+    text += '\n- Item\n\n  | Artifact | Link |\n  |---|---|\n';
+    line += 5;
+    for (let i = 0; i < 300; i++, line++) {
+      lines.push(line);
+      text += `  | b${i} | [x](missing-${i}.md) |\n`;
+    }
+    const { whole, actions } = await wholeParses(text, lines);
+    // Was: one parse of the quote's or the list's lines per problem.
+    assert.ok(whole <= 2, `${whole} parses of the whole document`);
+    const titles = actions.map((a) => a.map((x) => x.title).join(', '));
+    // Without a closing pipe, the comment is in the last cell; with one, it would be a cell of its own.
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this line, Disable broken-link for this file').length, 300);
+    assert.equal(titles.filter((t) => t === 'Disable broken-link for this file').length, 300);
+  });
+
   it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {
     let text = HEAD + '| Artifact | Link |\n|---|---|\n';
     const first = text.split('\n').length - 1;

@@ -235,24 +235,36 @@ function paragraphTailClean(doc: ParsedDocument, line: number, row: string, code
 const angledParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
 
 /**
- * For `disable-line` at the end of a body row of a table outside any container, its lines starting at the
- * margin, whether `row` (the row with the comment) reads as the row did and holds the directive: each row
- * of such a table is read on its own, after its header and delimiter row (below markdown-it's limit on cells
- * filled in), and the text it ends with changes no row's reading but its own; so the header, delimiter and
- * the row, as a document of their own, with the row and with `row`, tell it for the whole document.
- * Undefined for any other line.
+ * For `disable-line` at the end of a body row of a table, whether `row` (the row with the comment) reads as
+ * the row did and holds the directive: each row of a table is read on its own, after its header and
+ * delimiter row (below markdown-it's limit on cells filled in), and the text it ends with changes no row's
+ * reading but its own; so the header, delimiter and the row, as a document of their own, with the row and
+ * with `row`, tell it for the whole document. For a table outside any container, its lines starting at the
+ * margin, those lines; for one in a block quote or a list item (or lines indented), the text of each line
+ * after its quote markers and indentation, which is what the table reads of it (its container is the same
+ * with the comment: the line's start is), when each starts with `|` (a table's lines of their own) and no
+ * tab comes before it. Whether the directive is read: on the row as the document holds it. Undefined for
+ * any other line, and where the document with the comment would be too large to parse as Markdown.
  */
 function tableRowClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
   const t = blockShortcuts.enabled ? tableRowAt(doc, line) : undefined;
+  if (!t || !modelledWith(doc, row.length - (doc.lines[line] ?? '').length)) return undefined;
   shape(doc);
-  if (!t || !topLevel.get(doc)?.tables.has(t.line)) return undefined;
   const margin = (s: string) => s !== '' && !/^[\s>]/.test(s);
-  const head = [doc.lines[t.line], doc.lines[t.line + 1]];
-  if (!head.every(margin) || !margin(doc.lines[line])) return undefined;
-  const mini = (r: string) => parseDocument(['', ...head, r].join('\n'));
-  const after = mini(row);
-  const d = suppressionsOf(after)?.directives.find((x) => x.line === 3 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
-  return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
+  const lines = [doc.lines[t.line], doc.lines[t.line + 1], doc.lines[line]];
+  let own: string[] | undefined = topLevel.get(doc)?.tables.has(t.line) && lines.every(margin) ? lines : undefined;
+  if (!own) {
+    // The text after the quote markers and spaces before it: a cell's `|` first.
+    const inner = (s: string) => s.slice(/^[ >]*/.exec(s)![0].length);
+    own = lines.map(inner);
+    if (!own.every((s) => s.startsWith('|'))) return undefined;
+  }
+  const mini = (r: string) => parseDocument(['', own[0], own[1], r].join('\n'));
+  const after = mini(own[2] + row.slice(doc.lines[line].length));
+  const found: Directive[] = [];
+  lineDirectives(row, line, found, []);
+  const d = found.some((x) => x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(own[2]));
 }
 
 /** Each parsed document's length as `edited` writes it: its lines joined with its line ending (performance only). */
