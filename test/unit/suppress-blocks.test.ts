@@ -15,6 +15,7 @@ import { checkTogether, suppressActions, type Diagnostic } from '../../server/sr
 import { parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
 import { blockShortcuts } from '../../server/src/service/fixes/suppress';
 import { loud } from '../helpers/fuzz';
+import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
 import { ROOT } from '../helpers/workspace';
 
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
@@ -405,6 +406,21 @@ describe('suppression directives: table rows and paragraph lines', function () {
     // Without a closing pipe, the comment is in the last cell; with one, it would be a cell of its own.
     assert.equal(titles.filter((t) => t === 'Disable broken-link for this line, Disable broken-link for this file').length, 300);
     assert.equal(titles.filter((t) => t === 'Disable broken-link for this file').length, 300);
+  });
+
+  it('a comment line that would make the document too large to parse as Markdown: the shortcut is not taken (its block alone would read as before)', async () => {
+    // Quote markers 72 characters long: the comment line above, with them, crosses the size; one at the margin does not.
+    const quote = '>   '.repeat(18) + 'Quoted [x](missing.md)';
+    const tail = '\n\n' + quote + '\n';
+    let text = HEAD;
+    const filler = 'A filler paragraph of the document.\n\n';
+    while (text.length + filler.length + tail.length < MAX_PARSE_BYTES - 115) text += filler;
+    text += 'x'.repeat(MAX_PARSE_BYTES - 115 - text.length - tail.length) + tail;
+    assert.equal(text.length, MAX_PARSE_BYTES - 115);
+    const line = text.split('\n').length - 2;
+    await compare(text, problemsOn([line]), 'too large');
+    const svc = await loud({ [BRIEF]: text });
+    assert.equal(suppressActions(svc, problemsOn([line])[0])[0].change.edits[0].edits[0].newText, '<!-- phasegate-disable-next-line broken-link -->\n');
   });
 
   it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {

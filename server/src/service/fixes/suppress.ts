@@ -278,12 +278,15 @@ const joinedLengths = new WeakMap<ParsedDocument, number>();
 function modelledWith(doc: ParsedDocument, added: number): boolean {
   if (!doc.modelled) return false;
   let n = joinedLengths.get(doc);
-  if (n === undefined) {
-    n = Math.max(0, doc.lines.length - 1) * doc.eol.length;
-    for (const l of doc.lines) n += l.length;
-    joinedLengths.set(doc, n);
-  }
+  if (n === undefined) joinedLengths.set(doc, (n = joinedLength(doc.lines, doc.eol)));
   return n + added <= MAX_PARSE_BYTES;
+}
+
+/** The length of `lines` joined with `eol`. */
+function joinedLength(lines: readonly string[], eol: string): number {
+  let n = Math.max(0, lines.length - 1) * eol.length;
+  for (const l of lines) n += l.length;
+  return n;
 }
 
 /**
@@ -354,18 +357,20 @@ function blockClean(
   kind: DirectiveKind,
   code: string,
 ): boolean | undefined {
-  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
-  if (!blockShortcuts.enabled || !doc.modelled || doc.text.length + code.length + 100 > MAX_PARSE_BYTES) return undefined;
+  if (!blockShortcuts.enabled || !doc.modelled) return undefined;
   const w = windowOf(doc, line);
   if (!w) return undefined;
   const [first, end] = w;
   const own = doc.lines.slice(first, end);
+  const edited = edit(own.slice());
+  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
+  if (!modelledWith(doc, joinedLength(edited, doc.eol) - joinedLength(own, doc.eol))) return undefined;
   const mini = (lines: string[]) => parseDocument([...OWN_START, ...lines].join('\n'));
   let shapes = blockShapes.get(doc);
   if (!shapes) blockShapes.set(doc, (shapes = new Map()));
   let before = shapes.get(`${first}:${end}`);
   if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
-  const after = mini(edit(own.slice()));
+  const after = mini(edited);
   const where = at - first + OWN_START.length;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && shape(after) === before;
@@ -382,7 +387,11 @@ function blockClean(
 function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: string[]) => string[], kind: DirectiveKind, code: string): boolean | undefined {
   const fm = doc.frontMatter;
   if (!blockShortcuts.enabled || !fm?.terminated || fm.startLine !== 0 || line <= 0 || line >= fm.endLine) return undefined;
-  const lines = edit(doc.lines.slice(0, fm.endLine + 1));
+  const own = doc.lines.slice(0, fm.endLine + 1);
+  const lines = edit(own.slice());
+  // The Markdown below reads as it did while the document stays parsed as Markdown (or by lines only, past the size for that).
+  const grown = joinedLength(lines, doc.eol) - joinedLength(own, doc.eol);
+  if (doc.modelled ? !modelledWith(doc, grown) : joinedLength(doc.lines, doc.eol) + grown <= MAX_PARSE_BYTES) return undefined;
   const after = parseDocument(lines.join('\n'));
   const f = after.frontMatter;
   if (!f?.terminated || f.endLine !== lines.length - 1) return undefined;
