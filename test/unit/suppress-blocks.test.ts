@@ -423,6 +423,18 @@ describe('suppression directives: table rows and paragraph lines', function () {
     assert.equal(suppressActions(svc, problemsOn([line])[0])[0].change.edits[0].edits[0].newText, '<!-- phasegate-disable-next-line broken-link -->\n');
   });
 
+  it('a code block in a list in a block quote, holding comments: the comment lines above its lines are checked each alone, not together', async () => {
+    // Together, the first ends the code block and the second hides the line left after it (a comment); alone, the second leaves `<!--` in it.
+    const text = '# Phase 1: Work\n\n> - ```\n>   <!--\n>   <!-- phasegate-disable-next-line broken-link -->\n\nAfter.\n';
+    await compare(text, problemsOn([3, 4]), 'code in a quote');
+    const svc = await loud({ [BRIEF]: text });
+    await checkTogether(svc, problemsOn([3, 4]));
+    assert.deepEqual(
+      suppressActions(svc, problemsOn([4])[0]).map((a) => a.title),
+      ['Disable broken-link for this file'],
+    );
+  });
+
   it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {
     let text = HEAD + '| Artifact | Link |\n|---|---|\n';
     const first = text.split('\n').length - 1;

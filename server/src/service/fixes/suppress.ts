@@ -643,6 +643,9 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   if (aboveCuts(doc, line)) return undefined;
   // Nor inside fenced code, where it would not be read.
   if (insideFence(doc, line, src.length + diag.code.length + 100)) return undefined;
+  // Nor in a code block: a comment line that ends the block there leaves its text shorter, which another
+  // below it may hide (a comment in code is text, but what a reader sees of a text leaves comments out).
+  if (doc.codeLines.has(line)) return undefined;
   // Nor inside an HTML block: there a comment line's `-->` may end a comment the block is (`<!--` above, left
   // open), and another comment line below it, starting an HTML block of its own, join the lines below
   // to it again, so that the two together read as the document did, and the first alone not.
@@ -664,9 +667,11 @@ interface Above {
  * together: when the document reads as it did and each is a directive that names its rule, each written
  * alone does too, and it is remembered as clean. A comment line cuts what it is written into (a paragraph,
  * a list, a quote, a table) or joins the list item above it, and another cannot mend either, but for a cut
- * just above the item a comment line joins across a blank line, and for a comment left open in an HTML
- * block, which a comment line's `-->` ends (`firstAbove` leaves comment lines above blank lines and inside
- * HTML blocks out; test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
+ * just above the item a comment line joins across a blank line, for a comment left open in an HTML
+ * block, which a comment line's `-->` ends, and for a code block a comment line ends, leaving its text
+ * shorter by what another comment line below hides from a reader (comments in it, `seen`) (`firstAbove`
+ * leaves comment lines above blank lines, inside HTML blocks and in code blocks out;
+ * test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
  * known to cut what they are written into (`aboveCuts`) are left out too. When not, the lines are
  * halved and each half checked again, while that pays (a parse clears two lines or more, after the first few);
  * those left are checked one by one, as before. `pause` runs before each parse (the server yields there).
