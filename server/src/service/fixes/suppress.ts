@@ -359,7 +359,7 @@ function blockClean(
 ): boolean | undefined {
   if (!blockShortcuts.enabled || !doc.modelled) return undefined;
   const w = windowOf(doc, line);
-  if (!w) return undefined;
+  if (!w || !closedBelow(doc, w[1])) return undefined;
   const [first, end] = w;
   const own = doc.lines.slice(first, end);
   const edited = edit(own.slice());
@@ -397,6 +397,19 @@ function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: strin
   if (!f?.terminated || f.endLine !== lines.length - 1) return undefined;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && JSON.stringify([f.data ?? null, f.errors.length]) === JSON.stringify([fm.data ?? null, fm.errors.length]);
+}
+
+/**
+ * Whether the first line that is not blank from `end` on (the line after a window of `blockClean`) starts at
+ * the margin, or there is none: after blank lines, only a line indented goes on with a block above it (a
+ * list item's), and whether one does may change where the window does not read otherwise (an empty list
+ * item, which ends at a blank line, holds a comment line written below its marker: it reads as it did
+ * where comment lines are left out, but it goes on past the blank line to an indented line then).
+ */
+function closedBelow(doc: ParsedDocument, end: number): boolean {
+  let k = end;
+  while (k < doc.lines.length && blank(doc.lines[k])) k++;
+  return k >= doc.lines.length || !/^\s/.test(doc.lines[k]);
 }
 
 /** The first line of the lines `blockClean` reads for a trial on `line`, if any. */
