@@ -373,6 +373,11 @@ describe('suppression directives: table rows and paragraph lines', function () {
       lines.push(line + 1);
       text += `- item ${i}\n  then [a](missing-${i}.md)\n`;
     }
+    // Items of a list in the last item, their later lines indented four spaces.
+    for (let i = 0; i < 300; i++, line += 2) {
+      lines.push(line + 1);
+      text += `  - item ${i}\n    then [a](missing-${i}.md)\n`;
+    }
     text += '\n';
     line++;
     for (let i = 0; i < 300; i++, line += 3) {

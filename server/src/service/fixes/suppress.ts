@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, listMarkerEnd, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, lineDirectives, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -152,7 +152,8 @@ function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
 function aboveCuts(doc: ParsedDocument, line: number): boolean {
   if (!blockShortcuts.enabled) return false;
   if (tableRowAt(doc, line)) return true;
-  if (plainParagraph(doc, line) && shallow(doc.lines[line] ?? '')) return true;
+  const plain = plainParagraph(doc, line);
+  if (plain && (shallow(doc.lines[line] ?? '') || inItem(doc, line, plain[0]))) return true;
   shape(doc);
   const first = topLevel.get(doc)?.paragraphs.get(line);
   if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
@@ -207,6 +208,28 @@ function plainParagraph(doc: ParsedDocument, line: number): [number, number] | u
 function shallow(src: string): boolean {
   const q = /^(?:[ \t]*>[ \t]?)*[ \t]*/.exec(src)![0];
   return !q.includes('\t') && q.split('>').every((s) => s.length < 4);
+}
+
+/** Per parsed document, the lines list items start on (performance only). */
+const itemLines = new WeakMap<ParsedDocument, Set<number>>();
+
+/**
+ * Whether the comment line `prefixesFor` offers above `line` (its own indentation, spaces only, then the
+ * comment), a line after the first of the paragraph that starts at `first` on a list item's line (no tab
+ * or `>` before the item's text or before `line`'s), starts an HTML block in that item: `line` is indented
+ * to the item's text or further, but by fewer than four spaces more. The paragraph is the item's first
+ * block, whose text starts where the marker and the spaces after it end (one to four of them: a paragraph
+ * starts there). As `shallow`, the comment line then ends the paragraph.
+ */
+function inItem(doc: ParsedDocument, line: number, first: number): boolean {
+  let lines = itemLines.get(doc);
+  if (!lines) itemLines.set(doc, (lines = new Set(doc.items.map((i) => i.line))));
+  const head = doc.lines[first] ?? '';
+  const src = doc.lines[line] ?? '';
+  if (!lines.has(first) || /^[ ]*[>\t]/.test(head) || /^[ ]*[>\t]/.test(src)) return false;
+  const text = listMarkerEnd(head);
+  const w = leading(src).length;
+  return text <= w && w < text + 4;
 }
 
 /**
