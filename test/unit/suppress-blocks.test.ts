@@ -440,15 +440,17 @@ describe('suppression directives: table rows and paragraph lines', function () {
     );
   });
 
-  it('an empty list item above a blank line and an indented list: the comment line below its marker is not tried on the item alone', async () => {
+  it('an empty list item above a blank line and an indented list or another item: the comment line below its marker is not tried on the item alone', async () => {
     // The comment line (indented by the blank line's tab) makes the item hold something: it then goes on past the blank line to the indented list, which it did not.
-    const text = '# Phase 1: Work\n\n*\n\t\n\n  - first\n  - second\n';
-    await compare(text, problemsOn([3]), 'empty item');
-    const svc = await loud({ [BRIEF]: text });
-    assert.deepEqual(
-      suppressActions(svc, problemsOn([3])[0]).map((a) => a.title),
-      ['Disable broken-link for this file'],
-    );
+    // Or to the next item of its list (a list of its own while the item is empty).
+    for (const text of ['# Phase 1: Work\n\n*\n\t\n\n  - first\n  - second\n', '# Phase 1: Work\n\n*\n\t\n\n*\ntext\n']) {
+      await compare(text, problemsOn([3]), 'empty item');
+      const svc = await loud({ [BRIEF]: text });
+      assert.deepEqual(
+        suppressActions(svc, problemsOn([3])[0]).map((a) => a.title),
+        ['Disable broken-link for this file'],
+      );
+    }
   });
 
   it('1,000 table rows with a problem each: answered with small parses, not two of the whole document each', async () => {

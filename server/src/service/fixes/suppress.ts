@@ -424,15 +424,16 @@ function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: strin
 
 /**
  * Whether the first line that is not blank from `end` on (the line after a window of `blockClean`) starts at
- * the margin, or there is none: after blank lines, only a line indented goes on with a block above it (a
- * list item's), and whether one does may change where the window does not read otherwise (an empty list
- * item, which ends at a blank line, holds a comment line written below its marker: it reads as it did
- * where comment lines are left out, but it goes on past the blank line to an indented line then).
+ * the margin with no list marker, or there is none: after blank lines, only a line indented or a list item
+ * goes on with a block above it (a list item, a list), and whether one does may change where the window
+ * does not read otherwise (an empty list item, which ends at a blank line, with the list it is the last
+ * item of, holds a comment line written below its marker: it reads as it did where comment lines are left
+ * out, but it goes on past the blank line to an indented line, or its list to the next item, then).
  */
 function closedBelow(doc: ParsedDocument, end: number): boolean {
   let k = end;
   while (k < doc.lines.length && blank(doc.lines[k])) k++;
-  return k >= doc.lines.length || !/^\s/.test(doc.lines[k]);
+  return k >= doc.lines.length || !/^[\s*+\-\d]/.test(doc.lines[k]);
 }
 
 /** The first line of the lines `blockClean` reads for a trial on `line`, if any. */
