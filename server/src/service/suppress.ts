@@ -264,22 +264,27 @@ function parseDirectives(doc: ParsedDocument): Suppressions | null {
     if (line <= fmEnd) continue;
     while (block < blocks.length && blocks[block].endLine < line) block++;
     if (block < blocks.length && blocks[block].line <= line) continue;
-    for (const c of htmlComments(text)) {
-      if (c.end < 0) {
-        // A directive must be one comment on one line: one split over lines would silently do nothing.
-        if (/^<!--\s*phasegate-/.test(text.slice(c.open))) {
-          invalid.push({
-            code: 'invalid-directive',
-            range: range(line, c.open, line, text.length),
-            message: 'A phasegate directive is written on one line, `-->` included: this one is not read.',
-          });
-        }
-        break;
-      }
-      directive(text.slice(c.open + 4, c.end - 3), c.open + 4, line, range(line, c.open, line, c.end), false, directives, invalid);
-    }
+    lineDirectives(text, line, directives, invalid);
   }
   return directives.length || invalid.length ? new Suppressions(directives, invalid) : null;
+}
+
+/** Reads the directives of a Markdown line (outside front matter and code blocks) into `out`, and its invalid ones into `invalid`. */
+export function lineDirectives(text: string, line: number, out: Directive[], invalid: DirectiveProblem[]): void {
+  for (const c of htmlComments(text)) {
+    if (c.end < 0) {
+      // A directive must be one comment on one line: one split over lines would silently do nothing.
+      if (/^<!--\s*phasegate-/.test(text.slice(c.open))) {
+        invalid.push({
+          code: 'invalid-directive',
+          range: range(line, c.open, line, text.length),
+          message: 'A phasegate directive is written on one line, `-->` included: this one is not read.',
+        });
+      }
+      break;
+    }
+    directive(text.slice(c.open + 4, c.end - 3), c.open + 4, line, range(line, c.open, line, c.end), false, out, invalid);
+  }
 }
 
 /**

@@ -4,9 +4,9 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, listMarkerEnd, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
-import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, suppressionsOf } from '../suppress';
+import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, lineDirectives, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { comparePositions, range } from '../types';
 import { applyEdits } from '../edits';
@@ -47,15 +47,28 @@ const shapes = new WeakMap<ParsedDocument, string>();
 function computeShape(doc: ParsedDocument): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
-  const top: TopLevel = { paragraphs: new Map(), blocks: new Map(), tables: new Set(), html: new Set() };
+  const top: TopLevel = {
+    paragraphs: new Map(),
+    blocks: new Map(),
+    tables: new Set(),
+    html: new Set(),
+    fences: new Set(),
+    inParagraph: new Map(),
+    paragraphEnd: new Map(),
+  };
   for (const t of tokens) {
     if (t.type === 'html_block' && t.map) for (let l = t.map[0] + 1; l < t.map[1]; l++) top.html.add(l);
+    if (t.type === 'paragraph_open' && t.map) {
+      for (let l = t.map[0] + 1; l < t.map[1]; l++) top.inParagraph.set(l, t.map[0]);
+      top.paragraphEnd.set(t.map[0], t.map[1]);
+    }
     if (t.level !== 0 || !t.map || t.nesting < 0) continue;
     const [a, b] = t.map;
     for (let l = a; l < b; l++) top.blocks.set(l, a);
     top.blocks.set(-1 - a, b);
     if (t.type === 'paragraph_open') for (let l = a + 1; l < b; l++) top.paragraphs.set(l, a);
     else if (t.type === 'table_open') top.tables.add(a);
+    else if (t.type === 'fence') top.fences.add(a);
   }
   topLevel.set(doc, top);
   const blocks = tokens
@@ -88,6 +101,12 @@ interface TopLevel {
   /** The lines after the first of each HTML block (at any depth). */
   html: Set<number>;
   tables: Set<number>;
+  /** The first lines of the fenced code blocks outside any container. */
+  fences: Set<number>;
+  /** The lines after the first of each paragraph at any depth (in list items and block quotes too), to its first line. */
+  inParagraph: Map<number, number>;
+  /** The line after each paragraph at any depth, by its first line. */
+  paragraphEnd: Map<number, number>;
 }
 
 const topLevel = new WeakMap<ParsedDocument, TopLevel>();
@@ -133,6 +152,8 @@ function tableRowAt(doc: ParsedDocument, line: number): Table | undefined {
 function aboveCuts(doc: ParsedDocument, line: number): boolean {
   if (!blockShortcuts.enabled) return false;
   if (tableRowAt(doc, line)) return true;
+  const plain = plainParagraph(doc, line);
+  if (plain && (shallow(doc.lines[line] ?? '') || inItem(doc, line, plain[0]))) return true;
   shape(doc);
   const first = topLevel.get(doc)?.paragraphs.get(line);
   if (first === undefined || leading(doc.lines[line] ?? '').replace(/\t/g, '    ').length >= 4) return false;
@@ -147,28 +168,188 @@ function aboveCuts(doc: ParsedDocument, line: number): boolean {
   return !has;
 }
 
+/** Per parsed document, whether each paragraph (by first line) is plain, as `plainParagraph` reads it (performance only). */
+const plainParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
+
+/**
+ * The first line and the end of the paragraph (at any depth: in a list item, a block quote) that `line` is
+ * a line after the first of, when the paragraph is plain: no line of it holds `<` (no HTML in it, no
+ * comment hiding part of it) or `]:` (no part of it could be read as a link reference definition), and
+ * `line` holds a letter (text of the paragraph's own, not only markers). Undefined otherwise.
+ */
+function plainParagraph(doc: ParsedDocument, line: number): [number, number] | undefined {
+  if (!blockShortcuts.enabled) return undefined;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.inParagraph.get(line);
+  if (!top || first === undefined || !/[A-Za-z]/.test(doc.lines[line] ?? '')) return undefined;
+  const end = top.paragraphEnd.get(first) ?? first + 1;
+  let plain = plainParagraphs.get(doc);
+  if (!plain) plainParagraphs.set(doc, (plain = new Map()));
+  let ok = plain.get(first);
+  if (ok === undefined) {
+    ok = true;
+    for (let l = first; l < end && ok; l++) ok = !/<|\]:/.test(doc.lines[l] ?? '');
+    plain.set(first, ok);
+  }
+  return ok ? [first, end] : undefined;
+}
+
+/**
+ * Whether the comment lines `prefixesFor` offers above `line` (its block quote markers, or its own
+ * indentation, then the comment) start an HTML block where they land: no tab before the line's text, and
+ * fewer than four spaces before its first `>` and between its markers. Then, above a line after the first
+ * of a plain paragraph (`plainParagraph`), the comment line ends the paragraph (an HTML block interrupts
+ * one, and one at a lesser indentation is no lazy continuation line either): the paragraph, as it reads,
+ * loses the text of its lines from `line` on, which holds a letter, and no comment in it could have hidden
+ * that text; what is before it reads as it did (the document is read from the top), so the document reads
+ * otherwise.
+ */
+function shallow(src: string): boolean {
+  const q = /^(?:[ \t]*>[ \t]?)*[ \t]*/.exec(src)![0];
+  return !q.includes('\t') && q.split('>').every((s) => s.length < 4);
+}
+
+/** Per parsed document, the lines list items start on (performance only). */
+const itemLines = new WeakMap<ParsedDocument, Set<number>>();
+
+/**
+ * Whether the comment line `prefixesFor` offers above `line` (its own indentation, spaces only, then the
+ * comment), a line after the first of the paragraph that starts at `first` on a list item's line (no tab
+ * or `>` before the item's text or before `line`'s), starts an HTML block in that item: `line` is indented
+ * to the item's text or further, but by fewer than four spaces more. The paragraph is the item's first
+ * block, whose text starts where the marker and the spaces after it end (one to four of them: a paragraph
+ * starts there). As `shallow`, the comment line then ends the paragraph.
+ */
+function inItem(doc: ParsedDocument, line: number, first: number): boolean {
+  let lines = itemLines.get(doc);
+  if (!lines) itemLines.set(doc, (lines = new Set(doc.items.map((i) => i.line))));
+  const head = doc.lines[first] ?? '';
+  const src = doc.lines[line] ?? '';
+  if (!lines.has(first) || /^[ ]*[>\t]/.test(head) || /^[ ]*[>\t]/.test(src)) return false;
+  const text = listMarkerEnd(head);
+  const w = leading(src).length;
+  return text <= w && w < text + 4;
+}
+
+/**
+ * For `disable-line` at the end of a line after the first of a plain paragraph (`plainParagraph`) at any
+ * depth, whether `row` (the line with the comment) holds the directive; the document reads as it did then.
+ * The comment leaves the line's start (its container markers and indentation) as it was; what else of a
+ * line decides how blocks read it is a line of markers alone (a thematic break, a setext underline, an
+ * empty list item, which cannot interrupt a paragraph where a list item with text can: the line holds a
+ * letter), a table's delimiter row (the line holds a letter) or its header row, whose cells the comment
+ * may make one more (not when the line below could be a delimiter row), a link reference definition (no
+ * `]:` in the paragraph), and HTML (no `<` in the paragraph: the comment ends where it begins). The text
+ * of the paragraph is the same but for the comment, which is no part of what it reads as; the line is no
+ * list item's first line (whose text the model reads). Undefined for any other line, and where the
+ * document with the comment would be too large to parse as Markdown.
+ */
+function paragraphTailClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
+  if (!plainParagraph(doc, line) || !modelledWith(doc, row.length - (doc.lines[line] ?? '').length)) return undefined;
+  const next = doc.lines[line + 1];
+  if (next !== undefined && /^[ \t>|:-]*$/.test(next) && next.includes('-')) return undefined;
+  const found: Directive[] = [];
+  lineDirectives(row, line, found, []);
+  return found.some((d) => d.kind === 'disable-line' && d.rules.some((r) => r.id === code));
+}
+
 /** Per parsed document, whether each paragraph outside any container (by first line) holds a `<` (performance only). */
 const angledParagraphs = new WeakMap<ParsedDocument, Map<number, boolean>>();
 
 /**
- * For `disable-line` at the end of a body row of a table outside any container, its lines starting at the
- * margin, whether `row` (the row with the comment) reads as the row did and holds the directive: each row
- * of such a table is read on its own, after its header and delimiter row (below markdown-it's limit on cells
- * filled in), and the text it ends with changes no row's reading but its own; so the header, delimiter and
- * the row, as a document of their own, with the row and with `row`, tell it for the whole document.
- * Undefined for any other line.
+ * For `disable-line` at the end of a body row of a table, whether `row` (the row with the comment) reads as
+ * the row did and holds the directive: each row of a table is read on its own, after its header and
+ * delimiter row (below markdown-it's limit on cells filled in), and the text it ends with changes no row's
+ * reading but its own; so the header, delimiter and the row, as a document of their own, with the row and
+ * with `row`, tell it for the whole document. For a table outside any container, its lines starting at the
+ * margin, those lines; for one in a block quote or a list item (or lines indented), the text of each line
+ * after its quote markers and indentation, which is what the table reads of it (its container is the same
+ * with the comment: the line's start is), when each starts with `|` (a table's lines of their own) and no
+ * tab comes before it. Whether the directive is read: on the row as the document holds it. Undefined for
+ * any other line, and where the document with the comment would be too large to parse as Markdown.
  */
 function tableRowClean(doc: ParsedDocument, line: number, row: string, code: string): boolean | undefined {
   const t = blockShortcuts.enabled ? tableRowAt(doc, line) : undefined;
+  if (!t || !modelledWith(doc, row.length - (doc.lines[line] ?? '').length)) return undefined;
   shape(doc);
-  if (!t || !topLevel.get(doc)?.tables.has(t.line)) return undefined;
   const margin = (s: string) => s !== '' && !/^[\s>]/.test(s);
-  const head = [doc.lines[t.line], doc.lines[t.line + 1]];
-  if (!head.every(margin) || !margin(doc.lines[line])) return undefined;
-  const mini = (r: string) => parseDocument(['', ...head, r].join('\n'));
-  const after = mini(row);
-  const d = suppressionsOf(after)?.directives.find((x) => x.line === 3 && x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
-  return d !== undefined && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(doc.lines[line]));
+  const lines = [doc.lines[t.line], doc.lines[t.line + 1], doc.lines[line]];
+  let own: string[] | undefined = topLevel.get(doc)?.tables.has(t.line) && lines.every(margin) ? lines : undefined;
+  if (!own) {
+    // The text after the quote markers and spaces before it: a cell's `|` first.
+    const inner = (s: string) => s.slice(/^[ >]*/.exec(s)![0].length);
+    own = lines.map(inner);
+    if (!own.every((s) => s.startsWith('|'))) return undefined;
+  }
+  const mini = (r: string) => parseDocument(['', own[0], own[1], r].join('\n'));
+  const after = mini(own[2] + row.slice(doc.lines[line].length));
+  const found: Directive[] = [];
+  lineDirectives(row, line, found, []);
+  const d = found.some((x) => x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
+  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(own[2]));
+}
+
+/** Each parsed document's length as `edited` writes it: its lines joined with its line ending (performance only). */
+const joinedLengths = new WeakMap<ParsedDocument, number>();
+
+/**
+ * Whether the document with `added` characters written in by `edited` is parsed as Markdown, as the
+ * document is (`ParsedDocument.modelled`); past MAX_PARSE_BYTES it is read by lines only, and its
+ * directives everywhere, code blocks included.
+ */
+function modelledWith(doc: ParsedDocument, added: number): boolean {
+  if (!doc.modelled) return false;
+  let n = joinedLengths.get(doc);
+  if (n === undefined) joinedLengths.set(doc, (n = joinedLength(doc.lines, doc.eol)));
+  return n + added <= MAX_PARSE_BYTES;
+}
+
+/** The length of `lines` joined with `eol`. */
+function joinedLength(lines: readonly string[], eol: string): number {
+  let n = Math.max(0, lines.length - 1) * eol.length;
+  for (const l of lines) n += l.length;
+  return n;
+}
+
+/**
+ * Whether `line` is a line of a fenced code block outside any container after its opening line (its
+ * closing fence too): there no directive written above the line or at its end is read. Neither the lines
+ * from the opening fence down to the line above, nor a comment line written above the line, nor the line
+ * with a comment at its end is a closing fence (a line of fence characters alone; these hold `<!--`), so
+ * the block goes on past the line, and the directive is code. `added`: the most characters written in
+ * (the document must stay small enough to be parsed as Markdown: `modelledWith`).
+ */
+function insideFence(doc: ParsedDocument, line: number, added: number): boolean {
+  if (!blockShortcuts.enabled || !modelledWith(doc, added)) return false;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.blocks.get(line);
+  if (!top || first === undefined || !top.fences.has(first)) return false;
+  const end = top.blocks.get(-1 - first) ?? first;
+  return first < line && line < end;
+}
+
+/**
+ * For a rule added to a Markdown directive that is its line alone (after block quote markers and
+ * indentation that `shallow` accepts, no `|` on the line), whether `more` (the line with the rule added)
+ * holds the directive with the rule; the document reads as it did then. The line starts an HTML block
+ * where it lands (an HTML block interrupts a paragraph and is no lazy continuation line), which ends on it
+ * (it holds `-->`), or it is a line of an HTML block open above it; the rule (letters, digits and inner
+ * hyphens after a space, written before the comment's `-->` or after a rule id) starts or ends no HTML
+ * block, nor makes the line a table's header (no `|`), a delimiter row, a thematic break, a setext
+ * underline or a closing fence (it holds `<!--`). So every block reads as it did, and the line holds no
+ * text the model reads (not a heading, a list item or a table row). Undefined for any other directive.
+ */
+function commentLineClean(doc: ParsedDocument, d: Directive, more: string, code: string): boolean | undefined {
+  const was = doc.lines[d.line] ?? '';
+  const prefix = /^(?:[ \t]*>[ \t]?)*[ \t]*/.exec(was)![0];
+  if (!blockShortcuts.enabled || d.yaml || !shallow(was) || was.includes('|') || !/^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(code)) return undefined;
+  if (d.range.start.character !== prefix.length || d.range.end.character !== was.trimEnd().length || !modelledWith(doc, more.length - was.length))
+    return undefined;
+  const found: Directive[] = [];
+  lineDirectives(more, d.line, found, []);
+  return found.some((x) => x.kind === d.kind && x.rules.some((r) => r.id === code));
 }
 
 /** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
@@ -199,18 +380,20 @@ function blockClean(
   kind: DirectiveKind,
   code: string,
 ): boolean | undefined {
-  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
-  if (!blockShortcuts.enabled || !doc.modelled || doc.text.length + code.length + 100 > MAX_PARSE_BYTES) return undefined;
+  if (!blockShortcuts.enabled || !doc.modelled) return undefined;
   const w = windowOf(doc, line);
-  if (!w) return undefined;
+  if (!w || !closedBelow(doc, w[1])) return undefined;
   const [first, end] = w;
   const own = doc.lines.slice(first, end);
+  const edited = edit(own.slice());
+  // The whole document parsed unmodelled, past the size markdown-it is given: the block alone would be modelled.
+  if (!modelledWith(doc, joinedLength(edited, doc.eol) - joinedLength(own, doc.eol))) return undefined;
   const mini = (lines: string[]) => parseDocument([...OWN_START, ...lines].join('\n'));
   let shapes = blockShapes.get(doc);
   if (!shapes) blockShapes.set(doc, (shapes = new Map()));
   let before = shapes.get(`${first}:${end}`);
   if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
-  const after = mini(edit(own.slice()));
+  const after = mini(edited);
   const where = at - first + OWN_START.length;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && shape(after) === before;
@@ -227,12 +410,30 @@ function blockClean(
 function frontMatterClean(doc: ParsedDocument, line: number, edit: (lines: string[]) => string[], kind: DirectiveKind, code: string): boolean | undefined {
   const fm = doc.frontMatter;
   if (!blockShortcuts.enabled || !fm?.terminated || fm.startLine !== 0 || line <= 0 || line >= fm.endLine) return undefined;
-  const lines = edit(doc.lines.slice(0, fm.endLine + 1));
+  const own = doc.lines.slice(0, fm.endLine + 1);
+  const lines = edit(own.slice());
+  // The Markdown below reads as it did while the document stays parsed as Markdown (or by lines only, past the size for that).
+  const grown = joinedLength(lines, doc.eol) - joinedLength(own, doc.eol);
+  if (doc.modelled ? !modelledWith(doc, grown) : joinedLength(doc.lines, doc.eol) + grown <= MAX_PARSE_BYTES) return undefined;
   const after = parseDocument(lines.join('\n'));
   const f = after.frontMatter;
   if (!f?.terminated || f.endLine !== lines.length - 1) return undefined;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
   return d !== undefined && JSON.stringify([f.data ?? null, f.errors.length]) === JSON.stringify([fm.data ?? null, fm.errors.length]);
+}
+
+/**
+ * Whether the first line that is not blank from `end` on (the line after a window of `blockClean`) starts at
+ * the margin with no list marker, or there is none: after blank lines, only a line indented or a list item
+ * goes on with a block above it (a list item, a list), and whether one does may change where the window
+ * does not read otherwise (an empty list item, which ends at a blank line, with the list it is the last
+ * item of, holds a comment line written below its marker: it reads as it did where comment lines are left
+ * out, but it goes on past the blank line to an indented line, or its list to the next item, then).
+ */
+function closedBelow(doc: ParsedDocument, end: number): boolean {
+  let k = end;
+  while (k < doc.lines.length && blank(doc.lines[k])) k++;
+  return k >= doc.lines.length || !/^[\s*+\-\d]/.test(doc.lines[k]);
 }
 
 /** The first line of the lines `blockClean` reads for a trial on `line`, if any. */
@@ -249,6 +450,17 @@ const runs = new WeakMap<ParsedDocument, Map<number, [number, number] | null>>()
  * block `line` is in, with a blank line (or the front matter, or the start) above the first and a blank
  * line (or the end) below the last; for a blank line between two blocks, those of both. Undefined where
  * there are none such (a line no block holds, a link reference definition, which makes no block).
+ *
+ * For an empty line `l` that no block holds (nothing read before it goes on past it: such a block would
+ * hold it) and not between two blocks: when the line above it is blank (or the front matter's), `l` alone;
+ * when it is the last line of such blocks, those blocks and `l`. A comment line written on `l` starts at the
+ * margin, so it joins nothing that a blank line ended (a list item, a block quote, a paragraph, a table:
+ * none takes a line at the margin that starts an HTML block after a blank line), nor anything above it that
+ * is still open there (fenced code, an HTML block left open: they would hold `l`); below a block, it joins
+ * or ends that block as the window read alone tells. The window ends with `l`, blank: what follows it in
+ * the document (which went on past no block before) starts afresh after it, the comment line written in or
+ * not (the comment line, at the margin, leaves no list item or quote open across `l`, and no fence or HTML
+ * block: it would have held `l` before). So `blockClean` tells it for the whole document.
  */
 function windowOf(doc: ParsedDocument, line: number): [number, number] | undefined {
   shape(doc);
@@ -282,7 +494,13 @@ function windowOf(doc: ParsedDocument, line: number): [number, number] | undefin
   if (!blank(doc.lines[line])) return undefined;
   const above = run(line - 1);
   const below = run(line + 1);
-  return above && below ? [above[0], below[1]] : undefined;
+  if (above && below) return [above[0], below[1]];
+  // Another empty line no block holds, below the front matter or a blank line: that line alone; below a
+  // block: the blocks above and the line. Not the empty line after the last line break, which markdown-it
+  // does not read (an unclosed fence holds it, unmapped).
+  if (doc.lines[line] !== '' || line <= 0 || line < bodyStart(doc) || line >= doc.lines.length - 1) return undefined;
+  if (line === bodyStart(doc) || blank(doc.lines[line - 1])) return [line, line + 1];
+  return above?.[1] === line ? [above[0], line + 1] : undefined;
 }
 
 /** The document's text with line `line` replaced by `lines` (inserted before it when `replace` is false). */
@@ -290,6 +508,20 @@ function edited(doc: ParsedDocument, line: number, lines: string[], replace: boo
   const out = doc.lines.slice();
   out.splice(line, replace ? 1 : 0, ...lines);
   return out.join(doc.eol);
+}
+
+/**
+ * The directives written for `line`: a `disable-next-line` on the line above, a `disable-line` on the line,
+ * in document order (those of the two lines looked up, not sought among all the document's directives for
+ * each problem).
+ */
+function directivesFor(doc: ParsedDocument, line: number): Directive[] {
+  const s = suppressionsOf(doc);
+  if (!s) return [];
+  return [
+    ...directivesOnLine(s, line - 1).filter((d) => d.kind === 'disable-next-line'),
+    ...directivesOnLine(s, line).filter((d) => d.kind === 'disable-line'),
+  ];
 }
 
 /**
@@ -357,14 +589,22 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const src = doc.lines[line] ?? '';
   const before = shape(doc);
   // A directive already there for this line: one more rule in it (a new comment between it and its line would undo it).
-  for (const d of suppressionsOf(doc)?.directives ?? []) {
-    const mine = (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
-    if (!mine || d.yaml !== yaml || d.rules.length === 0) continue;
+  for (const d of directivesFor(doc, line)) {
+    if (d.yaml !== yaml || d.rules.length === 0) continue;
     const last = d.rules[d.rules.length - 1].range.end;
-    const text = edited(doc, d.line, [(doc.lines[d.line] ?? '').slice(0, last.character) + ` ${code}` + (doc.lines[d.line] ?? '').slice(last.character)], true);
+    const was = doc.lines[d.line] ?? '';
+    const more = was.slice(0, last.character) + ` ${code}` + was.slice(last.character);
     const e = { range: range(d.line, last.character, d.line, last.character), newText: ` ${code}` };
-    if (writesCleanly(doc, () => text, d.line, d.kind, code, before) && silences(e)) return e;
+    // In front matter: the front matter alone; in Markdown, a comment that is its line alone: the line; else the blocks around it alone.
+    const start = d.yaml ? undefined : blockStart(doc, d.line);
+    const local = d.yaml
+      ? frontMatterClean(doc, d.line, (fm) => ((fm[d.line] = more), fm), d.kind, code)
+      : (commentLineClean(doc, d, more, code) ??
+        (start !== undefined ? blockClean(doc, d.line, (own) => ((own[d.line - start] = more), own), d.line, d.kind, code) : undefined));
+    if ((local ?? writesCleanly(doc, () => edited(doc, d.line, [more], true), d.line, d.kind, code, before)) && silences(e)) return e;
   }
+  // Inside fenced code: neither directive would be read (no parse needed).
+  if (!yaml && insideFence(doc, line, src.length + code.length + 100)) return undefined;
   const above = yaml
     ? [`${leading(src)}# phasegate-disable-next-line ${code}`]
     : prefixesFor(doc, line).map((p) => `${p}<!-- phasegate-disable-next-line ${code} -->`);
@@ -387,6 +627,7 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
   const row = yaml
     ? frontMatterClean(doc, line, (fm) => ((fm[line] = src + tail), fm), 'disable-line', code)
     : (tableRowClean(doc, line, src + tail, code) ??
+      paragraphTailClean(doc, line, src + tail, code) ??
       blockClean(
         doc,
         line,
@@ -429,8 +670,7 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   const yaml = fm !== undefined && line > fm.startLine && (!fm.terminated || line < fm.endLine);
   if (fm && !yaml && line <= fm.endLine) return undefined;
   // A directive for the line there already: the rule is added to it first.
-  const mine = (d: Directive) => (d.kind === 'disable-next-line' && d.line === line - 1) || (d.kind === 'disable-line' && d.line === line);
-  if ((suppressionsOf(doc)?.directives ?? []).some((d) => mine(d) && d.yaml === yaml && d.rules.length > 0)) return undefined;
+  if (directivesFor(doc, line).some((d) => d.yaml === yaml && d.rules.length > 0)) return undefined;
   const src = doc.lines[line] ?? '';
   // Not in front matter (few problems there, and YAML's rules are its own), nor above a blank line: a comment
   // line there may end a list that a comment line below it would join across the blank line (making the list
@@ -438,6 +678,11 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   if (yaml || src.trim() === '') return undefined;
   // Nor where it is known to cut what it is written into.
   if (aboveCuts(doc, line)) return undefined;
+  // Nor inside fenced code, where it would not be read.
+  if (insideFence(doc, line, src.length + diag.code.length + 100)) return undefined;
+  // Nor in a code block: a comment line that ends the block there leaves its text shorter, which another
+  // below it may hide (a comment in code is text, but what a reader sees of a text leaves comments out).
+  if (doc.codeLines.has(line)) return undefined;
   // Nor inside an HTML block: there a comment line's `-->` may end a comment the block is (`<!--` above, left
   // open), and another comment line below it, starting an HTML block of its own, join the lines below
   // to it again, so that the two together read as the document did, and the first alone not.
@@ -459,9 +704,11 @@ interface Above {
  * together: when the document reads as it did and each is a directive that names its rule, each written
  * alone does too, and it is remembered as clean. A comment line cuts what it is written into (a paragraph,
  * a list, a quote, a table) or joins the list item above it, and another cannot mend either, but for a cut
- * just above the item a comment line joins across a blank line, and for a comment left open in an HTML
- * block, which a comment line's `-->` ends (`firstAbove` leaves comment lines above blank lines and inside
- * HTML blocks out; test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
+ * just above the item a comment line joins across a blank line, for a comment left open in an HTML
+ * block, which a comment line's `-->` ends, and for a code block a comment line ends, leaving its text
+ * shorter by what another comment line below hides from a reader (comments in it, `seen`) (`firstAbove`
+ * leaves comment lines above blank lines, inside HTML blocks and in code blocks out;
+ * test/unit/suppress-many.test.ts and suppress-blocks.test.ts try random documents). Lines
  * known to cut what they are written into (`aboveCuts`) are left out too. When not, the lines are
  * halved and each half checked again, while that pays (a parse clears two lines or more, after the first few);
  * those left are checked one by one, as before. `pause` runs before each parse (the server yields there).
