@@ -891,3 +891,67 @@ describe('found by the fuzz tests: a phase added to a status section kept by wor
     assert.deepEqual(missing(), []);
   });
 });
+
+describe('found by the plan property test with random edits: the row or item the add fix writes is read back', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const FILE = `${ROOT}/${PLAN}`;
+  const W = 'proj/workstreams';
+  const PHASES: Record<string, [number, string]> = {
+    'Build/Phase_1_CI': [1, 'CI Setup'],
+    'Build/Phase_2_Deps': [2, 'Dependencies'],
+    'Build/Phase_3_Registry': [3, 'Registry'],
+    'Test/Phase_1_UAT': [1, 'Performance & UAT'],
+    'Deploy/Phase_1_Envs': [1, 'Environments'],
+  };
+  /** The plan and the phases `ids`, all not started. */
+  const project = (plan: string, ids: string[]) =>
+    loud({ [PLAN]: plan, ...Object.fromEntries(ids.map((id) => [`${W}/${id}/implementation_prompt.md`, STACK_PROMPT(...PHASES[id])])) });
+  const mismatches = (svc: Awaited<ReturnType<typeof loud>>) =>
+    svc
+      .diagnose(FILE)
+      .filter((d) => d.code === 'plan-status-mismatch')
+      .map((d) => d.message);
+  /** The plan with the add fix of phase `id` applied; the fix's problem is gone after it, the others stay. */
+  const addFixed = (svc: Awaited<ReturnType<typeof loud>>, plan: string, id: string) => {
+    const before = mismatches(svc);
+    const d = svc.diagnose(FILE).find((x) => x.message.startsWith(`Phase ${id} has no `))!;
+    assert.ok(d, before.join('\n'));
+    const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
+    svc.setOverlay(FILE, fixed);
+    assert.deepEqual(
+      mismatches(svc),
+      before.filter((m) => m !== d.message),
+      fixed,
+    );
+    return fixed;
+  };
+
+  it('a heading that names no workstream (`#### uild`) is not copied over the item added under another status section (was: the item under it, read as of the `### Test` above it, and the fix offered again)', async () => {
+    // FUZZ_SEED=22.
+    const plan = '# Plan\n\n## Completed\n\n#### uild\n\n- Phase 1: CI Setup\n\n## Not Started\n\n### Test\n\n- Phase 1: Performance & UAT\n';
+    const svc = await project(plan, ['Build/Phase_1_CI', 'Test/Phase_1_UAT']);
+    assert.equal(addFixed(svc, plan, 'Build/Phase_1_CI'), `${plan}\n### Build\n\n- Phase_1_CI\n`);
+  });
+
+  it('a workstream’s heading not spelt as its name (`` ### D`eploy ``) is copied as the new phase’s workstream (was: copied as it is, the item read as Deploy’s)', async () => {
+    // FUZZ_SEED=33.
+    const plan = '# Plan\n\n## Completed\n\n### D`eploy\n\n- Phase 1: Environments\n';
+    const svc = await project(plan, ['Build/Phase_1_CI', 'Deploy/Phase_1_Envs']);
+    assert.equal(addFixed(svc, plan, 'Build/Phase_1_CI'), `${plan}\n## Not started\n\n### Build\n\n- Phase 1: CI Setup\n`);
+  });
+
+  it('a row whose first cell is empty, in a table whose rows have no leading pipe, gets one (was: its first `|` read as the leading pipe, the phase in the wrong column)', async () => {
+    // FUZZ_SEED=2: the Workstream header misspelt (`Wtream`), the Deploy row's leading pipe deleted.
+    const plan = '# Plan\n\n## Not Started\n\n| Wtream | Phase | Notes |\n|---|---|---|\n  Deploy | Phase 1: Environments | |\n';
+    const svc = await project(plan, ['Build/Phase_3_Registry', 'Deploy/Phase_1_Envs']);
+    assert.equal(addFixed(svc, plan, 'Build/Phase_3_Registry'), `${plan}  |  | Phase_3_Registry |  |\n`);
+  });
+
+  it('a column whose header names the workstream and the phase (`Workstream/Phase`) is the phase column only: its ids are read, and a row added there is (was: read as a workstream too, no row matched)', async () => {
+    // FUZZ_SEED=21 and 23 (`| Workstream--> Phase |`, `| Workstream Phase |`).
+    const plan = '# Plan\n\n## Phase Status\n\n| Workstream/Phase | Status |\n|---|---|\n| Build/Phase_1_CI | Not started |\n';
+    const svc = await project(plan, ['Build/Phase_1_CI', 'Build/Phase_2_Deps']);
+    assert.deepEqual(mismatches(svc), ['Phase Build/Phase_2_Deps has no row in the "Phase Status" table.']);
+    assert.equal(addFixed(svc, plan, 'Build/Phase_2_Deps'), `${plan}| Build/Phase_2_Deps | Not started |\n`);
+  });
+});

@@ -21,6 +21,7 @@ import {
   statusKind,
   statusSections,
   titleStatus as titleStatusOf,
+  titleWorkstream,
   tableFor,
   workstreamKey,
   workstreamsOf,
@@ -147,7 +148,7 @@ export function planRowEditOf(
   const ofKind = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
   // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
   const { list, staged } = chooseList(pt, p, ofKind.length > 0);
-  if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile, staged)], list: true };
+  if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, ws, list, p, promptFile, staged)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   let target = tableFor(pt, p.workstream);
@@ -201,7 +202,8 @@ export function planRowEditOf(
   // The table's look: indentation, outer pipes, spaces around cells, padding of aligned columns.
   const model = doc.lines[sampleRow ? sampleRow.line : table.line] ?? '';
   const indent = /^\s*/.exec(model)![0];
-  const lead = /^\s*\|/.test(model);
+  // A row whose first cell is empty starts with a pipe (without one, its first `|` would be read as the leading pipe, its cells moved one to the left).
+  const lead = /^\s*\|/.test(model) || texts[0] === '';
   const trail = /\|\s*$/.test(model) && model.trim() !== '|';
   const spaced = sampleRow ? /\|\s/.test(model) || /\s\|/.test(model) : true;
   const aligned = alignedWidths([table.header, ...table.rows.map((r) => r.cells)]);
@@ -244,13 +246,18 @@ function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: num
 
 /**
  * The headings from section `from` up to (not with) its ancestor `to`, outermost first, as written over a new phase's
- * table or list: a workstream's heading (the model's, `implied`) respelled for the new phase's `workstream`.
+ * table or list: those that name a workstream (among `ws`), respelled for the new phase's `workstream` (its name alone
+ * when the heading does not spell the workstream as written: `` ### B`uild ``). A heading that names no workstream
+ * (`##### uild`, `### Details`) is left out: under it, the new phase would be read as of no workstream, or of the
+ * workstream of a heading it falls under there.
  */
-function headingsBetween(doc: ParsedDocument, from: number | undefined, to: number | undefined, implied: string | undefined, workstream: string): string[] {
+function headingsBetween(doc: ParsedDocument, from: number | undefined, to: number | undefined, ws: readonly string[], workstream: string): string[] {
   const subs: string[] = [];
   for (let i = from; i !== undefined && i !== to; i = doc.sections[i].parent) {
+    const named = titleWorkstream(doc.sections[i].title, ws);
+    if (named === undefined) continue;
     const h = doc.sections[i].heading;
-    subs.unshift(`${'#'.repeat(h.level)} ${(implied !== undefined && respell(h.text, implied, workstream)) || h.text}`);
+    subs.unshift(`${'#'.repeat(h.level)} ${respell(h.text, named, workstream) ?? workstream}`);
   }
   return subs;
 }
@@ -274,7 +281,7 @@ function newStatusTable(
   while (statusAt !== undefined && doc.sections[statusAt].title !== status) statusAt = doc.sections[statusAt].parent;
   const sec = doc.sections[statusAt!];
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
-  const subs = headingsBetween(doc, model.table.section, statusAt, model.cols.impliedWorkstream, p.workstream);
+  const subs = headingsBetween(doc, model.table.section, statusAt, ws, p.workstream);
   const { end, at, eol } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
   const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
@@ -425,6 +432,7 @@ function listItemEdit(
   doc: ParsedDocument,
   file: string,
   pt: PlanTables,
+  ws: readonly string[],
   list: PlanList | undefined,
   p: NewPlanPhase,
   promptFile: string,
@@ -513,7 +521,7 @@ function listItemEdit(
     const kind = statusKind(status);
     const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
     const same = siblings.find((x) => statusKind(x.title) === kind);
-    const subs = headingsBetween(doc, model.section, statusAt, model.impliedWorkstream, p.workstream);
+    const subs = headingsBetween(doc, model.section, statusAt, ws, p.workstream);
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
     if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
