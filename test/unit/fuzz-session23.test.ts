@@ -749,12 +749,7 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
             out = out.slice(0, i) + ins + out.slice(i + del);
           }
           return { c, text: out };
-        })
-        // A lone CR in a CRLF plan (`### Build\r<!--`) ends a line for markdown-it, not for the engine's lines: reported, not fixed here.
-        .filter(({ text }) => !/\r(?!\n)/.test(text))
-        // An HTML comment left open (`<!--` and no `-->` after it) holds the rest of the plan, and what a fix appends at its end:
-        // the row added there is not read (reported, not fixed here).
-        .filter(({ text }) => text.lastIndexOf('<!--') <= text.lastIndexOf('-->'));
+        });
       await fc.assert(
         fc.asyncProperty(edited, async ({ c, text }) => {
           const svc = await loud({ [PLAN]: text, ...filesOf(c, [c.target]) });
@@ -953,5 +948,46 @@ describe('found by the plan property test with random edits: the row or item the
     const svc = await project(plan, ['Build/Phase_1_CI', 'Build/Phase_2_Deps']);
     assert.deepEqual(mismatches(svc), ['Phase Build/Phase_2_Deps has no row in the "Phase Status" table.']);
     assert.equal(addFixed(svc, plan, 'Build/Phase_2_Deps'), `${plan}| Build/Phase_2_Deps | Not started |\n`);
+  });
+});
+
+describe('found by the plan property test with random edits: an HTML comment left open', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const FILE = `${ROOT}/${PLAN}`;
+  const W = 'proj/workstreams';
+  const phases = {
+    [`${W}/Build/Phase_1_CI/implementation_prompt.md`]: STACK_PROMPT(1, 'CI Setup'),
+    [`${W}/Build/Phase_2_Deps/implementation_prompt.md`]: STACK_PROMPT(2, 'Dependencies'),
+    [`${W}/Test/Phase_1_UAT/implementation_prompt.md`]: STACK_PROMPT(1, 'Performance & UAT'),
+  };
+  const added = async (plan: string) => {
+    const svc = await loud({ [PLAN]: plan, ...phases });
+    const missing = () =>
+      svc
+        .diagnose(FILE)
+        .filter((d) => d.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(d.message))
+        .map((d) => d.message);
+    assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
+    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps'))!;
+    const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
+    svc.setOverlay(FILE, fixed);
+    assert.deepEqual(missing(), [], fixed);
+    return fixed;
+  };
+
+  it('at the end of the last status section, the section added goes before it, the comment kept as written (was: appended inside it, not read, the fix offered again)', async () => {
+    // FUZZ_SEED=22 (`<!-- ## Not Starte->`, its `-->` broken by an edit).
+    const head = '# Plan\n\n## In Progress\n\n- [ ] Build/Phase_1_CI\n\n## Completed\n\n- [x] Test/Phase_1_UAT\n\n';
+    const plan = `${head}<!-- ## Not Started\n\n- [ ] Build/Phase_9\n`;
+    assert.equal(await added(plan), `${head.trimEnd()}\n\n## Not Started\n\n- [ ] Build/Phase_2_Deps\n\n<!-- ## Not Started\n\n- [ ] Build/Phase_9\n`);
+  });
+
+  it('right after the last item, a blank line parts the section added from it; in a CRLF plan, a CR alone before it is not copied (was: appended inside it, its lines ended by CRs alone)', async () => {
+    // FUZZ_SEED=11 and 19 (`\r<!--`: a CR alone ends the line for the engine as for markdown-it).
+    const plan = '# Plan\r\n\r\n## In Progress\r\n\r\n- [ ] Build/Phase_1_CI\r\n\r\n## Completed\r\n\r\n- [x] Test/Phase_1_UAT\r<!-- old\r\n\r\n## Blocked\r\n';
+    assert.equal(
+      await added(plan),
+      '# Plan\r\n\r\n## In Progress\r\n\r\n- [ ] Build/Phase_1_CI\r\n\r\n## Completed\r\n\r\n- [x] Test/Phase_1_UAT\r\n\r\n## Not Started\r\n\r\n- [ ] Build/Phase_2_Deps\r\n\r<!-- old\r\n\r\n## Blocked\r\n',
+    );
   });
 });

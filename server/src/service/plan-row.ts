@@ -79,12 +79,16 @@ function notStarted(statuses: string[]): string {
   return ['Not', titleCase ? 'Started' : 'started'].join(sep);
 }
 
-/** The line ending that ends line `line` of `text` (that of the line before when it is the last line). */
+/**
+ * The line ending that ends line `line` of `text` (that of the line before when it is the last line); a CR alone only in a
+ * document whose lines end so (`fallback`, its own line ending): in a CRLF or LF plan it is a slip (`### Build\r<!--`), not
+ * copied into the lines added.
+ */
 function lineEnding(text: string, line: number, fallback: string): string {
   const parts = text.split(/(?<=\r\n|\n|\r(?!\n))/);
   for (let i = Math.min(line, parts.length - 1); i >= 0; i--) {
     const m = /(\r\n|\n|\r)$/.exec(parts[i]);
-    if (m) return m[1];
+    if (m) return m[1] === '\r' && fallback !== '\r' ? fallback : m[1];
   }
   return fallback;
 }
@@ -230,18 +234,45 @@ export function planRowEditOf(
  * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
  */
 function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string | undefined, workstream: string, row: string): TextEdit {
-  const { end, headings } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
+  const { end, headings, tail } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   const lines = ['', ...headings.flatMap((h) => [h, '']), doc.lines[model.line], doc.lines[model.line + 1], row];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }
 
-/** Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with that line's ending. */
-function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string } {
-  let end = sec.end - 1;
-  while (end > sec.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
-  return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol) };
+/**
+ * Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with
+ * that line's ending; before an HTML comment left open there (see clearOfOpenComment), `tail` when a blank line must follow it.
+ */
+function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string; tail: boolean } {
+  let last = sec.end - 1;
+  while (last > sec.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
+  const { end, tail } = clearOfOpenComment(doc, last, sec.heading.line);
+  return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol), tail };
+}
+
+/**
+ * Line `end` (the last line that is not blank of where text is appended), or, when it lies in an HTML comment left open (a
+ * line that starts with `<!--` and no `-->` after it: markdown-it reads the rest of the plan, or of its section, as that
+ * comment), the last line that is not blank before the comment, down to `floor`: text appended after `end` would be read
+ * as part of the comment. `tail`: no blank line parts that line from the comment, so the text appended ends with one (else
+ * the comment's first line would continue a table or list written there).
+ */
+function clearOfOpenComment(doc: ParsedDocument, end: number, floor: number): { end: number; tail: boolean } {
+  // The comment that holds `end` starts at the first line that opens one, back from `end` over the lines of HTML and code
+  // blocks, after the last that closes one (`-->` ends the comment of its line, its own opening line's too).
+  let start = -1;
+  for (let k = end; k > floor && doc.codeLines.has(k); k--) {
+    const src = doc.lines[k] ?? '';
+    const open = /^ {0,3}<!--/.exec(src);
+    if ((open ? src.slice(open[0].length) : src).includes('-->')) break;
+    if (open) start = k;
+  }
+  if (start < 0) return { end, tail: false };
+  let e = start - 1;
+  while (e > floor && (doc.lines[e] ?? '').trim() === '') e--;
+  return { end: e, tail: e === start - 1 };
 }
 
 /**
@@ -282,11 +313,11 @@ function newStatusTable(
   const sec = doc.sections[statusAt!];
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
   const subs = headingsBetween(doc, model.table.section, statusAt, ws, p.workstream);
-  const { end, at, eol } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
+  const { end, at, eol, tail } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
   const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }
 
 /**
@@ -299,12 +330,12 @@ function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanP
   const kind = statusKind(p.status ?? 'Not started');
   const same = sections.find((x) => statusKind(x.title) === kind);
   const after = same ?? sections[sections.length - 1];
-  const { end, at, eol } = afterSection(doc, after);
+  const { end, at, eol, tail } = afterSection(doc, after);
   const item = `- ${p.id}`;
   const lines = same
     ? ['', item]
     : ['', `${'#'.repeat(after.level)} ${kind === 'not started' ? notStarted(sections.map((x) => x.title)) : p.status}`, '', item];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }
 
 /**
@@ -320,7 +351,7 @@ function workstreamPlace(
   last: number,
   implied: string | undefined,
   workstream: string,
-): { end: number; headings: string[] } {
+): { end: number; headings: string[]; tail: boolean } {
   const section = idx !== undefined ? doc.sections[idx] : undefined;
   const nested =
     section && implied !== undefined && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
@@ -334,7 +365,7 @@ function workstreamPlace(
   while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
   const headings = [`${'#'.repeat(level)} ${title}`];
   if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
-  return { end, headings };
+  return { ...clearOfOpenComment(doc, end, last), headings };
 }
 
 /**
@@ -525,22 +556,22 @@ function listItemEdit(
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
     if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
-    const { end, at, eol } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
+    const { end, at, eol, tail } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
     const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
     // Right under a status heading of no list: the item after its heading (and the blank line the others have).
     if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);
-    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
   }
   if (!list) {
     const lastItem = model.items[model.items.length - 1].item;
     // A workstream's heading with its status headings under it (`### Build` › `#### Completed`): the new one's with the heading of its status.
     const wsAt = statusAt !== undefined ? doc.sections[statusAt].parent : model.section;
-    const { end, headings } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
+    const { end, headings, tail } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
     if (statusAt !== undefined) headings.push(`${'#'.repeat(doc.sections[statusAt].level)} ${statusTitle(pt, status)}`);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
     const lines = ['', ...under(headings), item];
-    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
   }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
   let end = sample.item.endLine;
