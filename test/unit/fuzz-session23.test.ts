@@ -991,3 +991,45 @@ describe('found by the plan property test with random edits: an HTML comment lef
     );
   });
 });
+
+describe('found by the plan property test with random edits: status sections under each workstream’s heading', () => {
+  const PLAN = 'proj/project_implementation_plan.md';
+  const FILE = `${ROOT}/${PLAN}`;
+  const W = 'proj/workstreams';
+  const phases = {
+    [`${W}/Build/Phase_1_CI/implementation_prompt.md`]: STACK_PROMPT(1, 'CI Setup'),
+    [`${W}/Test/Phase_1_UAT/implementation_prompt.md`]: STACK_PROMPT(1, 'Performance & UAT'),
+    [`${W}/Deploy/Phase_1_Envs/implementation_prompt.md`]: STACK_PROMPT(1, 'Environments'),
+  };
+  const added = async (plan: string, first: string) => {
+    const svc = await loud({ [PLAN]: plan, ...phases });
+    const mismatches = () =>
+      svc
+        .diagnose(FILE)
+        .filter((d) => d.code === 'plan-status-mismatch')
+        .map((d) => d.message);
+    assert.deepEqual(mismatches(), [`Phase Build/Phase_1_CI has no row under the plan's status headings (${first}, …).`]);
+    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI'))!;
+    const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
+    svc.setOverlay(FILE, fixed);
+    assert.deepEqual(mismatches(), [], fixed);
+    return fixed;
+  };
+  const table = (ph: string) => `| Phase | Owner |\n|---|---|\n| ${ph} | Ana |\n`;
+
+  it('with no section of its status anywhere, a workstream’s heading of its own with a status section under it (was: a status section under another workstream’s heading, read as that one’s)', async () => {
+    // FUZZ_SEED=17 (`#\n# Deploy`: a status section under a heading that names a workstream).
+    const plan = `# Plan\n\n## Deploy\n\n### In Progress\n\n${table('Phase 1: Environments')}\n## Test\n\n### In Progress\n\n${table('Phase 1: Performance & UAT')}`;
+    assert.equal(await added(plan, 'In Progress'), `${plan}\n## Build\n\n### Not Started\n\n| Phase | Owner |\n|---|---|\n| Phase 1: CI Setup |  |\n`);
+  });
+
+  it('with only other workstreams’ tables of its status, a workstream’s heading of its own over a heading of its status (was: its heading under the other’s status heading, no status read)', async () => {
+    // FUZZ_SEED=18 (`# ## Deploy` over `## Completed`).
+    const plan = `# Plan\n\n## Deploy\n\n### Not Started\n\n${table('Phase 1: Environments')}\n## Test\n\n### In Progress\n\n${table('Phase 1: Performance & UAT')}`;
+    const fixed = await added(plan, 'Not Started');
+    assert.equal(
+      fixed,
+      `# Plan\n\n## Deploy\n\n### Not Started\n\n${table('Phase 1: Environments')}\n## Build\n\n### Not Started\n\n| Phase | Owner |\n|---|---|\n| Phase 1: CI Setup |  |\n\n## Test\n\n### In Progress\n\n${table('Phase 1: Performance & UAT')}`,
+    );
+  });
+});

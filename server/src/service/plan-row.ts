@@ -313,11 +313,36 @@ function newStatusTable(
   const sec = doc.sections[statusAt!];
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
   const subs = headingsBetween(doc, model.table.section, statusAt, ws, p.workstream);
-  const { end, at, eol, tail } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
+  const away = otherWorkstreamAbove(doc, sec, ws, p.workstream);
+  const { end, at, eol, tail } = afterSection(doc, away?.place ?? siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
-  const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
+  const headings = [...(away?.headings ?? []), `${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
+}
+
+/**
+ * In a plan that keeps its status sections under each workstream's heading (`## Deploy` › `### Completed`), where a status
+ * section of the new phase's `workstream` goes when status section `sec` is under another workstream's heading: at the end
+ * of its own workstream's section there, else after that other workstream's section, under a heading of its own shaped as
+ * that one (`## Build` after `## Deploy`). Undefined when no workstream's heading is above `sec`, or the phase's is.
+ */
+function otherWorkstreamAbove(
+  doc: ParsedDocument,
+  sec: Section,
+  ws: readonly string[],
+  workstream: string,
+): { place: Section; headings: string[] } | undefined {
+  for (let i = sec.parent; i !== undefined; i = doc.sections[i].parent) {
+    const o = doc.sections[i];
+    const named = titleWorkstream(o.title, ws);
+    if (named === undefined) continue;
+    if (sameWorkstream(named, workstream)) return undefined;
+    const own = doc.sections.find((x) => x.parent === o.parent && x.level === o.level && sameWorkstream(titleWorkstream(x.title, ws), workstream));
+    if (own) return { place: own, headings: [] };
+    return { place: o, headings: [`${'#'.repeat(o.heading.level)} ${respell(o.heading.text, named, workstream) ?? workstream}`] };
+  }
+  return undefined;
 }
 
 /**
@@ -353,8 +378,15 @@ function workstreamPlace(
   workstream: string,
 ): { end: number; headings: string[]; tail: boolean } {
   const section = idx !== undefined ? doc.sections[idx] : undefined;
+  // A Phase Status section under each workstream's heading, or status sections (`## Deploy` › `### Completed`).
+  const parent = section?.parent !== undefined ? doc.sections[section.parent] : undefined;
   const nested =
-    section && implied !== undefined && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
+    section &&
+    implied !== undefined &&
+    parent &&
+    (section.key === normalizeTitle(PLAN_SECTION) || (titleStatusOf(section.title) && titleWorkstream(parent.title, [implied]) !== undefined))
+      ? parent
+      : undefined;
   const outer = nested ?? section;
   const heading = outer?.heading;
   const level = Math.min(6, heading?.level ?? 3);
@@ -551,13 +583,15 @@ function listItemEdit(
     const sec = doc.sections[statusAt];
     const kind = statusKind(status);
     const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
-    const same = siblings.find((x) => statusKind(x.title) === kind);
+    // Under another workstream's heading (`## Deploy` › `### Completed`): a status section under the phase's own workstream's.
+    const away = otherWorkstreamAbove(doc, sec, ws, p.workstream);
+    const same = away ? undefined : siblings.find((x) => statusKind(x.title) === kind);
     const subs = headingsBetween(doc, model.section, statusAt, ws, p.workstream);
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
     if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${p.workstream}`);
-    const { end, at, eol, tail } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
-    const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
+    const { end, at, eol, tail } = afterSection(doc, same ?? away?.place ?? siblings[siblings.length - 1] ?? sec);
+    const lines = ['', ...under([...(away?.headings ?? []), ...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
     // Right under a status heading of no list: the item after its heading (and the blank line the others have).
     if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
