@@ -988,6 +988,11 @@ describe('found by the plan property test with random edits: an HTML comment lef
       '# Plan\r\n\r\n## In Progress\r\n\r\n- [ ] Build/Phase_1_CI\r\n\r\n## Completed\r\n\r\n- [x] Test/Phase_1_UAT\r\n\r\n## Not Started\r\n\r\n- [ ] Build/Phase_2_Deps\r\n\r<!-- old\r\n\r\n## Blocked\r\n',
     );
   });
+  it('an HTML block of another kind left open (`<!Deploy`, no `>` after it) is kept apart as a comment is (was: appended inside it)', async () => {
+    // FUZZ_SEED=102, 20,000 runs (`<!Deploy | Phase 1: Environments | |`: a row's pipe deleted).
+    const head = '# Plan\n\n## In Progress\n\n- [ ] Build/Phase_1_CI\n\n## Completed\n\n- [x] Test/Phase_1_UAT\n';
+    assert.equal(await added(`${head}<!Deploy notes\n\n- x\n`), `${head}\n## Not Started\n\n- [ ] Build/Phase_2_Deps\n\n<!Deploy notes\n\n- x\n`);
+  });
 });
 
 describe('found by the plan property test with random edits: status sections under each workstream’s heading', () => {

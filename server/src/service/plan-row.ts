@@ -243,31 +243,53 @@ function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string |
 
 /**
  * Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with
- * that line's ending; before an HTML comment left open there (see clearOfOpenComment), `tail` when a blank line must follow it.
+ * that line's ending; before an HTML comment or block left open there (see clearOfOpenBlock), `tail` when a blank line must follow it.
  */
 function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string; tail: boolean } {
   let last = sec.end - 1;
   while (last > sec.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
-  const { end, tail } = clearOfOpenComment(doc, last, sec.heading.line);
+  const { end, tail } = clearOfOpenBlock(doc, last, sec.heading.line);
   return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol), tail };
 }
 
+/** HTML blocks that end only at a closing string (CommonMark's first five kinds): a comment, `<script>`, `<?`, `<!DOCTYPE`, `<![CDATA[`. */
+const CLOSED_HTML: { open: RegExp; close: RegExp }[] = [
+  { open: /^ {0,3}<!--/, close: /-->/ },
+  { open: /^ {0,3}<(?:script|pre|style|textarea)(?=[\s>]|$)/i, close: /<\/(?:script|pre|style|textarea)>/i },
+  { open: /^ {0,3}<\?/, close: /\?>/ },
+  { open: /^ {0,3}<![A-Za-z]/, close: />/ },
+  { open: /^ {0,3}<!\[CDATA\[/, close: /\]\]>/ },
+];
+
 /**
- * Line `end` (the last line that is not blank of where text is appended), or, when it lies in an HTML comment left open (a
- * line that starts with `<!--` and no `-->` after it: markdown-it reads the rest of the plan, or of its section, as that
- * comment), the last line that is not blank before the comment, down to `floor`: text appended after `end` would be read
- * as part of the comment. `tail`: no blank line parts that line from the comment, so the text appended ends with one (else
- * the comment's first line would continue a table or list written there).
+ * Line `end` (the last line that is not blank of where text is appended), or, when it lies in an HTML block left open (an
+ * HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`, `<script>` … without their end: markdown-it reads the rest
+ * of the plan, or of its section, as that block), the last line that is not blank before the block, down to `floor`: text
+ * appended after `end` would be read as part of it. `tail`: no blank line parts that line from the block, so the text
+ * appended ends with one (else the block's first line would continue a table or list written there).
  */
-function clearOfOpenComment(doc: ParsedDocument, end: number, floor: number): { end: number; tail: boolean } {
-  // The comment that holds `end` starts at the first line that opens one, back from `end` over the lines of HTML and code
-  // blocks, after the last that closes one (`-->` ends the comment of its line, its own opening line's too).
+function clearOfOpenBlock(doc: ParsedDocument, end: number, floor: number): { end: number; tail: boolean } {
+  if (!doc.codeLines.has(end)) return { end, tail: false };
+  // The blocks from the first line of HTML or code before `end`, in order: the one that holds `end`, if it is left open.
+  let first = end;
+  while (first - 1 > floor && doc.codeLines.has(first - 1)) first--;
   let start = -1;
-  for (let k = end; k > floor && doc.codeLines.has(k); k--) {
+  for (let k = first; k <= end && start < 0;) {
+    const code = doc.codeBlocks.find((b) => b.line <= k && k <= b.endLine);
     const src = doc.lines[k] ?? '';
-    const open = /^ {0,3}<!--/.exec(src);
-    if ((open ? src.slice(open[0].length) : src).includes('-->')) break;
-    if (open) start = k;
+    const kind = code ? undefined : CLOSED_HTML.find((b) => b.open.test(src));
+    if (code) k = code.endLine + 1;
+    else if (!kind) {
+      // An HTML block that ends at a blank line (`<div>`, a tag alone on its line).
+      while (k <= end && (doc.lines[k] ?? '').trim() !== '') k++;
+      k++;
+    } else {
+      const rest = src.slice(kind.open.exec(src)![0].length);
+      let m = k;
+      while (m <= end && !kind.close.test(m === k ? rest : (doc.lines[m] ?? ''))) m++;
+      if (m > end) start = k;
+      k = m + 1;
+    }
   }
   if (start < 0) return { end, tail: false };
   let e = start - 1;
@@ -368,7 +390,8 @@ function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanP
  * and the headings above it: a heading as that one's (`### Deploy Workstream` after `### Build Workstream`);
  * in a plan that keeps a Phase Status section under each workstream's heading (`## Build` › `### Phase
  * Status`, the workstream `implied` by the heading above), after that workstream's section, under
- * `## Deploy` › `### Phase Status`, where the plan rule reads it.
+ * `## Deploy` › `### Phase Status`, where the plan rule reads it (so too status sections under each workstream's heading:
+ * `## Deploy` › `### Not Started`).
  */
 function workstreamPlace(
   doc: ParsedDocument,
@@ -397,7 +420,7 @@ function workstreamPlace(
   while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
   const headings = [`${'#'.repeat(level)} ${title}`];
   if (nested && section) headings.push(`${'#'.repeat(section.level)} ${section.heading.text}`);
-  return { ...clearOfOpenComment(doc, end, last), headings };
+  return { ...clearOfOpenBlock(doc, end, last), headings };
 }
 
 /**
@@ -490,6 +513,7 @@ function prefixedName(sample: string, from: string, p: NewPlanPhase): string | u
  * heading as that one's): the item after the list's last item of a phase (of its workstream, when the list holds
  * several), in its shape (indentation, marker, checkbox, the way it names its phase and its workstream, its status after
  * the same separator or in a `Status: …` sub-item); under a parent item of its workstream (`- Build`), or one of its own.
+ * `ws`: the project's workstreams (the new phase's among them).
  */
 function listItemEdit(
   doc: ParsedDocument,
