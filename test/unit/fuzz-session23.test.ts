@@ -729,15 +729,18 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
 
   // The edits make misspelt headings (`##### uild`, `` ### D`eploy ``) and headers (`Wortream`, `Workstream--> Phase`), rows
   // without their leading pipe, headings that name a workstream above status sections (`# ## Deploy`), HTML comments left
-  // open and CRs alone (`### Build\r<!--`): what each made the fix write, unread, is in the "found by the plan property test
-  // with random edits" tests below.
+  // open (`<!--`, `<!X` with no `>`) and CRs alone (`### Build\r<!--`): what each made the fix write, unread, is in the "found
+  // by the plan property test with random edits" tests below.
   it('on plans with random edits: no failure, ranges inside, and a phase the add fix adds is not missing after it', async () => {
     const edited = fc
       .tuple(
         secCase,
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 4 }), fc.constantFrom('', '|', '- ', '\n', '## ', '### ', '`', '<!--', '-->', '[x]', ' ', '\r\n')), {
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.tuple(fc.nat(), fc.nat({ max: 4 }), fc.constantFrom('', '|', '- ', '\n', '## ', '### ', '`', '<!--', '-->', '[x]', ' ', '\r\n', '\r', '<!', '>')),
+          {
+            maxLength: 4,
+          },
+        ),
       )
       .map(([c, muts]) => {
         let out = secPlan(c);
