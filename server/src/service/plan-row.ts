@@ -21,6 +21,7 @@ import {
   statusKind,
   statusSections,
   titleStatus as titleStatusOf,
+  titleWorkstream,
   tableFor,
   workstreamKey,
   workstreamsOf,
@@ -78,12 +79,16 @@ function notStarted(statuses: string[]): string {
   return ['Not', titleCase ? 'Started' : 'started'].join(sep);
 }
 
-/** The line ending that ends line `line` of `text` (that of the line before when it is the last line). */
+/**
+ * The line ending that ends line `line` of `text` (that of the line before when it is the last line); a CR alone only in a
+ * document whose lines end so (`fallback`, its own line ending): in a CRLF or LF plan it is a slip (`### Build\r<!--`), not
+ * copied into the lines added.
+ */
 function lineEnding(text: string, line: number, fallback: string): string {
   const parts = text.split(/(?<=\r\n|\n|\r(?!\n))/);
   for (let i = Math.min(line, parts.length - 1); i >= 0; i--) {
     const m = /(\r\n|\n|\r)$/.exec(parts[i]);
-    if (m) return m[1];
+    if (m) return m[1] === '\r' && fallback !== '\r' ? fallback : m[1];
   }
   return fallback;
 }
@@ -147,7 +152,7 @@ export function planRowEditOf(
   const ofKind = headed.filter((t) => statusKind(headingStatus(doc, t.table.section, ws)!) === kind);
   // A plan kept as checklists: an item in the workstream's list (or a list of its own), as the others are written.
   const { list, staged } = chooseList(pt, p, ofKind.length > 0);
-  if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, list, p, promptFile, staged)], list: true };
+  if (list || staged || (!pt.tables.length && pt.lists.length)) return { edits: [listItemEdit(doc, file, pt, ws, list, p, promptFile, staged)], list: true };
   // A plan of one table per workstream, none yet for this one: a table of its own, shaped as the last one, under a heading as theirs.
   const lastTable = pt.tables[pt.tables.length - 1];
   let target = tableFor(pt, p.workstream);
@@ -201,7 +206,8 @@ export function planRowEditOf(
   // The table's look: indentation, outer pipes, spaces around cells, padding of aligned columns.
   const model = doc.lines[sampleRow ? sampleRow.line : table.line] ?? '';
   const indent = /^\s*/.exec(model)![0];
-  const lead = /^\s*\|/.test(model);
+  // A row whose first cell is empty starts with a pipe (without one, its first `|` would be read as the leading pipe, its cells moved one to the left).
+  const lead = /^\s*\|/.test(model) || texts[0] === '';
   const trail = /\|\s*$/.test(model) && model.trim() !== '|';
   const spaced = sampleRow ? /\|\s/.test(model) || /\s\|/.test(model) : true;
   const aligned = alignedWidths([table.header, ...table.rows.map((r) => r.cells)]);
@@ -228,29 +234,83 @@ export function planRowEditOf(
  * that one's (`### Deploy Workstream` after `### Build Workstream`), the model's header and delimiter rows, and `row`.
  */
 function newWorkstreamTable(doc: ParsedDocument, model: Table, implied: string | undefined, workstream: string, row: string): TextEdit {
-  const { end, headings } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
+  const { end, headings, tail } = workstreamPlace(doc, model.section, model.endLine, implied, workstream);
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   const lines = ['', ...headings.flatMap((h) => [h, '']), doc.lines[model.line], doc.lines[model.line + 1], row];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }
 
-/** Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with that line's ending. */
-function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string } {
-  let end = sec.end - 1;
-  while (end > sec.heading.line && (doc.lines[end] ?? '').trim() === '') end--;
-  return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol) };
+/**
+ * Where text after section `sec` goes: the end of its last line that is not blank (its heading's when it holds nothing), with
+ * that line's ending; before an HTML comment or block left open there (see clearOfOpenBlock), `tail` when a blank line must follow it.
+ */
+function afterSection(doc: ParsedDocument, sec: Section): { end: number; at: number; eol: string; tail: boolean } {
+  let last = sec.end - 1;
+  while (last > sec.heading.line && (doc.lines[last] ?? '').trim() === '') last--;
+  const { end, tail } = clearOfOpenBlock(doc, last, sec.heading.line);
+  return { end, at: (doc.lines[end] ?? '').length, eol: lineEnding(doc.text, end, doc.eol), tail };
+}
+
+/** HTML blocks that end only at a closing string (CommonMark's first five kinds): a comment, `<script>`, `<?`, `<!DOCTYPE`, `<![CDATA[`. */
+const CLOSED_HTML: { open: RegExp; close: RegExp }[] = [
+  { open: /^ {0,3}<!--/, close: /-->/ },
+  { open: /^ {0,3}<(?:script|pre|style|textarea)(?=[\s>]|$)/i, close: /<\/(?:script|pre|style|textarea)>/i },
+  { open: /^ {0,3}<\?/, close: /\?>/ },
+  { open: /^ {0,3}<![A-Za-z]/, close: />/ },
+  { open: /^ {0,3}<!\[CDATA\[/, close: /\]\]>/ },
+];
+
+/**
+ * Line `end` (the last line that is not blank of where text is appended), or, when it lies in an HTML block left open (an
+ * HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`, `<script>` … without their end: markdown-it reads the rest
+ * of the plan, or of its section, as that block), the last line that is not blank before the block, down to `floor`: text
+ * appended after `end` would be read as part of it. `tail`: no blank line parts that line from the block, so the text
+ * appended ends with one (else the block's first line would continue a table or list written there).
+ */
+function clearOfOpenBlock(doc: ParsedDocument, end: number, floor: number): { end: number; tail: boolean } {
+  if (!doc.codeLines.has(end)) return { end, tail: false };
+  // The blocks from the first line of HTML or code before `end`, in order: the one that holds `end`, if it is left open.
+  let first = end;
+  while (first - 1 > floor && doc.codeLines.has(first - 1)) first--;
+  let start = -1;
+  for (let k = first; k <= end && start < 0;) {
+    const code = doc.codeBlocks.find((b) => b.line <= k && k <= b.endLine);
+    const src = doc.lines[k] ?? '';
+    const kind = code ? undefined : CLOSED_HTML.find((b) => b.open.test(src));
+    if (code) k = code.endLine + 1;
+    else if (!kind) {
+      // An HTML block that ends at a blank line (`<div>`, a tag alone on its line).
+      while (k <= end && (doc.lines[k] ?? '').trim() !== '') k++;
+      k++;
+    } else {
+      const rest = src.slice(kind.open.exec(src)![0].length);
+      let m = k;
+      while (m <= end && !kind.close.test(m === k ? rest : (doc.lines[m] ?? ''))) m++;
+      if (m > end) start = k;
+      k = m + 1;
+    }
+  }
+  if (start < 0) return { end, tail: false };
+  let e = start - 1;
+  while (e > floor && (doc.lines[e] ?? '').trim() === '') e--;
+  return { end: e, tail: e === start - 1 };
 }
 
 /**
  * The headings from section `from` up to (not with) its ancestor `to`, outermost first, as written over a new phase's
- * table or list: a workstream's heading (the model's, `implied`) respelled for the new phase's `workstream`.
+ * table or list: those that name a workstream (among `ws`), respelled for the new phase's `workstream` (its name alone
+ * when the heading does not spell the workstream as written: `` ### B`uild ``). A heading that names no workstream
+ * (`##### uild`, `### Details`) is left out: under it, the new phase would be read as of no workstream, or of the
+ * workstream of a heading it falls under there.
  */
-function headingsBetween(doc: ParsedDocument, from: number | undefined, to: number | undefined, implied: string | undefined, workstream: string): string[] {
+function headingsBetween(doc: ParsedDocument, from: number | undefined, to: number | undefined, ws: readonly string[], workstream: string): string[] {
   const subs: string[] = [];
   for (let i = from; i !== undefined && i !== to; i = doc.sections[i].parent) {
+    const named = titleWorkstream(doc.sections[i].title, ws);
+    if (named === undefined) continue;
     const h = doc.sections[i].heading;
-    subs.unshift(`${'#'.repeat(h.level)} ${headingText((implied !== undefined && respell(h.text, implied, workstream)) || h.text)}`);
+    subs.unshift(`${'#'.repeat(h.level)} ${headingText(respell(h.text, named, workstream) ?? workstream)}`);
   }
   return subs;
 }
@@ -274,12 +334,37 @@ function newStatusTable(
   while (statusAt !== undefined && doc.sections[statusAt].title !== status) statusAt = doc.sections[statusAt].parent;
   const sec = doc.sections[statusAt!];
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
-  const subs = headingsBetween(doc, model.table.section, statusAt, model.cols.impliedWorkstream, p.workstream);
-  const { end, at, eol } = afterSection(doc, siblings[siblings.length - 1] ?? sec);
+  const subs = headingsBetween(doc, model.table.section, statusAt, ws, p.workstream);
+  const away = otherWorkstreamAbove(doc, sec, ws, p.workstream);
+  const { end, at, eol, tail } = afterSection(doc, away?.place ?? siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
-  const headings = [`${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
+  const headings = [...(away?.headings ?? []), `${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
+}
+
+/**
+ * In a plan that keeps its status sections under each workstream's heading (`## Deploy` › `### Completed`), where a status
+ * section of the new phase's `workstream` goes when status section `sec` is under another workstream's heading: at the end
+ * of its own workstream's section there, else after that other workstream's section, under a heading of its own shaped as
+ * that one (`## Build` after `## Deploy`). Undefined when no workstream's heading is above `sec`, or the phase's is.
+ */
+function otherWorkstreamAbove(
+  doc: ParsedDocument,
+  sec: Section,
+  ws: readonly string[],
+  workstream: string,
+): { place: Section; headings: string[] } | undefined {
+  for (let i = sec.parent; i !== undefined; i = doc.sections[i].parent) {
+    const o = doc.sections[i];
+    const named = titleWorkstream(o.title, ws);
+    if (named === undefined) continue;
+    if (sameWorkstream(named, workstream)) return undefined;
+    const own = doc.sections.find((x) => x.parent === o.parent && x.level === o.level && sameWorkstream(titleWorkstream(x.title, ws), workstream));
+    if (own) return { place: own, headings: [] };
+    return { place: o, headings: [`${'#'.repeat(o.heading.level)} ${headingText(respell(o.heading.text, named, workstream) ?? workstream)}`] };
+  }
+  return undefined;
 }
 
 /**
@@ -292,12 +377,12 @@ function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanP
   const kind = statusKind(p.status ?? 'Not started');
   const same = sections.find((x) => statusKind(x.title) === kind);
   const after = same ?? sections[sections.length - 1];
-  const { end, at, eol } = afterSection(doc, after);
+  const { end, at, eol, tail } = afterSection(doc, after);
   const item = `- ${p.id}`;
   const lines = same
     ? ['', item]
     : ['', `${'#'.repeat(after.level)} ${kind === 'not started' ? notStarted(sections.map((x) => x.title)) : p.status}`, '', item];
-  return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+  return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }
 
 /**
@@ -305,7 +390,8 @@ function firstStatusItem(doc: ParsedDocument, ws: readonly string[], p: NewPlanP
  * and the headings above it: a heading as that one's (`### Deploy Workstream` after `### Build Workstream`);
  * in a plan that keeps a Phase Status section under each workstream's heading (`## Build` › `### Phase
  * Status`, the workstream `implied` by the heading above), after that workstream's section, under
- * `## Deploy` › `### Phase Status`, where the plan rule reads it.
+ * `## Deploy` › `### Phase Status`, where the plan rule reads it (so too status sections under each workstream's heading:
+ * `## Deploy` › `### Not Started`).
  */
 function workstreamPlace(
   doc: ParsedDocument,
@@ -313,10 +399,17 @@ function workstreamPlace(
   last: number,
   implied: string | undefined,
   workstream: string,
-): { end: number; headings: string[] } {
+): { end: number; headings: string[]; tail: boolean } {
   const section = idx !== undefined ? doc.sections[idx] : undefined;
+  // A Phase Status section under each workstream's heading, or status sections (`## Deploy` › `### Completed`).
+  const parent = section?.parent !== undefined ? doc.sections[section.parent] : undefined;
   const nested =
-    section && implied !== undefined && section.key === normalizeTitle(PLAN_SECTION) && section.parent !== undefined ? doc.sections[section.parent] : undefined;
+    section &&
+    implied !== undefined &&
+    parent &&
+    (section.key === normalizeTitle(PLAN_SECTION) || (titleStatusOf(section.title) && titleWorkstream(parent.title, [implied]) !== undefined))
+      ? parent
+      : undefined;
   const outer = nested ?? section;
   const heading = outer?.heading;
   const level = Math.min(6, heading?.level ?? 3);
@@ -327,7 +420,7 @@ function workstreamPlace(
   while (end > last && (doc.lines[end] ?? '').trim() === '') end--;
   const headings = [`${'#'.repeat(level)} ${headingText(`${title}`)}`];
   if (nested && section) headings.push(`${'#'.repeat(section.level)} ${headingText(section.heading.text)}`);
-  return { end, headings };
+  return { ...clearOfOpenBlock(doc, end, last), headings };
 }
 
 /**
@@ -420,11 +513,13 @@ function prefixedName(sample: string, from: string, p: NewPlanPhase): string | u
  * heading as that one's): the item after the list's last item of a phase (of its workstream, when the list holds
  * several), in its shape (indentation, marker, checkbox, the way it names its phase and its workstream, its status after
  * the same separator or in a `Status: …` sub-item); under a parent item of its workstream (`- Build`), or one of its own.
+ * `ws`: the project's workstreams (the new phase's among them).
  */
 function listItemEdit(
   doc: ParsedDocument,
   file: string,
   pt: PlanTables,
+  ws: readonly string[],
   list: PlanList | undefined,
   p: NewPlanPhase,
   promptFile: string,
@@ -512,27 +607,29 @@ function listItemEdit(
     const sec = doc.sections[statusAt];
     const kind = statusKind(status);
     const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
-    const same = siblings.find((x) => statusKind(x.title) === kind);
-    const subs = headingsBetween(doc, model.section, statusAt, model.impliedWorkstream, p.workstream);
+    // Under another workstream's heading (`## Deploy` › `### Completed`): a status section under the phase's own workstream's.
+    const away = otherWorkstreamAbove(doc, sec, ws, p.workstream);
+    const same = away ? undefined : siblings.find((x) => statusKind(x.title) === kind);
+    const subs = headingsBetween(doc, model.section, statusAt, ws, p.workstream);
     // A section of its status kept by workstream (`## Completed` › `### Test`, `### Deploy`): a heading of its own there (at
     // that section's end, the item would be under the last one's heading, read as that workstream's).
     if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${headingText(p.workstream)}`);
-    const { end, at, eol } = afterSection(doc, same ?? siblings[siblings.length - 1] ?? sec);
-    const lines = ['', ...under([...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
+    const { end, at, eol, tail } = afterSection(doc, same ?? away?.place ?? siblings[siblings.length - 1] ?? sec);
+    const lines = ['', ...under([...(away?.headings ?? []), ...(same ? [] : [`${'#'.repeat(sec.level)} ${statusTitle(pt, status)}`]), ...subs]), item];
     // Right under a status heading of no list: the item after its heading (and the blank line the others have).
     if (same && !subs.length && end === same.heading.line) lines.splice(0, 1, ...gap);
-    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
   }
   if (!list) {
     const lastItem = model.items[model.items.length - 1].item;
     // A workstream's heading with its status headings under it (`### Build` › `#### Completed`): the new one's with the heading of its status.
     const wsAt = statusAt !== undefined ? doc.sections[statusAt].parent : model.section;
-    const { end, headings } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
+    const { end, headings, tail } = workstreamPlace(doc, wsAt, lastItem.line, model.impliedWorkstream, p.workstream);
     if (statusAt !== undefined) headings.push(`${'#'.repeat(doc.sections[statusAt].level)} ${statusTitle(pt, status)}`);
     const eol = lineEnding(doc.text, end, doc.eol);
     const at = (doc.lines[end] ?? '').length;
     const lines = ['', ...under(headings), item];
-    return { range: range(end, at, end, at), newText: eol + lines.join(eol) };
+    return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
   }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
   let end = sample.item.endLine;

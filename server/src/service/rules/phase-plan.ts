@@ -54,7 +54,12 @@ export function planColumns(t: Table): PlanColumns | undefined {
   };
   const phase = find(/^phase( name| id)?$/) ?? find(/phase/);
   if (phase === undefined) return undefined;
-  return { workstream: find(/workstream|stream/), phase, status: find(/status|state/) };
+  // The workstream and status are other columns than the phase's (`| Workstream Phase |`, `| Phase Status |` is the phase's).
+  const other = (re: RegExp) => {
+    const i = t.header.findIndex((c, k) => k !== phase && re.test(textKey(c.text)));
+    return i < 0 ? undefined : i;
+  };
+  return { workstream: other(/workstream|stream/), phase, status: other(/status|state/) };
 }
 
 /** A plan's tables of phases: every table with a phase column under a `## Phase Status` section. */
@@ -580,12 +585,16 @@ export function isCompleteStatus(text: string): boolean {
 function headingWorkstream(doc: ParsedDocument, idx: number | undefined, workstreams: readonly string[]): string | undefined {
   if (!workstreams.length) return undefined;
   for (let i = idx; i !== undefined; i = doc.sections[i].parent) {
-    const title = doc.sections[i].title.replace(/(?<!\s)\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, '');
-    const k = workstreamKey(title);
-    const ws = workstreams.find((w) => workstreamKey(w) === k);
+    const ws = titleWorkstream(doc.sections[i].title, workstreams);
     if (ws !== undefined) return ws;
   }
   return undefined;
+}
+
+/** The workstream a heading's title names, among `workstreams` (`Build`, `Build Workstream`, `3.1 Build Workstream (iAI Managed)`). */
+export function titleWorkstream(title: string, workstreams: readonly string[]): string | undefined {
+  const k = workstreamKey(title.replace(/(?<!\s)\s*\([^()]*\)\s*$/, '').replace(/^\s*\d+(?:\.\d+)*\.?\s+/, ''));
+  return workstreams.find((w) => workstreamKey(w) === k);
 }
 
 /** A row's workstream: its Workstream cell, else its table's heading's. */
