@@ -2385,6 +2385,20 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     assert.deepEqual(mismatches(svc), []);
   });
 
+  it('reads a check mark after a colon as the status of an item whose title after a dash is a status word (`Phase 1 — Testing: ✅`)', async () => {
+    for (const [body, at] of [
+      ['- Build\n  - Phase 1 — Testing: ✅\n  - Phase 2', '✅'],
+      ['- Build Phase 1 – Review: ✔\n- Build Phase 2', '✔'],
+      ['### Build\n\n1. Phase 1 — Complete: ✅\n2. Phase 2', '✅'],
+    ]) {
+      const text = plan(body);
+      const { svc } = await workspace(files(text, failing));
+      assert.deepEqual(found(svc, text), [[`The plan marks Build/Phase_1_CI Complete (${at})`, at]], body);
+      const { svc: ok } = await workspace(files(text));
+      assert.deepEqual(mismatches(ok), [], body);
+    }
+  });
+
   it("adds a missing phase's item naming its workstream as its neighbours do, after its workstream's last", async () => {
     const text = plan('- [x] Build Phase 1: CI Setup — Done\n- [ ] Deploy Phase 1: Envs — Not started');
     const { fixed } = await fixEach(text, ['Build/Phase_2_Deps'], DEPLOY);

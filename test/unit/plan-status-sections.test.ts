@@ -187,6 +187,18 @@ describe('plan: top-level status sections, a phase added', () => {
     assert.equal(f3, `${byWs}\n## Deploy\n\n### Not Started\n\n- [ ] Phase 1: Environments\n`);
   });
 
+  it("adds a table of its own under the section of its status that holds only another workstream's list, under its workstream's heading there (no second section of that status)", async () => {
+    const text =
+      '# Plan\n\n## Completed\n\n### Build\n\n| Phase | Title |\n|---|---|\n| Phase_1_CI | CI Setup |\n\n## In Progress\n\n### Build\n\n| Phase | Title |\n|---|---|\n| Phase_2_Deps | Dependencies |\n\n## Not Started\n\n### Test\n\n- Phase 3: UAT\n\n## Risks\n\n- None.\n';
+    const { fixed } = await fix(text, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(fixed, text.replace('- Phase 3: UAT\n', '- Phase 3: UAT\n\n### Deploy\n\n| Phase | Title |\n|---|---|\n| Phase_1_Envs | Environments |\n'));
+    // A table naming its workstream in a column, a section of its status kept by workstream: a heading of its own there.
+    const cols =
+      '# Plan\n\n## Completed\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 1: CI Setup |\n\n## In Progress\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 2: Deps |\n\n## Not Started\n\n### Test\n\n- Phase 3: UAT\n';
+    const { fixed: f2 } = await fix(cols, 'Deploy/Phase_1_Envs', DEPLOY);
+    assert.equal(f2, `${cols}\n### Deploy\n\n| Workstream | Phase |\n|---|---|\n| Deploy | Phase 1: Environments |\n`);
+  });
+
   it("with no section of its status, adds one after the last status section (before the plan's other sections)", async () => {
     const lists =
       '# Plan\n\n## Completed\n\n- [x] Build Phase 1: CI Setup\n\n## In Progress\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n\n## Risks\n\n- None.\n';

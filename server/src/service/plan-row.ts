@@ -336,9 +336,15 @@ function newStatusTable(
   const siblings = doc.sections.filter((x) => x.parent === sec.parent && x.level === sec.level && titleStatusOf(x.title));
   const subs = headingsBetween(doc, model.table.section, statusAt, ws, p.workstream);
   const away = otherWorkstreamAbove(doc, sec, ws, p.workstream);
-  const { end, at, eol, tail } = afterSection(doc, away?.place ?? siblings[siblings.length - 1] ?? sec);
+  // A section of its status the plan has already (holding lists only, or nothing): the table goes at its end, as an item
+  // does (was: a second section of that status); when that section is kept by workstream (`## Not Started` › `### Test`),
+  // under a heading of its own there (at the section's end, the table would be under the last one's heading).
+  const kind = statusKind(p.status ?? 'Not started');
+  const same = away ? undefined : siblings.find((x) => statusKind(x.title) === kind);
+  if (same && !subs.length && same.children.length) subs.push(`${'#'.repeat(doc.sections[same.children[0]].level)} ${headingText(p.workstream)}`);
+  const { end, at, eol, tail } = afterSection(doc, same ?? away?.place ?? siblings[siblings.length - 1] ?? sec);
   const title = statusTitle(pt, p.status ?? 'Not started', doc, ws);
-  const headings = [...(away?.headings ?? []), `${'#'.repeat(sec.level)} ${title}`, ...subs].flatMap((h) => [h, '']);
+  const headings = [...(away?.headings ?? []), ...(same ? [] : [`${'#'.repeat(sec.level)} ${title}`]), ...subs].flatMap((h) => [h, '']);
   const lines = ['', ...headings, doc.lines[model.table.line], doc.lines[model.table.line + 1], row];
   return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
 }

@@ -286,11 +286,15 @@ function splitItem(text: string, titled = false): { name: string; bare: string; 
     const at = colon[0].length;
     candidates.push({ cut: colon[1].length, at, text: text.slice(at, body.length), sep: colon[2], close: '' });
   }
-  // Only a status word is a status: `Phase 1 - CI Setup` is a name.
-  const status = candidates.find(
-    (c) =>
-      (STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text)) && !(titled && c.close === '' && ENDS_WITH_PHASE.test(plainName(text.slice(0, c.cut)))),
-  );
+  // Only a status word is a status: `Phase 1 - CI Setup` is a name. Of two, the one after the last separator: in
+  // `Phase 3 — Testing: ✅` the status is ✅, not `Testing: ✅` (read as `Testing`, its symbols left out).
+  const status = candidates
+    .filter(
+      (c) =>
+        (STATUS_WORD.test(statusKeyOf(c.text)) || DONE_MARK.test(c.text)) &&
+        !(titled && c.close === '' && ENDS_WITH_PHASE.test(plainName(text.slice(0, c.cut)))),
+    )
+    .reduce<(typeof candidates)[number] | undefined>((best, c) => (best === undefined || c.at > best.at ? c : best), undefined);
   if (status) return { name: text.slice(0, status.cut), bare: text.slice(0, status.cut), status };
   // Parentheses that hold no status stay in the name (`CI Setup ([prompt](…))`), but not in what is compared with a folder name.
   return { name: text, bare: found ? text.slice(0, cut) : text };
