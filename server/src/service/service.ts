@@ -974,6 +974,13 @@ export class PhasegateService {
     return out;
   }
 
+  /** The scan's diagnostics (`scanDiagnostics`) at `path`. */
+  scanDiagnosticsOf(path: string): Diagnostic[] {
+    const p = normalizePath(path);
+    if (!this.caseProblems.some((c) => c.file === p) && !this.scan.problems.some((pr) => pr.path === p)) return [];
+    return this.scanDiagnostics().filter((d) => d.file === p);
+  }
+
   /** Folders of the scan named as `path` is in another case (not `path` itself): `03-findings` for `…/03-FINDINGS`. */
   foldersInOtherCase(path: string): string[] {
     if (!this.dirsByLowerCase) {
