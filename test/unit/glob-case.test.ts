@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
 import { defaultConfig } from '../../server/src/service/config';
 import { globCaseProblems } from '../../server/src/service/glob-case';
+import { CASE_WHY, layoutCaseProblems } from '../../server/src/service/layout-case';
+import type { WorkspaceModel } from '../../server/src/service/workspace';
 
 const WHY = 'globs match case-sensitively on every system (as CI on Linux does), also where the file system ignores case (Windows, macOS)';
 
@@ -106,6 +108,147 @@ describe('globs and names that miss by case alone', () => {
       ],
     );
   });
+  it('a `Workstreams/` folder: a warning at it that names what to rename, rather than no phase in silence; it goes once renamed', async () => {
+    const prompt = '# Phase 1: Source Control\n';
+    const { svc, fs } = await workspace({
+      'Workstreams/Build/Phase_1_Source_Control/implementation_prompt.md': prompt,
+      'Workstreams/Build/Spike/Implementation_Prompt.md': prompt,
+      'Workstreams/Build/notes/readme.md': '# Notes\n',
+    });
+    assert.equal(svc.model.phases.length, 0);
+    const told = () => svc.scanDiagnostics().filter((d) => d.code === 'missing-folder');
+    assert.deepEqual(
+      told().map((d) => [d.file, d.severity, d.message]),
+      [
+        [
+          `${ROOT}/Workstreams`,
+          'warning',
+          `Workstreams/ is not the iAI layout's workstreams/ folder (${CASE_WHY}): its phases (Build/Phase_1_Source_Control (and 1 more)) are not checked; rename it workstreams.`,
+        ],
+      ],
+    );
+    assert.ok(svc.diagnoseAll().some((d) => d.file === `${ROOT}/Workstreams` && d.code === 'missing-folder'));
+    // Renamed: the warning goes, the phase is checked.
+    fs.delete(`${ROOT}/Workstreams`);
+    fs.write(`${ROOT}/workstreams/Build/Phase_1_Source_Control/implementation_prompt.md`, prompt);
+    const affected = await svc.filesChanged([
+      { path: `${ROOT}/Workstreams`, type: 'deleted' },
+      { path: `${ROOT}/workstreams`, type: 'created' },
+    ]);
+    assert.ok(affected.includes(`${ROOT}/Workstreams`));
+    assert.deepEqual(told(), []);
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['Build/Phase_1_Source_Control'],
+    );
+  });
+
+  it('a folder that would be a phase by a document named in another case, and a project plan in another case: a warning at the file, naming the name to give it', async () => {
+    const { svc } = await workspace({
+      'phase_1/00-phase_brief.md': '# Phase 1: Start\n',
+      'workstreams/Build/Notes/Implementation_Prompt.md': '# Phase 1: Start\n',
+      'workstreams/Build/misc/readme.md': '# Misc\n',
+      'Project_Implementation_Plan.md': '# Plan\n',
+      // Beside the plan as named, another in another case is a file of its own: nothing to say.
+      'other/project_implementation_plan.md': '# Plan\n',
+      'other/Project_Implementation_Plan.md': '# Plan\n',
+    });
+    assert.equal(svc.model.phases.length, 0);
+    assert.deepEqual(
+      svc.scanDiagnostics().map((d) => [d.file, d.severity, d.code, d.message]),
+      [
+        [
+          `${ROOT}/Project_Implementation_Plan.md`,
+          'warning',
+          'missing-document',
+          `Project_Implementation_Plan.md is not read as the project plan (${CASE_WHY}); rename it project_implementation_plan.md.`,
+        ],
+        [
+          `${ROOT}/phase_1/00-phase_brief.md`,
+          'warning',
+          'missing-document',
+          `phase_1 is not checked as a phase: 00-phase_brief.md is named in another case (${CASE_WHY}); rename it 00-PHASE_BRIEF.md.`,
+        ],
+        [
+          `${ROOT}/workstreams/Build/Notes/Implementation_Prompt.md`,
+          'warning',
+          'missing-document',
+          `Notes is not checked as a phase: Implementation_Prompt.md is named in another case (${CASE_WHY}); rename it implementation_prompt.md.`,
+        ],
+      ],
+    );
+    // Off in the config or the editor's setting: not said.
+    svc.setRuleOverrides({ 'missing-document': 'off' });
+    assert.deepEqual(svc.scanDiagnostics(), []);
+  });
+
+  it('nothing to say of the layouts names as written, nor of an audit phase folder in any case (`Phase-1`)', async () => {
+    const { svc } = await workspace({
+      'Phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n',
+      'Phase-1/03-FINDINGS/f.md': '# Finding\n',
+      'Phase-1/04-ARTIFACTS/a.txt': 'a',
+      'workstreams/Build/Phase_1_X/implementation_prompt.md': '# Phase 1: X\n',
+      'project_implementation_plan.md': '# Plan\n',
+    });
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['phase-1', 'Build/Phase_1_X'],
+    );
+    assert.deepEqual(svc.scanDiagnostics(), []);
+    assert.deepEqual(diagnosticsOf(svc, 'Phase-1/00-PHASE_BRIEF.md', 'missing-folder'), []);
+  });
+
+  it('a required folder named in another case (`03-findings/`) is missing, and the message says which folder to rename; no fix creates a second one', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n',
+      'phase-1/03-findings/f.md': '# Finding\n',
+      'phase-1/04-ARTIFACTS/a.txt': 'a',
+      // Another phase's folder of the name is not this one's.
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Next\n',
+      'phase-2/03-FINDINGS/f.md': '# Finding\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-folder').map((d) => [d.severity, d.message, d.data]),
+      [
+        [
+          'warning',
+          'Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-findings/ is named in another case (folder names match case-sensitively on every system, as CI on Linux does); rename it 03-FINDINGS.',
+          undefined,
+        ],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/00-PHASE_BRIEF.md', 'missing-folder').map((d) => [d.message, d.data]),
+      [
+        [
+          'Phase phase-2 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).',
+          { fix: 'create-folder', folder: `${ROOT}/phase-2/04-ARTIFACTS` },
+        ],
+      ],
+    );
+  });
+
+  it('the layouts names are looked for in time linear in the paths (100,000 files, 20,000 folders)', () => {
+    const files = new Set<string>();
+    const dirs = new Set<string>([ROOT]);
+    for (let i = 0; i < 20_000; i++) {
+      // Half are phases by their names, half by a document in another case among others.
+      const d = `${ROOT}/Workstreams/W${i % 50}/${i % 2 ? 'Spike' : 'phase'}_${i}`;
+      dirs.add(d);
+      for (let j = 0; j < 4; j++) files.add(`${d}/notes_${j}.md`);
+      files.add(`${d}/IMPLEMENTATION_PROMPT.md`);
+    }
+    for (let w = 0; w < 50; w++) dirs.add(`${ROOT}/Workstreams/W${w}`);
+    dirs.add(`${ROOT}/Workstreams`);
+    const model: WorkspaceModel = { root: ROOT, phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
+    const t0 = performance.now();
+    const found = layoutCaseProblems(defaultConfig(ROOT), { files, dirs }, model);
+    const ms = performance.now() - t0;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /its phases \(W0\/phase_0 \(and 19999 more\)\)/);
+    assert.ok(ms < 3000, `${Math.round(ms)} ms`);
+  });
+
   it('an ignore glob that misses 50,000 files by case is told in time linear in them (each file was compared with every one kept before it)', () => {
     const config = { ...defaultConfig(ROOT), file: `${ROOT}/phasegate.yaml` };
     config.globRefs = [{ glob: '**/*.MD', key: 'ignore', at: 'ignore[0]', range: undefined }];

@@ -67,10 +67,13 @@ export class DiagnosticsFeature {
     throwIfCancelled(token);
     if (!settings.enable) return [];
     const svc = folder.svc;
+    // What the scan says of this very file (a name in another case: layout-case.ts), also while it is open: the
+    // workspace diagnostics report it while it is closed, and leave an open document to this pull.
+    const scanned = svc.scanDiagnosticsOf(path);
     // Only the files the workspace checks (as the workspace diagnostics and `check` report them).
-    if (!svc.checksDocument(path)) return [];
+    if (!svc.checksDocument(path)) return applyRuleSettings(scanned, settings);
     const diags = path === svc.config.file ? this.configProblems(uri, svc) : svc.diagnose(path, token);
-    return applyRuleSettings(diags, settings);
+    return applyRuleSettings(scanned.length ? [...diags, ...scanned] : diags, settings);
   }
 
   /** The problems of the folder's config file: of the editor's text while it is open (see `configProblemsOf`). */

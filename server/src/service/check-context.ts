@@ -120,6 +120,10 @@ export class CheckContext implements RuleContext {
     return this.svc.isFolder(path);
   }
 
+  foldersInOtherCase(path: string): string[] {
+    return this.svc.foldersInOtherCase(path);
+  }
+
   leftOut(path: string): boolean {
     return this.svc.leftOut(path);
   }

@@ -6,6 +6,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { globCaseProblems } from './glob-case';
+import { CaseProblem, layoutCaseProblems } from './layout-case';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
@@ -154,6 +155,10 @@ export class PhasegateService {
   private templateConfigProblems: Diagnostic[] = [];
   /** The problems `reportGlobCaseProblems` added to the config's. */
   private globCaseConfigProblems: Diagnostic[] = [];
+  /** The built-in layouts' names the workspace writes in another case (layout-case.ts), found after each scan or model change. */
+  private caseProblems: CaseProblem[] = [];
+  /** The scan's folders by their names in lower case (built when first asked for, dropped when the scan changes). */
+  private dirsByLowerCase: Map<string, string[]> | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -209,6 +214,8 @@ export class PhasegateService {
     }
     this.globCaseConfigProblems = [];
     this.reportGlobCaseProblems();
+    this.dirsByLowerCase = undefined;
+    this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
   }
@@ -856,6 +863,11 @@ export class PhasegateService {
     const files = this.checkedFiles();
     // A folder named as a glob would match it ignoring case came or went.
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
+    // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
+    this.dirsByLowerCase = undefined;
+    const before = this.caseProblems;
+    this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
+    for (const p of [...before, ...this.caseProblems]) if (!files.includes(p.file)) files.push(p.file);
     return files;
   }
 
@@ -942,9 +954,45 @@ export class PhasegateService {
     return out;
   }
 
-  /** The scan's problems (files and folders it could not read, link loops, broken links): `unreadable-file` warnings. */
+  /**
+   * The scan's problems (files and folders it could not read, link loops, broken links): `unreadable-file` warnings;
+   * and the built-in layouts' names the workspace writes in another case (layout-case.ts).
+   */
   scanDiagnostics(): Diagnostic[] {
-    return this.scan.problems.map((pr) => ({ file: pr.path, range: range(0, 0, 0, 0), severity: 'warning', code: 'unreadable-file', message: pr.message }));
+    const out: Diagnostic[] = this.scan.problems.map((pr) => ({
+      file: pr.path,
+      range: range(0, 0, 0, 0),
+      severity: 'warning',
+      code: 'unreadable-file',
+      message: pr.message,
+    }));
+    // The built-in layouts' names in another case, as warnings of their rules (unless the rule is off, or set otherwise).
+    for (const p of this.caseProblems) {
+      const setting = this.ruleSetting(p.code);
+      if (setting !== 'off') out.push({ file: p.file, range: range(0, 0, 0, 0), severity: setting ?? 'warning', code: p.code, message: p.message });
+    }
+    return out;
+  }
+
+  /** The scan's diagnostics (`scanDiagnostics`) at `path`. */
+  scanDiagnosticsOf(path: string): Diagnostic[] {
+    const p = normalizePath(path);
+    if (!this.caseProblems.some((c) => c.file === p) && !this.scan.problems.some((pr) => pr.path === p)) return [];
+    return this.scanDiagnostics().filter((d) => d.file === p);
+  }
+
+  /** Folders of the scan named as `path` is in another case (not `path` itself): `03-findings` for `…/03-FINDINGS`. */
+  foldersInOtherCase(path: string): string[] {
+    if (!this.dirsByLowerCase) {
+      this.dirsByLowerCase = new Map();
+      for (const d of this.scan.dirs) {
+        const key = d.toLowerCase();
+        const list = this.dirsByLowerCase.get(key);
+        if (list) list.push(d);
+        else this.dirsByLowerCase.set(key, [d]);
+      }
+    }
+    return (this.dirsByLowerCase.get(normalizePath(path).toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === dirname(path)).sort();
   }
 
   /** Every path `diagnose` reports on: the checked files, and the folder of each phase without a document. */

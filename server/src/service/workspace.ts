@@ -317,7 +317,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
  * `phase-1`: a phase when it holds one of the layout's documents (`00-PHASE_BRIEF.md`…), as a team that wrote
  * the phase meant it, rather than a folder silently left unchecked.
  */
-const LOOSE_AUDIT_FOLDER = /^phase[\s_]*(\d+)$/i;
+export const LOOSE_AUDIT_FOLDER = /^phase[\s_]*(\d+)$/i;
 
 /** Whether some of `files` (a folder's own) is a document of the layout, by its file name. */
 function holdsDocumentOf(layout: LayoutSpec, files: string[] | undefined): boolean {

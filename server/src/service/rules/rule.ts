@@ -34,6 +34,8 @@ export interface RuleContext {
   exists(path: string): boolean;
   /** Whether a folder exists in the workspace (as last scanned): a file of that name is none. */
   isFolder(path: string): boolean;
+  /** The folders of the scan named as `path` is in another case, in the same folder (`03-findings` for `03-FINDINGS`). */
+  foldersInOtherCase(path: string): string[];
   /**
    * Whether a path lies in a folder the engine leaves to another one (a nested workspace with a config of
    * its own, or a nested workspace folder): whether it exists is not known here.

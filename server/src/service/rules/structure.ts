@@ -64,6 +64,18 @@ const documents: Rule = {
         ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${f.name} is a file, not a folder.`);
         continue;
       }
+      // A folder of the name in another case (`03-findings/`): names match case-sensitively on every system, as in
+      // CI on Linux; creating the folder would make a second one there, or clash with it where case is ignored (no fix).
+      const cased = ctx.foldersInOtherCase(folder);
+      if (cased.length) {
+        const name = relativePath(phase.folder, cased[0]);
+        ctx.report(
+          'missing-folder',
+          at,
+          `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${name}/ is named in another case (folder names match case-sensitively on every system, as CI on Linux does); rename it ${f.name}.`,
+        );
+        continue;
+      }
       ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}.`, {
         fix: 'create-folder',
         folder,

@@ -1,0 +1,53 @@
+/**
+ * The built-in layouts' names in another case, in the editor: the warning at a file that would be a phase's
+ * document ignoring case is shown while the file is open too (the workspace diagnostics leave open documents to
+ * the document pull), and a `Workstreams/` folder is warned of in the workspace diagnostics.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  DocumentDiagnosticRequest,
+  type DocumentDiagnosticReport,
+  WorkspaceDiagnosticRequest,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
+import { PhasesRequest } from '../../server/src/protocol';
+import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
+
+describe('language server: the built-in layouts names in another case', function () {
+  this.timeout(60_000);
+  let root: string;
+  let c: TestClient;
+
+  before(async () => {
+    await buildServer();
+    root = copyFixture();
+    fs.mkdirSync(path.join(root, 'phase_9'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'phase_9/00-phase_brief.md'), '# Phase 9: Later\n');
+    fs.mkdirSync(path.join(root, 'Workstreams/Build/Phase_1_X'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'Workstreams/Build/Phase_1_X/implementation_prompt.md'), '# Phase 1: X\n');
+    c = await TestClient.start(root, { pull: true });
+  });
+  after(async () => {
+    assert.deepEqual(await stopOnFixture(c, root), [], 'the server logged no errors');
+  });
+
+  it('warns at a document in another case while it is closed and while it is open, and at a Workstreams/ folder', async () => {
+    await c.until('the phases', async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0]?.groups.length > 0);
+    const brief = uri(root, 'phase_9/00-phase_brief.md');
+    const told = (items: { message: unknown; code?: unknown }[]) =>
+      items.filter((d) => d.code === 'missing-document' && String(d.message).startsWith('phase_9 is not checked as a phase')).length;
+    const r = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const items = r.items as WorkspaceDocumentDiagnosticReport[];
+    const of = (u: string) => items.filter((i) => i.uri === u).flatMap((i) => (i.kind === 'full' ? i.items : []));
+    assert.equal(told(of(brief)), 1, 'closed: in the workspace diagnostics');
+    assert.equal(
+      of(uri(root, 'Workstreams')).filter((d) => d.code === 'missing-folder' && String(d.message).startsWith("Workstreams/ is not the iAI layout's")).length,
+      1,
+    );
+    await c.open('phase_9/00-phase_brief.md');
+    const open: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: brief } });
+    assert.equal(told(open.kind === 'full' ? open.items : []), 1, 'open: in the document pull');
+  });
+});
