@@ -671,10 +671,11 @@ const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
 /**
  * Replaces inline code spans with spaces, keeping columns. A run of backticks opens a span that the next
- * run of the same length closes (CommonMark); one without a closing run is text. Linear: each run's next run
- * of its length is found in one pass over the runs, from the last (a search after each run for its closing one
- * went over the rest of the text again for each length without one: a line of runs of 1, 2, … 1,000 backticks took
- * a second).
+ * run of the same length closes (CommonMark); one without a closing run is text. A backtick escaped by a
+ * backslash (`` \` ``) opens nothing: a run that starts with one opens as the run after it (a backslash in a
+ * span is the span's, so one closes whole). Linear: each run's next run of its length is found in one pass over
+ * the runs, from the last (a search after each run for its closing one went over the rest of the text again for
+ * each length without one: a line of runs of 1, 2, … 1,000 backticks took a second).
  */
 export function maskInlineCode(line: string): string {
   const first = line.indexOf('`');
@@ -687,13 +688,15 @@ export function maskInlineCode(line: string): string {
     starts.push(i);
     ends.push(e);
   }
-  // The run that closes each one: the next of its length (-1: none, it is text).
+  // Where each run opens a span (after its escaped backtick), and the run that closes it: the next of its length
+  // as it opens (-1: none, or an escaped backtick alone; it is text).
+  const opens = starts.map((s) => (escaped(line, s) ? s + 1 : s));
   const closer = new Array<number>(starts.length);
   const nextOfLength = new Map<number, number>();
   for (let k = starts.length - 1; k >= 0; k--) {
-    const length = ends[k] - starts[k];
-    closer[k] = nextOfLength.get(length) ?? -1;
-    nextOfLength.set(length, k);
+    const length = ends[k] - opens[k];
+    closer[k] = length ? (nextOfLength.get(length) ?? -1) : -1;
+    nextOfLength.set(ends[k] - starts[k], k);
   }
   let out = '';
   let last = 0;
@@ -703,7 +706,7 @@ export function maskInlineCode(line: string): string {
       k++;
       continue;
     }
-    out += line.slice(last, starts[k]) + ' '.repeat(ends[c] - starts[k]);
+    out += line.slice(last, opens[k]) + ' '.repeat(ends[c] - opens[k]);
     last = ends[c];
     k = c + 1;
   }
@@ -1394,14 +1397,15 @@ export function paragraphLines(doc: ParsedDocument, line: number, block = blockS
 }
 
 /**
- * Whether every run of backticks of `line` is a single one, and they are even in number: each closes the one
+ * Whether every run of backticks of `line` is a single one, none escaped, and they are even in number: each closes the one
  * before, and the line leaves no span open (the common `` `a` and `b` ``; performance only: what
  * `maskInlineCode` would tell without building the masked line).
  */
 function pairedBackticks(line: string): boolean {
   let n = 0;
   for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i + 1)) {
-    if (line.charCodeAt(i + 1) === 96) return false;
+    // An escaped one (`` \` ``) may leave the one after it open.
+    if (line.charCodeAt(i + 1) === 96 || line.charCodeAt(i - 1) === 92) return false;
     n++;
   }
   return n % 2 === 0;
