@@ -49,8 +49,11 @@ interface Edit {
   kind: 'tick' | 'status' | 'delete-section' | 'item' | 'input' | 'delete-line' | 'insert-line' | 'plan-status' | 'revert';
   a: number;
   b: number;
-  /** `try`: the text tried out (`diagnoseWithText`), which leaves the engine as it was. */
-  via: 'overlay' | 'disk' | 'clear' | 'try';
+  /**
+   * `try`: the text tried out (`diagnoseWithText`), which leaves the engine as it was; `delete`: the file deleted on disk
+   * (when the editor does not hold it; written again on disk later, it is created).
+   */
+  via: 'overlay' | 'disk' | 'clear' | 'try' | 'delete';
 }
 
 const STATUSES = ['complete', 'in-progress', 'draft', 'blocked', 'not started', 'Complete', 'done', ''];
@@ -166,7 +169,7 @@ const edit: fc.Arbitrary<Edit> = fc.record({
   ),
   a: fc.nat(),
   b: fc.nat(),
-  via: fc.constantFrom<Edit['via']>('overlay', 'overlay', 'disk', 'clear', 'try'),
+  via: fc.constantFrom<Edit['via']>('overlay', 'overlay', 'disk', 'disk', 'clear', 'try', 'delete'),
 });
 /** What is asked between edits, as the server does: some files' diagnostics, some phases' gates, or a batch check of every phase. */
 type Ask = 'none' | 'all' | 'batch' | 'phases' | [boolean, number][];
@@ -224,11 +227,15 @@ describe('fuzz: the engine after edits finds what a fresh engine finds', functio
           const shown = new Map(svc.diagnosedPaths().map((f) => [f, svc.diagnose(f)]));
           for (const [e, a] of steps) {
             const f = pickFile(md, e.file);
-            const now = svc.getText(f)!;
-            let affected: string[];
+            const now = svc.getText(f) ?? base[f.slice(ROOT.length + 1)];
+            let affected: string[] = [];
             if (e.via === 'try') {
               svc.diagnoseWithText(f, edited(now, e));
-              affected = [];
+            } else if (e.via === 'delete') {
+              if (!overlays.has(f) && disk.has(f)) {
+                disk.delete(f);
+                affected = await svc.filesChanged([{ path: f, type: 'deleted' }]);
+              }
             } else if (e.via === 'clear') {
               overlays.delete(f);
               affected = await svc.clearOverlay(f);
@@ -238,8 +245,9 @@ describe('fuzz: the engine after edits finds what a fresh engine finds', functio
                 overlays.set(f, text);
                 affected = svc.setOverlay(f, text);
               } else {
+                const type = disk.has(f) ? 'changed' : 'created';
                 disk.write(f, text);
-                affected = await svc.filesChanged([{ path: f, type: 'changed' }]);
+                affected = await svc.filesChanged([{ path: f, type }]);
               }
             }
             for (const g of affected) shown.set(g, svc.diagnose(g));
@@ -265,7 +273,7 @@ describe('fuzz: the engine after edits finds what a fresh engine finds', functio
           }
         },
       ),
-      params(Math.max(1, Math.round(RUNS / 4))),
+      params(Math.max(1, Math.round(RUNS / 2))),
     );
   });
 });
