@@ -288,8 +288,8 @@ describe('fuzz: the engine after edits finds what a fresh engine finds', functio
  * Where the engine's reading differs on purpose, the generator stays out: the engine finds links and placeholders
  * line by line (one split over two lines is neither), so each is kept on one line; it reads a paragraph up to a
  * list item, heading, table or block (markdown-it's paragraph may run on or be interrupted otherwise), so a line
- * starts with a word, a bullet, `1. ` or `## ` (which start a block in both readings: a list item, which the lines
- * below it continue, and a heading), never with a fence, an indent, a quote or HTML. Backslashes are written only
+ * starts with a word, a bullet, `1. `, `## ` or `> ` (which start a block in both readings: a list item or a block
+ * quote, which the lines below it continue, and a heading), or two blanks, never with a fence, a code indent or HTML. Backslashes are written only
  * before runs of backticks (`` \` ``, `` \\` ``).
  */
 type Piece = { kind: 'word' | 'ticks' | 'link' | 'placeholder'; text: string; glue: boolean; escape: string };
@@ -302,10 +302,13 @@ const piece: fc.Arbitrary<Omit<Piece, 'text'> & { n: number }> = fc.record({
   escape: fc.constantFrom('', '', '', '\\', '\\\\'),
 });
 /** A line: its pieces, and how it starts: as prose (most), a list item or a heading (each a block of its own, as in CommonMark). */
-const paragraph = fc.array(fc.record({ start: fc.constantFrom('', '', '', '', '- ', '1. ', '## '), pieces: fc.array(piece, { minLength: 1, maxLength: 6 }) }), {
-  minLength: 1,
-  maxLength: 5,
-});
+const paragraph = fc.array(
+  fc.record({ start: fc.constantFrom('', '', '', '', '- ', '1. ', '## ', '> ', '  '), pieces: fc.array(piece, { minLength: 1, maxLength: 6 }) }),
+  {
+    minLength: 1,
+    maxLength: 5,
+  },
+);
 
 /** The paragraph's lines, and where each link and placeholder is: its line, columns and name. */
 function writeParagraph(lines: { start: string; pieces: (Omit<Piece, 'text'> & { n: number })[] }[]) {
@@ -405,6 +408,23 @@ describe('code spans and escaped backticks', () => {
     assert.deepEqual(await found('Write \\` [go](gone.md) and `x`.'), ['broken-link 0:14']);
     // Over lines: the line's escaped backtick opens nothing, the one after it opens a span the next line closes.
     assert.deepEqual(await found('Write \\`a` [go](gone.md)\n[Describe y] ` [go](here.md) \\`'), ['broken-link 1:20']);
+  });
+});
+
+describe('code spans and block quotes', () => {
+  it('a block quote ends the paragraph before it: no code span or comment runs from one into the other (was: read as one paragraph, what the quote held was masked)', async () => {
+    const head = '---\nphase: 1\ntitle: Phase 1 Brief\nstatus: draft\n---\n\n# Phase 1 Brief\n\n## Objective\n\n';
+    const file = 'audit-deployment/phase-1/00-PHASE_BRIEF.md';
+    const found = async (body: string) =>
+      (await loud({ [file]: `${head}${body}\n` }))
+        .diagnose(`${ROOT}/${file}`)
+        .filter((d) => d.code === 'broken-link' || d.code === 'unfilled-placeholder')
+        .map((d) => `${d.code} ${d.range.start.line - 10}:${d.range.start.character}`);
+    assert.deepEqual(await found('Write ` here\n> [Describe x] ` [go](gone.md)'), ['unfilled-placeholder 1:2', 'broken-link 1:22']);
+    assert.deepEqual(await found('Write <!-- here\n> [Describe x] -->'), ['unfilled-placeholder 1:2']);
+    // Within a quote, its lines and those that go on with it lazily are one paragraph: the span runs over them.
+    assert.deepEqual(await found('> Write ` here\n[Describe x]\n> [go](gone.md) ` end'), []);
+    assert.deepEqual(await found('> Write ` here\n\n> [Describe x] ` end'), ['unfilled-placeholder 2:2']);
   });
 });
 

@@ -1363,7 +1363,13 @@ export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
   return spans;
 }
 
-/** Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line); 0 for another line. */
+/** A line that starts or goes on with a block quote (`> …`, indented up to three spaces). */
+const QUOTE_LINE = /^ {0,3}>/;
+
+/**
+ * Lines that start a block of their own: a list item or a block quote's first line (1: the lines below it go on with
+ * it), a heading or a table row (2, a block of one line); 0 for another line.
+ */
 function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
   let blocks: Map<number, 1 | 2> | undefined;
   return (l) => {
@@ -1372,6 +1378,17 @@ function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
       for (const it of doc.items) blocks.set(it.line, 1);
       for (const h of doc.headings) blocks.set(h.line, 2);
       for (const t of doc.tables) for (let k = t.line; k <= t.endLine; k++) blocks.set(k, 2);
+      // A block quote interrupts a paragraph (CommonMark): its lines, and those that go on with it lazily, are one,
+      // up to a blank line, a code line or another block.
+      const { lines, codeLines } = doc;
+      let quoted = false;
+      for (let k = bodyStart(doc); k < lines.length; k++) {
+        if (blocks.has(k) || codeLines.has(k) || lines[k].trim() === '') quoted = false;
+        else if (lines[k].includes('>') && QUOTE_LINE.test(lines[k]) && !quoted) {
+          blocks.set(k, 1);
+          quoted = true;
+        }
+      }
     }
     return blocks.get(l) ?? 0;
   };
@@ -1379,8 +1396,8 @@ function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
 
 /**
  * The first and last lines of the paragraph that holds `line`, as the engine reads one for what runs over its
- * lines (code spans, HTML comments): it ends at a blank line, a heading, a list item (which starts one of its
- * own), a table or a code or HTML block. A heading or a table row is a paragraph of its line; undefined for a
+ * lines (code spans, HTML comments): it ends at a blank line, a heading, a list item or a block quote (which start
+ * one of their own), a table or a code or HTML block. A heading or a table row is a paragraph of its line; undefined for a
  * blank line or a line of code.
  */
 export function paragraphLines(doc: ParsedDocument, line: number, block = blockStarts(doc)): { from: number; to: number } | undefined {
