@@ -671,10 +671,11 @@ const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
 
 /**
  * Replaces inline code spans with spaces, keeping columns. A run of backticks opens a span that the next
- * run of the same length closes (CommonMark); one without a closing run is text. Linear: each run's next run
- * of its length is found in one pass over the runs, from the last (a search after each run for its closing one
- * went over the rest of the text again for each length without one: a line of runs of 1, 2, … 1,000 backticks took
- * a second).
+ * run of the same length closes (CommonMark); one without a closing run is text. A backtick escaped by a
+ * backslash (`` \` ``) opens nothing: a run that starts with one opens as the run after it (a backslash in a
+ * span is the span's, so one closes whole). Linear: each run's next run of its length is found in one pass over
+ * the runs, from the last (a search after each run for its closing one went over the rest of the text again for
+ * each length without one: a line of runs of 1, 2, … 1,000 backticks took a second).
  */
 export function maskInlineCode(line: string): string {
   const first = line.indexOf('`');
@@ -687,13 +688,15 @@ export function maskInlineCode(line: string): string {
     starts.push(i);
     ends.push(e);
   }
-  // The run that closes each one: the next of its length (-1: none, it is text).
+  // Where each run opens a span (after its escaped backtick), and the run that closes it: the next of its length
+  // as it opens (-1: none, or an escaped backtick alone; it is text).
+  const opens = starts.map((s) => (escaped(line, s) ? s + 1 : s));
   const closer = new Array<number>(starts.length);
   const nextOfLength = new Map<number, number>();
   for (let k = starts.length - 1; k >= 0; k--) {
-    const length = ends[k] - starts[k];
-    closer[k] = nextOfLength.get(length) ?? -1;
-    nextOfLength.set(length, k);
+    const length = ends[k] - opens[k];
+    closer[k] = length ? (nextOfLength.get(length) ?? -1) : -1;
+    nextOfLength.set(ends[k] - starts[k], k);
   }
   let out = '';
   let last = 0;
@@ -703,7 +706,7 @@ export function maskInlineCode(line: string): string {
       k++;
       continue;
     }
-    out += line.slice(last, starts[k]) + ' '.repeat(ends[c] - starts[k]);
+    out += line.slice(last, opens[k]) + ' '.repeat(ends[c] - opens[k]);
     last = ends[c];
     k = c + 1;
   }
@@ -1360,7 +1363,13 @@ export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
   return spans;
 }
 
-/** Lines that start a block of their own: a list item (1), a heading or a table row (2, a block of one line); 0 for another line. */
+/** A line that starts or goes on with a block quote (`> …`, indented up to three spaces). */
+const QUOTE_LINE = /^ {0,3}>/;
+
+/**
+ * Lines that start a block of their own: a list item or a block quote's first line (1: the lines below it go on with
+ * it), a heading or a table row (2, a block of one line); 0 for another line.
+ */
 function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
   let blocks: Map<number, 1 | 2> | undefined;
   return (l) => {
@@ -1369,6 +1378,17 @@ function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
       for (const it of doc.items) blocks.set(it.line, 1);
       for (const h of doc.headings) blocks.set(h.line, 2);
       for (const t of doc.tables) for (let k = t.line; k <= t.endLine; k++) blocks.set(k, 2);
+      // A block quote interrupts a paragraph (CommonMark): its lines, and those that go on with it lazily, are one,
+      // up to a blank line, a code line or another block.
+      const { lines, codeLines } = doc;
+      let quoted = false;
+      for (let k = bodyStart(doc); k < lines.length; k++) {
+        if (blocks.has(k) || codeLines.has(k) || lines[k].trim() === '') quoted = false;
+        else if (lines[k].includes('>') && QUOTE_LINE.test(lines[k]) && !quoted) {
+          blocks.set(k, 1);
+          quoted = true;
+        }
+      }
     }
     return blocks.get(l) ?? 0;
   };
@@ -1376,8 +1396,8 @@ function blockStarts(doc: ParsedDocument): (line: number) => 0 | 1 | 2 {
 
 /**
  * The first and last lines of the paragraph that holds `line`, as the engine reads one for what runs over its
- * lines (code spans, HTML comments): it ends at a blank line, a heading, a list item (which starts one of its
- * own), a table or a code or HTML block. A heading or a table row is a paragraph of its line; undefined for a
+ * lines (code spans, HTML comments): it ends at a blank line, a heading, a list item or a block quote (which start
+ * one of their own), a table or a code or HTML block. A heading or a table row is a paragraph of its line; undefined for a
  * blank line or a line of code.
  */
 export function paragraphLines(doc: ParsedDocument, line: number, block = blockStarts(doc)): { from: number; to: number } | undefined {
@@ -1394,14 +1414,15 @@ export function paragraphLines(doc: ParsedDocument, line: number, block = blockS
 }
 
 /**
- * Whether every run of backticks of `line` is a single one, and they are even in number: each closes the one
+ * Whether every run of backticks of `line` is a single one, none escaped, and they are even in number: each closes the one
  * before, and the line leaves no span open (the common `` `a` and `b` ``; performance only: what
  * `maskInlineCode` would tell without building the masked line).
  */
 function pairedBackticks(line: string): boolean {
   let n = 0;
   for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i + 1)) {
-    if (line.charCodeAt(i + 1) === 96) return false;
+    // An escaped one (`` \` ``) may leave the one after it open.
+    if (line.charCodeAt(i + 1) === 96 || line.charCodeAt(i - 1) === 92) return false;
     n++;
   }
   return n % 2 === 0;
