@@ -252,4 +252,47 @@ describe('phasegate new: refusals', () => {
     assert.equal(r.stderr, 'phasegate: a title is one line: "Auth\\n## Objectives\\n- done" has a line break\n');
     assert.deepEqual(fsys.paths(), []);
   });
+
+  describe('a name there in another case', () => {
+    const WHY = '(names match case-sensitively on every system, as CI on Linux does)';
+
+    it('new prompt beside Workstreams/: exit 2 naming it and what to rename it to, no workstreams/ made beside it', async () => {
+      await inTemp(async (ws) => {
+        fs.mkdirSync(path.join(ws, 'Workstreams/Build/Phase_1_Setup'), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'Workstreams/Build/Phase_1_Setup/implementation_prompt.md'), '# Phase 1: Setup\n');
+        const before = readTree(ws);
+        const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'X'], new SyncNodeFileSystem(), ws);
+        assert.deepEqual(
+          [r.code, r.stdout, r.stderr],
+          [2, '', `phasegate: Workstreams/ is named in another case than workstreams/ ${WHY}: rename it workstreams; nothing is created\n`],
+        );
+        assert.deepEqual(readTree(ws), before);
+        assert.deepEqual(fs.readdirSync(ws), ['Workstreams']);
+      });
+    });
+
+    it('new finding beside 03-findings/, new handoff beside 06-output_handoff.md, new plan beside Project_Implementation_Plan.md: exit 2, nothing written', async () => {
+      const fsys = memFs({
+        'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Setup\n',
+        'phase-1/03-findings/a.md': '# A\n',
+        'phase-1/06-output_handoff.md': '# Out\n',
+        'Project_Implementation_Plan.md': '# Plan\n',
+      });
+      const before = fsys.paths();
+      for (const [argv, existing, wanted] of [
+        [['new', 'finding', 'phase-1', '--title', 'Leak'], 'phase-1/03-findings/', 'phase-1/03-FINDINGS/'],
+        [['new', 'handoff', 'phase-1'], 'phase-1/06-output_handoff.md', 'phase-1/06-OUTPUT_HANDOFF.md'],
+        [['new', 'plan'], 'Project_Implementation_Plan.md', 'project_implementation_plan.md'],
+      ] as const) {
+        const r = await run([...argv], fsys);
+        const name = wanted.replace(/\/$/, '').split('/').pop();
+        assert.deepEqual(
+          [r.code, r.stdout, r.stderr],
+          [2, '', `phasegate: ${existing} is named in another case than ${wanted} ${WHY}: rename it ${name}; nothing is created\n`],
+          argv.join(' '),
+        );
+      }
+      assert.deepEqual(fsys.paths(), before);
+    });
+  });
 });

@@ -12,7 +12,7 @@ import {
   WorkspaceDiagnosticRequest,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
-import { PhasesRequest } from '../../server/src/protocol';
+import { CompleteHandoffRequest, NewDocumentRequest, PhasesRequest } from '../../server/src/protocol';
 import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
 
 describe('language server: the built-in layouts names in another case', function () {
@@ -27,6 +27,9 @@ describe('language server: the built-in layouts names in another case', function
     fs.writeFileSync(path.join(root, 'phase_9/00-phase_brief.md'), '# Phase 9: Later\n');
     fs.mkdirSync(path.join(root, 'Workstreams/Build/Phase_1_X'), { recursive: true });
     fs.writeFileSync(path.join(root, 'Workstreams/Build/Phase_1_X/implementation_prompt.md'), '# Phase 1: X\n');
+    // A phase's documents in another case: the editor's New and Complete Handoff create none beside them.
+    fs.renameSync(path.join(root, 'audit/phase-2/01-INPUT_HANDOFF.md'), path.join(root, 'audit/phase-2/01-input_handoff.md'));
+    fs.renameSync(path.join(root, 'audit/phase-2/06-OUTPUT_HANDOFF.md'), path.join(root, 'audit/phase-2/06-output_handoff.md'));
     c = await TestClient.start(root, { pull: true });
   });
   after(async () => {
@@ -49,5 +52,32 @@ describe('language server: the built-in layouts names in another case', function
     await c.open('phase_9/00-phase_brief.md');
     const open: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: brief } });
     assert.equal(told(open.kind === 'full' ? open.items : []), 1, 'open: in the document pull');
+  });
+
+  it("the editor's New Handoff and Complete Handoff create nothing beside a document in another case, and say why", async () => {
+    await c.until('the phases', async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0]?.groups.length > 0);
+    const why = '(names match case-sensitively on every system, as CI on Linux does)';
+    const made = await c.conn.sendRequest(NewDocumentRequest, { what: 'handoff', targetUri: uri(root, 'audit/phase-2') });
+    assert.deepEqual(made, {
+      files: [],
+      edit: null,
+      errors: [
+        `audit/phase-2/06-output_handoff.md is named in another case than audit/phase-2/06-OUTPUT_HANDOFF.md ${why}: rename it 06-OUTPUT_HANDOFF.md; nothing is created`,
+      ],
+    });
+    const completed = await c.conn.sendRequest(CompleteHandoffRequest, { phaseUri: uri(root, 'audit/phase-2') });
+    assert.deepEqual(completed, {
+      edit: null,
+      message: `audit/phase-2/01-input_handoff.md is named in another case than audit/phase-2/01-INPUT_HANDOFF.md ${why}: rename it 01-INPUT_HANDOFF.md; nothing is created.`,
+    });
+    assert.deepEqual(fs.readdirSync(path.join(root, 'audit/phase-2')).sort(), [
+      '00-PHASE_BRIEF.md',
+      '01-input_handoff.md',
+      '02-EXECUTION_PLAN.md',
+      '03-FINDINGS',
+      '04-ARTIFACTS',
+      '05-DECISIONS.md',
+      '06-output_handoff.md',
+    ]);
   });
 });

@@ -21,6 +21,7 @@ import type { ServerContext } from './context';
 import { phaseAtPath } from './phases';
 import { PhaseTrees } from './phaseTree';
 import { registerScaffold } from './scaffold';
+import { caseRefusal } from '../service/scaffold';
 import { uriToPath } from './uri';
 import { ParamSpec, checkParams } from './params';
 import type { Folder } from './workspaces';
@@ -113,7 +114,13 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
         if (!found) return { edit: null, message: 'No phase there.' };
         if (!found.phase.prev) return { edit: null, message: `${found.phase.id} has no previous phase to take a handoff from.` };
         const r = completeHandoff(found.folder.svc, found.phase);
-        if (!r) return { edit: null, message: `The input handoff of ${found.phase.id} is already complete.` };
+        if (!r) {
+          // Not complete: its file is named in another case (`01-input_handoff.md`), and none is created beside it.
+          const input = found.phase.documents.find((d) => d.spec.kind === 'input-handoff' && !d.exists);
+          const cased = input && caseRefusal(found.folder.svc, input.path);
+          if (cased) return { edit: null, message: `${cased}; nothing is created.` };
+          return { edit: null, message: `The input handoff of ${found.phase.id} is already complete.` };
+        }
         const edit = toWorkspaceEdit(r.change, ctx, ctx.caps.documentChanges);
         return edit ? { edit, message: r.title } : { edit: null, message: 'The editor cannot create files from a language server edit.' };
       },

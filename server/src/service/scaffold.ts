@@ -121,6 +121,18 @@ export class ScaffoldError extends Error {
   }
 }
 
+/**
+ * Why `path` is not to be created: a file or folder there (it, or a folder of it) named in another case (`Workstreams/`
+ * for `workstreams/Build/…`), which names match case-sensitively on every system. Creating it would make a sibling
+ * differing only in case (Linux), or write into the other one, which is then not checked (Windows, macOS).
+ */
+export function caseRefusal(svc: PhasegateService, path: string): string | undefined {
+  const c = svc.inOtherCase(path);
+  if (!c) return undefined;
+  const slash = c.folder ? '/' : '';
+  return `${relativePath(svc.root, c.existing)}${slash} is named in another case than ${relativePath(svc.root, c.wanted)}${slash} (names match case-sensitively on every system, as CI on Linux does): rename it ${basename(c.wanted)}`;
+}
+
 class Planner {
   readonly plan: NewPlan = { creates: [], skipped: [], edits: [] };
   constructor(private readonly svc: PhasegateService) {}
@@ -130,6 +142,7 @@ class Planner {
     const f = normalizePath(file);
     this.inside(f);
     this.scanned(f, true);
+    this.cased(f);
     // A folder of the file's name is no file: creating it fails, and says why.
     if ((this.svc.exists(f) && !this.svc.isFolder(f)) || this.plan.creates.some((c) => c.file === f)) {
       this.plan.skipped.push({ file: f, reason: 'already exists' });
@@ -153,10 +166,17 @@ class Planner {
     if (why) throw new ScaffoldError(`${relativePath(this.svc.root, path)} would not be checked: ${why}; nothing is created`);
   }
 
+  /** Nothing is planned beside a file or folder of its name in another case (`Workstreams/`, `03-findings/`, `01-input_handoff.md`). */
+  private cased(path: string): void {
+    const why = caseRefusal(this.svc, path);
+    if (why) throw new ScaffoldError(`${why}; nothing is created`);
+  }
+
   /** A folder the layout wants, kept in version control by a `.gitkeep`. */
   addFolder(folder: string): void {
     this.inside(joinPath(folder, '.gitkeep'));
     this.scanned(normalizePath(folder), false);
+    this.cased(normalizePath(folder));
     // A file of the folder's name is no folder: creating its `.gitkeep` fails, and says why.
     if (this.svc.isFolder(folder)) this.plan.skipped.push({ file: normalizePath(folder), reason: 'already exists' });
     else this.plan.creates.push({ file: joinPath(folder, '.gitkeep'), text: '' });
@@ -591,7 +611,9 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   // (`Outdated deps`, `outdated DEPS!`, or the very same title: findings are numbered, `Finding 3: Outdated deps`)
   // gets `-2`, `-3`…
   let file = joinPath(folder, `${slug}.md`);
-  const used = (f: string) => svc.exists(f) || taken.has(f);
+  // In another case too (`Outdated-Deps.md`): names match case-sensitively, and a file system ignoring case has one file for both.
+  const takenLower = new Set([...taken].map((f) => f.toLowerCase()));
+  const used = (f: string) => svc.exists(f) || takenLower.has(f.toLowerCase()) || svc.inOtherCase(f)?.wanted === f;
   for (let k = 2; used(file) && words === slug; k++) file = joinPath(folder, `${slug}-${k}.md`);
   const spec: DocumentKindSpec = { ...FINDING_KIND, file: relativePath(phase.folder, file) };
   planner.add(file, () => {

@@ -159,6 +159,8 @@ export class PhasegateService {
   private caseProblems: CaseProblem[] = [];
   /** The scan's folders by their names in lower case (built when first asked for, dropped when the scan changes). */
   private dirsByLowerCase: Map<string, string[]> | undefined;
+  /** The scan's files and folders by their paths in lower case (built when first asked for, dropped when the scan changes). */
+  private pathsByLowerCase: Map<string, string[]> | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -215,6 +217,7 @@ export class PhasegateService {
     this.globCaseConfigProblems = [];
     this.reportGlobCaseProblems();
     this.dirsByLowerCase = undefined;
+    this.pathsByLowerCase = undefined;
     this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
@@ -865,6 +868,7 @@ export class PhasegateService {
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
     this.dirsByLowerCase = undefined;
+    this.pathsByLowerCase = undefined;
     const before = this.caseProblems;
     this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
     for (const p of [...before, ...this.caseProblems]) if (!files.includes(p.file)) files.push(p.file);
@@ -979,6 +983,38 @@ export class PhasegateService {
     const p = normalizePath(path);
     if (!this.caseProblems.some((c) => c.file === p) && !this.scan.problems.some((pr) => pr.path === p)) return [];
     return this.scanDiagnostics().filter((d) => d.file === p);
+  }
+
+  /**
+   * The file or folder of the scan that `path`, or a folder of it below the workspace folder, is in another case,
+   * where that one is not there as written (`wanted`): `Workstreams` for `…/workstreams/Build/Phase_1/implementation_prompt.md`,
+   * `01-input_handoff.md` for `…/01-INPUT_HANDOFF.md`. Names match case-sensitively on every system: creating `wanted`
+   * would make a sibling differing only in case (Linux), or write into the other one (Windows, macOS).
+   */
+  inOtherCase(path: string): { existing: string; wanted: string; folder: boolean } | undefined {
+    const p = normalizePath(path);
+    if (p === this.root || !isInside(this.root, p)) return undefined;
+    if (!this.pathsByLowerCase) {
+      const index = (this.pathsByLowerCase = new Map());
+      for (const set of [this.scan.dirs, this.scan.files])
+        for (const d of set) {
+          const key = d.toLowerCase();
+          const list = index.get(key);
+          if (list) list.push(d);
+          else index.set(key, [d]);
+        }
+    }
+    let at = this.root;
+    for (const part of relativePath(this.root, p).split('/')) {
+      const wanted = joinPath(at, part);
+      if (this.exists(wanted)) {
+        at = wanted;
+        continue;
+      }
+      const other = (this.pathsByLowerCase.get(wanted.toLowerCase()) ?? []).filter((d) => d !== wanted && dirname(d) === at).sort()[0];
+      return other === undefined ? undefined : { existing: other, wanted, folder: this.scan.dirs.has(other) };
+    }
+    return undefined;
   }
 
   /** Folders of the scan named as `path` is in another case (not `path` itself): `03-findings` for `…/03-FINDINGS`. */

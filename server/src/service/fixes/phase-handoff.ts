@@ -351,7 +351,8 @@ export function completeHandoff(svc: PhasegateService, next: Phase | undefined):
   const doc = pair.input;
   if (!doc) {
     // A file that is there but cannot be read is never overwritten.
-    if (svc.exists(pair.inPath)) return undefined;
+    // Nor is one created beside a file of its name in another case (`01-input_handoff.md`): it is to be renamed.
+    if (svc.exists(pair.inPath) || svc.inOtherCase(pair.inPath)) return undefined;
     return { title, codes: HANDOFF_CODES, isPreferred: true, change: { edits: [], creates: [{ file: pair.inPath, text: createText(next, h) }] } };
   }
   const edits = editsFor(svc, doc, h);

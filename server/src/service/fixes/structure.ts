@@ -111,7 +111,8 @@ function writesPlaceholder(text: string): boolean {
 
 const createDocument: Fix = (svc, diag) => {
   const d = diag.data as { file: string; kind: string } | undefined;
-  if (!d || svc.exists(d.file)) return undefined;
+  // Not beside a file or folder of its name in another case (`Docs/` for `docs/RETRO.md`): the problem says to rename it.
+  if (!d || svc.exists(d.file) || svc.inOtherCase(d.file)) return undefined;
   const { phase, spec } = kindOf(svc.model, d.file);
   if (!spec) return undefined;
   return {
@@ -124,7 +125,7 @@ const createDocument: Fix = (svc, diag) => {
 
 const createFolder: Fix = (svc, diag) => {
   const d = diag.data as { folder: string } | undefined;
-  if (!d || svc.exists(d.folder)) return undefined;
+  if (!d || svc.exists(d.folder) || svc.inOtherCase(d.folder)) return undefined;
   return {
     title: `Create folder ${d.folder.slice(d.folder.lastIndexOf('/') + 1)}/`,
     codes: [diag.code],
