@@ -308,4 +308,92 @@ describe('fuzz: names that differ by case alone', function () {
       params(),
     );
   });
+
+  it('after random files and folders created, deleted and renamed in another case (file events), the engine agrees with a fresh one', async () => {
+    const NAMES = [...AUDIT_DOCS, ...AUDIT_FOLDERS.map((f) => f + '/'), ...IAI_DOCS, PLAN, WORKSTREAMS + '/', 'Phase_3_Extra/', 'phase_4/', 'phase-5/'];
+    const edit = fc.record({
+      kind: fc.constantFrom('create', 'create', 'delete', 'recase'),
+      at: fc.nat(),
+      name: fc.constantFrom(...NAMES).chain((n) => caseOf(n)),
+      split: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(shape, fc.array(edit, { minLength: 1, maxLength: 5 }), async (s, edits) => {
+        const fs = new MemoryFileSystem();
+        for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
+        const svc = await load(fs);
+        everything(svc);
+        const log = [describeShape(s)];
+        for (const e of edits) {
+          // The config stays (a config that comes and goes is not what is checked here), and the README (which keeps the root).
+          const files = fs.paths().filter((p) => p !== `${ROOT}/phasegate.yaml` && p !== `${ROOT}/README.md`);
+          const dirs = [
+            ...new Set(
+              files.flatMap((f) =>
+                f
+                  .split('/')
+                  .slice(2, -1)
+                  .map((_, i, parts) => `${ROOT}/${parts.slice(0, i + 1).join('/')}`),
+              ),
+            ),
+          ].sort();
+          let events: { path: string; type: 'created' | 'changed' | 'deleted' }[];
+          if (e.kind === 'create') {
+            const dir = [ROOT, ...dirs][e.at % (dirs.length + 1)];
+            const name = e.name.written.replace(/\/$/, '');
+            const path = `${dir}/${name}`;
+            if (e.name.written.endsWith('/')) {
+              if (existsOn(fs, path)) continue;
+              fs.write(`${path}/notes.md`, '# Notes\n');
+              events = [{ path, type: 'created' }];
+            } else {
+              if (isDir(fs, path)) continue;
+              events = [{ path, type: fs.has(path) ? 'changed' : 'created' }];
+              fs.write(path, '# Phase 1: Start\n\nText.\n');
+            }
+          } else if (e.kind === 'delete') {
+            const all = [...files, ...dirs];
+            if (!all.length) continue;
+            let path = all[e.at % all.length];
+            // The file system in memory has a folder while it holds a file: a folder left empty is deleted with it.
+            while (
+              path.lastIndexOf('/') > ROOT.length &&
+              !fs.paths().some((f) => f.startsWith(path.slice(0, path.lastIndexOf('/') + 1)) && f !== path && !f.startsWith(path + '/'))
+            )
+              path = path.slice(0, path.lastIndexOf('/'));
+            fs.delete(path);
+            events = [{ path, type: 'deleted' }];
+          } else {
+            const all = [...files, ...dirs];
+            if (!all.length) continue;
+            const from = all[e.at % all.length];
+            const name = from.slice(from.lastIndexOf('/') + 1);
+            const to = `${from.slice(0, from.lastIndexOf('/'))}/${name === name.toUpperCase() ? name.toLowerCase() : name.toUpperCase()}`;
+            if (to === from || existsOn(fs, to)) continue;
+            await apply(svc, fs, { from, to }, e.split);
+            log.push(`${from} → ${to}`);
+            events = [];
+          }
+          if (events.length) {
+            log.push(events.map((v) => `${v.type} ${v.path}`).join(', '));
+            await svc.filesChanged(events);
+          }
+          // What is asked between changes, as the server does.
+          if (e.split) everything(svc);
+          const fresh = await load(fs);
+          const why = log.join('\n');
+          assertWellPlaced(fs, everything(svc), why);
+          assert.deepEqual(svc.diagnosedPaths(), fresh.diagnosedPaths(), why);
+          assert.deepEqual(
+            svc.model.phases.map((p) => p.folder),
+            fresh.model.phases.map((p) => p.folder),
+            why,
+          );
+          assert.deepEqual(svc.diagnoseAll(), fresh.diagnoseAll(), why);
+          for (const f of fresh.diagnosedPaths()) assert.deepEqual(svc.diagnose(f), fresh.diagnose(f), `diagnostics of ${f}, ${why}`);
+        }
+      }),
+      params(),
+    );
+  });
 });
