@@ -63,10 +63,13 @@ interface IaiPhase {
 }
 interface Shape {
   audit: AuditPhase[];
+  /** The folder of the iAI tree and the plan: the root, a subfolder, or an audit phase (where nothing is a phase of its own). */
+  under: '' | 'proj/' | 'phase-7/';
   workstreams: Named;
   iai: IaiPhase[];
   plan: Named | undefined;
-  config: { phases: Named | undefined; ignore: Named | undefined } | undefined;
+  /** The globs, and the folders they are to match (`sprints/sprint-1/`, `drafts/`) as written. */
+  config: { phases: Named | undefined; ignore: Named | undefined; sprints: string; drafts: string } | undefined;
 }
 
 const auditPhase = (n: number): fc.Arbitrary<AuditPhase> =>
@@ -81,13 +84,28 @@ const auditPhase = (n: number): fc.Arbitrary<AuditPhase> =>
 const iaiPhase = (n: number): fc.Arbitrary<IaiPhase> =>
   fc.record({ byName: fc.boolean(), docs: someOf(IAI_DOCS) }).map((p) => ({ folder: p.byName ? `Phase_${n}_Setup` : `Notes_${n}`, docs: p.docs }));
 const shape: fc.Arbitrary<Shape> = fc.record({
+  under: fc.constantFrom<Shape['under']>('', '', 'proj/', 'phase-7/'),
   audit: fc.integer({ min: 0, max: 2 }).chain((k) => (k ? fc.tuple(...Array.from({ length: k }, (_, i) => auditPhase(i + 1))) : fc.constant([]))),
   workstreams: caseOf(WORKSTREAMS),
   iai: fc.integer({ min: 0, max: 2 }).chain((k) => (k ? fc.tuple(...Array.from({ length: k }, (_, i) => iaiPhase(i + 1))) : fc.constant([]))),
   plan: fc.option(caseOrBoth(PLAN), { nil: undefined }),
-  config: fc.option(fc.record({ phases: fc.option(caseOf(PHASES_GLOB), { nil: undefined }), ignore: fc.option(caseOf(IGNORE_GLOB), { nil: undefined }) }), {
-    nil: undefined,
-  }),
+  config: fc.option(
+    fc.record({
+      phases: fc.option(caseOf(PHASES_GLOB), { nil: undefined }),
+      ignore: fc.option(caseOf(IGNORE_GLOB), { nil: undefined }),
+      sprints: fc.oneof(
+        fc.constant('sprints/sprint'),
+        caseOf('sprints/sprint').map((n) => n.written),
+      ),
+      drafts: fc.oneof(
+        fc.constant('drafts'),
+        caseOf('drafts').map((n) => n.written),
+      ),
+    }),
+    {
+      nil: undefined,
+    },
+  ),
 });
 
 function configText(c: NonNullable<Shape['config']>): string {
@@ -109,14 +127,14 @@ function filesOf(s: Shape): Record<string, string> {
     for (const f of p.folders) for (const n of written(f)) out[`${p.folder}/${n}/a.md`] = '# A finding\n';
   }
   for (const p of s.iai) {
-    out[`${s.workstreams.written}/Build/${p.folder}/notes.txt`] = 'notes';
-    for (const d of p.docs) for (const n of written(d)) out[`${s.workstreams.written}/Build/${p.folder}/${n}`] = '# Phase 1: Setup\n\nText.\n';
+    out[`${s.under}${s.workstreams.written}/Build/${p.folder}/notes.txt`] = 'notes';
+    for (const d of p.docs) for (const n of written(d)) out[`${s.under}${s.workstreams.written}/Build/${p.folder}/${n}`] = '# Phase 1: Setup\n\nText.\n';
   }
-  if (s.plan) for (const n of written(s.plan)) out[n] = '# Plan\n';
+  if (s.plan) for (const n of written(s.plan)) out[s.under + n] = '# Plan\n';
   if (s.config) {
     out['phasegate.yaml'] = configText(s.config);
-    out['sprints/sprint-1/GOALS.md'] = '# Sprint 1\n';
-    out['drafts/notes.md'] = '# Notes\n';
+    out[`${s.config.sprints}-1/GOALS.md`] = '# Sprint 1\n';
+    out[`${s.config.drafts}/notes.md`] = '# Notes\n';
   }
   return out;
 }
@@ -135,14 +153,16 @@ function expectsCaseWarning(s: Shape): boolean {
     const phase = !p.loose || p.docs.some(ok);
     if (phase && p.folders.some(miscased)) return true;
   }
-  if (s.iai.length) {
+  // In an audit phase, a folder is no phase of its own: its names are not told.
+  if (s.iai.length && s.under !== 'phase-7/') {
     if (miscased(s.workstreams)) {
       if (s.iai.some((p) => /^Phase_/.test(p.folder) || p.docs.length > 0)) return true;
     } else if (s.iai.some((p) => p.docs.some(miscased))) return true;
   }
   if (s.plan && miscased(s.plan)) return true;
-  if (s.config?.phases && miscased(s.config.phases)) return true;
-  if (s.config?.ignore && miscased(s.config.ignore)) return true;
+  // A glob that misses its folder by case (the globs' literal parts, `sprints/sprint` of `sprints/sprint-*`, against the folders).
+  if (s.config?.phases && s.config.phases.written.slice(0, 14) !== s.config.sprints) return true;
+  if (s.config?.ignore && s.config.ignore.written.slice(0, 6) !== s.config.drafts) return true;
   return false;
 }
 
@@ -193,9 +213,12 @@ function renameOf(svc: PhasegateService, fs: MemoryFileSystem, d: Diagnostic, lo
   const glob = /^(ignore|layouts)\[0\](?:\.phases)?: `([^`]+)` (?:matches no folder, but would match|does not leave out) `([^`]+)`/.exec(d.message);
   if (glob) {
     assert.ok(existsOn(fs, `${ROOT}/${glob[3]}`), `the path named does not exist: ${d.message}\n${log}`);
-    // The globs expected are in lower case.
+    // The glob written as the path named is: its literal part (all but its `*` or `/**`) from the path.
+    const tail = glob[1] === 'ignore' ? '/**' : '*';
+    const literal = glob[2].slice(0, -tail.length);
+    assert.equal(glob[3].slice(0, literal.length).toLowerCase(), literal.toLowerCase(), d.message);
     const text = fs.text(`${ROOT}/phasegate.yaml`)!;
-    return { config: text.replace(`"${glob[2]}"`, `"${glob[2].toLowerCase()}"`) };
+    return { config: text.replace(`"${glob[2]}"`, `"${glob[3].slice(0, literal.length)}${tail}"`) };
   }
   const to = /; rename it ([^\s/]+)\.$/.exec(d.message);
   assert.ok(to, `no name to rename to: ${d.message}\n${log}`);
@@ -260,11 +283,12 @@ describe('fuzz: names that differ by case alone', function () {
     await fc.assert(
       fc.asyncProperty(shape, async (s0) => {
         const s: Shape = {
+          under: s0.under,
           audit: s0.audit.map((p) => ({ ...p, docs: p.docs.map((d) => right(d)!), folders: p.folders.map((d) => right(d)!) })),
           workstreams: right(s0.workstreams)!,
           iai: s0.iai.map((p) => ({ ...p, docs: p.docs.map((d) => right(d)!) })),
           plan: right(s0.plan),
-          config: s0.config && { phases: right(s0.config.phases), ignore: right(s0.config.ignore) },
+          config: s0.config && { phases: right(s0.config.phases), ignore: right(s0.config.ignore), sprints: 'sprints/sprint', drafts: 'drafts' },
         };
         const fs = new MemoryFileSystem();
         for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
