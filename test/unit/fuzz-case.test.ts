@@ -4,7 +4,7 @@
  * a would-be phase's only documents, the project plan) and a phase's documents and folders (rules/structure.ts).
  * Small workspaces of audit `phase-N/` and `phase_N/` folders, iAI `workstreams/<W>/<Phase>/` folders, a project
  * plan and a config with globs, every name written in a random case. FUZZ_RUNS sets the number of cases (default
- * 30), FUZZ_SEED the seed (fast-check prints it on a failure).
+ * 100 each, a few seconds in all), FUZZ_SEED the seed (fast-check prints it on a failure).
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -13,7 +13,7 @@ import { Diagnostic, MemoryFileSystem, PhasegateService } from '../../server/src
 type FileChange = Parameters<PhasegateService['filesChanged']>[0][number];
 import { assets, ROOT } from '../helpers/workspace';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const params = (runs = RUNS) => ({ numRuns: runs, seed: SEED });
 
