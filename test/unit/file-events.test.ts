@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { assets, workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { PhasegateService } from '../../server/src/service';
 
 const BRIEF = (n: number) => `# Phase ${n}: Title\n\n## Objectives\n\n- One\n`;
@@ -83,5 +83,20 @@ describe('file events: the workspace as a fresh scan would find it', () => {
     const affected = await svc.filesChanged([{ path: file, type: 'created' }]);
     assert.ok(affected.includes(file));
     assert.equal(diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'heading-mismatch').length, 1);
+  });
+
+  it('lists the plans in the order a fresh engine does, whatever the order they were created in', async () => {
+    const { svc, fs } = await workspace({ 'README.md': '# Readme\n' });
+    for (const rel of ['project_implementation_plan.md', 'drafts/project_implementation_plan.md']) {
+      fs.write(`${ROOT}/${rel}`, '# Plan\n');
+      await svc.filesChanged([{ path: `${ROOT}/${rel}`, type: 'created' }]);
+    }
+    const fresh = new PhasegateService({ fs, assets });
+    await fresh.load(ROOT);
+    assert.deepEqual(svc.diagnosedPaths(), fresh.diagnosedPaths());
+    assert.deepEqual(
+      svc.model.plans.map((p) => p.path),
+      [`${ROOT}/drafts/project_implementation_plan.md`, `${ROOT}/project_implementation_plan.md`],
+    );
   });
 });

@@ -303,7 +303,9 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   model.phases.sort((a, b) =>
     a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1),
   );
-  for (const f of scan.files) {
+  // In the order of their paths, as the phases are: not in the scan's, which files created since it add to at its end
+  // (the engine after file events would list the plans, and report on them, in another order than a fresh one).
+  for (const f of sortedFiles) {
     if (basename(f) === PLAN_FILE) {
       const dir = dirname(f);
       model.plans.push({ path: f, root: dir });
