@@ -157,8 +157,6 @@ export class PhasegateService {
   private globCaseConfigProblems: Diagnostic[] = [];
   /** The built-in layouts' names the workspace writes in another case (layout-case.ts), found after each scan or model change. */
   private caseProblems: CaseProblem[] = [];
-  /** The scan's folders by their names in lower case (built when first asked for, dropped when the scan changes). */
-  private dirsByLowerCase: Map<string, string[]> | undefined;
   /** The scan's files and folders by their paths in lower case (built when first asked for, dropped when the scan changes). */
   private pathsByLowerCase: Map<string, string[]> | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
@@ -216,7 +214,6 @@ export class PhasegateService {
     }
     this.globCaseConfigProblems = [];
     this.reportGlobCaseProblems();
-    this.dirsByLowerCase = undefined;
     this.pathsByLowerCase = undefined;
     this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
     const only = options.only;
@@ -867,7 +864,6 @@ export class PhasegateService {
     // A folder named as a glob would match it ignoring case came or went.
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
-    this.dirsByLowerCase = undefined;
     this.pathsByLowerCase = undefined;
     const before = this.caseProblems;
     this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
@@ -994,8 +990,28 @@ export class PhasegateService {
   inOtherCase(path: string): { existing: string; wanted: string; folder: boolean } | undefined {
     const p = normalizePath(path);
     if (p === this.root || !isInside(this.root, p)) return undefined;
+    let at = this.root;
+    for (const part of relativePath(this.root, p).split('/')) {
+      const wanted = joinPath(at, part);
+      if (this.exists(wanted)) {
+        at = wanted;
+        continue;
+      }
+      const other = this.otherCases(wanted)[0];
+      return other === undefined ? undefined : { existing: other, wanted, folder: this.scan.dirs.has(other) };
+    }
+    return undefined;
+  }
+
+  /** Folders of the scan named as `path` is in another case (not `path` itself): `03-findings` for `…/03-FINDINGS`. */
+  foldersInOtherCase(path: string): string[] {
+    return this.otherCases(normalizePath(path)).filter((d) => this.scan.dirs.has(d));
+  }
+
+  /** The scan's files and folders beside `path` (a normal path) named as it is in another case, sorted. */
+  private otherCases(path: string): string[] {
     if (!this.pathsByLowerCase) {
-      const index = (this.pathsByLowerCase = new Map());
+      const index = (this.pathsByLowerCase = new Map<string, string[]>());
       for (const set of [this.scan.dirs, this.scan.files])
         for (const d of set) {
           const key = d.toLowerCase();
@@ -1004,31 +1020,8 @@ export class PhasegateService {
           else index.set(key, [d]);
         }
     }
-    let at = this.root;
-    for (const part of relativePath(this.root, p).split('/')) {
-      const wanted = joinPath(at, part);
-      if (this.exists(wanted)) {
-        at = wanted;
-        continue;
-      }
-      const other = (this.pathsByLowerCase.get(wanted.toLowerCase()) ?? []).filter((d) => d !== wanted && dirname(d) === at).sort()[0];
-      return other === undefined ? undefined : { existing: other, wanted, folder: this.scan.dirs.has(other) };
-    }
-    return undefined;
-  }
-
-  /** Folders of the scan named as `path` is in another case (not `path` itself): `03-findings` for `…/03-FINDINGS`. */
-  foldersInOtherCase(path: string): string[] {
-    if (!this.dirsByLowerCase) {
-      this.dirsByLowerCase = new Map();
-      for (const d of this.scan.dirs) {
-        const key = d.toLowerCase();
-        const list = this.dirsByLowerCase.get(key);
-        if (list) list.push(d);
-        else this.dirsByLowerCase.set(key, [d]);
-      }
-    }
-    return (this.dirsByLowerCase.get(normalizePath(path).toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === dirname(path)).sort();
+    const at = dirname(path);
+    return (this.pathsByLowerCase.get(path.toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === at).sort();
   }
 
   /** Every path `diagnose` reports on: the checked files, and the folder of each phase without a document. */
