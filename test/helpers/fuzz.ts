@@ -6,6 +6,11 @@ import { assets, ROOT } from './workspace';
 export async function loud(files: Record<string, string>): Promise<PhasegateService> {
   const fs = new MemoryFileSystem();
   for (const [p, t] of Object.entries(files)) fs.write(`${ROOT}/${p}`, t);
+  return loudOn(fs);
+}
+
+/** The same, loaded from `fs` (whose files a test changes afterwards). */
+export async function loudOn(fs: MemoryFileSystem): Promise<PhasegateService> {
   const logger = {
     log: (m: string) => {
       if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);

@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { Diagnostic, MemoryFileSystem, PhasegateService } from '../../server/src/service';
 
 type FileChange = Parameters<PhasegateService['filesChanged']>[0][number];
-import { assets, ROOT } from '../helpers/workspace';
+import { ROOT } from '../helpers/workspace';
+import { loudOn } from '../helpers/fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -169,17 +170,6 @@ function expectsCaseWarning(s: Shape): boolean {
 const CASE_MESSAGE = /in another case|ignoring case|is not the iAI layout's workstreams\/ folder|is not read as the project plan/;
 const isCaseWarning = (d: Diagnostic) => CASE_MESSAGE.test(d.message);
 
-async function load(fs: MemoryFileSystem): Promise<PhasegateService> {
-  const logger = {
-    log: (m: string) => {
-      if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);
-    },
-  };
-  const svc = new PhasegateService({ fs, assets, logger });
-  await svc.load(ROOT);
-  return svc;
-}
-
 const isDir = (fs: MemoryFileSystem, p: string) => fs.paths().some((f) => f.startsWith(p + '/'));
 const existsOn = (fs: MemoryFileSystem, p: string) => fs.has(p) || isDir(fs, p);
 
@@ -266,7 +256,7 @@ describe('fuzz: names that differ by case alone', function () {
       fc.asyncProperty(shape, async (s) => {
         const fs = new MemoryFileSystem();
         for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
-        const svc = await load(fs);
+        const svc = await loudOn(fs);
         const log = describeShape(s);
         const all = everything(svc);
         assertWellPlaced(fs, all, log);
@@ -292,7 +282,7 @@ describe('fuzz: names that differ by case alone', function () {
         };
         const fs = new MemoryFileSystem();
         for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
-        const svc = await load(fs);
+        const svc = await loudOn(fs);
         assert.deepEqual(everything(svc).filter(isCaseWarning), [], describeShape(s));
       }),
       params(Math.max(1, Math.round(RUNS / 2))),
@@ -304,7 +294,7 @@ describe('fuzz: names that differ by case alone', function () {
       fc.asyncProperty(shape, fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), async (s, splits) => {
         const fs = new MemoryFileSystem();
         for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
-        const svc = await load(fs);
+        const svc = await loudOn(fs);
         const log = [describeShape(s)];
         for (let step = 0; step < 30; step++) {
           const warnings = everything(svc).filter(isCaseWarning);
@@ -317,7 +307,7 @@ describe('fuzz: names that differ by case alone', function () {
           assertWellPlaced(fs, now, log.join('\n'));
           assert.ok(!now.some((d) => d.file === w.file && d.message === w.message), `the warning stays: ${w.file}: ${w.message}\n${log.join('\n')}`);
           // Property 5: the engine after the file events finds what a fresh one finds on the result.
-          const fresh = await load(fs);
+          const fresh = await loudOn(fs);
           assert.deepEqual(svc.diagnosedPaths(), fresh.diagnosedPaths(), log.join('\n'));
           assert.deepEqual(
             svc.model.phases.map((p) => p.folder),
@@ -345,7 +335,7 @@ describe('fuzz: names that differ by case alone', function () {
       fc.asyncProperty(shape, fc.array(edit, { minLength: 1, maxLength: 5 }), async (s, edits) => {
         const fs = new MemoryFileSystem();
         for (const [p, t] of Object.entries(filesOf(s))) fs.write(`${ROOT}/${p}`, t);
-        const svc = await load(fs);
+        const svc = await loudOn(fs);
         everything(svc);
         const log = [describeShape(s)];
         for (const e of edits) {
@@ -404,7 +394,7 @@ describe('fuzz: names that differ by case alone', function () {
           }
           // What is asked between changes, as the server does.
           if (e.split) everything(svc);
-          const fresh = await load(fs);
+          const fresh = await loudOn(fs);
           const why = log.join('\n');
           assertWellPlaced(fs, everything(svc), why);
           assert.deepEqual(svc.diagnosedPaths(), fresh.diagnosedPaths(), why);

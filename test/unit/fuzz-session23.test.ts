@@ -512,6 +512,11 @@ describe('found by the fuzz tests: custom layout headings', () => {
 
 // ---------------------------------------------------------------- 5. fix all: the rows a plan lacks, stacked
 
+/** The project plan of the plan tests, and its project's workstreams folder. */
+const PLAN = 'proj/project_implementation_plan.md';
+const PLAN_FILE = `${ROOT}/${PLAN}`;
+const W = 'proj/workstreams';
+
 const STACK_PROMPT = (n: number, title: string) =>
   `# Phase ${n}: ${title}\n\n## Objective\n\nDo it.\n\n## Deliverables\n\n- Branching strategy document\n\n## Tests Required\n\n- Unit tests\n\n## Acceptance Criteria\n\n- [ ] It works\n`;
 interface StackPhase {
@@ -562,8 +567,6 @@ function stackPlan(c: { present: StackPhase[]; shape: string; notes: boolean; eo
 
 describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
   this.timeout(180000);
-  const PLAN = 'proj/project_implementation_plan.md';
-  const FILE = `${ROOT}/${PLAN}`;
   it('one fix all adds every missing phase once, keeps every line, in the phases’ order, and leaves nothing to fix', async () => {
     await fc.assert(
       fc.asyncProperty(stackCase, async (c) => {
@@ -572,7 +575,7 @@ describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
         for (const p of STACK_PHASES) files[`proj/workstreams/${p.ws}/${folderOf(p)}/implementation_prompt.md`] = STACK_PROMPT(p.n, p.tag);
         const svc = await loud(files);
         const missing = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(d.message));
-        const before = missing(svc.diagnose(FILE));
+        const before = missing(svc.diagnose(PLAN_FILE));
         const ctx = `${c.shape}:\n${text}\n${before.map((d) => d.message).join('\n')}`;
         const absent = STACK_PHASES.filter((p) => !c.present.includes(p));
         assert.equal(before.length, absent.length, ctx);
@@ -580,12 +583,12 @@ describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
         // table, or the workstream's heading and list, with the first phase, and the next stacks the others there: the
         // editor's fix all (its rounds) then adds them all.
         const oneRound = c.shape.endsWith('table') ? c.present.length > 0 : absent.every((p) => c.present.some((q) => q.ws === p.ws));
-        const all = oneRound ? fixAll(svc, FILE, { placeholders: false }) : fixAllRepeated(svc, FILE);
+        const all = oneRound ? fixAll(svc, PLAN_FILE, { placeholders: false }) : fixAllRepeated(svc, PLAN_FILE);
         if (!absent.length) return;
         assert.ok(all, `no fix all; ${ctx}`);
         const fixed = applyEdits(
           text,
-          all.change.edits.flatMap((e) => (e.file === FILE ? e.edits : [])),
+          all.change.edits.flatMap((e) => (e.file === PLAN_FILE ? e.edits : [])),
         );
         const ctx2 = `${ctx}\nfixed:\n${fixed}`;
         // Every line kept, in order; no bare LF in a CRLF plan.
@@ -606,15 +609,15 @@ describe('fuzz: fix all adds the rows a plan lacks, stacked', function () {
             `${ws}'s added rows out of order; ${ctx2}`,
           );
         }
-        svc.setOverlay(FILE, fixed);
-        const after = svc.diagnose(FILE);
+        svc.setOverlay(PLAN_FILE, fixed);
+        const after = svc.diagnose(PLAN_FILE);
         assertRangesInside(parseDocument(fixed), after);
         assert.deepEqual(
           missing(after).map((d) => d.message),
           [],
           ctx2,
         );
-        assert.equal(fixAll(svc, FILE, { placeholders: false }), undefined, `fix all again; ${ctx2}`);
+        assert.equal(fixAll(svc, PLAN_FILE, { placeholders: false }), undefined, `fix all again; ${ctx2}`);
       }),
       params(),
     );
@@ -782,8 +785,6 @@ function secPlan(c: { kinds: (SecKind | undefined)[]; forms: string[]; order: Se
 
 describe('fuzz: plans kept by top-level status sections, a phase added', function () {
   this.timeout(180000);
-  const PLAN = 'proj/project_implementation_plan.md';
-  const FILE = `${ROOT}/${PLAN}`;
   const WSD = 'proj/workstreams';
   const filesOf = (c: { kinds: (SecKind | undefined)[]; done: boolean[] }, extra: SecPhase[]) => {
     const out: Record<string, string> = {};
@@ -805,7 +806,7 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
           const t = c.target;
           // The phase exists, not in the plan: the fix.
           const svc = await loud({ [PLAN]: text, ...filesOf(c, [t]) });
-          const ds = svc.diagnose(FILE);
+          const ds = svc.diagnose(PLAN_FILE);
           assertRangesInside(parseDocument(text), ds);
           const ctx = `${JSON.stringify(c)}\n${text}\n${ds.map((d) => `${d.code}: ${d.message.slice(0, 140)}`).join('\n')}`;
           const missing = about(ds, t).filter((d) => / has no (?:row|item) /.test(d.message));
@@ -814,7 +815,7 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
           assert.ok(fix, `no fix; ${ctx}`);
           const fixed = applyEdits(
             text,
-            fix.change.edits.flatMap((e) => (e.file === FILE ? e.edits : [])),
+            fix.change.edits.flatMap((e) => (e.file === PLAN_FILE ? e.edits : [])),
           );
           // `new prompt` of the same phase, before it exists.
           const svcNew = await loud({ [PLAN]: text, ...filesOf(c, []) });
@@ -824,8 +825,8 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
           const planned = applyEdits(text, rows[0].edits);
           assert.equal(planned, fixed, `new prompt and the fix differ; ${ctx}\nfix:\n${fixed}`);
           // Read back: the phase is in the plan, not started, and nothing is offered for it again.
-          svc.setOverlay(FILE, fixed);
-          const after = svc.diagnose(FILE);
+          svc.setOverlay(PLAN_FILE, fixed);
+          const after = svc.diagnose(PLAN_FILE);
           const ctx2 = `${ctx}\nfixed:\n${fixed}\n${after.map((d) => `${d.code}: ${d.message.slice(0, 140)}`).join('\n')}`;
           assertRangesInside(parseDocument(fixed), after);
           assert.deepEqual(
@@ -877,12 +878,12 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
     await fc.assert(
       fc.asyncProperty(edited, async ({ c, text }) => {
         const svc = await loud({ [PLAN]: text, ...filesOf(c, [c.target]) });
-        const ds = svc.diagnose(FILE);
+        const ds = svc.diagnose(PLAN_FILE);
         assertRangesInside(parseDocument(text), ds);
         for (const d of ds.filter((x) => x.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(x.message))) {
           const [fix] = codeActions(svc, [d]);
           if (!fix) continue;
-          const edits = fix.change.edits.flatMap((e) => (e.file === FILE ? e.edits : []));
+          const edits = fix.change.edits.flatMap((e) => (e.file === PLAN_FILE ? e.edits : []));
           // It only adds text: the user's is kept, every byte of it.
           for (const e of edits) assert.deepEqual(e.range.end, e.range.start, `${JSON.stringify(e)}\n${JSON.stringify(text)}`);
           assertRangesInside(
@@ -890,11 +891,11 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
             edits.map((e) => ({ range: e.range, code: fix.title })),
           );
           const fixed = applyEdits(text, edits);
-          svc.setOverlay(FILE, fixed);
-          const after = svc.diagnose(FILE);
+          svc.setOverlay(PLAN_FILE, fixed);
+          const after = svc.diagnose(PLAN_FILE);
           assertRangesInside(parseDocument(fixed), after);
           assert.ok(!after.some((x) => x.message === d.message), `still: ${d.message}\n${JSON.stringify(text)}\nfixed:\n${JSON.stringify(fixed)}`);
-          svc.setOverlay(FILE, text);
+          svc.setOverlay(PLAN_FILE, text);
         }
       }),
       params(),
@@ -905,9 +906,6 @@ describe('fuzz: plans kept by top-level status sections, a phase added', functio
 describe('found by the fuzz tests: plans kept by status sections', () => {
   it('a phase added under a new status section, shaped as a table without a Workstream column, is named so that it is read (was `Phase 1: CI Setup`, read as no phase, the fix offered again)', async () => {
     // FUZZ_SEED=-1180126056 (its header `Worktream` a random edit of `Workstream`).
-    const PLAN = 'proj/project_implementation_plan.md';
-    const FILE = `${ROOT}/${PLAN}`;
-    const W = 'proj/workstreams';
     const plan = '# Plan\n\n## In Progress\n\n| Team | Phase | Notes |\n|---|---|---|\n| Build | Phase 2: Dependencies | |\n';
     const svc = await loud({
       [PLAN]: plan,
@@ -917,13 +915,13 @@ describe('found by the fuzz tests: plans kept by status sections', () => {
     });
     const messages = () =>
       svc
-        .diagnose(FILE)
+        .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch')
         .map((d) => d.message);
-    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI has no row'))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI has no row'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     assert.equal(fixed, `${plan}\n## Not Started\n\n| Team | Phase | Notes |\n|---|---|---|\n|  | Phase_1_CI |  |\n`);
-    svc.setOverlay(FILE, fixed);
+    svc.setOverlay(PLAN_FILE, fixed);
     // The user's own rows name no workstream the plan reads (`Team`): they are still reported, the added one is read.
     assert.deepEqual(messages(), [
       'No phase "Phase 2: Dependencies" exists under workstreams/: the plan lists a phase the project does not have.',
@@ -985,9 +983,6 @@ describe('fuzz: "Disable … for this line" for many problems at once', function
 describe('found by the fuzz tests: a phase added to a status section kept by workstream', () => {
   it('gets a heading of its workstream there (was: appended under the last workstream’s heading, read as that one’s, and offered again)', async () => {
     // Found by the plan property test with random edits (`` - `[ ] Build/Phase_1_CI ``, so that the item was not named by its id).
-    const PLAN = 'proj/project_implementation_plan.md';
-    const FILE = `${ROOT}/${PLAN}`;
-    const W = 'proj/workstreams';
     const plan =
       '# Plan\n\n## In Progress\n\n- Phase_1_CI\n\n## Completed\n\n### Test\n\n- Phase 1: Performance & UAT\n\n### Deploy\n\n- Phase 1: Environments\n';
     const svc = await loud({
@@ -1000,22 +995,19 @@ describe('found by the fuzz tests: a phase added to a status section kept by wor
     });
     const missing = () =>
       svc
-        .diagnose(FILE)
+        .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch' && !/^The plan marks/.test(d.message))
         .map((d) => d.message);
     assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
-    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps has no item'))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps has no item'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     assert.equal(fixed, `${plan}\n### Build\n\n- Phase_2_Deps\n`);
-    svc.setOverlay(FILE, fixed);
+    svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(missing(), []);
   });
 });
 
 describe('found by the plan property test with random edits: the row or item the add fix writes is read back', () => {
-  const PLAN = 'proj/project_implementation_plan.md';
-  const FILE = `${ROOT}/${PLAN}`;
-  const W = 'proj/workstreams';
   const PHASES: Record<string, [number, string]> = {
     'Build/Phase_1_CI': [1, 'CI Setup'],
     'Build/Phase_2_Deps': [2, 'Dependencies'],
@@ -1028,16 +1020,16 @@ describe('found by the plan property test with random edits: the row or item the
     loud({ [PLAN]: plan, ...Object.fromEntries(ids.map((id) => [`${W}/${id}/implementation_prompt.md`, STACK_PROMPT(...PHASES[id])])) });
   const mismatches = (svc: Awaited<ReturnType<typeof loud>>) =>
     svc
-      .diagnose(FILE)
+      .diagnose(PLAN_FILE)
       .filter((d) => d.code === 'plan-status-mismatch')
       .map((d) => d.message);
   /** The plan with the add fix of phase `id` applied; the fix's problem is gone after it, the others stay. */
   const addFixed = (svc: Awaited<ReturnType<typeof loud>>, plan: string, id: string) => {
     const before = mismatches(svc);
-    const d = svc.diagnose(FILE).find((x) => x.message.startsWith(`Phase ${id} has no `))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith(`Phase ${id} has no `))!;
     assert.ok(d, before.join('\n'));
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
-    svc.setOverlay(FILE, fixed);
+    svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(
       mismatches(svc),
       before.filter((m) => m !== d.message),
@@ -1077,9 +1069,6 @@ describe('found by the plan property test with random edits: the row or item the
 });
 
 describe('found by the plan property test with random edits: an HTML comment left open', () => {
-  const PLAN = 'proj/project_implementation_plan.md';
-  const FILE = `${ROOT}/${PLAN}`;
-  const W = 'proj/workstreams';
   const phases = {
     [`${W}/Build/Phase_1_CI/implementation_prompt.md`]: STACK_PROMPT(1, 'CI Setup'),
     [`${W}/Build/Phase_2_Deps/implementation_prompt.md`]: STACK_PROMPT(2, 'Dependencies'),
@@ -1089,13 +1078,13 @@ describe('found by the plan property test with random edits: an HTML comment lef
     const svc = await loud({ [PLAN]: plan, ...phases });
     const missing = () =>
       svc
-        .diagnose(FILE)
+        .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(d.message))
         .map((d) => d.message);
     assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
-    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps'))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
-    svc.setOverlay(FILE, fixed);
+    svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(missing(), [], fixed);
     return fixed;
   };
@@ -1123,9 +1112,6 @@ describe('found by the plan property test with random edits: an HTML comment lef
 });
 
 describe('found by the plan property test with random edits: status sections under each workstream’s heading', () => {
-  const PLAN = 'proj/project_implementation_plan.md';
-  const FILE = `${ROOT}/${PLAN}`;
-  const W = 'proj/workstreams';
   const phases = {
     [`${W}/Build/Phase_1_CI/implementation_prompt.md`]: STACK_PROMPT(1, 'CI Setup'),
     [`${W}/Test/Phase_1_UAT/implementation_prompt.md`]: STACK_PROMPT(1, 'Performance & UAT'),
@@ -1135,13 +1121,13 @@ describe('found by the plan property test with random edits: status sections und
     const svc = await loud({ [PLAN]: plan, ...phases });
     const mismatches = () =>
       svc
-        .diagnose(FILE)
+        .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch')
         .map((d) => d.message);
     assert.deepEqual(mismatches(), [`Phase Build/Phase_1_CI has no row under the plan's status headings (${first}, …).`]);
-    const d = svc.diagnose(FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI'))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
-    svc.setOverlay(FILE, fixed);
+    svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(mismatches(), [], fixed);
     return fixed;
   };

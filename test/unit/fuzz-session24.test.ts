@@ -391,19 +391,22 @@ describe('fuzz: code spans over several lines, against markdown-it', function ()
   });
 });
 
+/** The broken links and placeholders of a brief whose Objective is `body`, as `rule line:column` (lines of `body`). */
+async function found(body: string): Promise<string[]> {
+  const head = '---\nphase: 1\ntitle: Phase 1 Brief\nstatus: draft\n---\n\n# Phase 1 Brief\n\n## Objective\n\n';
+  const file = 'audit-deployment/phase-1/00-PHASE_BRIEF.md';
+  return (await loud({ [file]: `${head}${body}\n` }))
+    .diagnose(`${ROOT}/${file}`)
+    .filter((d) => d.code === 'broken-link' || d.code === 'unfilled-placeholder')
+    .map((d) => `${d.code} ${d.range.start.line - 10}:${d.range.start.character}`);
+}
+
 describe('code spans and escaped backticks', () => {
   it('a backtick escaped by a backslash opens no code span: a link or placeholder after it is read (was: masked up to the next backtick)', async () => {
     assert.equal(maskInlineCode('a \\`b` c'), 'a \\`b` c');
     assert.equal(maskInlineCode('a \\``b` c'), 'a \\`    c');
     assert.equal(maskInlineCode('`a\\` b`'), '     b`');
     assert.equal(maskInlineCode('\\\\`a`'), '\\\\   ');
-    const head = '---\nphase: 1\ntitle: Phase 1 Brief\nstatus: draft\n---\n\n# Phase 1 Brief\n\n## Objective\n\n';
-    const file = 'audit-deployment/phase-1/00-PHASE_BRIEF.md';
-    const found = async (body: string) =>
-      (await loud({ [file]: `${head}${body}\n` }))
-        .diagnose(`${ROOT}/${file}`)
-        .filter((d) => d.code === 'broken-link' || d.code === 'unfilled-placeholder')
-        .map((d) => `${d.code} ${d.range.start.line - 10}:${d.range.start.character}`);
     assert.deepEqual(await found('Write \\`[Describe x]` here.'), ['unfilled-placeholder 0:8']);
     assert.deepEqual(await found('Write \\` [go](gone.md) and `x`.'), ['broken-link 0:14']);
     // Over lines: the line's escaped backtick opens nothing, the one after it opens a span the next line closes.
@@ -413,13 +416,6 @@ describe('code spans and escaped backticks', () => {
 
 describe('code spans and block quotes', () => {
   it('a block quote ends the paragraph before it: no code span or comment runs from one into the other (was: read as one paragraph, what the quote held was masked)', async () => {
-    const head = '---\nphase: 1\ntitle: Phase 1 Brief\nstatus: draft\n---\n\n# Phase 1 Brief\n\n## Objective\n\n';
-    const file = 'audit-deployment/phase-1/00-PHASE_BRIEF.md';
-    const found = async (body: string) =>
-      (await loud({ [file]: `${head}${body}\n` }))
-        .diagnose(`${ROOT}/${file}`)
-        .filter((d) => d.code === 'broken-link' || d.code === 'unfilled-placeholder')
-        .map((d) => `${d.code} ${d.range.start.line - 10}:${d.range.start.character}`);
     assert.deepEqual(await found('Write ` here\n> [Describe x] ` [go](gone.md)'), ['unfilled-placeholder 1:2', 'broken-link 1:22']);
     assert.deepEqual(await found('Write <!-- here\n> [Describe x] -->'), ['unfilled-placeholder 1:2']);
     // Within a quote, its lines and those that go on with it lazily are one paragraph: the span runs over them.
