@@ -8,8 +8,8 @@ import { FileChangeType, type Connection, type DidChangeWatchedFilesParams, type
 import type { ServerContext } from '../../server/src/lsp/context';
 import { pathToUri } from '../../server/src/lsp/uri';
 import { FileWatcher, uniqueEvents } from '../../server/src/lsp/watch';
-import { Folder } from '../../server/src/lsp/workspaces';
 import { ROOT, workspace } from '../helpers/workspace';
+import { folderOver } from '../helpers/folder';
 
 const FILES: Record<string, string> = {
   'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Work\n\n## Objectives\n\nDo it.\n',
@@ -19,15 +19,7 @@ const FILES: Record<string, string> = {
 
 async function watched(): Promise<{ send: (...changes: FileEvent[]) => Promise<void>; calls: string[][]; write: (rel: string, text: string) => void }> {
   const { svc, fs } = await workspace(FILES);
-  // A folder of the server's over the test's engine (its methods, and the fields they use).
-  const folder = Object.assign(Object.create(Folder.prototype) as Folder, {
-    path: ROOT,
-    uri: pathToUri(ROOT),
-    svc,
-    ready: Promise.resolve(),
-    disposed: false,
-    busy: 0,
-  });
+  const folder = folderOver(svc);
   const ctx = { workspaces: { folderOf: () => folder, foldersFor: () => [folder] }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
   const calls: string[][] = [];
   const watcher = new FileWatcher(ctx, (_f, affected) => calls.push(affected));

@@ -10,9 +10,9 @@ import { DEFAULT_SETTINGS, type PhasesResult } from '../../server/src/protocol';
 import { ServerContext } from '../../server/src/lsp/context';
 import { PhaseTrees } from '../../server/src/lsp/phaseTree';
 import type { Settings } from '../../server/src/lsp/settings';
-import { pathToUri } from '../../server/src/lsp/uri';
-import { Folder, type Workspaces } from '../../server/src/lsp/workspaces';
+import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { ROOT, workspace } from '../helpers/workspace';
+import { folderOver } from '../helpers/folder';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 const PHASES = 8;
@@ -28,16 +28,7 @@ async function setup(onYield: (n: number, reload: () => Promise<void>) => void) 
   const files: Record<string, string> = { 'phasegate.yaml': 'rules: {}\n' };
   for (let n = 1; n <= PHASES; n++) files[`phase-${n}/00-PHASE_BRIEF.md`] = BRIEF(n);
   const { svc, fs } = await workspace(files);
-  const folder: Folder = Object.assign(Object.create(Folder.prototype) as object, {
-    uri: pathToUri(ROOT),
-    path: ROOT,
-    name: 'ws',
-    svc,
-    ready: Promise.resolve(),
-    loaded: true,
-    disposed: false,
-    busy: 0,
-  }) as unknown as Folder;
+  const folder = folderOver(svc);
   let version = 1;
   let quiet = false;
   /** The config toggled and the change applied as the file watcher does: the engine reloads. */

@@ -9,10 +9,10 @@ import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { ServerContext } from '../../server/src/lsp/context';
 import { PhaseTrees } from '../../server/src/lsp/phaseTree';
 import type { Settings } from '../../server/src/lsp/settings';
-import { pathToUri } from '../../server/src/lsp/uri';
-import { Folder, type Workspaces } from '../../server/src/lsp/workspaces';
+import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import type { CancellationToken } from '../../server/src/service/types';
-import { ROOT, workspace } from '../helpers/workspace';
+import { workspace } from '../helpers/workspace';
+import { folderOver } from '../helpers/folder';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 
@@ -20,17 +20,7 @@ async function trees(): Promise<PhaseTrees> {
   const files: Record<string, string> = {};
   for (let n = 1; n <= 6; n++) files[`phase-${n}/00-PHASE_BRIEF.md`] = BRIEF(n);
   const { svc } = await workspace(files);
-  // A folder of the server's over the test's engine (its methods, and the fields they use).
-  const folder = Object.assign(Object.create(Folder.prototype) as Folder, {
-    uri: pathToUri(ROOT),
-    path: ROOT,
-    name: 'ws',
-    svc,
-    ready: Promise.resolve(),
-    loaded: true,
-    disposed: false,
-    busy: 0,
-  });
+  const folder = folderOver(svc);
   const workspaces = { all: () => [folder], byUri: () => folder, label: (f: Folder) => f.name } as unknown as Workspaces;
   const settings = { get: () => Promise.resolve(DEFAULT_SETTINGS) } as unknown as Settings;
   return new PhaseTrees(new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, workspaces, settings));
