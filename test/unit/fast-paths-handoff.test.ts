@@ -4,13 +4,16 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { INLINE_LINK, ListItem, parseDocument } from '../../server/src/service/markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, parseDocument } from '../../server/src/service/markdown';
 import {
   HandoffItem,
   InputIndex,
+  Reference,
   StatementIndex,
   isRelativeTarget,
   parseItem,
+  pathBases,
+  referencesIn,
   resolveTarget,
   sameInput,
   sameStatementKeys,
@@ -18,8 +21,10 @@ import {
   withoutComments,
 } from '../../server/src/service/handoff';
 import { BARE_PATH_RE, unescapeTarget } from '../../server/src/service/rules/doc-util';
-import { isInside, joinPath, normalizePath } from '../../server/src/service/host';
+import { dirname, isInside, joinPath, normalizePath } from '../../server/src/service/host';
 import { suffixStart } from '../../server/src/service/text-scan';
+import type { Phase } from '../../server/src/service/workspace';
+import { range } from '../../server/src/service/types';
 
 const RUNS = { numRuns: 3000 };
 
@@ -105,6 +110,48 @@ function plainParseItem(item: ListItem, folder: string, bases: readonly string[]
   return { text, name, nameKey, key: textKey(text), path, resolved, alsoResolved, codePath };
 }
 
+/** referencesIn of a section of a document without reference definitions, as it was written before its fast paths. */
+function plainReferencesIn(doc: ParsedDocument, sec: Section, folder: string, bases: readonly string[]): Reference[] {
+  const root = bases[0];
+  const out: Reference[] = [];
+  for (const l of doc.links) {
+    if (l.line <= sec.heading.line || l.line >= sec.end) continue;
+    const target = unescapeTarget(l.target);
+    const resolved = plainResolve(folder, target, root);
+    if (resolved) out.push({ target: l.target, resolved, alsoResolved: plainFromBases(target, resolved, bases), range: l.range, targetRange: l.targetRange });
+  }
+  for (let line = sec.bodyStart; line < sec.end; line++) {
+    if (doc.codeLines.has(line)) continue;
+    const src = doc.lines[line] ?? '';
+    CODE.lastIndex = 0;
+    for (let m = CODE.exec(src); m; m = CODE.exec(src)) {
+      const p = m[1];
+      if (!(!/\s/.test(p) && (p.includes('/') || /\.[A-Za-z0-9]{1,8}$/.test(p)) && plainIsRelative(p))) continue;
+      const resolved = plainResolve(folder, p, root);
+      if (resolved)
+        out.push({
+          target: p,
+          resolved,
+          alsoResolved: plainFromBases(p, resolved, bases),
+          range: range(line, m.index, line, m.index + m[0].length),
+          targetRange: range(line, m.index + 1, line, m.index + 1 + p.length),
+        });
+    }
+    if (!src.includes('/')) continue;
+    const bare = src.replace(CODE, (x) => ' '.repeat(x.length)).replace(LINK, (x) => ' '.repeat(x.length));
+    BARE_PATH_RE.lastIndex = 0;
+    for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
+      const p = m[2];
+      const resolved = plainResolve(folder, p, root);
+      if (!resolved) continue;
+      const a = m.index + m[1].length;
+      const r = range(line, a, line, a + p.length);
+      out.push({ target: p, resolved, alsoResolved: plainFromBases(p, resolved, bases), range: r, targetRange: r });
+    }
+  }
+  return out;
+}
+
 const withoutItem = (h: HandoffItem): Omit<HandoffItem, 'item'> => {
   const { item: _item, ...rest } = h;
   return { ...rest, alsoResolved: [...rest.alsoResolved] };
@@ -171,6 +218,33 @@ describe('handoff fast paths equal the plain code they replace', () => {
           // With its document (no reference definitions here): the same item.
           assert.deepEqual(withoutItem(parseItem(it, '/ws/p', b, doc)), plainParseItem(it, '/ws/p', b), JSON.stringify([t, b]));
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('referencesIn finds the links and paths of a section as the plain code does', () => {
+    const bases = fc.constantFrom<readonly string[]>([], ['/ws'], ['/ws', '/ws/q']);
+    fc.assert(
+      fc.property(fc.array(textOf(ITEM_PIECES, 6), { maxLength: 4 }), bases, (lines, b) => {
+        const doc = parseDocument(`# T\n\n## Source\n\n${lines.join('\n')}\n\n## After\n\n[x](a.md)\n`);
+        const sec = doc.sections.find((x) => x.title === 'Source');
+        if (!sec) return;
+        const norm = (refs: Reference[]) => refs.map((r) => ({ ...r, alsoResolved: [...r.alsoResolved] }));
+        assert.deepEqual(norm(referencesIn(doc, sec, '/ws/p', b)), norm(plainReferencesIn(doc, sec, '/ws/p', b)), JSON.stringify([lines, b]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('pathBases reads whether the folder of the phases is inside the root as isInside does', () => {
+    const path = textOf(['/', 'ws', 'p', '.', '..', '\\', 'C:', 'a'], 6);
+    fc.assert(
+      fc.property(path, path, fc.boolean(), (root, tail, under) => {
+        const folder = under ? root + tail : tail;
+        const parent = dirname(folder);
+        const plain = parent && parent !== root && isInside(root, parent) ? [root, parent] : [root];
+        assert.deepEqual(pathBases(root, { folder } as Phase), plain, JSON.stringify([root, folder]));
       }),
       RUNS,
     );

@@ -4,7 +4,7 @@
  * complete a handoff. One item is `- <Name>: [<label>](<path>) - <description>`; a
  * `path` in backticks counts as its path.
  */
-import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
+import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, Table, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTarget } from './rules/doc-util';
@@ -98,10 +98,9 @@ export function textKey(text: string): string {
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function computeTextKey(text: string): string {
-  const s = withoutComments(text)
-    .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
-    .toLowerCase()
-    .replace(/[*`~]/g, '');
+  const plain = withoutComments(text);
+  // A link needs `](` (performance only: no search without one).
+  const s = (plain.includes('](') ? plain.replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `) : plain).toLowerCase().replace(/[*`~]/g, '');
   // In lower-cased ASCII text `[^a-z0-9]` is `[^\p{L}\p{N}]`, without the slower Unicode-aware regex (performance only).
   return (ASCII_ONLY.test(s) ? s.replace(/[^a-z0-9]+/g, ' ') : s.replace(/[^\p{L}\p{N}]+/gu, ' ')).trim();
 }
@@ -132,7 +131,26 @@ export type PathBases = readonly string[];
 
 export function pathBases(root: string, phase: Phase | undefined): PathBases {
   const parent = phase && dirname(phase.folder);
-  return parent && parent !== root && isInside(root, parent) ? [root, parent] : [root];
+  return parent && parent !== root && insideRoot(root, parent) ? [root, parent] : [root];
+}
+
+/** The last root `insideRoot` was asked about, its normal form, and that form as a prefix of the paths inside it. */
+let lastRoot: string | undefined;
+let lastRootNormal = '';
+let lastRootPrefix = '';
+
+/**
+ * `isInside(root, p)`, the root's normal form kept from the last call (performance only: a workspace's items and
+ * phases all ask about the same root, and normalizing it again each time runs a test per call).
+ */
+function insideRoot(root: string, p: string): boolean {
+  if (root !== lastRoot) {
+    lastRootNormal = normalizePath(root);
+    lastRootPrefix = lastRootNormal.endsWith('/') ? lastRootNormal : lastRootNormal + '/';
+    lastRoot = root;
+  }
+  const q = normalizePath(p);
+  return q === lastRootNormal || q.startsWith(lastRootPrefix);
 }
 
 /** Absolute path of a relative target from `folder` (fragment and query dropped). */
@@ -299,7 +317,7 @@ function fileFromBases(path: string, file: string, resolved: string, bases: Path
   let out: string[] | undefined;
   for (const b of bases) {
     const r = resolveFile(b, file, bases[0]);
-    if (r && r !== resolved && isInside(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
+    if (r && r !== resolved && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
   }
   return out ?? NONE;
 }
@@ -721,7 +739,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
     if (doc.codeLines.has(line)) continue;
     const src = doc.lines[line] ?? '';
     CODE_SPAN.lastIndex = 0;
-    for (let m = CODE_SPAN.exec(src); m; m = CODE_SPAN.exec(src)) {
+    // A code span needs a backtick (performance only: no search without one).
+    for (let m = src.includes('`') ? CODE_SPAN.exec(src) : null; m; m = CODE_SPAN.exec(src)) {
       if (!looksLikePath(m[1])) continue;
       const resolved = resolveTarget(folder, m[1], root);
       if (resolved)
@@ -737,6 +756,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
     if (!src.includes('/')) continue;
     let bare = src.includes('`') ? src.replace(CODE_SPAN, (x) => ' '.repeat(x.length)) : src;
     if (bare.includes('](')) bare = bare.replace(LINK_IN_TEXT, (x) => ' '.repeat(x.length));
+    // A bare path has a `/`: with none left outside links and code there is none (performance only).
+    if (!bare.includes('/')) continue;
     BARE_PATH_RE.lastIndex = 0;
     for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
       const p = m[2];
