@@ -4,13 +4,15 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { INLINE_LINK, ListItem, ParsedDocument, Section, parseDocument } from '../../server/src/service/markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, normalizeTitle, parseDocument, sectionByTitle } from '../../server/src/service/markdown';
 import {
   HandoffItem,
   InputIndex,
   Reference,
   StatementIndex,
+  HandoffPair,
   isRelativeTarget,
+  outputSections,
   parseItem,
   pathBases,
   referencesIn,
@@ -209,14 +211,16 @@ describe('handoff fast paths equal the plain code they replace', () => {
   });
 
   it('parseItem reads names, paths and keys as the plain code does', () => {
-    const bases = fc.constantFrom<readonly string[]>([], ['/ws'], ['/ws', '/ws/q'], ['/ws/p', '/ws']);
+    // Folders and bases that make an item's path from a base its own path too, or another base's.
+    const bases = fc.constantFrom<readonly string[]>([], ['/ws'], ['/ws', '/ws/q'], ['/ws/p', '/ws'], ['/ws', '/ws'], ['/ws/q', '/ws/p']);
+    const folder = fc.constantFrom('/ws/p', '/ws', '/ws/q', '/ws/q/r');
     fc.assert(
-      fc.property(textOf(ITEM_PIECES, 8), bases, (t, b) => {
+      fc.property(textOf(ITEM_PIECES, 8), bases, folder, (t, b, f) => {
         const doc = parseDocument(`- ${t}\n`);
         for (const it of doc.items) {
-          assert.deepEqual(withoutItem(parseItem(it, '/ws/p', b)), plainParseItem(it, '/ws/p', b), JSON.stringify([t, b]));
+          assert.deepEqual(withoutItem(parseItem(it, f, b)), plainParseItem(it, f, b), JSON.stringify([t, b, f]));
           // With its document (no reference definitions here): the same item.
-          assert.deepEqual(withoutItem(parseItem(it, '/ws/p', b, doc)), plainParseItem(it, '/ws/p', b), JSON.stringify([t, b]));
+          assert.deepEqual(withoutItem(parseItem(it, f, b, doc)), plainParseItem(it, f, b), JSON.stringify([t, b, f]));
         }
       }),
       RUNS,
@@ -245,6 +249,37 @@ describe('handoff fast paths equal the plain code they replace', () => {
         const parent = dirname(folder);
         const plain = parent && parent !== root && isInside(root, parent) ? [root, parent] : [root];
         assert.deepEqual(pathBases(root, { folder } as Phase), plain, JSON.stringify([root, folder]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('outputSections picks the sections numbered for the next phase as filtering the candidates did', () => {
+    const title = fc.constantFrom(
+      'Phase 2 Inputs',
+      'Phase 3 Inputs',
+      'Phase 2 and 3 Inputs',
+      'Inputs',
+      'Phase 2 Prerequisites',
+      'Prerequisites',
+      'Phase 12 Inputs',
+      'Open Questions',
+      'Other',
+    );
+    fc.assert(
+      fc.property(fc.array(title, { maxLength: 6 }), fc.constantFrom(undefined, 1, 2, 11), (titles, n) => {
+        const out = parseDocument(titles.map((t) => `## ${t}\n\n- x\n`).join('\n'));
+        const pair = { prev: { number: n }, out } as unknown as HandoffPair;
+        const want = n === undefined ? undefined : String(n + 1);
+        const pick = (t: string) => {
+          const key = normalizeTitle(t);
+          const cands = out.sections.filter((x) => x.key === key || x.key.endsWith(' ' + key));
+          return cands.find((x) => want !== undefined && (x.title.match(/\d+/g) ?? ([] as string[])).includes(want)) ?? cands[0];
+        };
+        const got = outputSections(pair);
+        assert.equal(got.inputs, pick('Phase {N+1} Inputs'), JSON.stringify([titles, n]));
+        assert.equal(got.prerequisites, pick('Phase {N+1} Prerequisites'), JSON.stringify([titles, n]));
+        assert.equal(got.questions, sectionByTitle(out, 'Open Questions'));
       }),
       RUNS,
     );

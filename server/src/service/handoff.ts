@@ -314,12 +314,47 @@ function fromBases(path: string, resolved: string, bases: PathBases): readonly s
 /** `fromBases` of a path whose file (`targetFile(path)`) is `file` (performance only: the path is read once). */
 function fileFromBases(path: string, file: string, resolved: string, bases: PathBases): readonly string[] {
   if (!bases.length || path.startsWith('/') || path.startsWith('.')) return NONE;
+  const read = readFromBases(file, bases);
   let out: string[] | undefined;
-  for (const b of bases) {
-    const r = resolveFile(b, file, bases[0]);
-    if (r && r !== resolved && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
-  }
+  for (const r of read) if (r !== resolved) (out ??= []).push(r);
   return out ?? NONE;
+}
+
+/** The bases `fromBasesCache` holds the files of. */
+let cachedBases: PathBases = NONE;
+/** A file's paths from `cachedBases` (see readFromBases), by the file: the items of a workspace name the same few files. */
+const fromBasesCache = new Map<string, readonly string[]>();
+
+/** Whether two lists of bases are the same folders. */
+function sameBases(a: PathBases, b: PathBases): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A file read from each of `bases`, where that is inside the workspace, each path once, in the order of the
+ * bases: `fromBases` is these without the item's own `resolved`. Kept by file for the last bases (performance
+ * only: what a file is from the root does not depend on the document naming it).
+ */
+function readFromBases(file: string, bases: PathBases): readonly string[] {
+  if (!sameBases(bases, cachedBases)) {
+    fromBasesCache.clear();
+    cachedBases = bases.slice();
+  }
+  let read = fromBasesCache.get(file);
+  if (read === undefined) {
+    let out: string[] | undefined;
+    for (const b of bases) {
+      const r = resolveFile(b, file, bases[0]);
+      if (r && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
+    }
+    read = out ?? NONE;
+    if (fromBasesCache.size >= 1000) fromBasesCache.clear();
+    fromBasesCache.set(detached(file), read);
+  }
+  return read;
 }
 
 /** Whether two items' paths can name the same file: each read from its own folder, or from a folder it may be written from. */
@@ -687,8 +722,14 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
   const pick = (t: string) => {
     const key = normalizeTitle(t);
     const suffix = ' ' + key;
-    const cands = pair.out.sections.filter((s) => s.key === key || s.key.endsWith(suffix));
-    return cands.find((s) => want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) ?? cands[0];
+    // The first candidate numbered for the next phase, else the first candidate (one pass, no list: performance only).
+    let first: Section | undefined;
+    for (const s of pair.out.sections) {
+      if (s.key !== key && !s.key.endsWith(suffix)) continue;
+      first ??= s;
+      if (want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) return s;
+    }
+    return first;
   };
   return {
     inputs: pick(OUT_INPUTS),
