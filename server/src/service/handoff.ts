@@ -4,7 +4,7 @@
  * complete a handoff. One item is `- <Name>: [<label>](<path>) - <description>`; a
  * `path` in backticks counts as its path.
  */
-import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
+import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
 import { INLINE_LINK, ListItem, ParsedDocument, Section, Table, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTarget } from './rules/doc-util';
@@ -98,10 +98,9 @@ export function textKey(text: string): string {
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function computeTextKey(text: string): string {
-  const s = withoutComments(text)
-    .replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `)
-    .toLowerCase()
-    .replace(/[*`~]/g, '');
+  const plain = withoutComments(text);
+  // A link needs `](` (performance only: no search without one).
+  const s = (plain.includes('](') ? plain.replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `) : plain).toLowerCase().replace(/[*`~]/g, '');
   // In lower-cased ASCII text `[^a-z0-9]` is `[^\p{L}\p{N}]`, without the slower Unicode-aware regex (performance only).
   return (ASCII_ONLY.test(s) ? s.replace(/[^a-z0-9]+/g, ' ') : s.replace(/[^\p{L}\p{N}]+/gu, ' ')).trim();
 }
@@ -114,7 +113,8 @@ const GENERIC_NAME = /^(input|artifact|output|prerequisite|item|question|deliver
 
 /** Whether a target is a relative file reference (not a URL, not an anchor). */
 export function isRelativeTarget(target: string): boolean {
-  return target !== '' && !target.startsWith('#') && !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//');
+  // A scheme needs a colon (performance only: most targets have none, and the expression is not tried).
+  return target !== '' && !target.startsWith('#') && !(target.includes(':') && /^[a-z][a-z0-9+.-]*:/i.test(target)) && !target.startsWith('//');
 }
 
 /** A backticked text that reads as a file path. */
@@ -131,13 +131,39 @@ export type PathBases = readonly string[];
 
 export function pathBases(root: string, phase: Phase | undefined): PathBases {
   const parent = phase && dirname(phase.folder);
-  return parent && parent !== root && isInside(root, parent) ? [root, parent] : [root];
+  return parent && parent !== root && insideRoot(root, parent) ? [root, parent] : [root];
+}
+
+/** The last root `insideRoot` was asked about, its normal form, and that form as a prefix of the paths inside it. */
+let lastRoot: string | undefined;
+let lastRootNormal = '';
+let lastRootPrefix = '';
+
+/**
+ * `isInside(root, p)`, the root's normal form kept from the last call (performance only: a workspace's items and
+ * phases all ask about the same root, and normalizing it again each time runs a test per call).
+ */
+function insideRoot(root: string, p: string): boolean {
+  if (root !== lastRoot) {
+    lastRootNormal = normalizePath(root);
+    lastRootPrefix = lastRootNormal.endsWith('/') ? lastRootNormal : lastRootNormal + '/';
+    lastRoot = root;
+  }
+  const q = normalizePath(p);
+  return q === lastRootNormal || q.startsWith(lastRootPrefix);
 }
 
 /** Absolute path of a relative target from `folder` (fragment and query dropped). */
 export function resolveTarget(folder: string, target: string, root?: string): string | undefined {
+  const t = targetFile(target);
+  return t === undefined ? undefined : resolveFile(folder, t, root);
+}
+
+/** The file a relative target names, as `resolveTarget` reads it (fragment and query dropped, escapes decoded); undefined when none. */
+function targetFile(target: string): string | undefined {
   if (!isRelativeTarget(target)) return undefined;
-  const q = suffixStart(target, '#?');
+  // Without a `#` or `?` there is nothing to drop (performance only: no scan).
+  const q = target.includes('#') || target.includes('?') ? suffixStart(target, '#?') : -1;
   let t = q < 0 ? target : target.slice(0, q);
   if (t === '') return undefined;
   try {
@@ -146,6 +172,11 @@ export function resolveTarget(folder: string, target: string, root?: string): st
   } catch {
     // Keep the raw text: a malformed escape is the broken-link rule's business.
   }
+  return t;
+}
+
+/** Absolute path of a target's file (`targetFile`) from `folder`. */
+function resolveFile(folder: string, t: string, root: string | undefined): string {
   if (t.startsWith('/')) return root ? joinPath(root, t) : normalizePath(t);
   return joinPath(folder, t);
 }
@@ -207,8 +238,7 @@ export function withoutComments(text: string): string {
  */
 export function parseItem(item: ListItem, folder: string, bases: PathBases = [], doc?: ParsedDocument): HandoffItem {
   const text = withoutComments(item.text);
-  const masked = maskRefs(text);
-  const colon = masked.indexOf(':');
+  const colon = colonOutsideRefs(text);
   let name: string | undefined = colon > 0 ? text.slice(0, colon).trim() : undefined;
   let nameKey = name ? textKey(name) : '';
   if (!nameKey || GENERIC_NAME.test(nameKey) || nameKey.length > 80) {
@@ -217,10 +247,13 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
   }
   let path: string | undefined;
   let codePath = false;
-  LINK_IN_TEXT.lastIndex = 0;
-  for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
-    const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
-    if (isRelativeTarget(t)) path = t;
+  // A link needs `](` (performance only: no search without one).
+  if (text.includes('](')) {
+    LINK_IN_TEXT.lastIndex = 0;
+    for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
+      const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
+      if (isRelativeTarget(t)) path = t;
+    }
   }
   if (!path && doc && text.includes('[')) {
     const { start, end } = item.textRange;
@@ -230,15 +263,17 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
       break;
     }
   }
-  if (!path) {
+  if (!path && text.includes('`')) {
     CODE_SPAN.lastIndex = 0;
     for (let m = CODE_SPAN.exec(text); m && !path; m = CODE_SPAN.exec(text)) if (looksLikePath(m[1])) path = m[1];
     codePath = !!path;
   }
   // A path written bare, as the handoff template's `[Location]` invites (`04-ARTIFACTS/report.md`), outside links and code.
-  if (!path && masked.includes('/')) {
+  // Masking puts spaces only: without a `/` in the text there is none in the masked text (performance only).
+  if (!path && text.includes('/')) {
+    const masked = maskRefs(text);
     BARE_PATH_RE.lastIndex = 0;
-    const m = BARE_PATH_RE.exec(masked);
+    const m = masked.includes('/') ? BARE_PATH_RE.exec(masked) : null;
     if (m) {
       path = m[2];
       codePath = true;
@@ -246,22 +281,80 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
   }
   // A link target's backslash escapes are read (`03\\-FINDINGS` is `03-FINDINGS`); a code span's are itself.
   const target = path && !codePath ? unescapeTarget(path) : path;
-  const resolved = target ? resolveTarget(folder, target, bases[0]) : undefined;
-  const alsoResolved = target && resolved ? fromBases(target, resolved, bases) : NONE;
+  const file = target ? targetFile(target) : undefined;
+  const resolved = file === undefined ? undefined : resolveFile(folder, file, bases[0]);
+  const alsoResolved = target && resolved ? fileFromBases(target, file!, resolved, bases) : NONE;
   return { item, text, name, nameKey, key: textKey(text), path, resolved, alsoResolved, codePath };
 }
 
 const NONE: readonly string[] = [];
 
+/**
+ * `maskRefs(text).indexOf(':')`: the first colon outside links and code spans. A link starts at a `[` (or the
+ * `!` just before one), a code span at a backtick: with neither before the first colon, masking leaves that
+ * colon where it is and adds none (performance only: most items are not masked at all).
+ */
+function colonOutsideRefs(text: string): number {
+  const colon = text.indexOf(':');
+  if (colon < 0) return -1;
+  for (let i = 0; i < colon; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 96) return maskRefs(text).indexOf(':');
+  }
+  return colon;
+}
+
 /** `path` read from each of `bases` (see PathBases), where that is a file in the workspace other than `resolved`. */
 function fromBases(path: string, resolved: string, bases: PathBases): readonly string[] {
   if (!bases.length || path.startsWith('/') || path.startsWith('.')) return NONE;
+  const file = targetFile(path);
+  return file === undefined ? NONE : fileFromBases(path, file, resolved, bases);
+}
+
+/** `fromBases` of a path whose file (`targetFile(path)`) is `file` (performance only: the path is read once). */
+function fileFromBases(path: string, file: string, resolved: string, bases: PathBases): readonly string[] {
+  if (!bases.length || path.startsWith('/') || path.startsWith('.')) return NONE;
+  const read = readFromBases(file, bases);
   let out: string[] | undefined;
-  for (const b of bases) {
-    const r = resolveTarget(b, path, bases[0]);
-    if (r && r !== resolved && isInside(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
-  }
+  for (const r of read) if (r !== resolved) (out ??= []).push(r);
   return out ?? NONE;
+}
+
+/** The bases `fromBasesCache` holds the files of. */
+let cachedBases: PathBases = NONE;
+/** A file's paths from `cachedBases` (see readFromBases), by the file: the items of a workspace name the same few files. */
+const fromBasesCache = new Map<string, readonly string[]>();
+
+/** Whether two lists of bases are the same folders. */
+function sameBases(a: PathBases, b: PathBases): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A file read from each of `bases`, where that is inside the workspace, each path once, in the order of the
+ * bases: `fromBases` is these without the item's own `resolved`. Kept by file for the last bases (performance
+ * only: what a file is from the root does not depend on the document naming it).
+ */
+function readFromBases(file: string, bases: PathBases): readonly string[] {
+  if (!sameBases(bases, cachedBases)) {
+    fromBasesCache.clear();
+    cachedBases = bases.slice();
+  }
+  let read = fromBasesCache.get(file);
+  if (read === undefined) {
+    let out: string[] | undefined;
+    for (const b of bases) {
+      const r = resolveFile(b, file, bases[0]);
+      if (r && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
+    }
+    read = out ?? NONE;
+    if (fromBasesCache.size >= 1000) fromBasesCache.clear();
+    fromBasesCache.set(detached(file), read);
+  }
+  return read;
 }
 
 /** Whether two items' paths can name the same file: each read from its own folder, or from a folder it may be written from. */
@@ -308,7 +401,9 @@ export function handoffItems(doc: ParsedDocument, sec: Section | undefined, fold
     const read = tableRowItems(doc, sec);
     if (read.length) items = items.length ? [...items, ...read].sort((a, b) => a.line - b.line) : read;
   }
-  return items.filter((it) => isRealItem(withoutComments(it.text))).map((it) => parseItem(it, folder, bases, doc));
+  const out: HandoffItem[] = [];
+  for (const it of items) if (isRealItem(withoutComments(it.text))) out.push(parseItem(it, folder, bases, doc));
+  return out;
 }
 
 /**
@@ -485,14 +580,24 @@ function inputKeys(it: HandoffItem): string[] {
   return out;
 }
 
+/** Up to this many items or keys, an index compares them one by one instead of building its maps. */
+const FEW = 8;
+
 /**
  * Items indexed by what `sameInput` compares (resolved paths, backticked path, name, words), so that
  * finding an item's match looks at the items sharing one of its keys only, not at every item.
  */
 export class InputIndex {
-  private readonly byKey = new Map<string, HandoffItem[]>();
+  private readonly byKey: Map<string, HandoffItem[]> | undefined;
+  /** A few items, compared one by one (performance only: cheaper than keying them). */
+  private readonly few: readonly HandoffItem[] | undefined;
 
   constructor(items: readonly HandoffItem[]) {
+    if (items.length <= FEW) {
+      this.few = items;
+      return;
+    }
+    this.byKey = new Map();
     for (const it of items) {
       for (const k of inputKeys(it)) {
         const list = this.byKey.get(k);
@@ -505,7 +610,11 @@ export class InputIndex {
 
   /** Whether an indexed item names the same input as `x` (`sameInput`, which is symmetric). */
   has(x: HandoffItem): boolean {
-    for (const k of inputKeys(x)) for (const c of this.byKey.get(k) ?? []) if (sameInput(x, c)) return true;
+    if (this.few) {
+      for (const c of this.few) if (sameInput(x, c)) return true;
+      return false;
+    }
+    for (const k of inputKeys(x)) for (const c of this.byKey!.get(k) ?? []) if (sameInput(x, c)) return true;
     return false;
   }
 }
@@ -534,28 +643,37 @@ function wordRuns(key: string): string[] {
  * another as a run of words, are found through maps rather than by comparing every pair.
  */
 export class StatementIndex {
-  /** Each key, to the first index holding it. */
-  private readonly exact = new Map<string, number>();
+  /** Each key, to the first index holding it (none for a few keys: they are compared one by one). */
+  private readonly exact: Map<string, number> | undefined;
   /** Each run of words of a key (up to MAX_INDEXED_WORDS words), to the first index holding it. */
-  private readonly runs = new Map<string, number>();
+  private readonly runs: Map<string, number> | undefined;
   /** Indexes of keys with more words: compared one by one. */
   private readonly long: number[] = [];
 
   constructor(private readonly keys: readonly string[]) {
+    if (keys.length <= FEW) return;
+    const exact = (this.exact = new Map<string, number>());
+    const runs = (this.runs = new Map<string, number>());
     keys.forEach((k, i) => {
       if (!k) return;
-      if (!this.exact.has(k)) this.exact.set(k, i);
+      if (!exact.has(k)) exact.set(k, i);
       if (k.split(' ').length > MAX_INDEXED_WORDS) {
         this.long.push(i);
         return;
       }
-      for (const r of wordRuns(k)) if (!this.runs.has(r)) this.runs.set(r, i);
+      for (const r of wordRuns(k)) if (!runs.has(r)) runs.set(r, i);
     });
   }
 
   /** The first index whose key states the same thing as `key` (`sameStatementKeys`), or -1. */
   find(key: string): number {
     if (!key) return -1;
+    const { exact, runs } = this;
+    // A few keys: compared one by one, in order (performance only).
+    if (!exact || !runs) {
+      for (let i = 0; i < this.keys.length; i++) if (sameStatementKeys(this.keys[i], key)) return i;
+      return -1;
+    }
     let best = Infinity;
     const take = (i: number | undefined) => {
       if (i !== undefined && i < best && sameStatementKeys(this.keys[i], key)) best = i;
@@ -564,11 +682,11 @@ export class StatementIndex {
       for (let i = 0; i < this.keys.length && i < best; i++) take(i);
       return best === Infinity ? -1 : best;
     }
-    take(this.exact.get(key));
+    take(exact.get(key));
     // A longer key holding this one.
-    take(this.runs.get(key));
+    take(runs.get(key));
     // A shorter key this one holds.
-    for (const r of wordRuns(key)) take(this.exact.get(r));
+    for (const r of wordRuns(key)) take(exact.get(r));
     for (const i of this.long) take(i);
     return best === Infinity ? -1 : best;
   }
@@ -604,8 +722,14 @@ export function outputSections(pair: HandoffPair): { inputs: Section | undefined
   const pick = (t: string) => {
     const key = normalizeTitle(t);
     const suffix = ' ' + key;
-    const cands = pair.out.sections.filter((s) => s.key === key || s.key.endsWith(suffix));
-    return cands.find((s) => want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) ?? cands[0];
+    // The first candidate numbered for the next phase, else the first candidate (one pass, no list: performance only).
+    let first: Section | undefined;
+    for (const s of pair.out.sections) {
+      if (s.key !== key && !s.key.endsWith(suffix)) continue;
+      first ??= s;
+      if (want !== undefined && (s.title.match(/\d+/g) ?? ([] as string[])).includes(want)) return s;
+    }
+    return first;
   };
   return {
     inputs: pick(OUT_INPUTS),
@@ -631,8 +755,10 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   for (const l of doc.links) {
     if (l.line <= sec.heading.line || l.line >= sec.end) continue;
     const target = unescapeTarget(l.target);
-    const resolved = resolveTarget(folder, target, root);
-    if (resolved) out.push({ target: l.target, resolved, alsoResolved: fromBases(target, resolved, bases), range: l.range, targetRange: l.targetRange });
+    const file = targetFile(target);
+    if (file === undefined) continue;
+    const resolved = resolveFile(folder, file, root);
+    out.push({ target: l.target, resolved, alsoResolved: fileFromBases(target, file, resolved, bases), range: l.range, targetRange: l.targetRange });
   }
   // Reference-style links: the target is their definition's, wherever in the document it is.
   const defs = definitionsOf(doc);
@@ -654,7 +780,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
     if (doc.codeLines.has(line)) continue;
     const src = doc.lines[line] ?? '';
     CODE_SPAN.lastIndex = 0;
-    for (let m = CODE_SPAN.exec(src); m; m = CODE_SPAN.exec(src)) {
+    // A code span needs a backtick (performance only: no search without one).
+    for (let m = src.includes('`') ? CODE_SPAN.exec(src) : null; m; m = CODE_SPAN.exec(src)) {
       if (!looksLikePath(m[1])) continue;
       const resolved = resolveTarget(folder, m[1], root);
       if (resolved)
@@ -670,6 +797,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
     if (!src.includes('/')) continue;
     let bare = src.includes('`') ? src.replace(CODE_SPAN, (x) => ' '.repeat(x.length)) : src;
     if (bare.includes('](')) bare = bare.replace(LINK_IN_TEXT, (x) => ' '.repeat(x.length));
+    // A bare path has a `/`: with none left outside links and code there is none (performance only).
+    if (!bare.includes('/')) continue;
     BARE_PATH_RE.lastIndex = 0;
     for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
       const p = m[2];

@@ -71,6 +71,9 @@ function checkOutputTitle(ctx: RuleContext): void {
 
 const SECTION_PHASE = /Phase\s*(\d+)/i;
 
+/** The keys of the output handoff's sections addressed to the next phase, worked out once (performance only). */
+let outKeys: readonly string[] | undefined;
+
 /**
  * The output handoff's `## Phase N Inputs` and `## Phase N Prerequisites` must address the next phase too:
  * one numbered for another phase is reported (the next phase would take it all the same), and renumbered.
@@ -79,9 +82,9 @@ function checkOutputSections(ctx: RuleContext): void {
   const { doc, phase } = ctx;
   if (!phase || phase.number === undefined) return;
   const want = phase.number + 1;
-  const keys = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_PREREQUISITES)]);
+  const keys = (outKeys ??= [normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_PREREQUISITES)]);
   for (const sec of doc.sections) {
-    if (!keys.has(sec.key)) continue;
+    if (sec.key !== keys[0] && sec.key !== keys[1]) continue;
     const h = sec.heading;
     const { start, end } = h.textRange;
     const src = (doc.lines[h.line] ?? '').slice(start.character, end.character);
@@ -164,7 +167,8 @@ function checkInputHandoff(ctx: RuleContext): void {
     // Items or table rows, on either side (`| Staging provisioned | ✅ Met |`).
     const wanted = prerequisitesOf(pair.out, out.prerequisites)
       .map((p) => p.item)
-      .filter((it) => textKey(it.text.replace(PLACEHOLDER, '')) !== '');
+      // A placeholder needs a `[` (performance only: no replacement without one).
+      .filter((it) => textKey(it.text.includes('[') ? it.text.replace(PLACEHOLDER, '') : it.text) !== '');
     const preSec = inputSection(doc, IN_PREREQUISITES, phase.number);
     const received = prerequisitesOf(doc, preSec);
     const have = received.map((p) => p.item);
