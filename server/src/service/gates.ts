@@ -57,54 +57,105 @@ function isLineEnd(c: string): boolean {
   return c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
 }
 
+/** Whether the character code `c` is one that `\s` matches (performance only: no expression per character). */
+export function isSpaceCode(c: number): boolean {
+  if (c > 32 && c < 160) return false;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /**
- * Each inline link of `text` and its target (`<…>` kept) given to `f`, as
- * `text.replace(/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g, f)` gives them; in one pass (the
- * expression went over the text after each `[` again: quadratic on a line of `[`).
+ * The inline links of a text, one after the other (`next`), each with where it is (`start` to `end`, its
+ * closing parenthesis included) and where its target is (`targetStart` to `targetEnd`, `<…>` kept), as
+ * `/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g` finds them; in one pass (the expression went over
+ * the text after each `[` again: quadratic on a line of `[`).
  */
-export function replaceEvidenceLinks(text: string, f: (link: string, target: string) => string): string {
-  const len = text.length;
-  const lastClose = text.lastIndexOf(')');
-  let out = '';
-  let done = 0;
-  let from = 0;
+class EvidenceLinks {
+  start = 0;
+  end = 0;
+  targetStart = 0;
+  targetEnd = 0;
+  private readonly len: number;
+  private readonly lastClose: number;
+  private from = 0;
   // `[noAngleFrom, noAngleTo)` holds no `>` and ends at a line end: a `<…>` target that starts in it has no end.
-  let noAngleFrom = 0;
-  let noAngleTo = 0;
-  for (;;) {
-    const p = text.indexOf('[', from);
-    if (p < 0 || p >= lastClose) break;
-    // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
-    let r = p + 1;
-    while (r < len && text[r] !== ']') {
-      if (text[r] === '\\') {
-        if (r + 1 >= len || isLineEnd(text[r + 1])) break;
+  private noAngleFrom = 0;
+  private noAngleTo = 0;
+
+  constructor(private readonly text: string) {
+    this.len = text.length;
+    this.lastClose = text.lastIndexOf(')');
+  }
+
+  /** Whether there is another link: then `start`, `end`, `targetStart` and `targetEnd` say where. */
+  next(): boolean {
+    const { text, len, lastClose } = this;
+    for (;;) {
+      const p = text.indexOf('[', this.from);
+      if (p < 0 || p >= lastClose) return false;
+      // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
+      let r = p + 1;
+      while (r < len && text[r] !== ']') {
+        if (text[r] === '\\') {
+          if (r + 1 >= len || isLineEnd(text[r + 1])) break;
+          r++;
+        }
         r++;
       }
-      r++;
+      if (r >= len) return false;
+      this.from = r + 1;
+      if (text[r] !== ']' || text[r + 1] !== '(') continue;
+      let i = r + 2;
+      while (i < len && isSpaceCode(text.charCodeAt(i))) i++;
+      let target = -1;
+      if (text[i] === '<' && !(i >= this.noAngleFrom && i < this.noAngleTo)) {
+        let e = i + 1;
+        while (e < len && text[e] !== '>' && text[e] !== '\n') e++;
+        if (text[e] === '>' && lastClose > e) target = e + 1;
+        else if (text[e] !== '>') {
+          this.noAngleFrom = i;
+          this.noAngleTo = e;
+        }
+      }
+      if (target < 0) {
+        let e = i;
+        while (e < len && text[e] !== ')' && !isSpaceCode(text.charCodeAt(e))) e++;
+        if (e > i) target = e;
+      }
+      if (target < 0) continue;
+      const close = text.indexOf(')', target);
+      if (close < 0) return false;
+      this.start = p;
+      this.end = this.from = close + 1;
+      this.targetStart = i;
+      this.targetEnd = target;
+      return true;
     }
-    if (r >= len) break;
-    from = r + 1;
-    if (text[r] !== ']' || text[r + 1] !== '(') continue;
-    let i = r + 2;
-    while (i < len && /\s/.test(text[i])) i++;
-    let target = -1;
-    if (text[i] === '<' && !(i >= noAngleFrom && i < noAngleTo)) {
-      let e = i + 1;
-      while (e < len && text[e] !== '>' && text[e] !== '\n') e++;
-      if (text[e] === '>' && lastClose > e) target = e + 1;
-      else if (text[e] !== '>') [noAngleFrom, noAngleTo] = [i, e];
-    }
-    if (target < 0) {
-      let e = i;
-      while (e < len && text[e] !== ')' && !/\s/.test(text[e])) e++;
-      if (e > i) target = e;
-    }
-    if (target < 0) continue;
-    const close = text.indexOf(')', target);
-    if (close < 0) break;
-    out += text.slice(done, p) + f(text.slice(p, close + 1), text.slice(i, target));
-    done = from = close + 1;
+  }
+}
+
+/**
+ * Each inline link of `text` and its target (`<…>` kept) given to `f`, as
+ * `text.replace(/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g, f)` gives them; in one pass (see EvidenceLinks).
+ */
+export function replaceEvidenceLinks(text: string, f: (link: string, target: string) => string): string {
+  const links = new EvidenceLinks(text);
+  let out = '';
+  let done = 0;
+  while (links.next()) {
+    out += text.slice(done, links.start) + f(text.slice(links.start, links.end), text.slice(links.targetStart, links.targetEnd));
+    done = links.end;
   }
   return done === 0 ? text : out + text.slice(done);
 }
@@ -124,7 +175,19 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>,
   if (PLACEHOLDER_START.test(text)) text = withoutPlaceholders(text);
   if (!EVIDENCE_RE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;
+  // While every link leads somewhere the text stays as it is, and holds evidence (performance only: most do).
+  const links = new EvidenceLinks(text);
+  let leads = true;
+  while (leads && links.next()) leads = !missing(withoutAngles(text, links.targetStart, links.targetEnd));
+  if (leads) return true;
   return EVIDENCE_RE.test(replaceEvidenceLinks(text, (m, target) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+}
+
+/** `text.slice(start, end)` without a leading `<` and a trailing `>`, as `.replace(/^<|>$/g, '')` leaves it. */
+export function withoutAngles(text: string, start: number, end: number): string {
+  if (text.charCodeAt(start) === 60 && start < end) start++;
+  if (end > start && text.charCodeAt(end - 1) === 62) end--;
+  return text.slice(start, end);
 }
 
 /** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */

@@ -1,0 +1,101 @@
+/**
+ * Hand-written fast paths of the gate evaluation and the gate checklist rule (performance only) against the
+ * plain code they replace: the same results on every character code, and on random text built from the
+ * pieces that matter to each.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { type MissingTarget, hasEvidence, isSpaceCode, replaceEvidenceLinks, withoutAngles } from '../../server/src/service/gates';
+import type { ListItem } from '../../server/src/service/markdown';
+import { withoutPlaceholders } from '../../server/src/service/rules/doc-util';
+
+/** Strings of 0..maxLength pieces drawn from `pieces`. */
+function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+}
+
+const RUNS = { numRuns: 3000 };
+
+/** The evidence test as it was: every link's target judged, the text rebuilt with the missing ones blanked. */
+function hasEvidencePlain(text: string, missing?: MissingTarget): boolean {
+  const EVIDENCE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
+  if (/\[[A-Z]|\{\{|TBD|TODO:/.test(text)) text = withoutPlaceholders(text);
+  if (!EVIDENCE.test(text)) return false;
+  if (!missing || !text.includes('](')) return true;
+  const LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+  return EVIDENCE.test(text.replace(LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+}
+
+describe('gate fast paths equal the plain code they replace', () => {
+  it('isSpaceCode tells what /\\s/ tells, for every character code', () => {
+    for (let c = 0; c <= 0xffff; c++) assert.equal(isSpaceCode(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
+  });
+
+  it('replaceEvidenceLinks skips the blanks /\\s/ skips around a link target', () => {
+    const OLD = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
+    const mark = (m: string, t: string) => `{${m}|${t}}`;
+    const blanks = [' ', '\t', '\v', '\f', '\r', '\n', '\xa0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+    const others = ['\x85', '\u180e', '\u200b', '\x1f', '\x7f', '!', 'b'];
+    fc.assert(
+      fc.property(textOf(['[a](', ')', '<', '>', ...blanks, ...others], 12), (t) =>
+        assert.equal(replaceEvidenceLinks(t, mark), t.replace(OLD, mark), JSON.stringify(t)),
+      ),
+      RUNS,
+    );
+  });
+
+  it('withoutAngles leaves what .replace(/^<|>$/g, "") leaves', () => {
+    fc.assert(
+      fc.property(textOf(['<', '>', 'a', ' ', '<>'], 8), fc.nat(10), fc.nat(10), (t, a, b) => {
+        const start = Math.min(a, t.length);
+        const end = Math.min(Math.max(start, b), t.length);
+        assert.equal(withoutAngles(t, start, end), t.slice(start, end).replace(/^<|>$/g, ''), JSON.stringify([t, start, end]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('hasEvidence judges links to missing files as judging every link did', () => {
+    const pieces = [
+      'Done ',
+      '[r](a.md)',
+      '[r](gone.md)',
+      '[r](<a b.md>)',
+      '[r](<gone b.md>)',
+      '[r]( a.md "t")',
+      '[r](\u3000gone.md)',
+      '[r](<>)',
+      '[r](<gone',
+      '`x`',
+      '`',
+      'Evidence: ',
+      'Evidence: [Evidence]',
+      'TBD',
+      '[Link]',
+      '<https://x>',
+      '[',
+      ']',
+      '(',
+      ')',
+      '<',
+      '>',
+      '\\',
+      ' ',
+      '\n',
+      'a',
+    ];
+    const missingOf =
+      (set: number): MissingTarget =>
+      (target) =>
+        target.includes('gone') !== ((set & 1) === 1) || (set === 2 && target === '');
+    fc.assert(
+      fc.property(textOf(pieces, 10), fc.nat(3), (t, set) => {
+        const item = { text: t } as ListItem;
+        const missing = missingOf(set);
+        assert.equal(hasEvidence(item, undefined, missing), hasEvidencePlain(t, missing), JSON.stringify([t, set]));
+        assert.equal(hasEvidence(item), hasEvidencePlain(t), JSON.stringify(t));
+      }),
+      RUNS,
+    );
+  });
+});
