@@ -5,8 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type MissingTarget, hasEvidence, isSpaceCode, replaceEvidenceLinks, withoutAngles } from '../../server/src/service/gates';
-import type { ListItem } from '../../server/src/service/markdown';
+import { type MissingTarget, gateMatch, hasBoxWithin, hasEvidence, isSpaceCode, replaceEvidenceLinks, withoutAngles } from '../../server/src/service/gates';
+import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
+import { type ListItem, type Section, itemsWithin, normalizeTitle, parseDocument } from '../../server/src/service/markdown';
 import { withoutPlaceholders } from '../../server/src/service/rules/doc-util';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -24,6 +25,18 @@ function hasEvidencePlain(text: string, missing?: MissingTarget): boolean {
   if (!missing || !text.includes('](')) return true;
   const LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
   return EVIDENCE.test(text.replace(LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+}
+
+/** A gate's match of a section as it was: every name tried before the test for the gate's key. */
+function gateMatchPlain(layout: { name: string }, section: Pick<Section, 'key' | 'title'>, gate: string): number {
+  const key = normalizeTitle(gate);
+  const names = (k: string) => k === 'gate # ' + key || k === 'gate ' + key || k === key + ' gate' || (layout.name !== 'iai' && k === key);
+  if (names(section.key)) return 3;
+  const leads: string[] = [];
+  for (const m of section.title.matchAll(/:(?=\s|$)|\s[—–-](?=\s|$)/g)) if (m.index > 0) leads.push(normalizeTitle(section.title.slice(0, m.index)));
+  if (section.key.includes(key) && leads.some(names)) return 2;
+  if (layout.name === 'iai') return 0;
+  return section.key.endsWith(' ' + key) ? 1 : 0;
 }
 
 describe('gate fast paths equal the plain code they replace', () => {
@@ -96,6 +109,36 @@ describe('gate fast paths equal the plain code they replace', () => {
         assert.equal(hasEvidence(item), hasEvidencePlain(t), JSON.stringify(t));
       }),
       RUNS,
+    );
+  });
+
+  it('gateMatch names a gate by a heading as trying every name did', () => {
+    const title = textOf(['Gate', ' ', '1', '2.', ':', ' - ', ' — ', '–', 'Review', 'Peer', 'Quality', 'review', 'Gates', 'Completeness', 'x'], 8);
+    const gate = fc.constantFrom('Review', 'Peer Review', 'Quality', 'Completeness', 'Gate', '—', '', 'Code Review & Sign-off');
+    fc.assert(
+      fc.property(title, gate, fc.boolean(), (t, g, iai) => {
+        const layout = iai ? IAI_LAYOUT : AUDIT_LAYOUT;
+        const section = { key: normalizeTitle(t), title: t };
+        assert.equal(gateMatch(layout, section, g), gateMatchPlain(layout, section, g), JSON.stringify([t, g, layout.name]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('hasBoxWithin finds a checkbox item in a section as filtering its items did', () => {
+    const line = fc.constantFrom('# T', '## Gate 1: Review', '### Sub', '- [x] a', '- [ ] b', '- c', '  - [x] d', '1. [ ] e', 'text', '', '```', '> - [x] f');
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 14 }), (lines) => {
+        const doc = parseDocument(lines.join('\n') + '\n');
+        for (const s of doc.sections) {
+          assert.equal(
+            hasBoxWithin(doc, s),
+            itemsWithin(doc, s).some((i) => i.checked !== undefined),
+            JSON.stringify([lines, s.title]),
+          );
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

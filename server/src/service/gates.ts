@@ -286,12 +286,12 @@ function leadKeys(title: string): string[] {
  * response's `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and
  * its `## Execution Proof` holds the test run.
  */
-function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 | 3 {
+export function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 | 3 {
   const keys = gateKeys(gate);
-  const key = keys.key;
+  // Every way of naming the gate holds its key: a title without it names no gate (performance only).
+  if (!section.key.includes(keys.key)) return 0;
   if (namesGate(layout, section.key, keys)) return 3;
-  // What a title holds before a separator leads its key: one without the gate's name has no such lead (performance only).
-  if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
+  if (leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
   if (layout.name === 'iai') return 0;
   return section.key.endsWith(keys.tail) ? 1 : 0;
 }
@@ -405,7 +405,7 @@ export function gateChecklist(
       // A document's title (`# Sprint 1 Review`) holds every section below it: a section of its own wins a tie.
       // exact 12, description 6, tail 4; checkbox items 4 more: a section with boxes beats a description or tail heading without.
       const named = match === 3 ? 12 : match === 2 ? 6 : 4;
-      const score = named + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 4 : 0) + (section.level > 1 ? 1 : 0);
+      const score = named + (hasBoxWithin(doc, section) ? 4 : 0) + (section.level > 1 ? 1 : 0);
       if (score > bestScore) {
         best = { path: d.path, doc, section };
         bestScore = score;
@@ -413,6 +413,14 @@ export function gateChecklist(
     }
   }
   return best;
+}
+
+/** Whether a section or its subsections hold a checkbox item: `itemsWithin(doc, section).some((i) => i.checked !== undefined)`, without the array. */
+export function hasBoxWithin(doc: ParsedDocument, section: Section): boolean {
+  const from = section.heading.line;
+  const to = section.end;
+  for (const it of doc.items) if (it.line > from && it.line < to && it.checked !== undefined) return true;
+  return false;
 }
 
 /**
@@ -437,7 +445,14 @@ export interface GateChecklist {
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
   const found = gateChecklist(phase, gate, getDocument);
-  const headed = found && { ...found, line: found.section.heading.line, items: itemsWithin(found.doc, found.section) };
+  // Written out, not spread (performance only: a spread object literal is copied by a slow generic path).
+  const headed = found && {
+    path: found.path,
+    doc: found.doc,
+    section: found.section,
+    line: found.section.heading.line,
+    items: itemsWithin(found.doc, found.section),
+  };
   // A heading that only ends with the gate's name (`## Peer Review`; `### Phase 1-2 (Foundation & Testing)`
   // too) yields to items labelled with the gate: only one that names the gate wins over them.
   if (headed && (phase.layout.name === 'iai' || !tailOnly(phase.layout, headed.section, gate.name))) return headed;
@@ -526,10 +541,17 @@ function itemCause(file: string, item: ListItem, kind: 'unchecked-item' | 'no-ev
  * One gate of a phase: its status and reasons, and, when `causes` is given, what each reason stands for
  * at its place, in the same order.
  */
-function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, gate: GateSpec, causes?: GateCause[]): GateResult {
+function evaluateGate(
+  svc: PhasegateService,
+  phase: Phase,
+  inputs: GateInputs,
+  gate: GateSpec,
+  causes?: GateCause[],
+  getDocument: (path: string) => ParsedDocument | undefined = (p) => svc.getDocument(p),
+): GateResult {
   const { diags, primary } = inputs;
   const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
-  const checklist = findGateChecklist(phase, gate, (p) => svc.getDocument(p));
+  const checklist = findGateChecklist(phase, gate, getDocument);
   const listed = checklist ? checklistOf(checklist) : [];
   if (checklist) {
     res.file = checklist.path;
@@ -604,7 +626,14 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
 
 export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
   const inputs = gateInputs(svc, phase);
-  return phase.layout.gates.map((gate) => evaluateGate(svc, phase, inputs, gate));
+  // Each document of the phase looked up once, not once for each gate (performance only); for this phase alone.
+  const docs = new Map<string, ParsedDocument | undefined>();
+  const get = (p: string): ParsedDocument | undefined => {
+    let doc = docs.get(p);
+    if (doc === undefined && !docs.has(p)) docs.set(p, (doc = svc.getDocument(p)));
+    return doc;
+  };
+  return phase.layout.gates.map((gate) => evaluateGate(svc, phase, inputs, gate, undefined, get));
 }
 
 /**
