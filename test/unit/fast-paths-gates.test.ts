@@ -112,6 +112,25 @@ describe('gate fast paths equal the plain code they replace', () => {
     );
   });
 
+  it('hasEvidence reads an item body, blank lines included, as joining its lines did', () => {
+    const first = textOf(['Done', ' ', 'Evidence:', ' TBD', '[Evidence]', '[r](a.md)', '[r](gone.md)', '[r](<gone', '`x`', '\\', '>', 'e'], 5);
+    const body = fc.constantFrom('', '', '', '  more', '  Evidence: TBD', '  [r](gone.md)', '  [r](a.md)', '  `p`', '  - [x] nested', '  >)', '   ');
+    const item = fc.tuple(fc.constantFrom('- [x] ', '- [ ] ', '1. [x] ', '- '), first, fc.array(body, { maxLength: 4 }));
+    const missing: MissingTarget = (target) => target.includes('gone');
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '\n\nAfter.\n'), (items, tail) => {
+        const text = items.map(([marker, t, lines]) => [marker + t, ...lines].join('\n')).join('\n') + '\n' + tail;
+        const doc = parseDocument(text);
+        for (const it of doc.items) {
+          const whole = it.endLine > it.line ? it.text + '\n' + doc.lines.slice(it.line + 1, it.endLine + 1).join('\n') : it.text;
+          assert.equal(hasEvidence(it, doc, missing), hasEvidencePlain(whole, missing), JSON.stringify([text, it.line]));
+          assert.equal(hasEvidence(it, doc), hasEvidencePlain(whole), JSON.stringify([text, it.line]));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('gateMatch names a gate by a heading as trying every name did', () => {
     const title = textOf(['Gate', ' ', '1', '2.', ':', ' - ', ' — ', '–', 'Review', 'Peer', 'Quality', 'review', 'Gates', 'Completeness', 'x'], 8);
     const gate = fc.constantFrom('Review', 'Peer Review', 'Quality', 'Completeness', 'Gate', '—', '', 'Code Review & Sign-off');
