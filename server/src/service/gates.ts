@@ -53,8 +53,8 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
 const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
 
-function isLineEnd(c: string): boolean {
-  return c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+function isLineEndCode(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
 /** Whether the character code `c` is one that `\s` matches (performance only: no expression per character). */
@@ -105,32 +105,34 @@ class EvidenceLinks {
       const p = text.indexOf('[', this.from);
       if (p < 0 || p >= lastClose) return false;
       // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
+      // (Characters compared by code: no one-character string per character, performance only.)
       let r = p + 1;
-      while (r < len && text[r] !== ']') {
-        if (text[r] === '\\') {
-          if (r + 1 >= len || isLineEnd(text[r + 1])) break;
+      let c = text.charCodeAt(r);
+      while (r < len && c !== 93 /* ] */) {
+        if (c === 92 /* \ */) {
+          if (r + 1 >= len || isLineEndCode(text.charCodeAt(r + 1))) break;
           r++;
         }
-        r++;
+        c = text.charCodeAt(++r);
       }
       if (r >= len) return false;
       this.from = r + 1;
-      if (text[r] !== ']' || text[r + 1] !== '(') continue;
+      if (c !== 93 || text.charCodeAt(r + 1) !== 40 /* ( */) continue;
       let i = r + 2;
       while (i < len && isSpaceCode(text.charCodeAt(i))) i++;
       let target = -1;
-      if (text[i] === '<' && !(i >= this.noAngleFrom && i < this.noAngleTo)) {
+      if (text.charCodeAt(i) === 60 /* < */ && !(i >= this.noAngleFrom && i < this.noAngleTo)) {
         let e = i + 1;
-        while (e < len && text[e] !== '>' && text[e] !== '\n') e++;
-        if (text[e] === '>' && lastClose > e) target = e + 1;
-        else if (text[e] !== '>') {
+        for (c = text.charCodeAt(e); e < len && c !== 62 /* > */ && c !== 10; c = text.charCodeAt(++e));
+        if (c === 62 && lastClose > e) target = e + 1;
+        else if (c !== 62) {
           this.noAngleFrom = i;
           this.noAngleTo = e;
         }
       }
       if (target < 0) {
         let e = i;
-        while (e < len && text[e] !== ')' && !isSpaceCode(text.charCodeAt(e))) e++;
+        for (c = text.charCodeAt(e); e < len && c !== 41 /* ) */ && !isSpaceCode(c); c = text.charCodeAt(++e));
         if (e > i) target = e;
       }
       if (target < 0) continue;
@@ -521,6 +523,7 @@ export function checklistOf(checklist: GateChecklist): ListItem[] {
 
 /** `N × rule-id` for each rule of `diags`, in order of first appearance. */
 function countByCode(diags: readonly { code: string }[]): string[] {
+  if (!diags.length) return [];
   const byCode = new Map<string, number>();
   for (const d of diags) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
   return [...byCode].map(([code, n]) => `${n} × ${code}`);
