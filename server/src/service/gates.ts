@@ -53,58 +53,111 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 /** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
 const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
 
-function isLineEnd(c: string): boolean {
-  return c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+function isLineEndCode(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/** Whether the character code `c` is one that `\s` matches (performance only: no expression per character). */
+export function isSpaceCode(c: number): boolean {
+  if (c > 32 && c < 160) return false;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * The inline links of a text, one after the other (`next`), each with where it is (`start` to `end`, its
+ * closing parenthesis included) and where its target is (`targetStart` to `targetEnd`, `<…>` kept), as
+ * `/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g` finds them; in one pass (the expression went over
+ * the text after each `[` again: quadratic on a line of `[`).
+ */
+class EvidenceLinks {
+  start = 0;
+  end = 0;
+  targetStart = 0;
+  targetEnd = 0;
+  private readonly len: number;
+  private readonly lastClose: number;
+  private from = 0;
+  // `[noAngleFrom, noAngleTo)` holds no `>` and ends at a line end: a `<…>` target that starts in it has no end.
+  private noAngleFrom = 0;
+  private noAngleTo = 0;
+
+  constructor(private readonly text: string) {
+    this.len = text.length;
+    this.lastClose = text.lastIndexOf(')');
+  }
+
+  /** Whether there is another link: then `start`, `end`, `targetStart` and `targetEnd` say where. */
+  next(): boolean {
+    const { text, len, lastClose } = this;
+    for (;;) {
+      const p = text.indexOf('[', this.from);
+      if (p < 0 || p >= lastClose) return false;
+      // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
+      // (Characters compared by code: no one-character string per character, performance only.)
+      let r = p + 1;
+      let c = text.charCodeAt(r);
+      while (r < len && c !== 93 /* ] */) {
+        if (c === 92 /* \ */) {
+          if (r + 1 >= len || isLineEndCode(text.charCodeAt(r + 1))) break;
+          r++;
+        }
+        c = text.charCodeAt(++r);
+      }
+      if (r >= len) return false;
+      this.from = r + 1;
+      if (c !== 93 || text.charCodeAt(r + 1) !== 40 /* ( */) continue;
+      let i = r + 2;
+      while (i < len && isSpaceCode(text.charCodeAt(i))) i++;
+      let target = -1;
+      if (text.charCodeAt(i) === 60 /* < */ && !(i >= this.noAngleFrom && i < this.noAngleTo)) {
+        let e = i + 1;
+        for (c = text.charCodeAt(e); e < len && c !== 62 /* > */ && c !== 10; c = text.charCodeAt(++e));
+        if (c === 62 && lastClose > e) target = e + 1;
+        else if (c !== 62) {
+          this.noAngleFrom = i;
+          this.noAngleTo = e;
+        }
+      }
+      if (target < 0) {
+        let e = i;
+        for (c = text.charCodeAt(e); e < len && c !== 41 /* ) */ && !isSpaceCode(c); c = text.charCodeAt(++e));
+        if (e > i) target = e;
+      }
+      if (target < 0) continue;
+      const close = text.indexOf(')', target);
+      if (close < 0) return false;
+      this.start = p;
+      this.end = this.from = close + 1;
+      this.targetStart = i;
+      this.targetEnd = target;
+      return true;
+    }
+  }
 }
 
 /**
  * Each inline link of `text` and its target (`<…>` kept) given to `f`, as
- * `text.replace(/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g, f)` gives them; in one pass (the
- * expression went over the text after each `[` again: quadratic on a line of `[`).
+ * `text.replace(/\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g, f)` gives them; in one pass (see EvidenceLinks).
  */
 export function replaceEvidenceLinks(text: string, f: (link: string, target: string) => string): string {
-  const len = text.length;
-  const lastClose = text.lastIndexOf(')');
+  const links = new EvidenceLinks(text);
   let out = '';
   let done = 0;
-  let from = 0;
-  // `[noAngleFrom, noAngleTo)` holds no `>` and ends at a line end: a `<…>` target that starts in it has no end.
-  let noAngleFrom = 0;
-  let noAngleTo = 0;
-  for (;;) {
-    const p = text.indexOf('[', from);
-    if (p < 0 || p >= lastClose) break;
-    // Its text, backslash escapes included: a later `[` before `r` reads the same text up to `r`, and fares as this one.
-    let r = p + 1;
-    while (r < len && text[r] !== ']') {
-      if (text[r] === '\\') {
-        if (r + 1 >= len || isLineEnd(text[r + 1])) break;
-        r++;
-      }
-      r++;
-    }
-    if (r >= len) break;
-    from = r + 1;
-    if (text[r] !== ']' || text[r + 1] !== '(') continue;
-    let i = r + 2;
-    while (i < len && /\s/.test(text[i])) i++;
-    let target = -1;
-    if (text[i] === '<' && !(i >= noAngleFrom && i < noAngleTo)) {
-      let e = i + 1;
-      while (e < len && text[e] !== '>' && text[e] !== '\n') e++;
-      if (text[e] === '>' && lastClose > e) target = e + 1;
-      else if (text[e] !== '>') [noAngleFrom, noAngleTo] = [i, e];
-    }
-    if (target < 0) {
-      let e = i;
-      while (e < len && text[e] !== ')' && !/\s/.test(text[e])) e++;
-      if (e > i) target = e;
-    }
-    if (target < 0) continue;
-    const close = text.indexOf(')', target);
-    if (close < 0) break;
-    out += text.slice(done, p) + f(text.slice(p, close + 1), text.slice(i, target));
-    done = from = close + 1;
+  while (links.next()) {
+    out += text.slice(done, links.start) + f(text.slice(links.start, links.end), text.slice(links.targetStart, links.targetEnd));
+    done = links.end;
   }
   return done === 0 ? text : out + text.slice(done);
 }
@@ -119,12 +172,38 @@ export type MissingTarget = (target: string) => boolean;
  */
 export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
   let text = item.text;
-  if (doc && item.endLine > item.line) text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
+  let placeholder = PLACEHOLDER_START.test(text);
+  // A body of empty lines only (the last item of a list ends with the blank line after it) adds line ends to a text
+  // without placeholders, which change none of the tests below (performance only: the text is not built).
+  if (doc && item.endLine > item.line && (placeholder || !emptyLines(doc.lines, item.line + 1, item.endLine))) {
+    text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
+    placeholder = PLACEHOLDER_START.test(text);
+  }
   // The template's placeholder for it (`Evidence: [Evidence]`, `Evidence: TBD`) is no evidence yet.
-  if (PLACEHOLDER_START.test(text)) text = withoutPlaceholders(text);
-  if (!EVIDENCE_RE.test(text)) return false;
-  if (!missing || !text.includes('](')) return true;
+  if (placeholder) text = withoutPlaceholders(text);
+  // A link is evidence to EVIDENCE_RE: a text with one needs no other test (performance only).
+  const linked = text.includes('](');
+  if (!linked && !EVIDENCE_RE.test(text)) return false;
+  if (!missing || !linked) return true;
+  // While every link leads somewhere the text stays as it is, and holds evidence (performance only: most do).
+  const links = new EvidenceLinks(text);
+  let leads = true;
+  while (leads && links.next()) leads = !missing(withoutAngles(text, links.targetStart, links.targetEnd));
+  if (leads) return true;
   return EVIDENCE_RE.test(replaceEvidenceLinks(text, (m, target) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+}
+
+/** Whether lines `from` to `to` (included) are all there and empty. */
+function emptyLines(lines: readonly string[], from: number, to: number): boolean {
+  for (let l = from; l <= to; l++) if (lines[l] !== '') return false;
+  return true;
+}
+
+/** `text.slice(start, end)` without a leading `<` and a trailing `>`, as `.replace(/^<|>$/g, '')` leaves it. */
+export function withoutAngles(text: string, start: number, end: number): string {
+  if (text.charCodeAt(start) === 60 && start < end) start++;
+  if (end > start && text.charCodeAt(end - 1) === 62) end--;
+  return text.slice(start, end);
 }
 
 /** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */
@@ -223,12 +302,12 @@ function leadKeys(title: string): string[] {
  * response's `## Tests` lists the tests written (its items are tests, whether or not they carry a box) and
  * its `## Execution Proof` holds the test run.
  */
-function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 | 3 {
+export function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'title'>, gate: string): 0 | 1 | 2 | 3 {
   const keys = gateKeys(gate);
-  const key = keys.key;
+  // Every way of naming the gate holds its key: a title without it names no gate (performance only).
+  if (!section.key.includes(keys.key)) return 0;
   if (namesGate(layout, section.key, keys)) return 3;
-  // What a title holds before a separator leads its key: one without the gate's name has no such lead (performance only).
-  if (section.key.includes(key) && leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
+  if (leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
   if (layout.name === 'iai') return 0;
   return section.key.endsWith(keys.tail) ? 1 : 0;
 }
@@ -342,7 +421,7 @@ export function gateChecklist(
       // A document's title (`# Sprint 1 Review`) holds every section below it: a section of its own wins a tie.
       // exact 12, description 6, tail 4; checkbox items 4 more: a section with boxes beats a description or tail heading without.
       const named = match === 3 ? 12 : match === 2 ? 6 : 4;
-      const score = named + (itemsWithin(doc, section).some((i) => i.checked !== undefined) ? 4 : 0) + (section.level > 1 ? 1 : 0);
+      const score = named + (hasBoxWithin(doc, section) ? 4 : 0) + (section.level > 1 ? 1 : 0);
       if (score > bestScore) {
         best = { path: d.path, doc, section };
         bestScore = score;
@@ -350,6 +429,14 @@ export function gateChecklist(
     }
   }
   return best;
+}
+
+/** Whether a section or its subsections hold a checkbox item: `itemsWithin(doc, section).some((i) => i.checked !== undefined)`, without the array. */
+export function hasBoxWithin(doc: ParsedDocument, section: Section): boolean {
+  const from = section.heading.line;
+  const to = section.end;
+  for (const it of doc.items) if (it.line > from && it.line < to && it.checked !== undefined) return true;
+  return false;
 }
 
 /**
@@ -374,7 +461,14 @@ export interface GateChecklist {
  */
 export function findGateChecklist(phase: Phase, gate: GateSpec, getDocument: (path: string) => ParsedDocument | undefined): GateChecklist | undefined {
   const found = gateChecklist(phase, gate, getDocument);
-  const headed = found && { ...found, line: found.section.heading.line, items: itemsWithin(found.doc, found.section) };
+  // Written out, not spread (performance only: a spread object literal is copied by a slow generic path).
+  const headed = found && {
+    path: found.path,
+    doc: found.doc,
+    section: found.section,
+    line: found.section.heading.line,
+    items: itemsWithin(found.doc, found.section),
+  };
   // A heading that only ends with the gate's name (`## Peer Review`; `### Phase 1-2 (Foundation & Testing)`
   // too) yields to items labelled with the gate: only one that names the gate wins over them.
   if (headed && (phase.layout.name === 'iai' || !tailOnly(phase.layout, headed.section, gate.name))) return headed;
@@ -429,6 +523,7 @@ export function checklistOf(checklist: GateChecklist): ListItem[] {
 
 /** `N × rule-id` for each rule of `diags`, in order of first appearance. */
 function countByCode(diags: readonly { code: string }[]): string[] {
+  if (!diags.length) return [];
   const byCode = new Map<string, number>();
   for (const d of diags) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
   return [...byCode].map(([code, n]) => `${n} × ${code}`);
@@ -463,10 +558,17 @@ function itemCause(file: string, item: ListItem, kind: 'unchecked-item' | 'no-ev
  * One gate of a phase: its status and reasons, and, when `causes` is given, what each reason stands for
  * at its place, in the same order.
  */
-function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, gate: GateSpec, causes?: GateCause[]): GateResult {
+function evaluateGate(
+  svc: PhasegateService,
+  phase: Phase,
+  inputs: GateInputs,
+  gate: GateSpec,
+  causes?: GateCause[],
+  getDocument: (path: string) => ParsedDocument | undefined = (p) => svc.getDocument(p),
+): GateResult {
   const { diags, primary } = inputs;
   const res: GateResult = { name: gate.name, status: 'passed', reasons: [], items: [], file: undefined, line: undefined };
-  const checklist = findGateChecklist(phase, gate, (p) => svc.getDocument(p));
+  const checklist = findGateChecklist(phase, gate, getDocument);
   const listed = checklist ? checklistOf(checklist) : [];
   if (checklist) {
     res.file = checklist.path;
@@ -541,7 +643,14 @@ function evaluateGate(svc: PhasegateService, phase: Phase, inputs: GateInputs, g
 
 export function evaluateGates(svc: PhasegateService, phase: Phase): GateResult[] {
   const inputs = gateInputs(svc, phase);
-  return phase.layout.gates.map((gate) => evaluateGate(svc, phase, inputs, gate));
+  // Each document of the phase looked up once, not once for each gate (performance only); for this phase alone.
+  const docs = new Map<string, ParsedDocument | undefined>();
+  const get = (p: string): ParsedDocument | undefined => {
+    let doc = docs.get(p);
+    if (doc === undefined && !docs.has(p)) docs.set(p, (doc = svc.getDocument(p)));
+    return doc;
+  };
+  return phase.layout.gates.map((gate) => evaluateGate(svc, phase, inputs, gate, undefined, get));
 }
 
 /**

@@ -24,8 +24,8 @@ function gateChecklists(ctx: RuleContext): { items: ListItem[]; name: string; ch
   const { doc, phase, spec } = ctx;
   const out: { items: ListItem[]; name: string; checklist?: GateChecklist }[] = [];
   const sections = new Set<Section>();
-  if (!phase || !spec || !phase.documents.some((d) => d.path === ctx.path)) return [];
-  if (phase.layout.name === 'audit' && spec.kind !== 'validation') return [];
+  if (!phase || !spec || (phase.layout.name === 'audit' && spec.kind !== 'validation')) return [];
+  if (!phase.documents.some((d) => d.path === ctx.path)) return [];
   const get = (p: string) => (p === ctx.path ? doc : ctx.getDocument(p));
   for (const g of phase.layout.gates) {
     // Only a document with a section for the gate, or an item labelled with its name, can hold its checklist:
