@@ -1,5 +1,5 @@
 /**
- * Fast paths of the structure rules (performance only) against the plain code they replace:
+ * Fast paths of the structure and rationale rules (performance only) against the plain code they replace:
  * the same answers on random input built from the characters that matter to each.
  */
 import * as assert from 'node:assert/strict';
@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { basename } from '../../server/src/service/host';
 import { titleNumbers, titleNumbersWrong } from '../../server/src/service/layout';
 import { otherPhaseValue } from '../../server/src/service/rules/structure';
+import { arrowReason } from '../../server/src/service/rules/doc-rationale';
 import type { Phase } from '../../server/src/service/workspace';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -30,7 +31,21 @@ function otherPhaseValuePlain(phases: readonly Phase[], raw: unknown, want: Phas
   return value;
 }
 
-describe('fast paths of the structure rules equal the plain code they replace', () => {
+/** The reading `arrowReason` gave every item before its count of letters and digits. */
+function arrowReasonPlain(body: string): boolean {
+  const m = /(?:→|->|⟶|=>)\s*\S/.exec(body);
+  if (!m) return false;
+  const after = body.slice(m.index + m[0].length - 1);
+  if (after.includes('[') || after.includes('{{')) return true;
+  const words = after
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '')
+    .join(' ')
+    .toLowerCase();
+  return words !== '' && !/^(?:because|since|as|so|why|reason|reasons|due to|given|for)$/.test(words);
+}
+
+describe('fast paths of the structure and rationale rules equal the plain code they replace', () => {
   it('titleNumbersWrong tells whether titleNumbers reads a number other than the one wanted', () => {
     const headings = [
       'Phase {N}: ',
@@ -104,6 +119,54 @@ describe('fast paths of the structure rules equal the plain code they replace', 
       fc.property(raw, fc.constantFrom(...phases), (r, want) => {
         assert.equal(otherPhaseValue(phases, r, want), otherPhaseValuePlain(phases, r, want), JSON.stringify([r, want.id]));
       }),
+      RUNS,
+    );
+  });
+
+  it('arrowReason tells a reason after an arrow as reading its words did', () => {
+    const body = textOf([
+      '→',
+      '->',
+      '=>',
+      '⟶',
+      ' ',
+      '  ',
+      'because',
+      'Because',
+      'since',
+      'due',
+      'to',
+      'due to',
+      'as',
+      'x',
+      'é',
+      'İ',
+      'K',
+      'ſ',
+      '.',
+      ',',
+      '[',
+      '{{',
+      'reasons',
+      'abcdefgh',
+      'fewer tools',
+      '1234',
+      '5678',
+      'A1b2',
+      '**',
+      '_',
+      '\n',
+    ]);
+    fc.assert(
+      fc.property(body, (b) => assert.equal(arrowReason(b), arrowReasonPlain(b), JSON.stringify(b))),
+      RUNS,
+    );
+  });
+
+  it('a decisions file is told by its path as by its file name', () => {
+    const path = textOf(['/', 'ws', 'phase-3', 'decisions', 'DECISIONS', 'Decisions', '.md', '.MD', '05-', '.', 'x', 'ſ'], 8);
+    fc.assert(
+      fc.property(path, (p) => assert.equal(/decisions\.md$/i.test(p), /decisions\.md$/i.test(basename(p)), JSON.stringify(p))),
       RUNS,
     );
   });
