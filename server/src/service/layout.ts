@@ -668,3 +668,54 @@ export function renumberTitle(heading: string, n: number, title: string): string
   }
   return out;
 }
+
+/** `wholeHeading`'s pattern without the match indices, and the heading's runs (`titleNumbersWrong` reads only the numbers). */
+const wholeHeadingsPlain = new Map<string, { re: RegExp; runs: NumberRun[] } | undefined>();
+
+function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[] } | undefined {
+  if (wholeHeadingsPlain.has(heading)) return wholeHeadingsPlain.get(heading);
+  const re = wholeHeading(heading);
+  const found = re ? { re: new RegExp(re.source, 'iu'), runs: numberRuns(heading.trim()).runs } : undefined;
+  wholeHeadingsPlain.set(heading, found);
+  return found;
+}
+
+/** Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`). */
+function runNumberWrong(run: NumberRun, n: number, read: string): boolean {
+  const written = run.length === 1 && typeof run[0] === 'number' ? String(n + run[0]) : runText(run, n);
+  // The digits written: the number wanted (a run of digits is never NaN).
+  if (read === written) return false;
+  const found = runNumber(run, n, read, 0, read.length);
+  return found.value !== found.want;
+}
+
+/**
+ * Whether `title` names a phase number other than phase `n`'s where the kind's `heading` puts one:
+ * `titleNumbers(heading, n, title).some((x) => x.value !== x.want)`, without making the numbers (performance
+ * only: the structure rules ask it of every title and section, and nearly all are right).
+ */
+export function titleNumbersWrong(heading: string, n: number, title: string): boolean {
+  // Every number read is a run of ASCII digits (`\d`): a title without a digit names none.
+  let digit = false;
+  for (let i = 0; i < title.length && !digit; i++) {
+    const c = title.charCodeAt(i);
+    digit = c >= 48 && c <= 57;
+  }
+  if (!digit) return false;
+  const whole = wholeHeadingPlain(heading);
+  const m = whole?.re.exec(title);
+  if (m) {
+    const { runs } = whole!;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1])) return true;
+    return false;
+  }
+  let from = 0;
+  for (const { run, re } of titlePattern(heading)) {
+    re.lastIndex = from;
+    const p = re.exec(title);
+    if (!p) continue;
+    if (runNumberWrong(run, n, p[1])) return true;
+    from = p.index + p[0].length;
+  }
+  return false;
+}

@@ -7,11 +7,11 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, renumberTitle, titleNumbers } from '../layout';
+import { expandTitle, kindHeading, renumberTitle, titleNumbers, titleNumbersWrong } from '../layout';
 import { expandedTitleKey, specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
-import { Range, range } from '../types';
+import { range } from '../types';
 import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 import { misaddressedTitle } from './phase-handoff';
@@ -97,16 +97,16 @@ const sections: Rule = {
       return;
     }
     const n = phase?.number;
-    const found: { idx: number; title: string; line: number; at: Range }[] = [];
+    // The sections found, in the spec's order (their ranges made only for a section out of order).
+    const found: { title: string; s: Section }[] = [];
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
-    spec.sections.forEach((sec, idx) => {
+    for (const sec of spec.sections) {
       const s = kindSection(doc, phase?.layout, spec, sec, n);
       if (!s) {
-        const title = expandTitle(sec.title, n);
-        if (sec.required === false) return;
+        if (sec.required === false) continue;
         // A gate's checklist written as items labelled with its name (`- [x] **Review**: …`) is the gate's section.
-        if (listedGate(doc, phase?.layout, sec)) return;
+        if (listedGate(doc, phase?.layout, sec)) continue;
         // A plan without a Phase Status section that keeps its phases under top-level status sections (`## Completed`,
         // `## Not Started`) has them there: the plan rule reads those as it reads a Phase Status section.
         if (
@@ -114,8 +114,9 @@ const sections: Rule = {
           normalizeTitle(sec.title) === normalizeTitle(PLAN_SECTION) &&
           planTables(doc, workstreamsOf(planPhases(ctx.model, ctx.path)))?.byStatus
         )
-          return;
+          continue;
         // Insert after the last present section that precedes this one in the spec.
+        const title = expandTitle(sec.title, n);
         ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${headingText(title)}".`, {
           fix: 'insert-section',
           title,
@@ -123,19 +124,23 @@ const sections: Rule = {
           level: 2,
           kind: spec.kind,
         });
-        return;
+        continue;
       }
       // After a label, below the paragraph or list it is in, which a heading would split (`**Input**:` above `**Output**:`).
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
-      found.push({ idx, title: sec.title, line: s.heading.line, at: s.heading.textRange });
+      found.push({ title: sec.title, s });
       if (n !== undefined && spec.kind) checkSectionNumbers(ctx, sec, s, n);
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${expandTitle(sec.description, n)}` : '.'}`);
       }
-    });
+    }
     for (let i = 1; i < found.length; i++) {
-      if (found[i].line < found[i - 1].line) {
-        ctx.report('section-order', found[i].at, `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`);
+      if (found[i].s.heading.line < found[i - 1].s.heading.line) {
+        ctx.report(
+          'section-order',
+          found[i].s.heading.textRange,
+          `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`,
+        );
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
@@ -144,7 +149,7 @@ const sections: Rule = {
     const heading = kindHeading(spec);
     if (heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
-      if (h1) {
+      if (h1 && titleNumbersWrong(heading, n, h1.text)) {
         // Only the numbers the heading's words name (`Phase 2` of `Phase {N}: `), not a year or a sprint before them.
         const wrong = titleNumbers(heading, n, h1.text).filter((x) => x.value !== x.want);
         // An output handoff addressed to the wrong phase (`# Phase 1 → Phase 3 Handoff`) is handoff-mismatch's
@@ -173,14 +178,19 @@ const HANDED_TO_NEXT = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_P
  * the title's are, must be this phase's. Quick fix: renumber them.
  */
 function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: number): void {
+  // The first of its title and aliases with a `{N}` that names the section (most have none: asked first).
+  let title = sec.title.includes('{N') && expandedTitleKey(sec.title, n) === s.key ? sec.title : undefined;
+  for (let i = 0; !title && sec.aliases && i < sec.aliases.length; i++) {
+    const t = sec.aliases[i];
+    if (t.includes('{N') && expandedTitleKey(t, n) === s.key) title = t;
+  }
+  if (!title) return;
   if (isLabelSection(s) || s.heading.level < 2) return;
   if (ctx.spec?.kind === OUTPUT_HANDOFF && HANDED_TO_NEXT.has(s.key)) return;
-  const title = [sec.title, ...(sec.aliases ?? [])].find((t) => t.includes('{N') && expandedTitleKey(t, n) === s.key);
-  if (!title) return;
   const { textRange } = s.heading;
   if (textRange.start.line !== textRange.end.line) return;
   const src = (ctx.doc.lines[textRange.start.line] ?? '').slice(textRange.start.character, textRange.end.character);
-  if (!titleNumbers(title, n, src).some((x) => x.value !== x.want)) return;
+  if (!titleNumbersWrong(title, n, src)) return;
   ctx.report(
     'heading-mismatch',
     textRange,
@@ -283,11 +293,29 @@ function gateSection(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: S
 }
 
 /** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
-function namedPhase(ctx: RuleContext, value: string): { number: number } | { id: string } | undefined {
+function namedPhase(phases: readonly Phase[], value: string): { number: number } | { id: string } | undefined {
   const m = /^(?:phase[\s_-]*)?(\d+)$/i.exec(value);
   if (m) return { number: Number(m[1]) };
-  const other = ctx.model.phases.find((p) => p.id.toLowerCase() === value.toLowerCase() || p.folder.toLowerCase().endsWith('/' + value.toLowerCase()));
+  const other = phases.find((p) => p.id.toLowerCase() === value.toLowerCase() || p.folder.toLowerCase().endsWith('/' + value.toLowerCase()));
   return other ? { id: other.id } : undefined;
+}
+
+/**
+ * A front matter value (`phase`, an input handoff's `from`) that names another phase than `want`, as written
+ * (trimmed); undefined for one that names `want`, or no phase (`phases`: the workspace's, by id or folder).
+ */
+export function otherPhaseValue(phases: readonly Phase[], raw: unknown, want: Phase): string | undefined {
+  // A whole number that is `want`'s, as most front matter writes it (`phase: 3`), names it: what the reading below
+  // finds too, without its strings (performance only; a phase without a number takes any number).
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 && (want.number === undefined || raw === want.number)) return undefined;
+  if (typeof raw !== 'number' && typeof raw !== 'string') return undefined;
+  const value = String(raw).trim();
+  const own = value.toLowerCase();
+  if (own === want.id.toLowerCase() || own === basename(want.folder).toLowerCase()) return undefined;
+  const named = namedPhase(phases, value);
+  if (!named) return undefined;
+  if ('number' in named ? want.number === undefined || named.number === want.number : named.id === want.id) return undefined;
+  return value;
 }
 
 /**
@@ -300,16 +328,7 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
   const fm = doc.frontMatter;
   if (!phase || !fm?.terminated || fm.errors.length || !fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const data = fm.data as Record<string, unknown>;
-  const wrong = (raw: unknown, want: Phase): string | undefined => {
-    if (typeof raw !== 'number' && typeof raw !== 'string') return undefined;
-    const value = String(raw).trim();
-    const own = value.toLowerCase();
-    if (own === want.id.toLowerCase() || own === basename(want.folder).toLowerCase()) return undefined;
-    const named = namedPhase(ctx, value);
-    if (!named) return undefined;
-    if ('number' in named ? want.number === undefined || named.number === want.number : named.id === want.id) return undefined;
-    return value;
-  };
+  const wrong = (raw: unknown, want: Phase) => otherPhaseValue(ctx.model.phases, raw, want);
   const report = (key: string, value: string, message: string, want: string) => {
     const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, `/${key}`) : undefined;
     if (!r || r.start.line !== r.end.line) return;
@@ -350,7 +369,7 @@ function checkFrontMatterTitle(ctx: RuleContext): void {
   if (!heading || n === undefined || !fm?.terminated || fm.errors.length) return;
   if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const title = (fm.data as Record<string, unknown>).title;
-  if (typeof title !== 'string' || !titleNumbers(heading, n, title).some((x) => x.value !== x.want)) return;
+  if (typeof title !== 'string' || !titleNumbersWrong(heading, n, title)) return;
   // The YAML document (the full parse, which flat front matter is read without) only for a title that is wrong.
   if (!fm.yaml) return;
   const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
