@@ -1,0 +1,79 @@
+/**
+ * Fast paths of the CLI's read path (performance only) against the plain code they replace: the same
+ * results on generated and edge-case inputs.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+
+/** What `readSmallFileSync` stands for: the file's bytes when it holds at most `maxBytes`, else its size. */
+function plainRead(p: string, maxBytes: number): Uint8Array | number {
+  const size = fs.statSync(p).size;
+  return size > maxBytes ? size : new Uint8Array(fs.readFileSync(p));
+}
+
+function asPlain(r: Uint8Array | number): Uint8Array | number {
+  return typeof r === 'number' ? r : new Uint8Array(r);
+}
+
+describe('fast paths (coldpath): reading small files into shared slabs', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-slab-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Bytes 0..255 in a pattern of the file's own, so that one file's bytes cannot pass for another's. */
+  function bytesOf(size: number, seed: number): Uint8Array {
+    const b = new Uint8Array(size);
+    for (let i = 0; i < size; i++) b[i] = (i * 31 + seed * 17) & 0xff;
+    return b;
+  }
+
+  it('gives every file its own bytes (or its size past the limit), which later reads leave as they were', () => {
+    // Sizes around the slab's bounds (256 KiB, 32 KiB free) and the limit, in an order that fills slabs part-way.
+    const sizes = [0, 1, 7, 8, 9, 4095, 4096, 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 100_000, 256 * 1024 - 8, 256 * 1024, 256 * 1024 + 1, 600_000, 3];
+    const files = sizes.map((size, i) => {
+      const p = path.join(dir, `f${i}.bin`);
+      fs.writeFileSync(p, bytesOf(size, i));
+      return p;
+    });
+    for (const maxBytes of [0, 1, 8, 4096, 32 * 1024, 256 * 1024, 16 * 1024 * 1024]) {
+      const sfs = new SyncNodeFileSystem();
+      // Twice over, all results kept: a later read must not write over what an earlier one returned.
+      const got = [...files, ...files].map((p) => sfs.readSmallFileSync(p, maxBytes));
+      const want = [...files, ...files].map((p) => plainRead(p, maxBytes));
+      assert.deepEqual(got.map(asPlain), want, `maxBytes ${maxBytes}`);
+    }
+  });
+
+  it('reads random sizes and limits as a plain read does', () => {
+    const sfs = new SyncNodeFileSystem();
+    const kept: { p: string; r: Uint8Array | number; maxBytes: number }[] = [];
+    let n = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 0, max: 400_000 }), (size, maxBytes) => {
+        const p = path.join(dir, `r${n++}.bin`);
+        fs.writeFileSync(p, bytesOf(size, n));
+        const r = sfs.readSmallFileSync(p, maxBytes);
+        assert.deepEqual(asPlain(r), plainRead(p, maxBytes));
+        kept.push({ p, r, maxBytes });
+      }),
+      { numRuns: 150 },
+    );
+    for (const { p, r, maxBytes } of kept) assert.deepEqual(asPlain(r), plainRead(p, maxBytes), p);
+  });
+
+  it('fails as a plain read fails: a missing file, a folder', () => {
+    const sfs = new SyncNodeFileSystem();
+    assert.throws(() => sfs.readSmallFileSync(path.join(dir, 'none.md'), 100), /ENOENT/);
+    assert.throws(() => sfs.readSmallFileSync(dir, 100), /EISDIR/);
+    // And reads on after it.
+    const p = path.join(dir, 'after.md');
+    fs.writeFileSync(p, 'text');
+    assert.equal(Buffer.from(sfs.readSmallFileSync(p, 100) as Uint8Array).toString(), 'text');
+  });
+});
