@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
+import { joinPath, normalizePath, relativePath } from '../../server/src/service/host';
+import { pathBelow, plainName } from '../../server/src/service/workspace';
 
 /** What `readSmallFileSync` stands for: the file's bytes when it holds at most `maxBytes`, else its size. */
 function plainRead(p: string, maxBytes: number): Uint8Array | number {
@@ -75,5 +77,51 @@ describe('fast paths (coldpath): reading small files into shared slabs', () => {
     const p = path.join(dir, 'after.md');
     fs.writeFileSync(p, 'text');
     assert.equal(Buffer.from(sfs.readSmallFileSync(p, 100) as Uint8Array).toString(), 'text');
+  });
+});
+
+describe('fast paths (coldpath): paths below a folder, names in a folder', () => {
+  /** Paths of parts that matter to normalising and relating them: slashes, dots, drives, backslashes, case. */
+  const part = fc.constantFrom('a', 'B', 'phase-1', '.', '..', '', 'x.md', '.hidden', 'C:', '\\', 'a\\b', ' ', '...');
+  const pathOf = fc
+    .tuple(fc.constantFrom('/', '', '//', 'C:/', '\\\\'), fc.array(part, { maxLength: 6 }), fc.constantFrom('', '/'))
+    .map(([lead, parts, end]) => lead + parts.join('/') + end);
+
+  it('pathBelow is relativePath, for any two paths and for a folder and a path below it', () => {
+    fc.assert(
+      fc.property(pathOf, pathOf, (folder, other) => {
+        assert.equal(pathBelow(folder, other), relativePath(folder, other));
+        for (const below of [`${folder}/${other}`, `${folder}${other}`, `${normalizePath(folder)}/${other}`]) {
+          assert.equal(pathBelow(folder, below), relativePath(folder, below), below);
+          assert.equal(pathBelow(normalizePath(folder), below), relativePath(normalizePath(folder), below), below);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    for (const [folder, p] of [
+      ['/w', '/w/a/b.md'],
+      ['/w', '/w'],
+      ['/w', '/w/'],
+      ['/w', '/wx/a'],
+      ['/', '/a'],
+      ['C:/', 'C:/a'],
+      ['//srv/share', '//srv/share/a/b'],
+      ['/w/./x', '/w/x/a'],
+      ['/w', '/w//a'],
+      ['/w', '/w/a/../b'],
+      ['a/b', 'a/b/c'],
+    ])
+      assert.equal(pathBelow(folder, p), relativePath(folder, p), `${folder} ${p}`);
+  });
+
+  it('plainName holds exactly for the names joinPath appends as they are, below a normal folder', () => {
+    const name = fc.array(fc.constantFrom('a', '.', '/', '\\', 'M', ' '), { maxLength: 5 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(name, (n) => {
+        if (plainName(n) && !n.includes('\\')) assert.equal(joinPath('/w/x', n), `/w/x/${n}`, n);
+        if (joinPath('/w/x', n) !== `/w/x/${n}`) assert.ok(!plainName(n) || n.includes('\\'), n);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
