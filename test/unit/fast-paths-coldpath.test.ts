@@ -10,6 +10,12 @@ import fc from 'fast-check';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { joinPath, normalizePath, relativePath } from '../../server/src/service/host';
 import { pathBelow, plainName } from '../../server/src/service/workspace';
+import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
+import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
+import { ALL_RULES } from '../../server/src/service/rules/index';
+import type { Rule } from '../../server/src/service/rules/rule';
+import { range } from '../../server/src/service/types';
+import { ROOT, assets, workspace } from '../helpers/workspace';
 
 /** What `readSmallFileSync` stands for: the file's bytes when it holds at most `maxBytes`, else its size. */
 function plainRead(p: string, maxBytes: number): Uint8Array | number {
@@ -123,5 +129,75 @@ describe('fast paths (coldpath): paths below a folder, names in a folder', () =>
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('fast paths (coldpath): the batch check runs each rule as runRule does', () => {
+  const brief = '# Phase 1 Brief\n\n## Objective\n\nShip it.\n';
+  /** Two phases, one document too large for the Markdown model. */
+  function files(): Record<string, string> {
+    return {
+      'audit/phase-1/00-PHASE_BRIEF.md': brief,
+      'audit/phase-1/01-INPUT_HANDOFF.md': '# Input\n',
+      'audit/phase-2/00-PHASE_BRIEF.md': brief.replace(/1/g, '2') + 'x'.repeat(MAX_PARSE_BYTES + 10) + '\n',
+    };
+  }
+
+  it('logs a rule that throws and runs the others; runs a rule that needs the model only on modelled documents, as a method of the rule', async () => {
+    const seen: string[] = [];
+    const logged: string[] = [];
+    const throws: Rule = {
+      ids: ['test-throws'],
+      check(ctx) {
+        seen.push(`throws ${ctx.path}`);
+        throw new Error('boom');
+      },
+    };
+    const modelOnly: Rule = {
+      ids: ['test-model-only'],
+      check(ctx) {
+        seen.push(`model ${ctx.path}`);
+        ctx.report('test-model-only', range(0, 0, 0, 0), 'modelled');
+      },
+    };
+    const anyDoc: Rule = {
+      ids: ['test-any'],
+      withoutModel: true,
+      check(this: Rule, ctx) {
+        // Called as a method of its rule.
+        seen.push(`any ${ctx.path} ${this.ids[0]}`);
+      },
+    };
+    const fresh = await workspace(files());
+    const expected = new Map(fresh.svc.checkedFiles().map((f) => [f, fresh.svc.diagnose(f)]));
+    ALL_RULES.unshift(throws, modelOnly, anyDoc);
+    try {
+      const fsys = new MemoryFileSystem();
+      for (const [p, t] of Object.entries(files())) fsys.write(`${ROOT}/${p}`, t);
+      const svc = new PhasegateService({ fs: fsys, assets, logger: { log: (m) => logged.push(m) } });
+      await svc.load(ROOT);
+      svc.checkPhases();
+      const docs = svc.checkedFiles();
+      const big = `${ROOT}/audit/phase-2/00-PHASE_BRIEF.md`;
+      assert.equal(docs.length, 3);
+      assert.deepEqual(
+        logged.map((m) => m.split('\n')[0]),
+        docs.filter((f) => f !== big).map((f) => `rule test-throws failed on ${f}: Error: boom`),
+      );
+      for (const f of docs) {
+        assert.ok(seen.includes(`any ${f} test-any`), f);
+        assert.equal(seen.includes(`throws ${f}`), f !== big, f);
+        assert.equal(seen.includes(`model ${f}`), f !== big, f);
+        const got = svc.diagnose(f);
+        assert.deepEqual(
+          got.filter((d) => d.code !== 'test-model-only'),
+          expected.get(f),
+          f,
+        );
+        assert.equal(got.filter((d) => d.code === 'test-model-only').length, f === big ? 0 : 1, f);
+      }
+    } finally {
+      for (const r of [throws, modelOnly, anyDoc]) ALL_RULES.splice(ALL_RULES.indexOf(r), 1);
+    }
   });
 });
