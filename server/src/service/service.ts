@@ -1151,12 +1151,8 @@ export class PhasegateService {
     try {
       rule.check(ctx);
     } catch (e) {
-      this.ruleFailed(rule, ctx, e);
+      this.logger.log(`rule ${rule.ids.join(',')} failed on ${ctx.path}: ${(e as Error).stack ?? e}`);
     }
-  }
-
-  private ruleFailed(rule: Rule, ctx: CheckContext, e: unknown): void {
-    this.logger.log(`rule ${rule.ids.join(',')} failed on ${ctx.path}: ${(e as Error).stack ?? e}`);
   }
 
   private runRules(path: string): Diagnostic[] {
@@ -1188,18 +1184,10 @@ export class PhasegateService {
     const size = cache.size;
     let r = 0;
     for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
-      // As runRule, with the rule's function and setting read once for the batch (performance only).
       const rule = ALL_RULES[r];
-      const check = rule.check;
-      const withoutModel = !!rule.withoutModel;
       for (let i = 0; i < batch.length; i++) {
         const ctx = batch[i];
-        if ((cache.size !== size && cache.has(ctx.path)) || (!withoutModel && !ctx.doc.modelled)) continue;
-        try {
-          check.call(rule, ctx);
-        } catch (e) {
-          this.ruleFailed(rule, ctx, e);
-        }
+        if (cache.size === size || !cache.has(ctx.path)) this.runRule(rule, ctx);
       }
     }
     // The rules that read other phases' gates (they come last), file by file: a phase's gates read its
