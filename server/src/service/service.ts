@@ -1177,18 +1177,9 @@ export class PhasegateService {
       if (Array.isArray(c)) this.diagCache.set(p, c);
       else batch.push(c);
     }
-    // Whether a file got its result meanwhile is asked only once the cache has grown: results are only
-    // added while rules run (a file's cached result is dropped by a change, never by a check), so until
-    // then no file of the batch has one (performance only: one lookup per rule and file otherwise).
-    const cache = this.diagCache;
-    const size = cache.size;
     let r = 0;
     for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
-      const rule = ALL_RULES[r];
-      for (let i = 0; i < batch.length; i++) {
-        const ctx = batch[i];
-        if (cache.size === size || !cache.has(ctx.path)) this.runRule(rule, ctx);
-      }
+      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[r], ctx);
     }
     // The rules that read other phases' gates (they come last), file by file: a phase's gates read its
     // files' results, kept as each file is done, so that the next phase's input handoff, asking for
