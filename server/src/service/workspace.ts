@@ -3,7 +3,7 @@
  * present, or described by the config), which documents each holds, their order.
  */
 import picomatch from 'picomatch';
-import { DirEntry, FileSystem, basename, dirname, joinPath, relativePath } from './host';
+import { DirEntry, FileSystem, basename, dirname, joinPath, normalizePath, relativePath } from './host';
 import { DocumentKindSpec, FINDING_KIND, LayoutSpec, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { ResolvedConfig } from './config';
 import { lowerBound } from './sorted';
@@ -44,6 +44,11 @@ function vanished(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || (code === undefined && /^ENOENT\b/.test(String((e as Error | undefined)?.message)));
 }
 
+/** Whether `name` is one folder entry's name that joinPath appends as it is: not empty, `.` or `..`, and without a slash. */
+export function plainName(name: string): boolean {
+  return name.length > 2 ? !name.includes('/') : name !== '' && name !== '.' && name !== '..' && !name.includes('/');
+}
+
 /** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
 export async function scanTree(
   fs: FileSystem,
@@ -76,6 +81,8 @@ export async function scanTree(
       }),
     );
     for (const { dir, entries } of listed) {
+      // Below a normal absolute folder, joinPath(dir, name) is `dir/name` for any name a listing gives (performance only).
+      const plainBase = dir.length > 1 && dir.charCodeAt(0) === 47 && normalizePath(dir) === dir ? dir + '/' : undefined;
       for (const e of entries) {
         // Paths are written with `/`, and a `\` reads as one (Windows): a name holding one (legal on Linux
         // and macOS) would name another file. It is named, not read.
@@ -83,7 +90,7 @@ export async function scanTree(
           res.problems.push({ path: dir, message: `"${e.name}" is not checked: a file or folder name with a backslash cannot be told from a path` });
           continue;
         }
-        const p = joinPath(dir, e.name);
+        const p = plainBase !== undefined && plainName(e.name) ? plainBase + e.name : joinPath(dir, e.name);
         // What relativePath(root, p) yields for a normal path inside root, without splitting both (performance only).
         const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : relativePath(root, p);
         if (isIgnored(rel, e.kind === 'directory')) continue;
@@ -366,7 +373,26 @@ export function kindOf(model: WorkspaceModel, path: string): { phase: Phase | un
   if (doc) return { phase, spec: doc.spec };
   const findings = findingsFolder(phase.layout);
   if (findings && /\.(md|markdown)$/i.test(path) && path.startsWith(joinPath(phase.folder, findings) + '/')) {
-    return { phase, spec: { ...FINDING_KIND, file: relativePath(phase.folder, path) } };
+    return { phase, spec: { ...FINDING_KIND, file: pathBelow(phase.folder, path) } };
   }
   return { phase, spec: undefined };
+}
+
+/**
+ * `relativePath(folder, path)`; for a normal path below a normal folder, by slicing instead of splitting both
+ * (performance only: the same result).
+ */
+export function pathBelow(folder: string, path: string): string {
+  const n = folder.length;
+  if (
+    n > 1 &&
+    path.length > n + 1 &&
+    path.charCodeAt(n) === 47 &&
+    path.startsWith(folder) &&
+    normalizePath(folder) === folder &&
+    normalizePath(path) === path
+  ) {
+    return path.slice(n + 1);
+  }
+  return relativePath(folder, path);
 }
