@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
-import { ListItem, ParsedDocument, parseDocument, yamlOffsetRange } from '../../server/src/service/markdown';
+import { ListItem, ParsedDocument, Section, bodyStart, parseDocument, yamlOffsetRange } from '../../server/src/service/markdown';
 import {
   FILLER_HINT,
   FILLER_ITEM,
@@ -16,7 +16,10 @@ import {
   placeholderLines,
   punctuatedBeforeEnd,
 } from '../../server/src/service/rules/doc-placeholders';
-import { PLACEHOLDER_HINT, bodyLinesMatching, maskedLine, referenceDefinitions, scanPlaceholders } from '../../server/src/service/rules/doc-util';
+import { PLACEHOLDER_HINT, bodyLinesMatching, kindSections, maskedLine, referenceDefinitions, scanPlaceholders } from '../../server/src/service/rules/doc-util';
+import { Unit, sectionsNamed, unit, unitsOf } from '../../server/src/service/rules/phase-deliverables';
+import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
+import type { DocumentKindSpec } from '../../server/src/service/layout';
 import { range } from '../../server/src/service/types';
 import type { Range } from '../../server/src/service/types';
 import type { RuleContext } from '../../server/src/service/rules/rule';
@@ -120,6 +123,25 @@ function plainPlaceholders(ctx: RuleContext): void {
     refs ??= new Set(referenceDefinitions(doc).keys());
     for (const p of scanPlaceholders(maskedLine(doc, l), refs)) ctx.report('unfilled-placeholder', range(l, p.start, l, p.end), plainMessage(p.kind, p.text));
   }
+}
+
+// ---- The deliverables rule's helpers as they were. ----
+
+function plainUnitsOf(doc: ParsedDocument, from: number, to: number): string[] {
+  const units: string[] = [];
+  const covered = new Set<number>();
+  for (const it of doc.items) {
+    if (it.line < from || it.line >= to) continue;
+    const last = Math.min(it.endLine, to - 1);
+    units.push(last === it.line ? doc.lines[it.line] : doc.lines.slice(it.line, last + 1).join(' '));
+    for (let l = it.line; l <= last; l++) covered.add(l);
+  }
+  for (let l = from; l < to; l++) {
+    if (covered.has(l) || doc.codeLines.has(l)) continue;
+    const src = doc.lines[l] ?? '';
+    if (src.trim() !== '' && !/^\s*#{1,6}\s/.test(src)) units.push(src);
+  }
+  return units;
 }
 
 /** Pieces of placeholder lines: brackets, links, images, code, comments, reference definitions, escapes, markers. */
@@ -259,5 +281,60 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
       { numRuns: 5000 },
     );
     for (const guides of GUIDE_ITEMS.values()) for (const g of guides) assert.doesNotMatch(g, /[:.]/);
+  });
+
+  it('unitsOf reads the units the plain code read', () => {
+    const lines = ['- item', '  more', '    - nested', '1. one', '', 'text', '# Heading', '#tag', '  ## Sub', '```', 'code', '> - quoted', '| a | b |'];
+    fc.assert(
+      fc.property(docOf(lines, 16, 1), fc.nat(18), fc.nat(18), (src, a, b) => {
+        const doc = parseDocument(src);
+        for (const [from, to] of [
+          [a, b],
+          [bodyStart(doc), doc.lines.length],
+        ]) {
+          assert.deepEqual(
+            unitsOf(doc, from, to).map((u) => u.key),
+            plainUnitsOf(doc, from, to).map((t) => new Unit(t).key),
+            JSON.stringify([src, from, to]),
+          );
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a remembered unit is the unit of its text', () => {
+    for (const t of ['Built the **CI** pipeline', 'Built the **CI** pipeline', '`x.md` report', '']) {
+      assert.equal(unit(t).key, new Unit(t).key);
+      assert.deepEqual([...unit(t).words], [...new Unit(t).words]);
+    }
+  });
+
+  it('sectionsNamed finds the sections kindSections finds', () => {
+    const kinds: DocumentKindSpec[] = [...IAI_LAYOUT.documents, ...AUDIT_LAYOUT.documents].filter((k) => k.sections.some((s) => s.title === 'Deliverables'));
+    assert.ok(kinds.length >= 3);
+    const lines = [
+      '## Deliverables',
+      '## Key Activities',
+      '## Key Activities (via iAI Prompt)',
+      '## Key Activities(note)',
+      '## Key Activities (a) (b)',
+      '## Deliverables Completed',
+      '## Deliverables (x)',
+      '## Other (y)',
+      '### Deliverables',
+      '**Deliverables**: a, b',
+      '- **Key Activities (via iAI Prompt):** a, b',
+      '- item',
+      'text',
+    ];
+    fc.assert(
+      fc.property(docOf(lines, 10, 1), fc.constantFrom(...kinds, undefined), (src, kind) => {
+        const doc = parseDocument(src);
+        const names = (secs: Section[]) => secs.map((s) => [s.heading.line, s.title]);
+        assert.deepEqual(names(sectionsNamed(doc, kind, 'Deliverables')), names(kindSections(doc, kind, 'Deliverables')), JSON.stringify(src));
+      }),
+      RUNS,
+    );
   });
 });
