@@ -20,6 +20,8 @@ import { PLACEHOLDER_HINT, bodyLinesMatching, kindSections, maskedLine, referenc
 import { Unit, sectionsNamed, unit, unitsOf } from '../../server/src/service/rules/phase-deliverables';
 import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
 import type { DocumentKindSpec } from '../../server/src/service/layout';
+import { external, placeholderItem } from '../../server/src/service/rules/doc-links';
+import { isExternal, isPlaceholderItem } from '../../server/src/service/rules/doc-util';
 import { range } from '../../server/src/service/types';
 import type { Range } from '../../server/src/service/types';
 import type { RuleContext } from '../../server/src/service/rules/rule';
@@ -333,6 +335,28 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
         const doc = parseDocument(src);
         const names = (secs: Section[]) => secs.map((s) => [s.heading.line, s.title]);
         assert.deepEqual(names(sectionsNamed(doc, kind, 'Deliverables')), names(kindSections(doc, kind, 'Deliverables')), JSON.stringify(src));
+      }),
+      RUNS,
+    );
+  });
+
+  it('external is isExternal', () => {
+    const pieces = ['a', 'Z', ':', '#', '/', '//', 'http', 'x', ' ', '.', '+', '-', '1', '\\', 'é'];
+    fc.assert(
+      fc.property(textOf(pieces, 6), (t) => assert.equal(external(t), isExternal(t), JSON.stringify(t))),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('placeholderItem is isPlaceholderItem, given the links of the item line', () => {
+    const lines = [...PLACEHOLDER_PIECES.map((p) => '- ' + p), ...PLACEHOLDER_PIECES, '---', 'a: [B]', '```'];
+    fc.assert(
+      fc.property(docOf(lines, 12, 3), (src) => {
+        const doc = parseDocument(src);
+        for (const it of doc.items) {
+          const links = doc.links.filter((l) => l.line === it.line);
+          assert.equal(placeholderItem(doc, it, links.length ? links : undefined), isPlaceholderItem(doc, it), JSON.stringify([src, it.line]));
+        }
       }),
       RUNS,
     );
