@@ -17,7 +17,8 @@ import {
   punctuatedBeforeEnd,
 } from '../../server/src/service/rules/doc-placeholders';
 import { PLACEHOLDER_HINT, bodyLinesMatching, kindSections, maskedLine, referenceDefinitions, scanPlaceholders } from '../../server/src/service/rules/doc-util';
-import { Unit, sectionsNamed, unit, unitsOf } from '../../server/src/service/rules/phase-deliverables';
+import { Unit, unit, unitsOf } from '../../server/src/service/rules/phase-deliverables';
+import { sectionsNamed } from '../../server/src/service/rules/phase-response';
 import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
 import type { DocumentKindSpec } from '../../server/src/service/layout';
 import { external, placeholderItem } from '../../server/src/service/rules/doc-links';
@@ -313,7 +314,8 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
   });
 
   it('sectionsNamed finds the sections kindSections finds', () => {
-    const kinds: DocumentKindSpec[] = [...IAI_LAYOUT.documents, ...AUDIT_LAYOUT.documents].filter((k) => k.sections.some((s) => s.title === 'Deliverables'));
+    const titles = ['Deliverables', 'Tests', 'Execution Proof'];
+    const kinds: DocumentKindSpec[] = [...IAI_LAYOUT.documents, ...AUDIT_LAYOUT.documents].filter((k) => k.sections.some((s) => titles.includes(s.title)));
     assert.ok(kinds.length >= 3);
     const lines = [
       '## Deliverables',
@@ -327,14 +329,22 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
       '### Deliverables',
       '**Deliverables**: a, b',
       '- **Key Activities (via iAI Prompt):** a, b',
+      '## Tests',
+      '## Tests Written (unit)',
+      '## Unit & Integration Tests',
+      '## Execution Proof',
+      '## Test Execution Proof',
+      '## Tests and Execution Proof',
+      '- **Tests:** a',
+      '**Execution Proof**:',
       '- item',
       'text',
     ];
     fc.assert(
-      fc.property(docOf(lines, 10, 1), fc.constantFrom(...kinds, undefined), (src, kind) => {
+      fc.property(docOf(lines, 10, 1), fc.constantFrom(...kinds, undefined), fc.constantFrom(...titles), (src, kind, title) => {
         const doc = parseDocument(src);
         const names = (secs: Section[]) => secs.map((s) => [s.heading.line, s.title]);
-        assert.deepEqual(names(sectionsNamed(doc, kind, 'Deliverables')), names(kindSections(doc, kind, 'Deliverables')), JSON.stringify(src));
+        assert.deepEqual(names(sectionsNamed(doc, kind, title)), names(kindSections(doc, kind, title)), JSON.stringify([src, title]));
       }),
       RUNS,
     );

@@ -5,14 +5,13 @@
 import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
-import type { DocumentKindSpec, SectionSpec } from '../layout';
-import { NOTE, kindSections, numberlessKey } from './doc-util';
-import { bodyStart, detached, normalizeTitle, sectionByTitle } from '../markdown';
+import { kindSections } from './doc-util';
+import { bodyStart, detached, sectionByTitle } from '../markdown';
 import { lowerBound } from '../sorted';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
-import { titleRange } from './phase-response';
-import { inlineParts, isLabelSection, labelSections } from '../labels';
+import { sectionsNamed, titleRange } from './phase-response';
+import { inlineParts, isLabelSection } from '../labels';
 
 const STOP_WORDS = new Set(
   (
@@ -211,33 +210,6 @@ export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
     if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) units.push(unit(src));
   }
   return units;
-}
-
-/**
- * `kindSections(doc, kind, title)` (no phase number), the keys that name the section spec remembered per spec
- * (performance only: the rule asks for the same spec in every phase), and a title without `(` never taken for an
- * alias with a note.
- */
-export function sectionsNamed(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string): Section[] {
-  const spec = kind?.sections.find((s) => s.title === title);
-  if (!spec) return kindSections(doc, kind, title);
-  let named = namedBySpec.get(spec);
-  if (!named) namedBySpec.set(spec, (named = namedBy(spec)));
-  const out = doc.sections.filter(named);
-  if (out.length) return out;
-  const labels = labelSections(doc);
-  return labels.length ? labels.filter(named) : labels;
-}
-
-const namedBySpec = new WeakMap<SectionSpec, (s: Pick<Section, 'key' | 'title'>) => boolean>();
-
-/** Whether a section is named by a section spec (its title, an alias, an alias with a note), as doc-util reads it for no phase number. */
-function namedBy(spec: SectionSpec): (s: Pick<Section, 'key' | 'title'>) => boolean {
-  const titles = [spec.title, ...(spec.aliases ?? [])];
-  const keys = new Set(titles.map((t) => normalizeTitle(t)));
-  for (const t of titles) keys.add(numberlessKey(t));
-  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => normalizeTitle(a))) : undefined;
-  return (s) => keys.has(s.key) || (!!noted && s.title.includes('(') && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
 }
 
 function report(ctx: RuleContext, at: Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
