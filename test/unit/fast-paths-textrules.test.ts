@@ -371,4 +371,22 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
       RUNS,
     );
   });
+
+  it('placeholderLines and placeholderItem stay linear on a line of many links', () => {
+    const n = 40_000;
+    const doc = parseDocument('- ' + '[A](x) '.repeat(n) + '[Name] TBD');
+    const links = doc.links.filter((l) => l.line === 0);
+    assert.equal(links.length, n);
+    const timed = (f: () => unknown): number => {
+      const t0 = performance.now();
+      f();
+      return performance.now() - t0;
+    };
+    // Each match is looked for in the spans once: a scan of the line's links per match took seconds.
+    const ms = timed(() => {
+      assert.deepEqual(placeholderLines(doc), [0]);
+      assert.equal(placeholderItem(doc, doc.items[0], links), true);
+    });
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  });
 });

@@ -17,6 +17,7 @@ import {
   targetPath,
   unverifiable,
 } from './doc-util';
+import { SpanCursor, linkSpans } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -252,18 +253,17 @@ export function placeholderItem(doc: ParsedDocument, item: ListItem, links: read
  * placeholder is found in the masked line, nor in any part of it.
  */
 export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined): boolean {
-  const free = (at: number): boolean => {
-    for (const l of links ?? []) {
-      const r = l.range;
-      if (r.start.character <= at && at < r.end.character) return false;
-    }
-    return true;
-  };
+  const spans = linkSpans(links ?? []);
+  // Each search finds its matches in column order: the spans are gone over once per search.
+  let cursor = new SpanCursor(spans);
   for (let i = raw.indexOf('['); i >= 0; i = raw.indexOf('[', i + 1)) {
     const c = raw.charCodeAt(i + 1);
-    if (c >= 65 && c <= 90 && free(i)) return true;
+    if (c >= 65 && c <= 90 && !cursor.has(i)) return true;
   }
-  for (const marker of HINT_MARKERS) for (let i = raw.indexOf(marker); i >= 0; i = raw.indexOf(marker, i + 1)) if (free(i)) return true;
+  for (const marker of HINT_MARKERS) {
+    cursor = new SpanCursor(spans);
+    for (let i = raw.indexOf(marker); i >= 0; i = raw.indexOf(marker, i + 1)) if (!cursor.has(i)) return true;
+  }
   return false;
 }
 

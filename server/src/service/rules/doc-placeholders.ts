@@ -223,6 +223,9 @@ export function placeholderLines(doc: ParsedDocument): number[] {
   let end = lines[0]?.length ?? 0;
   let link = 0;
   let last = -1;
+  // The links of the line whose matches are looked at.
+  let spansLine = -1;
+  let spans = new SpanCursor([]);
   for (const h of hits) {
     while (h > end && line + 1 < lines.length) {
       start = end + 1;
@@ -230,18 +233,51 @@ export function placeholderLines(doc: ParsedDocument): number[] {
       end = start + lines[line].length;
     }
     if (line === last || line < from || codeLines.has(line)) continue;
-    while (link < links.length && links[link].line < line) link++;
-    const column = h - start;
-    let inLink = false;
-    for (let k = link; k < links.length && links[k].line === line && !inLink; k++) {
-      const r = links[k].range;
-      inLink = r.start.character <= column && column < r.end.character;
+    if (spansLine !== line) {
+      while (link < links.length && links[link].line < line) link++;
+      let to = link;
+      while (to < links.length && links[to].line === line) to++;
+      spans = new SpanCursor(linkSpans(links.slice(link, to)));
+      spansLine = line;
     }
-    if (inLink) continue;
+    if (spans.has(h - start)) continue;
     out.push(line);
     last = line;
   }
   return out;
+}
+
+/** The columns of links on one line, as sorted `[start, end)` spans, apart (flat: start, end, start, end, …). */
+export function linkSpans(links: readonly Link[]): number[] {
+  if (!links.length) return [];
+  const pairs = links.map((l) => {
+    const r = l.range;
+    return [r.start.character, r.end.character];
+  });
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out = [pairs[0][0], pairs[0][1]];
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i][0] <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], pairs[i][1]);
+    else out.push(pairs[i][0], pairs[i][1]);
+  }
+  return out;
+}
+
+/**
+ * Whether columns asked in increasing order are in one of `spans` (see linkSpans): each span is passed once
+ * (performance only; linear in a line of many links).
+ */
+export class SpanCursor {
+  private k = 0;
+
+  constructor(private readonly spans: readonly number[]) {}
+
+  /** Whether column `at`, not before any asked earlier, is in a span. */
+  has(at: number): boolean {
+    const { spans } = this;
+    while (this.k < spans.length && spans[this.k + 1] <= at) this.k += 2;
+    return this.k < spans.length && spans[this.k] <= at;
+  }
 }
 
 const MARKERS = ['{{', 'TBD', 'TODO:'];
