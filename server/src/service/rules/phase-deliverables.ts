@@ -94,9 +94,11 @@ const units = new Map<string, Unit>();
 export function unit(text: string): Unit {
   let u = units.get(text);
   if (u === undefined) {
-    u = new Unit(text);
+    // Made of the detached copy: what it keeps holds no slice of the document's text.
+    const own = detached(text);
+    u = new Unit(own);
     if (units.size >= 50_000) units.clear();
-    units.set(detached(text), u);
+    units.set(own, u);
   }
   return u;
 }
@@ -124,9 +126,11 @@ const deliverables = new Map<string, Deliverable>();
 function deliverableOf(text: string): Deliverable {
   let d = deliverables.get(text);
   if (d === undefined) {
-    d = deliverable(text);
+    // Made of the detached copy: its text and terms hold no slice of the document's text.
+    const own = detached(text);
+    d = deliverable(own);
     if (deliverables.size >= 10_000) deliverables.clear();
-    deliverables.set(detached(text), d);
+    deliverables.set(own, d);
   }
   return d;
 }
