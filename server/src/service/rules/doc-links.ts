@@ -3,8 +3,8 @@
  * handoff lists (`missing-artifact`), which may also name a `code path` and may be relative to the
  * workspace root.
  */
-import { basename, dirname, isInside, joinPath } from '../host';
-import { Link, ParsedDocument, Section, sectionByTitle } from '../markdown';
+import { basename, dirname, joinPath, normalizePath } from '../host';
+import { Link, ListItem, ParsedDocument, Section, normalizeTitle, sectionByKey } from '../markdown';
 import { Range, range } from '../types';
 import {
   BARE_PATH_RE,
@@ -13,11 +13,11 @@ import {
   isPlaceholderItem,
   maskedLine,
   referenceDefinitions,
-  resolveTarget,
   scanPlaceholders,
   targetPath,
   unverifiable,
 } from './doc-util';
+import { SpanCursor, linkSpans } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -29,11 +29,16 @@ const ARTIFACT_SECTIONS: Record<string, { title: string; what: string }[]> = {
   'input-handoff': [{ title: 'Inputs Received', what: 'Input' }],
 };
 
+/** The title keys of ARTIFACT_SECTIONS' titles (see normalizeTitle), made on first use (performance only). */
+const artifactKeys = new Map<string, string>();
+
 function artifactSections(ctx: RuleContext): { section: Section; what: string }[] {
   const specs = ARTIFACT_SECTIONS[ctx.spec?.kind ?? ''] ?? [];
   const out: { section: Section; what: string }[] = [];
   for (const s of specs) {
-    const section = sectionByTitle(ctx.doc, s.title);
+    let key = artifactKeys.get(s.title);
+    if (key === undefined) artifactKeys.set(s.title, (key = normalizeTitle(s.title)));
+    const section = sectionByKey(ctx.doc, key);
     if (section) out.push({ section, what: s.what });
   }
   return out;
@@ -52,14 +57,24 @@ function skippedLines(ctx: RuleContext): number[] {
   return out;
 }
 
-/** A link target that does not resolve to a workspace file or folder: its path, else undefined. */
-function brokenTarget(ctx: RuleContext, target: string, line: number, skip: number[]): { path: string; abs: string } | undefined {
-  if (isExternal(target)) return undefined;
+/**
+ * `isExternal(target)`: without a colon a target has no scheme, and is external only when empty, an anchor or
+ * `//` (performance only: no regex for it).
+ */
+export function external(target: string): boolean {
+  if (target.includes(':')) return isExternal(target);
+  return target === '' || target.startsWith('#') || target.startsWith('//');
+}
+
+/** A link target that does not resolve to a workspace file or folder: its path, else undefined. `base` is the document's folder. */
+function brokenTarget(ctx: RuleContext, target: string, line: number, skip: number[], base: string): { path: string; abs: string } | undefined {
+  if (external(target)) return undefined;
   // Links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact.
   for (let i = 0; i < skip.length; i += 2) if (line > skip[i] && line < skip[i + 1]) return undefined;
   const p = targetPath(target);
   if (p.trim() === '' || /[*?{}]/.test(p)) return undefined;
-  const abs = resolveTarget(ctx, target);
+  // `resolveTarget(ctx, target)`, the target's path read once (performance only).
+  const abs = p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
   if (ctx.exists(abs) || unverifiable(ctx, abs)) return undefined;
   return { path: p, abs };
 }
@@ -75,13 +90,14 @@ const brokenLinks: Rule = {
   check(ctx: RuleContext) {
     const { doc } = ctx;
     const skip = skippedLines(ctx);
+    const base = dirname(ctx.path);
     // A link's range is made only when it is reported (performance only).
     for (const l of doc.links) {
-      const broken = brokenTarget(ctx, l.target, l.line, skip);
+      const broken = brokenTarget(ctx, l.target, l.line, skip, base);
       if (broken) reportBroken(ctx, broken, l.targetRange, l.text);
     }
     for (const [label, def] of referenceDefinitions(doc)) {
-      const broken = brokenTarget(ctx, def.target, def.line, skip);
+      const broken = brokenTarget(ctx, def.target, def.line, skip, base);
       if (broken) reportBroken(ctx, broken, range(def.line, def.start, def.line, def.end), label);
     }
   },
@@ -93,7 +109,7 @@ const PATH_CHARS_RE = new RegExp(String.raw`^[${NAME_CHAR}@~./\\-]+(?::\d+(?::\d
 function looksLikePath(span: string): boolean {
   // A `#fragment` after the path (`04-ARTIFACTS/report.md#scan`) names a place in the file.
   const s = span.replace(/(?<=.)#[^#]*$/, '');
-  if (isExternal(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
+  if (external(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
   if (!PATH_CHARS_RE.test(s)) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
@@ -125,13 +141,20 @@ const missingArtifacts: Rule = {
     // one is a path when it starts with `./` or `../`, or its first folder is one of the phase's folders
     // (`04-ARTIFACTS/`) or a folder that exists in the phase folder or the workspace root (`phase-1/`, `docs/`).
     const phaseFolders = new Set((ctx.phase?.layout.folders ?? []).map((f) => f.name.toLowerCase()));
+    // `isInside(ctx.model.root, c)`, the root normalized once (performance only).
+    const root = normalizePath(ctx.model.root);
+    const rootPrefix = root.endsWith('/') ? root : root + '/';
+    const inRoot = (c: string): boolean => {
+      const q = normalizePath(c);
+      return q === root || q.startsWith(rootPrefix);
+    };
     const isBarePath = (p: string): boolean => {
       if (p.startsWith('./') || p.startsWith('../')) return true;
       const first = p.slice(0, p.indexOf('/'));
       if (phaseFolders.has(first.toLowerCase())) return true;
       return bases.some((b) => {
         const c = joinPath(b, first);
-        return isInside(ctx.model.root, c) && ctx.exists(c);
+        return inRoot(c) && ctx.exists(c);
       });
     };
     const check = (what: string, target: string, r: Range) => {
@@ -147,7 +170,7 @@ const missingArtifacts: Rule = {
       let candidates = 0;
       for (const b of p.startsWith('/') ? [ctx.model.root] : bases) {
         const c = joinPath(b, p);
-        if (!isInside(ctx.model.root, c)) continue;
+        if (!inRoot(c)) continue;
         if (existsInAnyForm(ctx, c) || unverifiable(ctx, c)) return;
         candidates++;
       }
@@ -164,7 +187,7 @@ const missingArtifacts: Rule = {
       const lines: number[] = [];
       doc.items.forEach((item, idx) => {
         if (item.line <= section.heading.line || item.line >= section.end) return;
-        if (isPlaceholderItem(doc, item)) return;
+        if (placeholderItem(doc, item, linksByLine.get(item.line))) return;
         // Only the item's own lines: nested items (next in document order) are items of their own.
         const next = doc.items[idx + 1];
         const last = next && next.line <= item.endLine ? next.line - 1 : item.endLine;
@@ -173,15 +196,16 @@ const missingArtifacts: Rule = {
       // The rows of a table of artifacts or inputs (`| Audit report | \`04-ARTIFACTS/report.md\` | findings |`), as its items.
       for (const t of doc.tables) {
         if (t.line <= section.heading.line || t.line >= section.end) continue;
-        for (const row of t.rows) if (!isPlaceholderRow(doc, row.line)) lines.push(row.line);
+        for (const row of t.rows) if (!isPlaceholderRow(doc, row.line, linksByLine.get(row.line))) lines.push(row.line);
       }
       for (const line of lines) {
         if (doc.codeLines.has(line)) continue;
         const links = linksByLine.get(line) ?? [];
-        for (const l of links) if (!isExternal(l.target)) check(what, l.target, l.targetRange);
+        for (const l of links) if (!external(l.target)) check(what, l.target, l.targetRange);
         const src = doc.lines[line];
         CODE_PATH_RE.lastIndex = 0;
-        for (let m = CODE_PATH_RE.exec(src); m; m = CODE_PATH_RE.exec(src)) {
+        // Without a backtick no code span (performance only).
+        for (let m = src.includes('`') ? CODE_PATH_RE.exec(src) : null; m; m = CODE_PATH_RE.exec(src)) {
           const s = m.index;
           const e = s + m[0].length;
           // Code spans inside a link's text or target belong to the link.
@@ -210,9 +234,39 @@ const missingArtifacts: Rule = {
 };
 
 /** A table row that holds a template placeholder (`| [Artifact] | [Location] | [Purpose] |`): left to unfilled-placeholder, as such an item is. */
-function isPlaceholderRow(doc: ParsedDocument, line: number): boolean {
+function isPlaceholderRow(doc: ParsedDocument, line: number, links: readonly Link[] | undefined): boolean {
   const raw = doc.lines[line] ?? '';
-  return /\[[A-Z][^\]\n]*\](?!\()/.test(raw) && scanPlaceholders(maskedLine(doc, line)).length > 0;
+  return /\[[A-Z][^\]\n]*\](?!\()/.test(raw) && hintOutsideLinks(raw, links) && scanPlaceholders(maskedLine(doc, line)).length > 0;
 }
+
+/**
+ * `isPlaceholderItem(doc, item)`, told no without masking the line when each match of PLACEHOLDER_HINT on the
+ * item's line starts in one of `links`, the line's links (performance only: see hintOutsideLinks).
+ */
+export function placeholderItem(doc: ParsedDocument, item: ListItem, links: readonly Link[] | undefined): boolean {
+  return hintOutsideLinks(doc.lines[item.line] ?? '', links) && isPlaceholderItem(doc, item);
+}
+
+/**
+ * Whether PLACEHOLDER_HINT (`[A-Z`, `{{`, `TBD`, `TODO:`) matches `raw`, a line, where none of `links` (the line's
+ * links) is. `maskedLine` blanks the line's links, and masking only ever removes text: where this is false, no
+ * placeholder is found in the masked line, nor in any part of it.
+ */
+export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined): boolean {
+  const spans = linkSpans(links ?? []);
+  // Each search finds its matches in column order: the spans are gone over once per search.
+  let cursor = new SpanCursor(spans);
+  for (let i = raw.indexOf('['); i >= 0; i = raw.indexOf('[', i + 1)) {
+    const c = raw.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90 && !cursor.has(i)) return true;
+  }
+  for (const marker of HINT_MARKERS) {
+    cursor = new SpanCursor(spans);
+    for (let i = raw.indexOf(marker); i >= 0; i = raw.indexOf(marker, i + 1)) if (!cursor.has(i)) return true;
+  }
+  return false;
+}
+
+const HINT_MARKERS = ['{{', 'TBD', 'TODO:'];
 
 export const LINK_RULES: Rule[] = [brokenLinks, missingArtifacts];

@@ -6,10 +6,11 @@ import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
 import { kindSections } from './doc-util';
-import { bodyStart, sectionByTitle } from '../markdown';
+import { bodyStart, detached, sectionByTitle } from '../markdown';
+import { lowerBound } from '../sorted';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
-import { titleRange } from './phase-response';
+import { sectionsNamed, titleRange } from './phase-response';
 import { inlineParts, isLabelSection } from '../labels';
 
 const STOP_WORDS = new Set(
@@ -84,8 +85,22 @@ export class Unit {
   }
 }
 
+/**
+ * Units by text, memoised (performance only: the lines deliverables are looked for in repeat across phases). Units
+ * are never changed; the texts are kept detached from the documents they are read from.
+ */
+const units = new Map<string, Unit>();
+
 export function unit(text: string): Unit {
-  return new Unit(text);
+  let u = units.get(text);
+  if (u === undefined) {
+    // Made of the detached copy: what it keeps holds no slice of the document's text.
+    const own = detached(text);
+    u = new Unit(own);
+    if (units.size >= 50_000) units.clear();
+    units.set(own, u);
+  }
+  return u;
 }
 
 /** A deliverable with what matching it needs, computed once for all the units it is tried against. */
@@ -104,6 +119,21 @@ export interface Deliverable {
 
 /** Parenthesised text: a target (`(>80%)`) or examples (`(e.g., Pylint, ESLint)`) qualifying a deliverable. */
 const PARENTHESES = /\([^()]*\)/g;
+
+/** Deliverables by text, memoised (performance only: they repeat across phases). Never change one. */
+const deliverables = new Map<string, Deliverable>();
+
+function deliverableOf(text: string): Deliverable {
+  let d = deliverables.get(text);
+  if (d === undefined) {
+    // Made of the detached copy: its text and terms hold no slice of the document's text.
+    const own = detached(text);
+    d = deliverable(own);
+    if (deliverables.size >= 10_000) deliverables.clear();
+    deliverables.set(own, d);
+  }
+  return d;
+}
 
 export function deliverable(text: string): Deliverable {
   const key = textKey(text);
@@ -137,7 +167,7 @@ export function addresses(d: Deliverable | string, u: Unit | string): boolean {
 /** The deliverables that no unit addresses. */
 function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
   return wanted
-    .map((w) => deliverable(w.text))
+    .map((w) => deliverableOf(w.text))
     .filter((w) => !units.some((u) => addresses(w, u)))
     .map((w) => w.text);
 }
@@ -167,17 +197,21 @@ export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): {
 /** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */
 export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
   const units: Unit[] = [];
-  const covered = new Set<number>();
-  for (const it of doc.items) {
-    if (it.line < from || it.line >= to) continue;
+  // The lines of the items, by offset from `from` (performance only: no set).
+  const covered = new Uint8Array(Math.max(0, to - from));
+  const { items, lines } = doc;
+  // Items are in line order: those from `from` on.
+  for (let i = lowerBound(items, (it) => it.line < from); i < items.length && items[i].line < to; i++) {
+    const it = items[i];
     const last = Math.min(it.endLine, to - 1);
-    units.push(unit(last === it.line ? doc.lines[it.line] : doc.lines.slice(it.line, last + 1).join(' ')));
-    for (let l = it.line; l <= last; l++) covered.add(l);
+    units.push(unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' ')));
+    covered.fill(1, it.line - from, last + 1 - from);
   }
   for (let l = from; l < to; l++) {
-    if (covered.has(l) || doc.codeLines.has(l)) continue;
-    const src = doc.lines[l] ?? '';
-    if (src.trim() !== '' && !/^\s*#{1,6}\s/.test(src)) units.push(unit(src));
+    if (covered[l - from] === 1 || doc.codeLines.has(l)) continue;
+    const src = lines[l] ?? '';
+    // A heading has a `#` (performance only: no regex test of other lines).
+    if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) units.push(unit(src));
   }
   return units;
 }
@@ -203,9 +237,9 @@ export const deliverablesRule: Rule = {
       const pdoc = prompt ? ctx.getDocument(prompt.path) : undefined;
       if (!pdoc) return;
       // Every section that counts as the Deliverables is read (`## Deliverables` and `## Key Activities (via iAI Prompt)`).
-      const wanted = kindSections(pdoc, prompt!.spec, 'Deliverables').flatMap((s) => deliverablesOf(pdoc, s));
+      const wanted = sectionsNamed(pdoc, prompt!.spec, 'Deliverables').flatMap((s) => deliverablesOf(pdoc, s));
       if (!wanted.length) return;
-      const secs = kindSections(doc, spec, 'Deliverables');
+      const secs = sectionsNamed(doc, spec, 'Deliverables');
       const sec = secs[0];
       const units = sec ? secs.flatMap((s) => unitsOf(doc, s.bodyStart, s.end)) : unitsOf(doc, bodyStart(doc), doc.lines.length);
       const missing = unaddressed(wanted, units);
@@ -218,7 +252,7 @@ export const deliverablesRule: Rule = {
       const brief = phaseDocument(phase, 'brief');
       const bdoc = brief ? ctx.getDocument(brief.path) : undefined;
       if (!bdoc) return;
-      const wanted = kindSections(bdoc, brief!.spec, 'Deliverables').flatMap((s) => deliverablesOf(bdoc, s));
+      const wanted = sectionsNamed(bdoc, brief!.spec, 'Deliverables').flatMap((s) => deliverablesOf(bdoc, s));
       if (!wanted.length) return;
       const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');

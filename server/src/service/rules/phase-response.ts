@@ -4,10 +4,11 @@
  * custom layout's document of kind `validation`) need not hold a test run, but one it holds must have
  * passed: its Testing gate says "Validation tests pass".
  */
-import { inlineParts, isLabelSection } from '../labels';
+import { inlineParts, isLabelSection, labelSections } from '../labels';
 import type { CodeBlock, ParsedDocument, Section } from '../markdown';
-import { itemsWithin } from '../markdown';
-import { kindSections } from './doc-util';
+import { itemsWithin, normalizeTitle } from '../markdown';
+import type { DocumentKindSpec, SectionSpec } from '../layout';
+import { NOTE, kindSections, numberlessKey } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -226,6 +227,33 @@ function failingValidationRuns(ctx: RuleContext): void {
   }
 }
 
+/**
+ * `kindSections(doc, kind, title)` (no phase number), the keys that name the section spec remembered per spec
+ * (performance only: the rule asks for the same spec in every phase), and a title without `(` never taken for an
+ * alias with a note.
+ */
+export function sectionsNamed(doc: ParsedDocument, kind: DocumentKindSpec | undefined, title: string): Section[] {
+  const spec = kind?.sections.find((s) => s.title === title);
+  if (!spec) return kindSections(doc, kind, title);
+  let named = namedBySpec.get(spec);
+  if (!named) namedBySpec.set(spec, (named = namedBy(spec)));
+  const out = doc.sections.filter(named);
+  if (out.length) return out;
+  const labels = labelSections(doc);
+  return labels.length ? labels.filter(named) : labels;
+}
+
+const namedBySpec = new WeakMap<SectionSpec, (s: Pick<Section, 'key' | 'title'>) => boolean>();
+
+/** Whether a section is named by a section spec (its title, an alias, an alias with a note), as doc-util reads it for no phase number. */
+function namedBy(spec: SectionSpec): (s: Pick<Section, 'key' | 'title'>) => boolean {
+  const titles = [spec.title, ...(spec.aliases ?? [])];
+  const keys = new Set(titles.map((t) => normalizeTitle(t)));
+  for (const t of titles) keys.add(numberlessKey(t));
+  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => normalizeTitle(a))) : undefined;
+  return (s) => keys.has(s.key) || (!!noted && s.title.includes('(') && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
+}
+
 export const responseRule: Rule = {
   ids: ['missing-tests', 'missing-test-proof', 'failing-test-proof'],
   check(ctx: RuleContext) {
@@ -235,8 +263,8 @@ export const responseRule: Rule = {
 
     // Every section that counts as the Tests (or the Execution Proof) is read, as one: a response may hold
     // `## Execution Proof` and `## Test Execution Proof`, and a failing run in either fails the gate.
-    const testSections = kindSections(doc, spec, 'Tests');
-    const proofSections = kindSections(doc, spec, 'Execution Proof');
+    const testSections = sectionsNamed(doc, spec, 'Tests');
+    const proofSections = sectionsNamed(doc, spec, 'Execution Proof');
     const inAny = (secs: Section[], line: number) => secs.some((sec) => inSection(sec, line));
     const tests = testSections[0];
     // A missing section is also a missing-section (whose fix inserts it); this id fails the phase's Tests/Proof gate.
