@@ -730,24 +730,22 @@ export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
     docs.push(doc);
     bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyStart(doc)));
   }
-  const tokenLists: (Token[] | undefined)[] = [];
-  for (const body of bodies) {
+  // Each token list is read as soon as it is made: the tokens die young (performance only: a batch's
+  // token lists kept for a later stage survived the young generation's collections, which copied them).
+  for (let i = 0; i < docs.length; i++) {
+    const body = bodies[i];
     let tokens: Token[] | undefined;
     try {
       tokens = body === undefined ? undefined : md.parse(body, {});
     } catch {
       tokens = undefined;
     }
-    tokenLists.push(tokens);
-  }
-  for (let i = 0; i < docs.length; i++) {
-    const tokens = tokenLists[i];
     if (tokens) collect(docs[i], tokens);
     else docs[i].modelled = false;
   }
   for (let i = 0; i < docs.length; i++) {
-    if (!tokenLists[i]) continue;
     const doc = docs[i];
+    if (!doc.modelled) continue;
     buildSections(doc);
     assignSections(doc);
     scanLinks(doc, bodyStart(doc));
