@@ -4,6 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
+import { useFastBlockState } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -151,6 +152,8 @@ const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 // HTML blocks as markdown-it reads them, a tag alone on its line recognised in one pass (html-block.ts).
 useLinearHtmlBlock(md);
+// Its line tables found by line ends, not character by character (block-state.ts).
+useFastBlockState(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */

@@ -1,0 +1,80 @@
+/**
+ * markdown-it's block state with its line tables built by searching for line ends instead of reading every
+ * character (performance only). markdown-it's `StateBlock` constructor walks the whole text character by
+ * character to find where each line begins and ends and how far it is indented; that walk was a sixth of
+ * markdown-it's time on the benchmark workspace. This one reads the indentation at the start of each line
+ * and finds its end with `indexOf`: the same tables (test/unit/fast-paths-model.test.ts holds it to
+ * markdown-it's), so the same tokens.
+ */
+import type MarkdownIt from 'markdown-it';
+
+type StateBlock = MarkdownIt.StateBlock;
+type StateBlockClass = MarkdownIt['block']['State'];
+
+/**
+ * Fills `state`'s fields as markdown-it's `StateBlock` constructor does, in the same order. A line is
+ * pushed with its start, end (its `\n`, or the end of the text), indentation in characters (`tShift`) and
+ * in columns (`sCount`, a tab to the next multiple of 4); a last line without a `\n` that holds only spaces
+ * and tabs is not a line (markdown-it's walk never reaches its end test there); then the end of the text
+ * as the line after the last.
+ */
+function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: StateBlock['tokens']): void {
+  state.src = src;
+  state.md = md;
+  state.env = env;
+  state.tokens = tokens;
+  const bMarks: number[] = (state.bMarks = []);
+  const eMarks: number[] = (state.eMarks = []);
+  const tShift: number[] = (state.tShift = []);
+  const sCount: number[] = (state.sCount = []);
+  const bsCount: number[] = (state.bsCount = []);
+  state.blkIndent = 0;
+  state.line = 0;
+  state.lineMax = 0;
+  state.tight = false;
+  state.ddIndent = -1;
+  state.listIndent = -1;
+  state.parentType = 'root';
+  state.level = 0;
+  const len = src.length;
+  let start = 0;
+  while (start < len) {
+    let pos = start;
+    let offset = 0;
+    for (; pos < len; pos++) {
+      const ch = src.charCodeAt(pos);
+      if (ch === 32) offset++;
+      else if (ch === 9) offset += 4 - (offset % 4);
+      else break;
+    }
+    // Only spaces and tabs up to the end of the text, no line end: markdown-it pushes no line for them.
+    if (pos === len) break;
+    let end = pos;
+    if (src.charCodeAt(pos) !== 10) {
+      end = src.indexOf('\n', pos + 1);
+      if (end < 0) end = len;
+    }
+    bMarks.push(start);
+    eMarks.push(end);
+    tShift.push(pos - start);
+    sCount.push(offset);
+    bsCount.push(0);
+    start = end + 1;
+  }
+  bMarks.push(len);
+  eMarks.push(len);
+  tShift.push(0);
+  sCount.push(0);
+  bsCount.push(0);
+  state.lineMax = bMarks.length - 1;
+}
+
+/** Makes `md`'s block parser build its state with `initState` (its methods stay markdown-it's). */
+export function useFastBlockState(md: MarkdownIt): void {
+  const Base = md.block.State;
+  const FastState = function (this: StateBlock, src: string, m: MarkdownIt, env: unknown, tokens: StateBlock['tokens']) {
+    initState(this, src, m, env, tokens);
+  } as unknown as StateBlockClass;
+  FastState.prototype = Base.prototype;
+  md.block.State = FastState;
+}

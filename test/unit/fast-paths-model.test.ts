@@ -1,0 +1,97 @@
+/**
+ * Fast paths of the document model's parse (performance only) against the code they replace: the same
+ * results on random text built from the characters that matter to each, and on edge cases.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
+import { useFastBlockState } from '../../server/src/service/block-state';
+
+/** Strings of 0..maxLength pieces drawn from `pieces`. */
+function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+}
+
+const RUNS = { numRuns: 3000 };
+
+/** markdown-it as the engine configures it, with or without the fast block state. */
+function engineMd(fast: boolean): MarkdownIt {
+  const md = new MarkdownIt('commonmark', { html: true }).enable('table');
+  md.core.ruler.disable(['inline', 'text_join', 'normalize']);
+  if (fast) useFastBlockState(md);
+  return md;
+}
+
+/** The line tables of a block state. */
+function tables(s: MarkdownIt.StateBlock): unknown {
+  const { src, bMarks, eMarks, tShift, sCount, bsCount, blkIndent, line, lineMax, tight, ddIndent, listIndent, parentType, level } = s;
+  return { src, bMarks, eMarks, tShift, sCount, bsCount, blkIndent, line, lineMax, tight, ddIndent, listIndent, parentType, level };
+}
+
+const LINE_EDGES = ['', ' ', '  ', '\t', ' \t', '\n', '\n\n', 'a', ' a', '\ta', '\t \t', 'a\n', '   \n', '\t\n', '\u00a0', '\r', '\r\n', '\f', 'x y'];
+const MARKDOWN_PIECES = [
+  '\n',
+  ' ',
+  '  ',
+  '    ',
+  '\t',
+  '# ',
+  '## ',
+  'Title',
+  '- ',
+  '* ',
+  '1. ',
+  '[ ] ',
+  '> ',
+  '```',
+  '~~~',
+  '---',
+  '===',
+  '| a | b |',
+  '|---|---|',
+  '| - |',
+  '<div>',
+  '</div>',
+  '<!--',
+  '-->',
+  '[a]: /x',
+  'text',
+  '\\',
+];
+
+describe('fast paths of the model equal the plain code they replace', () => {
+  it("the fast block state's line tables are markdown-it's", () => {
+    const plain = engineMd(false);
+    const fast = engineMd(true);
+    const check = (src: string) => {
+      const a = new plain.block.State(src, plain, {}, []);
+      const b = new fast.block.State(src, fast, {}, []);
+      assert.deepEqual(tables(b), tables(a), JSON.stringify(src));
+      // Its methods are markdown-it's.
+      assert.equal(Object.getPrototypeOf(b), Object.getPrototypeOf(a));
+    };
+    for (const a of LINE_EDGES) for (const b of LINE_EDGES) for (const c of LINE_EDGES) check(a + b + c);
+    fc.assert(
+      fc.property(textOf(LINE_EDGES), (t) => check(t)),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (t) => check(t)),
+      RUNS,
+    );
+  });
+
+  it('markdown-it with the fast block state gives the same tokens', () => {
+    const plain = engineMd(false);
+    const fast = engineMd(true);
+    const check = (src: string) => assert.deepEqual(fast.parse(src, {}), plain.parse(src, {}), JSON.stringify(src));
+    fc.assert(
+      fc.property(textOf(MARKDOWN_PIECES, 40), (t) => check(t)),
+      RUNS,
+    );
+    check('');
+    check('   ');
+    check('a\n\t');
+    check('- a\n\n  - b\n\t- c\n    code\n\n\tcode\n   ');
+  });
+});
