@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import { useFastBlockState } from '../../server/src/service/block-state';
+import { useFastBlockState, useParagraphWithoutContent } from '../../server/src/service/block-state';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
@@ -20,6 +20,15 @@ function engineMd(fast: boolean): MarkdownIt {
   md.core.ruler.disable(['inline', 'text_join', 'normalize']);
   if (fast) useFastBlockState(md);
   return md;
+}
+
+/** `tokens` with the content of paragraphs' inline tokens left out (what the engine's paragraph rule does not make). */
+function withoutParagraphContent(tokens: ReturnType<MarkdownIt['parse']>): ReturnType<MarkdownIt['parse']> {
+  return tokens.map((t, i) =>
+    t.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open'
+      ? Object.assign(Object.create(Object.getPrototypeOf(t) as object) as object, t, { content: '' })
+      : t,
+  ) as ReturnType<MarkdownIt['parse']>;
 }
 
 /** The line tables of a block state. */
@@ -93,5 +102,22 @@ describe('fast paths of the model equal the plain code they replace', () => {
     check('   ');
     check('a\n\t');
     check('- a\n\n  - b\n\t- c\n    code\n\n\tcode\n   ');
+  });
+
+  it("the paragraph rule without content gives markdown-it's tokens but for paragraphs' inline content", () => {
+    const plain = engineMd(false);
+    const fast = engineMd(true);
+    useParagraphWithoutContent(fast);
+    const check = (src: string) => {
+      const tokens = fast.parse(src, {});
+      assert.deepEqual(tokens, withoutParagraphContent(plain.parse(src, {})), JSON.stringify(src));
+      for (let i = 1; i < tokens.length; i++) if (tokens[i - 1].type === 'paragraph_open') assert.equal(tokens[i].content, '');
+    };
+    fc.assert(
+      fc.property(textOf(MARKDOWN_PIECES, 40), (t) => check(t)),
+      RUNS,
+    );
+    for (const t of ['', 'a', 'a\nb', 'a\n===', 'a\n---', '- a\n  b\n- c', '> a\nb', 'a\n    b', '| a |\n|---|\n| b |', 'a\n<div>\nb', '1. a\n\n   b\n2) c'])
+      check(t);
   });
 });

@@ -78,3 +78,46 @@ export function useFastBlockState(md: MarkdownIt): void {
   FastState.prototype = Base.prototype;
   md.block.State = FastState;
 }
+
+/**
+ * markdown-it's `paragraph` rule (14.x), the same lines and tokens, except that the paragraph's inline token
+ * holds no content (performance only): markdown-it joins and trims each paragraph's lines into it for its
+ * inline parser, which the engine has switched off, and the model never reads it (it reads headings' inline
+ * content, set by the heading rules, and reads paragraphs from the document's lines).
+ */
+export function paragraphWithoutContent(state: StateBlock, startLine: number, endLine: number): boolean {
+  const terminatorRules = state.md.block.ruler.getRules('paragraph');
+  const oldParentType = state.parentType;
+  let nextLine = startLine + 1;
+  state.parentType = 'paragraph';
+  // Up to a blank line or a line that another block rule may start on (as markdown-it).
+  for (; nextLine < endLine && !state.isEmpty(nextLine); nextLine++) {
+    // Indented four columns or more: a lazy continuation line, not a code block.
+    if (state.sCount[nextLine] - state.blkIndent > 3) continue;
+    // Negative indentation (blockquote internals): no terminator is tried.
+    if (state.sCount[nextLine] < 0) continue;
+    let terminate = false;
+    for (let i = 0, l = terminatorRules.length; i < l; i++) {
+      if (terminatorRules[i](state, nextLine, endLine, true)) {
+        terminate = true;
+        break;
+      }
+    }
+    if (terminate) break;
+  }
+  state.line = nextLine;
+  const open = state.push('paragraph_open', 'p', 1);
+  open.map = [startLine, state.line];
+  const inline = state.push('inline', '', 0);
+  inline.content = '';
+  inline.map = [startLine, state.line];
+  inline.children = [];
+  state.push('paragraph_close', 'p', -1);
+  state.parentType = oldParentType;
+  return true;
+}
+
+/** Puts `paragraphWithoutContent` in place of markdown-it's `paragraph` rule of `md` (the last rule, interrupting none). */
+export function useParagraphWithoutContent(md: MarkdownIt): void {
+  md.block.ruler.at('paragraph', paragraphWithoutContent);
+}

@@ -4,7 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
-import { useFastBlockState } from './block-state';
+import { useFastBlockState, useParagraphWithoutContent } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -154,6 +154,8 @@ md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 useLinearHtmlBlock(md);
 // Its line tables found by line ends, not character by character (block-state.ts).
 useFastBlockState(md);
+// Paragraphs' inline content, for the inline parser that is off, is not made (block-state.ts).
+useParagraphWithoutContent(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
