@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { useFastBlockState, useParagraphWithoutContent } from '../../server/src/service/block-state';
+import { linesMatching, linkLines, parseDocument } from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
@@ -119,5 +120,38 @@ describe('fast paths of the model equal the plain code they replace', () => {
     );
     for (const t of ['', 'a', 'a\nb', 'a\n===', 'a\n---', '- a\n  b\n- c', '> a\nb', 'a\n    b', '| a |\n|---|\n| b |', 'a\n<div>\nb', '1. a\n\n   b\n2) c'])
       check(t);
+  });
+
+  it('linkLines finds the lines linesMatching finds with the link hint', () => {
+    const hint = /\]\(|<(?:https?|mailto|file):/g;
+    const pieces = [
+      '](',
+      ']',
+      '(',
+      '<',
+      '<http:',
+      '<https:',
+      '<htt',
+      '<mailto:',
+      '<file:',
+      '<ftp:',
+      'http:',
+      '\n',
+      '\n```\n',
+      '\n    ',
+      '---\n',
+      'a',
+      ' ',
+      '\r\n',
+      '<!-- ',
+      '[x](y)',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces, 40), fc.nat(6), (t, from) => {
+        const doc = parseDocument(t);
+        assert.deepEqual(linkLines(doc, from), linesMatching(doc, hint, from), JSON.stringify([t, from]));
+      }),
+      RUNS,
+    );
   });
 });
