@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { useFastBlockState, useParagraphWithoutContent } from '../../server/src/service/block-state';
-import { linesMatching, linkLines, parseDocument } from '../../server/src/service/markdown';
+import { ParsedDocument, linesMatching, linkLines, parseDocument, replaceComments } from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
@@ -150,6 +150,68 @@ describe('fast paths of the model equal the plain code they replace', () => {
       fc.property(textOf(pieces, 40), fc.nat(6), (t, from) => {
         const doc = parseDocument(t);
         assert.deepEqual(linkLines(doc, from), linesMatching(doc, hint, from), JSON.stringify([t, from]));
+      }),
+      RUNS,
+    );
+  });
+
+  it("sections' emptiness is what the plain reading of their lines (a set of heading lines, trim) gives", () => {
+    /** The plain code: a set of every heading's lines, a line trimmed to know whether it is blank. */
+    const plainEmpty = (doc: ParsedDocument): boolean[] => {
+      const headingLines = new Set<number>();
+      for (const h of doc.headings) for (let l = h.line; l <= h.endLine; l++) headingLines.add(l);
+      return doc.sections.map((s) => {
+        let inComment = false;
+        for (let l = s.bodyStart; l < s.end; l++) {
+          let src = doc.lines[l] ?? '';
+          if (inComment) {
+            const c = src.indexOf('-->');
+            if (c < 0) continue;
+            inComment = false;
+            src = src.slice(c + 3);
+          }
+          if (src.includes('<!--')) {
+            src = replaceComments(src, () => '');
+            const open = src.indexOf('<!--');
+            if (open >= 0) {
+              inComment = true;
+              src = src.slice(0, open);
+            }
+          }
+          if (headingLines.has(l)) continue;
+          if (src.trim() !== '') return false;
+        }
+        return true;
+      });
+    };
+    const pieces = [
+      '# A\n',
+      '## B\n',
+      '### C\n',
+      'text\n',
+      '\n',
+      '<!-- x -->',
+      '<!--\n',
+      '-->\n',
+      'Title\n===\n',
+      'T\n---\n',
+      '```\n# c\n```\n',
+      '> # q\n',
+      '- # li\n',
+      ' \u00a0\n',
+      '\t\n',
+      '\u200b\n',
+      '\u2028\n',
+      '    # code\n',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces, 30), (t) => {
+        const doc = parseDocument(t);
+        assert.deepEqual(
+          doc.sections.map((s) => s.isEmpty),
+          plainEmpty(doc),
+          JSON.stringify(t),
+        );
       }),
       RUNS,
     );

@@ -1115,7 +1115,8 @@ function pushCell(cells: TableCell[], src: string, line: number, a: number, b: n
 function buildSections(doc: ParsedDocument): void {
   const { headings, lines } = doc;
   const stack: number[] = [];
-  headings.forEach((h, idx) => {
+  for (let idx = 0; idx < headings.length; idx++) {
+    const h = headings[idx];
     let end = lines.length;
     for (let j = idx + 1; j < headings.length; j++) {
       if (headings[j].level <= h.level) {
@@ -1130,13 +1131,15 @@ function buildSections(doc: ParsedDocument): void {
     if (parent !== undefined) doc.sections[parent].children.push(idx);
     doc.sections.push(section);
     stack.push(idx);
-  });
-  // The lines of the headings (a setext heading's underline too): a section whose only lines are its
-  // subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
-  const headingLines = new Set<number>();
-  for (const h of headings) for (let l = h.line; l <= h.endLine; l++) headingLines.add(l);
-  for (const s of doc.sections) {
+  }
+  // The lines of the headings (a setext heading's underline too) are skipped: a section whose only lines
+  // are its subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
+  // Headings are in document order and their lines do not overlap: those below a section's heading are
+  // met in order (performance only: no set of heading lines).
+  for (let idx = 0; idx < doc.sections.length; idx++) {
+    const s = doc.sections[idx];
     let inComment = false;
+    let next = idx + 1;
     for (let l = s.bodyStart; l < s.end; l++) {
       let src = lines[l] ?? '';
       if (inComment) {
@@ -1153,13 +1156,20 @@ function buildSections(doc: ParsedDocument): void {
           src = src.slice(0, open);
         }
       }
-      if (headingLines.has(l)) continue;
-      if (src.trim() !== '') {
+      while (next < headings.length && headings[next].endLine < l) next++;
+      if (next < headings.length && headings[next].line <= l) continue;
+      if (!isBlank(src)) {
         s.isEmpty = false;
         break;
       }
     }
   }
+}
+
+/** Whether `s` is white space only (`s.trim() === ''`, without making the trimmed string). */
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Index of the innermost section holding `line`, if any. */
