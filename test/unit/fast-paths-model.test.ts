@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import { useFastBlockState, useParagraphWithoutContent } from '../../server/src/service/block-state';
-import { ParsedDocument, linesMatching, linkLines, parseDocument, replaceComments } from '../../server/src/service/markdown';
+import { parseFromLine, useFastBlockState, useParagraphWithoutContent } from '../../server/src/service/block-state';
+import { ParsedDocument, linesMatching, linkLines, markdownBody, parseDocument, replaceComments } from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
@@ -215,5 +215,17 @@ describe('fast paths of the model equal the plain code they replace', () => {
       }),
       RUNS,
     );
+  });
+
+  it('parseFromLine gives the tokens of the text with the lines above its start blanked', () => {
+    const md = engineMd(true);
+    useParagraphWithoutContent(md);
+    const check = (t: string, from: number) => {
+      const lines = t.split('\n');
+      assert.deepEqual(parseFromLine(md, t, from), md.parse(markdownBody(t, lines, from), {}), JSON.stringify([t, from]));
+    };
+    fc.assert(fc.property(textOf([...MARKDOWN_PIECES, '---\n', 'key: value\n', 'para\n', '\n', '   \n'], 40), fc.nat(12), check), RUNS);
+    for (const t of ['', '---', '---\na: b\n---', '---\na: b\n---\n', '---\n---\nText\n===', '---\n---\n    code\n', 'a\n---\n- b\n  c'])
+      for (let from = 0; from < 6; from++) check(t, from);
   });
 });

@@ -18,6 +18,24 @@ type StateBlockClass = MarkdownIt['block']['State'];
  * and tabs is not a line (markdown-it's walk never reaches its end test there); then the end of the text
  * as the line after the last.
  */
+/** The line the next block parse starts on (see `parseFromLine`); 0 outside it. */
+let startLine = 0;
+
+/**
+ * `md.parse(src, {})` (`md` using `useFastBlockState`) with the lines before `from` read as blank: the tokens
+ * of a text whose first `from` lines are empty and the rest `src`'s (performance only: the engine's body
+ * text, its front matter lines blanked, was a copy of each document's text). No block rule reads a line
+ * above the one it starts on.
+ */
+export function parseFromLine(md: MarkdownIt, src: string, from: number): ReturnType<MarkdownIt['parse']> {
+  startLine = from;
+  try {
+    return md.parse(src, {});
+  } finally {
+    startLine = 0;
+  }
+}
+
 function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: StateBlock['tokens']): void {
   state.src = src;
   state.md = md;
@@ -67,6 +85,8 @@ function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown,
   sCount.push(0);
   bsCount.push(0);
   state.lineMax = bMarks.length - 1;
+  // The block parser tokenises from `state.line` (blank lines are skipped the same way).
+  state.line = Math.min(startLine, state.lineMax);
 }
 
 /** Makes `md`'s block parser build its state with `initState` (its methods stay markdown-it's). */

@@ -4,7 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
-import { useFastBlockState, useParagraphWithoutContent } from './block-state';
+import { parseFromLine, useFastBlockState, useParagraphWithoutContent } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -729,19 +729,13 @@ export function parseDocument(text: string): ParsedDocument {
  */
 export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   const docs: ParsedDocument[] = [];
-  const bodies: (string | undefined)[] = [];
-  for (const text of texts) {
-    const doc = prepareDocument(text);
-    docs.push(doc);
-    bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyStart(doc)));
-  }
+  for (const text of texts) docs.push(prepareDocument(text));
   // Each token list is read as soon as it is made: the tokens die young (performance only: a batch's
   // token lists kept for a later stage survived the young generation's collections, which copied them).
   for (let i = 0; i < docs.length; i++) {
-    const body = bodies[i];
     let tokens: Token[] | undefined;
     try {
-      tokens = body === undefined ? undefined : md.parse(body, {});
+      tokens = docs[i].text.length > MAX_PARSE_BYTES ? undefined : markdownTokens(docs[i]);
     } catch {
       tokens = undefined;
     }
@@ -813,6 +807,18 @@ export function bodyStart(doc: ParsedDocument): number {
 export function markdownBody(text: string, lines: string[], bodyStart: number): string {
   const body = bodyText(text, lines, bodyStart);
   return body.includes('\0') ? body.replace(/\0/g, '\uFFFD') : body;
+}
+
+/**
+ * markdown-it's tokens of `doc`'s Markdown body (`markdownBody`). A text without a carriage return or NUL is
+ * parsed as it is, from its body's first line (performance only: no copy of the text with its front matter
+ * lines blanked).
+ */
+function markdownTokens(doc: ParsedDocument): Token[] {
+  const { text } = doc;
+  const from = bodyStart(doc);
+  if (from === 0 || text.includes('\r') || text.includes('\0')) return md.parse(markdownBody(text, doc.lines, from), {});
+  return parseFromLine(md, text, from);
 }
 
 function bodyText(text: string, lines: string[], bodyStart: number): string {
