@@ -141,3 +141,120 @@ export function paragraphWithoutContent(state: StateBlock, startLine: number, en
 export function useParagraphWithoutContent(md: MarkdownIt): void {
   md.block.ruler.at('paragraph', paragraphWithoutContent);
 }
+
+/** markdown-it's limit on the empty cells a table's short rows add (its `MAX_AUTOCOMPLETED_CELLS`). */
+const MAX_AUTOCOMPLETED_CELLS = 65536;
+
+/** markdown-it's `getLine` of the table rule: line `line` without its indentation. */
+function lineText(state: StateBlock, line: number): string {
+  return state.src.slice(state.bMarks[line] + state.tShift[line], state.eMarks[line]);
+}
+
+/**
+ * How many cells markdown-it's table rule reads in a trimmed row: the parts `escapedSplit` makes (split at
+ * each `|` not right after a backslash), less an empty first and an empty last one, without making them.
+ */
+export function rowCellCount(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 1;
+  for (let i = text.indexOf('|'); i >= 0; i = text.indexOf('|', i + 1)) if (text.charCodeAt(i - 1) !== 92) n++;
+  // An empty first part: the row starts with `|`; an empty last one (of those left): it ends with a `|` not escaped.
+  if (text.charCodeAt(0) === 124) n--;
+  if (n > 0 && text.length > 0 && text.charCodeAt(text.length - 1) === 124 && (text.length === 1 || text.charCodeAt(text.length - 2) !== 92)) n--;
+  return n;
+}
+
+/**
+ * markdown-it's `table` rule (14.x): the same lines and the same table, head, body and row tokens, without the
+ * cells' tokens (`th`/`td` and their inline content; performance only: the model reads a table's rows from the
+ * document's lines, as markdown-it (GFM) splits them, and its rows' lines from the row tokens).
+ */
+export function tableWithoutCells(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  if (startLine + 2 > endLine) return false;
+  let nextLine = startLine + 1;
+  if (state.sCount[nextLine] < state.blkIndent) return false;
+  if (state.sCount[nextLine] - state.blkIndent >= 4) return false;
+  let pos = state.bMarks[nextLine] + state.tShift[nextLine];
+  if (pos >= state.eMarks[nextLine]) return false;
+  const firstCh = state.src.charCodeAt(pos++);
+  if (firstCh !== 124 && firstCh !== 45 && firstCh !== 58) return false;
+  if (pos >= state.eMarks[nextLine]) return false;
+  const secondCh = state.src.charCodeAt(pos++);
+  if (secondCh !== 124 && secondCh !== 45 && secondCh !== 58 && !isSpaceOrTab(secondCh)) return false;
+  if (firstCh === 45 && isSpaceOrTab(secondCh)) return false;
+  while (pos < state.eMarks[nextLine]) {
+    const ch = state.src.charCodeAt(pos);
+    if (ch !== 124 && ch !== 45 && ch !== 58 && !isSpaceOrTab(ch)) return false;
+    pos++;
+  }
+  // The delimiter row: `:?-+:?` between its pipes, an empty part only first or last.
+  const delimiters = lineText(state, startLine + 1).split('|');
+  let alignCount = 0;
+  for (let i = 0; i < delimiters.length; i++) {
+    const t = delimiters[i].trim();
+    if (!t) {
+      if (i === 0 || i === delimiters.length - 1) continue;
+      return false;
+    }
+    if (!DELIMITER.test(t)) return false;
+    alignCount++;
+  }
+  const head = lineText(state, startLine).trim();
+  if (head.indexOf('|') === -1) return false;
+  if (state.sCount[startLine] - state.blkIndent >= 4) return false;
+  const columnCount = rowCellCount(head);
+  if (columnCount === 0 || columnCount !== alignCount) return false;
+  if (silent) return true;
+  const oldParentType = state.parentType;
+  state.parentType = 'table' as StateBlock['parentType'];
+  const terminatorRules = state.md.block.ruler.getRules('blockquote');
+  const tableOpen = state.push('table_open', 'table', 1);
+  const tableLines: [number, number] = [startLine, 0];
+  tableOpen.map = tableLines;
+  state.push('thead_open', 'thead', 1).map = [startLine, startLine + 1];
+  state.push('tr_open', 'tr', 1).map = [startLine, startLine + 1];
+  state.push('tr_close', 'tr', -1);
+  state.push('thead_close', 'thead', -1);
+  let tbodyLines: [number, number] | undefined;
+  let autocompletedCells = 0;
+  for (nextLine = startLine + 2; nextLine < endLine; nextLine++) {
+    if (state.sCount[nextLine] < state.blkIndent) break;
+    let terminate = false;
+    for (let i = 0, l = terminatorRules.length; i < l; i++) {
+      if (terminatorRules[i](state, nextLine, endLine, true)) {
+        terminate = true;
+        break;
+      }
+    }
+    if (terminate) break;
+    const row = lineText(state, nextLine).trim();
+    if (!row) break;
+    if (state.sCount[nextLine] - state.blkIndent >= 4) break;
+    autocompletedCells += columnCount - rowCellCount(row);
+    if (autocompletedCells > MAX_AUTOCOMPLETED_CELLS) break;
+    if (nextLine === startLine + 2) state.push('tbody_open', 'tbody', 1).map = tbodyLines = [startLine + 2, 0];
+    state.push('tr_open', 'tr', 1).map = [nextLine, nextLine + 1];
+    state.push('tr_close', 'tr', -1);
+  }
+  if (tbodyLines) {
+    state.push('tbody_close', 'tbody', -1);
+    tbodyLines[1] = nextLine;
+  }
+  state.push('table_close', 'table', -1);
+  tableLines[1] = nextLine;
+  state.parentType = oldParentType;
+  state.line = nextLine;
+  return true;
+}
+
+const DELIMITER = /^:?-+:?$/;
+
+/** markdown-it's `isSpace`: a space or a tab. */
+function isSpaceOrTab(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Puts `tableWithoutCells` in place of markdown-it's `table` rule of `md` (same place, same rules it may interrupt). */
+export function useTableWithoutCells(md: MarkdownIt): void {
+  md.block.ruler.at('table', tableWithoutCells, { alt: ['paragraph', 'reference'] });
+}

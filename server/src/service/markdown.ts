@@ -4,7 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
-import { parseFromLine, useFastBlockState, useParagraphWithoutContent } from './block-state';
+import { parseFromLine, useFastBlockState, useParagraphWithoutContent, useTableWithoutCells } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -156,6 +156,8 @@ useLinearHtmlBlock(md);
 useFastBlockState(md);
 // Paragraphs' inline content, for the inline parser that is off, is not made (block-state.ts).
 useParagraphWithoutContent(md);
+// Tables without their cells' tokens, which the model does not read (block-state.ts).
+useTableWithoutCells(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
