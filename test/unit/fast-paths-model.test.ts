@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { parseFromLine, rowCellCount, useFastBlockState, useParagraphWithoutContent, useTableWithoutCells } from '../../server/src/service/block-state';
+import { isIndicator, mayBeSpecialKey } from '../../server/src/service/frontmatter-fast';
 import { ParsedDocument, linesMatching, linkLines, markdownBody, parseDocument, replaceComments } from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -289,5 +290,16 @@ describe('fast paths of the model equal the plain code they replace', () => {
     };
     assertAgree(['|', '\\', 'a', ' ', '||', '\\|'], rowCellCount, plain);
     for (const t of ['', '|', '||', '\\|', '|\\|', 'a|', '|a', '\\\\|']) assert.equal(rowCellCount(t), plain(t), JSON.stringify(t));
+  });
+
+  it("the flat front matter's character tests are the regexes they replace", () => {
+    const indicatorStart = /^[-?:,[\]{}#&*!|>'"%@`]/;
+    const specialKey = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
+    for (let c = 0; c < 0x10000; c++) assert.equal(isIndicator(c), indicatorStart.test(String.fromCharCode(c)), String(c));
+    assert.equal(isIndicator(NaN), false);
+    // A key that is special starts with a character mayBeSpecialKey lets through.
+    for (const k of ['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__'])
+      assert.ok(specialKey.test(k) && mayBeSpecialKey(k.charCodeAt(0)), k);
+    for (let c = 0; c < 128; c++) if (!mayBeSpecialKey(c)) assert.ok(!'nNtTfF_'.includes(String.fromCharCode(c)), String(c));
   });
 });
