@@ -4,7 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
-import { parseFromLine, useFastBlockState, useParagraphWithoutContent, useTableWithoutCells } from './block-state';
+import { parseFromLine, useFastBlockState, useParagraphWithoutTokens, useTableWithoutCells } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -154,8 +154,8 @@ md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 useLinearHtmlBlock(md);
 // Its line tables found by line ends, not character by character (block-state.ts).
 useFastBlockState(md);
-// Paragraphs' inline content, for the inline parser that is off, is not made (block-state.ts).
-useParagraphWithoutContent(md);
+// Paragraphs make no tokens: the model reads none (block-state.ts).
+useParagraphWithoutTokens(md);
 // Tables without their cells' tokens, which the model does not read (block-state.ts).
 useTableWithoutCells(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
