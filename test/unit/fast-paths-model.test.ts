@@ -7,7 +7,17 @@ import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { parseFromLine, rowCellCount, useFastBlockState, useParagraphWithoutTokens, useTableWithoutCells } from '../../server/src/service/block-state';
 import { isIndicator, mayBeSpecialKey } from '../../server/src/service/frontmatter-fast';
-import { ParsedDocument, linesMatching, linkLines, markdownBody, parseDocument, replaceComments } from '../../server/src/service/markdown';
+import {
+  INLINE_LINK,
+  ParsedDocument,
+  bodyStart,
+  linesMatching,
+  linkLines,
+  markdownBody,
+  maskedProse,
+  parseDocument,
+  replaceComments,
+} from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
 function textOf(pieces: string[], maxLength = 24): fc.Arbitrary<string> {
@@ -309,5 +319,70 @@ describe('fast paths of the model equal the plain code they replace', () => {
     for (const k of ['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__'])
       assert.ok(specialKey.test(k) && mayBeSpecialKey(k.charCodeAt(0)), k);
     for (let c = 0; c < 128; c++) if (!mayBeSpecialKey(c)) assert.ok(!'nNtTfF_'.includes(String.fromCharCode(c)), String(c));
+  });
+
+  it("a document's links are those the plain scan of its lines finds, with their ranges", () => {
+    /** The plain scan: every line from the body on, outside code, its masked text searched with both regexes. */
+    const plainLinks = (doc: ParsedDocument) => {
+      const out: unknown[] = [];
+      const linkRe = new RegExp(`(!?)${INLINE_LINK}`, 'g');
+      const autolinkRe = /<((?:https?|mailto|file):[^>\s]+)>/g;
+      for (let l = bodyStart(doc); l < doc.lines.length; l++) {
+        if (doc.codeLines.has(l)) continue;
+        const src = maskedProse(doc, l);
+        linkRe.lastIndex = 0;
+        for (let m = linkRe.exec(src); m; m = linkRe.exec(src)) {
+          const bracket = m.index + m[1].length;
+          let n = 0;
+          while (bracket - n - 1 >= 0 && src.charCodeAt(bracket - n - 1) === 92) n++;
+          if (!m[1] && n % 2 === 1) {
+            linkRe.lastIndex = bracket + 1;
+            continue;
+          }
+          let target = m[3];
+          let tOff = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
+          if (target.startsWith('<')) {
+            target = target.slice(1, -1);
+            tOff++;
+          }
+          out.push([m[2], target, l, m.index, m.index + m[0].length, tOff]);
+        }
+        autolinkRe.lastIndex = 0;
+        for (let m = autolinkRe.exec(src); m; m = autolinkRe.exec(src)) out.push([m[1], m[1], l, m.index, m.index + m[0].length, m.index + 1]);
+      }
+      return out;
+    };
+    const pieces = [
+      '[a]',
+      '(b.md)',
+      '](',
+      ' ',
+      '\t',
+      '\u00a0',
+      '(',
+      ')',
+      '<',
+      '>',
+      '<x.md>',
+      '<https://e.org>',
+      '\\',
+      '!',
+      '[[i](j)]',
+      '`',
+      '<!--',
+      '-->',
+      '\n',
+      '\n```\n',
+      ' "t"',
+      'x',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces, 30), (t) => {
+        const doc = parseDocument(t);
+        const links = doc.links.map((k) => [k.text, k.target, k.line, k.range.start.character, k.range.end.character, k.targetRange.start.character]);
+        assert.deepEqual(links, plainLinks(doc), JSON.stringify(t));
+      }),
+      RUNS,
+    );
   });
 });

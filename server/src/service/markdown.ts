@@ -1319,14 +1319,16 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
         continue;
       }
       let target = m[3];
-      const tStart = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
-      let tOff = tStart;
+      // After the first `](` of the match and the white space after it (which a non-space ends within the match).
+      let tOff = skipSpaces(src, m.index + m[0].indexOf('](') + 2);
       if (target.startsWith('<')) {
         target = target.slice(1, -1);
         tOff++;
       }
       doc.links.push(new LinkNode(m[2], target, l, s, m.index, m.index + m[0].length, tOff));
     }
+    // An autolink starts with `<` (performance only: most link lines have none).
+    if (!src.includes('<')) continue;
     AUTOLINK_RE.lastIndex = 0;
     for (let m = AUTOLINK_RE.exec(src); m; m = AUTOLINK_RE.exec(src)) {
       doc.links.push(new LinkNode(m[1], m[1], l, s, m.index, m.index + m[0].length, m.index + 1));
