@@ -1,23 +1,20 @@
 /**
- * markdown-it's block state with its line tables built by searching for line ends instead of reading every
- * character (performance only). markdown-it's `StateBlock` constructor walks the whole text character by
- * character to find where each line begins and ends and how far it is indented; that walk was a sixth of
- * markdown-it's time on the benchmark workspace. This one reads the indentation at the start of each line
- * and finds its end with `indexOf`: the same tables (test/unit/fast-paths-model.test.ts holds it to
- * markdown-it's), so the same tokens.
+ * How the engine's markdown-it parses blocks (performance only; test/unit/fast-paths-model.test.ts holds each
+ * piece to markdown-it's own on generated and edge-case text):
+ *
+ * - its block state's line tables built by searching for line ends instead of reading every character
+ *   (markdown-it's `StateBlock` constructor walked the whole text character by character: a sixth of its time
+ *   on the benchmark workspace), the same tables, so the same tokens;
+ * - a parse that starts at a given line (`parseFromLine`): the front matter above it needs no blanked copy of
+ *   the text;
+ * - the paragraph and table rules without the tokens the model never reads (paragraphs', and table cells'):
+ *   the same lines and every other token as markdown-it's. A third of all tokens went.
  */
 import type MarkdownIt from 'markdown-it';
 
 type StateBlock = MarkdownIt.StateBlock;
 type StateBlockClass = MarkdownIt['block']['State'];
 
-/**
- * Fills `state`'s fields as markdown-it's `StateBlock` constructor does, in the same order. A line is
- * pushed with its start, end (its `\n`, or the end of the text), indentation in characters (`tShift`) and
- * in columns (`sCount`, a tab to the next multiple of 4); a last line without a `\n` that holds only spaces
- * and tabs is not a line (markdown-it's walk never reaches its end test there); then the end of the text
- * as the line after the last.
- */
 /** The line the next block parse starts on (see `parseFromLine`); 0 outside it. */
 let startLine = 0;
 
@@ -36,6 +33,13 @@ export function parseFromLine(md: MarkdownIt, src: string, from: number): Return
   }
 }
 
+/**
+ * Fills `state`'s fields as markdown-it's `StateBlock` constructor does, in the same order. A line is
+ * pushed with its start, end (its `\n`, or the end of the text), indentation in characters (`tShift`) and
+ * in columns (`sCount`, a tab to the next multiple of 4); a last line without a `\n` that holds only spaces
+ * and tabs is not a line (markdown-it's walk never reaches its end test there); then the end of the text
+ * as the line after the last.
+ */
 function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: StateBlock['tokens']): void {
   state.src = src;
   state.md = md;
