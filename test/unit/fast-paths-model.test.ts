@@ -17,6 +17,7 @@ import {
   maskedProse,
   parseDocument,
   replaceComments,
+  yamlOffsetRange,
 } from '../../server/src/service/markdown';
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -387,5 +388,53 @@ describe('fast paths of the model equal the plain code they replace', () => {
       }),
       RUNS,
     );
+  });
+
+  it('yamlOffsetRange maps offsets as reading the YAML up to each did, whichever texts it is asked about in turn', () => {
+    /** The plain code: the line breaks before the offset counted from the start of the text. */
+    const plain = (lines: string[], firstLine: number, raw: string, a: number, b: number) => {
+      const p = (off: number) => {
+        const o = Math.max(0, Math.min(off, raw.length));
+        let line = 0;
+        let last = 0;
+        for (let i = raw.indexOf('\n'); i >= 0 && i < o; i = raw.indexOf('\n', i + 1)) {
+          line++;
+          last = i + 1;
+        }
+        return { line: firstLine + line, character: o - last };
+      };
+      const start = p(a);
+      let end = p(Math.max(a, b));
+      if (end.line === start.line && end.character === start.character) {
+        const len = (lines[start.line] ?? '').length;
+        end = { line: start.line, character: Math.max(start.character, len) };
+      }
+      return { start, end };
+    };
+    const raw = textOf(['\n', 'a', 'key: v', '\n\n', ' '], 20);
+    const offset = fc.integer({ min: -3, max: 60 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(raw, offset, offset, fc.nat(3)), { minLength: 1, maxLength: 6 }), (asks) => {
+        for (const [r, a, b, first] of asks) {
+          const lines = ['---', ...r.split('\n'), '---'];
+          assert.deepEqual(yamlOffsetRange(lines, first, r, a, b), plain(lines, first, r, a, b), JSON.stringify([r, a, b, first]));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("yamlOffsetRange maps each of a long YAML text's lines in time linear in their number", () => {
+    // 30,000 lines, each mapped (the duplicate keys of a front matter): reading the text up to each offset took seconds.
+    const n = 30000;
+    const raw = 'k: v\n'.repeat(n);
+    const lines = ['---', ...raw.split('\n'), '---'];
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      const r = yamlOffsetRange(lines, 1, raw, i * 5, i * 5 + 1);
+      assert.equal(r.start.line, i + 1);
+    }
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    assert.ok(ms < 1000, `${ms} ms`);
   });
 });
