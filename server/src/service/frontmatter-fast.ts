@@ -12,8 +12,38 @@
 const SPECIAL_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
 /** Printable characters we accept: line feeds, ASCII without controls and the BMP above NBSP without surrogates, BOM, separators. */
 const UNSAFE_CHAR = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
-/** Characters a plain scalar may not start with (indicators), `-` included (numbers with a sign go the full way). */
-const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+/** Whether a key starting with `c` may be a SPECIAL_KEY (`n`, `N`, `t`, `T`, `f`, `F`, `_`; performance only: no regex for the others). */
+export function mayBeSpecialKey(c: number): boolean {
+  return c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 95;
+}
+
+/** Whether a plain scalar may not start with `c` (an indicator: `-?:,[]{}#&*!|>'"%@` and a backtick; `-` included, as numbers with a sign go the full way). */
+export function isIndicator(c: number): boolean {
+  switch (c) {
+    case 45: // -
+    case 63: // ?
+    case 58: // :
+    case 44: // ,
+    case 91: // [
+    case 93: // ]
+    case 123: // {
+    case 125: // }
+    case 35: // #
+    case 38: // &
+    case 42: // *
+    case 33: // !
+    case 124: // |
+    case 62: // >
+    case 39: // '
+    case 34: // "
+    case 37: // %
+    case 64: // @
+    case 96: // `
+      return true;
+    default:
+      return false;
+  }
+}
 
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -85,7 +115,7 @@ export function parseFlatFrontMatter(raw: string): Record<string, unknown> | und
     const colon = keyColon(line);
     if (colon < 0) return undefined;
     const key = line.slice(0, colon);
-    if (SPECIAL_KEY.test(key) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    if ((mayBeSpecialKey(key.charCodeAt(0)) && SPECIAL_KEY.test(key)) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
     let v = colon + 1;
     while (line.charCodeAt(v) === 32) v++;
     const value = trimSpaces(line.slice(v));
@@ -100,7 +130,7 @@ export function parseFlatFrontMatter(raw: string): Record<string, unknown> | und
       continue;
     }
     if (value !== '') {
-      if (INDICATOR_START.test(value)) return undefined;
+      if (isIndicator(value.charCodeAt(0))) return undefined;
       // `: ` or a final `:` would make a nested mapping, ` #` a comment.
       if (value.includes(': ') || value.endsWith(':') || value.includes(' #')) return undefined;
     }

@@ -4,6 +4,7 @@
  * list and checklist items, links, tables and code blocks, each with its source range.
  */
 import MarkdownIt from 'markdown-it';
+import { parseFromLine, useFastBlockState, useParagraphWithoutTokens, useTableWithoutCells } from './block-state';
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
@@ -151,6 +152,12 @@ const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 md.core.ruler.disable(['inline', 'text_join', 'normalize']);
 // HTML blocks as markdown-it reads them, a tag alone on its line recognised in one pass (html-block.ts).
 useLinearHtmlBlock(md);
+// Its line tables found by line ends, not character by character (block-state.ts).
+useFastBlockState(md);
+// Paragraphs make no tokens: the model reads none (block-state.ts).
+useParagraphWithoutTokens(md);
+// Tables without their cells' tokens, which the model does not read (block-state.ts).
+useTableWithoutCells(md);
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
@@ -451,15 +458,18 @@ export function parseFrontMatter(lines: string[], text: string): FrontMatter | u
  * `\n` ends a line in it.
  */
 export function yamlOffsetRange(lines: string[], firstLine: number, raw: string, a: number, b: number): Range {
+  const starts = lineStartsOf(raw);
   const p = (off: number) => {
     const o = Math.max(0, Math.min(off, raw.length));
-    let line = 0;
-    let last = 0;
-    for (let i = raw.indexOf('\n'); i >= 0 && i < o; i = raw.indexOf('\n', i + 1)) {
-      line++;
-      last = i + 1;
+    // The last line that starts at or before `o`, by halves.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
     }
-    return { line: firstLine + line, character: o - last };
+    return { line: firstLine + lo, character: o - starts[lo] };
   };
   const start = p(a);
   let end = p(Math.max(a, b));
@@ -468,6 +478,23 @@ export function yamlOffsetRange(lines: string[], firstLine: number, raw: string,
     end = { line: start.line, character: Math.max(start.character, len) };
   }
   return { start, end };
+}
+
+/** The YAML last asked about by `yamlOffsetRange`, and where its lines start. */
+let startsOfRaw: { raw: string; starts: number[] } | undefined;
+
+/**
+ * Where each line of `raw` starts (after each `\n`), kept for the last `raw`: its callers map every error or
+ * placeholder of one YAML text in turn, and reading the text up to each offset again was quadratic in them
+ * (20,000 duplicate keys in a front matter took 4.7 s).
+ */
+function lineStartsOf(raw: string): number[] {
+  if (startsOfRaw?.raw !== raw) {
+    const starts = [0];
+    for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) starts.push(i + 1);
+    startsOfRaw = { raw, starts };
+  }
+  return startsOfRaw.starts;
 }
 
 /**
@@ -724,30 +751,22 @@ export function parseDocument(text: string): ParsedDocument {
  */
 export function parseDocuments(texts: readonly string[]): ParsedDocument[] {
   const docs: ParsedDocument[] = [];
-  const bodies: (string | undefined)[] = [];
-  for (const text of texts) {
-    const doc = prepareDocument(text);
-    docs.push(doc);
-    bodies.push(doc.text.length > MAX_PARSE_BYTES ? undefined : markdownBody(doc.text, doc.lines, bodyStart(doc)));
-  }
-  const tokenLists: (Token[] | undefined)[] = [];
-  for (const body of bodies) {
+  for (const text of texts) docs.push(prepareDocument(text));
+  // Each token list is read as soon as it is made: the tokens die young (performance only: a batch's
+  // token lists kept for a later stage survived the young generation's collections, which copied them).
+  for (let i = 0; i < docs.length; i++) {
     let tokens: Token[] | undefined;
     try {
-      tokens = body === undefined ? undefined : md.parse(body, {});
+      tokens = docs[i].text.length > MAX_PARSE_BYTES ? undefined : markdownTokens(docs[i]);
     } catch {
       tokens = undefined;
     }
-    tokenLists.push(tokens);
-  }
-  for (let i = 0; i < docs.length; i++) {
-    const tokens = tokenLists[i];
     if (tokens) collect(docs[i], tokens);
     else docs[i].modelled = false;
   }
   for (let i = 0; i < docs.length; i++) {
-    if (!tokenLists[i]) continue;
     const doc = docs[i];
+    if (!doc.modelled) continue;
     buildSections(doc);
     assignSections(doc);
     scanLinks(doc, bodyStart(doc));
@@ -810,6 +829,18 @@ export function bodyStart(doc: ParsedDocument): number {
 export function markdownBody(text: string, lines: string[], bodyStart: number): string {
   const body = bodyText(text, lines, bodyStart);
   return body.includes('\0') ? body.replace(/\0/g, '\uFFFD') : body;
+}
+
+/**
+ * markdown-it's tokens of `doc`'s Markdown body (`markdownBody`). A text without a carriage return or NUL is
+ * parsed as it is, from its body's first line (performance only: no copy of the text with its front matter
+ * lines blanked).
+ */
+function markdownTokens(doc: ParsedDocument): Token[] {
+  const { text } = doc;
+  const from = bodyStart(doc);
+  if (from === 0 || text.includes('\r') || text.includes('\0')) return md.parse(markdownBody(text, doc.lines, from), {});
+  return parseFromLine(md, text, from);
 }
 
 function bodyText(text: string, lines: string[], bodyStart: number): string {
@@ -1112,7 +1143,8 @@ function pushCell(cells: TableCell[], src: string, line: number, a: number, b: n
 function buildSections(doc: ParsedDocument): void {
   const { headings, lines } = doc;
   const stack: number[] = [];
-  headings.forEach((h, idx) => {
+  for (let idx = 0; idx < headings.length; idx++) {
+    const h = headings[idx];
     let end = lines.length;
     for (let j = idx + 1; j < headings.length; j++) {
       if (headings[j].level <= h.level) {
@@ -1127,13 +1159,15 @@ function buildSections(doc: ParsedDocument): void {
     if (parent !== undefined) doc.sections[parent].children.push(idx);
     doc.sections.push(section);
     stack.push(idx);
-  });
-  // The lines of the headings (a setext heading's underline too): a section whose only lines are its
-  // subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
-  const headingLines = new Set<number>();
-  for (const h of headings) for (let l = h.line; l <= h.endLine; l++) headingLines.add(l);
-  for (const s of doc.sections) {
+  }
+  // The lines of the headings (a setext heading's underline too) are skipped: a section whose only lines
+  // are its subsections' headings is empty; a `# …` line that is no heading (in a code block) is text.
+  // Headings are in document order and their lines do not overlap: those below a section's heading are
+  // met in order (performance only: no set of heading lines).
+  for (let idx = 0; idx < doc.sections.length; idx++) {
+    const s = doc.sections[idx];
     let inComment = false;
+    let next = idx + 1;
     for (let l = s.bodyStart; l < s.end; l++) {
       let src = lines[l] ?? '';
       if (inComment) {
@@ -1150,13 +1184,20 @@ function buildSections(doc: ParsedDocument): void {
           src = src.slice(0, open);
         }
       }
-      if (headingLines.has(l)) continue;
-      if (src.trim() !== '') {
+      while (next < headings.length && headings[next].endLine < l) next++;
+      if (next < headings.length && headings[next].line <= l) continue;
+      if (!isBlank(src)) {
         s.isEmpty = false;
         break;
       }
     }
   }
+}
+
+/** Whether `s` is white space only (`s.trim() === ''`, without making the trimmed string). */
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Index of the innermost section holding `line`, if any. */
@@ -1229,9 +1270,61 @@ export function linesMatching(doc: ParsedDocument, hint: RegExp, from: number): 
   return out;
 }
 
+/** Whether an autolink's scheme (`http:`, `https:`, `mailto:`, `file:`) starts at `i`. */
+function autolinkScheme(text: string, i: number): boolean {
+  switch (text.charCodeAt(i)) {
+    case 104:
+      return text.startsWith('http:', i) || text.startsWith('https:', i);
+    case 109:
+      return text.startsWith('mailto:', i);
+    case 102:
+      return text.startsWith('file:', i);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `linesMatching(doc, LINK_HINT, from)`, the text searched with indexOf instead of the regex (performance
+ * only: the regex's alternation read every character of every document; test/unit/fast-paths-model.test.ts
+ * holds the two equal).
+ */
+export function linkLines(doc: ParsedDocument, from: number): number[] {
+  const { text, codeLines } = doc;
+  if (text.includes('\r')) return linesMatching(doc, LINK_HINT, from);
+  const out: number[] = [];
+  // The next `](` and the next `<` followed by a scheme at or after where the search is, -1 when there is
+  // none; each only moves forward, so the text is read once however the two interleave.
+  let bracket = -2;
+  let angle = -2;
+  const next = (i: number): number => {
+    if (bracket !== -1 && bracket < i) bracket = text.indexOf('](', i);
+    if (angle !== -1 && angle < i) {
+      angle = text.indexOf('<', i);
+      while (angle >= 0 && !autolinkScheme(text, angle + 1)) angle = text.indexOf('<', angle + 1);
+    }
+    return angle < 0 ? bracket : bracket < 0 ? angle : Math.min(angle, bracket);
+  };
+  let line = 0;
+  let lineStart = 0;
+  for (let m = next(0); m >= 0; m = next(lineStart)) {
+    for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < m; nl = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    if (line >= from && !codeLines.has(line)) out.push(line);
+    // One entry per line: go on from the next line.
+    const nl = text.indexOf('\n', m);
+    if (nl < 0) break;
+    line++;
+    lineStart = nl + 1;
+  }
+  return out;
+}
+
 function scanLinks(doc: ParsedDocument, fromLine: number): void {
   let si = -1;
-  for (const l of linesMatching(doc, LINK_HINT, fromLine)) {
+  for (const l of linkLines(doc, fromLine)) {
     while (si + 1 < doc.sections.length && doc.sections[si + 1].heading.line <= l) si++;
     // A link in a code span or an HTML comment is text, not a link.
     const src = maskedProse(doc, l);
@@ -1246,14 +1339,16 @@ function scanLinks(doc: ParsedDocument, fromLine: number): void {
         continue;
       }
       let target = m[3];
-      const tStart = m.index + m[0].indexOf('](') + 2 + (/^\(\s*/.exec(m[0].slice(m[0].indexOf('](') + 1))![0].length - 1);
-      let tOff = tStart;
+      // After the first `](` of the match and the white space after it (which a non-space ends within the match).
+      let tOff = skipSpaces(src, m.index + m[0].indexOf('](') + 2);
       if (target.startsWith('<')) {
         target = target.slice(1, -1);
         tOff++;
       }
       doc.links.push(new LinkNode(m[2], target, l, s, m.index, m.index + m[0].length, tOff));
     }
+    // An autolink starts with `<` (performance only: most link lines have none).
+    if (!src.includes('<')) continue;
     AUTOLINK_RE.lastIndex = 0;
     for (let m = AUTOLINK_RE.exec(src); m; m = AUTOLINK_RE.exec(src)) {
       doc.links.push(new LinkNode(m[1], m[1], l, s, m.index, m.index + m[0].length, m.index + 1));
