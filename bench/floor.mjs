@@ -6,6 +6,10 @@
 //   node bench/floor.mjs <workspace> [--mode engine|full] [--yaml]
 //   engine: the parse the engine runs (block structure; inline markup is not tokenised, see markdown.ts)
 //   full:   markdown-it's complete parse (block + inline), for reference
+//   tuned:  for reference, markdown-it with the engine's own replacements of some of its pieces
+//           (server/src/service/block-state.ts, from out/: its block state's line tables, and paragraph
+//           and table rules that make no tokens the engine does not read). The floor proper is
+//           markdown-it as published: the parser the engine uses, not the engine's work on it.
 //   --yaml: also parse every front matter with the yaml package's full Document parse, for reference
 //           (the engine reads flat `key: value` front matter without it: service/frontmatter-fast.ts)
 import * as fs from 'node:fs';
@@ -21,7 +25,15 @@ const withYaml = process.argv.includes('--yaml');
 const YAML = withYaml ? await import('yaml') : undefined;
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
 // As the engine: no inline tokenisation, and markdown-it's 'normalize' rule only when there is a CR or NUL to replace.
-if (mode === 'engine') md.core.ruler.disable(['inline', 'text_join', 'normalize']);
+if (mode === 'engine' || mode === 'tuned') md.core.ruler.disable(['inline', 'text_join', 'normalize']);
+if (mode === 'tuned') {
+  const { createRequire } = await import('node:module');
+  const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  const tuned = createRequire(import.meta.url)(path.join(repo, 'out/server/src/service/block-state.js'));
+  tuned.useFastBlockState(md);
+  tuned.useParagraphWithoutTokens(md);
+  tuned.useTableWithoutCells(md);
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const files = [];
@@ -49,7 +61,7 @@ for (const f of files) {
       body = '\n'.repeat(text.slice(0, end + 5).split('\n').length - 1) + text.slice(end + 5);
     }
   }
-  if (mode === 'engine' && (body.includes('\r') || body.includes('\0'))) body = body.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+  if (mode !== 'full' && (body.includes('\r') || body.includes('\0'))) body = body.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
   tokens += md.parse(body, {}).length;
 }
 const tEnd = performance.now();
