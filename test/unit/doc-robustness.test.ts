@@ -180,4 +180,23 @@ describe('document rules on arbitrary input', () => {
     assert.equal(ds.filter((d) => d.code === 'risk-without-mitigation').length, 2000);
     assert.ok(ms < 3000, `took ${ms} ms`);
   });
+
+  it('checks an artifact item of many links and code spans on one line in linear time', async () => {
+    // 20,000 links and 300 code spans on one line: each link was blanked out of a copy of the whole line, and each
+    // code span compared with every link (23 s).
+    const line = '- Outputs: ' + '[a](04-ARTIFACTS/a.md) '.repeat(20_000) + '`04-ARTIFACTS/c.sh` '.repeat(300) + 'and 04-ARTIFACTS/bare.md';
+    const text = ['# Phase 1 → Phase 2 Handoff', '', '## Artifacts Produced', '', line, ''].join('\n');
+    // The links' file exists (20,000 reports would pass the cap of problems per file).
+    const fs = new MemoryFileSystem({ [`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`]: text, [`${ROOT}/phase-1/04-ARTIFACTS/a.md`]: '# A\n' });
+    const svc = new PhasegateService({ fs, assets });
+    await svc.load(ROOT);
+    const t0 = Date.now();
+    const ds = svc.diagnose(`${ROOT}/phase-1/06-OUTPUT_HANDOFF.md`).filter((d) => d.code === 'missing-artifact');
+    const ms = Date.now() - t0;
+    // Each code span and the bare path (outside every link), none of the links.
+    assert.equal(ds.length, 301);
+    assert.equal(ds.filter((d) => d.message.includes('"04-ARTIFACTS/c.sh"')).length, 300);
+    assert.equal(ds.filter((d) => d.message.includes('"04-ARTIFACTS/bare.md"')).length, 1);
+    assert.ok(ms < 5000, `took ${ms} ms`);
+  });
 });

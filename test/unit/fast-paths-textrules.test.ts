@@ -13,6 +13,7 @@ import {
   PLACEHOLDER_RULES,
   ampersandsAsAnd,
   fillerHint,
+  linkSpans,
   placeholderLines,
   punctuatedBeforeEnd,
 } from '../../server/src/service/rules/doc-placeholders';
@@ -21,7 +22,7 @@ import { Unit, unit, unitsOf } from '../../server/src/service/rules/phase-delive
 import { sectionsNamed } from '../../server/src/service/rules/phase-response';
 import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
 import type { DocumentKindSpec } from '../../server/src/service/layout';
-import { external, placeholderItem } from '../../server/src/service/rules/doc-links';
+import { LinkCover, blanked, external, placeholderItem } from '../../server/src/service/rules/doc-links';
 import { isExternal, isPlaceholderItem } from '../../server/src/service/rules/doc-util';
 import { range } from '../../server/src/service/types';
 import type { Range } from '../../server/src/service/types';
@@ -388,5 +389,35 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
       assert.equal(placeholderItem(doc, doc.items[0], links), true);
     });
     assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  });
+
+  it("missing-artifact's link cover and blanking answer as the per-link code did, on random lines", () => {
+    const pieces = ['[a](x/y.md)', '[`b/c.md`](d/e.md)', '`f/g.md`', ' ', 'h/i.md', '[j]', '(k)', '``', '`', '[l](<m n/o.md>)', '![p](q/r.png)'];
+    fc.assert(
+      fc.property(textOf(pieces, 16), (src) => {
+        const doc = parseDocument('- ' + src);
+        const line = doc.lines[0];
+        const links = doc.links.filter((l) => l.line === 0);
+        // As it was: every link searched for each code span, each link blanked out of a copy of the line.
+        const cover = new LinkCover(links);
+        const re = /`([^`\n]+)`/g;
+        for (let m = re.exec(line); m; m = re.exec(line)) {
+          const s = m.index;
+          const e = s + m[0].length;
+          assert.equal(
+            cover.covers(s, e),
+            links.some((k) => k.range.start.character <= s && k.range.end.character >= e),
+            JSON.stringify([line, s, e]),
+          );
+        }
+        let plain = line;
+        for (const k of links) {
+          const { start, end } = k.range;
+          plain = plain.slice(0, start.character) + ' '.repeat(end.character - start.character) + plain.slice(end.character);
+        }
+        assert.equal(blanked(line, linkSpans(links)), plain, JSON.stringify(line));
+      }),
+      RUNS,
+    );
   });
 });

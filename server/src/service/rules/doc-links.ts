@@ -205,21 +205,19 @@ const missingArtifacts: Rule = {
         const src = doc.lines[line];
         CODE_PATH_RE.lastIndex = 0;
         // Without a backtick no code span (performance only).
-        for (let m = src.includes('`') ? CODE_PATH_RE.exec(src) : null; m; m = CODE_PATH_RE.exec(src)) {
+        const inLink = src.includes('`') ? new LinkCover(links) : undefined;
+        for (let m = inLink ? CODE_PATH_RE.exec(src) : null; m; m = CODE_PATH_RE.exec(src)) {
           const s = m.index;
           const e = s + m[0].length;
           // Code spans inside a link's text or target belong to the link.
-          if (!looksLikePath(m[1]) || links.some((k) => k.range.start.character <= s && k.range.end.character >= e)) continue;
+          if (!looksLikePath(m[1]) || inLink!.covers(s, e)) continue;
           check(what, m[1], range(line, s + 1, line, e - 1));
         }
         // A path written bare, as the handoff template's `[Location]` invites: a folder and a file name with
         // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
         if (!src.includes('/')) continue;
         let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
-        for (const k of links) {
-          const { start, end } = k.range;
-          bare = bare.slice(0, start.character) + ' '.repeat(end.character - start.character) + bare.slice(end.character);
-        }
+        if (links.length) bare = blanked(bare, linkSpans(links));
         // A slash only in links and code spans leaves no bare path to look for (performance only).
         if (!bare.includes('/')) continue;
         BARE_PATH_RE.lastIndex = 0;
@@ -232,6 +230,43 @@ const missingArtifacts: Rule = {
     }
   },
 };
+
+/**
+ * Whether some link of a line holds the columns `[s, e)`, asked with `s` in increasing order: some link
+ * starting at or before `s` ends at or after `e`, so the links starting by then are passed once, their
+ * furthest end kept (linear in a line of many links; a search of every link per code span was quadratic).
+ */
+export class LinkCover {
+  private readonly starts: number[];
+  private readonly ends: number[];
+  private next = 0;
+  private furthest = -1;
+
+  constructor(links: readonly Link[]) {
+    const sorted = links.map((l) => [l.range.start.character, l.range.end.character]).sort((a, b) => a[0] - b[0]);
+    this.starts = sorted.map((x) => x[0]);
+    this.ends = sorted.map((x) => x[1]);
+  }
+
+  covers(s: number, e: number): boolean {
+    while (this.next < this.starts.length && this.starts[this.next] <= s) this.furthest = Math.max(this.furthest, this.ends[this.next++]);
+    return this.furthest >= e;
+  }
+}
+
+/** `text` with the columns of `spans` (sorted, apart: start, end, start, end, …; see linkSpans) as spaces, in one pass. */
+export function blanked(text: string, spans: readonly number[]): string {
+  let out = '';
+  let done = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    const a = Math.min(Math.max(spans[i], done), text.length);
+    const b = Math.min(spans[i + 1], text.length);
+    if (b <= a) continue;
+    out += text.slice(done, a) + ' '.repeat(b - a);
+    done = b;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
 
 /** A table row that holds a template placeholder (`| [Artifact] | [Location] | [Purpose] |`): left to unfilled-placeholder, as such an item is. */
 function isPlaceholderRow(doc: ParsedDocument, line: number, links: readonly Link[] | undefined): boolean {
