@@ -4,6 +4,7 @@
  * iai); a workspace describes others in `phasegate.yaml`.
  */
 import type { PhaseScope, PhasesValue } from './metric-scope';
+import { normalizeTitle } from './markdown';
 
 export interface SectionSpec {
   /** Heading text; `{N}` stands for the phase number, `{N+1}` for the next one. */
@@ -718,4 +719,31 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     from = p.index + p[0].length;
   }
   return false;
+}
+
+/** sectionSpecGate's answers by layout and section spec, null for none (performance only: every document asks for each section of its kind). */
+const specGates = new WeakMap<LayoutSpec, WeakMap<SectionSpec, string | null>>();
+
+/**
+ * The gate of `layout` a section spec names by its title or one of its aliases, compared by title key
+ * (`normalizeTitle`): the gate's name (`Review`), `Gate N: name` (`Gate 5: Review`) or `Gate: name`; the first
+ * such gate in the layout's order, else undefined. Remembered per layout and section spec.
+ */
+export function sectionSpecGate(layout: LayoutSpec, sec: SectionSpec): string | undefined {
+  let known = specGates.get(layout);
+  if (!known) specGates.set(layout, (known = new WeakMap()));
+  let gate = known.get(sec);
+  if (gate === undefined) {
+    gate = null;
+    const keys = [sec.title, ...(sec.aliases ?? [])].map((t) => normalizeTitle(t));
+    for (const g of layout.gates) {
+      const k = normalizeTitle(g.name);
+      if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) {
+        gate = g.name;
+        break;
+      }
+    }
+    known.set(sec, gate);
+  }
+  return gate ?? undefined;
 }

@@ -7,7 +7,7 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, renumberTitle, titleNumbers, titleNumbersWrong } from '../layout';
+import { expandTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong } from '../layout';
 import { expandedTitleKey, specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -238,13 +238,7 @@ function decisionLog(doc: ParsedDocument, kind: DocumentKindSpec, sec: SectionSp
 
 /** The gate a section spec names (`Gate 5: Review`, or its alias `Review`), if any. */
 function specGate(layout: LayoutSpec | undefined, sec: SectionSpec): string | undefined {
-  if (!layout?.gates.length) return undefined;
-  const keys = sec.aliases?.length ? [sec.title, ...sec.aliases].map((t) => normalizeTitle(t)) : [normalizeTitle(sec.title)];
-  for (const gate of layout.gates) {
-    const k = normalizeTitle(gate.name);
-    if (keys.some((x) => x === k || x === 'gate # ' + k || x === 'gate ' + k)) return gate.name;
-  }
-  return undefined;
+  return layout?.gates.length ? sectionSpecGate(layout, sec) : undefined;
 }
 
 /**
