@@ -45,10 +45,10 @@ export const silentLogger: Logger = { log: () => undefined };
 
 /**
  * Paths that normalizePath would change: `\`, `//` (but the one that starts a UNC path), `.`/`..` segments,
- * a trailing `/`, a bare drive. (`//` after any character, matched with it: a lookbehind made the test three
- * times slower.)
+ * a trailing `/`, a bare drive. (`//` after any character, a line break too, matched with it: a lookbehind
+ * made the test three times slower.)
  */
-const NOT_NORMAL = /\\|.\/\/|^\/\/(?:\/|$)|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
+const NOT_NORMAL = /\\|[\s\S]\/\/|^\/\/(?:\/|$)|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
 
 /** The path last found normal (performance only: the same folder or root is tested again and again). */
 let lastNormal: string | undefined;
