@@ -578,9 +578,17 @@ export class PhasegateService {
 
   /** The parsed model of a document (editor text wins over disk); undefined when it cannot be read. */
   getDocument(path: string): ParsedDocument | undefined {
-    const key = this.keyOf(path);
-    const e = this.docs.get(key);
-    if (!e || e.text === undefined) return undefined;
+    // `keyOf(path)` and its entry in one look-up when the path is found as given (performance only).
+    const e = this.docs.get(path);
+    if (e) return this.parsedOf(path, e);
+    const key = normalizePath(path);
+    const n = key === path ? undefined : this.docs.get(key);
+    return n && this.parsedOf(key, n);
+  }
+
+  /** The parsed model of the document `e`, under `key` in `docs` (see getDocument). */
+  private parsedOf(key: string, e: DocEntry): ParsedDocument | undefined {
+    if (e.text === undefined) return undefined;
     if (e.parsed) {
       this.touchParsed(key);
       return e.parsed;
@@ -646,7 +654,8 @@ export class PhasegateService {
   exists(path: string): boolean {
     if (this.scan.files.has(path) || this.scan.dirs.has(path)) return true;
     const p = normalizePath(path);
-    if (this.scan.files.has(p) || this.scan.dirs.has(p)) return true;
+    // A normal path was looked up already (performance only).
+    if (p !== path && (this.scan.files.has(p) || this.scan.dirs.has(p))) return true;
     // The editor's buffer of a file whose folder is not on disk (deleted while it was open) is no file there.
     const e = this.docs.get(p);
     return !!e && !(e.overlay && !this.onDiskFolder(dirname(p)));
@@ -659,7 +668,9 @@ export class PhasegateService {
 
   /** Whether `path` is a folder of the workspace (as last scanned): a file of that name is none. */
   isFolder(path: string): boolean {
-    return this.scan.dirs.has(path) || this.scan.dirs.has(normalizePath(path));
+    if (this.scan.dirs.has(path)) return true;
+    const p = normalizePath(path);
+    return p !== path && this.scan.dirs.has(p);
   }
 
   /** Whether `path` lies in a folder left to another engine: a nested workspace, or a folder the host excludes. */
@@ -1140,7 +1151,8 @@ export class PhasegateService {
       ctx.out.push(unreadable);
       return ctx;
     }
-    const doc = isFolder ? EMPTY_DOC : this.getDocument(path);
+    // `getDocument(path)`, the entry already found (performance only).
+    const doc = isFolder ? EMPTY_DOC : entry ? this.parsedOf(path, entry) : this.getDocument(path);
     if (!doc) return [];
     return new CheckContext(this, path, doc, spec, phase, layout, this.model, this.config, metrics, anchor, ignoreDirectives);
   }
