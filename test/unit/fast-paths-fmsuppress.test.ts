@@ -254,3 +254,34 @@ describe('suppression directives fast paths (fmsuppress)', () => {
     assert.equal(mayHaveDirectives(parseDocument('# T\n\n<!-- a comment -->\n')), false);
   });
 });
+
+/** The line ending of a text as its first 4,096 characters show it (the reference of the document's `eol`). */
+function lineEndingReference(text: string): string {
+  const head = text.slice(0, 4096);
+  let crlf = false;
+  let cr = 0;
+  let lf = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] === '\r') {
+      if (text[i + 1] === '\n') crlf = true;
+      cr++;
+    } else if (head[i] === '\n') lf++;
+  }
+  if (crlf) return '\r\n';
+  return cr > lf ? '\r' : '\n';
+}
+
+describe('document lines and line ending (fmsuppress)', () => {
+  it('are those of splitting at every line break, with or without a carriage return', () => {
+    const pieces = ['a', ' ', '---', 'k: v', '\n', '\n', '\r\n', '\r', '\uFEFF', '# T', 'é'];
+    fc.assert(
+      fc.property(textOf(pieces, 20), (text) => {
+        const doc = parseDocument(text);
+        const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+        assert.deepStrictEqual(doc.lines, t.split(/\r\n|\r|\n/), JSON.stringify(text));
+        assert.equal(doc.eol, lineEndingReference(t), JSON.stringify(text));
+      }),
+      RUNS,
+    );
+  });
+});

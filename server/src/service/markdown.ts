@@ -795,8 +795,11 @@ function lineEnding4k(text: string): '\n' | '\r\n' | '\r' {
 /** A document's text, lines, line ending and front matter, its model still empty. */
 function prepareDocument(text: string): ParsedDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = splitLines(text);
-  const eol = lineEnding4k(text);
+  // A text without a carriage return, the common case, is searched for one once, not once by each of the
+  // two functions (performance only: the same lines and line ending).
+  const cr = text.indexOf('\r') >= 0;
+  const lines = cr ? splitLines(text) : text.split('\n');
+  const eol = cr ? lineEnding4k(text) : '\n';
   const frontMatter = parseFrontMatter(lines, text);
   return {
     text,
