@@ -285,3 +285,23 @@ describe('document lines and line ending (fmsuppress)', () => {
     );
   });
 });
+
+describe('front matter fences (fmsuppress)', () => {
+  it('are the lines that are `---` or `...` once trailing white space is trimmed', () => {
+    const fence = fc.constantFrom('---', '...', '--- ', '---\t', '-- ', '..', '.. ', '----', '- -', '-', 'a: 1', '', '... ', ' ---', '---\u00a0');
+    fc.assert(
+      fc.property(fc.array(fence, { minLength: 1, maxLength: 6 }), (ls) => {
+        const doc = parseDocument(ls.join('\n') + '\n# T\n');
+        const opens = ls[0].trimEnd() === '---';
+        const close = ls.findIndex((l, i) => i > 0 && (l.trimEnd() === '---' || l.trimEnd() === '...'));
+        const fm = doc.frontMatter;
+        assert.equal(fm !== undefined, opens, JSON.stringify(ls));
+        if (fm) {
+          assert.equal(fm.terminated, close > 0, JSON.stringify(ls));
+          if (close > 0) assert.equal(fm.endLine, close, JSON.stringify(ls));
+        }
+      }),
+      RUNS,
+    );
+  });
+});

@@ -391,13 +391,14 @@ export function misplacedFrontMatter(lines: string[]): { line: number; endLine: 
 }
 
 export function parseFrontMatter(lines: string[], text: string): FrontMatter | undefined {
-  if (lines.length === 0 || lines[0].trimEnd() !== '---') return undefined;
+  // A fence without trailing white space, the common case, is compared without trimming it (performance only).
+  if (lines.length === 0 || (lines[0] !== '---' && lines[0].trimEnd() !== '---')) return undefined;
   let end = -1;
   for (let i = 1; i < lines.length; i++) {
     // Only a line starting with `-` or `.` can close (performance only).
     const c = lines[i].charCodeAt(0);
     if (c !== 45 && c !== 46) continue;
-    const l = lines[i].trimEnd();
+    const l = lines[i].length === 3 ? lines[i] : lines[i].trimEnd();
     if (l === '---' || l === '...') {
       end = i;
       break;
