@@ -145,6 +145,22 @@ const SCALARS = [
   '1e',
   'e1',
   '0b101',
+  '2025-01-29T10:00:00Z',
+  '2025-01-29 10:00',
+  '12abc',
+  '123 456',
+  '1o',
+  '1x',
+  '0x',
+  '0o',
+  '9e',
+  '1.',
+  '1-',
+  '10.5.1',
+  '"x"   ',
+  "'a b'  ",
+  '"a: b"',
+  "'x # y'",
 ];
 const KEYS = ['title', 'status', 'phase', 'date', 'owner', 'approved_by', 'a-b', '_x', 'Title', 'true', 'null', 'Yes', '__proto__', 'x y', '1', 'k1'];
 

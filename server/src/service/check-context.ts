@@ -41,8 +41,8 @@ export class CheckContext implements RuleContext {
   private listed: Map<string, number> | undefined;
   /** The document's `phasegate-disable…` directives, if it has any. */
   private readonly suppressions: Suppressions | undefined;
-  /** The directives that silenced a problem in this check. */
-  private readonly used: DirectiveUse = new Set();
+  /** The directives that silenced a problem in this check (made only for a document that has directives). */
+  private readonly used: DirectiveUse | undefined;
   private directivesChecked = false;
 
   constructor(
@@ -60,6 +60,7 @@ export class CheckContext implements RuleContext {
     ignoreDirectives = false,
   ) {
     this.suppressions = ignoreDirectives ? undefined : suppressionsOf(doc);
+    if (this.suppressions) this.used = new Set();
   }
 
   /** The diagnostics of the file once every rule ran: those reported, and a count of those left out. */
@@ -68,7 +69,7 @@ export class CheckContext implements RuleContext {
     if (this.suppressions && !this.directivesChecked) {
       this.directivesChecked = true;
       const isOff = (rule: string): boolean => this.svc.ruleSetting(rule) === 'off';
-      for (const p of this.suppressions.problems(this.used, isOff)) {
+      for (const p of this.suppressions.problems(this.used!, isOff)) {
         // Without the Markdown model most rules did not run: whether a directive silences something is not known.
         if (!this.doc.modelled && p.code === 'unused-directive') continue;
         this.push(p.code, this.svc.ruleSetting(p.code), p.range, p.message, p.data);
@@ -147,7 +148,7 @@ export class CheckContext implements RuleContext {
   /** A problem unless its rule is off or a directive silences it here; `pending`: at most a warning. */
   private reportAs(code: string, range: Range, message: string, data: FixData | undefined, pending: boolean): void {
     const setting = this.svc.ruleSetting(code);
-    if (setting === 'off' || this.suppressions?.covers(code, range.start.line, this.used)) return;
+    if (setting === 'off' || (this.suppressions !== undefined && this.suppressions.covers(code, range.start.line, this.used!))) return;
     this.push(code, setting, range, message, data, pending);
   }
 

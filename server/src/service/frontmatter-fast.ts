@@ -65,6 +65,16 @@ export function resolveCoreScalar(s: string): unknown {
     if ((c === 116 || c === 84 || c === 102 || c === 70) && BOOL_RE.test(s)) return c === 116 || c === 84;
     return s;
   }
+  if (c >= 48 && c <= 57) {
+    // Starting with a digit (a date, a number): a run of digits alone is an integer, and one followed by
+    // anything but `.`, `e`, `E`, `x` or `o` matches none of the patterns below (performance only: a
+    // date went through every one of them).
+    let j = 1;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+    if (j === s.length) return parseInt(s, 10);
+    const d = s.charCodeAt(j);
+    if (d !== 46 && d !== 101 && d !== 69 && d !== 120 && d !== 111) return s;
+  }
   if (NULL_RE.test(s)) return null;
   if (BOOL_RE.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT_RE.test(s)) return parseInt(s.substring(2), 8);
@@ -81,60 +91,73 @@ export function resolveCoreScalar(s: string): unknown {
  * then the end of the line or a space (performance only: no regex, no match array).
  */
 export function keyColon(line: string): number {
-  const c = line.charCodeAt(0);
-  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return -1;
-  let i = 1;
-  for (let k = line.charCodeAt(i); (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || (k >= 48 && k <= 57) || k === 95 || k === 45; k = line.charCodeAt(++i));
-  if (line.charCodeAt(i) !== 58) return -1;
-  return i + 1 === line.length || line.charCodeAt(i + 1) === 32 ? i : -1;
+  return keyColonAt(line, 0, line.length);
 }
 
-/** Strips trailing spaces (only spaces: tabs never reach here, and other white space is content in YAML). */
-function trimSpaces(s: string): string {
-  let e = s.length;
-  while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
-  return e === s.length ? s : s.slice(0, e);
+/** `keyColon` of the line `text[start, end)` (a line: no line break inside), as an offset in `text`. */
+export function keyColonAt(text: string, start: number, end: number): number {
+  const c = text.charCodeAt(start);
+  if (start >= end || !((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return -1;
+  let i = start + 1;
+  for (
+    let k = text.charCodeAt(i);
+    i < end && ((k >= 65 && k <= 90) || (k >= 97 && k <= 122) || (k >= 48 && k <= 57) || k === 95 || k === 45);
+    k = text.charCodeAt(++i)
+  );
+  if (i >= end || text.charCodeAt(i) !== 58) return -1;
+  return i + 1 === end || text.charCodeAt(i + 1) === 32 ? i : -1;
 }
 
 /**
  * The data of flat front matter (`raw` is the YAML between the fences, lines joined with '\n'),
- * or undefined when it is not of the simple form this path reads exactly.
+ * or undefined when it is not of the simple form this path reads exactly. Each line is read in place
+ * by character codes (performance only: no slice of the line, of its trimmed value or of a quoted
+ * string's inside, no search of the value per test).
  */
 export function parseFlatFrontMatter(raw: string): Record<string, unknown> | undefined {
-  if (raw.length === 0 || raw.includes('\t') || UNSAFE_CHAR.test(raw)) return undefined;
+  // UNSAFE_CHAR matches a tab too.
+  if (raw.length === 0 || UNSAFE_CHAR.test(raw)) return undefined;
   const out: Record<string, unknown> = {};
   let keys = 0;
   let start = 0;
   while (start <= raw.length) {
     let end = raw.indexOf('\n', start);
     if (end < 0) end = raw.length;
-    const line = raw.slice(start, end);
+    const s = start;
     start = end + 1;
-    if (line === '') continue;
-    if (line.length > 1000) return undefined;
-    const colon = keyColon(line);
+    if (end === s) continue;
+    if (end - s > 1000) return undefined;
+    const colon = keyColonAt(raw, s, end);
     if (colon < 0) return undefined;
-    const key = line.slice(0, colon);
-    if ((mayBeSpecialKey(key.charCodeAt(0)) && SPECIAL_KEY.test(key)) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    const key = raw.slice(s, colon);
+    if ((mayBeSpecialKey(raw.charCodeAt(s)) && SPECIAL_KEY.test(key)) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    // The value: from the first character after the colon that is not a space to the last one that is not.
     let v = colon + 1;
-    while (line.charCodeAt(v) === 32) v++;
-    const value = trimSpaces(line.slice(v));
-    const q = value.charCodeAt(0);
+    while (v < end && raw.charCodeAt(v) === 32) v++;
+    let e = end;
+    while (e > v && raw.charCodeAt(e - 1) === 32) e--;
+    const q = v < e ? raw.charCodeAt(v) : -1;
     if (q === 34 || q === 39) {
       // A quoted string on one line, read when nothing in it needs reading: no escape (`\`) in double
       // quotes, no doubled quote in single quotes, the same quote only at both ends.
-      const inner = value.slice(1, -1);
-      if (value.length < 2 || value.charCodeAt(value.length - 1) !== q || inner.includes(value[0]) || (q === 34 && inner.includes('\\'))) return undefined;
-      out[key] = inner;
+      if (e - v < 2 || raw.charCodeAt(e - 1) !== q) return undefined;
+      for (let k = v + 1; k < e - 1; k++) {
+        const c = raw.charCodeAt(k);
+        if (c === q || (q === 34 && c === 92)) return undefined;
+      }
+      out[key] = raw.slice(v + 1, e - 1);
       keys++;
       continue;
     }
-    if (value !== '') {
-      if (isIndicator(value.charCodeAt(0))) return undefined;
+    if (v < e) {
+      if (isIndicator(q)) return undefined;
       // `: ` or a final `:` would make a nested mapping, ` #` a comment.
-      if (value.includes(': ') || value.endsWith(':') || value.includes(' #')) return undefined;
+      for (let k = v; k < e; k++) {
+        const c = raw.charCodeAt(k);
+        if (c === 58 ? k + 1 === e || raw.charCodeAt(k + 1) === 32 : c === 32 && k + 1 < e && raw.charCodeAt(k + 1) === 35) return undefined;
+      }
     }
-    out[key] = resolveCoreScalar(value);
+    out[key] = resolveCoreScalar(raw.slice(v, e));
     keys++;
   }
   return keys > 0 ? out : undefined;
