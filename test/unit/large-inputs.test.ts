@@ -196,6 +196,10 @@ describe('large inputs', () => {
       'x',
       '\r\n    code\r\n',
     );
+    // An insertion into the closing `---` of front matter moves its end below the next heading (found by the fuzz).
+    const fm = parseDocument(['---', '# Top', '~~~', '---', '# Top', '# Top', '# Top', '# Top', '---', '# Top'].join('\n'));
+    const inFence = { line: 3, character: 1, text: '\n\n**Rationale**: [Why]\n' };
+    assert.equal(landsInCode(fm, inFence), whole(fm, inFence));
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.nat(), fc.nat(), texts, (lines, l, c, text) => {
         const doc = parseDocument(lines.join('\n'));

@@ -26,7 +26,11 @@ export function landsInCode(doc: ParsedDocument, ins: Insertion): boolean {
   // line), so what follows reads the same without the lines above; whether a line is code depends on the
   // lines above it only (a fence or comment left open runs to the end either way), so the lines after
   // the next such heading change nothing. A document near the size not parsed is parsed whole, as before.
-  const [from, to] = doc.text.length + ins.text.length < MAX_PARSE_BYTES ? partAround(doc, ins) : [0, doc.lines.length];
+  const [from, partEnd] = doc.text.length + ins.text.length < MAX_PARSE_BYTES ? partAround(doc, ins) : [0, doc.lines.length];
+  // A part from the first line that opens front matter: where it closes may move with the insertion (one into
+  // its closing `---` moves it down, past the part's end), and whether it is front matter decides what is code
+  // below it; so the rest of the document is read too.
+  const to = from === 0 && (doc.lines[0] ?? '').startsWith('---') ? doc.lines.length : partEnd;
   const lines = doc.lines.slice(from, Math.max(to, ins.line + 1));
   const at = ins.line - from;
   const src = lines[at] ?? '';
