@@ -5,7 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type MissingTarget, gateMatch, hasBoxWithin, hasEvidence, isSpaceCode, replaceEvidenceLinks, withoutAngles } from '../../server/src/service/gates';
+import { type MissingTarget, gateMatch, hasBoxWithin, hasEvidence, replaceEvidenceLinks, withoutAngles } from '../../server/src/service/gates';
+import { isSpaceCode } from '../../server/src/service/text-scan';
 import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
 import { type ListItem, type Section, itemsWithin, normalizeTitle, parseDocument } from '../../server/src/service/markdown';
 import { withoutPlaceholders } from '../../server/src/service/rules/doc-util';

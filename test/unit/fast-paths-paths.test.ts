@@ -5,26 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { normalizedStepByStep } from '../helpers/fuzz';
 import { isNormalPath, joinPath, normalizePath, relativePath } from '../../server/src/service/host';
 import { workspace } from '../helpers/workspace';
 
 /** The paths normalizePath changes, as the engine tested them before `isNormalPath`. */
 const NOT_NORMAL = /\\|[\s\S]\/\/|^\/\/(?:\/|$)|(?:^|\/)\.\.?(?:\/|$)|\/$|^[A-Za-z]:$/;
 const plainIsNormal = (p: string): boolean => p.length >= 2 && !NOT_NORMAL.test(p);
-
-/** normalizePath step by step: slashes, a UNC start kept, `.` and `..` segments resolved, a bare drive given its `/`. */
-function stepByStep(p: string): string {
-  const s = p.replace(/\\/g, '/');
-  const unc = /^\/\/[^/]/.test(s);
-  const parts: string[] = [];
-  for (const part of s.replace(/\/+/g, '/').split('/')) {
-    if (part === '.' || (part === '' && parts.length > 0)) continue;
-    if (part === '..' && parts.length > 1) parts.pop();
-    else parts.push(part);
-  }
-  const out = (unc ? '/' : '') + parts.join('/');
-  return /^[A-Za-z]:$/.test(out) ? out + '/' : out || '/';
-}
 
 /** relativePath as it was: both paths split into their segments. */
 function plainRelativePath(from: string, to: string): string {
@@ -102,10 +89,10 @@ describe('fast paths (paths): path functions', () => {
 
   it('normalizePath is its step-by-step definition, line breaks and other characters included', () => {
     fc.assert(
-      fc.property(chars(10), (p) => assert.equal(normalizePath(p), stepByStep(p), JSON.stringify(p))),
+      fc.property(chars(10), (p) => assert.equal(normalizePath(p), normalizedStepByStep(p), JSON.stringify(p))),
       RUNS,
     );
-    for (const p of EDGE_PATHS) if (p !== '') assert.equal(normalizePath(p), stepByStep(p), JSON.stringify(p));
+    for (const p of EDGE_PATHS) if (p !== '') assert.equal(normalizePath(p), normalizedStepByStep(p), JSON.stringify(p));
     // A `//` after a line break is one `/` like any other: two spellings of one path normalise alike.
     assert.equal(normalizePath('/a\n//b'), '/a\n/b');
     assert.equal(normalizePath('/a\u2028//b/.'), normalizePath('/a\u2028//b'));

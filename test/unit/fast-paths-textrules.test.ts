@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { textOf } from '../helpers/fuzz';
 import * as YAML from 'yaml';
 import { ListItem, ParsedDocument, Section, bodyStart, parseDocument, yamlOffsetRange } from '../../server/src/service/markdown';
 import {
@@ -29,11 +30,6 @@ import type { Range } from '../../server/src/service/types';
 import type { RuleContext } from '../../server/src/service/rules/rule';
 
 const RUNS = { numRuns: 1500 };
-
-/** Strings of 0..maxLength pieces drawn from `pieces`. */
-function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
-  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
-}
 
 /** Documents of up to `maxLines` lines of pieces, joined by '\n', '\r\n' or '\r'. */
 function docOf(linePieces: string[], maxLines = 14, perLine = 4): fc.Arbitrary<string> {

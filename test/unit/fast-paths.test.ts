@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { assertAgree, normalizedStepByStep, textOf } from '../helpers/fuzz';
 import MarkdownIt from 'markdown-it';
 import { withoutTrailingStars } from '../../server/src/service/rules/doc-metrics';
 import { withoutTrailingPunctuation } from '../../server/src/service/rules/doc-rationale';
@@ -20,70 +21,14 @@ import {
   parseDocuments,
   taskBoxLength,
 } from '../../server/src/service/markdown';
-import {
-  InputIndex,
-  PLACEHOLDER,
-  StatementIndex,
-  hasWords,
-  isRealItem,
-  parseItem,
-  sameInput,
-  sameStatementKeys,
-  textKey,
-} from '../../server/src/service/handoff';
+import { PLACEHOLDER, hasWords, isRealItem, textKey } from '../../server/src/service/handoff';
 import { joinPath, normalizePath } from '../../server/src/service/host';
 import { keyColon } from '../../server/src/service/frontmatter-fast';
 import { failureIn, failureInFull } from '../../server/src/service/rules/phase-response';
 
-/** Strings of 0..maxLength pieces drawn from `pieces`. */
-function textOf(pieces: string[], maxLength = 12): fc.Arbitrary<string> {
-  return fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
-}
-
 const RUNS = { numRuns: 3000 };
 
-/** Asserts that `fast` and `plain` give the same result on random text made of `pieces`. */
-function assertAgree<T>(pieces: string[], fast: (t: string) => T, plain: (t: string) => T): void {
-  fc.assert(
-    fc.property(textOf(pieces), (t) => assert.equal(fast(t), plain(t), JSON.stringify(t))),
-    RUNS,
-  );
-}
-
 describe('fast paths equal the plain code they replace', () => {
-  it('StatementIndex finds the first key that states the same thing, as comparing every key did', () => {
-    const word = fc.constantFrom('staging', 'cluster', 'up', 'provisioned', 'a', 'dependencies', 'pinned');
-    const key = fc.array(word, { minLength: 0, maxLength: 20 }).map((w) => w.join(' '));
-    fc.assert(
-      fc.property(fc.array(key, { maxLength: 12 }), key, (keys, k) => {
-        const plain = keys.findIndex((x) => sameStatementKeys(x, k));
-        assert.equal(new StatementIndex(keys).find(k), plain, JSON.stringify([keys, k]));
-      }),
-      RUNS,
-    );
-  });
-
-  it('InputIndex finds an item naming the same input, as comparing every item did', () => {
-    const doc = (lines: string[]) => parseDocument(lines.map((l) => `- ${l}`).join('\n') + '\n');
-    const item = textOf(
-      ['Report', 'Input', ': ', ' ', '`04-ARTIFACTS/a.md`', '`a.md`', '[r](a.md)', '[r](../p/a.md)', '[r](p/a.md)', '[r](q/a.md)', '`p/a.md`', 'b', ' - '],
-      6,
-    );
-    fc.assert(
-      fc.property(fc.array(item, { minLength: 1, maxLength: 6 }), item, (texts, t) => {
-        const d = doc([...texts, t]);
-        const items = d.items.map((it) => parseItem(it, '/ws/p', ['/ws', '/ws/q']));
-        const x = items.pop()!;
-        assert.equal(
-          new InputIndex(items).has(x),
-          items.some((r) => sameInput(x, r)),
-          JSON.stringify([texts, t]),
-        );
-      }),
-      RUNS,
-    );
-  });
-
   it('computeTitleKey is the chain of replacements titles were keyed with', () => {
     const chain = (title: string) =>
       title
@@ -367,24 +312,11 @@ describe('fast paths equal the plain code they replace', () => {
   });
 
   it('normalizePath returns a path as it is only when normalizing it step by step leaves it so', () => {
-    // Step by step: slashes, a UNC start kept, `.` and `..` segments resolved, a bare drive given its `/`.
-    const stepByStep = (p: string): string => {
-      const s = p.replace(/\\/g, '/');
-      const unc = /^\/\/[^/]/.test(s);
-      const parts: string[] = [];
-      for (const part of s.replace(/\/+/g, '/').split('/')) {
-        if (part === '.' || (part === '' && parts.length > 0)) continue;
-        if (part === '..' && parts.length > 1) parts.pop();
-        else parts.push(part);
-      }
-      const out = (unc ? '/' : '') + parts.join('/');
-      return /^[A-Za-z]:$/.test(out) ? out + '/' : out || '/';
-    };
     const chars = fc.constantFrom('a', '/', '\\', '.', ':', 'C', ' ');
     fc.assert(
       fc.property(fc.array(chars, { minLength: 1, maxLength: 9 }), (cs) => {
         const p = cs.join('');
-        assert.equal(normalizePath(p), stepByStep(p), JSON.stringify(p));
+        assert.equal(normalizePath(p), normalizedStepByStep(p), JSON.stringify(p));
       }),
       { numRuns: 5000 },
     );

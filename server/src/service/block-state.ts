@@ -103,6 +103,14 @@ export function useFastBlockState(md: MarkdownIt): void {
   md.block.State = FastState;
 }
 
+type BlockRule = ReturnType<MarkdownIt['block']['ruler']['getRules']>[number];
+
+/** Whether one of `rules` (a rule's terminators) would start a block at `line`, tried in silent mode as markdown-it does. */
+function terminates(rules: readonly BlockRule[], state: StateBlock, line: number, endLine: number): boolean {
+  for (let i = 0, l = rules.length; i < l; i++) if (rules[i](state, line, endLine, true)) return true;
+  return false;
+}
+
 /**
  * markdown-it's `paragraph` rule (14.x): the same lines, but no tokens (performance only: a third of the
  * tokens of the engine's documents were paragraphs' open, inline and close tokens, which the model never reads;
@@ -120,14 +128,7 @@ export function paragraphWithoutTokens(state: StateBlock, startLine: number, end
     if (state.sCount[nextLine] - state.blkIndent > 3) continue;
     // Negative indentation (blockquote internals): no terminator is tried.
     if (state.sCount[nextLine] < 0) continue;
-    let terminate = false;
-    for (let i = 0, l = terminatorRules.length; i < l; i++) {
-      if (terminatorRules[i](state, nextLine, endLine, true)) {
-        terminate = true;
-        break;
-      }
-    }
-    if (terminate) break;
+    if (terminates(terminatorRules, state, nextLine, endLine)) break;
   }
   state.line = nextLine;
   state.parentType = oldParentType;
@@ -216,14 +217,7 @@ export function tableWithoutCells(state: StateBlock, startLine: number, endLine:
   let autocompletedCells = 0;
   for (nextLine = startLine + 2; nextLine < endLine; nextLine++) {
     if (state.sCount[nextLine] < state.blkIndent) break;
-    let terminate = false;
-    for (let i = 0, l = terminatorRules.length; i < l; i++) {
-      if (terminatorRules[i](state, nextLine, endLine, true)) {
-        terminate = true;
-        break;
-      }
-    }
-    if (terminate) break;
+    if (terminates(terminatorRules, state, nextLine, endLine)) break;
     const row = lineText(state, nextLine).trim();
     if (!row) break;
     if (state.sCount[nextLine] - state.blkIndent >= 4) break;

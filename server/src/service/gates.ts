@@ -7,6 +7,7 @@ import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from '
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
 import { unescapeTarget, withoutPlaceholders } from './rules/doc-util';
+import { isSpaceCode } from './text-scan';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -55,24 +56,6 @@ const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
 
 function isLineEndCode(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-}
-
-/** Whether the character code `c` is one that `\s` matches (performance only: no expression per character). */
-export function isSpaceCode(c: number): boolean {
-  if (c > 32 && c < 160) return false;
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /**

@@ -6,23 +6,7 @@
  * 22 s to parse, and the time grows faster than the line).
  */
 import type MarkdownIt from 'markdown-it';
-
-/** Whether `c` is white space as `\s` reads it. */
-function isRegExpSpace(c: number): boolean {
-  return (
-    (c >= 9 && c <= 13) ||
-    c === 32 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
+import { isSpaceCode } from './text-scan';
 
 /**
  * The length of markdown-it's HTML open or close tag (`HTML_OPEN_CLOSE_TAG_RE`) at `src[i]`, read no further
@@ -41,7 +25,7 @@ export function htmlTagLength(src: string, i: number, to: number): number {
   // `[^"'=<>\`\x00-\x20]`
   const valueChar = (c: number) => c > 32 && c !== 34 && c !== 39 && c !== 61 && c !== 60 && c !== 62 && c !== 96;
   const skipSpace = (x: number) => {
-    while (x < to && isRegExpSpace(src.charCodeAt(x))) x++;
+    while (x < to && isSpaceCode(src.charCodeAt(x))) x++;
     return x;
   };
   // Whether white space outside ASCII (an unquoted value on its own) is in `src[from, until)`.
@@ -95,7 +79,7 @@ export function htmlTagLength(src: string, i: number, to: number): number {
       while (valueChar(at(r))) r++;
       // White space that ends the value may start what follows it.
       let t = r;
-      while (t > w && isRegExpSpace(src.charCodeAt(t - 1))) t--;
+      while (t > w && isSpaceCode(src.charCodeAt(t - 1))) t--;
       e = skipSpace(t);
       if (at(e) !== 61) {
         p = t;
@@ -105,7 +89,7 @@ export function htmlTagLength(src: string, i: number, to: number): number {
       let k = t;
       while (k > w && nameChar(src.charCodeAt(k - 1))) k--;
       if (k === t || !nameStart(src.charCodeAt(k))) return 0;
-      if (k > w ? !isRegExpSpace(src.charCodeAt(k - 1)) : !wideSpaceIn(v, w - 1)) return 0;
+      if (k > w ? !isSpaceCode(src.charCodeAt(k - 1)) : !wideSpaceIn(v, w - 1)) return 0;
     }
   }
 }
@@ -123,7 +107,7 @@ const BLOCK_NAMES = [
 function isTagLine(line: string): boolean {
   const n = htmlTagLength(line, 0, line.length);
   if (n === 0) return false;
-  for (let i = n; i < line.length; i++) if (!isRegExpSpace(line.charCodeAt(i))) return false;
+  for (let i = n; i < line.length; i++) if (!isSpaceCode(line.charCodeAt(i))) return false;
   return true;
 }
 
