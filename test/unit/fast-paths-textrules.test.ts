@@ -14,16 +14,24 @@ import {
   PLACEHOLDER_RULES,
   ampersandsAsAnd,
   fillerHint,
-  linkSpans,
   placeholderLines,
   punctuatedBeforeEnd,
 } from '../../server/src/service/rules/doc-placeholders';
-import { PLACEHOLDER_HINT, bodyLinesMatching, kindSections, maskedLine, referenceDefinitions, scanPlaceholders } from '../../server/src/service/rules/doc-util';
+import {
+  PLACEHOLDER_HINT,
+  blankSpans,
+  bodyLinesMatching,
+  kindSections,
+  linkSpans,
+  maskedLine,
+  referenceDefinitions,
+  scanPlaceholders,
+} from '../../server/src/service/rules/doc-util';
 import { Unit, unit, unitsOf } from '../../server/src/service/rules/phase-deliverables';
 import { sectionsNamed } from '../../server/src/service/rules/phase-response';
 import { AUDIT_LAYOUT, IAI_LAYOUT } from '../../server/src/service/layout';
 import type { DocumentKindSpec } from '../../server/src/service/layout';
-import { LinkCover, blanked, external, placeholderItem } from '../../server/src/service/rules/doc-links';
+import { LinkCover, external, placeholderItem } from '../../server/src/service/rules/doc-links';
 import { isExternal, isPlaceholderItem } from '../../server/src/service/rules/doc-util';
 import { range } from '../../server/src/service/types';
 import type { Range } from '../../server/src/service/types';
@@ -411,7 +419,7 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
           const { start, end } = k.range;
           plain = plain.slice(0, start.character) + ' '.repeat(end.character - start.character) + plain.slice(end.character);
         }
-        assert.equal(blanked(line, linkSpans(links)), plain, JSON.stringify(line));
+        assert.equal(blankSpans(line, linkSpans(links)), plain, JSON.stringify(line));
       }),
       RUNS,
     );

@@ -10,14 +10,16 @@ import {
   BARE_PATH_RE,
   NAME_CHAR,
   isExternal,
+  blankSpans,
   isPlaceholderItem,
+  linkSpans,
   maskedLine,
   referenceDefinitions,
   scanPlaceholders,
   targetPath,
   unverifiable,
 } from './doc-util';
-import { SpanCursor, linkSpans } from './doc-placeholders';
+import { SpanCursor } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -217,7 +219,7 @@ const missingArtifacts: Rule = {
         // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
         if (!src.includes('/')) continue;
         let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
-        if (links.length) bare = blanked(bare, linkSpans(links));
+        if (links.length) bare = blankSpans(bare, linkSpans(links));
         // A slash only in links and code spans leaves no bare path to look for (performance only).
         if (!bare.includes('/')) continue;
         BARE_PATH_RE.lastIndex = 0;
@@ -252,20 +254,6 @@ export class LinkCover {
     while (this.next < this.starts.length && this.starts[this.next] <= s) this.furthest = Math.max(this.furthest, this.ends[this.next++]);
     return this.furthest >= e;
   }
-}
-
-/** `text` with the columns of `spans` (sorted, apart: start, end, start, end, …; see linkSpans) as spaces, in one pass. */
-export function blanked(text: string, spans: readonly number[]): string {
-  let out = '';
-  let done = 0;
-  for (let i = 0; i < spans.length; i += 2) {
-    const a = Math.min(Math.max(spans[i], done), text.length);
-    const b = Math.min(spans[i + 1], text.length);
-    if (b <= a) continue;
-    out += text.slice(done, a) + ' '.repeat(b - a);
-    done = b;
-  }
-  return done === 0 ? text : out + text.slice(done);
 }
 
 /** A table row that holds a template placeholder (`| [Artifact] | [Location] | [Purpose] |`): left to unfilled-placeholder, as such an item is. */

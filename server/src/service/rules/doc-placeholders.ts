@@ -8,7 +8,7 @@ import { bodyStart, yamlOffsetRange } from '../markdown';
 import type { Link, ListItem, ParsedDocument } from '../markdown';
 import { lowerBound } from '../sorted';
 import { range } from '../types';
-import { PLACEHOLDER_HINT, bodyLinesMatching, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
+import { PLACEHOLDER_HINT, bodyLinesMatching, linkSpans, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 function message(kind: string, text: string): string {
@@ -243,22 +243,6 @@ export function placeholderLines(doc: ParsedDocument): number[] {
     if (spans.has(h - start)) continue;
     out.push(line);
     last = line;
-  }
-  return out;
-}
-
-/** The columns of links on one line, as sorted `[start, end)` spans, apart (flat: start, end, start, end, …). */
-export function linkSpans(links: readonly Link[]): number[] {
-  if (!links.length) return [];
-  const pairs = links.map((l) => {
-    const r = l.range;
-    return [r.start.character, r.end.character];
-  });
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out = [pairs[0][0], pairs[0][1]];
-  for (let i = 1; i < pairs.length; i++) {
-    if (pairs[i][0] <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], pairs[i][1]);
-    else out.push(pairs[i][0], pairs[i][1]);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
+import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
 import { expandTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
@@ -115,11 +115,6 @@ export const BARE_PATH_RE = new RegExp(
   String.raw`(^|[\s:(,;])((?:\.{1,2}\/)*[${NAME_CHAR}@-][${NAME_CHAR}@.-]*(?:\/[${NAME_CHAR}@-][${NAME_CHAR}@.-]*)+\.[A-Za-z][A-Za-z0-9]{0,9})(?=$|[\s,;:)#]|\.(?:\s|$))`,
   'gu',
 );
-
-/** Replaces `[from, to)` of a line with spaces, keeping columns. */
-export function blank(line: string, from: number, to: number): string {
-  return line.slice(0, from) + ' '.repeat(Math.max(0, to - from)) + line.slice(to);
-}
 
 export interface Placeholder {
   start: number;
@@ -237,23 +232,38 @@ export const PLACEHOLDER_HINT = /\[[A-Z]|\{\{|TBD|TODO:/g;
 export function maskedLine(doc: ParsedDocument, line: number): string {
   const src = maskedProse(doc, line);
   // The links of the line, from the first on it (`doc.links` is in line order; on a line, its inline links, then its autolinks).
-  const spans: [number, number][] = [];
-  for (let i = lowerBound(doc.links, (l) => l.line < line); i < doc.links.length && doc.links[i].line === line; i++) {
-    const r = doc.links[i].range;
-    spans.push([r.start.character, r.end.character]);
-  }
-  if (!spans.length) return src;
+  const from = lowerBound(doc.links, (l) => l.line < line);
+  let to = from;
+  while (to < doc.links.length && doc.links[to].line === line) to++;
   // Blanked in one pass, in column order (a line of 16,000 links was copied once for each: seconds).
-  spans.sort((a, b) => a[0] - b[0]);
+  return to === from ? src : blankSpans(src, linkSpans(doc.links.slice(from, to)));
+}
+
+/** The columns of links on one line, as sorted `[start, end)` spans, apart (flat: start, end, start, end, …). */
+export function linkSpans(links: readonly Link[]): number[] {
+  if (!links.length) return [];
+  const pairs = links.map((l) => {
+    const r = l.range;
+    return [r.start.character, r.end.character];
+  });
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out = [pairs[0][0], pairs[0][1]];
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i][0] <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], pairs[i][1]);
+    else out.push(pairs[i][0], pairs[i][1]);
+  }
+  return out;
+}
+
+/** `text` with the columns of `spans` (sorted and apart, as linkSpans gives them) as spaces, in one pass. */
+export function blankSpans(text: string, spans: readonly number[]): string {
   let out = '';
   let last = 0;
-  for (const [from, to] of spans) {
-    const start = Math.max(from, last);
-    if (to <= start) continue;
-    out += src.slice(last, start) + ' '.repeat(to - start);
-    last = to;
+  for (let i = 0; i < spans.length; i += 2) {
+    out += text.slice(last, spans[i]) + ' '.repeat(spans[i + 1] - spans[i]);
+    last = spans[i + 1];
   }
-  return out + src.slice(last);
+  return spans.length ? out + text.slice(last) : text;
 }
 
 /** Whether an item's first line holds a template placeholder (such items are not checked further). */
