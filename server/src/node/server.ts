@@ -5,7 +5,8 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
-import { loadAssets, NodeFileSystem } from './assets';
+import { loadAssets } from './assets';
+import { ServerFileSystem } from './server-fs';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -29,4 +30,4 @@ const report = (message: string) => {
 process.on('uncaughtException', (e) => report(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => report(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
-startServer(connection, { fs: new NodeFileSystem(), assets: loadAssets() });
+startServer(connection, { fs: new ServerFileSystem(undefined, undefined, (m) => connection.console.info(m)), assets: loadAssets() });

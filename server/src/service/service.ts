@@ -86,6 +86,9 @@ export interface ServiceInit {
   maxParsed?: number;
 }
 
+/** How long the engine reads synchronously before it lets a host with `FileSystem.pause` run (ms). */
+const SYNC_SLICE_MS = 10;
+
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 /** Largest config file read (a config is a few hundred lines). */
@@ -516,19 +519,29 @@ export class PhasegateService {
   }
 
   private async readAll(paths: string[], token: CancellationToken): Promise<void> {
+    let done = 0;
     if (this.fs.readSmallFileSync) {
       try {
-        for (const p of paths) {
+        // A host that must stay responsive (the language server) is let run every SYNC_SLICE_MS of reading;
+        // one that withdraws its synchronous reads (they turned slow) has the rest read the other way, below.
+        const pause = this.fs.pause;
+        let slice = pause ? Date.now() : 0;
+        for (; done < paths.length && this.fs.readSmallFileSync; done++) {
           throwIfCancelled(token);
+          const p = paths[done];
           if (!this.docs.get(p)?.overlay) this.docs.set(p, this.readEntrySync(p));
+          if (pause && Date.now() - slice >= SYNC_SLICE_MS) {
+            await pause.call(this.fs);
+            slice = Date.now();
+          }
         }
       } finally {
         this.gateCache.clear();
         this.revision++;
       }
-      return;
+      if (done === paths.length) return;
     }
-    const queue = [...paths];
+    const queue = done ? paths.slice(done) : [...paths];
     // A shared index, not queue.shift(): shifting a 100,000-path array is quadratic (performance only).
     let next = 0;
     const worker = async () => {
