@@ -68,8 +68,8 @@ describe('reading a workspace synchronously in slices (the language server)', ()
     assertAllRead(svc, 12);
     assert.equal(sfs.syncReads, 12);
     assert.equal(sfs.asyncReads, 0);
-    // 12 reads of 4 ms: a pause after every 10 ms or so.
-    assert.ok(sfs.pauses >= 3 && sfs.pauses <= 12, `pauses: ${sfs.pauses}`);
+    // 12 reads of 4 ms: a pause after every 4 ms or so.
+    assert.ok(sfs.pauses >= 6 && sfs.pauses <= 12, `pauses: ${sfs.pauses}`);
   });
 
   it('reads the rest asynchronously when the host withdraws its synchronous read', async () => {
@@ -97,6 +97,7 @@ describe('ServerFileSystem', () => {
     const logged: string[] = [];
     const sfs = new ServerFileSystem(
       50,
+      0.5,
       () => times[t++],
       (m) => logged.push(m),
     );
@@ -108,6 +109,28 @@ describe('ServerFileSystem', () => {
     assert.equal(sfs.slowReads, true);
     assert.equal(logged.length, 1);
     assert.match(logged[0], /f2\.md took 80 ms: documents are read asynchronously from now on/);
+  });
+
+  it('withdraws the synchronous read after a run of reads that wait on the disk or the network', () => {
+    /** A clock under which each read takes `ms`. */
+    const clock = (ms: number) => {
+      let t = 0;
+      let start = true;
+      return () => ((start = !start) ? (t += ms) : t);
+    };
+    const quick = new ServerFileSystem(50, 0.5, clock(0.05));
+    for (let i = 0; i < 100; i++) quick.readSmallFileSync!(path.join(dir, 'f1.md'), 1000);
+    assert.equal(quick.slowReads, false);
+    const logged: string[] = [];
+    const waiting = new ServerFileSystem(50, 0.5, clock(2), (m) => logged.push(m));
+    let reads = 0;
+    while (waiting.readSmallFileSync && reads < 100) {
+      waiting.readSmallFileSync(path.join(dir, 'f1.md'), 1000);
+      reads++;
+    }
+    assert.equal(reads, 32, 'one window of reads');
+    assert.equal(waiting.slowReads, true);
+    assert.deepEqual(logged, ['32 reads took 64.0 ms: documents are read asynchronously from now on']);
   });
 
   it('keeps its asynchronous reads, and a pause resolves', async () => {

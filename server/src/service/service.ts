@@ -87,7 +87,7 @@ export interface ServiceInit {
 }
 
 /** How long the engine reads synchronously before it lets a host with `FileSystem.pause` run (ms). */
-const SYNC_SLICE_MS = 10;
+const SYNC_SLICE_MS = 4;
 
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -522,7 +522,7 @@ export class PhasegateService {
     let done = 0;
     if (this.fs.readSmallFileSync) {
       try {
-        // A host that must stay responsive (the language server) is let run every SYNC_SLICE_MS of reading;
+        // A host that must stay responsive (the language server) is let run after every SYNC_SLICE_MS of reading;
         // one that withdraws its synchronous reads (they turned slow) has the rest read the other way, below.
         const pause = this.fs.pause;
         let slice = pause ? Date.now() : 0;
