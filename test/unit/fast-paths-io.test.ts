@@ -32,7 +32,15 @@ import {
   skippedFolder,
 } from '../../server/src/service/workspace';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
-import { workspace } from '../helpers/workspace';
+import { REPO, assets, workspace } from '../helpers/workspace';
+import { pathToFileURL } from 'node:url';
+import { PhasegateService } from '../../server/src/service';
+import { NodeFileSystem } from '../../server/src/node/assets';
+import { ALL_RULES } from '../../server/src/service/rules/index';
+import type { Rule } from '../../server/src/service/rules/rule';
+import type { CheckContext } from '../../server/src/service/check-context';
+import type { Diagnostic } from '../../server/src/service/types';
+import { range } from '../../server/src/service/types';
 
 // ---- The code as it was -------------------------------------------------------------------------
 
@@ -588,6 +596,133 @@ describe('fast paths (io): the phase model', () => {
       ['\\' + PLAN_FILE, PLAN_FILE],
     ]) {
       assert.equal(namedAs(p, name), basename(p) === name, JSON.stringify([p, name]));
+    }
+  });
+});
+
+// ---- The batch check's rule loop ----------------------------------------------------------------
+
+/** What diagnoseMany reads and writes of the engine (private there). */
+interface Batching {
+  diagCache: Map<string, Diagnostic[]>;
+  contextFor(path: string): CheckContext | Diagnostic[];
+  runRule(rule: Rule, ctx: CheckContext): void;
+  diagnoseMany(paths: readonly string[]): void;
+}
+
+/** diagnoseMany as it was: each rule over each file of the batch not diagnosed yet, asked before every run. */
+function oldDiagnoseMany(this: Batching, paths: readonly string[]): void {
+  const batch: CheckContext[] = [];
+  for (const path of paths) {
+    if (this.diagCache.has(path)) continue;
+    const p = normalizePath(path);
+    if (this.diagCache.has(p)) continue;
+    const c = this.contextFor(p);
+    if (Array.isArray(c)) this.diagCache.set(p, c);
+    else batch.push(c);
+  }
+  let r = 0;
+  for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
+    for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[r], ctx);
+  }
+  for (const ctx of batch) {
+    if (this.diagCache.has(ctx.path)) continue;
+    for (let i = r; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
+    this.diagCache.set(ctx.path, ctx.result());
+  }
+}
+
+describe('fast paths (io): the batch check asks whether a file was diagnosed meanwhile only when the cache grew', () => {
+  let dir: string;
+  before(async () => {
+    dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'pg-io-batch-'));
+    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
+      writeWorkspace(dir: string, opts: { n: number; seed: number }): unknown;
+    };
+    gen.writeWorkspace(dir, { n: 60, seed: 3 });
+  });
+  after(() => nodeFs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The engine checking, and which files the test rule diagnoses on which (see below). */
+  let current: PhasegateService | undefined;
+  const reaching = new Map<string, string[]>();
+
+  async function engine(old: boolean, maxParsed?: number): Promise<PhasegateService> {
+    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets, maxParsed });
+    if (old) (svc as unknown as Batching).diagnoseMany = oldDiagnoseMany;
+    await svc.load(normalizePath(dir));
+    current = svc;
+    reaching.clear();
+    const phases = svc.model.phases;
+    for (let i = 0; i + 1 < phases.length; i += 2) if (phases[i].markdown.length) reaching.set(phases[i].markdown[0], phases[i + 1].markdown);
+    return svc;
+  }
+
+  /** Everything a check finds: each file's diagnostics and each phase's gates, after checkPhases or batches. */
+  async function checked(old: boolean, batches: boolean, maxParsed?: number): Promise<unknown> {
+    const svc = await engine(old, maxParsed);
+    const phases = svc.model.phases;
+    if (batches) for (let i = 0; i < phases.length;) i += svc.checkBatch(phases, i);
+    else svc.checkPhases();
+    return { diagnostics: svc.diagnoseAll(), gates: phases.map((p) => svc.gates(p)) };
+  }
+
+  it('finds what it found before, in batches and phase by phase, with models kept or dropped', async () => {
+    for (const [batches, maxParsed] of [
+      [false, undefined],
+      [true, 4],
+      [false, 3],
+    ] as const) {
+      assert.deepEqual(await checked(false, batches, maxParsed), await checked(true, batches, maxParsed));
+    }
+  });
+
+  it('also when rules among the first diagnose other files of the batch (the cache grows while they run)', async () => {
+    // Test rules before the rest: one that, on some files, asks for other phases' gates and diagnoses other
+    // files (several of the same batch), and one that reports on every file it runs on, with the count so far.
+    let seen = 0;
+    let reached = 0;
+    let busy = false;
+    const reach: Rule = {
+      ids: ['test-reach'],
+      check(ctx) {
+        // Reports on every file it runs on; on the first file of every other phase, diagnoses the files of the
+        // next phase (no chain of such calls).
+        ctx.report('test-reach', range(0, 0, 0, 0), `reach ${seen++}`);
+        const targets = reaching.get(ctx.path);
+        if (!targets || busy) return;
+        reached++;
+        busy = true;
+        try {
+          for (const f of targets) current!.diagnose(f);
+        } finally {
+          busy = false;
+        }
+      },
+    };
+    const mark: Rule = {
+      ids: ['test-mark'],
+      check(ctx) {
+        ctx.report('test-mark', range(0, 0, 0, 0), `seen ${seen++}`);
+      },
+    };
+    ALL_RULES.unshift(reach, mark);
+    try {
+      for (const [batches, maxParsed] of [
+        [false, undefined],
+        [true, 5],
+      ] as const) {
+        seen = 0;
+        const fast = await checked(false, batches, maxParsed);
+        const fastSeen = seen;
+        seen = 0;
+        assert.deepEqual(fast, await checked(true, batches, maxParsed));
+        assert.equal(fastSeen, seen, 'the same runs of the rules');
+      }
+      assert.ok(reached > 10, `${reached}`);
+    } finally {
+      ALL_RULES.splice(ALL_RULES.indexOf(reach), 1);
+      ALL_RULES.splice(ALL_RULES.indexOf(mark), 1);
     }
   });
 });
