@@ -67,12 +67,16 @@ export class SyncNodeFileSystem extends NodeFileSystem {
   }
 
   override async readDirectory(dir: string): Promise<DirEntry[]> {
+    return this.readDirectorySync(dir) ?? super.readDirectory(dir);
+  }
+
+  /** The entries of `dir`; undefined when it holds a symbolic link (rare: the asynchronous path, which detects loops, lists it). */
+  readDirectorySync(dir: string): DirEntry[] | undefined {
     const out: DirEntry[] = [];
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) out.push({ name: e.name, kind: 'directory' });
       else if (e.isFile()) out.push({ name: e.name, kind: 'file' });
-      // Symbolic links (rare) take the asynchronous path, which detects loops.
-      else if (e.isSymbolicLink()) return super.readDirectory(dir);
+      else if (e.isSymbolicLink()) return undefined;
       else out.push({ name: e.name, kind: 'other' });
     }
     return out;

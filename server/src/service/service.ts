@@ -1202,9 +1202,18 @@ export class PhasegateService {
       if (Array.isArray(c)) this.diagCache.set(p, c);
       else batch.push(c);
     }
+    // Whether a file of the batch was diagnosed meanwhile is asked only once the cache has grown, which is all
+    // it does while rules run (performance only: not one look-up per rule and file).
+    let live = batch;
+    let known = this.diagCache.size;
     let r = 0;
     for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
-      for (const ctx of batch) if (!this.diagCache.has(ctx.path)) this.runRule(ALL_RULES[r], ctx);
+      const rule = ALL_RULES[r];
+      for (const ctx of live) if (this.diagCache.size === known || !this.diagCache.has(ctx.path)) this.runRule(rule, ctx);
+      if (this.diagCache.size !== known) {
+        live = live.filter((c) => !this.diagCache.has(c.path));
+        known = this.diagCache.size;
+      }
     }
     // The rules that read other phases' gates (they come last), file by file: a phase's gates read its
     // files' results, kept as each file is done, so that the next phase's input handoff, asking for

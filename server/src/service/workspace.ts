@@ -49,6 +49,15 @@ export function plainName(name: string): boolean {
   return name.length > 2 ? !name.includes('/') : name !== '' && name !== '.' && name !== '..' && !name.includes('/');
 }
 
+/**
+ * Optional, for hosts whose listings block anyway (the CLI): a folder's entries as `readDirectory` gives
+ * them, or undefined when it lists that folder only asynchronously (a symbolic link among them); throws
+ * as `readDirectory` does. With it the scan lists folders in a plain loop (performance only).
+ */
+export interface SyncListing {
+  readDirectorySync?(path: string): DirEntry[] | undefined;
+}
+
 /** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
 export async function scanTree(
   fs: FileSystem,
@@ -64,22 +73,40 @@ export async function scanTree(
     (res.partial ??= new Set()).add(dir);
   };
   const rootPrefix = root === '/' ? '/' : root + '/';
+  const failed = (dir: string, e: unknown): { dir: string; entries: DirEntry[] } => {
+    // A folder listed a moment ago and gone now (deleted, or replaced by a file, while the scan ran) is not
+    // unreadable: it is not there. The root is reported whatever the reason.
+    if (dir !== root && vanished(e)) res.dirs.delete(dir);
+    else res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}`, unreadableFolder: true });
+    return { dir, entries: [] };
+  };
+  const list = async (dir: string) => {
+    try {
+      return { dir, entries: await fs.readDirectory(dir) };
+    } catch (e) {
+      return failed(dir, e);
+    }
+  };
+  const listSync = (fs as SyncListing).readDirectorySync?.bind(fs);
   while (frontier.length) {
     throwIfCancelled(token);
     const next: string[] = [];
-    const listed = await Promise.all(
-      frontier.map(async (dir) => {
+    let listed: { dir: string; entries: DirEntry[] }[];
+    if (listSync) {
+      // One folder after the other, as the promises of the general path settle (performance only: no
+      // promise per folder; a folder the host lists only asynchronously takes that path).
+      listed = [];
+      for (const dir of frontier) {
+        let entries: DirEntry[] | undefined;
         try {
-          return { dir, entries: await fs.readDirectory(dir) };
+          entries = listSync(dir);
         } catch (e) {
-          // A folder listed a moment ago and gone now (deleted, or replaced by a file, while the scan ran) is not
-          // unreadable: it is not there. The root is reported whatever the reason.
-          if (dir !== root && vanished(e)) res.dirs.delete(dir);
-          else res.problems.push({ path: dir, message: `cannot read folder: ${(e as Error).message}`, unreadableFolder: true });
-          return { dir, entries: [] as DirEntry[] };
+          listed.push(failed(dir, e));
+          continue;
         }
-      }),
-    );
+        listed.push(entries ? { dir, entries } : await list(dir));
+      }
+    } else listed = await Promise.all(frontier.map(list));
     for (const { dir, entries } of listed) {
       // Below a normal absolute folder, joinPath(dir, name) is `dir/name` for any name a listing gives (performance only).
       const plainBase = dir.length > 1 && dir.charCodeAt(0) === 47 && normalizePath(dir) === dir ? dir + '/' : undefined;
@@ -212,13 +239,21 @@ export { docOf as phaseDocument };
 
 export function buildModel(root: string, scan: ScanResult, config: ResolvedConfig): WorkspaceModel {
   const model: WorkspaceModel = { root, phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
-  const childFiles = new Map<string, string[]>();
-  for (const f of scan.files) {
-    const d = dirname(f);
-    let list = childFiles.get(d);
-    if (!list) childFiles.set(d, (list = []));
-    list.push(f);
-  }
+  // Each folder's own files, made when first asked for (performance only: only a folder that might be a
+  // phase by what it holds asks, and none does when each is one by its name).
+  let childFiles: Map<string, string[]> | undefined;
+  const ownFiles = (dir: string): string[] | undefined => {
+    if (!childFiles) {
+      childFiles = new Map();
+      for (const f of scan.files) {
+        const d = dirname(f);
+        let list = childFiles.get(d);
+        if (!list) childFiles.set(d, (list = []));
+        list.push(f);
+      }
+    }
+    return childFiles.get(dir);
+  };
   const custom = config.layouts.filter((l) => l.phaseGlobs);
   const matchers = custom.map((l) => ({ layout: l, match: picomatch(l.phaseGlobs ?? [], { dot: false }) }));
   const audit = config.layouts.find((l) => l.name === 'audit' && !l.phaseGlobs);
@@ -248,12 +283,12 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
       if (iai && basename(dirname(parent)) === 'workstreams') {
         // A folder of a workstream is a phase when it holds an iAI document or its name starts as a phase
         // folder (the layout's anchored pattern: `Phase_3_Advanced_CI`); any other (notes, `Old_phase2`) is not.
-        const own = childFiles.get(dir) ?? [];
-        if (own.some((f) => iai.documents.some((d) => basename(f) === d.file)) || iai.folderPattern.test(name)) {
+        // The name first (performance only: it needs no list of the folder's files).
+        if (iai.folderPattern.test(name) || (ownFiles(dir) ?? []).some((f) => iai.documents.some((d) => basename(f) === d.file))) {
           layout = iai;
           workstream = basename(parent);
         }
-      } else if (audit && (audit.folderPattern.test(name) || (LOOSE_AUDIT_FOLDER.test(name) && holdsDocumentOf(audit, childFiles.get(dir))))) {
+      } else if (audit && (audit.folderPattern.test(name) || (LOOSE_AUDIT_FOLDER.test(name) && holdsDocumentOf(audit, ownFiles(dir))))) {
         layout = audit;
       }
     }
@@ -313,7 +348,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   // In the order of their paths, as the phases are: not in the scan's, which files created since it add to at its end
   // (the engine after file events would list the plans, and report on them, in another order than a fresh one).
   for (const f of sortedFiles) {
-    if (basename(f) === PLAN_FILE) {
+    if (namedAs(f, PLAN_FILE)) {
       const dir = dirname(f);
       model.plans.push({ path: f, root: dir });
     }
@@ -343,8 +378,15 @@ export function phaseNumber(pattern: RegExp, name: string): number | undefined {
 }
 
 function insidePhase(model: WorkspaceModel, dir: string): boolean {
-  for (let d = dirname(dir); d.length > 1; d = dirname(d)) if (model.byFolder.has(d)) return true;
+  // A phase folder lies below the root (performance only: the folders above it are not looked up).
+  for (let d = dirname(dir); d.length > 1 && d.length > model.root.length; d = dirname(d)) if (model.byFolder.has(d)) return true;
   return false;
+}
+
+/** `basename(p) === name` for a `name` without a slash, without slicing `p` (performance only). */
+export function namedAs(p: string, name: string): boolean {
+  const i = p.length - name.length - 1;
+  return p.endsWith(name) && (i < 0 || p.charCodeAt(i) === 47);
 }
 
 /** Files under `dir` in a sorted list, by binary search. */
@@ -366,7 +408,7 @@ export function phaseOf(model: WorkspaceModel, path: string): Phase | undefined 
 
 /** The document kind of a file: its spec in its phase's layout, a finding (in the phase's findings folder), or the plan. */
 export function kindOf(model: WorkspaceModel, path: string): { phase: Phase | undefined; spec: DocumentKindSpec | undefined } {
-  if (basename(path) === PLAN_FILE) return { phase: undefined, spec: PLAN_KIND };
+  if (namedAs(path, PLAN_FILE)) return { phase: undefined, spec: PLAN_KIND };
   const phase = phaseOf(model, path);
   if (!phase) return { phase, spec: undefined };
   const doc = phase.documents.find((d) => d.path === path);
