@@ -51,8 +51,17 @@ export interface GateCause {
 /** A link, an autolink, `Evidence:` followed by something, or a code span. */
 const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 
-/** What a template placeholder starts with (see scanPlaceholders): a line without it holds none. */
-const PLACEHOLDER_START = /\[[A-Z]|\{\{|TBD|TODO:/;
+/**
+ * Whether a text holds what a template placeholder starts with (see scanPlaceholders): `/\[[A-Z]|\{\{|TBD|TODO:/`, by
+ * indexOf (performance only: the expression stops at every `[`, `{` and `T` of the text). A text without it holds none.
+ */
+export function placeholderStart(text: string): boolean {
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return text.includes('{{') || text.includes('TBD') || text.includes('TODO:');
+}
 
 function isLineEndCode(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
@@ -155,12 +164,12 @@ export type MissingTarget = (target: string) => boolean;
  */
 export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>, missing?: MissingTarget): boolean {
   let text = item.text;
-  let placeholder = PLACEHOLDER_START.test(text);
+  let placeholder = placeholderStart(text);
   // A body of empty lines only (the last item of a list ends with the blank line after it) adds line ends to a text
   // without placeholders, which change none of the tests below (performance only: the text is not built).
   if (doc && item.endLine > item.line && (placeholder || !emptyLines(doc.lines, item.line + 1, item.endLine))) {
     text += '\n' + doc.lines.slice(item.line + 1, item.endLine + 1).join('\n');
-    placeholder = PLACEHOLDER_START.test(text);
+    placeholder = placeholderStart(text);
   }
   // The template's placeholder for it (`Evidence: [Evidence]`, `Evidence: TBD`) is no evidence yet.
   if (placeholder) text = withoutPlaceholders(text);
@@ -189,26 +198,71 @@ export function withoutAngles(text: string, start: number, end: number): string 
   return text.slice(start, end);
 }
 
-/** missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for. */
-const missingMemo = new WeakMap<ParsedDocument, { model: object; file: string; known: Map<string, boolean> }>();
+/**
+ * missingFrom's answers by document, for the model (the workspace's files) and the file they were asked for; and
+ * `evidenceOf`'s, which follow from them.
+ */
+interface MissingMemo {
+  model: object;
+  file: string;
+  known: Map<string, boolean>;
+  evidence: Map<ListItem, boolean> | undefined;
+}
+const missingMemo = new WeakMap<ParsedDocument, MissingMemo>();
+
+/**
+ * The answers kept for `file`'s document: they stand while the workspace's files do (a new model is built when
+ * they change). The gate-item rule and the gate evaluation ask them of the same document (performance only).
+ */
+function memoOf(file: string, memo: { doc: ParsedDocument; model: object }): MissingMemo {
+  let kept = missingMemo.get(memo.doc);
+  if (!kept || kept.model !== memo.model || kept.file !== file) {
+    kept = { model: memo.model, file, known: new Map(), evidence: undefined };
+    missingMemo.set(memo.doc, kept);
+  }
+  return kept;
+}
 
 /**
  * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
  * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
  */
 export function missingFrom(file: string, root: string, exists: (path: string) => boolean, memo?: { doc: ParsedDocument; model: object }): MissingTarget {
-  const folder = dirname(file);
-  let known: Map<string, boolean>;
-  // The answers stand while the workspace's files do (a new model is built when they change): the
-  // gate-item rule and the gate evaluation ask them of the same document (performance only).
-  if (memo) {
-    const kept = missingMemo.get(memo.doc);
-    if (kept && kept.model === memo.model && kept.file === file) known = kept.known;
-    else missingMemo.set(memo.doc, { model: memo.model, file, known: (known = new Map()) });
-  } else known = new Map();
+  return missingWith(file, root, exists, memo ? memoOf(file, memo).known : new Map());
+}
+
+/**
+ * `(item) => hasEvidence(item, memo.doc, missingFrom(file, root, exists, memo))` for the items of `memo.doc`, each
+ * answer kept with missingFrom's, from which it follows (performance only: the gate-item rule and the gate
+ * evaluation judge the same items).
+ */
+export function evidenceOf(
+  file: string,
+  root: string,
+  exists: (path: string) => boolean,
+  memo: { doc: ParsedDocument; model: object },
+): (item: ListItem) => boolean {
+  const kept = memoOf(file, memo);
+  const evidence = (kept.evidence ??= new Map());
+  let missing: MissingTarget | undefined;
+  return (item) => {
+    let e = evidence.get(item);
+    if (e === undefined) {
+      e = hasEvidence(item, memo.doc, (missing ??= missingWith(file, root, exists, kept.known)));
+      evidence.set(item, e);
+    }
+    return e;
+  };
+}
+
+/** The MissingTarget of links in `file` (see missingFrom), its answers kept in `known`. */
+function missingWith(file: string, root: string, exists: (path: string) => boolean, known: Map<string, boolean>): MissingTarget {
+  // Worked out at the first target not known yet (performance only: most are).
+  let folder: string | undefined;
   return (target) => {
     let missing = known.get(target);
     if (missing === undefined) {
+      folder ??= dirname(file);
       const t = unescapeTarget(target);
       const abs = resolveTarget(folder, t, root);
       if (!abs || !isInside(root, abs) || exists(abs)) missing = false;
@@ -556,8 +610,8 @@ function evaluateGate(
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.line;
-    const missing = missingFrom(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model });
-    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: hasEvidence(it, checklist.doc, missing), line: it.line }));
+    const evidence = evidenceOf(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model });
+    res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: evidence(it), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
   const failing = counted.filter((d) => d.severity === 'error');

@@ -100,9 +100,25 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 function computeTextKey(text: string): string {
   const plain = withoutComments(text);
   // A link needs `](` (performance only: no search without one).
-  const s = (plain.includes('](') ? plain.replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `) : plain).toLowerCase().replace(/[*`~]/g, '');
+  return wordsKey(plain.includes('](') ? plain.replace(LINK_IN_TEXT, (_m, label: string) => ` ${label} `) : plain);
+}
+
+/** The key of a text without comments whose links are read as their labels (see computeTextKey). */
+function wordsKey(text: string): string {
+  const s = text.toLowerCase().replace(/[*`~]/g, '');
   // In lower-cased ASCII text `[^a-z0-9]` is `[^\p{L}\p{N}]`, without the slower Unicode-aware regex (performance only).
   return (ASCII_ONLY.test(s) ? s.replace(/[^a-z0-9]+/g, ' ') : s.replace(/[^\p{L}\p{N}]+/gu, ' ')).trim();
+}
+
+/**
+ * `textKey(text)` of a text without comments and not keyed yet, given `labelled`, the text with each of its links
+ * (LINK_IN_TEXT) as ` label ` (performance only: an item's links, read for its path, are not looked for again).
+ */
+function labelledTextKey(text: string, labelled: string): string {
+  const key = wordsKey(labelled);
+  if (textKeys.size >= 50_000) textKeys.clear();
+  textKeys.set(detached(text), key);
+  return key;
 }
 
 /** A template placeholder: `[Capitalised words]`, not a link, not a task box. */
@@ -247,13 +263,29 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
   }
   let path: string | undefined;
   let codePath = false;
+  // Its key, when known already; else the text with its links as their labels, for its key (`labelledTextKey`), when
+  // it has links and no comment left.
+  let key: string | undefined;
+  let labelled: string | undefined;
   // A link needs `](` (performance only: no search without one).
   if (text.includes('](')) {
+    key = textKeys.get(text);
+    const keyed = key === undefined && !text.includes('<!--');
+    let out = '';
+    let done = 0;
     LINK_IN_TEXT.lastIndex = 0;
-    for (let m = LINK_IN_TEXT.exec(text); m && !path; m = LINK_IN_TEXT.exec(text)) {
-      const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
-      if (isRelativeTarget(t)) path = t;
+    // The first relative target is the path; every link is read for a key not known yet.
+    for (let m = LINK_IN_TEXT.exec(text); m && (keyed || !path); m = LINK_IN_TEXT.exec(text)) {
+      if (!path) {
+        const t = m[2].startsWith('<') ? m[2].slice(1, -1) : m[2];
+        if (isRelativeTarget(t)) path = t;
+      }
+      if (keyed) {
+        out += `${text.slice(done, m.index)} ${m[1]} `;
+        done = m.index + m[0].length;
+      }
     }
+    if (keyed) labelled = out + text.slice(done);
   }
   if (!path && doc && text.includes('[')) {
     const { start, end } = item.textRange;
@@ -284,7 +316,8 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
   const file = target ? targetFile(target) : undefined;
   const resolved = file === undefined ? undefined : resolveFile(folder, file, bases[0]);
   const alsoResolved = target && resolved ? fileFromBases(target, file!, resolved, bases) : NONE;
-  return { item, text, name, nameKey, key: textKey(text), path, resolved, alsoResolved, codePath };
+  key ??= labelled === undefined ? textKey(text) : labelledTextKey(text, labelled);
+  return { item, text, name, nameKey, key, path, resolved, alsoResolved, codePath };
 }
 
 const NONE: readonly string[] = [];
@@ -747,6 +780,22 @@ export interface Reference {
   range: Range;
   /** The link's target range (undefined for a code path). */
   targetRange: Range | undefined;
+}
+
+/**
+ * Whether an inline link of a section (as `referencesIn` reads them: the first of the references it gives) leads to
+ * `path` from `folder`: then `referencesIn(doc, sec, folder, bases).some((r) => refersTo(r, path))` holds, whatever
+ * else the section holds (performance only: the rest is not read).
+ */
+export function linksTo(doc: ParsedDocument, sec: Section, folder: string, root: string | undefined, path: string): boolean {
+  const { links } = doc;
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i];
+    if (l.line <= sec.heading.line || l.line >= sec.end) continue;
+    const file = targetFile(unescapeTarget(l.target));
+    if (file !== undefined && resolveFile(folder, file, root) === path) return true;
+  }
+  return false;
 }
 
 export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, bases: PathBases = []): Reference[] {

@@ -5,17 +5,7 @@
  * its name), in whatever document of the phase they are, so that each item that keeps a gate pending is
  * reported; and in the validation checklist, any other `## Gate …` section too.
  */
-import {
-  type GateChecklist,
-  type MissingTarget,
-  findGateChecklist,
-  gateChecklistSection,
-  gateListItems,
-  gateTableRow,
-  hasEvidence,
-  missingFrom,
-  withoutBoxesAt,
-} from '../gates';
+import { type GateChecklist, findGateChecklist, gateChecklistSection, gateListItems, gateTableRow, evidenceOf, hasEvidence, withoutBoxesAt } from '../gates';
 import { ListItem, Section, itemsWithin } from '../markdown';
 import type { Rule, RuleContext } from './rule';
 
@@ -54,7 +44,7 @@ const gateItems: Rule = {
   ids: ['gate-item-unchecked', 'gate-item-no-evidence'],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
-    let missing: MissingTarget | undefined;
+    let evidence: ((item: ListItem) => boolean) | undefined;
     for (const { items, name, checklist } of gateChecklists(ctx)) {
       // A gate's checklist without a box keeps the gate pending (its status says so): say it here too. An empty
       // section has its empty-section problem.
@@ -83,7 +73,7 @@ const gateItems: Rule = {
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
-        } else if (!hasEvidence(item, ctx.doc, (missing ??= missingFrom(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model })))) {
+        } else if (!(evidence ??= evidenceOf(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model }))(item)) {
           ctx.report(
             'gate-item-no-evidence',
             item.textRange,

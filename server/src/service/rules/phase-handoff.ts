@@ -17,6 +17,7 @@ import {
   handoffItems,
   handoffPair,
   isOutputHandoffPath,
+  linksTo,
   outputSections,
   pathBases,
   referencesIn,
@@ -119,7 +120,8 @@ function checkInputHandoff(ctx: RuleContext): void {
 
   // Source: links phase N's output handoff, not another phase's.
   const source = inputSection(doc, IN_SOURCE, phase.number);
-  if (source) {
+  // A link to it, the reference most sources give, settles it (performance only: the other references are not read).
+  if (source && !linksTo(doc, source, folder, bases[0], pair.outPath)) {
     const refs = referencesIn(doc, source, folder, bases);
     if (!refs.some((r) => refersTo(r, pair.outPath))) {
       const wrong = refs.filter((r) => isOutputHandoffPath(r.resolved, phase));
