@@ -268,6 +268,109 @@ describe('fast paths of the model equal the plain code they replace', () => {
     check(`${'|a'.repeat(300)}|\n${'|-'.repeat(300)}|\n${'|b|\n'.repeat(250)}`);
   });
 
+  it("a table's header and rows, their cells split when read, are those the model split as it read the table", () => {
+    // The model as it was: every row split into its cells while the table's tokens were read (the header is the row right
+    // after `thead_open`), by the same rules as now (a copy of splitRow and pushCell).
+    const isSpace = (c: number) => (c < 128 ? c === 32 || (c >= 9 && c <= 13) : /\s/.test(String.fromCharCode(c)));
+    const skipSpaces = (src: string, i: number) => {
+      while (i < src.length && isSpace(src.charCodeAt(i))) i++;
+      return i;
+    };
+    type Cell = { text: string; line: number; start: number; end: number };
+    const splitRow = (lines: string[], line: number): Cell[] => {
+      const src = lines[line] ?? '';
+      const cells: Cell[] = [];
+      const push = (a: number, b: number) => {
+        const raw = src.slice(a, b);
+        const l = raw.length - raw.trimStart().length;
+        const text = raw.trim();
+        cells.push({ text: text.includes('\\|') ? text.replace(/\\\|/g, '|') : text, line, start: a + l, end: a + l + text.length });
+      };
+      let quoted = 0;
+      let start = skipSpaces(src, 0);
+      while (src.charCodeAt(start) === 62) start = quoted = skipSpaces(src, start + 1);
+      start = src.charCodeAt(start) === 124 ? start + 1 : quoted;
+      for (let i = src.indexOf('|', start); i >= 0; i = src.indexOf('|', i + 1)) {
+        if (src.charCodeAt(i - 1) === 92) continue;
+        push(start, i);
+        start = i + 1;
+      }
+      if (src.slice(start).trim() !== '') push(start, src.length);
+      return cells;
+    };
+    const md = engineMd(false);
+    const eager = (text: string) => {
+      const lines = text.split('\n');
+      const tokens = md.parse(text, {});
+      const tables: { line: number; endLine: number; header: Cell[]; rows: { line: number; cells: Cell[] }[] }[] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        const map = tokens[i].map;
+        if (tokens[i].type !== 'table_open' || !map) continue;
+        const table = { line: map[0], endLine: map[1] - 1, header: [] as Cell[], rows: [] as { line: number; cells: Cell[] }[] };
+        for (let j = i + 1; j < tokens.length && tokens[j].type !== 'table_close'; j++) {
+          const r = tokens[j];
+          if (r.type !== 'tr_open' || !r.map) continue;
+          const cells = splitRow(lines, r.map[0]);
+          if (table.header.length === 0 && tokens[j - 1]?.type === 'thead_open') table.header = cells;
+          else table.rows.push({ line: r.map[0], cells });
+        }
+        tables.push(table);
+      }
+      return tables;
+    };
+    const cellsOf = (cells: { text: string; range: { start: { line: number; character: number }; end: { character: number } } }[]) =>
+      cells.map((c) => ({ text: c.text, line: c.range.start.line, start: c.range.start.character, end: c.range.end.character }));
+    const check = (body: string, rowsFirst = false) => {
+      // After a first line of text: no front matter, which the pieces could make.
+      const text = `x\n${body}`;
+      const doc = parseDocument(text);
+      const tables = doc.tables.map((t) => {
+        // The order in which the cells are read does not matter.
+        const rows = rowsFirst ? t.rows.map((r) => ({ line: r.line, cells: cellsOf(r.cells) })) : undefined;
+        const header = cellsOf(t.header);
+        return { line: t.line, endLine: t.endLine, header, rows: rows ?? t.rows.map((r) => ({ line: r.line, cells: cellsOf(r.cells) })) };
+      });
+      assert.deepEqual(tables, eager(text), JSON.stringify(text));
+      // Each read gives the same cells.
+      for (const t of doc.tables) {
+        assert.equal(t.header, t.header);
+        for (const r of t.rows) assert.equal(r.cells, r.cells);
+      }
+    };
+    const pieces = ['|', '\\|', '\\', '`', ' ', '\t', '\u00a0', 'a', 'Bc', '-', ':', '---', ':-:', '\n', '\n\n', '> ', '- ', '    ', '```\n', '# h\n'];
+    fc.assert(
+      fc.property(textOf(pieces, 40), fc.boolean(), (t, first) => check(t, first)),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(textOf(['| a ', '| b ', '|', '\n', '|---', '|:-:', '| --- ', '\\|', 'x', ' ', '\n> ', '\n  ', '\n- '], 30), fc.boolean(), (t, first) =>
+        check(t, first),
+      ),
+      RUNS,
+    );
+    for (const t of [
+      '',
+      '| a | b |\n|---|---|\n| c | d |\n| e |\n\nx',
+      'a | b\n-|-\nc',
+      '|a|\n|-|\n\\|x|',
+      '| a |\n| :- |\n|',
+      '> | a |\n> |---|\n> | b |\nc',
+      '- item\n\n  | a | b |\n  |---|---|\n  | `c|d` | e\\|f |',
+      '| é | 目標 |\n|---|---|\n| \u00a0x\u00a0 | y |',
+      '| a | b |\n|---|---|\n| c | d |\n\n| e |\n|---|\n| f |',
+      `${'|a'.repeat(300)}|\n${'|-'.repeat(300)}|\n${'|b|\n'.repeat(250)}`,
+    ]) {
+      check(t);
+      check(t, true);
+    }
+    // CRLF line ends: the same tables as with LF.
+    const crlf = parseDocument('x\r\n| a | b |\r\n|---|---|\r\n| c | d |\r\n');
+    assert.deepEqual(
+      crlf.tables.map((t) => [cellsOf(t.header), t.rows.map((r) => cellsOf(r.cells))]),
+      eager('x\n| a | b |\n|---|---|\n| c | d |\n').map((t) => [t.header, t.rows.map((r) => r.cells)]),
+    );
+  });
+
   it('rowCellCount counts the cells of a row as escapedSplit splits them', () => {
     /** markdown-it's escapedSplit, then its removal of an empty first and last cell. */
     const plain = (str: string): number => {

@@ -625,6 +625,43 @@ class TableCellNode implements TableCell {
   }
 }
 
+/*
+ * A table's cells are split from its lines when first read, and kept: every read gives the same cells
+ * (performance only: a check of the benchmark's workspace reads the cells of under a third of its rows, and
+ * splitting every row as its table was read made most of the tables' share of the model's allocations).
+ */
+
+class TableRowNode {
+  #cells: TableCell[] | undefined = undefined;
+
+  constructor(
+    readonly line: number,
+    private readonly lines: string[],
+  ) {}
+
+  get cells(): TableCell[] {
+    return (this.#cells ??= splitRow(this.lines, this.line));
+  }
+}
+
+class TableNode implements Table {
+  section: number | undefined = undefined;
+  #header: TableCell[] | undefined = undefined;
+
+  constructor(
+    readonly line: number,
+    readonly endLine: number,
+    /** Line of the header row (-1 without one). */
+    private readonly headerLine: number,
+    readonly rows: TableRowNode[],
+    private readonly lines: string[],
+  ) {}
+
+  get header(): TableCell[] {
+    return (this.#header ??= this.headerLine < 0 ? [] : splitRow(this.lines, this.headerLine));
+  }
+}
+
 /** A section; its range (to its last non-blank line) is found when read. */
 class SectionNode implements Section {
   readonly level: number;
@@ -1067,15 +1104,17 @@ function collectCode(doc: ParsedDocument, t: Token, map: [number, number]): void
 }
 
 function collectTable(doc: ParsedDocument, tokens: Token[], i: number, map: [number, number]): void {
-  const table: Table = { line: map[0], endLine: map[1] - 1, header: [], rows: [], section: undefined };
+  const { lines } = doc;
+  // The row right after `thead_open` is the header (a table has one); the others are its rows.
+  let headerLine = -1;
+  const rows: TableRowNode[] = [];
   for (let j = i + 1; j < tokens.length && tokens[j].type !== 'table_close'; j++) {
     const r = tokens[j];
     if (r.type !== 'tr_open' || !r.map) continue;
-    const cells = splitRow(doc.lines, r.map[0]);
-    if (table.header.length === 0 && tokens[j - 1]?.type === 'thead_open') table.header = cells;
-    else table.rows.push({ line: r.map[0], cells });
+    if (headerLine < 0 && tokens[j - 1]?.type === 'thead_open') headerLine = r.map[0];
+    else rows.push(new TableRowNode(r.map[0], lines));
   }
-  doc.tables.push(table);
+  doc.tables.push(new TableNode(map[0], map[1] - 1, headerLine, rows, lines));
 }
 
 /**
