@@ -87,7 +87,9 @@ const textKeys = new Map<string, string>();
 export function textKey(text: string): string {
   let key = textKeys.get(text);
   if (key === undefined) {
-    key = computeTextKey(text);
+    // Both kept detached: a key can be the text itself, or hold a part of it, and the text a slice of its
+    // document's text, which the cache would otherwise keep alive.
+    key = detached(computeTextKey(text));
     if (textKeys.size >= 50_000) textKeys.clear();
     textKeys.set(detached(text), key);
   }
@@ -115,7 +117,7 @@ function wordsKey(text: string): string {
  * (LINK_IN_TEXT) as ` label ` (performance only: an item's links, read for its path, are not looked for again).
  */
 function labelledTextKey(text: string, labelled: string): string {
-  const key = wordsKey(labelled);
+  const key = detached(wordsKey(labelled));
   if (textKeys.size >= 50_000) textKeys.clear();
   textKeys.set(detached(text), key);
   return key;

@@ -180,7 +180,9 @@ export function detached(s: string): string {
 export function normalizeTitle(title: string): string {
   let key = titleKeys.get(title);
   if (key === undefined) {
-    key = computeTitleKey(title);
+    // Both kept detached: a key can be the title itself, or hold a word of it, and the title a slice of
+    // its document's text, which the cache would otherwise keep alive.
+    key = detached(computeTitleKey(title));
     if (titleKeys.size >= MAX_TITLE_KEYS) titleKeys.clear();
     titleKeys.set(detached(title), key);
   }
