@@ -74,6 +74,8 @@ export class Unit {
   /** The text's key (see textKey) with a space on either side, for whole-word searches. */
   readonly key: string;
   private readonly bareKey: string;
+  /** Its words once asked for (performance only: a unit is tried against every deliverable not yet addressed). */
+  private wordSet: ReadonlySet<string> | undefined;
 
   constructor(text: string) {
     this.bareKey = textKey(text);
@@ -81,7 +83,7 @@ export class Unit {
   }
 
   get words(): ReadonlySet<string> {
-    return wordSetOfKey(this.bareKey);
+    return (this.wordSet ??= wordSetOfKey(this.bareKey));
   }
 }
 
@@ -164,12 +166,17 @@ export function addresses(d: Deliverable | string, u: Unit | string): boolean {
   return mostOf(want.words, have) || (want.core !== undefined && mostOf(want.core, have));
 }
 
-/** The deliverables that no unit addresses. */
-function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
-  return wanted
-    .map((w) => deliverableOf(w.text))
-    .filter((w) => !units.some((u) => addresses(w, u)))
-    .map((w) => w.text);
+/**
+ * The deliverables that no unit of `sources` addresses, in their order. A source's units are read only while some
+ * deliverable is not addressed by those before (performance only: the first section read usually addresses all).
+ */
+function unaddressed(wanted: { text: string }[], sources: (() => Unit[])[]): string[] {
+  let left = wanted.map((w) => deliverableOf(w.text));
+  for (let i = 0; i < sources.length && left.length; i++) {
+    const units = sources[i]();
+    left = left.filter((w) => !units.some((u) => addresses(w, u)));
+  }
+  return left.map((w) => w.text);
 }
 
 /** A character other than white space, dashes, colons and dots. */
@@ -216,10 +223,13 @@ export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
   return units;
 }
 
-function report(ctx: RuleContext, at: Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+/** Reports the `missing` deliverables at the range `at` makes (made only when one is missing: performance only). */
+function report(ctx: RuleContext, at: () => Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+  if (!missing.length) return;
+  const r = at();
   for (const d of missing) {
     const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
-    ctx.report('unaddressed-deliverable', at, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
+    ctx.report('unaddressed-deliverable', r, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
       fix: 'add-deliverable',
       deliverable: d,
       ...data(d),
@@ -241,11 +251,20 @@ export const deliverablesRule: Rule = {
       if (!wanted.length) return;
       const secs = sectionsNamed(doc, spec, 'Deliverables');
       const sec = secs[0];
-      const units = sec ? secs.flatMap((s) => unitsOf(doc, s.bodyStart, s.end)) : unitsOf(doc, bodyStart(doc), doc.lines.length);
-      const missing = unaddressed(wanted, units);
+      const missing = unaddressed(
+        wanted,
+        sec ? secs.map((s) => () => unitsOf(doc, s.bodyStart, s.end)) : [() => unitsOf(doc, bodyStart(doc), doc.lines.length)],
+      );
       // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
       const where = sec ? `the response's "${sec.title}" section` : 'the response';
-      report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
+      report(
+        ctx,
+        () => (sec ? sec.heading.textRange : titleRange(doc)),
+        missing,
+        where,
+        () => ({ section: 'Deliverables', format: 'response' }),
+        'prompt',
+      );
       return;
     }
     if (spec?.kind === 'output-handoff') {
@@ -256,12 +275,13 @@ export const deliverablesRule: Rule = {
       if (!wanted.length) return;
       const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
-      const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
-      const missing = unaddressed(wanted, units);
-      const at = artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc);
+      const missing = unaddressed(
+        wanted,
+        [summary, artifacts].map((s) => () => (s ? unitsOf(doc, s.bodyStart, s.end) : [])),
+      );
       report(
         ctx,
-        at,
+        () => artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc),
         missing,
         `the output handoff's "Phase ${phase.number ?? 'N'} Summary" or "Artifacts Produced"`,
         () => ({ section: 'Artifacts Produced', format: 'artifact' }),
