@@ -91,9 +91,11 @@ const sections: Rule = {
   check(ctx: RuleContext) {
     const { spec, doc, phase } = ctx;
     if (!spec) return;
+    // The heading the layout declares, else the built-in kind's, which its template writes.
+    const heading = kindHeading(spec);
     if (!doc.modelled) {
       if (phase) checkFrontMatterPhase(ctx);
-      checkFrontMatterTitle(ctx);
+      checkFrontMatterTitle(ctx, heading);
       return;
     }
     const n = phase?.number;
@@ -144,9 +146,7 @@ const sections: Rule = {
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
-    checkFrontMatterTitle(ctx);
-    // The heading the layout declares, else the built-in kind's, which its template writes.
-    const heading = kindHeading(spec);
+    checkFrontMatterTitle(ctx, heading);
     if (heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
       if (h1 && titleNumbersWrong(heading, n, h1.text)) {
@@ -354,11 +354,11 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
  * from phase 2): its numbers read as the title heading's are (the kind's `heading`, `titleNumbers`), ranged
  * from its first wrong number to its last, in the value as written (its quotes and style kept by the fix).
  * A title written over several lines, or whose numbers are written otherwise than read (escapes), is left alone.
+ * `heading`: the document kind's (kindHeading).
  */
-function checkFrontMatterTitle(ctx: RuleContext): void {
-  const { doc, phase, spec } = ctx;
+function checkFrontMatterTitle(ctx: RuleContext, heading: string | undefined): void {
+  const { doc, phase } = ctx;
   const n = phase?.number;
-  const heading = spec && kindHeading(spec);
   const fm = doc.frontMatter;
   if (!heading || n === undefined || !fm?.terminated || fm.errors.length) return;
   if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
