@@ -167,14 +167,17 @@ export function addresses(d: Deliverable | string, u: Unit | string): boolean {
 }
 
 /**
- * The deliverables that no unit of `sources` addresses, in their order. A source's units are read only while some
- * deliverable is not addressed by those before (performance only: the first section read usually addresses all).
+ * The deliverables that no unit of `sources` addresses, in their order. Units are read only while some deliverable
+ * is not addressed by those before (performance only: the first few units of the first section usually address all).
  */
-function unaddressed(wanted: { text: string }[], sources: (() => Unit[])[]): string[] {
+function unaddressed(wanted: { text: string }[], sources: UnitReader[]): string[] {
   let left = wanted.map((w) => deliverableOf(w.text));
-  for (let i = 0; i < sources.length && left.length; i++) {
-    const units = sources[i]();
-    left = left.filter((w) => !units.some((u) => addresses(w, u)));
+  for (let s = 0; s < sources.length && left.length; s++) {
+    const units = sources[s];
+    left = left.filter((w) => {
+      for (let i = 0, u = units.at(0); u; u = units.at(++i)) if (addresses(w, u)) return false;
+      return true;
+    });
   }
   return left.map((w) => w.text);
 }
@@ -203,24 +206,68 @@ export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): {
 
 /** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */
 export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
-  const units: Unit[] = [];
-  // The lines of the items, by offset from `from` (performance only: no set).
-  const covered = new Uint8Array(Math.max(0, to - from));
-  const { items, lines } = doc;
-  // Items are in line order: those from `from` on.
-  for (let i = lowerBound(items, (it) => it.line < from); i < items.length && items[i].line < to; i++) {
-    const it = items[i];
-    const last = Math.min(it.endLine, to - 1);
-    units.push(unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' ')));
-    covered.fill(1, it.line - from, last + 1 - from);
+  return new UnitReader(doc, from, to).all();
+}
+
+/**
+ * The units of lines `[from, to)` of a document, in unitsOf's order (its items, then its other lines), each made
+ * when first asked for (performance only: a deliverable is usually addressed by one of the first units, often
+ * an item that lists them all, `- Key deliverables:` over its nested items).
+ */
+export class UnitReader {
+  private readonly made: Unit[] = [];
+  /** The lines of the items read, by offset from `from` (performance only: no set). */
+  private readonly covered: Uint8Array;
+  /** The next item to read, then the next line. */
+  private item: number;
+  private line: number;
+
+  constructor(
+    private readonly doc: ParsedDocument,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.covered = new Uint8Array(Math.max(0, to - from));
+    // Items are in line order: those from `from` on.
+    this.item = lowerBound(doc.items, (it) => it.line < from);
+    this.line = from;
   }
-  for (let l = from; l < to; l++) {
-    if (covered[l - from] === 1 || doc.codeLines.has(l)) continue;
-    const src = lines[l] ?? '';
-    // A heading has a `#` (performance only: no regex test of other lines).
-    if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) units.push(unit(src));
+
+  /** The `i`th unit, undefined past the last. */
+  at(i: number): Unit | undefined {
+    while (this.made.length <= i) {
+      const u = this.next();
+      if (!u) return undefined;
+      this.made.push(u);
+    }
+    return this.made[i];
   }
-  return units;
+
+  /** Every unit. */
+  all(): Unit[] {
+    while (this.at(this.made.length));
+    return this.made;
+  }
+
+  private next(): Unit | undefined {
+    const { doc, from, to } = this;
+    const { items, lines } = doc;
+    if (this.item < items.length && items[this.item].line < to) {
+      const it = items[this.item++];
+      const last = Math.min(it.endLine, to - 1);
+      this.covered.fill(1, it.line - from, last + 1 - from);
+      return unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' '));
+    }
+    // Past the items (the first one at or after `to` ends them): the lines no item holds.
+    while (this.line < to) {
+      const l = this.line++;
+      if (this.covered[l - from] === 1 || doc.codeLines.has(l)) continue;
+      const src = lines[l] ?? '';
+      // A heading has a `#` (performance only: no regex test of other lines).
+      if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) return unit(src);
+    }
+    return undefined;
+  }
 }
 
 /** Reports the `missing` deliverables at the range `at` makes (made only when one is missing: performance only). */
@@ -253,7 +300,7 @@ export const deliverablesRule: Rule = {
       const sec = secs[0];
       const missing = unaddressed(
         wanted,
-        sec ? secs.map((s) => () => unitsOf(doc, s.bodyStart, s.end)) : [() => unitsOf(doc, bodyStart(doc), doc.lines.length)],
+        sec ? secs.map((s) => new UnitReader(doc, s.bodyStart, s.end)) : [new UnitReader(doc, bodyStart(doc), doc.lines.length)],
       );
       // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
       const where = sec ? `the response's "${sec.title}" section` : 'the response';
@@ -277,7 +324,7 @@ export const deliverablesRule: Rule = {
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
       const missing = unaddressed(
         wanted,
-        [summary, artifacts].map((s) => () => (s ? unitsOf(doc, s.bodyStart, s.end) : [])),
+        [summary, artifacts].flatMap((s) => (s ? [new UnitReader(doc, s.bodyStart, s.end)] : [])),
       );
       report(
         ctx,
