@@ -36,7 +36,7 @@ import {
 } from '../../server/src/service/rules/doc-util';
 import { LinkCover, external, hintOutsideLinks, outsideSpans } from '../../server/src/service/rules/doc-links';
 import { SpanCursor } from '../../server/src/service/rules/doc-placeholders';
-import { addresses, deliverable, deliverablesOf, unitsOf } from '../../server/src/service/rules/phase-deliverables';
+import { UnitReader, addresses, deliverable, deliverablesOf, unitsOf } from '../../server/src/service/rules/phase-deliverables';
 import { sectionsNamed, titleRange } from '../../server/src/service/rules/phase-response';
 import { ALL_RULES } from '../../server/src/service/rules';
 import type { Rule, RuleContext } from '../../server/src/service/rules/rule';
@@ -143,6 +143,50 @@ describe('fast paths of the section, deliverable and link rules', () => {
         assert.equal(normalizePath(c), c, JSON.stringify([b, p]));
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('a `#` title that reads as the front matter title is right or wrong as that one is', async () => {
+    const cases: [string, string, string[]][] = [
+      ['Phase 1 Validation', 'Phase 1 Validation', []],
+      ['Phase 2 Validation', 'Phase 2 Validation', ['front matter', 'title']],
+      ['Phase 1 Validation', 'Phase 2 Validation', ['title']],
+      ['Phase 2 Validation', 'Phase 1 Validation', ['front matter']],
+      ['"Phase 2 Validation"', 'Phase 2 Validation', ['front matter', 'title']],
+    ];
+    for (const [fm, h1, want] of cases) {
+      const { svc } = await workspace({
+        'audit/phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n',
+        'audit/phase-1/07-VALIDATION.md': `---\nphase: 1\ntitle: ${fm}\n---\n\n# ${h1}\n`,
+      });
+      const got = svc
+        .diagnose(`${ROOT}/audit/phase-1/07-VALIDATION.md`)
+        .filter((d) => d.code === 'heading-mismatch')
+        .map((d) => (d.message.startsWith('Front matter') ? 'front matter' : 'title'));
+      assert.deepEqual(got, want, JSON.stringify([fm, h1]));
+    }
+  });
+
+  it('reads the units of a range as unitsOf does, in any order asked', () => {
+    const pieces = ['- a', '  - b c', '1. d', '# e', '```', 'f', '', '    g', '- [ ] h', 'i j'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 12 }),
+        fc.nat(14),
+        fc.nat(14),
+        fc.array(fc.nat(14), { maxLength: 8 }),
+        (lines, a, b, asks) => {
+          const doc = parseDocument(lines.join('\n'));
+          const all = unitsOf(doc, a, b).map((u) => u.key);
+          const reader = new UnitReader(doc, a, b);
+          for (const i of asks) assert.equal(reader.at(i)?.key, all[i], JSON.stringify([lines, a, b, i]));
+          assert.deepEqual(
+            reader.all().map((u) => u.key),
+            all,
+          );
+        },
+      ),
+      RUNS,
     );
   });
 
