@@ -85,8 +85,8 @@ export function numberlessKey(title: string): string {
 
 /**
  * `normalizeTitle(expandTitle(title, n))` (for a phase without a number, the title as written, its `{N}`s read as
- * any number: see numberlessKey), remembered per templated title and phase number
- * (performance only: a layout has a few templated titles, a workspace many phases, and every
+ * any number: see numberlessKey), remembered per templated title, and per phase number below the one from which
+ * all phases share it (performance only: a layout has a few templated titles, a workspace many phases, and every
  * document of a phase asks for the same keys).
  */
 export function expandedTitleKey(title: string, n: number | undefined): string {
@@ -97,8 +97,8 @@ export function expandedTitleKey(title: string, n: number | undefined): string {
     if (expandedKeys.size >= 256) expandedKeys.clear();
     expandedKeys.set(title, (keys = { from: sharedFrom(title), byNumber: [] }));
   }
-  // A key writes each run of digits as `#` whatever its digits: from `from` on, where every `{N±d}` writes digits
-  // alone (no minus sign), the phases share one key (performance only: one key per title, not one per phase).
+  // A key writes each run of digits as `#`, or drops it as a leading number (`1.`), whatever its digits: from `from` on,
+  // where every `{N±d}` writes digits alone (no minus sign), the phases share one key.
   if (n >= keys.from) return (keys.shared ??= normalizeTitle(expandTitle(title, n)));
   return (keys.byNumber[n] ??= normalizeTitle(expandTitle(title, n)));
 }
