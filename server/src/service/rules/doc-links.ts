@@ -20,6 +20,7 @@ import {
   unverifiable,
 } from './doc-util';
 import { SpanCursor } from './doc-placeholders';
+import { lowerBound } from '../sorted';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -70,9 +71,18 @@ export function external(target: string): boolean {
 
 /** A link target that does not resolve to a workspace file or folder: its path, else undefined. `base` is the document's folder. */
 function brokenTarget(ctx: RuleContext, target: string, line: number, skip: number[], base: string): { path: string; abs: string } | undefined {
+  return skipped(line, skip) ? undefined : unresolved(ctx, target, base);
+}
+
+/** Whether `line` is in one of the sections `skip` holds (skippedLines): links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact. */
+function skipped(line: number, skip: number[]): boolean {
+  for (let i = 0; i < skip.length; i += 2) if (line > skip[i] && line < skip[i + 1]) return true;
+  return false;
+}
+
+/** A link target, wherever it is, that does not resolve to a workspace file or folder: its path, else undefined. */
+function unresolved(ctx: RuleContext, target: string, base: string): { path: string; abs: string } | undefined {
   if (external(target)) return undefined;
-  // Links in a handoff's artifact and input lists are checked, more leniently, by missing-artifact.
-  for (let i = 0; i < skip.length; i += 2) if (line > skip[i] && line < skip[i + 1]) return undefined;
   const p = targetPath(target);
   if (p.trim() === '' || /[*?{}]/.test(p)) return undefined;
   // `resolveTarget(ctx, target)`, the target's path read once (performance only).
@@ -93,9 +103,17 @@ const brokenLinks: Rule = {
     const { doc } = ctx;
     const skip = skippedLines(ctx);
     const base = dirname(ctx.path);
+    // What each target resolves to, asked once per document (performance only: a validation document links
+    // the same few findings from every gate item).
+    const known = doc.links.length > 1 ? new Map<string, { path: string; abs: string } | undefined>() : undefined;
     // A link's range is made only when it is reported (performance only).
     for (const l of doc.links) {
-      const broken = brokenTarget(ctx, l.target, l.line, skip, base);
+      if (skipped(l.line, skip)) continue;
+      let broken = known?.get(l.target);
+      if (broken === undefined && !known?.has(l.target)) {
+        broken = unresolved(ctx, l.target, base);
+        known?.set(l.target, broken);
+      }
       if (broken) reportBroken(ctx, broken, l.targetRange, l.text);
     }
     for (const [label, def] of referenceDefinitions(doc)) {
@@ -142,17 +160,17 @@ const missingArtifacts: Rule = {
     // Words with a slash are not all paths (`Express/Node.js`, `3.11/3.12.x`, `github.com/acme/x.git`): a bare
     // one is a path when it starts with `./` or `../`, or its first folder is one of the phase's folders
     // (`04-ARTIFACTS/`) or a folder that exists in the phase folder or the workspace root (`phase-1/`, `docs/`).
-    const phaseFolders = new Set((ctx.phase?.layout.folders ?? []).map((f) => f.name.toLowerCase()));
-    // `isInside(ctx.model.root, c)`, the root normalized once (performance only).
+    // Made when first asked for (performance only: most lines have no bare path).
+    let phaseFolders: Set<string> | undefined;
+    // `isInside(ctx.model.root, c)` for a path `c` that joinPath made, which is normal already: the root normalized
+    // once (performance only).
     const root = normalizePath(ctx.model.root);
     const rootPrefix = root.endsWith('/') ? root : root + '/';
-    const inRoot = (c: string): boolean => {
-      const q = normalizePath(c);
-      return q === root || q.startsWith(rootPrefix);
-    };
+    const inRoot = (c: string): boolean => c === root || c.startsWith(rootPrefix);
     const isBarePath = (p: string): boolean => {
       if (p.startsWith('./') || p.startsWith('../')) return true;
       const first = p.slice(0, p.indexOf('/'));
+      phaseFolders ??= new Set((ctx.phase?.layout.folders ?? []).map((f) => f.name.toLowerCase()));
       if (phaseFolders.has(first.toLowerCase())) return true;
       return bases.some((b) => {
         const c = joinPath(b, first);
@@ -187,14 +205,16 @@ const missingArtifacts: Rule = {
     }
     for (const { section, what } of sections) {
       const lines: number[] = [];
-      doc.items.forEach((item, idx) => {
-        if (item.line <= section.heading.line || item.line >= section.end) return;
-        if (placeholderItem(doc, item, linksByLine.get(item.line))) return;
+      const { items } = doc;
+      // Items are in line order: those after the heading, up to the section's end.
+      for (let idx = lowerBound(items, (it) => it.line <= section.heading.line); idx < items.length && items[idx].line < section.end; idx++) {
+        const item = items[idx];
+        if (placeholderItem(doc, item, linksByLine.get(item.line))) continue;
         // Only the item's own lines: nested items (next in document order) are items of their own.
-        const next = doc.items[idx + 1];
+        const next = items[idx + 1];
         const last = next && next.line <= item.endLine ? next.line - 1 : item.endLine;
         for (let line = item.line; line <= last; line++) lines.push(line);
-      });
+      }
       // The rows of a table of artifacts or inputs (`| Audit report | \`04-ARTIFACTS/report.md\` | findings |`), as its items.
       for (const t of doc.tables) {
         if (t.line <= section.heading.line || t.line >= section.end) continue;
@@ -219,9 +239,11 @@ const missingArtifacts: Rule = {
         // an extension (`04-ARTIFACTS/report.md`), outside links and code spans.
         if (!src.includes('/')) continue;
         let bare = src.includes('`') ? src.replace(/`[^`]*`/g, (x) => ' '.repeat(x.length)) : src;
-        if (links.length) bare = blankSpans(bare, linkSpans(links));
-        // A slash only in links and code spans leaves no bare path to look for (performance only).
-        if (!bare.includes('/')) continue;
+        // A slash only in links and code spans leaves no bare path to look for (performance only: the links
+        // are blanked only when a slash is outside them).
+        const spans = links.length ? linkSpans(links) : undefined;
+        if (!(spans ? outsideSpans(bare, '/', spans) : bare.includes('/'))) continue;
+        if (spans) bare = blankSpans(bare, spans);
         BARE_PATH_RE.lastIndex = 0;
         for (let m = BARE_PATH_RE.exec(bare); m; m = BARE_PATH_RE.exec(bare)) {
           if (!isBarePath(m[2])) continue;
@@ -276,17 +298,30 @@ export function placeholderItem(doc: ParsedDocument, item: ListItem, links: read
  * placeholder is found in the masked line, nor in any part of it.
  */
 export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined): boolean {
-  const spans = linkSpans(links ?? []);
+  // The spans made when a match is found (performance only: most lines have none).
+  let spans: number[] | undefined;
   // Each search finds its matches in column order: the spans are gone over once per search.
-  let cursor = new SpanCursor(spans);
+  let cursor: SpanCursor | undefined;
   for (let i = raw.indexOf('['); i >= 0; i = raw.indexOf('[', i + 1)) {
     const c = raw.charCodeAt(i + 1);
-    if (c >= 65 && c <= 90 && !cursor.has(i)) return true;
+    // (NaN after the last character.)
+    if (!(c >= 65 && c <= 90)) continue;
+    cursor ??= new SpanCursor((spans ??= linkSpans(links ?? [])));
+    if (!cursor.has(i)) return true;
   }
   for (const marker of HINT_MARKERS) {
-    cursor = new SpanCursor(spans);
-    for (let i = raw.indexOf(marker); i >= 0; i = raw.indexOf(marker, i + 1)) if (!cursor.has(i)) return true;
+    const first = raw.indexOf(marker);
+    if (first < 0) continue;
+    cursor = new SpanCursor((spans ??= linkSpans(links ?? [])));
+    for (let i = first; i >= 0; i = raw.indexOf(marker, i + 1)) if (!cursor.has(i)) return true;
   }
+  return false;
+}
+
+/** Whether `text` holds `mark` at a column outside `spans` (sorted and apart, as linkSpans gives them): `blankSpans(text, spans).includes(mark)` for a one-character `mark`. */
+export function outsideSpans(text: string, mark: string, spans: readonly number[]): boolean {
+  const cursor = new SpanCursor(spans);
+  for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) if (!cursor.has(i)) return true;
   return false;
 }
 

@@ -9,8 +9,8 @@ import { lowerBound } from '../sorted';
 import { LabelSection, labelSections } from '../labels';
 import type { RuleContext } from './rule';
 
-/** Keys of templated titles by phase number (see `expandedTitleKey`). */
-const expandedKeys = new Map<string, string[]>();
+/** Keys of templated titles: the one shared from phase number `from` on, those below it by number (see `expandedTitleKey`). */
+const expandedKeys = new Map<string, { from: number; shared?: string; byNumber: string[] }>();
 const MAX_REMEMBERED_NUMBER = 10_000;
 
 /**
@@ -85,19 +85,36 @@ export function numberlessKey(title: string): string {
 
 /**
  * `normalizeTitle(expandTitle(title, n))` (for a phase without a number, the title as written, its `{N}`s read as
- * any number: see numberlessKey), remembered per templated title and phase number
- * (performance only: a layout has a few templated titles, a workspace many phases, and every
+ * any number: see numberlessKey), remembered per templated title, and per phase number below the one from which
+ * all phases share it (performance only: a layout has a few templated titles, a workspace many phases, and every
  * document of a phase asks for the same keys).
  */
 export function expandedTitleKey(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return normalizeTitle(title);
   if (!Number.isInteger(n) || n < 0 || n > MAX_REMEMBERED_NUMBER) return normalizeTitle(expandTitle(title, n));
-  let byNumber = expandedKeys.get(title);
-  if (!byNumber) {
+  let keys = expandedKeys.get(title);
+  if (!keys) {
     if (expandedKeys.size >= 256) expandedKeys.clear();
-    expandedKeys.set(title, (byNumber = []));
+    expandedKeys.set(title, (keys = { from: sharedFrom(title), byNumber: [] }));
   }
-  return (byNumber[n] ??= normalizeTitle(expandTitle(title, n)));
+  // A key writes each run of digits as `#`, or drops it as a leading number (`1.`), whatever its digits: from `from` on,
+  // where every `{N±d}` writes digits alone (no minus sign), the phases share one key.
+  if (n >= keys.from) return (keys.shared ??= normalizeTitle(expandTitle(title, n)));
+  return (keys.byNumber[n] ??= normalizeTitle(expandTitle(title, n)));
+}
+
+/**
+ * The least phase number from which every `{N}`, `{N+d}` and `{N-d}` of `title` writes a number of digits alone: the
+ * largest `d` of its `{N-d}`s (0 without one); Infinity for an offset too large to be written in digits alone.
+ */
+function sharedFrom(title: string): number {
+  let from = 0;
+  for (const m of title.matchAll(/\{N([+-]\d+)?\}/g)) {
+    const d = m[1] ? Number(m[1]) : 0;
+    if (!(Math.abs(d) <= 1e15)) return Infinity;
+    if (d < 0) from = Math.max(from, -d);
+  }
+  return from;
 }
 
 /**

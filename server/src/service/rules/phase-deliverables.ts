@@ -74,6 +74,8 @@ export class Unit {
   /** The text's key (see textKey) with a space on either side, for whole-word searches. */
   readonly key: string;
   private readonly bareKey: string;
+  /** Its words once asked for (performance only: a unit is tried against every deliverable not yet addressed). */
+  private wordSet: ReadonlySet<string> | undefined;
 
   constructor(text: string) {
     this.bareKey = textKey(text);
@@ -81,7 +83,7 @@ export class Unit {
   }
 
   get words(): ReadonlySet<string> {
-    return wordSetOfKey(this.bareKey);
+    return (this.wordSet ??= wordSetOfKey(this.bareKey));
   }
 }
 
@@ -164,12 +166,20 @@ export function addresses(d: Deliverable | string, u: Unit | string): boolean {
   return mostOf(want.words, have) || (want.core !== undefined && mostOf(want.core, have));
 }
 
-/** The deliverables that no unit addresses. */
-function unaddressed(wanted: { text: string }[], units: Unit[]): string[] {
-  return wanted
-    .map((w) => deliverableOf(w.text))
-    .filter((w) => !units.some((u) => addresses(w, u)))
-    .map((w) => w.text);
+/**
+ * The deliverables that no unit of `sources` addresses, in their order. Units are read only while some deliverable
+ * is not addressed by those before (performance only: the first few units of the first section usually address all).
+ */
+function unaddressed(wanted: { text: string }[], sources: UnitReader[]): string[] {
+  let left = wanted.map((w) => deliverableOf(w.text));
+  for (let s = 0; s < sources.length && left.length; s++) {
+    const units = sources[s];
+    left = left.filter((w) => {
+      for (let i = 0, u = units.at(0); u; u = units.at(++i)) if (addresses(w, u)) return false;
+      return true;
+    });
+  }
+  return left.map((w) => w.text);
 }
 
 /** A character other than white space, dashes, colons and dots. */
@@ -196,30 +206,77 @@ export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): {
 
 /** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */
 export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
-  const units: Unit[] = [];
-  // The lines of the items, by offset from `from` (performance only: no set).
-  const covered = new Uint8Array(Math.max(0, to - from));
-  const { items, lines } = doc;
-  // Items are in line order: those from `from` on.
-  for (let i = lowerBound(items, (it) => it.line < from); i < items.length && items[i].line < to; i++) {
-    const it = items[i];
-    const last = Math.min(it.endLine, to - 1);
-    units.push(unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' ')));
-    covered.fill(1, it.line - from, last + 1 - from);
-  }
-  for (let l = from; l < to; l++) {
-    if (covered[l - from] === 1 || doc.codeLines.has(l)) continue;
-    const src = lines[l] ?? '';
-    // A heading has a `#` (performance only: no regex test of other lines).
-    if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) units.push(unit(src));
-  }
-  return units;
+  return new UnitReader(doc, from, to).all();
 }
 
-function report(ctx: RuleContext, at: Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+/**
+ * The units of lines `[from, to)` of a document, in unitsOf's order (its items, then its other lines), each made
+ * when first asked for (performance only: a deliverable is usually addressed by one of the first units, often
+ * an item that lists them all, `- Key deliverables:` over its nested items).
+ */
+export class UnitReader {
+  private readonly made: Unit[] = [];
+  /** The lines of the items read, by offset from `from` (performance only: no set). */
+  private readonly covered: Uint8Array;
+  /** The next item to read, then the next line. */
+  private item: number;
+  private line: number;
+
+  constructor(
+    private readonly doc: ParsedDocument,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.covered = new Uint8Array(Math.max(0, to - from));
+    // Items are in line order: those from `from` on.
+    this.item = lowerBound(doc.items, (it) => it.line < from);
+    this.line = from;
+  }
+
+  /** The `i`th unit, undefined past the last. */
+  at(i: number): Unit | undefined {
+    while (this.made.length <= i) {
+      const u = this.next();
+      if (!u) return undefined;
+      this.made.push(u);
+    }
+    return this.made[i];
+  }
+
+  /** Every unit. */
+  all(): Unit[] {
+    while (this.at(this.made.length));
+    return this.made;
+  }
+
+  private next(): Unit | undefined {
+    const { doc, from, to } = this;
+    const { items, lines } = doc;
+    if (this.item < items.length && items[this.item].line < to) {
+      const it = items[this.item++];
+      const last = Math.min(it.endLine, to - 1);
+      this.covered.fill(1, it.line - from, last + 1 - from);
+      return unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' '));
+    }
+    // Past the items (the first one at or after `to` ends them): the lines no item holds.
+    while (this.line < to) {
+      const l = this.line++;
+      if (this.covered[l - from] === 1 || doc.codeLines.has(l)) continue;
+      const src = lines[l] ?? '';
+      // A heading has a `#` (performance only: no regex test of other lines).
+      if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) return unit(src);
+    }
+    return undefined;
+  }
+}
+
+/** Reports the `missing` deliverables at the range `at` makes (made only when one is missing: performance only). */
+function report(ctx: RuleContext, at: () => Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+  if (!missing.length) return;
+  const r = at();
   for (const d of missing) {
     const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
-    ctx.report('unaddressed-deliverable', at, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
+    ctx.report('unaddressed-deliverable', r, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
       fix: 'add-deliverable',
       deliverable: d,
       ...data(d),
@@ -241,11 +298,20 @@ export const deliverablesRule: Rule = {
       if (!wanted.length) return;
       const secs = sectionsNamed(doc, spec, 'Deliverables');
       const sec = secs[0];
-      const units = sec ? secs.flatMap((s) => unitsOf(doc, s.bodyStart, s.end)) : unitsOf(doc, bodyStart(doc), doc.lines.length);
-      const missing = unaddressed(wanted, units);
+      const missing = unaddressed(
+        wanted,
+        sec ? secs.map((s) => new UnitReader(doc, s.bodyStart, s.end)) : [new UnitReader(doc, bodyStart(doc), doc.lines.length)],
+      );
       // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
       const where = sec ? `the response's "${sec.title}" section` : 'the response';
-      report(ctx, sec ? sec.heading.textRange : titleRange(doc), missing, where, () => ({ section: 'Deliverables', format: 'response' }), 'prompt');
+      report(
+        ctx,
+        () => (sec ? sec.heading.textRange : titleRange(doc)),
+        missing,
+        where,
+        () => ({ section: 'Deliverables', format: 'response' }),
+        'prompt',
+      );
       return;
     }
     if (spec?.kind === 'output-handoff') {
@@ -256,12 +322,13 @@ export const deliverablesRule: Rule = {
       if (!wanted.length) return;
       const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
       const artifacts = sectionByTitle(doc, 'Artifacts Produced');
-      const units = [summary, artifacts].flatMap((s) => (s ? unitsOf(doc, s.bodyStart, s.end) : []));
-      const missing = unaddressed(wanted, units);
-      const at = artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc);
+      const missing = unaddressed(
+        wanted,
+        [summary, artifacts].flatMap((s) => (s ? [new UnitReader(doc, s.bodyStart, s.end)] : [])),
+      );
       report(
         ctx,
-        at,
+        () => artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc),
         missing,
         `the output handoff's "Phase ${phase.number ?? 'N'} Summary" or "Artifacts Produced"`,
         () => ({ section: 'Artifacts Produced', format: 'artifact' }),

@@ -91,9 +91,11 @@ const sections: Rule = {
   check(ctx: RuleContext) {
     const { spec, doc, phase } = ctx;
     if (!spec) return;
+    // The heading the layout declares, else the built-in kind's, which its template writes.
+    const heading = kindHeading(spec);
     if (!doc.modelled) {
       if (phase) checkFrontMatterPhase(ctx);
-      checkFrontMatterTitle(ctx);
+      checkFrontMatterTitle(ctx, heading);
       return;
     }
     const n = phase?.number;
@@ -101,8 +103,10 @@ const sections: Rule = {
     const found: { title: string; s: Section }[] = [];
     const anchorLine = doc.headings[0]?.line ?? (doc.frontMatter?.terminated ? doc.frontMatter.endLine : 0);
     let prevLine: number | undefined;
-    for (const sec of spec.sections) {
-      const s = kindSection(doc, phase?.layout, spec, sec, n);
+    const titled = gateTitledSections(phase?.layout, spec);
+    for (let i = 0; i < spec.sections.length; i++) {
+      const sec = spec.sections[i];
+      const s = kindSection(doc, phase?.layout, spec, sec, n, titled[i] === true);
       if (!s) {
         if (sec.required === false) continue;
         // A gate's checklist written as items labelled with its name (`- [x] **Review**: …`) is the gate's section.
@@ -144,12 +148,11 @@ const sections: Rule = {
       }
     }
     if (phase) checkFrontMatterPhase(ctx);
-    checkFrontMatterTitle(ctx);
-    // The heading the layout declares, else the built-in kind's, which its template writes.
-    const heading = kindHeading(spec);
+    // A `#` title that reads as the front matter title does (`Phase 3 Validation` in both) is right when that one is.
+    const right = checkFrontMatterTitle(ctx, heading);
     if (heading && n !== undefined) {
       const h1 = doc.headings.find((h) => h.level === 1);
-      if (h1 && titleNumbersWrong(heading, n, h1.text)) {
+      if (h1 && h1.text !== right && titleNumbersWrong(heading, n, h1.text)) {
         // Only the numbers the heading's words name (`Phase 2` of `Phase {N}: `), not a year or a sprint before them.
         const wrong = titleNumbers(heading, n, h1.text).filter((x) => x.value !== x.want);
         // An output handoff addressed to the wrong phase (`# Phase 1 → Phase 3 Handoff`) is handoff-mismatch's
@@ -215,8 +218,9 @@ export function kindSection(
   kind: DocumentKindSpec,
   sec: SectionSpec,
   n: number | undefined,
+  titled = gateTitled(layout, sec),
 ): Section | undefined {
-  return specSection(doc, sec, n, !gateTitled(layout, sec)) ?? gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+  return specSection(doc, sec, n, !titled) ?? gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
 }
 
 /** The last line of the paragraph or list that holds `line`: the lines after it up to a blank line or a heading. */
@@ -261,6 +265,21 @@ function gateTitled(layout: LayoutSpec | undefined, sec: SectionSpec): boolean {
 
 /** gateTitled's answers by layout and section spec (performance only: every document asks for each of its kind's sections). */
 const gateTitles = new WeakMap<LayoutSpec, WeakMap<SectionSpec, boolean>>();
+
+/**
+ * gateTitled of each section spec of `kind`, in its order (none without gates), remembered by layout and kind
+ * (performance only: asked once per document, not once per section).
+ */
+function gateTitledSections(layout: LayoutSpec | undefined, kind: DocumentKindSpec): readonly boolean[] {
+  if (!layout?.gates.length) return [];
+  let known = gateTitledKinds.get(layout);
+  if (!known) gateTitledKinds.set(layout, (known = new WeakMap()));
+  let titled = known.get(kind);
+  if (!titled || titled.length !== kind.sections.length) known.set(kind, (titled = kind.sections.map((s) => gateTitled(layout, s))));
+  return titled;
+}
+
+const gateTitledKinds = new WeakMap<LayoutSpec, WeakMap<DocumentKindSpec, boolean[]>>();
 
 /**
  * Whether `doc` writes the checklist of the gate a section spec names as a list (`gateListItems`), or the gate
@@ -354,16 +373,17 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
  * from phase 2): its numbers read as the title heading's are (the kind's `heading`, `titleNumbers`), ranged
  * from its first wrong number to its last, in the value as written (its quotes and style kept by the fix).
  * A title written over several lines, or whose numbers are written otherwise than read (escapes), is left alone.
+ * `heading`: the document kind's (kindHeading). Returns the title when it was read and names no wrong number.
  */
-function checkFrontMatterTitle(ctx: RuleContext): void {
-  const { doc, phase, spec } = ctx;
+function checkFrontMatterTitle(ctx: RuleContext, heading: string | undefined): string | undefined {
+  const { doc, phase } = ctx;
   const n = phase?.number;
-  const heading = spec && kindHeading(spec);
   const fm = doc.frontMatter;
   if (!heading || n === undefined || !fm?.terminated || fm.errors.length) return;
   if (!fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const title = (fm.data as Record<string, unknown>).title;
-  if (typeof title !== 'string' || !titleNumbersWrong(heading, n, title)) return;
+  if (typeof title !== 'string') return;
+  if (!titleNumbersWrong(heading, n, title)) return title;
   // The YAML document (the full parse, which flat front matter is read without) only for a title that is wrong.
   if (!fm.yaml) return;
   const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
