@@ -68,7 +68,7 @@ describe('reading a workspace synchronously in slices (the language server)', ()
     assertAllRead(svc, 12);
     assert.equal(sfs.syncReads, 12);
     assert.equal(sfs.asyncReads, 0);
-    // 12 reads of 4 ms: a pause after every 4 ms or so.
+    // 12 reads of 4 ms: a pause after each.
     assert.ok(sfs.pauses >= 6 && sfs.pauses <= 12, `pauses: ${sfs.pauses}`);
   });
 

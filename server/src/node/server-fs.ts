@@ -1,7 +1,7 @@
 /**
  * The language server's file system. Folder listings, stats and single reads are asynchronous, as
  * NodeFileSystem's: they never block the event loop. Reading a workspace's documents (thousands at
- * once) is synchronous, in slices: the engine lets the event loop run every few milliseconds (`pause`),
+ * once) is synchronous, in slices: the engine lets the event loop run every millisecond or so (`pause`),
  * so that requests and cancellations are served meanwhile, and a read of a file in the system's cache
  * costs a third of a callback read (no thread-pool hop).
  *

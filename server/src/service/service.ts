@@ -87,7 +87,7 @@ export interface ServiceInit {
 }
 
 /** How long the engine reads synchronously before it lets a host with `FileSystem.pause` run (ms). */
-const SYNC_SLICE_MS = 4;
+const SYNC_SLICE_MS = 1;
 
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
