@@ -24,14 +24,32 @@ export function specSection(
   n: number | undefined,
   labels = true,
 ): Section | undefined {
-  let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
-  for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  const keys = specKeys(spec);
+  let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
+  for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
-  if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
+  if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
 }
+
+/**
+ * The keys of a section spec's title and aliases, in that order: `fixed`, the key of each without a `{`
+ * (`expandedTitleKey`'s for any phase number; undefined for a templated one), and `numberless`, each one's
+ * numberlessKey. Made once per spec (performance only: every document of a kind asks for each of its sections).
+ */
+function specKeys(spec: SectionSpec): { fixed: (string | undefined)[]; numberless: string[] } {
+  let keys = keysOfSpec.get(spec);
+  if (!keys) {
+    const titles = [spec.title, ...(spec.aliases ?? [])];
+    keys = { fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))), numberless: titles.map(numberlessKey) };
+    keysOfSpec.set(spec, keys);
+  }
+  return keys;
+}
+
+const keysOfSpec = new WeakMap<SectionSpec, { fixed: (string | undefined)[]; numberless: string[] }>();
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
 export const NOTE = /(?<!\s)\s*\([^()]*\)\s*$/;

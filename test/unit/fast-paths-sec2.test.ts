@@ -1,0 +1,137 @@
+/**
+ * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
+ * (kept here as it was): the same section on random specs, documents and phase numbers, each spec asked again
+ * for other documents and numbers (its keys then remembered).
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { textOf, withEol } from '../helpers/fuzz';
+import type { SectionSpec } from '../../server/src/service/layout';
+import { ParsedDocument, Section, normalizeTitle, parseDocument, sectionByKey } from '../../server/src/service/markdown';
+import { NOTE, expandedTitleKey, numberlessKey, specSection } from '../../server/src/service/rules/doc-util';
+import { labelSections } from '../../server/src/service/labels';
+
+/** specSection as it was: each title's and alias's key looked up by string for every document. */
+function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined, labels = true): Section | undefined {
+  let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
+  for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
+  if (s) return s;
+  if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedByBefore(spec, n));
+  return s ?? (labels ? specLabelsBefore(doc, spec, n)[0] : undefined);
+}
+
+function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
+  const titles = [spec.title, ...(spec.aliases ?? [])];
+  const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
+  if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
+  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
+  return (s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
+}
+
+function specLabelsBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined): Section[] {
+  const labels = labelSections(doc);
+  return labels.length ? labels.filter(namedByBefore(spec, n)) : labels;
+}
+
+const TITLE_PIECES = [
+  'Goals',
+  'Sprint',
+  ' ',
+  '{N}',
+  '{N+1}',
+  '{N-1}',
+  '{N-12}',
+  '{',
+  '}',
+  '3',
+  '1.',
+  '&',
+  'and',
+  'Über',
+  'É',
+  '*',
+  '(',
+  ')',
+  'Key Activities',
+  '目標',
+  '\t',
+];
+const NUMBERS = [undefined, 0, 1, 2, 3, 12, 13, 999, 10_000, 10_001, -1, 2.5];
+
+/** Where a section is, to compare the two answers (the same object of the same document). */
+function at(s: Section | undefined): string {
+  return s === undefined ? 'none' : `${s.heading.line}:${s.title}:${s.key}`;
+}
+
+function docOf(titles: string[], eol: string): ParsedDocument {
+  const lines: string[] = ['# Title', ''];
+  titles.forEach((t, i) => {
+    if (i % 3 === 2) lines.push(`**${t}**: some text`, '');
+    else lines.push(`${i % 2 ? '###' : '##'} ${t}`, '', `- item ${i}`, '');
+  });
+  return parseDocument(withEol(lines.join('\n'), eol));
+}
+
+function agree(spec: SectionSpec, docs: ParsedDocument[]): void {
+  for (const doc of docs) {
+    for (const n of NUMBERS) {
+      for (const labels of [true, false]) {
+        assert.equal(at(specSection(doc, spec, n, labels)), at(specSectionBefore(doc, spec, n, labels)), JSON.stringify({ spec, n, labels }));
+        assert.equal(specSection(doc, spec, n, labels), specSectionBefore(doc, spec, n, labels));
+      }
+    }
+  }
+}
+
+describe('fast paths of specSection (sec2)', () => {
+  it('finds the section the per-document look-ups found, on random specs and documents', () => {
+    const title = textOf(TITLE_PIECES, 6);
+    fc.assert(
+      fc.property(
+        title,
+        fc.option(fc.array(title, { maxLength: 4 }), { nil: undefined }),
+        fc.boolean(),
+        fc.array(fc.array(fc.oneof(title, fc.constantFrom('Goals (via Prompt)', 'Sprint 3 Goals', 'Sprint Goals', 'Sprint 13 Goals')), { maxLength: 6 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.constantFrom('\n', '\r\n'),
+        (t, aliases, aliasNotes, docTitles, eol) => {
+          const spec: SectionSpec = { title: t, aliases, aliasNotes };
+          agree(
+            spec,
+            docTitles.map((d) => docOf(d, eol)),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('agrees on hand-picked specs: templated and fixed titles, aliases, notes, labels, Unicode, tabs, empty', () => {
+    const specs: SectionSpec[] = [
+      { title: 'Goals' },
+      { title: 'Goals', aliases: ['Objective', 'Sprint {N} Goals'] },
+      { title: 'Sprint {N} Goals', aliases: ['Goals'] },
+      { title: 'Deliverables', aliases: ['Key Activities', 'Outputs'], aliasNotes: true },
+      { title: '{N}' },
+      { title: '' },
+      { title: 'Über\tBlick', aliases: ['uberblick', '目標'] },
+      { title: 'Phase {N-1} Review', aliases: ['Review of phase {N-1}'] },
+    ];
+    const docs = [
+      docOf(['Goals', 'Objective'], '\n'),
+      docOf(['Sprint 3 Goals', 'Sprint Goals', 'Sprint {N} Goals', 'x'], '\r\n'),
+      docOf(['Key Activities (via iAI Prompt)', 'Outputs', 'Deliverables'], '\n'),
+      docOf(['Key Activities (via iAI Prompt)', 'Other', 'Outputs'], '\n'),
+      docOf(['3', '12', ''], '\n'),
+      docOf(['Uberblick', 'x', '目標'], '\r\n'),
+      docOf(['Phase 2 Review', 'Review of Phase 11', 'Phase Review'], '\n'),
+      docOf([], '\n'),
+      docOf(['A'.repeat(20_000), 'Goals'], '\n'),
+      parseDocument(''),
+    ];
+    for (const spec of specs) agree(spec, docs);
+  });
+});
