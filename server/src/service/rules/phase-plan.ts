@@ -654,8 +654,12 @@ const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
  * id as the cell's key, or its number with a workstream given.
  */
 export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[] {
-  const by = new Map<string, Phase[]>();
-  const add = (k: string, p: Phase) => {
+  // The phases by folder, by key (of their folder's name and of their id) and by number: no key is made
+  // of a prefix and a name (performance only: a folder's name is looked up as it is).
+  const byFolder = new Map<string, Phase[]>();
+  const byKey = new Map<string, Phase[]>();
+  const byNumber = new Map<number, Phase[]>();
+  const add = <K>(by: Map<K, Phase[]>, k: K, p: Phase) => {
     const l = by.get(k);
     if (!l) by.set(k, [p]);
     else if (l[l.length - 1] !== p) l.push(p);
@@ -667,14 +671,14 @@ export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: num
     order.set(p, i);
     const k = { folder: nameKey(basename(p.folder)), id: nameKey(p.id) };
     keys.set(p, k);
-    add(`f:${p.folder}`, p);
-    add(`k:${k.folder}`, p);
-    add(`k:${k.id}`, p);
-    if (p.number !== undefined) add(`n:${p.number}`, p);
+    add(byFolder, p.folder, p);
+    add(byKey, k.folder, p);
+    add(byKey, k.id, p);
+    if (p.number !== undefined) add(byNumber, p.number, p);
   });
   return (text, ws, num, planPath, root, linked = text) => {
     const found = new Set<Phase>();
-    const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
+    const take = (l: Phase[] | undefined) => l?.forEach((p) => found.add(p));
     const links: string[] = [];
     // A link needs `](` (performance only: most cells have none, and the expression is not tried).
     for (const m of linked.includes('](') ? linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g) : []) {
@@ -682,14 +686,14 @@ export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: num
       if (l === undefined) continue;
       links.push(l);
       for (let d = l; ; d = dirname(d)) {
-        take(`f:${d}`);
+        take(byFolder.get(d));
         if (d === dirname(d)) break;
       }
     }
     const key = nameKey(text);
-    take(`k:${key}`);
+    take(byKey.get(key));
     const given = ws.trim() !== '';
-    if (num !== undefined && given) take(`n:${num}`);
+    if (num !== undefined && given) take(byNumber.get(num));
     const wsKey = given ? workstreamKey(ws) : undefined;
     // namesPhase(text, ws, num, planPath, p, root, linked), with what it reads of the row read above.
     const names = (p: Phase): boolean => {
