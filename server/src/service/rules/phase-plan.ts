@@ -647,40 +647,63 @@ const COMPLETE = /^(complete|completed|done|finished|passed|verified|integrated|
 const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
 
 /**
- * The phases a row may name, from an index built once per plan (performance only): rowMatches still
- * decides, but over these few candidates instead of every phase, so a plan of N rows is not N × N.
- * Every phase rowMatches accepts is a candidate: a link at or under its folder, its folder name or
+ * The phases a row names, from an index built once per plan (performance only): decided as `namesPhase`
+ * decides, but over a few candidates instead of every phase, so a plan of N rows is not N × N; and with the
+ * row's links, key and workstream found once and each phase's names once, not again for each candidate.
+ * Every phase namesPhase accepts is a candidate: a link at or under its folder, its folder name or
  * id as the cell's key, or its number with a workstream given.
  */
-function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[] {
-  const by = new Map<string, Phase[]>();
-  const add = (k: string, p: Phase) => {
+export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[] {
+  // The phases by folder, by key (of their folder's name and of their id) and by number: no key is made
+  // of a prefix and a name (performance only: a folder's name is looked up as it is).
+  const byFolder = new Map<string, Phase[]>();
+  const byKey = new Map<string, Phase[]>();
+  const byNumber = new Map<number, Phase[]>();
+  const add = <K>(by: Map<K, Phase[]>, k: K, p: Phase) => {
     const l = by.get(k);
     if (!l) by.set(k, [p]);
     else if (l[l.length - 1] !== p) l.push(p);
   };
   const order = new Map<Phase, number>();
+  /** A phase's folder name and id as nameKey reads them, and its workstream's key (found when first asked). */
+  const keys = new Map<Phase, { folder: string; id: string; ws?: string }>();
   phases.forEach((p, i) => {
     order.set(p, i);
-    add(`f:${p.folder}`, p);
-    add(`k:${nameKey(basename(p.folder))}`, p);
-    add(`k:${nameKey(p.id)}`, p);
-    if (p.number !== undefined) add(`n:${p.number}`, p);
+    const k = { folder: nameKey(basename(p.folder)), id: nameKey(p.id) };
+    keys.set(p, k);
+    add(byFolder, p.folder, p);
+    add(byKey, k.folder, p);
+    add(byKey, k.id, p);
+    if (p.number !== undefined) add(byNumber, p.number, p);
   });
   return (text, ws, num, planPath, root, linked = text) => {
     const found = new Set<Phase>();
-    const take = (k: string) => by.get(k)?.forEach((p) => found.add(p));
-    for (const m of linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)) {
+    const take = (l: Phase[] | undefined) => l?.forEach((p) => found.add(p));
+    const links: string[] = [];
+    // A link needs `](` (performance only: most cells have none, and the expression is not tried).
+    for (const m of linked.includes('](') ? linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g) : []) {
       const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
       if (l === undefined) continue;
+      links.push(l);
       for (let d = l; ; d = dirname(d)) {
-        take(`f:${d}`);
+        take(byFolder.get(d));
         if (d === dirname(d)) break;
       }
     }
-    take(`k:${nameKey(text)}`);
-    if (num !== undefined && ws.trim() !== '') take(`n:${num}`);
-    return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+    const key = nameKey(text);
+    take(byKey.get(key));
+    const given = ws.trim() !== '';
+    if (num !== undefined && given) take(byNumber.get(num));
+    const wsKey = given ? workstreamKey(ws) : undefined;
+    // namesPhase(text, ws, num, planPath, p, root, linked), with what it reads of the row read above.
+    const names = (p: Phase): boolean => {
+      const k = keys.get(p)!;
+      if (wsKey !== undefined && p.workstream !== undefined && wsKey !== (k.ws ??= workstreamKey(p.workstream))) return false;
+      if (links.some((l) => l === p.folder || isInside(p.folder, l))) return true;
+      if (key === k.folder || key === k.id) return true;
+      return num !== undefined && given && p.number !== undefined && num === p.number;
+    };
+    return [...found].filter(names).sort((a, b) => order.get(a)! - order.get(b)!);
   };
 }
 
@@ -692,18 +715,17 @@ function candidateIndex(phases: Phase[]): (text: string, ws: string, num: number
  */
 const rowHits = new WeakMap<Table, { model: WorkspaceModel; path: string; ws: string | undefined; hits: (Phase[] | undefined)[] }>();
 
-function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, table: Table, cols: PlanColumns, phases: Phase[]): (Phase[] | undefined)[] {
+function hitsOfRows(path: string, model: WorkspaceModel, table: Table, cols: PlanColumns, phases: Phase[]): (Phase[] | undefined)[] {
   const known = rowHits.get(table);
   if (known && known.model === model && known.path === path && known.ws === cols.impliedWorkstream) return known.hits;
-  const candidates = candidateIndex(phases);
+  const named = phaseIndex(phases);
   const root = model.root;
+  // As rowMatches reads each row.
   const hits = table.rows.map((row) => {
     const cell = row.cells[cols.phase];
     if (!cell || textKey(cell.text) === '') return undefined;
     const num = phaseNumberOf(cell.text);
-    return candidates(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root).filter((p) =>
-      rowMatches(doc, path, row.cells, cols, p, root),
-    );
+    return named(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root);
   });
   rowHits.set(table, { model, path, ws: cols.impliedWorkstream, hits });
   return hits;
@@ -712,12 +734,13 @@ function hitsOfRows(doc: ParsedDocument, path: string, model: WorkspaceModel, ta
 /** The phases each item of a plan's list names, as hitsOfRows finds a table's (kept by list, for its model: performance only). */
 const itemHits = new WeakMap<PlanList, { model: WorkspaceModel; path: string; hits: Phase[][] }>();
 
-function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases: Phase[], index: () => ReturnType<typeof candidateIndex>): Phase[][] {
+function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, phases: Phase[], index: () => ReturnType<typeof phaseIndex>): Phase[][] {
   const known = itemHits.get(list);
   if (known && known.model === model && known.path === path) return known.hits;
-  const candidates = index();
+  const named = index();
   const root = model.root;
-  const hits = list.items.map((it) => candidates(it.key, it.workstream ?? '', it.number, path, root, it.head).filter((p) => itemMatches(path, it, p, root)));
+  // As itemMatches reads each item.
+  const hits = list.items.map((it) => named(it.key, it.workstream ?? '', it.number, path, root, it.head));
   itemHits.set(list, { model, path, hits });
   return hits;
 }
@@ -767,7 +790,7 @@ export const planRule: Rule = {
       // A table without a Status column under a status heading (`### Completed`): its rows have the heading's status.
       const headed = cols.status === undefined ? headingStatus(doc, table.section, workstreams) : undefined;
       const headedComplete = headed !== undefined && statusKind(headed) === 'complete';
-      const hitsByRow = hitsOfRows(doc, ctx.path, ctx.model, table, cols, phases);
+      const hitsByRow = hitsOfRows(ctx.path, ctx.model, table, cols, phases);
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
         const cell = row.cells[cols.phase];
@@ -794,8 +817,8 @@ export const planRule: Rule = {
       }
     }
     // One index of the phases for all the lists (built only when one of them was not read yet).
-    let built: ReturnType<typeof candidateIndex> | undefined;
-    const index = () => (built ??= candidateIndex(phases));
+    let built: ReturnType<typeof phaseIndex> | undefined;
+    const index = () => (built ??= phaseIndex(phases));
     for (const list of pt.lists) {
       const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, phases, index);
       list.items.forEach((it, i) => {
