@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { gateMatch } from '../../server/src/service/gates';
 import { textKey } from '../../server/src/service/handoff';
+import type { LayoutSpec } from '../../server/src/service/layout';
 import { normalizeTitle } from '../../server/src/service/markdown';
 
 v8.setFlagsFromString('--expose-gc');
@@ -25,7 +27,7 @@ function sliceOfBig(word: string): string {
 
 const unique = (i: number) => `implementationdetails${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
 
-describe('the title and text key caches keep no document alive', () => {
+describe('the title, text and gate key caches keep no document alive', () => {
   it('normalizeTitle: 40 titles sliced from 1 MB texts leave well under 40 MB behind', () => {
     const mb = retainedMB(() => {
       for (let i = 0; i < 40; i++) assert.equal(normalizeTitle(sliceOfBig(unique(i))), unique(i));
@@ -36,6 +38,17 @@ describe('the title and text key caches keep no document alive', () => {
   it('textKey: 40 item texts sliced from 1 MB texts leave well under 40 MB behind', () => {
     const mb = retainedMB(() => {
       for (let i = 0; i < 40; i++) assert.equal(textKey(sliceOfBig(unique(i + 100))), unique(i + 100));
+    });
+    assert.ok(mb < 8, `${mb.toFixed(1)} MB retained`);
+  });
+
+  it('gate matching: 40 section titles sliced from 1 MB texts leave well under 40 MB behind', () => {
+    const layout = { name: 'audit' } as LayoutSpec;
+    const mb = retainedMB(() => {
+      for (let i = 0; i < 40; i++) {
+        const title = sliceOfBig(`Review: ${unique(i + 200)}`);
+        assert.equal(gateMatch(layout, { key: normalizeTitle(title), title }, 'Review'), 2);
+      }
     });
     assert.ok(mb < 8, `${mb.toFixed(1)} MB retained`);
   });

@@ -3,7 +3,7 @@ import type { GateSpec, LayoutSpec } from './layout';
 import type { PhasegateService } from './service';
 import { type Diagnostic, type Range, type Severity, range } from './types';
 import type { Phase, PhaseDocument } from './workspace';
-import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle } from './markdown';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
 import { unescapeTarget, withoutPlaceholders } from './rules/doc-util';
@@ -325,7 +325,8 @@ function leadKeys(title: string): string[] {
   keys = [];
   for (const m of title.matchAll(DESCRIPTION_SEPARATOR)) if (m.index > 0) keys.push(normalizeTitle(title.slice(0, m.index)));
   if (leadKeyCache.size >= 4096) leadKeyCache.clear();
-  leadKeyCache.set(title, keys);
+  // A title is a slice of its document's text: the key is a copy, not to keep the document alive.
+  leadKeyCache.set(detached(title), keys);
   return keys;
 }
 
