@@ -95,12 +95,7 @@ describe('ServerFileSystem', () => {
     const times = [0, 1, 10, 12, 20, 100];
     let t = 0;
     const logged: string[] = [];
-    const sfs = new ServerFileSystem(
-      50,
-      0.5,
-      () => times[t++],
-      (m) => logged.push(m),
-    );
+    const sfs = new ServerFileSystem({ slowMs: 50, meanSlowMs: 0.5, now: () => times[t++], log: (m) => logged.push(m) });
     for (let i = 0; i < 3; i++) {
       const read = sfs.readSmallFileSync!(path.join(dir, `f${i}.md`), 1000);
       assert.equal(Buffer.from(read as Uint8Array).toString(), `file ${i}\n`);
@@ -118,11 +113,11 @@ describe('ServerFileSystem', () => {
       let start = true;
       return () => ((start = !start) ? (t += ms) : t);
     };
-    const quick = new ServerFileSystem(50, 0.5, clock(0.05));
+    const quick = new ServerFileSystem({ slowMs: 50, meanSlowMs: 0.5, now: clock(0.05) });
     for (let i = 0; i < 100; i++) quick.readSmallFileSync!(path.join(dir, 'f1.md'), 1000);
     assert.equal(quick.slowReads, false);
     const logged: string[] = [];
-    const waiting = new ServerFileSystem(50, 0.5, clock(2), (m) => logged.push(m));
+    const waiting = new ServerFileSystem({ slowMs: 50, meanSlowMs: 0.5, now: clock(2), log: (m) => logged.push(m) });
     let reads = 0;
     while (waiting.readSmallFileSync && reads < 100) {
       waiting.readSmallFileSync(path.join(dir, 'f1.md'), 1000);

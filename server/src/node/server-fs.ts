@@ -29,13 +29,18 @@ export class ServerFileSystem extends NodeFileSystem {
   private windowReads = 0;
   private windowMs = 0;
 
-  constructor(
-    private readonly slowMs = SLOW_SYNC_READ_MS,
-    private readonly meanSlowMs = SLOW_SYNC_MEAN_MS,
-    private readonly now: () => number = () => performance.now(),
-    private readonly log: (message: string) => void = () => undefined,
-  ) {
+  private readonly slowMs: number;
+  private readonly meanSlowMs: number;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+
+  /** `slowMs` and `meanSlowMs`: the bounds above (tests set them, and a clock); `log`: where the switch is told. */
+  constructor(opts: { slowMs?: number; meanSlowMs?: number; now?: () => number; log?: (message: string) => void } = {}) {
     super();
+    this.slowMs = opts.slowMs ?? SLOW_SYNC_READ_MS;
+    this.meanSlowMs = opts.meanSlowMs ?? SLOW_SYNC_MEAN_MS;
+    this.now = opts.now ?? (() => performance.now());
+    this.log = opts.log ?? (() => undefined);
   }
 
   readSmallFileSync?: (path: string, maxBytes: number) => Uint8Array | number = (path, maxBytes) => {

@@ -30,4 +30,4 @@ const report = (message: string) => {
 process.on('uncaughtException', (e) => report(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => report(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
-startServer(connection, { fs: new ServerFileSystem(undefined, undefined, undefined, (m) => connection.console.info(m)), assets: loadAssets() });
+startServer(connection, { fs: new ServerFileSystem({ log: (m) => connection.console.info(m) }), assets: loadAssets() });
