@@ -80,20 +80,22 @@ export function topItems(doc: ParsedDocument, sec: Section | undefined): ListIte
 const LINK_IN_TEXT = new RegExp(`!?${INLINE_LINK}`, 'g');
 const CODE_SPAN = /`([^`\n]+)`/g;
 
-/** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */
 /** Keys of texts seen (performance only: rules key the same item text once per deliverable, row or input). */
 const textKeys = new Map<string, string>();
 
+/** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */
 export function textKey(text: string): string {
-  let key = textKeys.get(text);
-  if (key === undefined) {
-    // Both kept detached: a key can be the text itself, or hold a part of it, and the text a slice of its
-    // document's text, which the cache would otherwise keep alive.
-    key = detached(computeTextKey(text));
-    if (textKeys.size >= 50_000) textKeys.clear();
-    textKeys.set(detached(text), key);
-  }
-  return key;
+  return textKeys.get(text) ?? keepTextKey(text, computeTextKey(text));
+}
+
+/** Keeps `key` as the key of `text`, and returns it. */
+function keepTextKey(text: string, key: string): string {
+  // Both kept detached: a key can be the text itself, or hold a part of it, and the text a slice of its
+  // document's text, which the cache would otherwise keep alive.
+  const own = detached(key);
+  if (textKeys.size >= 50_000) textKeys.clear();
+  textKeys.set(detached(text), own);
+  return own;
 }
 
 /** Text without characters outside ASCII. */
@@ -117,10 +119,7 @@ function wordsKey(text: string): string {
  * (LINK_IN_TEXT) as ` label ` (performance only: an item's links, read for its path, are not looked for again).
  */
 function labelledTextKey(text: string, labelled: string): string {
-  const key = detached(wordsKey(labelled));
-  if (textKeys.size >= 50_000) textKeys.clear();
-  textKeys.set(detached(text), key);
-  return key;
+  return keepTextKey(text, wordsKey(labelled));
 }
 
 /** A template placeholder: `[Capitalised words]`, not a link, not a task box. */

@@ -629,13 +629,46 @@ export function itemMatches(planPath: string, it: PlanItem, p: Phase, root: stri
  * names `p`; by the links of `linked` (all of `text`, or an item's head).
  */
 function namesPhase(text: string, ws: string, num: number | undefined, planPath: string, p: Phase, root: string, linked = text): boolean {
-  if (ws.trim() && p.workstream !== undefined && workstreamKey(ws) !== workstreamKey(p.workstream)) return false;
-  const links = [...linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g)].map((m) => resolveTarget(dirname(planPath), unescapeTarget(m[1]), root));
-  if (links.some((l) => l !== undefined && (l === p.folder || isInside(p.folder, l)))) return true;
-  const key = nameKey(text);
-  if (key === nameKey(basename(p.folder)) || key === nameKey(p.id)) return true;
+  return namedBy(readNaming(text, ws, num, planPath, root, linked), p, phaseNames(p));
+}
+
+/** What naming a phase reads of a row's Phase cell or an item: its links' targets, its key, its workstream's key and number (a number counts only with a workstream). */
+interface Naming {
+  links: string[];
+  key: string;
+  wsKey: string | undefined;
+  num: number | undefined;
+}
+
+function readNaming(text: string, ws: string, num: number | undefined, planPath: string, root: string, linked = text): Naming {
+  const links: string[] = [];
+  // A link needs `](` (performance only: most cells have none, and the expression is not tried).
+  for (const m of linked.includes('](') ? linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g) : []) {
+    const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
+    if (l !== undefined) links.push(l);
+  }
+  const given = ws.trim() !== '';
+  return { links, key: nameKey(text), wsKey: given ? workstreamKey(ws) : undefined, num: given ? num : undefined };
+}
+
+/** A phase's folder name and id as nameKey reads them, and its workstream's key (found when first asked). */
+interface PhaseNames {
+  folder: string;
+  id: string;
+  ws?: string;
+}
+
+function phaseNames(p: Phase): PhaseNames {
+  return { folder: nameKey(basename(p.folder)), id: nameKey(p.id) };
+}
+
+/** Whether what was read of a row or item (`readNaming`) names `p`: by link to its folder, by folder name or id, or by workstream and number. */
+function namedBy(t: Naming, p: Phase, names: PhaseNames): boolean {
+  if (t.wsKey !== undefined && p.workstream !== undefined && t.wsKey !== (names.ws ??= workstreamKey(p.workstream))) return false;
+  if (t.links.some((l) => l === p.folder || isInside(p.folder, l))) return true;
+  if (t.key === names.folder || t.key === names.id) return true;
   // "Phase 1: Source Code Management" (or "1" in the Phase column) in the Build row matches Build/Phase_1_Source_Control.
-  return num !== undefined && ws.trim() !== '' && p.number !== undefined && num === p.number;
+  return t.num !== undefined && p.number !== undefined && t.num === p.number;
 }
 
 /**
@@ -649,7 +682,7 @@ const DONE_MARK = /^[\s*_]*(?:✅|✔\uFE0F?|☑\uFE0F?|✓)[\s*_]*$/u;
 /**
  * The phases a row names, from an index built once per plan (performance only): decided as `namesPhase`
  * decides, but over a few candidates instead of every phase, so a plan of N rows is not N × N; and with the
- * row's links, key and workstream found once and each phase's names once, not again for each candidate.
+ * row read once (readNaming) and each phase's names once, not again for each candidate.
  * Every phase namesPhase accepts is a candidate: a link at or under its folder, its folder name or
  * id as the cell's key, or its number with a workstream given.
  */
@@ -665,12 +698,11 @@ export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: num
     else if (l[l.length - 1] !== p) l.push(p);
   };
   const order = new Map<Phase, number>();
-  /** A phase's folder name and id as nameKey reads them, and its workstream's key (found when first asked). */
-  const keys = new Map<Phase, { folder: string; id: string; ws?: string }>();
+  const names = new Map<Phase, PhaseNames>();
   phases.forEach((p, i) => {
     order.set(p, i);
-    const k = { folder: nameKey(basename(p.folder)), id: nameKey(p.id) };
-    keys.set(p, k);
+    const k = phaseNames(p);
+    names.set(p, k);
     add(byFolder, p.folder, p);
     add(byKey, k.folder, p);
     add(byKey, k.id, p);
@@ -679,31 +711,16 @@ export function phaseIndex(phases: Phase[]): (text: string, ws: string, num: num
   return (text, ws, num, planPath, root, linked = text) => {
     const found = new Set<Phase>();
     const take = (l: Phase[] | undefined) => l?.forEach((p) => found.add(p));
-    const links: string[] = [];
-    // A link needs `](` (performance only: most cells have none, and the expression is not tried).
-    for (const m of linked.includes('](') ? linked.matchAll(/\]\(\s*<?([^)>\s]+)>?/g) : []) {
-      const l = resolveTarget(dirname(planPath), unescapeTarget(m[1]), root);
-      if (l === undefined) continue;
-      links.push(l);
+    const t = readNaming(text, ws, num, planPath, root, linked);
+    for (const l of t.links) {
       for (let d = l; ; d = dirname(d)) {
         take(byFolder.get(d));
         if (d === dirname(d)) break;
       }
     }
-    const key = nameKey(text);
-    take(byKey.get(key));
-    const given = ws.trim() !== '';
-    if (num !== undefined && given) take(byNumber.get(num));
-    const wsKey = given ? workstreamKey(ws) : undefined;
-    // namesPhase(text, ws, num, planPath, p, root, linked), with what it reads of the row read above.
-    const names = (p: Phase): boolean => {
-      const k = keys.get(p)!;
-      if (wsKey !== undefined && p.workstream !== undefined && wsKey !== (k.ws ??= workstreamKey(p.workstream))) return false;
-      if (links.some((l) => l === p.folder || isInside(p.folder, l))) return true;
-      if (key === k.folder || key === k.id) return true;
-      return num !== undefined && given && p.number !== undefined && num === p.number;
-    };
-    return [...found].filter(names).sort((a, b) => order.get(a)! - order.get(b)!);
+    take(byKey.get(t.key));
+    if (t.num !== undefined) take(byNumber.get(t.num));
+    return [...found].filter((p) => namedBy(t, p, names.get(p)!)).sort((a, b) => order.get(a)! - order.get(b)!);
   };
 }
 
