@@ -4,7 +4,8 @@
 //   check   `node dist/cli.js check <ws> --format json > /dev/null`: wall time, peak RSS
 //   peer    markdownlint-cli2 (default rules) on the same Markdown files, and our speed ratio
 //   floor   reading the files and parsing them with markdown-it as the engine does, and our ratio to it;
-//           for reference also with yaml's full front matter parse, and with markdown-it's inline parse
+//           for reference also with yaml's full front matter parse, and with markdown-it's inline parse;
+//           and the CLI built without rules, for what the rest of a check costs by itself
 //   server  dist/server.js over stdio: index time, per-edit and cross-file diagnostics latency, the phase
 //           tree and the workspace diagnostics after a change, memory (after indexing, and when idle for
 //           --idle seconds after the last request; 0 skips it)
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchTargets, ensureWorkspace } from './generate.mjs';
 import { measureServer, percentile } from './lsp.mjs';
+import { WITHOUT_RULES_DIR, buildWithoutRules } from './without-rules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -116,6 +118,10 @@ async function build() {
     try {
       const { buildCli } = await import(pathToFileURL(path.join(repo, 'scripts', 'build-cli.mjs')).href);
       out.cli = (await buildCli({ minify: true, logLevel: 'silent' })) ? 'built' : 'built (no code cache)';
+      // For reference, the same CLI with no rule at all: what reading, parsing, the model, the gates and the
+      // output cost by themselves.
+      await buildWithoutRules();
+      out.cliWithoutRules = 'built';
     } catch (e) {
       log(`build of the CLI failed: ${e.message.split('\n')[0]}`);
       out.cli = fs.existsSync(path.join(repo, 'dist', 'cli.js')) ? 'prebuilt' : 'missing';
@@ -216,6 +222,15 @@ async function main() {
     ...(await measure(process.execPath, [path.join(here, 'floor.mjs'), ws, '--mode', 'full'])),
   };
   results.floorFull.rssMB = results.floorFull.rssKB / 1024;
+  // For reference: the CLI with no rule (built with the CLI, not with --no-build).
+  const noRulesJs = path.join(WITHOUT_RULES_DIR, 'cli.js');
+  if (builds.cliWithoutRules && fs.existsSync(noRulesJs)) {
+    results.checkWithoutRules = {
+      how: 'bench/out/cli-without-rules/cli.js check <ws> --format json > /dev/null (the CLI built with an empty rule registry)',
+      ...(await repeatMeasure('check without rules', process.execPath, [noRulesJs, 'check', ws, '--format', 'json'])),
+    };
+    results.checkWithoutRules.ratio = results.checkWithoutRules.wallMs / results.floor.wallMs;
+  }
   results.floor.ratio = results.check.wallMs / results.floor.wallMs;
   results.floor.cpuRatio = results.check.cpuMs / results.floor.cpuMs;
   results.floorFull.ratio = results.check.wallMs / results.floorFull.wallMs;
@@ -288,6 +303,8 @@ function printTable(r) {
     ['  check / that floor', `${fmt(r.floorTuned.ratio, 2)}×`, '', undefined],
     ["floor + yaml's full front matter parse", `${fmt(r.floorYaml.wallMs)} ms`, '', undefined],
     ['  check / that floor', `${fmt(r.floorYaml.ratio, 2)}×`, '', undefined],
+    ['check without rules (read, parse, model, gates, output)', r.checkWithoutRules ? `${fmt(r.checkWithoutRules.wallMs)} ms` : 'not built', '', undefined],
+    ['  it / floor', r.checkWithoutRules ? `${fmt(r.checkWithoutRules.ratio, 2)}×` : '—', '', undefined],
     ['raw floor (full markdown-it parse)', `${fmt(r.floorFull.wallMs)} ms`, '', undefined],
     ['  check / full floor', `${fmt(r.floorFull.ratio, 2)}×`, '', undefined],
     ['server index', s.ok ? `${fmt(s.indexMs)} ms` : 'not measured', `< ${TARGETS.indexMs} ms`, s.ok ? s.indexMs < TARGETS.indexMs : undefined],

@@ -16,20 +16,26 @@ export const CLI_ENTRIES = [
   { entryPoints: ['server/src/node/cli-loader.ts'], outfile: 'dist/cli.js' },
 ];
 
-/** Builds the CLI into `<repo>/dist`; returns whether the code cache was written. */
-export async function buildCli({ minify = false, sourcemap = false, logLevel = 'warning' } = {}) {
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify, sourcemap, logLevel, external: ['vscode'] };
+/**
+ * Builds the CLI into `<repo>/dist`, or into `outdir` (a folder below the repository, so that the CLI finds
+ * its schemas and templates), with esbuild `plugins` when given (the benchmark's variant without rules);
+ * returns whether the code cache was written.
+ */
+export async function buildCli({ minify = false, sourcemap = false, logLevel = 'warning', outdir = path.join(REPO, 'dist'), plugins = [] } = {}) {
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify, sourcemap, logLevel, external: ['vscode'], plugins };
   await Promise.all(
-    CLI_ENTRIES.map((e) => esbuild.build({ ...common, entryPoints: e.entryPoints.map((p) => path.join(REPO, p)), outfile: path.join(REPO, e.outfile) })),
+    CLI_ENTRIES.map((e) =>
+      esbuild.build({ ...common, entryPoints: e.entryPoints.map((p) => path.join(REPO, p)), outfile: path.join(outdir, path.basename(e.outfile)) }),
+    ),
   );
-  return writeCodeCache();
+  return writeCodeCache(outdir);
 }
 
-/** Runs the built CLI once to write the code cache; a failure leaves no cache (the CLI works without). */
-export function writeCodeCache() {
-  const cache = path.join(REPO, 'dist', 'cli-bundle.js.cache');
+/** Runs the CLI built in `outdir` once to write its code cache; a failure leaves no cache (the CLI works without). */
+export function writeCodeCache(outdir = path.join(REPO, 'dist')) {
+  const cache = path.join(outdir, 'cli-bundle.js.cache');
   fs.rmSync(cache, { force: true });
-  const r = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', 'examples', '--format', 'json'], {
+  const r = spawnSync(process.execPath, [path.join(outdir, 'cli.js'), 'check', 'examples', '--format', 'json'], {
     cwd: REPO,
     env: { ...process.env, PHASEGATE_WRITE_CODE_CACHE: '1' },
     stdio: 'ignore',

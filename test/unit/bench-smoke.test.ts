@@ -115,4 +115,42 @@ describe('bench workspace generator', () => {
     assert.equal(tuned.files, written.markdown);
     assert.ok(tuned.tokens > 0 && tuned.tokens < plain.tokens, `${tuned.tokens} tuned tokens against ${plain.tokens}`);
   });
+
+  it('builds the CLI without rules for its reference row: the same phases, no diagnostics, gates still judged', async function () {
+    this.timeout(120_000);
+    const gen = await generator();
+    const dir = path.join(tmp, 'norules');
+    gen.writeWorkspace(dir, { n: 8, seed: 1 });
+    const url = pathToFileURL(path.join(REPO, 'bench', 'without-rules.mjs')).href;
+    const { buildWithoutRules } = (await import(url)) as { buildWithoutRules(outdir: string): Promise<string> };
+    // Below the repository, as the benchmark builds it, so that the CLI finds its schemas and templates.
+    fs.mkdirSync(path.join(REPO, 'bench', 'out'), { recursive: true });
+    const outdir = fs.mkdtempSync(path.join(REPO, 'bench', 'out', 'test-without-rules-'));
+    try {
+      const cli = await buildWithoutRules(outdir);
+      assert.ok(fs.existsSync(path.join(outdir, 'cli-bundle.js.cache')), 'built with its code cache, as the shipped CLI');
+      type Report = { diagnostics: { code: string }[]; phases: { id: string; gates: { status: string }[] }[] };
+      const check = (js: string): Report => {
+        try {
+          return JSON.parse(execFileSync(process.execPath, [js, 'check', dir, '--format', 'json'], { encoding: 'utf8' })) as Report;
+        } catch (e) {
+          // Exit code 1: errors found; the report is on stdout all the same.
+          return JSON.parse((e as { stdout: string }).stdout) as Report;
+        }
+      };
+      const bare = check(cli);
+      const engine = new PhasegateService({ fs: new NodeFileSystem(), assets });
+      await engine.load(normalizePath(dir));
+      // The workspace has defects from phase 7 on: the engine with its rules finds some, the bare CLI none.
+      assert.ok(engine.diagnoseAll().length > 0, 'the generated workspace has something to find');
+      assert.deepEqual(bare.diagnostics, []);
+      assert.equal(bare.phases.length, 16);
+      assert.ok(
+        bare.phases.every((p) => p.gates.length > 0),
+        'every phase still has its gates judged',
+      );
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });
