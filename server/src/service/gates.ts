@@ -3,7 +3,8 @@ import type { GateSpec, LayoutSpec } from './layout';
 import type { PhasegateService } from './service';
 import { type Diagnostic, type Range, type Severity, range } from './types';
 import type { Phase, PhaseDocument } from './workspace';
-import { ListItem, ParsedDocument, Section, detached, itemsWithin, normalizeTitle } from './markdown';
+import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from './markdown';
+import { Memo } from './memo';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
 import { unescapeTarget, withoutPlaceholders } from './rules/doc-util';
@@ -288,17 +289,13 @@ interface GateKeys {
 }
 
 /** Each gate name's keys (performance only: every gate is asked of every section and labelled item). */
-const gateKeyCache = new Map<string, GateKeys>();
+const gateKeyCache = new Memo<GateKeys>(1024, (gate) => {
+  const key = normalizeTitle(gate);
+  return { key, numbered: 'gate # ' + key, plain: 'gate ' + key, suffixed: key + ' gate', tail: ' ' + key };
+});
 
 function gateKeys(gate: string): GateKeys {
-  let k = gateKeyCache.get(gate);
-  if (!k) {
-    const key = normalizeTitle(gate);
-    k = { key, numbered: 'gate # ' + key, plain: 'gate ' + key, suffixed: key + ' gate', tail: ' ' + key };
-    if (gateKeyCache.size >= 1024) gateKeyCache.clear();
-    gateKeyCache.set(gate, k);
-  }
-  return k;
+  return gateKeyCache.get(gate);
 }
 
 /**
@@ -312,22 +309,20 @@ function namesGate(layout: LayoutSpec, key: string, gate: GateKeys): boolean {
 
 /** Where a title may go on from a gate's name to its description: `:`, or a dash between spaces (`—`, `–`, `-`). */
 const DESCRIPTION_SEPARATOR = /:(?=\s|$)|\s[—–-](?=\s|$)/g;
-const leadKeyCache = new Map<string, string[]>();
 
 /**
  * The keys of what a title holds before each of its description separators: `2. Quality` of `2. Quality:
  * Meets defined quality criteria`, `Gate 3` and `Gate 3: Documentation` of `Gate 3: Documentation — All
  * decisions documented`. Remembered per title (performance only: every gate asks of every section).
  */
-function leadKeys(title: string): string[] {
-  let keys = leadKeyCache.get(title);
-  if (keys) return keys;
-  keys = [];
+const leadKeyCache = new Memo<string[]>(4096, (title) => {
+  const keys: string[] = [];
   for (const m of title.matchAll(DESCRIPTION_SEPARATOR)) if (m.index > 0) keys.push(normalizeTitle(title.slice(0, m.index)));
-  if (leadKeyCache.size >= 4096) leadKeyCache.clear();
-  // A title is a slice of its document's text: the key is a copy, not to keep the document alive.
-  leadKeyCache.set(detached(title), keys);
   return keys;
+});
+
+function leadKeys(title: string): string[] {
+  return leadKeyCache.get(title);
 }
 
 /**

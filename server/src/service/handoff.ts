@@ -5,13 +5,14 @@
  * `path` in backticks counts as its path.
  */
 import { basename, dirname, joinPath, normalizePath, relativePath } from './host';
-import { INLINE_LINK, ListItem, ParsedDocument, Section, Table, detached, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
+import { INLINE_LINK, ListItem, ParsedDocument, Section, Table, normalizeTitle, replaceComments, sectionByTitle } from './markdown';
 import type { Phase } from './workspace';
 import { BARE_PATH_RE, maskedLine, referenceDefinitions, specSection, unescapeTarget } from './rules/doc-util';
 import { AUDIT_LAYOUT } from './layout';
 import type { ReferenceDefinition } from './rules/doc-util';
 import { Range, range } from './types';
 import { suffixStart } from './text-scan';
+import { Memo } from './memo';
 
 export const INPUT_HANDOFF = 'input-handoff';
 export const OUTPUT_HANDOFF = 'output-handoff';
@@ -80,22 +81,15 @@ export function topItems(doc: ParsedDocument, sec: Section | undefined): ListIte
 const LINK_IN_TEXT = new RegExp(`!?${INLINE_LINK}`, 'g');
 const CODE_SPAN = /`([^`\n]+)`/g;
 
-/** Keys of texts seen (performance only: rules key the same item text once per deliverable, row or input). */
-const textKeys = new Map<string, string>();
+/**
+ * Keys of texts seen (performance only: rules key the same item text once per deliverable, row or input). A key
+ * can be the text itself, or hold a part of it: made of the memo's copy, it keeps no document's text alive.
+ */
+const textKeys = new Memo(50_000, computeTextKey);
 
 /** Lower-case words of a text: links reduced to their labels, markup and punctuation dropped. */
 export function textKey(text: string): string {
-  return textKeys.get(text) ?? keepTextKey(text, computeTextKey(text));
-}
-
-/** Keeps `key` as the key of `text`, and returns it. */
-function keepTextKey(text: string, key: string): string {
-  // Both kept detached: a key can be the text itself, or hold a part of it, and the text a slice of its
-  // document's text, which the cache would otherwise keep alive.
-  const own = detached(key);
-  if (textKeys.size >= 50_000) textKeys.clear();
-  textKeys.set(detached(text), own);
-  return own;
+  return textKeys.get(text);
 }
 
 /** Text without characters outside ASCII. */
@@ -119,7 +113,7 @@ function wordsKey(text: string): string {
  * (LINK_IN_TEXT) as ` label ` (performance only: an item's links, read for its path, are not looked for again).
  */
 function labelledTextKey(text: string, labelled: string): string {
-  return keepTextKey(text, wordsKey(labelled));
+  return textKeys.keep(text, wordsKey(labelled));
 }
 
 /** A template placeholder: `[Capitalised words]`, not a link, not a task box. */
@@ -270,7 +264,7 @@ export function parseItem(item: ListItem, folder: string, bases: PathBases = [],
   let labelled: string | undefined;
   // A link needs `](` (performance only: no search without one).
   if (text.includes('](')) {
-    key = textKeys.get(text);
+    key = textKeys.peek(text);
     const keyed = key === undefined && !text.includes('<!--');
     let out = '';
     let done = 0;
@@ -356,8 +350,6 @@ function fileFromBases(path: string, file: string, resolved: string, bases: Path
 
 /** The bases `fromBasesCache` holds the files of. */
 let cachedBases: PathBases = NONE;
-/** A file's paths from `cachedBases` (see readFromBases), by the file: the items of a workspace name the same few files. */
-const fromBasesCache = new Map<string, readonly string[]>();
 
 /** Whether two lists of bases are the same folders. */
 function sameBases(a: PathBases, b: PathBases): boolean {
@@ -366,6 +358,20 @@ function sameBases(a: PathBases, b: PathBases): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * A file's paths from `cachedBases` (see readFromBases), by the file: the items of a workspace name the same few
+ * files. Each read from `cachedBases`, where that is inside the workspace, each path once, in the order of the bases.
+ */
+const fromBasesCache = new Memo<readonly string[]>(1000, (file) => {
+  const bases = cachedBases;
+  let out: string[] | undefined;
+  for (const b of bases) {
+    const r = resolveFile(b, file, bases[0]);
+    if (r && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
+  }
+  return out ?? NONE;
+});
 
 /**
  * A file read from each of `bases`, where that is inside the workspace, each path once, in the order of the
@@ -377,18 +383,7 @@ function readFromBases(file: string, bases: PathBases): readonly string[] {
     fromBasesCache.clear();
     cachedBases = bases.slice();
   }
-  let read = fromBasesCache.get(file);
-  if (read === undefined) {
-    let out: string[] | undefined;
-    for (const b of bases) {
-      const r = resolveFile(b, file, bases[0]);
-      if (r && insideRoot(bases[0], r) && !out?.includes(r)) (out ??= []).push(r);
-    }
-    read = out ?? NONE;
-    if (fromBasesCache.size >= 1000) fromBasesCache.clear();
-    fromBasesCache.set(detached(file), read);
-  }
-  return read;
+  return fromBasesCache.get(file);
 }
 
 /** Whether two items' paths can name the same file: each read from its own folder, or from a folder it may be written from. */

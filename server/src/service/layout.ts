@@ -5,6 +5,7 @@
  */
 import type { PhaseScope, PhasesValue } from './metric-scope';
 import { normalizeTitle } from './markdown';
+import { Memo } from './memo';
 
 export interface SectionSpec {
   /** Heading text; `{N}` stands for the phase number, `{N+1}` for the next one. */
@@ -423,7 +424,15 @@ export function builtinDocument(kind: string): DocumentKindSpec | undefined {
   return undefined;
 }
 
-const titlePrefixes = new Map<string, RegExp | undefined>();
+/**
+ * The patterns and runs made of kinds' headings, memoised by heading (performance only: every document of a kind
+ * asks). A heading is configuration, but an editor's session reads many: each memo is bounded.
+ */
+const HEADING_MEMO_BOUND = 256;
+
+const titlePrefixes = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading) =>
+  /:\s+$/.test(heading) ? new RegExp(`^\\s*${headingSource(heading.trimEnd().slice(0, -1).trim())}\\s*:\\s*`, 'iu') : undefined,
+);
 
 /**
  * What a kind's `heading` ending in `: ` (`Sprint {N}: `, `Mission {N} Charter: `) writes before the phase's
@@ -431,19 +440,14 @@ const titlePrefixes = new Map<string, RegExp | undefined>();
  * undefined for another heading.
  */
 export function titlePrefix(heading: string): RegExp | undefined {
-  if (titlePrefixes.has(heading)) return titlePrefixes.get(heading);
-  const re = /:\s+$/.test(heading) ? new RegExp(`^\\s*${headingSource(heading.trimEnd().slice(0, -1).trim())}\\s*:\\s*`, 'iu') : undefined;
-  titlePrefixes.set(heading, re);
-  return re;
+  return titlePrefixes.get(heading);
 }
 
-const fixedHeadings = new Map<string, RegExp>();
+const fixedHeadings = new Memo(HEADING_MEMO_BOUND, (heading) => new RegExp(`^\\s*${headingSource(heading.trim())}\\s*$`, 'iu'));
 
 /** A kind's `heading` that is not followed by a title (`Mission {N} Charter`), as a pattern over a whole title (any numbers, blanks, case). */
 export function fixedHeading(heading: string): RegExp {
-  let re = fixedHeadings.get(heading);
-  if (!re) fixedHeadings.set(heading, (re = new RegExp(`^\\s*${headingSource(heading.trim())}\\s*$`, 'iu')));
-  return re;
+  return fixedHeadings.get(heading);
 }
 
 /** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
@@ -477,27 +481,24 @@ function headingSource(heading: string): string {
   return out;
 }
 
-const wholeHeadings = new Map<string, RegExp | undefined>();
-
 /**
  * A kind's heading as a pattern over a title's start, each run of phase numbers (`numberRuns`) a group of digits
  * (blanks any blanks, any case); undefined for a heading without `{N}`.
  */
-function wholeHeading(heading: string): RegExp | undefined {
-  if (wholeHeadings.has(heading)) return wholeHeadings.get(heading);
-  let re: RegExp | undefined;
+const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading) => {
   const { literals, runs } = numberRuns(heading.trim());
-  if (runs.length) {
-    const text = (t: string) =>
-      t
-        .split(/(\s+)/)
-        .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
-        .join('');
-    const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
-    re = new RegExp(`^\\s*${source}`, 'iud');
-  }
-  wholeHeadings.set(heading, re);
-  return re;
+  if (!runs.length) return undefined;
+  const text = (t: string) =>
+    t
+      .split(/(\s+)/)
+      .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+      .join('');
+  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
+  return new RegExp(`^\\s*${source}`, 'iud');
+});
+
+function wholeHeading(heading: string): RegExp | undefined {
+  return wholeHeadings.get(heading);
 }
 
 /**
@@ -508,12 +509,8 @@ function wholeHeading(heading: string): RegExp | undefined {
  */
 type NumberRun = (number | string)[];
 
-const runsOf = new Map<string, { literals: string[]; runs: NumberRun[] }>();
-
 /** A heading's runs of phase numbers, and the text around them (`literals`, one more than the runs). */
-function numberRuns(heading: string): { literals: string[]; runs: NumberRun[] } {
-  let found = runsOf.get(heading);
-  if (found) return found;
+const runsOf = new Memo<{ literals: string[]; runs: NumberRun[] }>(HEADING_MEMO_BOUND, (heading) => {
   const literals: string[] = [];
   const runs: NumberRun[] = [];
   let literal = '';
@@ -538,10 +535,11 @@ function numberRuns(heading: string): { literals: string[]; runs: NumberRun[] } 
   }
   flush();
   literals.push(literal);
-  found = { literals, runs };
-  if (runsOf.size >= 256) runsOf.clear();
-  runsOf.set(heading, found);
-  return found;
+  return { literals, runs };
+});
+
+function numberRuns(heading: string): { literals: string[]; runs: NumberRun[] } {
+  return runsOf.get(heading);
 }
 
 /** What phase `n` writes for a run (`43` for `{N+1}{N}` in phase 3). */
@@ -586,8 +584,6 @@ export interface TitleNumber {
   written: string;
 }
 
-const titlePatterns = new Map<string, { run: NumberRun; re: RegExp }[]>();
-
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -598,11 +594,9 @@ function escapeRe(s: string): string {
  * `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after it (`{N}. Plan`); a heading of
  * the number alone takes the title's first number.
  */
-function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
-  let found = titlePatterns.get(heading);
-  if (found) return found;
+const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BOUND, (heading) => {
   const { literals, runs } = numberRuns(heading);
-  found = runs.map((run, i) => {
+  return runs.map((run, i) => {
     const before = /(?<!\S)(\S+)\s*$/u.exec(literals[i])?.[1];
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
@@ -614,8 +608,10 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
         : '(?<!\\d)(\\d+)(?!\\d)';
     return { run, re: new RegExp(source, 'giu') };
   });
-  titlePatterns.set(heading, found);
-  return found;
+});
+
+function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
+  return titlePatterns.get(heading);
 }
 
 /** The number `read` where phase `n` writes `run`: its value, and the one wanted. */
@@ -671,14 +667,13 @@ export function renumberTitle(heading: string, n: number, title: string): string
 }
 
 /** `wholeHeading`'s pattern without the match indices, and the heading's runs (`titleNumbersWrong` reads only the numbers). */
-const wholeHeadingsPlain = new Map<string, { re: RegExp; runs: NumberRun[] } | undefined>();
+const wholeHeadingsPlain = new Memo<{ re: RegExp; runs: NumberRun[] } | undefined>(HEADING_MEMO_BOUND, (heading) => {
+  const re = wholeHeading(heading);
+  return re ? { re: new RegExp(re.source, 'iu'), runs: numberRuns(heading.trim()).runs } : undefined;
+});
 
 function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[] } | undefined {
-  if (wholeHeadingsPlain.has(heading)) return wholeHeadingsPlain.get(heading);
-  const re = wholeHeading(heading);
-  const found = re ? { re: new RegExp(re.source, 'iu'), runs: numberRuns(heading.trim()).runs } : undefined;
-  wholeHeadingsPlain.set(heading, found);
-  return found;
+  return wholeHeadingsPlain.get(heading);
 }
 
 /** Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`). */

@@ -9,6 +9,7 @@ import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
 import { Position, Range, range } from './types';
+import { Memo } from './memo';
 
 export interface FrontMatter {
   /** Lines of the opening and closing fences, inclusive. */
@@ -163,30 +164,14 @@ type Token = ReturnType<MarkdownIt['parse']>[number];
 /** Documents above this size (in UTF-16 code units) are modelled by lines only, no Markdown parse (`ParsedDocument.modelled`). */
 export const MAX_PARSE_BYTES = 2 * 1024 * 1024;
 
-/** Keys of titles seen (performance only: every heading and every section lookup normalises a title). */
-const titleKeys = new Map<string, string>();
-const MAX_TITLE_KEYS = 50_000;
-
 /**
- * A copy of `s` that does not keep a larger string alive. A heading's text is a slice of the whole
- * document as markdown-it read it; kept as a cache key, it would keep that text in memory after
- * the document's model is gone.
+ * Keys of titles seen (performance only: every heading and every section lookup normalises a title). A key can
+ * be the title itself, or hold a word of it: made of the memo's copy, it keeps no document's text alive.
  */
-export function detached(s: string): string {
-  // Slicing the concatenation flattens it into a new string; the slice is of that copy.
-  return (' ' + s).slice(1);
-}
+const titleKeys = new Memo(50_000, computeTitleKey);
 
 export function normalizeTitle(title: string): string {
-  let key = titleKeys.get(title);
-  if (key === undefined) {
-    // Both kept detached: a key can be the title itself, or hold a word of it, and the title a slice of
-    // its document's text, which the cache would otherwise keep alive.
-    key = detached(computeTitleKey(title));
-    if (titleKeys.size >= MAX_TITLE_KEYS) titleKeys.clear();
-    titleKeys.set(detached(title), key);
-  }
-  return key;
+  return titleKeys.get(title);
 }
 
 const TITLE_NUMBERING = /^\s*(\d+[.)]|\d+(\.\d+)+\.?)\s+/;

@@ -21,6 +21,7 @@ import {
 } from './doc-util';
 import { SpanCursor } from './doc-placeholders';
 import { lowerBound } from '../sorted';
+import { Memo } from '../memo';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -33,15 +34,13 @@ const ARTIFACT_SECTIONS: Record<string, { title: string; what: string }[]> = {
 };
 
 /** The title keys of ARTIFACT_SECTIONS' titles (see normalizeTitle), made on first use (performance only). */
-const artifactKeys = new Map<string, string>();
+const artifactKeys = new Memo(64, (title) => normalizeTitle(title));
 
 function artifactSections(ctx: RuleContext): { section: Section; what: string }[] {
   const specs = ARTIFACT_SECTIONS[ctx.spec?.kind ?? ''] ?? [];
   const out: { section: Section; what: string }[] = [];
   for (const s of specs) {
-    let key = artifactKeys.get(s.title);
-    if (key === undefined) artifactKeys.set(s.title, (key = normalizeTitle(s.title)));
-    const section = sectionByKey(ctx.doc, key);
+    const section = sectionByKey(ctx.doc, artifactKeys.get(s.title));
     if (section) out.push({ section, what: s.what });
   }
   return out;

@@ -3,7 +3,7 @@
  * Durations are normalised to seconds; percentages keep their number. Anything else is not a quantity,
  * and a metric whose value is not a quantity is not judged (no false positives).
  */
-import { detached } from '../markdown';
+import { Memo } from '../memo';
 
 export type Unit = '%' | 's' | 'B' | '';
 
@@ -184,19 +184,17 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
 const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
 
 /** Thresholds by their text (performance only: a workspace repeats a handful of targets thousands of times). */
-const thresholds = new Map<string, Readonly<Threshold> | undefined>();
+const thresholds = new Memo<Readonly<Threshold> | undefined>(10_000, (text) => {
+  const t = computeThreshold(text);
+  return t && Object.freeze(t);
+});
 
 /**
  * Parses a threshold: an operator (symbol or words) and a quantity. Without one, `0` means "at most 0",
  * anything else "at least". The result is shared between equal texts: never change it.
  */
 export function parseThreshold(text: string): Readonly<Threshold> | undefined {
-  if (thresholds.has(text)) return thresholds.get(text);
-  const t = computeThreshold(text);
-  if (thresholds.size >= 10_000) thresholds.clear();
-  // A cell's text is a slice of its document: the key is a copy, not to keep the document alive.
-  thresholds.set(detached(text), t && Object.freeze(t));
-  return t;
+  return thresholds.get(text);
 }
 
 function computeThreshold(text: string): Threshold | undefined {

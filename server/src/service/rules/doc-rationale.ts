@@ -12,6 +12,7 @@ import { itemBody, withoutPlaceholders } from './doc-util';
 import { HANDOFF_KINDS, fillerItem } from './doc-placeholders';
 import type { Rule, RuleContext } from './rule';
 import { linksAsText } from '../text-scan';
+import { Memo } from '../memo';
 
 /** Items that say there is nothing to list. */
 const NOTHING_RE = /^(?:none|n\/a|nothing|no (?:decisions?|risks?)\b.*)\.?$/i;
@@ -82,17 +83,15 @@ function unquoted(line: string): string {
  * returns the text after the label (may be empty).
  */
 export function labelledLine(line: string, label: string): string | undefined {
-  let re = labelPatterns.get(label);
-  if (!re) {
-    re = new RegExp(`^\\s*(?:>\\s*)*(?:[-*+]\\s+)?(?:\\*\\*|__|\\*|_)?${label}(?:\\*\\*|__|\\*|_)?\\s*:\\s*(?:\\*\\*|__|\\*|_)?(.*)$`, 'i');
-    labelPatterns.set(label, re);
-  }
-  const m = re.exec(line);
+  const m = labelPatterns.get(label).exec(line);
   return m ? m[1].trim() : undefined;
 }
 
 /** The pattern of each label (performance only: a few labels, tried on many lines). */
-const labelPatterns = new Map<string, RegExp>();
+const labelPatterns = new Memo(
+  64,
+  (label) => new RegExp(`^\\s*(?:>\\s*)*(?:[-*+]\\s+)?(?:\\*\\*|__|\\*|_)?${label}(?:\\*\\*|__|\\*|_)?\\s*:\\s*(?:\\*\\*|__|\\*|_)?(.*)$`, 'i'),
+);
 
 /** Line of the first `**Label**:` in [from, to), and whether it has text (on its line or the next non-blank one). */
 export function findLabel(doc: ParsedDocument, from: number, to: number, label: string): { line: number; filled: boolean } | undefined {

@@ -6,11 +6,12 @@ import { skippedFolder } from '../workspace';
 import { expandTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
+import { Memo } from '../memo';
 import { LabelSection, labelSections } from '../labels';
 import type { RuleContext } from './rule';
 
 /** Keys of templated titles: the one shared from phase number `from` on, those below it by number (see `expandedTitleKey`). */
-const expandedKeys = new Map<string, { from: number; shared?: string; byNumber: string[] }>();
+const expandedKeys = new Memo<{ from: number; shared?: string; byNumber: string[] }>(256, (title) => ({ from: sharedFrom(title), byNumber: [] }));
 const MAX_REMEMBERED_NUMBER = 10_000;
 
 /**
@@ -110,11 +111,7 @@ export function numberlessKey(title: string): string {
 export function expandedTitleKey(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{')) return normalizeTitle(title);
   if (!Number.isInteger(n) || n < 0 || n > MAX_REMEMBERED_NUMBER) return normalizeTitle(expandTitle(title, n));
-  let keys = expandedKeys.get(title);
-  if (!keys) {
-    if (expandedKeys.size >= 256) expandedKeys.clear();
-    expandedKeys.set(title, (keys = { from: sharedFrom(title), byNumber: [] }));
-  }
+  const keys = expandedKeys.get(title);
   // A key writes each run of digits as `#`, or drops it as a leading number (`1.`), whatever its digits: from `from` on,
   // where every `{N±d}` writes digits alone (no minus sign), the phases share one key.
   if (n >= keys.from) return (keys.shared ??= normalizeTitle(expandTitle(title, n)));

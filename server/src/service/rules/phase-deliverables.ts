@@ -6,7 +6,8 @@ import type { ListItem, ParsedDocument, Section } from '../markdown';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
 import { phaseDocument } from '../workspace';
 import { kindSections } from './doc-util';
-import { bodyStart, detached, sectionByTitle } from '../markdown';
+import { bodyStart, sectionByTitle } from '../markdown';
+import { Memo } from '../memo';
 import { lowerBound } from '../sorted';
 import type { Range } from '../types';
 import type { Rule, RuleContext } from './rule';
@@ -35,16 +36,10 @@ function wordsOfKey(key: string): string[] {
  * The distinct significant words of a text key, memoised (performance only: deliverables and the
  * lines they are looked for in repeat across phases). The sets are shared: never change one.
  */
-const wordSets = new Map<string, ReadonlySet<string>>();
+const wordSets = new Memo<ReadonlySet<string>>(50_000, (key) => new Set(wordsOfKey(key)));
 
 function wordSetOfKey(key: string): ReadonlySet<string> {
-  let set = wordSets.get(key);
-  if (set === undefined) {
-    set = new Set(wordsOfKey(key));
-    if (wordSets.size >= 50_000) wordSets.clear();
-    wordSets.set(key, set);
-  }
-  return set;
+  return wordSets.get(key);
 }
 
 /** Key terms of a deliverable: its **bold** and `code` spans. */
@@ -89,20 +84,12 @@ export class Unit {
 
 /**
  * Units by text, memoised (performance only: the lines deliverables are looked for in repeat across phases). Units
- * are never changed; the texts are kept detached from the documents they are read from.
+ * are never changed; each is made of the memo's copy of its text, which holds no slice of the document's text.
  */
-const units = new Map<string, Unit>();
+const units = new Memo(50_000, (text) => new Unit(text));
 
 export function unit(text: string): Unit {
-  let u = units.get(text);
-  if (u === undefined) {
-    // Made of the detached copy: what it keeps holds no slice of the document's text.
-    const own = detached(text);
-    u = new Unit(own);
-    if (units.size >= 50_000) units.clear();
-    units.set(own, u);
-  }
-  return u;
+  return units.get(text);
 }
 
 /** A deliverable with what matching it needs, computed once for all the units it is tried against. */
@@ -122,19 +109,14 @@ export interface Deliverable {
 /** Parenthesised text: a target (`(>80%)`) or examples (`(e.g., Pylint, ESLint)`) qualifying a deliverable. */
 const PARENTHESES = /\([^()]*\)/g;
 
-/** Deliverables by text, memoised (performance only: they repeat across phases). Never change one. */
-const deliverables = new Map<string, Deliverable>();
+/**
+ * Deliverables by text, memoised (performance only: they repeat across phases). Never change one. Each is made of
+ * the memo's copy of its text: its text and terms hold no slice of the document's text.
+ */
+const deliverables = new Memo(10_000, deliverable);
 
 function deliverableOf(text: string): Deliverable {
-  let d = deliverables.get(text);
-  if (d === undefined) {
-    // Made of the detached copy: its text and terms hold no slice of the document's text.
-    const own = detached(text);
-    d = deliverable(own);
-    if (deliverables.size >= 10_000) deliverables.clear();
-    deliverables.set(own, d);
-  }
-  return d;
+  return deliverables.get(text);
 }
 
 export function deliverable(text: string): Deliverable {
