@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { DirEntry, FileStat, FileSystem } from '../../server/src/service/host';
 import { PhasegateService } from '../../server/src/service/service';
 import { CancelledError } from '../../server/src/service/types';
-import { MAX_FILES, ScanResult, buildModel, buildModelInSlices, scanTree } from '../../server/src/service/workspace';
+import {
+  MAX_FILES,
+  ScanResult,
+  buildModel,
+  buildModelInSlices,
+  nestedWorkspaces,
+  nestedWorkspacesInSlices,
+  scanTree,
+} from '../../server/src/service/workspace';
 import { ServerFileSystem } from '../../server/src/node/server-fs';
 import { assets } from '../helpers/workspace';
 
@@ -249,9 +257,45 @@ describe('building the phase model in slices', () => {
   });
 });
 
+describe('finding nested workspaces in slices', () => {
+  it('finds what nestedWorkspaces finds', async () => {
+    // 400,000 files, a config file in every hundredth folder (some inside another such folder, some in a phase).
+    const files = new Set<string>();
+    const dirs = new Set<string>([ROOT]);
+    for (let i = 0; i < 4000; i++) {
+      const dir = i % 7 === 0 ? `${ROOT}/audit/phase-${i}` : `${ROOT}/p${i % 50}/q${i}`;
+      dirs.add(dir);
+      for (let k = 0; k < 100; k++) files.add(`${dir}/f${k}.md`);
+      if (i % 100 === 0) files.add(`${dir}/phasegate.yaml`);
+      if (i % 50 === 1) files.add(`${ROOT}/p${i % 50}/.phasegate.yaml`);
+    }
+    const scan: ScanResult = { files, dirs, problems: [], truncated: false };
+    const svc = new PhasegateService({ fs: new TreeFileSystem(new Map([[ROOT, []]]), { pause: false }), assets });
+    await svc.load(ROOT);
+    const model = buildModel(ROOT, scan, svc.config);
+    const names = ['phasegate.yaml', 'phasegate.yml', '.phasegate.yaml'];
+    const want = nestedWorkspaces(ROOT, scan, model, names);
+    assert.ok(want.length > 5, want.join(', '));
+    let pauses = 0;
+    const got = await nestedWorkspacesInSlices(ROOT, scan, model, names, async () => {
+      pauses++;
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.deepEqual(got, want);
+    assert.ok(pauses >= 1, `${pauses} pauses`);
+  });
+});
+
 describe('loading a workspace in slices', () => {
   it('pauses in the scan and in the model, and loads what an unpaused load loads', async () => {
     const t = tree(4, 250, 2);
+    // A nested workspace, which the load leaves out (its model built again without it).
+    t.get(`${ROOT}/area-1`)!.push({ name: 'project', kind: 'directory' });
+    t.set(`${ROOT}/area-1/project`, [
+      { name: 'phasegate.yaml', kind: 'file' },
+      { name: 'phase-1', kind: 'directory' },
+    ]);
+    t.set(`${ROOT}/area-1/project/phase-1`, [{ name: '00-PHASE_BRIEF.md', kind: 'file' }]);
     const paused = new TreeFileSystem(t, { pause: true, listMs: 1 });
     const svc = new PhasegateService({ fs: paused, assets });
     // What a request between two slices sees: the engine as it was before the load, or as it is after.
@@ -266,6 +310,8 @@ describe('loading a workspace in slices', () => {
       plainSvc.model.phases.map((p) => p.id),
     );
     assert.deepEqual(svc.checkedFiles(), plainSvc.checkedFiles());
+    assert.deepEqual(svc.nested, [`${ROOT}/area-1/project`]);
+    assert.deepEqual(plainSvc.nested, svc.nested);
     assert.ok(paused.pauses > 1000, `${paused.pauses} pauses`);
     assert.ok(pausedBetweenListings(paused.log));
     const done = `${svc.scan.files.size}/${svc.model.phases.length}`;

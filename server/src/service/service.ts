@@ -27,6 +27,7 @@ import {
   buildModelInSlices,
   kindOf,
   nestedWorkspaces,
+  nestedWorkspacesInSlices,
   phaseDocument,
   phaseOf,
   scanTree,
@@ -222,7 +223,12 @@ export class PhasegateService {
     let model = await build(found);
     // The nested workspaces are found in the scan just made (a given one has them left out already), and
     // what lies in them leaves this engine's tree and model, as if the scan had not entered them.
-    const nested = scan ? (scan.nested ?? []) : nestedWorkspaces(this.root, found, model, CONFIG_FILES);
+    const nested = scan
+      ? (scan.nested ?? [])
+      : pause
+        ? await nestedWorkspacesInSlices(this.root, found, model, CONFIG_FILES, pause, token)
+        : nestedWorkspaces(this.root, found, model, CONFIG_FILES);
+    slice = Date.now();
     if (nested.length && !scan) {
       await breathe();
       found = withoutNested(found, nested);

@@ -218,8 +218,32 @@ export async function scanTree(
  * (an `ignore` glob, node_modules, a hidden folder) holds none: its files are not in the scan. Sorted.
  */
 export function nestedWorkspaces(root: string, scan: ScanResult, model: WorkspaceModel, configFiles: readonly string[]): string[] {
+  return atOnce(nestedSteps(root, scan, model, configFiles, undefined));
+}
+
+/** `nestedWorkspaces` in slices, as `buildModelInSlices`. */
+export function nestedWorkspacesInSlices(
+  root: string,
+  scan: ScanResult,
+  model: WorkspaceModel,
+  configFiles: readonly string[],
+  pause: () => Promise<void>,
+  token?: CancellationToken,
+): Promise<string[]> {
+  return inSlices((due) => nestedSteps(root, scan, model, configFiles, due), pause, token);
+}
+
+function* nestedSteps(
+  root: string,
+  scan: ScanResult,
+  model: WorkspaceModel,
+  configFiles: readonly string[],
+  due: (() => boolean) | undefined,
+): Generator<void, string[], void> {
   const found = new Set<string>();
+  let k = 0;
   for (const f of scan.files) {
+    if ((++k & 1023) === 0 && due?.()) yield;
     // Without slicing every path's name (performance only).
     if (!configFiles.some((n) => namedAs(f, n))) continue;
     const dir = dirname(f);
@@ -291,26 +315,39 @@ function docOf(phase: Phase, kind: string): PhaseDocument | undefined {
 export { docOf as phaseDocument };
 
 export function buildModel(root: string, scan: ScanResult, config: ResolvedConfig): WorkspaceModel {
-  // Without `due` the steps never stop: one call runs them all.
-  const r = modelSteps(root, scan, config, undefined).next();
-  if (!r.done) throw new Error('buildModel: the model steps stopped');
-  return r.value;
+  return atOnce(modelSteps(root, scan, config, undefined));
 }
 
 /**
  * `buildModel` for a host that must stay responsive (the language server): `pause` is awaited after every
  * SYNC_SLICE_MS of work, and a cancellation stops it then. The same model.
  */
-export async function buildModelInSlices(
+export function buildModelInSlices(
   root: string,
   scan: ScanResult,
   config: ResolvedConfig,
   pause: () => Promise<void>,
   token?: CancellationToken,
 ): Promise<WorkspaceModel> {
+  return inSlices((due) => modelSteps(root, scan, config, due), pause, token);
+}
+
+/** The result of work written in steps (a generator that stops where its `due()` says), given no `due`: never stopped. */
+function atOnce<R>(steps: Generator<void, R, void>): R {
+  const r = steps.next();
+  if (!r.done) throw new Error('steps without a due time stopped');
+  return r.value;
+}
+
+/** The result of work written in steps, with `pause` awaited after every SYNC_SLICE_MS of it; a cancellation stops it then. */
+async function inSlices<R>(
+  steps: (due: () => boolean) => Generator<void, R, void>,
+  pause: () => Promise<void>,
+  token: CancellationToken | undefined,
+): Promise<R> {
   let slice = Date.now();
-  const steps = modelSteps(root, scan, config, () => Date.now() - slice >= SYNC_SLICE_MS);
-  for (let r = steps.next(); ; r = steps.next()) {
+  const run = steps(() => Date.now() - slice >= SYNC_SLICE_MS);
+  for (let r = run.next(); ; r = run.next()) {
     if (r.done) return r.value;
     await pause();
     throwIfCancelled(token);
