@@ -465,10 +465,10 @@ function* modelSteps(root: string, scan: ScanResult, config: ResolvedConfig, due
       }
     }
   }
+  // By group, then as in their group: the groups' sorted lists one after the other, in the order of their keys
+  // (performance only: one sort of 20,000 phases by their group key cost some 10 ms at N = 10,000).
   if (due?.()) yield;
-  model.phases.sort((a, b) =>
-    a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1),
-  );
+  model.phases = [...model.groups.keys()].sort().flatMap((g) => model.groups.get(g)!);
   if (due?.()) yield;
   // In the order of their paths, as the phases are: not in the scan's, which files created since it add to at its end
   // (the engine after file events would list the plans, and report on them, in another order than a fresh one).
