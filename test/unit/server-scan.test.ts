@@ -15,6 +15,8 @@ import {
   scanTree,
 } from '../../server/src/service/workspace';
 import { ServerFileSystem } from '../../server/src/node/server-fs';
+import { defaultConfig } from '../../server/src/service/config';
+import { layoutCaseProblems, layoutCaseProblemsInSlices } from '../../server/src/service/layout-case';
 import { assets } from '../helpers/workspace';
 
 const ROOT = '/ws';
@@ -278,6 +280,33 @@ describe('finding nested workspaces in slices', () => {
     assert.ok(want.length > 5, want.join(', '));
     let pauses = 0;
     const got = await nestedWorkspacesInSlices(ROOT, scan, model, names, async () => {
+      pauses++;
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.deepEqual(got, want);
+    assert.ok(pauses >= 1, `${pauses} pauses`);
+  });
+});
+
+describe("finding the layouts' names in another case in slices", () => {
+  it('finds what layoutCaseProblems finds', async () => {
+    // 200,000 files in 40,000 folders: a Workstreams/ folder (its folders would be phases), loose audit folders
+    // with a brief in another case, plans in another case.
+    const files = new Set<string>();
+    const dirs = new Set<string>([ROOT, `${ROOT}/Workstreams`]);
+    for (let i = 0; i < 40_000; i++) {
+      const d = i % 2 ? `${ROOT}/Workstreams/W${i % 50}/phase_${i}` : `${ROOT}/audit-${i % 20}/phase_${i}`;
+      dirs.add(d);
+      dirs.add(d.slice(0, d.lastIndexOf('/')));
+      for (let j = 0; j < 4; j++) files.add(`${d}/notes_${j}.md`);
+      files.add(`${d}/${i % 3 ? 'IMPLEMENTATION_PROMPT.md' : '00-phase_brief.md'}`);
+      if (i % 1000 === 0) files.add(`${d}/project_implementation_plan.md`);
+    }
+    const model = buildModel(ROOT, { files, dirs, problems: [], truncated: false }, defaultConfig(ROOT));
+    const want = layoutCaseProblems(defaultConfig(ROOT), { files, dirs }, model);
+    assert.ok(want.length > 100, `${want.length} problems`);
+    let pauses = 0;
+    const got = await layoutCaseProblemsInSlices(defaultConfig(ROOT), { files, dirs }, model, async () => {
       pauses++;
       await new Promise((resolve) => setImmediate(resolve));
     });

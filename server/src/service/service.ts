@@ -6,7 +6,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { globCaseProblems } from './glob-case';
-import { CaseProblem, layoutCaseProblems } from './layout-case';
+import { CaseProblem, layoutCaseProblems, layoutCaseProblemsInSlices } from './layout-case';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
@@ -236,8 +236,7 @@ export class PhasegateService {
       model = await build(found);
     }
     await breathe();
-    const caseProblems = layoutCaseProblems(this.config, found, model);
-    await breathe();
+    const caseProblems = pause ? await layoutCaseProblemsInSlices(this.config, found, model, pause, token) : layoutCaseProblems(this.config, found, model);
     this.scan = found;
     this.model = model;
     if (nested.length) {

@@ -333,18 +333,14 @@ export function buildModelInSlices(
 }
 
 /** The result of work written in steps (a generator that stops where its `due()` says), given no `due`: never stopped. */
-function atOnce<R>(steps: Generator<void, R, void>): R {
+export function atOnce<R>(steps: Generator<void, R, void>): R {
   const r = steps.next();
   if (!r.done) throw new Error('steps without a due time stopped');
   return r.value;
 }
 
 /** The result of work written in steps, with `pause` awaited after every SYNC_SLICE_MS of it; a cancellation stops it then. */
-async function inSlices<R>(
-  steps: (due: () => boolean) => Generator<void, R, void>,
-  pause: () => Promise<void>,
-  token: CancellationToken | undefined,
-): Promise<R> {
+export async function inSlices<R>(steps: (due: () => boolean) => Generator<void, R, void>, pause: () => Promise<void>, token?: CancellationToken): Promise<R> {
   let slice = Date.now();
   const run = steps(() => Date.now() - slice >= SYNC_SLICE_MS);
   for (let r = run.next(); ; r = run.next()) {
