@@ -50,9 +50,11 @@ export function plainName(name: string): boolean {
 }
 
 /**
- * Optional, for hosts whose listings block anyway (the CLI): a folder's entries as `readDirectory` gives
- * them, or undefined when it lists that folder only asynchronously (a symbolic link among them); throws
- * as `readDirectory` does. With it the scan lists folders in a plain loop (performance only).
+ * Optional, for hosts whose listings block anyway (the CLI), or that list in slices (the language server,
+ * with `FileSystem.pause`): a folder's entries as `readDirectory` gives them, or undefined when it lists that
+ * folder only asynchronously (a symbolic link among them); throws as `readDirectory` does. With it the scan
+ * lists folders in a plain loop (performance only). A host with `pause` may withdraw it (set it to
+ * undefined) when its listings turn slow: the scan lists the rest through `readDirectory` then.
  */
 export interface SyncListing {
   readDirectorySync?(path: string): DirEntry[] | undefined;
