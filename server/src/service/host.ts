@@ -32,9 +32,10 @@ export interface FileSystem {
   readSmallFileSync?(path: string, maxBytes: number): Uint8Array | number;
   /**
    * Optional, for a host that reads synchronously but must stay responsive (the language server): the
-   * engine awaits it after every millisecond or so of synchronous reading, and the host's event loop runs
-   * meanwhile. Such a host may also withdraw `readSmallFileSync` (set it to undefined) when its reads
-   * turn slow: the engine reads the rest of the files through `readFile` then, without blocking.
+   * engine awaits it after every millisecond or so of synchronous work (reading documents, scanning the
+   * tree, building the phase model), and the host's event loop runs meanwhile. Such a host may also
+   * withdraw `readSmallFileSync` (set it to undefined) when its reads turn slow: the engine reads the rest
+   * of the files through `readFile` then, without blocking.
    */
   pause?(): Promise<void>;
   /**

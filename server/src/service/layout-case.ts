@@ -8,7 +8,8 @@
  */
 import { basename, dirname } from './host';
 import type { ResolvedConfig } from './config';
-import { LOOSE_AUDIT_FOLDER, type WorkspaceModel } from './workspace';
+import { LOOSE_AUDIT_FOLDER, type WorkspaceModel, atOnce, inSlices } from './workspace';
+import type { CancellationToken } from './types';
 import { type LayoutSpec, PLAN_FILE } from './layout';
 
 /** A problem of the workspace's names, at a file or folder; its severity is its rule's setting, else a warning. */
@@ -42,6 +43,27 @@ export function layoutCaseProblems(
   scan: { files: ReadonlySet<string>; dirs: ReadonlySet<string> },
   model: WorkspaceModel,
 ): CaseProblem[] {
+  return atOnce(caseSteps(config, scan, model, undefined));
+}
+
+/** `layoutCaseProblems` in slices, for a host that must stay responsive (see `inSlices`). */
+export function layoutCaseProblemsInSlices(
+  config: ResolvedConfig,
+  scan: { files: ReadonlySet<string>; dirs: ReadonlySet<string> },
+  model: WorkspaceModel,
+  pause: () => Promise<void>,
+  token?: CancellationToken,
+): Promise<CaseProblem[]> {
+  return inSlices((due) => caseSteps(config, scan, model, due), pause, token);
+}
+
+function* caseSteps(
+  config: ResolvedConfig,
+  scan: { files: ReadonlySet<string>; dirs: ReadonlySet<string> },
+  model: WorkspaceModel,
+  due: (() => boolean) | undefined,
+): Generator<void, CaseProblem[], void> {
+  let k = 0;
   const out: CaseProblem[] = [];
   const audit = config.layouts.find((l) => l.name === 'audit' && !l.phaseGlobs);
   const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
@@ -56,6 +78,7 @@ export function layoutCaseProblems(
   const underMiscased = new Map<string, string>();
   if (audit || iai) {
     for (const dir of scan.dirs) {
+      if ((++k & 1023) === 0 && due?.()) yield;
       if (dir === root || model.byFolder.has(dir)) continue;
       const name = basename(dir);
       const grand = dirname(dirname(dir));
@@ -85,6 +108,7 @@ export function layoutCaseProblems(
   const lowerPlan = PLAN_FILE.toLowerCase();
   const look = candidates.size > 0 || underMiscased.size > 0;
   for (const f of scan.files) {
+    if ((++k & 1023) === 0 && due?.()) yield;
     const slash = f.lastIndexOf('/');
     if (f.length - slash - 1 === PLAN_FILE.length) {
       const name = f.slice(slash + 1);

@@ -6,7 +6,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { globCaseProblems } from './glob-case';
-import { CaseProblem, layoutCaseProblems } from './layout-case';
+import { CaseProblem, layoutCaseProblems, layoutCaseProblemsInSlices } from './layout-case';
 import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
@@ -22,9 +22,12 @@ import {
   Phase,
   ScanResult,
   WorkspaceModel,
+  SYNC_SLICE_MS,
   buildModel,
+  buildModelInSlices,
   kindOf,
   nestedWorkspaces,
+  nestedWorkspacesInSlices,
   phaseDocument,
   phaseOf,
   scanTree,
@@ -85,9 +88,6 @@ export interface ServiceInit {
   /** Parsed models kept at once, beyond open documents' (default `MAX_PARSED`; tests set fewer). */
   maxParsed?: number;
 }
-
-/** How long the engine reads synchronously before it lets a host with `FileSystem.pause` run (ms). */
-const SYNC_SLICE_MS = 1;
 
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -202,23 +202,51 @@ export class PhasegateService {
     this.templateConfigProblems = [];
     this.reportTemplateProblems(await loadWorkspaceTemplates(this));
     throwIfCancelled(token);
-    this.scan = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
-    this.model = buildModel(this.root, this.scan, this.config);
+    // A host that must stay responsive (the language server) is let run within the scan and the model's
+    // building, and between the steps after them, every SYNC_SLICE_MS or so; the engine takes their results
+    // at once, at the end.
+    const pause = this.fs.pause?.bind(this.fs);
+    let slice = Date.now();
+    const breathe = async () => {
+      if (!pause || Date.now() - slice < SYNC_SLICE_MS) return;
+      await pause();
+      throwIfCancelled(token);
+      slice = Date.now();
+    };
+    const build = async (s: ScanResult) => {
+      const model = pause ? await buildModelInSlices(this.root, s, this.config, pause, token) : buildModel(this.root, s, this.config);
+      slice = Date.now();
+      return model;
+    };
+    let found = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
+    slice = Date.now();
+    let model = await build(found);
     // The nested workspaces are found in the scan just made (a given one has them left out already), and
     // what lies in them leaves this engine's tree and model, as if the scan had not entered them.
-    const nested = scan ? (scan.nested ?? []) : nestedWorkspaces(this.root, this.scan, this.model, CONFIG_FILES);
+    const nested = scan
+      ? (scan.nested ?? [])
+      : pause
+        ? await nestedWorkspacesInSlices(this.root, found, model, CONFIG_FILES, pause, token)
+        : nestedWorkspaces(this.root, found, model, CONFIG_FILES);
+    slice = Date.now();
+    if (nested.length && !scan) {
+      await breathe();
+      found = withoutNested(found, nested);
+      await breathe();
+      model = await build(found);
+    }
+    await breathe();
+    const caseProblems = pause ? await layoutCaseProblemsInSlices(this.config, found, model, pause, token) : layoutCaseProblems(this.config, found, model);
+    this.scan = found;
+    this.model = model;
     if (nested.length) {
-      if (!scan) {
-        this.scan = withoutNested(this.scan, nested);
-        this.model = buildModel(this.root, this.scan, this.config);
-      }
       this.nested = nested;
       this.composeIgnore();
     }
     this.globCaseConfigProblems = [];
     this.reportGlobCaseProblems();
     this.pathsByLowerCase = undefined;
-    this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
+    this.caseProblems = caseProblems;
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
   }

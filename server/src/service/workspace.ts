@@ -50,15 +50,41 @@ export function plainName(name: string): boolean {
 }
 
 /**
- * Optional, for hosts whose listings block anyway (the CLI): a folder's entries as `readDirectory` gives
- * them, or undefined when it lists that folder only asynchronously (a symbolic link among them); throws
- * as `readDirectory` does. With it the scan lists folders in a plain loop (performance only).
+ * Optional, for hosts whose listings block anyway (the CLI), or that list in slices (the language server,
+ * with `FileSystem.pause`): a folder's entries as `readDirectory` gives them, or undefined when it lists that
+ * folder only asynchronously (a symbolic link among them); throws as `readDirectory` does. With it the scan
+ * lists folders in a plain loop (performance only). A host with `pause` may withdraw it (set it to
+ * undefined) when its listings turn slow: the scan lists the rest through `readDirectory` then.
  */
 export interface SyncListing {
   readDirectorySync?(path: string): DirEntry[] | undefined;
 }
 
-/** `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not. */
+/**
+ * How long the engine works synchronously before it lets a host with `FileSystem.pause` run (ms): reading
+ * documents, listing folders, building the phase model.
+ */
+export const SYNC_SLICE_MS = 1;
+
+/** Folders a scan for a host that pauses lists asynchronously at a time (see scanTree). */
+const LISTINGS_IN_FLIGHT = 32;
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls of `fn` in flight. */
+async function inFlight<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * `isIgnored(rel, folder)`: whether the scan leaves out the path `rel` (relative to `root`), a folder or not.
+ * A host with `FileSystem.pause` (the language server) is let run after every SYNC_SLICE_MS of listing and of
+ * going through what was listed; a cancellation stops the scan then. What the scan finds is the same.
+ */
 export async function scanTree(
   fs: FileSystem,
   root: string,
@@ -87,16 +113,39 @@ export async function scanTree(
       return failed(dir, e);
     }
   };
-  const listSync = (fs as SyncListing).readDirectorySync?.bind(fs);
+  const pause = fs.pause?.bind(fs);
+  /**
+   * Every folder of `dirs` listed asynchronously, in their order. For a host that pauses, LISTINGS_IN_FLIGHT
+   * at a time: thousands at once settle in a flood of callbacks that its event loop runs without a break.
+   */
+  const listAll = (dirs: string[]) => (pause ? inFlight(dirs, LISTINGS_IN_FLIGHT, list) : Promise.all(dirs.map(list)));
+  let slice = pause ? Date.now() : 0;
+  /** Lets the host run (its slice is spent); a cancellation meanwhile stops the scan. */
+  const breathe = async () => {
+    await pause!();
+    throwIfCancelled(token);
+    slice = Date.now();
+  };
+  // A host that pauses may withdraw its synchronous listing meanwhile (as its reads): asked for each folder.
+  const bound = pause ? undefined : (fs as SyncListing).readDirectorySync?.bind(fs);
+  const listSync = pause ? (dir: string) => (fs as SyncListing).readDirectorySync?.(dir) : bound;
+  const syncListing = () => (pause ? (fs as SyncListing).readDirectorySync !== undefined : bound !== undefined);
   while (frontier.length) {
     throwIfCancelled(token);
     const next: string[] = [];
     let listed: { dir: string; entries: DirEntry[] }[];
-    if (listSync) {
+    if (listSync && syncListing()) {
       // One folder after the other, as the promises of the general path settle (performance only: no
-      // promise per folder; a folder the host lists only asynchronously takes that path).
+      // promise per folder; a folder the host lists only asynchronously takes that path, and so do the
+      // folders left once a host withdraws its synchronous listing).
       listed = [];
-      for (const dir of frontier) {
+      let i = 0;
+      for (; i < frontier.length; i++) {
+        if (pause) {
+          if (Date.now() - slice >= SYNC_SLICE_MS) await breathe();
+          if (!syncListing()) break;
+        }
+        const dir = frontier[i];
         let entries: DirEntry[] | undefined;
         try {
           entries = listSync(dir);
@@ -106,11 +155,16 @@ export async function scanTree(
         }
         listed.push(entries ? { dir, entries } : await list(dir));
       }
-    } else listed = await Promise.all(frontier.map(list));
+      if (i < frontier.length) listed.push(...(await listAll(frontier.slice(i))));
+    } else listed = await listAll(frontier);
     for (const { dir, entries } of listed) {
+      if (pause && Date.now() - slice >= SYNC_SLICE_MS) await breathe();
       // Below a normal absolute folder, joinPath(dir, name) is `dir/name` for any name a listing gives (performance only).
       const plainBase = dir.length > 1 && dir.charCodeAt(0) === 47 && normalizePath(dir) === dir ? dir + '/' : undefined;
+      let k = 0;
       for (const e of entries) {
+        // A folder of many entries is gone through in slices too.
+        if (pause && (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS) await breathe();
         // Paths are written with `/`, and a `\` reads as one (Windows): a name holding one (legal on Linux
         // and macOS) would name another file. It is named, not read.
         if (e.name.includes('\\')) {
@@ -166,9 +220,34 @@ export async function scanTree(
  * (an `ignore` glob, node_modules, a hidden folder) holds none: its files are not in the scan. Sorted.
  */
 export function nestedWorkspaces(root: string, scan: ScanResult, model: WorkspaceModel, configFiles: readonly string[]): string[] {
+  return atOnce(nestedSteps(root, scan, model, configFiles, undefined));
+}
+
+/** `nestedWorkspaces` in slices, as `buildModelInSlices`. */
+export function nestedWorkspacesInSlices(
+  root: string,
+  scan: ScanResult,
+  model: WorkspaceModel,
+  configFiles: readonly string[],
+  pause: () => Promise<void>,
+  token?: CancellationToken,
+): Promise<string[]> {
+  return inSlices((due) => nestedSteps(root, scan, model, configFiles, due), pause, token);
+}
+
+function* nestedSteps(
+  root: string,
+  scan: ScanResult,
+  model: WorkspaceModel,
+  configFiles: readonly string[],
+  due: (() => boolean) | undefined,
+): Generator<void, string[], void> {
   const found = new Set<string>();
+  let k = 0;
   for (const f of scan.files) {
-    if (!configFiles.includes(basename(f))) continue;
+    if ((++k & 1023) === 0 && due?.()) yield;
+    // Without slicing every path's name (performance only).
+    if (!configFiles.some((n) => namedAs(f, n))) continue;
     const dir = dirname(f);
     if (dir === root || !dir.startsWith(root === '/' ? '/' : root + '/') || phaseOf(model, f)) continue;
     found.add(dir);
@@ -238,6 +317,44 @@ function docOf(phase: Phase, kind: string): PhaseDocument | undefined {
 export { docOf as phaseDocument };
 
 export function buildModel(root: string, scan: ScanResult, config: ResolvedConfig): WorkspaceModel {
+  return atOnce(modelSteps(root, scan, config, undefined));
+}
+
+/**
+ * `buildModel` for a host that must stay responsive (the language server): `pause` is awaited after every
+ * SYNC_SLICE_MS of work, and a cancellation stops it then. The same model.
+ */
+export function buildModelInSlices(
+  root: string,
+  scan: ScanResult,
+  config: ResolvedConfig,
+  pause: () => Promise<void>,
+  token?: CancellationToken,
+): Promise<WorkspaceModel> {
+  return inSlices((due) => modelSteps(root, scan, config, due), pause, token);
+}
+
+/** The result of work written in steps (a generator that stops where its `due()` says), given no `due`: never stopped. */
+export function atOnce<R>(steps: Generator<void, R, void>): R {
+  const r = steps.next();
+  if (!r.done) throw new Error('steps without a due time stopped');
+  return r.value;
+}
+
+/** The result of work written in steps, with `pause` awaited after every SYNC_SLICE_MS of it; a cancellation stops it then. */
+export async function inSlices<R>(steps: (due: () => boolean) => Generator<void, R, void>, pause: () => Promise<void>, token?: CancellationToken): Promise<R> {
+  let slice = Date.now();
+  const run = steps(() => Date.now() - slice >= SYNC_SLICE_MS);
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done) return r.value;
+    await pause();
+    throwIfCancelled(token);
+    slice = Date.now();
+  }
+}
+
+/** The work of `buildModel`; stops (yields) where `due()` says its slice is spent. */
+function* modelSteps(root: string, scan: ScanResult, config: ResolvedConfig, due: (() => boolean) | undefined): Generator<void, WorkspaceModel, void> {
   const model: WorkspaceModel = { root, phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
   // Each folder's own files, made when first asked for (performance only: only a folder that might be a
   // phase by what it holds asks, and none does when each is one by its name).
@@ -264,8 +381,10 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   const unreadable = new Set(scan.problems.filter((pr) => pr.unreadableFolder).map((pr) => pr.path));
   for (const d of scan.partial ?? []) unreadable.add(d);
   const dirs = [...scan.dirs].sort();
+  if (due?.()) yield;
   const sortedFiles = [...scan.files].sort();
   for (const dir of dirs) {
+    if (due?.()) yield;
     if (dir === root) continue;
     const name = basename(dir);
     let layout: LayoutSpec | undefined;
@@ -321,6 +440,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
   // Ids, groups and order.
   const auditRoots = new Set(model.phases.filter((p) => !p.workstream).map((p) => dirname(p.folder)));
   for (const p of model.phases) {
+    if (due?.()) yield;
     if (p.workstream !== undefined) p.id = `${p.workstream}/${basename(p.folder)}`;
     else if (auditRoots.size <= 1 && p.layout.name === 'audit') p.id = basename(p.folder).toLowerCase();
     else p.id = relativePath(root, p.folder);
@@ -329,6 +449,7 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
     list.push(p);
   }
   for (const list of model.groups.values()) {
+    if (due?.()) yield;
     list.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1));
     // First phase of each number, in list order: what list.find(number) returns, without a quadratic scan.
     const firstOf = new Map<number, Phase>();
@@ -342,12 +463,16 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
       }
     }
   }
-  model.phases.sort((a, b) =>
-    a.group < b.group ? -1 : a.group > b.group ? 1 : (a.number ?? Infinity) - (b.number ?? Infinity) || (a.folder < b.folder ? -1 : 1),
-  );
+  // By group, then as in their group: the groups' sorted lists one after the other, in the order of their keys
+  // (performance only: one sort of 20,000 phases by their group key cost some 10 ms at N = 10,000).
+  if (due?.()) yield;
+  model.phases = [...model.groups.keys()].sort().flatMap((g) => model.groups.get(g)!);
+  if (due?.()) yield;
   // In the order of their paths, as the phases are: not in the scan's, which files created since it add to at its end
   // (the engine after file events would list the plans, and report on them, in another order than a fresh one).
-  for (const f of sortedFiles) {
+  for (let i = 0; i < sortedFiles.length; i++) {
+    const f = sortedFiles[i];
+    if ((i & 1023) === 0 && due?.()) yield;
     if (namedAs(f, PLAN_FILE)) {
       const dir = dirname(f);
       model.plans.push({ path: f, root: dir });
