@@ -36,6 +36,49 @@ export function percentile(xs, p) {
  * Runs the measurements. `targets` are absolute paths: longDocument (~500 lines), outputHandoff of
  * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
  */
+/** The benchmark client's `initialize` parameters for the workspace `ws`: options and capabilities as the VS Code client's. */
+export function initializeParams(ws) {
+  return {
+    processId: process.pid,
+    rootUri: uriOf(ws),
+    workspaceFolders: [{ uri: uriOf(ws), name: path.basename(ws) }],
+    initializationOptions: { trusted: true, keepsUnreportedDiagnostics: true },
+    capabilities: {
+      window: { workDoneProgress: true },
+      workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+      textDocument: {
+        synchronization: { didSave: true, dynamicRegistration: false },
+        diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
+        publishDiagnostics: { versionSupport: true },
+      },
+    },
+  };
+}
+
+/**
+ * The client side of the server's requests: settings (no debounce: the benchmark measures the engine, not the
+ * typing delay a user configures), the workspace folder, and the rest answered with null; `onRefresh` is told
+ * of each `workspace/diagnostic/refresh`.
+ */
+export function answerClientRequests(conn, ws, onRefresh = () => undefined) {
+  conn.onRequest('workspace/configuration', (params) => params.items.map(() => ({ validate: { debounceMs: 0 } })));
+  conn.onRequest('workspace/workspaceFolders', () => [{ uri: uriOf(ws), name: path.basename(ws) }]);
+  for (const m of [
+    'window/workDoneProgress/create',
+    'client/registerCapability',
+    'client/unregisterCapability',
+    'workspace/codeLens/refresh',
+    'workspace/semanticTokens/refresh',
+    'workspace/inlayHint/refresh',
+    'window/showMessageRequest',
+  ])
+    conn.onRequest(m, () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => {
+    onRefresh();
+    return null;
+  });
+}
+
 export async function measureServer({
   serverJs,
   ws,
@@ -64,21 +107,9 @@ export async function measureServer({
   };
   const waitFor = (match) => new Promise((resolve) => waiters.add({ match, resolve }));
 
-  // The client side of the protocol: settings (no debounce: the benchmark measures the engine, not
-  // the typing delay a user configures), progress, refresh requests, pushed diagnostics.
-  conn.onRequest('workspace/configuration', (params) => params.items.map(() => ({ validate: { debounceMs: 0 } })));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('client/unregisterCapability', () => null);
-  conn.onRequest('workspace/workspaceFolders', () => [{ uri: uriOf(ws), name: path.basename(ws) }]);
-  conn.onRequest('workspace/codeLens/refresh', () => null);
-  conn.onRequest('workspace/semanticTokens/refresh', () => null);
-  conn.onRequest('workspace/inlayHint/refresh', () => null);
-  conn.onRequest('window/showMessageRequest', () => null);
-  conn.onRequest('workspace/diagnostic/refresh', () => {
-    fire({ type: 'refresh', t: performance.now() });
-    return null;
-  });
+  // The client side of the protocol: the server's requests (see answerClientRequests), progress, refresh
+  // requests and pushed diagnostics as events.
+  answerClientRequests(conn, ws, () => fire({ type: 'refresh', t: performance.now() }));
   conn.onNotification('$/progress', (p) => fire({ type: 'progress', kind: p.value?.kind, t: performance.now() }));
   conn.onNotification('phasegate/didChangePhases', () => fire({ type: 'phases', t: performance.now() }));
   conn.onNotification('textDocument/publishDiagnostics', (p) =>
@@ -92,22 +123,7 @@ export async function measureServer({
 
   try {
     const t0 = performance.now();
-    const init = await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: uriOf(ws),
-      workspaceFolders: [{ uri: uriOf(ws), name: path.basename(ws) }],
-      // As the VS Code client.
-      initializationOptions: { trusted: true, keepsUnreportedDiagnostics: true },
-      capabilities: {
-        window: { workDoneProgress: true },
-        workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: {
-          synchronization: { didSave: true, dynamicRegistration: false },
-          diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
-          publishDiagnostics: { versionSupport: true },
-        },
-      },
-    });
+    const init = await conn.sendRequest('initialize', initializeParams(ws));
     const caps = init.capabilities ?? {};
     const pull = !!caps.diagnosticProvider;
     const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : (caps.textDocumentSync?.change ?? 1);

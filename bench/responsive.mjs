@@ -11,11 +11,11 @@
 //   Several servers (builds) are run in turn, K times each, alternating (default: dist/server.js, 3 runs).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as lsp from 'vscode-languageserver-protocol/node';
+import { answerClientRequests, initializeParams } from './lsp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const uriOf = (p) => pathToFileURL(p).href;
 
 /** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
 export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false } = {}) {
@@ -24,19 +24,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   let endT;
   let ended;
   const end = new Promise((r) => (ended = r));
-  conn.onRequest('workspace/configuration', (params) => params.items.map(() => ({ validate: { debounceMs: 0 } })));
-  for (const m of [
-    'window/workDoneProgress/create',
-    'client/registerCapability',
-    'client/unregisterCapability',
-    'workspace/codeLens/refresh',
-    'workspace/diagnostic/refresh',
-    'workspace/semanticTokens/refresh',
-    'workspace/inlayHint/refresh',
-    'window/showMessageRequest',
-  ])
-    conn.onRequest(m, () => null);
-  conn.onRequest('workspace/workspaceFolders', () => [{ uri: uriOf(ws), name: path.basename(ws) }]);
+  answerClientRequests(conn, ws);
   conn.onNotification('$/progress', (p) => {
     if (p.value?.kind === 'end' && endT === undefined) {
       endT = performance.now();
@@ -45,17 +33,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   });
   conn.onUnhandledNotification(() => undefined);
   conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: uriOf(ws),
-    workspaceFolders: [{ uri: uriOf(ws), name: path.basename(ws) }],
-    initializationOptions: { trusted: true, keepsUnreportedDiagnostics: true },
-    capabilities: {
-      window: { workDoneProgress: true },
-      workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true } },
-      textDocument: { diagnostic: {} },
-    },
-  });
+  await conn.sendRequest('initialize', initializeParams(ws));
   const t0 = performance.now();
   await conn.sendNotification('initialized', {});
   /** [sent, answered] of each request. */
