@@ -50,9 +50,12 @@ async function pingUntil(conn, done, periodMs, timeoutMs) {
   return reqs;
 }
 
-/** The longest latency of `reqs` (one at a time: the longest unanswered stretch), and how many. */
-function longest(reqs) {
-  return { requests: reqs.length, longestGapMs: Math.max(0, ...reqs.map(([s, a]) => a - s)) };
+/** The longest latency of `reqs` (one at a time: the longest unanswered stretch), when it began (ms after `t0`), and how many. */
+function longest(reqs, t0) {
+  let at = 0;
+  let gap = 0;
+  for (const [s, a] of reqs) if (a - s > gap) [gap, at] = [a - s, s - t0];
+  return { requests: reqs.length, longestGapMs: gap, longestAtMs: at };
 }
 
 /** The first phase folder of `ws` (sorted by name, depth first), where a created file joins a phase. */
@@ -87,7 +90,7 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
         const t = performance.now();
         await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type }] });
         const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
-        out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs) };
+        out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs, t) };
       }
     } finally {
       cleanup();
@@ -104,7 +107,7 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
     return r;
   });
   const reqs = await pingUntil(conn, answer, periodMs, timeoutMs);
-  return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs) } };
+  return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs, t) } };
 }
 
 export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false, after } = {}) {
@@ -201,7 +204,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
         );
         for (const [what, a] of Object.entries(r.after ?? {}))
           console.log(
-            `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms`,
+            `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
           );
       }
     }
