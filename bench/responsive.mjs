@@ -17,7 +17,9 @@
 // so every document checked) or the first `workspace/diagnostic`, with requests one at a time until it is
 // answered: the answer's time, and the longest time a request stayed unanswered meanwhile.
 //
-//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json] [--after events|phases|diagnostic]
+// With `--no-pings`, no request is sent after the index: the answer's (or the handling's) time alone.
+//
+//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json] [--after events|phases|diagnostic] [--no-pings]
 //   Several servers (builds) are run in turn, K times each, alternating (default: dist/server.js, 3 runs).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -35,6 +37,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * settles: [sent, answered] of each.
  */
 async function pingUntil(conn, done, periodMs, timeoutMs) {
+  if (periodMs === Infinity) {
+    await done;
+    return [];
+  }
   let over = false;
   const end = Promise.resolve(done).finally(() => (over = true));
   const t0 = performance.now();
@@ -110,7 +116,7 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
   return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs, t) } };
 }
 
-export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false, after } = {}) {
+export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false, after, afterPeriodMs = periodMs } = {}) {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
   let endT;
@@ -153,7 +159,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   if (after && endT !== undefined) {
     // The index's own notice first (sent 250 ms after it), so that the next one is the measured change's.
     await Promise.race([notices.next(), new Promise((res) => setTimeout(res, 1000))]);
-    afterIndex = await measureAfter(conn, ws, after, notices, { periodMs, timeoutMs });
+    afterIndex = await measureAfter(conn, ws, after, notices, { periodMs: afterPeriodMs, timeoutMs });
   }
   await conn.sendRequest('shutdown').catch(() => undefined);
   await conn.sendNotification('exit');
@@ -179,6 +185,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const ri = args.indexOf('--runs');
   const runs = ri >= 0 ? Number(args[ri + 1]) : 3;
   const json = args.includes('--json');
+  // No requests after the index: the answer's time alone (each request answered meanwhile costs the server time).
+  const noPings = args.includes('--no-pings');
   const ai = args.indexOf('--after');
   const after = ai >= 0 ? args[ai + 1] : undefined;
   if (after !== undefined && !['events', 'phases', 'diagnostic'].includes(after)) {
@@ -196,7 +204,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const f = (x) => (x === undefined ? '-' : x.toFixed(1));
   for (let k = 0; k < runs; k++)
     for (const s of servers) {
-      const r = { server: s, run: k + 1, ...(await measureResponsiveness(s, ws, { after })) };
+      const r = { server: s, run: k + 1, ...(await measureResponsiveness(s, ws, { after, ...(noPings ? { afterPeriodMs: Infinity } : {}) })) };
       results.push(r);
       if (!json) {
         console.log(
