@@ -7,10 +7,24 @@
 // (Sent every millisecond whatever the answers, requests would queue up behind each other: vscode-jsonrpc
 // handles one message per turn of the event loop, and the engine gives it one turn per slice.)
 //
-//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json]
+//
+// `--after events`: after the index, a file is written in the workspace's first phase folder (its findings
+// folder when it has one) and `workspace/didChangeWatchedFiles` says it was created; then it is deleted and
+// said so. For each, requests are sent one at a time as above from the event to the end of its handling (the
+// `phasegate/didChangePhases` notice that follows, sent 250 ms after it), and the handling time is that
+// notice's less those 250 ms (with the server's 50 ms batching of events). The file is deleted whatever happens.
+// `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node,
+// so every document checked) or the first `workspace/diagnostic`, with requests one at a time until it is
+// answered: the answer's time, and the longest time a request stayed unanswered meanwhile.
+//
+// With `--no-pings`, no request is sent after the index: the answer's (or the handling's) time alone.
+//
+//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json] [--after events|phases|diagnostic] [--no-pings]
 //   Several servers (builds) are run in turn, K times each, alternating (default: dist/server.js, 3 runs).
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 import * as lsp from 'vscode-languageserver-protocol/node';
 import { answerClientRequests, initializeParams } from './lsp.mjs';
@@ -18,7 +32,91 @@ import { answerClientRequests, initializeParams } from './lsp.mjs';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
-export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false } = {}) {
+/**
+ * Sends `phasegate/serverInfo` one at a time (each `periodMs` after the answer to the one before) until `done`
+ * settles: [sent, answered] of each.
+ */
+async function pingUntil(conn, done, periodMs, timeoutMs) {
+  if (periodMs === Infinity) {
+    await done;
+    return [];
+  }
+  let over = false;
+  const end = Promise.resolve(done).finally(() => (over = true));
+  const t0 = performance.now();
+  const reqs = [];
+  while (!over && performance.now() - t0 < timeoutMs) {
+    const r = [performance.now(), undefined];
+    reqs.push(r);
+    await conn.sendRequest('phasegate/serverInfo', null);
+    r[1] = performance.now();
+    await Promise.race([end, new Promise((res) => setTimeout(res, periodMs))]);
+  }
+  await end;
+  return reqs;
+}
+
+/** The longest latency of `reqs` (one at a time: the longest unanswered stretch), when it began (ms after `t0`), and how many. */
+function longest(reqs, t0) {
+  let at = 0;
+  let gap = 0;
+  for (const [s, a] of reqs) if (a - s > gap) [gap, at] = [a - s, s - t0];
+  return { requests: reqs.length, longestGapMs: gap, longestAtMs: at };
+}
+
+/** The first phase folder of `ws` (sorted by name, depth first), where a created file joins a phase. */
+function firstPhaseFolder(dir) {
+  const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (names.some((e) => e.isFile() && /^(00-PHASE_BRIEF|implementation_prompt)\.md$/.test(e.name))) return dir;
+  for (const e of names) {
+    if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const found = firstPhaseFolder(path.join(dir, e.name));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** After the index: what `after` measures (see the header). */
+async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
+  if (after === 'events') {
+    const phase = firstPhaseFolder(ws);
+    if (!phase) throw new Error(`no phase folder in ${ws}`);
+    const findings = path.join(phase, '03-FINDINGS');
+    const file = path.join(fs.existsSync(findings) ? findings : phase, 'zz-responsive-bench.md');
+    const out = {};
+    const cleanup = () => fs.rmSync(file, { force: true });
+    process.once('exit', cleanup);
+    try {
+      for (const [kind, type, act] of [
+        ['created', 1, () => fs.writeFileSync(file, '# A finding\n\nWritten by bench/responsive.mjs.\n')],
+        ['deleted', 3, cleanup],
+      ]) {
+        act();
+        const notice = notices.next();
+        const t = performance.now();
+        await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type }] });
+        const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
+        out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs, t) };
+      }
+    } finally {
+      cleanup();
+      process.off('exit', cleanup);
+    }
+    return out;
+  }
+  const t = performance.now();
+  let answeredAt;
+  const answer = (
+    after === 'phases' ? conn.sendRequest('phasegate/phases', {}) : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [] })
+  ).then((r) => {
+    answeredAt = performance.now();
+    return r;
+  });
+  const reqs = await pingUntil(conn, answer, periodMs, timeoutMs);
+  return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs, t) } };
+}
+
+export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false, after, afterPeriodMs = periodMs } = {}) {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
   let endT;
@@ -30,6 +128,18 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
       endT = performance.now();
       ended();
     }
+  });
+  // `phasegate/didChangePhases` notices: `next()` resolves at the next one; `last` is its time.
+  const notices = {
+    last: undefined,
+    waiters: [],
+    next() {
+      return new Promise((r) => this.waiters.push(r));
+    },
+  };
+  conn.onNotification('phasegate/didChangePhases', () => {
+    notices.last = performance.now();
+    for (const w of notices.waiters.splice(0)) w();
   });
   conn.onUnhandledNotification(() => undefined);
   conn.listen();
@@ -44,6 +154,12 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
     await conn.sendRequest('phasegate/serverInfo', null);
     r[1] = performance.now();
     await Promise.race([end, new Promise((res) => setTimeout(res, periodMs))]);
+  }
+  let afterIndex;
+  if (after && endT !== undefined) {
+    // The index's own notice first (sent 250 ms after it), so that the next one is the measured change's.
+    await Promise.race([notices.next(), new Promise((res) => setTimeout(res, 1000))]);
+    afterIndex = await measureAfter(conn, ws, after, notices, { periodMs: afterPeriodMs, timeoutMs });
   }
   await conn.sendRequest('shutdown').catch(() => undefined);
   await conn.sendNotification('exit');
@@ -60,6 +176,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
     p95Ms: lat[Math.floor(lat.length * 0.95)],
     longestGapMs: lat[lat.length - 1],
     ...(trace ? { trace: during.map(([s, a]) => [Math.round(s - t0), Math.round(a - s)]) } : {}),
+    ...(afterIndex ? { after: afterIndex } : {}),
   };
 }
 
@@ -68,7 +185,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const ri = args.indexOf('--runs');
   const runs = ri >= 0 ? Number(args[ri + 1]) : 3;
   const json = args.includes('--json');
-  const plain = args.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1));
+  // No requests after the index: the answer's time alone (each request answered meanwhile costs the server time).
+  const noPings = args.includes('--no-pings');
+  const ai = args.indexOf('--after');
+  const after = ai >= 0 ? args[ai + 1] : undefined;
+  if (after !== undefined && !['events', 'phases', 'diagnostic'].includes(after)) {
+    process.stderr.write('--after takes events, phases or diagnostic\n');
+    process.exit(2);
+  }
+  const plain = args.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1) && !(ai >= 0 && i === ai + 1));
   const ws = plain[0] && path.resolve(plain[0]);
   if (!ws) {
     process.stderr.write('usage: node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json]\n');
@@ -79,12 +204,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const f = (x) => (x === undefined ? '-' : x.toFixed(1));
   for (let k = 0; k < runs; k++)
     for (const s of servers) {
-      const r = { server: s, run: k + 1, ...(await measureResponsiveness(s, ws)) };
+      const r = { server: s, run: k + 1, ...(await measureResponsiveness(s, ws, { after, ...(noPings ? { afterPeriodMs: Infinity } : {}) })) };
       results.push(r);
-      if (!json)
+      if (!json) {
         console.log(
           `${path.relative(process.cwd(), s)} run ${k + 1}: index ${f(r.indexMs)} ms; ${r.requests} requests: median ${f(r.medianMs)} ms, p95 ${f(r.p95Ms)} ms; longest unanswered ${f(r.longestGapMs)} ms`,
         );
+        for (const [what, a] of Object.entries(r.after ?? {}))
+          console.log(
+            `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
+          );
+      }
     }
   if (json) console.log(JSON.stringify(results, null, 1));
 }

@@ -20,6 +20,7 @@ import { applyRuleSettings, toLspDiagnostic } from './convert';
 import type { ServerContext } from './context';
 import type { DocumentSync } from './sync';
 import { uriToPath } from './uri';
+import { ANSWER_SLICE_MS, timeSlicer } from './yield';
 import type { Folder } from './workspaces';
 
 interface Reported {
@@ -105,7 +106,12 @@ export class DiagnosticsFeature {
   async updated(changedUri: string | undefined, affected: string[]): Promise<void> {
     const uris = new Set<string>();
     if (changedUri) uris.add(changedUri);
+    // Files that came or went make every checked file affected (100,000 at N = 10,000): their URIs are
+    // looked up a slice at a time.
+    const slice = timeSlicer(ANSWER_SLICE_MS);
     for (const p of affected) {
+      const y = slice();
+      if (y) await y;
       const uri = this.ctx.uriOf(p);
       if (this.reported.has(uri) || this.ctx.documents.get(uri)) uris.add(uri);
     }

@@ -23,7 +23,7 @@ import { phaseTitle } from './phases';
 import { unlistedProblems } from '../service/check-context';
 import { pathToUri } from './uri';
 import type { Folder } from './workspaces';
-import { timeSlicer } from './yield';
+import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 
 export function problemCounts(diags: Diagnostic[]): ProblemCounts {
   const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
@@ -169,8 +169,8 @@ class EngineState {
 /**
  * Visits every phase of a loaded folder, group by group, checking the phases' documents in the
  * engine's batches first (faster than one by one); `slice` yields to the editor's other requests
- * meanwhile (a slicer that never yields builds the tree in one go), and it stops (CancelledError) once the
- * request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
+ * meanwhile, and so does each batch (but with `NEVER`, which builds the tree in one go), and it stops
+ * (CancelledError) once the request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
  */
 async function eachPhase(
   state: EngineState,
@@ -194,7 +194,15 @@ async function eachPhase(
         await state.resume();
       }
       throwIfCancelled(token);
-      if (i >= checkedTo) checkedTo = i + svc.checkBatch(phases, i);
+      if (i >= checkedTo) {
+        if (slice !== NEVER) {
+          // A batch of many documents takes tens of milliseconds: it yields within, and the engine is read
+          // again once the changes that came meanwhile are applied (as after a slice).
+          checkedTo = i + (await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS));
+          await state.resume();
+          throwIfCancelled(token);
+        } else checkedTo = i + svc.checkBatch(phases, i);
+      }
       visit(phases[i], groupIndex);
     }
     groupIndex++;
@@ -209,6 +217,9 @@ async function eachPhase(
  */
 const MAX_REBUILDS = 3;
 
+/** The slicer of a build in one go (see `answer`): it never yields, nor do the batches. */
+const NEVER = (): undefined => undefined;
+
 export class PhaseTrees {
   /** Names this server process in answer ids: a `since` from another one (before a restart) gets the whole tree. */
   private readonly instance = randomUUID();
@@ -221,7 +232,7 @@ export class PhaseTrees {
    */
   constructor(
     private readonly ctx: ServerContext,
-    private readonly slicer: () => () => Promise<void> | undefined = timeSlicer,
+    private readonly slicer: () => () => Promise<void> | undefined = () => timeSlicer(ANSWER_SLICE_MS),
   ) {}
 
   /**
@@ -237,7 +248,7 @@ export class PhaseTrees {
   async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
     const seq = ++this.answers;
     for (let rebuilds = 0; ; rebuilds++) {
-      const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : () => undefined;
+      const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : NEVER;
       try {
         return await this.build(params, phasesVersion, seq, slice, rebuilds >= MAX_REBUILDS, token);
       } catch (e) {

@@ -26,7 +26,7 @@ import type { PhasegateSettings } from '../protocol';
 import type { Diagnostic } from '../service/types';
 import { normalizePath } from '../service/host';
 import { uriToPath } from './uri';
-import { timeSlicer } from './yield';
+import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 
 /** At most this many URIs the client sent back are remembered with their paths. */
 const MAX_REMEMBERED_URIS = 200_000;
@@ -111,7 +111,7 @@ export class WorkspaceDiagnostics {
   private async compute(previous: Map<string, Previous>, token: CancellationToken): Promise<WorkspaceDiagnosticReport | undefined> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const seen = new Set<string>();
-    const slice = timeSlicer();
+    const slice = timeSlicer(ANSWER_SLICE_MS);
     for (const folder of this.ctx.workspaces.all()) {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
@@ -132,14 +132,26 @@ export class WorkspaceDiagnostics {
       const diagnosed = svc.diagnosedPaths();
       const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
       if (settings.enable) {
-        // The engine checks the phases' documents in batches (faster than one by one); the loop
-        // below then reads its cached results.
+        // The engine checks the phases' documents in batches (faster than one by one), each yielding
+        // within (a batch of many documents takes tens of milliseconds); the loop below then reads its
+        // cached results.
         const phases = svc.model.phases;
-        for (let i = 0; i < phases.length; i += svc.checkBatch(phases, i)) {
+        for (let i = 0; i < phases.length; i += await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS)) {
           await slice();
           if (token.isCancellationRequested) return { items };
           if (!(await unchanged())) return undefined;
         }
+        // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
+        // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
+        if (svc.model.plans.length)
+          for (const p of phases) {
+            svc.gates(p);
+            const y = slice();
+            if (!y) continue;
+            await y;
+            if (token.isCancellationRequested) return { items };
+            if (!(await unchanged())) return undefined;
+          }
       }
       for (const path of files) {
         // Checking a large workspace cold takes seconds: yield every few milliseconds so that

@@ -16,3 +16,15 @@ export function timeSlicer(ms = 15): () => Promise<void> | undefined {
     );
   };
 }
+
+/**
+ * How long the answers that check a whole workspace (the phase tree, the workspace diagnostics) work between
+ * two turns of the event loop: a request that comes meanwhile takes two or three turns to be read, handled and
+ * answered, so each slice counts about three times in how long it waits.
+ */
+export const ANSWER_SLICE_MS = 5;
+
+/** Lets the event loop run once. */
+export function yieldOnce(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -25,6 +25,7 @@ import {
   SYNC_SLICE_MS,
   buildModel,
   buildModelInSlices,
+  atOnce,
   kindOf,
   nestedWorkspaces,
   nestedWorkspacesInSlices,
@@ -87,6 +88,21 @@ export interface ServiceInit {
   trusted?: boolean;
   /** Parsed models kept at once, beyond open documents' (default `MAX_PARSED`; tests set fewer). */
   maxParsed?: number;
+}
+
+/** Documents parsed together between two pauses of `checkBatchInSlices`. */
+const PARSED_AT_ONCE = 8;
+
+/** The files of the batch of `checkBatch` from `phases[from]` on, and how many phases it takes. */
+function batchOf(phases: readonly Phase[], from: number): { files: string[]; count: number } {
+  const files: string[] = [];
+  let to = from;
+  for (; to < phases.length && to - from < BATCH_PHASES; to++) {
+    const q = phases[to];
+    if (to > from && files.length + q.markdown.length > BATCH_FILES) break;
+    files.push(...(q.markdown.length ? q.markdown : [q.folder]));
+  }
+  return { files, count: to - from };
 }
 
 /** Files larger than this are not read as phase documents. */
@@ -546,7 +562,12 @@ export class PhasegateService {
     return out;
   }
 
-  private async readAll(paths: string[], token: CancellationToken): Promise<void> {
+  /**
+   * Reads `paths` into `docs` (the engine's documents, or a map the engine takes later: `filesCameOrWent`); a
+   * document the editor holds keeps its text. Only reading into the engine's own drops its gates.
+   */
+  private async readAll(paths: string[], token: CancellationToken, docs: Map<string, DocEntry> = this.docs): Promise<void> {
+    const own = docs === this.docs;
     let done = 0;
     if (this.fs.readSmallFileSync) {
       try {
@@ -557,15 +578,17 @@ export class PhasegateService {
         for (; done < paths.length && this.fs.readSmallFileSync; done++) {
           throwIfCancelled(token);
           const p = paths[done];
-          if (!this.docs.get(p)?.overlay) this.docs.set(p, this.readEntrySync(p));
+          if (!this.docs.get(p)?.overlay) docs.set(p, this.readEntrySync(p));
           if (pause && Date.now() - slice >= SYNC_SLICE_MS) {
             await pause.call(this.fs);
             slice = Date.now();
           }
         }
       } finally {
-        this.gateCache.clear();
-        this.revision++;
+        if (own) {
+          this.gateCache.clear();
+          this.revision++;
+        }
       }
       if (done === paths.length) return;
     }
@@ -576,14 +599,16 @@ export class PhasegateService {
       for (let p = queue[next++]; p !== undefined; p = queue[next++]) {
         throwIfCancelled(token);
         if (this.docs.get(p)?.overlay) continue;
-        this.docs.set(p, await this.readEntry(p));
+        docs.set(p, await this.readEntry(p));
       }
     };
     try {
       await Promise.all(Array.from({ length: 32 }, worker));
     } finally {
-      this.gateCache.clear();
-      this.revision++;
+      if (own) {
+        this.gateCache.clear();
+        this.revision++;
+      }
     }
   }
 
@@ -673,6 +698,11 @@ export class PhasegateService {
 
   /** Parses those of `paths` that are read and not parsed yet, together (see `parseDocuments`). */
   private parseMany(paths: readonly string[]): void {
+    atOnce(this.parseSteps(paths, undefined));
+  }
+
+  /** `parseMany` in steps: given `due`, a few documents at a time, stopping (yielding) between them where it says the slice is spent. */
+  private *parseSteps(paths: readonly string[], due: (() => boolean) | undefined): Generator<void, void, void> {
     const keys: string[] = [];
     const entries: DocEntry[] = [];
     const texts: string[] = [];
@@ -684,8 +714,17 @@ export class PhasegateService {
       entries.push(e);
       texts.push(e.text);
     }
-    const parsed = parseDocuments(texts);
-    for (let i = 0; i < entries.length; i++) this.keepParsed(keys[i], entries[i], parsed[i]);
+    if (!due) {
+      const parsed = parseDocuments(texts);
+      for (let i = 0; i < entries.length; i++) this.keepParsed(keys[i], entries[i], parsed[i]);
+      return;
+    }
+    for (let from = 0; from < entries.length; from += PARSED_AT_ONCE) {
+      if (from > 0 && due()) yield;
+      const to = Math.min(entries.length, from + PARSED_AT_ONCE);
+      const parsed = parseDocuments(texts.slice(from, to));
+      for (let i = from; i < to; i++) this.keepParsed(keys[i], entries[i], parsed[i - from]);
+    }
   }
 
   getText(path: string): string | undefined {
@@ -846,6 +885,9 @@ export class PhasegateService {
       else deleted.push(p);
     }
     if (created.length || deleted.length) {
+      // A host that must stay responsive (the language server) is let run meanwhile, and takes the new state at once.
+      const pause = this.fs.pause?.bind(this.fs);
+      if (pause) return this.filesCameOrWent(created, deleted, affected, pause);
       const size = () => this.scan.files.size + this.scan.dirs.size;
       let removed = false;
       for (const p of deleted) {
@@ -905,10 +947,128 @@ export class PhasegateService {
     return [...affected];
   }
 
+  /**
+   * `filesChanged`'s files that came (`created`) or went (`deleted`), for a host that pauses (the language
+   * server): what the unpaused path does, with the host let run every SYNC_SLICE_MS or so. The scan is changed
+   * on a copy, the model built from it in slices (`buildModelInSlices`), the documents the new model checks that
+   * are not read are read aside, and the engine takes the new scan, model, documents and case problems at once:
+   * at a pause the engine is as it was before the events (but for a file written anew over one it checks, whose
+   * text it takes as for a `changed` event) or as it is after them, never half way. The same results as the
+   * unpaused path.
+   */
+  private async filesCameOrWent(created: string[], deleted: string[], affected: Set<string>, pause: () => Promise<void>): Promise<string[]> {
+    let slice = Date.now();
+    let k = 0;
+    /** Whether the slice is spent (the clock read every 256 calls: most are for one path); then `breathe`. */
+    const due = () => (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS;
+    /** Lets the host run. */
+    const breathe = async () => {
+      await pause();
+      slice = Date.now();
+    };
+    const copy = async (from: Set<string>) => {
+      const to = new Set<string>();
+      for (const x of from) {
+        to.add(x);
+        if (due()) await breathe();
+      }
+      return to;
+    };
+    const old = this.scan;
+    const scan: ScanResult = { ...old, files: await copy(old.files), dirs: await copy(old.dirs), problems: [...old.problems] };
+    const size = () => scan.files.size + scan.dirs.size;
+    /** Documents of files deleted: dropped when the engine takes the new state. */
+    const dropped = new Set<string>();
+    let removed = false;
+    for (const p of deleted) {
+      const open: string[] = [];
+      for (const [f, e] of this.docs) {
+        if (!e.overlay || !isInside(p, f)) continue;
+        const st = await this.fs.stat(dirname(f)).catch(() => undefined);
+        if (st?.kind === 'directory') open.push(f);
+      }
+      // Deleting from a set while going through it visits the others still (the unpaused path goes through a copy).
+      for (const f of scan.files) {
+        if (due()) await breathe();
+        if (isInside(p, f) && !open.includes(f)) removed = scan.files.delete(f) || removed;
+      }
+      for (const d of scan.dirs) {
+        if (due()) await breathe();
+        if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = scan.dirs.delete(d) || removed;
+      }
+      for (const [f, e] of this.docs) {
+        if (due()) await breathe();
+        if (isInside(p, f) && !e.overlay) dropped.add(f);
+      }
+      const problems = scan.problems.filter((pr) => !isInside(p, pr.path));
+      if (problems.length !== scan.problems.length) {
+        scan.problems = problems;
+        removed = true;
+      }
+    }
+    const afterDeletes = size();
+    for (const p of created) {
+      const st = await this.fs.stat(p).catch(() => undefined);
+      if (!st) continue;
+      if (this.scanExclusion(p, st.kind === 'file')) continue;
+      if (st.kind === 'directory') {
+        const sub = await scanTree(this.fs, p, (rel, folder) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel)), folder));
+        for (const f of sub.files) {
+          scan.files.add(f);
+          if (due()) await breathe();
+        }
+        for (const d of sub.dirs) {
+          scan.dirs.add(d);
+          if (due()) await breathe();
+        }
+      } else if (st.kind === 'file') {
+        if (scan.files.has(p)) {
+          // A file written anew over one the scan holds (a save through a rename): its text changed.
+          if (!this.docs.get(p)?.overlay && this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
+          this.invalidate(p).forEach((f) => affected.add(f));
+          continue;
+        }
+        scan.files.add(p);
+        for (let d = dirname(p); isInside(this.root, d) && !scan.dirs.has(d); d = dirname(d)) scan.dirs.add(d);
+      }
+    }
+    // Nothing the scan holds came or went: the engine's state stands (the copy is dropped).
+    if (!removed && size() === afterDeletes) return [...affected];
+    const model = await buildModelInSlices(this.root, scan, this.config, pause);
+    // A config file came in a folder outside the phases: a nested workspace, which leaves this one's tree, as at load.
+    if (size() !== afterDeletes && (await nestedWorkspacesInSlices(this.root, scan, model, CONFIG_FILES, pause)).length) {
+      await this.load(this.root);
+      return this.checkedFiles();
+    }
+    const caseProblems = await layoutCaseProblemsInSlices(this.config, scan, model, pause);
+    // The documents the new model checks that the engine has not read (or that went and came back), read aside.
+    const read = new Map<string, DocEntry>();
+    const unread: string[] = [];
+    for (const p of model.phases)
+      for (const f of p.markdown) {
+        if (due()) await breathe();
+        if (!this.docs.has(f) || dropped.has(f)) unread.push(f);
+      }
+    for (const p of model.plans) if (!this.docs.has(p.path) || dropped.has(p.path)) unread.push(p.path);
+    await this.readAll(unread, noCancellation, read);
+    // The new state, at once.
+    for (const f of dropped) if (!this.docs.get(f)?.overlay) this.docs.delete(f);
+    for (const [f, e] of read) this.docs.set(f, e);
+    this.scan = scan;
+    this.fileSetTaken(model, caseProblems).forEach((f) => affected.add(f));
+    return [...affected];
+  }
+
   /** Rebuilds the phase model after files were added to or removed from the scan. */
   private fileSetChanged(): string[] {
+    const model = buildModel(this.root, this.scan, this.config);
+    return this.fileSetTaken(model, layoutCaseProblems(this.config, this.scan, model));
+  }
+
+  /** Takes the phase model built from the scan after files came or went, and the layouts' names in another case found in them. */
+  private fileSetTaken(model: WorkspaceModel, caseProblems: CaseProblem[]): string[] {
     this.revision++;
-    this.model = buildModel(this.root, this.scan, this.config);
+    this.model = model;
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
@@ -918,7 +1078,7 @@ export class PhasegateService {
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
     this.pathsByLowerCase = undefined;
     const before = this.caseProblems;
-    this.caseProblems = layoutCaseProblems(this.config, this.scan, this.model);
+    this.caseProblems = caseProblems;
     for (const p of [...before, ...this.caseProblems]) if (!files.includes(p.file)) files.push(p.file);
     return files;
   }
@@ -1133,18 +1293,45 @@ export class PhasegateService {
    * least one, unless `from` is past the end).
    */
   checkBatch(phases: readonly Phase[], from = 0): number {
-    const files: string[] = [];
-    let to = from;
-    for (; to < phases.length && to - from < BATCH_PHASES; to++) {
-      const q = phases[to];
-      if (to > from && files.length + q.markdown.length > BATCH_FILES) break;
-      files.push(...(q.markdown.length ? q.markdown : [q.folder]));
-    }
+    const { files, count } = batchOf(phases, from);
     // Only files not diagnosed yet are parsed: over a checked workspace (the server's workspace
     // diagnostics after an edit) a batch parses what the edit made stale, not every dropped model.
     this.parseMany(files.filter((f) => !this.diagCache.has(f)));
     this.diagnoseMany(files);
-    return to - from;
+    return count;
+  }
+
+  /**
+   * `checkBatch` for a host that must stay responsive while a large workspace is checked (the language
+   * server's phase tree and workspace diagnostics): `pause` is awaited after every `sliceMs` of work, within
+   * the batch's parsing and between its rules' runs over its files. A change the engine takes meanwhile (its
+   * revision or model changed) ends the batch there: what it had diagnosed before stands (the change dropped
+   * what it made stale), the rest is diagnosed when asked for. Returns how many phases the batch took.
+   */
+  async checkBatchInSlices(phases: readonly Phase[], from: number, pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<number> {
+    const { files, count } = batchOf(phases, from);
+    const revision = this.revision;
+    const model = this.model;
+    let slice = Date.now();
+    const run = this.batchSteps(files, () => Date.now() - slice >= sliceMs);
+    for (let r = run.next(); !r.done; r = run.next()) {
+      await pause();
+      if (this.revision !== revision || this.model !== model) {
+        run.return();
+        break;
+      }
+      slice = Date.now();
+    }
+    return count;
+  }
+
+  /** The work of a batch (`checkBatch`), in steps: it stops (yields) where `due()` says its slice is spent. */
+  private *batchSteps(files: readonly string[], due: () => boolean): Generator<void, void, void> {
+    yield* this.parseSteps(
+      files.filter((f) => !this.diagCache.has(f)),
+      due,
+    );
+    yield* this.diagnoseSteps(files, due);
   }
 
   /** The file that carries a phase's phase-level diagnostics. */
@@ -1221,6 +1408,11 @@ export class PhasegateService {
    * file that a rule had diagnosed meanwhile (through another file's check) keeps that result.
    */
   private diagnoseMany(paths: readonly string[]): void {
+    atOnce(this.diagnoseSteps(paths, undefined));
+  }
+
+  /** `diagnoseMany` in steps: given `due`, it stops (yields) between the runs of a rule where it says the slice is spent. */
+  private *diagnoseSteps(paths: readonly string[], due: (() => boolean) | undefined): Generator<void, void, void> {
     const batch: CheckContext[] = [];
     for (const path of paths) {
       if (this.diagCache.has(path)) continue;
@@ -1235,9 +1427,13 @@ export class PhasegateService {
     let live = batch;
     let known = this.diagCache.size;
     let r = 0;
+    let k = 0;
     for (; r < ALL_RULES.length && !ALL_RULES[r].readsGates; r++) {
       const rule = ALL_RULES[r];
-      for (const ctx of live) if (this.diagCache.size === known || !this.diagCache.has(ctx.path)) this.runRule(rule, ctx);
+      for (const ctx of live) {
+        if (due && (++k & 7) === 0 && due()) yield;
+        if (this.diagCache.size === known || !this.diagCache.has(ctx.path)) this.runRule(rule, ctx);
+      }
       if (this.diagCache.size !== known) {
         live = live.filter((c) => !this.diagCache.has(c.path));
         known = this.diagCache.size;
@@ -1247,6 +1443,7 @@ export class PhasegateService {
     // files' results, kept as each file is done, so that the next phase's input handoff, asking for
     // them, does not check that phase's files again.
     for (const ctx of batch) {
+      if (due?.()) yield;
       if (this.diagCache.has(ctx.path)) continue;
       for (let i = r; i < ALL_RULES.length; i++) this.runRule(ALL_RULES[i], ctx);
       this.diagCache.set(ctx.path, ctx.result());
