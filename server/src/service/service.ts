@@ -884,86 +884,26 @@ export class PhasegateService {
       } else if (ev.type === 'created') created.push(p);
       else deleted.push(p);
     }
-    if (created.length || deleted.length) {
-      // A host that must stay responsive (the language server) is let run meanwhile, and takes the new state at once.
-      const pause = this.fs.pause?.bind(this.fs);
-      if (pause) return this.filesCameOrWent(created, deleted, affected, pause);
-      const size = () => this.scan.files.size + this.scan.dirs.size;
-      let removed = false;
-      for (const p of deleted) {
-        // A document the editor holds stays one of the workspace's files (its text wins) while its folder is on
-        // disk (the file alone deleted: the editor keeps it, as a new document not saved yet). Its folder deleted,
-        // it goes with it: the editor's buffer makes no folder exist (its text is kept, for a save that writes it back).
-        const open: string[] = [];
-        for (const [f, e] of this.docs) {
-          if (!e.overlay || !isInside(p, f)) continue;
-          const st = await this.fs.stat(dirname(f)).catch(() => undefined);
-          if (st?.kind === 'directory') open.push(f);
-        }
-        for (const f of [...this.scan.files]) if (isInside(p, f) && !open.includes(f)) removed = this.scan.files.delete(f) || removed;
-        for (const d of [...this.scan.dirs]) if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = this.scan.dirs.delete(d) || removed;
-        for (const [f, e] of [...this.docs]) if (isInside(p, f) && !e.overlay) this.docs.delete(f);
-        // What the scan could not read there (a folder deleted while it was listed) went with it.
-        const problems = this.scan.problems.filter((pr) => !isInside(p, pr.path));
-        if (problems.length !== this.scan.problems.length) {
-          this.scan.problems = problems;
-          removed = true;
-        }
-      }
-      const afterDeletes = size();
-      for (const p of created) {
-        const st = await this.fs.stat(p).catch(() => undefined);
-        if (!st) continue;
-        // What the scan leaves out (an ignore glob, node_modules, a hidden folder) stays out when it appears later.
-        if (this.scanExclusion(p, st.kind === 'file')) continue;
-        if (st.kind === 'directory') {
-          const sub = await scanTree(this.fs, p, (rel, folder) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel)), folder));
-          sub.files.forEach((f) => this.scan.files.add(f));
-          sub.dirs.forEach((d) => this.scan.dirs.add(d));
-        } else if (st.kind === 'file') {
-          if (this.scan.files.has(p)) {
-            // A file written anew over one the scan holds (a save through a rename): its text changed.
-            if (!this.docs.get(p)?.overlay && this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
-            this.invalidate(p).forEach((f) => affected.add(f));
-            continue;
-          }
-          this.scan.files.add(p);
-          for (let d = dirname(p); isInside(this.root, d) && !this.scan.dirs.has(d); d = dirname(d)) this.scan.dirs.add(d);
-        }
-      }
-      // Nothing the scan holds came or went (a change in a folder it leaves out): the model and every cached result stand.
-      if (removed || size() !== afterDeletes) {
-        this.fileSetChanged().forEach((f) => affected.add(f));
-        // A config file came in a folder outside the phases (or a folder holding one): a nested workspace,
-        // which leaves this one's tree, as at load.
-        if (size() !== afterDeletes && nestedWorkspaces(this.root, this.scan, this.model, CONFIG_FILES).length) {
-          await this.load(this.root);
-          return this.checkedFiles();
-        }
-        const unread = this.checkedFiles().filter((f) => !this.docs.has(f));
-        await this.readAll(unread, noCancellation);
-      }
-    }
-    return [...affected];
+    return created.length || deleted.length ? this.filesCameOrWent(created, deleted, affected) : [...affected];
   }
 
   /**
-   * `filesChanged`'s files that came (`created`) or went (`deleted`), for a host that pauses (the language
-   * server): what the unpaused path does, with the host let run every SYNC_SLICE_MS or so. The scan is changed
-   * on a copy, the model built from it in slices (`buildModelInSlices`), the documents the new model checks that
-   * are not read are read aside, and the engine takes the new scan, model, documents and case problems at once:
-   * at a pause the engine is as it was before the events (but for a file written anew over one it checks, whose
-   * text it takes as for a `changed` event) or as it is after them, never half way. The same results as the
-   * unpaused path.
+   * `filesChanged`'s files that came (`created`) or went (`deleted`). The scan is changed on a copy, the model built
+   * from it, the documents the new model checks that are not read are read aside, and the engine takes the new
+   * scan, model, documents and case problems at once. A host that must stay responsive (the language server, with
+   * `FileSystem.pause`) is let run every SYNC_SLICE_MS or so meanwhile: at a pause the engine is as it was before
+   * the events (but for a file written anew over one it checks, whose text it takes as for a `changed` event) or as
+   * it is after them, never half way.
    */
-  private async filesCameOrWent(created: string[], deleted: string[], affected: Set<string>, pause: () => Promise<void>): Promise<string[]> {
+  private async filesCameOrWent(created: string[], deleted: string[], affected: Set<string>): Promise<string[]> {
+    const pause = this.fs.pause?.bind(this.fs);
     let slice = Date.now();
     let k = 0;
     /** Whether the slice is spent (the clock read every 256 calls: most are for one path); then `breathe`. */
-    const due = () => (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS;
+    const due = () => pause !== undefined && (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS;
     /** Lets the host run. */
     const breathe = async () => {
-      await pause();
+      await pause!();
       slice = Date.now();
     };
     const copy = async (from: Set<string>) => {
@@ -981,13 +921,16 @@ export class PhasegateService {
     const dropped = new Set<string>();
     let removed = false;
     for (const p of deleted) {
+      // A document the editor holds stays one of the workspace's files (its text wins) while its folder is on
+      // disk (the file alone deleted: the editor keeps it, as a new document not saved yet). Its folder deleted,
+      // it goes with it: the editor's buffer makes no folder exist (its text is kept, for a save that writes it back).
       const open: string[] = [];
       for (const [f, e] of this.docs) {
         if (!e.overlay || !isInside(p, f)) continue;
         const st = await this.fs.stat(dirname(f)).catch(() => undefined);
         if (st?.kind === 'directory') open.push(f);
       }
-      // Deleting from a set while going through it visits the others still (the unpaused path goes through a copy).
+      // Deleting from a set while going through it visits the others still.
       for (const f of scan.files) {
         if (due()) await breathe();
         if (isInside(p, f) && !open.includes(f)) removed = scan.files.delete(f) || removed;
@@ -1000,6 +943,7 @@ export class PhasegateService {
         if (due()) await breathe();
         if (isInside(p, f) && !e.overlay) dropped.add(f);
       }
+      // What the scan could not read there (a folder deleted while it was listed) went with it.
       const problems = scan.problems.filter((pr) => !isInside(p, pr.path));
       if (problems.length !== scan.problems.length) {
         scan.problems = problems;
@@ -1010,6 +954,7 @@ export class PhasegateService {
     for (const p of created) {
       const st = await this.fs.stat(p).catch(() => undefined);
       if (!st) continue;
+      // What the scan leaves out (an ignore glob, node_modules, a hidden folder) stays out when it appears later.
       if (this.scanExclusion(p, st.kind === 'file')) continue;
       if (st.kind === 'directory') {
         const sub = await scanTree(this.fs, p, (rel, folder) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel)), folder));
@@ -1032,15 +977,22 @@ export class PhasegateService {
         for (let d = dirname(p); isInside(this.root, d) && !scan.dirs.has(d); d = dirname(d)) scan.dirs.add(d);
       }
     }
-    // Nothing the scan holds came or went: the engine's state stands (the copy is dropped).
+    // Nothing the scan holds came or went (a change in a folder it leaves out): the model and every cached result
+    // stand (the copy is dropped).
     if (!removed && size() === afterDeletes) return [...affected];
-    const model = await buildModelInSlices(this.root, scan, this.config, pause);
-    // A config file came in a folder outside the phases: a nested workspace, which leaves this one's tree, as at load.
-    if (size() !== afterDeletes && (await nestedWorkspacesInSlices(this.root, scan, model, CONFIG_FILES, pause)).length) {
-      await this.load(this.root);
-      return this.checkedFiles();
+    const model = pause ? await buildModelInSlices(this.root, scan, this.config, pause) : buildModel(this.root, scan, this.config);
+    // A config file came in a folder outside the phases (or a folder holding one): a nested workspace, which leaves
+    // this one's tree, as at load.
+    if (size() !== afterDeletes) {
+      const nested = pause
+        ? await nestedWorkspacesInSlices(this.root, scan, model, CONFIG_FILES, pause)
+        : nestedWorkspaces(this.root, scan, model, CONFIG_FILES);
+      if (nested.length) {
+        await this.load(this.root);
+        return this.checkedFiles();
+      }
     }
-    const caseProblems = await layoutCaseProblemsInSlices(this.config, scan, model, pause);
+    const caseProblems = pause ? await layoutCaseProblemsInSlices(this.config, scan, model, pause) : layoutCaseProblems(this.config, scan, model);
     // The documents the new model checks that the engine has not read (or that went and came back), read aside.
     const read = new Map<string, DocEntry>();
     const unread: string[] = [];
