@@ -160,7 +160,9 @@ describe('template render budget', function () {
       logged.push(m);
       log(m);
     };
+    const t0 = performance.now();
     const first = codeActions(svc, [d]);
+    const spent = performance.now() - t0;
     assert.ok(first.length > 0, 'the fix is offered, from the built-in template');
     assert.ok(
       logged.some((m) => /brief\.md\.hbs, line 1: rendering stopped after 1,000,000 steps/.test(m)),
@@ -172,9 +174,12 @@ describe('template render budget', function () {
         .join('\n'),
       /rendering stopped/,
     );
-    // Asked again (the editor asks at every move): the built-in template at once.
-    const t0 = performance.now();
+    // Asked again (the editor asks at every move): the built-in template at once, the workspace's not rendered
+    // again (it would spend the budget each time). The render that spent it is the measure: the second ask takes
+    // a small part of the first (a bound of its own on this machine, not in milliseconds).
+    const t1 = performance.now();
     assert.deepEqual(codeActions(svc, [d]), first);
-    assert.ok(performance.now() - t0 < 50, `${Math.round(performance.now() - t0)} ms`);
+    const again = performance.now() - t1;
+    assert.ok(again < spent / 5, `asked again: ${again.toFixed(1)} ms, against ${spent.toFixed(1)} ms for the render that spent the budget`);
   });
 });

@@ -1,0 +1,120 @@
+/**
+ * A guard against super-linear time that does not depend on the machine's speed: it compares the time of one
+ * input family at two sizes, n and factor × n, instead of holding one run to a bound in milliseconds (which
+ * fails on a loaded machine and says nothing on a fast one).
+ *
+ * Linear work takes about factor times as long on the larger input (16×), quadratic work factor² (256×),
+ * backtracking more; the bound, slack × factor (64×), sits between them with room for noise on either side.
+ */
+import * as assert from 'node:assert/strict';
+
+export interface LinearOptions {
+  /** The smaller size; pick it so that the work at n takes a millisecond or more (runs shorter are repeated up to `minMs`). */
+  n: number;
+  /** The larger size is factor × n (16). */
+  factor?: number;
+  /** The larger may take up to slack × factor times the smaller (4). */
+  slack?: number;
+  /** Added to the bound, so that noise of a few milliseconds cannot fail it (2 ms). */
+  allowanceMs?: number;
+  /** Runs at n shorter than this are repeated (the same count at every size) until one measure takes this long (5 ms). */
+  minMs?: number;
+}
+
+/** What was measured: milliseconds at n and at factor × n (each the best of several), and the ratio allowed. */
+export interface LinearTimes {
+  small: number;
+  large: number;
+  bound: number;
+}
+
+type Work = (n: number) => void | (() => void);
+
+/**
+ * Milliseconds `reps` calls of `work(n)` take, or of the function it returns (built once, untimed, then called
+ * `reps` times): the sum so far once it passes `stop`, which is then a lower bound.
+ */
+function measure(work: Work, n: number, reps: number, stop = Infinity): number {
+  const t0 = performance.now();
+  const then = work(n);
+  if (typeof then !== 'function') {
+    let ms = performance.now() - t0;
+    for (let r = 1; r < reps && ms <= stop; r++) {
+      const t = performance.now();
+      work(n);
+      ms += performance.now() - t;
+    }
+    return ms;
+  }
+  let ms = 0;
+  for (let r = 0; r < reps && ms <= stop; r++) {
+    const t = performance.now();
+    then();
+    ms += performance.now() - t;
+  }
+  return ms;
+}
+
+/**
+ * Asserts that `work` takes time linear in its size: that `work(factor × n)` takes at most slack × factor times
+ * as long as `work(n)`, plus `allowanceMs`. `work(n)` does the work on an input of size n; when the input takes
+ * time to build, it builds it and returns a function doing the work, and only that function is timed. Work
+ * shorter than `minMs` is repeated on the same input: it must not keep its answer on it (a cache would answer
+ * the repeats at once).
+ *
+ * Each size is timed as the best of a few runs, the two sizes alternating, after a warm-up at n. The larger size
+ * is reached by doubling (2n, 4n, … factor × n), each step held to its own share of the bound, so that work
+ * far worse than linear fails at the first step where it shows instead of running for minutes at the largest.
+ * A measure that fails by little (less than twice the bound) is taken again, with more runs, up to three times:
+ * noise does not repeat, super-linear work does. Returns the times of the attempt that passed.
+ */
+export function assertLinear(label: string, work: Work, options: LinearOptions): LinearTimes {
+  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5 } = options;
+  // Warm-up: compiled code and filled caches for both sizes' measures (the first runs are the slowest).
+  let warm = Infinity;
+  for (let i = 0; i < 3; i++) warm = Math.min(warm, measure(work, n, 1));
+  // Runs at n too short to measure are repeated, the same number of times at every size.
+  const reps = Math.max(1, Math.min(1000, Math.ceil(minMs / Math.max(warm, 0.001))));
+  let failure = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const repeats = 2 * attempt + 1;
+    let small = Infinity;
+    for (let i = 0; i < repeats; i++) small = Math.min(small, measure(work, n, reps));
+    let passed = true;
+    let last: LinearTimes = { small, large: small, bound: 1 };
+    for (let m = 2; m <= factor; m *= 2) {
+      let large = Infinity;
+      for (let i = 0; i < repeats; i++) {
+        // A run already past twice the bound stops there: enough to fail, and work far worse than linear would run for long.
+        large = Math.min(large, measure(work, m * n, reps, 2 * (slack * m * small + allowanceMs)));
+        small = Math.min(small, measure(work, n, reps));
+        // Once within the bound the step is shown; further runs would only take time.
+        if (large <= slack * m * small + allowanceMs) break;
+      }
+      const allowed = slack * m * small + allowanceMs;
+      last = { small, large, bound: slack * m };
+      if (large > allowed) {
+        failure =
+          `${label}: ${fmt(large)} ms at ${m * n} against ${fmt(small)} ms at ${n}` +
+          ` (${(large / small).toFixed(1)}×; linear is about ${m}×, at most ${slack * m}× + ${allowanceMs} ms allowed` +
+          `${reps > 1 ? `; each the sum of ${reps} runs` : ''})`;
+        passed = false;
+        // Far past the bound: no noise does that, and measuring again would only take longer.
+        if (large > 2 * allowed) assert.fail(failure);
+        break;
+      }
+    }
+    if (passed) return last;
+  }
+  assert.fail(failure);
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+
+/** `work` as a function of n: the text of `unit` repeated n times between `head` and `tail`. */
+export const repeated =
+  (head: string, unit: string, tail: string, work: (text: string) => unknown) =>
+  (n: number): (() => void) => {
+    const text = head + unit.repeat(n) + tail;
+    return () => void work(text);
+  };

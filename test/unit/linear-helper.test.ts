@@ -1,0 +1,98 @@
+/**
+ * assertLinear: linear work passes and quadratic work fails, at sizes where the two are far apart (16× against
+ * 256× at factor 16), so that neither outcome depends on the machine's speed or load.
+ */
+import * as assert from 'node:assert/strict';
+import { assertLinear, repeated } from '../helpers/linear';
+
+/** Sum of the character codes of a text of n × 1,000 characters: linear. */
+function scan(n: number): () => void {
+  const text = 'abcdefghij'.repeat(100 * n);
+  return () => {
+    let sum = 0;
+    for (let i = 0; i < text.length; i++) sum += text.charCodeAt(i);
+    if (sum < 0) throw new Error('unreachable');
+  };
+}
+
+/** A text built piece by piece, each time searched from its start for a piece it does not hold: quadratic. */
+function searchFromStart(n: number): void {
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    if (s.indexOf('#') >= 0) throw new Error('unreachable');
+    s += 'piece ';
+  }
+}
+
+/** Every pair of n numbers compared: quadratic. */
+function pairs(n: number): () => void {
+  const xs = Array.from({ length: n }, (_, i) => (i * 7919) % n);
+  return () => {
+    let equal = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (xs[i] === xs[j]) equal++;
+    assert.equal(equal, n);
+  };
+}
+
+describe('assertLinear', () => {
+  it('passes linear work, and says what it measured', () => {
+    const t = assertLinear('scan', scan, { n: 200 });
+    assert.ok(t.small > 0 && t.large > 0 && t.bound === 64, JSON.stringify(t));
+  });
+
+  it('passes linear work that builds its input first, timing the work alone', () => {
+    // The input (a join of n × 100 strings) is built once for each measure; the split alone is timed.
+    assertLinear(
+      'split of a joined text',
+      (n) => {
+        const text = Array.from({ length: 100 * n }, (_, i) => `line ${i}`).join('\n');
+        return () => assert.equal(text.split('\n').length, 100 * n);
+      },
+      { n: 100 },
+    );
+    assertLinear(
+      'repeated',
+      repeated('head ', 'ab ', ' tail', (t) => /^head (?:ab )+ tail$/.test(t)),
+      { n: 20_000 },
+    );
+  });
+
+  it('passes n log n work (a sort)', () => {
+    assertLinear(
+      'sort',
+      (n) => {
+        const xs = Array.from({ length: n }, (_, i) => (i * 2654435761) % 1000003);
+        return () => void xs.slice().sort((a, b) => a - b);
+      },
+      { n: 20_000 },
+    );
+  });
+
+  it('passes work whose runs at n are shorter than a millisecond (repeated until measurable)', () => {
+    assertLinear(
+      'short',
+      repeated('', 'x', '', (t) => t.lastIndexOf('y')),
+      { n: 1000 },
+    );
+  });
+
+  it('fails quadratic work: a text searched from its start at each piece added', () => {
+    assert.throws(
+      () => assertLinear('search from the start', searchFromStart, { n: 2000 }),
+      (e: Error) =>
+        /^search from the start: [\d.]+ ms at \d+ against [\d.]+ ms at 2000 \([\d.]+×; linear is about \d+×, at most \d+× \+ 2 ms allowed/.test(e.message),
+    );
+  });
+
+  it('fails quadratic work: a nested loop over its input', () => {
+    assert.throws(() => assertLinear('pairs', pairs, { n: 1000 }), /^AssertionError.*pairs: /s);
+  });
+
+  it('fails work far worse than linear at the first doubling that shows it, not at the largest size', () => {
+    // Exponential backtracking: (a|a)* against n `a`s and a `b` (2^n steps) at n = 12 takes a fraction of a millisecond, at 2n a few, at 16n = 192 for ever.
+    const backtracking = repeated('', 'a', 'b', (t) => /^(?:a|a)*$/.test(t));
+    const t0 = performance.now();
+    assert.throws(() => assertLinear('backtracking', backtracking, { n: 12 }), /backtracking: /);
+    assert.ok(performance.now() - t0 < 60_000, 'a hang guard only');
+  });
+});
