@@ -24,14 +24,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver-protocol/node';
 import { answerClientRequests, initializeParams } from './lsp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
 /**
  * Sends `phasegate/serverInfo` one at a time (each `periodMs` after the answer to the one before) until `done`
  * settles: [sent, answered] of each.
@@ -116,6 +114,7 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
   return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs, t) } };
 }
 
+/** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
 export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeoutMs = 120_000, trace = false, after, afterPeriodMs = periodMs } = {}) {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
@@ -146,15 +145,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   await conn.sendRequest('initialize', initializeParams(ws));
   const t0 = performance.now();
   await conn.sendNotification('initialized', {});
-  /** [sent, answered] of each request. */
-  const reqs = [];
-  while (endT === undefined && performance.now() - t0 < timeoutMs) {
-    const r = [performance.now(), undefined];
-    reqs.push(r);
-    await conn.sendRequest('phasegate/serverInfo', null);
-    r[1] = performance.now();
-    await Promise.race([end, new Promise((res) => setTimeout(res, periodMs))]);
-  }
+  const reqs = await pingUntil(conn, Promise.race([end, new Promise((res) => setTimeout(res, timeoutMs).unref())]), periodMs, timeoutMs);
   let afterIndex;
   if (after && endT !== undefined) {
     // The index's own notice first (sent 250 ms after it), so that the next one is the measured change's.
