@@ -227,6 +227,38 @@ describe('file events in slices (the language server)', function () {
   });
 });
 
+describe('a folder reported created over one the engine holds (a branch switched away and back)', () => {
+  // The client reports the folders alone, not their files; the engine had read the files of the folder between the
+  // switch's two halves (a batch taken while the checkout was writing), and the files are written anew since.
+  for (const pause of [false, true])
+    for (const more of [false, true])
+      it(`reads its files again${more ? ', with a new phase in the same batch' : ''}${pause ? ' (in slices)' : ''}`, async () => {
+        const { svc, fs } = await loaded(tree(2, 6), pause);
+        const dir = `${ROOT}/area-1/phase-3`;
+        const brief = `${dir}/00-PHASE_BRIEF.md`;
+        const handoff = `${dir}/01-INPUT_HANDOFF.md`;
+        fs.write(brief, '# Phase 3, after the switch\n\nSee [nothing](missing.md).\n');
+        fs.write(handoff, '# Input of phase 3, after the switch\n');
+        const events: FileEvent[] = [{ path: dir, type: 'created' }];
+        if (more) {
+          fs.write(`${ROOT}/area-1/phase-7/00-PHASE_BRIEF.md`, '# Phase 7\n');
+          events.push({ path: `${ROOT}/area-1/phase-7`, type: 'created' });
+        }
+        const affected = await svc.filesChanged(events);
+        assert.ok(affected.includes(brief) && affected.includes(handoff), affected.join(', '));
+        assert.equal(svc.getText(brief), '# Phase 3, after the switch\n\nSee [nothing](missing.md).\n');
+        assert.ok(
+          svc.diagnose(brief).some((d) => d.code === 'broken-link' && d.message.includes('missing.md')),
+          'the new text is checked',
+        );
+        // As an engine loaded on the disk after the switch.
+        const fresh = new PhasegateService({ fs, assets });
+        await fresh.load(ROOT);
+        fresh.setOverlay(OPEN, '# Phase 9, as the editor holds it\n');
+        assert.deepEqual(results(svc), results(fresh));
+      });
+});
+
 describe('checking a batch of phases in slices (the phase tree, the workspace diagnostics)', () => {
   it('pauses within the batch and diagnoses what checkBatch diagnoses', async () => {
     const t = tree(1, 40);

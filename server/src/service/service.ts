@@ -892,8 +892,9 @@ export class PhasegateService {
    * from it, the documents the new model checks that are not read are read aside, and the engine takes the new
    * scan, model, documents and case problems at once. A host that must stay responsive (the language server, with
    * `FileSystem.pause`) is let run every SYNC_SLICE_MS or so meanwhile: at a pause the engine is as it was before
-   * the events (but for a file written anew over one it checks, whose text it takes as for a `changed` event) or as
-   * it is after them, never half way.
+   * the events (but for a file written anew over one it checks, whose text it takes as for a `changed` event, and
+   * the files of a folder created over one the scan holds when nothing else came or went, likewise) or as it is
+   * after them, never half way.
    */
   private async filesCameOrWent(created: string[], deleted: string[], affected: Set<string>): Promise<string[]> {
     const pause = this.fs.pause?.bind(this.fs);
@@ -951,6 +952,11 @@ export class PhasegateService {
       }
     }
     const afterDeletes = size();
+    /**
+     * Files of a folder created over one the scan holds (a branch switched away and back whose client reported the
+     * folders alone, or a batch taken while a checkout was writing them): written anew, their texts may have changed.
+     */
+    const rewritten = new Set<string>();
     for (const p of created) {
       const st = await this.fs.stat(p).catch(() => undefined);
       if (!st) continue;
@@ -959,7 +965,8 @@ export class PhasegateService {
       if (st.kind === 'directory') {
         const sub = await scanTree(this.fs, p, (rel, folder) => this.ignoreMatcher(relativePath(this.root, joinPath(p, rel)), folder));
         for (const f of sub.files) {
-          scan.files.add(f);
+          if (scan.files.has(f)) rewritten.add(f);
+          else scan.files.add(f);
           if (due()) await breathe();
         }
         for (const d of sub.dirs) {
@@ -979,7 +986,17 @@ export class PhasegateService {
     }
     // Nothing the scan holds came or went (a change in a folder it leaves out): the model and every cached result
     // stand (the copy is dropped).
-    if (!removed && size() === afterDeletes) return [...affected];
+    if (!removed && size() === afterDeletes) {
+      // But the files written anew: read again, as for `changed` events.
+      if (rewritten.size) {
+        await this.readAll(
+          [...rewritten].filter((f) => this.isChecked(f)),
+          noCancellation,
+        );
+        for (const f of rewritten) this.invalidate(f).forEach((x) => affected.add(x));
+      }
+      return [...affected];
+    }
     const model = pause ? await buildModelInSlices(this.root, scan, this.config, pause) : buildModel(this.root, scan, this.config);
     // A config file came in a folder outside the phases (or a folder holding one): a nested workspace, which leaves
     // this one's tree, as at load.
@@ -999,9 +1016,9 @@ export class PhasegateService {
     for (const p of model.phases)
       for (const f of p.markdown) {
         if (due()) await breathe();
-        if (!this.docs.has(f) || dropped.has(f)) unread.push(f);
+        if (!this.docs.has(f) || dropped.has(f) || rewritten.has(f)) unread.push(f);
       }
-    for (const p of model.plans) if (!this.docs.has(p.path) || dropped.has(p.path)) unread.push(p.path);
+    for (const p of model.plans) if (!this.docs.has(p.path) || dropped.has(p.path) || rewritten.has(p.path)) unread.push(p.path);
     await this.readAll(unread, noCancellation, read);
     // The new state, at once.
     for (const f of dropped) if (!this.docs.get(f)?.overlay) this.docs.delete(f);
