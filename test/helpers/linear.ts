@@ -118,3 +118,18 @@ export const repeated =
     const text = head + unit.repeat(n) + tail;
     return () => void work(text);
   };
+
+/**
+ * `work` for `assertLinear` over a document of an engine: `text(n)` made untimed, then in each run set as the
+ * editor's text of `file` (so that the engine reads it again rather than answering from its cached results) and
+ * `check(n)` run.
+ */
+export const overlaid =
+  (svc: { setOverlay(path: string, text: string): void }, file: string, text: (n: number) => string, check: (n: number) => unknown) =>
+  (n: number): (() => void) => {
+    const t = text(n);
+    return () => {
+      svc.setOverlay(file, t);
+      check(n);
+    };
+  };

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
 import { maskInlineCode } from '../../server/src/service/markdown';
 import { assets, ROOT } from '../helpers/workspace';
-import { assertLinear } from '../helpers/linear';
+import { assertLinear, overlaid } from '../helpers/linear';
 
 const DOCS = ['00-PHASE_BRIEF.md', '01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'];
 const MINE = new Set([
@@ -106,13 +106,7 @@ describe('document rules on arbitrary input', () => {
       };
       assertLinear(
         unit,
-        (n) => {
-          const t = text(n);
-          return () => {
-            svc.setOverlay(OUT, t);
-            svc.diagnose(OUT);
-          };
-        },
+        overlaid(svc, OUT, text, () => svc.diagnose(OUT)),
         { n: 2000 },
       );
     }
@@ -212,17 +206,7 @@ describe('document rules on arbitrary input', () => {
     };
     counts(3000);
     // The handoff set again in each run, so that each reads it again.
-    assertLinear(
-      'a large handoff',
-      (n) => {
-        const t = handoff(n);
-        return () => {
-          svc.setOverlay(OUT, t);
-          counts(n);
-        };
-      },
-      { n: 150 },
-    );
+    assertLinear('a large handoff', overlaid(svc, OUT, handoff, counts), { n: 150 });
   });
 
   it('checks an artifact item of many links and code spans on one line in linear time', async () => {
@@ -248,16 +232,6 @@ describe('document rules on arbitrary input', () => {
     };
     check(20_000);
     // The handoff set again in each run, so that each reads it again.
-    assertLinear(
-      'links and code spans on one line',
-      (n) => {
-        const t = handoff(n);
-        return () => {
-          svc.setOverlay(OUT, t);
-          check(n);
-        };
-      },
-      { n: 1250 },
-    );
+    assertLinear('links and code spans on one line', overlaid(svc, OUT, handoff, check), { n: 1250 });
   });
 });

@@ -14,7 +14,7 @@ import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 import { ROOT } from '../helpers/workspace';
 import { assertRangesInside } from '../helpers/ranges';
 import { loud, withEol } from '../helpers/fuzz';
-import { assertLinear } from '../helpers/linear';
+import { assertLinear, overlaid } from '../helpers/linear';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -562,13 +562,7 @@ describe('fuzz: project plans as checklists', function () {
       check();
       assertLinear(
         `a run of ${JSON.stringify(run)}`,
-        (n) => {
-          const t = text(n);
-          return () => {
-            svc.setOverlay(file, t);
-            check();
-          };
-        },
+        overlaid(svc, file, text, () => check()),
         { n: 6250 },
       );
     }
@@ -622,13 +616,7 @@ describe('fuzz: project plans as checklists', function () {
         // The plan set again in each run, so that each reads it again.
         assertLinear(
           `${JSON.stringify(head)} + ${JSON.stringify(run)} × n + ${JSON.stringify(tail)}`,
-          (n) => {
-            const t = textOf(n);
-            return () => {
-              svc.setOverlay(file, t);
-              codeActions(svc, svc.diagnose(file).filter(missingRow));
-            };
-          },
+          overlaid(svc, file, textOf, () => codeActions(svc, svc.diagnose(file).filter(missingRow))),
           { n: 6250 },
         );
         // Deploy phase 1 or, when the item names it, Data_Pipeline phase 1 is missing (an item names one phase).

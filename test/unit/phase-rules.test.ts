@@ -3,7 +3,7 @@ import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { applyEdits, codeActions, fixAll, parseDocument, renderKind, Diagnostic, Range } from '../../server/src/service';
 import { completeHandoff, STATUS_LABELS } from '../../server/src/service/fixes/phase';
 import { planNew } from '../../server/src/service/scaffold';
-import { assertLinear } from '../helpers/linear';
+import { assertLinear, overlaid } from '../helpers/linear';
 
 /** Range of the `nth` occurrence of `needle` in `text` (0-based lines and characters). */
 function rangeOf(text: string, needle: string, nth = 0): Range {
@@ -2120,13 +2120,12 @@ describe('phase rules: project plan as checklists', () => {
     // The plan set again in each run, so that each reads it again.
     assertLinear(
       'hostile plan items',
-      (n) => {
-        const text = plan(items(n));
-        return () => {
-          svc.setOverlay(`${ROOT}/${PLAN}`, text);
-          assert.deepEqual(mismatches(svc), []);
-        };
-      },
+      overlaid(
+        svc,
+        `${ROOT}/${PLAN}`,
+        (n) => plan(items(n)),
+        () => assert.deepEqual(mismatches(svc), []),
+      ),
       { n: 3750 },
     );
   });
@@ -2570,13 +2569,7 @@ describe('phase rules: project plan as checklists, other shapes', () => {
     // The plan set again in each run, so that each reads it again.
     assertLinear(
       'hostile plan items and headings',
-      (n) => {
-        const t = text(n);
-        return () => {
-          svc.setOverlay(`${ROOT}/${PLAN}`, t);
-          assert.deepEqual(mismatches(svc), []);
-        };
-      },
+      overlaid(svc, `${ROOT}/${PLAN}`, text, () => assert.deepEqual(mismatches(svc), [])),
       { n: 3750 },
     );
   });

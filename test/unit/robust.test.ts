@@ -20,7 +20,7 @@ import { NodeFileSystem } from '../../server/src/node/assets';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { assets, workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { unlistedProblems } from '../../server/src/service/check-context';
-import { assertLinear } from '../helpers/linear';
+import { assertLinear, overlaid } from '../helpers/linear';
 
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
 const body = '# Phase 1: Audit\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
@@ -81,13 +81,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     // A lazy comment regex took about 40 s at 100,000. The brief set again in each run, so that each reads it again.
     assertLinear(
       'unclosed comments',
-      (n) => {
-        const t = text(n);
-        return () => {
-          svc.setOverlay(`${ROOT}/${BRIEF}`, t);
-          check();
-        };
-      },
+      overlaid(svc, `${ROOT}/${BRIEF}`, text, () => check()),
       { n: 6250 },
     );
   });
@@ -333,13 +327,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     // The handoff set again in each run, so that each reads it again.
     assertLinear(
       'a summary item with a run of spaces',
-      (n) => {
-        const t = text(n);
-        return () => {
-          svc.setOverlay(`${ROOT}/${OUT}`, t);
-          check();
-        };
-      },
+      overlaid(svc, `${ROOT}/${OUT}`, text, () => check()),
       { n: 6250 },
     );
   });
@@ -354,13 +342,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
     // validation set again in each run, so that each reads it again.
     assertLinear(
       'metric values with runs of spaces',
-      (n) => {
-        const t = text(n);
-        return () => {
-          svc.setOverlay(`${ROOT}/${VAL}`, t);
-          assert.equal(diagnosticsOf(svc, VAL, 'metric-threshold').length, 60);
-        };
-      },
+      overlaid(svc, `${ROOT}/${VAL}`, text, () => assert.equal(diagnosticsOf(svc, VAL, 'metric-threshold').length, 60)),
       { n: 59 },
     );
   });
@@ -757,13 +739,12 @@ describe('robustness: workspace schemas are data', () => {
     // A title of n `a`s and a `!` against the pattern would take 2^n steps: far past the bound at the first doubling.
     assertLinear(
       'a title against a refused catastrophic pattern',
-      (n) => {
-        const t = '---\ntitle: ' + 'a'.repeat(n) + '!\n---\n' + body;
-        return () => {
-          svc.setOverlay(`${ROOT}/${BRIEF}`, t);
-          assert.ok(svc.diagnoseAll().some((x) => x.code === 'invalid-config'));
-        };
-      },
+      overlaid(
+        svc,
+        `${ROOT}/${BRIEF}`,
+        (n) => '---\ntitle: ' + 'a'.repeat(n) + '!\n---\n' + body,
+        () => assert.ok(svc.diagnoseAll().some((x) => x.code === 'invalid-config')),
+      ),
       { n: 14 },
     );
   });
@@ -941,13 +922,7 @@ describe('robustness: workspace schemas are data', () => {
     // The items compared pair by pair would be quadratic in their number. The brief set again in each run.
     assertLinear(
       'a brief of n items under a uniqueItems schema',
-      (n) => {
-        const t = briefOf(n);
-        return () => {
-          svc.setOverlay(`${ROOT}/${BRIEF}`, t);
-          assert.ok(svc.diagnoseAll().some((x) => x.code === 'invalid-config'));
-        };
-      },
+      overlaid(svc, `${ROOT}/${BRIEF}`, briefOf, () => assert.ok(svc.diagnoseAll().some((x) => x.code === 'invalid-config'))),
       { n: 500 },
     );
     assert.match(d.message, /\/properties\/items\/uniqueItems: uniqueItems needs "items" of a scalar "type" .* or "maxItems" of at most 256/);
