@@ -51,7 +51,7 @@ export function layoutCaseProblemsInSlices(
   config: ResolvedConfig,
   scan: { files: ReadonlySet<string>; dirs: ReadonlySet<string> },
   model: WorkspaceModel,
-  pause: () => Promise<void>,
+  pause: (() => Promise<void>) | undefined,
   token?: CancellationToken,
 ): Promise<CaseProblem[]> {
   return inSlices((due) => caseSteps(config, scan, model, due), pause, token);

@@ -27,7 +27,6 @@ import {
   buildModelInSlices,
   atOnce,
   kindOf,
-  nestedWorkspaces,
   nestedWorkspacesInSlices,
   phaseDocument,
   phaseOf,
@@ -230,7 +229,7 @@ export class PhasegateService {
       slice = Date.now();
     };
     const build = async (s: ScanResult) => {
-      const model = pause ? await buildModelInSlices(this.root, s, this.config, pause, token) : buildModel(this.root, s, this.config);
+      const model = await buildModelInSlices(this.root, s, this.config, pause, token);
       slice = Date.now();
       return model;
     };
@@ -239,11 +238,7 @@ export class PhasegateService {
     let model = await build(found);
     // The nested workspaces are found in the scan just made (a given one has them left out already), and
     // what lies in them leaves this engine's tree and model, as if the scan had not entered them.
-    const nested = scan
-      ? (scan.nested ?? [])
-      : pause
-        ? await nestedWorkspacesInSlices(this.root, found, model, CONFIG_FILES, pause, token)
-        : nestedWorkspaces(this.root, found, model, CONFIG_FILES);
+    const nested = scan ? (scan.nested ?? []) : await nestedWorkspacesInSlices(this.root, found, model, CONFIG_FILES, pause, token);
     slice = Date.now();
     if (nested.length && !scan) {
       await breathe();
@@ -252,7 +247,7 @@ export class PhasegateService {
       model = await build(found);
     }
     await breathe();
-    const caseProblems = pause ? await layoutCaseProblemsInSlices(this.config, found, model, pause, token) : layoutCaseProblems(this.config, found, model);
+    const caseProblems = await layoutCaseProblemsInSlices(this.config, found, model, pause, token);
     this.scan = found;
     this.model = model;
     if (nested.length) {
@@ -997,19 +992,17 @@ export class PhasegateService {
       }
       return [...affected];
     }
-    const model = pause ? await buildModelInSlices(this.root, scan, this.config, pause) : buildModel(this.root, scan, this.config);
+    const model = await buildModelInSlices(this.root, scan, this.config, pause);
     // A config file came in a folder outside the phases (or a folder holding one): a nested workspace, which leaves
     // this one's tree, as at load.
     if (size() !== afterDeletes) {
-      const nested = pause
-        ? await nestedWorkspacesInSlices(this.root, scan, model, CONFIG_FILES, pause)
-        : nestedWorkspaces(this.root, scan, model, CONFIG_FILES);
+      const nested = await nestedWorkspacesInSlices(this.root, scan, model, CONFIG_FILES, pause);
       if (nested.length) {
         await this.load(this.root);
         return this.checkedFiles();
       }
     }
-    const caseProblems = pause ? await layoutCaseProblemsInSlices(this.config, scan, model, pause) : layoutCaseProblems(this.config, scan, model);
+    const caseProblems = await layoutCaseProblemsInSlices(this.config, scan, model, pause);
     // The documents the new model checks that the engine has not read (or that went and came back), read aside.
     const read = new Map<string, DocEntry>();
     const unread: string[] = [];

@@ -229,7 +229,7 @@ export function nestedWorkspacesInSlices(
   scan: ScanResult,
   model: WorkspaceModel,
   configFiles: readonly string[],
-  pause: () => Promise<void>,
+  pause: (() => Promise<void>) | undefined,
   token?: CancellationToken,
 ): Promise<string[]> {
   return inSlices((due) => nestedSteps(root, scan, model, configFiles, due), pause, token);
@@ -322,13 +322,13 @@ export function buildModel(root: string, scan: ScanResult, config: ResolvedConfi
 
 /**
  * `buildModel` for a host that must stay responsive (the language server): `pause` is awaited after every
- * SYNC_SLICE_MS of work, and a cancellation stops it then. The same model.
+ * SYNC_SLICE_MS of work, and a cancellation stops it then. The same model; without `pause`, built at once.
  */
 export function buildModelInSlices(
   root: string,
   scan: ScanResult,
   config: ResolvedConfig,
-  pause: () => Promise<void>,
+  pause: (() => Promise<void>) | undefined,
   token?: CancellationToken,
 ): Promise<WorkspaceModel> {
   return inSlices((due) => modelSteps(root, scan, config, due), pause, token);
@@ -341,8 +341,16 @@ export function atOnce<R>(steps: Generator<void, R, void>): R {
   return r.value;
 }
 
-/** The result of work written in steps, with `pause` awaited after every SYNC_SLICE_MS of it; a cancellation stops it then. */
-export async function inSlices<R>(steps: (due: () => boolean) => Generator<void, R, void>, pause: () => Promise<void>, token?: CancellationToken): Promise<R> {
+/**
+ * The result of work written in steps, with `pause` awaited after every SYNC_SLICE_MS of it; a cancellation stops it
+ * then. Without `pause` (a host that need not stay responsive: the CLI), the steps run at once.
+ */
+export async function inSlices<R>(
+  steps: (due: (() => boolean) | undefined) => Generator<void, R, void>,
+  pause: (() => Promise<void>) | undefined,
+  token?: CancellationToken,
+): Promise<R> {
+  if (!pause) return atOnce(steps(undefined));
   let slice = Date.now();
   const run = steps(() => Date.now() - slice >= SYNC_SLICE_MS);
   for (let r = run.next(); ; r = run.next()) {
