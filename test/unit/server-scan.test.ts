@@ -61,6 +61,18 @@ function sleepSync(ms: number): void {
   }
 }
 
+/** A host's pause that lets the event loop run once and counts how often it was asked for. */
+function countingPause(): { pauses: number; pause: () => Promise<void> } {
+  const counter = {
+    pauses: 0,
+    pause: async () => {
+      counter.pauses++;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+  return counter;
+}
+
 /**
  * The file system of a generated tree, with a synchronous listing as the language server's. With
  * `pause`, a host that must stay responsive: each pause is logged between the listings, and `onPause`
@@ -227,16 +239,13 @@ describe('building the phase model in slices', () => {
 
   it('lets the host run between slices and builds the model buildModel builds', async () => {
     const { scan, svc } = await scanned();
-    let pauses = 0;
+    const counter = countingPause();
     const want = buildModel(ROOT, scan, svc.config);
     assert.equal(want.phases.length, 10_000);
-    const got = await buildModelInSlices(ROOT, scan, svc.config, async () => {
-      pauses++;
-      await new Promise((resolve) => setImmediate(resolve));
-    });
+    const got = await buildModelInSlices(ROOT, scan, svc.config, counter.pause);
     assert.deepEqual(shape(got), shape(want));
     // 10,000 phases take more than a slice or two (some 10 ms on a fast machine).
-    assert.ok(pauses >= 2, `${pauses} pauses`);
+    assert.ok(counter.pauses >= 2, `${counter.pauses} pauses`);
   });
 
   it('stops at the next slice when cancelled', async () => {
@@ -278,13 +287,10 @@ describe('finding nested workspaces in slices', () => {
     const names = ['phasegate.yaml', 'phasegate.yml', '.phasegate.yaml'];
     const want = nestedWorkspaces(ROOT, scan, model, names);
     assert.ok(want.length > 5, want.join(', '));
-    let pauses = 0;
-    const got = await nestedWorkspacesInSlices(ROOT, scan, model, names, async () => {
-      pauses++;
-      await new Promise((resolve) => setImmediate(resolve));
-    });
+    const counter = countingPause();
+    const got = await nestedWorkspacesInSlices(ROOT, scan, model, names, counter.pause);
     assert.deepEqual(got, want);
-    assert.ok(pauses >= 1, `${pauses} pauses`);
+    assert.ok(counter.pauses >= 1, `${counter.pauses} pauses`);
   });
 });
 
@@ -305,13 +311,10 @@ describe("finding the layouts' names in another case in slices", () => {
     const model = buildModel(ROOT, { files, dirs, problems: [], truncated: false }, defaultConfig(ROOT));
     const want = layoutCaseProblems(defaultConfig(ROOT), { files, dirs }, model);
     assert.ok(want.length > 100, `${want.length} problems`);
-    let pauses = 0;
-    const got = await layoutCaseProblemsInSlices(defaultConfig(ROOT), { files, dirs }, model, async () => {
-      pauses++;
-      await new Promise((resolve) => setImmediate(resolve));
-    });
+    const counter = countingPause();
+    const got = await layoutCaseProblemsInSlices(defaultConfig(ROOT), { files, dirs }, model, counter.pause);
     assert.deepEqual(got, want);
-    assert.ok(pauses >= 1, `${pauses} pauses`);
+    assert.ok(counter.pauses >= 1, `${counter.pauses} pauses`);
   });
 });
 
