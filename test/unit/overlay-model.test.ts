@@ -256,7 +256,6 @@ describe('overlay model: a new document joins and leaves without a rebuild', () 
     });
     // Rebuilt, it cost more than a rebuild (the model, then the layouts' names in another case); changed for the
     // file's phase, a small share of one.
-    if (process.env.OVERLAY_TIMES) console.log(joinLeave, rebuild);
     assert.ok(joinLeave < rebuild / 2, `join and leave ${joinLeave.toFixed(2)} ms, a rebuild ${rebuild.toFixed(2)} ms`);
   });
 });
