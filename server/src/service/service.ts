@@ -37,6 +37,7 @@ import {
 } from './workspace';
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
+import { planSteps } from './rules/phase-plan';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -1479,6 +1480,33 @@ export class PhasegateService {
     this.diagCache.clear();
     this.gateCache.clear();
     return true;
+  }
+
+  /**
+   * The project plans' check prepared in slices, for a host that must stay responsive (the language server's
+   * workspace diagnostics): the plan rule's work that grows with the project (`planSteps`: which phases each row
+   * and item names) is done ahead, `pause` awaited after every `sliceMs` of it, and the rule finds it done when the
+   * plan is diagnosed. The results are the same. A change the engine takes meanwhile (its revision or model changed)
+   * ends it: the rest is done when the plan is diagnosed.
+   */
+  async preparePlansInSlices(pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<void> {
+    const revision = this.revision;
+    const model = this.model;
+    for (const plan of model.plans) {
+      if (this.diagCache.has(plan.path)) continue;
+      const doc = this.getDocument(plan.path);
+      if (!doc?.modelled) continue;
+      let slice = Date.now();
+      const run = planSteps(model, plan.path, doc, () => Date.now() - slice >= sliceMs);
+      for (let r = run.next(); !r.done; r = run.next()) {
+        await pause();
+        if (this.revision !== revision || this.model !== model) {
+          run.return();
+          return;
+        }
+        slice = Date.now();
+      }
+    }
   }
 
   /** Gate results of a phase. */
