@@ -13,13 +13,18 @@
 // said so. For each, requests are sent one at a time as above from the event to the end of its handling (the
 // `phasegate/didChangePhases` notice that follows, sent 250 ms after it), and the handling time is that
 // notice's less those 250 ms (with the server's 50 ms batching of events). The file is deleted whatever happens.
+// `--after overlay`: after the index, the editor opens a document that is not on disk in a phase folder (a new
+// `06-OUTPUT_HANDOFF.md` not saved yet, in the first phase folder that lacks one; else a new Markdown file in the
+// first phase folder): `textDocument/didOpen`, then `textDocument/didClose` (closed unsaved). For each, requests are
+// sent one at a time as for `events`, up to the `phasegate/didChangePhases` notice that follows (250 ms after
+// the change), and the handling time is that notice's less those 250 ms. Nothing is written to disk.
 // `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node,
 // so every document checked) or the first `workspace/diagnostic`, with requests one at a time until it is
 // answered: the answer's time, and the longest time a request stayed unanswered meanwhile.
 //
 // With `--no-pings`, no request is sent after the index: the answer's (or the handling's) time alone.
 //
-//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json] [--after events|phases|diagnostic] [--no-pings]
+//   node bench/responsive.mjs <workspace> [server.js …] [--runs K] [--json] [--after events|overlay|phases|diagnostic] [--no-pings]
 //   Several servers (builds) are run in turn, K times each, alternating (default: dist/server.js, 3 runs).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -74,8 +79,42 @@ function firstPhaseFolder(dir) {
   return undefined;
 }
 
+/** The first phase folder of `ws` (as firstPhaseFolder) without a `06-OUTPUT_HANDOFF.md`, or undefined. */
+function phaseFolderWithoutOutput(dir) {
+  const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (names.some((e) => e.isFile() && /^(00-PHASE_BRIEF|implementation_prompt)\.md$/.test(e.name)))
+    return names.some((e) => e.name === '06-OUTPUT_HANDOFF.md') ? undefined : dir;
+  for (const e of names) {
+    if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const found = phaseFolderWithoutOutput(path.join(dir, e.name));
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** After the index: what `after` measures (see the header). */
 async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
+  if (after === 'overlay') {
+    const bare = phaseFolderWithoutOutput(ws);
+    const phase = bare ?? firstPhaseFolder(ws);
+    if (!phase) throw new Error(`no phase folder in ${ws}`);
+    const file = path.join(phase, bare ? '06-OUTPUT_HANDOFF.md' : 'zz-responsive-overlay.md');
+    if (fs.existsSync(file)) throw new Error(`${file} is on disk`);
+    const uri = pathToFileURL(file).href;
+    const text = '# Output handoff\n\nWritten in the editor by bench/responsive.mjs, not saved.\n';
+    const out = { file: path.relative(ws, file) };
+    for (const [kind, send] of [
+      ['opened', () => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } })],
+      ['closed', () => conn.sendNotification('textDocument/didClose', { textDocument: { uri } })],
+    ]) {
+      const notice = notices.next();
+      const t = performance.now();
+      await send();
+      const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
+      out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs, t) };
+    }
+    return out;
+  }
   if (after === 'events') {
     const phase = firstPhaseFolder(ws);
     if (!phase) throw new Error(`no phase folder in ${ws}`);
@@ -180,8 +219,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const noPings = args.includes('--no-pings');
   const ai = args.indexOf('--after');
   const after = ai >= 0 ? args[ai + 1] : undefined;
-  if (after !== undefined && !['events', 'phases', 'diagnostic'].includes(after)) {
-    process.stderr.write('--after takes events, phases or diagnostic\n');
+  if (after !== undefined && !['events', 'overlay', 'phases', 'diagnostic'].includes(after)) {
+    process.stderr.write('--after takes events, overlay, phases or diagnostic\n');
     process.exit(2);
   }
   const plain = args.filter((a, i) => !a.startsWith('--') && !(ri >= 0 && i === ri + 1) && !(ai >= 0 && i === ai + 1));
@@ -201,10 +240,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
         console.log(
           `${path.relative(process.cwd(), s)} run ${k + 1}: index ${f(r.indexMs)} ms; ${r.requests} requests: median ${f(r.medianMs)} ms, p95 ${f(r.p95Ms)} ms; longest unanswered ${f(r.longestGapMs)} ms`,
         );
-        for (const [what, a] of Object.entries(r.after ?? {}))
+        for (const [what, a] of Object.entries(r.after ?? {})) {
+          if (typeof a !== 'object') continue;
           console.log(
             `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
           );
+        }
       }
     }
   if (json) console.log(JSON.stringify(results, null, 1));

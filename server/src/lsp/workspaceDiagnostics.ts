@@ -152,6 +152,12 @@ export class WorkspaceDiagnostics {
             if (token.isCancellationRequested) return { items };
             if (!(await unchanged())) return undefined;
           }
+        // And the plans' own work that grows with the project (which phases their rows name), in slices too.
+        if (svc.model.plans.length) {
+          await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
+          if (token.isCancellationRequested) return { items };
+          if (!(await unchanged())) return undefined;
+        }
       }
       for (const path of files) {
         // Checking a large workspace cold takes seconds: yield every few milliseconds so that

@@ -11,7 +11,7 @@ import { pathRange } from './yamlpath';
 import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
-import { LayoutSpec, MetricSpec } from './layout';
+import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
 import { ALL_RULES } from './rules/index';
@@ -27,6 +27,7 @@ import {
   buildModelInSlices,
   atOnce,
   kindOf,
+  modelWithFile,
   nestedWorkspacesInSlices,
   phaseDocument,
   phaseOf,
@@ -36,6 +37,7 @@ import {
 } from './workspace';
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
+import { planSteps } from './rules/phase-plan';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -122,6 +124,12 @@ const EMPTY_DOC = parseDocument('');
 
 /** Where the validator of phasegate.yaml is kept among the front matter validators (no document kind's id). */
 const CONFIG_VALIDATOR = '\u0000config';
+
+/** Whether some item of `items` passes `test`, stopping at the first that does (no array of them all made). */
+function someOf<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const x of items) if (test(x)) return true;
+  return false;
+}
 
 export class PhasegateService {
   readonly fs: FileSystem;
@@ -767,7 +775,7 @@ export class PhasegateService {
     // A new document not saved yet in a folder that is there (`06-OUTPUT_HANDOFF.md` of a phase) joins.
     if (!this.scan.files.has(p) && isInside(this.root, p) && this.onDiskFolder(dirname(p)) && !this.leftOut(p) && !this.scanExclusion(p, true)) {
       this.scan.files.add(p);
-      return this.fileSetChanged();
+      return this.fileJoinedOrLeft(p, true);
     }
     return this.invalidate(p);
   }
@@ -818,13 +826,19 @@ export class PhasegateService {
       this.docs.delete(p);
       if (this.scan.files.delete(p)) {
         // Its folders go too when they are gone from disk and hold nothing else (kept for it while it was open).
+        let foldersWent = false;
+        // Its phase's other files first (performance only: one of them in the folder is one of the scan's files there,
+        // found without going through the whole scan).
+        const near = phaseOf(this.model, p)?.files ?? [];
         for (let d = dirname(p); d !== this.root && isInside(this.root, d) && this.scan.dirs.has(d); d = dirname(d)) {
           const holds = (x: string) => x !== d && isInside(d, x);
-          if ([...this.scan.files].some(holds) || [...this.scan.dirs].some(holds)) break;
+          const nearHeld = someOf(near, (x) => x !== p && holds(x) && this.scan.files.has(x));
+          if (nearHeld || someOf(this.scan.files, holds) || someOf(this.scan.dirs, holds)) break;
           if (await this.fs.stat(d).catch(() => undefined)) break;
           this.scan.dirs.delete(d);
+          foldersWent = true;
         }
-        return this.fileSetChanged();
+        return foldersWent ? this.fileSetChanged() : this.fileJoinedOrLeft(p, false);
       }
       return this.invalidate(p);
     }
@@ -1025,6 +1039,36 @@ export class PhasegateService {
   private fileSetChanged(): string[] {
     const model = buildModel(this.root, this.scan, this.config);
     return this.fileSetTaken(model, layoutCaseProblems(this.config, this.scan, model));
+  }
+
+  /**
+   * `fileSetChanged` after one file, `p`, joined the scan's files (`joined`) or left them, its folders staying:
+   * the model changed for its phase and group alone, and the layouts' names in another case found again only when
+   * its name may be one (performance only: at N = 10,000 rebuilding the model kept the language server from
+   * answering for some 300 ms when the editor opened a new document not saved yet). The same state.
+   */
+  private fileJoinedOrLeft(p: string, joined: boolean): string[] {
+    const model = modelWithFile(this.model, this.scan, this.config, p, joined);
+    if (!model) return this.fileSetChanged();
+    // What layout-case.ts reads of a file: a name that is the plan's or a layout document's in any case; the
+    // latter only in a folder that is no phase (the phases are the same).
+    const lower = basename(p).toLowerCase();
+    const named =
+      lower === PLAN_FILE.toLowerCase() ||
+      (!model.byFolder.has(dirname(p)) && this.config.layouts.some((l) => l.documents.some((d) => d.file.toLowerCase() === lower)));
+    const index = this.pathsByLowerCase;
+    const files = this.fileSetTaken(model, named ? layoutCaseProblems(this.config, this.scan, model) : this.caseProblems);
+    // The index of paths in lower case kept, with the file (performance only: built again, it costs a pass over the scan).
+    if (index) {
+      const key = p.toLowerCase();
+      const list = [...(index.get(key) ?? [])];
+      if (joined) list.push(p);
+      else if (list.includes(p)) list.splice(list.lastIndexOf(p), 1);
+      if (list.length) index.set(key, list);
+      else index.delete(key);
+      this.pathsByLowerCase = index;
+    }
+    return files;
   }
 
   /** Takes the phase model built from the scan after files came or went, and the layouts' names in another case found in them. */
@@ -1436,6 +1480,33 @@ export class PhasegateService {
     this.diagCache.clear();
     this.gateCache.clear();
     return true;
+  }
+
+  /**
+   * The project plans' check prepared in slices, for a host that must stay responsive (the language server's
+   * workspace diagnostics): the plan rule's work that grows with the project (`planSteps`: which phases each row
+   * and item names) is done ahead, `pause` awaited after every `sliceMs` of it, and the rule finds it done when the
+   * plan is diagnosed. The results are the same. A change the engine takes meanwhile (its revision or model changed)
+   * ends it: the rest is done when the plan is diagnosed.
+   */
+  async preparePlansInSlices(pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<void> {
+    const revision = this.revision;
+    const model = this.model;
+    for (const plan of model.plans) {
+      if (this.diagCache.has(plan.path)) continue;
+      const doc = this.getDocument(plan.path);
+      if (!doc?.modelled) continue;
+      let slice = Date.now();
+      const run = planSteps(model, plan.path, doc, () => Date.now() - slice >= sliceMs);
+      for (let r = run.next(); !r.done; r = run.next()) {
+        await pause();
+        if (this.revision !== revision || this.model !== model) {
+          run.return();
+          return;
+        }
+        slice = Date.now();
+      }
+    }
   }
 
   /** Gate results of a phase. */

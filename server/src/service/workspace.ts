@@ -379,11 +379,7 @@ function* modelSteps(root: string, scan: ScanResult, config: ResolvedConfig, due
     }
     return childFiles.get(dir);
   };
-  const custom = config.layouts.filter((l) => l.phaseGlobs);
-  const matchers = custom.map((l) => ({ layout: l, match: picomatch(l.phaseGlobs ?? [], { dot: false }) }));
-  const audit = config.layouts.find((l) => l.name === 'audit' && !l.phaseGlobs);
-  const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
-  const configRoot = config.root;
+  const layouts = phaseLayouts(config);
 
   // Folders that could not be listed, or not whole (past the scan's cap): which documents they hold is unknown.
   const unreadable = new Set(scan.problems.filter((pr) => pr.unreadableFolder).map((pr) => pr.path));
@@ -394,34 +390,12 @@ function* modelSteps(root: string, scan: ScanResult, config: ResolvedConfig, due
   for (const dir of dirs) {
     if (due?.()) yield;
     if (dir === root) continue;
-    const name = basename(dir);
-    let layout: LayoutSpec | undefined;
-    // Only custom layouts match by path (performance only: relativePath splits both paths).
-    const relToConfig = matchers.length ? relativePath(configRoot, dir) : '';
-    for (const m of matchers) {
-      if (!relToConfig.startsWith('..') && m.match(relToConfig)) {
-        layout = m.layout;
-        break;
-      }
-    }
-    let workstream: string | undefined;
-    if (!layout) {
-      const parent = dirname(dir);
-      if (iai && basename(dirname(parent)) === 'workstreams') {
-        // A folder of a workstream is a phase when it holds an iAI document or its name starts as a phase
-        // folder (the layout's anchored pattern: `Phase_3_Advanced_CI`); any other (notes, `Old_phase2`) is not.
-        // The name first (performance only: it needs no list of the folder's files).
-        if (iai.folderPattern.test(name) || (ownFiles(dir) ?? []).some((f) => iai.documents.some((d) => basename(f) === d.file))) {
-          layout = iai;
-          workstream = basename(parent);
-        }
-      } else if (audit && (audit.folderPattern.test(name) || (LOOSE_AUDIT_FOLDER.test(name) && holdsDocumentOf(audit, ownFiles(dir))))) {
-        layout = audit;
-      }
-    }
-    if (!layout) continue;
+    const kind = phaseKind(layouts, dir, ownFiles);
+    if (!kind) continue;
     if (insidePhase(model, dir)) continue;
-    const number = phaseNumber(layout.folderPattern, name) ?? (layout === audit ? phaseNumber(LOOSE_AUDIT_FOLDER, name) : undefined);
+    const { layout, workstream } = kind;
+    const name = basename(dir);
+    const number = phaseNumber(layout.folderPattern, name) ?? (layout === layouts.audit ? phaseNumber(LOOSE_AUDIT_FOLDER, name) : undefined);
     const files = filesUnder(sortedFiles, dir);
     const group = workstream !== undefined ? dirname(dir) : `${dirname(dir)}#${layout.name}`;
     const phase: Phase = {
@@ -487,6 +461,118 @@ function* modelSteps(root: string, scan: ScanResult, config: ResolvedConfig, due
     }
   }
   return model;
+}
+
+/** The layouts of a config as the model tells phase folders by them: the custom ones by path, the built-in ones by name. */
+interface PhaseLayouts {
+  matchers: { layout: LayoutSpec; match: (rel: string) => boolean }[];
+  audit: LayoutSpec | undefined;
+  iai: LayoutSpec | undefined;
+  configRoot: string;
+}
+
+function phaseLayouts(config: ResolvedConfig): PhaseLayouts {
+  const custom = config.layouts.filter((l) => l.phaseGlobs);
+  return {
+    matchers: custom.map((l) => ({ layout: l, match: picomatch(l.phaseGlobs ?? [], { dot: false }) })),
+    audit: config.layouts.find((l) => l.name === 'audit' && !l.phaseGlobs),
+    iai: config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs),
+    configRoot: config.root,
+  };
+}
+
+/**
+ * The layout by which folder `dir` (a scanned folder, not the root) is a phase, and its workstream, unless it lies
+ * in another phase: by its path (a custom layout), by its name, or by the documents among its own files
+ * (`ownFiles`, asked only when its name does not decide).
+ */
+function phaseKind(
+  layouts: PhaseLayouts,
+  dir: string,
+  ownFiles: (dir: string) => string[] | undefined,
+): { layout: LayoutSpec; workstream: string | undefined } | undefined {
+  const { matchers, audit, iai } = layouts;
+  // Only custom layouts match by path (performance only: relativePath splits both paths).
+  const relToConfig = matchers.length ? relativePath(layouts.configRoot, dir) : '';
+  for (const m of matchers) if (!relToConfig.startsWith('..') && m.match(relToConfig)) return { layout: m.layout, workstream: undefined };
+  const name = basename(dir);
+  const parent = dirname(dir);
+  if (iai && basename(dirname(parent)) === 'workstreams') {
+    // A folder of a workstream is a phase when it holds an iAI document or its name starts as a phase
+    // folder (the layout's anchored pattern: `Phase_3_Advanced_CI`); any other (notes, `Old_phase2`) is not.
+    // The name first (performance only: it needs no list of the folder's files).
+    if (iai.folderPattern.test(name) || (ownFiles(dir) ?? []).some((f) => iai.documents.some((d) => basename(f) === d.file))) {
+      return { layout: iai, workstream: basename(parent) };
+    }
+  } else if (audit && (audit.folderPattern.test(name) || (LOOSE_AUDIT_FOLDER.test(name) && holdsDocumentOf(audit, ownFiles(dir))))) {
+    return { layout: audit, workstream: undefined };
+  }
+  return undefined;
+}
+
+/**
+ * The model of `scan` after one file, `path` (normal, inside the root), joined it (`joined`) or left it, all
+ * else as when `model` was built from it by `buildModel` with `config`: the same model `buildModel` builds from
+ * the scan now (scan.files holds `path` or not already), made from `model` by changing the phase holding the file
+ * and its group (new objects; `model` is left as it was) and the plans. Undefined when the file may make its folder
+ * a phase or end one (a document of a built-in layout, in a folder that a document makes a phase): `buildModel`
+ * then.
+ */
+export function modelWithFile(model: WorkspaceModel, scan: ScanResult, config: ResolvedConfig, path: string, joined: boolean): WorkspaceModel | undefined {
+  const dir = dirname(path);
+  const owner = phaseOf(model, path);
+  // Only a folder's own files make it a phase, and only by a document's name among them: the file's folder alone
+  // may become a phase or end one, and not when it lies in a phase (no phase holds another).
+  const layouts = phaseLayouts(config);
+  const docName = (l: LayoutSpec | undefined) => !!l && l.documents.some((d) => namedAs(path, d.file));
+  if ((!owner || owner.folder === dir) && dir !== model.root && scan.dirs.has(dir) && (docName(layouts.iai) || docName(layouts.audit))) {
+    if (!owner) {
+      // Not a phase before, so none of its other files made it one: the file alone may.
+      if (joined && phaseKind(layouts, dir, () => [path])) return undefined;
+    } else {
+      const own = owner.files.filter((f) => f !== path && dirname(f) === dir);
+      if (joined) own.push(path);
+      const kind = phaseKind(layouts, dir, () => own);
+      if (!kind || kind.layout !== owner.layout || kind.workstream !== owner.workstream) return undefined;
+    }
+  }
+  let plans = model.plans;
+  if (namedAs(path, PLAN_FILE)) {
+    const at = lowerBound(plans, (p) => p.path < path);
+    const there = plans[at]?.path === path;
+    if (joined !== there) {
+      plans = [...plans];
+      if (joined) plans.splice(at, 0, { path, root: dir });
+      else plans.splice(at, 1);
+    }
+  }
+  if (!owner) return { ...model, plans };
+  // The phase's group anew, linked as buildModel links it: the phase holding the file with its files.
+  const group = model.groups.get(owner.group)!;
+  const copies = new Map<Phase, Phase>(group.map((q) => [q, { ...q }]));
+  const changed = copies.get(owner)!;
+  const files = owner.files.filter((f) => f !== path);
+  if (joined)
+    files.splice(
+      lowerBound(files, (f) => f < path),
+      0,
+      path,
+    );
+  changed.files = files;
+  changed.markdown = files.filter((f) => /\.(md|markdown)$/i.test(f));
+  changed.documents = owner.documents.map((d) => (scan.files.has(d.path) === d.exists ? d : { ...d, exists: !d.exists }));
+  for (const q of copies.values()) {
+    q.prev = q.prev && copies.get(q.prev);
+    q.next = q.next && copies.get(q.next);
+  }
+  const byFolder = new Map(model.byFolder);
+  for (const q of copies.values()) byFolder.set(q.folder, q);
+  const groups = new Map(model.groups);
+  groups.set(
+    owner.group,
+    group.map((q) => copies.get(q)!),
+  );
+  return { root: model.root, phases: model.phases.map((q) => copies.get(q) ?? q), byFolder, groups, plans };
 }
 
 /**
