@@ -75,6 +75,18 @@ describe('file events: the workspace as a fresh scan would find it', () => {
     assert.equal(svc.findPhase('phase-1')!.documents.find((d) => d.path === handoff)?.exists, true);
   });
 
+  it('a document no phase checks, opened unsaved beside the phases, then closed: a link to it is broken again', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': `${BRIEF(1)}\nSee [notes](../NOTES.md).\n` });
+    const brief = `${ROOT}/phase-1/00-PHASE_BRIEF.md`;
+    const broken = () => svc.diagnose(brief).filter((d) => d.code === 'broken-link').length;
+    assert.equal(broken(), 1);
+    svc.setOverlay(`${ROOT}/NOTES.md`, '# Notes\n');
+    assert.equal(broken(), 0, 'open: the editor holds it');
+    await svc.clearOverlay(`${ROOT}/NOTES.md`);
+    assert.equal(svc.exists(`${ROOT}/NOTES.md`), false);
+    assert.equal(broken(), 1, 'closed unsaved: nothing there');
+  });
+
   it('reads again a file written anew over one it holds (a created event for a known file)', async () => {
     const { svc, fs } = await workspace({ 'phase-1/05-DECISIONS.md': '# Phase 1 Decisions\n' });
     const file = `${ROOT}/phase-1/05-DECISIONS.md`;

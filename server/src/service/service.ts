@@ -815,12 +815,19 @@ export class PhasegateService {
     const p = normalizePath(path);
     const e = this.docs.get(p);
     if (!e?.overlay) return [];
-    if (!this.isChecked(p)) {
+    // A document the engine does not check (a README beside the phases) leaves its texts; it leaves the scan's files
+    // too when it is not on disk (a new buffer closed unsaved): a link to it is broken again.
+    const checked = this.isChecked(p);
+    if (!checked && !this.scan.files.has(p)) {
       this.docs.delete(p);
       return this.invalidate(p);
     }
     const st = await this.fs.stat(p).catch(() => undefined);
     if (this.docs.get(p) !== e) return [];
+    if (!checked && st) {
+      this.docs.delete(p);
+      return this.invalidate(p);
+    }
     if (!st) {
       this.dropParsed(p);
       this.docs.delete(p);
