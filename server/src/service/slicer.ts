@@ -19,7 +19,7 @@ export interface Slicer {
   readonly restart: () => void;
 }
 
-/** The slicer of a host that does not pause (the CLI): never due, so the work runs in one go. */
+/** The slicer of a host that does not pause (the CLI): never due, so the work runs in one go; `breathe` resolves at once. */
 const NEVER: Slicer = {
   due: () => false,
   tick: () => false,
