@@ -1,3 +1,5 @@
+import { slicer } from '../service/slicer';
+
 /**
  * Cooperative time slicing: long loops call the returned function often. Every `ms` it returns a
  * promise that yields to the event loop once; otherwise undefined, so that a loop over many cheap
@@ -5,16 +7,8 @@
  * costs more than the item itself when its result is cached).
  */
 export function timeSlicer(ms = 15): () => Promise<void> | undefined {
-  let start = Date.now();
-  return () => {
-    if (Date.now() - start < ms) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        start = Date.now();
-        resolve();
-      }),
-    );
-  };
+  const slices = slicer(yieldOnce, ms);
+  return () => (slices.due() ? slices.breathe() : undefined);
 }
 
 /**

@@ -38,6 +38,7 @@ import {
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { planSteps } from './rules/phase-plan';
+import { slicer } from './slicer';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -229,32 +230,27 @@ export class PhasegateService {
     // building, and between the steps after them, every SYNC_SLICE_MS or so; the engine takes their results
     // at once, at the end.
     const pause = this.fs.pause?.bind(this.fs);
-    let slice = Date.now();
-    const breathe = async () => {
-      if (!pause || Date.now() - slice < SYNC_SLICE_MS) return;
-      await pause();
-      throwIfCancelled(token);
-      slice = Date.now();
-    };
+    const slices = slicer(pause, SYNC_SLICE_MS, token);
+    // The scan and the model's building let the host run on their own: a new slice starts after each.
     const build = async (s: ScanResult) => {
       const model = await buildModelInSlices(this.root, s, this.config, pause, token);
-      slice = Date.now();
+      slices.restart();
       return model;
     };
     let found = scan ?? (await scanTree(this.fs, this.root, this.ignoreMatcher, token));
-    slice = Date.now();
+    slices.restart();
     let model = await build(found);
     // The nested workspaces are found in the scan just made (a given one has them left out already), and
     // what lies in them leaves this engine's tree and model, as if the scan had not entered them.
     const nested = scan ? (scan.nested ?? []) : await nestedWorkspacesInSlices(this.root, found, model, CONFIG_FILES, pause, token);
-    slice = Date.now();
+    slices.restart();
     if (nested.length && !scan) {
-      await breathe();
+      if (slices.due()) await slices.breathe();
       found = withoutNested(found, nested);
-      await breathe();
+      if (slices.due()) await slices.breathe();
       model = await build(found);
     }
-    await breathe();
+    if (slices.due()) await slices.breathe();
     const caseProblems = await layoutCaseProblemsInSlices(this.config, found, model, pause, token);
     this.scan = found;
     this.model = model;
@@ -576,16 +572,13 @@ export class PhasegateService {
       try {
         // A host that must stay responsive (the language server) is let run after every SYNC_SLICE_MS of reading;
         // one that withdraws its synchronous reads (they turned slow) has the rest read the other way, below.
-        const pause = this.fs.pause;
-        let slice = pause ? Date.now() : 0;
+        // A cancellation is seen before each read (not at the pause: the last read's does not throw).
+        const slices = slicer(this.fs.pause?.bind(this.fs), SYNC_SLICE_MS);
         for (; done < paths.length && this.fs.readSmallFileSync; done++) {
           throwIfCancelled(token);
           const p = paths[done];
           if (!this.docs.get(p)?.overlay) docs.set(p, this.readEntrySync(p));
-          if (pause && Date.now() - slice >= SYNC_SLICE_MS) {
-            await pause.call(this.fs);
-            slice = Date.now();
-          }
+          if (slices.due()) await slices.breathe();
         }
       } finally {
         if (own) {
@@ -914,20 +907,14 @@ export class PhasegateService {
    */
   private async filesCameOrWent(created: string[], deleted: string[], affected: Set<string>): Promise<string[]> {
     const pause = this.fs.pause?.bind(this.fs);
-    let slice = Date.now();
-    let k = 0;
-    /** Whether the slice is spent (the clock read every 256 calls: most are for one path); then `breathe`. */
-    const due = () => pause !== undefined && (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS;
-    /** Lets the host run. */
-    const breathe = async () => {
-      await pause!();
-      slice = Date.now();
-    };
+    // The slice checked with `tick` (the clock read every 256 calls: most are for one path). No token: the events
+    // are taken whole.
+    const slices = slicer(pause, SYNC_SLICE_MS);
     const copy = async (from: Set<string>) => {
       const to = new Set<string>();
       for (const x of from) {
         to.add(x);
-        if (due()) await breathe();
+        if (slices.tick()) await slices.breathe();
       }
       return to;
     };
@@ -949,15 +936,15 @@ export class PhasegateService {
       }
       // Deleting from a set while going through it visits the others still.
       for (const f of scan.files) {
-        if (due()) await breathe();
+        if (slices.tick()) await slices.breathe();
         if (isInside(p, f) && !open.includes(f)) removed = scan.files.delete(f) || removed;
       }
       for (const d of scan.dirs) {
-        if (due()) await breathe();
+        if (slices.tick()) await slices.breathe();
         if (isInside(p, d) && !open.some((f) => isInside(d, f))) removed = scan.dirs.delete(d) || removed;
       }
       for (const [f, e] of this.docs) {
-        if (due()) await breathe();
+        if (slices.tick()) await slices.breathe();
         if (isInside(p, f) && !e.overlay) dropped.add(f);
       }
       // What the scan could not read there (a folder deleted while it was listed) went with it.
@@ -983,11 +970,11 @@ export class PhasegateService {
         for (const f of sub.files) {
           if (scan.files.has(f)) rewritten.add(f);
           else scan.files.add(f);
-          if (due()) await breathe();
+          if (slices.tick()) await slices.breathe();
         }
         for (const d of sub.dirs) {
           scan.dirs.add(d);
-          if (due()) await breathe();
+          if (slices.tick()) await slices.breathe();
         }
       } else if (st.kind === 'file') {
         if (scan.files.has(p)) {
@@ -1029,7 +1016,7 @@ export class PhasegateService {
     const unread: string[] = [];
     for (const p of model.phases)
       for (const f of p.markdown) {
-        if (due()) await breathe();
+        if (slices.tick()) await slices.breathe();
         if (!this.docs.has(f) || dropped.has(f) || rewritten.has(f)) unread.push(f);
       }
     for (const p of model.plans) if (!this.docs.has(p.path) || dropped.has(p.path) || rewritten.has(p.path)) unread.push(p.path);
@@ -1325,15 +1312,14 @@ export class PhasegateService {
     const { files, count } = batchOf(phases, from);
     const revision = this.revision;
     const model = this.model;
-    let slice = Date.now();
-    const run = this.batchSteps(files, () => Date.now() - slice >= sliceMs);
+    const slices = slicer(pause, sliceMs);
+    const run = this.batchSteps(files, slices.due);
     for (let r = run.next(); !r.done; r = run.next()) {
-      await pause();
+      await slices.breathe();
       if (this.revision !== revision || this.model !== model) {
         run.return();
         break;
       }
-      slice = Date.now();
     }
     return count;
   }
@@ -1503,15 +1489,14 @@ export class PhasegateService {
       if (this.diagCache.has(plan.path)) continue;
       const doc = this.getDocument(plan.path);
       if (!doc?.modelled) continue;
-      let slice = Date.now();
-      const run = planSteps(model, plan.path, doc, () => Date.now() - slice >= sliceMs);
+      const slices = slicer(pause, sliceMs);
+      const run = planSteps(model, plan.path, doc, slices.due);
       for (let r = run.next(); !r.done; r = run.next()) {
-        await pause();
+        await slices.breathe();
         if (this.revision !== revision || this.model !== model) {
           run.return();
           return;
         }
-        slice = Date.now();
       }
     }
   }

@@ -7,6 +7,7 @@ import { DirEntry, FileSystem, basename, dirname, joinPath, normalizePath, relat
 import { DocumentKindSpec, FINDING_KIND, LayoutSpec, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { ResolvedConfig } from './config';
 import { lowerBound } from './sorted';
+import { slicer } from './slicer';
 import { CancellationToken, throwIfCancelled } from './types';
 
 /** Folders never scanned. */
@@ -119,13 +120,8 @@ export async function scanTree(
    * at a time: thousands at once settle in a flood of callbacks that its event loop runs without a break.
    */
   const listAll = (dirs: string[]) => (pause ? inFlight(dirs, LISTINGS_IN_FLIGHT, list) : Promise.all(dirs.map(list)));
-  let slice = pause ? Date.now() : 0;
-  /** Lets the host run (its slice is spent); a cancellation meanwhile stops the scan. */
-  const breathe = async () => {
-    await pause!();
-    throwIfCancelled(token);
-    slice = Date.now();
-  };
+  // Lets the host run when its slice is spent; a cancellation meanwhile stops the scan.
+  const slices = slicer(pause, SYNC_SLICE_MS, token);
   // A host that pauses may withdraw its synchronous listing meanwhile (as its reads): asked for each folder.
   const bound = pause ? undefined : (fs as SyncListing).readDirectorySync?.bind(fs);
   const listSync = pause ? (dir: string) => (fs as SyncListing).readDirectorySync?.(dir) : bound;
@@ -142,7 +138,7 @@ export async function scanTree(
       let i = 0;
       for (; i < frontier.length; i++) {
         if (pause) {
-          if (Date.now() - slice >= SYNC_SLICE_MS) await breathe();
+          if (slices.due()) await slices.breathe();
           if (!syncListing()) break;
         }
         const dir = frontier[i];
@@ -158,13 +154,12 @@ export async function scanTree(
       if (i < frontier.length) listed.push(...(await listAll(frontier.slice(i))));
     } else listed = await listAll(frontier);
     for (const { dir, entries } of listed) {
-      if (pause && Date.now() - slice >= SYNC_SLICE_MS) await breathe();
+      if (slices.due()) await slices.breathe();
       // Below a normal absolute folder, joinPath(dir, name) is `dir/name` for any name a listing gives (performance only).
       const plainBase = dir.length > 1 && dir.charCodeAt(0) === 47 && normalizePath(dir) === dir ? dir + '/' : undefined;
-      let k = 0;
       for (const e of entries) {
-        // A folder of many entries is gone through in slices too.
-        if (pause && (++k & 255) === 0 && Date.now() - slice >= SYNC_SLICE_MS) await breathe();
+        // A folder of many entries is gone through in slices too (the clock read every 256 entries from its start).
+        if (slices.tick()) await slices.breathe();
         // Paths are written with `/`, and a `\` reads as one (Windows): a name holding one (legal on Linux
         // and macOS) would name another file. It is named, not read.
         if (e.name.includes('\\')) {
@@ -351,13 +346,11 @@ export async function inSlices<R>(
   token?: CancellationToken,
 ): Promise<R> {
   if (!pause) return atOnce(steps(undefined));
-  let slice = Date.now();
-  const run = steps(() => Date.now() - slice >= SYNC_SLICE_MS);
+  const slices = slicer(pause, SYNC_SLICE_MS, token);
+  const run = steps(slices.due);
   for (let r = run.next(); ; r = run.next()) {
     if (r.done) return r.value;
-    await pause();
-    throwIfCancelled(token);
-    slice = Date.now();
+    await slices.breathe();
   }
 }
 
