@@ -285,6 +285,25 @@ describe('language server: a branch switch (pull)', function () {
     await sameAsFresh(c, root, new Map());
   });
 
+  it('a request right after file events is answered after them, not from the state before (the batch still gathering)', async () => {
+    const { c, root } = s;
+    const audit = path.join(root, 'audit');
+    const before = phaseCount(await tree(c));
+    for (let round = 0; round < 5; round++) {
+      const dirs = [0, 1, 2].map((i) => path.join(audit, `phase-${900 + i}`));
+      for (const dir of dirs) fs.cpSync(path.join(audit, 'phase-2'), dir, { recursive: true });
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: dirs.map((d): FileEvent => ({ uri: fileUri(d), type: FileChangeType.Created })),
+      });
+      assert.equal(phaseCount(await tree(c)), before + 3, `round ${round}: created`);
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: dirs.map((d): FileEvent => ({ uri: fileUri(d), type: FileChangeType.Deleted })),
+      });
+      assert.equal(phaseCount(await tree(c)), before, `round ${round}: deleted`);
+    }
+  });
+
   it('switching away and back in quick batches, folders reported without their files', async () => {
     const { c, root } = s;
     const open = new Map<string, string>();

@@ -46,7 +46,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     (m) => connection.console.log(m),
   );
   const trust = { trusted: true };
-  const workspaces = new Workspaces(deps, logger, () => trust.trusted);
+  // The engines' dependencies, with the server's own (`eventsApplied`, below): the caller's object is left as it is.
+  const engineDeps: EngineDeps = { ...deps };
+  const workspaces = new Workspaces(engineDeps, logger, () => trust.trusted);
   const ctx = new ServerContext(connection, documents, workspaces, settings);
   const phases = new PhasesNotifier(connection);
 
@@ -80,6 +82,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     phases.changed(folder);
     lensRefresh();
   });
+  // Requests wait for the file events received before them (`Folder.settled`): a client that reported files it
+  // wrote, then asks, is answered after them, not from the state before (the watcher's batch may still be gathering).
+  engineDeps.eventsApplied = () => watcher.idle();
 
   // Loading starts at initialize; nothing is sent to the client before it said `initialized`.
   let markInitialized!: () => void;

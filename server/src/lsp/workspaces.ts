@@ -11,6 +11,12 @@ import { pathToUri, uriToPath } from './uri';
 export interface EngineDeps {
   fs: FileSystem;
   assets: Assets;
+  /**
+   * Resolves once the file events the server has received so far are applied (a batch still gathering is
+   * applied now): a request that follows file events reads the engine after them, as it reads it after the
+   * editor's changes sent before it.
+   */
+  eventsApplied?: () => Promise<void>;
 }
 
 export class Folder {
@@ -37,7 +43,7 @@ export class Folder {
     readonly uri: string,
     readonly path: string,
     public name: string,
-    deps: EngineDeps,
+    private readonly deps: EngineDeps,
     logger: Logger,
     trusted: boolean,
   ) {
@@ -69,10 +75,13 @@ export class Folder {
   }
 
   /**
-   * Resolves once no change of the engine is queued or running. The caller then reads the engine
-   * synchronously: the check is made last, with nothing awaited after it.
+   * Resolves once the file events received so far are applied and no change of the engine is queued or running.
+   * The caller then reads the engine synchronously: the check is made last, with nothing awaited after it. Not
+   * to be awaited by the work that applies file events (it would wait for itself).
    */
   async settled(): Promise<void> {
+    // The file events received before the request first: they queue the engine's changes they make (`exclusive`).
+    await this.deps.eventsApplied?.();
     while (this.busy) await this.ready;
   }
 
