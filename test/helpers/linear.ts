@@ -19,6 +19,12 @@ export interface LinearOptions {
   allowanceMs?: number;
   /** Runs at n shorter than this are repeated (the same count at every size) until one measure takes this long (5 ms). */
   minMs?: number;
+  /**
+   * The growth allowed: 1, linear (the default), or 2, at most quadratic, for work that is quadratic by design and
+   * bounded otherwise (a pattern's cost per start position, on an input of bounded length). The larger may then
+   * take up to slack × factor² times the smaller (1,024×): cubic work takes factor³ (4,096×), backtracking more.
+   */
+  degree?: 1 | 2;
 }
 
 /** What was measured: milliseconds at n and at factor × n (each the best of several), and the ratio allowed. */
@@ -119,7 +125,7 @@ export async function assertLinearAsync(label: string, work: AsyncWork, options:
 
 /** The measures of assertLinear, asked of its caller one at a time (each answered with its milliseconds), and its verdict. */
 function* steps(label: string, options: LinearOptions): Generator<Measure, LinearTimes, number> {
-  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5 } = options;
+  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5, degree = 1 } = options;
   // Warm-up: compiled code and filled caches for both sizes' measures (the first runs are the slowest).
   let warm = Infinity;
   for (let i = 0; i < 3; i++) warm = Math.min(warm, yield { n, reps: 1, stop: Infinity });
@@ -133,20 +139,22 @@ function* steps(label: string, options: LinearOptions): Generator<Measure, Linea
     let passed = true;
     let last: LinearTimes = { small, large: small, bound: 1 };
     for (let m = 2; m <= factor; m *= 2) {
+      // What the work may grow by from n to m × n: m (linear) or m² (quadratic).
+      const growth = m ** degree;
       let large = Infinity;
       for (let i = 0; i < repeats; i++) {
         // A run already past twice the bound stops there: enough to fail, and work far worse than linear would run for long.
-        large = Math.min(large, yield { n: m * n, reps, stop: 2 * (slack * m * small + allowanceMs) });
+        large = Math.min(large, yield { n: m * n, reps, stop: 2 * (slack * growth * small + allowanceMs) });
         small = Math.min(small, yield { n, reps, stop: Infinity });
         // Once within the bound the step is shown; further runs would only take time.
-        if (large <= slack * m * small + allowanceMs) break;
+        if (large <= slack * growth * small + allowanceMs) break;
       }
-      const allowed = slack * m * small + allowanceMs;
-      last = { small, large, bound: slack * m };
+      const allowed = slack * growth * small + allowanceMs;
+      last = { small, large, bound: slack * growth };
       if (large > allowed) {
         failure =
           `${label}: ${fmt(large)} ms at ${m * n} against ${fmt(small)} ms at ${n}` +
-          ` (${(large / small).toFixed(1)}×; linear is about ${m}×, at most ${slack * m}× + ${allowanceMs} ms allowed` +
+          ` (${(large / small).toFixed(1)}×; ${degree === 1 ? 'linear' : 'quadratic'} is about ${growth}×, at most ${slack * growth}× + ${allowanceMs} ms allowed` +
           `${reps > 1 ? `; each the sum of ${reps} runs` : ''})`;
         passed = false;
         // Far past the bound: no noise does that, and measuring again would only take longer.

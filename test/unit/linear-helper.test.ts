@@ -104,6 +104,20 @@ describe('assertLinear', () => {
     await assert.rejects(assertLinearAsync('pairs, awaited', later(pairs), { n: 1000 }), /^AssertionError.*pairs, awaited: /s);
   });
 
+  it('degree 2: passes quadratic work, fails work far worse', () => {
+    const t = assertLinear('pairs, at most quadratic', pairs, { n: 100, degree: 2 });
+    assert.equal(t.bound, 1024);
+    assert.throws(
+      () =>
+        assertLinear(
+          'backtracking, at most quadratic',
+          repeated('', 'a', 'b', (t) => /^(?:a|a)*$/.test(t)),
+          { n: 12, degree: 2 },
+        ),
+      /backtracking, at most quadratic: .*quadratic is about \d+×/,
+    );
+  });
+
   it('fails work far worse than linear at the first doubling that shows it, not at the largest size', () => {
     // Exponential backtracking: (a|a)* against n `a`s and a `b` (2^n steps) at n = 12 takes a fraction of a millisecond, at 2n a few, at 16n = 192 for ever.
     const backtracking = repeated('', 'a', 'b', (t) => /^(?:a|a)*$/.test(t));
