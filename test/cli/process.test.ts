@@ -235,7 +235,7 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
-  it('new: a hostile workspace template is refused quickly with exit 2 and a one-line reason, and nothing is written', () => {
+  it('new: a hostile workspace template is refused with exit 2 and a one-line reason, and nothing is written', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
     try {
       fs.mkdirSync(path.join(tmp, 'phase-1'));
@@ -251,10 +251,10 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
       ];
       for (const [n, reason] of cases) {
         fs.writeFileSync(path.join(templates, 'validation.md.hbs'), nest(n));
-        const t0 = Date.now();
+        // Killed after 20 s: a hang deadline, not a speed bound. The refusal or the budget, named by the reason
+        // asserted below, is what ends the run (test/unit/template-budget.test.ts checks that the budget stops it).
         const r = phasegate(['new', 'phase'], tmp, 20_000);
         assert.equal(r.code, 2, `exit code (null: killed after 20 s)\n${r.stderr}`);
-        assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
         assert.equal(r.stdout, '');
         assert.equal(r.stderr.split('\n').length, 2, r.stderr);
         assert.match(r.stderr.trimEnd(), reason);

@@ -19,6 +19,12 @@ export interface LinearOptions {
   allowanceMs?: number;
   /** Runs at n shorter than this are repeated (the same count at every size) until one measure takes this long (5 ms). */
   minMs?: number;
+  /**
+   * The growth allowed: 1, linear (the default), or 2, at most quadratic, for work that is quadratic by design and
+   * bounded otherwise (a pattern's cost per start position, on an input of bounded length). The larger may then
+   * take up to slack × factor² times the smaller (1,024×): cubic work takes factor³ (4,096×), backtracking more.
+   */
+  degree?: 1 | 2;
 }
 
 /** What was measured: milliseconds at n and at factor × n (each the best of several), and the ratio allowed. */
@@ -29,12 +35,21 @@ export interface LinearTimes {
 }
 
 type Work = (n: number) => void | (() => void);
+/** `Work` whose runs are asynchronous: a request to a language server and its answer. */
+type AsyncWork = (n: number) => Promise<void | (() => Promise<void>)>;
+
+/** A measure assertLinear's steps ask for: `reps` runs of the work at size n, the sum so far once it passes `stop`. */
+interface Measure {
+  n: number;
+  reps: number;
+  stop: number;
+}
 
 /**
  * Milliseconds `reps` calls of `work(n)` take, or of the function it returns (built once, untimed, then called
  * `reps` times): the sum so far once it passes `stop`, which is then a lower bound.
  */
-function measure(work: Work, n: number, reps: number, stop = Infinity): number {
+function measure(work: Work, { n, reps, stop }: Measure): number {
   const t0 = performance.now();
   const then = work(n);
   if (typeof then !== 'function') {
@@ -55,6 +70,28 @@ function measure(work: Work, n: number, reps: number, stop = Infinity): number {
   return ms;
 }
 
+/** `measure` of asynchronous work: each run timed until its promise settles. */
+async function measureAsync(work: AsyncWork, { n, reps, stop }: Measure): Promise<number> {
+  const t0 = performance.now();
+  const then = await work(n);
+  if (typeof then !== 'function') {
+    let ms = performance.now() - t0;
+    for (let r = 1; r < reps && ms <= stop; r++) {
+      const t = performance.now();
+      await work(n);
+      ms += performance.now() - t;
+    }
+    return ms;
+  }
+  let ms = 0;
+  for (let r = 0; r < reps && ms <= stop; r++) {
+    const t = performance.now();
+    await then();
+    ms += performance.now() - t;
+  }
+  return ms;
+}
+
 /**
  * Asserts that `work` takes time linear in its size: that `work(factor × n)` takes at most slack × factor times
  * as long as `work(n)`, plus `allowanceMs`. `work(n)` does the work on an input of size n; when the input takes
@@ -69,34 +106,55 @@ function measure(work: Work, n: number, reps: number, stop = Infinity): number {
  * noise does not repeat, super-linear work does. Returns the times of the attempt that passed.
  */
 export function assertLinear(label: string, work: Work, options: LinearOptions): LinearTimes {
-  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5 } = options;
+  const run = steps(label, options);
+  let next = run.next();
+  while (!next.done) next = run.next(measure(work, next.value));
+  return next.value;
+}
+
+/**
+ * `assertLinear` of asynchronous work (`work(n)` and the function it returns give promises; each run is timed
+ * until its promise settles): a language server's answer to a request, measured from the client.
+ */
+export async function assertLinearAsync(label: string, work: AsyncWork, options: LinearOptions): Promise<LinearTimes> {
+  const run = steps(label, options);
+  let next = run.next();
+  while (!next.done) next = run.next(await measureAsync(work, next.value));
+  return next.value;
+}
+
+/** The measures of assertLinear, asked of its caller one at a time (each answered with its milliseconds), and its verdict. */
+function* steps(label: string, options: LinearOptions): Generator<Measure, LinearTimes, number> {
+  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5, degree = 1 } = options;
   // Warm-up: compiled code and filled caches for both sizes' measures (the first runs are the slowest).
   let warm = Infinity;
-  for (let i = 0; i < 3; i++) warm = Math.min(warm, measure(work, n, 1));
+  for (let i = 0; i < 3; i++) warm = Math.min(warm, yield { n, reps: 1, stop: Infinity });
   // Runs at n too short to measure are repeated, the same number of times at every size.
   const reps = Math.max(1, Math.min(1000, Math.ceil(minMs / Math.max(warm, 0.001))));
   let failure = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     const repeats = 2 * attempt + 1;
     let small = Infinity;
-    for (let i = 0; i < repeats; i++) small = Math.min(small, measure(work, n, reps));
+    for (let i = 0; i < repeats; i++) small = Math.min(small, yield { n, reps, stop: Infinity });
     let passed = true;
     let last: LinearTimes = { small, large: small, bound: 1 };
     for (let m = 2; m <= factor; m *= 2) {
+      // What the work may grow by from n to m × n: m (linear) or m² (quadratic).
+      const growth = m ** degree;
       let large = Infinity;
       for (let i = 0; i < repeats; i++) {
         // A run already past twice the bound stops there: enough to fail, and work far worse than linear would run for long.
-        large = Math.min(large, measure(work, m * n, reps, 2 * (slack * m * small + allowanceMs)));
-        small = Math.min(small, measure(work, n, reps));
+        large = Math.min(large, yield { n: m * n, reps, stop: 2 * (slack * growth * small + allowanceMs) });
+        small = Math.min(small, yield { n, reps, stop: Infinity });
         // Once within the bound the step is shown; further runs would only take time.
-        if (large <= slack * m * small + allowanceMs) break;
+        if (large <= slack * growth * small + allowanceMs) break;
       }
-      const allowed = slack * m * small + allowanceMs;
-      last = { small, large, bound: slack * m };
+      const allowed = slack * growth * small + allowanceMs;
+      last = { small, large, bound: slack * growth };
       if (large > allowed) {
         failure =
           `${label}: ${fmt(large)} ms at ${m * n} against ${fmt(small)} ms at ${n}` +
-          ` (${(large / small).toFixed(1)}×; linear is about ${m}×, at most ${slack * m}× + ${allowanceMs} ms allowed` +
+          ` (${(large / small).toFixed(1)}×; ${degree === 1 ? 'linear' : 'quadratic'} is about ${growth}×, at most ${slack * growth}× + ${allowanceMs} ms allowed` +
           `${reps > 1 ? `; each the sum of ${reps} runs` : ''})`;
         passed = false;
         // Far past the bound: no noise does that, and measuring again would only take longer.

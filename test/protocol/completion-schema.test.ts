@@ -276,8 +276,8 @@ describe('language server: completion and hover follow the front matter schema i
     });
 
     it('stays well with a hostile schema ($ref cycles, odd keys and values, a large enum): every edit gives valid YAML', async () => {
+      // A hostile schema would hold the server in its cycles: the test's timeout is the hang deadline, not a speed bound.
       const { uri: u, text } = await s.c.open(DECISIONS);
-      const started = Date.now();
       const empty = text.replace('status: in-progress', 'status:');
       await s.c.change(u, empty);
       const values = await complete(u, 3, 7);
@@ -308,7 +308,6 @@ describe('language server: completion and hover follow the front matter schema i
       assert.ok((await complete(u, 4, 5)).length > 0);
       assert.match(hoverText(await hover(u, 4, 1)), /5000 in all/);
       assert.match(hoverText(await hover(u, 3, 1)), /`"a: b"`/);
-      assert.ok(Date.now() - started < 20_000, 'answers in time');
       await s.c.change(u, text);
     });
   });

@@ -7,7 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CodeActionRequest } from 'vscode-languageserver-protocol/node';
 import { buildServer, quickFixesOfAll, stopOnFixture, TestClient } from './client';
+import { assertLinearAsync } from '../helpers/linear';
 
 const PROBLEMS = 5000;
 const DOC = 'phase-1/00-PHASE_BRIEF.md';
@@ -17,15 +19,19 @@ describe('language server: silencing thousands of problems in a selection', func
   let root: string;
   let c: TestClient | undefined;
 
+  /** The brief with n problems: paragraphs of one line, and list items (a comment line above each leaves the document as it reads). */
+  const text = (n: number) => {
+    let t = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
+    for (let i = 0; i < n / 2; i++) t += `See [notes](missing-${i}.md) first.\n\n`;
+    for (let i = n / 2; i < n; i++) t += `- See [notes](missing-${i}.md) first.\n`;
+    return t;
+  };
+
   before(async () => {
     await buildServer();
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-silence-')));
-    let text = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
-    // Paragraphs of one line, and list items: a comment line above each leaves the document as it reads.
-    for (let i = 0; i < PROBLEMS / 2; i++) text += `See [notes](missing-${i}.md) first.\n\n`;
-    for (let i = PROBLEMS / 2; i < PROBLEMS; i++) text += `- See [notes](missing-${i}.md) first.\n`;
     fs.mkdirSync(path.join(root, 'phase-1'));
-    fs.writeFileSync(path.join(root, DOC), text);
+    fs.writeFileSync(path.join(root, DOC), text(PROBLEMS));
   });
 
   after(async () => {
@@ -33,14 +39,35 @@ describe('language server: silencing thousands of problems in a selection', func
     if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
   });
 
-  it(`offers "Disable broken-link for this line" for each of ${PROBLEMS} problems, fast`, async () => {
-    c = await TestClient.start(root, { pull: true });
-    const doc = await c.open(DOC);
-    const { problems, actions, elapsed } = await quickFixesOfAll(c, doc, 'broken-link');
+  it(`offers "Disable broken-link for this line" for each of ${PROBLEMS} problems, in time linear in their number`, async () => {
+    const client = (c = await TestClient.start(root, { pull: true }));
+    const doc = await client.open(DOC);
+    // One parse of the whole document per problem took more than two minutes here at 5,000 (the parses are counted
+    // in test/unit/suppress-many.test.ts). From n = 300 problems to 4,800 first: the document set again (the
+    // directives tried out are kept for a text that stays) and the code actions over all of it asked, as the
+    // editor does; the diagnostics not pulled in between (their pull waits for the typing to settle).
+    await assertLinearAsync(
+      'the quick fixes of n problems',
+      async (n) => {
+        const t = text(n);
+        const range = { start: { line: 0, character: 0 }, end: { line: t.split('\n').length, character: 0 } };
+        return async () => {
+          await client.change(doc.uri, t);
+          const actions = await client.conn.sendRequest(CodeActionRequest.type, {
+            textDocument: { uri: doc.uri },
+            range,
+            context: { diagnostics: [], only: ['quickfix'] },
+          });
+          assert.equal(actions?.filter((a) => a.title === 'Disable broken-link for this line').length, n);
+        };
+      },
+      { n: 300 },
+    );
+    const all = { uri: doc.uri, text: text(PROBLEMS) };
+    await client.change(doc.uri, all.text);
+    const { problems, actions } = await quickFixesOfAll(client, all, 'broken-link');
     assert.equal(problems, PROBLEMS);
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this line').length, PROBLEMS);
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this file').length, 1);
-    // One parse of the whole document per problem took more than two minutes here.
-    assert.ok(elapsed < 15_000, `${elapsed} ms`);
   });
 });

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource, CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, LSPErrorCodes } from 'vscode-languageserver-protocol/node';
 import { buildServer, quickFixesOfAll, stopOnFixture, TestClient } from './client';
+import { assertLinearAsync } from '../helpers/linear';
 
 const ROWS = 1000;
 const DOC = 'phase-1/00-PHASE_BRIEF.md';
@@ -18,17 +19,21 @@ describe('language server: silencing the problems of a long table in a selection
   let root: string;
   let c: TestClient | undefined;
 
+  /** The brief with two tables of n / 2 rows each, a broken link in each row: half with a closing pipe (a comment at the end would be a cell of its own: none for the line), half without. */
+  const text = (n: number) => {
+    let t = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\nThe artifacts:\n\n';
+    t += '| Artifact | Link |\n|---|---|\n';
+    for (let i = 0; i < n / 2; i++) t += `| a${i} | [report](missing-${i}.md) |\n`;
+    t += '\n| Artifact | Link\n|---|---\n';
+    for (let i = 0; i < n / 2; i++) t += `| b${i} | [report](gone-${i}.md)\n`;
+    return t;
+  };
+
   before(async () => {
     await buildServer();
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-silence-table-')));
-    let text = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\nThe artifacts:\n\n';
-    // Half with a closing pipe (a comment at the end would be a cell of its own: none for the line), half without.
-    text += '| Artifact | Link |\n|---|---|\n';
-    for (let i = 0; i < ROWS / 2; i++) text += `| a${i} | [report](missing-${i}.md) |\n`;
-    text += '\n| Artifact | Link\n|---|---\n';
-    for (let i = 0; i < ROWS / 2; i++) text += `| b${i} | [report](gone-${i}.md)\n`;
     fs.mkdirSync(path.join(root, 'phase-1'));
-    fs.writeFileSync(path.join(root, DOC), text);
+    fs.writeFileSync(path.join(root, DOC), text(ROWS));
   });
 
   after(async () => {
@@ -36,10 +41,32 @@ describe('language server: silencing the problems of a long table in a selection
     if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
   });
 
-  it(`offers the directives of ${ROWS} table rows' problems, fast`, async () => {
-    c = await TestClient.start(root, { pull: true });
-    const doc = await c.open(DOC);
-    const { problems, actions, elapsed } = await quickFixesOfAll(c, doc, 'broken-link');
+  it(`offers the directives of ${ROWS} table rows' problems, in time linear in their number`, async () => {
+    const client = (c = await TestClient.start(root, { pull: true }));
+    const doc = await client.open(DOC);
+    // Two parses of the whole document per row took about 15 s here at 1,000. From n = 128 rows to 2,048 first: the
+    // document set again (the directives tried out are kept for a text that stays) and the code actions over all
+    // of it asked, as the editor does; the diagnostics not pulled in between (their pull waits for the typing to settle).
+    await assertLinearAsync(
+      'the directives of n table rows',
+      async (n) => {
+        const t = text(n);
+        const range = { start: { line: 0, character: 0 }, end: { line: t.split('\n').length, character: 0 } };
+        return async () => {
+          await client.change(doc.uri, t);
+          const actions = await client.conn.sendRequest(CodeActionRequest.type, {
+            textDocument: { uri: doc.uri },
+            range,
+            context: { diagnostics: [], only: ['quickfix'] },
+          });
+          assert.equal(actions?.filter((a) => a.title === 'Disable broken-link for this line').length, n / 2);
+        };
+      },
+      { n: 128 },
+    );
+    const all = { uri: doc.uri, text: text(ROWS) };
+    await client.change(doc.uri, all.text);
+    const { problems, actions } = await quickFixesOfAll(client, all, 'broken-link');
     assert.equal(problems, ROWS);
     const line = actions.filter((a) => a.title === 'Disable broken-link for this line');
     assert.equal(line.length, ROWS / 2);
@@ -49,8 +76,6 @@ describe('language server: silencing the problems of a long table in a selection
       assert.equal(e?.newText, ' <!-- phasegate-disable-line broken-link -->');
     }
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this file').length, 1);
-    // Two parses of the whole document per row took about 15 s here.
-    assert.ok(elapsed < 6_000, `${elapsed} ms`);
   });
 
   it('over a table of many more rows, answers other requests meanwhile and stops when cancelled', async () => {

@@ -13,7 +13,11 @@ import { buildServer, stopOnFixture, TestClient } from './client';
 const BRIEF = 'phase-1/00-PHASE_BRIEF.md';
 const nest = (n: number) => `${'{{#each @root.layout.documents}}'.repeat(n)}x${'{{/each}}'.repeat(n)}\n`;
 
-/** The request's answer, or a failure naming it once `ms` have passed. */
+/**
+ * The request's answer, or a failure naming it once `ms` have passed: a hang deadline, not a speed bound. What
+ * keeps the answers prompt is the engine's refusal of the template or its render budget (the log line asserted
+ * says which); that a stopped render stops at its budget is test/unit/template-budget.test.ts's to check.
+ */
 function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -47,13 +51,11 @@ describe('language server: a hostile workspace template', function () {
         const missing = report.items.filter((d) => d.code === 'missing-section');
         assert.ok(missing.length > 0, JSON.stringify(report.items.map((d) => d.code)));
         const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
-        const t0 = Date.now();
         // As the editor does: the code-action request, and the hover right behind it.
         const actions = c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: missing } });
         const hover = c.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
         const fixes = (await within('code actions', 10_000, actions)) as CodeAction[];
         await within('hover after the code actions', 10_000, hover);
-        assert.ok(Date.now() - t0 < 10_000);
         // The fix is offered, written from the built-in template.
         const fix = fixes.find((a) => a.diagnostics?.some((d) => d.code === 'missing-section'));
         assert.ok(fix?.edit, JSON.stringify(fixes.map((a) => a.title)));

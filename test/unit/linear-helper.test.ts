@@ -3,7 +3,7 @@
  * 256× at factor 16), so that neither outcome depends on the machine's speed or load.
  */
 import * as assert from 'node:assert/strict';
-import { assertLinear, repeated } from '../helpers/linear';
+import { assertLinear, assertLinearAsync, repeated } from '../helpers/linear';
 
 /** Sum of the character codes of a text of n × 1,000 characters: linear. */
 function scan(n: number): () => void {
@@ -86,6 +86,36 @@ describe('assertLinear', () => {
 
   it('fails quadratic work: a nested loop over its input', () => {
     assert.throws(() => assertLinear('pairs', pairs, { n: 1000 }), /^AssertionError.*pairs: /s);
+  });
+
+  it('assertLinearAsync: the same for work whose runs are awaited (each timed until it settles)', async () => {
+    // Each run after a turn of the event loop, as a request's answer comes.
+    const later =
+      (work: (n: number) => () => void) =>
+      async (n: number): Promise<() => Promise<void>> => {
+        const run = work(n);
+        return async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          run();
+        };
+      };
+    const t = await assertLinearAsync('scan, awaited', later(scan), { n: 200 });
+    assert.ok(t.small > 0 && t.large > 0 && t.bound === 64, JSON.stringify(t));
+    await assert.rejects(assertLinearAsync('pairs, awaited', later(pairs), { n: 1000 }), /^AssertionError.*pairs, awaited: /s);
+  });
+
+  it('degree 2: passes quadratic work, fails work far worse', () => {
+    const t = assertLinear('pairs, at most quadratic', pairs, { n: 100, degree: 2 });
+    assert.equal(t.bound, 1024);
+    assert.throws(
+      () =>
+        assertLinear(
+          'backtracking, at most quadratic',
+          repeated('', 'a', 'b', (t) => /^(?:a|a)*$/.test(t)),
+          { n: 12, degree: 2 },
+        ),
+      /backtracking, at most quadratic: .*quadratic is about \d+×/,
+    );
   });
 
   it('fails work far worse than linear at the first doubling that shows it, not at the largest size', () => {
