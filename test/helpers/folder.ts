@@ -14,5 +14,6 @@ export function folderOver(svc: PhasegateService): Folder {
     loaded: true,
     disposed: false,
     busy: 0,
+    deps: {},
   });
 }
