@@ -17,7 +17,13 @@ const FILES: Record<string, string> = {
   'dist/bundle.js': 'console.log(1);\n',
 };
 
-async function watched(): Promise<{ send: (...changes: FileEvent[]) => Promise<void>; calls: string[][]; write: (rel: string, text: string) => void }> {
+async function watched(): Promise<{
+  send: (...changes: FileEvent[]) => Promise<void>;
+  receive: (...changes: FileEvent[]) => void;
+  applied: () => Promise<void>;
+  calls: string[][];
+  write: (rel: string, text: string) => void;
+}> {
   const { svc, fs } = await workspace(FILES);
   const folder = folderOver(svc);
   const ctx = { workspaces: { folderOf: () => folder, foldersFor: () => [folder] }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
@@ -32,6 +38,8 @@ async function watched(): Promise<{ send: (...changes: FileEvent[]) => Promise<v
       handler({ changes });
       await watcher.idle();
     },
+    receive: (...changes) => handler({ changes }),
+    applied: () => watcher.applied(),
   };
 }
 
@@ -56,6 +64,23 @@ describe('language server: file events', () => {
     assert.equal(w.calls.length, 2);
     await w.send(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Deleted));
     assert.equal(w.calls.length, 3);
+  });
+
+  it('applied() resolves once the events received so far are applied, the batch still gathering as it would', async () => {
+    const w = await watched();
+    w.write('phase-1/00-PHASE_BRIEF.md', '# Phase 1: Other work\n\n## Objectives\n\nDo it.\n');
+    w.receive(ev('phase-1/00-PHASE_BRIEF.md', FileChangeType.Changed));
+    const applied = w.applied();
+    // An event received after the request asked, within the batch's time: still in the same batch.
+    w.write('phase-1/04-ARTIFACTS/report.md', '# Report\n');
+    w.receive(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created));
+    assert.equal(w.calls.length, 0, 'nothing applied yet');
+    await applied;
+    assert.equal(w.calls.length, 1, 'one batch');
+    assert.ok(w.calls[0].includes(`${ROOT}/phase-1/00-PHASE_BRIEF.md`), w.calls[0].join());
+    // Nothing gathering: what was applied.
+    await w.applied();
+    assert.equal(w.calls.length, 1);
   });
 
   it('drops repeated events of a batch, keeping the order of what happened to each file', () => {

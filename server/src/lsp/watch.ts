@@ -48,6 +48,8 @@ export class FileWatcher {
   private queue: FileEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
+  /** While a batch gathers: resolves once it is applied (see `applied`). */
+  private gathered: { done: Promise<void>; resolve: (applied: Promise<void>) => void } | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -59,8 +61,23 @@ export class FileWatcher {
     connection.onDidChangeWatchedFiles((params) => {
       // One by one: a client may send more events than push() takes as arguments.
       for (const c of params.changes ?? []) this.queue.push(c);
-      if (!this.timer) this.timer = setTimeout(() => this.drain(), this.batchMs);
+      if (!this.timer) {
+        let resolve!: (applied: Promise<void>) => void;
+        const done = new Promise<void>((r) => (resolve = r));
+        this.gathered = { done, resolve };
+        this.timer = setTimeout(() => this.drain(), this.batchMs);
+      }
     });
+  }
+
+  /**
+   * Resolves once every event received so far has been applied: a batch still gathering once it has gathered
+   * and is applied (its batching stands: a checkout's events keep coming in batches, each building the model
+   * once). Requests wait for it (`Folder.settled`), so that a client that reported files, then asks, is answered
+   * after them. Not to be awaited by the work that applies the events (it would wait for itself).
+   */
+  applied(): Promise<void> {
+    return this.gathered?.done ?? this.running;
   }
 
   /** Registers the watchers when the client can (VS Code); others report what they watch themselves. */
@@ -87,6 +104,8 @@ export class FileWatcher {
     const events = this.queue;
     this.queue = [];
     this.running = this.running.then(() => this.apply(events)).catch((e: unknown) => this.ctx.error(`file events failed: ${(e as Error)?.stack ?? String(e)}`));
+    this.gathered?.resolve(this.running);
+    this.gathered = undefined;
   }
 
   private async apply(events: FileEvent[]): Promise<void> {

@@ -12,8 +12,8 @@ export interface EngineDeps {
   fs: FileSystem;
   assets: Assets;
   /**
-   * Resolves once the file events the server has received so far are applied (a batch still gathering is
-   * applied now): a request that follows file events reads the engine after them, as it reads it after the
+   * Resolves once the file events the server has received so far are applied (a batch still gathering once it
+   * has gathered): a request that follows file events reads the engine after them, as it reads it after the
    * editor's changes sent before it.
    */
   eventsApplied?: () => Promise<void>;
