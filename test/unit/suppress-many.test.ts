@@ -24,7 +24,8 @@ async function engine(text: string): Promise<PhasegateService> {
 function random(seed: number): () => number {
   let s = seed;
   return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
+    // In 32-bit integer arithmetic: in floating point the product loses its low bits (the sequence cycles after 13,782).
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
     return s / 2147483648;
   };
 }
