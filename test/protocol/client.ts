@@ -106,14 +106,19 @@ export async function quickFixesOfAll(
 ): Promise<{ problems: number; actions: CodeAction[]; elapsed: number }> {
   const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: doc.uri } });
   const problems = r.kind === 'full' ? r.items.filter((d) => d.code === code).length : 0;
-  const lines = doc.text.split('\n').length;
   const started = Date.now();
-  const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+  const actions = await quickFixesOver(c, doc);
+  return { problems, actions, elapsed: Date.now() - started };
+}
+
+/** The quick fixes of a document selected whole (its diagnostics not pulled first: the server's own). */
+export async function quickFixesOver(c: TestClient, doc: { uri: string; text: string }): Promise<CodeAction[]> {
+  const lines = doc.text.split('\n').length;
+  return (await c.conn.sendRequest(CodeActionRequest.type, {
     textDocument: { uri: doc.uri },
     range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } },
     context: { diagnostics: [], only: ['quickfix'] },
   })) as CodeAction[];
-  return { problems, actions, elapsed: Date.now() - started };
 }
 
 export function uri(root: string, rel: string): string {
