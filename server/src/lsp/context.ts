@@ -58,9 +58,27 @@ export class ServerContext implements EditTarget {
   /** Flushes a document's pending (debounced) editor text into its engine; set by the sync module. */
   flush: (uri: string) => Promise<void> = async () => undefined;
 
+  /** Whether editor text waits to be applied: of the document `uri`, or of any; set by the sync module. */
+  pending: (uri?: string) => boolean = () => false;
+
   /** Flushes every open document's pending editor text: for answers that read other documents too (gates, phase summaries). */
   async flushAll(): Promise<void> {
     for (const d of this.documents.all()) await this.flush(d.uri);
+  }
+
+  /**
+   * Applies the editor's pending text (of the document `uri`, or of every open document) and waits for the engines'
+   * work (`Folder.settled`: loads, file events) until neither is left. The caller then reads the engines
+   * synchronously: they hold the text of the versions the editor has sent, so that edits computed on them may name
+   * those versions. An edit that comes while the engine's work is waited for is applied too (else the answer would
+   * be computed on the text before it, under its version).
+   */
+  async upToDate(folders: readonly Folder[], uri?: string): Promise<void> {
+    do {
+      if (uri !== undefined) await this.flush(uri);
+      else await this.flushAll();
+      for (const f of folders) await f.settled();
+    } while (this.pending(uri));
   }
 
   constructor(
@@ -125,9 +143,9 @@ export class ServerContext implements EditTarget {
     if (!path) return undefined;
     const folder = this.workspaces.folderOf(path);
     if (!folder) return undefined;
-    await this.flush(uri);
-    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again).
-    await folder.settled();
+    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again), with
+    // the editor's latest text.
+    await this.upToDate([folder], uri);
     return { uri, path, folder, svc: folder.svc, doc: folder.svc.getDocument(path) };
   }
 

@@ -77,7 +77,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     ctx.safe('phasegate/gates', null as GatesResult | null, async () => {
       checkParams('phasegate/gates', params, PHASE_PARAMS);
       for (const f of ctx.workspaces.all()) await f.ready;
-      await ctx.flushAll();
+      await ctx.upToDate(ctx.workspaces.all());
       const found = findPhase(ctx, params.phaseUri);
       if (!found) return null;
       const { folder, phase } = found;
@@ -109,7 +109,8 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
       async () => {
         checkParams('phasegate/completeHandoff', params, PHASE_PARAMS);
         await ctx.workspaces.allReady();
-        await ctx.flushAll();
+        // The edit of the open input handoff names the version it was computed on.
+        await ctx.upToDate(ctx.workspaces.all());
         const found = findPhase(ctx, params.phaseUri);
         if (!found) return { edit: null, message: 'No phase there.' };
         if (!found.phase.prev) return { edit: null, message: `${found.phase.id} has no previous phase to take a handoff from.` };
