@@ -57,10 +57,24 @@ export class ServerContext implements EditTarget {
   selectsAfterFix = false;
   /** Flushes a document's pending (debounced) editor text into its engine; set by the sync module. */
   flush: (uri: string) => Promise<void> = async () => undefined;
+  /** Whether a document's editor text is pending (debounced, not in its engine yet); set by the sync module. */
+  pending: (uri: string) => boolean = () => false;
 
   /** Flushes every open document's pending editor text: for answers that read other documents too (gates, phase summaries). */
   async flushAll(): Promise<void> {
     for (const d of this.documents.all()) await this.flush(d.uri);
+  }
+
+  /**
+   * Flushes every open document's pending editor text, then waits for `folder`'s engine to settle (`Folder.settled`);
+   * again while edits came meanwhile (it may wait for file events: a batch gathers for 50 ms). The engine then holds
+   * every open document's text as its version says: an answer whose edits name a document's version fits its text.
+   */
+  async flushedAndSettled(folder: Folder): Promise<void> {
+    do {
+      await this.flushAll();
+      await folder.settled();
+    } while (this.documents.all().some((d) => this.pending(d.uri)));
   }
 
   constructor(
@@ -125,9 +139,13 @@ export class ServerContext implements EditTarget {
     if (!path) return undefined;
     const folder = this.workspaces.folderOf(path);
     if (!folder) return undefined;
-    await this.flush(uri);
-    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again).
-    await folder.settled();
+    // Read once the engine's work is done (a reload takes the editor's text away until it is applied again), with
+    // the editor's text: an edit sent while the request waited (for file events, a batch gathers for 50 ms) is
+    // applied too, or the engine's text would be older than the document's version the answer names.
+    do {
+      await this.flush(uri);
+      await folder.settled();
+    } while (this.pending(uri));
     return { uri, path, folder, svc: folder.svc, doc: folder.svc.getDocument(path) };
   }
 

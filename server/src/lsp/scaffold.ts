@@ -50,8 +50,8 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const path = uriToPath(params.targetUri);
   const folder = path ? ctx.workspaces.folderOf(path) : undefined;
   if (!path || !folder) return { files: [], edit: null, errors: [`${params.targetUri} is not in a workspace folder.`] };
-  await ctx.flushAll();
-  await folder.settled();
+  // The editor's texts applied, those sent while it waited too: the plan's edits name the versions it read.
+  await ctx.flushedAndSettled(folder);
   // A config with an error is not the one its author meant (its layouts may not apply): nothing is planned, as `new` refuses.
   const bad = folder.svc.config.problems.find((d) => d.severity === 'error');
   if (bad) {

@@ -40,6 +40,7 @@ export class DocumentSync {
     private readonly onUpdate: UpdateListener,
   ) {
     ctx.flush = (uri) => this.flush(uri);
+    ctx.pending = (uri) => this.isPending(uri);
   }
 
   /** A document opened: its text applies at once. */
