@@ -83,6 +83,33 @@ describe('language server: file events', () => {
     assert.equal(w.calls.length, 1);
   });
 
+  it("a request on another folder waits for none of this folder's events: neither its batch gathering nor its change held by a reader", async () => {
+    const { svc, fs } = await workspace(FILES);
+    const here = folderOver(svc);
+    const elsewhere = Object.assign(folderOver((await workspace(FILES)).svc), { path: '/elsewhere', uri: pathToUri('/elsewhere') });
+    const ctx = { workspaces: { folderOf: () => here, foldersFor: () => [here] }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
+    const calls: string[][] = [];
+    const watcher = new FileWatcher(ctx, (_f, affected) => calls.push(affected));
+    let handler!: (p: DidChangeWatchedFilesParams) => void;
+    watcher.listen({ onDidChangeWatchedFiles: (h: typeof handler) => (handler = h) } as unknown as Connection);
+    // As the server wires them (server.ts): each folder's requests wait for the file events it was told of.
+    const applied = watcher.applied.bind(watcher) as (folder?: string) => Promise<void>;
+    for (const f of [here, elsewhere]) Object.assign(f, { deps: { eventsApplied: (folder?: string) => applied(folder) } });
+    // A reader holds this folder's changes (a phase tree built in one state) until the next turn of the event loop.
+    const release = here.hold();
+    setImmediate(release);
+    fs.write(`${ROOT}/phase-1/04-ARTIFACTS/report.md`, '# Report\n');
+    handler({ changes: [ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created)] });
+    const seen: { folder: string; calls: number }[] = [];
+    const requests = [here, elsewhere].map((f) => f.settled().then(() => seen.push({ folder: f.path, calls: calls.length })));
+    await Promise.all(requests);
+    // The other folder's request is answered at once; this folder's once its event is applied.
+    assert.deepEqual(seen, [
+      { folder: '/elsewhere', calls: 0 },
+      { folder: ROOT, calls: 1 },
+    ]);
+  });
+
   it('drops repeated events of a batch, keeping the order of what happened to each file', () => {
     const a = ev('a.md', FileChangeType.Changed);
     const created = ev('b.md', FileChangeType.Created);

@@ -195,6 +195,31 @@ describe('overlay model: a new document joins and leaves without a rebuild', () 
     );
   });
 
+  it('a config with ignore globs, a nested project, custom layouts by ** globs and plans in phases: the same', async function () {
+    this.timeout(300_000);
+    const fs = new MemoryFileSystem();
+    const files: Record<string, string> = {
+      'phasegate.yaml':
+        'ignore:\n  - "**/drafts/**"\n  - "**/*.tmp.md"\nlayouts:\n  - name: track\n    phases: "tracks/**/step-*"\n    number: "step-(\\\\d+)"\n    documents:\n      - {kind: plan, file: PLAN.md, sections: [Plan]}\n',
+      'tracks/a/step-1/PLAN.md': '# Plan\n',
+      'tracks/a/step-2/sub/step-3/notes.md': '# Notes\n',
+      'tracks/b/c/step-1/project_implementation_plan.md': '# Plan\n',
+      'audit/phase-1/00-PHASE_BRIEF.md': '# Brief\n',
+      'audit/phase-1/03-FINDINGS/deep/x.md': '# X\n',
+      'audit/phase-2/drafts/00-PHASE_BRIEF.md': '# Brief\n',
+      'audit/phase_7/x.txt': 'x\n',
+      'nested/phasegate.yaml': 'rules: {}\n',
+      'nested/phase-1/00-PHASE_BRIEF.md': '# Brief\n',
+      'workstreams/W/Phase_1_A/implementation_prompt.md': '# Prompt\n',
+      'workstreams/W/misc/a.md': '# A\n',
+    };
+    for (const [p, t] of Object.entries(files)) fs.write(`${ROOT}/${p}`, t);
+    await fc.assert(
+      fc.asyncProperty(steps(40), (s) => run(fs, s)),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
   it('each name in each folder of the hand-made workspace, joining then leaving', async function () {
     this.timeout(300_000);
     const fs = tricky();

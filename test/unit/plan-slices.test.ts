@@ -95,6 +95,28 @@ describe('plan check in slices (preparePlansInSlices)', () => {
     assert.equal(planDiagnostics(svc), planDiagnostics(fresh));
   });
 
+  it('several small plans: the host is let run between them once the slice is spent (one slice for them all)', async function () {
+    this.timeout(120_000);
+    // Eight projects, each with a plan of a few rows over a few phases: no plan's own look-ups reach a stop.
+    const files: Record<string, string> = {};
+    for (let k = 0; k < 8; k++) {
+      const rows: string[] = [];
+      for (let i = 1; i <= 3; i++) {
+        files[`p${k}/workstreams/W/Phase_${i}_Task/implementation_prompt.md`] = PROMPT;
+        rows.push(`| W | Phase_${i}_Task | Not started |`);
+      }
+      files[`p${k}/project_implementation_plan.md`] = `# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
+    }
+    const svc = await loudOn(memoryFs(files));
+    assert.equal(svc.model.plans.length, 8);
+    const expected = planDiagnostics(await loudOn(memoryFs(files)));
+    // A slice of no time: spent after each plan's work at the latest.
+    const p = countingPause();
+    await svc.preparePlansInSlices(p.pause, 0);
+    assert.ok(p.count() >= 7, `${p.count()} pauses over 8 plans`);
+    assert.equal(planDiagnostics(svc), expected);
+  });
+
   it('a large plan: it stops many times within, and the check afterwards finds its look-ups done', async function () {
     this.timeout(300_000);
     const files: Record<string, string> = {};

@@ -84,7 +84,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   });
   // Requests wait for the file events received before them (`Folder.settled`): a client that reported files it
   // wrote, then asks, is answered after them, not from the state before (the watcher's batch may still be gathering).
-  engineDeps.eventsApplied = () => watcher.applied();
+  engineDeps.eventsApplied = (folder) => watcher.applied(folder);
 
   // Loading starts at initialize; nothing is sent to the client before it said `initialized`.
   let markInitialized!: () => void;

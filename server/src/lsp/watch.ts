@@ -5,6 +5,7 @@
  */
 import { Connection, DidChangeWatchedFilesNotification, FileChangeType, FileEvent, WatchKind } from 'vscode-languageserver';
 import type { ServerContext } from './context';
+import { isInside } from '../service/host';
 import { uriToPath } from './uri';
 import type { Folder } from './workspaces';
 
@@ -44,12 +45,37 @@ export function uniqueEvents(events: FileEvent[]): FileEvent[] {
   return last.size === events.length ? events : [...last.values()];
 }
 
+/** A batch of file events: resolves once applied; the paths of its events, and which folders they reach (memo). */
+interface Batch {
+  done: Promise<void>;
+  resolve: (applied: Promise<void>) => void;
+  paths: string[];
+  /** Per folder asked about: how many of `paths` were looked at, and whether one of them reaches it. */
+  told: Map<string, { upTo: number; reaches: boolean }>;
+}
+
+/**
+ * Whether an event of `batch` may reach the engine of the folder at `folder`: a path at or in it, or a folder
+ * holding it (deleted or created whole). The paths are looked at once per folder (a checkout's batch holds thousands).
+ */
+function concerns(batch: Batch, folder: string): boolean {
+  let t = batch.told.get(folder);
+  if (!t) batch.told.set(folder, (t = { upTo: 0, reaches: false }));
+  for (; !t.reaches && t.upTo < batch.paths.length; t.upTo++) {
+    const p = batch.paths[t.upTo];
+    if (isInside(folder, p) || isInside(p, folder)) t.reaches = true;
+  }
+  return t.reaches;
+}
+
 export class FileWatcher {
   private queue: FileEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   /** While a batch gathers: resolves once it is applied (see `applied`). */
-  private gathered: { done: Promise<void>; resolve: (applied: Promise<void>) => void } | undefined;
+  private gathered: Batch | undefined;
+  /** The batches received and not applied yet, in order: those being applied, then the one gathering. */
+  private unapplied: Batch[] = [];
 
   constructor(
     private readonly ctx: ServerContext,
@@ -60,12 +86,17 @@ export class FileWatcher {
   listen(connection: Connection): void {
     connection.onDidChangeWatchedFiles((params) => {
       // One by one: a client may send more events than push() takes as arguments.
-      for (const c of params.changes ?? []) this.queue.push(c);
       if (!this.timer) {
         let resolve!: (applied: Promise<void>) => void;
         const done = new Promise<void>((r) => (resolve = r));
-        this.gathered = { done, resolve };
+        this.gathered = { done, resolve, paths: [], told: new Map() };
+        this.unapplied.push(this.gathered);
         this.timer = setTimeout(() => this.drain(), this.batchMs);
+      }
+      for (const c of params.changes ?? []) {
+        this.queue.push(c);
+        const path = uriToPath(c.uri);
+        if (path) this.gathered!.paths.push(path);
       }
     });
   }
@@ -75,9 +106,16 @@ export class FileWatcher {
    * and is applied (its batching stands: a checkout's events keep coming in batches, each building the model
    * once). Requests wait for it (`Folder.settled`), so that a client that reported files, then asks, is answered
    * after them. Not to be awaited by the work that applies the events (it would wait for itself).
+   *
+   * Given `folder` (a workspace folder's path), only for the events that may reach its engine: those at or in
+   * it, or at a folder holding it (the batches are applied in order: the last batch holding one, and those before
+   * it). A request on another folder does not wait for a batch that is none of its (the 50 ms it gathers, a
+   * reload it makes, a reader that holds the changes of the folder it goes to).
    */
-  applied(): Promise<void> {
-    return this.gathered?.done ?? this.running;
+  applied(folder?: string): Promise<void> {
+    if (folder === undefined) return this.gathered?.done ?? this.running;
+    for (let i = this.unapplied.length - 1; i >= 0; i--) if (concerns(this.unapplied[i], folder)) return this.unapplied[i].done;
+    return Promise.resolve();
   }
 
   /** Registers the watchers when the client can (VS Code); others report what they watch themselves. */
@@ -104,7 +142,14 @@ export class FileWatcher {
     const events = this.queue;
     this.queue = [];
     this.running = this.running.then(() => this.apply(events)).catch((e: unknown) => this.ctx.error(`file events failed: ${(e as Error)?.stack ?? String(e)}`));
-    this.gathered?.resolve(this.running);
+    const batch = this.gathered;
+    if (batch) {
+      batch.resolve(this.running);
+      void this.running.then(() => {
+        const i = this.unapplied.indexOf(batch);
+        if (i >= 0) this.unapplied.splice(i, 1);
+      });
+    }
     this.gathered = undefined;
   }
 

@@ -12,11 +12,12 @@ export interface EngineDeps {
   fs: FileSystem;
   assets: Assets;
   /**
-   * Resolves once the file events the server has received so far are applied (a batch still gathering once it
-   * has gathered): a request that follows file events reads the engine after them, as it reads it after the
-   * editor's changes sent before it.
+   * Resolves once the file events the server has received so far that may reach the engine of the folder at
+   * `folder` are applied (a batch still gathering once it has gathered): a request that follows file events reads
+   * the engine after them, as it reads it after the editor's changes sent before it. Another folder's events are
+   * not waited for.
    */
-  eventsApplied?: () => Promise<void>;
+  eventsApplied?: (folder: string) => Promise<void>;
 }
 
 export class Folder {
@@ -81,7 +82,8 @@ export class Folder {
    */
   async settled(): Promise<void> {
     // The file events received before the request first: they queue the engine's changes they make (`exclusive`).
-    await this.deps.eventsApplied?.();
+    // Only this folder's: another's (its reload, or its changes held by a reader) are none of this engine's.
+    await this.deps.eventsApplied?.(this.path);
     while (this.busy) await this.ready;
   }
 

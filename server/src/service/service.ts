@@ -1485,15 +1485,23 @@ export class PhasegateService {
   async preparePlansInSlices(pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<void> {
     const revision = this.revision;
     const model = this.model;
-    for (const plan of model.plans) {
+    // One slice for all the plans: a plan's work (its parse, its phases, its look-ups) counts in the slice the
+    // next one goes on with, and the host is let run between two plans once it is spent (several small plans,
+    // none of which stops on its own, are not done in one piece).
+    const slices = slicer(pause, sliceMs);
+    const changed = () => this.revision !== revision || this.model !== model;
+    for (const [i, plan] of model.plans.entries()) {
+      if (i > 0 && slices.due()) {
+        await slices.breathe();
+        if (changed()) return;
+      }
       if (this.diagCache.has(plan.path)) continue;
       const doc = this.getDocument(plan.path);
       if (!doc?.modelled) continue;
-      const slices = slicer(pause, sliceMs);
       const run = planSteps(model, plan.path, doc, slices.due);
       for (let r = run.next(); !r.done; r = run.next()) {
         await slices.breathe();
-        if (this.revision !== revision || this.model !== model) {
+        if (changed()) {
           run.return();
           return;
         }
