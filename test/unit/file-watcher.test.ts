@@ -20,7 +20,7 @@ const FILES: Record<string, string> = {
 async function watched(): Promise<{
   send: (...changes: FileEvent[]) => Promise<void>;
   receive: (...changes: FileEvent[]) => void;
-  applied: () => Promise<void>;
+  applied: (folder?: string) => Promise<void>;
   calls: string[][];
   write: (rel: string, text: string) => void;
 }> {
@@ -39,7 +39,7 @@ async function watched(): Promise<{
       await watcher.idle();
     },
     receive: (...changes) => handler({ changes }),
-    applied: () => watcher.applied(),
+    applied: (folder) => watcher.applied(folder),
   };
 }
 
@@ -108,6 +108,22 @@ describe('language server: file events', () => {
       { folder: '/elsewhere', calls: 0 },
       { folder: ROOT, calls: 1 },
     ]);
+  });
+
+  it("a request waits for no batch of a version control system's own files (.git/index.lock), only for one that may reach its engine", async () => {
+    const w = await watched();
+    /** Whether the folder's wait is over after one turn of the event loop (the batch gathers for 50 ms). */
+    const overAtOnce = async () => {
+      let over = false;
+      void w.applied(ROOT).then(() => (over = true));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return over;
+    };
+    w.receive(ev('.git/index.lock', FileChangeType.Created), ev('.git/index.lock', FileChangeType.Deleted), ev('.hg/wlock', FileChangeType.Created));
+    assert.equal(await overAtOnce(), true, 'version control files only');
+    w.receive(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created));
+    assert.equal(await overAtOnce(), false, 'an artifact too: the batch is waited for');
+    await w.applied(ROOT);
   });
 
   it('drops repeated events of a batch, keeping the order of what happened to each file', () => {

@@ -45,6 +45,12 @@ export function uniqueEvents(events: FileEvent[]): FileEvent[] {
   return last.size === events.length ? events : [...last.values()];
 }
 
+/**
+ * A path in a version control system's own folder (`.git/index.lock`, which `git status` writes and removes): the
+ * scan leaves these folders out, so no engine reads there, and no request waits for such an event.
+ */
+const VCS_INTERNAL = /\/\.(?:git|hg|svn)(?:\/|$)/;
+
 /** A batch of file events: resolves once applied; the paths of its events, and which folders they reach (memo). */
 interface Batch {
   done: Promise<void>;
@@ -96,7 +102,7 @@ export class FileWatcher {
       for (const c of params.changes ?? []) {
         this.queue.push(c);
         const path = uriToPath(c.uri);
-        if (path) this.gathered!.paths.push(path);
+        if (path && !VCS_INTERNAL.test(path)) this.gathered!.paths.push(path);
       }
     });
   }
