@@ -141,9 +141,9 @@ export class WorkspaceDiagnostics {
           if (token.isCancellationRequested) return { items };
           if (!(await unchanged())) return undefined;
         }
-        // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
-        // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
-        if (svc.model.plans.length)
+        if (svc.model.plans.length) {
+          // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
+          // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
           for (const p of phases) {
             svc.gates(p);
             const y = slice();
@@ -152,8 +152,7 @@ export class WorkspaceDiagnostics {
             if (token.isCancellationRequested) return { items };
             if (!(await unchanged())) return undefined;
           }
-        // And the plans' own work that grows with the project (which phases their rows name), in slices too.
-        if (svc.model.plans.length) {
+          // And the plans' own work that grows with the project (which phases their rows name), in slices too.
           await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
           if (token.isCancellationRequested) return { items };
           if (!(await unchanged())) return undefined;

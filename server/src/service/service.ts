@@ -38,7 +38,7 @@ import {
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { planSteps } from './rules/phase-plan';
-import { slicer } from './slicer';
+import { Slicer, slicer } from './slicer';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -1310,18 +1310,31 @@ export class PhasegateService {
    */
   async checkBatchInSlices(phases: readonly Phase[], from: number, pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<number> {
     const { files, count } = batchOf(phases, from);
+    const slices = slicer(pause, sliceMs);
+    await this.stepsWhileSame(this.batchSteps(files, slices.due), slices, this.sameAsNow());
+    return count;
+  }
+
+  /** Whether the engine is still as it is now: no change taken (its revision and model the same). */
+  private sameAsNow(): () => boolean {
     const revision = this.revision;
     const model = this.model;
-    const slices = slicer(pause, sliceMs);
-    const run = this.batchSteps(files, slices.due);
-    for (let r = run.next(); !r.done; r = run.next()) {
+    return () => this.revision === revision && this.model === model;
+  }
+
+  /**
+   * Runs `steps`, letting the host run (`slices.breathe`) where they stop; a change the engine took meanwhile
+   * (`same` false) ends them there. Whether they ran to their end.
+   */
+  private async stepsWhileSame(steps: Generator<void, void, void>, slices: Slicer, same: () => boolean): Promise<boolean> {
+    for (let r = steps.next(); !r.done; r = steps.next()) {
       await slices.breathe();
-      if (this.revision !== revision || this.model !== model) {
-        run.return();
-        break;
+      if (!same()) {
+        steps.return();
+        return false;
       }
     }
-    return count;
+    return true;
   }
 
   /** The work of a batch (`checkBatch`), in steps: it stops (yields) where `due()` says its slice is spent. */
@@ -1483,29 +1496,21 @@ export class PhasegateService {
    * ends it: the rest is done when the plan is diagnosed.
    */
   async preparePlansInSlices(pause: () => Promise<void>, sliceMs = SYNC_SLICE_MS): Promise<void> {
-    const revision = this.revision;
     const model = this.model;
+    const same = this.sameAsNow();
     // One slice for all the plans: a plan's work (its parse, its phases, its look-ups) counts in the slice the
     // next one goes on with, and the host is let run between two plans once it is spent (several small plans,
     // none of which stops on its own, are not done in one piece).
     const slices = slicer(pause, sliceMs);
-    const changed = () => this.revision !== revision || this.model !== model;
     for (const [i, plan] of model.plans.entries()) {
       if (i > 0 && slices.due()) {
         await slices.breathe();
-        if (changed()) return;
+        if (!same()) return;
       }
       if (this.diagCache.has(plan.path)) continue;
       const doc = this.getDocument(plan.path);
       if (!doc?.modelled) continue;
-      const run = planSteps(model, plan.path, doc, slices.due);
-      for (let r = run.next(); !r.done; r = run.next()) {
-        await slices.breathe();
-        if (changed()) {
-          run.return();
-          return;
-        }
-      }
+      if (!(await this.stepsWhileSame(planSteps(model, plan.path, doc, slices.due), slices, same))) return;
     }
   }
 
