@@ -67,35 +67,37 @@ function longest(reqs, t0) {
   return { requests: reqs.length, longestGapMs: gap, longestAtMs: at };
 }
 
-/** The first phase folder of `ws` (sorted by name, depth first), where a created file joins a phase. */
-function firstPhaseFolder(dir) {
+/**
+ * The first phase folder of `ws` (sorted by name, depth first) whose entries' names pass `accept` (any by default),
+ * where a created file joins a phase.
+ */
+function firstPhaseFolder(dir, accept = () => true) {
   const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (names.some((e) => e.isFile() && /^(00-PHASE_BRIEF|implementation_prompt)\.md$/.test(e.name))) return dir;
+  if (names.some((e) => e.isFile() && /^(00-PHASE_BRIEF|implementation_prompt)\.md$/.test(e.name))) return accept(names.map((e) => e.name)) ? dir : undefined;
   for (const e of names) {
     if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const found = firstPhaseFolder(path.join(dir, e.name));
+    const found = firstPhaseFolder(path.join(dir, e.name), accept);
     if (found) return found;
   }
   return undefined;
 }
 
-/** The first phase folder of `ws` (as firstPhaseFolder) without a `06-OUTPUT_HANDOFF.md`, or undefined. */
-function phaseFolderWithoutOutput(dir) {
-  const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (names.some((e) => e.isFile() && /^(00-PHASE_BRIEF|implementation_prompt)\.md$/.test(e.name)))
-    return names.some((e) => e.name === '06-OUTPUT_HANDOFF.md') ? undefined : dir;
-  for (const e of names) {
-    if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const found = phaseFolderWithoutOutput(path.join(dir, e.name));
-    if (found) return found;
-  }
-  return undefined;
+/**
+ * A change's handling: `send` it, then requests one at a time up to the `phasegate/didChangePhases` notice that
+ * follows (sent 250 ms after the change is handled): the handling time and the longest unanswered request.
+ */
+async function measureChange(conn, notices, send, { periodMs, timeoutMs }) {
+  const notice = notices.next();
+  const t = performance.now();
+  await send();
+  const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
+  return { handledMs: notices.last - t - 250, ...longest(reqs, t) };
 }
 
 /** After the index: what `after` measures (see the header). */
 async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
   if (after === 'overlay') {
-    const bare = phaseFolderWithoutOutput(ws);
+    const bare = firstPhaseFolder(ws, (names) => !names.includes('06-OUTPUT_HANDOFF.md'));
     const phase = bare ?? firstPhaseFolder(ws);
     if (!phase) throw new Error(`no phase folder in ${ws}`);
     const file = path.join(phase, bare ? '06-OUTPUT_HANDOFF.md' : 'zz-responsive-overlay.md');
@@ -106,13 +108,8 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
     for (const [kind, send] of [
       ['opened', () => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } })],
       ['closed', () => conn.sendNotification('textDocument/didClose', { textDocument: { uri } })],
-    ]) {
-      const notice = notices.next();
-      const t = performance.now();
-      await send();
-      const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
-      out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs, t) };
-    }
+    ])
+      out[kind] = await measureChange(conn, notices, send, { periodMs, timeoutMs });
     return out;
   }
   if (after === 'events') {
@@ -129,11 +126,8 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
         ['deleted', 3, cleanup],
       ]) {
         act();
-        const notice = notices.next();
-        const t = performance.now();
-        await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type }] });
-        const reqs = await pingUntil(conn, notice, periodMs, timeoutMs);
-        out[kind] = { handledMs: notices.last - t - 250, ...longest(reqs, t) };
+        const send = () => conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type }] });
+        out[kind] = await measureChange(conn, notices, send, { periodMs, timeoutMs });
       }
     } finally {
       cleanup();
