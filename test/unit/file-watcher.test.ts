@@ -20,7 +20,7 @@ const FILES: Record<string, string> = {
 async function watched(): Promise<{
   send: (...changes: FileEvent[]) => Promise<void>;
   receive: (...changes: FileEvent[]) => void;
-  applied: (folder?: string) => Promise<void>;
+  applied: (folder: string) => Promise<void>;
   calls: string[][];
   write: (rel: string, text: string) => void;
 }> {
@@ -70,7 +70,7 @@ describe('language server: file events', () => {
     const w = await watched();
     w.write('phase-1/00-PHASE_BRIEF.md', '# Phase 1: Other work\n\n## Objectives\n\nDo it.\n');
     w.receive(ev('phase-1/00-PHASE_BRIEF.md', FileChangeType.Changed));
-    const applied = w.applied();
+    const applied = w.applied(ROOT);
     // An event received after the request asked, within the batch's time: still in the same batch.
     w.write('phase-1/04-ARTIFACTS/report.md', '# Report\n');
     w.receive(ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created));
@@ -79,7 +79,7 @@ describe('language server: file events', () => {
     assert.equal(w.calls.length, 1, 'one batch');
     assert.ok(w.calls[0].includes(`${ROOT}/phase-1/00-PHASE_BRIEF.md`), w.calls[0].join());
     // Nothing gathering: what was applied.
-    await w.applied();
+    await w.applied(ROOT);
     assert.equal(w.calls.length, 1);
   });
 

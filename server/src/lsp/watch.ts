@@ -108,18 +108,16 @@ export class FileWatcher {
   }
 
   /**
-   * Resolves once every event received so far has been applied: a batch still gathering once it has gathered
-   * and is applied (its batching stands: a checkout's events keep coming in batches, each building the model
-   * once). Requests wait for it (`Folder.settled`), so that a client that reported files, then asks, is answered
-   * after them. Not to be awaited by the work that applies the events (it would wait for itself).
-   *
-   * Given `folder` (a workspace folder's path), only for the events that may reach its engine: those at or in
-   * it, or at a folder holding it (the batches are applied in order: the last batch holding one, and those before
-   * it). A request on another folder does not wait for a batch that is none of its (the 50 ms it gathers, a
-   * reload it makes, a reader that holds the changes of the folder it goes to).
+   * Resolves once every event received so far that may reach the engine of the workspace folder at `folder` has
+   * been applied: those at or in it, or at a folder holding it (the batches are applied in order: the last batch
+   * holding one, and those before it). A batch still gathering counts once it has gathered and is applied (its
+   * batching stands: a checkout's events keep coming in batches, each building the model once). Requests wait for
+   * it (`Folder.settled`), so that a client that reported files, then asks, is answered after them. A request on
+   * another folder does not wait for a batch that is none of its (the 50 ms it gathers, a reload it makes, a
+   * reader that holds the changes of the folder it goes to). Not to be awaited by the work that applies the
+   * events (it would wait for itself).
    */
-  applied(folder?: string): Promise<void> {
-    if (folder === undefined) return this.gathered?.done ?? this.running;
+  applied(folder: string): Promise<void> {
     for (let i = this.unapplied.length - 1; i >= 0; i--) if (concerns(this.unapplied[i], folder)) return this.unapplied[i].done;
     return Promise.resolve();
   }
