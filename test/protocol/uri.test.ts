@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
+import { DocumentDiagnosticRequest, WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { pathToUri, uriToPath } from '../../server/src/lsp/uri';
 import { isInside, joinPath, normalizePath, relativePath } from '../../server/src/service/host';
 import { buildServer, copyFixture, stopOnFixture, TestClient, uri } from './client';
@@ -90,5 +90,49 @@ describe('language server: workspace diagnostics of a file whose URI two clients
     const mine = r.items.filter((i) => uriToPath(i.uri) === file);
     // One answer for the file, under the client's spelling, unchanged: no empty report clears its problems.
     assert.deepEqual(mine, [{ kind: 'unchanged', uri: other, version: null, resultId: report.resultId }]);
+  });
+
+  it('keeps the editor text of a file open under two spellings when one of them closes', async () => {
+    const dir = uri(root, 'audit/phase-1/03-FINDINGS/');
+    const vscodeUri = dir + 'report%20%28draft%29.md';
+    const otherUri = dir + 'report%20(draft).md';
+    const disk = fs.readFileSync(path.join(root, FINDING), 'utf8');
+    const edited = '---\nstatus: draft\n---\n# Finding\n\nThe edited text.\n';
+    const pull = async (u: string) => {
+      const r = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
+      assert.equal(r.kind, 'full');
+      return (r as { items: { code?: unknown; message: string }[] }).items.map((d) => `${String(d.code)}: ${d.message}`).sort();
+    };
+    const open = (u: string, text: string) =>
+      c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'markdown', version: 1, text } });
+    await open(vscodeUri, disk);
+    const onDisk = await pull(vscodeUri);
+    // The second spelling opens with unsaved text: the engine reads that one now.
+    await open(otherUri, edited);
+    const whileBoth = await pull(otherUri);
+    assert.notDeepEqual(whileBoth, onDisk, 'the edited text must be diagnosed otherwise than the file on disk');
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: vscodeUri } });
+    // Still open under the other spelling: its text, not the file on disk, is what the engine checks.
+    assert.deepEqual(await pull(otherUri), whileBoth);
+    // And the workspace report leaves it out, as any open document (its own pull reports it).
+    const ws = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    assert.deepEqual(
+      ws.items.filter((i) => uriToPath(i.uri) === path.join(root, FINDING)),
+      [],
+    );
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
+
+    // The other way round: the spelling opened last (the server's own) closes first.
+    await open(otherUri, edited);
+    await open(vscodeUri, disk);
+    assert.deepEqual(await pull(vscodeUri), onDisk);
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: vscodeUri } });
+    assert.deepEqual(await pull(otherUri), whileBoth);
+    const again = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    assert.deepEqual(
+      again.items.filter((i) => uriToPath(i.uri) === path.join(root, FINDING)),
+      [],
+    );
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
   });
 });

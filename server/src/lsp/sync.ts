@@ -92,6 +92,9 @@ export class DocumentSync {
     const folder = this.owners.get(uri) ?? (path ? this.ctx.workspaces.folderOf(path) : undefined);
     this.owners.delete(uri);
     if (!path || !folder || folder.disposed) return;
+    // The same file still open under another URI (a client that spells it otherwise): its text stays the engine's.
+    const other = this.ctx.documents.all().find((d) => d.uri !== uri && uriToPath(d.uri) === path);
+    if (other) return this.apply(other.uri);
     // Part of the engine's work: it awaits the disk, and no request reads the engine half way.
     const affected = await folder.exclusive(() => folder.svc.clearOverlay(path));
     this.onUpdate(undefined, affected, folder);
