@@ -54,7 +54,7 @@ const ATTACKS: Shape[] = ['a', 'ab', '1', 'x1', 'aab', 'a1', 'draft'].map((unit)
 
 /**
  * Deadlines of the matching in the worker, for a hang and not for speed: a random pattern's first look (tens of
- * runs over inputs of up to 4,096 characters, a millisecond or two in all), a suspect's measure (a second or two).
+ * runs over inputs of up to 4,096 characters, about 2 ms on average), a suspect's measure (assertLinear's, longer).
  */
 const LOOK_DEADLINE = 5_000;
 const LINEAR_DEADLINE = 60_000;
@@ -194,7 +194,8 @@ describe('the regex worker: a match that does not end fails at its deadline', ()
       return true;
     });
     const ms = performance.now() - t0;
-    assert.ok(ms >= 500 && ms < 2000, `${ms} ms`);
+    // At the deadline (a timer may fire a little early against performance.now), not after the match's seconds.
+    assert.ok(ms > 400 && ms < 2000, `${ms} ms`);
     assert.equal(worker.started, 1);
     // The next job starts a new worker, which answers it.
     const ok = await worker.run({ kind: 'match', pattern: { source: '^(?:ab)+$', flags: '' }, shapes: [{ unit: 'ab', end: 'b' }], lengths: [1000] }, 5000);
