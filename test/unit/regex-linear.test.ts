@@ -32,11 +32,20 @@ import { assertLinear } from '../helpers/linear';
 const N = 100_000;
 
 /**
+ * The measure of a guard: from size / 16 to size. The runs at n are repeated until they take a millisecond (minMs 1,
+ * not assertLinear's 5): the bound at 16n is 64 times the time at n plus 2 ms (1,024 times at degree 2), so that
+ * quadratic work (256 times; cubic 4,096 at degree 2) fails once it takes more than 0.01 ms at n, and longer runs
+ * only cost time. At minMs 5 a guard took about 210 ms (those of degree 2, 1.1 s), 13 s for the 61; at 1, about
+ * 45 ms (250 ms), 3 s.
+ */
+const measureOf = (size: number, degree: 1 | 2) => ({ n: Math.floor(size / 16), degree, minMs: 1 });
+
+/**
  * Asserts that `f(n)`, a match on hostile input of about n characters (a long run that does not match in the end),
  * takes time linear in n (or at most quadratic, degree 2): from size / 16 to size (N unless the function reads no more).
  */
 function fast(f: (n: number) => unknown, size = N, degree: 1 | 2 = 1): void {
-  assertLinear(f.toString().replace(/^\(n\) => /, ''), (n) => void f(n), { n: Math.floor(size / 16), degree });
+  assertLinear(f.toString().replace(/^\(n\) => /, ''), (n) => void f(n), measureOf(size, degree));
 }
 
 /** Strings of 0..maxLength pieces drawn from `pieces`. */
@@ -68,6 +77,15 @@ function sameMatches(pieces: string[], now: RegExp, old: RegExp, maxLength = 12)
 }
 
 describe('regular expressions on user text are linear', () => {
+  describe('the guards, measured as `fast` measures them', () => {
+    // The same measure as every guard's, on a smaller size: the growth it tells apart does not depend on the size,
+    // and the quadratic expression takes seconds a match at 100,000 characters.
+    it('fail a quadratic implementation: the expression listItemValue replaced, on its hostile input', () => {
+      const OLD = /^[ \t]*-[ \t]+(.*?)(?:[ \t]+#.*)?$/;
+      fast((n) => listItemValue(`- x${' '.repeat(n)}x`), 16_000);
+      assert.throws(() => fast((n) => OLD.exec(`- x${' '.repeat(n)}x`), 16_000), /OLD\.exec.*linear is about \d+×/);
+    });
+  });
   describe('decisions and risks (doc-rationale)', () => {
     const pieces = ['decision', 'Decision', 'risk', ' ', '  ', '\t', '\n', '#', '1', '23', ':', '**', '__', '*', 'x', 'because', 'reason', 'why'];
     it('DECISION_TITLE_RE, DECISION_PREFIX_RE and DECISION_ITEM_RE match as before', () => {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { MAX_PATTERN_INPUT, boundedRegExp, regExpProblem, safeRegExp } from '../../server/src/service/regex-safety';
 import { schemaProblems } from '../../server/src/service/schema-safety';
 import { ROOT, workspace } from '../helpers/workspace';
-import { assertLinear } from '../helpers/linear';
+import { RegexWorker, type Shape } from '../helpers/regex-worker';
 
 const HOSTILE: [string, RegExp][] = [
   ['((a+))+$', /nested quantifiers/],
@@ -49,10 +49,22 @@ const ORDINARY = [
   '^\\p{Lu}',
 ];
 
-/** Inputs of n characters that make backtracking patterns explode: long runs that fail at the very end. */
-const attacks = (n: number) => ['a', 'ab', '1', 'x1', 'aab', 'a1', 'draft'].map((unit) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n - 1) + '!');
+/** Inputs that make backtracking patterns explode: long runs that fail at the very end. */
+const ATTACKS: Shape[] = ['a', 'ab', '1', 'x1', 'aab', 'a1', 'draft'].map((unit) => ({ unit, end: '!' }));
+
+/**
+ * Deadlines of the matching in the worker, for a hang and not for speed: a random pattern's first look (tens of
+ * runs over inputs of up to 4,096 characters, about 2 ms on average), a suspect's measure (assertLinear's, longer).
+ */
+const LOOK_DEADLINE = 5_000;
+const LINEAR_DEADLINE = 60_000;
 
 describe('regular expressions from a workspace', () => {
+  // Accepted patterns are matched in one worker thread for the file: a catastrophic one fails its test at a
+  // deadline instead of hanging the run.
+  const worker = new RegexWorker();
+  after(() => worker.close());
+
   for (const [source, why] of HOSTILE) {
     it(`refuses ${JSON.stringify(source.slice(0, 40))}`, () => {
       for (const flags of ['i', 'u']) {
@@ -107,7 +119,7 @@ describe('regular expressions from a workspace', () => {
       for (const flags of ['i', 'u']) assert.doesNotThrow(() => safeRegExp(source, flags), `${source} (${flags})`);
   });
 
-  it('an accepted pattern matches hostile input in time at most quadratic in its length (random patterns)', function () {
+  it('an accepted pattern matches hostile input in time at most quadratic in its length (random patterns)', async function () {
     this.timeout(120000);
     const toks = ['a', 'b', 'x', '1', '(', '(?:', ')', '|', '*', '+', '?', '{2,3}', '{2}', '[ab]', '.', '\\d', '\\w', '$', '^', '(?=a)', '{1,}', '-'];
     let seed = 12345;
@@ -120,50 +132,34 @@ describe('regular expressions from a workspace', () => {
     // schema's pattern is tested on); below 300 or so, V8 answers some of these patterns at once, which would
     // make the growth from there look steeper than it is.
     const n = MAX_PATTERN_INPUT / 8;
-    const bySize = new Map([1, 2, 4, 8].map((m) => [m * n, attacks(m * n)]));
-    /** Milliseconds of a run over the inputs of `size` characters. */
-    const run = (re: RegExp, size: number) => {
-      const t0 = performance.now();
-      for (const s of bySize.get(size)!) re.test(s);
-      return performance.now() - t0;
-    };
     let accepted = 0;
     const seen = new Set<string>();
     const suspects: string[] = [];
     for (let k = 0; k < 20000 && accepted < 2500; k++) {
       let source = '';
       for (let m = 2 + Math.floor(rnd() * 12); m > 0; m--) source += toks[Math.floor(rnd() * toks.length)];
-      const re = safeRegExp(source, 'u');
-      if (typeof re === 'string') continue;
+      // Judged here (a judgement matches nothing), matched in the worker, which compiles it with the same safeRegExp.
+      if (typeof safeRegExp(source, 'u') === 'string') continue;
       accepted++;
       if (seen.has(source)) continue;
       seen.add(source);
       // A first look, doubling the size: a pattern more than 4 × m² times as slow at m × n (the best of three runs
       // at n; up to three at m × n, until one is within that) is measured again.
-      const small = Math.min(run(re, n), run(re, n), run(re, n));
-      for (let m = 2; m <= 8; m *= 2) {
-        const bound = 4 * m * m * small + 0.5;
-        if (run(re, m * n) > bound && run(re, m * n) > bound && run(re, m * n) > bound) {
-          suspects.push(source);
-          break;
-        }
-      }
+      const look = await worker.run({ kind: 'look', pattern: { source, flags: 'u' }, shapes: ATTACKS, n }, LOOK_DEADLINE);
+      assert.ok('suspect' in look, `${source}: ${JSON.stringify(look)}`);
+      if (look.suspect) suspects.push(source);
     }
     assert.ok(accepted > 500, `only ${accepted} random patterns accepted`);
     assert.ok(seen.size > 1500, `only ${seen.size} distinct random patterns accepted`);
     // assertLinear alone decides, each suspect measured again on its own (a moment's load on the machine can
     // make a suspect of a pattern, never a quadratic pattern of a cubic one).
     for (const source of suspects) {
-      const re = safeRegExp(source, 'u') as RegExp;
-      assertLinear(
-        `${source} on hostile input of n characters`,
-        (size) => {
-          const inputs = attacks(size);
-          return () => inputs.forEach((s) => re.test(s));
-        },
-        { n, factor: 8, degree: 2 },
-      );
+      const times = await worker.run({ kind: 'linear', pattern: { source, flags: 'u' }, shapes: ATTACKS, n, factor: 8, degree: 2 }, LINEAR_DEADLINE);
+      if ('failure' in times) assert.fail(times.failure);
+      assert.ok('large' in times, `${source}: ${JSON.stringify(times)}`);
     }
+    // Every pattern in the one worker: its start paid once.
+    assert.equal(worker.started, 1);
   });
 
   it('a schema pattern is tested on bounded input', () => {
@@ -176,6 +172,35 @@ describe('regular expressions from a workspace', () => {
     const problems = schemaProblems({ properties: { t: { pattern: '(a|a)*$' } }, patternProperties: { '^(x+)+$': {} } });
     assert.equal(problems.length, 2, JSON.stringify(problems));
     assert.deepEqual(schemaProblems({ properties: { t: { pattern: '^[A-Z]{2,5}-\\d+$' } }, patternProperties: { '^x-': {} } }), []);
+  });
+});
+
+describe('the regex worker: a match that does not end fails at its deadline', () => {
+  const worker = new RegexWorker();
+  after(() => worker.close());
+
+  it('rejects a catastrophic match once the deadline passes, naming the pattern, the input and its length; then goes on in a new worker', async () => {
+    const exponential = { source: '^(a+)+$', flags: '' };
+    const shapes = [{ unit: 'a', end: '!' }];
+    // Compiled as the engine compiles it, the pattern is refused and never run (the worker started meanwhile: the
+    // deadline counts from a job's start, not the worker's).
+    const refused = await worker.run({ kind: 'match', pattern: exponential, shapes, lengths: [31] }, 5000);
+    assert.ok('refused' in refused && /nested quantifiers/.test(refused.refused), JSON.stringify(refused));
+    // Compiled by RegExp, it runs: 'a' × 30 and '!' have 2^30 ways to split the run for (a+)+, tried one after the
+    // other (5 s or so; 85 ms at 24 characters).
+    const t0 = performance.now();
+    await assert.rejects(worker.run({ kind: 'match', pattern: { ...exponential, compile: 'plain' }, shapes, lengths: [10, 31] }, 500), (e: Error) => {
+      assert.equal(e.message, '/^(a+)+$/ on "a" repeated to 31 characters, ending "!": no answer within 500 ms (the worker was terminated)');
+      return true;
+    });
+    const ms = performance.now() - t0;
+    // At the deadline (a timer may fire a little early against performance.now), not after the match's seconds.
+    assert.ok(ms > 400 && ms < 2000, `${ms} ms`);
+    assert.equal(worker.started, 1);
+    // The next job starts a new worker, which answers it.
+    const ok = await worker.run({ kind: 'match', pattern: { source: '^(?:ab)+$', flags: '' }, shapes: [{ unit: 'ab', end: 'b' }], lengths: [1000] }, 5000);
+    assert.ok('ms' in ok && ok.ms.length === 1, JSON.stringify(ok));
+    assert.equal(worker.started, 2);
   });
 });
 
