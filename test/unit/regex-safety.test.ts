@@ -186,16 +186,16 @@ describe('the regex worker: a match that does not end fails at its deadline', ()
     // deadline counts from a job's start, not the worker's).
     const refused = await worker.run({ kind: 'match', pattern: exponential, shapes, lengths: [31] }, 5000);
     assert.ok('refused' in refused && /nested quantifiers/.test(refused.refused), JSON.stringify(refused));
-    // Compiled by RegExp, it runs: 'a' × 30 and '!' have 2^30 ways to split the run for (a+)+, tried one after the
-    // other (5 s or so; 85 ms at 24 characters).
+    // Compiled by RegExp, it runs: 'a' × 40 and '!' have 2^40 ways to split the run for (a+)+, tried one after the
+    // other (hours; 5 s at 31 characters, 85 ms at 24): only the deadline ends it.
     const t0 = performance.now();
-    await assert.rejects(worker.run({ kind: 'match', pattern: { ...exponential, compile: 'plain' }, shapes, lengths: [10, 31] }, 500), (e: Error) => {
-      assert.equal(e.message, '/^(a+)+$/ on "a" repeated to 31 characters, ending "!": no answer within 500 ms (the worker was terminated)');
+    await assert.rejects(worker.run({ kind: 'match', pattern: { ...exponential, compile: 'plain' }, shapes, lengths: [10, 40] }, 500), (e: Error) => {
+      assert.equal(e.message, '/^(a+)+$/ on "a" repeated to 40 characters, ending "!": no answer within 500 ms (the worker was terminated)');
       return true;
     });
     const ms = performance.now() - t0;
-    // At the deadline (a timer may fire a little early against performance.now), not after the match's seconds.
-    assert.ok(ms > 400 && ms < 2000, `${ms} ms`);
+    // Not before the deadline (a timer may fire a little early against performance.now).
+    assert.ok(ms > 400, `${ms} ms`);
     assert.equal(worker.started, 1);
     // The next job starts a new worker, which answers it.
     const ok = await worker.run({ kind: 'match', pattern: { source: '^(?:ab)+$', flags: '' }, shapes: [{ unit: 'ab', end: 'b' }], lengths: [1000] }, 5000);
