@@ -239,9 +239,11 @@ describe('fast paths of the section, deliverable and link rules', () => {
     /** How many diagnostics of each code the differential runs compared (so that they are known to compare some). */
     const compared = new Map<string, number>();
 
+    // The runs are random: missing-artifact, the rarest, came 66–85 times in six runs, and once 49. The bound is far
+    // below that spread, so that it fails only when the generators stop making the diagnostic.
     after(() => {
       for (const code of ['broken-link', 'missing-artifact', 'unaddressed-deliverable'])
-        assert.ok((compared.get(code) ?? 0) > 50, `${code}: ${compared.get(code)}`);
+        assert.ok((compared.get(code) ?? 0) > 20, `${code}: ${compared.get(code)}`);
     });
 
     /** Diagnostics of every file with the rules as they are, then with `old` checks in place of the rules of those ids. */
