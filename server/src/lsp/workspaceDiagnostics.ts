@@ -133,10 +133,13 @@ export class WorkspaceDiagnostics {
     const made = (): WorkspaceDiagnosticReport => ({ items: chunks ? [] : items });
     const add = (key: string, item: WorkspaceDocumentDiagnosticReport, bytes: number) => (chunks ? chunks.add(key, item, bytes) : items.push(item));
     const seen = new Set<string>();
+    /** With chunks: the result id of the report given for each path (omitted ones: the client's own). */
+    const given = new Map<string, string>();
     const slice = timeSlicer(ANSWER_SLICE_MS);
     for (const folder of this.ctx.workspaces.all()) {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
+      const generation = this.generation;
       // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
       await folder.settled();
       const svc = folder.svc;
@@ -153,10 +156,13 @@ export class WorkspaceDiagnostics {
       for (const d of svc.scanDiagnostics()) scanned.set(d.file, [...(scanned.get(d.file) ?? []), d]);
       const diagnosed = svc.diagnosedPaths();
       const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
-      /** Adds the report of `path` (once per path; an open document's comes from the document pull). */
-      const report = (path: string): void => {
+      /**
+       * Adds the report of `path` (once per path; an open document's comes from the document pull). `again`: a
+       * path reported before in this answer, whose report is added again when it changed since.
+       */
+      const report = (path: string, again: boolean): void => {
         const key = normalizePath(path);
-        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key)) return;
+        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key) !== again) return;
         seen.add(key);
         const prev = previous.get(key);
         // The client's own spelling of the URI when it named the file, else the server's (VS Code's).
@@ -174,16 +180,19 @@ export class WorkspaceDiagnostics {
         // unserialised again (performance only: after an edit most of the workspace is unchanged).
         const same = last !== undefined && last.engine === engine && last.settings === settings;
         const rec = same ? last : this.record(key, engine, settings);
-        if (prev?.value !== rec.resultId)
+        const held = again ? given.get(key) : prev?.value;
+        if (chunks) given.set(key, rec.resultId);
+        if (held !== rec.resultId)
           add(key, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp }, uri.length + rec.json.length + 100);
         // The client holds this very report (it sent its id back).
-        else if (!this.omitHeld) add(key, { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId }, uri.length + 100);
+        else if (!this.omitHeld && !again)
+          add(key, { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId }, uri.length + 100);
       };
       /**
        * Adds the reports of `paths`, sending full chunks: 'cancelled', or 'changed' when file events changed the
        * folder's files meanwhile (the report is made again), else undefined.
        */
-      const reportAll = async (paths: readonly string[]): Promise<'cancelled' | 'changed' | undefined> => {
+      const reportAll = async (paths: readonly string[], again = false): Promise<'cancelled' | 'changed' | undefined> => {
         for (const path of paths) {
           // Checking a large workspace cold takes seconds: yield every few milliseconds so that
           // the editor's requests (completion, hover, the open document's diagnostics) go first;
@@ -192,7 +201,7 @@ export class WorkspaceDiagnostics {
           if (y) await y;
           if (token.isCancellationRequested) return 'cancelled';
           if (y && !(await unchanged())) return 'changed';
-          report(path);
+          report(path, again);
         }
         return undefined;
       };
@@ -236,6 +245,13 @@ export class WorkspaceDiagnostics {
       // The rest (all of it without chunks): plans, phases' folders, the config file, the scan's problems.
       const stop = await reportAll(files);
       if (stop) return stop === 'cancelled' ? made() : undefined;
+      if (chunks && this.generation !== generation) {
+        // Something changed while the chunks went (a file saved): a report sent before that changed since is
+        // sent again, so that the last one the client gets is the document's as it is now.
+        if (!(await unchanged())) return undefined;
+        const again = await reportAll(files, true);
+        if (again) return again === 'cancelled' ? made() : undefined;
+      }
     }
     /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
     const clear = (path: string, uri: string): Promise<boolean> | undefined => {
