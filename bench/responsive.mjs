@@ -20,7 +20,10 @@
 // the change), and the handling time is that notice's less those 250 ms. Nothing is written to disk.
 // `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node,
 // so every document checked) or the first `workspace/diagnostic`, with requests one at a time until it is
-// answered: the answer's time, and the longest time a request stayed unanswered meanwhile.
+// answered: the answer's time, and the longest time a request stayed unanswered meanwhile. The
+// `workspace/diagnostic` request passes a `partialResultToken`, as VS Code does: the times of the first and the
+// last partial result (`$/progress`) are reported too, with their count and the largest one's size; the bytes
+// are those of the answer and of every partial result.
 //
 // With `--no-pings`, no request is sent after the index: the answer's (or the handling's) time alone.
 //
@@ -95,7 +98,7 @@ async function measureChange(conn, notices, send, { periodMs, timeoutMs }) {
 }
 
 /** After the index: what `after` measures (see the header). */
-async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
+async function measureAfter(conn, ws, after, notices, partials, { periodMs, timeoutMs }) {
   if (after === 'overlay') {
     const bare = firstPhaseFolder(ws, (names) => !names.includes('06-OUTPUT_HANDOFF.md'));
     const phase = bare ?? firstPhaseFolder(ws);
@@ -137,14 +140,30 @@ async function measureAfter(conn, ws, after, notices, { periodMs, timeoutMs }) {
   }
   const t = performance.now();
   let answeredAt;
+  // The partial results of `workspace/diagnostic`: [time, bytes] of each.
+  const chunks = [];
+  const partialResultToken = 'responsive-diagnostic';
+  partials.set(partialResultToken, (value) => chunks.push([performance.now(), JSON.stringify(value).length]));
   const answer = (
-    after === 'phases' ? conn.sendRequest('phasegate/phases', {}) : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [] })
+    after === 'phases'
+      ? conn.sendRequest('phasegate/phases', {})
+      : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [], partialResultToken })
   ).then((r) => {
     answeredAt = performance.now();
     return r;
   });
   const reqs = await pingUntil(conn, answer, periodMs, timeoutMs);
-  return { [after]: { answerMs: answeredAt - t, answerBytes: JSON.stringify(await answer).length, ...longest(reqs, t) } };
+  partials.delete(partialResultToken);
+  const answerBytes = JSON.stringify(await answer).length + chunks.reduce((n, [, b]) => n + b, 0);
+  const streamed = chunks.length
+    ? {
+        chunks: chunks.length,
+        firstChunkMs: chunks[0][0] - t,
+        lastChunkMs: chunks[chunks.length - 1][0] - t,
+        largestChunkBytes: Math.max(...chunks.map(([, b]) => b)),
+      }
+    : {};
+  return { [after]: { answerMs: answeredAt - t, answerBytes, ...streamed, ...longest(reqs, t) } };
 }
 
 /** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
@@ -155,7 +174,10 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   let ended;
   const end = new Promise((r) => (ended = r));
   answerClientRequests(conn, ws);
+  // Handlers of partial results, by token.
+  const partials = new Map();
   conn.onNotification('$/progress', (p) => {
+    partials.get(p.token)?.(p.value);
     if (p.value?.kind === 'end' && endT === undefined) {
       endT = performance.now();
       ended();
@@ -183,7 +205,7 @@ export async function measureResponsiveness(serverJs, ws, { periodMs = 1, timeou
   if (after && endT !== undefined) {
     // The index's own notice first (sent 250 ms after it), so that the next one is the measured change's.
     await Promise.race([notices.next(), new Promise((res) => setTimeout(res, 1000))]);
-    afterIndex = await measureAfter(conn, ws, after, notices, { periodMs: afterPeriodMs, timeoutMs });
+    afterIndex = await measureAfter(conn, ws, after, notices, partials, { periodMs: afterPeriodMs, timeoutMs });
   }
   await conn.sendRequest('shutdown').catch(() => undefined);
   await conn.sendNotification('exit');
@@ -237,7 +259,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
         for (const [what, a] of Object.entries(r.after ?? {})) {
           if (typeof a !== 'object') continue;
           console.log(
-            `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
+            `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}${a.chunks ? `; ${a.chunks} partial results from ${f(a.firstChunkMs)} to ${f(a.lastChunkMs)} ms (largest ${Math.round(a.largestChunkBytes / 1024)} KB)` : ''}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
           );
         }
       }

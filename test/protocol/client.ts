@@ -360,3 +360,8 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit, texts: Map<string, strin
   }
   return out;
 }
+
+/** The partial results of a request (`$/progress` notifications with its `partialResultToken`) received so far, in order. */
+export function partialResults<T>(c: TestClient, token: string): T[] {
+  return c.events.filter((e) => e.kind === 'progress' && (e.params as { token?: unknown }).token === token).map((e) => (e.params as { value: T }).value);
+}

@@ -9,6 +9,12 @@
  * names (it says so: `keepsUnreportedDiagnostics`; vscode-languageclient does), left out. After an
  * edit that is a handful of items instead of one per document of the workspace (10,000 at 1,000
  * phases). Other clients may read a report as the whole workspace's, and get every document.
+ *
+ * A client that passes a `partialResultToken` (vscode-languageclient does) gets the report in `$/progress`
+ * partial results as it is made: each batch of phases' documents once the batch is checked, in chunks of
+ * bounded size (each serialised in a few milliseconds, not the whole report of 17 MB at 10,000 phases in half
+ * a second), then the plans, the config file, the scan's problems and the clear-outs; the response itself
+ * is empty. The Problems view fills in while the workspace is checked.
  */
 import {
   CancellationToken,
@@ -17,7 +23,9 @@ import {
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
   ResponseError,
+  ResultProgressReporter,
   WorkspaceDiagnosticReport,
+  WorkspaceDiagnosticReportPartialResult,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
@@ -30,6 +38,13 @@ import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 
 /** At most this many URIs the client sent back are remembered with their paths. */
 const MAX_REMEMBERED_URIS = 200_000;
+
+/**
+ * A partial result holds at most this many documents' reports, or about this many bytes of JSON: serialised in
+ * a few milliseconds (vscode-jsonrpc serialises a message in one piece, answering nothing meanwhile).
+ */
+const CHUNK_ITEMS = 1000;
+const CHUNK_BYTES = 256 * 1024;
 
 export class WorkspaceDiagnostics {
   private generation = 0;
@@ -75,7 +90,7 @@ export class WorkspaceDiagnostics {
   }
 
   register(connection: Connection): void {
-    connection.languages.diagnostics.onWorkspace(async (params, token) => {
+    connection.languages.diagnostics.onWorkspace(async (params, token, _workDone, partial) => {
       if (params.previousResultIds.length > 0 && this.answered === this.generation) await this.changeOrCancel(token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
       const generation = this.generation;
@@ -85,11 +100,15 @@ export class WorkspaceDiagnostics {
         const path = this.pathOf(p.uri);
         if (path) previous.set(path, { uri: p.uri, value: p.value });
       }
+      // With a partial result token, the report goes out in chunks as it is made; the response is empty.
+      const chunks = partial ? new Chunks(partial, token) : undefined;
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
         // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
         for (;;) {
-          const r = await this.compute(previous, token);
+          const r = await this.compute(previous, token, chunks);
           if (r) return r;
+          // What was gathered and not sent was made from files that changed since: the report made again replaces it.
+          chunks?.drop();
         }
       });
       this.answered = generation;
@@ -108,13 +127,19 @@ export class WorkspaceDiagnostics {
   }
 
   /** The report; undefined when file events changed a folder's files while it was made (it is made again). */
-  private async compute(previous: Map<string, Previous>, token: CancellationToken): Promise<WorkspaceDiagnosticReport | undefined> {
+  private async compute(previous: Map<string, Previous>, token: CancellationToken, chunks?: Chunks): Promise<WorkspaceDiagnosticReport | undefined> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
+    /** The report made so far: all of it when it goes in chunks (sent since), else `items`. */
+    const made = (): WorkspaceDiagnosticReport => ({ items: chunks ? [] : items });
+    const add = (key: string, item: WorkspaceDocumentDiagnosticReport, bytes: number) => (chunks ? chunks.add(key, item, bytes) : items.push(item));
     const seen = new Set<string>();
+    /** With chunks: the result id of the report given for each path (omitted ones: the client's own). */
+    const given = new Map<string, string>();
     const slice = timeSlicer(ANSWER_SLICE_MS);
     for (const folder of this.ctx.workspaces.all()) {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
+      const generation = this.generation;
       // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
       await folder.settled();
       const svc = folder.svc;
@@ -131,42 +156,13 @@ export class WorkspaceDiagnostics {
       for (const d of svc.scanDiagnostics()) scanned.set(d.file, [...(scanned.get(d.file) ?? []), d]);
       const diagnosed = svc.diagnosedPaths();
       const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
-      if (settings.enable) {
-        // The engine checks the phases' documents in batches (faster than one by one), each yielding
-        // within (a batch of many documents takes tens of milliseconds); the loop below then reads its
-        // cached results.
-        const phases = svc.model.phases;
-        for (let i = 0; i < phases.length; i += await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS)) {
-          await slice();
-          if (token.isCancellationRequested) return { items };
-          if (!(await unchanged())) return undefined;
-        }
-        if (svc.model.plans.length) {
-          // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
-          // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
-          for (const p of phases) {
-            svc.gates(p);
-            const y = slice();
-            if (!y) continue;
-            await y;
-            if (token.isCancellationRequested) return { items };
-            if (!(await unchanged())) return undefined;
-          }
-          // And the plans' own work that grows with the project (which phases their rows name), in slices too.
-          await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
-          if (token.isCancellationRequested) return { items };
-          if (!(await unchanged())) return undefined;
-        }
-      }
-      for (const path of files) {
-        // Checking a large workspace cold takes seconds: yield every few milliseconds so that
-        // the editor's requests (completion, hover, the open document's diagnostics) go first.
-        const y = slice();
-        if (y) await y;
-        if (token.isCancellationRequested) return { items };
-        if (y && !(await unchanged())) return undefined;
+      /**
+       * Adds the report of `path` (once per path; an open document's comes from the document pull). `again`: a
+       * path reported before in this answer, whose report is added again when it changed since.
+       */
+      const report = (path: string, again: boolean): void => {
         const key = normalizePath(path);
-        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key)) continue;
+        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key) !== again) return;
         seen.add(key);
         const prev = previous.get(key);
         // The client's own spelling of the URI when it named the file, else the server's (VS Code's).
@@ -184,18 +180,99 @@ export class WorkspaceDiagnostics {
         // unserialised again (performance only: after an edit most of the workspace is unchanged).
         const same = last !== undefined && last.engine === engine && last.settings === settings;
         const rec = same ? last : this.record(key, engine, settings);
-        if (prev?.value !== rec.resultId) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp });
+        const held = again ? given.get(key) : prev?.value;
+        if (chunks) given.set(key, rec.resultId);
+        if (held !== rec.resultId)
+          add(key, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp }, uri.length + rec.json.length + 100);
         // The client holds this very report (it sent its id back).
-        else if (!this.omitHeld) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId });
+        else if (!this.omitHeld && !again)
+          add(key, { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId }, uri.length + 100);
+      };
+      /**
+       * Adds the reports of `paths`, sending full chunks: 'cancelled', or 'changed' when file events changed the
+       * folder's files meanwhile (the report is made again), else undefined.
+       */
+      const reportAll = async (paths: readonly string[], again = false): Promise<'cancelled' | 'changed' | undefined> => {
+        for (const path of paths) {
+          // Checking a large workspace cold takes seconds: yield every few milliseconds so that
+          // the editor's requests (completion, hover, the open document's diagnostics) go first;
+          // and after each chunk sent, so that they go before the next is serialised.
+          const y = chunks?.full && chunks.flush() ? yieldOnce() : slice();
+          if (y) await y;
+          if (token.isCancellationRequested) return 'cancelled';
+          if (y && !(await unchanged())) return 'changed';
+          report(path, again);
+        }
+        return undefined;
+      };
+      if (settings.enable) {
+        // The engine checks the phases' documents in batches (faster than one by one), each yielding
+        // within (a batch of many documents takes tens of milliseconds); the loop below then reads its
+        // cached results.
+        const phases = svc.model.phases;
+        for (let i = 0; i < phases.length;) {
+          await slice();
+          if (token.isCancellationRequested) return made();
+          if (!(await unchanged())) return undefined;
+          const checked = await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS);
+          if (chunks) {
+            // Their reports are sent now, so that the Problems view fills in as the workspace is checked.
+            if (token.isCancellationRequested) return made();
+            if (!(await unchanged())) return undefined;
+            const stop = await reportAll(phases.slice(i, i + checked).flatMap((p) => (p.markdown.length ? p.markdown : [p.folder])));
+            if (stop) return stop === 'cancelled' ? made() : undefined;
+            if (chunks.flush()) await yieldOnce();
+          }
+          i += checked;
+        }
+        if (svc.model.plans.length) {
+          // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
+          // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
+          for (const p of phases) {
+            svc.gates(p);
+            const y = slice();
+            if (!y) continue;
+            await y;
+            if (token.isCancellationRequested) return made();
+            if (!(await unchanged())) return undefined;
+          }
+          // And the plans' own work that grows with the project (which phases their rows name), in slices too.
+          await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
+          if (token.isCancellationRequested) return made();
+          if (!(await unchanged())) return undefined;
+        }
+      }
+      // The rest (all of it without chunks): plans, phases' folders, the config file, the scan's problems.
+      const stop = await reportAll(files);
+      if (stop) return stop === 'cancelled' ? made() : undefined;
+      if (chunks && this.generation !== generation) {
+        // Something changed while the chunks went (a file saved): a report sent before that changed since is
+        // sent again, so that the last one the client gets is the document's as it is now.
+        if (!(await unchanged())) return undefined;
+        const again = await reportAll(files, true);
+        if (again) return again === 'cancelled' ? made() : undefined;
       }
     }
+    /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
+    const clear = (path: string, uri: string): Promise<boolean> | undefined => {
+      this.reported.delete(path);
+      add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
+      return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
+    };
     // Files the client knows that are gone (deleted, folder removed, now open): clear them.
     for (const [path, { uri }] of previous) {
       if (seen.has(path)) continue;
-      this.reported.delete(path);
-      items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] });
+      const y = clear(path, uri);
+      if (y && !(await y)) return made();
     }
-    return { items };
+    // And those that this request reported before it was made again, gone since: no stale report stays the last.
+    for (const [path, uri] of chunks?.sentFull ?? []) {
+      if (seen.has(path) || previous.has(path)) continue;
+      const y = clear(path, uri);
+      if (y && !(await y)) return made();
+    }
+    chunks?.flush();
+    return made();
   }
 
   /** Converts an engine result; a new result id only when the diagnostics differ from the last report's. */
@@ -221,4 +298,49 @@ interface Reported {
   lsp: LspDiagnostic[];
   engine: Diagnostic[];
   settings: PhasegateSettings;
+}
+
+/**
+ * The partial results of one request: reports gathered and sent in chunks of bounded size, nothing once the
+ * request is cancelled.
+ */
+class Chunks {
+  private items: WorkspaceDocumentDiagnosticReport[] = [];
+  private paths: string[] = [];
+  private bytes = 0;
+  /** The paths of the full reports sent, with their URIs (a report made again must clear those gone since). */
+  readonly sentFull = new Map<string, string>();
+
+  constructor(
+    private readonly progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult>,
+    private readonly token: CancellationToken,
+  ) {}
+
+  add(path: string, item: WorkspaceDocumentDiagnosticReport, bytes: number): void {
+    this.items.push(item);
+    this.paths.push(path);
+    this.bytes += bytes;
+  }
+
+  /** Whether a chunk is as large as it may be. */
+  get full(): boolean {
+    return this.items.length >= CHUNK_ITEMS || this.bytes >= CHUNK_BYTES;
+  }
+
+  /** Sends what is gathered as one partial result; whether it sent anything. */
+  flush(): boolean {
+    if (this.items.length === 0 || this.token.isCancellationRequested) return false;
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) if (items[i].kind === DocumentDiagnosticReportKind.Full) this.sentFull.set(this.paths[i], items[i].uri);
+    this.progress.report({ items });
+    this.drop();
+    return true;
+  }
+
+  /** Forgets what is gathered and not sent. */
+  drop(): void {
+    this.items = [];
+    this.paths = [];
+    this.bytes = 0;
+  }
 }
