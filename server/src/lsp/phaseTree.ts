@@ -274,9 +274,9 @@ const MAX_REBUILDS = 3;
 /** The slicer of a build in one go (see `answer`): it never yields, nor do the batches. */
 const NEVER = (): undefined => undefined;
 
-/** What an answer checks: phases while `budget()` (time left), and the folders of the phases it left `checking`. */
+/** What an answer checks: a folder's phases while `budget(folder)`, and the folders of the phases it left `checking`. */
 interface Checks {
-  budget: () => boolean;
+  budget: (folder: Folder) => boolean;
   pending: Set<Folder>;
 }
 
@@ -397,7 +397,9 @@ export class PhaseTrees {
     const until = performance.now() + (this.options.budgetMs ?? CHECK_BUDGET_MS);
     for (let rebuilds = 0; ; rebuilds++) {
       const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : NEVER;
-      const checks: Checks = { budget: () => performance.now() < until, pending: new Set() };
+      // While time is left; not in a folder whose background check runs: it checks them, and the answer would
+      // check the same batch at the same time (parsing its documents twice).
+      const checks: Checks = { budget: (f) => performance.now() < until && !this.background.has(f), pending: new Set() };
       try {
         const result = await this.build(params, phasesVersion, seq, slice, checks, rebuilds >= MAX_REBUILDS, token);
         // The phases left `checking` are checked next, in the background.
@@ -526,7 +528,7 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      checks.budget,
+      () => checks.budget(state.folder),
       (p) => {
         const shown = last.inputs.get(p.folder);
         return shown !== undefined && shown !== CHECKING;
@@ -564,7 +566,7 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      checks.budget,
+      () => checks.budget(f),
       () => false,
       (p, g, checked) => {
         if (!checked) checks.pending.add(f);
