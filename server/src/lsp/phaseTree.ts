@@ -340,6 +340,9 @@ class BackgroundCheck {
         svc.gates(phases[to]);
       }
       if (to > from) this.checked(folder);
+      // On from there (a change meanwhile starts again from the first phase, above): a phase the batch did not
+      // leave checked is not taken again and again.
+      from = to;
     }
   }
 }
@@ -361,11 +364,6 @@ export class PhaseTrees {
     private readonly slicer: () => () => Promise<void> | undefined = () => timeSlicer(ANSWER_SLICE_MS),
     private readonly options: PhaseTreeOptions = {},
   ) {}
-
-  /** Resolves once no background check runs (tests). */
-  async idle(): Promise<void> {
-    while (this.background.size) await Promise.all([...this.background.values()].map((b) => b.done));
-  }
 
   /** Starts the background check of `folder` unless one runs. */
   private checkInBackground(folder: Folder): void {
