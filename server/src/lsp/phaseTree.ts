@@ -338,6 +338,9 @@ class BackgroundCheck {
         if (y) await y;
         if (folder.disposed || folder.changing || svc.model !== model || svc.revision !== revision) break;
         svc.gates(phases[to]);
+        // Its title too, read from its brief while the batch's models are at hand (the answers ask for it; by
+        // then the model may have been dropped, and would be parsed again).
+        phaseTitle(svc, phases[to]);
       }
       if (to > from) this.checked(folder);
       // On from there (a change meanwhile starts again from the first phase, above): a phase the batch did not
