@@ -18,12 +18,16 @@
 // first phase folder): `textDocument/didOpen`, then `textDocument/didClose` (closed unsaved). For each, requests are
 // sent one at a time as for `events`, up to the `phasegate/didChangePhases` notice that follows (250 ms after
 // the change), and the handling time is that notice's less those 250 ms. Nothing is written to disk.
-// `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node,
-// so every document checked) or the first `workspace/diagnostic`, with requests one at a time until it is
+// `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node;
+// those not checked yet `checking`, see below) or the first `workspace/diagnostic`, with requests one at a time until it is
 // answered: the answer's time, and the longest time a request stayed unanswered meanwhile. The
 // `workspace/diagnostic` request passes a `partialResultToken`, as VS Code does: the times of the first and the
 // last partial result (`$/progress`) are reported too, with their count and the largest one's size; the bytes
 // are those of the answer and of every partial result.
+// For `phases`, the first answer may list phases not checked yet (`checking`): the tree is then followed as the
+// client follows it (each `phasegate/didChangePhases` notice, then a request with `since`, its `changed` applied)
+// until no phase is `checking`: `lastCheckedMs` is when that answer came (from the first request on), with the
+// requests one at a time meanwhile too; `checkingAtFirst` counts the phases the first answer left `checking`.
 //
 // With `--no-pings`, no request is sent after the index: the answer's (or the handling's) time alone.
 //
@@ -163,7 +167,43 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
         largestChunkBytes: Math.max(...chunks.map(([, b]) => b)),
       }
     : {};
-  return { [after]: { answerMs: answeredAt - t, answerBytes, ...streamed, ...longest(reqs, t) } };
+  const out = { answerMs: answeredAt - t, answerBytes, ...streamed, ...longest(reqs, t) };
+  if (after === 'phases') {
+    const all = followChecking(conn, notices, await answer);
+    const more = await pingUntil(conn, all, periodMs, timeoutMs);
+    const { checkingAtFirst, updates } = await all;
+    Object.assign(out, { checkingAtFirst, updates, lastCheckedMs: performance.now() - t, longestGapToLastMs: longest([...reqs, ...more], t).longestGapMs });
+  }
+  return { [after]: out };
+}
+
+/** The phases of a `phasegate/phases` answer still `checking`. */
+function checkingOf(tree) {
+  let n = 0;
+  for (const f of tree.folders) for (const g of f.groups) for (const p of g.phases) if (p.status === 'checking') n++;
+  return n;
+}
+
+/**
+ * Follows the tree from `tree` as the client does (a notice, then a request with `since`, its changed phases put
+ * in place) until no phase is `checking`: how many were at first, and how many requests it took.
+ */
+async function followChecking(conn, notices, tree) {
+  const checkingAtFirst = checkingOf(tree);
+  let updates = 0;
+  let notice = notices.next();
+  while (checkingOf(tree) > 0) {
+    await notice;
+    notice = notices.next();
+    const r = await conn.sendRequest('phasegate/phases', { since: tree.id });
+    updates++;
+    if (r.changed) {
+      const byUri = new Map(r.changed.map((p) => [p.uri, p]));
+      for (const f of tree.folders) for (const g of f.groups) g.phases = g.phases.map((p) => byUri.get(p.uri) ?? p);
+      tree = { ...tree, id: r.id, version: r.version };
+    } else tree = r;
+  }
+  return { checkingAtFirst, updates };
 }
 
 /** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
@@ -261,6 +301,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
           console.log(
             `  ${what}: ${a.handledMs !== undefined ? `handled in ${f(a.handledMs)} ms` : `answered in ${f(a.answerMs)} ms (${Math.round(a.answerBytes / 1024)} KB)`}${a.chunks ? `; ${a.chunks} partial results from ${f(a.firstChunkMs)} to ${f(a.lastChunkMs)} ms (largest ${Math.round(a.largestChunkBytes / 1024)} KB)` : ''}; ${a.requests} requests, longest unanswered ${f(a.longestGapMs)} ms (from ${f(a.longestAtMs)} ms)`,
           );
+          if (a.lastCheckedMs !== undefined)
+            console.log(
+              `  ${what}: ${a.checkingAtFirst} checking at first; every phase checked in ${f(a.lastCheckedMs)} ms (${a.updates} updates), longest unanswered ${f(a.longestGapToLastMs)} ms`,
+            );
         }
       }
     }

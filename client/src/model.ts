@@ -57,7 +57,20 @@ export const PHASE_STATUS_LABEL: Record<PhaseStatus, string> = {
   'in-progress': 'in progress',
   blocked: 'blocked',
   complete: 'complete',
+  checking: 'checking…',
 };
+
+/** Whether the server has not checked the phase yet: its gates and problems are not known (`checking`). */
+export function isChecking(phase: PhaseNode): boolean {
+  return phase.status === 'checking';
+}
+
+/** How many of `phases` the server has not checked yet. */
+export function checkingCount(phases: readonly PhaseNode[]): number {
+  let n = 0;
+  for (const p of phases) if (p.status === 'checking') n++;
+  return n;
+}
 
 export function phaseIcon(status: PhaseStatus): vscode.ThemeIcon {
   switch (status) {
@@ -67,6 +80,8 @@ export function phaseIcon(status: PhaseStatus): vscode.ThemeIcon {
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'in-progress':
       return new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.blue'));
+    case 'checking':
+      return new vscode.ThemeIcon('loading~spin');
     default:
       return new vscode.ThemeIcon('circle-large-outline');
   }
@@ -88,9 +103,10 @@ export function gateCodicon(status: GateStatus): string {
   return status === 'passed' ? '$(pass)' : status === 'failed' ? '$(error)' : '$(circle-large-outline)';
 }
 
-/** `2 errors, 1 warning`, or '' when there are none (hints are not counted as problems). */
-export function problemText(c: ProblemCounts): string {
+/** `2 errors, 1 warning`, or '' when there are none (hints are not counted as problems) or they are not known yet (`null`). */
+export function problemText(c: ProblemCounts | null): string {
   const parts: string[] = [];
+  if (!c) return '';
   if (c.errors) parts.push(`${c.errors} error${c.errors > 1 ? 's' : ''}`);
   if (c.warnings) parts.push(`${c.warnings} warning${c.warnings > 1 ? 's' : ''}`);
   if (c.infos) parts.push(`${c.infos} info`);

@@ -1,7 +1,18 @@
 /** Status bar item: the phase of the active editor and its gate summary; a click runs the gate check. */
 import * as vscode from 'vscode';
 import type { PhasegateContext } from './context';
-import { GO_TO_GATE_CAUSE, PHASE_STATUS_LABEL, appendGates, blockersMarkdown, escapeMd, gateCounts, phaseAt, phaseTitleText } from './model';
+import {
+  GO_TO_GATE_CAUSE,
+  PHASE_STATUS_LABEL,
+  allPhases,
+  appendGates,
+  blockersMarkdown,
+  escapeMd,
+  gateCounts,
+  isChecking,
+  phaseAt,
+  phaseTitleText,
+} from './model';
 
 /** Longer titles are cut in the status bar (the tooltip has them whole). */
 const MAX_TITLE = 40;
@@ -40,15 +51,21 @@ export class PhaseStatusBar implements vscode.Disposable {
     }
     const p = ref.phase;
     const { passed, total } = gateCounts(p);
-    const icon = p.status === 'complete' ? '$(pass-filled)' : p.status === 'blocked' ? '$(error)' : '$(checklist)';
+    // Not checked yet (`checking`): no gates to count, neither passed nor failed.
+    const checking = isChecking(p);
+    const icon = checking ? '$(loading~spin)' : p.status === 'complete' ? '$(pass-filled)' : p.status === 'blocked' ? '$(error)' : '$(checklist)';
     const title = phaseTitleText(p);
     const shown = title && title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1).trimEnd()}…` : title;
     // Codicon syntax in a title stays text.
-    this.item.text = `${icon} ${shown ? `${shown.replace(/\$\(/g, '$\u200b(')} · ` : ''}${p.id} · ${passed}/${total} gates`;
+    this.item.text = `${icon} ${shown ? `${shown.replace(/\$\(/g, '$\u200b(')} · ` : ''}${p.id} · ${checking ? 'checking…' : `${passed}/${total} gates`}`;
     const md = new vscode.MarkdownString(undefined, true);
     // Its gate links go to what holds a gate; no other command runs from it.
     md.isTrusted = { enabledCommands: [GO_TO_GATE_CAUSE] };
     md.appendMarkdown(`**${escapeMd(title ?? p.id)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+    if (checking) md.appendMarkdown('Not checked yet: its gates show once Phasegate has checked it.\n\n');
+    // Phases of the workspace still being checked (the first tree comes before every phase is checked).
+    const pending = allPhases(this.ctx.tree.phases).filter((r) => isChecking(r.phase)).length;
+    if (pending) md.appendMarkdown(`${pending} phase${pending === 1 ? ' is' : 's are'} still being checked.\n\n`);
     appendGates(md, p);
     const blockers = blockersMarkdown(p);
     if (blockers) md.appendMarkdown(`\n${blockers}\n`);

@@ -21,6 +21,7 @@ import {
   PHASE_STATUS_LABEL,
   PhaseRef,
   allPhases,
+  checkingCount,
   escapeMd,
   gateCodicon,
   gateCounts,
@@ -30,6 +31,7 @@ import {
   blockersMarkdown,
   handoffTarget,
   iaiProjects,
+  isChecking,
   FINDINGS_FOLDER,
   keepsFindings,
   phaseIcon,
@@ -247,6 +249,8 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         const docs: PhaseTreeNode[] = node.ref.phase.documents.map((doc, index) => ({ type: 'document', doc, phase: node.ref.phase, parent: node, index }));
         const files = keepsFindings(node.ref.phase.layout) ? await findingFiles(node.ref.phase.uri) : undefined;
         if (files) docs.push({ type: 'findings', ref: node.ref, parent: node, files });
+        // Not checked yet: its gates come once the server has checked it.
+        if (isChecking(node.ref.phase)) return [...docs, { type: 'message', text: 'Gates: checking…', icon: 'loading~spin' }];
         return node.ref.phase.gates.length ? [...docs, { type: 'gates', ref: node.ref, parent: node }] : docs;
       }
       case 'findings':
@@ -316,6 +320,11 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         );
         item.id = `folder:${node.folder.uri}`;
         if (node.folder.disabled) item.description = 'turned off (phasegate.enable)';
+        else {
+          const phases = node.folder.groups.flatMap((g) => g.phases);
+          const checking = checkingCount(phases);
+          if (checking) item.description = `checking ${checking} of ${phases.length} phases…`;
+        }
         if (node.folder.workspaceFolderUri !== undefined) item.tooltip = `${node.folder.name}: a project with a phasegate.yaml of its own, checked with it`;
         item.iconPath = vscode.ThemeIcon.Folder;
         item.resourceUri = vscode.Uri.parse(node.folder.uri);
@@ -444,10 +453,15 @@ function groupItem(group: GroupNode, folder: WorkspaceFolderNode): vscode.TreeIt
   const item = new vscode.TreeItem(group.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `group:${group.id}`;
   const complete = group.phases.filter((p) => p.status === 'complete').length;
-  item.description = `${group.workstream !== null ? 'workstream · ' : ''}${complete}/${group.phases.length} complete`;
+  // Phases not checked yet count as neither complete nor not: the row says how many are still being checked.
+  const checking = checkingCount(group.phases);
+  const still = checking ? ` · ${checking} checking…` : '';
+  item.description = `${group.workstream !== null ? 'workstream · ' : ''}${complete}/${group.phases.length} complete${still}`;
   item.iconPath = new vscode.ThemeIcon(group.workstream !== null ? 'layers' : 'folder-library');
   item.resourceUri = vscode.Uri.parse(group.uri);
-  item.tooltip = `${group.label} — ${group.layout} layout, ${group.phases.length} phase${group.phases.length === 1 ? '' : 's'}`;
+  item.tooltip = `${group.label} — ${group.layout} layout, ${group.phases.length} phase${group.phases.length === 1 ? '' : 's'}${
+    checking ? ` (${checking} still being checked)` : ''
+  }`;
   // `.needsPlan`: a workstream of an iAI project without a project plan (New Project Plan applies).
   const project = group.workstream !== null ? iaiProjects({ folders: [{ ...folder, groups: [group] }] } as PhasesResult)[0] : undefined;
   item.contextValue = project && !project.hasPlan ? 'group.needsPlan' : 'group';
@@ -467,6 +481,7 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   item.iconPath = phaseIcon(p.status);
   const md = gateTooltip();
   md.appendMarkdown(`**${escapeMd(title ?? label)}**${title ? ` (${escapeMd(p.id)})` : ''} — ${PHASE_STATUS_LABEL[p.status]}\n\n`);
+  if (isChecking(p)) md.appendMarkdown('Not checked yet: its gates and problems show once Phasegate has checked it.\n');
   appendGates(md, p);
   if (problems) md.appendMarkdown(`\n${problems}\n`);
   const blockers = blockersMarkdown(p);

@@ -6,7 +6,14 @@
 import { NotificationType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
-export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
+/**
+ * `checking`: the server has not checked the phase yet (its documents not diagnosed, its gates not evaluated).
+ * A whole-tree answer lists every phase of a loaded folder at once, those it has not checked yet so; it goes on
+ * checking them in the background and says so with `phasegate/didChangePhases` as they are done: a request with
+ * `since` then gets them checked, in `changed`. Such a phase has no gates (`gates` empty), no blockers, and its
+ * problem counts (its own and its documents') are `null`: not known, which is not zero problems.
+ */
+export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete' | 'checking';
 
 /** Number of diagnostics per severity. */
 export interface ProblemCounts {
@@ -33,7 +40,8 @@ export interface DocumentNode {
   uri: string;
   exists: boolean;
   required: boolean;
-  problems: ProblemCounts;
+  /** `null` while its phase is `checking` (not known yet). */
+  problems: ProblemCounts | null;
 }
 
 export interface PhaseNode {
@@ -46,12 +54,14 @@ export interface PhaseNode {
   workstream: string | null;
   /** URI of the phase folder: the key every phase request takes. */
   uri: string;
+  /** `checking` until the server has checked the phase (see `PhaseStatus`). */
   status: PhaseStatus;
+  /** Empty while the phase is `checking`. */
   gates: GateSummary[];
   documents: DocumentNode[];
-  /** Problems of the whole phase (every Markdown file in its folder). */
-  problems: ProblemCounts;
-  /** What keeps the phase from handing off (reasons of the gates not passed). */
+  /** Problems of the whole phase (every Markdown file in its folder); `null` while it is `checking` (not known yet). */
+  problems: ProblemCounts | null;
+  /** What keeps the phase from handing off (reasons of the gates not passed); empty while it is `checking`. */
   blockers: string[];
 }
 
@@ -246,7 +256,7 @@ export interface ToggleGateItemParams {
 }
 
 export interface DidChangePhasesParams {
-  /** Workspace folders whose phases changed. */
+  /** Workspace folders whose phases changed (also: whose phases the server checked in the background, see `PhaseStatus`). */
   folderUris: string[];
   /**
    * Counts the changes this server process has seen (it starts again with the process). A client

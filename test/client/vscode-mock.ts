@@ -130,3 +130,5 @@ export const workspace: Record<string, unknown> = {
 
 export const FileType = { File: 1, Directory: 2 };
 export const commands: Record<string, (...args: never[]) => unknown> = { executeCommand: () => Promise.resolve(undefined) };
+
+export const StatusBarAlignment = { Left: 1, Right: 2 };

@@ -32,7 +32,15 @@ import {
   DocumentDiagnosticRequest,
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
-import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
+import {
+  DidChangePhasesNotification,
+  PhasegateInitializationOptions,
+  type DidChangePhasesParams,
+  type PhaseNode,
+  PhasesRequest,
+  type PhasesResult,
+  applyChangedPhases,
+} from '../../server/src/protocol';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const SERVER = path.join(REPO, 'dist', 'server.js');
@@ -364,4 +372,39 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit, texts: Map<string, strin
 /** The partial results of a request (`$/progress` notifications with its `partialResultToken`) received so far, in order. */
 export function partialResults<T>(c: TestClient, token: string): T[] {
   return c.events.filter((e) => e.kind === 'progress' && (e.params as { token?: unknown }).token === token).map((e) => (e.params as { value: T }).value);
+}
+
+/** The phases of a `phasegate/phases` answer (the whole tree) still `checking`: not checked by the server yet. */
+export function checkingPhases(tree: PhasesResult): PhaseNode[] {
+  return tree.folders.flatMap((f) => f.groups.flatMap((g) => g.phases.filter((p) => p.status === 'checking')));
+}
+
+/**
+ * Follows the phase tree `tree` as the editor does until no phase is `checking`: waits (with a deadline) for each
+ * `phasegate/didChangePhases` notice of a version later than the tree's, asks for the phases changed since the tree
+ * (`since`) and puts them in place. `between` runs after each update (a test's edits). The tree, and how many
+ * updates it took.
+ */
+export async function followUntilChecked(
+  c: TestClient,
+  tree: PhasesResult,
+  between: (tree: PhasesResult) => Promise<void> = async () => undefined,
+  timeoutMs = 60_000,
+): Promise<{ tree: PhasesResult; updates: number }> {
+  let updates = 0;
+  while (checkingPhases(tree).length) {
+    const version = tree.version;
+    await c.waitFor(
+      `a phasegate/didChangePhases notice after version ${version} (${checkingPhases(tree).length} phases checking)`,
+      () => c.events.some((e) => e.method === DidChangePhasesNotification.method && (e.params as DidChangePhasesParams).version > version),
+      timeoutMs,
+    );
+    const r = await c.conn.sendRequest(PhasesRequest, { since: tree.id });
+    const next = r.changed ? applyChangedPhases(tree, r) : r;
+    if (!next) throw new Error(`changed phases that are not in the tree: ${r.changed?.map((p) => p.uri).join(', ')}`);
+    tree = next;
+    updates++;
+    await between(tree);
+  }
+  return { tree, updates };
 }

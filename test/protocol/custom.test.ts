@@ -64,11 +64,11 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     );
     assert.ok(p1.blockers.includes('Review: 1 item unchecked'), p1.blockers.join());
     const v = p1.documents.find((d) => d.kind === 'validation')!;
-    assert.deepEqual([v.exists, v.problems.warnings, v.uri], [true, 1, uri(root, 'audit/phase-1/07-VALIDATION.md')]);
+    assert.deepEqual([v.exists, v.problems?.warnings, v.uri], [true, 1, uri(root, 'audit/phase-1/07-VALIDATION.md')]);
     assert.equal(p2.status, 'blocked');
     assert.equal(p2.documents.find((d) => d.kind === 'validation')!.exists, false);
     // Its missing-section error; the validation checklist it has not come to yet is a warning.
-    assert.deepEqual([p2.problems.errors, p2.problems.warnings > 0], [1, true]);
+    assert.deepEqual([p2.problems?.errors, (p2.problems?.warnings ?? 0) > 0], [1, true]);
     assert.equal(f.groups[1].workstream, 'Build');
   });
 
@@ -200,11 +200,11 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.deepEqual((await completeness()).reasons, ['1 × missing-section']);
     try {
       // Set to error, it is one (as a document missing before one written always is).
-      const strict = await settle({ 'missing-document': 'error' }, 'missing-document as error', (p) => p.problems.errors === 2);
+      const strict = await settle({ 'missing-document': 'error' }, 'missing-document as error', (p) => p.problems?.errors === 2);
       assert.equal(strict.status, 'blocked');
       assert.deepEqual((await completeness()).reasons, ['1 × missing-document', '1 × missing-section']);
       // Turned off: neither counted as problems nor holding the gate.
-      const off = await settle({ 'missing-document': 'off', 'missing-section': 'off' }, 'the rules off', (p) => p.problems.errors === 0);
+      const off = await settle({ 'missing-document': 'off', 'missing-section': 'off' }, 'the rules off', (p) => p.problems?.errors === 0);
       assert.notEqual(off.status, 'blocked');
       assert.ok(!off.blockers.some((b) => /missing-(document|section)/.test(b)), off.blockers.join());
       assert.equal((await completeness()).status, 'pending');
@@ -213,7 +213,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       const warn = await settle(
         { 'missing-document': 'warning', 'missing-section': 'warning' },
         'the rules as warnings',
-        (p) => p.problems.errors === 0 && p.problems.warnings > 0,
+        (p) => p.problems?.errors === 0 && (p.problems?.warnings ?? 0) > 0,
       );
       assert.notEqual(warn.status, 'blocked');
       const g = await completeness();
@@ -221,7 +221,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       assert.deepEqual(g.reasons.slice(0, 2), ['1 × missing-document', '1 × missing-section']);
       assert.ok(warn.blockers.includes('Completeness: 1 × missing-document'), warn.blockers.join());
     } finally {
-      await settle({}, 'the default severities', (p) => p.problems.errors === 1);
+      await settle({}, 'the default severities', (p) => p.problems?.errors === 1);
     }
     assert.equal((await completeness()).status, 'failed');
   });

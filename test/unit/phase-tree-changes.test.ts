@@ -115,8 +115,8 @@ async function setup(onYield: (n: number, build: number) => void = () => undefin
 function phasesOf(r: PhasesResult): PhaseNode[] {
   return r.changed ?? r.folders.flatMap((f) => f.groups.flatMap((g) => g.phases));
 }
-const errors = (r: PhasesResult) => phasesOf(r).map((p) => p.problems.errors);
-const warnings = (r: PhasesResult) => phasesOf(r).map((p) => p.problems.warnings);
+const errors = (r: PhasesResult) => phasesOf(r).map((p) => p.problems?.errors);
+const warnings = (r: PhasesResult) => phasesOf(r).map((p) => p.problems?.warnings);
 
 /** Each phase's errors with the briefs of `edited` without objectives (one error more), the others as made. */
 function errorsWith(edited: number[]): number[] {

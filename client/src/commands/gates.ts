@@ -87,7 +87,8 @@ export async function goToGateCause(ctx: PhasegateContext, arg?: GateTarget): Pr
       ctx,
       undefined,
       'Go to What Holds a Gate',
-      (r) => r.phase.gates.some((g) => g.status !== 'passed') || `every gate of ${r.phase.id} passed`,
+      // A phase not checked yet (`checking`) may have gates held: the request computes them.
+      (r) => r.phase.status === 'checking' || r.phase.gates.some((g) => g.status !== 'passed') || `every gate of ${r.phase.id} passed`,
       'every gate of every phase passed',
     );
     if (!ref) return undefined;

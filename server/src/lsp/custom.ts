@@ -61,7 +61,8 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     gc();
     return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
   });
-  const trees = new PhaseTrees(ctx);
+  // The phases checked in the background (those an answer left `checking`) are announced as changes.
+  const trees = new PhaseTrees(ctx, undefined, { checked: (f) => phases.changed(f) });
   connection.onRequest(PhasesRequest, (params, token) =>
     // A failure is an error, not an empty tree: the client would show a workspace without phases.
     // Cancelled (the client asks again for a later change), it stops and answers RequestCancelled.

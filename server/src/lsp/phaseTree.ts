@@ -8,6 +8,12 @@
  * made of (its gate results and its files' diagnostics: the engine hands out the same arrays while a
  * result stays valid). A phase whose results are the same arrays is left out. Anything else (a phase
  * added or removed, a settings change, a folder added, another answer in between) gets the whole tree.
+ *
+ * The tree comes before every phase is checked: an answer checks phases (their documents diagnosed, their gates
+ * evaluated) for CHECK_BUDGET_MS at most, and lists the phases it did not reach as `checking` (no gates, problem
+ * counts not known). The server then goes on checking them in the background (`BackgroundCheck`), a batch at a
+ * time, and says so (`phasegate/didChangePhases`): the client's next request (`since`) gets them checked, as
+ * `changed` (a phase's inputs while it is not checked are CHECKING, which no checked phase's are).
  */
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
@@ -24,6 +30,13 @@ import { unlistedProblems } from '../service/check-context';
 import { pathToUri } from './uri';
 import type { Folder } from './workspaces';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
+import { folderTitle } from '../service/templates';
+
+/**
+ * How long an answer checks phases (wall-clock, from the request on) before it lists the ones it did not reach as
+ * `checking`: a small workspace comes checked at once (no flicker of `checking` rows), a large one at once too.
+ */
+export const CHECK_BUDGET_MS = 150;
 
 export function problemCounts(diags: Diagnostic[]): ProblemCounts {
   const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
@@ -55,6 +68,37 @@ function blockers(svc: PhasegateService, p: Phase, gates: readonly GateResult[])
   for (const g of gates) if (g.status !== 'passed') out.push(...g.reasons.map((r) => `${g.name}: ${r}`));
   return out;
 }
+
+/**
+ * The node of a phase not checked yet (`checking`): what the phase model tells without checking (its documents, which
+ * exist), no gates, no blockers, its problem counts not known (`null`), its title its folder's (its brief is not read).
+ */
+function checkingNode(ctx: ServerContext, p: Phase): PhaseNode {
+  return {
+    id: p.id,
+    title: folderTitle(p.folder) ?? p.title,
+    layout: p.layout.name,
+    number: p.number ?? null,
+    workstream: p.workstream ?? null,
+    uri: pathToUri(p.folder),
+    status: 'checking',
+    gates: [],
+    documents: p.documents.map((d) => ({
+      kind: d.spec.kind,
+      name: d.spec.name,
+      file: d.spec.file,
+      uri: ctx.uriOf(d.path),
+      exists: d.exists,
+      required: d.spec.required,
+      problems: null,
+    })),
+    problems: null,
+    blockers: [],
+  };
+}
+
+/** The inputs (see `phaseInputs`) of a phase not checked yet: the same for every one, and those of no checked phase. */
+const CHECKING: readonly unknown[] = [Symbol('checking')];
 
 function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
   const gates = svc.gates(p);
@@ -108,7 +152,7 @@ interface FolderRecord {
   model: WorkspaceModel;
   settings: PhasegateSettings;
   /** By phase folder path. */
-  inputs: Map<string, unknown[]>;
+  inputs: Map<string, readonly unknown[]>;
 }
 
 interface TreeRecord {
@@ -171,11 +215,16 @@ class EngineState {
  * engine's batches first (faster than one by one); `slice` yields to the editor's other requests
  * meanwhile, and so does each batch (but with `NEVER`, which builds the tree in one go), and it stops
  * (CancelledError) once the request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
+ *
+ * A phase not checked yet is checked only while `budget` says there is time left, or when `must` says it
+ * (a phase the last answer showed checked); `visit` is told whether the phase is checked (else it is `checking`).
  */
 async function eachPhase(
   state: EngineState,
   slice: () => Promise<void> | undefined,
-  visit: (p: Phase, groupIndex: number) => void,
+  budget: () => boolean,
+  must: (p: Phase) => boolean,
+  visit: (p: Phase, groupIndex: number, checked: boolean) => void,
   onGroup: (key: string, phases: Phase[]) => void,
   token: CancellationToken,
 ): Promise<void> {
@@ -194,7 +243,12 @@ async function eachPhase(
         await state.resume();
       }
       throwIfCancelled(token);
-      if (i >= checkedTo) {
+      const p = phases[i];
+      if (i >= checkedTo && !svc.phaseChecked(p) && !budget() && !must(p)) {
+        visit(p, groupIndex, false);
+        continue;
+      }
+      if (i >= checkedTo && !svc.phaseChecked(p)) {
         if (slice !== NEVER) {
           // A batch of many documents takes tens of milliseconds: it yields within, and the engine is read
           // again once the changes that came meanwhile are applied (as after a slice).
@@ -203,7 +257,7 @@ async function eachPhase(
           throwIfCancelled(token);
         } else checkedTo = i + svc.checkBatch(phases, i);
       }
-      visit(phases[i], groupIndex);
+      visit(p, groupIndex, true);
     }
     groupIndex++;
   }
@@ -220,11 +274,89 @@ const MAX_REBUILDS = 3;
 /** The slicer of a build in one go (see `answer`): it never yields, nor do the batches. */
 const NEVER = (): undefined => undefined;
 
+/** What an answer checks: a folder's phases while `budget(folder)`, and the folders of the phases it left `checking`. */
+interface Checks {
+  budget: (folder: Folder) => boolean;
+  pending: Set<Folder>;
+}
+
+/** Options of `PhaseTrees`. */
+export interface PhaseTreeOptions {
+  /**
+   * Called when the background check has checked more phases of a folder (a batch): the server sends
+   * `phasegate/didChangePhases` (its notifier sends one for many calls, at most every 250 ms).
+   */
+  checked?: (folder: Folder) => void;
+  /** How long an answer checks phases (CHECK_BUDGET_MS by default). */
+  budgetMs?: number;
+}
+
+/**
+ * Checks the phases of a folder that an answer left `checking`, a batch at a time in slices (other requests are
+ * answered meanwhile), and calls `checked` after each batch. The engine caches what it checks: a phase that
+ * something else checked meanwhile (the workspace diagnostics, an answer, a gate command) is not checked again.
+ * Waits for the engine's changes to land before each batch; a change (an edit, a reload) makes it look from the
+ * first phase again (in the new model). It ends once every phase of the folder is checked, or the folder is
+ * disposed or not loaded (a later answer starts it again).
+ */
+class BackgroundCheck {
+  done: Promise<void>;
+
+  constructor(
+    private readonly folder: Folder,
+    private readonly checked: (folder: Folder) => void,
+  ) {
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const folder = this.folder;
+    let model: WorkspaceModel | undefined;
+    let revision = -1;
+    let from = 0;
+    // Yields between the gates of a batch's phases (a gate reads its checklists: a batch takes some milliseconds).
+    const slice = timeSlicer(ANSWER_SLICE_MS);
+    for (;;) {
+      // Not while a change is half way (`settled`), nor while an answer holds the engine's changes: one yield at least.
+      await yieldOnce();
+      await folder.settled();
+      if (folder.disposed || !folder.loaded) return;
+      const svc = folder.svc;
+      if (svc.model !== model || svc.revision !== revision) {
+        // A change may have made phases stale that were checked before: they are looked for again.
+        model = svc.model;
+        revision = svc.revision;
+        from = 0;
+      }
+      const phases = model.phases;
+      while (from < phases.length && svc.phaseChecked(phases[from])) from++;
+      if (from >= phases.length) return;
+      const count = await svc.checkBatchInSlices(phases, from, yieldOnce, ANSWER_SLICE_MS);
+      let to = from;
+      for (; to < from + count; to++) {
+        const y = slice();
+        if (y) await y;
+        if (folder.disposed || folder.changing || svc.model !== model || svc.revision !== revision) break;
+        svc.gates(phases[to]);
+        // Its title too, read from its brief while the batch's models are at hand (the answers ask for it; by
+        // then the model may have been dropped, and would be parsed again).
+        phaseTitle(svc, phases[to]);
+      }
+      if (to > from) this.checked(folder);
+      // On from there (a change meanwhile starts again from the first phase, above): a phase the batch did not
+      // leave checked is not taken again and again.
+      from = to;
+    }
+  }
+}
+
 export class PhaseTrees {
   /** Names this server process in answer ids: a `since` from another one (before a restart) gets the whole tree. */
   private readonly instance = randomUUID();
   private answers = 0;
   private last: TreeRecord | undefined;
+  /** The background checks running, by folder. */
+  private readonly background = new Map<Folder, BackgroundCheck>();
 
   /**
    * `slicer` makes the time slicer of each build (tests give one that yields where they want a change to
@@ -233,7 +365,22 @@ export class PhaseTrees {
   constructor(
     private readonly ctx: ServerContext,
     private readonly slicer: () => () => Promise<void> | undefined = () => timeSlicer(ANSWER_SLICE_MS),
+    private readonly options: PhaseTreeOptions = {},
   ) {}
+
+  /** Starts the background check of `folder` unless one runs. */
+  private checkInBackground(folder: Folder): void {
+    if (this.background.has(folder)) return;
+    const check = new BackgroundCheck(folder, (f) => this.options.checked?.(f));
+    this.background.set(folder, check);
+    const end = () => {
+      if (this.background.get(folder) === check) this.background.delete(folder);
+    };
+    check.done.then(end, (e: unknown) => {
+      end();
+      this.ctx.error(`checking the phases of ${folder.path} failed: ${(e as Error)?.stack ?? String(e)}`);
+    });
+  }
 
   /**
    * The answer to `phasegate/phases`; `phasesVersion` tells the version of the changes seen so far. A
@@ -247,10 +394,18 @@ export class PhaseTrees {
    */
   async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
     const seq = ++this.answers;
+    // The time to check phases in counts from the request on, over the builds again.
+    const until = performance.now() + (this.options.budgetMs ?? CHECK_BUDGET_MS);
     for (let rebuilds = 0; ; rebuilds++) {
       const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : NEVER;
+      // While time is left; not in a folder whose background check runs: it checks them, and the answer would
+      // check the same batch at the same time (parsing its documents twice).
+      const checks: Checks = { budget: (f) => performance.now() < until && !this.background.has(f), pending: new Set() };
       try {
-        return await this.build(params, phasesVersion, seq, slice, rebuilds >= MAX_REBUILDS, token);
+        const result = await this.build(params, phasesVersion, seq, slice, checks, rebuilds >= MAX_REBUILDS, token);
+        // The phases left `checking` are checked next, in the background.
+        for (const f of checks.pending) this.checkInBackground(f);
+        return result;
       } catch (e) {
         if (!(e instanceof EngineChanged)) throw e;
       }
@@ -262,6 +417,7 @@ export class PhaseTrees {
     phasesVersion: () => number,
     seq: number,
     slice: () => Promise<void> | undefined,
+    checks: Checks,
     hold: boolean,
     token: CancellationToken,
   ): Promise<PhasesResult> {
@@ -285,7 +441,7 @@ export class PhaseTrees {
     const releases = hold ? folders.map((f) => f.hold()) : [];
     try {
       const states = folders.map((f) => new EngineState(f, ctx.settings, hold));
-      return await this.buildFrom(folders, states, settings, params, version, seq, slice, token);
+      return await this.buildFrom(folders, states, settings, params, version, seq, slice, checks, token);
     } finally {
       for (const release of releases) release();
     }
@@ -299,6 +455,7 @@ export class PhaseTrees {
     version: number,
     seq: number,
     slice: () => Promise<void> | undefined,
+    checks: Checks,
     token: CancellationToken,
   ): Promise<PhasesResult> {
     const ctx = this.ctx;
@@ -314,7 +471,7 @@ export class PhaseTrees {
     // One folder's answer is not remembered: the next request may be for all of them.
     if (only) {
       const nodes: WorkspaceFolderNode[] = [];
-      for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], undefined, slice, token));
+      for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], undefined, slice, checks, token));
       unchanged();
       return { folders: nodes, version, id };
     }
@@ -332,13 +489,13 @@ export class PhaseTrees {
     const records: FolderRecord[] = folders.map((f, i) => ({ folder: f, svc: f.svc, model: states[i].model, settings: settings[i], inputs: new Map() }));
     if (incremental) {
       const changed: PhaseNode[] = [];
-      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(states[i], records[i], last.folders[i], slice, token)));
+      for (let i = 0; i < folders.length; i++) changed.push(...(await this.changedPhases(states[i], records[i], last.folders[i], slice, checks, token)));
       unchanged();
       this.remember({ id, seq, folders: records });
       return { folders: [], version, id, changed };
     }
     const nodes: WorkspaceFolderNode[] = [];
-    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], records[i], slice, token));
+    for (let i = 0; i < folders.length; i++) nodes.push(await this.folderNode(states[i], settings[i], records[i], slice, checks, token));
     unchanged();
     // Remembered only when every folder had loaded (a folder still indexing has no phases yet).
     if (folders.every((f) => f.loaded)) this.remember({ id, seq, folders: records });
@@ -353,12 +510,17 @@ export class PhaseTrees {
     if (!this.last || this.last.seq < record.seq) this.last = record;
   }
 
-  /** The nodes of the phases whose inputs differ from the last answer's; `record` gets every phase's. */
+  /**
+   * The nodes of the phases whose inputs differ from the last answer's; `record` gets every phase's. A phase the
+   * last answer showed checked is checked again (an edit made it stale), whatever the time left: it does not go
+   * back to `checking`.
+   */
   private async changedPhases(
     state: EngineState,
     record: FolderRecord,
     last: FolderRecord,
     slice: () => Promise<void> | undefined,
+    checks: Checks,
     token: CancellationToken,
   ): Promise<PhaseNode[]> {
     const { svc, settings } = record;
@@ -367,10 +529,16 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
+      () => checks.budget(state.folder),
       (p) => {
-        const inputs = phaseInputs(svc, p, settings);
+        const shown = last.inputs.get(p.folder);
+        return shown !== undefined && shown !== CHECKING;
+      },
+      (p, _g, checked) => {
+        if (!checked) checks.pending.add(state.folder);
+        const inputs = checked ? phaseInputs(svc, p, settings) : CHECKING;
         record.inputs.set(p.folder, inputs);
-        if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(phaseNode(this.ctx, svc, p, settings));
+        if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(checked ? phaseNode(this.ctx, svc, p, settings) : checkingNode(this.ctx, p));
       },
       () => undefined,
       token,
@@ -383,6 +551,7 @@ export class PhaseTrees {
     settings: PhasegateSettings,
     record: FolderRecord | undefined,
     slice: () => Promise<void> | undefined,
+    checks: Checks,
     token: CancellationToken,
   ): Promise<WorkspaceFolderNode> {
     const f = state.folder;
@@ -398,9 +567,12 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      (p, g) => {
-        record?.inputs.set(p.folder, phaseInputs(svc, p, settings));
-        groups[g].phases.push(phaseNode(ctx, svc, p, settings));
+      () => checks.budget(f),
+      () => false,
+      (p, g, checked) => {
+        if (!checked) checks.pending.add(f);
+        record?.inputs.set(p.folder, checked ? phaseInputs(svc, p, settings) : CHECKING);
+        groups[g].phases.push(checked ? phaseNode(ctx, svc, p, settings) : checkingNode(ctx, p));
       },
       (key, phases) => {
         const hash = key.indexOf('#', key.lastIndexOf('/') + 1);

@@ -1514,6 +1514,18 @@ export class PhasegateService {
     }
   }
 
+  /**
+   * Whether a phase is checked: each file it is diagnosed by (its Markdown files, or its folder when it has none)
+   * diagnosed and its gates evaluated, the results cached (`diagnose` and `gates` answer them without work). A
+   * query that checks nothing (a few lookups), for a host that shows the phases before every one is checked.
+   */
+  phaseChecked(phase: Phase): boolean {
+    if (!this.gateCache.has(phase)) return false;
+    if (phase.markdown.length === 0) return this.diagCache.has(phase.folder);
+    for (const f of phase.markdown) if (!this.diagCache.has(f)) return false;
+    return true;
+  }
+
   /** Gate results of a phase. */
   gates(phase: Phase): GateResult[] {
     let g = this.gateCache.get(phase);
