@@ -11,11 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GatesRequest, type PhaseNode, PhasesRequest, type PhasesResult } from '../../server/src/protocol';
+import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
+import { CHECK_BUDGET_PHASES } from '../../server/src/lsp/phaseTree';
 import { REPO, TestClient, buildServer, checkingPhases, followUntilChecked, stopOnFixture } from './client';
 
 /**
- * Audit phases and as many iAI phases: checking them all takes several times the 150 ms an answer checks
- * for (about 1 s here), so the first answer leaves most of them `checking`.
+ * Audit phases and as many iAI phases: several times the CHECK_BUDGET_PHASES an answer checks, so the first answer
+ * leaves most of them `checking`.
  */
 const N = 300;
 
@@ -61,7 +63,7 @@ describe('language server: the phase tree before every phase is checked', functi
     assert.equal(all.length, 2 * N, 'every phase of the folder in the first answer');
     const checking = checkingPhases(first);
     assert.ok(checking.length > 0, 'the first answer leaves phases checking (was: every phase checked before the answer)');
-    assert.ok(checking.length < all.length, 'the first answer comes with the phases it checked meanwhile');
+    assert.ok(all.length - checking.length >= CHECK_BUDGET_PHASES, 'the first answer comes with the phases it checked meanwhile');
     for (const p of checking) {
       // Not known yet: no gates, no blockers, problem counts null (not zero).
       assert.deepEqual([p.gates, p.blockers, p.problems], [[], [], null], p.id);
@@ -86,6 +88,19 @@ describe('language server: the phase tree before every phase is checked', functi
     const byUri = new Map(phasesOf(tree).map((p) => [p.uri, p]));
     for (const p of all) if (p.status !== 'checking') assert.deepEqual(byUri.get(p.uri), p, p.id);
     reference = tree;
+  });
+
+  it('announces the phases the workspace diagnostics checked meanwhile: none stays checking', async () => {
+    assert.ok(reference, 'the test before ran');
+    const client = await start();
+    const first = await client.conn.sendRequest(PhasesRequest, {});
+    assert.ok(checkingPhases(first).length > 0, 'the first answer leaves phases checking');
+    // As VS Code does at the start: the whole workspace's diagnostics, which check the same phases, while the
+    // background check runs. Whichever checks a phase first, the tree ends with every phase checked.
+    const diagnostics = client.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const { tree } = await followUntilChecked(client, first);
+    assert.ok((await diagnostics).items.length > 2 * N, 'the workspace diagnostics checked every phase');
+    assert.deepEqual(shape(tree), shape(reference));
   });
 
   it('lands the edits made while the phases are checked in the background', async () => {

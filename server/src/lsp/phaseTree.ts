@@ -9,9 +9,9 @@
  * result stays valid). A phase whose results are the same arrays is left out. Anything else (a phase
  * added or removed, a settings change, a folder added, another answer in between) gets the whole tree.
  *
- * The tree comes before every phase is checked: an answer checks phases (their documents diagnosed, their gates
- * evaluated) for CHECK_BUDGET_MS at most, and lists the phases it did not reach as `checking` (no gates, problem
- * counts not known). The server then goes on checking them in the background (`BackgroundCheck`), a batch at a
+ * The tree comes before every phase is checked: an answer checks CHECK_BUDGET_PHASES phases at most (their documents
+ * diagnosed, their gates evaluated), and lists the phases it did not reach as `checking` (no gates, problem counts
+ * not known). The server then goes on checking them in the background (`BackgroundCheck`), a batch at a
  * time, and says so (`phasegate/didChangePhases`): the client's next request (`since`) gets them checked, as
  * `changed` (a phase's inputs while it is not checked are CHECKING, which no checked phase's are).
  */
@@ -33,10 +33,12 @@ import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 import { folderTitle } from '../service/templates';
 
 /**
- * How long an answer checks phases (wall-clock, from the request on) before it lists the ones it did not reach as
- * `checking`: a small workspace comes checked at once (no flicker of `checking` rows), a large one at once too.
+ * How many phases not checked yet an answer checks (over its builds again) before it lists the ones it did not reach
+ * as `checking`: a small workspace comes checked at once (no flicker of `checking` rows), a large one at once too.
+ * A number of phases, not a time, so that what a workspace's first tree shows does not depend on the machine's speed
+ * or load (128 phases, about 1,500 documents, take about 0.1 s here).
  */
-export const CHECK_BUDGET_MS = 150;
+export const CHECK_BUDGET_PHASES = 128;
 
 export function problemCounts(diags: Diagnostic[]): ProblemCounts {
   const c: ProblemCounts = { errors: 0, warnings: 0, infos: 0, hints: 0 };
@@ -216,13 +218,14 @@ class EngineState {
  * meanwhile, and so does each batch (but with `NEVER`, which builds the tree in one go), and it stops
  * (CancelledError) once the request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
  *
- * A phase not checked yet is checked only while `budget` says there is time left, or when `must` says it
- * (a phase the last answer showed checked); `visit` is told whether the phase is checked (else it is `checking`).
+ * A phase not checked yet is checked only while `budget` has phases left (a batch checked spends its phases), or
+ * when `must` says it (a phase the last answer showed checked); `visit` is told whether the phase is checked (else
+ * it is `checking`).
  */
 async function eachPhase(
   state: EngineState,
   slice: () => Promise<void> | undefined,
-  budget: () => boolean,
+  budget: Budget,
   must: (p: Phase) => boolean,
   visit: (p: Phase, groupIndex: number, checked: boolean) => void,
   onGroup: (key: string, phases: Phase[]) => void,
@@ -244,7 +247,7 @@ async function eachPhase(
       }
       throwIfCancelled(token);
       const p = phases[i];
-      if (i >= checkedTo && !svc.phaseChecked(p) && !budget() && !must(p)) {
+      if (i >= checkedTo && !svc.phaseChecked(p) && !budget.may() && !must(p)) {
         visit(p, groupIndex, false);
         continue;
       }
@@ -253,9 +256,13 @@ async function eachPhase(
           // A batch of many documents takes tens of milliseconds: it yields within, and the engine is read
           // again once the changes that came meanwhile are applied (as after a slice).
           checkedTo = i + (await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS));
+          budget.spend(checkedTo - i);
           await state.resume();
           throwIfCancelled(token);
-        } else checkedTo = i + svc.checkBatch(phases, i);
+        } else {
+          checkedTo = i + svc.checkBatch(phases, i);
+          budget.spend(checkedTo - i);
+        }
       }
       visit(p, groupIndex, true);
     }
@@ -274,26 +281,39 @@ const MAX_REBUILDS = 3;
 /** The slicer of a build in one go (see `answer`): it never yields, nor do the batches. */
 const NEVER = (): undefined => undefined;
 
-/** What an answer checks: a folder's phases while `budget(folder)`, and the folders of the phases it left `checking`. */
+/** How many phases not checked yet an answer may still check in a folder (`may`), and what a batch checked spent. */
+interface Budget {
+  may: () => boolean;
+  spend: (phases: number) => void;
+}
+
+/** What an answer checks: a folder's phases within `budget(folder)`, and the folders of the phases it left `checking`. */
 interface Checks {
-  budget: (folder: Folder) => boolean;
+  budget: (folder: Folder) => Budget;
   pending: Set<Folder>;
 }
 
 /** Options of `PhaseTrees`. */
 export interface PhaseTreeOptions {
   /**
-   * Called when the background check has checked more phases of a folder (a batch): the server sends
-   * `phasegate/didChangePhases` (its notifier sends one for many calls, at most every 250 ms).
+   * Called when the background check found more phases of a folder checked (at most every BACKGROUND_NOTICE_MS,
+   * and when every phase is): the server sends `phasegate/didChangePhases`.
    */
   checked?: (folder: Folder) => void;
-  /** How long an answer checks phases (CHECK_BUDGET_MS by default). */
-  budgetMs?: number;
+  /** How many phases an answer checks (CHECK_BUDGET_PHASES by default). */
+  budgetPhases?: number;
 }
 
 /**
+ * How often the background check announces the phases it checked: each announcement makes the client ask for the
+ * phases changed since its tree, an answer that looks at every phase (about 70 ms at 20,000 phases).
+ */
+const BACKGROUND_NOTICE_MS = 1000;
+
+/**
  * Checks the phases of a folder that an answer left `checking`, a batch at a time in slices (other requests are
- * answered meanwhile), and calls `checked` after each batch. The engine caches what it checks: a phase that
+ * answered meanwhile), and calls `checked` at most every BACKGROUND_NOTICE_MS as phases are found checked, and once
+ * more when every phase is. The engine caches what it checks: a phase that
  * something else checked meanwhile (the workspace diagnostics, an answer, a gate command) is not checked again.
  * Waits for the engine's changes to land before each batch; a change (an edit, a reload) makes it look from the
  * first phase again (in the new model). It ends once every phase of the folder is checked, or the folder is
@@ -316,6 +336,16 @@ class BackgroundCheck {
     let from = 0;
     // Yields between the gates of a batch's phases (a gate reads its checklists: a batch takes some milliseconds).
     const slice = timeSlicer(ANSWER_SLICE_MS);
+    // Phases found checked since the last notice (by this check, or by another: the workspace diagnostics check the
+    // same batches), announced at most every NOTICE_MS, and at the end.
+    let unannounced = false;
+    let announced = performance.now();
+    const announce = (now: boolean) => {
+      if (!unannounced || (!now && performance.now() - announced < BACKGROUND_NOTICE_MS)) return;
+      this.checked(folder);
+      unannounced = false;
+      announced = performance.now();
+    };
     for (;;) {
       // Not while a change is half way (`settled`), nor while an answer holds the engine's changes: one yield at least.
       await yieldOnce();
@@ -329,8 +359,12 @@ class BackgroundCheck {
         from = 0;
       }
       const phases = model.phases;
-      while (from < phases.length && svc.phaseChecked(phases[from])) from++;
-      if (from >= phases.length) return;
+      for (; from < phases.length && svc.phaseChecked(phases[from]); from++) unannounced = true;
+      if (from >= phases.length) {
+        // Every phase checked: the client's tree shows them all (those checked by the workspace diagnostics too).
+        announce(true);
+        return;
+      }
       const count = await svc.checkBatchInSlices(phases, from, yieldOnce, ANSWER_SLICE_MS);
       let to = from;
       for (; to < from + count; to++) {
@@ -342,7 +376,10 @@ class BackgroundCheck {
         // then the model may have been dropped, and would be parsed again).
         phaseTitle(svc, phases[to]);
       }
-      if (to > from) this.checked(folder);
+      if (to > from) {
+        unannounced = true;
+        announce(false);
+      }
       // On from there (a change meanwhile starts again from the first phase, above): a phase the batch did not
       // leave checked is not taken again and again.
       from = to;
@@ -394,13 +431,16 @@ export class PhaseTrees {
    */
   async answer(params: PhasesParams | undefined, phasesVersion: () => number, token: CancellationToken = noCancellation): Promise<PhasesResult> {
     const seq = ++this.answers;
-    // The time to check phases in counts from the request on, over the builds again.
-    const until = performance.now() + (this.options.budgetMs ?? CHECK_BUDGET_MS);
+    // The phases to check count from the request on, over the builds again.
+    let left = this.options.budgetPhases ?? CHECK_BUDGET_PHASES;
     for (let rebuilds = 0; ; rebuilds++) {
       const slice = rebuilds < 2 * MAX_REBUILDS ? this.slicer() : NEVER;
-      // While time is left; not in a folder whose background check runs: it checks them, and the answer would
+      // While phases are left; not in a folder whose background check runs: it checks them, and the answer would
       // check the same batch at the same time (parsing its documents twice).
-      const checks: Checks = { budget: (f) => performance.now() < until && !this.background.has(f), pending: new Set() };
+      const checks: Checks = {
+        budget: (f) => ({ may: () => left > 0 && !this.background.has(f), spend: (n) => (left -= n) }),
+        pending: new Set(),
+      };
       try {
         const result = await this.build(params, phasesVersion, seq, slice, checks, rebuilds >= MAX_REBUILDS, token);
         // The phases left `checking` are checked next, in the background.
@@ -529,7 +569,7 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      () => checks.budget(state.folder),
+      checks.budget(state.folder),
       (p) => {
         const shown = last.inputs.get(p.folder);
         return shown !== undefined && shown !== CHECKING;
@@ -567,7 +607,7 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      () => checks.budget(f),
+      checks.budget(f),
       () => false,
       (p, g, checked) => {
         if (!checked) checks.pending.add(f);
