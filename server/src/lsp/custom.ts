@@ -62,7 +62,7 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
     return { pid: process.pid, liveHeapBytes: process.memoryUsage().heapUsed };
   });
   // The phases checked in the background (those an answer left `checking`) are announced as changes.
-  const trees = new PhaseTrees(ctx, undefined, { checked: (f) => phases.changed(f) });
+  const trees = new PhaseTrees(ctx, undefined, { checked: (f) => phases.changed(f, true) });
   connection.onRequest(PhasesRequest, (params, token) =>
     // A failure is an error, not an empty tree: the client would show a workspace without phases.
     // Cancelled (the client asks again for a later change), it stops and answers RequestCancelled.
@@ -156,16 +156,24 @@ export class PhasesNotifier {
     private readonly delayMs = 250,
   ) {}
 
-  changed(folder: Folder): void {
+  /**
+   * `folder`'s phases changed: the notice goes after `delayMs` (one for the changes made meanwhile), or at once with
+   * `now` (for changes announced at a slower pace by their maker: the phases the background check found checked).
+   */
+  changed(folder: Folder, now = false): void {
     this.version++;
     this.dirty.add(folder.uri);
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const folderUris = [...this.dirty];
-      this.dirty.clear();
-      void this.connection.sendNotification(DidChangePhasesNotification, { folderUris, version: this.version }).catch(() => undefined);
-    }, this.delayMs);
+    if (now) {
+      if (this.timer) clearTimeout(this.timer);
+      this.send();
+    } else if (!this.timer) this.timer = setTimeout(() => this.send(), this.delayMs);
+  }
+
+  private send(): void {
+    this.timer = undefined;
+    const folderUris = [...this.dirty];
+    this.dirty.clear();
+    void this.connection.sendNotification(DidChangePhasesNotification, { folderUris, version: this.version }).catch(() => undefined);
   }
 
   dispose(): void {

@@ -297,7 +297,7 @@ interface Checks {
 export interface PhaseTreeOptions {
   /**
    * Called when the background check found more phases of a folder checked (at most every BACKGROUND_NOTICE_MS,
-   * and when every phase is): the server sends `phasegate/didChangePhases`.
+   * and when every phase is): the server sends `phasegate/didChangePhases` at once.
    */
   checked?: (folder: Folder) => void;
   /** How many phases an answer checks (CHECK_BUDGET_PHASES by default). */
