@@ -331,6 +331,7 @@ function printTable(r) {
     ['  check / full floor', `${fmt(r.floorFull.ratio, 2)}×`, '', undefined],
     ['server index', s.ok ? `${fmt(s.indexMs)} ms` : 'not measured', `< ${TARGETS.indexMs} ms`, s.ok ? s.indexMs < TARGETS.indexMs : undefined],
     ['  + first phase tree', s.ok ? `${fmt(s.indexWithTreeMs)} ms` : '—', '', undefined],
+    ['  + every phase checked (the tree followed)', s.ok && s.everyPhaseCheckedMs !== undefined ? `${fmt(s.everyPhaseCheckedMs)} ms` : '—', '', undefined],
     [
       `per edit (${s.longDocumentLines ?? 500}-line doc), median`,
       s.ok ? `${fmt(s.perEdit.medianMs, 2)} ms` : '—',
