@@ -105,34 +105,33 @@ describe('language server: workspace diagnostics of a file whose URI two clients
     };
     const open = (u: string, text: string) =>
       c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'markdown', version: 1, text } });
+    /**
+     * Closes the server's spelling while the other is open: the engine checks the other's text (its diagnostics
+     * `want`), not the file on disk, and the workspace report leaves the file out, as any open document (its own
+     * pull reports it). Then closes the other.
+     */
+    const closeLeaving = async (want: string[]) => {
+      await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: vscodeUri } });
+      assert.deepEqual(await pull(otherUri), want);
+      const ws = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+      assert.deepEqual(
+        ws.items.filter((i) => uriToPath(i.uri) === path.join(root, FINDING)),
+        [],
+      );
+      await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
+    };
     await open(vscodeUri, disk);
     const onDisk = await pull(vscodeUri);
     // The second spelling opens with unsaved text: the engine reads that one now.
     await open(otherUri, edited);
     const whileBoth = await pull(otherUri);
     assert.notDeepEqual(whileBoth, onDisk, 'the edited text must be diagnosed otherwise than the file on disk');
-    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: vscodeUri } });
-    // Still open under the other spelling: its text, not the file on disk, is what the engine checks.
-    assert.deepEqual(await pull(otherUri), whileBoth);
-    // And the workspace report leaves it out, as any open document (its own pull reports it).
-    const ws = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
-    assert.deepEqual(
-      ws.items.filter((i) => uriToPath(i.uri) === path.join(root, FINDING)),
-      [],
-    );
-    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
+    await closeLeaving(whileBoth);
 
     // The other way round: the spelling opened last (the server's own) closes first.
     await open(otherUri, edited);
     await open(vscodeUri, disk);
     assert.deepEqual(await pull(vscodeUri), onDisk);
-    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: vscodeUri } });
-    assert.deepEqual(await pull(otherUri), whileBoth);
-    const again = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
-    assert.deepEqual(
-      again.items.filter((i) => uriToPath(i.uri) === path.join(root, FINDING)),
-      [],
-    );
-    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
+    await closeLeaving(whileBoth);
   });
 });

@@ -85,18 +85,23 @@ function checkingNode(ctx: ServerContext, p: Phase): PhaseNode {
     uri: pathToUri(p.folder),
     status: 'checking',
     gates: [],
-    documents: p.documents.map((d) => ({
-      kind: d.spec.kind,
-      name: d.spec.name,
-      file: d.spec.file,
-      uri: ctx.uriOf(d.path),
-      exists: d.exists,
-      required: d.spec.required,
-      problems: null,
-    })),
+    documents: documentNodes(ctx, p, () => null),
     problems: null,
     blockers: [],
   };
+}
+
+/** A phase's document nodes, each with its problem counts (`null`: not known yet). */
+function documentNodes(ctx: ServerContext, p: Phase, problems: (d: Phase['documents'][number]) => ProblemCounts | null): DocumentNode[] {
+  return p.documents.map((d) => ({
+    kind: d.spec.kind,
+    name: d.spec.name,
+    file: d.spec.file,
+    uri: ctx.uriOf(d.path),
+    exists: d.exists,
+    required: d.spec.required,
+    problems: problems(d),
+  }));
 }
 
 /** The inputs (see `phaseInputs`) of a phase not checked yet: the same for every one, and those of no checked phase. */
@@ -106,15 +111,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
   const gates = svc.gates(p);
   const status = phaseStatus(svc, p, gates);
   const diagsOf = (f: string) => (settings.enable ? applyRuleSettings(svc.diagnose(f), settings) : []);
-  const documents: DocumentNode[] = p.documents.map((d) => ({
-    kind: d.spec.kind,
-    name: d.spec.name,
-    file: d.spec.file,
-    uri: ctx.uriOf(d.path),
-    exists: d.exists,
-    required: d.spec.required,
-    problems: problemCounts(d.exists ? diagsOf(d.path) : []),
-  }));
+  const documents = documentNodes(ctx, p, (d) => problemCounts(d.exists ? diagsOf(d.path) : []));
   return {
     id: p.id,
     title: phaseTitle(svc, p),
