@@ -9,7 +9,7 @@
 import type { GateResult } from '../service/gates';
 import type { LoadOptions, PhasegateService } from '../service/service';
 import type { Diagnostic } from '../service/types';
-import { type Phase, type ScanResult, phaseDocument } from '../service/workspace';
+import { type Phase, type ScanResult, phaseDocument, phaseFiles } from '../service/workspace';
 import { INPUT_HANDOFF } from '../service/handoff';
 import { phaseTitle } from './report';
 
@@ -101,7 +101,7 @@ function inputHandoff(p: Phase): string | undefined {
 function checkPhases(svc: PhasegateService, phases: Phase[]): ShardResult {
   const result: ShardResult = { diagnostics: [], phases: [] };
   svc.checkPhases(phases, (p) => {
-    for (const f of p.markdown.length ? p.markdown : [p.folder]) result.diagnostics.push([f, svc.diagnose(f)]);
+    for (const f of phaseFiles(p)) result.diagnostics.push([f, svc.diagnose(f)]);
     result.phases.push({ folder: p.folder, gates: svc.gates(p), title: phaseTitle(svc, p) });
   });
   return result;

@@ -21,7 +21,7 @@ import { normalizePath, relativePath } from '../service/host';
 import { GateResult, phaseStatus, ungatedErrors } from '../service/gates';
 import type { PhasegateService } from '../service/service';
 import { type CancellationToken, type Diagnostic, noCancellation, throwIfCancelled } from '../service/types';
-import type { Phase, WorkspaceModel } from '../service/workspace';
+import { type Phase, type WorkspaceModel, phaseFiles } from '../service/workspace';
 import { applyRuleSettings } from './convert';
 import type { ServerContext } from './context';
 import type { Settings } from './settings';
@@ -52,11 +52,6 @@ export function problemCounts(diags: Diagnostic[]): ProblemCounts {
     else c.hints++;
   }
   return c;
-}
-
-/** Files whose diagnostics a phase node counts: its Markdown files, or its folder's own when it has none. */
-function filesOf(p: Phase): readonly string[] {
-  return p.markdown.length ? p.markdown : [p.folder];
 }
 
 /**
@@ -122,7 +117,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
     status,
     gates: gates.map((g) => ({ name: g.name, status: g.status })),
     documents,
-    problems: problemCounts(filesOf(p).flatMap(diagsOf)),
+    problems: problemCounts(phaseFiles(p).flatMap(diagsOf)),
     blockers: blockers(svc, p, gates),
   };
 }
@@ -134,7 +129,7 @@ function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings
  */
 function phaseInputs(svc: PhasegateService, p: Phase, settings: PhasegateSettings): unknown[] {
   const inputs: unknown[] = [phaseTitle(svc, p), svc.gates(p)];
-  if (settings.enable) for (const f of filesOf(p)) inputs.push(svc.diagnose(f));
+  if (settings.enable) for (const f of phaseFiles(p)) inputs.push(svc.diagnose(f));
   return inputs;
 }
 

@@ -33,6 +33,7 @@ import type { ServerContext } from './context';
 import type { PhasegateSettings } from '../protocol';
 import type { Diagnostic } from '../service/types';
 import { normalizePath } from '../service/host';
+import { phaseFiles } from '../service/workspace';
 import { uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 
@@ -219,7 +220,7 @@ export class WorkspaceDiagnostics {
             // Their reports are sent now, so that the Problems view fills in as the workspace is checked.
             if (token.isCancellationRequested) return made();
             if (!(await unchanged())) return undefined;
-            const stop = await reportAll(phases.slice(i, i + checked).flatMap((p) => (p.markdown.length ? p.markdown : [p.folder])));
+            const stop = await reportAll(phases.slice(i, i + checked).flatMap(phaseFiles));
             if (stop) return stop === 'cancelled' ? made() : undefined;
             if (chunks.flush()) await yieldOnce();
           }

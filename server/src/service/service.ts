@@ -30,6 +30,7 @@ import {
   modelWithFile,
   nestedWorkspacesInSlices,
   phaseDocument,
+  phaseFiles,
   phaseOf,
   scanTree,
   skippedFolder,
@@ -102,7 +103,7 @@ function batchOf(phases: readonly Phase[], from: number): { files: string[]; cou
   for (; to < phases.length && to - from < BATCH_PHASES; to++) {
     const q = phases[to];
     if (to > from && files.length + q.markdown.length > BATCH_FILES) break;
-    files.push(...(q.markdown.length ? q.markdown : [q.folder]));
+    files.push(...phaseFiles(q));
   }
   return { files, count: to - from };
 }
@@ -1275,7 +1276,7 @@ export class PhasegateService {
       const p = phases[pi];
       // The next phases are checked together, a batch at a time (about 0.1 s less at N = 1,000).
       if (pi >= parsedTo) parsedTo = pi + this.checkBatch(phases, pi);
-      for (const f of p.markdown.length ? p.markdown : [p.folder]) this.diagnose(f);
+      for (const f of phaseFiles(p)) this.diagnose(f);
       this.gates(p);
       visit?.(p);
       done.add(p);
@@ -1521,8 +1522,7 @@ export class PhasegateService {
    */
   phaseChecked(phase: Phase): boolean {
     if (!this.gateCache.has(phase)) return false;
-    if (phase.markdown.length === 0) return this.diagCache.has(phase.folder);
-    for (const f of phase.markdown) if (!this.diagCache.has(f)) return false;
+    for (const f of phaseFiles(phase)) if (!this.diagCache.has(f)) return false;
     return true;
   }
 
@@ -1561,8 +1561,7 @@ export class PhasegateService {
 
   /** Diagnostics of every file of a phase (the folder's own included). */
   phaseDiagnostics(phase: Phase): Diagnostic[] {
-    const files = phase.markdown.length ? phase.markdown : [phase.folder];
-    return files.flatMap((f) => this.diagnose(f));
+    return phaseFiles(phase).flatMap((f) => this.diagnose(f));
   }
 
   findPhase(idOrFolder: string): Phase | undefined {

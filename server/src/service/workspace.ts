@@ -291,6 +291,11 @@ export interface Phase {
   next: Phase | undefined;
 }
 
+/** The files a phase is diagnosed by: its Markdown files, or its folder when it has none (the folder's own problems). */
+export function phaseFiles(p: Phase): readonly string[] {
+  return p.markdown.length ? p.markdown : [p.folder];
+}
+
 export interface PlanFile {
   path: string;
   /** The iAI project folder it tracks (the folder holding `workstreams/`). */
