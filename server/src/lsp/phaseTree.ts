@@ -210,14 +210,14 @@ class EngineState {
  * meanwhile, and so does each batch (but with `NEVER`, which builds the tree in one go), and it stops
  * (CancelledError) once the request is cancelled, or (EngineChanged) once the engine is not in `state` any more.
  *
- * A phase not checked yet is checked only while `budget` has phases left (a batch checked spends its phases), or
- * when `must` says it (a phase the last answer showed checked); `visit` is told whether the phase is checked (else
- * it is `checking`).
+ * A phase not checked yet is checked only while the folder's budget (`checks`) has phases left (a batch checked spends
+ * its phases), or when `must` says it (a phase the last answer showed checked); `visit` is told whether the phase is
+ * checked (else it is `checking`, and the folder is one of `checks.pending`).
  */
 async function eachPhase(
   state: EngineState,
   slice: () => Promise<void> | undefined,
-  budget: Budget,
+  checks: Checks,
   must: (p: Phase) => boolean,
   visit: (p: Phase, groupIndex: number, checked: boolean) => void,
   onGroup: (key: string, phases: Phase[]) => void,
@@ -225,6 +225,7 @@ async function eachPhase(
 ): Promise<void> {
   const folder = state.folder;
   const svc = folder.svc;
+  const budget = checks.budget(folder);
   let groupIndex = 0;
   for (const [key, phases] of state.model.groups) {
     onGroup(key, phases);
@@ -239,21 +240,19 @@ async function eachPhase(
       }
       throwIfCancelled(token);
       const p = phases[i];
-      if (i >= checkedTo && !svc.phaseChecked(p) && !budget.may() && !must(p)) {
-        visit(p, groupIndex, false);
-        continue;
-      }
       if (i >= checkedTo && !svc.phaseChecked(p)) {
+        if (!budget.may() && !must(p)) {
+          checks.pending.add(folder);
+          visit(p, groupIndex, false);
+          continue;
+        }
+        // A batch of many documents takes tens of milliseconds: it yields within (but with `NEVER`), and the engine
+        // is read again once the changes that came meanwhile are applied (as after a slice).
+        checkedTo = i + (slice !== NEVER ? await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS) : svc.checkBatch(phases, i));
+        budget.spend(checkedTo - i);
         if (slice !== NEVER) {
-          // A batch of many documents takes tens of milliseconds: it yields within, and the engine is read
-          // again once the changes that came meanwhile are applied (as after a slice).
-          checkedTo = i + (await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS));
-          budget.spend(checkedTo - i);
           await state.resume();
           throwIfCancelled(token);
-        } else {
-          checkedTo = i + svc.checkBatch(phases, i);
-          budget.spend(checkedTo - i);
         }
       }
       visit(p, groupIndex, true);
@@ -329,7 +328,7 @@ class BackgroundCheck {
     // Yields between the gates of a batch's phases (a gate reads its checklists: a batch takes some milliseconds).
     const slice = timeSlicer(ANSWER_SLICE_MS);
     // Phases found checked since the last notice (by this check, or by another: the workspace diagnostics check the
-    // same batches), announced at most every NOTICE_MS, and at the end.
+    // same batches), announced at most every BACKGROUND_NOTICE_MS, and at the end.
     let unannounced = false;
     let announced = performance.now();
     const announce = (now: boolean) => {
@@ -561,13 +560,12 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      checks.budget(state.folder),
+      checks,
       (p) => {
         const shown = last.inputs.get(p.folder);
         return shown !== undefined && shown !== CHECKING;
       },
       (p, _g, checked) => {
-        if (!checked) checks.pending.add(state.folder);
         const inputs = checked ? phaseInputs(svc, p, settings) : CHECKING;
         record.inputs.set(p.folder, inputs);
         if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(checked ? phaseNode(this.ctx, svc, p, settings) : checkingNode(this.ctx, p));
@@ -599,10 +597,9 @@ export class PhaseTrees {
     await eachPhase(
       state,
       slice,
-      checks.budget(f),
+      checks,
       () => false,
       (p, g, checked) => {
-        if (!checked) checks.pending.add(f);
         record?.inputs.set(p.folder, checked ? phaseInputs(svc, p, settings) : CHECKING);
         groups[g].phases.push(checked ? phaseNode(ctx, svc, p, settings) : checkingNode(ctx, p));
       },
