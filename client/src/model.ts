@@ -68,7 +68,7 @@ export function isChecking(phase: PhaseNode): boolean {
 /** How many of `phases` the server has not checked yet. */
 export function checkingCount(phases: readonly PhaseNode[]): number {
   let n = 0;
-  for (const p of phases) if (p.status === 'checking') n++;
+  for (const p of phases) if (isChecking(p)) n++;
   return n;
 }
 

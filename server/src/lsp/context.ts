@@ -112,13 +112,17 @@ export class ServerContext implements EditTarget {
   closed(uri: string): void {
     const p = uriToPath(uri);
     if (p && this.openUris.get(p) === uri) {
-      // The same file may still be open under another URI (a client that spells it otherwise).
-      const other = this.documents.all().find((d) => d.uri !== uri && uriToPath(d.uri) === p);
+      const other = this.openElsewhere(uri, p);
       if (other) this.openUris.set(p, other.uri);
       else this.openUris.delete(p);
     }
     // A document closed unsaved is no file: its path is not asked for again (one on disk is, and comes back).
     if (p) this.knownPaths.delete(p);
+  }
+
+  /** The same file (engine path `path`) open under another URI than `uri`: a client may spell a file's URI otherwise. */
+  openElsewhere(uri: string, path: string): TextDocument | undefined {
+    return this.documents.all().find((d) => d.uri !== uri && uriToPath(d.uri) === path);
   }
 
   /** The URI the editor uses for a path when the document is open, else a file URI. */

@@ -93,7 +93,7 @@ export class DocumentSync {
     this.owners.delete(uri);
     if (!path || !folder || folder.disposed) return;
     // The same file still open under another URI (a client that spells it otherwise): its text stays the engine's.
-    const other = this.ctx.documents.all().find((d) => d.uri !== uri && uriToPath(d.uri) === path);
+    const other = this.ctx.openElsewhere(uri, path);
     if (other) return this.apply(other.uri);
     // Part of the engine's work: it awaits the disk, and no request reads the engine half way.
     const affected = await folder.exclusive(() => folder.svc.clearOverlay(path));
