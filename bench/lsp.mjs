@@ -32,6 +32,35 @@ export function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
+/** The phases of a `phasegate/phases` answer still `checking`. */
+function checkingOf(tree) {
+  let n = 0;
+  for (const f of tree.folders) for (const g of f.groups) for (const p of g.phases) if (p.status === 'checking') n++;
+  return n;
+}
+
+/**
+ * Follows the tree from `tree` as the client does (a notice, awaited with `nextNotice()`, then a request with `since`,
+ * its changed phases put in place) until no phase is `checking`: how many were at first, and how many requests it took.
+ */
+export async function followChecking(conn, tree, nextNotice) {
+  const checkingAtFirst = checkingOf(tree);
+  let updates = 0;
+  let notice = nextNotice();
+  while (checkingOf(tree) > 0) {
+    await notice;
+    notice = nextNotice();
+    const r = await conn.sendRequest('phasegate/phases', { since: tree.id });
+    updates++;
+    if (r.changed) {
+      const byUri = new Map(r.changed.map((p) => [p.uri, p]));
+      for (const f of tree.folders) for (const g of f.groups) g.phases = g.phases.map((p) => byUri.get(p.uri) ?? p);
+      tree = { ...tree, id: r.id, version: r.version };
+    } else tree = r;
+  }
+  return { checkingAtFirst, updates };
+}
+
 /**
  * Runs the measurements. `targets` are absolute paths: longDocument (~500 lines), outputHandoff of
  * phase N, nextInputHandoff of phase N+1. Returns plain numbers (milliseconds, kilobytes).
@@ -147,23 +176,14 @@ export async function measureServer({
     // and says so (`phasegate/didChangePhases`). Followed as the Phases view follows it (a notice, then the phases
     // changed since the tree held) until none is: the time every phase is checked. The measurements below begin then,
     // as they did when the first tree waited for every phase.
-    const checkingOf = (t) => t.folders.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.phases.filter((ph) => ph.status === 'checking').length, 0), 0);
     if (result.treeOk) {
-      let held = tree;
-      result.checkingAtFirst = checkingOf(held);
-      for (let left = result.checkingAtFirst; left > 0;) {
-        await within(
+      const followed = await followChecking(conn, tree, () =>
+        within(
           10_000,
           waitFor((e) => e.type === 'phases'),
-        );
-        const r = await conn.sendRequest('phasegate/phases', { since: held.id });
-        if (r.changed) {
-          const byUri = new Map(r.changed.map((ph) => [ph.uri, ph]));
-          for (const f of held.folders) for (const g of f.groups) g.phases = g.phases.map((ph) => byUri.get(ph.uri) ?? ph);
-          held = { ...held, id: r.id, version: r.version };
-        } else held = r;
-        left = checkingOf(held);
-      }
+        ),
+      );
+      result.checkingAtFirst = followed.checkingAtFirst;
       result.everyPhaseCheckedMs = performance.now() - tInit;
     }
     Object.assign(result, rssKB(proc.pid));

@@ -38,7 +38,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver-protocol/node';
-import { answerClientRequests, initializeParams } from './lsp.mjs';
+import { answerClientRequests, followChecking, initializeParams } from './lsp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -169,41 +169,12 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
     : {};
   const out = { answerMs: answeredAt - t, answerBytes, ...streamed, ...longest(reqs, t) };
   if (after === 'phases') {
-    const all = followChecking(conn, notices, await answer);
+    const all = followChecking(conn, await answer, () => notices.next());
     const more = await pingUntil(conn, all, periodMs, timeoutMs);
     const { checkingAtFirst, updates } = await all;
     Object.assign(out, { checkingAtFirst, updates, lastCheckedMs: performance.now() - t, longestGapToLastMs: longest([...reqs, ...more], t).longestGapMs });
   }
   return { [after]: out };
-}
-
-/** The phases of a `phasegate/phases` answer still `checking`. */
-function checkingOf(tree) {
-  let n = 0;
-  for (const f of tree.folders) for (const g of f.groups) for (const p of g.phases) if (p.status === 'checking') n++;
-  return n;
-}
-
-/**
- * Follows the tree from `tree` as the client does (a notice, then a request with `since`, its changed phases put
- * in place) until no phase is `checking`: how many were at first, and how many requests it took.
- */
-async function followChecking(conn, notices, tree) {
-  const checkingAtFirst = checkingOf(tree);
-  let updates = 0;
-  let notice = notices.next();
-  while (checkingOf(tree) > 0) {
-    await notice;
-    notice = notices.next();
-    const r = await conn.sendRequest('phasegate/phases', { since: tree.id });
-    updates++;
-    if (r.changed) {
-      const byUri = new Map(r.changed.map((p) => [p.uri, p]));
-      for (const f of tree.folders) for (const g of f.groups) g.phases = g.phases.map((p) => byUri.get(p.uri) ?? p);
-      tree = { ...tree, id: r.id, version: r.version };
-    } else tree = r;
-  }
-  return { checkingAtFirst, updates };
 }
 
 /** One run; `trace`: each request's sending time (ms from `initialized`) and latency, too. */
