@@ -32,31 +32,59 @@ export function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
-/** The phases of a `phasegate/phases` answer still `checking`. */
-function checkingOf(tree) {
+/** How many of `phases` (by URI) are still `checking`. */
+function checkingOf(phases) {
   let n = 0;
-  for (const f of tree.folders) for (const g of f.groups) for (const p of g.phases) if (p.status === 'checking') n++;
+  for (const p of phases.values()) if (p.status === 'checking') n++;
   return n;
 }
 
+let partTokens = 0;
+
 /**
- * Follows the tree from `tree` as the client does (a notice, awaited with `nextNotice()`, then a request with `since`,
- * its changed phases put in place) until no phase is `checking`: how many were at first, and how many requests it took.
+ * `phasegate/phases` as the Phases view sends it, with a partial result token (a large answer comes in parts):
+ * `parts` maps tokens to handlers, which the caller's `$/progress` handler serves; `onPart` sees each part. Resolves
+ * with the response and the answer's phases by URI (of its parts, then of its response).
  */
-export async function followChecking(conn, tree, nextNotice) {
-  const checkingAtFirst = checkingOf(tree);
+export async function requestPhases(conn, parts, params, onPart = () => undefined) {
+  const partialResultToken = `bench-phases-${++partTokens}`;
+  const phases = new Map();
+  const add = (r) => {
+    for (const f of r.folders ?? []) for (const g of f.groups) for (const p of g.phases) phases.set(p.uri, p);
+    for (const p of r.changed ?? []) phases.set(p.uri, p);
+  };
+  parts.set(partialResultToken, (part) => {
+    onPart(part);
+    add(part);
+  });
+  try {
+    const response = await conn.sendRequest('phasegate/phases', { ...params, partialResultToken });
+    add(response);
+    return { response, phases };
+  } finally {
+    parts.delete(partialResultToken);
+  }
+}
+
+/**
+ * Follows the tree from `first` (an answer of `requestPhases`) as the client does (a notice, awaited with
+ * `nextNotice()`, then a request with `since`, its changed phases put in place) until no phase is `checking`: how
+ * many were at first, and how many requests it took.
+ */
+export async function followChecking(conn, parts, first, nextNotice) {
+  const held = first.phases;
+  const checkingAtFirst = checkingOf(held);
+  let id = first.response.id;
   let updates = 0;
   let notice = nextNotice();
-  while (checkingOf(tree) > 0) {
+  while (checkingOf(held) > 0) {
     await notice;
     notice = nextNotice();
-    const r = await conn.sendRequest('phasegate/phases', { since: tree.id });
+    const r = await requestPhases(conn, parts, { since: id });
     updates++;
-    if (r.changed) {
-      const byUri = new Map(r.changed.map((p) => [p.uri, p]));
-      for (const f of tree.folders) for (const g of f.groups) g.phases = g.phases.map((p) => byUri.get(p.uri) ?? p);
-      tree = { ...tree, id: r.id, version: r.version };
-    } else tree = r;
+    if (!r.response.changed) held.clear();
+    for (const [uri, p] of r.phases) held.set(uri, p);
+    id = r.response.id;
   }
   return { checkingAtFirst, updates };
 }
@@ -139,7 +167,12 @@ export async function measureServer({
   // The client side of the protocol: the server's requests (see answerClientRequests), progress, refresh
   // requests and pushed diagnostics as events.
   answerClientRequests(conn, ws, () => fire({ type: 'refresh', t: performance.now() }));
-  conn.onNotification('$/progress', (p) => fire({ type: 'progress', kind: p.value?.kind, t: performance.now() }));
+  // Partial results by token (see requestPhases).
+  const parts = new Map();
+  conn.onNotification('$/progress', (p) => {
+    parts.get(p.token)?.(p.value);
+    fire({ type: 'progress', kind: p.value?.kind, t: performance.now() });
+  });
   conn.onNotification('phasegate/didChangePhases', () => fire({ type: 'phases', t: performance.now() }));
   conn.onNotification('textDocument/publishDiagnostics', (p) =>
     fire({ type: 'publish', uri: p.uri, version: p.version, items: p.diagnostics, t: performance.now() }),
@@ -168,7 +201,7 @@ export async function measureServer({
     result.indexSignal = sig ? (sig.type === 'progress' ? 'workDoneProgress end' : 'phasegate/didChangePhases') : 'none (timeout)';
     result.indexMs = sig ? sig.t - tInit : undefined;
     const tPhases = performance.now();
-    const tree = await conn.sendRequest('phasegate/phases', {}).catch((e) => ({ error: e.message }));
+    const tree = await requestPhases(conn, parts, {}).catch((e) => ({ error: e.message }));
     result.phasesRequestMs = performance.now() - tPhases;
     result.indexWithTreeMs = performance.now() - tInit;
     result.treeOk = !tree?.error;
@@ -177,7 +210,7 @@ export async function measureServer({
     // changed since the tree held) until none is: the time every phase is checked. The measurements below begin then,
     // as they did when the first tree waited for every phase.
     if (result.treeOk) {
-      const followed = await followChecking(conn, tree, () =>
+      const followed = await followChecking(conn, parts, tree, () =>
         within(
           10_000,
           waitFor((e) => e.type === 'phases'),
@@ -340,7 +373,8 @@ export async function measureServer({
     // as the Phases view asks (the changes since the tree it holds, `since`), and for the whole tree.
     const treeSeries = async (incremental) => {
       const times = [];
-      let held = incremental ? await conn.sendRequest('phasegate/phases', {}) : undefined;
+      // As the Phases view asks: with a partial result token (a large answer comes in parts).
+      let held = incremental ? (await requestPhases(conn, parts, {})).response : undefined;
       let changed = 0;
       let noNotice = 0;
       for (let k = 0; k < treeEdits + warmup; k++) {
@@ -354,10 +388,10 @@ export async function measureServer({
         await change(out, inputLine, text);
         if (!(await notice)) noNotice++;
         const t = performance.now();
-        const r = await conn.sendRequest('phasegate/phases', held ? { since: held.id } : {}).catch((e) => ({ error: e.message }));
+        const r = await requestPhases(conn, parts, held ? { since: held.id } : {}).catch((e) => ({ error: e.message }));
         if (r?.error) continue;
         if (k >= warmup) times.push(performance.now() - t);
-        if (incremental) [held, changed] = [r, r.changed?.length ?? -1];
+        if (incremental) [held, changed] = [r.response, r.response.changed ? r.phases.size : -1];
       }
       return {
         n: times.length,

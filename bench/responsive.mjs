@@ -21,9 +21,9 @@
 // `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node;
 // those not checked yet `checking`, see below) or the first `workspace/diagnostic`, with requests one at a time until it is
 // answered: the answer's time, and the longest time a request stayed unanswered meanwhile. The
-// `workspace/diagnostic` request passes a `partialResultToken`, as VS Code does: the times of the first and the
-// last partial result (`$/progress`) are reported too, with their count and the largest one's size; the bytes
-// are those of the answer and of every partial result.
+// `workspace/diagnostic` request passes a `partialResultToken`, as VS Code does, and so does the `phasegate/phases`
+// one, as the Phases view does: the times of the first and the last partial result (`$/progress`) are reported too,
+// with their count and the largest one's size; the bytes are those of the answer and of every partial result.
 // For `phases`, the first answer may list phases not checked yet (`checking`): the tree is then followed as the
 // client follows it (each `phasegate/didChangePhases` notice, then a request with `since`, its `changed` applied)
 // until no phase is `checking`: `lastCheckedMs` is when that answer came (from the first request on), with the
@@ -38,7 +38,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver-protocol/node';
-import { answerClientRequests, followChecking, initializeParams } from './lsp.mjs';
+import { answerClientRequests, followChecking, initializeParams, requestPhases } from './lsp.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -144,13 +144,14 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
   }
   const t = performance.now();
   let answeredAt;
-  // The partial results of `workspace/diagnostic`: [time, bytes] of each.
+  // The partial results of the request: [time, bytes] of each.
   const chunks = [];
   const partialResultToken = 'responsive-diagnostic';
-  partials.set(partialResultToken, (value) => chunks.push([performance.now(), JSON.stringify(value).length]));
+  const chunk = (value) => chunks.push([performance.now(), JSON.stringify(value).length]);
+  partials.set(partialResultToken, chunk);
   const answer = (
     after === 'phases'
-      ? conn.sendRequest('phasegate/phases', {})
+      ? requestPhases(conn, partials, {}, chunk)
       : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [], partialResultToken })
   ).then((r) => {
     answeredAt = performance.now();
@@ -158,7 +159,7 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
   });
   const reqs = await pingUntil(conn, answer, periodMs, timeoutMs);
   partials.delete(partialResultToken);
-  const answerBytes = JSON.stringify(await answer).length + chunks.reduce((n, [, b]) => n + b, 0);
+  const answerBytes = JSON.stringify(after === 'phases' ? (await answer).response : await answer).length + chunks.reduce((n, [, b]) => n + b, 0);
   const streamed = chunks.length
     ? {
         chunks: chunks.length,
@@ -169,7 +170,7 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
     : {};
   const out = { answerMs: answeredAt - t, answerBytes, ...streamed, ...longest(reqs, t) };
   if (after === 'phases') {
-    const all = followChecking(conn, await answer, () => notices.next());
+    const all = followChecking(conn, partials, await answer, () => notices.next());
     const more = await pingUntil(conn, all, periodMs, timeoutMs);
     const { checkingAtFirst, updates } = await all;
     Object.assign(out, { checkingAtFirst, updates, lastCheckedMs: performance.now() - t, longestGapToLastMs: longest([...reqs, ...more], t).longestGapMs });

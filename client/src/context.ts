@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ErrorCodes, LanguageClient, LanguageClientOptions, ResponseError, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import type { RequestType } from 'vscode-languageclient/node';
+import type { PartialResultParams, ProgressType, RequestType } from 'vscode-languageclient/node';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 import { Config } from './config';
 import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
@@ -82,6 +82,8 @@ export class PhasegateContext implements vscode.Disposable {
   /** The code actions' commands with arguments, as commands without (see commandHandles.ts). */
   private readonly handles = new CommandHandles();
   private client: LanguageClient | undefined;
+  /** Counts the partial result tokens of `requestInParts`. */
+  private partTokens = 0;
   private closing: Promise<void> | undefined;
   private closed = false;
   /** `output` for the clients: it drops what they write once the context has closed. */
@@ -230,6 +232,32 @@ export class PhasegateContext implements vscode.Disposable {
     if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
     // RequestParam<P> is a conditional type that TS cannot resolve for a generic P; the signature above keeps callers typed.
     return typeof type === 'string' ? client.sendRequest<R>(type, params, token) : client.sendRequest(type, params as never, token);
+  }
+
+  /**
+   * Sends a request with a partial result token: the parts the server sends on it (`$/progress`, before its
+   * response) and the response are put together by `join`. Rejects while the server is not running.
+   */
+  async requestInParts<P extends PartialResultParams, R, PR>(
+    type: RequestType<P, R, void>,
+    partType: ProgressType<PR>,
+    params: P,
+    join: (parts: PR[], response: R) => R,
+    token?: vscode.CancellationToken,
+  ): Promise<R> {
+    const client = this.client;
+    if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
+    const partialResultToken = `phasegate-parts-${++this.partTokens}`;
+    const parts: PR[] = [];
+    const listening = client.onProgress(partType, partialResultToken, (part) => {
+      parts.push(part);
+    });
+    try {
+      const response = await client.sendRequest(type, { ...params, partialResultToken } as never, token);
+      return join(parts, response as R);
+    } finally {
+      listening.dispose();
+    }
   }
 
   /** Converts a protocol WorkspaceEdit into the editor's. */

@@ -9,11 +9,14 @@ import {
   GateSummary,
   GroupNode,
   PhaseNode,
+  PhasesPartialResultType,
+  PhasesParams,
   PhasesRequest,
   PhasesResult,
   DocumentNode,
   WorkspaceFolderNode,
   applyChangedPhases,
+  joinPhasesPartials,
 } from '../../server/src/protocol';
 import type { PhasegateContext } from './context';
 import {
@@ -207,10 +210,12 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     let error: string | undefined;
     try {
       if (this.ctx.running) {
-        data = await this.ctx.request(PhasesRequest, base ? { since: base.id } : {}, token);
+        // A large answer comes in parts (the server answers other requests between them).
+        const ask = (params: PhasesParams) => this.ctx.requestInParts(PhasesRequest, PhasesPartialResultType, params, joinPhasesPartials, token);
+        data = await ask(base ? { since: base.id } : {});
         if (data.changed) data = base ? applyChangedPhases(base, data) : undefined;
         // Changes that do not fit the tree in hand (not expected): the whole tree instead.
-        if (!data && !token.isCancellationRequested) data = await this.ctx.request(PhasesRequest, {}, token);
+        if (!data && !token.isCancellationRequested) data = await ask({});
       }
     } catch (e) {
       error = (e as Error).message;

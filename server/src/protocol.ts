@@ -3,7 +3,7 @@
  * This is the ONLY server file the client imports: it depends on nothing but
  * vscode-languageserver-protocol, so the client bundle never pulls in the engine.
  */
-import { NotificationType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, PartialResultParams, ProgressType, ProtocolRequestType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 /**
@@ -96,7 +96,12 @@ export interface WorkspaceFolderNode {
   disabled?: boolean;
 }
 
-export interface PhasesParams {
+/**
+ * With a `partialResultToken`, the answer comes in parts (`PhasesPartialResult`, `$/progress` on that token) of a
+ * bounded size, the server answering other requests between them, and the response holds what is left (its
+ * `folders` and `changed` empty): `joinPhasesPartials` puts them together. Without one it comes in one piece.
+ */
+export interface PhasesParams extends PartialResultParams {
   /** Only this workspace folder; every folder when omitted. */
   folderUri?: string;
   /**
@@ -122,6 +127,48 @@ export interface PhasesResult {
    * the phases and their order are the same. Without it the answer is the whole tree (`folders`).
    */
   changed?: PhaseNode[];
+}
+
+/**
+ * A part of a `phasegate/phases` answer sent as a partial result. `folders`: the whole tree's folders in order, each
+ * with some of its groups' phases in order; a folder or a group that continues from the part before comes again
+ * (the same `uri`, the same group `id`) with the phases that follow. `changed`: phases of an answer with `changed`,
+ * in order.
+ */
+export interface PhasesPartialResult {
+  folders?: WorkspaceFolderNode[];
+  changed?: PhaseNode[];
+}
+
+export const PhasesPartialResultType = new ProgressType<PhasesPartialResult>();
+
+/**
+ * The answer a request with a `partialResultToken` stands for: its parts in the order they came, then the response
+ * (which carries the answer's `version`, `id`, whether it has `changed`, and anything not sent in parts).
+ */
+export function joinPhasesPartials(parts: readonly PhasesPartialResult[], response: PhasesResult): PhasesResult {
+  if (parts.length === 0) return response;
+  const folders: WorkspaceFolderNode[] = [];
+  const changed: PhaseNode[] = [];
+  const add = (f: WorkspaceFolderNode) => {
+    const prev = folders[folders.length - 1];
+    if (!prev || prev.uri !== f.uri) {
+      folders.push({ ...f, groups: f.groups.map((g) => ({ ...g, phases: [...g.phases] })) });
+      return;
+    }
+    for (const g of f.groups) {
+      const last = prev.groups[prev.groups.length - 1];
+      if (last && last.id === g.id) last.phases.push(...g.phases);
+      else prev.groups.push({ ...g, phases: [...g.phases] });
+    }
+  };
+  for (const p of parts) {
+    for (const f of p.folders ?? []) add(f);
+    if (p.changed) changed.push(...p.changed);
+  }
+  for (const f of response.folders) add(f);
+  if (response.changed) changed.push(...response.changed);
+  return { ...response, folders, ...(response.changed || changed.length ? { changed } : {}) };
 }
 
 /**
@@ -329,7 +376,7 @@ export interface ShowPhaseArgs {
   status: PhaseStatus;
 }
 
-export const PhasesRequest = new RequestType<PhasesParams, PhasesResult, void>('phasegate/phases');
+export const PhasesRequest = new ProtocolRequestType<PhasesParams, PhasesResult, PhasesPartialResult, void, void>('phasegate/phases');
 export const GatesRequest = new RequestType<PhaseParams, GatesResult | null, void>('phasegate/gates');
 /** Completes the input handoff of the phase named (N+1) from the output handoff of the phase before it. */
 export const CompleteHandoffRequest = new RequestType<PhaseParams, CompleteHandoffResult, void>('phasegate/completeHandoff');

@@ -79,7 +79,7 @@ async function provider(data: PhasesResult) {
     starting: false,
     onDidChangePhases: never.event,
     onDidChangeState: never.event,
-    request: () => Promise.resolve(data),
+    requestInParts: (_t: unknown, _p: unknown, _q: unknown, join: (parts: unknown[], r: PhasesResult) => PhasesResult) => Promise.resolve(join([], data)),
   });
   await p.load();
   return p;

@@ -8,6 +8,9 @@ import type { PhasesResult } from '../../server/src/protocol';
 import { clientModule } from './bundle';
 import { wholeTree } from './phases';
 
+/** How the tree joins the parts of an answer with its response (`joinPhasesPartials`, given by the tree). */
+type Join = (parts: unknown[], r: PhasesResult) => PhasesResult;
+
 interface Token {
   isCancellationRequested: boolean;
 }
@@ -62,8 +65,8 @@ async function setup(state: { running: boolean; starting: boolean }) {
     },
     onDidChangePhases: phasesChanged.event,
     onDidChangeState: stateChanged.event,
-    request(_type: unknown, params: { since?: string }, token: Token) {
-      return new Promise<PhasesResult>((answer, fail) => sent.push({ since: params.since, token, answer, fail }));
+    requestInParts(_type: unknown, _parts: unknown, params: { since?: string }, join: Join, token: Token) {
+      return new Promise<PhasesResult>((answer, fail) => sent.push({ since: params.since, token, answer, fail })).then((r) => join([], r));
     },
   };
   const tree = new mod.PhaseTreeProvider(ctx);
@@ -192,7 +195,7 @@ describe("client: an audit phase's findings in the Phases view", () => {
       starting: false,
       onDidChangePhases: never.event,
       onDidChangeState: never.event,
-      request: () => Promise.resolve(wholeTree('a1', 1)),
+      requestInParts: (_t: unknown, _p: unknown, _q: unknown, join: Join) => Promise.resolve(join([], wholeTree('a1', 1))),
     };
     const tree = new mod.PhaseTreeProvider(ctx);
     const told: unknown[] = [];
@@ -266,7 +269,7 @@ describe("client: a project plan's row in the Phases view", () => {
       starting: false,
       onDidChangePhases: never.event,
       onDidChangeState: never.event,
-      request: () => Promise.resolve(tree),
+      requestInParts: (_t: unknown, _p: unknown, _q: unknown, join: Join) => Promise.resolve(join([], tree)),
     });
     await provider.load();
     const plans = (await provider.getChildren()).filter((n) => n.type === 'plan').map((n) => provider.getTreeItem(n));

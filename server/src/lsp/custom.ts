@@ -7,6 +7,7 @@ import {
   GateCause,
   GatesRequest,
   GatesResult,
+  PhasesPartialResultType,
   PhasesRequest,
   ServerInfoRequest,
   ToggleGateItemRequest,
@@ -19,6 +20,7 @@ import type { Phase } from '../service/workspace';
 import { toWorkspaceEdit } from './convert';
 import type { ServerContext } from './context';
 import { phaseAtPath } from './phases';
+import { sendPhasesInParts } from './phaseParts';
 import { PhaseTrees } from './phaseTree';
 import { registerScaffold } from './scaffold';
 import { caseRefusal } from '../service/scaffold';
@@ -66,13 +68,16 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
   connection.onRequest(PhasesRequest, (params, token) =>
     // A failure is an error, not an empty tree: the client would show a workspace without phases.
     // Cancelled (the client asks again for a later change), it stops and answers RequestCancelled.
-    ctx.orError('phasegate/phases', () =>
-      trees.answer(
+    ctx.orError('phasegate/phases', async () => {
+      const result = await trees.answer(
         checkParams('phasegate/phases', params ?? {}, { since: { kind: 'string', optional: true }, folderUri: { kind: 'string', optional: true } }),
         () => phases.version,
         token,
-      ),
-    ),
+      );
+      // With a partial result token, a large answer goes in parts (see phaseParts.ts).
+      const parts = params?.partialResultToken;
+      return parts === undefined ? result : sendPhasesInParts(result, (part) => connection.sendProgress(PhasesPartialResultType, parts, part), token);
+    }),
   );
   connection.onRequest(GatesRequest, (params) =>
     ctx.safe('phasegate/gates', null as GatesResult | null, async () => {
