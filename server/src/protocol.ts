@@ -3,7 +3,7 @@
  * This is the ONLY server file the client imports: it depends on nothing but
  * vscode-languageserver-protocol, so the client bundle never pulls in the engine.
  */
-import { NotificationType, PartialResultParams, ProgressType, ProtocolRequestType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, PartialResultParams, ProgressType, Range, RequestType, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 /**
@@ -376,7 +376,7 @@ export interface ShowPhaseArgs {
   status: PhaseStatus;
 }
 
-export const PhasesRequest = new ProtocolRequestType<PhasesParams, PhasesResult, PhasesPartialResult, void, void>('phasegate/phases');
+export const PhasesRequest = new RequestType<PhasesParams, PhasesResult, void>('phasegate/phases');
 export const GatesRequest = new RequestType<PhaseParams, GatesResult | null, void>('phasegate/gates');
 /** Completes the input handoff of the phase named (N+1) from the output handoff of the phase before it. */
 export const CompleteHandoffRequest = new RequestType<PhaseParams, CompleteHandoffResult, void>('phasegate/completeHandoff');

@@ -24,8 +24,9 @@ function extHostLogs() {
 function ourErrors(log) {
   const entries = fs.readFileSync(log, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/);
   // Ours: naming Phasegate (its extension folder, its messages), not merely a path in this run's temporary
-  // folder (phasegate-e2e.XXXXXX), which any error of the workbench about a workspace file names too.
-  return entries.filter((e) => /^\S+ \S+ \[error\]/.test(e) && /phasegate/i.test(e.replace(/phasegate-e2e\.\w+/g, 'e2e-work')));
+  // folder (phasegate-e2e.XXXXXX), which any error of the workbench about a workspace file names too, or in the
+  // cached code-server (~/.cache/phasegate-e2e/), which the stacks of the built-in extensions' errors name.
+  return entries.filter((e) => /^\S+ \S+ \[error\]/.test(e) && /phasegate/i.test(e.replace(/phasegate-e2e(\.\w+)?/g, 'e2e-work')));
 }
 
 (async () => {
