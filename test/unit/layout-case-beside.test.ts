@@ -156,6 +156,49 @@ describe('layout names in another case beside the names as written', () => {
     await assertAsFresh(svc, fs);
   });
 
+  it('comes and goes with a new document the editor opens unsaved beside its other spelling, as a fresh engine finds it saved', async () => {
+    const files = {
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n',
+      'phase-1/01-input_handoff.md': '# Phase 1 Input Handoff\n',
+      'phase-1/03-FINDINGS/f.md': '# Finding\n',
+      'phase-1/04-ARTIFACTS/a.txt': 'a',
+    };
+    const { svc } = await workspace(files);
+    const miscased = `${ROOT}/phase-1/01-input_handoff.md`;
+    const named = `${ROOT}/phase-1/01-INPUT_HANDOFF.md`;
+    const beside = () => svc.scanDiagnostics().filter((d) => d.file === miscased);
+    assert.deepEqual(beside(), []);
+    // The one as named, opened unsaved (it joins the phase's files): the other is to be merged with it now.
+    const text = '# Phase 1 Input Handoff\n';
+    assert.ok(svc.setOverlay(named, text).includes(miscased));
+    assert.deepEqual(
+      beside().map((d) => d.message),
+      [
+        `01-input_handoff.md is not read as the Input handoff of phase phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
+      ],
+    );
+    const saved = await workspace({ ...files, 'phase-1/01-INPUT_HANDOFF.md': text });
+    assert.deepEqual(svc.scanDiagnostics(), saved.svc.scanDiagnostics());
+    // Closed unsaved: it leaves, and the other is to be renamed again.
+    assert.ok((await svc.clearOverlay(named)).includes(miscased));
+    assert.deepEqual(beside(), []);
+    const fresh = await workspace(files);
+    assert.deepEqual(svc.scanDiagnostics(), fresh.svc.scanDiagnostics());
+    // A file in another case opened unsaved beside the one as named: told while it is open.
+    const other = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n',
+      'phase-1/01-INPUT_HANDOFF.md': text,
+      'phase-1/03-FINDINGS/f.md': '# Finding\n',
+      'phase-1/04-ARTIFACTS/a.txt': 'a',
+    });
+    assert.equal(other.svc.scanDiagnostics().length, 0);
+    other.svc.setOverlay(`${ROOT}/phase-1/01-Input_Handoff.md`, text);
+    assert.deepEqual(
+      other.svc.scanDiagnostics().map((d) => d.file),
+      [`${ROOT}/phase-1/01-Input_Handoff.md`],
+    );
+  });
+
   it('two names in another case and none as named: the phase names both, to merge them into the name to give', async () => {
     const { svc } = await workspace({
       'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Start\n',
