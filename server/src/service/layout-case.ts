@@ -11,7 +11,7 @@
  */
 import { basename, dirname, joinPath } from './host';
 import type { ResolvedConfig } from './config';
-import { LOOSE_AUDIT_FOLDER, type WorkspaceModel, atOnce, inSlices, pathBelow, phaseOf } from './workspace';
+import { LOOSE_AUDIT_FOLDER, type WorkspaceModel, atOnce, inSlices, namedAs, phaseOf } from './workspace';
 import type { CancellationToken } from './types';
 import { type LayoutSpec, PLAN_FILE } from './layout';
 
@@ -72,14 +72,28 @@ function* caseSteps(
   const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
   const root = model.root;
   const nameOf = (f: string) => f.slice(f.lastIndexOf('/') + 1);
-  // The lengths of the layouts' document and folder names (their last part): a file or folder of another length is
-  // none of them in any case (performance only: most paths are passed by a comparison of numbers).
+  // The layouts' document and folder names (their last part) in lower case, and those written as they are: a file or
+  // folder of another length is none of them in any case, and one so named is one as written (unless a document or
+  // folder of a layout lies in a folder of the phase: `docs/RETRO.md`, whose folder may be in another case).
+  // Performance only: most paths are passed by a comparison of numbers, or a look-up of their name.
   const docLengths = new Set<number>();
   const folderLengths = new Set<number>();
-  for (const l of config.layouts) {
-    for (const d of l.documents) docLengths.add(nameOf(d.file).length);
-    for (const f of l.folders) folderLengths.add(nameOf(f.name).length);
-  }
+  /** The names as written that no layout has in a folder of a phase, by their length. */
+  const asWritten = new Map<number, string[]>();
+  const nested = new Set<string>();
+  for (const l of config.layouts)
+    for (const n of [...l.documents.map((d) => d.file), ...l.folders.map((f) => f.name)]) {
+      (l.folders.some((f) => f.name === n) ? folderLengths : docLengths).add(nameOf(n).length);
+      if (n.includes('/')) nested.add(nameOf(n));
+    }
+  for (const l of config.layouts)
+    for (const n of [...l.documents.map((d) => d.file), ...l.folders.map((f) => f.name)]) {
+      if (n.includes('/') || nested.has(n)) continue;
+      const list = asWritten.get(n.length) ?? [];
+      if (!list.includes(n)) asWritten.set(n.length, [...list, n]);
+    }
+  /** Whether the path `p`, whose name is `length` long, may be a layout's name in another case (not one as written: `namedAs`, without slicing). */
+  const mayBeOtherCase = (p: string, length: number) => !asWritten.get(length)?.some((n) => namedAs(p, n));
   const builtInFolders = [...(audit?.folders ?? []), ...(iai?.folders ?? [])];
 
   // Folders that are no phase but would be one ignoring case if they hold a document of `layout` in another
@@ -95,12 +109,12 @@ function* caseSteps(
     if ((++k & 1023) === 0 && due?.()) yield;
     if (dir === root || model.byFolder.has(dir)) continue;
     const name = nameOf(dir);
-    if (folderLengths.has(name.length)) {
+    if (folderLengths.has(name.length) && mayBeOtherCase(dir, name.length)) {
       const phase = phaseOf(model, dir);
       if (phase) {
         // A phase's folder (`03-Findings/`) beside the one the layout names (`03-FINDINGS/`): the phase reads that one
         // alone. Without it, the phase's missing-folder problem names the folder to rename (rules/structure.ts).
-        const rel = pathBelow(phase.folder, dir);
+        const rel = dir.slice(phase.folder.length + 1);
         const lower = rel.toLowerCase();
         const f = phase.layout.folders.find((s) => s.name.length === rel.length && s.name !== rel && s.name.toLowerCase() === lower);
         if (f && scan.dirs.has(joinPath(phase.folder, f.name)))
@@ -159,12 +173,12 @@ function* caseSteps(
       const name = f.slice(slash + 1);
       if (name !== PLAN_FILE && name.toLowerCase() === lowerPlan) plans.push({ file: f, beside: scan.files.has(`${f.slice(0, slash)}/${PLAN_FILE}`) });
     }
-    if (docLengths.has(length)) {
+    if (docLengths.has(length) && mayBeOtherCase(f, length)) {
       const phase = phaseOf(model, f);
       if (phase) {
         // A phase's document (`01-Input_Handoff.md`) beside the one the layout names (`01-INPUT_HANDOFF.md`): the phase
         // reads that one alone. Without it, the phase's missing-document problem names the file to rename.
-        const rel = pathBelow(phase.folder, f);
+        const rel = f.slice(phase.folder.length + 1);
         const d = otherCase(phase.layout, rel);
         if (d && scan.files.has(joinPath(phase.folder, d.file)))
           out.push({
