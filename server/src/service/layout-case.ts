@@ -72,10 +72,10 @@ function* caseSteps(
   const iai = config.layouts.find((l) => l.name === 'iai' && !l.phaseGlobs);
   const root = model.root;
   const nameOf = (f: string) => f.slice(f.lastIndexOf('/') + 1);
-  // The layouts' document and folder names (their last part) in lower case, and those written as they are: a file or
+  // The lengths of the layouts' document and folder names (their last part), and those names as written: a file or
   // folder of another length is none of them in any case, and one so named is one as written (unless a document or
   // folder of a layout lies in a folder of the phase: `docs/RETRO.md`, whose folder may be in another case).
-  // Performance only: most paths are passed by a comparison of numbers, or a look-up of their name.
+  // Performance only: most paths are passed by a comparison of numbers, or of their end with a name or two.
   const docLengths = new Set<number>();
   const folderLengths = new Set<number>();
   /** The names as written that no layout has in a folder of a phase, by their length. */
