@@ -30,6 +30,10 @@ describe('language server: the built-in layouts names in another case', function
     // A phase's documents in another case: the editor's New and Complete Handoff create none beside them.
     fs.renameSync(path.join(root, 'audit/phase-2/01-INPUT_HANDOFF.md'), path.join(root, 'audit/phase-2/01-input_handoff.md'));
     fs.renameSync(path.join(root, 'audit/phase-2/06-OUTPUT_HANDOFF.md'), path.join(root, 'audit/phase-2/06-output_handoff.md'));
+    // A phase's document and folder beside the ones as named, in another case.
+    fs.copyFileSync(path.join(root, 'audit/phase-1/01-INPUT_HANDOFF.md'), path.join(root, 'audit/phase-1/01-Input_Handoff.md'));
+    fs.mkdirSync(path.join(root, 'audit/phase-1/03-Findings'));
+    fs.writeFileSync(path.join(root, 'audit/phase-1/03-Findings/extra.md'), '# Extra\n');
     c = await TestClient.start(root, { pull: true });
   });
   after(async () => {
@@ -52,6 +56,27 @@ describe('language server: the built-in layouts names in another case', function
     await c.open('phase_9/00-phase_brief.md');
     const open: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: brief } });
     assert.equal(told(open.kind === 'full' ? open.items : []), 1, 'open: in the document pull');
+  });
+
+  it('warns at a document beside its name as written, while it is closed and while it is open, once, and at such a folder', async () => {
+    await c.until('the phases', async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0]?.groups.length > 0);
+    const file = uri(root, 'audit/phase-1/01-Input_Handoff.md');
+    const beside = (items: { message: unknown; code?: unknown }[]) =>
+      items.filter((d) => d.code === 'missing-document' && String(d.message).startsWith('01-Input_Handoff.md is not read as the Input handoff of phase'))
+        .length;
+    const r = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const items = r.items as WorkspaceDocumentDiagnosticReport[];
+    const of = (u: string) => items.filter((i) => i.uri === u).flatMap((i) => (i.kind === 'full' ? i.items : []));
+    assert.equal(beside(of(file)), 1, 'closed: in the workspace diagnostics');
+    assert.equal(
+      of(uri(root, 'audit/phase-1/03-Findings')).filter(
+        (d) => d.code === 'missing-folder' && String(d.message).startsWith('03-Findings/ is not read as the 03-FINDINGS/ folder of phase'),
+      ).length,
+      1,
+    );
+    await c.open('audit/phase-1/01-Input_Handoff.md');
+    const open: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: file } });
+    assert.equal(beside(open.kind === 'full' ? open.items : []), 1, 'open: in the document pull');
   });
 
   it("the editor's New Handoff and Complete Handoff create nothing beside a document in another case, and say why", async () => {

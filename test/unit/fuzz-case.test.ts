@@ -33,7 +33,9 @@ interface Named {
   /** Written in another case beside the expected name (a second file or folder, where the file system keeps case). */
   both?: boolean;
 }
-const miscased = (n: Named) => n.written !== n.want && !n.both;
+/** Written in another case: told, alone (to be renamed) or beside the expected name (to be merged with it). */
+const miscased = (n: Named) => n.written !== n.want;
+/** The expected name is there. */
 const ok = (n: Named) => n.written === n.want || !!n.both;
 function caseOf(want: string): fc.Arbitrary<Named> {
   return fc.oneof(
@@ -142,11 +144,11 @@ function filesOf(s: Shape): Record<string, string> {
 
 /**
  * The oracle, from the shape alone: whether some name differs from an expected one by case only where that
- * leaves it unread. An audit `phase-N/` folder is a phase in any case: each document or folder in another case
- * is told. A `phase_N/` folder is one when it holds a document as named: then the same; else a document in
- * another case is told (what would make it a phase), its folders not. In `workstreams/`, a document in another
- * case is told; a `Workstreams/` folder is told when a folder in it would be a phase (by its name, or a document
- * in any case). A plan, and a glob that misses the folders by case, are told.
+ * leaves it unread, alone or beside the expected one. An audit `phase-N/` folder is a phase in any case: each
+ * document or folder in another case is told. A `phase_N/` folder is one when it holds a document as named: then
+ * the same; else a document in another case is told (what would make it a phase), and its folders with it. In
+ * `workstreams/`, a document in another case is told; a `Workstreams/` folder is told when a folder in it would be
+ * a phase (by its name, or a document in any case). A plan, and a glob that misses the folders by case, are told.
  */
 function expectsCaseWarning(s: Shape): boolean {
   for (const p of s.audit) {
@@ -198,6 +200,8 @@ function assertWellPlaced(fs: MemoryFileSystem, ds: Diagnostic[], log: string): 
 interface Rename {
   from: string;
   to: string;
+  /** `to` is there: what `from` holds is merged into it (the files `to` lacks moved there), and `from` deleted. */
+  merge?: boolean;
 }
 function renameOf(svc: PhasegateService, fs: MemoryFileSystem, d: Diagnostic, log: string): Rename | { config: string } {
   const glob = /^(ignore|layouts)\[0\](?:\.phases)?: `([^`]+)` (?:matches no folder, but would match|does not leave out) `([^`]+)`/.exec(d.message);
@@ -210,8 +214,9 @@ function renameOf(svc: PhasegateService, fs: MemoryFileSystem, d: Diagnostic, lo
     const text = fs.text(`${ROOT}/phasegate.yaml`)!;
     return { config: text.replace(`"${glob[2]}"`, `"${glob[3].slice(0, literal.length)}${tail}"`) };
   }
-  const to = /; rename it ([^\s/]+)\.$/.exec(d.message);
+  const to = /; (?:rename it|merge the two into) ([^\s/]+)\.$/.exec(d.message);
   assert.ok(to, `no name to rename to: ${d.message}\n${log}`);
+  const merge = /; merge the two into /.test(d.message);
   let from: string;
   const inPhase = /: (\S+?)\/? is named in another case/.exec(d.message);
   if (/^Phase .* has no /.test(d.message)) {
@@ -224,7 +229,9 @@ function renameOf(svc: PhasegateService, fs: MemoryFileSystem, d: Diagnostic, lo
   const target = `${from.slice(0, from.lastIndexOf('/'))}/${to[1]}`;
   assert.notEqual(target, from);
   assert.equal(target.toLowerCase(), from.toLowerCase(), `the name to give differs by more than case: ${d.message}`);
-  return { from, to: target };
+  // To be merged with the one beside it when that one is there, else renamed (never over it).
+  assert.equal(existsOn(fs, target), merge, `${merge ? 'merge into' : 'rename to'} ${target}, which is ${merge ? 'not ' : ''}there: ${d.message}\n${log}`);
+  return { from, to: target, merge };
 }
 
 /** Renames `from` (a file or a folder) on disk, and tells the engine: one batch, or the deletion and the creation apart. */
@@ -237,10 +244,11 @@ async function apply(svc: PhasegateService, fs: MemoryFileSystem, r: Rename | { 
   const moved = fs.paths().filter((p) => p === r.from || p.startsWith(r.from + '/'));
   const texts = moved.map((p) => [p, fs.text(p)!] as const);
   fs.delete(r.from);
-  for (const [p, t] of texts) fs.write(r.to + p.slice(r.from.length), t);
+  // Merged: the target's own files kept.
+  for (const [p, t] of texts) if (!r.merge || !fs.has(r.to + p.slice(r.from.length))) fs.write(r.to + p.slice(r.from.length), t);
   const events: FileChange[] = [
     { path: r.from, type: 'deleted' },
-    { path: r.to, type: 'created' },
+    { path: r.to, type: r.merge && fs.has(r.to) ? 'changed' : 'created' },
   ];
   if (split) for (const e of events) await svc.filesChanged([e]);
   else await svc.filesChanged(events);

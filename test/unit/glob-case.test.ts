@@ -150,9 +150,6 @@ describe('globs and names that miss by case alone', () => {
       'workstreams/Build/Notes/Implementation_Prompt.md': '# Phase 1: Start\n',
       'workstreams/Build/misc/readme.md': '# Misc\n',
       'Project_Implementation_Plan.md': '# Plan\n',
-      // Beside the plan as named, another in another case is a file of its own: nothing to say.
-      'other/project_implementation_plan.md': '# Plan\n',
-      'other/Project_Implementation_Plan.md': '# Plan\n',
     });
     assert.equal(svc.model.phases.length, 0);
     assert.deepEqual(
@@ -246,8 +243,11 @@ describe('globs and names that miss by case alone', () => {
     };
     const model: WorkspaceModel = { root: ROOT, phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
     const found = layoutCaseProblems(defaultConfig(ROOT), tree(20_000), model);
-    assert.equal(found.length, 1);
+    // The folder, and each would-be phase's prompt in another case with it.
+    assert.equal(found.length, 20_001);
+    assert.equal(found[0].file, `${ROOT}/Workstreams`);
     assert.match(found[0].message, /its phases \(W0\/phase_0 \(and 19999 more\)\)/);
+    assert.equal(found.filter((p) => p.code === 'missing-document' && p.file.endsWith('/IMPLEMENTATION_PROMPT.md')).length, 20_000);
     assertLinear(
       'layoutCaseProblems',
       (n) => {

@@ -1046,11 +1046,16 @@ export class PhasegateService {
     const model = modelWithFile(this.model, this.scan, this.config, p, joined);
     if (!model) return this.fileSetChanged();
     // What layout-case.ts reads of a file: a name that is the plan's or a layout document's in any case; the
-    // latter only in a folder that is no phase (the phases are the same).
+    // latter in a phase folder (the phases are the same) only when it is in another case, or a file named as it
+    // is in another case is there (the one beside the other).
     const lower = basename(p).toLowerCase();
+    const owner = model.byFolder.get(dirname(p));
     const named =
       lower === PLAN_FILE.toLowerCase() ||
-      (!model.byFolder.has(dirname(p)) && this.config.layouts.some((l) => l.documents.some((d) => d.file.toLowerCase() === lower)));
+      (this.config.layouts.some((l) => l.documents.some((d) => d.file.toLowerCase() === lower)) &&
+        (!owner ||
+          !owner.layout.documents.some((d) => d.file === basename(p)) ||
+          owner.files.some((f) => f !== p && f.length === p.length && f.toLowerCase() === p.toLowerCase())));
     const index = this.pathsByLowerCase;
     const files = this.fileSetTaken(model, named ? layoutCaseProblems(this.config, this.scan, model) : this.caseProblems);
     // The index of paths in lower case kept, with the file (performance only: built again, it costs a pass over the scan).

@@ -19,6 +19,13 @@ import { INPUT_HANDOFF, OUTPUT_HANDOFF, OUT_INPUTS, OUT_PREREQUISITES } from '..
 import type { Phase } from '../workspace';
 import { PLAN_SECTION, planPhases, planTables, workstreamsOf } from './phase-plan';
 
+/** `a is named in another case`, `a and b are named in another case`, `a, b and c are …` (`suffix` after each name: `/` for a folder). */
+function inOtherCase(names: string[], suffix: string): string {
+  const n = names.map((x) => x + suffix);
+  if (n.length === 1) return `${n[0]} is named in another case`;
+  return `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]} are named in another case`;
+}
+
 const documents: Rule = {
   ids: ['missing-document', 'missing-folder'],
   withoutModel: true,
@@ -42,16 +49,21 @@ const documents: Rule = {
       const folder = ctx.isFolder(d.path);
       // A file of the name in another case (`00-phase_brief.md`): names match case-sensitively on every system, as
       // in CI on Linux; creating the document would make a second file there, and clash with it where case is ignored (no fix).
+      // Two or more such files (`01-input_handoff.md`, `01-Input_Handoff.md`) are all named: one renamed, the other
+      // would be beside it (layout-case.ts), to be merged with it.
       const lower = d.path.toLowerCase();
-      const cased = folder ? undefined : phase.files.find((f) => f.length === lower.length && f.toLowerCase() === lower);
+      const cased = folder ? [] : phase.files.filter((f) => f.length === lower.length && f.toLowerCase() === lower);
       const why = folder
         ? `: ${d.spec.file} is a folder, not a file`
-        : cased
-          ? `: ${relativePath(phase.folder, cased)} is named in another case (file names match case-sensitively on every system, as CI on Linux does); rename it ${d.spec.file}`
+        : cased.length
+          ? `: ${inOtherCase(
+              cased.map((f) => relativePath(phase.folder, f)),
+              '',
+            )} (file names match case-sensitively on every system, as CI on Linux does); ${cased.length > 1 ? 'merge them into' : 'rename it'} ${d.spec.file}`
           : '';
-      const data = folder || cased ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
+      const data = folder || cased.length ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
       if (i > last && !strict)
-        ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${cased ? '' : ' yet'}${why}.`, data);
+        ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${cased.length ? '' : ' yet'}${why}.`, data);
       else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${why}.`, data);
     });
     for (const f of phase.layout.folders) {
@@ -68,11 +80,14 @@ const documents: Rule = {
       // CI on Linux; creating the folder would make a second one there, or clash with it where case is ignored (no fix).
       const cased = ctx.foldersInOtherCase(folder);
       if (cased.length) {
-        const name = relativePath(phase.folder, cased[0]);
+        const names = inOtherCase(
+          cased.map((c) => relativePath(phase.folder, c)),
+          '/',
+        );
         ctx.report(
           'missing-folder',
           at,
-          `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${name}/ is named in another case (folder names match case-sensitively on every system, as CI on Linux does); rename it ${f.name}.`,
+          `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${names} (folder names match case-sensitively on every system, as CI on Linux does); ${cased.length > 1 ? 'merge them into' : 'rename it'} ${f.name}.`,
         );
         continue;
       }
