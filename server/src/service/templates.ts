@@ -14,6 +14,8 @@ import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, exp
 import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { headingText, headingTextStart, normalizeTitle, sectionByTitle } from './markdown';
+import { parseFlatFrontMatter } from './frontmatter-fast';
+import { scanTitle } from './title-scan';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -776,14 +778,45 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
  * without a brief or a prompt: its documents whose `heading` is followed by the phase's title (`Sprint {N}: `).
  */
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
-  const from = lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
-  for (const d of from) {
+  for (const d of leadDocuments(phase)) {
     if (!d.exists) continue;
     const t = documentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
     if (t) return t;
   }
   return undefined;
+}
+
+/** The documents `leadTitle` reads a phase's title from, in order. */
+function leadDocuments(phase: Phase): Phase['documents'] {
+  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  return lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
+}
+
+/**
+ * `leadTitle` without parsing a document: read from the titles read before, else from a scan of the document's text
+ * (title-scan.ts); `UNKNOWN` when a document's text is not held or the scan cannot tell its title heading. Where it
+ * answers, the answer is `leadTitle`'s (test/unit/title-scan.test.ts).
+ */
+export function scannedLeadTitle(svc: PhasegateService, phase: Phase): string | undefined | typeof UNKNOWN {
+  for (const d of leadDocuments(phase)) {
+    if (!d.exists) continue;
+    const t = scannedDocumentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** What `scannedLeadTitle` answers when it cannot tell. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+
+/**
+ * The title the tree shows for a phase not checked yet: the one it will show once checked (`shownTitle`), when the
+ * titles read before or a scan of its brief or prompt tell it, else its folder's (`phase-3`, `Phase_3_Advanced_CI` →
+ * `Advanced CI`).
+ */
+export function checkingTitle(svc: PhasegateService, phase: Phase): string {
+  const t = scannedLeadTitle(svc, phase);
+  return (t === UNKNOWN ? undefined : t) ?? folderTitle(phase.folder) ?? phase.title;
 }
 
 /**
@@ -803,8 +836,53 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
   if (hit && text !== undefined && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
-  const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
+  // Its front matter is parsed: the title is known (never UNKNOWN).
+  const title = titleOf(titleHeading(doc)?.text, () => fm?.title, workstream, heading) as string | undefined;
+  if (text !== undefined) {
+    if (!cache) titles.set(svc, (cache = new Map()));
+    cache.set(path, { text, workstream, heading, title });
+  }
+  return title;
+}
+
+/** `documentTitle` from a scan of the document's text (see scannedLeadTitle); UNKNOWN when the scan cannot tell. */
+function scannedDocumentTitle(
+  svc: PhasegateService,
+  path: string,
+  workstream: string | undefined,
+  heading: string | undefined,
+): string | undefined | typeof UNKNOWN {
+  const text = svc.getText(path);
+  if (text === undefined) return UNKNOWN;
+  const hit = titles.get(svc)?.get(path);
+  if (hit && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
+  const scan = scanTitle(text);
+  if (!scan) return UNKNOWN;
+  const h1 = scan.h1 ?? scan.headings.find(isPhaseHeading);
+  return titleOf(
+    h1,
+    () => {
+      if (scan.frontMatter === undefined) return undefined;
+      // Flat front matter, read as the model reads it; other YAML is parsed with the document.
+      const data = parseFlatFrontMatter(scan.frontMatter);
+      return data === undefined ? UNKNOWN : data.title;
+    },
+    workstream,
+    heading,
+  );
+}
+
+/**
+ * A document's title from the text of its title heading (`titleHeading`), else its front matter's `title` (`fmTitle`,
+ * asked only then; UNKNOWN passed through), as the phase's title: see leadTitle.
+ */
+function titleOf(
+  h1: string | undefined,
+  fmTitle: () => unknown,
+  workstream: string | undefined,
+  heading: string | undefined,
+): string | undefined | typeof UNKNOWN {
   const prefix = heading === undefined ? undefined : titlePrefix(heading);
   // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase; so
   // does the heading as a phase without a number gets it (`Mission Charter`, see headingOf).
@@ -815,12 +893,10 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
     // Compared as written too: a heading's `*` and `_` are no emphasis to take off (`Build *{N}*`).
     return c !== undefined && own.some((re) => re.test(c) || re.test(t)) ? undefined : c;
   };
-  const title = (h1 && clean(h1.text, true)) ?? (typeof fm?.title === 'string' ? clean(fm.title, false) : undefined);
-  if (text !== undefined) {
-    if (!cache) titles.set(svc, (cache = new Map()));
-    cache.set(path, { text, workstream, heading, title });
-  }
-  return title;
+  const fromHeading = h1 === undefined ? undefined : clean(h1, true);
+  if (fromHeading !== undefined) return fromHeading;
+  const fm = fmTitle();
+  return fm === UNKNOWN ? UNKNOWN : typeof fm === 'string' ? clean(fm, false) : undefined;
 }
 
 /**
@@ -829,7 +905,12 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
  * that starts with `Phase N`.
  */
 export function titleHeading(doc: ParsedDocument): Heading | undefined {
-  return doc.headings.find((h) => h.level === 1) ?? doc.headings.find((h) => /^[^\p{L}\p{N}]*phase\s*\d/iu.test(withoutEmphasis(h.text)));
+  return doc.headings.find((h) => h.level === 1) ?? doc.headings.find((h) => isPhaseHeading(h.text));
+}
+
+/** Whether a heading's text starts with `Phase N` (its emphasis aside: `**Phase 3: Containers**`). */
+function isPhaseHeading(text: string): boolean {
+  return /^[^\p{L}\p{N}]*phase\s*\d/iu.test(withoutEmphasis(text));
 }
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
