@@ -36,6 +36,12 @@ function lineAt(text: string, at: number): Line | undefined {
   return { text: line, next: nl + 1 };
 }
 
+/** Whether `text[from, to)` holds a carriage return not followed by a line feed. */
+function loneCarriageReturn(text: string, from: number, to: number): boolean {
+  for (let i = text.indexOf('\r', from); i >= 0 && i < to; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
+}
+
 /** Only spaces and tabs (markdown-it's blank line). */
 const BLANK = /^[ \t]*$/;
 /** A line that holds one HTML comment and nothing else (as markdown.ts `misplacedFrontMatter` reads the lines above front matter). */
@@ -55,18 +61,25 @@ export function scanTitle(text: string): ScannedTitle | undefined {
   if (!line) return undefined;
   let frontMatter: string | undefined;
   if (line.text.trimEnd() === '---') {
-    // Front matter: up to the first `---` or `...` line; not closed, the document is read otherwise.
-    const raw: string[] = [];
-    for (at = line.next; ;) {
+    // Front matter: up to the first `---` or `...` line; not closed, the document is read otherwise. Only a line that
+    // starts with `-` or `.` can close it (performance only: the others are not cut out).
+    const from = line.next;
+    for (at = from; ;) {
       if (at > text.length) return undefined;
-      const l = lineAt(text, at);
-      if (!l) return undefined;
-      at = l.next;
-      const t = l.text.trimEnd();
-      if ((l.text.charCodeAt(0) === 45 || l.text.charCodeAt(0) === 46) && (t === '---' || t === '...')) break;
-      raw.push(l.text);
+      let nl = text.indexOf('\n', at);
+      if (nl < 0) nl = text.length;
+      const c = text.charCodeAt(at);
+      if (c === 45 || c === 46) {
+        const t = text.slice(at, nl).trimEnd();
+        if (t === '---' || t === '...') break;
+      }
+      at = nl + 1;
     }
-    frontMatter = raw.join('\n');
+    // A carriage return alone would end a line of it: the lines would not be these.
+    if (loneCarriageReturn(text, 0, at)) return undefined;
+    const raw = text.slice(from, Math.max(from, at - 1));
+    frontMatter = raw.includes('\r') ? raw.replace(/\r$/, '').replace(/\r\n/g, '\n') : raw;
+    at = text.indexOf('\n', at) + 1 || text.length + 1;
   } else if (line.text.trim() === '' || COMMENT_LINE.test(line.text)) {
     // Blank lines or comments above a `---`: front matter out of place, which the model sets aside.
     for (let l: Line | undefined = line; ;) {
