@@ -8,6 +8,7 @@ import { planNew } from '../../server/src/service/scaffold';
 import { cleanPhaseTitle, headingTitle, phaseTitle, unescapeMarkdown, withoutEmphasis } from '../../server/src/service/templates';
 import { parseDocument } from '../../server/src/service/markdown';
 import type { PhasegateService } from '../../server/src/service';
+import { phaseSummary } from '../../server/src/lsp/phases';
 
 const titleOf = (svc: PhasegateService, id: string) => phaseTitle(svc, svc.findPhase(id)!);
 
@@ -33,6 +34,9 @@ describe('phase titles: backslash escapes', () => {
     assert.equal(titleOf(svc, 'phase-1'), 'Fix *args* and _private_ [v2] in C:\\tmp');
     assert.equal(titleOf(svc, 'phase-2'), 'Keep `\\*.yml` and a\\b');
     assert.equal(titleOf(svc, 'phase-3'), 'C #');
+    // A hover is Markdown: the title is written in it so that it shows as it is.
+    assert.match(phaseSummary(svc, svc.findPhase('phase-1')!), /^\*\*phase-1\*\* — Fix \\\*args\\\* and \\_private\\_ \[v2\] in C:\\tmp\n/);
+    assert.match(phaseSummary(svc, svc.findPhase('phase-3')!), /^\*\*phase-3\*\* — C #\n/);
   });
 
   it('writes a title that would not read back from a heading escaped there, and reads it back the same', async () => {
