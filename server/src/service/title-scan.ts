@@ -75,9 +75,9 @@ export function scanTitle(text: string): ScannedTitle | undefined {
       }
       at = nl + 1;
     }
-    // A carriage return alone would end a line of it: the lines would not be these.
-    if (loneCarriageReturn(text, 0, at)) return undefined;
     const raw = text.slice(from, Math.max(from, at - 1));
+    // A carriage return alone would end a line of it: the lines would not be these (the first line has none, see lineAt).
+    if (raw.includes('\r') && loneCarriageReturn(raw + '\n', 0, raw.length)) return undefined;
     frontMatter = raw.includes('\r') ? raw.replace(/\r$/, '').replace(/\r\n/g, '\n') : raw;
     at = text.indexOf('\n', at) + 1 || text.length + 1;
   } else if (line.text.trim() === '' || COMMENT_LINE.test(line.text)) {
