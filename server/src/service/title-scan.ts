@@ -54,8 +54,9 @@ const MAY_BE_DELIMITER = /^ {0,3}[|:-]/;
  * them without parsing the document.
  */
 export function scanTitle(text: string): ScannedTitle | undefined {
-  if (text.length > MAX_PARSE_BYTES) return undefined;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Too large to parse: the model has no headings (its title is its front matter's).
+  if (text.length > MAX_PARSE_BYTES) return undefined;
   let at = 0;
   let line = lineAt(text, 0);
   if (!line) return undefined;
