@@ -30,7 +30,7 @@ import { unlistedProblems } from '../service/check-context';
 import { pathToUri } from './uri';
 import type { Folder } from './workspaces';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
-import { folderTitle } from '../service/templates';
+import { checkingTitle } from '../service/templates';
 
 /**
  * How many phases not checked yet an answer checks (over its builds again) before it lists the ones it did not reach
@@ -68,12 +68,13 @@ function blockers(svc: PhasegateService, p: Phase, gates: readonly GateResult[])
 
 /**
  * The node of a phase not checked yet (`checking`): what the phase model tells without checking (its documents, which
- * exist), no gates, no blockers, its problem counts not known (`null`), its title its folder's (its brief is not read).
+ * exist), no gates, no blockers, its problem counts not known (`null`), its title the one it will have once checked where
+ * a scan of its brief's text tells it, else its folder's (`checkingTitle`: its brief is not parsed).
  */
-function checkingNode(ctx: ServerContext, p: Phase): PhaseNode {
+function checkingNode(ctx: ServerContext, svc: PhasegateService, p: Phase): PhaseNode {
   return {
     id: p.id,
-    title: folderTitle(p.folder) ?? p.title,
+    title: checkingTitle(svc, p),
     layout: p.layout.name,
     number: p.number ?? null,
     workstream: p.workstream ?? null,
@@ -568,7 +569,7 @@ export class PhaseTrees {
       (p, _g, checked) => {
         const inputs = checked ? phaseInputs(svc, p, settings) : CHECKING;
         record.inputs.set(p.folder, inputs);
-        if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(checked ? phaseNode(this.ctx, svc, p, settings) : checkingNode(this.ctx, p));
+        if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(checked ? phaseNode(this.ctx, svc, p, settings) : checkingNode(this.ctx, svc, p));
       },
       () => undefined,
       token,
@@ -601,7 +602,7 @@ export class PhaseTrees {
       () => false,
       (p, g, checked) => {
         record?.inputs.set(p.folder, checked ? phaseInputs(svc, p, settings) : CHECKING);
-        groups[g].phases.push(checked ? phaseNode(ctx, svc, p, settings) : checkingNode(ctx, p));
+        groups[g].phases.push(checked ? phaseNode(ctx, svc, p, settings) : checkingNode(ctx, svc, p));
       },
       (key, phases) => {
         const hash = key.indexOf('#', key.lastIndexOf('/') + 1);

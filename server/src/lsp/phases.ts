@@ -19,7 +19,7 @@ export function statusLabel(s: PhaseStatus): string {
 }
 
 /** A phase's title as the tree, `status` and hovers show it: its brief's or prompt's, else its folder name's words, else the folder name. */
-import { shownTitle as phaseTitle } from '../service/templates';
+import { headingTitle, shownTitle as phaseTitle } from '../service/templates';
 import { suffixStart } from '../service/text-scan';
 export { phaseTitle };
 
@@ -27,7 +27,8 @@ export { phaseTitle };
 export function phaseSummary(svc: PhasegateService, phase: Phase): string {
   const gates: GateResult[] = svc.gates(phase);
   const status = svc.status(phase);
-  const lines = [`**${phase.id}** — ${phaseTitle(svc, phase)}`, '', `Status: **${statusLabel(status)}** · layout \`${phase.layout.name}\``, ''];
+  // The title as Markdown that shows it as it is (`Fix \*args\*`), as a heading writes it.
+  const lines = [`**${phase.id}** — ${headingTitle(phaseTitle(svc, phase))}`, '', `Status: **${statusLabel(status)}** · layout \`${phase.layout.name}\``, ''];
   for (const g of gates) {
     const checked = g.items.filter((i) => i.checked).length;
     const counts = g.items.length ? ` (${checked}/${g.items.length} checked)` : '';

@@ -931,14 +931,13 @@ function collect(doc: ParsedDocument, tokens: Token[]): void {
 function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined): void {
   const line = t.map ? t.map[0] : 0;
   const src = doc.lines[line] ?? '';
-  let text = (inline?.content ?? '').trim();
-  if (text.endsWith('#')) text = unescapedHeadingEnd(text);
+  const content = inline?.content ?? '';
+  const text = headingContentText(content);
   let start = t.markup.startsWith('#') ? headingTextStart(src) : 0;
   let end = Math.max(start, headingTextEnd(src));
   // HTML comments are no part of a heading's text, nor of its range (`## Scope <!-- phasegate-disable-line … -->`);
   // only a heading that has `<!--` is read for them (performance only).
-  if (text.includes('<!--')) {
-    text = withoutComments(text, inlineComments(text));
+  if (content.includes('<!--')) {
     const comments = inlineComments(src, start, end);
     for (let i = 0; i < comments.length && comments[i][0] === start; i++) start = skipSpaces(src, comments[i][1]);
     for (let i = comments.length - 1; i >= 0 && comments[i][1] === end && comments[i][0] >= start; i--) {
@@ -949,6 +948,16 @@ function collectHeading(doc: ParsedDocument, t: Token, inline: Token | undefined
   // A setext heading's underline is the last line of its map.
   const endLine = t.map ? Math.max(line, t.map[1] - 1) : line;
   doc.headings.push(new HeadingNode(t.tag.charCodeAt(1) - 48, text, line, endLine, src.length, start, Math.max(start, end)));
+}
+
+/**
+ * A heading's text (`Heading.text`) from markdown-it's content of it: trimmed, an escaped run of `#` that ends it read as
+ * it reads (`C \#` is `C #`), its HTML comments left out (`## Scope <!-- note -->` is `Scope`).
+ */
+export function headingContentText(content: string): string {
+  let text = content.trim();
+  if (text.endsWith('#')) text = unescapedHeadingEnd(text);
+  return text.includes('<!--') ? withoutComments(text, inlineComments(text)) : text;
 }
 
 /**

@@ -725,7 +725,8 @@ export class PhasegateService {
   }
 
   getText(path: string): string | undefined {
-    return this.docs.get(normalizePath(path))?.text;
+    // Found as given without normalising it, as getDocument (performance only: the phase tree asks for every phase's brief).
+    return (this.docs.get(path) ?? this.docs.get(normalizePath(path)))?.text;
   }
 
   exists(path: string): boolean {

@@ -14,6 +14,8 @@ import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, exp
 import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { headingText, headingTextStart, normalizeTitle, sectionByTitle } from './markdown';
+import { parseFlatFrontMatter } from './frontmatter-fast';
+import { scanTitle } from './title-scan';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
@@ -514,14 +516,27 @@ export function renderTemplate(svc: PhasegateService, name: string, context: Tem
 /** Marks the end of a context value that a `#` run ends (`C #`): written at the end of a heading, it is escaped (see finishHeadingEnds). */
 const HEADING_END_MARK = '\uFDD0';
 const HASHES_END = /(^|[ \t])#+[ \t]*$/;
+/** Around the phase's title in a context value, where a heading would read it otherwise: escaped in a heading (see headingTitle). */
+const TITLE_OPEN = '\uFDD1';
+const TITLE_CLOSE = '\uFDD2';
+const TITLE_RE = /\uFDD1([^\uFDD1\uFDD2]*)\uFDD2/g;
+const MARKS_RE = /[\uFDD0-\uFDD2]/g;
+const HAS_MARK = /[\uFDD0-\uFDD2]/;
 
 /**
  * `context`, its strings that end in a run of `#` after a blank (or are one: `C #`, `#`) followed by HEADING_END_MARK; `context`
  * itself when it has none (the common case).
  */
 function markHeadingEnds(context: unknown): unknown {
+  // The phase's title where it would not read back from a heading as it is (`Fix *args*`): each time a value holds it
+  // (`phase.title`, `phase.heading`, a document's heading), between TITLE_OPEN and TITLE_CLOSE.
+  const title = (context as Partial<TemplateContext> | undefined)?.phase?.title;
+  const escaped = typeof title === 'string' && title !== '' && headingTitle(title) !== title ? title : undefined;
   const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return HASHES_END.test(v) ? v + HEADING_END_MARK : v;
+    if (typeof v === 'string') {
+      const w = escaped !== undefined && v.includes(escaped) ? v.split(escaped).join(TITLE_OPEN + escaped + TITLE_CLOSE) : v;
+      return HASHES_END.test(v) ? w + HEADING_END_MARK : w;
+    }
     if (depth > 8 || v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) {
       const items = v.map((x) => walk(x, depth + 1));
@@ -539,7 +554,8 @@ function markHeadingEnds(context: unknown): unknown {
 /**
  * A rendered template with the values marked by markHeadingEnds that end an ATX heading (`## {{title}}` of a section titled
  * `C #`) escaped as `headingText` does (`## C \#`), so that the heading reads back as written rather than losing its `#` as
- * a closing sequence; the marks taken out. Lines of fenced code are left as they are.
+ * a closing sequence; the phase's title escaped in an ATX heading where it would not read back as it is (see headingTitle);
+ * the marks taken out. Lines of fenced code are left as they are.
  */
 function finishHeadingEnds(text: string): string {
   const lines = text.split('\n');
@@ -548,14 +564,17 @@ function finishHeadingEnds(text: string): string {
     const line = lines[i];
     const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (f && (fence === undefined || (f[0] === fence[0] && f.length >= fence.length))) fence = fence === undefined ? f : undefined;
-    if (!line.includes(HEADING_END_MARK)) continue;
+    if (!HAS_MARK.test(line)) continue;
+    const heading = fence === undefined && /^ {0,3}#{1,6}(?:[ \t]|$)/.test(line);
+    // The phase's title in an ATX heading, escaped (`# Phase 3: Fix \*args\*`).
+    const titled = heading && line.includes(TITLE_OPEN) ? line.replace(TITLE_RE, (_m, t: string) => headingTitle(t)) : line;
     // An ATX heading whose text a marked value ends (blanks and a CR after it aside).
-    const text = line.trimEnd();
-    if (fence === undefined && text.endsWith(HEADING_END_MARK) && /^ {0,3}#{1,6}(?:[ \t]|$)/.test(line)) {
+    const text = titled.trimEnd();
+    if (heading && text.endsWith(HEADING_END_MARK)) {
       const start = headingTextStart(text);
-      lines[i] = text.slice(0, start) + headingText(text.slice(start).split(HEADING_END_MARK).join('')) + line.slice(text.length);
-    }
-    lines[i] = lines[i].split(HEADING_END_MARK).join('');
+      lines[i] = text.slice(0, start) + headingText(text.slice(start).split(HEADING_END_MARK).join('')) + titled.slice(text.length);
+    } else lines[i] = titled;
+    lines[i] = lines[i].replace(MARKS_RE, '');
   }
   return lines.join('\n');
 }
@@ -725,18 +744,48 @@ export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): M
  */
 export function withoutEmphasis(text: string): string {
   if (!text.includes('*') && !text.includes('_')) return text;
-  // Code spans stand aside while emphasis is read, as private-use characters that are neither word nor delimiter.
+  // Code spans stand aside while emphasis is read, as private-use characters that are neither word nor delimiter; so do
+  // backslash escapes outside them (`\*` is a star, not a delimiter), kept as written.
+  return outsideCodeSpans(text, (masked) => {
+    const escapes: string[] = [];
+    const plain = masked.includes('\\')
+      ? masked.replace(ESCAPE, (m: string) => `\uE002${String.fromCharCode(0xe100 + Math.min(escapes.push(m) - 1, 0x7ff))}\uE003`)
+      : masked;
+    const out = plain
+      .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
+        d === '__' && (/\w/.test(all[at - 1] ?? '') || /\w/.test(all[at + m.length] ?? '')) ? m : inner,
+      )
+      .replace(/(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1')
+      .replace(/(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])/g, '$1');
+    return escapes.length ? out.replace(/\uE002([\uE100-\uE8FF])\uE003/g, (_m, c: string) => escapes[c.charCodeAt(0) - 0xe100] ?? '') : out;
+  });
+}
+
+/** A backslash escape: a backslash before ASCII punctuation (CommonMark). */
+const ESCAPE = /\\[!-/:-@[-`{-~]/g;
+
+/** `f` of `text` with its code spans set aside (as private-use characters), then put back as they were. */
+function outsideCodeSpans(text: string, f: (masked: string) => string): string {
+  if (!text.includes('`')) return f(text);
   const spans: string[] = [];
-  const masked = text.includes('`')
-    ? replaceCodeSpans(text, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`)
-    : text;
-  const out = masked
-    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, (m, d: string, inner: string, at: number, all: string) =>
-      d === '__' && (/\w/.test(all[at - 1] ?? '') || /\w/.test(all[at + m.length] ?? '')) ? m : inner,
-    )
-    .replace(/(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1')
-    .replace(/(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])/g, '$1');
+  const masked = replaceCodeSpans(text, (m: string) => `\uE000${String.fromCharCode(0xe100 + Math.min(spans.push(m) - 1, 0x7ff))}\uE001`);
+  const out = f(masked);
   return spans.length ? out.replace(/\uE000([\uE100-\uE8FF])\uE001/g, (_m, c: string) => spans[c.charCodeAt(0) - 0xe100] ?? '') : out;
+}
+
+/** Heading text with its backslash escapes read as Markdown reads them (`\*` → `*`, `\\` → `\`), but in code spans. */
+export function unescapeMarkdown(text: string): string {
+  return text.includes('\\') ? outsideCodeSpans(text, (t) => t.replace(ESCAPE, (m) => m[1])) : text;
+}
+
+/**
+ * `title` as written in a heading so that it reads back as it is (see cleanPhaseTitle): when emphasis or a backslash
+ * escape would change it (`Fix *args*`, `__init__`), its `*`, `_` and backslashes before punctuation escaped, outside
+ * code spans (`Fix \*args\*`); else as it is (`Phase_3`, `2 * 3`).
+ */
+export function headingTitle(title: string): string {
+  if (!/[*_\\]/.test(title) || unescapeMarkdown(withoutEmphasis(title)) === title) return title;
+  return outsideCodeSpans(title, (t) => t.replace(/[*_]|\\(?=[!-/:-@[-`{-~])/g, '\\$&'));
 }
 
 /**
@@ -767,7 +816,8 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
     // The note the iAI framework puts after every phase's name: `(iAI Prompt-Driven)`, `(iAI Managed)`.
     .replace(/(?<!\s)\s*\(\s*iAI\s+(?:prompt[\s-]*driven|managed)\s*\)\s*$/i, '')
     .trim();
-  return t && !/^\[[^\]]*\]$/.test(t) ? t : undefined;
+  // A heading's backslash escapes read (`Fix \*args\*` is titled `Fix *args*`), a placeholder (`[Phase title]`) told first.
+  return t && !/^\[[^\]]*\]$/.test(t) ? (markdown ? unescapeMarkdown(t) : t) : undefined;
 }
 
 /**
@@ -776,14 +826,45 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
  * without a brief or a prompt: its documents whose `heading` is followed by the phase's title (`Sprint {N}: `).
  */
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
-  const from = lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
-  for (const d of from) {
+  for (const d of leadDocuments(phase)) {
     if (!d.exists) continue;
     const t = documentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
     if (t) return t;
   }
   return undefined;
+}
+
+/** The documents `leadTitle` reads a phase's title from, in order. */
+function leadDocuments(phase: Phase): Phase['documents'] {
+  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  return lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
+}
+
+/**
+ * `leadTitle` without parsing a document: read from the titles read before, else from a scan of the document's text
+ * (title-scan.ts); `UNKNOWN` when a document's text is not held or the scan cannot tell its title heading. Where it
+ * answers, the answer is `leadTitle`'s (test/unit/title-scan.test.ts).
+ */
+export function scannedLeadTitle(svc: PhasegateService, phase: Phase): string | undefined | typeof UNKNOWN {
+  for (const d of leadDocuments(phase)) {
+    if (!d.exists) continue;
+    const t = scannedDocumentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** What `scannedLeadTitle` answers when it cannot tell. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+
+/**
+ * The title the tree shows for a phase not checked yet: the one it will show once checked (`shownTitle`), when the
+ * titles read before or a scan of its brief or prompt tell it, else its folder's (`phase-3`, `Phase_3_Advanced_CI` →
+ * `Advanced CI`).
+ */
+export function checkingTitle(svc: PhasegateService, phase: Phase): string {
+  const t = scannedLeadTitle(svc, phase);
+  return (t === UNKNOWN ? undefined : t) ?? folderTitle(phase.folder) ?? phase.title;
 }
 
 /**
@@ -803,8 +884,53 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
   if (hit && text !== undefined && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
-  const h1 = titleHeading(doc);
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
+  // Its front matter is parsed: the title is known (never UNKNOWN).
+  const title = titleOf(titleHeading(doc)?.text, () => fm?.title, workstream, heading) as string | undefined;
+  if (text !== undefined) {
+    if (!cache) titles.set(svc, (cache = new Map()));
+    cache.set(path, { text, workstream, heading, title });
+  }
+  return title;
+}
+
+/** `documentTitle` from a scan of the document's text (see scannedLeadTitle); UNKNOWN when the scan cannot tell. */
+function scannedDocumentTitle(
+  svc: PhasegateService,
+  path: string,
+  workstream: string | undefined,
+  heading: string | undefined,
+): string | undefined | typeof UNKNOWN {
+  const text = svc.getText(path);
+  if (text === undefined) return UNKNOWN;
+  const hit = titles.get(svc)?.get(path);
+  if (hit && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
+  const scan = scanTitle(text);
+  if (!scan) return UNKNOWN;
+  const h1 = scan.h1 ?? scan.headings.find(isPhaseHeading);
+  return titleOf(
+    h1,
+    () => {
+      if (scan.frontMatter === undefined) return undefined;
+      // Flat front matter, read as the model reads it; other YAML is parsed with the document.
+      const data = parseFlatFrontMatter(scan.frontMatter);
+      return data === undefined ? UNKNOWN : data.title;
+    },
+    workstream,
+    heading,
+  );
+}
+
+/**
+ * A document's title from the text of its title heading (`titleHeading`), else its front matter's `title` (`fmTitle`,
+ * asked only then; UNKNOWN passed through), as the phase's title: see leadTitle.
+ */
+function titleOf(
+  h1: string | undefined,
+  fmTitle: () => unknown,
+  workstream: string | undefined,
+  heading: string | undefined,
+): string | undefined | typeof UNKNOWN {
   const prefix = heading === undefined ? undefined : titlePrefix(heading);
   // A heading that holds no title (`Mission {N} Charter`) written as it is names the document, not the phase; so
   // does the heading as a phase without a number gets it (`Mission Charter`, see headingOf).
@@ -815,12 +941,10 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
     // Compared as written too: a heading's `*` and `_` are no emphasis to take off (`Build *{N}*`).
     return c !== undefined && own.some((re) => re.test(c) || re.test(t)) ? undefined : c;
   };
-  const title = (h1 && clean(h1.text, true)) ?? (typeof fm?.title === 'string' ? clean(fm.title, false) : undefined);
-  if (text !== undefined) {
-    if (!cache) titles.set(svc, (cache = new Map()));
-    cache.set(path, { text, workstream, heading, title });
-  }
-  return title;
+  const fromHeading = h1 === undefined ? undefined : clean(h1, true);
+  if (fromHeading !== undefined) return fromHeading;
+  const fm = fmTitle();
+  return fm === UNKNOWN ? UNKNOWN : typeof fm === 'string' ? clean(fm, false) : undefined;
 }
 
 /**
@@ -829,7 +953,12 @@ function documentTitle(svc: PhasegateService, path: string, workstream: string |
  * that starts with `Phase N`.
  */
 export function titleHeading(doc: ParsedDocument): Heading | undefined {
-  return doc.headings.find((h) => h.level === 1) ?? doc.headings.find((h) => /^[^\p{L}\p{N}]*phase\s*\d/iu.test(withoutEmphasis(h.text)));
+  return doc.headings.find((h) => h.level === 1) ?? doc.headings.find((h) => isPhaseHeading(h.text));
+}
+
+/** Whether a heading's text starts with `Phase N` (its emphasis aside: `**Phase 3: Containers**`). */
+function isPhaseHeading(text: string): boolean {
+  return /^[^\p{L}\p{N}]*phase\s*\d/iu.test(withoutEmphasis(text));
 }
 
 /** Words of a phase folder's name after its number: `Phase_3_Advanced_CI` → `Advanced CI`. */
@@ -1055,7 +1184,10 @@ function withoutNumbers(heading: string): string {
 
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
 export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string, gates?: TemplateGate[]): string {
-  const lines: string[] = [`# ${headingText(spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title, folder))}`, ''];
+  const lines: string[] = [
+    `# ${headingText(spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title === undefined ? undefined : headingTitle(title), folder))}`,
+    '',
+  ];
   for (const s of spec.sections) {
     lines.push(`## ${headingText(expandTitle(s.title, n))}`, '', sectionPlaceholder(s, n, gates), '');
   }
