@@ -573,6 +573,27 @@ export function expandTitle(title: string, n: number | undefined): string {
   return title.replace(/\{N([+-]\d+)?\}/g, (_m, d: string | undefined) => String(n + (d ? Number(d) : 0)));
 }
 
+/**
+ * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
+ * that would be a negative number (in phase 0) names no phase, and is dropped with the blank before it, as a phase
+ * without a number drops its `{N}`s (`Carried over from sprint {N-1}` is `Carried over from sprint` in sprint 0); a
+ * title of nothing but such is kept as written.
+ */
+export function writtenTitle(title: string, n: number | undefined): string {
+  if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
+  const parts = title.split(/(\{N(?:[+-]\d+)?\})/);
+  const value = (p: string) => n + Number(p.slice(2, -1) || 0);
+  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return expandTitle(title, n);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) out += parts[i];
+    else if (value(parts[i]) < 0) out = out.trimEnd();
+    else out += String(value(parts[i]));
+  }
+  out = out.trimStart();
+  return out.trim() ? out : title;
+}
+
 /** Where a title names a phase number as the kind's `heading` does: the number, where it is, and the one this phase wants. */
 export interface TitleNumber {
   start: number;

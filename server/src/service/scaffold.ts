@@ -9,7 +9,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { phaseNumber, type Phase } from './workspace';
+import { LOOSE_AUDIT_FOLDER, phaseNumber, type Phase } from './workspace';
 import {
   TemplateContext,
   baseContext,
@@ -297,8 +297,24 @@ function unfinishedAt(svc: PhasegateService, phases: Phase[], base: string | und
   return lacks(p) && (req.number === undefined || req.number === p.number) ? p : undefined;
 }
 
+/**
+ * The phase folder that the workspace folder is or lies in (`phase-2/`, or `phase-2/03-FINDINGS/`, opened so in the
+ * editor) when the workspace holds no audit phase: check reads no phase there, a new phase would be one inside it
+ * (`phase-2/phase-1/`), and the phase beside it is outside the workspace.
+ */
+function auditPhaseAtRoot(svc: PhasegateService, layout: LayoutSpec): string | undefined {
+  if (svc.model.phases.some((p) => p.layout === layout)) return undefined;
+  const named = (dir: string) => layout.folderPattern.test(basename(dir)) || LOOSE_AUDIT_FOLDER.test(basename(dir));
+  return [svc.root, dirname(svc.root)].find((d) => d !== dirname(d) && named(d));
+}
+
 function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const layout = builtinLayout(svc, 'audit');
+  const phaseRoot = auditPhaseAtRoot(svc, layout);
+  if (phaseRoot !== undefined)
+    throw new ScaffoldError(
+      `the workspace folder ${phaseRoot === svc.root ? 'is' : 'lies in'} ${basename(phaseRoot)}, a phase's folder: a new phase goes beside it, outside this workspace, not into it; create it in the folder that holds ${basename(phaseRoot)}`,
+    );
   const base = resolveIn(svc, req.root ?? req.folder);
   const named = namedPhaseFolder(svc, layout, base, req);
   // The folder of a phase without some of its documents (made by hand, or half-written): that phase, filled in.
@@ -499,13 +515,58 @@ function iaiPhases(svc: PhasegateService): Phase[] {
   return svc.model.phases.filter((p) => p.workstream !== undefined);
 }
 
-/** The project folder (holding `workstreams/`) and the workstream a folder names, if any. */
+/** The iAI layout's folder of workstreams, `workstreams/`. */
+const WORKSTREAMS = 'workstreams';
+
+/** Whether a folder's name is `workstreams` in any case (`Workstreams`: named so, it is still meant as the folder of workstreams). */
+function isWorkstreams(name: string): boolean {
+  return name.length === WORKSTREAMS.length && name.toLowerCase() === WORKSTREAMS;
+}
+
+/**
+ * The folder that paths of an iAI project are read from: the workspace folder, or, when the workspace folder is
+ * itself a `workstreams/` folder or a workstream's folder in one (the editor opened there), the project above it,
+ * whose phases the workspace holds.
+ */
+function iaiTop(svc: PhasegateService): string {
+  if (isWorkstreams(basename(svc.root))) return dirname(svc.root);
+  if (isWorkstreams(basename(dirname(svc.root)))) return dirname(dirname(svc.root));
+  return svc.root;
+}
+
+/** The folders of `path` (in the workspace) from iaiTop: `workstreams`, `Build`, … for a path at or below `workstreams/Build/`. */
+function iaiParts(svc: PhasegateService, path: string): string[] {
+  return relativePath(iaiTop(svc), path).split('/').filter(Boolean);
+}
+
+/** Whether `path` (the workspace folder when undefined) is a `workstreams/` folder (in any case) or lies in one. */
+function inWorkstreams(svc: PhasegateService, path: string | undefined): boolean {
+  return iaiParts(svc, path ?? svc.root).some(isWorkstreams);
+}
+
+/**
+ * The project folder (holding `workstreams/`) and the workstream a folder names, if any. A `workstreams/` folder
+ * (in any case) is its project's, a folder in it (`workstreams/Build/`) names that workstream: the project is the
+ * folder above it, never the `workstreams/` folder itself (which would have the phase planned in
+ * `workstreams/workstreams/`). Named in another case, it is the folder the phase is meant for: where that folder is
+ * there, the planner refuses to write beside it (see caseRefusal); where it is the workspace folder itself (or
+ * above it), no phase there is read, and nothing is planned.
+ */
 function iaiTarget(svc: PhasegateService, base: string | undefined): { root: string; workstream?: string } {
+  const top = iaiTop(svc);
+  // The workspace folder is in a project's workstreams/: that project, the workspace's own workstream if it is one.
+  if (base === undefined && top !== svc.root) base = svc.root;
   if (base !== undefined) {
-    const parts = relativePath(svc.root, base).split('/');
-    const i = parts.lastIndexOf('workstreams');
+    const parts = iaiParts(svc, base);
+    let i = parts.length - 1;
+    while (i >= 0 && !isWorkstreams(parts[i])) i--;
     if (i >= 0) {
-      const root = i === 0 ? svc.root : joinPath(svc.root, ...parts.slice(0, i));
+      const root = joinPath(top, ...parts.slice(0, i));
+      const folder = joinPath(root, parts[i]);
+      if (parts[i] !== WORKSTREAMS && isInside(folder, svc.root))
+        throw new ScaffoldError(
+          `${parts[i]} (the workspace folder${folder === svc.root ? '' : "'s parent"}) is named in another case than ${WORKSTREAMS} (names match case-sensitively on every system, as CI on Linux does): no phase in it is read; rename it ${WORKSTREAMS}`,
+        );
       return { root, workstream: parts[i + 1] };
     }
     const roots = [...new Set(iaiPhases(svc).map((p) => dirname(dirname(dirname(p.folder)))))].filter((r) => isInside(base, r));
@@ -526,8 +587,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const layout = builtinLayout(svc, 'iai');
   const base = resolveIn(svc, req.root ?? req.folder);
   // <project>/workstreams/<W>/<Phase_N_…>, not there yet: that phase.
-  const parts = base === undefined ? [] : relativePath(svc.root, base).split('/');
-  const inWs = parts.length >= 3 && parts[parts.length - 3] === 'workstreams';
+  const parts = base === undefined ? [] : iaiParts(svc, base);
+  const inWs = parts.length >= 3 && isWorkstreams(parts[parts.length - 3]);
   const named = inWs ? namedPhaseFolder(svc, layout, base, req) : undefined;
   if (named && req.workstream !== undefined && req.workstream !== parts[parts.length - 2])
     throw new ScaffoldError(`${relativePath(svc.root, named.folder)} is in workstream ${parts[parts.length - 2]}, not ${req.workstream}`);
@@ -536,7 +597,10 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   if (empty && req.workstream !== undefined && req.workstream !== empty.workstream)
     throw new ScaffoldError(`${relativePath(svc.root, empty.folder)} is in workstream ${empty.workstream}, not ${req.workstream}`);
   const target = iaiTarget(svc, named ? dirname(named.folder) : empty ? dirname(empty.folder) : base);
-  const wsFolder = joinPath(target.root, 'workstreams');
+  const wsFolder = joinPath(target.root, WORKSTREAMS);
+  // A `Workstreams/` folder there: its phases are not read (so no workstream is known of it), and nothing is written beside it.
+  const miscased = caseRefusal(svc, wsFolder);
+  if (miscased) throw new ScaffoldError(`${miscased}; nothing is created`);
   let ws = req.workstream ?? target.workstream;
   if (ws === undefined) {
     const known = [
@@ -554,12 +618,14 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const group = joinPath(wsFolder, ws);
   const siblings = iaiPhases(svc).filter((p) => dirname(p.folder) === group);
   checkNumber(req.number);
-  if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
+  // A folder named as a phase in `Workstreams/` (another case): the phase of that name in workstreams/.
+  const namedFolder = named && joinPath(group, basename(named.folder));
+  if (named) refuseDuplicate(svc, siblings, named.number, namedFolder!);
   if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
   const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';
-  const folder = named?.folder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
+  const folder = namedFolder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
   const spec = layout.documents.find((d) => d.kind === 'prompt')!;
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : named ? folderTitle(named.folder) : undefined);
   const id = `${ws}/${basename(folder)}`;
@@ -713,9 +779,10 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
         newCustomPhase(svc, custom.layout, base, custom.isPhase, req, planner, date);
         break;
       }
-      const inWorkstreams = (req.root ?? req.folder ?? '').split(/[\\/]/).includes('workstreams');
+      // A folder in workstreams/ (in any case; the workspace folder, when none is named), or the workspace's phases all iAI ones: an iAI phase.
+      const inWs = inWorkstreams(svc, resolveIn(svc, req.root ?? req.folder));
       const onlyIai = iaiPhases(svc).length > 0 && !svc.model.phases.some((p) => p.layout.name === 'audit');
-      const layout = req.layout ?? (req.workstream !== undefined || inWorkstreams || onlyIai ? 'iai' : 'audit');
+      const layout = req.layout ?? (req.workstream !== undefined || inWs || onlyIai ? 'iai' : 'audit');
       if (layout === 'iai') newIaiPhase(svc, req, planner, date);
       else newAuditPhase(svc, req, planner, date);
       break;

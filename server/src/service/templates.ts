@@ -10,7 +10,18 @@
 import type Handlebars from 'handlebars';
 import type { PhasegateService } from './service';
 import type { DocumentKindSpec, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
-import { AUDIT_LAYOUT, DEFAULT_METRICS, FINDING_KIND, IAI_LAYOUT, PLAN_KIND, expandTitle, fixedHeading, kindHeading, titlePrefix } from './layout';
+import {
+  AUDIT_LAYOUT,
+  DEFAULT_METRICS,
+  FINDING_KIND,
+  IAI_LAYOUT,
+  PLAN_KIND,
+  expandTitle,
+  fixedHeading,
+  kindHeading,
+  titlePrefix,
+  writtenTitle,
+} from './layout';
 import { metricsInForce } from './metric-scope';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
 import { headingText, headingTextStart, normalizeTitle, sectionByTitle } from './markdown';
@@ -1151,10 +1162,10 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
  * checklist, as the validation template writes it (a gate's checklist without checkbox items keeps it pending).
  */
 function sectionPlaceholder(s: SectionSpec, n: number | undefined, gates: TemplateGate[] = []): string {
-  const key = normalizeTitle(expandTitle(s.title, n)).replace(/^gate # /, '');
+  const key = normalizeTitle(writtenTitle(s.title, n)).replace(/^gate # /, '');
   const gate = gates.find((g) => normalizeTitle(g.name) === key);
   if (gate) return gate.items.map((item) => `- [ ] ${item} — Evidence: [Evidence]`).join('\n');
-  return `[${expandTitle(s.description ?? 'Content', n)
+  return `[${writtenTitle(s.description ?? 'Content', n)
     .replace(/[[\]`]/g, '')
     .replace(/\.\s*$/, '')}]`;
 }
@@ -1170,7 +1181,7 @@ function headingOf(heading: string, n: number | undefined, title: string | undef
     if (own) return title ?? (folder || '[Phase title]');
     return withoutNumbers(heading) || (title ?? (folder || '[Phase title]'));
   }
-  const h = expandTitle(heading, n);
+  const h = writtenTitle(heading, n);
   return own ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
 }
 
@@ -1185,11 +1196,11 @@ function withoutNumbers(heading: string): string {
 /** A document with the kind's sections and a placeholder in each, for phase `n` (titled `title`): for kinds without a template. */
 export function sectionsDocument(spec: DocumentKindSpec, n: number | undefined, title?: string, folder?: string, gates?: TemplateGate[]): string {
   const lines: string[] = [
-    `# ${headingText(spec.heading === undefined ? expandTitle(spec.name, n).trim() : headingOf(spec.heading, n, title === undefined ? undefined : headingTitle(title), folder))}`,
+    `# ${headingText(spec.heading === undefined ? writtenTitle(spec.name, n).trim() : headingOf(spec.heading, n, title === undefined ? undefined : headingTitle(title), folder))}`,
     '',
   ];
   for (const s of spec.sections) {
-    lines.push(`## ${headingText(expandTitle(s.title, n))}`, '', sectionPlaceholder(s, n, gates), '');
+    lines.push(`## ${headingText(writtenTitle(s.title, n))}`, '', sectionPlaceholder(s, n, gates), '');
   }
   return lines.join('\n');
 }
@@ -1235,8 +1246,8 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
     // (`Phase {N}: ` for a prompt, whose template would add its workstream and `— Implementation Prompt`).
     heading: own && spec.heading !== undefined ? headingOf(spec.heading, n, ctx.phase.title, basename(ctx.phase.folder)) : undefined,
     sections: spec.sections.map((s) => ({
-      title: expandTitle(s.title, n),
-      description: expandTitle(s.description ?? '', n),
+      title: writtenTitle(s.title, n),
+      description: writtenTitle(s.description ?? '', n),
       required: s.required ?? true,
       placeholder: sectionPlaceholder(s, n, ctx.layout.gates),
     })),

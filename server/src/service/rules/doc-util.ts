@@ -3,7 +3,7 @@ import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
-import { expandTitle } from '../layout';
+import { expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import { Memo } from '../memo';
@@ -30,6 +30,11 @@ export function specSection(
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
+  // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
+  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = writtenKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -40,17 +45,39 @@ export function specSection(
  * (`expandedTitleKey`'s for any phase number; undefined for a templated one), and `numberless`, each one's
  * numberlessKey. Made once per spec (performance only: every document of a kind asks for each of its sections).
  */
-function specKeys(spec: SectionSpec): { fixed: (string | undefined)[]; numberless: string[] } {
+function specKeys(spec: SectionSpec): SpecKeys {
   let keys = keysOfSpec.get(spec);
   if (!keys) {
     const titles = [spec.title, ...(spec.aliases ?? [])];
-    keys = { fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))), numberless: titles.map(numberlessKey) };
+    keys = {
+      fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
+      numberless: titles.map(numberlessKey),
+      lower: titles.some((t) => t.includes('{N-')),
+    };
     keysOfSpec.set(spec, keys);
   }
   return keys;
 }
 
-const keysOfSpec = new WeakMap<SectionSpec, { fixed: (string | undefined)[]; numberless: string[] }>();
+/** A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see writtenKey). */
+interface SpecKeys {
+  fixed: (string | undefined)[];
+  numberless: string[];
+  lower: boolean;
+}
+
+const keysOfSpec = new WeakMap<SectionSpec, SpecKeys>();
+
+/**
+ * The key of a templated title as `new` writes it in phase `n` where a `{N-1}` (`{N-d}`) of it would be a negative
+ * number (phase 0): dropped (`Lessons of sprint {N-1}` is `Lessons of sprint`, see writtenTitle). Undefined where it
+ * writes no other title than expandTitle's: the section is found by that key, and, in such a phase, by this one too.
+ */
+function writtenKey(title: string, n: number): string | undefined {
+  if (!title.includes('{N-')) return undefined;
+  const written = writtenTitle(title, n);
+  return written === expandTitle(title, n) ? undefined : normalizeTitle(written);
+}
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
 export const NOTE = /(?<!\s)\s*\([^()]*\)\s*$/;
@@ -83,6 +110,11 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
   const titles = [spec.title, ...(spec.aliases ?? [])];
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
   if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
+  else
+    for (const t of titles) {
+      const k = writtenKey(t, n);
+      if (k !== undefined) keys.add(k);
+    }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
 }

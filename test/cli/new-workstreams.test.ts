@@ -1,0 +1,66 @@
+/**
+ * `phasegate new phase` at a workstreams/ folder (in any case), or run in one that is the workspace folder (its own
+ * phasegate.yaml), creates the phase in that project's workstreams/ (was: workstreams/workstreams/…,
+ * Workstreams/workstreams/…); run in an audit phase's folder that is the workspace folder, it creates nothing there.
+ */
+import * as assert from 'node:assert/strict';
+import { WritableMemoryFileSystem, run } from './helpers';
+
+function project(files: Record<string, string>): WritableMemoryFileSystem {
+  const m = new WritableMemoryFileSystem();
+  for (const [rel, text] of Object.entries(files)) m.write(`/ws/p/${rel}`, text);
+  return m;
+}
+
+const SETUP = { 'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup — Implementation Prompt\n' };
+
+describe('phasegate new phase at a workstreams/ folder', () => {
+  it('Workstreams (another case, not there) is the project: the phase goes in workstreams/', async () => {
+    const fsys = project({ 'README.md': '# P\n' });
+    const r = await run(['new', 'phase', 'Workstreams', '--workstream', 'Build', '--title', 'Setup'], fsys, '/ws/p');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  workstreams/Build/Phase_1_Setup/implementation_prompt.md\n');
+    assert.deepEqual(
+      fsys.paths().filter((f) => !f.endsWith('README.md')),
+      ['/ws/p/workstreams/Build/Phase_1_Setup/implementation_prompt.md'],
+    );
+  });
+
+  it('a Workstreams/ folder there is refused, naming it; nothing is created', async () => {
+    const fsys = project({ 'Workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n', 'phasegate.yaml': '' });
+    for (const path of ['Workstreams', 'Workstreams/Build']) {
+      const r = await run(['new', 'phase', path, '--title', 'CI'], fsys, '/ws/p');
+      assert.equal(r.code, 2, path);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^phasegate: Workstreams\/ is named in another case than workstreams\/ .*: rename it workstreams; nothing is created\n$/, path);
+    }
+    assert.deepEqual(fsys.paths().sort(), ['/ws/p/Workstreams/Build/Phase_1_Setup/implementation_prompt.md', '/ws/p/phasegate.yaml']);
+  });
+
+  it('in workstreams/ with its own phasegate.yaml: the next phase of the workstream, beside the others', async () => {
+    const fsys = project({ ...SETUP, 'workstreams/phasegate.yaml': '' });
+    for (const args of [['--workstream', 'Build'], [], ['Build'], ['.']]) {
+      const r = await run(['new', 'phase', ...args, '--title', 'CI'], fsys, '/ws/p/workstreams');
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, 'created  Build/Phase_2_CI/implementation_prompt.md\n', args.join(' '));
+      fsys.delete('/ws/p/workstreams/Build/Phase_2_CI');
+    }
+    // No phase yet: the workstream named.
+    const empty = project({ 'workstreams/phasegate.yaml': '' });
+    const r = await run(['new', 'phase', '--workstream', 'Build', '--title', 'Setup'], empty, '/ws/p/workstreams');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  Build/Phase_1_Setup/implementation_prompt.md\n');
+  });
+
+  it("in an audit phase's folder with its own phasegate.yaml: refused, nothing created in it", async () => {
+    const fsys = project({ 'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Build\n', 'phase-2/phasegate.yaml': '' });
+    const r = await run(['new', 'phase'], fsys, '/ws/p/phase-2');
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      "phasegate: the workspace folder is phase-2, a phase's folder: a new phase goes beside it, outside this workspace, not into it; create it in the folder that holds phase-2\n",
+    );
+    assert.deepEqual(fsys.paths().sort(), ['/ws/p/phase-2/00-PHASE_BRIEF.md', '/ws/p/phase-2/phasegate.yaml']);
+  });
+});

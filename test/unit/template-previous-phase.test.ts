@@ -1,0 +1,95 @@
+/**
+ * A layout's `{N-1}` names the previous phase's number: in phase 0 there is none, and `new` writes no `-1` (was:
+ * `## Carried over from sprint -1`, `# After Sprint -1: Kickoff`). It is dropped with the blank before it, as a
+ * phase without a number drops its `{N}`s, and the rules find the section so written; as templates see `phase.prev`
+ * absent for a first phase.
+ */
+import * as assert from 'node:assert/strict';
+import { planNew } from '../../server/src/service/scaffold';
+import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
+
+const SPRINTS = [
+  'layouts:',
+  '  - name: sprint',
+  '    phases: "sprints/sprint-*"',
+  '    number: "sprint-(\\\\d+)"',
+  '    documents:',
+  '      - kind: retro',
+  '        file: RETRO.md',
+  '        heading: "Sprint {N}: "',
+  '        sections:',
+  '          - title: Carried over from sprint {N-1}',
+  '            description: What sprint {N-1} left open',
+  '          - Sprint {N} Goals',
+  '      - kind: brief',
+  '        file: BRIEF.md',
+  '        heading: "After Sprint {N-1}: "',
+  '        sections: [Goals, "Lessons of sprint {N-1}"]',
+  '      - kind: review',
+  '        file: REVIEW.md',
+  '        name: Review of sprints {N-1} and {N}',
+  '        sections: [Verdict]',
+  '',
+].join('\n');
+
+/** The files `new phase` plans for sprint `n`, by name, and what each one's `#`, `##` and placeholder lines read. */
+async function sprint(n: number): Promise<Record<string, string[]>> {
+  const { svc } = await workspace({ 'phasegate.yaml': SPRINTS, 'sprints/.keep': '' });
+  assert.deepEqual(svc.config.problems, []);
+  const out: Record<string, string[]> = {};
+  for (const c of planNew(svc, { what: 'phase', layout: 'sprint', number: n, title: 'Kickoff' }).creates)
+    out[c.file.slice(c.file.lastIndexOf('/') + 1)] = c.text.split('\n').filter((l) => /^(#|title:|\[)/.test(l));
+  return out;
+}
+
+describe('new: {N-1} in the first phase, numbered 0', () => {
+  it('writes no -1: the number is dropped with the blank before it, in headings, sections, descriptions and names', async () => {
+    assert.deepEqual(await sprint(0), {
+      'RETRO.md': ['# Sprint 0: Kickoff', '## Carried over from sprint', '[What sprint left open]', '## Sprint 0 Goals', '[Content]'],
+      'BRIEF.md': ['title: "After Sprint: Kickoff"', '# After Sprint: Kickoff', '## Goals', '[Content]', '## Lessons of sprint', '[Content]'],
+      'REVIEW.md': ['# Review of sprints and 0', '## Verdict', '[Content]'],
+    });
+  });
+
+  it('writes the previous number where there is one (sprint 1: 0)', async () => {
+    assert.deepEqual(await sprint(1), {
+      'RETRO.md': ['# Sprint 1: Kickoff', '## Carried over from sprint 0', '[What sprint 0 left open]', '## Sprint 1 Goals', '[Content]'],
+      'BRIEF.md': ['title: "After Sprint 0: Kickoff"', '# After Sprint 0: Kickoff', '## Goals', '[Content]', '## Lessons of sprint 0', '[Content]'],
+      'REVIEW.md': ['# Review of sprints 0 and 1', '## Verdict', '[Content]'],
+    });
+  });
+
+  it('what it writes in sprint 0, filled in, passes: the rules find the sections so written (and as written before, with -1)', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': SPRINTS, 'sprints/.keep': '' });
+    const plan = planNew(svc, { what: 'phase', layout: 'sprint', number: 0, title: 'Kickoff' });
+    const files = Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text.replace(/\[[A-Z][^\]\n]*\]/g, 'Done.')]));
+    const filled = await workspace({ 'phasegate.yaml': SPRINTS, ...files });
+    for (const f of Object.keys(files)) assert.deepEqual(diagnosticsOf(filled.svc, f), [], f);
+    // A document written with the -1 (by an earlier `new`) keeps its sections.
+    const before = await workspace({
+      'phasegate.yaml': SPRINTS,
+      ...files,
+      'sprints/sprint-0-kickoff/BRIEF.md': '# After Sprint -1: Kickoff\n\n## Goals\n\nGo.\n\n## Lessons of sprint -1\n\nNone.\n',
+    });
+    assert.deepEqual(diagnosticsOf(before.svc, 'sprints/sprint-0-kickoff/BRIEF.md', 'missing-section'), []);
+    // A section of neither form is missing, as before.
+    const none = await workspace({
+      'phasegate.yaml': SPRINTS,
+      ...files,
+      'sprints/sprint-0-kickoff/BRIEF.md': '# After Sprint: Kickoff\n\n## Goals\n\nGo.\n\n## Lessons\n\nNone.\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(none.svc, 'sprints/sprint-0-kickoff/BRIEF.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Lessons of sprint -1".'],
+    );
+  });
+
+  it("a workspace template's phase.prev is absent for the first phase, as before", async () => {
+    const template = '# {{#if phase.prev}}After phase {{phase.prev}}{{else}}First phase{{/if}}: {{phase.title}}\n';
+    const { svc } = await workspace({ '.phasegate/templates/brief.md.hbs': template, 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: A\n' }, { trusted: true });
+    const brief = (n: number) =>
+      planNew(svc, { what: 'phase', layout: 'audit', number: n, title: 'T' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'))?.text;
+    assert.equal(brief(0), '# First phase: T\n');
+    assert.equal(brief(2), '# After phase 1: T\n');
+  });
+});
