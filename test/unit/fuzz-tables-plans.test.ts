@@ -61,10 +61,21 @@ function assertFixesSafe(svc: PhasegateService, file: string, text: string): voi
 
 /**
  * The user's lines of `before` are all in `after`, in order, unchanged: all but those the fixes may replace by
- * design (`isTemplate`: a template's placeholders, an empty item).
+ * design (`isTemplate`: a template's placeholders, an empty item), and the blank lines between two of those (the
+ * placeholders of a loose list, `- [ ] [Prerequisite]`, a blank, `- [ ] [Prerequisite]`, replaced by one item).
  */
 function assertKept(before: string, after: string, isTemplate: (line: string) => boolean, what: string): void {
-  const kept = before.split(/\r\n|\n/).filter((l) => l.trim() === '' || !isTemplate(l));
+  const lines = before.split(/\r\n|\n/);
+  const blank = (i: number) => lines[i].trim() === '';
+  const template = (i: number) => i >= 0 && i < lines.length && !blank(i) && isTemplate(lines[i]);
+  const between = (i: number) => {
+    let a = i - 1;
+    let b = i + 1;
+    while (a >= 0 && blank(a)) a--;
+    while (b < lines.length && blank(b)) b++;
+    return template(a) && template(b);
+  };
+  const kept = lines.filter((l, i) => (blank(i) ? !between(i) : !isTemplate(l)));
   let j = 0;
   for (const l of after.split(/\r\n|\n/)) if (j < kept.length && l === kept[j]) j++;
   assert.equal(j, kept.length, `${what}: the user's line ${JSON.stringify(kept[j])} was removed or changed`);
