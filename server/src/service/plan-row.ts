@@ -290,15 +290,16 @@ const CLOSED_HTML: { open: RegExp; close: RegExp }[] = [
 ];
 
 /**
- * Whether fenced code block `b` is left open: its last line is no closing fence of its opening's kind (a fence of the same
- * character, as long or longer), so that it runs to the end of the plan (or of the list item or quote that holds it).
+ * Whether fenced code block `b`, outside any list or quote, is left open: its last line is no closing fence of its
+ * opening's kind (a fence of the same character, as long or longer), so that it runs to the end of the plan. (One in a
+ * list item or a quote ends with it, which the text added, after a blank line or at a lesser indentation, ends.)
  * Indented code is never open: it ends where its indentation does.
  */
 function openFence(doc: ParsedDocument, b: { line: number; endLine: number }): boolean {
-  const open = /^(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})/.exec(doc.lines[b.line] ?? '');
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(doc.lines[b.line] ?? '');
   if (!open) return false;
   if (b.endLine <= b.line) return true;
-  const close = /^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(doc.lines[b.endLine] ?? '');
+  const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(doc.lines[b.endLine] ?? '');
   return !close || close[1][0] !== open[1][0] || close[1].length < open[1].length;
 }
 
