@@ -305,8 +305,9 @@ function openFence(doc: ParsedDocument, b: { line: number; endLine: number }): b
 
 /**
  * Line `end` (the last line that is not blank of where text is appended), or, when it lies in a code fence left open
- * (no closing fence after it) or an HTML block left open (an HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`, `<script>` … without their end: markdown-it reads the rest
- * of the plan, or of its section, as that block), the last line that is not blank before the block, down to `floor`: text
+ * (see openFence) or an HTML block left open (an HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`,
+ * `<script>` … without their end: markdown-it reads the rest of the plan, or of its section, as that block), the last
+ * line that is not blank before the block, down to `floor`: text
  * appended after `end` would be read as part of it. `tail`: no blank line parts that line from the block, so the text
  * appended ends with one (else the block's first line would continue a table or list written there).
  */
