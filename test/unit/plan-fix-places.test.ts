@@ -199,6 +199,10 @@ describe('plan rule: the less clear forms of a plan kept as checklists', () => {
     assert.deepEqual(planRowEdits(svc, p(1), 'implementation_prompt.md'), []);
     assert.equal(replanRow(text, FILE, ROOT, p(1), 'implementation_prompt.md', ['Build', 'Test']), undefined);
     assert.equal(planRowEdits(svc, p(4), 'implementation_prompt.md')[0].reason, 'item of Build/Phase_4_X added');
+    // Under a heading of no workstream the project has and no status (`### Legacy`), it is likelier another workstream's:
+    // the phase of its number is reported missing.
+    const legacy = '# Plan\n\n## Phase Status\n\n### Legacy\n\n- Phase 1: Old CI\n\n### Build\n\n- Phase 2: Deps\n\n### Test\n\n- Phase 3: UAT\n';
+    assert.deepEqual(await found(legacy), [['Phase Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Status']]);
     // A number with a workstream (its heading's, or its own) names the phase as before.
     assert.deepEqual(await found(text.replace('- [x] Phase 1', '- [x] Build Phase 1')), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });

@@ -172,7 +172,7 @@ function planRowEdit(
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
   // An item of its number with no workstream (`- Phase 3: Advanced CI` under `### Planned`) may be its: as the plan rule
   // takes it, the phase is listed (a second item could name it twice).
-  if (pt.lists.some((l) => l.items.some((it) => numbersOnly(it) && it.number === p.number))) return undefined;
+  if (pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === p.number))) return undefined;
   // Tables under status headings (`### Completed`, `### Not Started`) with no Status column (a plan with a table that has
   // a Status column takes the row there): the new phase's row goes into a table of its status.
   const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);

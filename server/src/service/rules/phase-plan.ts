@@ -843,11 +843,14 @@ export function isPlaceholder(text: string): boolean {
 }
 
 /**
- * An item that names a phase by its number alone, with no workstream to read it by (`Phase 1`, `Phase 1: CI Setup` under
- * `### Completed`): it names no phase, but may mean one of that number, which is not reported missing.
+ * An item of `list` that names a phase by its number alone, with no workstream to read it by (`Phase 1`, `Phase 1: CI
+ * Setup`), right under a Phase Status or a status heading (`### Completed`): it names no phase, but may mean one of that
+ * number, which is not reported missing. (Under another heading, `### Legacy`, it is more likely another workstream's.)
  */
-export function numbersOnly(it: PlanItem): boolean {
-  return it.phaseLike && !it.reportable && it.workstream === undefined && it.number !== undefined && PHASE_NAME.test(plainName(it.key));
+export function numbersOnly(doc: ParsedDocument, list: PlanList, it: PlanItem): boolean {
+  if (!it.phaseLike || it.reportable || it.workstream !== undefined || it.number === undefined || !PHASE_NAME.test(plainName(it.key))) return false;
+  const sec = list.section !== undefined ? doc.sections[list.section] : undefined;
+  return sec === undefined || sec.key === normalizeTitle(PLAN_SECTION) || titleStatus(sec.title);
 }
 
 /** A row or item that names a phase the project does not have. */
@@ -921,7 +924,7 @@ export const planRule: Rule = {
       const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, index);
       list.items.forEach((it, i) => {
         const hits = hitsByItem[i];
-        if (!hits.length && numbersOnly(it)) unplaced.add(it.number!);
+        if (!hits.length && numbersOnly(doc, list, it)) unplaced.add(it.number!);
         if (!hits.length) {
           // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
           if (it.reportable && !isPlaceholder(it.name)) reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
