@@ -444,8 +444,8 @@ describe('phasegate new: the new iAI phase in a project plan kept as checklists'
     const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], fsys, IAI);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^updated {2}project_implementation_plan\.md {2}\(item of Build\/Phase_3_Advanced_CI added\)$/m);
-    // Planned again on the plan as it reads then: after its last item of a phase, the one written meanwhile.
-    assert.match(fsys.text(PLAN)!, /Integrated\n- \[ \] Phase 9: Later — Planned\n- \[ \] Phase 3: Advanced CI — Planned\n- Reviewed weekly/);
+    // Planned again on the plan as it reads then: before the item of a greater number, the one written meanwhile.
+    assert.match(fsys.text(PLAN)!, /Integrated\n- \[ \] Phase 3: Advanced CI — Planned\n- \[ \] Phase 9: Later — Planned\n- Reviewed weekly/);
 
     // An item written meanwhile that names the new phase is kept, and no second one is added.
     const other = listFs();

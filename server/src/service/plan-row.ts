@@ -15,6 +15,7 @@ import {
   isPlaceholder,
   itemMatches,
   listFor,
+  numbersOnly,
   ownWorkstream,
   planTables,
   rowMatches,
@@ -28,6 +29,7 @@ import {
 } from './rules/phase-plan';
 import type { PlanItem, PlanList, PlanTables } from './rules/phase-plan';
 import { textKey } from './handoff';
+import { landsInCode } from './fixes/phase-edit';
 import type { Phase } from './workspace';
 import { range } from './types';
 import type { TextEdit } from './types';
@@ -128,9 +130,32 @@ function phaseCell(sample: string | undefined, p: NewPlanPhase, planDir: string,
 
 /**
  * The edit that adds the phase's row to the plan `doc` (read from `file`), or why none is made
- * (undefined: the plan has a row for it already).
+ * (undefined: the plan has a row for it already). None that would write into a code fence or an HTML block (one left open
+ * around where the row or item goes, that no place before it could be found clear of): there it would be no Markdown,
+ * and the plan would not list the phase.
  */
 export function planRowEditOf(
+  doc: ParsedDocument,
+  file: string,
+  root: string,
+  p: NewPlanPhase,
+  promptFile: string,
+  workstreams: readonly string[],
+): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
+  const r = planRowEdit(doc, file, root, p, promptFile, workstreams);
+  if (!r || !('edits' in r)) return r;
+  for (const e of r.edits) {
+    const { start, end } = e.range;
+    if (start.line !== end.line || start.character !== end.character) continue;
+    // Only an insertion next to code or an HTML block may land in one (performance only: the part around it is parsed again).
+    if (!doc.codeLines.has(start.line) && !doc.codeLines.has(start.line + 1)) continue;
+    if (landsInCode(doc, { line: start.line, character: start.character, text: e.newText }))
+      return { reason: `a code block or HTML block is left open where the ${r.list ? 'item' : 'row'} of ${p.id} would go` };
+  }
+  return r;
+}
+
+function planRowEdit(
   doc: ParsedDocument,
   file: string,
   root: string,
@@ -145,6 +170,9 @@ export function planRowEditOf(
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
+  // An item of its number with no workstream (`- Phase 3: Advanced CI` under `### Planned`) may be its: as the plan rule
+  // takes it, the phase is listed (a second item could name it twice).
+  if (pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === p.number))) return undefined;
   // Tables under status headings (`### Completed`, `### Not Started`) with no Status column (a plan with a table that has
   // a Status column takes the row there): the new phase's row goes into a table of its status.
   const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
@@ -262,9 +290,24 @@ const CLOSED_HTML: { open: RegExp; close: RegExp }[] = [
 ];
 
 /**
- * Line `end` (the last line that is not blank of where text is appended), or, when it lies in an HTML block left open (an
- * HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`, `<script>` … without their end: markdown-it reads the rest
- * of the plan, or of its section, as that block), the last line that is not blank before the block, down to `floor`: text
+ * Whether fenced code block `b`, outside any list or quote, is left open: its last line is no closing fence of its
+ * opening's kind (a fence of the same character, as long or longer), so that it runs to the end of the plan. (One in a
+ * list item or a quote ends with it, which the text added, after a blank line or at a lesser indentation, ends.)
+ * Indented code is never open: it ends where its indentation does.
+ */
+function openFence(doc: ParsedDocument, b: { line: number; endLine: number }): boolean {
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(doc.lines[b.line] ?? '');
+  if (!open) return false;
+  if (b.endLine <= b.line) return true;
+  const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(doc.lines[b.endLine] ?? '');
+  return !close || close[1][0] !== open[1][0] || close[1].length < open[1].length;
+}
+
+/**
+ * Line `end` (the last line that is not blank of where text is appended), or, when it lies in a code fence left open
+ * (see openFence) or an HTML block left open (an HTML comment, `<!--` with no `-->` after it, or `<!X`, `<?`,
+ * `<script>` … without their end: markdown-it reads the rest of the plan, or of its section, as that block), the last
+ * line that is not blank before the block, down to `floor`: text
  * appended after `end` would be read as part of it. `tail`: no blank line parts that line from the block, so the text
  * appended ends with one (else the block's first line would continue a table or list written there).
  */
@@ -278,7 +321,8 @@ function clearOfOpenBlock(doc: ParsedDocument, end: number, floor: number): { en
     const code = doc.codeBlocks.find((b) => b.line <= k && k <= b.endLine);
     const src = doc.lines[k] ?? '';
     const kind = code ? undefined : CLOSED_HTML.find((b) => b.open.test(src));
-    if (code) k = code.endLine + 1;
+    if (code && code.endLine >= end && openFence(doc, code)) start = code.line;
+    else if (code) k = code.endLine + 1;
     else if (!kind) {
       // An HTML block that ends at a blank line (`<div>`, a tag alone on its line).
       while (k <= end && (doc.lines[k] ?? '').trim() !== '') k++;
@@ -480,6 +524,17 @@ function chooseList(pt: PlanTables, p: NewPlanPhase, tableOfKind = false): { lis
   return { list: cands.find((l) => l.items.some((i) => i.phaseLike && sameWorkstream(i.workstream, p.workstream))) ?? cands[0] };
 }
 
+/**
+ * The first of `items` (a workstream's items of a phase, in the list's order) with a number greater than `n`, when their
+ * numbers are in order (each as great as the one before it, `Phase 1`, `Phase 3`); undefined when none is greater, or
+ * they are not in order (the new item then goes after the last).
+ */
+function laterItem(items: readonly PlanItem[], n: number): PlanItem | undefined {
+  const numbered = items.filter((i) => i.phaseLike && i.number !== undefined);
+  if (numbered.some((i, k) => k > 0 && i.number! < numbered[k - 1].number!)) return undefined;
+  return numbered.find((i) => i.number! > n);
+}
+
 /** The number of an ordered list item's line (`3.` → 3). */
 function itemNumber(src: string): number | undefined {
   const m = /^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/.exec(src);
@@ -542,6 +597,15 @@ function listItemEdit(
   // Under another workstream's parent item (`- Build`): a parent item of its own, after the list's last one.
   const newGroup = sample.group !== undefined && !sameWorkstream(sample.workstream, p.workstream);
   const siblings = model.items.filter((i) => i.group === sample.group);
+  // In a list that keeps its workstream's phases in the order of their numbers (`Phase 1`, `Phase 3`): before the first of
+  // a greater number (`Phase 2` between them), not after the last.
+  const later =
+    list && !staged && !newGroup
+      ? laterItem(
+          siblings.filter((i) => mine.includes(i)),
+          p.number,
+        )
+      : undefined;
   const src = doc.lines[sample.item.line] ?? '';
   const m = /^(\s*(?:(?:>\s?)+\s*)?)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
   const lead = m ? m[1] : '';
@@ -550,7 +614,16 @@ function listItemEdit(
   if (m && m[3] !== undefined) {
     // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout); a new list starts at its first number.
     const nums = siblings.map((i) => Number(/^\s*(?:(?:>\s?)+\s*)?(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1] ?? NaN));
-    const next = (!list && !staged) || newGroup ? nums[0] : nums.length > 1 && nums.every((n) => n === nums[0]) ? nums[0] : Number(m[3]) + 1;
+    // Before a later item, its number: the items after it are not renumbered (that would change the user's lines), and
+    // Markdown numbers an ordered list in order whatever its numbers after the first.
+    const next =
+      (!list && !staged) || newGroup
+        ? nums[0]
+        : nums.length > 1 && nums.every((n) => n === nums[0])
+          ? nums[0]
+          : later
+            ? (itemNumber(doc.lines[later.item.line] ?? '') ?? NaN)
+            : Number(m[3]) + 1;
     marker = `${Number.isNaN(next) ? 1 : next}${m[4]}`;
   }
   const statuses = (items: PlanItem[]) => items.flatMap((i) => (i.status ? [i.status.text] : i.inherited ? [i.inherited.text] : []));
@@ -569,6 +642,9 @@ function listItemEdit(
   const name =
     (shape.prefix !== undefined && shape.workstream !== undefined && prefixedName(shape.name, shape.workstream, p)) ||
     (ownWs && shape.prefix === undefined && numberedName(shape.name, p)) ||
+    // A list of no workstream that names its phases by number (`- Phase 1: CI Setup` under `## Phase Status`): the number
+    // with its workstream before it, as such a list can name a phase (`Test Phase 3: UAT`).
+    (!ownWs && list && !staged && shape.prefix === undefined && withWorkstream(numberedName(shape.name, p), p.workstream)) ||
     phaseCell(shape.name, p, dirname(file), ownWs, promptFile);
   const tail = shape.status ? `${shape.status.sep}${status}${shape.status.close}` : '';
   let item = `${lead}${marker}${space}${box}${name}${tail}`;
@@ -637,10 +713,16 @@ function listItemEdit(
     const lines = ['', ...under(headings), item];
     return { range: range(end, at, end, at), newText: eol + lines.join(eol) + (tail ? eol : '') };
   }
+  const loose = siblings.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
+  if (later) {
+    // At the start of the later item's line: the new item, and a blank line after it in a list whose items are apart.
+    const line = later.item.line;
+    const eol = lineEnding(doc.text, Math.max(0, line - 1), doc.eol);
+    return { range: range(line, 0, line, 0), newText: item + eol + (loose ? eol : '') };
+  }
   // After the list's last item of a phase (its sub-items included), with a blank line before it in a list whose items are apart.
   let end = sample.item.endLine;
   while (end > sample.item.line && (doc.lines[end] ?? '').trim() === '') end--;
-  const loose = siblings.some((i, k) => k > 0 && (doc.lines[i.item.line - 1] ?? '').trim() === '');
   const eol = lineEnding(doc.text, end, doc.eol);
   const at = (doc.lines[end] ?? '').length;
   return { range: range(end, at, end, at), newText: eol + (loose ? eol : '') + item };
@@ -663,6 +745,11 @@ function numberedName(sample: string, p: NewPlanPhase): string | undefined {
   const head = `${m[1] ?? ''}${m[2]}${m[3]}${p.number}${m[4] ?? ''}`;
   if (m[5] === undefined) return head;
   return p.title !== undefined ? `${head}${m[5]}${p.title}` : undefined;
+}
+
+/** `Build Phase 3: Title` of `name` (`Phase 3: Title`), with its emphasis (`Build **Phase 3**`); undefined without a name. */
+function withWorkstream(name: string | undefined, workstream: string): string | undefined {
+  return name === undefined ? undefined : `${workstream} ${name}`;
 }
 
 /** Widths of the columns when every row of the table starts each cell at the same character (an aligned table). */

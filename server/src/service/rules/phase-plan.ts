@@ -842,6 +842,17 @@ export function isPlaceholder(text: string): boolean {
   return text.replace(PLACEHOLDER, '').trim() === '' && text.trim() !== '';
 }
 
+/**
+ * An item of `list` that names a phase by its number alone, with no workstream to read it by (`Phase 1`, `Phase 1: CI
+ * Setup`), right under a Phase Status or a status heading (`### Completed`): it names no phase, but may mean one of that
+ * number, which is not reported missing. (Under another heading, `### Legacy`, it is more likely another workstream's.)
+ */
+export function numbersOnly(doc: ParsedDocument, list: PlanList, it: PlanItem): boolean {
+  if (!it.phaseLike || it.reportable || it.workstream !== undefined || it.number === undefined || !PHASE_NAME.test(plainName(it.key))) return false;
+  const sec = list.section !== undefined ? doc.sections[list.section] : undefined;
+  return sec === undefined || sec.key === normalizeTitle(PLAN_SECTION) || titleStatus(sec.title);
+}
+
 /** A row or item that names a phase the project does not have. */
 function reportNoSuchPhase(ctx: RuleContext, at: Range, name: string, phases: readonly Phase[]): void {
   ctx.report(
@@ -905,10 +916,15 @@ export const planRule: Rule = {
         reportMarkedComplete(ctx, status.range, hits, marked);
       }
     }
+    // The numbers items of no workstream name (`- Phase 1` under `### Completed`, or in a list under no workstream's
+    // heading): they name no phase (a number needs its workstream), but may mean a phase of that number, which is then
+    // not reported as missing from the plan (a false report is worse than none).
+    const unplaced = new Set<number>();
     for (const list of pt.lists) {
       const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, index);
       list.items.forEach((it, i) => {
         const hits = hitsByItem[i];
+        if (!hits.length && numbersOnly(doc, list, it)) unplaced.add(it.number!);
         if (!hits.length) {
           // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
           if (it.reportable && !isPlaceholder(it.name)) reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
@@ -937,7 +953,7 @@ export const planRule: Rule = {
     // A plan that keeps its phases as checklists only is told of a missing item, not of a missing table row.
     const missing = planPlace(pt, pt.tables.length || !pt.lists.length ? 'row' : 'item');
     for (const p of phases) {
-      if (matched.has(p)) continue;
+      if (matched.has(p) || (p.number !== undefined && unplaced.has(p.number))) continue;
       ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
     }
   },
