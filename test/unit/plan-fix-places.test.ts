@@ -94,6 +94,12 @@ describe('plan fix: a flat list with no workstream heading', () => {
     assert.equal(await fixed(ids, 'Build/Phase_2_Deps'), ids.replace('Done\n', 'Done\n- Build/Phase_2_Deps — Not started\n'));
   });
 
+  it("writes the phase's title as its heading reads, its `*` escaped where emphasis would take it", async () => {
+    const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 2: Deps\n';
+    const starred = { [`${WS}/Test/Phase_3_UAT/implementation_prompt.md`]: PROMPT(3, 'Fix \\*args\\* handling') };
+    assert.equal(await fixed(text, 'Test/Phase_3_UAT', starred), `${text}- [ ] Test Phase 3: Fix \\*args\\* handling\n`);
+  });
+
   it("puts the item in the order of its workstream's phase numbers when the list keeps them in order", async () => {
     const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 3: Packaging\n- [ ] Test Phase 3: UAT\n';
     assert.equal(

@@ -63,4 +63,16 @@ describe('phase titles: backslash escapes', () => {
       assert.equal(titleOf(svc, 'phase-2'), title);
     }
   });
+
+  it("writes the title of a new iAI phase into the project plan's list as Markdown, escaped where emphasis would take it", async () => {
+    const plan = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI\n';
+    const { svc } = await workspace({
+      'project_implementation_plan.md': plan,
+      'workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Build Phase 1: CI\n',
+    });
+    const planned = planNew(svc, { what: 'prompt', workstream: 'Build', title: 'Fix *args* handling', date: '2026-01-02' });
+    const [edit] = planned.edits;
+    assert.ok(edit && edit.edits.length === 1, JSON.stringify(planned.edits));
+    assert.equal(edit.edits[0].newText.trim(), '- [ ] Build Phase 2: Fix \\*args\\* handling');
+  });
 });

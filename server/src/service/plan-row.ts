@@ -40,6 +40,7 @@ export interface NewPlanPhase {
   folder: string;
   number: number;
   workstream: string;
+  /** As Markdown: a title's `*` and `_` escaped where emphasis would take them (see `headingTitle`). */
   title: string | undefined;
   /** The row's status; default: not started, in the plan's words. */
   status?: string;

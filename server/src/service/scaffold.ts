@@ -15,6 +15,7 @@ import {
   baseContext,
   documentContext,
   folderTitle,
+  headingTitle,
   kindContext,
   nextFindingNumber,
   previousHandoff,
@@ -634,7 +635,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date)));
   // A new phase (or one filled in) gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
   if ((!existing || existing === empty) && planner.plan.creates.length > before) {
-    const row = { id, folder, number: n, workstream: ws, title };
+    const row = { id, folder, number: n, workstream: ws, title: title === undefined ? undefined : headingTitle(title) };
     for (const edit of planRowEdits(svc, row, spec.file))
       planner.plan.edits.push({ ...edit, with: file, again: (text) => replanRow(text, edit.file, svc.root, row, spec.file, workstreamsOf(svc.model.phases)) });
   }

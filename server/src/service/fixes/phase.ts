@@ -9,7 +9,7 @@ import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
 import { PLAN_SECTION, planPhases, planTables, tableFor, workstreamsOf } from '../rules/phase-plan';
 import { escapeCell, planRowEditOf } from '../plan-row';
-import { phaseTitle } from '../templates';
+import { headingTitle, phaseTitle } from '../templates';
 import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
 import { completeHandoff, prerequisiteTable, templateBody } from './phase-handoff';
@@ -138,7 +138,15 @@ const addPlanRow: Fix = (svc, diag) => {
   // A plan kept as checklists gets an item, never a table (plan-row.ts).
   const listed = all.lists.length > 0 && !all.tables.length;
   if ((all.tables.length || all.lists.length || all.byStatus) && phase.workstream !== undefined && phase.number !== undefined && (prompt || listed)) {
-    const row = { id: phase.id, folder: phase.folder, number: phase.number, workstream: phase.workstream, title: phaseTitle(svc, phase), status };
+    const title = phaseTitle(svc, phase);
+    const row = {
+      id: phase.id,
+      folder: phase.folder,
+      number: phase.number,
+      workstream: phase.workstream,
+      title: title === undefined ? undefined : headingTitle(title),
+      status,
+    };
     const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
     const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
     return r && 'edits' in r ? planAction(`Add ${phase.id} to the ${place}`, diag, r.edits, doc.eol) : undefined;
