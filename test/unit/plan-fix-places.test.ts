@@ -12,29 +12,11 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { fence, PROMPT, PASSED, FAILED, PLAN, WS, files } from '../helpers/plan-fixtures';
 import { applyEdits, codeActions, parseDocument, ParsedDocument, TextEdit } from '../../server/src/service';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 
-const fence = '```';
-const PROMPT = (n: number, title: string) =>
-  `# Phase ${n}: ${title}\n\n## Objective\n\nDo it.\n\n## Deliverables\n\n- Branching strategy document\n\n## Tests Required\n\n- Unit tests\n\n## Acceptance Criteria\n\n- [ ] It works\n`;
-const response = (proof: string) =>
-  `# Phase 1 Response: CI Setup\n\n## Summary\n\nDone.\n\n## Deliverables\n\n- [x] Branching strategy: \`docs/branching.md\`\n\n## Tests\n\n- \`tests/test_ci.py::test_ok\`\n\n## Execution Proof\n\n${fence}text\n${proof}\n${fence}\n`;
-const PASSED = response('$ pytest -q\n2 passed, 0 failed in 0.12s');
-const FAILED = response('1 passed, 1 failed');
-
-const PLAN = 'proj/project_implementation_plan.md';
 const FILE = `${ROOT}/${PLAN}`;
-const WS = 'proj/workstreams';
-/** Build/Phase_1_CI (with its response), Build/Phase_2_Deps and Test/Phase_3_UAT (prompts only), and the plan. */
-const files = (plan: string, resp = PASSED, extra: Record<string, string> = {}) => ({
-  [PLAN]: plan,
-  [`${WS}/Build/Phase_1_CI/implementation_prompt.md`]: PROMPT(1, 'CI Setup'),
-  [`${WS}/Build/Phase_1_CI/implementation_response_from_AI.md`]: resp,
-  [`${WS}/Build/Phase_2_Deps/implementation_prompt.md`]: PROMPT(2, 'Dependencies'),
-  [`${WS}/Test/Phase_3_UAT/implementation_prompt.md`]: PROMPT(3, 'Performance & UAT'),
-  ...extra,
-});
 const BUILD_3 = { [`${WS}/Build/Phase_3_Pkg/implementation_prompt.md`]: PROMPT(3, 'Packaging') };
 
 type Svc = Awaited<ReturnType<typeof workspace>>['svc'];

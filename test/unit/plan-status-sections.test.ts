@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
+import { PROMPT, PASSED, FAILED, PLAN, WS, files } from '../helpers/plan-fixtures';
 import { applyEdits, codeActions, parseDocument, Diagnostic } from '../../server/src/service';
 import { planTables } from '../../server/src/service/rules/phase-plan';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
@@ -15,25 +16,6 @@ import { STATUS_LABELS } from '../../server/src/service/fixes/phase';
 import { planNew } from '../../server/src/service/scaffold';
 import { assertLinear } from '../helpers/linear';
 
-const fence = '```';
-const PROMPT = (n: number, title: string) =>
-  `# Phase ${n}: ${title}\n\n## Objective\n\nDo it.\n\n## Deliverables\n\n- Branching strategy document\n\n## Tests Required\n\n- Unit tests\n\n## Acceptance Criteria\n\n- [ ] It works\n`;
-const response = (proof: string) =>
-  `# Phase 1 Response: CI Setup\n\n## Summary\n\nDone.\n\n## Deliverables\n\n- [x] Branching strategy: \`docs/branching.md\`\n\n## Tests\n\n- \`tests/test_ci.py::test_ok\`\n\n## Execution Proof\n\n${fence}text\n${proof}\n${fence}\n`;
-const PASSED = response('$ pytest -q\n2 passed, 0 failed in 0.12s');
-const FAILED = response('1 passed, 1 failed');
-
-const PLAN = 'proj/project_implementation_plan.md';
-const WS = 'proj/workstreams';
-/** Build/Phase_1_CI (with its response), Build/Phase_2_Deps and Test/Phase_3_UAT (prompts only): and the plan. */
-const files = (plan: string, resp = PASSED, extra: Record<string, string> = {}) => ({
-  [PLAN]: plan,
-  [`${WS}/Build/Phase_1_CI/implementation_prompt.md`]: PROMPT(1, 'CI Setup'),
-  [`${WS}/Build/Phase_1_CI/implementation_response_from_AI.md`]: resp,
-  [`${WS}/Build/Phase_2_Deps/implementation_prompt.md`]: PROMPT(2, 'Dependencies'),
-  [`${WS}/Test/Phase_3_UAT/implementation_prompt.md`]: PROMPT(3, 'Performance & UAT'),
-  ...extra,
-});
 const DEPLOY = { [`${WS}/Deploy/Phase_1_Envs/implementation_prompt.md`]: PROMPT(1, 'Environments') };
 
 type Svc = Awaited<ReturnType<typeof workspace>>['svc'];
