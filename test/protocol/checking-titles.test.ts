@@ -4,11 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type PhaseNode, PhasesRequest, type PhasesResult } from '../../server/src/protocol';
-import { REPO, TestClient, buildServer, checkingPhases, followUntilChecked, stopOnFixture } from './client';
+import { TestClient, buildServer, checkingPhases, followUntilChecked, stopOnFixture, generatedWorkspace, startIndexed } from './client';
 
 /** Audit phases and as many iAI phases: more than an answer checks, so that the first answer leaves some `checking`. */
 const N = 120;
@@ -22,11 +19,7 @@ describe('language server: the title of a phase the tree lists checking', functi
 
   before(async () => {
     await buildServer();
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-checking-titles-')));
-    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
-      writeWorkspace: (dir: string, opts: { n: number; seed: number }) => unknown;
-    };
-    gen.writeWorkspace(root, { n: N, seed: 2 });
+    root = await generatedWorkspace('phasegate-checking-titles-', N, 2);
   });
 
   after(async () => {
@@ -35,9 +28,8 @@ describe('language server: the title of a phase the tree lists checking', functi
   });
 
   it('is the title its brief or prompt gives, the one it has once checked', async () => {
-    c = await TestClient.start(root, { pull: true });
+    c = await startIndexed(root);
     const client = c;
-    await client.waitFor('the folder indexed', () => client.logs.some((l) => l.startsWith(`Indexed ${root}`)), 60_000);
     const first = await client.conn.sendRequest(PhasesRequest, {});
     const checking = checkingPhases(first);
     assert.ok(checking.length > 0, 'the first answer leaves phases checking');

@@ -369,6 +369,23 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit, texts: Map<string, strin
   return out;
 }
 
+/** A workspace that bench/generate.mjs writes (`n` phases of each layout, deterministic from `seed`) in a new temporary folder named from `prefix`: its real path. */
+export async function generatedWorkspace(prefix: string, n: number, seed: number): Promise<string> {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
+    writeWorkspace: (dir: string, opts: { n: number; seed: number }) => unknown;
+  };
+  gen.writeWorkspace(root, { n, seed });
+  return root;
+}
+
+/** A client started on `root` (pulling diagnostics), once the server has indexed it. */
+export async function startIndexed(root: string): Promise<TestClient> {
+  const client = await TestClient.start(root, { pull: true });
+  await client.waitFor('the folder indexed', () => client.logs.some((l) => l.startsWith(`Indexed ${root}`)), 60_000);
+  return client;
+}
+
 /** The partial results of a request (`$/progress` notifications with its `partialResultToken`) received so far, in order. */
 export function partialResults<T>(c: TestClient, token: string): T[] {
   return c.events.filter((e) => e.kind === 'progress' && (e.params as { token?: unknown }).token === token).map((e) => (e.params as { value: T }).value);

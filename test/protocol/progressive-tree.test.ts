@@ -7,13 +7,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { GatesRequest, type PhaseNode, PhasesRequest, type PhasesResult } from '../../server/src/protocol';
 import { WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol/node';
 import { CHECK_BUDGET_PHASES } from '../../server/src/lsp/phaseTree';
-import { REPO, TestClient, buildServer, checkingPhases, followUntilChecked, stopOnFixture } from './client';
+import { TestClient, buildServer, checkingPhases, followUntilChecked, stopOnFixture, generatedWorkspace, startIndexed } from './client';
 
 /**
  * Audit phases and as many iAI phases: several times the CHECK_BUDGET_PHASES an answer checks, so the first answer
@@ -34,11 +32,7 @@ describe('language server: the phase tree before every phase is checked', functi
 
   before(async () => {
     await buildServer();
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-progressive-')));
-    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
-      writeWorkspace: (dir: string, opts: { n: number; seed: number }) => unknown;
-    };
-    gen.writeWorkspace(root, { n: N, seed: 1 });
+    root = await generatedWorkspace('phasegate-progressive-', N, 1);
   });
 
   afterEach(async () => {
@@ -50,10 +44,8 @@ describe('language server: the phase tree before every phase is checked', functi
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   async function start(): Promise<TestClient> {
-    c = await TestClient.start(root, { pull: true });
-    const client = c;
-    await client.waitFor('the folder indexed', () => client.logs.some((l) => l.startsWith(`Indexed ${root}`)), 60_000);
-    return client;
+    c = await startIndexed(root);
+    return c;
   }
 
   it('answers with every phase at once, some checking, and brings the rest checked through the notices', async () => {

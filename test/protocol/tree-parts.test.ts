@@ -5,12 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type PhasesPartialResult, PhasesRequest, type PhasesResult, joinPhasesPartials } from '../../server/src/protocol';
 import { PART_BYTES } from '../../server/src/lsp/phaseParts';
-import { REPO, TestClient, buildServer, followUntilChecked, partialResults, stopOnFixture } from './client';
+import { TestClient, buildServer, followUntilChecked, partialResults, stopOnFixture, generatedWorkspace, startIndexed } from './client';
 
 /** Audit phases and as many iAI phases: a whole tree of more than PART_BYTES. */
 const N = 500;
@@ -22,11 +19,7 @@ describe('language server: the phase tree in parts', function () {
 
   before(async () => {
     await buildServer();
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-parts-')));
-    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
-      writeWorkspace: (dir: string, opts: { n: number; seed: number }) => unknown;
-    };
-    gen.writeWorkspace(root, { n: N, seed: 2 });
+    root = await generatedWorkspace('phasegate-parts-', N, 2);
   });
 
   afterEach(async () => {
@@ -48,9 +41,8 @@ describe('language server: the phase tree in parts', function () {
   }
 
   it('sends a large tree in parts of a bounded size that together are the whole tree', async () => {
-    c = await TestClient.start(root, { pull: true });
+    c = await startIndexed(root);
     const client = c;
-    await client.waitFor('the folder indexed', () => client.logs.some((l) => l.startsWith(`Indexed ${root}`)), 60_000);
     const first = await inParts(client, {});
     assert.ok(first.parts.length > 1, `the first tree in ${first.parts.length} parts`);
     assert.deepEqual(first.response.folders, [], 'the response holds no folder: they came in the parts');
@@ -67,9 +59,8 @@ describe('language server: the phase tree in parts', function () {
   });
 
   it('sends a small answer (the phases changed since the last) in one piece', async () => {
-    c = await TestClient.start(root, { pull: true });
+    c = await startIndexed(root);
     const client = c;
-    await client.waitFor('the folder indexed', () => client.logs.some((l) => l.startsWith(`Indexed ${root}`)), 60_000);
     const first = await inParts(client, {});
     const { tree } = await followUntilChecked(client, joinPhasesPartials(first.parts, first.response));
     const since = await inParts(client, { since: tree.id });
