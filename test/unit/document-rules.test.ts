@@ -459,6 +459,15 @@ describe('document rules', () => {
       assert.match(fixed, /^---\nphase: Build\/Phase_1_CI\ntitle: "Phase 1: CI setup"\nstatus: draft\n---\n\n# Phase 1/);
     });
 
+    it("titles the front matter with the heading's text as it reads: escapes read, emphasis gone, code spans kept", async () => {
+      const t = '# Phase 1: Fix \\*args\\* in `__init__.py` and **core**\n\n## Objectives\n\nAudit.\n';
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': t });
+      const [d] = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-front-matter');
+      const fixed = applyFix(svc, 'phase-1/00-PHASE_BRIEF.md', d, t);
+      assert.ok(fixed.startsWith('---\nphase: phase-1\ntitle: "Phase 1: Fix *args* in `__init__.py` and core"\n'), fixed);
+      for (const code of ['front-matter-schema', 'invalid-front-matter']) assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', code), [], code);
+    });
+
     it('titles the front matter for the phase the document is in, as the heading fix numbers the H1', async () => {
       const rel = 'phase-2/02-EXECUTION_PLAN.md';
       const t = '# Phase 3 Execution Plan\n\n## Approach\n\nTests.\n';

@@ -4,7 +4,7 @@ import type { ParsedDocument, Section } from '../markdown';
 import { headingText } from '../markdown';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
-import { renderKind, shownTitle, titleHeading, today } from '../templates';
+import { renderKind, shownTitle, titleHeading, today, unescapeMarkdown, withoutEmphasis } from '../templates';
 import { kindHeading, renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
@@ -43,7 +43,9 @@ const addFrontMatter: Fix = (svc, diag) => {
   const { phase, spec } = kindOf(svc.model, diag.file);
   // The title heading (a brief may be headed `### **Phase 3: …**` as the design heads phases), else the phase's title.
   const h1 = titleHeading(doc);
-  let title = h1 ? h1.text.replace(/[*_`]/g, '').trim() : phase ? shownTitle(svc, phase) : spec?.name;
+  // The heading's text as it reads (its emphasis gone, its backslash escapes read: `Fix \*args\*` is `Fix *args*`, and
+  // code spans kept), as `new` writes a front matter title.
+  let title = h1 ? unescapeMarkdown(withoutEmphasis(h1.text)).trim() : phase ? shownTitle(svc, phase) : spec?.name;
   // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
   // that does both leaves them agreeing.
   const heading = spec && kindHeading(spec);
