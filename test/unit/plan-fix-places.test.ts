@@ -114,6 +114,14 @@ describe('plan fix: a flat list with no workstream heading', () => {
   });
 });
 
+describe('plan fix: a table in a quote', () => {
+  it("adds the row with the quote's `>` before it, as the table's rows have", async () => {
+    const text = '# Plan\n\n## Phase Status\n\n> | Workstream | Phase | Status |\n> | --- | --- | --- |\n> | Build | Phase_1_CI | Complete |\n';
+    const out = await fixed(text, 'Build/Phase_2_Deps');
+    assert.match(out.slice(text.length), /^> \| Build \| Phase_2_Deps \| [^|\n]+ \|\n$/, out);
+  });
+});
+
 describe('plan fix: code fences and HTML blocks left open', () => {
   const open = `${fence}text\nnot closed\n`;
 

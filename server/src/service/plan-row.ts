@@ -234,9 +234,10 @@ function planRowEdit(
 
   // The table's look: indentation, outer pipes, spaces around cells, padding of aligned columns.
   const model = doc.lines[sampleRow ? sampleRow.line : table.line] ?? '';
-  const indent = /^\s*/.exec(model)![0];
+  // What the rows begin with before their cells: indentation, and the `>` of a quote that holds the table.
+  const indent = /^(?:[ \t]*>)*[ \t]*/.exec(model)![0];
   // A row whose first cell is empty starts with a pipe (without one, its first `|` would be read as the leading pipe, its cells moved one to the left).
-  const lead = /^\s*\|/.test(model) || texts[0] === '';
+  const lead = model.startsWith('|', indent.length) || texts[0] === '';
   const trail = /\|\s*$/.test(model) && model.trim() !== '|';
   const spaced = sampleRow ? /\|\s/.test(model) || /\s\|/.test(model) : true;
   const aligned = alignedWidths([table.header, ...table.rows.map((r) => r.cells)]);
