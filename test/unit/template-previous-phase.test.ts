@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { planNew } from '../../server/src/service/scaffold';
+import { applyEdits, codeActions } from '../../server/src/service';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
 
 const SPRINTS = [
@@ -78,10 +79,21 @@ describe('new: {N-1} in the first phase, numbered 0', () => {
       ...files,
       'sprints/sprint-0-kickoff/BRIEF.md': '# After Sprint: Kickoff\n\n## Goals\n\nGo.\n\n## Lessons\n\nNone.\n',
     });
+    const missing = diagnosticsOf(none.svc, 'sprints/sprint-0-kickoff/BRIEF.md', 'missing-section');
+    // Named, and inserted by its fix, as `new` writes it: no -1.
     assert.deepEqual(
-      diagnosticsOf(none.svc, 'sprints/sprint-0-kickoff/BRIEF.md', 'missing-section').map((d) => d.message),
-      ['Missing section "## Lessons of sprint -1".'],
+      missing.map((d) => d.message),
+      ['Missing section "## Lessons of sprint".'],
     );
+    const [action] = codeActions(none.svc, missing);
+    const text = none.svc.getText(`${ROOT}/sprints/sprint-0-kickoff/BRIEF.md`)!;
+    const fixed = applyEdits(
+      text,
+      action.change.edits.flatMap((e) => e.edits),
+    );
+    assert.match(fixed, /^## Lessons of sprint$/m, fixed);
+    none.svc.setOverlay(`${ROOT}/sprints/sprint-0-kickoff/BRIEF.md`, fixed);
+    assert.deepEqual(diagnosticsOf(none.svc, 'sprints/sprint-0-kickoff/BRIEF.md', 'missing-section'), []);
   });
 
   it("a workspace template's phase.prev is absent for the first phase, as before", async () => {

@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver';
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
-import { expandTitle } from '../service/layout';
+import { writtenTitle } from '../service/layout';
 import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
@@ -352,7 +352,7 @@ function headingItems(t: Target, line: number, ch: number): CompletionItem[] {
   const range = LspRange.create(line, m[0].length, line, src.length);
   const layout = phase?.layout;
   return spec.sections
-    .map((s) => ({ s, title: expandTitle(s.title, phase?.number) }))
+    .map((s) => ({ s, title: writtenTitle(s.title, phase?.number) }))
     .filter(({ s }) => !kindSection(others, layout, spec, s, phase?.number) && !listedGate(others, layout, s))
     .map(({ s, title }, i) => ({
       label: title,

@@ -1,6 +1,6 @@
 /** Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading or bold label. */
 import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'vscode-languageserver';
-import { expandTitle } from '../service/layout';
+import { expandTitle, writtenTitle } from '../service/layout';
 import type { DocumentKindSpec, SectionSpec } from '../service/layout';
 import { normalizeTitle } from '../service/markdown';
 import { kindOf } from '../service/workspace';
@@ -65,7 +65,9 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
     const own = { sections: doc.sections.filter((s) => s.heading.line === line) };
     const sec = spec?.sections.find((s) => {
       const k = normalizeTitle(expandTitle(s.title, phase?.number));
-      return k === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number, false) !== undefined);
+      // Also as `new` writes it in phase 0 (a `{N-1}` that names no phase dropped: see writtenTitle).
+      const w = normalizeTitle(writtenTitle(s.title, phase?.number));
+      return k === key || w === key || key.endsWith(' ' + k) || (s.aliases !== undefined && specSection(own, s, phase?.number, false) !== undefined);
     });
     if (sec) return md(sectionSummary(sec, spec!, phase?.number), heading.textRange);
     if (heading.level === 1 && spec && phase) return md(`**${spec.name}** of ${phase.id}\n\n${phaseSummary(t.svc, phase)}`, heading.textRange);
@@ -83,7 +85,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
 /** What a section of a document kind is: its title, whether it is required, its description. */
 function sectionSummary(sec: SectionSpec, kind: DocumentKindSpec, n: number | undefined): string {
   const req = sec.required === false ? 'Optional section' : sec.allowEmpty ? 'Required section (may be empty)' : 'Required section';
-  return `**${expandTitle(sec.title, n)}** — ${req} of the ${kind.name}.\n\n${expandTitle(sec.description ?? '', n)}`.trim();
+  return `**${writtenTitle(sec.title, n)}** — ${req} of the ${kind.name}.\n\n${writtenTitle(sec.description ?? '', n)}`.trim();
 }
 
 /** The columns of a label's bold text, its markers included (`**Name**`, `**Name:**`), from its text's range. */

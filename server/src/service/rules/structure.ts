@@ -7,7 +7,7 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong } from '../layout';
+import { expandTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
 import { expandedTitleKey, specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -135,7 +135,8 @@ const sections: Rule = {
         )
           continue;
         // Insert after the last present section that precedes this one in the spec.
-        const title = expandTitle(sec.title, n);
+        // As `new` writes it (a `{N-1}` that names no phase, in phase 0, dropped: see writtenTitle).
+        const title = writtenTitle(sec.title, n);
         ctx.report('missing-section', range(anchorLine, 0, anchorLine, (doc.lines[anchorLine] ?? '').length), `Missing section "## ${headingText(title)}".`, {
           fix: 'insert-section',
           title,
@@ -150,7 +151,7 @@ const sections: Rule = {
       found.push({ title: sec.title, s });
       if (n !== undefined && spec.kind) checkSectionNumbers(ctx, sec, s, n);
       if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
-        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${expandTitle(sec.description, n)}` : '.'}`);
+        ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${writtenTitle(sec.description, n)}` : '.'}`);
       }
     }
     for (let i = 1; i < found.length; i++) {
@@ -158,7 +159,7 @@ const sections: Rule = {
         ctx.report(
           'section-order',
           found[i].s.heading.textRange,
-          `Section "${expandTitle(found[i].title, n)}" should come after "${expandTitle(found[i - 1].title, n)}".`,
+          `Section "${writtenTitle(found[i].title, n)}" should come after "${writtenTitle(found[i - 1].title, n)}".`,
         );
       }
     }
