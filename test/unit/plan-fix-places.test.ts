@@ -203,6 +203,17 @@ describe('plan rule: the less clear forms of a plan kept as checklists', () => {
     assert.deepEqual(await found(text.replace('- [x] Phase 1', '- [x] Build Phase 1')), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });
 
+  it("takes an item of a number alone that names another workstream's phase by its title as that phase: the fix and `new` add this one", async () => {
+    // `- Phase 3: UAT` is Test/Phase_3_UAT's (its folder's name): Build/Phase_3_Pkg, of the same number, is missing,
+    // and its fix is offered (was: reported, but no fix, as if the item were its).
+    const text = '# Plan\n\n## Phase Status\n\n- Phase 3: UAT\n- Build Phase 1: CI Setup\n- Build Phase 2: Deps\n';
+    const out = await fixed(text, 'Build/Phase_3_Pkg', BUILD_3);
+    assert.ok(out.length > text.length, out);
+    const { svc } = await workspace(files(text, PASSED, BUILD_3));
+    const q = { id: 'Build/Phase_4_X', folder: `${ROOT}/${WS}/Build/Phase_4_X`, number: 3, workstream: 'Build', title: 'X' };
+    assert.equal(planRowEdits(svc, q, 'implementation_prompt.md')[0].reason, 'item of Build/Phase_4_X added');
+  });
+
   it('reads `Test Phase 2 on staging` as a note: not its phase, not a phase the project lacks', async () => {
     const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1 on staging\n- [x] Test Phase 3 on staging\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
     // The checked notes mark nothing complete; Build/Phase_1_CI, which no item names, is missing.

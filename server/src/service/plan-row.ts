@@ -17,10 +17,12 @@ import {
   listFor,
   numbersOnly,
   ownWorkstream,
+  planPhases,
   planTables,
   rowMatches,
   statusKind,
   statusSections,
+  unplacedNumbers,
   titleStatus as titleStatusOf,
   titleWorkstream,
   tableFor,
@@ -142,8 +144,9 @@ export function planRowEditOf(
   p: NewPlanPhase,
   promptFile: string,
   workstreams: readonly string[],
+  unplaced?: ReadonlySet<number>,
 ): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
-  const r = planRowEdit(doc, file, root, p, promptFile, workstreams);
+  const r = planRowEdit(doc, file, root, p, promptFile, workstreams, unplaced);
   if (!r || !('edits' in r)) return r;
   for (const e of r.edits) {
     const { start, end } = e.range;
@@ -163,6 +166,7 @@ function planRowEdit(
   p: NewPlanPhase,
   promptFile: string,
   workstreams: readonly string[],
+  unplaced: ReadonlySet<number> | undefined,
 ): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
   // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
   const ws = workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream];
@@ -171,9 +175,10 @@ function planRowEdit(
   const phase = asPhase(p);
   if (pt.tables.some((t) => t.table.rows.some((r) => rowMatches(doc, file, r.cells, t.cols, phase, root)))) return undefined;
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
-  // An item of its number with no workstream (`- Phase 3: Advanced CI` under `### Planned`) may be its: as the plan rule
-  // takes it, the phase is listed (a second item could name it twice).
-  if (pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === p.number))) return undefined;
+  // An item of its number with no workstream (`- Phase 3: Advanced CI` under `### Planned`) that matches none of the
+  // project's phases (`unplaced`, see unplacedNumbers) may be its: as the plan rule takes it, the phase is listed (a
+  // second item could name it twice). Without the project's phases (a plan's text alone), any such item.
+  if (unplaced ? unplaced.has(p.number) : pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === p.number))) return undefined;
   // Tables under status headings (`### Completed`, `### Not Started`) with no Status column (a plan with a table that has
   // a Status column takes the row there): the new phase's row goes into a table of its status.
   const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
@@ -784,7 +789,8 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     if (unreadable !== undefined)
       out.push({ file: plan.path, text: '', edits: [], reason: `it cannot be read (${unreadable}): the row of ${p.id} is not added`, unreadable: true });
     if (!doc) continue;
-    const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai));
+    const pt = planTables(doc, workstreamsOf(planPhases(svc.model, plan.path)));
+    const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai), pt && unplacedNumbers(plan.path, svc.model, doc, pt));
     if (!r) continue;
     if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
     else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${p.id} added` });

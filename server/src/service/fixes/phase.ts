@@ -7,7 +7,7 @@ import { kindOf, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
-import { PLAN_SECTION, planPhases, planTables, tableFor, workstreamsOf } from '../rules/phase-plan';
+import { PLAN_SECTION, planPhases, planTables, tableFor, unplacedNumbers, workstreamsOf } from '../rules/phase-plan';
 import { escapeCell, planRowEditOf } from '../plan-row';
 import { headingTitle, phaseTitle } from '../templates';
 import type { Fix } from './fix';
@@ -147,7 +147,9 @@ const addPlanRow: Fix = (svc, diag) => {
       title: title === undefined ? undefined : headingTitle(title),
       status,
     };
-    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked));
+    // The numbers the rule takes as listed by an item of no workstream, as it reads them (it reported this phase missing).
+    const unplaced = unplacedNumbers(diag.file, svc.model, doc, all);
+    const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked), unplaced);
     const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
     return r && 'edits' in r ? planAction(`Add ${phase.id} to the ${place}`, diag, r.edits, doc.eol) : undefined;
   }

@@ -853,6 +853,23 @@ export function numbersOnly(doc: ParsedDocument, list: PlanList, it: PlanItem): 
   return sec === undefined || sec.key === normalizeTitle(PLAN_SECTION) || titleStatus(sec.title);
 }
 
+/**
+ * The numbers of the plan's items that name a phase by its number alone and match none of the project's phases (see
+ * numbersOnly): a phase of such a number is not reported missing from the plan, and the add fix and `new` add no item
+ * for it. `pt`: the plan `doc` (at `path`) read for the phases it tracks.
+ */
+export function unplacedNumbers(path: string, model: WorkspaceModel, doc: ParsedDocument, pt: PlanTables): Set<number> {
+  const unplaced = new Set<number>();
+  const index = lazyIndex(planPhases(model, path));
+  for (const list of pt.lists) {
+    const hitsByItem = hitsOfItems(path, model, list, index);
+    list.items.forEach((it, i) => {
+      if (!hitsByItem[i].length && numbersOnly(doc, list, it)) unplaced.add(it.number!);
+    });
+  }
+  return unplaced;
+}
+
 /** A row or item that names a phase the project does not have. */
 function reportNoSuchPhase(ctx: RuleContext, at: Range, name: string, phases: readonly Phase[]): void {
   ctx.report(
@@ -919,12 +936,11 @@ export const planRule: Rule = {
     // The numbers items of no workstream name (`- Phase 1` under `### Completed`, or in a list under no workstream's
     // heading): they name no phase (a number needs its workstream), but may mean a phase of that number, which is then
     // not reported as missing from the plan (a false report is worse than none).
-    const unplaced = new Set<number>();
+    const unplaced = unplacedNumbers(ctx.path, ctx.model, doc, pt);
     for (const list of pt.lists) {
       const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, index);
       list.items.forEach((it, i) => {
         const hits = hitsByItem[i];
-        if (!hits.length && numbersOnly(doc, list, it)) unplaced.add(it.number!);
         if (!hits.length) {
           // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
           if (it.reportable && !isPlaceholder(it.name)) reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
