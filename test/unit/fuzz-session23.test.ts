@@ -305,6 +305,17 @@ describe('fuzz: custom layout headings and titles', function () {
     );
   });
 
+  it('reading a title against a heading of blanks alone takes linear time (its pattern was `^\\s*\\s*$`: quadratic)', () => {
+    assertLinear(
+      'heading "  ", a title of blanks then x',
+      (n) => {
+        const title = `${' '.repeat(n)}\u0000x`;
+        return () => void fixedHeading('  ').test(title);
+      },
+      { n: 1000, minMs: 1 },
+    );
+  });
+
   it('reading a title after a long random heading takes linear time', () => {
     fc.assert(
       fc.property(

@@ -443,7 +443,11 @@ export function titlePrefix(heading: string): RegExp | undefined {
   return titlePrefixes.get(heading);
 }
 
-const fixedHeadings = new Memo(HEADING_MEMO_BOUND, (heading) => new RegExp(`^\\s*${headingSource(heading.trim())}\\s*$`, 'iu'));
+// A heading of blanks alone is `^\s*$`: `^\s*\s*$` would try every split of a long run of blanks (quadratic time).
+const fixedHeadings = new Memo(HEADING_MEMO_BOUND, (heading) => {
+  const source = headingSource(heading.trim());
+  return new RegExp(source ? `^\\s*${source}\\s*$` : '^\\s*$', 'iu');
+});
 
 /** A kind's `heading` that is not followed by a title (`Mission {N} Charter`), as a pattern over a whole title (any numbers, blanks, case). */
 export function fixedHeading(heading: string): RegExp {
