@@ -35,6 +35,28 @@ describe('file events: the workspace as a fresh scan would find it', () => {
     assert.deepEqual(phaseIds(svc), ['phase-1', 'phase-2']);
   });
 
+  it("names a phase's folder among the files affected when its last document goes (its problems are told there) and when one comes back", async () => {
+    const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF(1), 'phase-2/00-PHASE_BRIEF.md': BRIEF(2) });
+    const folder = `${ROOT}/phase-2`;
+    const brief = `${folder}/00-PHASE_BRIEF.md`;
+    // The folder stays on disk, empty.
+    fs.mkdir(folder);
+    fs.delete(brief);
+    const gone = await svc.filesChanged([{ path: brief, type: 'deleted' }]);
+    assert.ok(svc.diagnosedPaths().includes(folder), 'a phase without a document is told at its folder');
+    assert.ok(gone.includes(folder), `affected: ${gone.join(', ')}`);
+    assert.ok(svc.diagnose(folder).some((d) => d.code === 'missing-document' && d.file === folder));
+    // A fresh engine's scan finds it so too.
+    const fresh = new PhasegateService({ fs, assets: svc.assets });
+    await fresh.load(ROOT);
+    assert.deepEqual(fresh.diagnosedPaths().sort(), svc.diagnosedPaths().sort());
+    // Its document back: the folder's problems are gone, and it is affected again (its report cleared).
+    fs.write(brief, BRIEF(2));
+    const back = await svc.filesChanged([{ path: brief, type: 'created' }]);
+    assert.ok(!svc.diagnosedPaths().includes(folder));
+    assert.ok(back.includes(folder), `affected: ${back.join(', ')}`);
+  });
+
   it('keeps a document the editor holds when its file alone is deleted on disk, until the editor lets it go; not when its folder goes', async () => {
     const { svc, fs } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF(1), 'phase-1/05-DECISIONS.md': '# Phase 1 Decisions\n' });
     const brief = `${ROOT}/phase-1/00-PHASE_BRIEF.md`;

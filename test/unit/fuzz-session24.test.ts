@@ -233,6 +233,8 @@ describe('fuzz: the engine after edits finds what a fresh engine finds', functio
               svc.diagnoseWithText(f, edited(now, e));
             } else if (e.via === 'delete') {
               if (!overlays.has(f) && disk.has(f)) {
+                // Its folder stays, as on disk (emptied, it is still there for a fresh engine's scan).
+                disk.mkdir(f.slice(0, f.lastIndexOf('/')));
                 disk.delete(f);
                 affected = await svc.filesChanged([{ path: f, type: 'deleted' }]);
               }

@@ -184,6 +184,8 @@ export function isInside(folder: string, p: string): boolean {
 /** An in-memory file system, for tests and for hosts that already hold the text. */
 export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, Uint8Array>();
+  /** Folders made with `mkdir`: they stay, empty, as a folder on disk does once its files are deleted. */
+  private readonly dirs = new Set<string>();
 
   constructor(files: Record<string, string | Uint8Array> = {}) {
     for (const [p, content] of Object.entries(files)) this.write(p, content);
@@ -196,6 +198,12 @@ export class MemoryFileSystem implements FileSystem {
   delete(path: string): void {
     const p = normalizePath(path);
     for (const k of [...this.files.keys()]) if (isInside(p, k)) this.files.delete(k);
+    for (const d of [...this.dirs]) if (isInside(p, d)) this.dirs.delete(d);
+  }
+
+  /** A folder that stays when the files in it are deleted (a folder is otherwise there while a file is in it). */
+  mkdir(path: string): void {
+    this.dirs.add(normalizePath(path));
   }
 
   has(path: string): boolean {
@@ -215,12 +223,12 @@ export class MemoryFileSystem implements FileSystem {
     const dir = normalizePath(path);
     const prefix = dir === '/' ? '/' : dir + '/';
     const out = new Map<string, DirEntry>();
-    for (const k of this.files.keys()) {
+    for (const k of [...this.files.keys(), ...this.dirs]) {
       if (!k.startsWith(prefix)) continue;
       const rest = k.slice(prefix.length);
       const slash = rest.indexOf('/');
       const name = slash < 0 ? rest : rest.slice(0, slash);
-      if (!out.has(name)) out.set(name, { name, kind: slash < 0 ? 'file' : 'directory' });
+      if (!out.has(name)) out.set(name, { name, kind: slash < 0 && !this.dirs.has(k) ? 'file' : 'directory' });
     }
     if (out.size === 0 && !(await this.stat(dir))) throw new Error(`ENOENT: no such directory '${dir}'`);
     return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -242,8 +250,9 @@ export class MemoryFileSystem implements FileSystem {
     const p = normalizePath(path);
     const b = this.files.get(p);
     if (b) return { kind: 'file', size: b.length };
+    if (this.dirs.has(p)) return { kind: 'directory', size: 0 };
     const prefix = p === '/' ? '/' : p + '/';
-    for (const k of this.files.keys()) if (k.startsWith(prefix)) return { kind: 'directory', size: 0 };
+    for (const k of [...this.files.keys(), ...this.dirs]) if (k.startsWith(prefix)) return { kind: 'directory', size: 0 };
     return undefined;
   }
 }

@@ -1074,12 +1074,16 @@ export class PhasegateService {
 
   /** Takes the phase model built from the scan after files came or went, and the layouts' names in another case found in them. */
   private fileSetTaken(model: WorkspaceModel, caseProblems: CaseProblem[]): string[] {
+    // The folders of phases without a document, which their problems are told at (see diagnosedPaths): those that
+    // were, and those that are now (the last document of a phase deleted), are affected too.
+    const folders = this.model.phases.filter((p) => p.markdown.length === 0).map((p) => p.folder);
     this.revision++;
     this.model = model;
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
-    const files = this.checkedFiles();
+    const files = this.diagnosedPaths();
+    for (const f of folders) if (!model.byFolder.get(f) || model.byFolder.get(f)!.markdown.length > 0) files.push(f);
     // A folder named as a glob would match it ignoring case came or went.
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
