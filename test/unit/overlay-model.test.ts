@@ -125,8 +125,9 @@ function assertAsRebuilt(svc: PhasegateService, affected: string[], before: stri
   const inside = svc as unknown as Inside;
   const cases = layoutCaseProblems(svc.config, svc.scan, full);
   assert.deepEqual(inside.caseProblems, cases, label);
-  // What fileSetTaken says: every checked file, then the files of the names in another case before and after.
-  const checked = svc.checkedFiles();
+  // What fileSetTaken says: every path diagnosed (the checked files, the folders of phases without a document), then
+  // those folders before, and the files of the names in another case before and after (`before` holds both).
+  const checked = svc.diagnosedPaths();
   assert.deepEqual(affected.slice(0, checked.length), checked, label);
   const extra = new Set([...before, ...cases.map((c) => (c as { file: string }).file)]);
   if (svc.config.file) extra.add(svc.config.file);
@@ -149,7 +150,10 @@ async function run(fs: MemoryFileSystem, steps: [number, number][]): Promise<voi
   for (const [k, [fi, ni]] of steps.entries()) {
     const folders = [...svc.scan.dirs].sort();
     const p = `${folders[fi % folders.length]}/${NAMES[ni % NAMES.length]}`;
-    const before = (svc as unknown as Inside).caseProblems.map((c) => (c as { file: string }).file);
+    const before = [
+      ...(svc as unknown as Inside).caseProblems.map((c) => (c as { file: string }).file),
+      ...svc.model.phases.filter((q) => q.markdown.length === 0).map((q) => q.folder),
+    ];
     const joins = !svc.scan.files.has(p);
     if (open.has(p)) {
       open.delete(p);
