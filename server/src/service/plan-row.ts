@@ -137,16 +137,9 @@ function phaseCell(sample: string | undefined, p: NewPlanPhase, planDir: string,
  * around where the row or item goes, that no place before it could be found clear of): there it would be no Markdown,
  * and the plan would not list the phase.
  */
-export function planRowEditOf(
-  doc: ParsedDocument,
-  file: string,
-  root: string,
-  p: NewPlanPhase,
-  promptFile: string,
-  workstreams: readonly string[],
-  unplaced?: ReadonlySet<number>,
-): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
-  const r = planRowEdit(doc, file, root, p, promptFile, workstreams, unplaced);
+export function planRowEditOf(...args: Parameters<typeof planRowEdit>): ReturnType<typeof planRowEdit> {
+  const [doc, , , p] = args;
+  const r = planRowEdit(...args);
   if (!r || !('edits' in r)) return r;
   for (const e of r.edits) {
     const { start, end } = e.range;
@@ -159,6 +152,10 @@ export function planRowEditOf(
   return r;
 }
 
+/**
+ * planRowEditOf's edit, before it is held clear of code. `unplaced`: the numbers the plan rule takes as listed by an item
+ * of no workstream (see unplacedNumbers), when the project's phases are known.
+ */
 function planRowEdit(
   doc: ParsedDocument,
   file: string,
@@ -166,7 +163,7 @@ function planRowEdit(
   p: NewPlanPhase,
   promptFile: string,
   workstreams: readonly string[],
-  unplaced: ReadonlySet<number> | undefined,
+  unplaced?: ReadonlySet<number>,
 ): { edits: TextEdit[]; list?: boolean } | { reason: string } | undefined {
   // The project's workstreams name the tables kept one per workstream; the new phase's may be new.
   const ws = workstreams.includes(p.workstream) ? workstreams : [...workstreams, p.workstream];
