@@ -22,7 +22,13 @@ export interface CaseProblem {
   message: string;
 }
 
-const WORKSTREAMS = 'workstreams';
+/** The iAI layout's folder of workstreams, `workstreams/`. */
+export const WORKSTREAMS = 'workstreams';
+
+/** Whether a folder's name is `workstreams` in any case (`Workstreams`: named so, it is still meant as the folder of workstreams). */
+export function isWorkstreams(name: string): boolean {
+  return name.length === WORKSTREAMS.length && name.toLowerCase() === WORKSTREAMS;
+}
 
 export const CASE_WHY = 'names match case-sensitively on every system, as CI on Linux does, also where the file system ignores case (Windows, macOS)';
 
@@ -137,7 +143,7 @@ function* caseSteps(
     if (!audit && !iai) continue;
     const grand = dirname(dirname(dir));
     const g = basename(grand);
-    if (iai && g.length === WORKSTREAMS.length && g.toLowerCase() === WORKSTREAMS) {
+    if (iai && isWorkstreams(g)) {
       if (g === WORKSTREAMS) candidates.set(dir, iai);
       // A workstreams folder is renamed within the workspace (not the folder opened, nor one above it).
       else if (grand.length <= root.length) continue;

@@ -25,6 +25,7 @@ import {
   today,
 } from './templates';
 import { planRowEdits, replanRow } from './plan-row';
+import { WORKSTREAMS, isWorkstreams } from './layout-case';
 import { workstreamsOf } from './rules/phase-plan';
 import type { TextEdit } from './types';
 import picomatch from 'picomatch';
@@ -514,14 +515,6 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
 
 function iaiPhases(svc: PhasegateService): Phase[] {
   return svc.model.phases.filter((p) => p.workstream !== undefined);
-}
-
-/** The iAI layout's folder of workstreams, `workstreams/`. */
-const WORKSTREAMS = 'workstreams';
-
-/** Whether a folder's name is `workstreams` in any case (`Workstreams`: named so, it is still meant as the folder of workstreams). */
-function isWorkstreams(name: string): boolean {
-  return name.length === WORKSTREAMS.length && name.toLowerCase() === WORKSTREAMS;
 }
 
 /**
