@@ -837,18 +837,21 @@ export function cleanPhaseTitle(text: string, workstream?: string, markdown = tr
  * without a brief or a prompt: its documents whose `heading` is followed by the phase's title (`Sprint {N}: `).
  */
 export function leadTitle(svc: PhasegateService, phase: Phase): string | undefined {
-  for (const d of leadDocuments(phase)) {
+  return firstLeadTitle(phase, (path, heading) => documentTitle(svc, path, phase.workstream, heading));
+}
+
+/**
+ * The first title `read` gives of the documents a phase's title is read from (its brief or prompt, else its documents
+ * whose `heading` is followed by the title), those that exist, in order.
+ */
+function firstLeadTitle<T>(phase: Phase, read: (path: string, heading: string | undefined) => T | undefined): T | undefined {
+  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
+  for (const d of lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading))) {
     if (!d.exists) continue;
-    const t = documentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
+    const t = read(d.path, kindHeading(d.spec));
     if (t) return t;
   }
   return undefined;
-}
-
-/** The documents `leadTitle` reads a phase's title from, in order. */
-function leadDocuments(phase: Phase): Phase['documents'] {
-  const lead = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
-  return lead.length ? lead : phase.documents.filter((d) => d.spec.heading !== undefined && titlePrefix(d.spec.heading));
 }
 
 /**
@@ -857,12 +860,7 @@ function leadDocuments(phase: Phase): Phase['documents'] {
  * answers, the answer is `leadTitle`'s (test/unit/title-scan.test.ts).
  */
 export function scannedLeadTitle(svc: PhasegateService, phase: Phase): string | undefined | typeof UNKNOWN {
-  for (const d of leadDocuments(phase)) {
-    if (!d.exists) continue;
-    const t = scannedDocumentTitle(svc, d.path, phase.workstream, kindHeading(d.spec));
-    if (t) return t;
-  }
-  return undefined;
+  return firstLeadTitle(phase, (path, heading) => scannedDocumentTitle(svc, path, phase.workstream, heading));
 }
 
 /** What `scannedLeadTitle` answers when it cannot tell. */
@@ -888,17 +886,23 @@ const titles = new WeakMap<
   Map<string, { text: string; workstream: string | undefined; heading: string | undefined; title: string | undefined }>
 >();
 
+/** The title read before from `text` (the document's at `path`) for `workstream` and `heading`, if any. */
+function titleRead(svc: PhasegateService, path: string, text: string, workstream: string | undefined, heading: string | undefined) {
+  const hit = titles.get(svc)?.get(path);
+  return hit && hit.text === text && hit.workstream === workstream && hit.heading === heading ? hit : undefined;
+}
+
 function documentTitle(svc: PhasegateService, path: string, workstream: string | undefined, heading: string | undefined): string | undefined {
   const text = svc.getText(path);
-  let cache = titles.get(svc);
-  const hit = cache?.get(path);
-  if (hit && text !== undefined && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
+  const hit = text === undefined ? undefined : titleRead(svc, path, text, workstream, heading);
+  if (hit) return hit.title;
   const doc = svc.getDocument(path);
   if (!doc) return undefined;
   const fm = doc.frontMatter?.data as { title?: unknown } | undefined;
   // Its front matter is parsed: the title is known (never UNKNOWN).
   const title = titleOf(titleHeading(doc)?.text, () => fm?.title, workstream, heading) as string | undefined;
   if (text !== undefined) {
+    let cache = titles.get(svc);
     if (!cache) titles.set(svc, (cache = new Map()));
     cache.set(path, { text, workstream, heading, title });
   }
@@ -914,8 +918,8 @@ function scannedDocumentTitle(
 ): string | undefined | typeof UNKNOWN {
   const text = svc.getText(path);
   if (text === undefined) return UNKNOWN;
-  const hit = titles.get(svc)?.get(path);
-  if (hit && hit.text === text && hit.workstream === workstream && hit.heading === heading) return hit.title;
+  const hit = titleRead(svc, path, text, workstream, heading);
+  if (hit) return hit.title;
   const scan = scanTitle(text);
   if (!scan) return UNKNOWN;
   const h1 = scan.h1 ?? scan.headings.find(isPhaseHeading);
