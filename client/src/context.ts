@@ -226,10 +226,16 @@ export class PhasegateContext implements vscode.Disposable {
     await this.start();
   }
 
-  /** Sends a request (a typed one from protocol.ts, or a method name); rejects while the server is not running. */
-  async request<P, R>(type: RequestType<P, R, void> | string, params: P, token?: vscode.CancellationToken): Promise<R> {
+  /** The language client, while its server runs; throws otherwise. */
+  private runningClient(): LanguageClient {
     const client = this.client;
     if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
+    return client;
+  }
+
+  /** Sends a request (a typed one from protocol.ts, or a method name); rejects while the server is not running. */
+  async request<P, R>(type: RequestType<P, R, void> | string, params: P, token?: vscode.CancellationToken): Promise<R> {
+    const client = this.runningClient();
     // RequestParam<P> is a conditional type that TS cannot resolve for a generic P; the signature above keeps callers typed.
     return typeof type === 'string' ? client.sendRequest<R>(type, params, token) : client.sendRequest(type, params as never, token);
   }
@@ -245,8 +251,7 @@ export class PhasegateContext implements vscode.Disposable {
     join: (parts: PR[], response: R) => R,
     token?: vscode.CancellationToken,
   ): Promise<R> {
-    const client = this.client;
-    if (!client || !client.isRunning()) throw new Error('the Phasegate language server is not running');
+    const client = this.runningClient();
     const partialResultToken = `phasegate-parts-${++this.partTokens}`;
     const parts: PR[] = [];
     const listening = client.onProgress(partType, partialResultToken, (part) => {
