@@ -46,31 +46,44 @@ interface Measure {
 }
 
 /**
- * Milliseconds `reps` calls of `work(n)` take, or of the function it returns (built once, untimed, then called
- * `reps` times): the sum so far once it passes `stop`, which is then a lower bound.
+ * Milliseconds of CPU time this process spends: what synchronous work is measured by. Unlike the time on the
+ * clock, it does not grow while the process waits for a core (a loaded machine runs other processes meanwhile,
+ * and a run descheduled half way took 20 times as long on the clock as its twin).
+ */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Milliseconds of CPU time `reps` calls of `work(n)` take, or of the function it returns (built once, untimed, then
+ * called `reps` times): the sum so far once it passes `stop`, which is then a lower bound.
  */
 function measure(work: Work, { n, reps, stop }: Measure): number {
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const then = work(n);
   if (typeof then !== 'function') {
-    let ms = performance.now() - t0;
+    let ms = cpuMs() - t0;
     for (let r = 1; r < reps && ms <= stop; r++) {
-      const t = performance.now();
+      const t = cpuMs();
       work(n);
-      ms += performance.now() - t;
+      ms += cpuMs() - t;
     }
     return ms;
   }
   let ms = 0;
   for (let r = 0; r < reps && ms <= stop; r++) {
-    const t = performance.now();
+    const t = cpuMs();
     then();
-    ms += performance.now() - t;
+    ms += cpuMs() - t;
   }
   return ms;
 }
 
-/** `measure` of asynchronous work: each run timed until its promise settles. */
+/**
+ * `measure` of asynchronous work: each run timed on the clock until its promise settles (the work is done in
+ * another process, a language server, whose CPU time this process cannot read finely).
+ */
 async function measureAsync(work: AsyncWork, { n, reps, stop }: Measure): Promise<number> {
   const t0 = performance.now();
   const then = await work(n);
@@ -102,8 +115,10 @@ async function measureAsync(work: AsyncWork, { n, reps, stop }: Measure): Promis
  * Each size is timed as the best of a few runs, the two sizes alternating, after a warm-up at n. The larger size
  * is reached by doubling (2n, 4n, … factor × n), each step held to its own share of the bound, so that work
  * far worse than linear fails at the first step where it shows instead of running for minutes at the largest.
- * A measure that fails by little (less than twice the bound) is taken again, with more runs, up to three times:
- * noise does not repeat, super-linear work does. Returns the times of the attempt that passed.
+ * A measure that fails is taken again, with more runs, up to three times: noise does not repeat, super-linear work
+ * does. One that fails by far (more than twice the bound) fails at once the second time (a collection of a large
+ * heap, counted in the CPU time of a run, can make one attempt fail by far). Returns the times of the attempt that
+ * passed.
  */
 export function assertLinear(label: string, work: Work, options: LinearOptions): LinearTimes {
   const run = steps(label, options);
@@ -157,8 +172,8 @@ function* steps(label: string, options: LinearOptions): Generator<Measure, Linea
           ` (${(large / small).toFixed(1)}×; ${degree === 1 ? 'linear' : 'quadratic'} is about ${growth}×, at most ${slack * growth}× + ${allowanceMs} ms allowed` +
           `${reps > 1 ? `; each the sum of ${reps} runs` : ''})`;
         passed = false;
-        // Far past the bound: no noise does that, and measuring again would only take longer.
-        if (large > 2 * allowed) assert.fail(failure);
+        // Far past the bound a second time: no noise does that twice, and measuring again would only take longer.
+        if (large > 2 * allowed && attempt > 1) assert.fail(failure);
         break;
       }
     }
