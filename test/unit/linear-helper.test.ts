@@ -3,7 +3,7 @@
  * 256× at factor 16), so that neither outcome depends on the machine's speed or load.
  */
 import * as assert from 'node:assert/strict';
-import { assertLinear, assertLinearAsync, repeated } from '../helpers/linear';
+import { assertLinear, assertLinearAsync, cpuMs, repeated } from '../helpers/linear';
 
 /** Sum of the character codes of a text of n × 1,000 characters: linear. */
 function scan(n: number): () => void {
@@ -74,6 +74,53 @@ describe('assertLinear', () => {
       repeated('', 'x', '', (t) => t.lastIndexOf('y')),
       { n: 1000 },
     );
+  });
+
+  it('measures CPU time: runs at the larger size held up while the process waits (descheduled) still pass', () => {
+    // Each measure at 2n is held up for 100 ms, without using the CPU, as a process waiting for a core is.
+    const stall = new Int32Array(new SharedArrayBuffer(4));
+    let stalled = 0;
+    const t = assertLinear(
+      'scan, held up',
+      (n) => {
+        const run = scan(n);
+        let first = n === 400;
+        return () => {
+          if (first) {
+            first = false;
+            stalled++;
+            Atomics.wait(stall, 0, 0, 100);
+          }
+          run();
+        };
+      },
+      { n: 200 },
+    );
+    assert.ok(stalled >= 1, 'the measures at 2n were held up');
+    assert.ok(t.small > 0 && t.large > 0 && t.bound === 64, JSON.stringify(t));
+  });
+
+  it('a step far past the bound in one attempt (every run slowed by other work of the process) is measured again', () => {
+    // Each run of the first three measures at 2n does 40 ms of other work first (as a collection of a large heap
+    // would): the first attempt fails by far; the second is not slowed.
+    let slowed = 0;
+    const busy = (ms: number) => {
+      const until = cpuMs() + ms;
+      while (cpuMs() < until);
+    };
+    assertLinear(
+      'scan, slowed once',
+      (n) => {
+        const run = scan(n);
+        const slow = n === 400 && slowed++ < 3;
+        return () => {
+          if (slow) busy(40);
+          run();
+        };
+      },
+      { n: 200 },
+    );
+    assert.ok(slowed > 3, 'the first attempt was slowed, and a second one made');
   });
 
   it('fails quadratic work: a text searched from its start at each piece added', () => {
