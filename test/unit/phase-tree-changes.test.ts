@@ -10,7 +10,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PhaseNode, PhasesResult } from '../../server/src/protocol';
 import { ServerContext } from '../../server/src/lsp/context';
-import { PhaseTrees } from '../../server/src/lsp/phaseTree';
+import { PhaseTrees, type PhaseTreeOptions } from '../../server/src/lsp/phaseTree';
 import { Settings, settingsChanged } from '../../server/src/lsp/settings';
 import { DocumentSync } from '../../server/src/lsp/sync';
 import { pathToUri } from '../../server/src/lsp/uri';
@@ -29,9 +29,9 @@ const QUIET = { rules: { 'missing-document': 'off' } };
 /**
  * A server's folder, document sync, settings and phase tree over a workspace of PHASES phases, whose tree
  * builds yield before every phase: `onYield(n, build)` runs at the n-th yield (counted over all builds),
- * `build` counting the builds of the tree from 1.
+ * `build` counting the builds of the tree from 1. `options`: the phase tree's.
  */
-async function setup(onYield: (n: number, build: number) => void = () => undefined) {
+async function setup(onYield: (n: number, build: number) => void = () => undefined, options?: PhaseTreeOptions) {
   const fs = new MemoryFileSystem();
   fs.write(`${ROOT}/phasegate.yaml`, 'rules: {}\n');
   for (let n = 1; n <= PHASES; n++) fs.write(briefOf(n), BRIEF(n));
@@ -78,7 +78,7 @@ async function setup(onYield: (n: number, build: number) => void = () => undefin
   };
   const ctx = new ServerContext(connection, documents, workspaces, settings);
   const sync = new DocumentSync(ctx, () => undefined);
-  const trees = new PhaseTrees(ctx, slicer);
+  const trees = new PhaseTrees(ctx, slicer, options);
   return {
     trees,
     folder,
@@ -237,6 +237,26 @@ describe('language server: phase tree built while edits and settings changes lan
     const whole = await t.answer();
     assert.deepEqual(applied(held, update).folders, whole.folders, 'the held tree with the changes applied is the whole tree');
     assert.deepEqual(errors(whole), errorsWith([2, 6]));
+  });
+
+  it('a phase not checked yet whose brief is edited: sent again with the title of its new text (was: the old title until checked)', async () => {
+    // No phase checked by an answer, nor in the background: every phase stays `checking`.
+    const t = await setup(undefined, { budgetPhases: 0, background: false });
+    const held = await t.answer();
+    assert.deepEqual(
+      phasesOf(held).map((p) => [p.status, p.title]),
+      Array.from({ length: PHASES }, () => ['checking', 'Work']),
+    );
+    await t.edit(5, BRIEF(5).replace('Work', 'Renamed'));
+    const update = await t.answer({ since: held.id });
+    assert.deepEqual(
+      update.changed?.map((p) => [p.id, p.status, p.title]),
+      [['phase-5', 'checking', 'Renamed']],
+    );
+    // Nothing changed since: nothing sent again.
+    const again = await t.answer({ since: update.id });
+    assert.deepEqual(again.changed, []);
+    assert.deepEqual(applied(held, update).folders, (await t.answer()).folders, 'the held tree with the change applied is the whole tree');
   });
 
   it('changes at every yield while the changes since an answer are gathered: the held build answers the changes of one state', async () => {

@@ -13,7 +13,7 @@
  * diagnosed, their gates evaluated), and lists the phases it did not reach as `checking` (no gates, problem counts
  * not known). The server then goes on checking them in the background (`BackgroundCheck`), a batch at a
  * time, and says so (`phasegate/didChangePhases`): the client's next request (`since`) gets them checked, as
- * `changed` (a phase's inputs while it is not checked are CHECKING, which no checked phase's are).
+ * `changed` (a phase's inputs while it is not checked begin with CHECKING, which no checked phase's do).
  */
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
@@ -100,8 +100,20 @@ function documentNodes(ctx: ServerContext, p: Phase, problems: (d: Phase['docume
   }));
 }
 
-/** The inputs (see `phaseInputs`) of a phase not checked yet: the same for every one, and those of no checked phase. */
-const CHECKING: readonly unknown[] = [Symbol('checking')];
+/** What the inputs (see `phaseInputs`) of a phase not checked yet begin with, and those of no checked phase. */
+const CHECKING = Symbol('checking');
+/** The inputs of a phase not checked yet whose files were not edited since the workspace loaded. */
+const UNEDITED: readonly unknown[] = [CHECKING];
+
+/**
+ * The inputs of a phase not checked yet: CHECKING, and the engine's count of its files' changes of text, if they
+ * changed since the workspace loaded (its title, scanned from its brief, may have changed: its node is sent again).
+ * Not the title itself: scanning every such phase's brief at every answer would take a tenth of a second at 20,000.
+ */
+function checkingInputs(svc: PhasegateService, p: Phase): readonly unknown[] {
+  const edited = svc.phaseEdited(p);
+  return edited === undefined ? UNEDITED : [CHECKING, edited];
+}
 
 function phaseNode(ctx: ServerContext, svc: PhasegateService, p: Phase, settings: PhasegateSettings): PhaseNode {
   const gates = svc.gates(p);
@@ -294,6 +306,11 @@ export interface PhaseTreeOptions {
   checked?: (folder: Folder) => void;
   /** How many phases an answer checks (CHECK_BUDGET_PHASES by default). */
   budgetPhases?: number;
+  /**
+   * Whether the phases an answer left `checking` are checked next in the background (true by default); if not, they
+   * wait for a later answer or another request to check them (tests hold phases `checking` so).
+   */
+  background?: boolean;
 }
 
 /**
@@ -436,7 +453,7 @@ export class PhaseTrees {
       try {
         const result = await this.build(params, phasesVersion, seq, slice, checks, rebuilds >= MAX_REBUILDS, token);
         // The phases left `checking` are checked next, in the background.
-        for (const f of checks.pending) this.checkInBackground(f);
+        if (this.options.background !== false) for (const f of checks.pending) this.checkInBackground(f);
         return result;
       } catch (e) {
         if (!(e instanceof EngineChanged)) throw e;
@@ -564,10 +581,10 @@ export class PhaseTrees {
       checks,
       (p) => {
         const shown = last.inputs.get(p.folder);
-        return shown !== undefined && shown !== CHECKING;
+        return shown !== undefined && shown[0] !== CHECKING;
       },
       (p, _g, checked) => {
-        const inputs = checked ? phaseInputs(svc, p, settings) : CHECKING;
+        const inputs = checked ? phaseInputs(svc, p, settings) : checkingInputs(svc, p);
         record.inputs.set(p.folder, inputs);
         if (!sameInputs(last.inputs.get(p.folder), inputs)) changed.push(checked ? phaseNode(this.ctx, svc, p, settings) : checkingNode(this.ctx, svc, p));
       },
@@ -601,7 +618,7 @@ export class PhaseTrees {
       checks,
       () => false,
       (p, g, checked) => {
-        record?.inputs.set(p.folder, checked ? phaseInputs(svc, p, settings) : CHECKING);
+        record?.inputs.set(p.folder, checked ? phaseInputs(svc, p, settings) : checkingInputs(svc, p));
         groups[g].phases.push(checked ? phaseNode(ctx, svc, p, settings) : checkingNode(ctx, svc, p));
       },
       (key, phases) => {

@@ -176,6 +176,10 @@ export class PhasegateService {
    * tree, which yields meanwhile) tells by it that they all come from one state.
    */
   revision = 0;
+  /** By phase folder: the count of `edits` when a file of the phase last changed its text (see `phaseEdited`). */
+  private readonly phaseEdits = new Map<string, number>();
+  /** Counts the changes of a file's text (it only counts up: the revision is set back after `diagnoseWithText`). */
+  private edits = 0;
   private loadOptions: LoadOptions = {};
   private workspaceSchemas: Record<string, object> = {};
   private configText: string | undefined;
@@ -220,6 +224,7 @@ export class PhasegateService {
     this.nested = [];
     this.docs.clear();
     this.parsedOrder.clear();
+    this.phaseEdits.clear();
     this.diagCache.clear();
     this.gateCache.clear();
     await this.loadConfig();
@@ -1148,12 +1153,22 @@ export class PhasegateService {
     return input?.exists ? input.path : undefined;
   }
 
+  /**
+   * A number that differs each time a file of `phase` changes its text (an edit, or a change on disk); undefined if
+   * none did since the workspace loaded. What is read of a phase without checking it (the title the phase tree shows
+   * for a phase not checked yet, scanned from its brief) may have changed then.
+   */
+  phaseEdited(phase: Phase): number | undefined {
+    return this.phaseEdits.get(phase.folder);
+  }
+
   private invalidate(path: string): string[] {
     this.revision++;
     const deps = this.dependents(path);
     // The input handoff of the phase after next changes in its unvalidated-handoff problem only, which
     // no gate counts: its phase's gates stand.
     const phase = phaseOf(this.model, normalizePath(path));
+    if (phase) this.phaseEdits.set(phase.folder, ++this.edits);
     const afterNext = phase && this.inputAfterNext(phase);
     for (const d of deps) {
       this.diagCache.delete(d);
