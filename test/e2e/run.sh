@@ -5,7 +5,8 @@
 #   (b) packages the extension and installs the .vsix into code-server (the install test),
 #   (c) copies examples/ into a temporary workspace and plants a handoff defect,
 #   (d) drives the workbench UI (test/e2e/ui.js),
-#   (e) runs the Mocha suite inside code-server's extension host (test/e2e/suite/).
+#   (e) runs the Mocha suite inside code-server's extension host (test/e2e/suite/; suite-multiroot/ on two folders,
+#       suite-large/ on a generated workspace of 2,000 phases).
 # Prints PASS/FAIL per step and `N passed, N failed`; exits non-zero on any failure.
 # Env: PHASEGATE_E2E_CACHE (default ~/.cache/phasegate-e2e), PHASEGATE_E2E_VSIX (use this .vsix, skip packaging),
 #      PHASEGATE_E2E_KEEP=1 (keep the temporary folder), PHASEGATE_E2E_ONLY=ui|suite|untrusted (run one part),
@@ -160,6 +161,13 @@ echo '{ "folders": [{ "path": "off" }, { "path": "on" }] }' >"$WORK/ws-multi/mul
 PORT=$(free_port)
 start_cs multiroot "$PORT" --vscode-option enable-smoke-test-driver
 node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$EXT_DIR" "$ROOT/test/e2e/suite-multiroot/index.js" "$WORK/ws-multi/multi.code-workspace" "$RESULTS" 2>&1 | tee -a "$RESULTS/suite.log" || rc=1
+stop_pid "${PIDS[-1]}"
+# The same extension on a generated workspace of 2,000 phases: a phase tree the server sends in parts.
+prepare_instance large
+node "$ROOT/bench/generate.mjs" --n 1000 --out "$WORK/ws-large/ws" >"$WORK/large-generate.log"
+PORT=$(free_port)
+start_cs large "$PORT" --vscode-option enable-smoke-test-driver
+node "$ROOT/test/e2e/runtests.js" "http://127.0.0.1:$PORT" "$EXT_DIR" "$ROOT/test/e2e/suite-large/index.js" "$WORK/ws-large/ws" "$RESULTS" 2>&1 | tee -a "$RESULTS/suite.log" || rc=1
 stop_pid "${PIDS[-1]}"
 fi
 
