@@ -20,6 +20,7 @@ import {
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
   RegistrationRequest,
+  ServerCapabilities,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -158,6 +159,8 @@ export class TestClient {
   scopedSettings: ((scopeUri: string | undefined) => Record<string, unknown> | undefined) | undefined;
   /** The resources (`scopeUri`) the server asked settings for, in order. */
   readonly settingScopes: (string | undefined)[] = [];
+  /** What the server said it answers (its `initialize` result). */
+  capabilities: ServerCapabilities | undefined;
 
   private constructor(
     readonly root: string,
@@ -218,13 +221,14 @@ export class TestClient {
       },
       window: { workDoneProgress: true },
     };
-    await conn.sendRequest(InitializeRequest.type, {
+    const init = await conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       capabilities,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
       initializationOptions: opts.initializationOptions,
     });
+    c.capabilities = init.capabilities;
     await conn.sendNotification(InitializedNotification.type, {});
     return c;
   }

@@ -3,7 +3,7 @@
  * backticked paths, resolved) and go-to-definition (the same, and phase ids). A `#fragment` leads to the
  * heading with that GitHub slug.
  */
-import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Location, Range as LspRange } from 'vscode-languageserver';
+import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Location, Range as LspRange, ReferenceParams } from 'vscode-languageserver';
 import type { Heading, ParsedDocument } from '../service/markdown';
 import type { Range } from '../service/types';
 import { maskedLine, referenceDefinitions, unescapeTarget } from '../service/rules/doc-util';
@@ -12,6 +12,7 @@ import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
 import { linksAsText, withoutDelimited } from '../service/text-scan';
+import { handoffCounterparts } from '../service/handoff-nav';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
 function destination(t: Target, path: string): string | undefined {
@@ -174,7 +175,20 @@ export function definition(ctx: ServerContext, t: Target, line: number, ch: numb
   }
   const ref = phaseRefAt(t.svc, t.path, doc, line, ch);
   if (ref) return at({ uri: ctx.uriOf(phaseEntry(t.svc, ref.phase)), heading: undefined });
-  return [];
+  // An item of a handoff: its match on the other side (the output handoff item an input comes from, or the input
+  // handoff items that receive an output handoff's item).
+  return (handoffCounterparts(t.svc, t.path, line)?.counterparts ?? []).map((c) => Location.create(ctx.uriOf(c.path), c.range));
+}
+
+/**
+ * The references of the item of a handoff at `line`: its matches on the other side of the handoff (see
+ * `definition`), after the item itself when `withItem` (the client's includeDeclaration).
+ */
+export function references(ctx: ServerContext, t: Target, line: number, withItem: boolean): Location[] {
+  const found = handoffCounterparts(t.svc, t.path, line);
+  if (!found) return [];
+  const out = found.counterparts.map((c) => Location.create(ctx.uriOf(c.path), c.range));
+  return withItem ? [Location.create(ctx.uriOf(t.path), found.at), ...out] : out;
 }
 
 export function registerLinks(connection: Connection, ctx: ServerContext): void {
@@ -194,6 +208,14 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
       return definition(ctx, t, at.line, at.character).map((l) => ({ ...l, range: toClientRange(l.range, ctx.hasBom(l.uri)) }));
+    }),
+  );
+  connection.onReferences((params: ReferenceParams, token) =>
+    ctx.safe('references', [] as Location[], async () => {
+      const t = await ctx.target(params.textDocument.uri);
+      if (!t || token.isCancellationRequested) return [];
+      const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
+      return references(ctx, t, at.line, params.context?.includeDeclaration ?? false).map((l) => ({ ...l, range: toClientRange(l.range, ctx.hasBom(l.uri)) }));
     }),
   );
 }

@@ -171,6 +171,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
         definitionProvider: true,
+        referencesProvider: true,
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         foldingRangeProvider: true,

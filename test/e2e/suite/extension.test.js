@@ -184,6 +184,28 @@ describe('Phasegate in the extension host', function () {
     await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === DEFECT.code));
   });
 
+  it('Go to Definition on an input received leads to the output handoff item that hands it off, Find References back', async function () {
+    const input = wsFile('audit-deployment', 'phase-2', '01-INPUT_HANDOFF.md');
+    const output = wsFile('audit-deployment', 'phase-1', '06-OUTPUT_HANDOFF.md');
+    const lineOf = async (uri, text) => {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const line = doc
+        .getText()
+        .split(/\r?\n/)
+        .findIndex((l) => l.startsWith(text));
+      assert.ok(line >= 0, `${text} in ${vscode.workspace.asRelativePath(uri)}`);
+      return line;
+    };
+    const received = await lineOf(input, '- Baseline metrics:');
+    // The item under "Phase 2 Inputs" (the one under "Artifacts Produced" is earlier and says another thing).
+    const handed = await lineOf(output, '- Baseline metrics: [04-ARTIFACTS/baseline-metrics.json](04-ARTIFACTS/baseline-metrics.json) - coverage');
+    const where = (ls) => (ls || []).map((l) => `${vscode.workspace.asRelativePath(l.uri || l.targetUri)}:${(l.range || l.targetRange).start.line}`);
+    const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', input, new vscode.Position(received, 4));
+    assert.ok(where(defs).includes(`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${handed}`), `definitions: ${where(defs)}`);
+    const refs = await vscode.commands.executeCommand('vscode.executeReferenceProvider', output, new vscode.Position(handed, 4));
+    assert.ok(where(refs).includes(`audit-deployment/phase-2/01-INPUT_HANDOFF.md:${received}`), `references: ${where(refs)}`);
+  });
+
   it('the phase tree returns workstreams, phases, documents and gates', async function () {
     const roots = await api.tree.getChildren();
     const labels = roots.map((n) => api.tree.getTreeItem(n).label);

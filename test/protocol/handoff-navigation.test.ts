@@ -1,0 +1,56 @@
+/**
+ * Go to Definition and Find References on the items of a handoff, over the language server's protocol: an input
+ * received in phase 2's input handoff leads to the item of phase 1's output handoff that hands it off, and back.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DefinitionRequest, Location, ReferencesRequest } from 'vscode-languageserver-protocol/node';
+import { fixtureServer, uri } from './client';
+
+const IN = 'audit/phase-2/01-INPUT_HANDOFF.md';
+const OUT = 'audit/phase-1/06-OUTPUT_HANDOFF.md';
+
+describe('language server: definitions and references of handoff items', function () {
+  this.timeout(60_000);
+  const s = fixtureServer({ pull: true });
+  const lines = (rel: string) => fs.readFileSync(path.join(s.root, rel), 'utf8').split('\n');
+  /** The position of `text` on the first line of `rel` that holds it (one character in). */
+  const on = (rel: string, text: string) => {
+    const all = lines(rel);
+    const line = all.findIndex((l) => l.includes(text));
+    assert.ok(line >= 0, `${text} in ${rel}`);
+    return { textDocument: { uri: uri(s.root, rel) }, position: { line, character: all[line].indexOf(text) + 1 } };
+  };
+  const where = (ls: unknown) => ((ls ?? []) as Location[]).map((l) => `${path.relative(s.root, new URL(l.uri).pathname)}:${l.range.start.line}`);
+  const lineOf = (rel: string, text: string) => lines(rel).findIndex((l) => l.includes(text));
+
+  it('says it answers references', () => {
+    assert.equal(s.c.capabilities?.referencesProvider, true);
+  });
+
+  it('an input received leads to the output handoff item that hands it off; its link still to its file', async () => {
+    const item = lineOf(OUT, '- Audit report: [report](03-FINDINGS/report.md)');
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(IN, 'Audit report:'))), [`${OUT}:${item}`]);
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(IN, '../phase-1/03-FINDINGS'))), ['audit/phase-1/03-FINDINGS/report.md:0']);
+    // A prerequisite, checked on both sides.
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(IN, 'Audit report reviewed'))), [
+      `${OUT}:${lineOf(OUT, '- [x] Audit report reviewed')}`,
+    ]);
+  });
+
+  it('the references of an output handoff item: the item itself when asked, and the next phase items that receive it', async () => {
+    const at = on(OUT, 'findings to remediate');
+    const received = `${IN}:${lineOf(IN, '- Audit report:')}`;
+    assert.deepEqual(where(await s.c.conn.sendRequest(ReferencesRequest.type, { ...at, context: { includeDeclaration: true } })), [
+      `${OUT}:${at.position.line}`,
+      received,
+    ]);
+    assert.deepEqual(where(await s.c.conn.sendRequest(ReferencesRequest.type, { ...at, context: { includeDeclaration: false } })), [received]);
+    // Not an item of a handoff: no references.
+    assert.deepEqual(
+      where(await s.c.conn.sendRequest(ReferencesRequest.type, { ...on(OUT, 'Objectives achieved'), context: { includeDeclaration: true } })),
+      [],
+    );
+  });
+});
