@@ -13,7 +13,8 @@ import { completeHandoff } from '../../server/src/service/fixes/phase';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 import { ROOT } from '../helpers/workspace';
 import { assertRangesInside } from '../helpers/ranges';
-import { loud, withEol } from '../helpers/fuzz';
+import { loud, textOf, withEol } from '../helpers/fuzz';
+import { wordsOnly } from '../../server/src/service/rules/phase-plan';
 import { assertLinear, overlaid } from '../helpers/linear';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -550,6 +551,24 @@ describe('fuzz: project plans as checklists', function () {
         },
       ),
       params(),
+    );
+  });
+
+  it('trims the symbols around a status as a reading of its characters does, surrogate pairs and lone halves alike', () => {
+    // What wordsOnly did before it scanned in place: an array of the characters, trimmed at both ends.
+    const reference = (text: string) => {
+      const chars = [...text];
+      const word = (c: string) => /[\p{L}\p{N}]/u.test(c);
+      let a = 0;
+      let b = chars.length;
+      while (a < b && !word(chars[a])) a++;
+      while (b > a && !word(chars[b - 1])) b--;
+      return chars.slice(a, b).join('');
+    };
+    const pieces = ['a', 'Z', '1', '!', ' ', '✅', '😀', '\ud83d', '\ude00', 'é', '-', '𝟘', '&', '🇫🇷'];
+    fc.assert(
+      fc.property(textOf(pieces, 10), (t) => assert.equal(wordsOnly(t), reference(t), JSON.stringify(t))),
+      { numRuns: Math.max(3000, RUNS) },
     );
   });
 

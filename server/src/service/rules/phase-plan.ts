@@ -311,15 +311,28 @@ function plainName(name: string): string {
   return s.slice(a, b).trim();
 }
 
-/** `text` without the symbols around its words (`✅ Verified & Integrated!` → `Verified & Integrated`), in linear time. */
-function wordsOnly(text: string): string {
-  const chars = [...text];
-  const word = (c: string) => /[\p{L}\p{N}]/u.test(c);
-  let a = 0;
-  let b = chars.length;
-  while (a < b && !word(chars[a])) a++;
-  while (b > a && !word(chars[b - 1])) b--;
-  return chars.slice(a, b).join('');
+/** Symbols before a text's first word: a run that ends where it starts, in linear time. */
+const LEADING_SYMBOLS = /^[^\p{L}\p{N}]*/u;
+/** A letter or a digit at `lastIndex`. */
+const WORD_AT = /[\p{L}\p{N}]/uy;
+
+/**
+ * `text` without the symbols around its words (`✅ Verified & Integrated!` → `Verified & Integrated`), in linear time
+ * and without a string made for each character (a status of many `✅` made one each, which the collector then copied).
+ */
+export function wordsOnly(text: string): string {
+  const a = LEADING_SYMBOLS.exec(text)![0].length;
+  let b = text.length;
+  while (b > a) {
+    // The last character: two units when it is a surrogate pair (an emoji).
+    const low = text.charCodeAt(b - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && b - 2 >= a && (text.charCodeAt(b - 2) & 0xfc00) === 0xd800;
+    const at = pair ? b - 2 : b - 1;
+    WORD_AT.lastIndex = at;
+    if (WORD_AT.test(text)) break;
+    b = at;
+  }
+  return text.slice(a, b);
 }
 
 /** The end of a name's first part: before its first spaced dash, colon, comma or parenthesis outside links and code. */
