@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
-import { assets, ROOT } from './workspace';
+import { assets, loudLogger, ROOT } from './workspace';
 
 /** An engine over files given relative to /ws whose logger fails the test when a rule or a fix throws (the engine catches and logs them). */
 export async function loud(files: Record<string, string>): Promise<PhasegateService> {
@@ -13,12 +13,7 @@ export async function loud(files: Record<string, string>): Promise<PhasegateServ
 
 /** The same, loaded from `fs` (whose files a test changes afterwards). */
 export async function loudOn(fs: MemoryFileSystem): Promise<PhasegateService> {
-  const logger = {
-    log: (m: string) => {
-      if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);
-    },
-  };
-  const svc = new PhasegateService({ fs, assets, logger });
+  const svc = new PhasegateService({ fs, assets, logger: loudLogger });
   await svc.load(ROOT);
   return svc;
 }

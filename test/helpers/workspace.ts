@@ -7,11 +7,21 @@ export const ROOT = '/ws';
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const assets = loadAssets(REPO);
 
-/** Loads an engine over files given relative to /ws. */
+/**
+ * A logger that fails the test when a rule or a fix throws: the engine catches and logs such an error, so that
+ * without it a rule that throws reads as a rule that finds nothing.
+ */
+export const loudLogger = {
+  log: (m: string) => {
+    if (/^(rule|fix) .* failed/.test(m)) throw new Error(m);
+  },
+};
+
+/** Loads an engine over files given relative to /ws, whose rules and fixes must not throw (loudLogger). */
 export async function workspace(files: Record<string, string>, opts: { trusted?: boolean } = {}): Promise<{ svc: PhasegateService; fs: MemoryFileSystem }> {
   const fs = new MemoryFileSystem();
   for (const [p, t] of Object.entries(files)) fs.write(`${ROOT}/${p}`, t);
-  const svc = new PhasegateService({ fs, assets, trusted: opts.trusted });
+  const svc = new PhasegateService({ fs, assets, trusted: opts.trusted, logger: loudLogger });
   await svc.load(ROOT);
   return { svc, fs };
 }
