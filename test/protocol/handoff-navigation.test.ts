@@ -1,6 +1,7 @@
 /**
  * Go to Definition and Find References on the items of a handoff, over the language server's protocol: an input
- * received in phase 2's input handoff leads to the item of phase 1's output handoff that hands it off, and back.
+ * received in phase 2's input handoff leads to the item of phase 1's output handoff that hands it off, and back; and
+ * on a deliverable of the brief, which leads to the lines of the output handoff that address it, and back.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import { fixtureServer, uri } from './client';
 const IN = 'audit/phase-2/01-INPUT_HANDOFF.md';
 const OUT = 'audit/phase-1/06-OUTPUT_HANDOFF.md';
 
-describe('language server: definitions and references of handoff items', function () {
+describe('language server: definitions and references of handoff items and deliverables', function () {
   this.timeout(60_000);
   const s = fixtureServer({ pull: true });
   const lines = (rel: string) => fs.readFileSync(path.join(s.root, rel), 'utf8').split('\n');
@@ -52,5 +53,23 @@ describe('language server: definitions and references of handoff items', functio
       where(await s.c.conn.sendRequest(ReferencesRequest.type, { ...on(OUT, 'Objectives achieved'), context: { includeDeclaration: true } })),
       [],
     );
+  });
+
+  it('a deliverable of the brief leads to the lines of the output handoff that address it, and a line of those back', async () => {
+    const brief = 'audit/phase-1/00-PHASE_BRIEF.md';
+    const summary = `${OUT}:${lineOf(OUT, '- Key deliverables:')}`;
+    const artifact = `${OUT}:${lineOf(OUT, '- Test coverage analysis: [coverage]')}`;
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(brief, 'Test coverage analysis'))), [summary, artifact]);
+    assert.deepEqual(
+      where(await s.c.conn.sendRequest(ReferencesRequest.type, { ...on(brief, 'Test coverage analysis'), context: { includeDeclaration: true } })),
+      [`${brief}:${lineOf(brief, '- Test coverage analysis')}`, summary, artifact],
+    );
+    // Away from its link, an artifact produced leads to the deliverable it addresses; on the link, to its file.
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(OUT, 'coverage per module'))), [
+      `${brief}:${lineOf(brief, '- Test coverage analysis')}`,
+    ]);
+    assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(OUT, '04-ARTIFACTS/coverage.md'))), [
+      'audit/phase-1/04-ARTIFACTS/coverage.md:0',
+    ]);
   });
 });

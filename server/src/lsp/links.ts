@@ -12,6 +12,7 @@ import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
 import { linksAsText, withoutDelimited } from '../service/text-scan';
+import { deliverableCounterparts } from '../service/deliverable-nav';
 import { handoffCounterparts } from '../service/handoff-nav';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
@@ -175,17 +176,26 @@ export function definition(ctx: ServerContext, t: Target, line: number, ch: numb
   }
   const ref = phaseRefAt(t.svc, t.path, doc, line, ch);
   if (ref) return at({ uri: ctx.uriOf(phaseEntry(t.svc, ref.phase)), heading: undefined });
-  // An item of a handoff: its match on the other side (the output handoff item an input comes from, or the input
-  // handoff items that receive an output handoff's item).
-  return (handoffCounterparts(t.svc, t.path, line)?.counterparts ?? []).map((c) => Location.create(ctx.uriOf(c.path), c.range));
+  // An item of a handoff or a deliverable: its match on the other side.
+  return (counterpartsAt(t, line, ch)?.counterparts ?? []).map((c) => Location.create(ctx.uriOf(c.path), c.range));
 }
 
 /**
- * The references of the item of a handoff at `line`: its matches on the other side of the handoff (see
- * `definition`), after the item itself when `withItem` (the client's includeDeclaration).
+ * What is at a position and its matches on the other side: an item of a handoff and the output handoff item an input
+ * comes from, or the input handoff items that receive an output handoff's item (handoff-nav.ts); a deliverable of the
+ * prompt or the brief and the lines that address it, or a line of those and the deliverables it addresses
+ * (deliverable-nav.ts).
  */
-export function references(ctx: ServerContext, t: Target, line: number, withItem: boolean): Location[] {
-  const found = handoffCounterparts(t.svc, t.path, line);
+function counterpartsAt(t: Target, line: number, ch: number): ReturnType<typeof handoffCounterparts> {
+  return handoffCounterparts(t.svc, t.path, line) ?? deliverableCounterparts(t.svc, t.path, line, ch);
+}
+
+/**
+ * The references of the item of a handoff or the deliverable at `line`, `ch`: its matches on the other side (see
+ * `counterpartsAt`), after the item itself when `withItem` (the client's includeDeclaration).
+ */
+export function references(ctx: ServerContext, t: Target, line: number, ch: number, withItem: boolean): Location[] {
+  const found = t.doc ? counterpartsAt(t, line, clampCharacter(t.doc, line, ch)) : undefined;
   if (!found) return [];
   const out = found.counterparts.map((c) => Location.create(ctx.uriOf(c.path), c.range));
   return withItem ? [Location.create(ctx.uriOf(t.path), found.at), ...out] : out;
@@ -215,7 +225,10 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
-      return references(ctx, t, at.line, params.context?.includeDeclaration ?? false).map((l) => ({ ...l, range: toClientRange(l.range, ctx.hasBom(l.uri)) }));
+      return references(ctx, t, at.line, at.character, params.context?.includeDeclaration ?? false).map((l) => ({
+        ...l,
+        range: toClientRange(l.range, ctx.hasBom(l.uri)),
+      }));
     }),
   );
 }

@@ -3,7 +3,7 @@ const assert = require('node:assert/strict');
 const vscode = require('vscode');
 const pkg = require('../../../package.json');
 const { DEFECT } = require('../defect');
-const { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile } = require('./helpers');
+const { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile, lineStarting, whereOf } = require('./helpers');
 
 async function exists(uri) {
   try {
@@ -187,23 +187,24 @@ describe('Phasegate in the extension host', function () {
   it('Go to Definition on an input received leads to the output handoff item that hands it off, Find References back', async function () {
     const input = wsFile('audit-deployment', 'phase-2', '01-INPUT_HANDOFF.md');
     const output = wsFile('audit-deployment', 'phase-1', '06-OUTPUT_HANDOFF.md');
-    const lineOf = async (uri, text) => {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const line = doc
-        .getText()
-        .split(/\r?\n/)
-        .findIndex((l) => l.startsWith(text));
-      assert.ok(line >= 0, `${text} in ${vscode.workspace.asRelativePath(uri)}`);
-      return line;
-    };
-    const received = await lineOf(input, '- Baseline metrics:');
+    const received = await lineStarting(input, '- Baseline metrics:');
     // The item under "Phase 2 Inputs" (the one under "Artifacts Produced" is earlier and says another thing).
-    const handed = await lineOf(output, '- Baseline metrics: [04-ARTIFACTS/baseline-metrics.json](04-ARTIFACTS/baseline-metrics.json) - coverage');
-    const where = (ls) => (ls || []).map((l) => `${vscode.workspace.asRelativePath(l.uri || l.targetUri)}:${(l.range || l.targetRange).start.line}`);
+    const handed = await lineStarting(output, '- Baseline metrics: [04-ARTIFACTS/baseline-metrics.json](04-ARTIFACTS/baseline-metrics.json) - coverage');
     const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', input, new vscode.Position(received, 4));
-    assert.ok(where(defs).includes(`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${handed}`), `definitions: ${where(defs)}`);
+    assert.ok(whereOf(defs).includes(`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${handed}`), `definitions: ${whereOf(defs)}`);
     const refs = await vscode.commands.executeCommand('vscode.executeReferenceProvider', output, new vscode.Position(handed, 4));
-    assert.ok(where(refs).includes(`audit-deployment/phase-2/01-INPUT_HANDOFF.md:${received}`), `references: ${where(refs)}`);
+    assert.ok(whereOf(refs).includes(`audit-deployment/phase-2/01-INPUT_HANDOFF.md:${received}`), `references: ${whereOf(refs)}`);
+  });
+
+  it('Go to Definition on a deliverable of the brief leads to the lines of the output handoff that address it, and back', async function () {
+    const brief = wsFile('audit-deployment', 'phase-1', '00-PHASE_BRIEF.md');
+    const output = wsFile('audit-deployment', 'phase-1', '06-OUTPUT_HANDOFF.md');
+    const asked = await lineStarting(brief, '- Test coverage analysis');
+    const addressed = await lineStarting(output, '- Test coverage analysis:');
+    const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', brief, new vscode.Position(asked, 4));
+    assert.deepEqual(whereOf(defs), [`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${addressed}`]);
+    const refs = await vscode.commands.executeCommand('vscode.executeReferenceProvider', output, new vscode.Position(addressed, 4));
+    assert.ok(whereOf(refs).includes(`audit-deployment/phase-1/00-PHASE_BRIEF.md:${asked}`), `references: ${whereOf(refs)}`);
   });
 
   it('the phase tree returns workstreams, phases, documents and gates', async function () {

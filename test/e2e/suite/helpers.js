@@ -1,4 +1,5 @@
 // Waiting on editor events with a deadline (never a sleep), and small lookups shared by the tests.
+const assert = require('node:assert/strict');
 const vscode = require('vscode');
 
 /** Resolves with the first value `check()` returns that is not undefined, re-checked on each `event`; rejects at the deadline. */
@@ -73,4 +74,20 @@ function wsFile(...parts) {
   return vscode.Uri.joinPath(folder, ...parts);
 }
 
-module.exports = { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile };
+/** The first line of the document at `uri` that starts with `text` (asserted to be there). */
+async function lineStarting(uri, text) {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const line = doc
+    .getText()
+    .split(/\r?\n/)
+    .findIndex((l) => l.startsWith(text));
+  assert.ok(line >= 0, `${text} in ${vscode.workspace.asRelativePath(uri)}`);
+  return line;
+}
+
+/** Locations (or location links) as `folder-relative path:line`, for assertions. */
+function whereOf(locations) {
+  return (locations || []).map((l) => `${vscode.workspace.asRelativePath(l.uri || l.targetUri)}:${(l.range || l.targetRange).start.line}`);
+}
+
+module.exports = { waitFor, nextEvent, waitForDiagnostics, codeOf, wsFile, lineStarting, whereOf };

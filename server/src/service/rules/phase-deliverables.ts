@@ -3,13 +3,14 @@
  * by the response (iAI) or the output handoff's summary and artifacts (audit).
  */
 import type { ListItem, ParsedDocument, Section } from '../markdown';
+import type { DocumentKindSpec } from '../layout';
 import { PLACEHOLDER, textKey, topItems } from '../handoff';
-import { phaseDocument } from '../workspace';
+import { type Phase, phaseDocument } from '../workspace';
 import { kindSections } from './doc-util';
 import { bodyStart, sectionByTitle } from '../markdown';
 import { Memo } from '../memo';
 import { lowerBound } from '../sorted';
-import type { Range } from '../types';
+import { type Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { sectionsNamed, titleRange } from './phase-response';
 import { inlineParts, isLabelSection } from '../labels';
@@ -167,23 +168,45 @@ function unaddressed(wanted: { text: string }[], sources: UnitReader[]): string[
 /** A character other than white space, dashes, colons and dots. */
 const MEANINGFUL_CHAR = /[^\s\-–—:.]/;
 
+/** A deliverable as its prompt or brief lists it: its text, its list item when it is one, and the range that names it. */
+export interface Wanted {
+  text: string;
+  item: ListItem | undefined;
+  /** The item's text, the table row's first cell, or the part of a label's line. */
+  range: Range;
+}
+
 /**
  * Deliverables listed in a section: top-level list items, else the first cell of each table row, else (a
  * bold label that lists them on its line, `- **Key Activities (via iAI Prompt):** Finalize Git setup,
  * define branching model, …`) the parts of that text.
  */
-export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): { text: string; item: ListItem | undefined }[] {
+export function deliverablesOf(doc: ParsedDocument, sec: Section | undefined): Wanted[] {
   if (!sec) return [];
   const items = topItems(doc, sec).filter((it) => MEANINGFUL_CHAR.test(it.text.includes('[') ? it.text.replace(PLACEHOLDER, '') : it.text));
-  if (items.length) return items.map((it) => ({ text: it.text, item: it }));
-  const rows = doc.tables
-    .filter((t) => t.line > sec.heading.line && t.line < sec.end)
-    .flatMap((t) => t.rows.map((r) => ({ text: r.cells[0]?.text ?? '', item: undefined })))
-    .filter((d) => d.text.replace(PLACEHOLDER, '').trim() !== '');
+  if (items.length) return items.map((it) => ({ text: it.text, item: it, range: it.textRange }));
+  const rows: Wanted[] = [];
+  for (const t of doc.tables) {
+    if (t.line <= sec.heading.line || t.line >= sec.end) continue;
+    for (const r of t.rows) {
+      const cell = r.cells[0];
+      if (cell && cell.text.replace(PLACEHOLDER, '').trim() !== '') rows.push({ text: cell.text, item: undefined, range: cell.range });
+    }
+  }
   if (rows.length || !isLabelSection(sec)) return rows;
+  // Each part where it is on the label's line (found in order; a part joined with its example is found by its start).
+  const line = sec.heading.line;
+  const src = doc.lines[line] ?? '';
+  let from = src.indexOf(sec.inline);
   return inlineParts(sec.inline)
     .filter((t) => t.replace(PLACEHOLDER, '').trim() !== '')
-    .map((text) => ({ text, item: undefined }));
+    .map((text) => {
+      const head = text.split(', ')[0];
+      const at = src.indexOf(head, Math.max(0, from));
+      if (at < 0) return { text, item: undefined, range: range(line, 0, line, src.length) };
+      from = at + head.length;
+      return { text, item: undefined, range: range(line, at, line, at + head.length) };
+    });
 }
 
 /** Units a deliverable can be matched in: each list item (continuation lines joined) and each other line of the range. */
@@ -198,6 +221,8 @@ export function unitsOf(doc: ParsedDocument, from: number, to: number): Unit[] {
  */
 export class UnitReader {
   private readonly made: Unit[] = [];
+  /** The first and last line of each unit made, two numbers a unit. */
+  private readonly spans: number[] = [];
   /** The lines of the items read, by offset from `from` (performance only: no set). */
   private readonly covered: Uint8Array;
   /** The next item to read, then the next line. */
@@ -225,6 +250,11 @@ export class UnitReader {
     return this.made[i];
   }
 
+  /** The first and last line (inclusive) of the `i`th unit, once it is made. */
+  lines(i: number): [number, number] {
+    return [this.spans[2 * i], this.spans[2 * i + 1]];
+  }
+
   /** Every unit. */
   all(): Unit[] {
     while (this.at(this.made.length));
@@ -238,6 +268,7 @@ export class UnitReader {
       const it = items[this.item++];
       const last = Math.min(it.endLine, to - 1);
       this.covered.fill(1, it.line - from, last + 1 - from);
+      this.spans.push(it.line, last);
       return unit(last === it.line ? lines[it.line] : lines.slice(it.line, last + 1).join(' '));
     }
     // Past the items (the first one at or after `to` ends them): the lines no item holds.
@@ -246,76 +277,112 @@ export class UnitReader {
       if (this.covered[l - from] === 1 || doc.codeLines.has(l)) continue;
       const src = lines[l] ?? '';
       // A heading has a `#` (performance only: no regex test of other lines).
-      if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) return unit(src);
+      if (src.trim() !== '' && !(src.includes('#') && /^\s*#{1,6}\s/.test(src))) {
+        this.spans.push(l, l);
+        return unit(src);
+      }
     }
     return undefined;
   }
 }
 
 /** Reports the `missing` deliverables at the range `at` makes (made only when one is missing: performance only). */
-function report(ctx: RuleContext, at: () => Range, missing: string[], where: string, data: (d: string) => Record<string, unknown>, source: string): void {
+function report(ctx: RuleContext, answer: Answer, missing: string[]): void {
   if (!missing.length) return;
-  const r = at();
+  const r = answer.at();
   for (const d of missing) {
     const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
-    ctx.report('unaddressed-deliverable', r, `Deliverable "${name}" of the ${source} is not addressed in ${where}.`, {
+    ctx.report('unaddressed-deliverable', r, `Deliverable "${name}" of the ${answer.source} is not addressed in ${answer.where}.`, {
       fix: 'add-deliverable',
       deliverable: d,
-      ...data(d),
+      section: answer.section,
+      format: answer.format,
     });
   }
+}
+
+/** The kinds of document that answer a phase's deliverables, by the kind that asks for them. */
+export const ANSWERED_BY: Readonly<Record<string, string>> = { prompt: 'response', brief: 'output-handoff' };
+
+/** The deliverables a phase asks for: the document that lists them (its prompt, iAI, or brief, audit), and them. */
+export interface Asked {
+  path: string;
+  doc: ParsedDocument;
+  wanted: Wanted[];
+}
+
+/**
+ * The deliverables a phase's document of kind `answer` (`response` or `output-handoff`) must address: those of its
+ * prompt's or brief's Deliverables, every section that counts as them (`## Deliverables` and `## Key Activities (via
+ * iAI Prompt)`). Undefined when that document is not written.
+ */
+export function askedOf(phase: Phase, answer: string, read: (path: string) => ParsedDocument | undefined): Asked | undefined {
+  const kind = answer === 'response' ? 'prompt' : answer === 'output-handoff' ? 'brief' : undefined;
+  const asking = kind ? phaseDocument(phase, kind) : undefined;
+  const doc = asking && read(asking.path);
+  if (!asking || !doc) return undefined;
+  return { path: asking.path, doc, wanted: sectionsNamed(doc, asking.spec, 'Deliverables').flatMap((s) => deliverablesOf(doc, s)) };
+}
+
+/** Where a response or an output handoff addresses its phase's deliverables, and how a deliverable missing there is reported. */
+export interface Answer {
+  /** The line ranges `[from, to)` read, in their order. */
+  spans: [number, number][];
+  at: () => Range;
+  where: string;
+  source: string;
+  section: string;
+  format: string;
+}
+
+/**
+ * Where the document `doc` of kind `kind` addresses its phase's deliverables: a response in its Deliverables sections
+ * (every one, as the prompt's), else anywhere; an output handoff in its "Phase N Summary" and "Artifacts Produced".
+ * Undefined for another kind.
+ */
+export function answerOf(doc: ParsedDocument, spec: DocumentKindSpec | undefined, kind: string, phase: Phase): Answer | undefined {
+  if (kind === 'response') {
+    const secs = sectionsNamed(doc, spec, 'Deliverables');
+    const sec = secs[0];
+    return {
+      spans: sec ? secs.map((s) => [s.bodyStart, s.end]) : [[bodyStart(doc), doc.lines.length]],
+      at: () => (sec ? sec.heading.textRange : titleRange(doc)),
+      // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
+      where: sec ? `the response's "${sec.title}" section` : 'the response',
+      source: 'prompt',
+      section: 'Deliverables',
+      format: 'response',
+    };
+  }
+  if (kind !== 'output-handoff') return undefined;
+  const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
+  const artifacts = sectionByTitle(doc, 'Artifacts Produced');
+  return {
+    spans: [summary, artifacts].flatMap((s): [number, number][] => (s ? [[s.bodyStart, s.end]] : [])),
+    at: () => artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc),
+    where: `the output handoff's "Phase ${phase.number ?? 'N'} Summary" or "Artifacts Produced"`,
+    source: 'brief',
+    section: 'Artifacts Produced',
+    format: 'artifact',
+  };
 }
 
 export const deliverablesRule: Rule = {
   ids: ['unaddressed-deliverable'],
   check(ctx: RuleContext) {
     const { doc, spec, phase } = ctx;
-    if (!phase) return;
-    if (spec?.kind === 'response') {
-      const prompt = phaseDocument(phase, 'prompt');
-      const pdoc = prompt ? ctx.getDocument(prompt.path) : undefined;
-      if (!pdoc) return;
-      // Every section that counts as the Deliverables is read (`## Deliverables` and `## Key Activities (via iAI Prompt)`).
-      const wanted = sectionsNamed(pdoc, prompt!.spec, 'Deliverables').flatMap((s) => deliverablesOf(pdoc, s));
-      if (!wanted.length) return;
-      const secs = sectionsNamed(doc, spec, 'Deliverables');
-      const sec = secs[0];
-      const missing = unaddressed(
-        wanted,
-        sec ? secs.map((s) => new UnitReader(doc, s.bodyStart, s.end)) : [new UnitReader(doc, bodyStart(doc), doc.lines.length)],
-      );
-      // Named as the response heads it (`Key Activities (via iAI Prompt)`, answering the prompt in its words).
-      const where = sec ? `the response's "${sec.title}" section` : 'the response';
-      report(
-        ctx,
-        () => (sec ? sec.heading.textRange : titleRange(doc)),
-        missing,
-        where,
-        () => ({ section: 'Deliverables', format: 'response' }),
-        'prompt',
-      );
-      return;
-    }
-    if (spec?.kind === 'output-handoff') {
-      const brief = phaseDocument(phase, 'brief');
-      const bdoc = brief ? ctx.getDocument(brief.path) : undefined;
-      if (!bdoc) return;
-      const wanted = sectionsNamed(bdoc, brief!.spec, 'Deliverables').flatMap((s) => deliverablesOf(bdoc, s));
-      if (!wanted.length) return;
-      const summary = kindSections(doc, undefined, 'Phase {N} Summary', phase.number)[0];
-      const artifacts = sectionByTitle(doc, 'Artifacts Produced');
-      const missing = unaddressed(
-        wanted,
-        [summary, artifacts].flatMap((s) => (s ? [new UnitReader(doc, s.bodyStart, s.end)] : [])),
-      );
-      report(
-        ctx,
-        () => artifacts?.heading.textRange ?? summary?.heading.textRange ?? titleRange(doc),
-        missing,
-        `the output handoff's "Phase ${phase.number ?? 'N'} Summary" or "Artifacts Produced"`,
-        () => ({ section: 'Artifacts Produced', format: 'artifact' }),
-        'brief',
-      );
-    }
+    const kind = spec?.kind;
+    if (!phase || (kind !== 'response' && kind !== 'output-handoff')) return;
+    const asked = askedOf(phase, kind, (p) => ctx.getDocument(p));
+    if (!asked?.wanted.length) return;
+    const answer = answerOf(doc, spec, kind, phase)!;
+    report(
+      ctx,
+      answer,
+      unaddressed(
+        asked.wanted,
+        answer.spans.map(([from, to]) => new UnitReader(doc, from, to)),
+      ),
+    );
   },
 };
