@@ -185,14 +185,15 @@ describe('plan rule: the less clear forms of a plan kept as checklists', () => {
     assert.deepEqual(await found(text('')), [['The plan marks Build/Phase_1_CI Complete (under "Completed")', 'Build Phase 1: CI Setup']]);
   });
 
-  it('reads `Phase 1` alone under a status heading with no workstream as no phase, and reports no phase of that number missing', async () => {
+  it('reads `Phase 1` alone under a status heading with no workstream as the one phase 1, and reports no phase of that number missing', async () => {
     const text = '# Plan\n\n## Phase Status\n\n### Completed\n\n- [x] Phase 1\n\n### Not Started\n\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
-    // Not "no such phase", not Build/Phase_1_CI marked complete, not Build/Phase_1_CI missing.
-    assert.deepEqual(await found(text), []);
+    // The project's one phase 1 (was: no phase, its gates not read): not "no such phase", not Build/Phase_1_CI missing.
+    assert.deepEqual(await found(text), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
     const { svc } = await workspace(files(text));
-    // `new` adds no second item for a phase of that number; one of another number gets its item.
+    // The item is Build/Phase_1_CI's: a new phase of that number gets its own item; of the plan's text alone (no
+    // phases to tell whose it is), `new` adds no second item for a phase of that number.
     const p = (n: number) => ({ id: `Build/Phase_${n}_X`, folder: `${ROOT}/${WS}/Build/Phase_${n}_X`, number: n, workstream: 'Build', title: 'X' });
-    assert.deepEqual(planRowEdits(svc, p(1), 'implementation_prompt.md'), []);
+    assert.equal(planRowEdits(svc, p(1), 'implementation_prompt.md')[0].reason, 'item of Build/Phase_1_X added');
     assert.equal(replanRow(text, FILE, ROOT, p(1), 'implementation_prompt.md', ['Build', 'Test']), undefined);
     assert.equal(planRowEdits(svc, p(4), 'implementation_prompt.md')[0].reason, 'item of Build/Phase_4_X added');
     // Under a heading of no workstream the project has and no status (`### Legacy`), it is likelier another workstream's:

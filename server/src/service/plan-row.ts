@@ -15,6 +15,7 @@ import {
   isPlaceholder,
   itemMatches,
   listFor,
+  aloneNumber,
   numbersOnly,
   ownWorkstream,
   planPhases,
@@ -174,8 +175,9 @@ function planRowEdit(
   if (pt.lists.some((l) => l.items.some((it) => itemMatches(file, it, phase, root)))) return undefined;
   // An item of its number with no workstream (`- Phase 3: Advanced CI` under `### Planned`) that matches none of the
   // project's phases (`unplaced`, see unplacedNumbers) may be its: as the plan rule takes it, the phase is listed (a
-  // second item could name it twice). Without the project's phases (a plan's text alone), any such item.
-  if (unplaced ? unplaced.has(p.number) : pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === p.number))) return undefined;
+  // second item could name it twice). Without the project's phases (a plan's text alone), any such item, or row of no
+  // workstream (`| Phase 3: Advanced CI | Done |`).
+  if (unplaced ? unplaced.has(p.number) : numberedAloneIn(doc, pt, p.number)) return undefined;
   // Tables under status headings (`### Completed`, `### Not Started`) with no Status column (a plan with a table that has
   // a Status column takes the row there): the new phase's row goes into a table of its status.
   const headed = pt.tables.some((t) => t.cols.status !== undefined) ? [] : pt.tables.filter((t) => headingStatus(doc, t.table.section, ws) !== undefined);
@@ -793,6 +795,16 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${p.id} added` });
   }
   return out;
+}
+
+/** Whether an item or a row of the plan names a phase of number `num` by that number alone, with no workstream. */
+function numberedAloneIn(doc: ParsedDocument, pt: PlanTables, num: number): boolean {
+  return (
+    pt.lists.some((l) => l.items.some((it) => numbersOnly(doc, l, it) && it.number === num)) ||
+    pt.tables.some(({ table, cols }) =>
+      table.rows.some((r) => r.cells[cols.phase] !== undefined && aloneNumber(r.cells, cols, r.cells[cols.phase].text) === num),
+    )
+  );
 }
 
 /** planRowEditOf over a plan's current text (the plan changed after it was planned): undefined when no row is to be added. */

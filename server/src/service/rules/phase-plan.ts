@@ -703,7 +703,10 @@ export function phaseIndex(phases: Phase[]): PhaseLookup {
   return atOnce(phaseIndexSteps(phases, undefined));
 }
 
-type PhaseLookup = (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[];
+type PhaseLookup = ((text: string, ws: string, num: number | undefined, planPath: string, root: string, linked?: string) => Phase[]) & {
+  /** The phases of a number, in order. */
+  numbered(num: number): Phase[];
+};
 
 /** `phaseIndex` in steps: it stops (yields) every so many phases where `due()` says its slice is spent. */
 function* phaseIndexSteps(phases: Phase[], due: (() => boolean) | undefined): Generator<void, PhaseLookup, void> {
@@ -730,7 +733,7 @@ function* phaseIndexSteps(phases: Phase[], due: (() => boolean) | undefined): Ge
     add(byKey, k.id, p);
     if (p.number !== undefined) add(byNumber, p.number, p);
   }
-  return (text, ws, num, planPath, root, linked = text) => {
+  const lookup = (text: string, ws: string, num: number | undefined, planPath: string, root: string, linked = text): Phase[] => {
     const found = new Set<Phase>();
     const take = (l: Phase[] | undefined) => l?.forEach((p) => found.add(p));
     const t = readNaming(text, ws, num, planPath, root, linked);
@@ -744,6 +747,49 @@ function* phaseIndexSteps(phases: Phase[], due: (() => boolean) | undefined): Ge
     if (t.num !== undefined) take(byNumber.get(t.num));
     return [...found].filter((p) => namedBy(t, p, names.get(p)!)).sort((a, b) => order.get(a)! - order.get(b)!);
   };
+  return Object.assign(lookup, { numbered: (num: number) => byNumber.get(num) ?? [] });
+}
+
+/** The title a name gives after its `Phase N` (`Phase 1: CI Setup` → `ci setup`), as nameKey reads it; '' when none. */
+function titleAfterNumber(text: string): string {
+  const plain = plainName(text);
+  const m = /phase[\s_-]*\d+/i.exec(plain);
+  return m ? nameKey(plain.slice(m.index + m[0].length)) : '';
+}
+
+/** A phase's title as its folder's name gives it after its `Phase_N_` (`Phase_1_CI_Setup` → `ci setup`), as nameKey reads it. */
+function folderTitleKey(p: Phase): string {
+  return nameKey(basename(p.folder).replace(/^phase[\s_-]*\d+/i, ''));
+}
+
+/** Whether two titles (keys) say the same: the words of one all among the other's (`ci` and `ci setup`). */
+function sameTitle(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  const wa = a.split(' ');
+  const wb = new Set(b.split(' '));
+  return wa.every((w) => wb.has(w)) || b.split(' ').every((w) => wa.includes(w));
+}
+
+/**
+ * The phases a name of no workstream may mean by its number alone (`| Phase 1: CI Setup | Done |` in a table without a
+ * Workstream column under no workstream's heading, `- [x] Phase 1` under `### Completed`): the project's phases of that
+ * number, of those the ones whose title (by its folder's name: the plan is read again when a folder is renamed, not
+ * when a document's heading changes) it gives when there are several and some have it. One: the name names it. More:
+ * it names none, and says too little to tell which.
+ */
+function numberedAlone(named: PhaseLookup, num: number, text: string): Phase[] {
+  const candidates = named.numbered(num);
+  if (candidates.length < 2) return candidates;
+  const title = titleAfterNumber(text);
+  const fit = title ? candidates.filter((p) => sameTitle(folderTitleKey(p), title)) : [];
+  return fit.length ? fit : candidates;
+}
+
+/** A row's number when it names its phase by that alone: no workstream by column or heading (undefined otherwise). */
+export function aloneNumber(cells: TableCell[], cols: PlanColumns, text: string): number | undefined {
+  if (rowWorkstream(cells, cols).trim() !== '') return undefined;
+  const num = phaseNumberOf(text);
+  return num ? Number(num[1]) : undefined;
 }
 
 /**
@@ -793,7 +839,11 @@ function* rowHitsSteps(
       continue;
     }
     const num = phaseNumberOf(cell.text);
-    hits.push(named(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root));
+    const found = named(cell.text, rowWorkstream(row.cells, cols), num ? Number(num[1]) : undefined, path, root);
+    // Of no workstream: the one phase its number (and title) fits, when just one does.
+    const alone = found.length ? undefined : aloneNumber(row.cells, cols, cell.text);
+    const fits = alone !== undefined ? numberedAlone(named, alone, cell.text) : [];
+    hits.push(fits.length === 1 ? fits : found);
   }
   rowHits.set(table, { model, path, ws: cols.impliedWorkstream, hits });
   return hits;
@@ -802,14 +852,15 @@ function* rowHitsSteps(
 /** The phases each item of a plan's list names, as hitsOfRows finds a table's (kept by list, for its model: performance only). */
 const itemHits = new WeakMap<PlanList, { model: WorkspaceModel; path: string; hits: Phase[][] }>();
 
-function hitsOfItems(path: string, model: WorkspaceModel, list: PlanList, index: LazyIndex): Phase[][] {
-  return atOnce(itemHitsSteps(path, model, list, index, undefined));
+function hitsOfItems(path: string, model: WorkspaceModel, doc: ParsedDocument, list: PlanList, index: LazyIndex): Phase[][] {
+  return atOnce(itemHitsSteps(path, model, doc, list, index, undefined));
 }
 
 /** `hitsOfItems` in steps, as rowHitsSteps. */
 function* itemHitsSteps(
   path: string,
   model: WorkspaceModel,
+  doc: ParsedDocument,
   list: PlanList,
   index: LazyIndex,
   due: (() => boolean) | undefined,
@@ -823,7 +874,10 @@ function* itemHitsSteps(
   for (let i = 0; i < list.items.length; i++) {
     if ((i & 63) === 63 && due?.()) yield;
     const it = list.items[i];
-    hits.push(named(it.key, it.workstream ?? '', it.number, path, root, it.head));
+    const found = named(it.key, it.workstream ?? '', it.number, path, root, it.head);
+    // Of no workstream (numbersOnly): the one phase its number (and title) fits, when just one does.
+    const fits = found.length || !numbersOnly(doc, list, it) ? [] : numberedAlone(named, it.number!, it.key);
+    hits.push(fits.length === 1 ? fits : found);
   }
   itemHits.set(list, { model, path, hits });
   return hits;
@@ -842,7 +896,7 @@ export function* planSteps(model: WorkspaceModel, path: string, doc: ParsedDocum
   if (!pt) return;
   const index = lazyIndex(phases);
   for (const { table, cols } of pt.tables) yield* rowHitsSteps(path, model, table, cols, index, due);
-  for (const list of pt.lists) yield* itemHitsSteps(path, model, list, index, due);
+  for (const list of pt.lists) yield* itemHitsSteps(path, model, doc, list, index, due);
 }
 
 /** The distinct workstreams of `phases`, in order. */
@@ -867,15 +921,33 @@ export function numbersOnly(doc: ParsedDocument, list: PlanList, it: PlanItem): 
 }
 
 /**
- * The numbers of the plan's items that name a phase by its number alone and match none of the project's phases (see
- * numbersOnly): a phase of such a number is not reported missing from the plan, and the add fix and `new` add no item
- * for it. `pt`: the plan `doc` (at `path`) read for the phases it tracks.
+ * The phases a row of no workstream may mean by its number alone when it names none: more than one (see
+ * numberedAlone), or none when it is no such row.
+ */
+function rowAmbiguity(table: Table, cols: PlanColumns, i: number, named: PhaseLookup): Phase[] {
+  const row = table.rows[i];
+  const cell = row.cells[cols.phase];
+  const num = cell ? aloneNumber(row.cells, cols, cell.text) : undefined;
+  return num === undefined ? [] : numberedAlone(named, num, cell!.text);
+}
+
+/**
+ * The numbers of the plan's rows and items that name a phase by its number alone and match none of the project's
+ * phases, or several (see numbersOnly, numberedAlone): a phase of such a number is not reported missing from the plan,
+ * and the add fix and `new` add no row or item for it. `pt`: the plan `doc` (at `path`) read for the phases it tracks.
  */
 export function unplacedNumbers(path: string, model: WorkspaceModel, doc: ParsedDocument, pt: PlanTables): Set<number> {
   const unplaced = new Set<number>();
   const index = lazyIndex(planPhases(model, path));
+  for (const { table, cols } of pt.tables) {
+    const hitsByRow = hitsOfRows(path, model, table, cols, index);
+    hitsByRow.forEach((hits, i) => {
+      const several = hits && !hits.length ? rowAmbiguity(table, cols, i, atOnce(index(undefined))) : [];
+      if (several.length > 1) unplaced.add(several[0].number!);
+    });
+  }
   for (const list of pt.lists) {
-    const hitsByItem = hitsOfItems(path, model, list, index);
+    const hitsByItem = hitsOfItems(path, model, doc, list, index);
     list.items.forEach((it, i) => {
       if (!hitsByItem[i].length && numbersOnly(doc, list, it)) unplaced.add(it.number!);
     });
@@ -889,6 +961,17 @@ function reportNoSuchPhase(ctx: RuleContext, at: Range, name: string, phases: re
     'plan-status-mismatch',
     at,
     `No phase "${name}" exists${phases.length ? ' under workstreams/' : ''}: the plan lists a phase the project does not have.`,
+  );
+}
+
+/** A row that names a phase by a number (and a title) that several phases have. */
+function reportNoWorkstream(ctx: RuleContext, at: Range, name: string, phases: readonly Phase[]): void {
+  const ids = phases.slice(0, 5).map((p) => p.id);
+  const listed = phases.length > 5 ? `${ids.join(', ')}, …` : `${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`;
+  ctx.report(
+    'plan-status-mismatch',
+    at,
+    `"${name}" names no workstream, and ${phases.length} phases have its number: ${listed}; write its workstream (a Workstream column, or a heading that names it over the table).`,
   );
 }
 
@@ -929,7 +1012,9 @@ export const planRule: Rule = {
         // A row the template left (`| [Workstream] | [Phase] | Not started |`): unfilled-placeholder reports it.
         if (!hits.length && isPlaceholder(cell.text)) continue;
         if (!hits.length) {
-          reportNoSuchPhase(ctx, cell.range, cell.text, phases);
+          const several = rowAmbiguity(table, cols, i, atOnce(index(undefined)));
+          if (several.length > 1) reportNoWorkstream(ctx, cell.range, cell.text, several);
+          else reportNoSuchPhase(ctx, cell.range, cell.text, phases);
           continue;
         }
         hits.forEach((p) => matched.add(p));
@@ -951,7 +1036,7 @@ export const planRule: Rule = {
     // not reported as missing from the plan (a false report is worse than none).
     const unplaced = unplacedNumbers(ctx.path, ctx.model, doc, pt);
     for (const list of pt.lists) {
-      const hitsByItem = hitsOfItems(ctx.path, ctx.model, list, index);
+      const hitsByItem = hitsOfItems(ctx.path, ctx.model, doc, list, index);
       list.items.forEach((it, i) => {
         const hits = hitsByItem[i];
         if (!hits.length) {
