@@ -202,7 +202,8 @@ describe('Phasegate in the extension host', function () {
     const asked = await lineStarting(brief, '- Test coverage analysis');
     const addressed = await lineStarting(output, '- Test coverage analysis:');
     const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', brief, new vscode.Position(asked, 4));
-    assert.deepEqual(whereOf(defs), [`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${addressed}`]);
+    // The item that names it (the summary's metrics line, which speaks of tests and coverage, addresses it too).
+    assert.ok(whereOf(defs).includes(`audit-deployment/phase-1/06-OUTPUT_HANDOFF.md:${addressed}`), `definitions: ${whereOf(defs)}`);
     const refs = await vscode.commands.executeCommand('vscode.executeReferenceProvider', output, new vscode.Position(addressed, 4));
     assert.ok(whereOf(refs).includes(`audit-deployment/phase-1/00-PHASE_BRIEF.md:${asked}`), `references: ${whereOf(refs)}`);
   });
