@@ -125,6 +125,10 @@ export class CheckContext implements RuleContext {
     return this.svc.foldersInOtherCase(path);
   }
 
+  filesInOtherCase(path: string): string[] {
+    return this.svc.filesInOtherCase(path);
+  }
+
   leftOut(path: string): boolean {
     return this.svc.leftOut(path);
   }

@@ -1246,6 +1246,12 @@ export class PhasegateService {
     return this.otherCases(normalizePath(path)).filter((d) => this.scan.dirs.has(d));
   }
 
+  /** Files of the scan named as `path` is in another case (not `path` itself), but those a layout-case warning tells of. */
+  filesInOtherCase(path: string): string[] {
+    const others = this.otherCases(normalizePath(path)).filter((f) => this.scan.files.has(f));
+    return others.length ? others.filter((f) => !this.caseProblems.some((p) => p.file === f)) : others;
+  }
+
   /** The scan's files and folders beside `path` (a normal path) named as it is in another case, sorted. */
   private otherCases(path: string): string[] {
     if (!this.pathsByLowerCase) {

@@ -57,6 +57,11 @@ export const RULES: RuleInfo[] = [
     severity: 'information',
     description: 'A document has more problems than are reported for one file: the rest are counted, not listed.',
   },
+  {
+    id: 'case-conflict',
+    severity: 'warning',
+    description: 'A document beside a file whose name differs only in case: on Windows and macOS the two are one file.',
+  },
   { id: 'invalid-directive', severity: 'warning', description: 'A `phasegate-disable…` comment names an unknown directive or rule.' },
   { id: 'unused-directive', severity: 'warning', description: 'A `phasegate-disable…` comment silences no problem.' },
 ];

@@ -37,6 +37,11 @@ export interface RuleContext {
   /** The folders of the scan named as `path` is in another case, in the same folder (`03-findings` for `03-FINDINGS`). */
   foldersInOtherCase(path: string): string[];
   /**
+   * The files of the scan named as `path` is in another case, in the same folder, but those a layout-case warning
+   * tells of (a layout's own name in another case).
+   */
+  filesInOtherCase(path: string): string[];
+  /**
    * Whether a path lies in a folder the engine leaves to another one (a nested workspace with a config of
    * its own, or a nested workspace folder): whether it exists is not known here.
    */
