@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DefinitionRequest, Location, ReferencesRequest } from 'vscode-languageserver-protocol/node';
+import { DefinitionRequest, HoverRequest, Location, ReferencesRequest } from 'vscode-languageserver-protocol/node';
 import { fixtureServer, uri } from './client';
 
 const IN = 'audit/phase-2/01-INPUT_HANDOFF.md';
@@ -71,5 +71,9 @@ describe('language server: definitions and references of handoff items and deliv
     assert.deepEqual(where(await s.c.conn.sendRequest(DefinitionRequest.type, on(OUT, '04-ARTIFACTS/coverage.md'))), [
       'audit/phase-1/04-ARTIFACTS/coverage.md:0',
     ]);
+    // Its hover quotes them.
+    const hover = (await s.c.conn.sendRequest(HoverRequest.type, on(brief, 'Test coverage analysis'))) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /^\*\*Deliverable\*\* — addressed in the output handoff's summary or artifacts, `06-OUTPUT_HANDOFF.md`/);
+    assert.match(hover?.contents.value ?? '', /- line \d+: Test coverage analysis: \[coverage\]/);
   });
 });

@@ -4,7 +4,7 @@
  * to the output handoff's summary and artifacts, matched as the unaddressed-deliverable rule matches them.
  */
 import * as assert from 'node:assert/strict';
-import { deliverableCounterparts } from '../../server/src/service/deliverable-nav';
+import { deliverableCounterparts, deliverableSummary } from '../../server/src/service/deliverable-nav';
 import type { PhasegateService } from '../../server/src/service';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
 
@@ -193,5 +193,29 @@ describe('deliverable navigation', () => {
     const { svc: alone } = await workspace({ [PROMPT]: PROMPT_TEXT, 'README.md': '# Project\n\n- Branching strategy document\n' });
     assert.deepEqual(leads(alone, PROMPT, 11), []);
     assert.equal(leads(alone, 'README.md', 2), undefined);
+  });
+
+  it("a deliverable's hover quotes the lines that address it, or says that none does and why", async () => {
+    const svc = await engine();
+    const at = (rel: string, line: number) => deliverableSummary(svc, `${ROOT}/${rel}`, line, 2);
+    assert.equal(
+      at(PROMPT, 8)?.text,
+      [
+        '**Deliverable** — addressed in the response, `implementation_response_from_AI.md` (Go to Definition leads there):',
+        '',
+        '- line 9: GitHub Actions workflow: `.github/workflows/ci.yml`',
+        '- line 13: The workflow also runs the linters on GitHub Actions.',
+      ].join('\n'),
+    );
+    assert.equal(at(PROMPT, 12)?.text, '**Deliverable** — not addressed in the response (`unaddressed-deliverable` reports it there).');
+    assert.match(at(BRIEF, 11)?.text ?? '', /^\*\*Deliverable\*\* — addressed in the output handoff's summary or artifacts, `06-OUTPUT_HANDOFF.md`/);
+    // Not on a deliverable, nor on the answering side (Go to Definition serves there).
+    assert.equal(at(PROMPT, 4), undefined);
+    assert.equal(at(RESP, 9), undefined);
+    const { svc: alone } = await workspace({ [PROMPT]: PROMPT_TEXT });
+    assert.equal(
+      deliverableSummary(alone, `${ROOT}/${PROMPT}`, 11, 2)?.text,
+      '**Deliverable** — not addressed in the response (implementation_response_from_AI.md is not written yet).',
+    );
   });
 });

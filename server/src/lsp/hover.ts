@@ -1,4 +1,7 @@
-/** Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading or bold label. */
+/**
+ * Hover: schema descriptions on front matter keys, a phase's summary on a phase reference, a section's spec on its heading
+ * or bold label, and where a deliverable of the prompt or the brief is addressed.
+ */
 import { Connection, Hover, HoverParams, MarkupKind, Range as LspRange } from 'vscode-languageserver';
 import { expandTitle, writtenTitle } from '../service/layout';
 import type { DocumentKindSpec, SectionSpec } from '../service/layout';
@@ -12,6 +15,7 @@ import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodeP
 import { schemaProperties } from './schema';
 import { directiveHover } from './directives';
 import { kindLabels } from './labels';
+import { deliverableSummary } from '../service/deliverable-nav';
 
 /** Most enum values a key's hover lists. */
 const MAX_VALUES = 30;
@@ -79,6 +83,9 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
     const { from, to } = boldSpan(src, label.section.heading.textRange);
     if (ch >= from && ch <= to) return md(sectionSummary(label.spec, label.kind, label.n), label.section.heading.textRange);
   }
+  // A deliverable of the prompt or the brief: where it is addressed.
+  const deliverable = deliverableSummary(t.svc, t.path, line, ch);
+  if (deliverable) return md(deliverable.text, deliverable.at);
   return null;
 }
 

@@ -4,6 +4,7 @@
  * matched as the unaddressed-deliverable rule matches them (rules/phase-deliverables.ts). The language server
  * answers Go to Definition and Find References with it, as it does for the two sides of a handoff (handoff-nav.ts).
  */
+import { basename } from './host';
 import type { HandoffCounterpart } from './handoff-nav';
 import type { ParsedDocument } from './markdown';
 import { ANSWERED_BY, UnitReader, type Wanted, addresses, answerOf, askedOf, deliverable } from './rules/phase-deliverables';
@@ -102,5 +103,40 @@ function fromAsked(
     counterparts: unitsIn(doc, answer.spans)
       .filter((u) => addresses(d, u.reader.at(u.index)!))
       .map((u) => ({ path: target.path, range: unitRange(doc, u) })),
+  };
+}
+
+/** Most lines a deliverable's summary quotes. */
+const MAX_QUOTED = 5;
+
+/**
+ * What a hover says of the deliverable of the prompt or the brief at `line`, `ch` (Markdown, and the deliverable's
+ * range): the lines of the response (or of the output handoff's summary and artifacts) that address it, quoted, or
+ * that none does yet. Undefined elsewhere.
+ */
+export function deliverableSummary(svc: PhasegateService, path: string, line: number, ch: number): { at: Range; text: string } | undefined {
+  const phase = phaseOf(svc.model, path);
+  const kind = phase?.documents.find((d) => d.path === path)?.spec.kind;
+  const answering = kind === undefined ? undefined : ANSWERED_BY[kind];
+  const answer = answering && phase ? phaseDocument(phase, answering) : undefined;
+  if (!answer) return undefined;
+  const found = deliverableCounterparts(svc, path, line, ch);
+  if (!found) return undefined;
+  const where = answering === 'response' ? 'the response' : "the output handoff's summary or artifacts";
+  const file = basename(answer.path);
+  if (!found.counterparts.length) {
+    const why = svc.getDocument(answer.path) ? '`unaddressed-deliverable` reports it there' : `${file} is not written yet`;
+    return { at: found.at, text: `**Deliverable** — not addressed in ${where} (${why}).` };
+  }
+  const doc = svc.getDocument(answer.path)!;
+  const quoted = found.counterparts.slice(0, MAX_QUOTED).map((c) => {
+    const src = (doc.lines[c.range.start.line] ?? '').slice(c.range.start.character, c.range.end.character).trim();
+    const text = src.length > 100 ? `${src.slice(0, 99)}…` : src;
+    return `- line ${c.range.start.line + 1}: ${text}`;
+  });
+  const more = found.counterparts.length > MAX_QUOTED ? `\n- … ${found.counterparts.length - MAX_QUOTED} more` : '';
+  return {
+    at: found.at,
+    text: `**Deliverable** — addressed in ${where}, \`${file}\` (Go to Definition leads there):\n\n${quoted.join('\n')}${more}`,
   };
 }
