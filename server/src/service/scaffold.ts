@@ -686,12 +686,6 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
   const file = joinPath(root, PLAN_FILE);
-  // The workspace folder is a project's workstreams/ (or a workstream's folder): the plan goes beside workstreams/, where
-  // this workspace neither writes nor reads it.
-  if (!isInside(svc.root, file))
-    throw new ScaffoldError(
-      `the workspace folder is ${relativePath(root, svc.root)}/ of the iAI project ${basename(root) || root}: its plan, ${PLAN_FILE}, goes beside ${WORKSTREAMS}/, outside this workspace, which would not read it; nothing is created: create it with the project's folder as the workspace`,
-    );
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }
 
