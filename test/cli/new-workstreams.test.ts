@@ -64,26 +64,3 @@ describe('phasegate new phase at a workstreams/ folder', () => {
     assert.deepEqual(fsys.paths().sort(), ['/ws/p/phase-2/00-PHASE_BRIEF.md', '/ws/p/phase-2/phasegate.yaml']);
   });
 });
-
-describe('phasegate check in a Workstreams/ folder (another case)', () => {
-  it('checks the project that holds it, as in workstreams/, and says why nothing in it is checked', async () => {
-    const fsys = project({
-      'Workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n',
-      'Workstreams/Build/Phase_3_Deploy/implementation_prompt.md': '# Build Phase 3: Deploy\n',
-    });
-    // Was: the phase folder alone, checked as a workspace without phases, and nothing said.
-    const r = await run(['check', 'Workstreams/Build/Phase_3_Deploy'], fsys, '/ws/p');
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(
-      r.stderr,
-      /^phasegate: warning: Workstreams\/Build\/Phase_3_Deploy is not checked: it lies in Workstreams\/, which is not the iAI layout's workstreams\/ folder \(names match case-sensitively .*\): rename it workstreams\.\n$/,
-    );
-    // Renamed, the same PATH is checked in its project: the numbering gap to phase 1 is seen.
-    const renamed = project({
-      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n',
-      'workstreams/Build/Phase_3_Deploy/implementation_prompt.md': '# Build Phase 3: Deploy\n',
-    });
-    const ok = await run(['check', 'workstreams/Build/Phase_3_Deploy', '--format', 'json'], renamed, '/ws/p');
-    assert.match(ok.stdout, /phase-numbering-gap/);
-  });
-});

@@ -8,7 +8,6 @@ import { CONFIG_FILES } from '../service/config';
 import picomatch from 'picomatch';
 import { FileSystem, basename, dirname, isInside, joinPath, normalizePath, relativePath } from '../service/host';
 import type { Phase } from '../service/workspace';
-import { CASE_WHY, WORKSTREAMS, isWorkstreams } from '../service/layout-case';
 import type { Diagnostic } from '../service/types';
 import { UsageError } from './args';
 
@@ -46,7 +45,7 @@ async function hasConfig(fs: FileSystem, dir: string): Promise<boolean> {
 /**
  * The workspace root of a path: the nearest folder (the path's own, or an ancestor) holding a
  * `phasegate.yaml` (`configured`); else the folder holding the phase the path lies in (the parent
- * of `phase-N`, or of `workstreams/`, in any case, for iAI phases) so that cross-phase checks see the
+ * of `phase-N`, or of `workstreams/` for iAI phases) so that cross-phase checks see the
  * neighbouring phases; else the folder itself (a file's folder for a file).
  */
 export async function findRoot(fs: FileSystem, target: string, isFile: boolean): Promise<{ root: string; configured: boolean }> {
@@ -58,7 +57,7 @@ export async function findRoot(fs: FileSystem, target: string, isFile: boolean):
   for (let d = start; dirname(d) !== d; d = dirname(d)) {
     const name = basename(d);
     // `phase_1`, `phase1`, `Phase 1`: an audit phase too when it holds one of the layout's documents (workspace.ts).
-    if (isWorkstreams(name) || /^phase[-_\s]*\d+$/i.test(name)) return { root: dirname(d), configured: false };
+    if (name === 'workstreams' || /^phase[-_\s]*\d+$/i.test(name)) return { root: dirname(d), configured: false };
   }
   return { root: start, configured: false };
 }
@@ -222,24 +221,10 @@ export async function loadWorkspaces(opts: {
       // A PATH inside the workspace with no phase, no plan and no config in it, nor in a phase: nothing in it
       // is checked (for the workspace itself, "0 phases" says so).
       if (f.abs === root) return [];
-      if (covered(svc, f, checked)) return [];
-      const miscased = miscasedWorkstreams(root, f.abs);
-      if (miscased)
-        return [{ path: f.given, why: `it lies in ${miscased}/, which is not the iAI layout's workstreams/ folder (${CASE_WHY}): rename it workstreams` }];
-      return [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
+      return covered(svc, f, checked) ? [] : [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
     });
     return { root, svc, targets: paths.map((f) => f.abs), configFile: load.configFile, unscanned };
   });
-}
-
-/** The folder between `root` and `path` (or `path` itself) named `workstreams` in another case (`Workstreams`), relative to `root`. */
-function miscasedWorkstreams(root: string, path: string): string | undefined {
-  let found: string | undefined;
-  for (let d = path; d !== root && isInside(root, d); d = dirname(d)) {
-    const name = basename(d);
-    if (isWorkstreams(name) && name !== WORKSTREAMS) found = relativePath(root, d);
-  }
-  return found;
 }
 
 function firstLine(s: string): string {
