@@ -639,15 +639,6 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
   return titlePatterns.get(heading);
 }
 
-/**
- * Whether a run is a `{N-1}` (`{N-d}`) that names no phase in phase `n`, a negative number (in phase 0): `new` drops
- * it (writtenTitle), and a title names it nowhere; read, the next run's number would be taken for it (`Sprint 0` of
- * `Sprint {N-1} to Sprint {N}: `, written `Sprint to Sprint 0: ` in sprint 0).
- */
-function namesNoPhase(run: NumberRun, n: number): boolean {
-  return run.some((p) => typeof p === 'number' && n + p < 0);
-}
-
 /** The number `read` where phase `n` writes `run`: its value, and the one wanted. */
 function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
   const read = title.slice(start, end);
@@ -679,7 +670,6 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   const out: TitleNumber[] = [];
   let from = 0;
   for (const { run, re } of titlePattern(heading)) {
-    if (namesNoPhase(run, n)) continue;
     re.lastIndex = from;
     const m = re.exec(title);
     if (!m) continue;
@@ -742,7 +732,6 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
   }
   let from = 0;
   for (const { run, re } of titlePattern(heading)) {
-    if (namesNoPhase(run, n)) continue;
     re.lastIndex = from;
     const p = re.exec(title);
     if (!p) continue;

@@ -613,7 +613,7 @@ function renderMarked(svc: PhasegateService, name: string, context: TemplateCont
 export interface TemplatePhase {
   id: string;
   number: number | undefined;
-  /** Number of the next phase (N+1) and of the previous one (N-1; absent for phase 0, and for phase 1 when no phase 0 is before it). */
+  /** Number of the next phase (N+1) and of the previous one (N-1, absent for the first). */
   next: number | undefined;
   prev: number | undefined;
   /** The phase's title (not its folder name), when known. */
@@ -1010,12 +1010,6 @@ export function today(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** Whether the sequence of the phase at `folder` (its parent folder's phases of `layout`) has a phase 0, before phase 1. */
-function hasPhaseZero(svc: PhasegateService, folder: string, layout: LayoutSpec | undefined): boolean {
-  const parent = dirname(folder);
-  return svc.model.phases.some((q) => q.number === 0 && q.layout.name === layout?.name && dirname(q.folder) === parent);
-}
-
 /** Context for a phase-less document or a phase (existing or about to be created). */
 export function baseContext(
   svc: PhasegateService,
@@ -1029,7 +1023,7 @@ export function baseContext(
       id: p.id,
       number: n,
       next: n === undefined ? undefined : n + 1,
-      prev: n === undefined || n < 1 ? undefined : n > 1 || hasPhaseZero(svc, p.folder, p.layout) ? n - 1 : undefined,
+      prev: n === undefined || n <= 1 ? undefined : n - 1,
       title: p.title,
       name: n === undefined ? folderName : `Phase ${n}`,
       // Follows a title set after (`new phase --title`).
