@@ -688,6 +688,13 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
+  // The workspace folder is the project's workstreams/ (or a workstream in it): the plan belongs above it, in the project
+  // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
+  if (!isInside(svc.root, root))
+    throw new ScaffoldError(
+      `the project plan goes in the project folder ${root}, which holds ${WORKSTREAMS}/, above the workspace folder ${basename(svc.root)}: ` +
+        `outside this workspace, nothing is created and no plan is checked; create it with ${root} as the workspace folder (run 'phasegate new plan' there)`,
+    );
   const file = joinPath(root, PLAN_FILE);
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }
