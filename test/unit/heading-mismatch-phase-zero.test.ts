@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { planNew } from '../../server/src/service/scaffold';
+import { phaseTitle } from '../../server/src/service/templates';
 import { applyEdits, codeActions } from '../../server/src/service';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
 
@@ -106,5 +107,20 @@ describe('heading-mismatch: {N-1} in phase 0', () => {
       diagnosticsOf(svc, 'sprints/sprint-1-next/BRIEF.md', 'heading-mismatch').map((d) => d.message),
       ['Title should read "After Sprint 0:…" in sprint-1-next.'],
     );
+  });
+
+  it("the phase's title is read from a title so written, in either form, as from sprint 1's", async () => {
+    const layout = (heading: string) => SPRINTS.replace('"After Sprint {N-1}: "', JSON.stringify(heading));
+    for (const [heading, titles] of [
+      ['After Sprint {N-1}: ', ['# After Sprint: Kickoff', '# After Sprint -1: Kickoff', '# After Sprint 0: Next']],
+      ['Review of sprints {N-1} and {N}', ['# Review of sprints and 0', '# Review of sprints -1 and 0', '# Review of sprints 0 and 1']],
+    ] as const) {
+      for (const [i, title] of titles.entries()) {
+        const folder = i === 2 ? 'sprints/sprint-1-next' : 'sprints/sprint-0-kickoff';
+        const { svc } = await workspace({ 'phasegate.yaml': layout(heading), [`${folder}/BRIEF.md`]: `${title}\n\n## Goals\n\nGo.\n` });
+        const want = heading.endsWith(': ') ? (i === 2 ? 'Next' : 'Kickoff') : undefined;
+        assert.equal(phaseTitle(svc, svc.model.phases[0]), want, title);
+      }
+    }
   });
 });

@@ -468,13 +468,21 @@ function headingSource(heading: string): string {
   // The run of `{N}`s and digits being read: how many `{N}`s, and its digits.
   let numbers = 0;
   let digits = '';
+  // The run is one `{N-d}` alone, which phase 0 writes dropped with the blank before it (see writtenTitle), and an
+  // earlier `new` wrote as `-1`: optional, with that blank, and read with a minus sign too.
+  let lower = false;
   const flush = () => {
-    out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
+    else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
     numbers = 0;
     digits = '';
+    lower = false;
   };
   for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/)) {
-    if (/^\{N/.test(part)) numbers++;
+    if (/^\{N-/.test(part)) {
+      numbers++;
+      lower = true;
+    } else if (/^\{N/.test(part)) numbers++;
     else if (/^\d/.test(part)) digits += part;
     else if (part !== '') {
       flush();
