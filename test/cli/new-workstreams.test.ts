@@ -2,6 +2,8 @@
  * `phasegate new phase` at a workstreams/ folder (in any case), or run in one that is the workspace folder (its own
  * phasegate.yaml), creates the phase in that project's workstreams/ (was: workstreams/workstreams/…,
  * Workstreams/workstreams/…); run in an audit phase's folder that is the workspace folder, it creates nothing there.
+ * `new plan` there is refused, naming the project folder above, where the plan goes (was: only that the plan's path
+ * is outside the workspace).
  */
 import * as assert from 'node:assert/strict';
 import { WritableMemoryFileSystem, run } from './helpers';
@@ -62,5 +64,35 @@ describe('phasegate new phase at a workstreams/ folder', () => {
       "phasegate: the workspace folder is phase-2, a phase's folder: a new phase goes beside it, outside this workspace, not into it; create it in the folder that holds phase-2\n",
     );
     assert.deepEqual(fsys.paths().sort(), ['/ws/p/phase-2/00-PHASE_BRIEF.md', '/ws/p/phase-2/phasegate.yaml']);
+  });
+
+  it('new plan in workstreams/ with its own phasegate.yaml: refused, saying where the plan goes and where to run it; nothing created', async () => {
+    for (const plan of [false, true]) {
+      const fsys = project({ ...SETUP, 'workstreams/phasegate.yaml': '', ...(plan ? { 'project_implementation_plan.md': '# Plan\n' } : {}) });
+      const before = fsys.paths().sort();
+      for (const [args, cwd] of [
+        [[], '/ws/p/workstreams'],
+        [['Build'], '/ws/p/workstreams'],
+        [[], '/ws/p/workstreams/Build'],
+      ] as const) {
+        const r = await run(['new', 'plan', ...args], fsys, cwd);
+        assert.equal(r.code, 2, `${args.join(' ')} in ${cwd}`);
+        assert.equal(r.stdout, '');
+        assert.equal(
+          r.stderr,
+          'phasegate: the project plan goes in the project folder /ws/p, which holds workstreams/, above the workspace folder workstreams: ' +
+            "outside this workspace, nothing is created and no plan is checked; create it with /ws/p as the workspace folder (run 'phasegate new plan' there)\n",
+        );
+      }
+      assert.deepEqual(fsys.paths().sort(), before);
+    }
+  });
+
+  it('new plan in workstreams/ without a phasegate.yaml: the project above it is the workspace, the plan goes there', async () => {
+    const fsys = project(SETUP);
+    const r = await run(['new', 'plan'], fsys, '/ws/p/workstreams');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'created  ../project_implementation_plan.md\n');
+    assert.ok(fsys.paths().includes('/ws/p/project_implementation_plan.md'));
   });
 });

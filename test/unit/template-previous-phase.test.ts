@@ -104,4 +104,59 @@ describe('new: {N-1} in the first phase, numbered 0', () => {
     assert.equal(brief(0), '# First phase: T\n');
     assert.equal(brief(2), '# After phase 1: T\n');
   });
+
+  // phase.prev follows the phase before: phase 1's is phase 0 where there is one (was: absent for phase 1 always).
+  const PREV = '# {{#if phase.prev includeZero=true}}After phase {{phase.prev}}{{else}}First phase{{/if}}: {{phase.title}}\n';
+  const OUT0 = '# Phase 0 → Phase 1 Handoff\n\n## Phase 1 Inputs\n\n- Input: [plan](../phase-0/plan.md) - the plan\n';
+
+  it("phase.prev is 0 for phase 1 after a phase 0 (audit), as prevHandoff is phase 0's output handoff", async () => {
+    const { svc } = await workspace(
+      {
+        '.phasegate/templates/brief.md.hbs': PREV,
+        'phase-0/00-PHASE_BRIEF.md': '# Phase 0: Setup\n',
+        'phase-0/06-OUTPUT_HANDOFF.md': OUT0,
+        'phase-0/plan.md': 'x\n',
+      },
+      { trusted: true },
+    );
+    const creates = planNew(svc, { what: 'phase', layout: 'audit', number: 1, title: 'T' }).creates;
+    assert.equal(creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'))?.text, '# After phase 0: T\n');
+    assert.match(creates.find((c) => c.file.endsWith('01-INPUT_HANDOFF.md'))!.text, /Output handoff of Phase 0: \[phase-0\/06-OUTPUT_HANDOFF\.md\]/);
+    // An existing phase 1 (its documents filled in, as a fix preview renders them): the same.
+    const filled = await workspace(
+      {
+        '.phasegate/templates/brief.md.hbs': PREV,
+        'phase-0/00-PHASE_BRIEF.md': '# Phase 0: Setup\n',
+        'phase-1/01-INPUT_HANDOFF.md': '# Phase 1 Input Handoff\n',
+      },
+      { trusted: true },
+    );
+    const brief = planNew(filled.svc, { what: 'phase', layout: 'audit', number: 1, title: 'T' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'));
+    assert.equal(brief?.text, '# After phase 0: T\n');
+  });
+
+  it('phase.prev is absent for phase 1 without a phase 0, and for phase 0', async () => {
+    const { svc } = await workspace({ '.phasegate/templates/brief.md.hbs': PREV, 'phase-2/00-PHASE_BRIEF.md': '# Phase 2: B\n' }, { trusted: true });
+    const brief = (n: number) =>
+      planNew(svc, { what: 'phase', layout: 'audit', number: n, title: 'T' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'))?.text;
+    assert.equal(brief(0), '# First phase: T\n');
+    assert.equal(brief(1), '# First phase: T\n');
+  });
+
+  it("phase.prev is 0 for an iAI workstream's phase 1 after its phase 0", async () => {
+    const prompt = '# Phase {{phase.number}}: {{#if phase.prev includeZero=true}}after {{phase.prev}}{{else}}first{{/if}}\n';
+    const { svc } = await workspace(
+      { '.phasegate/templates/prompt.md.hbs': prompt, 'workstreams/Build/Phase_0_Setup/implementation_prompt.md': '# Phase 0: Setup\n' },
+      { trusted: true },
+    );
+    const text = planNew(svc, { what: 'phase', layout: 'iai', workstream: 'Build', title: 'Next' }).creates.find((c) =>
+      c.file.endsWith('implementation_prompt.md'),
+    )?.text;
+    assert.equal(text, '# Phase 1: after 0\n');
+    const other = await workspace({ '.phasegate/templates/prompt.md.hbs': prompt, 'workstreams/Build/.keep': '' }, { trusted: true });
+    const first = planNew(other.svc, { what: 'phase', layout: 'iai', workstream: 'Build', number: 1, title: 'First' }).creates.find((c) =>
+      c.file.endsWith('implementation_prompt.md'),
+    )?.text;
+    assert.equal(first, '# Phase 1: first\n');
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { Assets, LoadOptions, PhasegateService } from '../service/service';
 import { CONFIG_FILES } from '../service/config';
+import { WORKSTREAMS, isWorkstreams } from '../service/layout-case';
 import picomatch from 'picomatch';
 import { FileSystem, basename, dirname, isInside, joinPath, normalizePath, relativePath } from '../service/host';
 import type { Phase } from '../service/workspace';
@@ -45,7 +46,7 @@ async function hasConfig(fs: FileSystem, dir: string): Promise<boolean> {
 /**
  * The workspace root of a path: the nearest folder (the path's own, or an ancestor) holding a
  * `phasegate.yaml` (`configured`); else the folder holding the phase the path lies in (the parent
- * of `phase-N`, or of `workstreams/` for iAI phases) so that cross-phase checks see the
+ * of `phase-N`, or of `workstreams/` in any case for iAI phases) so that cross-phase checks see the
  * neighbouring phases; else the folder itself (a file's folder for a file).
  */
 export async function findRoot(fs: FileSystem, target: string, isFile: boolean): Promise<{ root: string; configured: boolean }> {
@@ -57,7 +58,8 @@ export async function findRoot(fs: FileSystem, target: string, isFile: boolean):
   for (let d = start; dirname(d) !== d; d = dirname(d)) {
     const name = basename(d);
     // `phase_1`, `phase1`, `Phase 1`: an audit phase too when it holds one of the layout's documents (workspace.ts).
-    if (name === 'workstreams' || /^phase[-_\s]*\d+$/i.test(name)) return { root: dirname(d), configured: false };
+    // `Workstreams/` (another case) too: it is meant as the folder of workstreams, and its project reports its name.
+    if (isWorkstreams(name) || /^phase[-_\s]*\d+$/i.test(name)) return { root: dirname(d), configured: false };
   }
   return { root: start, configured: false };
 }
@@ -221,10 +223,26 @@ export async function loadWorkspaces(opts: {
       // A PATH inside the workspace with no phase, no plan and no config in it, nor in a phase: nothing in it
       // is checked (for the workspace itself, "0 phases" says so).
       if (f.abs === root) return [];
-      return covered(svc, f, checked) ? [] : [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
+      if (covered(svc, f, checked)) return [];
+      // In a `Workstreams/` folder (another case), whose phases are not read: its name says why.
+      const miscased = miscasedWorkstreams(root, f.abs);
+      if (miscased)
+        return [
+          {
+            path: f.given,
+            why: `${f.abs === joinPath(root, miscased) ? 'it is' : 'it lies in'} ${miscased}/, named in another case than workstreams/, whose phases are not checked: rename it workstreams`,
+          },
+        ];
+      return [{ path: f.given, why: f.isFile ? 'it lies in no phase' : 'it holds no phase' }];
     });
     return { root, svc, targets: paths.map((f) => f.abs), configFile: load.configFile, unscanned };
   });
+}
+
+/** The `Workstreams/` folder (in another case than `workstreams/`) right below `root` that `path` is or lies in, relative to `root`. */
+function miscasedWorkstreams(root: string, path: string): string | undefined {
+  const first = relativePath(root, path).split('/')[0];
+  return first !== WORKSTREAMS && isWorkstreams(first) ? first : undefined;
 }
 
 function firstLine(s: string): string {

@@ -468,13 +468,21 @@ function headingSource(heading: string): string {
   // The run of `{N}`s and digits being read: how many `{N}`s, and its digits.
   let numbers = 0;
   let digits = '';
+  // The run is one `{N-d}` alone, which phase 0 writes dropped with the blank before it (see writtenTitle), and an
+  // earlier `new` wrote as `-1`: optional, with that blank, and read with a minus sign too.
+  let lower = false;
   const flush = () => {
-    out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
+    else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
     numbers = 0;
     digits = '';
+    lower = false;
   };
   for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/)) {
-    if (/^\{N/.test(part)) numbers++;
+    if (/^\{N-/.test(part)) {
+      numbers++;
+      lower = true;
+    } else if (/^\{N/.test(part)) numbers++;
     else if (/^\d/.test(part)) digits += part;
     else if (part !== '') {
       flush();
@@ -497,9 +505,50 @@ const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading)
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
+  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runSign(runs[i])}${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
+  return new RegExp(`^\\s*${source}`, 'iud');
+});
+
+/**
+ * A heading as phase `n` writes it where a `{N-d}` of it names no phase (phase 0: see writtenTitle), its other `{N}`s
+ * kept, as a pattern over a title's start (`Sprint to Sprint (digits): ` of `Sprint {N-1} to Sprint {N}: `), also
+ * one without a `{N}` left (`After Sprint: ` of `After Sprint {N-1}: `); undefined where phase `n` writes it as
+ * expandTitle does.
+ */
+const droppedHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (key) => {
+  const at = key.indexOf('\u0000');
+  const n = Number(key.slice(0, at));
+  const heading = key.slice(at + 1).trim();
+  const parts = heading.split(/(\{N(?:[+-]\d+)?\})/);
+  const value = (p: string) => n + Number(p.slice(2, -1) || 0);
+  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
+  let kept = '';
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) kept += parts[i];
+    else if (value(parts[i]) < 0) kept = kept.trimEnd();
+    else kept += parts[i];
+  }
+  kept = kept.trimStart();
+  if (!kept.trim()) return undefined;
+  const { literals, runs } = numberRuns(kept);
+  const text = (t: string) =>
+    t
+      .split(/(\s+)/)
+      .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
+      .join('');
   const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
 });
+
+/** The runs of phase numbers of a heading as phase `n` writes it (droppedHeadings), in the heading's order, those it drops left out. */
+function keptRuns(heading: string, n: number): NumberRun[] {
+  return numberRuns(heading.trim()).runs.filter((run) => !runDropped(run, n));
+}
+
+function droppedHeading(heading: string, n: number): RegExp | undefined {
+  if (!heading.includes('{N-')) return undefined;
+  return droppedHeadings.get(`${n}\u0000${heading}`);
+}
 
 function wholeHeading(heading: string): RegExp | undefined {
   return wholeHeadings.get(heading);
@@ -546,9 +595,22 @@ function numberRuns(heading: string): { literals: string[]; runs: NumberRun[] } 
   return runsOf.get(heading);
 }
 
-/** What phase `n` writes for a run (`43` for `{N+1}{N}` in phase 3). */
+/**
+ * What phase `n` writes for a run (`43` for `{N+1}{N}` in phase 3); a `{N-d}` that names no phase (in phase 0) writes
+ * nothing, as `new` writes it (see writtenTitle).
+ */
 function runText(run: NumberRun, n: number): string {
-  return run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
+  return run.map((p) => (typeof p === 'number' ? (n + p < 0 ? '' : String(n + p)) : p)).join('');
+}
+
+/** Whether phase `n` drops a `{N-d}` of the run, which names no phase there (phase 0). */
+function runDropped(run: NumberRun, n: number): boolean {
+  return run.some((p) => typeof p === 'number' && n + p < 0);
+}
+
+/** A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. */
+function runSign(run: NumberRun): string {
+  return run.some((p) => typeof p === 'number' && p < 0) ? '-?' : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -627,10 +689,10 @@ const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BO
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
     const source = before
-      ? `${edge(before)}${escapeRe(before)}\\s*(\\d+)(?!\\d)`
+      ? `${edge(before)}${escapeRe(before)}\\s*(${runSign(run)}\\d+)(?!\\d)`
       : after
-        ? `(?<!\\d)(\\d+)\\s*${escapeRe(after)}${tail(after)}`
-        : '(?<!\\d)(\\d+)(?!\\d)';
+        ? `(?<!\\d)(${runSign(run)}\\d+)\\s*${escapeRe(after)}${tail(after)}`
+        : `(?<!\\d)(${runSign(run)}\\d+)(?!\\d)`;
     return { run, re: new RegExp(source, 'giu') };
   });
 });
@@ -643,6 +705,15 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
 function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
   const read = title.slice(start, end);
   const written = runText(run, n);
+  if (runDropped(run, n)) {
+    // Phase 0 writes no number for a `{N-1}`: any read is wrong (and goes, with the blanks before it where the run
+    // writes nothing), but the `-1` an earlier `new` wrote there, which is accepted.
+    const want = written === '' ? -1 : Number(written);
+    const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
+    let from = start;
+    if (written === '') while (from > 0 && /\s/.test(title[from - 1])) from--;
+    return { start: from, end, value: read === old || read === written ? want : NaN, want, written };
+  }
   const want = Number(written);
   let value = Number(read);
   // Digits that differ from those written, but not as numbers (past 15 digits): wrong all the same.
@@ -664,6 +735,14 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
     const { runs } = numberRuns(heading.trim());
     return runs.map((run, i) => {
       const [start, end] = whole.indices![i + 1];
+      return runNumber(run, n, title, start, end);
+    });
+  }
+  // A title that starts as phase 0 writes the heading, its `{N-1}` dropped (`Sprint to Sprint 0: …`): its numbers there.
+  const dropped = droppedHeading(heading, n)?.exec(title);
+  if (dropped) {
+    return keptRuns(heading, n).map((run, i) => {
+      const [start, end] = dropped.indices![i + 1];
       return runNumber(run, n, title, start, end);
     });
   }
@@ -728,6 +807,12 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
   if (m) {
     const { runs } = whole!;
     for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1])) return true;
+    return false;
+  }
+  const dropped = droppedHeading(heading, n)?.exec(title);
+  if (dropped) {
+    const runs = keptRuns(heading, n);
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1])) return true;
     return false;
   }
   let from = 0;

@@ -349,6 +349,8 @@ function handoffFrom(
   prev: Phase | undefined,
 ): (spec: DocumentKindSpec, ctx: TemplateContext, file: string) => void {
   return (spec, ctx, file) => {
+    // Phase 1 after a phase 0 has a previous phase, as its input handoff does (baseContext knows of none).
+    if (prev && n !== undefined && n >= 1) ctx.phase.prev = n - 1;
     if (spec.kind === 'input-handoff') ctx.prevHandoff = previousHandoff(svc, { number: n, prev }, file);
   };
 }
@@ -625,7 +627,8 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const id = `${ws}/${basename(folder)}`;
   const file = joinPath(folder, spec.file);
   const before = planner.plan.creates.length;
-  planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout }, date)));
+  const hasPrev = n !== undefined && siblings.some((p) => p.number === n - 1);
+  planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout, hasPrev }, date)));
   // A new phase (or one filled in) gets its row in the project plan, as the plan rule wants (only with its prompt: never for a phase not created).
   if ((!existing || existing === empty) && planner.plan.creates.length > before) {
     const row = { id, folder, number: n, workstream: ws, title: title === undefined ? undefined : headingTitle(title) };
@@ -685,6 +688,13 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
 
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
+  // The workspace folder is the project's workstreams/ (or a workstream in it): the plan belongs above it, in the project
+  // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
+  if (!isInside(svc.root, root))
+    throw new ScaffoldError(
+      `the project plan goes in the project folder ${root}, which holds ${WORKSTREAMS}/, above the workspace folder ${basename(svc.root)}: ` +
+        `outside this workspace, nothing is created and no plan is checked; create it with ${root} as the workspace folder (run 'phasegate new plan' there)`,
+    );
   const file = joinPath(root, PLAN_FILE);
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }

@@ -613,7 +613,7 @@ function renderMarked(svc: PhasegateService, name: string, context: TemplateCont
 export interface TemplatePhase {
   id: string;
   number: number | undefined;
-  /** Number of the next phase (N+1) and of the previous one (N-1, absent for the first). */
+  /** Number of the next phase (N+1) and of the previous one (N-1; absent for the first: phase 0, or phase 1 without a phase 0 before it). */
   next: number | undefined;
   prev: number | undefined;
   /** The phase's title (not its folder name), when known. */
@@ -1013,7 +1013,16 @@ export function today(now = new Date()): string {
 /** Context for a phase-less document or a phase (existing or about to be created). */
 export function baseContext(
   svc: PhasegateService,
-  p: { id: string; number: number | undefined; title: string | undefined; workstream: string | undefined; folder: string; layout: LayoutSpec | undefined },
+  p: {
+    id: string;
+    number: number | undefined;
+    title: string | undefined;
+    workstream: string | undefined;
+    folder: string;
+    layout: LayoutSpec | undefined;
+    /** Whether a phase numbered N-1 precedes it in its sequence (its parent folder or workstream): phase 1's is a phase 0. */
+    hasPrev?: boolean;
+  },
   date = today(),
 ): TemplateContext {
   const n = p.number;
@@ -1023,7 +1032,8 @@ export function baseContext(
       id: p.id,
       number: n,
       next: n === undefined ? undefined : n + 1,
-      prev: n === undefined || n <= 1 ? undefined : n - 1,
+      // Absent for a first phase: phase 0, and phase 1 where there is no phase 0 before it.
+      prev: n === undefined || n < 1 || (n === 1 && !p.hasPrev) ? undefined : n - 1,
       title: p.title,
       name: n === undefined ? folderName : `Phase ${n}`,
       // Follows a title set after (`new phase --title`).
@@ -1144,7 +1154,15 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
   const ctx = phase
     ? baseContext(
         svc,
-        { id: phase.id, number: phase.number, title: phaseTitle(svc, phase), workstream: phase.workstream, folder: phase.folder, layout: phase.layout },
+        {
+          id: phase.id,
+          number: phase.number,
+          title: phaseTitle(svc, phase),
+          workstream: phase.workstream,
+          folder: phase.folder,
+          layout: phase.layout,
+          hasPrev: phase.prev !== undefined,
+        },
         date,
       )
     : baseContext(svc, { id: '', number: undefined, title: undefined, workstream: undefined, folder: svc.root, layout: undefined }, date);

@@ -7,7 +7,7 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { expandTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
+import { kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
 import { expandedTitleKey, specSection } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -176,7 +176,8 @@ const sections: Rule = {
         const misaddressedOnly =
           spec.kind === OUTPUT_HANDOFF && wrong.every((x) => x.want === n + 1) && misaddressedTitle(doc.lines[h1.line] ?? '', n) !== undefined;
         if (wrong.length && !misaddressedOnly) {
-          const want = expandTitle(heading, n);
+          // As `new` writes it: a `{N-1}` that names no phase (phase 0) dropped (see writtenTitle).
+          const want = writtenTitle(heading, n);
           ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
             fix: 'replace-heading-numbers',
             heading,

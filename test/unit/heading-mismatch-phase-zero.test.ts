@@ -1,0 +1,126 @@
+/**
+ * heading-mismatch in phase 0 where the kind's heading (or a section's title) has a `{N-1}`, which names no phase
+ * there: `new` writes it dropped with the blank before it, and the rule accepts that form, as the other rules do,
+ * and the form with `-1` written by an earlier `new`. A number where phase 0 writes none is wrong: the message
+ * names the title as `new` writes it, and the quick fix drops the number with the blank before it (no `-1`).
+ */
+import * as assert from 'node:assert/strict';
+import { planNew } from '../../server/src/service/scaffold';
+import { phaseTitle } from '../../server/src/service/templates';
+import { applyEdits, codeActions } from '../../server/src/service';
+import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
+
+const SPRINTS = [
+  'layouts:',
+  '  - name: sprint',
+  '    phases: "sprints/sprint-*"',
+  '    number: "sprint-(\\\\d+)"',
+  '    documents:',
+  '      - kind: retro',
+  '        file: RETRO.md',
+  '        heading: "Sprint {N-1} to Sprint {N}: "',
+  '        sections: [Goals]',
+  '      - kind: brief',
+  '        file: BRIEF.md',
+  '        heading: "After Sprint {N-1}: "',
+  '        sections: [Goals]',
+  '',
+].join('\n');
+
+const RETRO = 'sprints/sprint-0-kickoff/RETRO.md';
+const BRIEF = 'sprints/sprint-0-kickoff/BRIEF.md';
+
+async function sprint0(files: Record<string, string>) {
+  return workspace({ 'phasegate.yaml': SPRINTS, ...files });
+}
+
+function fixed(svc: Awaited<ReturnType<typeof workspace>>['svc'], rel: string): string {
+  const diags = diagnosticsOf(svc, rel, 'heading-mismatch');
+  assert.equal(diags.length, 1, JSON.stringify(diags));
+  const [action] = codeActions(svc, diags);
+  assert.ok(action, 'a quick fix');
+  return applyEdits(
+    svc.getText(`${ROOT}/${rel}`)!,
+    action.change.edits.flatMap((e) => e.edits),
+  );
+}
+
+describe('heading-mismatch: {N-1} in phase 0', () => {
+  it('accepts the titles `new` writes in sprint 0 (the {N-1} dropped), front matter and `#` title', async () => {
+    const { svc } = await workspace({ 'phasegate.yaml': SPRINTS, 'sprints/.keep': '' });
+    const plan = planNew(svc, { what: 'phase', layout: 'sprint', number: 0, title: 'Kickoff' });
+    const files = Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text.replace(/\[[A-Z][^\]\n]*\]/g, 'Done.')]));
+    assert.match(files[RETRO], /^# Sprint to Sprint 0: Kickoff$/m);
+    assert.match(files[BRIEF], /^# After Sprint: Kickoff$/m);
+    const written = await sprint0(files);
+    for (const f of Object.keys(files)) assert.deepEqual(diagnosticsOf(written.svc, f, 'heading-mismatch'), [], f);
+  });
+
+  it('accepts them with the -1 an earlier `new` wrote too', async () => {
+    const { svc } = await sprint0({
+      [RETRO]: '---\ntitle: "Sprint -1 to Sprint 0: Kickoff"\n---\n# Sprint -1 to Sprint 0: Kickoff\n\n## Goals\n\nGo.\n',
+      [BRIEF]: '---\ntitle: "After Sprint -1: Kickoff"\n---\n# After Sprint -1: Kickoff\n\n## Goals\n\nGo.\n',
+    });
+    assert.deepEqual(diagnosticsOf(svc, RETRO, 'heading-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, BRIEF, 'heading-mismatch'), []);
+  });
+
+  it('a number where sprint 0 writes none: named and dropped by the fix as `new` writes the title, no -1', async () => {
+    const { svc } = await sprint0({
+      [RETRO]: '# Sprint 4 to Sprint 0: Kickoff\n\n## Goals\n\nGo.\n',
+      [BRIEF]: '# After Sprint 4: Kickoff\n\n## Goals\n\nGo.\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, BRIEF, 'heading-mismatch').map((d) => d.message),
+      ['Title should read "After Sprint:…" in sprint-0-kickoff.'],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, RETRO, 'heading-mismatch').map((d) => d.message),
+      ['Title should read "Sprint to Sprint 0:…" in sprint-0-kickoff.'],
+    );
+    const brief = fixed(svc, BRIEF);
+    assert.match(brief, /^# After Sprint: Kickoff$/m, brief);
+    const retro = fixed(svc, RETRO);
+    assert.match(retro, /^# Sprint to Sprint 0: Kickoff$/m, retro);
+    svc.setOverlay(`${ROOT}/${BRIEF}`, brief);
+    svc.setOverlay(`${ROOT}/${RETRO}`, retro);
+    assert.deepEqual(diagnosticsOf(svc, BRIEF, 'heading-mismatch'), []);
+    assert.deepEqual(diagnosticsOf(svc, RETRO, 'heading-mismatch'), []);
+  });
+
+  it('a front matter title with a number where sprint 0 writes none: its fix drops it, no -1', async () => {
+    const { svc } = await sprint0({ [BRIEF]: '---\ntitle: "After Sprint 4: Kickoff"\n---\n# After Sprint: Kickoff\n\n## Goals\n\nGo.\n' });
+    assert.deepEqual(
+      diagnosticsOf(svc, BRIEF, 'heading-mismatch').map((d) => d.message),
+      ['Front matter title "After Sprint 4: Kickoff" names another phase than sprint-0-kickoff: it should read "After Sprint: Kickoff".'],
+    );
+    const text = fixed(svc, BRIEF);
+    assert.match(text, /^title: "After Sprint: Kickoff"$/m, text);
+  });
+
+  it('in sprint 1 the previous number is wanted, as before', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': SPRINTS,
+      'sprints/sprint-1-next/BRIEF.md': '# After Sprint 4: Next\n\n## Goals\n\nGo.\n',
+    });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1-next/BRIEF.md', 'heading-mismatch').map((d) => d.message),
+      ['Title should read "After Sprint 0:…" in sprint-1-next.'],
+    );
+  });
+
+  it("the phase's title is read from a title so written, in either form, as from sprint 1's", async () => {
+    const layout = (heading: string) => SPRINTS.replace('"After Sprint {N-1}: "', JSON.stringify(heading));
+    for (const [heading, titles] of [
+      ['After Sprint {N-1}: ', ['# After Sprint: Kickoff', '# After Sprint -1: Kickoff', '# After Sprint 0: Next']],
+      ['Review of sprints {N-1} and {N}', ['# Review of sprints and 0', '# Review of sprints -1 and 0', '# Review of sprints 0 and 1']],
+    ] as const) {
+      for (const [i, title] of titles.entries()) {
+        const folder = i === 2 ? 'sprints/sprint-1-next' : 'sprints/sprint-0-kickoff';
+        const { svc } = await workspace({ 'phasegate.yaml': layout(heading), [`${folder}/BRIEF.md`]: `${title}\n\n## Goals\n\nGo.\n` });
+        const want = heading.endsWith(': ') ? (i === 2 ? 'Next' : 'Kickoff') : undefined;
+        assert.equal(phaseTitle(svc, svc.model.phases[0]), want, title);
+      }
+    }
+  });
+});
