@@ -5,7 +5,8 @@
  * reported as naming no workstream, and no phase of that number is reported missing or given a second row.
  */
 import * as assert from 'node:assert/strict';
-import { codeActions } from '../../server/src/service';
+import fc from 'fast-check';
+import { applyEdits, codeActions } from '../../server/src/service';
 import { planRowEdits, replanRow } from '../../server/src/service/plan-row';
 import { FAILED, PASSED, PLAN, PROMPT, WS, files } from '../helpers/plan-fixtures';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
@@ -97,5 +98,30 @@ describe('plan rule: a phase named by its number alone', () => {
     // Of the plan's text alone (no phases to tell whose the row is), no second row for its number either.
     assert.equal(replanRow(plan, `${ROOT}/${PLAN}`, ROOT, p('Build', 1), 'implementation_prompt.md', ['Build', 'Test']), undefined);
     assert.ok(replanRow(plan, `${ROOT}/${PLAN}`, ROOT, p('Test', 4), 'implementation_prompt.md', ['Build', 'Test'])?.length);
+  });
+
+  it('property: over number-alone rows and items, the add fix is offered exactly for the phases reported missing, and lists them', async () => {
+    const names = ['Phase 1', 'Phase 1: CI', 'Phase 1: Envs', 'Phase 1: Ghost', 'Phase 2', 'Phase 2: Deps', 'Phase 3: UAT', 'Phase 3', 'Phase 7'];
+    const ids = ['Build/Phase_1_CI', 'Build/Phase_2_Deps', 'Test/Phase_3_UAT', 'Deploy/Phase_1_Envs'];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(names, { minLength: 1 }), fc.boolean(), fc.boolean(), async (picked, asList, deploy) => {
+        const text = asList
+          ? `# Plan\n\n## Phase Status\n\n${picked.map((n) => `- [ ] ${n}`).join('\n')}\n`
+          : table(...picked.map((n) => `| ${n} | Not started |`));
+        const { svc } = await workspace(files(text, PASSED, deploy ? DEPLOY_1 : {}));
+        for (const id of ids) {
+          if (id.startsWith('Deploy') && !deploy) continue;
+          const d = mismatches(svc).find((x) => x.message.startsWith(`Phase ${id} has no `));
+          const fixes = d ? codeActions(svc, [d]) : [];
+          assert.equal(fixes.length, d ? 1 : 0, `${id} in:\n${text}`);
+          if (!d) continue;
+          const out = applyEdits(text, fixes[0].change.edits[0].edits);
+          svc.setOverlay(`${ROOT}/${PLAN}`, out);
+          assert.ok(!mismatches(svc).some((x) => x.message.startsWith(`Phase ${id} has no `)), out);
+          svc.setOverlay(`${ROOT}/${PLAN}`, text);
+        }
+      }),
+      { numRuns: Math.max(40, Number(process.env.FUZZ_RUNS ?? 0)) },
+    );
   });
 });
