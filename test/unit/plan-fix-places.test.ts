@@ -82,6 +82,16 @@ describe('plan fix: a flat list with no workstream heading', () => {
     assert.equal(await fixed(text, 'Test/Phase_3_UAT', starred), `${text}- [ ] Test Phase 3: Fix \\*args\\* handling\n`);
   });
 
+  it('indents an item put before a later one as that one, not as the last (whose indentation made it a sub-item)', async () => {
+    // Found by fuzz-tables-plans (FUZZ_SEED=-1774946559): `  - Phase 4: Docs` after `-   Phase 4: Docs` is their
+    // sibling, but its indentation before `-   Phase 4` made Phase 2 a sub-item of Phase 1, read as no item: the
+    // fix was offered again, and `new` wrote a second one.
+    const text =
+      '# Plan\n\n## Phase Status\n\n### Build Workstream\n\n- Phase 1: CI Setup\n-   Phase 4: Docs\n  - Phase 4: Docs\n\n### Test Workstream\n\n- Phase 3: UAT\n';
+    const docs = { [`${WS}/Build/Phase_4_Docs/implementation_prompt.md`]: PROMPT(4, 'Docs') };
+    assert.equal(await fixed(text, 'Build/Phase_2_Deps', docs), text.replace('-   Phase 4', '- Phase 2: Dependencies\n-   Phase 4'));
+  });
+
   it("puts the item in the order of its workstream's phase numbers when the list keeps them in order", async () => {
     const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI Setup\n- [ ] Build Phase 3: Packaging\n- [ ] Test Phase 3: UAT\n';
     assert.equal(

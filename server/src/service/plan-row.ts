@@ -614,7 +614,9 @@ function listItemEdit(
       : undefined;
   const src = doc.lines[sample.item.line] ?? '';
   const m = /^(\s*(?:(?:>\s?)+\s*)?)(?:([-*+])|(\d+)([.)]))(\s+)/.exec(src);
-  const lead = m ? m[1] : '';
+  // Indented as the item it goes before, when it goes before one: the sample's indentation (`  - Phase 4` after `-   Phase
+  // 4`, a sibling there) could be deeper than the content of the item above the new one, whose sub-item it would be.
+  const lead = later ? /^\s*(?:(?:>\s?)+\s*)?/.exec(doc.lines[later.item.line] ?? '')![0] : m ? m[1] : '';
   const space = m ? m[5] : ' ';
   let marker = m?.[2] ?? '-';
   if (m && m[3] !== undefined) {
