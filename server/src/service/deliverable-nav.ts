@@ -66,13 +66,13 @@ export function deliverableCounterparts(
 ): { at: Range; counterparts: HandoffCounterpart[] } | undefined {
   const phase = phaseOf(svc.model, path);
   const doc = svc.getDocument(path);
-  const kind = phase?.documents.find((d) => d.path === path)?.spec.kind;
-  if (!phase || !doc || kind === undefined || !doc.lines[line]?.trim()) return undefined;
+  const spec = phase?.documents.find((d) => d.path === path)?.spec;
+  if (!phase || !doc || !spec || !doc.lines[line]?.trim()) return undefined;
   const read = (p: string) => (p === path ? doc : svc.getDocument(p));
-  const answering = ANSWERED_BY[kind];
+  const answering = ANSWERED_BY[spec.kind];
   if (answering) return fromAsked(svc, phase, answering, read, line, ch);
-  const asked = askedOf(phase, kind, read);
-  const answer = asked && answerOf(doc, phase.documents.find((d) => d.path === path)?.spec, kind, phase);
+  const asked = askedOf(phase, spec.kind, read);
+  const answer = asked && answerOf(doc, spec, spec.kind, phase);
   if (!asked || !answer) return undefined;
   const u = unitsIn(doc, answer.spans).find((x) => x.first <= line && line <= x.last);
   if (!u) return undefined;

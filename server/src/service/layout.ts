@@ -499,15 +499,23 @@ function headingSource(heading: string): string {
  */
 const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading) => {
   const { literals, runs } = numberRuns(heading.trim());
-  if (!runs.length) return undefined;
+  return runs.length ? startPattern(literals, runs, true) : undefined;
+});
+
+/**
+ * A heading's text around its runs of phase numbers (`numberRuns`) as a pattern over a title's start: each run a
+ * group of digits (with a minus sign allowed for a `{N-d}` when `signed`), blanks any blanks, any case.
+ */
+function startPattern(literals: string[], runs: NumberRun[], signed: boolean): RegExp {
   const text = (t: string) =>
     t
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runSign(runs[i])}${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
+  const group = (run: NumberRun) => `(${signed ? runSign(run) : ''}${runDigits(run)})(?!\\d)`;
+  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i])}` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
-});
+}
 
 /**
  * A heading as phase `n` writes it where a `{N-d}` of it names no phase (phase 0: see writtenTitle), its other `{N}`s
@@ -518,26 +526,10 @@ const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading)
 const droppedHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (key) => {
   const at = key.indexOf('\u0000');
   const n = Number(key.slice(0, at));
-  const heading = key.slice(at + 1).trim();
-  const parts = heading.split(/(\{N(?:[+-]\d+)?\})/);
-  const value = (p: string) => n + Number(p.slice(2, -1) || 0);
-  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
-  let kept = '';
-  for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) kept += parts[i];
-    else if (value(parts[i]) < 0) kept = kept.trimEnd();
-    else kept += parts[i];
-  }
-  kept = kept.trimStart();
-  if (!kept.trim()) return undefined;
+  const kept = withoutNegatives(key.slice(at + 1).trim(), n, (p) => p);
+  if (kept === undefined || !kept.trim()) return undefined;
   const { literals, runs } = numberRuns(kept);
-  const text = (t: string) =>
-    t
-      .split(/(\s+)/)
-      .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
-      .join('');
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}(${runDigits(runs[i])})(?!\\d)` : text(l))).join('');
-  return new RegExp(`^\\s*${source}`, 'iud');
+  return startPattern(literals, runs, false);
 });
 
 /** The runs of phase numbers of a heading as phase `n` writes it (droppedHeadings), in the heading's order, those it drops left out. */
@@ -647,17 +639,26 @@ export function expandTitle(title: string, n: number | undefined): string {
  */
 export function writtenTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
+  const out = withoutNegatives(title, n, (_p, value) => String(value));
+  return out === undefined ? expandTitle(title, n) : out.trim() ? out : title;
+}
+
+/**
+ * `title` with each `{N-d}` that phase `n` makes a negative number dropped with the blank before it, and its other
+ * `{N}`s (`{N+1}`, …) as `write` writes them (their values, or themselves), the start trimmed; undefined when none
+ * is negative (what writtenTitle and droppedHeadings share).
+ */
+function withoutNegatives(title: string, n: number, write: (placeholder: string, value: number) => string): string | undefined {
   const parts = title.split(/(\{N(?:[+-]\d+)?\})/);
   const value = (p: string) => n + Number(p.slice(2, -1) || 0);
-  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return expandTitle(title, n);
+  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     if (i % 2 === 0) out += parts[i];
     else if (value(parts[i]) < 0) out = out.trimEnd();
-    else out += String(value(parts[i]));
+    else out += write(parts[i], value(parts[i]));
   }
-  out = out.trimStart();
-  return out.trim() ? out : title;
+  return out.trimStart();
 }
 
 /** Where a title names a phase number as the kind's `heading` does: the number, where it is, and the one this phase wants. */

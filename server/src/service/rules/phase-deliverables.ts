@@ -317,7 +317,7 @@ export interface Asked {
  * iAI Prompt)`). Undefined when that document is not written.
  */
 export function askedOf(phase: Phase, answer: string, read: (path: string) => ParsedDocument | undefined): Asked | undefined {
-  const kind = answer === 'response' ? 'prompt' : answer === 'output-handoff' ? 'brief' : undefined;
+  const kind = Object.keys(ANSWERED_BY).find((k) => ANSWERED_BY[k] === answer);
   const asking = kind ? phaseDocument(phase, kind) : undefined;
   const doc = asking && read(asking.path);
   if (!asking || !doc) return undefined;
