@@ -6,6 +6,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
 import { loadAssets } from './assets';
+import { IdleCollector } from './idle-gc';
 import { ServerFileSystem } from './server-fs';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -31,3 +32,6 @@ process.on('uncaughtException', (e) => report(`uncaught: ${e.stack ?? e.message}
 process.on('unhandledRejection', (e) => report(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
 startServer(connection, { fs: new ServerFileSystem({ log: (m) => connection.console.info(m) }), assets: loadAssets() });
+
+// Memory back once idle after heavy work (idle-gc.ts).
+new IdleCollector().start();
