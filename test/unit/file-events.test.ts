@@ -133,4 +133,33 @@ describe('file events: the workspace as a fresh scan would find it', () => {
       [`${ROOT}/drafts/project_implementation_plan.md`, `${ROOT}/project_implementation_plan.md`],
     );
   });
+
+  it('a changed file it does not check (an artifact, a README beside the phases) changes nothing: no revision, no phase edit, no file checked again', async () => {
+    const { svc, fs } = await workspace({
+      'README.md': '# Project\n',
+      'phase-1/00-PHASE_BRIEF.md': BRIEF(1) + '\nSee `04-ARTIFACTS/config.json`.\n',
+      'phase-1/04-ARTIFACTS/config.json': '{}\n',
+    });
+    const brief = `${ROOT}/phase-1/00-PHASE_BRIEF.md`;
+    const phase = svc.model.phases[0];
+    const before = svc.diagnose(brief);
+    const [revision, edited] = [svc.revision, svc.phaseEdited(phase)];
+    fs.write(`${ROOT}/phase-1/04-ARTIFACTS/config.json`, '{ "a": 1 }\n');
+    fs.write(`${ROOT}/README.md`, '# Project, again\n');
+    const affected = await svc.filesChanged([
+      { path: `${ROOT}/phase-1/04-ARTIFACTS/config.json`, type: 'changed' },
+      { path: `${ROOT}/README.md`, type: 'changed' },
+    ]);
+    assert.deepEqual(affected, []);
+    assert.equal(svc.revision, revision, 'a background check going on is not ended by it');
+    assert.equal(svc.phaseEdited(phase), edited, 'the phase tree does not send the phase again');
+    assert.equal(svc.diagnose(brief), before, 'the cached result stands (the same object)');
+    // A document it checks, changed on disk, is read again and counts.
+    fs.write(brief, BRIEF(1).replace('Title', 'Other'));
+    const again = await svc.filesChanged([{ path: brief, type: 'changed' }]);
+    assert.ok(again.includes(brief));
+    assert.ok(svc.revision > revision);
+    assert.notEqual(svc.phaseEdited(phase), edited);
+    assert.notEqual(svc.diagnose(brief), before);
+  });
 });

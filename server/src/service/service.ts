@@ -861,6 +861,22 @@ export class PhasegateService {
     return `it holds more than ${MAX_FILES.toLocaleString('en')} files or folders: only the first ${MAX_FILES.toLocaleString('en')} found are checked, and links to the others read as broken (leave folders out with ignore: in phasegate.yaml)`;
   }
 
+  /**
+   * Whether a 'changed' event at `path` may change what the engine reports (`filesChanged` acts on it): its config or
+   * a schema, a workspace template, or a document it checks whose text the editor does not hold. Another file is
+   * read for its existence alone, which a change of its text leaves as it was.
+   */
+  changeMatters(path: string): boolean {
+    const p = normalizePath(path);
+    if (!isInside(this.root, p)) return false;
+    return this.isConfigInput(p) || isInside(workspaceTemplateFolder(this), p) || this.checkedOnDisk(p);
+  }
+
+  /** A document the engine checks whose text is read from disk (the editor does not hold it). */
+  private checkedOnDisk(path: string): boolean {
+    return !this.docs.get(path)?.overlay && this.isChecked(path);
+  }
+
   /** Whether `path` is read with the config: the config file, or a front matter schema its `schemas:` names. */
   isConfigInput(path: string): boolean {
     const p = normalizePath(path);
@@ -894,8 +910,9 @@ export class PhasegateService {
         continue;
       }
       if (ev.type === 'changed') {
-        if (this.docs.get(p)?.overlay) continue;
-        if (this.isChecked(p)) this.docs.set(p, await this.readEntry(p));
+        // Nor one the editor holds (its text wins), nor one it does not check (see `changeMatters`).
+        if (!this.checkedOnDisk(p)) continue;
+        this.docs.set(p, await this.readEntry(p));
         this.invalidate(p).forEach((f) => affected.add(f));
       } else if (ev.type === 'created') created.push(p);
       else deleted.push(p);
