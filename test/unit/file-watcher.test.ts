@@ -126,6 +126,31 @@ describe('language server: file events', () => {
     await w.applied(ROOT);
   });
 
+  it('a request waits for no change of a file whose text the engine does not read: one it does not check, one the editor holds', async () => {
+    const { svc } = await workspace({ ...FILES, 'README.md': '# Project\n', 'phase-1/04-ARTIFACTS/data.json': '{}\n' });
+    const folder = folderOver(svc);
+    const ctx = { workspaces: { folderOf: () => folder, foldersFor: () => [folder] }, error: (m: string) => assert.fail(m) } as unknown as ServerContext;
+    const watcher = new FileWatcher(ctx, () => undefined);
+    let handler!: (p: DidChangeWatchedFilesParams) => void;
+    watcher.listen({ onDidChangeWatchedFiles: (h: typeof handler) => (handler = h) } as unknown as Connection);
+    const overAtOnce = async (...changes: FileEvent[]) => {
+      handler({ changes });
+      let over = false;
+      void watcher.applied(ROOT).then(() => (over = true));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await watcher.idle();
+      return over;
+    };
+    // Saved from the editor: its text is the editor's, which the engine has.
+    svc.setOverlay(`${ROOT}/phase-1/00-PHASE_BRIEF.md`, FILES['phase-1/00-PHASE_BRIEF.md']);
+    const ignored = ['README.md', 'phase-1/04-ARTIFACTS/data.json', 'dist/bundle.js', 'phase-1/00-PHASE_BRIEF.md'];
+    assert.equal(await overAtOnce(...ignored.map((f) => ev(f, FileChangeType.Changed))), true, ignored.join(', '));
+    // Each that the engine reads, changed, is waited for.
+    for (const f of ['phase-1/06-OUTPUT_HANDOFF.md', 'phasegate.yaml']) assert.equal(await overAtOnce(ev(f, FileChangeType.Changed)), false, f);
+    // So is one created or deleted (its existence counts), checked or not.
+    assert.equal(await overAtOnce(ev('phase-1/04-ARTIFACTS/data.json', FileChangeType.Deleted)), false);
+  });
+
   it('drops repeated events of a batch, keeping the order of what happened to each file', () => {
     const a = ev('a.md', FileChangeType.Changed);
     const created = ev('b.md', FileChangeType.Created);

@@ -102,9 +102,18 @@ export class FileWatcher {
       for (const c of params.changes ?? []) {
         this.queue.push(c);
         const path = uriToPath(c.uri);
-        if (path && !VCS_INTERNAL.test(path)) this.gathered!.paths.push(path);
+        if (path && !VCS_INTERNAL.test(path) && (c.type !== FileChangeType.Changed || this.changeMatters(path))) this.gathered!.paths.push(path);
       }
     });
+  }
+
+  /**
+   * Whether a file's change of text may change what the engine of a folder holding it reports, as that engine is
+   * now: else no request waits for the event (a build writing JSON files, a README edited beside the phases). It
+   * is applied in its batch all the same, and changes nothing there (`PhasegateService.changeMatters`).
+   */
+  private changeMatters(path: string): boolean {
+    return this.ctx.workspaces.foldersFor(path).some((f) => !f.disposed && f.svc.changeMatters(path));
   }
 
   /**
