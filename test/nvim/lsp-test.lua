@@ -11,12 +11,14 @@ end
 if not ws or not server then fail('set PHASEGATE_WS and PHASEGATE_SERVER') end
 
 local published = {}
+local logged = {}
 local client_id = vim.lsp.start_client({
   name = 'phasegate',
   cmd = { 'node', server, '--stdio' },
   root_dir = ws,
   workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'ws' } },
   handlers = {
+    ['window/logMessage'] = function(_, result) table.insert(logged, result.message) end,
     ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
       table.insert(published, result)
       vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
@@ -83,6 +85,43 @@ for _, r in pairs(hover or {}) do
   local c = r.result and r.result.contents
   log('hover=' .. (type(c) == 'table' and (c.value or '') or tostring(c)):gsub('\n', ' '))
 end
+
+-- A file written on disk, outside the editor, then deleted: Neovim 0.7 watches no files for the server (no dynamic
+-- registration of workspace/didChangeWatchedFiles), so the server watches the folders itself.
+local function no_validation(p)
+  for _, d in ipairs(p.diagnostics) do
+    if d.code == 'missing-document' and d.message:find('Validation checklist', 1, true) then return true end
+  end
+  return false
+end
+-- The latest publish for our document after the first `n`, when `pred` holds of it.
+local function after(n, pred)
+  for i = #published, n + 1, -1 do
+    local p = published[i]
+    if p.uri == uri then return pred(p) and p or nil end
+  end
+  return nil
+end
+if not vim.wait(15000, function()
+  for _, m in ipairs(logged) do if m:find('the server watches %d+ folders on disk itself') then return true end end
+  return false
+end, 50) then fail('the server did not say it watches the folders on disk') end
+log('server watches the folders on disk')
+local validation = ws .. '/audit/phase-2/07-VALIDATION.md'
+local n = #published
+local fh = io.open(validation, 'w')
+fh:write('# Phase 2 Validation\n\n- [ ] Tests pass\n')
+fh:close()
+if not vim.wait(15000, function() return after(n, function(p) return not no_validation(p) end) ~= nil end, 50) then
+  fail('a validation checklist written on disk did not reach the diagnostics')
+end
+log('disk: validation checklist written, its missing-document gone')
+n = #published
+os.remove(validation)
+if not vim.wait(15000, function() return after(n, no_validation) ~= nil end, 50) then
+  fail('a validation checklist deleted on disk did not reach the diagnostics')
+end
+log('disk: validation checklist deleted, its missing-document back')
 
 vim.lsp.stop_client(client_id)
 vim.cmd('qall!')

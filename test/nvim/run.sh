@@ -23,6 +23,8 @@ check 'diag line=6 col=0 sev=1 src=phasegate code=missing-section href=https://.
 check 'code=missing-document'
 check 'codeaction kind=quickfix title=Insert section "Scope"'
 check 'fixed: missing-section gone after the quick fix'
+check 'disk: validation checklist written, its missing-document gone'
+check 'disk: validation checklist deleted, its missing-document back'
 if grep -q '^FAIL' "$OUT"; then rc=1; fi
 [ "$rc" -eq 0 ] && echo "nvim LSP test: OK" || echo "nvim LSP test: FAILED (rc=$rc)" >&2
 exit "$rc"

@@ -147,6 +147,8 @@ export interface ClientOptions {
   initializationOptions?: PhasegateInitializationOptions;
   /** Options of node for the server process (`--expose-gc`). */
   execArgv?: string[];
+  /** Whether the client registers file watchers for the server (VS Code: true, the default; Neovim 0.7: false). */
+  watchFiles?: boolean;
 }
 
 export class TestClient {
@@ -205,7 +207,7 @@ export class TestClient {
       workspace: {
         configuration: true,
         workspaceFolders: true,
-        didChangeWatchedFiles: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: opts.watchFiles ?? true },
         didChangeConfiguration: { dynamicRegistration: true },
         workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
         diagnostics: opts.pull ? { refreshSupport: true } : undefined,

@@ -27,10 +27,13 @@ import { Settings, applyRuleSeverities, settingsChanged } from './settings';
 import { registerSymbols } from './symbols';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 import { DocumentSync } from './sync';
-import { FileWatcher } from './watch';
+import { FileWatcher, type TreeWatchFactory } from './watch';
 import { EngineDeps, Folder, Workspaces } from './workspaces';
 
-export type ServerDeps = EngineDeps;
+export interface ServerDeps extends EngineDeps {
+  /** Watches of folders on disk, for a client that watches no files for the server (see `FileWatcher.register`). */
+  watchTree?: TreeWatchFactory;
+}
 
 export interface RunningServer {
   ctx: ServerContext;
@@ -47,7 +50,8 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   );
   const trust = { trusted: true };
   // The engines' dependencies, with the server's own (`eventsApplied`, below): the caller's object is left as it is.
-  const engineDeps: EngineDeps = { ...deps };
+  const { watchTree, ...own } = deps;
+  const engineDeps: EngineDeps = { ...own };
   const workspaces = new Workspaces(engineDeps, logger, () => trust.trusted);
   const ctx = new ServerContext(connection, documents, workspaces, settings);
   const phases = new PhasesNotifier(connection);
@@ -71,17 +75,24 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   });
   const diagnostics = new DiagnosticsFeature(ctx, sync);
   const wsDiagnostics = new WorkspaceDiagnostics(ctx);
-  const watcher = new FileWatcher(ctx, (folder, affected, reloaded) => {
-    wsDiagnostics.bump();
-    // A reload (a config file came or went) may have found other nested workspaces: they are adopted first,
-    // so that the editor text of their open documents goes to them.
-    if (reloaded) adoptNested(folder);
-    if (reloaded) sync.reapply(folder);
-    if (reloaded) void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
-    else void ctx.safe('updating diagnostics', undefined, () => diagnostics.updated(undefined, affected));
-    phases.changed(folder);
-    lensRefresh();
-  });
+  const watcher = new FileWatcher(
+    ctx,
+    (folder, affected, reloaded) => {
+      wsDiagnostics.bump();
+      // A reload (a config file came or went) may have found other nested workspaces: they are adopted first,
+      // so that the editor text of their open documents goes to them.
+      if (reloaded) adoptNested(folder);
+      if (reloaded) sync.reapply(folder);
+      // Its `ignore` globs may have changed: the server's own watches (if any) walk its folders again.
+      if (reloaded) watcher.followFolders();
+      if (reloaded) void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
+      else void ctx.safe('updating diagnostics', undefined, () => diagnostics.updated(undefined, affected));
+      phases.changed(folder);
+      lensRefresh();
+    },
+    undefined,
+    watchTree,
+  );
   // Requests wait for the file events received before them (`Folder.settled`): a client that reported files it
   // wrote, then asks, is answered after them, not from the state before (the watcher's batch may still be gathering).
   engineDeps.eventsApplied = (folder) => watcher.applied(folder);
@@ -201,6 +212,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
             // A folder that gained or lost a nested one scans again (the nested phases leave or come back).
             for (const f of workspaces.excludeNested()) added.add(f);
             for (const f of added) loadFolder(f);
+            watcher.followFolders();
             // Open documents now held by another folder (nested folders) take their editor text there.
             if ((await sync.rehome()).length) await diagnostics.all();
           }),

@@ -5,8 +5,8 @@
  */
 import { Connection, DidChangeWatchedFilesNotification, FileChangeType, FileEvent, WatchKind } from 'vscode-languageserver';
 import type { ServerContext } from './context';
-import { isInside } from '../service/host';
-import { uriToPath } from './uri';
+import { isInside, normalizePath } from '../service/host';
+import { pathToUri, uriToPath } from './uri';
 import type { Folder } from './workspaces';
 
 export const WATCHERS = [
@@ -18,6 +18,33 @@ export const WATCHERS = [
   // Folders and artifacts: links and handoffs name them; only their existence matters.
   { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
 ];
+
+/** A file or folder that came, changed or went, as a watch on disk tells it. */
+export interface TreeWatchEvent {
+  path: string;
+  type: 'created' | 'changed' | 'deleted';
+}
+
+export interface TreeWatchOptions {
+  /** Whether a folder is left unwatched, with all it holds (one the engine's scan leaves out). */
+  skip(dir: string): boolean;
+  onEvents(events: TreeWatchEvent[]): void;
+  log(message: string): void;
+  /** Lets the host run while folders are walked. */
+  pause?: () => Promise<void>;
+}
+
+/** Watches of folders on disk, by the server (node/tree-watch.ts), for a client that watches none for it. */
+export interface TreeWatch {
+  /** Watches `root` and the folders under it not skipped; resolves once they are. */
+  add(root: string): Promise<void>;
+  /** Stops watching `dir` and the folders under it. */
+  remove(dir: string): void;
+  close(): void;
+  readonly size: number;
+}
+
+export type TreeWatchFactory = (options: TreeWatchOptions) => TreeWatch;
 
 export interface WatchListener {
   /**
@@ -83,28 +110,37 @@ export class FileWatcher {
   /** The batches received and not applied yet, in order: those being applied, then the one gathering. */
   private unapplied: Batch[] = [];
 
+  /** The server's own watches on disk, when the client watches nothing for it (see `register`). */
+  private tree: TreeWatch | undefined;
+  /** The folders `tree` was asked to watch. */
+  private treeRoots = new Set<string>();
+
   constructor(
     private readonly ctx: ServerContext,
     private readonly onChange: WatchListener,
     private readonly batchMs = 50,
+    private readonly watchTree?: TreeWatchFactory,
   ) {}
 
   listen(connection: Connection): void {
-    connection.onDidChangeWatchedFiles((params) => {
-      // One by one: a client may send more events than push() takes as arguments.
-      if (!this.timer) {
-        let resolve!: (applied: Promise<void>) => void;
-        const done = new Promise<void>((r) => (resolve = r));
-        this.gathered = { done, resolve, paths: [], told: new Map() };
-        this.unapplied.push(this.gathered);
-        this.timer = setTimeout(() => this.drain(), this.batchMs);
-      }
-      for (const c of params.changes ?? []) {
-        this.queue.push(c);
-        const path = uriToPath(c.uri);
-        if (path && !VCS_INTERNAL.test(path) && (c.type !== FileChangeType.Changed || this.changeMatters(path))) this.gathered!.paths.push(path);
-      }
-    });
+    connection.onDidChangeWatchedFiles((params) => this.receive(params.changes ?? []));
+  }
+
+  /** File events, from the client or from the server's own watches: gathered into a batch. */
+  private receive(changes: FileEvent[]): void {
+    if (!this.timer) {
+      let resolve!: (applied: Promise<void>) => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.gathered = { done, resolve, paths: [], told: new Map() };
+      this.unapplied.push(this.gathered);
+      this.timer = setTimeout(() => this.drain(), this.batchMs);
+    }
+    // One by one: a client may send more events than push() takes as arguments.
+    for (const c of changes) {
+      this.queue.push(c);
+      const path = uriToPath(c.uri);
+      if (path && !VCS_INTERNAL.test(path) && (c.type !== FileChangeType.Changed || this.changeMatters(path))) this.gathered!.paths.push(path);
+    }
   }
 
   /**
@@ -131,14 +167,64 @@ export class FileWatcher {
     return Promise.resolve();
   }
 
-  /** Registers the watchers when the client can (VS Code); others report what they watch themselves. */
+  /**
+   * Registers the watchers when the client can (VS Code). A client that cannot (Neovim before 0.9) has the server
+   * watch the folders on disk itself, when the host gives it the means (`watchTree`), once its folders are loaded
+   * (their scan says which folders to leave out; see `followFolders`).
+   */
   async register(connection: Connection): Promise<void> {
-    if (!this.ctx.caps.watchedFilesDynamic) return;
+    if (!this.ctx.caps.watchedFilesDynamic) {
+      if (this.watchTree) void this.ctx.workspaces.allReady().then(() => this.followFolders());
+      return;
+    }
     try {
       await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS });
     } catch (e) {
       this.ctx.log(`Registering file watchers failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * The server's own watches follow the workspace folders (call when they changed, or one loaded again: its
+   * `ignore` globs may leave out other folders): a folder new to them is walked, one gone is no longer watched.
+   * Folders a reload leaves out stay watched (their events change nothing); those it brings in are walked.
+   */
+  followFolders(): void {
+    if (!this.watchTree || this.ctx.caps.watchedFilesDynamic) return;
+    const first = !this.tree;
+    this.tree ??= this.watchTree({
+      skip: (dir) => this.skips(dir),
+      onEvents: (events) =>
+        this.receive(
+          events.map((e) => ({
+            uri: pathToUri(e.path),
+            type: e.type === 'created' ? FileChangeType.Created : e.type === 'deleted' ? FileChangeType.Deleted : FileChangeType.Changed,
+          })),
+        ),
+      log: (m) => this.ctx.log(m),
+      pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    });
+    const tree = this.tree;
+    // The outermost folders: a walk from one watches the folders nested in it too (their own scans say what to leave out).
+    const paths = this.ctx.workspaces.all().map((f) => f.path);
+    const roots = new Set(paths.filter((p) => !paths.some((o) => o !== p && isInside(o, p))));
+    for (const r of this.treeRoots) if (![...roots].some((o) => isInside(o, r))) tree.remove(r);
+    this.treeRoots = roots;
+    void Promise.all([...roots].map((r) => tree.add(r))).then(() => {
+      if (first) this.ctx.log(`The client watches no files: the server watches ${tree.size} folders on disk itself.`);
+    });
+  }
+
+  /** A folder the server's watches leave out: one the scan of the innermost workspace folder holding it leaves out. */
+  private skips(dir: string): boolean {
+    if (VCS_INTERNAL.test(dir + '/')) return true;
+    const folder = this.ctx.workspaces.foldersFor(dir)[0];
+    return folder !== undefined && !folder.disposed && folder.svc.scanExclusion(normalizePath(dir), false) !== undefined;
+  }
+
+  /** Stops the server's own watches. */
+  dispose(): void {
+    this.tree?.close();
   }
 
   /** Resolves once every event received so far has been applied (for tests and shutdown): a batch still gathering is applied now. */

@@ -7,6 +7,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
 import { loadAssets } from './assets';
 import { IdleCollector } from './idle-gc';
+import { TreeWatcher } from './tree-watch';
 import { ServerFileSystem } from './server-fs';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -31,7 +32,11 @@ const report = (message: string) => {
 process.on('uncaughtException', (e) => report(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => report(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
-startServer(connection, { fs: new ServerFileSystem({ log: (m) => connection.console.info(m) }), assets: loadAssets() });
+startServer(connection, {
+  fs: new ServerFileSystem({ log: (m) => connection.console.info(m) }),
+  assets: loadAssets(),
+  watchTree: (options) => new TreeWatcher(options),
+});
 
 // Memory back once idle after heavy work (idle-gc.ts).
 new IdleCollector().start();
