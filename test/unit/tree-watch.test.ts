@@ -86,6 +86,17 @@ describe('server watches of folders on disk', () => {
     await until(() => watcher.size === 3, 'the watches of the deleted folders to end');
   });
 
+  it('a folder deleted and made again at once is watched anew: a file written in it then is told', async () => {
+    const { watcher } = await start();
+    const findings = path.join(root, 'phase-1/03-FINDINGS');
+    fs.rmSync(findings, { recursive: true });
+    fs.mkdirSync(findings);
+    await until(() => told('created', 'phase-1/03-FINDINGS'), 'the folder made again');
+    fs.writeFileSync(path.join(findings, 'new.md'), '# New\n');
+    await until(() => told('created', 'phase-1/03-FINDINGS/new.md'), 'the file in the folder made again');
+    assert.equal(watcher.size, 3);
+  });
+
   it('a file moved in over another (an atomic save) is told as created; remove() and close() end the watches', async () => {
     const { watcher } = await start();
     const brief = path.join(root, 'phase-1/00-PHASE_BRIEF.md');
@@ -101,6 +112,21 @@ describe('server watches of folders on disk', () => {
     assert.ok(!told('created', 'phase-1/03-FINDINGS/late.md'), 'phase-1 watched no more');
     watcher.close();
     assert.equal(watcher.size, 0);
+  });
+
+  it('folders made and deleted in quick turns: every watch of a folder gone ends, and nothing is logged', async () => {
+    const { watcher } = await start();
+    for (let round = 0; round < 30; round++) {
+      const dir = path.join(root, `churn-${round % 3}/a/b`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'x.md'), '# X\n');
+      if (round % 2) fs.rmSync(path.join(root, `churn-${round % 3}`), { recursive: true });
+      await new Promise((r) => setImmediate(r));
+    }
+    for (let i = 0; i < 3; i++) fs.rmSync(path.join(root, `churn-${i}`), { recursive: true, force: true });
+    fs.writeFileSync(path.join(root, 'done.md'), '# Done\n');
+    await until(() => told('created', 'done.md') && watcher.size === 3, `the watches back to the 3 folders there (now ${watcher.size})`);
+    assert.deepEqual(logs, []);
   });
 
   it('lets the host run while it walks many folders', async () => {

@@ -103,8 +103,12 @@ export class TreeWatcher implements TreeWatch {
       return this.emit({ path: p, type: 'deleted' });
     }
     // A folder is told once its own folders are watched: what is written in it from then on is seen, and what was
-    // written before, the engine finds when it scans the folder for this event.
-    if (st.isDirectory() && !this.opts.skip(p)) await this.add(p);
+    // written before, the engine finds when it scans the folder for this event. One watched already is watched anew:
+    // deleted and made again (or another moved over it), its old watches are of a folder gone.
+    if (st.isDirectory() && !this.opts.skip(p)) {
+      this.remove(p);
+      await this.add(p);
+    }
     if (!this.closed) this.emit({ path: p, type: 'created' });
   }
 
