@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { BUILTIN_LAYOUTS, DEFAULT_METRICS, DocumentKindSpec, builtinDocument, GateSpec, LayoutSpec, MetricSpec, SectionSpec } from './layout';
 import { parseLabelledThresholds, parseThreshold } from './rules/doc-quantity';
-import { MAX_YAML_DEPTH, normalizeTitle, parseFrontMatter, yamlOffsetRange, yamlTooDeep } from './markdown';
+import { MAX_YAML_DEPTH, normalizeTitle, parseFrontMatter, parseYamlDocument, yamlOffsetRange, yamlTooDeep } from './markdown';
 import { Diagnostic, Range, Severity, range } from './types';
 import { pathRange } from './yamlpath';
 import { normalizePath } from './host';
@@ -193,7 +193,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
     cfg.problems.push({ file, range: r, severity, code: 'invalid-config', message });
   let doc: YAML.Document.Parsed;
   try {
-    doc = YAML.parseDocument(src, { uniqueKeys: true, prettyErrors: false });
+    doc = parseYamlDocument(src, { prettyErrors: false });
   } catch (e) {
     problem(`${name} could not be read: ${(e as Error).message}`);
     return cfg;
