@@ -8,12 +8,11 @@ import picomatch from 'picomatch';
 import { globCaseProblems } from './glob-case';
 import { CaseProblem, layoutCaseProblems, layoutCaseProblemsInSlices } from './layout-case';
 import { pathRange } from './yamlpath';
-import * as YAML from 'yaml';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
 import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
-import { ParsedDocument, parseDocument, parseDocuments } from './markdown';
+import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
 import type { Rule } from './rules/rule';
 import { CheckContext } from './check-context';
@@ -504,7 +503,7 @@ export class PhasegateService {
   /** Range of the value of `section.key` in the config file (its first line when not found). */
   private configKeyRange(section: string, key: string): Range {
     const { lines, yaml: text } = configLines(this.configText ?? '');
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = parseYamlDocument(text, { prettyErrors: false });
     const pointer = `/${[section, key].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
     return (!doc.errors.length && pathRange(doc, lines, 0, text, pointer)) || range(0, 0, 0, (lines[0] ?? '').length);
   }
