@@ -115,6 +115,7 @@ function assertLinked(m: WorkspaceModel): void {
 interface Inside {
   caseProblems: unknown[];
   pathsByLowerCase: Map<string, string[]> | undefined;
+  lowerCaseCollisions: Set<string>;
 }
 
 /** The engine's state after a join or leave against a whole rebuild from its scan. */
@@ -138,6 +139,8 @@ function assertAsRebuilt(svc: PhasegateService, affected: string[], before: stri
     for (const set of [svc.scan.dirs, svc.scan.files]) for (const d of set) index.set(d.toLowerCase(), [...(index.get(d.toLowerCase()) ?? []), d]);
     const sorted = (m: Map<string, string[]>) => [...m].map(([k, v]) => [k, [...v].sort()] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     assert.deepEqual(sorted(inside.pathsByLowerCase), sorted(index), label);
+    const collisions = [...index].filter(([, v]) => v.length > 1).map(([k]) => k);
+    assert.deepEqual([...inside.lowerCaseCollisions].sort(), collisions.sort(), label);
   }
 }
 

@@ -8,7 +8,7 @@ import type { ResolvedConfig, RuleSetting } from './config';
 import type { DocumentKindSpec, LayoutSpec, MetricSpec } from './layout';
 import type { ParsedDocument } from './markdown';
 import { RULES } from './rules/catalog';
-import type { RuleContext } from './rules/rule';
+import type { CaseConflict, RuleContext } from './rules/rule';
 import type { GateResult } from './gates';
 import type { Phase, WorkspaceModel } from './workspace';
 import type { Diagnostic, FixData, Range, Severity } from './types';
@@ -125,8 +125,8 @@ export class CheckContext implements RuleContext {
     return this.svc.foldersInOtherCase(path);
   }
 
-  filesInOtherCase(path: string): string[] {
-    return this.svc.filesInOtherCase(path);
+  caseConflicts(path: string): readonly CaseConflict[] {
+    return this.svc.caseConflictsAt(path);
   }
 
   leftOut(path: string): boolean {

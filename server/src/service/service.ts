@@ -14,7 +14,7 @@ import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
-import type { Rule } from './rules/rule';
+import type { CaseConflict, Rule } from './rules/rule';
 import { CheckContext } from './check-context';
 import {
   MAX_FILES,
@@ -39,6 +39,7 @@ import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
 import { planSteps } from './rules/phase-plan';
 import { Slicer, slicer } from './slicer';
+import { lowerBound } from './sorted';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
 import { GateResult, PhaseStatus, evaluateGates, phaseStatus } from './gates';
 import { readWorkspaceSchema, schemaProblems } from './schema-safety';
@@ -123,6 +124,8 @@ interface DocEntry {
 
 const EMPTY_DOC = parseDocument('');
 
+const NO_CONFLICTS: readonly CaseConflict[] = [];
+
 /** Where the validator of phasegate.yaml is kept among the front matter validators (no document kind's id). */
 const CONFIG_VALIDATOR = '\u0000config';
 
@@ -190,6 +193,13 @@ export class PhasegateService {
   private caseProblems: CaseProblem[] = [];
   /** The scan's files and folders by their paths in lower case (built when first asked for, dropped when the scan changes). */
   private pathsByLowerCase: Map<string, string[]> | undefined;
+  /** The keys of `pathsByLowerCase` that hold two paths or more (built and kept with it): paths that differ only in case. */
+  private lowerCaseCollisions = new Set<string>();
+  /**
+   * The names that differ only in case of one folder (`caseConflictsAt`), by the path each is told at: built from
+   * `lowerCaseCollisions` when first asked for, dropped when the scan, the model or the layouts' names in another case change.
+   */
+  private caseConflictsByPath: Map<string, CaseConflict[]> | undefined;
   /** Rule severities set by the host over the config's (the editor's `phasegate.rules` setting). */
   private ruleOverrides: Readonly<Record<string, RuleSetting>> = {};
 
@@ -266,6 +276,7 @@ export class PhasegateService {
     this.globCaseConfigProblems = [];
     this.reportGlobCaseProblems();
     this.pathsByLowerCase = undefined;
+    this.caseConflictsByPath = undefined;
     this.caseProblems = caseProblems;
     const only = options.only;
     await this.readAll(only ? this.checkedFiles().filter(only) : this.checkedFiles(), token);
@@ -1088,6 +1099,8 @@ export class PhasegateService {
       else if (list.includes(p)) list.splice(list.lastIndexOf(p), 1);
       if (list.length) index.set(key, list);
       else index.delete(key);
+      if (list.length > 1) this.lowerCaseCollisions.add(key);
+      else this.lowerCaseCollisions.delete(key);
       this.pathsByLowerCase = index;
     }
     return files;
@@ -1109,6 +1122,7 @@ export class PhasegateService {
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
     this.pathsByLowerCase = undefined;
+    this.caseConflictsByPath = undefined;
     const before = this.caseProblems;
     this.caseProblems = caseProblems;
     for (const p of [...before, ...this.caseProblems]) if (!files.includes(p.file)) files.push(p.file);
@@ -1262,26 +1276,118 @@ export class PhasegateService {
     return this.otherCases(normalizePath(path)).filter((d) => this.scan.dirs.has(d));
   }
 
-  /** Files of the scan named as `path` is in another case (not `path` itself), but those a layout-case warning tells of. */
-  filesInOtherCase(path: string): string[] {
-    const others = this.otherCases(normalizePath(path)).filter((f) => this.scan.files.has(f));
-    return others.length ? others.filter((f) => !this.caseProblems.some((p) => p.file === f)) : others;
+  /**
+   * The names that differ only in case in one folder (files, folders, or both) that are told at `path` (`case-conflict`,
+   * rules/doc-case.ts), each once: a checked document among them tells them at itself (each such one); any other, in a
+   * phase (a findings or artifacts folder or file), at the phase's anchor, the document that tells the phase's own
+   * problems; one of folders holding phases or project plans (`workstreams/Build/` and `workstreams/build/`, `phase-1/`
+   * and `Phase-1/`), at the anchor of the first of those phases in path order (or at the first plan). Not told: what a
+   * layout-case warning tells (`03-Findings/` beside `03-FINDINGS/`; those left, if two or more), what a phase's
+   * missing-document or missing-folder problem tells (two files in another case of a required document, and none as
+   * named), and names outside what the engine checks. A folder's names within two such folders (`Build/a.md`,
+   * `build/A.md`) are told by the folders'.
+   */
+  caseConflictsAt(path: string): readonly CaseConflict[] {
+    this.lowerCaseIndex();
+    if (!this.lowerCaseCollisions.size) return NO_CONFLICTS;
+    const at = (this.caseConflictsByPath ??= this.findCaseConflicts());
+    return at.get(path) ?? at.get(normalizePath(path)) ?? NO_CONFLICTS;
+  }
+
+  /** Every name told by `caseConflictsAt`, by the path it is told at. One pass over the paths that differ only in case. */
+  private findCaseConflicts(): Map<string, CaseConflict[]> {
+    const index = this.lowerCaseIndex();
+    const out = new Map<string, CaseConflict[]>();
+    const add = (at: string, c: CaseConflict) => {
+      const list = out.get(at);
+      if (list) list.push(c);
+      else out.set(at, [c]);
+    };
+    const told = new Set(this.caseProblems.map((p) => p.file));
+    /** The phases' folders and the plans, sorted: where a conflict of folders holding them is told (built when first needed). */
+    let carriers: string[] | undefined;
+    for (const key of [...this.lowerCaseCollisions].sort()) {
+      const bySibling = new Map<string, string[]>();
+      for (const p of index.get(key) ?? []) {
+        const d = dirname(p);
+        const list = bySibling.get(d);
+        if (list) list.push(p);
+        else bySibling.set(d, [p]);
+      }
+      for (const d of [...bySibling.keys()].sort()) {
+        const paths = bySibling
+          .get(d)!
+          .filter((p) => !told.has(p))
+          .sort();
+        if (paths.length < 2) continue;
+        const folders = paths.filter((p) => this.scan.dirs.has(p));
+        if (this.toldAsLayoutName(paths, folders.length)) continue;
+        const checked = paths.filter((p) => !this.scan.dirs.has(p) && this.isChecked(p));
+        if (checked.length) {
+          for (const c of checked) add(c, { paths: [c, ...paths.filter((p) => p !== c)], folders, own: true });
+          continue;
+        }
+        const phase = phaseOf(this.model, paths[0]);
+        if (phase) {
+          add(this.phaseAnchor(phase), { paths, folders, own: false });
+          continue;
+        }
+        // Folders outside the phases: told at the first phase (its anchor) or plan in them, if any.
+        carriers ??= [...this.model.phases.map((p) => p.folder), ...this.model.plans.map((p) => p.path)].sort();
+        let first: string | undefined;
+        for (const f of folders) {
+          // The folder itself a phase, else the first of the carriers below it (those in it are together, after `f/`).
+          const inside = f + '/';
+          let c: string | undefined = this.model.byFolder.has(f) ? f : carriers[lowerBound(carriers, (x) => x < inside)];
+          if (c !== undefined && c !== f && !c.startsWith(inside)) c = undefined;
+          if (c !== undefined && (first === undefined || c < first)) first = c;
+        }
+        if (first === undefined) continue;
+        const carrier = this.model.byFolder.get(first);
+        add(carrier ? this.phaseAnchor(carrier) : first, { paths, folders, own: false });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether `paths` (sorted, of one folder; `folders` of them folders) are told by their phase's missing-document or
+   * missing-folder problem (rules/structure.ts): all files named as a required document is in another case, or all
+   * folders named as a required folder is, and none named as it is.
+   */
+  private toldAsLayoutName(paths: readonly string[], folders: number): boolean {
+    const phase = phaseOf(this.model, paths[0]);
+    if (!phase || phase.unreadable || (folders && folders !== paths.length)) return false;
+    const lower = paths[0].toLowerCase();
+    if (!folders) return phase.documents.some((d) => d.spec.required && !this.exists(d.path) && d.path.toLowerCase() === lower);
+    return phase.layout.folders.some((f) => {
+      const folder = joinPath(phase.folder, f.name);
+      return f.required && !this.exists(folder) && folder.toLowerCase() === lower;
+    });
   }
 
   /** The scan's files and folders beside `path` (a normal path) named as it is in another case, sorted. */
   private otherCases(path: string): string[] {
-    if (!this.pathsByLowerCase) {
-      const index = (this.pathsByLowerCase = new Map<string, string[]>());
-      for (const set of [this.scan.dirs, this.scan.files])
-        for (const d of set) {
-          const key = d.toLowerCase();
-          const list = index.get(key);
-          if (list) list.push(d);
-          else index.set(key, [d]);
-        }
-    }
     const at = dirname(path);
-    return (this.pathsByLowerCase.get(path.toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === at).sort();
+    return (this.lowerCaseIndex().get(path.toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === at).sort();
+  }
+
+  /** `pathsByLowerCase`, built when first asked for (with `lowerCaseCollisions`): one pass over the scan. */
+  private lowerCaseIndex(): Map<string, string[]> {
+    if (this.pathsByLowerCase) return this.pathsByLowerCase;
+    const index = new Map<string, string[]>();
+    const collisions = new Set<string>();
+    for (const set of [this.scan.dirs, this.scan.files])
+      for (const d of set) {
+        const key = d.toLowerCase();
+        const list = index.get(key);
+        if (list) {
+          list.push(d);
+          collisions.add(key);
+        } else index.set(key, [d]);
+      }
+    this.lowerCaseCollisions = collisions;
+    return (this.pathsByLowerCase = index);
   }
 
   /** Every path `diagnose` reports on: the checked files, and the folder of each phase without a document. */

@@ -60,7 +60,8 @@ export const RULES: RuleInfo[] = [
   {
     id: 'case-conflict',
     severity: 'warning',
-    description: 'A document beside a file whose name differs only in case: on Windows and macOS the two are one file.',
+    description:
+      'Files or folders of one folder whose names differ only in case (documents, artifacts, workstream, phase or findings folders): on Windows and macOS the two are one.',
   },
   { id: 'invalid-directive', severity: 'warning', description: 'A `phasegate-disable…` comment names an unknown directive or rule.' },
   { id: 'unused-directive', severity: 'warning', description: 'A `phasegate-disable…` comment silences no problem.' },

@@ -6,6 +6,16 @@ import type { FixData, Range, Severity } from '../types';
 import type { ResolvedConfig, RuleSetting } from '../config';
 import type { GateResult } from '../gates';
 
+/** Files or folders of one folder whose names differ only in case (`scan.md`, `Scan.md`): one on Windows and macOS. */
+export interface CaseConflict {
+  /** Their paths (absolute): the document told at first when `own`, else all sorted. */
+  readonly paths: readonly string[];
+  /** Those of them that are folders. */
+  readonly folders: readonly string[];
+  /** Told at one of them, a checked document (`paths[0]`); else at a document that is none of them (a phase's anchor). */
+  readonly own: boolean;
+}
+
 export interface RuleContext {
   /** Absolute path of the document being checked. */
   readonly path: string;
@@ -36,11 +46,8 @@ export interface RuleContext {
   isFolder(path: string): boolean;
   /** The folders of the scan named as `path` is in another case, in the same folder (`03-findings` for `03-FINDINGS`). */
   foldersInOtherCase(path: string): string[];
-  /**
-   * The files of the scan named as `path` is in another case, in the same folder, but those a layout-case warning
-   * tells of (a layout's own name in another case).
-   */
-  filesInOtherCase(path: string): string[];
+  /** The names that differ only in case, in one folder, told at `path` (see `PhasegateService.caseConflictsAt`). */
+  caseConflicts(path: string): readonly CaseConflict[];
   /**
    * Whether a path lies in a folder the engine leaves to another one (a nested workspace with a config of
    * its own, or a nested workspace folder): whether it exists is not known here.
