@@ -124,3 +124,76 @@ describe('heading-mismatch: {N-1} in phase 0', () => {
     }
   });
 });
+
+/** A sprint layout of one kind, `retro` (RETRO.md), with `heading` (none when undefined) and `sections`. */
+function retroLayout(heading: string | undefined, sections: string[]): string {
+  return [
+    'layouts:',
+    '  - name: sprint',
+    '    phases: "sprints/sprint-*"',
+    '    number: "sprint-(\\\\d+)"',
+    '    documents:',
+    '      - kind: retro',
+    '        file: RETRO.md',
+    ...(heading === undefined ? [] : [`        heading: ${JSON.stringify(heading)}`]),
+    `        sections: ${JSON.stringify(sections)}`,
+    '',
+  ].join('\n');
+}
+
+/** The `#` and `##` lines `new phase` writes for sprint `n` (titled Kickoff) in `layout`. */
+async function written(layout: string, n: number): Promise<string[]> {
+  const { svc } = await workspace({ 'phasegate.yaml': layout, 'sprints/.keep': '' });
+  const [create] = planNew(svc, { what: 'phase', layout: 'sprint', number: n, title: 'Kickoff' }).creates;
+  return create.text.split('\n').filter((l) => l.startsWith('#'));
+}
+
+/** The diagnostics of RETRO.md in `folder` as `code: message`, and the text its heading-mismatch fixes give, one by one. */
+async function retro(layout: string, text: string, folder = 'sprints/sprint-0-kickoff') {
+  const rel = `${folder}/RETRO.md`;
+  const { svc } = await workspace({ 'phasegate.yaml': layout, [rel]: text });
+  const diags = diagnosticsOf(svc, rel);
+  const fixes = diags
+    .filter((d) => d.code === 'heading-mismatch')
+    .map((d) => {
+      const [action] = codeActions(svc, [d]);
+      return (
+        action &&
+        applyEdits(
+          text,
+          action.change.edits.flatMap((e) => e.edits),
+        )
+      );
+    });
+  return { messages: diags.map((d) => `${d.code}: ${d.message}`), fixes, svc };
+}
+
+describe('phase 0: a number where a {N-1} names no phase, written as another phase writes it', () => {
+  it('a section so titled is the section, its number reported with a fix as in sprint 1, not a missing section', async () => {
+    const layout = retroLayout(undefined, ['Carried over from sprint {N-1}', 'S{N-1} recap', 'Review of #{N-1} and #{N}']);
+    const body = (a: string, b: string, c: string) => `# Retro\n\n## ${a}\n\nx\n\n## ${b}\n\nx\n\n## ${c}\n\nx\n`;
+    // Sprint 1, as before: each section found, its number reported and renumbered.
+    const one = await retro(layout, body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #1'), 'sprints/sprint-1-next');
+    assert.deepEqual(one.messages, [
+      'heading-mismatch: Section "Carried over from sprint 3" names another phase than sprint-1-next: it should read "Carried over from sprint 0".',
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-1-next: it should read "S0 recap".',
+      'heading-mismatch: Section "Review of #3 and #1" names another phase than sprint-1-next: it should read "Review of #0 and #1".',
+    ]);
+    // Sprint 0 (was: `S3 recap` and `Review of #3 and #0` missing sections): the same, fixed as `new` writes them.
+    const zero = await retro(layout, body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #0'));
+    assert.deepEqual(zero.messages, [
+      'heading-mismatch: Section "Carried over from sprint 3" names another phase than sprint-0-kickoff: it should read "Carried over from sprint".',
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
+      'heading-mismatch: Section "Review of #3 and #0" names another phase than sprint-0-kickoff: it should read "Review of # and #0".',
+    ]);
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Carried over from sprint', '## S recap', '## Review of # and #0']);
+    // Each fix changes its own heading's line: all of them applied.
+    const original = body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #0').split('\n');
+    const lines = [...original];
+    for (const f of zero.fixes) f!.split('\n').forEach((l, i) => l !== original[i] && (lines[i] = l));
+    const fixed = lines.join('\n');
+    assert.equal(fixed, body('Carried over from sprint', 'S recap', 'Review of # and #0'));
+    const after = await retro(layout, fixed);
+    assert.deepEqual(after.messages, []);
+  });
+});

@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { expandedTitleKey, specSection } from './doc-util';
+import { specSection, titleNames } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -199,10 +199,11 @@ const HANDED_TO_NEXT = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_P
  */
 function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: number): void {
   // The first of its title and aliases with a `{N}` that names the section (most have none: asked first).
-  let title = sec.title.includes('{N') && expandedTitleKey(sec.title, n) === s.key ? sec.title : undefined;
+  // In phase 0 also as `new` writes it, or with a number where a `{N-1}` names none (see titleNames).
+  let title = sec.title.includes('{N') && titleNames(sec.title, n, s.key) ? sec.title : undefined;
   for (let i = 0; !title && sec.aliases && i < sec.aliases.length; i++) {
     const t = sec.aliases[i];
-    if (t.includes('{N') && expandedTitleKey(t, n) === s.key) title = t;
+    if (t.includes('{N') && titleNames(t, n, s.key)) title = t;
   }
   if (!title) return;
   if (isLabelSection(s) || s.heading.level < 2) return;
