@@ -88,6 +88,33 @@ describe('phasegate new phase at a workstreams/ folder', () => {
     }
   });
 
+  it('new plan in Workstreams/ (another case) with its own phasegate.yaml: refused, saying to rename it and where the plan goes and where to run it', async () => {
+    const fsys = project({ 'Workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n', 'Workstreams/phasegate.yaml': '' });
+    const before = fsys.paths().sort();
+    for (const [args, cwd] of [
+      [[], '/ws/p/Workstreams'],
+      [['Build'], '/ws/p/Workstreams'],
+      [[], '/ws/p/Workstreams/Build'],
+    ] as const) {
+      const r = await run(['new', 'plan', ...args], fsys, cwd);
+      assert.equal(r.code, 2, `${args.join(' ')} in ${cwd}`);
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        'phasegate: Workstreams (the workspace folder) is named in another case than workstreams (names match case-sensitively on every system, as CI on Linux does): ' +
+          'no phase in it is read; rename it workstreams; ' +
+          'the project plan goes in the project folder /ws/p, which holds Workstreams/, above the workspace folder Workstreams: ' +
+          "outside this workspace, nothing is created and no plan is checked; create it with /ws/p as the workspace folder (run 'phasegate new plan' there)\n",
+        `${args.join(' ')} in ${cwd}`,
+      );
+    }
+    // New Phase there keeps its refusal for the name alone: its phase goes inside the folder, once renamed.
+    const r = await run(['new', 'phase', '--workstream', 'Build', '--title', 'CI'], fsys, '/ws/p/Workstreams');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /: no phase in it is read; rename it workstreams\n$/);
+    assert.deepEqual(fsys.paths().sort(), before);
+  });
+
   it('new plan in workstreams/ without a phasegate.yaml: the project above it is the workspace, the plan goes there', async () => {
     const fsys = project(SETUP);
     const r = await run(['new', 'plan'], fsys, '/ws/p/workstreams');

@@ -1,12 +1,13 @@
 /**
  * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
- * (kept here as it was, with the title as written in phase 0 added: see writtenTitle): the same section on random
- * specs, documents and phase numbers, each spec asked again for other documents and numbers (its keys then remembered).
+ * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, and as later phases write it, a
+ * number where phase 0 writes none): the same section on random specs, documents and phase numbers, each spec asked
+ * again for other documents and numbers (its keys then remembered).
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { textOf, withEol } from '../helpers/fuzz';
-import { type SectionSpec, writtenTitle } from '../../server/src/service/layout';
+import { type SectionSpec, expandTitle, writtenTitle } from '../../server/src/service/layout';
 import { ParsedDocument, Section, normalizeTitle, parseDocument, sectionByKey } from '../../server/src/service/markdown';
 import { NOTE, expandedTitleKey, numberlessKey, specSection } from '../../server/src/service/rules/doc-util';
 import { labelSections } from '../../server/src/service/labels';
@@ -17,6 +18,7 @@ function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | u
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
   if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, writtenKeyBefore(t, n)))) break;
+  if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberedKeyBefore(t, n)))) break;
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedByBefore(spec, n));
   return s ?? (labels ? specLabelsBefore(doc, spec, n)[0] : undefined);
@@ -26,7 +28,11 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
   const titles = [spec.title, ...(spec.aliases ?? [])];
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
   if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
-  else for (const t of titles) keys.add(writtenKeyBefore(t, n));
+  else
+    for (const t of titles) {
+      keys.add(writtenKeyBefore(t, n));
+      keys.add(numberedKeyBefore(t, n));
+    }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
 }
@@ -34,6 +40,16 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
 /** The key of a title as `new` writes it in phase `n` (a `{N-1}` that would be negative dropped: see writtenTitle). */
 function writtenKeyBefore(title: string, n: number): string {
   return normalizeTitle(writtenTitle(title, n));
+}
+
+/**
+ * The key of a title as the phases write it from the least number where each `{N-d}` names a phase (`d`), asked in a
+ * phase below it (phase 0 for a `{N-1}`: `S3 recap` of `S{N-1} recap`); its own key elsewhere.
+ */
+function numberedKeyBefore(title: string, n: number): string {
+  const lower = [...title.matchAll(/\{N-(\d+)\}/g)].map((m) => Number(m[1]));
+  const from = Math.max(...lower);
+  return normalizeTitle(expandTitle(title, lower.length && n < from ? from : n));
 }
 
 function specLabelsBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined): Section[] {

@@ -124,3 +124,150 @@ describe('heading-mismatch: {N-1} in phase 0', () => {
     }
   });
 });
+
+/** A sprint layout of one kind, `retro` (RETRO.md), with `heading` (none when undefined) and `sections`. */
+function retroLayout(heading: string | undefined, sections: string[]): string {
+  return [
+    'layouts:',
+    '  - name: sprint',
+    '    phases: "sprints/sprint-*"',
+    '    number: "sprint-(\\\\d+)"',
+    '    documents:',
+    '      - kind: retro',
+    '        file: RETRO.md',
+    ...(heading === undefined ? [] : [`        heading: ${JSON.stringify(heading)}`]),
+    `        sections: ${JSON.stringify(sections)}`,
+    '',
+  ].join('\n');
+}
+
+/** The `#` and `##` lines `new phase` writes for sprint `n` (titled Kickoff) in `layout`. */
+async function written(layout: string, n: number): Promise<string[]> {
+  const { svc } = await workspace({ 'phasegate.yaml': layout, 'sprints/.keep': '' });
+  const [create] = planNew(svc, { what: 'phase', layout: 'sprint', number: n, title: 'Kickoff' }).creates;
+  return create.text.split('\n').filter((l) => l.startsWith('#'));
+}
+
+/** The diagnostics of RETRO.md in `folder` as `code: message`, and the text its heading-mismatch fixes give, one by one. */
+async function retro(layout: string, text: string, folder = 'sprints/sprint-0-kickoff') {
+  const rel = `${folder}/RETRO.md`;
+  const { svc } = await workspace({ 'phasegate.yaml': layout, [rel]: text });
+  const diags = diagnosticsOf(svc, rel);
+  const fixes = diags
+    .filter((d) => d.code === 'heading-mismatch')
+    .map((d) => {
+      const [action] = codeActions(svc, [d]);
+      return (
+        action &&
+        applyEdits(
+          text,
+          action.change.edits.flatMap((e) => e.edits),
+        )
+      );
+    });
+  return { messages: diags.map((d) => `${d.code}: ${d.message}`), fixes, svc };
+}
+
+describe('phase 0: a number where a {N-1} names no phase, written as another phase writes it', () => {
+  it('a section so titled is the section, its number reported with a fix as in sprint 1, not a missing section', async () => {
+    const layout = retroLayout(undefined, ['Carried over from sprint {N-1}', 'S{N-1} recap', 'Review of #{N-1} and #{N}']);
+    const body = (a: string, b: string, c: string) => `# Retro\n\n## ${a}\n\nx\n\n## ${b}\n\nx\n\n## ${c}\n\nx\n`;
+    // Sprint 1, as before: each section found, its number reported and renumbered.
+    const one = await retro(layout, body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #1'), 'sprints/sprint-1-next');
+    assert.deepEqual(one.messages, [
+      'heading-mismatch: Section "Carried over from sprint 3" names another phase than sprint-1-next: it should read "Carried over from sprint 0".',
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-1-next: it should read "S0 recap".',
+      'heading-mismatch: Section "Review of #3 and #1" names another phase than sprint-1-next: it should read "Review of #0 and #1".',
+    ]);
+    // Sprint 0 (was: `S3 recap` and `Review of #3 and #0` missing sections): the same, fixed as `new` writes them.
+    const zero = await retro(layout, body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #0'));
+    assert.deepEqual(zero.messages, [
+      'heading-mismatch: Section "Carried over from sprint 3" names another phase than sprint-0-kickoff: it should read "Carried over from sprint".',
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
+      'heading-mismatch: Section "Review of #3 and #0" names another phase than sprint-0-kickoff: it should read "Review of # and #0".',
+    ]);
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Carried over from sprint', '## S recap', '## Review of # and #0']);
+    // Each fix changes its own heading's line: all of them applied.
+    const original = body('Carried over from sprint 3', 'S3 recap', 'Review of #3 and #0').split('\n');
+    const lines = [...original];
+    for (const f of zero.fixes) f!.split('\n').forEach((l, i) => l !== original[i] && (lines[i] = l));
+    const fixed = lines.join('\n');
+    assert.equal(fixed, body('Carried over from sprint', 'S recap', 'Review of # and #0'));
+    const after = await retro(layout, fixed);
+    assert.deepEqual(after.messages, []);
+  });
+});
+
+describe('phase 0: a {N-1} at the start of a heading', () => {
+  it('is dropped with the blanks and separators after it: by `new`, and by the fix of a number there', async () => {
+    const layout = retroLayout('{N-1} Retro: ', ['Goals', '{N-1}. Plan', '{N-1} carry-over']);
+    assert.deepEqual(await written(layout, 0), ['# Retro: Kickoff', '## Goals', '## Plan', '## carry-over']);
+    assert.deepEqual(await written(layout, 1), ['# 0 Retro: Kickoff', '## Goals', '## 0. Plan', '## 0 carry-over']);
+    const text = '# 3 Retro: Kickoff\n\n## Goals\n\nx\n\n## 3. Plan\n\nx\n\n## 3 carry-over\n\nx\n';
+    const { messages, fixes } = await retro(layout, text);
+    assert.deepEqual(messages, [
+      'heading-mismatch: Section "3. Plan" names another phase than sprint-0-kickoff: it should read "Plan".',
+      'heading-mismatch: Section "3 carry-over" names another phase than sprint-0-kickoff: it should read "carry-over".',
+      'heading-mismatch: Title should read "Retro:…" in sprint-0-kickoff.',
+    ]);
+    // Was: `#  Retro: Kickoff`, `## . Plan`, `##  carry-over` (the blank after the number kept).
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## Plan'], ['## carry-over'], ['# Retro: Kickoff']],
+    );
+  });
+
+  it('a front matter title with a number there: its fix drops it with the blank after it, inside the quotes', async () => {
+    const layout = retroLayout('{N-1} Retro: ', ['Goals']);
+    const { messages, fixes } = await retro(layout, '---\ntitle: "3 Retro: Kickoff"\n---\n# Retro: Kickoff\n\n## Goals\n\nx\n');
+    assert.deepEqual(messages, [
+      'heading-mismatch: Front matter title "3 Retro: Kickoff" names another phase than sprint-0-kickoff: it should read "Retro: Kickoff".',
+    ]);
+    // Was: `" Retro: Kickoff"`.
+    assert.equal(fixes[0], '---\ntitle: "Retro: Kickoff"\n---\n# Retro: Kickoff\n\n## Goals\n\nx\n');
+    // A title of nothing but that number: reported at it, without a fix (was: a fix to an empty title).
+    const bare = await retro(retroLayout('{N-1}', ['Goals']), '---\ntitle: "3"\n---\n# Kickoff\n\n## Goals\n\nx\n');
+    assert.deepEqual(bare.messages, [
+      'heading-mismatch: Front matter title "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes the phase\'s title there).',
+    ]);
+    assert.deepEqual(bare.fixes, [undefined]);
+  });
+
+  it("the phase's title is read after it, as new writes it or with its -1 (was: `Retro: Kickoff`)", async () => {
+    for (const [heading, title] of [
+      ['{N-1} Retro: ', '# Retro: Kickoff'],
+      ['{N-1} Retro: ', '# -1 Retro: Kickoff'],
+      ['{N-1}: ', '# Kickoff'],
+      ['{N-1}: ', '# -1: Kickoff'],
+    ]) {
+      const { svc } = await workspace({
+        'phasegate.yaml': retroLayout(heading, ['Goals']).replace('kind: retro', 'kind: brief'),
+        'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n`,
+      });
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', `${heading} ${title}`);
+    }
+  });
+
+  it('a heading of nothing but it: new writes the title, as for a phase without a number; a number there is reported without a fix', async () => {
+    // Was: `# {N-1}` and `# : Kickoff`.
+    assert.deepEqual(await written(retroLayout('{N-1}', ['Goals']), 0), ['# Kickoff', '## Goals']);
+    assert.deepEqual(await written(retroLayout('{N-1}: ', ['Goals']), 0), ['# Kickoff', '## Goals']);
+    assert.deepEqual(await written(retroLayout('{N-1}', ['Goals']), 1), ['# 0', '## Goals']);
+    // A number where the title is wanted: renumbered, the title alone.
+    const colon = await retro(retroLayout('{N-1}: ', ['Goals']), '# 3: Kickoff\n\n## Goals\n\nx\n');
+    assert.deepEqual(colon.messages, ['heading-mismatch: Title should read "Kickoff" in sprint-0-kickoff.']);
+    assert.equal(colon.fixes[0], '# Kickoff\n\n## Goals\n\nx\n');
+    // Nothing but a number: no title to renumber it to (was: a fix that left `# ` empty).
+    const bare = await retro(retroLayout('{N-1}', ['Goals']), '# 3\n\n## Goals\n\nx\n');
+    assert.deepEqual(bare.messages, [
+      'heading-mismatch: Title "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes the phase\'s title there).',
+    ]);
+    assert.deepEqual(bare.fixes, [undefined]);
+    // A section so titled: reported once, without a fix (was: a fix to an empty `## `, then the section missing).
+    const section = await retro(retroLayout(undefined, ['{N-1}']), '# Retro\n\n## 3\n\nx\n');
+    assert.deepEqual(section.messages, [
+      'heading-mismatch: Section "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes "{N-1}" there).',
+    ]);
+    assert.deepEqual(section.fixes, [undefined]);
+  });
+});

@@ -471,25 +471,39 @@ function headingSource(heading: string): string {
   // The run is one `{N-d}` alone, which phase 0 writes dropped with the blank before it (see writtenTitle), and an
   // earlier `new` wrote as `-1`: optional, with that blank, and read with a minus sign too.
   let lower = false;
+  // At the heading's start, phase 0 drops it with the blanks and separators after it: optional with those (the group
+  // `lead` leaves open until the first other part).
+  let lead = false;
   const flush = () => {
     if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
-    else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    else if (lower && numbers === 1 && !digits && out === '') {
+      out = '(?:-?\\d{1,9}';
+      lead = true;
+    } else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
     numbers = 0;
     digits = '';
     lower = false;
   };
+  const close = () => {
+    if (lead) out += ')?';
+    lead = false;
+  };
   for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/)) {
+    if (part === '') continue;
+    if (/^\{N|^\d/.test(part)) close();
     if (/^\{N-/.test(part)) {
       numbers++;
       lower = true;
     } else if (/^\{N/.test(part)) numbers++;
     else if (/^\d/.test(part)) digits += part;
-    else if (part !== '') {
+    else {
       flush();
+      if (!LEAD_SEPARATORS_WHOLE.test(part)) close();
       out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
     }
   }
   flush();
+  close();
   return out;
 }
 
@@ -632,10 +646,22 @@ export function expandTitle(title: string, n: number | undefined): string {
 }
 
 /**
+ * What joins a title's leading number to the rest (`3. Plan`, `3: Kickoff`, `3 - Retro`, `3) Retro`): blanks and
+ * separators, which go with a `{N-d}` that phase 0 drops at a title's start (see withoutNegatives).
+ */
+const LEAD_SEPARATORS = /^[\s.,:;)\]/|\u2013\u2014-]*/u;
+/** A text of LEAD_SEPARATORS alone. */
+const LEAD_SEPARATORS_WHOLE = /^[\s.,:;)\]/|\u2013\u2014-]+$/u;
+/** LEAD_SEPARATORS where `lastIndex` is. */
+const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
+
+/**
  * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
  * that would be a negative number (in phase 0) names no phase, and is dropped with the blank before it, as a phase
- * without a number drops its `{N}`s (`Carried over from sprint {N-1}` is `Carried over from sprint` in sprint 0); a
- * title of nothing but such is kept as written.
+ * without a number drops its `{N}`s (`Carried over from sprint {N-1}` is `Carried over from sprint` in sprint 0), or,
+ * at the title's start, with the blanks and separators after it (`{N-1} Retro: ` is `Retro: `, `{N-1}. Plan` `Plan`);
+ * a title of nothing but such is kept as written (a kind's heading so is written as a phase without a number writes
+ * it: see headingOf in templates.ts).
  */
 export function writtenTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
@@ -653,10 +679,16 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
   const value = (p: string) => n + Number(p.slice(2, -1) || 0);
   if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
   let out = '';
+  // A `{N-d}` dropped at the title's start: the blanks and separators after it go with it (`{N-1}. Plan` is `Plan`).
+  let lead = false;
   for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) out += parts[i];
-    else if (value(parts[i]) < 0) out = out.trimEnd();
-    else out += write(parts[i], value(parts[i]));
+    if (i % 2 === 0) out += lead ? parts[i].replace(LEAD_SEPARATORS, '') : parts[i];
+    else if (value(parts[i]) < 0) {
+      out = out.trimEnd();
+      lead = out === '';
+      continue;
+    } else out += write(parts[i], value(parts[i]));
+    lead = false;
   }
   return out.trimStart();
 }
@@ -712,8 +744,14 @@ function runNumber(run: NumberRun, n: number, title: string, start: number, end:
     const want = written === '' ? -1 : Number(written);
     const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
     let from = start;
+    let to = end;
     if (written === '') while (from > 0 && /\s/.test(title[from - 1])) from--;
-    return { start: from, end, value: read === old || read === written ? want : NaN, want, written };
+    // At the title's start, the blanks and separators after it go instead (`3 Retro` is `Retro`, not ` Retro`).
+    if (written === '' && from === 0) {
+      LEAD_SEPARATORS_AT.lastIndex = end;
+      to += LEAD_SEPARATORS_AT.exec(title)![0].length;
+    }
+    return { start: from, end: to, value: read === old || read === written ? want : NaN, want, written };
   }
   const want = Number(written);
   let value = Number(read);

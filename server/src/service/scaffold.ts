@@ -548,7 +548,7 @@ function inWorkstreams(svc: PhasegateService, path: string | undefined): boolean
  * there, the planner refuses to write beside it (see caseRefusal); where it is the workspace folder itself (or
  * above it), no phase there is read, and nothing is planned.
  */
-function iaiTarget(svc: PhasegateService, base: string | undefined): { root: string; workstream?: string } {
+function iaiTarget(svc: PhasegateService, base: string | undefined, forPlan = false): { root: string; workstream?: string } {
   const top = iaiTop(svc);
   // The workspace folder is in a project's workstreams/: that project, the workspace's own workstream if it is one.
   if (base === undefined && top !== svc.root) base = svc.root;
@@ -561,7 +561,9 @@ function iaiTarget(svc: PhasegateService, base: string | undefined): { root: str
       const folder = joinPath(root, parts[i]);
       if (parts[i] !== WORKSTREAMS && isInside(folder, svc.root))
         throw new ScaffoldError(
-          `${parts[i]} (the workspace folder${folder === svc.root ? '' : "'s parent"}) is named in another case than ${WORKSTREAMS} (names match case-sensitively on every system, as CI on Linux does): no phase in it is read; rename it ${WORKSTREAMS}`,
+          `${parts[i]} (the workspace folder${folder === svc.root ? '' : "'s parent"}) is named in another case than ${WORKSTREAMS} (names match case-sensitively on every system, as CI on Linux does): no phase in it is read; rename it ${WORKSTREAMS}` +
+            // The plan's place, the project folder above it, is outside the workspace whatever the folder's name (see newPlanFile).
+            (forPlan ? `; ${planOutside(svc, root, parts[i])}` : ''),
         );
       return { root, workstream: parts[i + 1] };
     }
@@ -686,15 +688,19 @@ function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planne
   });
 }
 
+/** Why `new plan` writes nothing where the project folder `root` (where the plan goes, beside its `held` folder, workstreams/) is above the workspace folder. */
+function planOutside(svc: PhasegateService, root: string, held = WORKSTREAMS): string {
+  return (
+    `the project plan goes in the project folder ${root}, which holds ${held}/, above the workspace folder ${basename(svc.root)}: ` +
+    `outside this workspace, nothing is created and no plan is checked; create it with ${root} as the workspace folder (run 'phasegate new plan' there)`
+  );
+}
+
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
-  const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder)).root;
+  const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder), true).root;
   // The workspace folder is the project's workstreams/ (or a workstream in it): the plan belongs above it, in the project
   // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
-  if (!isInside(svc.root, root))
-    throw new ScaffoldError(
-      `the project plan goes in the project folder ${root}, which holds ${WORKSTREAMS}/, above the workspace folder ${basename(svc.root)}: ` +
-        `outside this workspace, nothing is created and no plan is checked; create it with ${root} as the workspace folder (run 'phasegate new plan' there)`,
-    );
+  if (!isInside(svc.root, root)) throw new ScaffoldError(planOutside(svc, root));
   const file = joinPath(root, PLAN_FILE);
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }

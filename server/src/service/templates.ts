@@ -1204,8 +1204,13 @@ function headingOf(heading: string, n: number | undefined, title: string | undef
     return withoutNumbers(heading) || (title ?? (folder || '[Phase title]'));
   }
   const h = writtenTitle(heading, n);
+  // A heading of nothing but a `{N-1}` that names no phase (`{N-1}: `, `{N-1}` in phase 0): as a phase without a number writes it.
+  if (n !== undefined && PLACEHOLDER.test(h)) return title ?? (folder || '[Phase title]');
   return own ? `${h.trimEnd()} ${title ?? '[Phase title]'}` : h.trim();
 }
+
+/** A `{N}` (`{N+1}`, `{N-1}`) left in a heading as `new` writes it for a numbered phase: one that names no phase, kept as written. */
+const PLACEHOLDER = /\{N(?:[+-]\d+)?\}/;
 
 /** A kind's `heading` without its `{N}`s, as a phase without a number gets it (`Sprint {N} Retro` → `Sprint Retro`). */
 function withoutNumbers(heading: string): string {

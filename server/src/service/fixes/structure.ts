@@ -140,7 +140,8 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   const line = diag.range.start.line;
   const src = doc.lines[line].slice(diag.range.start.character, diag.range.end.character);
   const fixed = renumberTitle(d.heading, d.number, src);
-  if (fixed === src) return undefined;
+  // Nothing left (a heading of nothing but a `{N-1}` in phase 0, which the rule reports without this fix): no fix.
+  if (fixed === src || !fixed.trim()) return undefined;
   return {
     title: `Number the title for this phase: "${fixed}"`,
     codes: [diag.code],

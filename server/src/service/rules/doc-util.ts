@@ -35,6 +35,12 @@ export function specSection(
     const k = writtenKey(i ? spec.aliases![i - 1] : spec.title, n);
     if (k !== undefined) s = sectionByKey(doc, k);
   }
+  // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the section,
+  // its number another phase's, which heading-mismatch reports (see numberedKey).
+  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = numberedKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -79,6 +85,28 @@ function writtenKey(title: string, n: number): string | undefined {
   return written === expandTitle(title, n) ? undefined : normalizeTitle(written);
 }
 
+/**
+ * The key of a templated title as the phases write it where each of its `{N-d}`s names one (from `d` on), in a phase
+ * `n` below that (phase 0 for a `{N-1}`): its numbers are then another phase's, read as they are in such a phase
+ * (`S3 recap` of `S{N-1} recap` is `s# recap`, which the `-1` of phase 0, `S-1 recap`, is not). Undefined where that
+ * key is phase `n`'s own (`Carried over from sprint {N-1}`: `-1` is read as a number too).
+ */
+function numberedKey(title: string, n: number): string | undefined {
+  if (!title.includes('{N-')) return undefined;
+  const from = sharedFrom(title);
+  if (n >= from || !Number.isFinite(from)) return undefined;
+  const key = expandedTitleKey(title, from);
+  return key === expandedTitleKey(title, n) ? undefined : key;
+}
+
+/**
+ * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
+ * `new` writes it (see writtenKey) or with another phase's number where phase `n` writes none (see numberedKey).
+ */
+export function titleNames(title: string, n: number, key: string): boolean {
+  return expandedTitleKey(title, n) === key || writtenKey(title, n) === key || numberedKey(title, n) === key;
+}
+
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
 export const NOTE = /(?<!\s)\s*\([^()]*\)\s*$/;
 
@@ -114,6 +142,8 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
     for (const t of titles) {
       const k = writtenKey(t, n);
       if (k !== undefined) keys.add(k);
+      const other = numberedKey(t, n);
+      if (other !== undefined) keys.add(other);
     }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));

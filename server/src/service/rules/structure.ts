@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { expandedTitleKey, specSection } from './doc-util';
+import { specSection, titleNames } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -178,11 +178,22 @@ const sections: Rule = {
         if (wrong.length && !misaddressedOnly) {
           // As `new` writes it: a `{N-1}` that names no phase (phase 0) dropped (see writtenTitle).
           const want = writtenTitle(heading, n);
-          ctx.report('heading-mismatch', h1.textRange, `Title should read "${want.trim()}…" in ${basename(phase!.folder)}.`, {
-            fix: 'replace-heading-numbers',
-            heading,
-            number: n,
-          });
+          const renumbered = renumberTitle(heading, n, h1.text);
+          if (!renumbered.trim())
+            // A heading of nothing but that `{N-1}` (`# 3` of `{N-1}`): renumbered, no title would be left.
+            ctx.report('heading-mismatch', h1.textRange, noPhaseThere('Title', h1.text, heading, phase!.folder, "the phase's title"));
+          else
+            // A heading that phase 0 writes as the title alone (`{N-1}: `): the title renumbered.
+            ctx.report(
+              'heading-mismatch',
+              h1.textRange,
+              `Title should read "${want.includes('{N') ? renumbered.trim() : `${want.trim()}…`}" in ${basename(phase!.folder)}.`,
+              {
+                fix: 'replace-heading-numbers',
+                heading,
+                number: n,
+              },
+            );
         }
       }
     }
@@ -199,10 +210,11 @@ const HANDED_TO_NEXT = new Set([normalizeTitle(OUT_INPUTS), normalizeTitle(OUT_P
  */
 function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: number): void {
   // The first of its title and aliases with a `{N}` that names the section (most have none: asked first).
-  let title = sec.title.includes('{N') && expandedTitleKey(sec.title, n) === s.key ? sec.title : undefined;
+  // In phase 0 also as `new` writes it, or with a number where a `{N-1}` names none (see titleNames).
+  let title = sec.title.includes('{N') && titleNames(sec.title, n, s.key) ? sec.title : undefined;
   for (let i = 0; !title && sec.aliases && i < sec.aliases.length; i++) {
     const t = sec.aliases[i];
-    if (t.includes('{N') && expandedTitleKey(t, n) === s.key) title = t;
+    if (t.includes('{N') && titleNames(t, n, s.key)) title = t;
   }
   if (!title) return;
   if (isLabelSection(s) || s.heading.level < 2) return;
@@ -211,16 +223,26 @@ function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: 
   if (textRange.start.line !== textRange.end.line) return;
   const src = (ctx.doc.lines[textRange.start.line] ?? '').slice(textRange.start.character, textRange.end.character);
   if (!titleNumbersWrong(title, n, src)) return;
-  ctx.report(
-    'heading-mismatch',
-    textRange,
-    `Section "${src}" names another phase than ${basename(ctx.phase!.folder)}: it should read "${renumberTitle(title, n, src)}".`,
-    {
-      fix: 'replace-heading-numbers',
-      heading: title,
-      number: n,
-    },
-  );
+  const want = renumberTitle(title, n, src);
+  // A title of nothing but a `{N-1}` that names no phase (`## 3` of `{N-1}` in phase 0): renumbered, nothing would be left.
+  if (!want.trim()) {
+    ctx.report('heading-mismatch', textRange, noPhaseThere('Section', src, title, ctx.phase!.folder, `"${writtenTitle(title, n)}"`));
+    return;
+  }
+  ctx.report('heading-mismatch', textRange, `Section "${src}" names another phase than ${basename(ctx.phase!.folder)}: it should read "${want}".`, {
+    fix: 'replace-heading-numbers',
+    heading: title,
+    number: n,
+  });
+}
+
+/**
+ * heading-mismatch's message for a number written where phase 0 writes none, in a title (`what`: `Title`, `Section`)
+ * whose template (`title`) is nothing but a `{N-1}`: no renumbering leaves a title (no quick fix); `new` writes `written`.
+ */
+function noPhaseThere(what: string, src: string, title: string, folder: string, written: string): string {
+  const name = basename(folder);
+  return `${what} "${src}" names another phase than ${name}: its layout titles it ${title.trim()}, the previous phase's number, and ${name} has none (new writes ${written} there).`;
 }
 
 /**
@@ -406,7 +428,9 @@ function checkFrontMatterTitle(ctx: RuleContext, heading: string | undefined): s
   const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '/title');
   if (!r || r.start.line !== r.end.line) return;
   const src = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
-  const found = titleNumbers(heading, n, src);
+  // Read after an opening quote, where the title starts (a number dropped there goes with the blanks after it).
+  const quote = /^["']/.test(src) ? 1 : 0;
+  const found = titleNumbers(heading, n, src.slice(quote)).map((x) => ({ ...x, start: x.start + quote, end: x.end + quote }));
   const wrong = found.filter((x) => x.value !== x.want);
   if (!wrong.length) return;
   const from = wrong[0].start;
@@ -414,6 +438,15 @@ function checkFrontMatterTitle(ctx: RuleContext, heading: string | undefined): s
   let value = src.slice(from, to);
   for (let i = wrong.length - 1; i >= 0; i--) value = value.slice(0, wrong[i].start - from) + wrong[i].written + value.slice(wrong[i].end - from);
   const want = renumberTitle(heading, n, title);
+  // A title of nothing but a `{N-1}` that names no phase (`title: "3"` of `{N-1}` in phase 0): renumbered, nothing is left.
+  if (!want.trim()) {
+    ctx.report(
+      'heading-mismatch',
+      range(r.start.line, r.start.character + from, r.start.line, r.start.character + to),
+      noPhaseThere('Front matter title', title, heading, phase!.folder, "the phase's title"),
+    );
+    return;
+  }
   ctx.report(
     'heading-mismatch',
     range(r.start.line, r.start.character + from, r.start.line, r.start.character + to),
