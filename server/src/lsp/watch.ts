@@ -174,7 +174,11 @@ export class FileWatcher {
    */
   async register(connection: Connection): Promise<void> {
     if (!this.ctx.caps.watchedFilesDynamic) {
-      if (this.watchTree) void this.ctx.workspaces.allReady().then(() => this.followFolders());
+      if (this.watchTree)
+        void this.ctx.workspaces
+          .allReady()
+          .then(() => this.followFolders())
+          .catch((e: unknown) => this.ctx.log(`Watching the folders on disk failed: ${(e as Error)?.message ?? String(e)}`));
       return;
     }
     try {
@@ -210,9 +214,11 @@ export class FileWatcher {
     const roots = new Set(paths.filter((p) => !paths.some((o) => o !== p && isInside(o, p))));
     for (const r of this.treeRoots) if (![...roots].some((o) => isInside(o, r))) tree.remove(r);
     this.treeRoots = roots;
-    void Promise.all([...roots].map((r) => tree.add(r))).then(() => {
-      if (first) this.ctx.log(`The client watches no files: the server watches ${tree.size} folders on disk itself.`);
-    });
+    void Promise.all([...roots].map((r) => tree.add(r)))
+      .then(() => {
+        if (first) this.ctx.log(`The client watches no files: the server watches ${tree.size} folders on disk itself.`);
+      })
+      .catch((e: unknown) => this.ctx.log(`Watching the folders on disk failed: ${(e as Error)?.message ?? String(e)}`));
   }
 
   /** A folder the server's watches leave out: one the scan of the innermost workspace folder holding it leaves out. */
