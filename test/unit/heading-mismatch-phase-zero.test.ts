@@ -196,6 +196,21 @@ describe('phase 0: a number where a {N-1} names no phase, written as another pha
     const after = await retro(layout, fixed);
     assert.deepEqual(after.messages, []);
   });
+
+  it('a title the fix leaves ending in `#` is escaped as `new` writes it, so that the `#` is no closing sequence', async () => {
+    const layout = retroLayout(undefined, ['Review of #{N-1}']);
+    const body = (title: string) => `# Retro\n\n## ${title}\n\nx\n`;
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Review of \\#']);
+    const zero = await retro(layout, body('Review of #3'));
+    assert.deepEqual(zero.messages, ['heading-mismatch: Section "Review of #3" names another phase than sprint-0-kickoff: it should read "Review of #".']);
+    // Was `## Review of #`: read as `Review of` (its `#` a closing sequence), a missing section.
+    assert.equal(zero.fixes[0], body('Review of \\#'));
+    assert.deepEqual((await retro(layout, zero.fixes[0]!)).messages, []);
+    // With a closing sequence of its own, the `#` is text already: as it is.
+    const closed = await retro(layout, `# Retro\n\n## Review of #3 ##\n\nx\n`);
+    assert.equal(closed.fixes[0], `# Retro\n\n## Review of # ##\n\nx\n`);
+    assert.deepEqual((await retro(layout, closed.fixes[0]!)).messages, []);
+  });
 });
 
 describe('phase 0: a {N-1} at the start of a heading', () => {

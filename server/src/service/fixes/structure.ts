@@ -1,7 +1,7 @@
 /** Quick fixes for the structure rules: insert a missing section, create a missing document or folder, fix a title. */
 import { joinPath } from '../host';
 import { renumberTitle } from '../layout';
-import { bodyStart, headingText, normalizeTitle, parseDocument } from '../markdown';
+import { bodyStart, headingText, headingTextStart, normalizeTitle, parseDocument } from '../markdown';
 import { renderKind } from '../templates';
 import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
@@ -142,11 +142,16 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
   const fixed = renumberTitle(d.heading, d.number, src);
   // Nothing left (a heading of nothing but a `{N-1}` in phase 0, which the rule reports without this fix): no fix.
   if (fixed === src || !fixed.trim()) return undefined;
+  // The text of an ATX heading without a closing sequence: a `#` the title now ends with (`Review of #` of
+  // `Review of #{N-1}` in phase 0) escaped, as `new` writes it, else it would read as a closing sequence.
+  const whole = doc.lines[line];
+  const atx = /^ {0,3}#{1,6}(?:[ \t]|$)/.test(whole) && diag.range.start.character >= headingTextStart(whole);
+  const text = atx && whole.slice(diag.range.end.character).trim() === '' ? headingText(fixed) : fixed;
   return {
     title: `Number the title for this phase: "${fixed}"`,
     codes: [diag.code],
     isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: fixed }] }], creates: [] },
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: text }] }], creates: [] },
   };
 };
 
