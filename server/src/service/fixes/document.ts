@@ -1,7 +1,7 @@
 /** Quick fixes for the document rules. Keyed by the `fix` field of a diagnostic's data. */
 import { landsInCode } from './phase-edit';
 import type { ParsedDocument, Section } from '../markdown';
-import { headingText } from '../markdown';
+import { headingText, itemIndexAt } from '../markdown';
 import * as YAML from 'yaml';
 import { isInside } from '../host';
 import { renderKind, shownTitle, titleHeading, today, unescapeMarkdown, withoutEmphasis } from '../templates';
@@ -229,7 +229,7 @@ const addCheckboxes: Fix = (svc, diag) => {
   if (!doc || !Array.isArray(d?.lines)) return undefined;
   const edits: TextEdit[] = [];
   for (const line of d.lines) {
-    const it = doc.items.find((x) => x.line === line);
+    const it = typeof line === 'number' ? doc.items[itemIndexAt(doc, line)] : undefined;
     // A stale diagnostic: an item gone, or one with its box already.
     if (!it || it.checked !== undefined) continue;
     const at = it.textRange.start;

@@ -1,5 +1,5 @@
 /** Quick fixes for the phase rules (complete handoff, mark prerequisite done, …). Keyed by the `fix` field. */
-import { sectionByTitle } from '../markdown';
+import { itemIndexAt, sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
 import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, pathBases, inputSection, outputSections, prerequisitesOf, sameStatement } from '../handoff';
@@ -35,7 +35,7 @@ const markPrerequisite: Fix = (svc, diag) => {
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;
   if (d.action === 'check') {
-    const it = doc.items.find((x) => x.line === d.line);
+    const it = typeof d.line === 'number' ? doc.items[itemIndexAt(doc, d.line)] : undefined;
     if (!it || it.checked) return undefined;
     const edit = it.checkboxRange
       ? { range: it.checkboxRange, newText: '[x]' }

@@ -4,7 +4,7 @@
  * nothing, and correct a misspelt rule id in one.
  */
 import MarkdownIt from 'markdown-it';
-import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, listMarkerEnd, markdownBody, parseDocument, replaceComments } from '../markdown';
+import { MAX_PARSE_BYTES, ParsedDocument, Table, bodyStart, itemIndexAt, listMarkerEnd, markdownBody, parseDocument, replaceComments } from '../markdown';
 import type { PhasegateService } from '../service';
 import { DIRECTIVE_RULES, Directive, DirectiveKind, directivesOnLine, lineDirectives, suppressionsOf } from '../suppress';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -556,9 +556,10 @@ function prefixesFor(doc: ParsedDocument, line: number): string[] {
   const src = doc.lines[line] ?? '';
   const own = leading(src);
   const out: string[] = [];
-  const item = doc.items.find((i) => i.line === line);
-  if (item) {
-    for (let k = doc.items.indexOf(item) - 1; k >= 0; k--) {
+  const at = itemIndexAt(doc, line);
+  const item = doc.items[at];
+  if (at >= 0) {
+    for (let k = at - 1; k >= 0; k--) {
       const prev = doc.items[k];
       if (prev.depth < item.depth) break;
       if (prev.depth > item.depth) continue;
