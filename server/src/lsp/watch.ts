@@ -168,9 +168,9 @@ export class FileWatcher {
   }
 
   /**
-   * Registers the watchers when the client can (VS Code). A client that cannot (Neovim before 0.9) has the server
-   * watch the folders on disk itself, when the host gives it the means (`watchTree`), once its folders are loaded
-   * (their scan says which folders to leave out; see `followFolders`).
+   * Registers the watchers when the client can (VS Code). A client that cannot (Neovim 0.7 and 0.8, and later ones
+   * with their file watching off) has the server watch the folders on disk itself, when the host gives it the means
+   * (`watchTree`), once its folders are loaded (their scan says which folders to leave out; see `followFolders`).
    */
   async register(connection: Connection): Promise<void> {
     if (!this.ctx.caps.watchedFilesDynamic) {
@@ -226,11 +226,6 @@ export class FileWatcher {
     if (VCS_INTERNAL.test(dir + '/')) return true;
     const folder = this.ctx.workspaces.foldersFor(dir)[0];
     return folder !== undefined && !folder.disposed && folder.svc.scanExclusion(normalizePath(dir), false) !== undefined;
-  }
-
-  /** Stops the server's own watches. */
-  dispose(): void {
-    this.tree?.close();
   }
 
   /** Resolves once every event received so far has been applied (for tests and shutdown): a batch still gathering is applied now. */
