@@ -6,7 +6,7 @@
  */
 import { basename } from './host';
 import type { HandoffCounterpart } from './handoff-nav';
-import type { ParsedDocument } from './markdown';
+import { type ParsedDocument, itemIndexAt } from './markdown';
 import { ANSWERED_BY, UnitReader, type Wanted, addresses, answerOf, askedOf, deliverable } from './rules/phase-deliverables';
 import type { PhasegateService } from './service';
 import { type Range, range } from './types';
@@ -36,7 +36,7 @@ function unitsIn(doc: ParsedDocument, spans: [number, number][]): Located[] {
 
 /** The range that shows a unit: its item's text, or its line without the indentation. */
 function unitRange(doc: ParsedDocument, u: Located): Range {
-  const item = doc.items.find((it) => it.line === u.first);
+  const item = doc.items[itemIndexAt(doc, u.first)];
   if (item) return item.textRange;
   const src = doc.lines[u.first] ?? '';
   const start = src.length - src.trimStart().length;
