@@ -290,8 +290,7 @@ export function yamlTooDeep(doc: YAML.Document.Parsed): [number, number] | undef
  * equal as its check compares them: their values, `===`), placed among its other errors by where they are (the
  * library's order is that of its composing, not always of the text). Each is at its key's start; the library's is
  * there too but for an empty key (`: 1`, `? `), which it places after the blanks and comments that follow, and keys
- * on lines it recovers from other errors on. The walk is iterative (it runs before the depth
- * check).
+ * on lines it recovers from other errors on. The walk is iterative (it runs before the depth check).
  */
 export function parseYamlDocument(src: string, options: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions = {}): YAML.Document.Parsed {
   const doc = YAML.parseDocument(src, { ...options, uniqueKeys: false });
