@@ -74,6 +74,28 @@ describe('case-conflict: names that differ only in case', () => {
     );
   });
 
+  it('an unreadable document beside its name in another case tells it too, with its unreadable-file error', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'phase-1/03-FINDINGS/scan.md': '\u0000\u0001 binary',
+      'phase-1/03-FINDINGS/Scan.md': '# Scan\n',
+    });
+    const msg = (a: string, b: string) =>
+      `"${a}" and "${b}" differ only in case: Linux, and CI there, keeps both, but on Windows and macOS they are one file, and a clone there keeps one of them; rename or merge them.`;
+    // Was: the unreadable-file error alone; its twin told the conflict at itself only.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/03-FINDINGS/scan.md').map((d) => [d.code, d.message, d.range.end.character]),
+      [
+        ['unreadable-file', 'Cannot check this file: binary content (NUL bytes)', 0],
+        ['case-conflict', msg('scan.md', 'Scan.md'), 0],
+      ],
+    );
+    assert.deepEqual(conflicts(svc, 'phase-1/03-FINDINGS/Scan.md'), [['warning', msg('Scan.md', 'scan.md'), 0, '# Scan'.length]]);
+    // Its rule set off: the error alone.
+    svc.setRuleOverrides({ 'case-conflict': 'off' });
+    assert.deepEqual(diagnosticsOf(svc, 'phase-1/03-FINDINGS/scan.md').map((d) => d.code), ['unreadable-file']);
+  });
+
   /** Every case-conflict of the workspace, as [file relative to /ws, message, range end], in the order diagnoseAll gives. */
   const all = (svc: PhasegateService) =>
     svc

@@ -14,6 +14,7 @@ import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
+import { caseConflictRule } from './rules/doc-case';
 import type { CaseConflict, Rule } from './rules/rule';
 import { CheckContext } from './check-context';
 import {
@@ -1538,7 +1539,14 @@ export class PhasegateService {
         code: 'unreadable-file',
         message: `Cannot check this file: ${entry.problem}`,
       };
-      if (!anchor) return [unreadable];
+      if (!anchor) {
+        // Its own names in another case are still told at it (case-conflict needs no text): the other rules read none.
+        if (!this.caseConflictsAt(path).length) return [unreadable];
+        const own = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, false, ignoreDirectives);
+        own.out.push(unreadable);
+        this.runRule(caseConflictRule, own);
+        return own.result();
+      }
       // The phase's own problems (a missing document or folder, its number) are its first document's: an
       // unreadable one still carries them, as a phase folder without documents does (status names them too).
       const ctx = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, true, ignoreDirectives);
