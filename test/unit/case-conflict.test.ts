@@ -135,6 +135,28 @@ describe('case-conflict: names that differ only in case', () => {
     assert.deepEqual(all(bare.svc), [['Phase-1', `"Phase-1/" and "phase-1/" ${FOLDERS}`, 0, 0, 0, 0]]);
   });
 
+  it("two phase folders in two cases are two phases of one number too: the duplicate's message says why, at the title", async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'Phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'phase-01/00-PHASE_BRIEF.md': BRIEF,
+    });
+    const dup = (rel: string) =>
+      diagnosticsOf(svc, rel, 'phase-numbering-duplicate').map((d) => [d.message, d.range.start.character, d.range.end.character]);
+    const msg =
+      'Phase number 1 is used by 3 phases in ws/: Phase-1, phase-01, phase-1 (Phase-1 and phase-1 differ only in case, a case-conflict too: merge or rename them).';
+    // At the title's text of each, where case-conflict (once, at the first) covers the whole first line.
+    for (const rel of ['phase-1/00-PHASE_BRIEF.md', 'Phase-1/00-PHASE_BRIEF.md', 'phase-01/00-PHASE_BRIEF.md'])
+      assert.deepEqual(dup(rel), [[msg, 2, BRIEF.length - 1]], rel);
+    assert.deepEqual(all(svc), [['Phase-1/00-PHASE_BRIEF.md', `"Phase-1/" and "phase-1/" ${FOLDERS}`, 0, 0, 0, BRIEF.length - 1]]);
+    // Numbered alike in one case only: as before.
+    const plain = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF, 'phase-01/00-PHASE_BRIEF.md': BRIEF });
+    assert.deepEqual(
+      diagnosticsOf(plain.svc, 'phase-1/00-PHASE_BRIEF.md', 'phase-numbering-duplicate').map((d) => d.message),
+      ['Phase number 1 is used by 2 phases in ws/: phase-01, phase-1.'],
+    );
+  });
+
   it("files and folders in a phase that are no checked document: told once, at the phase's anchor", async () => {
     const { svc } = await workspace({
       'phase-1/00-PHASE_BRIEF.md': BRIEF,
