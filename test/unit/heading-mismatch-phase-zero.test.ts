@@ -254,12 +254,26 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       ['{N-1} Retro: ', '# -1 Retro: Kickoff'],
       ['{N-1}: ', '# Kickoff'],
       ['{N-1}: ', '# -1: Kickoff'],
+      // Separators glued to the text after them go with the number too (was: `Plan: Kickoff`).
+      ['{N-1}.Plan: ', '# Plan: Kickoff'],
+      ['{N-1}.Plan: ', '# -1.Plan: Kickoff'],
     ]) {
       const { svc } = await workspace({
         'phasegate.yaml': retroLayout(heading, ['Goals']).replace('kind: retro', 'kind: brief'),
         'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n`,
       });
       assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', `${heading} ${title}`);
+    }
+  });
+
+  it('a heading without a title, its {N-1} glued to the text by a separator: written without it by new, read as the heading', async () => {
+    const layout = retroLayout('{N-1}.Plan', ['Goals']).replace('kind: retro', 'kind: brief');
+    assert.deepEqual(await written(layout, 0), ['# Plan', '## Goals']);
+    for (const title of ['# Plan', '# -1.Plan']) {
+      const { svc } = await workspace({ 'phasegate.yaml': layout, 'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n` });
+      // The heading names the document, not the phase (was: the phase `Plan`).
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), undefined, title);
+      assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-0-kickoff/RETRO.md', 'heading-mismatch'), [], title);
     }
   });
 

@@ -498,7 +498,14 @@ function headingSource(heading: string): string {
     else if (/^\d/.test(part)) digits += part;
     else {
       flush();
-      if (!LEAD_SEPARATORS_WHOLE.test(part)) close();
+      if (lead && !LEAD_SEPARATORS_WHOLE.test(part)) {
+        // Separators glued to the text after them (`{N-1}.Plan`): they go with the number, the text does not.
+        const sep = LEAD_SEPARATORS.exec(part)![0];
+        out += escapeRe(sep);
+        close();
+        out += escapeRe(part.slice(sep.length));
+        continue;
+      }
       out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
     }
   }
