@@ -300,3 +300,45 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
     assert.deepEqual(section.fixes, [undefined]);
   });
 });
+
+describe('phase 0: a {N-1} joined to a {N} by separators alone (`Sprints {N-1}-{N}`)', () => {
+  const layout = retroLayout('Sprints {N-1}-{N}: ', ['Goals', 'Sprints {N-1} - {N}']);
+
+  it('new drops it with the separators after it, the blank before kept: `Sprints 0`, not `Sprints-0`', async () => {
+    assert.deepEqual(await written(layout, 0), ['# Sprints 0: Kickoff', '## Goals', '## Sprints 0']);
+    assert.deepEqual(await written(layout, 1), ['# Sprints 0-1: Kickoff', '## Goals', '## Sprints 0 - 1']);
+  });
+
+  it('heading-mismatch accepts that, and the -1 form; numbers there are told and fixed to it', async () => {
+    const body = (title: string, section: string) => `# ${title}\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+    assert.deepEqual((await retro(layout, body('Sprints 0: Kickoff', 'Sprints 0'))).messages, []);
+    assert.deepEqual((await retro(layout, body('Sprints -1-0: Kickoff', 'Sprints -1 - 0'))).messages, []);
+    const text = body('Sprints 3-4: Kickoff', 'Sprints 3 - 4');
+    const { messages, fixes } = await retro(layout, text);
+    // Was: "Sprints-0:…" in the message, `# Sprints-0: Kickoff` and `## Sprints- 0` by the fixes.
+    assert.deepEqual(messages, [
+      'heading-mismatch: Section "Sprints 3 - 4" names another phase than sprint-0-kickoff: it should read "Sprints 0".',
+      'heading-mismatch: Title should read "Sprints 0:…" in sprint-0-kickoff.',
+    ]);
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## Sprints 0'], ['# Sprints 0: Kickoff']],
+    );
+    // In sprint 1, as before.
+    const one = await retro(layout, text, 'sprints/sprint-1-next');
+    assert.deepEqual(one.messages, [
+      'heading-mismatch: Section "Sprints 3 - 4" names another phase than sprint-1-next: it should read "Sprints 0 - 1".',
+      'heading-mismatch: Title should read "Sprints 0-1:…" in sprint-1-next.',
+    ]);
+  });
+
+  it("the phase's title is read after it, as new writes it or with its -1 (was: the whole heading)", async () => {
+    for (const title of ['# Sprints 0: Kickoff', '# Sprints -1-0: Kickoff']) {
+      const { svc } = await workspace({
+        'phasegate.yaml': layout.replace('kind: retro', 'kind: brief'),
+        'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n`,
+      });
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', title);
+    }
+  });
+});
