@@ -342,3 +342,21 @@ describe('phase 0: a {N-1} joined to a {N} by separators alone (`Sprints {N-1}-{
     }
   });
 });
+
+describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
+  it('a hyphen glued to the word before (`Sprint-3`) is no minus sign where the heading writes a blank there', async () => {
+    const layout = retroLayout('After Sprint {N-1}: ', ['Goals']);
+    const body = (title: string) => `# ${title}\n\n## Goals\n\nx\n`;
+    // Was: read as -3, "should read After Sprint 4", and fixed to `# After Sprint4: X`.
+    assert.deepEqual((await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)), []);
+    const spaced = await retro(layout, body('After Sprint -3: X'), 'sprints/sprint-5-x');
+    assert.deepEqual(spaced.messages.filter((m) => /heading-mismatch/.test(m)), ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.']);
+    assert.equal(spaced.fixes[0], body('After Sprint 4: X'));
+    // Glued in the heading (`S{N-1} recap`), its -1 form is glued too: read as before.
+    const glued = retroLayout(undefined, ['S{N-1} recap']);
+    assert.deepEqual((await retro(glued, '# Retro\n\n## S-1 recap\n\nx\n')).messages, []);
+    assert.deepEqual((await retro(glued, '# Retro\n\n## S3 recap\n\nx\n')).messages, [
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
+    ]);
+  });
+});

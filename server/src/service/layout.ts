@@ -633,9 +633,13 @@ function runDropped(run: NumberRun, n: number): boolean {
   return run.some((p) => typeof p === 'number' && n + p < 0);
 }
 
-/** A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. */
-function runSign(run: NumberRun): string {
-  return run.some((p) => typeof p === 'number' && p < 0) ? '-?' : '';
+/**
+ * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
+ * writes a blank before the run, or starts with it (`spaced`), only a sign after a blank or at the title's start: a
+ * hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and renumbered `Sprint4`).
+ */
+function runSign(run: NumberRun, spaced = false): string {
+  return run.some((p) => typeof p === 'number' && p < 0) ? (spaced ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -680,8 +684,8 @@ const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
  * without a number drops its `{N}`s (`Carried over from sprint {N-1}` is `Carried over from sprint` in sprint 0), or,
  * at the title's start, with the blanks and separators after it (`{N-1} Retro: ` is `Retro: `, `{N-1}. Plan` `Plan`),
  * or, joined to a number kept by separators alone, with those, the blank before it kept (`Sprints {N-1}-{N}` is
- * `Sprints 0`); a title of nothing but such is kept as written (a kind's heading so is written as a phase without a number writes
- * it: see headingOf in templates.ts).
+ * `Sprints 0`); a title of nothing but such is kept as written (a kind's heading so is written as a phase without a
+ * number writes it: see headingOf in templates.ts).
  */
 export function writtenTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
@@ -747,7 +751,7 @@ const titlePatterns = new Memo<{ run: NumberRun; re: RegExp; next: NumberRun | u
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
-    const sign = runSign(run);
+    const sign = runSign(run, literals[i] === '' || /\s$/u.test(literals[i]));
     const source = before
       ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
       : after
