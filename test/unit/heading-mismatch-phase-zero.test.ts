@@ -348,9 +348,15 @@ describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
     const layout = retroLayout('After Sprint {N-1}: ', ['Goals']);
     const body = (title: string) => `# ${title}\n\n## Goals\n\nx\n`;
     // Was: read as -3, "should read After Sprint 4", and fixed to `# After Sprint4: X`.
-    assert.deepEqual((await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)), []);
+    assert.deepEqual(
+      (await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)),
+      [],
+    );
     const spaced = await retro(layout, body('After Sprint -3: X'), 'sprints/sprint-5-x');
-    assert.deepEqual(spaced.messages.filter((m) => /heading-mismatch/.test(m)), ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.']);
+    assert.deepEqual(
+      spaced.messages.filter((m) => /heading-mismatch/.test(m)),
+      ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.'],
+    );
     assert.equal(spaced.fixes[0], body('After Sprint 4: X'));
     // Glued in the heading (`S{N-1} recap`), its -1 form is glued too: read as before.
     const glued = retroLayout(undefined, ['S{N-1} recap']);
