@@ -340,6 +340,15 @@ describe('phase 0: a {N-1} joined to a {N} by separators alone (`Sprints {N-1}-{
       });
       assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', title);
     }
+    // Glued to the text before it: the same (was: `# Sprints(-0): Kickoff`, read as the whole heading).
+    const glued = retroLayout('Sprints({N-1}-{N}): ', ['Goals']);
+    assert.deepEqual(await written(glued, 0), ['# Sprints(0): Kickoff', '## Goals']);
+    const { svc } = await workspace({
+      'phasegate.yaml': glued.replace('kind: retro', 'kind: brief'),
+      'sprints/sprint-0-kickoff/RETRO.md': '# Sprints(0): Kickoff\n\n## Goals\n\nGo.\n',
+    });
+    assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff');
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-0-kickoff/RETRO.md', 'heading-mismatch'), []);
   });
 });
 

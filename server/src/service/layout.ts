@@ -482,9 +482,10 @@ function headingSource(heading: string): string {
     return k > from && k < parts.length && /^\{N/.test(parts[k]);
   };
   const flush = (k = parts.length) => {
-    if (lower && numbers === 1 && !digits && out.endsWith('\\s+') && joinedAt(k)) {
-      // Joined to a number by separators alone: phase 0 drops them with it, and keeps the blank before it
-      // (`Sprints 0` of `Sprints {N-1}-{N}`; see withoutNegatives): optional with them (`lead` leaves the group open).
+    if (lower && numbers === 1 && !digits && joinedAt(k)) {
+      // Joined to a number by separators alone: phase 0 drops them with it, and keeps what is before it (`Sprints 0`
+      // of `Sprints {N-1}-{N}`, `(0)` of `({N-1}-{N})`; see withoutNegatives): optional with them (`lead` leaves the
+      // group open).
       out += '(?:-?\\d{1,9}';
       lead = true;
     } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
