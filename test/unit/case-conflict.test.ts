@@ -74,6 +74,31 @@ describe('case-conflict: names that differ only in case', () => {
     );
   });
 
+  it('an unreadable document beside its name in another case tells it too, with its unreadable-file error', async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'phase-1/03-FINDINGS/scan.md': '\u0000\u0001 binary',
+      'phase-1/03-FINDINGS/Scan.md': '# Scan\n',
+    });
+    const msg = (a: string, b: string) =>
+      `"${a}" and "${b}" differ only in case: Linux, and CI there, keeps both, but on Windows and macOS they are one file, and a clone there keeps one of them; rename or merge them.`;
+    // Was: the unreadable-file error alone; its twin told the conflict at itself only.
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/03-FINDINGS/scan.md').map((d) => [d.code, d.message, d.range.end.character]),
+      [
+        ['unreadable-file', 'Cannot check this file: binary content (NUL bytes)', 0],
+        ['case-conflict', msg('scan.md', 'Scan.md'), 0],
+      ],
+    );
+    assert.deepEqual(conflicts(svc, 'phase-1/03-FINDINGS/Scan.md'), [['warning', msg('Scan.md', 'scan.md'), 0, '# Scan'.length]]);
+    // Its rule set off: the error alone.
+    svc.setRuleOverrides({ 'case-conflict': 'off' });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/03-FINDINGS/scan.md').map((d) => d.code),
+      ['unreadable-file'],
+    );
+  });
+
   /** Every case-conflict of the workspace, as [file relative to /ws, message, range end], in the order diagnoseAll gives. */
   const all = (svc: PhasegateService) =>
     svc
@@ -111,6 +136,27 @@ describe('case-conflict: names that differ only in case', () => {
       'Phase-1/04-ARTIFACTS/run.sh': 'echo\n',
     });
     assert.deepEqual(all(bare.svc), [['Phase-1', `"Phase-1/" and "phase-1/" ${FOLDERS}`, 0, 0, 0, 0]]);
+  });
+
+  it("two phase folders in two cases are two phases of one number too: the duplicate's message says why, at the title", async () => {
+    const { svc } = await workspace({
+      'phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'Phase-1/00-PHASE_BRIEF.md': BRIEF,
+      'phase-01/00-PHASE_BRIEF.md': BRIEF,
+    });
+    const dup = (rel: string) => diagnosticsOf(svc, rel, 'phase-numbering-duplicate').map((d) => [d.message, d.range.start.character, d.range.end.character]);
+    const msg =
+      'Phase number 1 is used by 3 phases in ws/: Phase-1, phase-01, phase-1 (Phase-1 and phase-1 differ only in case, a case-conflict too: merge or rename them).';
+    // At the title's text of each, where case-conflict (once, at the first) covers the whole first line.
+    for (const rel of ['phase-1/00-PHASE_BRIEF.md', 'Phase-1/00-PHASE_BRIEF.md', 'phase-01/00-PHASE_BRIEF.md'])
+      assert.deepEqual(dup(rel), [[msg, 2, BRIEF.length - 1]], rel);
+    assert.deepEqual(all(svc), [['Phase-1/00-PHASE_BRIEF.md', `"Phase-1/" and "phase-1/" ${FOLDERS}`, 0, 0, 0, BRIEF.length - 1]]);
+    // Numbered alike in one case only: as before.
+    const plain = await workspace({ 'phase-1/00-PHASE_BRIEF.md': BRIEF, 'phase-01/00-PHASE_BRIEF.md': BRIEF });
+    assert.deepEqual(
+      diagnosticsOf(plain.svc, 'phase-1/00-PHASE_BRIEF.md', 'phase-numbering-duplicate').map((d) => d.message),
+      ['Phase number 1 is used by 2 phases in ws/: phase-01, phase-1.'],
+    );
   });
 
   it("files and folders in a phase that are no checked document: told once, at the phase's anchor", async () => {
@@ -178,6 +224,58 @@ describe('case-conflict: names that differ only in case', () => {
     assert.equal(told.length, 2);
     const cased = svc.scanDiagnostics().map((d) => d.file.slice(ROOT.length + 1));
     assert.deepEqual(cased.sort(), ['Workstreams', 'phase-1/03-Findings', 'phase-1/03-findings']);
+  });
+
+  it("names in the folders that hold phases or workstreams are told at their first phase; the workspace folder's are not", async () => {
+    const { svc } = await workspace({
+      'workstreams/Build/Phase_1_Source/implementation_prompt.md': PROMPT,
+      'workstreams/Build/Phase_2_Tests/implementation_prompt.md': '# Phase 2: Tests\n',
+      // In a workstream: a folder of notes and a file, each in two cases.
+      'workstreams/Build/notes/a.md': '# A\n',
+      'workstreams/Build/Notes/b.md': '# B\n',
+      'workstreams/Build/README.md': '# R\n',
+      'workstreams/Build/readme.md': '# R\n',
+      // Beside the workstreams.
+      'workstreams/archive/old.md': '# Old\n',
+      'workstreams/Archive/old.md': '# Old\n',
+      // Deeper, in a folder that holds no phase: the user's own.
+      'workstreams/Build/notes/x.md': '# X\n',
+      'workstreams/Build/notes/X.md': '# X\n',
+      // In the workspace folder: the repository's own.
+      'README.md': '# R\n',
+      'readme.md': '# R\n',
+    });
+    const at = ['workstreams/Build/Phase_1_Source/implementation_prompt.md', 0, 0, 0, PROMPT.length - 1];
+    // Was: none of them.
+    assert.deepEqual(all(svc), [
+      [at[0], `"workstreams/Archive/" and "workstreams/archive/" ${FOLDERS}`, ...at.slice(1)],
+      [at[0], `"workstreams/Build/Notes/" and "workstreams/Build/notes/" ${FOLDERS}`, ...at.slice(1)],
+      [at[0], `"workstreams/Build/README.md" and "workstreams/Build/readme.md" ${FILES}`, ...at.slice(1)],
+    ]);
+    // A custom layout's folder of phases too.
+    const sprints = await workspace({
+      'phasegate.yaml': 'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    documents:\n      - kind: retro\n        file: RETRO.md\n',
+      'sprints/sprint-1/RETRO.md': '# Retro\n',
+      'sprints/sprint-2/RETRO.md': '# Retro\n',
+      'sprints/Plan.txt': 'a',
+      'sprints/plan.txt': 'b',
+    });
+    assert.deepEqual(all(sprints.svc), [['sprints/sprint-1/RETRO.md', `"sprints/Plan.txt" and "sprints/plan.txt" ${FILES}`, 0, 0, 0, '# Retro'.length]]);
+    // Followed as the files come and go: the engine after the events says what a fresh one says.
+    const fs = new MemoryFileSystem();
+    fs.write(`${ROOT}/workstreams/Build/Phase_1_Source/implementation_prompt.md`, PROMPT);
+    fs.write(`${ROOT}/workstreams/Build/README.md`, '# R\n');
+    const live = await loudOn(fs);
+    for (const [path, type] of [
+      ['workstreams/Build/readme.md', 'created'],
+      ['workstreams/Build/Phase_2_Tests/implementation_prompt.md', 'created'],
+      ['workstreams/Build/README.md', 'deleted'],
+    ] as const) {
+      if (type === 'created') fs.write(`${ROOT}/${path}`, path.endsWith('prompt.md') ? '# Phase 2: Tests\n' : '# R\n');
+      else fs.delete(`${ROOT}/${path}`);
+      await live.filesChanged([{ path: `${ROOT}/${path}`, type }]);
+      assert.deepEqual(all(live), all(await loudOn(fs)), `${type} ${path}`);
+    }
   });
 
   it('follows folders and files that come, are renamed and go: the engine after the events says what a fresh one says', async () => {

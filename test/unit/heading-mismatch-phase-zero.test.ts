@@ -254,12 +254,26 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       ['{N-1} Retro: ', '# -1 Retro: Kickoff'],
       ['{N-1}: ', '# Kickoff'],
       ['{N-1}: ', '# -1: Kickoff'],
+      // Separators glued to the text after them go with the number too (was: `Plan: Kickoff`).
+      ['{N-1}.Plan: ', '# Plan: Kickoff'],
+      ['{N-1}.Plan: ', '# -1.Plan: Kickoff'],
     ]) {
       const { svc } = await workspace({
         'phasegate.yaml': retroLayout(heading, ['Goals']).replace('kind: retro', 'kind: brief'),
         'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n`,
       });
       assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', `${heading} ${title}`);
+    }
+  });
+
+  it('a heading without a title, its {N-1} glued to the text by a separator: written without it by new, read as the heading', async () => {
+    const layout = retroLayout('{N-1}.Plan', ['Goals']).replace('kind: retro', 'kind: brief');
+    assert.deepEqual(await written(layout, 0), ['# Plan', '## Goals']);
+    for (const title of ['# Plan', '# -1.Plan']) {
+      const { svc } = await workspace({ 'phasegate.yaml': layout, 'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n` });
+      // The heading names the document, not the phase (was: the phase `Plan`).
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), undefined, title);
+      assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-0-kickoff/RETRO.md', 'heading-mismatch'), [], title);
     }
   });
 
@@ -284,5 +298,80 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       'heading-mismatch: Section "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes "{N-1}" there).',
     ]);
     assert.deepEqual(section.fixes, [undefined]);
+  });
+});
+
+describe('phase 0: a {N-1} joined to a {N} by separators alone (`Sprints {N-1}-{N}`)', () => {
+  const layout = retroLayout('Sprints {N-1}-{N}: ', ['Goals', 'Sprints {N-1} - {N}']);
+
+  it('new drops it with the separators after it, the blank before kept: `Sprints 0`, not `Sprints-0`', async () => {
+    assert.deepEqual(await written(layout, 0), ['# Sprints 0: Kickoff', '## Goals', '## Sprints 0']);
+    assert.deepEqual(await written(layout, 1), ['# Sprints 0-1: Kickoff', '## Goals', '## Sprints 0 - 1']);
+  });
+
+  it('heading-mismatch accepts that, and the -1 form; numbers there are told and fixed to it', async () => {
+    const body = (title: string, section: string) => `# ${title}\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+    assert.deepEqual((await retro(layout, body('Sprints 0: Kickoff', 'Sprints 0'))).messages, []);
+    assert.deepEqual((await retro(layout, body('Sprints -1-0: Kickoff', 'Sprints -1 - 0'))).messages, []);
+    const text = body('Sprints 3-4: Kickoff', 'Sprints 3 - 4');
+    const { messages, fixes } = await retro(layout, text);
+    // Was: "Sprints-0:…" in the message, `# Sprints-0: Kickoff` and `## Sprints- 0` by the fixes.
+    assert.deepEqual(messages, [
+      'heading-mismatch: Section "Sprints 3 - 4" names another phase than sprint-0-kickoff: it should read "Sprints 0".',
+      'heading-mismatch: Title should read "Sprints 0:…" in sprint-0-kickoff.',
+    ]);
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## Sprints 0'], ['# Sprints 0: Kickoff']],
+    );
+    // In sprint 1, as before.
+    const one = await retro(layout, text, 'sprints/sprint-1-next');
+    assert.deepEqual(one.messages, [
+      'heading-mismatch: Section "Sprints 3 - 4" names another phase than sprint-1-next: it should read "Sprints 0 - 1".',
+      'heading-mismatch: Title should read "Sprints 0-1:…" in sprint-1-next.',
+    ]);
+  });
+
+  it("the phase's title is read after it, as new writes it or with its -1 (was: the whole heading)", async () => {
+    for (const title of ['# Sprints 0: Kickoff', '# Sprints -1-0: Kickoff']) {
+      const { svc } = await workspace({
+        'phasegate.yaml': layout.replace('kind: retro', 'kind: brief'),
+        'sprints/sprint-0-kickoff/RETRO.md': `${title}\n\n## Goals\n\nGo.\n`,
+      });
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', title);
+    }
+    // Glued to the text before it: the same (was: `# Sprints(-0): Kickoff`, read as the whole heading).
+    const glued = retroLayout('Sprints({N-1}-{N}): ', ['Goals']);
+    assert.deepEqual(await written(glued, 0), ['# Sprints(0): Kickoff', '## Goals']);
+    const { svc } = await workspace({
+      'phasegate.yaml': glued.replace('kind: retro', 'kind: brief'),
+      'sprints/sprint-0-kickoff/RETRO.md': '# Sprints(0): Kickoff\n\n## Goals\n\nGo.\n',
+    });
+    assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff');
+    assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-0-kickoff/RETRO.md', 'heading-mismatch'), []);
+  });
+});
+
+describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
+  it('a hyphen glued to the word before (`Sprint-3`) is no minus sign where the heading writes a blank there', async () => {
+    const layout = retroLayout('After Sprint {N-1}: ', ['Goals']);
+    const body = (title: string) => `# ${title}\n\n## Goals\n\nx\n`;
+    // Was: read as -3, "should read After Sprint 4", and fixed to `# After Sprint4: X`.
+    assert.deepEqual(
+      (await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)),
+      [],
+    );
+    const spaced = await retro(layout, body('After Sprint -3: X'), 'sprints/sprint-5-x');
+    assert.deepEqual(
+      spaced.messages.filter((m) => /heading-mismatch/.test(m)),
+      ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.'],
+    );
+    assert.equal(spaced.fixes[0], body('After Sprint 4: X'));
+    // Glued in the heading (`S{N-1} recap`), its -1 form is glued too: read as before.
+    const glued = retroLayout(undefined, ['S{N-1} recap']);
+    assert.deepEqual((await retro(glued, '# Retro\n\n## S-1 recap\n\nx\n')).messages, []);
+    assert.deepEqual((await retro(glued, '# Retro\n\n## S3 recap\n\nx\n')).messages, [
+      'heading-mismatch: Section "S3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
+    ]);
   });
 });

@@ -474,8 +474,21 @@ function headingSource(heading: string): string {
   // At the heading's start, phase 0 drops it with the blanks and separators after it: optional with those (the group
   // `lead` leaves open until the first other part).
   let lead = false;
-  const flush = () => {
-    if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
+  const parts = heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/).filter((p) => p !== '');
+  /** Whether the parts from `k` on are separators alone, then a number (`-{N}` of `Sprints {N-1}-{N}`). */
+  const joinedAt = (k: number) => {
+    const from = k;
+    while (k < parts.length && LEAD_SEPARATORS_WHOLE.test(parts[k])) k++;
+    return k > from && k < parts.length && /^\{N/.test(parts[k]);
+  };
+  const flush = (k = parts.length) => {
+    if (lower && numbers === 1 && !digits && joinedAt(k)) {
+      // Joined to a number by separators alone: phase 0 drops them with it, and keeps what is before it (`Sprints 0`
+      // of `Sprints {N-1}-{N}`, `(0)` of `({N-1}-{N})`; see withoutNegatives): optional with them (`lead` leaves the
+      // group open).
+      out += '(?:-?\\d{1,9}';
+      lead = true;
+    } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
     else if (lower && numbers === 1 && !digits && out === '') {
       out = '(?:-?\\d{1,9}';
       lead = true;
@@ -488,8 +501,8 @@ function headingSource(heading: string): string {
     if (lead) out += ')?';
     lead = false;
   };
-  for (const part of heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/)) {
-    if (part === '') continue;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     if (/^\{N|^\d/.test(part)) close();
     if (/^\{N-/.test(part)) {
       numbers++;
@@ -497,8 +510,15 @@ function headingSource(heading: string): string {
     } else if (/^\{N/.test(part)) numbers++;
     else if (/^\d/.test(part)) digits += part;
     else {
-      flush();
-      if (!LEAD_SEPARATORS_WHOLE.test(part)) close();
+      flush(k);
+      if (lead && !LEAD_SEPARATORS_WHOLE.test(part)) {
+        // Separators glued to the text after them (`{N-1}.Plan`): they go with the number, the text does not.
+        const sep = LEAD_SEPARATORS.exec(part)![0];
+        out += escapeRe(sep);
+        close();
+        out += escapeRe(part.slice(sep.length));
+        continue;
+      }
       out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
     }
   }
@@ -614,9 +634,13 @@ function runDropped(run: NumberRun, n: number): boolean {
   return run.some((p) => typeof p === 'number' && n + p < 0);
 }
 
-/** A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. */
-function runSign(run: NumberRun): string {
-  return run.some((p) => typeof p === 'number' && p < 0) ? '-?' : '';
+/**
+ * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
+ * writes a blank before the run, or starts with it (`spaced`), only a sign after a blank or at the title's start: a
+ * hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and renumbered `Sprint4`).
+ */
+function runSign(run: NumberRun, spaced = false): string {
+  return run.some((p) => typeof p === 'number' && p < 0) ? (spaced ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -659,9 +683,10 @@ const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
  * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
  * that would be a negative number (in phase 0) names no phase, and is dropped with the blank before it, as a phase
  * without a number drops its `{N}`s (`Carried over from sprint {N-1}` is `Carried over from sprint` in sprint 0), or,
- * at the title's start, with the blanks and separators after it (`{N-1} Retro: ` is `Retro: `, `{N-1}. Plan` `Plan`);
- * a title of nothing but such is kept as written (a kind's heading so is written as a phase without a number writes
- * it: see headingOf in templates.ts).
+ * at the title's start, with the blanks and separators after it (`{N-1} Retro: ` is `Retro: `, `{N-1}. Plan` `Plan`),
+ * or, joined to a number kept by separators alone, with those, the blank before it kept (`Sprints {N-1}-{N}` is
+ * `Sprints 0`); a title of nothing but such is kept as written (a kind's heading so is written as a phase without a
+ * number writes it: see headingOf in templates.ts).
  */
 export function writtenTitle(title: string, n: number | undefined): string {
   if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
@@ -684,6 +709,12 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
   for (let i = 0; i < parts.length; i++) {
     if (i % 2 === 0) out += lead ? parts[i].replace(LEAD_SEPARATORS, '') : parts[i];
     else if (value(parts[i]) < 0) {
+      // Joined to a number kept by separators alone (`Sprints {N-1}-{N}`): they go with it, the blank before stays
+      // (`Sprints 0`, not `Sprints-0`).
+      if (out.trim() && i + 2 < parts.length && LEAD_SEPARATORS_WHOLE.test(parts[i + 1]) && value(parts[i + 2]) >= 0) {
+        i++;
+        continue;
+      }
       out = out.trimEnd();
       lead = out === '';
       continue;
@@ -714,28 +745,34 @@ function escapeRe(s: string): string {
  * `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after it (`{N}. Plan`); a heading of
  * the number alone takes the title's first number.
  */
-const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BOUND, (heading) => {
+const titlePatterns = new Memo<{ run: NumberRun; re: RegExp; next: NumberRun | undefined }[]>(HEADING_MEMO_BOUND, (heading) => {
   const { literals, runs } = numberRuns(heading);
   return runs.map((run, i) => {
     const before = /(?<!\S)(\S+)\s*$/u.exec(literals[i])?.[1];
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
+    const sign = runSign(run, literals[i] === '' || /\s$/u.test(literals[i]));
     const source = before
-      ? `${edge(before)}${escapeRe(before)}\\s*(${runSign(run)}\\d+)(?!\\d)`
+      ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
       : after
-        ? `(?<!\\d)(${runSign(run)}\\d+)\\s*${escapeRe(after)}${tail(after)}`
-        : `(?<!\\d)(${runSign(run)}\\d+)(?!\\d)`;
-    return { run, re: new RegExp(source, 'giu') };
+        ? `(?<!\\d)(${sign}\\d+)\\s*${escapeRe(after)}${tail(after)}`
+        : `(?<!\\d)(${sign}\\d+)(?!\\d)`;
+    return { run, re: new RegExp(source, 'giu'), next: joinedRun(literals, runs, i) };
   });
 });
 
-function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
+/** The run after run `i` of a heading when separators alone join them (`{N}` of `{N-1}-{N}`): see runNumber. */
+function joinedRun(literals: string[], runs: NumberRun[], i: number): NumberRun | undefined {
+  return i + 1 < runs.length && LEAD_SEPARATORS_WHOLE.test(literals[i + 1]) ? runs[i + 1] : undefined;
+}
+
+function titlePattern(heading: string): { run: NumberRun; re: RegExp; next: NumberRun | undefined }[] {
   return titlePatterns.get(heading);
 }
 
 /** The number `read` where phase `n` writes `run`: its value, and the one wanted. */
-function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
+function runNumber(run: NumberRun, n: number, title: string, start: number, end: number, next?: NumberRun): TitleNumber {
   const read = title.slice(start, end);
   const written = runText(run, n);
   if (runDropped(run, n)) {
@@ -745,9 +782,12 @@ function runNumber(run: NumberRun, n: number, title: string, start: number, end:
     const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
     let from = start;
     let to = end;
-    if (written === '') while (from > 0 && /\s/.test(title[from - 1])) from--;
+    // Joined to a number kept by separators alone (`next`: `Sprints 3-0` of `Sprints {N-1}-{N}`), the separators go
+    // with it instead, the blank before it stays (`Sprints 0`), as new writes it (see withoutNegatives).
+    const joined = written === '' && next !== undefined && !runDropped(next, n);
+    if (written === '' && !joined) while (from > 0 && /\s/.test(title[from - 1])) from--;
     // At the title's start, the blanks and separators after it go instead (`3 Retro` is `Retro`, not ` Retro`).
-    if (written === '' && from === 0) {
+    if (written === '' && (from === 0 || joined)) {
       LEAD_SEPARATORS_AT.lastIndex = end;
       to += LEAD_SEPARATORS_AT.exec(title)![0].length;
     }
@@ -771,10 +811,10 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
   const whole = wholeHeading(heading)?.exec(title);
   if (whole) {
-    const { runs } = numberRuns(heading.trim());
+    const { literals, runs } = numberRuns(heading.trim());
     return runs.map((run, i) => {
       const [start, end] = whole.indices![i + 1];
-      return runNumber(run, n, title, start, end);
+      return runNumber(run, n, title, start, end, joinedRun(literals, runs, i));
     });
   }
   // A title that starts as phase 0 writes the heading, its `{N-1}` dropped (`Sprint to Sprint 0: …`): its numbers there.
@@ -787,12 +827,12 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   }
   const out: TitleNumber[] = [];
   let from = 0;
-  for (const { run, re } of titlePattern(heading)) {
+  for (const { run, re, next } of titlePattern(heading)) {
     re.lastIndex = from;
     const m = re.exec(title);
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]);
-    out.push(runNumber(run, n, title, start, start + m[1].length));
+    out.push(runNumber(run, n, title, start, start + m[1].length, next));
     from = m.index + m[0].length;
   }
   return out;

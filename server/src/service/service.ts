@@ -14,6 +14,7 @@ import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
+import { caseConflictRule } from './rules/doc-case';
 import type { CaseConflict, Rule } from './rules/rule';
 import { CheckContext } from './check-context';
 import {
@@ -1281,10 +1282,12 @@ export class PhasegateService {
    * rules/doc-case.ts), each once: a checked document among them tells them at itself (each such one); any other, in a
    * phase (a findings or artifacts folder or file), at the phase's anchor, the document that tells the phase's own
    * problems; one of folders holding phases or project plans (`workstreams/Build/` and `workstreams/build/`, `phase-1/`
-   * and `Phase-1/`), at the anchor of the first of those phases in path order (or at the first plan). Not told: what a
-   * layout-case warning tells (`03-Findings/` beside `03-FINDINGS/`; those left, if two or more), what a phase's
-   * missing-document or missing-folder problem tells (two files in another case of a required document, and none as
-   * named), and names outside what the engine checks. A folder's names within two such folders (`Build/a.md`,
+   * and `Phase-1/`), at the anchor of the first of those phases in path order (or at the first plan); any other in a
+   * folder that holds phases or workstreams but the workspace folder (`workstreams/Build/notes/` and `Notes/`), at the
+   * anchor of its first phase. Not told: what a layout-case warning tells (`03-Findings/` beside `03-FINDINGS/`; those
+   * left, if two or more), what a phase's missing-document or missing-folder problem tells (two files in another case
+   * of a required document, and none as named), and names outside what the engine checks (the workspace folder's own,
+   * those deeper in a folder that holds no phase). A folder's names within two such folders (`Build/a.md`,
    * `build/A.md`) are told by the folders'.
    */
   caseConflictsAt(path: string): readonly CaseConflict[] {
@@ -1306,6 +1309,7 @@ export class PhasegateService {
     const told = new Set(this.caseProblems.map((p) => p.file));
     /** The phases' folders and the plans, sorted: where a conflict of folders holding them is told (built when first needed). */
     let carriers: string[] | undefined;
+    let layoutFolders: Set<string> | undefined;
     for (const key of [...this.lowerCaseCollisions].sort()) {
       const bySibling = new Map<string, string[]>();
       for (const p of index.get(key) ?? []) {
@@ -1342,10 +1346,34 @@ export class PhasegateService {
           if (c !== undefined && c !== f && !c.startsWith(inside)) c = undefined;
           if (c !== undefined && (first === undefined || c < first)) first = c;
         }
+        // Else names in a folder that holds phases, or workstreams (`workstreams/Build/notes/` and `Notes/`, `sprints/README.md`
+        // and `Readme.md`), but the workspace folder: told at its first phase.
+        if (first === undefined && d !== this.model.root) {
+          layoutFolders ??= this.layoutFolders();
+          if (layoutFolders.has(d)) {
+            const inside = d + '/';
+            const c = carriers[lowerBound(carriers, (x) => x < inside)];
+            if (c !== undefined && c.startsWith(inside)) first = c;
+          }
+        }
         if (first === undefined) continue;
         const carrier = this.model.byFolder.get(first);
         add(carrier ? this.phaseAnchor(carrier) : first, { paths, folders, own: false });
       }
+    }
+    return out;
+  }
+
+  /**
+   * The folders the layouts put phases in (`sprints/`, `workstreams/Build/`) and, for workstreams, the folder holding
+   * them (`workstreams/`): the names in them are Phasegate's too (see findCaseConflicts).
+   */
+  private layoutFolders(): Set<string> {
+    const out = new Set<string>();
+    for (const p of this.model.phases) {
+      const d = dirname(p.folder);
+      out.add(d);
+      if (p.workstream !== undefined) out.add(dirname(d));
     }
     return out;
   }
@@ -1538,7 +1566,14 @@ export class PhasegateService {
         code: 'unreadable-file',
         message: `Cannot check this file: ${entry.problem}`,
       };
-      if (!anchor) return [unreadable];
+      if (!anchor) {
+        // Its own names in another case are still told at it (case-conflict needs no text): the other rules read none.
+        if (!this.caseConflictsAt(path).length) return [unreadable];
+        const own = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, false, ignoreDirectives);
+        own.out.push(unreadable);
+        this.runRule(caseConflictRule, own);
+        return own.result();
+      }
       // The phase's own problems (a missing document or folder, its number) are its first document's: an
       // unreadable one still carries them, as a phase folder without documents does (status names them too).
       const ctx = new CheckContext(this, path, EMPTY_DOC, undefined, phase, layout, this.model, this.config, metrics, true, ignoreDirectives);

@@ -1,5 +1,5 @@
 /** Phase numbering: within a group (a phases folder, or a workstream) numbers run without gaps or duplicates. */
-import { basename } from '../host';
+import { basename, dirname } from '../host';
 import type { Phase } from '../workspace';
 import { range } from '../types';
 import { lowerBound } from '../sorted';
@@ -45,6 +45,29 @@ function highestBelow(numbers: number[], n: number): number | undefined {
   return i > 0 ? numbers[i - 1] : undefined;
 }
 
+/**
+ * Of duplicates' folders, those of one name in two cases (`phase-1/`, `Phase-1/`, which Windows and macOS take for one
+ * folder, case-conflict's warning at the first of them): named after the duplicates' list, so that the two problems
+ * read as one cause. Empty when there are none.
+ */
+function inOtherCase(folders: string[]): string {
+  const byKey = new Map<string, string[]>();
+  for (const f of folders) {
+    // Of one folder: two in folders of names in two cases (`A/phase-1/`, `a/phase-1/`) are those folders' conflict.
+    const key = `${dirname(f)}/${basename(f).toLowerCase()}`;
+    const list = byKey.get(key);
+    if (list) list.push(basename(f));
+    else byKey.set(key, [basename(f)]);
+  }
+  const sets = [...byKey.values()].filter((l) => l.length > 1).map((l) => l.sort());
+  if (!sets.length) return '';
+  const listed = (l: string[]) => (l.length === 2 ? `${l[0]} and ${l[1]}` : `${l.slice(0, -1).join(', ')} and ${l[l.length - 1]}`);
+  return ` (${sets
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(listed)
+    .join('; ')} differ only in case, a case-conflict too: merge or rename them)`;
+}
+
 export const numberingRule: Rule = {
   ids: ['phase-numbering-gap', 'phase-numbering-duplicate'],
   withoutModel: true,
@@ -59,8 +82,13 @@ export const numberingRule: Rule = {
     const ix = groupIndex(group);
     const same = (ix.byNumber.get(n) ?? []).filter((p) => p !== phase);
     if (same.length) {
-      const names = [phase, ...same].map((p) => basename(p.folder)).sort();
-      ctx.report('phase-numbering-duplicate', at, `Phase number ${n} is used by ${names.length} phases in ${groupName(phase)}: ${names.join(', ')}.`);
+      const phases = [phase, ...same];
+      const names = phases.map((p) => basename(p.folder)).sort();
+      ctx.report(
+        'phase-numbering-duplicate',
+        at,
+        `Phase number ${n} is used by ${names.length} phases in ${groupName(phase)}: ${names.join(', ')}${inOtherCase(phases.map((p) => p.folder))}.`,
+      );
     }
 
     // The phase right after a gap carries it: the highest number below n, or the start (1).
