@@ -806,6 +806,35 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
  */
 const fileEdits = new WeakMap<ParsedDocument, Map<string, TextEdit | null>>();
 
+/** Each parsed document's trial of a `disable-file` on the whole document (`fileTrial`): its rule's length and its result. */
+const fileTrials = new WeakMap<ParsedDocument, { length: number; clean: boolean }>();
+
+/**
+ * Whether the `disable-file` of `code` written at the body's start leaves the document as it read (`trial`, a
+ * parse of the whole document), or, known, the result of such a trial of another rule: the comment line is the
+ * first line the Markdown body holds, nothing open above it, so it is an HTML block that ends on that line
+ * (it holds `-->`, and a rule id of letters, digits and inner hyphens holds no `-->` before it); HTML blocks
+ * are no part of what the document reads as (`shape`), and the lines after it are read afresh whatever the id.
+ * The directive is read on that line with the id it names. So the trial of one rule tells it for every other,
+ * while the document with the line stays on the same side of the size past which it is not parsed as Markdown
+ * (the ids' lengths differ). Performance only: a selection over the problems of many rules made one parse of
+ * the whole document, and the shape of the result, for each rule.
+ */
+function fileTrial(doc: ParsedDocument, code: string, trial: () => boolean): boolean {
+  const plain = blockShortcuts.enabled && /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(code);
+  const known = plain ? fileTrials.get(doc) : undefined;
+  // Whether the document with the line (`edited`: its lines joined with its line ending) is too large to parse.
+  const tooLarge = (length: number) => {
+    let n = joinedLengths.get(doc);
+    if (n === undefined) joinedLengths.set(doc, (n = joinedLength(doc.lines, doc.eol)));
+    return n + doc.eol.length + `<!-- phasegate-disable-file  -->`.length + length > MAX_PARSE_BYTES;
+  };
+  if (known && tooLarge(known.length) === tooLarge(code.length)) return known.clean;
+  const clean = trial();
+  if (plain && !known) fileTrials.set(doc, { length: code.length, clean });
+  return clean;
+}
+
 /** The edit that silences `code` in the whole document, if one can be written without changing what it reads as. */
 function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
   let byRule = fileEdits.get(doc);
@@ -819,7 +848,12 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
     if (!fm || fm.terminated) {
       const at = bodyStart(doc);
       const text = `<!-- phasegate-disable-file ${code} -->`;
-      if (writesCleanly(doc, () => edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
+      // The blocks at the body's start alone (`blockClean`), else the trial of another rule (`fileTrial`), else the whole document.
+      const clean =
+        (at < doc.lines.length
+          ? blockClean(doc, at, (own) => (own.splice(at - (blockStart(doc, at) ?? at), 0, text), own), at, 'disable-file', code)
+          : undefined) ?? fileTrial(doc, code, () => writesCleanly(doc, () => edited(doc, at, [text], false), at, 'disable-file', code, shape(doc)));
+      if (clean) {
         // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
         const end = at === doc.lines.length ? doc.lines[at - 1].length : -1;
         edit = end < 0 ? { range: range(at, 0, at, 0), newText: text + doc.eol } : { range: range(at - 1, end, at - 1, end), newText: doc.eol + text };
