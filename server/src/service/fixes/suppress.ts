@@ -749,9 +749,22 @@ export async function checkTogether(svc: PhasegateService, diags: readonly Diagn
         if (i < doc.lines.length) out.push(doc.lines[i]);
       }
       const after = parseDocument(out.join(doc.eol));
-      const found = new Set<string>();
-      for (const x of suppressionsOf(after)?.directives ?? []) if (x.kind === 'disable-next-line') for (const r of x.rules) found.add(`${x.line} ${r.id}`);
-      return sorted.every(([, w], i) => found.has(`${at[i]} ${w.code}`)) && shape(after) === before;
+      // The lines written in, read as `parseDirectives` reads the document's (none in front matter or in a code
+      // block): the directives of those lines alone, not of every line (performance only).
+      const fm = after.frontMatter;
+      const fmEnd = fm ? (fm.terminated ? fm.endLine : after.lines.length - 1) : -1;
+      const blocks = after.codeBlocks;
+      let b = 0;
+      const read = sorted.every(([, w], i) => {
+        const l = at[i];
+        if (l <= fmEnd) return false;
+        while (b < blocks.length && blocks[b].endLine < l) b++;
+        if (b < blocks.length && blocks[b].line <= l) return false;
+        const found: Directive[] = [];
+        lineDirectives(after.lines[l], l, found, []);
+        return found.some((x) => x.kind === 'disable-next-line' && x.rules.some((r) => r.id === w.code));
+      });
+      return read && shape(after) === before;
     };
     // Halved breadth first: the parses go to every part of the document alike.
     let parses = 0;
