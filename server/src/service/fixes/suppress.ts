@@ -44,9 +44,37 @@ function shape(doc: ParsedDocument): string {
  */
 const shapes = new WeakMap<ParsedDocument, string>();
 
-function computeShape(doc: ParsedDocument): string {
+/**
+ * The shape of a document written for a trial (the document with a directive, or blocks of it read alone),
+ * compared once with the document's: neither kept nor read for its outline (`TopLevel`), which only the
+ * document the actions are for is asked of (performance only: a trial of thousands of comment lines together
+ * made those tables for a document several times as long as the one it tried).
+ */
+function trialShape(doc: ParsedDocument): string {
+  return computeShape(doc, false);
+}
+
+function computeShape(doc: ParsedDocument, outline = true): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
+  if (outline) topLevel.set(doc, outlineOf(tokens));
+  const blocks = tokens
+    .filter((t) => t.type !== 'html_block')
+    .map(
+      (t) =>
+        `${t.type}|${t.tag}|${t.markup}|${t.hidden ? 1 : 0}|${t.type === 'inline' || t.type === 'fence' || t.type === 'code_block' ? seen(t.content) : ''}`,
+    );
+  // And the model the rules read, where it has its own readings (table cells, list items, headings).
+  const model = [
+    doc.headings.map((h) => [h.level, h.text]),
+    doc.items.map((i) => [seen(i.text), i.checked ?? null, i.depth]),
+    doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
+  ];
+  return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+}
+
+/** The outline of a document's tokens (`TopLevel`). */
+function outlineOf(tokens: ReturnType<MarkdownIt['parse']>): TopLevel {
   const top: TopLevel = {
     paragraphs: new Map(),
     blocks: new Map(),
@@ -70,20 +98,7 @@ function computeShape(doc: ParsedDocument): string {
     else if (t.type === 'table_open') top.tables.add(a);
     else if (t.type === 'fence') top.fences.add(a);
   }
-  topLevel.set(doc, top);
-  const blocks = tokens
-    .filter((t) => t.type !== 'html_block')
-    .map(
-      (t) =>
-        `${t.type}|${t.tag}|${t.markup}|${t.hidden ? 1 : 0}|${t.type === 'inline' || t.type === 'fence' || t.type === 'code_block' ? seen(t.content) : ''}`,
-    );
-  // And the model the rules read, where it has its own readings (table cells, list items, headings).
-  const model = [
-    doc.headings.map((h) => [h.level, h.text]),
-    doc.items.map((i) => [seen(i.text), i.checked ?? null, i.depth]),
-    doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
-  ];
-  return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+  return top;
 }
 
 /**
@@ -287,7 +302,7 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   const found: Directive[] = [];
   lineDirectives(row, line, found, []);
   const d = found.some((x) => x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
-  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(own[2]));
+  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && trialShape(after) === trialShape(mini(own[2]));
 }
 
 /** Each parsed document's length as `edited` writes it: its lines joined with its line ending (performance only). */
@@ -392,11 +407,11 @@ function blockClean(
   let shapes = blockShapes.get(doc);
   if (!shapes) blockShapes.set(doc, (shapes = new Map()));
   let before = shapes.get(`${first}:${end}`);
-  if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
+  if (before === undefined) shapes.set(`${first}:${end}`, (before = trialShape(mini(own))));
   const after = mini(edited);
   const where = at - first + OWN_START.length;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
-  return d !== undefined && shape(after) === before;
+  return d !== undefined && trialShape(after) === before;
 }
 
 /**
@@ -540,7 +555,7 @@ function writesCleanly(doc: ParsedDocument, text: () => string, line: number, ki
   if (known !== undefined) return known;
   const after = parseDocument(text());
   const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
-  return d !== undefined && shape(after) === before;
+  return d !== undefined && trialShape(after) === before;
 }
 
 function leading(text: string): string {
@@ -764,7 +779,7 @@ export async function checkTogether(svc: PhasegateService, diags: readonly Diagn
         lineDirectives(after.lines[l], l, found, []);
         return found.some((x) => x.kind === 'disable-next-line' && x.rules.some((r) => r.id === w.code));
       });
-      return read && shape(after) === before;
+      return read && trialShape(after) === before;
     };
     // Halved breadth first: the parses go to every part of the document alike.
     let parses = 0;
