@@ -84,12 +84,13 @@ describe('suppression directives: many problems at once', function () {
     const svc = await engine(text);
     const problems = problemsOn(lines);
     const actions: ReturnType<typeof suppressActions>[] = [];
+    // Parses of the whole document (small ones, of the blocks at the body's start, try the file's directive).
     const parses = await parsesOf(async () => {
       await checkTogether(svc, problems);
       for (const d of problems) actions.push(suppressActions(svc, d));
-    });
-    // Once with every directive written in, once for the file's directive (was: once per problem, 5,001).
-    assert.ok(parses <= 3, `${parses} parses`);
+    }, 5_000);
+    // Once with every directive written in (was: once per problem, 5,001), and at most once for the file's directive.
+    assert.ok(parses <= 2, `${parses} parses`);
     assert.equal(actions.filter((a) => a.some((x) => x.title === 'Disable broken-link for this line')).length, 5000);
     // The same actions as each problem gets alone (on an engine of its own, so nothing is shared).
     const alone = await engine(text);

@@ -44,9 +44,37 @@ function shape(doc: ParsedDocument): string {
  */
 const shapes = new WeakMap<ParsedDocument, string>();
 
-function computeShape(doc: ParsedDocument): string {
+/**
+ * The shape of a document written for a trial (the document with a directive, or blocks of it read alone),
+ * compared once with the document's: neither kept nor read for its outline (`TopLevel`), which only the
+ * document the actions are for is asked of (performance only: a trial of thousands of comment lines together
+ * made those tables for a document several times as long as the one it tried).
+ */
+function trialShape(doc: ParsedDocument): string {
+  return computeShape(doc, false);
+}
+
+function computeShape(doc: ParsedDocument, outline = true): string {
   outlineParser ??= new MarkdownIt('commonmark', { html: true }).enable('table').disable(['inline', 'text_join', 'normalize']);
   const tokens = outlineParser.parse(markdownBody(doc.text, doc.lines, bodyStart(doc)), {});
+  if (outline) topLevel.set(doc, outlineOf(tokens));
+  const blocks = tokens
+    .filter((t) => t.type !== 'html_block')
+    .map(
+      (t) =>
+        `${t.type}|${t.tag}|${t.markup}|${t.hidden ? 1 : 0}|${t.type === 'inline' || t.type === 'fence' || t.type === 'code_block' ? seen(t.content) : ''}`,
+    );
+  // And the model the rules read, where it has its own readings (table cells, list items, headings).
+  const model = [
+    doc.headings.map((h) => [h.level, h.text]),
+    doc.items.map((i) => [seen(i.text), i.checked ?? null, i.depth]),
+    doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
+  ];
+  return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+}
+
+/** The outline of a document's tokens (`TopLevel`). */
+function outlineOf(tokens: ReturnType<MarkdownIt['parse']>): TopLevel {
   const top: TopLevel = {
     paragraphs: new Map(),
     blocks: new Map(),
@@ -70,20 +98,7 @@ function computeShape(doc: ParsedDocument): string {
     else if (t.type === 'table_open') top.tables.add(a);
     else if (t.type === 'fence') top.fences.add(a);
   }
-  topLevel.set(doc, top);
-  const blocks = tokens
-    .filter((t) => t.type !== 'html_block')
-    .map(
-      (t) =>
-        `${t.type}|${t.tag}|${t.markup}|${t.hidden ? 1 : 0}|${t.type === 'inline' || t.type === 'fence' || t.type === 'code_block' ? seen(t.content) : ''}`,
-    );
-  // And the model the rules read, where it has its own readings (table cells, list items, headings).
-  const model = [
-    doc.headings.map((h) => [h.level, h.text]),
-    doc.items.map((i) => [seen(i.text), i.checked ?? null, i.depth]),
-    doc.tables.map((t) => [t.header.map((c) => seen(c.text)), t.rows.map((r) => r.cells.map((c) => seen(c.text)))]),
-  ];
-  return JSON.stringify([doc.frontMatter ? [doc.frontMatter.data ?? null, doc.frontMatter.errors.length] : null, blocks, model]);
+  return top;
 }
 
 /**
@@ -287,7 +302,7 @@ function tableRowClean(doc: ParsedDocument, line: number, row: string, code: str
   const found: Directive[] = [];
   lineDirectives(row, line, found, []);
   const d = found.some((x) => x.kind === 'disable-line' && x.rules.some((r) => r.id === code));
-  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && shape(after) === shape(mini(own[2]));
+  return d && after.tables.length === 1 && after.tables[0].rows.length === 1 && trialShape(after) === trialShape(mini(own[2]));
 }
 
 /** Each parsed document's length as `edited` writes it: its lines joined with its line ending (performance only). */
@@ -392,11 +407,11 @@ function blockClean(
   let shapes = blockShapes.get(doc);
   if (!shapes) blockShapes.set(doc, (shapes = new Map()));
   let before = shapes.get(`${first}:${end}`);
-  if (before === undefined) shapes.set(`${first}:${end}`, (before = shape(mini(own))));
+  if (before === undefined) shapes.set(`${first}:${end}`, (before = trialShape(mini(own))));
   const after = mini(edited);
   const where = at - first + OWN_START.length;
   const d = suppressionsOf(after)?.directives.find((x) => x.line === where && x.kind === kind && x.rules.some((r) => r.id === code));
-  return d !== undefined && shape(after) === before;
+  return d !== undefined && trialShape(after) === before;
 }
 
 /**
@@ -540,7 +555,7 @@ function writesCleanly(doc: ParsedDocument, text: () => string, line: number, ki
   if (known !== undefined) return known;
   const after = parseDocument(text());
   const d = suppressionsOf(after)?.directives.find((x) => x.line === line && x.kind === kind && x.rules.some((r) => r.id === code));
-  return d !== undefined && shape(after) === before;
+  return d !== undefined && trialShape(after) === before;
 }
 
 function leading(text: string): string {
@@ -749,9 +764,22 @@ export async function checkTogether(svc: PhasegateService, diags: readonly Diagn
         if (i < doc.lines.length) out.push(doc.lines[i]);
       }
       const after = parseDocument(out.join(doc.eol));
-      const found = new Set<string>();
-      for (const x of suppressionsOf(after)?.directives ?? []) if (x.kind === 'disable-next-line') for (const r of x.rules) found.add(`${x.line} ${r.id}`);
-      return sorted.every(([, w], i) => found.has(`${at[i]} ${w.code}`)) && shape(after) === before;
+      // The lines written in, read as `parseDirectives` reads the document's (none in front matter or in a code
+      // block): the directives of those lines alone, not of every line (performance only).
+      const fm = after.frontMatter;
+      const fmEnd = fm ? (fm.terminated ? fm.endLine : after.lines.length - 1) : -1;
+      const blocks = after.codeBlocks;
+      let b = 0;
+      const read = sorted.every(([, w], i) => {
+        const l = at[i];
+        if (l <= fmEnd) return false;
+        while (b < blocks.length && blocks[b].endLine < l) b++;
+        if (b < blocks.length && blocks[b].line <= l) return false;
+        const found: Directive[] = [];
+        lineDirectives(after.lines[l], l, found, []);
+        return found.some((x) => x.kind === 'disable-next-line' && x.rules.some((r) => r.id === w.code));
+      });
+      return read && trialShape(after) === before;
     };
     // Halved breadth first: the parses go to every part of the document alike.
     let parses = 0;
@@ -806,6 +834,35 @@ export function suppressActions(svc: PhasegateService, diag: Diagnostic): CodeAc
  */
 const fileEdits = new WeakMap<ParsedDocument, Map<string, TextEdit | null>>();
 
+/** Each parsed document's trial of a `disable-file` on the whole document (`fileTrial`): its rule's length and its result. */
+const fileTrials = new WeakMap<ParsedDocument, { length: number; clean: boolean }>();
+
+/**
+ * Whether the `disable-file` of `code` written at the body's start leaves the document as it read (`trial`, a
+ * parse of the whole document), or, known, the result of such a trial of another rule: the comment line is the
+ * first line the Markdown body holds, nothing open above it, so it is an HTML block that ends on that line
+ * (it holds `-->`, and a rule id of letters, digits and inner hyphens holds no `-->` before it); HTML blocks
+ * are no part of what the document reads as (`shape`), and the lines after it are read afresh whatever the id.
+ * The directive is read on that line with the id it names. So the trial of one rule tells it for every other,
+ * while the document with the line stays on the same side of the size past which it is not parsed as Markdown
+ * (the ids' lengths differ). Performance only: a selection over the problems of many rules made one parse of
+ * the whole document, and the shape of the result, for each rule.
+ */
+function fileTrial(doc: ParsedDocument, code: string, trial: () => boolean): boolean {
+  const plain = blockShortcuts.enabled && /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(code);
+  const known = plain ? fileTrials.get(doc) : undefined;
+  // Whether the document with the line (`edited`: its lines joined with its line ending) is too large to parse.
+  const tooLarge = (length: number) => {
+    let n = joinedLengths.get(doc);
+    if (n === undefined) joinedLengths.set(doc, (n = joinedLength(doc.lines, doc.eol)));
+    return n + doc.eol.length + `<!-- phasegate-disable-file  -->`.length + length > MAX_PARSE_BYTES;
+  };
+  if (known && tooLarge(known.length) === tooLarge(code.length)) return known.clean;
+  const clean = trial();
+  if (plain && !known) fileTrials.set(doc, { length: code.length, clean });
+  return clean;
+}
+
 /** The edit that silences `code` in the whole document, if one can be written without changing what it reads as. */
 function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
   let byRule = fileEdits.get(doc);
@@ -819,7 +876,12 @@ function fileEdit(doc: ParsedDocument, code: string): TextEdit | undefined {
     if (!fm || fm.terminated) {
       const at = bodyStart(doc);
       const text = `<!-- phasegate-disable-file ${code} -->`;
-      if (writesCleanly(doc, () => edited(doc, at, [text], false), at, 'disable-file', code, shape(doc))) {
+      // The blocks at the body's start alone (`blockClean`), else the trial of another rule (`fileTrial`), else the whole document.
+      const clean =
+        (at < doc.lines.length
+          ? blockClean(doc, at, (own) => (own.splice(at - (blockStart(doc, at) ?? at), 0, text), own), at, 'disable-file', code)
+          : undefined) ?? fileTrial(doc, code, () => writesCleanly(doc, () => edited(doc, at, [text], false), at, 'disable-file', code, shape(doc)));
+      if (clean) {
         // After a closing fence on the last line (no line break after it): at that line's end, on a line of its own.
         const end = at === doc.lines.length ? doc.lines[at - 1].length : -1;
         edit = end < 0 ? { range: range(at, 0, at, 0), newText: text + doc.eol } : { range: range(at - 1, end, at - 1, end), newText: doc.eol + text };
