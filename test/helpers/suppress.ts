@@ -1,6 +1,7 @@
 /** Helpers of the tests of "Disable … for this line" over many problems at once (test/unit/suppress-*.test.ts). */
 import type { Diagnostic } from '../../server/src/service';
 import * as markdown from '../../server/src/service/markdown';
+import { blockShortcuts } from '../../server/src/service/fixes/suppress';
 
 /** Counts the documents parsed while `fn` runs (of `min` characters or more: the whole document's, not a block's). */
 export async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise<number> {
@@ -22,4 +23,14 @@ export async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise
 /** A problem of `code` in `file` on each line given (the rules' problems are not needed: only its line and rule are read). */
 export function problemsOn(file: string, lines: number[], code = 'broken-link'): Diagnostic[] {
   return lines.map((line) => ({ file, code, message: 'x', severity: 'error', range: { start: { line, character: 0 }, end: { line, character: 1 } } }));
+}
+
+/** `fn` with every trial parsed whole, per rule, as before the shortcuts (the reference the shortcuts are held to). */
+export function fullParse<T>(fn: () => T): T {
+  blockShortcuts.enabled = false;
+  try {
+    return fn();
+  } finally {
+    blockShortcuts.enabled = true;
+  }
 }

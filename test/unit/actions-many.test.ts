@@ -13,9 +13,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkTogether, codeActions, suppressActions, type Diagnostic, type PhasegateService } from '../../server/src/service';
-import { blockShortcuts } from '../../server/src/service/fixes/suppress';
 import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
-import { parsesOf, problemsOn } from '../helpers/suppress';
+import { fullParse, parsesOf, problemsOn } from '../helpers/suppress';
 import { loud } from '../helpers/fuzz';
 import { assertLinearAsync } from '../helpers/linear';
 import { ROOT } from '../helpers/workspace';
@@ -27,16 +26,6 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 /** Rule ids of several lengths (the comment line's length differs with each). */
 const RULES = ['broken-link', 'empty-section', 'unfilled-placeholder', 'decision-without-rationale', 'missing-section', 'gate-item-unchecked'];
-
-/** `fn` with every trial parsed whole, per rule (the old path). */
-function fullParse<T>(fn: () => T): T {
-  blockShortcuts.enabled = false;
-  try {
-    return fn();
-  } finally {
-    blockShortcuts.enabled = true;
-  }
-}
 
 /**
  * Each problem's actions, the problems checked together on one engine (the file trials shared), equal those

@@ -12,8 +12,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
-import { parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
-import { blockShortcuts } from '../../server/src/service/fixes/suppress';
+import { fullParse, parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
 import { loud } from '../helpers/fuzz';
 import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
 import { ROOT } from '../helpers/workspace';
@@ -38,16 +37,6 @@ async function compare(text: string, problems: Diagnostic[], label: string): Pro
   for (const d of problems) {
     const expected = fullParse(() => suppressActions(alone, d));
     assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${text}`);
-  }
-}
-
-/** `fn` with every trial parsed whole (as before the shortcuts). */
-function fullParse<T>(fn: () => T): T {
-  blockShortcuts.enabled = false;
-  try {
-    return fn();
-  } finally {
-    blockShortcuts.enabled = true;
   }
 }
 
