@@ -18,6 +18,15 @@ export async function loudOn(fs: MemoryFileSystem): Promise<PhasegateService> {
   return svc;
 }
 
+/**
+ * Mocha's timeout for a property of `runs` runs that each take up to `msPerRun` on a loaded machine (the full suite
+ * alongside), never under two minutes: a fixed timeout that a hundred runs keep to is hit at FUZZ_RUNS=4000 (a
+ * property's timeout is there to stop a hang, not to time its runs).
+ */
+export function fuzzTimeout(runs: number, msPerRun: number): number {
+  return Math.max(120_000, Math.ceil(runs * msPerRun));
+}
+
 /** `text` with every line ending written as `eol`. */
 export const withEol = (text: string, eol: string) => text.replace(/\r\n/g, '\n').replace(/\n/g, eol);
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
 import { maskInlineCode } from '../../server/src/service/markdown';
 import { assets, ROOT } from '../helpers/workspace';
-import { assertLinear, overlaid } from '../helpers/linear';
+import { assertLinear, overlaid, repeated } from '../helpers/linear';
 
 const DOCS = ['00-PHASE_BRIEF.md', '01-INPUT_HANDOFF.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'];
 const MINE = new Set([
@@ -153,6 +153,14 @@ describe('document rules on arbitrary input', () => {
       ['no ticks', 'no ticks'],
     ];
     for (const [line, masked] of cases) assert.equal(maskInlineCode(line), masked, line);
+  });
+
+  it('masks a line of tens of thousands of code spans as fast a character as a line of a few thousand', function () {
+    this.timeout(60000);
+    // `` `]( `` repeated: a run of one backtick every three characters, 8,334 at n and 33,334 at 4n. Kept in arrays grown
+    // by push, the runs past 16,000 made each larger copy in the heap's space for large objects, fresh memory each time:
+    // 17× the time for 4× the line. Held to twice linear (8×), not the usual four times.
+    assertLinear('maskInlineCode', repeated('- Phase 1 ', '`](', '', maskInlineCode), { n: 8_334, factor: 4, slack: 2 });
   });
 
   it('checks a large input handoff against a large output handoff without comparing every pair of items', async () => {
