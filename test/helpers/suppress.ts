@@ -1,7 +1,9 @@
 /** Helpers of the tests of "Disable … for this line" over many problems at once (test/unit/suppress-*.test.ts). */
-import type { Diagnostic } from '../../server/src/service';
+import * as assert from 'node:assert/strict';
+import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
 import * as markdown from '../../server/src/service/markdown';
 import { blockShortcuts } from '../../server/src/service/fixes/suppress';
+import { loud } from './fuzz';
 
 /** Counts the documents parsed while `fn` runs (of `min` characters or more: the whole document's, not a block's). */
 export async function parsesOf(fn: () => Promise<void> | void, min = 0): Promise<number> {
@@ -32,5 +34,19 @@ export function fullParse<T>(fn: () => T): T {
     return fn();
   } finally {
     blockShortcuts.enabled = true;
+  }
+}
+
+/**
+ * Each problem's actions, checked together and with the shortcuts on an engine holding `text` at `file` (relative to
+ * the workspace), equal those it gets alone with every trial parsed whole (on an engine of its own: nothing shared).
+ */
+export async function compareWithFullParse(file: string, text: string, problems: Diagnostic[], label: string): Promise<void> {
+  const svc = await loud({ [file]: text });
+  const alone = await loud({ [file]: text });
+  await checkTogether(svc, problems);
+  for (const d of problems) {
+    const expected = fullParse(() => suppressActions(alone, d));
+    assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${JSON.stringify(text)}`);
   }
 }

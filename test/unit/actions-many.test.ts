@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkTogether, codeActions, suppressActions, type Diagnostic, type PhasegateService } from '../../server/src/service';
 import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
-import { fullParse, parsesOf, problemsOn } from '../helpers/suppress';
+import { compareWithFullParse, fullParse, parsesOf, problemsOn } from '../helpers/suppress';
 import { loud } from '../helpers/fuzz';
 import { assertLinearAsync } from '../helpers/linear';
 import { ROOT } from '../helpers/workspace';
@@ -27,19 +27,8 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 /** Rule ids of several lengths (the comment line's length differs with each). */
 const RULES = ['broken-link', 'empty-section', 'unfilled-placeholder', 'decision-without-rationale', 'missing-section', 'gate-item-unchecked'];
 
-/**
- * Each problem's actions, the problems checked together on one engine (the file trials shared), equal those
- * each gets alone on an engine of its own with every trial parsed whole.
- */
-async function compare(text: string, problems: Diagnostic[], label: string): Promise<void> {
-  const svc = await loud({ [BRIEF]: text });
-  const alone = await loud({ [BRIEF]: text });
-  await checkTogether(svc, problems);
-  for (const d of problems) {
-    const expected = fullParse(() => suppressActions(alone, d));
-    assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${JSON.stringify(text)}`);
-  }
-}
+/** `compareWithFullParse` of the brief. */
+const compare = (text: string, problems: Diagnostic[], label: string) => compareWithFullParse(BRIEF, text, problems, label);
 
 /** What a document's body may start with: front matter in its forms, blank lines, and any block. */
 const head = fc.constantFrom(

@@ -12,7 +12,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkTogether, suppressActions, type Diagnostic } from '../../server/src/service';
-import { fullParse, parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
+import { compareWithFullParse, parsesOf, problemsOn as problemsInFile } from '../helpers/suppress';
 import { loud } from '../helpers/fuzz';
 import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
 import { ROOT } from '../helpers/workspace';
@@ -26,19 +26,8 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 /** A problem of `code` on each line given, in the brief. */
 const problemsOn = (lines: number[], code?: string) => problemsInFile(FILE, lines, code);
 
-/**
- * Each problem's actions, checked together and with the shortcuts, equal those it gets alone with every
- * trial parsed whole (on an engine of its own: nothing shared).
- */
-async function compare(text: string, problems: Diagnostic[], label: string): Promise<void> {
-  const svc = await loud({ [BRIEF]: text });
-  const alone = await loud({ [BRIEF]: text });
-  await checkTogether(svc, problems);
-  for (const d of problems) {
-    const expected = fullParse(() => suppressActions(alone, d));
-    assert.deepEqual(suppressActions(svc, d), expected, `${label}, line ${d.range.start.line} (${d.code}):\n${text}`);
-  }
-}
+/** `compareWithFullParse` of the brief. */
+const compare = (text: string, problems: Diagnostic[], label: string) => compareWithFullParse(BRIEF, text, problems, label);
 
 const cell = fc.constantFrom('a', '[x](missing.md)', '`c|d`', 'e \\| f', '', ' ', '<!-- c -->', '<b>', '**b**', '---', '- x', '> q');
 const row = fc
