@@ -298,7 +298,7 @@ export function placeholderItem(doc: ParsedDocument, item: ListItem, links: read
  */
 export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined): boolean {
   // The spans made when a match is found (performance only: most lines have none).
-  let spans: number[] | undefined;
+  let spans: Int32Array | undefined;
   // Each search finds its matches in column order: the spans are gone over once per search.
   let cursor: SpanCursor | undefined;
   for (let i = raw.indexOf('['); i >= 0; i = raw.indexOf('[', i + 1)) {
@@ -318,7 +318,7 @@ export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined
 }
 
 /** Whether `text` holds `mark` at a column outside `spans` (sorted and apart, as linkSpans gives them): `blankSpans(text, spans).includes(mark)` for a one-character `mark`. */
-export function outsideSpans(text: string, mark: string, spans: readonly number[]): boolean {
+export function outsideSpans(text: string, mark: string, spans: ArrayLike<number>): boolean {
   const cursor = new SpanCursor(spans);
   for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) if (!cursor.has(i)) return true;
   return false;

@@ -202,19 +202,31 @@ const placeholders: Rule = {
  */
 export function placeholderLines(doc: ParsedDocument): number[] {
   const { text, lines, codeLines, links } = doc;
-  // Where `[A-Z` is in the text.
-  const hits: number[] = [];
+  // How many times `[A-Z` is in the text.
+  let brackets = 0;
   for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
     const c = text.charCodeAt(i + 1);
-    if (c >= 65 && c <= 90) hits.push(i);
+    if (c >= 65 && c <= 90) brackets++;
   }
   const markers = text.includes('{{') || text.includes('TBD') || text.includes('TODO:');
-  if (!markers && linksStartAll(links, hits.length)) return [];
+  if (!markers && linksStartAll(links, brackets)) return [];
   // Other line ends than '\n': the text's offsets are not those of `lines`.
   if (text.includes('\r')) return bodyLinesMatching(doc, PLACEHOLDER_HINT);
-  // The other matches of the hint, all in text order.
-  if (markers) for (const marker of MARKERS) for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) hits.push(i);
-  if (hits.length > 1 && markers) hits.sort((a, b) => a - b);
+  // Every match of the hint, in text order: counted, then written in a typed array of that size (performance only:
+  // an array grown by `push` past some 16,000 entries is copied in V8's large-object space at each growth).
+  let count = brackets;
+  if (markers) for (const marker of MARKERS) for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) count++;
+  const hits = new Int32Array(count);
+  let k = 0;
+  if (brackets) {
+    for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+      const c = text.charCodeAt(i + 1);
+      if (c >= 65 && c <= 90) hits[k++] = i;
+    }
+  }
+  if (markers) for (const marker of MARKERS) for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) hits[k++] = i;
+  // (A typed array sorts numerically.)
+  if (count > 1 && markers) hits.sort();
   const out: number[] = [];
   const from = bodyStart(doc);
   // The line that holds offset `h`: its first offset `start`, and `end`, that of the '\n' after it (or the text's end).
@@ -225,7 +237,7 @@ export function placeholderLines(doc: ParsedDocument): number[] {
   let last = -1;
   // The links of the line whose matches are looked at.
   let spansLine = -1;
-  let spans = new SpanCursor([]);
+  let spans = new SpanCursor(NO_SPANS);
   for (const h of hits) {
     while (h > end && line + 1 < lines.length) {
       start = end + 1;
@@ -237,7 +249,7 @@ export function placeholderLines(doc: ParsedDocument): number[] {
       while (link < links.length && links[link].line < line) link++;
       let to = link;
       while (to < links.length && links[to].line === line) to++;
-      spans = new SpanCursor(linkSpans(links.slice(link, to)));
+      spans = new SpanCursor(linkSpans(links, link, to));
       spansLine = line;
     }
     if (spans.has(h - start)) continue;
@@ -254,7 +266,7 @@ export function placeholderLines(doc: ParsedDocument): number[] {
 export class SpanCursor {
   private k = 0;
 
-  constructor(private readonly spans: readonly number[]) {}
+  constructor(private readonly spans: ArrayLike<number>) {}
 
   /** Whether column `at`, not before any asked earlier, is in a span. */
   has(at: number): boolean {
@@ -265,6 +277,8 @@ export class SpanCursor {
 }
 
 const MARKERS = ['{{', 'TBD', 'TODO:'];
+
+const NO_SPANS = new Int32Array(0);
 
 /**
  * Whether the links of a document whose text has `brackets` matches of `[A-Z` start at every one of them. Each
