@@ -6,7 +6,14 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertAgree, textOf } from '../helpers/fuzz';
 import MarkdownIt from 'markdown-it';
-import { parseFromLine, rowCellCount, useFastBlockState, useParagraphWithoutTokens, useTableWithoutCells } from '../../server/src/service/block-state';
+import {
+  LARGE_TABLE,
+  parseFromLine,
+  rowCellCount,
+  useFastBlockState,
+  useParagraphWithoutTokens,
+  useTableWithoutCells,
+} from '../../server/src/service/block-state';
 import { isIndicator, mayBeSpecialKey } from '../../server/src/service/frontmatter-fast';
 import {
   INLINE_LINK,
@@ -110,6 +117,24 @@ describe('fast paths of the model equal the plain code they replace', () => {
     check('   ');
     check('a\n\t');
     check('- a\n\n  - b\n\t- c\n    code\n\n\tcode\n   ');
+  });
+
+  it('the fast block state gives the same tables and tokens past LARGE_TABLE lines (its tables typed arrays there)', () => {
+    const plain = engineMd(false);
+    const fast = engineMd(true);
+    // Blocks whose rules write into the tables (block quotes and their lazy lines, nested lists), code, HTML, tables.
+    const chunk = '> quote\nlazy\n> > deeper\n\n- a\n\t- b\n    - c\n\n    code\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>\nx\n</div>\n\n## H\ntext\n';
+    const lines = chunk.split('\n').length - 1;
+    for (const src of [chunk.repeat(Math.ceil(LARGE_TABLE / lines)), chunk.repeat(Math.ceil((2 * LARGE_TABLE) / lines)) + '  \t']) {
+      const a = new plain.block.State(src, plain, {}, []);
+      const b = new fast.block.State(src, fast, {}, []);
+      assert.ok(b.lineMax > LARGE_TABLE);
+      assert.ok(b.bMarks instanceof Int32Array);
+      const asArrays = (t: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(t).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Int32Array) : v]));
+      assert.deepEqual(asArrays(tables(b) as Record<string, unknown>), tables(a));
+      assert.deepEqual(fast.parse(src, {}), plain.parse(src, {}));
+    }
   });
 
   it("the paragraph rule without tokens gives markdown-it's tokens less the paragraphs'", () => {

@@ -35,21 +35,28 @@ export function parseFromLine(md: MarkdownIt, src: string, from: number): Return
 
 /**
  * Fills `state`'s fields as markdown-it's `StateBlock` constructor does, in the same order. A line is
- * pushed with its start, end (its `\n`, or the end of the text), indentation in characters (`tShift`) and
+ * written with its start, end (its `\n`, or the end of the text), indentation in characters (`tShift`) and
  * in columns (`sCount`, a tab to the next multiple of 4); a last line without a `\n` that holds only spaces
  * and tabs is not a line (markdown-it's walk never reaches its end test there); then the end of the text
  * as the line after the last.
+ *
+ * The tables are made at their size, counted first, not grown by `push` as markdown-it grows them (performance
+ * only: an array grown past some 16,000 entries is copied in V8's large-object space at each growth, and a
+ * document of 128,000 lines took eight times as long a line to parse as one of 4,000); past LARGE_TABLE lines
+ * they are typed arrays, which V8 allocates outside its heap (markdown-it's rules only read and write their
+ * entries by index).
  */
 function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: StateBlock['tokens']): void {
   state.src = src;
   state.md = md;
   state.env = env;
   state.tokens = tokens;
-  const bMarks: number[] = (state.bMarks = []);
-  const eMarks: number[] = (state.eMarks = []);
-  const tShift: number[] = (state.tShift = []);
-  const sCount: number[] = (state.sCount = []);
-  const bsCount: number[] = (state.bsCount = []);
+  const size = lineCount(src) + 1;
+  const bMarks = (state.bMarks = table(size));
+  const eMarks = (state.eMarks = table(size));
+  const tShift = (state.tShift = table(size));
+  const sCount = (state.sCount = table(size));
+  const bsCount = (state.bsCount = table(size));
   state.blkIndent = 0;
   state.line = 0;
   state.lineMax = 0;
@@ -60,6 +67,7 @@ function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown,
   state.level = 0;
   const len = src.length;
   let start = 0;
+  let line = 0;
   while (start < len) {
     let pos = start;
     let offset = 0;
@@ -69,28 +77,57 @@ function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown,
       else if (ch === 9) offset += 4 - (offset % 4);
       else break;
     }
-    // Only spaces and tabs up to the end of the text, no line end: markdown-it pushes no line for them.
+    // Only spaces and tabs up to the end of the text, no line end: markdown-it makes no line of them.
     if (pos === len) break;
     let end = pos;
     if (src.charCodeAt(pos) !== 10) {
       end = src.indexOf('\n', pos + 1);
       if (end < 0) end = len;
     }
-    bMarks.push(start);
-    eMarks.push(end);
-    tShift.push(pos - start);
-    sCount.push(offset);
-    bsCount.push(0);
+    bMarks[line] = start;
+    eMarks[line] = end;
+    tShift[line] = pos - start;
+    sCount[line] = offset;
+    bsCount[line] = 0;
+    line++;
     start = end + 1;
   }
-  bMarks.push(len);
-  eMarks.push(len);
-  tShift.push(0);
-  sCount.push(0);
-  bsCount.push(0);
-  state.lineMax = bMarks.length - 1;
+  bMarks[line] = len;
+  eMarks[line] = len;
+  tShift[line] = 0;
+  sCount[line] = 0;
+  bsCount[line] = 0;
+  state.lineMax = line;
   // The block parser tokenises from `state.line` (blank lines are skipped the same way).
   state.line = Math.min(startLine, state.lineMax);
+}
+
+/** Past this many lines, a block state's line tables are typed arrays. */
+export const LARGE_TABLE = 8192;
+
+/** A line table of `size` entries (holes until written). */
+function table(size: number): number[] {
+  if (size <= LARGE_TABLE) return new Array<number>(size);
+  // (Typed: read and written by index only, as an array.)
+  return new Int32Array(size) as unknown as number[];
+}
+
+/**
+ * The number of lines `initState` makes of `src` (without the one after the last): one for each `\n`, and one for
+ * a last line without a `\n` that holds something other than spaces and tabs.
+ */
+function lineCount(src: string): number {
+  let count = 0;
+  let last = -1;
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) {
+    count++;
+    last = i;
+  }
+  for (let i = last + 1; i < src.length; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch !== 32 && ch !== 9) return count + 1;
+  }
+  return count;
 }
 
 /** Makes `md`'s block parser build its state with `initState` (its methods stay markdown-it's). */
