@@ -3,7 +3,7 @@ import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
-import { expandTitle, writtenTitle } from '../layout';
+import { earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import { Memo } from '../memo';
@@ -33,6 +33,12 @@ export function specSection(
   // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
   for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
     const k = writtenKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
+  // Else as an earlier `new` wrote it there (`## Sprints to 0` of `Sprints {N-1} to {N}`, see earlierKey): the section,
+  // which heading-mismatch reports, its fix writing it as `new` does now.
+  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = earlierKey(i ? spec.aliases![i - 1] : spec.title, n);
     if (k !== undefined) s = sectionByKey(doc, k);
   }
   // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the section,
@@ -86,6 +92,17 @@ function writtenKey(title: string, n: number): string | undefined {
 }
 
 /**
+ * The key of a templated title as an earlier `new` wrote it in phase `n` (see earlierWrittenTitle: `Sprints to 0` of
+ * `Sprints {N-1} to {N}` in phase 0), where that is another than writtenKey's; else undefined.
+ */
+function earlierKey(title: string, n: number): string | undefined {
+  const earlier = earlierWrittenTitle(title, n);
+  if (earlier === undefined) return undefined;
+  const key = normalizeTitle(earlier);
+  return key === normalizeTitle(writtenTitle(title, n)) ? undefined : key;
+}
+
+/**
  * The key of a templated title as the phases write it where each of its `{N-d}`s names one (from `d` on), in a phase
  * `n` below that (phase 0 for a `{N-1}`): its numbers are then another phase's, read as they are in such a phase
  * (`S3 recap` of `S{N-1} recap` is `s# recap`, which the `-1` of phase 0, `S-1 recap`, is not). Undefined where that
@@ -101,10 +118,11 @@ function numberedKey(title: string, n: number): string | undefined {
 
 /**
  * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
- * `new` writes it (see writtenKey) or with another phase's number where phase `n` writes none (see numberedKey).
+ * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey) or as
+ * an earlier `new` wrote it (see earlierKey).
  */
 export function titleNames(title: string, n: number, key: string): boolean {
-  return expandedTitleKey(title, n) === key || writtenKey(title, n) === key || numberedKey(title, n) === key;
+  return expandedTitleKey(title, n) === key || writtenKey(title, n) === key || numberedKey(title, n) === key || earlierKey(title, n) === key;
 }
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
@@ -144,6 +162,8 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
       if (k !== undefined) keys.add(k);
       const other = numberedKey(t, n);
       if (other !== undefined) keys.add(other);
+      const earlier = earlierKey(t, n);
+      if (earlier !== undefined) keys.add(earlier);
     }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
