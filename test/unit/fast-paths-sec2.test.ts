@@ -1,8 +1,9 @@
 /**
  * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
  * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, as later phases write it, a
- * number where phase 0 writes none, and as an earlier `new` wrote it): the same section on random specs, documents
- * and phase numbers, each spec asked again for other documents and numbers (its keys then remembered).
+ * number where phase 0 writes none, as an earlier `new` wrote it, and, a number glued to a letter, with a hyphen or a
+ * blank there): the same section on random specs, documents and phase numbers, each spec asked again for other
+ * documents and numbers (its keys then remembered).
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -16,6 +17,7 @@ import { labelSections } from '../../server/src/service/labels';
 function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined, labels = true): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, spacedKeyBefore(t, n)))) break;
   if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, writtenKeyBefore(t, n)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberedKeyBefore(t, n)))) break;
@@ -35,6 +37,7 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
       keys.add(numberedKeyBefore(t, n));
       keys.add(earlierKeyBefore(t, n));
     }
+  if (n !== undefined) for (const t of titles) keys.add(spacedKeyBefore(t, n));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
 }
@@ -47,6 +50,11 @@ function writtenKeyBefore(title: string, n: number): string {
 /** The key of a title as an earlier `new` wrote it in phase `n` (see earlierWrittenTitle: `Sprints-0` of `Sprints {N-1}-{N}`), else as it writes it. */
 function earlierKeyBefore(title: string, n: number): string {
   return normalizeTitle(earlierWrittenTitle(title, n) ?? writtenTitle(title, n));
+}
+
+/** The key of a title with a blank between a letter and a `{N}` glued to it (`S {N-2} recap` of `S{N-2} recap`), which `S-3 recap` has. */
+function spacedKeyBefore(title: string, n: number): string {
+  return normalizeTitle(expandTitle(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n));
 }
 
 /**

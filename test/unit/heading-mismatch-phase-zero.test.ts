@@ -544,3 +544,57 @@ describe('new and heading-mismatch agree in every phase, on random headings of r
     );
   });
 });
+
+describe('a number glued to a letter (`S{N-2} recap`, `Q{N} review`), written with a hyphen there (`S-3 recap`)', () => {
+  it('is the section, as for a title written spaced (`S {N-2} recap`), and its number is read after the hyphen', async () => {
+    const layout = retroLayout(undefined, ['S{N-2} recap', 'Q{N} review']);
+    const body = (a: string, b: string) => `# Retro\n\n## ${a}\n\nx\n\n## ${b}\n\nx\n`;
+    // Was: both missing sections.
+    for (const [a, b] of [
+      ['S-3 recap', 'Q-5 review'],
+      ['S 3 recap', 'Q 5 review'],
+      ['S3 recap', 'Q5 review'],
+    ]) {
+      const { messages } = await retro(layout, body(a, b), 'sprints/sprint-5-next');
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [],
+        `${a} ${b}`,
+      );
+    }
+    // Another number there: told, the hyphen no minus sign (`-4` is not read as -4), and fixed keeping it.
+    const text = body('S-4 recap', 'Q-2 review');
+    const { messages, fixes } = await retro(layout, text, 'sprints/sprint-5-next');
+    assert.deepEqual(
+      messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      [
+        'heading-mismatch: Section "S-4 recap" names another phase than sprint-5-next: it should read "S-3 recap".',
+        'heading-mismatch: Section "Q-2 review" names another phase than sprint-5-next: it should read "Q-5 review".',
+      ],
+    );
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## S-3 recap'], ['## Q-5 review']],
+    );
+    // Where a {N-2} names no phase (sprint 1), `S-1` is the -1 an earlier new wrote, as before.
+    assert.deepEqual((await retro(layout, body('S-1 recap', 'Q1 review'), 'sprints/sprint-1-next')).messages, []);
+  });
+
+  it('in the title: its number read after the hyphen, and the phase titled after it', async () => {
+    const layout = retroLayout('Q{N} review: ', ['Goals']).replace('kind: retro', 'kind: brief');
+    const right = await retro(layout, '# Q-5 review: Kickoff\n\n## Goals\n\nx\n', 'sprints/sprint-5-next');
+    assert.deepEqual(
+      right.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      [],
+    );
+    // Was: the phase `Q-5 review: Kickoff`.
+    assert.equal(phaseTitle(right.svc, right.svc.model.phases[0]), 'Kickoff');
+    // Was: not told (no number read).
+    const wrong = await retro(layout, '# Q-2 review: Kickoff\n\n## Goals\n\nx\n', 'sprints/sprint-5-next');
+    assert.deepEqual(
+      wrong.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      ['heading-mismatch: Title should read "Q5 review:…" in sprint-5-next.'],
+    );
+    assert.equal(wrong.fixes[0], '# Q-5 review: Kickoff\n\n## Goals\n\nx\n');
+  });
+});

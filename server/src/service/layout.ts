@@ -499,6 +499,8 @@ function headingSource(heading: string): string {
   // `lead` leaves open until the first other part).
   let lead = false;
   const parts = heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/).filter((p) => p !== '');
+  // The last part before the run being read that is no number.
+  let text = '';
   /** Whether the parts from `k` on are separators alone, then a number (`-{N}` of `Sprints {N-1}-{N}`). */
   const joinedAt = (k: number) => {
     const from = k;
@@ -517,7 +519,9 @@ function headingSource(heading: string): string {
       out = '(?:-?\\d{1,9}';
       lead = true;
     } else if (lower && numbers === 1 && !digits) out += '-?\\d{1,9}';
-    else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    // Glued to a letter (`Q{N} review`): a hyphen may join them (`Q-3 review`, see runSign).
+    else if (numbers) out += `${/[\p{L}\p{N}]$/u.test(text) ? '-?' : ''}\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
+    else out += digits;
     numbers = 0;
     digits = '';
     lower = false;
@@ -542,9 +546,11 @@ function headingSource(heading: string): string {
         out += escapeRe(sep);
         close();
         out += escapeRe(part.slice(sep.length));
+        text = part;
         continue;
       }
       out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
+      text = part;
     }
   }
   flush();
@@ -571,8 +577,8 @@ function startPattern(literals: string[], runs: NumberRun[], signed: boolean): R
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
-  const group = (run: NumberRun) => `(${signed ? runSign(run) : ''}${runDigits(run)})(?!\\d)`;
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i])}` : text(l))).join('');
+  const group = (run: NumberRun, before: string) => `(${signed ? runSign(run, before) : ''}${runDigits(run)})(?!\\d)`;
+  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i], l)}` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
 }
 
@@ -699,11 +705,15 @@ function runDropped(run: NumberRun, n: number): boolean {
 
 /**
  * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
- * writes a blank before the run, or starts with it (`spaced`), only a sign after a blank or at the title's start: a
- * hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and renumbered `Sprint4`).
+ * writes a blank before the run, or starts with it (`before` empty or ending in a blank), only a sign after a blank or
+ * at the title's start: a hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and
+ * renumbered `Sprint4`). Where the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is
+ * read with it, the hyphen that joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see
+ * hyphenated), else `-1` as before.
  */
-function runSign(run: NumberRun, spaced = false): string {
-  return run.some((p) => typeof p === 'number' && p < 0) ? (spaced ? '(?:(?<!\\S)-)?' : '-?') : '';
+function runSign(run: NumberRun, before: string): string {
+  if (/[\p{L}\p{N}]$/u.test(before)) return '-?';
+  return run.some((p) => typeof p === 'number' && p < 0) ? (before === '' || /\s$/u.test(before) ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -846,7 +856,7 @@ const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BO
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
-    const sign = runSign(run, literals[i] === '' || /\s$/u.test(literals[i]));
+    const sign = runSign(run, literals[i]);
     const source = before
       ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
       : after
@@ -866,6 +876,8 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
  * by widenDropped.
  */
 function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
+  // A hyphen between the word and the number (`S-3` of `S{N-2}`): no minus sign (see hyphenated).
+  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1])) start++;
   const read = title.slice(start, end);
   const written = runText(run, n);
   if (runDropped(run, n)) {
@@ -985,21 +997,34 @@ export function renumberTitle(heading: string, n: number, title: string): string
 }
 
 /** `wholeHeading`'s pattern without the match indices, and the heading's runs (`titleNumbersWrong` reads only the numbers). */
-const wholeHeadingsPlain = new Memo<{ re: RegExp; runs: NumberRun[] } | undefined>(HEADING_MEMO_BOUND, (heading) => {
+const wholeHeadingsPlain = new Memo<{ re: RegExp; runs: NumberRun[]; literals: string[] } | undefined>(HEADING_MEMO_BOUND, (heading) => {
   const re = wholeHeading(heading);
-  return re ? { re: new RegExp(re.source, 'iu'), runs: numberRuns(heading.trim()).runs } : undefined;
+  return re ? { re: new RegExp(re.source, 'iu'), ...numberRuns(heading.trim()) } : undefined;
 });
 
-function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[] } | undefined {
+function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[]; literals: string[] } | undefined {
   return wholeHeadingsPlain.get(heading);
 }
 
-/** Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`). */
-function runNumberWrong(run: NumberRun, n: number, read: string): boolean {
+/**
+ * Whether the minus sign a number is read with (its first character, `c`) is a hyphen that joins it to the word it
+ * is glued to (`before`, the character before it): `S-3` of `S{N-2} recap` in sprint 5, which is written `S3 recap`
+ * and, as `S {N-2} recap` is, `S-3 recap`. Only where phase `n` writes a number for the run, which is never negative:
+ * where it writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before.
+ */
+function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined): boolean {
+  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && !runDropped(run, n);
+}
+
+/**
+ * Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`);
+ * `before`: the character before it in the title (see hyphenated).
+ */
+function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined): boolean {
   const written = run.length === 1 && typeof run[0] === 'number' ? String(n + run[0]) : runText(run, n);
   // The digits written: the number wanted (a run of digits is never NaN).
   if (read === written) return false;
-  const found = runNumber(run, n, read, 0, read.length);
+  const found = runNumber(run, n, read, hyphenated(run, n, read.charCodeAt(0), before) ? 1 : 0, read.length);
   return found.value !== found.want;
 }
 
@@ -1023,14 +1048,15 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
   const whole = wholeHeadingPlain(heading);
   const m = whole?.re.exec(title);
   if (m) {
-    const { runs } = whole!;
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1])) return true;
+    const { runs, literals } = whole!;
+    // The number comes right after the heading's text before it, as written there.
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined)) return true;
     return false;
   }
   const dropped = droppedHeading(heading, n)?.exec(title);
   if (dropped) {
     const runs = keptRuns(heading, n);
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1])) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined)) return true;
     return false;
   }
   let from = 0;
@@ -1038,7 +1064,7 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     re.lastIndex = from;
     const p = re.exec(title);
     if (!p) continue;
-    if (runNumberWrong(run, n, p[1])) return true;
+    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1])) return true;
     from = p.index + p[0].length;
   }
   return false;

@@ -28,6 +28,12 @@ export function specSection(
   const keys = specKeys(spec);
   let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
+  // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
+  // for `S {N-2} recap` (see spacedKey).
+  for (let i = 0; !s && keys.glued && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = spacedKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
   // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
@@ -65,17 +71,37 @@ function specKeys(spec: SectionSpec): SpecKeys {
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
+      glued: titles.some((t) => GLUED.test(t)),
     };
     keysOfSpec.set(spec, keys);
   }
   return keys;
 }
 
-/** A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see writtenKey). */
+/**
+ * A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
+ * writtenKey); `glued`: one has a `{N}` glued to a letter before it (see spacedKey).
+ */
 interface SpecKeys {
   fixed: (string | undefined)[];
   numberless: string[];
   lower: boolean;
+  glued: boolean;
+}
+
+/** A `{N}` (`{N+1}`, `{N-1}`) glued to the letter before it (`S{N-2} recap`). */
+const GLUED = /\p{L}\{N(?:[+-]\d+)?\}/u;
+
+/**
+ * The key of a templated title whose `{N}`s are glued to the letter before them (`S{N-2} recap`, written `## S3 recap`
+ * in sprint 5), as written with a hyphen, a blank or another separator there (`## S-3 recap`, `## S 3 recap`): the
+ * key of the title spaced there (`S {N-2} recap`), which a title so written has, as a template written spaced names
+ * the section written glued with a hyphen. Undefined for another title, or where it is the title's own key.
+ */
+function spacedKey(title: string, n: number | undefined): string | undefined {
+  if (n === undefined || !GLUED.test(title)) return undefined;
+  const key = expandedTitleKey(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n);
+  return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
 const keysOfSpec = new WeakMap<SectionSpec, SpecKeys>();
@@ -118,11 +144,17 @@ function numberedKey(title: string, n: number): string | undefined {
 
 /**
  * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
- * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey) or as
- * an earlier `new` wrote it (see earlierKey).
+ * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey), as
+ * an earlier `new` wrote it (see earlierKey) or, a number glued to a letter, with a hyphen there (see spacedKey).
  */
 export function titleNames(title: string, n: number, key: string): boolean {
-  return expandedTitleKey(title, n) === key || writtenKey(title, n) === key || numberedKey(title, n) === key || earlierKey(title, n) === key;
+  return (
+    expandedTitleKey(title, n) === key ||
+    writtenKey(title, n) === key ||
+    numberedKey(title, n) === key ||
+    earlierKey(title, n) === key ||
+    spacedKey(title, n) === key
+  );
 }
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
@@ -155,6 +187,10 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
 function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const titles = [spec.title, ...(spec.aliases ?? [])];
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
+  for (const t of titles) {
+    const k = spacedKey(t, n);
+    if (k !== undefined) keys.add(k);
+  }
   if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
   else
     for (const t of titles) {
