@@ -300,6 +300,10 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       'heading-mismatch: Section "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes "{N-1}" there).',
     ]);
     assert.deepEqual(section.fixes, [undefined]);
+    // The section as new writes it there, `## {N-1}`: right (was: its `1` read as a number, "should read {N-}").
+    const layout = retroLayout(undefined, ['Goals', '{N-1}']);
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Goals', '## {N-1}']);
+    assert.deepEqual((await retro(layout, '# Retro\n\n## Goals\n\nx\n\n## {N-1}\n\nx\n')).messages, []);
   });
 });
 

@@ -222,7 +222,8 @@ function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: 
   const { textRange } = s.heading;
   if (textRange.start.line !== textRange.end.line) return;
   const src = (ctx.doc.lines[textRange.start.line] ?? '').slice(textRange.start.character, textRange.end.character);
-  if (!titleNumbersWrong(title, n, src)) return;
+  // As `new` writes it: right, also where that is the template as written (`## {N-1}` in phase 0, whose `1` is no number).
+  if (!titleNumbersWrong(title, n, src) || src.trim() === writtenTitle(title, n).trim()) return;
   const want = renumberTitle(title, n, src);
   // A title of nothing but a `{N-1}` that names no phase (`## 3` of `{N-1}` in phase 0): renumbered, nothing would be left.
   if (!want.trim()) {
