@@ -1,13 +1,14 @@
 /**
  * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
- * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, and as later phases write it, a
- * number where phase 0 writes none): the same section on random specs, documents and phase numbers, each spec asked
- * again for other documents and numbers (its keys then remembered).
+ * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, as later phases write it, a
+ * number where phase 0 writes none, as an earlier `new` wrote it, and, a number glued to a letter, with a hyphen or a
+ * blank there): the same section on random specs, documents and phase numbers, each spec asked again for other
+ * documents and numbers (its keys then remembered).
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { textOf, withEol } from '../helpers/fuzz';
-import { type SectionSpec, expandTitle, writtenTitle } from '../../server/src/service/layout';
+import { type SectionSpec, earlierWrittenTitle, expandTitle, writtenTitle } from '../../server/src/service/layout';
 import { ParsedDocument, Section, normalizeTitle, parseDocument, sectionByKey } from '../../server/src/service/markdown';
 import { NOTE, expandedTitleKey, numberlessKey, specSection } from '../../server/src/service/rules/doc-util';
 import { labelSections } from '../../server/src/service/labels';
@@ -16,9 +17,11 @@ import { labelSections } from '../../server/src/service/labels';
 function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined, labels = true): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
+  if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, spacedKeyBefore(t, n)))) break;
   if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, writtenKeyBefore(t, n)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberedKeyBefore(t, n)))) break;
+  if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, earlierKeyBefore(t, n)))) break;
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedByBefore(spec, n));
   return s ?? (labels ? specLabelsBefore(doc, spec, n)[0] : undefined);
@@ -32,7 +35,9 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
     for (const t of titles) {
       keys.add(writtenKeyBefore(t, n));
       keys.add(numberedKeyBefore(t, n));
+      keys.add(earlierKeyBefore(t, n));
     }
+  if (n !== undefined) for (const t of titles) keys.add(spacedKeyBefore(t, n));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
 }
@@ -40,6 +45,16 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
 /** The key of a title as `new` writes it in phase `n` (a `{N-1}` that would be negative dropped: see writtenTitle). */
 function writtenKeyBefore(title: string, n: number): string {
   return normalizeTitle(writtenTitle(title, n));
+}
+
+/** The key of a title as an earlier `new` wrote it in phase `n` (see earlierWrittenTitle: `Sprints-0` of `Sprints {N-1}-{N}`), else as it writes it. */
+function earlierKeyBefore(title: string, n: number): string {
+  return normalizeTitle(earlierWrittenTitle(title, n) ?? writtenTitle(title, n));
+}
+
+/** The key of a title with a blank between a letter and a `{N}` glued to it (`S {N-2} recap` of `S{N-2} recap`), which `S-3 recap` has. */
+function spacedKeyBefore(title: string, n: number): string {
+  return normalizeTitle(expandTitle(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n));
 }
 
 /**
@@ -79,6 +94,8 @@ const TITLE_PIECES = [
   'Key Activities',
   '目標',
   '\t',
+  '-',
+  ' to ',
 ];
 const NUMBERS = [undefined, 0, 1, 2, 3, 12, 13, 999, 10_000, 10_001, -1, 2.5];
 
@@ -115,10 +132,19 @@ describe('fast paths of specSection (sec2)', () => {
         title,
         fc.option(fc.array(title, { maxLength: 4 }), { nil: undefined }),
         fc.boolean(),
-        fc.array(fc.array(fc.oneof(title, fc.constantFrom('Goals (via Prompt)', 'Sprint 3 Goals', 'Sprint Goals', 'Sprint 13 Goals')), { maxLength: 6 }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.array(
+            fc.oneof(
+              title,
+              fc.constantFrom('Goals (via Prompt)', 'Sprint 3 Goals', 'Sprint Goals', 'Sprint 13 Goals', 'Sprint-3 Goals', 'Sprint-0', 'Sprint to 0'),
+            ),
+            { maxLength: 6 },
+          ),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
         fc.constantFrom('\n', '\r\n'),
         (t, aliases, aliasNotes, docTitles, eol) => {
           const spec: SectionSpec = { title: t, aliases, aliasNotes };

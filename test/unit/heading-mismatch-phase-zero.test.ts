@@ -5,7 +5,9 @@
  * names the title as `new` writes it, and the quick fix drops the number with the blank before it (no `-1`).
  */
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { planNew } from '../../server/src/service/scaffold';
+import { renumberTitle, titleNumbersWrong, titlePrefix, writtenTitle } from '../../server/src/service/layout';
 import { phaseTitle } from '../../server/src/service/templates';
 import { applyEdits, codeActions } from '../../server/src/service';
 import { ROOT, diagnosticsOf, workspace } from '../helpers/workspace';
@@ -298,6 +300,10 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       'heading-mismatch: Section "3" names another phase than sprint-0-kickoff: its layout titles it {N-1}, the previous phase\'s number, and sprint-0-kickoff has none (new writes "{N-1}" there).',
     ]);
     assert.deepEqual(section.fixes, [undefined]);
+    // The section as new writes it there, `## {N-1}`: right (was: its `1` read as a number, "should read {N-}").
+    const layout = retroLayout(undefined, ['Goals', '{N-1}']);
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Goals', '## {N-1}']);
+    assert.deepEqual((await retro(layout, '# Retro\n\n## Goals\n\nx\n\n## {N-1}\n\nx\n')).messages, []);
   });
 });
 
@@ -373,5 +379,226 @@ describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
     assert.deepEqual((await retro(glued, '# Retro\n\n## S3 recap\n\nx\n')).messages, [
       'heading-mismatch: Section "S3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
     ]);
+  });
+});
+
+describe('a range of numbers some of which name no phase (`Sprints {N-2}-{N-1}`, `{N-1} to {N}`, `{N-1}–{N}`)', () => {
+  /** What new writes, as `#` title (Kickoff) and section, in sprints 0, 1 and 2. */
+  const FORMS: [string, string[]][] = [
+    // Was `Sprints-` in sprint 0 (the separator left), read as the phase `Sprints-: Kickoff`.
+    ['Sprints {N-2}-{N-1}', ['Sprints', 'Sprints 0', 'Sprints 0-1']],
+    // Was `Sprints to 0`.
+    ['Sprints {N-1} to {N}', ['Sprints 0', 'Sprints 0 to 1', 'Sprints 1 to 2']],
+    // Was `Sprints to` in sprint 0, `Sprints to 0` in sprint 1.
+    ['Sprints {N-2} to {N-1}', ['Sprints', 'Sprints 0', 'Sprints 0 to 1']],
+    ['Sprints {N-1}–{N}', ['Sprints 0', 'Sprints 0–1', 'Sprints 1–2']],
+    // Was `- Retro` in sprint 0.
+    ['{N-2}-{N-1} Retro', ['Retro', '0 Retro', '0-1 Retro']],
+    // The later number dropped with the separators before it (was `Sprints 0-`).
+    ['Sprints {N}-{N-1}', ['Sprints 0', 'Sprints 1-0', 'Sprints 2-1']],
+    ['{N-1}.Plan', ['Plan', '0.Plan', '1.Plan']],
+  ];
+  const layoutOf = (form: string) => retroLayout(`${form}: `, ['Goals', form]);
+  const body = (title: string, section: string) => `# ${title}: Kickoff\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+  const folder = (n: number) => `sprints/sprint-${n}-kickoff`;
+
+  it('new drops the numbers that name no phase with what joins them to the rest of the range, or the whole range with the blank before it', async () => {
+    for (const [form, titles] of FORMS) {
+      for (const [n, title] of titles.entries())
+        assert.deepEqual(await written(layoutOf(form), n), [`# ${title}: Kickoff`, '## Goals', `## ${title}`], `${form} ${n}`);
+    }
+  });
+
+  it("heading-mismatch accepts what new writes, in every sprint, and the phase's title is read after it", async () => {
+    for (const [form, titles] of FORMS) {
+      for (const [n, title] of titles.entries()) {
+        const { messages, svc } = await retro(layoutOf(form).replace('kind: retro', 'kind: brief'), body(title, title), folder(n));
+        assert.deepEqual(
+          messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+          [],
+          `${form} ${n}`,
+        );
+        assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', `${form} ${n}`);
+      }
+    }
+  });
+
+  it('numbers there are told, and fixed to what new writes (was: `Sprints-`, `Sprints to 0`, `- Retro`)', async () => {
+    for (const [form, wrong, titles] of [
+      ['Sprints {N-2}-{N-1}', 'Sprints 3-4', FORMS[0][1]],
+      ['Sprints {N-1} to {N}', 'Sprints 3 to 4', FORMS[1][1]],
+      ['Sprints {N-2} to {N-1}', 'Sprints 3 to 4', FORMS[2][1]],
+      ['Sprints {N-1}–{N}', 'Sprints 3–4', FORMS[3][1]],
+      ['{N-2}-{N-1} Retro', '3-4 Retro', FORMS[4][1]],
+      ['Sprints {N}-{N-1}', 'Sprints 3-4', FORMS[5][1]],
+    ] as const) {
+      for (const n of [0, 1]) {
+        const text = body(wrong, wrong);
+        const { messages, fixes } = await retro(layoutOf(form), text, folder(n));
+        assert.deepEqual(
+          messages.filter((m) => m.startsWith('heading-mismatch')),
+          [
+            `heading-mismatch: Section "${wrong}" names another phase than sprint-${n}-kickoff: it should read "${titles[n]}".`,
+            `heading-mismatch: Title should read "${titles[n]}:…" in sprint-${n}-kickoff.`,
+          ],
+          `${form} ${n}`,
+        );
+        assert.deepEqual(
+          fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+          [[`## ${titles[n]}`], [`# ${titles[n]}: Kickoff`]],
+          `${form} ${n}`,
+        );
+      }
+    }
+  });
+
+  it('with the -1 an earlier new wrote for each number: accepted, as one number of it is', async () => {
+    for (const [form, title] of [
+      ['Sprints {N-2}-{N-1}', 'Sprints -2--1'],
+      ['{N-2}-{N-1} Retro', '-2--1 Retro'],
+      ['Sprints {N-1} to {N}', 'Sprints -1 to 0'],
+    ]) {
+      const { messages, svc } = await retro(layoutOf(form).replace('kind: retro', 'kind: brief'), body(title, title));
+      assert.deepEqual(messages, [], form);
+      assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', form);
+    }
+  });
+});
+
+describe('a title as an earlier new wrote it in phase 0 (`Sprints-0` of `Sprints {N-1}-{N}`)', () => {
+  const layoutOf = (form: string) => retroLayout(`${form}: `, ['Goals', form]);
+  const body = (title: string, section: string) => `# ${title}: Kickoff\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+
+  it('is the section, and titles the phase, but heading-mismatch tells it, saying so, with a fix to what new writes now', async () => {
+    for (const [form, earlier, now] of [
+      // Written between the commit that dropped a {N-1} in phase 0 and the one that dropped its separators with it.
+      ['Sprints {N-1}-{N}', 'Sprints-0', 'Sprints 0'],
+      ['Sprints({N-1}-{N})', 'Sprints(-0)', 'Sprints(0)'],
+      // Written until the ranges of this commit.
+      ['Sprints {N-1} to {N}', 'Sprints to 0', 'Sprints 0'],
+      ['Sprints {N-2}-{N-1}', 'Sprints-', 'Sprints'],
+      ['{N-1} to {N} Retro', 'to 0 Retro', '0 Retro'],
+    ]) {
+      const text = body(earlier, earlier);
+      const { messages, fixes } = await retro(layoutOf(form), text);
+      // Was: silent (`Sprints-0`, `Sprints-`) or a missing section (`Sprints to 0`), and the phase `Sprints-0: Kickoff`.
+      assert.deepEqual(
+        messages,
+        [
+          `heading-mismatch: Section "${earlier}" should read "${now}" in sprint-0-kickoff: "${earlier}" is how an earlier version of new wrote it.`,
+          `heading-mismatch: Title should read "${now}:…" in sprint-0-kickoff: "${earlier}" is how an earlier version of new wrote it.`,
+        ],
+        form,
+      );
+      assert.deepEqual(
+        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+        [[`## ${now}`], [`# ${now}: Kickoff`]],
+        form,
+      );
+      const brief = await retro(layoutOf(form).replace('kind: retro', 'kind: brief'), text);
+      assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff', form);
+    }
+  });
+
+  it('a number there that is wrong: told as any wrong number is; a front matter title so written: told and fixed the same', async () => {
+    const layout = layoutOf('Sprints {N-1}-{N}');
+    const wrong = await retro(layout, body('Sprints-3', 'Sprints-3'));
+    assert.deepEqual(wrong.messages, [
+      'heading-mismatch: Section "Sprints-3" names another phase than sprint-0-kickoff: it should read "Sprints 0".',
+      'heading-mismatch: Title should read "Sprints 0:…" in sprint-0-kickoff.',
+    ]);
+    const fm = await retro(layout, `---\ntitle: "Sprints-0: Kickoff"\n---\n${body('Sprints 0', 'Sprints 0')}`);
+    assert.deepEqual(fm.messages, [
+      'heading-mismatch: Front matter title "Sprints-0: Kickoff" should read "Sprints 0: Kickoff" in sprint-0-kickoff: "Sprints-0" is how an earlier version of new wrote it.',
+    ]);
+    assert.match(fm.fixes[0]!, /^title: "Sprints 0: Kickoff"$/m);
+    // In sprint 1, where new wrote it as now: as before.
+    assert.deepEqual((await retro(layout, body('Sprints 0-1', 'Sprints 0-1'), 'sprints/sprint-1-next')).messages, []);
+  });
+});
+
+describe('new and heading-mismatch agree in every phase, on random headings of ranges', () => {
+  it('a title as new writes it is right, titles the phase, and the fix of one with other numbers gives it', () => {
+    const texts = ['Sprints', ' ', 'Retro', ' to ', '-', '\u2013', '.', ', ', '(', ')', 'S', ' of ', ' and ', '/', '#', 'Sprint ', ' through ', '|'];
+    const numbers = ['{N-1}', '{N-2}', '{N}', '{N+1}'];
+    const heading = fc
+      .array(fc.tuple(fc.constantFrom(...texts), fc.constantFrom(...numbers), fc.boolean()), { minLength: 1, maxLength: 4 })
+      .map(
+        (parts) =>
+          `${parts
+            .map(([t, p, lead]) => (lead ? p + t : t + p))
+            .join('')
+            .trim()}: `,
+      )
+      // Numbers glued together are one run of digits (no reading tells them apart), and a heading of numbers alone is
+      // written as the phase's title: neither is a range.
+      .filter((h) => !h.includes('}{') && /[\p{L}#]/u.test(h.replace(/\{N[^}]*\}/g, '')));
+    fc.assert(
+      fc.property(heading, fc.integer({ min: 0, max: 4 }), fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 4, maxLength: 4 }), (h, n, others) => {
+        const title = `${writtenTitle(h, n)}Kickoff`;
+        if (title.includes('{N')) return;
+        assert.equal(titleNumbersWrong(h, n, title), false, `${h} ${n}: ${title}`);
+        const prefix = titlePrefix(h)!.exec(title);
+        assert.equal(prefix && title.slice(prefix[0].length), 'Kickoff', `${h} ${n}: ${title}`);
+        let k = 0;
+        const other = `${h.replace(/\{N[^}]*\}/g, () => String(others[k++]))}Kickoff`;
+        assert.equal(renumberTitle(h, n, other), title, `${h} ${n}: ${other}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('a number glued to a letter (`S{N-2} recap`, `Q{N} review`), written with a hyphen there (`S-3 recap`)', () => {
+  it('is the section, as for a title written spaced (`S {N-2} recap`), and its number is read after the hyphen', async () => {
+    const layout = retroLayout(undefined, ['S{N-2} recap', 'Q{N} review']);
+    const body = (a: string, b: string) => `# Retro\n\n## ${a}\n\nx\n\n## ${b}\n\nx\n`;
+    // Was: both missing sections.
+    for (const [a, b] of [
+      ['S-3 recap', 'Q-5 review'],
+      ['S 3 recap', 'Q 5 review'],
+      ['S3 recap', 'Q5 review'],
+    ]) {
+      const { messages } = await retro(layout, body(a, b), 'sprints/sprint-5-next');
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [],
+        `${a} ${b}`,
+      );
+    }
+    // Another number there: told, the hyphen no minus sign (`-4` is not read as -4), and fixed keeping it.
+    const text = body('S-4 recap', 'Q-2 review');
+    const { messages, fixes } = await retro(layout, text, 'sprints/sprint-5-next');
+    assert.deepEqual(
+      messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      [
+        'heading-mismatch: Section "S-4 recap" names another phase than sprint-5-next: it should read "S-3 recap".',
+        'heading-mismatch: Section "Q-2 review" names another phase than sprint-5-next: it should read "Q-5 review".',
+      ],
+    );
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## S-3 recap'], ['## Q-5 review']],
+    );
+    // Where a {N-2} names no phase (sprint 1), `S-1` is the -1 an earlier new wrote, as before.
+    assert.deepEqual((await retro(layout, body('S-1 recap', 'Q1 review'), 'sprints/sprint-1-next')).messages, []);
+  });
+
+  it('in the title: its number read after the hyphen, and the phase titled after it', async () => {
+    const layout = retroLayout('Q{N} review: ', ['Goals']).replace('kind: retro', 'kind: brief');
+    const right = await retro(layout, '# Q-5 review: Kickoff\n\n## Goals\n\nx\n', 'sprints/sprint-5-next');
+    assert.deepEqual(
+      right.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      [],
+    );
+    // Was: the phase `Q-5 review: Kickoff`.
+    assert.equal(phaseTitle(right.svc, right.svc.model.phases[0]), 'Kickoff');
+    // Was: not told (no number read).
+    const wrong = await retro(layout, '# Q-2 review: Kickoff\n\n## Goals\n\nx\n', 'sprints/sprint-5-next');
+    assert.deepEqual(
+      wrong.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+      ['heading-mismatch: Title should read "Q5 review:…" in sprint-5-next.'],
+    );
+    assert.equal(wrong.fixes[0], '# Q-5 review: Kickoff\n\n## Goals\n\nx\n');
   });
 });

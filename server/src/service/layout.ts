@@ -431,7 +431,7 @@ export function builtinDocument(kind: string): DocumentKindSpec | undefined {
 const HEADING_MEMO_BOUND = 256;
 
 const titlePrefixes = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading) =>
-  /:\s+$/.test(heading) ? new RegExp(`^\\s*${headingSource(heading.trimEnd().slice(0, -1).trim())}\\s*:\\s*`, 'iu') : undefined,
+  /:\s+$/.test(heading) ? new RegExp(`^\\s*${headingSources(heading.trimEnd().slice(0, -1).trim())}\\s*:\\s*`, 'iu') : undefined,
 );
 
 /**
@@ -445,7 +445,7 @@ export function titlePrefix(heading: string): RegExp | undefined {
 
 // A heading of blanks alone is `^\s*$`: `^\s*\s*$` would try every split of a long run of blanks (quadratic time).
 const fixedHeadings = new Memo(HEADING_MEMO_BOUND, (heading) => {
-  const source = headingSource(heading.trim());
+  const source = headingSources(heading.trim());
   return new RegExp(source ? `^\\s*${source}\\s*$` : '^\\s*$', 'iu');
 });
 
@@ -456,6 +456,30 @@ export function fixedHeading(heading: string): RegExp {
 
 /** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
 const PLACEHOLDER_RE = /\{N(?:[+-]\d+)?\}/;
+
+/** The most forms of a heading that phases below its `{N-d}`s write read by headingSources (a layout writes one or two). */
+const MAX_DROPPED_FORMS = 8;
+
+/**
+ * headingSource's pattern of a heading, or of a form of it that a phase below one of its `{N-d}`s writes, that
+ * phase's `{N-d}`s dropped as `new` drops them (see withoutNegatives: `Sprints` of `Sprints {N-2}-{N-1}` in phase 0,
+ * `Sprints {N-1}` in phase 1; `Sprints 0` of `Sprints {N-1} to {N}` in phase 0): what `new` writes is read in any phase.
+ */
+function headingSources(heading: string): string {
+  const forms = new Set([headingSource(heading)]);
+  const offsets = new Set<number>();
+  for (const m of heading.matchAll(/\{N-(\d+)\}/g)) if (offsets.size < MAX_DROPPED_FORMS) offsets.add(Number(m[1]));
+  for (const d of offsets) {
+    if (!(d >= 1 && d <= 1e15)) continue;
+    // As `new` writes it, and as an earlier `new` wrote it (`Sprints-0` of `Sprints {N-1}-{N}`, see earlierHeadings).
+    for (const ranges of [true, false]) {
+      const form = withoutNegatives(heading, d - 1, (p) => p, ranges)?.trim();
+      if (form) forms.add(headingSource(form));
+    }
+  }
+  forms.delete('');
+  return forms.size > 1 ? `(?:${[...forms].join('|')})` : ([...forms][0] ?? '');
+}
 
 /**
  * The pattern of a heading's text: its `{N}`s any digits, its blanks any blanks, the rest as it is. A run of
@@ -475,6 +499,8 @@ function headingSource(heading: string): string {
   // `lead` leaves open until the first other part).
   let lead = false;
   const parts = heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/).filter((p) => p !== '');
+  // The last part before the run being read that is no number.
+  let text = '';
   /** Whether the parts from `k` on are separators alone, then a number (`-{N}` of `Sprints {N-1}-{N}`). */
   const joinedAt = (k: number) => {
     const from = k;
@@ -492,7 +518,10 @@ function headingSource(heading: string): string {
     else if (lower && numbers === 1 && !digits && out === '') {
       out = '(?:-?\\d{1,9}';
       lead = true;
-    } else out += numbers ? `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}` : digits;
+    } else if (lower && numbers === 1 && !digits) out += '-?\\d{1,9}';
+    // Glued to a letter (`Q{N} review`): a hyphen may join them (`Q-3 review`, see runSign).
+    else if (numbers) out += `${/[\p{L}\p{N}]$/u.test(text) ? '-?' : ''}\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
+    else out += digits;
     numbers = 0;
     digits = '';
     lower = false;
@@ -517,9 +546,11 @@ function headingSource(heading: string): string {
         out += escapeRe(sep);
         close();
         out += escapeRe(part.slice(sep.length));
+        text = part;
         continue;
       }
       out += /^\s/.test(part) ? '\\s+' : escapeRe(part);
+      text = part;
     }
   }
   flush();
@@ -546,8 +577,8 @@ function startPattern(literals: string[], runs: NumberRun[], signed: boolean): R
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
-  const group = (run: NumberRun) => `(${signed ? runSign(run) : ''}${runDigits(run)})(?!\\d)`;
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i])}` : text(l))).join('');
+  const group = (run: NumberRun, before: string) => `(${signed ? runSign(run, before) : ''}${runDigits(run)})(?!\\d)`;
+  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i], l)}` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
 }
 
@@ -578,6 +609,44 @@ function droppedHeading(heading: string, n: number): RegExp | undefined {
 
 function wholeHeading(heading: string): RegExp | undefined {
   return wholeHeadings.get(heading);
+}
+
+/**
+ * A heading as an earlier `new` wrote it in phase `n` where that differs from how it writes it now: each `{N-d}` that
+ * names no phase dropped alone, the separators or word that joined it to the range's other numbers left (`Sprints-0`
+ * of `Sprints {N-1}-{N}`, `Sprints to 0` of `Sprints {N-1} to {N}`, `Sprints-` of `Sprints {N-2}-{N-1}` in phase 0;
+ * see withoutNegatives), as a pattern over a title's start, its numbers any digits. Undefined where it wrote the
+ * heading as `new` does now.
+ */
+const earlierHeadings = new Memo<{ re: RegExp } | undefined>(HEADING_MEMO_BOUND, (key) => {
+  const at = key.indexOf('\u0000');
+  const n = Number(key.slice(0, at));
+  const heading = key.slice(at + 1).trim();
+  const form = withoutNegatives(heading, n, (p) => p, false);
+  if (form === undefined || !form.trim() || form === withoutNegatives(heading, n, (p) => p)) return undefined;
+  const { literals, runs } = numberRuns(form.trim());
+  // Not followed by a digit (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`).
+  return { re: new RegExp(`${startPattern(literals, runs, false).source}(?!\\d)`, 'iud') };
+});
+
+function earlierHeading(heading: string, n: number): { re: RegExp } | undefined {
+  if (!heading.includes('{N-')) return undefined;
+  return earlierHeadings.get(`${n}\u0000${heading}`);
+}
+
+/**
+ * Where `title` starts as an earlier `new` wrote the kind's `heading` (or a section's title) in phase `n`, its numbers
+ * too, and as it writes it no longer (see earlierHeadings: `Sprints-0: Kickoff` of `Sprints {N-1}-{N}: ` in phase 0):
+ * the text so written (`Sprints-0`, without the colon that ends a heading), else undefined. heading-mismatch reports
+ * it (see titleNumbers), its fix writing the title as `new` does now.
+ */
+export function earlierTitle(heading: string, n: number, title: string): string | undefined {
+  const m = earlierHeading(heading, n)?.re.exec(title);
+  if (!m) return undefined;
+  const plain = (t: string) => t.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (plain(m[0]) !== plain(earlierWrittenTitle(heading, n) ?? '')) return undefined;
+  const text = m[0].trim();
+  return text.endsWith(':') ? text.slice(0, -1).trimEnd() : text;
 }
 
 /**
@@ -636,11 +705,15 @@ function runDropped(run: NumberRun, n: number): boolean {
 
 /**
  * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
- * writes a blank before the run, or starts with it (`spaced`), only a sign after a blank or at the title's start: a
- * hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and renumbered `Sprint4`).
+ * writes a blank before the run, or starts with it (`before` empty or ending in a blank), only a sign after a blank or
+ * at the title's start: a hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and
+ * renumbered `Sprint4`). Where the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is
+ * read with it, the hyphen that joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see
+ * hyphenated), else `-1` as before.
  */
-function runSign(run: NumberRun, spaced = false): string {
-  return run.some((p) => typeof p === 'number' && p < 0) ? (spaced ? '(?:(?<!\\S)-)?' : '-?') : '';
+function runSign(run: NumberRun, before: string): string {
+  if (/[\p{L}\p{N}]$/u.test(before)) return '-?';
+  return run.some((p) => typeof p === 'number' && p < 0) ? (before === '' || /\s$/u.test(before) ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -678,6 +751,11 @@ const LEAD_SEPARATORS = /^[\s.,:;)\]/|\u2013\u2014-]*/u;
 const LEAD_SEPARATORS_WHOLE = /^[\s.,:;)\]/|\u2013\u2014-]+$/u;
 /** LEAD_SEPARATORS where `lastIndex` is. */
 const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
+/**
+ * What joins the numbers of a range (`{N-1}-{N}`, `{N-1}–{N}`, `{N-1}, {N}`, `{N-1} to {N}`): separators alone, or a
+ * range's word between blanks. A `{N-d}` that phase 0 drops goes with it (see withoutNegatives).
+ */
+const JOINER_WHOLE = /^(?:[\s.,:;)\]/|\u2013\u2014-]+|\s+(?:to|through|thru|till|until)\s+)$/iu;
 
 /**
  * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
@@ -695,11 +773,26 @@ export function writtenTitle(title: string, n: number | undefined): string {
 }
 
 /**
+ * A spec title (or heading) as an earlier `new` wrote it for phase `n`, where that is no longer how it writes it
+ * (writtenTitle): a `{N-d}` that names no phase dropped alone, what joined it to the numbers of its range left
+ * (`Sprints-0` of `Sprints {N-1}-{N}`, `Sprints to 0` of `Sprints {N-1} to {N}` in phase 0); else undefined.
+ */
+export function earlierWrittenTitle(title: string, n: number | undefined): string | undefined {
+  if (n === undefined || !title.includes('{N-')) return undefined;
+  const out = withoutNegatives(title, n, (_p, value) => String(value), false);
+  return out?.trim() && out !== withoutNegatives(title, n, (_p, value) => String(value)) ? out : undefined;
+}
+
+/**
  * `title` with each `{N-d}` that phase `n` makes a negative number dropped with the blank before it, and its other
  * `{N}`s (`{N+1}`, …) as `write` writes them (their values, or themselves), the start trimmed; undefined when none
- * is negative (what writtenTitle and droppedHeadings share).
+ * is negative (what writtenTitle and droppedHeadings share). `{N}`s joined by separators alone or a range's word
+ * (JOINER: `{N-1}-{N}`, `{N-2} to {N-1}`) are a range: those it drops go with the separators that join them to a
+ * number it keeps (`Sprints {N-1}-{N}` is `Sprints 0`, not `Sprints-0`; `Sprints {N-1} to {N}` `Sprints 0`), and a
+ * range of nothing but such goes whole, as one `{N-d}` does (`Sprints {N-2}-{N-1}` is `Sprints`, not `Sprints-`).
+ * Without `ranges`, as an earlier `new` wrote it: each `{N-d}` alone dropped, what joins it kept (`Sprints-0`).
  */
-function withoutNegatives(title: string, n: number, write: (placeholder: string, value: number) => string): string | undefined {
+function withoutNegatives(title: string, n: number, write: (placeholder: string, value: number) => string, ranges = true): string | undefined {
   const parts = title.split(/(\{N(?:[+-]\d+)?\})/);
   const value = (p: string) => n + Number(p.slice(2, -1) || 0);
   if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
@@ -707,19 +800,30 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
   // A `{N-d}` dropped at the title's start: the blanks and separators after it go with it (`{N-1}. Plan` is `Plan`).
   let lead = false;
   for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) out += lead ? parts[i].replace(LEAD_SEPARATORS, '') : parts[i];
-    else if (value(parts[i]) < 0) {
-      // Joined to a number kept by separators alone (`Sprints {N-1}-{N}`): they go with it, the blank before stays
-      // (`Sprints 0`, not `Sprints-0`).
-      if (out.trim() && i + 2 < parts.length && LEAD_SEPARATORS_WHOLE.test(parts[i + 1]) && value(parts[i + 2]) >= 0) {
-        i++;
-        continue;
-      }
+    if (i % 2 === 0) {
+      out += lead ? parts[i].replace(LEAD_SEPARATORS, '') : parts[i];
+      lead = false;
+      continue;
+    }
+    // The range from `i` to `last`: its `{N}`s joined by JOINER alone.
+    let last = i;
+    while (ranges && last + 2 < parts.length && JOINER_WHOLE.test(parts[last + 1])) last += 2;
+    let lastKept = -1;
+    for (let k = i; k <= last; k += 2) if (value(parts[k]) >= 0) lastKept = k;
+    // A number dropped goes with the separators after it, or, after the last kept, with those before it (`0-1` of
+    // `{N-2}-{N-1}-{N}` in phase 1, `0` of `{N}-{N-1}` in phase 0; see widenDropped, which renumbers a title so).
+    let kept = '';
+    for (let k = i; k <= last; k++) {
+      const gone = k % 2 === 1 ? value(parts[k]) < 0 : k > lastKept ? value(parts[k + 1]) < 0 : value(parts[k - 1]) < 0;
+      if (!gone) kept += k % 2 === 1 ? write(parts[k], value(parts[k])) : parts[k];
+    }
+    i = last;
+    if (lastKept >= 0) out += kept;
+    else {
+      // Nothing of it kept: it goes with the blank before it.
       out = out.trimEnd();
       lead = out === '';
-      continue;
-    } else out += write(parts[i], value(parts[i]));
-    lead = false;
+    }
   }
   return out.trimStart();
 }
@@ -745,53 +849,41 @@ function escapeRe(s: string): string {
  * `Phase {N}: `, `Sprint` in `Sprint {N} Goals`), else by the word right after it (`{N}. Plan`); a heading of
  * the number alone takes the title's first number.
  */
-const titlePatterns = new Memo<{ run: NumberRun; re: RegExp; next: NumberRun | undefined }[]>(HEADING_MEMO_BOUND, (heading) => {
+const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BOUND, (heading) => {
   const { literals, runs } = numberRuns(heading);
   return runs.map((run, i) => {
     const before = /(?<!\S)(\S+)\s*$/u.exec(literals[i])?.[1];
     const after = /^\s*(\S+)/u.exec(literals[i + 1])?.[1];
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
-    const sign = runSign(run, literals[i] === '' || /\s$/u.test(literals[i]));
+    const sign = runSign(run, literals[i]);
     const source = before
       ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
       : after
         ? `(?<!\\d)(${sign}\\d+)\\s*${escapeRe(after)}${tail(after)}`
         : `(?<!\\d)(${sign}\\d+)(?!\\d)`;
-    return { run, re: new RegExp(source, 'giu'), next: joinedRun(literals, runs, i) };
+    return { run, re: new RegExp(source, 'giu') };
   });
 });
 
-/** The run after run `i` of a heading when separators alone join them (`{N}` of `{N-1}-{N}`): see runNumber. */
-function joinedRun(literals: string[], runs: NumberRun[], i: number): NumberRun | undefined {
-  return i + 1 < runs.length && LEAD_SEPARATORS_WHOLE.test(literals[i + 1]) ? runs[i + 1] : undefined;
-}
-
-function titlePattern(heading: string): { run: NumberRun; re: RegExp; next: NumberRun | undefined }[] {
+function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
   return titlePatterns.get(heading);
 }
 
-/** The number `read` where phase `n` writes `run`: its value, and the one wanted. */
-function runNumber(run: NumberRun, n: number, title: string, start: number, end: number, next?: NumberRun): TitleNumber {
+/**
+ * The number `read` where phase `n` writes `run`: its value, and the one wanted. A number where phase 0 writes none (a
+ * `{N-1}`'s) is wrong, but the `-1` an earlier `new` wrote there, which is accepted; what goes with it is widened to
+ * by widenDropped.
+ */
+function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
+  // A hyphen between the word and the number (`S-3` of `S{N-2}`): no minus sign (see hyphenated).
+  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1])) start++;
   const read = title.slice(start, end);
   const written = runText(run, n);
   if (runDropped(run, n)) {
-    // Phase 0 writes no number for a `{N-1}`: any read is wrong (and goes, with the blanks before it where the run
-    // writes nothing), but the `-1` an earlier `new` wrote there, which is accepted.
     const want = written === '' ? -1 : Number(written);
     const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
-    let from = start;
-    let to = end;
-    // Joined to a number kept by separators alone (`next`: `Sprints 3-0` of `Sprints {N-1}-{N}`), the separators go
-    // with it instead, the blank before it stays (`Sprints 0`), as new writes it (see withoutNegatives).
-    const joined = written === '' && next !== undefined && !runDropped(next, n);
-    if (written === '' && !joined) while (from > 0 && /\s/.test(title[from - 1])) from--;
-    // At the title's start, the blanks and separators after it go instead (`3 Retro` is `Retro`, not ` Retro`).
-    if (written === '' && (from === 0 || joined)) {
-      LEAD_SEPARATORS_AT.lastIndex = end;
-      to += LEAD_SEPARATORS_AT.exec(title)![0].length;
-    }
-    return { start: from, end: to, value: read === old || read === written ? want : NaN, want, written };
+    return { start, end, value: read === old || read === written ? want : NaN, want, written };
   }
   const want = Number(written);
   let value = Number(read);
@@ -801,21 +893,72 @@ function runNumber(run: NumberRun, n: number, title: string, start: number, end:
 }
 
 /**
+ * The numbers of `found` that phase `n` writes as nothing (a `{N-1}`'s in phase 0) widened to what goes with them,
+ * so that renumbering leaves the title as `new` writes it (see withoutNegatives). `joined[i]`: numbers `i` and `i + 1`
+ * are a range's (JOINER between them, in the heading and in the title). In a range with a number kept, one dropped
+ * goes with the separators after it, or, after the last kept, before it (`Sprints 3-4` is `Sprints 0`, `Sprints 0-3`
+ * of `Sprints {N}-{N-1}` too); one of nothing kept goes with the blanks before it, its others each with the separators
+ * before them, and, at the title's start, the blanks and separators after it (`3-4 Retro` is `Retro`).
+ */
+function widenDropped(found: TitleNumber[], joined: boolean[], title: string): TitleNumber[] {
+  const out = found.map((f) => ({ ...f }));
+  for (let a = 0; a < out.length;) {
+    let b = a;
+    while (b + 1 < out.length && joined[b]) b++;
+    const gone = (i: number) => out[i].written === '';
+    let lastKept = -1;
+    for (let i = a; i <= b; i++) if (!gone(i)) lastKept = i;
+    if (lastKept >= 0) {
+      for (let i = a; i <= b; i++) {
+        if (!gone(i)) continue;
+        if (i < lastKept) out[i].end = found[i + 1].start;
+        else out[i].start = found[i - 1].end;
+      }
+    } else if (gone(a)) {
+      let from = found[a].start;
+      while (from > 0 && /\s/.test(title[from - 1])) from--;
+      out[a].start = from;
+      for (let i = a + 1; i <= b; i++) out[i].start = found[i - 1].end;
+      if (from === 0) {
+        LEAD_SEPARATORS_AT.lastIndex = found[b].end;
+        out[b].end = found[b].end + LEAD_SEPARATORS_AT.exec(title)![0].length;
+      }
+    }
+    a = b + 1;
+  }
+  return out;
+}
+
+/** Whether the text of `title` from `from` to `to` joins two numbers as a range's (JOINER), where the heading's `literal` does. */
+function joinsRange(literal: string, title: string, from: number, to: number): boolean {
+  return JOINER_WHOLE.test(literal) && JOINER_WHOLE.test(title.slice(from, to));
+}
+
+/**
  * The phase numbers `title` names where the kind's `heading` puts them, in order (each searched after the
  * one before), with the number phase `n` wants there. Other numbers of the title (`Q3 2024`, `Sprint 7`)
  * are not read; a title without the heading's words around a number (`Phase One`) names none. A run of
  * `{N}`s and digits glued together (`Q{N+1}{N}`) is one number, read whole (`Q43` in phase 3).
  */
 export function titleNumbers(heading: string, n: number, title: string): TitleNumber[] {
+  const { literals, runs } = numberRuns(heading.trim());
   // A title that starts as the heading is written (`Q3 review of Q1 and Q4: …` of `Q{N} review of Q1 and Q{N+1}: `):
   // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
   const whole = wholeHeading(heading)?.exec(title);
   if (whole) {
-    const { literals, runs } = numberRuns(heading.trim());
-    return runs.map((run, i) => {
-      const [start, end] = whole.indices![i + 1];
-      return runNumber(run, n, title, start, end, joinedRun(literals, runs, i));
-    });
+    const found = runs.map((run, i) => runNumber(run, n, title, ...whole.indices![i + 1]));
+    return widenDropped(
+      found,
+      found.map((f, i) => i + 1 < found.length && joinsRange(literals[i + 1], title, f.end, found[i + 1].start)),
+      title,
+    );
+  }
+  // A title that starts as an earlier `new` wrote it (`Sprints-0: …`): that start is wrong, as `new` writes it now.
+  const earlier = earlierHeading(heading, n)?.re.exec(title);
+  if (earlier) {
+    const start = earlier[0].length - earlier[0].trimStart().length;
+    const end = start + earlier[0].trim().length;
+    return [{ start, end, value: NaN, want: -1, written: writtenTitle(heading, n).trim() }];
   }
   // A title that starts as phase 0 writes the heading, its `{N-1}` dropped (`Sprint to Sprint 0: …`): its numbers there.
   const dropped = droppedHeading(heading, n)?.exec(title);
@@ -826,16 +969,20 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
     });
   }
   const out: TitleNumber[] = [];
+  // The heading's run of each number found.
+  const at: number[] = [];
   let from = 0;
-  for (const { run, re, next } of titlePattern(heading)) {
+  for (const [i, { run, re }] of titlePattern(heading).entries()) {
     re.lastIndex = from;
     const m = re.exec(title);
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]);
-    out.push(runNumber(run, n, title, start, start + m[1].length, next));
+    out.push(runNumber(run, n, title, start, start + m[1].length));
+    at.push(i);
     from = m.index + m[0].length;
   }
-  return out;
+  const joined = out.map((f, k) => k + 1 < out.length && at[k + 1] === at[k] + 1 && joinsRange(literals[at[k] + 1], title, f.end, out[k + 1].start));
+  return widenDropped(out, joined, title);
 }
 
 /** `title` with the phase numbers the kind's `heading` reads in it (`titleNumbers`) those of phase `n`; the rest as it is. */
@@ -850,21 +997,34 @@ export function renumberTitle(heading: string, n: number, title: string): string
 }
 
 /** `wholeHeading`'s pattern without the match indices, and the heading's runs (`titleNumbersWrong` reads only the numbers). */
-const wholeHeadingsPlain = new Memo<{ re: RegExp; runs: NumberRun[] } | undefined>(HEADING_MEMO_BOUND, (heading) => {
+const wholeHeadingsPlain = new Memo<{ re: RegExp; runs: NumberRun[]; literals: string[] } | undefined>(HEADING_MEMO_BOUND, (heading) => {
   const re = wholeHeading(heading);
-  return re ? { re: new RegExp(re.source, 'iu'), runs: numberRuns(heading.trim()).runs } : undefined;
+  return re ? { re: new RegExp(re.source, 'iu'), ...numberRuns(heading.trim()) } : undefined;
 });
 
-function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[] } | undefined {
+function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[]; literals: string[] } | undefined {
   return wholeHeadingsPlain.get(heading);
 }
 
-/** Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`). */
-function runNumberWrong(run: NumberRun, n: number, read: string): boolean {
+/**
+ * Whether the minus sign a number is read with (its first character, `c`) is a hyphen that joins it to the word it
+ * is glued to (`before`, the character before it): `S-3` of `S{N-2} recap` in sprint 5, which is written `S3 recap`
+ * and, as `S {N-2} recap` is, `S-3 recap`. Only where phase `n` writes a number for the run, which is never negative:
+ * where it writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before.
+ */
+function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined): boolean {
+  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && !runDropped(run, n);
+}
+
+/**
+ * Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`);
+ * `before`: the character before it in the title (see hyphenated).
+ */
+function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined): boolean {
   const written = run.length === 1 && typeof run[0] === 'number' ? String(n + run[0]) : runText(run, n);
   // The digits written: the number wanted (a run of digits is never NaN).
   if (read === written) return false;
-  const found = runNumber(run, n, read, 0, read.length);
+  const found = runNumber(run, n, read, hyphenated(run, n, read.charCodeAt(0), before) ? 1 : 0, read.length);
   return found.value !== found.want;
 }
 
@@ -874,6 +1034,10 @@ function runNumberWrong(run: NumberRun, n: number, read: string): boolean {
  * only: the structure rules ask it of every title and section, and nearly all are right).
  */
 export function titleNumbersWrong(heading: string, n: number, title: string): boolean {
+  // As an earlier `new` wrote it (`Sprints-0`, `Sprints-` of `Sprints {N-2}-{N-1}`: no digit there), but not as it
+  // starts as the heading is written.
+  const earlier = earlierHeading(heading, n);
+  if (earlier && earlier.re.test(title) && !wholeHeadingPlain(heading)?.re.test(title)) return true;
   // Every number read is a run of ASCII digits (`\d`): a title without a digit names none.
   let digit = false;
   for (let i = 0; i < title.length && !digit; i++) {
@@ -884,14 +1048,15 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
   const whole = wholeHeadingPlain(heading);
   const m = whole?.re.exec(title);
   if (m) {
-    const { runs } = whole!;
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1])) return true;
+    const { runs, literals } = whole!;
+    // The number comes right after the heading's text before it, as written there.
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined)) return true;
     return false;
   }
   const dropped = droppedHeading(heading, n)?.exec(title);
   if (dropped) {
     const runs = keptRuns(heading, n);
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1])) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined)) return true;
     return false;
   }
   let from = 0;
@@ -899,7 +1064,7 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     re.lastIndex = from;
     const p = re.exec(title);
     if (!p) continue;
-    if (runNumberWrong(run, n, p[1])) return true;
+    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1])) return true;
     from = p.index + p[0].length;
   }
   return false;

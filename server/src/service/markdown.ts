@@ -1530,6 +1530,12 @@ export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [numb
 /** The lines of code spans that run over several lines, masked, per document (see `spanningCode`). */
 const codeCache = new WeakMap<ParsedDocument, ReadonlyMap<number, string>>();
 const NO_CODE: ReadonlyMap<number, string> = new Map();
+/**
+ * The other lines with a backtick that spanningCode masked on their own, per document (a line whose run of backticks
+ * its line leaves open, the lines with backticks of its paragraph): maskedProse reads them from here, not masking them
+ * again (performance only: each was masked once more at every call, two or three times in all).
+ */
+const ownCodeCache = new WeakMap<ParsedDocument, ReadonlyMap<number, string>>();
 const BACKTICK_HINT = /`/g;
 
 /**
@@ -1543,25 +1549,35 @@ export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
   const known = codeCache.get(doc);
   if (known) return known;
   const out = new Map<number, string>();
+  // Lines masked on their own here that `out` leaves out, as maskInlineCode masks them (see ownCodeCache).
+  const alone = new Map<number, string>();
   const { lines } = doc;
   if (doc.text.includes('`')) {
     const block = blockStarts(doc);
     // Lines before `next` belong to a paragraph read already.
     let next = 0;
     for (const l of linesMatching(doc, BACKTICK_HINT, bodyStart(doc))) {
-      if (l < next || block(l) === 2 || pairedBackticks(lines[l]) || !maskInlineCode(lines[l]).includes('`')) continue;
-      const { from, to } = paragraphLines(doc, l, block)!;
+      if (l < next || block(l) === 2 || pairedBackticks(lines[l])) continue;
+      const mine = maskInlineCode(lines[l]);
+      const { from, to } = mine.includes('`') ? paragraphLines(doc, l, block)! : { from: l, to: l };
+      if (to === from) {
+        alone.set(l, mine);
+        continue;
+      }
       next = to + 1;
-      if (to === from) continue;
       const masked = maskInlineCode(lines.slice(from, to + 1).join('\n'));
       for (let k = from, at = 0; k <= to; at += lines[k].length + 1, k++) {
         const own = masked.slice(at, at + lines[k].length);
-        if (own !== maskInlineCode(lines[k])) out.set(k, own);
+        // Line `l` is masked on its own once (it was twice).
+        const itself = k === l ? mine : maskInlineCode(lines[k]);
+        if (own !== itself) out.set(k, own);
+        else if (lines[k].includes('`')) alone.set(k, itself);
       }
     }
   }
   const spans = out.size ? out : NO_CODE;
   codeCache.set(doc, spans);
+  ownCodeCache.set(doc, alone.size ? alone : NO_CODE);
   return spans;
 }
 
@@ -1632,7 +1648,7 @@ function pairedBackticks(line: string): boolean {
 
 /** Line `line` of `doc` with its inline code spans (those that span lines too) and its HTML comments (those too) blanked, keeping columns. */
 export function maskedProse(doc: ParsedDocument, line: number): string {
-  let src = spanningCode(doc).get(line) ?? maskInlineCode(doc.lines[line] ?? '');
+  let src = spanningCode(doc).get(line) ?? ownCodeCache.get(doc)!.get(line) ?? maskInlineCode(doc.lines[line] ?? '');
   const span = spanningComments(doc).get(line);
   if (span) src = src.slice(0, span[0]) + ' '.repeat(span[1] - span[0]) + src.slice(span[1]);
   return src.includes('<!--') ? replaceComments(src, (c) => ' '.repeat(c.length)) : src;

@@ -3,7 +3,7 @@ import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
-import { expandTitle, writtenTitle } from '../layout';
+import { earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import { Memo } from '../memo';
@@ -28,11 +28,23 @@ export function specSection(
   const keys = specKeys(spec);
   let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
+  // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
+  // for `S {N-2} recap` (see spacedKey).
+  for (let i = 0; !s && keys.glued && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = spacedKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
   // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
   for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
     const k = writtenKey(i ? spec.aliases![i - 1] : spec.title, n);
+    if (k !== undefined) s = sectionByKey(doc, k);
+  }
+  // Else as an earlier `new` wrote it there (`## Sprints to 0` of `Sprints {N-1} to {N}`, see earlierKey): the section,
+  // which heading-mismatch reports, its fix writing it as `new` does now.
+  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
+    const k = earlierKey(i ? spec.aliases![i - 1] : spec.title, n);
     if (k !== undefined) s = sectionByKey(doc, k);
   }
   // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the section,
@@ -59,17 +71,37 @@ function specKeys(spec: SectionSpec): SpecKeys {
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
+      glued: titles.some((t) => GLUED.test(t)),
     };
     keysOfSpec.set(spec, keys);
   }
   return keys;
 }
 
-/** A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see writtenKey). */
+/**
+ * A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
+ * writtenKey); `glued`: one has a `{N}` glued to a letter before it (see spacedKey).
+ */
 interface SpecKeys {
   fixed: (string | undefined)[];
   numberless: string[];
   lower: boolean;
+  glued: boolean;
+}
+
+/** A `{N}` (`{N+1}`, `{N-1}`) glued to the letter before it (`S{N-2} recap`). */
+const GLUED = /\p{L}\{N(?:[+-]\d+)?\}/u;
+
+/**
+ * The key of a templated title whose `{N}`s are glued to the letter before them (`S{N-2} recap`, written `## S3 recap`
+ * in sprint 5), as written with a hyphen, a blank or another separator there (`## S-3 recap`, `## S 3 recap`): the
+ * key of the title spaced there (`S {N-2} recap`), which a title so written has, as a template written spaced names
+ * the section written glued with a hyphen. Undefined for another title, or where it is the title's own key.
+ */
+function spacedKey(title: string, n: number | undefined): string | undefined {
+  if (n === undefined || !GLUED.test(title)) return undefined;
+  const key = expandedTitleKey(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n);
+  return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
 const keysOfSpec = new WeakMap<SectionSpec, SpecKeys>();
@@ -83,6 +115,17 @@ function writtenKey(title: string, n: number): string | undefined {
   if (!title.includes('{N-')) return undefined;
   const written = writtenTitle(title, n);
   return written === expandTitle(title, n) ? undefined : normalizeTitle(written);
+}
+
+/**
+ * The key of a templated title as an earlier `new` wrote it in phase `n` (see earlierWrittenTitle: `Sprints to 0` of
+ * `Sprints {N-1} to {N}` in phase 0), where that is another than writtenKey's; else undefined.
+ */
+function earlierKey(title: string, n: number): string | undefined {
+  const earlier = earlierWrittenTitle(title, n);
+  if (earlier === undefined) return undefined;
+  const key = normalizeTitle(earlier);
+  return key === normalizeTitle(writtenTitle(title, n)) ? undefined : key;
 }
 
 /**
@@ -101,10 +144,17 @@ function numberedKey(title: string, n: number): string | undefined {
 
 /**
  * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
- * `new` writes it (see writtenKey) or with another phase's number where phase `n` writes none (see numberedKey).
+ * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey), as
+ * an earlier `new` wrote it (see earlierKey) or, a number glued to a letter, with a hyphen there (see spacedKey).
  */
 export function titleNames(title: string, n: number, key: string): boolean {
-  return expandedTitleKey(title, n) === key || writtenKey(title, n) === key || numberedKey(title, n) === key;
+  return (
+    expandedTitleKey(title, n) === key ||
+    writtenKey(title, n) === key ||
+    numberedKey(title, n) === key ||
+    earlierKey(title, n) === key ||
+    spacedKey(title, n) === key
+  );
 }
 
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
@@ -137,6 +187,10 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
 function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const titles = [spec.title, ...(spec.aliases ?? [])];
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
+  for (const t of titles) {
+    const k = spacedKey(t, n);
+    if (k !== undefined) keys.add(k);
+  }
   if (n === undefined) for (const t of titles) keys.add(numberlessKey(t));
   else
     for (const t of titles) {
@@ -144,6 +198,8 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
       if (k !== undefined) keys.add(k);
       const other = numberedKey(t, n);
       if (other !== undefined) keys.add(other);
+      const earlier = earlierKey(t, n);
+      if (earlier !== undefined) keys.add(earlier);
     }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));

@@ -7,7 +7,7 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
+import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
 import { specSection, titleNames } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -187,7 +187,7 @@ const sections: Rule = {
             ctx.report(
               'heading-mismatch',
               h1.textRange,
-              `Title should read "${want.includes('{N') ? renumbered.trim() : `${want.trim()}…`}" in ${basename(phase!.folder)}.`,
+              `Title should read "${want.includes('{N') ? renumbered.trim() : `${want.trim()}…`}" in ${basename(phase!.folder)}${earlierly(heading, n, h1.text)}.`,
               {
                 fix: 'replace-heading-numbers',
                 heading,
@@ -222,18 +222,33 @@ function checkSectionNumbers(ctx: RuleContext, sec: SectionSpec, s: Section, n: 
   const { textRange } = s.heading;
   if (textRange.start.line !== textRange.end.line) return;
   const src = (ctx.doc.lines[textRange.start.line] ?? '').slice(textRange.start.character, textRange.end.character);
-  if (!titleNumbersWrong(title, n, src)) return;
+  // As `new` writes it: right, also where that is the template as written (`## {N-1}` in phase 0, whose `1` is no number).
+  if (!titleNumbersWrong(title, n, src) || src.trim() === writtenTitle(title, n).trim()) return;
   const want = renumberTitle(title, n, src);
   // A title of nothing but a `{N-1}` that names no phase (`## 3` of `{N-1}` in phase 0): renumbered, nothing would be left.
   if (!want.trim()) {
     ctx.report('heading-mismatch', textRange, noPhaseThere('Section', src, title, ctx.phase!.folder, `"${writtenTitle(title, n)}"`));
     return;
   }
-  ctx.report('heading-mismatch', textRange, `Section "${src}" names another phase than ${basename(ctx.phase!.folder)}: it should read "${want}".`, {
+  const earlier = earlierly(title, n, src);
+  const message = earlier
+    ? `Section "${src}" should read "${want}" in ${basename(ctx.phase!.folder)}${earlier}.`
+    : `Section "${src}" names another phase than ${basename(ctx.phase!.folder)}: it should read "${want}".`;
+  ctx.report('heading-mismatch', textRange, message, {
     fix: 'replace-heading-numbers',
     heading: title,
     number: n,
   });
+}
+
+/**
+ * heading-mismatch's words for a title (or section) that starts as an earlier `new` wrote the kind's `heading` (its
+ * title) in phase `n`, which names no other phase (`Sprints-0` of `Sprints {N-1}-{N}` in phase 0, see earlierTitle):
+ * `: "Sprints-0" is how an earlier version of new wrote it`; else nothing.
+ */
+function earlierly(heading: string, n: number, title: string): string {
+  const earlier = earlierTitle(heading, n, title);
+  return earlier === undefined ? '' : `: "${earlier}" is how an earlier version of new wrote it`;
 }
 
 /**
@@ -450,7 +465,9 @@ function checkFrontMatterTitle(ctx: RuleContext, heading: string | undefined): s
   ctx.report(
     'heading-mismatch',
     range(r.start.line, r.start.character + from, r.start.line, r.start.character + to),
-    `Front matter title "${title}" names another phase than ${basename(phase!.folder)}: it should read "${want}".`,
+    earlierTitle(heading, n, title) === undefined
+      ? `Front matter title "${title}" names another phase than ${basename(phase!.folder)}: it should read "${want}".`
+      : `Front matter title "${title}" should read "${want}" in ${basename(phase!.folder)}${earlierly(heading, n, title)}.`,
     { fix: 'replace-front-matter-title-numbers', old: src.slice(from, to), value },
   );
 }
