@@ -15,12 +15,14 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
+  DocumentDiagnosticRequest,
   FileChangeType,
   ShutdownRequest,
   WorkspaceDiagnosticReportPartialResult,
   WorkspaceDiagnosticRequest,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
 import { ServerInfoRequest } from '../../server/src/protocol';
 import { buildServer, copyFixture, generatedWorkspace, partialResults, stopOnFixture, TestClient, uri } from './client';
 
@@ -116,6 +118,9 @@ function differences(
  * the differences left.
  */
 async function converged(c: TestClient, s: Stream, what: string, timeoutMs = 30_000): Promise<void> {
+  // A document pull waits for every edit and file event the server received: the fresh pulls below are of the
+  // workspace after them (a workspace pull does not wait for the editor's text still in its debounce).
+  await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: pathToFileURL(path.join(c.root, 'no-such-file.md')).href } });
   let last: string[] = [];
   try {
     await c.until(
@@ -185,6 +190,7 @@ describe('language server: workspace diagnostics kept open', function () {
       const later = reportsFrom(c, open, first);
       assert.ok(later.length < all.length / 2, `${later.length} reports pushed after the edit, ${all.length} in the first pass`);
       assert.ok(!later.some((i) => i.kind === 'unchanged'), 'no unchanged reports pushed');
+      assert.equal(partialResults(c, open.token).length, first + 1, 'one push');
       // Undone: the report goes back.
       await c.change(out.uri, out.text);
       await c.waitFor('the input handoff report pushed again', () => reportsFrom(c, open, first).filter((i) => i.uri === input).length >= 2, 20_000);
@@ -192,6 +198,26 @@ describe('language server: workspace diagnostics kept open', function () {
       await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: out.uri } });
       // Closed, the validation document comes with the workspace diagnostics again.
       await c.waitFor('the closed document reported', () => reportsFrom(c, open, first).some((i) => i.uri === out.uri), 20_000);
+      await converged(c, open, 'after the close');
+      open.cancel.cancel();
+      assert.deepEqual(await open.answer, { items: [] });
+    });
+
+    it('a burst of edits makes one push once the last is applied', async () => {
+      const { c, root } = s;
+      const val = await c.open('audit/phase-1/07-VALIDATION.md');
+      const input = uri(root, 'audit/phase-2/01-INPUT_HANDOFF.md');
+      const open = stream(c);
+      const first = await firstPass(c, open);
+      const ticked = val.text.replace('- [ ] Second reviewer signed off', '- [x] Second reviewer signed off — Evidence: [report](03-FINDINGS/report.md)');
+      // Typed in quick succession (within the debounce), ending ticked.
+      for (let k = 0; k < 6; k++) await c.change(val.uri, k % 2 ? val.text : ticked);
+      await c.change(val.uri, ticked);
+      await c.waitFor('the input handoff report pushed', () => reportsFrom(c, open, first).find((i) => i.uri === input), 20_000);
+      await converged(c, open, 'after the burst');
+      assert.equal(partialResults(c, open.token).length, first + 1, 'one push');
+      await c.change(val.uri, val.text);
+      await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: val.uri } });
       await converged(c, open, 'after the close');
       open.cancel.cancel();
       assert.deepEqual(await open.answer, { items: [] });
@@ -340,7 +366,9 @@ describe('language server: workspace diagnostics kept open', function () {
       await firstPass(c, open);
       await converged(c, open, 'after the first pass');
       let created = 0;
-      for (let burst = 0; burst < 12; burst++) {
+      let pushed = 0;
+      for (let burst = 0; burst < 30; burst++) {
+        const pushes = partialResults(c, open.token).length;
         const steps: string[] = [];
         for (let k = 1 + rand(4); k > 0; k--) {
           const all = files(root);
@@ -406,7 +434,10 @@ describe('language server: workspace diagnostics kept open', function () {
           }
         }
         await converged(c, open, `burst ${burst}: ${steps.join(', ')}`);
+        if (partialResults(c, open.token).length > pushes) pushed++;
       }
+      // The edits changed what the workspace reports, most times.
+      assert.ok(pushed >= 15, `${pushed} of 30 bursts pushed reports`);
       assert.ok(!open.answered(), 'still open');
       open.cancel.cancel();
       assert.deepEqual(await open.answer, { items: [] });
