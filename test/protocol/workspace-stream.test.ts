@@ -335,10 +335,13 @@ describe('language server: workspace diagnostics kept open', function () {
           .readdirSync(dir, { withFileTypes: true })
           .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
       // A seeded generator: the same edits each run.
-      let seed = 7;
+      let seed = Number(process.env.STREAM_SEED ?? 7);
+      // mulberry32: an integer in [0, n).
       const rand = (n: number) => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed % n;
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
       };
       const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)];
       const rel = (f: string) => path.relative(root, f);
@@ -373,7 +376,7 @@ describe('language server: workspace diagnostics kept open', function () {
         for (let k = 1 + rand(4); k > 0; k--) {
           const all = files(root);
           const handoffs = all.filter((f) => /OUTPUT_HANDOFF|implementation_plan|INPUT_HANDOFF/.test(f));
-          switch (rand(7)) {
+          switch (rand(8)) {
             case 0: {
               // An edit of an open document (an output handoff or the plan, mostly).
               const f = rand(3) ? pick(handoffs) : pick(all);
@@ -423,6 +426,26 @@ describe('language server: workspace diagnostics kept open', function () {
               steps.push(`create ${rel(f)}`);
               break;
             }
+            case 6: {
+              // The config file written (a rule's severity), or removed: the folder loads again.
+              const f = path.join(root, 'phasegate.yaml');
+              const had = fs.existsSync(f);
+              if (had && rand(2)) {
+                fs.rmSync(f);
+                await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+                  changes: [{ uri: uri(root, 'phasegate.yaml'), type: FileChangeType.Deleted }],
+                });
+                steps.push('config removed');
+              } else {
+                const text = `rules:\n  ${pick(['broken-link', 'unfilled-placeholder', 'handoff-mismatch'])}: ${pick(['off', 'hint', 'error'])}\n`;
+                fs.writeFileSync(f, text);
+                await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+                  changes: [{ uri: uri(root, 'phasegate.yaml'), type: had ? FileChangeType.Changed : FileChangeType.Created }],
+                });
+                steps.push(`config ${JSON.stringify(text)}`);
+              }
+              break;
+            }
             default: {
               // A rule's severity changed, or set back.
               c.settings = rand(2)
@@ -435,6 +458,7 @@ describe('language server: workspace diagnostics kept open', function () {
         }
         await converged(c, open, `burst ${burst}: ${steps.join(', ')}`);
         if (partialResults(c, open.token).length > pushes) pushed++;
+        if (process.env.STREAM_TRACE) console.log(`burst ${burst}: ${steps.join(', ')}`);
       }
       // The edits changed what the workspace reports, most times.
       assert.ok(pushed >= 15, `${pushed} of 30 bursts pushed reports`);
