@@ -8,7 +8,8 @@
 // as vscode-languageclient asks (2 s after each answer; here at once): with every result id the client holds. That
 // request's size is reported, and the server's CPU time to read it (`repullCpuMs`, until a request sent after it is
 // answered); the change's time and CPU are those from the change to the answer. A server that keeps the request
-// open (`stream`) pushes the report as a partial result: nothing is asked again.
+// open (`stream`) pushes the report as a partial result: nothing is asked again. At the end, the server's heap in use
+// after a full collection, while it waits for the next change (with the request asked again, for the former).
 //
 //   node bench/stream.mjs <workspace> [server.js …] [--edits K] [--phase N]
 import { spawn } from 'node:child_process';
@@ -44,7 +45,8 @@ function cpuMs(pid) {
 }
 
 async function measure(serverJs) {
-  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // --expose-gc: the server reports its heap in use after a full collection (phasegate/serverInfo).
+  const proc = spawn(process.execPath, ['--expose-gc', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(proc.stdout), new lsp.StreamMessageWriter(proc.stdin));
   answerClientRequests(conn, ws);
   const progress = new Map();
@@ -131,6 +133,9 @@ async function measure(serverJs) {
       };
       if (k >= 3) rows.push(row);
     }
+    // The heap in use while the client waits for the next change: the request kept open, or the one asked again.
+    if (!kept) current = request([...ids].map(([uri, value]) => ({ uri, value })));
+    const info = await conn.sendRequest('phasegate/serverInfo', null);
     const med = (key) =>
       percentile(
         rows.map((r) => r[key]),
@@ -145,6 +150,7 @@ async function measure(serverJs) {
       changeCpuMs: med('cpuMs'),
       reportsPerChange: med('reports'),
       ...(kept ? {} : { repullBytes: med('repullBytes'), repullCpuMs: med('repullCpuMs') }),
+      liveHeapMB: info?.liveHeapBytes === undefined ? undefined : info.liveHeapBytes / 2 ** 20,
     };
   } finally {
     await conn.sendRequest('shutdown').catch(() => undefined);
