@@ -20,7 +20,9 @@
 // the change), and the handling time is that notice's less those 250 ms. Nothing is written to disk.
 // `--after phases` / `--after diagnostic`: after the index, the first `phasegate/phases` (every phase's node;
 // those not checked yet `checking`, see below) or the first `workspace/diagnostic`, with requests one at a time until it is
-// answered: the answer's time, and the longest time a request stayed unanswered meanwhile. The
+// answered: the answer's time, and the longest time a request stayed unanswered meanwhile (a `workspace/diagnostic`
+// request that the server keeps open after its first pass is answered once cancelled: the end of its work-done
+// progress counts as its answer, the first pass being done; the request is then cancelled). The
 // `workspace/diagnostic` request passes a `partialResultToken`, as VS Code does, and so does the `phasegate/phases`
 // one, as the Phases view does: the times of the first and the last partial result (`$/progress`) are reported too,
 // with their count and the largest one's size; the bytes are those of the answer and of every partial result.
@@ -149,16 +151,26 @@ async function measureAfter(conn, ws, after, notices, partials, { periodMs, time
   const partialResultToken = 'responsive-diagnostic';
   const chunk = (value) => chunks.push([performance.now(), JSON.stringify(value).length]);
   partials.set(partialResultToken, chunk);
-  const answer = (
+  // A server that keeps the workspace diagnostics request open ends its work-done progress after the first pass
+  // (every document's report sent): that counts as the answer, and the request is cancelled (then answered, empty).
+  const workDoneToken = 'responsive-diagnostic-work';
+  const cancel = new lsp.CancellationTokenSource();
+  let firstPassEnd;
+  const firstPass = new Promise((r) => (firstPassEnd = r));
+  partials.set(workDoneToken, (v) => v?.kind === 'end' && firstPassEnd());
+  const response =
     after === 'phases'
       ? requestPhases(conn, partials, {}, chunk)
-      : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [], partialResultToken })
-  ).then((r) => {
+      : conn.sendRequest('workspace/diagnostic', { identifier: 'phasegate', previousResultIds: [], partialResultToken, workDoneToken }, cancel.token);
+  const answer = Promise.race([response, firstPass.then(() => ({ items: [] }))]).then((r) => {
     answeredAt = performance.now();
     return r;
   });
   const reqs = await pingUntil(conn, answer, periodMs, timeoutMs);
+  cancel.cancel();
+  await response;
   partials.delete(partialResultToken);
+  partials.delete(workDoneToken);
   const answerBytes = JSON.stringify(after === 'phases' ? (await answer).response : await answer).length + chunks.reduce((n, [, b]) => n + b, 0);
   const streamed = chunks.length
     ? {

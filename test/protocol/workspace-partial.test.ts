@@ -1,8 +1,10 @@
 /**
  * Workspace diagnostics streamed as partial results (LSP 3.17): a request with a `partialResultToken`, as
- * vscode-languageclient sends it, gets the report in `$/progress` chunks as the workspace is checked and an empty
- * answer. The chunks together are the report of a request without a token; other requests are answered while
- * they go; cancellation ends them; a file changed or deleted while they go ends with its report as it is now.
+ * vscode-languageclient sends it, gets the report in `$/progress` chunks as the workspace is checked (its first
+ * pass, which ends its work-done progress), then stays open (workspace-stream.test.ts) until cancelled, and is
+ * answered empty. The chunks of the first pass together are the report of a request without a token; other requests
+ * are answered while they go; cancellation ends them; a file changed or deleted while they go ends with its report
+ * as it is now.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -54,14 +56,41 @@ type Chunk = WorkspaceDiagnosticReportPartialResult;
 
 let tokens = 0;
 
-/** Sends a workspace diagnostic request with a partial result token; its token and answer (an error is returned). */
-function streamed(c: TestClient, cancel?: CancellationTokenSource): { token: string; answer: Promise<unknown> } {
+/**
+ * Sends a workspace diagnostic request with a partial result token and a work-done token; its token, answer (an
+ * error is returned) and the end of its first pass (its work-done progress ends; the request then stays open until
+ * `cancel` is cancelled).
+ */
+function streamed(
+  c: TestClient,
+  cancel = new CancellationTokenSource(),
+): { token: string; answer: Promise<unknown>; firstPass: Promise<void>; cancel: CancellationTokenSource } {
   const token = `partial-${++tokens}`;
-  const answer = c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token }, cancel?.token).then(
-    (r) => r,
-    (e: unknown) => e,
-  );
-  return { token, answer };
+  const workDone = `partial-work-${tokens}`;
+  const answer = c.conn
+    .sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token, workDoneToken: workDone }, cancel.token)
+    .then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+  const firstPass = c
+    .waitFor(
+      'the end of the first pass',
+      () =>
+        c.events.some(
+          (e) => e.kind === 'progress' && (e.params as { token: string }).token === workDone && (e.params as { value: { kind: string } }).value.kind === 'end',
+        ),
+      60_000,
+    )
+    .then(() => undefined);
+  return { token, answer, firstPass, cancel };
+}
+
+/** The first pass of a streamed request, then its answer once cancelled. */
+async function afterFirstPass(s: ReturnType<typeof streamed>): Promise<unknown> {
+  await s.firstPass;
+  s.cancel.cancel();
+  return s.answer;
 }
 
 const firstChunk = (c: TestClient, token: string) => c.waitFor('a first partial result', () => partialResults<Chunk>(c, token)[0], 60_000);
@@ -84,14 +113,15 @@ describe('language server: workspace diagnostics as partial results', function (
     it('a ping and a hover sent while the report streams are answered before its last chunk; the answer is empty', async () => {
       const { c } = s;
       const brief = await c.open(BRIEF);
-      const { token, answer } = streamed(c);
+      const req = streamed(c);
+      const { token } = req;
       await firstChunk(c, token);
       const chunksWhen = () => partialResults(c, token).length;
       const [pinged, hovered] = await Promise.all([
         c.conn.sendRequest(ServerInfoRequest, undefined).then(chunksWhen),
         c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: brief.uri }, position: { line: 0, character: 0 } }).then(chunksWhen),
       ]);
-      assert.deepEqual(await answer, { items: [] });
+      assert.deepEqual(await afterFirstPass(req), { items: [] });
       const total = chunksWhen();
       assert.ok(total >= 2, `${total} chunks`);
       assert.ok(pinged < total, `the ping answered after ${pinged} of ${total} chunks`);
@@ -100,8 +130,9 @@ describe('language server: workspace diagnostics as partial results', function (
 
     it('the chunks together are the report of a request without a token, each document once', async () => {
       const { c } = s;
-      const { token, answer } = streamed(c);
-      assert.deepEqual(await answer, { items: [] });
+      const req = streamed(c);
+      const { token } = req;
+      assert.deepEqual(await afterFirstPass(req), { items: [] });
       const chunks = partialResults<Chunk>(c, token);
       assert.ok(chunks.length >= 2, `${chunks.length} chunks`);
       for (const ch of chunks) assert.ok(ch.items.length > 0 && ch.items.length <= 1000, `a chunk of ${ch.items.length} reports`);
@@ -134,15 +165,21 @@ describe('language server: workspace diagnostics as partial results', function (
       assert.equal(partialResults(c, token).length, atAnswer);
       // A whole report on the same workspace (checked this time as far as the cancelled one went) takes many more.
       const whole = streamed(c);
-      assert.deepEqual(await whole.answer, { items: [] });
+      assert.deepEqual(await afterFirstPass(whole), { items: [] });
       const all = partialResults(c, whole.token).length;
       assert.ok(atAnswer - atCancel <= 3 && atAnswer < all / 2, `${atCancel} chunks at the cancellation, ${atAnswer} at the answer, ${all} uncancelled`);
     });
   });
 
   /** Edits on disk a document whose report came in the first chunk, while the rest streams. */
-  async function midStream(c: TestClient, pick: (i: WorkspaceDocumentDiagnosticReport) => boolean, edit: (file: string) => FileChangeType) {
-    const { token, answer } = streamed(c);
+  async function midStream(
+    c: TestClient,
+    pick: (i: WorkspaceDocumentDiagnosticReport) => boolean,
+    edit: (file: string) => FileChangeType,
+    now: (last: WorkspaceDocumentDiagnosticReport | undefined) => boolean,
+  ) {
+    const req = streamed(c);
+    const { token, answer } = req;
     let answered = false;
     void answer.then(() => (answered = true));
     const first = await firstChunk(c, token);
@@ -153,12 +190,17 @@ describe('language server: workspace diagnostics as partial results', function (
     // A document pull waits for the file events the server received: once answered, the change is taken.
     const pulled: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: target.uri } });
     assert.ok(!answered, 'the change was taken while the report streamed');
+    await req.firstPass;
+    const last = () =>
+      partialResults<Chunk>(c, token)
+        .flatMap((ch) => ch.items)
+        .filter((i) => i.uri === target.uri)
+        .pop();
+    // Sent in the first pass, or in the pass after it, which the change (taken while the first went) starts.
+    await c.waitFor('the report of the file as it is now', () => now(last()), 20_000).catch(() => undefined);
+    req.cancel.cancel();
     assert.deepEqual(await answer, { items: [] });
-    const last = partialResults<Chunk>(c, token)
-      .flatMap((ch) => ch.items)
-      .filter((i) => i.uri === target.uri)
-      .pop();
-    return { pulled, last };
+    return { pulled, last: last() };
   }
 
   describe('a file changed while it streams', () => {
@@ -172,6 +214,7 @@ describe('language server: workspace diagnostics as partial results', function (
           fs.appendFileSync(file, `\nSee [the notes](${MISSING}).\n`);
           return FileChangeType.Changed;
         },
+        (last) => last?.kind === 'full' && broken(last.items),
       );
       assert.ok(pulled.kind === 'full' && broken(pulled.items), 'the pull sees the change');
       assert.ok(last?.kind === 'full' && broken(last.items), `the last report of the file: ${JSON.stringify(last)}`);
@@ -189,6 +232,7 @@ describe('language server: workspace diagnostics as partial results', function (
           fs.rmSync(file);
           return FileChangeType.Deleted;
         },
+        (last) => last?.kind === 'full' && last.items.length === 0,
       );
       assert.ok(last?.kind === 'full' && last.items.length === 0, `the last report of the file: ${JSON.stringify(last)}`);
     });

@@ -74,7 +74,7 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     if (affected.length > 1) lensRefresh();
   });
   const diagnostics = new DiagnosticsFeature(ctx, sync);
-  const wsDiagnostics = new WorkspaceDiagnostics(ctx);
+  const wsDiagnostics = new WorkspaceDiagnostics(ctx, (token) => sync.settledAll(token));
   const watcher = new FileWatcher(
     ctx,
     (folder, affected, reloaded) => {
@@ -285,7 +285,11 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
   registerCustom(connection, ctx, phases);
   watcher.listen(connection);
 
-  connection.onShutdown(() => phases.dispose());
+  connection.onShutdown(() => {
+    phases.dispose();
+    // The workspace diagnostics requests kept open are answered.
+    wsDiagnostics.dispose();
+  });
   documents.listen(connection);
   connection.listen();
   return { ctx };

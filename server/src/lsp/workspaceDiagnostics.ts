@@ -1,8 +1,8 @@
 /**
  * Workspace diagnostics (workspace/diagnostic): the problems of every phase document that is
  * not open, so the Problems view shows the whole workspace as `phasegate check` does.
- * The request is long-polled: when nothing changed since the last answer it stays open until
- * something does (VS Code re-sends it right after each answer).
+ * A request without a `partialResultToken` (Neovim's) is long-polled: when nothing changed since the last
+ * answer it stays open until something does, then is answered; the client asks again.
  *
  * A document whose last result id the client sent back, and whose diagnostics have not changed
  * since, is listed as `unchanged`; or, for a client that keeps what it holds for a document no report
@@ -13,11 +13,16 @@
  * A client that passes a `partialResultToken` (vscode-languageclient does) gets the report in `$/progress`
  * partial results as it is made: each batch of phases' documents once the batch is checked, in chunks of
  * bounded size (each serialised in a few milliseconds, not the whole report of 17 MB at 10,000 phases in half
- * a second), then the plans, the config file, the scan's problems and the clear-outs; the response itself
- * is empty. The Problems view fills in while the workspace is checked.
+ * a second), then the plans, the config file, the scan's problems and the clear-outs. The Problems view fills in
+ * while the workspace is checked. The request then stays open (LSP's long-running workspace diagnostics, see
+ * `stream`): after each change of the workspace it sends, as partial results too, only the reports that differ
+ * from what it sent last (an empty one for a document gone), and is answered (empty) only when the client cancels
+ * it or the server shuts down. vscode-languageclient re-sent the request 2 s after each answer, with every result
+ * id it held (102,388 at N = 10,000, 12.9 MB, read and gone over by the server each time); now it sends it once.
  */
 import {
   CancellationToken,
+  CancellationTokenSource,
   Connection,
   Diagnostic as LspDiagnostic,
   DocumentDiagnosticReportKind,
@@ -26,6 +31,7 @@ import {
   ResultProgressReporter,
   WorkspaceDiagnosticReport,
   WorkspaceDiagnosticReportPartialResult,
+  WorkDoneProgressReporter,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { applyRuleSettings, toLspDiagnostic } from './convert';
@@ -62,7 +68,14 @@ export class WorkspaceDiagnostics {
   /** Leave out the documents whose report the client holds (see the header). */
   omitHeld = false;
 
-  constructor(private readonly ctx: ServerContext) {}
+  /**
+   * `settled`: waits for the editor's text that waits for its debounce to be applied, or for cancellation (the
+   * document sync's `settledAll`).
+   */
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly settled: (token: CancellationToken) => Promise<void> = async () => undefined,
+  ) {}
 
   /** Something changed: a waiting request answers. */
   bump(): void {
@@ -91,25 +104,18 @@ export class WorkspaceDiagnostics {
   }
 
   register(connection: Connection): void {
-    connection.languages.diagnostics.onWorkspace(async (params, token, _workDone, partial) => {
+    connection.languages.diagnostics.onWorkspace(async (params, token, workDone, partial) => {
+      // With a partial result token, the request stays open: see `stream`.
+      if (partial) return this.stream(params.previousResultIds, token, workDone, partial);
       if (params.previousResultIds.length > 0 && this.answered === this.generation) await this.changeOrCancel(token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
       const generation = this.generation;
-      // By engine path, with the URI as the client spells it (its reports about the file use that spelling).
-      const previous = new Map<string, Previous>();
-      for (const p of params.previousResultIds) {
-        const path = this.pathOf(p.uri);
-        if (path) previous.set(path, { uri: p.uri, value: p.value });
-      }
-      // With a partial result token, the report goes out in chunks as it is made; the response is empty.
-      const chunks = partial ? new Chunks(partial, token) : undefined;
+      const previous = this.previousOf(params.previousResultIds);
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
         // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
         for (;;) {
-          const r = await this.compute(previous, token, chunks);
+          const r = await this.compute(previous, token);
           if (r) return r;
-          // What was gathered and not sent was made from files that changed since: the report made again replaces it.
-          chunks?.drop();
         }
       });
       this.answered = generation;
@@ -117,30 +123,128 @@ export class WorkspaceDiagnostics {
     });
   }
 
+  /** By engine path, with the URI as the client spells it (its reports about the file use that spelling). */
+  private previousOf(ids: readonly { uri: string; value: string }[]): Map<string, Previous> {
+    const previous = new Map<string, Previous>();
+    for (const p of ids) {
+      const path = this.pathOf(p.uri);
+      if (path) previous.set(path, { uri: p.uri, value: p.value });
+    }
+    return previous;
+  }
+
+  /**
+   * A request with a partial result token, kept open (LSP's "long running" workspace diagnostics): the whole
+   * report in chunks first (its work-done progress, when the client passed a token for it, ends then), then, each
+   * time the workspace changed (once the edits waiting for their debounce and the file events are applied), the
+   * reports that differ from what this request sent last: documents whose diagnostics changed or that came, and an
+   * empty report for each one gone. Answered (empty) once the client cancels it or the server shuts down.
+   */
+  private async stream(
+    ids: readonly { uri: string; value: string }[],
+    clientToken: CancellationToken,
+    workDone: WorkDoneProgressReporter,
+    partial: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult>,
+  ): Promise<WorkspaceDiagnosticReport> {
+    if (clientToken.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+    // Ended by the client's cancellation or by the server's shutdown.
+    const source = new CancellationTokenSource();
+    const sub = clientToken.onCancellationRequested(() => source.cancel());
+    const stop = () => source.cancel();
+    this.streams.add(stop);
+    if (this.disposed) source.cancel();
+    const token = source.token;
+    /** What the client holds of this request (or of its previous ones: the ids it sent), by engine path. */
+    const held = this.previousOf(ids);
+    const chunks = new Chunks(partial, token, held);
+    // The first pass leaves out what the client holds only if it says it keeps it; later ones always (see the header).
+    let omit = this.omitHeld;
+    workDone.begin('Phasegate: checking the workspace', undefined, undefined, false);
+    let working = true;
+    try {
+      while (!token.isCancellationRequested) {
+        const generation = this.generation;
+        await this.ctx.safe('workspace diagnostics', undefined, async () => {
+          // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
+          // `held` is the pass's `previous` as it is, not a copy (102,388 entries at N = 10,000): a chunk sent changes
+          // only documents the pass has reported (or cleared), which it does not read again.
+          while (!(await this.compute(held, token, chunks, omit))) chunks.drop();
+        });
+        omit = true;
+        if (working) {
+          working = false;
+          workDone.done();
+        }
+        // The next pass once something changed (at once when something did while this one went) and settled: a
+        // burst of edits makes one pass once the last is applied, not one per edit.
+        if (this.generation === generation) await this.changeOrCancel(token);
+        await this.settle(token);
+      }
+    } finally {
+      if (working) workDone.done();
+      sub.dispose();
+      this.streams.delete(stop);
+      source.dispose();
+    }
+    return { items: [] };
+  }
+
+  /**
+   * Waits until the editor's text waiting for its debounce is applied (on its own schedule) and the engines'
+   * work is done, as long as that brings changes; or for cancellation.
+   */
+  private async settle(token: CancellationToken): Promise<void> {
+    for (let generation = -1; generation !== this.generation && !token.isCancellationRequested;) {
+      generation = this.generation;
+      await yieldOnce();
+      await this.settled(token);
+      for (const f of this.ctx.workspaces.all()) await f.settled();
+    }
+  }
+
+  /** The streamed requests open, each with the function that ends it. */
+  private readonly streams = new Set<() => void>();
+  private disposed = false;
+
+  /** The server shuts down: the streamed requests end (answered empty). */
+  dispose(): void {
+    this.disposed = true;
+    for (const stop of [...this.streams]) stop();
+  }
+
   private changeOrCancel(token: CancellationToken): Promise<void> {
+    if (token.isCancellationRequested) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const sub = token.onCancellationRequested(() => resolve());
-      this.waiters.push(() => {
+      const waiter = () => {
         sub.dispose();
         resolve();
+      };
+      const sub = token.onCancellationRequested(() => {
+        sub.dispose();
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
       });
+      this.waiters.push(waiter);
     });
   }
 
   /** The report; undefined when file events changed a folder's files while it was made (it is made again). */
-  private async compute(previous: Map<string, Previous>, token: CancellationToken, chunks?: Chunks): Promise<WorkspaceDiagnosticReport | undefined> {
+  private async compute(
+    previous: Map<string, Previous>,
+    token: CancellationToken,
+    chunks?: Chunks,
+    omit = this.omitHeld,
+  ): Promise<WorkspaceDiagnosticReport | undefined> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     /** The report made so far: all of it when it goes in chunks (sent since), else `items`. */
     const made = (): WorkspaceDiagnosticReport => ({ items: chunks ? [] : items });
     const add = (key: string, item: WorkspaceDocumentDiagnosticReport, bytes: number) => (chunks ? chunks.add(key, item, bytes) : items.push(item));
     const seen = new Set<string>();
-    /** With chunks: the result id of the report given for each path (omitted ones: the client's own). */
-    const given = new Map<string, string>();
     const slice = timeSlicer(ANSWER_SLICE_MS);
     for (const folder of this.ctx.workspaces.all()) {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
-      const generation = this.generation;
       // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
       await folder.settled();
       const svc = folder.svc;
@@ -158,12 +262,11 @@ export class WorkspaceDiagnostics {
       const diagnosed = svc.diagnosedPaths();
       const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
       /**
-       * Adds the report of `path` (once per path; an open document's comes from the document pull). `again`: a
-       * path reported before in this answer, whose report is added again when it changed since.
+       * Adds the report of `path` (once per path; an open document's comes from the document pull).
        */
-      const report = (path: string, again: boolean): void => {
+      const report = (path: string): void => {
         const key = normalizePath(path);
-        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key) !== again) return;
+        if (this.ctx.documents.get(this.ctx.uriOf(key)) || seen.has(key)) return;
         seen.add(key);
         const prev = previous.get(key);
         // The client's own spelling of the URI when it named the file, else the server's (VS Code's).
@@ -181,19 +284,16 @@ export class WorkspaceDiagnostics {
         // unserialised again (performance only: after an edit most of the workspace is unchanged).
         const same = last !== undefined && last.engine === engine && last.settings === settings;
         const rec = same ? last : this.record(key, engine, settings);
-        const held = again ? given.get(key) : prev?.value;
-        if (chunks) given.set(key, rec.resultId);
-        if (held !== rec.resultId)
+        if (prev?.value !== rec.resultId)
           add(key, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: rec.resultId, items: rec.lsp }, uri.length + rec.json.length + 100);
         // The client holds this very report (it sent its id back).
-        else if (!this.omitHeld && !again)
-          add(key, { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId }, uri.length + 100);
+        else if (!omit) add(key, { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId: rec.resultId }, uri.length + 100);
       };
       /**
        * Adds the reports of `paths`, sending full chunks: 'cancelled', or 'changed' when file events changed the
        * folder's files meanwhile (the report is made again), else undefined.
        */
-      const reportAll = async (paths: readonly string[], again = false): Promise<'cancelled' | 'changed' | undefined> => {
+      const reportAll = async (paths: readonly string[]): Promise<'cancelled' | 'changed' | undefined> => {
         for (const path of paths) {
           // Checking a large workspace cold takes seconds: yield every few milliseconds so that
           // the editor's requests (completion, hover, the open document's diagnostics) go first;
@@ -202,7 +302,7 @@ export class WorkspaceDiagnostics {
           if (y) await y;
           if (token.isCancellationRequested) return 'cancelled';
           if (y && !(await unchanged())) return 'changed';
-          report(path, again);
+          report(path);
         }
         return undefined;
       };
@@ -246,13 +346,6 @@ export class WorkspaceDiagnostics {
       // The rest (all of it without chunks): plans, phases' folders, the config file, the scan's problems.
       const stop = await reportAll(files);
       if (stop) return stop === 'cancelled' ? made() : undefined;
-      if (chunks && this.generation !== generation) {
-        // Something changed while the chunks went (a file saved): a report sent before that changed since is
-        // sent again, so that the last one the client gets is the document's as it is now.
-        if (!(await unchanged())) return undefined;
-        const again = await reportAll(files, true);
-        if (again) return again === 'cancelled' ? made() : undefined;
-      }
     }
     /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
     const clear = (path: string, uri: string): Promise<boolean> | undefined => {
@@ -260,15 +353,10 @@ export class WorkspaceDiagnostics {
       add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
       return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
     };
-    // Files the client knows that are gone (deleted, folder removed, now open): clear them.
+    // Files the client knows that are gone (deleted, folder removed, now open): clear them. (With chunks, `previous`
+    // is what the client holds of this request: those it sent before a report made again or a later pass too.)
     for (const [path, { uri }] of previous) {
       if (seen.has(path)) continue;
-      const y = clear(path, uri);
-      if (y && !(await y)) return made();
-    }
-    // And those that this request reported before it was made again, gone since: no stale report stays the last.
-    for (const [path, uri] of chunks?.sentFull ?? []) {
-      if (seen.has(path) || previous.has(path)) continue;
       const y = clear(path, uri);
       if (y && !(await y)) return made();
     }
@@ -303,18 +391,18 @@ interface Reported {
 
 /**
  * The partial results of one request: reports gathered and sent in chunks of bounded size, nothing once the
- * request is cancelled.
+ * request is cancelled. `held` follows what the client holds by then: the result id of each document's last
+ * report sent (a report without one, which clears a document, removes it).
  */
 class Chunks {
   private items: WorkspaceDocumentDiagnosticReport[] = [];
   private paths: string[] = [];
   private bytes = 0;
-  /** The paths of the full reports sent, with their URIs (a report made again must clear those gone since). */
-  readonly sentFull = new Map<string, string>();
 
   constructor(
     private readonly progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult>,
     private readonly token: CancellationToken,
+    private readonly held: Map<string, Previous>,
   ) {}
 
   add(path: string, item: WorkspaceDocumentDiagnosticReport, bytes: number): void {
@@ -332,7 +420,11 @@ class Chunks {
   flush(): boolean {
     if (this.items.length === 0 || this.token.isCancellationRequested) return false;
     const items = this.items;
-    for (let i = 0; i < items.length; i++) if (items[i].kind === DocumentDiagnosticReportKind.Full) this.sentFull.set(this.paths[i], items[i].uri);
+    for (let i = 0; i < items.length; i++) {
+      const { uri, resultId } = items[i];
+      if (resultId === undefined) this.held.delete(this.paths[i]);
+      else this.held.set(this.paths[i], { uri, value: resultId });
+    }
     this.progress.report({ items });
     this.drop();
     return true;
