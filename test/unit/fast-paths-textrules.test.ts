@@ -37,6 +37,7 @@ import { range } from '../../server/src/service/types';
 import type { Range } from '../../server/src/service/types';
 import type { RuleContext } from '../../server/src/service/rules/rule';
 import { assertLinear } from '../helpers/linear';
+import { TYPED_FROM } from '../../server/src/service/tables';
 
 const RUNS = { numRuns: 1500 };
 
@@ -436,6 +437,28 @@ describe('fast paths of the text rules equal the plain code they replace', () =>
         assert.equal(blankSpans(line, linkSpans(links)), plain, JSON.stringify(line));
       }),
       RUNS,
+    );
+  });
+
+  it('linkSpans past TYPED_FROM links (typed tables) blanks a line as the per-link code does', () => {
+    // Inline links, images and autolinks (after the inline ones in the model: sorted), some touching, some apart.
+    const pieces = ['[a](x)', '![b](y.png)', '<https://s.t/u>', ' ', 'w ', '[c](<d e>)'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 3 * TYPED_FROM, maxLength: 4 * TYPED_FROM }), (parts) => {
+        const doc = parseDocument('- ' + parts.join(''));
+        const line = doc.lines[0];
+        const links = doc.links.filter((l) => l.line === 0);
+        if (links.length < TYPED_FROM) return;
+        let plain = line;
+        for (const k of links) {
+          const { start, end } = k.range;
+          plain = plain.slice(0, start.character) + ' '.repeat(end.character - start.character) + plain.slice(end.character);
+        }
+        const spans = linkSpans(links);
+        assert.ok(ArrayBuffer.isView(spans));
+        assert.equal(blankSpans(line, spans), plain);
+      }),
+      { numRuns: 20 },
     );
   });
 });

@@ -8,6 +8,7 @@ import { parseFromLine, useFastBlockState, useParagraphWithoutTokens, useTableWi
 import { htmlTagLength, useLinearHtmlBlock } from './html-block';
 import * as YAML from 'yaml';
 import { parseFlatFrontMatter } from './frontmatter-fast';
+import { numberTable } from './tables';
 import { Position, Range, range } from './types';
 import { Memo } from './memo';
 import { lowerBound } from './sorted';
@@ -776,9 +777,8 @@ const AUTOLINK_RE = /<((?:https?|mailto|file):[^>\s]+)>/g;
  * span is the span's, so one closes whole). Linear: each run's next run of its length is found in one pass over
  * the runs, from the last (a search after each run for its closing one went over the rest of the text again for
  * each length without one: a line of runs of 1, 2, … 1,000 backticks took a second). The runs are counted first
- * and kept in typed arrays of that size: arrays grown by `push` to one entry a run made a line of 16,000 runs or
- * more (`` `]( `` repeated) allocate each of their larger copies in the heap's space for large objects, fresh memory
- * every time: four to six times as long a character as a line of fewer runs.
+ * and kept in tables of that size (see numberTable): arrays grown by `push` to one entry a run made a line of 16,000
+ * runs or more (`` `]( `` repeated) four to six times as long a character as a line of fewer runs.
  */
 export function maskInlineCode(line: string): string {
   const first = line.indexOf('`');
@@ -786,16 +786,16 @@ export function maskInlineCode(line: string): string {
   let count = 0;
   for (let i = first; i >= 0; count++) i = line.indexOf('`', runEnd(line, i));
   // Each run's start, where it opens a span (after its escaped backtick) and its end.
-  const starts = new Int32Array(count);
-  const opens = new Int32Array(count);
-  const ends = new Int32Array(count);
+  const starts = numberTable(count);
+  const opens = numberTable(count);
+  const ends = numberTable(count);
   for (let i = first, k = 0; i >= 0; k++, i = line.indexOf('`', ends[k - 1])) {
     starts[k] = i;
     opens[k] = escaped(line, i) ? i + 1 : i;
     ends[k] = runEnd(line, i);
   }
   // The run that closes each: the next of its length as it opens (-1: none, or an escaped backtick alone; it is text).
-  const closer = new Int32Array(count);
+  const closer = numberTable(count);
   const nextOfLength = new Map<number, number>();
   for (let k = count - 1; k >= 0; k--) {
     const open = ends[k] - opens[k];

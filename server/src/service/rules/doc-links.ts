@@ -298,7 +298,7 @@ export function placeholderItem(doc: ParsedDocument, item: ListItem, links: read
  */
 export function hintOutsideLinks(raw: string, links: readonly Link[] | undefined): boolean {
   // The spans made when a match is found (performance only: most lines have none).
-  let spans: Int32Array | undefined;
+  let spans: ArrayLike<number> | undefined;
   // Each search finds its matches in column order: the spans are gone over once per search.
   let cursor: SpanCursor | undefined;
   for (let i = raw.indexOf('['); i >= 0; i = raw.indexOf('[', i + 1)) {

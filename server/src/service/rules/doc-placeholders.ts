@@ -8,7 +8,8 @@ import { bodyStart, yamlOffsetRange } from '../markdown';
 import type { Link, ListItem, ParsedDocument } from '../markdown';
 import { lowerBound } from '../sorted';
 import { range } from '../types';
-import { PLACEHOLDER_HINT, bodyLinesMatching, linkSpans, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
+import { numberTable } from '../tables';
+import { NO_SPANS, PLACEHOLDER_HINT, bodyLinesMatching, linkSpans, maskedLine, referenceDefinitions, scanPlaceholders } from './doc-util';
 import type { Rule, RuleContext } from './rule';
 
 function message(kind: string, text: string): string {
@@ -212,11 +213,10 @@ export function placeholderLines(doc: ParsedDocument): number[] {
   if (!markers && linksStartAll(links, brackets)) return [];
   // Other line ends than '\n': the text's offsets are not those of `lines`.
   if (text.includes('\r')) return bodyLinesMatching(doc, PLACEHOLDER_HINT);
-  // Every match of the hint, in text order: counted, then written in a typed array of that size (performance only:
-  // an array grown by `push` past some 16,000 entries is copied in V8's large-object space at each growth).
+  // Every match of the hint, in text order: counted, then written in a table of that size (see numberTable).
   let count = brackets;
   if (markers) for (const marker of MARKERS) for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) count++;
-  const hits = new Int32Array(count);
+  const hits = numberTable(count);
   let k = 0;
   if (brackets) {
     for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
@@ -225,8 +225,7 @@ export function placeholderLines(doc: ParsedDocument): number[] {
     }
   }
   if (markers) for (const marker of MARKERS) for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) hits[k++] = i;
-  // (A typed array sorts numerically.)
-  if (count > 1 && markers) hits.sort();
+  if (count > 1 && markers) hits.sort((a, b) => a - b);
   const out: number[] = [];
   const from = bodyStart(doc);
   // The line that holds offset `h`: its first offset `start`, and `end`, that of the '\n' after it (or the text's end).
@@ -277,8 +276,6 @@ export class SpanCursor {
 }
 
 const MARKERS = ['{{', 'TBD', 'TODO:'];
-
-const NO_SPANS = new Int32Array(0);
 
 /**
  * Whether the links of a document whose text has `brackets` matches of `[A-Z` start at every one of them. Each

@@ -6,6 +6,7 @@ import { skippedFolder } from '../workspace';
 import { earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
+import { numberTable, tableHead } from '../tables';
 import { Memo } from '../memo';
 import { LabelSection, labelSections } from '../labels';
 import type { RuleContext } from './rule';
@@ -391,15 +392,15 @@ export function maskedLine(doc: ParsedDocument, line: number): string {
 
 /**
  * The columns of links on one line (`links[from, to)`, all of it by default), as sorted `[start, end)` spans,
- * apart (flat: start, end, start, end, …). In a typed array sized by the links, and without a pair per link when
- * they come in column order, as the model gives them (performance only: an array grown by `push` past some 16,000
- * entries is copied in V8's large-object space at each growth, which made a line of 16,000 links four times as
- * slow a link as one of 4,000).
+ * apart (flat: start, end, start, end, …). In tables sized by the links (see numberTable: a line of 16,000 links took
+ * four times as long a link as one of 4,000 with arrays grown by `push`), without a pair per link when they come in
+ * column order, as the model gives them.
  */
-export function linkSpans(links: readonly Link[], from = 0, to = links.length): Int32Array {
+export function linkSpans(links: readonly Link[], from = 0, to = links.length): ArrayLike<number> {
   const n = to - from;
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
+  if (n <= 0) return NO_SPANS;
+  const starts = numberTable(n);
+  const ends = numberTable(n);
   let sorted = true;
   for (let i = 0; i < n; i++) {
     const { start, end } = links[from + i].range;
@@ -408,13 +409,13 @@ export function linkSpans(links: readonly Link[], from = 0, to = links.length): 
     if (i && starts[i] < starts[i - 1]) sorted = false;
   }
   // The links in column order (a stable sort by start, as the pairs' sort was).
-  let order: Uint32Array | undefined;
+  let order: number[] | undefined;
   if (!sorted) {
-    order = new Uint32Array(n);
+    order = numberTable(n);
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => starts[a] - starts[b] || a - b);
   }
-  const out = new Int32Array(2 * n);
+  const out = numberTable(2 * n);
   let len = 0;
   for (let k = 0; k < n; k++) {
     const i = order ? order[k] : k;
@@ -424,8 +425,11 @@ export function linkSpans(links: readonly Link[], from = 0, to = links.length): 
       out[len++] = ends[i];
     }
   }
-  return out.subarray(0, len);
+  return tableHead(out, len);
 }
+
+/** No spans. */
+export const NO_SPANS: ArrayLike<number> = [];
 
 /** `text` with the columns of `spans` (sorted and apart, as linkSpans gives them) as spaces, in one pass. */
 export function blankSpans(text: string, spans: ArrayLike<number>): string {
