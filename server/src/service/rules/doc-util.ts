@@ -31,29 +31,19 @@ export function specSection(
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
   // for `S {N-2} recap` (see spacedKey).
-  for (let i = 0; !s && keys.glued && i <= (spec.aliases?.length ?? 0); i++) {
-    const k = spacedKey(i ? spec.aliases![i - 1] : spec.title, n);
-    if (k !== undefined) s = sectionByKey(doc, k);
-  }
+  if (!s && keys.glued && n !== undefined) s = sectionByKeyOf(doc, keys.titles, spacedKey, n);
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
-  // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
-  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
-    const k = writtenKey(i ? spec.aliases![i - 1] : spec.title, n);
-    if (k !== undefined) s = sectionByKey(doc, k);
-  }
-  // Else as an earlier `new` wrote it there (`## Sprints to 0` of `Sprints {N-1} to {N}`, see earlierKey): the section,
-  // which heading-mismatch reports, its fix writing it as `new` does now.
-  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
-    const k = earlierKey(i ? spec.aliases![i - 1] : spec.title, n);
-    if (k !== undefined) s = sectionByKey(doc, k);
-  }
-  // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the section,
-  // its number another phase's, which heading-mismatch reports (see numberedKey).
-  for (let i = 0; !s && keys.lower && n !== undefined && i <= (spec.aliases?.length ?? 0); i++) {
-    const k = numberedKey(i ? spec.aliases![i - 1] : spec.title, n);
-    if (k !== undefined) s = sectionByKey(doc, k);
-  }
+  if (!s && keys.lower && n !== undefined)
+    s =
+      // In phase 0, also as written for it where a `{N-1}` names no phase: `## Lessons of sprint` of `Lessons of sprint {N-1}` (see writtenKey).
+      sectionByKeyOf(doc, keys.titles, writtenKey, n) ??
+      // Else as an earlier `new` wrote it there (`## Sprints to 0` of `Sprints {N-1} to {N}`, see earlierKey): the
+      // section, which heading-mismatch reports, its fix writing it as `new` does now.
+      sectionByKeyOf(doc, keys.titles, earlierKey, n) ??
+      // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the
+      // section, its number another phase's, which heading-mismatch reports (see numberedKey).
+      sectionByKeyOf(doc, keys.titles, numberedKey, n);
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -69,6 +59,7 @@ function specKeys(spec: SectionSpec): SpecKeys {
   if (!keys) {
     const titles = [spec.title, ...(spec.aliases ?? [])];
     keys = {
+      titles,
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
@@ -79,11 +70,27 @@ function specKeys(spec: SectionSpec): SpecKeys {
   return keys;
 }
 
+/** The section whose key `keyOf` makes of the first of `titles` (a spec's title, then its aliases) that has one so named. */
+function sectionByKeyOf(
+  doc: ParsedDocument | Pick<ParsedDocument, 'sections'>,
+  titles: readonly string[],
+  keyOf: (title: string, n: number) => string | undefined,
+  n: number,
+): Section | undefined {
+  for (const t of titles) {
+    const k = keyOf(t, n);
+    const s = k === undefined ? undefined : sectionByKey(doc, k);
+    if (s) return s;
+  }
+  return undefined;
+}
+
 /**
- * A spec's keys (see specKeys); `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
+ * A spec's keys (see specKeys); `titles`: its title, then its aliases; `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
  * writtenKey); `glued`: one has a `{N}` glued to a letter before it (see spacedKey).
  */
 interface SpecKeys {
+  titles: string[];
   fixed: (string | undefined)[];
   numberless: string[];
   lower: boolean;
@@ -186,7 +193,7 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
 
 /** Whether a section (a heading or a label) is named by a section spec: its title, an alias, an alias with a note (`aliasNotes`). */
 function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
-  const titles = [spec.title, ...(spec.aliases ?? [])];
+  const { titles } = specKeys(spec);
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
   for (const t of titles) {
     const k = spacedKey(t, n);
