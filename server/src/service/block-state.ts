@@ -11,6 +11,7 @@
  *   the same lines and every other token as markdown-it's. A third of all tokens went.
  */
 import type MarkdownIt from 'markdown-it';
+import { numberTable } from './tables';
 
 type StateBlock = MarkdownIt.StateBlock;
 type StateBlockClass = MarkdownIt['block']['State'];
@@ -102,14 +103,15 @@ function initState(state: StateBlock, src: string, md: MarkdownIt, env: unknown,
   state.line = Math.min(startLine, state.lineMax);
 }
 
-/** Past this many lines, a block state's line tables are typed arrays. */
+/**
+ * Past this many lines, a block state's line tables are typed arrays (later than numberTable's own bound: markdown-it's
+ * rules, which read them, then see one kind of array for all but very large documents).
+ */
 export const LARGE_TABLE = 8192;
 
-/** A line table of `size` entries (holes until written). */
+/** A line table of `size` entries (see numberTable). */
 function table(size: number): number[] {
-  if (size <= LARGE_TABLE) return new Array<number>(size);
-  // (Typed: read and written by index only, as an array.)
-  return new Int32Array(size) as unknown as number[];
+  return numberTable(size, LARGE_TABLE + 1);
 }
 
 /**

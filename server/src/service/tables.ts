@@ -10,10 +10,10 @@ export const TYPED_FROM = 1024;
 
 /**
  * A table of `size` integers (of 32 bits), each written before it is read, read and written by index alone (a
- * typed array stands in for an array past TYPED_FROM entries: no `push`, no `length` set).
+ * typed array stands in for an array from `typedFrom` entries on: no `push`, no `length` set).
  */
-export function numberTable(size: number): number[] {
-  return size < TYPED_FROM ? new Array<number>(size) : (new Int32Array(size) as unknown as number[]);
+export function numberTable(size: number, typedFrom = TYPED_FROM): number[] {
+  return size < typedFrom ? new Array<number>(size) : (new Int32Array(size) as unknown as number[]);
 }
 
 /** The first `length` entries of a table `numberTable` made. */
