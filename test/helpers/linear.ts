@@ -7,6 +7,7 @@
  * backtracking more; the bound, slack × factor (64×), sits between them with room for noise on either side.
  */
 import * as assert from 'node:assert/strict';
+import { GCProfiler } from 'node:v8';
 
 export interface LinearOptions {
   /** The smaller size; pick it so that the work at n takes a millisecond or more (runs shorter are repeated up to `minMs`). */
@@ -25,6 +26,13 @@ export interface LinearOptions {
    * take up to slack × factor² times the smaller (1,024×): cubic work takes factor³ (4,096×), backtracking more.
    */
   degree?: 1 | 2;
+  /**
+   * Synchronous work only (`assertLinear`): leave out the garbage collector's pauses within each run (V8's GC
+   * profiler reports each one). For work whose every run builds a large model: the collector's share grows with the
+   * live heap, and more than linearly on a loaded machine (the parse of a document of 16 × n labels took 22–87× as
+   * long as one of n, 9–20× without the pauses), while the work's own growth (a loop in a loop) is still counted.
+   */
+  withoutGc?: boolean;
 }
 
 /** What was measured: milliseconds at n and at factor × n (each the best of several), and the ratio allowed. */
@@ -43,6 +51,7 @@ interface Measure {
   n: number;
   reps: number;
   stop: number;
+  withoutGc: boolean;
 }
 
 /**
@@ -61,25 +70,35 @@ export function cpuMs(): number {
  * clock counts the time the process waited for a core, and the process's CPU time counts the garbage collector's
  * background threads, which mark on another core what the untimed building of an input left (counted in, a split of
  * a joined text took 36× for 8× the input). Node 20 cannot read the thread's own CPU time finely
- * (/proc/thread-self/schedstat moves by scheduler ticks, 4 ms).
+ * (/proc/thread-self/schedstat moves by scheduler ticks, 4 ms). `withoutGc`: the time on the clock less the
+ * collector's pauses within (see `LinearOptions.withoutGc`).
  */
-export function stopwatch(): () => number {
+export function stopwatch(withoutGc = false): () => number {
+  const gc = withoutGc ? new GCProfiler() : undefined;
+  gc?.start();
   const cpu = cpuMs();
   const clock = performance.now();
-  return () => Math.min(cpuMs() - cpu, performance.now() - clock);
+  return () => {
+    const [used, elapsed] = [cpuMs() - cpu, performance.now() - clock];
+    if (!gc) return Math.min(used, elapsed);
+    // The pauses (their cost in microseconds, on the clock) come off the time on the clock. The CPU time holds the
+    // collector's threads' work as well as its pauses, and is left as it is: the lesser of the two still holds.
+    const paused = (gc.stop()?.statistics ?? []).reduce((sum, s) => sum + s.cost, 0) / 1000;
+    return Math.max(0, Math.min(used, elapsed - paused));
+  };
 }
 
 /**
  * Milliseconds (see stopwatch) `reps` calls of `work(n)` take, or of the function it returns (built once, untimed,
  * then called `reps` times): the sum so far once it passes `stop`, which is then a lower bound.
  */
-function measure(work: Work, { n, reps, stop }: Measure): number {
-  const first = stopwatch();
+function measure(work: Work, { n, reps, stop, withoutGc }: Measure): number {
+  const first = stopwatch(withoutGc);
   const then = work(n);
   if (typeof then !== 'function') {
     let ms = first();
     for (let r = 1; r < reps && ms <= stop; r++) {
-      const run = stopwatch();
+      const run = stopwatch(withoutGc);
       work(n);
       ms += run();
     }
@@ -87,7 +106,7 @@ function measure(work: Work, { n, reps, stop }: Measure): number {
   }
   let ms = 0;
   for (let r = 0; r < reps && ms <= stop; r++) {
-    const run = stopwatch();
+    const run = stopwatch(withoutGc);
     then();
     ms += run();
   }
@@ -154,17 +173,17 @@ export async function assertLinearAsync(label: string, work: AsyncWork, options:
 
 /** The measures of assertLinear, asked of its caller one at a time (each answered with its milliseconds), and its verdict. */
 function* steps(label: string, options: LinearOptions): Generator<Measure, LinearTimes, number> {
-  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5, degree = 1 } = options;
+  const { n, factor = 16, slack = 4, allowanceMs = 2, minMs = 5, degree = 1, withoutGc = false } = options;
   // Warm-up: compiled code and filled caches for both sizes' measures (the first runs are the slowest).
   let warm = Infinity;
-  for (let i = 0; i < 3; i++) warm = Math.min(warm, yield { n, reps: 1, stop: Infinity });
+  for (let i = 0; i < 3; i++) warm = Math.min(warm, yield { n, reps: 1, stop: Infinity, withoutGc });
   // Runs at n too short to measure are repeated, the same number of times at every size.
   const reps = Math.max(1, Math.min(1000, Math.ceil(minMs / Math.max(warm, 0.001))));
   let failure = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     const repeats = 2 * attempt + 1;
     let small = Infinity;
-    for (let i = 0; i < repeats; i++) small = Math.min(small, yield { n, reps, stop: Infinity });
+    for (let i = 0; i < repeats; i++) small = Math.min(small, yield { n, reps, stop: Infinity, withoutGc });
     let passed = true;
     let last: LinearTimes = { small, large: small, bound: 1 };
     for (let m = 2; m <= factor; m *= 2) {
@@ -173,8 +192,8 @@ function* steps(label: string, options: LinearOptions): Generator<Measure, Linea
       let large = Infinity;
       for (let i = 0; i < repeats; i++) {
         // A run already past twice the bound stops there: enough to fail, and work far worse than linear would run for long.
-        large = Math.min(large, yield { n: m * n, reps, stop: 2 * (slack * growth * small + allowanceMs) });
-        small = Math.min(small, yield { n, reps, stop: Infinity });
+        large = Math.min(large, yield { n: m * n, reps, stop: 2 * (slack * growth * small + allowanceMs), withoutGc });
+        small = Math.min(small, yield { n, reps, stop: Infinity, withoutGc });
         // Once within the bound the step is shown; further runs would only take time.
         if (large <= slack * growth * small + allowanceMs) break;
       }
@@ -184,7 +203,7 @@ function* steps(label: string, options: LinearOptions): Generator<Measure, Linea
         failure =
           `${label}: ${fmt(large)} ms at ${m * n} against ${fmt(small)} ms at ${n}` +
           ` (${(large / small).toFixed(1)}×; ${degree === 1 ? 'linear' : 'quadratic'} is about ${growth}×, at most ${slack * growth}× + ${allowanceMs} ms allowed` +
-          `${reps > 1 ? `; each the sum of ${reps} runs` : ''})`;
+          `${reps > 1 ? `; each the sum of ${reps} runs` : ''}${withoutGc ? "; without the garbage collector's pauses" : ''})`;
         passed = false;
         // Far past the bound a second time: no noise does that twice, and measuring again would only take longer.
         if (large > 2 * allowed && attempt > 1) assert.fail(failure);

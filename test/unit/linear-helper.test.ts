@@ -3,7 +3,9 @@
  * 256× at factor 16), so that neither outcome depends on the machine's speed or load.
  */
 import * as assert from 'node:assert/strict';
-import { assertLinear, assertLinearAsync, cpuMs, repeated } from '../helpers/linear';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { assertLinear, assertLinearAsync, cpuMs, repeated, stopwatch } from '../helpers/linear';
 
 /** Sum of the character codes of a text of n × 1,000 characters: linear. */
 function scan(n: number): () => void {
@@ -127,6 +129,28 @@ describe('assertLinear', () => {
       { n: 200 },
     );
     assert.ok(slowed > 3, 'the first attempt was slowed, and a second one made');
+  });
+
+  it("withoutGc: the garbage collector's pauses within a run are left out, the work's own growth is not", () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Runs that are all collection: measured with the pauses, then without them.
+    const collect = () => {
+      for (let i = 0; i < 5; i++) gc();
+    };
+    const timedRun = (withoutGc: boolean) => {
+      const elapsed = stopwatch(withoutGc);
+      collect();
+      return elapsed();
+    };
+    const [whole, without] = [timedRun(false), timedRun(true)];
+    assert.ok(whole > 1, `five full collections took ${whole} ms`);
+    assert.ok(without < whole / 4, `without the pauses: ${without} ms against ${whole} ms`);
+    // Quadratic work still fails.
+    assert.throws(
+      () => assertLinear('pairs, without pauses', pairs, { n: 1000, withoutGc: true }),
+      /pairs, without pauses: .*without the garbage collector's pauses/,
+    );
   });
 
   it('fails quadratic work: a text searched from its start at each piece added', () => {
