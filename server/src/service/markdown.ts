@@ -1527,15 +1527,16 @@ export function spanningComments(doc: ParsedDocument): ReadonlyMap<number, [numb
   return spans;
 }
 
-/** The lines of code spans that run over several lines, masked, per document (see `spanningCode`). */
-const codeCache = new WeakMap<ParsedDocument, ReadonlyMap<number, string>>();
-const NO_CODE: ReadonlyMap<number, string> = new Map();
 /**
- * The other lines with a backtick that spanningCode masked on their own, per document (a line whose run of backticks
- * its line leaves open, the lines with backticks of its paragraph): maskedProse reads them from here, not masking them
- * again (performance only: each was masked once more at every call, two or three times in all).
+ * A document's lines with a backtick, masked as maskedProse reads them (see `codeLines`): those a code span running
+ * over several lines covers (`spanningCode`), and the others (`alone`).
  */
-const ownCodeCache = new WeakMap<ParsedDocument, ReadonlyMap<number, string>>();
+interface CodeLines {
+  spans: ReadonlyMap<number, string>;
+  alone: ReadonlyMap<number, string>;
+}
+const codeCache = new WeakMap<ParsedDocument, CodeLines>();
+const NO_CODE: ReadonlyMap<number, string> = new Map();
 const BACKTICK_HINT = /`/g;
 
 /**
@@ -1546,10 +1547,20 @@ const BACKTICK_HINT = /`/g;
  * not close is read whole; lines masked as their own line masks them are left out. In time linear in the text.
  */
 export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
+  return codeLines(doc).spans;
+}
+
+/**
+ * `spanningCode`'s lines, and the other lines with a backtick that it masked on their own (a line whose run of
+ * backticks its line leaves open, the lines with backticks of its paragraph), per document: maskedProse reads them
+ * from here, not masking them again (performance only: each was masked once more at every call, two or three times
+ * in all).
+ */
+function codeLines(doc: ParsedDocument): CodeLines {
   const known = codeCache.get(doc);
   if (known) return known;
   const out = new Map<number, string>();
-  // Lines masked on their own here that `out` leaves out, as maskInlineCode masks them (see ownCodeCache).
+  // Lines masked on their own here that `out` leaves out, as maskInlineCode masks them.
   const alone = new Map<number, string>();
   const { lines } = doc;
   if (doc.text.includes('`')) {
@@ -1575,10 +1586,9 @@ export function spanningCode(doc: ParsedDocument): ReadonlyMap<number, string> {
       }
     }
   }
-  const spans = out.size ? out : NO_CODE;
-  codeCache.set(doc, spans);
-  ownCodeCache.set(doc, alone.size ? alone : NO_CODE);
-  return spans;
+  const code = { spans: out.size ? out : NO_CODE, alone: alone.size ? alone : NO_CODE };
+  codeCache.set(doc, code);
+  return code;
 }
 
 /** A line that starts or goes on with a block quote (`> …`, indented up to three spaces). */
@@ -1648,7 +1658,8 @@ function pairedBackticks(line: string): boolean {
 
 /** Line `line` of `doc` with its inline code spans (those that span lines too) and its HTML comments (those too) blanked, keeping columns. */
 export function maskedProse(doc: ParsedDocument, line: number): string {
-  let src = spanningCode(doc).get(line) ?? ownCodeCache.get(doc)!.get(line) ?? maskInlineCode(doc.lines[line] ?? '');
+  const code = codeLines(doc);
+  let src = code.spans.get(line) ?? code.alone.get(line) ?? maskInlineCode(doc.lines[line] ?? '');
   const span = spanningComments(doc).get(line);
   if (span) src = src.slice(0, span[0]) + ' '.repeat(span[1] - span[0]) + src.slice(span[1]);
   return src.includes('<!--') ? replaceComments(src, (c) => ' '.repeat(c.length)) : src;
