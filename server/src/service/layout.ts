@@ -594,8 +594,14 @@ const droppedHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (key) =
   const kept = withoutNegatives(key.slice(at + 1).trim(), n, (p) => p);
   if (kept === undefined || !kept.trim()) return undefined;
   const { literals, runs } = numberRuns(kept);
-  return startPattern(literals, runs, false);
+  // Not followed by another number (`Sprints` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`).
+  return new RegExp(`${startPattern(literals, runs, false).source}${ENDS_IN_WORD.test(kept.trim()) ? NO_NUMBER_AFTER : ''}`, 'iud');
 });
+
+/** Not followed by a number, a dash before it or not (`-4` of `Sprints-3-4`, which a form that ends before it does not read). */
+const NO_NUMBER_AFTER = '(?!\\s*[-\\u2013\\u2014]?\\s*\\d)';
+/** A form that ends in a word, a number (`{N}`) or a dash, where another number may follow (NO_NUMBER_AFTER); not one ending in `:`. */
+const ENDS_IN_WORD = /[\p{L}\p{N}}\u2013\u2014-]$/u;
 
 /** The runs of phase numbers of a heading as phase `n` writes it (droppedHeadings), in the heading's order, those it drops left out. */
 function keptRuns(heading: string, n: number): NumberRun[] {
@@ -625,8 +631,9 @@ const earlierHeadings = new Memo<{ re: RegExp } | undefined>(HEADING_MEMO_BOUND,
   const form = withoutNegatives(heading, n, (p) => p, false);
   if (form === undefined || !form.trim() || form === withoutNegatives(heading, n, (p) => p)) return undefined;
   const { literals, runs } = numberRuns(form.trim());
-  // Not followed by a digit (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`).
-  return { re: new RegExp(`${startPattern(literals, runs, false).source}(?!\\d)`, 'iud') };
+  // Not followed by a number (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`, nor `Sprints-0` of
+  // `Sprints {N-1}-{N}` the start of `Sprints-3-4`).
+  return { re: new RegExp(`${startPattern(literals, runs, false).source}${ENDS_IN_WORD.test(form.trim()) ? NO_NUMBER_AFTER : '(?!\\d)'}`, 'iud') };
 });
 
 function earlierHeading(heading: string, n: number): { re: RegExp } | undefined {
@@ -713,7 +720,12 @@ function runDropped(run: NumberRun, n: number): boolean {
  */
 function runSign(run: NumberRun, before: string): string {
   if (/[\p{L}\p{N}]$/u.test(before)) return '-?';
-  return run.some((p) => typeof p === 'number' && p < 0) ? (before === '' || /\s$/u.test(before) ? '(?:(?<!\\S)-)?' : '-?') : '';
+  const lower = run.some((p) => typeof p === 'number' && p < 0);
+  // A blank before it in the heading: a hyphen glued to a word there may stand for it (`Sprint-3` of `Sprint {N}`, as
+  // `S-3` of `S{N}`), read as no minus sign (see hyphenated); a minus sign after a blank is one, a wrong number's
+  // (`Sprints -3-4` of `Sprints {N}-{N-1}`: was not read, and its `-4` read as the `{N-1}`).
+  if (/\s$/u.test(before)) return '(?:(?<!\\S)-|(?<=[\\p{L}\\p{N}])-)?';
+  return lower ? (before === '' ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -756,6 +768,27 @@ const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
  * range's word between blanks. A `{N-d}` that phase 0 drops goes with it (see withoutNegatives).
  */
 const JOINER_WHOLE = /^(?:[\s.,:;)\]/|\u2013\u2014-]+|\s+(?:to|through|thru|till|until)\s+)$/iu;
+/**
+ * A range's joiner that repeats the word written before its first number (`Sprint {N-1} to Sprint {N}`, `S{N-1}–S{N}`):
+ * a dash, or a range's word between blanks, then that word, glued to the number as the first is (group 1, the word;
+ * group 2, the blanks after it).
+ */
+const REPEATED_JOINER = /^(?:\s*[\u2013\u2014-]\s*|\s+(?:to|through|thru|till|until)\s+)(\p{L}[\p{L}\p{N}]*)(\s*)$/iu;
+/** The word right before a range's first number, and the blanks between them (REPEATED_JOINER's). */
+const WORD_BEFORE = /(?<![\p{L}\p{N}])(\p{L}[\p{L}\p{N}]*)(\s*)$/u;
+
+/**
+ * Whether `between` joins two numbers of a range, `before` being the text before the first of them: JOINER's
+ * separators or word, or one that repeats the word before the first number, glued to the number as that one is
+ * (`Sprint {N-1} to Sprint {N}`; not `Sprint {N-1} to Release {N}`, two things' numbers).
+ */
+function rangeJoiner(before: string, between: string): boolean {
+  if (JOINER_WHOLE.test(between)) return true;
+  const m = REPEATED_JOINER.exec(between);
+  if (!m) return false;
+  const w = WORD_BEFORE.exec(before);
+  return !!w && w[1].toLowerCase() === m[1].toLowerCase() && !w[2] === !m[2];
+}
 
 /**
  * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
@@ -807,7 +840,7 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
     }
     // The range from `i` to `last`: its `{N}`s joined by JOINER alone.
     let last = i;
-    while (ranges && last + 2 < parts.length && JOINER_WHOLE.test(parts[last + 1])) last += 2;
+    while (ranges && last + 2 < parts.length && rangeJoiner(parts[last - 1], parts[last + 1])) last += 2;
     let lastKept = -1;
     for (let k = i; k <= last; k += 2) if (value(parts[k]) >= 0) lastKept = k;
     // A number dropped goes with the separators after it, or, after the last kept, with those before it (`0-1` of
@@ -820,8 +853,10 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
     i = last;
     if (lastKept >= 0) out += kept;
     else {
-      // Nothing of it kept: it goes with the blank before it.
+      // Nothing of it kept: it goes with the blank before it, or the hyphen that glues it to a word (`S recap` of
+      // `S-{N-2} recap`, as `S {N-2} recap` and `S{N-2} recap` are written).
       out = out.trimEnd();
+      if (ranges) out = out.replace(/(?<=[\p{L}\p{N}])-$/u, '');
       lead = out === '';
     }
   }
@@ -837,6 +872,12 @@ export interface TitleNumber {
   want: number;
   /** What this phase writes there (`43` of `{N+1}{N}` in phase 3). */
   written: string;
+  /**
+   * A hyphen right before `start` that joins the number to the word before it: one the heading writes there
+   * (`glued`: `S-3` of `S-{N-2}`), or one written where the heading has a blank (`blank`: `Sprint-3` of `Sprint {N}`).
+   * A number dropped goes with it (see widenDropped).
+   */
+  hyphen?: 'glued' | 'blank';
 }
 
 function escapeRe(s: string): string {
@@ -875,15 +916,19 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
  * `{N-1}`'s) is wrong, but the `-1` an earlier `new` wrote there, which is accepted; what goes with it is widened to
  * by widenDropped.
  */
-function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
-  // A hyphen between the word and the number (`S-3` of `S{N-2}`): no minus sign (see hyphenated).
-  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1])) start++;
+function runNumber(run: NumberRun, n: number, title: string, start: number, end: number, literal: string): TitleNumber {
+  let hyphen: TitleNumber['hyphen'];
+  // A hyphen between the word and the number (`S-3` of `S{N-2}`, `Sprint-3` of `Sprint {N}`): no minus sign (see hyphenated).
+  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1], literal)) {
+    start++;
+    if (/\s$/u.test(literal)) hyphen = 'blank';
+  } else if (/[\p{L}\p{N}]-$/u.test(literal) && title[start - 1] === '-' && /[\p{L}\p{N}]/u.test(title[start - 2] ?? '')) hyphen = 'glued';
   const read = title.slice(start, end);
   const written = runText(run, n);
   if (runDropped(run, n)) {
     const want = written === '' ? -1 : Number(written);
     const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
-    return { start, end, value: read === old || read === written ? want : NaN, want, written };
+    return { start, end, value: read === old || read === written ? want : NaN, want, written, ...(hyphen && { hyphen }) };
   }
   const want = Number(written);
   let value = Number(read);
@@ -911,11 +956,18 @@ function widenDropped(found: TitleNumber[], joined: boolean[], title: string): T
     if (lastKept >= 0) {
       for (let i = a; i <= b; i++) {
         if (!gone(i)) continue;
-        if (i < lastKept) out[i].end = found[i + 1].start;
-        else out[i].start = found[i - 1].end;
+        if (i < lastKept) {
+          out[i].end = found[i + 1].start;
+          // After a hyphen that stands for the heading's blank (`Sprints-3-4` of `Sprints {N-1}-{N}`): that blank.
+          if (found[i].hyphen === 'blank') {
+            out[i].start--;
+            out[i].written = ' ';
+          }
+        } else out[i].start = found[i - 1].end;
       }
     } else if (gone(a)) {
-      let from = found[a].start;
+      // With the hyphen that joins it to the word before (`S-3` of `S-{N-2}`, `Sprint-3` of `Sprint {N-1}`).
+      let from = found[a].start - (found[a].hyphen ? 1 : 0);
       while (from > 0 && /\s/.test(title[from - 1])) from--;
       out[a].start = from;
       for (let i = a + 1; i <= b; i++) out[i].start = found[i - 1].end;
@@ -930,8 +982,16 @@ function widenDropped(found: TitleNumber[], joined: boolean[], title: string): T
 }
 
 /** Whether the text of `title` from `from` to `to` joins two numbers as a range's (JOINER), where the heading's `literal` does. */
-function joinsRange(literal: string, title: string, from: number, to: number): boolean {
-  return JOINER_WHOLE.test(literal) && JOINER_WHOLE.test(title.slice(from, to));
+function joinsRange(before: string, literal: string, title: string, from: number, to: number): boolean {
+  if (!rangeJoiner(before, literal)) return false;
+  const between = title.slice(from, to);
+  if (JOINER_WHOLE.test(between)) return JOINER_WHOLE.test(literal);
+  // A joiner that repeats the heading's word (`to Sprint` of `Sprint {N-1} to Sprint {N}`): the title's repeats it too.
+  return normalizeSpaces(between) === normalizeSpaces(literal);
+}
+
+function normalizeSpaces(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /**
@@ -946,10 +1006,10 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
   const whole = wholeHeading(heading)?.exec(title);
   if (whole) {
-    const found = runs.map((run, i) => runNumber(run, n, title, ...whole.indices![i + 1]));
+    const found = runs.map((run, i) => runNumber(run, n, title, ...whole.indices![i + 1], literals[i]));
     return widenDropped(
       found,
-      found.map((f, i) => i + 1 < found.length && joinsRange(literals[i + 1], title, f.end, found[i + 1].start)),
+      found.map((f, i) => i + 1 < found.length && joinsRange(literals[i], literals[i + 1], title, f.end, found[i + 1].start)),
       title,
     );
   }
@@ -965,7 +1025,7 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   if (dropped) {
     return keptRuns(heading, n).map((run, i) => {
       const [start, end] = dropped.indices![i + 1];
-      return runNumber(run, n, title, start, end);
+      return runNumber(run, n, title, start, end, '');
     });
   }
   const out: TitleNumber[] = [];
@@ -977,11 +1037,13 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
     const m = re.exec(title);
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]);
-    out.push(runNumber(run, n, title, start, start + m[1].length));
+    out.push(runNumber(run, n, title, start, start + m[1].length, literals[i]));
     at.push(i);
     from = m.index + m[0].length;
   }
-  const joined = out.map((f, k) => k + 1 < out.length && at[k + 1] === at[k] + 1 && joinsRange(literals[at[k] + 1], title, f.end, out[k + 1].start));
+  const joined = out.map(
+    (f, k) => k + 1 < out.length && at[k + 1] === at[k] + 1 && joinsRange(literals[at[k]], literals[at[k] + 1], title, f.end, out[k + 1].start),
+  );
   return widenDropped(out, joined, title);
 }
 
@@ -1012,19 +1074,20 @@ function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[]; li
  * and, as `S {N-2} recap` is, `S-3 recap`. Only where phase `n` writes a number for the run, which is never negative:
  * where it writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before.
  */
-function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined): boolean {
-  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && !runDropped(run, n);
+function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined, literal: string): boolean {
+  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && (/\s$/u.test(literal) || !runDropped(run, n));
 }
 
 /**
  * Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`);
  * `before`: the character before it in the title (see hyphenated).
  */
-function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined): boolean {
+function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined, literal: string): boolean {
   const written = run.length === 1 && typeof run[0] === 'number' ? String(n + run[0]) : runText(run, n);
-  // The digits written: the number wanted (a run of digits is never NaN).
-  if (read === written) return false;
-  const found = runNumber(run, n, read, hyphenated(run, n, read.charCodeAt(0), before) ? 1 : 0, read.length);
+  const hyphen = hyphenated(run, n, read.charCodeAt(0), before, literal);
+  // The digits written: the number wanted (a run of digits is never NaN); not `-2` where that hyphen is no minus sign.
+  if (read === written && !hyphen) return false;
+  const found = runNumber(run, n, read, hyphen ? 1 : 0, read.length, '');
   return found.value !== found.want;
 }
 
@@ -1050,21 +1113,22 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
   if (m) {
     const { runs, literals } = whole!;
     // The number comes right after the heading's text before it, as written there.
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined)) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined, literals[i])) return true;
     return false;
   }
   const dropped = droppedHeading(heading, n)?.exec(title);
   if (dropped) {
     const runs = keptRuns(heading, n);
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined)) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined, '')) return true;
     return false;
   }
   let from = 0;
-  for (const { run, re } of titlePattern(heading)) {
+  const { literals } = numberRuns(heading.trim());
+  for (const [i, { run, re }] of titlePattern(heading).entries()) {
     re.lastIndex = from;
     const p = re.exec(title);
     if (!p) continue;
-    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1])) return true;
+    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1], literals[i])) return true;
     from = p.index + p[0].length;
   }
   return false;

@@ -30,7 +30,7 @@ export function specSection(
   let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
-  // for `S {N-2} recap` (see spacedKey).
+  // for `S {N-2} recap`; one after a blank (`S {N-2} recap`) written glued to it (`## S3 recap`; see spacedKey).
   if (!s && keys.glued && n !== undefined) s = sectionByKeyOf(doc, keys.titles, spacedKey, n);
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
@@ -63,7 +63,7 @@ function specKeys(spec: SectionSpec): SpecKeys {
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
-      glued: titles.some((t) => GLUED.test(t)),
+      glued: titles.some((t) => GLUED.test(t) || SPACED.test(t)),
     };
     keysOfSpec.set(spec, keys);
   }
@@ -87,7 +87,7 @@ function sectionByKeyOf(
 
 /**
  * A spec's keys (see specKeys); `titles`: its title, then its aliases; `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
- * writtenKey); `glued`: one has a `{N}` glued to a letter before it (see spacedKey).
+ * writtenKey); `glued`: one has a `{N}` glued to a letter before it, or after a blank after one (see spacedKey).
  */
 interface SpecKeys {
   titles: string[];
@@ -99,16 +99,28 @@ interface SpecKeys {
 
 /** A `{N}` (`{N+1}`, `{N-1}`) glued to the letter before it (`S{N-2} recap`). */
 const GLUED = /\p{L}\{N(?:[+-]\d+)?\}/u;
+/** A `{N}` (`{N+1}`, `{N-1}`) after a letter and blanks (`S {N-2} recap`). */
+const SPACED = /\p{L}[^\S\n]+\{N(?:[+-]\d+)?\}/u;
 
 /**
  * The key of a templated title whose `{N}`s are glued to the letter before them (`S{N-2} recap`, written `## S3 recap`
  * in sprint 5), as written with a hyphen, a blank or another separator there (`## S-3 recap`, `## S 3 recap`): the
- * key of the title spaced there (`S {N-2} recap`), which a title so written has, as a template written spaced names
- * the section written glued with a hyphen. Undefined for another title, or where it is the title's own key.
+ * key of the title spaced there (`S {N-2} recap`), which a title so written has. For a title whose `{N}`s a blank
+ * parts from the letter before them (`S {N-2} recap`, which names the section written with a hyphen there, `## S-3
+ * recap`, by its own key), the key of the title glued there (`## S3 recap`): either way the three forms name the
+ * section; in a phase below the one from which its `{N-d}`s name phases, with a number there, as those phases write
+ * it. Undefined for another title, or where it is the title's own key.
  */
 function spacedKey(title: string, n: number | undefined): string | undefined {
-  if (n === undefined || !GLUED.test(title)) return undefined;
-  const key = expandedTitleKey(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n);
+  if (n === undefined) return undefined;
+  let other: string;
+  if (GLUED.test(title)) other = title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2');
+  else if (SPACED.test(title)) other = title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+  else return undefined;
+  // Below the phase from which its `{N-d}`s name phases (phase 0 of `S {N-2} recap`), with a number there, as those
+  // phases write it (`## S3 recap`, whose number heading-mismatch reports, see numberedKey), not a minus sign.
+  const from = sharedFrom(title);
+  const key = expandedTitleKey(other, Number.isFinite(from) ? Math.max(n, from) : n);
   return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
