@@ -712,11 +712,11 @@ function runDropped(run: NumberRun, n: number): boolean {
 
 /**
  * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
- * writes a blank before the run, or starts with it (`before` empty or ending in a blank), only a sign after a blank or
- * at the title's start: a hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and
- * renumbered `Sprint4`). Where the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is
- * read with it, the hyphen that joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see
- * hyphenated), else `-1` as before.
+ * starts with the run, only a sign at the title's start. Where it writes a blank before the run, a sign after a blank
+ * (of any run: a wrong number's), or a hyphen glued to a word, which stands for the blank and is no minus sign
+ * (`Sprint-3` of `Sprint {N-1}` is 3: was read as -3 and renumbered `Sprint4`, then not read; see hyphenated). Where
+ * the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is read with it, the hyphen that
+ * joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see hyphenated), else `-1` as before.
  */
 function runSign(run: NumberRun, before: string): string {
   if (/[\p{L}\p{N}]$/u.test(before)) return '-?';
@@ -1071,8 +1071,10 @@ function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[]; li
 /**
  * Whether the minus sign a number is read with (its first character, `c`) is a hyphen that joins it to the word it
  * is glued to (`before`, the character before it): `S-3` of `S{N-2} recap` in sprint 5, which is written `S3 recap`
- * and, as `S {N-2} recap` is, `S-3 recap`. Only where phase `n` writes a number for the run, which is never negative:
- * where it writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before.
+ * and, as `S {N-2} recap` is, `S-3 recap`. Where the heading glues the run to the word (`literal`, its text before
+ * the run, ends in no blank), only where phase `n` writes a number for the run, which is never negative: where it
+ * writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before. Where the heading
+ * writes a blank there, the hyphen stands for it in any phase (that `-1` is written after a blank: `S -2 recap`).
  */
 function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined, literal: string): boolean {
   return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && (/\s$/u.test(literal) || !runDropped(run, n));
