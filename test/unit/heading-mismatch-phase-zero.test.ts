@@ -737,3 +737,63 @@ describe('odd numbers in a range (`Sprints-3-4`): the fix writes the phase’s n
     }
   });
 });
+
+describe('a title as a phase below writes it, with fewer numbers (`Sprints 0` of `Sprints {N-1}-{N}` in sprint 1)', () => {
+  const layout = retroLayout('Sprints {N-1}-{N}: ', ['Goals', 'Sprints {N-1}-{N}']);
+  const body = (title: string, section: string) => `# ${title}: Kickoff\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+
+  it('is the section and titles the phase, and heading-mismatch renumbers it to the phase’s form (was: a missing section, a title not told)', async () => {
+    for (const [n, below] of [
+      // As sprint 0 is written now, as an earlier new wrote it, and so with another number.
+      [1, 'Sprints 0'],
+      [1, 'Sprints-0'],
+      [1, 'Sprints-1'],
+      [2, 'Sprints 0'],
+      [2, 'Sprints-1'],
+    ] as const) {
+      const folder = `sprints/sprint-${n}-kickoff`;
+      const want = n === 1 ? 'Sprints 0-1' : 'Sprints 1-2';
+      const text = body(below, below);
+      const { messages, fixes } = await retro(layout, text, folder);
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [
+          `heading-mismatch: Section "${below}" names another phase than sprint-${n}-kickoff: it should read "${want}".`,
+          `heading-mismatch: Title should read "${want}:…" in sprint-${n}-kickoff.`,
+        ],
+        `${n} ${below}`,
+      );
+      assert.deepEqual(
+        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+        [[`## ${want}`], [`# ${want}: Kickoff`]],
+        `${n} ${below}`,
+      );
+      const brief = await retro(layout.replace('kind: retro', 'kind: brief'), text, folder);
+      assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff', `${n} ${below}`);
+    }
+  });
+
+  it('a range of nothing kept in phase 0 (`Sprints` of `Sprints {N-2}-{N-1}`), in sprint 1: told, fixed to `Sprints 0`', async () => {
+    const lower = retroLayout('Sprints {N-2}-{N-1}: ', ['Goals', 'Sprints {N-2}-{N-1}']);
+    for (const below of ['Sprints', 'Sprints-']) {
+      const text = body(below, below);
+      const { messages, fixes } = await retro(lower, text, 'sprints/sprint-1-kickoff');
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [
+          `heading-mismatch: Section "${below}" names another phase than sprint-1-kickoff: it should read "Sprints 0".`,
+          'heading-mismatch: Title should read "Sprints 0:…" in sprint-1-kickoff.',
+        ],
+        below,
+      );
+      assert.deepEqual(
+        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+        [['## Sprints 0'], ['# Sprints 0: Kickoff']],
+        below,
+      );
+    }
+    // What sprint 1 writes, and a title that goes on with a number of its own: as before.
+    assert.deepEqual((await retro(lower, body('Sprints 0', 'Sprints 0'), 'sprints/sprint-1-kickoff')).messages, []);
+    assert.deepEqual((await retro(lower, '# Sprints 0: 2024 plan\n\n## Goals\n\nx\n\n## Sprints 0\n\nx\n', 'sprints/sprint-1-kickoff')).messages, []);
+  });
+});

@@ -641,6 +641,33 @@ function earlierHeading(heading: string, n: number): { re: RegExp } | undefined 
   return earlierHeadings.get(`${n}\u0000${heading}`);
 }
 
+/** The most phases below the one from which every `{N-d}` of a heading names a phase whose forms loweredStart reads. */
+const MAX_LOWER_FORMS = 8;
+
+/**
+ * Where `title` starts as `new` writes the kind's `heading` (or a section's title), or an earlier `new` wrote it, in a
+ * phase below `n` where a `{N-d}` of it names no phase, with fewer numbers than phase `n` writes (`Sprints 0` and
+ * `Sprints-0` of `Sprints {N-1}-{N}`, phase 0's, in phase 1, as a folder copied from phase 0 keeps them; `Sprints` of
+ * `Sprints {N-2}-{N-1}` in phase 1): the match, else undefined. Such a title names another phase, as one with another
+ * phase's numbers does, and is renumbered to what phase `n` writes.
+ */
+function loweredStart(heading: string, n: number, title: string): RegExpExecArray | undefined {
+  if (!heading.includes('{N-')) return undefined;
+  const { runs } = numberRuns(heading.trim());
+  const own = runs.filter((run) => !runDropped(run, n)).length;
+  let from = 0;
+  for (const run of runs) for (const p of run) if (typeof p === 'number' && p < 0) from = Math.max(from, -p);
+  for (let m = 0; m < Math.min(from, MAX_LOWER_FORMS); m++) {
+    if (m === n || runs.filter((run) => !runDropped(run, m)).length >= own) continue;
+    // The longer of the two (`Sprints-` as an earlier `new` wrote it, not `Sprints` as `new` writes it, of `Sprints-`).
+    const now = droppedHeading(heading, m)?.exec(title);
+    const earlier = earlierHeading(heading, m)?.re.exec(title);
+    const x = now && earlier ? (earlier[0].length > now[0].length ? earlier : now) : (now ?? earlier);
+    if (x) return x;
+  }
+  return undefined;
+}
+
 /**
  * Where `title` starts as an earlier `new` wrote the kind's `heading` (or a section's title) in phase `n`, its numbers
  * too, and as it writes it no longer (see earlierHeadings: `Sprints-0: Kickoff` of `Sprints {N-1}-{N}: ` in phase 0):
@@ -1028,6 +1055,13 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
       return runNumber(run, n, title, start, end, '');
     });
   }
+  // A title that starts as a phase below writes the heading, with fewer numbers (`Sprints 0: …` in phase 1): wrong whole.
+  const lowered = loweredStart(heading, n, title);
+  if (lowered) {
+    const text = lowered[0].trim();
+    const start = lowered.index + lowered[0].indexOf(text);
+    return [{ start, end: start + text.length, value: NaN, want: -1, written: writtenTitle(heading, n).trim() }];
+  }
   const out: TitleNumber[] = [];
   // The heading's run of each number found.
   const at: number[] = [];
@@ -1109,7 +1143,11 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     const c = title.charCodeAt(i);
     digit = c >= 48 && c <= 57;
   }
-  if (!digit) return false;
+  // Without a digit, as a phase below writes it, numbers dropped (`Sprints` of `Sprints {N-2}-{N-1}` in phase 1).
+  if (!digit)
+    return (
+      heading.includes('{N-') && !wholeHeadingPlain(heading)?.re.test(title) && !droppedHeading(heading, n)?.test(title) && !!loweredStart(heading, n, title)
+    );
   const whole = wholeHeadingPlain(heading);
   const m = whole?.re.exec(title);
   if (m) {
@@ -1124,6 +1162,7 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined, '')) return true;
     return false;
   }
+  if (loweredStart(heading, n, title)) return true;
   let from = 0;
   const { literals } = numberRuns(heading.trim());
   for (const [i, { run, re }] of titlePattern(heading).entries()) {

@@ -43,7 +43,10 @@ export function specSection(
       sectionByKeyOf(doc, keys.titles, earlierKey, n) ??
       // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the
       // section, its number another phase's, which heading-mismatch reports (see numberedKey).
-      sectionByKeyOf(doc, keys.titles, numberedKey, n);
+      sectionByKeyOf(doc, keys.titles, numberedKey, n) ??
+      // Else as a phase below writes it, with fewer numbers (`## Sprints 0` of `Sprints {N-1}-{N}` in phase 1, see
+      // loweredKeys): the section, which heading-mismatch reports.
+      sectionByKeysOf(doc, keys.titles, loweredKeys, n);
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -81,6 +84,22 @@ function sectionByKeyOf(
     const k = keyOf(t, n);
     const s = k === undefined ? undefined : sectionByKey(doc, k);
     if (s) return s;
+  }
+  return undefined;
+}
+
+/** The section whose key is one of those `keysOf` makes of the first of `titles` that has one so named. */
+function sectionByKeysOf(
+  doc: ParsedDocument | Pick<ParsedDocument, 'sections'>,
+  titles: readonly string[],
+  keysOf: (title: string, n: number) => readonly string[],
+  n: number,
+): Section | undefined {
+  for (const t of titles) {
+    for (const k of keysOf(t, n)) {
+      const s = sectionByKey(doc, k);
+      if (s) return s;
+    }
   }
   return undefined;
 }
@@ -162,6 +181,41 @@ function numberedKey(title: string, n: number): string | undefined {
   return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
+/** The most phases below the one from which a title's `{N-d}`s all name phases whose forms loweredKeys makes. */
+const MAX_LOWER_KEYS = 8;
+
+/**
+ * The keys of a templated title as `new` writes it, and as an earlier `new` wrote it, in the phases below the one from
+ * which each of its `{N-d}`s names one (phase 0 for a `{N-1}`), where that drops a number (see writtenTitle), but phase
+ * `n`'s own: `sprints #` of `Sprints {N-1}-{N}` (`## Sprints 0`, `## Sprints-0` in phase 0) in phase 1, whose key is
+ * `sprints # #`. A section so titled in phase `n` is the section, its title another phase's, which heading-mismatch
+ * reports (as numberedKey's the other way). Remembered per title and phase number below MAX_REMEMBERED_NUMBER.
+ */
+function loweredKeys(title: string, n: number): readonly string[] {
+  // A phase's number (a whole number): another has no phase below it.
+  if (!title.includes('{N-') || !Number.isInteger(n) || n < 0) return NO_KEYS;
+  const memo = n <= MAX_REMEMBERED_NUMBER ? loweredKeysMemo.get(title) : undefined;
+  const known = memo?.[n];
+  if (known) return known;
+  const from = sharedFrom(title);
+  const own = new Set([expandedTitleKey(title, n), writtenKey(title, n), earlierKey(title, n)]);
+  const out = new Set<string>();
+  for (let m = 0; m < Math.min(from, MAX_LOWER_KEYS); m++) {
+    if (m === n) continue;
+    for (const t of [writtenTitle(title, m), earlierWrittenTitle(title, m)]) {
+      if (t === undefined || t === expandTitle(title, m)) continue;
+      const k = normalizeTitle(t);
+      if (!own.has(k)) out.add(k);
+    }
+  }
+  const keys = out.size ? [...out] : NO_KEYS;
+  if (memo) memo[n] = keys;
+  return keys;
+}
+
+const NO_KEYS: readonly string[] = [];
+const loweredKeysMemo = new Memo<(readonly string[])[]>(256, () => []);
+
 /**
  * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
  * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey), as
@@ -173,7 +227,8 @@ export function titleNames(title: string, n: number, key: string): boolean {
     writtenKey(title, n) === key ||
     numberedKey(title, n) === key ||
     earlierKey(title, n) === key ||
-    spacedKey(title, n) === key
+    spacedKey(title, n) === key ||
+    loweredKeys(title, n).includes(key)
   );
 }
 
@@ -220,6 +275,7 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
       if (other !== undefined) keys.add(other);
       const earlier = earlierKey(t, n);
       if (earlier !== undefined) keys.add(earlier);
+      for (const k of loweredKeys(t, n)) keys.add(k);
     }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
