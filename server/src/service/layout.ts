@@ -501,6 +501,8 @@ function headingSource(heading: string): string {
   const parts = heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/).filter((p) => p !== '');
   // The last part before the run being read that is no number.
   let text = '';
+  // Where the run being read starts.
+  let runStart = 0;
   /** Whether the parts from `k` on are separators alone, then a number (`-{N}` of `Sprints {N-1}-{N}`). */
   const joinedAt = (k: number) => {
     const from = k;
@@ -508,20 +510,29 @@ function headingSource(heading: string): string {
     return k > from && k < parts.length && /^\{N/.test(parts[k]);
   };
   const flush = (k = parts.length) => {
+    // After a word and a blank (`Sprint {N}`), the number may be glued to the word or joined to it by a hyphen instead
+    // (`Sprint3`, `Sprint-3`), as one glued to a word may be written with a blank or a hyphen (`S 3`, `S-3` of `S{N}`).
+    const afterWord = /^\s/.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(parts[runStart - 2] ?? '') && out.endsWith('\\s+');
+    const gluedToWord = /[\p{L}\p{N}]$/u.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(text);
     if (lower && numbers === 1 && !digits && joinedAt(k)) {
       // Joined to a number by separators alone: phase 0 drops them with it, and keeps what is before it (`Sprints 0`
       // of `Sprints {N-1}-{N}`, `(0)` of `({N-1}-{N})`; see withoutNegatives): optional with them (`lead` leaves the
       // group open).
       out += '(?:-?\\d{1,9}';
       lead = true;
-    } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
+    } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+'))
+      out = `${out.slice(0, -3)}${afterWord ? '(?:(?:\\s+-?|-)?\\d{1,9})?' : '(?:\\s+-?\\d{1,9})?'}`;
     else if (lower && numbers === 1 && !digits && out === '') {
       out = '(?:-?\\d{1,9}';
       lead = true;
-    } else if (lower && numbers === 1 && !digits) out += '-?\\d{1,9}';
-    // Glued to a letter (`Q{N} review`): a hyphen may join them (`Q-3 review`, see runSign).
-    else if (numbers) out += `${/[\p{L}\p{N}]$/u.test(text) ? '-?' : ''}\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
-    else out += digits;
+    } else if (lower && numbers === 1 && !digits) out += `${gluedToWord ? '(?:\\s+|-)?' : '-?'}\\d{1,9}`;
+    // Glued to a letter (`Q{N} review`): a hyphen or a blank may join them (`Q-3 review`, `Q 3 review`, see runSign).
+    else if (numbers) {
+      if (afterWord) out = `${out.slice(0, -3)}(?:\\s+|-)?`;
+      else if (gluedToWord) out += '(?:\\s+|-)?';
+      else if (/[\p{L}\p{N}]$/u.test(text)) out += '-?';
+      out += `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
+    } else out += digits;
     numbers = 0;
     digits = '';
     lower = false;
@@ -533,6 +544,7 @@ function headingSource(heading: string): string {
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
     if (/^\{N|^\d/.test(part)) close();
+    if (/^\{N|^\d/.test(part) && !numbers && !digits) runStart = k;
     if (/^\{N-/.test(part)) {
       numbers++;
       lower = true;
@@ -629,7 +641,10 @@ const earlierHeadings = new Memo<{ re: RegExp } | undefined>(HEADING_MEMO_BOUND,
   const n = Number(key.slice(0, at));
   const heading = key.slice(at + 1).trim();
   const form = withoutNegatives(heading, n, (p) => p, false);
-  if (form === undefined || !form.trim() || form === withoutNegatives(heading, n, (p) => p)) return undefined;
+  // Not where it differs from what `new` writes now in its blanks alone, which any blanks read (`and 1: ` and `and  1: `
+  // of `{N-1} and  {N-1} {N+1}: ` in phase 0: was told as an earlier `new`'s, also as `new` writes it now).
+  const blanks = (t: string) => t.trim().replace(/\s+/g, ' ');
+  if (form === undefined || !form.trim() || blanks(form) === blanks(withoutNegatives(heading, n, (p) => p) ?? '')) return undefined;
   const { literals, runs } = numberRuns(form.trim());
   // Not followed by a number (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`, nor `Sprints-0` of
   // `Sprints {N-1}-{N}` the start of `Sprints-3-4`).
