@@ -820,3 +820,22 @@ describe('a title as a phase below writes it, with fewer numbers (`Sprints 0` of
     assert.deepEqual((await retro(lower, '# Sprints 0: 2024 plan\n\n## Goals\n\nx\n\n## Sprints 0\n\nx\n', 'sprints/sprint-1-kickoff')).messages, []);
   });
 });
+
+describe('a section titled as another phase writes a section, where the kind has a section so titled in this phase', () => {
+  it('is that other section, not this one told as naming another phase: this one is missing', async () => {
+    for (const [sections, n, heading, missing] of [
+      // As phase 0 writes `Sprints {N-1}-{N}`, in sprint 1, beside `Sprints {N}` (in either order).
+      [['Sprints {N-1}-{N}', 'Sprints {N}'], 1, 'Sprints 1', 'Sprints 0-1'],
+      [['Sprints {N}', 'Sprints {N-1}-{N}'], 1, 'Sprints 1', 'Sprints 0-1'],
+      // As phase 1 writes `S{N-1} recap`, in phase 0, beside `S{N} recap` (was: told, fixed to `S recap`).
+      [['S{N-1} recap', 'S{N} recap'], 0, 'S0 recap', 'S recap'],
+    ] as const) {
+      const { messages } = await retro(retroLayout(undefined, [...sections]), `# Retro\n\n## ${heading}\n\nx\n`, `sprints/sprint-${n}-kickoff`);
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [`missing-section: Missing section "## ${missing}".`],
+        `${sections.join(', ')}: ${heading}`,
+      );
+    }
+  });
+});
