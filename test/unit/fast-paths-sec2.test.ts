@@ -64,10 +64,12 @@ function earlierKeyBefore(title: string, n: number): string {
  * number where each `{N-d}` names a phase, as written there.
  */
 function spacedKeyBefore(title: string, n: number): string {
-  if (!/\p{L}[^\S\n]*\{N(?:[+-]\d+)?\}/u.test(title)) return expandedTitleKey(title, n);
+  if (!/\p{L}(?:[^\S\n]*|-)\{N(?:[+-]\d+)?\}/u.test(title)) return expandedTitleKey(title, n);
   const other = /\p{L}\{N(?:[+-]\d+)?\}/u.test(title)
     ? title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2')
-    : title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+    : /\p{L}[^\S\n]+\{N(?:[+-]\d+)?\}/u.test(title)
+      ? title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2')
+      : title.replace(/(\p{L})-(\{N(?:[+-]\d+)?\})/gu, '$1$2');
   const offsets = [...title.matchAll(/\{N([+-]\d+)?\}/g)].map((m) => Number(m[1] ?? 0));
   const from = offsets.some((d) => !(Math.abs(d) <= 1e15)) ? Infinity : Math.max(0, ...offsets.map((d) => -d));
   return normalizeTitle(expandTitle(other, Number.isFinite(from) ? Math.max(n, from) : n));

@@ -454,6 +454,9 @@ export function fixedHeading(heading: string): RegExp {
   return fixedHeadings.get(heading);
 }
 
+/** A heading's text that ends in a hyphen glued to a word, before a number (`S-` of `S-{N-2} recap`). */
+const HYPHEN_JOINED = /[\p{L}\p{N}]-$/u;
+
 /** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
 const PLACEHOLDER_RE = /\{N(?:[+-]\d+)?\}/;
 
@@ -514,6 +517,8 @@ function headingSource(heading: string): string {
     // (`Sprint3`, `Sprint-3`), as one glued to a word may be written with a blank or a hyphen (`S 3`, `S-3` of `S{N}`).
     const afterWord = /^\s/.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(parts[runStart - 2] ?? '') && out.endsWith('\\s+');
     const gluedToWord = /[\p{L}\p{N}]$/u.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(text);
+    // Joined to a word by a hyphen (`S-{N}`): the title may glue them, or write a blank there (`S3`, `S 3`).
+    if (numbers && HYPHEN_JOINED.test(parts[runStart - 1] ?? '') && out.endsWith('-')) out = `${out.slice(0, -1)}(?:-|\\s+)?`;
     if (lower && numbers === 1 && !digits && joinedAt(k)) {
       // Joined to a number by separators alone: phase 0 drops them with it, and keeps what is before it (`Sprints 0`
       // of `Sprints {N-1}-{N}`, `(0)` of `({N-1}-{N})`; see withoutNegatives): optional with them (`lead` leaves the
@@ -583,14 +588,17 @@ const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading)
  * A heading's text around its runs of phase numbers (`numberRuns`) as a pattern over a title's start: each run a
  * group of digits (with a minus sign allowed for a `{N-d}` when `signed`), blanks any blanks, any case.
  */
-function startPattern(literals: string[], runs: NumberRun[], signed: boolean): RegExp {
+function startPattern(literals: string[], runs: NumberRun[], signed: boolean, joints = true): RegExp {
   const text = (t: string) =>
     t
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
   const group = (run: NumberRun, before: string) => `(${signed ? runSign(run, before) : ''}${runDigits(run)})(?!\\d)`;
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i], l)}` : text(l))).join('');
+  // A hyphen the heading glues between a word and the number (`S-{N}`): the title may glue them or write a blank there.
+  // Not in a form an earlier `new` wrote, whose hyphen tells it from the form `new` writes now (`Sprints-0`, `Sprints0`).
+  const joint = (l: string) => (joints && HYPHEN_JOINED.test(l) ? `${text(l.slice(0, -1))}(?:-|\\s+)?` : text(l));
+  const source = literals.map((l, i) => (i < runs.length ? `${joint(l)}${group(runs[i], l)}` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
 }
 
@@ -648,7 +656,7 @@ const earlierHeadings = new Memo<{ re: RegExp } | undefined>(HEADING_MEMO_BOUND,
   const { literals, runs } = numberRuns(form.trim());
   // Not followed by a number (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`, nor `Sprints-0` of
   // `Sprints {N-1}-{N}` the start of `Sprints-3-4`).
-  return { re: new RegExp(`${startPattern(literals, runs, false).source}${ENDS_IN_WORD.test(form.trim()) ? NO_NUMBER_AFTER : '(?!\\d)'}`, 'iud') };
+  return { re: new RegExp(`${startPattern(literals, runs, false, false).source}${ENDS_IN_WORD.test(form.trim()) ? NO_NUMBER_AFTER : '(?!\\d)'}`, 'iud') };
 });
 
 function earlierHeading(heading: string, n: number): { re: RegExp } | undefined {
@@ -940,8 +948,9 @@ const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BO
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
     const sign = runSign(run, literals[i]);
+    // A hyphen the heading glues between the word and the number (`S-{N}`): optional, or blanks instead (`S3`, `S 3`).
     const source = before
-      ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
+      ? `${edge(before)}${HYPHEN_JOINED.test(before) ? `${escapeRe(before.slice(0, -1))}(?:-|\\s*)` : `${escapeRe(before)}\\s*`}(${sign}\\d+)(?!\\d)`
       : after
         ? `(?<!\\d)(${sign}\\d+)\\s*${escapeRe(after)}${tail(after)}`
         : `(?<!\\d)(${sign}\\d+)(?!\\d)`;

@@ -66,7 +66,7 @@ function specKeys(spec: SectionSpec): SpecKeys {
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
-      glued: titles.some((t) => GLUED.test(t) || SPACED.test(t)),
+      glued: titles.some((t) => GLUED.test(t) || SPACED.test(t) || HYPHENED.test(t)),
     };
     keysOfSpec.set(spec, keys);
   }
@@ -106,7 +106,7 @@ function sectionByKeysOf(
 
 /**
  * A spec's keys (see specKeys); `titles`: its title, then its aliases; `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
- * writtenKey); `glued`: one has a `{N}` glued to a letter before it, or after a blank after one (see spacedKey).
+ * writtenKey); `glued`: one has a `{N}` glued to a letter before it, or after a blank or a hyphen after one (see spacedKey).
  */
 interface SpecKeys {
   titles: string[];
@@ -120,6 +120,8 @@ interface SpecKeys {
 const GLUED = /\p{L}\{N(?:[+-]\d+)?\}/u;
 /** A `{N}` (`{N+1}`, `{N-1}`) after a letter and blanks (`S {N-2} recap`). */
 const SPACED = /\p{L}[^\S\n]+\{N(?:[+-]\d+)?\}/u;
+/** A `{N}` (`{N+1}`, `{N-1}`) joined to the letter before it by a hyphen (`S-{N-2} recap`). */
+const HYPHENED = /\p{L}-\{N(?:[+-]\d+)?\}/u;
 
 /**
  * The key of a templated title whose `{N}`s are glued to the letter before them (`S{N-2} recap`, written `## S3 recap`
@@ -135,6 +137,8 @@ function spacedKey(title: string, n: number | undefined): string | undefined {
   let other: string;
   if (GLUED.test(title)) other = title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2');
   else if (SPACED.test(title)) other = title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+  // Joined by a hyphen (`S-{N-2} recap`, whose key is the spaced one's): glued (`## S3 recap`).
+  else if (HYPHENED.test(title)) other = title.replace(/(\p{L})-(\{N(?:[+-]\d+)?\})/gu, '$1$2');
   else return undefined;
   // Below the phase from which its `{N-d}`s name phases (phase 0 of `S {N-2} recap`), with a number there, as those
   // phases write it (`## S3 recap`, whose number heading-mismatch reports, see numberedKey), not a minus sign.
