@@ -618,8 +618,11 @@ const droppedHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (key) =
   return new RegExp(`${startPattern(literals, runs, false).source}${ENDS_IN_WORD.test(kept.trim()) ? NO_NUMBER_AFTER : ''}`, 'iud');
 });
 
-/** Not followed by a number, a dash before it or not (`-4` of `Sprints-3-4`, which a form that ends before it does not read). */
-const NO_NUMBER_AFTER = '(?!\\s*[-\\u2013\\u2014]?\\s*\\d)';
+/**
+ * Not followed by a number, dashes before it or not (`-4` of `Sprints-3-4`, `--4` of `Sprints 3--4`, which a form that
+ * ends before it does not read). One way to read each run of blanks and dashes (linear on a long run of blanks).
+ */
+const NO_NUMBER_AFTER = '(?!\\s*(?:[-\\u2013\\u2014]+\\s*)?\\d)';
 /** A form that ends in a word, a number (`{N}`) or a dash, where another number may follow (NO_NUMBER_AFTER); not one ending in `:`. */
 const ENDS_IN_WORD = /[\p{L}\p{N}}\u2013\u2014-]$/u;
 
