@@ -1,8 +1,8 @@
 /**
  * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
  * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, as later phases write it, a
- * number where phase 0 writes none, as an earlier `new` wrote it, and, a number glued to a letter, with a hyphen or a
- * blank there): the same section on random specs, documents and phase numbers, each spec asked again for other
+ * number where phase 0 writes none, as an earlier `new` wrote it, a number glued to a letter, with a hyphen or a
+ * blank there, and one after a blank glued, and as a phase below writes it, with fewer numbers): the same section on random specs, documents and phase numbers, each spec asked again for other
  * documents and numbers (its keys then remembered).
  */
 import * as assert from 'node:assert/strict';
@@ -22,6 +22,11 @@ function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | u
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, writtenKeyBefore(t, n)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberedKeyBefore(t, n)))) break;
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, earlierKeyBefore(t, n)))) break;
+  if (!s && n !== undefined)
+    for (const t of [spec.title, ...(spec.aliases ?? [])]) {
+      for (const k of loweredKeysBefore(t, n)) if ((s = sectionByKey(doc, k))) break;
+      if (s) break;
+    }
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedByBefore(spec, n));
   return s ?? (labels ? specLabelsBefore(doc, spec, n)[0] : undefined);
@@ -36,6 +41,7 @@ function namedByBefore(spec: SectionSpec, n: number | undefined): (s: Pick<Secti
       keys.add(writtenKeyBefore(t, n));
       keys.add(numberedKeyBefore(t, n));
       keys.add(earlierKeyBefore(t, n));
+      for (const k of loweredKeysBefore(t, n)) keys.add(k);
     }
   if (n !== undefined) for (const t of titles) keys.add(spacedKeyBefore(t, n));
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
@@ -52,9 +58,41 @@ function earlierKeyBefore(title: string, n: number): string {
   return normalizeTitle(earlierWrittenTitle(title, n) ?? writtenTitle(title, n));
 }
 
-/** The key of a title with a blank between a letter and a `{N}` glued to it (`S {N-2} recap` of `S{N-2} recap`), which `S-3 recap` has. */
+/**
+ * The key of a title with a blank between a letter and a `{N}` glued to it (`S {N-2} recap` of `S{N-2} recap`), which
+ * `S-3 recap` has; else, of one with blanks there, without them (`S{N-2} recap` of `S {N-2} recap`); below the least
+ * number where each `{N-d}` names a phase, as written there.
+ */
 function spacedKeyBefore(title: string, n: number): string {
-  return normalizeTitle(expandTitle(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n));
+  if (!/\p{L}(?:[^\S\n]*|-)\{N(?:[+-]\d+)?\}/u.test(title)) return expandedTitleKey(title, n);
+  const other = /\p{L}\{N(?:[+-]\d+)?\}/u.test(title)
+    ? title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2')
+    : /\p{L}[^\S\n]+\{N(?:[+-]\d+)?\}/u.test(title)
+      ? title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2')
+      : title.replace(/(\p{L})-(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+  const offsets = [...title.matchAll(/\{N([+-]\d+)?\}/g)].map((m) => Number(m[1] ?? 0));
+  const from = offsets.some((d) => !(Math.abs(d) <= 1e15)) ? Infinity : Math.max(0, ...offsets.map((d) => -d));
+  return normalizeTitle(expandTitle(other, Number.isFinite(from) ? Math.max(n, from) : n));
+}
+
+/**
+ * The keys of a title as `new` writes it, or an earlier `new` wrote it, in each phase below the least number where
+ * each `{N-d}` names a phase (at most 8 of them), where that drops a number, but phase `n`'s own keys.
+ */
+function loweredKeysBefore(title: string, n: number): string[] {
+  const lower = [...title.matchAll(/\{N-(\d+)\}/g)].map((m) => Number(m[1]));
+  if (!lower.length || !Number.isInteger(n) || n < 0) return [];
+  const offsets = [...title.matchAll(/\{N([+-]\d+)?\}/g)].map((m) => Number(m[1] ?? 0));
+  const from = offsets.some((d) => !(Math.abs(d) <= 1e15)) ? Infinity : Math.max(...lower);
+  const own = [expandedTitleKey(title, n), writtenKeyBefore(title, n), earlierKeyBefore(title, n)];
+  const out: string[] = [];
+  for (let m = 0; m < Math.min(from, 8); m++) {
+    if (m === n) continue;
+    for (const t of [writtenTitle(title, m), earlierWrittenTitle(title, m)]) {
+      if (t !== undefined && t !== expandTitle(title, m) && !own.includes(normalizeTitle(t))) out.push(normalizeTitle(t));
+    }
+  }
+  return out;
 }
 
 /**

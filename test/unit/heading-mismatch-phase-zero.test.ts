@@ -52,7 +52,8 @@ describe('heading-mismatch: {N-1} in phase 0', () => {
     const { svc } = await workspace({ 'phasegate.yaml': SPRINTS, 'sprints/.keep': '' });
     const plan = planNew(svc, { what: 'phase', layout: 'sprint', number: 0, title: 'Kickoff' });
     const files = Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text.replace(/\[[A-Z][^\]\n]*\]/g, 'Done.')]));
-    assert.match(files[RETRO], /^# Sprint to Sprint 0: Kickoff$/m);
+    // A range whose joiner repeats its word goes as a range does (was: `Sprint to Sprint 0`).
+    assert.match(files[RETRO], /^# Sprint 0: Kickoff$/m);
     assert.match(files[BRIEF], /^# After Sprint: Kickoff$/m);
     const written = await sprint0(files);
     for (const f of Object.keys(files)) assert.deepEqual(diagnosticsOf(written.svc, f, 'heading-mismatch'), [], f);
@@ -78,12 +79,12 @@ describe('heading-mismatch: {N-1} in phase 0', () => {
     );
     assert.deepEqual(
       diagnosticsOf(svc, RETRO, 'heading-mismatch').map((d) => d.message),
-      ['Title should read "Sprint to Sprint 0:…" in sprint-0-kickoff.'],
+      ['Title should read "Sprint 0:…" in sprint-0-kickoff.'],
     );
     const brief = fixed(svc, BRIEF);
     assert.match(brief, /^# After Sprint: Kickoff$/m, brief);
     const retro = fixed(svc, RETRO);
-    assert.match(retro, /^# Sprint to Sprint 0: Kickoff$/m, retro);
+    assert.match(retro, /^# Sprint 0: Kickoff$/m, retro);
     svc.setOverlay(`${ROOT}/${BRIEF}`, brief);
     svc.setOverlay(`${ROOT}/${RETRO}`, retro);
     assert.deepEqual(diagnosticsOf(svc, BRIEF, 'heading-mismatch'), []);
@@ -362,9 +363,17 @@ describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
   it('a hyphen glued to the word before (`Sprint-3`) is no minus sign where the heading writes a blank there', async () => {
     const layout = retroLayout('After Sprint {N-1}: ', ['Goals']);
     const body = (title: string) => `# ${title}\n\n## Goals\n\nx\n`;
-    // Was: read as -3, "should read After Sprint 4", and fixed to `# After Sprint4: X`.
+    // Was: read as -3, "should read After Sprint 4", and fixed to `# After Sprint4: X`; then not read at all. The
+    // hyphen stands for the blank, as it does for a number glued to a word (`S-3` of `S{N-2}`): the number after it
+    // is read, and renumbered keeping it.
+    const hyphened = await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x');
     assert.deepEqual(
-      (await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)),
+      hyphened.messages.filter((m) => /heading-mismatch/.test(m)),
+      ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.'],
+    );
+    assert.equal(hyphened.fixes[0], body('After Sprint-4: X'));
+    assert.deepEqual(
+      (await retro(layout, body('After Sprint-4: X'), 'sprints/sprint-5-x')).messages.filter((m) => /heading-mismatch/.test(m)),
       [],
     );
     const spaced = await retro(layout, body('After Sprint -3: X'), 'sprints/sprint-5-x');
@@ -518,6 +527,14 @@ describe('a title as an earlier new wrote it in phase 0 (`Sprints-0` of `Sprints
 });
 
 describe('new and heading-mismatch agree in every phase, on random headings of ranges', () => {
+  it('a heading whose form an earlier new wrote differs in its blanks alone: what new writes is right (was: told as the earlier form)', () => {
+    // Found by the property below (seldom): `and  1: ` now, `and 1: ` by an earlier new, which any blanks read alike.
+    const h = '{N-1} and  {N-1} {N+1}: ';
+    assert.equal(writtenTitle(h, 0), 'and  1: ');
+    assert.equal(titleNumbersWrong(h, 0, 'and  1: Kickoff'), false);
+    assert.equal(renumberTitle(h, 0, '3 and  4 5: Kickoff'), 'and  1: Kickoff');
+  });
+
   it('a title as new writes it is right, titles the phase, and the fix of one with other numbers gives it', () => {
     const texts = ['Sprints', ' ', 'Retro', ' to ', '-', '\u2013', '.', ', ', '(', ')', 'S', ' of ', ' and ', '/', '#', 'Sprint ', ' through ', '|'];
     const numbers = ['{N-1}', '{N-2}', '{N}', '{N+1}'];
@@ -600,5 +617,226 @@ describe('a number glued to a letter (`S{N-2} recap`, `Q{N} review`), written wi
       ['heading-mismatch: Title should read "Q5 review:…" in sprint-5-next.'],
     );
     assert.equal(wrong.fixes[0], '# Q-5 review: Kickoff\n\n## Goals\n\nx\n');
+  });
+});
+
+describe('a number glued to a word by a hyphen the heading writes (`S-{N-2} recap`) where it names no phase', () => {
+  const layout = retroLayout('S-{N-2} review: ', ['Goals', 'S-{N-2} recap']);
+  const body = (title: string, section: string) => `# ${title}: Kickoff\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+
+  it('new drops the hyphen with the number, as the blank of `S {N-2} recap` (was: `S- recap`)', async () => {
+    assert.deepEqual(await written(layout, 0), ['# S review: Kickoff', '## Goals', '## S recap']);
+    assert.deepEqual(await written(layout, 1), ['# S review: Kickoff', '## Goals', '## S recap']);
+    assert.deepEqual(await written(layout, 2), ['# S-0 review: Kickoff', '## Goals', '## S-0 recap']);
+  });
+
+  it('heading-mismatch accepts that, fixes a number there to it, and tells the form an earlier new wrote', async () => {
+    assert.deepEqual((await retro(layout, body('S review', 'S recap'))).messages, []);
+    const text = body('S-3 review', 'S-3 recap');
+    const wrong = await retro(layout, text);
+    // Was: "should read S- recap", fixed to `## S- recap` and `# S- review: Kickoff`.
+    assert.deepEqual(wrong.messages, [
+      'heading-mismatch: Section "S-3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
+      'heading-mismatch: Title should read "S review:…" in sprint-0-kickoff.',
+    ]);
+    assert.deepEqual(
+      wrong.fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## S recap'], ['# S review: Kickoff']],
+    );
+    const earlier = await retro(layout, body('S- review', 'S- recap'));
+    assert.deepEqual(earlier.messages, [
+      'heading-mismatch: Section "S- recap" should read "S recap" in sprint-0-kickoff: "S- recap" is how an earlier version of new wrote it.',
+      'heading-mismatch: Title should read "S review:…" in sprint-0-kickoff: "S- review" is how an earlier version of new wrote it.',
+    ]);
+    const brief = await retro(layout.replace('kind: retro', 'kind: brief'), body('S review', 'S recap'));
+    assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff');
+  });
+});
+
+describe('a range whose joiner repeats the word before its first number (`Sprint {N-1} to Sprint {N}`)', () => {
+  it('is a range: new writes `Sprint 0` in phase 0, heading-mismatch fixes to it and tells the earlier `Sprint to Sprint 0`', async () => {
+    const layout = retroLayout(undefined, ['Sprint {N-1} to Sprint {N}', 'S{N-1}–S{N} notes', 'Sprint {N-1} to Release {N}']);
+    assert.deepEqual(await written(layout, 0), ['# retro', '## Sprint 0', '## S0 notes', '## Sprint to Release 0']);
+    assert.deepEqual(await written(layout, 1), ['# retro', '## Sprint 0 to Sprint 1', '## S0–S1 notes', '## Sprint 0 to Release 1']);
+    const body = (a: string, b: string, c: string) => `# Retro\n\n## ${a}\n\nx\n\n## ${b}\n\nx\n\n## ${c}\n\nx\n`;
+    assert.deepEqual((await retro(layout, body('Sprint 0', 'S0 notes', 'Sprint to Release 0'))).messages, []);
+    const text = body('Sprint 3 to Sprint 4', 'S3–S4 notes', 'Sprint 3 to Release 4');
+    const { messages, fixes } = await retro(layout, text);
+    assert.deepEqual(messages, [
+      'heading-mismatch: Section "Sprint 3 to Sprint 4" names another phase than sprint-0-kickoff: it should read "Sprint 0".',
+      'heading-mismatch: Section "S3–S4 notes" names another phase than sprint-0-kickoff: it should read "S0 notes".',
+      'heading-mismatch: Section "Sprint 3 to Release 4" names another phase than sprint-0-kickoff: it should read "Sprint to Release 0".',
+    ]);
+    assert.deepEqual(
+      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+      [['## Sprint 0'], ['## S0 notes'], ['## Sprint to Release 0']],
+    );
+    const earlier = await retro(layout, body('Sprint to Sprint 0', 'S0 notes', 'Sprint to Release 0'));
+    assert.deepEqual(earlier.messages, [
+      'heading-mismatch: Section "Sprint to Sprint 0" should read "Sprint 0" in sprint-0-kickoff: "Sprint to Sprint 0" is how an earlier version of new wrote it.',
+    ]);
+  });
+});
+
+describe('a number written glued, spaced or with a hyphen, whichever way the template writes it', () => {
+  it('is the section in every form, told where its number is another phase’s, and the fix leaves it right', async () => {
+    const forms = (k: number) => [`S${k} recap`, `S ${k} recap`, `S-${k} recap`];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('S{N-2} recap', 'S {N-2} recap', 'S-{N-2} recap'),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 2 }),
+        async (template, n, k, form) => {
+          const layout = retroLayout(undefined, ['Goals', template]);
+          const section = forms(k)[form];
+          const text = `# Retro\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+          const { messages, fixes } = await retro(layout, text, `sprints/sprint-${n}-kickoff`);
+          const told = messages.filter((m) => !m.startsWith('phase-numbering-gap'));
+          const what = `${template} in sprint ${n}: ${section}`;
+          // Was: `S {N-2} recap` missed `S3 recap`, and accepted `S-4 recap` in sprint 5.
+          assert.ok(!told.some((m) => m.startsWith('missing-section')), `${what}: ${told}`);
+          // The number wanted; or, glued, the -1 form an earlier new wrote where the {N-2} names no phase (`S-1 recap` in sprint 1).
+          if (k === n - 2 || (template === 'S{N-2} recap' && form === 2 && -k === n - 2)) assert.deepEqual(told, [], what);
+          else {
+            assert.equal(told.length, 1, `${what}: ${told}`);
+            assert.match(told[0], /^heading-mismatch: /, what);
+            const after = await retro(layout, fixes[0]!, `sprints/sprint-${n}-kickoff`);
+            assert.deepEqual(
+              after.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+              [],
+              `${what} → ${fixes[0]}`,
+            );
+            assert.doesNotMatch(fixes[0]!, /--|- |S- /, `${what} → ${fixes[0]}`);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('the phase’s title after a number written glued, spaced or with a hyphen, whichever way the heading writes it', () => {
+  it('is read after each form (was: the whole title for `Sprint-3: …` and `Sprint3: …` of `Sprint {N}: `, `S 3 review: …` of `S{N} review: `)', async () => {
+    for (const heading of ['Sprint {N}: ', 'Sprint{N}: ', 'After Sprint {N-1}: ']) {
+      for (const title of ['Sprint 2', 'Sprint2', 'Sprint-2']) {
+        const text = `# ${heading.startsWith('After') ? 'After ' : ''}${title}: Kickoff\n\n## Goals\n\nx\n`;
+        const { svc } = await workspace({
+          'phasegate.yaml': retroLayout(heading, ['Goals']).replace('kind: retro', 'kind: brief'),
+          'sprints/sprint-3-x/RETRO.md': text,
+        });
+        assert.equal(phaseTitle(svc, svc.model.phases[0]), 'Kickoff', `${heading} ${title}`);
+      }
+    }
+  });
+});
+
+describe('odd numbers in a range (`Sprints-3-4`): the fix writes the phase’s numbers, never a doubled separator', () => {
+  it('for the section and the title, in sprints 0, 1 and 5, and what it writes is right', async () => {
+    for (const template of ['Sprints {N-1}-{N}', 'Sprints {N-2}-{N-1}', 'Sprints {N}-{N-1}']) {
+      const layout = retroLayout(`${template}: `, ['Goals', template]);
+      for (const n of [0, 1, 5]) {
+        // `Sprints 3--4`: the doubled separator is the title's own, which renumbering keeps (was: `Sprints 0-1--4`).
+        for (const odd of ['Sprints-3-4', 'Sprints -3-4', 'Sprints 3--4']) {
+          const folder = `sprints/sprint-${n}-kickoff`;
+          let text = `# ${odd}: Kickoff\n\n## Goals\n\nx\n\n## ${odd}\n\nx\n`;
+          // Each fix, one after another (each renumbers its own line).
+          for (let round = 0; round < 3; round++) {
+            const { fixes } = await retro(layout, text, folder);
+            if (!fixes.length) break;
+            assert.ok(fixes[0], `${template} ${n} ${odd}: a fix`);
+            text = fixes[0]!;
+          }
+          const after = await retro(layout, text, folder);
+          const what = `${template} in sprint ${n}: ${odd} → ${JSON.stringify(text)}`;
+          // Was: `Sprints--4`, `Sprints-1-4` (a number read where none is, the other left), `Sprints 0-4`.
+          assert.deepEqual(
+            after.messages.filter((m) => /heading-mismatch|missing-section/.test(m)),
+            [],
+            what,
+          );
+          if (!odd.includes('--')) assert.doesNotMatch(text, /--|- -/, what);
+        }
+      }
+    }
+  });
+});
+
+describe('a title as a phase below writes it, with fewer numbers (`Sprints 0` of `Sprints {N-1}-{N}` in sprint 1)', () => {
+  const layout = retroLayout('Sprints {N-1}-{N}: ', ['Goals', 'Sprints {N-1}-{N}']);
+  const body = (title: string, section: string) => `# ${title}: Kickoff\n\n## Goals\n\nx\n\n## ${section}\n\nx\n`;
+
+  it('is the section and titles the phase, and heading-mismatch renumbers it to the phase’s form (was: a missing section, a title not told)', async () => {
+    for (const [n, below] of [
+      // As sprint 0 is written now, as an earlier new wrote it, and so with another number.
+      [1, 'Sprints 0'],
+      [1, 'Sprints-0'],
+      [1, 'Sprints-1'],
+      [2, 'Sprints 0'],
+      [2, 'Sprints-1'],
+    ] as const) {
+      const folder = `sprints/sprint-${n}-kickoff`;
+      const want = n === 1 ? 'Sprints 0-1' : 'Sprints 1-2';
+      const text = body(below, below);
+      const { messages, fixes } = await retro(layout, text, folder);
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [
+          `heading-mismatch: Section "${below}" names another phase than sprint-${n}-kickoff: it should read "${want}".`,
+          `heading-mismatch: Title should read "${want}:…" in sprint-${n}-kickoff.`,
+        ],
+        `${n} ${below}`,
+      );
+      assert.deepEqual(
+        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+        [[`## ${want}`], [`# ${want}: Kickoff`]],
+        `${n} ${below}`,
+      );
+      const brief = await retro(layout.replace('kind: retro', 'kind: brief'), text, folder);
+      assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff', `${n} ${below}`);
+    }
+  });
+
+  it('a range of nothing kept in phase 0 (`Sprints` of `Sprints {N-2}-{N-1}`), in sprint 1: told, fixed to `Sprints 0`', async () => {
+    const lower = retroLayout('Sprints {N-2}-{N-1}: ', ['Goals', 'Sprints {N-2}-{N-1}']);
+    for (const below of ['Sprints', 'Sprints-']) {
+      const text = body(below, below);
+      const { messages, fixes } = await retro(lower, text, 'sprints/sprint-1-kickoff');
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [
+          `heading-mismatch: Section "${below}" names another phase than sprint-1-kickoff: it should read "Sprints 0".`,
+          'heading-mismatch: Title should read "Sprints 0:…" in sprint-1-kickoff.',
+        ],
+        below,
+      );
+      assert.deepEqual(
+        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
+        [['## Sprints 0'], ['# Sprints 0: Kickoff']],
+        below,
+      );
+    }
+    // What sprint 1 writes, and a title that goes on with a number of its own: as before.
+    assert.deepEqual((await retro(lower, body('Sprints 0', 'Sprints 0'), 'sprints/sprint-1-kickoff')).messages, []);
+    assert.deepEqual((await retro(lower, '# Sprints 0: 2024 plan\n\n## Goals\n\nx\n\n## Sprints 0\n\nx\n', 'sprints/sprint-1-kickoff')).messages, []);
+  });
+});
+
+describe('a section titled as another phase writes a section, where the kind has a section so titled in this phase', () => {
+  it('is that other section, not this one told as naming another phase: this one is missing', async () => {
+    for (const [sections, n, heading, missing] of [
+      // As phase 0 writes `Sprints {N-1}-{N}`, in sprint 1, beside `Sprints {N}` (in either order).
+      [['Sprints {N-1}-{N}', 'Sprints {N}'], 1, 'Sprints 1', 'Sprints 0-1'],
+      [['Sprints {N}', 'Sprints {N-1}-{N}'], 1, 'Sprints 1', 'Sprints 0-1'],
+      // As phase 1 writes `S{N-1} recap`, in phase 0, beside `S{N} recap` (was: told, fixed to `S recap`).
+      [['S{N-1} recap', 'S{N} recap'], 0, 'S0 recap', 'S recap'],
+    ] as const) {
+      const { messages } = await retro(retroLayout(undefined, [...sections]), `# Retro\n\n## ${heading}\n\nx\n`, `sprints/sprint-${n}-kickoff`);
+      assert.deepEqual(
+        messages.filter((m) => !m.startsWith('phase-numbering-gap')),
+        [`missing-section: Missing section "## ${missing}".`],
+        `${sections.join(', ')}: ${heading}`,
+      );
+    }
   });
 });

@@ -454,6 +454,9 @@ export function fixedHeading(heading: string): RegExp {
   return fixedHeadings.get(heading);
 }
 
+/** A heading's text that ends in a hyphen glued to a word, before a number (`S-` of `S-{N-2} recap`). */
+const HYPHEN_JOINED = /[\p{L}\p{N}]-$/u;
+
 /** A `{N}` (`{N+1}`, `{N-1}`) in a spec title. */
 const PLACEHOLDER_RE = /\{N(?:[+-]\d+)?\}/;
 
@@ -501,6 +504,8 @@ function headingSource(heading: string): string {
   const parts = heading.split(/(\{N(?:[+-]\d+)?\}|\d+|\s+)/).filter((p) => p !== '');
   // The last part before the run being read that is no number.
   let text = '';
+  // Where the run being read starts.
+  let runStart = 0;
   /** Whether the parts from `k` on are separators alone, then a number (`-{N}` of `Sprints {N-1}-{N}`). */
   const joinedAt = (k: number) => {
     const from = k;
@@ -508,20 +513,31 @@ function headingSource(heading: string): string {
     return k > from && k < parts.length && /^\{N/.test(parts[k]);
   };
   const flush = (k = parts.length) => {
+    // After a word and a blank (`Sprint {N}`), the number may be glued to the word or joined to it by a hyphen instead
+    // (`Sprint3`, `Sprint-3`), as one glued to a word may be written with a blank or a hyphen (`S 3`, `S-3` of `S{N}`).
+    const afterWord = /^\s/.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(parts[runStart - 2] ?? '') && out.endsWith('\\s+');
+    const gluedToWord = /[\p{L}\p{N}]$/u.test(parts[runStart - 1] ?? '') && /[\p{L}\p{N}]$/u.test(text);
+    // Joined to a word by a hyphen (`S-{N}`): the title may glue them, or write a blank there (`S3`, `S 3`).
+    if (numbers && HYPHEN_JOINED.test(parts[runStart - 1] ?? '') && out.endsWith('-')) out = `${out.slice(0, -1)}(?:-|\\s+)?`;
     if (lower && numbers === 1 && !digits && joinedAt(k)) {
       // Joined to a number by separators alone: phase 0 drops them with it, and keeps what is before it (`Sprints 0`
       // of `Sprints {N-1}-{N}`, `(0)` of `({N-1}-{N})`; see withoutNegatives): optional with them (`lead` leaves the
       // group open).
       out += '(?:-?\\d{1,9}';
       lead = true;
-    } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+')) out = `${out.slice(0, -3)}(?:\\s+-?\\d{1,9})?`;
+    } else if (lower && numbers === 1 && !digits && out.endsWith('\\s+'))
+      out = `${out.slice(0, -3)}${afterWord ? '(?:(?:\\s+-?|-)?\\d{1,9})?' : '(?:\\s+-?\\d{1,9})?'}`;
     else if (lower && numbers === 1 && !digits && out === '') {
       out = '(?:-?\\d{1,9}';
       lead = true;
-    } else if (lower && numbers === 1 && !digits) out += '-?\\d{1,9}';
-    // Glued to a letter (`Q{N} review`): a hyphen may join them (`Q-3 review`, see runSign).
-    else if (numbers) out += `${/[\p{L}\p{N}]$/u.test(text) ? '-?' : ''}\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
-    else out += digits;
+    } else if (lower && numbers === 1 && !digits) out += `${gluedToWord ? '(?:\\s+|-)?' : '-?'}\\d{1,9}`;
+    // Glued to a letter (`Q{N} review`): a hyphen or a blank may join them (`Q-3 review`, `Q 3 review`, see runSign).
+    else if (numbers) {
+      if (afterWord) out = `${out.slice(0, -3)}(?:\\s+|-)?`;
+      else if (gluedToWord) out += '(?:\\s+|-)?';
+      else if (/[\p{L}\p{N}]$/u.test(text)) out += '-?';
+      out += `\\d{${numbers + digits.length},${numbers * 9 + digits.length}}`;
+    } else out += digits;
     numbers = 0;
     digits = '';
     lower = false;
@@ -533,6 +549,7 @@ function headingSource(heading: string): string {
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
     if (/^\{N|^\d/.test(part)) close();
+    if (/^\{N|^\d/.test(part) && !numbers && !digits) runStart = k;
     if (/^\{N-/.test(part)) {
       numbers++;
       lower = true;
@@ -571,14 +588,17 @@ const wholeHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (heading)
  * A heading's text around its runs of phase numbers (`numberRuns`) as a pattern over a title's start: each run a
  * group of digits (with a minus sign allowed for a `{N-d}` when `signed`), blanks any blanks, any case.
  */
-function startPattern(literals: string[], runs: NumberRun[], signed: boolean): RegExp {
+function startPattern(literals: string[], runs: NumberRun[], signed: boolean, joints = true): RegExp {
   const text = (t: string) =>
     t
       .split(/(\s+)/)
       .map((part) => (/^\s+$/.test(part) ? '\\s+' : escapeRe(part)))
       .join('');
   const group = (run: NumberRun, before: string) => `(${signed ? runSign(run, before) : ''}${runDigits(run)})(?!\\d)`;
-  const source = literals.map((l, i) => (i < runs.length ? `${text(l)}${group(runs[i], l)}` : text(l))).join('');
+  // A hyphen the heading glues between a word and the number (`S-{N}`): the title may glue them or write a blank there.
+  // Not in a form an earlier `new` wrote, whose hyphen tells it from the form `new` writes now (`Sprints-0`, `Sprints0`).
+  const joint = (l: string) => (joints && HYPHEN_JOINED.test(l) ? `${text(l.slice(0, -1))}(?:-|\\s+)?` : text(l));
+  const source = literals.map((l, i) => (i < runs.length ? `${joint(l)}${group(runs[i], l)}` : text(l))).join('');
   return new RegExp(`^\\s*${source}`, 'iud');
 }
 
@@ -594,8 +614,17 @@ const droppedHeadings = new Memo<RegExp | undefined>(HEADING_MEMO_BOUND, (key) =
   const kept = withoutNegatives(key.slice(at + 1).trim(), n, (p) => p);
   if (kept === undefined || !kept.trim()) return undefined;
   const { literals, runs } = numberRuns(kept);
-  return startPattern(literals, runs, false);
+  // Not followed by another number (`Sprints` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`).
+  return new RegExp(`${startPattern(literals, runs, false).source}${ENDS_IN_WORD.test(kept.trim()) ? NO_NUMBER_AFTER : ''}`, 'iud');
 });
+
+/**
+ * Not followed by a number, dashes before it or not (`-4` of `Sprints-3-4`, `--4` of `Sprints 3--4`, which a form that
+ * ends before it does not read). One way to read each run of blanks and dashes (linear on a long run of blanks).
+ */
+const NO_NUMBER_AFTER = '(?!\\s*(?:[-\\u2013\\u2014]+\\s*)?\\d)';
+/** A form that ends in a word, a number (`{N}`) or a dash, where another number may follow (NO_NUMBER_AFTER); not one ending in `:`. */
+const ENDS_IN_WORD = /[\p{L}\p{N}}\u2013\u2014-]$/u;
 
 /** The runs of phase numbers of a heading as phase `n` writes it (droppedHeadings), in the heading's order, those it drops left out. */
 function keptRuns(heading: string, n: number): NumberRun[] {
@@ -623,15 +652,46 @@ const earlierHeadings = new Memo<{ re: RegExp } | undefined>(HEADING_MEMO_BOUND,
   const n = Number(key.slice(0, at));
   const heading = key.slice(at + 1).trim();
   const form = withoutNegatives(heading, n, (p) => p, false);
-  if (form === undefined || !form.trim() || form === withoutNegatives(heading, n, (p) => p)) return undefined;
+  // Not where it differs from what `new` writes now in its blanks alone, which any blanks read (`and 1: ` and `and  1: `
+  // of `{N-1} and  {N-1} {N+1}: ` in phase 0: was told as an earlier `new`'s, also as `new` writes it now).
+  const blanks = (t: string) => t.trim().replace(/\s+/g, ' ');
+  if (form === undefined || !form.trim() || blanks(form) === blanks(withoutNegatives(heading, n, (p) => p) ?? '')) return undefined;
   const { literals, runs } = numberRuns(form.trim());
-  // Not followed by a digit (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`).
-  return { re: new RegExp(`${startPattern(literals, runs, false).source}(?!\\d)`, 'iud') };
+  // Not followed by a number (`Sprints-` of `Sprints {N-2}-{N-1}` is not the start of `Sprints-3-4`, nor `Sprints-0` of
+  // `Sprints {N-1}-{N}` the start of `Sprints-3-4`).
+  return { re: new RegExp(`${startPattern(literals, runs, false, false).source}${ENDS_IN_WORD.test(form.trim()) ? NO_NUMBER_AFTER : '(?!\\d)'}`, 'iud') };
 });
 
 function earlierHeading(heading: string, n: number): { re: RegExp } | undefined {
   if (!heading.includes('{N-')) return undefined;
   return earlierHeadings.get(`${n}\u0000${heading}`);
+}
+
+/** The most phases below the one from which every `{N-d}` of a heading names a phase whose forms loweredStart reads. */
+const MAX_LOWER_FORMS = 8;
+
+/**
+ * Where `title` starts as `new` writes the kind's `heading` (or a section's title), or an earlier `new` wrote it, in a
+ * phase below `n` where a `{N-d}` of it names no phase, with fewer numbers than phase `n` writes (`Sprints 0` and
+ * `Sprints-0` of `Sprints {N-1}-{N}`, phase 0's, in phase 1, as a folder copied from phase 0 keeps them; `Sprints` of
+ * `Sprints {N-2}-{N-1}` in phase 1): the match, else undefined. Such a title names another phase, as one with another
+ * phase's numbers does, and is renumbered to what phase `n` writes.
+ */
+function loweredStart(heading: string, n: number, title: string): RegExpExecArray | undefined {
+  if (!heading.includes('{N-')) return undefined;
+  const { runs } = numberRuns(heading.trim());
+  const own = runs.filter((run) => !runDropped(run, n)).length;
+  let from = 0;
+  for (const run of runs) for (const p of run) if (typeof p === 'number' && p < 0) from = Math.max(from, -p);
+  for (let m = 0; m < Math.min(from, MAX_LOWER_FORMS); m++) {
+    if (m === n || runs.filter((run) => !runDropped(run, m)).length >= own) continue;
+    // The longer of the two (`Sprints-` as an earlier `new` wrote it, not `Sprints` as `new` writes it, of `Sprints-`).
+    const now = droppedHeading(heading, m)?.exec(title);
+    const earlier = earlierHeading(heading, m)?.re.exec(title);
+    const x = now && earlier ? (earlier[0].length > now[0].length ? earlier : now) : (now ?? earlier);
+    if (x) return x;
+  }
+  return undefined;
 }
 
 /**
@@ -705,15 +765,20 @@ function runDropped(run: NumberRun, n: number): boolean {
 
 /**
  * A run with a `{N-d}` may be read with a minus sign: `-1`, as an earlier `new` wrote it in phase 0. Where the heading
- * writes a blank before the run, or starts with it (`before` empty or ending in a blank), only a sign after a blank or
- * at the title's start: a hyphen glued to a word (`Sprint-3` of `Sprint {N-1}`) is no minus sign (was: read as -3, and
- * renumbered `Sprint4`). Where the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is
- * read with it, the hyphen that joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see
- * hyphenated), else `-1` as before.
+ * starts with the run, only a sign at the title's start. Where it writes a blank before the run, a sign after a blank
+ * (of any run: a wrong number's), or a hyphen glued to a word, which stands for the blank and is no minus sign
+ * (`Sprint-3` of `Sprint {N-1}` is 3: was read as -3 and renumbered `Sprint4`, then not read; see hyphenated). Where
+ * the heading glues the run to a letter or digit (`S{N-2}`, `Q{N}`), a hyphen there is read with it, the hyphen that
+ * joins it to the word as a title may write it (`S-3 recap`, `Q-2 review`; see hyphenated), else `-1` as before.
  */
 function runSign(run: NumberRun, before: string): string {
   if (/[\p{L}\p{N}]$/u.test(before)) return '-?';
-  return run.some((p) => typeof p === 'number' && p < 0) ? (before === '' || /\s$/u.test(before) ? '(?:(?<!\\S)-)?' : '-?') : '';
+  const lower = run.some((p) => typeof p === 'number' && p < 0);
+  // A blank before it in the heading: a hyphen glued to a word there may stand for it (`Sprint-3` of `Sprint {N}`, as
+  // `S-3` of `S{N}`), read as no minus sign (see hyphenated); a minus sign after a blank is one, a wrong number's
+  // (`Sprints -3-4` of `Sprints {N}-{N-1}`: was not read, and its `-4` read as the `{N-1}`).
+  if (/\s$/u.test(before)) return '(?:(?<!\\S)-|(?<=[\\p{L}\\p{N}])-)?';
+  return lower ? (before === '' ? '(?:(?<!\\S)-)?' : '-?') : '';
 }
 
 /** A run's digits as a pattern: as many as its `{N}`s may write, in one quantifier (linear on a long run of digits). */
@@ -756,6 +821,27 @@ const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
  * range's word between blanks. A `{N-d}` that phase 0 drops goes with it (see withoutNegatives).
  */
 const JOINER_WHOLE = /^(?:[\s.,:;)\]/|\u2013\u2014-]+|\s+(?:to|through|thru|till|until)\s+)$/iu;
+/**
+ * A range's joiner that repeats the word written before its first number (`Sprint {N-1} to Sprint {N}`, `S{N-1}–S{N}`):
+ * a dash, or a range's word between blanks, then that word, glued to the number as the first is (group 1, the word;
+ * group 2, the blanks after it).
+ */
+const REPEATED_JOINER = /^(?:\s*[\u2013\u2014-]\s*|\s+(?:to|through|thru|till|until)\s+)(\p{L}[\p{L}\p{N}]*)(\s*)$/iu;
+/** The word right before a range's first number, and the blanks between them (REPEATED_JOINER's). */
+const WORD_BEFORE = /(?<![\p{L}\p{N}])(\p{L}[\p{L}\p{N}]*)(\s*)$/u;
+
+/**
+ * Whether `between` joins two numbers of a range, `before` being the text before the first of them: JOINER's
+ * separators or word, or one that repeats the word before the first number, glued to the number as that one is
+ * (`Sprint {N-1} to Sprint {N}`; not `Sprint {N-1} to Release {N}`, two things' numbers).
+ */
+function rangeJoiner(before: string, between: string): boolean {
+  if (JOINER_WHOLE.test(between)) return true;
+  const m = REPEATED_JOINER.exec(between);
+  if (!m) return false;
+  const w = WORD_BEFORE.exec(before);
+  return !!w && w[1].toLowerCase() === m[1].toLowerCase() && !w[2] === !m[2];
+}
 
 /**
  * A spec title (or description, or heading) as `new` writes it for phase `n`: expandTitle's, but a `{N-1}` (`{N-d}`)
@@ -807,7 +893,7 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
     }
     // The range from `i` to `last`: its `{N}`s joined by JOINER alone.
     let last = i;
-    while (ranges && last + 2 < parts.length && JOINER_WHOLE.test(parts[last + 1])) last += 2;
+    while (ranges && last + 2 < parts.length && rangeJoiner(parts[last - 1], parts[last + 1])) last += 2;
     let lastKept = -1;
     for (let k = i; k <= last; k += 2) if (value(parts[k]) >= 0) lastKept = k;
     // A number dropped goes with the separators after it, or, after the last kept, with those before it (`0-1` of
@@ -820,8 +906,10 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
     i = last;
     if (lastKept >= 0) out += kept;
     else {
-      // Nothing of it kept: it goes with the blank before it.
+      // Nothing of it kept: it goes with the blank before it, or the hyphen that glues it to a word (`S recap` of
+      // `S-{N-2} recap`, as `S {N-2} recap` and `S{N-2} recap` are written).
       out = out.trimEnd();
+      if (ranges) out = out.replace(/(?<=[\p{L}\p{N}])-$/u, '');
       lead = out === '';
     }
   }
@@ -837,6 +925,12 @@ export interface TitleNumber {
   want: number;
   /** What this phase writes there (`43` of `{N+1}{N}` in phase 3). */
   written: string;
+  /**
+   * A hyphen right before `start` that joins the number to the word before it: one the heading writes there
+   * (`glued`: `S-3` of `S-{N-2}`), or one written where the heading has a blank (`blank`: `Sprint-3` of `Sprint {N}`).
+   * A number dropped goes with it (see widenDropped).
+   */
+  hyphen?: 'glued' | 'blank';
 }
 
 function escapeRe(s: string): string {
@@ -857,8 +951,9 @@ const titlePatterns = new Memo<{ run: NumberRun; re: RegExp }[]>(HEADING_MEMO_BO
     const edge = (w: string) => (/^[\p{L}\p{N}]/u.test(w) ? '(?<![\\p{L}\\p{N}])' : '');
     const tail = (w: string) => (/[\p{L}\p{N}]$/u.test(w) ? '(?![\\p{L}\\p{N}])' : '');
     const sign = runSign(run, literals[i]);
+    // A hyphen the heading glues between the word and the number (`S-{N}`): optional, or blanks instead (`S3`, `S 3`).
     const source = before
-      ? `${edge(before)}${escapeRe(before)}\\s*(${sign}\\d+)(?!\\d)`
+      ? `${edge(before)}${HYPHEN_JOINED.test(before) ? `${escapeRe(before.slice(0, -1))}(?:-|\\s*)` : `${escapeRe(before)}\\s*`}(${sign}\\d+)(?!\\d)`
       : after
         ? `(?<!\\d)(${sign}\\d+)\\s*${escapeRe(after)}${tail(after)}`
         : `(?<!\\d)(${sign}\\d+)(?!\\d)`;
@@ -875,15 +970,19 @@ function titlePattern(heading: string): { run: NumberRun; re: RegExp }[] {
  * `{N-1}`'s) is wrong, but the `-1` an earlier `new` wrote there, which is accepted; what goes with it is widened to
  * by widenDropped.
  */
-function runNumber(run: NumberRun, n: number, title: string, start: number, end: number): TitleNumber {
-  // A hyphen between the word and the number (`S-3` of `S{N-2}`): no minus sign (see hyphenated).
-  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1])) start++;
+function runNumber(run: NumberRun, n: number, title: string, start: number, end: number, literal: string): TitleNumber {
+  let hyphen: TitleNumber['hyphen'];
+  // A hyphen between the word and the number (`S-3` of `S{N-2}`, `Sprint-3` of `Sprint {N}`): no minus sign (see hyphenated).
+  if (hyphenated(run, n, title.charCodeAt(start), title[start - 1], literal)) {
+    start++;
+    if (/\s$/u.test(literal)) hyphen = 'blank';
+  } else if (/[\p{L}\p{N}]-$/u.test(literal) && title[start - 1] === '-' && /[\p{L}\p{N}]/u.test(title[start - 2] ?? '')) hyphen = 'glued';
   const read = title.slice(start, end);
   const written = runText(run, n);
   if (runDropped(run, n)) {
     const want = written === '' ? -1 : Number(written);
     const old = run.map((p) => (typeof p === 'number' ? String(n + p) : p)).join('');
-    return { start, end, value: read === old || read === written ? want : NaN, want, written };
+    return { start, end, value: read === old || read === written ? want : NaN, want, written, ...(hyphen && { hyphen }) };
   }
   const want = Number(written);
   let value = Number(read);
@@ -911,11 +1010,18 @@ function widenDropped(found: TitleNumber[], joined: boolean[], title: string): T
     if (lastKept >= 0) {
       for (let i = a; i <= b; i++) {
         if (!gone(i)) continue;
-        if (i < lastKept) out[i].end = found[i + 1].start;
-        else out[i].start = found[i - 1].end;
+        if (i < lastKept) {
+          out[i].end = found[i + 1].start;
+          // After a hyphen that stands for the heading's blank (`Sprints-3-4` of `Sprints {N-1}-{N}`): that blank.
+          if (found[i].hyphen === 'blank') {
+            out[i].start--;
+            out[i].written = ' ';
+          }
+        } else out[i].start = found[i - 1].end;
       }
     } else if (gone(a)) {
-      let from = found[a].start;
+      // With the hyphen that joins it to the word before (`S-3` of `S-{N-2}`, `Sprint-3` of `Sprint {N-1}`).
+      let from = found[a].start - (found[a].hyphen ? 1 : 0);
       while (from > 0 && /\s/.test(title[from - 1])) from--;
       out[a].start = from;
       for (let i = a + 1; i <= b; i++) out[i].start = found[i - 1].end;
@@ -930,8 +1036,16 @@ function widenDropped(found: TitleNumber[], joined: boolean[], title: string): T
 }
 
 /** Whether the text of `title` from `from` to `to` joins two numbers as a range's (JOINER), where the heading's `literal` does. */
-function joinsRange(literal: string, title: string, from: number, to: number): boolean {
-  return JOINER_WHOLE.test(literal) && JOINER_WHOLE.test(title.slice(from, to));
+function joinsRange(before: string, literal: string, title: string, from: number, to: number): boolean {
+  if (!rangeJoiner(before, literal)) return false;
+  const between = title.slice(from, to);
+  if (JOINER_WHOLE.test(between)) return JOINER_WHOLE.test(literal);
+  // A joiner that repeats the heading's word (`to Sprint` of `Sprint {N-1} to Sprint {N}`): the title's repeats it too.
+  return normalizeSpaces(between) === normalizeSpaces(literal);
+}
+
+function normalizeSpaces(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /**
@@ -946,10 +1060,10 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   // its numbers are where the heading puts them (searching for the word before each would take `Q1` for `Q{N+1}`).
   const whole = wholeHeading(heading)?.exec(title);
   if (whole) {
-    const found = runs.map((run, i) => runNumber(run, n, title, ...whole.indices![i + 1]));
+    const found = runs.map((run, i) => runNumber(run, n, title, ...whole.indices![i + 1], literals[i]));
     return widenDropped(
       found,
-      found.map((f, i) => i + 1 < found.length && joinsRange(literals[i + 1], title, f.end, found[i + 1].start)),
+      found.map((f, i) => i + 1 < found.length && joinsRange(literals[i], literals[i + 1], title, f.end, found[i + 1].start)),
       title,
     );
   }
@@ -965,8 +1079,15 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
   if (dropped) {
     return keptRuns(heading, n).map((run, i) => {
       const [start, end] = dropped.indices![i + 1];
-      return runNumber(run, n, title, start, end);
+      return runNumber(run, n, title, start, end, '');
     });
+  }
+  // A title that starts as a phase below writes the heading, with fewer numbers (`Sprints 0: …` in phase 1): wrong whole.
+  const lowered = loweredStart(heading, n, title);
+  if (lowered) {
+    const text = lowered[0].trim();
+    const start = lowered.index + lowered[0].indexOf(text);
+    return [{ start, end: start + text.length, value: NaN, want: -1, written: writtenTitle(heading, n).trim() }];
   }
   const out: TitleNumber[] = [];
   // The heading's run of each number found.
@@ -977,11 +1098,13 @@ export function titleNumbers(heading: string, n: number, title: string): TitleNu
     const m = re.exec(title);
     if (!m) continue;
     const start = m.index + m[0].indexOf(m[1]);
-    out.push(runNumber(run, n, title, start, start + m[1].length));
+    out.push(runNumber(run, n, title, start, start + m[1].length, literals[i]));
     at.push(i);
     from = m.index + m[0].length;
   }
-  const joined = out.map((f, k) => k + 1 < out.length && at[k + 1] === at[k] + 1 && joinsRange(literals[at[k] + 1], title, f.end, out[k + 1].start));
+  const joined = out.map(
+    (f, k) => k + 1 < out.length && at[k + 1] === at[k] + 1 && joinsRange(literals[at[k]], literals[at[k] + 1], title, f.end, out[k + 1].start),
+  );
   return widenDropped(out, joined, title);
 }
 
@@ -1009,22 +1132,25 @@ function wholeHeadingPlain(heading: string): { re: RegExp; runs: NumberRun[]; li
 /**
  * Whether the minus sign a number is read with (its first character, `c`) is a hyphen that joins it to the word it
  * is glued to (`before`, the character before it): `S-3` of `S{N-2} recap` in sprint 5, which is written `S3 recap`
- * and, as `S {N-2} recap` is, `S-3 recap`. Only where phase `n` writes a number for the run, which is never negative:
- * where it writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before.
+ * and, as `S {N-2} recap` is, `S-3 recap`. Where the heading glues the run to the word (`literal`, its text before
+ * the run, ends in no blank), only where phase `n` writes a number for the run, which is never negative: where it
+ * writes none, that is the `-1` an earlier `new` wrote (`S-1 recap` in sprint 1), read as before. Where the heading
+ * writes a blank there, the hyphen stands for it in any phase (that `-1` is written after a blank: `S -2 recap`).
  */
-function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined): boolean {
-  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && !runDropped(run, n);
+function hyphenated(run: NumberRun, n: number, c: number, before: string | undefined, literal: string): boolean {
+  return c === 45 && before !== undefined && /[\p{L}\p{N}]/u.test(before) && (/\s$/u.test(literal) || !runDropped(run, n));
 }
 
 /**
  * Whether the number `read` where phase `n` writes `run` is another than the one wanted (`runNumber`'s `value !== want`);
  * `before`: the character before it in the title (see hyphenated).
  */
-function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined): boolean {
+function runNumberWrong(run: NumberRun, n: number, read: string, before: string | undefined, literal: string): boolean {
   const written = run.length === 1 && typeof run[0] === 'number' ? String(n + run[0]) : runText(run, n);
-  // The digits written: the number wanted (a run of digits is never NaN).
-  if (read === written) return false;
-  const found = runNumber(run, n, read, hyphenated(run, n, read.charCodeAt(0), before) ? 1 : 0, read.length);
+  const hyphen = hyphenated(run, n, read.charCodeAt(0), before, literal);
+  // The digits written: the number wanted (a run of digits is never NaN); not `-2` where that hyphen is no minus sign.
+  if (read === written && !hyphen) return false;
+  const found = runNumber(run, n, read, hyphen ? 1 : 0, read.length, '');
   return found.value !== found.want;
 }
 
@@ -1044,27 +1170,33 @@ export function titleNumbersWrong(heading: string, n: number, title: string): bo
     const c = title.charCodeAt(i);
     digit = c >= 48 && c <= 57;
   }
-  if (!digit) return false;
+  // Without a digit, as a phase below writes it, numbers dropped (`Sprints` of `Sprints {N-2}-{N-1}` in phase 1).
+  if (!digit)
+    return (
+      heading.includes('{N-') && !wholeHeadingPlain(heading)?.re.test(title) && !droppedHeading(heading, n)?.test(title) && !!loweredStart(heading, n, title)
+    );
   const whole = wholeHeadingPlain(heading);
   const m = whole?.re.exec(title);
   if (m) {
     const { runs, literals } = whole!;
     // The number comes right after the heading's text before it, as written there.
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined)) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, m[i + 1], literals[i].slice(-1) || undefined, literals[i])) return true;
     return false;
   }
   const dropped = droppedHeading(heading, n)?.exec(title);
   if (dropped) {
     const runs = keptRuns(heading, n);
-    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined)) return true;
+    for (let i = 0; i < runs.length; i++) if (runNumberWrong(runs[i], n, dropped[i + 1], undefined, '')) return true;
     return false;
   }
+  if (loweredStart(heading, n, title)) return true;
   let from = 0;
-  for (const { run, re } of titlePattern(heading)) {
+  const { literals } = numberRuns(heading.trim());
+  for (const [i, { run, re }] of titlePattern(heading).entries()) {
     re.lastIndex = from;
     const p = re.exec(title);
     if (!p) continue;
-    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1])) return true;
+    if (runNumberWrong(run, n, p[1], title[p.index + p[0].indexOf(p[1]) - 1], literals[i])) return true;
     from = p.index + p[0].length;
   }
   return false;

@@ -30,7 +30,7 @@ export function specSection(
   let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
-  // for `S {N-2} recap` (see spacedKey).
+  // for `S {N-2} recap`; one after a blank (`S {N-2} recap`) written glued to it (`## S3 recap`; see spacedKey).
   if (!s && keys.glued && n !== undefined) s = sectionByKeyOf(doc, keys.titles, spacedKey, n);
   // In a phase without a number, also as written for it: `## Sprint Goals` of `Sprint {N} Goals` (see numberlessKey).
   if (!s && n === undefined) for (const k of keys.numberless) if ((s = sectionByKey(doc, k))) break;
@@ -43,7 +43,10 @@ export function specSection(
       sectionByKeyOf(doc, keys.titles, earlierKey, n) ??
       // Else with a number where it names none, as another phase writes it (`## S3 recap` of `S{N-1} recap`): the
       // section, its number another phase's, which heading-mismatch reports (see numberedKey).
-      sectionByKeyOf(doc, keys.titles, numberedKey, n);
+      sectionByKeyOf(doc, keys.titles, numberedKey, n) ??
+      // Else as a phase below writes it, with fewer numbers (`## Sprints 0` of `Sprints {N-1}-{N}` in phase 1, see
+      // loweredKeys): the section, which heading-mismatch reports.
+      sectionByKeysOf(doc, keys.titles, loweredKeys, n);
   if (s) return s;
   if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
@@ -63,7 +66,7 @@ function specKeys(spec: SectionSpec): SpecKeys {
       fixed: titles.map((t) => (t.includes('{') ? undefined : normalizeTitle(t))),
       numberless: titles.map(numberlessKey),
       lower: titles.some((t) => t.includes('{N-')),
-      glued: titles.some((t) => GLUED.test(t)),
+      glued: titles.some((t) => GLUED.test(t) || SPACED.test(t) || HYPHENED.test(t)),
     };
     keysOfSpec.set(spec, keys);
   }
@@ -85,9 +88,25 @@ function sectionByKeyOf(
   return undefined;
 }
 
+/** The section whose key is one of those `keysOf` makes of the first of `titles` that has one so named. */
+function sectionByKeysOf(
+  doc: ParsedDocument | Pick<ParsedDocument, 'sections'>,
+  titles: readonly string[],
+  keysOf: (title: string, n: number) => readonly string[],
+  n: number,
+): Section | undefined {
+  for (const t of titles) {
+    for (const k of keysOf(t, n)) {
+      const s = sectionByKey(doc, k);
+      if (s) return s;
+    }
+  }
+  return undefined;
+}
+
 /**
  * A spec's keys (see specKeys); `titles`: its title, then its aliases; `lower`: a title or alias has a `{N-d}`, which names no phase in a phase below `d` (see
- * writtenKey); `glued`: one has a `{N}` glued to a letter before it (see spacedKey).
+ * writtenKey); `glued`: one has a `{N}` glued to a letter before it, or after a blank or a hyphen after one (see spacedKey).
  */
 interface SpecKeys {
   titles: string[];
@@ -99,16 +118,32 @@ interface SpecKeys {
 
 /** A `{N}` (`{N+1}`, `{N-1}`) glued to the letter before it (`S{N-2} recap`). */
 const GLUED = /\p{L}\{N(?:[+-]\d+)?\}/u;
+/** A `{N}` (`{N+1}`, `{N-1}`) after a letter and blanks (`S {N-2} recap`). */
+const SPACED = /\p{L}[^\S\n]+\{N(?:[+-]\d+)?\}/u;
+/** A `{N}` (`{N+1}`, `{N-1}`) joined to the letter before it by a hyphen (`S-{N-2} recap`). */
+const HYPHENED = /\p{L}-\{N(?:[+-]\d+)?\}/u;
 
 /**
  * The key of a templated title whose `{N}`s are glued to the letter before them (`S{N-2} recap`, written `## S3 recap`
  * in sprint 5), as written with a hyphen, a blank or another separator there (`## S-3 recap`, `## S 3 recap`): the
- * key of the title spaced there (`S {N-2} recap`), which a title so written has, as a template written spaced names
- * the section written glued with a hyphen. Undefined for another title, or where it is the title's own key.
+ * key of the title spaced there (`S {N-2} recap`), which a title so written has. For a title whose `{N}`s a blank
+ * parts from the letter before them (`S {N-2} recap`, which names the section written with a hyphen there, `## S-3
+ * recap`, by its own key), the key of the title glued there (`## S3 recap`): either way the three forms name the
+ * section; in a phase below the one from which its `{N-d}`s name phases, with a number there, as those phases write
+ * it. Undefined for another title, or where it is the title's own key.
  */
 function spacedKey(title: string, n: number | undefined): string | undefined {
-  if (n === undefined || !GLUED.test(title)) return undefined;
-  const key = expandedTitleKey(title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2'), n);
+  if (n === undefined) return undefined;
+  let other: string;
+  if (GLUED.test(title)) other = title.replace(/(\p{L})(\{N(?:[+-]\d+)?\})/gu, '$1 $2');
+  else if (SPACED.test(title)) other = title.replace(/(\p{L})[^\S\n]+(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+  // Joined by a hyphen (`S-{N-2} recap`, whose key is the spaced one's): glued (`## S3 recap`).
+  else if (HYPHENED.test(title)) other = title.replace(/(\p{L})-(\{N(?:[+-]\d+)?\})/gu, '$1$2');
+  else return undefined;
+  // Below the phase from which its `{N-d}`s name phases (phase 0 of `S {N-2} recap`), with a number there, as those
+  // phases write it (`## S3 recap`, whose number heading-mismatch reports, see numberedKey), not a minus sign.
+  const from = sharedFrom(title);
+  const key = expandedTitleKey(other, Number.isFinite(from) ? Math.max(n, from) : n);
   return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
@@ -150,6 +185,41 @@ function numberedKey(title: string, n: number): string | undefined {
   return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
+/** The most phases below the one from which a title's `{N-d}`s all name phases whose forms loweredKeys makes. */
+const MAX_LOWER_KEYS = 8;
+
+/**
+ * The keys of a templated title as `new` writes it, and as an earlier `new` wrote it, in the phases below the one from
+ * which each of its `{N-d}`s names one (phase 0 for a `{N-1}`), where that drops a number (see writtenTitle), but phase
+ * `n`'s own: `sprints #` of `Sprints {N-1}-{N}` (`## Sprints 0`, `## Sprints-0` in phase 0) in phase 1, whose key is
+ * `sprints # #`. A section so titled in phase `n` is the section, its title another phase's, which heading-mismatch
+ * reports (as numberedKey's the other way). Remembered per title and phase number below MAX_REMEMBERED_NUMBER.
+ */
+function loweredKeys(title: string, n: number): readonly string[] {
+  // A phase's number (a whole number): another has no phase below it.
+  if (!title.includes('{N-') || !Number.isInteger(n) || n < 0) return NO_KEYS;
+  const memo = n <= MAX_REMEMBERED_NUMBER ? loweredKeysMemo.get(title) : undefined;
+  const known = memo?.[n];
+  if (known) return known;
+  const from = sharedFrom(title);
+  const own = new Set([expandedTitleKey(title, n), writtenKey(title, n), earlierKey(title, n)]);
+  const out = new Set<string>();
+  for (let m = 0; m < Math.min(from, MAX_LOWER_KEYS); m++) {
+    if (m === n) continue;
+    for (const t of [writtenTitle(title, m), earlierWrittenTitle(title, m)]) {
+      if (t === undefined || t === expandTitle(title, m)) continue;
+      const k = normalizeTitle(t);
+      if (!own.has(k)) out.add(k);
+    }
+  }
+  const keys = out.size ? [...out] : NO_KEYS;
+  if (memo) memo[n] = keys;
+  return keys;
+}
+
+const NO_KEYS: readonly string[] = [];
+const loweredKeysMemo = new Memo<(readonly string[])[]>(256, () => []);
+
 /**
  * Whether a section whose key is `key` is named by the templated `title` in phase `n`: as expandTitle writes it, as
  * `new` writes it (see writtenKey), with another phase's number where phase `n` writes none (see numberedKey), as
@@ -161,7 +231,8 @@ export function titleNames(title: string, n: number, key: string): boolean {
     writtenKey(title, n) === key ||
     numberedKey(title, n) === key ||
     earlierKey(title, n) === key ||
-    spacedKey(title, n) === key
+    spacedKey(title, n) === key ||
+    loweredKeys(title, n).includes(key)
   );
 }
 
@@ -208,6 +279,7 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
       if (other !== undefined) keys.add(other);
       const earlier = earlierKey(t, n);
       if (earlier !== undefined) keys.add(earlier);
+      for (const k of loweredKeys(t, n)) keys.add(k);
     }
   const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
   return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));

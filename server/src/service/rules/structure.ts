@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { specSection, titleNames } from './doc-util';
+import { expandedTitleKey, specSection, titleNames } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -274,7 +274,22 @@ export function kindSection(
   n: number | undefined,
   titled = gateTitled(layout, sec),
 ): Section | undefined {
-  return specSection(doc, sec, n, !titled) ?? gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+  const s = specSection(doc, sec, n, !titled);
+  if (s && !claimedByAnother(kind, sec, s, n)) return s;
+  return gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+}
+
+/**
+ * Whether the section that `sec` found in phase `n` by another form than its own title or alias as phase `n` writes
+ * it (as another phase writes it: `## Sprints 1` of `Sprints {N-1}-{N}` in sprint 1, as phase 0 writes it, or `## S0
+ * recap` of `S{N-1} recap` in phase 0, as phase 1 does) is another section of the kind, titled as phase `n` writes that
+ * one (`Sprints {N}`, `S{N} recap`): that section's, not this one's (was: told as naming another phase, with a fix that
+ * renamed it, where this one is missing).
+ */
+function claimedByAnother(kind: DocumentKindSpec, sec: SectionSpec, s: Section, n: number | undefined): boolean {
+  if (n === undefined || kind.sections.length < 2) return false;
+  const own = (spec: SectionSpec) => [spec.title, ...(spec.aliases ?? [])].some((t) => expandedTitleKey(t, n) === s.key);
+  return !own(sec) && kind.sections.some((other) => other !== sec && own(other));
 }
 
 /** The last line of the paragraph or list that holds `line`: the lines after it up to a blank line or a heading. */
