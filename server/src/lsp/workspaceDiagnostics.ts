@@ -411,7 +411,7 @@ export class WorkspaceDiagnostics {
         const phases = new Set<Phase>();
         for (const p of paths) {
           const phase = model.byFolder.get(p) ?? phaseOf(model, p);
-          if (phase && !svc.phaseChecked(phase)) phases.add(phase);
+          if (phase && settings.enable && !svc.phaseChecked(phase)) phases.add(phase);
         }
         const stop =
           (await checkAll([...phases])) ??
