@@ -131,8 +131,9 @@ export class WorkspaceDiagnostics {
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
       const generation = this.generation;
       // From the last answer's state, with the documents whose report the client holds otherwise than the server
-      // last made it (or does not hold) visited too; unless each document is to be listed (see `compute`).
-      const pass: PassState = { last: this.omitHeld ? this.answeredPass : undefined };
+      // last made it (or does not hold) visited too; unless each document is to be listed (see `compute`), or the
+      // client holds none (each is sent: a whole pass, which reads no state of an earlier one).
+      const pass: PassState = { last: this.omitHeld && previous.size > 0 ? this.answeredPass : undefined };
       if (pass.last) pass.visit = this.heldOtherwise(previous);
       this.answeredPass = undefined;
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
