@@ -422,6 +422,9 @@ describe('language server: workspace diagnostics kept open', function () {
         const tree = new TreeFollower(c);
         await poller.poll();
         await tree.start();
+        // A second client asking without a token, answered once now.
+        const late = new Poller(c);
+        await late.poll();
         /** Each check after a change: the stream, the requests without a token and the tree agree with fresh answers. */
         const agreed = async (what: string) => {
           await poller.converged(what);
@@ -442,6 +445,13 @@ describe('language server: workspace diagnostics kept open', function () {
         await c.change(out.uri, withdrawn);
         assert.ok((await agreed('output handoff edited')) > 0, 'phases sent');
         assert.notDeepEqual(reportOf(input), before, 'the next phase input handoff report changed');
+        // Its next request, after another change, is made from the state of the other client's last answer (after the
+        // edit): the reports it holds otherwise than the server last made them (the input handoff's) are sent too.
+        const far = await c.open('audit-deployment/phase-9/00-PHASE_BRIEF.md');
+        await c.change(far.uri, `${far.text}\nMore.\n`);
+        await late.converged('a second client, after another change');
+        await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: far.uri } });
+        await agreed('a brief edited and closed');
         await c.change(out.uri, out.text);
         await agreed('output handoff restored');
         assert.deepEqual(reportOf(input), before);
