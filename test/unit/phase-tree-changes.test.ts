@@ -229,7 +229,10 @@ describe('language server: phase tree built while edits and settings changes lan
     });
     const held = await t.answer();
     assert.deepEqual(errors(held), errorsWith([]));
-    at = PHASES + 4;
+    // Phase 4's brief edited (no other problem): the answer looks at phases 4 and 5 (whose input it is), and yields
+    // before each; the edits land at its first yield.
+    await t.edit(4, `${BRIEF(4)}\nMore.\n`);
+    at = PHASES + 1;
     const update = await t.answer({ since: held.id });
     const ids = update.changed?.map((p) => p.id) ?? [];
     // The edited phases, and the neighbours whose results the edits made the engine work out again.
@@ -270,10 +273,14 @@ describe('language server: phase tree built while edits and settings changes lan
       landed.push(t!.edit(2, edits % 2 ? NO_OBJECTIVES(2) : BRIEF(2)), t!.edit(6, edits % 2 ? NO_OBJECTIVES(6) : BRIEF(6)));
     });
     const held = await t.answer();
+    // An edit before the answer: it looks at phases 4 and 5, then also at those the edits at its yields reach.
+    await t.edit(4, `${BRIEF(4)}\nMore.\n`);
     changing = true;
     const update = await t.answer({ since: held.id });
     changing = false;
-    assert.equal(t.yieldsOf[t.builds()], PHASES, 'the last build holds the changes and yields');
+    // Phases 2 to 7: the briefs edited (2, 4 and 6) and the phase after each.
+    assert.equal(t.yieldsOf[t.builds()], 6, 'the last build holds the changes and yields before each phase it looks at');
+    assert.equal(t.builds(), 5, 'three builds ended by a change, then one that holds them (after the first tree)');
     assert.ok(update.changed, 'the changes only (the phase model and settings stand)');
     const tree = applied(held, update);
     // Phases 2 and 6 from one state: both edited, or neither.

@@ -47,7 +47,12 @@ async function setup(onYield: (n: number, reload: () => Promise<void>) => void) 
     return new Promise<void>((resolve) => setImmediate(resolve));
   };
   const trees = new PhaseTrees(new ServerContext({} as Connection, {} as TextDocuments<TextDocument>, workspaces, settings), slicer);
-  return { trees, svc, version: () => version, yields: () => yields };
+  /** Each brief given an editor text (one more line): an answer of the changes since a tree then looks at every phase. */
+  const editAll = () =>
+    folder.exclusive(async () => {
+      for (let n = 1; n <= PHASES; n++) svc.setOverlay(`${ROOT}/phase-${n}/00-PHASE_BRIEF.md`, `${BRIEF(n)}\nMore.\n`);
+    });
+  return { trees, svc, version: () => version, yields: () => yields, editAll };
 }
 
 /** Each phase's warnings, in the order of the tree. */
@@ -77,6 +82,7 @@ describe('language server: phase tree built while the folder reloads', () => {
       warnings(held).every((n) => n > 0),
       'before the reload, each phase has missing documents',
     );
+    await t.editAll();
     const r = await t.trees.answer({ since: held.id }, t.version);
     assert.equal(r.changed, undefined, 'the phase model changed: the whole tree');
     assert.deepEqual(warnings(r), new Array<number>(PHASES).fill(0));

@@ -39,9 +39,15 @@ import type { ServerContext } from './context';
 import type { PhasegateSettings } from '../protocol';
 import type { Diagnostic } from '../service/types';
 import { normalizePath } from '../service/host';
-import { phaseFiles } from '../service/workspace';
+import { phaseFiles, phaseOf } from '../service/workspace';
+import type { Phase, WorkspaceModel } from '../service/workspace';
+import type { PhasegateService } from '../service/service';
+import type { Folder } from './workspaces';
 import { uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
+
+/** At most this many documents closed are listed for the passes to come (past it, each request's next pass is a whole one). */
+const MAX_CLOSED = 10_000;
 
 /** At most this many URIs the client sent back are remembered with their paths. */
 const MAX_REMEMBERED_URIS = 200_000;
@@ -99,28 +105,81 @@ export class WorkspaceDiagnostics {
   /** A document closed: its next workspace report is a full one. */
   forget(uri: string): void {
     const path = uriToPath(uri);
-    if (path) this.reported.delete(path);
+    if (path) {
+      this.reported.delete(path);
+      // Visited by the next pass of each request, though the pass may not have seen it open (see `toVisit`).
+      if (this.closed.length >= MAX_CLOSED) {
+        this.closed = [];
+        this.closedEpoch++;
+      }
+      this.closed.push(normalizePath(path));
+    }
     this.bump();
   }
+
+  /** The documents closed (see `forget`), in order, since `closedEpoch` began. */
+  private closed: string[] = [];
+  private closedEpoch = 0;
 
   register(connection: Connection): void {
     connection.languages.diagnostics.onWorkspace(async (params, token, workDone, partial) => {
       // With a partial result token, the request stays open: see `stream`.
       if (partial) return this.stream(params.previousResultIds, token, workDone, partial);
+      // Read while the request waits, not after the change (102,388 ids at N = 10,000).
+      const previous = this.previousOf(params.previousResultIds);
       if (params.previousResultIds.length > 0 && this.answered === this.generation) await this.changeOrCancel(token);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
       const generation = this.generation;
-      const previous = this.previousOf(params.previousResultIds);
+      // From the last answer's state, with the documents whose report the client holds otherwise than the server
+      // last made it (or does not hold) visited too; unless each document is to be listed (see `compute`), or the
+      // client holds none (each is sent: a whole pass, which reads no state of an earlier one).
+      const pass: PassState = { last: this.omitHeld && previous.size > 0 ? this.answeredPass : undefined };
+      if (pass.last) pass.visit = this.heldOtherwise(previous);
+      this.answeredPass = undefined;
       const report = await this.ctx.safe('workspace diagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
         // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
         for (;;) {
-          const r = await this.compute(previous, token);
+          const r = await this.compute(previous, token, undefined, this.omitHeld, pass);
           if (r) return r;
         }
       });
+      this.answeredPass = pass.done;
       this.answered = generation;
       return report;
     });
+  }
+
+  /**
+   * What the last answer without a partial result token was made from (see `PassState`), once it was made whole:
+   * the next such request visits what changed since.
+   */
+  private answeredPass: PassMark | undefined;
+
+  /**
+   * The documents whose report the client holds otherwise than the server last made it (`reported`), by a request
+   * without a token (it sends every result id it holds): its id differs, or it holds none (the server's report of
+   * it not received), or it holds one the server made none of (a document closed since). Goes over the ids sent
+   * (which the request's reading went over already), and over the server's reports only when the client holds fewer.
+   */
+  private heldOtherwise(previous: Map<string, Previous>): Set<string> {
+    const out = new Set<string>();
+    let matched = 0;
+    for (const [path, { value }] of previous) {
+      if (this.reported.get(path)?.resultId === value) matched++;
+      else out.add(path);
+    }
+    if (matched < this.reported.size) for (const path of this.reported.keys()) if (!previous.has(path)) out.add(path);
+    return out;
+  }
+
+  /** The engine paths of the open documents. */
+  private openPaths(): Set<string> {
+    const out = new Set<string>();
+    for (const d of this.ctx.documents.all()) {
+      const p = uriToPath(d.uri);
+      if (p) out.add(normalizePath(p));
+    }
+    return out;
   }
 
   /** By engine path, with the URI as the client spells it (its reports about the file use that spelling). */
@@ -159,6 +218,8 @@ export class WorkspaceDiagnostics {
     const chunks = new Chunks(partial, token, held);
     // The first pass leaves out what the client holds only if it says it keeps it; later ones always (see the header).
     let omit = this.omitHeld;
+    /** What this request's last pass made whole was made from: the next pass visits what changed since. */
+    let last: PassMark | undefined;
     workDone.begin('Phasegate: checking the workspace', undefined, undefined, false);
     let working = true;
     try {
@@ -168,7 +229,10 @@ export class WorkspaceDiagnostics {
           // Made again while file events change the files under it (a checkout); a change each time ends in cancellation.
           // `held` is the pass's `previous` as it is, not a copy (102,388 entries at N = 10,000): a chunk sent changes
           // only documents the pass has reported (or cleared), which it does not read again.
-          while (!(await this.compute(held, token, chunks, omit))) chunks.drop();
+          const pass: PassState = { last };
+          last = undefined;
+          while (!(await this.compute(held, token, chunks, omit, pass))) chunks.drop();
+          last = pass.done;
         });
         omit = true;
         if (working) {
@@ -229,12 +293,27 @@ export class WorkspaceDiagnostics {
     });
   }
 
-  /** The report; undefined when file events changed a folder's files while it was made (it is made again). */
+  /**
+   * The report; undefined when file events changed a folder's files while it was made (it is made again).
+   *
+   * A pass from `pass.last` (the state a pass of the same request, or the last answer without a token, was made
+   * from, once made whole) visits only the documents whose report may differ from that pass's: those whose engine
+   * result may have changed since (the engines' `changedSince`: an edit or a file changed on disk, with the files it
+   * reaches, the next phase's input handoff, the plans), those opened or closed since, and `pass.visit`; plus each
+   * folder's config file and the files of its scan's problems (a few). Any other document's report is the one the
+   * client holds. Every document is visited (a whole pass) on the first pass, when the documents the client holds
+   * are each to be listed (`omit` false), when the folders are not those of `pass.last`, and, for a folder, when its
+   * settings object is another (a settings change), or its engine loaded again (a config, schema or nested workspace
+   * change), built its model again (files or folders that came or went), read its documents, took new rule
+   * severities, or had too many changes to list them (`changedSince` undefined). `pass.done` is set once the pass is
+   * made whole (not cancelled).
+   */
   private async compute(
     previous: Map<string, Previous>,
     token: CancellationToken,
     chunks?: Chunks,
     omit = this.omitHeld,
+    pass: PassState = {},
   ): Promise<WorkspaceDiagnosticReport | undefined> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     /** The report made so far: all of it when it goes in chunks (sent since), else `items`. */
@@ -242,25 +321,33 @@ export class WorkspaceDiagnostics {
     const add = (key: string, item: WorkspaceDocumentDiagnosticReport, bytes: number) => (chunks ? chunks.add(key, item, bytes) : items.push(item));
     const seen = new Set<string>();
     const slice = timeSlicer(ANSWER_SLICE_MS);
-    for (const folder of this.ctx.workspaces.all()) {
+    // What each folder is read from (its settings, its engine's state once its work is done), marked before any result is read.
+    const open = this.openPaths();
+    const closed = { epoch: this.closedEpoch, count: this.closed.length };
+    const folders = this.ctx.workspaces.all();
+    const marks = new Map<Folder, FolderMark>();
+    for (const folder of folders) {
       // One settings read per folder, not per file.
       const settings = await this.ctx.settings.get(folder.uri);
-      // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
       await folder.settled();
       const svc = folder.svc;
-      const model = svc.model;
-      const loads = svc.loads;
+      marks.set(folder, { svc, model: svc.model, loads: svc.loads, settings, mark: svc.changeMark() });
+    }
+    /** The paths to visit, or undefined for a whole pass. */
+    const visit = omit ? this.toVisit(pass, marks, open) : undefined;
+    for (const folder of folders) {
+      const { settings, svc, model, loads } = marks.get(folder)!;
       /** Waits for file events that came during a pause; false when they changed the files (the answer is made again). */
       const unchanged = async (): Promise<boolean> => {
         await folder.settled();
         return svc.model === model && svc.loads === loads && !folder.disposed;
       };
+      // Read once the engine's work is done (see `Folder.exclusive`); after each pause below too.
+      if (!(await unchanged())) return undefined;
       // As `phasegate check` reports them: the checked files, the folders of phases without a document,
       // the config file, and what the scan could not read.
       const scanned = new Map<string, Diagnostic[]>();
       for (const d of svc.scanDiagnostics()) scanned.set(d.file, [...(scanned.get(d.file) ?? []), d]);
-      const diagnosed = svc.diagnosedPaths();
-      const files = [...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()];
       /**
        * Adds the report of `path` (once per path; an open document's comes from the document pull).
        */
@@ -277,7 +364,7 @@ export class WorkspaceDiagnostics {
           : path === svc.config.file
             ? svc.config.problems
             : own
-              ? [...(diagnosed.includes(path) ? svc.diagnose(path) : []), ...own]
+              ? [...(svc.diagnoses(key) ? svc.diagnose(path) : []), ...own]
               : svc.diagnose(path);
         const last = this.reported.get(key);
         // The same result under the same settings: the last report stands, unconverted and
@@ -293,7 +380,7 @@ export class WorkspaceDiagnostics {
        * Adds the reports of `paths`, sending full chunks: 'cancelled', or 'changed' when file events changed the
        * folder's files meanwhile (the report is made again), else undefined.
        */
-      const reportAll = async (paths: readonly string[]): Promise<'cancelled' | 'changed' | undefined> => {
+      const reportAll = async (paths: Iterable<string>): Promise<'cancelled' | 'changed' | undefined> => {
         for (const path of paths) {
           // Checking a large workspace cold takes seconds: yield every few milliseconds so that
           // the editor's requests (completion, hover, the open document's diagnostics) go first;
@@ -306,27 +393,53 @@ export class WorkspaceDiagnostics {
         }
         return undefined;
       };
+      /** Checks `phases` in the engine's batches, in slices; false when cancelled or changed (see `reportAll`), with what to return. */
+      const checkAll = async (phases: readonly Phase[], each?: (from: number, to: number) => Promise<'cancelled' | 'changed' | undefined>) => {
+        for (let i = 0; i < phases.length;) {
+          await slice();
+          if (token.isCancellationRequested) return 'cancelled';
+          if (!(await unchanged())) return 'changed';
+          const checked = await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS);
+          const stop = await each?.(i, i + checked);
+          if (stop) return stop;
+          i += checked;
+        }
+        return undefined;
+      };
+      if (visit) {
+        // The documents that may have changed alone (see above): their phases checked in the engine's batches first,
+        // then the plans' work that grows with the project, if a plan is among them (both in slices).
+        const paths = [...visit].filter((p) => svc.diagnoses(p));
+        const phases = new Set<Phase>();
+        for (const p of paths) {
+          const phase = model.byFolder.get(p) ?? phaseOf(model, p);
+          if (phase && settings.enable && !svc.phaseChecked(phase)) phases.add(phase);
+        }
+        const stop =
+          (await checkAll([...phases])) ??
+          (settings.enable && model.plans.some((pl) => visit.has(pl.path)) ? await this.preparePlans(svc, token, unchanged) : undefined) ??
+          (await reportAll([...paths, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()]));
+        if (stop) return stop === 'cancelled' ? made() : undefined;
+        continue;
+      }
+      const diagnosed = svc.diagnosedPaths();
       if (settings.enable) {
         // The engine checks the phases' documents in batches (faster than one by one), each yielding
         // within (a batch of many documents takes tens of milliseconds); the loop below then reads its
         // cached results.
-        const phases = svc.model.phases;
-        for (let i = 0; i < phases.length;) {
-          await slice();
-          if (token.isCancellationRequested) return made();
-          if (!(await unchanged())) return undefined;
-          const checked = await svc.checkBatchInSlices(phases, i, yieldOnce, ANSWER_SLICE_MS);
-          if (chunks) {
-            // Their reports are sent now, so that the Problems view fills in as the workspace is checked.
-            if (token.isCancellationRequested) return made();
-            if (!(await unchanged())) return undefined;
-            const stop = await reportAll(phases.slice(i, i + checked).flatMap(phaseFiles));
-            if (stop) return stop === 'cancelled' ? made() : undefined;
-            if (chunks.flush()) await yieldOnce();
-          }
-          i += checked;
-        }
-        if (svc.model.plans.length) {
+        const phases = model.phases;
+        const stop = await checkAll(phases, async (from, to) => {
+          if (!chunks) return undefined;
+          // Their reports are sent now, so that the Problems view fills in as the workspace is checked.
+          if (token.isCancellationRequested) return 'cancelled';
+          if (!(await unchanged())) return 'changed';
+          const stopped = await reportAll(phases.slice(from, to).flatMap(phaseFiles));
+          if (stopped) return stopped;
+          if (chunks.flush()) await yieldOnce();
+          return undefined;
+        });
+        if (stop) return stop === 'cancelled' ? made() : undefined;
+        if (model.plans.length) {
           // And the phases' gates, one phase at a time: a project plan's check asks for every complete phase's
           // gates, which would otherwise be evaluated all at once when the loop below reaches the plan.
           for (const p of phases) {
@@ -337,14 +450,12 @@ export class WorkspaceDiagnostics {
             if (token.isCancellationRequested) return made();
             if (!(await unchanged())) return undefined;
           }
-          // And the plans' own work that grows with the project (which phases their rows name), in slices too.
-          await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
-          if (token.isCancellationRequested) return made();
-          if (!(await unchanged())) return undefined;
+          const stopped = await this.preparePlans(svc, token, unchanged);
+          if (stopped) return stopped === 'cancelled' ? made() : undefined;
         }
       }
       // The rest (all of it without chunks): plans, phases' folders, the config file, the scan's problems.
-      const stop = await reportAll(files);
+      const stop = await reportAll([...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()]);
       if (stop) return stop === 'cancelled' ? made() : undefined;
     }
     /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
@@ -353,15 +464,65 @@ export class WorkspaceDiagnostics {
       add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
       return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
     };
-    // Files the client knows that are gone (deleted, folder removed, now open): clear them. (With chunks, `previous`
-    // is what the client holds of this request: those it sent before a report made again or a later pass too.)
-    for (const [path, { uri }] of previous) {
-      if (seen.has(path)) continue;
-      const y = clear(path, uri);
-      if (y && !(await y)) return made();
+    if (visit) {
+      // Of the documents visited, those not reported now (opened, no longer checked) that the client holds: cleared.
+      for (const path of visit) {
+        if (seen.has(path)) continue;
+        const prev = previous.get(path);
+        if (!prev) {
+          this.reported.delete(path);
+          continue;
+        }
+        const y = clear(path, prev.uri);
+        if (y && !(await y)) return made();
+      }
+    } else {
+      // Files the client knows that are gone (deleted, folder removed, now open): clear them. (With chunks, `previous`
+      // is what the client holds of this request: those it sent before a report made again or a later pass too.)
+      for (const [path, { uri }] of previous) {
+        if (seen.has(path)) continue;
+        const y = clear(path, uri);
+        if (y && !(await y)) return made();
+      }
+      // And the server's reports of documents not reported now, which no client holds of it (its reports are those
+      // of the documents reported, as a later pass reads them: see `heldOtherwise`).
+      if (!token.isCancellationRequested) for (const path of this.reported.keys()) if (!seen.has(path)) this.reported.delete(path);
     }
     chunks?.flush();
+    if (!token.isCancellationRequested) pass.done = { folders: marks, open, closed };
     return made();
+  }
+
+  /**
+   * The paths a pass from `pass.last` visits (see `compute`), or undefined for a whole pass: those whose results
+   * each folder's engine may have changed since, those opened or closed since, and `pass.visit`.
+   */
+  private toVisit(pass: PassState, marks: Map<Folder, FolderMark>, open: Set<string>): Set<string> | undefined {
+    const last = pass.last;
+    if (!last || last.folders.size !== marks.size || last.closed.epoch !== this.closedEpoch) return undefined;
+    const out = new Set<string>(pass.visit);
+    for (let i = last.closed.count; i < this.closed.length; i++) out.add(this.closed[i]);
+    for (const [folder, now] of marks) {
+      const was = last.folders.get(folder);
+      if (!was || was.svc !== now.svc || was.model !== now.model || was.loads !== now.loads || was.settings !== now.settings) return undefined;
+      const changed = now.svc.changedSince(was.mark);
+      if (!changed) return undefined;
+      for (const p of changed) out.add(p);
+    }
+    for (const p of open) if (!last.open.has(p)) out.add(p);
+    for (const p of last.open) if (!open.has(p)) out.add(p);
+    return out;
+  }
+
+  /**
+   * The plans' own work that grows with the project (which phases their rows name), in slices: 'cancelled', or
+   * 'changed' (see `compute`), else undefined.
+   */
+  private async preparePlans(svc: PhasegateService, token: CancellationToken, unchanged: () => Promise<boolean>): Promise<'cancelled' | 'changed' | undefined> {
+    await svc.preparePlansInSlices(yieldOnce, ANSWER_SLICE_MS);
+    if (token.isCancellationRequested) return 'cancelled';
+    if (!(await unchanged())) return 'changed';
+    return undefined;
   }
 
   /** Converts an engine result; a new result id only when the diagnostics differ from the last report's. */
@@ -379,6 +540,33 @@ export class WorkspaceDiagnostics {
 interface Previous {
   uri: string;
   value: string;
+}
+
+/** What a folder's part of a pass was read from (see `compute`). */
+interface FolderMark {
+  svc: PhasegateService;
+  model: WorkspaceModel;
+  loads: number;
+  settings: PhasegateSettings;
+  /** The engine's `changeMark()` before any result was read. */
+  mark: number;
+}
+
+/**
+ * What a pass made whole was made from: each folder's, the open documents' engine paths, and how many documents were
+ * closed by then (`WorkspaceDiagnostics.closed`).
+ */
+interface PassMark {
+  folders: Map<Folder, FolderMark>;
+  open: Set<string>;
+  closed: { epoch: number; count: number };
+}
+
+/** A pass's state (see `compute`): where it may start from, what it visits besides, and, once made whole, what it was made from. */
+interface PassState {
+  last?: PassMark;
+  visit?: Set<string>;
+  done?: PassMark;
 }
 
 interface Reported {

@@ -109,6 +109,12 @@ function batchOf(phases: readonly Phase[], from: number): { files: string[]; cou
   return { files, count: to - from };
 }
 
+/**
+ * The change log (`changedSince`) lists at most this many paths; past it, a change counts as one of every result
+ * (a host visits them all, as after a load).
+ */
+const MAX_CHANGE_LOG = 65_536;
+
 /** Files larger than this are not read as phase documents. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 /** Largest config file read (a config is a few hundred lines). */
@@ -179,6 +185,16 @@ export class PhasegateService {
    * tree, which yields meanwhile) tells by it that they all come from one state.
    */
   revision = 0;
+  /**
+   * The change log (see `changedSince`): counts each change recorded (`changes`, only up), and lists the paths a
+   * change may have changed the results of (`changedPaths`), each with the count after it (`changedAt`, ascending).
+   * A change that may change any result (a load, documents read, the file set or the rule severities changed) empties
+   * the list and sets `changedAllAt`; so does a list grown past MAX_CHANGE_LOG (`changeLogFrom`).
+   */
+  private changes = 0;
+  private changedPaths: string[] = [];
+  private changedAt: number[] = [];
+  private changedAllAt = 0;
   /** By phase folder: the count of `edits` when a file of the phase last changed its text (see `phaseEdited`). */
   private readonly phaseEdits = new Map<string, number>();
   /** Counts the changes of a file's text (it only counts up: the revision is set back after `diagnoseWithText`). */
@@ -227,6 +243,7 @@ export class PhasegateService {
     this.root = normalizePath(root);
     this.loads++;
     this.revision++;
+    this.changedAll();
     // A given scan is good for this load only: a reload (config changed) scans again.
     const { scan, ...kept } = options;
     this.loadOptions = kept;
@@ -294,11 +311,13 @@ export class PhasegateService {
    */
   primeDiagnostics(path: string, diagnostics: Diagnostic[]): void {
     this.diagCache.set(normalizePath(path), diagnostics);
+    this.changedAll();
   }
 
   /** Adopts a phase's gate results computed by another engine over the same workspace (see `primeDiagnostics`). */
   primeGates(phase: Phase, gates: GateResult[]): void {
     this.gateCache.set(phase, gates);
+    this.changedAll();
   }
 
   private async loadConfig(): Promise<void> {
@@ -601,6 +620,7 @@ export class PhasegateService {
         if (own) {
           this.gateCache.clear();
           this.revision++;
+          this.changedAll();
         }
       }
       if (done === paths.length) return;
@@ -621,6 +641,7 @@ export class PhasegateService {
       if (own) {
         this.gateCache.clear();
         this.revision++;
+        this.changedAll();
       }
     }
   }
@@ -916,7 +937,10 @@ export class PhasegateService {
       if (isInside(workspaceTemplateFolder(this), p)) {
         if (this.reportTemplateProblems(await loadWorkspaceTemplates(this))) {
           this.revision++;
-          if (this.config.file) affected.add(this.config.file);
+          if (this.config.file) {
+            affected.add(this.config.file);
+            this.changed([this.config.file]);
+          }
         }
         continue;
       }
@@ -1117,6 +1141,7 @@ export class PhasegateService {
     // Links anywhere may now resolve or break: every cached result is stale.
     this.diagCache.clear();
     this.gateCache.clear();
+    this.changedAll();
     const files = this.diagnosedPaths();
     for (const f of folders) if (!model.byFolder.get(f) || model.byFolder.get(f)!.markdown.length > 0) files.push(f);
     // A folder named as a glob would match it ignoring case came or went.
@@ -1193,9 +1218,61 @@ export class PhasegateService {
     return this.phaseEdits.get(phase.folder);
   }
 
+  /**
+   * A number that grows with each change the engine takes (see `changedSince`): a host marks with it the state it
+   * read results from.
+   */
+  changeMark(): number {
+    return this.changes;
+  }
+
+  /**
+   * The paths whose results (diagnostics, and the gates and titles of their phases) may differ from what they were
+   * at `mark` (a `changeMark()`): each file a change since dropped the cached diagnostics of (see `dependents`; an
+   * input handoff whose phase's gates it dropped stands for them too), and each file whose text changed (a file not
+   * checked among them). Undefined when any result may differ: the workspace loaded again, documents were read, files
+   * came or went (the model was built again), the rule severities changed, or too many changes came to be listed.
+   * Paths the engine does not report on may be among them; a change that left a result as it was may name it too.
+   */
+  changedSince(mark: number): Set<string> | undefined {
+    if (mark < this.changedAllAt || mark > this.changes) return undefined;
+    const at = this.changedAt;
+    // The first entry after `mark` (the counts ascend).
+    let lo = 0;
+    for (let hi = at.length; lo < hi;) {
+      const mid = (lo + hi) >>> 1;
+      if (at[mid] <= mark) lo = mid + 1;
+      else hi = mid;
+    }
+    const out = new Set<string>();
+    for (let i = lo; i < at.length; i++) out.add(this.changedPaths[i]);
+    return out;
+  }
+
+  /** Records a change of the results of `paths` (see `changedSince`). */
+  private changed(paths: readonly string[]): void {
+    const at = ++this.changes;
+    if (this.changedPaths.length + paths.length > MAX_CHANGE_LOG) {
+      this.changedAll();
+      return;
+    }
+    for (const p of paths) {
+      this.changedPaths.push(p);
+      this.changedAt.push(at);
+    }
+  }
+
+  /** Records a change that may change any result (see `changedSince`). */
+  private changedAll(): void {
+    this.changedAllAt = ++this.changes;
+    this.changedPaths = [];
+    this.changedAt = [];
+  }
+
   private invalidate(path: string): string[] {
     this.revision++;
     const deps = this.dependents(path);
+    this.changed(deps);
     // The input handoff of the phase after next changes in its unvalidated-handoff problem only, which
     // no gate counts: its phase's gates stand.
     const phase = phaseOf(this.model, normalizePath(path));
@@ -1423,6 +1500,14 @@ export class PhasegateService {
     const out = this.checkedFiles();
     for (const phase of this.model.phases) if (phase.markdown.length === 0) out.push(phase.folder);
     return out;
+  }
+
+  /** Whether `path` (normal) is one of `diagnosedPaths()`, without listing them. */
+  diagnoses(path: string): boolean {
+    if (this.model.plans.some((pl) => pl.path === path)) return true;
+    const phase = this.model.byFolder.get(path) ?? phaseOf(this.model, path);
+    if (!phase) return false;
+    return phase.markdown.length ? phase.markdown.includes(path) : path === phase.folder;
   }
 
   /** Diagnostics of every checked file, plus config and scan problems. */
@@ -1674,6 +1759,7 @@ export class PhasegateService {
     this.revision++;
     this.diagCache.clear();
     this.gateCache.clear();
+    this.changedAll();
     return true;
   }
 
