@@ -515,3 +515,43 @@ describe('language server: an open phasegate.yaml edited and not saved', functio
     assert.deepEqual(at(await pull(c, u)), ['invalid-config 1:18-27']);
   });
 });
+
+describe('language server: workspace diagnostics result ids across a restart', function () {
+  this.timeout(60_000);
+  let root: string | undefined;
+  let c: TestClient | undefined;
+  after(async () => {
+    await stopOnFixture(c, root);
+  });
+
+  it("a server started again reports in full the documents a client holds the earlier server's ids of, one changed on disk meanwhile too", async () => {
+    ({ root, c } = await startOnFixture({ pull: true }));
+    await c.waitFor('the folder indexed', () => c!.logs.some((l) => l.startsWith(`Indexed ${root}`)));
+    const first = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+    const held = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
+    assert.ok(held.length >= 17 && held.every((h) => h.value), JSON.stringify(held));
+    await c.stop();
+    // Changed while no server runs: its problems are others now.
+    const brief = path.join(root, P2_BRIEF);
+    fs.writeFileSync(brief, `${fs.readFileSync(brief, 'utf8')}\n## Risks\n\nTBD\n`);
+    c = await TestClient.start(root, { pull: true });
+    await c.waitFor('the folder indexed', () => c!.logs.some((l) => l.startsWith(`Indexed ${root}`)));
+    // The client kept the ids of the server before (a new process numbers its reports from the start again).
+    const again = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: held });
+    assert.deepEqual(
+      again.items.filter((i) => i.kind !== 'full').map((i) => i.uri),
+      [],
+      'no report held from the earlier server is taken as unchanged',
+    );
+    const ids = new Set(held.map((h) => h.value));
+    assert.deepEqual(
+      again.items.filter((i) => ids.has(i.resultId!)).map((i) => i.uri),
+      [],
+      'no id of the earlier server is given again',
+    );
+    const report = again.items.find((i) => i.uri === uri(root!, P2_BRIEF));
+    const before = first.items.find((i) => i.uri === uri(root!, P2_BRIEF));
+    assert.ok(report?.kind === 'full' && before?.kind === 'full');
+    assert.notDeepEqual(report.items, before.items, 'the brief changed on disk is reported as it is now');
+  });
+});

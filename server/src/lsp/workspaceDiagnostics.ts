@@ -20,6 +20,7 @@
  * it or the server shuts down. vscode-languageclient re-sent the request 2 s after each answer, with every result
  * id it held (102,388 at N = 10,000, 12.9 MB, read and gone over by the server each time); now it sends it once.
  */
+import { randomBytes } from 'node:crypto';
 import {
   CancellationToken,
   CancellationTokenSource,
@@ -71,6 +72,11 @@ export class WorkspaceDiagnostics {
    */
   private readonly reported = new Map<string, Reported>();
   private nextId = 1;
+  /**
+   * Names this server process in its result ids (`w<tag>.<n>`): a client that kept the ids of a server before a
+   * restart (which numbered its reports from 1 in the same order) does not have them taken for this one's.
+   */
+  private readonly idTag = randomBytes(3).toString('base64url');
   /** Leave out the documents whose report the client holds (see the header). */
   omitHeld = false;
 
@@ -530,7 +536,7 @@ export class WorkspaceDiagnostics {
     const lsp = applyRuleSettings(engine, settings).map((d) => toLspDiagnostic(d));
     const json = JSON.stringify(lsp);
     const last = this.reported.get(path);
-    const resultId = last && last.json === json ? last.resultId : `w${this.nextId++}`;
+    const resultId = last && last.json === json ? last.resultId : `w${this.idTag}.${this.nextId++}`;
     const rec: Reported = { json, resultId, lsp, engine, settings };
     this.reported.set(path, rec);
     return rec;
