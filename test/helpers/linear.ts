@@ -29,7 +29,7 @@ export interface LinearOptions {
   /**
    * Synchronous work only (`assertLinear`): leave out the garbage collector's pauses within each run (V8's GC
    * profiler reports each one). For work whose every run builds a large model: the collector's share grows with the
-   * live heap, and more than linearly on a loaded machine (the parse of a document of 16 × n labels took 22–87× as
+   * live heap, and more than linearly on a loaded machine (the parse of a document of 16 × n labels took 13–87× as
    * long as one of n, 9–20× without the pauses), while the work's own growth (a loop in a loop) is still counted.
    */
   withoutGc?: boolean;
