@@ -171,7 +171,7 @@ describe('checkPhases: the batch check, phase by phase', () => {
     for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p));
   });
 
-  it("after an edit of a phase's document, checks again its phase, the next one, the input handoff after it and the plans: not the previous phase", async () => {
+  it("after an edit of an audit phase's document, checks again its phase, the next one and the input handoff after it: not the previous phase, nor the plans, which track iAI phases alone", async () => {
     const svc = await engine();
     const files = [...new Set(svc.diagnosedPaths().concat(svc.model.plans.map((p) => p.path)))];
     const before = new Map(files.map((f) => [f, svc.diagnose(f)]));
@@ -183,17 +183,50 @@ describe('checkPhases: the batch check, phase by phase', () => {
       svc.setOverlay(doc.path, `${svc.getText(doc.path)}\nEdited.\n`);
       const rechecked = files.filter((f) => svc.diagnose(f) !== before.get(f));
       const afterNext = x.next!.next!.documents.find((d) => d.spec.kind === 'input-handoff' && d.exists)?.path;
-      const expected = [...x.markdown, ...x.next!.markdown, ...(afterNext ? [afterNext] : []), ...svc.model.plans.map((p) => p.path)];
+      const expected = [...x.markdown, ...x.next!.markdown, ...(afterNext ? [afterNext] : [])];
       assert.deepEqual(rechecked.sort(), [...new Set(expected)].sort(), doc.spec.file);
       assert.equal(svc.gates(x.prev!), gatesBefore.get(x.prev!), `${doc.spec.file}: the previous phase's gates are kept`);
       // As a fresh check finds them.
       const fresh = await engine();
       fresh.setOverlay(doc.path, svc.getText(doc.path)!);
-      for (const f of x.prev!.markdown) assert.deepEqual(svc.diagnose(f), fresh.diagnose(f), f);
+      for (const f of [...x.prev!.markdown, ...svc.model.plans.map((p) => p.path)]) assert.deepEqual(svc.diagnose(f), fresh.diagnose(f), f);
       for (const p of [x.prev!, x, x.next!]) assert.deepEqual(svc.gates(p), fresh.gates(fresh.findPhase(p.id)!), p.id);
       for (const f of files) before.set(f, svc.diagnose(f));
       for (const p of svc.model.phases) gatesBefore.set(p, svc.gates(p));
     }
+  });
+
+  it("after an edit of an iAI phase's document, checks the plans again too, and finds them as a fresh check does", async () => {
+    const svc = await engine();
+    const files = [...new Set(svc.diagnosedPaths().concat(svc.model.plans.map((p) => p.path)))];
+    const plans = svc.model.plans.map((p) => p.path);
+    assert.ok(plans.length > 0, 'the generated workspace has a plan');
+    const before = new Map(files.map((f) => [f, svc.diagnose(f)]));
+    // A complete iAI phase whose gates the plan reads: its response's proof of execution taken out fails a gate.
+    const x = svc.model.phases.find(
+      (p) =>
+        p.workstream !== undefined &&
+        p.prev &&
+        p.next &&
+        svc.gates(p).every((g) => g.status === 'passed') &&
+        p.documents.some((d) => d.exists && /response/i.test(d.spec.kind)),
+    )!;
+    assert.ok(x, 'the generated workspace has such a phase');
+    const doc = x.documents.find((d) => d.exists && /response/i.test(d.spec.kind))!;
+    const text = svc.getText(doc.path)!;
+    const edited = text.replace(/## [^\n]*(Proof|Results)[^\n]*\n[\s\S]*?(?=\n## |$)/i, '');
+    assert.notEqual(edited, text, 'the response has a proof of execution');
+    svc.setOverlay(doc.path, edited);
+    const rechecked = files.filter((f) => svc.diagnose(f) !== before.get(f));
+    for (const p of plans) assert.ok(rechecked.includes(p), `${p}: checked again`);
+    const fresh = await engine();
+    fresh.setOverlay(doc.path, edited);
+    for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p), p);
+    assert.notDeepEqual(
+      plans.map((p) => svc.diagnose(p)),
+      plans.map((p) => before.get(p)),
+      'the plan marks the phase complete, and its gates no longer all pass',
+    );
   });
 
   it('parses again, over a checked workspace, only the documents an edit made stale', async () => {

@@ -1183,11 +1183,12 @@ export class PhasegateService {
 
   /**
    * Files whose diagnostics depend on `path`: itself, its phase, the next phase, the input handoff of the
-   * phase after next, and the project plans. Phase N's files read phase N-1's output handoff, so phase N's
-   * gates follow from the documents of phases N-1 and N; phase N+1's input handoff reads those gates
-   * (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
+   * phase after next, and, for a phase of an iAI workstream, the project plans. Phase N's files read phase N-1's
+   * output handoff, so phase N's gates follow from the documents of phases N-1 and N; phase N+1's input handoff reads
+   * those gates (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
    * output handoff is checked on its own; phase N's input handoff is checked against it), so the previous
-   * phase is not among them.
+   * phase is not among them. A plan reads only the iAI phases it tracks (`planPhases`: their names, statuses and
+   * gates): a change in another phase (an audit phase's) leaves its problems as they were.
    */
   dependents(path: string): string[] {
     const p = normalizePath(path);
@@ -1198,7 +1199,7 @@ export class PhasegateService {
       phase.next?.markdown.forEach((f) => out.add(f));
       const input = this.inputAfterNext(phase);
       if (input) out.add(input);
-      this.model.plans.forEach((pl) => out.add(pl.path));
+      if (phase.workstream !== undefined) this.model.plans.forEach((pl) => out.add(pl.path));
     }
     return [...out];
   }
