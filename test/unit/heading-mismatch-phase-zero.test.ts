@@ -171,6 +171,12 @@ async function retro(layout: string, text: string, folder = 'sprints/sprint-0-ki
   return { messages: diags.map((d) => `${d.code}: ${d.message}`), fixes, svc };
 }
 
+/** The lines each fix (`retro`'s `fixes`) changes in `text`, as it writes them. */
+function changedLines(fixes: (string | undefined)[], text: string): string[][] {
+  const before = text.split('\n');
+  return fixes.map((f) => f!.split('\n').filter((l, i) => l !== before[i]));
+}
+
 describe('phase 0: a number where a {N-1} names no phase, written as another phase writes it', () => {
   it('a section so titled is the section, its number reported with a fix as in sprint 1, not a missing section', async () => {
     const layout = retroLayout(undefined, ['Carried over from sprint {N-1}', 'S{N-1} recap', 'Review of #{N-1} and #{N}']);
@@ -229,10 +235,7 @@ describe('phase 0: a {N-1} at the start of a heading', () => {
       'heading-mismatch: Title should read "Retro:…" in sprint-0-kickoff.',
     ]);
     // Was: `#  Retro: Kickoff`, `## . Plan`, `##  carry-over` (the blank after the number kept).
-    assert.deepEqual(
-      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-      [['## Plan'], ['## carry-over'], ['# Retro: Kickoff']],
-    );
+    assert.deepEqual(changedLines(fixes, text), [['## Plan'], ['## carry-over'], ['# Retro: Kickoff']]);
   });
 
   it('a front matter title with a number there: its fix drops it with the blank after it, inside the quotes', async () => {
@@ -327,10 +330,7 @@ describe('phase 0: a {N-1} joined to a {N} by separators alone (`Sprints {N-1}-{
       'heading-mismatch: Section "Sprints 3 - 4" names another phase than sprint-0-kickoff: it should read "Sprints 0".',
       'heading-mismatch: Title should read "Sprints 0:…" in sprint-0-kickoff.',
     ]);
-    assert.deepEqual(
-      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-      [['## Sprints 0'], ['# Sprints 0: Kickoff']],
-    );
+    assert.deepEqual(changedLines(fixes, text), [['## Sprints 0'], ['# Sprints 0: Kickoff']]);
     // In sprint 1, as before.
     const one = await retro(layout, text, 'sprints/sprint-1-next');
     assert.deepEqual(one.messages, [
@@ -452,11 +452,7 @@ describe('a range of numbers some of which name no phase (`Sprints {N-2}-{N-1}`,
           ],
           `${form} ${n}`,
         );
-        assert.deepEqual(
-          fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-          [[`## ${titles[n]}`], [`# ${titles[n]}: Kickoff`]],
-          `${form} ${n}`,
-        );
+        assert.deepEqual(changedLines(fixes, text), [[`## ${titles[n]}`], [`# ${titles[n]}: Kickoff`]], `${form} ${n}`);
       }
     }
   });
@@ -499,11 +495,7 @@ describe('a title as an earlier new wrote it in phase 0 (`Sprints-0` of `Sprints
         ],
         form,
       );
-      assert.deepEqual(
-        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-        [[`## ${now}`], [`# ${now}: Kickoff`]],
-        form,
-      );
+      assert.deepEqual(changedLines(fixes, text), [[`## ${now}`], [`# ${now}: Kickoff`]], form);
       const brief = await retro(layoutOf(form).replace('kind: retro', 'kind: brief'), text);
       assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff', form);
     }
@@ -593,10 +585,7 @@ describe('a number glued to a letter (`S{N-2} recap`, `Q{N} review`), written wi
         'heading-mismatch: Section "Q-2 review" names another phase than sprint-5-next: it should read "Q-5 review".',
       ],
     );
-    assert.deepEqual(
-      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-      [['## S-3 recap'], ['## Q-5 review']],
-    );
+    assert.deepEqual(changedLines(fixes, text), [['## S-3 recap'], ['## Q-5 review']]);
     // Where a {N-2} names no phase (sprint 1), `S-1` is the -1 an earlier new wrote, as before.
     assert.deepEqual((await retro(layout, body('S-1 recap', 'Q1 review'), 'sprints/sprint-1-next')).messages, []);
   });
@@ -639,10 +628,7 @@ describe('a number glued to a word by a hyphen the heading writes (`S-{N-2} reca
       'heading-mismatch: Section "S-3 recap" names another phase than sprint-0-kickoff: it should read "S recap".',
       'heading-mismatch: Title should read "S review:…" in sprint-0-kickoff.',
     ]);
-    assert.deepEqual(
-      wrong.fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-      [['## S recap'], ['# S review: Kickoff']],
-    );
+    assert.deepEqual(changedLines(wrong.fixes, text), [['## S recap'], ['# S review: Kickoff']]);
     const earlier = await retro(layout, body('S- review', 'S- recap'));
     assert.deepEqual(earlier.messages, [
       'heading-mismatch: Section "S- recap" should read "S recap" in sprint-0-kickoff: "S- recap" is how an earlier version of new wrote it.',
@@ -667,10 +653,7 @@ describe('a range whose joiner repeats the word before its first number (`Sprint
       'heading-mismatch: Section "S3–S4 notes" names another phase than sprint-0-kickoff: it should read "S0 notes".',
       'heading-mismatch: Section "Sprint 3 to Release 4" names another phase than sprint-0-kickoff: it should read "Sprint to Release 0".',
     ]);
-    assert.deepEqual(
-      fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-      [['## Sprint 0'], ['## S0 notes'], ['## Sprint to Release 0']],
-    );
+    assert.deepEqual(changedLines(fixes, text), [['## Sprint 0'], ['## S0 notes'], ['## Sprint to Release 0']]);
     const earlier = await retro(layout, body('Sprint to Sprint 0', 'S0 notes', 'Sprint to Release 0'));
     assert.deepEqual(earlier.messages, [
       'heading-mismatch: Section "Sprint to Sprint 0" should read "Sprint 0" in sprint-0-kickoff: "Sprint to Sprint 0" is how an earlier version of new wrote it.',
@@ -787,11 +770,7 @@ describe('a title as a phase below writes it, with fewer numbers (`Sprints 0` of
         ],
         `${n} ${below}`,
       );
-      assert.deepEqual(
-        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-        [[`## ${want}`], [`# ${want}: Kickoff`]],
-        `${n} ${below}`,
-      );
+      assert.deepEqual(changedLines(fixes, text), [[`## ${want}`], [`# ${want}: Kickoff`]], `${n} ${below}`);
       const brief = await retro(layout.replace('kind: retro', 'kind: brief'), text, folder);
       assert.equal(phaseTitle(brief.svc, brief.svc.model.phases[0]), 'Kickoff', `${n} ${below}`);
     }
@@ -810,11 +789,7 @@ describe('a title as a phase below writes it, with fewer numbers (`Sprints 0` of
         ],
         below,
       );
-      assert.deepEqual(
-        fixes.map((f) => f!.split('\n').filter((l, i) => l !== text.split('\n')[i])),
-        [['## Sprints 0'], ['# Sprints 0: Kickoff']],
-        below,
-      );
+      assert.deepEqual(changedLines(fixes, text), [['## Sprints 0'], ['# Sprints 0: Kickoff']], below);
     }
     // What sprint 1 writes, and a title that goes on with a number of its own: as before.
     assert.deepEqual((await retro(lower, body('Sprints 0', 'Sprints 0'), 'sprints/sprint-1-kickoff')).messages, []);
