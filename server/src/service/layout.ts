@@ -667,8 +667,11 @@ function earlierHeading(heading: string, n: number): { re: RegExp } | undefined 
   return earlierHeadings.get(`${n}\u0000${heading}`);
 }
 
-/** The most phases below the one from which every `{N-d}` of a heading names a phase whose forms loweredStart reads. */
-const MAX_LOWER_FORMS = 8;
+/**
+ * The most phases below the one from which every `{N-d}` of a heading names a phase whose forms are read in a later
+ * phase: titles by loweredStart, sections by the rules' loweredKeys (the same bound, so that both find the same forms).
+ */
+export const MAX_LOWER_FORMS = 8;
 
 /**
  * Where `title` starts as `new` writes the kind's `heading` (or a section's title), or an earlier `new` wrote it, in a

@@ -3,7 +3,7 @@ import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
 import { skippedFolder } from '../workspace';
-import { earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
+import { MAX_LOWER_FORMS, earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import { numberTable, tableHead } from '../tables';
@@ -185,9 +185,6 @@ function numberedKey(title: string, n: number): string | undefined {
   return key === expandedTitleKey(title, n) ? undefined : key;
 }
 
-/** The most phases below the one from which a title's `{N-d}`s all name phases whose forms loweredKeys makes. */
-const MAX_LOWER_KEYS = 8;
-
 /**
  * The keys of a templated title as `new` writes it, and as an earlier `new` wrote it, in the phases below the one from
  * which each of its `{N-d}`s names one (phase 0 for a `{N-1}`), where that drops a number (see writtenTitle), but phase
@@ -204,7 +201,7 @@ function loweredKeys(title: string, n: number): readonly string[] {
   const from = sharedFrom(title);
   const own = new Set([expandedTitleKey(title, n), writtenKey(title, n), earlierKey(title, n)]);
   const out = new Set<string>();
-  for (let m = 0; m < Math.min(from, MAX_LOWER_KEYS); m++) {
+  for (let m = 0; m < Math.min(from, MAX_LOWER_FORMS); m++) {
     if (m === n) continue;
     for (const t of [writtenTitle(title, m), earlierWrittenTitle(title, m)]) {
       if (t === undefined || t === expandTitle(title, m)) continue;
