@@ -706,8 +706,7 @@ function loweredStart(heading: string, n: number, title: string): RegExpExecArra
 export function earlierTitle(heading: string, n: number, title: string): string | undefined {
   const m = earlierHeading(heading, n)?.re.exec(title);
   if (!m) return undefined;
-  const plain = (t: string) => t.trim().replace(/\s+/g, ' ').toLowerCase();
-  if (plain(m[0]) !== plain(earlierWrittenTitle(heading, n) ?? '')) return undefined;
+  if (normalizeSpaces(m[0]) !== normalizeSpaces(earlierWrittenTitle(heading, n) ?? '')) return undefined;
   const text = m[0].trim();
   return text.endsWith(':') ? text.slice(0, -1).trimEnd() : text;
 }
@@ -1047,6 +1046,7 @@ function joinsRange(before: string, literal: string, title: string, from: number
   return normalizeSpaces(between) === normalizeSpaces(literal);
 }
 
+/** A text trimmed, its runs of blanks one space, in lower case: as two titles' any blanks and any case compare. */
 function normalizeSpaces(s: string): string {
   return s.trim().replace(/\s+/g, ' ').toLowerCase();
 }
