@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PhasegateService, normalizePath } from '../../server/src/service';
 import { NodeFileSystem } from '../../server/src/node/assets';
+import { isInside } from '../../server/src/service/host';
 import { REPO, assets } from '../helpers/workspace';
 import { ALL_RULES } from '../../server/src/service/rules/index';
 import type { Rule } from '../../server/src/service/rules/rule';
@@ -202,25 +203,11 @@ describe('checkPhases: the batch check, phase by phase', () => {
     const plans = svc.model.plans.map((p) => p.path);
     assert.ok(plans.length > 0, 'the generated workspace has a plan');
     const before = new Map(files.map((f) => [f, svc.diagnose(f)]));
-    // A complete iAI phase whose gates the plan reads: its response's proof of execution taken out fails a gate.
-    const x = svc.model.phases.find(
-      (p) =>
-        p.workstream !== undefined &&
-        p.prev &&
-        p.next &&
-        svc.gates(p).every((g) => g.status === 'passed') &&
-        p.documents.some((d) => d.exists && /response/i.test(d.spec.kind)),
-    )!;
-    assert.ok(x, 'the generated workspace has such a phase');
-    const doc = x.documents.find((d) => d.exists && /response/i.test(d.spec.kind))!;
-    const text = svc.getText(doc.path)!;
-    const edited = text.replace(/## [^\n]*(Proof|Results)[^\n]*\n[\s\S]*?(?=\n## |$)/i, '');
-    assert.notEqual(edited, text, 'the response has a proof of execution');
-    svc.setOverlay(doc.path, edited);
+    const { path: edited, text } = failAGate(svc, () => true);
     const rechecked = files.filter((f) => svc.diagnose(f) !== before.get(f));
     for (const p of plans) assert.ok(rechecked.includes(p), `${p}: checked again`);
     const fresh = await engine();
-    fresh.setOverlay(doc.path, edited);
+    fresh.setOverlay(edited, text);
     for (const p of plans) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p), p);
     assert.notDeepEqual(
       plans.map((p) => svc.diagnose(p)),
@@ -252,5 +239,63 @@ describe('checkPhases: the batch check, phase by phase', () => {
     }
     const stale = svc.dependents(file);
     assert.ok(texts >= 1 && texts <= stale.length, `${texts} documents parsed again for ${stale.length} stale ones`);
+  });
+});
+
+/**
+ * Takes out the proof of execution of the response of a complete iAI phase (one with a phase before and after it)
+ * that `pick` accepts, which fails one of its gates a plan reads; returns the response's path and new text.
+ */
+function failAGate(svc: PhasegateService, pick: (p: Phase) => boolean): { phase: Phase; path: string; text: string } {
+  const phase = svc.model.phases.find(
+    (p) =>
+      p.workstream !== undefined &&
+      p.prev &&
+      p.next &&
+      pick(p) &&
+      svc.gates(p).every((g) => g.status === 'passed') &&
+      p.documents.some((d) => d.exists && /response/i.test(d.spec.kind)),
+  );
+  assert.ok(phase, 'the workspace has such a phase');
+  const doc = phase.documents.find((d) => d.exists && /response/i.test(d.spec.kind))!;
+  const old = svc.getText(doc.path)!;
+  const text = old.replace(/## [^\n]*(Proof|Results)[^\n]*\n[\s\S]*?(?=\n## |$)/i, '');
+  assert.notEqual(text, old, 'the response has a proof of execution');
+  svc.setOverlay(doc.path, text);
+  return { phase, path: doc.path, text };
+}
+
+describe('plans of several iAI projects', () => {
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-check-plans-'));
+    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as Generator;
+    gen.writeWorkspace(dir, { n: 30, seed: 10 });
+    // A second project with its own plan and workstreams/, and a plan at the top, over no workstreams/ of its own.
+    fs.cpSync(path.join(dir, 'all_use_iai_project'), path.join(dir, 'second_project'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'all_use_iai_project', 'project_implementation_plan.md'), path.join(dir, 'project_implementation_plan.md'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function engine(): Promise<PhasegateService> {
+    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
+    await svc.load(normalizePath(dir));
+    return svc;
+  }
+
+  it("after an edit of one project's phase, checks again its own plan and a plan that tracks every iAI phase, not the other project's plan", async () => {
+    const svc = await engine();
+    const plan = (project: string) => normalizePath(path.join(dir, project, 'project_implementation_plan.md'));
+    const [own, other, top] = [plan('all_use_iai_project'), plan('second_project'), plan('')];
+    assert.deepEqual(svc.model.plans.map((p) => p.path).sort(), [own, other, top].sort());
+    const before = new Map([own, other, top].map((f) => [f, svc.diagnose(f)]));
+    const { path: edited, text } = failAGate(svc, (p) => isInside(normalizePath(path.join(dir, 'all_use_iai_project')), p.folder));
+    assert.notEqual(svc.diagnose(own), before.get(own), 'its own plan is checked again');
+    assert.notEqual(svc.diagnose(top), before.get(top), 'the plan that tracks every iAI phase is checked again');
+    assert.equal(svc.diagnose(other), before.get(other), "the other project's plan keeps its results");
+    const fresh = await engine();
+    fresh.setOverlay(edited, text);
+    for (const p of [own, other, top]) assert.deepEqual(svc.diagnose(p), fresh.diagnose(p), p);
+    assert.notDeepEqual(svc.diagnose(own), before.get(own), 'the plan marks the phase complete, and its gates no longer all pass');
   });
 });

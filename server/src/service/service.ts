@@ -38,7 +38,7 @@ import {
 } from './workspace';
 import { INPUT_HANDOFF, OUTPUT_HANDOFF } from './handoff';
 import { UNVALIDATED_HANDOFF } from './rules/phase-predecessor';
-import { planSteps } from './rules/phase-plan';
+import { planSteps, trackedPhases } from './rules/phase-plan';
 import { Slicer, slicer } from './slicer';
 import { lowerBound } from './sorted';
 import { CancellationToken, Diagnostic, Range, noCancellation, range, throwIfCancelled } from './types';
@@ -1188,7 +1188,8 @@ export class PhasegateService {
    * those gates (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
    * output handoff is checked on its own; phase N's input handoff is checked against it), so the previous
    * phase is not among them. A plan reads only the iAI phases it tracks (`planPhases`: their names, statuses and
-   * gates): a change in another phase (an audit phase's) leaves its problems as they were.
+   * gates): a change in another phase (an audit phase's, or one of another project's `workstreams/`) leaves its
+   * problems as they were.
    */
   dependents(path: string): string[] {
     const p = normalizePath(path);
@@ -1199,7 +1200,12 @@ export class PhasegateService {
       phase.next?.markdown.forEach((f) => out.add(f));
       const input = this.inputAfterNext(phase);
       if (input) out.add(input);
-      if (phase.workstream !== undefined) this.model.plans.forEach((pl) => out.add(pl.path));
+      // Phase N's gates read phases N-1 and N: the plans that track this phase or the next one.
+      if (phase.workstream !== undefined)
+        for (const pl of this.model.plans) {
+          const tracked = trackedPhases(this.model, pl.path);
+          if (tracked.has(phase) || (phase.next && tracked.has(phase.next))) out.add(pl.path);
+        }
     }
     return [...out];
   }

@@ -25,6 +25,18 @@ export function planPhases(model: WorkspaceModel, planPath: string): Phase[] {
   return (under.length ? under : iai).filter((p) => !isInside(p.folder, planPath));
 }
 
+/** The phases each plan of a model tracks (`planPhases`), kept by model: performance only. */
+const tracked = new WeakMap<WorkspaceModel, Map<string, ReadonlySet<Phase>>>();
+
+/** `planPhases` as a set, kept for `model` (a new model, after a change of the file set, has its own). */
+export function trackedPhases(model: WorkspaceModel, planPath: string): ReadonlySet<Phase> {
+  let byPlan = tracked.get(model);
+  if (!byPlan) tracked.set(model, (byPlan = new Map()));
+  let phases = byPlan.get(planPath);
+  if (!phases) byPlan.set(planPath, (phases = new Set(planPhases(model, planPath))));
+  return phases;
+}
+
 /** Words of a name with `_` and `-` as spaces: `Phase_1_CI` ~ `Phase 1 CI`. */
 function nameKey(s: string): string {
   return textKey(s.replace(/[_-]/g, ' '));
