@@ -22,7 +22,7 @@ import {
   WorkspaceDiagnosticRequest,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { applyChangedPhases, PhasesRequest, type PhasesResult, ServerInfoRequest } from '../../server/src/protocol';
 import { buildServer, copyFixture, generatedWorkspace, partialResults, stopOnFixture, TestClient, uri } from './client';
 
@@ -412,6 +412,41 @@ describe('language server: workspace diagnostics kept open', function () {
       after(async () => {
         const errors = await stopOnFixture(s.c, s.root);
         if (errors.length) throw new Error(`the server logged errors:\n${errors.join('\n')}`);
+      });
+
+      it('a document opened and closed with its text on disk is cleared, then sent again, to the open request and to one without a token', async () => {
+        const { c } = s;
+        const open = stream(c);
+        const first = await firstPass(c, open);
+        const poller = new Poller(c);
+        await poller.converged('before the open');
+        // A document with problems: the engine's result for it does not change when it is opened or closed with the text
+        // it has on disk, so only the open documents' own tracking brings it into the passes after those.
+        const [u] = [...held(reportsFrom(c, open))].find(([x, r]) => r.items.length > 0 && x.endsWith('.md')) ?? [];
+        assert.ok(u, 'a document with problems on disk');
+        const rel = path.relative(c.root, fileURLToPath(u)).split(path.sep).join('/');
+        const doc = await c.open(rel);
+        await c.waitFor(
+          'the opened document cleared',
+          () => reportsFrom(c, open, first).find((i) => i.uri === u && i.kind === 'full' && !i.items.length),
+          20_000,
+        );
+        // The poller first: a request without a token is held while nothing changed since one was answered (a fresh pull too).
+        await poller.converged('after the open');
+        await converged(c, open, 'after the open');
+        assert.equal(poller.held.get(u)?.items.length, 0, 'cleared for the client without a token');
+        const n = partialResults(c, open.token).length;
+        await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: doc.uri } });
+        await c.waitFor(
+          'the closed document sent again',
+          () => reportsFrom(c, open, n).find((i) => i.uri === u && i.kind === 'full' && i.items.length),
+          20_000,
+        );
+        await poller.converged('after the close');
+        await converged(c, open, 'after the close');
+        assert.ok(poller.held.get(u)?.items.length, 'sent again to the client without a token');
+        open.cancel.cancel();
+        assert.deepEqual(await open.answer, { items: [] });
       });
 
       it('cross-file effects: the next phase input handoff, the plan, files deleted and created, a config change', async () => {
