@@ -48,7 +48,8 @@ describe('new: {N-1} in the first phase, numbered 0', () => {
     assert.deepEqual(await sprint(0), {
       'RETRO.md': ['# Sprint 0: Kickoff', '## Carried over from sprint', '[What sprint left open]', '## Sprint 0 Goals', '[Content]'],
       'BRIEF.md': ['title: "After Sprint: Kickoff"', '# After Sprint: Kickoff', '## Goals', '[Content]', '## Lessons of sprint', '[Content]'],
-      'REVIEW.md': ['# Review of sprints and 0', '## Verdict', '[Content]'],
+      // `and` joins a range's numbers, as `to` and `-` do (was: `Review of sprints and 0`).
+      'REVIEW.md': ['# Review of sprints 0', '## Verdict', '[Content]'],
     });
   });
 

@@ -822,13 +822,13 @@ const LEAD_SEPARATORS_AT = /[\s.,:;)\]/|\u2013\u2014-]*/uy;
  * What joins the numbers of a range (`{N-1}-{N}`, `{N-1}–{N}`, `{N-1}, {N}`, `{N-1} to {N}`): separators alone, or a
  * range's word between blanks. A `{N-d}` that phase 0 drops goes with it (see withoutNegatives).
  */
-const JOINER_WHOLE = /^(?:[\s.,:;)\]/|\u2013\u2014-]+|\s+(?:to|through|thru|till|until)\s+)$/iu;
+const JOINER_WHOLE = /^(?:[\s.,:;)\]/|\u2013\u2014-]+|\s+(?:to|through|thru|till|until|and|&)\s+)$/iu;
 /**
  * A range's joiner that repeats the word written before its first number (`Sprint {N-1} to Sprint {N}`, `S{N-1}–S{N}`):
  * a dash, or a range's word between blanks, then that word, glued to the number as the first is (group 1, the word;
  * group 2, the blanks after it).
  */
-const REPEATED_JOINER = /^(?:\s*[\u2013\u2014-]\s*|\s+(?:to|through|thru|till|until)\s+)(\p{L}[\p{L}\p{N}]*)(\s*)$/iu;
+const REPEATED_JOINER = /^(?:\s*[\u2013\u2014-]\s*|\s+(?:to|through|thru|till|until|and|&)\s+)(\p{L}[\p{L}\p{N}]*)(\s*)$/iu;
 /** The word right before a range's first number, and the blanks between them (REPEATED_JOINER's). */
 const WORD_BEFORE = /(?<![\p{L}\p{N}])(\p{L}[\p{L}\p{N}]*)(\s*)$/u;
 
