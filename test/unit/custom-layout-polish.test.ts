@@ -62,6 +62,31 @@ describe('custom layouts: headings the layout declares', () => {
   });
 });
 
+describe('custom layouts: sections of a phase without a number', () => {
+  it("drops a {N-d} glued by a hyphen, at a title's start or in a range as phase 0 does (was: `S- recap`, `. Plan`, `Sprints-`); either form is the section", async () => {
+    const layout = sprint("      - {kind: retro, file: RETRO.md, sections: ['S-{N-2} recap', '{N-1}. Plan', 'Sprints {N-1}-{N}', 'Sprint {N} Goals']}\n");
+    const { svc, fs } = await workspace({ 'phasegate.yaml': layout });
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-beta', title: 'Spike', date: DATE });
+    const text = created(plan, 'RETRO.md');
+    assert.deepEqual(
+      text.split('\n').filter((l) => l.startsWith('## ')),
+      ['## S recap', '## Plan', '## Sprints', '## Sprint Goals'],
+    );
+    const filled = text.replace(/\[[^\]\n]*\]/g, 'Done.');
+    const earlier = filled.replace('## S recap', '## S- recap').replace('## Plan', '## . Plan').replace('## Sprints\n', '## Sprints-\n');
+    assert.notEqual(earlier, filled);
+    for (const body of [filled, earlier]) {
+      write(fs, plan, () => body);
+      await svc.load(ROOT);
+      assert.deepEqual(
+        diagnosticsOf(svc, 'sprints/sprint-beta/RETRO.md').map((d) => `${d.code}: ${d.message}`),
+        [],
+        body,
+      );
+    }
+  });
+});
+
 describe("custom layouts: a project plan's declared sections", () => {
   it("writes the plan's declared sections and heading, its Phase Status as a table: filled in, the plan has no problem", async () => {
     const { svc, fs } = await workspace({

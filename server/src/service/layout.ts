@@ -855,9 +855,25 @@ function rangeJoiner(before: string, between: string): boolean {
  * number writes it: see headingOf in templates.ts).
  */
 export function writtenTitle(title: string, n: number | undefined): string {
-  if (n === undefined || !title.includes('{N-')) return expandTitle(title, n);
+  if (n === undefined) return unnumberedTitle(title);
+  if (!title.includes('{N-')) return expandTitle(title, n);
   const out = withoutNegatives(title, n, (_p, value) => String(value));
   return out === undefined ? expandTitle(title, n) : out.trim() ? out : title;
+}
+
+/**
+ * A spec title (or description) as `new` writes it for a phase without a number: its `{N}`s dropped as phase 0 drops a
+ * `{N-1}` (writtenTitle), each a number that names no phase — with the hyphen that glues it to a word (`S-{N-2} recap`
+ * is `S recap`), at the title's start with the separators after it (`{N-1}. Plan` is `Plan`), a range whole
+ * (`Sprints {N-1}-{N}` is `Sprints`) — where that is the section expandTitle's form is (the same title key: `S- recap`,
+ * `. Plan` and `Sprints-`, as an earlier `new` wrote them, are the same section), else expandTitle's form
+ * (`Review of sprints and`: a range joined by a word, whose key would be another).
+ */
+function unnumberedTitle(title: string): string {
+  const plain = expandTitle(title, undefined);
+  if (plain === title) return plain;
+  const out = withoutNegatives(title, undefined, (p) => p);
+  return out?.trim() && normalizeTitle(out) === normalizeTitle(plain) ? out : plain;
 }
 
 /**
@@ -872,7 +888,8 @@ export function earlierWrittenTitle(title: string, n: number | undefined): strin
 }
 
 /**
- * `title` with each `{N-d}` that phase `n` makes a negative number dropped with the blank before it, and its other
+ * `title` with each `{N-d}` that phase `n` makes a negative number (each `{N}`, for `n` undefined: a phase without a
+ * number, see unnumberedTitle) dropped with the blank before it, and its other
  * `{N}`s (`{N+1}`, …) as `write` writes them (their values, or themselves), the start trimmed; undefined when none
  * is negative (what writtenTitle and droppedHeadings share). `{N}`s joined by separators alone or a range's word
  * (JOINER: `{N-1}-{N}`, `{N-2} to {N-1}`) are a range: those it drops go with the separators that join them to a
@@ -880,10 +897,12 @@ export function earlierWrittenTitle(title: string, n: number | undefined): strin
  * range of nothing but such goes whole, as one `{N-d}` does (`Sprints {N-2}-{N-1}` is `Sprints`, not `Sprints-`).
  * Without `ranges`, as an earlier `new` wrote it: each `{N-d}` alone dropped, what joins it kept (`Sprints-0`).
  */
-function withoutNegatives(title: string, n: number, write: (placeholder: string, value: number) => string, ranges = true): string | undefined {
+function withoutNegatives(title: string, n: number | undefined, write: (placeholder: string, value: number) => string, ranges = true): string | undefined {
   const parts = title.split(/(\{N(?:[+-]\d+)?\})/);
-  const value = (p: string) => n + Number(p.slice(2, -1) || 0);
-  if (!parts.some((p, i) => i % 2 === 1 && value(p) < 0)) return undefined;
+  const value = (p: string) => (n ?? NaN) + Number(p.slice(2, -1) || 0);
+  /** Whether the `{N}` `p` is dropped: one that names no phase (every one, in a phase without a number). */
+  const gone = (p: string) => n === undefined || value(p) < 0;
+  if (!parts.some((p, i) => i % 2 === 1 && gone(p))) return undefined;
   let out = '';
   // A `{N-d}` dropped at the title's start: the blanks and separators after it go with it (`{N-1}. Plan` is `Plan`).
   let lead = false;
@@ -897,13 +916,13 @@ function withoutNegatives(title: string, n: number, write: (placeholder: string,
     let last = i;
     while (ranges && last + 2 < parts.length && rangeJoiner(parts[last - 1], parts[last + 1])) last += 2;
     let lastKept = -1;
-    for (let k = i; k <= last; k += 2) if (value(parts[k]) >= 0) lastKept = k;
+    for (let k = i; k <= last; k += 2) if (!gone(parts[k])) lastKept = k;
     // A number dropped goes with the separators after it, or, after the last kept, with those before it (`0-1` of
     // `{N-2}-{N-1}-{N}` in phase 1, `0` of `{N}-{N-1}` in phase 0; see widenDropped, which renumbers a title so).
     let kept = '';
     for (let k = i; k <= last; k++) {
-      const gone = k % 2 === 1 ? value(parts[k]) < 0 : k > lastKept ? value(parts[k + 1]) < 0 : value(parts[k - 1]) < 0;
-      if (!gone) kept += k % 2 === 1 ? write(parts[k], value(parts[k])) : parts[k];
+      const dropped = k % 2 === 1 ? gone(parts[k]) : k > lastKept ? gone(parts[k + 1]) : gone(parts[k - 1]);
+      if (!dropped) kept += k % 2 === 1 ? write(parts[k], value(parts[k])) : parts[k];
     }
     i = last;
     if (lastKept >= 0) out += kept;
