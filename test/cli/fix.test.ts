@@ -120,7 +120,7 @@ describe('phasegate check --fix', () => {
     assert.match(text, /Because small\.\n\nText\.\n$/);
   });
 
-  it('leaves a file that changed after it was read as it is, says so, and checks it as it is now', async () => {
+  it('leaves a file that changed after it was read as it is, says so, checks it as it is now, and exits 2 while its fixes still apply', async () => {
     const fsys = examplesFs();
     const clean = fsys.text(`/ws/${DEC}`)!;
     fsys.write(`/ws/${DEC}`, BROKEN);
@@ -128,7 +128,12 @@ describe('phasegate check --fix', () => {
     const r = await run(['check', '--fix', 'examples'], fsys);
     assert.doesNotMatch(r.stdout, /^fixed /m);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
-    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it changed after it was read\n`);
+    assert.equal(
+      r.stderr,
+      `phasegate: ${DEC} is not written: it changed after it was read\n` +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
+    assert.equal(r.code, 2);
     // Someone fixed it by hand meanwhile: the report is of their text, not of the text read before.
     fsys.write(`/ws/${DEC}`, BROKEN);
     fsys.changing.set(`/ws/${DEC}`, () => clean);
@@ -232,7 +237,7 @@ describe('phasegate check --fix', () => {
     assert.equal(r.code, 1);
   });
 
-  it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {
+  it('names a file it cannot write on stderr, in one line, fixes and checks the others, and exits 2: not everything was fixed', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN);
     const other = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
@@ -240,22 +245,59 @@ describe('phasegate check --fix', () => {
     const denied = Object.assign(new Error(`EACCES: permission denied, open '/ws/${DEC}'`), { code: 'EACCES', errno: -13, syscall: 'open' });
     fsys.failing.set(`/ws/${DEC}`, denied);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n`);
+    const unfinished = 'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n';
+    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n${unfinished}`);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN);
     // The other file is fixed, and the report says what is left, the file not written included.
     assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
     assert.doesNotMatch(fsys.text(other)!, /phasegate-disable/);
     assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Decision "Decision 1: Use Alpine" gives no rationale/);
     assert.match(r.stdout, /✖ \d+ problems \(\d+ errors?, /);
+    // The report is the check of the files as they are; the exit code says the run did not do what it was asked.
     const check = await run(['check', 'examples'], fsys);
-    assert.equal(r.code, check.code);
-    assert.equal(r.code, 1);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.equal(check.code, 1);
+    assert.equal(r.code, 2);
     // Tried once: a later pass does not try it again. With JSON, stdout is still the one document.
     fsys.failing.set(`/ws/${DEC}`, new Error('it kept changing while it was being updated'));
     const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
-    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n`);
+    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n${unfinished}`);
     assert.ok(JSON.parse(json.stdout));
-    assert.equal(json.code, 1);
+    assert.equal(json.code, 2);
+  });
+
+  it('counts and names only the files written when a later write fails, and exits 2 even with warnings alone left', async () => {
+    const fsys = examplesFs();
+    // Two files with a directive that silences nothing (a warning, the only problem of each): the later one cannot be written.
+    const first = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
+    const later = '/ws/examples/audit-deployment/phase-3/05-DECISIONS.md';
+    for (const f of [first, later]) fsys.write(f, fsys.text(f)! + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const kept = fsys.text(later)!;
+    fsys.failing.set(later, Object.assign(new Error(`EACCES: permission denied, open '${later}'`), { code: 'EACCES' }));
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      ['fixed examples/audit-deployment/phase-2/05-DECISIONS.md: 1 × unused-directive'],
+    );
+    assert.equal(
+      r.stderr,
+      'phasegate: examples/audit-deployment/phase-3/05-DECISIONS.md could not be written: permission denied (EACCES)\n' +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
+    assert.equal(fsys.text(later), kept);
+    assert.doesNotMatch(fsys.text(first)!, /phasegate-disable/);
+    // The report is the check of what is on disk: its warnings alone do not fail it, but the run did not fix them.
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.match(check.stdout, /^examples\/audit-deployment\/phase-3\/05-DECISIONS\.md:\d+:\d+ +warning .*\[unused-directive\]$/m);
+    assert.equal(check.code, 0);
+    assert.equal(r.code, 2);
+    // Once it can be written, the same run fixes it and exits with the check.
+    fsys.failing.delete(later);
+    const again = await run(['check', '--fix', 'examples'], fsys);
+    assert.equal(again.stderr, '');
+    assert.match(again.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
+    assert.equal(again.code, 0);
   });
 
   it("adds a handed-off input once, also when the output handoff's item holds a directive comment", async () => {
@@ -448,7 +490,11 @@ describe('phasegate check --fix on disk', () => {
     const before = fs.readFileSync(outside, 'utf8');
 
     const r = await run(['check', '--fix', '.'], new SyncNodeFileSystem(), ws);
-    assert.equal(r.stderr, `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n`);
+    assert.equal(
+      r.stderr,
+      `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n` +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
     assert.equal(fs.readFileSync(outside, 'utf8'), before);
     assert.match(r.stdout, /^fixed phase-2\/00-PHASE_BRIEF\.md: 1 × unused-directive\n/m);
     assert.doesNotMatch(r.stdout, /^fixed phase-1/m);
@@ -457,7 +503,9 @@ describe('phasegate check --fix on disk', () => {
     // The link inside is still a link, to the file fixed.
     assert.ok(fs.lstatSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')).isSymbolicLink());
     assert.doesNotMatch(fs.readFileSync(inside, 'utf8'), /phasegate-disable/);
-    assert.equal(r.code, 0);
+    // A warning is all that is left, but a fix was not written: exit 2.
+    assert.equal((await run(['check', '.'], new SyncNodeFileSystem(), ws)).code, 0);
+    assert.equal(r.code, 2);
   });
 
   it('writes a file that two phases share through symbolic links only with fixes both agree on, so that a second run changes nothing', async () => {
@@ -485,6 +533,7 @@ describe('phasegate check --fix on disk', () => {
       [
         'phasegate: phase-2/00-PHASE_BRIEF.md is not written: it is the same file as phase-3/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
         'phasegate: phase-3/00-PHASE_BRIEF.md is not written: it is the same file as phase-2/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        'phasegate: not everything was fixed: 2 files named above were not written, and their fixes still apply',
         '',
       ].join('\n'),
     );

@@ -7,7 +7,9 @@
  * of those fixes), when it is still the text the fixes were made for, and
  * only when it lies in its workspace folder, also after its symbolic links are followed. A file that
  * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
- * files are fixed all the same.
+ * files are fixed all the same. What each written file's line says is counted once every write is
+ * done, against the files as they are then (a file not written brings back the problems it gave the
+ * files that read it); a file not written whose fixes still apply then is one the run did not fix.
  */
 import { applyEdits, fixAll, problemCounts, someRepaired } from '../service/actions';
 import { isInside, relativePath } from '../service/host';
@@ -22,13 +24,26 @@ import { Workspace, coverage } from './targets';
  */
 const MAX_PASSES = 10;
 
+/** A number of problems of one rule. */
+export interface RuleCount {
+  code: string;
+  count: number;
+}
+
 export interface FixedFile {
   file: string;
   /**
    * The problems of the file that went away, by rule id (the file's diagnostics before the fixes and after
    * them, compared by rule id and count), in the order they were first reported.
    */
-  gone: { code: string; count: number }[];
+  gone: RuleCount[];
+}
+
+export interface FixResult {
+  /** The files written, by path. */
+  fixed: FixedFile[];
+  /** Files not written (a write that failed, a file that leads outside its workspace folder…) whose fixes would still repair some of their problems. */
+  unfinished: string[];
 }
 
 /** Number of diagnostics under each `key`, in order of first appearance. */
@@ -60,7 +75,38 @@ function fixesFor(codes: Iterable<string>): string {
   return list.length ? `the fixes for ${list.join(', ')}` : 'its fixes';
 }
 
-export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixedFile[]> {
+/** `n × code, …`, the counts of a map of them above zero, in its order. */
+function ruleCounts(counts: Map<string, number>): RuleCount[] {
+  const out: RuleCount[] = [];
+  for (const [code, count] of counts) if (count > 0) out.push({ code, count });
+  return out;
+}
+
+/** `a` less `b`, per key, where that is more than zero. */
+function excess(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of a) if (n > (b.get(k) ?? 0)) out.set(k, n - (b.get(k) ?? 0));
+  return out;
+}
+
+/** Whether the fixes of a file, as the engine has it now, would still repair one of its problems (its text in the engine is left as it was). */
+function stillFixable(ws: Workspace, file: string): boolean {
+  const text = ws.svc.getText(file);
+  if (text === undefined) return false;
+  const action = fixAll(ws.svc, file, { placeholders: false });
+  const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
+  const next = applyEdits(text, edits);
+  if (!action || next === text) return false;
+  const had = problemCounts(ws.svc.diagnose(file));
+  ws.svc.setOverlay(file, next);
+  try {
+    return someRepaired(had, problemCounts(ws.svc.diagnose(file)));
+  } finally {
+    ws.svc.setOverlay(file, text);
+  }
+}
+
+export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixResult> {
   const update = ctx.fs.updateFile?.bind(ctx.fs);
   if (!update) throw new Error('this file system cannot write files');
   /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
@@ -82,9 +128,12 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   const changed = new Map<string, { original: string; target: string; codes: Set<string>; stalled?: readonly string[] }>();
   /** Files not to be fixed further: refused, or their last fixes repaired nothing. */
   const skipped = new Set<string>();
+  /** Files whose fixes are not written for a reason other than that they repair nothing: a failed write, a refusal, a change meanwhile. */
+  const failed = new Set<string>();
   const realRoots = new Map<Workspace, Promise<string | undefined>>();
   const notWritten = (file: string, why: string) => {
     skipped.add(file);
+    failed.add(file);
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
   };
   /** Files with nothing to fix, with their diagnostics then: looked at again only once those change (performance only). */
@@ -146,22 +195,17 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     }
     if (!any) break;
   }
-  const out: FixedFile[] = [];
   const sharing = await sharedTargets(ctx, workspaces, changed);
   /** Files written, by the path written (a symbolic link's target), with the text written. */
   const writtenTo = new Map<string, string>();
+  /** The files written (or written already through another path that leads to their file). */
+  const written: string[] = [];
   for (const [file, { original, target, codes, stalled }] of changed) {
     const { ws, counts } = before.get(file)!;
-    const after = countByCode(ws.svc.diagnose(file));
-    const gone: FixedFile['gone'] = [];
-    for (const [code, n] of counts) {
-      const left = after.get(code) ?? 0;
-      if (n > left) gone.push({ code, count: n - left });
-    }
     const next = ws.svc.getText(file);
     // Fixes after which the file has no fewer problems of any rule (one replaced by another of its rule)
     // are not written: the file stays as it was.
-    if (!gone.length || next === undefined) {
+    if (next === undefined || !excess(counts, countByCode(ws.svc.diagnose(file))).size) {
       // Checked as it is on disk.
       await ws.svc.clearOverlay(file);
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor([...codes, ...(stalled ?? [])])} removed no problem, not written\n`);
@@ -174,6 +218,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     const differs = others.find((o) => before.get(o)?.ws.svc.getText(o) !== next || !changed.has(o));
     if (differs !== undefined) {
       await ws.svc.clearOverlay(file);
+      failed.add(file);
       ctx.stderr.write(
         `phasegate: ${relativePath(ctx.cwd, file)} is not written: it is the same file as ${relativePath(ctx.cwd, differs)} (through a symbolic link), whose fixes differ\n`,
       );
@@ -181,32 +226,50 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     }
     if (writtenTo.get(target) === next) {
       // Written already, through another of the paths that lead to it.
-      out.push({ file, gone });
+      written.push(file);
       continue;
     }
-    let written: boolean;
+    let done: boolean;
     try {
       // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
-      written = await update(target, (now) => (now === original ? next : undefined));
-      if (!written) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
+      done = await update(target, (now) => (now === original ? next : undefined));
+      if (!done) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
     } catch (e) {
-      written = false;
+      done = false;
       // Deleted since it was read: gone, as the check finds it (a file the scan found and that is gone before it is read is no problem either).
       const deleted = /\bENOENT\b/.test(`${(e as { code?: unknown })?.code} ${(e as Error)?.message}`) && !(await ctx.fs.stat(target));
       const why = deleted ? 'is not written: it was deleted after it was read' : `could not be written: ${reasonOf(e)}`;
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
     }
-    if (!written) {
+    if (!done) {
       // Checked as it is on disk now (its text read again; gone, it leaves the workspace's files).
+      failed.add(file);
       await ws.svc.clearOverlay(file);
       continue;
     }
     writtenTo.set(target, next);
     if (stalled)
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(stalled)} removed no problem, not written (the earlier ones are written)\n`);
-    out.push({ file, gone });
+    written.push(file);
   }
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Counted once every write is done: a file not written is back as it is on disk, and so are the
+  // problems it gives the files that read it (a handoff's inputs, a plan's rows).
+  const result: FixResult = { fixed: [], unfinished: [] };
+  for (const file of written) {
+    const { ws, counts } = before.get(file)!;
+    result.fixed.push({ file, gone: ruleCounts(excess(counts, countByCode(ws.svc.diagnose(file)))) });
+  }
+  // A file not written whose fixes would still repair something: the run did not fix everything it could.
+  for (const file of failed) {
+    const { ws } = before.get(file)!;
+    if (stillFixable(ws, file)) result.unfinished.push(file);
+    // Its text in the engine is the file's on disk again.
+    await ws.svc.clearOverlay(file);
+  }
+  const byPath = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  result.fixed.sort(byPath);
+  result.unfinished.sort();
+  return result;
 }
 
 /**

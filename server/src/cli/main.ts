@@ -66,6 +66,8 @@ export interface CliContext {
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 export const EXIT_USAGE = 2;
+/** `check --fix` left a file unwritten that its fixes still apply to (as `new` exits 2 for a file it could not create). */
+export const EXIT_NOT_WRITTEN = 2;
 
 export async function main(opts: MainOptions): Promise<number> {
   const ctx: CliContext = {
@@ -108,8 +110,9 @@ export async function main(opts: MainOptions): Promise<number> {
 async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
   // Fixing needs every document's text on this thread: no shards on other threads then.
   const workspaces = await load(ctx, args, args.fix ? undefined : ctx.parallel);
+  let unfinished = 0;
   if (args.fix) {
-    const fixed = await applyFixes(ctx, workspaces);
+    const { fixed, unfinished: left } = await applyFixes(ctx, workspaces);
     // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
     for (const f of fixed) {
@@ -119,6 +122,11 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     if (fixed.length && args.format === 'text') out.write('\n');
     // Titles found before the fixes may have changed with them (a heading renumbered).
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
+    unfinished = left.length;
+    if (unfinished)
+      ctx.stderr.write(
+        `phasegate: not everything was fixed: ${unfinished === 1 ? '1 file named above was' : `${unfinished} files named above were`} not written, and ${unfinished === 1 ? 'its' : 'their'} fixes still apply\n`,
+      );
   }
   const report = buildReport(ctx.cwd, workspaces, true);
   if (args.format === 'sarif') {
@@ -157,6 +165,8 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
       ctx.stderr.write(`phasegate: warning: the job summary could not be written to ${summaryFile}: ${reasonOf(e)}\n`);
     }
   }
+  // A file --fix could not write, whose fixes still apply: the run did not do what it was asked, whatever is left.
+  if (unfinished) return EXIT_NOT_WRITTEN;
   return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }
 
