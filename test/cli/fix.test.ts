@@ -65,7 +65,11 @@ describe('phasegate check --fix', () => {
     assert.deepEqual(codes(before.stdout).sort(), ['decision-without-rationale', 'invalid-directive', 'unused-directive']);
     assert.equal(before.code, 1);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive\n\n/);
+    // The misspelt directive, corrected, silences nothing: it is removed, and the line says so.
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; left unused by the fixes and removed: phasegate-disable-next-line broken-link\n\n/,
+    );
     const text = fsys.text(`/ws/${DEC}`)!;
     assert.match(text, /Because small\.\n\nText\.\n$/);
     // The misspelt rule id was corrected, in the next pass found unused, and removed; the unused one removed.
@@ -95,7 +99,7 @@ describe('phasegate check --fix', () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN.replace(/\n/g, '\r'));
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive\n/);
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; /);
     const text = fsys.text(`/ws/${DEC}`)!;
     // No LF written (an LF after a CR would fuse with it into one CRLF line break, a blank line lost).
     assert.ok(!text.includes('\n'), JSON.stringify(text));
@@ -149,7 +153,16 @@ describe('phasegate check --fix', () => {
     for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
     fsys.write(`/ws/${DEC}`, BROKEN);
     const r = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
-    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it was deleted after it was read\n`);
+    // What the file gone takes from the others is told, beside the report of them.
+    assert.equal(
+      r.stderr,
+      [
+        `phasegate: ${DEC} is not written: it was deleted after it was read`,
+        'new problems in examples/audit-deployment/phase-3/00-PHASE_BRIEF.md after other files changed: 1 × missing-document',
+        'new problems in examples/audit-deployment/phase-3/07-VALIDATION.md after other files changed: 1 × broken-link, 1 × gate-item-no-evidence',
+        '',
+      ].join('\n'),
+    );
     assert.ok(!fsys.has(`/ws/${DEC}`));
     const now = await run(['check', '--format', 'json', 'examples'], fsys);
     assert.match(now.stdout, /"code": "missing-document"/);
@@ -298,6 +311,88 @@ describe('phasegate check --fix', () => {
     assert.equal(again.stderr, '');
     assert.match(again.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
     assert.equal(again.code, 0);
+  });
+
+  it('tells the problems a fix revealed: fixed in a later pass, or new, and the report and exit code are the check of the files written', async () => {
+    const fsys = examplesFs();
+    // Front matter under blank lines is not read: its wrong phase and its status are not reported until the lines go.
+    const rel = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
+    const file = `/ws/${rel}`;
+    fsys.write(
+      file,
+      '\n\n' +
+        fsys
+          .text(file)!
+          .replace(/^phase: 3$/m, 'phase: 4')
+          .replace(/^status: [a-z-]+$/m, 'status: bogus'),
+    );
+    const pre = await run(['check', '--format', 'json', rel], fsys);
+    const codes = (out: string) =>
+      (JSON.parse(out) as { diagnostics: { file: string; code: string }[] }).diagnostics.filter((d) => d.file === rel).map((d) => d.code);
+    assert.deepEqual(codes(pre.stdout), ['invalid-front-matter']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      [`fixed ${rel}: 1 × invalid-front-matter; revealed by the fixes and fixed: 1 × heading-mismatch; 1 new problem appeared: 1 × front-matter-schema`],
+    );
+    assert.equal(r.stderr, '');
+    assert.match(fsys.text(file)!, /^---\nphase: phase-3\n[\s\S]*^status: bogus$/m);
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.match(check.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Front matter `status` must be one of/);
+    assert.equal(r.code, 1);
+    assert.equal(r.code, check.code);
+    // Beside JSON, on stderr; the document is the check's.
+    fsys.write(file, '\n\n' + fsys.text(file)!.replace(/^phase: phase-3$/m, 'phase: 4'));
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(
+      json.stderr,
+      `fixed ${rel}: 1 × invalid-front-matter; revealed by the fixes and fixed: 1 × heading-mismatch; 1 new problem appeared: 1 × front-matter-schema\n`,
+    );
+    assert.deepEqual(JSON.parse(json.stdout), JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout));
+  });
+
+  it('removes a directive its fixes left unused, and a rule its fixes left unused from a directive, no other text, and says so', async () => {
+    const fsys = examplesFs();
+    const rel3 = 'examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const rel2 = 'examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md';
+    /** The input handoff with its inputs section left empty: the inputs handed off, which the fix adds, fill it. */
+    const emptied = (rel: string) => fsys.text(`/ws/${rel}`)!.replace(/## Inputs Received\n\n[\s\S]*?\n\n(?=## Prerequisites)/, '## Inputs Received\n\n');
+    // Phase 3: its empty-section silenced by a directive of its own, with a reason.
+    const text3 = emptied(rel3).replace('## Inputs Received\n', '<!-- phasegate-disable-next-line empty-section -- filled in later -->\n## Inputs Received\n');
+    // Phase 2: by a directive that silences a broken link too.
+    const text2 = emptied(rel2).replace(
+      '# Phase 2 Input Handoff\n',
+      '# Phase 2 Input Handoff\n\n<!-- phasegate-disable-file empty-section, broken-link -->\nSee [the wiki](wiki.md).\n',
+    );
+    fsys.write(`/ws/${rel3}`, text3);
+    fsys.write(`/ws/${rel2}`, text2);
+    const codes = async (rel: string) =>
+      (JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
+        .filter((d) => d.file === rel)
+        .map((d) => d.code);
+    // The inputs missing (phase 3's handoff is not final while phase 2 has them missing: an unvalidated-handoff).
+    assert.deepEqual(await codes(rel2), ['handoff-mismatch', 'handoff-mismatch', 'handoff-mismatch']);
+    assert.deepEqual(await codes(rel3), ['unvalidated-handoff', 'handoff-mismatch', 'handoff-mismatch']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      [
+        `fixed ${rel2}: 3 × handoff-mismatch; left unused by the fixes and removed: empty-section from phasegate-disable-file`,
+        `fixed ${rel3}: 2 × handoff-mismatch, 1 × unvalidated-handoff; left unused by the fixes and removed: phasegate-disable-next-line empty-section`,
+      ],
+    );
+    const now3 = fsys.text(`/ws/${rel3}`)!;
+    const now2 = fsys.text(`/ws/${rel2}`)!;
+    // The directive that silenced nothing else is gone, its line with it; the one still in use keeps its other rule.
+    assert.match(now3, /^## Inputs Received\n\n- CI workflow: /m);
+    assert.match(now2, /^<!-- phasegate-disable-file broken-link -->\nSee \[the wiki\]\(wiki\.md\)\.$/m);
+    // Nothing else changed: the text less the directive (or its rule), plus the inputs.
+    const inputs = /^(?:- (?:CI workflow|Quality gates|Audit findings|Baseline metrics|Remediation roadmap): .*\n)+\n/gm;
+    assert.equal(now3.replace(inputs, ''), text3.replace('<!-- phasegate-disable-next-line empty-section -- filled in later -->\n', ''));
+    assert.equal(now2.replace(inputs, ''), text2.replace('empty-section, broken-link', 'broken-link'));
+    for (const rel of [rel2, rel3]) assert.deepEqual(await codes(rel), []);
+    assert.equal(r.code, 0);
   });
 
   it("adds a handed-off input once, also when the output handoff's item holds a directive comment", async () => {
