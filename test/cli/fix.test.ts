@@ -65,7 +65,11 @@ describe('phasegate check --fix', () => {
     assert.deepEqual(codes(before.stdout).sort(), ['decision-without-rationale', 'invalid-directive', 'unused-directive']);
     assert.equal(before.code, 1);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive\n\n/);
+    // The misspelt directive, corrected, silences nothing: it is removed, and the line says so.
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; left unused by the fixes and removed: phasegate-disable-next-line broken-link\n\n/,
+    );
     const text = fsys.text(`/ws/${DEC}`)!;
     assert.match(text, /Because small\.\n\nText\.\n$/);
     // The misspelt rule id was corrected, in the next pass found unused, and removed; the unused one removed.
@@ -95,7 +99,7 @@ describe('phasegate check --fix', () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN.replace(/\n/g, '\r'));
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive\n/);
+    assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; /);
     const text = fsys.text(`/ws/${DEC}`)!;
     // No LF written (an LF after a CR would fuse with it into one CRLF line break, a blank line lost).
     assert.ok(!text.includes('\n'), JSON.stringify(text));
@@ -120,7 +124,7 @@ describe('phasegate check --fix', () => {
     assert.match(text, /Because small\.\n\nText\.\n$/);
   });
 
-  it('leaves a file that changed after it was read as it is, says so, and checks it as it is now', async () => {
+  it('leaves a file that changed after it was read as it is, says so, checks it as it is now, and exits 2 while its fixes still apply', async () => {
     const fsys = examplesFs();
     const clean = fsys.text(`/ws/${DEC}`)!;
     fsys.write(`/ws/${DEC}`, BROKEN);
@@ -128,7 +132,12 @@ describe('phasegate check --fix', () => {
     const r = await run(['check', '--fix', 'examples'], fsys);
     assert.doesNotMatch(r.stdout, /^fixed /m);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN + '\nWritten meanwhile.\n');
-    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it changed after it was read\n`);
+    assert.equal(
+      r.stderr,
+      `phasegate: ${DEC} is not written: it changed after it was read\n` +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
+    assert.equal(r.code, 2);
     // Someone fixed it by hand meanwhile: the report is of their text, not of the text read before.
     fsys.write(`/ws/${DEC}`, BROKEN);
     fsys.changing.set(`/ws/${DEC}`, () => clean);
@@ -144,7 +153,16 @@ describe('phasegate check --fix', () => {
     for (const [p, text] of Object.entries(readTree(EXAMPLES))) fsys.write(`/ws/examples/${p}`, text);
     fsys.write(`/ws/${DEC}`, BROKEN);
     const r = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
-    assert.equal(r.stderr, `phasegate: ${DEC} is not written: it was deleted after it was read\n`);
+    // What the file gone takes from the others is told, beside the report of them.
+    assert.equal(
+      r.stderr,
+      [
+        `phasegate: ${DEC} is not written: it was deleted after it was read`,
+        'new problems in examples/audit-deployment/phase-3/00-PHASE_BRIEF.md after other files changed: 1 × missing-document',
+        'new problems in examples/audit-deployment/phase-3/07-VALIDATION.md after other files changed: 1 × broken-link, 1 × gate-item-no-evidence',
+        '',
+      ].join('\n'),
+    );
     assert.ok(!fsys.has(`/ws/${DEC}`));
     const now = await run(['check', '--format', 'json', 'examples'], fsys);
     assert.match(now.stdout, /"code": "missing-document"/);
@@ -232,7 +250,7 @@ describe('phasegate check --fix', () => {
     assert.equal(r.code, 1);
   });
 
-  it('names a file it cannot write on stderr, in one line, and fixes and checks the others, with the exit code of the check', async () => {
+  it('names a file it cannot write on stderr, in one line, fixes and checks the others, and exits 2: not everything was fixed', async () => {
     const fsys = examplesFs();
     fsys.write(`/ws/${DEC}`, BROKEN);
     const other = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
@@ -240,22 +258,141 @@ describe('phasegate check --fix', () => {
     const denied = Object.assign(new Error(`EACCES: permission denied, open '/ws/${DEC}'`), { code: 'EACCES', errno: -13, syscall: 'open' });
     fsys.failing.set(`/ws/${DEC}`, denied);
     const r = await run(['check', '--fix', 'examples'], fsys);
-    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n`);
+    const unfinished = 'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n';
+    assert.equal(r.stderr, `phasegate: ${DEC} could not be written: permission denied (EACCES)\n${unfinished}`);
     assert.equal(fsys.text(`/ws/${DEC}`), BROKEN);
     // The other file is fixed, and the report says what is left, the file not written included.
     assert.match(r.stdout, /^fixed examples\/audit-deployment\/phase-2\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
     assert.doesNotMatch(fsys.text(other)!, /phasegate-disable/);
     assert.match(r.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Decision "Decision 1: Use Alpine" gives no rationale/);
     assert.match(r.stdout, /✖ \d+ problems \(\d+ errors?, /);
+    // The report is the check of the files as they are; the exit code says the run did not do what it was asked.
     const check = await run(['check', 'examples'], fsys);
-    assert.equal(r.code, check.code);
-    assert.equal(r.code, 1);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.equal(check.code, 1);
+    assert.equal(r.code, 2);
     // Tried once: a later pass does not try it again. With JSON, stdout is still the one document.
     fsys.failing.set(`/ws/${DEC}`, new Error('it kept changing while it was being updated'));
     const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
-    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n`);
+    assert.equal(json.stderr, `phasegate: ${DEC} could not be written: it kept changing while it was being updated\n${unfinished}`);
     assert.ok(JSON.parse(json.stdout));
-    assert.equal(json.code, 1);
+    assert.equal(json.code, 2);
+  });
+
+  it('counts and names only the files written when a later write fails, and exits 2 even with warnings alone left', async () => {
+    const fsys = examplesFs();
+    // Two files with a directive that silences nothing (a warning, the only problem of each): the later one cannot be written.
+    const first = '/ws/examples/audit-deployment/phase-2/05-DECISIONS.md';
+    const later = '/ws/examples/audit-deployment/phase-3/05-DECISIONS.md';
+    for (const f of [first, later]) fsys.write(f, fsys.text(f)! + '\n<!-- phasegate-disable-next-line broken-link -->\nNothing.\n');
+    const kept = fsys.text(later)!;
+    fsys.failing.set(later, Object.assign(new Error(`EACCES: permission denied, open '${later}'`), { code: 'EACCES' }));
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      ['fixed examples/audit-deployment/phase-2/05-DECISIONS.md: 1 × unused-directive'],
+    );
+    assert.equal(
+      r.stderr,
+      'phasegate: examples/audit-deployment/phase-3/05-DECISIONS.md could not be written: permission denied (EACCES)\n' +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
+    assert.equal(fsys.text(later), kept);
+    assert.doesNotMatch(fsys.text(first)!, /phasegate-disable/);
+    // The report is the check of what is on disk: its warnings alone do not fail it, but the run did not fix them.
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.match(check.stdout, /^examples\/audit-deployment\/phase-3\/05-DECISIONS\.md:\d+:\d+ +warning .*\[unused-directive\]$/m);
+    assert.equal(check.code, 0);
+    assert.equal(r.code, 2);
+    // Once it can be written, the same run fixes it and exits with the check.
+    fsys.failing.delete(later);
+    const again = await run(['check', '--fix', 'examples'], fsys);
+    assert.equal(again.stderr, '');
+    assert.match(again.stdout, /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × unused-directive\n\n/);
+    assert.equal(again.code, 0);
+  });
+
+  it('tells the problems a fix revealed: fixed in a later pass, or new, and the report and exit code are the check of the files written', async () => {
+    const fsys = examplesFs();
+    // Front matter under blank lines is not read: its wrong phase and its status are not reported until the lines go.
+    const rel = 'examples/audit-deployment/phase-3/05-DECISIONS.md';
+    const file = `/ws/${rel}`;
+    fsys.write(
+      file,
+      '\n\n' +
+        fsys
+          .text(file)!
+          .replace(/^phase: 3$/m, 'phase: 4')
+          .replace(/^status: [a-z-]+$/m, 'status: bogus'),
+    );
+    const pre = await run(['check', '--format', 'json', rel], fsys);
+    const codes = (out: string) =>
+      (JSON.parse(out) as { diagnostics: { file: string; code: string }[] }).diagnostics.filter((d) => d.file === rel).map((d) => d.code);
+    assert.deepEqual(codes(pre.stdout), ['invalid-front-matter']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      [`fixed ${rel}: 1 × invalid-front-matter; revealed by the fixes and fixed: 1 × heading-mismatch; 1 new problem appeared: 1 × front-matter-schema`],
+    );
+    assert.equal(r.stderr, '');
+    assert.match(fsys.text(file)!, /^---\nphase: phase-3\n[\s\S]*^status: bogus$/m);
+    const check = await run(['check', 'examples'], fsys);
+    assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
+    assert.match(check.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Front matter `status` must be one of/);
+    assert.equal(r.code, 1);
+    assert.equal(r.code, check.code);
+    // Beside JSON, on stderr; the document is the check's.
+    fsys.write(file, '\n\n' + fsys.text(file)!.replace(/^phase: phase-3$/m, 'phase: 4'));
+    const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
+    assert.equal(
+      json.stderr,
+      `fixed ${rel}: 1 × invalid-front-matter; revealed by the fixes and fixed: 1 × heading-mismatch; 1 new problem appeared: 1 × front-matter-schema\n`,
+    );
+    assert.deepEqual(JSON.parse(json.stdout), JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout));
+  });
+
+  it('removes a directive its fixes left unused, and a rule its fixes left unused from a directive, no other text, and says so', async () => {
+    const fsys = examplesFs();
+    const rel3 = 'examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md';
+    const rel2 = 'examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md';
+    /** The input handoff with its inputs section left empty: the inputs handed off, which the fix adds, fill it. */
+    const emptied = (rel: string) => fsys.text(`/ws/${rel}`)!.replace(/## Inputs Received\n\n[\s\S]*?\n\n(?=## Prerequisites)/, '## Inputs Received\n\n');
+    // Phase 3: its empty-section silenced by a directive of its own, with a reason.
+    const text3 = emptied(rel3).replace('## Inputs Received\n', '<!-- phasegate-disable-next-line empty-section -- filled in later -->\n## Inputs Received\n');
+    // Phase 2: by a directive that silences a broken link too.
+    const text2 = emptied(rel2).replace(
+      '# Phase 2 Input Handoff\n',
+      '# Phase 2 Input Handoff\n\n<!-- phasegate-disable-file empty-section, broken-link -->\nSee [the wiki](wiki.md).\n',
+    );
+    fsys.write(`/ws/${rel3}`, text3);
+    fsys.write(`/ws/${rel2}`, text2);
+    const codes = async (rel: string) =>
+      (JSON.parse((await run(['check', '--format', 'json', 'examples'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
+        .filter((d) => d.file === rel)
+        .map((d) => d.code);
+    // The inputs missing (phase 3's handoff is not final while phase 2 has them missing: an unvalidated-handoff).
+    assert.deepEqual(await codes(rel2), ['handoff-mismatch', 'handoff-mismatch', 'handoff-mismatch']);
+    assert.deepEqual(await codes(rel3), ['unvalidated-handoff', 'handoff-mismatch', 'handoff-mismatch']);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => /^(fixed|new problems) /.test(l)),
+      [
+        `fixed ${rel2}: 3 × handoff-mismatch; left unused by the fixes and removed: empty-section from phasegate-disable-file`,
+        `fixed ${rel3}: 2 × handoff-mismatch, 1 × unvalidated-handoff; left unused by the fixes and removed: phasegate-disable-next-line empty-section`,
+      ],
+    );
+    const now3 = fsys.text(`/ws/${rel3}`)!;
+    const now2 = fsys.text(`/ws/${rel2}`)!;
+    // The directive that silenced nothing else is gone, its line with it; the one still in use keeps its other rule.
+    assert.match(now3, /^## Inputs Received\n\n- CI workflow: /m);
+    assert.match(now2, /^<!-- phasegate-disable-file broken-link -->\nSee \[the wiki\]\(wiki\.md\)\.$/m);
+    // Nothing else changed: the text less the directive (or its rule), plus the inputs.
+    const inputs = /^(?:- (?:CI workflow|Quality gates|Audit findings|Baseline metrics|Remediation roadmap): .*\n)+\n/gm;
+    assert.equal(now3.replace(inputs, ''), text3.replace('<!-- phasegate-disable-next-line empty-section -- filled in later -->\n', ''));
+    assert.equal(now2.replace(inputs, ''), text2.replace('empty-section, broken-link', 'broken-link'));
+    for (const rel of [rel2, rel3]) assert.deepEqual(await codes(rel), []);
+    assert.equal(r.code, 0);
   });
 
   it("adds a handed-off input once, also when the output handoff's item holds a directive comment", async () => {
@@ -448,7 +585,11 @@ describe('phasegate check --fix on disk', () => {
     const before = fs.readFileSync(outside, 'utf8');
 
     const r = await run(['check', '--fix', '.'], new SyncNodeFileSystem(), ws);
-    assert.equal(r.stderr, `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n`);
+    assert.equal(
+      r.stderr,
+      `phasegate: phase-1/00-PHASE_BRIEF.md is not written: it leads outside the workspace folder (to ${outside})\n` +
+        'phasegate: not everything was fixed: 1 file named above was not written, and its fixes still apply\n',
+    );
     assert.equal(fs.readFileSync(outside, 'utf8'), before);
     assert.match(r.stdout, /^fixed phase-2\/00-PHASE_BRIEF\.md: 1 × unused-directive\n/m);
     assert.doesNotMatch(r.stdout, /^fixed phase-1/m);
@@ -457,7 +598,9 @@ describe('phasegate check --fix on disk', () => {
     // The link inside is still a link, to the file fixed.
     assert.ok(fs.lstatSync(path.join(ws, 'phase-2', '00-PHASE_BRIEF.md')).isSymbolicLink());
     assert.doesNotMatch(fs.readFileSync(inside, 'utf8'), /phasegate-disable/);
-    assert.equal(r.code, 0);
+    // A warning is all that is left, but a fix was not written: exit 2.
+    assert.equal((await run(['check', '.'], new SyncNodeFileSystem(), ws)).code, 0);
+    assert.equal(r.code, 2);
   });
 
   it('writes a file that two phases share through symbolic links only with fixes both agree on, so that a second run changes nothing', async () => {
@@ -485,6 +628,7 @@ describe('phasegate check --fix on disk', () => {
       [
         'phasegate: phase-2/00-PHASE_BRIEF.md is not written: it is the same file as phase-3/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
         'phasegate: phase-3/00-PHASE_BRIEF.md is not written: it is the same file as phase-2/00-PHASE_BRIEF.md (through a symbolic link), whose fixes differ',
+        'phasegate: not everything was fixed: 2 files named above were not written, and their fixes still apply',
         '',
       ].join('\n'),
     );

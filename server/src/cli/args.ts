@@ -63,7 +63,7 @@ Options:
   -v, --version              Show the version
 
 Exit codes: 0 no error-severity problem; 1 at least one (check), an invalid phasegate.yaml (check, status),
-  nothing created (new); 2 bad usage, bad config or path.`;
+  nothing created (new); 2 bad usage, bad config or path, a file not written (check --fix) or not created (new).`;
 
 const COMMANDS = ['check', 'status', 'new'] as const;
 

@@ -1,13 +1,18 @@
 /**
  * `phasegate check --fix`: applies to each file the PATHs cover the fixes its editor's *Fix all*
  * applies (`fixAll`: the quick fixes that edit only that file and create none), again while a pass
- * still changes something (a fix can make another one possible, also in the next phase's file), then
- * checks what is left. A file is written once the passes are done, and only when its problems of some
- * rule are fewer than before (fixes that remove none leave it as it was, named on stderr with the rules
- * of those fixes), when it is still the text the fixes were made for, and
+ * still changes something (a fix can make another one possible, also in the next phase's file: a
+ * directive a fix left unused is removed in the next pass, front matter read once the blank lines above
+ * it are gone is fixed then), then checks what is left. A file is written once the passes are done, and
+ * only when its problems of some rule are fewer than before (fixes that remove none leave it as it was,
+ * named on stderr with the rules of those fixes), when it is still the text the fixes were made for, and
  * only when it lies in its workspace folder, also after its symbolic links are followed. A file that
  * is not written is named on stderr with the reason, left as it is, and checked as it is: the other
- * files are fixed all the same.
+ * files are fixed all the same. What each written file's line says is counted once every write is
+ * done, against the files as they are then (a file not written brings back the problems it gave the
+ * files that read it), with what the fixes revealed and fixed, the directives they left unused and
+ * removed, and the problems that appeared; so are the problems that appeared in files not written. A
+ * file not written whose fixes still apply then is one the run did not fix.
  */
 import { applyEdits, fixAll, problemCounts, someRepaired } from '../service/actions';
 import { isInside, relativePath } from '../service/host';
@@ -22,13 +27,40 @@ import { Workspace, coverage } from './targets';
  */
 const MAX_PASSES = 10;
 
+/** A number of problems of one rule. */
+export interface RuleCount {
+  code: string;
+  count: number;
+}
+
 export interface FixedFile {
   file: string;
   /**
    * The problems of the file that went away, by rule id (the file's diagnostics before the fixes and after
    * them, compared by rule id and count), in the order they were first reported.
    */
-  gone: { code: string; count: number }[];
+  gone: RuleCount[];
+  /**
+   * Problems the fixes brought about and fixed too (a front matter's, read once the fix of the lines above
+   * it made it readable), by rule id: beyond `gone`, not counted there. Unused directives are in `directives`.
+   */
+  alsoFixed: RuleCount[];
+  /**
+   * Directives (or rules of them) that silenced nothing after the fixes and were removed, beyond those unused
+   * before: `phasegate-disable-next-line empty-section`, `empty-section from phasegate-disable-file`.
+   */
+  directives: string[];
+  /** The problems the file has now that it did not have before (more of a rule than before), by rule id. */
+  appeared: RuleCount[];
+}
+
+export interface FixResult {
+  /** The files written, by path. */
+  fixed: FixedFile[];
+  /** Files not written (or with nothing to fix) that have problems now that they did not have before: the fixes of other files brought them. */
+  appeared: { file: string; appeared: RuleCount[] }[];
+  /** Files not written (a write that failed, a file that leads outside its workspace folder…) whose fixes would still repair some of their problems. */
+  unfinished: string[];
 }
 
 /** Number of diagnostics under each `key`, in order of first appearance. */
@@ -60,31 +92,94 @@ function fixesFor(codes: Iterable<string>): string {
   return list.length ? `the fixes for ${list.join(', ')}` : 'its fixes';
 }
 
-export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixedFile[]> {
+/** `n × code, …`, the counts of a map of them above zero, in its order. */
+function ruleCounts(counts: Map<string, number>): RuleCount[] {
+  const out: RuleCount[] = [];
+  for (const [code, count] of counts) if (count > 0) out.push({ code, count });
+  return out;
+}
+
+/** `a` less `b`, per key, where that is more than zero. */
+function excess(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of a) if (n > (b.get(k) ?? 0)) out.set(k, n - (b.get(k) ?? 0));
+  return out;
+}
+
+/** The messages of a file's unused directives, counted (the same directive, also once moved, gives the same message). */
+const unusedDirectives = (diags: readonly Diagnostic[]) =>
+  countBy(
+    diags.filter((d) => d.code === 'unused-directive'),
+    (d) => d.message,
+  );
+
+/**
+ * What an unused-directive message asks to remove: the directive (`phasegate-disable-next-line empty-section`,
+ * `phasegate-disable` for one that names no rule), or one rule of it (`empty-section from phasegate-disable-file`).
+ */
+function directiveOf(message: string): string {
+  const m = /^`(phasegate-[a-z-]+)` silences no (?:`([^`]+)` )?problem here: remove (it|the rule from it)\.$/.exec(message);
+  if (!m) return message;
+  if (!m[2]) return m[1];
+  return m[3] === 'it' ? `${m[1]} ${m[2]}` : `${m[2]} from ${m[1]}`;
+}
+
+/** Whether the fixes of a file, as the engine has it now, would still repair one of its problems (its text in the engine is left as it was). */
+function stillFixable(ws: Workspace, file: string): boolean {
+  const text = ws.svc.getText(file);
+  if (text === undefined) return false;
+  const action = fixAll(ws.svc, file, { placeholders: false });
+  const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
+  const next = applyEdits(text, edits);
+  if (!action || next === text) return false;
+  const had = problemCounts(ws.svc.diagnose(file));
+  ws.svc.setOverlay(file, next);
+  try {
+    return someRepaired(had, problemCounts(ws.svc.diagnose(file)));
+  } finally {
+    ws.svc.setOverlay(file, text);
+  }
+}
+
+export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixResult> {
   const update = ctx.fs.updateFile?.bind(ctx.fs);
   if (!update) throw new Error('this file system cannot write files');
   /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
-  const before = new Map<string, { ws: Workspace; counts: Map<string, number> }>();
+  const before = new Map<string, { ws: Workspace; counts: Map<string, number>; unused: Map<string, number> }>();
   let problems = 0;
   for (const ws of workspaces) {
     const covers = coverage(workspaces, ws);
     for (const file of ws.svc.checkedFiles()) {
       if (!covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
       const diags = ws.svc.diagnose(file);
-      before.set(file, { ws, counts: countByCode(diags) });
+      before.set(file, { ws, counts: countByCode(diags), unused: unusedDirectives(diags) });
       problems += diags.length;
     }
   }
   /**
    * The files the fixes changed (in the engines, not yet on disk): their text before any fix, the file to
-   * write (a symbolic link's target), and the rules whose fixes were applied.
+   * write (a symbolic link's target), the rules whose fixes were applied, and the problems those fixes
+   * repaired in their file, over all passes: by rule id, and the unused directives they removed, by message.
    */
-  const changed = new Map<string, { original: string; target: string; codes: Set<string>; stalled?: readonly string[] }>();
+  const changed = new Map<
+    string,
+    {
+      original: string;
+      target: string;
+      codes: Set<string>;
+      stalled?: readonly string[];
+      repaired: Map<string, number>;
+      removed: Map<string, number>;
+    }
+  >();
   /** Files not to be fixed further: refused, or their last fixes repaired nothing. */
   const skipped = new Set<string>();
+  /** Files whose fixes are not written for a reason other than that they repair nothing: a failed write, a refusal, a change meanwhile. */
+  const failed = new Set<string>();
   const realRoots = new Map<Workspace, Promise<string | undefined>>();
   const notWritten = (file: string, why: string) => {
     skipped.add(file);
+    failed.add(file);
     ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
   };
   /** Files with nothing to fix, with their diagnostics then: looked at again only once those change (performance only). */
@@ -107,9 +202,9 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         }
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
         // added again on every pass) are not applied, and the file is not fixed further.
-        const had = problemCounts(ws.svc.diagnose(file));
         ws.svc.setOverlay(file, next);
-        const progress = someRepaired(had, problemCounts(ws.svc.diagnose(file)));
+        const fixedDiags = ws.svc.diagnose(file);
+        const progress = someRepaired(problemCounts(diags), problemCounts(fixedDiags));
         ws.svc.setOverlay(file, seen);
         if (!progress) {
           skipped.add(file);
@@ -136,32 +231,30 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
             // The file a symbolic link leads to is written, not the link (which stays a link).
             if (real !== undefined) target = real;
           }
-          changed.set(file, (entry = { original: seen, target, codes: new Set() }));
+          changed.set(file, (entry = { original: seen, target, codes: new Set(), repaired: new Map(), removed: new Map() }));
         }
         // Applied in the engine (a fix of the next phase's file may build on it); written once every pass is done.
         ws.svc.setOverlay(file, next);
         action.codes.forEach((c) => entry.codes.add(c));
+        for (const [code, n] of excess(countByCode(diags), countByCode(fixedDiags))) entry.repaired.set(code, (entry.repaired.get(code) ?? 0) + n);
+        for (const [message, n] of excess(unusedDirectives(diags), unusedDirectives(fixedDiags)))
+          entry.removed.set(message, (entry.removed.get(message) ?? 0) + n);
         any = true;
       }
     }
     if (!any) break;
   }
-  const out: FixedFile[] = [];
   const sharing = await sharedTargets(ctx, workspaces, changed);
   /** Files written, by the path written (a symbolic link's target), with the text written. */
   const writtenTo = new Map<string, string>();
+  /** The files written (or written already through another path that leads to their file). */
+  const written: string[] = [];
   for (const [file, { original, target, codes, stalled }] of changed) {
     const { ws, counts } = before.get(file)!;
-    const after = countByCode(ws.svc.diagnose(file));
-    const gone: FixedFile['gone'] = [];
-    for (const [code, n] of counts) {
-      const left = after.get(code) ?? 0;
-      if (n > left) gone.push({ code, count: n - left });
-    }
     const next = ws.svc.getText(file);
     // Fixes after which the file has no fewer problems of any rule (one replaced by another of its rule)
     // are not written: the file stays as it was.
-    if (!gone.length || next === undefined) {
+    if (next === undefined || !excess(counts, countByCode(ws.svc.diagnose(file))).size) {
       // Checked as it is on disk.
       await ws.svc.clearOverlay(file);
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor([...codes, ...(stalled ?? [])])} removed no problem, not written\n`);
@@ -174,6 +267,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     const differs = others.find((o) => before.get(o)?.ws.svc.getText(o) !== next || !changed.has(o));
     if (differs !== undefined) {
       await ws.svc.clearOverlay(file);
+      failed.add(file);
       ctx.stderr.write(
         `phasegate: ${relativePath(ctx.cwd, file)} is not written: it is the same file as ${relativePath(ctx.cwd, differs)} (through a symbolic link), whose fixes differ\n`,
       );
@@ -181,32 +275,66 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     }
     if (writtenTo.get(target) === next) {
       // Written already, through another of the paths that lead to it.
-      out.push({ file, gone });
+      written.push(file);
       continue;
     }
-    let written: boolean;
+    let done: boolean;
     try {
       // Only over the text the fixes were computed for: a file changed meanwhile is left as it is.
-      written = await update(target, (now) => (now === original ? next : undefined));
-      if (!written) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
+      done = await update(target, (now) => (now === original ? next : undefined));
+      if (!done) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} is not written: it changed after it was read\n`);
     } catch (e) {
-      written = false;
+      done = false;
       // Deleted since it was read: gone, as the check finds it (a file the scan found and that is gone before it is read is no problem either).
       const deleted = /\bENOENT\b/.test(`${(e as { code?: unknown })?.code} ${(e as Error)?.message}`) && !(await ctx.fs.stat(target));
       const why = deleted ? 'is not written: it was deleted after it was read' : `could not be written: ${reasonOf(e)}`;
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)} ${why}\n`);
     }
-    if (!written) {
+    if (!done) {
       // Checked as it is on disk now (its text read again; gone, it leaves the workspace's files).
+      failed.add(file);
       await ws.svc.clearOverlay(file);
       continue;
     }
     writtenTo.set(target, next);
     if (stalled)
       ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file)}: ${fixesFor(stalled)} removed no problem, not written (the earlier ones are written)\n`);
-    out.push({ file, gone });
+    written.push(file);
   }
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Counted once every write is done: a file not written is back as it is on disk, and so are the
+  // problems it gives the files that read it (a handoff's inputs, a plan's rows), written or not.
+  const result: FixResult = { fixed: [], appeared: [], unfinished: [] };
+  const isWritten = new Set(written);
+  for (const [file, { ws, counts, unused }] of before) {
+    const now = ws.svc.diagnose(file);
+    const after = countByCode(now);
+    const gone = excess(counts, after);
+    const appeared = excess(after, counts);
+    if (!isWritten.has(file)) {
+      if (appeared.size) result.appeared.push({ file, appeared: ruleCounts(appeared) });
+      continue;
+    }
+    const { repaired, removed } = changed.get(file)!;
+    // Repaired beyond what went away and what is there again: problems the fixes brought about and fixed.
+    const alsoFixed = new Map<string, number>();
+    for (const [code, n] of repaired) if (code !== 'unused-directive') alsoFixed.set(code, n - (gone.get(code) ?? 0) - (appeared.get(code) ?? 0));
+    // Directives removed that were not unused before the fixes, nor are now.
+    const directives: string[] = [];
+    for (const [message, n] of excess(excess(removed, unused), unusedDirectives(now))) for (let i = 0; i < n; i++) directives.push(directiveOf(message));
+    result.fixed.push({ file, gone: ruleCounts(gone), alsoFixed: ruleCounts(alsoFixed), directives, appeared: ruleCounts(appeared) });
+  }
+  // A file not written whose fixes would still repair something: the run did not fix everything it could.
+  for (const file of failed) {
+    const { ws } = before.get(file)!;
+    if (stillFixable(ws, file)) result.unfinished.push(file);
+    // Its text in the engine is the file's on disk again.
+    await ws.svc.clearOverlay(file);
+  }
+  const byPath = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  result.fixed.sort(byPath);
+  result.appeared.sort(byPath);
+  result.unfinished.sort();
+  return result;
 }
 
 /**

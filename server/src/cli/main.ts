@@ -16,7 +16,7 @@ import { diagnosticFingerprints } from './fingerprint';
 import { githubAnnotations, githubSummary, inGithubActions } from './format-github';
 import { formatStatus, statusJson } from './status';
 import { runNew } from './new';
-import { applyFixes, reasonOf } from './fix';
+import { FixedFile, RuleCount, applyFixes, reasonOf } from './fix';
 import { Parallel, checkInShards } from './shards';
 
 export interface CliFileSystem extends FileSystem {
@@ -66,6 +66,8 @@ export interface CliContext {
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 export const EXIT_USAGE = 2;
+/** `check --fix` left a file unwritten that its fixes still apply to (as `new` exits 2 for a file it could not create). */
+export const EXIT_NOT_WRITTEN = 2;
 
 export async function main(opts: MainOptions): Promise<number> {
   const ctx: CliContext = {
@@ -108,17 +110,21 @@ export async function main(opts: MainOptions): Promise<number> {
 async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
   // Fixing needs every document's text on this thread: no shards on other threads then.
   const workspaces = await load(ctx, args, args.fix ? undefined : ctx.parallel);
+  let unfinished = 0;
   if (args.fix) {
-    const fixed = await applyFixes(ctx, workspaces);
+    const { fixed, appeared, unfinished: left } = await applyFixes(ctx, workspaces);
     // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
-    for (const f of fixed) {
-      const rel = relativePath(ctx.cwd, f.file);
-      out.write(`fixed ${rel}: ${f.gone.map((g) => `${g.count} × ${g.code}`).join(', ')}\n`);
-    }
-    if (fixed.length && args.format === 'text') out.write('\n');
+    for (const f of fixed) out.write(`fixed ${relativePath(ctx.cwd, f.file)}: ${fixedLine(f)}\n`);
+    for (const a of appeared) out.write(`new problems in ${relativePath(ctx.cwd, a.file)} after other files changed: ${countList(a.appeared)}\n`);
+    if ((fixed.length || appeared.length) && args.format === 'text') out.write('\n');
     // Titles found before the fixes may have changed with them (a heading renumbered).
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
+    unfinished = left.length;
+    if (unfinished)
+      ctx.stderr.write(
+        `phasegate: not everything was fixed: ${unfinished === 1 ? '1 file named above was' : `${unfinished} files named above were`} not written, and ${unfinished === 1 ? 'its' : 'their'} fixes still apply\n`,
+      );
   }
   const report = buildReport(ctx.cwd, workspaces, true);
   if (args.format === 'sarif') {
@@ -157,7 +163,29 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
       ctx.stderr.write(`phasegate: warning: the job summary could not be written to ${summaryFile}: ${reasonOf(e)}\n`);
     }
   }
+  // A file --fix could not write, whose fixes still apply: the run did not do what it was asked, whatever is left.
+  if (unfinished) return EXIT_NOT_WRITTEN;
   return errorCount(report) > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/** `3 × handoff-mismatch, 1 × unused-directive`. */
+function countList(counts: readonly RuleCount[]): string {
+  return counts.map((g) => `${g.count} × ${g.code}`).join(', ');
+}
+
+/**
+ * What `--fix` did to a file it wrote: the problems that went away, those its fixes brought about and
+ * fixed too, the directives it removed once they silenced nothing, and the problems that appeared.
+ */
+function fixedLine(f: FixedFile): string {
+  const parts = [countList(f.gone)];
+  if (f.alsoFixed.length) parts.push(`revealed by the fixes and fixed: ${countList(f.alsoFixed)}`);
+  if (f.directives.length) parts.push(`left unused by the fixes and removed: ${f.directives.join(', ')}`);
+  if (f.appeared.length) {
+    const n = f.appeared.reduce((s, a) => s + a.count, 0);
+    parts.push(`${n === 1 ? '1 new problem' : `${n} new problems`} appeared: ${countList(f.appeared)}`);
+  }
+  return parts.join('; ');
 }
 
 async function status(ctx: CliContext, args: ParsedArgs): Promise<number> {
