@@ -178,7 +178,8 @@ function countList(counts: readonly RuleCount[]): string {
  * fixed too, the directives it removed once they silenced nothing, and the problems that appeared.
  */
 function fixedLine(f: FixedFile): string {
-  const parts = [countList(f.gone)];
+  // None, when what it fixed came back with a file it reads that was not written (named on stderr above).
+  const parts = [f.gone.length ? countList(f.gone) : 'no problem fewer, with the files not written as they are'];
   if (f.alsoFixed.length) parts.push(`revealed by the fixes and fixed: ${countList(f.alsoFixed)}`);
   if (f.directives.length) parts.push(`left unused by the fixes and removed: ${f.directives.join(', ')}`);
   if (f.appeared.length) {
