@@ -336,14 +336,15 @@ describe('phasegate check --fix', () => {
       [`fixed ${rel}: 1 × invalid-front-matter; revealed by the fixes and fixed: 1 × heading-mismatch; 1 new problem appeared: 1 × front-matter-schema`],
     );
     assert.equal(r.stderr, '');
-    assert.match(fsys.text(file)!, /^---\nphase: phase-3\n[\s\S]*^status: bogus$/m);
+    // The number written as a number, as it was.
+    assert.match(fsys.text(file)!, /^---\nphase: 3\n[\s\S]*^status: bogus$/m);
     const check = await run(['check', 'examples'], fsys);
     assert.equal(r.stdout.slice(r.stdout.indexOf('\n\n') + 2), check.stdout);
     assert.match(check.stdout, /05-DECISIONS\.md:\d+:\d+ +error +Front matter `status` must be one of/);
     assert.equal(r.code, 1);
     assert.equal(r.code, check.code);
     // Beside JSON, on stderr; the document is the check's.
-    fsys.write(file, '\n\n' + fsys.text(file)!.replace(/^phase: phase-3$/m, 'phase: 4'));
+    fsys.write(file, '\n\n' + fsys.text(file)!.replace(/^phase: 3$/m, 'phase: 4'));
     const json = await run(['check', '--fix', '--format', 'json', 'examples'], fsys);
     assert.equal(
       json.stderr,

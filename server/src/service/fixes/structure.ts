@@ -162,9 +162,11 @@ const replaceFrontMatterPhase: Fix = (svc, diag) => {
   if (!d?.value || d.old === undefined || !doc) return undefined;
   const { start, end } = diag.range;
   if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
-  // Quoted as the value was (`"phase-1"`), else plain when YAML reads the id as written.
+  // Quoted as the value was (`"phase-1"`), else plain when YAML reads the id as written, or when it is the value
+  // written with other digits (`3` of `4`, a number as it was; `Phase 3` of `Phase 4`).
   const quote = /^["']/.exec(d.old)?.[0];
-  const text = quote ? `${quote}${d.value}${quote}` : /^[A-Za-z][\w./-]*$/.test(d.value) ? d.value : JSON.stringify(d.value);
+  const plain = /^[A-Za-z][\w./-]*$/.test(d.value) || d.value.replace(/\d+/g, '#') === d.old.replace(/\d+/g, '#');
+  const text = quote ? `${quote}${d.value}${quote}` : plain ? d.value : JSON.stringify(d.value);
   return {
     title: d.key === 'from' ? `Name the phase the inputs come from: ${d.value}` : `Name this document's phase: ${d.value}`,
     codes: [diag.code],

@@ -422,19 +422,32 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
     });
   };
   const value = wrong(data.phase, phase);
-  if (value !== undefined)
-    report('phase', value, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${phase.id}.`, phase.id);
+  if (value !== undefined) {
+    const want = inStyleOf(value, phase);
+    report('phase', value, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`, want);
+  }
   // An input handoff's `from`, the phase its inputs come from: the phase before (an input handoff copied from another
   // phase's folder names the phase before that one).
   const prev = phase.prev;
   const from = ctx.spec?.kind === INPUT_HANDOFF && prev ? wrong(data.from, prev) : undefined;
-  if (from !== undefined)
+  if (from !== undefined) {
+    const want = inStyleOf(from, prev!);
     report(
       'from',
       from,
-      `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${prev!.id}.`,
-      prev!.id,
+      `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
+      want,
     );
+  }
+}
+
+/**
+ * The value that names `want` as `value` names a phase: by its number where `value` is one (`4`, `Phase 4`, `phase_4`:
+ * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), else by its id (`phase-3`).
+ */
+function inStyleOf(value: string, want: Phase): string {
+  const m = /^((?:phase[\s_-]*)?)\d+$/i.exec(value);
+  return m && want.number !== undefined ? `${m[1]}${want.number}` : want.id;
 }
 
 /**
