@@ -1609,6 +1609,19 @@ describe('phase rules: handoffs', () => {
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
   });
 
+  it('complete handoff rewrites the text of a link that shows its own target, also in backticks (was: the old path shown)', async () => {
+    for (const shown of ['03-FINDINGS/roadmap.md', '`03-FINDINGS/roadmap.md`']) {
+      const out = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', `[${shown}](03-FINDINGS/roadmap.md)`);
+      assert.notEqual(out, OUT1);
+      const { svc } = await handoffs(IN2, out);
+      const filled = applyEdits(IN2, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
+      const rewritten = shown.replace('03-FINDINGS', '../phase-1/03-FINDINGS');
+      assert.ok(filled.includes(`\n- Remediation roadmap: [${rewritten}](../phase-1/03-FINDINGS/roadmap.md) - prioritised fixes\n`), filled);
+      svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+      assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), [], shown);
+    }
+  });
+
   it('complete handoff copies whole items: continuation lines and nested items, their paths rewritten', async () => {
     const out = OUT1.replace(
       '- Remediation roadmap: [roadmap](03-FINDINGS/roadmap.md#top) - prioritised fixes',

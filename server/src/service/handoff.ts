@@ -1000,7 +1000,14 @@ function rebaseSpan(
   for (const l of doc.links) {
     if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
     const rebased = rebase(l.target);
-    if (rebased !== l.target) edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
+    if (rebased === l.target) continue;
+    edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
+    // A link that shows its own target (`[04-ARTIFACTS/ci.yml](04-ARTIFACTS/ci.yml)`, also in backticks) shows the
+    // rewritten one: the old path would name a file of the receiving phase's folder.
+    const a = l.range.start.character + 1;
+    const shown = /^(`?)(.*)\1$/.exec(l.text);
+    if (line[a - 1] === '[' && line.startsWith(l.text, a) && shown && shown[2] === l.target && a + l.text.length <= l.targetRange.start.character)
+      edits.push({ a: a + shown[1].length, b: a + shown[1].length + shown[2].length, text: rebased });
   }
   // A reference-style link is written inline: its definition stays behind in the handoff.
   for (const u of referenceUses(doc, lineNo, definitionsOf(doc))) {
