@@ -1,11 +1,13 @@
 /**
  * copied-document: a document of phase N that is phase N-1's of the same kind but for its phase numbers, and claims
  * progress (a status other than draft, a ticked item): a phase folder copied to start the next phase. Told once per
- * document, followed across an edit of the previous phase, with an offered-only reset.
+ * document, held by the Completeness gate, followed across an edit of the previous phase, with an offered-only reset.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { MemoryFileSystem, PhasegateService, applyEdits, codeActions, fixAll } from '../../server/src/service';
-import { ROOT, assets, diagnosticsOf, loudLogger, workspace } from '../helpers/workspace';
+import { ROOT, REPO, assets, diagnosticsOf, loudLogger, workspace } from '../helpers/workspace';
 
 const CODE = 'copied-document';
 
@@ -160,6 +162,53 @@ describe('copied-document: a document copied from the previous phase', () => {
   });
 });
 
+/** The files of an example folder (relative to examples/), as `{ 'to/<path>': text }`. */
+function exampleFiles(from: string, to: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const base = path.join(REPO, 'examples', from);
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[`${to}/${path.relative(base, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(base);
+  return out;
+}
+
+describe('copied-document: gates and phase status', () => {
+  it('audit: a copy of a complete phase-2 as phase-3 has its Completeness gate pending (passed with the rule off)', async () => {
+    const files = { ...exampleFiles('audit-deployment/phase-1', 'phase-1'), ...exampleFiles('audit-deployment/phase-2', 'phase-2') };
+    const copy = exampleFiles('audit-deployment/phase-2', 'phase-3');
+    const completeness = async (extra: Record<string, string>) => {
+      const { svc } = await workspace({ ...files, ...copy, ...extra });
+      const phase = svc.model.phases.find((p) => p.id === 'phase-3')!;
+      return svc.gates(phase).find((g) => g.name === 'Completeness')!;
+    };
+    const held = await completeness({});
+    assert.equal(held.status, 'pending');
+    assert.ok(
+      held.reasons.some((r) => /copied-document/.test(r)),
+      held.reasons.join('\n'),
+    );
+    assert.equal((await completeness({ 'phasegate.yaml': 'rules:\n  copied-document: off\n' })).status, 'passed');
+  });
+
+  it('iAI: a copied phase is in progress, not complete (complete with the rule off)', async () => {
+    const files = exampleFiles('all_use_iai_project', '.');
+    const from = 'workstreams/Build/Phase_2_Dependency_Management_Containerization';
+    for (const [p, t] of Object.entries(files)) if (p.startsWith(`./${from}/`)) files[p.replace('Phase_2_', 'Phase_3_')] = t;
+    const statusOf = async (extra: Record<string, string>) => {
+      const { svc } = await workspace({ ...files, ...extra });
+      const phase = svc.model.phases.find((p) => p.id === 'Build/Phase_3_Dependency_Management_Containerization')!;
+      return [svc.status(phase), svc.status(phase.prev!)];
+    };
+    assert.deepEqual(await statusOf({}), ['in-progress', 'complete']);
+    assert.deepEqual(await statusOf({ 'phasegate.yaml': 'rules:\n  copied-document: off\n' }), ['complete', 'complete']);
+  });
+});
+
 describe('copied-document: the reset quick fix', () => {
   it('sets the status to draft (its quotes kept) and unticks every item, every other character as it was; offered only', async () => {
     const written = (n: number) => validation(n).replace('status: complete', 'status: "complete"  # signed off').replace('- [x] Reviewed', '  - [X] Reviewed');
@@ -203,6 +252,12 @@ describe('copied-document: across an edit of the previous phase', () => {
     const p2 = `${ROOT}/${VAL(2)}`;
     const phase2 = () => svc.model.phases.find((p) => p.id === 'phase-2')!;
     assert.equal(svc.diagnose(p2).filter((d) => d.code === CODE).length, 1);
+    const heldBy = () =>
+      svc
+        .gates(phase2())
+        .find((g) => g.name === 'Completeness')!
+        .reasons.filter((r) => r.includes(CODE));
+    assert.equal(heldBy().length, 1);
 
     const fresh = async (text: string) => {
       const f = new MemoryFileSystem();
@@ -224,6 +279,7 @@ describe('copied-document: across an edit of the previous phase', () => {
     );
     const otherPhase = other.model.phases.find((p) => p.id === 'phase-2')!;
     assert.deepEqual(svc.gates(phase2()), other.gates(otherPhase));
+    assert.deepEqual(heldBy(), []);
 
     // Back as it was: told again.
     svc.setOverlay(`${ROOT}/${VAL(1)}`, validation(1));
