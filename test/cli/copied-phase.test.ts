@@ -1,6 +1,6 @@
 /** `phasegate new phase`, a phase folder copied to start the next one (`cp -r phase-2 phase-3`), then `check --fix`. */
 import * as assert from 'node:assert/strict';
-import { WritableMemoryFileSystem, run } from './helpers';
+import { WritableMemoryFileSystem, examplesFs, run } from './helpers';
 
 describe('phasegate check --fix: a phase folder copied to start the next phase', () => {
   it('renumbers everything the copy keeps of phase 2, and check then finds no phase named wrongly', async () => {
@@ -35,5 +35,38 @@ describe('phasegate check --fix: a phase folder copied to start the next phase',
       assert.doesNotMatch(fsys.text(p)!, /^phase: "phase-2"$/m, p);
       if (!p.endsWith('/01-INPUT_HANDOFF.md')) assert.doesNotMatch(fsys.text(p)!, /Phase 2\b/, p);
     }
+  });
+});
+
+describe('phasegate check and status: a complete phase folder copied to start the next phase', () => {
+  it('tells each copied document, holds the copy from complete, also once check --fix renumbered it; an edit makes it its own', async () => {
+    const fsys = examplesFs();
+    const ws = '/ws/examples/all_use_iai_project/workstreams/Build';
+    const from = `${ws}/Phase_2_Dependency_Management_Containerization/`;
+    const to = `${ws}/Phase_3_Dependency_Management_Containerization/`;
+    for (const p of fsys.paths()) if (p.startsWith(from)) fsys.write(p.replace(from, to), fsys.text(p)!);
+    const copied = async () =>
+      (
+        JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { file: string; code: string; message: string }[] }
+      ).diagnostics
+        .filter((d) => d.code === 'copied-document')
+        .map((d) => `${d.file.replace(/^.*\//, '')}: ${d.message}`);
+    const message = (f: string) =>
+      `${f}: Same text as all_use_iai_project/workstreams/Build/Phase_2_Dependency_Management_Containerization/${f} but for its numbers: its status is Phase_2_Dependency_Management_Containerization's (a copied folder?). Write this phase's own, or reset it.`;
+    const both = [message('implementation_prompt.md'), message('implementation_response_from_AI.md')];
+    assert.deepEqual(await copied(), both);
+    const phase3 = async () => (await run(['status', 'examples'], fsys)).stdout.split('\n').find((l) => l.startsWith('Build/Phase_3_'))!;
+    assert.match(await phase3(), /\biai\s+in-progress\s+2\/2\s+… Completeness\s+✓ Tests\s+✓ Proof$/);
+
+    // check --fix renumbers the copy's titles and front matter: still the copy it was.
+    assert.equal((await run(['check', 'examples', '--fix'], fsys)).code, 0);
+    assert.match(fsys.text(`${to}implementation_prompt.md`)!, /^# Phase 3:/m);
+    assert.deepEqual(await copied(), both);
+    assert.match(await phase3(), /\bin-progress\b/);
+
+    // Its response written for this phase (here, its status line): the prompt alone is still a copy.
+    const response = `${to}implementation_response_from_AI.md`;
+    fsys.write(response, fsys.text(response)!.replace(/^status: .*$/m, 'status: in-progress'));
+    assert.deepEqual(await copied(), [message('implementation_prompt.md')]);
   });
 });

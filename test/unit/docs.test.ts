@@ -88,6 +88,18 @@ describe('rule documentation', () => {
     );
   });
 
+  it("copied-document: the README's example shows the message the engine gives, at the status", async () => {
+    const section = readme.slice(readme.indexOf('### `copied-document`'), readme.indexOf('<a id="rule-invalid-directive">'));
+    const example = /```markdown\n([\s\S]*?)```/.exec(section)![1];
+    const shown = /← (.*)$/m.exec(example)![1];
+    const text = example.replace(/ *← .*$/m, '');
+    const { svc } = await workspace({ 'phase-2/07-VALIDATION.md': text, 'phase-3/07-VALIDATION.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-3/07-VALIDATION.md', 'copied-document').map((d) => [d.range.start.line, d.message]),
+      [[3, shown]],
+    );
+  });
+
   it('gate-item-no-evidence: the forms of evidence the README and the config schema list are the ones the gates accept', () => {
     const section = readme.slice(readme.indexOf('### `gate-item-no-evidence`'), readme.indexOf('<a id="rule-metric-threshold">'));
     assert.match(section, /inline link .*autolink .*backticked `` `path` `` \(any backticked text counts\), or `Evidence:`/);

@@ -113,6 +113,10 @@ export class CheckContext implements RuleContext {
     return doc?.modelled ? doc : undefined;
   }
 
+  getText(path: string): string | undefined {
+    return this.svc.getText(path);
+  }
+
   exists(path: string): boolean {
     return this.svc.exists(path);
   }

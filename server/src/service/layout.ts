@@ -81,7 +81,17 @@ export const AUDIT_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'All deliverables produced.',
-    failOn: ['missing-document', 'missing-section', 'empty-section', 'unaddressed-deliverable', 'missing-artifact', 'document-too-large', 'unreadable-file'],
+    // A document copied from the previous phase, its status and ticks kept (copied-document), is not produced yet.
+    failOn: [
+      'missing-document',
+      'missing-section',
+      'empty-section',
+      'unaddressed-deliverable',
+      'missing-artifact',
+      'document-too-large',
+      'unreadable-file',
+      'copied-document',
+    ],
   },
   { name: 'Quality', description: 'Meets defined quality criteria.', failOn: ['metric-threshold', 'unfilled-placeholder'] },
   {
@@ -100,7 +110,8 @@ export const IAI_GATES: GateSpec[] = [
     name: 'Completeness',
     description: 'The response exists and addresses every deliverable of the prompt.',
     // Its documents hold no error of their own either: a broken link, a missing artifact, a decision without
-    // its rationale, front matter that does not parse or fit its schema, a file that cannot be read.
+    // its rationale, front matter that does not parse or fit its schema, a file that cannot be read; nor are they
+    // the previous phase's, copied.
     failOn: [
       'missing-document',
       'missing-section',
@@ -114,6 +125,7 @@ export const IAI_GATES: GateSpec[] = [
       'invalid-front-matter',
       'front-matter-schema',
       'unreadable-file',
+      'copied-document',
     ],
   },
   { name: 'Tests', description: 'The response includes the tests written for the phase.', failOn: ['missing-tests'] },

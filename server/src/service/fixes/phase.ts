@@ -14,6 +14,7 @@ import type { Fix } from './fix';
 import { appendToSection, bulletOf, insertSection, mergeInsertions } from './phase-edit';
 import { completeHandoff, prerequisiteTable, templateBody } from './phase-handoff';
 import { appendPrerequisiteRows } from './handoff-table';
+import { progressStatus, statusRange } from '../rules/phase-copied';
 
 export { completeHandoff } from './phase-handoff';
 
@@ -169,7 +170,27 @@ const addPlanRow: Fix = (svc, diag) => {
   return action(`Add a ${PLAN_SECTION} table with ${phase.id}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
 };
 
+/**
+ * Resets a copied document (copied-document) to a draft: its front matter `status` to `draft` (when it claims
+ * progress; its quotes kept), and every ticked item unticked (`[x]` → `[ ]`). Every other character stays (the
+ * evidence is the user's text). Only when asked: only the team knows what of the copy holds for this phase.
+ */
+const resetCopiedDocument: Fix = (svc, diag) => {
+  const doc = svc.getDocument(diag.file);
+  if (!doc) return undefined;
+  const edits: TextEdit[] = [];
+  const at = progressStatus(doc) !== undefined ? statusRange(doc) : undefined;
+  if (at) {
+    const was = (doc.lines[at.start.line] ?? '').slice(at.start.character, at.end.character);
+    const quote = /^(["']).*\1$/.test(was) ? was[0] : '';
+    edits.push({ range: at, newText: `${quote}draft${quote}` });
+  }
+  for (const it of doc.items) if (it.checked === true && it.checkboxRange) edits.push({ range: it.checkboxRange, newText: '[ ]' });
+  return action('Reset to a draft: status draft, items unchecked', diag, edits, false, true);
+};
+
 export const PHASE_FIXES: Record<string, Fix> = {
+  'reset-copied-document': resetCopiedDocument,
   'complete-handoff': completeHandoffFix,
   'mark-prerequisite-done': markPrerequisite,
   'renumber-handoff-target': renumberHandoffTarget,

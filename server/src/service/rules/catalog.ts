@@ -63,6 +63,12 @@ export const RULES: RuleInfo[] = [
     description:
       'Files or folders of one folder whose names differ only in case (documents, artifacts, workstream, phase or findings folders): on Windows and macOS the two are one.',
   },
+  {
+    id: 'copied-document',
+    severity: 'warning',
+    description:
+      "A document that is the previous phase's of the same kind but for its numbers, and claims progress (a status other than draft, a ticked item): a copied phase folder's.",
+  },
   { id: 'invalid-directive', severity: 'warning', description: 'A `phasegate-disable…` comment names an unknown directive or rule.' },
   { id: 'unused-directive', severity: 'warning', description: 'A `phasegate-disable…` comment silences no problem.' },
 ];

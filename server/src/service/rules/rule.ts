@@ -40,6 +40,8 @@ export interface RuleContext {
    * for one without its Markdown model (too large), whose sections are not known, as for one not read.
    */
   getDocument(path: string): ParsedDocument | undefined;
+  /** The text of another document in the workspace (open editor text wins over disk); undefined for one not read. */
+  getText(path: string): string | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */
   exists(path: string): boolean;
   /** Whether a folder exists in the workspace (as last scanned): a file of that name is none. */

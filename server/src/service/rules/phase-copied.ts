@@ -1,0 +1,316 @@
+/**
+ * copied-document: a document of phase N that is the previous phase's document of the same kind but for its
+ * numbers, and claims progress (a front matter `status` other than `draft`, or a ticked checklist item). A phase
+ * folder copied to start the next phase (`cp -r phase-2 phase-3`) keeps phase 2's status, ticks and evidence, and
+ * would show phase 3 complete though nobody wrote anything for it: told once per document, and its Completeness
+ * gate (both built-in layouts) answers for it.
+ *
+ * "But for its numbers": the two texts compared line by line, blank lines (and blanks at line ends) left out, line
+ * ends of any kind, and a phase token in each read as one and the same: a run of digits whose value is a number of
+ * the phases involved (N-2 to N+1: phase N-1's own, the one before it, which its input handoff names, and phase N's
+ * and N+1's, as a renumbered copy writes them), the same in both or one more in phase N's, and written without a
+ * leading zero (the `01` of a date is no phase number); or the id or folder name of one of those phases (`phase: 2`
+ * that `check --fix` renumbered `phase: phase-3`). Every other character is compared as it is (a date, a metric,
+ * another number): a document written for this phase differs somewhere, and the comparison stops at its first
+ * difference.
+ */
+import type { ListItem, ParsedDocument } from '../markdown';
+import type { Phase } from '../workspace';
+import { basename, relativePath } from '../host';
+import { pathRange } from '../yamlpath';
+import { range } from '../types';
+import type { Range } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+export const COPIED_DOCUMENT = 'copied-document';
+
+/** The status the templates start a document with: any other claims progress. */
+const STARTING_STATUS = 'draft';
+
+/**
+ * Whether a status claims no progress: blank, or `draft` in any case, blanks around it (no string made: performance
+ * only, as every document of a workspace is asked).
+ */
+function startingStatus(s: string): boolean {
+  let i = 0;
+  let e = s.length;
+  while (i < e && s.charCodeAt(i) <= 32) i++;
+  while (e > i && s.charCodeAt(e - 1) <= 32) e--;
+  if (i === e) return true;
+  if (e - i !== STARTING_STATUS.length) return false;
+  for (let k = 0; k < STARTING_STATUS.length; k++) if ((s.charCodeAt(i + k) | 32) !== STARTING_STATUS.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The front matter `status` when it claims progress (a string other than `draft`, in any case), else undefined. */
+export function progressStatus(doc: ParsedDocument): string | undefined {
+  const data = doc.frontMatter?.data;
+  if (!data || typeof data !== 'object') return undefined;
+  const status = (data as Record<string, unknown>).status;
+  return typeof status === 'string' && !startingStatus(status) ? status : undefined;
+}
+
+/** The first ticked item of a document (`- [x]`), if any. */
+function firstTicked(doc: ParsedDocument): ListItem | undefined {
+  for (const it of doc.items) if (it.checked === true) return it;
+  return undefined;
+}
+
+/** The range of the front matter `status` value, when it is on one line. */
+export function statusRange(doc: ParsedDocument): Range | undefined {
+  const fm = doc.frontMatter;
+  const yaml = fm?.terminated && !fm.errors.length ? fm.yaml : undefined;
+  const r = yaml && pathRange(yaml, doc.lines, 1, fm!.raw, '/status');
+  return r && r.start.line === r.end.line && r.start.character < r.end.character ? r : undefined;
+}
+
+/** The document of `prev` of the same kind as `ctx`'s (the same kind and file), when it exists. */
+function previousDocument(prev: Phase, ctx: RuleContext): string | undefined {
+  const spec = ctx.spec!;
+  for (const d of prev.documents) if (d.exists && d.spec.kind === spec.kind && d.spec.file === spec.file) return d.path;
+  return undefined;
+}
+
+/** Start and end (exclusive, blanks at its end left out) of the line `nextLine` found last. */
+let lineStart = 0;
+let lineEnd = 0;
+
+/**
+ * The next line of `text` from `pos` that holds more than blanks (spaces, tabs): returns where the line after it
+ * starts, and sets `lineStart` and `lineEnd` (its end without the blanks at it, nor a CR of a CRLF); -1 when none is
+ * left. Lines end with `\n` (a file whose lines end with a CR alone is one line, compared as such).
+ */
+function nextLine(text: string, pos: number): number {
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    const next = end < 0 ? n : end + 1;
+    if (end < 0) end = n;
+    let e = end;
+    while (e > pos) {
+      const c = text.charCodeAt(e - 1);
+      if (c !== 32 && c !== 9 && c !== 13) break;
+      e--;
+    }
+    if (e > pos) {
+      lineStart = pos;
+      lineEnd = e;
+      return next;
+    }
+    pos = next;
+  }
+  return -1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether the digits of `a` from `i` to `ie` and those of `b` from `j` to `je` (this document's and the previous
+ * phase's) are the same phase number: both numbers of the phases involved, this one's the other's or the one after it
+ * (renumbered), neither written with a leading zero (`01` of a date is as written).
+ */
+function samePhaseNumber(a: string, i: number, ie: number, b: string, j: number, je: number, t: PhaseTokens): boolean {
+  if ((ie - i > 1 && a.charCodeAt(i) === 48) || (je - j > 1 && b.charCodeAt(j) === 48)) return false;
+  const va = digitsValue(a, i, ie);
+  const vb = digitsValue(b, j, je);
+  return vb >= t.lo && va <= t.hi && (va === vb || va === vb + 1);
+}
+
+/** Whether the `n` characters of `a` from `i` are those of `b` from `j`. */
+function sameChars(a: string, i: number, b: string, j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a.charCodeAt(i + k) !== b.charCodeAt(j + k)) return false;
+  return true;
+}
+
+/** The value of the digits of `s` from `i` to `j`, or -1 for more than 9 of them (no phase number). */
+function digitsValue(s: string, i: number, j: number): number {
+  if (j - i > 9) return -1;
+  let v = 0;
+  for (let k = i; k < j; k++) v = v * 10 + (s.charCodeAt(k) - 48);
+  return v;
+}
+
+/** What the texts are compared with: the values of the phase numbers, and the phases' names. */
+export interface PhaseTokens {
+  lo: number;
+  hi: number;
+  names: readonly string[];
+  /** The length of the longest name. */
+  longest: number;
+  /** The first characters (their codes) of the names. */
+  firsts: readonly number[];
+}
+
+/**
+ * Where the phase token of `s` starting at `i` (before `end`) ends: a phase name of `t`, or a run of digits of a
+ * value from `t.lo` to `t.hi`, without a leading zero, when `digits` (`i` starts a run); -1 when none starts there.
+ */
+function tokenEnd(s: string, i: number, end: number, t: PhaseTokens, digits: boolean): number {
+  if (i >= end) return -1;
+  const c = s.charCodeAt(i);
+  // The longest name that starts there (none where no name's first character is: performance only).
+  let longest = 0;
+  if (t.firsts.includes(c)) for (const name of t.names) if (name.length > longest && i + name.length <= end && s.startsWith(name, i)) longest = name.length;
+  if (longest) return i + longest;
+  if (!digits || !isDigit(c)) return -1;
+  let e = i + 1;
+  while (e < end && isDigit(s.charCodeAt(e))) e++;
+  if (e - i > 1 && s.charCodeAt(i) === 48) return -1;
+  const v = digitsValue(s, i, e);
+  return v >= t.lo && v <= t.hi ? e : -1;
+}
+
+/**
+ * Whether lines `a[as, ae)` and `b[bs, be)` (this document's and the previous phase's) are the same, a phase token
+ * (see `tokenEnd`) in each read as one: a run of digits of the same digits or of the same phase number (see
+ * `samePhaseNumber`), a phase's name where the other has another's or a phase number (`phase: 2` in the copy
+ * renumbered `phase: phase-3`). Where the two differ, a token is looked for
+ * there, or where a phase name starting before it, in the text the two have in common since the last token, would.
+ */
+function sameLine(a: string, as: number, ae: number, b: string, bs: number, be: number, t: PhaseTokens): boolean {
+  let i = as;
+  let j = bs;
+  /** How many characters before `i` and `j` the two have in common, character for character (since the last token). */
+  let common = 0;
+  for (;;) {
+    if (i < ae && j < be) {
+      const ca = a.charCodeAt(i);
+      const cb = b.charCodeAt(j);
+      if (ca === cb && !isDigit(ca)) {
+        i++;
+        j++;
+        common++;
+        continue;
+      }
+      if (isDigit(ca) && isDigit(cb)) {
+        let ie = i + 1;
+        while (ie < ae && isDigit(a.charCodeAt(ie))) ie++;
+        let je = j + 1;
+        while (je < be && isDigit(b.charCodeAt(je))) je++;
+        if ((ie - i === je - j && sameChars(a, i, b, j, ie - i)) || samePhaseNumber(a, i, ie, b, j, je, t)) {
+          i = ie;
+          j = je;
+          common = 0;
+          continue;
+        }
+      }
+    } else if (i === ae && j === be) {
+      return true;
+    }
+    // They differ here: a token in each there, or as far back as the text in common goes (the same distance back in each).
+    if (!tokensAt(a, i, ae, b, j, be, t, common)) return false;
+    i = tokenA;
+    j = tokenB;
+    common = 0;
+  }
+}
+
+/** Where the tokens `tokensAt` found last end. */
+let tokenA = 0;
+let tokenB = 0;
+
+/**
+ * Where lines `a` and `b` differ, at `i` and `j` after `common` characters they have in common: whether a phase
+ * token starts in each there, or as far back as that common text goes (each the same distance back), that holds
+ * where they differ (ends there or after it, one of them after it); sets `tokenA` and `tokenB` to where they end.
+ */
+function tokensAt(a: string, i: number, ae: number, b: string, j: number, be: number, t: PhaseTokens, common: number): boolean {
+  const back = Math.min(common, t.longest);
+  // A run of digits where the other has a phase's name (two runs of digits were read as such: see `sameLine`).
+  const digits = !(i < ae && j < be && isDigit(a.charCodeAt(i)) && isDigit(b.charCodeAt(j)));
+  for (let d = 0; d <= back; d++) {
+    const ta = tokenEnd(a, i - d, ae, t, digits && d === 0);
+    if (ta < 0) continue;
+    const tb = tokenEnd(b, j - d, be, t, digits && d === 0);
+    // Tokens that hold the difference, in each (where they end, the comparison goes on: further in each, never back).
+    if (tb < 0 || ta < i || tb < j || (ta === i && tb === j)) continue;
+    tokenA = ta;
+    tokenB = tb;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether texts `a` and `b` are the same but for their phase tokens (see the top of this file): their lines with
+ * more than blanks, in order, the same, each without the blanks at its end, a phase token in each read as one
+ * (see `sameLine`). Stops at the first line that differs.
+ */
+export function sameButNumbers(a: string, b: string, t: PhaseTokens): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    i = nextLine(a, i);
+    const as = lineStart;
+    const ae = lineEnd;
+    j = nextLine(b, j);
+    if (i < 0 || j < 0) return i < 0 && j < 0;
+    if (!sameLine(a, as, ae, b, lineStart, lineEnd, t)) return false;
+  }
+}
+
+/**
+ * The phase tokens of phase `p` (numbered `n`) and the one before it: the numbers `n-2` (the one before that, which
+ * an input handoff names) to `n+1` (the next, which an output handoff names), and the ids and folder names of those
+ * phases.
+ */
+export function phaseTokens(p: Phase, n: number): PhaseTokens {
+  let t = tokensOf.get(p);
+  if (!t) tokensOf.set(p, (t = tokensOfPhase(p, n)));
+  return t;
+}
+
+/**
+ * The phase tokens of each phase, once asked for (performance only): a model's phases do not change once it is
+ * built (a file event builds the model, or the changed phase's group, anew).
+ */
+const tokensOf = new WeakMap<Phase, PhaseTokens>();
+
+function tokensOfPhase(p: Phase, n: number): PhaseTokens {
+  const names: string[] = [];
+  let longest = 0;
+  for (const q of [p.prev?.prev, p.prev, p, p.next]) {
+    if (!q) continue;
+    const folder = basename(q.folder);
+    for (const name of q.id === folder ? [folder] : [q.id, folder]) {
+      if (!name) continue;
+      names.push(name);
+      if (name.length > longest) longest = name.length;
+    }
+  }
+  const firsts = [...new Set(names.map((x) => x.charCodeAt(0)))];
+  return { lo: Math.max(0, n - 2), hi: n + 1, names, longest, firsts };
+}
+
+export const copiedDocumentRule: Rule = {
+  ids: [COPIED_DOCUMENT],
+  check(ctx: RuleContext) {
+    const { doc, phase, spec } = ctx;
+    const n = phase?.number;
+    const prev = phase?.prev;
+    if (!spec || n === undefined || !prev || ctx.ruleSetting(COPIED_DOCUMENT) === 'off') return;
+    // What claims progress first: most documents of a copied phase claim some, and a draft without a tick claims none.
+    const status = progressStatus(doc);
+    if (status === undefined && !firstTicked(doc)) return;
+    const prevPath = previousDocument(prev, ctx);
+    const prevText = prevPath === undefined ? undefined : ctx.getText(prevPath);
+    if (prevText === undefined || !sameButNumbers(doc.text, prevText, phaseTokens(phase!, n))) return;
+    const ticked = firstTicked(doc);
+    const rel = relativePath(ctx.model.root, prevPath!);
+    const claims =
+      status !== undefined && ticked
+        ? 'its status, ticked items and evidence are'
+        : status !== undefined
+          ? 'its status is'
+          : 'its ticked items and evidence are';
+    const at = (status !== undefined ? statusRange(doc) : undefined) ?? ticked?.checkboxRange ?? range(0, 0, 0, (doc.lines[0] ?? '').length);
+    ctx.report(
+      COPIED_DOCUMENT,
+      at,
+      `Same text as ${rel} but for its numbers: ${claims} ${basename(prev.folder)}'s (a copied folder?). Write this phase's own, or reset it.`,
+      { fix: 'reset-copied-document' },
+    );
+  },
+};

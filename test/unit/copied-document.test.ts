@@ -1,0 +1,290 @@
+/**
+ * copied-document: a document of phase N that is phase N-1's of the same kind but for its phase numbers, and claims
+ * progress (a status other than draft, a ticked item): a phase folder copied to start the next phase. Told once per
+ * document, held by the Completeness gate, followed across an edit of the previous phase, with an offered-only reset.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MemoryFileSystem, PhasegateService, applyEdits, codeActions, fixAll } from '../../server/src/service';
+import { ROOT, REPO, assets, diagnosticsOf, loudLogger, workspace } from '../helpers/workspace';
+
+const CODE = 'copied-document';
+
+/** An audit validation document of phase `n` (its numbers written `n`), with the status and box given. */
+function validation(n: number, status = 'complete', box = 'x', phase = `phase-${n}`): string {
+  return (
+    `---\nphase: ${phase}\ntitle: "Phase ${n} Validation"\nstatus: ${status}\ndate: 2026-01-02\n---\n\n` +
+    `# Phase ${n} Validation\n\n## Gate 1: Completeness\n\n` +
+    `- [${box}] All deliverables produced — Evidence: [report](03-FINDINGS/report.md)\n` +
+    `- [${box}] Reviewed with the phase ${n} owners — Evidence: [notes](03-FINDINGS/notes.md)\n`
+  );
+}
+
+const VAL = (n: number) => `phase-${n}/07-VALIDATION.md`;
+
+/** The copied-document problems of a file as `line:start-end severity message`. */
+function copied(svc: PhasegateService, rel: string): string[] {
+  return diagnosticsOf(svc, rel, CODE).map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.severity} ${d.message}`);
+}
+
+const msg = (prev: string, claims: string, phase: string) =>
+  `Same text as ${prev} but for its numbers: ${claims} ${phase}'s (a copied folder?). Write this phase's own, or reset it.`;
+const ALL = 'its status, ticked items and evidence are';
+
+describe('copied-document: a document copied from the previous phase', () => {
+  it("a validation copied as it is (phase 1's numbers in phase-2): one warning, on its status; phase 1 none", async () => {
+    const { svc } = await workspace({ [VAL(1)]: validation(1), [VAL(2)]: validation(1) });
+    assert.deepEqual(copied(svc, VAL(2)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, VAL(1)), []);
+  });
+
+  it('a copy renumbered (by hand, or check --fix: `phase: 1` as `phase: phase-2`) is one still, from 9 to 10 too', async () => {
+    const { svc } = await workspace({
+      [VAL(1)]: validation(1, 'complete', 'x', '1'),
+      [VAL(2)]: validation(2),
+      [VAL(9)]: validation(9),
+      [VAL(10)]: validation(10, 'complete', 'x', '10'),
+    });
+    assert.deepEqual(copied(svc, VAL(2)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, VAL(10)), [`3:8-16 warning ${msg('phase-9/07-VALIDATION.md', ALL, 'phase-9')}`]);
+  });
+
+  it('blank lines, blanks at line ends and CRLF line ends are no difference', async () => {
+    const copy = validation(2).replace('\n\n# Phase', '\n\n\n# Phase').replace('notes.md)\n', 'notes.md)   \n\n').replace(/\n/g, '\r\n');
+    const { svc } = await workspace({ [VAL(1)]: validation(1), [VAL(2)]: copy });
+    assert.deepEqual(copied(svc, VAL(2)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+  });
+
+  it('what it claims: status complete without ticks; ticks of a draft (on the first box); a draft without ticks claims nothing', async () => {
+    const { svc } = await workspace({
+      [VAL(1)]: validation(1, 'complete', ' '),
+      [VAL(2)]: validation(2, 'complete', ' '),
+      'phase-1/05-DECISIONS.md': validation(1, 'draft'),
+      'phase-2/05-DECISIONS.md': validation(2, 'draft'),
+      'phase-1/02-EXECUTION_PLAN.md': validation(1, 'draft', ' '),
+      'phase-2/02-EXECUTION_PLAN.md': validation(2, 'draft', ' '),
+      'phase-1/06-OUTPUT_HANDOFF.md': validation(1, 'Draft', 'X'),
+      'phase-2/06-OUTPUT_HANDOFF.md': validation(2, 'Draft', 'X'),
+    });
+    assert.deepEqual(copied(svc, VAL(2)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', 'its status is', 'phase-1')}`]);
+    assert.deepEqual(copied(svc, 'phase-2/05-DECISIONS.md'), [
+      `11:2-5 warning ${msg('phase-1/05-DECISIONS.md', 'its ticked items and evidence are', 'phase-1')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'phase-2/06-OUTPUT_HANDOFF.md'), [
+      `11:2-5 warning ${msg('phase-1/06-OUTPUT_HANDOFF.md', 'its ticked items and evidence are', 'phase-1')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'phase-2/02-EXECUTION_PLAN.md'), []);
+  });
+
+  it('without front matter: ticked items claim progress, on the first box; nothing ticked claims nothing', async () => {
+    const body = (n: number, box: string) => `# Phase ${n} Decisions\n\n## Decision Log\n\n- [ ] Open one\n- [${box}] Chose Postgres — see ADR ${n}\n`;
+    const { svc } = await workspace({
+      'phase-1/05-DECISIONS.md': body(1, 'x'),
+      'phase-2/05-DECISIONS.md': body(2, 'x'),
+      'phase-1/02-EXECUTION_PLAN.md': body(1, ' '),
+      'phase-2/02-EXECUTION_PLAN.md': body(2, ' '),
+    });
+    assert.deepEqual(copied(svc, 'phase-2/05-DECISIONS.md'), [
+      `5:2-5 warning ${msg('phase-1/05-DECISIONS.md', 'its ticked items and evidence are', 'phase-1')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'phase-2/02-EXECUTION_PLAN.md'), []);
+  });
+
+  it('a document edited after copying is its own: a word, a date, another number (85% for 80%), one more line', async () => {
+    const edits: [string, (t: string) => string][] = [
+      ['05-DECISIONS.md', (t) => t.replace('All deliverables', 'Every deliverable')],
+      ['06-OUTPUT_HANDOFF.md', (t) => t.replace('2026-01-02', '2026-02-03')],
+      ['02-EXECUTION_PLAN.md', (t) => t.replace('the phase 2 owners', 'the phase 2 owners (80%)')],
+      ['01-INPUT_HANDOFF.md', (t) => `${t}- [ ] One more\n`],
+      // A number of the phases involved, but not the one of the same place in phase 1's (nor the one after it).
+      ['00-PHASE_BRIEF.md', (t) => t.replace('the phase 2 owners', 'the phase 0 owners')],
+    ];
+    const files: Record<string, string> = { [VAL(1)]: validation(1), [VAL(2)]: validation(2) };
+    for (const [f, edit] of edits) {
+      files[`phase-1/${f}`] = validation(1).replace('the phase 1 owners', 'the phase 1 owners (85%)');
+      files[`phase-2/${f}`] = edit(validation(2).replace('the phase 2 owners', 'the phase 2 owners (85%)'));
+    }
+    files['phase-2/02-EXECUTION_PLAN.md'] = validation(2).replace('the phase 2 owners', 'the phase 2 owners (80%)');
+    const { svc } = await workspace(files);
+    for (const [f] of edits) assert.deepEqual(copied(svc, `phase-2/${f}`), [], f);
+    // The one left as copied is told.
+    assert.equal(copied(svc, VAL(2)).length, 1);
+  });
+
+  it('no previous phase (phase 1 without a phase 0), no such document there, or an empty one: nothing; phase 0 before phase 1: told', async () => {
+    const { svc } = await workspace({
+      [VAL(1)]: validation(1),
+      'phase-2/00-PHASE_BRIEF.md': validation(2),
+      'phase-3/00-PHASE_BRIEF.md': validation(3),
+      'phase-2/05-DECISIONS.md': '',
+      'phase-3/05-DECISIONS.md': validation(3),
+    });
+    assert.deepEqual(copied(svc, VAL(1)), []);
+    assert.deepEqual(copied(svc, 'phase-2/00-PHASE_BRIEF.md'), []);
+    assert.deepEqual(copied(svc, 'phase-3/05-DECISIONS.md'), []);
+    assert.equal(copied(svc, 'phase-3/00-PHASE_BRIEF.md').length, 1);
+
+    const zero = await workspace({ [VAL(0)]: validation(0), [VAL(1)]: validation(1) });
+    assert.deepEqual(copied(zero.svc, VAL(1)), [`3:8-16 warning ${msg('phase-0/07-VALIDATION.md', ALL, 'phase-0')}`]);
+  });
+
+  it('iAI: the previous phase of its own workstream, not one of another workstream', async () => {
+    const response = (n: number) =>
+      `---\nphase: ${n}\ntitle: "Phase ${n}: CI"\nstatus: complete\n---\n\n# Phase ${n}: CI\n\n## Tests\n\n- [x] test_build passes\n`;
+    const { svc } = await workspace({
+      'workstreams/Build/Phase_1_CI/implementation_response_from_AI.md': response(1),
+      'workstreams/Build/Phase_2_CI_Again/implementation_response_from_AI.md': response(2),
+      'workstreams/Test/Phase_2_CI/implementation_response_from_AI.md': response(2),
+    });
+    assert.deepEqual(copied(svc, 'workstreams/Build/Phase_2_CI_Again/implementation_response_from_AI.md'), [
+      `3:8-16 warning ${msg('workstreams/Build/Phase_1_CI/implementation_response_from_AI.md', ALL, 'Phase_1_CI')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'workstreams/Test/Phase_2_CI/implementation_response_from_AI.md'), []);
+  });
+
+  it('a custom layout: its document of the same kind and file; a gate that lists the rule is pending', async () => {
+    const goals = (n: number) => `---\nstatus: done\n---\n\n# Sprint ${n}: Kickoff\n\n## Goals\n\n- [x] Ship sprint ${n}\n`;
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        "      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: ', sections: [Goals]}\n" +
+        '    gates:\n      - {name: Done, failOn: [copied-document]}\n      - {name: Other, failOn: []}\n',
+      'sprints/sprint-1/GOALS.md': goals(1),
+      'sprints/sprint-1/notes.md': 'notes\n',
+      'sprints/sprint-2/GOALS.md': goals(2),
+      'sprints/sprint-2/notes.md': 'notes\n',
+    });
+    assert.deepEqual(copied(svc, 'sprints/sprint-2/GOALS.md'), [`1:8-12 warning ${msg('sprints/sprint-1/GOALS.md', ALL, 'sprint-1')}`]);
+    const gates = (n: number) => svc.gates(svc.model.phases.find((p) => p.number === n)!).map((g) => `${g.name} ${g.status}`);
+    assert.deepEqual(gates(1), ['Done passed', 'Other passed']);
+    assert.deepEqual(gates(2), ['Done pending', 'Other passed']);
+  });
+});
+
+/** The files of an example folder (relative to examples/), as `{ 'to/<path>': text }`. */
+function exampleFiles(from: string, to: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const base = path.join(REPO, 'examples', from);
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[`${to}/${path.relative(base, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(base);
+  return out;
+}
+
+describe('copied-document: gates and phase status', () => {
+  it('audit: a copy of a complete phase-2 as phase-3 has its Completeness gate pending (passed with the rule off)', async () => {
+    const files = { ...exampleFiles('audit-deployment/phase-1', 'phase-1'), ...exampleFiles('audit-deployment/phase-2', 'phase-2') };
+    const copy = exampleFiles('audit-deployment/phase-2', 'phase-3');
+    const completeness = async (extra: Record<string, string>) => {
+      const { svc } = await workspace({ ...files, ...copy, ...extra });
+      const phase = svc.model.phases.find((p) => p.id === 'phase-3')!;
+      return svc.gates(phase).find((g) => g.name === 'Completeness')!;
+    };
+    const held = await completeness({});
+    assert.equal(held.status, 'pending');
+    assert.ok(
+      held.reasons.some((r) => /copied-document/.test(r)),
+      held.reasons.join('\n'),
+    );
+    assert.equal((await completeness({ 'phasegate.yaml': 'rules:\n  copied-document: off\n' })).status, 'passed');
+  });
+
+  it('iAI: a copied phase is in progress, not complete (complete with the rule off)', async () => {
+    const files = exampleFiles('all_use_iai_project', '.');
+    const from = 'workstreams/Build/Phase_2_Dependency_Management_Containerization';
+    for (const [p, t] of Object.entries(files)) if (p.startsWith(`./${from}/`)) files[p.replace('Phase_2_', 'Phase_3_')] = t;
+    const statusOf = async (extra: Record<string, string>) => {
+      const { svc } = await workspace({ ...files, ...extra });
+      const phase = svc.model.phases.find((p) => p.id === 'Build/Phase_3_Dependency_Management_Containerization')!;
+      return [svc.status(phase), svc.status(phase.prev!)];
+    };
+    assert.deepEqual(await statusOf({}), ['in-progress', 'complete']);
+    assert.deepEqual(await statusOf({ 'phasegate.yaml': 'rules:\n  copied-document: off\n' }), ['complete', 'complete']);
+  });
+});
+
+describe('copied-document: the reset quick fix', () => {
+  it('sets the status to draft (its quotes kept) and unticks every item, every other character as it was; offered only', async () => {
+    const written = (n: number) => validation(n).replace('status: complete', 'status: "complete"  # signed off').replace('- [x] Reviewed', '  - [X] Reviewed');
+    const copy = written(2);
+    const { svc } = await workspace({ [VAL(1)]: written(1), [VAL(2)]: copy });
+    const [d] = diagnosticsOf(svc, VAL(2), CODE);
+    assert.ok(d, 'the warning');
+    const actions = codeActions(svc, [d]).filter((a) => a.codes.includes(CODE) && !/disable/i.test(a.title));
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.manual, a.isPreferred]),
+      [['Reset to a draft: status draft, items unchecked', true, false]],
+    );
+    const after = applyEdits(copy, actions[0].change.edits[0].edits);
+    assert.equal(after, copy.replace('status: "complete"', 'status: "draft"').replace('- [x] All', '- [ ] All').replace('- [X] Reviewed', '- [ ] Reviewed'));
+    // Not part of Fix all (nor so of check --fix).
+    const all = fixAll(svc, `${ROOT}/${VAL(2)}`);
+    assert.ok(!all?.codes.includes(CODE), JSON.stringify(all?.codes));
+    // Applied, the document claims nothing: no warning.
+    const fresh = await workspace({ [VAL(1)]: written(1), [VAL(2)]: after });
+    assert.deepEqual(copied(fresh.svc, VAL(2)), []);
+  });
+
+  it('a status that claims no progress is left as it is; the ticks are unticked', async () => {
+    const { svc } = await workspace({ [VAL(1)]: validation(1, 'draft'), [VAL(2)]: validation(2, 'draft') });
+    const [d] = diagnosticsOf(svc, VAL(2), CODE);
+    const [a] = codeActions(svc, [d]).filter((x) => x.title.startsWith('Reset'));
+    assert.equal(applyEdits(validation(2, 'draft'), a.change.edits[0].edits), validation(2, 'draft', ' '));
+  });
+});
+
+describe('copied-document: across an edit of the previous phase', () => {
+  it("an edit of phase 1's validation (an overlay) re-checks phase 2's: as a fresh engine says, both ways", async () => {
+    // The phases hold only their validation: the documents and sections they lack fail no gate here, which shows what holds it.
+    const CONFIG = 'rules:\n  missing-document: off\n  missing-section: off\n';
+    const fsys = new MemoryFileSystem();
+    fsys.write(`${ROOT}/phasegate.yaml`, CONFIG);
+    fsys.write(`${ROOT}/${VAL(1)}`, validation(1));
+    fsys.write(`${ROOT}/${VAL(2)}`, validation(2));
+    const svc = new PhasegateService({ fs: fsys, assets, logger: loudLogger });
+    await svc.load(ROOT);
+    const p2 = `${ROOT}/${VAL(2)}`;
+    const phase2 = () => svc.model.phases.find((p) => p.id === 'phase-2')!;
+    assert.equal(svc.diagnose(p2).filter((d) => d.code === CODE).length, 1);
+    const heldBy = () =>
+      svc
+        .gates(phase2())
+        .find((g) => g.name === 'Completeness')!
+        .reasons.filter((r) => r.includes(CODE));
+    assert.equal(heldBy().length, 1);
+
+    const fresh = async (text: string) => {
+      const f = new MemoryFileSystem();
+      f.write(`${ROOT}/phasegate.yaml`, CONFIG);
+      f.write(`${ROOT}/${VAL(1)}`, text);
+      f.write(p2, validation(2));
+      const s = new PhasegateService({ fs: f, assets, logger: loudLogger });
+      await s.load(ROOT);
+      return s;
+    };
+    const edited = validation(1).replace('All deliverables produced', 'Every deliverable produced');
+    const deps = svc.setOverlay(`${ROOT}/${VAL(1)}`, edited);
+    assert.ok(deps.includes(p2), deps.join(', '));
+    const other = await fresh(edited);
+    assert.deepEqual(svc.diagnose(p2), other.diagnose(p2));
+    assert.deepEqual(
+      svc.diagnose(p2).filter((d) => d.code === CODE),
+      [],
+    );
+    const otherPhase = other.model.phases.find((p) => p.id === 'phase-2')!;
+    assert.deepEqual(svc.gates(phase2()), other.gates(otherPhase));
+    assert.deepEqual(heldBy(), []);
+
+    // Back as it was: told again.
+    svc.setOverlay(`${ROOT}/${VAL(1)}`, validation(1));
+    const again = await fresh(validation(1));
+    assert.equal(svc.diagnose(p2).filter((d) => d.code === CODE).length, 1);
+    assert.deepEqual(svc.diagnose(p2), again.diagnose(p2));
+  });
+});
