@@ -295,5 +295,10 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     await svc.load(ROOT);
     await fixAllUnder(svc, fs, 'phase-3');
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'Previous phase'), 'Previous phase: [Phase 2 output handoff](../phase-2/06-OUTPUT_HANDOFF.md)');
+    // Named by the linked handoff's title, which names the phase it handed off to too (was: `Phase 2 → Phase 2 Handoff`).
+    fs.write(file, text.replace(/^Output handoff of Phase 1: .*$/m, 'From: [Phase 1 → Phase 2 Handoff](../phase-1/06-OUTPUT_HANDOFF.md)'));
+    await svc.load(ROOT);
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'From'), 'From: [Phase 2 → Phase 3 Handoff](../phase-2/06-OUTPUT_HANDOFF.md)');
   });
 });

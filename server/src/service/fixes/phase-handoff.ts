@@ -195,7 +195,8 @@ function createText(phase: Phase, h: Handed): string {
 /**
  * When a wrong source link is retargeted (an input handoff copied from another phase's folder), the words that
  * named the phase it linked: the link's text naming that phase's folder or number (`[phase-1/06-OUTPUT_HANDOFF.md]`,
- * `[Phase 1 output handoff]`), and the number the template writes right before it (`Output handoff of Phase 1: `),
+ * `[Phase 1 output handoff]`, and the next one's after it, `[Phase 1 → Phase 2 Handoff]`), and the number the
+ * template writes right before it (`Output handoff of Phase 1: `),
  * for those of phase N. Other words are the user's, left as they are.
  */
 function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: Range; targetRange?: Range; resolved: string }, pair: HandoffPair): TextEdit[] {
@@ -216,8 +217,12 @@ function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: R
     .map((seg) => (seg === oldName ? newName : seg))
     .join('/');
   if (old.number !== undefined && pair.prev.number !== undefined) {
-    const numbered = new RegExp(`(?<![\\p{L}\\p{N}])(Phase\\s*)${old.number}(?!\\d)`, 'giu');
-    fixed = fixed.replace(numbered, (_m, word: string) => `${word}${pair.prev.number}`);
+    // The phase it linked, and the one that phase handed off to, as its output handoff's title names them
+    // (`[Phase 1 → Phase 2 Handoff]` is `[Phase 2 → Phase 3 Handoff]`), renumbered together.
+    const from = old.number;
+    const to = pair.prev.number;
+    const numbered = new RegExp(`(?<![\\p{L}\\p{N}])(Phase\\s*)(${from}|${from + 1})(?!\\d)`, 'giu');
+    fixed = fixed.replace(numbered, (_m, word: string, k: string) => `${word}${Number(k) === from ? to : to + 1}`);
     const before = new RegExp(`(?<![\\p{L}\\p{N}])Phase[ \\t]*(${old.number}):[ \\t]*$`, 'iu').exec(src.slice(0, open));
     if (before) {
       const at = before.index + before[0].indexOf(before[1], 5);
