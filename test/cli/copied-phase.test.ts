@@ -64,9 +64,12 @@ describe('phasegate check and status: a complete phase folder copied to start th
     assert.deepEqual(await copied(), both);
     assert.match(await phase3(), /\bin-progress\b/);
 
-    // Its response written for this phase (here, its status line): the prompt alone is still a copy.
+    // Its status alone set for this phase: still a copy (the ticks and evidence are phase 2's).
     const response = `${to}implementation_response_from_AI.md`;
     fsys.write(response, fsys.text(response)!.replace(/^status: .*$/m, 'status: in-progress'));
+    assert.deepEqual(await copied(), both);
+    // Its response written for this phase (here, a line of its own): the prompt alone is still a copy.
+    fsys.write(response, `${fsys.text(response)!}\nWritten for phase 3.\n`);
     assert.deepEqual(await copied(), [message('implementation_prompt.md')]);
   });
 });

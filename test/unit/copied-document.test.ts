@@ -77,6 +77,11 @@ describe('copied-document: a document copied from the previous phase', () => {
     assert.deepEqual(copied(svc, 'phase-2/02-EXECUTION_PLAN.md'), []);
   });
 
+  it('a copy whose status alone was set (to draft) still claims the ticks it kept, on the first box', async () => {
+    const { svc } = await workspace({ [VAL(1)]: validation(1), [VAL(2)]: validation(2, 'draft') });
+    assert.deepEqual(copied(svc, VAL(2)), [`11:2-5 warning ${msg('phase-1/07-VALIDATION.md', 'its ticked items and evidence are', 'phase-1')}`]);
+  });
+
   it('without front matter: ticked items claim progress, on the first box; nothing ticked claims nothing', async () => {
     const body = (n: number, box: string) => `# Phase ${n} Decisions\n\n## Decision Log\n\n- [ ] Open one\n- [${box}] Chose Postgres — see ADR ${n}\n`;
     const { svc } = await workspace({

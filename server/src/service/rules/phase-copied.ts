@@ -5,7 +5,8 @@
  * would show phase 3 complete though nobody wrote anything for it: told once per document, and its Completeness
  * gate (both built-in layouts) answers for it.
  *
- * "But for its numbers": the two texts compared line by line, blank lines (and blanks at line ends) left out, line
+ * "But for its numbers": the two texts compared line by line, blank lines (and blanks at line ends) and `status:` lines
+ * left out (a copy whose status alone was set to draft still claims the ticks and evidence it kept), line
  * ends of any kind, and a phase token in each read as one and the same: a run of digits whose value is a number of
  * the phases involved (N-2 to N+1: phase N-1's own, the one before it, which its input handoff names, and phase N's
  * and N+1's, as a renumbered copy writes them), the same in both or one more in phase N's, and written without a
@@ -76,7 +77,8 @@ let lineStart = 0;
 let lineEnd = 0;
 
 /**
- * The next line of `text` from `pos` that holds more than blanks (spaces, tabs): returns where the line after it
+ * The next line of `text` from `pos` that holds more than blanks (spaces, tabs), and is no `status:` line (a front
+ * matter's, whatever it says): returns where the line after it
  * starts, and sets `lineStart` and `lineEnd` (its end without the blanks at it, nor a CR of a CRLF); -1 when none is
  * left. Lines end with `\n` (a file whose lines end with a CR alone is one line, compared as such).
  */
@@ -92,7 +94,9 @@ function nextLine(text: string, pos: number): number {
       if (c !== 32 && c !== 9 && c !== 13) break;
       e--;
     }
-    if (e > pos) {
+    // A `status:` line is no text of the phase's own: a copy whose status alone was set (to draft) keeps the
+    // previous phase's ticks and evidence.
+    if (e > pos && !text.startsWith('status:', pos)) {
       lineStart = pos;
       lineEnd = e;
       return next;
