@@ -11,7 +11,7 @@
  * the phases involved (N-2 to N+1: phase N-1's own, the one before it, which its input handoff names, and phase N's
  * and N+1's, as a renumbered copy writes them), the same in both or one more in phase N's, and written without a
  * leading zero (the `01` of a date is no phase number); or the id or folder name of one of those phases (`phase: 2`
- * that `check --fix` renumbered `phase: phase-3`). Every other character is compared as it is (a date, a metric,
+ * in the copy written `phase: phase-3`). Every other character is compared as it is (a date, a metric,
  * another number): a document written for this phase differs somewhere, and the comparison stops at its first
  * difference.
  */
@@ -170,7 +170,7 @@ function tokenEnd(s: string, i: number, end: number, t: PhaseTokens, digits: boo
  * Whether lines `a[as, ae)` and `b[bs, be)` (this document's and the previous phase's) are the same, a phase token
  * (see `tokenEnd`) in each read as one: a run of digits of the same digits or of the same phase number (see
  * `samePhaseNumber`), a phase's name where the other has another's or a phase number (`phase: 2` in the copy
- * renumbered `phase: phase-3`). Where the two differ, a token is looked for
+ * written `phase: phase-3`). Where the two differ, a token is looked for
  * there, or where a phase name starting before it, in the text the two have in common since the last token, would.
  */
 function sameLine(a: string, as: number, ae: number, b: string, bs: number, be: number, t: PhaseTokens): boolean {
