@@ -299,7 +299,8 @@ const fuzzFiles = (ps: { p: FuzzPhase; done: boolean }[]) => {
   const out: Record<string, string> = {};
   for (const { p, done } of ps) {
     out[`${WS}/${p.ws}/${p.folder}/implementation_prompt.md`] = PROMPT(p.n, p.title);
-    if (done) out[`${WS}/${p.ws}/${p.folder}/implementation_response_from_AI.md`] = PASSED;
+    // Each phase's own response (one phase's copied to the next would be no work of its own: copied-document).
+    if (done) out[`${WS}/${p.ws}/${p.folder}/implementation_response_from_AI.md`] = PASSED.replace('CI Setup', p.title);
   }
   return out;
 };
