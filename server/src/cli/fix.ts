@@ -124,21 +124,37 @@ function directiveOf(message: string): string {
   return m[3] === 'it' ? `${m[1]} ${m[2]}` : `${m[2]} from ${m[1]}`;
 }
 
-/** Whether the fixes of a file, as the engine has it now, would still repair one of its problems (its text in the engine is left as it was). */
-function stillFixable(ws: Workspace, file: string): boolean {
-  const text = ws.svc.getText(file);
-  if (text === undefined) return false;
+/**
+ * The file's fixes (those *Fix all* applies, never a template's placeholder in place of an error: a section, a
+ * rationale to write is the user's) tried out on the engine, which holds the file's text again afterwards: the
+ * action, the text before and after it, and the file's diagnostics with it; undefined when there are none, or they
+ * change nothing.
+ */
+function tryFixes(
+  ws: Workspace,
+  file: string,
+): { action: NonNullable<ReturnType<typeof fixAll>>; seen: string; next: string; after: readonly Diagnostic[] } | undefined {
   const action = fixAll(ws.svc, file, { placeholders: false });
-  const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
-  const next = applyEdits(text, edits);
-  if (!action || next === text) return false;
-  const had = problemCounts(ws.svc.diagnose(file));
+  const seen = ws.svc.getText(file);
+  if (!action || seen === undefined) return undefined;
+  const next = applyEdits(
+    seen,
+    action.change.edits.flatMap((e) => (e.file === file ? e.edits : [])),
+  );
+  if (next === undefined || next === seen) return undefined;
   ws.svc.setOverlay(file, next);
   try {
-    return someRepaired(had, problemCounts(ws.svc.diagnose(file)));
+    return { action, seen, next, after: ws.svc.diagnose(file) };
   } finally {
-    ws.svc.setOverlay(file, text);
+    ws.svc.setOverlay(file, seen);
   }
+}
+
+/** Whether the fixes of a file, as the engine has it now, would still repair one of its problems (its text in the engine is left as it was). */
+function stillFixable(ws: Workspace, file: string): boolean {
+  const had = problemCounts(ws.svc.diagnose(file));
+  const tried = tryFixes(ws, file);
+  return !!tried && someRepaired(had, problemCounts(tried.after));
 }
 
 export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Promise<FixResult> {
@@ -191,22 +207,15 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
         const diags = ws.svc.diagnose(file);
         if (settled.get(file) === diags) continue;
-        // Never a template's placeholder in place of an error (a section, a rationale to write): that is the user's to write.
-        const action = fixAll(ws.svc, file, { placeholders: false });
-        const seen = ws.svc.getText(file);
-        const edits = action?.change.edits.flatMap((e) => (e.file === file ? e.edits : [])) ?? [];
-        const next = seen === undefined ? undefined : applyEdits(seen, edits);
-        if (!action || seen === undefined || next === seen || next === undefined) {
+        const tried = tryFixes(ws, file);
+        if (!tried) {
           settled.set(file, diags);
           continue;
         }
+        const { action, seen, next, after: fixedDiags } = tried;
         // Fixes that repair none of the file's problems (one that re-creates what it repairs, such as an item
         // added again on every pass) are not applied, and the file is not fixed further.
-        ws.svc.setOverlay(file, next);
-        const fixedDiags = ws.svc.diagnose(file);
-        const progress = someRepaired(problemCounts(diags), problemCounts(fixedDiags));
-        ws.svc.setOverlay(file, seen);
-        if (!progress) {
+        if (!someRepaired(problemCounts(diags), problemCounts(fixedDiags))) {
           skipped.add(file);
           // With fixes of earlier passes, said once it is known whether those are written.
           const earlier = changed.get(file);
