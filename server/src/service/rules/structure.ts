@@ -374,10 +374,13 @@ function gateSection(doc: ParsedDocument, layout: LayoutSpec | undefined, sec: S
   return s;
 }
 
+/** A front matter value that names a phase by its number (`3`, `phase-3`, `Phase 3`): the word before it, and the number. */
+const PHASE_NUMBER_VALUE = /^((?:phase[\s_-]*)?)(\d+)$/i;
+
 /** The phase a front matter `phase` value names: a number (`3`, `phase-3`, `Phase 3`), else another phase's id. */
 function namedPhase(phases: readonly Phase[], value: string): { number: number } | { id: string } | undefined {
-  const m = /^(?:phase[\s_-]*)?(\d+)$/i.exec(value);
-  if (m) return { number: Number(m[1]) };
+  const m = PHASE_NUMBER_VALUE.exec(value);
+  if (m) return { number: Number(m[2]) };
   const other = phases.find((p) => p.id.toLowerCase() === value.toLowerCase() || p.folder.toLowerCase().endsWith('/' + value.toLowerCase()));
   return other ? { id: other.id } : undefined;
 }
@@ -446,7 +449,7 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
  * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), else by its id (`phase-3`).
  */
 function inStyleOf(value: string, want: Phase): string {
-  const m = /^((?:phase[\s_-]*)?)\d+$/i.exec(value);
+  const m = PHASE_NUMBER_VALUE.exec(value);
   return m && want.number !== undefined ? `${m[1]}${want.number}` : want.id;
 }
 
