@@ -23,21 +23,27 @@ interface Generator {
   writeWorkspace(dir: string, opts: { n: number; seed: number }): unknown;
 }
 
+/** A new temporary folder holding the workspace the benchmark's generator writes: `n` phases of each layout, seed 10. */
+async function generated(prefix: string, n: number): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as Generator;
+  gen.writeWorkspace(dir, { n, seed: 10 });
+  return dir;
+}
+
+/** An engine loaded over `dir`, with at most `maxParsed` parsed models kept when given. */
+async function engineOver(dir: string, maxParsed?: number): Promise<PhasegateService> {
+  const svc = new PhasegateService({ fs: new NodeFileSystem(), assets, maxParsed });
+  await svc.load(normalizePath(dir));
+  return svc;
+}
+
 describe('checkPhases: the batch check, phase by phase', () => {
   let dir: string;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-check-phases-'));
-    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as Generator;
-    // Seed 10 at this size has defects of eleven kinds, a handoff mismatch between two phases among them.
-    gen.writeWorkspace(dir, { n: 100, seed: 10 });
-  });
+  // Seed 10 at this size has defects of eleven kinds, a handoff mismatch between two phases among them.
+  before(async () => (dir = await generated('pg-check-phases-', 100)));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  async function engine(maxParsed?: number): Promise<PhasegateService> {
-    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets, maxParsed });
-    await svc.load(normalizePath(dir));
-    return svc;
-  }
+  const engine = (maxParsed?: number) => engineOver(dir, maxParsed);
 
   it('gives the diagnostics and gates of the whole-workspace check, and drops models it is done with', async () => {
     const all = await engine();
@@ -268,20 +274,13 @@ function failAGate(svc: PhasegateService, pick: (p: Phase) => boolean): { phase:
 describe('plans of several iAI projects', () => {
   let dir: string;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-check-plans-'));
-    const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as Generator;
-    gen.writeWorkspace(dir, { n: 30, seed: 10 });
+    dir = await generated('pg-check-plans-', 30);
     // A second project with its own plan and workstreams/, and a plan at the top, over no workstreams/ of its own.
     fs.cpSync(path.join(dir, 'all_use_iai_project'), path.join(dir, 'second_project'), { recursive: true });
     fs.copyFileSync(path.join(dir, 'all_use_iai_project', 'project_implementation_plan.md'), path.join(dir, 'project_implementation_plan.md'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  async function engine(): Promise<PhasegateService> {
-    const svc = new PhasegateService({ fs: new NodeFileSystem(), assets });
-    await svc.load(normalizePath(dir));
-    return svc;
-  }
+  const engine = () => engineOver(dir);
 
   it("after an edit of one project's phase, checks again its own plan and a plan that tracks every iAI phase, not the other project's plan", async () => {
     const svc = await engine();
