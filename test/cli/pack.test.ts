@@ -91,6 +91,22 @@ describe('the package of the CLI (npm pack)', function () {
     assert.deepEqual(run(packedBin, ['check', 'ws', '--format', 'json'], tmp), run(mine, ['check', 'ws', '--format', 'json'], tmp));
   });
 
+  it("compiles its bundle once: the first check writes the user's code cache, later runs read it", () => {
+    const dir = path.join(tmp, 'user-cache');
+    const report = () => {
+      const r = spawnSync(process.execPath, [packedBin, 'check', path.join(REPO, 'examples')], {
+        cwd: tmp,
+        encoding: 'utf8',
+        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', PHASEGATE_CACHE_DIR: dir },
+      });
+      return r.stderr.split('\n').filter((l) => l.startsWith('phasegate: code cache'));
+    };
+    const first = report();
+    const [file] = fs.readdirSync(dir);
+    assert.deepEqual(first, ['phasegate: code cache none', `phasegate: code cache written (${path.join(dir, file)})`]);
+    assert.deepEqual(report(), [`phasegate: code cache accepted (${path.join(dir, file)})`]);
+  });
+
   it("the README's CI workflow installs this tarball and runs commands the CLI takes; its SARIF step writes a log", () => {
     const steps = Object.values(readmeWorkflow().jobs).flatMap((j) => j.steps);
     const install = steps.find((s) => s.run?.startsWith('npm install -g '));

@@ -30,7 +30,8 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
       const r = spawnSync(process.execPath, [...nodeArgs, BIN, 'check', 'examples', '--format', 'json'], {
         cwd: REPO,
         encoding: 'utf8',
-        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', ...env },
+        // The build's cache alone: the user's is the next test's.
+        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', PHASEGATE_CODE_CACHE: 'off', ...env },
       });
       return { code: r.status, stdout: r.stdout, cache: /code cache (\w+)/.exec(r.stderr)?.[1] };
     };
@@ -54,6 +55,47 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
       assert.equal(missing.stdout, good.stdout);
     } finally {
       fs.writeFileSync(cacheFile, saved);
+    }
+  });
+
+  it("without the build's cache (the package of the CLI ships none), a check writes the user's cache and the next run reads it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-user-cache-'));
+    const cacheFile = path.join(REPO, 'dist', 'cli-bundle.js.cache');
+    const saved = fs.readFileSync(cacheFile);
+    const run = (args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', PHASEGATE_CACHE_DIR: dir, ...env },
+      });
+      return { code: r.status, stdout: r.stdout, lines: r.stderr.split('\n').filter((l) => l.startsWith('phasegate: code cache')) };
+    };
+    const caches = () => fs.readdirSync(dir).filter((n) => n.endsWith('.cache'));
+    try {
+      fs.rmSync(cacheFile);
+      // --version runs no check: it reads a cache when there is one, and writes none.
+      assert.deepEqual(run(['--version']).lines, ['phasegate: code cache none']);
+      assert.deepEqual(caches(), []);
+      const first = run(['check', 'examples', '--format', 'json']);
+      assert.equal(caches().length, 1);
+      const file = path.join(dir, caches()[0]);
+      assert.deepEqual(first.lines, ['phasegate: code cache none', `phasegate: code cache written (${file})`]);
+      const second = run(['check', 'examples', '--format', 'json']);
+      assert.deepEqual(second.lines, [`phasegate: code cache accepted (${file})`], 'read, and not written again');
+      assert.deepEqual([second.code, second.stdout], [first.code, first.stdout]);
+      // A damaged cache is rejected, the check runs the same, and a good one takes its place.
+      fs.writeFileSync(file, 'not a code cache');
+      const damaged = run(['check', 'examples', '--format', 'json']);
+      assert.deepEqual(damaged.lines, ['phasegate: code cache rejected', `phasegate: code cache written (${file})`]);
+      assert.equal(damaged.stdout, first.stdout);
+      assert.deepEqual(run(['status', 'examples']).lines, [`phasegate: code cache accepted (${file})`]);
+      // Turned off: nothing read, nothing written.
+      fs.rmSync(file);
+      assert.deepEqual(run(['check', 'examples'], { PHASEGATE_CODE_CACHE: 'off' }).lines, ['phasegate: code cache none']);
+      assert.deepEqual(caches(), []);
+    } finally {
+      fs.writeFileSync(cacheFile, saved);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
