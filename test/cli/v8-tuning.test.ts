@@ -1,6 +1,9 @@
 /** The V8 settings of the `phasegate` process: applied by default, never over the user's own. */
 import * as assert from 'node:assert/strict';
-import { tuneForBatchRun } from '../../server/src/node/v8-tuning';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { YOUNG_GENERATION_CAP, tuneForBatchRun, youngGenerationCap } from '../../server/src/node/v8-tuning';
+import { REPO } from '../helpers/workspace';
 
 describe('phasegate process: V8 settings for a batch run', () => {
   function flagsSet(execArgv: string[], nodeOptions: string): string[] {
@@ -17,5 +20,70 @@ describe('phasegate process: V8 settings for a batch run', () => {
   it("leaves the budget to the user when node's arguments or NODE_OPTIONS set it", () => {
     assert.deepEqual(flagsSet(['--max-inlined-bytecode-size-cumulative=920'], ''), []);
     assert.deepEqual(flagsSet([], '--max-inlined-bytecode-size-cumulative=920'), []);
+  });
+});
+
+describe('phasegate process: the young generation kept at most as large as on Node 20', () => {
+  const MB = 1024 * 1024;
+  function probeOver(sizes: number[], execArgv: string[] = [], nodeOptions = '') {
+    const set: string[] = [];
+    let looks = 0;
+    const probe = youngGenerationCap(
+      execArgv,
+      nodeOptions,
+      (f) => set.push(f),
+      () => {
+        const size = sizes[Math.min(looks++, sizes.length - 1)];
+        return [
+          { space_name: 'old_space', space_size: 100 * MB },
+          { space_name: 'new_space', space_size: size },
+        ];
+      },
+    );
+    return { set, probe, looks: () => looks };
+  }
+
+  it('stops its growth once it is as large as Node 20 lets it grow, looking at every 16th call', () => {
+    const p = probeOver([8 * MB, 16 * MB, YOUNG_GENERATION_CAP, 128 * MB]);
+    for (let i = 0; i < 15; i++) p.probe();
+    assert.equal(p.looks(), 0);
+    p.probe();
+    assert.equal(p.looks(), 1);
+    for (let i = 0; i < 16 * 2; i++) p.probe();
+    assert.equal(p.looks(), 3);
+    assert.deepEqual(p.set, ['--semi-space-growth-factor=1']);
+    // Done once: no more looks.
+    for (let i = 0; i < 64; i++) p.probe();
+    assert.equal(p.looks(), 3);
+    assert.deepEqual(p.set, ['--semi-space-growth-factor=1']);
+  });
+
+  it('leaves the young generation to the user who sizes it', () => {
+    for (const [argv, opts] of [
+      [['--max-semi-space-size=64'], ''],
+      [[], '--semi-space-growth-factor=4'],
+    ] as const) {
+      const p = probeOver([128 * MB], [...argv], opts);
+      for (let i = 0; i < 64; i++) p.probe();
+      assert.deepEqual([p.looks(), p.set], [0, []]);
+    }
+  });
+
+  it("holds on this Node's V8: a probe with a cap of 4 MB keeps the young generation there while objects survive", () => {
+    const script = (cap: boolean) => `
+      const v8 = require('node:v8');
+      const { youngGenerationCap } = require(${JSON.stringify(path.join(REPO, 'out/server/src/node/v8-tuning.js'))});
+      const probe = ${cap} ? youngGenerationCap([], '', v8.setFlagsFromString, v8.getHeapSpaceStatistics, 4 * 1024 * 1024) : () => {};
+      const kept = [];
+      for (let i = 0; i < 400000; i++) { kept.push({ i, s: 'x' + i }); probe(); }
+      const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      process.stdout.write(String(young.space_size));`;
+    const youngAfter = (cap: boolean) => {
+      const r = spawnSync(process.execPath, ['-e', script(cap)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return Number(r.stdout);
+    };
+    assert.ok(youngAfter(false) > 4 * MB, 'without the probe it grows beyond 4 MB');
+    assert.ok(youngAfter(true) <= 4 * MB, `with it: ${youngAfter(true) / MB} MB`);
   });
 });

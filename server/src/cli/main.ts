@@ -50,6 +50,8 @@ export interface MainOptions {
   parallel?: Parallel;
   /** The environment (`GITHUB_ACTIONS`, `GITHUB_WORKSPACE`); absent: none. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Called as each phase of a check is done (the process wrapper watches V8's heap there: node/v8-tuning.ts). */
+  tick?: () => void;
 }
 
 export interface CliContext {
@@ -61,6 +63,7 @@ export interface CliContext {
   version: string;
   parallel: Parallel | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  tick: (() => void) | undefined;
 }
 
 export const EXIT_OK = 0;
@@ -79,6 +82,7 @@ export async function main(opts: MainOptions): Promise<number> {
     version: opts.version ?? '0.0.0',
     parallel: opts.parallel,
     env: opts.env ?? {},
+    tick: opts.tick,
   };
   try {
     const args = parseArgs(opts.argv);
@@ -206,6 +210,6 @@ async function load(ctx: CliContext, args: ParsedArgs, parallel: Parallel | unde
     const limit = ws.svc.scanLimit();
     if (limit) ctx.stderr.write(`phasegate: warning: the workspace ${relativePath(ctx.cwd, ws.root) || '.'} is not checked whole: ${limit}.\n`);
   }
-  for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, parallel);
+  for (const ws of workspaces) ws.titles = await checkInShards(ws.svc, ws.configFile, parallel, ctx.tick);
   return workspaces;
 }

@@ -107,9 +107,16 @@ function checkPhases(svc: PhasegateService, phases: Phase[]): ShardResult {
   return result;
 }
 
-/** Checks phases on this thread, phase by phase (see `PhasegateService.checkPhases`); returns their titles. */
-function checkHere(svc: PhasegateService, phases: Phase[], titles = new Map<Phase, string>()): Map<Phase, string> {
-  svc.checkPhases(phases, (p) => titles.set(p, phaseTitle(svc, p)));
+/**
+ * Checks phases on this thread, phase by phase (see `PhasegateService.checkPhases`), calling `tick` as each is
+ * done; returns their titles.
+ */
+function checkHere(svc: PhasegateService, phases: Phase[], tick: (() => void) | undefined): Map<Phase, string> {
+  const titles = new Map<Phase, string>();
+  svc.checkPhases(phases, (p) => {
+    titles.set(p, phaseTitle(svc, p));
+    tick?.();
+  });
   return titles;
 }
 
@@ -131,12 +138,14 @@ export async function checkShard(svc: PhasegateService, req: ShardRequest): Prom
 
 /**
  * Checks a loaded-but-unread workspace (see `loadWorkspaces`): in shards when it is large, else by
- * reading every document. Returns the phases' titles (found while their documents were parsed).
+ * reading every document. Returns the phases' titles (found while their documents were parsed). `tick` is
+ * called as each phase checked on this thread is done.
  */
 export async function checkInShards(
   svc: PhasegateService,
   configFile: string | undefined,
   parallel: Parallel | undefined,
+  tick?: () => void,
 ): Promise<Map<Phase, string> | undefined> {
   const files = svc.checkedFiles();
   if (!parallel || parallel.shards < 2 || files.length <= parallel.minFiles || svc.model.phases.length < 2) {
@@ -145,7 +154,7 @@ export async function checkInShards(
       svc,
       files.filter((f) => isMissing(svc.unreadableReason(f))),
     );
-    return checkHere(svc, svc.model.phases);
+    return checkHere(svc, svc.model.phases, tick);
   }
   const [own, ...others] = splitPhases(svc.model.phases, parallel.shards, START_COST_FILES);
   const pending = others.map((s) => parallel.run({ root: svc.root, configFile, scan: svc.scan, folders: s.map((p) => p.folder) }));
@@ -155,7 +164,7 @@ export async function checkInShards(
   // So are the input handoffs at the shards' seams, read now (reading drops the gates known).
   const again = others.flatMap(seams);
   await svc.readDocuments([...shardDocuments(own), ...shardDocuments(again), ...svc.model.plans.map((p) => p.path)]);
-  const titles = checkHere(svc, own);
+  const titles = checkHere(svc, own, tick);
   const redo = new Set(again.map(inputHandoff).filter((f) => f !== undefined));
   // Files gone before they were read, here or by a shard.
   const missing = new Set(svc.checkedFiles().filter((f) => isMissing(svc.unreadableReason(f))));
@@ -171,7 +180,7 @@ export async function checkInShards(
   }
   for (const f of redo) svc.diagnose(f);
   // The workspace without the files that are gone is checked again, here.
-  if (await forgetVanished(svc, [...missing])) return checkHere(svc, svc.model.phases);
+  if (await forgetVanished(svc, [...missing])) return checkHere(svc, svc.model.phases, tick);
   return titles;
 }
 

@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { assetRoot, loadAssets, toPosix } from './assets';
 import { SyncNodeFileSystem } from './sync-fs';
 import { parallelFromEnv, runShardWorker } from './parallel';
-import { tuneForBatchRun } from './v8-tuning';
+import { tuneForBatchRun, youngGenerationCap } from './v8-tuning';
 
 /**
  * The current folder as the shell names it (`$PWD`, through the symbolic links it was reached by) when
@@ -22,14 +22,28 @@ export function logicalCwd(pwd = process.env.PWD, physical = process.cwd()): str
   }
 }
 
+/** The file system of a check, with V8's young generation watched as each file is read (see `youngGenerationCap`). */
+class BatchFileSystem extends SyncNodeFileSystem {
+  constructor(private readonly probe: () => void) {
+    super();
+  }
+
+  override readSmallFileSync(p: string, maxBytes: number): Uint8Array | number {
+    this.probe();
+    return super.readSmallFileSync(p, maxBytes);
+  }
+}
+
 function runCli(): void {
   const root = assetRoot();
+  const probe = youngGenerationCap();
   const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const assets = loadAssets(root);
   void main({
     argv: process.argv.slice(2),
     cwd: toPosix(logicalCwd()),
-    fs: new SyncNodeFileSystem(),
+    fs: new BatchFileSystem(probe),
+    tick: probe,
     stdout: process.stdout,
     stderr: process.stderr,
     assets,
