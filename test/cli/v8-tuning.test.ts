@@ -28,18 +28,18 @@ describe('phasegate process: the young generation kept at most as large as on No
   function probeOver(sizes: number[], execArgv: string[] = [], nodeOptions = '') {
     const set: string[] = [];
     let looks = 0;
-    const probe = youngGenerationCap(
+    const probe = youngGenerationCap({
       execArgv,
       nodeOptions,
-      (f) => set.push(f),
-      () => {
+      setFlags: (f) => set.push(f),
+      spaces: () => {
         const size = sizes[Math.min(looks++, sizes.length - 1)];
         return [
           { space_name: 'old_space', space_size: 100 * MB },
           { space_name: 'new_space', space_size: size },
         ];
       },
-    );
+    });
     return { set, probe, looks: () => looks };
   }
 
@@ -47,15 +47,29 @@ describe('phasegate process: the young generation kept at most as large as on No
     const p = probeOver([8 * MB, 16 * MB, YOUNG_GENERATION_CAP, 128 * MB]);
     for (let i = 0; i < 15; i++) p.probe();
     assert.equal(p.looks(), 0);
-    p.probe();
+    assert.equal(p.probe(), false, 'still growing at 8 MB');
     assert.equal(p.looks(), 1);
     for (let i = 0; i < 16 * 2; i++) p.probe();
     assert.equal(p.looks(), 3);
     assert.deepEqual(p.set, ['--semi-space-growth-factor=1']);
-    // Done once: no more looks.
-    for (let i = 0; i < 64; i++) p.probe();
+    // Done once: no more looks, and the probe says so.
+    for (let i = 0; i < 64; i++) assert.equal(p.probe(), true);
     assert.equal(p.looks(), 3);
     assert.deepEqual(p.set, ['--semi-space-growth-factor=1']);
+  });
+
+  it('looks at every call with a stride of 1 (the language server probes on a timer)', () => {
+    let looks = 0;
+    const set: string[] = [];
+    const sizes = [16 * MB, YOUNG_GENERATION_CAP];
+    const probe = youngGenerationCap({
+      execArgv: [],
+      nodeOptions: '',
+      stride: 1,
+      setFlags: (f) => set.push(f),
+      spaces: () => [{ space_name: 'new_space', space_size: sizes[looks++] }],
+    });
+    assert.deepEqual([probe(), probe(), looks, set], [false, true, 2, ['--semi-space-growth-factor=1']]);
   });
 
   it('leaves the young generation to the user who sizes it', () => {
@@ -64,7 +78,7 @@ describe('phasegate process: the young generation kept at most as large as on No
       [[], '--semi-space-growth-factor=4'],
     ] as const) {
       const p = probeOver([128 * MB], [...argv], opts);
-      for (let i = 0; i < 64; i++) p.probe();
+      for (let i = 0; i < 64; i++) assert.equal(p.probe(), true);
       assert.deepEqual([p.looks(), p.set], [0, []]);
     }
   });
@@ -73,7 +87,7 @@ describe('phasegate process: the young generation kept at most as large as on No
     const script = (cap: boolean) => `
       const v8 = require('node:v8');
       const { youngGenerationCap } = require(${JSON.stringify(path.join(REPO, 'out/server/src/node/v8-tuning.js'))});
-      const probe = ${cap} ? youngGenerationCap([], '', v8.setFlagsFromString, v8.getHeapSpaceStatistics, 4 * 1024 * 1024) : () => {};
+      const probe = ${cap} ? youngGenerationCap({ execArgv: [], nodeOptions: '', cap: 4 * 1024 * 1024 }) : () => {};
       const kept = [];
       for (let i = 0; i < 400000; i++) { kept.push({ i, s: 'x' + i }); probe(); }
       const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');

@@ -9,6 +9,7 @@ import { loadAssets } from './assets';
 import { IdleCollector } from './idle-gc';
 import { TreeWatcher } from './tree-watch';
 import { ServerFileSystem } from './server-fs';
+import { youngGenerationCap } from './v8-tuning';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -40,3 +41,11 @@ startServer(connection, {
 
 // Memory back once idle after heavy work (idle-gc.ts).
 new IdleCollector().start();
+
+// V8's young generation no larger than Node 20's, as in the CLI (v8-tuning.ts): looked at on a timer until it
+// is, since the server reads and checks in slices between which timers run.
+const probeYoung = youngGenerationCap({ stride: 1 });
+const youngTimer = setInterval(() => {
+  if (probeYoung()) clearInterval(youngTimer);
+}, 50);
+youngTimer.unref();

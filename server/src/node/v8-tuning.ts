@@ -23,41 +23,51 @@ export function tuneForBatchRun(
 
 /** The young generation Node 20 gives V8 at most: two semi-spaces of 16 MB. */
 export const YOUNG_GENERATION_CAP = 32 * 1024 * 1024;
-/** A probe looks at the heap at every this many calls (a look costs a few microseconds). */
-const PROBE_STRIDE = 16;
 const GROWTH_FLAG = '--semi-space-growth-factor';
 
-type HeapSpaces = () => readonly { space_name: string; space_size: number }[];
+export interface YoungGenerationCapOptions {
+  execArgv?: readonly string[];
+  nodeOptions?: string;
+  setFlags?: (flags: string) => void;
+  spaces?: () => readonly { space_name: string; space_size: number }[];
+  /** The size (both semi-spaces) at which growth stops. */
+  cap?: number;
+  /** The probe looks at the heap at every this many calls (a look costs a few microseconds). */
+  stride?: number;
+}
 
 /**
  * Keeps V8's young generation (where new objects are made) at most as large as Node 20 lets it grow. From
  * Node 22 on, V8 lets it grow to two semi-spaces of 64 MB on a machine with enough memory: in a check at
  * N = 1,000 (bench/), on Node 24, that is about 100 MB more peak memory, and more CPU, each collection
- * copying more. The semi-spaces' largest size is fixed when V8 starts, but how far they grow is not: once
- * the young generation is as large as Node 20's, its growth factor is set to 1 and it grows no more (on
- * Node 20 it is then as large as it can be anyway). Returns a probe to call often (as each file is read,
- * as each phase is checked); every `PROBE_STRIDE`th call looks at the young generation's size. A user who
- * sets the semi-space size or growth factor (NODE_OPTIONS or node's own arguments) gets a probe that does
- * nothing.
+ * copying more; the language server holds about 50 MB more after indexing. The semi-spaces' largest size
+ * is fixed when V8 starts, but how far they grow is not: once the young generation is as large as Node
+ * 20's, its growth factor is set to 1 and it grows no more (on Node 20 it is then as large as it can be
+ * anyway). Returns a probe to call often (as each file is read, as each phase is checked, on a timer);
+ * every `stride`th call looks at the young generation's size. The probe returns true once it has nothing
+ * more to do. A user who sets the semi-space size or growth factor (NODE_OPTIONS or node's own arguments)
+ * gets a probe that does nothing.
  */
-export function youngGenerationCap(
-  execArgv: readonly string[] = process.execArgv,
+export function youngGenerationCap({
+  execArgv = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS ?? '',
-  setFlags: (flags: string) => void = v8.setFlagsFromString,
-  spaces: HeapSpaces = v8.getHeapSpaceStatistics,
+  setFlags = v8.setFlagsFromString,
+  spaces = v8.getHeapSpaceStatistics,
   cap = YOUNG_GENERATION_CAP,
-): () => void {
+  stride = 16,
+}: YoungGenerationCapOptions = {}): () => boolean {
   const own = (f: string) => execArgv.some((a) => a.startsWith(f)) || nodeOptions.includes(f);
-  if (own('--max-semi-space-size') || own(GROWTH_FLAG)) return () => undefined;
+  if (own('--max-semi-space-size') || own(GROWTH_FLAG)) return () => true;
   let calls = 0;
   let capped = false;
   return () => {
-    if (capped || ++calls % PROBE_STRIDE !== 0) return;
+    if (capped || ++calls % stride !== 0) return capped;
     const young = spaces().find((s) => s.space_name === 'new_space');
     if (young === undefined || young.space_size >= cap) {
       // No young generation of that name (another V8): nothing to watch.
       if (young !== undefined) setFlags(`${GROWTH_FLAG}=1`);
       capped = true;
     }
+    return capped;
   };
 }
