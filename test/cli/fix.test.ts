@@ -85,6 +85,23 @@ describe('phasegate check --fix', () => {
     assert.equal(fsys.text(`/ws/${DEC}`), text);
   });
 
+  it('says which problems a corrected directive silences now, not as fixed: they are still in the file', async () => {
+    const fsys = examplesFs();
+    // A misspelt phasegate-disable: corrected, it silences every rule below it (the missing rationale too).
+    fsys.write(
+      `/ws/${DEC}`,
+      BROKEN.replace('<!-- phasegate-disable-next-line brokn-link -->\n', '').replace('### Decision 1', '<!-- phasegate-disabel -->\n\n### Decision 1'),
+    );
+    const before = await run(['check', 'examples'], fsys);
+    assert.match(before.stdout, /05-DECISIONS\.md:\d+:\d+ +error .*\[decision-without-rationale\]$/m);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; silenced by the directives the fixes corrected, not fixed: 1 × decision-without-rationale\n/m,
+    );
+    assert.match(fsys.text(`/ws/${DEC}`)!, /<!-- phasegate-disable -->\n\n### Decision 1/);
+  });
+
   it('writes the front matter of a document of a complete phase as complete, of another phase as a draft', async () => {
     const fsys = examplesFs();
     const done = '/ws/examples/audit-deployment/phase-1/07-VALIDATION.md';
