@@ -202,14 +202,24 @@ function createText(phase: Phase, h: Handed): string {
 function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: Range; targetRange?: Range; resolved: string }, pair: HandoffPair): TextEdit[] {
   const old = svc.model.phases.find((p) => p.folder === dirname(r.resolved));
   const t = r.targetRange;
-  if (!old || old === pair.prev || !t || t.start.line !== r.range.start.line) return [];
+  if (!old || old === pair.prev || !t) return [];
   const line = r.range.start.line;
   const src = doc.lines[line] ?? '';
   const open = r.range.start.character;
-  // An inline link written `[text](target)` (not `<target>`, nor a reference-style use).
-  if (src[open] !== '[' || src.slice(t.start.character - 2, t.start.character) !== '](') return [];
+  if (src[open] !== '[') return [];
+  // Where the link's text ends: an inline link `[text](target)` or `[text](<target>)`, or a reference-style use
+  // (`[text][label]`, `[text][]`, `[text]`) whose definition is on another line; not a definition itself.
+  const close =
+    t.start.line !== line
+      ? closingBracket(src, open, r.range.end.character)
+      : src.slice(t.start.character - 2, t.start.character) === ']('
+        ? t.start.character - 2
+        : src.slice(t.start.character - 3, t.start.character) === '](<'
+          ? t.start.character - 3
+          : -1;
+  if (close < 0) return [];
   const edits: TextEdit[] = [];
-  const text = src.slice(open + 1, t.start.character - 2);
+  const text = src.slice(open + 1, close);
   const oldName = basename(old.folder);
   const newName = basename(pair.prev.folder);
   let fixed = text
@@ -229,8 +239,20 @@ function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: R
       edits.push({ range: range(line, at, line, at + before[1].length), newText: String(pair.prev.number) });
     }
   }
-  if (fixed !== text) edits.push({ range: range(line, open + 1, line, t.start.character - 2), newText: fixed });
+  if (fixed !== text) edits.push({ range: range(line, open + 1, line, close), newText: fixed });
   return edits;
+}
+
+/** The `]` that closes the `[` at `open` of `src`, before `end` (brackets nested in it, and escaped ones, passed over); -1 if none. */
+function closingBracket(src: string, open: number, end: number): number {
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Insertions (and source retargets) that bring an existing input handoff up to date. */
