@@ -807,10 +807,13 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   }
   // Reference-style links: the target is their definition's, wherever in the document it is.
   const defs = definitionsOf(doc);
+  /** The definitions (`line:start` of their targets) of the uses read: their targets are no bare paths of their own. */
+  let used: Set<string> | undefined;
   for (let line = defs.size ? sec.bodyStart : sec.end; line < sec.end; line++) {
     for (const u of referenceUses(doc, line, defs)) {
       const target = unescapeTarget(u.def.target);
       const resolved = resolveTarget(folder, target, root);
+      (used ??= new Set()).add(`${u.def.line}:${u.def.start}`);
       if (resolved)
         out.push({
           target: u.def.target,
@@ -850,6 +853,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
       const resolved = resolveTarget(folder, p, root);
       if (!resolved) continue;
       const a = m.index + m[1].length;
+      // The target of a reference definition a use in the section reads (`[src]: ../phase-1/…` of `[Phase 1][src]`): that use's, told once.
+      if (used?.has(`${line}:${a}`)) continue;
       const r = range(line, a, line, a + p.length);
       out.push({ target: p, resolved, alsoResolved: fromBases(p, resolved, bases), range: r, targetRange: r });
     }
