@@ -102,6 +102,29 @@ describe('phasegate check --fix', () => {
     assert.match(fsys.text(`/ws/${DEC}`)!, /<!-- phasegate-disable -->\n\n### Decision 1/);
   });
 
+  it('writes the links it adds to a previous phase whose folder name holds a blank (`Phase 2`) in `<…>`', async () => {
+    const fsys = examplesFs();
+    const A = '/ws/examples/audit-deployment';
+    for (const p of fsys.paths().filter((x) => x.startsWith(`${A}/phase-2/`))) {
+      fsys.write(p.replace('/phase-2/', '/Phase 2/'), fsys.text(p)!);
+      fsys.delete(p);
+    }
+    // Phase 3's input handoff as one copied from phase 2's folder: its Source links phase 1's, its inputs are phase 1's.
+    fsys.write(`${A}/phase-3/01-INPUT_HANDOFF.md`, fsys.text(`${A}/Phase 2/01-INPUT_HANDOFF.md`)!);
+    await run(['check', '--fix', 'examples'], fsys);
+    const text = fsys.text(`${A}/phase-3/01-INPUT_HANDOFF.md`)!;
+    // Was: `](../Phase 2/06-OUTPUT_HANDOFF.md)`, no link (and the next run found the Source wrong again).
+    assert.match(text, /\]\(<\.\.\/Phase 2\/06-OUTPUT_HANDOFF\.md>\)/);
+    assert.match(text, /\]\(<\.\.\/Phase 2\/04-ARTIFACTS\/ci\.yml>\)/);
+    assert.doesNotMatch(text, /\]\(\.\.\/Phase 2\//);
+    const check = await run(['check', 'examples/audit-deployment/phase-3', '--format', 'json'], fsys);
+    const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    assert.deepEqual(
+      codes.filter((d) => d.code === 'broken-link' || /^Source/.test(d.message)),
+      [],
+    );
+  });
+
   it('writes the front matter of a document of a complete phase as complete, of another phase as a draft', async () => {
     const fsys = examplesFs();
     const done = '/ws/examples/audit-deployment/phase-1/07-VALIDATION.md';

@@ -32,6 +32,7 @@ import {
   referencesIn,
   refersTo,
   sourceLink,
+  linkDestination,
   textKey,
   topItems,
   hasOwnItems,
@@ -118,7 +119,7 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
-    source: `Previous phase: [${label}](${sourceLink(pair)})`,
+    source: `Previous phase: [${label}](${linkDestination(sourceLink(pair))})`,
     // Inputs handed off in a table (`| Input | Location | Description |`) are its rows, each copied cell by cell.
     inputs: handoffItems(pair.out, out.inputs, from, bases, true).map((h) => {
       const row = copyRow(pair.out, h.item.line, from, to, exists, bases);
@@ -291,7 +292,10 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
     if (wrong.length)
       for (const r of wrong) {
-        replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
+        const t = r.targetRange!;
+        // Written bare, in `<…>` once it holds a blank (a phase folder `Phase 1`).
+        const bracketed = (doc.lines[t.start.line] ?? '')[t.start.character - 1] === '<';
+        replaces.push({ range: t, newText: bracketed ? sourceLink(pair) : linkDestination(sourceLink(pair)) });
         replaces.push(...sourceWording(svc, doc, r, pair));
       }
     else add(IN_SOURCE, [{ line: h.source }]);
