@@ -85,6 +85,46 @@ describe('phasegate check --fix', () => {
     assert.equal(fsys.text(`/ws/${DEC}`), text);
   });
 
+  it('says which problems a corrected directive silences now, not as fixed: they are still in the file', async () => {
+    const fsys = examplesFs();
+    // A misspelt phasegate-disable: corrected, it silences every rule below it (the missing rationale too).
+    fsys.write(
+      `/ws/${DEC}`,
+      BROKEN.replace('<!-- phasegate-disable-next-line brokn-link -->\n', '').replace('### Decision 1', '<!-- phasegate-disabel -->\n\n### Decision 1'),
+    );
+    const before = await run(['check', 'examples'], fsys);
+    assert.match(before.stdout, /05-DECISIONS\.md:\d+:\d+ +error .*\[decision-without-rationale\]$/m);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(
+      r.stdout,
+      /^fixed examples\/audit-deployment\/phase-3\/05-DECISIONS\.md: 1 × invalid-directive, 1 × unused-directive; silenced by the directives the fixes corrected, not fixed: 1 × decision-without-rationale\n/m,
+    );
+    assert.match(fsys.text(`/ws/${DEC}`)!, /<!-- phasegate-disable -->\n\n### Decision 1/);
+  });
+
+  it('writes the links it adds to a previous phase whose folder name holds a blank (`Phase 2`) in `<…>`', async () => {
+    const fsys = examplesFs();
+    const A = '/ws/examples/audit-deployment';
+    for (const p of fsys.paths().filter((x) => x.startsWith(`${A}/phase-2/`))) {
+      fsys.write(p.replace('/phase-2/', '/Phase 2/'), fsys.text(p)!);
+      fsys.delete(p);
+    }
+    // Phase 3's input handoff as one copied from phase 2's folder: its Source links phase 1's, its inputs are phase 1's.
+    fsys.write(`${A}/phase-3/01-INPUT_HANDOFF.md`, fsys.text(`${A}/Phase 2/01-INPUT_HANDOFF.md`)!);
+    await run(['check', '--fix', 'examples'], fsys);
+    const text = fsys.text(`${A}/phase-3/01-INPUT_HANDOFF.md`)!;
+    // Was: `](../Phase 2/06-OUTPUT_HANDOFF.md)`, no link (and the next run found the Source wrong again).
+    assert.match(text, /\]\(<\.\.\/Phase 2\/06-OUTPUT_HANDOFF\.md>\)/);
+    assert.match(text, /\]\(<\.\.\/Phase 2\/04-ARTIFACTS\/ci\.yml>\)/);
+    assert.doesNotMatch(text, /\]\(\.\.\/Phase 2\//);
+    const check = await run(['check', 'examples/audit-deployment/phase-3', '--format', 'json'], fsys);
+    const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    assert.deepEqual(
+      codes.filter((d) => d.code === 'broken-link' || /^Source/.test(d.message)),
+      [],
+    );
+  });
+
   it('writes the front matter of a document of a complete phase as complete, of another phase as a draft', async () => {
     const fsys = examplesFs();
     const done = '/ws/examples/audit-deployment/phase-1/07-VALIDATION.md';

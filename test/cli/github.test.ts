@@ -149,6 +149,18 @@ describe('phasegate check in GitHub Actions: the job summary', () => {
     assert.match(md, /\n7 more phases are not complete: `phasegate status` lists every phase\.\n/);
   });
 
+  it('counts one phase, and one more phase left out, in the singular', async () => {
+    const fsys = examplesFs();
+    await run(['check', 'examples/audit-deployment/phase-3'], fsys, '/ws', SUMMARY);
+    assert.match(await read(fsys), /\n0 of 1 phase complete · 0 blocked · 1 in progress · 0 not started\n/);
+    const extra: Record<string, string> = {};
+    // With phase-3 of the example (in progress), 101 phases not complete.
+    for (let n = 10; n < 110; n++) extra[`examples/audit-deployment/phase-${n}/notes.txt`] = 'later\n';
+    const many = examplesFs(extra);
+    await run(['check', 'examples/audit-deployment'], many, '/ws', SUMMARY);
+    assert.match(await read(many), /\n1 more phase is not complete: `phasegate status` lists every phase\.\n/);
+  });
+
   it('a summary that cannot be written is a warning: the check and its exit code stand', async () => {
     const fsys = examplesFs();
     fsys.failing.set('/ws/summary.md', Object.assign(new Error("EACCES: permission denied, open '/ws/summary.md'"), { code: 'EACCES' }));

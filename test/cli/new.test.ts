@@ -29,6 +29,29 @@ describe('phasegate new', () => {
     assert.match(status.stdout, /^phase-4\s+Infrastructure as Code\s+audit\s/m);
   });
 
+  it('links a previous phase whose folder name holds a blank (`Phase 3`) in `<…>`, so that the links resolve', async () => {
+    const fsys = examplesFs();
+    for (const p of fsys.paths().filter((x) => x.startsWith(`${A}/phase-3/`))) {
+      fsys.write(p.replace('/phase-3/', '/Phase 3/'), fsys.text(p)!);
+      fsys.delete(p);
+    }
+    const r = await run(['new', 'phase', 'examples/audit-deployment'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    const input = fsys.text(`${A}/phase-4/01-INPUT_HANDOFF.md`)!;
+    // Was: `](../Phase 3/06-OUTPUT_HANDOFF.md)`, no link, and the inputs' links likewise.
+    assert.match(input, /^Output handoff of Phase 3: \[Phase 3\/06-OUTPUT_HANDOFF\.md\]\(<\.\.\/Phase 3\/06-OUTPUT_HANDOFF\.md>\)$/m);
+    assert.match(
+      input,
+      /^- Container images: \[\.\.\/Phase 3\/04-ARTIFACTS\/Dockerfile\]\(<\.\.\/Phase 3\/04-ARTIFACTS\/Dockerfile>\) - what the infrastructure runs\.$/m,
+    );
+    const check = await run(['check', 'examples/audit-deployment/phase-4', '--format', 'json'], fsys);
+    const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    assert.deepEqual(
+      codes.filter((c) => c === 'handoff-mismatch' || c === 'broken-link' || c === 'missing-artifact'),
+      [],
+    );
+  });
+
   it('never overwrites: an existing document is reported as skipped and left as it was (exit 1)', async () => {
     const fsys = examplesFs();
     const before = fsys.text(`${A}/phase-3/06-OUTPUT_HANDOFF.md`);

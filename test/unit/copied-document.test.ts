@@ -148,6 +148,39 @@ describe('copied-document: a document copied from the previous phase', () => {
     assert.deepEqual(copied(svc, 'workstreams/Test/Phase_2_CI/implementation_response_from_AI.md'), []);
   });
 
+  it('iAI: a copy renumbered by check --fix (`phase: Build/Phase_1_CI` as `Build/Phase_2_Packaging`) is one still', async () => {
+    // The id's number is read first, as a phase number: the words after it, which differ, are still of the id.
+    const response = (id: string, n: number) =>
+      `---\nphase: "${id}"\nworkstream: "Build"\ntitle: "Phase ${n}: CI"\nstatus: complete\n---\n\n# Build Phase ${n}: CI\n\n` +
+      `## Tests\n\n- [x] test_build passes (see ${id.slice(6)}/log.txt)\n`;
+    const { svc } = await workspace({
+      'workstreams/Build/Phase_1_CI/implementation_response_from_AI.md': response('Build/Phase_1_CI', 1),
+      'workstreams/Build/Phase_2_Packaging/implementation_response_from_AI.md': response('Build/Phase_2_Packaging', 2),
+      'workstreams/Build/Phase_10_Release/implementation_response_from_AI.md': response('Build/Phase_10_Release', 10),
+      'workstreams/Build/Phase_9_Docs/implementation_response_from_AI.md': response('Build/Phase_9_Docs', 9),
+    });
+    assert.deepEqual(copied(svc, 'workstreams/Build/Phase_2_Packaging/implementation_response_from_AI.md'), [
+      `4:8-16 warning ${msg('workstreams/Build/Phase_1_CI/implementation_response_from_AI.md', ALL, 'Phase_1_CI')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'workstreams/Build/Phase_10_Release/implementation_response_from_AI.md'), [
+      `4:8-16 warning ${msg('workstreams/Build/Phase_9_Docs/implementation_response_from_AI.md', ALL, 'Phase_9_Docs')}`,
+    ]);
+  });
+
+  it('a custom layout: a copy renumbered by check --fix (`phase: sprints/sprint-2-refunds`) is one still', async () => {
+    const goals = (id: string, n: number) => `---\nphase: "${id}"\nstatus: done\n---\n\n# Sprint ${n}: Kickoff\n\n## Goals\n\n- [x] Ship sprint 1\n`;
+    const { svc } = await workspace({
+      'phasegate.yaml':
+        'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+        "      - {kind: brief, file: GOALS.md, heading: 'Sprint {N}: ', sections: [Goals]}\n",
+      'sprints/sprint-1-payments-mvp/GOALS.md': goals('sprints/sprint-1-payments-mvp', 1),
+      'sprints/sprint-2-refunds/GOALS.md': goals('sprints/sprint-2-refunds', 2),
+    });
+    assert.deepEqual(copied(svc, 'sprints/sprint-2-refunds/GOALS.md'), [
+      `2:8-12 warning ${msg('sprints/sprint-1-payments-mvp/GOALS.md', ALL, 'sprint-1-payments-mvp')}`,
+    ]);
+  });
+
   it('a custom layout: its document of the same kind and file; a gate that lists the rule is pending', async () => {
     const goals = (n: number) => `---\nstatus: done\n---\n\n# Sprint ${n}: Kickoff\n\n## Goals\n\n- [x] Ship sprint ${n}\n`;
     const { svc } = await workspace({

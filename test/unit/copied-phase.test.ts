@@ -301,4 +301,29 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     await fixAllUnder(svc, fs, 'phase-3');
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'From'), 'From: [Phase 2 → Phase 3 Handoff](../phase-2/06-OUTPUT_HANDOFF.md)');
   });
+
+  it('retargets a Source link written `[text](<target>)` or reference-style with its text renumbered too, as an inline one', async () => {
+    const { svc, fs } = await copied();
+    const file = `${ROOT}/phase-3/01-INPUT_HANDOFF.md`;
+    const text = fs.text(file)!;
+    // Was: the target retargeted, its text left naming phase-1's handoff.
+    fs.write(file, text.replace('(../phase-1/06-OUTPUT_HANDOFF.md)', '(<../phase-1/06-OUTPUT_HANDOFF.md>)'));
+    await svc.load(ROOT);
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(
+      lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'Output handoff'),
+      'Output handoff of Phase 2: [phase-2/06-OUTPUT_HANDOFF.md](<../phase-2/06-OUTPUT_HANDOFF.md>)',
+    );
+    fs.write(
+      file,
+      text.replace(
+        /^Output handoff of Phase 1: .*$/m,
+        'See the [Phase 1 handoff][src] (Phase 1: [its output][src]).\n\n[src]: ../phase-1/06-OUTPUT_HANDOFF.md',
+      ),
+    );
+    await svc.load(ROOT);
+    await fixAllUnder(svc, fs, 'phase-3');
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'See the'), 'See the [Phase 2 handoff][src] (Phase 2: [its output][src]).');
+    assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', '[src]:'), '[src]: ../phase-2/06-OUTPUT_HANDOFF.md');
+  });
 });

@@ -421,6 +421,15 @@ describe('document rules', () => {
         ],
       );
     });
+
+    it("names a value's types in words (was: `must be string,integer`, as Ajv joins them)", async () => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '---\nphase: [1]\ntitle: A\nstatus: draft\n---\n# Phase 1: A\n' });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => d.message),
+        ['Front matter `phase` must be string or integer.'],
+      );
+    });
   });
 
   describe('missing-front-matter', () => {

@@ -1,6 +1,6 @@
 /**
  * specSection with the keys of a section spec's fixed titles made once per spec, against the code it replaces
- * (kept here as it was, with the title as written in phase 0 added, see writtenTitle, as later phases write it, a
+ * (kept here as it was, with the section titled as `new` writes it, numbers and all, before another of its key, the title as written in phase 0 added, see writtenTitle, as later phases write it, a
  * number where phase 0 writes none, as an earlier `new` wrote it, a number glued to a letter, with a hyphen or a
  * blank there, and one after a blank glued, and as a phase below writes it, with fewer numbers): the same section on random specs, documents and phase numbers, each spec asked again for other
  * documents and numbers (its keys then remembered).
@@ -16,6 +16,13 @@ import { labelSections } from '../../server/src/service/labels';
 /** specSection as it was: each title's and alias's key looked up by string for every document. */
 function specSectionBefore(doc: ParsedDocument, spec: SectionSpec, n: number | undefined, labels = true): Section | undefined {
   let s = sectionByKey(doc, expandedTitleKey(spec.title, n));
+  // Of sections of its key, the one titled as `new` writes it, numbers and all, where the first is not.
+  if (s && spec.title.includes('{') && n !== undefined) {
+    const written = writtenTitle(spec.title, n);
+    const digits = (t: string) => (t.match(/\d+/g) ?? []).join(' ');
+    const exact = (x: Section) => x.key === normalizeTitle(written) && digits(x.title) === digits(written);
+    if (!exact(s)) s = doc.sections.find(exact) ?? s;
+  }
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, expandedTitleKey(spec.aliases[i], n));
   if (!s && n !== undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, spacedKeyBefore(t, n)))) break;
   if (!s && n === undefined) for (const t of [spec.title, ...(spec.aliases ?? [])]) if ((s = sectionByKey(doc, numberlessKey(t)))) break;

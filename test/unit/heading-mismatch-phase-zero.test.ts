@@ -819,3 +819,40 @@ describe('a section titled as another phase writes a section, where the kind has
     }
   });
 });
+
+describe('two sections whose titles differ by their numbers alone (`Sprint {N-1}` and `Sprint {N}`)', () => {
+  const TWO = [
+    'layouts:',
+    '  - name: sprint',
+    '    phases: "sprints/sprint-*"',
+    '    number: "sprint-(\\\\d+)"',
+    '    documents:',
+    '      - kind: brief',
+    '        file: GOALS.md',
+    '        sections: ["Sprint {N-1}", "Sprint {N}", "Sprints {N-1}-{N}", "Sprints {N-2}-{N-1}"]',
+    '',
+  ].join('\n');
+
+  it('each is its own, as new writes them in every sprint: no heading-mismatch, no section-order, no missing section (was: the first for both)', async () => {
+    for (const n of [0, 1, 2, 3, 12]) {
+      const { svc } = await workspace({ 'phasegate.yaml': TWO, 'sprints/.keep': '' });
+      const plan = planNew(svc, { what: 'phase', layout: 'sprint', number: n, title: 'T' });
+      const files = Object.fromEntries(plan.creates.map((c) => [c.file.slice(ROOT.length + 1), c.text.replace(/\[[A-Z][^\]\n]*\]/g, 'Done.')]));
+      const goals = `sprints/sprint-${n}-t/GOALS.md`;
+      assert.ok(files[goals], Object.keys(files).join());
+      const written = await workspace({ 'phasegate.yaml': TWO, ...files });
+      for (const code of ['heading-mismatch', 'section-order', 'missing-section'])
+        assert.deepEqual(diagnosticsOf(written.svc, goals, code), [], `${code} in sprint ${n}`);
+    }
+  });
+
+  it("a number wrong in one of them is told at it, with the fix to this sprint's", async () => {
+    const text = '# Goals\n\n## Sprint 1\n\nDone.\n\n## Sprint 5\n\nDone.\n\n## Sprints 1-2\n\nDone.\n\n## Sprints 0-1\n\nDone.\n';
+    const { svc } = await workspace({ 'phasegate.yaml': TWO, 'sprints/sprint-2/GOALS.md': text });
+    const diags = diagnosticsOf(svc, 'sprints/sprint-2/GOALS.md', 'heading-mismatch');
+    assert.deepEqual(
+      diags.map((d) => [d.range.start.line, d.message]),
+      [[6, 'Section "Sprint 5" names another phase than sprint-2: it should read "Sprint 2".']],
+    );
+  });
+});

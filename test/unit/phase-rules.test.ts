@@ -1268,6 +1268,13 @@ describe('phase rules: handoffs', () => {
     assert.deepEqual(d.range, rangeOf(wrong, '[Phase 1 output handoff][src]'));
     const [a] = codeActions(svc, [d]);
     assert.equal(applyEdits(wrong, a.change.edits[0].edits), source);
+    // Its definition in the Source section too: told once, on the link (was: again on the definition's target, as a bare path).
+    const inside = wrong.replace('- [Phase 1 output handoff][src]', '- [Phase 1 output handoff][src]\n\n[src]: ../phase-3/06-OUTPUT_HANDOFF.md');
+    ({ svc } = await handoffs(inside));
+    assert.deepEqual(
+      diagnosticsOf(svc, IN_PATH, 'handoff-mismatch').map((x) => x.range),
+      [rangeOf(inside, '[Phase 1 output handoff][src]')],
+    );
     // An item whose path is a reference-style link: matched by its path, copied with the target inline.
     const unnamed = (t: string) => t.replace(/- (Audit report|Coverage baseline|Remediation roadmap): /g, '- ');
     const out =

@@ -144,6 +144,7 @@ describe('template render budget', function () {
         ctx.prevHandoff = {
           phase: { id: 'phase-2', number: 2, folder: 'phase-2' },
           path: 'p',
+          link: 'p',
           label: 'l',
           inputs: ['a'],
           prerequisites: ['b'],

@@ -52,6 +52,11 @@ export interface FixedFile {
   directives: string[];
   /** The problems the file has now that it did not have before (more of a rule than before), by rule id. */
   appeared: RuleCount[];
+  /**
+   * Problems that went away because a directive silences them now (a misspelt `phasegate-disabel` corrected to
+   * `phasegate-disable` silences every rule below it): still in the file, by rule id, and not counted in `gone`.
+   */
+  silenced: RuleCount[];
 }
 
 export interface FixResult {
@@ -75,6 +80,15 @@ function countBy(diags: readonly Diagnostic[], key: (d: Diagnostic) => string): 
 
 /** Number of diagnostics of each rule id. */
 const countByCode = (diags: readonly Diagnostic[]) => countBy(diags, (d) => d.code);
+
+/**
+ * The problems of a file its directives silence, by rule id (none, without a directive comment in its text:
+ * performance only, as the rules run again without the directives).
+ */
+function silencedBy(ws: Workspace, file: string, diags: readonly Diagnostic[]): Map<string, number> {
+  if (!ws.svc.getText(file)?.includes('phasegate-')) return new Map();
+  return excess(countByCode(ws.svc.diagnoseWithoutDirectives(file)), countByCode(diags));
+}
 
 /** The reason an error gives, in one line: `permission denied (EACCES)` for a Node error, else its first line. */
 export function reasonOf(e: unknown): string {
@@ -161,14 +175,14 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   const update = ctx.fs.updateFile?.bind(ctx.fs);
   if (!update) throw new Error('this file system cannot write files');
   /** Each file the PATHs cover, with the workspace that reports it and its diagnostics before any fix (one can change another file's), counted by rule id. */
-  const before = new Map<string, { ws: Workspace; counts: Map<string, number>; unused: Map<string, number> }>();
+  const before = new Map<string, { ws: Workspace; counts: Map<string, number>; unused: Map<string, number>; silenced: Map<string, number> }>();
   let problems = 0;
   for (const ws of workspaces) {
     const covers = coverage(workspaces, ws);
     for (const file of ws.svc.checkedFiles()) {
       if (!covers.diagnostic({ file, code: '' } as Diagnostic)) continue;
       const diags = ws.svc.diagnose(file);
-      before.set(file, { ws, counts: countByCode(diags), unused: unusedDirectives(diags) });
+      before.set(file, { ws, counts: countByCode(diags), unused: unusedDirectives(diags), silenced: silencedBy(ws, file, diags) });
       problems += diags.length;
     }
   }
@@ -314,10 +328,20 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   // problems it gives the files that read it (a handoff's inputs, a plan's rows), written or not.
   const result: FixResult = { fixed: [], appeared: [], unfinished: [] };
   const isWritten = new Set(written);
-  for (const [file, { ws, counts, unused }] of before) {
+  for (const [file, { ws, counts, unused, silenced: silencedBefore }] of before) {
     const now = ws.svc.diagnose(file);
     const after = countByCode(now);
     const gone = excess(counts, after);
+    // Of those gone, the ones a directive silences now and did not before are still there: not fixed.
+    const silenced = new Map<string, number>();
+    if (isWritten.has(file))
+      for (const [code, n] of excess(silencedBy(ws, file, now), silencedBefore)) {
+        const k = Math.min(n, gone.get(code) ?? 0);
+        if (k <= 0) continue;
+        silenced.set(code, k);
+        if (k === gone.get(code)) gone.delete(code);
+        else gone.set(code, gone.get(code)! - k);
+      }
     const appeared = excess(after, counts);
     if (!isWritten.has(file)) {
       if (appeared.size) result.appeared.push({ file, appeared: ruleCounts(appeared) });
@@ -326,11 +350,19 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     const { repaired, removed } = changed.get(file)!;
     // Repaired beyond what went away and what is there again: problems the fixes brought about and fixed.
     const alsoFixed = new Map<string, number>();
-    for (const [code, n] of repaired) if (code !== 'unused-directive') alsoFixed.set(code, n - (gone.get(code) ?? 0) - (appeared.get(code) ?? 0));
+    for (const [code, n] of repaired)
+      if (code !== 'unused-directive') alsoFixed.set(code, n - (gone.get(code) ?? 0) - (appeared.get(code) ?? 0) - (silenced.get(code) ?? 0));
     // Directives removed that were not unused before the fixes, nor are now.
     const directives: string[] = [];
     for (const [message, n] of excess(excess(removed, unused), unusedDirectives(now))) for (let i = 0; i < n; i++) directives.push(directiveOf(message));
-    result.fixed.push({ file, gone: ruleCounts(gone), alsoFixed: ruleCounts(alsoFixed), directives, appeared: ruleCounts(appeared) });
+    result.fixed.push({
+      file,
+      gone: ruleCounts(gone),
+      alsoFixed: ruleCounts(alsoFixed),
+      directives,
+      appeared: ruleCounts(appeared),
+      silenced: ruleCounts(silenced),
+    });
   }
   // A file not written whose fixes would still repair something: the run did not fix everything it could.
   for (const file of failed) {

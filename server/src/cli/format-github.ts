@@ -77,7 +77,7 @@ export function githubSummary(report: Report): string {
   if (phases.length) {
     const count = (s: PhaseStatus) => phases.filter((p) => p.status === s).length;
     out.push(
-      `${count('complete')} of ${phases.length} phases complete · ${count('blocked')} blocked · ${count('in-progress')} in progress · ${count('not-started')} not started`,
+      `${count('complete')} of ${phases.length} phase${phases.length === 1 ? '' : 's'} complete · ${count('blocked')} blocked · ${count('in-progress')} in progress · ${count('not-started')} not started`,
       '',
     );
     const open = phases.filter((p) => p.status !== 'complete').sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
@@ -86,8 +86,8 @@ export function githubSummary(report: Report): string {
       for (const p of open.slice(0, SUMMARY_MAX_PHASES)) {
         out.push(`| ${cell(p.folder || p.id)} | ${cell(p.title)} | ${p.status} | ${cell(gateMarks(p, ' '))} | ${cell(blockers(p).join('; '))} |`);
       }
-      if (open.length > SUMMARY_MAX_PHASES)
-        out.push('', `${open.length - SUMMARY_MAX_PHASES} more phases are not complete: \`phasegate status\` lists every phase.`);
+      const more = open.length - SUMMARY_MAX_PHASES;
+      if (more > 0) out.push('', `${more} more ${more === 1 ? 'phase is' : 'phases are'} not complete: \`phasegate status\` lists every phase.`);
       out.push('');
     }
   }

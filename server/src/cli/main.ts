@@ -179,12 +179,14 @@ function countList(counts: readonly RuleCount[]): string {
 
 /**
  * What `--fix` did to a file it wrote: the problems that went away, those its fixes brought about and
- * fixed too, the directives it removed once they silenced nothing, and the problems that appeared.
+ * fixed too, those a directive it corrected silences now, the directives it removed once they silenced
+ * nothing, and the problems that appeared.
  */
 function fixedLine(f: FixedFile): string {
   // None, when what it fixed came back with a file it reads that was not written (named on stderr above).
-  const parts = [f.gone.length ? countList(f.gone) : 'no problem fewer, with the files not written as they are'];
+  const parts = [f.gone.length ? countList(f.gone) : f.silenced.length ? 'no problem fixed' : 'no problem fewer, with the files not written as they are'];
   if (f.alsoFixed.length) parts.push(`revealed by the fixes and fixed: ${countList(f.alsoFixed)}`);
+  if (f.silenced.length) parts.push(`silenced by the directives the fixes corrected, not fixed: ${countList(f.silenced)}`);
   if (f.directives.length) parts.push(`left unused by the fixes and removed: ${f.directives.join(', ')}`);
   if (f.appeared.length) {
     const n = f.appeared.reduce((s, a) => s + a.count, 0);

@@ -807,10 +807,13 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
   }
   // Reference-style links: the target is their definition's, wherever in the document it is.
   const defs = definitionsOf(doc);
+  /** The definitions (`line:start` of their targets) of the uses read: their targets are no bare paths of their own. */
+  let used: Set<string> | undefined;
   for (let line = defs.size ? sec.bodyStart : sec.end; line < sec.end; line++) {
     for (const u of referenceUses(doc, line, defs)) {
       const target = unescapeTarget(u.def.target);
       const resolved = resolveTarget(folder, target, root);
+      (used ??= new Set()).add(`${u.def.line}:${u.def.start}`);
       if (resolved)
         out.push({
           target: u.def.target,
@@ -850,6 +853,8 @@ export function referencesIn(doc: ParsedDocument, sec: Section, folder: string, 
       const resolved = resolveTarget(folder, p, root);
       if (!resolved) continue;
       const a = m.index + m[1].length;
+      // The target of a reference definition a use in the section reads (`[src]: ../phase-1/…` of `[Phase 1][src]`): that use's, told once.
+      if (used?.has(`${line}:${a}`)) continue;
       const r = range(line, a, line, a + p.length);
       out.push({ target: p, resolved, alsoResolved: fromBases(p, resolved, bases), range: r, targetRange: r });
     }
@@ -1001,7 +1006,9 @@ function rebaseSpan(
     if (l.line !== lineNo || l.targetRange.start.character < start || l.targetRange.end.character > end) continue;
     const rebased = rebase(l.target);
     if (rebased === l.target) continue;
-    edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: rebased });
+    // Written bare, it is written in `<…>` once it holds a blank (a phase folder `Phase 1`).
+    const bracketed = line[l.targetRange.start.character - 1] === '<';
+    edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: bracketed ? rebased : linkDestination(rebased) });
     // A link that shows its own target (`[04-ARTIFACTS/ci.yml](04-ARTIFACTS/ci.yml)`, also in backticks) shows the
     // rewritten one: the old path would name a file of the receiving phase's folder.
     const a = l.range.start.character + 1;
@@ -1062,6 +1069,14 @@ function writtenFrom(target: string, folder: string, bases: PathBases, exists: (
 /** Whether a reference names `path`, read from its document's folder or from a folder it may be written from. */
 export function refersTo(r: Reference, path: string): boolean {
   return r.resolved === path || r.alsoResolved.includes(path);
+}
+
+/**
+ * A relative path written as a link's destination: in `<…>` where it holds a blank, which would end a destination
+ * written bare (`[…](../Phase 1/06-OUTPUT_HANDOFF.md)` is no link; a `Phase 1` folder is an audit phase's).
+ */
+export function linkDestination(path: string): string {
+  return /\s/.test(path) ? `<${path}>` : path;
 }
 
 /** Relative path from phase N+1's input handoff to phase N's output handoff. */

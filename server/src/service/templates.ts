@@ -30,7 +30,19 @@ import { scanTitle } from './title-scan';
 import type { Heading, ParsedDocument } from './markdown';
 import { expandedTitleKey, kindSections } from './rules/doc-util';
 import { deliverablesOf } from './rules/phase-deliverables';
-import { answeredQuestion, copyItem, copyRow, handoffItems, itemsAndRows, meaningfulItem, pathBases, prerequisitesOf, rowAsItem, topItems } from './handoff';
+import {
+  answeredQuestion,
+  copyItem,
+  copyRow,
+  handoffItems,
+  itemsAndRows,
+  linkDestination,
+  meaningfulItem,
+  pathBases,
+  prerequisitesOf,
+  rowAsItem,
+  topItems,
+} from './handoff';
 import { escapeCell } from './plan-row';
 import { asksQuestion, rowAsQuestion } from './fixes/handoff-table';
 import type { Phase } from './workspace';
@@ -639,6 +651,8 @@ export interface PrevHandoff {
   phase: { id: string; number: number | undefined; folder: string };
   /** Path of the previous output handoff relative to the document being written. */
   path: string;
+  /** `path` as a link's destination: in `<…>` where it holds a blank (`<../Phase 1/06-OUTPUT_HANDOFF.md>`). */
+  link: string;
   /** File name of the previous output handoff. */
   label: string;
   /** Items of "Phase {N} Inputs", whole (further lines indented for a `- ` marker), their relative paths rebased onto the new document. */
@@ -1110,6 +1124,7 @@ export function previousHandoff(svc: PhasegateService, phase: { number: number |
   return {
     phase: { id: prev.id, number: prev.number, folder: relativePath(svc.root, prev.folder) },
     path: relativePath(to, out.path),
+    link: linkDestination(relativePath(to, out.path)),
     label: `${basename(prev.folder)}/${out.spec.file}`,
     inputs: inputs(),
     // Items, or the rows of a table of prerequisites (the name's cell), as Complete handoff copies them.

@@ -32,6 +32,7 @@ import {
   referencesIn,
   refersTo,
   sourceLink,
+  linkDestination,
   textKey,
   topItems,
   hasOwnItems,
@@ -118,7 +119,7 @@ function handed(svc: PhasegateService, pair: HandoffPair): Handed {
   const label = `Phase ${pair.prev.number ?? basename(pair.prev.folder)} output handoff`;
   return {
     pair,
-    source: `Previous phase: [${label}](${sourceLink(pair)})`,
+    source: `Previous phase: [${label}](${linkDestination(sourceLink(pair))})`,
     // Inputs handed off in a table (`| Input | Location | Description |`) are its rows, each copied cell by cell.
     inputs: handoffItems(pair.out, out.inputs, from, bases, true).map((h) => {
       const row = copyRow(pair.out, h.item.line, from, to, exists, bases);
@@ -202,14 +203,24 @@ function createText(phase: Phase, h: Handed): string {
 function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: Range; targetRange?: Range; resolved: string }, pair: HandoffPair): TextEdit[] {
   const old = svc.model.phases.find((p) => p.folder === dirname(r.resolved));
   const t = r.targetRange;
-  if (!old || old === pair.prev || !t || t.start.line !== r.range.start.line) return [];
+  if (!old || old === pair.prev || !t) return [];
   const line = r.range.start.line;
   const src = doc.lines[line] ?? '';
   const open = r.range.start.character;
-  // An inline link written `[text](target)` (not `<target>`, nor a reference-style use).
-  if (src[open] !== '[' || src.slice(t.start.character - 2, t.start.character) !== '](') return [];
+  if (src[open] !== '[') return [];
+  // Where the link's text ends: an inline link `[text](target)` or `[text](<target>)`, or a reference-style use
+  // (`[text][label]`, `[text][]`, `[text]`) whose definition is on another line; not a definition itself.
+  const close =
+    t.start.line !== line
+      ? closingBracket(src, open, r.range.end.character)
+      : src.slice(t.start.character - 2, t.start.character) === ']('
+        ? t.start.character - 2
+        : src.slice(t.start.character - 3, t.start.character) === '](<'
+          ? t.start.character - 3
+          : -1;
+  if (close < 0) return [];
   const edits: TextEdit[] = [];
-  const text = src.slice(open + 1, t.start.character - 2);
+  const text = src.slice(open + 1, close);
   const oldName = basename(old.folder);
   const newName = basename(pair.prev.folder);
   let fixed = text
@@ -229,8 +240,20 @@ function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: R
       edits.push({ range: range(line, at, line, at + before[1].length), newText: String(pair.prev.number) });
     }
   }
-  if (fixed !== text) edits.push({ range: range(line, open + 1, line, t.start.character - 2), newText: fixed });
+  if (fixed !== text) edits.push({ range: range(line, open + 1, line, close), newText: fixed });
   return edits;
+}
+
+/** The `]` that closes the `[` at `open` of `src`, before `end` (brackets nested in it, and escaped ones, passed over); -1 if none. */
+function closingBracket(src: string, open: number, end: number): number {
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Insertions (and source retargets) that bring an existing input handoff up to date. */
@@ -269,7 +292,10 @@ function editsFor(svc: PhasegateService, doc: ParsedDocument, h: Handed): TextEd
     const wrong = refs.filter((r) => r.targetRange && isOutputHandoffPath(r.resolved, pair.next));
     if (wrong.length)
       for (const r of wrong) {
-        replaces.push({ range: r.targetRange!, newText: sourceLink(pair) });
+        const t = r.targetRange!;
+        // Written bare, in `<…>` once it holds a blank (a phase folder `Phase 1`).
+        const bracketed = (doc.lines[t.start.line] ?? '')[t.start.character - 1] === '<';
+        replaces.push({ range: t, newText: bracketed ? sourceLink(pair) : linkDestination(sourceLink(pair)) });
         replaces.push(...sourceWording(svc, doc, r, pair));
       }
     else add(IN_SOURCE, [{ line: h.source }]);

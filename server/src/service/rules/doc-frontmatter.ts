@@ -131,6 +131,12 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
       const allowed = Array.isArray(e.params.allowedValues) ? (e.params.allowedValues as unknown[]).map(String).join(', ') : '';
       return `Front matter \`${where}\` must be one of: ${allowed}.`;
     }
+    case 'type': {
+      // A value of several types allowed (`type: [string, integer]`): Ajv names them `string,integer`.
+      const t = e.params.type;
+      const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
+      return `Front matter \`${where || '(root)'}\` must be ${types.map((x) => (x === 'array' ? 'a list' : x === 'object' ? 'a mapping' : x)).join(' or ')}.`;
+    }
     case 'pattern':
       // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
       if (/^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(String(e.params.pattern)))

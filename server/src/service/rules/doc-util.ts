@@ -28,6 +28,9 @@ export function specSection(
 ): Section | undefined {
   const keys = specKeys(spec);
   let s = sectionByKey(doc, keys.fixed[0] ?? expandedTitleKey(spec.title, n));
+  // A title with numbers found by its key, which writes them as `#`: the section titled with this phase's numbers, as
+  // `new` writes it, where another comes first (`## Sprint 1` and `## Sprint 2` of `Sprint {N-1}` and `Sprint {N}`).
+  if (s && keys.fixed[0] === undefined && n !== undefined) s = exactSection(doc, spec.title, n, s);
   for (let i = 0; !s && spec.aliases && i < spec.aliases.length; i++) s = sectionByKey(doc, keys.fixed[i + 1] ?? expandedTitleKey(spec.aliases[i], n));
   // A number glued to the word before it (`S{N-2} recap`), written with a hyphen or a blank there (`## S-3 recap`), as
   // for `S {N-2} recap`; one after a blank (`S {N-2} recap`) written glued to it (`## S3 recap`; see spacedKey).
@@ -71,6 +74,36 @@ function specKeys(spec: SectionSpec): SpecKeys {
     keysOfSpec.set(spec, keys);
   }
   return keys;
+}
+
+/** The key and the numbers (its runs of digits, which the key writes as `#`) of a title with numbers as `new` writes it in a phase. */
+const writtenForms = new Memo<{ key: string; digits: string }>(1024, (titleAndNumber) => {
+  const at = titleAndNumber.lastIndexOf('\u0000');
+  const written = writtenTitle(titleAndNumber.slice(0, at), Number(titleAndNumber.slice(at + 1)));
+  return { key: normalizeTitle(written), digits: digitsOf(written) };
+});
+
+/** The runs of digits of a title, in order, one blank between them. */
+function digitsOf(title: string): string {
+  return title.match(/\d+/g)?.join(' ') ?? '';
+}
+
+/**
+ * `found` (a section of `title`'s key in phase `n`), or the section titled as `new` writes `title` there, numbers and
+ * all, when `found` is not and such a section is in `doc`: of two sections whose titles differ by their numbers alone
+ * (`Sprint {N-1}` and `Sprint {N}`: `## Sprint 1` and `## Sprint 2` in sprint 2; `## Sprint` and `## Sprint 0` in sprint
+ * 0), each is its own (was: the first of them, for both, which heading-mismatch told as naming another phase).
+ */
+function exactSection(doc: Pick<ParsedDocument, 'sections'>, title: string, n: number, found: Section): Section {
+  if (titledAsWritten(title, n, found)) return found;
+  return doc.sections.find((x) => x !== found && titledAsWritten(title, n, x)) ?? found;
+}
+
+/** Whether a section is titled as `new` writes `title` (a spec's, with numbers) in phase `n`, numbers and all. */
+export function titledAsWritten(title: string, n: number, s: Pick<Section, 'key' | 'title'>): boolean {
+  if (!title.includes('{')) return false;
+  const want = writtenForms.get(`${title}\u0000${n}`);
+  return s.key === want.key && digitsOf(s.title) === want.digits;
 }
 
 /** The section whose key `keyOf` makes of the first of `titles` (a spec's title, then its aliases) that has one so named. */

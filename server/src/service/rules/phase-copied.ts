@@ -176,6 +176,7 @@ function tokenEnd(s: string, i: number, end: number, t: PhaseTokens, digits: boo
 function sameLine(a: string, as: number, ae: number, b: string, bs: number, be: number, t: PhaseTokens): boolean {
   let i = as;
   let j = bs;
+  runs = 0;
   /** How many characters before `i` and `j` the two have in common, character for character (since the last token). */
   let common = 0;
   for (;;) {
@@ -194,6 +195,12 @@ function sameLine(a: string, as: number, ae: number, b: string, bs: number, be: 
         let je = j + 1;
         while (je < be && isDigit(b.charCodeAt(je))) je++;
         if ((ie - i === je - j && sameChars(a, i, b, j, ie - i)) || samePhaseNumber(a, i, ie, b, j, je, t)) {
+          // Kept, so that a phase name holding the number is still found where the two differ after it.
+          if (runs < RUNS) {
+            runA[runs] = i;
+            runB[runs] = j;
+            runCommon[runs++] = common;
+          }
           i = ie;
           j = je;
           common = 0;
@@ -204,11 +211,46 @@ function sameLine(a: string, as: number, ae: number, b: string, bs: number, be: 
       return true;
     }
     // They differ here: a token in each there, or as far back as the text in common goes (the same distance back in each).
-    if (!tokensAt(a, i, ae, b, j, be, t, common)) return false;
+    if (!tokensAt(a, i, ae, b, j, be, t, common) && !namesAround(a, i, ae, b, j, be, t)) return false;
     i = tokenA;
     j = tokenB;
     common = 0;
+    runs = 0;
   }
+}
+
+/**
+ * The runs of digits `sameLine` read as one since the last phase name (or the line's start): where each starts in
+ * each line, and how many characters the two had in common before it. A phase name that holds such a run
+ * (`Build/Phase_1_CI` where the copy renumbered by check --fix writes `Build/Phase_2_Packaging`) is found where the
+ * two differ after it (`CI` and `Packaging`), by `namesAround`.
+ */
+const RUNS = 16;
+const runA = new Int32Array(RUNS);
+const runB = new Int32Array(RUNS);
+const runCommon = new Int32Array(RUNS);
+let runs = 0;
+
+/**
+ * Where lines `a` and `b` differ, at `i` and `j`, past a run of digits read as one: whether a phase name starts in
+ * each before that run (each the same distance back from it, in the text the two had in common before it), and
+ * holds where they differ (ends there or after it, one of them after it); sets `tokenA` and `tokenB` to where they end.
+ */
+function namesAround(a: string, i: number, ae: number, b: string, j: number, be: number, t: PhaseTokens): boolean {
+  for (let r = runs - 1; r >= 0; r--) {
+    for (let d = 0; d <= runCommon[r]; d++) {
+      const pa = runA[r] - d;
+      if (i - pa > t.longest) return false;
+      const ta = tokenEnd(a, pa, ae, t, false);
+      if (ta < 0 || ta < i) continue;
+      const tb = tokenEnd(b, runB[r] - d, be, t, false);
+      if (tb < 0 || tb < j || (ta === i && tb === j)) continue;
+      tokenA = ta;
+      tokenB = tb;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Where the tokens `tokensAt` found last end. */

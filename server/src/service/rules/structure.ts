@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { expandedTitleKey, specSection, titleNames } from './doc-util';
+import { expandedTitleKey, specSection, titleNames, titledAsWritten } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -274,9 +274,20 @@ export function kindSection(
   n: number | undefined,
   titled = gateTitled(layout, sec),
 ): Section | undefined {
-  const s = specSection(doc, sec, n, !titled);
+  let s = specSection(doc, sec, n, !titled);
+  // Of sections whose titles differ by their numbers alone (`## Sprint 1` and `## Sprint 5` of `Sprint {N-1}` and
+  // `Sprint {N}` in sprint 2), one titled as another section of the kind is written in this phase is that one's: this
+  // one is the next of them that is no other's (whose number heading-mismatch tells), else missing.
+  if (s && n !== undefined && titledAsAnother(kind, sec, s, n)) s = doc.sections.find((x) => x.key === s!.key && !titledAsAnother(kind, sec, x, n));
   if (s && !claimedByAnother(kind, sec, s, n)) return s;
   return gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+}
+
+/** Whether section `s` is titled as `new` writes another section of `kind` than `sec` in phase `n`, numbers and all, and not as it writes `sec`. */
+function titledAsAnother(kind: DocumentKindSpec, sec: SectionSpec, s: Section, n: number): boolean {
+  // Only a title with numbers can be written for one section and not another of the same key (performance only).
+  if (kind.sections.length < 2 || (!/\d/.test(s.title) && !sec.title.includes('{N-'))) return false;
+  return !titledAsWritten(sec.title, n, s) && kind.sections.some((other) => other !== sec && titledAsWritten(other.title, n, s));
 }
 
 /**
