@@ -1136,6 +1136,10 @@ export class PhasegateService {
     // The folders of phases without a document, which their problems are told at (see diagnosedPaths): those that
     // were, and those that are now (the last document of a phase deleted), are affected too.
     const folders = this.model.phases.filter((p) => p.markdown.length === 0).map((p) => p.folder);
+    // The documents the editor holds that the model checked: one whose phase folder was deleted is no phase's now,
+    // and the problems shown on it go (the new model's files do not name it).
+    const open: string[] = [];
+    for (const [f, e] of this.docs) if (e.overlay && this.diagnoses(f)) open.push(f);
     this.revision++;
     this.model = model;
     // Links anywhere may now resolve or break: every cached result is stale.
@@ -1144,6 +1148,7 @@ export class PhasegateService {
     this.changedAll();
     const files = this.diagnosedPaths();
     for (const f of folders) if (!model.byFolder.get(f) || model.byFolder.get(f)!.markdown.length > 0) files.push(f);
+    for (const f of open) if (!this.diagnoses(f)) files.push(f);
     // A folder named as a glob would match it ignoring case came or went.
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
