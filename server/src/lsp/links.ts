@@ -214,6 +214,8 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onDefinition((params: DefinitionParams, token) =>
     ctx.safe('definition', [] as Location[], async () => {
+      // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
@@ -222,6 +224,8 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onReferences((params: ReferenceParams, token) =>
     ctx.safe('references', [] as Location[], async () => {
+      // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
