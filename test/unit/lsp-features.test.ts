@@ -304,6 +304,51 @@ describe('language server features on the seeds\u2019 notation', () => {
     });
   });
 
+  describe('hover ranges', () => {
+    const holds = (r: Range | undefined, line: number, ch: number) =>
+      !!r &&
+      (r.start.line < line || (r.start.line === line && r.start.character <= ch)) &&
+      (r.end.line > line || (r.end.line === line && r.end.character >= ch));
+
+    it("hold the position hovered: a heading's markers, a label's asterisks, a deliverable's bullet", async () => {
+      const brief = `${BRIEF(1)}\n## Deliverables\n\n- Audit report\n`;
+      const { t } = await target('phase-1/00-PHASE_BRIEF.md', brief);
+      const lines = brief.split('\n');
+      const cases: [number, number][] = [
+        [lines.indexOf('# Phase 1: Work'), 0],
+        [lines.indexOf('## Objectives'), 1],
+        [lines.indexOf('## Objectives'), 6],
+        [lines.indexOf('- Audit report'), 0],
+        [lines.indexOf('- Audit report'), 5],
+      ];
+      const prompt = [
+        '# Phase 1: Unit Testing',
+        '',
+        '- **Phase 1: Unit Testing (iAI Prompt-Driven)**',
+        '    - **Description:** Develop unit tests',
+        '    - **Key Activities (via iAI Prompt):** Write tests, wire CI.',
+        '',
+      ];
+      const iai = await target('workstreams/Test/Phase_1_Unit_Testing/implementation_prompt.md', prompt.join('\n'));
+      for (const [line, ch] of cases) {
+        const h = hover(t, line, ch);
+        assert.ok(h, `a hover at ${line}:${ch}`);
+        assert.ok(holds(h.range, line, ch), `${line}:${ch} in ${JSON.stringify(h.range)}`);
+      }
+      // On the label's first asterisk, and on its text.
+      for (const ch of [6, 10]) {
+        const h = hover(iai.t, 4, ch);
+        assert.match(hoverText(h), /^\*\*Deliverables\*\*/);
+        assert.ok(holds(h!.range, 4, ch), `4:${ch} in ${JSON.stringify(h!.range)}`);
+      }
+      // On its text alone, the range is the text's: only grown to where the mouse is.
+      assert.deepEqual(hover(t, lines.indexOf('## Objectives'), 6)?.range, {
+        start: { line: lines.indexOf('## Objectives'), character: 3 },
+        end: { line: lines.indexOf('## Objectives'), character: 13 },
+      });
+    });
+  });
+
   describe('sections written as bold labels', () => {
     /** The outline and folds as the server gives them: the labels that stand for the kind's sections. */
     const outline = (t: Target) => {
