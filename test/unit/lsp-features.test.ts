@@ -18,6 +18,7 @@ import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { pathToUri } from '../../server/src/lsp/uri';
 import type { PhasegateService } from '../../server/src/service';
 import { ROOT, caret, diagnosticsOf, workspace } from '../helpers/workspace';
+import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 
@@ -103,6 +104,21 @@ describe('language server features on the seeds\u2019 notation', () => {
       );
       const [loc] = definition(ctx, t, 2, 10);
       assert.deepEqual([loc.uri, loc.range.start.line], [fileUri('phase-1/04-ARTIFACTS/scan.py'), 11]);
+    });
+  });
+
+  describe('a document too large to be read as Markdown', () => {
+    it('has no document links (its links and code blocks are not read), and a backticked path still leads to its file', async () => {
+      const line = 'See [the brief](00-PHASE_BRIEF.md) and `phase-1/00-PHASE_BRIEF.md`.';
+      const text = `# R\n\n${line}\n\n${'x'.repeat(MAX_PARSE_BYTES)}\n`;
+      const { t } = await target('phase-1/07-VALIDATION.md', text);
+      assert.equal(t.doc!.modelled, false);
+      assert.deepEqual(documentLinks(ctx, t), []);
+      // Go to definition reads the line asked about only.
+      assert.deepEqual(
+        definition(ctx, t, 2, line.indexOf('phase-1/') + 2).map((l) => l.uri),
+        [fileUri('phase-1/00-PHASE_BRIEF.md')],
+      );
     });
   });
 

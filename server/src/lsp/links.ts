@@ -143,7 +143,10 @@ const within = (r: Range, line: number, ch: number) => r.start.line === line && 
 
 export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
   const doc = t.doc;
-  if (!doc) return [];
+  // A document too large to be read as Markdown (document-too-large): its links are not read, nor its backticked
+  // paths (its code blocks unknown, a path there would be taken for one). Looking for them line by line and
+  // resolving each held the server for a second at each edit of 200,000 lines.
+  if (!doc?.modelled) return [];
   const out: DocumentLink[] = [];
   const add = (range: Range, target: string, code = false) => {
     const d = resolveLink(ctx, t, target, code);
