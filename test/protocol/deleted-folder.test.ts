@@ -134,6 +134,24 @@ describe('language server: the problems of an open document go when its phase fo
     }
   });
 
+  it("a finding open when its phase's findings folder is deleted (the phase stays): none either, as check no longer sees it", async () => {
+    const { c, root } = await startOnFixture({ pull: true });
+    try {
+      await c.waitFor('the folder indexed', () => c.logs.some((l) => l.startsWith(`Indexed ${root}`)));
+      const finding = await c.open('audit/phase-1/03-FINDINGS/report.md');
+      await c.change(finding.uri, `${finding.text}\nSee [the notes](missing-notes.md).\n`);
+      assert.ok((await pullDiagnostics(c, finding.uri)).some((d) => d.code === 'broken-link'));
+      const refreshes = c.count('refresh');
+      const folder = path.join(root, 'audit/phase-1/03-FINDINGS');
+      fs.rmSync(folder, { recursive: true });
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).href, type: FileChangeType.Deleted }] });
+      await c.waitFor('a diagnostic refresh', () => c.count('refresh') > refreshes);
+      assert.deepEqual(await pullDiagnostics(c, finding.uri), []);
+    } finally {
+      assert.deepEqual(await stopOnFixture(c, root), []);
+    }
+  });
+
   it('a client that does not pull (Neovim) gets an empty publish without an edit', async () => {
     const { c, root, u } = await deleteOpenPhase(false);
     try {

@@ -1172,12 +1172,13 @@ export class PhasegateService {
    * Whether the editor shows problems and fixes for the document at `path` (any path): the config file,
    * or a file that `check` checks. Not a Markdown file outside the phases (a README beside them), nor one
    * the scan leaves out (an `ignore` glob, `node_modules`, a hidden folder, another engine's folder),
-   * even while it is open.
+   * even while it is open; nor one that is none of the workspace's files (open in the editor, its folder
+   * deleted: a finding whose `03-FINDINGS/` went, which `check` no longer sees).
    */
   checksDocument(path: string): boolean {
     const p = normalizePath(path);
     if (p === this.config.file) return true;
-    return isInside(this.root, p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
+    return isInside(this.root, p) && this.scan.files.has(p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
   }
 
   private isChecked(path: string): boolean {
