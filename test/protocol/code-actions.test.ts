@@ -149,3 +149,33 @@ describe('language server: the insert-section quick fix puts the cursor in the s
     });
   });
 });
+
+describe("language server: a handoff's fixes read the previous phase's output handoff as the editor holds it", function () {
+  this.timeout(60_000);
+  // Edits wait for their debounce long enough that only the request can apply them.
+  const s = fixtureServer({ pull: true, settings: { validate: { debounceMs: 10_000 } } });
+
+  it("an input just added to phase 1's output handoff: the quick fixes and Fix all of phase 2's input handoff receive it", async () => {
+    const { c } = s;
+    const out = await c.open('audit/phase-1/06-OUTPUT_HANDOFF.md');
+    const input = await c.open('audit/phase-2/01-INPUT_HANDOFF.md');
+    assert.ok(!(await pull(c, input.uri)).some((d) => d.code === 'handoff-mismatch'), 'nothing to complete yet');
+    const item = '- Coverage data: [coverage](04-ARTIFACTS/coverage.md) - numbers per module';
+    await c.change(out.uri, out.text.replace('## Recommended Next Steps', `${item}\n\n## Recommended Next Steps`));
+    const lines = input.text.split('\n').length;
+    const ask = (only: string[]) =>
+      c.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: input.uri },
+        range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } },
+        context: { diagnostics: [], only },
+      }) as Promise<CodeAction[]>;
+    const fix = (await ask(['quickfix'])).find((a) => a.title === 'Complete handoff from phase-1');
+    assert.ok(fix?.edit, 'the quick fix is offered');
+    const [all] = await ask(['source.fixAll.phasegate']);
+    assert.ok(all?.edit, 'Fix all is offered');
+    for (const edit of [fix.edit, all.edit]) {
+      const after = applyWorkspaceEdit(edit, new Map([[input.uri, input.text]])).get(input.uri)!;
+      assert.ok(after.includes('- Coverage data: '), after);
+    }
+  });
+});

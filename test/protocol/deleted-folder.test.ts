@@ -12,9 +12,9 @@ import {
   FileChangeType,
 } from 'vscode-languageserver-protocol/node';
 import { PhasesRequest } from '../../server/src/protocol';
-import { fixtureServer, TestClient, uri } from './client';
+import { fixtureServer, startOnFixture, stopOnFixture, TestClient, uri } from './client';
 
-async function pull(c: TestClient, u: string): Promise<Diagnostic[]> {
+async function pullDiagnostics(c: TestClient, u: string): Promise<Diagnostic[]> {
   const r: DocumentDiagnosticReport = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } });
   return r.kind === 'full' ? r.items : [];
 }
@@ -41,7 +41,7 @@ describe('language server: a phase folder deleted while a document of it is open
     const edited = `${brief.text}\nSee [the notes](missing-notes.md).\n`;
     await c.change(brief.uri, edited);
     assert.ok(
-      (await pull(c, brief.uri)).some((d) => d.code === 'broken-link'),
+      (await pullDiagnostics(c, brief.uri)).some((d) => d.code === 'broken-link'),
       'the editor text counts while the folder is there',
     );
     const notes = await c.open('audit/phase-2/03-FINDINGS/notes.md');
@@ -55,11 +55,11 @@ describe('language server: a phase folder deleted while a document of it is open
     });
     assert.deepEqual(Object.keys(gone), ['phase-1']);
     // Its open documents are no phase's documents now: nothing reported on them.
-    assert.deepEqual(await pull(c, brief.uri), []);
-    assert.deepEqual(await pull(c, notes.uri), []);
+    assert.deepEqual(await pullDiagnostics(c, brief.uri), []);
+    assert.deepEqual(await pullDiagnostics(c, notes.uri), []);
     // Typing in the buffer brings no folder back.
     await c.change(brief.uri, `${edited}\nMore.\n`);
-    await pull(c, brief.uri);
+    await pullDiagnostics(c, brief.uri);
     assert.deepEqual(Object.keys((await auditPhases(c))!), ['phase-1']);
     // A new server (a window reload) that the editor gives the same buffer: no phase-2 either.
     const fresh = await TestClient.start(root, { pull: true, settings: c.settings });
@@ -68,7 +68,7 @@ describe('language server: a phase folder deleted while a document of it is open
         textDocument: { uri: brief.uri, languageId: 'markdown', version: 1, text: `${edited}\nMore.\n` },
       });
       assert.deepEqual(Object.keys(await fresh.until('the fresh server indexed', () => auditPhases(fresh))), ['phase-1']);
-      assert.deepEqual(await pull(fresh, brief.uri), []);
+      assert.deepEqual(await pullDiagnostics(fresh, brief.uri), []);
     } finally {
       await fresh.stop();
     }
@@ -87,7 +87,7 @@ describe('language server: a phase folder deleted while a document of it is open
     });
     assert.deepEqual(back['phase-2'], ['00-PHASE_BRIEF.md']);
     assert.ok(
-      (await pull(c, brief.uri)).some((d) => d.code === 'broken-link'),
+      (await pullDiagnostics(c, brief.uri)).some((d) => d.code === 'broken-link'),
       'the editor text counts again',
     );
   });
@@ -98,10 +98,69 @@ describe('language server: a phase folder deleted while a document of it is open
     const doc = await c.open(rel);
     fs.rmSync(path.join(root, rel));
     await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: doc.uri, type: FileChangeType.Deleted }] });
-    await pull(c, doc.uri);
+    await pullDiagnostics(c, doc.uri);
     assert.ok((await auditPhases(c))!['phase-1'].includes('05-DECISIONS.md'));
     // Closed unsaved, it goes.
     await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri: doc.uri } });
     await c.until('05-DECISIONS.md gone', async () => ((await auditPhases(c))!['phase-1'].includes('05-DECISIONS.md') ? undefined : true));
+  });
+});
+
+describe('language server: the problems of an open document go when its phase folder is deleted', function () {
+  this.timeout(60_000);
+  const INPUT = 'audit/phase-2/01-INPUT_HANDOFF.md';
+
+  /** Starts an editor, opens phase 2's input handoff (it has a problem), deletes phase 2's folder and reports it. */
+  async function deleteOpenPhase(pull: boolean): Promise<{ c: TestClient; root: string; u: string; refreshes: number }> {
+    const { c, root } = await startOnFixture({ pull });
+    await c.waitFor('the folder indexed', () => c.logs.some((l) => l.startsWith(`Indexed ${root}`)));
+    const doc = await c.open(INPUT);
+    if (pull) assert.ok((await pullDiagnostics(c, doc.uri)).length > 0, 'phase 2 has a problem to lose');
+    else await c.waitFor('its problems published', () => c.publishes(doc.uri).some((p) => p.diagnostics.length > 0));
+    const refreshes = c.count('refresh');
+    const folder = path.join(root, 'audit/phase-2');
+    fs.rmSync(folder, { recursive: true });
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).href, type: FileChangeType.Deleted }] });
+    return { c, root, u: doc.uri, refreshes };
+  }
+
+  it('a client that pulls is asked to pull again, and gets none', async () => {
+    const { c, root, u, refreshes } = await deleteOpenPhase(true);
+    try {
+      await c.waitFor('a diagnostic refresh', () => c.count('refresh') > refreshes);
+      assert.deepEqual(await pullDiagnostics(c, u), []);
+    } finally {
+      assert.deepEqual(await stopOnFixture(c, root), []);
+    }
+  });
+
+  it("a finding open when its phase's findings folder is deleted (the phase stays): none either, as check no longer sees it", async () => {
+    const { c, root } = await startOnFixture({ pull: true });
+    try {
+      await c.waitFor('the folder indexed', () => c.logs.some((l) => l.startsWith(`Indexed ${root}`)));
+      const finding = await c.open('audit/phase-1/03-FINDINGS/report.md');
+      await c.change(finding.uri, `${finding.text}\nSee [the notes](missing-notes.md).\n`);
+      assert.ok((await pullDiagnostics(c, finding.uri)).some((d) => d.code === 'broken-link'));
+      const refreshes = c.count('refresh');
+      const folder = path.join(root, 'audit/phase-1/03-FINDINGS');
+      fs.rmSync(folder, { recursive: true });
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).href, type: FileChangeType.Deleted }] });
+      await c.waitFor('a diagnostic refresh', () => c.count('refresh') > refreshes);
+      assert.deepEqual(await pullDiagnostics(c, finding.uri), []);
+    } finally {
+      assert.deepEqual(await stopOnFixture(c, root), []);
+    }
+  });
+
+  it('a client that does not pull (Neovim) gets an empty publish without an edit', async () => {
+    const { c, root, u } = await deleteOpenPhase(false);
+    try {
+      await c.waitFor('an empty publish', () => {
+        const p = c.publishes(u);
+        return p.length > 0 && p[p.length - 1].diagnostics.length === 0;
+      });
+    } finally {
+      assert.deepEqual(await stopOnFixture(c, root), []);
+    }
   });
 });

@@ -77,3 +77,33 @@ describe('language server: definitions and references of handoff items and deliv
     assert.match(hover?.contents.value ?? '', /- line \d+: Test coverage analysis: \[coverage\]/);
   });
 });
+
+describe('language server: definitions and references read the other side of a handoff as the editor holds it', function () {
+  this.timeout(60_000);
+  // Edits wait for their debounce long enough that only the request can apply them.
+  const s = fixtureServer({ pull: true, settings: { validate: { debounceMs: 10_000 } } });
+  const item = (text: string, line: string) => text.split('\n').findIndex((l) => l.startsWith(line));
+  const lines = (ls: unknown) => ((ls ?? []) as Location[]).map((l) => l.range.start.line);
+
+  it('an edit that moves the items of one side, just typed: the definition and the references are the items where they are now', async () => {
+    const out = await s.c.open(OUT);
+    const input = await s.c.open(IN);
+    const onInput = { textDocument: { uri: input.uri }, position: { line: item(input.text, '- Audit report:'), character: 4 } };
+    const onOutput = {
+      textDocument: { uri: out.uri },
+      position: { line: item(out.text, '- Audit report:'), character: 4 },
+      context: { includeDeclaration: false },
+    };
+    assert.deepEqual(lines(await s.c.conn.sendRequest(DefinitionRequest.type, onInput)), [item(out.text, '- Audit report:')]);
+    assert.deepEqual(lines(await s.c.conn.sendRequest(ReferencesRequest.type, onOutput)), [item(input.text, '- Audit report:')]);
+    // Lines added above the items of the output handoff: the definition follows them.
+    const outMoved = out.text.replace('## Phase 1 Summary', '## Context\n\nThree\nnew\nlines\n\n## Phase 1 Summary');
+    await s.c.change(out.uri, outMoved);
+    assert.deepEqual(lines(await s.c.conn.sendRequest(DefinitionRequest.type, onInput)), [item(outMoved, '- Audit report:')]);
+    // Lines added above the items of the input handoff: the references follow them (the output's item where it is now).
+    const inputMoved = input.text.replace('## Source', '## Notes\n\nTwo lines\n\n## Source');
+    await s.c.change(input.uri, inputMoved);
+    const movedOnOutput = { ...onOutput, position: { line: item(outMoved, '- Audit report:'), character: 4 } };
+    assert.deepEqual(lines(await s.c.conn.sendRequest(ReferencesRequest.type, movedOnOutput)), [item(inputMoved, '- Audit report:')]);
+  });
+});

@@ -72,6 +72,25 @@ describe('language server: phase titles are those of the CLI (the brief or promp
     });
   });
 
+  describe('while an edit waits for its debounce', () => {
+    const s = fixtureServer({ pull: true, settings: { validate: { debounceMs: 10_000 } } });
+
+    it('workspace symbols show the title just typed, not the one before it', async () => {
+      const query = () => s.c.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'phase-1 Foundation' }) as Promise<SymbolInformation[]>;
+      const { uri, text } = await s.c.open('audit/phase-1/00-PHASE_BRIEF.md');
+      assert.deepEqual(
+        (await query()).map((x) => x.name),
+        ['phase-1 — Foundation Audit'],
+      );
+      await s.c.change(uri, text.replace(/Foundation Audit/g, 'Foundation Review'));
+      const symbols = await query();
+      assert.deepEqual(
+        symbols.map((x) => x.name),
+        ['phase-1 — Foundation Review'],
+      );
+    });
+  });
+
   describe('with checking off (phasegate.enable false)', () => {
     const s = fixtureServer({ pull: true, settings: { enable: false } });
 

@@ -66,6 +66,28 @@ describe('language server: file events', () => {
     assert.equal(w.calls.length, 3);
   });
 
+  it('a malformed event (no URI, a type LSP does not define) is passed over, and the others of its notification applied', async () => {
+    const { svc, fs } = await workspace(FILES);
+    const folder = folderOver(svc);
+    const errors: string[] = [];
+    const ctx = { workspaces: { folderOf: () => folder, foldersFor: () => [folder] }, error: (m: string) => errors.push(m) } as unknown as ServerContext;
+    const calls: string[][] = [];
+    const watcher = new FileWatcher(ctx, (_f, affected) => calls.push(affected));
+    let handler!: (p: DidChangeWatchedFilesParams) => void;
+    watcher.listen({ onDidChangeWatchedFiles: (h: typeof handler) => (handler = h) } as unknown as Connection);
+    fs.write(`${ROOT}/phase-1/04-ARTIFACTS/report.md`, '# Report\n');
+    const malformed = [{ type: FileChangeType.Created }, { uri: 42, type: FileChangeType.Deleted }, ev('phase-1/00-PHASE_BRIEF.md', 99 as FileChangeType)];
+    handler({ changes: [...(malformed as FileEvent[]), ev('phase-1/04-ARTIFACTS/report.md', FileChangeType.Created)] });
+    // Changes that are no list are none.
+    handler({ changes: 'phase-1' as unknown as FileEvent[] });
+    await watcher.idle();
+    assert.deepEqual(errors, []);
+    assert.equal(calls.length, 1, 'the artifact came');
+    assert.ok(svc.exists(`${ROOT}/phase-1/04-ARTIFACTS/report.md`));
+    // An event of type 99 is no deletion: the brief is still the phase's.
+    assert.ok(svc.model.phases[0].markdown.includes(`${ROOT}/phase-1/00-PHASE_BRIEF.md`));
+  });
+
   it('applied() resolves once the events received so far are applied, the batch still gathering as it would', async () => {
     const w = await watched();
     w.write('phase-1/00-PHASE_BRIEF.md', '# Phase 1: Other work\n\n## Objectives\n\nDo it.\n');

@@ -18,6 +18,7 @@ import type { Folder, Workspaces } from '../../server/src/lsp/workspaces';
 import { pathToUri } from '../../server/src/lsp/uri';
 import type { PhasegateService } from '../../server/src/service';
 import { ROOT, caret, diagnosticsOf, workspace } from '../helpers/workspace';
+import { MAX_PARSE_BYTES } from '../../server/src/service/markdown';
 
 const BRIEF = (n: number) => `---\nphase: ${n}\nstatus: in-progress\n---\n\n# Phase ${n}: Work\n\n## Objectives\n\nDo the work.\n`;
 
@@ -103,6 +104,21 @@ describe('language server features on the seeds\u2019 notation', () => {
       );
       const [loc] = definition(ctx, t, 2, 10);
       assert.deepEqual([loc.uri, loc.range.start.line], [fileUri('phase-1/04-ARTIFACTS/scan.py'), 11]);
+    });
+  });
+
+  describe('a document too large to be read as Markdown', () => {
+    it('has no document links (its links and code blocks are not read), and a backticked path still leads to its file', async () => {
+      const line = 'See [the brief](00-PHASE_BRIEF.md) and `phase-1/00-PHASE_BRIEF.md`.';
+      const text = `# R\n\n${line}\n\n${'x'.repeat(MAX_PARSE_BYTES)}\n`;
+      const { t } = await target('phase-1/07-VALIDATION.md', text);
+      assert.equal(t.doc!.modelled, false);
+      assert.deepEqual(documentLinks(ctx, t), []);
+      // Go to definition reads the line asked about only.
+      assert.deepEqual(
+        definition(ctx, t, 2, line.indexOf('phase-1/') + 2).map((l) => l.uri),
+        [fileUri('phase-1/00-PHASE_BRIEF.md')],
+      );
     });
   });
 
@@ -301,6 +317,51 @@ describe('language server features on the seeds\u2019 notation', () => {
       const missing = diagnosticsOf(svc, rel, 'missing-section').map((d) => d.message);
       assert.deepEqual(missing, ['Missing section "## Gate 6: Approval".']);
       assert.deepEqual(labels(await complete(t, 15, 3)), ['Gate 6: Approval', 'Success Metrics']);
+    });
+  });
+
+  describe('hover ranges', () => {
+    const holds = (r: Range | undefined, line: number, ch: number) =>
+      !!r &&
+      (r.start.line < line || (r.start.line === line && r.start.character <= ch)) &&
+      (r.end.line > line || (r.end.line === line && r.end.character >= ch));
+
+    it("hold the position hovered: a heading's markers, a label's asterisks, a deliverable's bullet", async () => {
+      const brief = `${BRIEF(1)}\n## Deliverables\n\n- Audit report\n`;
+      const { t } = await target('phase-1/00-PHASE_BRIEF.md', brief);
+      const lines = brief.split('\n');
+      const cases: [number, number][] = [
+        [lines.indexOf('# Phase 1: Work'), 0],
+        [lines.indexOf('## Objectives'), 1],
+        [lines.indexOf('## Objectives'), 6],
+        [lines.indexOf('- Audit report'), 0],
+        [lines.indexOf('- Audit report'), 5],
+      ];
+      const prompt = [
+        '# Phase 1: Unit Testing',
+        '',
+        '- **Phase 1: Unit Testing (iAI Prompt-Driven)**',
+        '    - **Description:** Develop unit tests',
+        '    - **Key Activities (via iAI Prompt):** Write tests, wire CI.',
+        '',
+      ];
+      const iai = await target('workstreams/Test/Phase_1_Unit_Testing/implementation_prompt.md', prompt.join('\n'));
+      for (const [line, ch] of cases) {
+        const h = hover(t, line, ch);
+        assert.ok(h, `a hover at ${line}:${ch}`);
+        assert.ok(holds(h.range, line, ch), `${line}:${ch} in ${JSON.stringify(h.range)}`);
+      }
+      // On the label's first asterisk, and on its text.
+      for (const ch of [6, 10]) {
+        const h = hover(iai.t, 4, ch);
+        assert.match(hoverText(h), /^\*\*Deliverables\*\*/);
+        assert.ok(holds(h!.range, 4, ch), `4:${ch} in ${JSON.stringify(h!.range)}`);
+      }
+      // On its text alone, the range is the text's: only grown to where the mouse is.
+      assert.deepEqual(hover(t, lines.indexOf('## Objectives'), 6)?.range, {
+        start: { line: lines.indexOf('## Objectives'), character: 3 },
+        end: { line: lines.indexOf('## Objectives'), character: 13 },
+      });
     });
   });
 

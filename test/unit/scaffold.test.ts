@@ -235,6 +235,16 @@ describe('new: titles', () => {
   });
 });
 
+describe('new: the date', () => {
+  it('is refused unless the front matter schemas read it as one: no document is written with a date they report', async () => {
+    const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: One\n' });
+    for (const date of ['2025-13-01', '2025-00-10', '2025-01-32', '2025-01-00', '9999-99-99', '2025-1-7'])
+      assert.throws(() => planNew(svc, { what: 'phase', date }), new RegExp(`date must read YYYY-MM-DD, not '${date}'`), date);
+    const brief = planNew(svc, { what: 'phase', date: '2025-12-31' }).creates.find((c) => c.file.endsWith('00-PHASE_BRIEF.md'));
+    assert.match(brief!.text, /^date: "2025-12-31"$/m);
+  });
+});
+
 describe('new: spaces around a title or a workstream', () => {
   it('are no part of them: the existing workstream is the one named, the title is written without them', async () => {
     const { svc } = await workspace({ 'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n' });

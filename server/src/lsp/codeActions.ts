@@ -39,6 +39,9 @@ function sameKey(a: CodeAction, c: LspCodeAction, uriOf: (path: string) => strin
 export function registerCodeActions(connection: Connection, ctx: ServerContext, diagnostics: DiagnosticsFeature): void {
   connection.onCodeAction((params: CodeActionParams, token) =>
     ctx.safe('codeAction', [] as LspCodeAction[], async () => {
+      // A handoff's problems and its fix (complete handoff) read the previous phase's documents: their edits still
+      // waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t) return [];
       // The version whose text the engine holds now (target applied the editor's latest text). The actions

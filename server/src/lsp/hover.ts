@@ -30,7 +30,10 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   if (!doc) return null;
   ch = clampCharacter(doc, line, ch);
   const src = doc.lines[line] ?? '';
-  const md = (value: string, range?: LspRange): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
+  // The range of what is hovered, which the editor highlights, holds the position hovered (a heading's `##`, a
+  // label's `**`, a list item's bullet): else the editor, as the mouse moves there, finds the hover not for it
+  // and hides it, to ask for it again.
+  const md = (value: string, range?: LspRange): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: range && holding(range, line, ch) });
   const directive = directiveHover(doc, line, ch);
   if (directive) return md(directive.value, directive.range);
   if (inFrontMatter(doc, line)) {
@@ -87,6 +90,17 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const deliverable = deliverableSummary(t.svc, t.path, line, ch);
   if (deliverable) return md(deliverable.text, deliverable.at);
   return null;
+}
+
+const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+  a.line < b.line || (a.line === b.line && a.character <= b.character);
+
+/** `range` grown to hold the position (`line`, `ch`). */
+function holding(range: LspRange, line: number, ch: number): LspRange {
+  const at = { line, character: ch };
+  if (!before(range.start, at)) return { start: at, end: range.end };
+  if (!before(at, range.end)) return { start: range.start, end: at };
+  return range;
 }
 
 /** What a section of a document kind is: its title, whether it is required, its description. */

@@ -143,7 +143,10 @@ const within = (r: Range, line: number, ch: number) => r.start.line === line && 
 
 export function documentLinks(ctx: ServerContext, t: Target): DocumentLink[] {
   const doc = t.doc;
-  if (!doc) return [];
+  // A document too large to be read as Markdown (document-too-large): its links are not read, nor its backticked
+  // paths (its code blocks unknown, a path there would be taken for one). Looking for them line by line and
+  // resolving each held the server for a second at each edit of 200,000 lines.
+  if (!doc?.modelled) return [];
   const out: DocumentLink[] = [];
   const add = (range: Range, target: string, code = false) => {
     const d = resolveLink(ctx, t, target, code);
@@ -214,6 +217,8 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onDefinition((params: DefinitionParams, token) =>
     ctx.safe('definition', [] as Location[], async () => {
+      // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));
@@ -222,6 +227,8 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onReferences((params: ReferenceParams, token) =>
     ctx.safe('references', [] as Location[], async () => {
+      // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const at = fromClientPosition(params.position, ctx.hasBom(t.uri));

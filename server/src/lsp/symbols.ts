@@ -121,6 +121,8 @@ export function registerSymbols(connection: Connection, ctx: ServerContext): voi
   connection.onWorkspaceSymbol((params, token) =>
     ctx.safe('workspaceSymbol', [] as SymbolInformation[], async () => {
       await ctx.workspaces.allReady();
+      // A phase's title is its brief's or prompt's: an edit of it still waiting (debounced) counts.
+      await ctx.upToDate(ctx.workspaces.all());
       if (token.isCancellationRequested) return [];
       return workspaceSymbols(ctx, params.query);
     }),

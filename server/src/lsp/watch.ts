@@ -123,7 +123,15 @@ export class FileWatcher {
   ) {}
 
   listen(connection: Connection): void {
-    connection.onDidChangeWatchedFiles((params) => this.receive(params.changes ?? []));
+    // Events as LSP defines them only: one without a URI, or of another type (which `apply` would read as a
+    // deletion), is passed over rather than failing its whole batch.
+    connection.onDidChangeWatchedFiles((params) =>
+      this.receive(
+        (Array.isArray(params?.changes) ? params.changes : []).filter(
+          (c) => typeof c?.uri === 'string' && (c.type === FileChangeType.Created || c.type === FileChangeType.Changed || c.type === FileChangeType.Deleted),
+        ),
+      ),
+    );
   }
 
   /** File events, from the client or from the server's own watches: gathered into a batch. */

@@ -761,7 +761,8 @@ export function planNew(svc: PhasegateService, request: NewRequest): NewPlan {
   const what = req.what ?? req.kind;
   const planner = new Planner(svc);
   const date = req.date ?? today();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ScaffoldError(`date must read YYYY-MM-DD, not '${date}'`);
+  // As the front matter schemas read a date (`2025-13-40` would be written, and reported there at once).
+  if (!/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/.test(date)) throw new ScaffoldError(`date must read YYYY-MM-DD, not '${date}'`);
   // A title or workstream is written into headings and front matter: a line break would add headings of its own.
   for (const [key, value] of [
     ['title', req.title],

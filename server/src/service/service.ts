@@ -1136,6 +1136,10 @@ export class PhasegateService {
     // The folders of phases without a document, which their problems are told at (see diagnosedPaths): those that
     // were, and those that are now (the last document of a phase deleted), are affected too.
     const folders = this.model.phases.filter((p) => p.markdown.length === 0).map((p) => p.folder);
+    // The documents the editor holds that the model checked: one whose phase folder was deleted is no phase's now,
+    // and the problems shown on it go (the new model's files do not name it).
+    const open: string[] = [];
+    for (const [f, e] of this.docs) if (e.overlay && this.diagnoses(f)) open.push(f);
     this.revision++;
     this.model = model;
     // Links anywhere may now resolve or break: every cached result is stale.
@@ -1144,6 +1148,7 @@ export class PhasegateService {
     this.changedAll();
     const files = this.diagnosedPaths();
     for (const f of folders) if (!model.byFolder.get(f) || model.byFolder.get(f)!.markdown.length > 0) files.push(f);
+    for (const f of open) if (!this.diagnoses(f)) files.push(f);
     // A folder named as a glob would match it ignoring case came or went.
     if (this.reportGlobCaseProblems() && this.config.file) files.push(this.config.file);
     // A layout's name in another case (`Workstreams/`) came or went: the files it is told at.
@@ -1167,12 +1172,13 @@ export class PhasegateService {
    * Whether the editor shows problems and fixes for the document at `path` (any path): the config file,
    * or a file that `check` checks. Not a Markdown file outside the phases (a README beside them), nor one
    * the scan leaves out (an `ignore` glob, `node_modules`, a hidden folder, another engine's folder),
-   * even while it is open.
+   * even while it is open; nor one that is none of the workspace's files (open in the editor, its folder
+   * deleted: a finding whose `03-FINDINGS/` went, which `check` no longer sees).
    */
   checksDocument(path: string): boolean {
     const p = normalizePath(path);
     if (p === this.config.file) return true;
-    return isInside(this.root, p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
+    return isInside(this.root, p) && this.scan.files.has(p) && this.isChecked(p) && !this.leftOut(p) && !this.scanExclusion(p, true);
   }
 
   private isChecked(path: string): boolean {
