@@ -44,7 +44,9 @@ const group: fc.Arbitrary<GroupNode> = fc.record({ id: word, label: word, phases
 }));
 
 const folder: fc.Arbitrary<WorkspaceFolderNode> = fc
-  .record({ name: word, groups: fc.array(group, { maxLength: 4 }), plans: fc.array(word, { maxLength: 2 }), ready: fc.boolean() })
+  // Groups of distinct ids, as the server's (one per workstream or layout folder): the client joins a part's first group
+  // to the last one before it when their ids are the same.
+  .record({ name: word, groups: fc.uniqueArray(group, { maxLength: 4, selector: (g) => g.id }), plans: fc.array(word, { maxLength: 2 }), ready: fc.boolean() })
   .map(({ name, groups, plans, ready }) => ({
     uri: `file:///${encodeURIComponent(name)}`,
     name,
