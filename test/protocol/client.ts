@@ -149,6 +149,11 @@ export interface ClientOptions {
   execArgv?: string[];
   /** Whether the client registers file watchers for the server (VS Code: true, the default; Neovim 0.7: false). */
   watchFiles?: boolean;
+  /**
+   * How the client names the workspace: its folders and its root URI (the default, as VS Code), or only its root
+   * path (`rootPath`, which LSP deprecates and older clients send alone).
+   */
+  rootAs?: 'folders' | 'rootPath';
 }
 
 export class TestClient {
@@ -223,11 +228,14 @@ export class TestClient {
       },
       window: { workDoneProgress: true },
     };
+    const named =
+      opts.rootAs === 'rootPath'
+        ? { rootUri: null, rootPath: root, workspaceFolders: null }
+        : { rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }] };
     const init = await conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(root).href,
+      ...named,
       capabilities,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
       initializationOptions: opts.initializationOptions,
     });
     c.capabilities = init.capabilities;

@@ -127,3 +127,15 @@ describe('language server: nested workspace folders (multi-root)', function () {
     });
   });
 });
+
+describe('language server: a client that names its workspace by its root path alone (rootPath)', function () {
+  this.timeout(60_000);
+  const s = fixtureServer({ pull: true, rootAs: 'rootPath' });
+
+  it('loads that folder, as it loads the root URI of one that names it so', async () => {
+    await readyFolders(s.c, 1);
+    const r = await s.c.conn.sendRequest(PhasesRequest, {});
+    assert.equal(r.folders[0].uri, pathToFileURL(s.root).href);
+    assert.ok(r.folders[0].groups.flatMap((g) => g.phases).length > 0, 'its phases are listed');
+  });
+});

@@ -26,6 +26,8 @@ import { registerLinks } from './links';
 import { Settings, applyRuleSeverities, settingsChanged } from './settings';
 import { registerSymbols } from './symbols';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics';
+import { pathToUri } from './uri';
+import { normalizePath } from '../service/host';
 import { DocumentSync } from './sync';
 import { FileWatcher, type TreeWatchFactory } from './watch';
 import { EngineDeps, Folder, Workspaces } from './workspaces';
@@ -164,7 +166,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
     trust.trusted = options?.trusted !== false;
     wsDiagnostics.omitHeld = options?.keepsUnreportedDiagnostics === true;
     ctx.selectsAfterFix = options?.selectsAfterFix === true;
-    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    // The folders, else the root: its URI, else its path (`rootPath`, which LSP deprecates but older clients send alone).
+    const root = params.rootUri ?? (typeof params.rootPath === 'string' && params.rootPath ? pathToUri(normalizePath(params.rootPath)) : undefined);
+    const folders = params.workspaceFolders ?? (root ? [{ uri: root, name: '' }] : []);
     for (const f of folders) workspaces.add(f.uri, f.name || undefined);
     // Every folder known before any loads: an outer folder leaves its nested ones out of its scan.
     workspaces.excludeNested();
