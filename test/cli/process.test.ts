@@ -99,6 +99,36 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it("writes a user's cache the next run reads also after a check that capped V8's young generation (a run-time flag)", async () => {
+    // 300 phases of each layout: the young generation reaches Node 20's size while files are read, and the probe sets its growth factor.
+    const ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pg-cc-ws-')));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-user-cache-'));
+    const cacheFile = path.join(REPO, 'dist', 'cli-bundle.js.cache');
+    const saved = fs.readFileSync(cacheFile);
+    try {
+      const gen = (await import(pathToFileURL(path.join(REPO, 'bench', 'generate.mjs')).href)) as {
+        writeWorkspace: (dir: string, opts: { n: number; seed: number }) => unknown;
+      };
+      gen.writeWorkspace(ws, { n: 300, seed: 1 });
+      fs.rmSync(cacheFile);
+      const run = () =>
+        spawnSync(process.execPath, [BIN, 'check', ws, '--format', 'json'], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+          env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', PHASEGATE_CACHE_DIR: dir },
+        })
+          .stderr.split('\n')
+          .filter((l) => l.startsWith('phasegate: code cache'));
+      const [file] = (run(), fs.readdirSync(dir));
+      // Was: rejected, and written again at every run (the cache made under the flag the run had set).
+      assert.deepEqual(run(), [`phasegate: code cache accepted (${path.join(dir, file)})`]);
+    } finally {
+      fs.writeFileSync(cacheFile, saved);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('checks the bundled examples: exit 0 and the JSON of the contract', () => {
     const r = phasegate(['check', 'examples', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));

@@ -32,6 +32,7 @@ describe('phasegate process: the young generation kept at most as large as on No
       execArgv,
       nodeOptions,
       setFlags: (f) => set.push(f),
+      onExit: () => undefined,
       spaces: () => {
         const size = sizes[Math.min(looks++, sizes.length - 1)];
         return [
@@ -56,6 +57,27 @@ describe('phasegate process: the young generation kept at most as large as on No
     for (let i = 0; i < 64; i++) assert.equal(p.probe(), true);
     assert.equal(p.looks(), 3);
     assert.deepEqual(p.set, ['--semi-space-growth-factor=1']);
+  });
+
+  it("sets the growth factor back to V8's own as the process exits, when it set it (a code cache made then is read by the next run)", () => {
+    const exits: (() => void)[] = [];
+    const set: string[] = [];
+    const sizes = [16 * MB, YOUNG_GENERATION_CAP];
+    let looks = 0;
+    const probe = youngGenerationCap({
+      execArgv: [],
+      nodeOptions: '',
+      stride: 1,
+      setFlags: (f) => set.push(f),
+      spaces: () => [{ space_name: 'new_space', space_size: sizes[looks++] }],
+      onExit: (f) => exits.push(f),
+    });
+    probe();
+    assert.equal(exits.length, 0, 'nothing to undo before the cap');
+    probe();
+    assert.equal(exits.length, 1);
+    exits[0]();
+    assert.deepEqual(set, ['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
   });
 
   it('looks at every call with a stride of 1 (the language server probes on a timer)', () => {

@@ -24,6 +24,8 @@ export function tuneForBatchRun(
 /** The young generation Node 20 gives V8 at most: two semi-spaces of 16 MB. */
 export const YOUNG_GENERATION_CAP = 32 * 1024 * 1024;
 const GROWTH_FLAG = '--semi-space-growth-factor';
+/** V8's own growth factor (Node 20 to 24). */
+const GROWTH_DEFAULT = 2;
 
 export interface YoungGenerationCapOptions {
   execArgv?: readonly string[];
@@ -34,6 +36,8 @@ export interface YoungGenerationCapOptions {
   cap?: number;
   /** The probe looks at the heap at every this many calls (a look costs a few microseconds). */
   stride?: number;
+  /** Runs a function as the process exits, before anything else does then. */
+  onExit?: (f: () => void) => void;
 }
 
 /**
@@ -55,6 +59,8 @@ export function youngGenerationCap({
   spaces = v8.getHeapSpaceStatistics,
   cap = YOUNG_GENERATION_CAP,
   stride = 16,
+  // Before any other handler of the exit: the loader's, which makes the code cache, was added before this one.
+  onExit = (f: () => void) => process.prependOnceListener('exit', f),
 }: YoungGenerationCapOptions = {}): () => boolean {
   const own = (f: string) => execArgv.some((a) => a.startsWith(f)) || nodeOptions.includes(f);
   if (own('--max-semi-space-size') || own(GROWTH_FLAG)) return () => true;
@@ -65,7 +71,12 @@ export function youngGenerationCap({
     const young = spaces().find((s) => s.space_name === 'new_space');
     if (young === undefined || young.space_size >= cap) {
       // No young generation of that name (another V8): nothing to watch.
-      if (young !== undefined) setFlags(`${GROWTH_FLAG}=1`);
+      if (young !== undefined) {
+        setFlags(`${GROWTH_FLAG}=1`);
+        // V8 accepts a code cache only under the flags it was made with: one the loader makes at exit
+        // (cli-loader.ts) is made under the flags a run starts with, so that the next run can read it.
+        onExit(() => setFlags(`${GROWTH_FLAG}=${GROWTH_DEFAULT}`));
+      }
       capped = true;
     }
     return capped;
