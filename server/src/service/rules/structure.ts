@@ -425,43 +425,52 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
   if (!phase || !fm?.terminated || fm.errors.length || !fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const data = fm.data as Record<string, unknown>;
   const wrong = (raw: unknown, want: Phase) => otherPhaseValue(ctx.model.phases, raw, want);
-  const report = (key: string, value: string, message: string, want: string) => {
+  /** Reports `key`'s value, which names another phase than `right`: `message` says what it should be. */
+  const report = (key: string, value: string, right: Phase, message: (want: string) => string) => {
     const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, `/${key}`) : undefined;
     if (!r || r.start.line !== r.end.line) return;
-    ctx.report('heading-mismatch', r, message, {
-      fix: 'replace-front-matter-phase',
-      key,
-      old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
-      value: want,
-    });
+    const old = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+    const want = inStyleOf(value, right, old);
+    ctx.report('heading-mismatch', r, message(want), { fix: 'replace-front-matter-phase', key, old, value: want });
   };
   const value = wrong(data.phase, phase);
-  if (value !== undefined) {
-    const want = inStyleOf(value, phase);
-    report('phase', value, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`, want);
-  }
+  if (value !== undefined)
+    report(
+      'phase',
+      value,
+      phase,
+      (want) => `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`,
+    );
   // An input handoff's `from`, the phase its inputs come from: the phase before (an input handoff copied from another
   // phase's folder names the phase before that one).
   const prev = phase.prev;
   const from = ctx.spec?.kind === INPUT_HANDOFF && prev ? wrong(data.from, prev) : undefined;
-  if (from !== undefined) {
-    const want = inStyleOf(from, prev!);
+  if (from !== undefined)
     report(
       'from',
       from,
-      `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
-      want,
+      prev!,
+      (want) =>
+        `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
     );
-  }
 }
 
 /**
  * The value that names `want` as `value` names a phase: by its number where `value` is one (`4`, `Phase 4`, `phase_4`:
- * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), else by its id (`phase-3`).
+ * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), zero padded to the width its
+ * digits are written in (`Phase-02`, `phase-02` as a folder `phase-02` is named, `02`, which YAML reads as 2: `Phase-03`,
+ * `03`), else by its id (`phase-3`). `written`: the value as the front matter writes it (its quotes and zeros).
  */
-function inStyleOf(value: string, want: Phase): string {
+function inStyleOf(value: string, want: Phase, written: string): string {
   const m = PHASE_NUMBER_VALUE.exec(value);
-  return m && want.number !== undefined ? `${m[1]}${want.number}` : want.id;
+  if (!m || want.number === undefined) return want.id;
+  // The digits at the written value's end (before a closing quote).
+  let end = written.length;
+  if (end && (written[end - 1] === '"' || written[end - 1] === "'")) end--;
+  let start = end;
+  while (start > 0 && written.charCodeAt(start - 1) >= 48 && written.charCodeAt(start - 1) <= 57) start--;
+  const width = end - start > 1 && written.charCodeAt(start) === 48 ? end - start : 0;
+  return `${m[1]}${String(want.number).padStart(width, '0')}`;
 }
 
 /**
