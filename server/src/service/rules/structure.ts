@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { expandedTitleKey, specSection, titleNames, titledAsWritten } from './doc-util';
+import { expandedTitleKey, numberlessKey, specSection, titleNames, titledAsWritten } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -279,8 +279,31 @@ export function kindSection(
   // `Sprint {N}` in sprint 2), one titled as another section of the kind is written in this phase is that one's: this
   // one is the next of them that is no other's (whose number heading-mismatch tells), else missing.
   if (s && n !== undefined && titledAsAnother(kind, sec, s, n)) s = doc.sections.find((x) => x.key === s!.key && !titledAsAnother(kind, sec, x, n));
+  // In a phase without a number, sections whose titles differ by their numbers alone are written alike (`## Sprints` of
+  // `Sprints {N-1}-{N}` and `Sprints {N-2}-{N-1}`): each is the heading so titled in its turn, the second the second.
+  if (s && n === undefined) s = numberlessTurn(doc, kind, sec, s);
   if (s && !claimedByAnother(kind, sec, s, n)) return s;
   return gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+}
+
+/**
+ * Of the sections of `kind` that a phase without a number writes alike (their numberless key, `sprints` of `Sprints
+ * {N-1}-{N}` and `Sprints {N-2}-{N-1}`), `sec` being the k-th: the k-th heading of `doc` of that key, where `found` (the
+ * first, as `sec` finds it) is one; else `found` (fewer such headings than sections: the first is each one's, as before).
+ */
+function numberlessTurn(doc: ParsedDocument, kind: DocumentKindSpec, sec: SectionSpec, found: Section): Section {
+  // Only titles with numbers can be written alike for two sections (performance only).
+  if (kind.sections.length < 2 || !sec.title.includes('{')) return found;
+  const key = numberlessKey(sec.title);
+  if (found.key !== key) return found;
+  let k = 0;
+  for (const other of kind.sections) {
+    if (other === sec) break;
+    if (other.title.includes('{') && numberlessKey(other.title) === key) k++;
+  }
+  if (k === 0) return found;
+  const alike = doc.sections.filter((x) => x.key === key);
+  return alike[k] ?? found;
 }
 
 /** Whether section `s` is titled as `new` writes another section of `kind` than `sec` in phase `n`, numbers and all, and not as it writes `sec`. */
