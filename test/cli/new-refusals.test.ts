@@ -92,6 +92,29 @@ describe('phasegate new: refusals', () => {
     assert.deepEqual(fsys.paths(), ['/ws/phasegate.yaml']);
   });
 
+  it('the next phase number whose folder an ignore glob leaves out (phase 3 on disk): passed over, the new phase is phase 4, phase-3 untouched', async () => {
+    const fsys = memFs({
+      'phasegate.yaml': 'ignore: ["phase-3/**"]\n',
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1 Brief\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2 Brief\n',
+      'phase-3/00-PHASE_BRIEF.md': '# Phase 3 Brief\n',
+    });
+    const r = await run(['new', 'phase'], fsys);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.split('\n');
+    assert.equal(
+      lines[0],
+      'skipped  phase-3  (not the new phase: it matches "phase-3/**" of ignore in phasegate.yaml; the new phase is phase-4, and nothing in phase-3 is overwritten)',
+    );
+    assert.equal(lines[1], 'created  phase-4/00-PHASE_BRIEF.md');
+    assert.deepEqual(
+      fsys.paths().filter((p) => p.startsWith('/ws/phase-3/')),
+      ['/ws/phase-3/00-PHASE_BRIEF.md'],
+    );
+    assert.equal(new TextDecoder().decode(await fsys.readFile('/ws/phase-3/00-PHASE_BRIEF.md')), '# Phase 3 Brief\n');
+  });
+
   it('a target through a symbolic link to outside the workspace is not created and is named on stderr (exit 2)', async () => {
     await inTemp(async (ws, outside) => {
       const nfs = new SyncNodeFileSystem();

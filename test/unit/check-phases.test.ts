@@ -167,8 +167,10 @@ describe('checkPhases: the batch check, phase by phase', () => {
     svc.setOverlay(file, edited);
     const fresh = await engine();
     fresh.setOverlay(file, edited);
-    // The previous phase reads nothing of this one: its gates are kept too.
-    const near = new Set([x, x.next]);
+    // The previous phase reads nothing of this one (its documents name their own phase): its gates are kept too. The
+    // phase after next compares its documents with this one's (copied-document: a copy of the phase before the previous),
+    // those that claim progress and are not the next phase's but for their numbers.
+    const near = new Set([x, x.next, x.next?.next]);
     for (const p of svc.model.phases) {
       const now = svc.gates(p);
       if (!near.has(p)) assert.equal(now, before.get(p), `${p.id}: kept`);
@@ -190,7 +192,11 @@ describe('checkPhases: the batch check, phase by phase', () => {
       svc.setOverlay(doc.path, `${svc.getText(doc.path)}\nEdited.\n`);
       const rechecked = files.filter((f) => svc.diagnose(f) !== before.get(f));
       const afterNext = x.next!.next!.documents.find((d) => d.spec.kind === 'input-handoff' && d.exists)?.path;
-      const expected = [...x.markdown, ...x.next!.markdown, ...(afterNext ? [afterNext] : [])];
+      // The phase after next's document of the same file, which copied-document compares with this one (it claims progress
+      // and is not the next phase's but for its numbers), and the input handoff after it, which reads its phase's gates.
+      const third = x.next!.next!.markdown.filter((f) => f.endsWith(`/${doc.spec.file}`));
+      const input = x.next!.next!.next?.documents.find((d) => d.spec.kind === 'input-handoff' && d.exists)?.path;
+      const expected = [...x.markdown, ...x.next!.markdown, ...(afterNext ? [afterNext] : []), ...third, ...(third.length && input ? [input] : [])];
       assert.deepEqual(rechecked.sort(), [...new Set(expected)].sort(), doc.spec.file);
       assert.equal(svc.gates(x.prev!), gatesBefore.get(x.prev!), `${doc.spec.file}: the previous phase's gates are kept`);
       // As a fresh check finds them.

@@ -134,6 +134,63 @@ describe('copied-document: a document copied from the previous phase', () => {
     assert.deepEqual(copied(zero.svc, VAL(1)), [`3:8-16 warning ${msg('phase-0/07-VALIDATION.md', ALL, 'phase-0')}`]);
   });
 
+  it('across a gap (`cp -r phase-1 phase-3` without a phase 2): told, as it is and renumbered (by check --fix)', async () => {
+    const { svc } = await workspace({ [VAL(1)]: validation(1), [VAL(3)]: validation(1), 'phase-3/05-DECISIONS.md': validation(1) });
+    assert.deepEqual(copied(svc, VAL(3)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, VAL(1)), []);
+    // A document phase 1 lacks: nothing.
+    assert.deepEqual(copied(svc, 'phase-3/05-DECISIONS.md'), []);
+    // Renumbered: `phase: phase-3` for `phase: 1`, `Phase 9` for `Phase 5`: each number of the earlier phase's the more
+    // by as many as the two phases' numbers differ.
+    const renumbered = await workspace({
+      [VAL(1)]: validation(1, 'complete', 'x', '1'),
+      [VAL(3)]: validation(3),
+      [VAL(5)]: validation(5, 'complete', 'x', '5'),
+      [VAL(9)]: validation(9),
+    });
+    assert.deepEqual(copied(renumbered.svc, VAL(3)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(renumbered.svc, VAL(9)), [`3:8-16 warning ${msg('phase-5/07-VALIDATION.md', ALL, 'phase-5')}`]);
+  });
+
+  it("a copy of the phase before the previous one (`cp -r phase-1 phase-3` beside phase-2): told, naming phase 1's", async () => {
+    const own = (n: number) => validation(n).replace('the phase', `the ${n === 2 ? 'second' : 'other'} phase`);
+    const { svc } = await workspace({
+      [VAL(1)]: validation(1),
+      [VAL(2)]: own(2),
+      [VAL(3)]: validation(1),
+      'phase-1/05-DECISIONS.md': validation(1),
+      'phase-2/05-DECISIONS.md': own(2),
+      'phase-3/05-DECISIONS.md': validation(3),
+      'phase-4/05-DECISIONS.md': own(4),
+    });
+    assert.deepEqual(copied(svc, VAL(3)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, 'phase-3/05-DECISIONS.md'), [`3:8-16 warning ${msg('phase-1/05-DECISIONS.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, VAL(2)), []);
+    assert.deepEqual(copied(svc, 'phase-4/05-DECISIONS.md'), []);
+  });
+
+  it("a copy the other way (`cp -r phase-1 phase-0`): phase 0's documents are told, naming phase 1's; phase 1's are not", async () => {
+    // Phase 0's names phase 1 where it names its phase (its front matter `phase`, else its title); phase 1's its own.
+    const bare = (n: number) => validation(n).replace(/^---\n[^]*?\n---\n/, '');
+    const { svc } = await workspace({
+      [VAL(0)]: validation(1),
+      [VAL(1)]: validation(1),
+      'phase-0/05-DECISIONS.md': bare(1),
+      'phase-1/05-DECISIONS.md': bare(1),
+      'phase-1/06-OUTPUT_HANDOFF.md': validation(1),
+      'phase-2/06-OUTPUT_HANDOFF.md': validation(1),
+    });
+    assert.deepEqual(copied(svc, VAL(0)), [`3:8-16 warning ${msg('phase-1/07-VALIDATION.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, VAL(1)), []);
+    assert.deepEqual(copied(svc, 'phase-0/05-DECISIONS.md'), [
+      `5:2-5 warning ${msg('phase-1/05-DECISIONS.md', 'its ticked items and evidence are', 'phase-1')}`,
+    ]);
+    assert.deepEqual(copied(svc, 'phase-1/05-DECISIONS.md'), []);
+    // The usual way (phase 2's names phase 1, as phase 1's does): phase 2's is the copy.
+    assert.deepEqual(copied(svc, 'phase-2/06-OUTPUT_HANDOFF.md'), [`3:8-16 warning ${msg('phase-1/06-OUTPUT_HANDOFF.md', ALL, 'phase-1')}`]);
+    assert.deepEqual(copied(svc, 'phase-1/06-OUTPUT_HANDOFF.md'), []);
+  });
+
   it('iAI: the previous phase of its own workstream, not one of another workstream', async () => {
     const response = (n: number) =>
       `---\nphase: ${n}\ntitle: "Phase ${n}: CI"\nstatus: complete\n---\n\n# Phase ${n}: CI\n\n## Tests\n\n- [x] test_build passes\n`;
@@ -278,6 +335,36 @@ describe('copied-document: the reset quick fix', () => {
 });
 
 describe('copied-document: across an edit of the previous phase', () => {
+  it('an edit of phase 1 re-checks the copy of it across a gap (phase 3), before it (phase 0) and past phase 2 (phase 3)', async () => {
+    const CONFIG = 'rules:\n  missing-document: off\n  missing-section: off\n';
+    const edited = validation(1).replace('All deliverables produced', 'Every deliverable produced');
+    const layouts: Record<string, string>[] = [
+      { [VAL(1)]: validation(1), [VAL(3)]: validation(1) },
+      { [VAL(0)]: validation(1), [VAL(1)]: validation(1) },
+      { [VAL(1)]: validation(1), [VAL(2)]: validation(2).replace('the phase', 'our phase'), [VAL(3)]: validation(1) },
+    ];
+    for (const files of layouts) {
+      const engine = async (one: string) => {
+        const f = new MemoryFileSystem();
+        f.write(`${ROOT}/phasegate.yaml`, CONFIG);
+        for (const [rel, text] of Object.entries(files)) f.write(`${ROOT}/${rel}`, rel === VAL(1) ? one : text);
+        const s = new PhasegateService({ fs: f, assets, logger: loudLogger });
+        await s.load(ROOT);
+        return s;
+      };
+      const svc = await engine(validation(1));
+      const copy = `${ROOT}/${Object.keys(files).find((f) => f !== VAL(1) && files[f] === validation(1))!}`;
+      const phase = () => svc.model.phases.find((p) => copy.startsWith(p.folder + '/'))!;
+      assert.equal(svc.diagnose(copy).filter((d) => d.code === CODE).length, 1, copy);
+      const gates = svc.gates(phase());
+      svc.setOverlay(`${ROOT}/${VAL(1)}`, edited);
+      const other = await engine(edited);
+      assert.deepEqual(svc.diagnose(copy), other.diagnose(copy));
+      assert.deepEqual(svc.gates(phase()), other.gates(other.model.phases.find((p) => copy.startsWith(p.folder + '/'))!));
+      assert.notDeepEqual(svc.gates(phase()), gates);
+    }
+  });
+
   it("an edit of phase 1's validation (an overlay) re-checks phase 2's: as a fresh engine says, both ways", async () => {
     // The phases hold only their validation: the documents and sections they lack fail no gate here, which shows what holds it.
     const CONFIG = 'rules:\n  missing-document: off\n  missing-section: off\n';

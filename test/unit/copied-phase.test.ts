@@ -193,6 +193,35 @@ describe("a custom layout's phase without a number: the sections' {N}", () => {
   });
 });
 
+describe('a phase without a number: sections whose titles differ by their numbers alone, written alike', () => {
+  const CONFIG =
+    'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+    '      - kind: brief\n        file: GOALS.md\n        sections: ["Sprints {N-1}-{N}", Notes, "Sprints {N-2}-{N-1}"]\n';
+  const GOALS = 'sprints/sprint-beta/GOALS.md';
+  const sectionProblems = (svc: PhasegateService) =>
+    diagnosticsOf(svc, GOALS)
+      .filter((d) => /section/.test(String(d.code)))
+      .map((d) => `${d.code} ${d.range.start.line} ${d.message}`);
+
+  it('`new` writes both `## Sprints`, and check finds each in its turn: no section-order (was: both the first, told out of order)', async () => {
+    const { svc, fs } = await workspace({ 'phasegate.yaml': CONFIG });
+    assert.deepEqual(svc.config.problems, []);
+    const plan = planNew(svc, { what: 'phase', folder: 'sprints/sprint-beta', title: 'Spike', date: DATE });
+    const goals = plan.creates.find((c) => c.file.endsWith('/GOALS.md'))!.text;
+    assert.deepEqual(
+      goals.split('\n').filter((l) => l.startsWith('## ')),
+      ['## Sprints', '## Notes', '## Sprints'],
+    );
+    for (const c of plan.creates) fs.write(c.file, c.text);
+    await svc.load(ROOT);
+    assert.deepEqual(sectionProblems(svc), []);
+    // The second is a section of its own: empty, it is told so (was: the first read for both, and nothing told).
+    fs.write(`${ROOT}/${GOALS}`, '# Spike\n\n## Sprints\n\nDone.\n\n## Notes\n\nNone.\n\n## Sprints\n');
+    await svc.load(ROOT);
+    assert.deepEqual(sectionProblems(svc), ['empty-section 10 Section "Sprints" is empty.']);
+  });
+});
+
 describe('a copied phase folder: what else it keeps of the phase it was copied from', () => {
   async function copied(): Promise<{ svc: PhasegateService; fs: MemoryFileSystem }> {
     const { svc, fs } = await workspace({});

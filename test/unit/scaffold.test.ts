@@ -79,6 +79,53 @@ describe('new: folders the scan leaves out', () => {
   });
 });
 
+describe('new: the next number where an ignore glob leaves out its folder', () => {
+  const skipped = (plan: { skipped: { file: string; reason: string }[] }) => plan.skipped.map((c) => `${c.file.slice(ROOT.length + 1)}: ${c.reason}`);
+
+  it("audit: phase 3 ignored (on disk, not in the model): the CLI's and the editor's new phase is phase 4, phase 3 told passed over", async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': 'ignore: ["phase-3/**"]\n',
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1 Brief\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2 Brief\n',
+      'phase-3/00-PHASE_BRIEF.md': '# Phase 3 Brief\n',
+    });
+    assert.deepEqual(
+      svc.model.phases.map((p) => p.id),
+      ['phase-1', 'phase-2'],
+    );
+    const told = [
+      'phase-3: not the new phase: it matches "phase-3/**" of ignore in phasegate.yaml; the new phase is phase-4, and nothing in phase-3 is overwritten',
+    ];
+    const cli = planNew(svc, { what: 'phase' });
+    assert.ok(files(cli).every((f) => f.startsWith('phase-4/')) && files(cli).length > 0, files(cli).join(', '));
+    assert.deepEqual(skipped(cli), told);
+    // As client/src/commands/newPhase.ts asks: the group's last phase, the number after those it shows.
+    const editor = planNew(svc, toNewRequest(svc, 'phase', `${ROOT}/phase-2`, { layout: 'audit', number: 3, title: 'Rollout' }));
+    assert.deepEqual(files(editor), files(cli));
+    assert.deepEqual(skipped(editor), told);
+    // Another number asked for is that one (refused there, as before); a folder named is that folder.
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-3' }), /phase-3\/00-PHASE_BRIEF\.md would not be checked/);
+  });
+
+  it('iAI and a custom layout: the next number free of the ignore glob', async () => {
+    const { svc } = await workspace({
+      'phasegate.yaml': SPRINTS + 'ignore: ["sprints/sprint-2/**", "workstreams/Build/Phase_2_*/**"]\n',
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+      'sprints/sprint-2/GOALS.md': '# Sprint 2\n',
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Phase 1: Setup\n',
+    });
+    assert.deepEqual(svc.config.problems, []);
+    const sprint = planNew(svc, { what: 'phase', layout: 'sprint' });
+    assert.deepEqual(files(sprint), ['sprints/sprint-3/GOALS.md']);
+    assert.deepEqual(skipped(sprint), [
+      'sprints/sprint-2: not the new phase: it matches "sprints/sprint-2/**" of ignore in phasegate.yaml; the new phase is sprint-3, and nothing in sprint-2 is overwritten',
+    ]);
+    const prompt = planNew(svc, { what: 'prompt', workstream: 'Build', title: 'CI' });
+    assert.deepEqual(files(prompt), ['workstreams/Build/Phase_3_CI/implementation_prompt.md']);
+    assert.equal(skipped(prompt).length, 1);
+  });
+});
+
 describe('new: an empty phase folder', () => {
   it('an existing iAI phase folder without any document gets its prompt (not a new Phase_2), and its row in the plan', async () => {
     const { svc, fs } = await workspace({

@@ -344,6 +344,33 @@ describe('structure rules', () => {
     }
   });
 
+  it('the fix of a front matter phase keeps the width of its number: `Phase-02` is `Phase-03` in phase 3, as in a folder phase-03', async () => {
+    const fm = (v: string, key = 'phase') => `---\n${key}: ${v}\ntitle: Foundation\n---\n\n${fullBrief}`;
+    for (const [folder, key, v, fixed] of [
+      ['phase-3', 'phase', 'Phase-02', 'Phase-03'],
+      ['phase-3', 'phase', '"phase-02"', '"phase-03"'],
+      ['phase-3', 'phase', '02', '03'],
+      ['phase-3', 'phase', 'Phase-12', 'Phase-3'],
+      ['phase-03', 'phase', 'phase-02', 'phase-03'],
+      ['phase-03', 'phase', 'phase-2', 'phase-3'],
+      ['phase-03', 'from', 'phase-01', 'phase-02'],
+    ]) {
+      const file = `${folder}/${key === 'from' ? '01-INPUT_HANDOFF.md' : '00-PHASE_BRIEF.md'}`;
+      const { svc } = await workspace({ 'phase-02/00-PHASE_BRIEF.md': fullBrief.replace('Phase 1', 'Phase 2'), [file]: fm(v, key) });
+      const ds = diagnosticsOf(svc, file, 'heading-mismatch').filter((d) => d.range.start.line === 1);
+      assert.equal(ds.length, 1, v);
+      assert.ok(ds[0].message.endsWith(`\`${key}\` should be ${fixed.replace(/"/g, '')}.`), ds[0].message);
+      const after = applyEdits(fm(v, key), codeActions(svc, ds)[0].change.edits[0].edits);
+      assert.equal(after.split('\n')[1], `${key}: ${fixed}`, v);
+      svc.setOverlay(`${ROOT}/${file}`, after);
+      assert.deepEqual(
+        diagnosticsOf(svc, file, 'heading-mismatch').filter((d) => d.range.start.line === 1),
+        [],
+        v,
+      );
+    }
+  });
+
   it('a phase that misses a required document is not complete, even when its layout has no gate for it', async () => {
     const cfg = [
       'layouts:',

@@ -226,6 +226,45 @@ function nextNumber(phases: Phase[]): number {
   return nums.length ? Math.max(...nums) + 1 : 1;
 }
 
+/**
+ * The number of a new phase of a sequence (`siblings`, of `layout`): the one asked for, else the next after its
+ * phases'. That next one, asked for or not (the editor's New Phase asks for the number after the phases it shows), is
+ * passed over while its folder (`folderOf`) is one the scan leaves out (`ignore: ["phase-3/**"]` with phase 3 on
+ * disk: a phase the workspace's model lacks, where check would never read the new one): the phase is created where
+ * it is checked, and nothing there is touched. Each folder passed over is told in the plan's `skipped`. A sequence
+ * whose folder is left out whole, or every number's (a glob of every phase folder), is refused as before (the planner says why).
+ */
+function newNumber(
+  svc: PhasegateService,
+  planner: Planner,
+  layout: LayoutSpec,
+  siblings: Phase[],
+  req: AnyRequest,
+  folderOf: (n: number) => string | undefined,
+): number {
+  const next = nextNumber(siblings);
+  if (req.number !== undefined && req.number !== next) return req.number;
+  const first = layout.documents[0]?.file;
+  const passed: { folder: string; why: string }[] = [];
+  let n = next;
+  for (; ; n++) {
+    const folder = folderOf(n);
+    // A sequence whose folder the scan leaves out whole, or that of every number (`phase-*/**`): refused there.
+    if (folder === undefined || svc.scanExclusion(dirname(folder), false) !== undefined) return passed.length ? next : n;
+    if (passed.length === 100) return next;
+    const why = svc.scanExclusion(folder, false) ?? (first === undefined ? undefined : svc.scanExclusion(joinPath(folder, first), true));
+    if (why === undefined) break;
+    passed.push({ folder, why });
+  }
+  const to = basename(folderOf(n)!);
+  for (const p of passed)
+    planner.plan.skipped.push({
+      file: p.folder,
+      reason: `not the new phase: ${p.why}; the new phase is ${to}, and nothing in ${basename(p.folder)} is overwritten`,
+    });
+  return n;
+}
+
 function checkNumber(n: number | undefined): void {
   if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 100000)) throw new ScaffoldError(`phase number must be a whole number, not ${n}`);
 }
@@ -327,7 +366,7 @@ function newAuditPhase(svc: PhasegateService, req: AnyRequest, planner: Planner,
   checkNumber(req.number);
   if (named) refuseDuplicate(svc, siblings, named.number, named.folder);
   if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
-  const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
+  const n = named?.number ?? empty?.number ?? newNumber(svc, planner, layout, siblings, req, (k) => joinPath(root, `phase-${k}`));
   const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const folder = named?.folder ?? existing?.folder ?? joinPath(root, `phase-${n}`);
   const auditRoots = new Set(
@@ -489,12 +528,16 @@ function newCustomPhase(svc: PhasegateService, layout: LayoutSpec, base: string,
     if (n !== undefined) refuseDuplicate(svc, siblings, n, folder);
   } else {
     // Beside the layout's phases: named as the last of them are, with the next number and the title's words.
-    n = req.number ?? nextNumber(siblings);
     const model = [...siblings].reverse().find((p) => p.number !== undefined);
     // The layout's first phase: named as its glob names it (`sprints/sprint-*`: `sprint-1`).
     const first = siblings.length ? undefined : firstPhase(svc, layout);
     const like = model ? basename(model.folder) : first?.parent === parent ? first.model : undefined;
-    const name = like && newPhaseName(svc, layout, parent, like, n, req.title);
+    const nameOf = (k: number) => (like ? newPhaseName(svc, layout, parent, like, k, req.title) : undefined);
+    n = newNumber(svc, planner, layout, siblings, req, (k) => {
+      const name = nameOf(k);
+      return name && joinPath(parent, name);
+    });
+    const name = nameOf(n);
     if (!name)
       throw new ScaffoldError(
         `cannot name a new ${layout.name} phase in ${relativePath(svc.root, base) || '.'}: give its folder (as the layout's phases are named)`,
@@ -620,9 +663,10 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const namedFolder = named && joinPath(group, basename(named.folder));
   if (named) refuseDuplicate(svc, siblings, named.number, namedFolder!);
   if (empty) refuseDuplicate(svc, siblings, empty.number!, empty.folder, 'filling in');
-  const n = named?.number ?? empty?.number ?? req.number ?? nextNumber(siblings);
-  const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const words = req.title ? folderWords(req.title) : '';
+  const n =
+    named?.number ?? empty?.number ?? newNumber(svc, planner, layout, siblings, req, (k) => joinPath(group, words ? `Phase_${k}_${words}` : `Phase_${k}`));
+  const existing = named ? undefined : (empty ?? siblings.find((p) => p.number === n));
   const folder = namedFolder ?? existing?.folder ?? joinPath(group, words ? `Phase_${n}_${words}` : `Phase_${n}`);
   const spec = layout.documents.find((d) => d.kind === 'prompt')!;
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : named ? folderTitle(named.folder) : undefined);

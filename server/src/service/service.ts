@@ -14,6 +14,7 @@ import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
 import { ALL_RULES } from './rules/index';
+import { comparesTwoBack, namesOther } from './rules/phase-copied';
 import { caseConflictRule } from './rules/doc-case';
 import type { CaseConflict, Rule } from './rules/rule';
 import { CheckContext } from './check-context';
@@ -29,6 +30,9 @@ import {
   kindOf,
   modelWithFile,
   nestedWorkspacesInSlices,
+  pathBelow,
+  phaseAfter,
+  phaseBefore,
   phaseDocument,
   phaseFiles,
   phaseOf,
@@ -1193,7 +1197,9 @@ export class PhasegateService {
    * output handoff, so phase N's gates follow from the documents of phases N-1 and N; phase N+1's input handoff reads
    * those gates (`unvalidated-handoff`): a change in phase N-1 reaches it. No rule of phase N-1 reads phase N (its
    * output handoff is checked on its own; phase N's input handoff is checked against it), so the previous
-   * phase is not among them. A plan reads only the iAI phases it tracks (`planPhases`: their names, statuses and
+   * phase is not among them, but for copied-document, which compares a document with the one of the same file in
+   * the phase before it (whatever its number), the one before that, and the one after it when it names that phase
+   * (a copy the other way): those of its documents that read this one (see `comparedCopies`). A plan reads only the iAI phases it tracks (`planPhases`: their names, statuses and
    * gates): a change in another phase (an audit phase's, or one of another project's `workstreams/`) leaves its
    * problems as they were.
    */
@@ -1206,6 +1212,9 @@ export class PhasegateService {
       phase.next?.markdown.forEach((f) => out.add(f));
       const input = this.inputAfterNext(phase);
       if (input) out.add(input);
+      const copies = this.comparedCopies(phase, p);
+      copies.docs.forEach((f) => out.add(f));
+      copies.inputs.forEach((f) => out.add(f));
       // Phase N's gates read phases N-1 and N: the plans that track this phase or the next one.
       if (phase.workstream !== undefined)
         for (const pl of this.model.plans) {
@@ -1214,6 +1223,43 @@ export class PhasegateService {
         }
     }
     return [...out];
+  }
+
+  /**
+   * The documents whose copied-document check reads the document at `path`, of `phase` (a document of its layout), as
+   * `docs`: those of the same file of the phase after it across a gap (the next is a dependent anyway), of the one
+   * after that when it claims progress and is not the same as the next one's but for its numbers (it is then compared
+   * with this one), and of the phase before when it names this phase (a copy the other way); and, as `inputs`, the
+   * input handoffs that read the gates of those later phases (`unvalidated-handoff`).
+   */
+  private comparedCopies(phase: Phase, path: string): { docs: string[]; inputs: string[] } {
+    const docs: string[] = [];
+    const inputs: string[] = [];
+    if (!kindOf(this.model, path).spec) return { docs, inputs };
+    const rel = pathBelow(phase.folder, path);
+    const at = (q: Phase | undefined) => {
+      const f = q && joinPath(q.folder, rel);
+      return f && q.markdown.includes(f) ? f : undefined;
+    };
+    const later = (q: Phase, f: string) => {
+      docs.push(f);
+      const input = q.next && phaseDocument(q.next, INPUT_HANDOFF);
+      if (input?.exists) inputs.push(input.path);
+    };
+    const after = phaseAfter(this.model, phase);
+    const next = at(after);
+    if (next && after !== phase.next) later(after!, next);
+    const afterAfter = after && phaseAfter(this.model, after);
+    const third = at(afterAfter);
+    const doc = third && this.getDocument(third);
+    if (doc && comparesTwoBack(this.model, doc, afterAfter!, next === undefined ? undefined : this.getText(next), after!)) later(afterAfter!, third!);
+    // The phase before reads this one's only where its document names this phase.
+    const before = phaseBefore(this.model, phase);
+    const earlier = at(before);
+    const spec = earlier && kindOf(this.model, earlier).spec;
+    const other = spec && this.getDocument(earlier!);
+    if (other && namesOther(this.model.phases, other, spec!, before!, phase)) docs.push(earlier!);
+    return { docs, inputs };
   }
 
   /** The input handoff of the phase after the next one, when it has one. */
@@ -1290,10 +1336,19 @@ export class PhasegateService {
     // no gate counts: its phase's gates stand.
     const phase = phaseOf(this.model, normalizePath(path));
     if (phase) this.phaseEdits.set(phase.folder, ++this.edits);
-    const afterNext = phase && this.inputAfterNext(phase);
+    // So do those that read the gates of phases whose documents copied-document compares with this one.
+    const kept = new Set<string>();
+    if (phase) {
+      const afterNext = this.inputAfterNext(phase);
+      if (afterNext) kept.add(afterNext);
+      const copies = this.comparedCopies(phase, normalizePath(path));
+      copies.inputs.forEach((f) => kept.add(f));
+      // Unless copied-document reads them too (an edit of an input handoff), which its gates count.
+      copies.docs.forEach((f) => kept.delete(f));
+    }
     for (const d of deps) {
       this.diagCache.delete(d);
-      const q = d === afterNext ? undefined : phaseOf(this.model, d);
+      const q = kept.has(d) ? undefined : phaseOf(this.model, d);
       if (q) this.gateCache.delete(q);
     }
     return deps;

@@ -574,6 +574,34 @@ export function modelWithFile(model: WorkspaceModel, scan: ScanResult, config: R
 }
 
 /**
+ * The phase numbered next below `p` in its sequence (its group), whatever that number is: phase 1 for phase 3 where
+ * there is no phase 2 (`prev` is only the phase numbered N-1: a gap breaks that chain on purpose). The first of
+ * that number, as `prev` is. Undefined for a phase without a number, or the first of its sequence.
+ */
+export function phaseBefore(model: WorkspaceModel, p: Phase): Phase | undefined {
+  const n = p.number;
+  if (n === undefined) return undefined;
+  if (p.prev) return p.prev;
+  const list = model.groups.get(p.group);
+  if (!list) return undefined;
+  // The list is sorted by number (phases without one last): the last one below n, then the first of its number.
+  const i = lowerBound(list, (q) => q.number !== undefined && q.number < n) - 1;
+  const m = i >= 0 ? list[i].number : undefined;
+  return m === undefined ? undefined : list[lowerBound(list, (q) => q.number !== undefined && q.number < m)];
+}
+
+/** The phase numbered next above `p` in its sequence, whatever that number is (see `phaseBefore`); the first of it. */
+export function phaseAfter(model: WorkspaceModel, p: Phase): Phase | undefined {
+  const n = p.number;
+  if (n === undefined) return undefined;
+  if (p.next) return p.next;
+  const list = model.groups.get(p.group);
+  if (!list) return undefined;
+  const q = list[lowerBound(list, (x) => x.number !== undefined && x.number <= n)];
+  return q?.number === undefined ? undefined : q;
+}
+
+/**
  * An audit phase folder named as the iAI layout names its phases, `phase_1`, `phase1` or `Phase 1` rather than
  * `phase-1`: a phase when it holds one of the layout's documents (`00-PHASE_BRIEF.md`…), as a team that wrote
  * the phase meant it, rather than a folder silently left unchecked.

@@ -1,22 +1,28 @@
 /**
  * copied-document: a document of phase N that is the previous phase's document of the same kind but for its
- * numbers, and claims progress (a front matter `status` other than `draft`, or a ticked checklist item). A phase
- * folder copied to start the next phase (`cp -r phase-2 phase-3`) keeps phase 2's status, ticks and evidence, and
- * would show phase 3 complete though nobody wrote anything for it: told once per document, and its Completeness
- * gate (both built-in layouts) answers for it.
+ * numbers, or the one before that's (the phases numbered next below N, whatever their numbers: phase 1 for phase 3
+ * without a phase 2), and claims progress (a front matter `status` other than `draft`, or a ticked checklist item). A
+ * phase folder copied to start the next phase (`cp -r phase-2 phase-3`) keeps phase 2's status, ticks and evidence,
+ * and would show phase 3 complete though nobody wrote anything for it: told once per document, and its Completeness
+ * gate (both built-in layouts) answers for it. A folder copied the other way (`cp -r phase-1 phase-0`: phase 0's
+ * documents name phase 1, as phase 1's do) has the earlier phase's documents told instead.
  *
  * "But for its numbers": the two texts compared line by line, blank lines (and blanks at line ends) and `status:` lines
  * left out (a copy whose status alone was set to draft still claims the ticks and evidence it kept), line
  * ends of any kind, and a phase token in each read as one and the same: a run of digits whose value is a number of
- * the phases involved (N-2 to N+1: phase N-1's own, the one before it, which its input handoff names, and phase N's
- * and N+1's, as a renumbered copy writes them), the same in both or one more in phase N's, and written without a
- * leading zero (the `01` of a date is no phase number); or the id or folder name of one of those phases (`phase: 2`
- * in the copy written `phase: phase-3`). Every other character is compared as it is (a date, a metric,
- * another number): a document written for this phase differs somewhere, and the comparison stops at its first
- * difference.
+ * the phases involved (P-1 to P+1 of the earlier phase, numbered P: its own, the one before it, which its input
+ * handoff names, and the next; N-2 to N+1 of phase N), the same in both or the earlier one's renumbered for phase N
+ * (N-P more), and written without a leading zero (the `01` of a date is no phase number); or the id or folder name of
+ * one of those phases (`phase: 2` in the copy written `phase: phase-3`). Every other character is compared as it is
+ * (a date, a metric, another number): a document written for this phase differs somewhere, and the comparison stops
+ * at its first difference.
  */
 import type { ListItem, ParsedDocument } from '../markdown';
-import type { Phase } from '../workspace';
+import type { Phase, WorkspaceModel } from '../workspace';
+import { phaseAfter, phaseBefore } from '../workspace';
+import type { DocumentKindSpec } from '../layout';
+import { kindHeading, titleNumbersWrong } from '../layout';
+import { otherPhaseValue } from './structure';
 import { basename, relativePath } from '../host';
 import { pathRange } from '../yamlpath';
 import { range } from '../types';
@@ -65,7 +71,7 @@ export function statusRange(doc: ParsedDocument): Range | undefined {
   return r && r.start.line === r.end.line && r.start.character < r.end.character ? r : undefined;
 }
 
-/** The document of `prev` of the same kind as `ctx`'s (the same kind and file), when it exists. */
+/** The document of phase `prev` of the same kind as `ctx`'s (the same kind and file), when it exists. */
 function previousDocument(prev: Phase, ctx: RuleContext): string | undefined {
   const spec = ctx.spec!;
   for (const d of prev.documents) if (d.exists && d.spec.kind === spec.kind && d.spec.file === spec.file) return d.path;
@@ -119,7 +125,8 @@ function samePhaseNumber(a: string, i: number, ie: number, b: string, j: number,
   if ((ie - i > 1 && a.charCodeAt(i) === 48) || (je - j > 1 && b.charCodeAt(j) === 48)) return false;
   const va = digitsValue(a, i, ie);
   const vb = digitsValue(b, j, je);
-  return vb >= t.lo && va <= t.hi && (va === vb || va === vb + 1);
+  // The same digits were compared as such: a number of the earlier phase's (p-1 to p+1) renumbered for this one.
+  return vb >= t.prevLo && vb <= t.prevHi && va === vb + t.shift;
 }
 
 /** Whether the `n` characters of `a` from `i` are those of `b` from `j`. */
@@ -138,8 +145,14 @@ function digitsValue(s: string, i: number, j: number): number {
 
 /** What the texts are compared with: the values of the phase numbers, and the phases' names. */
 export interface PhaseTokens {
+  /** This phase's numbers (N-2 to N+1). */
   lo: number;
   hi: number;
+  /** The earlier phase's (p-1 to p+1; N-2 to N for the phase numbered N-1). */
+  prevLo: number;
+  prevHi: number;
+  /** N - p: how much a copy renumbered for this phase adds to the earlier one's numbers. */
+  shift: number;
   names: readonly string[];
   /** The length of the longest name. */
   longest: number;
@@ -163,7 +176,7 @@ function tokenEnd(s: string, i: number, end: number, t: PhaseTokens, digits: boo
   while (e < end && isDigit(s.charCodeAt(e))) e++;
   if (e - i > 1 && s.charCodeAt(i) === 48) return -1;
   const v = digitsValue(s, i, e);
-  return v >= t.lo && v <= t.hi ? e : -1;
+  return (v >= t.lo && v <= t.hi) || (v >= t.prevLo && v <= t.prevHi) ? e : -1;
 }
 
 /**
@@ -298,26 +311,28 @@ export function sameButNumbers(a: string, b: string, t: PhaseTokens): boolean {
 }
 
 /**
- * The phase tokens of phase `p` (numbered `n`) and the one before it: the numbers `n-2` (the one before that, which
- * an input handoff names) to `n+1` (the next, which an output handoff names), and the ids and folder names of those
- * phases.
+ * The phase tokens of phase `p` (numbered `n`) and an earlier one, `e` (numbered `m`): the numbers `n-2` (the one
+ * before the phase before, which an input handoff names) to `n+1` (the next, which an output handoff names), `m-1`
+ * to `m+1`, and the ids and folder names of those phases.
  */
-export function phaseTokens(p: Phase, n: number): PhaseTokens {
-  let t = tokensOf.get(p);
-  if (!t) tokensOf.set(p, (t = tokensOfPhase(p, n)));
+export function phaseTokens(model: WorkspaceModel, p: Phase, n: number, e: Phase, m: number): PhaseTokens {
+  let byEarlier = tokensOf.get(p);
+  if (!byEarlier) tokensOf.set(p, (byEarlier = new WeakMap()));
+  let t = byEarlier.get(e);
+  if (!t) byEarlier.set(e, (t = tokensOfPhase(model, p, n, e, m)));
   return t;
 }
 
 /**
- * The phase tokens of each phase, once asked for (performance only): a model's phases do not change once it is
- * built (a file event builds the model, or the changed phase's group, anew).
+ * The phase tokens of each phase and earlier phase, once asked for (performance only): a model's phases do not change
+ * once it is built (a file event builds the model, or the changed phase's group, anew).
  */
-const tokensOf = new WeakMap<Phase, PhaseTokens>();
+const tokensOf = new WeakMap<Phase, WeakMap<Phase, PhaseTokens>>();
 
-function tokensOfPhase(p: Phase, n: number): PhaseTokens {
+function tokensOfPhase(model: WorkspaceModel, p: Phase, n: number, e: Phase, m: number): PhaseTokens {
   const names: string[] = [];
   let longest = 0;
-  for (const q of [p.prev?.prev, p.prev, p, p.next]) {
+  for (const q of [phaseBefore(model, e), e, p, phaseAfter(model, p)]) {
     if (!q) continue;
     const folder = basename(q.folder);
     for (const name of q.id === folder ? [folder] : [q.id, folder]) {
@@ -327,24 +342,90 @@ function tokensOfPhase(p: Phase, n: number): PhaseTokens {
     }
   }
   const firsts = [...new Set(names.map((x) => x.charCodeAt(0)))];
-  return { lo: Math.max(0, n - 2), hi: n + 1, names, longest, firsts };
+  return { lo: Math.max(0, n - 2), hi: n + 1, prevLo: Math.max(0, m - 1), prevHi: m + 1, shift: n - m, names, longest, firsts };
+}
+
+/**
+ * Whether `doc` (of kind `spec`, in phase `own`) names phase `other` where it names its phase, and not `own`: its
+ * front matter `phase` (`phase: 1` in phase-0), or without one its `#` title read by the kind's heading
+ * (`# Phase 1 Validation`). What tells which of two phases' documents of the same text is the copy.
+ */
+export function namesOther(phases: readonly Phase[], doc: ParsedDocument, spec: DocumentKindSpec, own: Phase, other: Phase): boolean {
+  const data = doc.frontMatter?.data;
+  const named = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).phase : undefined;
+  if (named !== undefined && named !== null) {
+    return otherPhaseValue(phases, named, own) !== undefined && otherPhaseValue(phases, named, other) === undefined;
+  }
+  const heading = kindHeading(spec);
+  const h1 = doc.headings.find((h) => h.level === 1);
+  if (!heading || !h1 || own.number === undefined || other.number === undefined) return false;
+  return titleNumbersWrong(heading, own.number, h1.text) && !titleNumbersWrong(heading, other.number, h1.text);
+}
+
+/**
+ * Whether of two documents of the same text but for their numbers, `doc` of phase `phase` and `earlier` of the earlier
+ * phase `e`, the earlier one is the copy (`cp -r phase-1 phase-0`): it names this phase where it names its own, and
+ * this one names its own. Otherwise the later one is (a copy renumbered by check --fix names its own in both).
+ */
+function earlierIsCopy(ctx: RuleContext, doc: ParsedDocument, phase: Phase, earlier: string, e: Phase): boolean {
+  const spec = ctx.spec!;
+  const other = ctx.getDocument(earlier);
+  return !!other && namesOther(ctx.model.phases, other, spec, e, phase) && !namesOther(ctx.model.phases, doc, spec, phase, e);
+}
+
+/**
+ * Whether the check of `doc`, of phase `p`, compares it with the document of its kind two phases before (the rule reads
+ * that one then): it claims progress, and is not the same as `prevText`, the document of the phase before, `prev`, but
+ * for its numbers (what the engine's dependents ask: an edit of that document reaches `doc` only then).
+ */
+export function comparesTwoBack(model: WorkspaceModel, doc: ParsedDocument, p: Phase, prevText: string | undefined, prev: Phase): boolean {
+  if (p.number === undefined || prev.number === undefined || (progressStatus(doc) === undefined && !firstTicked(doc))) return false;
+  return prevText === undefined || !sameButNumbers(doc.text, prevText, phaseTokens(model, p, p.number, prev, prev.number));
 }
 
 export const copiedDocumentRule: Rule = {
   ids: [COPIED_DOCUMENT],
   check(ctx: RuleContext) {
-    const { doc, phase, spec } = ctx;
+    const { doc, phase, spec, model } = ctx;
     const n = phase?.number;
-    const prev = phase?.prev;
-    if (!spec || n === undefined || !prev || ctx.ruleSetting(COPIED_DOCUMENT) === 'off') return;
+    if (!spec || n === undefined || ctx.ruleSetting(COPIED_DOCUMENT) === 'off') return;
     // What claims progress first: most documents of a copied phase claim some, and a draft without a tick claims none.
     const status = progressStatus(doc);
     if (status === undefined && !firstTicked(doc)) return;
-    const prevPath = previousDocument(prev, ctx);
-    const prevText = prevPath === undefined ? undefined : ctx.getText(prevPath);
-    if (prevText === undefined || !sameButNumbers(doc.text, prevText, phaseTokens(phase!, n))) return;
+    // A copy of the phase before this one, whatever its number (`cp -r phase-1 phase-3` without a phase 2), or of the
+    // one before that (`cp -r phase-1 phase-3` beside phase-2): told naming the one it is the same as.
+    let from: Phase | undefined;
+    let fromPath: string | undefined;
+    const before = phaseBefore(model, phase!);
+    for (const e of [before, before && phaseBefore(model, before)]) {
+      if (!e) break;
+      const path = previousDocument(e, ctx);
+      const text = path === undefined ? undefined : ctx.getText(path);
+      if (text === undefined || !sameButNumbers(doc.text, text, phaseTokens(model, phase!, n, e, e.number!))) continue;
+      // The earlier one copied from this one (`cp -r phase-1 phase-0`): told there, not here.
+      if (earlierIsCopy(ctx, doc, phase!, path!, e)) return;
+      from = e;
+      fromPath = path;
+      break;
+    }
+    // This one copied from the next phase's (`cp -r phase-1 phase-0`): it names that phase, which names its own.
+    const after = from ? undefined : phaseAfter(model, phase!);
+    if (after && namesOther(ctx.model.phases, doc, spec, phase!, after)) {
+      const path = previousDocument(after, ctx);
+      const text = path === undefined ? undefined : ctx.getText(path);
+      const other = text === undefined ? undefined : ctx.getDocument(path!);
+      if (
+        other &&
+        sameButNumbers(text!, doc.text, phaseTokens(model, after, after.number!, phase!, n)) &&
+        !namesOther(ctx.model.phases, other, spec, after, phase!)
+      ) {
+        from = after;
+        fromPath = path;
+      }
+    }
+    if (!from) return;
     const ticked = firstTicked(doc);
-    const rel = relativePath(ctx.model.root, prevPath!);
+    const rel = relativePath(model.root, fromPath!);
     const claims =
       status !== undefined && ticked
         ? 'its status, ticked items and evidence are'
@@ -355,7 +436,7 @@ export const copiedDocumentRule: Rule = {
     ctx.report(
       COPIED_DOCUMENT,
       at,
-      `Same text as ${rel} but for its numbers: ${claims} ${basename(prev.folder)}'s (a copied folder?). Write this phase's own, or reset it.`,
+      `Same text as ${rel} but for its numbers: ${claims} ${basename(from.folder)}'s (a copied folder?). Write this phase's own, or reset it.`,
       { fix: 'reset-copied-document' },
     );
   },

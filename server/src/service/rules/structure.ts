@@ -8,7 +8,7 @@ import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, norma
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
-import { expandedTitleKey, specSection, titleNames, titledAsWritten } from './doc-util';
+import { expandedTitleKey, numberlessKey, specSection, titleNames, titledAsWritten } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
 import { range } from '../types';
@@ -279,8 +279,31 @@ export function kindSection(
   // `Sprint {N}` in sprint 2), one titled as another section of the kind is written in this phase is that one's: this
   // one is the next of them that is no other's (whose number heading-mismatch tells), else missing.
   if (s && n !== undefined && titledAsAnother(kind, sec, s, n)) s = doc.sections.find((x) => x.key === s!.key && !titledAsAnother(kind, sec, x, n));
+  // In a phase without a number, sections whose titles differ by their numbers alone are written alike (`## Sprints` of
+  // `Sprints {N-1}-{N}` and `Sprints {N-2}-{N-1}`): each is the heading so titled in its turn, the second the second.
+  if (s && n === undefined) s = numberlessTurn(doc, kind, sec, s);
   if (s && !claimedByAnother(kind, sec, s, n)) return s;
   return gateSection(doc, layout, sec) ?? decisionLog(doc, kind, sec);
+}
+
+/**
+ * Of the sections of `kind` that a phase without a number writes alike (their numberless key, `sprints` of `Sprints
+ * {N-1}-{N}` and `Sprints {N-2}-{N-1}`), `sec` being the k-th: the k-th heading of `doc` of that key, where `found` (the
+ * first, as `sec` finds it) is one; else `found` (fewer such headings than sections: the first is each one's, as before).
+ */
+function numberlessTurn(doc: ParsedDocument, kind: DocumentKindSpec, sec: SectionSpec, found: Section): Section {
+  // Only titles with numbers can be written alike for two sections (performance only).
+  if (kind.sections.length < 2 || !sec.title.includes('{')) return found;
+  const key = numberlessKey(sec.title);
+  if (found.key !== key) return found;
+  let k = 0;
+  for (const other of kind.sections) {
+    if (other === sec) break;
+    if (other.title.includes('{') && numberlessKey(other.title) === key) k++;
+  }
+  if (k === 0) return found;
+  const alike = doc.sections.filter((x) => x.key === key);
+  return alike[k] ?? found;
 }
 
 /** Whether section `s` is titled as `new` writes another section of `kind` than `sec` in phase `n`, numbers and all, and not as it writes `sec`. */
@@ -425,43 +448,52 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
   if (!phase || !fm?.terminated || fm.errors.length || !fm.data || typeof fm.data !== 'object' || Array.isArray(fm.data)) return;
   const data = fm.data as Record<string, unknown>;
   const wrong = (raw: unknown, want: Phase) => otherPhaseValue(ctx.model.phases, raw, want);
-  const report = (key: string, value: string, message: string, want: string) => {
+  /** Reports `key`'s value, which names another phase than `right`: `message` says what it should be. */
+  const report = (key: string, value: string, right: Phase, message: (want: string) => string) => {
     const r = fm.yaml ? pathRange(fm.yaml, doc.lines, 1, fm.raw, `/${key}`) : undefined;
     if (!r || r.start.line !== r.end.line) return;
-    ctx.report('heading-mismatch', r, message, {
-      fix: 'replace-front-matter-phase',
-      key,
-      old: (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character),
-      value: want,
-    });
+    const old = (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+    const want = inStyleOf(value, right, old);
+    ctx.report('heading-mismatch', r, message(want), { fix: 'replace-front-matter-phase', key, old, value: want });
   };
   const value = wrong(data.phase, phase);
-  if (value !== undefined) {
-    const want = inStyleOf(value, phase);
-    report('phase', value, `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`, want);
-  }
+  if (value !== undefined)
+    report(
+      'phase',
+      value,
+      phase,
+      (want) => `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`,
+    );
   // An input handoff's `from`, the phase its inputs come from: the phase before (an input handoff copied from another
   // phase's folder names the phase before that one).
   const prev = phase.prev;
   const from = ctx.spec?.kind === INPUT_HANDOFF && prev ? wrong(data.from, prev) : undefined;
-  if (from !== undefined) {
-    const want = inStyleOf(from, prev!);
+  if (from !== undefined)
     report(
       'from',
       from,
-      `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
-      want,
+      prev!,
+      (want) =>
+        `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
     );
-  }
 }
 
 /**
  * The value that names `want` as `value` names a phase: by its number where `value` is one (`4`, `Phase 4`, `phase_4`:
- * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), else by its id (`phase-3`).
+ * `3`, `Phase 3`, `phase_3`, as a template that writes `phase: {{phase.number}}` has it), zero padded to the width its
+ * digits are written in (`Phase-02`, `phase-02` as a folder `phase-02` is named, `02`, which YAML reads as 2: `Phase-03`,
+ * `03`), else by its id (`phase-3`). `written`: the value as the front matter writes it (its quotes and zeros).
  */
-function inStyleOf(value: string, want: Phase): string {
+function inStyleOf(value: string, want: Phase, written: string): string {
   const m = PHASE_NUMBER_VALUE.exec(value);
-  return m && want.number !== undefined ? `${m[1]}${want.number}` : want.id;
+  if (!m || want.number === undefined) return want.id;
+  // The digits at the written value's end (before a closing quote).
+  let end = written.length;
+  if (end && (written[end - 1] === '"' || written[end - 1] === "'")) end--;
+  let start = end;
+  while (start > 0 && written.charCodeAt(start - 1) >= 48 && written.charCodeAt(start - 1) <= 57) start--;
+  const width = end - start > 1 && written.charCodeAt(start) === 48 ? end - start : 0;
+  return `${m[1]}${String(want.number).padStart(width, '0')}`;
 }
 
 /**
