@@ -73,6 +73,10 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     const caches = () => fs.readdirSync(dir).filter((n) => n.endsWith('.cache'));
     try {
       fs.rmSync(cacheFile);
+      // Written whether or not the run reports it (a user's run does not).
+      spawnSync(process.execPath, [BIN, 'check', 'examples'], { cwd: REPO, env: { ...process.env, PHASEGATE_CACHE_DIR: dir } });
+      assert.equal(caches().length, 1, 'written by a run that does not report');
+      fs.rmSync(path.join(dir, caches()[0]));
       // --version runs no check: it reads a cache when there is one, and writes none.
       assert.deepEqual(run(['--version']).lines, ['phasegate: code cache none']);
       assert.deepEqual(caches(), []);

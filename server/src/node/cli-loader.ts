@@ -55,7 +55,10 @@ function load(): vm.Script {
   }
   report?.(own !== undefined || shipped !== undefined ? 'rejected' : 'none');
   if (file !== undefined && runsTheEngine()) {
-    process.once('exit', () => report?.(`${writeUserCache(file, script.createCachedData()) ? 'written' : 'not written'} (${file})`));
+    process.once('exit', () => {
+      const written = writeUserCache(file, script.createCachedData());
+      report?.(`${written ? 'written' : 'not written'} (${file})`);
+    });
   }
   return script;
 }
