@@ -76,12 +76,29 @@ function specKeys(spec: SectionSpec): SpecKeys {
   return keys;
 }
 
-/** The key and the numbers (its runs of digits, which the key writes as `#`) of a title with numbers as `new` writes it in a phase. */
-const writtenForms = new Memo<{ key: string; digits: string }>(1024, (titleAndNumber) => {
-  const at = titleAndNumber.lastIndexOf('\u0000');
-  const written = writtenTitle(titleAndNumber.slice(0, at), Number(titleAndNumber.slice(at + 1)));
-  return { key: normalizeTitle(written), digits: digitsOf(written) };
-});
+interface WrittenForm {
+  key: string;
+  digits: string;
+}
+
+/** The key and the numbers (its runs of digits, which the key writes as `#`) of a title with numbers as `new` writes it in a phase, by title and number. */
+const writtenForms = new Map<string, Map<number, WrittenForm>>();
+
+function writtenForm(title: string, n: number): WrittenForm {
+  let byNumber = writtenForms.get(title);
+  if (!byNumber) {
+    // Titles are a layout's: a few (bounded all the same, for layouts that change in a long session).
+    if (writtenForms.size >= 256) writtenForms.clear();
+    writtenForms.set(title, (byNumber = new Map()));
+  }
+  let form = byNumber.get(n);
+  if (!form) {
+    if (byNumber.size >= 4096) byNumber.clear();
+    const written = writtenTitle(title, n);
+    byNumber.set(n, (form = { key: normalizeTitle(written), digits: digitsOf(written) }));
+  }
+  return form;
+}
 
 /** The runs of digits of a title, in order, one blank between them. */
 function digitsOf(title: string): string {
@@ -95,6 +112,11 @@ function digitsOf(title: string): string {
  * 0), each is its own (was: the first of them, for both, which heading-mismatch told as naming another phase).
  */
 function exactSection(doc: Pick<ParsedDocument, 'sections'>, title: string, n: number, found: Section): Section {
+  if (!title.includes('{')) return found;
+  const want = writtenForm(title, n);
+  // Only a section of the written title's key can be that section: `found` where it is the only one (performance only:
+  // the common case, without the sections' numbers read).
+  if (found.key === want.key && !doc.sections.some((x) => x !== found && x.key === want.key)) return found;
   if (titledAsWritten(title, n, found)) return found;
   return doc.sections.find((x) => x !== found && titledAsWritten(title, n, x)) ?? found;
 }
@@ -102,7 +124,7 @@ function exactSection(doc: Pick<ParsedDocument, 'sections'>, title: string, n: n
 /** Whether a section is titled as `new` writes `title` (a spec's, with numbers) in phase `n`, numbers and all. */
 export function titledAsWritten(title: string, n: number, s: Pick<Section, 'key' | 'title'>): boolean {
   if (!title.includes('{')) return false;
-  const want = writtenForms.get(`${title}\u0000${n}`);
+  const want = writtenForm(title, n);
   return s.key === want.key && digitsOf(s.title) === want.digits;
 }
 

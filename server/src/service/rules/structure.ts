@@ -309,8 +309,40 @@ function numberlessTurn(doc: ParsedDocument, kind: DocumentKindSpec, sec: Sectio
 /** Whether section `s` is titled as `new` writes another section of `kind` than `sec` in phase `n`, numbers and all, and not as it writes `sec`. */
 function titledAsAnother(kind: DocumentKindSpec, sec: SectionSpec, s: Section, n: number): boolean {
   // Only a title with numbers can be written for one section and not another of the same key (performance only).
-  if (kind.sections.length < 2 || (!/\d/.test(s.title) && !sec.title.includes('{N-'))) return false;
+  if (!hasRivalTitles(kind) || (!/\d/.test(s.title) && !sec.title.includes('{N-'))) return false;
   return !titledAsWritten(sec.title, n, s) && kind.sections.some((other) => other !== sec && titledAsWritten(other.title, n, s));
+}
+
+/** The shape of a title: its numbers and `{…}` placeholders as `#` (two titles whose written forms can share a key share it). */
+const titleShape = (title: string) =>
+  title
+    .replace(/\{[^}]*\}|\d+/g, '#')
+    .replace(/#+/g, '#')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+const rivalTitles = new WeakMap<DocumentKindSpec, boolean>();
+
+/**
+ * Whether two sections of `kind` can be titled alike but for their numbers (`Sprint {N-1}` and `Sprint {N}`; a title
+ * with `{…}` and another of its shape): only then is a section titled as another's (`titledAsAnother`). None of the
+ * built-in layouts' kinds has such sections (performance only: the check is made once per kind).
+ */
+function hasRivalTitles(kind: DocumentKindSpec): boolean {
+  let r = rivalTitles.get(kind);
+  if (r === undefined) {
+    const templated = new Set<string>();
+    const shapes: string[] = [];
+    for (const sec of kind.sections)
+      for (const t of [sec.title, ...(sec.aliases ?? [])]) {
+        shapes.push(titleShape(t));
+        if (t.includes('{')) templated.add(titleShape(t));
+      }
+    r = [...templated].some((t) => shapes.filter((x) => x === t).length > 1);
+    rivalTitles.set(kind, r);
+  }
+  return r;
 }
 
 /**
