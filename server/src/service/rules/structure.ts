@@ -316,7 +316,7 @@ function titledAsAnother(kind: DocumentKindSpec, sec: SectionSpec, s: Section, n
 /** The shape of a title: its numbers and `{…}` placeholders as `#` (two titles whose written forms can share a key share it). */
 const titleShape = (title: string) =>
   title
-    .replace(/\{[^}]*\}|\d+/g, '#')
+    .replace(/\{[^{}]*\}|\d+/g, '#')
     .replace(/#+/g, '#')
     .toLowerCase()
     .replace(/\s+/g, ' ')
