@@ -25,14 +25,17 @@ describe('phasegate process: V8 settings for a batch run', () => {
 
 describe('phasegate process: the young generation kept at most as large as on Node 20', () => {
   const MB = 1024 * 1024;
-  function probeOver(sizes: number[], execArgv: string[] = [], nodeOptions = '') {
+  /** A probe over a young generation of `sizes` (one per look, the last repeated), with the flags it sets and what it leaves for the exit. */
+  function probeOver(sizes: number[], { execArgv = [] as string[], nodeOptions = '', stride = 16 } = {}) {
     const set: string[] = [];
+    const exits: (() => void)[] = [];
     let looks = 0;
     const probe = youngGenerationCap({
       execArgv,
       nodeOptions,
+      stride,
       setFlags: (f) => set.push(f),
-      onExit: () => undefined,
+      onExit: (f) => exits.push(f),
       spaces: () => {
         const size = sizes[Math.min(looks++, sizes.length - 1)];
         return [
@@ -41,7 +44,7 @@ describe('phasegate process: the young generation kept at most as large as on No
         ];
       },
     });
-    return { set, probe, looks: () => looks };
+    return { set, exits, probe, looks: () => looks };
   }
 
   it('stops its growth once it is as large as Node 20 lets it grow, looking at every 16th call', () => {
@@ -60,38 +63,18 @@ describe('phasegate process: the young generation kept at most as large as on No
   });
 
   it("sets the growth factor back to V8's own as the process exits, when it set it (a code cache made then is read by the next run)", () => {
-    const exits: (() => void)[] = [];
-    const set: string[] = [];
-    const sizes = [16 * MB, YOUNG_GENERATION_CAP];
-    let looks = 0;
-    const probe = youngGenerationCap({
-      execArgv: [],
-      nodeOptions: '',
-      stride: 1,
-      setFlags: (f) => set.push(f),
-      spaces: () => [{ space_name: 'new_space', space_size: sizes[looks++] }],
-      onExit: (f) => exits.push(f),
-    });
-    probe();
-    assert.equal(exits.length, 0, 'nothing to undo before the cap');
-    probe();
-    assert.equal(exits.length, 1);
-    exits[0]();
-    assert.deepEqual(set, ['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
+    const p = probeOver([16 * MB, YOUNG_GENERATION_CAP], { stride: 1 });
+    p.probe();
+    assert.equal(p.exits.length, 0, 'nothing to undo before the cap');
+    p.probe();
+    assert.equal(p.exits.length, 1);
+    p.exits[0]();
+    assert.deepEqual(p.set, ['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
   });
 
   it('looks at every call with a stride of 1 (the language server probes on a timer)', () => {
-    let looks = 0;
-    const set: string[] = [];
-    const sizes = [16 * MB, YOUNG_GENERATION_CAP];
-    const probe = youngGenerationCap({
-      execArgv: [],
-      nodeOptions: '',
-      stride: 1,
-      setFlags: (f) => set.push(f),
-      spaces: () => [{ space_name: 'new_space', space_size: sizes[looks++] }],
-    });
-    assert.deepEqual([probe(), probe(), looks, set], [false, true, 2, ['--semi-space-growth-factor=1']]);
+    const p = probeOver([16 * MB, YOUNG_GENERATION_CAP], { stride: 1 });
+    assert.deepEqual([p.probe(), p.probe(), p.looks(), p.set], [false, true, 2, ['--semi-space-growth-factor=1']]);
   });
 
   it('leaves the young generation to the user who sizes it', () => {
@@ -99,7 +82,7 @@ describe('phasegate process: the young generation kept at most as large as on No
       [['--max-semi-space-size=64'], ''],
       [[], '--semi-space-growth-factor=4'],
     ] as const) {
-      const p = probeOver([128 * MB], [...argv], opts);
+      const p = probeOver([128 * MB], { execArgv: [...argv], nodeOptions: opts });
       for (let i = 0; i < 64; i++) assert.equal(p.probe(), true);
       assert.deepEqual([p.looks(), p.set], [0, []]);
     }
