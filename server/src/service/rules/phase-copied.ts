@@ -71,10 +71,14 @@ export function statusRange(doc: ParsedDocument): Range | undefined {
   return r && r.start.line === r.end.line && r.start.character < r.end.character ? r : undefined;
 }
 
-/** The document of phase `prev` of the same kind as `ctx`'s (the same kind and file), when it exists. */
-function previousDocument(prev: Phase, ctx: RuleContext): string | undefined {
+/** The document of phase `q` of the same kind as `ctx`'s (the same kind and file), with its text, when it exists. */
+function sameKindDocument(q: Phase, ctx: RuleContext): { path: string; text: string } | undefined {
   const spec = ctx.spec!;
-  for (const d of prev.documents) if (d.exists && d.spec.kind === spec.kind && d.spec.file === spec.file) return d.path;
+  for (const d of q.documents)
+    if (d.exists && d.spec.kind === spec.kind && d.spec.file === spec.file) {
+      const text = ctx.getText(d.path);
+      return text === undefined ? undefined : { path: d.path, text };
+    }
   return undefined;
 }
 
@@ -399,28 +403,26 @@ export const copiedDocumentRule: Rule = {
     const before = phaseBefore(model, phase!);
     for (const e of [before, before && phaseBefore(model, before)]) {
       if (!e) break;
-      const path = previousDocument(e, ctx);
-      const text = path === undefined ? undefined : ctx.getText(path);
-      if (text === undefined || !sameButNumbers(doc.text, text, phaseTokens(model, phase!, n, e, e.number!))) continue;
+      const earlier = sameKindDocument(e, ctx);
+      if (!earlier || !sameButNumbers(doc.text, earlier.text, phaseTokens(model, phase!, n, e, e.number!))) continue;
       // The earlier one copied from this one (`cp -r phase-1 phase-0`): told there, not here.
-      if (earlierIsCopy(ctx, doc, phase!, path!, e)) return;
+      if (earlierIsCopy(ctx, doc, phase!, earlier.path, e)) return;
       from = e;
-      fromPath = path;
+      fromPath = earlier.path;
       break;
     }
     // This one copied from the next phase's (`cp -r phase-1 phase-0`): it names that phase, which names its own.
     const after = from ? undefined : phaseAfter(model, phase!);
-    if (after && namesOther(ctx.model.phases, doc, spec, phase!, after)) {
-      const path = previousDocument(after, ctx);
-      const text = path === undefined ? undefined : ctx.getText(path);
-      const other = text === undefined ? undefined : ctx.getDocument(path!);
+    if (after && namesOther(model.phases, doc, spec, phase!, after)) {
+      const later = sameKindDocument(after, ctx);
+      const other = later && ctx.getDocument(later.path);
       if (
         other &&
-        sameButNumbers(text!, doc.text, phaseTokens(model, after, after.number!, phase!, n)) &&
-        !namesOther(ctx.model.phases, other, spec, after, phase!)
+        sameButNumbers(later.text, doc.text, phaseTokens(model, after, after.number!, phase!, n)) &&
+        !namesOther(model.phases, other, spec, after, phase!)
       ) {
         from = after;
-        fromPath = path;
+        fromPath = later.path;
       }
     }
     if (!from) return;
