@@ -133,6 +133,26 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it("starts a parallel check's worker threads on the loader, each reading the build's code cache, with the output of one thread", () => {
+    const run = (parallel: string) =>
+      spawnSync(process.execPath, [BIN, 'check', 'examples', '--format', 'json'], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, PHASEGATE_CODE_CACHE_REPORT: '1', PHASEGATE_CODE_CACHE: 'off', PHASEGATE_PARALLEL_MIN_FILES: parallel },
+      });
+    const single = run('off');
+    const multi = run('0');
+    assert.deepEqual([multi.status, multi.stdout], [single.status, single.stdout]);
+    // One line of the main thread's, one of each worker's (before: the main thread's alone, the workers compiling the bundle).
+    const reports = multi.stderr.split('\n').filter((l) => l !== '');
+    assert.ok(reports.length >= 2, multi.stderr);
+    assert.deepEqual(new Set(reports), new Set(['phasegate: code cache accepted']));
+    assert.deepEqual(
+      single.stderr.split('\n').filter((l) => l !== ''),
+      ['phasegate: code cache accepted'],
+    );
+  });
+
   it('checks the bundled examples: exit 0 and the JSON of the contract', () => {
     const r = phasegate(['check', 'examples', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));

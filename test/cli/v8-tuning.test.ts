@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { YOUNG_GENERATION_CAP, tuneForBatchRun, youngGenerationCap } from '../../server/src/node/v8-tuning';
+import { Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION_CAP, tuneForBatchRun, workerResourceLimits, youngGenerationCap } from '../../server/src/node/v8-tuning';
 import { REPO } from '../helpers/workspace';
 
 describe('phasegate process: V8 settings for a batch run', () => {
@@ -104,5 +105,29 @@ describe('phasegate process: the young generation kept at most as large as on No
     };
     assert.ok(youngAfter(false) > 4 * MB, 'without the probe it grows beyond 4 MB');
     assert.ok(youngAfter(true) <= 4 * MB, `with it: ${youngAfter(true) / MB} MB`);
+  });
+
+  it("gives a parallel check's worker threads a young generation as large as Node 20's, or none to the user who sizes it", () => {
+    assert.deepEqual(workerResourceLimits({ execArgv: [], nodeOptions: '' }), { maxYoungGenerationSizeMb: 48 });
+    assert.equal(workerResourceLimits({ execArgv: ['--max-semi-space-size=64'], nodeOptions: '' }), undefined);
+    assert.equal(workerResourceLimits({ execArgv: [], nodeOptions: '--semi-space-growth-factor=4' }), undefined);
+  });
+
+  it("holds on this Node's V8: a worker thread started with the limits of a 4 MB cap keeps its young generation there", async () => {
+    const script = `
+      const v8 = require('node:v8');
+      const kept = [];
+      for (let i = 0; i < 400000; i++) kept.push({ i, s: 'x' + i });
+      const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      require('node:worker_threads').parentPort.postMessage(young.space_size);`;
+    const youngIn = (resourceLimits: { maxYoungGenerationSizeMb: number } | undefined) =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(script, { eval: true, resourceLimits });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    assert.ok((await youngIn(undefined)) > 4 * MB, 'without limits it grows beyond 4 MB');
+    const capped = await youngIn(workerResourceLimits({ execArgv: [], nodeOptions: '', cap: 4 * MB }));
+    assert.ok(capped <= 4 * MB, `with them: ${capped / MB} MB`);
   });
 });

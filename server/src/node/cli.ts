@@ -34,6 +34,16 @@ class BatchFileSystem extends SyncNodeFileSystem {
   }
 }
 
+/**
+ * The script the worker threads of a parallel check start on: the loader beside the bundle (dist/cli.js, see
+ * cli-loader.ts), so that each reads the bundle's code cache as this run did, rather than compile the bundle;
+ * this script itself where it runs without one (the tsc output).
+ */
+function workerScript(): string {
+  const loader = path.join(__dirname, 'cli.js');
+  return path.basename(__filename) === 'cli-bundle.js' && fs.existsSync(loader) ? loader : __filename;
+}
+
 function runCli(): void {
   const root = assetRoot();
   const probe = youngGenerationCap();
@@ -48,8 +58,8 @@ function runCli(): void {
     stderr: process.stderr,
     assets,
     version,
-    // The workers run this same script (the bundle is one file); see the isMainThread branch below.
-    parallel: parallelFromEnv(__filename, assets),
+    // The workers run this same bundle; see the isMainThread branch below.
+    parallel: parallelFromEnv(workerScript(), assets),
     env: process.env,
   }).then(
     (code) => (process.exitCode = code),

@@ -1,14 +1,17 @@
 /**
  * Worker threads for the CLI's parallel check (cli/shards.ts): the main thread starts one worker
- * per shard on the CLI's own script (the bundle dist/cli.js, which branches on `isMainThread`),
- * each worker loads its own engine over the real file system and posts back plain data.
+ * per shard on the CLI's own script (the bundle dist/cli-bundle.js through its loader dist/cli.js, which reads
+ * its code cache; the bundle branches on `isMainThread`), each worker loads its own engine over the real file
+ * system and posts back plain data. A worker's young generation is kept as large as Node 20's at most
+ * (`workerResourceLimits`), as the main thread's is.
  */
 import * as os from 'node:os';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { ResourceLimits, Worker, parentPort, workerData } from 'node:worker_threads';
 import type { Assets } from '../service/service';
 import { PhasegateService } from '../service/service';
 import { Parallel, ShardRequest, ShardResult, checkShard } from '../cli/shards';
 import { SyncNodeFileSystem } from './sync-fs';
+import { workerResourceLimits } from './v8-tuning';
 
 /**
  * Threshold when PHASEGATE_PARALLEL_MIN_FILES is set without a number: below it, worker start-up
@@ -34,12 +37,13 @@ export function parallelFromEnv(script: string, assets: Assets, env = process.en
   if (raw === undefined || raw === '' || raw === 'off') return undefined;
   const n = Number(raw);
   const minFiles = Number.isFinite(n) && n >= 0 ? n : DEFAULT_PARALLEL_MIN_FILES;
-  return { minFiles, shards: Math.min(4, Math.max(2, os.availableParallelism())), run: (req) => runInWorker(script, { req, assets }) };
+  const resourceLimits = workerResourceLimits();
+  return { minFiles, shards: Math.min(4, Math.max(2, os.availableParallelism())), run: (req) => runInWorker(script, { req, assets }, resourceLimits) };
 }
 
-function runInWorker(script: string, input: WorkerInput): Promise<ShardResult> {
+function runInWorker(script: string, input: WorkerInput, resourceLimits: ResourceLimits | undefined): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(script, { workerData: input, stdout: false, stderr: false });
+    const w = new Worker(script, { workerData: input, stdout: false, stderr: false, resourceLimits });
     let settled = false;
     w.once('message', (m: WorkerOutput) => {
       settled = true;

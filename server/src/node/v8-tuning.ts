@@ -40,6 +40,28 @@ export interface YoungGenerationCapOptions {
   onExit?: (f: () => void) => void;
 }
 
+/** Whether the user sized V8's young generation (its semi-spaces or their growth) in node's arguments or NODE_OPTIONS. */
+function userSizesYoungGeneration(execArgv: readonly string[], nodeOptions: string): boolean {
+  const own = (f: string) => execArgv.some((a) => a.startsWith(f)) || nodeOptions.includes(f);
+  return own('--max-semi-space-size') || own(GROWTH_FLAG);
+}
+
+/**
+ * The resource limits of a worker thread of a parallel check (parallel.ts): its young generation no larger than
+ * Node 20's, as `youngGenerationCap` keeps the main thread's. A worker has a heap of its own, sized when it starts,
+ * so a limit does there what the probe does on the main thread. V8 counts a young generation as three semi-spaces
+ * (the two and the large-object space beside them): a limit of 48 MB gives two semi-spaces of 16 MB. None when the
+ * user sizes the young generation.
+ */
+export function workerResourceLimits({
+  execArgv = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+  cap = YOUNG_GENERATION_CAP,
+}: Pick<YoungGenerationCapOptions, 'execArgv' | 'nodeOptions' | 'cap'> = {}): { maxYoungGenerationSizeMb: number } | undefined {
+  if (userSizesYoungGeneration(execArgv, nodeOptions)) return undefined;
+  return { maxYoungGenerationSizeMb: ((cap / 2) * 3) / (1024 * 1024) };
+}
+
 /**
  * Keeps V8's young generation (where new objects are made) at most as large as Node 20 lets it grow. From
  * Node 22 on, V8 lets it grow to two semi-spaces of 64 MB on a machine with enough memory: in a check at
@@ -62,8 +84,7 @@ export function youngGenerationCap({
   // Before any other handler of the exit: the loader's, which makes the code cache, was added before this one.
   onExit = (f: () => void) => process.prependOnceListener('exit', f),
 }: YoungGenerationCapOptions = {}): () => boolean {
-  const own = (f: string) => execArgv.some((a) => a.startsWith(f)) || nodeOptions.includes(f);
-  if (own('--max-semi-space-size') || own(GROWTH_FLAG)) return () => true;
+  if (userSizesYoungGeneration(execArgv, nodeOptions)) return () => true;
   let calls = 0;
   let capped = false;
   return () => {
