@@ -168,6 +168,7 @@ const PLACEHOLDER_PIECES = [
   '[Ref]: http://x',
   '\\[Esc]',
   '[High]',
+  '[Done]',
   '[x] ',
   '- [ ] ',
   '{{ x }}',

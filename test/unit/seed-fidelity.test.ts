@@ -613,6 +613,38 @@ describe('seed fidelity: the handoff template’s risks filled in', () => {
   });
 });
 
+describe('seed fidelity: status and change tags', () => {
+  it('takes a bracketed status or kind of change (`[Done]`, `[In Progress]`, `- [Fix] …`) for text, not a placeholder left', async () => {
+    const text = [
+      '# Phase 1 → Phase 2 Handoff',
+      '',
+      '## Phase 1 Summary',
+      '',
+      '- Baseline metrics review [Done]',
+      '- Coverage job: [In Progress]',
+      '- [WIP] migration of the CI cache',
+      '- [Status: Blocked] registry mirror',
+      '- [Fix] coverage job timeout raised to 20 minutes',
+      '- [Dev Deps] update `eslint`',
+      '- [Breaking Change] the API drops v1',
+      '- [Deliverable] the API image',
+      '- Next: [TODO] and [TBD]',
+      '- [Status] of the mirror',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': text });
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range.start.line, d.message]),
+      [
+        [11, 'Placeholder [Deliverable] is not filled in.'],
+        [12, 'Placeholder [TODO] is not filled in.'],
+        [12, 'Placeholder [TBD] is not filled in.'],
+        [13, 'Placeholder [Status] is not filled in.'],
+      ],
+    );
+  });
+});
+
 describe('seed fidelity: an iAI response headed in its own words', () => {
   it('reads `## Overview` as its Summary and `## Key Activities (via iAI Prompt)` as its Deliverables, answering the prompt', async () => {
     const FENCE = '```';

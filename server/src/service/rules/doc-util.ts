@@ -413,6 +413,21 @@ const BRACKET_RE = /\[([^[\]\n]*)\]/g;
  */
 const SEVERITY_TAG =
   /^\s*(?:(?:impact|severity|priority|likelihood|probability|risk|risk level|urgency)\s*[:=]\s*)?(?:critical|high|medium|moderate|low|major|minor|blocker|severe|p[0-4]|sev[\s-]?[0-4])\s*$/i;
+/**
+ * A bracketed status or change tag (`[Done]`, `[In Progress]`, `[WIP]`, `[Blocked]`; `[Fix]`, `[Breaking]`, `[Deps]`,
+ * `[Dev Deps]`, `[Tests]`), also labelled (`[Status: Done]`): how a team marks an item's state or a change's kind, as
+ * a changelog does (`- [Fix] retry the upload`), not a placeholder left for it. No built-in template's placeholder
+ * is one of them (`[TODO]` and `[TBD]` are markers, and stay placeholders).
+ */
+const STATUS_OR_CHANGE_TAG = new RegExp(
+  String.raw`^\s*(?:(?:status|state|type|kind)\s*[:=]\s*)?(?:` +
+    // Statuses.
+    String.raw`done|complete|completed|in[\s-]progress|wip|blocked|pending|not[\s-]started|planned|ready|on[\s-]hold|cancell?ed|deferred|skipped|passed|failed|open|closed|resolved|fixed|approved|rejected|accepted|superseded|draft|verified|merged|shipped|released|in[\s-]review|n/a|` +
+    // Kinds of change (Keep a Changelog's and commit-message conventions).
+    String.raw`fix|bug ?fix|hot ?fix|feat|feature|new|added?|changed?|removed?|deprecated|security|breaking(?: changes?)?|(?:dev )?deps|dependencies|tests?|refactor|docs?|chore|perf|performance|ci|build|style|meta|robustness|enhancement|improvement|revert|release|updated?|types|tooling` +
+    String.raw`)\s*$`,
+  'i',
+);
 const HANDLEBARS_RE = /\{\{\{?[^{}\n]*\}?\}\}/g;
 const MARKER_RE = /\b(?:TBD\b|TODO:)/g;
 
@@ -431,7 +446,7 @@ export function scanPlaceholders(line: string, refs: ReadonlySet<string> = new S
       const e = s + m[0].length;
       const before = line[s - 1] ?? '';
       const after = line[e] ?? '';
-      if (!/^[A-Z]/.test(inner) || inner.trim().length < 2 || SEVERITY_TAG.test(inner)) continue;
+      if (!/^[A-Z]/.test(inner) || inner.trim().length < 2 || SEVERITY_TAG.test(inner) || STATUS_OR_CHANGE_TAG.test(inner)) continue;
       if (before === '\\' || before === ']' || before === '[' || before === '!') continue;
       if (after === '(' || after === '[' || after === ']') continue;
       // A reference definition `[Label]: url` at the start of a line, or a shortcut reference to one.
