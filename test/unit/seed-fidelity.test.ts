@@ -3,7 +3,9 @@
  * plausibly chooses: what Phasegate reports must be what the seeds ask for, no more and no less.
  */
 import * as assert from 'node:assert/strict';
-import { workspace, diagnosticsOf } from '../helpers/workspace';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO, workspace, diagnosticsOf } from '../helpers/workspace';
 import { applyEdits, codeActions } from '../../server/src/service';
 
 const VALIDATION = 'phase-1/07-VALIDATION.md';
@@ -641,6 +643,47 @@ describe('seed fidelity: status and change tags', () => {
         [12, 'Placeholder [TBD] is not filled in.'],
         [13, 'Placeholder [Status] is not filled in.'],
       ],
+    );
+  });
+});
+
+describe('seed fidelity: headings with a note in parentheses', () => {
+  /** The bundled audit example's phase 1 and 2, with `edit` applied to phase 2's documents. */
+  async function example(edit: (file: string, text: string) => string) {
+    const files: Record<string, string> = {};
+    for (const phase of ['phase-1', 'phase-2']) {
+      const dir = path.join(REPO, 'examples', 'audit-deployment', phase);
+      for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+        const full = path.join(dir, f);
+        if (fs.statSync(full).isFile()) files[`${phase}/${f.split(path.sep).join('/')}`] = fs.readFileSync(full, 'utf8');
+      }
+    }
+    for (const f of Object.keys(files)) if (f.startsWith('phase-2/')) files[f] = edit(f, files[f]);
+    const { svc } = await workspace(files);
+    const phase = svc.model.phases.find((p) => p.folder.endsWith('/phase-2'))!;
+    return { svc, gates: svc.gates(phase).map((g) => [g.name, g.status]) };
+  }
+
+  it('reads `## Open Questions (2)` as the Open Questions and `## Gate 1: Completeness (passed)` as that gate’s checklist', async () => {
+    const plain = await example((_f, t) => t);
+    const noted = await example((f, t) =>
+      f.endsWith('01-INPUT_HANDOFF.md')
+        ? t.replace('## Open Questions\n', '## Open Questions (2)\n').replace('## Inputs Received\n', '## Inputs Received (from phase 1)\n')
+        : f.endsWith('07-VALIDATION.md')
+          ? t.replace('## Gate 1: Completeness\n', '## Gate 1: Completeness (passed)\n').replace('## Gate 2: Quality\n', '## Quality (2 items)\n')
+          : t,
+    );
+    for (const f of ['phase-2/01-INPUT_HANDOFF.md', 'phase-2/07-VALIDATION.md']) {
+      assert.deepEqual(diagnosticsOf(noted.svc, f), diagnosticsOf(plain.svc, f), f);
+      assert.ok(noted.svc.getText(`/ws/${f}`)!.includes(' ('), f);
+    }
+    assert.deepEqual(noted.gates, plain.gates);
+    assert.ok(plain.gates.every(([, status]) => status === 'passed'));
+    // A heading that only starts with a section's title is not it.
+    const other = await example((f, t) => (f.endsWith('01-INPUT_HANDOFF.md') ? t.replace('## Open Questions\n', '## Open Questions Later\n') : t));
+    assert.deepEqual(
+      diagnosticsOf(other.svc, 'phase-2/01-INPUT_HANDOFF.md', 'missing-section').map((d) => d.message),
+      ['Missing section "## Open Questions".'],
     );
   });
 });

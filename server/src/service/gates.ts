@@ -7,7 +7,7 @@ import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from '
 import { Memo } from './memo';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
-import { unescapeTarget, withoutPlaceholders } from './rules/doc-util';
+import { NOTE, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 import { isSpaceCode } from './text-scan';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
@@ -328,7 +328,8 @@ function leadKeys(title: string): string[] {
 /**
  * How a heading names a gate: 3 as the gate itself (`## Review`, `## 5. Review`, `## Gate 5: Review`,
  * `## Gate: Review`, `## Review Gate`), 2 as the gate followed by a description (`## 5. Review: Peer review completed`,
- * `## Gate 5: Review — Peer review completed`, `## Review: Comments Addressed`), 1 by its last words only
+ * `## Gate 5: Review — Peer review completed`, `## Review: Comments Addressed`) or by a note in parentheses
+ * (`## Gate 5: Review (passed)`), 1 by its last words only
  * (`## Peer Review`), 0 not at all. In the iAI
  * layout only a heading that names the gate as one (`## Gate 2: Tests`, `## Gate: Tests`) counts: the iAI
  * seed gives its phases no checklist, and the sections the iAI gates' rules read are not one — the
@@ -341,6 +342,9 @@ export function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'ti
   if (!section.key.includes(keys.key)) return 0;
   if (namesGate(layout, section.key, keys)) return 3;
   if (leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
+  // The gate followed by a note in parentheses (`## Gate 1: Completeness (passed)`, `## Quality (2 items)`), as a
+  // document's sections may be (see specSection).
+  if (section.title.endsWith(')') && NOTE.test(section.title) && namesGate(layout, normalizeTitle(section.title.replace(NOTE, '')), keys)) return 2;
   if (layout.name === 'iai') return 0;
   return section.key.endsWith(keys.tail) ? 1 : 0;
 }

@@ -18,11 +18,6 @@ export interface SectionSpec {
   description?: string;
   /** Other headings that count as this section (a gate's checklist may be headed by the gate's name alone). */
   aliases?: string[];
-  /**
-   * Built-in layouts only: an alias also counts followed by a note in parentheses
-   * (`## Key Activities (via iAI Prompt)` for `Key Activities`).
-   */
-  aliasNotes?: boolean;
 }
 
 export interface DocumentKindSpec {
@@ -324,7 +319,6 @@ export const IAI_LAYOUT: LayoutSpec = {
         {
           title: 'Deliverables',
           aliases: ['Key Activities'],
-          aliasNotes: true,
           description: 'One item per deliverable; the response must address each.',
         },
         { title: 'Requirements', description: 'Constraints the implementation must meet.', required: false },
@@ -351,7 +345,6 @@ export const IAI_LAYOUT: LayoutSpec = {
         {
           title: 'Deliverables',
           aliases: ['Key Activities', 'Deliverables Completed', 'Deliverables Produced'],
-          aliasNotes: true,
           description: 'One item per deliverable of the prompt, with where it is.',
         },
         { title: 'Implementation', description: 'How it was done.', required: false },

@@ -51,7 +51,9 @@ export function specSection(
       // loweredKeys): the section, which heading-mismatch reports.
       sectionByKeysOf(doc, keys.titles, loweredKeys, n);
   if (s) return s;
-  if (spec.aliasNotes && spec.aliases) s = doc.sections.find(namedBy(spec, n));
+  // Else its title or an alias followed by a note in parentheses (`## Open Questions (2)`, `## Key Activities (via iAI
+  // Prompt)`): only a title that ends with `)` can be one (performance only: namedBy is made on demand).
+  if (doc.sections.some(endsWithNote)) s = doc.sections.find(namedBy(spec, n));
   return s ?? (labels && 'lines' in doc ? specLabels(doc, spec, n)[0] : undefined);
 }
 
@@ -291,7 +293,12 @@ export function titleNames(title: string, n: number, key: string): boolean {
 /** A note in parentheses that ends a heading: ` (via iAI Prompt)`; sought from the start of a run of blanks only (the same match, each run gone over once). */
 export const NOTE = /(?<!\s)\s*\([^()]*\)\s*$/;
 
-/** Whether a section's title is one of the alias `keys` followed by a note (`Key Activities (via iAI Prompt)`). */
+/** Whether a section's title ends with `)`, as one with a note does (see NOTE). */
+function endsWithNote(section: Pick<Section, 'title'>): boolean {
+  return section.title.trimEnd().endsWith(')');
+}
+
+/** Whether a section's title is one of the `keys` (a spec's title and aliases) followed by a note (`Key Activities (via iAI Prompt)`). */
 function notedAlias(section: Pick<Section, 'title'>, keys: ReadonlySet<string>): boolean {
   return NOTE.test(section.title) && keys.has(normalizeTitle(section.title.replace(NOTE, '')));
 }
@@ -314,7 +321,7 @@ export function kindSections(doc: ParsedDocument, kind: DocumentKindSpec | undef
   return out.length ? out : specLabels(doc, spec, n);
 }
 
-/** Whether a section (a heading or a label) is named by a section spec: its title, an alias, an alias with a note (`aliasNotes`). */
+/** Whether a section (a heading or a label) is named by a section spec: its title or an alias, also with a note. */
 function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const { titles } = specKeys(spec);
   const keys = new Set(titles.map((t) => expandedTitleKey(t, n)));
@@ -333,8 +340,8 @@ function namedBy(spec: SectionSpec, n: number | undefined): (s: Pick<Section, 'k
       if (earlier !== undefined) keys.add(earlier);
       for (const k of loweredKeys(t, n)) keys.add(k);
     }
-  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => expandedTitleKey(a, n))) : undefined;
-  return (s) => keys.has(s.key) || (!!noted && notedAlias(s, noted));
+  const noted = new Set(titles.map((t) => expandedTitleKey(t, n)));
+  return (s) => keys.has(s.key) || notedAlias(s, noted);
 }
 
 /** The bold labels (labels.ts) that a section spec names, in document order. */

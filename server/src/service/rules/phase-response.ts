@@ -245,13 +245,13 @@ export function sectionsNamed(doc: ParsedDocument, kind: DocumentKindSpec | unde
 
 const namedBySpec = new WeakMap<SectionSpec, (s: Pick<Section, 'key' | 'title'>) => boolean>();
 
-/** Whether a section is named by a section spec (its title, an alias, an alias with a note), as doc-util reads it for no phase number. */
+/** Whether a section is named by a section spec (its title or an alias, also with a note), as doc-util reads it for no phase number. */
 function namedBy(spec: SectionSpec): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const titles = [spec.title, ...(spec.aliases ?? [])];
   const keys = new Set(titles.map((t) => normalizeTitle(t)));
   for (const t of titles) keys.add(numberlessKey(t));
-  const noted = spec.aliasNotes && spec.aliases ? new Set(spec.aliases.map((a) => normalizeTitle(a))) : undefined;
-  return (s) => keys.has(s.key) || (!!noted && s.title.includes('(') && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
+  const noted = new Set(titles.map((t) => normalizeTitle(t)));
+  return (s) => keys.has(s.key) || (s.title.includes('(') && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
 }
 
 export const responseRule: Rule = {
