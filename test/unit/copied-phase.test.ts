@@ -356,3 +356,37 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', '[src]:'), '[src]: ../phase-2/06-OUTPUT_HANDOFF.md');
   });
 });
+
+describe("a copied phase folder: Fix all (the editor's, on save too)", () => {
+  it('renumbers a copied input handoff but does not complete its handoff, after which it would no longer read as a copy', async () => {
+    const { svc, fs } = await workspace({});
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+    const output = `${ROOT}/phase-2/06-OUTPUT_HANDOFF.md`;
+    // Phase 2 hands off an input to phase 3; its input handoff claims progress (complete, a prerequisite ticked).
+    fs.write(output, fs.text(output)!.replace(/(## Phase 3 Inputs\n\n)[\s\S]*?(\n## )/, '$1- Test report: [report](03-FINDINGS/report.md)\n$2'));
+    const input = `${ROOT}/phase-2/01-INPUT_HANDOFF.md`;
+    fs.write(
+      input,
+      fs
+        .text(input)!
+        .replace(/^status: draft$/m, 'status: complete')
+        .replace('- [ ]', '- [x]'),
+    );
+    copyFolder(fs, 'phase-2', 'phase-3');
+    await svc.load(ROOT);
+    const rel = 'phase-3/01-INPUT_HANDOFF.md';
+    assert.equal(diagnosticsOf(svc, rel, 'copied-document').length, 1);
+    assert.ok(diagnosticsOf(svc, rel, 'handoff-mismatch').some((d) => /Test report/.test(d.message)));
+
+    const action = fixAllRepeated(svc, `${ROOT}/${rel}`)!;
+    assert.deepEqual(action.codes, ['heading-mismatch']);
+    fs.write(`${ROOT}/${rel}`, applyEdits(fs.text(`${ROOT}/${rel}`)!, action.change.edits[0].edits)!);
+    await svc.load(ROOT);
+    assert.match(fs.text(`${ROOT}/${rel}`)!, /^# Phase 3 Input Handoff$/m);
+    assert.doesNotMatch(fs.text(`${ROOT}/${rel}`)!, /Test report/);
+    assert.equal(diagnosticsOf(svc, rel, 'copied-document').length, 1);
+    // The fix is still offered on its own, to apply by hand.
+    assert.ok(codeActions(svc, diagnosticsOf(svc, rel)).some((a) => a.codes.includes('handoff-mismatch')));
+  });
+});
