@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { workspace, ROOT, diagnosticsOf } from '../helpers/workspace';
 import { MemoryFileSystem, PhasegateService, applyEdits, codeActions, fixAllRepeated } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
+import { basename } from '../../server/src/service/host';
 
 const DATE = '2026-01-02';
 
@@ -355,6 +356,48 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'See the'), 'See the [Phase 2 handoff][src] (Phase 2: [its output][src]).');
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', '[src]:'), '[src]: ../phase-2/06-OUTPUT_HANDOFF.md');
   });
+});
+
+describe('a copied phase folder: the Source link text retargeted names the folder it links', () => {
+  for (const [prefix, what] of [
+    ['Phase ', 'a blank'],
+    ['Phase', 'nothing'],
+  ] as const)
+    it(`where the phase folders are named \`${prefix}1\` (the word Phase and ${what} before the number): renumbered once`, async () => {
+      const { svc, fs } = await workspace({});
+      await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+      await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+      // The folders renamed, and the links between them with them (in `<…>` once the name holds a blank).
+      const dest = (k: number) => (prefix.includes(' ') ? `<../${prefix}${k}/06-OUTPUT_HANDOFF.md>` : `../${prefix}${k}/06-OUTPUT_HANDOFF.md`);
+      for (const k of [1, 2]) {
+        copyFolder(fs, `phase-${k}`, `${prefix}${k}`);
+        for (const p of fs.paths()) if (p.startsWith(`${ROOT}/phase-${k}/`)) fs.delete(p);
+      }
+      const input2 = `${ROOT}/${prefix}2/01-INPUT_HANDOFF.md`;
+      fs.write(
+        input2,
+        fs
+          .text(input2)!
+          .replace(/^Output handoff of Phase 1: .*$/m, `Output handoff of Phase 1: [${prefix}1/06-OUTPUT_HANDOFF.md](${dest(1)})`)
+          .replace(/^from: .*$/m, `from: "${prefix}1"`),
+      );
+      copyFolder(fs, `${prefix}2`, `${prefix}3`);
+      await svc.load(ROOT);
+      assert.deepEqual(
+        svc.model.phases.map((p) => basename(p.folder)),
+        [1, 2, 3].map((k) => `${prefix}${k}`),
+      );
+      const file = `${ROOT}/${prefix}3/01-INPUT_HANDOFF.md`;
+      const source = () =>
+        fs
+          .text(file)!
+          .split('\n')
+          .find((l) => l.startsWith('Output handoff'));
+      assert.match(source()!, new RegExp(`^Output handoff of Phase 1: \\[${prefix}1/06-OUTPUT_HANDOFF\\.md\\]`));
+      await fixAllUnder(svc, fs, `${prefix}3`);
+      // Was: `[Phase 3/06-OUTPUT_HANDOFF.md]` (the folder's name put in, then its number renumbered again): no such folder.
+      assert.equal(source(), `Output handoff of Phase 2: [${prefix}2/06-OUTPUT_HANDOFF.md](${dest(2)})`);
+    });
 });
 
 describe("a copied phase folder: Fix all (the editor's, on save too)", () => {
