@@ -292,6 +292,12 @@ export interface NewDocumentResult {
   edit: WorkspaceEdit | null;
   /** Problems with the request (unknown kind, no phase, …). */
   errors: string[];
+  /**
+   * For a phase (`what: 'phase'`): the number of the phase planned, when it has one. The number asked for, or the
+   * next one, is passed over while its folder is one the scan leaves out (an ignored `phase-3/` on disk): the editor's
+   * New Phase asks `renderTemplate` first, and names this number.
+   */
+  number?: number;
 }
 
 export interface ToggleGateItemParams {

@@ -73,3 +73,46 @@ describe('phasegate check and status: a complete phase folder copied to start th
     assert.deepEqual(await copied(), [message('implementation_prompt.md')]);
   });
 });
+
+describe('phasegate check --fix: a copied input handoff', () => {
+  it('renumbers it but does not complete its handoff, which would hide the copy, and says why; reset, it is completed', async () => {
+    const fsys = examplesFs();
+    const A = '/ws/examples/audit-deployment';
+    for (const p of fsys.paths()) if (p.startsWith(`${A}/phase-3/`)) fsys.delete(p);
+    for (const p of fsys.paths()) if (p.startsWith(`${A}/phase-2/`)) fsys.write(p.replace('/phase-2/', '/phase-3/'), fsys.text(p)!);
+    const handoff = `${A}/phase-3/01-INPUT_HANDOFF.md`;
+    const copies = async () =>
+      (JSON.parse((await run(['check', 'examples', '--format', 'json'], fsys)).stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics
+        .filter((d) => d.code === 'copied-document')
+        .map((d) => d.file);
+    assert.ok((await copies()).includes('examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md'));
+
+    const fixed = await run(['check', 'examples', '--fix'], fsys);
+    assert.ok(
+      fixed.stderr.includes(
+        "phasegate: examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md: the fixes for handoff-mismatch, prerequisite-unmet not applied: it is a copy of examples/audit-deployment/phase-2/01-INPUT_HANDOFF.md (copied-document), and they would make it read as this phase's own while its status and ticks stay that phase's; write this phase's own, or reset it, then fix again\n",
+      ),
+      fixed.stderr,
+    );
+    assert.match(fixed.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md: 2 × heading-mismatch$/m);
+    // Renumbered, still the copy it was: still told, its status and ticks phase 2's, none of phase 2's inputs added.
+    const text = fsys.text(handoff)!;
+    assert.match(text, /^# Phase 3 Input Handoff$/m);
+    assert.match(text, /^status: complete$/m);
+    assert.doesNotMatch(text, /CI workflow/);
+    assert.ok((await copies()).includes('examples/audit-deployment/phase-3/01-INPUT_HANDOFF.md'));
+    // Nothing more to do while it is a copy: the next run writes nothing to it, and says why again.
+    const again = await run(['check', 'examples', '--fix'], fsys);
+    assert.doesNotMatch(again.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md/m);
+    assert.match(again.stderr, /phase-3\/01-INPUT_HANDOFF\.md: the fixes for handoff-mismatch, prerequisite-unmet not applied/);
+    assert.equal(fsys.text(handoff), text);
+
+    // Reset to a draft, nothing ticked: no copy, and its handoff is completed.
+    fsys.write(handoff, text.replace(/^status: complete$/m, 'status: draft').replace(/- \[x\]/g, '- [ ]'));
+    const reset = await run(['check', 'examples', '--fix'], fsys);
+    assert.doesNotMatch(reset.stderr, /01-INPUT_HANDOFF\.md: the fixes/);
+    assert.match(reset.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md: .*handoff-mismatch/m);
+    assert.match(fsys.text(handoff)!, /^- CI workflow: \[\.\.\/phase-2\/04-ARTIFACTS\/ci\.yml\]/m);
+    assert.match(fsys.text(handoff)!, /\]\(\.\.\/phase-2\/06-OUTPUT_HANDOFF\.md\)/);
+  });
+});

@@ -109,8 +109,15 @@ describe('phasegate check --fix', () => {
       fsys.write(p.replace('/phase-2/', '/Phase 2/'), fsys.text(p)!);
       fsys.delete(p);
     }
-    // Phase 3's input handoff as one copied from phase 2's folder: its Source links phase 1's, its inputs are phase 1's.
-    fsys.write(`${A}/phase-3/01-INPUT_HANDOFF.md`, fsys.text(`${A}/Phase 2/01-INPUT_HANDOFF.md`)!);
+    // Phase 3's input handoff as one copied from phase 2's folder: its Source links phase 1's, its inputs are phase 1's
+    // (reset to a draft, nothing ticked: a copy that claims phase 2's progress keeps its handoff as it is, see copied-document).
+    fsys.write(
+      `${A}/phase-3/01-INPUT_HANDOFF.md`,
+      fsys
+        .text(`${A}/Phase 2/01-INPUT_HANDOFF.md`)!
+        .replace(/^status: complete$/m, 'status: draft')
+        .replace(/- \[x\]/g, '- [ ]'),
+    );
     await run(['check', '--fix', 'examples'], fsys);
     const text = fsys.text(`${A}/phase-3/01-INPUT_HANDOFF.md`)!;
     // Was: `](../Phase 2/06-OUTPUT_HANDOFF.md)`, no link (and the next run found the Source wrong again).

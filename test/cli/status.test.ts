@@ -97,6 +97,35 @@ describe('phasegate status', () => {
     assert.equal(p4.blockedBy[0], 'missing 01-INPUT_HANDOFF.md, 02-EXECUTION_PLAN.md, 05-DECISIONS.md, 06-OUTPUT_HANDOFF.md, 07-VALIDATION.md');
   });
 
+  it("does not show a custom layout's phase that new just made as complete when its gates do not answer for its placeholders", async () => {
+    const fsys = new WritableMemoryFileSystem();
+    const layout = (gates: string) =>
+      'layouts:\n  - name: sprint\n    phases: "sprints/sprint-*"\n    number: "sprint-(\\\\d+)"\n    documents:\n' +
+      '      - {kind: brief, file: GOALS.md, sections: [Goals]}\n      - {kind: retro, file: RETRO.md, sections: [Went well]}\n' +
+      gates;
+    fsys.write('/ws/phasegate.yaml', layout('    gates:\n      - {name: Review, failOn: [missing-section]}\n'));
+    assert.equal((await run(['new', 'phase', '--layout', 'sprint', '--title', 'First'], fsys)).code, 0);
+    const row = async () => (await run(['status'], fsys)).stdout.split('\n').slice(1, 3);
+    // Its documents the templates' text: in progress, needing its placeholders filled in (was: complete, ✓ Review).
+    assert.deepEqual(await row(), ['sprints/sprint-1-first  First  sprint  in-progress  2/2   ✓ Review', '    needs: 2 × unfilled-placeholder']);
+    const json = JSON.parse((await run(['status', '--format', 'json'], fsys)).stdout) as { phases: { status: string; blockedBy: string[] }[] };
+    assert.deepEqual([json.phases[0].status, json.phases[0].blockedBy], ['in-progress', ['2 × unfilled-placeholder']]);
+    // A layout without gates alike.
+    fsys.write('/ws/phasegate.yaml', layout(''));
+    assert.match((await row())[0], /\bsprint\s+in-progress\s+2\/2$/);
+    // Written: complete.
+    for (const f of ['GOALS.md', 'RETRO.md']) {
+      const p = `/ws/sprints/sprint-1-first/${f}`;
+      fsys.write(p, fsys.text(p)!.replace(/\[[A-Za-z ]+\]/g, 'Written.'));
+    }
+    assert.deepEqual(await row(), ['sprints/sprint-1-first  First  sprint  complete  2/2', '']);
+    // Placeholders the workspace does not count (information): complete with them.
+    fsys.write('/ws/sprints/sprint-1-first/RETRO.md', '# retro\n\n## Went well\n\n[Content]\n');
+    assert.match((await row())[0], /\bin-progress\b/);
+    fsys.write('/ws/phasegate.yaml', layout('rules:\n  unfilled-placeholder: information\n'));
+    assert.match((await row())[0], /\bcomplete\b/);
+  });
+
   it('blocks a phase on an error no gate answers for (a duplicate phase number, a rule made an error), as check fails on it', async () => {
     const audit = '/ws/examples/audit-deployment';
     // A rule the workspace made an error: the brief's sections out of order.

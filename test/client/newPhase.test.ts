@@ -91,3 +91,53 @@ describe('client: New Phase in a nested project', () => {
     );
   });
 });
+
+describe('client: New Phase names the number the server gives the phase', () => {
+  /** New Phase on the group of phase 1, the server answering renderTemplate with `planned` (no number: an older server). */
+  async function newPhaseWith(planned: number | undefined) {
+    const { mod, asked } = await commands();
+    let titled = '';
+    const { vscode } = await clientModule<Commands>('client/src/commands/newDocument.ts', 'client/src/commands/newPhase.ts');
+    vscode.window.showInputBox = ((o: InputBox & { title?: string }) => {
+      asked.input.push(o);
+      titled = o.title ?? '';
+      return Promise.resolve('Rollout');
+    }) as never;
+    const errors: string[] = [];
+    vscode.window.showErrorMessage = ((m: string) => {
+      errors.push(m);
+      return Promise.resolve(undefined);
+    }) as never;
+    const requests: { method: string; options: Record<string, unknown> }[] = [];
+    const ctx = {
+      tree: { load: () => Promise.resolve(AUDIT_ONLY) },
+      config: ON,
+      request: (type: { method: string }, params: { options: Record<string, unknown> }) => {
+        requests.push({ method: type.method, options: { ...params.options } });
+        if (type.method === 'phasegate/renderTemplate')
+          return Promise.resolve({ files: [], edit: null, errors: [], ...(planned === undefined ? {} : { number: planned }) });
+        return Promise.resolve({ files: [], edit: null, errors: ['stop here'], ...(planned === undefined ? {} : { number: planned }) });
+      },
+    };
+    await mod.newPhase(ctx, { type: 'group', group: AUDIT_ONLY.folders[0].groups[0] });
+    return { prompts: asked.input.map((i) => i.prompt), titled, requests, errors };
+  }
+
+  it('asks the title of phase 3 where the server passes over an ignored phase-2 folder, and creates the phase it planned', async () => {
+    const { prompts, titled, requests, errors } = await newPhaseWith(3);
+    assert.deepEqual(prompts, ['Title of phase 3 in ws']);
+    assert.equal(titled, 'Phasegate: New Phase 3');
+    // Planned first without a title, then created with the same options and the title.
+    assert.deepEqual(requests, [
+      { method: 'phasegate/renderTemplate', options: { layout: 'audit', number: 2 } },
+      { method: 'phasegate/newDocument', options: { layout: 'audit', number: 2, title: 'Rollout' } },
+    ]);
+    assert.deepEqual(errors, ['Phasegate: cannot create phase 3: stop here']);
+  });
+
+  it('asks the title of the phase after the group’s last when the server names no number', async () => {
+    const { prompts, titled } = await newPhaseWith(undefined);
+    assert.deepEqual(prompts, ['Title of phase 2 in ws']);
+    assert.equal(titled, 'Phasegate: New Phase 2');
+  });
+});

@@ -382,6 +382,8 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     assert.deepEqual(phase.errors, []);
     const files = phase.files.map((f) => path.relative(root, new URL(f.uri).pathname));
     assert.ok(files.includes('audit/phase-3/00-PHASE_BRIEF.md') && files.includes('audit/phase-3/01-INPUT_HANDOFF.md'), files.join());
+    // The number of the phase planned (the editor's New Phase names it), and none for a document of a phase.
+    assert.deepEqual([phase.number, rendered.number], [3, undefined]);
     const iai = await c.conn.sendRequest(NewDocumentRequest, {
       what: 'phase',
       targetUri: folderUri('project/workstreams/Build'),
@@ -392,6 +394,7 @@ describe('language server: custom requests (phase tree, gates, handoff, template
       iai.files.map((f) => path.relative(root, new URL(f.uri).pathname)),
       ['project/workstreams/Build/Phase_2_Dependencies/implementation_prompt.md'],
     );
+    assert.equal(iai.number, 2);
     const bad = await c.conn.sendRequest(NewDocumentRequest, { what: 'response', targetUri: folderUri('audit/phase-2') });
     assert.equal(bad.edit, null);
     assert.equal(bad.errors.length, 1);

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { workspace, ROOT, diagnosticsOf } from '../helpers/workspace';
 import { MemoryFileSystem, PhasegateService, applyEdits, codeActions, fixAllRepeated } from '../../server/src/service';
 import { planNew } from '../../server/src/service/scaffold';
+import { basename } from '../../server/src/service/host';
 
 const DATE = '2026-01-02';
 
@@ -354,5 +355,81 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     await fixAllUnder(svc, fs, 'phase-3');
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', 'See the'), 'See the [Phase 2 handoff][src] (Phase 2: [its output][src]).');
     assert.equal(lineOf(fs, 'phase-3/01-INPUT_HANDOFF.md', '[src]:'), '[src]: ../phase-2/06-OUTPUT_HANDOFF.md');
+  });
+});
+
+describe('a copied phase folder: the Source link text retargeted names the folder it links', () => {
+  for (const [prefix, what] of [
+    ['Phase ', 'a blank'],
+    ['Phase', 'nothing'],
+  ] as const)
+    it(`where the phase folders are named \`${prefix}1\` (the word Phase and ${what} before the number): renumbered once`, async () => {
+      const { svc, fs } = await workspace({});
+      await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+      await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+      // The folders renamed, and the links between them with them (in `<…>` once the name holds a blank).
+      const dest = (k: number) => (prefix.includes(' ') ? `<../${prefix}${k}/06-OUTPUT_HANDOFF.md>` : `../${prefix}${k}/06-OUTPUT_HANDOFF.md`);
+      for (const k of [1, 2]) {
+        copyFolder(fs, `phase-${k}`, `${prefix}${k}`);
+        for (const p of fs.paths()) if (p.startsWith(`${ROOT}/phase-${k}/`)) fs.delete(p);
+      }
+      const input2 = `${ROOT}/${prefix}2/01-INPUT_HANDOFF.md`;
+      fs.write(
+        input2,
+        fs
+          .text(input2)!
+          .replace(/^Output handoff of Phase 1: .*$/m, `Output handoff of Phase 1: [${prefix}1/06-OUTPUT_HANDOFF.md](${dest(1)})`)
+          .replace(/^from: .*$/m, `from: "${prefix}1"`),
+      );
+      copyFolder(fs, `${prefix}2`, `${prefix}3`);
+      await svc.load(ROOT);
+      assert.deepEqual(
+        svc.model.phases.map((p) => basename(p.folder)),
+        [1, 2, 3].map((k) => `${prefix}${k}`),
+      );
+      const file = `${ROOT}/${prefix}3/01-INPUT_HANDOFF.md`;
+      const source = () =>
+        fs
+          .text(file)!
+          .split('\n')
+          .find((l) => l.startsWith('Output handoff'));
+      assert.match(source()!, new RegExp(`^Output handoff of Phase 1: \\[${prefix}1/06-OUTPUT_HANDOFF\\.md\\]`));
+      await fixAllUnder(svc, fs, `${prefix}3`);
+      // Was: `[Phase 3/06-OUTPUT_HANDOFF.md]` (the folder's name put in, then its number renumbered again): no such folder.
+      assert.equal(source(), `Output handoff of Phase 2: [${prefix}2/06-OUTPUT_HANDOFF.md](${dest(2)})`);
+    });
+});
+
+describe("a copied phase folder: Fix all (the editor's, on save too)", () => {
+  it('renumbers a copied input handoff but does not complete its handoff, after which it would no longer read as a copy', async () => {
+    const { svc, fs } = await workspace({});
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-1', title: 'Foundation' });
+    await scaffold(svc, fs, { what: 'phase', folder: 'phase-2', title: 'Testing' });
+    const output = `${ROOT}/phase-2/06-OUTPUT_HANDOFF.md`;
+    // Phase 2 hands off an input to phase 3; its input handoff claims progress (complete, a prerequisite ticked).
+    fs.write(output, fs.text(output)!.replace(/(## Phase 3 Inputs\n\n)[\s\S]*?(\n## )/, '$1- Test report: [report](03-FINDINGS/report.md)\n$2'));
+    const input = `${ROOT}/phase-2/01-INPUT_HANDOFF.md`;
+    fs.write(
+      input,
+      fs
+        .text(input)!
+        .replace(/^status: draft$/m, 'status: complete')
+        .replace('- [ ]', '- [x]'),
+    );
+    copyFolder(fs, 'phase-2', 'phase-3');
+    await svc.load(ROOT);
+    const rel = 'phase-3/01-INPUT_HANDOFF.md';
+    assert.equal(diagnosticsOf(svc, rel, 'copied-document').length, 1);
+    assert.ok(diagnosticsOf(svc, rel, 'handoff-mismatch').some((d) => /Test report/.test(d.message)));
+
+    const action = fixAllRepeated(svc, `${ROOT}/${rel}`)!;
+    assert.deepEqual(action.codes, ['heading-mismatch']);
+    fs.write(`${ROOT}/${rel}`, applyEdits(fs.text(`${ROOT}/${rel}`)!, action.change.edits[0].edits)!);
+    await svc.load(ROOT);
+    assert.match(fs.text(`${ROOT}/${rel}`)!, /^# Phase 3 Input Handoff$/m);
+    assert.doesNotMatch(fs.text(`${ROOT}/${rel}`)!, /Test report/);
+    assert.equal(diagnosticsOf(svc, rel, 'copied-document').length, 1);
+    // The fix is still offered on its own, to apply by hand.
+    assert.ok(codeActions(svc, diagnosticsOf(svc, rel)).some((a) => a.codes.includes('handoff-mismatch')));
   });
 });

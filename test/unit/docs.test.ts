@@ -100,6 +100,23 @@ describe('rule documentation', () => {
     );
   });
 
+  it('copied-document: the rule catalog, the config schema and the README name every phase the rule compares with', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas', 'config.schema.json'), 'utf8')) as {
+      properties: { rules: { properties: Record<string, { description: string }> } };
+    };
+    const section = readme.slice(readme.indexOf('### `copied-document`'), readme.indexOf('```markdown', readme.indexOf('### `copied-document`')));
+    // Shown in hover and completion of directives and of phasegate.yaml, and in SARIF: the two phases before, and the phase after.
+    for (const [where, text] of [
+      ['catalog', RULES.find((r) => r.id === 'copied-document')!.description],
+      ['config schema', schema.properties.rules.properties['copied-document'].description],
+      ['README', section.replace(/\s+/g, ' ')],
+    ]) {
+      assert.match(text, /two phases before it\b/, where);
+      assert.match(text, /the phase after it where (it|the document) names that phase as its own/, where);
+      assert.doesNotMatch(text, /\bthe previous phase's (document )?of the same kind\b/, where);
+    }
+  });
+
   it('gate-item-no-evidence: the forms of evidence the README and the config schema list are the ones the gates accept', () => {
     const section = readme.slice(readme.indexOf('### `gate-item-no-evidence`'), readme.indexOf('<a id="rule-metric-threshold">'));
     assert.match(section, /inline link .*autolink .*backticked `` `path` `` \(any backticked text counts\), or `Evidence:`/);

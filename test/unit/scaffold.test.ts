@@ -103,6 +103,9 @@ describe('new: the next number where an ignore glob leaves out its folder', () =
     const editor = planNew(svc, toNewRequest(svc, 'phase', `${ROOT}/phase-2`, { layout: 'audit', number: 3, title: 'Rollout' }));
     assert.deepEqual(files(editor), files(cli));
     assert.deepEqual(skipped(editor), told);
+    // The number planned, which the editor asks for before the title (renderTemplate, no title yet): 4, not 3.
+    assert.equal(cli.phase?.number, 4);
+    assert.equal(planNew(svc, toNewRequest(svc, 'phase', `${ROOT}/phase-2`, { layout: 'audit', number: 3 })).phase?.number, 4);
     // Another number asked for is that one (refused there, as before); a folder named is that folder.
     assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-3' }), /phase-3\/00-PHASE_BRIEF\.md would not be checked/);
   });
@@ -117,11 +120,13 @@ describe('new: the next number where an ignore glob leaves out its folder', () =
     assert.deepEqual(svc.config.problems, []);
     const sprint = planNew(svc, { what: 'phase', layout: 'sprint' });
     assert.deepEqual(files(sprint), ['sprints/sprint-3/GOALS.md']);
+    assert.equal(sprint.phase?.number, 3);
     assert.deepEqual(skipped(sprint), [
       'sprints/sprint-2: not the new phase: it matches "sprints/sprint-2/**" of ignore in phasegate.yaml; the new phase is sprint-3, and nothing in sprint-2 is overwritten',
     ]);
     const prompt = planNew(svc, { what: 'prompt', workstream: 'Build', title: 'CI' });
     assert.deepEqual(files(prompt), ['workstreams/Build/Phase_3_CI/implementation_prompt.md']);
+    assert.equal(prompt.phase?.number, 3);
     assert.equal(skipped(prompt).length, 1);
   });
 });

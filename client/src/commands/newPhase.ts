@@ -1,7 +1,7 @@
 /** New phase (next in a sequence or workstream) and the welcome view's first phase, each from the templates. */
 import * as vscode from 'vscode';
 import { workstreamNameProblem } from '../../../server/src/names';
-import { GroupNode, NewDocumentRequest } from '../../../server/src/protocol';
+import { GroupNode, NewDocumentRequest, RenderTemplateRequest } from '../../../server/src/protocol';
 import type { PhasegateContext } from '../context';
 import { createPlannedFiles } from './apply';
 import { Target, allGroups, nestedProject, phaseOfTarget, targetUri, withFolder } from './target';
@@ -35,13 +35,28 @@ async function askTitle(n: number, prompt: string): Promise<string | undefined> 
 }
 
 /** Has the server plan the phase from the templates (never over an existing file), writes it and opens its first document. */
-async function createPhase(ctx: PhasegateContext, targetUri: string, options: Record<string, string | number>): Promise<vscode.Uri[]> {
+async function createPhase(ctx: PhasegateContext, targetUri: string, options: Record<string, string | number>, n = options.number): Promise<vscode.Uri[]> {
   const result = await ctx.request(NewDocumentRequest, { what: 'phase', targetUri, options });
-  return createPlannedFiles(result, `phase ${options.number}`, (u) => FIRST_DOCUMENT.test(u.path));
+  return createPlannedFiles(result, `phase ${result.number ?? n}`, (u) => FIRST_DOCUMENT.test(u.path));
 }
 
 function nextNumber(group: GroupNode): number {
   return Math.max(0, ...group.phases.map((p) => p.number ?? 0)) + 1;
+}
+
+/**
+ * The number the server gives the phase `options` ask for, planned without creating anything (`renderTemplate`): the
+ * number after the group's phases, unless a folder of that number is one the scan leaves out (an ignored `phase-3/`
+ * on disk), which the server passes over. Undefined when the server does not say (the request fails, or is refused:
+ * the create request then says why).
+ */
+async function plannedNumber(ctx: PhasegateContext, targetUri: string, options: Record<string, string | number>): Promise<number | undefined> {
+  try {
+    const result = await ctx.request(RenderTemplateRequest, { what: 'phase', targetUri, options });
+    return result.errors.length ? undefined : result.number;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -78,14 +93,17 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
       group = picked.group;
     }
   }
-  const n = nextNumber(group);
-  const title = await askTitle(n, `Title of phase ${n} in ${group.label}`);
-  if (title === undefined) return undefined;
-  const options: Record<string, string | number> = { layout: group.layout, number: n, title };
+  const next = nextNumber(group);
+  const options: Record<string, string | number> = { layout: group.layout, number: next };
   if (group.workstream !== null) options.workstream = group.workstream;
   // Targeting a phase of the group lets the server place the new one next to it (same parent, same workstream).
   const anchor = group.phases[group.phases.length - 1]?.uri ?? group.uri;
-  return createPhase(ctx, anchor, options);
+  // The number the server will give it: the next one, or a later one past a folder the scan leaves out.
+  const n = (await plannedNumber(ctx, anchor, options)) ?? next;
+  const title = await askTitle(n, `Title of phase ${n} in ${group.label}`);
+  if (title === undefined) return undefined;
+  options.title = title;
+  return createPhase(ctx, anchor, options, n);
 }
 
 interface LayoutPick extends vscode.QuickPickItem {

@@ -66,6 +66,12 @@ export interface FixResult {
   appeared: { file: string; appeared: RuleCount[] }[];
   /** Files not written (a write that failed, a file that leads outside its workspace folder…) whose fixes would still repair some of their problems. */
   unfinished: string[];
+  /**
+   * Documents reported as a copy of another phase's (copied-document) whose fixes of these rules were not applied,
+   * as they would make the document no longer read as a copy while its copied status and ticks stay: with the
+   * document it is a copy of (its path).
+   */
+  held: { file: string; codes: string[]; copyOf: string | undefined }[];
 }
 
 /** Number of diagnostics under each `key`, in order of first appearance. */
@@ -142,13 +148,14 @@ function directiveOf(message: string): string {
  * The file's fixes (those *Fix all* applies, never a template's placeholder in place of an error: a section, a
  * rationale to write is the user's) tried out on the engine, which holds the file's text again afterwards: the
  * action, the text before and after it, and the file's diagnostics with it; undefined when there are none, or they
- * change nothing.
+ * change nothing. The rule ids of the fixes left out of a copied document (see `fixAll`) go into `held`.
  */
 function tryFixes(
   ws: Workspace,
   file: string,
+  held?: Set<string>,
 ): { action: NonNullable<ReturnType<typeof fixAll>>; seen: string; next: string; after: readonly Diagnostic[] } | undefined {
-  const action = fixAll(ws.svc, file, { placeholders: false });
+  const action = fixAll(ws.svc, file, { placeholders: false, held });
   const seen = ws.svc.getText(file);
   if (!action || seen === undefined) return undefined;
   const next = applyEdits(
@@ -214,6 +221,8 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   };
   /** Files with nothing to fix, with their diagnostics then: looked at again only once those change (performance only). */
   const settled = new Map<string, readonly Diagnostic[]>();
+  /** The rule ids of the fixes left out of each copied document, as its last try found them. */
+  const heldBack = new Map<string, Set<string>>();
   for (let pass = 0; pass < MAX_PASSES + problems; pass++) {
     let any = false;
     for (const ws of workspaces) {
@@ -221,7 +230,10 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
         if (skipped.has(file) || before.get(file)?.ws !== ws) continue;
         const diags = ws.svc.diagnose(file);
         if (settled.get(file) === diags) continue;
-        const tried = tryFixes(ws, file);
+        const held = new Set<string>();
+        const tried = tryFixes(ws, file, held);
+        if (held.size) heldBack.set(file, held);
+        else heldBack.delete(file);
         if (!tried) {
           settled.set(file, diags);
           continue;
@@ -326,7 +338,7 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
   }
   // Counted once every write is done: a file not written is back as it is on disk, and so are the
   // problems it gives the files that read it (a handoff's inputs, a plan's rows), written or not.
-  const result: FixResult = { fixed: [], appeared: [], unfinished: [] };
+  const result: FixResult = { fixed: [], appeared: [], unfinished: [], held: [] };
   const isWritten = new Set(written);
   for (const [file, { ws, counts, unused, silenced: silencedBefore }] of before) {
     const now = ws.svc.diagnose(file);
@@ -371,10 +383,19 @@ export async function applyFixes(ctx: CliContext, workspaces: Workspace[]): Prom
     // Its text in the engine is the file's on disk again.
     await ws.svc.clearOverlay(file);
   }
+  for (const [file, codes] of heldBack) {
+    const copy = before
+      .get(file)!
+      .ws.svc.diagnose(file)
+      .find((d) => d.code === 'copied-document');
+    // Still a copy as the files are now (a file not written is checked as it is on disk).
+    if (copy) result.held.push({ file, codes: [...codes], copyOf: typeof copy.data?.from === 'string' ? copy.data.from : undefined });
+  }
   const byPath = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   result.fixed.sort(byPath);
   result.appeared.sort(byPath);
   result.unfinished.sort();
+  result.held.sort(byPath);
   return result;
 }
 

@@ -116,7 +116,7 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const workspaces = await load(ctx, args, args.fix ? undefined : ctx.parallel);
   let unfinished = 0;
   if (args.fix) {
-    const { fixed, appeared, unfinished: left } = await applyFixes(ctx, workspaces);
+    const { fixed, appeared, unfinished: left, held } = await applyFixes(ctx, workspaces);
     // What was fixed goes with the text report; beside JSON or SARIF, which must stay one document, to stderr.
     const out = args.format === 'text' ? ctx.stdout : ctx.stderr;
     for (const f of fixed) out.write(`fixed ${relativePath(ctx.cwd, f.file)}: ${fixedLine(f)}\n`);
@@ -125,6 +125,10 @@ async function check(ctx: CliContext, args: ParsedArgs): Promise<number> {
     // Titles found before the fixes may have changed with them (a heading renumbered).
     if (fixed.length) for (const ws of workspaces) ws.titles = undefined;
     unfinished = left.length;
+    for (const h of held)
+      ctx.stderr.write(
+        `phasegate: ${relativePath(ctx.cwd, h.file)}: the fixes for ${h.codes.join(', ')} not applied: it is a copy of ${h.copyOf === undefined ? "another phase's document" : relativePath(ctx.cwd, h.copyOf)} (copied-document), and they would make it read as this phase's own while its status and ticks stay that phase's; write this phase's own, or reset it, then fix again\n`,
+      );
     if (unfinished)
       ctx.stderr.write(
         `phasegate: not everything was fixed: ${unfinished === 1 ? '1 file named above was' : `${unfinished} files named above were`} not written, and ${unfinished === 1 ? 'its' : 'their'} fixes still apply\n`,

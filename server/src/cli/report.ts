@@ -2,7 +2,7 @@
  * What a `check` or `status` run found, independent of the output format: the diagnostics
  * and phases covered by the PATHs, with paths relative to the current directory.
  */
-import { GateResult, PhaseStatus, ungatedErrors } from '../service/gates';
+import { GateResult, PhaseStatus, ungatedErrors, unfilledTemplates } from '../service/gates';
 import { type Phase, pathBelow } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import { Workspace, coverage } from './targets';
@@ -20,6 +20,11 @@ export interface PhaseReport {
   documents: { present: number; required: number; missing: string[] };
   /** For a layout without gates: its errors (`N × rule-id`), which hold it as a gate would. */
   errors: string[];
+  /**
+   * For a layout whose gates do not answer for unfilled-placeholder: its placeholders not filled in
+   * (`N × unfilled-placeholder`), which keep it from complete.
+   */
+  unfilled: string[];
 }
 
 export interface Report {
@@ -86,6 +91,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
           missing: required.filter((d) => !d.exists).map((d) => d.spec.file),
         },
         errors: ungatedErrors(svc, phase),
+        unfilled: unfilledTemplates(svc, phase),
       });
     }
   }

@@ -21,7 +21,7 @@ export function gateMarks(p: PhaseReport, sep: string): string {
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
   if (p.documents.missing.length) out.push(`missing ${p.documents.missing.join(', ')}`);
-  out.push(...p.errors);
+  out.push(...p.errors, ...p.unfilled);
   for (const g of p.gates) {
     if (g.status === 'passed') continue;
     out.push(`${g.name} (${g.status})${g.reasons.length ? `: ${g.reasons.join(', ')}` : ''}`);

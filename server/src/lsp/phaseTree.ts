@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
 import { normalizePath, relativePath } from '../service/host';
-import { GateResult, phaseStatus, ungatedErrors } from '../service/gates';
+import { GateResult, phaseStatus, ungatedErrors, unfilledTemplates } from '../service/gates';
 import type { PhasegateService } from '../service/service';
 import { type CancellationToken, type Diagnostic, noCancellation, throwIfCancelled } from '../service/types';
 import { type Phase, type WorkspaceModel, phaseFiles, phaseOf } from '../service/workspace';
@@ -63,7 +63,7 @@ export function problemCounts(diags: Diagnostic[]): ProblemCounts {
 function blockers(svc: PhasegateService, p: Phase, gates: readonly GateResult[]): string[] {
   const missing = p.documents.filter((d) => d.spec.required && !d.exists).map((d) => d.spec.file);
   const out = missing.length ? [`missing ${missing.join(', ')}`] : [];
-  out.push(...ungatedErrors(svc, p));
+  out.push(...ungatedErrors(svc, p), ...unfilledTemplates(svc, p));
   for (const g of gates) if (g.status !== 'passed') out.push(...g.reasons.map((r) => `${g.name}: ${r}`));
   return out;
 }

@@ -116,7 +116,7 @@ async function plan(ctx: ServerContext, params: NewDocumentParams, withEdit: boo
   const edits = p.edits.filter((e) => e.edits.length && p.creates.some((c) => c.file === e.with)).map((e) => ({ file: e.file, edits: e.edits }));
   const edit = withEdit && p.creates.length ? (toWorkspaceEdit({ edits, creates: p.creates }, target, ctx.caps.documentChanges) ?? null) : null;
   const errors = withEdit && p.creates.length && !edit ? ['The editor cannot create files from a language server edit.'] : [];
-  return { files, edit, errors };
+  return p.phase?.number === undefined ? { files, edit, errors } : { files, edit, errors, number: p.phase.number };
 }
 
 /** The first of `files` that is on disk. */

@@ -11,6 +11,7 @@ import { STRUCTURE_FIXES, insertedSectionSelection } from './fixes/structure';
 import { DOCUMENT_FIXES } from './fixes/document';
 import { PHASE_FIXES } from './fixes/phase';
 import { SUPPRESS_FIXES } from './fixes/suppress';
+import { COPIED_DOCUMENT } from './rules/phase-copied';
 
 const FIXES: Record<string, Fix> = { ...STRUCTURE_FIXES, ...DOCUMENT_FIXES, ...PHASE_FIXES, ...SUPPRESS_FIXES };
 
@@ -189,14 +190,19 @@ function headingsInserted(edits: TextEdit[]): string[] {
  * rows added to one table, go at one place in their order), as is a fix that inserts a
  * section another fix taken inserts already (a missing section, and complete handoff filling it).
  * Fixes that need the user's judgement (`CodeAction.manual`) are left to the user.
+ *
+ * In a document reported as a copy of another phase's (copied-document), the fixes after which it would no longer
+ * read as one are left out too (the inputs and prerequisites a handoff's fixes add to a copied input handoff): its
+ * copied status, ticks and evidence would stay, the warning that tells them gone. The fixes that keep it a copy (its
+ * titles and front matter renumbered) are made. The rule ids of the fixes left out go into `opts.held`, when given.
  */
-export function fixAll(svc: PhasegateService, file: string, opts: { placeholders?: boolean } = {}): CodeAction | undefined {
-  const actions = codeActions(svc, svc.diagnose(file));
-  const edits: TextEdit[] = [];
-  const codes = new Set<string>();
+export function fixAll(svc: PhasegateService, file: string, opts: { placeholders?: boolean; held?: Set<string> } = {}): CodeAction | undefined {
+  const diagnostics = svc.diagnose(file);
+  const actions = codeActions(svc, diagnostics);
+  const taken = new TakenEdits(actions.flatMap((a) => a.change.edits.flatMap((e) => e.edits)));
+  const chosen: { edits: TextEdit[]; codes: readonly string[] }[] = [];
   const seen = new Set<string>();
   const sections = new Set<string>();
-  const taken = new TakenEdits(actions.flatMap((a) => a.change.edits.flatMap((e) => e.edits)));
   for (const a of actions) {
     if (a.manual || a.change.creates.length || a.change.edits.some((e) => e.file !== file)) continue;
     const mine = a.change.edits.flatMap((e) => e.edits);
@@ -211,12 +217,52 @@ export function fixAll(svc: PhasegateService, file: string, opts: { placeholders
     if (mine.some((e) => taken.conflicts(e, stacks))) continue;
     seen.add(key);
     headings.forEach((h) => sections.add(h));
-    edits.push(...mine);
+    chosen.push({ edits: mine, codes: a.codes });
     mine.forEach((e) => taken.add(e, stacks));
-    a.codes.forEach((c) => codes.add(c));
   }
-  if (!edits.length) return undefined;
-  return { title: 'Fix all Phasegate problems in this document', codes: [...codes], change: { edits: [{ file, edits }], creates: [] } };
+  const kept = diagnostics.some((d) => d.code === COPIED_DOCUMENT) ? keepingCopy(svc, file, chosen, opts.held) : chosen;
+  if (!kept.length) return undefined;
+  const codes = new Set(kept.flatMap((c) => c.codes));
+  return {
+    title: 'Fix all Phasegate problems in this document',
+    codes: [...codes],
+    change: { edits: [{ file, edits: kept.flatMap((c) => c.edits) }], creates: [] },
+  };
+}
+
+/**
+ * Of the fixes `chosen` for a document reported as a copy (copied-document), those after which it is still reported
+ * as one, in their order (each tried with those kept before it): all of them when together they keep it one (a
+ * copy renumbered). The rule ids of the others go into `held`. The document's text in the engine is its own again afterwards.
+ */
+function keepingCopy(
+  svc: PhasegateService,
+  file: string,
+  chosen: { edits: TextEdit[]; codes: readonly string[] }[],
+  held: Set<string> | undefined,
+): { edits: TextEdit[]; codes: readonly string[] }[] {
+  const original = svc.getText(file);
+  if (original === undefined || !chosen.length) return chosen;
+  const stillCopy = (fixes: readonly { edits: TextEdit[] }[]) => {
+    const text = applyEdits(
+      original,
+      fixes.flatMap((f) => f.edits),
+    );
+    if (text === undefined) return false;
+    svc.setOverlay(file, text);
+    return svc.diagnose(file).some((d) => d.code === COPIED_DOCUMENT);
+  };
+  try {
+    if (stillCopy(chosen)) return chosen;
+    const kept: typeof chosen = [];
+    for (const c of chosen) {
+      if (stillCopy([...kept, c])) kept.push(c);
+      else c.codes.forEach((code) => held?.add(code));
+    }
+    return kept;
+  } finally {
+    svc.setOverlay(file, original);
+  }
 }
 
 /** Rounds of fix-all on its own result (see fixAllRepeated). */

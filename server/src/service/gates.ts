@@ -753,6 +753,20 @@ export function ungatedErrors(svc: PhasegateService, phase: Phase): string[] {
   return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.severity === 'error' && !answered.has(d.code)));
 }
 
+const UNFILLED_PLACEHOLDER = 'unfilled-placeholder';
+
+/**
+ * What keeps a phase from complete besides its gates and its errors: the templates' placeholders its documents still
+ * hold, as `N × unfilled-placeholder` (its warnings), when no gate of its layout answers for that rule (a custom
+ * layout's may not): a phase `new` just made, its documents the templates' text, is not complete. Empty for the
+ * built-in layouts, whose gates answer for it, and where the rule is an error (`ungatedErrors` holds the phase then),
+ * information, a hint or off.
+ */
+export function unfilledTemplates(svc: PhasegateService, phase: Phase): string[] {
+  if (answeredBy(phase.layout).has(UNFILLED_PLACEHOLDER)) return [];
+  return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.code === UNFILLED_PLACEHOLDER && d.severity === 'warning'));
+}
+
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
   // Started: a document written beyond the brief or prompt, a layout's or not (a finding in 03-FINDINGS/).
   const layoutDocs = new Set(phase.documents.map((d) => d.path));
@@ -764,8 +778,9 @@ export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluat
   // whose only required documents are these, whose phase would otherwise be complete with its brief alone.
   if (!started) return 'not-started';
   if (failed) return 'blocked';
-  // Complete: every gate passed (none failed, for a layout without gates) and every document the layout
-  // requires is there (a custom layout's gates may not answer for missing documents).
-  if (gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required)) return 'complete';
+  // Complete: every gate passed (none failed, for a layout without gates), every document the layout requires is
+  // there and none holds a template's placeholder (a custom layout's gates may not answer for either).
+  if (gates.every((g) => g.status === 'passed') && phase.documents.every((d) => d.exists || !d.spec.required) && unfilledTemplates(svc, phase).length === 0)
+    return 'complete';
   return 'in-progress';
 }

@@ -76,7 +76,7 @@ export const AUDIT_GATES: GateSpec[] = [
   {
     name: 'Completeness',
     description: 'All deliverables produced.',
-    // A document copied from the previous phase, its status and ticks kept (copied-document), is not produced yet.
+    // A document copied from an earlier or a later phase, its status and ticks kept (copied-document), is not produced yet.
     failOn: [
       'missing-document',
       'missing-section',

@@ -109,6 +109,11 @@ export interface NewPlan {
     unreadable?: boolean;
     again: (text: string) => TextEdit[] | undefined;
   }[];
+  /**
+   * For a phase: its folder and number as planned (the number asked for, else the next one, passed over while its
+   * folder is one the scan leaves out: see `newNumber`).
+   */
+  phase?: { folder: string; number: number | undefined };
 }
 
 /** A request that cannot be planned (unknown phase, ambiguous folder, …); the message says why. */
@@ -410,6 +415,7 @@ function addPhaseFiles(
   date: string,
   more?: (spec: DocumentKindSpec, ctx: TemplateContext, file: string) => void,
 ): void {
+  planner.plan.phase = { folder, number: fresh.number };
   for (const spec of layout.documents) {
     const file = joinPath(folder, spec.file);
     planner.add(file, () => {
@@ -672,6 +678,7 @@ function newIaiPhase(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   const title = req.title ?? (existing ? phaseTitle(svc, existing) : named ? folderTitle(named.folder) : undefined);
   const id = `${ws}/${basename(folder)}`;
   const file = joinPath(folder, spec.file);
+  planner.plan.phase = { folder, number: n };
   const before = planner.plan.creates.length;
   const hasPrev = n !== undefined && siblings.some((p) => p.number === n - 1);
   planner.add(file, () => render(svc, spec, baseContext(svc, { id, number: n, title, workstream: ws, folder, layout, hasPrev }, date)));

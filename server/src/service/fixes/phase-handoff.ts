@@ -223,17 +223,20 @@ function sourceWording(svc: PhasegateService, doc: ParsedDocument, r: { range: R
   const text = src.slice(open + 1, close);
   const oldName = basename(old.folder);
   const newName = basename(pair.prev.folder);
-  let fixed = text
+  const from = old.number;
+  const to = pair.prev.number;
+  // The phase it linked, and the one that phase handed off to, as its output handoff's title names them
+  // (`[Phase 1 → Phase 2 Handoff]` is `[Phase 2 → Phase 3 Handoff]`), renumbered together.
+  const numbered = from !== undefined && to !== undefined ? new RegExp(`(?<![\\p{L}\\p{N}])(Phase\\s*)(${from}|${from + 1})(?!\\d)`, 'giu') : undefined;
+  // A part of a path that names the folder is the new one's name, as it is (a folder `Phase 1` or `Phase1` renumbered
+  // again would name `Phase 3`, no folder); the other words are renumbered.
+  const fixed = text
     .split('/')
-    .map((seg) => (seg === oldName ? newName : seg))
+    .map((seg) =>
+      seg === oldName ? newName : numbered ? seg.replace(numbered, (_m, word: string, k: string) => `${word}${Number(k) === from ? to! : to! + 1}`) : seg,
+    )
     .join('/');
   if (old.number !== undefined && pair.prev.number !== undefined) {
-    // The phase it linked, and the one that phase handed off to, as its output handoff's title names them
-    // (`[Phase 1 → Phase 2 Handoff]` is `[Phase 2 → Phase 3 Handoff]`), renumbered together.
-    const from = old.number;
-    const to = pair.prev.number;
-    const numbered = new RegExp(`(?<![\\p{L}\\p{N}])(Phase\\s*)(${from}|${from + 1})(?!\\d)`, 'giu');
-    fixed = fixed.replace(numbered, (_m, word: string, k: string) => `${word}${Number(k) === from ? to : to + 1}`);
     const before = new RegExp(`(?<![\\p{L}\\p{N}])Phase[ \\t]*(${old.number}):[ \\t]*$`, 'iu').exec(src.slice(0, open));
     if (before) {
       const at = before.index + before[0].indexOf(before[1], 5);

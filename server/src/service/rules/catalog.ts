@@ -67,7 +67,7 @@ export const RULES: RuleInfo[] = [
     id: 'copied-document',
     severity: 'warning',
     description:
-      "A document that is the previous phase's of the same kind but for its numbers, and claims progress (a status other than draft, a ticked item): a copied phase folder's.",
+      "A document that is, but for its phase numbers, the one of its kind of one of the two phases before it, or of the phase after it where it names that phase as its own (a folder copied backwards), and claims progress (a status other than draft, a ticked item): a copied phase folder's.",
   },
   { id: 'invalid-directive', severity: 'warning', description: 'A `phasegate-disable…` comment names an unknown directive or rule.' },
   { id: 'unused-directive', severity: 'warning', description: 'A `phasegate-disable…` comment silences no problem.' },

@@ -439,7 +439,7 @@ export const copiedDocumentRule: Rule = {
       COPIED_DOCUMENT,
       at,
       `Same text as ${rel} but for its numbers: ${claims} ${basename(from.folder)}'s (a copied folder?). Write this phase's own, or reset it.`,
-      { fix: 'reset-copied-document' },
+      { fix: 'reset-copied-document', from: fromPath! },
     );
   },
 };
