@@ -23,6 +23,7 @@ import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
+import { checkDocumentParams } from './params';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
 
@@ -504,6 +505,7 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
 export function registerCompletion(connection: Connection, ctx: ServerContext): void {
   connection.onCompletion((params: CompletionParams, token) =>
     ctx.safe('completion', [] as CompletionItem[], async () => {
+      checkDocumentParams('textDocument/completion', params, { position: true });
       // Phase ids and values offered with their phases' titles, read from the phases' briefs: their edits still
       // waiting (debounced) count.
       await ctx.flushAll();
