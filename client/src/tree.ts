@@ -43,9 +43,12 @@ import {
   problemText,
 } from './model';
 
-/** The folders the tree lists: those with phases or plans, and those where Phasegate is turned off (said so). */
+/**
+ * The folders the tree lists: those with phases or plans, those where Phasegate is turned off, and those the server
+ * checks nothing of for a reason it gives (a phase of a project above the folder): said so.
+ */
 function shownFolders(data: PhasesResult | undefined): WorkspaceFolderNode[] {
-  return data?.folders.filter((f) => f.groups.length || f.plans.length || f.disabled) ?? [];
+  return data?.folders.filter((f) => f.groups.length || f.plans.length || f.disabled || f.notice) ?? [];
 }
 
 export type PhaseTreeNode =
@@ -278,8 +281,12 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     }
     if (data.folders.some((f) => !f.ready) && allPhases(data).length === 0) return [{ type: 'message', text: 'Indexing phases…', icon: 'loading~spin' }];
     const off: PhaseTreeNode = { type: 'message', text: 'Phasegate is turned off for this folder (phasegate.enable)', icon: 'circle-slash' };
+    // Why a folder shows nothing (it is a phase of a project above it), as the server says it.
+    const notices = data.folders.flatMap((f): PhaseTreeNode[] =>
+      f.notice && !f.groups.length && !f.plans.length ? [{ type: 'message', text: f.notice, icon: 'info' }] : [],
+    );
     // An empty result shows the welcome view (viewsWelcome), which offers to scaffold a first phase.
-    if (allPhases(data).length === 0) return data.folders.length && data.folders.every((f) => f.disabled) ? [off] : [];
+    if (allPhases(data).length === 0) return data.folders.length && data.folders.every((f) => f.disabled) ? [off] : notices;
     const folders = shownFolders(data);
     if (folders.length === 1) return folders[0].disabled ? [off] : this.folderChildren(folders[0]);
     return folders.map((folder) => ({ type: 'folder', folder }));
@@ -319,13 +326,14 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   getTreeItem(node: PhaseTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'folder': {
-        const item = new vscode.TreeItem(
-          node.folder.name,
-          node.folder.disabled ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded,
-        );
+        const empty = node.folder.disabled || (!!node.folder.notice && !node.folder.groups.length && !node.folder.plans.length);
+        const item = new vscode.TreeItem(node.folder.name, empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
         item.id = `folder:${node.folder.uri}`;
         if (node.folder.disabled) item.description = 'turned off (phasegate.enable)';
-        else {
+        else if (empty) {
+          item.description = 'not checked: a phase of a project above it';
+          item.tooltip = node.folder.notice;
+        } else {
           const phases = node.folder.groups.flatMap((g) => g.phases);
           const checking = checkingCount(phases);
           if (checking) item.description = `checking ${checking} of ${phases.length} phases…`;

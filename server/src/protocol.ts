@@ -94,6 +94,11 @@ export interface WorkspaceFolderNode {
   plans: string[];
   /** `phasegate.enable` is false for the folder: it shows no groups and no plans. */
   disabled?: boolean;
+  /**
+   * Why nothing of the folder is checked, when it is a phase (or lies in one) of a project in a folder above it:
+   * a phase is checked with its project, outside the folder (the server's log says the same).
+   */
+  notice?: string;
 }
 
 /**

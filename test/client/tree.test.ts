@@ -148,6 +148,21 @@ describe('client: what the Phases view shows before the first tree', () => {
     assert.deepEqual(await labels(), ['group']);
   });
 
+  it('a folder the server checks nothing of, for a reason it gives (a phase of a project above it): the reason, not the welcome view', async () => {
+    const { tree, sent, labels } = await setup({ running: true, starting: false });
+    const notice = 'The workspace folder /w/audit/phase-2 is the phase phase-2 of the project at /w/audit, outside it: …';
+    const loaded = tree.load();
+    sent[0].answer({ id: 'a1', version: 1, folders: [{ uri: 'file:///w/audit/phase-2', name: 'phase-2', ready: true, groups: [], plans: [], notice }] });
+    await loaded;
+    assert.deepEqual(await labels(), [notice]);
+    // Without one: nothing (the welcome view, which offers a first phase).
+    const other = await setup({ running: true, starting: false });
+    const plain = other.tree.load();
+    other.sent[0].answer({ id: 'b1', version: 1, folders: [{ uri: 'file:///w/notes', name: 'notes', ready: true, groups: [], plans: [] }] });
+    await plain;
+    assert.deepEqual(await other.labels(), []);
+  });
+
   it('"Phasegate server is not running" once it stopped and is not starting again', async () => {
     const { tree, sent, state, stateChanged, labels } = await setup({ running: true, starting: false });
     const first = tree.load();

@@ -159,6 +159,33 @@ describe('language server: custom requests (phase tree, gates, handoff, template
     );
   });
 
+  it("phasegate/gates: cause ranges in the client's text when it starts with a byte order mark (one unit more on the first line), as its diagnostics", async () => {
+    const rel = 'audit/phase-2/00-PHASE_BRIEF.md';
+    const { uri: u, text } = await c.open(rel);
+    // No front matter, a title of another number: errors on the first line, after the mark.
+    const withBom = '\uFEFF' + text.replace(/^---\n[\s\S]*?\n---\n\n?/, '').replace('# Phase 2: Testing Enhancement', '# Phase 4: Testing Enhancement');
+    await c.change(u, withBom);
+    try {
+      const report = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: u } })) as { items: Diagnostic[] };
+      const r = (await c.conn.sendRequest(GatesRequest, { phaseUri: folderUri('audit/phase-2') }))!;
+      const onFirst = r.gates.flatMap((g) => g.causes).filter((x) => x.uri === u && x.range.start.line === 0);
+      assert.ok(
+        onFirst.some((x) => x.range.start.character > 0),
+        JSON.stringify(r.gates.flatMap((g) => g.causes)),
+      );
+      for (const cause of onFirst) {
+        const same = report.items.find((d) => d.code === cause.code && d.message === cause.message);
+        assert.ok(same, `${cause.code} is reported`);
+        assert.deepEqual(cause.range, same.range, cause.code);
+      }
+      // The title's, over its text after the mark.
+      const mismatch = onFirst.find((x) => x.code === 'heading-mismatch');
+      if (mismatch) assert.equal(withBom.split('\n')[0].slice(mismatch.range.start.character, mismatch.range.end.character), 'Phase 4: Testing Enhancement');
+    } finally {
+      await c.change(u, text);
+    }
+  });
+
   it('phasegate/gates: a gate held by thousands of things lists the first of each reason and counts them all', async () => {
     const rel = 'audit/phase-1/07-VALIDATION.md';
     const { uri: u, text } = await c.open(rel);

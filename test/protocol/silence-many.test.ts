@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CodeAction, CodeActionRequest, TextEdit } from 'vscode-languageserver-protocol/node';
 import { buildServer, quickFixesOfAll, quickFixesOver, stopOnFixture, TestClient } from './client';
 import { assertLinearAsync } from '../helpers/linear';
 
@@ -17,6 +18,7 @@ describe('language server: silencing thousands of problems in a selection', func
   this.timeout(120_000);
   let root: string;
   let c: TestClient | undefined;
+  let opened: { uri: string } | undefined;
 
   /** The brief with n problems: paragraphs of one line, and list items (a comment line above each leaves the document as it reads). */
   const text = (n: number) => {
@@ -39,8 +41,8 @@ describe('language server: silencing thousands of problems in a selection', func
   });
 
   it(`offers "Disable broken-link for this line" for each of ${PROBLEMS} problems, in time linear in their number`, async () => {
-    const client = (c = await TestClient.start(root, { pull: true }));
-    const doc = await client.open(DOC);
+    const client = (c ??= await TestClient.start(root, { pull: true }));
+    const doc = (opened ??= await client.open(DOC));
     // One parse of the whole document per problem took more than two minutes here at 5,000 (the parses are counted
     // in test/unit/suppress-many.test.ts). From n = 300 problems to 4,800 first: the document set again (the
     // directives tried out are kept for a text that stays) and the code actions over all of it asked, as the
@@ -63,5 +65,34 @@ describe('language server: silencing thousands of problems in a selection', func
     assert.equal(problems, PROBLEMS);
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this line').length, PROBLEMS);
     assert.equal(actions.filter((a) => a.title === 'Disable broken-link for this file').length, 1);
+  });
+
+  it('gives the actions of one item of a list of 20,000, each with a problem (asked for that line alone)', async () => {
+    const client = (c ??= await TestClient.start(root, { pull: true }));
+    const doc = (opened ??= await client.open(DOC));
+    let t = '---\nphase: 1\nstatus: in-progress\n---\n\n# Phase 1: Work\n\n## Objectives\n\n';
+    const first = t.split('\n').length - 1;
+    for (let i = 0; i < 20_000; i++) t += `- [ ] see [notes](missing-${i}.md) first\n`;
+    await client.change(doc.uri, t);
+    // The light bulb over item 1,000 of the list, then 9,000 (a list that long took a fifth of a second for each).
+    for (const i of [1000, 9000]) {
+      const line = first + i;
+      const actions = (await client.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: doc.uri },
+        range: { start: { line, character: 0 }, end: { line, character: 40 } },
+        context: { diagnostics: [] },
+      })) as CodeAction[];
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        [`Create missing-${i}.md`, 'Disable broken-link for this line', 'Disable broken-link for this file'],
+      );
+      const edit = (a: CodeAction) => (a.edit?.documentChanges?.[0] as { edits: TextEdit[] }).edits[0];
+      // Inside the task above, at its checkbox, before the line.
+      assert.deepEqual(edit(actions[1]), {
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        newText: '  <!-- phasegate-disable-next-line broken-link -->\n',
+      });
+      assert.deepEqual(edit(actions[2]).newText, '<!-- phasegate-disable-file broken-link -->\n');
+    }
   });
 });

@@ -89,6 +89,30 @@ describe('language server: phase titles are those of the CLI (the brief or promp
         ['phase-1 — Foundation Review'],
       );
     });
+
+    it("completion of phase ids in another phase's documents shows the title just typed in the phase's brief", async () => {
+      const brief = await s.c.open('audit/phase-1/00-PHASE_BRIEF.md');
+      const handoff = await s.c.open('audit/phase-2/01-INPUT_HANDOFF.md');
+      const line = handoff.text.split('\n').length - 1;
+      await s.c.change(handoff.uri, handoff.text + 'See phase-\n');
+      const detail = async () => {
+        const r = (await s.c.conn.sendRequest(CompletionRequest.type, {
+          textDocument: { uri: handoff.uri },
+          position: { line, character: 'See phase-'.length },
+        })) as CompletionItem[] | CompletionList | null;
+        const items = Array.isArray(r) ? r : (r?.items ?? []);
+        return items.find((i) => i.label === 'phase-1')?.detail;
+      };
+      try {
+        assert.match((await detail()) ?? '', /Foundation Audit/);
+        // The brief's title edited: its edit waits for the debounce while the completion is asked in the handoff.
+        await s.c.change(brief.uri, brief.text.replace(/Foundation Audit/g, 'Foundation Check'));
+        assert.match((await detail()) ?? '', /Foundation Check/);
+      } finally {
+        await s.c.change(brief.uri, brief.text);
+        await s.c.change(handoff.uri, handoff.text);
+      }
+    });
   });
 
   describe('with checking off (phasegate.enable false)', () => {

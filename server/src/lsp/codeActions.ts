@@ -8,6 +8,7 @@ import { fromClientRange, toClientRange, toLspDiagnostic, toWorkspaceEdit } from
 import { Commands, SelectAfterFixArgs } from '../protocol';
 import type { DiagnosticsFeature } from './diagnostics';
 import { timeSlicer } from './yield';
+import { checkDocumentParams } from './params';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.phasegate`;
 
@@ -39,6 +40,7 @@ function sameKey(a: CodeAction, c: LspCodeAction, uriOf: (path: string) => strin
 export function registerCodeActions(connection: Connection, ctx: ServerContext, diagnostics: DiagnosticsFeature): void {
   connection.onCodeAction((params: CodeActionParams, token) =>
     ctx.safe('codeAction', [] as LspCodeAction[], async () => {
+      checkDocumentParams('textDocument/codeAction', params, { range: true, context: 'codeAction' });
       // A handoff's problems and its fix (complete handoff) read the previous phase's documents: their edits still
       // waiting (debounced) count.
       await ctx.flushAll();

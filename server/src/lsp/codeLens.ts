@@ -6,6 +6,7 @@ import { phaseStatus } from '../service/gates';
 import type { ServerContext, Target } from './context';
 import { statusLabel } from './phases';
 import { pathToUri } from './uri';
+import { checkDocumentParams } from './params';
 
 const ICON: Record<string, string> = { passed: '✓', failed: '✗', pending: '…' };
 
@@ -53,6 +54,7 @@ export function codeLenses(t: Target): CodeLens[] {
 export function registerCodeLens(connection: Connection, ctx: ServerContext): void {
   connection.onCodeLens((params, token) =>
     ctx.safe('codeLens', [] as CodeLens[], async () => {
+      checkDocumentParams('textDocument/codeLens', params);
       const settings = await ctx.settings.get(params.textDocument.uri);
       if (!settings.enable || !settings.codeLens.enable) return [];
       // Gate status reads the phase's other documents too: their edits still waiting (debounced) count.

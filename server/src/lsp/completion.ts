@@ -23,6 +23,7 @@ import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
+import { checkDocumentParams } from './params';
 
 export const COMPLETION_TRIGGERS = ['#', ' ', ':', '(', '/'];
 
@@ -504,6 +505,10 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
 export function registerCompletion(connection: Connection, ctx: ServerContext): void {
   connection.onCompletion((params: CompletionParams, token) =>
     ctx.safe('completion', [] as CompletionItem[], async () => {
+      checkDocumentParams('textDocument/completion', params, { position: true });
+      // Phase ids and values offered with their phases' titles, read from the phases' briefs: their edits still
+      // waiting (debounced) count.
+      await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       // The first line of a text with a byte order mark: the engine's positions are one unit short (see toClientRange).

@@ -17,7 +17,7 @@ import { completeHandoff } from '../service/fixes/phase';
 import type { PhasegateService } from '../service/service';
 import type { WorkspaceChange } from '../service/types';
 import type { Phase } from '../service/workspace';
-import { toWorkspaceEdit } from './convert';
+import { toClientRange, toWorkspaceEdit } from './convert';
 import type { ServerContext } from './context';
 import { phaseAtPath } from './phases';
 import { sendPhasesInParts } from './phaseParts';
@@ -47,7 +47,9 @@ export function toggleEdit(ctx: ServerContext, svc: PhasegateService, path: stri
 }
 
 function toGateCause(ctx: ServerContext, c: EngineGateCause): GateCause {
-  const out: GateCause = { kind: c.kind, uri: ctx.uriOf(c.file), range: c.range, message: c.message };
+  const uri = ctx.uriOf(c.file);
+  // In the client's text, as its diagnostics: one unit further on the first line after a byte order mark.
+  const out: GateCause = { kind: c.kind, uri, range: toClientRange(c.range, ctx.hasBom(uri)), message: c.message };
   if (c.code !== undefined) out.code = c.code;
   // Only errors and warnings hold a gate.
   if (c.severity === 'error' || c.severity === 'warning') out.severity = c.severity;

@@ -22,6 +22,7 @@ import type { DocumentSync } from './sync';
 import { uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer } from './yield';
 import type { Folder } from './workspaces';
+import { checkDocumentParams } from './params';
 
 interface Reported {
   json: string;
@@ -41,7 +42,7 @@ export class DiagnosticsFeature {
 
   register(): void {
     this.ctx.connection.languages.diagnostics.on(async (params, token) => {
-      const uri = params.textDocument.uri;
+      const uri = checkDocumentParams('textDocument/diagnostic', params).textDocument.uri;
       try {
         // Other documents' pending edits count too: a handoff's diagnostics depend on the previous phase's.
         await this.sync.settledAll(token);

@@ -7,6 +7,7 @@ import type { LabelSection } from '../service/labels';
 import type { ParsedDocument } from '../service/markdown';
 import type { ServerContext } from './context';
 import { kindLabels } from './labels';
+import { checkDocumentParams } from './params';
 
 export function foldingRanges(doc: ParsedDocument, labels: readonly LabelSection[] = []): FoldingRange[] {
   const out: FoldingRange[] = [];
@@ -48,6 +49,7 @@ export function foldingRanges(doc: ParsedDocument, labels: readonly LabelSection
 export function registerFolding(connection: Connection, ctx: ServerContext): void {
   connection.onFoldingRanges((params, token) =>
     ctx.safe('foldingRanges', [] as FoldingRange[], async () => {
+      checkDocumentParams('textDocument/foldingRange', params);
       const t = await ctx.target(params.textDocument.uri);
       if (!t?.doc || token.isCancellationRequested) return [];
       return foldingRanges(

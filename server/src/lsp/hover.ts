@@ -16,6 +16,7 @@ import { schemaProperties } from './schema';
 import { directiveHover } from './directives';
 import { kindLabels } from './labels';
 import { deliverableSummary } from '../service/deliverable-nav';
+import { checkDocumentParams } from './params';
 
 /** Most enum values a key's hover lists. */
 const MAX_VALUES = 30;
@@ -119,6 +120,7 @@ function boldSpan(src: string, text: LspRange): { from: number; to: number } {
 export function registerHover(connection: Connection, ctx: ServerContext): void {
   connection.onHover((params: HoverParams, token) =>
     ctx.safe('hover', null as Hover | null, async () => {
+      checkDocumentParams('textDocument/hover', params, { position: true });
       // A phase summary reads other documents too: their edits still waiting (debounced) count.
       await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);

@@ -14,6 +14,7 @@ import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath,
 import { linksAsText, withoutDelimited } from '../service/text-scan';
 import { deliverableCounterparts } from '../service/deliverable-nav';
 import { handoffCounterparts } from '../service/handoff-nav';
+import { checkDocumentParams } from './params';
 
 /** Where a resolved path leads: a phase folder opens the phase's first document. */
 function destination(t: Target, path: string): string | undefined {
@@ -207,6 +208,7 @@ export function references(ctx: ServerContext, t: Target, line: number, ch: numb
 export function registerLinks(connection: Connection, ctx: ServerContext): void {
   connection.onDocumentLinks((params: DocumentLinkParams, token) =>
     ctx.safe('documentLinks', [] as DocumentLink[], async () => {
+      checkDocumentParams('textDocument/documentLink', params);
       const t = await ctx.target(params.textDocument.uri);
       if (!t || token.isCancellationRequested) return [];
       const links = documentLinks(ctx, t);
@@ -217,6 +219,7 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onDefinition((params: DefinitionParams, token) =>
     ctx.safe('definition', [] as Location[], async () => {
+      checkDocumentParams('textDocument/definition', params, { position: true });
       // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
       await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);
@@ -227,6 +230,7 @@ export function registerLinks(connection: Connection, ctx: ServerContext): void 
   );
   connection.onReferences((params: ReferenceParams, token) =>
     ctx.safe('references', [] as Location[], async () => {
+      checkDocumentParams('textDocument/references', params, { position: true, context: 'references' });
       // A handoff item or a deliverable leads to lines of other documents: their edits still waiting (debounced) count.
       await ctx.flushAll();
       const t = await ctx.target(params.textDocument.uri);

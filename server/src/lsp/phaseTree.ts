@@ -744,7 +744,10 @@ export class PhaseTrees {
     const f = state.folder;
     const name = this.ctx.workspaces.label(f);
     // A nested project names the workspace folder it lies in.
-    const own = f.parent ? { uri: f.uri, name, workspaceFolderUri: this.ctx.workspaces.clientFolder(f).uri } : { uri: f.uri, name };
+    const own: Pick<WorkspaceFolderNode, 'uri' | 'name' | 'workspaceFolderUri' | 'notice'> = f.parent
+      ? { uri: f.uri, name, workspaceFolderUri: this.ctx.workspaces.clientFolder(f).uri }
+      : { uri: f.uri, name };
+    if (f.notice && f.loaded) own.notice = f.notice;
     if (!f.loaded) return { ...own, ready: false, groups: [], plans: [] };
     // Turned off for the folder: nothing of it is shown, as nothing of it is reported.
     if (!settings.enable) return { ...own, ready: true, groups: [], plans: [], disabled: true };

@@ -147,9 +147,15 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
       ctx.error(`adopting the nested workspaces of ${folder.path} failed: ${(e as Error).stack ?? String(e)}`);
     }
   };
+  /** The folders whose notice (see `Folder.notice`) the user was shown: once each, not at every reload. */
+  const noticed = new Set<string>();
   const loadFolder = (folder: Folder) => {
     void Promise.all([workspaces.load(folder), initialized]).then(() => {
       if (folder.disposed) return;
+      if (folder.notice && !noticed.has(folder.path)) {
+        noticed.add(folder.path);
+        void connection.window.showWarningMessage(folder.notice);
+      }
       sync.reapply(folder);
       void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
       wsDiagnostics.bump();

@@ -7,6 +7,7 @@ import type { ServerContext } from './context';
 import { toClientRange } from './convert';
 import { kindLabels } from './labels';
 import { phaseTitle, statusLabel } from './phases';
+import { checkDocumentParams, checkParams } from './params';
 
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
 const holds = (outer: Range, inner: Range) => before(outer.start, inner.start) && before(inner.end, outer.end);
@@ -101,6 +102,7 @@ export function workspaceSymbols(ctx: ServerContext, query: string): SymbolInfor
 export function registerSymbols(connection: Connection, ctx: ServerContext): void {
   connection.onDocumentSymbol((params, token) =>
     ctx.safe('documentSymbol', [] as DocumentSymbol[], async () => {
+      checkDocumentParams('textDocument/documentSymbol', params);
       const t = await ctx.target(params.textDocument.uri);
       if (!t?.doc || token.isCancellationRequested) return [];
       const symbols = documentSymbols(
@@ -120,6 +122,7 @@ export function registerSymbols(connection: Connection, ctx: ServerContext): voi
   );
   connection.onWorkspaceSymbol((params, token) =>
     ctx.safe('workspaceSymbol', [] as SymbolInformation[], async () => {
+      checkParams('workspace/symbol', params, { query: { kind: 'string' } });
       await ctx.workspaces.allReady();
       // A phase's title is its brief's or prompt's: an edit of it still waiting (debounced) counts.
       await ctx.upToDate(ctx.workspaces.all());

@@ -46,6 +46,7 @@ import type { PhasegateService } from '../service/service';
 import type { Folder } from './workspaces';
 import { uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
+import { checkWorkspaceDiagnosticParams } from './params';
 
 /** At most this many documents closed are listed for the passes to come (past it, each request's next pass is a whole one). */
 const MAX_CLOSED = 10_000;
@@ -129,6 +130,7 @@ export class WorkspaceDiagnostics {
 
   register(connection: Connection): void {
     connection.languages.diagnostics.onWorkspace(async (params, token, workDone, partial) => {
+      checkWorkspaceDiagnosticParams(params);
       // With a partial result token, the request stays open: see `stream`.
       if (partial) return this.stream(params.previousResultIds, token, workDone, partial);
       // Read while the request waits, not after the change (102,388 ids at N = 10,000).

@@ -4,7 +4,8 @@
  */
 import { Assets, PhasegateService } from '../service/service';
 import { CONFIG_FILES } from '../service/config';
-import { FileSystem, Logger, basename, dirname, isInside, normalizePath, relativePath } from '../service/host';
+import { FileSystem, Logger, basename, dirname, isInside, normalizePath, relativePath, silentLogger } from '../service/host';
+import { findRoot } from '../service/roots';
 import { CancellationToken, noCancellation } from '../service/types';
 import { pathToUri, uriToPath } from './uri';
 
@@ -33,6 +34,11 @@ export class Folder {
   private held: { count: number; released: Promise<void>; release: () => void } | undefined;
   loaded = false;
   disposed = false;
+  /**
+   * Why nothing of the folder is checked, when it is a phase (or lies in one) of a project outside it: said in the
+   * log and in the phase tree (see `phaseFolderNotice`). Set at each load.
+   */
+  notice: string | undefined;
   /**
    * For a derived folder — a nested workspace (a project with a config of its own) that another folder's
    * scan found, checked by an engine of its own — the folder that found it; undefined for a workspace
@@ -162,6 +168,8 @@ export class Workspaces {
     const started = Date.now();
     return folder.svc.load(folder.path, token).then(
       async () => {
+        folder.notice = !folder.parent && !folder.svc.model.phases.length ? await this.phaseFolderNotice(folder) : undefined;
+        if (folder.notice) this.logger.log(folder.notice);
         await this.prepare?.(folder);
         folder.loaded = true;
         this.loaded?.(folder);
@@ -175,6 +183,35 @@ export class Workspaces {
         this.logger.log(`Loading ${folder.path} failed: ${(e as Error).stack ?? String(e)}`);
       },
     );
+  }
+
+  /**
+   * For a workspace folder of the client with no phase in it: when it is a phase, or lies in one, of the project
+   * `phasegate check` finds for it in a folder above (the folder holding `phase-N`, or `workstreams/`, or a
+   * `phasegate.yaml`), why nothing of it is checked. A phase is checked with its project (the previous phase's
+   * handoff, the phases' order and ids), which lies outside the folder: the editor neither shows nor watches the
+   * files there (the project's other phases would be read once and go stale, their changes unseen), and fixes
+   * and new documents would be written there. Undefined otherwise (a folder of no project's phase).
+   */
+  private async phaseFolderNotice(folder: Folder): Promise<string | undefined> {
+    try {
+      const { root } = await findRoot(this.deps.fs, folder.path, false);
+      if (root === folder.path) return undefined;
+      // The project as the CLI loads it (its scan and model, no document read).
+      const probe = new PhasegateService({ fs: this.deps.fs, assets: this.deps.assets, logger: silentLogger, trusted: this.trusted() });
+      await probe.load(root, undefined, { only: () => false });
+      const phase = probe.model.phases.find((p) => isInside(p.folder, folder.path));
+      if (!phase) return undefined;
+      const what = phase.folder === folder.path ? `is the phase ${phase.id}` : `lies in the phase ${phase.id}`;
+      return (
+        `The workspace folder ${folder.path} ${what} of the project at ${root}, outside it: a phase is checked with its ` +
+        `project (the phases before it, their handoffs), whose files the editor does not show or watch from this folder, ` +
+        `so nothing here is checked. Open ${root} as the workspace folder (or add it to the workspace) to check the phase; ` +
+        `\`phasegate check ${folder.path}\` checks it from the command line.`
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   /** Removes a workspace folder of the client, with the folders derived from it; returns them, the folder first. */

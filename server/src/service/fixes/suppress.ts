@@ -367,6 +367,48 @@ function commentLineClean(doc: ParsedDocument, d: Directive, more: string, code:
   return found.some((x) => x.kind === d.kind && x.rules.some((r) => r.id === code));
 }
 
+/** A list item's first line outside any container: its indentation, marker and the spaces after it (1 to 4, then text). */
+const ITEM_START = /^ {0,3}(?:[-*+]|\d{1,9}[.)]) {1,4}(?=\S)/;
+
+/**
+ * For the comment line `c` written above `line`, the first line of a list item outside any container whose
+ * previous sibling is one line (`line - 1`) of plain text, and `c` that line's comment inside the sibling
+ * (indented to its text, as `prefixesFor` offers it first), whether `c` holds a `disable-next-line` of
+ * `code`; the document reads as it did then. Both lines start with a marker (no block quote, no tab, 0 to 3
+ * spaces before it, 1 to 4 after it), the sibling's text with a letter (after a checkbox), holding no `<` (no
+ * HTML, no comment open) and no `]:` (no link reference definition); both in one block outside any container
+ * (the list), no code and no HTML block. So what is open at `line - 1`'s end is the list, the sibling and
+ * its paragraph, and `c`, indented to the sibling's text, goes on with the sibling; it starts an HTML block
+ * (`<!--`), which interrupts the paragraph (and is no lazy continuation line), and ends on that line (it
+ * holds `-->`; a rule id of letters, digits and inner hyphens holds none before it). `line` then ends the
+ * sibling, as it did, and goes on with the list as it did (the same marker after the same lines); no blank
+ * line is added, so the list stays as tight or loose as it was. HTML blocks are no part of what the document
+ * reads as (`shape`), the sibling's text is its first line's, and every line after reads as it did. So no
+ * parse of the list (or of the document) is needed: a long list took a parse of all of it for each line.
+ * Undefined for any other line or comment line.
+ */
+function siblingAboveClean(doc: ParsedDocument, line: number, c: string, code: string): boolean | undefined {
+  if (!blockShortcuts.enabled || !doc.modelled || line - 1 <= bodyStart(doc) || !/^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/.test(code)) return undefined;
+  const at = itemIndexAt(doc, line);
+  const item = doc.items[at];
+  const prev = doc.items[at - 1];
+  if (!item || !prev || item.depth !== 0 || prev.depth !== 0 || prev.line !== line - 1 || prev.endLine !== line - 1) return undefined;
+  const src = doc.lines[line] ?? '';
+  const above = doc.lines[line - 1] ?? '';
+  const marker = ITEM_START.exec(above)?.[0];
+  if (!marker || !ITEM_START.test(src) || c !== `${' '.repeat(marker.length)}<!-- phasegate-disable-next-line ${code} -->`) return undefined;
+  if (!/^(?:\[[ xX]\] +)?[A-Za-z]/.test(above.slice(marker.length)) || /<|\]:|\t/.test(above)) return undefined;
+  if (doc.codeLines.has(line - 1) || doc.codeLines.has(line) || !modelledWith(doc, c.length + doc.eol.length)) return undefined;
+  shape(doc);
+  const top = topLevel.get(doc);
+  const first = top?.blocks.get(line);
+  if (!top || first === undefined || top.blocks.get(line - 1) !== first || top.fences.has(first) || top.tables.has(first)) return undefined;
+  if (top.html.has(line - 1) || top.html.has(line)) return undefined;
+  const found: Directive[] = [];
+  lineDirectives(c, line, found, []);
+  return found.some((d) => d.kind === 'disable-next-line' && d.rules.some((r) => r.id === code));
+}
+
 /** Each parsed document's runs of blocks' shapes as documents of their own, by first and end line (performance only). */
 const blockShapes = new WeakMap<ParsedDocument, Map<string, string>>();
 
@@ -630,11 +672,13 @@ function lineEdit(doc: ParsedDocument, diag: Diagnostic, yaml: boolean, silences
     // Inside a block, or above its first line at the margin (indented, it may join a list above the blank line): the block alone.
     // In front matter: the front matter alone.
     const start = yaml ? undefined : blockStart(doc, line);
+    // Inside the previous item of a list, when it is a line of plain text: known without a parse.
     const local = yaml
       ? frontMatterClean(doc, line, (fm) => (fm.splice(line, 0, c), fm), 'disable-next-line', code)
-      : start !== undefined && (start < line || /^[<>]/.test(c)) && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
-        ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
-        : undefined;
+      : (siblingAboveClean(doc, line, c, code) ??
+        (start !== undefined && (start < line || /^[<>]/.test(c)) && !checkedAbove.get(doc)?.has(`${line}\u0000${c}`)
+          ? blockClean(doc, line, (own) => (own.splice(line - start, 0, c), own), line, 'disable-next-line', code)
+          : undefined));
     if ((local ?? writesCleanly(doc, () => edited(doc, line, [c, src], true), line, 'disable-next-line', code, before, c)) && silences(e)) return e;
   }
   const tail = `${/\s$/.test(src) ? '' : ' '}${yaml ? '#' : '<!--'} phasegate-disable-line ${code}${yaml ? '' : ' -->'}`;
@@ -704,7 +748,9 @@ function firstAbove(doc: ParsedDocument, diag: Diagnostic): string | undefined {
   // to it again, so that the two together read as the document did, and the first alone not.
   shape(doc);
   if (topLevel.get(doc)?.html.has(line)) return undefined;
-  return `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
+  const text = `${prefixesFor(doc, line)[0]}<!-- phasegate-disable-next-line ${diag.code} -->`;
+  // Nor where it is known without a parse.
+  return siblingAboveClean(doc, line, text, diag.code) === undefined ? text : undefined;
 }
 
 interface Above {
