@@ -628,6 +628,7 @@ describe('seed fidelity: status and change tags', () => {
       '- [Status: Blocked] registry mirror',
       '- [Fix] coverage job timeout raised to 20 minutes',
       '- [Dev Deps] update `eslint`',
+      '- [Dev\u00a0Deps] update `tape`',
       '- [Breaking Change] the API drops v1',
       '- [Deliverable] the API image',
       '- Next: [TODO] and [TBD]',
@@ -638,10 +639,10 @@ describe('seed fidelity: status and change tags', () => {
     assert.deepEqual(
       diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'unfilled-placeholder').map((d) => [d.range.start.line, d.message]),
       [
-        [11, 'Placeholder [Deliverable] is not filled in.'],
-        [12, 'Placeholder [TODO] is not filled in.'],
-        [12, 'Placeholder [TBD] is not filled in.'],
-        [13, 'Placeholder [Status] is not filled in.'],
+        [12, 'Placeholder [Deliverable] is not filled in.'],
+        [13, 'Placeholder [TODO] is not filled in.'],
+        [13, 'Placeholder [TBD] is not filled in.'],
+        [14, 'Placeholder [Status] is not filled in.'],
       ],
     );
   });

@@ -431,7 +431,7 @@ const STATUS_OR_CHANGE_TAG = new RegExp(
     // Statuses.
     String.raw`done|complete|completed|in[\s-]progress|wip|blocked|pending|not[\s-]started|planned|ready|on[\s-]hold|cancell?ed|deferred|skipped|passed|failed|open|closed|resolved|fixed|approved|rejected|accepted|superseded|draft|verified|merged|shipped|released|in[\s-]review|n/a|` +
     // Kinds of change (Keep a Changelog's and commit-message conventions).
-    String.raw`fix|bug ?fix|hot ?fix|feat|feature|new|added?|changed?|removed?|deprecated|security|breaking(?: changes?)?|(?:dev )?deps|dependencies|tests?|refactor|docs?|chore|perf|performance|ci|build|style|meta|robustness|enhancement|improvement|revert|release|updated?|types|tooling` +
+    String.raw`fix|bug\s?fix|hot\s?fix|feat|feature|new|added?|changed?|removed?|deprecated|security|breaking(?:\s+changes?)?|(?:dev\s+)?deps|dependencies|tests?|refactor|docs?|chore|perf|performance|ci|build|style|meta|robustness|enhancement|improvement|revert|release|updated?|types|tooling` +
     String.raw`)\s*$`,
   'i',
 );
