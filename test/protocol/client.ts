@@ -21,6 +21,7 @@ import {
   PublishDiagnosticsParams,
   RegistrationRequest,
   ServerCapabilities,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -206,6 +207,7 @@ export class TestClient {
       c.record({ kind: 'log', params: p });
     });
     conn.onNotification('$/progress', (p: unknown) => c.record({ kind: 'progress', params: p }));
+    conn.onNotification(ShowMessageNotification.type, (params) => c.record({ kind: 'notification', method: ShowMessageNotification.method, params }));
     conn.onNotification(DidChangePhasesNotification, (params) => c.record({ kind: 'notification', method: DidChangePhasesNotification.method, params }));
     conn.listen();
     const capabilities: ClientCapabilities = {

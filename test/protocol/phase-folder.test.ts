@@ -53,6 +53,13 @@ describe('language server: a workspace folder that is a phase of a project above
         `Open ${project} as the workspace folder (or add it to the workspace) to check the phase; \`phasegate check ${folder}\` checks it from the command line.`,
     );
     assert.ok(logs.includes(node.notice), logs.join('\n'));
+    // Shown to the user once, as a warning: a notification, which asks the client for no answer.
+    const client = c!;
+    const shown = await client.until('the warning shown', async () => {
+      const messages = client.events.filter((e) => e.method === 'window/showMessage').map((e) => e.params as { type: number; message: string });
+      return messages.length ? messages : undefined;
+    });
+    assert.deepEqual(shown, [{ type: 2, message: node.notice }]);
   });
 
   it('an iAI phase folder, and a folder inside a phase: named so', async () => {

@@ -9,6 +9,8 @@ import {
   DidChangeConfigurationNotification,
   InitializeParams,
   InitializeResult,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
@@ -154,7 +156,9 @@ export function startServer(connection: Connection, deps: ServerDeps): RunningSe
       if (folder.disposed) return;
       if (folder.notice && !noticed.has(folder.path)) {
         noticed.add(folder.path);
-        void connection.window.showWarningMessage(folder.notice);
+        // A notification, not `window/showMessageRequest` (showWarningMessage): nothing to answer, and a client
+        // that does not handle it (a test client, a minimal editor) leaves no request failing in the server.
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: folder.notice });
       }
       sync.reapply(folder);
       void ctx.safe('updating diagnostics', undefined, () => diagnostics.all());
