@@ -131,3 +131,37 @@ describe('metric-threshold: a dash for the colon, durations as clocks', () => {
     assert.equal(meets(parseQuantity('6:45')!, parseThreshold('> 80%')!), undefined);
   });
 });
+
+describe('metric-threshold: a target written without a comparison', () => {
+  it("is read in the direction of its metric's threshold: a time limit is at most, a coverage or a retention at least", async () => {
+    const rows = [
+      ['Test execution time', '5 minutes', '4.2 minutes'],
+      ['Test execution time', '5 minutes', '6 minutes'],
+      ['High vulnerabilities', '5', '2'],
+      ['High vulnerabilities', '5', '6'],
+      ['Log retention', '30 days', '40 days'],
+      ['Log retention', '30 days', '20 days'],
+      ['Code coverage', '85%', '85%'],
+      ['Code coverage', '85%', '84%'],
+      ['Critical vulnerabilities', '0', '1'],
+      // A metric with no threshold of its own: `0` at most, anything else at least.
+      ['Build time', '5 minutes', '4 minutes'],
+      // Written with its comparison, a target is read as written.
+      ['Test execution time', '>= 5 minutes', '4 minutes'],
+    ];
+    const text = ['# Phase 6 Validation', '', '## Success Metrics', '', '| Metric | Target | Actual |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`), ''].join('\n');
+    const { svc } = await workspace({ [VALIDATION]: text });
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
+      [
+        [1, 'Test execution time is 6 minutes; target 5 minutes'],
+        [3, 'High vulnerabilities is 6; target 5'],
+        [5, 'Log retention is 20 days; target 30 days'],
+        [7, 'Code coverage is 84%; target 85%'],
+        [8, 'Critical vulnerabilities is 1; target 0'],
+        [9, 'Build time is 4 minutes; target 5 minutes'],
+        [10, 'Test execution time is 4 minutes; target >= 5 minutes'],
+      ],
+    );
+  });
+});

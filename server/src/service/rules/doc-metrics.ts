@@ -10,8 +10,8 @@
  */
 import type { MetricSpec } from '../layout';
 import { metricNameKey as nameKey, scopeNote } from '../metric-scope';
-import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
-import type { Labelled, Quantity } from './doc-quantity';
+import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold, comparisonInferred } from './doc-quantity';
+import type { Labelled, Quantity, Threshold } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
 import { itemsWithin } from '../markdown';
 import { range } from '../types';
@@ -95,7 +95,9 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     return judgeParts(ctx, name, valueText, '', undefined, [{ label: word, value }], at);
   }
   if (actual) {
-    const own = targetText ? parseThreshold(targetText) : undefined;
+    const written = targetText ? parseThreshold(targetText) : undefined;
+    // `0` without a comparison is at most 0 whatever the metric.
+    const own = written && written.value !== 0 && comparisonInferred(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
     const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
@@ -112,6 +114,19 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   const parts = parseLabelledQuantities(valueText);
   if (!parts) return;
   judgeParts(ctx, name, valueText, targetText, target, parts, at, spec?.scope?.label);
+}
+
+/**
+ * A target written without a comparison (`5 minutes`), read in the direction of the threshold configured (or built
+ * in) for its metric, in the same unit (`< 5 minutes` for Test execution time: at most 5 minutes; `>= 30 days` for
+ * Log retention: at least): without one, `0` is at most and anything else at least (parseThreshold), which would
+ * have a test run of 4.2 minutes miss a target of 5 minutes.
+ */
+function inDirectionOf(own: Readonly<Threshold>, spec: MetricSpec | undefined): Readonly<Threshold> {
+  const known = spec ? parseThreshold(spec.threshold) : undefined;
+  if (!known || known.unit !== own.unit || known.op === '=') return own;
+  const op = known.op === '<' || known.op === '<=' ? '<=' : '>=';
+  return op === own.op ? own : { ...own, op };
 }
 
 /**

@@ -183,10 +183,16 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
 
 const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
 
+/** The thresholds of parseThreshold whose text writes no comparison (`5 minutes`): their `op` is inferred. */
+const inferred = new WeakSet<Readonly<Threshold>>();
+
 /** Thresholds by their text (performance only: a workspace repeats a handful of targets thousands of times). */
 const thresholds = new Memo<Readonly<Threshold> | undefined>(10_000, (text) => {
-  const t = computeThreshold(text);
-  return t && Object.freeze(t);
+  const r = computeThreshold(text);
+  if (!r) return undefined;
+  const t = Object.freeze(r.t);
+  if (r.inferred) inferred.add(t);
+  return t;
 });
 
 /**
@@ -197,12 +203,17 @@ export function parseThreshold(text: string): Readonly<Threshold> | undefined {
   return thresholds.get(text);
 }
 
-function computeThreshold(text: string): Threshold | undefined {
-  const r = thresholdAndTail(clean(text));
-  return r && tailOk(r.tail) ? r.t : undefined;
+/** Whether threshold `t` (of parseThreshold) was written without a comparison (`5 minutes`, `85%`), its `op` inferred. */
+export function comparisonInferred(t: Readonly<Threshold>): boolean {
+  return inferred.has(t);
 }
 
-function thresholdAndTail(text: string): { t: Threshold; tail: string } | undefined {
+function computeThreshold(text: string): { t: Threshold; inferred: boolean } | undefined {
+  const r = thresholdAndTail(clean(text));
+  return r && tailOk(r.tail) ? r : undefined;
+}
+
+function thresholdAndTail(text: string): { t: Threshold; tail: string; inferred: boolean } | undefined {
   let s = text;
   let op: Op | undefined;
   for (const [re, o] of ALL_OPS) {
@@ -216,8 +227,9 @@ function thresholdAndTail(text: string): { t: Threshold; tail: string } | undefi
   const r = quantityAndTail(s);
   if (!r) return undefined;
   const { q } = r;
+  const inferredOp = !op;
   if (!op) op = q.value === 0 ? '<=' : '>=';
-  return { t: { ...q, op }, tail: r.tail };
+  return { t: { ...q, op }, tail: r.tail, inferred: inferredOp };
 }
 
 /** A part of a compound value or target, named by its words: `2 critical`, `< 5 high`, `high: 9`. */
