@@ -241,7 +241,10 @@ describe('phasegate status', () => {
     assert.match(lines[0], /^examples\/audit-deployment\/phasegate\.yaml:1:10 {2}warning {2}ignore\[0\]: `Phase-3\/\*\*` does not leave out `phase-3`/);
     assert.equal(lines[1], '⚠ 1 config warning: the config is applied as it is written.');
     // The glob is used as written: phase-3 is still checked.
-    assert.ok(lines.some((l) => l.startsWith('phase-3 ')), r.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith('phase-3 ')),
+      r.stdout,
+    );
   });
 
   it('measures cells in terminal columns: wide, emoji and combining characters keep the columns aligned', async () => {

@@ -149,7 +149,16 @@ describe('metric-threshold: a target written without a comparison', () => {
       // Written with its comparison, a target is read as written.
       ['Test execution time', '>= 5 minutes', '4 minutes'],
     ];
-    const text = ['# Phase 6 Validation', '', '## Success Metrics', '', '| Metric | Target | Actual |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`), ''].join('\n');
+    const text = [
+      '# Phase 6 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Target | Actual |',
+      '|---|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+    ].join('\n');
     const { svc } = await workspace({ [VALIDATION]: text });
     assert.deepEqual(
       diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
