@@ -148,6 +148,10 @@ describe('metric-threshold: a target written without a comparison', () => {
       ['Build time', '5 minutes', '4 minutes'],
       // Written with its comparison, a target is read as written.
       ['Test execution time', '>= 5 minutes', '4 minutes'],
+      // A part of a compound target, in the direction of the metric its words name (High vulnerabilities: `< 5`).
+      ['Security vulnerabilities', '0 critical, 5 high', '0 critical, 3 high'],
+      ['Security vulnerabilities', '0 critical, 5 high', '0 critical, 6 high'],
+      ['Tests', '100 unit, 20 e2e', '120 unit, 10 e2e'],
     ];
     const text = [
       '# Phase 6 Validation',
@@ -170,6 +174,8 @@ describe('metric-threshold: a target written without a comparison', () => {
         [8, 'Critical vulnerabilities is 1; target 0'],
         [9, 'Build time is 4 minutes; target 5 minutes'],
         [10, 'Test execution time is 4 minutes; target >= 5 minutes'],
+        [12, 'Security vulnerabilities is 0 critical, 6 high; target 0 critical, 5 high (missed: high)'],
+        [13, 'Tests is 120 unit, 10 e2e; target 100 unit, 20 e2e (missed: e2e)'],
       ],
     );
   });

@@ -10,10 +10,11 @@
  */
 import type { MetricSpec } from '../layout';
 import { metricNameKey as nameKey, scopeNote } from '../metric-scope';
-import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold, comparisonInferred } from './doc-quantity';
+import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold, directionOpen } from './doc-quantity';
 import type { Labelled, Quantity, Threshold } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
 import { itemsWithin } from '../markdown';
+import { Memo } from '../memo';
 import { range } from '../types';
 import type { Range } from '../types';
 
@@ -74,6 +75,15 @@ export function withoutTrailingNote(name: string): string {
  * is held to a phase 3 entry so named rather than to an unscoped `Code coverage` listed first with the alias `Coverage`.
  */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
+  let byName = found.get(metrics);
+  if (!byName) found.set(metrics, (byName = new Memo(10_000, (own) => lookUpMetric(metrics, own))));
+  return byName.get(name);
+}
+
+/** findMetric's answers by metrics in force (the config's array, or a phase's of scoped metrics) and name (performance only). */
+const found = new WeakMap<MetricSpec[], Memo<MetricSpec | undefined>>();
+
+function lookUpMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
   const keys = [nameKey(name), nameKey(withoutTrailingNote(name))];
   for (const k of keys) {
     const named = (x: MetricSpec) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k);
@@ -96,8 +106,7 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   }
   if (actual) {
     const written = targetText ? parseThreshold(targetText) : undefined;
-    // `0` without a comparison is at most 0 whatever the metric.
-    const own = written && written.value !== 0 && comparisonInferred(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
+    const own = written && directionOpen(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
     const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
@@ -148,7 +157,10 @@ function judgeParts(
     if (!targets) return judgeEachPart(ctx, name, valueText, target, parts, at, scope);
     const missed = parts.filter((p) => {
       const t = targets.find((x) => x.label === p.label);
-      return t !== undefined && meets(p.value, t.value) === false;
+      if (t === undefined) return false;
+      // A part without a comparison (`5 high`) in the direction of the metric its words name (`High vulnerabilities`).
+      const part = directionOpen(t.value) ? inDirectionOf(t.value, findMetric(ctx.metrics, `${cellText(name)} (${p.label})`)) : t.value;
+      return meets(p.value, part) === false;
     });
     if (!missed.length) return;
     ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target}${missedNote(missed, scope)}`);
