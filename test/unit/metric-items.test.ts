@@ -180,3 +180,34 @@ describe('metric-threshold: a target written without a comparison', () => {
     );
   });
 });
+
+describe('metric-threshold: a configured threshold written without a comparison', () => {
+  it('takes the direction of the built-in metric of its name, else is at least (0: at most)', async () => {
+    const config = ['metrics:', '  - name: Test execution time', '    threshold: "5 minutes"', '  - name: Build time', '    threshold: "5 minutes"', ''].join(
+      '\n',
+    );
+    const rows = [
+      ['Test execution time', '4 minutes'],
+      ['Test execution time', '6 minutes'],
+      ['Build time', '4 minutes'],
+    ];
+    const text = [
+      '# Phase 6 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Actual |',
+      '|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phasegate.yaml': config, [VALIDATION]: text });
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
+      [
+        [1, 'Test execution time is 6 minutes; target 5 minutes'],
+        [2, 'Build time is 4 minutes; target 5 minutes'],
+      ],
+    );
+  });
+});

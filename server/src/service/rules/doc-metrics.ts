@@ -8,7 +8,7 @@
  * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
-import type { MetricSpec } from '../layout';
+import { DEFAULT_METRICS, type MetricSpec } from '../layout';
 import { metricNameKey as nameKey, scopeNote } from '../metric-scope';
 import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold, directionOpen } from './doc-quantity';
 import type { Labelled, Quantity, Threshold } from './doc-quantity';
@@ -109,7 +109,7 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     const own = written && directionOpen(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
-    const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
+    const threshold = own ?? thresholdOf(spec);
     // A threshold configured for some phases only says so (`> 80% (phases 1-2)`).
     const shown = own ? targetText : `${spec?.threshold}${scopeNote(spec)}`;
     if (threshold && meets(actual, threshold) === false) {
@@ -132,10 +132,21 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
  * have a test run of 4.2 minutes miss a target of 5 minutes.
  */
 function inDirectionOf(own: Readonly<Threshold>, spec: MetricSpec | undefined): Readonly<Threshold> {
-  const known = spec ? parseThreshold(spec.threshold) : undefined;
+  const known = thresholdOf(spec);
   if (!known || known.unit !== own.unit || known.op === '=') return own;
   const op = known.op === '<' || known.op === '<=' ? '<=' : '>=';
   return op === own.op ? own : { ...own, op };
+}
+
+/**
+ * The threshold of a configured metric; one written without a comparison for a built-in metric's name (`Test
+ * execution time: "5 minutes"`) in the direction of the built-in one (`< 5 minutes`: at most).
+ */
+function thresholdOf(spec: MetricSpec | undefined): Readonly<Threshold> | undefined {
+  const t = spec ? parseThreshold(spec.threshold) : undefined;
+  if (!t || !directionOpen(t)) return t;
+  const builtin = findMetric(DEFAULT_METRICS, spec!.name);
+  return builtin && builtin !== spec ? inDirectionOf(t, builtin) : t;
 }
 
 /**
@@ -171,7 +182,7 @@ function judgeParts(
   const missed: { label: string; threshold: string }[] = [];
   for (const p of parts) {
     const spec = findMetric(ctx.metrics, `${cellText(name)} (${p.label})`);
-    const t = spec ? parseThreshold(spec.threshold) : undefined;
+    const t = thresholdOf(spec);
     if (spec && t && meets(p.value, t) === false) missed.push({ label: p.label, threshold: `${spec.threshold} ${p.label}${scopeNote(spec)}` });
   }
   if (!missed.length) return;
