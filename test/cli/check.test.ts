@@ -292,6 +292,23 @@ describe('phasegate check', () => {
     );
   });
 
+  it('checks the config file named as a PATH: its problems, without a warning that it lies in no phase', async () => {
+    const fsys = examplesFs({ 'ws2/phasegate.yaml': 'rules:\n  no-such-rule: off\n', 'ws2/phase-1/00-PHASE_BRIEF.md': '# Phase 1: Old\n' });
+    const r = await run(['check', 'phasegate.yaml'], fsys, '/ws/ws2');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      'phasegate.yaml:2:3  error  rules: `no-such-rule` is not a known rule id  [invalid-config]\n\n✖ 1 problem (1 error, 0 warnings) in phasegate.yaml.\n',
+    );
+    fsys.write('/ws/ws2/phasegate.yaml', 'rules:\n  section-order: off\n');
+    const fixed = await run(['check', 'phasegate.yaml'], fsys, '/ws/ws2');
+    assert.deepEqual([fixed.code, fixed.stderr, fixed.stdout], [0, '', '✔ No problems in phasegate.yaml.\n']);
+    // Another YAML file is still no file of a phase.
+    fsys.write('/ws/ws2/other.yaml', 'rules: {}\n');
+    assert.equal((await run(['check', 'other.yaml'], fsys, '/ws/ws2')).stderr, 'phasegate: warning: other.yaml is not checked: it lies in no phase.\n');
+  });
+
   it('says so when the workspace has more files than the scan takes', async function () {
     this.timeout(60_000);
     const fsys = examplesFs();

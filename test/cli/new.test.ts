@@ -129,6 +129,26 @@ describe('phasegate new', () => {
     assert.equal(fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`), text);
   });
 
+  it("takes a PHASE_ID that is no phase's id as a path from the current folder to a phase's folder, or into one", async () => {
+    const fsys = examplesFs();
+    // In the phase's folder, `.`; in its findings folder, `..`.
+    const here = await run(['new', 'finding', '.', '--title', 'Slow tests'], fsys, `${A}/phase-3`);
+    assert.deepEqual([here.code, here.stderr, here.stdout], [0, '', 'created  03-FINDINGS/slow-tests.md\n']);
+    const up = await run(['new', 'finding', '..'], fsys, `${A}/phase-3/03-FINDINGS`);
+    assert.deepEqual([up.code, up.stderr, up.stdout], [0, '', 'created  finding-3.md\n']);
+    // From a workstream's folder, the phase folder's name.
+    const ws = `${IAI}/workstreams/Build`;
+    const resp = await run(['new', 'response', 'Phase_1_Source_Code_Management'], fsys, ws);
+    assert.deepEqual(
+      [resp.code, resp.stderr, resp.stdout],
+      [1, '', 'skipped  Phase_1_Source_Code_Management/implementation_response_from_AI.md  (already exists)\n'],
+    );
+    // A phase id still wins, and a name that is neither is refused as before.
+    const none = await run(['new', 'finding', 'phase-9'], fsys, `${A}/phase-3`);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^phasegate: no phase 'phase-9' in this workspace/);
+  });
+
   it('creates the project plan of an iAI project, with a row per phase, and never overwrites it', async () => {
     const fsys = examplesFs();
     const plan = `${IAI}/project_implementation_plan.md`;

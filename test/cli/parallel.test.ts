@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
 import { Parallel, ShardRequest, checkShard, splitPhases } from '../../server/src/cli/shards';
 import { NodeFileSystem } from '../../server/src/node/assets';
+import { DEFAULT_PARALLEL_MIN_FILES, parallelFromEnv } from '../../server/src/node/parallel';
 import { SyncNodeFileSystem } from '../../server/src/node/sync-fs';
 import { PhasegateService } from '../../server/src/service';
 import type { Phase } from '../../server/src/service/workspace';
@@ -255,6 +256,14 @@ describe('phasegate check and status in parallel', function () {
     const r = await runMain(COMMANDS[0], ws, parallel);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /internal error: Error: worker died/);
+  });
+
+  it('reads PHASEGATE_PARALLEL_MIN_FILES: a number of files, a word that turns it off in any case, else the default', () => {
+    const min = (value: string | undefined) => parallelFromEnv('cli.js', assets, value === undefined ? {} : { PHASEGATE_PARALLEL_MIN_FILES: value })?.minFiles;
+    for (const off of [undefined, '', ' ', 'off', 'OFF', 'Off', 'false', 'FALSE', 'no', 'never']) assert.equal(min(off), undefined, String(off));
+    assert.equal(min('0'), 0);
+    assert.equal(min(' 1000 '), 1000);
+    for (const other of ['yes', 'on', 'true', '-1']) assert.equal(min(other), DEFAULT_PARALLEL_MIN_FILES, other);
   });
 
   it('uses worker threads in the real process with PHASEGATE_PARALLEL_MIN_FILES=0, output unchanged', () => {

@@ -262,6 +262,20 @@ describe('phasegate status', () => {
     });
   });
 
+  it('says that a config with warnings alone is applied, not that its settings are not', async () => {
+    const fsys = examplesFs({ 'examples/audit-deployment/phasegate.yaml': 'ignore: ["Phase-3/**"]\n' });
+    const r = await run(['status', 'examples/audit-deployment'], fsys);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^examples\/audit-deployment\/phasegate\.yaml:1:10 {2}warning {2}ignore\[0\]: `Phase-3\/\*\*` does not leave out `phase-3`/);
+    assert.equal(lines[1], '⚠ 1 config warning: the config is applied as it is written.');
+    // The glob is used as written: phase-3 is still checked.
+    assert.ok(
+      lines.some((l) => l.startsWith('phase-3 ')),
+      r.stdout,
+    );
+  });
+
   it('measures cells in terminal columns: wide, emoji and combining characters keep the columns aligned', async () => {
     const fsys = new WritableMemoryFileSystem({
       '/ws/phasegate.yaml': [

@@ -47,7 +47,9 @@ describe('code cache of the CLI in the user cache folder', () => {
     assert.notEqual(cacheFileName(st, '11.3.244.8-node.38', 'arm64'), name, 'another architecture');
     fs.writeFileSync(bundle, 'xy');
     assert.notEqual(cacheFileName(fs.statSync(bundle), '11.3.244.8-node.38', 'x64'), name, 'another bundle');
-    assert.equal(userCacheFile(bundle, { PHASEGATE_CACHE_DIR: tmp, PHASEGATE_CODE_CACHE: 'off' }), undefined);
+    for (const off of ['off', 'OFF', ' Off ', 'false', 'no', '0'])
+      assert.equal(userCacheFile(bundle, { PHASEGATE_CACHE_DIR: tmp, PHASEGATE_CODE_CACHE: off }), undefined, off);
+    for (const on of ['', 'on', '1']) assert.equal(path.dirname(userCacheFile(bundle, { PHASEGATE_CACHE_DIR: tmp, PHASEGATE_CODE_CACHE: on })!), tmp, on);
     assert.equal(userCacheFile(path.join(tmp, 'missing.js'), { PHASEGATE_CACHE_DIR: tmp }), undefined);
     assert.equal(path.dirname(userCacheFile(bundle, { PHASEGATE_CACHE_DIR: tmp })!), tmp);
   });

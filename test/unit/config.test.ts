@@ -299,6 +299,42 @@ describe('config: a layout number pattern', () => {
     );
   });
 
+  it("refused, still has the layout's other problems told at once (the layout is left out all the same)", async () => {
+    const text = [
+      'layouts:',
+      '  - name: sprint',
+      '    phases: "sprints/*"',
+      '    number: "sprint-\\\\d+"',
+      '    documents:',
+      '      - kind: goals',
+      '        file: ../GOALS.md',
+      '    gates:',
+      '      - name: C',
+      '      - name: C++',
+      '  - name: audit',
+      '    phases: "x/*"',
+      '    documents:',
+      '      - kind: goals',
+      '        file: /abs.md',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phasegate.yaml': text, 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });
+    assert.deepEqual(
+      svc.config.problems.map((d) => [d.range.start.line, d.message.split(':')[0]]),
+      [
+        [3, 'layouts[0].number'],
+        [6, 'layouts[0].documents[0].file'],
+        [9, 'layouts[0].gates[1].name'],
+        [10, 'layouts[1].name'],
+        [14, 'layouts[1].documents[0].file'],
+      ],
+    );
+    assert.deepEqual(
+      svc.config.layouts.map((l) => l.name),
+      ['audit', 'iai'],
+    );
+  });
+
   it('with a group, named or not, numbers the phases', async () => {
     for (const number of ['^sprint-(\\\\d+)$', '^sprint-(?<n>\\\\d+)$', '^(?:sprint)-(\\\\d+)$']) {
       const { svc } = await workspace({ 'phasegate.yaml': config(number), 'sprints/sprint-1/GOALS.md': '# Sprint 7 Goals\n' });

@@ -131,3 +131,83 @@ describe('metric-threshold: a dash for the colon, durations as clocks', () => {
     assert.equal(meets(parseQuantity('6:45')!, parseThreshold('> 80%')!), undefined);
   });
 });
+
+describe('metric-threshold: a target written without a comparison', () => {
+  it("is read in the direction of its metric's threshold: a time limit is at most, a coverage or a retention at least", async () => {
+    const rows = [
+      ['Test execution time', '5 minutes', '4.2 minutes'],
+      ['Test execution time', '5 minutes', '6 minutes'],
+      ['High vulnerabilities', '5', '2'],
+      ['High vulnerabilities', '5', '6'],
+      ['Log retention', '30 days', '40 days'],
+      ['Log retention', '30 days', '20 days'],
+      ['Code coverage', '85%', '85%'],
+      ['Code coverage', '85%', '84%'],
+      ['Critical vulnerabilities', '0', '1'],
+      // A metric with no threshold of its own: `0` at most, anything else at least.
+      ['Build time', '5 minutes', '4 minutes'],
+      // Written with its comparison, a target is read as written.
+      ['Test execution time', '>= 5 minutes', '4 minutes'],
+      // A part of a compound target, in the direction of the metric its words name (High vulnerabilities: `< 5`).
+      ['Security vulnerabilities', '0 critical, 5 high', '0 critical, 3 high'],
+      ['Security vulnerabilities', '0 critical, 5 high', '0 critical, 6 high'],
+      ['Tests', '100 unit, 20 e2e', '120 unit, 10 e2e'],
+    ];
+    const text = [
+      '# Phase 6 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Target | Actual |',
+      '|---|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ [VALIDATION]: text });
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
+      [
+        [1, 'Test execution time is 6 minutes; target 5 minutes'],
+        [3, 'High vulnerabilities is 6; target 5'],
+        [5, 'Log retention is 20 days; target 30 days'],
+        [7, 'Code coverage is 84%; target 85%'],
+        [8, 'Critical vulnerabilities is 1; target 0'],
+        [9, 'Build time is 4 minutes; target 5 minutes'],
+        [10, 'Test execution time is 4 minutes; target >= 5 minutes'],
+        [12, 'Security vulnerabilities is 0 critical, 6 high; target 0 critical, 5 high (missed: high)'],
+        [13, 'Tests is 120 unit, 10 e2e; target 100 unit, 20 e2e (missed: e2e)'],
+      ],
+    );
+  });
+});
+
+describe('metric-threshold: a configured threshold written without a comparison', () => {
+  it('takes the direction of the built-in metric of its name, else is at least (0: at most)', async () => {
+    const config = ['metrics:', '  - name: Test execution time', '    threshold: "5 minutes"', '  - name: Build time', '    threshold: "5 minutes"', ''].join(
+      '\n',
+    );
+    const rows = [
+      ['Test execution time', '4 minutes'],
+      ['Test execution time', '6 minutes'],
+      ['Build time', '4 minutes'],
+    ];
+    const text = [
+      '# Phase 6 Validation',
+      '',
+      '## Success Metrics',
+      '',
+      '| Metric | Actual |',
+      '|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ 'phasegate.yaml': config, [VALIDATION]: text });
+    assert.deepEqual(
+      diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
+      [
+        [1, 'Test execution time is 6 minutes; target 5 minutes'],
+        [2, 'Build time is 4 minutes; target 5 minutes'],
+      ],
+    );
+  });
+});

@@ -108,6 +108,13 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     );
     if (at !== undefined && at !== root) svc = await load(at);
   }
+  // A PHASE_ID that is no phase's id but a path, from the current folder, to a phase's folder or into one (`.` in the
+  // phase folder, `Phase_1_CI` from its workstream's folder): that phase.
+  if ('phase' in request && request.phase && !svc.findPhase(request.phase) && !svc.findPhase(resolvePath(svc.root, request.phase))) {
+    const at = resolvePath(ctx.cwd, request.phase);
+    const phase = svc.model.phases.filter((p) => isInside(p.folder, at)).sort((a, b) => b.folder.length - a.folder.length)[0];
+    if (phase && (await ctx.fs.stat(at).catch(() => undefined))) request.phase = phase.id;
+  }
   let plan: NewPlan;
   try {
     plan = planNew(svc, request);

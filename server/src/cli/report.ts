@@ -100,6 +100,9 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
     for (const ws of ordered) {
       const covers = coverage(ordered, ws);
       for (const f of ws.svc.checkedFiles()) if (covers.file(f)) files.add(f);
+      // The config file named as a PATH is checked too (its problems are invalid-config): the summary names it.
+      const config = ws.svc.config.file;
+      if (config !== undefined && ws.targets.includes(config)) files.add(config);
     }
   diagnostics.sort(byPosition);
   configProblems.sort(byPosition);

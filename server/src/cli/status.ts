@@ -34,11 +34,13 @@ function configSection(report: Report): string {
   const problems = report.configProblems;
   if (!problems.length) return '';
   const errors = problems.filter((d) => d.severity === 'error').length;
-  const n = errors || problems.length;
-  const what = `${n} config ${errors ? 'error' : 'problem'}${n === 1 ? '' : 's'}`;
   const lines = problems.map((d) => diagnosticLine(report.cwd, d));
+  // An error's settings are not applied; a warning's are (a glob that misses by case alone is used as written).
+  const n = errors || problems.length;
   lines.push(
-    `${errors ? '✖' : '⚠'} ${what}: the settings ${n === 1 ? 'it concerns are' : 'they concern are'} not applied (a config that does not parse or match its schema is not used at all).`,
+    errors
+      ? `✖ ${n} config error${n === 1 ? '' : 's'}: the settings ${n === 1 ? 'it concerns are' : 'they concern are'} not applied (a config that does not parse or match its schema is not used at all).`
+      : `⚠ ${n} config warning${n === 1 ? '' : 's'}: the config is applied as it is written.`,
   );
   return lines.join('\n') + '\n\n';
 }

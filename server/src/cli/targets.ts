@@ -196,6 +196,8 @@ export async function loadWorkspaces(opts: {
       // A PATH inside the workspace with no phase, no plan and no config in it, nor in a phase: nothing in it
       // is checked (for the workspace itself, "0 phases" says so).
       if (f.abs === root) return [];
+      // The config file in force: its problems are what `check` reports of it (invalid-config).
+      if (f.isFile && f.abs === svc.config.file) return [];
       if (covered(svc, f, checked)) return [];
       // In a `Workstreams/` folder (another case), whose phases are not read: its name says why.
       const miscased = miscasedWorkstreams(root, f.abs);

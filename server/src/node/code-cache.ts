@@ -7,7 +7,8 @@
  * writes its own. A V8 code cache is trusted code, so the folder must be the user's own: it is made private
  * (0700) and not used when it is owned by someone else or writable by others.
  *
- * Environment: PHASEGATE_CACHE_DIR names the folder; PHASEGATE_CODE_CACHE=off reads and writes none.
+ * Environment: PHASEGATE_CACHE_DIR names the folder; PHASEGATE_CODE_CACHE=off (`false`, `no`, `0`, in any case)
+ * reads and writes none.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -49,7 +50,8 @@ export function privateFolder(st: fs.Stats, uid = process.getuid?.()): boolean {
 
 /** The path of the user's code cache for `bundle`, or undefined when there is none to use (turned off, no folder). */
 export function userCacheFile(bundle: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.PHASEGATE_CODE_CACHE === 'off') return undefined;
+  // A word that turns it off, in any case (`off`, `OFF`, `false`, `no`, `0`).
+  if (/^\s*(?:off|false|no|0)\s*$/i.test(env.PHASEGATE_CODE_CACHE ?? '')) return undefined;
   const dir = userCacheRoot(env);
   if (!dir) return undefined;
   try {

@@ -28,13 +28,15 @@ type WorkerOutput = { ok: true; result: ShardResult } | { ok: false; error: stri
 
 /**
  * The parallel settings of the `phasegate` process: opt-in. PHASEGATE_PARALLEL_MIN_FILES=N checks
- * workspaces of more than N checked files on worker threads (`0`: always); unset or `off`: never.
+ * workspaces of more than N checked files on worker threads (`0`: always); unset, empty, `off`, `false`, `no` or
+ * `never` (in any case): never.
  * Opt-in because on the 2-core benchmark machine it is slower than one thread (about 1.6 s against
  * 1.5 s at N = 1,000: the threads compete with V8's compiler and garbage collector for the second core).
  */
 export function parallelFromEnv(script: string, assets: Assets, env = process.env): Parallel | undefined {
   const raw = env.PHASEGATE_PARALLEL_MIN_FILES?.trim();
-  if (raw === undefined || raw === '' || raw === 'off') return undefined;
+  // A word that turns it off, in any case (`OFF`, `false`, `no`), is off: not the threshold of a value that is no number.
+  if (raw === undefined || raw === '' || /^(?:off|false|no|never)$/i.test(raw)) return undefined;
   const n = Number(raw);
   const minFiles = Number.isFinite(n) && n >= 0 ? n : DEFAULT_PARALLEL_MIN_FILES;
   const resourceLimits = workerResourceLimits();

@@ -343,11 +343,13 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       : named.has(key)
         ? `the name of layouts[${named.get(key)}]`
         : undefined;
+    // A layout refused for its name or its number is left out, but the rest of it is read all the same, so that
+    // its other problems are told at once, not one fix after the other.
+    let refused = false;
     if (taken) {
       problem(`layouts[${i}].name: \`${l.name}\` is ${taken}; give this layout a name of its own`, valueAt(`/layouts/${i}/name`));
-      return;
-    }
-    named.set(key, i);
+      refused = true;
+    } else named.set(key, i);
     let pattern: RegExp = /(\d+)/;
     if (l.number) {
       const re = safeRegExp(l.number);
@@ -360,9 +362,8 @@ export function parseConfig(file: string, text: string, root: string, validate: 
             : undefined;
       if (typeof re === 'string' || why !== undefined) {
         problem(`layouts[${i}].number: ${why}`, valueAt(`/layouts/${i}/number`));
-        return;
-      }
-      pattern = re;
+        refused = true;
+      } else pattern = re;
     }
     const inPhase = (p: string, key: string): boolean => {
       const why = phasePathProblem(p);
@@ -462,7 +463,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
         return false;
       })
       .map((g) => ({ name: g.name, description: g.description ?? '', failOn: g.failOn ?? [] }));
-    custom.push({
+    const layout: LayoutSpec = {
       name: l.name,
       description: l.description ?? `Custom layout ${l.name}`,
       folderPattern: pattern,
@@ -474,7 +475,8 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       gates,
       metrics: readable(l.metrics, `/layouts/${i}/metrics`) ?? cfg.metrics,
       phaseGlobs: globs(l.phases, `/layouts/${i}/phases`),
-    });
+    };
+    if (!refused) custom.push(layout);
   });
   cfg.layouts = [...custom, ...cfg.layouts];
   return cfg;

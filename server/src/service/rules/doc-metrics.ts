@@ -8,12 +8,13 @@
  * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
-import type { MetricSpec } from '../layout';
+import { DEFAULT_METRICS, type MetricSpec } from '../layout';
 import { metricNameKey as nameKey, scopeNote } from '../metric-scope';
-import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold } from './doc-quantity';
-import type { Labelled, Quantity } from './doc-quantity';
+import { meets, parseLabelledQuantities, parseLabelledThresholds, parseQuantity, parseThreshold, directionOpen } from './doc-quantity';
+import type { Labelled, Quantity, Threshold } from './doc-quantity';
 import type { Rule, RuleContext } from './rule';
 import { itemsWithin } from '../markdown';
+import { Memo } from '../memo';
 import { range } from '../types';
 import type { Range } from '../types';
 
@@ -74,6 +75,15 @@ export function withoutTrailingNote(name: string): string {
  * is held to a phase 3 entry so named rather than to an unscoped `Code coverage` listed first with the alias `Coverage`.
  */
 export function findMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
+  let byName = found.get(metrics);
+  if (!byName) found.set(metrics, (byName = new Memo(10_000, (own) => lookUpMetric(metrics, own))));
+  return byName.get(name);
+}
+
+/** findMetric's answers by metrics in force (the config's array, or a phase's of scoped metrics) and name (performance only). */
+const found = new WeakMap<MetricSpec[], Memo<MetricSpec | undefined>>();
+
+function lookUpMetric(metrics: MetricSpec[], name: string): MetricSpec | undefined {
   const keys = [nameKey(name), nameKey(withoutTrailingNote(name))];
   for (const k of keys) {
     const named = (x: MetricSpec) => [x.name, ...(x.aliases ?? [])].some((n) => nameKey(n) === k);
@@ -95,10 +105,11 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     return judgeParts(ctx, name, valueText, '', undefined, [{ label: word, value }], at);
   }
   if (actual) {
-    const own = targetText ? parseThreshold(targetText) : undefined;
+    const written = targetText ? parseThreshold(targetText) : undefined;
+    const own = written && directionOpen(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
-    const threshold = own ?? (spec ? parseThreshold(spec.threshold) : undefined);
+    const threshold = own ?? thresholdOf(spec);
     // A threshold configured for some phases only says so (`> 80% (phases 1-2)`).
     const shown = own ? targetText : `${spec?.threshold}${scopeNote(spec)}`;
     if (threshold && meets(actual, threshold) === false) {
@@ -112,6 +123,30 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   const parts = parseLabelledQuantities(valueText);
   if (!parts) return;
   judgeParts(ctx, name, valueText, targetText, target, parts, at, spec?.scope?.label);
+}
+
+/**
+ * A target written without a comparison (`5 minutes`), read in the direction of the threshold configured (or built
+ * in) for its metric, in the same unit (`< 5 minutes` for Test execution time: at most 5 minutes; `>= 30 days` for
+ * Log retention: at least): without one, `0` is at most and anything else at least (parseThreshold), which would
+ * have a test run of 4.2 minutes miss a target of 5 minutes.
+ */
+function inDirectionOf(own: Readonly<Threshold>, spec: MetricSpec | undefined): Readonly<Threshold> {
+  const known = thresholdOf(spec);
+  if (!known || known.unit !== own.unit || known.op === '=') return own;
+  const op = known.op === '<' || known.op === '<=' ? '<=' : '>=';
+  return op === own.op ? own : { ...own, op };
+}
+
+/**
+ * The threshold of a configured metric; one written without a comparison for a built-in metric's name (`Test
+ * execution time: "5 minutes"`) in the direction of the built-in one (`< 5 minutes`: at most).
+ */
+function thresholdOf(spec: MetricSpec | undefined): Readonly<Threshold> | undefined {
+  const t = spec ? parseThreshold(spec.threshold) : undefined;
+  if (!t || !directionOpen(t)) return t;
+  const builtin = findMetric(DEFAULT_METRICS, spec!.name);
+  return builtin && builtin !== spec ? inDirectionOf(t, builtin) : t;
 }
 
 /**
@@ -133,7 +168,10 @@ function judgeParts(
     if (!targets) return judgeEachPart(ctx, name, valueText, target, parts, at, scope);
     const missed = parts.filter((p) => {
       const t = targets.find((x) => x.label === p.label);
-      return t !== undefined && meets(p.value, t.value) === false;
+      if (t === undefined) return false;
+      // A part without a comparison (`5 high`) in the direction of the metric its words name (`High vulnerabilities`).
+      const part = directionOpen(t.value) ? inDirectionOf(t.value, findMetric(ctx.metrics, `${cellText(name)} (${p.label})`)) : t.value;
+      return meets(p.value, part) === false;
     });
     if (!missed.length) return;
     ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${target}${missedNote(missed, scope)}`);
@@ -144,7 +182,7 @@ function judgeParts(
   const missed: { label: string; threshold: string }[] = [];
   for (const p of parts) {
     const spec = findMetric(ctx.metrics, `${cellText(name)} (${p.label})`);
-    const t = spec ? parseThreshold(spec.threshold) : undefined;
+    const t = thresholdOf(spec);
     if (spec && t && meets(p.value, t) === false) missed.push({ label: p.label, threshold: `${spec.threshold} ${p.label}${scopeNote(spec)}` });
   }
   if (!missed.length) return;

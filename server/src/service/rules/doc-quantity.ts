@@ -183,10 +183,19 @@ function quantityAndTail(text: string): { q: Quantity; tail: string } | undefine
 
 const ALL_OPS: [RegExp, Op][] = [...SYMBOL_OPS, ...WORD_OPS];
 
+/**
+ * The thresholds written without a comparison and other than 0 (`5 minutes`, `5 high`): their `op` is a guess, at
+ * least, that the threshold of their metric may turn (see directionOpen). `0` is at most 0 whatever the metric.
+ */
+const inferred = new WeakSet<Readonly<Threshold>>();
+
 /** Thresholds by their text (performance only: a workspace repeats a handful of targets thousands of times). */
 const thresholds = new Memo<Readonly<Threshold> | undefined>(10_000, (text) => {
-  const t = computeThreshold(text);
-  return t && Object.freeze(t);
+  const r = computeThreshold(text);
+  if (!r) return undefined;
+  const t = Object.freeze(r.t);
+  if (r.inferred && t.value !== 0) inferred.add(t);
+  return t;
 });
 
 /**
@@ -197,12 +206,20 @@ export function parseThreshold(text: string): Readonly<Threshold> | undefined {
   return thresholds.get(text);
 }
 
-function computeThreshold(text: string): Threshold | undefined {
-  const r = thresholdAndTail(clean(text));
-  return r && tailOk(r.tail) ? r.t : undefined;
+/**
+ * Whether threshold `t` (of parseThreshold, or a part of parseLabelledThresholds) was written without a comparison
+ * and is not 0 (`5 minutes`, `85%`, `5 high`): its direction is the one of its metric's threshold, when there is one.
+ */
+export function directionOpen(t: Readonly<Threshold>): boolean {
+  return inferred.has(t);
 }
 
-function thresholdAndTail(text: string): { t: Threshold; tail: string } | undefined {
+function computeThreshold(text: string): { t: Threshold; inferred: boolean } | undefined {
+  const r = thresholdAndTail(clean(text));
+  return r && tailOk(r.tail) ? r : undefined;
+}
+
+function thresholdAndTail(text: string): { t: Threshold; tail: string; inferred: boolean } | undefined {
   let s = text;
   let op: Op | undefined;
   for (const [re, o] of ALL_OPS) {
@@ -216,8 +233,9 @@ function thresholdAndTail(text: string): { t: Threshold; tail: string } | undefi
   const r = quantityAndTail(s);
   if (!r) return undefined;
   const { q } = r;
+  const inferredOp = !op;
   if (!op) op = q.value === 0 ? '<=' : '>=';
-  return { t: { ...q, op }, tail: r.tail };
+  return { t: { ...q, op }, tail: r.tail, inferred: inferredOp };
 }
 
 /** A part of a compound value or target, named by its words: `2 critical`, `< 5 high`, `high: 9`. */
@@ -240,7 +258,10 @@ function labelKey(words: string): string {
 /** Longer than any compound value or target a table cell holds: not read as one. */
 const MAX_COMPOUND = 1000;
 
-function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: string } | undefined): Labelled<T>[] | undefined {
+function labelledParts<T extends object>(
+  text: string,
+  parse: (s: string) => { value: T; tail: string; inferred?: boolean } | undefined,
+): Labelled<T>[] | undefined {
   if (text.length > MAX_COMPOUND) return undefined;
   // One space for each run of white space: the separators' `\s*` would go over a long run again at each of its places.
   const parts = clean(text).replace(/\s+/g, ' ').split(PART_SEPARATOR);
@@ -256,10 +277,14 @@ function labelledParts<T>(text: string, parse: (s: string) => { value: T; tail: 
     if (!label || (first ? !/^\s*$/.test(r.tail) : !tailOk(r.tail)) || out.some((o) => o.label === label)) return undefined;
     // The label names what the part counts: its value keeps no word of its own.
     const value = r.value as T & { word?: string };
+    let own = r.value;
     if (value.word !== undefined) {
       const { word: _word, ...rest } = value;
-      out.push({ label, value: rest as T });
-    } else out.push({ label, value: r.value });
+      own = rest as T;
+    }
+    // A threshold part written without a comparison (`5 high`): see directionOpen.
+    if (r.inferred && (own as Threshold).value !== 0) inferred.add(own as Threshold);
+    out.push({ label, value: own });
   }
   return out;
 }
@@ -276,7 +301,7 @@ export function parseLabelledQuantities(text: string): Labelled<Quantity>[] | un
 export function parseLabelledThresholds(text: string): Labelled<Threshold>[] | undefined {
   return labelledParts(text, (s) => {
     const r = thresholdAndTail(s);
-    return r && { value: r.t, tail: r.tail };
+    return r && { value: r.t, tail: r.tail, inferred: r.inferred };
   });
 }
 
