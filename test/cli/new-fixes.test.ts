@@ -234,9 +234,10 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
       r.stdout,
       `created  ${P3}/implementation_prompt.md\nupdated  project_implementation_plan.md  (row of Build/Phase_3_Advanced_CI_Artifact_Management added)\n`,
     );
+    // After Build's last row, before Test's.
     const row = '| Build | Phase_3_Advanced_CI_Artifact_Management | Not started |';
-    const last = '| Test | Phase_1_Unit_Integration_Testing | Complete |\n';
-    assert.equal(fsys.text(PLAN), before.replace(last, `${last}${row}\n`));
+    const test = '| Test | Phase_1_Unit_Integration_Testing | Complete |\n';
+    assert.equal(fsys.text(PLAN), before.replace(test, `${row}\n${test}`));
     // The plan rule matches the row: no plan-status-mismatch.
     const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
     assert.deepEqual(planCodes(check.stdout), []);
@@ -262,7 +263,7 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
     assert.equal(r.code, 0, r.stderr);
     const after = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await fsys.readFile(PLAN));
     const row = `Build | [Phase 3](${P3}/) | ⏳ Pending | Advanced CI & Artifact Management`;
-    const at = plan.indexOf('\r\n\r\nNotes');
+    const at = plan.indexOf('\r\nTest   |');
     assert.equal(after, plan.slice(0, at) + '\r\n' + row + plan.slice(at));
     const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
     assert.deepEqual(
@@ -355,8 +356,8 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
       const r = await run(['new', 'prompt', '--workstream', 'Build', '--title', 'Advanced CI'], new SyncNodeFileSystem(), proj.replace(/\\/g, '/'));
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^updated {2}project_implementation_plan\.md {2}\(row of Build\/Phase_3_Advanced_CI added\)$/m);
-      const last = '| Test | Phase_1_Unit_Integration_Testing | Complete |\r\n';
-      assert.equal(fs.readFileSync(planFile, 'utf8'), crlf.replace(last, `${last}| Build | Phase_3_Advanced_CI | Not started |\r\n`));
+      const test = '| Test | Phase_1_Unit_Integration_Testing | Complete |\r\n';
+      assert.equal(fs.readFileSync(planFile, 'utf8'), crlf.replace(test, `| Build | Phase_3_Advanced_CI | Not started |\r\n${test}`));
       assert.deepEqual(
         fs.readdirSync(proj).filter((f) => f.endsWith('.tmp')),
         [],

@@ -132,6 +132,35 @@ describe('plan fix: a table in a quote', () => {
   });
 });
 
+describe('plan fix: one table of every workstream', () => {
+  const head = '# Plan\n\n## Phase Status\n\n| Workstream | Phase | Status |\n| --- | --- | --- |\n';
+  it("adds the row among its workstream's rows: after the last of them, not after another workstream's", async () => {
+    const text = `${head}| Build | Phase_1_CI | Complete |\n| Test | Phase_3_UAT | Not started |\n`;
+    const out = await fixed(text, 'Build/Phase_2_Deps');
+    assert.equal(out, text.replace('| Test |', '| Build | Phase_2_Deps | Not started |\n| Test |'));
+  });
+
+  it("puts the row in the order of its workstream's phase numbers where its rows keep them in order", async () => {
+    const text = `${head}| Build | Phase_1_CI | Complete |\n| Build | Phase_3_Pkg | Not started |\n| Test | Phase_3_UAT | Not started |\n`;
+    const out = await fixed(text, 'Build/Phase_2_Deps', BUILD_3);
+    assert.equal(out, text.replace('| Build | Phase_3_Pkg', '| Build | Phase_2_Deps | Not started |\n| Build | Phase_3_Pkg'));
+    // Rows out of order: after the last of them.
+    const unordered = `${head}| Build | Phase_3_Pkg | Not started |\n| Build | Phase_1_CI | Complete |\n| Test | Phase_3_UAT | Not started |\n`;
+    assert.equal(await fixed(unordered, 'Build/Phase_2_Deps', BUILD_3), unordered.replace('| Test |', '| Build | Phase_2_Deps | Not started |\n| Test |'));
+    // Before the table's first row: right after the delimiter row.
+    const leading = `${head}| Build | Phase_3_Pkg | Not started |\n| Test | Phase_3_UAT | Not started |\n`;
+    assert.equal(
+      await fixed(leading, 'Build/Phase_2_Deps', BUILD_3),
+      leading.replace('| Build | Phase_3_Pkg', '| Build | Phase_2_Deps | Not started |\n| Build | Phase_3_Pkg'),
+    );
+  });
+
+  it("adds a new workstream's first row after the table's last row", async () => {
+    const text = `${head}| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | Not started |\n`;
+    assert.equal(await fixed(text, 'Test/Phase_3_UAT'), `${text}| Test | Phase_3_UAT | Not started |\n`);
+  });
+});
+
 describe('plan fix: code fences and HTML blocks left open', () => {
   const open = `${fence}text\nnot closed\n`;
 

@@ -18,6 +18,7 @@ import {
   aloneNumber,
   numbersOnly,
   ownWorkstream,
+  phaseNumberOf,
   planPhases,
   planTables,
   rowMatches,
@@ -257,10 +258,33 @@ function planRowEdit(
     const line = only.line;
     return { edits: [{ range: range(line, 0, line, (doc.lines[line] ?? '').length), newText: row.trimEnd() }] };
   }
-  // After the last row (after the delimiter row of a table without rows).
-  const last = table.rows.length ? table.rows[table.rows.length - 1].line : table.line + 1;
+  const last = rowPlace(table, cols, p);
   const at = (doc.lines[last] ?? '').length;
   return { edits: [{ range: range(last, at, last, at), newText: lineEnding(doc.text, last, doc.eol) + row.trimEnd() }] };
+}
+
+/**
+ * The line after which a new phase's row goes in `table`: in a table with a Workstream column that holds rows of the
+ * phase's workstream, among them — before the first of a higher number where they are in the order of their numbers
+ * (`| Build | Phase 2 |` between Build's phases 1 and 3), else after the last of them (`| Build | Phase 3 |` after
+ * Build's rows, not after Test's that follow them); else after the last row (after the delimiter row of a table
+ * without rows), as a new workstream's first row.
+ */
+function rowPlace(table: Table, cols: PlanTables['tables'][number]['cols'], p: NewPlanPhase): number {
+  const end = table.rows.length ? table.rows[table.rows.length - 1].line : table.line + 1;
+  if (cols.workstream === undefined) return end;
+  const key = workstreamKey(p.workstream);
+  const own = table.rows.flatMap((r, i) => (workstreamKey(r.cells[cols.workstream!]?.text ?? '') === key ? [i] : []));
+  if (!own.length) return end;
+  const numbers = own.map((i) => {
+    const m = phaseNumberOf(table.rows[i].cells[cols.phase]?.text ?? '');
+    return m ? Number(m[1]) : NaN;
+  });
+  const ordered = numbers.every((n, k) => Number.isFinite(n) && (k === 0 || n > numbers[k - 1]));
+  const next = ordered ? numbers.findIndex((n) => n > p.number) : -1;
+  if (next < 0) return table.rows[own[own.length - 1]].line;
+  const i = own[next];
+  return i > 0 ? table.rows[i - 1].line : table.line + 1;
 }
 
 /**
