@@ -113,6 +113,11 @@ export class CheckContext implements RuleContext {
     return doc?.modelled ? doc : undefined;
   }
 
+  anchorDocument(path: string): ParsedDocument | undefined {
+    this.svc.readsAnchorsOf(this.path, path);
+    return this.getDocument(path);
+  }
+
   getText(path: string): string | undefined {
     return this.svc.getText(path);
   }

@@ -161,6 +161,11 @@ export class PhasegateService {
   private readonly maxParsed: number;
   private readonly diagCache = new Map<string, Diagnostic[]>();
   /**
+   * The documents whose links name places in another one (broken-anchor), by that one: among its dependents. An
+   * entry a document's links no longer make only costs it a check again.
+   */
+  private readonly anchorReaders = new Map<string, Set<string>>();
+  /**
    * Gate results by phase (performance only: the plan rule asks for every complete phase's gates, and
    * the CLI for every phase's). A phase's gates follow from its documents and their diagnostics, so a
    * change drops the gates of the phases whose files' diagnostics it drops (`invalidate`); reading
@@ -257,6 +262,7 @@ export class PhasegateService {
     this.parsedOrder.clear();
     this.phaseEdits.clear();
     this.diagCache.clear();
+    this.anchorReaders.clear();
     this.gateCache.clear();
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
@@ -792,6 +798,14 @@ export class PhasegateService {
     return p !== path && this.scan.dirs.has(p);
   }
 
+  /** Notes that the diagnostics of `reader` read the anchors (headings) of `target`: see `dependents`. */
+  readsAnchorsOf(reader: string, target: string): void {
+    const t = normalizePath(target);
+    let readers = this.anchorReaders.get(t);
+    if (!readers) this.anchorReaders.set(t, (readers = new Set()));
+    readers.add(normalizePath(reader));
+  }
+
   /** Whether `path` lies in a folder left to another engine: a nested workspace, or a folder the host excludes. */
   leftOut(path: string): boolean {
     if (!this.nested.length && !this.excluded.length) return false;
@@ -1206,6 +1220,10 @@ export class PhasegateService {
   dependents(path: string): string[] {
     const p = normalizePath(path);
     const out = new Set<string>([p]);
+    // The documents whose links name places in this one (broken-anchor), wherever they are.
+    this.anchorReaders.get(p)?.forEach((r) => {
+      if (this.scan.files.has(r)) out.add(r);
+    });
     const phase = phaseOf(this.model, p);
     if (phase) {
       phase.markdown.forEach((f) => out.add(f));

@@ -17,6 +17,11 @@ export const RULES: RuleInfo[] = [
   { id: 'heading-mismatch', severity: 'warning', description: "The document's title does not name its own phase." },
   { id: 'unfilled-placeholder', severity: 'warning', description: 'A template placeholder is left unfilled.' },
   { id: 'broken-link', severity: 'error', description: 'A relative link points to a file or folder that does not exist.' },
+  {
+    id: 'broken-anchor',
+    severity: 'warning',
+    description: 'A link names a place (`#anchor`) that no heading of its Markdown document gives.',
+  },
   { id: 'missing-artifact', severity: 'error', description: 'An artifact or input path listed in a handoff does not exist.' },
   { id: 'missing-tests', severity: 'error', description: 'An implementation response lists no tests.' },
   { id: 'missing-test-proof', severity: 'error', description: 'An implementation response has no execution proof that its tests ran.' },

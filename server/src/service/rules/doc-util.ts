@@ -502,8 +502,17 @@ export interface ReferenceDefinition {
 
 const NO_REFERENCES: ReadonlyMap<string, ReferenceDefinition> = new Map();
 
+/** Each document's reference definitions, found once (performance only: several rules ask for them). */
+const referencesOf = new WeakMap<ParsedDocument, ReadonlyMap<string, ReferenceDefinition>>();
+
 /** Reference definitions of a document: lower-cased label → target, line and target range. */
 export function referenceDefinitions(doc: ParsedDocument): ReadonlyMap<string, ReferenceDefinition> {
+  let refs = referencesOf.get(doc);
+  if (!refs) referencesOf.set(doc, (refs = findReferenceDefinitions(doc)));
+  return refs;
+}
+
+function findReferenceDefinitions(doc: ParsedDocument): ReadonlyMap<string, ReferenceDefinition> {
   // Most documents have no reference definition at all (performance only: no map for them).
   if (!doc.text.includes(']:')) return NO_REFERENCES;
   const out = new Map<string, ReferenceDefinition>();

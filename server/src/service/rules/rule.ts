@@ -40,6 +40,11 @@ export interface RuleContext {
    * for one without its Markdown model (too large), whose sections are not known, as for one not read.
    */
   getDocument(path: string): ParsedDocument | undefined;
+  /**
+   * `getDocument` for a document whose headings a link's anchor names (broken-anchor): the document being checked
+   * is then checked again when that one changes, wherever it is in the workspace.
+   */
+  anchorDocument?(path: string): ParsedDocument | undefined;
   /** The text of another document in the workspace (open editor text wins over disk); undefined for one not read. */
   getText(path: string): string | undefined;
   /** Whether a file or folder exists in the workspace (as last scanned). */

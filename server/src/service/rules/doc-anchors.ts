@@ -1,0 +1,130 @@
+/**
+ * Links to a place in a Markdown document that is not there (`broken-anchor`): `[summary](#phase-2-summary)` in the
+ * same document, `[inputs](../phase-1/06-OUTPUT_HANDOFF.md#phase-2-inputs)` in another, where no heading (and no HTML
+ * `id` or `name`) gives that anchor, as when the heading was renamed. The file itself is broken-link's.
+ */
+import { dirname, joinPath } from '../host';
+import type { ParsedDocument } from '../markdown';
+import { referenceDefinitions, targetPath, unescapeTarget } from './doc-util';
+import { external } from './doc-links';
+import type { Rule, RuleContext } from './rule';
+import type { Range } from '../types';
+import { range } from '../types';
+
+/**
+ * A fragment's key: lower case, letters, marks and digits only. GitHub writes `## Phase 2: Summary` as `#phase-2-summary`
+ * (`github-slugger`), GitLab and other renderers a little differently (runs of hyphens kept or collapsed, punctuation
+ * kept or dropped): a fragment and a heading are compared by what they agree on, their letters and digits.
+ */
+export function anchorKey(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '');
+}
+
+/**
+ * A heading's text as it reads, from its Markdown (markdown-it's, escapes kept): an image's alt and an HTML tag are no
+ * text of it, a link's text is, and emphasis and code marks are not (their text is).
+ */
+function headingPlainText(title: string): string {
+  return (
+    title
+      // Bounded, as the links the engine reads are (INLINE_LINK): linear on any heading.
+      .replace(/!\[[^\]]{0,400}\]\([^)]{0,1000}\)/g, '')
+      .replace(/\[([^\]]{0,400})\]\([^)]{0,1000}\)/g, '$1')
+      .replace(/<[^<>]{0,1000}>/g, '')
+      // `{#custom-id}` at the end: an id of its own (below), no text.
+      .replace(/\{#[^}\s]{1,200}\}\s*$/, '')
+      .replace(/\\(.)/g, '$1')
+  );
+}
+
+/** An HTML `id` or `name` attribute (`<a id="rule-x"></a>`, `<a name="top">`). */
+const HTML_ID = /<[A-Za-z][^<>]{0,500}?\s(?:id|name)\s*=\s*(?:"([^"\n]{0,500})"|'([^'\n]{0,500})'|([^\s"'<>]{1,500}))/g;
+
+/** The anchor keys of a document's places, by document (performance only: every link to it asks). */
+const keysOf = new WeakMap<ParsedDocument, Set<string>>();
+
+/**
+ * The keys (see anchorKey) of the anchors a document gives: each heading's (a second heading of the same text also
+ * with `-1`, a third with `-2`, as GitHub numbers them), each `{#id}` written after a heading, and each HTML `id` or
+ * `name` outside code.
+ */
+export function anchorKeys(doc: ParsedDocument): Set<string> {
+  let keys = keysOf.get(doc);
+  if (keys) return keys;
+  keys = new Set();
+  const seen = new Map<string, number>();
+  for (const s of doc.sections) {
+    const base = anchorKey(headingPlainText(s.title));
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    keys.add(n === 0 ? base : `${base}${n}`);
+    const own = /\{#([^}\s]{1,200})\}\s*$/.exec(s.title);
+    if (own) keys.add(anchorKey(own[1]));
+  }
+  for (let l = 0; l < doc.lines.length; l++) {
+    const line = doc.lines[l];
+    if (!line.includes('=') || doc.codeLines.has(l)) continue;
+    HTML_ID.lastIndex = 0;
+    for (let m = HTML_ID.exec(line); m; m = HTML_ID.exec(line)) keys.add(anchorKey(m[1] ?? m[2] ?? m[3]));
+  }
+  keysOf.set(doc, keys);
+  return keys;
+}
+
+/** The fragment of a link target (after its first `#`), decoded; undefined without one. */
+function fragmentOf(target: string): string | undefined {
+  const t = unescapeTarget(target.trim());
+  const hash = t.indexOf('#');
+  if (hash < 0) return undefined;
+  const f = t.slice(hash + 1);
+  try {
+    return f.includes('%') ? decodeURIComponent(f) : f;
+  } catch {
+    return f;
+  }
+}
+
+/**
+ * Whether a fragment names no place a heading could give, and is left alone: empty, `#top` (the top of the page), a
+ * line of a file's source view (`#L10`, `#L10-L20`, `#L10C5`), a text fragment (`#:~:text=`), or one without a letter
+ * or digit.
+ */
+function notAnAnchor(fragment: string): boolean {
+  return (
+    fragment === '' ||
+    /^top$/i.test(fragment) ||
+    /^L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?$/.test(fragment) ||
+    fragment.startsWith(':~:') ||
+    anchorKey(fragment) === ''
+  );
+}
+
+const brokenAnchors: Rule = {
+  ids: ['broken-anchor'],
+  check(ctx: RuleContext) {
+    const { doc } = ctx;
+    const base = dirname(ctx.path);
+    const check = (target: string, r: Range) => {
+      const fragment = fragmentOf(target);
+      if (fragment === undefined || notAnAnchor(fragment)) return;
+      const p = targetPath(target);
+      let other: ParsedDocument | undefined;
+      if (p.trim() === '') other = doc;
+      else {
+        if (external(target) || !/\.(md|markdown)$/i.test(p)) return;
+        const abs = p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
+        // A file that is not there is broken-link's; one not read (too large, outside the workspace) is not known.
+        if (abs === ctx.path) other = doc;
+        else if (!ctx.exists(abs)) return;
+        else other = ctx.anchorDocument?.(abs);
+      }
+      if (!other || anchorKeys(other).has(anchorKey(fragment))) return;
+      const where = other === doc ? 'this document' : `"${p}"`;
+      ctx.report('broken-anchor', r, `No heading of ${where} has the anchor "#${fragment}".`);
+    };
+    for (const l of doc.links) if (l.target.includes('#')) check(l.target, l.targetRange);
+    for (const [, def] of referenceDefinitions(doc)) if (def.target.includes('#')) check(def.target, range(def.line, def.start, def.line, def.end));
+  },
+};
+
+export const ANCHOR_RULES: Rule[] = [brokenAnchors];
