@@ -53,6 +53,13 @@ export interface GateCause {
 const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 
 /**
+ * `Evidence:` followed by a word that says it is not there yet (`Evidence: pending`, `Evidence: awaiting sign-off`,
+ * `Evidence: to follow`): a box ticked ahead of its evidence, as `Evidence: TBD` is. Blanked, with that word, before
+ * EVIDENCE_RE is asked: a link or a code span beside it still counts.
+ */
+const NOT_YET_EVIDENCE_RE = /evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
+
+/**
  * Whether a text holds what a template placeholder starts with (see scanPlaceholders): `/\[[A-Z]|\{\{|TBD|TODO:/`, by
  * indexOf (performance only: the expression stops at every `[`, `{` and `T` of the text). A text without it holds none.
  */
@@ -174,6 +181,9 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>,
   }
   // The template's placeholder for it (`Evidence: [Evidence]`, `Evidence: TBD`) is no evidence yet.
   if (placeholder) text = withoutPlaceholders(text);
+  // Nor is a word that says it is still to come (`Evidence: pending`).
+  NOT_YET_EVIDENCE_RE.lastIndex = 0;
+  if (NOT_YET_EVIDENCE_RE.test(text)) text = text.replace(NOT_YET_EVIDENCE_RE, ' ');
   // A link is evidence to EVIDENCE_RE: a text with one needs no other test (performance only).
   const linked = text.includes('](');
   if (!linked && !EVIDENCE_RE.test(text)) return false;
