@@ -135,6 +135,9 @@ function looksLikePath(span: string): boolean {
   // A repository or page on a host, written without its scheme (`github.com/acme/app@v1.2`, `gitlab.example.org/x`):
   // no file of the workspace.
   if (HOST_PATH_RE.test(s)) return false;
+  // A route of a service, rooted and without a file name's extension anywhere (`/health`, `/api/v1/users`): an
+  // endpoint the artifact serves, not a file of the workspace.
+  if (s.charCodeAt(0) === 47 && !s.includes('.')) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
 
