@@ -225,6 +225,30 @@ function failingValidationRuns(ctx: RuleContext): void {
       ctx.report('failing-test-proof', trimmedRange(doc, l), `The validation shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
     }
   }
+  // A run's summary written on a checklist item of the tests, as the template's `- [ ] Validation tests pass — Evidence: …`
+  // invites (`Evidence: 249 passed, 2 failed in CI run #502`): a count of passed tests beside a count of failures, in a
+  // section about tests (`## Gate 4: Testing`) or on an item labelled so (`4. [x] **Testing**: …`); not an item that
+  // names an earlier run (`baseline 40 passed, 3 failed; now all pass`), which compares runs on one line.
+  for (const item of doc.items) {
+    if (item.checked === undefined) continue;
+    const line = doc.lines[item.line] ?? '';
+    // Most items hold no count of passed tests (performance only: one search before the others).
+    if (!/pass/i.test(line) || !PASSED_COUNT.test(line) || !failureIn(line) || EARLIER_RUN.test(line)) continue;
+    if (!TESTS_LABEL.test(item.text) && !inTestsSection(doc, item.section)) continue;
+    if (n++ >= MAX_FAILURE_REPORTS) return;
+    ctx.report('failing-test-proof', trimmedRange(doc, item.line), `The validation shows failing tests: "${line.trim().slice(0, 120)}".`);
+  }
+}
+
+/** A count of tests that passed (`249 passed`, `12 tests passing`). */
+const PASSED_COUNT = /\b\d+\s+(?:tests?\s+)?(?:passed|passing)\b/i;
+/** An item labelled as the tests' (`**Testing**: …`, `Gate 4: Testing — …`, `Tests: …`). */
+const TESTS_LABEL = /^\W*(?:gate\b[^A-Za-z]*)?(?:testing|tests?)\b/i;
+
+/** Whether section `s` or one it lies in is about tests (`## Gate 4: Testing`, `## Tests`, `### Test Results`). */
+function inTestsSection(doc: ParsedDocument, s: number | undefined): boolean {
+  for (let i = s; i !== undefined; i = doc.sections[i].parent) if (/\btest(?:s|ing)?\b/i.test(doc.sections[i].title)) return true;
+  return false;
 }
 
 /**
