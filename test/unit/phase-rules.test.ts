@@ -831,6 +831,31 @@ describe('phase rules: deliverables', () => {
     const [a] = codeActions(svc, [d]);
     assert.match(applyEdits(bad, a.change.edits[0].edits), /- audit\n- Dependency vulnerability scan: \[Location\] - \[Purpose\]\n$/);
   });
+
+  it("audit: reports the brief's deliverables as a warning while the output handoff holds only the template's placeholders", async () => {
+    const brief =
+      '# Phase 1: Foundation Audit\n\n## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Code quality audit report\n- Dependency vulnerability scan\n\n## Risks\n\n- Risk: late - start early\n';
+    const out = (summary: string) =>
+      `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n${summary}\n\n## Critical Findings\n\n- Issues discovered: none\n\n## Artifacts Produced\n\n- Artifact: [Location] - [Purpose]\n`;
+    const template = out('- Objectives achieved: [Objectives achieved]\n- Key deliverables: [Key deliverables]\n- Metrics and KPIs: [Metrics and KPIs]');
+    const path = 'phase-1/06-OUTPUT_HANDOFF.md';
+    let { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, [path]: template });
+    assert.deepEqual(
+      diagnosticsOf(svc, path, 'unaddressed-deliverable').map((d) => d.severity),
+      ['warning', 'warning'],
+    );
+    const completeness = () => svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Completeness')!;
+    // The phase's other documents are not written: the gate fails on them, not on the deliverables.
+    assert.ok(!completeness().reasons.some((r) => r.includes('unaddressed-deliverable')), completeness().reasons.join('; '));
+    // Once a line of them is written, what it leaves out is an error again.
+    const started = out('- Objectives achieved: baseline taken\n- Key deliverables: [Key deliverables]');
+    ({ svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, [path]: started }));
+    assert.deepEqual(
+      diagnosticsOf(svc, path, 'unaddressed-deliverable').map((d) => d.severity),
+      ['error', 'error'],
+    );
+    assert.ok(completeness().reasons.includes('2 × unaddressed-deliverable'), completeness().reasons.join('; '));
+  });
 });
 
 // ---------------------------------------------------------------- numbering

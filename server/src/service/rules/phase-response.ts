@@ -130,7 +130,7 @@ const MAX_FAILURE_REPORTS = 20;
  * Whether a test item, row or block holds nothing but a template's placeholders, labels and
  * punctuation (`Test: [Test file] - [What it covers]`, `[Output of the test run]`): none written yet.
  */
-function onlyPlaceholders(text: string): boolean {
+export function onlyPlaceholders(text: string): boolean {
   if (!text.includes('[')) return false;
   return (
     text
