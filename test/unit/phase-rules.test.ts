@@ -1854,6 +1854,56 @@ describe('phase rules: project plan', () => {
     );
   });
 
+  it('reports a row marked not started for a phase whose gates have all passed, not one for a phase still open', async () => {
+    for (const status of ['Not started', 'Planned', '⏳ Pending']) {
+      const text = plan(`| Build | Phase_1_CI | ${status} |\n| Build | Phase_2_Deps | Not started |`);
+      const { svc } = await workspace(files(text));
+      const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [
+            rangeOf(text, status),
+            `The plan marks Build/Phase_1_CI ${status.replace(/^⏳ /, '')}, but it is complete: every gate has passed. Mark it complete in the plan.`,
+          ],
+        ],
+        status,
+      );
+    }
+    // A phase whose proof fails is not complete: "Not started" is out of date, but not reported as complete.
+    const text = plan('| Build | Phase_1_CI | Not started |\n| Build | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text, response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` })));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reports an item of a checklist plan marked not started, by its words or its heading, for a phase whose gates have all passed', async () => {
+    const text = `# Project Implementation Plan\n\n## Phase Status\n\n### Build\n\n- [ ] Phase_1_CI — Not started\n- [ ] Phase_2_Deps — Not started\n`;
+    let { svc } = await workspace(files(text));
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => [d.range, d.message]),
+      [[rangeOf(text, 'Not started'), 'The plan marks Build/Phase_1_CI Not started, but it is complete: every gate has passed. Mark it complete in the plan.']],
+    );
+    const headed = `# Project Implementation Plan\n\n## Phase Status\n\n### Planned\n\n- Build Phase_1_CI\n- Build Phase_2_Deps\n`;
+    ({ svc } = await workspace(files(headed)));
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      ['The plan marks Build/Phase_1_CI Planned (under "Planned"), but it is complete: every gate has passed. Mark it complete in the plan.'],
+    );
+    // Ticked, the item says it is done, whatever its heading.
+    ({ svc } = await workspace(files(text.replace('- [ ] Phase_1_CI — Not started', '- [x] Phase_1_CI'))));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reports a row under a not-started heading for a phase whose gates have all passed', async () => {
+    const text = `# Project Implementation Plan\n\n## Phase Status\n\n### Not Started\n\n| Workstream | Phase |\n| --- | --- |\n| Build | Phase_1_CI |\n| Build | Phase_2_Deps |\n`;
+    const { svc } = await workspace(files(text));
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.message]),
+      [[rangeOf(text, 'Phase_1_CI'), 'The plan marks Build/Phase_1_CI Not Started (under "Not Started"), but it is complete: every gate has passed. Mark it complete in the plan.']],
+    );
+  });
+
   it("reads the iAI framework's Verified and Integrated as complete: a failing phase so marked is reported", async () => {
     const failing = response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` });
     for (const status of ['Verified', 'Integrated', 'Verified & Integrated', '✅ Verified and Integrated']) {
