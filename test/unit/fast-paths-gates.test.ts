@@ -22,11 +22,12 @@ const RUNS = { numRuns: 3000 };
 function hasEvidencePlain(text: string, missing?: MissingTarget): boolean {
   const EVIDENCE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
   if (/\[[A-Z]|\{\{|TBD|TODO:/.test(text)) text = withoutPlaceholders(text);
-  text = text.replace(/evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
+  const notYet = (s: string) => s.replace(/evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
+  text = notYet(text);
   if (!EVIDENCE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;
   const LINK = /\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)/g;
-  return EVIDENCE.test(text.replace(LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+  return EVIDENCE.test(notYet(text.replace(LINK, (m, target: string) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m))));
 }
 
 /** A gate's match of a section as it was: every name tried before the test for the gate's key. */
