@@ -116,7 +116,10 @@ describe('gate fast paths equal the plain code they replace', () => {
   });
 
   it('hasEvidence reads an item body, blank lines included, as joining its lines did', () => {
-    const first = textOf(['Done', ' ', 'Evidence:', ' TBD', ' pending', 'Pending', '[Evidence]', '[r](a.md)', '[r](gone.md)', '[r](<gone', '`x`', '\\', '>', 'e'], 5);
+    const first = textOf(
+      ['Done', ' ', 'Evidence:', ' TBD', ' pending', 'Pending', '[Evidence]', '[r](a.md)', '[r](gone.md)', '[r](<gone', '`x`', '\\', '>', 'e'],
+      5,
+    );
     const body = fc.constantFrom('', '', '', '  more', '  Evidence: TBD', '  [r](gone.md)', '  [r](a.md)', '  `p`', '  - [x] nested', '  >)', '   ');
     const item = fc.tuple(fc.constantFrom('- [x] ', '- [ ] ', '1. [x] ', '- '), first, fc.array(body, { maxLength: 4 }));
     const missing: MissingTarget = (target) => target.includes('gone');

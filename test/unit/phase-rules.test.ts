@@ -1920,7 +1920,12 @@ describe('phase rules: project plan', () => {
     const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
     assert.deepEqual(
       ds.map((d) => [d.range, d.message]),
-      [[rangeOf(text, 'Phase_1_CI'), 'The plan marks Build/Phase_1_CI Not Started (under "Not Started"), but it is complete: every gate has passed. Mark it complete in the plan.']],
+      [
+        [
+          rangeOf(text, 'Phase_1_CI'),
+          'The plan marks Build/Phase_1_CI Not Started (under "Not Started"), but it is complete: every gate has passed. Mark it complete in the plan.',
+        ],
+      ],
     );
   });
 

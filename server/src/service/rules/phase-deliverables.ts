@@ -357,12 +357,18 @@ function report(ctx: RuleContext, answer: Answer, missing: string[], pending = f
   const r = answer.at();
   for (const d of missing) {
     const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
-    (pending ? ctx.reportPending : ctx.report).call(ctx, 'unaddressed-deliverable', r, `Deliverable "${name}" of the ${answer.source} is not addressed in ${answer.where}.`, {
-      fix: 'add-deliverable',
-      deliverable: d,
-      section: answer.section,
-      format: answer.format,
-    });
+    (pending ? ctx.reportPending : ctx.report).call(
+      ctx,
+      'unaddressed-deliverable',
+      r,
+      `Deliverable "${name}" of the ${answer.source} is not addressed in ${answer.where}.`,
+      {
+        fix: 'add-deliverable',
+        deliverable: d,
+        section: answer.section,
+        format: answer.format,
+      },
+    );
   }
 }
 
