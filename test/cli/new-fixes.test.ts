@@ -266,8 +266,10 @@ describe('phasegate new: the new iAI phase in the project plan', () => {
     const at = plan.indexOf('\r\nTest   |');
     assert.equal(after, plan.slice(0, at) + '\r\n' + row + plan.slice(at));
     const check = await run(['check', '--format', 'json', '.'], fsys, IAI);
+    // The plan rule matches the new row (the plan's Pending rows of the example's complete phases are out of date, as
+    // the rule says, which is not what this test is about).
     assert.deepEqual(
-      planCodes(check.stdout).filter((c) => c.startsWith('plan-status-mismatch')),
+      planCodes(check.stdout).filter((c) => c.startsWith('plan-status-mismatch') && !c.includes('but it is complete')),
       [],
     );
   });

@@ -902,6 +902,36 @@ describe('document rules', () => {
       );
     });
 
+    it('reads a repository on a host without its scheme, and a route of a service (`/health`), in backticks as no path of the workspace', async () => {
+      const text = [
+        '# Phase 1 Input Handoff',
+        '',
+        '## Source',
+        '',
+        'The current codebase.',
+        '',
+        '## Inputs Received',
+        '',
+        '- Input: `github.com/acme/bot-data-scientist@v0.9.3` - the repository to audit',
+        '- Input: `gitlab.example.org/ops/runbooks/deploy.md` - the current runbook',
+        '- Input: `docs/architecture.md` - the architecture notes, never written',
+        '- Input: `example.com/notes.md` - a folder named as a host, which exists',
+        '- Input: `04-ARTIFACTS/healthcheck.txt` - HEALTHCHECK and `/health`, `/api/v1/status` of the service',
+        '- Input: `/docs/missing.md` - rooted at the workspace, never written',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({
+        'phase-1/01-INPUT_HANDOFF.md': text,
+        'phase-1/00-PHASE_BRIEF.md': '# Phase 1: A\n',
+        'phase-1/04-ARTIFACTS/healthcheck.txt': 'HEALTHCHECK\n',
+        'example.com/notes.md': '# N\n',
+      });
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/01-INPUT_HANDOFF.md', 'missing-artifact').map((d) => d.range),
+        [at(text, 10, 'docs/architecture.md'), at(text, 13, '/docs/missing.md')],
+      );
+    });
+
     it('reads names in any script and with emoji as paths, in backticks and bare; prose words with a slash stay words', async () => {
       const text = [
         '# Phase 1 → Phase 2 Handoff',

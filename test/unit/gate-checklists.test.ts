@@ -155,6 +155,44 @@ describe('gate checklists of a custom layout', () => {
       [4, 5],
     );
   });
+
+  it('takes evidence that says it is still to come (Evidence: pending, awaiting …) for none: the gate stays pending', async () => {
+    const review = [
+      '# Review',
+      '',
+      '## Review',
+      '',
+      '- [x] Stakeholder sign-off — Evidence: pending',
+      '- [x] Peer review completed — Evidence: Awaiting review by Dana',
+      '- [x] Load test run — Evidence: to follow',
+      '- [x] Tests pass — Evidence: pending rerun, first run [run](GOALS.md)',
+      '- [x] Release notes — Evidence: pendingreview.md reviewed by Sam',
+      '- [x] Backlog groomed — Evidence: todo list `BACKLOG.md` cleared',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.deepEqual(
+      gate.items.map((i) => [i.line, i.evidence]),
+      [
+        [4, false],
+        [5, false],
+        [6, false],
+        [7, true],
+        [8, true],
+        [9, true],
+      ],
+    );
+    assert.equal(gate.status, 'pending');
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-no-evidence').map((d) => d.range.start.line),
+      [4, 5, 6],
+    );
+  });
 });
 
 describe('a layout without gates', () => {

@@ -347,6 +347,46 @@ describe('phase rules: test runs in an audit validation', () => {
     assert.deepEqual(testing.reasons, ['1 × failing-test-proof']);
   });
 
+  it('reports a failing run summed up on a checklist item of the tests, not one beside a baseline nor one of another gate', async () => {
+    const failing = '- [x] Suite green in CI — Evidence: 249 passed, 2 failed in CI run #502';
+    const text =
+      auditValidation(
+        [
+          failing,
+          '- [x] No regressions — Evidence: baseline 200 passed, 5 failed; now all pass in `ci/502`',
+          '- [x] Suite green — Evidence: 251 passed, 0 failed in CI run #503',
+        ].join('\n'),
+      ).replace('# Phase 1 Validation', '# Phase 1 Validation: Testing & Quality') +
+      '\n## Gate 6: Approval\n\n- [x] Sign-off — Evidence: 3 passed, 1 failed dry runs of the demo script\n';
+    const { svc } = await workspace({ [VAL]: text, 'phase-1/03-FINDINGS/coverage.md': '# Coverage\n' });
+    assert.deepEqual(
+      diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+      [rangeOf(text, failing)],
+    );
+    const testing = svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Testing')!;
+    assert.equal(testing.status, 'failed');
+  });
+
+  it('reports a failing run summed up on the item labelled Testing, as the phase system design lists its gates', async () => {
+    const labelled = '4. [x] **Testing**: Validation tests pass — Evidence: 12 tests passing, 1 failing on staging';
+    const text = [
+      '# Phase 1 Validation',
+      '',
+      '## Validation Gates',
+      '',
+      '1. [x] **Completeness**: All deliverables produced — Evidence: [findings](03-FINDINGS/coverage.md)',
+      '2. [x] **Quality**: Meets defined quality criteria — Evidence: 3 passed, 1 failed lint rules waived in `lint.md`',
+      labelled,
+      '',
+    ].join('\n');
+    const { svc } = await workspace({ [VAL]: text, 'phase-1/03-FINDINGS/coverage.md': '# Coverage\n' });
+    assert.deepEqual(
+      diagnosticsOf(svc, VAL, 'failing-test-proof').map((d) => d.range),
+      [rangeOf(text, labelled)],
+    );
+    assert.equal(svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Testing')!.status, 'failed');
+  });
+
   it('reports each failed test and failure summary of a run, beside its passed tests', async () => {
     const failed = [
       '    ✕ deploys (5 ms)',
@@ -810,6 +850,31 @@ describe('phase rules: deliverables', () => {
     assert.deepEqual(d.range, rangeOf(bad, 'Artifacts Produced'));
     const [a] = codeActions(svc, [d]);
     assert.match(applyEdits(bad, a.change.edits[0].edits), /- audit\n- Dependency vulnerability scan: \[Location\] - \[Purpose\]\n$/);
+  });
+
+  it("audit: reports the brief's deliverables as a warning while the output handoff holds only the template's placeholders", async () => {
+    const brief =
+      '# Phase 1: Foundation Audit\n\n## Objectives\n\nAudit.\n\n## Scope\n\nAll.\n\n## Deliverables\n\n- Code quality audit report\n- Dependency vulnerability scan\n\n## Risks\n\n- Risk: late - start early\n';
+    const out = (summary: string) =>
+      `# Phase 1 → Phase 2 Handoff\n\n## Phase 1 Summary\n\n${summary}\n\n## Critical Findings\n\n- Issues discovered: none\n\n## Artifacts Produced\n\n- Artifact: [Location] - [Purpose]\n`;
+    const template = out('- Objectives achieved: [Objectives achieved]\n- Key deliverables: [Key deliverables]\n- Metrics and KPIs: [Metrics and KPIs]');
+    const path = 'phase-1/06-OUTPUT_HANDOFF.md';
+    let { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, [path]: template });
+    assert.deepEqual(
+      diagnosticsOf(svc, path, 'unaddressed-deliverable').map((d) => d.severity),
+      ['warning', 'warning'],
+    );
+    const completeness = () => svc.gates(svc.findPhase('phase-1')!).find((g) => g.name === 'Completeness')!;
+    // The phase's other documents are not written: the gate fails on them, not on the deliverables.
+    assert.ok(!completeness().reasons.some((r) => r.includes('unaddressed-deliverable')), completeness().reasons.join('; '));
+    // Once a line of them is written, what it leaves out is an error again.
+    const started = out('- Objectives achieved: baseline taken\n- Key deliverables: [Key deliverables]');
+    ({ svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': brief, [path]: started }));
+    assert.deepEqual(
+      diagnosticsOf(svc, path, 'unaddressed-deliverable').map((d) => d.severity),
+      ['error', 'error'],
+    );
+    assert.ok(completeness().reasons.includes('2 × unaddressed-deliverable'), completeness().reasons.join('; '));
   });
 });
 
@@ -1806,6 +1871,61 @@ describe('phase rules: project plan', () => {
     assert.deepEqual(
       diagnosticsOf(svc, PLAN, 'plan-status-mismatch').filter((d) => /has no row/.test(d.message)),
       [],
+    );
+  });
+
+  it('reports a row marked not started for a phase whose gates have all passed, not one for a phase still open', async () => {
+    for (const status of ['Not started', 'Planned', '⏳ Pending']) {
+      const text = plan(`| Build | Phase_1_CI | ${status} |\n| Build | Phase_2_Deps | Not started |`);
+      const { svc } = await workspace(files(text));
+      const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [
+            rangeOf(text, status),
+            `The plan marks Build/Phase_1_CI ${status.replace(/^⏳ /, '')}, but it is complete: every gate has passed. Mark it complete in the plan.`,
+          ],
+        ],
+        status,
+      );
+    }
+    // A phase whose proof fails is not complete: "Not started" is out of date, but not reported as complete.
+    const text = plan('| Build | Phase_1_CI | Not started |\n| Build | Phase_2_Deps | Not started |');
+    const { svc } = await workspace(files(text, response({ proof: `${fence}\n1 passed, 1 failed\n${fence}` })));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reports an item of a checklist plan marked not started, by its words or its heading, for a phase whose gates have all passed', async () => {
+    const text = `# Project Implementation Plan\n\n## Phase Status\n\n### Build\n\n- [ ] Phase_1_CI — Not started\n- [ ] Phase_2_Deps — Not started\n`;
+    let { svc } = await workspace(files(text));
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => [d.range, d.message]),
+      [[rangeOf(text, 'Not started'), 'The plan marks Build/Phase_1_CI Not started, but it is complete: every gate has passed. Mark it complete in the plan.']],
+    );
+    const headed = `# Project Implementation Plan\n\n## Phase Status\n\n### Planned\n\n- Build Phase_1_CI\n- Build Phase_2_Deps\n`;
+    ({ svc } = await workspace(files(headed)));
+    assert.deepEqual(
+      diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
+      ['The plan marks Build/Phase_1_CI Planned (under "Planned"), but it is complete: every gate has passed. Mark it complete in the plan.'],
+    );
+    // Ticked, the item says it is done, whatever its heading.
+    ({ svc } = await workspace(files(text.replace('- [ ] Phase_1_CI — Not started', '- [x] Phase_1_CI'))));
+    assert.deepEqual(diagnosticsOf(svc, PLAN, 'plan-status-mismatch'), []);
+  });
+
+  it('reports a row under a not-started heading for a phase whose gates have all passed', async () => {
+    const text = `# Project Implementation Plan\n\n## Phase Status\n\n### Not Started\n\n| Workstream | Phase |\n| --- | --- |\n| Build | Phase_1_CI |\n| Build | Phase_2_Deps |\n`;
+    const { svc } = await workspace(files(text));
+    const ds = diagnosticsOf(svc, PLAN, 'plan-status-mismatch');
+    assert.deepEqual(
+      ds.map((d) => [d.range, d.message]),
+      [
+        [
+          rangeOf(text, 'Phase_1_CI'),
+          'The plan marks Build/Phase_1_CI Not Started (under "Not Started"), but it is complete: every gate has passed. Mark it complete in the plan.',
+        ],
+      ],
     );
   });
 

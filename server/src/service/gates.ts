@@ -53,6 +53,13 @@ export interface GateCause {
 const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
 
 /**
+ * `Evidence:` followed by a word that says it is not there yet (`Evidence: pending`, `Evidence: awaiting sign-off`,
+ * `Evidence: to follow`): a box ticked ahead of its evidence, as `Evidence: TBD` is. Blanked, with that word, before
+ * EVIDENCE_RE is asked: a link or a code span beside it still counts.
+ */
+const NOT_YET_EVIDENCE_RE = /evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
+
+/**
  * Whether a text holds what a template placeholder starts with (see scanPlaceholders): `/\[[A-Z]|\{\{|TBD|TODO:/`, by
  * indexOf (performance only: the expression stops at every `[`, `{` and `T` of the text). A text without it holds none.
  */
@@ -174,16 +181,24 @@ export function hasEvidence(item: ListItem, doc?: Pick<ParsedDocument, 'lines'>,
   }
   // The template's placeholder for it (`Evidence: [Evidence]`, `Evidence: TBD`) is no evidence yet.
   if (placeholder) text = withoutPlaceholders(text);
-  // A link is evidence to EVIDENCE_RE: a text with one needs no other test (performance only).
+  // A link is evidence to EVIDENCE_RE: a text with one needs no other test (performance only). Nor does a word that
+  // says the evidence is still to come (`Evidence: pending`), which is no evidence, remove a link: it is looked for only
+  // where EVIDENCE_RE finds evidence without one.
   const linked = text.includes('](');
-  if (!linked && !EVIDENCE_RE.test(text)) return false;
-  if (!missing || !linked) return true;
+  if (!linked) return EVIDENCE_RE.test(text) && EVIDENCE_RE.test(withoutNotYet(text));
+  if (!missing) return true;
   // While every link leads somewhere the text stays as it is, and holds evidence (performance only: most do).
   const links = new EvidenceLinks(text);
   let leads = true;
   while (leads && links.next()) leads = !missing(withoutAngles(text, links.targetStart, links.targetEnd));
   if (leads) return true;
-  return EVIDENCE_RE.test(replaceEvidenceLinks(text, (m, target) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m)));
+  return EVIDENCE_RE.test(withoutNotYet(replaceEvidenceLinks(text, (m, target) => (missing(target.replace(/^<|>$/g, '')) ? ' ' : m))));
+}
+
+/** `text` with each `Evidence:` that says it is still to come, and that word, blanked (NOT_YET_EVIDENCE_RE). */
+function withoutNotYet(text: string): string {
+  NOT_YET_EVIDENCE_RE.lastIndex = 0;
+  return NOT_YET_EVIDENCE_RE.test(text) ? text.replace(NOT_YET_EVIDENCE_RE, ' ') : text;
 }
 
 /** Whether lines `from` to `to` (included) are all there and empty. */

@@ -125,11 +125,19 @@ const brokenLinks: Rule = {
 /** A `code span` that looks like a path: no spaces, and a slash or a file extension. */
 const CODE_PATH_RE = /`([^`\s]+)`/g;
 const PATH_CHARS_RE = new RegExp(String.raw`^[${NAME_CHAR}@~./\\-]+(?::\d+(?::\d+)?)?$`, 'u');
+/** A host name of a public domain (`github.com`, `docs.example.io`) as the first segment of a path. */
+const HOST_PATH_RE = /^(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|ai|cloud|co|edu|gov)\//i;
 function looksLikePath(span: string): boolean {
   // A `#fragment` after the path (`04-ARTIFACTS/report.md#scan`) names a place in the file.
   const s = span.replace(/(?<=.)#[^#]*$/, '');
   if (external(s) || s.startsWith('-') || /[*?{}<>|$]/.test(s) || /^\.+\/?$/.test(s)) return false;
   if (!PATH_CHARS_RE.test(s)) return false;
+  // A repository or page on a host, written without its scheme (`github.com/acme/app@v1.2`, `gitlab.example.org/x`):
+  // no file of the workspace.
+  if (HOST_PATH_RE.test(s)) return false;
+  // A route of a service, rooted and without a file name's extension anywhere (`/health`, `/api/v1/users`): an
+  // endpoint the artifact serves, not a file of the workspace.
+  if (s.charCodeAt(0) === 47 && !s.includes('.')) return false;
   return s.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,9}(?::\d+(?::\d+)?)?$/.test(s);
 }
 

@@ -12,7 +12,7 @@ import { Memo } from '../memo';
 import { lowerBound } from '../sorted';
 import { type Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
-import { sectionsNamed, titleRange } from './phase-response';
+import { onlyPlaceholders, sectionsNamed, titleRange } from './phase-response';
 import { inlineParts, isLabelSection } from '../labels';
 
 const STOP_WORDS = new Set(
@@ -352,17 +352,23 @@ export class UnitReader {
 }
 
 /** Reports the `missing` deliverables at the range `at` makes (made only when one is missing: performance only). */
-function report(ctx: RuleContext, answer: Answer, missing: string[]): void {
+function report(ctx: RuleContext, answer: Answer, missing: string[], pending = false): void {
   if (!missing.length) return;
   const r = answer.at();
   for (const d of missing) {
     const name = d.length > 100 ? d.slice(0, 99) + '…' : d;
-    ctx.report('unaddressed-deliverable', r, `Deliverable "${name}" of the ${answer.source} is not addressed in ${answer.where}.`, {
-      fix: 'add-deliverable',
-      deliverable: d,
-      section: answer.section,
-      format: answer.format,
-    });
+    (pending ? ctx.reportPending : ctx.report).call(
+      ctx,
+      'unaddressed-deliverable',
+      r,
+      `Deliverable "${name}" of the ${answer.source} is not addressed in ${answer.where}.`,
+      {
+        fix: 'add-deliverable',
+        deliverable: d,
+        section: answer.section,
+        format: answer.format,
+      },
+    );
   }
 }
 
@@ -441,13 +447,28 @@ export const deliverablesRule: Rule = {
     const asked = askedOf(phase, kind, (p) => ctx.getDocument(p));
     if (!asked?.wanted.length) return;
     const answer = answerOf(doc, spec, kind, phase)!;
-    report(
-      ctx,
-      answer,
-      unaddressed(
-        asked.wanted,
-        answer.spans.map(([from, to]) => new UnitReader(doc, from, to)),
-      ),
+    const missing = unaddressed(
+      asked.wanted,
+      answer.spans.map(([from, to]) => new UnitReader(doc, from, to)),
     );
+    report(ctx, answer, missing, missing.length > 0 && kind === 'output-handoff' && templateOnly(doc, answer.spans));
   },
 };
+
+/**
+ * Whether the lines `spans` cover hold the template's placeholders and nothing else (`- Key deliverables: [Key
+ * deliverables]`, `- Artifact: [Location] - [Purpose]`), blank lines and headings aside: an output handoff not written
+ * yet, whose deliverables keep the phase pending, not blocked, as a response's Tests holding only placeholders do.
+ */
+function templateOnly(doc: ParsedDocument, spans: readonly [number, number][]): boolean {
+  let placeholders = 0;
+  for (const [from, to] of spans) {
+    for (let l = from; l < to; l++) {
+      const line = doc.lines[l] ?? '';
+      if (line.trim() === '' || /^\s{0,3}#/.test(line)) continue;
+      if (!onlyPlaceholders(line)) return false;
+      placeholders++;
+    }
+  }
+  return placeholders > 0;
+}

@@ -1015,6 +1015,18 @@ function reportMarkedComplete(ctx: RuleContext, at: Range, phases: readonly Phas
   }
 }
 
+/**
+ * A row or item that says its phases are not started (`marked`: how the plan says it) while every gate of one has
+ * passed: the plan, which tracks the execution status of every phase, was not updated as it completed.
+ */
+function reportMarkedNotStarted(ctx: RuleContext, at: Range, phases: readonly Phase[], marked: string): void {
+  for (const p of phases) {
+    const gates = ctx.gates!(p);
+    if (!gates.length || gates.some((g) => g.status !== 'passed')) continue;
+    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but it is complete: every gate has passed. Mark it complete in the plan.`);
+  }
+}
+
 export const planRule: Rule = {
   ids: ['plan-status-mismatch'],
   readsGates: true,
@@ -1052,9 +1064,17 @@ export const planRule: Rule = {
           reportMarkedComplete(ctx, cell.range, hits, `Complete (under "${headed}")`);
           continue;
         }
+        if (headed !== undefined && ctx.gates && statusKind(headed) === 'not started') {
+          reportMarkedNotStarted(ctx, cell.range, hits, `${wordsOnly(headed)} (under "${headed}")`);
+          continue;
+        }
         const status = cols.status !== undefined ? row.cells[cols.status] : undefined;
         const key = status ? textKey(status.text).replace(/^\W+/, '') : '';
         const mark = status !== undefined && DONE_MARK.test(status.text);
+        if (status && !mark && ctx.gates && statusKind(status.text) === 'not started') {
+          reportMarkedNotStarted(ctx, status.range, hits, wordsOnly(status.text));
+          continue;
+        }
         if (!status || (!COMPLETE.test(key) && !mark) || !ctx.gates) continue;
         // "Verified & Integrated" is said as the plan says it; a check mark as itself; the other words are "Complete".
         const marked = /verified|integrated/.test(key) ? wordsOnly(status.text) : mark ? `Complete (${status.text.replace(/[\s*_]/g, '')})` : 'Complete';
@@ -1076,6 +1096,18 @@ export const planRule: Rule = {
         }
         hits.forEach((p) => matched.add(p));
         if (!ctx.gates) return;
+        // An item not ticked that says, or whose heading says, the phase is not started.
+        if (it.item.checked !== true) {
+          if (it.status !== undefined && !DONE_MARK.test(it.status.text) && statusKind(it.status.text) === 'not started') {
+            reportMarkedNotStarted(ctx, it.status.range, hits, wordsOnly(it.status.text));
+            return;
+          }
+          if (!it.status && it.inherited && statusKind(it.inherited.text) === 'not started') {
+            const under = it.inherited.heading !== undefined ? ` (under "${it.inherited.heading}")` : '';
+            reportMarkedNotStarted(ctx, it.nameRange, hits, wordsOnly(it.inherited.text) + under);
+            return;
+          }
+        }
         const own = it.status !== undefined && isCompleteStatus(it.status.text) ? it.status : undefined;
         // A status from a `Status: …` sub-item or the heading counts for an item without its own and without an unchecked box.
         const given = it.inherited && !it.status && it.item.checked !== false && statusKind(it.inherited.text) === 'complete' ? it.inherited : undefined;

@@ -5,11 +5,12 @@
  * passed: its Testing gate says "Validation tests pass".
  */
 import { inlineParts, isLabelSection, labelSections } from '../labels';
-import type { CodeBlock, ParsedDocument, Section } from '../markdown';
+import type { CodeBlock, ListItem, ParsedDocument, Section } from '../markdown';
 import { itemsWithin, normalizeTitle } from '../markdown';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { NOTE, kindSections, numberlessKey } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
+import { lowerBound } from '../sorted';
 import { Range, range } from '../types';
 import type { Rule, RuleContext } from './rule';
 
@@ -130,7 +131,7 @@ const MAX_FAILURE_REPORTS = 20;
  * Whether a test item, row or block holds nothing but a template's placeholders, labels and
  * punctuation (`Test: [Test file] - [What it covers]`, `[Output of the test run]`): none written yet.
  */
-function onlyPlaceholders(text: string): boolean {
+export function onlyPlaceholders(text: string): boolean {
   if (!text.includes('[')) return false;
   return (
     text
@@ -225,7 +226,62 @@ function failingValidationRuns(ctx: RuleContext): void {
       ctx.report('failing-test-proof', trimmedRange(doc, l), `The validation shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
     }
   }
+  failingItems(ctx, n);
 }
+
+/**
+ * A run's summary written on a checklist item of the tests, as the template's `- [ ] Validation tests pass — Evidence: …`
+ * invites (`Evidence: 249 passed, 2 failed in CI run #502`): a count of passed tests beside a count of failures, on an
+ * item of a section about tests (`## Gate 4: Testing`, its subsections included) or, in a document without one, on an
+ * item labelled so (`4. [x] **Testing**: …`); not an item that names an earlier run (`baseline 40 passed, 3 failed;
+ * now all pass`), which compares runs on one line. `n`: the failures reported already. The sections are looked at
+ * first (performance only: a handful of titles, where a look at each item cost more).
+ */
+function failingItems(ctx: RuleContext, n: number): void {
+  const { doc } = ctx;
+  // `passed` and `passing` hold `ass` (performance only: most validations hold no count of passed tests; a count in
+  // capitals, `12 PASSED`, is pytest's line for one test, not a count).
+  if (!doc.text.includes('ass')) return;
+  const { sections, items } = doc;
+  // The end of the last section about tests gone over: its subsections are not gone over again.
+  let covered = -1;
+  for (let s = 0; s < sections.length; s++) {
+    const sec = sections[s];
+    // The document's own `#` title (`# Phase 2 Validation: Testing & Quality Enhancement`) names no section of the
+    // tests. (Its key, in lower case, holds `test` first: performance only.)
+    if (sec.level === 1 || sec.bodyStart < covered || !sec.key.includes('test') || !TESTS_TITLE.test(sec.title)) continue;
+    covered = sec.end;
+    for (let i = lowerBound(items, (it) => it.line < sec.bodyStart); i < items.length && items[i].line < sec.end; i++) {
+      if (failingItem(doc, items[i]) && (n++ >= MAX_FAILURE_REPORTS || !reportItem(ctx, items[i]))) return;
+    }
+  }
+  if (covered >= 0) return;
+  for (const item of items) {
+    if (TESTS_LABEL.test(item.text) && failingItem(doc, item) && (n++ >= MAX_FAILURE_REPORTS || !reportItem(ctx, item))) return;
+  }
+}
+
+/** Whether a checklist item's line counts passed tests beside failures, and names no earlier run. */
+function failingItem(doc: ParsedDocument, item: ListItem): boolean {
+  if (item.checked === undefined) return false;
+  const line = doc.lines[item.line] ?? '';
+  return PASSED_COUNT.test(line) && failureIn(line) && !EARLIER_RUN.test(line);
+}
+
+/** Reports a checklist item's failing run; true (go on). */
+function reportItem(ctx: RuleContext, item: ListItem): boolean {
+  const line = ctx.doc.lines[item.line] ?? '';
+  ctx.report('failing-test-proof', trimmedRange(ctx.doc, item.line), `The validation shows failing tests: "${line.trim().slice(0, 120)}".`);
+  return true;
+}
+
+/** A count of tests that passed (`249 passed`, `12 tests passing`). */
+const PASSED_COUNT = /\b\d+\s+(?:tests?\s+)?(?:passed|passing)\b/i;
+/** An item labelled as the tests' (`**Testing**: …`, `Gate 4: Testing — …`, `Tests: …`). */
+const TESTS_LABEL = /^\W*(?:gate\b[^A-Za-z]*)?(?:testing|tests?)\b/i;
+
+/** A section about tests (`## Gate 4: Testing`, `## Tests`, `### Test Results`). */
+const TESTS_TITLE = /\btest(?:s|ing)?\b/i;
 
 /**
  * `kindSections(doc, kind, title)` (no phase number), the keys that name the section spec remembered per spec
