@@ -331,6 +331,29 @@ describe('phasegate process (bin/phasegate.js → dist/cli.js)', function () {
     }
   });
 
+  it('finishes writing a new phase when its output pipe is closed (`new phase | true`), and ends a check so piped', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
+    try {
+      // `true` reads nothing and exits at once: every line the CLI prints meets a closed pipe.
+      const piped = (args: string) =>
+        spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" ${args} | true`], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+      const r = piped('new phase --layout audit --title "Foundation Audit"');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const made = fs.readdirSync(path.join(tmp, 'phase-1')).sort();
+      assert.deepEqual(
+        made.filter((f) => f.endsWith('.md')),
+        ['00-PHASE_BRIEF.md', '01-INPUT_HANDOFF.md', '02-EXECUTION_PLAN.md', '05-DECISIONS.md', '06-OUTPUT_HANDOFF.md', '07-VALIDATION.md'],
+      );
+      assert.ok(made.includes('03-FINDINGS') && made.includes('04-ARTIFACTS'), made.join(', '));
+      // A check only reads: it ends, without a stack trace, its exit code kept.
+      const check = piped('check .');
+      assert.equal(check.stderr, '');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('new: a hostile workspace template is refused with exit 2 and a one-line reason, and nothing is written', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phasegate-cli-'));
     try {

@@ -44,6 +44,37 @@ function workerScript(): string {
   return path.basename(__filename) === 'cli-bundle.js' && fs.existsSync(loader) ? loader : __filename;
 }
 
+/**
+ * Whether a command line writes files (`new …`, `check --fix`): a closed pipe on its output must not end it half way
+ * (see `PipeOutput`).
+ */
+export function writesFiles(argv: readonly string[]): boolean {
+  return argv.includes('new') || argv.includes('--fix');
+}
+
+/**
+ * The process's standard output, once its reader may have gone (`phasegate check | head`). A closed pipe ends a
+ * command that only reads (check, status): it has nothing left to do but print. A command that writes files drops
+ * the rest of its output and finishes them (was: ended at once, `phasegate new phase | head -1` leaving a phase with
+ * some of its documents).
+ */
+class PipeOutput {
+  closed = false;
+
+  constructor(private readonly argv: readonly string[]) {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      // Writes queued before the pipe closed fail after it too.
+      if (e.code !== 'EPIPE' && !(this.closed && e.code === 'ERR_STREAM_DESTROYED')) throw e;
+      this.closed = true;
+      if (!writesFiles(this.argv)) process.exit(process.exitCode ?? 0);
+    });
+  }
+
+  write(text: string): boolean {
+    return this.closed || process.stdout.write(text);
+  }
+}
+
 function runCli(): void {
   const root = assetRoot();
   const probe = youngGenerationCap();
@@ -54,7 +85,7 @@ function runCli(): void {
     cwd: toPosix(logicalCwd()),
     fs: new BatchFileSystem(probe),
     tick: probe,
-    stdout: process.stdout,
+    stdout: new PipeOutput(process.argv.slice(2)),
     stderr: process.stderr,
     assets,
     version,
@@ -73,11 +104,6 @@ function runCli(): void {
 if (isMainThread) {
   // V8 flags are per process: this also covers the worker threads of a parallel check.
   tuneForBatchRun();
-  // `phasegate check | head`: a closed pipe ends the output, not the process with a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
   runCli();
 } else {
   void runShardWorker();
