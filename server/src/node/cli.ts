@@ -48,7 +48,7 @@ function workerScript(): string {
  * Whether a command line writes files (`new …`, `check --fix`): a closed pipe on its output must not end it half way
  * (see `PipeOutput`).
  */
-export function writesFiles(argv: readonly string[]): boolean {
+function writesFiles(argv: readonly string[]): boolean {
   return argv.includes('new') || argv.includes('--fix');
 }
 
