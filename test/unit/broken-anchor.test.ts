@@ -1,7 +1,8 @@
 /** broken-anchor: links to a place in a Markdown document that no heading (nor HTML id) there gives. */
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
-import { anchorKey } from '../../server/src/service/rules/doc-anchors';
+import { anchorKey, headingSlug } from '../../server/src/service/rules/doc-anchors';
+import { applyEdits, codeActions, fixAll } from '../../server/src/service';
 
 const HANDOFF = [
   '# Phase 1 → Phase 2 Handoff',
@@ -57,8 +58,8 @@ describe('broken-anchor', () => {
       '[ref]: ../phase-1/06-OUTPUT_HANDOFF.md#no-such-place',
     ]);
     assert.deepEqual(found, [
-      [8, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#phase-2-summary".'],
-      [9, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#notes-2".'],
+      [8, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#phase-2-summary": "#phase-1-summary" is the closest.'],
+      [9, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#notes-2": "#notes-1" is the closest.'],
       [10, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#in-code".'],
       [14, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#no-such-place".'],
     ]);
@@ -70,6 +71,46 @@ describe('broken-anchor', () => {
     const [d] = diagnosticsOf(svc, 'phase-2/notes.md', 'broken-anchor');
     const line = svc.getText(`${ROOT}/phase-2/notes.md`)!.split('\n')[4];
     assert.equal(line.slice(d.range.start.character, d.range.end.character), '#plan');
+  });
+
+  it('writes the anchors GitHub writes for headings', () => {
+    assert.equal(headingSlug('Phase 2: Summary'), 'phase-2-summary');
+    assert.equal(headingSlug('📊 Metrics & KPIs (final)'), '-metrics--kpis-final');
+    assert.equal(headingSlug('**Bold** and `code` [link](x.md)'), 'bold-and-code-link');
+    assert.equal(headingSlug('Notes', 2), 'notes-2');
+  });
+
+  it('offers, only when asked, to point the link at the heading it most likely meant: renumbered, or two letters off', async () => {
+    const { svc, found } = await anchors([
+      '- [inputs](../phase-1/06-OUTPUT_HANDOFF.md#phase-7-summary)',
+      '- [metrics](<../phase-1/06-OUTPUT_HANDOFF.md#metric-kpis-final>)',
+      '- [none close](../phase-1/06-OUTPUT_HANDOFF.md#deployment)',
+    ]);
+    assert.deepEqual(found, [
+      [2, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#phase-7-summary": "#phase-1-summary" is the closest.'],
+      [3, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#metric-kpis-final": "#-metrics--kpis-final" is the closest.'],
+      [4, 'No heading of "../phase-1/06-OUTPUT_HANDOFF.md" has the anchor "#deployment".'],
+    ]);
+    const file = `${ROOT}/phase-2/notes.md`;
+    const diags = diagnosticsOf(svc, 'phase-2/notes.md', 'broken-anchor');
+    const actions = codeActions(svc, diags);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.manual]),
+      [
+        ['Link to #phase-1-summary', true],
+        ['Link to #-metrics--kpis-final', true],
+      ],
+    );
+    // Fix all leaves a guess to the user.
+    assert.equal(fixAll(svc, file)?.codes.includes('broken-anchor') ?? false, false);
+    const fixed = applyEdits(svc.getText(file)!, [...actions[0].change.edits[0].edits, ...actions[1].change.edits[0].edits])!;
+    assert.match(fixed, /\(\.\.\/phase-1\/06-OUTPUT_HANDOFF\.md#phase-1-summary\)/);
+    assert.match(fixed, /\(<\.\.\/phase-1\/06-OUTPUT_HANDOFF\.md#-metrics--kpis-final>\)/);
+    svc.setOverlay(file, fixed);
+    assert.deepEqual(
+      diagnosticsOf(svc, 'phase-2/notes.md', 'broken-anchor').map((d) => d.range.start.line),
+      [4],
+    );
   });
 
   it("checks a document's links again when the document they name changes its headings", async () => {

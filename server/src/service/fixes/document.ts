@@ -309,7 +309,27 @@ const renameFrontMatterKey: Fix = (svc, diag) => {
   };
 };
 
+/**
+ * Points a link whose anchor names no heading at the heading it most likely meant (broken-anchor's `to`), when the
+ * link's target is still the one reported (`was`). Only when asked: it is a guess.
+ */
+const retargetAnchor: Fix = (svc, diag) => {
+  const d = diag.data as { was?: unknown; to?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const { start, end } = diag.range;
+  if (!doc || typeof d?.was !== 'string' || typeof d.to !== 'string' || start.line !== end.line) return undefined;
+  if ((doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.was) return undefined;
+  return {
+    title: `Link to ${d.to.slice(d.to.indexOf('#')).replace(/>$/, '')}`,
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: d.to }] }], creates: [] },
+  };
+};
+
 export const DOCUMENT_FIXES: Record<string, Fix> = {
+  'retarget-anchor': retargetAnchor,
   'rename-front-matter-key': renameFrontMatterKey,
   'replace-front-matter-value': replaceFrontMatterValue,
   'add-checkboxes': addCheckboxes,

@@ -40,8 +40,65 @@ function headingPlainText(title: string): string {
 /** An HTML `id` or `name` attribute (`<a id="rule-x"></a>`, `<a name="top">`). */
 const HTML_ID = /<[A-Za-z][^<>]{0,500}?\s(?:id|name)\s*=\s*(?:"([^"\n]{0,500})"|'([^'\n]{0,500})'|([^\s"'<>]{1,500}))/g;
 
+/**
+ * The anchor GitHub writes for a heading's text (`github-slugger`): lower case, each character but a letter, mark,
+ * digit, connector, blank or hyphen dropped, each blank a hyphen; the `n`th repeat of a text (from 1) with `-n`.
+ */
+export function headingSlug(title: string, n = 0): string {
+  const slug = headingPlainText(title)
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
+  return n === 0 ? slug : `${slug}-${n}`;
+}
+
 /** The anchor keys of a document's places, by document (performance only: every link to it asks). */
 const keysOf = new WeakMap<ParsedDocument, Set<string>>();
+
+/** Each heading's anchor key and slug (see headingSlug), repeats numbered, in document order. */
+function headingAnchors(doc: ParsedDocument): { key: string; slug: string }[] {
+  const seen = new Map<string, number>();
+  return doc.sections.map((s) => {
+    const base = anchorKey(headingPlainText(s.title));
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return { key: n === 0 ? base : `${base}${n}`, slug: headingSlug(s.title, n) };
+  });
+}
+
+/** Levenshtein distance of two short strings, or `max + 1` once it is over `max`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let least = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      least = Math.min(least, cur[j]);
+    }
+    if (least > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The heading a fragment that names none most likely meant, as its slug: the one heading whose key differs from the
+ * fragment's by its numbers alone (`#phase-2-inputs` of `## Phase 3 Inputs`, a document renumbered), else the one
+ * within two letters of it (`#risk-register` of `## Risks Register`); undefined when none, or more than one, is.
+ */
+export function closestAnchor(doc: ParsedDocument, fragment: string): string | undefined {
+  const key = anchorKey(fragment);
+  if (key.length > 200) return undefined;
+  const anchors = headingAnchors(doc);
+  const letters = (k: string) => k.replace(/\p{N}+/gu, '#');
+  const one = (found: { slug: string }[]) => (found.length === 1 ? found[0].slug : undefined);
+  const renumbered = anchors.filter((a) => a.key !== key && /\p{N}/u.test(a.key) && letters(a.key) === letters(key));
+  if (renumbered.length) return one(renumbered);
+  return one(anchors.filter((a) => a.key.length <= 200 && distance(a.key, key, 2) <= 2));
+}
 
 /**
  * The keys (see anchorKey) of the anchors a document gives: each heading's (a second heading of the same text also
@@ -51,13 +108,8 @@ const keysOf = new WeakMap<ParsedDocument, Set<string>>();
 export function anchorKeys(doc: ParsedDocument): Set<string> {
   let keys = keysOf.get(doc);
   if (keys) return keys;
-  keys = new Set();
-  const seen = new Map<string, number>();
+  keys = new Set(headingAnchors(doc).map((a) => a.key));
   for (const s of doc.sections) {
-    const base = anchorKey(headingPlainText(s.title));
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    keys.add(n === 0 ? base : `${base}${n}`);
     const own = /\{#([^}\s]{1,200})\}\s*$/.exec(s.title);
     if (own) keys.add(anchorKey(own[1]));
   }
@@ -120,7 +172,14 @@ const brokenAnchors: Rule = {
       }
       if (!other || anchorKeys(other).has(anchorKey(fragment))) return;
       const where = other === doc ? 'this document' : `"${p}"`;
-      ctx.report('broken-anchor', r, `No heading of ${where} has the anchor "#${fragment}".`);
+      const closest = closestAnchor(other, fragment);
+      if (!closest) return ctx.report('broken-anchor', r, `No heading of ${where} has the anchor "#${fragment}".`);
+      // The fix writes the target as it is written, its fragment that heading's (see retargetAnchor).
+      const written = r.start.line === r.end.line ? (doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character) : '';
+      const hash = written.indexOf('#');
+      const data =
+        hash < 0 ? undefined : { fix: 'retarget-anchor', was: written, to: `${written.slice(0, hash + 1)}${closest}${written.endsWith('>') ? '>' : ''}` };
+      ctx.report('broken-anchor', r, `No heading of ${where} has the anchor "#${fragment}": "#${closest}" is the closest.`, data);
     };
     for (const l of doc.links) if (l.target.includes('#')) check(l.target, l.targetRange);
     for (const [, def] of referenceDefinitions(doc)) if (def.target.includes('#')) check(def.target, range(def.line, def.start, def.line, def.end));
