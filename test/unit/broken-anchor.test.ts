@@ -48,7 +48,7 @@ describe('broken-anchor', () => {
       '- [second of two](../phase-1/06-OUTPUT_HANDOFF.md#notes-1)',
       '- [custom id](../phase-1/06-OUTPUT_HANDOFF.md#the-place)',
       '- [html id](../phase-1/06-OUTPUT_HANDOFF.md#rule-x)',
-      '- [case and encoding](../phase-1/06-OUTPUT_HANDOFF.md#Phase%201%20Summary)',
+      '- [case and encoding](../phase-1/06-OUTPUT_HANDOFF.md#Phase%201%20Summary) [GitHub id](../phase-1/06-OUTPUT_HANDOFF.md#user-content-phase-1-summary)',
       '- [renamed](../phase-1/06-OUTPUT_HANDOFF.md#phase-2-summary)',
       '- [third of two](../phase-1/06-OUTPUT_HANDOFF.md#notes-2)',
       '- [in code only](../phase-1/06-OUTPUT_HANDOFF.md#in-code)',

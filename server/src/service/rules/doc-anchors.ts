@@ -123,17 +123,21 @@ export function anchorKeys(doc: ParsedDocument): Set<string> {
   return keys;
 }
 
-/** The fragment of a link target (after its first `#`), decoded; undefined without one. */
+/**
+ * The fragment of a link target (after its first `#`), decoded, without the `user-content-` GitHub puts before the ids
+ * of a rendered document (`#user-content-setup` is the Setup heading's); undefined without one.
+ */
 function fragmentOf(target: string): string | undefined {
   const t = unescapeTarget(target.trim());
   const hash = t.indexOf('#');
   if (hash < 0) return undefined;
-  const f = t.slice(hash + 1);
+  let f = t.slice(hash + 1);
   try {
-    return f.includes('%') ? decodeURIComponent(f) : f;
+    if (f.includes('%')) f = decodeURIComponent(f);
   } catch {
-    return f;
+    // Not %-encoded after all: as written.
   }
+  return f.replace(/^user-content-/i, '');
 }
 
 /**
