@@ -118,6 +118,32 @@ describe('language server: editor features over stdio', function () {
     await c.change(u, text);
   });
 
+  it("completes a link's anchor after `#`: the headings of the document it names, as GitHub writes their anchors", async () => {
+    const { uri: u, text } = await c.open(P2_INPUT);
+    const lines = ['- [x](../phase-1/06-OUTPUT_HANDOFF.md#', '- [x](../phase-1/06-OUTPUT_HANDOFF.md#phase-2-inp)', '- [x](#', '- [x](../phase-1/run.sh#'];
+    await c.change(u, text + lines.join('\n') + '\n');
+    const n = text.split('\n').length - 1;
+    const got = items(await complete(u, n, lines[0].length));
+    assert.deepEqual(
+      got.slice(0, 3).map((i) => [i.label, (i.textEdit as TextEdit).newText]),
+      [
+        ['Phase 1 → Phase 2 Handoff', 'phase-1--phase-2-handoff'],
+        ['Phase 1 Summary', 'phase-1-summary'],
+        ['Critical Findings', 'critical-findings'],
+      ],
+    );
+    // The whole fragment under the cursor is replaced.
+    const inputs = items(await complete(u, n + 1, lines[1].length - 4)).find((i) => i.label === 'Phase 2 Inputs')!;
+    const edit = inputs.textEdit as TextEdit;
+    assert.deepEqual([edit.newText, edit.range.start.character, edit.range.end.character], ['phase-2-inputs', lines[1].indexOf('#') + 1, lines[1].length - 1]);
+    // The document itself, its own headings.
+    const own = labels(await complete(u, n + 2, lines[2].length));
+    assert.ok(own.includes('Inputs Received') && !own.includes('Phase 1 Summary'), own.join());
+    // Not Markdown: no anchors, and no paths either.
+    assert.deepEqual(labels(await complete(u, n + 3, lines[3].length)), []);
+    await c.change(u, text);
+  });
+
   it('offers no heading for a gate checklist that is there under another accepted heading', async () => {
     const { uri: u, text } = await c.open(P1_VALIDATION);
     const body = '# Phase 1 Validation\n\n## Completeness\n\n- [x] Done: [x](00-PHASE_BRIEF.md)\n\n## 2. Quality\n\n- [x] Ok: [x](00-PHASE_BRIEF.md)\n\n## \n';

@@ -18,6 +18,7 @@ import { writtenTitle } from '../service/layout';
 import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
+import { headingAnchors } from '../service/rules/doc-anchors';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle } from './phases';
@@ -453,6 +454,40 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
 }
 
 /**
+ * The anchors of the document a link names, offered after its `#` (`](#`, `](../phase-1/06-OUTPUT_HANDOFF.md#`): each
+ * heading's as GitHub writes it (see headingSlug), the heading's text as the label; the whole fragment under the
+ * cursor is replaced. None for a file that is not Markdown or not read.
+ */
+function anchorItems(t: Target, line: number, ch: number, typed: string, angle: boolean): CompletionItem[] {
+  const hash = typed.indexOf('#');
+  const rawPath = typed.slice(0, hash);
+  let p = rawPath;
+  try {
+    if (p.includes('%')) p = decodeURIComponent(p);
+  } catch {
+    // A malformed escape: the path as written.
+  }
+  let doc: ParsedDocument | undefined;
+  if (p === '') doc = t.doc;
+  else if (/\.(md|markdown)$/i.test(p)) doc = t.svc.getDocument(p.startsWith('/') ? joinPath(t.folder.path, p) : joinPath(dirname(t.path), p));
+  if (!doc?.modelled) return [];
+  const src = t.doc!.lines[line] ?? '';
+  const rest = (angle ? /^[^>\n]*/ : /^[^)\s<]*/).exec(src.slice(ch))![0].length;
+  const range = LspRange.create(line, ch - (typed.length - hash - 1), line, ch + rest);
+  return headingAnchors(doc)
+    .filter((a) => a.slug !== '')
+    .map((a, i) => ({
+      label: a.text,
+      filterText: a.slug,
+      detail: `#${a.slug}`,
+      kind: CompletionItemKind.Reference,
+      sortText: String(i).padStart(4, '0'),
+      textEdit: TextEdit.replace(range, a.slug),
+      insertTextFormat: InsertTextFormat.PlainText,
+    }));
+}
+
+/**
  * Whether a word typed in text (two characters or more) reads as the start of a phase id, for any id
  * without case: it begins like `phase` (`ph`, `Phase`), as audit ids and phase folders do, or holds a
  * `/`, `-` or `_`, as ids do and words seldom (`Build/`, `phase-`, `Phase_`). Another word starts only
@@ -497,7 +532,12 @@ export async function complete(t: Target, line: number, ch: number): Promise<Com
   if (headings.length || /^##\s/.test(t.doc.lines[line] ?? '')) return headings;
   const src = t.doc.lines[line] ?? '';
   // Inside a code span (`` `[x](../` ``, also one over several lines of a paragraph) a link is text, as in a code block: no paths.
-  const paths = inCodeSpanAt(t.doc, line, ch) ? [] : await pathItems(t, line, ch);
+  if (inCodeSpanAt(t.doc, line, ch)) return TYPED_TARGET.test(src.slice(0, ch)) ? [] : phaseIdItems(t, line, ch);
+  // After a link target's `#`: the anchors of the document it names.
+  const typedTarget = TYPED_TARGET.exec(src.slice(0, ch));
+  const typed = typedTarget && (typedTarget[1] ?? typedTarget[2]);
+  if (typed?.includes('#') && !/^[a-z][\w+.-]*:/i.test(typed)) return anchorItems(t, line, ch, typed, typedTarget![1] !== undefined);
+  const paths = await pathItems(t, line, ch);
   if (paths.length || TYPED_TARGET.test(src.slice(0, ch))) return paths;
   return phaseIdItems(t, line, ch);
 }

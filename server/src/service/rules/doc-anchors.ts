@@ -56,14 +56,15 @@ export function headingSlug(title: string, n = 0): string {
 /** The anchor keys of a document's places, by document (performance only: every link to it asks). */
 const keysOf = new WeakMap<ParsedDocument, Set<string>>();
 
-/** Each heading's anchor key and slug (see headingSlug), repeats numbered, in document order. */
-function headingAnchors(doc: ParsedDocument): { key: string; slug: string }[] {
+/** Each heading's anchor key and slug (see headingSlug), repeats numbered, and its text, in document order. */
+export function headingAnchors(doc: ParsedDocument): { key: string; slug: string; text: string }[] {
   const seen = new Map<string, number>();
   return doc.sections.map((s) => {
-    const base = anchorKey(headingPlainText(s.title));
+    const text = headingPlainText(s.title);
+    const base = anchorKey(text);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    return { key: n === 0 ? base : `${base}${n}`, slug: headingSlug(s.title, n) };
+    return { key: n === 0 ? base : `${base}${n}`, slug: headingSlug(s.title, n), text };
   });
 }
 
