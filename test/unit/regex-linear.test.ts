@@ -25,7 +25,7 @@ import { LABEL_FIRST } from '../../server/src/service/rules/doc-quantity';
 import { PHASE_ID, phaseNumberOf } from '../../server/src/service/rules/phase-plan';
 import { EARLIER_RUN, RUN_OUTPUT, RUN_SUMMARY, failureInFull } from '../../server/src/service/rules/phase-response';
 import { linksAsText, replaceCodeSpans, suffixStart, withoutDelimited } from '../../server/src/service/text-scan';
-import { headingSlug } from '../../server/src/lsp/links';
+import { headingSlug } from '../../server/src/service/rules/doc-anchors';
 import { PART_SEPARATOR } from '../../server/src/service/rules/doc-quantity';
 import { assertLinear } from '../helpers/linear';
 

@@ -1,17 +1,17 @@
 /**
  * Document links (relative links, reference-style links and their definitions, same-document anchors and
  * backticked paths, resolved) and go-to-definition (the same, and phase ids). A `#fragment` leads to the
- * heading with that GitHub slug.
+ * heading it names, as broken-anchor reads it (`headingOfFragment`).
  */
 import { Connection, DefinitionParams, DocumentLink, DocumentLinkParams, Location, Range as LspRange, ReferenceParams } from 'vscode-languageserver';
 import type { Heading, ParsedDocument } from '../service/markdown';
+import { headingOfFragment } from '../service/rules/doc-anchors';
 import type { Range } from '../service/types';
 import { maskedLine, referenceDefinitions, unescapeTarget } from '../service/rules/doc-util';
 import { clampCharacter } from './completion';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { codePathAt, codePaths, linkAt, phaseEntry, phaseRefAt, resolveCodePath, resolveTarget } from './phases';
-import { linksAsText, withoutDelimited } from '../service/text-scan';
 import { deliverableCounterparts } from '../service/deliverable-nav';
 import { handoffCounterparts } from '../service/handoff-nav';
 import { checkDocumentParams } from './params';
@@ -21,41 +21,6 @@ function destination(t: Target, path: string): string | undefined {
   const phase = t.svc.model.byFolder.get(path);
   if (phase) return phaseEntry(t.svc, phase);
   return t.svc.exists(path) ? path : undefined;
-}
-
-/**
- * The GitHub slug of a heading's text (its anchor): inline links and images to their text, HTML tags
- * dropped, lower case, punctuation and symbols dropped (letters, digits, `-` and `_` stay), spaces to `-`.
- */
-export function headingSlug(text: string): string {
-  return withoutDelimited(linksAsText(text), '<', '>')
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-/** A slug compared as VS Code's Markdown extension and GitHub both accept it: runs of `-` as one, none at the ends. */
-const slugKey = (s: string) => s.replace(/-+/g, '-').replace(/^-|-$/g, '');
-
-/** The heading a `#fragment` names (GitHub's anchors: a repeated slug gets `-1`, `-2`, … in order). */
-export function headingOfFragment(doc: ParsedDocument, fragment: string): Heading | undefined {
-  let want = fragment;
-  try {
-    want = decodeURIComponent(fragment);
-  } catch {
-    /* keep as written */
-  }
-  want = slugKey(want.trim().toLowerCase());
-  if (!want) return undefined;
-  const seen = new Map<string, number>();
-  for (const h of doc.headings) {
-    const base = headingSlug(h.text);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    if (slugKey(n ? `${base}-${n}` : base) === want) return h;
-  }
-  return undefined;
 }
 
 /** The `#fragment` of a link target, without the `#`; undefined when it has none. */

@@ -4,7 +4,8 @@
  * `id` or `name`) gives that anchor, as when the heading was renamed. The file itself is broken-link's.
  */
 import { dirname, joinPath } from '../host';
-import type { ParsedDocument } from '../markdown';
+import type { Heading, ParsedDocument } from '../markdown';
+import { linksAsText, withoutDelimited } from '../text-scan';
 import { referenceDefinitions, targetPath, unescapeTarget } from './doc-util';
 import { external } from './doc-links';
 import type { Rule, RuleContext } from './rule';
@@ -21,20 +22,14 @@ export function anchorKey(text: string): string {
 }
 
 /**
- * A heading's text as it reads, from its Markdown (markdown-it's, escapes kept): an image's alt and an HTML tag are no
- * text of it, a link's text is, and emphasis and code marks are not (their text is).
+ * A heading's text as it reads, from its Markdown (inline markup kept): a link's text is of it (an image's alt too), an
+ * HTML tag and a `{#id}` at its end (an id of its own, below) are not, nor are backslashes that escape. Linear on any
+ * heading (text-scan's scanners).
  */
 function headingPlainText(title: string): string {
-  return (
-    title
-      // Bounded, as the links the engine reads are (INLINE_LINK): linear on any heading.
-      .replace(/!\[[^\]]{0,400}\]\([^)]{0,1000}\)/g, '')
-      .replace(/\[([^\]]{0,400})\]\([^)]{0,1000}\)/g, '$1')
-      .replace(/<[^<>]{0,1000}>/g, '')
-      // `{#custom-id}` at the end: an id of its own (below), no text.
-      .replace(/\{#[^}\s]{1,200}\}\s*$/, '')
-      .replace(/\\(.)/g, '$1')
-  );
+  return withoutDelimited(linksAsText(title), '<', '>')
+    .replace(/\{#[^}\s]{1,200}\}\s*$/, '')
+    .replace(/\\(.)/g, '$1');
 }
 
 /** An HTML `id` or `name` attribute (`<a id="rule-x"></a>`, `<a name="top">`). */
@@ -48,8 +43,8 @@ export function headingSlug(title: string, n = 0): string {
   const slug = headingPlainText(title)
     .trim()
     .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
+    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
   return n === 0 ? slug : `${slug}-${n}`;
 }
 
@@ -57,15 +52,26 @@ export function headingSlug(title: string, n = 0): string {
 const keysOf = new WeakMap<ParsedDocument, Set<string>>();
 
 /** Each heading's anchor key and slug (see headingSlug), repeats numbered, and its text, in document order. */
-export function headingAnchors(doc: ParsedDocument): { key: string; slug: string; text: string }[] {
+export function headingAnchors(doc: ParsedDocument): { key: string; slug: string; text: string; heading: Heading }[] {
   const seen = new Map<string, number>();
-  return doc.sections.map((s) => {
-    const text = headingPlainText(s.title);
+  return doc.headings.map((h) => {
+    const text = headingPlainText(h.text);
     const base = anchorKey(text);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    return { key: n === 0 ? base : `${base}${n}`, slug: headingSlug(s.title, n), text };
+    return { key: n === 0 ? base : `${base}${n}`, slug: headingSlug(h.text, n), text, heading: h };
   });
+}
+
+/**
+ * The heading a `#fragment` names (as broken-anchor reads it: GitHub's anchor, or another renderer's, by its letters and
+ * digits; `user-content-` aside), for navigation; undefined for none, or a fragment that names no place.
+ */
+export function headingOfFragment(doc: ParsedDocument, fragment: string): Heading | undefined {
+  const f = decodedFragment(fragment);
+  if (notAnAnchor(f)) return undefined;
+  const key = anchorKey(f);
+  return headingAnchors(doc).find((a) => a.key === key)?.heading;
 }
 
 /** Levenshtein distance of two short strings, or `max + 1` once it is over `max`. */
@@ -110,8 +116,8 @@ export function anchorKeys(doc: ParsedDocument): Set<string> {
   let keys = keysOf.get(doc);
   if (keys) return keys;
   keys = new Set(headingAnchors(doc).map((a) => a.key));
-  for (const s of doc.sections) {
-    const own = /\{#([^}\s]{1,200})\}\s*$/.exec(s.title);
+  for (const h of doc.headings) {
+    const own = /\{#([^}\s]{1,200})\}\s*$/.exec(h.text);
     if (own) keys.add(anchorKey(own[1]));
   }
   for (let l = 0; l < doc.lines.length; l++) {
@@ -131,8 +137,12 @@ export function anchorKeys(doc: ParsedDocument): Set<string> {
 function fragmentOf(target: string): string | undefined {
   const t = unescapeTarget(target.trim());
   const hash = t.indexOf('#');
-  if (hash < 0) return undefined;
-  let f = t.slice(hash + 1);
+  return hash < 0 ? undefined : decodedFragment(t.slice(hash + 1));
+}
+
+/** A fragment as written after `#`, decoded, without `user-content-` (see fragmentOf). */
+function decodedFragment(fragment: string): string {
+  let f = fragment;
   try {
     if (f.includes('%')) f = decodeURIComponent(f);
   } catch {
