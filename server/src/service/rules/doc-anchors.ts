@@ -37,7 +37,8 @@ const HTML_ID = /<[A-Za-z][^<>]{0,500}?\s(?:id|name)\s*=\s*(?:"([^"\n]{0,500})"|
 
 /**
  * The anchor GitHub writes for a heading's text (`github-slugger`): lower case, each character but a letter, mark,
- * digit, connector, blank or hyphen dropped, each blank a hyphen; the `n`th repeat of a text (from 1) with `-n`.
+ * digit, underscore, white space or hyphen dropped, each white space a hyphen; the `n`th repeat of a text (from 1)
+ * with `-n`.
  */
 export function headingSlug(title: string, n = 0): string {
   const slug = headingPlainText(title)
