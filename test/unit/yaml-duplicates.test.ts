@@ -22,12 +22,21 @@ const OPTIONS = { prettyErrors: false, strict: true, logLevel: 'error' } as cons
  */
 const errorsOf = (doc: YAML.Document.Parsed) =>
   doc.errors.map((e) => [e.code, e.message.split('\n')[0], e.pos[0], e.pos[1]] as const).sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
-/** Where the scalar keys of every mapping of `src` start, but the first of each (never a repeat). */
+/**
+ * Where the scalar keys of every mapping of `src` that repeat an earlier key of it start, as the package compares keys
+ * (their values: `1` and `1.0` one key, `1` and `"1"` two, NaN never a repeat). Only those: the package may place a
+ * repeat's error where another key starts (`: \n? \na`: the repeated empty key at 5, its error at 6, where `a` starts).
+ */
 function keyStarts(src: string): Set<number> {
   const starts = new Set<number>();
   YAML.visit(YAML.parseDocument(src, { ...OPTIONS, uniqueKeys: false }), {
     Map(_k, map) {
-      for (const pair of map.items.slice(1)) if (YAML.isScalar(pair.key) && pair.key.range) starts.add(pair.key.range[0]);
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!YAML.isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
+        if (seen.has(pair.key.value) && pair.key.range) starts.add(pair.key.range[0]);
+        seen.add(pair.key.value);
+      }
     },
   });
   return starts;
