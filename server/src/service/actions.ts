@@ -233,7 +233,7 @@ export function fixAll(svc: PhasegateService, file: string, opts: { placeholders
 /**
  * Of the fixes `chosen` for a document reported as a copy (copied-document), those after which it is still reported
  * as one, in their order (each tried with those kept before it): all of them when together they keep it one (a
- * copy renumbered). The rule ids of the others go into `held`. The document's text in the engine is its own again afterwards.
+ * copy renumbered). The rule ids of the others go into `held`. The engine's state is not changed.
  */
 function keepingCopy(
   svc: PhasegateService,
@@ -243,26 +243,22 @@ function keepingCopy(
 ): { edits: TextEdit[]; codes: readonly string[] }[] {
   const original = svc.getText(file);
   if (original === undefined || !chosen.length) return chosen;
+  // Each try on the engine's `diagnoseWithText`, which keeps the document's own text, and the results of the files
+  // that read it, as they were.
   const stillCopy = (fixes: readonly { edits: TextEdit[] }[]) => {
     const text = applyEdits(
       original,
       fixes.flatMap((f) => f.edits),
     );
-    if (text === undefined) return false;
-    svc.setOverlay(file, text);
-    return svc.diagnose(file).some((d) => d.code === COPIED_DOCUMENT);
+    return text !== undefined && !!svc.diagnoseWithText(file, text)?.some((d) => d.code === COPIED_DOCUMENT);
   };
-  try {
-    if (stillCopy(chosen)) return chosen;
-    const kept: typeof chosen = [];
-    for (const c of chosen) {
-      if (stillCopy([...kept, c])) kept.push(c);
-      else c.codes.forEach((code) => held?.add(code));
-    }
-    return kept;
-  } finally {
-    svc.setOverlay(file, original);
+  if (stillCopy(chosen)) return chosen;
+  const kept: typeof chosen = [];
+  for (const c of chosen) {
+    if (stillCopy([...kept, c])) kept.push(c);
+    else c.codes.forEach((code) => held?.add(code));
   }
+  return kept;
 }
 
 /** Rounds of fix-all on its own result (see fixAllRepeated). */
