@@ -7,7 +7,7 @@ import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from '
 import { Memo } from './memo';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
-import { NOTE, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
+import { keyBeforeNote, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 import { isSpaceCode } from './text-scan';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
@@ -359,7 +359,8 @@ export function gateMatch(layout: LayoutSpec, section: Pick<Section, 'key' | 'ti
   if (leadKeys(section.title).some((k) => namesGate(layout, k, keys))) return 2;
   // The gate followed by a note in parentheses (`## Gate 1: Completeness (passed)`, `## Quality (2 items)`), as a
   // document's sections may be (see specSection).
-  if (section.title.endsWith(')') && NOTE.test(section.title) && namesGate(layout, normalizeTitle(section.title.replace(NOTE, '')), keys)) return 2;
+  const noted = section.title.endsWith(')') ? keyBeforeNote(section.title) : undefined;
+  if (noted !== undefined && namesGate(layout, noted, keys)) return 2;
   if (layout.name === 'iai') return 0;
   return section.key.endsWith(keys.tail) ? 1 : 0;
 }

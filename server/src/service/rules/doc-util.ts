@@ -298,9 +298,18 @@ function endsWithNote(section: Pick<Section, 'title'>): boolean {
   return section.title.trimEnd().endsWith(')');
 }
 
+/**
+ * The key (see normalizeTitle) of a title without the note in parentheses that ends it (`Key Activities` of `Key
+ * Activities (via iAI Prompt)`, `Gate 1: Completeness` of `Gate 1: Completeness (passed)`); undefined without one.
+ */
+export function keyBeforeNote(title: string): string | undefined {
+  return title.includes('(') && NOTE.test(title) ? normalizeTitle(title.replace(NOTE, '')) : undefined;
+}
+
 /** Whether a section's title is one of the `keys` (a spec's title and aliases) followed by a note (`Key Activities (via iAI Prompt)`). */
 function notedAlias(section: Pick<Section, 'title'>, keys: ReadonlySet<string>): boolean {
-  return NOTE.test(section.title) && keys.has(normalizeTitle(section.title.replace(NOTE, '')));
+  const key = keyBeforeNote(section.title);
+  return key !== undefined && keys.has(key);
 }
 
 /**

@@ -8,7 +8,7 @@ import { inlineParts, isLabelSection, labelSections } from '../labels';
 import type { CodeBlock, ListItem, ParsedDocument, Section } from '../markdown';
 import { itemsWithin, normalizeTitle } from '../markdown';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
-import { NOTE, kindSections, numberlessKey } from './doc-util';
+import { keyBeforeNote, kindSections, numberlessKey } from './doc-util';
 import { PLACEHOLDER } from '../handoff';
 import { lowerBound } from '../sorted';
 import { Range, range } from '../types';
@@ -223,10 +223,15 @@ function failingValidationRuns(ctx: RuleContext): void {
     for (const l of lines) {
       if (!failureIn(doc.lines[l])) continue;
       if (n++ >= MAX_FAILURE_REPORTS) return;
-      ctx.report('failing-test-proof', trimmedRange(doc, l), `The validation shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
+      reportFailingLine(ctx, l);
     }
   }
   failingItems(ctx, n);
+}
+
+/** Reports the failing run a validation's line shows, quoted. */
+function reportFailingLine(ctx: RuleContext, line: number): void {
+  ctx.report('failing-test-proof', trimmedRange(ctx.doc, line), `The validation shows failing tests: "${ctx.doc.lines[line].trim().slice(0, 120)}".`);
 }
 
 /**
@@ -252,12 +257,16 @@ function failingItems(ctx: RuleContext, n: number): void {
     if (sec.level === 1 || sec.bodyStart < covered || !sec.key.includes('test') || !TESTS_TITLE.test(sec.title)) continue;
     covered = sec.end;
     for (let i = lowerBound(items, (it) => it.line < sec.bodyStart); i < items.length && items[i].line < sec.end; i++) {
-      if (failingItem(doc, items[i]) && (n++ >= MAX_FAILURE_REPORTS || !reportItem(ctx, items[i]))) return;
+      if (!failingItem(doc, items[i])) continue;
+      if (n++ >= MAX_FAILURE_REPORTS) return;
+      reportFailingLine(ctx, items[i].line);
     }
   }
   if (covered >= 0) return;
   for (const item of items) {
-    if (TESTS_LABEL.test(item.text) && failingItem(doc, item) && (n++ >= MAX_FAILURE_REPORTS || !reportItem(ctx, item))) return;
+    if (!TESTS_LABEL.test(item.text) || !failingItem(doc, item)) continue;
+    if (n++ >= MAX_FAILURE_REPORTS) return;
+    reportFailingLine(ctx, item.line);
   }
 }
 
@@ -266,13 +275,6 @@ function failingItem(doc: ParsedDocument, item: ListItem): boolean {
   if (item.checked === undefined) return false;
   const line = doc.lines[item.line] ?? '';
   return PASSED_COUNT.test(line) && failureIn(line) && !EARLIER_RUN.test(line);
-}
-
-/** Reports a checklist item's failing run; true (go on). */
-function reportItem(ctx: RuleContext, item: ListItem): boolean {
-  const line = ctx.doc.lines[item.line] ?? '';
-  ctx.report('failing-test-proof', trimmedRange(ctx.doc, item.line), `The validation shows failing tests: "${line.trim().slice(0, 120)}".`);
-  return true;
 }
 
 /** A count of tests that passed (`249 passed`, `12 tests passing`). */
@@ -304,10 +306,14 @@ const namedBySpec = new WeakMap<SectionSpec, (s: Pick<Section, 'key' | 'title'>)
 /** Whether a section is named by a section spec (its title or an alias, also with a note), as doc-util reads it for no phase number. */
 function namedBy(spec: SectionSpec): (s: Pick<Section, 'key' | 'title'>) => boolean {
   const titles = [spec.title, ...(spec.aliases ?? [])];
-  const keys = new Set(titles.map((t) => normalizeTitle(t)));
-  for (const t of titles) keys.add(numberlessKey(t));
   const noted = new Set(titles.map((t) => normalizeTitle(t)));
-  return (s) => keys.has(s.key) || (s.title.includes('(') && NOTE.test(s.title) && noted.has(normalizeTitle(s.title.replace(NOTE, ''))));
+  const keys = new Set(noted);
+  for (const t of titles) keys.add(numberlessKey(t));
+  return (s) => {
+    if (keys.has(s.key)) return true;
+    const key = keyBeforeNote(s.title);
+    return key !== undefined && noted.has(key);
+  };
 }
 
 export const responseRule: Rule = {
