@@ -21,7 +21,7 @@ import { kindSection, listedGate } from '../service/rules/structure';
 import { headingAnchors } from '../service/rules/doc-anchors';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
-import { phaseTitle } from './phases';
+import { phaseTitle, resolveTarget } from './phases';
 import { PropertyInfo, schemaProperties } from './schema';
 import { directiveCompletion } from './directives';
 import { checkDocumentParams } from './params';
@@ -460,16 +460,9 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
  */
 function anchorItems(t: Target, line: number, ch: number, typed: string, angle: boolean): CompletionItem[] {
   const hash = typed.indexOf('#');
-  const rawPath = typed.slice(0, hash);
-  let p = rawPath;
-  try {
-    if (p.includes('%')) p = decodeURIComponent(p);
-  } catch {
-    // A malformed escape: the path as written.
-  }
-  let doc: ParsedDocument | undefined;
-  if (p === '') doc = t.doc;
-  else if (/\.(md|markdown)$/i.test(p)) doc = t.svc.getDocument(p.startsWith('/') ? joinPath(t.folder.path, p) : joinPath(dirname(t.path), p));
+  // The document as a link leads to it (see links.ts).
+  const p = hash === 0 ? undefined : resolveTarget(t.folder.path, t.path, typed.slice(0, hash));
+  const doc = hash === 0 ? t.doc : p !== undefined && /\.(md|markdown)$/i.test(p) ? t.svc.getDocument(p) : undefined;
   if (!doc?.modelled) return [];
   const src = t.doc!.lines[line] ?? '';
   const rest = (angle ? /^[^>\n]*/ : /^[^)\s<]*/).exec(src.slice(ch))![0].length;

@@ -3,11 +3,11 @@
  * same document, `[inputs](../phase-1/06-OUTPUT_HANDOFF.md#phase-2-inputs)` in another, where no heading (and no HTML
  * `id` or `name`) gives that anchor, as when the heading was renamed. The file itself is broken-link's.
  */
-import { dirname, joinPath } from '../host';
+import { dirname } from '../host';
 import type { Heading, ParsedDocument } from '../markdown';
 import { linksAsText, withoutDelimited } from '../text-scan';
 import { referenceDefinitions, targetPath, unescapeTarget } from './doc-util';
-import { external } from './doc-links';
+import { linkedPath } from './doc-links';
 import type { Rule, RuleContext } from './rule';
 import type { Range } from '../types';
 import { range } from '../types';
@@ -175,19 +175,21 @@ const brokenAnchors: Rule = {
     const check = (target: string, r: Range) => {
       const fragment = fragmentOf(target);
       if (fragment === undefined || notAnAnchor(fragment)) return;
-      const p = targetPath(target);
       let other: ParsedDocument | undefined;
-      if (p.trim() === '') other = doc;
-      else {
-        if (external(target) || !/\.(md|markdown)$/i.test(p)) return;
-        const abs = p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
+      const linked = linkedPath(ctx, target, base);
+      // No path: a place in this document (`#risks`); else an external target or a glob, not looked at.
+      if (!linked) {
+        if (targetPath(target).trim() !== '') return;
+        other = doc;
+      } else {
+        if (!/\.(md|markdown)$/i.test(linked.path)) return;
         // A file that is not there is broken-link's; one not read (too large, outside the workspace) is not known.
-        if (abs === ctx.path) other = doc;
-        else if (!ctx.exists(abs)) return;
-        else other = ctx.anchorDocument?.(abs);
+        if (linked.abs === ctx.path) other = doc;
+        else if (!ctx.exists(linked.abs)) return;
+        else other = ctx.anchorDocument?.(linked.abs);
       }
       if (!other || anchorKeys(other).has(anchorKey(fragment))) return;
-      const where = other === doc ? 'this document' : `"${p}"`;
+      const where = other === doc || !linked ? 'this document' : `"${linked.path}"`;
       const closest = closestAnchor(other, fragment);
       if (!closest) return ctx.report('broken-anchor', r, `No heading of ${where} has the anchor "#${fragment}".`);
       // The fix writes the target as it is written, its fragment that heading's (see retargetAnchor).

@@ -79,15 +79,23 @@ function skipped(line: number, skip: number[]): boolean {
   return false;
 }
 
-/** A link target, wherever it is, that does not resolve to a workspace file or folder: its path, else undefined. */
-function unresolved(ctx: RuleContext, target: string, base: string): { path: string; abs: string } | undefined {
+/**
+ * The path a relative link target names, as written (escapes decoded) and in the workspace (from `base`, the document's
+ * folder, or from the workspace root for one that starts with `/`); undefined for an external target, one without a
+ * path (`#anchor`) or a glob.
+ */
+export function linkedPath(ctx: RuleContext, target: string, base: string): { path: string; abs: string } | undefined {
   if (external(target)) return undefined;
   const p = targetPath(target);
   if (p.trim() === '' || /[*?{}]/.test(p)) return undefined;
   // `resolveTarget(ctx, target)`, the target's path read once (performance only).
-  const abs = p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
-  if (ctx.exists(abs) || unverifiable(ctx, abs)) return undefined;
-  return { path: p, abs };
+  return { path: p, abs: p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p) };
+}
+
+/** A link target, wherever it is, that does not resolve to a workspace file or folder: its path, else undefined. */
+function unresolved(ctx: RuleContext, target: string, base: string): { path: string; abs: string } | undefined {
+  const linked = linkedPath(ctx, target, base);
+  return linked && !ctx.exists(linked.abs) && !unverifiable(ctx, linked.abs) ? linked : undefined;
 }
 
 function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
