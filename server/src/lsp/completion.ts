@@ -461,7 +461,7 @@ async function pathItems(t: Target, line: number, ch: number): Promise<Completio
 function anchorItems(t: Target, line: number, ch: number, typed: string, angle: boolean): CompletionItem[] {
   const hash = typed.indexOf('#');
   // The document as a link leads to it (see links.ts).
-  const p = hash === 0 ? undefined : resolveTarget(t.folder.path, t.path, typed.slice(0, hash));
+  const p = hash === 0 ? undefined : resolveTarget(t.folder.path, t.path, typed.slice(0, hash), t.svc);
   const doc = hash === 0 ? t.doc : p !== undefined && /\.(md|markdown)$/i.test(p) ? t.svc.getDocument(p) : undefined;
   if (!doc?.modelled) return [];
   const src = t.doc!.lines[line] ?? '';

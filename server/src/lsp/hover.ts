@@ -57,7 +57,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const code = link ? undefined : codePathAt(doc, line, ch);
   const target = link ? unescapeTarget(link.target) : code?.text;
   if (target) {
-    const p = link ? resolveTarget(t.folder.path, t.path, target) : resolveCodePath(t.svc, t.folder.path, t.path, target);
+    const p = link ? resolveTarget(t.folder.path, t.path, target, t.svc) : resolveCodePath(t.svc, t.folder.path, t.path, target);
     const phase = p ? phaseAtPath(t.svc, p) : undefined;
     // A link within the document's own phase is not a phase reference (unless it names the folder).
     if (phase && (phase !== phaseAtPath(t.svc, t.path) || p === phase.folder))

@@ -55,7 +55,7 @@ function resolveLink(ctx: ServerContext, t: Target, target: string, code = false
     target = withLine[1];
     line = Math.max(0, Number(withLine[2]) - 1);
   }
-  const p = code ? resolveCodePath(t.svc, t.folder.path, t.path, target) : resolveTarget(t.folder.path, t.path, target);
+  const p = code ? resolveCodePath(t.svc, t.folder.path, t.path, target) : resolveTarget(t.folder.path, t.path, target, t.svc);
   const dest = p && destination(t, p);
   if (!dest) return undefined;
   if (line !== undefined) return { uri: ctx.uriOf(dest), heading: undefined, line };

@@ -1,5 +1,6 @@
 /** Phase helpers shared by hover, links, definition, symbols and the custom requests. */
 import { dirname, isInside, joinPath, normalizePath } from '../service/host';
+import { rootedPath } from '../service/repo-root';
 import type { Link, ParsedDocument } from '../service/markdown';
 import type { PhasegateService } from '../service/service';
 import { Phase, phaseOf } from '../service/workspace';
@@ -42,13 +43,16 @@ export function phaseEntry(svc: PhasegateService, phase: Phase): string {
   return svc.phaseAnchor(phase);
 }
 
-/** Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. */
-export function resolveTarget(root: string, fromFile: string, target: string): string | undefined {
-  return resolveFrom(root, dirname(fromFile), target);
+/**
+ * Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. With `svc`, a rooted
+ * target (`/docs/x.md`) is read as the rules read it: from `root`, else from the root of the repository above it.
+ */
+export function resolveTarget(root: string, fromFile: string, target: string, svc?: PhasegateService): string | undefined {
+  return resolveFrom(root, dirname(fromFile), target, svc);
 }
 
-/** A link target against the folder `base` (against `root` when it starts with `/`); undefined for URLs, anchors and mail. */
-function resolveFrom(root: string, base: string, target: string): string | undefined {
+/** A link target against the folder `base` (against `root` when it starts with `/`, see resolveTarget); undefined for URLs, anchors and mail. */
+function resolveFrom(root: string, base: string, target: string, svc?: PhasegateService): string | undefined {
   if (!target || target.startsWith('#') || /^[a-z][\w+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
   const q = suffixStart(target, '?#');
   let t = q < 0 ? target : target.slice(0, q);
@@ -58,7 +62,8 @@ function resolveFrom(root: string, base: string, target: string): string | undef
     /* keep as written */
   }
   if (!t) return undefined;
-  return t.startsWith('/') ? joinPath(root, t) : normalizePath(joinPath(base, t));
+  if (!t.startsWith('/')) return normalizePath(joinPath(base, t));
+  return svc ? rootedPath(t, root, svc.repository, (p) => existsAt(svc, p)) : joinPath(root, t);
 }
 
 /**
@@ -68,7 +73,7 @@ function resolveFrom(root: string, base: string, target: string): string | undef
  * against the document's folder. Markdown links are relative to their document only (`resolveTarget`).
  */
 export function resolveCodePath(svc: PhasegateService, root: string, fromFile: string, target: string): string | undefined {
-  const own = resolveTarget(root, fromFile, target);
+  const own = resolveTarget(root, fromFile, target, svc);
   if (!own || target.startsWith('/') || existsAt(svc, own)) return own;
   const wsRoot = svc.model.root;
   const phaseFolder = phaseOf(svc.model, fromFile)?.folder;

@@ -83,4 +83,12 @@ export class NodeFileSystem implements FileSystem {
   async realpath(p: string): Promise<string> {
     return toPosix(await fs.promises.realpath(p));
   }
+
+  existsSync(p: string): boolean {
+    try {
+      return fs.statSync(p, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false;
+    }
+  }
 }

@@ -7,6 +7,7 @@
 import type { ResolvedConfig, RuleSetting } from './config';
 import type { DocumentKindSpec, LayoutSpec, MetricSpec } from './layout';
 import type { ParsedDocument } from './markdown';
+import type { Repository } from './repo-root';
 import { RULES } from './rules/catalog';
 import type { CaseConflict, RuleContext } from './rules/rule';
 import type { GateResult } from './gates';
@@ -89,6 +90,10 @@ export class CheckContext implements RuleContext {
         message: `${this.dropped} more problems in this file are not listed (at most ${MAX_FILE_DIAGNOSTICS} are, and the first ${KEPT_PER_RULE} of each rule).`,
       },
     ];
+  }
+
+  get repository(): Repository | undefined {
+    return this.svc.repository;
   }
 
   validateFrontMatter(id: string, data: unknown): ReturnType<RuleContext['validateFrontMatter']> {

@@ -7,6 +7,7 @@ import { ListItem, ParsedDocument, Section, itemsWithin, normalizeTitle } from '
 import { Memo } from './memo';
 import { dirname, isInside } from './host';
 import { resolveTarget } from './handoff';
+import type { Repository } from './repo-root';
 import { keyBeforeNote, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 import { isSpaceCode } from './text-scan';
 
@@ -243,8 +244,14 @@ function memoOf(file: string, memo: { doc: ParsedDocument; model: object }): Mis
  * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
  * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
  */
-export function missingFrom(file: string, root: string, exists: (path: string) => boolean, memo?: { doc: ParsedDocument; model: object }): MissingTarget {
-  return missingWith(file, root, exists, memo ? memoOf(file, memo).known : new Map());
+export function missingFrom(
+  file: string,
+  root: string,
+  exists: (path: string) => boolean,
+  memo?: { doc: ParsedDocument; model: object },
+  repo?: Repository,
+): MissingTarget {
+  return missingWith(file, root, exists, memo ? memoOf(file, memo).known : new Map(), repo);
 }
 
 /**
@@ -257,6 +264,7 @@ export function evidenceOf(
   root: string,
   exists: (path: string) => boolean,
   memo: { doc: ParsedDocument; model: object },
+  repo?: Repository,
 ): (item: ListItem) => boolean {
   const kept = memoOf(file, memo);
   const evidence = (kept.evidence ??= new Map());
@@ -264,7 +272,7 @@ export function evidenceOf(
   return (item) => {
     let e = evidence.get(item);
     if (e === undefined) {
-      e = hasEvidence(item, memo.doc, (missing ??= missingWith(file, root, exists, kept.known)));
+      e = hasEvidence(item, memo.doc, (missing ??= missingWith(file, root, exists, kept.known, repo)));
       evidence.set(item, e);
     }
     return e;
@@ -272,20 +280,25 @@ export function evidenceOf(
 }
 
 /** The MissingTarget of links in `file` (see missingFrom), its answers kept in `known`. */
-function missingWith(file: string, root: string, exists: (path: string) => boolean, known: Map<string, boolean>): MissingTarget {
+function missingWith(file: string, root: string, exists: (path: string) => boolean, known: Map<string, boolean>, repo: Repository | undefined): MissingTarget {
   // Worked out at the first target not known yet (performance only: most are).
   let folder: string | undefined;
+  // Whether nothing is at `p`: in the workspace as the scan knows; outside it, in the repository around it, as that
+  // tells (what it cannot tell is not missing); beyond both, `beyond`.
+  const gone = (p: string | undefined, beyond: boolean): boolean => {
+    if (p === undefined) return true;
+    if (isInside(root, p)) return !exists(p);
+    return repo && isInside(repo.root, p) ? repo.exists(p) === false : beyond;
+  };
   return (target) => {
     let missing = known.get(target);
     if (missing === undefined) {
       folder ??= dirname(file);
       const t = unescapeTarget(target);
       const abs = resolveTarget(folder, t, root);
-      if (!abs || !isInside(root, abs) || exists(abs)) missing = false;
-      else {
-        const fromRoot = resolveTarget(root, t, root);
-        missing = !fromRoot || !exists(fromRoot);
-      }
+      // From the document's folder, the workspace root and the repository's root (a rooted target: the last two).
+      missing =
+        abs !== undefined && gone(abs, false) && gone(resolveTarget(root, t, root), true) && (!repo || gone(resolveTarget(repo.root, t, repo.root), true));
       known.set(target, missing);
     }
     return missing;
@@ -626,7 +639,7 @@ function evaluateGate(
   if (checklist) {
     res.file = checklist.path;
     res.line = checklist.line;
-    const evidence = evidenceOf(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model });
+    const evidence = evidenceOf(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model }, svc.repository);
     res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: evidence(it), line: it.line }));
   }
   const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;

@@ -43,6 +43,11 @@ export interface FileSystem {
    * With it the engine refuses a workspace file (a schema) that leads outside the workspace.
    */
   realpath?(path: string): Promise<string>;
+  /**
+   * Optional: whether a file or folder is at the path, at once. The engine asks it only of paths outside the
+   * workspace that stay in the repository around it (repo-root.ts), which the scan does not list.
+   */
+  existsSync?(path: string): boolean;
 }
 
 export interface Logger {
@@ -254,5 +259,13 @@ export class MemoryFileSystem implements FileSystem {
     const prefix = p === '/' ? '/' : p + '/';
     for (const k of [...this.files.keys(), ...this.dirs]) if (k.startsWith(prefix)) return { kind: 'directory', size: 0 };
     return undefined;
+  }
+
+  existsSync(path: string): boolean {
+    const p = normalizePath(path);
+    if (this.files.has(p) || this.dirs.has(p)) return true;
+    const prefix = p === '/' ? '/' : p + '/';
+    for (const k of [...this.files.keys(), ...this.dirs]) if (k.startsWith(prefix)) return true;
+    return false;
   }
 }

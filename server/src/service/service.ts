@@ -10,6 +10,7 @@ import { CaseProblem, layoutCaseProblems, layoutCaseProblemsInSlices } from './l
 import { pathRange } from './yamlpath';
 import { CONFIG_FILES, ResolvedConfig, RuleSetting, configLines, defaultConfig, parseConfig } from './config';
 import { FileSystem, Logger, basename, dirname, isInside, joinPath, normalizePath, relativePath, silentLogger } from './host';
+import { Repository, repositoryAbove } from './repo-root';
 import { LayoutSpec, MetricSpec, PLAN_FILE } from './layout';
 import { metricsInForce } from './metric-scope';
 import { ParsedDocument, parseDocument, parseDocuments, parseYamlDocument } from './markdown';
@@ -152,6 +153,11 @@ export class PhasegateService {
   readonly logger: Logger;
   readonly trusted: boolean;
   root = '/';
+  /**
+   * The repository around the workspace when its root is above `root`, found at each load: links written from a
+   * root (`/docs/x.md`) are read from there, and paths that leave the workspace into it looked for (repo-root.ts).
+   */
+  repository: Repository | undefined;
   config: ResolvedConfig = defaultConfig('/');
   model: WorkspaceModel = { root: '/', phases: [], byFolder: new Map(), groups: new Map(), plans: [] };
   scan: ScanResult = { files: new Set(), dirs: new Set(), problems: [], truncated: false };
@@ -264,6 +270,7 @@ export class PhasegateService {
     this.diagCache.clear();
     this.anchorReaders.clear();
     this.gateCache.clear();
+    this.repository = await repositoryAbove(this.fs, this.root);
     await this.loadConfig();
     // Workspace template overrides (trusted workspaces only), cached for rendering.
     this.templateConfigProblems = [];

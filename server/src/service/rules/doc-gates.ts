@@ -73,7 +73,7 @@ const gateItems: Rule = {
         seen.add(item.line);
         if (!item.checked) {
           ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
-        } else if (!(evidence ??= evidenceOf(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model }))(item)) {
+        } else if (!(evidence ??= evidenceOf(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model }, ctx.repository))(item)) {
           ctx.report(
             'gate-item-no-evidence',
             item.textRange,

@@ -3,7 +3,7 @@
  * handoff lists (`missing-artifact`), which may also name a `code path` and may be relative to the
  * workspace root.
  */
-import { basename, dirname, joinPath, normalizePath } from '../host';
+import { basename, dirname, isInside, joinPath, normalizePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, normalizeTitle, sectionByKey } from '../markdown';
 import { Range, range } from '../types';
 import {
@@ -15,6 +15,7 @@ import {
   linkSpans,
   maskedLine,
   referenceDefinitions,
+  rootedTarget,
   scanPlaceholders,
   targetPath,
   unverifiable,
@@ -81,7 +82,7 @@ function skipped(line: number, skip: number[]): boolean {
 
 /**
  * The path a relative link target names, as written (escapes decoded) and in the workspace (from `base`, the document's
- * folder, or from the workspace root for one that starts with `/`); undefined for an external target, one without a
+ * folder, or for one that starts with `/` from the workspace's or its repository's root: rootedTarget); undefined for an external target, one without a
  * path (`#anchor`) or a glob.
  */
 export function linkedPath(ctx: RuleContext, target: string, base: string): { path: string; abs: string } | undefined {
@@ -89,7 +90,7 @@ export function linkedPath(ctx: RuleContext, target: string, base: string): { pa
   const p = targetPath(target);
   if (p.trim() === '' || /[*?{}]/.test(p)) return undefined;
   // `resolveTarget(ctx, target)`, the target's path read once (performance only).
-  return { path: p, abs: p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p) };
+  return { path: p, abs: p.startsWith('/') ? rootedTarget(ctx, p) : joinPath(base, p) };
 }
 
 /** A link target, wherever it is, that does not resolve to a workspace file or folder: its path, else undefined. */
@@ -100,7 +101,9 @@ function unresolved(ctx: RuleContext, target: string, base: string): { path: str
 
 function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
   const { path: p, abs } = broken;
-  const data = /\.(md|markdown)$/i.test(abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
+  // A file outside the workspace (in the repository around it) is not the workspace's to create.
+  const data =
+    /\.(md|markdown)$/i.test(abs) && isInside(ctx.model.root, abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
   ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
 }
 
@@ -170,7 +173,10 @@ const missingArtifacts: Rule = {
     const { doc } = ctx;
     const phaseFolder = ctx.phase?.folder ?? dirname(ctx.path);
     // The folder that holds the phase folders too: the audit seed writes `phase-1/04-ARTIFACTS/…` from `audit-deployment/`.
-    const bases = [...new Set([phaseFolder, dirname(ctx.path), ...(ctx.phase ? [dirname(phaseFolder)] : []), ctx.model.root])];
+    // And the root of the repository around the workspace, where the workspace is a folder below it: as checking
+    // from that root reads the path (outside the workspace, the repository tells what is there: repo-root.ts).
+    const repo = ctx.repository;
+    const bases = [...new Set([phaseFolder, dirname(ctx.path), ...(ctx.phase ? [dirname(phaseFolder)] : []), ctx.model.root, ...(repo ? [repo.root] : [])])];
     const seen = new Set<string>();
     // Words with a slash are not all paths (`Express/Node.js`, `3.11/3.12.x`, `github.com/acme/x.git`): a bare
     // one is a path when it starts with `./` or `../`, or its first folder is one of the phase's folders
@@ -189,7 +195,7 @@ const missingArtifacts: Rule = {
       if (phaseFolders.has(first.toLowerCase())) return true;
       return bases.some((b) => {
         const c = joinPath(b, first);
-        return inRoot(c) && ctx.exists(c);
+        return inRoot(c) ? ctx.exists(c) : repo?.exists(c) === true;
       });
     };
     const check = (what: string, target: string, r: Range) => {
@@ -200,13 +206,17 @@ const missingArtifacts: Rule = {
       let p = targetPath(target);
       if (p.includes(':')) p = p.replace(/:\d+(?::\d+)?$/, '');
       if (p.trim() === '') return;
-      // `../x` against the workspace root leaves the workspace: only candidates inside it count. Each is
-      // resolved only when the ones before it do not exist (performance only: most artifacts are found first).
+      // `../x` against the workspace root leaves the workspace: only candidates inside it count, and those the
+      // repository around it can tell of. Each is resolved only when the ones before it do not exist (performance
+      // only: most artifacts are found first).
       let candidates = 0;
-      for (const b of p.startsWith('/') ? [ctx.model.root] : bases) {
-        const c = joinPath(b, p);
-        if (!inRoot(c)) continue;
-        if (existsInAnyForm(ctx, c) || unverifiable(ctx, c)) return;
+      const rooted = p.startsWith('/');
+      for (const b of rooted ? [ctx.model.root] : bases) {
+        const c = rooted ? rootedTarget(ctx, p) : joinPath(b, p);
+        if (!inRoot(c)) {
+          if (!repo || !isInside(repo.root, c)) continue;
+          if (repo.exists(c) !== false) return;
+        } else if (existsInAnyForm(ctx, c) || unverifiable(ctx, c)) return;
         candidates++;
       }
       if (!candidates) return;

@@ -8,6 +8,7 @@ import type { DocumentKindSpec, SectionSpec } from '../layout';
 import { lowerBound } from '../sorted';
 import { numberTable, tableHead } from '../tables';
 import { Memo } from '../memo';
+import { rootedPath } from '../repo-root';
 import { LabelSection, labelSections } from '../labels';
 import type { RuleContext } from './rule';
 
@@ -652,22 +653,30 @@ export function targetPath(target: string): string {
   return t;
 }
 
-/** Absolute path of a link target: against the document's folder, or the workspace root for `/x`. */
+/** Absolute path of a link target: against the document's folder, or for `/x` the workspace's or its repository's root (rootedTarget). */
 export function resolveTarget(ctx: RuleContext, target: string, base = dirname(ctx.path)): string {
   const p = targetPath(target);
-  return p.startsWith('/') ? joinPath(ctx.model.root, p) : joinPath(base, p);
+  return p.startsWith('/') ? rootedTarget(ctx, p) : joinPath(base, p);
+}
+
+/** The file or folder a rooted path (`/docs/x.md`) names: from the workspace root, else from its repository's root (see rootedPath). */
+export function rootedTarget(ctx: RuleContext, p: string): string {
+  return rootedPath(p, ctx.model.root, ctx.repository, (x) => ctx.exists(x));
 }
 
 const ignoreMatchers = new WeakMap<object, (rel: string, folder: boolean) => boolean>();
 
 /**
- * Whether the engine cannot know if `path` exists: outside the workspace, or in a folder the scan
- * skips (dot folders, node_modules, out, …) or ignores. Such paths are never reported (no false positives).
+ * Whether the engine cannot know if `path` exists: outside the workspace (unless the repository around it says
+ * nothing is there; asked of a path not in the workspace's files, a `true` is also one it knows is there), or in a
+ * folder the scan skips (dot folders, node_modules, out, …) or ignores. Such paths are never reported (no false
+ * positives).
  */
 export function unverifiable(ctx: RuleContext, path: string): boolean {
   const root = ctx.model.root;
   const p = normalizePath(path);
-  if (!isInside(root, p)) return true;
+  // Outside the workspace: known only in the repository around it (repo-root.ts), and only when nothing is there.
+  if (!isInside(root, p)) return ctx.repository?.exists(p) !== false;
   // A nested workspace's files are its own engine's to know.
   if (ctx.leftOut?.(p)) return true;
   const rel = relativePath(root, p);

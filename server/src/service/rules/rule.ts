@@ -5,6 +5,7 @@ import type { Phase, WorkspaceModel } from '../workspace';
 import type { FixData, Range, Severity } from '../types';
 import type { ResolvedConfig, RuleSetting } from '../config';
 import type { GateResult } from '../gates';
+import type { Repository } from '../repo-root';
 
 /** Files or folders of one folder whose names differ only in case (`scan.md`, `Scan.md`): one on Windows and macOS. */
 export interface CaseConflict {
@@ -25,6 +26,8 @@ export interface RuleContext {
   readonly phase: Phase | undefined;
   readonly layout: LayoutSpec | undefined;
   readonly model: WorkspaceModel;
+  /** The repository around the workspace when its root is above the workspace's (see repo-root.ts). */
+  readonly repository: Repository | undefined;
   readonly config: ResolvedConfig;
   /** Metric thresholds in force for this document. */
   readonly metrics: MetricSpec[];
