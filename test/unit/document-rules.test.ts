@@ -417,7 +417,7 @@ describe('document rules', () => {
         ds.map((d) => [d.range, d.message]),
         [
           [range(2, 0, 2, 5), 'Front matter key `titel` is not allowed for this document kind.'],
-          [range(3, 10, 3, 11), 'Front matter `tags.1` must be string.'],
+          [range(3, 10, 3, 11), 'Front matter `tags.1` must be a string, not an integer.'],
         ],
       );
     });
@@ -427,7 +427,83 @@ describe('document rules', () => {
       const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
       assert.deepEqual(
         ds.map((d) => d.message),
-        ['Front matter `phase` must be string or integer.'],
+        ['Front matter `phase` must be a string or an integer, not a list.'],
+      );
+    });
+  });
+
+  describe('front-matter-schema: values as an editor shows them', () => {
+    const rel = 'phase-1/00-PHASE_BRIEF.md';
+    const doc = (...lines: string[]) => `---\n${lines.join('\n')}\n---\n${H1}`;
+
+    it('suggests the allowed value a misspelt one stands for, never unasked, and not between two as near', async () => {
+      const cases: [string, string | undefined][] = [
+        ['complte', 'complete'],
+        ['reveiw', 'review'],
+        ['dratf', 'draft'],
+        ['"In Progres"', 'in-progress'],
+        ['blokced', 'blocked'],
+        ['xyz', undefined],
+        ['rev', undefined],
+      ];
+      for (const [written, meant] of cases) {
+        const text = doc('phase: phase-1', 'title: Foundation', `status: ${written}`);
+        const { svc } = await workspace({ [rel]: text });
+        const [d, ...more] = diagnosticsOf(svc, rel, 'front-matter-schema');
+        assert.equal(more.length, 0, written);
+        assert.deepEqual(d.range, at(text, 3, written), written);
+        const allowed = 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked';
+        assert.equal(d.message, meant ? `${allowed}: did you mean \`${meant}\`?` : `${allowed}.`, written);
+        if (!meant) continue;
+        assert.equal(applyFix(svc, rel, d, text), doc('phase: phase-1', 'title: Foundation', `status: ${meant}`), written);
+        // Not applied by Fix all: the author may have meant another value.
+        const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+        assert.equal(
+          all.some((e) => e.range.start.line === 3),
+          false,
+          written,
+        );
+      }
+      // Two allowed values as near: no guess.
+      const own = { type: 'object', properties: { status: { enum: ['open', 'opus'] } } };
+      const text = `---\nstatus: opes\n---\n${H1}`;
+      const { svc } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => d.message),
+        ['Front matter `status` must be one of: open, opus.'],
+      );
+    });
+
+    it('reports a key or list item left without a value once, over the key or the dash, with what it needs', async () => {
+      const text = doc('phase: phase-1', 'title: ', 'status:', 'owner: null', 'reviewers:', '  - ', 'tags:', '  -');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [range(2, 0, 2, 5), 'Front matter `title` has no value: it must be a string.'],
+          [range(3, 0, 3, 6), 'Front matter `status` has no value: it must be one of: draft, in-progress, review, complete, blocked.'],
+          [range(4, 7, 4, 11), 'Front matter `owner` must be a string, not null.'],
+          [range(6, 2, 6, 4), 'Front matter `reviewers.0` has no value: it must be a string.'],
+          [range(8, 2, 8, 3), 'Front matter `tags.0` has no value: it must be a string.'],
+        ],
+      );
+      // CRLF line ends: the same ranges.
+      const { svc: crlf } = await workspace({ [rel]: text.replace(/\n/g, '\r\n') });
+      assert.deepEqual(
+        diagnosticsOf(crlf, rel, 'front-matter-schema').map((d) => d.range),
+        [range(2, 0, 2, 5), range(3, 0, 3, 6), range(4, 7, 4, 11), range(6, 2, 6, 4), range(8, 2, 8, 3)],
+      );
+    });
+
+    it('names the item a list repeats, on the repeat, in words rather than as Ajv does', async () => {
+      const text = doc('phase: phase-1', 'title: Foundation', 'status: draft', 'reviewers: [Ann, Bob, Ann]', 'tags:', '  - sec', '  - "sec"');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [range(4, 22, 4, 25), 'Front matter `reviewers` lists `Ann` twice (items 1 and 3): each item may appear once.'],
+          [range(7, 4, 7, 9), 'Front matter `tags` lists `sec` twice (items 1 and 2): each item may appear once.'],
+        ],
       );
     });
   });

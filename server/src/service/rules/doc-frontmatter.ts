@@ -2,9 +2,10 @@
  * Front matter rules: YAML that does not parse (duplicate keys included), is not closed or is not a
  * mapping; values that do not match the kind's JSON Schema; and a phase document with no front matter.
  */
+import * as YAML from 'yaml';
 import { Range, range } from '../types';
-import { pathRange } from '../yamlpath';
-import { misspeltKeys } from './doc-fm-typos';
+import { pathRange, pointerSegments } from '../yamlpath';
+import { editDistance, misspeltKeys } from './doc-fm-typos';
 import type { Rule, RuleContext } from './rule';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -117,6 +118,16 @@ function valueAtPointer(data: unknown, pointer: string): unknown {
   return v;
 }
 
+/** What a value read from YAML is, in words (`a number`, `a list`); undefined for a value not read. */
+function kindOfValue(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return `a ${typeof v}`;
+}
+
 /** "must be equal to one of the allowed values" is more useful with the values. */
 function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
@@ -133,9 +144,8 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
     }
     case 'type': {
       // A value of several types allowed (`type: [string, integer]`): Ajv names them `string,integer`.
-      const t = e.params.type;
-      const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
-      return `Front matter \`${where || '(root)'}\` must be ${types.map((x) => (x === 'array' ? 'a list' : x === 'object' ? 'a mapping' : x)).join(' or ')}.`;
+      const is = kindOfValue(value);
+      return `Front matter \`${where || '(root)'}\` must be ${expected(e)}${is ? `, not ${is}` : ''}.`;
     }
     case 'pattern':
       // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
@@ -177,7 +187,29 @@ export function enumSuggestion(value: unknown, allowed: unknown[]): { value: str
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ');
   const meant = names.filter((a) => STATUS_WORDS[a]?.includes(word));
-  return meant.length === 1 ? { value: meant[0], exact: false } : undefined;
+  if (meant.length === 1) return { value: meant[0], exact: false };
+  if (meant.length) return undefined;
+  return misspeltValue(key, names);
+}
+
+/**
+ * The allowed value a misspelt one stands for (`complte`, `reveiw`): letters and digits compared without case or
+ * separators, one edit away for a word of up to four of them, two for a longer one, and no other allowed value as
+ * near (`dratf` for `draft`, never a guess between two).
+ */
+function misspeltValue(key: string, names: string[]): { value: string; exact: false } | undefined {
+  if (key.length < 3) return undefined;
+  let best: string | undefined;
+  let bestD = Infinity;
+  let ties = 0;
+  for (const a of names) {
+    const k = looseKey(a);
+    const d = editDistance(key, k, 2);
+    if (d > (Math.min(key.length, k.length) <= 4 ? 1 : 2)) continue;
+    if (d < bestD) [best, bestD, ties] = [a, d, 0];
+    else if (d === bestD) ties++;
+  }
+  return best !== undefined && !ties ? { value: best, exact: false } : undefined;
 }
 
 const schema: Rule = {
@@ -223,7 +255,30 @@ const schema: Rule = {
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
-      const value = e.keyword === 'pattern' || e.keyword === 'enum' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      const value = e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      // A key written without a value (`status:`): one problem, over the key, saying what it needs.
+      if (r && e.instancePath && r.start.line === r.end.line && r.start.character === r.end.character && (e.keyword === 'type' || e.keyword === 'enum')) {
+        const empty = emptyValue(doc.lines, fm.yaml!, fm.raw, e.instancePath, r, errors);
+        if (empty) {
+          if (seen.has(`empty:${e.instancePath}`)) continue;
+          seen.add(`empty:${e.instancePath}`);
+          ctx.report('front-matter-schema', empty.range, empty.message);
+          continue;
+        }
+      }
+      if (e.keyword === 'uniqueItems' && Array.isArray(value) && typeof e.params.i === 'number' && typeof e.params.j === 'number' && fm.yaml) {
+        // ajv names the two items `i` and `j`: the range is the later one's, the repeat.
+        const [i, j] = [Math.min(e.params.i, e.params.j), Math.max(e.params.i, e.params.j)];
+        r = pathRange(fm.yaml, doc.lines, 1, fm.raw, `${e.instancePath}/${j}`) ?? r;
+        const item = value[j] as unknown;
+        const shown = typeof item === 'string' ? item : JSON.stringify(item);
+        ctx.report(
+          'front-matter-schema',
+          r ?? firstLine,
+          `Front matter \`${e.instancePath.slice(1).replace(/\//g, '.')}\` lists ${shown.includes('`') ? `\`\` ${shown} \`\`` : `\`${shown}\``} twice (items ${i + 1} and ${j + 1}): each item may appear once.`,
+        );
+        continue;
+      }
       let message = schemaMessage(e, value);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
@@ -237,6 +292,47 @@ const schema: Rule = {
     }
   },
 };
+
+/** What a value of an error's kind must be, from its `type` or `enum` error: `a string`, `one of: a, b`. */
+function expected(e: { keyword: string; params: Record<string, unknown> }): string | undefined {
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) return `one of: ${(e.params.allowedValues as unknown[]).map(String).join(', ')}`;
+  if (e.keyword !== 'type') return undefined;
+  const t = e.params.type;
+  const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
+  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean' };
+  return types.map((x) => names[x] ?? x).join(' or ');
+}
+
+/**
+ * A value left empty (`status:`, a `-` alone): YAML reads null there and ajv reports its type and its allowed values,
+ * each at the empty place after the colon. Reported once, over the key (over the `-` of a list item), naming what
+ * the value needs, allowed values first. Undefined for a value written (`null`, `~`) or a range not empty.
+ */
+function emptyValue(
+  lines: string[],
+  yaml: YAML.Document.Parsed,
+  raw: string,
+  pointer: string,
+  r: Range,
+  errors: { instancePath: string; keyword: string; params: Record<string, unknown> }[],
+): { range: Range; message: string } | undefined {
+  const node = yaml.getIn(pointerSegments(pointer), true);
+  if (!(node === null || (YAML.isScalar(node) && node.value === null && (node.source === '' || node.source === undefined)))) return undefined;
+  const line = lines[r.start.line] ?? '';
+  // The text before the empty value ends with its key's colon or its item's dash.
+  if (!/(:|-)[ \t]*$/.test(line.slice(0, r.start.character))) return undefined;
+  const mine = errors.filter((x) => x.instancePath === pointer);
+  const need = expected(mine.find((x) => x.keyword === 'enum') ?? mine.find((x) => x.keyword === 'type')!);
+  if (!need) return undefined;
+  const segs = pointerSegments(pointer);
+  const last = segs[segs.length - 1];
+  const parent = pointer.slice(0, pointer.lastIndexOf('/'));
+  const keyRange = typeof last === 'string' ? pathRange(yaml, lines, 1, raw, parent, last) : undefined;
+  const start = line.length - line.trimStart().length;
+  const range = keyRange && keyRange.start.line === r.start.line ? keyRange : { start: { line: r.start.line, character: start }, end: r.start };
+  const where = segs.join('.');
+  return { range, message: `Front matter \`${where}\` has no value: it must be ${need}.` };
+}
 
 const missing: Rule = {
   ids: ['missing-front-matter'],
