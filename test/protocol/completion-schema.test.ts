@@ -442,3 +442,81 @@ describe('language server: front matter completion edits give valid YAML', funct
     await s.c.change(u, text);
   });
 });
+
+/** A workspace brief schema with what vscode-yaml reads of a schema: value descriptions, a default, a boolean, a list of allowed items. */
+const DESCRIBED_SCHEMA = {
+  type: 'object',
+  properties: {
+    phase: { type: 'string' },
+    status: { enum: ['todo', 'done'], enumDescriptions: ['Not started.', 'Finished.'], default: 'todo', description: 'Where it stands.' },
+    urgent: { type: 'boolean', description: 'Whether it jumps the queue.' },
+    labels: { type: 'array', items: { enum: ['red', 'blue'], enumDescriptions: ['Stop.', 'Calm.'] }, description: 'Colour labels.' },
+  },
+};
+
+describe('language server: front matter values described as the schema describes them', function () {
+  this.timeout(60_000);
+  const s = server({ 'phasegate.yaml': 'schemas:\n  brief: myschemas/brief.json\n', 'myschemas/brief.json': JSON.stringify(DESCRIBED_SCHEMA) }, true);
+  const { complete, hover, acceptValid } = helpers(s);
+  const range = (h: Hover | null) => h?.range && [h.range.start.line, h.range.start.character, h.range.end.character];
+
+  it('hover on a value says what that value means, then what its key is; on a key, its default and examples', async () => {
+    // The built-in decisions schema: each status described.
+    const { uri: d, text: dt } = await s.c.open(DECISIONS);
+    const withDate = dt.replace('status: in-progress\n', 'status: review\ndate: 2025-10-17\n');
+    await s.c.change(d, withDate);
+    const onValue = await hover(d, 3, 10);
+    assert.match(hoverText(onValue), /^`review`: Ready for peer review\.\n\n\*\*status\*\* `string` \(required\)/);
+    assert.deepEqual(range(onValue), [3, 8, 14]);
+    assert.match(hoverText(await hover(d, 3, 2)), /\n\nDefault: `draft`$/);
+    // A value no description names: its key's description and examples.
+    assert.match(hoverText(await hover(d, 4, 9)), /^\*\*date\*\* `string`\n\nDate of the last substantive change, as YYYY-MM-DD\.\n\nExample: `2025-10-17`$/);
+    await s.c.change(d, dt);
+    // A workspace schema: the items of a block list and of a flow list.
+    const { uri: u, text } = await s.c.open(BRIEF);
+    await s.c.change(u, text.replace('status: in-progress\n', 'status: done\nlabels:\n  - red\n'));
+    assert.match(hoverText(await hover(u, 5, 5)), /^`red`: Stop\.\n\n\*\*labels\*\* `array`\n\nColour labels\./);
+    assert.match(hoverText(await hover(u, 3, 9)), /^`done`: Finished\.\n\n\*\*status\*\*\n\nWhere it stands\./);
+    await s.c.change(u, text.replace('status: in-progress\n', 'status: done\nlabels: [blue, red]\n'));
+    const flow = await hover(u, 4, 11);
+    assert.match(hoverText(flow), /^`blue`: Calm\./);
+    assert.deepEqual(range(flow), [4, 9, 13]);
+    await s.c.change(u, text);
+  });
+
+  it("offers a boolean's true and false, each allowed value with its description, and starts a list's first item", async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const blank = text.replace('status: in-progress\n', 'status: \nurgent: \n\n');
+    await s.c.change(u, blank);
+    const values = await complete(u, 3, 8);
+    assert.deepEqual(
+      values.map((i) => [i.label, i.documentation]),
+      [
+        ['todo', 'Not started. (default)'],
+        ['done', 'Finished.'],
+      ],
+    );
+    const flags = await complete(u, 4, 8);
+    assert.deepEqual(labels(flags), ['true', 'false']);
+    assert.equal((await acceptValid(u, blank, flags[1])).data.urgent, false);
+    // A list's key on a line of its own: the key and its first item's dash; the item is then completed.
+    for (const eol of ['\n', '\r\n']) {
+      const typed = blank.replace('urgent: \n\n', 'urgent: true\nlab\n').replace(/\n/g, eol);
+      await s.c.change(u, typed);
+      const key = (await complete(u, 5, 3)).find((i) => i.label === 'labels')!;
+      assert.equal((key.textEdit as TextEdit).newText, `labels:${eol}  - `);
+      // The editor asks for the item's values at once.
+      assert.equal(key.command?.command, 'editor.action.triggerSuggest');
+      const { next, data } = await acceptValid(u, typed, key);
+      assert.deepEqual(data.labels, [null]);
+      const items = await complete(u, 6, 4);
+      assert.deepEqual(labels(items), ['red', 'blue']);
+      assert.deepEqual((await acceptValid(u, next, items[0])).data.labels, ['red']);
+    }
+    // Over items already there, or before a value on its line, the key alone.
+    const above = blank.replace('urgent: \n\n', 'lab\n  - red\n');
+    await s.c.change(u, above);
+    assert.equal(((await complete(u, 4, 3)).find((i) => i.label === 'labels')!.textEdit as TextEdit).newText, 'labels: ');
+    await s.c.change(u, text);
+  });
+});

@@ -22,7 +22,7 @@ import { headingAnchors } from '../service/rules/doc-anchors';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle, resolveTarget } from './phases';
-import { PropertyInfo, schemaProperties } from './schema';
+import { PropertyInfo, schemaProperties, valueKey } from './schema';
 import { directiveCompletion } from './directives';
 import { checkDocumentParams } from './params';
 
@@ -289,17 +289,26 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     if (sep === undefined && !/^\s*(#.*)?$/.test(rest)) return [];
     const range = LspRange.create(line, 0, line, wordEnd + (sep?.length ?? 0));
     const present = keysElsewhere(doc, line);
+    // A list's key with no value after it starts its first item on the next line (`tags:` `  - `), as lists are written.
+    // Not over items already there (a key retyped above its list).
+    const bare = (sep === undefined || /^\s*(#.*)?$/.test(rest.slice(sep.length))) && !/^\s+\S|^-(\s|$)/.test(doc.lines[line + 1] ?? '');
     return props
       .filter((p) => !present.has(p.name))
-      .map((p, i) => ({
-        label: p.name,
-        kind: CompletionItemKind.Property,
-        detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
-        documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
-        sortText: String(i).padStart(3, '0'),
-        textEdit: TextEdit.replace(range, `${yamlKey(p.name)}: `),
-        command: p.enumValues.length || PHASE_KEYS[p.name] === 'one' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
-      }));
+      .map((p, i) => {
+        const list = bare && p.type === 'array';
+        return {
+          label: p.name,
+          kind: CompletionItemKind.Property,
+          detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
+          documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
+          sortText: String(i).padStart(3, '0'),
+          textEdit: TextEdit.replace(range, list ? `${yamlKey(p.name)}:${doc.eol}  - ` : `${yamlKey(p.name)}: `),
+          command:
+            p.enumValues.length || p.boolean || PHASE_KEYS[p.name] === 'one' || (list && PHASE_KEYS[p.name] === 'list')
+              ? { title: 'Suggest', command: 'editor.action.triggerSuggest' }
+              : undefined,
+        };
+      });
   }
   const at = frontMatterKeyAt(doc, line);
   if (!at) return [];
@@ -330,7 +339,14 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
       values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
     }
   }
-  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) if (typeof v !== 'string' || !listed.has(v)) values.push({ label: yamlScalar(v) });
+  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) {
+    if (typeof v === 'string' && listed.has(v)) continue;
+    // What the value means (`enumDescriptions`), and whether it is the default.
+    const meaning = [prop!.valueDescriptions.get(valueKey(v)), prop!.default !== undefined && valueKey(prop!.default) === valueKey(v) ? '(default)' : undefined];
+    values.push({ label: yamlScalar(v), doc: meaning.filter(Boolean).join(' ') || undefined });
+  }
+  // A boolean's two values, where the schema lists none of its own.
+  if (prop?.boolean && !prop.enumValues.length) for (const b of ['true', 'false']) if (!listed.has(b)) values.push({ label: b });
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,

@@ -11,8 +11,23 @@ export interface PropertyInfo {
   description: string | undefined;
   type: string | undefined;
   enumValues: unknown[];
+  /** What an allowed value means (the schema's `enumDescriptions`, by the value's JSON). */
+  valueDescriptions: Map<string, string>;
+  /** The schema's `examples` of a value (of an item, for a list), and its `default`. */
+  examples: unknown[];
+  default?: unknown;
+  /** Whether a value (an item, for a list) may be a boolean: `true` and `false` are offered. */
+  boolean: boolean;
   required: boolean;
 }
+
+/** The key a value is known by in `valueDescriptions`. */
+export function valueKey(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** Most examples read from one property. */
+const MAX_EXAMPLES = 10;
 
 type Json = Record<string, unknown>;
 
@@ -84,12 +99,31 @@ class Reader {
           if (Array.isArray(list)) for (const x of list) if (isObject(x) && this.step()) values.push(...this.enumOf(this.resolve(x)));
         }
         const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.filter((t) => typeof t === 'string').join(' | ') : undefined;
+        // `enumDescriptions` (as VS Code's JSON and YAML support read it) beside the `enum` of the value, or of its items.
+        const valueDescriptions = new Map(prev?.valueDescriptions);
+        for (const n of [p, items]) {
+          if (!n || !Array.isArray(n.enum) || !Array.isArray(n.enumDescriptions)) continue;
+          n.enum.forEach((v, i) => {
+            const d = (n.enumDescriptions as unknown[])[i];
+            if (typeof d === 'string' && d && this.step()) valueDescriptions.set(valueKey(v), d);
+          });
+        }
+        const examples = [...(prev?.examples ?? [])];
+        const typed = items && p.type === 'array' ? items : p;
+        // A list's examples are lists (`[["a", "b"]]`): their items are what an item may be.
+        for (const ex of Array.isArray(p.examples) ? p.examples : []) examples.push(...(items && Array.isArray(ex) ? ex : [ex]));
+        if (items && Array.isArray(items.examples)) examples.push(...items.examples);
+        const types = [typed.type].flat();
         this.out.set(name, {
           name,
           description:
             (typeof p.description === 'string' ? p.description : undefined) ?? (typeof p.title === 'string' ? p.title : undefined) ?? prev?.description,
           type: type || prev?.type,
           enumValues: distinct(values),
+          valueDescriptions,
+          examples: distinct(examples).slice(0, MAX_EXAMPLES),
+          default: p.default !== undefined ? p.default : prev?.default,
+          boolean: types.includes('boolean') || !!prev?.boolean,
           required: false,
         });
       }
