@@ -451,6 +451,14 @@ const DESCRIBED_SCHEMA = {
     status: { enum: ['todo', 'done'], enumDescriptions: ['Not started.', 'Finished.'], default: 'todo', description: 'Where it stands.' },
     urgent: { type: 'boolean', description: 'Whether it jumps the queue.' },
     labels: { type: 'array', items: { enum: ['red', 'blue'], enumDescriptions: ['Stop.', 'Calm.'] }, description: 'Colour labels.' },
+    meta: {
+      type: 'object',
+      properties: { level: { enum: ['low', 'high'], description: 'How much.' }, owner: { type: 'string' }, flags: { type: 'array', items: { enum: ['x', 'y'] } } },
+    },
+    approvals: { type: 'array', items: { $ref: '#/definitions/approval' } },
+  },
+  definitions: {
+    approval: { type: 'object', required: ['by'], properties: { by: { type: 'string', description: 'Who approves.' }, state: { enum: ['ok', 'no'] } } },
   },
 };
 
@@ -517,6 +525,48 @@ describe('language server: front matter values described as the schema describes
     const above = blank.replace('urgent: \n\n', 'lab\n  - red\n');
     await s.c.change(u, above);
     assert.equal(((await complete(u, 4, 3)).find((i) => i.label === 'labels')!.textEdit as TextEdit).newText, 'labels: ');
+    await s.c.change(u, text);
+  });
+
+  it('completes and describes the keys and values of nested mappings and of the mappings of a list', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const nested = text.replace('status: in-progress\n', 'status: done\nmeta:\n  level: low\n  o\napprovals:\n  - by: Ann\n    st\n  - \n');
+    await s.c.change(u, nested);
+    const lines = nested.split('\n');
+    const line = (l: string) => lines.indexOf(l);
+    // A key of `meta`, those it holds left out; a list's key starts its item at the key's indent.
+    const metaKeys = await complete(u, line('  o'), 3);
+    assert.deepEqual(
+      metaKeys.map((i) => [i.label, (i.textEdit as TextEdit).newText]),
+      [
+        ['owner', 'owner: '],
+        ['flags', 'flags:\n    - '],
+      ],
+    );
+    const alone = text.replace('status: in-progress\n', 'status: done\nmeta:\n  level: low\n  o\n');
+    await s.c.change(u, alone);
+    const { data } = await acceptValid(u, alone, (await complete(u, 6, 3)).find((i) => i.label === 'flags')!);
+    assert.deepEqual(data.meta, { level: 'low', flags: [null] });
+    // The item the list key started: its allowed values.
+    assert.deepEqual(labels(await complete(u, 7, 6)), ['x', 'y']);
+    await s.c.change(u, nested);
+    // A key of an approval (a `$ref`), after its `- ` or under its first key.
+    assert.deepEqual(labels(await complete(u, line('  - '), 4)), ['by', 'state']);
+    assert.deepEqual(labels(await complete(u, line('    st'), 6)), ['state']);
+    // Values of nested keys, and of the items of a nested flow list, those listed left out.
+    const withValues = nested.replace('    st\n', '    state: \n').replace('  o\n', '  flags: [x, ]\n').replace('  - \n', '');
+    await s.c.change(u, withValues);
+    const valueLines = withValues.split('\n');
+    assert.deepEqual(labels(await complete(u, valueLines.indexOf('  level: low'), 10)), ['low', 'high']);
+    assert.deepEqual(labels(await complete(u, valueLines.indexOf('    state: '), 11)), ['ok', 'no']);
+    const flow = await complete(u, valueLines.indexOf('  flags: [x, ]'), 13);
+    assert.deepEqual(labels(flow), ['y']);
+    assert.deepEqual((await acceptValid(u, withValues, flow[0])).data.meta, { level: 'low', flags: ['x', 'y'] });
+    // Hover on a nested key and value.
+    await s.c.change(u, withValues);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 4)), /^\*\*level\*\*\n\nHow much\./);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 10)), /^\*\*level\*\*\n\nHow much\./);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  - by: Ann'), 5)), /^\*\*by\*\* `string` \(required\)\n\nWho approves\./);
     await s.c.change(u, text);
   });
 });

@@ -11,9 +11,9 @@ import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import * as YAML from 'yaml';
-import { clampCharacter, frontMatterKeyAt, inFrontMatter, scalarAt, yamlScalar } from './completion';
+import { HOLE, clampCharacter, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
-import { PropertyInfo, schemaProperties, valueKey } from './schema';
+import { PropertyInfo, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
 import { directiveHover } from './directives';
 import { kindLabels } from './labels';
 import { deliverableSummary } from '../service/deliverable-nav';
@@ -46,6 +46,17 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
       if (!p) return null;
       return md(propertyHover(p).join('\n\n'), LspRange.create(line, 0, line, m[1].length));
+    }
+    // A key of a nested mapping (`  level:`, `  - state:`).
+    const nested = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)[ \t]*:/.exec(src);
+    if (nested?.[1] && ch >= nested[1].length && ch <= nested[1].length + nested[2].length) {
+      const from = nested[1].length;
+      const where = yamlPathAt(doc, line, from, from + nested[2].length, HOLE);
+      if (where && where.path.length > 1) {
+        const { spec } = kindOf(t.svc.model, t.path);
+        const p = schemaPropertiesAt(t.svc, spec, where.path.slice(0, -1)).find((x) => x.name === nested[2]);
+        if (p) return md(propertyHover(p).join('\n\n'), LspRange.create(line, from, line, from + nested[2].length));
+      }
     }
   }
   const link = linkAt(doc, line, ch);
@@ -109,14 +120,21 @@ function propertyHover(p: PropertyInfo): string[] {
 function valueHover(t: Target, line: number, ch: number, md: (value: string, range?: LspRange) => Hover): Hover | null {
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
-  const key = frontMatterKeyAt(doc, line);
-  if (!key) return null;
-  const lead = key.own ? /^[\w-]+\s*:[ \t]*/.exec(src) : /^[ \t]*-[ \t]*/.exec(src);
+  // Also a nested mapping's (`  level: low`) and a list's mapping's (`  - state: ok`): where the value is, the parser says.
+  const ownKey = /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*:[ \t]*/.exec(src);
+  // On the key: no value of it.
+  const lead = ownKey ?? /^[ \t]*-[ \t]*/.exec(src);
   if (!lead || ch < lead[0].length) return null;
   const at = scalarAt(src, lead[0].length, ch);
   if (!at || at.start === at.end || ch > at.end) return null;
+  const where = yamlPathAt(doc, line, at.start, at.end, HOLE);
+  if (!where) return null;
+  const { path } = where;
+  const keyIndex = typeof path[path.length - 1] === 'number' ? path.length - 2 : path.length - 1;
+  const key = path[keyIndex];
+  if (typeof key !== 'string') return null;
   const { spec } = kindOf(t.svc.model, t.path);
-  const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
+  const p = schemaPropertiesAt(t.svc, spec, path.slice(0, keyIndex)).find((x) => x.name === key);
   if (!p) return null;
   const parts: string[] = [];
   let value: unknown;

@@ -135,6 +135,45 @@ class Reader {
   }
 }
 
+/** The subschemas a key (`string`) or a list's item (`number`) of a value of `node` may match: of its properties, of its items, through `$ref`s and `allOf`/`anyOf`/`oneOf`. */
+function childSchemas(reader: Reader, node: Json, seg: string | number, out: Json[], depth = 0): void {
+  if (depth > MAX_DEPTH || out.length > MAX_DEPTH) return;
+  const n = reader.resolve(node);
+  if (typeof seg === 'string' && isObject(n.properties) && Object.hasOwn(n.properties, seg) && isObject(n.properties[seg])) out.push(n.properties[seg] as Json);
+  if (typeof seg === 'number') {
+    if (isObject(n.items)) out.push(n.items);
+    else if (Array.isArray(n.items) && isObject(n.items[seg])) out.push(n.items[seg] as Json);
+  }
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = n[k];
+    if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) childSchemas(reader, sub, seg, out, depth + 1);
+  }
+}
+
+/**
+ * The properties the schema in force for `spec` describes for the mapping at `path` of the front matter (keys, and
+ * item indexes of lists: `['approvals', 0]`), as schemaProperties reads them at the top; none where it says nothing.
+ */
+export function schemaPropertiesAt(svc: PhasegateService, spec: DocumentKindSpec | undefined, path: (string | number)[]): PropertyInfo[] {
+  if (!path.length) return schemaProperties(svc, spec);
+  const schema = schemaInForce(svc, spec);
+  if (!isObject(schema)) return [];
+  const reader = new Reader(schema);
+  try {
+    let nodes: Json[] = [schema];
+    for (const seg of path) {
+      const next: Json[] = [];
+      for (const n of nodes) childSchemas(reader, n, seg, next);
+      nodes = next;
+      if (!nodes.length) return [];
+    }
+    for (const n of nodes) reader.collect(n);
+  } catch (e) {
+    svc.logger.log(`reading schema ${spec?.schema} failed: ${(e as Error).message}`);
+  }
+  return [...reader.out.values()].map((p) => ({ ...p, required: reader.required.has(p.name) }));
+}
+
 function distinct(values: unknown[]): unknown[] {
   const keys = new Set<string>();
   return values.filter((v) => {
