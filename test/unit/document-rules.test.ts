@@ -495,6 +495,36 @@ describe('document rules', () => {
       );
     });
 
+    it('gives a value of the wrong type the type asked, as written, only when asked: quoted for a string, unquoted for a boolean or a number', async () => {
+      const own = {
+        type: 'object',
+        properties: { title: { type: 'string' }, version: { type: 'string' }, urgent: { type: 'boolean' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+      };
+      const text = `---\ntitle: 2024\nversion: 1.10\nurgent: "True"\ncount: '3'\ntags: [a, true]\nother: x\n---\n${H1}`;
+      const { svc } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.message, codeActions(svc, [d]).map((a) => a.title)]),
+        [
+          ['Front matter `title` must be a string, not an integer.', ['Quote `2024` (a string)']],
+          ['Front matter `version` must be a string, not a number.', ['Quote `1.10` (a string)']],
+          ['Front matter `urgent` must be a boolean, not a string.', ['Unquote "True" (a boolean)']],
+          ['Front matter `count` must be an integer, not a string.', ["Unquote '3' (a number)"]],
+          ['Front matter `tags.1` must be a string, not a boolean.', ['Quote `true` (a string)']],
+        ],
+      );
+      // Not by Fix all: it changes what the value is.
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line < 7), JSON.stringify(all));
+      let fixed = text;
+      for (const d of ds) {
+        fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits.flatMap((e) => e.edits));
+      }
+      assert.equal(fixed, `---\ntitle: "2024"\nversion: "1.10"\nurgent: true\ncount: 3\ntags: [a, "true"]\nother: x\n---\n${H1}`);
+      svc.setOverlay(`${ROOT}/${rel}`, fixed);
+      assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), []);
+    });
+
     it('names the item a list repeats, on the repeat, in words rather than as Ajv does', async () => {
       const text = doc('phase: phase-1', 'title: Foundation', 'status: draft', 'reviewers: [Ann, Bob, Ann]', 'tags:', '  - sec', '  - "sec"');
       const { svc } = await workspace({ [rel]: text });

@@ -289,6 +289,25 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
 };
 
 /**
+ * Gives a front matter value the type its schema asks, as written (`title: 2024` → `"2024"`, `flag: "true"` → `true`),
+ * when the value's text is still the one reported. Only when asked: it is the value's meaning that changes.
+ */
+const retypeFrontMatterValue: Fix = (svc, diag) => {
+  const d = diag.data as { was?: unknown; text?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const { start, end } = diag.range;
+  if (!doc || typeof d?.was !== 'string' || typeof d.text !== 'string' || start.line !== end.line) return undefined;
+  if ((doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.was) return undefined;
+  return {
+    title: /^["']/.test(d.text) ? `Quote \`${d.was}\` (a string)` : `Unquote ${d.was} (${/^(true|false)$/.test(d.text) ? 'a boolean' : 'a number'})`,
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: d.text }] }], creates: [] },
+  };
+};
+
+/**
  * Renames a misspelt front matter key (`titel` → `title`), when the key's text is still the one reported.
  * Only when asked: a key one letter from a schema's may be one of the author's own.
  */
@@ -332,6 +351,7 @@ export const DOCUMENT_FIXES: Record<string, Fix> = {
   'retarget-anchor': retargetAnchor,
   'rename-front-matter-key': renameFrontMatterKey,
   'replace-front-matter-value': replaceFrontMatterValue,
+  'retype-front-matter-value': retypeFrontMatterValue,
   'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,
   'remove-leading-blank-lines': removeLeadingBlankLines,

@@ -285,13 +285,33 @@ const schema: Rule = {
       seen.add(id);
       // `status: Complete`: did you mean `complete`? The fix writes it over the value (on its line only).
       const meant = e.keyword === 'enum' && Array.isArray(e.params.allowedValues) ? enumSuggestion(value, e.params.allowedValues) : undefined;
+      const retyped = e.keyword === 'type' && r ? retype(e.params.type, value, doc.lines, r) : undefined;
       if (meant && r && r.start.line === r.end.line) {
         message = `${message.slice(0, -1)}: did you mean \`${meant.value}\`?`;
         ctx.report('front-matter-schema', r, message, { fix: 'replace-front-matter-value', was: value, value: meant.value, exact: meant.exact });
-      } else ctx.report('front-matter-schema', r ?? firstLine, message);
+      } else if (retyped) ctx.report('front-matter-schema', r!, message, { fix: 'retype-front-matter-value', was: retyped.was, text: retyped.text });
+      else ctx.report('front-matter-schema', r ?? firstLine, message);
     }
   },
 };
+
+/**
+ * The text that gives a value of the wrong type the type a schema asks, written as it is: a number or a boolean
+ * written plain where a string is asked, quoted (`title: 2024` → `"2024"`, `version: 1.10` keeps its `0`); `"true"`
+ * where a boolean is asked, and `"3"` where a number is, unquoted. Undefined for any other value, and for one over
+ * several lines.
+ */
+function retype(type: unknown, value: unknown, lines: string[], r: Range): { was: string; text: string } | undefined {
+  if (r.start.line !== r.end.line) return undefined;
+  const was = (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const types = (Array.isArray(type) ? type.map(String) : String(type).split(',')).map((x) => x.trim());
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && /^[\w.+-]+$/.test(was)) return { was, text: `"${was}"` };
+  const quoted = /^(["'])(.*)\1$/.exec(was);
+  if (!quoted || typeof value !== 'string' || quoted[2] !== value) return undefined;
+  if (types.includes('boolean') && /^(true|false)$/i.test(value)) return { was, text: value.toLowerCase() };
+  if ((types.includes('integer') && /^-?\d+$/.test(value)) || (types.includes('number') && /^-?\d+(\.\d+)?$/.test(value))) return { was, text: value };
+  return undefined;
+}
 
 /** What a value of an error's kind must be, from its `type` or `enum` error: `a string`, `one of: a, b`. */
 function expected(e: { keyword: string; params: Record<string, unknown> }): string | undefined {
