@@ -525,6 +525,36 @@ describe('document rules', () => {
       assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), []);
     });
 
+    it('adds a required key the front matter lacks above its closing fence, with the others the document gives, only when asked', async () => {
+      const text = `---\r\nphase: phase-1\r\n---\r\n${H1.replace(/\n/g, '\r\n')}`;
+      const { svc } = await workspace({ [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.message, codeActions(svc, [d]).map((a) => a.title)]),
+        [
+          ['Front matter is missing the required key `title`.', ['Add the required keys `title`, `status`']],
+          ['Front matter is missing the required key `status`.', ['Add the required keys `title`, `status`']],
+        ],
+      );
+      // Not by Fix all: the front matter is its author's.
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 2), JSON.stringify(all));
+      const fixed = applyFix(svc, rel, ds[1], text);
+      assert.match(fixed, /^---\r\nphase: phase-1\r\ntitle: "Phase 1: Foundation Audit"\r\nstatus: draft\r\n---\r\n# Phase 1/);
+      svc.setOverlay(`${ROOT}/${rel}`, fixed);
+      assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), []);
+      // A key of a workspace schema the document does not give: its default, first allowed value or an empty one, offered only.
+      const own = { type: 'object', required: ['sponsor', 'tier'], properties: { sponsor: { type: 'string' }, tier: { enum: ['gold', 'silver'] } } };
+      const t2 = `---\ntier: gold\n---\n${H1}`;
+      const { svc: s2 } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: t2 });
+      const [d2] = diagnosticsOf(s2, rel, 'front-matter-schema');
+      assert.equal(d2.message, 'Front matter is missing the required key `sponsor`.');
+      assert.equal(applyFix(s2, rel, d2, t2), `---\ntier: gold\nsponsor: ""\n---\n${H1}`);
+      s2.setOverlay(`${ROOT}/${rel}`, t2);
+      const none = fixAll(s2, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!none.some((e) => e.range.start.line === 2), JSON.stringify(none));
+    });
+
     it('names the item a list repeats, on the repeat, in words rather than as Ajv does', async () => {
       const text = doc('phase: phase-1', 'title: Foundation', 'status: draft', 'reviewers: [Ann, Bob, Ann]', 'tags:', '  - sec', '  - "sec"');
       const { svc } = await workspace({ [rel]: text });

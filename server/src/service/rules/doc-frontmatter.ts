@@ -290,6 +290,8 @@ const schema: Rule = {
         message = `${message.slice(0, -1)}: did you mean \`${meant.value}\`?`;
         ctx.report('front-matter-schema', r, message, { fix: 'replace-front-matter-value', was: value, value: meant.value, exact: meant.exact });
       } else if (retyped) ctx.report('front-matter-schema', r!, message, { fix: 'retype-front-matter-value', was: retyped.was, text: retyped.text });
+      else if (e.keyword === 'required' && !e.instancePath && typeof e.params.missingProperty === 'string')
+        ctx.report('front-matter-schema', r ?? firstLine, message, { fix: 'add-front-matter-key', schema: spec.schema, key: e.params.missingProperty });
       else ctx.report('front-matter-schema', r ?? firstLine, message);
     }
   },
