@@ -555,6 +555,30 @@ describe('document rules', () => {
       assert.ok(!none.some((e) => e.range.start.line === 2), JSON.stringify(none));
     });
 
+    it('indents front matter with spaces where a tab stands in an indent, only when asked', async () => {
+      const text = `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ntags:\n\t- a\n\t- "b\tc"\n---\n${H1}`;
+      const { svc } = await workspace({ [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'invalid-front-matter');
+      assert.deepEqual(
+        ds.map((x) => [x.range.start.line, x.message]),
+        [
+          [5, 'Front matter: Tabs are not allowed as indentation'],
+          [6, 'Front matter: Tabs are not allowed as indentation'],
+        ],
+      );
+      const d = ds[0];
+      assert.deepEqual(
+        codeActions(svc, [d]).map((a) => a.title),
+        ['Indent the front matter with spaces, not tabs'],
+      );
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 5 || e.range.start.line === 6), JSON.stringify(all));
+      const fixed = applyFix(svc, rel, d, text);
+      assert.equal(fixed, text.replace('\t- a\n\t- ', '  - a\n  - '));
+      assert.deepEqual(diagnosticsOf(svc, rel, 'invalid-front-matter'), []);
+      assert.deepEqual(svc.getDocument(`${ROOT}/${rel}`)!.frontMatter!.data, { phase: 'phase-1', title: 'Foundation', status: 'draft', tags: ['a', 'b\tc'] });
+    });
+
     it('names the item a list repeats, on the repeat, in words rather than as Ajv does', async () => {
       const text = doc('phase: phase-1', 'title: Foundation', 'status: draft', 'reviewers: [Ann, Bob, Ann]', 'tags:', '  - sec', '  - "sec"');
       const { svc } = await workspace({ [rel]: text });

@@ -353,6 +353,30 @@ const retypeFrontMatterValue: Fix = (svc, diag) => {
 };
 
 /**
+ * Indents front matter with spaces where tabs stand in a line's indent (which YAML does not allow): two spaces for
+ * each tab, on every line of the front matter. Offered only: the indent's width is the author's to choose.
+ */
+const frontMatterTabs: Fix = (svc, diag) => {
+  const doc = svc.getDocument(diag.file);
+  const fm = doc?.frontMatter;
+  if (!doc || !fm) return undefined;
+  const last = fm.terminated ? fm.endLine : doc.lines.length;
+  const edits: TextEdit[] = [];
+  for (let l = 1; l < last; l++) {
+    const indent = /^[ \t]*/.exec(doc.lines[l])![0];
+    if (indent.includes('\t')) edits.push({ range: range(l, 0, l, indent.length), newText: indent.replace(/\t/g, '  ') });
+  }
+  if (!edits.length) return undefined;
+  return {
+    title: 'Indent the front matter with spaces, not tabs',
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits }], creates: [] },
+  };
+};
+
+/**
  * Renames a misspelt front matter key (`titel` → `title`), when the key's text is still the one reported.
  * Only when asked: a key one letter from a schema's may be one of the author's own.
  */
@@ -398,6 +422,7 @@ export const DOCUMENT_FIXES: Record<string, Fix> = {
   'replace-front-matter-value': replaceFrontMatterValue,
   'retype-front-matter-value': retypeFrontMatterValue,
   'add-front-matter-key': addFrontMatterKey,
+  'front-matter-tabs': frontMatterTabs,
   'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,
   'remove-leading-blank-lines': removeLeadingBlankLines,

@@ -94,7 +94,9 @@ const syntax: Rule = {
     if (!fm) return;
     for (const e of fm.errors) {
       const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
-      ctx.report('invalid-front-matter', r, message);
+      // A tab in a line's indent: its fix indents the front matter with spaces.
+      if (/tabs are not allowed as indentation/i.test(message)) ctx.report('invalid-front-matter', r, message, { fix: 'front-matter-tabs' });
+      else ctx.report('invalid-front-matter', r, message);
     }
     if (fm.errors.length || !fm.terminated) return;
     // Empty front matter (`---` `---`) parses to null: an empty mapping, not an error.
