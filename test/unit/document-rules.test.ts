@@ -555,6 +555,42 @@ describe('document rules', () => {
       assert.ok(!none.some((e) => e.range.start.line === 2), JSON.stringify(none));
     });
 
+    it('tells a value holding `: ` to be quoted, over the value, and quotes it when asked; a word alone is no key: value line', async () => {
+      const text = `---\nphase: phase-1\ntitle: Phase 1: Foundation # the H1's\nstatus: draft\n---\n${H1}`;
+      const { svc } = await workspace({ [rel]: text });
+      const [d, ...more] = diagnosticsOf(svc, rel, 'invalid-front-matter');
+      assert.equal(more.length, 0);
+      assert.deepEqual(
+        [d.range, d.message],
+        [range(2, 7, 2, 26), 'Front matter: the value of `title` holds `: `, which YAML reads as a key of its own: quote the value.'],
+      );
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 2), JSON.stringify(all));
+      assert.equal(applyFix(svc, rel, d, text), text.replace('Phase 1: Foundation #', '"Phase 1: Foundation" #'));
+      assert.deepEqual(diagnosticsOf(svc, rel, 'invalid-front-matter'), []);
+      assert.equal((svc.getDocument(`${ROOT}/${rel}`)!.frontMatter!.data as { title: string }).title, 'Phase 1: Foundation');
+      // In a list's mapping too.
+      const t2 = `---\nphase: phase-1\ntitle: A\nstatus: draft\nitems:\n  - name: a: b\n---\n${H1}`;
+      const { svc: s2 } = await workspace({ [rel]: t2 });
+      assert.deepEqual(
+        diagnosticsOf(s2, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+        [[range(5, 10, 5, 14), 'Front matter: the value of `name` holds `: `, which YAML reads as a key of its own: quote the value.']],
+      );
+      // A key being typed.
+      for (const [typed, line] of [
+        ['phase: phase-1\nsta', 2],
+        ['sta\nphase: phase-1', 1],
+      ] as const) {
+        const t3 = `---\n${typed}\n---\n${H1}`;
+        const { svc: s3 } = await workspace({ [rel]: t3 });
+        assert.deepEqual(
+          diagnosticsOf(s3, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+          [[range(line, 0, line, 3), 'Front matter: `sta` is no `key: value` line: a key needs a colon after it.']],
+          typed,
+        );
+      }
+    });
+
     it('indents front matter with spaces where a tab stands in an indent, only when asked', async () => {
       const text = `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ntags:\n\t- a\n\t- "b\tc"\n---\n${H1}`;
       const { svc } = await workspace({ [rel]: text });

@@ -54,10 +54,34 @@ export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
 }
 
-/** The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line. */
-function refineError(lines: string[], message: string, r: Range): { message: string; range: Range } {
+/**
+ * The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line.
+ * A value holding `: ` (`title: Phase 1: Foundation`, which YAML reads as a second key) is reported over the value,
+ * with the text that quotes it (`fix`); a line that is a word alone (a key being typed), as no `key: value` line.
+ */
+function refineError(lines: string[], message: string, r: Range): { message: string; range: Range; fix?: { was: string; text: string } } {
   const line = lines[r.start.line] ?? '';
   const text = /^front matter\b/i.test(message) ? message : `Front matter: ${message}`;
+  if (/nested mappings are not allowed in compact mappings/i.test(message)) {
+    const m = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)([ \t]*:[ \t]+)/.exec(line);
+    const from = m ? m[0].length : -1;
+    if (m && from === r.start.character && !/^["'[{|>&!*]/.test(line.slice(from))) {
+      // Up to a comment.
+      const rest = line.slice(from);
+      const hash = rest.search(/[ \t]#/);
+      const was = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+      return {
+        message: `Front matter: the value of \`${m[2]}\` holds \`: \`, which YAML reads as a key of its own: quote the value.`,
+        range: range(r.start.line, from, r.start.line, from + was.length),
+        fix: { was, text: JSON.stringify(was) },
+      };
+    }
+  }
+  if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message) && /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*$/.test(line)) {
+    const start = line.length - line.trimStart().length;
+    const word = line.trim().replace(/^-[ \t]+/, '');
+    return { message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`, range: range(r.start.line, start, r.start.line, line.trimEnd().length) };
+  }
   if (/keys must be unique/i.test(message)) {
     // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
     const col = r.start.character;
@@ -93,9 +117,10 @@ const syntax: Rule = {
     }
     if (!fm) return;
     for (const e of fm.errors) {
-      const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
+      const { message, range: r, fix } = refineError(ctx.doc.lines, e.message, e.range);
       // A tab in a line's indent: its fix indents the front matter with spaces.
       if (/tabs are not allowed as indentation/i.test(message)) ctx.report('invalid-front-matter', r, message, { fix: 'front-matter-tabs' });
+      else if (fix) ctx.report('invalid-front-matter', r, message, { fix: 'retype-front-matter-value', was: fix.was, text: fix.text });
       else ctx.report('invalid-front-matter', r, message);
     }
     if (fm.errors.length || !fm.terminated) return;
