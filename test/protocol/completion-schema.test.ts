@@ -465,7 +465,7 @@ const DESCRIBED_SCHEMA = {
 describe('language server: front matter values described as the schema describes them', function () {
   this.timeout(60_000);
   const s = server({ 'phasegate.yaml': 'schemas:\n  brief: myschemas/brief.json\n', 'myschemas/brief.json': JSON.stringify(DESCRIBED_SCHEMA) }, true);
-  const { complete, hover, acceptValid } = helpers(s);
+  const { complete, hover, diagnostics, acceptValid } = helpers(s);
   const range = (h: Hover | null) => h?.range && [h.range.start.line, h.range.start.character, h.range.end.character];
 
   it('hover on a value says what that value means, then what its key is; on a key, its default and examples', async () => {
@@ -507,6 +507,21 @@ describe('language server: front matter values described as the schema describes
     const flags = await complete(u, 4, 8);
     assert.deepEqual(labels(flags), ['true', 'false']);
     assert.equal((await acceptValid(u, blank, flags[1])).data.urgent, false);
+    // A date (the built-in decisions schema's): today's, as the editor's machine dates it.
+    const { uri: d, text: dt } = await s.c.open(DECISIONS);
+    const dated = dt.replace('status: in-progress\n', 'status: in-progress\ndate: \n');
+    await s.c.change(d, dated);
+    const day = (n: Date) => `${n.getFullYear()}-${String(n.getMonth() + 1).padStart(2, '0')}-${String(n.getDate()).padStart(2, '0')}`;
+    const first = day(new Date());
+    const dates = await complete(d, 4, 6);
+    assert.equal(dates.length, 1);
+    assert.ok([first, day(new Date())].includes(String(dates[0].label)), String(dates[0].label));
+    assert.equal((await acceptValid(d, dated, dates[0])).data.date, dates[0].label);
+    assert.deepEqual(
+      (await diagnostics(d, accept(dated, dates[0]))).filter((x) => x.code === 'front-matter-schema'),
+      [],
+    );
+    await s.c.change(d, dt);
     // A list's key on a line of its own: the key and its first item's dash; the item is then completed.
     for (const eol of ['\n', '\r\n']) {
       const typed = blank.replace('urgent: \n\n', 'urgent: true\nlab\n').replace(/\n/g, eol);

@@ -15,6 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { writtenTitle } from '../service/layout';
+import { today } from '../service/templates';
 import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
@@ -380,6 +381,8 @@ function valueItems(
   }
   // A boolean's two values, where the schema lists none of its own.
   if (prop?.boolean && !prop.enumValues.length) for (const b of ['true', 'false']) if (!listed.has(b)) values.push({ label: b });
+  // A date's today (the editor's machine's day, as `new` dates the documents it writes).
+  if (prop?.date && !prop.enumValues.length && !listed.has(today())) values.push({ label: today(), doc: 'Today.' });
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,

@@ -18,6 +18,8 @@ export interface PropertyInfo {
   default?: unknown;
   /** Whether a value (an item, for a list) may be a boolean: `true` and `false` are offered. */
   boolean: boolean;
+  /** Whether a value (an item, for a list) is a date written YYYY-MM-DD (`format: date`, or a pattern of such dates): today's is offered. */
+  date: boolean;
   required: boolean;
 }
 
@@ -25,6 +27,9 @@ export interface PropertyInfo {
 export function valueKey(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
+
+/** A pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
+const DATE_PATTERN = /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/;
 
 /** Most examples read from one property. */
 const MAX_EXAMPLES = 10;
@@ -124,6 +129,7 @@ class Reader {
           examples: distinct(examples).slice(0, MAX_EXAMPLES),
           default: p.default !== undefined ? p.default : prev?.default,
           boolean: types.includes('boolean') || !!prev?.boolean,
+          date: typed.format === 'date' || (typeof typed.pattern === 'string' && DATE_PATTERN.test(typed.pattern)) || !!prev?.date,
           required: false,
         });
       }
