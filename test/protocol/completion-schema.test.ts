@@ -442,3 +442,146 @@ describe('language server: front matter completion edits give valid YAML', funct
     await s.c.change(u, text);
   });
 });
+
+/** A workspace brief schema with what vscode-yaml reads of a schema: value descriptions, a default, a boolean, a list of allowed items. */
+const DESCRIBED_SCHEMA = {
+  type: 'object',
+  properties: {
+    phase: { type: 'string' },
+    status: { enum: ['todo', 'done'], enumDescriptions: ['Not started.', 'Finished.'], default: 'todo', description: 'Where it stands.' },
+    urgent: { type: 'boolean', description: 'Whether it jumps the queue.' },
+    labels: { type: 'array', items: { enum: ['red', 'blue'], enumDescriptions: ['Stop.', 'Calm.'] }, description: 'Colour labels.' },
+    meta: {
+      type: 'object',
+      properties: { level: { enum: ['low', 'high'], description: 'How much.' }, owner: { type: 'string' }, flags: { type: 'array', items: { enum: ['x', 'y'] } } },
+    },
+    approvals: { type: 'array', items: { $ref: '#/definitions/approval' } },
+  },
+  definitions: {
+    approval: { type: 'object', required: ['by'], properties: { by: { type: 'string', description: 'Who approves.' }, state: { enum: ['ok', 'no'] } } },
+  },
+};
+
+describe('language server: front matter values described as the schema describes them', function () {
+  this.timeout(60_000);
+  const s = server({ 'phasegate.yaml': 'schemas:\n  brief: myschemas/brief.json\n', 'myschemas/brief.json': JSON.stringify(DESCRIBED_SCHEMA) }, true);
+  const { complete, hover, diagnostics, acceptValid } = helpers(s);
+  const range = (h: Hover | null) => h?.range && [h.range.start.line, h.range.start.character, h.range.end.character];
+
+  it('hover on a value says what that value means, then what its key is; on a key, its default and examples', async () => {
+    // The built-in decisions schema: each status described.
+    const { uri: d, text: dt } = await s.c.open(DECISIONS);
+    const withDate = dt.replace('status: in-progress\n', 'status: review\ndate: 2025-10-17\n');
+    await s.c.change(d, withDate);
+    const onValue = await hover(d, 3, 10);
+    assert.match(hoverText(onValue), /^`review`: Ready for peer review\.\n\n\*\*status\*\* `string` \(required\)/);
+    assert.deepEqual(range(onValue), [3, 8, 14]);
+    assert.match(hoverText(await hover(d, 3, 2)), /\n\nDefault: `draft`$/);
+    // A value no description names: its key's description and examples.
+    assert.match(hoverText(await hover(d, 4, 9)), /^\*\*date\*\* `string`\n\nDate of the last substantive change, as YYYY-MM-DD\.\n\nExample: `2025-10-17`$/);
+    await s.c.change(d, dt);
+    // A workspace schema: the items of a block list and of a flow list.
+    const { uri: u, text } = await s.c.open(BRIEF);
+    await s.c.change(u, text.replace('status: in-progress\n', 'status: done\nlabels:\n  - red\n'));
+    assert.match(hoverText(await hover(u, 5, 5)), /^`red`: Stop\.\n\n\*\*labels\*\* `array`\n\nColour labels\./);
+    assert.match(hoverText(await hover(u, 3, 9)), /^`done`: Finished\.\n\n\*\*status\*\*\n\nWhere it stands\./);
+    await s.c.change(u, text.replace('status: in-progress\n', 'status: done\nlabels: [blue, red]\n'));
+    const flow = await hover(u, 4, 11);
+    assert.match(hoverText(flow), /^`blue`: Calm\./);
+    assert.deepEqual(range(flow), [4, 9, 13]);
+    await s.c.change(u, text);
+  });
+
+  it("offers a boolean's true and false, each allowed value with its description, and starts a list's first item", async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const blank = text.replace('status: in-progress\n', 'status: \nurgent: \n\n');
+    await s.c.change(u, blank);
+    const values = await complete(u, 3, 8);
+    assert.deepEqual(
+      values.map((i) => [i.label, i.documentation]),
+      [
+        ['todo', 'Not started. (default)'],
+        ['done', 'Finished.'],
+      ],
+    );
+    const flags = await complete(u, 4, 8);
+    assert.deepEqual(labels(flags), ['true', 'false']);
+    assert.equal((await acceptValid(u, blank, flags[1])).data.urgent, false);
+    // A date (the built-in decisions schema's): today's, as the editor's machine dates it.
+    const { uri: d, text: dt } = await s.c.open(DECISIONS);
+    const dated = dt.replace('status: in-progress\n', 'status: in-progress\ndate: \n');
+    await s.c.change(d, dated);
+    const day = (n: Date) => `${n.getFullYear()}-${String(n.getMonth() + 1).padStart(2, '0')}-${String(n.getDate()).padStart(2, '0')}`;
+    const first = day(new Date());
+    const dates = await complete(d, 4, 6);
+    assert.equal(dates.length, 1);
+    assert.ok([first, day(new Date())].includes(String(dates[0].label)), String(dates[0].label));
+    assert.equal((await acceptValid(d, dated, dates[0])).data.date, dates[0].label);
+    assert.deepEqual(
+      (await diagnostics(d, accept(dated, dates[0]))).filter((x) => x.code === 'front-matter-schema'),
+      [],
+    );
+    await s.c.change(d, dt);
+    // A list's key on a line of its own: the key and its first item's dash; the item is then completed.
+    for (const eol of ['\n', '\r\n']) {
+      const typed = blank.replace('urgent: \n\n', 'urgent: true\nlab\n').replace(/\n/g, eol);
+      await s.c.change(u, typed);
+      const key = (await complete(u, 5, 3)).find((i) => i.label === 'labels')!;
+      assert.equal((key.textEdit as TextEdit).newText, `labels:${eol}  - `);
+      // The editor asks for the item's values at once.
+      assert.equal(key.command?.command, 'editor.action.triggerSuggest');
+      const { next, data } = await acceptValid(u, typed, key);
+      assert.deepEqual(data.labels, [null]);
+      const items = await complete(u, 6, 4);
+      assert.deepEqual(labels(items), ['red', 'blue']);
+      assert.deepEqual((await acceptValid(u, next, items[0])).data.labels, ['red']);
+    }
+    // Over items already there, or before a value on its line, the key alone.
+    const above = blank.replace('urgent: \n\n', 'lab\n  - red\n');
+    await s.c.change(u, above);
+    assert.equal(((await complete(u, 4, 3)).find((i) => i.label === 'labels')!.textEdit as TextEdit).newText, 'labels: ');
+    await s.c.change(u, text);
+  });
+
+  it('completes and describes the keys and values of nested mappings and of the mappings of a list', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const nested = text.replace('status: in-progress\n', 'status: done\nmeta:\n  level: low\n  o\napprovals:\n  - by: Ann\n    st\n  - \n');
+    await s.c.change(u, nested);
+    const lines = nested.split('\n');
+    const line = (l: string) => lines.indexOf(l);
+    // A key of `meta`, those it holds left out; a list's key starts its item at the key's indent.
+    const metaKeys = await complete(u, line('  o'), 3);
+    assert.deepEqual(
+      metaKeys.map((i) => [i.label, (i.textEdit as TextEdit).newText]),
+      [
+        ['owner', 'owner: '],
+        ['flags', 'flags:\n    - '],
+      ],
+    );
+    const alone = text.replace('status: in-progress\n', 'status: done\nmeta:\n  level: low\n  o\n');
+    await s.c.change(u, alone);
+    const { data } = await acceptValid(u, alone, (await complete(u, 6, 3)).find((i) => i.label === 'flags')!);
+    assert.deepEqual(data.meta, { level: 'low', flags: [null] });
+    // The item the list key started: its allowed values.
+    assert.deepEqual(labels(await complete(u, 7, 6)), ['x', 'y']);
+    await s.c.change(u, nested);
+    // A key of an approval (a `$ref`), after its `- ` or under its first key.
+    assert.deepEqual(labels(await complete(u, line('  - '), 4)), ['by', 'state']);
+    assert.deepEqual(labels(await complete(u, line('    st'), 6)), ['state']);
+    // Values of nested keys, and of the items of a nested flow list, those listed left out.
+    const withValues = nested.replace('    st\n', '    state: \n').replace('  o\n', '  flags: [x, ]\n').replace('  - \n', '');
+    await s.c.change(u, withValues);
+    const valueLines = withValues.split('\n');
+    assert.deepEqual(labels(await complete(u, valueLines.indexOf('  level: low'), 10)), ['low', 'high']);
+    assert.deepEqual(labels(await complete(u, valueLines.indexOf('    state: '), 11)), ['ok', 'no']);
+    const flow = await complete(u, valueLines.indexOf('  flags: [x, ]'), 13);
+    assert.deepEqual(labels(flow), ['y']);
+    assert.deepEqual((await acceptValid(u, withValues, flow[0])).data.meta, { level: 'low', flags: ['x', 'y'] });
+    // Hover on a nested key and value.
+    await s.c.change(u, withValues);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 4)), /^\*\*level\*\*\n\nHow much\./);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 10)), /^\*\*level\*\*\n\nHow much\./);
+    assert.match(hoverText(await hover(u, valueLines.indexOf('  - by: Ann'), 5)), /^\*\*by\*\* `string` \(required\)\n\nWho approves\./);
+    await s.c.change(u, text);
+  });
+});

@@ -417,7 +417,7 @@ describe('document rules', () => {
         ds.map((d) => [d.range, d.message]),
         [
           [range(2, 0, 2, 5), 'Front matter key `titel` is not allowed for this document kind.'],
-          [range(3, 10, 3, 11), 'Front matter `tags.1` must be string.'],
+          [range(3, 10, 3, 11), 'Front matter `tags.1` must be a string, not an integer.'],
         ],
       );
     });
@@ -427,7 +427,203 @@ describe('document rules', () => {
       const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'front-matter-schema');
       assert.deepEqual(
         ds.map((d) => d.message),
-        ['Front matter `phase` must be string or integer.'],
+        ['Front matter `phase` must be a string or an integer, not a list.'],
+      );
+    });
+  });
+
+  describe('front-matter-schema: values as an editor shows them', () => {
+    const rel = 'phase-1/00-PHASE_BRIEF.md';
+    const doc = (...lines: string[]) => `---\n${lines.join('\n')}\n---\n${H1}`;
+
+    it('suggests the allowed value a misspelt one stands for, never unasked, and not between two as near', async () => {
+      const cases: [string, string | undefined][] = [
+        ['complte', 'complete'],
+        ['reveiw', 'review'],
+        ['dratf', 'draft'],
+        ['"In Progres"', 'in-progress'],
+        ['blokced', 'blocked'],
+        ['xyz', undefined],
+        ['rev', undefined],
+      ];
+      for (const [written, meant] of cases) {
+        const text = doc('phase: phase-1', 'title: Foundation', `status: ${written}`);
+        const { svc } = await workspace({ [rel]: text });
+        const [d, ...more] = diagnosticsOf(svc, rel, 'front-matter-schema');
+        assert.equal(more.length, 0, written);
+        assert.deepEqual(d.range, at(text, 3, written), written);
+        const allowed = 'Front matter `status` must be one of: draft, in-progress, review, complete, blocked';
+        assert.equal(d.message, meant ? `${allowed}: did you mean \`${meant}\`?` : `${allowed}.`, written);
+        if (!meant) continue;
+        assert.equal(applyFix(svc, rel, d, text), doc('phase: phase-1', 'title: Foundation', `status: ${meant}`), written);
+        // Not applied by Fix all: the author may have meant another value.
+        const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+        assert.equal(
+          all.some((e) => e.range.start.line === 3),
+          false,
+          written,
+        );
+      }
+      // Two allowed values as near: no guess.
+      const own = { type: 'object', properties: { status: { enum: ['open', 'opus'] } } };
+      const text = `---\nstatus: opes\n---\n${H1}`;
+      const { svc } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => d.message),
+        ['Front matter `status` must be one of: open, opus.'],
+      );
+    });
+
+    it('reports a key or list item left without a value once, over the key or the dash, with what it needs', async () => {
+      const text = doc('phase: phase-1', 'title: ', 'status:', 'owner: null', 'reviewers:', '  - ', 'tags:', '  -');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [range(2, 0, 2, 5), 'Front matter `title` has no value: it must be a string.'],
+          [range(3, 0, 3, 6), 'Front matter `status` has no value: it must be one of: draft, in-progress, review, complete, blocked.'],
+          [range(4, 7, 4, 11), 'Front matter `owner` must be a string, not null.'],
+          [range(6, 2, 6, 4), 'Front matter `reviewers.0` has no value: it must be a string.'],
+          [range(8, 2, 8, 3), 'Front matter `tags.0` has no value: it must be a string.'],
+        ],
+      );
+      // CRLF line ends: the same ranges.
+      const { svc: crlf } = await workspace({ [rel]: text.replace(/\n/g, '\r\n') });
+      assert.deepEqual(
+        diagnosticsOf(crlf, rel, 'front-matter-schema').map((d) => d.range),
+        [range(2, 0, 2, 5), range(3, 0, 3, 6), range(4, 7, 4, 11), range(6, 2, 6, 4), range(8, 2, 8, 3)],
+      );
+    });
+
+    it('gives a value of the wrong type the type asked, as written, only when asked: quoted for a string, unquoted for a boolean or a number', async () => {
+      const own = {
+        type: 'object',
+        properties: { title: { type: 'string' }, version: { type: 'string' }, urgent: { type: 'boolean' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+      };
+      const text = `---\ntitle: 2024\nversion: 1.10\nurgent: "True"\ncount: '3'\ntags: [a, true]\nother: x\n---\n${H1}`;
+      const { svc } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.message, codeActions(svc, [d]).map((a) => a.title)]),
+        [
+          ['Front matter `title` must be a string, not an integer.', ['Quote `2024` (a string)']],
+          ['Front matter `version` must be a string, not a number.', ['Quote `1.10` (a string)']],
+          ['Front matter `urgent` must be a boolean, not a string.', ['Unquote "True" (a boolean)']],
+          ['Front matter `count` must be an integer, not a string.', ["Unquote '3' (a number)"]],
+          ['Front matter `tags.1` must be a string, not a boolean.', ['Quote `true` (a string)']],
+        ],
+      );
+      // Not by Fix all: it changes what the value is.
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line < 7), JSON.stringify(all));
+      let fixed = text;
+      for (const d of ds) {
+        fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits.flatMap((e) => e.edits));
+      }
+      assert.equal(fixed, `---\ntitle: "2024"\nversion: "1.10"\nurgent: true\ncount: 3\ntags: [a, "true"]\nother: x\n---\n${H1}`);
+      svc.setOverlay(`${ROOT}/${rel}`, fixed);
+      assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), []);
+    });
+
+    it('adds a required key the front matter lacks above its closing fence, with the others the document gives, only when asked', async () => {
+      const text = `---\r\nphase: phase-1\r\n---\r\n${H1.replace(/\n/g, '\r\n')}`;
+      const { svc } = await workspace({ [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.message, codeActions(svc, [d]).map((a) => a.title)]),
+        [
+          ['Front matter is missing the required key `title`.', ['Add the required keys `title`, `status`']],
+          ['Front matter is missing the required key `status`.', ['Add the required keys `title`, `status`']],
+        ],
+      );
+      // Not by Fix all: the front matter is its author's.
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 2), JSON.stringify(all));
+      const fixed = applyFix(svc, rel, ds[1], text);
+      assert.match(fixed, /^---\r\nphase: phase-1\r\ntitle: "Phase 1: Foundation Audit"\r\nstatus: draft\r\n---\r\n# Phase 1/);
+      svc.setOverlay(`${ROOT}/${rel}`, fixed);
+      assert.deepEqual(diagnosticsOf(svc, rel, 'front-matter-schema'), []);
+      // A key of a workspace schema the document does not give: its default, first allowed value or an empty one, offered only.
+      const own = { type: 'object', required: ['sponsor', 'tier'], properties: { sponsor: { type: 'string' }, tier: { enum: ['gold', 'silver'] } } };
+      const t2 = `---\ntier: gold\n---\n${H1}`;
+      const { svc: s2 } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: t2 });
+      const [d2] = diagnosticsOf(s2, rel, 'front-matter-schema');
+      assert.equal(d2.message, 'Front matter is missing the required key `sponsor`.');
+      assert.equal(applyFix(s2, rel, d2, t2), `---\ntier: gold\nsponsor: ""\n---\n${H1}`);
+      s2.setOverlay(`${ROOT}/${rel}`, t2);
+      const none = fixAll(s2, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!none.some((e) => e.range.start.line === 2), JSON.stringify(none));
+    });
+
+    it('tells a value holding `: ` to be quoted, over the value, and quotes it when asked; a word alone is no key: value line', async () => {
+      const text = `---\nphase: phase-1\ntitle: Phase 1: Foundation # the H1's\nstatus: draft\n---\n${H1}`;
+      const { svc } = await workspace({ [rel]: text });
+      const [d, ...more] = diagnosticsOf(svc, rel, 'invalid-front-matter');
+      assert.equal(more.length, 0);
+      assert.deepEqual(
+        [d.range, d.message],
+        [range(2, 7, 2, 26), 'Front matter: the value of `title` holds `: `, which YAML reads as a key of its own: quote the value.'],
+      );
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 2), JSON.stringify(all));
+      assert.equal(applyFix(svc, rel, d, text), text.replace('Phase 1: Foundation #', '"Phase 1: Foundation" #'));
+      assert.deepEqual(diagnosticsOf(svc, rel, 'invalid-front-matter'), []);
+      assert.equal((svc.getDocument(`${ROOT}/${rel}`)!.frontMatter!.data as { title: string }).title, 'Phase 1: Foundation');
+      // In a list's mapping too.
+      const t2 = `---\nphase: phase-1\ntitle: A\nstatus: draft\nitems:\n  - name: a: b\n---\n${H1}`;
+      const { svc: s2 } = await workspace({ [rel]: t2 });
+      assert.deepEqual(
+        diagnosticsOf(s2, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+        [[range(5, 10, 5, 14), 'Front matter: the value of `name` holds `: `, which YAML reads as a key of its own: quote the value.']],
+      );
+      // A key being typed.
+      for (const [typed, line] of [
+        ['phase: phase-1\nsta', 2],
+        ['sta\nphase: phase-1', 1],
+      ] as const) {
+        const t3 = `---\n${typed}\n---\n${H1}`;
+        const { svc: s3 } = await workspace({ [rel]: t3 });
+        assert.deepEqual(
+          diagnosticsOf(s3, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+          [[range(line, 0, line, 3), 'Front matter: `sta` is no `key: value` line: a key needs a colon after it.']],
+          typed,
+        );
+      }
+    });
+
+    it('indents front matter with spaces where a tab stands in an indent, only when asked', async () => {
+      const text = `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ntags:\n\t- a\n\t- "b\tc"\n---\n${H1}`;
+      const { svc } = await workspace({ [rel]: text });
+      const ds = diagnosticsOf(svc, rel, 'invalid-front-matter');
+      assert.deepEqual(
+        ds.map((x) => [x.range.start.line, x.message]),
+        [
+          [5, 'Front matter: Tabs are not allowed as indentation'],
+          [6, 'Front matter: Tabs are not allowed as indentation'],
+        ],
+      );
+      const d = ds[0];
+      assert.deepEqual(
+        codeActions(svc, [d]).map((a) => a.title),
+        ['Indent the front matter with spaces, not tabs'],
+      );
+      const all = fixAll(svc, `${ROOT}/${rel}`)?.change.edits.flatMap((e) => e.edits) ?? [];
+      assert.ok(!all.some((e) => e.range.start.line === 5 || e.range.start.line === 6), JSON.stringify(all));
+      const fixed = applyFix(svc, rel, d, text);
+      assert.equal(fixed, text.replace('\t- a\n\t- ', '  - a\n  - '));
+      assert.deepEqual(diagnosticsOf(svc, rel, 'invalid-front-matter'), []);
+      assert.deepEqual(svc.getDocument(`${ROOT}/${rel}`)!.frontMatter!.data, { phase: 'phase-1', title: 'Foundation', status: 'draft', tags: ['a', 'b\tc'] });
+    });
+
+    it('names the item a list repeats, on the repeat, in words rather than as Ajv does', async () => {
+      const text = doc('phase: phase-1', 'title: Foundation', 'status: draft', 'reviewers: [Ann, Bob, Ann]', 'tags:', '  - sec', '  - "sec"');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [range(4, 22, 4, 25), 'Front matter `reviewers` lists `Ann` twice (items 1 and 3): each item may appear once.'],
+          [range(7, 4, 7, 9), 'Front matter `tags` lists `sec` twice (items 1 and 2): each item may appear once.'],
+        ],
       );
     });
   });

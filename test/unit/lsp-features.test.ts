@@ -420,7 +420,7 @@ describe('language server features on the seeds\u2019 notation', () => {
       const { symbols, folds } = outline(t);
       assertValid(t, symbols, folds);
       // Input and Handoff name no section of a brief: bold text, not sections.
-      assert.deepEqual(tree(symbols), ['Front matter', ['Phase 1: Foundation Audit & Baseline', ['Output', 'Deliverables', 'Scope', 'Success Metrics']]]);
+      assert.deepEqual(tree(symbols), [['Front matter', ['phase', 'status']], ['Phase 1: Foundation Audit & Baseline', ['Output', 'Deliverables', 'Scope', 'Success Metrics']]]);
       const deliverables = symbols[1].children![1];
       assert.deepEqual(deliverables.range, { start: { line: 11, character: 0 }, end: { line: 13, character: 31 } });
       assert.deepEqual(deliverables.selectionRange, { start: { line: 11, character: 2 }, end: { line: 11, character: 14 } });
@@ -482,6 +482,60 @@ describe('language server features on the seeds\u2019 notation', () => {
       assert.equal(folded(6), undefined, 'Tests: one line');
       assert.match(hoverText(hover(t, 5, 10)), /^\*\*Deliverables\*\* \u2014 Required section of the Implementation prompt/);
       assert.match(hoverText(hover(t, 6, 12)), /^\*\*Tests Required\*\*/);
+    });
+  });
+  describe('front matter in the outline', () => {
+    it('lists its keys, a mapping\u2019s keys under their key and a list\u2019s mappings under their index, each selected on its key', async () => {
+      const text = [
+        '---',
+        'phase: 1',
+        'title: "Phase 1: Work"',
+        'status: in-progress',
+        'tags: [a, b]',
+        'meta:',
+        '  owner: Ann',
+        'approvals:',
+        '  - by: Bob',
+        '    date: 2025-10-17',
+        'empty:',
+        '---',
+        '',
+        '# Phase 1: Work',
+        '',
+      ].join('\r\n');
+      const { t } = await target('phase-1/00-PHASE_BRIEF.md', text);
+      const [fm] = documentSymbols(t.doc!);
+      assert.equal(fm.name, 'Front matter');
+      type Shown = [string, string | undefined, number, number, number, number, Shown[]?];
+      const show = (s: DocumentSymbol): Shown => {
+        const row: Shown = [s.name, s.detail, s.range.start.line, s.range.end.line, s.selectionRange.start.character, s.selectionRange.end.character];
+        if (s.children) row.push(s.children.map(show));
+        return row;
+      };
+      assert.deepEqual(fm.children!.map(show), [
+        ['phase', '1', 1, 1, 0, 5],
+        ['title', 'Phase 1: Work', 2, 2, 0, 5],
+        ['status', 'in-progress', 3, 3, 0, 6],
+        ['tags', undefined, 4, 4, 0, 4],
+        ['meta', undefined, 5, 6, 0, 4, [['owner', 'Ann', 6, 6, 2, 7]]],
+        ['approvals', undefined, 7, 9, 0, 9, [['0', undefined, 8, 9, 4, 20, [['by', 'Bob', 8, 8, 4, 6], ['date', '2025-10-17', 9, 9, 4, 8]]]]],
+        ['empty', undefined, 10, 10, 0, 5],
+      ]);
+      // Each symbol holds its children and its selection, as editors require.
+      const inside = (a: Range, b: Range) =>
+        (a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character <= b.start.character)) &&
+        (b.end.line < a.end.line || (b.end.line === a.end.line && b.end.character <= a.end.character));
+      const check = (s: DocumentSymbol) => {
+        assert.ok(inside(s.range, s.selectionRange), s.name);
+        for (const c of s.children ?? []) {
+          assert.ok(inside(s.range, c.range), `${s.name} holds ${c.name}`);
+          check(c);
+        }
+      };
+      check(fm);
+      // Front matter that does not parse: the block alone.
+      const { t: broken } = await target('phase-1/00-PHASE_BRIEF.md', '---\ntitle: a: b\n---\n# Phase 1: Work\n');
+      assert.equal(documentSymbols(broken.doc!)[0].children, undefined);
     });
   });
 });

@@ -742,7 +742,7 @@ describe('robustness: workspace schemas are data', () => {
     );
     assert.deepEqual(
       all.filter((d) => d.code === 'front-matter-schema').map((d) => [d.message, d.range.start.line]),
-      [['Front matter `tree.kids.0.kids.0.name` must be string.', 7]],
+      [['Front matter `tree.kids.0.kids.0.name` must be a string, not an integer.', 7]],
     );
   });
 

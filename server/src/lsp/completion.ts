@@ -15,6 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { dirname, joinPath } from '../service/host';
 import { writtenTitle } from '../service/layout';
+import { today } from '../service/templates';
 import { ParsedDocument, maskInlineCode, paragraphLines, spanningCode } from '../service/markdown';
 import { kindOf } from '../service/workspace';
 import { kindSection, listedGate } from '../service/rules/structure';
@@ -22,7 +23,7 @@ import { headingAnchors } from '../service/rules/doc-anchors';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import { phaseTitle, resolveTarget } from './phases';
-import { PropertyInfo, schemaProperties } from './schema';
+import { PropertyInfo, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
 import { directiveCompletion } from './directives';
 import { checkDocumentParams } from './params';
 
@@ -279,28 +280,57 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
   const before = src.slice(0, ch);
   const { phase, spec } = kindOf(t.svc.model, t.path);
   const props = schemaProperties(t.svc, spec);
-  if (/^([A-Za-z_][\w-]*)?$/.test(before)) {
-    // A key at the start of a line. The edit replaces the key word under the cursor and, on a
-    // `key: value` line, its colon and the spaces after it (`status|: x` -> `owner: x`): the value stays.
+  const keyAt = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)?$/.exec(before);
+  if (keyAt) {
+    // A key at the start of a line (of a nested mapping: indented, or after a list item's `- `). The edit replaces the
+    // key word under the cursor and, on a `key: value` line, its colon and the spaces after it (`status|: x` -> `owner: x`): the value stays.
+    const indent = keyAt[1];
     const wordEnd = ch + (/^[\w-]*/.exec(src.slice(ch))?.[0].length ?? 0);
     const rest = src.slice(wordEnd);
     const sep = /^[ \t]*:[ \t]*/.exec(rest)?.[0];
     // Anything else after the cursor (a list item, a quoted key, text) would become the value: no key fits here.
-    if (sep === undefined && !/^\s*(#.*)?$/.test(rest)) return [];
-    const range = LspRange.create(line, 0, line, wordEnd + (sep?.length ?? 0));
-    const present = keysElsewhere(doc, line);
-    return props
-      .filter((p) => !present.has(p.name))
-      .map((p, i) => ({
-        label: p.name,
-        kind: CompletionItemKind.Property,
-        detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
-        documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
-        sortText: String(i).padStart(3, '0'),
-        textEdit: TextEdit.replace(range, `${yamlKey(p.name)}: `),
-        command: p.enumValues.length || PHASE_KEYS[p.name] === 'one' ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
-      }));
+    const fits = sep !== undefined || /^\s*(#.*)?$/.test(rest);
+    if (!indent && !fits) return [];
+    let keys: PropertyInfo[] | undefined = props;
+    let present: Set<string> | undefined;
+    if (indent) {
+      // Where a key here would stand: the mapping it would be a key of, and the keys that mapping holds.
+      const at = fits ? yamlPathAt(doc, line, indent.length, wordEnd + (sep?.length ?? 0), `${HOLE}: `) : undefined;
+      keys = at && at.path.length > 1 ? schemaPropertiesAt(t.svc, spec, at.path.slice(0, -1)) : undefined;
+      present = at?.siblings;
+    }
+    if (keys?.length) {
+      const range = LspRange.create(line, indent.length, line, wordEnd + (sep?.length ?? 0));
+      present ??= keysElsewhere(doc, line);
+      // A list's key with no value after it starts its first item on the next line (`tags:` `  - `), as lists are written.
+      // Not over items already there (a key retyped above its list): a line below indented more, or a list item.
+      const below = doc.lines[line + 1] ?? '';
+      const deeper = /^[ \t]*/.exec(below)![0].length > indent.length && below.trim() !== '' && below.trim() !== '---';
+      const bare = (sep === undefined || /^\s*(#.*)?$/.test(rest.slice(sep.length))) && !deeper && !/^[ \t]*-(\s|$)/.test(below);
+      const top = !indent;
+      return keys
+        .filter((p) => !present!.has(p.name))
+        .map((p, i) => {
+          const list = bare && p.type === 'array';
+          return {
+            label: p.name,
+            kind: CompletionItemKind.Property,
+            detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
+            documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
+            sortText: String(i).padStart(3, '0'),
+            textEdit: TextEdit.replace(range, list ? `${yamlKey(p.name)}:${doc.eol}${' '.repeat(indent.length)}  - ` : `${yamlKey(p.name)}: `),
+            command:
+              p.enumValues.length || p.boolean || (top && PHASE_KEYS[p.name] === 'one') || (top && list && PHASE_KEYS[p.name] === 'list')
+                ? { title: 'Suggest', command: 'editor.action.triggerSuggest' }
+                : undefined,
+          };
+        });
+    }
+    if (!indent) return [];
   }
+  // A value of a nested mapping's key, or an item of a list that is no top-level key's.
+  const nested = nestedValueItems(t, line, ch);
+  if (nested) return nested;
   const at = frontMatterKeyAt(doc, line);
   if (!at) return [];
   // A value after the line's own `key:`, or after the `-` of a list item under a key.
@@ -330,7 +360,29 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
       values.push({ label: yamlScalar(p.id), doc: `${phaseTitle(t.svc, p)} (${p.layout.name})` });
     }
   }
-  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) if (typeof v !== 'string' || !listed.has(v)) values.push({ label: yamlScalar(v) });
+  return valueItems(prop, values, listed, range, space, after);
+}
+
+/** The values offered for a key (`prop`) after `first` (phase ids): its allowed values, with what each means, and a boolean's two. */
+function valueItems(
+  prop: PropertyInfo | undefined,
+  first: { label: string; doc?: string }[],
+  listed: Set<string>,
+  range: LspRange,
+  space: string,
+  after: string,
+): CompletionItem[] {
+  const values = [...first];
+  for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) {
+    if (typeof v === 'string' && listed.has(v)) continue;
+    // What the value means (`enumDescriptions`), and whether it is the default.
+    const meaning = [prop!.valueDescriptions.get(valueKey(v)), prop!.default !== undefined && valueKey(prop!.default) === valueKey(v) ? '(default)' : undefined];
+    values.push({ label: yamlScalar(v), doc: meaning.filter(Boolean).join(' ') || undefined });
+  }
+  // A boolean's two values, where the schema lists none of its own.
+  if (prop?.boolean && !prop.enumValues.length) for (const b of ['true', 'false']) if (!listed.has(b)) values.push({ label: b });
+  // A date's today (the editor's machine's day, as `new` dates the documents it writes).
+  if (prop?.date && !prop.enumValues.length && !listed.has(today())) values.push({ label: today(), doc: 'Today.' });
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,
@@ -339,6 +391,93 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     sortText: String(i).padStart(3, '0'),
     textEdit: TextEdit.replace(range, space + v.label + after),
   }));
+}
+
+/** A word no front matter holds: it stands where completion is asked, for the YAML parser to say where that is. */
+export const HOLE = 'phasegate_completion_hole';
+/** Largest front matter read again for a nested completion. */
+const MAX_NESTED_YAML = 64 * 1024;
+
+/**
+ * Where columns [from, to) of front matter line `line`, replaced by `text` (holding HOLE), stand in the front matter's
+ * data: the path of keys and item indexes to the HOLE (a key, or a value), and the other keys of the mapping it is in.
+ * Undefined where the front matter does not parse so, or does not put HOLE where it was written.
+ */
+export function yamlPathAt(
+  doc: ParsedDocument,
+  line: number,
+  from: number,
+  to: number,
+  text: string,
+): { path: (string | number)[]; siblings: Set<string>; items: unknown[] } | undefined {
+  const fm = doc.frontMatter;
+  if (!fm || fm.raw.length > MAX_NESTED_YAML) return undefined;
+  const last = fm.terminated ? fm.endLine : doc.lines.length;
+  const lines = doc.lines.slice(1, last);
+  const src = lines[line - 1];
+  if (src === undefined) return undefined;
+  lines[line - 1] = src.slice(0, from) + text + src.slice(to);
+  let d: YAML.Document.Parsed;
+  try {
+    d = YAML.parseDocument(lines.join('\n'), { uniqueKeys: false, prettyErrors: false });
+  } catch {
+    return undefined;
+  }
+  const seen = new Set<unknown>();
+  const find = (node: unknown, path: (string | number)[]): ReturnType<typeof yamlPathAt> => {
+    if (seen.has(node) || path.length > 64) return undefined;
+    seen.add(node);
+    if (YAML.isMap(node)) {
+      const keys = node.items.map((p) => (YAML.isScalar(p.key) ? String(p.key.value) : undefined));
+      for (const [i, pair] of node.items.entries()) {
+        const key = keys[i];
+        if (key === undefined) continue;
+        const siblings = () => new Set(keys.filter((k, j): k is string => k !== undefined && j !== i));
+        if (key === HOLE) return { path: [...path, HOLE], siblings: siblings(), items: [] };
+        if (YAML.isScalar(pair.value) && pair.value.value === HOLE) return { path: [...path, key], siblings: siblings(), items: [] };
+        const found = find(pair.value, [...path, key]);
+        if (found) return found;
+      }
+    } else if (YAML.isSeq(node)) {
+      for (const [i, item] of node.items.entries()) {
+        if (YAML.isScalar(item) && item.value === HOLE)
+          return { path: [...path, i], siblings: new Set(), items: node.items.filter((x, j) => j !== i && YAML.isScalar(x)).map((x) => (x as YAML.Scalar).value) };
+        const found = find(item, [...path, i]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return find(d.contents, []);
+}
+
+/**
+ * Values below the top level: of a nested mapping's key (`meta:` `  level: |`), of an item of a list of a nested mapping
+ * or of a list's mapping (`approvals:` `  - state: |`). Undefined where the value is a top-level key's or the items of one's list.
+ */
+function nestedValueItems(t: Target, line: number, ch: number): CompletionItem[] | undefined {
+  const doc = t.doc!;
+  const src = doc.lines[line] ?? '';
+  const lead = /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*:[ \t]*/.exec(src) ?? /^[ \t]*-[ \t]*/.exec(src);
+  if (!lead || ch < lead[0].length || !/^[ \t]|^-/.test(src)) return undefined;
+  const valueStart = lead[0].length;
+  const scalar = scalarAt(src, valueStart, ch);
+  if (!scalar) return undefined;
+  const at = yamlPathAt(doc, line, scalar.start, scalar.end, HOLE);
+  if (!at) return undefined;
+  const { path } = at;
+  const item = typeof path[path.length - 1] === 'number';
+  const keyIndex = item ? path.length - 2 : path.length - 1;
+  // A top-level key's value, or an item of its list: the top-level completion's (phase ids too).
+  if (keyIndex <= 0) return undefined;
+  const key = path[keyIndex];
+  if (typeof key !== 'string') return [];
+  const { spec } = kindOf(t.svc.model, t.path);
+  const prop = schemaPropertiesAt(t.svc, spec, path.slice(0, keyIndex)).find((p) => p.name === key);
+  const space = (scalar.start === valueStart ? !/[ \t]$/.test(lead[0]) : src[scalar.start - 1] === ':') ? ' ' : '';
+  const after = src[scalar.end] === '#' ? ' ' : '';
+  const listed = new Set(at.items.filter((v): v is string => typeof v === 'string'));
+  return valueItems(prop, [], listed, LspRange.create(line, scalar.start, line, scalar.end), space, after);
 }
 
 function headingItems(t: Target, line: number, ch: number): CompletionItem[] {

@@ -10,9 +10,10 @@ import { kindOf } from '../service/workspace';
 import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
-import { clampCharacter, frontMatterKeyAt, inFrontMatter, yamlScalar } from './completion';
+import * as YAML from 'yaml';
+import { HOLE, clampCharacter, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
-import { schemaProperties } from './schema';
+import { PropertyInfo, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
 import { directiveHover } from './directives';
 import { kindLabels } from './labels';
 import { deliverableSummary } from '../service/deliverable-nav';
@@ -44,13 +45,18 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       const { spec } = kindOf(t.svc.model, t.path);
       const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
       if (!p) return null;
-      const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
-      if (p.description) parts.push(p.description);
-      if (p.enumValues.length) {
-        const shown = p.enumValues.slice(0, MAX_VALUES).map((v) => codeSpan(yamlScalar(v)));
-        parts.push(`One of: ${shown.join(', ')}${p.enumValues.length > MAX_VALUES ? `, … (${p.enumValues.length} in all)` : ''}`);
+      return md(propertyHover(p).join('\n\n'), LspRange.create(line, 0, line, m[1].length));
+    }
+    // A key of a nested mapping (`  level:`, `  - state:`).
+    const nested = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)[ \t]*:/.exec(src);
+    if (nested?.[1] && ch >= nested[1].length && ch <= nested[1].length + nested[2].length) {
+      const from = nested[1].length;
+      const where = yamlPathAt(doc, line, from, from + nested[2].length, HOLE);
+      if (where && where.path.length > 1) {
+        const { spec } = kindOf(t.svc.model, t.path);
+        const p = schemaPropertiesAt(t.svc, spec, where.path.slice(0, -1)).find((x) => x.name === nested[2]);
+        if (p) return md(propertyHover(p).join('\n\n'), LspRange.create(line, from, line, from + nested[2].length));
       }
-      return md(parts.join('\n\n'), LspRange.create(line, 0, line, m[1].length));
     }
   }
   const link = linkAt(doc, line, ch);
@@ -65,6 +71,7 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   }
   const ref = phaseRefAt(t.svc, t.path, doc, line, ch);
   if (ref) return md(phaseSummary(t.svc, ref.phase), LspRange.create(line, ref.start, line, ref.end));
+  if (inFrontMatter(doc, line)) return valueHover(t, line, ch, md);
   const heading = doc.headings.find((h) => h.line === line);
   if (heading) {
     const { phase, spec } = kindOf(t.svc.model, t.path);
@@ -91,6 +98,58 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const deliverable = deliverableSummary(t.svc, t.path, line, ch);
   if (deliverable) return md(deliverable.text, deliverable.at);
   return null;
+}
+
+/** What a front matter key is: its type, whether it is required, its description, allowed values, default and examples. */
+function propertyHover(p: PropertyInfo): string[] {
+  const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
+  if (p.description) parts.push(p.description);
+  if (p.enumValues.length) {
+    const shown = p.enumValues.slice(0, MAX_VALUES).map((v) => codeSpan(yamlScalar(v)));
+    parts.push(`One of: ${shown.join(', ')}${p.enumValues.length > MAX_VALUES ? `, … (${p.enumValues.length} in all)` : ''}`);
+  }
+  if (p.default !== undefined) parts.push(`Default: ${codeSpan(yamlScalar(p.default))}`);
+  if (p.examples.length) parts.push(`${p.examples.length > 1 ? 'Examples' : 'Example'}: ${p.examples.map((v) => codeSpan(yamlScalar(v))).join(', ')}`);
+  return parts;
+}
+
+/**
+ * A front matter value (after its key's colon, or a list item under its key, in a flow list too): what the value
+ * means when the schema says (`enumDescriptions`), then what its key is. Null where the schema says nothing of it.
+ */
+function valueHover(t: Target, line: number, ch: number, md: (value: string, range?: LspRange) => Hover): Hover | null {
+  const doc = t.doc!;
+  const src = doc.lines[line] ?? '';
+  // Also a nested mapping's (`  level: low`) and a list's mapping's (`  - state: ok`): where the value is, the parser says.
+  const ownKey = /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*:[ \t]*/.exec(src);
+  // On the key: no value of it.
+  const lead = ownKey ?? /^[ \t]*-[ \t]*/.exec(src);
+  if (!lead || ch < lead[0].length) return null;
+  const at = scalarAt(src, lead[0].length, ch);
+  if (!at || at.start === at.end || ch > at.end) return null;
+  const where = yamlPathAt(doc, line, at.start, at.end, HOLE);
+  if (!where) return null;
+  const { path } = where;
+  const keyIndex = typeof path[path.length - 1] === 'number' ? path.length - 2 : path.length - 1;
+  const key = path[keyIndex];
+  if (typeof key !== 'string') return null;
+  const { spec } = kindOf(t.svc.model, t.path);
+  const p = schemaPropertiesAt(t.svc, spec, path.slice(0, keyIndex)).find((x) => x.name === key);
+  if (!p) return null;
+  const parts: string[] = [];
+  let value: unknown;
+  try {
+    // As a document, which logs nothing (a `%x` would warn of a directive).
+    const d = YAML.parseDocument(src.slice(at.start, at.end));
+    value = d.errors.length ? undefined : d.toJS();
+  } catch {
+    value = undefined;
+  }
+  const meaning = value === undefined ? undefined : p.valueDescriptions.get(valueKey(value));
+  if (meaning) parts.push(`${codeSpan(yamlScalar(value))}: ${meaning}`);
+  else if (!p.description) return null;
+  parts.push(...propertyHover(p));
+  return md(parts.join('\n\n'), LspRange.create(line, at.start, line, at.end));
 }
 
 const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>

@@ -11,8 +11,28 @@ export interface PropertyInfo {
   description: string | undefined;
   type: string | undefined;
   enumValues: unknown[];
+  /** What an allowed value means (the schema's `enumDescriptions`, by the value's JSON). */
+  valueDescriptions: Map<string, string>;
+  /** The schema's `examples` of a value (of an item, for a list), and its `default`. */
+  examples: unknown[];
+  default?: unknown;
+  /** Whether a value (an item, for a list) may be a boolean: `true` and `false` are offered. */
+  boolean: boolean;
+  /** Whether a value (an item, for a list) is a date written YYYY-MM-DD (`format: date`, or a pattern of such dates): today's is offered. */
+  date: boolean;
   required: boolean;
 }
+
+/** The key a value is known by in `valueDescriptions`. */
+export function valueKey(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** A pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
+const DATE_PATTERN = /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/;
+
+/** Most examples read from one property. */
+const MAX_EXAMPLES = 10;
 
 type Json = Record<string, unknown>;
 
@@ -84,12 +104,32 @@ class Reader {
           if (Array.isArray(list)) for (const x of list) if (isObject(x) && this.step()) values.push(...this.enumOf(this.resolve(x)));
         }
         const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.filter((t) => typeof t === 'string').join(' | ') : undefined;
+        // `enumDescriptions` (as VS Code's JSON and YAML support read it) beside the `enum` of the value, or of its items.
+        const valueDescriptions = new Map(prev?.valueDescriptions);
+        for (const n of [p, items]) {
+          if (!n || !Array.isArray(n.enum) || !Array.isArray(n.enumDescriptions)) continue;
+          n.enum.forEach((v, i) => {
+            const d = (n.enumDescriptions as unknown[])[i];
+            if (typeof d === 'string' && d && this.step()) valueDescriptions.set(valueKey(v), d);
+          });
+        }
+        const examples = [...(prev?.examples ?? [])];
+        const typed = items && p.type === 'array' ? items : p;
+        // A list's examples are lists (`[["a", "b"]]`): their items are what an item may be.
+        for (const ex of Array.isArray(p.examples) ? p.examples : []) examples.push(...(items && Array.isArray(ex) ? ex : [ex]));
+        if (items && Array.isArray(items.examples)) examples.push(...items.examples);
+        const types = [typed.type].flat();
         this.out.set(name, {
           name,
           description:
             (typeof p.description === 'string' ? p.description : undefined) ?? (typeof p.title === 'string' ? p.title : undefined) ?? prev?.description,
           type: type || prev?.type,
           enumValues: distinct(values),
+          valueDescriptions,
+          examples: distinct(examples).slice(0, MAX_EXAMPLES),
+          default: p.default !== undefined ? p.default : prev?.default,
+          boolean: types.includes('boolean') || !!prev?.boolean,
+          date: typed.format === 'date' || (typeof typed.pattern === 'string' && DATE_PATTERN.test(typed.pattern)) || !!prev?.date,
           required: false,
         });
       }
@@ -99,6 +139,45 @@ class Reader {
       if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) this.collect(sub, depth + 1);
     }
   }
+}
+
+/** The subschemas a key (`string`) or a list's item (`number`) of a value of `node` may match: of its properties, of its items, through `$ref`s and `allOf`/`anyOf`/`oneOf`. */
+function childSchemas(reader: Reader, node: Json, seg: string | number, out: Json[], depth = 0): void {
+  if (depth > MAX_DEPTH || out.length > MAX_DEPTH) return;
+  const n = reader.resolve(node);
+  if (typeof seg === 'string' && isObject(n.properties) && Object.hasOwn(n.properties, seg) && isObject(n.properties[seg])) out.push(n.properties[seg] as Json);
+  if (typeof seg === 'number') {
+    if (isObject(n.items)) out.push(n.items);
+    else if (Array.isArray(n.items) && isObject(n.items[seg])) out.push(n.items[seg] as Json);
+  }
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = n[k];
+    if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) childSchemas(reader, sub, seg, out, depth + 1);
+  }
+}
+
+/**
+ * The properties the schema in force for `spec` describes for the mapping at `path` of the front matter (keys, and
+ * item indexes of lists: `['approvals', 0]`), as schemaProperties reads them at the top; none where it says nothing.
+ */
+export function schemaPropertiesAt(svc: PhasegateService, spec: DocumentKindSpec | undefined, path: (string | number)[]): PropertyInfo[] {
+  if (!path.length) return schemaProperties(svc, spec);
+  const schema = schemaInForce(svc, spec);
+  if (!isObject(schema)) return [];
+  const reader = new Reader(schema);
+  try {
+    let nodes: Json[] = [schema];
+    for (const seg of path) {
+      const next: Json[] = [];
+      for (const n of nodes) childSchemas(reader, n, seg, next);
+      nodes = next;
+      if (!nodes.length) return [];
+    }
+    for (const n of nodes) reader.collect(n);
+  } catch (e) {
+    svc.logger.log(`reading schema ${spec?.schema} failed: ${(e as Error).message}`);
+  }
+  return [...reader.out.values()].map((p) => ({ ...p, required: reader.required.has(p.name) }));
 }
 
 function distinct(values: unknown[]): unknown[] {

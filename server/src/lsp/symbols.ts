@@ -1,6 +1,8 @@
 /** Document symbols (the section outline, bold labels standing for sections, front matter) and workspace symbols (phases and their documents). */
 import { Connection, DocumentSymbol, Location, Range as LspRange, SymbolInformation, SymbolKind } from 'vscode-languageserver';
+import * as YAML from 'yaml';
 import type { LabelSection } from '../service/labels';
+import { yamlOffsetRange } from '../service/markdown';
 import type { ParsedDocument } from '../service/markdown';
 import type { Position, Range } from '../service/types';
 import type { ServerContext } from './context';
@@ -12,6 +14,57 @@ import { checkDocumentParams, checkParams } from './params';
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
 const holds = (outer: Range, inner: Range) => before(outer.start, inner.start) && before(inner.end, outer.end);
 
+/** Most front matter keys in the outline, and how deep in mappings and lists it goes. */
+const MAX_KEY_SYMBOLS = 1000;
+const MAX_KEY_DEPTH = 8;
+/** Longest value shown beside its key. */
+const MAX_DETAIL = 60;
+
+/**
+ * The keys of a front matter mapping as outline symbols (a mapping's keys under its key, a list's mappings under
+ * their index, as problems name them: `approvals.1`), each over its key and value, selected on its key.
+ */
+function yamlSymbols(node: unknown, lines: string[], raw: string, budget: { left: number }, depth: number): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  if (depth > MAX_KEY_DEPTH) return out;
+  const at = (a: number, b: number) => yamlOffsetRange(lines, 1, raw, a, b);
+  const symbolOf = (name: string, keyRange: [number, number], value: unknown): DocumentSymbol | undefined => {
+    if (budget.left-- <= 0) return undefined;
+    let end = (value as { range?: [number, number, number] } | null)?.range?.[1] ?? keyRange[1];
+    // A block collection's range runs through the line break after it.
+    while (end > keyRange[1] && /\s/.test(raw[end - 1] ?? '')) end--;
+    const children = YAML.isCollection(value) ? yamlSymbols(value, lines, raw, budget, depth + 1) : [];
+    const scalar = YAML.isScalar(value) && value.value !== null ? String(value.value).replace(/\s+/g, ' ') : undefined;
+    return {
+      name: name || '""',
+      detail: scalar && (scalar.length > MAX_DETAIL ? `${scalar.slice(0, MAX_DETAIL)}…` : scalar),
+      kind: YAML.isMap(value) ? SymbolKind.Object : YAML.isSeq(value) ? SymbolKind.Array : SymbolKind.Property,
+      range: at(keyRange[0], Math.max(end, keyRange[1])),
+      // A list's item has no key: it is selected whole.
+      selectionRange: at(keyRange[0], keyRange[0] === keyRange[1] ? Math.max(end, keyRange[1]) : keyRange[1]),
+      children: children.length ? children : undefined,
+    };
+  };
+  if (YAML.isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key as { range?: [number, number, number] } | null;
+      if (!YAML.isScalar(pair.key) || !key?.range) continue;
+      const sym = symbolOf(String(pair.key.value), [key.range[0], key.range[1]], pair.value);
+      if (!sym) break;
+      out.push(sym);
+    }
+  } else if (YAML.isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const r = (item as { range?: [number, number, number] } | null)?.range;
+      // Only the items that hold keys: a list of words is the value of its key.
+      if (!YAML.isCollection(item) || !r || budget.left <= 0) return;
+      const sym = symbolOf(String(i), [r[0], r[0]], item);
+      if (sym) out.push(sym);
+    });
+  }
+  return out;
+}
+
 /**
  * The outline: the front matter, the sections by their headings, and the bold labels that stand for the
  * kind's sections (`labels`, see labels.ts), each under its enclosing heading, or under a label whose
@@ -20,7 +73,10 @@ const holds = (outer: Range, inner: Range) => before(outer.start, inner.start) &
 export function documentSymbols(doc: ParsedDocument, labels: readonly LabelSection[] = []): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   const fm = doc.frontMatter;
-  if (fm?.terminated) out.push({ name: 'Front matter', kind: SymbolKind.Object, range: fm.range, selectionRange: LspRange.create(0, 0, 0, 3) });
+  if (fm?.terminated) {
+    const keys = fm.yaml && !fm.errors.length ? yamlSymbols(fm.yaml.contents, doc.lines, fm.raw, { left: MAX_KEY_SYMBOLS }, 0) : [];
+    out.push({ name: 'Front matter', kind: SymbolKind.Object, range: fm.range, selectionRange: LspRange.create(0, 0, 0, 3), children: keys.length ? keys : undefined });
+  }
   const headings = new Map<number, DocumentSymbol>();
   const build = (idx: number): DocumentSymbol => {
     const s = doc.sections[idx];

@@ -32,34 +32,20 @@ function emptyValue(prop: SchemaProperty | undefined): unknown {
 /** A document's front matter status by its phase's status: complete in a complete phase, else a draft (only its author knows how far it is). */
 const DOCUMENT_STATUS: Record<string, string> = { 'not-started': 'draft', 'in-progress': 'draft', blocked: 'draft', complete: 'complete' };
 
+type FrontMatterSchema = { required?: string[]; properties?: Record<string, SchemaProperty> };
+
+/** The schema in force: a workspace schema (trusted workspaces) wins over the built-in one. */
+function schemaOf(svc: Parameters<Fix>[0], id: string): FrontMatterSchema | undefined {
+  return (svc.validator(id)?.schema ?? svc.assets.schemas[id]) as FrontMatterSchema | undefined;
+}
+
 /** Front matter with the schema's required keys: phase id, title from the H1, status draft, and so on. */
 const addFrontMatter: Fix = (svc, diag) => {
   const d = diag.data as { schema: string } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc || doc.frontMatter) return undefined;
-  // The schema in force: a workspace schema (trusted workspaces) wins over the built-in one.
-  const schema = (svc.validator(d.schema)?.schema ?? svc.assets.schemas[d.schema]) as
-    { required?: string[]; properties?: Record<string, SchemaProperty> } | undefined;
-  const { phase, spec } = kindOf(svc.model, diag.file);
-  // The title heading (a brief may be headed `### **Phase 3: …**` as the design heads phases), else the phase's title.
-  const h1 = titleHeading(doc);
-  // The heading's text as it reads (its emphasis gone, its backslash escapes read: `Fix \*args\*` is `Fix *args*`, and
-  // code spans kept), as `new` writes a front matter title.
-  let title = h1 ? unescapeMarkdown(withoutEmphasis(h1.text)).trim() : phase ? shownTitle(svc, phase) : spec?.name;
-  // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
-  // that does both leaves them agreeing.
-  const heading = spec && kindHeading(spec);
-  if (title && h1 && heading && phase?.number !== undefined) title = renumberTitle(heading, phase.number, title);
-  // A document of a complete phase is no draft (in the schema's words).
-  const allowed = schema?.properties?.status?.enum;
-  const byPhase = phase ? DOCUMENT_STATUS[svc.status(phase)] : 'draft';
-  const derived: Record<string, unknown> = {
-    phase: phase?.id,
-    title,
-    status: !allowed || allowed.includes(byPhase) ? byPhase : 'draft',
-    date: today(),
-    workstream: phase?.workstream,
-  };
+  const schema = schemaOf(svc, d.schema);
+  const derived = derivedValues(svc, diag.file, doc, schema);
   const data: Record<string, unknown> = {};
   const keys = schema?.required?.length ? schema.required : ['title'];
   for (const k of keys) data[k] = derived[k] ?? emptyValue(schema?.properties?.[k]);
@@ -74,6 +60,65 @@ const addFrontMatter: Fix = (svc, diag) => {
     change: { edits: [{ file: diag.file, edits: [{ range: range(0, 0, 0, 0), newText: text }] }], creates: [] },
   };
 };
+
+/**
+ * Adds a required key the front matter lacks, above its closing `---`: with the value the document and its phase
+ * give it (`phase`, `title` from the title heading, `status` by the phase's, `date` today, `workstream`), with the
+ * other missing keys they give; else the schema's default, first allowed value or an empty one.
+ */
+const addFrontMatterKey: Fix = (svc, diag) => {
+  const d = diag.data as { schema?: unknown; key?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const fm = doc?.frontMatter;
+  if (!doc || !fm?.terminated || typeof d?.schema !== 'string' || typeof d.key !== 'string') return undefined;
+  // Still missing (the reported problem may be older than the text).
+  if (fm.data !== null && fm.data !== undefined && (typeof fm.data !== 'object' || Object.hasOwn(fm.data, d.key))) return undefined;
+  const schema = schemaOf(svc, d.schema);
+  const derived = derivedValues(svc, diag.file, doc, schema);
+  const known = derived[d.key] !== undefined;
+  const data: Record<string, unknown> = {};
+  if (known) {
+    // Every missing key the document gives, in the schema's order: each one's fix writes the same lines, which Fix all
+    // then writes once (two insertions at one place would not both be made).
+    const has = (k: string) => !!fm.data && typeof fm.data === 'object' && Object.hasOwn(fm.data, k);
+    for (const k of schema?.required ?? []) if (!has(k) && derived[k] !== undefined) data[k] = derived[k];
+    if (!Object.hasOwn(data, d.key)) data[d.key] = derived[d.key];
+  } else data[d.key] = emptyValue(schema?.properties?.[d.key]);
+  const yaml = YAML.stringify(data, { lineWidth: 0 }).replace(/\n$/, '');
+  const keys = Object.keys(data).map((k) => `\`${k}\``);
+  const a = {
+    title: keys.length > 1 ? `Add the required keys ${keys.join(', ')}` : `Add the required key ${keys[0]}`,
+    codes: [diag.code],
+    isPreferred: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: range(fm.endLine, 0, fm.endLine, 0), newText: yaml.split('\n').join(doc.eol) + doc.eol }] }], creates: [] },
+  };
+  // Offered only: Fix all and `check --fix` leave front matter they did not write to its author.
+  return { ...a, manual: true };
+};
+
+/** The front matter values a document and its phase determine: phase id, title (from its title heading), status, date, workstream. */
+function derivedValues(svc: Parameters<Fix>[0], file: string, doc: ParsedDocument, schema: FrontMatterSchema | undefined): Record<string, unknown> {
+  const { phase, spec } = kindOf(svc.model, file);
+  // The title heading (a brief may be headed `### **Phase 3: …**` as the design heads phases), else the phase's title.
+  const h1 = titleHeading(doc);
+  // The heading's text as it reads (its emphasis gone, its backslash escapes read: `Fix \*args\*` is `Fix *args*`, and
+  // code spans kept), as `new` writes a front matter title.
+  let title = h1 ? unescapeMarkdown(withoutEmphasis(h1.text)).trim() : phase ? shownTitle(svc, phase) : spec?.name;
+  // Numbered for this phase, as the title's own fix (heading-mismatch) numbers the H1: a Fix all
+  // that does both leaves them agreeing.
+  const heading = spec && kindHeading(spec);
+  if (title && h1 && heading && phase?.number !== undefined) title = renumberTitle(heading, phase.number, title);
+  // A document of a complete phase is no draft (in the schema's words).
+  const allowed = schema?.properties?.status?.enum;
+  const byPhase = phase ? DOCUMENT_STATUS[svc.status(phase)] : 'draft';
+  return {
+    phase: phase?.id,
+    title,
+    status: !allowed || allowed.includes(byPhase) ? byPhase : 'draft',
+    date: today(),
+    workstream: phase?.workstream,
+  };
+}
 
 /**
  * Removes the blank lines above front matter that does not start on the first line; the HTML comments
@@ -289,6 +334,49 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
 };
 
 /**
+ * Gives a front matter value the type its schema asks, as written (`title: 2024` → `"2024"`, `flag: "true"` → `true`),
+ * when the value's text is still the one reported. Only when asked: it is the value's meaning that changes.
+ */
+const retypeFrontMatterValue: Fix = (svc, diag) => {
+  const d = diag.data as { was?: unknown; text?: unknown } | undefined;
+  const doc = svc.getDocument(diag.file);
+  const { start, end } = diag.range;
+  if (!doc || typeof d?.was !== 'string' || typeof d.text !== 'string' || start.line !== end.line) return undefined;
+  if ((doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.was) return undefined;
+  return {
+    title: /^["']/.test(d.text) ? `Quote \`${d.was}\` (a string)` : `Unquote ${d.was} (${/^(true|false)$/.test(d.text) ? 'a boolean' : 'a number'})`,
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits: [{ range: diag.range, newText: d.text }] }], creates: [] },
+  };
+};
+
+/**
+ * Indents front matter with spaces where tabs stand in a line's indent (which YAML does not allow): two spaces for
+ * each tab, on every line of the front matter. Offered only: the indent's width is the author's to choose.
+ */
+const frontMatterTabs: Fix = (svc, diag) => {
+  const doc = svc.getDocument(diag.file);
+  const fm = doc?.frontMatter;
+  if (!doc || !fm) return undefined;
+  const last = fm.terminated ? fm.endLine : doc.lines.length;
+  const edits: TextEdit[] = [];
+  for (let l = 1; l < last; l++) {
+    const indent = /^[ \t]*/.exec(doc.lines[l])![0];
+    if (indent.includes('\t')) edits.push({ range: range(l, 0, l, indent.length), newText: indent.replace(/\t/g, '  ') });
+  }
+  if (!edits.length) return undefined;
+  return {
+    title: 'Indent the front matter with spaces, not tabs',
+    codes: [diag.code],
+    isPreferred: true,
+    manual: true,
+    change: { edits: [{ file: diag.file, edits }], creates: [] },
+  };
+};
+
+/**
  * Renames a misspelt front matter key (`titel` → `title`), when the key's text is still the one reported.
  * Only when asked: a key one letter from a schema's may be one of the author's own.
  */
@@ -332,6 +420,9 @@ export const DOCUMENT_FIXES: Record<string, Fix> = {
   'retarget-anchor': retargetAnchor,
   'rename-front-matter-key': renameFrontMatterKey,
   'replace-front-matter-value': replaceFrontMatterValue,
+  'retype-front-matter-value': retypeFrontMatterValue,
+  'add-front-matter-key': addFrontMatterKey,
+  'front-matter-tabs': frontMatterTabs,
   'add-checkboxes': addCheckboxes,
   'add-front-matter': addFrontMatter,
   'remove-leading-blank-lines': removeLeadingBlankLines,

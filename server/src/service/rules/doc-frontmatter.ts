@@ -2,9 +2,10 @@
  * Front matter rules: YAML that does not parse (duplicate keys included), is not closed or is not a
  * mapping; values that do not match the kind's JSON Schema; and a phase document with no front matter.
  */
+import * as YAML from 'yaml';
 import { Range, range } from '../types';
-import { pathRange } from '../yamlpath';
-import { misspeltKeys } from './doc-fm-typos';
+import { pathRange, pointerSegments } from '../yamlpath';
+import { editDistance, misspeltKeys } from './doc-fm-typos';
 import type { Rule, RuleContext } from './rule';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -53,10 +54,34 @@ export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
 }
 
-/** The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line. */
-function refineError(lines: string[], message: string, r: Range): { message: string; range: Range } {
+/**
+ * The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line.
+ * A value holding `: ` (`title: Phase 1: Foundation`, which YAML reads as a second key) is reported over the value,
+ * with the text that quotes it (`fix`); a line that is a word alone (a key being typed), as no `key: value` line.
+ */
+function refineError(lines: string[], message: string, r: Range): { message: string; range: Range; fix?: { was: string; text: string } } {
   const line = lines[r.start.line] ?? '';
   const text = /^front matter\b/i.test(message) ? message : `Front matter: ${message}`;
+  if (/nested mappings are not allowed in compact mappings/i.test(message)) {
+    const m = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)([ \t]*:[ \t]+)/.exec(line);
+    const from = m ? m[0].length : -1;
+    if (m && from === r.start.character && !/^["'[{|>&!*]/.test(line.slice(from))) {
+      // Up to a comment.
+      const rest = line.slice(from);
+      const hash = rest.search(/[ \t]#/);
+      const was = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+      return {
+        message: `Front matter: the value of \`${m[2]}\` holds \`: \`, which YAML reads as a key of its own: quote the value.`,
+        range: range(r.start.line, from, r.start.line, from + was.length),
+        fix: { was, text: JSON.stringify(was) },
+      };
+    }
+  }
+  if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message) && /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*$/.test(line)) {
+    const start = line.length - line.trimStart().length;
+    const word = line.trim().replace(/^-[ \t]+/, '');
+    return { message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`, range: range(r.start.line, start, r.start.line, line.trimEnd().length) };
+  }
   if (/keys must be unique/i.test(message)) {
     // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
     const col = r.start.character;
@@ -92,8 +117,11 @@ const syntax: Rule = {
     }
     if (!fm) return;
     for (const e of fm.errors) {
-      const { message, range: r } = refineError(ctx.doc.lines, e.message, e.range);
-      ctx.report('invalid-front-matter', r, message);
+      const { message, range: r, fix } = refineError(ctx.doc.lines, e.message, e.range);
+      // A tab in a line's indent: its fix indents the front matter with spaces.
+      if (/tabs are not allowed as indentation/i.test(message)) ctx.report('invalid-front-matter', r, message, { fix: 'front-matter-tabs' });
+      else if (fix) ctx.report('invalid-front-matter', r, message, { fix: 'retype-front-matter-value', was: fix.was, text: fix.text });
+      else ctx.report('invalid-front-matter', r, message);
     }
     if (fm.errors.length || !fm.terminated) return;
     // Empty front matter (`---` `---`) parses to null: an empty mapping, not an error.
@@ -117,6 +145,16 @@ function valueAtPointer(data: unknown, pointer: string): unknown {
   return v;
 }
 
+/** What a value read from YAML is, in words (`a number`, `a list`); undefined for a value not read. */
+function kindOfValue(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return `a ${typeof v}`;
+}
+
 /** "must be equal to one of the allowed values" is more useful with the values. */
 function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
@@ -133,9 +171,8 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
     }
     case 'type': {
       // A value of several types allowed (`type: [string, integer]`): Ajv names them `string,integer`.
-      const t = e.params.type;
-      const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
-      return `Front matter \`${where || '(root)'}\` must be ${types.map((x) => (x === 'array' ? 'a list' : x === 'object' ? 'a mapping' : x)).join(' or ')}.`;
+      const is = kindOfValue(value);
+      return `Front matter \`${where || '(root)'}\` must be ${expected(e)}${is ? `, not ${is}` : ''}.`;
     }
     case 'pattern':
       // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
@@ -177,7 +214,29 @@ export function enumSuggestion(value: unknown, allowed: unknown[]): { value: str
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ');
   const meant = names.filter((a) => STATUS_WORDS[a]?.includes(word));
-  return meant.length === 1 ? { value: meant[0], exact: false } : undefined;
+  if (meant.length === 1) return { value: meant[0], exact: false };
+  if (meant.length) return undefined;
+  return misspeltValue(key, names);
+}
+
+/**
+ * The allowed value a misspelt one stands for (`complte`, `reveiw`): letters and digits compared without case or
+ * separators, one edit away for a word of up to four of them, two for a longer one, and no other allowed value as
+ * near (`dratf` for `draft`, never a guess between two).
+ */
+function misspeltValue(key: string, names: string[]): { value: string; exact: false } | undefined {
+  if (key.length < 3) return undefined;
+  let best: string | undefined;
+  let bestD = Infinity;
+  let ties = 0;
+  for (const a of names) {
+    const k = looseKey(a);
+    const d = editDistance(key, k, 2);
+    if (d > (Math.min(key.length, k.length) <= 4 ? 1 : 2)) continue;
+    if (d < bestD) [best, bestD, ties] = [a, d, 0];
+    else if (d === bestD) ties++;
+  }
+  return best !== undefined && !ties ? { value: best, exact: false } : undefined;
 }
 
 const schema: Rule = {
@@ -223,20 +282,106 @@ const schema: Rule = {
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
-      const value = e.keyword === 'pattern' || e.keyword === 'enum' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      const value = e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      // A key written without a value (`status:`): one problem, over the key, saying what it needs.
+      if (r && e.instancePath && r.start.line === r.end.line && r.start.character === r.end.character && (e.keyword === 'type' || e.keyword === 'enum')) {
+        const empty = emptyValue(doc.lines, fm.yaml!, fm.raw, e.instancePath, r, errors);
+        if (empty) {
+          if (seen.has(`empty:${e.instancePath}`)) continue;
+          seen.add(`empty:${e.instancePath}`);
+          ctx.report('front-matter-schema', empty.range, empty.message);
+          continue;
+        }
+      }
+      if (e.keyword === 'uniqueItems' && Array.isArray(value) && typeof e.params.i === 'number' && typeof e.params.j === 'number' && fm.yaml) {
+        // ajv names the two items `i` and `j`: the range is the later one's, the repeat.
+        const [i, j] = [Math.min(e.params.i, e.params.j), Math.max(e.params.i, e.params.j)];
+        r = pathRange(fm.yaml, doc.lines, 1, fm.raw, `${e.instancePath}/${j}`) ?? r;
+        const item = value[j] as unknown;
+        const shown = typeof item === 'string' ? item : JSON.stringify(item);
+        ctx.report(
+          'front-matter-schema',
+          r ?? firstLine,
+          `Front matter \`${e.instancePath.slice(1).replace(/\//g, '.')}\` lists ${shown.includes('`') ? `\`\` ${shown} \`\`` : `\`${shown}\``} twice (items ${i + 1} and ${j + 1}): each item may appear once.`,
+        );
+        continue;
+      }
       let message = schemaMessage(e, value);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
       seen.add(id);
       // `status: Complete`: did you mean `complete`? The fix writes it over the value (on its line only).
       const meant = e.keyword === 'enum' && Array.isArray(e.params.allowedValues) ? enumSuggestion(value, e.params.allowedValues) : undefined;
+      const retyped = e.keyword === 'type' && r ? retype(e.params.type, value, doc.lines, r) : undefined;
       if (meant && r && r.start.line === r.end.line) {
         message = `${message.slice(0, -1)}: did you mean \`${meant.value}\`?`;
         ctx.report('front-matter-schema', r, message, { fix: 'replace-front-matter-value', was: value, value: meant.value, exact: meant.exact });
-      } else ctx.report('front-matter-schema', r ?? firstLine, message);
+      } else if (retyped) ctx.report('front-matter-schema', r!, message, { fix: 'retype-front-matter-value', was: retyped.was, text: retyped.text });
+      else if (e.keyword === 'required' && !e.instancePath && typeof e.params.missingProperty === 'string')
+        ctx.report('front-matter-schema', r ?? firstLine, message, { fix: 'add-front-matter-key', schema: spec.schema, key: e.params.missingProperty });
+      else ctx.report('front-matter-schema', r ?? firstLine, message);
     }
   },
 };
+
+/**
+ * The text that gives a value of the wrong type the type a schema asks, written as it is: a number or a boolean
+ * written plain where a string is asked, quoted (`title: 2024` → `"2024"`, `version: 1.10` keeps its `0`); `"true"`
+ * where a boolean is asked, and `"3"` where a number is, unquoted. Undefined for any other value, and for one over
+ * several lines.
+ */
+function retype(type: unknown, value: unknown, lines: string[], r: Range): { was: string; text: string } | undefined {
+  if (r.start.line !== r.end.line) return undefined;
+  const was = (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const types = (Array.isArray(type) ? type.map(String) : String(type).split(',')).map((x) => x.trim());
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && /^[\w.+-]+$/.test(was)) return { was, text: `"${was}"` };
+  const quoted = /^(["'])(.*)\1$/.exec(was);
+  if (!quoted || typeof value !== 'string' || quoted[2] !== value) return undefined;
+  if (types.includes('boolean') && /^(true|false)$/i.test(value)) return { was, text: value.toLowerCase() };
+  if ((types.includes('integer') && /^-?\d+$/.test(value)) || (types.includes('number') && /^-?\d+(\.\d+)?$/.test(value))) return { was, text: value };
+  return undefined;
+}
+
+/** What a value of an error's kind must be, from its `type` or `enum` error: `a string`, `one of: a, b`. */
+function expected(e: { keyword: string; params: Record<string, unknown> }): string | undefined {
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) return `one of: ${(e.params.allowedValues as unknown[]).map(String).join(', ')}`;
+  if (e.keyword !== 'type') return undefined;
+  const t = e.params.type;
+  const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
+  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean' };
+  return types.map((x) => names[x] ?? x).join(' or ');
+}
+
+/**
+ * A value left empty (`status:`, a `-` alone): YAML reads null there and ajv reports its type and its allowed values,
+ * each at the empty place after the colon. Reported once, over the key (over the `-` of a list item), naming what
+ * the value needs, allowed values first. Undefined for a value written (`null`, `~`) or a range not empty.
+ */
+function emptyValue(
+  lines: string[],
+  yaml: YAML.Document.Parsed,
+  raw: string,
+  pointer: string,
+  r: Range,
+  errors: { instancePath: string; keyword: string; params: Record<string, unknown> }[],
+): { range: Range; message: string } | undefined {
+  const node = yaml.getIn(pointerSegments(pointer), true);
+  if (!(node === null || (YAML.isScalar(node) && node.value === null && (node.source === '' || node.source === undefined)))) return undefined;
+  const line = lines[r.start.line] ?? '';
+  // The text before the empty value ends with its key's colon or its item's dash.
+  if (!/(:|-)[ \t]*$/.test(line.slice(0, r.start.character))) return undefined;
+  const mine = errors.filter((x) => x.instancePath === pointer);
+  const need = expected(mine.find((x) => x.keyword === 'enum') ?? mine.find((x) => x.keyword === 'type')!);
+  if (!need) return undefined;
+  const segs = pointerSegments(pointer);
+  const last = segs[segs.length - 1];
+  const parent = pointer.slice(0, pointer.lastIndexOf('/'));
+  const keyRange = typeof last === 'string' ? pathRange(yaml, lines, 1, raw, parent, last) : undefined;
+  const start = line.length - line.trimStart().length;
+  const range = keyRange && keyRange.start.line === r.start.line ? keyRange : { start: { line: r.start.line, character: start }, end: r.start };
+  const where = segs.join('.');
+  return { range, message: `Front matter \`${where}\` has no value: it must be ${need}.` };
+}
 
 const missing: Rule = {
   ids: ['missing-front-matter'],
