@@ -230,13 +230,14 @@ async function features(files: Files, eol: Variant['eol']): Promise<{ results: R
     for (const d of diags) checkRange(rel, d.range, d.code);
     const actions = codeActions(svc, diags);
     const all = fixAll(svc, file);
-    const edits = [...actions, ...(all ? [all] : [])].map((a) => ({ title: a.title, edits: a.change.edits }));
+    const edits = [...actions, ...(all ? [all] : [])].map((a) => ({ title: a.title, edits: a.change.edits, select: a.select }));
     for (const a of edits)
       for (const fe of a.edits)
         for (const e of fe.edits) {
           checkRange(relOf(fe.file), e.range, a.title);
           if (otherBreak.test(e.newText)) problems.push(`${a.title} writes other line endings into ${relOf(fe.file)}: ${JSON.stringify(e.newText)}`);
         }
+    // (A fix's selection is of the text it leaves: compared between the variants, not with the text before it.)
     const r: Record<string, unknown> = {
       diagnostics: diags.map((d) => [d.code, d.range]),
       edits,
