@@ -7,10 +7,10 @@
  * - its files starting with a byte order mark (which the engine's text does not hold: the language server
  *   shifts the first line's positions for a client whose text does, see lsp/convert.ts);
  * - its last line without a line ending;
- * - ASCII letters in it replaced by text of the same length in UTF-16 code units (LSP's unit, and that of
- *   `check --format json`, SARIF and the text format's column): astral characters (🚀, 𝒳: two units
- *   each), CJK, combining marks, before and inside the text reported, in headings, list items, prose and
- *   table cells.
+ * - tabs for spaces after headings' markers and task boxes, and around table cells;
+ * - text of the same length in UTF-16 code units (LSP's unit, and that of `check --format json`, SARIF and the
+ *   text format's column) in place of ASCII text added to it: astral characters (🚀, 𝒳: two units each), CJK,
+ *   combining marks, before and inside the text reported, in headings, list items, prose and table cells.
  *
  * and, on the rewritten text, no range runs past its line or splits a surrogate pair, and every quick fix and
  * Fix all writes the document's own line endings.
@@ -133,6 +133,11 @@ const atLineEnd = (ins: string) => eachLine((l) => (/^\s*(\||```|~~~|---|#|$)/.t
 const atHeadingEnd = (ins: string) => eachLine((l) => (/^#{3,6}\s+\S/.test(l) ? l + ins : l));
 /** `ins` at the start of every table cell but the delimiter row's. */
 const inCells = (ins: string) => eachLine((l) => (/^\s*\|/.test(l) && !/^\s*\|[\s:|-]+\|?\s*$/.test(l) ? l.replace(/\| (?=\S)/g, '| ' + ins) : l));
+/** Tabs for the spaces after headings' `#`s and task boxes, and around table cells. */
+const tabbed = eachLine((l) => {
+  const t = l.replace(/^(#{1,6}) /, '$1\t').replace(/^(\s*[-*+] \[[ xX]\]) /, '$1\t');
+  return /^\s*\|/.test(t) ? t.replace(/ \|/g, '\t|').replace(/\| /g, '|\t') : t;
+});
 /** A prose line (one that starts with a word) broken in two at its first space, by `br`. */
 const proseBrokenBy = (br: string) => eachLine((l) => (/^[A-Z][a-z]/.test(l) ? l.replace(' ', br) : l));
 
@@ -168,6 +173,7 @@ const VARIANTS: Variant[] = [
     both: withoutFinalBreaks,
     eol: '\r\n',
   },
+  { name: "tabs after headings' markers and task boxes, and around table cells", a: same, b: tabbed, norm: (s) => s.replace(/\\t/g, ' '), eol: '\n' },
   { name: 'astral characters where content starts', a: atContentStart('QQQQ '), b: atContentStart('🚀𝒳 '), norm: replaceAll([['🚀𝒳', 'QQQQ']]), eol: '\n' },
   { name: 'CJK where content starts', a: atContentStart('QQQ '), b: atContentStart('認証の '), norm: replaceAll([['認証の', 'QQQ']]), eol: '\n' },
   {
