@@ -946,6 +946,27 @@ describe('document rules', () => {
         ],
       );
     });
+
+    it('reads character references in a target as CommonMark does (`R&amp;D.md` is `R&D.md`), reported where written', async () => {
+      const text = [TITLE, '', '[notes](03-FINDINGS/R&amp;D.md), [again](03-FINDINGS/R&#38;D.md), [q](Q&amp;A.md), [x](a&b.md), [y](&bogus;.md)', ''].join(
+        '\n',
+      );
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text, 'phase-1/03-FINDINGS/R&D.md': '# R\n' });
+      const ds = diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'broken-link');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(text, 2, 'Q&amp;A.md'), 'Link target "Q&A.md" does not exist.'],
+          [at(text, 2, 'a&b.md'), 'Link target "a&b.md" does not exist.'],
+          [at(text, 2, '&bogus;.md'), 'Link target "&bogus;.md" does not exist.'],
+        ],
+      );
+      // The file a quick fix creates is the one the link names.
+      assert.deepEqual(
+        codeActions(svc, [ds[0]]).flatMap((a) => a.change.creates.map((c) => c.file)),
+        [`${ROOT}/phase-1/Q&A.md`],
+      );
+    });
   });
 
   describe('missing-artifact', () => {

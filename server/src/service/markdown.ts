@@ -148,6 +148,14 @@ export interface ParsedDocument {
 }
 
 const md = new MarkdownIt('commonmark', { html: true }).enable('table');
+
+/**
+ * Text of a link destination or title as Markdown reads it: its backslash escapes of ASCII punctuation and its
+ * character references (`&amp;`, `&#38;`, `&#x26;`) read, as markdown-it reads them.
+ */
+export function unescapeLinkText(text: string): string {
+  return md.utils.unescapeAll(text);
+}
 // The model reads only block tokens (headings keep their inline source in `content`; links are scanned
 // per line), so inline tokenisation is skipped: it was a third of the parse time (bench/README.md).
 // Its 'normalize' rule (line ends to '\n', NUL to U+FFFD) is done by markdownBody, which already

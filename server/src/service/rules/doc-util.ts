@@ -1,7 +1,7 @@
 /** Helpers shared by the document rules: placeholders, link targets, sections by title. */
 import { ignoreGlobs } from '../glob-safety';
 import { dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
-import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey } from '../markdown';
+import { Link, ListItem, ParsedDocument, Section, bodyStart, linesMatching, maskedProse, normalizeTitle, sectionByKey, unescapeLinkText } from '../markdown';
 import { skippedFolder } from '../workspace';
 import { MAX_LOWER_FORMS, earlierWrittenTitle, expandTitle, writtenTitle } from '../layout';
 import type { DocumentKindSpec, SectionSpec } from '../layout';
@@ -632,8 +632,12 @@ export function isExternal(target: string): boolean {
 /** A backslash before ASCII punctuation escapes it, as in CommonMark. */
 const ESCAPE_RE = /\\([!-/:-@[-`{-~])/g;
 
-/** A link target as Markdown reads it: `00\_PHASE\_BRIEF.md` is `00_PHASE_BRIEF.md`. */
+/**
+ * A link target as Markdown reads it: `00\_PHASE\_BRIEF.md` is `00_PHASE_BRIEF.md`, and `R&amp;D.md` (a character
+ * reference) `R&D.md`.
+ */
 export function unescapeTarget(target: string): string {
+  if (target.includes('&')) return unescapeLinkText(target);
   return target.includes('\\') ? target.replace(ESCAPE_RE, '$1') : target;
 }
 
