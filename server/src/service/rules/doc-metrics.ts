@@ -5,7 +5,7 @@
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
  * validation document, an iAI response), so is each list item `Name: value` (or `Name — value`), against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
- * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
+ * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item or a row marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import { DEFAULT_METRICS, type MetricSpec } from '../layout';
@@ -375,6 +375,9 @@ const metrics: Rule = {
         const nameCell = row.cells[mi];
         const actualCell = row.cells[ai];
         if (!nameCell || !actualCell || cellText(actualCell.text) === '') continue;
+        // A value marked as a baseline (`45 % (baseline)`, `| Code coverage (before) |`) records where the phase started, as
+        // such a list item does: the Foundation Audit & Baseline phase measures the baselines later phases reach their targets from.
+        if (BASELINE_MARK.test(actualCell.text) || BASELINE_MARK.test(nameCell.text)) continue;
         // The row's own target wins (a phase may set a stricter one); else the configured threshold.
         const targetText = ti >= 0 ? cellText(row.cells[ti]?.text ?? '') : '';
         judge(ctx, nameCell.text, actualCell.text, targetText, actualCell.range);

@@ -1,0 +1,39 @@
+/**
+ * metric-threshold and the values a phase records as baselines (the Foundation Audit & Baseline phase of the phase system
+ * design measures them), and targets written without a comparison (`80 %`): how they are read, and what the message says.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf } from '../helpers/workspace';
+
+const VALIDATION = 'phase-1/07-VALIDATION.md';
+
+async function messages(body: string[]): Promise<string[]> {
+  const text = ['# Phase 1 Validation', '', ...body, ''].join('\n');
+  const { svc } = await workspace({ [VALIDATION]: text });
+  return diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => `${d.range.start.line}: ${d.message}`);
+}
+
+describe('metric-threshold: baselines and bare targets', () => {
+  it('does not judge a table row whose value or name is marked as a baseline, as it does not judge such a list item', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Code coverage | > 80% | 45 % (baseline) |',
+        '| Critical vulnerabilities | 0 | 2 (baseline) |',
+        '| Code coverage (before) | > 80% | 45% |',
+        '| Test execution time | < 5 minutes | baseline 9 minutes |',
+        '| High vulnerabilities | < 5 | 9 |',
+        '',
+        '## Quality Metrics',
+        '',
+        '- Coverage: 45 % (baseline)',
+        '- Coverage: 45 %',
+      ]),
+      // The unmarked ones are results, and judged.
+      ['10: High vulnerabilities is 9; target < 5', '15: Coverage is 45 %; target > 80%'],
+    );
+  });
+});
