@@ -412,9 +412,10 @@ describe('templates', () => {
       ),
       [],
     );
+    // The audit phase has a finding (started), the iAI phase only what new wrote from the templates (not started).
     assert.deepEqual(
       ['phase-1', 'Test/Phase_1'].map((id) => svc.status(svc.findPhase(id)!)),
-      ['in-progress', 'in-progress'],
+      ['in-progress', 'not-started'],
     );
   });
 
