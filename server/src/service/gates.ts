@@ -793,7 +793,23 @@ function startsPhase(d: PhaseDocument): boolean {
  * writtenIn's answers by workspace model and document path, for the text they were asked of (performance only: the
  * tree and the status ask again); `written` undefined while only the cheap test was asked, and said nothing.
  */
-const writtenMemo = new WeakMap<object, Map<string, { text: string; written: boolean | undefined }>>();
+const writtenMemo = new WeakMap<object, Map<string, { text: string; written: boolean | undefined; context?: (string | undefined)[] }>>();
+
+/**
+ * The texts a document's template is rendered from, besides the template: the phase's brief or prompt (its title and
+ * deliverables) and the previous phase's output handoff (an input handoff's inputs). A verdict of holdsOnlyTemplate
+ * stands while they do.
+ */
+function templateInputs(svc: PhasegateService, phase: Phase): (string | undefined)[] {
+  const texts = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt').map((d) => svc.getText(d.path));
+  const prev = phase.prev?.documents.find((d) => d.spec.kind === 'output-handoff');
+  if (prev) texts.push(svc.getText(prev.path));
+  return texts;
+}
+
+function sameTexts(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
 
 /** Longer than any document `new` writes from a template: written in (not compared line by line). */
 const MAX_TEMPLATE_TEXT = 1_000_000;
@@ -817,7 +833,14 @@ function writtenIn(svc: PhasegateService, phase: Phase, d: PhaseDocument, cheap:
     kept = { text, written: none ? true : undefined };
     byPath.set(d.path, kept);
   }
-  if (kept.written === undefined && !cheap) kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/));
+  if (kept.written !== true && !cheap) {
+    // Compared with the template as rendered from the phase's brief and the previous handoff as they are now.
+    const context = templateInputs(svc, phase);
+    if (kept.written === undefined || !kept.context || !sameTexts(kept.context, context)) {
+      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/));
+      kept.context = context;
+    }
+  }
   return kept.written === true;
 }
 

@@ -206,16 +206,21 @@ function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateCont
 /**
  * Whether document `doc` of `phase` (its `lines`) holds only what `new` writes from its template: each line that is not
  * blank is a line of its template rendered for the phase now — or rendered without the deliverables of the brief and
- * the previous phase's handoff, as `new` wrote it before they were written —, the front matter's `date` aside (the
- * day it was written). Nobody has written in such a document yet. A template that cannot be rendered says no.
+ * the previous phase's handoff, as `new` wrote it before they were written —, on the day its front matter's `date`
+ * says it was written (that line aside). Nobody has written in such a document yet. A template that cannot be rendered says no.
  */
 export function holdsOnlyTemplate(svc: PhasegateService, phase: Phase, doc: PhaseDocument, lines: readonly string[]): boolean {
+  // The front matter's lines, when the document starts with it: its `date` is the day the document was written, which
+  // the template may write in its body too (the decision log's `**Date**:`), rendered with that day.
+  const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
+  let date: string | undefined;
+  for (let i = 1; i < fmEnd && date === undefined; i++) date = /^date:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/.exec(lines[i])?.[1];
   let template: Set<string>;
   try {
-    const now = kindContext(svc, doc.spec, phase, doc.path);
+    const now = kindContext(svc, doc.spec, phase, doc.path, date);
     const texts = [render(svc, doc.spec, now)];
     if (now.deliverables !== undefined || now.prevHandoff !== undefined) {
-      const before = kindContext(svc, doc.spec, phase, doc.path);
+      const before = kindContext(svc, doc.spec, phase, doc.path, date);
       before.deliverables = undefined;
       before.prevHandoff = undefined;
       texts.push(render(svc, doc.spec, before));
@@ -224,8 +229,6 @@ export function holdsOnlyTemplate(svc: PhasegateService, phase: Phase, doc: Phas
   } catch {
     return false;
   }
-  // The front matter's lines, when the document starts with it: its `date` is the day the document was written.
-  const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.trim() === '' || template.has(line)) continue;
