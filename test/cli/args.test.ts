@@ -28,6 +28,29 @@ describe('phasegate argument parsing', () => {
     }
   });
 
+  it('refuses an option where the value of another is expected, and takes a value that begins with a dash in the = form', () => {
+    for (const [argv, option, next] of [
+      [['new', 'phase', '--title', '-h'], 'title', '-h'],
+      [['new', 'phase', '--title', '--layout', 'audit'], 'title', '--layout'],
+      [['new', 'finding', 'phase-1', '--title', '-x'], 'title', '-x'],
+      [['check', '--config', '--format', 'json'], 'config', '--format'],
+    ] as const) {
+      assert.throws(
+        () => parseArgs([...argv]),
+        (e: unknown) =>
+          e instanceof UsageError &&
+          e.seeHelp &&
+          e.message === `option '--${option}' needs a value, and '${next}' is an option: for a value that begins with a dash, write --${option}=${next}`,
+        argv.join(' '),
+      );
+    }
+    assert.equal(parseArgs(['new', 'phase', '--title=-h']).title, '-h');
+    assert.equal(parseArgs(['new', 'phase', '--title=--dry run']).title, '--dry run');
+    // A dash alone is a value (standard input's name), and a value without a leading dash is taken as before.
+    assert.equal(parseArgs(['check', '--config', '-']).config, '-');
+    assert.equal(parseArgs(['new', 'phase', '--title', 'Fix -h handling']).title, 'Fix -h handling');
+  });
+
   it('lets --help and --version win over a command', () => {
     assert.equal(parseArgs(['check', '--help']).command, 'help');
     assert.equal(parseArgs(['status', '-v']).command, 'version');

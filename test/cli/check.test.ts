@@ -290,6 +290,17 @@ describe('phasegate check', () => {
         '',
       ].join('\n'),
     );
+    // The glob is quoted as phasegate.yaml writes it, which is what the user finds there (was: "old", as it is matched).
+    fsys.write('/ws/ws2/phasegate.yaml', 'ignore:\n  - "archive/**"\n  - ./old/\n');
+    const written = await run(['check', 'old', 'old/phase-1'], fsys, '/ws/ws2');
+    assert.equal(
+      written.stderr,
+      [
+        'phasegate: warning: old is not checked: it matches "./old/" of ignore in phasegate.yaml.',
+        'phasegate: warning: old/phase-1 is not checked: it lies in old, which matches "./old/" of ignore in phasegate.yaml.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('checks the config file named as a PATH: its problems, without a warning that it lies in no phase', async () => {

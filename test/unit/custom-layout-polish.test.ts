@@ -96,7 +96,7 @@ describe("custom layouts: a project plan's declared sections", () => {
     const text = created(plan, 'PLAN.md');
     assert.equal(
       text,
-      `---\ntitle: "Sprint 1 Plan"\nstatus: draft\ndate: "${DATE}"\n---\n\n# Sprint 1 Plan\n\n## Backlog\n\n[Content]\n\n## Phase Status\n\n` +
+      `---\ntitle: "Sprint 1 Plan"\nstatus: draft  # draft | in-progress | review | complete | blocked\ndate: "${DATE}"\n---\n\n# Sprint 1 Plan\n\n## Backlog\n\n[Content]\n\n## Phase Status\n\n` +
         '| Workstream | Phase | Status |\n|---|---|---|\n| [Workstream] | [Phase] | Not started |\n',
     );
     write(fs, plan, (_f, t) => t.replace('[Content]', 'Story 12, story 14').replace('| [Workstream] | [Phase] | Not started |\n', ''));

@@ -94,20 +94,54 @@ describe('decision-without-rationale: the forms a rationale takes', () => {
     });
   });
 
+  describe('the message of a decision heading whose dash says its state', () => {
+    it('quotes the decision without the state, and says what the words after the dash say', async () => {
+      const text = [
+        '# Phase 1 Decisions',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 3: Use Postgres — approved',
+        '',
+        '**Context**: We need a database.',
+        '',
+        '### Decision 4: Use Redis - accepted — see ADR-7',
+        '',
+        '**Rationale**:',
+        '',
+        '### Decision 5: CI platform — GitHub Actions',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ [DECISIONS]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, DECISIONS, 'decision-without-rationale').map((d) => d.message),
+        [
+          'Decision "Decision 3: Use Postgres" gives no rationale: "approved", after its dash, says its state, owner or place, not why; add a "**Rationale**:" line, or fill its Context and Consequences (it has no Consequences part).',
+          'Decision "Decision 4: Use Redis" gives no rationale: "accepted — see ADR-7", after its dash, says its state, owner or place, not why; write it on its empty "**Rationale**:" line.',
+          // Words after a dash that name the choice are part of the decision.
+          'Decision "Decision 5: CI platform — GitHub Actions" gives no rationale: add a "**Rationale**:" line.',
+        ],
+      );
+    });
+  });
+
   describe('the message of a decision item whose dash gives no reason', () => {
     it('says whether the words after the dash are too few or say a state, and says nothing of a dash where there is none', async () => {
       const text = handoff([
         '- Decision 1: CI platform — GitHub Actions',
         '- Decision 2: Use AWS — approved by the CTO on Monday',
         '- Decision 3: Blue-green deployment',
+        '- Decision 4: Use AWS — approved',
       ]);
       const { svc } = await workspace({ [HANDOFF]: text });
       assert.deepEqual(
         diagnosticsOf(svc, HANDOFF, 'decision-without-rationale').map((d) => d.message),
         [
           'Decision "Decision 1: CI platform — GitHub Actions" gives no rationale: the words after its dash name no reason (a reason after a dash takes three words or more); add "→ why" after it.',
-          'Decision "Decision 2: Use AWS — approved by the CTO on Monday" gives no rationale: the words after its dash say its state, owner or place, not why; add "→ why" after it.',
+          'Decision "Decision 2: Use AWS" gives no rationale: "approved by the CTO on Monday", after its dash, says its state, owner or place, not why; add "→ why" after it.',
           'Decision "Decision 3: Blue-green deployment" gives no rationale: add "→ why" after it.',
+          // A state of one word is a state too, not too few words for a reason.
+          'Decision "Decision 4: Use AWS" gives no rationale: "approved", after its dash, says its state, owner or place, not why; add "→ why" after it.',
         ],
       );
     });

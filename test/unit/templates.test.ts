@@ -412,9 +412,10 @@ describe('templates', () => {
       ),
       [],
     );
+    // The audit phase has a finding (started), the iAI phase only what new wrote from the templates (not started).
     assert.deepEqual(
       ['phase-1', 'Test/Phase_1'].map((id) => svc.status(svc.findPhase(id)!)),
-      ['in-progress', 'in-progress'],
+      ['in-progress', 'not-started'],
     );
   });
 
@@ -693,7 +694,7 @@ describe('templates in a custom layout', () => {
     const text = (f: string) => plan.creates.find((c) => c.file === `${ROOT}/ops/missions/M-1-kickoff/${f}`)!.text;
     assert.equal(
       text('CHARTER.md'),
-      `---\nphase: "ops/missions/M-1-kickoff"\ntitle: "Mission 1 Charter"\nstatus: draft\ndate: "${DATE}"\n---\n\n# Mission 1 Charter\n\n` +
+      `---\nphase: "ops/missions/M-1-kickoff"\ntitle: "Mission 1 Charter"\nstatus: draft  # draft | in-progress | review | complete | blocked\ndate: "${DATE}"\n---\n\n# Mission 1 Charter\n\n` +
         '## Goals\n\n[Content]\n\n## Crew\n\n[Who takes part]\n\n## Mission 2 Plans\n\n[Content]\n',
     );
     assert.match(text('checks/QA.md'), /\n# Phase 1 Validation\n\n## Go\/No-Go\n\n\[Content\]\n$/);

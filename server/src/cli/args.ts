@@ -127,6 +127,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
     let value = m[2];
     if (value === undefined) {
       if (i + 1 >= argv.length) throw badArguments(`option '--${name}' needs a value`);
+      // What follows is an option (`--title -h`, `--title --layout audit`: the value forgotten), not the value: taken as
+      // one, it would make a phase titled `-h`, or a title of `--layout` and a PATH of `audit`. A value that begins
+      // with a dash is given in the `=` form, which says it is one.
+      const next = argv[i + 1];
+      if (next.length > 1 && next.startsWith('-'))
+        throw badArguments(`option '--${name}' needs a value, and '${next}' is an option: for a value that begins with a dash, write --${name}=${next}`);
       value = argv[++i];
     }
     if (given.has(name)) throw badArguments(`option '--${name}' given twice`);

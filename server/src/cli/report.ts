@@ -25,6 +25,11 @@ export interface PhaseReport {
    * (`N × unfilled-placeholder`), which keep it from complete.
    */
   unfilled: string[];
+  /**
+   * Its `missing-document` problems that say only that a document of `documents.missing` is not written (not one
+   * named in another case, or a folder in its place), by severity: the gates count them as `N × missing-document`.
+   */
+  notWritten: { error: number; warning: number };
 }
 
 export interface Report {
@@ -92,6 +97,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
         },
         errors: ungatedErrors(svc, phase),
         unfilled: unfilledTemplates(svc, phase),
+        notWritten: notWritten(svc.phaseDiagnostics(phase)),
       });
     }
   }
@@ -107,6 +113,17 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
   diagnostics.sort(byPosition);
   configProblems.sort(byPosition);
   return { cwd, diagnostics, phases, files: [...files].sort(), configProblems };
+}
+
+/** The `missing-document` problems of `diags` that say only that a document is not written yet (their fix creates it), by severity. */
+function notWritten(diags: readonly Diagnostic[]): { error: number; warning: number } {
+  const out = { error: 0, warning: 0 };
+  for (const d of diags) {
+    if (d.code !== 'missing-document' || d.data?.fix !== 'create-document') continue;
+    if (d.severity === 'error') out.error++;
+    else if (d.severity === 'warning') out.warning++;
+  }
+  return out;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

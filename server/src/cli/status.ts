@@ -18,13 +18,44 @@ export function gateMarks(p: PhaseReport, sep: string): string {
   return p.gates.map((g) => `${MARK[g.status]} ${g.name}`).join(sep);
 }
 
+/**
+ * What holds a phase, each fact once: its missing documents first (`missing 05-DECISIONS.md`: what to write), then its
+ * errors no gate answers for, its placeholders, and each gate not passed with its reasons, without those that only
+ * say again that a missing document is not written (`1 × missing-document`, `… not written yet`, an audit phase's
+ * `no validation checklist`); a gate held by nothing else is left out (the GATES column shows it pending or failed).
+ */
 export function blockers(p: PhaseReport): string[] {
   const out: string[] = [];
-  if (p.documents.missing.length) out.push(`missing ${p.documents.missing.join(', ')}`);
+  const missing = p.documents.missing;
+  if (missing.length) out.push(`missing ${missing.join(', ')}`);
   out.push(...p.errors, ...p.unfilled);
   for (const g of p.gates) {
     if (g.status === 'passed') continue;
-    out.push(`${g.name} (${g.status})${g.reasons.length ? `: ${g.reasons.join(', ')}` : ''}`);
+    const reasons = missing.length ? beyondMissing(p, g.status, g.reasons) : g.reasons;
+    if (missing.length && reasons.length === 0 && g.reasons.length > 0) continue;
+    out.push(`${g.name} (${g.status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`);
+  }
+  return out;
+}
+
+/** A gate's reasons without those that say a document of `documents.missing` is not written (see blockers). */
+function beyondMissing(p: PhaseReport, status: GateStatus, reasons: readonly string[]): string[] {
+  const missing = p.documents.missing;
+  const said = new Set([`${missing.join(', ')} not written yet`, ...missing.map((f) => `${f} not written yet`)]);
+  const validation = p.phase.documents.find((d) => d.spec.kind === 'validation');
+  if (validation && missing.includes(validation.spec.file)) said.add('no validation checklist');
+  // A failed gate counts the errors of its rules, a pending one their warnings (it would have failed on an error).
+  const counted = status === 'failed' ? p.notWritten.error : p.notWritten.warning;
+  const out: string[] = [];
+  for (const r of reasons) {
+    if (said.has(r)) continue;
+    const m = /^(\d+) × missing-document$/.exec(r);
+    if (m && counted > 0) {
+      const left = Number(m[1]) - counted;
+      if (left > 0) out.push(`${left} × missing-document`);
+      continue;
+    }
+    out.push(r);
   }
   return out;
 }

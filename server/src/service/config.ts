@@ -62,6 +62,8 @@ export interface ResolvedConfig {
   rules: Record<string, RuleSetting>;
   metrics: MetricSpec[];
   ignore: string[];
+  /** Each glob of `ignore` as the config writes it (`./archive/` for `archive`), at the same index: what messages quote. */
+  ignoreWritten?: string[];
   templates: string | undefined;
   /** Where `templates` is written in the config file (for a problem with the folder it names). */
   templatesRange?: Range;
@@ -240,7 +242,7 @@ export function parseConfig(file: string, text: string, root: string, validate: 
   const c = data as PhasegateConfig;
   cfg.rules = { ...(c.rules ?? {}) };
   /** The globs at `pointer` that can match, as they are matched (see `workspaceGlob`), and that match in bounded time (see `globProblem`); each other one is reported at its value. */
-  const globs = (value: string | string[], pointer: string): string[] => {
+  const globs = (value: string | string[], pointer: string, written?: string[]): string[] => {
     const list = Array.isArray(value) ? value.map((g, j) => ({ g, at: `${pointer}/${j}` })) : [{ g: value, at: pointer }];
     const out: string[] = [];
     for (const { g, at } of list) {
@@ -248,12 +250,14 @@ export function parseConfig(file: string, text: string, root: string, validate: 
       const why = 'glob' in read ? globProblem(read.glob) : read.problem;
       if (why === undefined && 'glob' in read) {
         out.push(read.glob);
+        written?.push(g);
         (cfg.globRefs ??= []).push({ glob: read.glob, key: pointer === '/ignore' ? 'ignore' : 'phases', at: keyName(at), range: valueAt(at) });
       } else problem(`${keyName(at)}: ${why}`, valueAt(at));
     }
     return out;
   };
-  cfg.ignore = globs(c.ignore ?? [], '/ignore');
+  cfg.ignoreWritten = [];
+  cfg.ignore = globs(c.ignore ?? [], '/ignore', cfg.ignoreWritten);
   cfg.templates = c.templates;
   if (c.templates !== undefined) cfg.templatesRange = pathRange(doc, lines, 0, src, '/templates');
   for (const [kind, rel] of Object.entries(c.schemas ?? {})) {

@@ -10,6 +10,7 @@ import { resolveTarget } from './handoff';
 import type { Repository } from './repo-root';
 import { keyBeforeNote, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 import { isSpaceCode } from './text-scan';
+import { holdsOnlyTemplate } from './scaffold';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -796,11 +797,85 @@ export function unfilledTemplates(svc: PhasegateService, phase: Phase): string[]
   return countByCode(svc.phaseDiagnostics(phase).filter((d) => d.code === UNFILLED_PLACEHOLDER && d.severity === 'warning'));
 }
 
+/** Whether a document of the layout counts towards a phase being started: any but its brief or prompt. */
+function startsPhase(d: PhaseDocument): boolean {
+  return d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt';
+}
+
+/**
+ * writtenIn's answers by workspace model and document path, for the text they were asked of (performance only: the
+ * tree and the status ask again); `written` undefined while only the cheap test was asked, and said nothing.
+ */
+const writtenMemo = new WeakMap<object, Map<string, { text: string; written: boolean | undefined; context?: (string | undefined)[] }>>();
+
+/**
+ * The texts a document's template is rendered from, besides the template: the phase's brief or prompt (its title and
+ * deliverables) and the previous phase's output handoff (an input handoff's inputs). A verdict of holdsOnlyTemplate
+ * stands while they do.
+ */
+function templateInputs(svc: PhasegateService, phase: Phase): (string | undefined)[] {
+  const texts = phase.documents.filter((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt').map((d) => svc.getText(d.path));
+  const prev = phase.prev?.documents.find((d) => d.spec.kind === 'output-handoff');
+  if (prev) texts.push(svc.getText(prev.path));
+  return texts;
+}
+
+function sameTexts(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+/** Longer than any document `new` writes from a template: written in (not compared line by line). */
+const MAX_TEMPLATE_TEXT = 1_000_000;
+
+/**
+ * Whether someone has written in document `d` of the phase: it holds more than what `new` writes from its template
+ * (see holdsOnlyTemplate). One without any placeholder has been, but for an input handoff, which `new` may fill
+ * from the previous phase's output handoff (`cheap`: only this is asked, and false stands for "not known yet"). Its
+ * text is read as it is, not parsed (parsing every phase's documents again would cost a large workspace's check).
+ */
+function writtenIn(svc: PhasegateService, phase: Phase, d: PhaseDocument, cheap: boolean, placeholders: () => Set<string> | undefined): boolean {
+  const text = svc.getText(d.path);
+  if (text === undefined || text.length > MAX_TEMPLATE_TEXT) return true;
+  let byPath = writtenMemo.get(svc.model);
+  if (!byPath) writtenMemo.set(svc.model, (byPath = new Map()));
+  let kept = byPath.get(d.path);
+  if (!kept || kept.text !== text) {
+    // No placeholder: the files unfilled-placeholder reports, known from the gates (performance only), else the text's.
+    const marked = d.spec.kind === 'input-handoff' ? undefined : placeholders();
+    const none = d.spec.kind !== 'input-handoff' && (marked ? !marked.has(d.path) : !placeholderStart(text));
+    kept = { text, written: none ? true : undefined };
+    byPath.set(d.path, kept);
+  }
+  if (kept.written !== true && !cheap) {
+    // Compared with the template as rendered from the phase's brief and the previous handoff as they are now.
+    const context = templateInputs(svc, phase);
+    if (kept.written === undefined || !kept.context || !sameTexts(kept.context, context)) {
+      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/));
+      kept.context = context;
+    }
+  }
+  return kept.written === true;
+}
+
 export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluateGates(svc, phase)): PhaseStatus {
-  // Started: a document written beyond the brief or prompt, a layout's or not (a finding in 03-FINDINGS/).
+  // Started: a document written in beyond the brief or prompt, a layout's or not (a finding in 03-FINDINGS/). A document
+  // that holds only what `new` wrote from its template does not start it: a phase `new phase` just made is not started.
+  // Those with no placeholder first (no template rendered: most phases have one), then the others.
   const layoutDocs = new Set(phase.documents.map((d) => d.path));
+  // The files of the phase that unfilled-placeholder reports, while it runs (a template's text holds placeholders it reports).
+  let marked: Set<string> | undefined | null = null;
+  const placeholders = (): Set<string> | undefined => {
+    if (marked === null)
+      marked =
+        svc.ruleSetting(UNFILLED_PLACEHOLDER) === 'off'
+          ? undefined
+          : new Set(svc.phaseDiagnostics(phase).flatMap((x) => (x.code === UNFILLED_PLACEHOLDER ? [x.file] : [])));
+    return marked;
+  };
   const started =
-    phase.documents.some((d) => d.exists && d.spec.kind !== 'brief' && d.spec.kind !== 'prompt') || phase.markdown.some((p) => !layoutDocs.has(p));
+    phase.markdown.some((p) => !layoutDocs.has(p)) ||
+    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, true, placeholders)) ||
+    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, false, placeholders));
   // Errors no gate answers for hold a phase too (a layout without gates holds its phases by their errors alone).
   const failed = gates.some((g) => g.status === 'failed') || ungatedErrors(svc, phase).length > 0;
   // Not started while only the brief or prompt is written, whatever the gates say: also in a custom layout

@@ -9,7 +9,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { LOOSE_AUDIT_FOLDER, phaseNumber, type Phase } from './workspace';
+import { LOOSE_AUDIT_FOLDER, phaseNumber, type Phase, type PhaseDocument } from './workspace';
 import {
   TemplateContext,
   baseContext,
@@ -201,6 +201,41 @@ function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateCont
     renderTemplate(svc, spec.template ?? spec.kind, ctx) ??
     sectionsDocument(spec, ctx.phase.number, ctx.phase.title, basename(ctx.phase.folder), ctx.layout.gates)
   );
+}
+
+/**
+ * Whether document `doc` of `phase` (its `lines`) holds only what `new` writes from its template: each line that is not
+ * blank is a line of its template rendered for the phase now — or rendered without the deliverables of the brief and
+ * the previous phase's handoff, as `new` wrote it before they were written —, on the day its front matter's `date`
+ * says it was written (that line aside). Nobody has written in such a document yet. A template that cannot be rendered says no.
+ */
+export function holdsOnlyTemplate(svc: PhasegateService, phase: Phase, doc: PhaseDocument, lines: readonly string[]): boolean {
+  // The front matter's lines, when the document starts with it: its `date` is the day the document was written, which
+  // the template may write in its body too (the decision log's `**Date**:`), rendered with that day.
+  const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
+  let date: string | undefined;
+  for (let i = 1; i < fmEnd && date === undefined; i++) date = /^date:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/.exec(lines[i])?.[1];
+  let template: Set<string>;
+  try {
+    const now = kindContext(svc, doc.spec, phase, doc.path, date);
+    const texts = [render(svc, doc.spec, now)];
+    if (now.deliverables !== undefined || now.prevHandoff !== undefined) {
+      const before = kindContext(svc, doc.spec, phase, doc.path, date);
+      before.deliverables = undefined;
+      before.prevHandoff = undefined;
+      texts.push(render(svc, doc.spec, before));
+    }
+    template = new Set(texts.flatMap((t) => t.split('\n')));
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    if (line.trim() === '' || template.has(line)) continue;
+    if (i < fmEnd && line.startsWith('date:')) continue;
+    return false;
+  }
+  return true;
 }
 
 function builtinLayout(svc: PhasegateService, name: 'audit' | 'iai'): LayoutSpec {

@@ -405,8 +405,11 @@ export class PhasegateService {
       const itself = k === parts.length;
       const folder = !itself || !isFile;
       if (this.configIgnore?.(rel, folder)) {
-        const glob = this.config.ignore.find((g) => ignoreGlobs([g])(rel, folder));
-        const matches = `${glob ? `"${glob}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
+        const k = this.config.ignore.findIndex((g) => ignoreGlobs([g])(rel, folder));
+        const glob = k < 0 ? undefined : this.config.ignore[k];
+        // Quoted as the config writes it (`./archive/`), which the user finds there, not as it is matched (`archive`).
+        const quoted = glob === undefined ? undefined : (this.config.ignoreWritten?.[k] ?? glob);
+        const matches = `${quoted !== undefined ? `"${quoted}" of ` : ''}ignore in ${this.config.file ? basename(this.config.file) : 'the config'}`;
         return itself || (glob && picomatch.isMatch(whole, glob, { dot: true })) ? `it matches ${matches}` : `it lies in ${rel}, which matches ${matches}`;
       }
       if (this.ignoreMatcher(rel, folder)) {

@@ -5,7 +5,7 @@
  * under a metrics section (`## Success Metrics`) of a document where a phase reports its own results (a
  * validation document, an iAI response), so is each list item `Name: value` (or `Name — value`), against a target written
  * after it (`(target >80%)`) or the configured threshold. Neither is judged under a section titled as a
- * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item marked as a baseline (`62% (baseline)`).
+ * baseline or a target (`## Baseline Metrics`, `### Targets`), nor an item or a row marked as a baseline (`62% (baseline)`).
  * Values that are empty or not quantities are skipped: the rule never guesses.
  */
 import { DEFAULT_METRICS, type MetricSpec } from '../layout';
@@ -110,9 +110,9 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
     const threshold = own ?? thresholdOf(spec);
-    // A threshold configured for some phases only says so (`> 80% (phases 1-2)`).
-    const shown = own ? targetText : `${spec?.threshold}${scopeNote(spec)}`;
     if (threshold && meets(actual, threshold) === false) {
+      // A threshold configured for some phases only says so (`> 80% (phases 1-2)`); one written without a comparison, how it was read.
+      const shown = own ? targetText + readingNote(written!, own, targetText, name, ctx) : `${spec?.threshold}${readingNote(parseThreshold(spec!.threshold), threshold, spec!.threshold, name, ctx)}${scopeNote(spec)}`;
       ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${shown}`);
     }
     return;
@@ -123,6 +123,37 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   const parts = parseLabelledQuantities(valueText);
   if (!parts) return;
   judgeParts(ctx, name, valueText, targetText, target, parts, at, spec?.scope?.label);
+}
+
+/**
+ * How a target written without a comparison (`80 %`) was read, after it in a message: ` (read as >= 80 %, in the
+ * direction of the threshold for Code coverage, > 80%)` when its metric's threshold gave the direction, else ` (read as >= 80 %:
+ * write the comparison, `>= 80 %` or `<= 80 %`)`, since the direction was a guess (`0` at most, anything else at least). Empty for a
+ * target that writes its comparison, and for `0`, which only an upper bound reads sensibly.
+ */
+function readingNote(written: Readonly<Threshold> | undefined, read: Readonly<Threshold>, text: string, name: string, ctx: RuleContext): string {
+  if (!written || !directionOpen(written)) return '';
+  const as = `${read.op} ${cellText(text)}`;
+  const spec = findMetric(ctx.metrics, name);
+  const from = directionFrom(spec, written);
+  if (from) return ` (read as ${as}, in the direction of the ${from === spec ? '' : 'built-in '}threshold for ${from.name}, ${from.threshold})`;
+  const other = `${read.op === '>=' ? '<=' : '>='} ${cellText(text)}`;
+  return ` (read as ${as}: write the comparison, \`${as}\` or \`${other}\`)`;
+}
+
+/**
+ * The metric whose threshold, written with a comparison in the unit of `t`, gives a target without one its direction
+ * (as inDirectionOf reads it): `spec`, else the built-in metric of its name; undefined when neither does.
+ */
+function directionFrom(spec: MetricSpec | undefined, t: Readonly<Threshold>): MetricSpec | undefined {
+  if (!spec) return undefined;
+  const gives = (m: MetricSpec): boolean => {
+    const k = parseThreshold(m.threshold);
+    return !!k && !directionOpen(k) && k.op !== '=' && k.unit === t.unit;
+  };
+  if (gives(spec)) return spec;
+  const builtin = findMetric(DEFAULT_METRICS, spec.name);
+  return builtin && builtin !== spec && gives(builtin) ? builtin : undefined;
 }
 
 /**
@@ -375,6 +406,9 @@ const metrics: Rule = {
         const nameCell = row.cells[mi];
         const actualCell = row.cells[ai];
         if (!nameCell || !actualCell || cellText(actualCell.text) === '') continue;
+        // A value marked as a baseline (`45 % (baseline)`, `| Code coverage (before) |`) records where the phase started, as
+        // such a list item does: the Foundation Audit & Baseline phase measures the baselines later phases reach their targets from.
+        if (BASELINE_MARK.test(actualCell.text) || BASELINE_MARK.test(nameCell.text)) continue;
         // The row's own target wins (a phase may set a stricter one); else the configured threshold.
         const targetText = ti >= 0 ? cellText(row.cells[ti]?.text ?? '') : '';
         judge(ctx, nameCell.text, actualCell.text, targetText, actualCell.range);

@@ -215,10 +215,15 @@ const decisions: Rule = {
       // A heading that gives its reason as a decision item would (`### Decision 2: Keep pytest — the team knows it well`,
       // `… → fewer tools`, `… because …`): the template's word after an arrow is no reason.
       if (!TEMPLATE_RATIONALE_RE.test(s.title) && (givesReason(s.title) || dashRationale(s.title) === 'reason')) continue;
+      // A status after a dash (`### Decision 3: Use Postgres — approved`) is no part of the decision quoted, and is told as what it says.
+      const state = stateNote(s.title);
+      const todo = found ? 'write it on its empty "**Rationale**:" line' : 'add a "**Rationale**:" line';
       ctx.report(
         'decision-without-rationale',
         s.heading.textRange,
-        `Decision "${short(s.title)}" gives no rationale: ${found ? 'write it on its empty "**Rationale**:" line' : 'add a "**Rationale**:" line'}${adrHint(adr)}.`,
+        state
+          ? `Decision "${state.quoted}" gives no rationale${state.note}; ${todo}${adrHint(adr)}.`
+          : `Decision "${short(s.title)}" gives no rationale: ${todo}${adrHint(adr)}.`,
         {
           fix: 'insert-rationale',
           heading: s.heading.line,
@@ -231,6 +236,9 @@ const decisions: Rule = {
 
 /** The message of a decision item without a rationale: what its dash lacks, when it has one. */
 function itemMessage(text: string, dash: DashVerdict): string {
+  // A state on the item's own line (`- Decision 2: Use AWS — approved`, of one word too): the decision quoted without it, and the state told.
+  const state = dash === 'state' || dash === 'few' ? stateNote(text) : undefined;
+  if (state) return `Decision "${state.quoted}" gives no rationale${state.note}; add "→ why" after it.`;
   const after =
     dash === 'few'
       ? ': the words after its dash name no reason (a reason after a dash takes three words or more)'
@@ -409,8 +417,17 @@ const DASH_REASON_WORDS = 3;
  * `owner …`). A dash inside inline code does not count.
  */
 export function dashRationale(text: string): DashVerdict {
+  return dashVerdict(text).verdict;
+}
+
+/**
+ * dashRationale's verdict, and, for a state (`Use Postgres — approved`), where the first dash that says it starts and
+ * ends in `text`: what comes before it is the decision, what follows its state.
+ */
+function dashVerdict(text: string): { verdict: DashVerdict; dash?: { start: number; end: number } } {
   const prefix = DECISION_PREFIX_RE.exec(text);
-  const src = prefix ? text.slice(prefix[0].length) : text;
+  const skipped = prefix ? prefix[0].length : 0;
+  const src = prefix ? text.slice(skipped) : text;
   // Inline code as a word of its own (its dashes are not separators, its text is a word).
   const code = maskInlineCode(src);
   let masked = code;
@@ -424,13 +441,34 @@ export function dashRationale(text: string): DashVerdict {
   // A later dash has fewer words after it: past one with too few, or past a few dashes, none will do.
   let tries = 0;
   let verdict: DashVerdict = 'none';
+  // The first dash followed by a state, of one word too (`— approved`, too few words for a reason): for the message.
+  let dash: { start: number; end: number } | undefined;
   for (let m = DASH_RE.exec(masked); m && tries < MAX_DASHES; m = DASH_RE.exec(masked)) {
     if (described < 0 || m.index < described) continue;
     tries++;
-    verdict = dashReason(src.slice(m.index + m[0].length));
-    if (verdict !== 'state') return verdict;
+    const after = afterDash(src.slice(m.index + m[0].length));
+    verdict = dashReason(after);
+    if (verdict === 'reason') return { verdict };
+    if (!dash && STATUS_AFTER_DASH_RE.test(after)) dash = { start: skipped + m.index, end: skipped + m.index + m[0].length };
+    if (verdict !== 'state') break;
   }
-  return verdict;
+  return { verdict, dash };
+}
+
+/**
+ * A decision whose dash says its state rather than why (`Decision 3: Use Postgres — approved`), as a message quotes it:
+ * the decision before the dash, and the state after it; undefined for any other.
+ */
+function decisionAndState(text: string): { decision: string; state: string } | undefined {
+  const { verdict, dash } = dashVerdict(text);
+  if (verdict === 'reason' || !dash) return undefined;
+  return { decision: text.slice(0, dash.start), state: text.slice(dash.end) };
+}
+
+/** `: "approved", after its dash, says its state, owner or place, not why` for a decision whose dash says its state; else undefined. */
+function stateNote(text: string): { quoted: string; note: string } | undefined {
+  const ds = decisionAndState(text);
+  return ds && { quoted: short(ds.decision), note: `: "${short(ds.state)}", after its dash, says its state, owner or place, not why` };
 }
 
 /** How many dashes of an item are tried (a state after one, `— approved — cheaper than …`, sends to the next). */
@@ -451,12 +489,16 @@ export function withoutTrailingPunctuation(w: string): string {
   }
 }
 
-/** The text after a decision's dash as a reason; else whether it starts with a state or has too few words. */
-function dashReason(after: string): DashVerdict {
-  const t = withoutPlaceholders(linksAsText(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' '), true))
+/** The text after a decision's dash as its words are counted: without comments, placeholders, markup and the punctuation it starts with. */
+function afterDash(after: string): string {
+  return withoutPlaceholders(linksAsText(after.replace(/<!--[\s\S]*?(?:-->|$)/g, ' '), true))
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/[*_`~]/g, '')
     .replace(/^[\s\p{P}]+/u, '');
+}
+
+/** The text after a decision's dash (afterDash's) as a reason; else whether it starts with a state or has too few words. */
+function dashReason(t: string): DashVerdict {
   const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w) && !FILLER_WORD.test(withoutTrailingPunctuation(w)));
   if (words.length < DASH_REASON_WORDS) return 'few';
   return STATUS_AFTER_DASH_RE.test(t) ? 'state' : 'reason';

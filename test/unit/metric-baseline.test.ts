@@ -1,0 +1,70 @@
+/**
+ * metric-threshold and the values a phase records as baselines (the Foundation Audit & Baseline phase of the phase system
+ * design measures them), and targets written without a comparison (`80 %`): how they are read, and what the message says.
+ */
+import * as assert from 'node:assert/strict';
+import { workspace, diagnosticsOf } from '../helpers/workspace';
+
+const VALIDATION = 'phase-1/07-VALIDATION.md';
+
+async function messages(body: string[]): Promise<string[]> {
+  const text = ['# Phase 1 Validation', '', ...body, ''].join('\n');
+  const { svc } = await workspace({ [VALIDATION]: text });
+  return diagnosticsOf(svc, VALIDATION, 'metric-threshold')
+    .sort((a, b) => a.range.start.line - b.range.start.line)
+    .map((d) => `${d.range.start.line}: ${d.message}`);
+}
+
+describe('metric-threshold: baselines and bare targets', () => {
+  it('does not judge a table row whose value or name is marked as a baseline, as it does not judge such a list item', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Code coverage | > 80% | 45 % (baseline) |',
+        '| Critical vulnerabilities | 0 | 2 (baseline) |',
+        '| Code coverage (before) | > 80% | 45% |',
+        '| Test execution time | < 5 minutes | baseline 9 minutes |',
+        '| High vulnerabilities | < 5 | 9 |',
+        '',
+        '## Quality Metrics',
+        '',
+        '- Coverage: 45 % (baseline)',
+        '- Coverage: 45 %',
+      ]),
+      // The unmarked ones are results, and judged.
+      ['10: High vulnerabilities is 9; target < 5', '15: Coverage is 45 %; target > 80%'],
+    );
+  });
+
+  it('says how it read a target written without a comparison, and, where no threshold of its metric gave the direction, how to write it', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Quality Metrics',
+        '',
+        '- Code coverage: 70 % (Target: 80 %)',
+        '- Lint score: 70 % (Target: 80 %)',
+        '- Test execution time: 7 minutes (target: 5 minutes)',
+        '- Open incidents: 3 (target: 0)',
+        '- Lint score: 70 % (target: >= 80 %)',
+        '',
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Mutation score | 80 | 60 |',
+      ]),
+      [
+        "4: Code coverage is 70 %; target 80 % (read as >= 80 %, in the direction of the threshold for Code coverage, > 80%)",
+        '5: Lint score is 70 %; target 80 % (read as >= 80 %: write the comparison, `>= 80 %` or `<= 80 %`)',
+        "6: Test execution time is 7 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the threshold for Test execution time, < 5 minutes)",
+        // `0` is at most, and a comparison written is read as written: nothing to add.
+        '7: Open incidents is 3; target 0',
+        '8: Lint score is 70 %; target >= 80 %',
+        '14: Mutation score is 60; target 80 (read as >= 80: write the comparison, `>= 80` or `<= 80`)',
+      ],
+    );
+  });
+});
