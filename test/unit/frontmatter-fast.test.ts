@@ -161,6 +161,15 @@ const SCALARS = [
   "'a b'  ",
   '"a: b"',
   "'x # y'",
+  'draft  # draft | in-progress | review | complete | blocked',
+  'x # y: z',
+  'a #b',
+  'a#b #c',
+  'a b  #  c: d # e',
+  '1 # one',
+  'true # yes',
+  '"x" # c',
+  '# only a comment',
 ];
 const KEYS = ['title', 'status', 'phase', 'date', 'owner', 'approved_by', 'a-b', '_x', 'Title', 'true', 'null', 'Yes', '__proto__', 'x y', '1', 'k1'];
 
@@ -202,8 +211,16 @@ describe('flat front matter fast path', () => {
     assert.deepStrictEqual(parseFlatFrontMatter('date: 2025-01-29\nv: 1.0\nyes: yes'), { date: '2025-01-29', v: 1, yes: 'yes' });
   });
 
-  it('declines anchors, aliases, tags, duplicates and comments', () => {
-    for (const raw of ['a: &x 1\nb: *x', 'a: !!str 1', 'a: 1\na: 2', '# c\na: 1', 'a: 1 # c', 'a:\n  b: 1', 'a: [1]']) {
+  it('reads a comment after a plain value as YAML does, as the templates write one after status', () => {
+    assert.deepStrictEqual(parseFlatFrontMatter('status: draft  # draft | in-progress | review | complete | blocked\nphase: 2 # the second'), {
+      status: 'draft',
+      phase: 2,
+    });
+    assert.deepStrictEqual(parseFlatFrontMatter('title: R#D 2 #x'), { title: 'R#D 2' });
+  });
+
+  it('declines anchors, aliases, tags, duplicates and comment lines', () => {
+    for (const raw of ['a: &x 1\nb: *x', 'a: !!str 1', 'a: 1\na: 2', '# c\na: 1', 'a: # c', 'a:\n  b: 1', 'a: [1]']) {
       assert.equal(parseFlatFrontMatter(raw), undefined, raw);
     }
   });

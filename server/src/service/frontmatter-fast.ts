@@ -3,7 +3,8 @@
  * package's full Document (CST, nodes, source ranges) was the largest part of parsing a workspace
  * (bench/README.md), and the Document is only needed for errors and ranges. This reads the flat
  * case directly and resolves each value exactly as the `yaml` package's core schema does (same tests,
- * same order), and a quoted string that holds no escape or inner quote as its text. Anything else — comments, other quotes, flow or block collections, anchors, aliases, tags,
+ * same order), and a quoted string that holds no escape or inner quote as its text; a comment after a plain value is
+ * read as YAML reads it. Anything else — comment lines, comments after quotes, other quotes, flow or block collections, anchors, aliases, tags,
  * duplicate keys, tabs, unusual characters, long lines — returns undefined, and the caller takes
  * the full path, so errors, alias limits and ranges stay those of the `yaml` package.
  */
@@ -151,10 +152,17 @@ export function parseFlatFrontMatter(raw: string): Record<string, unknown> | und
     }
     if (v < e) {
       if (isIndicator(q)) return undefined;
-      // `: ` or a final `:` would make a nested mapping, ` #` a comment.
+      // `: ` or a final `:` would make a nested mapping; ` #` starts a comment, which ends the value (the templates
+      // write one after `status`: `status: draft  # draft | in-progress | …`).
       for (let k = v; k < e; k++) {
         const c = raw.charCodeAt(k);
-        if (c === 58 ? k + 1 === e || raw.charCodeAt(k + 1) === 32 : c === 32 && k + 1 < e && raw.charCodeAt(k + 1) === 35) return undefined;
+        if (c === 58) {
+          if (k + 1 === e || raw.charCodeAt(k + 1) === 32) return undefined;
+        } else if (c === 32 && k + 1 < e && raw.charCodeAt(k + 1) === 35) {
+          e = k;
+          while (e > v && raw.charCodeAt(e - 1) === 32) e--;
+          break;
+        }
       }
     }
     out[key] = resolveCoreScalar(raw.slice(v, e));
