@@ -63,11 +63,15 @@ function flatReference(raw: string): Record<string, unknown> | undefined {
       keys++;
       continue;
     }
+    let plain = value;
     if (value !== '') {
       if (isIndicator(value.charCodeAt(0))) return undefined;
-      if (value.includes(': ') || value.endsWith(':') || value.includes(' #')) return undefined;
+      // A comment after the value ends it.
+      const hash = value.indexOf(' #');
+      if (hash >= 0) plain = value.slice(0, hash).replace(/ +$/, '');
+      if (plain.includes(': ') || plain.endsWith(':')) return undefined;
     }
-    out[key] = coreScalar(value);
+    out[key] = coreScalar(plain);
     keys++;
   }
   return keys > 0 ? out : undefined;
