@@ -117,15 +117,19 @@ export class WorkspaceDiagnostics {
       // Visited by the next pass of each request, though the pass may not have seen it open (see `toVisit`).
       if (this.closed.length >= MAX_CLOSED) {
         this.closed = [];
+        this.closedUris = [];
         this.closedEpoch++;
       }
       this.closed.push(normalizePath(path));
+      this.closedUris.push(uri);
     }
     this.bump();
   }
 
   /** The documents closed (see `forget`), in order, since `closedEpoch` began. */
   private closed: string[] = [];
+  /** The URI of each of `closed`, as the client spelled it when it closed it. */
+  private closedUris: string[] = [];
   private closedEpoch = 0;
 
   register(connection: Connection): void {
@@ -466,28 +470,41 @@ export class WorkspaceDiagnostics {
       const stop = await reportAll([...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()]);
       if (stop) return stop === 'cancelled' ? made() : undefined;
     }
-    /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
+    /** Clears the report of `path` (once a pass); when that sent a chunk, a pause after it, whose end says whether to go on. */
     const clear = (path: string, uri: string): Promise<boolean> | undefined => {
+      seen.add(path);
       this.reported.delete(path);
       add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
       return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
     };
+    // The documents closed since the last pass, by path, with their URIs: one not reported now (deleted or moved while
+    // open) is cleared, unless open again. The client keeps the problems the document pull gave it for a document it
+    // closes (vscode-languageclient leaves them to the workspace pull), which nothing else would clear.
+    const closedSince = new Map<string, string>();
+    if (pass.last && pass.last.closed.epoch === closed.epoch)
+      for (let i = pass.last.closed.count; i < closed.count; i++) if (!open.has(this.closed[i])) closedSince.set(this.closed[i], this.closedUris[i]);
     if (visit) {
-      // Of the documents visited, those not reported now (opened, no longer checked) that the client holds: cleared.
+      // Of the documents visited, those not reported now (opened, closed and gone, no longer checked) that the client holds: cleared.
       for (const path of visit) {
         if (seen.has(path)) continue;
-        const prev = previous.get(path);
-        if (!prev) {
+        const uri = previous.get(path)?.uri ?? closedSince.get(path);
+        if (!uri) {
           this.reported.delete(path);
           continue;
         }
-        const y = clear(path, prev.uri);
+        const y = clear(path, uri);
         if (y && !(await y)) return made();
       }
     } else {
-      // Files the client knows that are gone (deleted, folder removed, now open): clear them. (With chunks, `previous`
-      // is what the client holds of this request: those it sent before a report made again or a later pass too.)
+      // Files the client knows that are gone (deleted, folder removed, now open), and those closed since and gone: clear
+      // them. (With chunks, `previous` is what the client holds of this request: those it sent before a report made
+      // again or a later pass too.)
       for (const [path, { uri }] of previous) {
+        if (seen.has(path)) continue;
+        const y = clear(path, uri);
+        if (y && !(await y)) return made();
+      }
+      for (const [path, uri] of closedSince) {
         if (seen.has(path)) continue;
         const y = clear(path, uri);
         if (y && !(await y)) return made();
