@@ -44,7 +44,7 @@ import { phaseFiles, phaseOf } from '../service/workspace';
 import type { Phase, WorkspaceModel } from '../service/workspace';
 import type { PhasegateService } from '../service/service';
 import type { Folder } from './workspaces';
-import { uriToPath } from './uri';
+import { pathToUri, uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 import { checkWorkspaceDiagnosticParams } from './params';
 
@@ -117,19 +117,15 @@ export class WorkspaceDiagnostics {
       // Visited by the next pass of each request, though the pass may not have seen it open (see `toVisit`).
       if (this.closed.length >= MAX_CLOSED) {
         this.closed = [];
-        this.closedUris = [];
         this.closedEpoch++;
       }
       this.closed.push(normalizePath(path));
-      this.closedUris.push(uri);
     }
     this.bump();
   }
 
   /** The documents closed (see `forget`), in order, since `closedEpoch` began. */
   private closed: string[] = [];
-  /** The URI of each of `closed`, as the client spelled it when it closed it. */
-  private closedUris: string[] = [];
   private closedEpoch = 0;
 
   register(connection: Connection): void {
@@ -477,12 +473,17 @@ export class WorkspaceDiagnostics {
       add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
       return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
     };
-    // The documents closed since the last pass, by path, with their URIs: one not reported now (deleted or moved while
-    // open) is cleared, unless open again. The client keeps the problems the document pull gave it for a document it
-    // closes (vscode-languageclient leaves them to the workspace pull), which nothing else would clear.
+    // The documents closed since the last pass, by path, with their URIs (the server's spelling, VS Code's, made here:
+    // a long session closes many documents, and nothing is kept of them, see `ServerContext.closed`): one not reported
+    // now (deleted or moved while open) is cleared, unless open again. The client keeps the problems the document pull
+    // gave it for a document it closes (vscode-languageclient leaves them to the workspace pull), which nothing else
+    // would clear.
     const closedSince = new Map<string, string>();
     if (pass.last && pass.last.closed.epoch === closed.epoch)
-      for (let i = pass.last.closed.count; i < closed.count; i++) if (!open.has(this.closed[i])) closedSince.set(this.closed[i], this.closedUris[i]);
+      for (let i = pass.last.closed.count; i < closed.count; i++) {
+        const path = this.closed[i];
+        if (!open.has(path) && !seen.has(path)) closedSince.set(path, pathToUri(path));
+      }
     if (visit) {
       // Of the documents visited, those not reported now (opened, closed and gone, no longer checked) that the client holds: cleared.
       for (const path of visit) {
