@@ -8,7 +8,7 @@ import { ErrorCodes, LanguageClient, LanguageClientOptions, ResponseError, Serve
 import type { PartialResultParams, ProgressType, RequestType } from 'vscode-languageclient/node';
 import { DidChangePhasesNotification, PhasegateInitializationOptions } from '../../server/src/protocol';
 import { Config } from './config';
-import { PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
+import { ActiveEditorReveal, PhasesChange, PhaseTreeNode, PhaseTreeProvider } from './tree';
 import { PhaseStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { exists } from './commands/apply';
@@ -78,6 +78,8 @@ export class PhasegateContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly tree: PhaseTreeProvider;
   readonly treeView: vscode.TreeView<PhaseTreeNode>;
+  /** The Phases view following the active editor. */
+  readonly follow: ActiveEditorReveal;
   readonly statusBar: PhaseStatusBar;
   /** The code actions' commands with arguments, as commands without (see commandHandles.ts). */
   private readonly handles = new CommandHandles();
@@ -108,6 +110,8 @@ export class PhasegateContext implements vscode.Disposable {
     this.tree = new PhaseTreeProvider(this);
     this.treeView = vscode.window.createTreeView('phasegate.phases', { treeDataProvider: this.tree, showCollapseAll: true });
     this.statusBar = new PhaseStatusBar(this);
+    this.follow = new ActiveEditorReveal(this.tree, this.treeView);
+    subs.push(this.follow);
     // Not the output channel: VS Code disposes the subscriptions right after it calls deactivate(), without
     // waiting for it, and the client still logs to the channel while it stops (close() disposes it after).
     subs.push(this.treeView, this.tree, this.statusBar, this.handles, this.phasesChanged, this.stateChanged, this);

@@ -37,6 +37,8 @@ import {
   isChecking,
   FINDINGS_FOLDER,
   keepsFindings,
+  normUri,
+  phaseAt,
   phaseIcon,
   phaseLabel,
   phaseTitleText,
@@ -99,6 +101,16 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   private shown: unknown;
   /** The phase rows the view holds, by phase folder URI: a finding written or deleted redraws its phase's row. */
   private readonly phaseRows = new Map<string, PhaseTreeNode>();
+  /**
+   * The rows the view holds, by id: revealing one of them (not a node made anew) asks the view for no rows, so no
+   * redraw meanwhile can make the reveal fail.
+   */
+  private readonly rows = new Map<string, PhaseTreeNode>();
+  /** The view was told to draw its roots again and has not asked for them yet. */
+  private drawing = false;
+  private readonly gave = new vscode.EventEmitter<void>();
+  /** Fires after the view has been given rows (once it holds them). */
+  readonly onDidGiveRows = this.gave.event;
 
   constructor(private readonly ctx: PhasegateContext) {
     this.subs = [
@@ -174,7 +186,10 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
 
   /** Tells the view to draw again when what it drew differs from what it would draw now. */
   private redrawIfChanged(): void {
-    if (this.shown !== undefined && !isDeepStrictEqual(this.shown, this.viewState())) this.changed.fire(undefined);
+    if (this.shown !== undefined && !isDeepStrictEqual(this.shown, this.viewState())) {
+      this.drawing = true;
+      this.changed.fire(undefined);
+    }
   }
 
   /** The phase tree: the one in hand, else the one on its way, else a new fetch. */
@@ -238,6 +253,31 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   async getChildren(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
+    if (!node) {
+      this.drawing = false;
+      this.rows.clear();
+    }
+    const children = await this.children(node);
+    for (const c of children) {
+      const id = idOf(c);
+      if (id) this.rows.set(id, c);
+    }
+    // Once the view has taken them in (after this answer and their tree items).
+    setTimeout(() => this.gave.fire(), 0);
+    return children;
+  }
+
+  /** Whether the view holds its rows as the tree in hand draws them: no fetch on its way, no redraw of the roots to come. */
+  get settled(): boolean {
+    return !this.current && !this.drawing;
+  }
+
+  /** The row the view holds of this id. */
+  row(id: string): PhaseTreeNode | undefined {
+    return this.rows.get(id);
+  }
+
+  private async children(node?: PhaseTreeNode): Promise<PhaseTreeNode[]> {
     if (!node) {
       // The view draws every row anew: the phase rows it held are gone.
       this.phaseRows.clear();
@@ -303,6 +343,37 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     const node: PhaseTreeNode = { type: 'phase', ref, parent };
     this.phaseRows.set(vscode.Uri.parse(ref.phase.uri).toString(), node);
     return node;
+  }
+
+  /**
+   * The row of a file in the tree in hand, to reveal it (`TreeView.reveal` finds a row by its id, through
+   * `getParent`): a phase document's, a finding's, a project plan's; else, for another file of a phase (an
+   * artifact), the phase's. Undefined when the file is in no phase, or the folder's rows are not shown.
+   */
+  nodeFor(uri: vscode.Uri): PhaseTreeNode | undefined {
+    const data = this.data;
+    if (!data) return undefined;
+    const s = uri.toString();
+    const folders = shownFolders(data);
+    for (const folder of folders) {
+      if (folder.disabled) continue;
+      const plan = folder.plans.find((p) => normUri(p) === s);
+      if (plan) return { type: 'plan', uri: plan, folder };
+    }
+    const ref = phaseAt(data, uri);
+    const folder = ref && folders.find((f) => f.uri === ref.folderUri);
+    if (!ref || !folder || folder.disabled) return undefined;
+    const group: PhaseTreeNode = { type: 'group', group: ref.group, folder };
+    const phase: PhaseTreeNode = { type: 'phase', ref, parent: group };
+    const index = ref.phase.documents.findIndex((d) => d.exists && normUri(d.uri) === s);
+    if (index >= 0) return { type: 'document', doc: ref.phase.documents[index], phase: ref.phase, parent: phase, index };
+    const findings = vscode.Uri.joinPath(vscode.Uri.parse(ref.phase.uri), FINDINGS_FOLDER).toString();
+    if (keepsFindings(ref.phase.layout) && s.startsWith(`${findings}/`) && /\.md$/i.test(uri.path)) {
+      // Its files are those the view fetches for the row (reveal finds the finding among them).
+      const parent: PhaseTreeNode = { type: 'findings', ref, parent: phase, files: [] };
+      return { type: 'finding', uri: s, ref, parent };
+    }
+    return phase;
   }
 
   getParent(node: PhaseTreeNode): PhaseTreeNode | undefined {
@@ -415,6 +486,7 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
     this.subs.forEach((s) => s.dispose());
     this.changed.dispose();
     this.loaded.dispose();
+    this.gave.dispose();
   }
 }
 
@@ -568,4 +640,151 @@ function gateItem(node: Extract<PhaseTreeNode, { type: 'gate' }>): vscode.TreeIt
   }
   item.tooltip = md;
   return item;
+}
+
+/** The phase a row belongs to (its folder URI), if any. */
+function phaseUriOf(node: PhaseTreeNode | undefined): string | undefined {
+  switch (node?.type) {
+    case 'phase':
+    case 'findings':
+    case 'finding':
+    case 'gates':
+    case 'gate':
+      return node.ref.phase.uri;
+    case 'document':
+      return node.phase.uri;
+    default:
+      return undefined;
+  }
+}
+
+/** A row's id (its tree item's): the view finds the row it holds by it. */
+export function idOf(node: PhaseTreeNode): string | undefined {
+  switch (node.type) {
+    case 'folder':
+      return `folder:${node.folder.uri}`;
+    case 'group':
+      return `group:${node.group.id}`;
+    case 'plan':
+      return `plan:${node.uri}`;
+    case 'phase':
+      return `phase:${node.ref.phase.uri}`;
+    case 'document':
+      return `doc:${node.index ?? 0}:${node.doc.uri}`;
+    case 'findings':
+      return `findings:${node.ref.phase.uri}`;
+    case 'finding':
+      return `finding:${node.uri}`;
+    case 'gates':
+      return `gates:${node.ref.phase.uri}`;
+    case 'gate':
+      return `gate:${node.ref.phase.uri}#${node.index ?? 0}:${node.gate.name}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The Phases view follows the active editor, as the Explorer does, without unfolding the user's rows: the row of its
+ * document (a phase document, a finding, a project plan) is selected when the rows above it are expanded, else the
+ * nearest row above it that shows (its phase's, usually); a file of a phase without a row of its own (an artifact)
+ * selects its phase's. It follows while the view is visible, when the editor changes, when the view shows, and when
+ * the first tree comes. The view keeps its focus, and a gate the user selected in the same phase (which led to the
+ * document) stays selected.
+ *
+ * Only rows the view holds are revealed: a row made anew would have the view fetch rows, and a redraw meanwhile
+ * would fail the reveal (which VS Code logs as an error).
+ */
+export class ActiveEditorReveal implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[];
+  /** The URI last revealed: the tree's reloads reveal it again only when it is another. */
+  private revealed: string | undefined;
+  /** The ids of the row to reveal and of the rows above it, nearest first. */
+  private pending: string[] | undefined;
+  /** The rows the user expanded, and those drawn expanded (folders, groups) that the user collapsed, by id. */
+  private readonly expanded = new Set<string>();
+  private readonly collapsed = new Set<string>();
+  /**
+   * The row the user last selected or ran a row's command from (a gate's opens what holds it): told by the command
+   * too, as the view may report the selection after the editor the command opened.
+   */
+  private used: PhaseTreeNode | undefined;
+
+  constructor(
+    private readonly tree: PhaseTreeProvider,
+    private readonly view: vscode.TreeView<PhaseTreeNode>,
+  ) {
+    const mark = (node: PhaseTreeNode, open: boolean) => {
+      const id = idOf(node);
+      if (!id) return;
+      (open ? this.expanded : this.collapsed).add(id);
+      (open ? this.collapsed : this.expanded).delete(id);
+    };
+    this.subs = [
+      vscode.window.onDidChangeActiveTextEditor(() => this.reveal(true)),
+      view.onDidChangeVisibility(() => this.reveal(true)),
+      view.onDidExpandElement((e) => mark(e.element, true)),
+      view.onDidCollapseElement((e) => mark(e.element, false)),
+      view.onDidChangeSelection((e) => (this.used = e.selection[0])),
+      tree.onDidLoad(() => this.reveal(false)),
+      tree.onDidGiveRows(() => this.step()),
+    ];
+  }
+
+  /** A row's command runs (from the view): the editor it opens keeps that row selected if it is a gate of its phase. */
+  rowUsed(node: PhaseTreeNode): void {
+    this.used = node;
+  }
+
+  /** Whether the row shows its children: folders and groups are drawn expanded, the other rows collapsed. */
+  private isExpanded(node: PhaseTreeNode, id: string): boolean {
+    return node.type === 'folder' || node.type === 'group' ? !this.collapsed.has(id) : this.expanded.has(id);
+  }
+
+  /** `again`: also when the editor's file was revealed last (the user may have moved the selection since). */
+  reveal(again: boolean): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!this.view.visible || !editor || editor.document.uri.scheme !== 'file') return;
+    const uri = editor.document.uri;
+    if (!again && this.revealed === uri.toString()) return this.step();
+    const node = this.tree.nodeFor(uri);
+    if (!node) return;
+    this.revealed = uri.toString();
+    const selected = this.used ?? this.view.selection[0];
+    const samePhase = !!selected && phaseUriOf(selected) !== undefined && phaseUriOf(selected) === phaseUriOf(node);
+    // A gate of the phase selected (clicking it opened what holds it), or, for a file of the phase that has no row
+    // of its own, any row of the phase: kept.
+    if (samePhase && (node.type === 'phase' || selected.type === 'gate' || selected.type === 'gates')) {
+      this.pending = undefined;
+      return;
+    }
+    const chain: string[] = [];
+    for (let n: PhaseTreeNode | undefined = node; n; n = this.tree.getParent(n)) {
+      const id = idOf(n);
+      if (id) chain.push(id);
+    }
+    this.pending = chain;
+    this.step();
+  }
+
+  /** Once the tree is settled: selects the pending row, or the nearest row above it that shows. */
+  private step(): void {
+    const chain = this.pending;
+    if (!chain || !this.view.visible || !this.tree.settled) return;
+    let shown: PhaseTreeNode | undefined;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const row = this.tree.row(chain[i]);
+      // Not held yet, though the row above it shows its children (the view fetches them): once it is.
+      if (!row) return;
+      shown = row;
+      if (!this.isExpanded(row, chain[i])) break;
+    }
+    if (!shown) return;
+    this.pending = undefined;
+    this.view.reveal(shown, { select: true, focus: false }).then(undefined, () => undefined);
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+  }
 }

@@ -132,7 +132,7 @@ describe('client: New Phase names the number the server gives the phase', () => 
       { method: 'phasegate/renderTemplate', options: { layout: 'audit', number: 2 } },
       { method: 'phasegate/newDocument', options: { layout: 'audit', number: 2, title: 'Rollout' } },
     ]);
-    assert.deepEqual(errors, ['Phasegate: cannot create phase 3: stop here']);
+    assert.deepEqual(errors, ['Phasegate: cannot create phase 3 of ws: stop here']);
   });
 
   it('asks the title of the phase after the group’s last when the server names no number', async () => {

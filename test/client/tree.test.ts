@@ -297,3 +297,67 @@ describe("client: a project plan's row in the Phases view", () => {
     );
   });
 });
+
+describe('client: the Phases view follows the editor (the row of a file)', () => {
+  interface Item {
+    id?: string;
+  }
+  type Provider = Tree & {
+    getTreeItem(n: Node): Item;
+    getParent(n: Node): Node | undefined;
+    nodeFor(uri: unknown): Node | undefined;
+    row(id: string): Node | undefined;
+  };
+
+  it("names the row of a document, a finding or another file of a phase by the id of the row the view holds, up to the group's", async () => {
+    const { mod, vscode } = await clientModule<{ PhaseTreeProvider: new (ctx: unknown) => Provider; idOf(n: Node): string | undefined }>('client/src/tree.ts');
+    const tree0 = wholeTree('a1', 1);
+    const phase = tree0.folders[0].groups[0].phases[0];
+    phase.documents = [
+      { kind: 'brief', file: '00-PHASE_BRIEF.md', name: 'Phase brief', uri: 'file:///ws/phase-1/00-PHASE_BRIEF.md', exists: true, required: true, problems: phase.problems },
+      { kind: 'decisions', file: '05-DECISIONS.md', name: 'Decisions', uri: 'file:///ws/phase-1/05-DECISIONS.md', exists: false, required: true, problems: phase.problems },
+    ] as typeof phase.documents;
+    (vscode.workspace as Record<string, unknown>).fs = {
+      readDirectory: (dir: { toString(): string }) =>
+        dir.toString() === 'file:///ws/phase-1/03-FINDINGS' ? Promise.resolve([['scan.md', 1]]) : Promise.reject(new Error('ENOENT')),
+    };
+    const never = new vscode.EventEmitter<void>();
+    const tree = new mod.PhaseTreeProvider({
+      running: true,
+      starting: false,
+      onDidChangePhases: never.event,
+      onDidChangeState: never.event,
+      requestInParts: (_t: unknown, _p: unknown, _q: unknown, join: Join) => Promise.resolve(join([], tree0)),
+    });
+    await tree.load();
+    // The rows the view fetches, as it expands them.
+    const [group] = await tree.getChildren();
+    const [phaseRow] = await tree.getChildren(group);
+    const children = await tree.getChildren(phaseRow);
+    await tree.getChildren(children.find((n) => n.type === 'findings'));
+    const held = (uri: string) => {
+      const node = tree.nodeFor(vscode.Uri.parse(uri));
+      assert.ok(node, uri);
+      const ids: (string | undefined)[] = [];
+      for (let n: Node | undefined = node; n; n = tree.getParent(n)) {
+        const id = mod.idOf(n);
+        ids.push(id);
+        assert.ok(id && tree.row(id), `${uri}: ${id} is a row the view holds`);
+        assert.equal(id, tree.getTreeItem(tree.row(id)!).id, `${uri}: the id of the row`);
+      }
+      return ids;
+    };
+    assert.deepEqual(held('file:///ws/phase-1/00-PHASE_BRIEF.md'), ['doc:0:file:///ws/phase-1/00-PHASE_BRIEF.md', 'phase:file:///ws/phase-1', 'group:g']);
+    assert.deepEqual(held('file:///ws/phase-1/03-FINDINGS/scan.md'), [
+      'finding:file:///ws/phase-1/03-FINDINGS/scan.md',
+      'findings:file:///ws/phase-1',
+      'phase:file:///ws/phase-1',
+      'group:g',
+    ]);
+    // An artifact, and a document not written (its row creates it): the phase's row.
+    assert.deepEqual(held('file:///ws/phase-1/04-ARTIFACTS/build.sh'), ['phase:file:///ws/phase-1', 'group:g']);
+    assert.deepEqual(held('file:///ws/phase-1/05-DECISIONS.md'), ['phase:file:///ws/phase-1', 'group:g']);
+    assert.equal(tree.nodeFor(vscode.Uri.parse('file:///ws/README.md')), undefined, 'a file in no phase');
+    tree.dispose();
+  });
+});

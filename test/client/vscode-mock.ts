@@ -132,3 +132,30 @@ export const FileType = { File: 1, Directory: 2 };
 export const commands: Record<string, (...args: never[]) => unknown> = { executeCommand: () => Promise.resolve(undefined) };
 
 export const StatusBarAlignment = { Left: 1, Right: 2 };
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
+    this.start = new Position(startLine, startCharacter);
+    this.end = new Position(endLine, endCharacter);
+  }
+}
+
+/** What an edit holds, in order: the files it creates and the text it replaces. */
+export class WorkspaceEdit {
+  readonly ops: ({ kind: 'create'; uri: Uri; contents?: Uint8Array } | { kind: 'replace'; uri: Uri; range: Range; text: string })[] = [];
+  createFile(uri: Uri, options?: { contents?: Uint8Array }): void {
+    this.ops.push({ kind: 'create', uri, contents: options?.contents });
+  }
+  replace(uri: Uri, range: Range, text: string): void {
+    this.ops.push({ kind: 'replace', uri, range, text });
+  }
+}

@@ -75,6 +75,28 @@ function ourErrors(log) {
   const editorLines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
   /** The cursor's place as the status bar shows it (`Ln 12, Col 1`). */
   const cursorAt = (line) => page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col `) }).first();
+  /**
+   * Waits until the selected row of the Phases view matches `row` and its parent's (the nearest row above it one
+   * level up) matches `parent`.
+   */
+  const selectedRow = async (what, row, parent) => {
+    const pane = await phasesView.elementHandle({ timeout: 10000 });
+    // With `rowRe` null: what is selected (for the message when it never matches).
+    const read = ({ p, rowRe, parentRe }) => {
+      const rows = [...p.querySelectorAll('.monaco-list-row')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      const i = rows.findIndex((r) => r.getAttribute('aria-selected') === 'true');
+      if (i < 0) return rowRe === null ? 'nothing' : false;
+      const level = Number(rows[i].getAttribute('aria-level'));
+      const up = rows.slice(0, i).reverse().find((r) => Number(r.getAttribute('aria-level')) === level - 1);
+      const got = { row: rows[i].textContent, parent: up ? up.textContent : '' };
+      if (rowRe === null) return got;
+      return new RegExp(rowRe).test(got.row) && new RegExp(parentRe).test(got.parent);
+    };
+    await page.waitForFunction(read, { p: pane, rowRe: row.source, parentRe: parent.source }, { timeout: 15000, polling: 'raf' }).catch(async (e) => {
+      const now = await page.evaluate(read, { p: pane, rowRe: null, parentRe: null }).catch(() => undefined);
+      throw new Error(`${what}: the Phases view's selection: ${JSON.stringify(now)} (${e.message.split('\n')[0]})`);
+    });
+  };
   /** The 1-based line of the first line of a workspace file that matches `re`. */
   const lineOf = (rel, re) =>
     fs
@@ -222,6 +244,8 @@ function ourErrors(log) {
       .click();
     await page.locator('.tab.active', { hasText: path.basename(DEFECT.file) }).waitFor({ timeout: 15000 });
     await cursorAt(line).waitFor({ timeout: 10000 });
+    // The Phases view, which follows the editor, keeps the gate selected (not the document it opened).
+    await selectedRow('the gate clicked', /^Approval/, /^Gates/);
     await shot('gate-to-diagnostic');
   });
 
@@ -254,6 +278,8 @@ function ourErrors(log) {
     fs.writeFileSync(file, original.replace(/\n## Scope\n[\s\S]*?(?=\n## )/, ''));
     try {
       await openFile(rel);
+      // The Phases view follows the editor, without unfolding the phase: phase-2's row is selected.
+      await selectedRow('the brief of phase-2 opened with Quick Open', /^phase-2/, /^audit-deployment/);
       await editorLines.locator('.view-line', { hasText: '# Phase 2: Testing' }).first().click();
       await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
       const fix = await quickFixMenu(/Insert section "Scope"/);
@@ -287,6 +313,8 @@ function ourErrors(log) {
 
   await step('gate code lens leads to the unchecked item, which the editor context menu checks', async () => {
     await openFile('audit-deployment/phase-3/07-VALIDATION.md');
+    // phase-3 is expanded: the Phases view selects the document's own row.
+    await selectedRow('the validation of phase-3 opened with Quick Open', /^07-VALIDATION\.md/, /^phase-3/);
     const lens = page.locator('.codelens-decoration a', { hasText: /Gate Completeness: pending/ }).first();
     await lens.waitFor({ timeout: 30000 });
     await shot('gate-lens');
@@ -420,6 +448,8 @@ function ourErrors(log) {
     await quickInput.locator('input').fill(rel);
     await quickRows.filter({ hasText: 'Phase_1_Source_Code_Management' }).first().click({ timeout: 15000 });
     await page.locator('.tab.active', { hasText: 'implementation_prompt.md' }).waitFor({ timeout: 15000 });
+    // The Phases view follows the editor without unfolding rows: the row of the prompt's phase (collapsed) is selected.
+    await selectedRow('the prompt opened with Quick Open', /^Phase_1_Source_Code_Management/, /^Build/);
     // The editor counts as in a phase (phasegate.inPhase): the status bar shows its phase.
     await page
       .locator('.statusbar-item', { hasText: /Source Code Management|Phase_1_Source_Code_Management/ })

@@ -340,6 +340,38 @@ describe('language server: workspace diagnostics kept open', function () {
       assert.deepEqual(await open.answer, { items: [] });
     });
 
+    it('a document deleted or moved while open (its folder renamed in the Explorer) is cleared once it closes', async () => {
+      // The client holds the open document's problems from the document pull, and keeps them when it closes
+      // (vscode-languageclient leaves them to the workspace pull): the open request must clear them.
+      const { c, root } = s;
+      const open = stream(c);
+      const first = await firstPass(c, open);
+      const rel = 'audit/phase-2/03-FINDINGS/moved-note.md';
+      const file = path.join(root, rel);
+      const u = uri(root, rel);
+      fs.writeFileSync(file, '# A note\n\nSee [the notes](missing-moved.md).\n');
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: u, type: FileChangeType.Created }] });
+      const doc = await c.open(rel);
+      const pulled = await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: doc.uri } });
+      assert.ok(pulled.kind === 'full' && codes(pulled.items).includes('broken-link'), JSON.stringify(pulled));
+      await converged(c, open, 'after the open');
+      const n = partialResults(c, open.token).length;
+      // Moved away on disk (as a rename of its folder does), then the editor closes it.
+      fs.renameSync(file, path.join(root, 'audit/phase-2/moved-away.txt'));
+      await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: u, type: FileChangeType.Deleted }] });
+      await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: doc.uri } });
+      const cleared = await c.waitFor(
+        'the closed document that is gone cleared',
+        () => reportsFrom(c, open, n).find((i) => i.uri === u),
+        20_000,
+      );
+      assert.ok(cleared.kind === 'full' && cleared.items.length === 0, JSON.stringify(cleared));
+      await converged(c, open, 'after the close');
+      assert.ok(first > 0);
+      open.cancel.cancel();
+      assert.deepEqual(await open.answer, { items: [] });
+    });
+
     it('a settings change sends the reports it changes', async () => {
       const { c } = s;
       const open = stream(c);

@@ -64,7 +64,10 @@ export async function createPlannedFiles(result: NewDocumentResult, what: string
   const target = [...created, ...kept].find((u) => open?.(u)) ?? created[0] ?? kept[0];
   if (target && /\.(md|markdown)$/i.test(target.path)) await vscode.window.showTextDocument(target, { preview: false });
   if (updated.length) {
-    void vscode.window.showInformationMessage(`Phasegate: updated ${updated.map((u) => vscode.workspace.asRelativePath(u)).join(', ')} for ${what}.`);
+    // The edit leaves the files changed in their editors, not saved (as a refactoring does): said so.
+    void vscode.window.showInformationMessage(
+      `Phasegate: updated ${updated.map((u) => vscode.workspace.asRelativePath(u)).join(', ')} for ${what} (not saved yet).`,
+    );
   }
   if (kept.length) {
     const names = kept.map((u) => vscode.workspace.asRelativePath(u)).join(', ');

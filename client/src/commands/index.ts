@@ -12,6 +12,11 @@ import { newPhase, scaffold } from './newPhase';
 import { openNode, revealInExplorer } from './tree';
 import { Target } from './target';
 
+/** A row of the Phases view (its commands get it), not another argument. */
+function isRow(a: unknown): a is PhaseTreeNode {
+  return !!a && typeof a === 'object' && 'type' in a && typeof (a as { type: unknown }).type === 'string';
+}
+
 export function registerCommands(ctx: PhasegateContext): void {
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
     ctx.extension.subscriptions.push(
@@ -38,7 +43,10 @@ export function registerCommands(ctx: PhasegateContext): void {
     completeHandoff(ctx, t, typeof confirm === 'function' ? (confirm as Confirm) : undefined),
   );
   reg('phasegate.runGateCheck', (t?: Target, interactive?: boolean) => runGateCheck(ctx, t, interactive ?? true));
-  reg('phasegate.goToGateCause', (g?: GateTarget) => goToGateCause(ctx, g));
+  reg('phasegate.goToGateCause', (g?: GateTarget) => {
+    if (isRow(g)) ctx.follow.rowUsed(g);
+    return goToGateCause(ctx, g);
+  });
   reg('phasegate.toggleGateItem', (uri?: string, line?: number) => toggleGateItem(ctx, uri, line));
   reg(Commands.showGate, (a: ShowGateArgs) => showGate(ctx, a));
   reg(Commands.showPhase, (a: ShowPhaseArgs) => showPhase(ctx, a));
@@ -46,7 +54,10 @@ export function registerCommands(ctx: PhasegateContext): void {
   reg('phasegate.restartServer', () => ctx.restart());
   reg('phasegate.showOutput', () => ctx.output.show(true));
   reg('phasegate.phases.refresh', () => ctx.tree.refresh());
-  reg('phasegate.phases.open', (n: PhaseTreeNode) => openNode(ctx, n));
+  reg('phasegate.phases.open', (n: PhaseTreeNode) => {
+    if (isRow(n)) ctx.follow.rowUsed(n);
+    return openNode(ctx, n);
+  });
   reg('phasegate.phases.newPhase', (n?: PhaseTreeNode) => newPhase(ctx, n));
   reg('phasegate.phases.newDocument', (n?: PhaseTreeNode) => newDocument(ctx, n));
   reg('phasegate.phases.runGateCheck', (n?: PhaseTreeNode) => runGateCheck(ctx, n));

@@ -34,10 +34,19 @@ async function askTitle(n: number, prompt: string): Promise<string | undefined> 
   return title?.trim();
 }
 
-/** Has the server plan the phase from the templates (never over an existing file), writes it and opens its first document. */
-async function createPhase(ctx: PhasegateContext, targetUri: string, options: Record<string, string | number>, n = options.number): Promise<vscode.Uri[]> {
+/**
+ * Has the server plan the phase from the templates (never over an existing file), writes it and opens its first
+ * document. `where`: its sequence or workstream, which the messages name with its number (several have a phase 2).
+ */
+async function createPhase(
+  ctx: PhasegateContext,
+  targetUri: string,
+  options: Record<string, string | number>,
+  n = options.number,
+  where?: string,
+): Promise<vscode.Uri[]> {
   const result = await ctx.request(NewDocumentRequest, { what: 'phase', targetUri, options });
-  return createPlannedFiles(result, `phase ${result.number ?? n}`, (u) => FIRST_DOCUMENT.test(u.path));
+  return createPlannedFiles(result, `phase ${result.number ?? n}${where ? ` of ${where}` : ''}`, (u) => FIRST_DOCUMENT.test(u.path));
 }
 
 function nextNumber(group: GroupNode): number {
@@ -103,7 +112,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
   const title = await askTitle(n, `Title of phase ${n} in ${group.label}`);
   if (title === undefined) return undefined;
   options.title = title;
-  return createPhase(ctx, anchor, options, n);
+  return createPhase(ctx, anchor, options, n, group.label);
 }
 
 interface LayoutPick extends vscode.QuickPickItem {
@@ -163,5 +172,5 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
   const title = await askTitle(1, 'Title of the first phase');
   if (title === undefined) return undefined;
   options.title = title;
-  return createPhase(ctx, target, options);
+  return createPhase(ctx, target, options, 1, typeof options.workstream === 'string' ? options.workstream : undefined);
 }

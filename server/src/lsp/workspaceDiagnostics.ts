@@ -44,7 +44,7 @@ import { phaseFiles, phaseOf } from '../service/workspace';
 import type { Phase, WorkspaceModel } from '../service/workspace';
 import type { PhasegateService } from '../service/service';
 import type { Folder } from './workspaces';
-import { uriToPath } from './uri';
+import { pathToUri, uriToPath } from './uri';
 import { ANSWER_SLICE_MS, timeSlicer, yieldOnce } from './yield';
 import { checkWorkspaceDiagnosticParams } from './params';
 
@@ -466,28 +466,46 @@ export class WorkspaceDiagnostics {
       const stop = await reportAll([...diagnosed, ...(svc.config.file ? [svc.config.file] : []), ...scanned.keys()]);
       if (stop) return stop === 'cancelled' ? made() : undefined;
     }
-    /** Clears the report of `path`; when that sent a chunk, a pause after it, whose end says whether to go on. */
+    /** Clears the report of `path` (once a pass); when that sent a chunk, a pause after it, whose end says whether to go on. */
     const clear = (path: string, uri: string): Promise<boolean> | undefined => {
+      seen.add(path);
       this.reported.delete(path);
       add(path, { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] }, uri.length + 100);
       return chunks?.full && chunks.flush() ? yieldOnce().then(() => !token.isCancellationRequested) : undefined;
     };
+    // The documents closed since the last pass, by path, with their URIs (the server's spelling, VS Code's, made here:
+    // a long session closes many documents, and nothing is kept of them, see `ServerContext.closed`): one not reported
+    // now (deleted or moved while open) is cleared, unless open again. The client keeps the problems the document pull
+    // gave it for a document it closes (vscode-languageclient leaves them to the workspace pull), which nothing else
+    // would clear.
+    const closedSince = new Map<string, string>();
+    if (pass.last && pass.last.closed.epoch === closed.epoch)
+      for (let i = pass.last.closed.count; i < closed.count; i++) {
+        const path = this.closed[i];
+        if (!open.has(path) && !seen.has(path)) closedSince.set(path, pathToUri(path));
+      }
     if (visit) {
-      // Of the documents visited, those not reported now (opened, no longer checked) that the client holds: cleared.
+      // Of the documents visited, those not reported now (opened, closed and gone, no longer checked) that the client holds: cleared.
       for (const path of visit) {
         if (seen.has(path)) continue;
-        const prev = previous.get(path);
-        if (!prev) {
+        const uri = previous.get(path)?.uri ?? closedSince.get(path);
+        if (!uri) {
           this.reported.delete(path);
           continue;
         }
-        const y = clear(path, prev.uri);
+        const y = clear(path, uri);
         if (y && !(await y)) return made();
       }
     } else {
-      // Files the client knows that are gone (deleted, folder removed, now open): clear them. (With chunks, `previous`
-      // is what the client holds of this request: those it sent before a report made again or a later pass too.)
+      // Files the client knows that are gone (deleted, folder removed, now open), and those closed since and gone: clear
+      // them. (With chunks, `previous` is what the client holds of this request: those it sent before a report made
+      // again or a later pass too.)
       for (const [path, { uri }] of previous) {
+        if (seen.has(path)) continue;
+        const y = clear(path, uri);
+        if (y && !(await y)) return made();
+      }
+      for (const [path, uri] of closedSince) {
         if (seen.has(path)) continue;
         const y = clear(path, uri);
         if (y && !(await y)) return made();
