@@ -1,4 +1,4 @@
-/** The phase tree names what blocks a handoff as `phasegate status` does: missing documents first. */
+/** The phase tree names what blocks a handoff as `phasegate status` does: missing documents first, and once. */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -27,6 +27,9 @@ describe('language server: what blocks a phase', function () {
     // The fixture's phase-2 has no 07-VALIDATION.md.
     const p2 = phases.find((p) => p.id === 'phase-2')!;
     assert.equal(p2.blockers[0], 'missing 07-VALIDATION.md', p2.blockers.join(' | '));
+    // Said once: no gate's reason says again that it is not written (as the phase's tooltip lists them).
+    assert.ok(p2.blockers.length > 1, p2.blockers.join(' | '));
+    assert.ok(!p2.blockers.slice(1).some((b) => /not written yet|no validation checklist|× missing-document/.test(b)), p2.blockers.join(' | '));
     const status = JSON.parse(
       execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'status', '--format', 'json', root], { encoding: 'utf8' }).toString(),
     ) as { phases: { id: string; blockedBy: string[] }[] };

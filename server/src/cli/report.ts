@@ -3,6 +3,7 @@
  * and phases covered by the PATHs, with paths relative to the current directory.
  */
 import { GateResult, PhaseStatus, ungatedErrors, unfilledTemplates } from '../service/gates';
+import { notWrittenCounts } from '../service/holds';
 import { type Phase, pathBelow } from '../service/workspace';
 import type { Diagnostic } from '../service/types';
 import { Workspace, coverage } from './targets';
@@ -97,7 +98,7 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
         },
         errors: ungatedErrors(svc, phase),
         unfilled: unfilledTemplates(svc, phase),
-        notWritten: notWritten(svc.phaseDiagnostics(phase)),
+        notWritten: notWrittenCounts(svc.phaseDiagnostics(phase)),
       });
     }
   }
@@ -113,17 +114,6 @@ export function buildReport(cwd: string, workspaces: Workspace[], withDiagnostic
   diagnostics.sort(byPosition);
   configProblems.sort(byPosition);
   return { cwd, diagnostics, phases, files: [...files].sort(), configProblems };
-}
-
-/** The `missing-document` problems of `diags` that say only that a document is not written yet (their fix creates it), by severity. */
-function notWritten(diags: readonly Diagnostic[]): { error: number; warning: number } {
-  const out = { error: 0, warning: 0 };
-  for (const d of diags) {
-    if (d.code !== 'missing-document' || d.data?.fix !== 'create-document') continue;
-    if (d.severity === 'error') out.error++;
-    else if (d.severity === 'warning') out.warning++;
-  }
-  return out;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -6,6 +6,7 @@
  * first: a phase table without the layouts or rules of a refused config would otherwise not say why.
  */
 import type { GateStatus } from '../service/gates';
+import { reasonsBeyondMissing } from '../service/holds';
 import type { PhaseReport, Report } from './report';
 import { diagnosticLine } from './format-text';
 import { jsonDiagnostic } from './format-json';
@@ -31,31 +32,9 @@ export function blockers(p: PhaseReport): string[] {
   out.push(...p.errors, ...p.unfilled);
   for (const g of p.gates) {
     if (g.status === 'passed') continue;
-    const reasons = missing.length ? beyondMissing(p, g.status, g.reasons) : g.reasons;
+    const reasons = reasonsBeyondMissing(p.phase, missing, g.status, g.reasons, p.notWritten);
     if (missing.length && reasons.length === 0 && g.reasons.length > 0) continue;
     out.push(`${g.name} (${g.status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`);
-  }
-  return out;
-}
-
-/** A gate's reasons without those that say a document of `documents.missing` is not written (see blockers). */
-function beyondMissing(p: PhaseReport, status: GateStatus, reasons: readonly string[]): string[] {
-  const missing = p.documents.missing;
-  const said = new Set([`${missing.join(', ')} not written yet`, ...missing.map((f) => `${f} not written yet`)]);
-  const validation = p.phase.documents.find((d) => d.spec.kind === 'validation');
-  if (validation && missing.includes(validation.spec.file)) said.add('no validation checklist');
-  // A failed gate counts the errors of its rules, a pending one their warnings (it would have failed on an error).
-  const counted = status === 'failed' ? p.notWritten.error : p.notWritten.warning;
-  const out: string[] = [];
-  for (const r of reasons) {
-    if (said.has(r)) continue;
-    const m = /^(\d+) × missing-document$/.exec(r);
-    if (m && counted > 0) {
-      const left = Number(m[1]) - counted;
-      if (left > 0) out.push(`${left} × missing-document`);
-      continue;
-    }
-    out.push(r);
   }
   return out;
 }

@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentNode, GroupNode, PhaseNode, PhasesParams, PhasesResult, PhasegateSettings, ProblemCounts, WorkspaceFolderNode } from '../protocol';
 import { normalizePath, relativePath } from '../service/host';
 import { GateResult, phaseStatus, ungatedErrors, unfilledTemplates } from '../service/gates';
+import { notWrittenCounts, reasonsBeyondMissing } from '../service/holds';
 import type { PhasegateService } from '../service/service';
 import { type CancellationToken, type Diagnostic, noCancellation, throwIfCancelled } from '../service/types';
 import { type Phase, type WorkspaceModel, phaseFiles, phaseOf } from '../service/workspace';
@@ -58,13 +59,18 @@ export function problemCounts(diags: Diagnostic[]): ProblemCounts {
 
 /**
  * What keeps a phase from handing off, as `phasegate status` says it: the required documents not written
- * (a phase missing one is never complete, whatever its gates), then each reason of a gate not passed.
+ * (a phase missing one is never complete, whatever its gates), then each reason of a gate not passed, without those
+ * that only say again that such a document is not written (holds.ts).
  */
 function blockers(svc: PhasegateService, p: Phase, gates: readonly GateResult[]): string[] {
   const missing = p.documents.filter((d) => d.spec.required && !d.exists).map((d) => d.spec.file);
   const out = missing.length ? [`missing ${missing.join(', ')}`] : [];
   out.push(...ungatedErrors(svc, p), ...unfilledTemplates(svc, p));
-  for (const g of gates) if (g.status !== 'passed') out.push(...g.reasons.map((r) => `${g.name}: ${r}`));
+  const notWritten = missing.length ? notWrittenCounts(svc.phaseDiagnostics(p)) : { error: 0, warning: 0 };
+  for (const g of gates) {
+    if (g.status === 'passed') continue;
+    out.push(...reasonsBeyondMissing(p, missing, g.status, g.reasons, notWritten).map((r) => `${g.name}: ${r}`));
+  }
   return out;
 }
 
