@@ -106,7 +106,10 @@ describe('phasegate new', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'created  phase-3/03-FINDINGS/base-image-cves.md\n');
     const text = fsys.text(`${A}/phase-3/03-FINDINGS/base-image-cves.md`) ?? '';
-    assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Base image CVEs"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\ndate: "\d{4}-\d{2}-\d{2}"\n---\n/);
+    assert.match(
+      text,
+      /^---\nphase: "phase-3"\ntitle: "Finding 2: Base image CVEs"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\ndate: "\d{4}-\d{2}-\d{2}"\n---\n/,
+    );
     assert.match(text, /^# Finding 2: Base image CVEs$/m);
     // Without a title: finding-N.md, numbered after the findings of the folder.
     const numbered = await run(['new', 'finding', 'phase-3'], fsys, A);

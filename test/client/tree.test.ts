@@ -314,8 +314,24 @@ describe('client: the Phases view follows the editor (the row of a file)', () =>
     const tree0 = wholeTree('a1', 1);
     const phase = tree0.folders[0].groups[0].phases[0];
     phase.documents = [
-      { kind: 'brief', file: '00-PHASE_BRIEF.md', name: 'Phase brief', uri: 'file:///ws/phase-1/00-PHASE_BRIEF.md', exists: true, required: true, problems: phase.problems },
-      { kind: 'decisions', file: '05-DECISIONS.md', name: 'Decisions', uri: 'file:///ws/phase-1/05-DECISIONS.md', exists: false, required: true, problems: phase.problems },
+      {
+        kind: 'brief',
+        file: '00-PHASE_BRIEF.md',
+        name: 'Phase brief',
+        uri: 'file:///ws/phase-1/00-PHASE_BRIEF.md',
+        exists: true,
+        required: true,
+        problems: phase.problems,
+      },
+      {
+        kind: 'decisions',
+        file: '05-DECISIONS.md',
+        name: 'Decisions',
+        uri: 'file:///ws/phase-1/05-DECISIONS.md',
+        exists: false,
+        required: true,
+        problems: phase.problems,
+      },
     ] as typeof phase.documents;
     (vscode.workspace as Record<string, unknown>).fs = {
       readDirectory: (dir: { toString(): string }) =>

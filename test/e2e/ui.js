@@ -87,7 +87,10 @@ function ourErrors(log) {
       const i = rows.findIndex((r) => r.getAttribute('aria-selected') === 'true');
       if (i < 0) return rowRe === null ? 'nothing' : false;
       const level = Number(rows[i].getAttribute('aria-level'));
-      const up = rows.slice(0, i).reverse().find((r) => Number(r.getAttribute('aria-level')) === level - 1);
+      const up = rows
+        .slice(0, i)
+        .reverse()
+        .find((r) => Number(r.getAttribute('aria-level')) === level - 1);
       const got = { row: rows[i].textContent, parent: up ? up.textContent : '' };
       if (rowRe === null) return got;
       return new RegExp(rowRe).test(got.row) && new RegExp(parentRe).test(got.parent);

@@ -453,7 +453,11 @@ const DESCRIBED_SCHEMA = {
     labels: { type: 'array', items: { enum: ['red', 'blue'], enumDescriptions: ['Stop.', 'Calm.'] }, description: 'Colour labels.' },
     meta: {
       type: 'object',
-      properties: { level: { enum: ['low', 'high'], description: 'How much.' }, owner: { type: 'string' }, flags: { type: 'array', items: { enum: ['x', 'y'] } } },
+      properties: {
+        level: { enum: ['low', 'high'], description: 'How much.' },
+        owner: { type: 'string' },
+        flags: { type: 'array', items: { enum: ['x', 'y'] } },
+      },
     },
     approvals: { type: 'array', items: { $ref: '#/definitions/approval' } },
   },
@@ -560,7 +564,11 @@ describe('language server: front matter values described as the schema describes
     );
     const alone = text.replace('status: in-progress\n', 'status: done\nmeta:\n  level: low\n  o\n');
     await s.c.change(u, alone);
-    const { data } = await acceptValid(u, alone, (await complete(u, 6, 3)).find((i) => i.label === 'flags')!);
+    const { data } = await acceptValid(
+      u,
+      alone,
+      (await complete(u, 6, 3)).find((i) => i.label === 'flags')!,
+    );
     assert.deepEqual(data.meta, { level: 'low', flags: [null] });
     // The item the list key started: its allowed values.
     assert.deepEqual(labels(await complete(u, 7, 6)), ['x', 'y']);

@@ -360,11 +360,7 @@ describe('language server: workspace diagnostics kept open', function () {
       fs.renameSync(file, path.join(root, 'audit/phase-2/moved-away.txt'));
       await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: u, type: FileChangeType.Deleted }] });
       await c.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: doc.uri } });
-      const cleared = await c.waitFor(
-        'the closed document that is gone cleared',
-        () => reportsFrom(c, open, n).find((i) => i.uri === u),
-        20_000,
-      );
+      const cleared = await c.waitFor('the closed document that is gone cleared', () => reportsFrom(c, open, n).find((i) => i.uri === u), 20_000);
       assert.ok(cleared.kind === 'full' && cleared.items.length === 0, JSON.stringify(cleared));
       await converged(c, open, 'after the close');
       assert.ok(first > 0);

@@ -498,7 +498,13 @@ describe('document rules', () => {
     it('gives a value of the wrong type the type asked, as written, only when asked: quoted for a string, unquoted for a boolean or a number', async () => {
       const own = {
         type: 'object',
-        properties: { title: { type: 'string' }, version: { type: 'string' }, urgent: { type: 'boolean' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          title: { type: 'string' },
+          version: { type: 'string' },
+          urgent: { type: 'boolean' },
+          count: { type: 'integer' },
+          tags: { type: 'array', items: { type: 'string' } },
+        },
       };
       const text = `---\ntitle: 2024\nversion: 1.10\nurgent: "True"\ncount: '3'\ntags: [a, true]\nother: x\n---\n${H1}`;
       const { svc } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: text });
@@ -518,7 +524,10 @@ describe('document rules', () => {
       assert.ok(!all.some((e) => e.range.start.line < 7), JSON.stringify(all));
       let fixed = text;
       for (const d of ds) {
-        fixed = applyEdits(fixed, codeActions(svc, [d])[0].change.edits.flatMap((e) => e.edits));
+        fixed = applyEdits(
+          fixed,
+          codeActions(svc, [d])[0].change.edits.flatMap((e) => e.edits),
+        );
       }
       assert.equal(fixed, `---\ntitle: "2024"\nversion: "1.10"\nurgent: true\ncount: 3\ntags: [a, "true"]\nother: x\n---\n${H1}`);
       svc.setOverlay(`${ROOT}/${rel}`, fixed);
@@ -546,7 +555,11 @@ describe('document rules', () => {
       // A key of a workspace schema the document does not give: its default, first allowed value or an empty one, offered only.
       const own = { type: 'object', required: ['sponsor', 'tier'], properties: { sponsor: { type: 'string' }, tier: { enum: ['gold', 'silver'] } } };
       const t2 = `---\ntier: gold\n---\n${H1}`;
-      const { svc: s2 } = await workspace({ 'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n', 'schemas/brief.json': JSON.stringify(own), [rel]: t2 });
+      const { svc: s2 } = await workspace({
+        'phasegate.yaml': 'schemas:\n  brief: schemas/brief.json\n',
+        'schemas/brief.json': JSON.stringify(own),
+        [rel]: t2,
+      });
       const [d2] = diagnosticsOf(s2, rel, 'front-matter-schema');
       assert.equal(d2.message, 'Front matter is missing the required key `sponsor`.');
       assert.equal(applyFix(s2, rel, d2, t2), `---\ntier: gold\nsponsor: ""\n---\n${H1}`);

@@ -118,7 +118,10 @@ describe('findings (03-FINDINGS/*.md)', () => {
     const [a] = codeActions(svc, [d]);
     const created = a.change.creates[0];
     assert.equal(created.file, `${ROOT}/phase-1/03-FINDINGS/scan-results.md`);
-    assert.match(created.text, /^---\nphase: "phase-1"\ntitle: "Finding 2: Scan results"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\n/);
+    assert.match(
+      created.text,
+      /^---\nphase: "phase-1"\ntitle: "Finding 2: Scan results"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\n/,
+    );
     assert.match(created.text, /^# Finding 2: Scan results$/m);
   });
 });

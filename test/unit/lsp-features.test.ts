@@ -420,7 +420,10 @@ describe('language server features on the seeds\u2019 notation', () => {
       const { symbols, folds } = outline(t);
       assertValid(t, symbols, folds);
       // Input and Handoff name no section of a brief: bold text, not sections.
-      assert.deepEqual(tree(symbols), [['Front matter', ['phase', 'status']], ['Phase 1: Foundation Audit & Baseline', ['Output', 'Deliverables', 'Scope', 'Success Metrics']]]);
+      assert.deepEqual(tree(symbols), [
+        ['Front matter', ['phase', 'status']],
+        ['Phase 1: Foundation Audit & Baseline', ['Output', 'Deliverables', 'Scope', 'Success Metrics']],
+      ]);
       const deliverables = symbols[1].children![1];
       assert.deepEqual(deliverables.range, { start: { line: 11, character: 0 }, end: { line: 13, character: 31 } });
       assert.deepEqual(deliverables.selectionRange, { start: { line: 11, character: 2 }, end: { line: 11, character: 14 } });
@@ -518,7 +521,28 @@ describe('language server features on the seeds\u2019 notation', () => {
         ['status', 'in-progress', 3, 3, 0, 6],
         ['tags', undefined, 4, 4, 0, 4],
         ['meta', undefined, 5, 6, 0, 4, [['owner', 'Ann', 6, 6, 2, 7]]],
-        ['approvals', undefined, 7, 9, 0, 9, [['0', undefined, 8, 9, 4, 20, [['by', 'Bob', 8, 8, 4, 6], ['date', '2025-10-17', 9, 9, 4, 8]]]]],
+        [
+          'approvals',
+          undefined,
+          7,
+          9,
+          0,
+          9,
+          [
+            [
+              '0',
+              undefined,
+              8,
+              9,
+              4,
+              20,
+              [
+                ['by', 'Bob', 8, 8, 4, 6],
+                ['date', '2025-10-17', 9, 9, 4, 8],
+              ],
+            ],
+          ],
+        ],
         ['empty', undefined, 10, 10, 0, 5],
       ]);
       // Each symbol holds its children and its selection, as editors require.

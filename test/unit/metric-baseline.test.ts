@@ -57,9 +57,9 @@ describe('metric-threshold: baselines and bare targets', () => {
         '| Mutation score | 80 | 60 |',
       ]),
       [
-        "4: Code coverage is 70 %; target 80 % (read as >= 80 %, in the direction of the threshold for Code coverage, > 80%)",
+        '4: Code coverage is 70 %; target 80 % (read as >= 80 %, in the direction of the threshold for Code coverage, > 80%)',
         '5: Lint score is 70 %; target 80 % (read as >= 80 %: write the comparison, `>= 80 %` or `<= 80 %`)',
-        "6: Test execution time is 7 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the threshold for Test execution time, < 5 minutes)",
+        '6: Test execution time is 7 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the threshold for Test execution time, < 5 minutes)',
         // `0` is at most, and a comparison written is read as written: nothing to add.
         '7: Open incidents is 3; target 0',
         '8: Lint score is 70 %; target >= 80 %',

@@ -168,7 +168,10 @@ describe('metric-threshold: a target written without a comparison', () => {
       diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
       [
         // How each was read, and, where no threshold of its metric gave the direction, how to write it.
-        [1, 'Test execution time is 6 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the threshold for Test execution time, < 5 minutes)'],
+        [
+          1,
+          'Test execution time is 6 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the threshold for Test execution time, < 5 minutes)',
+        ],
         [3, 'High vulnerabilities is 6; target 5 (read as <= 5, in the direction of the threshold for High vulnerabilities, < 5)'],
         [5, 'Log retention is 20 days; target 30 days (read as >= 30 days, in the direction of the threshold for Log retention, >= 30 days)'],
         [7, 'Code coverage is 84%; target 85% (read as >= 85%, in the direction of the threshold for Code coverage, > 80%)'],
@@ -206,7 +209,10 @@ describe('metric-threshold: a configured threshold written without a comparison'
     assert.deepEqual(
       diagnosticsOf(svc, VALIDATION, 'metric-threshold').map((d) => [d.range.start.line - 6, d.message]),
       [
-        [1, 'Test execution time is 6 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the built-in threshold for Test execution time, < 5 minutes)'],
+        [
+          1,
+          'Test execution time is 6 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the built-in threshold for Test execution time, < 5 minutes)',
+        ],
         [2, 'Build time is 4 minutes; target 5 minutes (read as >= 5 minutes: write the comparison, `>= 5 minutes` or `<= 5 minutes`)'],
       ],
     );

@@ -376,7 +376,10 @@ function valueItems(
   for (const v of prop?.enumValues.slice(0, MAX_VALUES) ?? []) {
     if (typeof v === 'string' && listed.has(v)) continue;
     // What the value means (`enumDescriptions`), and whether it is the default.
-    const meaning = [prop!.valueDescriptions.get(valueKey(v)), prop!.default !== undefined && valueKey(prop!.default) === valueKey(v) ? '(default)' : undefined];
+    const meaning = [
+      prop!.valueDescriptions.get(valueKey(v)),
+      prop!.default !== undefined && valueKey(prop!.default) === valueKey(v) ? '(default)' : undefined,
+    ];
     values.push({ label: yamlScalar(v), doc: meaning.filter(Boolean).join(' ') || undefined });
   }
   // A boolean's two values, where the schema lists none of its own.
@@ -441,7 +444,11 @@ export function yamlPathAt(
     } else if (YAML.isSeq(node)) {
       for (const [i, item] of node.items.entries()) {
         if (YAML.isScalar(item) && item.value === HOLE)
-          return { path: [...path, i], siblings: new Set(), items: node.items.filter((x, j) => j !== i && YAML.isScalar(x)).map((x) => (x as YAML.Scalar).value) };
+          return {
+            path: [...path, i],
+            siblings: new Set(),
+            items: node.items.filter((x, j) => j !== i && YAML.isScalar(x)).map((x) => (x as YAML.Scalar).value),
+          };
         const found = find(item, [...path, i]);
         if (found) return found;
       }

@@ -75,7 +75,13 @@ export function documentSymbols(doc: ParsedDocument, labels: readonly LabelSecti
   const fm = doc.frontMatter;
   if (fm?.terminated) {
     const keys = fm.yaml && !fm.errors.length ? yamlSymbols(fm.yaml.contents, doc.lines, fm.raw, { left: MAX_KEY_SYMBOLS }, 0) : [];
-    out.push({ name: 'Front matter', kind: SymbolKind.Object, range: fm.range, selectionRange: LspRange.create(0, 0, 0, 3), children: keys.length ? keys : undefined });
+    out.push({
+      name: 'Front matter',
+      kind: SymbolKind.Object,
+      range: fm.range,
+      selectionRange: LspRange.create(0, 0, 0, 3),
+      children: keys.length ? keys : undefined,
+    });
   }
   const headings = new Map<number, DocumentSymbol>();
   const build = (idx: number): DocumentSymbol => {

@@ -682,7 +682,10 @@ describe('Phasegate in the extension host', function () {
       assert.equal(created.length, 1);
       assert.equal(created[0].fsPath, file.fsPath);
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-      assert.match(text, /^---\nphase: "phase-3"\ntitle: "Finding 2: Registry rate limits"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\n/);
+      assert.match(
+        text,
+        /^---\nphase: "phase-3"\ntitle: "Finding 2: Registry rate limits"\nstatus: draft  # draft \| in-progress \| review \| complete \| blocked\n/,
+      );
       assert.match(text, /^# Finding 2: Registry rate limits$/m);
       assert.equal(vscode.window.activeTextEditor.document.uri.fsPath, file.fsPath, 'the new finding is opened');
       // The Phases view lists it among the phase's findings.

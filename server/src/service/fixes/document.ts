@@ -90,7 +90,10 @@ const addFrontMatterKey: Fix = (svc, diag) => {
     title: keys.length > 1 ? `Add the required keys ${keys.join(', ')}` : `Add the required key ${keys[0]}`,
     codes: [diag.code],
     isPreferred: true,
-    change: { edits: [{ file: diag.file, edits: [{ range: range(fm.endLine, 0, fm.endLine, 0), newText: yaml.split('\n').join(doc.eol) + doc.eol }] }], creates: [] },
+    change: {
+      edits: [{ file: diag.file, edits: [{ range: range(fm.endLine, 0, fm.endLine, 0), newText: yaml.split('\n').join(doc.eol) + doc.eol }] }],
+      creates: [],
+    },
   };
   // Offered only: Fix all and `check --fix` leave front matter they did not write to its author.
   return { ...a, manual: true };

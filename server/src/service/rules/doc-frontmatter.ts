@@ -80,7 +80,10 @@ function refineError(lines: string[], message: string, r: Range): { message: str
   if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message) && /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*$/.test(line)) {
     const start = line.length - line.trimStart().length;
     const word = line.trim().replace(/^-[ \t]+/, '');
-    return { message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`, range: range(r.start.line, start, r.start.line, line.trimEnd().length) };
+    return {
+      message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`,
+      range: range(r.start.line, start, r.start.line, line.trimEnd().length),
+    };
   }
   if (/keys must be unique/i.test(message)) {
     // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
@@ -282,7 +285,10 @@ const schema: Rule = {
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
-      const value = e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' ? valueAtPointer(fm.data, e.instancePath) : undefined;
+      const value =
+        e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type'
+          ? valueAtPointer(fm.data, e.instancePath)
+          : undefined;
       // A key written without a value (`status:`): one problem, over the key, saying what it needs.
       if (r && e.instancePath && r.start.line === r.end.line && r.start.character === r.end.character && (e.keyword === 'type' || e.keyword === 'enum')) {
         const empty = emptyValue(doc.lines, fm.yaml!, fm.raw, e.instancePath, r, errors);
@@ -348,7 +354,14 @@ function expected(e: { keyword: string; params: Record<string, unknown> }): stri
   if (e.keyword !== 'type') return undefined;
   const t = e.params.type;
   const types = Array.isArray(t) ? t.map(String) : String(t).split(',');
-  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean' };
+  const names: Record<string, string> = {
+    array: 'a list',
+    object: 'a mapping',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'a boolean',
+  };
   return types.map((x) => names[x] ?? x).join(' or ');
 }
 

@@ -112,7 +112,9 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
     const threshold = own ?? thresholdOf(spec);
     if (threshold && meets(actual, threshold) === false) {
       // A threshold configured for some phases only says so (`> 80% (phases 1-2)`); one written without a comparison, how it was read.
-      const shown = own ? targetText + readingNote(written!, own, targetText, name, ctx) : `${spec?.threshold}${readingNote(parseThreshold(spec!.threshold), threshold, spec!.threshold, name, ctx)}${scopeNote(spec)}`;
+      const shown = own
+        ? targetText + readingNote(written!, own, targetText, name, ctx)
+        : `${spec?.threshold}${readingNote(parseThreshold(spec!.threshold), threshold, spec!.threshold, name, ctx)}${scopeNote(spec)}`;
       ctx.report('metric-threshold', at, `${cellText(name)} is ${cellText(valueText)}; target ${shown}`);
     }
     return;
