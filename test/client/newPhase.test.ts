@@ -141,3 +141,64 @@ describe('client: New Phase names the number the server gives the phase', () => 
     assert.equal(titled, 'Phasegate: New Phase 2');
   });
 });
+
+describe('client: the boxes and picks are titled as the command the user ran', () => {
+  /** The titles of what `run` asks: each input box answered from `answers` in turn (then cancelled), each pick cancelled. */
+  async function titlesOf(
+    run: (mod: Commands & { scaffold(ctx: unknown, uri?: string, layout?: string): Promise<unknown> }) => Promise<unknown>,
+    answers: string[],
+  ) {
+    const { mod, vscode } = await clientModule<Commands & { scaffold(ctx: unknown, uri?: string, layout?: string): Promise<unknown> }>(
+      'client/src/commands/newDocument.ts',
+      'client/src/commands/newPhase.ts',
+    );
+    const folder = { uri: vscode.Uri.parse('file:///ws'), name: 'ws', index: 0 };
+    vscode.workspace.workspaceFolders = [folder];
+    vscode.workspace.getWorkspaceFolder = () => folder;
+    const titles: string[] = [];
+    vscode.window.showQuickPick = ((_items: unknown, o: { title?: string }) => {
+      titles.push(`pick: ${o.title}`);
+      return Promise.resolve(undefined);
+    }) as never;
+    vscode.window.showInputBox = ((o: { title?: string }) => {
+      titles.push(`input: ${o.title}`);
+      return Promise.resolve(answers.shift());
+    }) as never;
+    await run(mod);
+    return titles;
+  }
+
+  it('Scaffold First Phase: its workstream and title boxes alike (not New Phase 1 for the title)', async () => {
+    const titles = await titlesOf((mod) => mod.scaffold({ tree: { load: () => Promise.resolve(AUDIT_ONLY) }, config: ON }, 'file:///ws', 'iai'), ['Build']);
+    assert.deepEqual(titles, ['input: Phasegate: Scaffold First Phase', 'input: Phasegate: Scaffold First Phase']);
+  });
+
+  it('New Implementation Prompt: without iAI phases, and where every phase has its prompt, as New Implementation Prompt', async () => {
+    const ctx = (tree: PhasesResult) => ({ tree: { load: () => Promise.resolve(tree) }, config: ON });
+    assert.deepEqual(await titlesOf((mod) => mod.newPrompt(ctx(AUDIT_ONLY)), ['Build']), [
+      'input: Phasegate: New Implementation Prompt',
+      'input: Phasegate: New Implementation Prompt',
+    ]);
+    // Two workstreams whose phases have their prompts: which one the new phase goes to.
+    const iaiPhase = (ws: string) => ({
+      ...AUDIT_ONLY.folders[0].groups[0].phases[0],
+      id: `${ws}/Phase_1_X`,
+      layout: 'iai',
+      workstream: ws,
+      uri: `file:///ws/workstreams/${ws}/Phase_1_X`,
+      documents: [
+        {
+          kind: 'prompt',
+          label: 'Implementation prompt',
+          file: 'implementation_prompt.md',
+          uri: `file:///ws/workstreams/${ws}/Phase_1_X/implementation_prompt.md`,
+          exists: true,
+          problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
+        },
+      ],
+    });
+    const group = (ws: string) => ({ id: ws, label: ws, layout: 'iai', workstream: ws, uri: `file:///ws/workstreams/${ws}`, phases: [iaiPhase(ws)] });
+    const two = { ...AUDIT_ONLY, folders: [{ ...AUDIT_ONLY.folders[0], groups: [group('Build'), group('Test')] }] } as unknown as PhasesResult;
+    assert.deepEqual(await titlesOf((mod) => mod.newPrompt(ctx(two)), []), ['pick: Phasegate: New Implementation Prompt']);
+  });
+});

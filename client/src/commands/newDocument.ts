@@ -53,7 +53,7 @@ export async function newPrompt(ctx: PhasegateContext, arg?: Target): Promise<vs
   const data = await ctx.tree.load();
   const lacking = (r: PhaseRef) => doc(r, 'prompt')?.exists === false || `${r.phase.id} has its implementation prompt already`;
   const anyLacking = (data?.folders ?? []).some((f) => f.groups.some((g) => g.phases.some((p) => p.documents.some((d) => d.kind === 'prompt' && !d.exists))));
-  if (!anyLacking) return newPhase(ctx, arg, 'iai');
+  if (!anyLacking) return newPhase(ctx, arg, 'iai', 'New Implementation Prompt');
   const ref = await resolvePhase(ctx, arg, 'New Implementation Prompt', lacking);
   return ref && create(ctx, ref, 'prompt', 'implementation prompt');
 }

@@ -23,9 +23,10 @@ export function validateWorkstream(value: string): string | undefined {
   return validateTitle(value) ?? (problem ? `${problem}: a workstream names a folder of workstreams/.` : undefined);
 }
 
-async function askTitle(n: number, prompt: string): Promise<string | undefined> {
+/** The title of phase `n`; the box is titled as the command the user ran (`New Phase 3`, `Scaffold First Phase`). */
+async function askTitle(n: number, prompt: string, command = 'New Phase'): Promise<string | undefined> {
   const title = await vscode.window.showInputBox({
-    title: `Phasegate: New Phase ${n}`,
+    title: command === 'New Phase' ? `Phasegate: New Phase ${n}` : `Phasegate: ${command}`,
     prompt,
     placeHolder: 'e.g. Testing & Quality Enhancement',
     validateInput: validateTitle,
@@ -73,7 +74,7 @@ async function plannedNumber(ctx: PhasegateContext, targetUri: string, options: 
  * (among the groups of `layout` when given). Without a group (of `layout`), the first phase of a new
  * sequence or workstream (in `layout`, without asking for one).
  */
-export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: string): Promise<vscode.Uri[] | undefined> {
+export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: string, command = 'New Phase'): Promise<vscode.Uri[] | undefined> {
   const data = await ctx.tree.load();
   // From a workspace folder's row: that folder's groups only, and its first phase when it has none.
   const folder = arg && typeof arg === 'object' && 'type' in arg && arg.type === 'folder' ? arg.folder : undefined;
@@ -83,7 +84,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
   else group = phaseOfTarget(data, arg)?.group;
   if (group && layout && group.layout !== layout) group = undefined;
   if (!group) {
-    if (groups.length === 0) return scaffold(ctx, targetUri(arg), layout);
+    if (groups.length === 0) return scaffold(ctx, targetUri(arg), layout, command === 'New Phase' ? undefined : command);
     if (groups.length === 1) group = groups[0].group;
     else {
       const picked = await vscode.window.showQuickPick(
@@ -95,10 +96,13 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
           })),
           { label: '$(add) New phase sequence or workstream…', description: '', group: undefined },
         ],
-        { title: 'Phasegate: New Phase', placeHolder: 'Where does the new phase go?' },
+        {
+          title: `Phasegate: ${command}`,
+          placeHolder: command === 'New Phase' ? 'Where does the new phase go?' : 'Every phase has its prompt: where does the new phase go?',
+        },
       );
       if (!picked) return undefined;
-      if (!picked.group) return scaffold(ctx, folder?.uri, layout);
+      if (!picked.group) return scaffold(ctx, folder?.uri, layout, command === 'New Phase' ? undefined : command);
       group = picked.group;
     }
   }
@@ -109,7 +113,7 @@ export async function newPhase(ctx: PhasegateContext, arg?: Target, layout?: str
   const anchor = group.phases[group.phases.length - 1]?.uri ?? group.uri;
   // The number the server will give it: the next one, or a later one past a folder the scan leaves out.
   const n = (await plannedNumber(ctx, anchor, options)) ?? next;
-  const title = await askTitle(n, `Title of phase ${n} in ${group.label}`);
+  const title = await askTitle(n, `Title of phase ${n} in ${group.label}`, command);
   if (title === undefined) return undefined;
   options.title = title;
   return createPhase(ctx, anchor, options, n, group.label);
@@ -120,7 +124,12 @@ interface LayoutPick extends vscode.QuickPickItem {
 }
 
 /** Welcome view: the first phase of an empty workspace, in `layout` when given, else in the layout the user picks. */
-export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout?: string): Promise<vscode.Uri[] | undefined> {
+export async function scaffold(
+  ctx: PhasegateContext,
+  folderUri?: string,
+  layout?: string,
+  command = 'Scaffold First Phase',
+): Promise<vscode.Uri[] | undefined> {
   let folder = folderUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri)) : undefined;
   if (!folder) {
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -154,13 +163,12 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
       layout: 'iai',
     },
   ];
-  const chosen =
-    layout ?? (await vscode.window.showQuickPick(layouts, { title: 'Phasegate: Scaffold First Phase', placeHolder: 'Layout of the phases' }))?.layout;
+  const chosen = layout ?? (await vscode.window.showQuickPick(layouts, { title: `Phasegate: ${command}`, placeHolder: 'Layout of the phases' }))?.layout;
   if (!chosen) return undefined;
   const options: Record<string, string | number> = { layout: chosen, number: 1 };
   if (chosen === 'iai') {
     const ws = await vscode.window.showInputBox({
-      title: 'Phasegate: Scaffold First Phase',
+      title: `Phasegate: ${command}`,
       prompt: 'Workstream of the first phase',
       value: 'Build',
       validateInput: validateWorkstream,
@@ -169,7 +177,7 @@ export async function scaffold(ctx: PhasegateContext, folderUri?: string, layout
     if (ws === undefined) return undefined;
     options.workstream = ws.trim();
   }
-  const title = await askTitle(1, 'Title of the first phase');
+  const title = await askTitle(1, 'Title of the first phase', command);
   if (title === undefined) return undefined;
   options.title = title;
   return createPhase(ctx, target, options, 1, typeof options.workstream === 'string' ? options.workstream : undefined);
