@@ -112,6 +112,26 @@ describe('phasegate status', () => {
     assert.equal(await status(), 'in-progress');
   });
 
+  it('shows a front matter title written over several lines (a folded scalar, an escaped line break) on one line', async () => {
+    const fsys = new WritableMemoryFileSystem();
+    assert.equal((await run(['new', 'phase', '--workstream', 'Build', '--title', 'CI'], fsys)).code, 0);
+    const prompt = '/ws/workstreams/Build/Phase_1_CI/implementation_prompt.md';
+    // Without its heading, the phase is titled from its front matter.
+    const headless = fsys.text(prompt)!.replace(/^# .*\n/m, '');
+    for (const [title, shown] of [
+      ['title: "Line one\\nLine two\\u2028three\\tfour"', 'Line one Line two three four'],
+      ['title: >\n  Continuous\n  integration', 'Continuous integration'],
+      ['title: |\n  Continuous\n  delivery', 'Continuous delivery'],
+    ]) {
+      fsys.write(prompt, headless.replace(/^title: .*$/m, title));
+      const json = JSON.parse((await run(['status', '--format', 'json'], fsys)).stdout) as { phases: { title: string }[] };
+      assert.equal(json.phases[0].title, shown, title);
+      const rows = (await run(['status'], fsys)).stdout.split('\n');
+      assert.match(rows[1], new RegExp(`^Build/Phase_1_CI +${shown} +iai `), title);
+      assert.match(rows[2], /^ {4}needs: /, title);
+    }
+  });
+
   it("says an iAI phase's missing response once, under needs, not again in each gate it holds", async () => {
     const fsys = new WritableMemoryFileSystem();
     assert.equal((await run(['new', 'phase', '--workstream', 'Build', '--title', 'Advanced CI'], fsys)).code, 0);

@@ -973,7 +973,16 @@ function titleOf(
   const fromHeading = h1 === undefined ? undefined : clean(h1, true);
   if (fromHeading !== undefined) return fromHeading;
   const fm = fmTitle();
-  return fm === UNKNOWN ? UNKNOWN : typeof fm === 'string' ? clean(fm, false) : undefined;
+  return fm === UNKNOWN ? UNKNOWN : typeof fm === 'string' ? clean(oneLine(fm), false) : undefined;
+}
+
+/** Line breaks, tabs and other control characters: a title is shown on one line. */
+const BREAKS = /[\x00-\x1f\x7f\u0085\u2028\u2029]+/g;
+
+/** A front matter title on one line: a folded or literal scalar (`title: >`), an escaped `\n` or a tab read as a space. */
+function oneLine(title: string): string {
+  // Without a control character or a separator there is nothing to replace (performance only).
+  return /[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(title) ? title.replace(BREAKS, ' ').replace(/ {2,}/g, ' ').trim() : title;
 }
 
 /**
