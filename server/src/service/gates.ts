@@ -242,8 +242,9 @@ function memoOf(file: string, memo: { doc: ParsedDocument; model: object }): Mis
 }
 
 /**
- * The MissingTarget of links in `file`: a relative target that leads, from the file's folder and from the
- * workspace root, to no file or folder of the workspace (one outside it, or a URL, is not judged).
+ * The MissingTarget of links in `file`: a relative target that leads, from the file's folder, the workspace root and
+ * the root of the repository around it (`repo`), to no file or folder (a URL, or a path outside the workspace that
+ * the repository cannot tell of, is not judged).
  */
 export function missingFrom(
   file: string,
