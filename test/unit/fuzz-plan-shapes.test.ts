@@ -313,21 +313,22 @@ function buildPlan(
       shape += ` ${ws}:${s}`;
       // A phase of the workstream the project does not have, after its first one: reported as naming none. With a status
       // (a box or a word): the fix writes a new item as the last one of its list, and a last item without one would give it none.
+      // Ticked or under way: a ghost not started would be a phase the plan lists ahead, not reported.
       const ghost = c.ghost && ws === wss[0] ? 1 : 0;
       ghosts += ghost;
       if (s === 'own') {
         for (const e of mine) flat.push(entryLines(e, c.marker, '', false, false));
-        if (ghost) flat.splice(1, 0, [`${c.marker}[ ] ${heading(ws, 0)} Phase 9: Ghost`]);
+        if (ghost) flat.splice(1, 0, [`${c.marker}[x] ${heading(ws, 0)} Phase 9: Ghost`]);
       } else if (s === 'parent') {
         const m = /^\d/.test(c.marker) ? '1. ' : c.marker;
         flat.push([`${m}${wsParent(ws, mine[0].naming)}`]);
         const ind = ' '.repeat(m.length);
         const kidMarker = ['- ', '* ', '1. '][c.wsStyle % 3];
         for (const e of mine) flat.push(entryLines(e, kidMarker, ind, true, false));
-        if (ghost) flat.push([`${ind}${kidMarker}[ ] Phase 9: Ghost`]);
+        if (ghost) flat.push([`${ind}${kidMarker}[x] Phase 9: Ghost`]);
       } else {
         const ls = mine.map((e) => entryLines(e, c.marker, '', true, false));
-        if (ghost) ls.splice(1, 0, [`${c.marker}Phase_9_Ghost — Not started`]);
+        if (ghost) ls.splice(1, 0, [`${c.marker}Phase_9_Ghost — In progress`]);
         headed.push(`${h(c.level, wsHeading(ws, mine[0].naming))}\n\n${join(ls)}`);
       }
     }

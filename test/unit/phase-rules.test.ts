@@ -2185,6 +2185,40 @@ describe('phase rules: project plan as checklists', () => {
     assert.deepEqual(mismatches(svc), []);
   });
 
+  it('leaves the phases a plan lists ahead, not started, alone; reports them beside a phase the plan has no item for (a misspelling)', async () => {
+    // The plan tracks every phase of the project, those to come too: no folder yet for phases 3 and 4.
+    const ahead = [
+      '- [x] Phase 1: CI Setup',
+      '- [ ] Phase 2: Deps',
+      '- [ ] Phase 3: Release',
+      '- Phase 4: Hardening — Not started',
+      '- Phase 5: Audit — In progress',
+      '- [x] Phase 6: Cutover',
+    ];
+    const { svc } = await workspace(files(plan(ahead.join('\n'))));
+    assert.deepEqual(
+      mismatches(svc).map((d) => d.message),
+      [
+        'No phase "Phase 5: Audit" exists under workstreams/: the plan lists a phase the project does not have.',
+        'No phase "Phase 6: Cutover" exists under workstreams/: the plan lists a phase the project does not have.',
+      ],
+    );
+    // A table's row too, by its Status column or by its status heading.
+    const table = (rows: string, heading = '') =>
+      `# Project Implementation Plan\n\n## Phase Status\n\n${heading}| Workstream | Phase | Status |\n| --- | --- | --- |\n${rows}\n`;
+    const rows = '| Build | Phase_1_CI | Complete |\n| Build | Phase_2_Deps | In progress |\n| Build | Phase_3_Release | Not started |';
+    assert.deepEqual(mismatches((await workspace(files(table(rows)))).svc), []);
+    // Beside a phase without an item (Phase 2, spelt Phase 9 in the plan), the one not started is reported too.
+    const typo = (await workspace(files(plan('- [x] Phase 1: CI Setup\n- [ ] Phase 9: Deps')))).svc;
+    assert.deepEqual(
+      mismatches(typo).map((d) => d.message),
+      [
+        'No phase "Phase 9: Deps" exists under workstreams/: the plan lists a phase the project does not have.',
+        'Phase Build/Phase_2_Deps has no item in the "Phase Status" list.',
+      ],
+    );
+  });
+
   it('reports an item that names a phase the project does not have, and a phase without an item', async () => {
     const text = plan('- [x] Phase 1: CI Setup\n- [ ] Phase 9: Ghost — Not started');
     const { svc } = await workspace(files(text));
@@ -2588,8 +2622,9 @@ describe('phase rules: project plan as checklists, other shapes', () => {
       const { svc } = await workspace(files(text, failing));
       assert.deepEqual(found(svc, text), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']], body);
     }
-    // Another workstream's parent item: its phase 1 is not Build's; a parent item's own box is not read.
-    const text = plan('- [x] Build\n  - [ ] Phase 1: CI Setup\n  - [ ] Phase 2: Deps\n- Deploy\n  - [ ] Phase 1: Envs\n  - [ ] Phase 2: Rollout');
+    // Another workstream's parent item: its phase 1 is not Build's; a parent item's own box is not read. (Deploy's phase
+    // 2 is ticked: one not ticked would be a phase the plan lists ahead, not reported.)
+    const text = plan('- [x] Build\n  - [ ] Phase 1: CI Setup\n  - [ ] Phase 2: Deps\n- Deploy\n  - [ ] Phase 1: Envs\n  - [x] Phase 2: Rollout');
     const { svc } = await workspace({ ...files(text, failing), ...DEPLOY });
     assert.deepEqual(found(svc, text), [
       ['No phase "Phase 2: Rollout" exists under workstreams/: the plan lists a phase the project does not have.', 'Phase 2: Rollout'],

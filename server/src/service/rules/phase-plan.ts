@@ -985,6 +985,23 @@ export function unplacedNumbers(path: string, model: WorkspaceModel, doc: Parsed
   return unplaced;
 }
 
+/**
+ * A row for a phase the plan lists ahead of its folder (the plan tracks every phase of the project, as the iAI
+ * framework's plan does): its status, or its heading's, says it is not started.
+ */
+function plannedRow(status: string | undefined): boolean {
+  return status !== undefined && !DONE_MARK.test(status) && statusKind(status) === 'not started';
+}
+
+/** An item for a phase the plan lists ahead (see plannedRow): not ticked, and not said to be under way or done. */
+function plannedItem(it: PlanItem): boolean {
+  if (it.item.checked === true) return false;
+  const status = it.status?.text ?? it.inherited?.text;
+  if (status !== undefined) return plannedRow(status);
+  // A box not ticked, with no status: not done, and no folder to be under way in.
+  return it.item.checked === false;
+}
+
 /** A row or item that names a phase the project does not have. */
 function reportNoSuchPhase(ctx: RuleContext, at: Range, name: string, phases: readonly Phase[]): void {
   ctx.report(
@@ -1038,6 +1055,9 @@ export const planRule: Rule = {
     const pt = planTables(doc, workstreams);
     if (!pt) return; // missing-section reports the missing table's section.
     const matched = new Set<Phase>();
+    // Rows and items of phases the plan lists ahead, not started: reported only beside a phase the plan has no row for
+    // (then more likely a misspelling of its name than a phase to come).
+    const planned: { at: Range; name: string }[] = [];
     // One index of the phases for all the tables and lists (built only when one of them was not read yet).
     const index = lazyIndex(phases);
     for (const { table, cols } of pt.tables) {
@@ -1056,6 +1076,7 @@ export const planRule: Rule = {
         if (!hits.length) {
           const several = rowAmbiguity(table, cols, i, atOnce(index(undefined)));
           if (several.length > 1) reportNoWorkstream(ctx, cell.range, cell.text, several);
+          else if (plannedRow(cols.status !== undefined ? row.cells[cols.status]?.text : headed)) planned.push({ at: cell.range, name: cell.text });
           else reportNoSuchPhase(ctx, cell.range, cell.text, phases);
           continue;
         }
@@ -1091,7 +1112,10 @@ export const planRule: Rule = {
         const hits = hitsByItem[i];
         if (!hits.length) {
           // A free note (`- Reviewed weekly`), a phase named without its workstream, or the template's `[Phase]`: no row.
-          if (it.reportable && !isPlaceholder(it.name)) reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
+          // Nor is a phase the plan lists ahead, not started (`- [ ] Phase 3: Release`): the project has no folder for it yet.
+          if (!it.reportable || isPlaceholder(it.name)) return;
+          if (plannedItem(it)) planned.push({ at: it.nameRange, name: it.name });
+          else reportNoSuchPhase(ctx, it.nameRange, it.name, phases);
           return;
         }
         hits.forEach((p) => matched.add(p));
@@ -1128,9 +1152,8 @@ export const planRule: Rule = {
     const at = pt.section.heading.textRange;
     // A plan that keeps its phases as checklists only is told of a missing item, not of a missing table row.
     const missing = planPlace(pt, pt.tables.length || !pt.lists.length ? 'row' : 'item');
-    for (const p of phases) {
-      if (matched.has(p) || (p.number !== undefined && unplaced.has(p.number))) continue;
-      ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
-    }
+    const unlisted = phases.filter((p) => !matched.has(p) && (p.number === undefined || !unplaced.has(p.number)));
+    if (unlisted.length) for (const g of planned) reportNoSuchPhase(ctx, g.at, g.name, phases);
+    for (const p of unlisted) ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
   },
 };
