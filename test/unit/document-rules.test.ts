@@ -495,6 +495,16 @@ describe('document rules', () => {
       );
     });
 
+    it('reports a value emptied before the comment the template writes after it as left without a value', async () => {
+      // `status: draft  # draft | in-progress | …` with `draft` deleted: YAML reads null, the comment stays.
+      const text = doc('phase: phase-1', 'title: Foundation', 'status:   # draft | in-progress | review | complete | blocked', 'date: "2026-01-01"');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [[range(3, 0, 3, 6), 'Front matter `status` has no value: it must be one of: draft, in-progress, review, complete, blocked.']],
+      );
+    });
+
     it('gives a value of the wrong type the type asked, as written, only when asked: quoted for a string, unquoted for a boolean or a number', async () => {
       const own = {
         type: 'object',

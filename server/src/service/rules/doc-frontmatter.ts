@@ -289,8 +289,15 @@ const schema: Rule = {
         e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type'
           ? valueAtPointer(fm.data, e.instancePath)
           : undefined;
-      // A key written without a value (`status:`): one problem, over the key, saying what it needs.
-      if (r && e.instancePath && r.start.line === r.end.line && r.start.character === r.end.character && (e.keyword === 'type' || e.keyword === 'enum')) {
+      // A key written without a value (`status:`, or `status:  # draft | …` with the template's value deleted and its
+      // comment kept: the range of an empty value runs to the line's end then): one problem, over the key, saying what it needs.
+      if (
+        r &&
+        e.instancePath &&
+        r.start.line === r.end.line &&
+        (e.keyword === 'type' || e.keyword === 'enum') &&
+        (r.start.character === r.end.character || /^[ \t]*(#.*)?$/.test((doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character)))
+      ) {
         const empty = emptyValue(doc.lines, fm.yaml!, fm.raw, e.instancePath, r, errors);
         if (empty) {
           if (seen.has(`empty:${e.instancePath}`)) continue;
