@@ -67,4 +67,22 @@ describe('metric-threshold: baselines and bare targets', () => {
       ],
     );
   });
+
+  it('holds Documentation coverage to its built-in threshold with a comparison: the template row, and a bare 100 %, need no hint to write one', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Documentation coverage | >= 100% | 71% |',
+        '| Documentation coverage | 100% | 71% |',
+        '| Documentation coverage | 100% | 100% |',
+      ]),
+      [
+        '6: Documentation coverage is 71%; target >= 100%',
+        '7: Documentation coverage is 71%; target 100% (read as >= 100%, in the direction of the threshold for Documentation coverage, >= 100%)',
+      ],
+    );
+  });
 });
