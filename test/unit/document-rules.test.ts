@@ -614,6 +614,40 @@ describe('document rules', () => {
       }
     });
 
+    it('says a value shorter than its schema allows is empty, in words, not as ajv counts characters', async () => {
+      for (const written of ['title: ""', "title: ''", 'title: >']) {
+        const text = `---\nphase: phase-1\n${written}\nstatus: draft\n---\n${H1}`;
+        const { svc } = await workspace({ [rel]: text });
+        assert.deepEqual(
+          diagnosticsOf(svc, rel, 'front-matter-schema').map((x) => x.message),
+          ['Front matter `title` is empty: it must be at least 1 character long.'],
+          written,
+        );
+      }
+    });
+
+    it('tells a key written without a space after its colon (`status:draft`) to take one, not that implicit keys need a line', async () => {
+      for (const [written, key, end] of [
+        ['title:Phase 1', 'title', 13],
+        ['status:draft  # draft | in-progress | review | complete | blocked', 'status', 12],
+        ['date:"2026-01-01"', 'date', 17],
+      ] as const) {
+        const text = `---\nphase: phase-1\n${written}\nowner: Dana\n---\n${H1}`;
+        const { svc } = await workspace({ [rel]: text });
+        const fixed = written.replace(':', ': ').replace(/  #.*/, '');
+        assert.deepEqual(
+          diagnosticsOf(svc, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+          [
+            [
+              range(2, 0, 2, end),
+              `Front matter: \`${key}\` has no space after its colon, and YAML reads a key only where \`: \` follows it: write \`${fixed}\`.`,
+            ],
+          ],
+          written,
+        );
+      }
+    });
+
     it('indents front matter with spaces where a tab stands in an indent, only when asked', async () => {
       const text = `---\nphase: phase-1\ntitle: Foundation\nstatus: draft\ntags:\n\t- a\n\t- "b\tc"\n---\n${H1}`;
       const { svc } = await workspace({ [rel]: text });
