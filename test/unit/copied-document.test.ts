@@ -82,6 +82,21 @@ describe('copied-document: a document copied from the previous phase', () => {
     assert.deepEqual(copied(svc, VAL(2)), [`11:2-5 warning ${msg('phase-1/07-VALIDATION.md', 'its ticked items and evidence are', 'phase-1')}`]);
   });
 
+  it("a status set on a document the same as a draft of the phase before (two phases `new` wrote) claims nothing of that phase's", async () => {
+    // Phase 1 and 2 as `new phase` wrote them; phase 2's plan set in progress before a word of it is written.
+    const plan = (n: number, status: string) =>
+      `---\nphase: "phase-${n}"\ntitle: "Phase ${n} Execution Plan"\nstatus: ${status}  # draft | in-progress | review | complete | blocked\ndate: "2026-01-02"\n---\n\n# Phase ${n} Execution Plan\n\n## Approach\n\n[How the phase will be executed]\n\n## Tasks\n\n- [ ] [Task]\n`;
+    const { svc } = await workspace({
+      'phase-1/02-EXECUTION_PLAN.md': plan(1, 'draft'),
+      'phase-2/02-EXECUTION_PLAN.md': plan(2, 'in-progress'),
+      // Phase 1's status claims progress: phase 2's, the same text, is a copy of it.
+      'phase-1/05-DECISIONS.md': plan(1, 'complete'),
+      'phase-2/05-DECISIONS.md': plan(2, 'in-progress'),
+    });
+    assert.deepEqual(copied(svc, 'phase-2/02-EXECUTION_PLAN.md'), []);
+    assert.deepEqual(copied(svc, 'phase-2/05-DECISIONS.md'), [`3:8-19 warning ${msg('phase-1/05-DECISIONS.md', 'its status is', 'phase-1')}`]);
+  });
+
   it('without front matter: ticked items claim progress, on the first box; nothing ticked claims nothing', async () => {
     const body = (n: number, box: string) => `# Phase ${n} Decisions\n\n## Decision Log\n\n- [ ] Open one\n- [${box}] Chose Postgres — see ADR ${n}\n`;
     const { svc } = await workspace({

@@ -495,6 +495,16 @@ describe('document rules', () => {
       );
     });
 
+    it('reports a value emptied before the comment the template writes after it as left without a value', async () => {
+      // `status: draft  # draft | in-progress | …` with `draft` deleted: YAML reads null, the comment stays.
+      const text = doc('phase: phase-1', 'title: Foundation', 'status:   # draft | in-progress | review | complete | blocked', 'date: "2026-01-01"');
+      const { svc } = await workspace({ [rel]: text });
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [[range(3, 0, 3, 6), 'Front matter `status` has no value: it must be one of: draft, in-progress, review, complete, blocked.']],
+      );
+    });
+
     it('gives a value of the wrong type the type asked, as written, only when asked: quoted for a string, unquoted for a boolean or a number', async () => {
       const own = {
         type: 'object',
@@ -600,6 +610,40 @@ describe('document rules', () => {
           diagnosticsOf(s3, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
           [[range(line, 0, line, 3), 'Front matter: `sta` is no `key: value` line: a key needs a colon after it.']],
           typed,
+        );
+      }
+    });
+
+    it('says a value shorter than its schema allows is empty, in words, not as ajv counts characters', async () => {
+      for (const written of ['title: ""', "title: ''", 'title: >']) {
+        const text = `---\nphase: phase-1\n${written}\nstatus: draft\n---\n${H1}`;
+        const { svc } = await workspace({ [rel]: text });
+        assert.deepEqual(
+          diagnosticsOf(svc, rel, 'front-matter-schema').map((x) => x.message),
+          ['Front matter `title` is empty: it must be at least 1 character long.'],
+          written,
+        );
+      }
+    });
+
+    it('tells a key written without a space after its colon (`status:draft`) to take one, not that implicit keys need a line', async () => {
+      for (const [written, key, end] of [
+        ['title:Phase 1', 'title', 13],
+        ['status:draft  # draft | in-progress | review | complete | blocked', 'status', 12],
+        ['date:"2026-01-01"', 'date', 17],
+      ] as const) {
+        const text = `---\nphase: phase-1\n${written}\nowner: Dana\n---\n${H1}`;
+        const { svc } = await workspace({ [rel]: text });
+        const fixed = written.replace(':', ': ').replace(/  #.*/, '');
+        assert.deepEqual(
+          diagnosticsOf(svc, rel, 'invalid-front-matter').map((x) => [x.range, x.message]),
+          [
+            [
+              range(2, 0, 2, end),
+              `Front matter: \`${key}\` has no space after its colon, and YAML reads a key only where \`: \` follows it: write \`${fixed}\`.`,
+            ],
+          ],
+          written,
         );
       }
     });

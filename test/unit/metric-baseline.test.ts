@@ -67,4 +67,45 @@ describe('metric-threshold: baselines and bare targets', () => {
       ],
     );
   });
+
+  it('holds Documentation coverage to its built-in threshold with a comparison: the template row, and a bare 100 %, need no hint to write one', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Documentation coverage | >= 100% | 71% |',
+        '| Documentation coverage | 100% | 71% |',
+        '| Documentation coverage | 100% | 100% |',
+      ]),
+      [
+        '6: Documentation coverage is 71%; target >= 100%',
+        '7: Documentation coverage is 71%; target 100% (read as >= 100%, in the direction of the threshold for Documentation coverage, >= 100%)',
+      ],
+    );
+  });
+
+  it('reads a bare target of a time taken (`Page load time`, `API latency`) as at most, as every built-in time is, and says so', async () => {
+    assert.deepEqual(
+      await messages([
+        '## Success Metrics',
+        '',
+        '| Metric | Target | Actual |',
+        '|---|---|---|',
+        '| Page load time | 2s | 1.4s |',
+        '| Page load time | 2s | 3.1s |',
+        '| API latency (p95) | 300 ms | 250 ms |',
+        '| Build duration | 10 minutes | 12 minutes |',
+        '| Mean time between failures | 30 days | 12 days |',
+        '| Session time | >= 5 minutes | 3 minutes |',
+      ]),
+      [
+        '7: Page load time is 3.1s; target 2s (read as <= 2s, as a time taken is: write `>= 2s` for at least)',
+        '9: Build duration is 12 minutes; target 10 minutes (read as <= 10 minutes, as a time taken is: write `>= 10 minutes` for at least)',
+        '10: Mean time between failures is 12 days; target 30 days (read as >= 30 days: write the comparison, `>= 30 days` or `<= 30 days`)',
+        '11: Session time is 3 minutes; target >= 5 minutes',
+      ],
+    );
+  });
 });

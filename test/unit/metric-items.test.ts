@@ -176,7 +176,7 @@ describe('metric-threshold: a target written without a comparison', () => {
         [5, 'Log retention is 20 days; target 30 days (read as >= 30 days, in the direction of the threshold for Log retention, >= 30 days)'],
         [7, 'Code coverage is 84%; target 85% (read as >= 85%, in the direction of the threshold for Code coverage, > 80%)'],
         [8, 'Critical vulnerabilities is 1; target 0'],
-        [9, 'Build time is 4 minutes; target 5 minutes (read as >= 5 minutes: write the comparison, `>= 5 minutes` or `<= 5 minutes`)'],
+        // Build time's 4 minutes meets 5 minutes: a time taken is at most.
         [10, 'Test execution time is 4 minutes; target >= 5 minutes'],
         [12, 'Security vulnerabilities is 0 critical, 6 high; target 0 critical, 5 high (missed: high)'],
         [13, 'Tests is 120 unit, 10 e2e; target 100 unit, 20 e2e (missed: e2e)'],
@@ -186,14 +186,23 @@ describe('metric-threshold: a target written without a comparison', () => {
 });
 
 describe('metric-threshold: a configured threshold written without a comparison', () => {
-  it('takes the direction of the built-in metric of its name, else is at least (0: at most)', async () => {
-    const config = ['metrics:', '  - name: Test execution time', '    threshold: "5 minutes"', '  - name: Build time', '    threshold: "5 minutes"', ''].join(
-      '\n',
-    );
+  it('takes the direction of the built-in metric of its name, else is at most for a time taken, else at least (0: at most)', async () => {
+    const config = [
+      'metrics:',
+      '  - name: Test execution time',
+      '    threshold: "5 minutes"',
+      '  - name: Build time',
+      '    threshold: "5 minutes"',
+      '  - name: Lint score',
+      '    threshold: "80"',
+      '',
+    ].join('\n');
     const rows = [
       ['Test execution time', '4 minutes'],
       ['Test execution time', '6 minutes'],
       ['Build time', '4 minutes'],
+      ['Build time', '6 minutes'],
+      ['Lint score', '70'],
     ];
     const text = [
       '# Phase 6 Validation',
@@ -213,7 +222,8 @@ describe('metric-threshold: a configured threshold written without a comparison'
           1,
           'Test execution time is 6 minutes; target 5 minutes (read as <= 5 minutes, in the direction of the built-in threshold for Test execution time, < 5 minutes)',
         ],
-        [2, 'Build time is 4 minutes; target 5 minutes (read as >= 5 minutes: write the comparison, `>= 5 minutes` or `<= 5 minutes`)'],
+        [3, 'Build time is 6 minutes; target 5 minutes (read as <= 5 minutes, as a time taken is: write `>= 5 minutes` for at least)'],
+        [4, 'Lint score is 70; target 80 (read as >= 80: write the comparison, `>= 80` or `<= 80`)'],
       ],
     );
   });

@@ -138,7 +138,7 @@ export const DEFAULT_METRICS: MetricSpec[] = [
   { name: 'Critical vulnerabilities', aliases: ['Security vulnerabilities (critical)'], threshold: '0' },
   { name: 'High vulnerabilities', aliases: ['Security vulnerabilities (high)'], threshold: '< 5' },
   { name: 'Test execution time', threshold: '< 5 minutes' },
-  { name: 'Documentation coverage', threshold: '100%' },
+  { name: 'Documentation coverage', threshold: '>= 100%' },
   { name: 'Container build time', threshold: '< 5 minutes' },
   { name: 'Deployment time', threshold: '< 10 minutes' },
   { name: 'Rollback time', threshold: '< 2 minutes' },

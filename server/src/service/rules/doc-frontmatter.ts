@@ -57,7 +57,8 @@ export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
 /**
  * The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line.
  * A value holding `: ` (`title: Phase 1: Foundation`, which YAML reads as a second key) is reported over the value,
- * with the text that quotes it (`fix`); a line that is a word alone (a key being typed), as no `key: value` line.
+ * with the text that quotes it (`fix`); a line that is a word alone (a key being typed), as no `key: value` line; a key
+ * with no space after its colon (`status:draft`), as such.
  */
 function refineError(lines: string[], message: string, r: Range): { message: string; range: Range; fix?: { was: string; text: string } } {
   const line = lines[r.start.line] ?? '';
@@ -84,6 +85,20 @@ function refineError(lines: string[], message: string, r: Range): { message: str
       message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`,
       range: range(r.start.line, start, r.start.line, line.trimEnd().length),
     };
+  }
+  // `status:draft`: a key and its value with no space between (YAML reads a plain scalar, then no value for it).
+  if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message)) {
+    const m = /^([ \t]*)([A-Za-z_][\w-]*):(?=[^\s:])/.exec(line);
+    if (m) {
+      const start = m[1].length;
+      const hash = line.search(/[ \t]#/);
+      const end = (hash < 0 ? line : line.slice(0, hash)).trimEnd().length;
+      const written = line.slice(start, end);
+      return {
+        message: `Front matter: \`${m[2]}\` has no space after its colon, and YAML reads a key only where \`: \` follows it: write \`${m[2]}: ${written.slice(m[2].length + 1)}\`.`,
+        range: range(r.start.line, start, r.start.line, end),
+      };
+    }
   }
   if (/keys must be unique/i.test(message)) {
     // The key where the error points (the second `a` of `meta: {a: 1, a: 2}`), else the line's first key.
@@ -176,6 +191,14 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
       // A value of several types allowed (`type: [string, integer]`): Ajv names them `string,integer`.
       const is = kindOfValue(value);
       return `Front matter \`${where || '(root)'}\` must be ${expected(e)}${is ? `, not ${is}` : ''}.`;
+    }
+    case 'minLength':
+    case 'maxLength': {
+      // ajv's `must NOT have fewer than 1 characters`, in words: `title: ""` (or `title: >` with no lines) is empty.
+      const n = Number(e.params.limit);
+      const chars = `${n} character${n === 1 ? '' : 's'}`;
+      if (e.keyword === 'minLength') return `Front matter \`${where}\` is ${value === '' ? 'empty' : 'too short'}: it must be at least ${chars} long.`;
+      return `Front matter \`${where}\` is too long: it must be at most ${chars} long.`;
     }
     case 'pattern':
       // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
@@ -286,11 +309,18 @@ const schema: Rule = {
       // A misspelt key already reported as such is not reported again as "not allowed".
       if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
       const value =
-        e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type'
+        e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' || e.keyword === 'minLength'
           ? valueAtPointer(fm.data, e.instancePath)
           : undefined;
-      // A key written without a value (`status:`): one problem, over the key, saying what it needs.
-      if (r && e.instancePath && r.start.line === r.end.line && r.start.character === r.end.character && (e.keyword === 'type' || e.keyword === 'enum')) {
+      // A key written without a value (`status:`, or `status:  # draft | …` with the template's value deleted and its
+      // comment kept: the range of an empty value runs to the line's end then): one problem, over the key, saying what it needs.
+      if (
+        r &&
+        e.instancePath &&
+        r.start.line === r.end.line &&
+        (e.keyword === 'type' || e.keyword === 'enum') &&
+        (r.start.character === r.end.character || /^[ \t]*(#.*)?$/.test((doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character)))
+      ) {
         const empty = emptyValue(doc.lines, fm.yaml!, fm.raw, e.instancePath, r, errors);
         if (empty) {
           if (seen.has(`empty:${e.instancePath}`)) continue;

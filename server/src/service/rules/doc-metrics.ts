@@ -106,7 +106,7 @@ function judge(ctx: RuleContext, name: string, valueText: string, targetText: st
   }
   if (actual) {
     const written = targetText ? parseThreshold(targetText) : undefined;
-    const own = written && directionOpen(written) ? inDirectionOf(written, findMetric(ctx.metrics, name)) : written;
+    const own = written && directionOpen(written) ? bareDirection(written, findMetric(ctx.metrics, name), name) : written;
     // A target written with the value but not read (`70-75%`) is the value's: no other one stands in for it.
     const spec = targetText ? undefined : findMetric(ctx.metrics, name);
     const threshold = own ?? thresholdOf(spec);
@@ -139,6 +139,7 @@ function readingNote(written: Readonly<Threshold> | undefined, read: Readonly<Th
   const spec = findMetric(ctx.metrics, name);
   const from = directionFrom(spec, written);
   if (from) return ` (read as ${as}, in the direction of the ${from === spec ? '' : 'built-in '}threshold for ${from.name}, ${from.threshold})`;
+  if (read.op === '<=' && timeTaken(name, written)) return ` (read as ${as}, as a time taken is: write \`>= ${cellText(text)}\` for at least)`;
   const other = `${read.op === '>=' ? '<=' : '>='} ${cellText(text)}`;
   return ` (read as ${as}: write the comparison, \`${as}\` or \`${other}\`)`;
 }
@@ -172,6 +173,21 @@ function inDirectionOf(own: Readonly<Threshold>, spec: MetricSpec | undefined): 
 }
 
 /**
+ * A target written without a comparison (see inDirectionOf), in the direction of its metric's threshold where one gives
+ * it, else, for a duration of a metric named as a time taken (`Page load time`, `API latency`, `Build duration`), at
+ * most, as every built-in time is (`< 5 minutes`); else as written (`0` at most, anything else at least).
+ */
+function bareDirection(written: Readonly<Threshold>, spec: MetricSpec | undefined, name: string): Readonly<Threshold> {
+  if (directionFrom(spec, written)) return inDirectionOf(written, spec);
+  return timeTaken(name, written) ? { ...written, op: '<=' } : written;
+}
+
+/** A duration of a metric named as a time taken (`Page load time`, `p95 latency`), not as a time between events (MTBF). */
+function timeTaken(name: string, t: Readonly<Threshold>): boolean {
+  return t.unit === 's' && /\b(?:time|latency|duration|delay)\b/i.test(name) && !/\bbetween\b/i.test(name);
+}
+
+/**
  * The threshold of a configured metric; one written without a comparison for a built-in metric's name (`Test
  * execution time: "5 minutes"`) in the direction of the built-in one (`< 5 minutes`: at most).
  */
@@ -179,7 +195,8 @@ function thresholdOf(spec: MetricSpec | undefined): Readonly<Threshold> | undefi
   const t = spec ? parseThreshold(spec.threshold) : undefined;
   if (!t || !directionOpen(t)) return t;
   const builtin = findMetric(DEFAULT_METRICS, spec!.name);
-  return builtin && builtin !== spec ? inDirectionOf(t, builtin) : t;
+  if (builtin && builtin !== spec && directionFrom(builtin, t)) return inDirectionOf(t, builtin);
+  return timeTaken(spec!.name, t) ? { ...t, op: '<=' } : t;
 }
 
 /**

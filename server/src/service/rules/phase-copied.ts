@@ -394,8 +394,8 @@ export const copiedDocumentRule: Rule = {
     const n = phase?.number;
     if (!spec || n === undefined || ctx.ruleSetting(COPIED_DOCUMENT) === 'off') return;
     // What claims progress first: most documents of a copied phase claim some, and a draft without a tick claims none.
-    const status = progressStatus(doc);
-    if (status === undefined && !firstTicked(doc)) return;
+    const claimed = progressStatus(doc);
+    if (claimed === undefined && !firstTicked(doc)) return;
     // A copy of the phase before this one, whatever its number (`cp -r phase-1 phase-3` without a phase 2), or of the
     // one before that (`cp -r phase-1 phase-3` beside phase-2): told naming the one it is the same as.
     let from: Phase | undefined;
@@ -427,6 +427,11 @@ export const copiedDocumentRule: Rule = {
     }
     if (!from) return;
     const ticked = firstTicked(doc);
+    // Its status is the one it kept only where the document it is the same as claims progress too: a status set on
+    // what `new` wrote, the same as the earlier phase's draft (two phases made at once), is this phase's own.
+    const source = ctx.getDocument(fromPath!);
+    const status = claimed !== undefined && source && progressStatus(source) !== undefined ? claimed : undefined;
+    if (status === undefined && !ticked) return;
     const rel = relativePath(model.root, fromPath!);
     const claims =
       status !== undefined && ticked
