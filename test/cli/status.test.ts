@@ -81,6 +81,17 @@ describe('phasegate status', () => {
     assert.doesNotMatch(r.stdout, /missing-document/);
   });
 
+  it('says what blocks a blocked phase apart from what it still needs: a pending gate is needed, not blocking', async () => {
+    const fsys = examplesFs();
+    const validation = '/ws/examples/audit-deployment/phase-2/07-VALIDATION.md';
+    // A Review item unticked (pending) beside the broken link that fails Documentation.
+    fsys.write(validation, fsys.text(validation)!.replace(/- \[x\] (.*[Rr]eview)/, '- [ ] $1'));
+    fsys.write(validation, fsys.text(validation)! + '\nSee [the log](04-ARTIFACTS/gone.md).\n');
+    const lines = (await run(['status', 'examples/audit-deployment/phase-2'], fsys)).stdout.split('\n');
+    assert.match(lines[1], /\bblocked\b/);
+    assert.deepEqual(lines.slice(2, 5), ['    blocked by: Documentation (failed): 1 × broken-link', '    needs:      Review (pending): 1 item unchecked', '']);
+  });
+
   it('reads a phase new just made as not started until someone writes in a document beyond its brief', async () => {
     const fsys = new WritableMemoryFileSystem();
     assert.equal((await run(['new', 'phase', '--title', 'Audit'], fsys)).code, 0);

@@ -77,10 +77,25 @@ function phaseTable(report: Report): string {
   const out = [line(header)];
   report.phases.forEach((p, i) => {
     out.push(line(rows[i]));
-    // One per line, aligned under the first, so that long reasons stay readable. A blocked phase (a gate failed)
-    // is blocked by them; one not started or in progress is not blocked: it still needs them.
-    const label = `    ${p.status === 'blocked' ? 'blocked by' : 'needs'}: `;
-    blockers(p).forEach((b, j) => out.push(`${j === 0 ? label : ' '.repeat(label.length)}${b}`));
+    // One per line, aligned under the first, so that long reasons stay readable. A blocked phase is blocked by its
+    // failed gates, the errors no gate answers for and the missing documents a gate failed on, and still needs the rest
+    // (gates pending); one not started or in progress is not blocked: it still needs them all.
+    const all = blockers(p);
+    const failedGates = p.gates.filter((g) => g.status === 'failed');
+    const failed = failedGates.map((g) => `${g.name} (failed)`);
+    const failedOnMissing = failedGates.some((g) => g.reasons.some((r) => /× missing-document$|not written yet$|^no validation checklist$/.test(r)));
+    const blocks = (b: string) =>
+      p.errors.includes(b) || failed.some((f) => b === f || b.startsWith(`${f}: `)) || (failedOnMissing && b.startsWith('missing '));
+    const groups: [string, string[]][] =
+      p.status === 'blocked'
+        ? [
+            ['blocked by', all.filter(blocks)],
+            ['needs', all.filter((b) => !blocks(b))],
+          ]
+        : [['needs', all]];
+    // The reasons aligned under the first, past the longest label.
+    const width = Math.max(...groups.map(([name]) => `    ${name}: `.length));
+    for (const [name, list] of groups) list.forEach((b, j) => out.push(`${j === 0 ? `    ${name}: `.padEnd(width) : ' '.repeat(width)}${b}`));
   });
   const complete = report.phases.filter((p) => p.status === 'complete').length;
   out.push('', `${complete} of ${report.phases.length} phase${report.phases.length === 1 ? '' : 's'} complete.`);
