@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { MemoryFileSystem, PhasegateService } from '../../server/src/service';
-import { findRepositoryRoot } from '../../server/src/service/repo-root';
+import { REPOSITORY_ANSWER_MS, findRepositoryRoot, repositoryAbove } from '../../server/src/service/repo-root';
 import { ServerContext } from '../../server/src/lsp/context';
 import { definition, documentLinks } from '../../server/src/lsp/links';
 import type { Settings } from '../../server/src/lsp/settings';
@@ -161,5 +161,35 @@ describe('a workspace below its repository root', () => {
       definition(ctx, t, 10, line.indexOf('/docs/phases/phase-1/02') + 2).map((l) => l.uri),
       [plan],
     );
+  });
+  it('asks the file system of a path outside the workspace once while its answer is kept, then again (a file created there is seen)', async () => {
+    const fs = new MemoryFileSystem({ '/repo/.git/HEAD': 'ref: refs/heads/main\n', '/repo/RUNBOOK.md': '# Runbook\n', [`${WS}/x.md`]: '' });
+    const asked: string[] = [];
+    const existsSync = fs.existsSync.bind(fs);
+    fs.existsSync = (p: string) => {
+      asked.push(p);
+      return existsSync(p);
+    };
+    let t = 1_000;
+    const repo = await repositoryAbove(fs, WS, () => t);
+    assert.ok(repo);
+    // A document with many links to the same paths, checked at each edit: each path is asked of once.
+    for (let i = 0; i < 3; i++) {
+      assert.equal(repo.exists('/repo/RUNBOOK.md'), true);
+      assert.equal(repo.exists('/repo/NEW.md'), false);
+      t += 100;
+    }
+    assert.deepEqual(asked, ['/repo/RUNBOOK.md', '/repo/NEW.md']);
+    // Created outside the workspace (no event tells of it): seen once the answers kept are older than REPOSITORY_ANSWER_MS.
+    fs.write('/repo/NEW.md', '# New\n');
+    t = 1_000 + REPOSITORY_ANSWER_MS - 1;
+    assert.equal(repo.exists('/repo/NEW.md'), false);
+    t = 1_000 + REPOSITORY_ANSWER_MS;
+    assert.equal(repo.exists('/repo/NEW.md'), true);
+    assert.deepEqual(asked, ['/repo/RUNBOOK.md', '/repo/NEW.md', '/repo/NEW.md']);
+    // A clock set back starts the answers afresh too.
+    t = 0;
+    assert.equal(repo.exists('/repo/RUNBOOK.md'), true);
+    assert.equal(asked.length, 4);
   });
 });

@@ -396,6 +396,29 @@ function valueItems(
   }));
 }
 
+/** A top-level key of a block mapping as it starts its line (`meta:`, `approvals:`). */
+const TOP_KEY = /^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)/;
+
+/**
+ * The lines [start, end) of `lines` (a front matter's) that hold the top-level key whose value line `at` is in, from
+ * its key's line to the next top-level key's: parsed alone, they put what line `at` holds at the same path, with the
+ * same keys and items around it (a front matter of thousands of keys is not parsed whole for each request). All the
+ * lines when line `at` is not indented (a top-level key's siblings are every key), or the lines around it are not
+ * plain keys of a block mapping (a top-level list, a flow collection's lines).
+ */
+function topLevelBlock(lines: readonly string[], at: number): [number, number] {
+  const all: [number, number] = [0, lines.length];
+  const top = (l: string) => l !== '' && !/^[ \t]/.test(l) && !l.startsWith('#');
+  if (!/^[ \t]/.test(lines[at]) || !lines[at].trim()) return all;
+  let start = at - 1;
+  while (start >= 0 && !top(lines[start])) start--;
+  if (start < 0 || !TOP_KEY.test(lines[start])) return all;
+  let end = at + 1;
+  while (end < lines.length && !top(lines[end])) end++;
+  if (end < lines.length && !TOP_KEY.test(lines[end])) return all;
+  return [start, end];
+}
+
 /** A word no front matter holds: it stands where completion is asked, for the YAML parser to say where that is. */
 export const HOLE = 'phasegate_completion_hole';
 /** Largest front matter read again for a nested completion. */
@@ -420,9 +443,10 @@ export function yamlPathAt(
   const src = lines[line - 1];
   if (src === undefined) return undefined;
   lines[line - 1] = src.slice(0, from) + text + src.slice(to);
+  const [start, end] = topLevelBlock(lines, line - 1);
   let d: YAML.Document.Parsed;
   try {
-    d = YAML.parseDocument(lines.join('\n'), { uniqueKeys: false, prettyErrors: false });
+    d = YAML.parseDocument(lines.slice(start, end).join('\n'), { uniqueKeys: false, prettyErrors: false });
   } catch {
     return undefined;
   }

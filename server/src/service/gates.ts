@@ -11,6 +11,7 @@ import type { Repository } from './repo-root';
 import { keyBeforeNote, unescapeTarget, withoutPlaceholders } from './rules/doc-util';
 import { isSpaceCode } from './text-scan';
 import { holdsOnlyTemplate } from './scaffold';
+import type { TemplateContext } from './templates';
 
 export type GateStatus = 'passed' | 'failed' | 'pending';
 export type PhaseStatus = 'not-started' | 'in-progress' | 'blocked' | 'complete';
@@ -834,7 +835,14 @@ const MAX_TEMPLATE_TEXT = 1_000_000;
  * from the previous phase's output handoff (`cheap`: only this is asked, and false stands for "not known yet"). Its
  * text is read as it is, not parsed (parsing every phase's documents again would cost a large workspace's check).
  */
-function writtenIn(svc: PhasegateService, phase: Phase, d: PhaseDocument, cheap: boolean, placeholders: () => Set<string> | undefined): boolean {
+function writtenIn(
+  svc: PhasegateService,
+  phase: Phase,
+  d: PhaseDocument,
+  cheap: boolean,
+  placeholders: () => Set<string> | undefined,
+  contexts: Map<string, TemplateContext>,
+): boolean {
   const text = svc.getText(d.path);
   if (text === undefined || text.length > MAX_TEMPLATE_TEXT) return true;
   let byPath = writtenMemo.get(svc.model);
@@ -851,7 +859,7 @@ function writtenIn(svc: PhasegateService, phase: Phase, d: PhaseDocument, cheap:
     // Compared with the template as rendered from the phase's brief and the previous handoff as they are now.
     const context = templateInputs(svc, phase);
     if (kept.written === undefined || !kept.context || !sameTexts(kept.context, context)) {
-      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/));
+      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/), contexts);
       kept.context = context;
     }
   }
@@ -873,10 +881,12 @@ export function phaseStatus(svc: PhasegateService, phase: Phase, gates = evaluat
           : new Set(svc.phaseDiagnostics(phase).flatMap((x) => (x.code === UNFILLED_PLACEHOLDER ? [x.file] : [])));
     return marked;
   };
+  // The phase's template context, shared by its documents' comparisons (performance only).
+  const contexts = new Map<string, TemplateContext>();
   const started =
     phase.markdown.some((p) => !layoutDocs.has(p)) ||
-    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, true, placeholders)) ||
-    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, false, placeholders));
+    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, true, placeholders, contexts)) ||
+    phase.documents.some((d) => startsPhase(d) && writtenIn(svc, phase, d, false, placeholders, contexts));
   // Errors no gate answers for hold a phase too (a layout without gates holds its phases by their errors alone).
   const failed = gates.some((g) => g.status === 'failed') || ungatedErrors(svc, phase).length > 0;
   // Not started while only the brief or prompt is written, whatever the gates say: also in a custom layout

@@ -43,17 +43,40 @@ export async function findRepositoryRoot(fs: FileSystem, root: string): Promise<
   return undefined;
 }
 
-/** The repository above the workspace `root`; undefined when it lies in none, or is its root. */
-export async function repositoryAbove(fs: FileSystem, root: string): Promise<Repository | undefined> {
+/**
+ * How long an answer about a path outside the workspace is kept, in milliseconds. No file-system event tells of a
+ * change there (the editor watches the workspace folder), and a document with thousands of links into the
+ * repository asks of each at every edit: its answers are given again for this long (a file created there is seen at
+ * the next check or edit after it), then asked of the file system again.
+ */
+export const REPOSITORY_ANSWER_MS = 2000;
+
+/**
+ * The repository above the workspace `root`; undefined when it lies in none, or is its root. `now` tells the time in
+ * milliseconds (tests set it).
+ */
+export async function repositoryAbove(fs: FileSystem, root: string, now: () => number = Date.now): Promise<Repository | undefined> {
   const found = await findRepositoryRoot(fs, root);
   if (found === undefined || found === root) return undefined;
+  // The answers given since `since` (see REPOSITORY_ANSWER_MS), by path as asked.
+  let answers = new Map<string, boolean | undefined>();
+  let since = -Infinity;
   return {
     root: found,
     exists(path) {
+      const t = now();
+      if (t - since >= REPOSITORY_ANSWER_MS || t < since) {
+        answers = new Map();
+        since = t;
+      }
+      if (answers.has(path)) return answers.get(path);
       const p = normalizePath(path);
-      if (!isInside(found, p) || !fs.existsSync) return undefined;
-      if (relativePath(found, p).split('/').some(skippedFolder)) return undefined;
-      return fs.existsSync(p);
+      let answer: boolean | undefined;
+      if (!isInside(found, p) || !fs.existsSync) answer = undefined;
+      else if (relativePath(found, p).split('/').some(skippedFolder)) answer = undefined;
+      else answer = fs.existsSync(p);
+      answers.set(path, answer);
+      return answer;
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   folderTitle,
   headingTitle,
   kindContext,
+  phaseContext,
   nextFindingNumber,
   previousHandoff,
   phaseTitle,
@@ -209,23 +210,29 @@ function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateCont
  * the previous phase's handoff, as `new` wrote it before they were written —, on the day its front matter's `date`
  * says it was written (that line aside). Nobody has written in such a document yet. A template that cannot be rendered says no.
  */
-export function holdsOnlyTemplate(svc: PhasegateService, phase: Phase, doc: PhaseDocument, lines: readonly string[]): boolean {
+export function holdsOnlyTemplate(
+  svc: PhasegateService,
+  phase: Phase,
+  doc: PhaseDocument,
+  lines: readonly string[],
+  contexts?: Map<string, TemplateContext>,
+): boolean {
   // The front matter's lines, when the document starts with it: its `date` is the day the document was written, which
   // the template may write in its body too (the decision log's `**Date**:`), rendered with that day.
   const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
   let date: string | undefined;
   for (let i = 1; i < fmEnd && date === undefined; i++) date = /^date:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/.exec(lines[i])?.[1];
+  // The template rendered for the phase now; rendered without the deliverables and the previous handoff only when a
+  // line is not of the first (the same answer as comparing with both at once, most often with one rendering).
   let template: Set<string>;
+  let before: TemplateContext | undefined;
   try {
-    const now = kindContext(svc, doc.spec, phase, doc.path, date);
-    const texts = [render(svc, doc.spec, now)];
-    if (now.deliverables !== undefined || now.prevHandoff !== undefined) {
-      const before = kindContext(svc, doc.spec, phase, doc.path, date);
-      before.deliverables = undefined;
-      before.prevHandoff = undefined;
-      texts.push(render(svc, doc.spec, before));
-    }
-    template = new Set(texts.flatMap((t) => t.split('\n')));
+    // The phase's context by date, when the caller keeps them for its documents (`contexts`: performance only).
+    let base = contexts?.get(date ?? '');
+    if (contexts && !base) contexts.set(date ?? '', (base = phaseContext(svc, phase, date)));
+    const now = kindContext(svc, doc.spec, phase, doc.path, date, base);
+    if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = { ...now, deliverables: undefined, prevHandoff: undefined };
+    template = new Set(render(svc, doc.spec, now).split('\n'));
   } catch {
     return false;
   }
@@ -233,7 +240,14 @@ export function holdsOnlyTemplate(svc: PhasegateService, phase: Phase, doc: Phas
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.trim() === '' || template.has(line)) continue;
     if (i < fmEnd && line.startsWith('date:')) continue;
-    return false;
+    if (before === undefined) return false;
+    try {
+      for (const t of render(svc, doc.spec, before).split('\n')) template.add(t);
+    } catch {
+      return false;
+    }
+    before = undefined;
+    if (!template.has(line)) return false;
   }
   return true;
 }

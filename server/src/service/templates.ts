@@ -390,14 +390,19 @@ export function compileTemplate(source: string, file: string): Compiled {
 // ---------------------------------------------------------------------------------------------
 // Built-in and workspace templates.
 
-const builtinCache = new Map<string, Compiled>();
+/**
+ * Compiled built-in templates by name, then by source (assets may differ between engines). Looked up by the source
+ * string itself, whose hash V8 keeps (a key made of name and source would be a new string to hash at each render).
+ */
+const builtinCache = new Map<string, Map<string, Compiled>>();
 
 function builtin(svc: PhasegateService, name: string): Compiled | undefined {
   if (!Object.prototype.hasOwnProperty.call(svc.assets.templates, name)) return undefined;
   const source = svc.assets.templates[name];
-  const key = `${name}\u0000${source}`;
-  let c = builtinCache.get(key);
-  if (!c) builtinCache.set(key, (c = compileTemplate(source, `templates/${name}.md.hbs`)));
+  let bySource = builtinCache.get(name);
+  if (!bySource) builtinCache.set(name, (bySource = new Map()));
+  let c = bySource.get(source);
+  if (!c) bySource.set(source, (c = compileTemplate(source, `templates/${name}.md.hbs`)));
   return c;
 }
 
@@ -550,6 +555,9 @@ const HAS_MARK = /[\uFDD0-\uFDD2]/;
  * `context`, its strings that end in a run of `#` after a blank (or are one: `C #`, `#`) followed by HEADING_END_MARK; `context`
  * itself when it has none (the common case).
  */
+/** markHeadingEnds's walk of frozen values, by value, at the depth it was walked at (performance only). */
+const unmarked = new WeakMap<object, { depth: number; walked: unknown }>();
+
 function markHeadingEnds(context: unknown): unknown {
   // The phase's title where it would not read back from a heading as it is (`Fix *args*`): each time a value holds it
   // (`phase.title`, `phase.heading`, a document's heading), between TITLE_OPEN and TITLE_CLOSE.
@@ -561,6 +569,14 @@ function markHeadingEnds(context: unknown): unknown {
       return HASHES_END.test(v) ? w + HEADING_END_MARK : w;
     }
     if (depth > 8 || v === null || typeof v !== 'object') return v;
+    // A frozen value (a layout's context, shared by every document's) walked once without a title to escape.
+    const kept = escaped === undefined && Object.isFrozen(v) ? unmarked.get(v) : undefined;
+    if (kept && kept.depth === depth) return kept.walked;
+    const walked = walkObject(v, depth);
+    if (escaped === undefined && Object.isFrozen(v)) unmarked.set(v, { depth, walked });
+    return walked;
+  };
+  const walkObject = (v: object, depth: number): unknown => {
     if (Array.isArray(v)) {
       const items = v.map((x) => walk(x, depth + 1));
       return items.some((x, i) => x !== v[i]) ? items : v;
@@ -1017,14 +1033,32 @@ export function shownTitle(svc: PhasegateService, phase: Phase): string {
   return phaseTitle(svc, phase) ?? phase.title;
 }
 
+/** layoutContext's answers by layout (performance only: every document's context holds its layout's; templates only read it). */
+const layoutContexts = new WeakMap<LayoutSpec, TemplateContext['layout']>();
+
 function layoutContext(layout: LayoutSpec | undefined): TemplateContext['layout'] {
   if (!layout) return { name: '', description: '', gates: [], documents: [] };
-  return {
-    name: layout.name,
-    description: layout.description,
-    gates: gatesOf(layout.gates),
-    documents: layout.documents.map((d) => ({ kind: d.kind, file: d.file, name: d.name })),
-  };
+  let c = layoutContexts.get(layout);
+  if (!c)
+    layoutContexts.set(
+      layout,
+      (c = deepFreeze({
+        name: layout.name,
+        description: layout.description,
+        // Its own copies of the gates' items (frozen here, shared by no other value).
+        gates: gatesOf(layout.gates).map((g) => ({ ...g, items: [...g.items] })),
+        documents: layout.documents.map((d) => ({ kind: d.kind, file: d.file, name: d.name })),
+      })),
+    );
+  return c;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 /** The date of `now` where the user is (the local time zone), YYYY-MM-DD. */
@@ -1174,8 +1208,33 @@ function findingNumber(phase: Phase, file: string): number {
 }
 
 /** The context for rendering document `spec` of an existing phase (fix previews, `new` on a phase). */
-export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase: Phase | undefined, file?: string, date?: string): TemplateContext {
-  const ctx = phase
+export function kindContext(
+  svc: PhasegateService,
+  spec: DocumentKindSpec,
+  phase: Phase | undefined,
+  file?: string,
+  date?: string,
+  base: TemplateContext = phaseContext(svc, phase, date),
+): TemplateContext {
+  const ctx = { ...base };
+  if (phase && (spec.kind === 'output-handoff' || spec.kind === 'response' || spec.kind === 'execution-plan')) {
+    const d = phaseDeliverables(svc, phase);
+    if (d.length) ctx.deliverables = d;
+  }
+  if (phase && spec.kind === 'input-handoff') {
+    ctx.prevHandoff = previousHandoff(svc, phase, file ?? joinPath(phase.folder, spec.file));
+  }
+  if (spec.kind === 'plan') ctx.phases = planRows(svc, file ? dirname(file) : svc.root);
+  if (phase && spec.kind === 'finding') ctx.finding = { number: findingNumber(phase, file ?? joinPath(phase.folder, spec.file)), title: undefined };
+  return ctx;
+}
+
+/**
+ * The context of every document of `phase` (or of a phase-less one), on `date`, before what its kind adds (see
+ * kindContext, which takes a copy of it: the documents of a phase compared with their templates share one).
+ */
+export function phaseContext(svc: PhasegateService, phase: Phase | undefined, date?: string): TemplateContext {
+  return phase
     ? baseContext(
         svc,
         {
@@ -1190,16 +1249,6 @@ export function kindContext(svc: PhasegateService, spec: DocumentKindSpec, phase
         date,
       )
     : baseContext(svc, { id: '', number: undefined, title: undefined, workstream: undefined, folder: svc.root, layout: undefined }, date);
-  if (phase && (spec.kind === 'output-handoff' || spec.kind === 'response' || spec.kind === 'execution-plan')) {
-    const d = phaseDeliverables(svc, phase);
-    if (d.length) ctx.deliverables = d;
-  }
-  if (phase && spec.kind === 'input-handoff') {
-    ctx.prevHandoff = previousHandoff(svc, phase, file ?? joinPath(phase.folder, spec.file));
-  }
-  if (spec.kind === 'plan') ctx.phases = planRows(svc, file ? dirname(file) : svc.root);
-  if (phase && spec.kind === 'finding') ctx.finding = { number: findingNumber(phase, file ?? joinPath(phase.folder, spec.file)), title: undefined };
-  return ctx;
 }
 
 /**
