@@ -10,7 +10,7 @@ import { kindOf } from '../workspace';
 import { range } from '../types';
 import type { TextEdit } from '../types';
 import { RATIONALE_LABEL, decisionHasRationale } from '../rules/doc-rationale';
-import type { Fix } from './fix';
+import { type Fix, textAtRange } from './fix';
 
 interface SchemaProperty {
   type?: string | string[];
@@ -316,10 +316,8 @@ function yamlString(s: string): string {
  */
 const replaceFrontMatterValue: Fix = (svc, diag) => {
   const d = diag.data as { was?: unknown; value?: unknown; exact?: unknown } | undefined;
-  const doc = svc.getDocument(diag.file);
-  const { start, end } = diag.range;
-  if (!doc || typeof d?.was !== 'string' || typeof d.value !== 'string' || start.line !== end.line) return undefined;
-  const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
+  const text = textAtRange(svc, diag);
+  if (text === undefined || typeof d?.was !== 'string' || typeof d.value !== 'string') return undefined;
   let current: unknown;
   try {
     current = YAML.parse(text, { logLevel: 'error' });
@@ -342,10 +340,7 @@ const replaceFrontMatterValue: Fix = (svc, diag) => {
  */
 const retypeFrontMatterValue: Fix = (svc, diag) => {
   const d = diag.data as { was?: unknown; text?: unknown } | undefined;
-  const doc = svc.getDocument(diag.file);
-  const { start, end } = diag.range;
-  if (!doc || typeof d?.was !== 'string' || typeof d.text !== 'string' || start.line !== end.line) return undefined;
-  if ((doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.was) return undefined;
+  if (typeof d?.was !== 'string' || typeof d.text !== 'string' || textAtRange(svc, diag) !== d.was) return undefined;
   return {
     title: /^["']/.test(d.text) ? `Quote \`${d.was}\` (a string)` : `Unquote ${d.was} (${/^(true|false)$/.test(d.text) ? 'a boolean' : 'a number'})`,
     codes: [diag.code],
@@ -385,10 +380,8 @@ const frontMatterTabs: Fix = (svc, diag) => {
  */
 const renameFrontMatterKey: Fix = (svc, diag) => {
   const d = diag.data as { was?: unknown; key?: unknown } | undefined;
-  const doc = svc.getDocument(diag.file);
-  const { start, end } = diag.range;
-  if (!doc || typeof d?.was !== 'string' || typeof d.key !== 'string' || start.line !== end.line) return undefined;
-  const text = (doc.lines[start.line] ?? '').slice(start.character, end.character);
+  const text = textAtRange(svc, diag);
+  if (text === undefined || typeof d?.was !== 'string' || typeof d.key !== 'string') return undefined;
   const quote = /^(["']).*\1$/.test(text) ? text[0] : '';
   if (text !== `${quote}${d.was}${quote}`) return undefined;
   return {
@@ -406,10 +399,7 @@ const renameFrontMatterKey: Fix = (svc, diag) => {
  */
 const retargetAnchor: Fix = (svc, diag) => {
   const d = diag.data as { was?: unknown; to?: unknown } | undefined;
-  const doc = svc.getDocument(diag.file);
-  const { start, end } = diag.range;
-  if (!doc || typeof d?.was !== 'string' || typeof d.to !== 'string' || start.line !== end.line) return undefined;
-  if ((doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.was) return undefined;
+  if (typeof d?.was !== 'string' || typeof d.to !== 'string' || textAtRange(svc, diag) !== d.was) return undefined;
   return {
     title: `Link to ${d.to.slice(d.to.indexOf('#')).replace(/>$/, '')}`,
     codes: [diag.code],

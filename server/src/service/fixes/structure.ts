@@ -7,7 +7,7 @@ import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
 import { range, type CodeAction, type TextEdit } from '../types';
-import type { Fix } from './fix';
+import { type Fix, textAtRange } from './fix';
 
 /** Text of the section `title` as the kind's template writes it, or a bare heading with a placeholder. */
 function sectionFromTemplate(template: string, title: string, eol: string): string {
@@ -158,10 +158,7 @@ const replaceHeadingNumbers: Fix = (svc, diag) => {
 /** Names the document's own phase in its front matter `phase` (an input handoff's `from`: the phase before), at the value's range as it read when reported. */
 const replaceFrontMatterPhase: Fix = (svc, diag) => {
   const d = diag.data as { key?: string; old?: string; value?: string } | undefined;
-  const doc = svc.getDocument(diag.file);
-  if (!d?.value || d.old === undefined || !doc) return undefined;
-  const { start, end } = diag.range;
-  if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
+  if (!d?.value || d.old === undefined || textAtRange(svc, diag) !== d.old) return undefined;
   // Quoted as the value was (`"phase-1"`), else plain when YAML reads the id as written, or when it is the value
   // written with other digits (`3` of `4`, a number as it was; `Phase 3` of `Phase 4`).
   const quote = /^["']/.exec(d.old)?.[0];
@@ -181,10 +178,7 @@ const replaceFrontMatterPhase: Fix = (svc, diag) => {
  */
 const replaceFrontMatterTitleNumbers: Fix = (svc, diag) => {
   const d = diag.data as { old?: string; value?: string } | undefined;
-  const doc = svc.getDocument(diag.file);
-  if (d?.value === undefined || d.old === undefined || !doc) return undefined;
-  const { start, end } = diag.range;
-  if (start.line !== end.line || (doc.lines[start.line] ?? '').slice(start.character, end.character) !== d.old) return undefined;
+  if (d?.value === undefined || d.old === undefined || textAtRange(svc, diag) !== d.old) return undefined;
   return {
     title: `Number the front matter title for this phase: "${d.value}"`,
     codes: [diag.code],
