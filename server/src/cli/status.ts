@@ -83,7 +83,11 @@ function phaseTable(report: Report): string {
     const all = blockers(p);
     const failedGates = p.gates.filter((g) => g.status === 'failed');
     const failed = failedGates.map((g) => `${g.name} (failed)`);
-    const failedOnMissing = failedGates.some((g) => g.reasons.some((r) => /× missing-document$|not written yet$|^no validation checklist$/.test(r)));
+    // A gate that failed on a missing document: reasons of it that say so, which holds.ts leaves out or counts down.
+    const failedOnMissing = failedGates.some((g) => {
+      const beyond = reasonsBeyondMissing(p.phase, p.documents.missing, g.status, g.reasons, p.notWritten);
+      return beyond.length !== g.reasons.length || beyond.some((r, i) => r !== g.reasons[i]);
+    });
     const blocks = (b: string) =>
       p.errors.includes(b) || failed.some((f) => b === f || b.startsWith(`${f}: `)) || (failedOnMissing && b.startsWith('missing '));
     const groups: [string, string[]][] =
