@@ -54,6 +54,12 @@ export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
 }
 
+/** `text` up to a YAML comment (` #` or a tab and `#`), without the white space before it. */
+function beforeComment(text: string): string {
+  const hash = text.search(/[ \t]#/);
+  return (hash < 0 ? text : text.slice(0, hash)).trimEnd();
+}
+
 /**
  * The YAML library points at one character; a duplicate key reads better over the key, an empty range over its line.
  * A value holding `: ` (`title: Phase 1: Foundation`, which YAML reads as a second key) is reported over the value,
@@ -67,10 +73,7 @@ function refineError(lines: string[], message: string, r: Range): { message: str
     const m = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)([ \t]*:[ \t]+)/.exec(line);
     const from = m ? m[0].length : -1;
     if (m && from === r.start.character && !/^["'[{|>&!*]/.test(line.slice(from))) {
-      // Up to a comment.
-      const rest = line.slice(from);
-      const hash = rest.search(/[ \t]#/);
-      const was = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+      const was = beforeComment(line.slice(from));
       return {
         message: `Front matter: the value of \`${m[2]}\` holds \`: \`, which YAML reads as a key of its own: quote the value.`,
         range: range(r.start.line, from, r.start.line, from + was.length),
@@ -78,21 +81,20 @@ function refineError(lines: string[], message: string, r: Range): { message: str
       };
     }
   }
-  if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message) && /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*$/.test(line)) {
-    const start = line.length - line.trimStart().length;
-    const word = line.trim().replace(/^-[ \t]+/, '');
-    return {
-      message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`,
-      range: range(r.start.line, start, r.start.line, line.trimEnd().length),
-    };
-  }
-  // `status:draft`: a key and its value with no space between (YAML reads a plain scalar, then no value for it).
   if (/implicit (map )?keys need to be (followed by map values|on a single line)/i.test(message)) {
+    if (/^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*$/.test(line)) {
+      const start = line.length - line.trimStart().length;
+      const word = line.trim().replace(/^-[ \t]+/, '');
+      return {
+        message: `Front matter: \`${word}\` is no \`key: value\` line: a key needs a colon after it.`,
+        range: range(r.start.line, start, r.start.line, line.trimEnd().length),
+      };
+    }
+    // `status:draft`: a key and its value with no space between (YAML reads a plain scalar, then no value for it).
     const m = /^([ \t]*)([A-Za-z_][\w-]*):(?=[^\s:])/.exec(line);
     if (m) {
       const start = m[1].length;
-      const hash = line.search(/[ \t]#/);
-      const end = (hash < 0 ? line : line.slice(0, hash)).trimEnd().length;
+      const end = beforeComment(line).length;
       const written = line.slice(start, end);
       return {
         message: `Front matter: \`${m[2]}\` has no space after its colon, and YAML reads a key only where \`: \` follows it: write \`${m[2]}: ${written.slice(m[2].length + 1)}\`.`,
