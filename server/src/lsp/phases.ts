@@ -44,15 +44,15 @@ export function phaseEntry(svc: PhasegateService, phase: Phase): string {
 }
 
 /**
- * Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. With `svc`, a rooted
- * target (`/docs/x.md`) is read as the rules read it: from `root`, else from the root of the repository above it.
+ * Resolves a relative link target to an absolute path; undefined for URLs, anchors and mail. A rooted target
+ * (`/docs/x.md`) is read as the rules read it: from `root`, else from the root of `svc`'s repository above it.
  */
-export function resolveTarget(root: string, fromFile: string, target: string, svc?: PhasegateService): string | undefined {
+export function resolveTarget(root: string, fromFile: string, target: string, svc: PhasegateService): string | undefined {
   return resolveFrom(root, dirname(fromFile), target, svc);
 }
 
 /** A link target against the folder `base` (against `root` when it starts with `/`, see resolveTarget); undefined for URLs, anchors and mail. */
-function resolveFrom(root: string, base: string, target: string, svc?: PhasegateService): string | undefined {
+function resolveFrom(root: string, base: string, target: string, svc: PhasegateService): string | undefined {
   if (!target || target.startsWith('#') || /^[a-z][\w+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
   const q = suffixStart(target, '?#');
   let t = q < 0 ? target : target.slice(0, q);
@@ -63,7 +63,7 @@ function resolveFrom(root: string, base: string, target: string, svc?: Phasegate
   }
   if (!t) return undefined;
   if (!t.startsWith('/')) return normalizePath(joinPath(base, t));
-  return svc ? rootedPath(t, root, svc.repository, (p) => existsAt(svc, p)) : joinPath(root, t);
+  return rootedPath(t, root, svc.repository, (p) => existsAt(svc, p));
 }
 
 /**
@@ -79,7 +79,7 @@ export function resolveCodePath(svc: PhasegateService, root: string, fromFile: s
   const phaseFolder = phaseOf(svc.model, fromFile)?.folder;
   // The folder that holds the phase folders too: the audit seed writes `phase-1/06-OUTPUT_HANDOFF.md` from `audit-deployment/`.
   for (const base of [phaseFolder, phaseFolder === undefined ? undefined : dirname(phaseFolder), wsRoot]) {
-    const p = base === undefined ? undefined : resolveFrom(root, base, target);
+    const p = base === undefined ? undefined : resolveFrom(root, base, target, svc);
     if (p && p !== own && isInside(wsRoot, p) && existsAt(svc, p)) return p;
   }
   return own;
