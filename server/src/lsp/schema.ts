@@ -5,6 +5,7 @@
  */
 import type { PhasegateService } from '../service/service';
 import type { DocumentKindSpec } from '../service/layout';
+import { isDatePattern } from '../service/rules/doc-frontmatter';
 
 export interface PropertyInfo {
   name: string;
@@ -27,9 +28,6 @@ export interface PropertyInfo {
 export function valueKey(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
-
-/** A pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
-const DATE_PATTERN = /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/;
 
 /** Most examples read from one property. */
 const MAX_EXAMPLES = 10;
@@ -129,7 +127,7 @@ class Reader {
           examples: distinct(examples).slice(0, MAX_EXAMPLES),
           default: p.default !== undefined ? p.default : prev?.default,
           boolean: types.includes('boolean') || !!prev?.boolean,
-          date: typed.format === 'date' || (typeof typed.pattern === 'string' && DATE_PATTERN.test(typed.pattern)) || !!prev?.date,
+          date: typed.format === 'date' || (typeof typed.pattern === 'string' && isDatePattern(typed.pattern)) || !!prev?.date,
           required: false,
         });
       }

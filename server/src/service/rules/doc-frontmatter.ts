@@ -54,6 +54,11 @@ export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
 }
 
+/** A schema's pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
+export function isDatePattern(pattern: string): boolean {
+  return /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(pattern);
+}
+
 /** `text` up to a YAML comment (` #` or a tab and `#`), without the white space before it. */
 function beforeComment(text: string): string {
   const hash = text.search(/[ \t]#/);
@@ -203,8 +208,7 @@ function schemaMessage(e: { instancePath: string; message: string; keyword: stri
       return `Front matter \`${where}\` is too long: it must be at most ${chars} long.`;
     }
     case 'pattern':
-      // The built-in schemas' dates: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has.
-      if (/^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(String(e.params.pattern)))
+      if (isDatePattern(String(e.params.pattern)))
         return /^\d{4}-\d{2}-\d{2}$/.test(String(value))
           ? `Front matter \`${where}\` is no date: ${String(value)} has no such month or day (months 01–12, days 01–31).`
           : `Front matter \`${where}\` must be a date written YYYY-MM-DD.`;
