@@ -395,11 +395,19 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
   }
 
   getTreeItem(node: PhaseTreeNode): vscode.TreeItem {
+    const item = this.treeItem(node);
+    // The id the view finds the row by (idOf), whatever the row.
+    const id = idOf(node);
+    if (id !== undefined) item.id = id;
+    return item;
+  }
+
+  /** A row's tree item, but for its id (see getTreeItem). */
+  private treeItem(node: PhaseTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'folder': {
         const empty = node.folder.disabled || (!!node.folder.notice && !node.folder.groups.length && !node.folder.plans.length);
         const item = new vscode.TreeItem(node.folder.name, empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `folder:${node.folder.uri}`;
         if (node.folder.disabled) item.description = 'turned off (phasegate.enable)';
         else if (empty) {
           item.description = 'not checked: a phase of a project above it';
@@ -420,7 +428,6 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
         return groupItem(node.group, node.folder);
       case 'plan': {
         const item = new vscode.TreeItem(vscode.Uri.parse(node.uri), vscode.TreeItemCollapsibleState.None);
-        item.id = `plan:${node.uri}`;
         item.label = 'Project implementation plan';
         // Its project, by its folder in the workspace folder (several projects each have a plan row).
         const project = planProject(node.uri, node.folder.uri);
@@ -434,11 +441,10 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       case 'phase':
         return phaseItem(node.ref);
       case 'document':
-        return documentItem(node.doc, node.phase, node.index ?? 0);
+        return documentItem(node.doc, node.phase);
       case 'gates': {
         const { passed, total } = gateCounts(node.ref.phase);
         const item = new vscode.TreeItem('Gates', vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `gates:${node.ref.phase.uri}`;
         item.description = `${passed}/${total} passed`;
         item.iconPath = new vscode.ThemeIcon('checklist');
         item.contextValue = 'gates';
@@ -450,7 +456,6 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       case 'findings': {
         const n = node.files.length;
         const item = new vscode.TreeItem('Findings', n ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.id = `findings:${node.ref.phase.uri}`;
         item.description = n ? `${n} in ${FINDINGS_FOLDER}/` : `none yet in ${FINDINGS_FOLDER}/`;
         item.iconPath = new vscode.ThemeIcon('search');
         item.resourceUri = vscode.Uri.joinPath(vscode.Uri.parse(node.ref.phase.uri), FINDINGS_FOLDER);
@@ -462,7 +467,6 @@ export class PhaseTreeProvider implements vscode.TreeDataProvider<PhaseTreeNode>
       case 'finding': {
         const uri = vscode.Uri.parse(node.uri);
         const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
-        item.id = `finding:${node.uri}`;
         // One in a subfolder: its folder beside its name.
         const folder = vscode.Uri.joinPath(vscode.Uri.parse(node.ref.phase.uri), FINDINGS_FOLDER).path;
         const sub = uri.path.startsWith(`${folder}/`) ? uri.path.slice(folder.length + 1, uri.path.lastIndexOf('/')) : '';
@@ -536,7 +540,6 @@ function phaseOfFinding(uri: vscode.Uri): string | undefined {
 
 function groupItem(group: GroupNode, folder: WorkspaceFolderNode): vscode.TreeItem {
   const item = new vscode.TreeItem(group.label, vscode.TreeItemCollapsibleState.Expanded);
-  item.id = `group:${group.id}`;
   const complete = group.phases.filter((p) => p.status === 'complete').length;
   // Phases not checked yet count as neither complete nor not: the row says how many are still being checked.
   const checking = checkingCount(group.phases);
@@ -559,7 +562,6 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   const label = phaseLabel(p);
   const title = phaseTitleText(p);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `phase:${p.uri}`;
   const { passed, total } = gateCounts(p);
   const problems = problemText(p.problems);
   item.description = [title, PHASE_STATUS_LABEL[p.status], total ? `${passed}/${total} gates` : '', problems].filter(Boolean).join(' · ');
@@ -577,11 +579,9 @@ function phaseItem(ref: PhaseRef): vscode.TreeItem {
   return item;
 }
 
-/** `index`: the document's place in its phase, in its id (the view refuses two rows of one id). */
-function documentItem(doc: DocumentNode, phase: PhaseNode, index: number): vscode.TreeItem {
+function documentItem(doc: DocumentNode, phase: PhaseNode): vscode.TreeItem {
   const uri = vscode.Uri.parse(doc.uri);
   const item = new vscode.TreeItem(doc.file, vscode.TreeItemCollapsibleState.None);
-  item.id = `doc:${index}:${doc.uri}`;
   if (doc.exists) {
     // resourceUri lends the item the file icon and the Problems decoration of the file.
     item.resourceUri = uri;
@@ -619,8 +619,6 @@ function blockersTooltip(p: PhaseNode): vscode.MarkdownString | undefined {
 function gateItem(node: Extract<PhaseTreeNode, { type: 'gate' }>): vscode.TreeItem {
   const { gate, ref } = node;
   const item = new vscode.TreeItem(gate.name, vscode.TreeItemCollapsibleState.None);
-  // Its place among the phase's gates too: the view refuses two rows of one id.
-  item.id = `gate:${ref.phase.uri}#${node.index ?? 0}:${gate.name}`;
   const reasons = gateReasons(ref.phase, gate.name);
   item.description = [gate.status, reasons[0] && `${reasons[0]}${reasons.length > 1 ? ` (+${reasons.length - 1})` : ''}`].filter(Boolean).join(' · ');
   item.iconPath = gateIcon(gate.status);
@@ -670,6 +668,7 @@ export function idOf(node: PhaseTreeNode): string | undefined {
     case 'phase':
       return `phase:${node.ref.phase.uri}`;
     case 'document':
+      // The document's place in its phase, and a gate's among the phase's gates: the view refuses two rows of one id.
       return `doc:${node.index ?? 0}:${node.doc.uri}`;
     case 'findings':
       return `findings:${node.ref.phase.uri}`;
