@@ -512,6 +512,36 @@ function ourErrors(log) {
   }
 
   if (emptyWorkspace) {
+    await step("the walkthrough shows its steps; a step's button runs its command, which marks the step done", async () => {
+      await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(emptyWorkspace))}`);
+      await workbench.waitFor({ timeout: 60000 });
+      await runCommand('Welcome: Open Walkthrough...');
+      await quickRows.filter({ hasText: 'Get Started with Phasegate' }).first().click({ timeout: 15000 });
+      const container = page.locator('.gettingStartedContainer');
+      const stepRow = (title) => container.locator('.getting-started-step', { hasText: title }).first();
+      const done = (title) => stepRow(title).locator('.codicon-pass-filled, .codicon-getting-started-step-checked').first();
+      for (const title of [
+        'Start your first phase',
+        'See every phase and its gates',
+        'Fix problems as you type',
+        'Hand off to the next phase',
+        'Run the same checks in CI',
+      ])
+        await stepRow(title).waitFor({ timeout: 30000 });
+      await shot('walkthrough');
+      // The first step's button asks for the layout, as Scaffold First Phase does; the step is then done.
+      await stepRow('Start your first phase').click();
+      await stepRow('Start your first phase').locator('.monaco-button', { hasText: 'Scaffold First Phase' }).first().click({ timeout: 10000 });
+      await quickRows.filter({ hasText: 'Audit phases' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Escape');
+      await done('Start your first phase').waitFor({ timeout: 15000 });
+      // The second opens the Phases view (its welcome: no phase yet).
+      await stepRow('See every phase and its gates').click();
+      await stepRow('See every phase and its gates').locator('.monaco-button', { hasText: 'Open the Phases View' }).first().click({ timeout: 10000 });
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' }).waitFor({ state: 'visible', timeout: 15000 });
+      await done('See every phase and its gates').waitFor({ timeout: 15000 });
+    });
+
     await step('welcome view scaffolds a first phase', async () => {
       await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(emptyWorkspace))}`);
       await workbench.waitFor({ timeout: 60000 });
