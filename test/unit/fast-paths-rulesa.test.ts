@@ -34,7 +34,7 @@ import {
   targetPath,
   unverifiable,
 } from '../../server/src/service/rules/doc-util';
-import { LinkCover, external, hintOutsideLinks, outsideSpans } from '../../server/src/service/rules/doc-links';
+import { LinkCover, closestTarget, external, hintOutsideLinks, outsideSpans } from '../../server/src/service/rules/doc-links';
 import { SpanCursor } from '../../server/src/service/rules/doc-placeholders';
 import { UnitReader, addresses, deliverable, deliverablesOf, unitsOf } from '../../server/src/service/rules/phase-deliverables';
 import { sectionsNamed, titleRange } from '../../server/src/service/rules/phase-response';
@@ -406,8 +406,11 @@ function plainBrokenTarget(ctx: RuleContext, target: string, line: number, skip:
 
 function plainReportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
   const { path: p, abs } = broken;
-  const data = /\.(md|markdown)$/i.test(abs) ? { fix: 'create-linked-file', file: abs, title: plainLinkTitle(text, abs) } : undefined;
-  ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
+  const create = /\.(md|markdown)$/i.test(abs) ? { file: abs, title: plainLinkTitle(text, abs) } : undefined;
+  // The file the link likely meant is the rule's own (not a fast path of it).
+  const closest = closestTarget(ctx, p, abs, r);
+  const data = create || closest?.relink ? { fix: 'create-linked-file', ...create, ...closest?.relink } : undefined;
+  ctx.report('broken-link', r, `Link target "${p}" does not exist${closest ? `: "${closest.meant}" is the closest.` : '.'}`, data);
 }
 
 function plainBrokenLinks(ctx: RuleContext): void {

@@ -22,8 +22,9 @@ export function codeActions(svc: PhasegateService, diagnostics: Diagnostic[]): C
     const fix = d.data && FIXES[d.data.fix];
     if (!fix) continue;
     try {
-      const a = fix(svc, d);
-      if (a) out.push(d.data!.fix in SUPPRESS_FIXES ? a : withSelection(keepDirectivesOnTheirLines(svc, a), a));
+      const made = fix(svc, d);
+      for (const a of made === undefined ? [] : Array.isArray(made) ? made : [made])
+        out.push(d.data!.fix in SUPPRESS_FIXES ? a : withSelection(keepDirectivesOnTheirLines(svc, a), a));
     } catch (e) {
       svc.logger.log(`fix ${d.data?.fix} failed: ${(e as Error).stack ?? e}`);
     }

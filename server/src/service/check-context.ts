@@ -135,6 +135,14 @@ export class CheckContext implements RuleContext {
     return this.svc.isFolder(path);
   }
 
+  filesIn(dir: string): readonly string[] {
+    return this.svc.filesIn(dir);
+  }
+
+  filesNamed(name: string): readonly string[] {
+    return this.svc.filesNamed(name);
+  }
+
   foldersInOtherCase(path: string): string[] {
     return this.svc.foldersInOtherCase(path);
   }

@@ -228,6 +228,11 @@ export class PhasegateService {
   /** The keys of `pathsByLowerCase` that hold two paths or more (built and kept with it): paths that differ only in case. */
   private lowerCaseCollisions = new Set<string>();
   /**
+   * The scan's files by folder and by name in lower case (broken-link's likely target): built when first asked for,
+   * again once the scan, or the files in it, changed.
+   */
+  private fileNames: { scan: ScanResult; revision: number; size: number; byFolder: Map<string, string[]>; byName: Map<string, string[]> } | undefined;
+  /**
    * The names that differ only in case of one folder (`caseConflictsAt`), by the path each is told at: built from
    * `lowerCaseCollisions` when first asked for, dropped when the scan, the model or the layouts' names in another case change.
    */
@@ -1571,6 +1576,34 @@ export class PhasegateService {
   private otherCases(path: string): string[] {
     const at = dirname(path);
     return (this.lowerCaseIndex().get(path.toLowerCase()) ?? []).filter((d) => d !== path && dirname(d) === at).sort();
+  }
+
+  /** The files of the scan in folder `dir` (not in its subfolders). */
+  filesIn(dir: string): readonly string[] {
+    return this.fileNameIndex().byFolder.get(normalizePath(dir)) ?? [];
+  }
+
+  /** The files of the scan named `name`, in any case, wherever they are. */
+  filesNamed(name: string): readonly string[] {
+    return this.fileNameIndex().byName.get(name.toLowerCase()) ?? [];
+  }
+
+  private fileNameIndex(): { byFolder: Map<string, string[]>; byName: Map<string, string[]> } {
+    const kept = this.fileNames;
+    if (kept && kept.scan === this.scan && kept.revision === this.revision && kept.size === this.scan.files.size) return kept;
+    const byFolder = new Map<string, string[]>();
+    const byName = new Map<string, string[]>();
+    const add = (index: Map<string, string[]>, key: string, f: string) => {
+      const list = index.get(key);
+      if (list) list.push(f);
+      else index.set(key, [f]);
+    };
+    for (const f of this.scan.files) {
+      add(byFolder, dirname(f), f);
+      add(byName, basename(f).toLowerCase(), f);
+    }
+    this.fileNames = { scan: this.scan, revision: this.revision, size: this.scan.files.size, byFolder, byName };
+    return this.fileNames;
   }
 
   /** `pathsByLowerCase`, built when first asked for (with `lowerCaseCollisions`): one pass over the scan. */

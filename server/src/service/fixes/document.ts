@@ -8,7 +8,7 @@ import { renderKind, shownTitle, titleHeading, today, unescapeMarkdown, withoutE
 import { kindHeading, renumberTitle } from '../layout';
 import { kindOf } from '../workspace';
 import { range } from '../types';
-import type { TextEdit } from '../types';
+import type { CodeAction, TextEdit } from '../types';
 import { RATIONALE_LABEL, decisionHasRationale } from '../rules/doc-rationale';
 import { type Fix, textAtRange } from './fix';
 
@@ -153,23 +153,47 @@ const removeLeadingBlankLines: Fix = (svc, diag) => {
 };
 
 /**
- * Creates the Markdown file a link points to: from its kind's template when it is a phase document (a finding
- * titled by the link's text), else a heading. Never overwrites.
+ * A broken link's fixes: pointing it at the file it most likely meant (broken-link's `to`, when the link's target is
+ * still the one reported, `was`; preferred, but only when asked: it is a guess), and creating the Markdown file it
+ * names (its `file`): from its kind's template when it is a phase document (a finding titled by the link's text), else
+ * a heading. Never overwrites.
  */
 const createLinkedFile: Fix = (svc, diag) => {
-  const d = diag.data as { file: string; title?: string } | undefined;
-  if (!d || !/\.(md|markdown)$/i.test(d.file) || !isInside(svc.root, d.file) || svc.exists(d.file)) return undefined;
-  const eol = svc.getDocument(diag.file)?.eol ?? '\n';
-  const { phase, spec } = kindOf(svc.model, d.file);
-  const text =
-    spec && phase
-      ? renderKind(svc, spec, phase, d.title || undefined)
-      : `# ${headingText(d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, ''))}${eol}`;
-  return {
-    title: `Create ${d.file.slice(d.file.lastIndexOf('/') + 1)}`,
-    codes: [diag.code],
-    change: { edits: [], creates: [{ file: d.file, text }] },
-  };
+  const d = diag.data as { file?: string; title?: string; was?: unknown; to?: unknown } | undefined;
+  if (!d) return undefined;
+  const out: CodeAction[] = [];
+  if (typeof d.was === 'string' && typeof d.to === 'string' && textAtRange(svc, diag) === d.was) {
+    // Every link of the document written so (a file renamed is often linked more than once).
+    const same = svc
+      .diagnose(diag.file)
+      .filter(
+        (x) => x.code === diag.code && (x.data as typeof d | undefined)?.was === d.was && (x.data as typeof d).to === d.to && textAtRange(svc, x) === d.was,
+      );
+    const ranges = same.some((x) => x.range.start.line === diag.range.start.line && x.range.start.character === diag.range.start.character)
+      ? same.map((x) => x.range)
+      : [diag.range];
+    out.push({
+      title: `Link to ${d.to.replace(/^<|>$/g, '')}${ranges.length > 1 ? ` (${ranges.length} links)` : ''}`,
+      codes: [diag.code],
+      isPreferred: true,
+      manual: true,
+      change: { edits: [{ file: diag.file, edits: ranges.map((range) => ({ range, newText: d.to as string })) }], creates: [] },
+    });
+  }
+  if (typeof d.file === 'string' && /\.(md|markdown)$/i.test(d.file) && isInside(svc.root, d.file) && !svc.exists(d.file)) {
+    const eol = svc.getDocument(diag.file)?.eol ?? '\n';
+    const { phase, spec } = kindOf(svc.model, d.file);
+    const text =
+      spec && phase
+        ? renderKind(svc, spec, phase, d.title || undefined)
+        : `# ${headingText(d.title || d.file.slice(d.file.lastIndexOf('/') + 1).replace(/\.(md|markdown)$/i, ''))}${eol}`;
+    out.push({
+      title: `Create ${d.file.slice(d.file.lastIndexOf('/') + 1)}`,
+      codes: [diag.code],
+      change: { edits: [], creates: [{ file: d.file, text }] },
+    });
+  }
+  return out;
 };
 
 const RATIONALE = '**Rationale**: [Why this decision]';

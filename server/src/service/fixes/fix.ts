@@ -3,7 +3,8 @@ import type { PhasegateService } from '../service';
 import type { CodeAction, Diagnostic } from '../types';
 
 /** Returns the action repairing `diag`, or undefined when there is nothing obvious to do. */
-export type Fix = (svc: PhasegateService, diag: Diagnostic) => CodeAction | undefined;
+/** The quick fix of a diagnostic (its data's `fix`), or several ways to fix it, the preferred first. */
+export type Fix = (svc: PhasegateService, diag: Diagnostic) => CodeAction | CodeAction[] | undefined;
 
 /**
  * The text of the document now at `diag`'s range, a range on one line; undefined for a range over several lines or a

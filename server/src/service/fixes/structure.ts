@@ -6,7 +6,8 @@ import { renderKind } from '../templates';
 import { PLACEHOLDER } from '../handoff';
 import { applyEdits } from '../edits';
 import { kindOf } from '../workspace';
-import { range, type CodeAction, type TextEdit } from '../types';
+import { range, type CodeAction, type Diagnostic, type TextEdit } from '../types';
+import type { PhasegateService } from '../service';
 import { type Fix, textAtRange } from './fix';
 
 /** Text of the section `title` as the kind's template writes it, or a bare heading with a placeholder. */
@@ -59,7 +60,7 @@ export function insertedSectionSelection(file: string, edit: TextEdit): CodeActi
   return { file, range: { start: end, end } };
 }
 
-const insertSectionEdit: Fix = (svc, diag) => {
+const insertSectionEdit = (svc: PhasegateService, diag: Diagnostic): CodeAction | undefined => {
   const d = diag.data as { title: string; after: number | null } | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d || !doc) return undefined;

@@ -3,7 +3,7 @@
  * handoff lists (`missing-artifact`), which may also name a `code path` and may be relative to the
  * workspace root.
  */
-import { basename, dirname, isInside, joinPath, normalizePath } from '../host';
+import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from '../host';
 import { Link, ListItem, ParsedDocument, Section, normalizeTitle, sectionByKey } from '../markdown';
 import { Range, range } from '../types';
 import {
@@ -23,6 +23,7 @@ import {
 import { SpanCursor } from './doc-placeholders';
 import { lowerBound } from '../sorted';
 import { Memo } from '../memo';
+import { editDistance } from './doc-fm-typos';
 import type { Rule, RuleContext } from './rule';
 
 /** Handoff sections whose items name paths, per document kind. */
@@ -99,12 +100,81 @@ function unresolved(ctx: RuleContext, target: string, base: string): { path: str
   return linked && !ctx.exists(linked.abs) && !unverifiable(ctx, linked.abs) ? linked : undefined;
 }
 
+/** A name without its extension (`notes` of `notes.md`). */
+const stem = (name: string) => name.replace(/(?<=.)\.[^.]*$/, '');
+
+/**
+ * Whether file name `have` (in lower case) is likely the one `want` (in lower case) meant: the same but for its case,
+ * or its extension (`notes` for `notes.md`, `diagram.png` for `diagram.svg`), or within two letters of it with the same
+ * extension (`coverage-reprot.md`); not one that differs by its numbers alone (`finding-02.md` is another finding than
+ * `finding-01.md`), nor a short one (four letters or fewer before its extension).
+ */
+function likelyName(have: string, want: string): boolean {
+  if (have === want) return true;
+  const [a, b] = [stem(have), stem(want)];
+  if (a === b) return true;
+  if (have.slice(a.length) !== want.slice(b.length) || Math.min(a.length, b.length) <= 4) return false;
+  if (a.replace(/\p{N}+/gu, '#') === b.replace(/\p{N}+/gu, '#')) return false;
+  return editDistance(a, b, 2) <= 2;
+}
+
+/**
+ * The file a broken link most likely meant, when one alone fits: in the target's folder, a file whose name is likely
+ * the target's (likelyName: renamed, or misspelt); else, when that folder holds none, the one file of the workspace
+ * named as the target, in any case (moved to another folder). Undefined for a target outside the workspace, or a folder
+ * (`phase-4/`).
+ */
+function likelyTarget(ctx: RuleContext, p: string, abs: string): string | undefined {
+  if (!ctx.filesIn || !ctx.filesNamed || /[/\\]$/.test(p) || !isInside(ctx.model.root, abs) || abs === ctx.model.root) return undefined;
+  const want = basename(abs).toLowerCase();
+  if (want.length > 255) return undefined;
+  const near = ctx.filesIn(dirname(abs)).filter((f) => likelyName(basename(f).toLowerCase(), want));
+  if (near.length) return near.length === 1 ? near[0] : undefined;
+  const named = ctx.filesNamed(want);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** A path as a link target written as `p` would write it: from the workspace root for a rooted one, else from the document's folder. */
+function writtenAs(ctx: RuleContext, p: string, file: string): string {
+  if (p.startsWith('/')) return `/${relativePath(ctx.model.root, file)}`;
+  const rel = relativePath(dirname(ctx.path), file);
+  return p.startsWith('./') && !rel.startsWith('.') ? `./${rel}` : rel;
+}
+
+/**
+ * The link's target as written (at `r`) with its path `p` replaced by `to`: undefined when the target's text does not
+ * hold `p` as written (escaped or encoded characters), or `to` needs escaping there.
+ */
+function retargeted(ctx: RuleContext, r: Range, p: string, to: string): { was: string; to: string } | undefined {
+  if (r.start.line !== r.end.line) return undefined;
+  const was = (ctx.doc.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const bracketed = was.startsWith('<');
+  const at = bracketed ? 1 : 0;
+  if (!was.startsWith(p, at)) return undefined;
+  const rest = was.slice(at + p.length);
+  if (rest !== '' && !rest.startsWith('#') && !(bracketed && (rest === '>' || rest.startsWith('#')))) return undefined;
+  if (bracketed ? /[<>\\\n]/.test(to) : /[\s()<>\\]/.test(to)) return undefined;
+  return { was, to: `${was.slice(0, at)}${to}${rest}` };
+}
+
+/**
+ * The file a broken link (its path `p`, in the workspace `abs`, written at `r`) most likely meant, as the link would
+ * write it (`meant`), and the link's target written to it (`relink`, when it can be: see retargeted).
+ */
+export function closestTarget(ctx: RuleContext, p: string, abs: string, r: Range): { meant: string; relink?: { was: string; to: string } } | undefined {
+  const likely = likelyTarget(ctx, p, abs);
+  if (likely === undefined) return undefined;
+  const meant = writtenAs(ctx, p, likely);
+  return { meant, relink: retargeted(ctx, r, p, meant) };
+}
+
 function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
   const { path: p, abs } = broken;
   // A file outside the workspace (in the repository around it) is not the workspace's to create.
-  const data =
-    /\.(md|markdown)$/i.test(abs) && isInside(ctx.model.root, abs) ? { fix: 'create-linked-file', file: abs, title: linkTitle(text, abs) } : undefined;
-  ctx.report('broken-link', r, `Link target "${p}" does not exist.`, data);
+  const create = /\.(md|markdown)$/i.test(abs) && isInside(ctx.model.root, abs) ? { file: abs, title: linkTitle(text, abs) } : undefined;
+  const closest = closestTarget(ctx, p, abs, r);
+  const data = create || closest?.relink ? { fix: 'create-linked-file', ...create, ...closest?.relink } : undefined;
+  ctx.report('broken-link', r, `Link target "${p}" does not exist${closest ? `: "${closest.meant}" is the closest.` : '.'}`, data);
 }
 
 const brokenLinks: Rule = {

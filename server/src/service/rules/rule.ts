@@ -54,6 +54,10 @@ export interface RuleContext {
   exists(path: string): boolean;
   /** Whether a folder exists in the workspace (as last scanned): a file of that name is none. */
   isFolder(path: string): boolean;
+  /** The files of the workspace (as last scanned) in folder `dir`, not in its subfolders. */
+  filesIn?(dir: string): readonly string[];
+  /** The files of the workspace (as last scanned) named `name`, in any case, wherever they are. */
+  filesNamed?(name: string): readonly string[];
   /** The folders of the scan named as `path` is in another case, in the same folder (`03-findings` for `03-FINDINGS`). */
   foldersInOtherCase(path: string): string[];
   /** The names that differ only in case, in one folder, told at `path` (see `PhasegateService.caseConflictsAt`). */
