@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { ROOT, workspace } from '../helpers/workspace';
 import { BUILTIN_LAYOUTS, DocumentKindSpec, LayoutSpec, MetricSpec, writtenTitle } from '../../server/src/service/layout';
 import { holdsOnlyTemplate, planNew } from '../../server/src/service/scaffold';
-import { baseContext, documentContext, headingTitle, markHeadingEnds, metricsForPhase } from '../../server/src/service/templates';
+import { baseContext, documentContext, headingTitle, markHeadingEnds, metricsForPhase, phaseDeliverables } from '../../server/src/service/templates';
+import { kindSections } from '../../server/src/service/rules/doc-util';
+import { deliverablesOf } from '../../server/src/service/rules/phase-deliverables';
 import { metricsInForce } from '../../server/src/service/metric-scope';
 import { normalizeTitle } from '../../server/src/service/markdown';
 
@@ -153,5 +155,31 @@ describe('template comparison fast paths', () => {
         }
       }
     assert.ok(compared > 100 && equal > 10 && equal < compared, `${equal} of ${compared}`);
+  });
+
+  it("phaseDeliverables: its brief's deliverables as read afresh, asked again, and those of its new text once it changes", async () => {
+    const { svc, fs } = await workspace({});
+    for (const f of planNew(svc, { what: 'phase', layout: 'audit', title: 'One', date: DATE }).creates) fs.write(f.file, f.text);
+    await svc.load(ROOT);
+    const phase = svc.model.phases[0];
+    const brief = phase.documents.find((d) => d.spec.kind === 'brief')!;
+    const fresh = () => {
+      const doc = svc.getDocument(brief.path)!;
+      return kindSections(doc, brief.spec, 'Deliverables')
+        .flatMap((sec) => deliverablesOf(doc, sec))
+        .map((d) => d.text.trim())
+        .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
+    };
+    const text = fs.text(brief.path)!;
+    for (const written of [[], ['Audit report'], ['Audit report', 'Risk register'], ['Risk register']]) {
+      const body = written.length
+        ? text.replace(/^## Deliverables\n\n[\s\S]*?(?=\n## )/m, `## Deliverables\n\n${written.map((w) => `- ${w}`).join('\n')}\n`)
+        : text;
+      svc.setOverlay(brief.path, body);
+      for (let k = 0; k < 2; k++) {
+        assert.deepEqual(phaseDeliverables(svc, phase), fresh());
+        assert.deepEqual(phaseDeliverables(svc, phase), written);
+      }
+    }
   });
 });

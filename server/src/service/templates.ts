@@ -697,7 +697,7 @@ export interface TemplateContext {
   metrics: { name: string; threshold: string; scope?: string }[];
   prevHandoff?: PrevHandoff;
   /** Deliverables of the phase's brief (output handoff) or prompt (response). */
-  deliverables?: string[];
+  deliverables?: readonly string[];
   /** For a finding: its number and title. */
   finding?: { number: number; title: string | undefined };
   /** For the project plan: one row per phase. */
@@ -1146,17 +1146,29 @@ function metricsContext(metrics: MetricSpec[], n: number | undefined): TemplateC
  * Deliverables of a phase: its brief's (audit) or its prompt's (iAI) `## Deliverables`, as the
  * unaddressed-deliverable rule reads them (items, table rows, or a bold label's inline list).
  */
-export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[] {
+export function phaseDeliverables(svc: PhasegateService, phase: Phase): readonly string[] {
   const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
   if (!src?.exists) return [];
-  // A deliverable left as a template placeholder is no deliverable yet.
   const doc = svc.getDocument(src.path);
   if (!doc) return [];
-  return kindSections(doc, src.spec, 'Deliverables')
-    .flatMap((sec) => deliverablesOf(doc, sec))
-    .map((d) => d.text.trim())
-    .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
+  const kept = deliverablesRead.get(doc);
+  if (kept?.spec === src.spec) return kept.deliverables;
+  // A deliverable left as a template placeholder is no deliverable yet.
+  const deliverables = Object.freeze(
+    kindSections(doc, src.spec, 'Deliverables')
+      .flatMap((sec) => deliverablesOf(doc, sec))
+      .map((d) => d.text.trim())
+      .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t)),
+  );
+  deliverablesRead.set(doc, { spec: src.spec, deliverables });
+  return deliverables;
 }
+
+/**
+ * phaseDeliverables's answers by the model of the brief or prompt they were read from, and its kind (performance only:
+ * the documents of a phase that write its deliverables, its output handoff and its execution plan, ask in turn).
+ */
+const deliverablesRead = new WeakMap<ParsedDocument, { spec: DocumentKindSpec; deliverables: readonly string[] }>();
 
 /** What the previous phase's output handoff hands to `phase`, for its input handoff at `file` (paths rebased onto it). */
 export function previousHandoff(svc: PhasegateService, phase: { number: number | undefined; prev?: Phase }, file: string): PrevHandoff | undefined {
