@@ -859,7 +859,7 @@ function writtenIn(
     // Compared with the template as rendered from the phase's brief and the previous handoff as they are now.
     const context = templateInputs(svc, phase);
     if (kept.written === undefined || !kept.context || !sameTexts(kept.context, context)) {
-      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/), contexts);
+      kept.written = !holdsOnlyTemplate(svc, phase, d, text.split(/\r\n|\r|\n/), contexts, text);
       kept.context = context;
     }
   }

@@ -209,6 +209,7 @@ function render(svc: PhasegateService, spec: DocumentKindSpec, ctx: TemplateCont
  * blank is a line of its template rendered for the phase now — or rendered without the deliverables of the brief and
  * the previous phase's handoff, as `new` wrote it before they were written —, on the day its front matter's `date`
  * says it was written (that line aside). Nobody has written in such a document yet. A template that cannot be rendered says no.
+ * `text`, when given, is the text `lines` were split from (by `\r\n`, `\r` and `\n`).
  */
 export function holdsOnlyTemplate(
   svc: PhasegateService,
@@ -216,6 +217,7 @@ export function holdsOnlyTemplate(
   doc: PhaseDocument,
   lines: readonly string[],
   contexts?: Map<string, TemplateContext>,
+  text?: string,
 ): boolean {
   // The front matter's lines, when the document starts with it: its `date` is the day the document was written, which
   // the template may write in its body too (the decision log's `**Date**:`), rendered with that day.
@@ -232,7 +234,11 @@ export function holdsOnlyTemplate(
     if (contexts && !base) contexts.set(date ?? '', (base = phaseContext(svc, phase, date)));
     const now = kindContext(svc, doc.spec, phase, doc.path, date, base);
     if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = { ...now, deliverables: undefined, prevHandoff: undefined };
-    template = new Set(render(svc, doc.spec, now).split('\n'));
+    const rendered = render(svc, doc.spec, now);
+    // The document as `new` wrote it, to the character (most often so, where it is asked): each of its lines is one of
+    // the template's (performance only; a rendering with a CR is left to the comparison by lines, which reads its lines apart).
+    if (text !== undefined && rendered === text && !rendered.includes('\r')) return true;
+    template = new Set(rendered.split('\n'));
   } catch {
     return false;
   }

@@ -551,14 +551,14 @@ const TITLE_RE = /\uFDD1([^\uFDD1\uFDD2]*)\uFDD2/g;
 const MARKS_RE = /[\uFDD0-\uFDD2]/g;
 const HAS_MARK = /[\uFDD0-\uFDD2]/;
 
-/**
- * `context`, its strings that end in a run of `#` after a blank (or are one: `C #`, `#`) followed by HEADING_END_MARK; `context`
- * itself when it has none (the common case).
- */
 /** markHeadingEnds's walk of frozen values, by value, at the depth it was walked at (performance only). */
 const unmarked = new WeakMap<object, { depth: number; walked: unknown }>();
 
-function markHeadingEnds(context: unknown): unknown {
+/**
+ * `context`, its strings that end in a run of `#` after a blank (or are one: `C #`, `#`) followed by HEADING_END_MARK; `context`
+ * itself when it has none (the common case). Exported for tests.
+ */
+export function markHeadingEnds(context: unknown): unknown {
   // The phase's title where it would not read back from a heading as it is (`Fix *args*`): each time a value holds it
   // (`phase.title`, `phase.heading`, a document's heading), between TITLE_OPEN and TITLE_CLOSE.
   const title = (context as Partial<TemplateContext> | undefined)?.phase?.title;
@@ -566,7 +566,8 @@ function markHeadingEnds(context: unknown): unknown {
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') {
       const w = escaped !== undefined && v.includes(escaped) ? v.split(escaped).join(TITLE_OPEN + escaped + TITLE_CLOSE) : v;
-      return HASHES_END.test(v) ? w + HEADING_END_MARK : w;
+      // Without a `#` no run of them ends it (performance only: the pattern is tried at every position).
+      return v.includes('#') && HASHES_END.test(v) ? w + HEADING_END_MARK : w;
     }
     if (depth > 8 || v === null || typeof v !== 'object') return v;
     // A frozen value (a layout's context, shared by every document's) walked once without a title to escape.
@@ -576,16 +577,25 @@ function markHeadingEnds(context: unknown): unknown {
     if (escaped === undefined && Object.isFrozen(v)) unmarked.set(v, { depth, walked });
     return walked;
   };
+  // A copy only of a value with a value marked in it (walked again then: most are not, and a walk allocates nothing
+  // until it finds one; performance only).
   const walkObject = (v: object, depth: number): unknown => {
     if (Array.isArray(v)) {
-      const items = v.map((x) => walk(x, depth + 1));
-      return items.some((x, i) => x !== v[i]) ? items : v;
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) continue;
+        const x: unknown = v[i];
+        if (walk(x, depth + 1) !== x) return v.map((y) => walk(y, depth + 1));
+      }
+      return v;
     }
-    // A copy only of an object with a value marked; its getters (`phase.heading`) as the values they give.
-    const keys = Object.keys(v);
-    const values = keys.map((k) => (v as Record<string, unknown>)[k]);
-    const walked = values.map((x) => walk(x, depth + 1));
-    return walked.every((y, i) => y === values[i]) ? v : Object.fromEntries(keys.map((k, i) => [k, walked[i]]));
+    // Its getters (`phase.heading`) as the values they give.
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    for (const k of keys) {
+      const x = o[k];
+      if (walk(x, depth + 1) !== x) return Object.fromEntries(keys.map((key) => [key, walk(o[key], depth + 1)]));
+    }
+    return v;
   };
   return walk(context, 0);
 }
@@ -687,7 +697,7 @@ export interface TemplateContext {
   metrics: { name: string; threshold: string; scope?: string }[];
   prevHandoff?: PrevHandoff;
   /** Deliverables of the phase's brief (output handoff) or prompt (response). */
-  deliverables?: string[];
+  deliverables?: readonly string[];
   /** For a finding: its number and title. */
   finding?: { number: number; title: string | undefined };
   /** For the project plan: one row per phase. */
@@ -765,12 +775,17 @@ const METRIC_GROUPS: string[][] = [
   ['alert response time', 'log retention', 'uptime sla', 'mean time to recovery'],
 ];
 
+/** The index in METRIC_GROUPS of the group of phase `n`. */
+function metricGroup(n: number | undefined): number {
+  return n === undefined ? 0 : n <= 2 ? 0 : n <= 5 ? 1 : 2;
+}
+
 /**
  * Metrics relevant to phase `n`, of those in force in it (see `metricsInForce`): its group's defaults (thresholds as
  * configured), every custom metric, and every metric scoped to phases (its scope names `n`: it is this phase's).
  */
 export function metricsForPhase(n: number | undefined, metrics: MetricSpec[]): MetricSpec[] {
-  const group = n === undefined ? 0 : n <= 2 ? 0 : n <= 5 ? 1 : 2;
+  const group = metricGroup(n);
   const known = new Set(DEFAULT_METRICS.map((m) => m.name.toLowerCase()));
   return metrics.filter((m) => {
     const k = m.name.toLowerCase();
@@ -1103,27 +1118,57 @@ export function baseContext(
     date,
     layout: layoutContext(p.layout),
     // The same thresholds the metric rule applies (see PhasegateService.contextFor).
-    metrics: metricsForPhase(n, metricsInForce(p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics, n)).map((m) =>
-      m.scope ? { name: m.name, threshold: m.threshold, scope: m.scope.label } : { name: m.name, threshold: m.threshold },
-    ),
+    metrics: metricsContext(p.layout?.metrics.length ? p.layout.metrics : svc.config.metrics, n),
   };
+}
+
+/** metricsContext's answers by metric list and the group of phases a number is in (performance only: every phase renders them). */
+const metricContexts = new WeakMap<MetricSpec[], TemplateContext['metrics'][]>();
+
+/**
+ * The metrics of `metrics` (a layout's or the config's) relevant to phase `n`, as templates see them. Without a metric
+ * scoped to phases they depend on `n` by its group alone (see metricsForPhase): made once per list and group then, and
+ * frozen (templates only read them, and markHeadingEnds walks a frozen value once).
+ */
+function metricsContext(metrics: MetricSpec[], n: number | undefined): TemplateContext['metrics'] {
+  const make = () =>
+    metricsForPhase(n, metricsInForce(metrics, n)).map((m) =>
+      m.scope ? { name: m.name, threshold: m.threshold, scope: m.scope.label } : { name: m.name, threshold: m.threshold },
+    );
+  if (metrics.some((m) => m.scope)) return make();
+  let byGroup = metricContexts.get(metrics);
+  if (!byGroup) metricContexts.set(metrics, (byGroup = []));
+  const group = metricGroup(n);
+  return (byGroup[group] ??= deepFreeze(make()));
 }
 
 /**
  * Deliverables of a phase: its brief's (audit) or its prompt's (iAI) `## Deliverables`, as the
  * unaddressed-deliverable rule reads them (items, table rows, or a bold label's inline list).
  */
-export function phaseDeliverables(svc: PhasegateService, phase: Phase): string[] {
+export function phaseDeliverables(svc: PhasegateService, phase: Phase): readonly string[] {
   const src = phase.documents.find((d) => d.spec.kind === 'brief' || d.spec.kind === 'prompt');
   if (!src?.exists) return [];
-  // A deliverable left as a template placeholder is no deliverable yet.
   const doc = svc.getDocument(src.path);
   if (!doc) return [];
-  return kindSections(doc, src.spec, 'Deliverables')
-    .flatMap((sec) => deliverablesOf(doc, sec))
-    .map((d) => d.text.trim())
-    .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t));
+  const kept = deliverablesRead.get(doc);
+  if (kept?.spec === src.spec) return kept.deliverables;
+  // A deliverable left as a template placeholder is no deliverable yet.
+  const deliverables = Object.freeze(
+    kindSections(doc, src.spec, 'Deliverables')
+      .flatMap((sec) => deliverablesOf(doc, sec))
+      .map((d) => d.text.trim())
+      .filter((t) => t !== '' && !/^\[[A-Z][^\]]*\]$/.test(t)),
+  );
+  deliverablesRead.set(doc, { spec: src.spec, deliverables });
+  return deliverables;
 }
+
+/**
+ * phaseDeliverables's answers by the model of the brief or prompt they were read from, and its kind (performance only:
+ * the documents of a phase that write its deliverables, its output handoff and its execution plan, ask in turn).
+ */
+const deliverablesRead = new WeakMap<ParsedDocument, { spec: DocumentKindSpec; deliverables: readonly string[] }>();
 
 /** What the previous phase's output handoff hands to `phase`, for its input handoff at `file` (paths rebased onto it). */
 export function previousHandoff(svc: PhasegateService, phase: { number: number | undefined; prev?: Phase }, file: string): PrevHandoff | undefined {
@@ -1328,6 +1373,30 @@ function holdsInOrder(titles: string[], sections: SectionSpec[], n: number | und
 }
 
 /**
+ * sectionsContext's answers by document kind and gates, for a numbered phase when no title or description of the kind's
+ * sections holds a `{` (its number is then written nowhere in them; performance only: every phase renders them).
+ */
+const sectionContexts = new WeakMap<DocumentKindSpec, WeakMap<TemplateGate[], TemplateSection[]>>();
+
+/** The sections of document `spec` in phase `n` of a layout with `gates`, as templates see them. */
+function sectionsContext(spec: DocumentKindSpec, n: number | undefined, gates: TemplateGate[]): TemplateSection[] {
+  const make = () =>
+    spec.sections.map((s) => ({
+      title: writtenTitle(s.title, n),
+      description: writtenTitle(s.description ?? '', n),
+      required: s.required ?? true,
+      placeholder: sectionPlaceholder(s, n, gates),
+    }));
+  if (n === undefined || spec.sections.some((s) => s.title.includes('{') || s.description?.includes('{'))) return make();
+  let byGates = sectionContexts.get(spec);
+  if (!byGates) sectionContexts.set(spec, (byGates = new WeakMap()));
+  let c = byGates.get(gates);
+  // Frozen: templates only read them, and markHeadingEnds walks a frozen value once.
+  if (!c) byGates.set(gates, (c = deepFreeze(make())));
+  return c;
+}
+
+/**
  * The document `spec` as its layout declares it, for the templates (`document`): its heading when
  * it is not the built-in kind's, its sections, and whether the built-in template of its kind would
  * leave out any of them (a custom layout's `brief` with sections of its own: the template writes
@@ -1345,12 +1414,7 @@ export function documentContext(spec: DocumentKindSpec, ctx: TemplateContext): T
     // A heading the layout declares is written as declared, also one that is the built-in kind's own
     // (`Phase {N}: ` for a prompt, whose template would add its workstream and `— Implementation Prompt`).
     heading: own && spec.heading !== undefined ? headingOf(spec.heading, n, ctx.phase.title, basename(ctx.phase.folder)) : undefined,
-    sections: spec.sections.map((s) => ({
-      title: writtenTitle(s.title, n),
-      description: writtenTitle(s.description ?? '', n),
-      required: s.required ?? true,
-      placeholder: sectionPlaceholder(s, n, ctx.layout.gates),
-    })),
+    sections: sectionsContext(spec, n, ctx.layout.gates),
     ownSections: own && (!b || !holdsInOrder(writtenTitles(b, ctx), spec.sections, n)),
     prompt: promptFile === undefined ? undefined : relativePath(dirname(`/${spec.file}`), `/${promptFile}`),
   };
