@@ -18,6 +18,7 @@ import { displayWidth } from '../../cli/width';
 import { headingStatus, isCompleteStatus, planPhases, planTables, statusKind, wordsOnly, workstreamKey, workstreamsOf } from '../rules/phase-plan';
 import type { PlanItem, PlanList, PlanTables } from '../rules/phase-plan';
 import type { Fix } from './fix';
+import type { PhasegateService } from '../service';
 
 /** The fix's data: the phases the row or item names (the one reported first). */
 export interface PlanStatusData {
@@ -369,3 +370,29 @@ export const setPlanStatus: Fix = (svc, diag) => {
   return a;
 };
 
+/** A row or item of a plan whose status disagrees with its phases' (plan-status-mismatch), and whether its fix applies. */
+export interface DisagreeingRow {
+  line: number;
+  phases: { id: string; status: PhaseStatus }[];
+  /** `phasegate check --fix` (and the editor's Fix all) updates it (else only the editor's quick fix, when asked, or the user). */
+  fixable: boolean;
+}
+
+/**
+ * The rows and items of the plan at `file` whose status disagrees with their phases' (the problems the set-plan-status
+ * fix answers), one per row, in the plan's order; each with whether that fix applies to it (`phasegate check --fix`
+ * and the editor's Fix all make it).
+ */
+export function disagreeingRows(svc: PhasegateService, file: string): DisagreeingRow[] {
+  const rows = new Map<number, DisagreeingRow>();
+  for (const d of svc.diagnose(file)) {
+    if (d.data?.fix !== 'set-plan-status') continue;
+    const line = d.range.start.line;
+    let row = rows.get(line);
+    if (!row) rows.set(line, (row = { line, phases: [], fixable: false }));
+    const p = svc.model.phases.find((x) => x.id === d.data!.phase);
+    if (p && !row.phases.some((x) => x.id === p.id)) row.phases.push({ id: p.id, status: svc.status(p) });
+    if (!row.fixable && setPlanStatus(svc, d)?.manual === false) row.fixable = true;
+  }
+  return [...rows.values()].sort((a, b) => a.line - b.line);
+}
