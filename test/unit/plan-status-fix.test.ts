@@ -140,6 +140,27 @@ describe('plan fix: a status that disagrees with the phase', () => {
     );
   });
 
+  it('moves a blocked phase under the heading of the phases in progress when the plan has none of blocked ones', async () => {
+    // Phase 1's tests failed: blocked. A numbered list numbered `1.` throughout gets `1.` again.
+    const text =
+      '# Plan\n\n## Phase Status\n\n### Completed\n\n1. Build Phase 1: CI Setup\n\n### In Progress\n\n1. Build Phase 2: Dependencies\n1. Test Phase 3: UAT\n';
+    assert.equal(
+      await fixedStatus(text, 'Build/Phase_1_CI', {}, FAILED),
+      '# Plan\n\n## Phase Status\n\n### Completed\n\n### In Progress\n\n1. Build Phase 2: Dependencies\n1. Test Phase 3: UAT\n1. Build Phase 1: CI Setup\n',
+    );
+    // Counted on in a list numbered in order; a heading of blocked phases first.
+    const blocked = text.replace('1. Test Phase 3', '2. Test Phase 3');
+    assert.equal(
+      await fixedStatus(blocked, 'Build/Phase_1_CI', {}, FAILED),
+      blocked.replace('1. Build Phase 1: CI Setup\n\n', '').replace('UAT\n', 'UAT\n3. Build Phase 1: CI Setup\n'),
+    );
+    const held = `${text}\n### Blocked\n\n- Test Phase 4: Load\n`;
+    assert.equal(
+      await fixedStatus(held, 'Build/Phase_1_CI', {}, FAILED),
+      held.replace('1. Build Phase 1: CI Setup\n\n', '').replace('- Test Phase 4: Load\n', '- Test Phase 4: Load\n- Build Phase 1: CI Setup\n'),
+    );
+  });
+
   it('moves a row of a table under a status heading into the table of its status, of the same columns', async () => {
     const text =
       '# Plan\n\n## Phase Status\n\n### Completed\n\n| Workstream | Phase |\n|---|---|\n| Test | Phase 3: UAT |\n\n### Not Started\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 1: CI Setup |\n| Build | Phase 2: Dependencies |\n';

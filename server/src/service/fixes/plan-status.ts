@@ -180,6 +180,11 @@ interface Change {
   under?: string;
 }
 
+/** The kinds of status heading a row or item of a phase of status `to` goes under, in order (see moveItem). */
+function headingKinds(to: Target): string[] {
+  return to.status === 'blocked' ? ['blocked', 'in progress'] : [to.kind];
+}
+
 /** A table row's fix: its Status cell rewritten, or, in a table headed by status, the row moved to a table of its status. */
 function rowFix(
   doc: ParsedDocument,
@@ -202,14 +207,18 @@ function rowFix(
   // workstream and the same columns.
   if (headingStatus(doc, table.section, ws) === undefined) return undefined;
   const header = table.header.map((c) => textKey(c.text)).join('|');
-  const dest = pt.tables.find(
-    (o) =>
-      o.table !== table &&
-      o.cols.status === undefined &&
-      sameWorkstream(o.cols.impliedWorkstream, cols.impliedWorkstream) &&
-      o.table.header.map((c) => textKey(c.text)).join('|') === header &&
-      kindOf(headingStatus(doc, o.table.section, ws) ?? '') === to.kind,
-  );
+  const of = (kind: string) =>
+    pt.tables.find(
+      (o) =>
+        o.table !== table &&
+        o.cols.status === undefined &&
+        sameWorkstream(o.cols.impliedWorkstream, cols.impliedWorkstream) &&
+        o.table.header.map((c) => textKey(c.text)).join('|') === header &&
+        kindOf(headingStatus(doc, o.table.section, ws) ?? '') === kind,
+    );
+  const dest = headingKinds(to)
+    .map(of)
+    .find((t) => t !== undefined);
   if (!dest) return undefined;
   const last = dest.table.rows.length ? dest.table.rows[dest.table.rows.length - 1].line : dest.table.line + 1;
   const at = (doc.lines[last] ?? '').length;
@@ -277,9 +286,17 @@ function emptyStatusSection(doc: ParsedDocument, list: PlanList, kind: string): 
  */
 function moveItem(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanItem, to: Target, complete: boolean): Change | undefined {
   if (it.group !== undefined) return undefined;
-  const dest = pt.lists.find(
-    (l) => l !== list && l.status !== undefined && kindOf(l.status) === to.kind && sameWorkstream(l.impliedWorkstream, list.impliedWorkstream),
-  );
+  // The list under a heading of its status, else such a heading with nothing under it yet; of a blocked phase, with no
+  // heading of blocked phases, those of the phases in progress (it is under way, held at a gate).
+  let dest: PlanList | undefined;
+  let empty: number | undefined;
+  for (const kind of headingKinds(to)) {
+    dest = pt.lists.find(
+      (l) => l !== list && l.status !== undefined && kindOf(l.status) === kind && sameWorkstream(l.impliedWorkstream, list.impliedWorkstream),
+    );
+    empty = dest ? undefined : emptyStatusSection(doc, list, kind);
+    if (dest || empty !== undefined) break;
+  }
   const marker = /^(\s*)([-*+]|\d+[.)])(\s+)/;
   const mine = marker.exec(doc.lines[it.item.line] ?? '');
   if (!mine) return undefined;
@@ -291,7 +308,6 @@ function moveItem(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanI
   const removal = removeLines(doc, it.item.line, it.item.endLine);
   if (!dest) {
     // A heading of that status beside the item's, with nothing under it yet (`### Completed` over no item): the item right under it.
-    const empty = emptyStatusSection(doc, list, to.kind);
     if (empty === undefined) return undefined;
     const h = doc.sections[empty].heading;
     const at = (doc.lines[h.endLine] ?? '').length;
@@ -311,9 +327,11 @@ function moveItem(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanI
   const theirs = marker.exec(doc.lines[lastItem.line] ?? '');
   if (!theirs) return undefined;
   let head = theirs[0];
-  // An ordered list counts on from its last item.
+  // An ordered list counts on from its last item (`1.` again in a list numbered `1.` throughout).
   const num = /^\d+/.exec(theirs[2]);
-  if (num) head = `${theirs[1]}${Number(num[0]) + 1}${theirs[2].slice(-1)}${theirs[3]}`;
+  const nums = dest.items.map((i) => /^\s*(\d+)[.)]/.exec(doc.lines[i.item.line] ?? '')?.[1]);
+  const same = nums.length > 1 && nums.every((n) => n === nums[0]);
+  if (num && !same) head = `${theirs[1]}${Number(num[0]) + 1}${theirs[2].slice(-1)}${theirs[3]}`;
   if (lines.length > 1 && head.length !== mine[0].length) return undefined;
   const first = head + lines[0].slice(mine[0].length);
   let end = lastItem.endLine;
