@@ -161,6 +161,22 @@ describe('plan fix: a status that disagrees with the phase', () => {
     );
   });
 
+  it("gives the item its workstream's heading under that of its status, or the reverse, where the plan has none there", async () => {
+    // Status sections over workstream headings: `### Build` copied under `## Completed`, at its end.
+    const top = '# Plan\n\n## Completed\n\n### Test\n\n- Phase 3: UAT\n\n## Not Started\n\n### Build\n\n- Phase 1: CI Setup\n- Phase 2: Dependencies\n';
+    assert.equal(
+      await fixedStatus(top, 'Build/Phase_1_CI'),
+      top.replace('- Phase 3: UAT\n', '- Phase 3: UAT\n\n### Build\n\n- Phase 1: CI Setup\n').replace('- Phase 1: CI Setup\n- Phase 2', '- Phase 2'),
+    );
+    // Workstream headings over status headings: `#### Completed`, as Test's is titled, at the end of Build's section.
+    const nested =
+      '# Plan\n\n## Phase Status\n\n### Build\n\n#### Not Started\n\n- Phase 1: CI Setup\n- Phase 2: Dependencies\n\n### Test\n\n#### ✅ Completed\n\n- Phase 3: UAT\n';
+    assert.equal(
+      await fixedStatus(nested, 'Build/Phase_1_CI'),
+      nested.replace('- Phase 1: CI Setup\n- Phase 2: Dependencies\n', '- Phase 2: Dependencies\n\n#### ✅ Completed\n\n- Phase 1: CI Setup\n'),
+    );
+  });
+
   it('moves a row of a table under a status heading into the table of its status, of the same columns', async () => {
     const text =
       '# Plan\n\n## Phase Status\n\n### Completed\n\n| Workstream | Phase |\n|---|---|\n| Test | Phase 3: UAT |\n\n### Not Started\n\n| Workstream | Phase |\n|---|---|\n| Build | Phase 1: CI Setup |\n| Build | Phase 2: Dependencies |\n';

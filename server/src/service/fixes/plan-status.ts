@@ -8,14 +8,25 @@
  * offered). Fix all and `check --fix` mark a complete phase so; setting back a row marked complete ahead of its gates is
  * a quick fix only (`manual`).
  */
-import type { ParsedDocument, Table, TableCell } from '../markdown';
+import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
 import type { PhaseStatus } from '../gates';
 import type { Phase } from '../workspace';
 import { range } from '../types';
 import type { CodeAction, Range, TextEdit } from '../types';
 import { textKey } from '../handoff';
 import { displayWidth } from '../../cli/width';
-import { headingStatus, isCompleteStatus, planPhases, planTables, statusKind, wordsOnly, workstreamKey, workstreamsOf } from '../rules/phase-plan';
+import {
+  headingStatus,
+  isCompleteStatus,
+  planPhases,
+  planTables,
+  statusKind,
+  titleWorkstream,
+  wordsOnly,
+  workstreamKey,
+  workstreamsOf,
+} from '../rules/phase-plan';
+import { landsInCode } from './phase-edit';
 import type { PlanItem, PlanList, PlanTables } from '../rules/phase-plan';
 import type { Fix } from './fix';
 import type { PhasegateService } from '../service';
@@ -232,7 +243,7 @@ function rowFix(
 }
 
 /** An item's fix: its box and every status it gives set to the phase's, or, with a heading's status alone, the item moved. */
-function itemFix(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanItem, to: Target): Change | undefined {
+function itemFix(doc: ParsedDocument, pt: PlanTables, ws: readonly string[], list: PlanList, it: PlanItem, to: Target): Change | undefined {
   const complete = to.kind === 'complete';
   const box = it.item.checkboxRange;
   const boxEdit = box && it.item.checked !== complete ? { range: box, newText: boxFor(doc, pt, complete) } : undefined;
@@ -241,7 +252,7 @@ function itemFix(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanIt
   // whatever its heading), and nothing else is offered.
   const heading = it.status === undefined && it.statusItem === undefined ? it.inherited?.heading : undefined;
   if (heading !== undefined && kindOf(heading) !== to.kind) {
-    const moved = moveItem(doc, pt, list, it, to, complete);
+    const moved = moveItem(doc, pt, ws, list, it, to, complete);
     if (moved) return moved;
     return complete && boxEdit ? { edits: [boxEdit] } : undefined;
   }
@@ -279,12 +290,51 @@ function emptyStatusSection(doc: ParsedDocument, list: PlanList, kind: string): 
 }
 
 /**
+ * Where an item of `list` goes under a heading of status `kind` when the plan nests status and workstream headings and
+ * has no heading of the item's workstream there: with its status heading above its workstream's (`## Not Started` ›
+ * `### Build`), at the end of the section of that status beside it (`## Completed`), under a copy of its workstream's
+ * heading line; with its workstream's heading above (`### Build` › `#### Not Started`), at the end of that workstream's
+ * section, under a heading of that status as the plan writes it elsewhere (`#### Completed` of `### Test`). ATX headings
+ * only (a copied line is a heading alone).
+ */
+function nestedPlace(
+  doc: ParsedDocument,
+  ws: readonly string[],
+  list: PlanList,
+  kind: string,
+): { section: Section; heading: string; under: string } | undefined {
+  if (list.section === undefined || list.impliedWorkstream === undefined || list.status === undefined) return undefined;
+  const own = doc.sections[list.section];
+  let statusAt: number | undefined = list.section;
+  while (statusAt !== undefined && doc.sections[statusAt].title !== list.status) statusAt = doc.sections[statusAt].parent;
+  if (statusAt === undefined) return undefined;
+  const st = doc.sections[statusAt];
+  const names = (s: Section) => sameWorkstream(titleWorkstream(s.title, ws), list.impliedWorkstream);
+  const atx = (s: Section) => s.heading.endLine === s.heading.line;
+  if (statusAt !== list.section) {
+    // `## Not Started` › `### Build`: the item's workstream heading right under its status heading.
+    if (own.parent !== statusAt || !names(own) || !atx(own)) return undefined;
+    const target = doc.sections.find((s) => s !== st && s.parent === st.parent && s.level === st.level && kindOf(s.title) === kind);
+    if (!target || target.children.some((c) => names(doc.sections[c]))) return undefined;
+    return { section: target, heading: doc.lines[own.heading.line] ?? '', under: `${target.title} › ${own.title}` };
+  }
+  // `### Build` › `#### Not Started`: a status heading of that kind as the plan titles it under another workstream.
+  const wsAt = st.parent;
+  if (wsAt === undefined || !names(doc.sections[wsAt])) return undefined;
+  const parentSec = doc.sections[wsAt];
+  if (parentSec.children.some((c) => kindOf(doc.sections[c].title) === kind)) return undefined;
+  const model = doc.sections.find((s) => s.level === st.level && kindOf(s.title) === kind && atx(s) && s.parent !== wsAt);
+  if (!model) return undefined;
+  return { section: parentSec, heading: doc.lines[model.heading.line] ?? '', under: `${parentSec.title} › ${model.title}` };
+}
+
+/**
  * The edits that move an item out from under a status heading to the end of the list under a heading of the phase's
  * status, of the same workstream (`### Not Started` › `- Phase 2` to `### Completed`), its box (if it has one) set for
  * that status. None where that is not clearly right: an item under a parent item or into a list of them, no such list,
  * a list written with another marker width when the item has further lines (they would no longer be its own).
  */
-function moveItem(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanItem, to: Target, complete: boolean): Change | undefined {
+function moveItem(doc: ParsedDocument, pt: PlanTables, ws: readonly string[], list: PlanList, it: PlanItem, to: Target, complete: boolean): Change | undefined {
   if (it.group !== undefined) return undefined;
   // The list under a heading of its status, else such a heading with nothing under it yet; of a blocked phase, with no
   // heading of blocked phases, those of the phases in progress (it is under way, held at a gate).
@@ -306,6 +356,38 @@ function moveItem(doc: ParsedDocument, pt: PlanTables, list: PlanList, it: PlanI
     lines[0] = lines[0].slice(0, b.start.character) + boxFor(doc, pt, complete) + lines[0].slice(b.end.character);
   }
   const removal = removeLines(doc, it.item.line, it.item.endLine);
+  if (!dest && empty === undefined) {
+    // Status and workstream headings nested, with no heading of the item's workstream under that of its status (or the
+    // reverse): one, as the plan writes them, at the end of the section it goes in.
+    for (const kind of headingKinds(to)) {
+      const place = nestedPlace(doc, ws, list, kind);
+      if (!place) continue;
+      const sec = place.section;
+      let last = sec.end - 1;
+      while (last > sec.heading.endLine && (doc.lines[last] ?? '').trim() === '') last--;
+      // Not in the lines the item leaves (it may be the section's last): before them.
+      const inRemoval = (l: number) => l >= removal.start.line && (l < removal.end.line || (l === removal.end.line && removal.end.character > 0));
+      if (inRemoval(last)) {
+        last = removal.start.line - 1;
+        while (last > sec.heading.endLine && (doc.lines[last] ?? '').trim() === '') last--;
+      }
+      // (Never at the point where the removal starts: the end of the line before the plan's last lines.)
+      if (last < sec.heading.endLine || inRemoval(last) || (last === removal.start.line && removal.start.character > 0)) return undefined;
+      const own = list.section !== undefined ? doc.sections[list.section].heading : undefined;
+      const gap = own !== undefined && (doc.lines[own.endLine + 1] ?? '').trim() === '';
+      const at = (doc.lines[last] ?? '').length;
+      const text = doc.eol + doc.eol + place.heading + doc.eol + (gap ? doc.eol : '') + lines.join(doc.eol);
+      if (landsInCode(doc, { line: last, character: at, text })) return undefined;
+      return {
+        edits: [
+          { range: removal, newText: '' },
+          { range: range(last, at, last, at), newText: text },
+        ],
+        under: place.under,
+      };
+    }
+    return undefined;
+  }
   if (!dest) {
     // A heading of that status beside the item's, with nothing under it yet (`### Completed` over no item): the item right under it.
     if (empty === undefined) return undefined;
@@ -375,7 +457,7 @@ export const setPlanStatus: Fix = (svc, diag) => {
   }
   for (const list of pt.lists) {
     const it = list.items.find((i) => i.item.line === line || i.statusItem?.item.line === line);
-    if (it && !change) change = itemFix(doc, pt, list, it, to);
+    if (it && !change) change = itemFix(doc, pt, ws, list, it, to);
   }
   if (!change?.edits.length) return undefined;
   const names = phases.map((p) => p.id).join(', ');
