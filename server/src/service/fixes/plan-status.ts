@@ -485,13 +485,15 @@ export interface DisagreeingRow {
  */
 export function disagreeingRows(svc: PhasegateService, file: string): DisagreeingRow[] {
   const rows = new Map<number, DisagreeingRow>();
+  const tracked = planPhases(svc.model, file);
   for (const d of svc.diagnose(file)) {
     if (d.data?.fix !== 'set-plan-status') continue;
+    const p = tracked.find((x) => x.id === d.data!.phase);
+    if (!p) continue;
     const line = d.range.start.line;
     let row = rows.get(line);
     if (!row) rows.set(line, (row = { line, phases: [], fixable: false }));
-    const p = svc.model.phases.find((x) => x.id === d.data!.phase);
-    if (p && !row.phases.some((x) => x.id === p.id)) row.phases.push({ id: p.id, status: svc.status(p) });
+    if (!row.phases.some((x) => x.id === p.id)) row.phases.push({ id: p.id, status: svc.status(p) });
     if (!row.fixable && setPlanStatus(svc, d)?.manual === false) row.fixable = true;
   }
   return [...rows.values()].sort((a, b) => a.line - b.line);
