@@ -605,6 +605,37 @@ describe('phasegate check --fix', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /option '--fix' does not apply to 'status'/);
   });
+
+  it("sets a plan row's status to its phase's (plan-status-mismatch), as the editor's Fix all does", async () => {
+    const plan = '/ws/examples/all_use_iai_project/project_implementation_plan.md';
+    const fsys = examplesFs();
+    const text = fsys.text(plan)!;
+    // A complete phase still marked not started.
+    fsys.write(
+      plan,
+      text.replace(
+        '| Build | Phase_2_Dependency_Management_Containerization | Complete |',
+        '| Build | Phase_2_Dependency_Management_Containerization | Not started |',
+      ),
+    );
+    const before = await run(['check', 'examples'], fsys);
+    assert.match(before.stdout, /project_implementation_plan\.md:\d+:\d+ +warning +The plan marks Build\/Phase_2_\S+ Not started, but it is complete/);
+    const r = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(r.stdout, /^fixed examples\/all_use_iai_project\/project_implementation_plan\.md: 1 × plan-status-mismatch$/m);
+    assert.equal(fsys.text(plan), text);
+    assert.equal(r.code, 0, r.stdout);
+    // A phase marked complete whose gates have not passed (its tests failed): the team's to set back (the editor's quick
+    // fix does, when asked), not check --fix's.
+    const resp = '/ws/examples/all_use_iai_project/workstreams/Test/Phase_1_Unit_Integration_Testing/implementation_response_from_AI.md';
+    fsys.write(resp, fsys.text(resp)!.replace(/(\d+) passed/, '$1 passed, 1 failed'));
+    const down = await run(['check', '--fix', 'examples'], fsys);
+    assert.match(
+      down.stdout,
+      /project_implementation_plan\.md:\d+:\d+ +warning +The plan marks Test\/Phase_1_Unit_Integration_Testing Complete, but its gates/,
+    );
+    assert.doesNotMatch(down.stdout, /^fixed examples\/all_use_iai_project\/project_implementation_plan\.md/m);
+    assert.equal(fsys.text(plan), text);
+  });
 });
 
 describe('phasegate check --fix on disk', () => {

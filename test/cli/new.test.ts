@@ -93,6 +93,53 @@ describe('phasegate new', () => {
     assert.equal(again.code, 1);
   });
 
+  it('says which other rows of the plan disagree with their phases, and leaves them as they are', async () => {
+    const plan = `${IAI}/project_implementation_plan.md`;
+    const fsys = examplesFs();
+    // A complete phase the plan still marks not started, and one marked complete whose tests failed.
+    const stale = fsys
+      .text(plan)!
+      .replace(
+        '| Build | Phase_2_Dependency_Management_Containerization | Complete |',
+        '| Build | Phase_2_Dependency_Management_Containerization | Not started |',
+      );
+    fsys.write(plan, stale);
+    const resp = `${IAI}/workstreams/Test/Phase_1_Unit_Integration_Testing/implementation_response_from_AI.md`;
+    fsys.write(resp, fsys.text(resp)!.replace(/(\d+) passed/, '$1 passed, 1 failed'));
+    const r = await run(['new', 'prompt', '--workstream', 'Deploy', '--title', 'Environments'], fsys, IAI);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'created  workstreams/Deploy/Phase_1_Environments/implementation_prompt.md\n' +
+        'updated  project_implementation_plan.md  (row of Deploy/Phase_1_Environments added)\n',
+    );
+    assert.equal(
+      r.stderr,
+      'phasegate: project_implementation_plan.md: 2 other rows disagree with their phases (Build/Phase_2_Dependency_Management_Containerization is complete, ' +
+        'Test/Phase_1_Unit_Integration_Testing is blocked): phasegate check --fix updates 1 of them; update the other in the plan\n',
+    );
+    // The new row added, the others left as they were.
+    assert.equal(fsys.text(plan), stale.replace('| Complete |\n\n', '| Complete |\n| Deploy | Phase_1_Environments | Not started |\n\n'));
+    // check --fix does as it says.
+    const fixed = await run(['check', '--fix', '.'], fsys, IAI);
+    assert.match(fixed.stdout, /^fixed project_implementation_plan\.md: 1 × plan-status-mismatch$/m);
+    assert.match(fsys.text(plan)!, /\| Build \| Phase_2_Dependency_Management_Containerization \| Complete \|\n/);
+    const next = await run(['new', 'prompt', '--workstream', 'Deploy', '--title', 'Staging'], fsys, IAI);
+    assert.equal(next.code, 0, next.stderr);
+    assert.equal(
+      next.stderr,
+      'phasegate: project_implementation_plan.md: 1 other row disagrees with its phase (Test/Phase_1_Unit_Integration_Testing is blocked): update it in the plan\n',
+    );
+    // A plan whose rows agree with their phases: nothing said.
+    fsys.write(
+      plan,
+      fsys.text(plan)!.replace('| Test | Phase_1_Unit_Integration_Testing | Complete |', '| Test | Phase_1_Unit_Integration_Testing | Blocked |'),
+    );
+    const last = await run(['new', 'prompt', '--workstream', 'Deploy', '--title', 'Production'], fsys, IAI);
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal(last.stderr, '');
+  });
+
   it('creates an iAI phase with new phase --workstream', async () => {
     const fsys = examplesFs();
     const r = await run(['new', 'phase', 'examples/all_use_iai_project', '--workstream', 'Build', '--title', 'Advanced CI'], fsys);

@@ -13,6 +13,7 @@ import { ParsedArgs, UsageError, badArguments } from './args';
 import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
 import type { CliContext } from './main';
 import { reasonOf } from './fix';
+import { disagreeingRows } from '../service/fixes/plan-status';
 
 export function newRequest(args: ParsedArgs, cwd: string): { request: NewRequest; where: string } {
   const [what, ...rest] = args.positionals;
@@ -150,6 +151,7 @@ export async function runNew(ctx: CliContext, args: ParsedArgs): Promise<number>
     }
   }
   await applyPlanEdits(ctx, plan, created);
+  for (const file of planNotes(svc, plan, created)) ctx.stderr.write(`phasegate: ${relativePath(ctx.cwd, file.file)}: ${file.note}\n`);
   if (outside.length || failed) return 2;
   return created.size > 0 ? 0 : 1;
 }
@@ -188,6 +190,41 @@ async function failure(ctx: CliContext, file: string, e: unknown): Promise<strin
     if (st) return `${relativePath(ctx.cwd, p)} is a file, not a folder`;
   }
   return reasonOf(e);
+}
+
+const STATUS_WORDS = { complete: 'complete', 'in-progress': 'in progress', 'not-started': 'not started', blocked: 'blocked' } as const;
+
+/**
+ * What a project plan that a new phase's row went into says of its other phases, where its rows disagree with them
+ * (plan-status-mismatch: a phase complete still marked not started, one marked complete whose gates have not passed):
+ * `new` does not change those rows (only the new phase's is asked for, and a status the user wrote is theirs to change),
+ * but says so, and what updates them. `svc`: the engine that planned the new phase (the plan as it read then).
+ */
+function planNotes(svc: PhasegateService, plan: NewPlan, created: Set<string>): { file: string; note: string }[] {
+  const out: { file: string; note: string }[] = [];
+  for (const file of new Set(plan.edits.filter((e) => created.has(e.with) && !e.unreadable).map((e) => e.file))) {
+    const rows = disagreeingRows(svc, file);
+    if (!rows.length) continue;
+    const MAX = 5;
+    const named = rows
+      .flatMap((r) => r.phases)
+      .slice(0, MAX)
+      .map((p) => `${p.id} is ${STATUS_WORDS[p.status]}`);
+    const phases = rows.reduce((n, r) => n + r.phases.length, 0);
+    const list = named.join(', ') + (phases > MAX ? ', …' : '');
+    const fixable = rows.filter((r) => r.fixable).length;
+    const what = rows.length === 1 ? '1 other row disagrees with its phase' : `${rows.length} other rows disagree with their phases`;
+    const them = rows.length === 1 ? 'it' : 'them';
+    // Rows marked complete ahead of their gates are the team's to set back (the editor's quick fix does, when asked).
+    const how =
+      fixable === rows.length
+        ? `run phasegate check --fix to update ${them}`
+        : fixable === 0
+          ? `update ${them} in the plan`
+          : `phasegate check --fix updates ${fixable} of them; update ${rows.length - fixable === 1 ? 'the other' : 'the others'} in the plan`;
+    out.push({ file, note: `${what} (${list}): ${how}` });
+  }
+  return out;
 }
 
 /**

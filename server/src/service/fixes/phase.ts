@@ -15,6 +15,7 @@ import { appendToSection, bulletOf, insertSection, mergeInsertions } from './pha
 import { completeHandoff, prerequisiteTable, templateBody } from './phase-handoff';
 import { appendPrerequisiteRows } from './handoff-table';
 import { progressStatus, statusRange } from '../rules/phase-copied';
+import { setPlanStatus } from './plan-status';
 
 export { completeHandoff } from './phase-handoff';
 
@@ -196,4 +197,5 @@ export const PHASE_FIXES: Record<string, Fix> = {
   'renumber-handoff-target': renumberHandoffTarget,
   'add-deliverable': addDeliverable,
   'add-plan-row': addPlanRow,
+  'set-plan-status': setPlanStatus,
 };

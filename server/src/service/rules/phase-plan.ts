@@ -7,7 +7,7 @@ import { normalizeTitle } from '../markdown';
 import { basename, dirname, isInside, joinPath } from '../host';
 import { INLINE_LINK, replaceComments } from '../markdown';
 import type { ListItem, ParsedDocument, Section, Table, TableCell } from '../markdown';
-import type { Range } from '../types';
+import type { FixData, Range } from '../types';
 import { range } from '../types';
 import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
 import { type Phase, type WorkspaceModel, atOnce } from '../workspace';
@@ -1022,13 +1022,18 @@ function reportNoWorkstream(ctx: RuleContext, at: Range, name: string, phases: r
   );
 }
 
+/** The data of the fix that sets a row's status to its phase's (`set-plan-status`, fixes/plan-status.ts): the phases it names. */
+function setStatus(p: Phase, phases: readonly Phase[]): FixData {
+  return { fix: 'set-plan-status', phase: p.id, phases: phases.map((q) => q.id) };
+}
+
 /** A row or item marked complete (`marked`: how the plan says it) for phases whose gates have not all passed. */
 function reportMarkedComplete(ctx: RuleContext, at: Range, phases: readonly Phase[], marked: string): void {
   for (const p of phases) {
     const open = ctx.gates!(p).filter((g) => g.status !== 'passed');
     if (!open.length) continue;
     const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
-    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`);
+    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`, setStatus(p, phases));
   }
 }
 
@@ -1040,7 +1045,12 @@ function reportMarkedNotStarted(ctx: RuleContext, at: Range, phases: readonly Ph
   for (const p of phases) {
     const gates = ctx.gates!(p);
     if (!gates.length || gates.some((g) => g.status !== 'passed')) continue;
-    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but it is complete: every gate has passed. Mark it complete in the plan.`);
+    ctx.report(
+      'plan-status-mismatch',
+      at,
+      `The plan marks ${p.id} ${marked}, but it is complete: every gate has passed. Mark it complete in the plan.`,
+      setStatus(p, phases),
+    );
   }
 }
 
