@@ -796,12 +796,37 @@ function planOutside(svc: PhasegateService, root: string, held = WORKSTREAMS): s
   );
 }
 
+/** Why `new plan` writes nothing in `root`, a folder of phases of layouts without a project plan (`others`), and no iAI project. */
+function noPlanOf(svc: PhasegateService, root: string, others: Phase[]): string {
+  const layouts = [...new Set(others.map((p) => p.layout.name))].sort();
+  const where = root === svc.root ? 'the workspace folder' : relativePath(svc.root, root);
+  const plan = `${PLAN_FILE} is the iAI layout's plan, a row for each phase in ${WORKSTREAMS}/, and would list none of them (their status: 'phasegate status'); nothing is created`;
+  if (others.length === 1 && others[0].folder === root) return `${where} is a phase of the ${layouts[0]} layout, not an iAI project: ${plan}`;
+  const MAX = 3;
+  const ids = others.map((p) => p.id);
+  return (
+    `${where} holds phases of the ${layouts.join(', ')} layout${layouts.length > 1 ? 's' : ''} (${ids.slice(0, MAX).join(', ')}${ids.length > MAX ? ', …' : ''}) and no iAI project: ` +
+    `${plan} (an iAI project here starts with its first phase: 'phasegate new phase --layout iai --workstream W')`
+  );
+}
+
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder), true).root;
   // The workspace folder is the project's workstreams/ (or a workstream in it): the plan belongs above it, in the project
   // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
   if (!isInside(svc.root, root)) throw new ScaffoldError(planOutside(svc, root));
   const file = joinPath(root, PLAN_FILE);
+  // A folder of audit phases (or a custom layout's), and no iAI project there: the plan tracks only workstreams/ phases
+  // and would list none of these. No plan is written (one there already, in any case, is told of as below).
+  const others = svc.model.phases.filter((p) => p.workstream === undefined && isInside(root, p.folder));
+  if (
+    others.length &&
+    !iaiPhases(svc).some((p) => isInside(root, p.folder)) &&
+    !svc.isFolder(joinPath(root, WORKSTREAMS)) &&
+    !svc.exists(file) &&
+    !svc.inOtherCase(file)
+  )
+    throw new ScaffoldError(noPlanOf(svc, root, others));
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }
 
