@@ -223,15 +223,17 @@ export function holdsOnlyTemplate(
   let date: string | undefined;
   for (let i = 1; i < fmEnd && date === undefined; i++) date = /^date:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/.exec(lines[i])?.[1];
   // The template rendered for the phase now; rendered without the deliverables and the previous handoff only when a
-  // line is not of the first (the same answer as comparing with both at once, most often with one rendering).
+  // line is not of the first (the same answer as comparing with both at once, most often with one rendering), and
+  // with that handoff handing nothing off, as it may have when the document was written (`None carried over.`).
   let template: Set<string>;
-  let before: TemplateContext | undefined;
+  let before: TemplateContext[] | undefined;
   try {
     // The phase's context by date, when the caller keeps them for its documents (`contexts`: performance only).
     let base = contexts?.get(date ?? '');
     if (contexts && !base) contexts.set(date ?? '', (base = phaseContext(svc, phase, date)));
     const now = kindContext(svc, doc.spec, phase, doc.path, date, base);
-    if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = { ...now, deliverables: undefined, prevHandoff: undefined };
+    if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = [{ ...now, deliverables: undefined, prevHandoff: undefined }];
+    if (now.prevHandoff) before!.push({ ...now, prevHandoff: { ...now.prevHandoff, inputs: [], prerequisites: [], openQuestions: [] } });
     template = new Set(render(svc, doc.spec, now).split('\n'));
   } catch {
     return false;
@@ -242,7 +244,7 @@ export function holdsOnlyTemplate(
     if (i < fmEnd && line.startsWith('date:')) continue;
     if (before === undefined) return false;
     try {
-      for (const t of render(svc, doc.spec, before).split('\n')) template.add(t);
+      for (const ctx of before) for (const t of render(svc, doc.spec, ctx).split('\n')) template.add(t);
     } catch {
       return false;
     }
