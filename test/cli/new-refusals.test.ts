@@ -290,6 +290,29 @@ describe('phasegate new: refusals', () => {
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'created  project/project_implementation_plan.md\n', '']);
   });
 
+  it("a document the phase's layout has not: exit 2 naming the layout's documents (was: its kind id alone, `output-handoff`)", async () => {
+    const fsys = memFs({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n',
+    });
+    const before = fsys.paths();
+    const handoff = await run(['new', 'handoff', 'Build/Phase_1_Setup'], fsys);
+    assert.deepEqual(
+      [handoff.code, handoff.stderr],
+      [
+        2,
+        "phasegate: phase Build/Phase_1_Setup (iai layout) has no output handoff document: the iai layout's documents are implementation_prompt.md (prompt) and implementation_response_from_AI.md (response)\n",
+      ],
+    );
+    const response = await run(['new', 'response', 'phase-1'], fsys);
+    assert.equal(response.code, 2);
+    assert.match(
+      response.stderr,
+      /^phasegate: phase phase-1 \(audit layout\) has no response document: the audit layout's documents are 00-PHASE_BRIEF\.md \(brief\), 01-INPUT_HANDOFF\.md \(input handoff\), .* and 07-VALIDATION\.md \(validation\)\n$/,
+    );
+    assert.deepEqual(fsys.paths(), before);
+  });
+
   it('a title of several lines: exit 2, nothing written', async () => {
     const fsys = memFs({});
     const r = await run(['new', 'phase', '--title', 'Auth\n## Objectives\n- done'], fsys);

@@ -832,13 +832,24 @@ function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(xs: string[]): string {
+  return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : (xs[0] ?? 'none');
+}
+
 function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, planner: Planner, date: string): void {
   if (req.phase === undefined || req.phase === '') throw new ScaffoldError(`'new ${what}' needs the id of its phase`);
   const phase = findPhase(svc, req.phase);
   if (what === 'finding') return newFinding(svc, phase, req, planner, date);
   const kind = what === 'handoff' ? 'output-handoff' : what;
   const doc = phase.documents.find((d) => d.spec.kind === kind);
-  if (!doc) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no ${kind} document`);
+  if (!doc) {
+    // What the layout has instead, by file and kind (`implementation_prompt.md (prompt)`): an iAI phase hands off in its response.
+    const has = phase.layout.documents.map((d) => `${d.file} (${d.kind.replace(/-/g, ' ')})`);
+    throw new ScaffoldError(
+      `phase ${phase.id} (${phase.layout.name} layout) has no ${kind.replace(/-/g, ' ')} document: the ${phase.layout.name} layout's documents are ${listed(has)}`,
+    );
+  }
   planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));
 }
 
