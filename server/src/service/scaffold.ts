@@ -233,7 +233,9 @@ export function holdsOnlyTemplate(
     if (contexts && !base) contexts.set(date ?? '', (base = phaseContext(svc, phase, date)));
     const now = kindContext(svc, doc.spec, phase, doc.path, date, base);
     if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = [{ ...now, deliverables: undefined, prevHandoff: undefined }];
-    if (now.prevHandoff) before!.push({ ...now, prevHandoff: { ...now.prevHandoff, inputs: [], prerequisites: [], openQuestions: [] } });
+    const handed = now.prevHandoff;
+    if (handed && (handed.inputs.length || handed.prerequisites.length || handed.openQuestions.length))
+      before!.push({ ...now, prevHandoff: { ...handed, inputs: [], prerequisites: [], openQuestions: [] } });
     template = new Set(render(svc, doc.spec, now).split('\n'));
   } catch {
     return false;
@@ -242,14 +244,16 @@ export function holdsOnlyTemplate(
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.trim() === '' || template.has(line)) continue;
     if (i < fmEnd && line.startsWith('date:')) continue;
-    if (before === undefined) return false;
-    try {
-      for (const ctx of before) for (const t of render(svc, doc.spec, ctx).split('\n')) template.add(t);
-    } catch {
-      return false;
+    // The other renderings, one at a time, while the line is of none of those made (most often one is made).
+    while (!template.has(line)) {
+      const ctx = before?.shift();
+      if (ctx === undefined) return false;
+      try {
+        for (const t of render(svc, doc.spec, ctx).split('\n')) template.add(t);
+      } catch {
+        return false;
+      }
     }
-    before = undefined;
-    if (!template.has(line)) return false;
   }
   return true;
 }
