@@ -269,16 +269,21 @@ describe('phasegate new: refusals', () => {
   });
 
   it('new plan where the phases are audit phases and there is no iAI project: exit 2 naming the layout, no plan written', async () => {
-    const fsys = memFs({ 'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n', 'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n' });
+    const fsys = memFs({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'phase-1/04-ARTIFACTS/report.md': '# Report\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n',
+    });
     const before = fsys.paths();
     const plan =
-      "project_implementation_plan.md is the iAI layout's plan, a row for each phase in workstreams/, and would list none of them (their status: 'phasegate status'); nothing is created";
+      "project_implementation_plan.md is the iAI layout's plan, a row for each phase in workstreams/, and lists no audit phase (their status: 'phasegate status'); nothing is created";
     for (const [argv, message] of [
       [
         ['new', 'plan'],
         `the workspace folder holds phases of the audit layout (phase-1, phase-2) and no iAI project: ${plan} (an iAI project here starts with its first phase: 'phasegate new phase --layout iai --workstream W')`,
       ],
       [['new', 'plan', 'phase-1'], `phase-1 is a phase of the audit layout, not an iAI project: ${plan}`],
+      [['new', 'plan', 'phase-1/04-ARTIFACTS'], `phase-1/04-ARTIFACTS lies in phase-1, a phase of the audit layout, not in an iAI project: ${plan}`],
     ] as const) {
       const r = await run([...argv], fsys);
       assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: ${message}\n`], argv.join(' '));

@@ -806,8 +806,10 @@ function planOutside(svc: PhasegateService, root: string, held = WORKSTREAMS): s
 function noPlanOf(svc: PhasegateService, root: string, others: Phase[]): string {
   const layouts = [...new Set(others.map((p) => p.layout.name))].sort();
   const where = root === svc.root ? 'the workspace folder' : relativePath(svc.root, root);
-  const plan = `${PLAN_FILE} is the iAI layout's plan, a row for each phase in ${WORKSTREAMS}/, and would list none of them (their status: 'phasegate status'); nothing is created`;
+  const plan = `${PLAN_FILE} is the iAI layout's plan, a row for each phase in ${WORKSTREAMS}/, and lists no ${layouts.join(' or ')} phase (their status: 'phasegate status'); nothing is created`;
   if (others.length === 1 && others[0].folder === root) return `${where} is a phase of the ${layouts[0]} layout, not an iAI project: ${plan}`;
+  if (others.length === 1 && isInside(others[0].folder, root))
+    return `${where} lies in ${others[0].id}, a phase of the ${layouts[0]} layout, not in an iAI project: ${plan}`;
   const MAX = 3;
   const ids = others.map((p) => p.id);
   return (
@@ -822,9 +824,11 @@ function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, d
   // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
   if (!isInside(svc.root, root)) throw new ScaffoldError(planOutside(svc, root));
   const file = joinPath(root, PLAN_FILE);
-  // A folder of audit phases (or a custom layout's), and no iAI project there: the plan tracks only workstreams/ phases
-  // and would list none of these. No plan is written (one there already, in any case, is told of as below).
-  const others = svc.model.phases.filter((p) => p.workstream === undefined && isInside(root, p.folder));
+  // A folder of audit phases (or a custom layout's), or one in such a phase (`phase-1/04-ARTIFACTS`), and no iAI project
+  // there: the plan tracks only workstreams/ phases and would list none of these. No plan is written (one there already,
+  // in any case, is told of as below).
+  const around = svc.model.phases.find((p) => p.workstream === undefined && p.folder !== root && isInside(p.folder, root));
+  const others = around ? [around] : svc.model.phases.filter((p) => p.workstream === undefined && isInside(root, p.folder));
   if (
     others.length &&
     !iaiPhases(svc).some((p) => isInside(root, p.folder)) &&
