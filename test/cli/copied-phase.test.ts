@@ -112,7 +112,7 @@ describe('phasegate check --fix: a copied input handoff', () => {
     const reset = await run(['check', 'examples', '--fix'], fsys);
     assert.doesNotMatch(reset.stderr, /01-INPUT_HANDOFF\.md: the fixes/);
     assert.match(reset.stdout, /^fixed examples\/audit-deployment\/phase-3\/01-INPUT_HANDOFF\.md: .*handoff-mismatch/m);
-    assert.match(fsys.text(handoff)!, /^- CI workflow: \[\.\.\/phase-2\/04-ARTIFACTS\/ci\.yml\]/m);
+    assert.match(fsys.text(handoff)!, /^- CI workflow: \[04-ARTIFACTS\/ci\.yml\]\(\.\.\/phase-2\/04-ARTIFACTS\/ci\.yml\)/m);
     assert.match(fsys.text(handoff)!, /\]\(\.\.\/phase-2\/06-OUTPUT_HANDOFF\.md\)/);
   });
 });

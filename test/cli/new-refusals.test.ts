@@ -268,6 +268,56 @@ describe('phasegate new: refusals', () => {
     }
   });
 
+  it('new plan where the phases are audit phases and there is no iAI project: exit 2 naming the layout, no plan written', async () => {
+    const fsys = memFs({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'phase-1/04-ARTIFACTS/report.md': '# Report\n',
+      'phase-2/00-PHASE_BRIEF.md': '# Phase 2: Testing\n',
+    });
+    const before = fsys.paths();
+    const plan =
+      "project_implementation_plan.md is the iAI layout's plan, a row for each phase in workstreams/, and lists no audit phase (their status: 'phasegate status'); nothing is created";
+    for (const [argv, message] of [
+      [
+        ['new', 'plan'],
+        `the workspace folder holds phases of the audit layout (phase-1, phase-2) and no iAI project: ${plan} (an iAI project here starts with its first phase: 'phasegate new phase --layout iai --workstream W')`,
+      ],
+      [['new', 'plan', 'phase-1'], `phase-1 is a phase of the audit layout, not an iAI project: ${plan}`],
+      [['new', 'plan', 'phase-1/04-ARTIFACTS'], `phase-1/04-ARTIFACTS lies in phase-1, a phase of the audit layout, not in an iAI project: ${plan}`],
+    ] as const) {
+      const r = await run([...argv], fsys);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `phasegate: ${message}\n`], argv.join(' '));
+    }
+    assert.deepEqual(fsys.paths(), before);
+    // Beside them, a folder of its own (or one with workstreams/) is an iAI project to be: it gets its plan.
+    fsys.write('/ws/project/README.md', 'The project.\n');
+    const r = await run(['new', 'plan', 'project'], fsys);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'created  project/project_implementation_plan.md\n', '']);
+  });
+
+  it("a document the phase's layout has not: exit 2 naming the layout's documents (was: its kind id alone, `output-handoff`)", async () => {
+    const fsys = memFs({
+      'phase-1/00-PHASE_BRIEF.md': '# Phase 1: Audit\n',
+      'workstreams/Build/Phase_1_Setup/implementation_prompt.md': '# Build Phase 1: Setup\n',
+    });
+    const before = fsys.paths();
+    const handoff = await run(['new', 'handoff', 'Build/Phase_1_Setup'], fsys);
+    assert.deepEqual(
+      [handoff.code, handoff.stderr],
+      [
+        2,
+        "phasegate: phase Build/Phase_1_Setup (iai layout) has no output handoff document: the iai layout's documents are implementation_prompt.md (prompt) and implementation_response_from_AI.md (response)\n",
+      ],
+    );
+    const response = await run(['new', 'response', 'phase-1'], fsys);
+    assert.equal(response.code, 2);
+    assert.match(
+      response.stderr,
+      /^phasegate: phase phase-1 \(audit layout\) has no response document: the audit layout's documents are 00-PHASE_BRIEF\.md \(brief\), 01-INPUT_HANDOFF\.md \(input handoff\), .* and 07-VALIDATION\.md \(validation\)\n$/,
+    );
+    assert.deepEqual(fsys.paths(), before);
+  });
+
   it('a title of several lines: exit 2, nothing written', async () => {
     const fsys = memFs({});
     const r = await run(['new', 'phase', '--title', 'Auth\n## Objectives\n- done'], fsys);

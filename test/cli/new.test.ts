@@ -40,10 +40,7 @@ describe('phasegate new', () => {
     const input = fsys.text(`${A}/phase-4/01-INPUT_HANDOFF.md`)!;
     // Was: `](../Phase 3/06-OUTPUT_HANDOFF.md)`, no link, and the inputs' links likewise.
     assert.match(input, /^Output handoff of Phase 3: \[Phase 3\/06-OUTPUT_HANDOFF\.md\]\(<\.\.\/Phase 3\/06-OUTPUT_HANDOFF\.md>\)$/m);
-    assert.match(
-      input,
-      /^- Container images: \[\.\.\/Phase 3\/04-ARTIFACTS\/Dockerfile\]\(<\.\.\/Phase 3\/04-ARTIFACTS\/Dockerfile>\) - what the infrastructure runs\.$/m,
-    );
+    assert.match(input, /^- Container images: \[04-ARTIFACTS\/Dockerfile\]\(<\.\.\/Phase 3\/04-ARTIFACTS\/Dockerfile>\) - what the infrastructure runs\.$/m);
     const check = await run(['check', 'examples/audit-deployment/phase-4', '--format', 'json'], fsys);
     const codes = (JSON.parse(check.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
     assert.deepEqual(

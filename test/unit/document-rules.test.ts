@@ -1793,11 +1793,17 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range, d.message]),
         [
-          [at(text, 6, '76%'), 'Code coverage is 76%; target > 80%'],
-          [at(text, 9, '12 minutes'), 'Deployment time is 12 minutes; target < 10 minutes'],
-          [at(text, 12, '3 minutes'), 'Rollback time is 3 minutes; target <2 min'],
-          [at(text, 16, '79.5%'), 'Coverage is 79.5%; target > 80%'],
-          [at(text, 17, '2'), 'Critical vulnerabilities is 2; target 0'],
+          [at(text, 6, '76%'), 'Code coverage is 76%; target > 80%. In phase 1, mark a baseline so that it is not judged: `76% (baseline)`'],
+          [
+            at(text, 9, '12 minutes'),
+            'Deployment time is 12 minutes; target < 10 minutes. In phase 1, mark a baseline so that it is not judged: `12 minutes (baseline)`',
+          ],
+          [
+            at(text, 12, '3 minutes'),
+            'Rollback time is 3 minutes; target <2 min. In phase 1, mark a baseline so that it is not judged: `3 minutes (baseline)`',
+          ],
+          [at(text, 16, '79.5%'), 'Coverage is 79.5%; target > 80%. In phase 1, mark a baseline so that it is not judged: `79.5% (baseline)`'],
+          [at(text, 17, '2'), 'Critical vulnerabilities is 2; target 0. In phase 1, mark a baseline so that it is not judged: `2 (baseline)`'],
         ],
       );
       assert.equal(ds[0].severity, 'error');
@@ -1813,7 +1819,7 @@ describe('document rules', () => {
       const ds = diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold');
       assert.deepEqual(
         ds.map((d) => d.message),
-        ['Critical vulnerabilities is 1; target 0'],
+        ['Critical vulnerabilities is 1; target 0. In phase 1, mark a baseline so that it is not judged: `1 (baseline)`'],
       );
     });
 
@@ -1835,7 +1841,7 @@ describe('document rules', () => {
       );
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
-        [[5, 'Coverage x|y is 50%; target > 80%']],
+        [[5, 'Coverage x|y is 50%; target > 80%. In phase 1, mark a baseline so that it is not judged: `50% (baseline)`']],
       );
     });
 
@@ -1856,9 +1862,18 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range.start.line, d.message]),
         [
-          [4, 'Security vulnerabilities is 2 critical, 9 high; target 0 critical, <5 high (missed: critical, high)'],
-          [6, 'Security vulnerabilities is high: 7; critical: 0; target 0 critical; < 5 high (missed: high)'],
-          [7, 'Security vulnerabilities is 1 critical and 1,200 medium; target 0 critical and < 5 high (missed: critical)'],
+          [
+            4,
+            'Security vulnerabilities is 2 critical, 9 high; target 0 critical, <5 high (missed: critical, high). In phase 1, mark a baseline so that it is not judged: `2 critical, 9 high (baseline)`',
+          ],
+          [
+            6,
+            'Security vulnerabilities is high: 7; critical: 0; target 0 critical; < 5 high (missed: high). In phase 1, mark a baseline so that it is not judged: `high: 7; critical: 0 (baseline)`',
+          ],
+          [
+            7,
+            'Security vulnerabilities is 1 critical and 1,200 medium; target 0 critical and < 5 high (missed: critical). In phase 1, mark a baseline so that it is not judged: `1 critical and 1,200 medium (baseline)`',
+          ],
         ],
       );
       const at = text.split('\n')[4].indexOf('2 critical, 9 high');
@@ -1871,7 +1886,9 @@ describe('document rules', () => {
       });
       assert.deepEqual(
         diagnosticsOf(configured, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
-        ['Security vulnerabilities is 0 critical, 5 high; target 0 critical, < 5 high (missed: high)'],
+        [
+          'Security vulnerabilities is 0 critical, 5 high; target 0 critical, < 5 high (missed: high). In phase 1, mark a baseline so that it is not judged: `0 critical, 5 high (baseline)`',
+        ],
       );
     });
 
@@ -1898,14 +1915,32 @@ describe('document rules', () => {
       assert.deepEqual(
         ds.map((d) => [d.range.start.line, d.message]),
         [
-          [4, 'Code coverage is 85% lines, 72% branches; target > 80% (missed: branches)'],
-          [6, 'Code coverage is lines: 79.5%; branches: 90%; target >= 80% (missed: lines)'],
-          [7, 'Test execution time is unit: 3 min, e2e: 7 min; target < 5 min (missed: e2e)'],
-          [9, 'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e)'],
-          [10, 'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high)'],
-          [11, 'Code coverage is 84% lines / 71% branches; target > 80% (missed: branches)'],
+          [
+            4,
+            'Code coverage is 85% lines, 72% branches; target > 80% (missed: branches). In phase 1, mark a baseline so that it is not judged: `85% lines, 72% branches (baseline)`',
+          ],
+          [
+            6,
+            'Code coverage is lines: 79.5%; branches: 90%; target >= 80% (missed: lines). In phase 1, mark a baseline so that it is not judged: `lines: 79.5%; branches: 90% (baseline)`',
+          ],
+          [
+            7,
+            'Test execution time is unit: 3 min, e2e: 7 min; target < 5 min (missed: e2e). In phase 1, mark a baseline so that it is not judged: `unit: 3 min, e2e: 7 min (baseline)`',
+          ],
+          [
+            9,
+            'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e). In phase 1, mark a baseline so that it is not judged: `3 min unit, 7 min e2e (baseline)`',
+          ],
+          [
+            10,
+            'Security vulnerabilities is 0 critical, 2 high; target 0 (missed: high). In phase 1, mark a baseline so that it is not judged: `0 critical, 2 high (baseline)`',
+          ],
+          [
+            11,
+            'Code coverage is 84% lines / 71% branches; target > 80% (missed: branches). In phase 1, mark a baseline so that it is not judged: `84% lines / 71% branches (baseline)`',
+          ],
           // A slash within a unit separates nothing: one value.
-          [12, 'Throughput is 2500 req/s; target < 2000 req/s'],
+          [12, 'Throughput is 2500 req/s; target < 2000 req/s. In phase 1, mark a baseline so that it is not judged: `2500 req/s (baseline)`'],
         ],
       );
       const at = text.split('\n')[4].indexOf('85% lines, 72% branches');
@@ -1931,9 +1966,18 @@ describe('document rules', () => {
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
         [
-          [4, 'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e)'],
-          [5, 'Code coverage is 85% unit, 72% e2e; target > 80% (missed: e2e)'],
-          [6, 'Latency is 120 ms p50, 250 ms p95; target < 200 ms (missed: p95)'],
+          [
+            4,
+            'Test execution time is 3 min unit, 7 min e2e; target < 5 min (missed: e2e). In phase 1, mark a baseline so that it is not judged: `3 min unit, 7 min e2e (baseline)`',
+          ],
+          [
+            5,
+            'Code coverage is 85% unit, 72% e2e; target > 80% (missed: e2e). In phase 1, mark a baseline so that it is not judged: `85% unit, 72% e2e (baseline)`',
+          ],
+          [
+            6,
+            'Latency is 120 ms p50, 250 ms p95; target < 200 ms (missed: p95). In phase 1, mark a baseline so that it is not judged: `120 ms p50, 250 ms p95 (baseline)`',
+          ],
         ],
       );
     });
@@ -1945,8 +1989,8 @@ describe('document rules', () => {
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
         [
-          [5, 'Code coverage is 72%; target > 80%'],
-          [7, 'Bundle size is 1.2 MB; target < 200 KB'],
+          [5, 'Code coverage is 72%; target > 80%. In phase 1, mark a baseline so that it is not judged: `72% (baseline)`'],
+          [7, 'Bundle size is 1.2 MB; target < 200 KB. In phase 1, mark a baseline so that it is not judged: `1.2 MB (baseline)`'],
         ],
       );
     });
@@ -2059,8 +2103,8 @@ describe('document rules', () => {
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
         [
-          [8, 'Code coverage is 70%; target > 80%'],
-          [9, 'Mean time to recovery is 45 minutes; target < 30 minutes'],
+          [8, 'Code coverage is 70%; target > 80%. In phase 1, mark a baseline so that it is not judged: `70% (baseline)`'],
+          [9, 'Mean time to recovery is 45 minutes; target < 30 minutes. In phase 1, mark a baseline so that it is not judged: `45 minutes (baseline)`'],
         ],
       );
     });
@@ -2089,9 +2133,15 @@ describe('document rules', () => {
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => [d.range.start.line, d.message]),
         [
-          [14, 'Security vulnerabilities is 2 critical; target 0 critical (missed: critical)'],
-          [4, 'Security vulnerabilities is 2 critical; target 0 critical (missed: critical)'],
-          [7, 'Security vulnerabilities is 7 high; target < 5 high (missed: high)'],
+          [
+            14,
+            'Security vulnerabilities is 2 critical; target 0 critical (missed: critical). In phase 1, mark a baseline so that it is not judged: `2 critical (baseline)`',
+          ],
+          [
+            4,
+            'Security vulnerabilities is 2 critical; target 0 critical (missed: critical). In phase 1, mark a baseline so that it is not judged: `2 critical (baseline)`',
+          ],
+          [7, 'Security vulnerabilities is 7 high; target < 5 high (missed: high). In phase 1, mark a baseline so that it is not judged: `7 high (baseline)`'],
         ],
       );
     });
@@ -2102,7 +2152,7 @@ describe('document rules', () => {
       const { svc } = await workspace({ 'phase-1/07-VALIDATION.md': ok });
       assert.deepEqual(
         diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
-        ['MTTR is 1h; target < 30 minutes'],
+        ['MTTR is 1h; target < 30 minutes. In phase 1, mark a baseline so that it is not judged: `1h (baseline)`'],
       );
     });
   });
@@ -2322,13 +2372,13 @@ describe('schemas', () => {
       ds.filter((d) => ['unfilled-placeholder', 'missing-front-matter', 'metric-threshold'].includes(d.code)).map((d) => [d.code, d.severity, d.message]),
       [
         ['unfilled-placeholder', 'error', 'Placeholder [Why] is not filled in.'],
-        ['metric-threshold', 'error', 'Turnaround is 5 days; target < 3 days'],
+        ['metric-threshold', 'error', 'Turnaround is 5 days; target < 3 days. In phase 1, mark a baseline so that it is not judged: `5 days (baseline)`'],
       ],
     );
     // The workspace threshold replaces the built-in one for the audit layout too.
     assert.deepEqual(
       diagnosticsOf(svc, 'phase-1/07-VALIDATION.md', 'metric-threshold').map((d) => d.message),
-      ['Code coverage is 85%; target >= 90%'],
+      ['Code coverage is 85%; target >= 90%. In phase 1, mark a baseline so that it is not judged: `85% (baseline)`'],
     );
   });
 

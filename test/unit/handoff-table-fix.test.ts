@@ -430,6 +430,31 @@ describe('complete handoff: open questions in a table', () => {
     assert.doesNotMatch(input.text, /Infra \(|Due: 2025-03-01/);
   });
 
+  it('new phase after a handoff of no open question writes "None carried over." (no placeholder to delete); questions asked later take its place', async () => {
+    // Phase 1 as `new phase` writes it (its questions still the template's placeholder), then phase 2 from it.
+    const { svc: empty } = await workspace({});
+    const one = planNew(empty, { what: 'phase', layout: 'audit', title: 'Audit', date: '2026-01-05' });
+    const files: Record<string, string> = {};
+    for (const c of one.creates) files[c.file.slice(ROOT.length + 1)] = c.text;
+    const { svc: svc1 } = await workspace(files);
+    const two = planNew(svc1, { what: 'phase', layout: 'audit', title: 'Testing', date: '2026-01-05' });
+    for (const c of two.creates) files[c.file.slice(ROOT.length + 1)] = c.text;
+    assert.match(files[IN], /## Open Questions\n\nNone carried over\.\n$/);
+    const { svc } = await workspace(files);
+    assert.deepEqual(
+      diagnosticsOf(svc, IN, 'unfilled-placeholder').filter((d) => d.range.start.line > files[IN].split('\n').indexOf('## Open Questions')),
+      [],
+    );
+    assert.equal(svc.status(svc.findPhase('phase-2')!), 'not-started');
+    // Phase 1 asks a question: phase 2, untouched, is still not started, and Complete handoff writes it over the none.
+    const asked = files[OUT].replace('- [Open question]', '- Which registry?');
+    assert.notEqual(asked, files[OUT]);
+    const { svc: later } = await workspace({ ...files, [OUT]: asked });
+    assert.equal(later.status(later.findPhase('phase-2')!), 'not-started');
+    const text = applyEdits(files[IN], completeHandoff(later, later.findPhase('phase-2'))!.change.edits[0].edits);
+    assert.match(text, /## Open Questions\n\n- Which registry\?\n$/);
+  });
+
   it('writes the rows as items into a new input handoff, and into the one `new phase` writes', async () => {
     const out = outWith(ASKED);
     const { svc } = await workspace({ ...ARTIFACTS, [OUT]: out });

@@ -235,10 +235,10 @@ describe('metric scope: the threshold metric-threshold holds a phase to', () => 
     });
     assert.deepEqual(svc.config.problems, []);
     assert.deepEqual(misses(svc, 1), [
-      'Code coverage is 75%; target >= 90% (phases 1-2)',
-      'Coverage is 85% lines, 50% branches; target >= 90% (phases 1-2; missed: lines, branches)',
-      'Security vulnerabilities is 0 critical, 4 high; target < 2 high (phases 1-2) (missed: high)',
-      'Deployment time is 9 minutes; target < 8 minutes',
+      'Code coverage is 75%; target >= 90% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `75% (baseline)`',
+      'Coverage is 85% lines, 50% branches; target >= 90% (phases 1-2; missed: lines, branches). In phase 1, mark a baseline so that it is not judged: `85% lines, 50% branches (baseline)`',
+      'Security vulnerabilities is 0 critical, 4 high; target < 2 high (phases 1-2) (missed: high). In phase 1, mark a baseline so that it is not judged: `0 critical, 4 high (baseline)`',
+      'Deployment time is 9 minutes; target < 8 minutes. In phase 1, mark a baseline so that it is not judged: `9 minutes (baseline)`',
     ]);
     assert.deepEqual(misses(svc, 3), [
       'Coverage is 85% lines, 50% branches; target >= 60% (phases 3-5; missed: branches)',
@@ -274,7 +274,10 @@ describe('metric scope: the threshold metric-threshold holds a phase to', () => 
       'phase-3/07-VALIDATION.md': validation(3, cov),
     });
     assert.deepEqual(svc.config.problems, []);
-    assert.deepEqual(misses(svc, 1), ['Coverage is 70%; target >= 90%', 'Code coverage is 70%; target >= 90%']);
+    assert.deepEqual(misses(svc, 1), [
+      'Coverage is 70%; target >= 90%. In phase 1, mark a baseline so that it is not judged: `70% (baseline)`',
+      'Code coverage is 70%; target >= 90%. In phase 1, mark a baseline so that it is not judged: `70% (baseline)`',
+    ]);
     // Phase 3: `Coverage` by its scoped entry (was the unscoped one listed first, `>= 90%`); `Code coverage`, a name the scoped one does not give, by the unscoped one.
     assert.deepEqual(misses(svc, 3), ['Code coverage is 70%; target >= 90%']);
   });
@@ -292,12 +295,19 @@ describe('metric scope: the threshold metric-threshold holds a phase to', () => 
     for (const [config, expected1, expected3] of [
       [
         builtin,
-        ['Code coverage is 50%; target >= 60% (phases 1-2)', 'Test coverage is 50%; target >= 60% (phases 1-2)', 'Coverage is 50%; target >= 60% (phases 1-2)'],
+        [
+          'Code coverage is 50%; target >= 60% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `50% (baseline)`',
+          'Test coverage is 50%; target >= 60% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `50% (baseline)`',
+          'Coverage is 50%; target >= 60% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `50% (baseline)`',
+        ],
         ['Code coverage is 50%; target > 80%', 'Test coverage is 50%; target > 80%', 'Coverage is 50%; target > 80%'],
       ],
       [
         own,
-        ['Code coverage is 50%; target >= 60% (phases 1-2)', 'Cov is 50%; target >= 60% (phases 1-2)'],
+        [
+          'Code coverage is 50%; target >= 60% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `50% (baseline)`',
+          'Cov is 50%; target >= 60% (phases 1-2). In phase 1, mark a baseline so that it is not judged: `50% (baseline)`',
+        ],
         ['Code coverage is 50%; target >= 70%', 'Cov is 50%; target >= 70%'],
       ],
     ] as const) {

@@ -1681,16 +1681,24 @@ describe('phase rules: handoffs', () => {
     assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined);
   });
 
-  it('complete handoff rewrites the text of a link that shows its own target, also in backticks (was: the old path shown)', async () => {
-    for (const shown of ['03-FINDINGS/roadmap.md', '`03-FINDINGS/roadmap.md`']) {
+  it('complete handoff and new phase carry the text of a link as the output handoff wrote it, a path it shows too (was: `[../phase-1/…]`)', async () => {
+    for (const shown of ['03-FINDINGS/roadmap.md', '`03-FINDINGS/roadmap.md`', 'phase-1/03-FINDINGS/roadmap.md', 'the roadmap']) {
       const out = OUT1.replace('[roadmap](03-FINDINGS/roadmap.md#top)', `[${shown}](03-FINDINGS/roadmap.md)`);
       assert.notEqual(out, OUT1);
+      const carried = `- Remediation roadmap: [${shown}](../phase-1/03-FINDINGS/roadmap.md) - prioritised fixes`;
       const { svc } = await handoffs(IN2, out);
       const filled = applyEdits(IN2, completeHandoff(svc, svc.findPhase('phase-2'))!.change.edits[0].edits);
-      const rewritten = shown.replace('03-FINDINGS', '../phase-1/03-FINDINGS');
-      assert.ok(filled.includes(`\n- Remediation roadmap: [${rewritten}](../phase-1/03-FINDINGS/roadmap.md) - prioritised fixes\n`), filled);
+      assert.ok(filled.includes(`\n${carried}\n`), filled);
       svc.setOverlay(`${ROOT}/${IN_PATH}`, filled);
+      // Read as the output handoff's item: the same file, nothing to report, nothing left to complete.
       assert.deepEqual(diagnosticsOf(svc, IN_PATH, 'handoff-mismatch'), [], shown);
+      assert.equal(completeHandoff(svc, svc.findPhase('phase-2')), undefined, shown);
+      const { svc: fresh } = await handoffs(undefined, out);
+      assert.ok(completeHandoff(fresh, fresh.findPhase('phase-2'))!.change.creates[0].text.includes(`\n${carried}\n`), shown);
+      const input = planNew(fresh, { what: 'phase', folder: 'phase-2', layout: 'audit', date: '2026-01-05' }).creates.find((c) =>
+        c.file.endsWith('01-INPUT_HANDOFF.md'),
+      );
+      assert.ok(input?.text.includes(`\n${carried}\n`), input?.text);
     }
   });
 

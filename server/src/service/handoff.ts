@@ -999,6 +999,8 @@ function rebaseSpan(
 ): string {
   const line = doc.lines[lineNo] ?? '';
   const edits: { a: number; b: number; text: string }[] = [];
+  /** Where a link's text is on the line (kept as written, a path in backticks too: see below). */
+  const labels: { a: number; b: number }[] = [];
   // A target that is not there from the handoff's folder but is from the workspace root (or the folder of the phases) was written from there.
   const rebase = (t: string) =>
     rebaseTarget(t, (!t.startsWith('.') && isRelativeTarget(t) && writtenFrom(unescapeTarget(t), fromFolder, bases, exists)) || fromFolder, toFolder);
@@ -1008,13 +1010,10 @@ function rebaseSpan(
     if (rebased === l.target) continue;
     // Written bare, it is written in `<…>` once it holds a blank (a phase folder `Phase 1`).
     const bracketed = line[l.targetRange.start.character - 1] === '<';
+    // Its text is carried as the output handoff wrote it, also one that shows the path it gave (`[04-ARTIFACTS/ci.yml](…)`):
+    // the name the artifact was handed off by, not a `../phase-1/…` path of the receiving phase's folder.
     edits.push({ a: l.targetRange.start.character, b: l.targetRange.end.character, text: bracketed ? rebased : linkDestination(rebased) });
-    // A link that shows its own target (`[04-ARTIFACTS/ci.yml](04-ARTIFACTS/ci.yml)`, also in backticks) shows the
-    // rewritten one: the old path would name a file of the receiving phase's folder.
-    const a = l.range.start.character + 1;
-    const shown = /^(`?)(.*)\1$/.exec(l.text);
-    if (line[a - 1] === '[' && line.startsWith(l.text, a) && shown && shown[2] === l.target && a + l.text.length <= l.targetRange.start.character)
-      edits.push({ a: a + shown[1].length, b: a + shown[1].length + shown[2].length, text: rebased });
+    labels.push({ a: l.range.start.character, b: l.targetRange.start.character });
   }
   // A reference-style link is written inline: its definition stays behind in the handoff.
   for (const u of referenceUses(doc, lineNo, definitionsOf(doc))) {
@@ -1033,7 +1032,7 @@ function rebaseSpan(
       // A backticked path may be relative to the repository rather than the handoff: rewrite it only when it resolves here.
       if (!abs || !exists(abs)) continue;
       const a = start + m.index + 1;
-      if (edits.some((e) => e.a <= a && a < e.b)) continue;
+      if (edits.some((e) => e.a <= a && a < e.b) || labels.some((e) => e.a <= a && a < e.b)) continue;
       edits.push({ a, b: a + p.length, text: rebaseTarget(p, fromFolder, toFolder) });
     }
     // A bare path (`04-ARTIFACTS/report.md`), outside links and code spans: rewritten as a backticked one is.

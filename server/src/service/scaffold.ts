@@ -225,15 +225,19 @@ export function holdsOnlyTemplate(
   let date: string | undefined;
   for (let i = 1; i < fmEnd && date === undefined; i++) date = /^date:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/.exec(lines[i])?.[1];
   // The template rendered for the phase now; rendered without the deliverables and the previous handoff only when a
-  // line is not of the first (the same answer as comparing with both at once, most often with one rendering).
+  // line is not of the first (the same answer as comparing with both at once, most often with one rendering), and
+  // with that handoff handing nothing off, as it may have when the document was written (`None carried over.`).
   let template: Set<string>;
-  let before: TemplateContext | undefined;
+  let before: TemplateContext[] | undefined;
   try {
     // The phase's context by date, when the caller keeps them for its documents (`contexts`: performance only).
     let base = contexts?.get(date ?? '');
     if (contexts && !base) contexts.set(date ?? '', (base = phaseContext(svc, phase, date)));
     const now = kindContext(svc, doc.spec, phase, doc.path, date, base);
-    if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = { ...now, deliverables: undefined, prevHandoff: undefined };
+    if (now.deliverables !== undefined || now.prevHandoff !== undefined) before = [{ ...now, deliverables: undefined, prevHandoff: undefined }];
+    const handed = now.prevHandoff;
+    if (handed && (handed.inputs.length || handed.prerequisites.length || handed.openQuestions.length))
+      before!.push({ ...now, prevHandoff: { ...handed, inputs: [], prerequisites: [], openQuestions: [] } });
     const rendered = render(svc, doc.spec, now);
     // The document as `new` wrote it, to the character (most often so, where it is asked): each of its lines is one of
     // the template's (performance only; a rendering with a CR is left to the comparison by lines, which reads its lines apart).
@@ -246,14 +250,16 @@ export function holdsOnlyTemplate(
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.trim() === '' || template.has(line)) continue;
     if (i < fmEnd && line.startsWith('date:')) continue;
-    if (before === undefined) return false;
-    try {
-      for (const t of render(svc, doc.spec, before).split('\n')) template.add(t);
-    } catch {
-      return false;
+    // The other renderings, one at a time, while the line is of none of those made (most often one is made).
+    while (!template.has(line)) {
+      const ctx = before?.shift();
+      if (ctx === undefined) return false;
+      try {
+        for (const t of render(svc, doc.spec, ctx).split('\n')) template.add(t);
+      } catch {
+        return false;
+      }
     }
-    before = undefined;
-    if (!template.has(line)) return false;
   }
   return true;
 }
@@ -802,13 +808,47 @@ function planOutside(svc: PhasegateService, root: string, held = WORKSTREAMS): s
   );
 }
 
+/** Why `new plan` writes nothing in `root`, a folder of phases of layouts without a project plan (`others`), and no iAI project. */
+function noPlanOf(svc: PhasegateService, root: string, others: Phase[]): string {
+  const layouts = [...new Set(others.map((p) => p.layout.name))].sort();
+  const where = root === svc.root ? 'the workspace folder' : relativePath(svc.root, root);
+  const plan = `${PLAN_FILE} is the iAI layout's plan, a row for each phase in ${WORKSTREAMS}/, and lists no ${layouts.join(' or ')} phase (their status: 'phasegate status'); nothing is created`;
+  if (others.length === 1 && others[0].folder === root) return `${where} is a phase of the ${layouts[0]} layout, not an iAI project: ${plan}`;
+  if (others.length === 1 && isInside(others[0].folder, root))
+    return `${where} lies in ${others[0].id}, a phase of the ${layouts[0]} layout, not in an iAI project: ${plan}`;
+  const MAX = 3;
+  const ids = others.map((p) => p.id);
+  return (
+    `${where} holds phases of the ${layouts.join(', ')} layout${layouts.length > 1 ? 's' : ''} (${ids.slice(0, MAX).join(', ')}${ids.length > MAX ? ', …' : ''}) and no iAI project: ` +
+    `${plan} (an iAI project here starts with its first phase: 'phasegate new phase --layout iai --workstream W')`
+  );
+}
+
 function newPlanFile(svc: PhasegateService, req: AnyRequest, planner: Planner, date: string): void {
   const root = iaiTarget(svc, resolveIn(svc, req.root ?? req.folder), true).root;
   // The workspace folder is the project's workstreams/ (or a workstream in it): the plan belongs above it, in the project
   // folder, where nothing is written (as for any file outside the workspace folder) and this workspace checks no plan.
   if (!isInside(svc.root, root)) throw new ScaffoldError(planOutside(svc, root));
   const file = joinPath(root, PLAN_FILE);
+  // A folder of audit phases (or a custom layout's), or one in such a phase (`phase-1/04-ARTIFACTS`), and no iAI project
+  // there: the plan tracks only workstreams/ phases and would list none of these. No plan is written (one there already,
+  // in any case, is told of as below).
+  const around = svc.model.phases.find((p) => p.workstream === undefined && p.folder !== root && isInside(p.folder, root));
+  const others = around ? [around] : svc.model.phases.filter((p) => p.workstream === undefined && isInside(root, p.folder));
+  if (
+    others.length &&
+    !iaiPhases(svc).some((p) => isInside(root, p.folder)) &&
+    !svc.isFolder(joinPath(root, WORKSTREAMS)) &&
+    !svc.exists(file) &&
+    !svc.inOtherCase(file)
+  )
+    throw new ScaffoldError(noPlanOf(svc, root, others));
   planner.add(file, () => render(svc, PLAN_KIND, kindContext(svc, PLAN_KIND, undefined, file, date)));
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(xs: string[]): string {
+  return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : (xs[0] ?? 'none');
 }
 
 function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, planner: Planner, date: string): void {
@@ -817,7 +857,13 @@ function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, plan
   if (what === 'finding') return newFinding(svc, phase, req, planner, date);
   const kind = what === 'handoff' ? 'output-handoff' : what;
   const doc = phase.documents.find((d) => d.spec.kind === kind);
-  if (!doc) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no ${kind} document`);
+  if (!doc) {
+    // What the layout has instead, by file and kind (`implementation_prompt.md (prompt)`): an iAI phase hands off in its response.
+    const has = phase.layout.documents.map((d) => `${d.file} (${d.kind.replace(/-/g, ' ')})`);
+    throw new ScaffoldError(
+      `phase ${phase.id} (${phase.layout.name} layout) has no ${kind.replace(/-/g, ' ')} document: the ${phase.layout.name} layout's documents are ${listed(has)}`,
+    );
+  }
   planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));
 }
 

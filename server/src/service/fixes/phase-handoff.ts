@@ -96,6 +96,12 @@ export function templateBody(doc: ParsedDocument, sec: Section): Range | undefin
     const src = doc.lines[l] ?? '';
     if (src.trim() === '') continue;
     if (src.includes('<!--') || doc.codeLines.has(l)) return undefined;
+    // A line saying there is none, as `new` and this fix write it when nothing was handed off (`None carried over.`).
+    if (NOTHING_HANDED.test(src.trim())) {
+      if (first < 0) first = l;
+      last = l;
+      continue;
+    }
     // Its marker and box aside, nothing is written but placeholders and a name that identifies nothing (`Input:`).
     if (isRealItem(src.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/, ''))) return undefined;
     if (first < 0) first = l;
@@ -103,6 +109,13 @@ export function templateBody(doc: ParsedDocument, sec: Section): Range | undefin
   }
   return first < 0 ? undefined : range(first, 0, last, (doc.lines[last] ?? '').length);
 }
+
+/**
+ * A section's line that says nothing was handed off, as the input handoff's template and createText write it (`None
+ * carried over.`, `No inputs were handed off by phase-1.`), or as one writes it, `None.`: what is handed off later
+ * takes its place.
+ */
+const NOTHING_HANDED = /^(?:none(?: carried over)?|no (?:inputs|prerequisites|open questions) were handed off by .+?)\.?$/i;
 
 function itemLines(bullet: string, x: { line: string; more?: string[] }): string[] {
   return [`${bullet} ${x.line}`, ...(x.more ?? [])];
