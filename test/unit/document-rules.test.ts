@@ -371,6 +371,59 @@ describe('document rules', () => {
       }
     });
 
+    it('reports a misspelt key of a nested mapping at the key, with the rename fix, and leaves mappings the schema says nothing of alone', async () => {
+      const person = { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string' } } };
+      const schema = {
+        type: 'object',
+        definitions: { person },
+        properties: {
+          owner: { $ref: '#/definitions/person' },
+          approvals: { type: 'array', items: { allOf: [{ $ref: '#/definitions/person' }, { properties: { approved: { type: 'boolean' } } }] } },
+          strict: { type: 'object', properties: { level: { type: 'string' } }, additionalProperties: false },
+          open: { type: 'object', properties: { level: { type: 'string' } }, patternProperties: { '^x-': {} } },
+        },
+      };
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const t = [
+        '---',
+        'owner: {nmae: Ann, emial: a@b.c}',
+        'approvals:',
+        '  - name: Bob',
+        '    aproved: true',
+        'strict:',
+        '  levle: high',
+        'open:',
+        '  levle: high',
+        'extra: {nmae: x}',
+        '---',
+        H1,
+      ].join('\n');
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), [rel]: t },
+        { trusted: true },
+      );
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(t, 1, 'nmae'), 'Unknown front matter key `owner.nmae`: did you mean `name`?'],
+          [at(t, 1, 'emial'), 'Unknown front matter key `owner.emial`: did you mean `email`?'],
+          [at(t, 4, 'aproved'), 'Unknown front matter key `approvals.0.aproved`: did you mean `approved`?'],
+          // Not allowed there either: one problem, the typo.
+          [at(t, 6, 'levle'), 'Unknown front matter key `strict.levle`: did you mean `level`?'],
+        ],
+      );
+      const fixed = applyFix(svc, rel, ds[0], t);
+      assert.equal(fixed, t.replace('nmae:', 'name:'));
+      const again = applyFix(
+        svc,
+        rel,
+        diagnosticsOf(svc, rel, 'front-matter-schema').find((d) => d.message.includes('aproved'))!,
+        fixed,
+      );
+      assert.equal(again, fixed.replace('aproved:', 'approved:'));
+    });
+
     it('reports a key missing from a nested mapping on that mapping, naming it', async () => {
       const schema = {
         type: 'object',

@@ -96,6 +96,10 @@ export class CheckContext implements RuleContext {
     return this.svc.repository;
   }
 
+  frontMatterSchema(id: string): unknown {
+    return this.svc.validator(id)?.schema;
+  }
+
   validateFrontMatter(id: string, data: unknown): ReturnType<RuleContext['validateFrontMatter']> {
     const v = this.svc.validator(id);
     if (!v) return undefined;

@@ -5,6 +5,7 @@
  * reported, and a key the schema forbids (additionalProperties: false) is never suggested.
  */
 import type { RuleContext } from './rule';
+import { propertiesAt } from '../schema-props';
 
 /** Keys the built-in schemas define; a workspace schema is asked which of them it knows. */
 const WELL_KNOWN = [
@@ -115,6 +116,23 @@ function schemaKeys(ctx: RuleContext, schemaId: string): SchemaKeys {
   return keys;
 }
 
+/**
+ * The key of `keys` that `key` (which none of them is) most likely misspells: the same in another case, or one edit
+ * away for a key of four letters, two for a longer one; never a key of fewer than four (`to`, `end`: too short to tell
+ * a typo from another word).
+ */
+function meantKey(key: string, keys: Iterable<string>): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { meant: string; d: number } | undefined;
+  for (const k of keys) {
+    if (k.length < 4) continue;
+    const d = lower === k ? 0 : editDistance(lower, k, 2);
+    // Short keys tolerate one edit, longer ones two.
+    if (d <= (k.length <= 4 ? 1 : 2) && (!best || d < best.d)) best = { meant: k, d };
+  }
+  return best?.meant;
+}
+
 /** For each key of `data` that looks like a misspelling of a schema key: the key and its likely intent. */
 export function misspeltKeys(ctx: RuleContext, schemaId: string, data: Record<string, unknown>): { key: string; meant: string }[] {
   const { known, defines } = schemaKeys(ctx, schemaId);
@@ -122,16 +140,44 @@ export function misspeltKeys(ctx: RuleContext, schemaId: string, data: Record<st
   for (const key of Object.keys(data)) {
     // A key of the schema's own (a workspace schema's `stage` beside `start`) is no typo.
     if (known.includes(key) || defines(key)) continue;
-    const lower = key.toLowerCase();
-    let best: { meant: string; d: number } | undefined;
-    for (const k of known) {
-      // `to`, `end`: too short to tell a typo from another word.
-      if (k.length < 4) continue;
-      const d = lower === k ? 0 : editDistance(lower, k, 2);
-      // Short keys tolerate one edit, longer ones two.
-      if (d <= (k.length <= 4 ? 1 : 2) && (!best || d < best.d)) best = { meant: k, d };
-    }
-    if (best && !(best.meant in data)) out.push({ key, meant: best.meant });
+    const meant = meantKey(key, known);
+    if (meant && !(meant in data)) out.push({ key, meant });
   }
+  return out;
+}
+
+/** Most values of one front matter looked into for nested mappings (an alias may repeat a large one many times). */
+const MAX_NESTED_VALUES = 10_000;
+
+/**
+ * For each key of a mapping nested in the front matter `data` (`owner: {nmae: x}`, a mapping in a list) that `schema`
+ * does not define there, one or two edits away from one it does that the mapping lacks (as `misspeltKeys` at the top):
+ * the mapping's path, the key and its likely intent. Mappings the schema says nothing of, or whose keys it allows by
+ * a pattern too (`patternProperties`), are left alone.
+ */
+export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
+  const out: { path: (string | number)[]; key: string; meant: string }[] = [];
+  let left = MAX_NESTED_VALUES;
+  const seen = new Set<object>();
+  const visit = (v: unknown, path: (string | number)[]): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v) || --left < 0) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, [...path, i]));
+      return;
+    }
+    const map = v as Record<string, unknown>;
+    const { props, patterns } = propertiesAt(schema, path);
+    if (props.length && !patterns) {
+      const names = new Set(props.map((p) => p.name));
+      for (const key of Object.keys(map)) {
+        if (names.has(key)) continue;
+        const meant = meantKey(key, names);
+        if (meant && !Object.hasOwn(map, meant)) out.push({ path, key, meant });
+      }
+    }
+    for (const [k, x] of Object.entries(map)) visit(x, [...path, k]);
+  };
+  for (const [k, v] of Object.entries(data)) if (v !== null && typeof v === 'object') visit(v, [k]);
   return out;
 }

@@ -5,7 +5,7 @@
 import * as YAML from 'yaml';
 import { Range, range } from '../types';
 import { pathRange, pointerSegments } from '../yamlpath';
-import { editDistance, misspeltKeys } from './doc-fm-typos';
+import { editDistance, misspeltKeys, misspeltNestedKeys } from './doc-fm-typos';
 import type { Rule, RuleContext } from './rule';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -160,6 +160,11 @@ const syntax: Rule = {
   },
 };
 
+/** A key or an index as a segment of a JSON pointer (as ajv writes them: `~` and `/` escaped). */
+function pointerSegment(s: string | number): string {
+  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** The value at a JSON pointer (`/approvals/1/date`) of the front matter's data. */
 function valueAtPointer(data: unknown, pointer: string): unknown {
   let v = data;
@@ -283,12 +288,16 @@ const schema: Rule = {
     const firstLine = range(0, 0, 0, (doc.lines[0] ?? '').length);
     const seen = new Set<string>();
     // fm.yaml is built on demand: look for misspelt keys first (performance only).
-    const misspelt = misspeltKeys(ctx, spec.schema, data);
+    const misspelt = [
+      ...misspeltKeys(ctx, spec.schema, data).map((t) => ({ path: [], ...t })),
+      ...misspeltNestedKeys(ctx.frontMatterSchema(spec.schema), data),
+    ];
     if (misspelt.length && fm.yaml) {
       for (const t of misspelt) {
-        const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '', t.key) ?? firstLine;
-        seen.add(`key:${t.key}`);
-        ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`, {
+        const pointer = t.path.map((s) => `/${pointerSegment(s)}`).join('');
+        const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, pointer, t.key) ?? firstLine;
+        seen.add(`key:${pointer}/${pointerSegment(t.key)}`);
+        ctx.report('front-matter-schema', r, `Unknown front matter key \`${[...t.path, t.key].join('.')}\`: did you mean \`${t.meant}\`?`, {
           fix: 'rename-front-matter-key',
           was: t.key,
           key: t.meant,
@@ -313,7 +322,7 @@ const schema: Rule = {
         r = pathRange(fm.yaml, doc.lines, 1, fm.raw, e.instancePath, key);
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
-      if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
+      if (e.keyword === 'additionalProperties' && seen.has(`key:${e.instancePath}/${pointerSegment(String(e.params.additionalProperty))}`)) continue;
       const value =
         e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' || e.keyword === 'minLength'
           ? valueAtPointer(fm.data, e.instancePath)

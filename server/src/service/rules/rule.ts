@@ -33,6 +33,8 @@ export interface RuleContext {
   readonly metrics: MetricSpec[];
   /** True on the one file of a phase that carries the phase-level diagnostics (missing documents, numbering). */
   readonly phaseAnchor: boolean;
+  /** The front matter schema `schemaId` in force (a trusted workspace's own, else the built-in one), as JSON; undefined when none. */
+  frontMatterSchema(schemaId: string): unknown;
   /** Front matter schemas by id (ajv-compiled by the engine). */
   validateFrontMatter(
     schemaId: string,
