@@ -460,6 +460,11 @@ const DESCRIBED_SCHEMA = {
       },
     },
     approvals: { type: 'array', items: { $ref: '#/definitions/approval' } },
+    note: { type: 'string', markdownDescription: 'A **note**.', description: 'A note (plain).' },
+    colour: { enum: ['r', 'g'], enumDescriptions: ['Red (plain).', 'Green (plain).'], markdownEnumDescriptions: ['**Red**.', '**Green**.'] },
+    priority: { type: 'integer', default: 3, examples: [1, 5, 3] },
+    legacy: { type: 'string', deprecationMessage: 'Use `note`.' },
+    old: { type: 'string', deprecated: true },
   },
   definitions: {
     approval: { type: 'object', required: ['by'], properties: { by: { type: 'string', description: 'Who approves.' }, state: { enum: ['ok', 'no'] } } },
@@ -590,6 +595,92 @@ describe('language server: front matter values described as the schema describes
     assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 4)), /^\*\*level\*\*\n\nHow much\./);
     assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 10)), /^\*\*level\*\*\n\nHow much\./);
     assert.match(hoverText(await hover(u, valueLines.indexOf('  - by: Ann'), 5)), /^\*\*by\*\* `string` \(required\)\n\nWho approves\./);
+    await s.c.change(u, text);
+  });
+
+  it('reads markdownDescription and markdownEnumDescriptions before the plain ones, offers a default and examples, and marks deprecated keys', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const t = text.replace('status: in-progress\n', 'status: done\nnote: x\ncolour: r\npriority: \n');
+    await s.c.change(u, t);
+    assert.match(hoverText(await hover(u, 4, 1)), /^\*\*note\*\* `string`\n\nA \*\*note\*\*\.$/);
+    assert.match(hoverText(await hover(u, 5, 8)), /^`r`: \*\*Red\*\*\.\n\n\*\*colour\*\*/);
+    assert.deepEqual(
+      (await complete(u, 5, 8)).map((i) => [i.label, i.documentation]),
+      [
+        ['r', '**Red**.'],
+        ['g', '**Green**.'],
+      ],
+    );
+    // No allowed values: the default, then the examples (each once).
+    const priorities = await complete(u, 6, 10);
+    assert.deepEqual(
+      priorities.map((i) => [i.label, i.documentation]),
+      [
+        ['3', '(default)'],
+        ['1', 'Example.'],
+        ['5', 'Example.'],
+      ],
+    );
+    assert.equal((await acceptValid(u, t, priorities[0])).data.priority, 3);
+    await s.c.change(u, t);
+    // A deprecated key: struck through (tag 1), why in its documentation, after the others; in hover too.
+    await s.c.change(u, t.replace('priority: \n', 'priority: \nl\n'));
+    const keys = await complete(u, 7, 1);
+    const legacy = keys.find((i) => i.label === 'legacy')!;
+    assert.deepEqual(legacy.tags, [1]);
+    assert.equal((legacy.documentation as MarkupContent).value, '**Deprecated**: Use `note`.');
+    assert.deepEqual(keys.find((i) => i.label === 'old')!.tags, [1]);
+    assert.deepEqual(
+      keys.filter((i) => i.tags).map((i) => i.label),
+      keys.slice(-2).map((i) => i.label),
+    );
+    const sorted = [...keys].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1)).map((i) => i.label);
+    assert.deepEqual(sorted.slice(-2), ['legacy', 'old']);
+    await s.c.change(u, t.replace('priority: \n', 'priority: \nlegacy: x\n'));
+    assert.match(hoverText(await hover(u, 7, 2)), /^\*\*legacy\*\* `string`\n\n\*\*Deprecated\*\*: Use `note`\.$/);
+    await s.c.change(u, text);
+  });
+
+  it('completes and describes the keys and values of flow mappings, and the items of a flow list in one', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const t = text.replace('status: in-progress\n', 'status: done\nmeta: {level: low, }\napprovals: [{by: Ann, }]\n');
+    await s.c.change(u, t);
+    const lines = t.split('\n');
+    const metaLine = lines.indexOf('meta: {level: low, }');
+    const keys = await complete(u, metaLine, 19);
+    assert.deepEqual(
+      keys.map((i) => [i.label, (i.textEdit as TextEdit).newText]),
+      [
+        ['owner', 'owner: '],
+        ['flags', 'flags: '],
+      ],
+    );
+    const { next, data } = await acceptValid(u, t, keys[0]);
+    assert.deepEqual(data.meta, { level: 'low', owner: null });
+    await s.c.change(u, t);
+    assert.deepEqual(labels(await complete(u, lines.indexOf('approvals: [{by: Ann, }]'), 21)), ['state']);
+    // A key retyped over its value keeps the value.
+    const over = t.replace('{level: low, }', '{lev: low}');
+    await s.c.change(u, over);
+    const retyped = (await complete(u, metaLine, 9)).find((i) => i.label === 'level')!;
+    assert.equal(retyped.command?.command, 'editor.action.triggerSuggest');
+    assert.deepEqual((await acceptValid(u, over, retyped)).data.meta, { level: 'low' });
+    // Values of a flow mapping's key, and items of a flow list in a flow mapping.
+    const values = next.replace('owner: }', 'flags: [x, ]}').replace('level: low', 'level: ');
+    await s.c.change(u, values);
+    assert.equal(values.split('\n')[metaLine], 'meta: {level: , flags: [x, ]}');
+    const levels = await complete(u, metaLine, 14);
+    assert.deepEqual(labels(levels), ['low', 'high']);
+    assert.deepEqual((await acceptValid(u, values, levels[1])).data.meta, { level: 'high', flags: ['x'] });
+    await s.c.change(u, values);
+    const flags = await complete(u, metaLine, 26);
+    assert.deepEqual(labels(flags), ['y']);
+    assert.deepEqual((await acceptValid(u, values, flags[0])).data.meta, { level: null, flags: ['x', 'y'] });
+    // Hover on a flow mapping's key.
+    await s.c.change(u, t);
+    const h = await hover(u, metaLine, 9);
+    assert.match(hoverText(h), /^\*\*level\*\*\n\nHow much\./);
+    assert.deepEqual(range(h), [metaLine, 7, 12]);
     await s.c.change(u, text);
   });
 });

@@ -11,7 +11,7 @@ import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import * as YAML from 'yaml';
-import { HOLE, clampCharacter, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
+import { HOLE, clampCharacter, flowKeyAt, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
 import { PropertyInfo, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
 import { directiveHover } from './directives';
@@ -46,6 +46,17 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
       if (!p) return null;
       return md(propertyHover(p).join('\n\n'), LspRange.create(line, 0, line, m[1].length));
+    }
+    // A key of a flow mapping (`meta: {level: low}`).
+    const flow = flowKeyAt(src, ch);
+    if (flow && flow.start < flow.end && ch >= flow.start) {
+      const where = yamlPathAt(doc, line, flow.start, flow.end, HOLE);
+      if (where && where.path[where.path.length - 1] === HOLE) {
+        const { spec } = kindOf(t.svc.model, t.path);
+        const name = src.slice(flow.start, flow.end);
+        const p = schemaPropertiesAt(t.svc, spec, where.path.slice(0, -1)).find((x) => x.name === name);
+        if (p) return md(propertyHover(p).join('\n\n'), LspRange.create(line, flow.start, line, flow.end));
+      }
     }
     // A key of a nested mapping (`  level:`, `  - state:`).
     const nested = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)[ \t]*:/.exec(src);
@@ -100,9 +111,10 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   return null;
 }
 
-/** What a front matter key is: its type, whether it is required, its description, allowed values, default and examples. */
+/** What a front matter key is: its type, whether it is required or deprecated, its description, allowed values, default and examples. */
 function propertyHover(p: PropertyInfo): string[] {
   const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
+  if (p.deprecated) parts.push(`**Deprecated**${p.deprecationMessage ? `: ${p.deprecationMessage}` : '.'}`);
   if (p.description) parts.push(p.description);
   if (p.enumValues.length) {
     const shown = p.enumValues.slice(0, MAX_VALUES).map((v) => codeSpan(yamlScalar(v)));
