@@ -683,4 +683,25 @@ describe('language server: front matter values described as the schema describes
     assert.deepEqual(range(h), [metaLine, 7, 12]);
     await s.c.change(u, text);
   });
+
+  it('reads a $schema modeline as a comment: no problem, and a hover names the schema that checks the document', async () => {
+    for (const [rel, which] of [
+      [BRIEF, "the `brief` schema of its document kind (the workspace's own, from `schemas:` in phasegate.yaml)"],
+      [DECISIONS, 'the `decisions` schema of its document kind (the built-in one)'],
+    ]) {
+      const { uri: u, text } = await s.c.open(rel);
+      // Valid front matter for the schema in force (the workspace's brief schema allows todo and done).
+      const valid = rel === BRIEF ? text.replace('status: in-progress\n', 'status: done\n') : text;
+      const t = valid.replace('---\n', '---\n# yaml-language-server: $schema=https://example.com/s.json\n');
+      const problems = (await diagnostics(u, t)).filter((d) => d.range.start.line === 1 || /front-matter/.test(String(d.code)));
+      assert.deepEqual(problems, [], rel);
+      const h = await hover(u, 1, 10);
+      assert.equal(
+        hoverText(h),
+        `**Not read by Phasegate**: its front matter is checked against ${which}, whatever schema this comment names. Front matter schemas are chosen by document kind in phasegate.yaml (\`schemas:\`, or a layout document's \`schema\`).`,
+      );
+      assert.deepEqual(range(h), [1, 0, 58]);
+      await s.c.change(u, text);
+    }
+  });
 });
