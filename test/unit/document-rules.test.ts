@@ -341,11 +341,19 @@ describe('document rules', () => {
     it("takes a workspace schema's own keys for no typo, and suggests no key that schema forbids", async () => {
       const own = {
         type: 'object',
-        properties: { status: { type: 'string' }, start: { type: 'string' }, stage: { enum: ['alpha', 'beta'] }, modal: { type: 'boolean' } },
+        properties: {
+          status: { type: 'string' },
+          start: { type: 'string' },
+          stage: { enum: ['alpha', 'beta'] },
+          modal: { type: 'boolean' },
+          sponsor: { type: 'string' },
+        },
       };
       const strict = { type: 'object', properties: { status: { enum: ['draft', 'done'] } }, required: ['status'], additionalProperties: false };
       for (const [schema, fm, expected] of [
         [own, 'status: draft\nstage: beta\nmodal: true\nstrat: x', [[range(4, 0, 4, 5), 'Unknown front matter key `strat`: did you mean `start`?']]],
+        // A key of the schema's own, not one of the built-in schemas'.
+        [own, 'status: draft\nsponsr: Ann', [[range(2, 0, 2, 6), 'Unknown front matter key `sponsr`: did you mean `sponsor`?']]],
         [
           strict,
           'status: draft\ntitel: Foundation\nownr: me',

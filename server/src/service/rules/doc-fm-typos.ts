@@ -7,7 +7,7 @@
 import type { RuleContext } from './rule';
 import { propertiesAt } from '../schema-props';
 
-/** Keys the built-in schemas define; a workspace schema is asked which of them it knows. */
+/** Keys the built-in schemas define; a workspace schema is asked which of them it knows (its properties' keys count too). */
 const WELL_KNOWN = [
   'phase',
   'title',
@@ -85,7 +85,7 @@ function treatment(ctx: RuleContext, schemaId: string, key: string): string {
 const MAX_CACHED = 4096;
 
 interface SchemaKeys {
-  /** The well-known keys the schema defines: what a misspelt key may be meant as. */
+  /** The well-known keys the schema defines, and the keys its properties name: what a misspelt key may be meant as. */
   known: string[];
   /** Whether the schema defines a key: it allows the key and treats it otherwise than a key it does not know. */
   defines(key: string): boolean;
@@ -110,7 +110,9 @@ function schemaKeys(ctx: RuleContext, schemaId: string): SchemaKeys {
       }
       return known;
     };
-    keys = { known: WELL_KNOWN.filter(defines), defines };
+    // The schema's own keys too (a workspace schema's `sponsor`), as below the top level.
+    const own = propertiesAt(ctx.frontMatterSchema(schemaId), []).props.map((p) => p.name);
+    keys = { known: [...new Set([...WELL_KNOWN.filter(defines), ...own])], defines };
     bySchema.set(schemaId, keys);
   }
   return keys;
