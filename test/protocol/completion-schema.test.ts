@@ -704,4 +704,24 @@ describe('language server: front matter values described as the schema describes
       await s.c.change(u, text);
     }
   });
+
+  it("starts a mapping's keys on the next line when its key is accepted on a line of its own, and offers them at once", async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    for (const eol of ['\n', '\r\n']) {
+      const typed = text.replace('status: in-progress\n', 'status: done\nme\n').replace(/\n/g, eol);
+      await s.c.change(u, typed);
+      const key = (await complete(u, 4, 2)).find((i) => i.label === 'meta')!;
+      assert.equal((key.textEdit as TextEdit).newText, `meta:${eol}  `);
+      assert.equal(key.command?.command, 'editor.action.triggerSuggest');
+      const { next, data } = await acceptValid(u, typed, key);
+      assert.deepEqual(data.meta, null);
+      assert.deepEqual(labels(await complete(u, 5, 2)), ['level', 'owner', 'flags']);
+      assert.equal(next.split(eol)[5], '  ');
+    }
+    // A key with a value after it, or over the mapping's keys already there: the key alone.
+    const over = text.replace('status: in-progress\n', 'status: done\nme\n  level: low\n');
+    await s.c.change(u, over);
+    assert.equal(((await complete(u, 4, 2)).find((i) => i.label === 'meta')!.textEdit as TextEdit).newText, 'meta: ');
+    await s.c.change(u, text);
+  });
 });

@@ -371,10 +371,13 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     if (!indent && !fits) return [];
     let keys: PropertyInfo[] | undefined = props;
     let present: Set<string> | undefined;
+    // The path of the mapping a key here would be a key of.
+    let parent: (string | number)[] | undefined = [];
     if (indent) {
       // Where a key here would stand: the mapping it would be a key of, and the keys that mapping holds.
       const at = fits ? yamlPathAt(doc, line, indent.length, wordEnd + (sep?.length ?? 0), `${HOLE}: `) : undefined;
-      keys = at && at.path.length > 1 ? schemaPropertiesAt(t.svc, spec, at.path.slice(0, -1)) : undefined;
+      parent = at && at.path.length > 1 ? at.path.slice(0, -1) : undefined;
+      keys = parent ? schemaPropertiesAt(t.svc, spec, parent) : undefined;
       present = at?.siblings;
     }
     if (keys?.length) {
@@ -390,14 +393,11 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
         .filter((p) => !present!.has(p.name))
         .map((p, i) => {
           const list = bare && p.type === 'array';
-          const suggest = (top && PHASE_KEYS[p.name] === 'one') || (top && list && PHASE_KEYS[p.name] === 'list');
-          return keyItem(
-            p,
-            i,
-            range,
-            list ? `${yamlKey(p.name)}:${doc.eol}${' '.repeat(indent.length)}  - ` : `${yamlKey(p.name)}: `,
-            suggest || offersValues(p, list),
-          );
+          // A mapping's key, likewise, starts the mapping on the next line (`meta:` `  `), its keys offered at once.
+          const mapping = bare && p.type === 'object' && schemaPropertiesAt(t.svc, spec, [...parent!, p.name]).length > 0;
+          const suggest = (top && PHASE_KEYS[p.name] === 'one') || (top && list && PHASE_KEYS[p.name] === 'list') || mapping;
+          const below = `${doc.eol}${' '.repeat(indent.length)}  ${list ? '- ' : ''}`;
+          return keyItem(p, i, range, list || mapping ? `${yamlKey(p.name)}:${below}` : `${yamlKey(p.name)}: `, suggest || offersValues(p, list));
         });
     }
     if (!indent) return [];
