@@ -160,12 +160,17 @@ const MAX_NESTED_VALUES = 10_000;
 export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
   const out: { path: (string | number)[]; key: string; meant: string }[] = [];
   let left = MAX_NESTED_VALUES;
-  const seen = new Set<object>();
-  const visit = (v: unknown, path: (string | number)[]): void => {
-    if (v === null || typeof v !== 'object' || seen.has(v) || --left < 0) return;
+  let seen: Set<object> | undefined;
+  // Only objects are visited (most front matter holds none: a list of strings is passed over item by item, with no path built).
+  const visit = (v: object, path: (string | number)[]): void => {
+    seen ??= new Set();
+    if (seen.has(v) || --left < 0) return;
     seen.add(v);
     if (Array.isArray(v)) {
-      v.forEach((x, i) => visit(x, [...path, i]));
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && typeof x === 'object') visit(x, [...path, i]);
+      }
       return;
     }
     const map = v as Record<string, unknown>;
@@ -178,8 +183,11 @@ export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown
         if (meant && !Object.hasOwn(map, meant)) out.push({ path, key, meant });
       }
     }
-    for (const [k, x] of Object.entries(map)) visit(x, [...path, k]);
+    for (const [k, x] of Object.entries(map)) if (x !== null && typeof x === 'object') visit(x, [...path, k]);
   };
-  for (const [k, v] of Object.entries(data)) if (v !== null && typeof v === 'object') visit(v, [k]);
+  for (const k in data) {
+    const v = data[k];
+    if (v !== null && typeof v === 'object' && Object.hasOwn(data, k)) visit(v, [k]);
+  }
   return out;
 }
