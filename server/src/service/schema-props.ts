@@ -195,6 +195,30 @@ const MAX_CACHED = 1024;
 /** What was read from each schema object, by path (schemas in force do not change: a new config brings new objects). */
 const cache = new WeakMap<object, Map<string, MappingKeys>>();
 
+/** Whether each schema object gives the items of a list one by one (`"items": [...]`): only then does an item's index matter. */
+const tuples = new WeakMap<object, boolean>();
+/** Most objects of a schema looked through for `items` lists (beyond, the schema is taken to have some). */
+const MAX_SCANNED = 100_000;
+
+function hasTuples(schema: Json): boolean {
+  let found = tuples.get(schema);
+  if (found === undefined) {
+    found = false;
+    const stack: unknown[] = [schema];
+    for (let n = 0; stack.length && !found; n++) {
+      const v = stack.pop();
+      if (n > MAX_SCANNED) found = true;
+      else if (Array.isArray(v)) stack.push(...v);
+      else if (isObject(v)) {
+        if (Array.isArray(v.items)) found = true;
+        else stack.push(...Object.values(v));
+      }
+    }
+    tuples.set(schema, found);
+  }
+  return found;
+}
+
 /**
  * The properties `schema` describes for the mapping at `path` of the front matter (keys, and item indexes of lists:
  * `['approvals', 0]`; `[]` for the front matter itself), in schema order; none where it says nothing. A schema that
@@ -204,7 +228,8 @@ export function propertiesAt(schema: unknown, path: readonly (string | number)[]
   if (!isObject(schema)) return NONE;
   let bySchema = cache.get(schema);
   if (!bySchema) cache.set(schema, (bySchema = new Map()));
-  const key = path.length ? JSON.stringify(path) : '';
+  // The items of a list are alike (one key for them all) unless the schema gives some one by one.
+  const key = !path.length ? '' : JSON.stringify(hasTuples(schema) ? path : path.map((s) => (typeof s === 'number' ? 0 : s)));
   let found = bySchema.get(key);
   if (!found) {
     const reader = new Reader(schema);

@@ -150,6 +150,8 @@ export function misspeltKeys(ctx: RuleContext, schemaId: string, data: Record<st
 
 /** Most values of one front matter looked into for nested mappings (an alias may repeat a large one many times). */
 const MAX_NESTED_VALUES = 10_000;
+/** Most nested mappings of one front matter whose keys are compared with the schema's (each a read of the schema at its path). */
+const MAX_NESTED_MAPPINGS = 128;
 
 /**
  * For each key of a mapping nested in the front matter `data` (`owner: {nmae: x}`, a mapping in a list) that `schema`
@@ -160,6 +162,7 @@ const MAX_NESTED_VALUES = 10_000;
 export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
   const out: { path: (string | number)[]; key: string; meant: string }[] = [];
   let left = MAX_NESTED_VALUES;
+  let mappings = MAX_NESTED_MAPPINGS;
   let seen: Set<object> | undefined;
   // Only objects are visited (most front matter holds none: a list of strings is passed over item by item, with no path built).
   const visit = (v: object, path: (string | number)[]): void => {
@@ -174,6 +177,7 @@ export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown
       return;
     }
     const map = v as Record<string, unknown>;
+    if (--mappings < 0) return;
     const { props, patterns } = propertiesAt(schema, path);
     if (props.length && !patterns) {
       const names = new Set(props.map((p) => p.name));
