@@ -3,7 +3,11 @@
  * in it): their names, types, descriptions, allowed values, defaults and examples, read through local `$ref`s and
  * `allOf`/`anyOf`/`oneOf`. Completion and hover show them; front-matter-schema finds misspelt keys by their names.
  */
-import { isDatePattern } from './rules/doc-frontmatter';
+
+/** A schema's pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
+export function isDatePattern(pattern: string): boolean {
+  return /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(pattern);
+}
 
 export interface PropertyInfo {
   name: string;

@@ -6,6 +6,7 @@ import * as YAML from 'yaml';
 import { Range, range } from '../types';
 import { pathRange, pointerSegments } from '../yamlpath';
 import { editDistance, misspeltKeys, misspeltNestedKeys } from './doc-fm-typos';
+import { isDatePattern } from '../schema-props';
 import type { Rule, RuleContext } from './rule';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -52,11 +53,6 @@ export function lineKey(line: string): KeyAt | undefined {
 /** The flow-mapping key at `line[col]`, as `^(["']?)([^"':#,[\]{}]+?)\1\s*:` read it; else the line's first key. */
 export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
-}
-
-/** A schema's pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
-export function isDatePattern(pattern: string): boolean {
-  return /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(pattern);
 }
 
 /** `text` up to a YAML comment (` #` or a tab and `#`), without the white space before it. */
