@@ -320,10 +320,16 @@ export function flowKeyAt(src: string, ch: number): { start: number; end: number
       else if (c === quote && quote === "'" && src[i + 1] === "'") i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '{' || c === '[') [inValue, entry] = (open.push(c), [false, i + 1]);
-    else if (c === '}' || c === ']') [inValue, entry] = (open.pop(), [true, i + 1]);
-    else if (c === ',') [inValue, entry] = [false, i + 1];
-    else if (c === ':' && /[\s,[\]{}]/.test(src[i + 1] ?? ' ')) inValue = true;
+    else if (c === '{' || c === '[' || c === ',') {
+      // A new entry starts: its key, in a mapping.
+      if (c !== ',') open.push(c);
+      inValue = false;
+      entry = i + 1;
+    } else if (c === '}' || c === ']') {
+      // A collection closed: what follows is no key.
+      open.pop();
+      inValue = true;
+    } else if (c === ':' && /[\s,[\]{}]/.test(src[i + 1] ?? ' ')) inValue = true;
     else if (c === '#' && /\s/.test(src[i - 1] ?? '')) return undefined;
   }
   if (quote || inValue || open[open.length - 1] !== '{') return undefined;
