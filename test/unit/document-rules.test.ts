@@ -432,6 +432,32 @@ describe('document rules', () => {
       assert.equal(again, fixed.replace('aproved:', 'approved:'));
     });
 
+    it('words a value its pattern does not match as the schema does (patternErrorMessage, else errorMessage)', async () => {
+      const schema = {
+        type: 'object',
+        definitions: { id: { type: 'string', pattern: '^[A-Z]+-\\d+$', errorMessage: 'Write a ticket id, as ABC-123.' } },
+        properties: {
+          ticket: { type: 'string', pattern: '^[A-Z]+-\\d+$', patternErrorMessage: 'Write a ticket id, as ABC-123.', errorMessage: 'Not this one.' },
+          'odd key': { $ref: '#/definitions/id' },
+          plain: { type: 'string', pattern: '^[a-z]+$' },
+        },
+      };
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const t = `---\nticket: abc\n"odd key": x\nplain: X\n---\n${H1}`;
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), [rel]: t },
+        { trusted: true },
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [at(t, 1, 'abc'), 'Front matter `ticket`: Write a ticket id, as ABC-123.'],
+          [at(t, 2, 'x'), 'Front matter `odd key`: Write a ticket id, as ABC-123.'],
+          [at(t, 3, 'X'), 'Front matter `plain` must match pattern "^[a-z]+$".'],
+        ],
+      );
+    });
+
     it('reports a key missing from a nested mapping on that mapping, naming it', async () => {
       const schema = {
         type: 'object',

@@ -114,6 +114,7 @@ export class CheckContext implements RuleContext {
       message: e.message ?? 'is invalid',
       keyword: e.keyword,
       params: e.params as Record<string, unknown>,
+      schemaPath: e.schemaPath,
     }));
   }
 

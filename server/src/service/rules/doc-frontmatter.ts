@@ -181,9 +181,34 @@ function kindOfValue(v: unknown): string | undefined {
   return `a ${typeof v}`;
 }
 
+/**
+ * What the schema says of a value its `pattern` at `schemaPath` (ajv's `#/properties/ticket/pattern`) does not match, as
+ * VS Code's JSON and YAML support read it: that subschema's `patternErrorMessage`, else its `errorMessage`.
+ */
+function patternMessage(schema: unknown, schemaPath: string | undefined): string | undefined {
+  if (!schemaPath?.startsWith('#/')) return undefined;
+  let node = schema;
+  for (const seg of schemaPath.split('/').slice(1, -1)) {
+    let key = seg;
+    try {
+      // ajv writes a segment as a URI fragment: `my%20key`.
+      key = decodeURIComponent(seg);
+    } catch {
+      /* as written */
+    }
+    key = key.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  if (!isMapping(node)) return undefined;
+  const words = [node.patternErrorMessage, node.errorMessage].find((m): m is string => typeof m === 'string' && m.trim() !== '');
+  return words?.trim();
+}
+
 /** "must be equal to one of the allowed values" is more useful with the values. */
-function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown): string {
+function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown, own?: string): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  // The schema's own words for a value its pattern does not match (`patternErrorMessage`, else `errorMessage`).
+  if (own !== undefined) return `Front matter \`${where}\`: ${own}`;
   switch (e.keyword) {
     case 'required':
       // A key missing from a nested mapping (an item of a list) names that mapping.
@@ -353,7 +378,7 @@ const schema: Rule = {
         );
         continue;
       }
-      let message = schemaMessage(e, value);
+      let message = schemaMessage(e, value, e.keyword === 'pattern' ? patternMessage(ctx.frontMatterSchema(spec.schema), e.schemaPath) : undefined);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
       seen.add(id);

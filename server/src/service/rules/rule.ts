@@ -39,7 +39,7 @@ export interface RuleContext {
   validateFrontMatter(
     schemaId: string,
     data: unknown,
-  ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
+  ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown>; schemaPath?: string }[] | undefined;
   /**
    * The parsed model of another document in the workspace (open editor text wins over disk); undefined
    * for one without its Markdown model (too large), whose sections are not known, as for one not read.
