@@ -465,6 +465,7 @@ const DESCRIBED_SCHEMA = {
     priority: { type: 'integer', default: 3, examples: [1, 5, 3] },
     legacy: { type: 'string', deprecationMessage: 'Use `note`.' },
     old: { type: 'string', deprecated: true },
+    internal: { type: 'string', doNotSuggest: true, description: 'Written by tools.' },
   },
   definitions: {
     approval: { type: 'object', required: ['by'], properties: { by: { type: 'string', description: 'Who approves.' }, state: { enum: ['ok', 'no'] } } },
@@ -636,8 +637,12 @@ describe('language server: front matter values described as the schema describes
     );
     const sorted = [...keys].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1)).map((i) => i.label);
     assert.deepEqual(sorted.slice(-2), ['legacy', 'old']);
+    // A key the schema keeps out of completion (`doNotSuggest`): not offered, still described by hover.
+    assert.ok(!keys.some((i) => i.label === 'internal'));
     await s.c.change(u, t.replace('priority: \n', 'priority: \nlegacy: x\n'));
     assert.match(hoverText(await hover(u, 7, 2)), /^\*\*legacy\*\* `string`\n\n\*\*Deprecated\*\*: Use `note`\.$/);
+    await s.c.change(u, t.replace('priority: \n', 'priority: \ninternal: x\n'));
+    assert.match(hoverText(await hover(u, 7, 2)), /^\*\*internal\*\* `string`\n\nWritten by tools\.$/);
     await s.c.change(u, text);
   });
 

@@ -354,7 +354,7 @@ function flowKeyItems(t: Target, line: number, ch: number): CompletionItem[] | u
   const { spec } = kindOf(t.svc.model, t.path);
   const range = LspRange.create(line, key.start, line, to);
   return schemaPropertiesAt(t.svc, spec, at.path.slice(0, -1))
-    .filter((p) => !at.siblings.has(p.name))
+    .filter((p) => !at.siblings.has(p.name) && !p.hidden)
     .map((p, i) => keyItem(p, i, range, `${yamlKey(p.name)}: `, offersValues(p)));
 }
 
@@ -396,7 +396,7 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
       const bare = (sep === undefined || /^\s*(#.*)?$/.test(rest.slice(sep.length))) && !deeper && !/^[ \t]*-(\s|$)/.test(below);
       const top = !indent;
       return keys
-        .filter((p) => !present!.has(p.name))
+        .filter((p) => !present!.has(p.name) && !p.hidden)
         .map((p, i) => {
           const list = bare && p.type === 'array';
           // A mapping's key, likewise, starts the mapping on the next line (`meta:` `  `), its keys offered at once.

@@ -28,6 +28,8 @@ export interface PropertyInfo {
   /** Whether the key is deprecated (`deprecated: true`, or a `deprecationMessage`), and what to write instead when the schema says. */
   deprecated: boolean;
   deprecationMessage?: string;
+  /** Whether completion leaves the key out (`doNotSuggest: true`, as VS Code's JSON and YAML support read it). */
+  hidden: boolean;
 }
 
 /** The key a value is known by in `valueDescriptions`. */
@@ -148,6 +150,7 @@ class Reader {
           required: false,
           deprecated: p.deprecated === true || text(p.deprecationMessage) !== undefined || !!prev?.deprecated,
           deprecationMessage: text(p.deprecationMessage) ?? prev?.deprecationMessage,
+          hidden: p.doNotSuggest === true || !!prev?.hidden,
         });
       }
     }
