@@ -154,12 +154,23 @@ const MAX_NESTED_VALUES = 10_000;
 const MAX_NESTED_MAPPINGS = 128;
 
 /**
- * For each key of a mapping nested in the front matter `data` (`owner: {nmae: x}`, a mapping in a list) that `schema`
- * does not define there, one or two edits away from one it does that the mapping lacks (as `misspeltKeys` at the top):
- * the mapping's path, the key and its likely intent. Mappings the schema says nothing of, or whose keys it allows by
- * a pattern too (`patternProperties`), are left alone.
+ * For each key of a mapping nested in the front matter `data` (`owner: {nmae: x}`, a mapping in a list) that the schema
+ * (`schemaOf`, asked only when `data` holds a mapping or a list) does not define there, one or two edits away from one
+ * it does that the mapping lacks (as `misspeltKeys` at the top): the mapping's path, the key and its likely intent.
+ * Mappings the schema says nothing of, or whose keys it allows by a pattern too (`patternProperties`), are left alone.
  */
-export function misspeltNestedKeys(schema: unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
+export function misspeltNestedKeys(schemaOf: () => unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
+  // Most front matter holds no mapping nor list: nothing more is done, nor allocated, for it (performance only).
+  let nested = false;
+  for (const k in data) {
+    const v = data[k];
+    if (v !== null && typeof v === 'object') {
+      nested = true;
+      break;
+    }
+  }
+  if (!nested) return [];
+  const schema = schemaOf();
   const out: { path: (string | number)[]; key: string; meant: string }[] = [];
   let left = MAX_NESTED_VALUES;
   let mappings = MAX_NESTED_MAPPINGS;

@@ -309,12 +309,10 @@ const schema: Rule = {
     const firstLine = range(0, 0, 0, (doc.lines[0] ?? '').length);
     const seen = new Set<string>();
     // fm.yaml is built on demand: look for misspelt keys first (performance only).
-    const misspelt = [
-      ...misspeltKeys(ctx, spec.schema, data).map((t) => ({ path: [], ...t })),
-      ...misspeltNestedKeys(ctx.frontMatterSchema(spec.schema), data),
-    ];
-    if (misspelt.length && fm.yaml) {
-      for (const t of misspelt) {
+    const top = misspeltKeys(ctx, spec.schema, data);
+    const nested = misspeltNestedKeys(() => ctx.frontMatterSchema(spec.schema!), data);
+    if ((top.length || nested.length) && fm.yaml) {
+      for (const t of [...top.map((k) => ({ path: [], ...k })), ...nested]) {
         const pointer = t.path.map((s) => `/${pointerSegment(s)}`).join('');
         const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, pointer, t.key) ?? firstLine;
         seen.add(`key:${pointer}/${pointerSegment(t.key)}`);
