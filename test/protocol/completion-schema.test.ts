@@ -460,6 +460,12 @@ const DESCRIBED_SCHEMA = {
       },
     },
     approvals: { type: 'array', items: { $ref: '#/definitions/approval' } },
+    note: { type: 'string', markdownDescription: 'A **note**.', description: 'A note (plain).' },
+    colour: { enum: ['r', 'g'], enumDescriptions: ['Red (plain).', 'Green (plain).'], markdownEnumDescriptions: ['**Red**.', '**Green**.'] },
+    priority: { type: 'integer', default: 3, examples: [1, 5, 3] },
+    legacy: { type: 'string', deprecationMessage: 'Use `note`.' },
+    old: { type: 'string', deprecated: true },
+    internal: { type: 'string', doNotSuggest: true, description: 'Written by tools.' },
   },
   definitions: {
     approval: { type: 'object', required: ['by'], properties: { by: { type: 'string', description: 'Who approves.' }, state: { enum: ['ok', 'no'] } } },
@@ -590,6 +596,137 @@ describe('language server: front matter values described as the schema describes
     assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 4)), /^\*\*level\*\*\n\nHow much\./);
     assert.match(hoverText(await hover(u, valueLines.indexOf('  level: low'), 10)), /^\*\*level\*\*\n\nHow much\./);
     assert.match(hoverText(await hover(u, valueLines.indexOf('  - by: Ann'), 5)), /^\*\*by\*\* `string` \(required\)\n\nWho approves\./);
+    await s.c.change(u, text);
+  });
+
+  it('reads markdownDescription and markdownEnumDescriptions before the plain ones, offers a default and examples, and marks deprecated keys', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const t = text.replace('status: in-progress\n', 'status: done\nnote: x\ncolour: r\npriority: \n');
+    await s.c.change(u, t);
+    assert.match(hoverText(await hover(u, 4, 1)), /^\*\*note\*\* `string`\n\nA \*\*note\*\*\.$/);
+    assert.match(hoverText(await hover(u, 5, 8)), /^`r`: \*\*Red\*\*\.\n\n\*\*colour\*\*/);
+    assert.deepEqual(
+      (await complete(u, 5, 8)).map((i) => [i.label, i.documentation]),
+      [
+        ['r', '**Red**.'],
+        ['g', '**Green**.'],
+      ],
+    );
+    // No allowed values: the default, then the examples (each once).
+    const priorities = await complete(u, 6, 10);
+    assert.deepEqual(
+      priorities.map((i) => [i.label, i.documentation]),
+      [
+        ['3', '(default)'],
+        ['1', 'Example.'],
+        ['5', 'Example.'],
+      ],
+    );
+    assert.equal((await acceptValid(u, t, priorities[0])).data.priority, 3);
+    await s.c.change(u, t);
+    // A deprecated key: struck through (tag 1), why in its documentation, after the others; in hover too.
+    await s.c.change(u, t.replace('priority: \n', 'priority: \nl\n'));
+    const keys = await complete(u, 7, 1);
+    const legacy = keys.find((i) => i.label === 'legacy')!;
+    assert.deepEqual(legacy.tags, [1]);
+    assert.equal((legacy.documentation as MarkupContent).value, '**Deprecated**: Use `note`.');
+    assert.deepEqual(keys.find((i) => i.label === 'old')!.tags, [1]);
+    assert.deepEqual(
+      keys.filter((i) => i.tags).map((i) => i.label),
+      keys.slice(-2).map((i) => i.label),
+    );
+    const sorted = [...keys].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1)).map((i) => i.label);
+    assert.deepEqual(sorted.slice(-2), ['legacy', 'old']);
+    // A key the schema keeps out of completion (`doNotSuggest`): not offered, still described by hover.
+    assert.ok(!keys.some((i) => i.label === 'internal'));
+    await s.c.change(u, t.replace('priority: \n', 'priority: \nlegacy: x\n'));
+    assert.match(hoverText(await hover(u, 7, 2)), /^\*\*legacy\*\* `string`\n\n\*\*Deprecated\*\*: Use `note`\.$/);
+    await s.c.change(u, t.replace('priority: \n', 'priority: \ninternal: x\n'));
+    assert.match(hoverText(await hover(u, 7, 2)), /^\*\*internal\*\* `string`\n\nWritten by tools\.$/);
+    await s.c.change(u, text);
+  });
+
+  it('completes and describes the keys and values of flow mappings, and the items of a flow list in one', async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    const t = text.replace('status: in-progress\n', 'status: done\nmeta: {level: low, }\napprovals: [{by: Ann, }]\n');
+    await s.c.change(u, t);
+    const lines = t.split('\n');
+    const metaLine = lines.indexOf('meta: {level: low, }');
+    const keys = await complete(u, metaLine, 19);
+    assert.deepEqual(
+      keys.map((i) => [i.label, (i.textEdit as TextEdit).newText]),
+      [
+        ['owner', 'owner: '],
+        ['flags', 'flags: '],
+      ],
+    );
+    const { next, data } = await acceptValid(u, t, keys[0]);
+    assert.deepEqual(data.meta, { level: 'low', owner: null });
+    await s.c.change(u, t);
+    assert.deepEqual(labels(await complete(u, lines.indexOf('approvals: [{by: Ann, }]'), 21)), ['state']);
+    // A key retyped over its value keeps the value.
+    const over = t.replace('{level: low, }', '{lev: low}');
+    await s.c.change(u, over);
+    const retyped = (await complete(u, metaLine, 9)).find((i) => i.label === 'level')!;
+    assert.equal(retyped.command?.command, 'editor.action.triggerSuggest');
+    assert.deepEqual((await acceptValid(u, over, retyped)).data.meta, { level: 'low' });
+    // Values of a flow mapping's key, and items of a flow list in a flow mapping.
+    const values = next.replace('owner: }', 'flags: [x, ]}').replace('level: low', 'level: ');
+    await s.c.change(u, values);
+    assert.equal(values.split('\n')[metaLine], 'meta: {level: , flags: [x, ]}');
+    const levels = await complete(u, metaLine, 14);
+    assert.deepEqual(labels(levels), ['low', 'high']);
+    assert.deepEqual((await acceptValid(u, values, levels[1])).data.meta, { level: 'high', flags: ['x'] });
+    await s.c.change(u, values);
+    const flags = await complete(u, metaLine, 26);
+    assert.deepEqual(labels(flags), ['y']);
+    assert.deepEqual((await acceptValid(u, values, flags[0])).data.meta, { level: null, flags: ['x', 'y'] });
+    // Hover on a flow mapping's key.
+    await s.c.change(u, t);
+    const h = await hover(u, metaLine, 9);
+    assert.match(hoverText(h), /^\*\*level\*\*\n\nHow much\./);
+    assert.deepEqual(range(h), [metaLine, 7, 12]);
+    await s.c.change(u, text);
+  });
+
+  it('reads a $schema modeline as a comment: no problem, and a hover names the schema that checks the document', async () => {
+    for (const [rel, which] of [
+      [BRIEF, "the `brief` schema of its document kind (the workspace's own, from `schemas:` in phasegate.yaml)"],
+      [DECISIONS, 'the `decisions` schema of its document kind (the built-in one)'],
+    ]) {
+      const { uri: u, text } = await s.c.open(rel);
+      // Valid front matter for the schema in force (the workspace's brief schema allows todo and done).
+      const valid = rel === BRIEF ? text.replace('status: in-progress\n', 'status: done\n') : text;
+      const t = valid.replace('---\n', '---\n# yaml-language-server: $schema=https://example.com/s.json\n');
+      const problems = (await diagnostics(u, t)).filter((d) => d.range.start.line === 1 || /front-matter/.test(String(d.code)));
+      assert.deepEqual(problems, [], rel);
+      const h = await hover(u, 1, 10);
+      assert.equal(
+        hoverText(h),
+        `**Not read by Phasegate**: its front matter is checked against ${which}, whatever schema this comment names. Front matter schemas are chosen by document kind in phasegate.yaml (\`schemas:\`, or a layout document's \`schema\`).`,
+      );
+      assert.deepEqual(range(h), [1, 0, 58]);
+      await s.c.change(u, text);
+    }
+  });
+
+  it("starts a mapping's keys on the next line when its key is accepted on a line of its own, and offers them at once", async () => {
+    const { uri: u, text } = await s.c.open(BRIEF);
+    for (const eol of ['\n', '\r\n']) {
+      const typed = text.replace('status: in-progress\n', 'status: done\nme\n').replace(/\n/g, eol);
+      await s.c.change(u, typed);
+      const key = (await complete(u, 4, 2)).find((i) => i.label === 'meta')!;
+      assert.equal((key.textEdit as TextEdit).newText, `meta:${eol}  `);
+      assert.equal(key.command?.command, 'editor.action.triggerSuggest');
+      const { next, data } = await acceptValid(u, typed, key);
+      assert.deepEqual(data.meta, null);
+      assert.deepEqual(labels(await complete(u, 5, 2)), ['level', 'owner', 'flags']);
+      assert.equal(next.split(eol)[5], '  ');
+    }
+    // A key with a value after it, or over the mapping's keys already there: the key alone.
+    const over = text.replace('status: in-progress\n', 'status: done\nme\n  level: low\n');
+    await s.c.change(u, over);
+    assert.equal(((await complete(u, 4, 2)).find((i) => i.label === 'meta')!.textEdit as TextEdit).newText, 'meta: ');
     await s.c.change(u, text);
   });
 });

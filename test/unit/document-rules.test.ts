@@ -341,11 +341,19 @@ describe('document rules', () => {
     it("takes a workspace schema's own keys for no typo, and suggests no key that schema forbids", async () => {
       const own = {
         type: 'object',
-        properties: { status: { type: 'string' }, start: { type: 'string' }, stage: { enum: ['alpha', 'beta'] }, modal: { type: 'boolean' } },
+        properties: {
+          status: { type: 'string' },
+          start: { type: 'string' },
+          stage: { enum: ['alpha', 'beta'] },
+          modal: { type: 'boolean' },
+          sponsor: { type: 'string' },
+        },
       };
       const strict = { type: 'object', properties: { status: { enum: ['draft', 'done'] } }, required: ['status'], additionalProperties: false };
       for (const [schema, fm, expected] of [
         [own, 'status: draft\nstage: beta\nmodal: true\nstrat: x', [[range(4, 0, 4, 5), 'Unknown front matter key `strat`: did you mean `start`?']]],
+        // A key of the schema's own, not one of the built-in schemas'.
+        [own, 'status: draft\nsponsr: Ann', [[range(2, 0, 2, 6), 'Unknown front matter key `sponsr`: did you mean `sponsor`?']]],
         [
           strict,
           'status: draft\ntitel: Foundation\nownr: me',
@@ -369,6 +377,85 @@ describe('document rules', () => {
           expected,
         );
       }
+    });
+
+    it('reports a misspelt key of a nested mapping at the key, with the rename fix, and leaves mappings the schema says nothing of alone', async () => {
+      const person = { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string' } } };
+      const schema = {
+        type: 'object',
+        definitions: { person },
+        properties: {
+          owner: { $ref: '#/definitions/person' },
+          approvals: { type: 'array', items: { allOf: [{ $ref: '#/definitions/person' }, { properties: { approved: { type: 'boolean' } } }] } },
+          strict: { type: 'object', properties: { level: { type: 'string' } }, additionalProperties: false },
+          open: { type: 'object', properties: { level: { type: 'string' } }, patternProperties: { '^x-': {} } },
+        },
+      };
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const t = [
+        '---',
+        'owner: {nmae: Ann, emial: a@b.c}',
+        'approvals:',
+        '  - name: Bob',
+        '    aproved: true',
+        'strict:',
+        '  levle: high',
+        'open:',
+        '  levle: high',
+        'extra: {nmae: x}',
+        '---',
+        H1,
+      ].join('\n');
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), [rel]: t },
+        { trusted: true },
+      );
+      const ds = diagnosticsOf(svc, rel, 'front-matter-schema');
+      assert.deepEqual(
+        ds.map((d) => [d.range, d.message]),
+        [
+          [at(t, 1, 'nmae'), 'Unknown front matter key `owner.nmae`: did you mean `name`?'],
+          [at(t, 1, 'emial'), 'Unknown front matter key `owner.emial`: did you mean `email`?'],
+          [at(t, 4, 'aproved'), 'Unknown front matter key `approvals.0.aproved`: did you mean `approved`?'],
+          // Not allowed there either: one problem, the typo.
+          [at(t, 6, 'levle'), 'Unknown front matter key `strict.levle`: did you mean `level`?'],
+        ],
+      );
+      const fixed = applyFix(svc, rel, ds[0], t);
+      assert.equal(fixed, t.replace('nmae:', 'name:'));
+      const again = applyFix(
+        svc,
+        rel,
+        diagnosticsOf(svc, rel, 'front-matter-schema').find((d) => d.message.includes('aproved'))!,
+        fixed,
+      );
+      assert.equal(again, fixed.replace('aproved:', 'approved:'));
+    });
+
+    it('words a value its pattern does not match as the schema does (patternErrorMessage, else errorMessage)', async () => {
+      const schema = {
+        type: 'object',
+        definitions: { id: { type: 'string', pattern: '^[A-Z]+-\\d+$', errorMessage: 'Write a ticket id, as ABC-123.' } },
+        properties: {
+          ticket: { type: 'string', pattern: '^[A-Z]+-\\d+$', patternErrorMessage: 'Write a ticket id, as ABC-123.', errorMessage: 'Not this one.' },
+          'odd key': { $ref: '#/definitions/id' },
+          plain: { type: 'string', pattern: '^[a-z]+$' },
+        },
+      };
+      const rel = 'phase-1/00-PHASE_BRIEF.md';
+      const t = `---\nticket: abc\n"odd key": x\nplain: X\n---\n${H1}`;
+      const { svc } = await workspace(
+        { 'phasegate.yaml': 'schemas:\n  brief: s/brief.json\n', 's/brief.json': JSON.stringify(schema), [rel]: t },
+        { trusted: true },
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, rel, 'front-matter-schema').map((d) => [d.range, d.message]),
+        [
+          [at(t, 1, 'abc'), 'Front matter `ticket`: Write a ticket id, as ABC-123.'],
+          [at(t, 2, 'x'), 'Front matter `odd key`: Write a ticket id, as ABC-123.'],
+          [at(t, 3, 'X'), 'Front matter `plain` must match pattern "^[a-z]+$".'],
+        ],
+      );
     });
 
     it('reports a key missing from a nested mapping on that mapping, naming it', async () => {

@@ -4,7 +4,7 @@
  * not parsed whole at each request).
  */
 import * as assert from 'node:assert/strict';
-import { HOLE, yamlPathAt } from '../../server/src/lsp/completion';
+import { HOLE, flowKeyAt, yamlPathAt } from '../../server/src/lsp/completion';
 import { parseDocument } from '../../server/src/service/markdown';
 
 /** yamlPathAt's answer for front matter lines `fm`, the text [from, to) of line `at` (of `fm`) replaced by `text`, and the sources the YAML parser read. */
@@ -66,5 +66,33 @@ describe('front matter: the path of a nested completion or hover', () => {
       assert.equal(r.parsed[0].split('\n').length, 3, JSON.stringify(fm));
       assert.ok(r.found, JSON.stringify(fm));
     }
+  });
+});
+
+describe('front matter: the key under the cursor in a flow mapping (flowKeyAt)', () => {
+  /** flowKeyAt's answer for `line`, the cursor at its `|` (taken out). */
+  const keyAt = (line: string) => flowKeyAt(line.replace('|', ''), line.indexOf('|'));
+
+  it('reads the key being typed, its word after the cursor and the colon after it, at any depth', () => {
+    assert.deepEqual(keyAt('meta: {level: low, |}'), { start: 19, end: 19, sep: '' });
+    assert.deepEqual(keyAt('meta: {lev|el: low}'), { start: 7, end: 12, sep: ': ' });
+    assert.deepEqual(keyAt('  - {a: 1, b|}'), { start: 11, end: 12, sep: '' });
+    assert.deepEqual(keyAt('x: [{|}]'), { start: 5, end: 5, sep: '' });
+    assert.deepEqual(keyAt('{|'), { start: 1, end: 1, sep: '' });
+  });
+
+  it('reads no key in a value, a flow list, a quoted text, a comment, or before text that would be a key of its own', () => {
+    for (const line of [
+      'meta: {level: |}',
+      'meta: {level: lo|w}',
+      'tags: [a, |]',
+      'title: "{a, |}"',
+      'meta: {a: "x, |"}',
+      'meta: {a: 1} # {|}',
+      'meta: {a: {b: 1}|}',
+      'meta: {a|b c}',
+      'title: a {|}',
+    ])
+      assert.equal(keyAt(line), undefined, line);
   });
 });

@@ -5,6 +5,7 @@
 import {
   CompletionItem,
   CompletionItemKind,
+  CompletionItemTag,
   CompletionParams,
   Connection,
   InsertTextFormat,
@@ -274,6 +275,89 @@ function namesPhases(key: string, prop: PropertyInfo | undefined, own: boolean, 
   return kind === 'one' ? own && !flowList : !own || flowList;
 }
 
+/** Whether a key's values are offered once it is written (`key: `, or a list's first item): allowed values, a boolean's two, a default. */
+function offersValues(p: PropertyInfo, list = false): boolean {
+  return p.enumValues.length > 0 || p.boolean || (!list && p.default !== undefined);
+}
+
+/**
+ * The completion of key `p` (the `i`th the schema gives) by `text` over `range`: its type and whether it is required,
+ * its description; a deprecated key (`deprecated`, `deprecationMessage`) struck through, with why, after the others.
+ * With `suggest`, the editor asks for the key's values once it is written.
+ */
+function keyItem(p: PropertyInfo, i: number, range: LspRange, text: string, suggest: boolean): CompletionItem {
+  const docs = [p.deprecated ? `**Deprecated**${p.deprecationMessage ? `: ${p.deprecationMessage}` : '.'}` : undefined, p.description].filter(Boolean);
+  return {
+    label: p.name,
+    kind: CompletionItemKind.Property,
+    detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}${p.deprecated ? ' (deprecated)' : ''}`,
+    documentation: docs.length ? { kind: MarkupKind.Markdown, value: docs.join('\n\n') } : undefined,
+    sortText: `${p.deprecated ? 1 : 0}${String(i).padStart(3, '0')}`,
+    tags: p.deprecated ? [CompletionItemTag.Deprecated] : undefined,
+    textEdit: TextEdit.replace(range, text),
+    command: suggest ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
+  };
+}
+
+/**
+ * The key under the cursor (`ch`) in a flow mapping of a front matter line (`meta: {level: low, ow|}`, `- {|}`,
+ * `x: [{|}]`): the columns of the key's word, from its start through the word after the cursor, and the colon and
+ * blanks after it (`sep`, replaced with the key). Undefined where the cursor is in no flow mapping's key: in a value,
+ * a quoted key, a comment, or a flow sequence's item.
+ */
+export function flowKeyAt(src: string, ch: number): { start: number; end: number; sep: string } | undefined {
+  const lead = /^[ \t]*(?:-[ \t]+)?(?:[A-Za-z_][\w-]*[ \t]*:[ \t]+)?/.exec(src)![0].length;
+  if (src[lead] !== '{' && src[lead] !== '[') return undefined;
+  // The open collections before the cursor, and whether the entry of the innermost mapping is past its key.
+  const open: string[] = [];
+  let inValue = false;
+  let entry = lead;
+  let quote = '';
+  for (let i = lead; i < ch; i++) {
+    const c = src[i];
+    if (quote) {
+      if (quote === '"' && c === '\\') i++;
+      else if (c === quote && quote === "'" && src[i + 1] === "'") i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[' || c === ',') {
+      // A new entry starts: its key, in a mapping.
+      if (c !== ',') open.push(c);
+      inValue = false;
+      entry = i + 1;
+    } else if (c === '}' || c === ']') {
+      // A collection closed: what follows is no key.
+      open.pop();
+      inValue = true;
+    } else if (c === ':' && /[\s,[\]{}]/.test(src[i + 1] ?? ' ')) inValue = true;
+    else if (c === '#' && /\s/.test(src[i - 1] ?? '')) return undefined;
+  }
+  if (quote || inValue || open[open.length - 1] !== '{') return undefined;
+  const typed = /^[ \t]*([A-Za-z_][\w-]*)?$/.exec(src.slice(entry, ch));
+  if (!typed) return undefined;
+  const start = ch - (typed[1]?.length ?? 0);
+  const end = ch + /^[\w-]*/.exec(src.slice(ch))![0].length;
+  const sep = /^[ \t]*:[ \t]*/.exec(src.slice(end))?.[0];
+  // Anything else after the word would become a key of its own.
+  if (sep === undefined && !/^[ \t]*([,}]|$)/.test(src.slice(end))) return undefined;
+  return { start, end, sep: sep ?? '' };
+}
+
+/** The keys offered in a flow mapping (`{level: low, |}`): the schema's keys of that mapping that it does not hold. */
+function flowKeyItems(t: Target, line: number, ch: number): CompletionItem[] | undefined {
+  const doc = t.doc!;
+  const key = flowKeyAt(doc.lines[line] ?? '', ch);
+  if (!key) return undefined;
+  const to = key.end + key.sep.length;
+  const at = yamlPathAt(doc, line, key.start, to, `${HOLE}: `);
+  if (!at || at.path[at.path.length - 1] !== HOLE) return [];
+  const { spec } = kindOf(t.svc.model, t.path);
+  const range = LspRange.create(line, key.start, line, to);
+  return schemaPropertiesAt(t.svc, spec, at.path.slice(0, -1))
+    .filter((p) => !at.siblings.has(p.name) && !p.hidden)
+    .map((p, i) => keyItem(p, i, range, `${yamlKey(p.name)}: `, offersValues(p)));
+}
+
 function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[] {
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
@@ -293,10 +377,13 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
     if (!indent && !fits) return [];
     let keys: PropertyInfo[] | undefined = props;
     let present: Set<string> | undefined;
+    // The path of the mapping a key here would be a key of.
+    let parent: (string | number)[] | undefined = [];
     if (indent) {
       // Where a key here would stand: the mapping it would be a key of, and the keys that mapping holds.
       const at = fits ? yamlPathAt(doc, line, indent.length, wordEnd + (sep?.length ?? 0), `${HOLE}: `) : undefined;
-      keys = at && at.path.length > 1 ? schemaPropertiesAt(t.svc, spec, at.path.slice(0, -1)) : undefined;
+      parent = at && at.path.length > 1 ? at.path.slice(0, -1) : undefined;
+      keys = parent ? schemaPropertiesAt(t.svc, spec, parent) : undefined;
       present = at?.siblings;
     }
     if (keys?.length) {
@@ -309,26 +396,22 @@ function frontMatterItems(t: Target, line: number, ch: number): CompletionItem[]
       const bare = (sep === undefined || /^\s*(#.*)?$/.test(rest.slice(sep.length))) && !deeper && !/^[ \t]*-(\s|$)/.test(below);
       const top = !indent;
       return keys
-        .filter((p) => !present!.has(p.name))
+        .filter((p) => !present!.has(p.name) && !p.hidden)
         .map((p, i) => {
           const list = bare && p.type === 'array';
-          return {
-            label: p.name,
-            kind: CompletionItemKind.Property,
-            detail: `${p.type ?? 'value'}${p.required ? ' (required)' : ''}`,
-            documentation: p.description ? { kind: MarkupKind.Markdown, value: p.description } : undefined,
-            sortText: String(i).padStart(3, '0'),
-            textEdit: TextEdit.replace(range, list ? `${yamlKey(p.name)}:${doc.eol}${' '.repeat(indent.length)}  - ` : `${yamlKey(p.name)}: `),
-            command:
-              p.enumValues.length || p.boolean || (top && PHASE_KEYS[p.name] === 'one') || (top && list && PHASE_KEYS[p.name] === 'list')
-                ? { title: 'Suggest', command: 'editor.action.triggerSuggest' }
-                : undefined,
-          };
+          // A mapping's key, likewise, starts the mapping on the next line (`meta:` `  `), its keys offered at once.
+          const mapping = bare && p.type === 'object' && schemaPropertiesAt(t.svc, spec, [...parent!, p.name]).length > 0;
+          const suggest = (top && PHASE_KEYS[p.name] === 'one') || (top && list && PHASE_KEYS[p.name] === 'list') || mapping;
+          const below = `${doc.eol}${' '.repeat(indent.length)}  ${list ? '- ' : ''}`;
+          return keyItem(p, i, range, list || mapping ? `${yamlKey(p.name)}:${below}` : `${yamlKey(p.name)}: `, suggest || offersValues(p, list));
         });
     }
     if (!indent) return [];
   }
-  // A value of a nested mapping's key, or an item of a list that is no top-level key's.
+  // A key of a flow mapping (`meta: {level: low, |}`).
+  const flowKeys = flowKeyItems(t, line, ch);
+  if (flowKeys) return flowKeys;
+  // A value of a nested mapping's key (in a flow mapping too), or an item of a list that is no top-level key's.
   const nested = nestedValueItems(t, line, ch);
   if (nested) return nested;
   const at = frontMatterKeyAt(doc, line);
@@ -386,6 +469,24 @@ function valueItems(
   if (prop?.boolean && !prop.enumValues.length) for (const b of ['true', 'false']) if (!listed.has(b)) values.push({ label: b });
   // A date's today (the editor's machine's day, as `new` dates the documents it writes).
   if (prop?.date && !prop.enumValues.length && !listed.has(today())) values.push({ label: today(), doc: 'Today.' });
+  // Where the schema lists no values: its default, then its examples (those of an item, for a list), as vscode-yaml offers
+  // them; not beside phase ids, nor for a date (today is the one to offer), nor one already listed or offered.
+  if (prop && !prop.enumValues.length && !first.length) {
+    const offered = new Set(values.map((v) => v.label));
+    const more: { v: unknown; doc: string }[] = [];
+    if (prop.default !== undefined) more.push({ v: prop.default, doc: '(default)' });
+    if (!prop.date) for (const v of prop.examples) more.push({ v, doc: 'Example.' });
+    for (const { v, doc } of more) {
+      if (v === null || typeof v === 'object' || (typeof v === 'string' && listed.has(v))) continue;
+      const label = yamlScalar(v);
+      // A boolean's default: said of the value already offered.
+      const same = values.find((x) => x.label === label);
+      if (same && doc === '(default)' && !same.doc) same.doc = doc;
+      if (offered.has(label)) continue;
+      offered.add(label);
+      values.push({ label, doc });
+    }
+  }
   return values.map((v, i) => ({
     label: v.label,
     kind: CompletionItemKind.EnumMember,
@@ -490,7 +591,8 @@ function nestedValueItems(t: Target, line: number, ch: number): CompletionItem[]
   const doc = t.doc!;
   const src = doc.lines[line] ?? '';
   const lead = /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*[ \t]*:[ \t]*/.exec(src) ?? /^[ \t]*-[ \t]*/.exec(src);
-  if (!lead || ch < lead[0].length || !/^[ \t]|^-/.test(src)) return undefined;
+  // A top-level key's line only where its value is a flow collection (`meta: {level: |}`): the top-level completion does the rest.
+  if (!lead || ch < lead[0].length || !(/^[ \t]|^-/.test(src) || /^[{[]/.test(src.slice(lead[0].length)))) return undefined;
   const valueStart = lead[0].length;
   const scalar = scalarAt(src, valueStart, ch);
   if (!scalar) return undefined;

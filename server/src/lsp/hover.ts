@@ -11,9 +11,9 @@ import { specSection, unescapeTarget } from '../service/rules/doc-util';
 import type { ServerContext, Target } from './context';
 import { fromClientPosition, toClientRange } from './convert';
 import * as YAML from 'yaml';
-import { HOLE, clampCharacter, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
+import { HOLE, clampCharacter, flowKeyAt, frontMatterKeyAt, inFrontMatter, scalarAt, yamlPathAt, yamlScalar } from './completion';
 import { codePathAt, linkAt, phaseAtPath, phaseRefAt, phaseSummary, resolveCodePath, resolveTarget } from './phases';
-import { PropertyInfo, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
+import { PropertyInfo, schemaInForce, schemaProperties, schemaPropertiesAt, valueKey } from './schema';
 import { directiveHover } from './directives';
 import { kindLabels } from './labels';
 import { deliverableSummary } from '../service/deliverable-nav';
@@ -39,6 +39,9 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   const directive = directiveHover(doc, line, ch);
   if (directive) return md(directive.value, directive.range);
   if (inFrontMatter(doc, line)) {
+    // A vscode-yaml modeline (`# yaml-language-server: $schema=…`): which schema checks this front matter instead.
+    const modeline = MODELINE.exec(src);
+    if (modeline) return md(modelineHover(t), LspRange.create(line, modeline[1].length, line, src.trimEnd().length));
     const key = frontMatterKeyAt(doc, line);
     const m = /^([A-Za-z_][\w-]*)\s*:/.exec(src);
     if (key?.own && m && ch <= m[1].length) {
@@ -46,6 +49,17 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
       const p = schemaProperties(t.svc, spec).find((x) => x.name === key.key);
       if (!p) return null;
       return md(propertyHover(p).join('\n\n'), LspRange.create(line, 0, line, m[1].length));
+    }
+    // A key of a flow mapping (`meta: {level: low}`).
+    const flow = flowKeyAt(src, ch);
+    if (flow && flow.start < flow.end && ch >= flow.start) {
+      const where = yamlPathAt(doc, line, flow.start, flow.end, HOLE);
+      if (where && where.path[where.path.length - 1] === HOLE) {
+        const { spec } = kindOf(t.svc.model, t.path);
+        const name = src.slice(flow.start, flow.end);
+        const p = schemaPropertiesAt(t.svc, spec, where.path.slice(0, -1)).find((x) => x.name === name);
+        if (p) return md(propertyHover(p).join('\n\n'), LspRange.create(line, flow.start, line, flow.end));
+      }
     }
     // A key of a nested mapping (`  level:`, `  - state:`).
     const nested = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w-]*)[ \t]*:/.exec(src);
@@ -100,9 +114,27 @@ export function hover(t: Target, line: number, ch: number): Hover | null {
   return null;
 }
 
-/** What a front matter key is: its type, whether it is required, its description, allowed values, default and examples. */
+/** A yaml-language-server modeline, as vscode-yaml reads one: a comment line of its own. */
+const MODELINE = /^([ \t]*)#[ \t]*yaml-language-server[ \t]*:/;
+
+/**
+ * What a modeline does here: nothing. The front matter of a document is checked against the schema of its document kind,
+ * which phasegate.yaml chooses (see README, front-matter-schema), whatever schema a modeline names.
+ */
+function modelineHover(t: Target): string {
+  const { spec } = kindOf(t.svc.model, t.path);
+  const id = spec?.schema;
+  const schema = schemaInForce(t.svc, spec);
+  const which = !id
+    ? 'no schema checks the front matter of this document'
+    : `its front matter is checked against the \`${id}\` schema of its document kind (${schema !== undefined && schema !== t.svc.assets.schemas[id] ? "the workspace's own, from `schemas:` in phasegate.yaml" : 'the built-in one'})`;
+  return `**Not read by Phasegate**: ${which}, whatever schema this comment names. Front matter schemas are chosen by document kind in phasegate.yaml (\`schemas:\`, or a layout document's \`schema\`).`;
+}
+
+/** What a front matter key is: its type, whether it is required or deprecated, its description, allowed values, default and examples. */
 function propertyHover(p: PropertyInfo): string[] {
   const parts = [`**${p.name}**${p.type ? ` \`${p.type}\`` : ''}${p.required ? ' (required)' : ''}`];
+  if (p.deprecated) parts.push(`**Deprecated**${p.deprecationMessage ? `: ${p.deprecationMessage}` : '.'}`);
   if (p.description) parts.push(p.description);
   if (p.enumValues.length) {
     const shown = p.enumValues.slice(0, MAX_VALUES).map((v) => codeSpan(yamlScalar(v)));

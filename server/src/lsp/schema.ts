@@ -1,195 +1,14 @@
 /**
  * Reads the front matter schema of a document kind for completion and hover (properties, enums,
  * descriptions): the schema in force, as the diagnostics apply it (`svc.validator`): a trusted
- * workspace's own schema (phasegate.yaml `schemas:`) when it has one, else the built-in one.
+ * workspace's own schema (phasegate.yaml `schemas:`) when it has one, else the built-in one. The
+ * schema is read as the engine reads it (service/schema-props.ts).
  */
 import type { PhasegateService } from '../service/service';
 import type { DocumentKindSpec } from '../service/layout';
-import { isDatePattern } from '../service/rules/doc-frontmatter';
+import { PropertyInfo, propertiesAt } from '../service/schema-props';
 
-export interface PropertyInfo {
-  name: string;
-  description: string | undefined;
-  type: string | undefined;
-  enumValues: unknown[];
-  /** What an allowed value means (the schema's `enumDescriptions`, by the value's JSON). */
-  valueDescriptions: Map<string, string>;
-  /** The schema's `examples` of a value (of an item, for a list), and its `default`. */
-  examples: unknown[];
-  default?: unknown;
-  /** Whether a value (an item, for a list) may be a boolean: `true` and `false` are offered. */
-  boolean: boolean;
-  /** Whether a value (an item, for a list) is a date written YYYY-MM-DD (`format: date`, or a pattern of such dates): today's is offered. */
-  date: boolean;
-  required: boolean;
-}
-
-/** The key a value is known by in `valueDescriptions`. */
-export function valueKey(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
-}
-
-/** Most examples read from one property. */
-const MAX_EXAMPLES = 10;
-
-type Json = Record<string, unknown>;
-
-/** Most subschemas read from one schema: a workspace schema is data, possibly hostile. */
-const MAX_STEPS = 20_000;
-/** Longest chain of `$ref`s followed, and deepest `allOf`/`anyOf`/`oneOf` nesting read. */
-const MAX_DEPTH = 8;
-
-function isObject(v: unknown): v is Json {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function unescape(seg: string): string {
-  let s = seg;
-  try {
-    s = decodeURIComponent(seg);
-  } catch {
-    /* kept as written */
-  }
-  return s.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-class Reader {
-  private steps = 0;
-  /** Subschemas whose properties were collected already (each once: `$ref` cycles and repeated branches end here). */
-  private readonly seen = new Set<object>();
-  readonly out = new Map<string, PropertyInfo>();
-  readonly required = new Set<string>();
-
-  constructor(private readonly root: Json) {}
-
-  private step(): boolean {
-    return ++this.steps <= MAX_STEPS;
-  }
-
-  /** The subschema a local `$ref` (`#/definitions/x`, `#/$defs/x`, `#`) points to, followed to its end; other keywords of `node` win. */
-  resolve(node: Json, depth = 0): Json {
-    const ref = node.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#') || depth > MAX_DEPTH || !this.step()) return node;
-    let base: unknown = this.root;
-    for (const seg of ref.slice(1).split('/').filter(Boolean)) base = isObject(base) && Object.hasOwn(base, unescape(seg)) ? base[unescape(seg)] : undefined;
-    if (!isObject(base)) return node;
-    const rest = { ...node };
-    delete rest.$ref;
-    return { ...this.resolve(base, depth + 1), ...rest };
-  }
-
-  private enumOf(n: Json): unknown[] {
-    return Array.isArray(n.enum) ? n.enum : n.const !== undefined ? [n.const] : [];
-  }
-
-  collect(node: Json, depth = 0): void {
-    if (depth > MAX_DEPTH || this.seen.has(node) || !this.step()) return;
-    this.seen.add(node);
-    const n = this.resolve(node);
-    if (Array.isArray(n.required)) for (const r of n.required) if (typeof r === 'string') this.required.add(r);
-    if (isObject(n.properties)) {
-      for (const [name, raw] of Object.entries(n.properties)) {
-        if (!this.step()) return;
-        // `true` allows any value: still a key to offer; `false` forbids the key.
-        if (raw !== true && !isObject(raw)) continue;
-        const p = raw === true ? {} : this.resolve(raw);
-        const prev = this.out.get(name);
-        const items = isObject(p.items) ? this.resolve(p.items) : undefined;
-        const own = this.enumOf(p);
-        const values = [...(own.length ? own : items ? this.enumOf(items) : [])];
-        for (const k of ['anyOf', 'oneOf']) {
-          const list = p[k];
-          if (Array.isArray(list)) for (const x of list) if (isObject(x) && this.step()) values.push(...this.enumOf(this.resolve(x)));
-        }
-        const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.filter((t) => typeof t === 'string').join(' | ') : undefined;
-        // `enumDescriptions` (as VS Code's JSON and YAML support read it) beside the `enum` of the value, or of its items.
-        const valueDescriptions = new Map(prev?.valueDescriptions);
-        for (const n of [p, items]) {
-          if (!n || !Array.isArray(n.enum) || !Array.isArray(n.enumDescriptions)) continue;
-          n.enum.forEach((v, i) => {
-            const d = (n.enumDescriptions as unknown[])[i];
-            if (typeof d === 'string' && d && this.step()) valueDescriptions.set(valueKey(v), d);
-          });
-        }
-        const examples = [...(prev?.examples ?? [])];
-        const typed = items && p.type === 'array' ? items : p;
-        // A list's examples are lists (`[["a", "b"]]`): their items are what an item may be.
-        for (const ex of Array.isArray(p.examples) ? p.examples : []) examples.push(...(items && Array.isArray(ex) ? ex : [ex]));
-        if (items && Array.isArray(items.examples)) examples.push(...items.examples);
-        const types = [typed.type].flat();
-        this.out.set(name, {
-          name,
-          description:
-            (typeof p.description === 'string' ? p.description : undefined) ?? (typeof p.title === 'string' ? p.title : undefined) ?? prev?.description,
-          type: type || prev?.type,
-          enumValues: distinct(values),
-          valueDescriptions,
-          examples: distinct(examples).slice(0, MAX_EXAMPLES),
-          default: p.default !== undefined ? p.default : prev?.default,
-          boolean: types.includes('boolean') || !!prev?.boolean,
-          date: typed.format === 'date' || (typeof typed.pattern === 'string' && isDatePattern(typed.pattern)) || !!prev?.date,
-          required: false,
-        });
-      }
-    }
-    for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      const list = n[k];
-      if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) this.collect(sub, depth + 1);
-    }
-  }
-}
-
-/** The subschemas a key (`string`) or a list's item (`number`) of a value of `node` may match: of its properties, of its items, through `$ref`s and `allOf`/`anyOf`/`oneOf`. */
-function childSchemas(reader: Reader, node: Json, seg: string | number, out: Json[], depth = 0): void {
-  if (depth > MAX_DEPTH || out.length > MAX_DEPTH) return;
-  const n = reader.resolve(node);
-  if (typeof seg === 'string' && isObject(n.properties) && Object.hasOwn(n.properties, seg) && isObject(n.properties[seg])) out.push(n.properties[seg] as Json);
-  if (typeof seg === 'number') {
-    if (isObject(n.items)) out.push(n.items);
-    else if (Array.isArray(n.items) && isObject(n.items[seg])) out.push(n.items[seg] as Json);
-  }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = n[k];
-    if (Array.isArray(list)) for (const sub of list) if (isObject(sub)) childSchemas(reader, sub, seg, out, depth + 1);
-  }
-}
-
-/**
- * The properties the schema in force for `spec` describes for the mapping at `path` of the front matter (keys, and
- * item indexes of lists: `['approvals', 0]`), as schemaProperties reads them at the top; none where it says nothing.
- */
-export function schemaPropertiesAt(svc: PhasegateService, spec: DocumentKindSpec | undefined, path: (string | number)[]): PropertyInfo[] {
-  if (!path.length) return schemaProperties(svc, spec);
-  const schema = schemaInForce(svc, spec);
-  if (!isObject(schema)) return [];
-  const reader = new Reader(schema);
-  try {
-    let nodes: Json[] = [schema];
-    for (const seg of path) {
-      const next: Json[] = [];
-      for (const n of nodes) childSchemas(reader, n, seg, next);
-      nodes = next;
-      if (!nodes.length) return [];
-    }
-    for (const n of nodes) reader.collect(n);
-  } catch (e) {
-    svc.logger.log(`reading schema ${spec?.schema} failed: ${(e as Error).message}`);
-  }
-  return [...reader.out.values()].map((p) => ({ ...p, required: reader.required.has(p.name) }));
-}
-
-function distinct(values: unknown[]): unknown[] {
-  const keys = new Set<string>();
-  return values.filter((v) => {
-    const k = JSON.stringify(v) ?? String(v);
-    if (keys.has(k)) return false;
-    keys.add(k);
-    return true;
-  });
-}
-
-/** Properties read from each schema object (schemas in force do not change: a new config brings new objects). */
-const cache = new WeakMap<object, PropertyInfo[]>();
+export { PropertyInfo, valueKey } from '../service/schema-props';
 
 /** The front matter schema in force for documents of `spec`, as the diagnostics validate them; undefined when none applies. */
 export function schemaInForce(svc: PhasegateService, spec: DocumentKindSpec | undefined): unknown {
@@ -197,20 +16,15 @@ export function schemaInForce(svc: PhasegateService, spec: DocumentKindSpec | un
   return id ? svc.validator(id)?.schema : undefined;
 }
 
+/**
+ * The properties the schema in force for `spec` describes for the mapping at `path` of the front matter (keys, and
+ * item indexes of lists: `['approvals', 0]`); none where it says nothing.
+ */
+export function schemaPropertiesAt(svc: PhasegateService, spec: DocumentKindSpec | undefined, path: (string | number)[]): PropertyInfo[] {
+  return propertiesAt(schemaInForce(svc, spec), path, (e) => svc.logger.log(`reading schema ${spec?.schema} failed: ${e.message}`)).props;
+}
+
 /** The front matter properties the schema in force for `spec` describes, in schema order. */
 export function schemaProperties(svc: PhasegateService, spec: DocumentKindSpec | undefined): PropertyInfo[] {
-  const schema = schemaInForce(svc, spec);
-  if (!isObject(schema)) return [];
-  let props = cache.get(schema);
-  if (!props) {
-    const reader = new Reader(schema);
-    try {
-      reader.collect(schema);
-    } catch (e) {
-      svc.logger.log(`reading schema ${spec?.schema} failed: ${(e as Error).message}`);
-    }
-    props = [...reader.out.values()].map((p) => ({ ...p, required: reader.required.has(p.name) }));
-    cache.set(schema, props);
-  }
-  return props;
+  return schemaPropertiesAt(svc, spec, []);
 }

@@ -96,6 +96,10 @@ export class CheckContext implements RuleContext {
     return this.svc.repository;
   }
 
+  frontMatterSchema(id: string): unknown {
+    return this.svc.validator(id)?.schema;
+  }
+
   validateFrontMatter(id: string, data: unknown): ReturnType<RuleContext['validateFrontMatter']> {
     const v = this.svc.validator(id);
     if (!v) return undefined;
@@ -110,6 +114,7 @@ export class CheckContext implements RuleContext {
       message: e.message ?? 'is invalid',
       keyword: e.keyword,
       params: e.params as Record<string, unknown>,
+      schemaPath: e.schemaPath,
     }));
   }
 

@@ -5,8 +5,9 @@
  * reported, and a key the schema forbids (additionalProperties: false) is never suggested.
  */
 import type { RuleContext } from './rule';
+import { propertiesAt } from '../schema-props';
 
-/** Keys the built-in schemas define; a workspace schema is asked which of them it knows. */
+/** Keys the built-in schemas define; a workspace schema is asked which of them it knows (its properties' keys count too). */
 const WELL_KNOWN = [
   'phase',
   'title',
@@ -84,7 +85,7 @@ function treatment(ctx: RuleContext, schemaId: string, key: string): string {
 const MAX_CACHED = 4096;
 
 interface SchemaKeys {
-  /** The well-known keys the schema defines: what a misspelt key may be meant as. */
+  /** The well-known keys the schema defines, and the keys its properties name: what a misspelt key may be meant as. */
   known: string[];
   /** Whether the schema defines a key: it allows the key and treats it otherwise than a key it does not know. */
   defines(key: string): boolean;
@@ -109,10 +110,29 @@ function schemaKeys(ctx: RuleContext, schemaId: string): SchemaKeys {
       }
       return known;
     };
-    keys = { known: WELL_KNOWN.filter(defines), defines };
+    // The schema's own keys too (a workspace schema's `sponsor`), as below the top level.
+    const own = propertiesAt(ctx.frontMatterSchema(schemaId), []).props.map((p) => p.name);
+    keys = { known: [...new Set([...WELL_KNOWN.filter(defines), ...own])], defines };
     bySchema.set(schemaId, keys);
   }
   return keys;
+}
+
+/**
+ * The key of `keys` that `key` (which none of them is) most likely misspells: the same in another case, or one edit
+ * away for a key of four letters, two for a longer one; never a key of fewer than four (`to`, `end`: too short to tell
+ * a typo from another word).
+ */
+function meantKey(key: string, keys: Iterable<string>): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { meant: string; d: number } | undefined;
+  for (const k of keys) {
+    if (k.length < 4) continue;
+    const d = lower === k ? 0 : editDistance(lower, k, 2);
+    // Short keys tolerate one edit, longer ones two.
+    if (d <= (k.length <= 4 ? 1 : 2) && (!best || d < best.d)) best = { meant: k, d };
+  }
+  return best?.meant;
 }
 
 /** For each key of `data` that looks like a misspelling of a schema key: the key and its likely intent. */
@@ -122,16 +142,67 @@ export function misspeltKeys(ctx: RuleContext, schemaId: string, data: Record<st
   for (const key of Object.keys(data)) {
     // A key of the schema's own (a workspace schema's `stage` beside `start`) is no typo.
     if (known.includes(key) || defines(key)) continue;
-    const lower = key.toLowerCase();
-    let best: { meant: string; d: number } | undefined;
-    for (const k of known) {
-      // `to`, `end`: too short to tell a typo from another word.
-      if (k.length < 4) continue;
-      const d = lower === k ? 0 : editDistance(lower, k, 2);
-      // Short keys tolerate one edit, longer ones two.
-      if (d <= (k.length <= 4 ? 1 : 2) && (!best || d < best.d)) best = { meant: k, d };
+    const meant = meantKey(key, known);
+    if (meant && !(meant in data)) out.push({ key, meant });
+  }
+  return out;
+}
+
+/** Most values of one front matter looked into for nested mappings (an alias may repeat a large one many times). */
+const MAX_NESTED_VALUES = 10_000;
+/** Most nested mappings of one front matter whose keys are compared with the schema's (each a read of the schema at its path). */
+const MAX_NESTED_MAPPINGS = 128;
+
+/**
+ * For each key of a mapping nested in the front matter `data` (`owner: {nmae: x}`, a mapping in a list) that the schema
+ * (`schemaOf`, asked only when `data` holds a mapping or a list) does not define there, one or two edits away from one
+ * it does that the mapping lacks (as `misspeltKeys` at the top): the mapping's path, the key and its likely intent.
+ * Mappings the schema says nothing of, or whose keys it allows by a pattern too (`patternProperties`), are left alone.
+ */
+export function misspeltNestedKeys(schemaOf: () => unknown, data: Record<string, unknown>): { path: (string | number)[]; key: string; meant: string }[] {
+  // Most front matter holds no mapping nor list: nothing more is done, nor allocated, for it (performance only).
+  let nested = false;
+  for (const k in data) {
+    const v = data[k];
+    if (v !== null && typeof v === 'object') {
+      nested = true;
+      break;
     }
-    if (best && !(best.meant in data)) out.push({ key, meant: best.meant });
+  }
+  if (!nested) return [];
+  const schema = schemaOf();
+  const out: { path: (string | number)[]; key: string; meant: string }[] = [];
+  let left = MAX_NESTED_VALUES;
+  let mappings = MAX_NESTED_MAPPINGS;
+  let seen: Set<object> | undefined;
+  // Only objects are visited (most front matter holds none: a list of strings is passed over item by item, with no path built).
+  const visit = (v: object, path: (string | number)[]): void => {
+    seen ??= new Set();
+    if (seen.has(v) || --left < 0) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && typeof x === 'object') visit(x, [...path, i]);
+      }
+      return;
+    }
+    const map = v as Record<string, unknown>;
+    if (--mappings < 0) return;
+    const { props, patterns } = propertiesAt(schema, path);
+    if (props.length && !patterns) {
+      const names = new Set(props.map((p) => p.name));
+      for (const key of Object.keys(map)) {
+        if (names.has(key)) continue;
+        const meant = meantKey(key, names);
+        if (meant && !Object.hasOwn(map, meant)) out.push({ path, key, meant });
+      }
+    }
+    for (const [k, x] of Object.entries(map)) if (x !== null && typeof x === 'object') visit(x, [...path, k]);
+  };
+  for (const k in data) {
+    const v = data[k];
+    if (v !== null && typeof v === 'object' && Object.hasOwn(data, k)) visit(v, [k]);
   }
   return out;
 }

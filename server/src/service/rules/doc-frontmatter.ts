@@ -5,7 +5,8 @@
 import * as YAML from 'yaml';
 import { Range, range } from '../types';
 import { pathRange, pointerSegments } from '../yamlpath';
-import { editDistance, misspeltKeys } from './doc-fm-typos';
+import { editDistance, misspeltKeys, misspeltNestedKeys } from './doc-fm-typos';
+import { isDatePattern } from '../schema-props';
 import type { Rule, RuleContext } from './rule';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -52,11 +53,6 @@ export function lineKey(line: string): KeyAt | undefined {
 /** The flow-mapping key at `line[col]`, as `^(["']?)([^"':#,[\]{}]+?)\1\s*:` read it; else the line's first key. */
 export function duplicateKeyAt(line: string, col: number): KeyAt | undefined {
   return keyAt(line, col, FLOW_KEY) ?? lineKey(line);
-}
-
-/** A schema's pattern of dates written YYYY-MM-DD, as the built-in schemas write it: `^\d{4}-\d{2}-\d{2}$`, or with the months and days a calendar has. */
-export function isDatePattern(pattern: string): boolean {
-  return /^\^\\d\{4\}-(?:\\d\{2\}-\\d\{2\}|\(0\[1-9\])/.test(pattern);
 }
 
 /** `text` up to a YAML comment (` #` or a tab and `#`), without the white space before it. */
@@ -160,6 +156,11 @@ const syntax: Rule = {
   },
 };
 
+/** A key or an index as a segment of a JSON pointer (as ajv writes them: `~` and `/` escaped). */
+function pointerSegment(s: string | number): string {
+  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** The value at a JSON pointer (`/approvals/1/date`) of the front matter's data. */
 function valueAtPointer(data: unknown, pointer: string): unknown {
   let v = data;
@@ -180,9 +181,34 @@ function kindOfValue(v: unknown): string | undefined {
   return `a ${typeof v}`;
 }
 
+/**
+ * What the schema says of a value its `pattern` at `schemaPath` (ajv's `#/properties/ticket/pattern`) does not match, as
+ * VS Code's JSON and YAML support read it: that subschema's `patternErrorMessage`, else its `errorMessage`.
+ */
+function patternMessage(schema: unknown, schemaPath: string | undefined): string | undefined {
+  if (!schemaPath?.startsWith('#/')) return undefined;
+  let node = schema;
+  for (const seg of schemaPath.split('/').slice(1, -1)) {
+    let key = seg;
+    try {
+      // ajv writes a segment as a URI fragment: `my%20key`.
+      key = decodeURIComponent(seg);
+    } catch {
+      /* as written */
+    }
+    key = key.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  if (!isMapping(node)) return undefined;
+  const words = [node.patternErrorMessage, node.errorMessage].find((m): m is string => typeof m === 'string' && m.trim() !== '');
+  return words?.trim();
+}
+
 /** "must be equal to one of the allowed values" is more useful with the values. */
-function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown): string {
+function schemaMessage(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }, value?: unknown, own?: string): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  // The schema's own words for a value its pattern does not match (`patternErrorMessage`, else `errorMessage`).
+  if (own !== undefined) return `Front matter \`${where}\`: ${own}`;
   switch (e.keyword) {
     case 'required':
       // A key missing from a nested mapping (an item of a list) names that mapping.
@@ -283,12 +309,14 @@ const schema: Rule = {
     const firstLine = range(0, 0, 0, (doc.lines[0] ?? '').length);
     const seen = new Set<string>();
     // fm.yaml is built on demand: look for misspelt keys first (performance only).
-    const misspelt = misspeltKeys(ctx, spec.schema, data);
-    if (misspelt.length && fm.yaml) {
-      for (const t of misspelt) {
-        const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, '', t.key) ?? firstLine;
-        seen.add(`key:${t.key}`);
-        ctx.report('front-matter-schema', r, `Unknown front matter key \`${t.key}\`: did you mean \`${t.meant}\`?`, {
+    const top = misspeltKeys(ctx, spec.schema, data);
+    const nested = misspeltNestedKeys(() => ctx.frontMatterSchema(spec.schema!), data);
+    if ((top.length || nested.length) && fm.yaml) {
+      for (const t of [...top.map((k) => ({ path: [], ...k })), ...nested]) {
+        const pointer = t.path.map((s) => `/${pointerSegment(s)}`).join('');
+        const r = pathRange(fm.yaml, doc.lines, 1, fm.raw, pointer, t.key) ?? firstLine;
+        seen.add(`key:${pointer}/${pointerSegment(t.key)}`);
+        ctx.report('front-matter-schema', r, `Unknown front matter key \`${[...t.path, t.key].join('.')}\`: did you mean \`${t.meant}\`?`, {
           fix: 'rename-front-matter-key',
           was: t.key,
           key: t.meant,
@@ -313,7 +341,7 @@ const schema: Rule = {
         r = pathRange(fm.yaml, doc.lines, 1, fm.raw, e.instancePath, key);
       }
       // A misspelt key already reported as such is not reported again as "not allowed".
-      if (e.keyword === 'additionalProperties' && seen.has(`key:${String(e.params.additionalProperty)}`)) continue;
+      if (e.keyword === 'additionalProperties' && seen.has(`key:${e.instancePath}/${pointerSegment(String(e.params.additionalProperty))}`)) continue;
       const value =
         e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'uniqueItems' || e.keyword === 'type' || e.keyword === 'minLength'
           ? valueAtPointer(fm.data, e.instancePath)
@@ -348,7 +376,7 @@ const schema: Rule = {
         );
         continue;
       }
-      let message = schemaMessage(e, value);
+      let message = schemaMessage(e, value, e.keyword === 'pattern' ? patternMessage(ctx.frontMatterSchema(spec.schema), e.schemaPath) : undefined);
       const id = `${message}@${JSON.stringify(r)}`;
       if (seen.has(id)) continue;
       seen.add(id);

@@ -33,11 +33,13 @@ export interface RuleContext {
   readonly metrics: MetricSpec[];
   /** True on the one file of a phase that carries the phase-level diagnostics (missing documents, numbering). */
   readonly phaseAnchor: boolean;
+  /** The front matter schema `schemaId` in force (a trusted workspace's own, else the built-in one), as JSON; undefined when none. */
+  frontMatterSchema(schemaId: string): unknown;
   /** Front matter schemas by id (ajv-compiled by the engine). */
   validateFrontMatter(
     schemaId: string,
     data: unknown,
-  ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[] | undefined;
+  ): { instancePath: string; message: string; keyword: string; params: Record<string, unknown>; schemaPath?: string }[] | undefined;
   /**
    * The parsed model of another document in the workspace (open editor text wins over disk); undefined
    * for one without its Markdown model (too large), whose sections are not known, as for one not read.
