@@ -5,7 +5,7 @@ import { NodeFileSystem } from '../../server/src/node/assets';
 import { PhasegateService } from '../../server/src/service';
 import { assets, REPO } from '../helpers/workspace';
 import { examplesFs, run, WritableMemoryFileSystem } from './helpers';
-import { displayWidth } from '../../server/src/cli/width';
+import { displayWidth } from '../../server/src/service/width';
 
 describe('phasegate status', () => {
   it('lists every phase of the examples with layout, status, documents and gates', async () => {

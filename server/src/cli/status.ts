@@ -10,7 +10,7 @@ import { reasonsBeyondMissing } from '../service/holds';
 import type { PhaseReport, Report } from './report';
 import { diagnosticLine } from './format-text';
 import { jsonDiagnostic } from './format-json';
-import { displayWidth, padEnd } from './width';
+import { displayWidth, padEnd } from '../service/width';
 
 const MARK: Record<GateStatus, string> = { passed: '✓', failed: '✗', pending: '…' };
 

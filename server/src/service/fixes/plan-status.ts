@@ -12,9 +12,9 @@ import type { ParsedDocument, Section, Table, TableCell } from '../markdown';
 import type { PhaseStatus } from '../gates';
 import type { Phase } from '../workspace';
 import { range } from '../types';
-import type { CodeAction, Range, TextEdit } from '../types';
+import type { CodeAction, Diagnostic, Range, TextEdit } from '../types';
 import { textKey } from '../handoff';
-import { displayWidth } from '../../cli/width';
+import { displayWidth } from '../width';
 import {
   headingStatus,
   isCompleteStatus,
@@ -28,7 +28,6 @@ import {
 } from '../rules/phase-plan';
 import { landsInCode } from './phase-edit';
 import type { PlanItem, PlanList, PlanTables } from '../rules/phase-plan';
-import type { Fix } from './fix';
 import type { PhasegateService } from '../service';
 
 /** The fix's data: the phases the row or item names (the one reported first). */
@@ -433,7 +432,7 @@ function moveItem(doc: ParsedDocument, pt: PlanTables, ws: readonly string[], li
 }
 
 /** Sets the status of the plan's row or item that `diag` reports to its phase's status. */
-export const setPlanStatus: Fix = (svc, diag) => {
+export const setPlanStatus = (svc: PhasegateService, diag: Diagnostic): CodeAction | undefined => {
   const d = diag.data as Partial<PlanStatusData> | undefined;
   const doc = svc.getDocument(diag.file);
   if (!d?.phase || !doc) return undefined;

@@ -1,5 +1,5 @@
 /**
- * How many terminal columns a string takes, for the columns of `phasegate status`: counted per
+ * How many terminal columns a string takes, for the columns of `phasegate status` and a plan table's padded cells: counted per
  * grapheme cluster (what a terminal draws as one character), East Asian wide and fullwidth
  * characters and emoji as two columns, combining marks, joiners and other invisible characters
  * as none, everything else (ambiguous-width characters included) as one.
