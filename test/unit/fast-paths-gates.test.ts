@@ -22,7 +22,8 @@ const RUNS = { numRuns: 3000 };
 function hasEvidencePlain(text: string, missing?: MissingTarget): boolean {
   const EVIDENCE = /\]\(|<https?:|evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*|_)?\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
   if (/\[[A-Z]|\{\{|TBD|TODO:/.test(text)) text = withoutPlaceholders(text);
-  const notYet = (s: string) => s.replace(/evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*|_)?\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
+  const notYet = (s: string) =>
+    s.replace(/evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*|_)?\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
   text = notYet(text);
   if (!EVIDENCE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;

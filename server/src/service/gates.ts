@@ -63,7 +63,8 @@ const EVIDENCE_RE = /\]\(|<https?:|evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*
  * `Evidence: to follow`): a box ticked ahead of its evidence, as `Evidence: TBD` is. Blanked, with that word, before
  * EVIDENCE_RE is asked: a link or a code span beside it still counts.
  */
-const NOT_YET_EVIDENCE_RE = /evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*|_)?\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
+const NOT_YET_EVIDENCE_RE =
+  /evidence(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__|\*|_)?\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
 
 /**
  * Whether a text holds what a template placeholder starts with (see scanPlaceholders): `/\[[A-Z]|\{\{|TBD|TODO:/`, by
