@@ -302,6 +302,19 @@ describe('structure rules', () => {
     );
     assert.equal(applyEdits(prompt, codeActions(svc, ds)[0].change.edits[0].edits), '# Build Phase 1: Advanced CI — Implementation Prompt\n');
     assert.deepEqual(diagnosticsOf(svc, `${at}/implementation_response_from_AI.md`, 'heading-mismatch'), []);
+    // A title that does not hold the heading's words (`Phase 1:`) is named as the fix writes it, not as `Phase 1:…`,
+    // which would read as dropping its `Response`.
+    const titled = '# Phase 2 Response: Advanced CI\n';
+    const { svc: other } = await workspace({
+      [`${at}/implementation_prompt.md`]: '# Phase 1: Advanced CI\n',
+      [`${at}/implementation_response_from_AI.md`]: titled,
+    });
+    const od = diagnosticsOf(other, `${at}/implementation_response_from_AI.md`, 'heading-mismatch');
+    assert.deepEqual(
+      od.map((d) => d.message),
+      ['Title should read "Phase 1 Response: Advanced CI" in Phase_1_Advanced_CI.'],
+    );
+    assert.equal(applyEdits(titled, codeActions(other, od)[0].change.edits[0].edits), '# Phase 1 Response: Advanced CI\n');
     // A title without `Phase N` names no phase.
     const { svc: plain } = await workspace({ [`${at}/implementation_prompt.md`]: '# Advanced CI (iAI Prompt-Driven)\n' });
     assert.deepEqual(diagnosticsOf(plain, `${at}/implementation_prompt.md`, 'heading-mismatch'), []);
