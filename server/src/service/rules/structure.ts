@@ -4,8 +4,7 @@
  * too large to read its structure.
  */
 import { basename, joinPath, relativePath } from '../host';
-import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle, replaceComments } from '../markdown';
-import { lowerBound } from '../sorted';
+import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
 import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
@@ -151,7 +150,7 @@ const sections: Rule = {
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
       found.push({ title: sec.title, s });
       if (n !== undefined && spec.kind) checkSectionNumbers(ctx, sec, s, n);
-      if ((s.isEmpty || (!isLabelSection(s) && showsNothing(doc, s))) && sec.required !== false && !sec.allowEmpty) {
+      if ((s.nothingWritten ?? s.isEmpty) && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${writtenTitle(sec.description, n)}` : '.'}`);
       }
     }
@@ -613,32 +612,4 @@ function shownTitle(want: string, renumbered: string): string {
   if (want.includes('{N')) return title;
   const words = want.trim();
   return title.includes(words) ? `${words}…` : title;
-}
-
-/**
- * A line that shows nothing written: blank, an empty list item or task (`-`, `1.`, `- [ ]`), a thematic break
- * (`---`, `* * *`) or a non-breaking space alone (`&nbsp;`).
- */
-const NOTHING_LINE = /^\s*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?|(?:[-*_][ \t]*){3,}|&nbsp;)?\s*$/;
-
-/**
- * Whether a section whose lines hold text shows no content all the same: besides its subsections' headings and its
- * one-line HTML comments, only lines that show nothing written (NOTHING_LINE), as a template's list is left with its
- * items' text deleted. A line in a comment over several lines counts as text, and so does a table's header (a plan's
- * Phase Status table of no row yet lists no phase, as it should while there is none).
- */
-function showsNothing(doc: ParsedDocument, s: Section): boolean {
-  const { headings, lines } = doc;
-  let h = lowerBound(headings, (x) => x.endLine < s.bodyStart);
-  for (let l = s.bodyStart; l < s.end; l++) {
-    while (h < headings.length && headings[h].endLine < l) h++;
-    if (h < headings.length && headings[h].line <= l) continue;
-    let text = lines[l] ?? '';
-    if (text.includes('<!--')) {
-      text = replaceComments(text, () => '');
-      if (text.includes('<!--')) return false;
-    }
-    if (!NOTHING_LINE.test(text)) return false;
-  }
-  return true;
 }
