@@ -20,9 +20,10 @@ const RUNS = { numRuns: 3000 };
 
 /** The evidence test as it was: every link's target judged, the text rebuilt with the missing ones blanked. */
 function hasEvidencePlain(text: string, missing?: MissingTarget): boolean {
-  const EVIDENCE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
+  const EVIDENCE = /\]\(|<https?:|evidence(?:\*\*|__|\*|_)?\s*:\s*(?:(?:\*\*|__|\*|_)\s*)?[\p{L}\p{N}[<`]|`[^`]+`/iu;
   if (/\[[A-Z]|\{\{|TBD|TODO:/.test(text)) text = withoutPlaceholders(text);
-  const notYet = (s: string) => s.replace(/evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
+  const notYet = (s: string) =>
+    s.replace(/evidence(?:\*\*|__|\*|_)?\s*:\s*(?:(?:\*\*|__|\*|_)\s*)?(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu, ' ');
   text = notYet(text);
   if (!EVIDENCE.test(text)) return false;
   if (!missing || !text.includes('](')) return true;

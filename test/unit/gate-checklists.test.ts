@@ -156,6 +156,43 @@ describe('gate checklists of a custom layout', () => {
     );
   });
 
+  it('reads an emphasized Evidence label as the label (**Evidence**: …, **Evidence:** …), and its value emphasized', async () => {
+    const review = [
+      '# Review',
+      '',
+      '## Review',
+      '',
+      '- [x] Stakeholder sign-off — **Evidence**: PR #12',
+      '- [x] Peer review completed — **Evidence:** approved by Dana',
+      '- [x] Load test run — _Evidence_: nightly run 42',
+      '- [x] Tests pass — Evidence: **CI run 502**',
+      '- [x] Release notes — **Evidence:** pending',
+      '- [x] Backlog groomed — **Evidence**:',
+      '',
+    ].join('\n');
+    const { svc } = await workspace({
+      'phasegate.yaml': layout(REVIEW_GATE),
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n\nGoals.\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.deepEqual(
+      gate.items.map((i) => [i.line, i.evidence]),
+      [
+        [4, true],
+        [5, true],
+        [6, true],
+        [7, true],
+        [8, false],
+        [9, false],
+      ],
+    );
+    assert.deepEqual(
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', 'gate-item-no-evidence').map((d) => d.range.start.line),
+      [8, 9],
+    );
+  });
+
   it('takes evidence that says it is still to come (Evidence: pending, awaiting …) for none: the gate stays pending', async () => {
     const review = [
       '# Review',

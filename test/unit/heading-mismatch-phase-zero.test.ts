@@ -367,9 +367,11 @@ describe('a minus sign where a {N-1} is: only as the -1 form writes it', () => {
     // hyphen stands for the blank, as it does for a number glued to a word (`S-3` of `S{N-2}`): the number after it
     // is read, and renumbered keeping it.
     const hyphened = await retro(layout, body('After Sprint-3: X'), 'sprints/sprint-5-x');
+    // The message names the title as the fix writes it, its hyphen kept (was: "After Sprint 4:…", as though the
+    // hyphen were wrong).
     assert.deepEqual(
       hyphened.messages.filter((m) => /heading-mismatch/.test(m)),
-      ['heading-mismatch: Title should read "After Sprint 4:…" in sprint-5-x.'],
+      ['heading-mismatch: Title should read "After Sprint-4: X" in sprint-5-x.'],
     );
     assert.equal(hyphened.fixes[0], body('After Sprint-4: X'));
     assert.deepEqual(
@@ -607,7 +609,7 @@ describe('a number glued to a letter (`S{N-2} recap`, `Q{N} review`), written wi
     const wrong = await retro(layout, '# Q-2 review: Kickoff\n\n## Goals\n\nx\n', 'sprints/sprint-5-next');
     assert.deepEqual(
       wrong.messages.filter((m) => !m.startsWith('phase-numbering-gap')),
-      ['heading-mismatch: Title should read "Q5 review:…" in sprint-5-next.'],
+      ['heading-mismatch: Title should read "Q-5 review: Kickoff" in sprint-5-next.'],
     );
     assert.equal(wrong.fixes[0], '# Q-5 review: Kickoff\n\n## Goals\n\nx\n');
   });

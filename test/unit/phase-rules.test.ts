@@ -344,6 +344,13 @@ describe('phase rules: test runs in an audit validation', () => {
     );
     assert.match(ds[0].message, /validation shows failing tests/);
     assert.equal(testing.status, 'failed');
+    // A line longer than the message quotes is cut with an ellipsis, not as though it ended there.
+    const long = `FAILED tests/test_pipeline.py::test_runner_${'x'.repeat(120)} - AssertionError`;
+    const { svc: cut } = await auditPhase(`${fence}\n$ pytest\n${long}\n1 failed in 2.0s\n${fence}`);
+    assert.deepEqual(
+      diagnosticsOf(cut, VAL, 'failing-test-proof').map((d) => d.message),
+      [`The validation shows failing tests: "${long.slice(0, 119)}…".`, 'The validation shows failing tests: "1 failed in 2.0s".'],
+    );
     assert.deepEqual(testing.reasons, ['1 × failing-test-proof']);
   });
 

@@ -255,6 +255,20 @@ describe('structure rules', () => {
     assert.match(order.message, /Scope/);
   });
 
+  it('reports a section that shows nothing written as empty: empty items and tasks, a thematic break, a non-breaking space', async () => {
+    const withObjectives = (body: string) =>
+      brief(`## Objectives\n\n${body}\n## Scope\n\nAll.\n\n## Deliverables\n\n- Report\n\n## Risks\n\n- Risk: late - start early\n`);
+    const empty = async (body: string) => {
+      const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': withObjectives(body) });
+      return diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'empty-section').map((d) => d.range.start.line);
+    };
+    for (const body of ['-\n-\n', '- [ ]\n', '1.\n2.\n', '---\n', '* * *\n', '&nbsp;\n', '- <!-- the goals -->\n', '### Goals\n\n- [ ]\n'])
+      assert.deepEqual(await empty(body), [2], JSON.stringify(body));
+    // Something written is content: an item's text or a nested line, a paragraph after a break, a table's header.
+    for (const body of ['- Audit\n', '-\n  the codebase\n', '---\n\nAudit.\n', '| Goal | Owner |\n|---|---|\n', '- [x] Audit\n'])
+      assert.deepEqual(await empty(body), [], JSON.stringify(body));
+  });
+
   it('reports a title that names another phase and fixes its numbers', async () => {
     const text = '# Phase 2: Foundation Audit\n\n## Objectives\n\nA.\n\n## Scope\n\nB.\n\n## Deliverables\n\n- C\n\n## Risks\n\n- Risk: x - y\n';
     const { svc } = await workspace({ 'phase-1/00-PHASE_BRIEF.md': text });
@@ -302,6 +316,19 @@ describe('structure rules', () => {
     );
     assert.equal(applyEdits(prompt, codeActions(svc, ds)[0].change.edits[0].edits), '# Build Phase 1: Advanced CI — Implementation Prompt\n');
     assert.deepEqual(diagnosticsOf(svc, `${at}/implementation_response_from_AI.md`, 'heading-mismatch'), []);
+    // A title that does not hold the heading's words (`Phase 1:`) is named as the fix writes it, not as `Phase 1:…`,
+    // which would read as dropping its `Response`.
+    const titled = '# Phase 2 Response: Advanced CI\n';
+    const { svc: other } = await workspace({
+      [`${at}/implementation_prompt.md`]: '# Phase 1: Advanced CI\n',
+      [`${at}/implementation_response_from_AI.md`]: titled,
+    });
+    const od = diagnosticsOf(other, `${at}/implementation_response_from_AI.md`, 'heading-mismatch');
+    assert.deepEqual(
+      od.map((d) => d.message),
+      ['Title should read "Phase 1 Response: Advanced CI" in Phase_1_Advanced_CI.'],
+    );
+    assert.equal(applyEdits(titled, codeActions(other, od)[0].change.edits[0].edits), '# Phase 1 Response: Advanced CI\n');
     // A title without `Phase N` names no phase.
     const { svc: plain } = await workspace({ [`${at}/implementation_prompt.md`]: '# Advanced CI (iAI Prompt-Driven)\n' });
     assert.deepEqual(diagnosticsOf(plain, `${at}/implementation_prompt.md`, 'heading-mismatch'), []);

@@ -126,6 +126,28 @@ describe('suppression directives', () => {
     );
   });
 
+  it('a directive written in another case is invalid-directive, with the directive in lower case as its fix; other words so written are prose', async () => {
+    const text = brief()
+      .replace('- [a]', '<!-- PhaseGate-Disable-Next-Line broken-link -->\n- [a]')
+      .replace('- [b]', '<!-- PHASEGATE-DISABEL broken-link -->\n<!-- Phasegate-managed file: do not edit -->\n- [b]')
+      .replace('title: Foundation Audit', 'title: Foundation Audit # Phasegate-disable-line heading-mismatch');
+    const svc = await briefWith(text);
+    assert.deepEqual(
+      diagnosticsOf(svc, BRIEF, 'invalid-directive').map((d) => [d.range.start.line, d.message]),
+      [
+        [2, 'Directive `Phasegate-disable-line` is written in another case, and is not read: write `phasegate-disable-line`.'],
+        [9, 'Directive `PhaseGate-Disable-Next-Line` is written in another case, and is not read: write `phasegate-disable-next-line`.'],
+        [11, 'Directive `PHASEGATE-DISABEL` is written in another case, and is not read: write `phasegate-disable`.'],
+      ],
+    );
+    // None silences anything until it is written in lower case, as the fix writes it.
+    assert.equal(linesOf(svc, BRIEF, 'broken-link').length, 3);
+    const [fix] = codeActions(svc, [diagnosticsOf(svc, BRIEF, 'invalid-directive')[1]]);
+    assert.equal(fix.title, 'Change to phasegate-disable-next-line');
+    svc.setOverlay(`${ROOT}/${BRIEF}`, applyEdits(text, fix.change.edits[0].edits));
+    assert.deepEqual(linesOf(svc, BRIEF, 'broken-link'), [13, 14]);
+  });
+
   it('directive rules cannot silence themselves, and a rule turned off is never reported unused', async () => {
     const text = brief('<!-- phasegate-disable-file unused-directive -->\n<!-- phasegate-disable-file missing-front-matter -->\n');
     const svc = await briefWith(text);

@@ -52,15 +52,19 @@ export interface GateCause {
   severity?: Severity;
 }
 
-/** A link, an autolink, `Evidence:` followed by something, or a code span. */
-const EVIDENCE_RE = /\]\(|<https?:|evidence\s*:\s*[\p{L}\p{N}[<`]|`[^`]+`/iu;
+/**
+ * A link, an autolink, `Evidence:` followed by something, or a code span. The label may be emphasized, as a label is
+ * (`**Evidence**: PR #12`, `**Evidence:** PR #12`, `Evidence: *PR #12*`).
+ */
+const EVIDENCE_RE = /\]\(|<https?:|evidence(?:\*\*|__|\*|_)?\s*:\s*(?:(?:\*\*|__|\*|_)\s*)?[\p{L}\p{N}[<`]|`[^`]+`/iu;
 
 /**
  * `Evidence:` followed by a word that says it is not there yet (`Evidence: pending`, `Evidence: awaiting sign-off`,
  * `Evidence: to follow`): a box ticked ahead of its evidence, as `Evidence: TBD` is. Blanked, with that word, before
  * EVIDENCE_RE is asked: a link or a code span beside it still counts.
  */
-const NOT_YET_EVIDENCE_RE = /evidence\s*:\s*(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
+const NOT_YET_EVIDENCE_RE =
+  /evidence(?:\*\*|__|\*|_)?\s*:\s*(?:(?:\*\*|__|\*|_)\s*)?(?:pending|awaiting|not yet|to do|todo|to follow|to come|tbc)(?![\p{L}\p{N}])/giu;
 
 /**
  * Whether a text holds what a template placeholder starts with (see scanPlaceholders): `/\[[A-Z]|\{\{|TBD|TODO:/`, by

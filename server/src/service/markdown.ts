@@ -61,6 +61,12 @@ export interface Section {
   children: number[];
   /** No text in the section, subsections included (HTML comments count as empty). */
   isEmpty: boolean;
+  /**
+   * Nothing written in the section, subsections included: empty, or holding only lines that show nothing written
+   * (empty list items and tasks, `-`, `1.`, `- [ ]`; a thematic break; `&nbsp;`). Undefined: not known (a label's
+   * section), read as `isEmpty`.
+   */
+  nothingWritten?: boolean;
   range: Range;
 }
 
@@ -713,6 +719,7 @@ class SectionNode implements Section {
   readonly bodyStart: number;
   readonly children: number[] = [];
   isEmpty = true;
+  nothingWritten = true;
 
   constructor(
     readonly heading: Heading,
@@ -1303,10 +1310,29 @@ function buildSections(doc: ParsedDocument): void {
       if (next < headings.length && headings[next].line <= l) continue;
       if (!isBlank(src)) {
         s.isEmpty = false;
-        break;
+        if (!showsNothingWritten(src)) {
+          s.nothingWritten = false;
+          break;
+        }
       }
     }
   }
+}
+
+/**
+ * A line that shows nothing written: an empty list item or task (`-`, `1.`, `- [ ]`), a thematic break (`---`,
+ * `* * *`) or a non-breaking space alone (`&nbsp;`), blanks around it.
+ */
+const NOTHING_WRITTEN = /^\s*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?|[-*_](?:[ \t]*[-*_]){2,}|&nbsp;)\s*$/;
+
+/** Whether a non-blank line, its comments taken out, shows nothing written (NOTHING_WRITTEN). */
+function showsNothingWritten(src: string): boolean {
+  let i = 0;
+  while (i < src.length && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
+  const c = src.charCodeAt(i);
+  // What such a line starts with: `-`, `*`, `+`, `_`, `&` or a digit (performance only: most start with a letter).
+  if (c !== 45 && c !== 42 && c !== 43 && c !== 95 && c !== 38 && (c < 48 || c > 57)) return false;
+  return NOTHING_WRITTEN.test(src);
 }
 
 /** Whether `s` is white space only (`s.trim() === ''`, without making the trimmed string). */

@@ -250,8 +250,14 @@ export function suppressionsOf(doc: ParsedDocument): Suppressions | undefined {
  * `<!--` is found faster than `phasegate-`, and most documents have no comment).
  */
 export function mayHaveDirectives(doc: ParsedDocument): boolean {
-  return doc.text.indexOf('<!--') >= 0 ? doc.text.includes('phasegate-') : doc.frontMatter !== undefined && doc.frontMatter.raw.includes('phasegate-');
+  return doc.text.indexOf('<!--') >= 0 ? DIRECTIVE_WORD.test(doc.text) : doc.frontMatter !== undefined && DIRECTIVE_WORD.test(doc.frontMatter.raw);
 }
+
+/**
+ * `phasegate-`, in any case: a directive, or one written in another case (`PhaseGate-Disable-Next-Line`), which
+ * silences nothing and is reported, rather than left to do nothing in silence.
+ */
+const DIRECTIVE_WORD = /phasegate-/i;
 
 /** The document's directives, read without `suppressionsOf`'s first test or its memo (null: none). */
 export function parseDirectives(doc: ParsedDocument): Suppressions | null {
@@ -260,9 +266,9 @@ export function parseDirectives(doc: ParsedDocument): Suppressions | null {
   const fm = doc.frontMatter;
   // The front matter's lines, fences included: there, directives are YAML comments.
   const fmEnd = fm ? (fm.terminated ? fm.endLine : doc.lines.length - 1) : -1;
-  if (fm?.raw.includes('phasegate-')) {
+  if (fm && DIRECTIVE_WORD.test(fm.raw)) {
     for (const c of yamlComments(doc)) {
-      if (!/^#\s*phasegate-/.test(c.text)) continue;
+      if (!/^#\s*phasegate-/i.test(c.text)) continue;
       directive(c.text.slice(1), c.column + 1, c.line, range(c.line, c.column, c.line, c.column + c.text.length), true, directives, invalid);
     }
   }
@@ -270,7 +276,7 @@ export function parseDirectives(doc: ParsedDocument): Suppressions | null {
   const blocks = doc.codeBlocks;
   for (let line = 0; line < doc.lines.length; line++) {
     const text = doc.lines[line];
-    if (!text.includes('phasegate-')) continue;
+    if (!DIRECTIVE_WORD.test(text)) continue;
     if (line <= fmEnd) continue;
     while (block < blocks.length && blocks[block].endLine < line) block++;
     if (block < blocks.length && blocks[block].line <= line) continue;
@@ -284,7 +290,8 @@ export function lineDirectives(text: string, line: number, out: Directive[], inv
   for (const c of htmlComments(text)) {
     if (c.end < 0) {
       // A directive must be one comment on one line: one split over lines would silently do nothing.
-      if (/^<!--\s*phasegate-/.test(text.slice(c.open))) {
+      const split = /^<!--\s*(phasegate-[A-Za-z-]*)/i.exec(text.slice(c.open));
+      if (split && (split[1].startsWith('phasegate-') || otherCaseKind(split[1]))) {
         invalid.push({
           code: 'invalid-directive',
           range: range(line, c.open, line, text.length),
@@ -374,10 +381,32 @@ export function yamlComments(doc: ParsedDocument): { line: number; column: numbe
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+/**
+ * The directive a word that starts with `phasegate-` in another case than lower (`PhaseGate-Disable-Next-Line`,
+ * `PHASEGATE-DISABEL`) stands for: its kind, or the nearest one; undefined when it is near none (`Phasegate-managed`).
+ */
+function otherCaseKind(word: string): DirectiveKind | undefined {
+  const kind = word.slice('phasegate-'.length).toLowerCase() as DirectiveKind;
+  return KINDS.includes(kind) ? kind : (nearest(kind, KINDS) as DirectiveKind | undefined);
+}
+
 /** Reads one comment's body (`body` starts at column `col`); not a directive unless it starts with `phasegate-`. */
 function directive(body: string, col: number, line: number, whole: Range, yaml: boolean, out: Directive[], invalid: DirectiveProblem[]): void {
   const lead = /^\s*/.exec(body)![0].length;
-  if (!body.startsWith('phasegate-', lead)) return;
+  if (!body.startsWith('phasegate-', lead)) {
+    // `PhaseGate-Disable-Next-Line`: directives are read as written, in lower case, as ESLint's are; one in another
+    // case would do nothing, in silence. Other words so written (`<!-- Phasegate-managed file -->`) are prose.
+    const other = /^phasegate-[A-Za-z-]*/i.exec(body.slice(lead));
+    const near = other && otherCaseKind(other[0]);
+    if (!other || !near) return;
+    invalid.push({
+      code: 'invalid-directive',
+      range: range(line, col + lead, line, col + lead + other[0].length),
+      message: `Directive \`${other[0]}\` is written in another case, and is not read: write \`phasegate-${near}\`.`,
+      data: { fix: 'replace-rule-id', replacement: `phasegate-${near}` },
+    });
+    return;
+  }
   const word = /^phasegate-[A-Za-z-]*/.exec(body.slice(lead))![0];
   const kind = word.slice('phasegate-'.length) as DirectiveKind;
   if (!KINDS.includes(kind)) {

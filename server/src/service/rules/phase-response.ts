@@ -231,7 +231,7 @@ function failingValidationRuns(ctx: RuleContext): void {
 
 /** Reports the failing run a validation's line shows, quoted. */
 function reportFailingLine(ctx: RuleContext, line: number): void {
-  ctx.report('failing-test-proof', trimmedRange(ctx.doc, line), `The validation shows failing tests: "${ctx.doc.lines[line].trim().slice(0, 120)}".`);
+  ctx.report('failing-test-proof', trimmedRange(ctx.doc, line), `The validation shows failing tests: "${quotedLine(ctx.doc.lines[line])}".`);
 }
 
 /**
@@ -380,7 +380,13 @@ export const responseRule: Rule = {
     for (const l of lines) {
       if (!failureIn(doc.lines[l])) continue;
       if (n++ >= MAX_FAILURE_REPORTS) break;
-      ctx.report('failing-test-proof', trimmedRange(doc, l), `The execution proof shows failing tests: "${doc.lines[l].trim().slice(0, 120)}".`);
+      ctx.report('failing-test-proof', trimmedRange(doc, l), `The execution proof shows failing tests: "${quotedLine(doc.lines[l])}".`);
     }
   },
 };
+
+/** A failing line as a message quotes it: trimmed, and cut at 120 characters with an ellipsis that says so. */
+function quotedLine(line: string): string {
+  const t = line.trim();
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+}

@@ -150,7 +150,7 @@ const sections: Rule = {
       prevLine = isLabelSection(s) ? blockEnd(doc, s.end - 1) : s.end - 1;
       found.push({ title: sec.title, s });
       if (n !== undefined && spec.kind) checkSectionNumbers(ctx, sec, s, n);
-      if (s.isEmpty && sec.required !== false && !sec.allowEmpty) {
+      if ((s.nothingWritten ?? s.isEmpty) && sec.required !== false && !sec.allowEmpty) {
         ctx.report('empty-section', s.heading.textRange, `Section "${s.title}" is empty${sec.description ? `: ${writtenTitle(sec.description, n)}` : '.'}`);
       }
     }
@@ -183,11 +183,13 @@ const sections: Rule = {
             // A heading of nothing but that `{N-1}` (`# 3` of `{N-1}`): renumbered, no title would be left.
             ctx.report('heading-mismatch', h1.textRange, noPhaseThere('Title', h1.text, heading, phase!.folder, "the phase's title"));
           else
-            // A heading that phase 0 writes as the title alone (`{N-1}: `): the title renumbered.
+            // A heading that phase 0 writes as the title alone (`{N-1}: `), or a title that does not hold the
+            // heading's words (`# Phase 2 Response: …` of `Phase {N}: `, `# Q-2 review` of `Q{N} review`): the title
+            // renumbered, as the fix writes it; else the heading's words (`Phase 2:…`).
             ctx.report(
               'heading-mismatch',
               h1.textRange,
-              `Title should read "${want.includes('{N') ? renumbered.trim() : `${want.trim()}…`}" in ${basename(phase!.folder)}${earlierly(heading, n, h1.text)}.`,
+              `Title should read "${shownTitle(want, renumbered)}" in ${basename(phase!.folder)}${earlierly(heading, n, h1.text)}.`,
               {
                 fix: 'replace-heading-numbers',
                 heading,
@@ -599,3 +601,15 @@ const tooLarge: Rule = {
 };
 
 export const STRUCTURE_RULES: Rule[] = [documents, sections, tooLarge];
+
+/**
+ * How a heading-mismatch message shows the title wanted: the heading's words (`Phase 2:…`) when the renumbered title
+ * holds them (`Build Phase 2: CI`), else the renumbered title whole, as the fix writes it (`Phase 1 Response: Source
+ * control`, not `Phase 1:…`, which reads as dropping `Response`; `Q-5 review: Kickoff`, not `Q5 review:…`).
+ */
+function shownTitle(want: string, renumbered: string): string {
+  const title = renumbered.trim();
+  if (want.includes('{N')) return title;
+  const words = want.trim();
+  return title.includes(words) ? `${words}…` : title;
+}
