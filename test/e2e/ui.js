@@ -552,6 +552,13 @@ function ourErrors(log) {
       const button = page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' });
       await button.waitFor({ timeout: 30000 });
       await shot('welcome-view');
+      // Its Get Started button opens the walkthrough (none open before: the window may have restored the one of the step above).
+      await runCommand('View: Close All Editors');
+      await page.locator('.gettingStartedContainer').first().waitFor({ state: 'hidden', timeout: 10000 });
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Get Started with Phasegate' }).click({ timeout: 10000 });
+      await page.locator('.gettingStartedContainer .getting-started-step', { hasText: 'Start your first phase' }).first().waitFor({ timeout: 30000 });
+      // The view stays beside it.
+      await button.waitFor({ state: 'visible', timeout: 10000 });
       // New Implementation Prompt without iAI phases: straight to the workstream (no layout pick), which
       // refuses `..` as it is typed, before any title is asked for.
       await runCommand('Phasegate: New Implementation Prompt…');

@@ -21,6 +21,8 @@ interface WalkthroughStep {
   completionEvents?: string[];
 }
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  name: string;
+  publisher: string;
   activationEvents: string[];
   repository: { url: string };
   contributes: {
@@ -130,6 +132,14 @@ describe('manifest', () => {
       const readme = texts.flatMap(links).filter((t) => t.startsWith(`${repo}#`));
       assert.ok(readme.length >= 2, JSON.stringify(readme));
       for (const t of readme) assert.ok(anchors.has(t.slice(repo.length + 1)), `${t}: no such anchor in README.md`);
+    });
+
+    it("the Phases view's welcome opens it", () => {
+      const opens = pkg.contributes.viewsWelcome
+        .flatMap((v) => links(v.contents))
+        .filter((t) => t.startsWith('command:workbench.action.openWalkthrough?'))
+        .map((t) => JSON.parse(decodeURIComponent(t.slice(t.indexOf('?') + 1))) as unknown[]);
+      assert.deepEqual(opens, [[`${pkg.publisher}.${pkg.name}#${pkg.contributes.walkthroughs[0].id}`, false]]);
     });
 
     it("its pages' command lines are the CLI's", () => {
