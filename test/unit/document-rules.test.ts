@@ -1538,6 +1538,59 @@ describe('document rules', () => {
       );
     });
 
+    it('reads decisions alike in a handoff and in the decision log: an item about them, a dashed rationale label, the template word', async () => {
+      const handoff = [
+        '# Phase 1 → Phase 2 Handoff',
+        '',
+        '## Decisions Made',
+        '',
+        '- Decision owner: Ana',
+        '- **Decision criteria**: cost, then speed',
+        '- Decision 1: Use Postgres → Rationale',
+        '- Decision 2: Drop MySQL',
+        '',
+      ].join('\n');
+      const log = [
+        '# Phase 1 Decisions',
+        '',
+        '## Summary',
+        '',
+        '- Decision 3: Use Redis → Rationale',
+        '- Decision owner: Ana',
+        '',
+        '## Decision Log',
+        '',
+        '### Decision 1: Use Postgres',
+        '',
+        '**Rationale** — cheap and fast',
+        '',
+        '### Decision 2: Use Kafka',
+        '',
+        'Rationale - the team runs it already',
+        '',
+        '### Decision 4: Use Vault',
+        '',
+        '**Rationale** —',
+        '',
+      ].join('\n');
+      const { svc } = await workspace({ 'phase-1/06-OUTPUT_HANDOFF.md': handoff, 'phase-1/05-DECISIONS.md': log });
+      const word = (d: string) => `Decision "${d}" gives no rationale: "→ Rationale" is the template's word, write why after the arrow.`;
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/06-OUTPUT_HANDOFF.md', 'decision-without-rationale').map((d) => [d.range, d.message]),
+        [
+          [at(handoff, 6, 'Decision 1: Use Postgres → Rationale'), word('Decision 1: Use Postgres → Rationale')],
+          [at(handoff, 7, 'Decision 2: Drop MySQL'), 'Decision "Decision 2: Drop MySQL" gives no rationale: add "→ why" after it.'],
+        ],
+      );
+      assert.deepEqual(
+        diagnosticsOf(svc, 'phase-1/05-DECISIONS.md', 'decision-without-rationale').map((d) => [d.range.start.line, d.message]),
+        [
+          [4, word('Decision 3: Use Redis → Rationale')],
+          [17, 'Decision "Decision 4: Use Vault" gives no rationale: add a "**Rationale**:" line.'],
+        ],
+      );
+    });
+
     it('a handoff decision not taken yet (- Decision 8: pending (quotes due), TBD, deferred …) needs no rationale, as in the decision log', async () => {
       const text = [
         '# Phase 1 → Phase 2 Handoff',
@@ -1721,7 +1774,10 @@ describe('document rules', () => {
         ds.map((d) => [d.range.start.line, d.message]).sort((a, b) => Number(a[0]) - Number(b[0])),
         [
           [lineOf('Decision 2: Adopt'), 'Decision "Decision 2: Adopt Trivy for image scanning" gives no rationale: add "→ why" after it.'],
-          [lineOf('Decision 5:'), 'Decision "Decision 5: Drop Python 3.8 → Rationale" gives no rationale: add "→ why" after it.'],
+          [
+            lineOf('Decision 5:'),
+            `Decision "Decision 5: Drop Python 3.8 → Rationale" gives no rationale: "→ Rationale" is the template's word, write why after the arrow.`,
+          ],
           [lineOf('Use ArgoCD'), 'Decision "Use ArgoCD" has no rationale in the table.'],
         ],
       );

@@ -27,6 +27,47 @@ describe('gate checklists of a custom layout', () => {
     assert.deepEqual(diagnosticsOf(svc, 'sprints/sprint-1/GOALS.md', 'gate-item-unchecked'), []);
   });
 
+  it("leaves an unchecked item that still holds the template's placeholder to unfilled-placeholder, the gate pending as before", async () => {
+    const review = '# Review\n\n## Review\n\n- [ ] Peer review completed by [Reviewer] — Evidence: [Evidence]\n- [ ] Security review done\n';
+    const files = (config = '') => ({
+      'phasegate.yaml': layout(REVIEW_GATE) + config,
+      'sprints/sprint-1/GOALS.md': '# Sprint 1\n',
+      'sprints/sprint-1/REVIEW.md': review,
+    });
+    const lines = (svc: Awaited<ReturnType<typeof workspace>>['svc'], code: string) =>
+      diagnosticsOf(svc, 'sprints/sprint-1/REVIEW.md', code).map((d) => [d.range.start.line, d.severity]);
+    const { svc } = await workspace(files());
+    // One problem a line: the placeholders on the first item (what to write), the box on the second (what to tick).
+    assert.deepEqual(lines(svc, 'gate-item-unchecked'), [[5, 'warning']]);
+    assert.deepEqual(lines(svc, 'unfilled-placeholder'), [
+      [4, 'warning'],
+      [4, 'warning'],
+    ]);
+    const [gate] = svc.gates(svc.model.phases[0]);
+    assert.equal(gate.status, 'pending');
+    assert.deepEqual(gate.reasons, ['2 items unchecked']);
+    // Without the placeholders' rule, or with the unchecked item the more severe, the box tells it.
+    const off = await workspace(files('rules:\n  unfilled-placeholder: off\n'));
+    assert.deepEqual(lines(off.svc, 'gate-item-unchecked'), [
+      [4, 'warning'],
+      [5, 'warning'],
+    ]);
+    const strict = await workspace(files('rules:\n  gate-item-unchecked: error\n'));
+    assert.deepEqual(lines(strict.svc, 'gate-item-unchecked'), [
+      [4, 'error'],
+      [5, 'error'],
+    ]);
+    // A directive that silences the placeholders on the line leaves the box to tell it.
+    const silenced = await workspace({
+      ...files(),
+      'sprints/sprint-1/REVIEW.md': review.replace('- [ ] Peer', '<!-- phasegate-disable-next-line unfilled-placeholder -->\n- [ ] Peer'),
+    });
+    assert.deepEqual(lines(silenced.svc, 'gate-item-unchecked'), [
+      [5, 'warning'],
+      [6, 'warning'],
+    ]);
+  });
+
   it('reads the checklist items of a block quote, nested or indented, as items', async () => {
     const review = '# Review\n\n## Review\n\n> - [ ] Peer review completed\n> - [x] Security review: [report](GOALS.md)\n>\n>   > 1. [ ] Sign-off\n';
     const { svc } = await workspace({

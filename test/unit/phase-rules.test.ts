@@ -138,12 +138,25 @@ describe('phase rules: iAI response', () => {
       proof: `Command: [Test command]\n\n${fence}text\n[Output of the test run]\n${fence}`,
     });
     const { svc } = await iai(text);
-    const tests = diagnosticsOf(svc, RESP, 'missing-tests');
+    // Each item of the Tests section is the template's placeholders: they tell what to write, one problem each,
+    // and hold the Tests gate in missing-tests' place.
+    assert.deepEqual(diagnosticsOf(svc, RESP, 'missing-tests'), []);
+    const testLines = [rangeOf(text, '[Test file]').start.line, rangeOf(text, '[Unit test]').start.line];
+    assert.deepEqual(
+      diagnosticsOf(svc, RESP, 'unfilled-placeholder')
+        .filter((d) => testLines.includes(d.range.start.line))
+        .map((d) => [d.range.start.line, d.severity]),
+      [testLines[0], testLines[0], testLines[1], testLines[1]].map((l) => [l, 'warning']),
+    );
+    // Without the placeholders' rule, missing-tests tells it again.
+    const told = await workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: text, 'phasegate.yaml': 'rules:\n  unfilled-placeholder: off\n' });
+    const tests = diagnosticsOf(told.svc, RESP, 'missing-tests');
     assert.deepEqual(
       tests.map((d) => [d.range, d.severity]),
       [[rangeOf(text, 'Tests', 0), 'warning']],
     );
     assert.match(tests[0].message, /only the template's placeholders/);
+    assert.equal(told.svc.gates(told.svc.findPhase('Build/Phase_1_CI')!).find((g) => g.name === 'Tests')?.status, 'pending');
     const proof = diagnosticsOf(svc, RESP, 'missing-test-proof');
     assert.deepEqual(
       proof.map((d) => [d.range, d.severity]),
@@ -151,11 +164,27 @@ describe('phase rules: iAI response', () => {
     );
     const gates = svc.gates(svc.findPhase('Build/Phase_1_CI')!);
     assert.deepEqual(
-      gates.filter((g) => g.name !== 'Completeness').map((g) => [g.name, g.status]),
+      gates.filter((g) => g.name !== 'Completeness').map((g) => [g.name, g.status, g.reasons]),
       [
+        ['Tests', 'pending', ['4 × unfilled-placeholder']],
+        ['Proof', 'pending', ['1 × missing-test-proof']],
+      ],
+    );
+    // unfilled-placeholder as an error fails Completeness; the Tests gate stays pending, as missing-tests kept it.
+    const strict = await workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: text, 'phasegate.yaml': 'rules:\n  unfilled-placeholder: error\n' });
+    assert.deepEqual(
+      strict.svc.gates(strict.svc.findPhase('Build/Phase_1_CI')!).map((g) => [g.name, g.status]),
+      [
+        ['Completeness', 'failed'],
         ['Tests', 'pending'],
         ['Proof', 'pending'],
       ],
+    );
+    // A placeholder in a code block is not unfilled-placeholder's: missing-tests tells it.
+    const block = response({ tests: `${fence}text\n[Test file]\n${fence}` });
+    assert.deepEqual(
+      diagnosticsOf((await iai(block)).svc, RESP, 'missing-tests').map((d) => d.severity),
+      ['warning'],
     );
     // A test written beside a placeholder item counts; so does a proof beside a placeholder block; a label alone is no test.
     const written = response({ tests: '- Test: [Test file] - [What it covers]\n- Test: `tests/test_ci.py` - the workflow parses' });
@@ -166,12 +195,19 @@ describe('phase rules: iAI response', () => {
       ['error'],
       'a block of real output that is no test run is still an error',
     );
-    // A severity set below warning stays as set.
-    const quiet = await workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: text, 'phasegate.yaml': 'rules:\n  missing-tests: information\n' });
+    // A severity set below warning stays as set; the placeholders tell it, and the Tests gate does not count them.
+    const quiet = await workspace({
+      [`${IAI}/implementation_prompt.md`]: PROMPT,
+      [RESP]: text,
+      'phasegate.yaml': 'rules:\n  missing-tests: information\n  unfilled-placeholder: hint\n',
+    });
     assert.deepEqual(
       diagnosticsOf(quiet.svc, RESP, 'missing-tests').map((d) => d.severity),
       ['information'],
     );
+    const lowered = await workspace({ [`${IAI}/implementation_prompt.md`]: PROMPT, [RESP]: text, 'phasegate.yaml': 'rules:\n  missing-tests: information\n' });
+    assert.deepEqual(diagnosticsOf(lowered.svc, RESP, 'missing-tests'), []);
+    assert.equal(lowered.svc.gates(lowered.svc.findPhase('Build/Phase_1_CI')!).find((g) => g.name === 'Tests')?.status, 'passed');
   });
 
   const failing: [string, string][] = [

@@ -18,6 +18,9 @@ import { DirectiveUse, Suppressions, suppressionsOf } from './suppress';
 
 const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
 
+/** Severities, the more severe higher. */
+const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
 /** Most diagnostics reported for one file; the rest are counted in one `too-many-problems` (a pathological file made 800,000). */
 export const MAX_FILE_DIAGNOSTICS = 10_000;
 
@@ -45,6 +48,8 @@ export class CheckContext implements RuleContext {
   /** The directives that silenced a problem in this check (made only for a document that has directives). */
   private readonly used: DirectiveUse | undefined;
   private directivesChecked = false;
+  /** Problems reported unless others tell them (`reportUnlessTold`), decided once every rule ran. */
+  private told: { diag: Diagnostic; by: string; lines: readonly number[] }[] | undefined;
 
   constructor(
     private readonly svc: PhasegateService,
@@ -66,6 +71,7 @@ export class CheckContext implements RuleContext {
 
   /** The diagnostics of the file once every rule ran: those reported, and a count of those left out. */
   result(): Diagnostic[] {
+    if (this.told) this.leaveToTellers();
     // Problems of the directives themselves, once every rule ran (whether each silenced something is known then).
     if (this.suppressions && !this.directivesChecked) {
       this.directivesChecked = true;
@@ -176,11 +182,55 @@ export class CheckContext implements RuleContext {
     this.reportAs(code, range, message, data, true);
   }
 
+  reportUnlessTold(code: string, range: Range, message: string, by: string, lines: readonly number[], pending = false): void {
+    const diag = this.reportAs(code, range, message, undefined, pending);
+    if (diag && lines.length) (this.told ??= []).push({ diag, by, lines });
+  }
+
+  /**
+   * The problems of `reportUnlessTold` whose every line holds a problem of the rule that tells them, at least as
+   * severe, left out: those problems tell them, and hold their gates in their place (`Diagnostic.tells`).
+   */
+  private leaveToTellers(): void {
+    const told = this.told!;
+    this.told = undefined;
+    const codes = new Set(told.map((t) => t.by));
+    // The problems of the telling rules, by rule and line (one pass over the file's problems).
+    const at = new Map<string, Diagnostic[]>();
+    for (const d of this.out) {
+      if (!codes.has(d.code)) continue;
+      const key = `${d.code} ${d.range.start.line}`;
+      const list = at.get(key);
+      if (list) list.push(d);
+      else at.set(key, [d]);
+    }
+    const left = new Set<Diagnostic>();
+    for (const { diag, by, lines } of told) {
+      const tellers: Diagnostic[] = [];
+      let all = true;
+      for (const l of lines) {
+        const here = (at.get(`${by} ${l}`) ?? []).filter((d) => RANK[d.severity] >= RANK[diag.severity]);
+        if (!here.length) {
+          all = false;
+          break;
+        }
+        tellers.push(...here);
+      }
+      if (!all) continue;
+      left.add(diag);
+      for (const d of tellers) (d.tells ??= []).push({ code: diag.code, severity: diag.severity });
+    }
+    if (!left.size) return;
+    let k = 0;
+    for (const d of this.out) if (!left.has(d)) this.out[k++] = d;
+    this.out.length = k;
+  }
+
   /** A problem unless its rule is off or a directive silences it here; `pending`: at most a warning. */
-  private reportAs(code: string, range: Range, message: string, data: FixData | undefined, pending: boolean): void {
+  private reportAs(code: string, range: Range, message: string, data: FixData | undefined, pending: boolean): Diagnostic | undefined {
     const setting = this.svc.ruleSetting(code);
-    if (setting === 'off' || (this.suppressions !== undefined && this.suppressions.covers(code, range.start.line, this.used!))) return;
-    this.push(code, setting, range, message, data, pending);
+    if (setting === 'off' || (this.suppressions !== undefined && this.suppressions.covers(code, range.start.line, this.used!))) return undefined;
+    return this.push(code, setting, range, message, data, pending);
   }
 
   /** Whether a problem of `code` is listed past MAX_FILE_DIAGNOSTICS: while its rule has listed fewer than KEPT_PER_RULE. */
@@ -195,15 +245,17 @@ export class CheckContext implements RuleContext {
     return true;
   }
 
-  private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData, pending = false): void {
-    if (setting === 'off') return;
+  private push(code: string, setting: RuleSetting | undefined, range: Range, message: string, data?: FixData, pending = false): Diagnostic | undefined {
+    if (setting === 'off') return undefined;
     if (this.out.length >= MAX_FILE_DIAGNOSTICS && !this.listsBeyondCap(code)) {
       this.dropped++;
-      return;
+      return undefined;
     }
     let severity: Severity = setting ?? DEFAULT_SEVERITY.get(code) ?? 'warning';
     if (pending && severity === 'error') severity = 'warning';
     const file = this.path;
-    this.out.push(data ? { file, range, severity, code, message, data } : { file, range, severity, code, message });
+    const d: Diagnostic = data ? { file, range, severity, code, message, data } : { file, range, severity, code, message };
+    this.out.push(d);
+    return d;
   }
 }

@@ -617,6 +617,23 @@ function gateInputs(svc: PhasegateService, phase: Phase): GateInputs {
   };
 }
 
+/**
+ * The severity a gate counts a problem at: its own, for a problem of a rule the gate answers for; else, for one that
+ * tells problems of such rules in their place (`Diagnostic.tells`), the most severe of those, as the gate would have
+ * counted them (an error, a warning); undefined for a problem the gate does not count.
+ */
+function answersFor(gate: GateSpec, d: Diagnostic): Severity | undefined {
+  if (gate.failOn.includes(d.code)) return d.severity;
+  if (!d.tells) return undefined;
+  let out: Severity | undefined;
+  for (const t of d.tells) {
+    if (!gate.failOn.includes(t.code)) continue;
+    if (t.severity === 'error') return 'error';
+    if (t.severity === 'warning') out = 'warning';
+  }
+  return out;
+}
+
 function diagnosticCause(d: Diagnostic): GateCause {
   return { kind: 'diagnostic', file: d.file, range: d.range, message: d.message, code: d.code, severity: d.severity };
 }
@@ -649,8 +666,8 @@ function evaluateGate(
     const evidence = evidenceOf(checklist.path, svc.model.root, (p) => svc.exists(p), { doc: checklist.doc, model: svc.model }, svc.repository);
     res.items = listed.map((it) => ({ text: it.text, checked: !!it.checked, evidence: evidence(it), line: it.line }));
   }
-  const counted = diags.length ? diags.filter((d) => gate.failOn.includes(d.code)) : diags;
-  const failing = counted.filter((d) => d.severity === 'error');
+  const counted = diags.length ? diags.filter((d) => answersFor(gate, d) !== undefined) : diags;
+  const failing = counted.filter((d) => answersFor(gate, d) === 'error');
   if (failing.length) {
     res.status = 'failed';
     res.reasons.push(...countByCode(failing));

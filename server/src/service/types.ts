@@ -31,6 +31,12 @@ export interface Diagnostic {
   code: string;
   message: string;
   data?: FixData;
+  /**
+   * Problems of other rules this one tells in their place (the template's placeholder of an unticked gate item, of a
+   * Tests section that holds nothing else), each with the severity it had: the gates that answer for those rules
+   * count this problem as one of theirs, at that severity, as they would have counted it.
+   */
+  tells?: { code: string; severity: Severity }[];
 }
 
 /** A text edit on one file; `range` replaced with `newText`. */

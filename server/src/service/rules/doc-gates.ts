@@ -72,7 +72,15 @@ const gateItems: Rule = {
         if (item.checked === undefined || seen.has(item.line)) continue;
         seen.add(item.line);
         if (!item.checked) {
-          ctx.report('gate-item-unchecked', item.checkboxRange ?? item.range, `${name} gate: "${item.text}" is not checked.`);
+          // An item that still holds the template's placeholder (`— Evidence: [Evidence]`) is unfilled-placeholder's
+          // to tell, one problem on its line: it is told here where that rule tells nothing on the line.
+          ctx.reportUnlessTold(
+            'gate-item-unchecked',
+            item.checkboxRange ?? item.range,
+            `${name} gate: "${item.text}" is not checked.`,
+            'unfilled-placeholder',
+            [item.line],
+          );
         } else if (!(evidence ??= evidenceOf(ctx.path, ctx.model.root, (p) => ctx.exists(p), { doc: ctx.doc, model: ctx.model }, ctx.repository))(item)) {
           ctx.report(
             'gate-item-no-evidence',

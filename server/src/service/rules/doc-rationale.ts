@@ -93,11 +93,31 @@ const labelPatterns = new Memo(
   (label) => new RegExp(`^\\s*(?:>\\s*)*(?:[-*+]\\s+)?(?:\\*\\*|__|\\*|_)?${label}(?:\\*\\*|__|\\*|_)?\\s*:\\s*(?:\\*\\*|__|\\*|_)?(.*)$`, 'i'),
 );
 
-/** Line of the first `**Label**:` in [from, to), and whether it has text (on its line or the next non-blank one). */
-export function findLabel(doc: ParsedDocument, from: number, to: number, label: string): { line: number; filled: boolean } | undefined {
+/** The pattern of each label followed by a dash and text (`**Rationale** — cheap and fast`), as labelledLine's. */
+const dashedPatterns = new Memo(
+  64,
+  (label) => new RegExp(`^\\s*(?:>\\s*)*(?:[-*+]\\s+)?(?:\\*\\*|__|\\*|_)?${label}(?:\\*\\*|__|\\*|_)?\\s+(?:--|[-–—])\\s+(?:\\*\\*|__|\\*|_)?(\\S.*)$`, 'i'),
+);
+
+/**
+ * `labelledLine`, and, when `dashed`, a label followed by a dash and text (`**Rationale** — cheap and fast`, as a
+ * decision item gives its reason after a dash): the text after the dash. A dash with nothing after it is no label.
+ */
+function labelOrDashed(line: string, label: string, dashed: boolean): string | undefined {
+  const rest = labelledLine(line, label);
+  if (rest !== undefined || !dashed || !(line.includes('-') || line.includes('–') || line.includes('—'))) return rest;
+  const m = dashedPatterns.get(label).exec(line);
+  return m ? m[1].trim() : undefined;
+}
+
+/**
+ * Line of the first `**Label**:` in [from, to), and whether it has text (on its line or the next non-blank one); with
+ * `dashed`, `**Label** — text` counts too (see labelOrDashed).
+ */
+export function findLabel(doc: ParsedDocument, from: number, to: number, label: string, dashed = false): { line: number; filled: boolean } | undefined {
   for (let l = from; l < to; l++) {
     if (doc.codeLines.has(l)) continue;
-    const rest = labelledLine(doc.lines[l], label);
+    const rest = labelOrDashed(doc.lines[l], label, dashed);
     if (rest === undefined) continue;
     if (rest !== '') return { line: l, filled: true };
     let n = l + 1;
@@ -150,16 +170,12 @@ const decisions: Rule = {
       // The handoff template's numbered filler (`- Decision 1`) is reported once, by unfilled-placeholder: it is no decision yet.
       const handoff = !!ctx.spec && HANDOFF_KINDS.has(ctx.spec.kind);
       for (const item of items) {
-        if (!item.text.trim() || NOTHING_RE.test(item.text.trim()) || pendingItem(item.text)) continue;
+        if (!item.text.trim() || NOTHING_RE.test(item.text.trim()) || pendingItem(item.text) || aboutDecisions(item.text)) continue;
         if (handoff && fillerItem(doc, item)) continue;
         const body = itemBody(doc, item);
         // `→ Rationale`, the word the template writes after the arrow, left as it is: no rationale yet.
         if (TEMPLATE_RATIONALE_RE.test(body)) {
-          ctx.report(
-            'decision-without-rationale',
-            item.textRange,
-            `Decision "${short(item.text)}" gives no rationale: "→ Rationale" is the template's word, write why after the arrow.`,
-          );
+          ctx.report('decision-without-rationale', item.textRange, templateWordMessage(item.text));
           continue;
         }
         if (givesReason(body)) continue;
@@ -197,8 +213,13 @@ const decisions: Rule = {
       if (rest === undefined || NOTHING_RE.test(rest.trim()) || inHeaded[item.line]) continue;
       if (made && item.line > made.heading.line && item.line < made.end) continue;
       const body = itemBody(doc, item);
-      if (!TEMPLATE_RATIONALE_RE.test(body) && givesReason(body)) continue;
-      const dash = TEMPLATE_RATIONALE_RE.test(body) ? 'none' : dashRationale(itemParagraph(doc, item));
+      // `→ Rationale`, the template's word after the arrow, told as the handoff tells it.
+      if (TEMPLATE_RATIONALE_RE.test(body)) {
+        ctx.report('decision-without-rationale', item.textRange, templateWordMessage(item.text));
+        continue;
+      }
+      if (givesReason(body)) continue;
+      const dash = dashRationale(itemParagraph(doc, item));
       if (dash === 'reason') continue;
       ctx.report('decision-without-rationale', item.textRange, itemMessage(item.text, dash));
     }
@@ -207,7 +228,7 @@ const decisions: Rule = {
       if (pendingHeading(s.title)) continue;
       // The decision's own text, up to its first subsection (a `#### Rationale` subsection also counts), or the
       // record's Context and Consequences when it is written as an ADR.
-      const found = findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL);
+      const found = findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL, true);
       // The ADR parts only for a decision without a rationale line or subsection (most have one).
       if (found?.filled || hasRationaleSubsection(doc, s)) continue;
       const adr = adrParts(doc, s, headed);
@@ -233,6 +254,11 @@ const decisions: Rule = {
     }
   },
 };
+
+/** The message of a decision item whose only rationale is the template's word after its arrow (`→ Rationale`). */
+function templateWordMessage(text: string): string {
+  return `Decision "${short(text)}" gives no rationale: "→ Rationale" is the template's word, write why after the arrow.`;
+}
 
 /** The message of a decision item without a rationale: what its dash lacks, when it has one. */
 function itemMessage(text: string, dash: DashVerdict): string {
@@ -261,7 +287,7 @@ function hasRationaleSubsection(doc: ParsedDocument, s: Section): boolean {
  * The insert-rationale fix asks this too, so that it never adds a rationale to a decision that has one.
  */
 export function decisionHasRationale(doc: ParsedDocument, s: Section): boolean {
-  if (findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL)?.filled || hasRationaleSubsection(doc, s)) return true;
+  if (findLabel(doc, s.bodyStart, s.ownEnd, RATIONALE_LABEL, true)?.filled || hasRationaleSubsection(doc, s)) return true;
   const adr = adrParts(doc, s, decisionSections(doc));
   return adr.context === 'filled' && adr.consequences === 'filled';
 }
@@ -509,6 +535,22 @@ function decisionRest(text: string): string | undefined {
   // `Decision:` or `Decision 3:` only: `Decision owner:`, `Decision criteria:`, `Decision pending:` are no decisions.
   const m = DECISION_ITEM_RE.exec(text.trim());
   return m && !PENDING_RE.test(m[1].trim()) ? m[1] : undefined;
+}
+
+/**
+ * Whether an item is labelled as something about the decisions rather than one of them (`Decision owner: Ana`,
+ * `Decision criteria: cost`, `Decision date: 2024-05-01`): the decision log reads only `Decision:` and `Decision 3:`
+ * items as decisions, and a handoff's Decisions Made leaves these out as well.
+ */
+function aboutDecisions(text: string): boolean {
+  const t = text.trim();
+  const m = /^(?:\*\*|__)?decisions?(?=\s)/i.exec(t);
+  if (!m || DECISION_ITEM_RE.test(t)) return false;
+  // The words between `Decision` and the first colon, within a label's length: words, not a number.
+  const colon = t.indexOf(':', m[0].length);
+  if (colon < 0 || colon - m[0].length > 42) return false;
+  const words = t.slice(m[0].length, colon).replace(/[*_]/g, '').trim();
+  return words !== '' && !/\d/.test(words);
 }
 
 /** Whether a decision item says the decision is not taken yet (`- Decision 8: pending (quotes due)`), as the log's items may. */

@@ -334,7 +334,8 @@ export const responseRule: Rule = {
       ctx.report('missing-tests', titleRange(doc), 'The response has no "## Tests" section: list the unit and integration tests written for this phase.');
     } else {
       const items = [...new Set(testSections.flatMap((sec) => itemsWithin(doc, sec)))].filter((it) => it.text.trim() !== '');
-      const rows = doc.tables.filter((t) => inAny(testSections, t.line)).flatMap((t) => t.rows.map((r) => r.cells.map((c) => c.text).join(' ')));
+      const tableRows = doc.tables.filter((t) => inAny(testSections, t.line)).flatMap((t) => t.rows);
+      const rows = tableRows.map((r) => r.cells.map((c) => c.text).join(' '));
       // In one "Tests and Execution Proof" section the code blocks are the proof: the tests are its items and rows.
       const testsOnly = testSections.filter((sec) => !proofSections.includes(sec));
       const code = doc.codeBlocks.filter((cb) => inAny(testsOnly, cb.line) && cb.content.trim() !== '').map((cb) => cb.content);
@@ -344,10 +345,16 @@ export const responseRule: Rule = {
       if (written.length === 0) {
         ctx.report('missing-tests', tests.heading.textRange, `Section "${tests.title}" lists no tests: add one item per unit or integration test.`);
       } else if (written.every(onlyPlaceholders)) {
-        ctx.reportPending(
+        // Items and rows that are the template's placeholders are unfilled-placeholder's to tell (one problem each
+        // line): this one is told only where that rule does not tell each of them (code blocks it does not read).
+        const lines = code.length || inline.length ? [] : [...items.map((it) => it.line), ...tableRows.map((r) => r.line)];
+        ctx.reportUnlessTold(
           'missing-tests',
           tests.heading.textRange,
           `Section "${tests.title}" holds only the template's placeholders: list the tests written, one item each.`,
+          'unfilled-placeholder',
+          lines,
+          true,
         );
       }
     }

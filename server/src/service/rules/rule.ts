@@ -84,6 +84,13 @@ export interface RuleContext {
    * rule's severity, so that it keeps the rule's gates pending rather than failing them.
    */
   reportPending(code: string, range: Range, message: string, data?: FixData): void;
+  /**
+   * Reports a problem (`pending`: as `reportPending`) that problems of rule `by` tell as well when there is one on
+   * each of `lines` (the template's placeholders of an unticked gate item): once every rule ran, it is left out
+   * when each of those lines holds one at least as severe, and those hold the gates that answer for `code` in its
+   * place (`Diagnostic.tells`), so that every gate's status stays as it was.
+   */
+  reportUnlessTold(code: string, range: Range, message: string, by: string, lines: readonly number[], pending?: boolean): void;
 }
 
 export interface Rule {
