@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { workspace, diagnosticsOf, ROOT } from '../helpers/workspace';
 import { applyEdits, codeActions, fixAll } from '../../server/src/service';
+import { MAX_NAMES_COMPARED } from '../../server/src/service/rules/doc-links';
 
 const FILES = {
   'phase-1/00-PHASE_BRIEF.md': '# Phase 1 Brief\n',
@@ -59,6 +60,18 @@ describe('broken-link: the file a link most likely meant', () => {
     ]);
   });
 
+  it('takes the likeliest: a name in another case before one a letter away, one without its extension before one misspelt', async () => {
+    const { messages } = await broken(['- [case](04-ARTIFACTS/Codebase-Snapshot.md)', '- [extension](04-ARTIFACTS/codebase-snapshot)'], {
+      'phase-1/04-ARTIFACTS/codebase-snapshots.md': '# Snapshots\n',
+      'phase-1/04-ARTIFACTS/codebase-snapshot.txt': 'plain\n',
+    });
+    assert.deepEqual(messages, [
+      [2, 'Link target "04-ARTIFACTS/Codebase-Snapshot.md" does not exist: "04-ARTIFACTS/codebase-snapshot.md" is the closest.'],
+      // Two files have its name but for their extension: neither is named.
+      [3, 'Link target "04-ARTIFACTS/codebase-snapshot" does not exist.'],
+    ]);
+  });
+
   it('offers to point the link at it (its anchor and brackets kept) beside creating the file; Fix all applies neither', async () => {
     const { svc, found } = await broken(['See [typo](03-FINDINGS/code-qualty-audit.md#summary) and [json](<04-ARTIFACTS/baseline-metric.json>).']);
     const file = `${ROOT}/${NOTES}`;
@@ -110,6 +123,20 @@ describe('broken-link: the file a link most likely meant', () => {
       codeActions(svc, found).map((a) => a.title),
       ['Create test_coverag.md', 'Create my-noets.md'],
     );
+  });
+
+  it("compares at most MAX_NAMES_COMPARED names of folders for one document's links: those past it name no file", async () => {
+    // A name of letters for each number (digits would make names that differ by their numbers alone).
+    const letters = (n: number) => [...n.toString(26).padStart(3, '0')].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+    const files: Record<string, string> = {};
+    const count = 1000;
+    for (let i = 0; i < count; i++) files[`phase-1/reports/report-${letters(i)}.md`] = '# r\n';
+    const within = MAX_NAMES_COMPARED / count;
+    const links = Array.from({ length: within + 1 }, (_, i) => `- [r${i}](reports/Report-${letters(i).toUpperCase()}.md)`);
+    const { messages } = await broken(links, files);
+    assert.equal(messages.length, within + 1);
+    assert.match(String(messages[within - 1][1]), new RegExp(`"reports/report-${letters(within - 1)}\\.md" is the closest\\.$`));
+    assert.equal(messages[within][1], `Link target "reports/Report-${letters(within).toUpperCase()}.md" does not exist.`);
   });
 
   it('takes in a file that came (and one that went) since the workspace was read', async () => {

@@ -104,32 +104,76 @@ function unresolved(ctx: RuleContext, target: string, base: string): { path: str
 const stem = (name: string) => name.replace(/(?<=.)\.[^.]*$/, '');
 
 /**
- * Whether file name `have` (in lower case) is likely the one `want` (in lower case) meant: the same but for its case,
- * or its extension (`notes` for `notes.md`, `diagram.png` for `diagram.svg`), or within two letters of it with the same
- * extension (`coverage-reprot.md`); not one that differs by its numbers alone (`finding-02.md` is another finding than
- * `finding-01.md`), nor a short one (four letters or fewer before its extension).
+ * How likely file name `have` (in lower case) is the one `want` (in lower case) meant, the likelier lower: 0, the same
+ * but for its case; 1, but for its extension (`notes` for `notes.md`, `diagram.png` for `diagram.svg`); 2, within two
+ * letters of it with the same extension (`coverage-reprot.md`); undefined for one that differs by its numbers alone
+ * (`finding-02.md` is another finding than `finding-01.md`), a short one (four letters or fewer before its
+ * extension), or any other.
  */
-function likelyName(have: string, want: string): boolean {
-  if (have === want) return true;
+function likelyName(have: string, want: string): number | undefined {
+  if (have === want) return 0;
   const [a, b] = [stem(have), stem(want)];
-  if (a === b) return true;
-  if (have.slice(a.length) !== want.slice(b.length) || Math.min(a.length, b.length) <= 4) return false;
-  if (a.replace(/\p{N}+/gu, '#') === b.replace(/\p{N}+/gu, '#')) return false;
-  return editDistance(a, b, 2) <= 2;
+  if (a === b) return 1;
+  if (have.slice(a.length) !== want.slice(b.length) || Math.min(a.length, b.length) <= 4 || Math.abs(a.length - b.length) > 2) return undefined;
+  if (!fewLettersApart(a, b)) return undefined;
+  if (a.replace(/\p{N}+/gu, '#') === b.replace(/\p{N}+/gu, '#')) return undefined;
+  return editDistance(a, b, 2) <= 2 ? 2 : undefined;
+}
+
+/** Counts of the characters of one name, less those of the other, by UTF-16 unit (reused: fewLettersApart). */
+const counts = new Int32Array(65536);
+
+/**
+ * Whether two names may be within two edits: each edit changes the counts of their characters by two at most, so
+ * names whose counts differ by more than four are not (performance only: most names of a folder are ruled out so,
+ * without the edit distance's table).
+ */
+function fewLettersApart(a: string, b: string): boolean {
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i)]++;
+  for (let i = 0; i < b.length; i++) counts[b.charCodeAt(i)]--;
+  let apart = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    apart += Math.abs(counts[c]);
+    counts[c] = 0;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    apart += Math.abs(counts[c]);
+    counts[c] = 0;
+  }
+  return apart <= 4;
 }
 
 /**
+ * How many names of folders one document's broken links are compared with, at most (a document of thousands of broken
+ * links into a folder of thousands of files: the links past it get no likely target; bounds the time of a check).
+ */
+export const MAX_NAMES_COMPARED = 100_000;
+
+/**
  * The file a broken link most likely meant, when one alone fits: in the target's folder, a file whose name is likely
- * the target's (likelyName: renamed, or misspelt); else, when that folder holds none, the one file of the workspace
+ * the target's, the likeliest (likelyName: renamed, or misspelt); else, when that folder holds none, the one file of the workspace
  * named as the target, in any case (moved to another folder). Undefined for a target outside the workspace, or a folder
  * (`phase-4/`).
  */
-function likelyTarget(ctx: RuleContext, p: string, abs: string): string | undefined {
+function likelyTarget(ctx: RuleContext, p: string, abs: string, budget: { names: number }): string | undefined {
   if (!ctx.filesIn || !ctx.filesNamed || /[/\\]$/.test(p) || !isInside(ctx.model.root, abs) || abs === ctx.model.root) return undefined;
   const want = basename(abs).toLowerCase();
   if (want.length > 255) return undefined;
-  const near = ctx.filesIn(dirname(abs)).filter((f) => likelyName(basename(f).toLowerCase(), want));
-  if (near.length) return near.length === 1 ? near[0] : undefined;
+  const files = ctx.filesIn(dirname(abs));
+  if (files.length > budget.names) return undefined;
+  budget.names -= files.length;
+  // The likeliest of the folder's names, when one alone is (`Snapshot.md` is `snapshot.md`, not `snapshots.md`).
+  let best: number | undefined;
+  let found: string[] = [];
+  for (const f of files) {
+    const how = likelyName(basename(f).toLowerCase(), want);
+    if (how === undefined || (best !== undefined && how > best)) continue;
+    if (best === undefined || how < best) [best, found] = [how, []];
+    found.push(f);
+  }
+  if (found.length) return found.length === 1 ? found[0] : undefined;
   const named = ctx.filesNamed(want);
   return named.length === 1 ? named[0] : undefined;
 }
@@ -161,18 +205,24 @@ function retargeted(ctx: RuleContext, r: Range, p: string, to: string): { was: s
  * The file a broken link (its path `p`, in the workspace `abs`, written at `r`) most likely meant, as the link would
  * write it (`meant`), and the link's target written to it (`relink`, when it can be: see retargeted).
  */
-export function closestTarget(ctx: RuleContext, p: string, abs: string, r: Range): { meant: string; relink?: { was: string; to: string } } | undefined {
-  const likely = likelyTarget(ctx, p, abs);
+export function closestTarget(
+  ctx: RuleContext,
+  p: string,
+  abs: string,
+  r: Range,
+  budget = { names: MAX_NAMES_COMPARED },
+): { meant: string; relink?: { was: string; to: string } } | undefined {
+  const likely = likelyTarget(ctx, p, abs, budget);
   if (likely === undefined) return undefined;
   const meant = writtenAs(ctx, p, likely);
   return { meant, relink: retargeted(ctx, r, p, meant) };
 }
 
-function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string): void {
+function reportBroken(ctx: RuleContext, broken: { path: string; abs: string }, r: Range, text: string, budget: { names: number }): void {
   const { path: p, abs } = broken;
   // A file outside the workspace (in the repository around it) is not the workspace's to create.
   const create = /\.(md|markdown)$/i.test(abs) && isInside(ctx.model.root, abs) ? { file: abs, title: linkTitle(text, abs) } : undefined;
-  const closest = closestTarget(ctx, p, abs, r);
+  const closest = closestTarget(ctx, p, abs, r, budget);
   const data = create || closest?.relink ? { fix: 'create-linked-file', ...create, ...closest?.relink } : undefined;
   ctx.report('broken-link', r, `Link target "${p}" does not exist${closest ? `: "${closest.meant}" is the closest.` : '.'}`, data);
 }
@@ -187,6 +237,7 @@ const brokenLinks: Rule = {
     // the same few findings from every gate item).
     const known = doc.links.length > 1 ? new Map<string, { path: string; abs: string } | undefined>() : undefined;
     // A link's range is made only when it is reported (performance only).
+    const budget = { names: MAX_NAMES_COMPARED };
     for (const l of doc.links) {
       if (skipped(l.line, skip)) continue;
       let broken = known?.get(l.target);
@@ -194,11 +245,11 @@ const brokenLinks: Rule = {
         broken = unresolved(ctx, l.target, base);
         known?.set(l.target, broken);
       }
-      if (broken) reportBroken(ctx, broken, l.targetRange, l.text);
+      if (broken) reportBroken(ctx, broken, l.targetRange, l.text, budget);
     }
     for (const [label, def] of referenceDefinitions(doc)) {
       const broken = brokenTarget(ctx, def.target, def.line, skip, base);
-      if (broken) reportBroken(ctx, broken, range(def.line, def.start, def.line, def.end), label);
+      if (broken) reportBroken(ctx, broken, range(def.line, def.start, def.line, def.end), label, budget);
     }
   },
 };
