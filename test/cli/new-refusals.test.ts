@@ -190,7 +190,7 @@ describe('phasegate new: refusals', () => {
       const diags = (JSON.parse(check.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
       assert.deepEqual(
         diags.filter((d) => d.code === 'missing-folder').map((d) => d.message),
-        ['Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-FINDINGS is a file, not a folder.'],
+        ['phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-FINDINGS is a file, not a folder.'],
       );
     });
   });
@@ -210,8 +210,8 @@ describe('phasegate new: refusals', () => {
       assert.deepEqual(
         diags.filter((d) => d.code === 'missing-document').map((d) => [d.severity, d.message]),
         [
-          ['error', 'Phase phase-1 has no Decisions (05-DECISIONS.md): 05-DECISIONS.md is a folder, not a file.'],
-          ['error', 'Phase phase-1 has no Output handoff (06-OUTPUT_HANDOFF.md).'],
+          ['error', 'phase-1 has no decisions (05-DECISIONS.md): 05-DECISIONS.md is a folder, not a file.'],
+          ['error', 'phase-1 has no output handoff (06-OUTPUT_HANDOFF.md).'],
         ],
       );
     });
@@ -306,14 +306,14 @@ describe('phasegate new: refusals', () => {
       [handoff.code, handoff.stderr],
       [
         2,
-        "phasegate: phase Build/Phase_1_Setup (iai layout) has no output handoff document: the iai layout's documents are implementation_prompt.md (prompt) and implementation_response_from_AI.md (response)\n",
+        "phasegate: Build/Phase_1_Setup (iai layout) has no output handoff document: the iai layout's documents are implementation_prompt.md (prompt) and implementation_response_from_AI.md (response)\n",
       ],
     );
     const response = await run(['new', 'response', 'phase-1'], fsys);
     assert.equal(response.code, 2);
     assert.match(
       response.stderr,
-      /^phasegate: phase phase-1 \(audit layout\) has no response document: the audit layout's documents are 00-PHASE_BRIEF\.md \(brief\), 01-INPUT_HANDOFF\.md \(input handoff\), .* and 07-VALIDATION\.md \(validation\)\n$/,
+      /^phasegate: phase-1 \(audit layout\) has no response document: the audit layout's documents are 00-PHASE_BRIEF\.md \(brief\), 01-INPUT_HANDOFF\.md \(input handoff\), .* and 07-VALIDATION\.md \(validation\)\n$/,
     );
     assert.deepEqual(fsys.paths(), before);
   });

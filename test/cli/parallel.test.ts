@@ -158,7 +158,7 @@ describe('phasegate check and status in parallel', function () {
         const d = told.find((x) => x.file === `audit-deployment/phase-${n}/01-INPUT_HANDOFF.md`);
         assert.ok(d, `phase-${n}: ${JSON.stringify(told)}`);
         // Phase 7 has a defect of its own too (the generator's).
-        assert.match(d.message, new RegExp(`^Phase phase-${n - 1} has not passed validation \\((Quality, )?Approval failed\\)`));
+        assert.match(d.message, new RegExp(`^phase-${n - 1} has not passed validation \\((Quality, )?Approval failed\\)`));
       }
       // Every split puts the seams elsewhere: with 2 to 6 shards, one of them starts on each of several phases.
       for (const n of [2, 3, 4, 5, 6]) {

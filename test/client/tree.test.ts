@@ -150,7 +150,7 @@ describe('client: what the Phases view shows before the first tree', () => {
 
   it('a folder the server checks nothing of, for a reason it gives (a phase of a project above it): the reason, not the welcome view', async () => {
     const { tree, sent, labels } = await setup({ running: true, starting: false });
-    const notice = 'The workspace folder /w/audit/phase-2 is the phase phase-2 of the project at /w/audit, outside it: …';
+    const notice = 'The workspace folder /w/audit/phase-2 is phase-2 of the project at /w/audit, outside it: …';
     const loaded = tree.load();
     sent[0].answer({ id: 'a1', version: 1, folders: [{ uri: 'file:///w/audit/phase-2', name: 'phase-2', ready: true, groups: [], plans: [], notice }] });
     await loaded;

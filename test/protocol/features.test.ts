@@ -373,7 +373,7 @@ describe('language server: editor features over stdio', function () {
     const rl = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: resp } })) as CodeLens[];
     const title = rl.find((l) => l.command?.command === 'phasegate.showPhase');
     assert.ok(title, rl.map((l) => l.command?.title).join());
-    assert.match(title.command!.title, /Build\/Phase_1_CI: (Complete|In progress|Blocked|Not started)/);
+    assert.match(title.command!.title, /^Build\/Phase_1_CI: (Complete|In progress|Blocked|Not started)/);
   });
 
   it("shows a gate's status after another open document's edit still waiting to be applied", async () => {

@@ -62,7 +62,7 @@ describe('language server: the built-in layouts names in another case', function
     await c.until('the phases', async () => (await c.conn.sendRequest(PhasesRequest, {})).folders[0]?.groups.length > 0);
     const file = uri(root, 'audit/phase-1/01-Input_Handoff.md');
     const beside = (items: { message: unknown; code?: unknown }[]) =>
-      items.filter((d) => d.code === 'missing-document' && String(d.message).startsWith('01-Input_Handoff.md is not read as the Input handoff of phase'))
+      items.filter((d) => d.code === 'missing-document' && String(d.message).startsWith('01-Input_Handoff.md is not read as the input handoff of phase'))
         .length;
     const r = await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
     const items = r.items as WorkspaceDocumentDiagnosticReport[];

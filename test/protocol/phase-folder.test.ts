@@ -48,7 +48,7 @@ describe('language server: a workspace folder that is a phase of a project above
     const project = path.join(root, 'audit');
     assert.equal(
       node.notice,
-      `The workspace folder ${folder} is the phase phase-2 of the project at ${project}, outside it: a phase is checked with its project ` +
+      `The workspace folder ${folder} is phase-2 of the project at ${project}, outside it: a phase is checked with its project ` +
         `(the phases before it, their handoffs), whose files the editor does not show or watch from this folder, so nothing here is checked. ` +
         `Open ${project} as the workspace folder (or add it to the workspace) to check the phase; \`phasegate check ${folder}\` checks it from the command line.`,
     );
@@ -67,14 +67,14 @@ describe('language server: a workspace folder that is a phase of a project above
     const first = await open(iai);
     assert.match(
       first.node.notice ?? '',
-      new RegExp(`^${literally(`The workspace folder ${iai} is the phase Build/Phase_1_CI of the project at ${path.join(root, 'project')},`)}`),
+      new RegExp(`^${literally(`The workspace folder ${iai} is Build/Phase_1_CI of the project at ${path.join(root, 'project')},`)}`),
     );
     await c!.stop();
     const findings = path.join(root, 'audit', 'phase-1', '03-FINDINGS');
     const inside = await open(findings);
     assert.match(
       inside.node.notice ?? '',
-      new RegExp(`^${literally(`The workspace folder ${findings} lies in the phase phase-1 of the project at ${path.join(root, 'audit')},`)}`),
+      new RegExp(`^${literally(`The workspace folder ${findings} lies in phase-1 of the project at ${path.join(root, 'audit')},`)}`),
     );
   });
 

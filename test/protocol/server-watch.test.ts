@@ -12,7 +12,7 @@ import { TestClient, buildServer, copyFixture, stopOnFixture } from './client';
 
 const BRIEF = 'audit/phase-2/00-PHASE_BRIEF.md';
 const VALIDATION = 'audit/phase-2/07-VALIDATION.md';
-const NO_VALIDATION = (d: Diagnostic) => d.code === 'missing-document' && String(d.message).includes('Validation checklist');
+const NO_VALIDATION = (d: Diagnostic) => d.code === 'missing-document' && String(d.message).includes('validation checklist');
 
 describe('language server: a client that watches no files (the server watches the folders on disk)', function () {
   this.timeout(60_000);

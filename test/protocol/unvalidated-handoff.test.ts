@@ -26,7 +26,7 @@ const VAL1 = 'audit/phase-1/07-VALIDATION.md';
 const IN2 = 'audit/phase-2/01-INPUT_HANDOFF.md';
 const UNCHECKED = '- [ ] Second reviewer signed off';
 const CHECKED = '- [x] Second reviewer signed off — Evidence: [report](03-FINDINGS/report.md)';
-const PENDING = 'Phase phase-1 has not passed validation (Review pending): its handoff is not final.';
+const PENDING = 'phase-1 has not passed validation (Review pending): its handoff is not final.';
 
 describe('language server: unvalidated-handoff follows the previous phase’s gates (pull client)', function () {
   this.timeout(60_000);
@@ -102,7 +102,7 @@ describe('language server: unvalidated-handoff after a change two phases back', 
     let before = c.count('refresh');
     await c.change(out1.uri, more);
     await c.waitFor('a diagnostics refresh', () => c.count('refresh') > before);
-    assert.deepEqual(told(await pull(c, input3.uri)), ['Phase phase-2 has not passed validation (Approval failed): its handoff is not final.']);
+    assert.deepEqual(told(await pull(c, input3.uri)), ['phase-2 has not passed validation (Approval failed): its handoff is not final.']);
     before = c.count('refresh');
     await c.change(out1.uri, out1.text);
     await c.waitFor('a second refresh', () => c.count('refresh') > before);

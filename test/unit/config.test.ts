@@ -36,7 +36,7 @@ describe('config: custom layouts', () => {
           .diagnoseAll()
           .filter((d) => d.code === 'missing-document')
           .map((d) => d.message),
-        [first === 'stages/*' ? 'Phase stages/phase-2 has no first-doc (A.md) yet.' : 'Phase stages/phase-2 has no second-doc (B.md) yet.'],
+        [first === 'stages/*' ? 'stages/phase-2 has no first-doc (A.md) yet.' : 'stages/phase-2 has no second-doc (B.md) yet.'],
       );
     }
   });

@@ -244,7 +244,7 @@ describe('a copied phase folder: what else it keeps of the phase it was copied f
     const from = diagnosticsOf(svc, 'phase-3/01-INPUT_HANDOFF.md', 'heading-mismatch').filter((d) => d.range.start.line === 2);
     assert.deepEqual(
       from.map((d) => `${d.range.start.character}-${d.range.end.character} ${d.message}`),
-      ['6-15 Front matter says the inputs come from phase phase-1, but phase-3 follows phase-2: `from` should be phase-2.'],
+      ['6-15 Front matter says the inputs come from phase-1, but phase-3 follows phase-2: `from` should be phase-2.'],
     );
     assert.deepEqual(
       codeActions(svc, from).map((a) => a.title),

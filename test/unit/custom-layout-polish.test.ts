@@ -226,7 +226,7 @@ describe('custom layouts: documents written from the declared sections', () => {
     });
     assert.deepEqual(
       diagnosticsOf(svc, 'sprints/sprint-1/RETRO.md', 'missing-document').map((d) => d.message),
-      ['Phase sprints/sprint-1 has no Output handoff (OUT.md).'],
+      ['Phase sprints/sprint-1 has no output handoff (OUT.md).'],
     );
   });
 });

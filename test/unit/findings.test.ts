@@ -50,7 +50,7 @@ describe('findings (03-FINDINGS/*.md)', () => {
     assert.ok(schema.every((d) => d.severity === 'error'));
     const phase = diagnosticsOf(svc, FINDING, 'heading-mismatch');
     assert.equal(phase.length, 1);
-    assert.match(phase[0].message, /names phase phase-7, but the document is in phase-1/);
+    assert.match(phase[0].message, /names phase-7, but the document is in phase-1/);
     assert.equal(phase[0].range.start.line, 1);
   });
 

@@ -219,7 +219,7 @@ function renameOf(svc: PhasegateService, fs: MemoryFileSystem, d: Diagnostic, lo
   const merge = /; merge the two into /.test(d.message);
   let from: string;
   const inPhase = /: (\S+?)\/? is named in another case/.exec(d.message);
-  if (/^Phase .* has no /.test(d.message)) {
+  if (/^(?:Phase )?\S+ has no /.test(d.message)) {
     assert.ok(inPhase, d.message);
     const phase = svc.model.phases.find((p) => d.file === p.folder || d.file.startsWith(p.folder + '/'));
     assert.ok(phase, `no phase holds ${d.file}\n${log}`);

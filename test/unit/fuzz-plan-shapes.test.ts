@@ -429,7 +429,7 @@ for (const [kept, arb] of [
           const notListed = c.phases.filter((x) => !x.listed).map((x) => idOf(x.p));
           assert.deepEqual(
             missing(ds)
-              .map((d) => /^Phase (\S+)/.exec(d.message)![1])
+              .map((d) => /^(\S+) has no /.exec(d.message)![1])
               .sort(),
             [...notListed].sort(),
             ctx,
@@ -508,7 +508,7 @@ for (const [kept, arb] of [
             const ctx2 = `${c.shape}: new prompt ${idOf(added)} from\n${c.text}\nto\n${planned}\n${ds2.map((d) => d.message.slice(0, 100)).join('\n')}`;
             assert.deepEqual(
               missing(ds2)
-                .map((d) => /^Phase (\S+)/.exec(d.message)![1])
+                .map((d) => /^(\S+) has no /.exec(d.message)![1])
                 .sort(),
               c.phases
                 .filter((x) => !x.listed)

@@ -943,13 +943,13 @@ describe('found by the fuzz tests: plans kept by status sections', () => {
         .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch')
         .map((d) => d.message);
-    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI has no row'))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Build/Phase_1_CI has no row'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     assert.equal(fixed, `${plan}\n## Not Started\n\n| Team | Phase | Notes |\n|---|---|---|\n|  | Phase_1_CI |  |\n`);
     svc.setOverlay(PLAN_FILE, fixed);
     // The user's own rows name no workstream the plan reads (`Team`): `Phase 2: Dependencies` names the one phase 2 by
     // its number alone (was: reported as no phase, and Build/Phase_2_Deps as missing); the added one is read.
-    assert.deepEqual(messages(), ["Phase Deploy/Phase_1_Envs has no row under the plan's status headings (In Progress, …)."]);
+    assert.deepEqual(messages(), ["Deploy/Phase_1_Envs has no row under the plan's status headings (In Progress, …)."]);
   });
 });
 
@@ -1020,8 +1020,8 @@ describe('found by the fuzz tests: a phase added to a status section kept by wor
         .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch' && !/^The plan marks/.test(d.message))
         .map((d) => d.message);
-    assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
-    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps has no item'))!;
+    assert.deepEqual(missing(), ["Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Build/Phase_2_Deps has no item'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     assert.equal(fixed, `${plan}\n### Build\n\n- Phase_2_Deps\n`);
     svc.setOverlay(PLAN_FILE, fixed);
@@ -1048,7 +1048,7 @@ describe('found by the plan property test with random edits: the row or item the
   /** The plan with the add fix of phase `id` applied; the fix's problem is gone after it, the others stay. */
   const addFixed = (svc: Awaited<ReturnType<typeof loud>>, plan: string, id: string) => {
     const before = mismatches(svc);
-    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith(`Phase ${id} has no `))!;
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith(`${id} has no `))!;
     assert.ok(d, before.join('\n'));
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     svc.setOverlay(PLAN_FILE, fixed);
@@ -1085,7 +1085,7 @@ describe('found by the plan property test with random edits: the row or item the
     // FUZZ_SEED=21 and 23 (`| Workstream--> Phase |`, `| Workstream Phase |`).
     const plan = '# Plan\n\n## Phase Status\n\n| Workstream/Phase | Status |\n|---|---|\n| Build/Phase_1_CI | Not started |\n';
     const svc = await project(plan, ['Build/Phase_1_CI', 'Build/Phase_2_Deps']);
-    assert.deepEqual(mismatches(svc), ['Phase Build/Phase_2_Deps has no row in the "Phase Status" table.']);
+    assert.deepEqual(mismatches(svc), ['Build/Phase_2_Deps has no row in the "Phase Status" table.']);
     assert.equal(addFixed(svc, plan, 'Build/Phase_2_Deps'), `${plan}| Build/Phase_2_Deps | Not started |\n`);
   });
 });
@@ -1103,8 +1103,8 @@ describe('found by the plan property test with random edits: an HTML comment lef
         .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch' && / has no (?:row|item) /.test(d.message))
         .map((d) => d.message);
-    assert.deepEqual(missing(), ["Phase Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
-    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_2_Deps'))!;
+    assert.deepEqual(missing(), ["Build/Phase_2_Deps has no item under the plan's status headings (In Progress, …)."]);
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Build/Phase_2_Deps'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(missing(), [], fixed);
@@ -1146,8 +1146,8 @@ describe('found by the plan property test with random edits: status sections und
         .diagnose(PLAN_FILE)
         .filter((d) => d.code === 'plan-status-mismatch')
         .map((d) => d.message);
-    assert.deepEqual(mismatches(), [`Phase Build/Phase_1_CI has no row under the plan's status headings (${first}, …).`]);
-    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Phase Build/Phase_1_CI'))!;
+    assert.deepEqual(mismatches(), [`Build/Phase_1_CI has no row under the plan's status headings (${first}, …).`]);
+    const d = svc.diagnose(PLAN_FILE).find((x) => x.message.startsWith('Build/Phase_1_CI'))!;
     const fixed = applyEdits(plan, codeActions(svc, [d])[0].change.edits[0].edits);
     svc.setOverlay(PLAN_FILE, fixed);
     assert.deepEqual(mismatches(), [], fixed);

@@ -98,12 +98,12 @@ describe('globs and names that miss by case alone', () => {
       [
         [
           'warning',
-          'Phase phase-1 has no Phase brief (00-PHASE_BRIEF.md): 00-phase_brief.md is named in another case (file names match case-sensitively on every system, as CI on Linux does); rename it 00-PHASE_BRIEF.md.',
+          'phase-1 has no phase brief (00-PHASE_BRIEF.md): 00-phase_brief.md is named in another case (file names match case-sensitively on every system, as CI on Linux does); rename it 00-PHASE_BRIEF.md.',
           undefined,
         ],
         [
           'warning',
-          'Phase phase-1 has no Input handoff (01-INPUT_HANDOFF.md) yet.',
+          'phase-1 has no input handoff (01-INPUT_HANDOFF.md) yet.',
           { fix: 'create-document', file: `${ROOT}/phase-1/01-INPUT_HANDOFF.md`, kind: 'input-handoff', phase: 'phase-1' },
         ],
       ],
@@ -210,19 +210,14 @@ describe('globs and names that miss by case alone', () => {
       [
         [
           'warning',
-          'Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-findings/ is named in another case (folder names match case-sensitively on every system, as CI on Linux does); rename it 03-FINDINGS.',
+          'phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-findings/ is named in another case (folder names match case-sensitively on every system, as CI on Linux does); rename it 03-FINDINGS.',
           undefined,
         ],
       ],
     );
     assert.deepEqual(
       diagnosticsOf(svc, 'phase-2/00-PHASE_BRIEF.md', 'missing-folder').map((d) => [d.message, d.data]),
-      [
-        [
-          'Phase phase-2 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).',
-          { fix: 'create-folder', folder: `${ROOT}/phase-2/04-ARTIFACTS` },
-        ],
-      ],
+      [['phase-2 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).', { fix: 'create-folder', folder: `${ROOT}/phase-2/04-ARTIFACTS` }]],
     );
   });
 

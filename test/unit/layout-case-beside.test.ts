@@ -55,13 +55,13 @@ describe('layout names in another case beside the names as written', () => {
         'phase-1/01-Input_Handoff.md',
         'missing-document',
         'warning',
-        `01-Input_Handoff.md is not read as the Input handoff of phase phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
+        `01-Input_Handoff.md is not read as the input handoff of phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
       ],
       [
         'phase-1/03-Findings',
         'missing-folder',
         'warning',
-        `03-Findings/ is not read as the 03-FINDINGS/ folder of phase phase-1: it is named in another case than 03-FINDINGS/ beside it (${CASE_WHY}); merge the two into 03-FINDINGS.`,
+        `03-Findings/ is not read as the 03-FINDINGS/ folder of phase-1: it is named in another case than 03-FINDINGS/ beside it (${CASE_WHY}); merge the two into 03-FINDINGS.`,
       ],
     ]);
     const diags = svc.scanDiagnostics();
@@ -71,7 +71,7 @@ describe('layout names in another case beside the names as written', () => {
     assert.deepEqual(codeActions(svc, diags), []);
     // The one as named is read: the phase is not told it lacks it.
     assert.deepEqual(diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-folder'), []);
-    assert.ok(!diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document').some((d) => /Input handoff/.test(d.message)));
+    assert.ok(!diagnosticsOf(svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document').some((d) => /input handoff/.test(d.message)));
     // In the check's output too, at the file in another case.
     assert.equal(svc.diagnoseAll().filter((d) => d.file === `${ROOT}/phase-1/01-Input_Handoff.md` && d.code === 'missing-document').length, 1);
     assert.equal(svc.scanDiagnosticsOf(`${ROOT}/phase-1/01-Input_Handoff.md`).length, 1);
@@ -102,12 +102,12 @@ describe('layout names in another case beside the names as written', () => {
         [
           'sprints/sprint-1/Goals.md',
           'missing-document',
-          `Goals.md is not read as the Phase brief of phase sprints/sprint-1: it is named in another case than GOALS.md beside it (${CASE_WHY}); merge the two into GOALS.md.`,
+          `Goals.md is not read as the phase brief of phase sprints/sprint-1: it is named in another case than GOALS.md beside it (${CASE_WHY}); merge the two into GOALS.md.`,
         ],
         [
           'workstreams/Build/Notes/Implementation_Prompt.md',
           'missing-document',
-          `Implementation_Prompt.md is not read as the Implementation prompt of phase Build/Notes: it is named in another case than implementation_prompt.md beside it (${CASE_WHY}); merge the two into implementation_prompt.md.`,
+          `Implementation_Prompt.md is not read as the implementation prompt of phase Build/Notes: it is named in another case than implementation_prompt.md beside it (${CASE_WHY}); merge the two into implementation_prompt.md.`,
         ],
       ],
     );
@@ -131,7 +131,7 @@ describe('layout names in another case beside the names as written', () => {
     fs.write(miscased, '# Phase 1 Input Handoff\n');
     assert.ok((await svc.filesChanged([{ path: miscased, type: 'created' }])).includes(miscased));
     assert.deepEqual(beside(), [
-      `01-Input_Handoff.md is not read as the Input handoff of phase phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
+      `01-Input_Handoff.md is not read as the input handoff of phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
     ]);
     await assertAsFresh(svc, fs);
     // The one as named deleted: the other is to be renamed (the phase's missing-document problem), no longer merged.
@@ -174,7 +174,7 @@ describe('layout names in another case beside the names as written', () => {
     assert.deepEqual(
       beside().map((d) => d.message),
       [
-        `01-input_handoff.md is not read as the Input handoff of phase phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
+        `01-input_handoff.md is not read as the input handoff of phase-1: it is named in another case than 01-INPUT_HANDOFF.md beside it (${CASE_WHY}); merge the two into 01-INPUT_HANDOFF.md.`,
       ],
     );
     const saved = await workspace({ ...files, 'phase-1/01-INPUT_HANDOFF.md': text });
@@ -211,11 +211,11 @@ describe('layout names in another case beside the names as written', () => {
     const first = 'phase-1/00-PHASE_BRIEF.md';
     assert.deepEqual(
       diagnosticsOf(svc, first, 'missing-document')
-        .filter((d) => /Input handoff/.test(d.message))
+        .filter((d) => /input handoff/.test(d.message))
         .map((d) => [d.message, d.data]),
       [
         [
-          `Phase phase-1 has no Input handoff (01-INPUT_HANDOFF.md): 01-Input_Handoff.md and 01-input_handoff.md are named in another case ${FILE_WHY}; merge them into 01-INPUT_HANDOFF.md.`,
+          `phase-1 has no input handoff (01-INPUT_HANDOFF.md): 01-Input_Handoff.md and 01-input_handoff.md are named in another case ${FILE_WHY}; merge them into 01-INPUT_HANDOFF.md.`,
           undefined,
         ],
       ],
@@ -224,7 +224,7 @@ describe('layout names in another case beside the names as written', () => {
       diagnosticsOf(svc, first, 'missing-folder').map((d) => [d.message, d.data]),
       [
         [
-          `Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-Findings/ and 03-findings/ are named in another case ${FOLDER_WHY}; merge them into 03-FINDINGS.`,
+          `phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis: 03-Findings/ and 03-findings/ are named in another case ${FOLDER_WHY}; merge them into 03-FINDINGS.`,
           undefined,
         ],
       ],

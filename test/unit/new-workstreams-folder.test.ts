@@ -128,6 +128,6 @@ describe("new: an audit phase at a phase's folder", () => {
     for (const path of [`${ROOT}/phase-1/03-FINDINGS`, `${ROOT}/phase-1/03-FINDINGS/a.md`])
       assert.equal(editor(svc, path, {})[0], `${ROOT}/phase-2/00-PHASE_BRIEF.md`, path);
     assert.equal(created(svc, { what: 'phase', folder: 'phase-1/04-ARTIFACTS/new' })[0], `${ROOT}/phase-2/00-PHASE_BRIEF.md`);
-    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-1/phase-3' }), /phase-1\/phase-3 would be a phase inside phase phase-1/);
+    assert.throws(() => planNew(svc, { what: 'phase', folder: 'phase-1/phase-3' }), /phase-1\/phase-3 would be a phase inside phase-1/);
   });
 });

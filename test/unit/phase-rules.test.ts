@@ -2011,7 +2011,7 @@ describe('phase rules: project plan', () => {
       diagnosticsOf(svc2, PLAN, 'plan-status-mismatch').map((d) => d.message),
       [
         'No phase "Phase 1: CI Setup" exists under workstreams/: the plan lists a phase the project does not have.',
-        'Phase Build/Phase_1_CI has no row in the "Phase Status" table.',
+        'Build/Phase_1_CI has no row in the "Phase Status" table.',
       ],
     );
   });
@@ -2045,7 +2045,7 @@ describe('phase rules: project plan', () => {
     const missing = diagnosticsOf(svc3, PLAN, 'plan-status-mismatch');
     assert.deepEqual(
       missing.map((d) => d.message),
-      ['Phase Deploy/Phase_1_CI has no row in the "Phase Status" table.'],
+      ['Deploy/Phase_1_CI has no row in the "Phase Status" table.'],
     );
     const fixed = applyEdits(buildOnly, codeActions(svc3, missing)[0].change.edits[0].edits);
     assert.match(
@@ -2103,7 +2103,7 @@ describe('phase rules: project plan', () => {
     await svc.filesChanged([{ path: third, type: 'created' }]);
     assert.deepEqual(
       diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
-      ['Phase Build/Phase_3_Release has no row in the "Phase Status" table.'],
+      ['Build/Phase_3_Release has no row in the "Phase Status" table.'],
     );
     // The plan names it now, and names phase 2 by a phase that does not exist.
     svc.setOverlay(
@@ -2114,7 +2114,7 @@ describe('phase rules: project plan', () => {
       diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
       [
         'No phase "Phase_9_Deps" exists under workstreams/: the plan lists a phase the project does not have.',
-        'Phase Build/Phase_2_Deps has no row in the "Phase Status" table.',
+        'Build/Phase_2_Deps has no row in the "Phase Status" table.',
       ],
     );
   });
@@ -2123,7 +2123,7 @@ describe('phase rules: project plan', () => {
     const { svc } = await workspace(files(plan('| [Workstream] | [Phase] | Not started |\n| Build | Phase_1_CI | Complete |')));
     assert.deepEqual(
       diagnosticsOf(svc, PLAN, 'plan-status-mismatch').map((d) => d.message),
-      ['Phase Build/Phase_2_Deps has no row in the "Phase Status" table.'],
+      ['Build/Phase_2_Deps has no row in the "Phase Status" table.'],
     );
     assert.deepEqual(
       diagnosticsOf(svc, PLAN, 'unfilled-placeholder').map((d) => d.message),
@@ -2200,7 +2200,7 @@ describe('phase rules: project plan as checklists', () => {
     const { svc: other } = await workspace(files(plan('- [x] Phase_1_CI (Weeks 1-2)\n- [ ] Phase 3: Dependencies', '')));
     assert.deepEqual(
       mismatches(other).map((d) => d.message),
-      ['Phase Build/Phase_2_Deps has no item in the "Phase Status" list.'],
+      ['Build/Phase_2_Deps has no item in the "Phase Status" list.'],
     );
   });
 
@@ -2265,7 +2265,7 @@ describe('phase rules: project plan as checklists', () => {
       mismatches(typo).map((d) => d.message),
       [
         'No phase "Phase 9: Deps" exists under workstreams/: the plan lists a phase the project does not have.',
-        'Phase Build/Phase_2_Deps has no item in the "Phase Status" list.',
+        'Build/Phase_2_Deps has no item in the "Phase Status" list.',
       ],
     );
   });
@@ -2278,7 +2278,7 @@ describe('phase rules: project plan as checklists', () => {
       ds.map((d) => d.message),
       [
         'No phase "Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.',
-        'Phase Build/Phase_2_Deps has no item in the "Phase Status" list.',
+        'Build/Phase_2_Deps has no item in the "Phase Status" list.',
       ],
     );
     assert.deepEqual(ds[0].range, rangeOf(text, 'Phase 9: Ghost'));
@@ -2290,7 +2290,7 @@ describe('phase rules: project plan as checklists', () => {
       mismatches(svc2).map((d) => d.message),
       [
         'No phase "Phase 1: Environments" exists under workstreams/: the plan lists a phase the project does not have.',
-        'Phase Deploy/Phase_2_Rollout has no item in the "Phase Status" list.',
+        'Deploy/Phase_2_Rollout has no item in the "Phase Status" list.',
       ],
     );
   });
@@ -2327,7 +2327,7 @@ describe('phase rules: project plan as checklists', () => {
     const { svc: svc3 } = await workspace(files(table, failing));
     assert.deepEqual(
       mismatches(svc3).map((d) => d.message.replace(/: .*/, '')),
-      ['The plan marks Build/Phase_1_CI Complete, but its gates have not all passed', 'Phase Build/Phase_2_Deps has no row in the "Phase Status" table.'],
+      ['The plan marks Build/Phase_1_CI Complete, but its gates have not all passed', 'Build/Phase_2_Deps has no row in the "Phase Status" table.'],
     );
   });
 
@@ -2365,7 +2365,7 @@ describe('phase rules: project plan as checklists', () => {
     svc.setOverlay(`${ROOT}/${PLAN}`, plan('- [x] Phase 1: CI Setup'));
     assert.deepEqual(
       mismatches(svc).map((d) => d.message),
-      ['Phase Build/Phase_2_Deps has no item in the "Phase Status" list.'],
+      ['Build/Phase_2_Deps has no item in the "Phase Status" list.'],
     );
     const affected = svc.setOverlay(`${ROOT}/${RESP}`, failing);
     assert.ok(affected.includes(`${ROOT}/${PLAN}`));
@@ -2448,7 +2448,7 @@ describe('phase rules: project plan as checklists', () => {
       const ds = mismatches(svc);
       assert.deepEqual(
         ds.map((d) => d.message.replace(/ in the .*/, '')),
-        ['Phase Deploy/Phase_1_Envs has no ' + (phases.startsWith('|') ? 'row' : 'item')],
+        ['Deploy/Phase_1_Envs has no ' + (phases.startsWith('|') ? 'row' : 'item')],
       );
       const fixed = applyEdits(text, codeActions(svc, ds)[0].change.edits[0].edits);
       const status = STATUS_LABELS[svc.status(svc.findPhase('Deploy/Phase_1_Envs')!)];
@@ -2501,7 +2501,7 @@ describe('phase rules: project plan as checklists', () => {
     const ds = mismatches(svc);
     assert.deepEqual(
       ds.map((d) => d.message),
-      ['Phase Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Deploy/Phase_1_Envs has no item in the "Phase Status" list.'],
+      ['Build/Phase_1_CI has no item in the "Phase Status" list.', 'Deploy/Phase_1_Envs has no item in the "Phase Status" list.'],
     );
     let fixed = text;
     for (const id of ['Build/Phase_1_CI', 'Deploy/Phase_1_Envs']) {

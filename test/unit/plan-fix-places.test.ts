@@ -50,7 +50,7 @@ function assertNoCode(after: ParsedDocument, e: TextEdit, what: string): void {
 /** The plan after the add fix of `id`; it only inserts, its lines are no code, and the phase is listed afterwards. */
 async function fixed(text: string, id: string, extra: Record<string, string> = {}): Promise<string> {
   const { svc } = await workspace(files(text, PASSED, extra));
-  const d = mismatches(svc).find((x) => x.message.startsWith(`Phase ${id} has no `));
+  const d = mismatches(svc).find((x) => x.message.startsWith(`${id} has no `));
   assert.ok(d, JSON.stringify(messages(svc)));
   const actions = codeActions(svc, [d]);
   assert.equal(actions.length, 1, `one fix for ${id} in:\n${text}`);
@@ -238,7 +238,7 @@ describe('plan rule: the less clear forms of a plan kept as checklists', () => {
     // Under a heading of no workstream the project has and no status (`### Legacy`), it is likelier another workstream's:
     // the phase of its number is reported missing.
     const legacy = '# Plan\n\n## Phase Status\n\n### Legacy\n\n- Phase 1: Old CI\n\n### Build\n\n- Phase 2: Deps\n\n### Test\n\n- Phase 3: UAT\n';
-    assert.deepEqual(await found(legacy), [['Phase Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Status']]);
+    assert.deepEqual(await found(legacy), [['Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Status']]);
     // A number with a workstream (its heading's, or its own) names the phase as before.
     assert.deepEqual(await found(text.replace('- [x] Phase 1', '- [x] Build Phase 1')), [['The plan marks Build/Phase_1_CI Complete ([x])', '[x]']]);
   });
@@ -257,7 +257,7 @@ describe('plan rule: the less clear forms of a plan kept as checklists', () => {
   it('reads `Test Phase 2 on staging` as a note: not its phase, not a phase the project lacks', async () => {
     const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1 on staging\n- [x] Test Phase 3 on staging\n- Build Phase 2: Deps\n- Test Phase 3: UAT\n';
     // The checked notes mark nothing complete; Build/Phase_1_CI, which no item names, is missing.
-    assert.deepEqual(await found(text), [['Phase Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Status']]);
+    assert.deepEqual(await found(text), [['Build/Phase_1_CI has no item in the "Phase Status" list.', 'Phase Status']]);
   });
 });
 
@@ -299,7 +299,7 @@ describe('plan fix: property', function () {
       fc.asyncProperty(plan, async (text) => {
         const { svc } = await workspace(files(text));
         for (const id of ids) {
-          const d = mismatches(svc).find((x) => x.message.startsWith(`Phase ${id} has no `));
+          const d = mismatches(svc).find((x) => x.message.startsWith(`${id} has no `));
           if (!d) continue;
           for (const a of codeActions(svc, [d])) {
             const edits = a.change.edits[0].edits;
@@ -312,7 +312,7 @@ describe('plan fix: property', function () {
             assert.deepEqual(
               mismatches(svc)
                 .map((x) => x.message)
-                .filter((m) => m.startsWith(`Phase ${id} has no `)),
+                .filter((m) => m.startsWith(`${id} has no `)),
               [],
               `${a.title}:\n${text}\n----\n${out}`,
             );

@@ -38,10 +38,10 @@ describe('plan rule: a phase named by its number alone', () => {
     const rows = (one: string) => table(one, ...REST);
     // Build/Phase_1_CI's title is "CI" (its words among the row's), Deploy/Phase_1_Envs's "Envs".
     const { svc } = await workspace(files(rows('| Phase 1: CI Setup | Done |'), FAILED, DEPLOY_1));
-    assert.deepEqual(messages(svc), ['The plan marks Build/Phase_1_CI Complete', 'Phase Deploy/Phase_1_Envs has no row in the "Phase Status" table.']);
+    assert.deepEqual(messages(svc), ['The plan marks Build/Phase_1_CI Complete', 'Deploy/Phase_1_Envs has no row in the "Phase Status" table.']);
     const { svc: envs } = await workspace(files(rows('| Phase 1: Envs | Done |'), FAILED, DEPLOY_1));
     // Deploy/Phase_1_Envs has no response: its gates have not passed.
-    assert.deepEqual(messages(envs), ['The plan marks Deploy/Phase_1_Envs Complete', 'Phase Build/Phase_1_CI has no row in the "Phase Status" table.']);
+    assert.deepEqual(messages(envs), ['The plan marks Deploy/Phase_1_Envs Complete', 'Build/Phase_1_CI has no row in the "Phase Status" table.']);
   });
 
   it('several phases fitting: the row is reported, at its Phase cell, as naming no workstream; no phase of its number missing', async () => {
@@ -83,7 +83,7 @@ describe('plan rule: a phase named by its number alone', () => {
     const missing = mismatches(svc).filter((d) => / has no row /.test(d.message));
     assert.deepEqual(
       missing.map((d) => d.message),
-      ['Phase Deploy/Phase_1_Envs has no row in the "Phase Status" table.', 'Phase Test/Phase_3_UAT has no row in the "Phase Status" table.'],
+      ['Deploy/Phase_1_Envs has no row in the "Phase Status" table.', 'Test/Phase_3_UAT has no row in the "Phase Status" table.'],
     );
     for (const d of missing) assert.equal(codeActions(svc, [d]).filter((a) => a.title.startsWith('Add')).length, 1, d.message);
     const p = (ws: string, n: number) => ({ id: `${ws}/Phase_${n}_X`, folder: `${ROOT}/${WS}/${ws}/Phase_${n}_X`, number: n, workstream: ws, title: 'X' });
@@ -92,7 +92,7 @@ describe('plan rule: a phase named by its number alone', () => {
     const { svc: two } = await workspace(files(table('| Phase 1 | Done |', '| Phase 2: Dependencies | Not started |'), PASSED, DEPLOY_1));
     assert.deepEqual(
       messages(two).filter((m) => / has no row /.test(m)),
-      ['Phase Test/Phase_3_UAT has no row in the "Phase Status" table.'],
+      ['Test/Phase_3_UAT has no row in the "Phase Status" table.'],
     );
     assert.deepEqual(planRowEdits(two, p('Build', 1), 'implementation_prompt.md'), []);
     // Of the plan's text alone (no phases to tell whose the row is), no second row for its number either.
@@ -111,13 +111,13 @@ describe('plan rule: a phase named by its number alone', () => {
         const { svc } = await workspace(files(text, PASSED, deploy ? DEPLOY_1 : {}));
         for (const id of ids) {
           if (id.startsWith('Deploy') && !deploy) continue;
-          const d = mismatches(svc).find((x) => x.message.startsWith(`Phase ${id} has no `));
+          const d = mismatches(svc).find((x) => x.message.startsWith(`${id} has no `));
           const fixes = d ? codeActions(svc, [d]) : [];
           assert.equal(fixes.length, d ? 1 : 0, `${id} in:\n${text}`);
           if (!d) continue;
           const out = applyEdits(text, fixes[0].change.edits[0].edits);
           svc.setOverlay(`${ROOT}/${PLAN}`, out);
-          assert.ok(!mismatches(svc).some((x) => x.message.startsWith(`Phase ${id} has no `)), out);
+          assert.ok(!mismatches(svc).some((x) => x.message.startsWith(`${id} has no `)), out);
           svc.setOverlay(`${ROOT}/${PLAN}`, text);
         }
       }),

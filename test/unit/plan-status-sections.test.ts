@@ -80,7 +80,7 @@ describe('plan: top-level status sections', () => {
     const { svc } = await workspace(files(text));
     assert.deepEqual(found(svc, text), [
       ['No phase "Phase 9: Ghost" exists under workstreams/: the plan lists a phase the project does not have.', 'Phase 9: Ghost'],
-      ["Phase Test/Phase_3_UAT has no row under the plan's status headings (Completed, …).", 'Completed'],
+      ["Test/Phase_3_UAT has no row under the plan's status headings (Completed, …).", 'Completed'],
     ]);
   });
 
@@ -115,7 +115,7 @@ describe('plan: top-level status sections', () => {
   it('reads the Phase Status section only, in a plan with both (its top-level status sections are other notes)', async () => {
     const text = '# Plan\n\n## Phase Status\n\n- [x] Build Phase 1: CI Setup\n- Build Phase 2: Deps\n\n## Completed\n\n- Test Phase 3: UAT\n';
     const { svc } = await workspace(files(text));
-    assert.deepEqual(found(svc, text), [['Phase Test/Phase_3_UAT has no item in the "Phase Status" list.', 'Phase Status']]);
+    assert.deepEqual(found(svc, text), [['Test/Phase_3_UAT has no item in the "Phase Status" list.', 'Phase Status']]);
   });
 
   it('reads a plan without a `#` title, and status headings with symbols and counts (`## ✅ Done (1)`)', async () => {
@@ -361,7 +361,7 @@ describe('fuzz: plans kept by top-level status sections, tables and lists', func
   const missingIds = (ds: Diagnostic[]) =>
     ds
       .filter((d) => d.code === 'plan-status-mismatch' && / has no (row|item) /.test(d.message))
-      .map((d) => /^Phase (\S+)/.exec(d.message)![1])
+      .map((d) => /^(\S+) has no /.exec(d.message)![1])
       .sort();
   const markedIds = (ds: Diagnostic[]) =>
     ds

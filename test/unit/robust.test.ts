@@ -280,7 +280,7 @@ describe('robustness: bad input gets a diagnostic, never a crash', () => {
         brief.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.message.replace(/:.*/, '')]),
         [
           ['unreadable-file', 'error', 0, 0, 'Cannot check this file'],
-          ['missing-document', 'error', 0, 0, 'Phase phase-1 has no Execution plan (02-EXECUTION_PLAN.md).'],
+          ['missing-document', 'error', 0, 0, 'phase-1 has no execution plan (02-EXECUTION_PLAN.md).'],
         ],
       );
       // Reported once: on the brief, not on the next document too.

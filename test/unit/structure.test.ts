@@ -19,8 +19,8 @@ describe('structure rules', () => {
     assert.deepEqual(
       diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'missing-folder').map((d) => d.message),
       [
-        'Phase phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis.',
-        'Phase phase-1 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).',
+        'phase-1 has no 03-FINDINGS/ folder, for audit findings and analysis.',
+        'phase-1 has no 04-ARTIFACTS/ folder, for generated artifacts (configs, scripts).',
       ],
     );
   });
@@ -41,7 +41,7 @@ describe('structure rules', () => {
       ['06-OUTPUT_HANDOFF.md', 'warning', 'create-document'],
       ['07-VALIDATION.md', 'warning', 'create-document'],
     ]);
-    assert.match(diagnosticsOf(early.svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document')[0].message, /has no Decisions \(05-DECISIONS\.md\) yet\.$/);
+    assert.match(diagnosticsOf(early.svc, 'phase-1/00-PHASE_BRIEF.md', 'missing-document')[0].message, /has no decisions \(05-DECISIONS\.md\) yet\.$/);
     const phase = early.svc.model.phases[0];
     assert.equal(early.svc.gates(phase).find((g) => g.name === 'Completeness')!.status, 'pending');
     assert.equal(early.svc.status(phase), 'in-progress');
@@ -342,22 +342,19 @@ describe('structure rules', () => {
       'p/workstreams/Build/Phase_1_CI/implementation_prompt.md': '# Phase 1: CI\n',
     });
     // A number keeps its style: as a number, or after the same word (was: `phase-1` for each).
-    for (const [v, fixed] of [
-      ['3', '1'],
-      ['phase-2', 'phase-1'],
-      ['"Phase 2"', '"Phase 1"'],
-      ['Phase 2', 'Phase 1'],
-      ['phase_7', 'phase_1'],
-      ['Build/Phase_1_CI', 'phase-1'],
+    for (const [v, fixed, named] of [
+      ['3', '1', 'phase 3'],
+      ['phase-2', 'phase-1', 'phase-2'],
+      ['"Phase 2"', '"Phase 1"', 'Phase 2'],
+      ['Phase 2', 'Phase 1', 'Phase 2'],
+      ['phase_7', 'phase_1', 'phase_7'],
+      ['Build/Phase_1_CI', 'phase-1', 'Build/Phase_1_CI'],
     ]) {
       const { svc } = await workspace(files(v));
       const ds = diagnosticsOf(svc, 'audit/phase-1/00-PHASE_BRIEF.md', 'heading-mismatch');
       assert.equal(ds.length, 1, v);
       assert.deepEqual(ds[0].range, range(1, 7, 1, 7 + v.length), v);
-      assert.equal(
-        ds[0].message,
-        `Front matter names phase ${v.replace(/"/g, '')}, but the document is in phase-1: \`phase\` should be ${fixed.replace(/"/g, '')}.`,
-      );
+      assert.equal(ds[0].message, `Front matter names ${named}, but the document is in phase-1: \`phase\` should be ${fixed.replace(/"/g, '')}.`);
       const [a] = codeActions(svc, ds);
       const after = applyEdits(fm(v), a.change.edits[0].edits);
       assert.equal(after.split('\n')[1], `phase: ${fixed}`, v);
@@ -538,7 +535,7 @@ describe('phase folders without documents', () => {
     const folder = `${ROOT}/phase-2`;
     const diags = svc.diagnoseAll().filter((d) => d.file === folder);
     assert.ok(
-      diags.some((d) => d.code === 'missing-document' && /Phase brief/.test(d.message)),
+      diags.some((d) => d.code === 'missing-document' && /phase brief/.test(d.message)),
       JSON.stringify(diags),
     );
   });

@@ -74,7 +74,7 @@ describe('unvalidated-handoff', () => {
     const ds = diagnosticsOf(svc, IN2, CODE);
     assert.deepEqual(
       ds.map((d) => [d.severity, d.range, d.message]),
-      [['warning', rangeOf(files[IN2], 'Source'), 'Phase phase-1 has not passed validation (Testing failed): its handoff is not final.']],
+      [['warning', rangeOf(files[IN2], 'Source'), 'phase-1 has not passed validation (Testing failed): its handoff is not final.']],
     );
     // Phase 2's own gates do not answer for it: they still pass.
     assert.ok(svc.gates(svc.findPhase('phase-2')!).every((g) => g.status === 'passed'));
@@ -83,10 +83,10 @@ describe('unvalidated-handoff', () => {
 
   it('reports pending gates, after the failed ones', async () => {
     let { svc } = await workspace(auditExample({ [VAL1]: reviewUnchecked }));
-    assert.deepEqual(messages(diagnosticsOf(svc, IN2, CODE)), ['Phase phase-1 has not passed validation (Review pending): its handoff is not final.']);
+    assert.deepEqual(messages(diagnosticsOf(svc, IN2, CODE)), ['phase-1 has not passed validation (Review pending): its handoff is not final.']);
     ({ svc } = await workspace(auditExample({ [VAL1]: (t) => reviewUnchecked(failingRun(t)) })));
     assert.deepEqual(messages(diagnosticsOf(svc, IN2, CODE)), [
-      'Phase phase-1 has not passed validation (Testing failed; Review pending): its handoff is not final.',
+      'phase-1 has not passed validation (Testing failed; Review pending): its handoff is not final.',
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('unvalidated-handoff', () => {
       [
         [
           rangeOf(input, '# Phase 4 Input Handoff'),
-          'Phase phase-3 has not passed validation (Completeness, Quality, Documentation, Testing, Review, Approval pending): its handoff is not final.',
+          'phase-3 has not passed validation (Completeness, Quality, Documentation, Testing, Review, Approval pending): its handoff is not final.',
         ],
       ],
     );
@@ -117,7 +117,7 @@ describe('unvalidated-handoff', () => {
         .diagnose(`${ROOT}/${IN2}`)
         .filter((d) => d.code !== 'document-too-large')
         .map((d) => [d.code, d.range.start.line, d.message]),
-      [[CODE, files[IN2].split('\n').indexOf('---', 1), 'Phase phase-1 has not passed validation (Testing failed): its handoff is not final.']],
+      [[CODE, files[IN2].split('\n').indexOf('---', 1), 'phase-1 has not passed validation (Testing failed): its handoff is not final.']],
     );
   });
 
@@ -128,7 +128,7 @@ describe('unvalidated-handoff', () => {
     assert.ok(svc.gates(prev).every((g) => g.status !== 'passed'));
     const [d, ...more] = diagnosticsOf(svc, 'phase-2/01-INPUT_HANDOFF.md', CODE);
     assert.deepEqual(more, []);
-    assert.match(d.message, /^Phase phase-1 has not passed validation \(.*\): its handoff is not final\.$/);
+    assert.match(d.message, /^phase-1 has not passed validation \(.*\): its handoff is not final\.$/);
     for (const g of AUDIT_GATES) assert.ok(d.message.includes(g.name), g.name);
   });
 
@@ -288,10 +288,10 @@ describe('unvalidated-handoff', () => {
         .map((g) => [g.name, g.status]),
       [['Approval', 'failed']],
     );
-    assert.deepEqual(messages(diagnosticsOf(svc, IN3, CODE)), ['Phase phase-2 has not passed validation (Approval failed): its handoff is not final.']);
+    assert.deepEqual(messages(diagnosticsOf(svc, IN3, CODE)), ['phase-2 has not passed validation (Approval failed): its handoff is not final.']);
     // Phase 4's still reads phase 3's, which do not change.
     assert.deepEqual(messages(diagnosticsOf(svc, 'phase-4/01-INPUT_HANDOFF.md', CODE)), [
-      'Phase phase-3 has not passed validation (Completeness, Quality, Documentation, Testing, Review, Approval pending): its handoff is not final.',
+      'phase-3 has not passed validation (Completeness, Quality, Documentation, Testing, Review, Approval pending): its handoff is not final.',
     ]);
     affected = svc.setOverlay(abs(OUT1), out1);
     assert.ok(affected.includes(abs(IN3)));
@@ -321,7 +321,7 @@ describe('unvalidated-handoff', () => {
     const ds = svc.diagnose(`${ROOT}/phase-${N}/01-INPUT_HANDOFF.md`).filter((d) => d.code === CODE);
     assert.deepEqual(logs, []);
     assert.equal(ds.length, 1);
-    assert.match(ds[0].message, new RegExp(`^Phase phase-${N - 1} has not passed validation`));
+    assert.match(ds[0].message, new RegExp(`^phase-${N - 1} has not passed validation`));
     assert.equal(svc.diagnoseAll().filter((d) => d.code === CODE).length, N - 1);
     assert.deepEqual(logs, []);
   });

@@ -7,7 +7,7 @@ import { PhasegateService } from '../service/service';
 import { dirname, isInside, relativePath } from '../service/host';
 import { applyEdits } from '../service/edits';
 import { TemplateError } from '../service/templates';
-import type { ScanResult } from '../service/workspace';
+import { type ScanResult, phaseName } from '../service/workspace';
 import { NewPlan, NewRequest, ScaffoldError, outsideTargets, planNew, withoutOutside } from '../service/scaffold';
 import { ParsedArgs, UsageError, badArguments } from './args';
 import { configRefusal, layoutRoot, findRoot, resolvePath } from './targets';
@@ -209,7 +209,7 @@ function planNotes(svc: PhasegateService, plan: NewPlan, created: Set<string>): 
     const named = rows
       .flatMap((r) => r.phases)
       .slice(0, MAX)
-      .map((p) => `${p.id} is ${STATUS_WORDS[p.status]}`);
+      .map((p) => `${phaseName(p)} is ${STATUS_WORDS[p.status]}`);
     const phases = rows.reduce((n, r) => n + r.phases.length, 0);
     const list = named.join(', ') + (phases > MAX ? ', …' : '');
     const fixable = rows.filter((r) => r.fixable).length;

@@ -1,7 +1,7 @@
 /** Code lenses: each gate checklist heading shows its gate's status; a prompt's or response's title shows the phase status. */
 import { CodeLens, Connection, Range as LspRange } from 'vscode-languageserver';
 import { Commands, ShowGateArgs, ShowPhaseArgs } from '../protocol';
-import { kindOf } from '../service/workspace';
+import { kindOf, phaseName } from '../service/workspace';
 import { phaseStatus } from '../service/gates';
 import type { ServerContext, Target } from './context';
 import { statusLabel } from './phases';
@@ -41,7 +41,7 @@ export function codeLenses(t: Target): CodeLens[] {
       out.push({
         range: LspRange.create(h1.line, 0, h1.line, 0),
         command: {
-          title: `Phase ${phase.id}: ${statusLabel(status)} · gates ${passed}/${gates.length} passed`,
+          title: `${phaseName(phase, true)}: ${statusLabel(status)} · gates ${passed}/${gates.length} passed`,
           command: Commands.showPhase,
           arguments: [args],
         },

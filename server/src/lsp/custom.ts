@@ -16,7 +16,7 @@ import { type GateCause as EngineGateCause, gateCauses, listedCauses, phaseStatu
 import { completeHandoff } from '../service/fixes/phase';
 import type { PhasegateService } from '../service/service';
 import type { WorkspaceChange } from '../service/types';
-import type { Phase } from '../service/workspace';
+import { type Phase, phaseName } from '../service/workspace';
 import { toClientRange, toWorkspaceEdit } from './convert';
 import type { ServerContext } from './context';
 import { phaseAtPath } from './phases';
@@ -121,14 +121,14 @@ export function registerCustom(connection: Connection, ctx: ServerContext, phase
         await ctx.upToDate(ctx.workspaces.all());
         const found = findPhase(ctx, params.phaseUri);
         if (!found) return { edit: null, message: 'No phase there.' };
-        if (!found.phase.prev) return { edit: null, message: `${found.phase.id} has no previous phase to take a handoff from.` };
+        if (!found.phase.prev) return { edit: null, message: `${phaseName(found.phase, true)} has no previous phase to take a handoff from.` };
         const r = completeHandoff(found.folder.svc, found.phase);
         if (!r) {
           // Not complete: its file is named in another case (`01-input_handoff.md`), and none is created beside it.
           const input = found.phase.documents.find((d) => d.spec.kind === 'input-handoff' && !d.exists);
           const cased = input && caseRefusal(found.folder.svc, input.path);
           if (cased) return { edit: null, message: `${cased}; nothing is created.` };
-          return { edit: null, message: `The input handoff of ${found.phase.id} is already complete.` };
+          return { edit: null, message: `The input handoff of ${phaseName(found.phase)} is already complete.` };
         }
         const edit = toWorkspaceEdit(r.change, ctx, ctx.caps.documentChanges);
         return edit ? { edit, message: r.title } : { edit: null, message: 'The editor cannot create files from a language server edit.' };

@@ -7,6 +7,7 @@ import { CONFIG_FILES } from '../service/config';
 import { FileSystem, Logger, basename, dirname, isInside, normalizePath, relativePath, silentLogger } from '../service/host';
 import { findRoot } from '../service/roots';
 import { CancellationToken, noCancellation } from '../service/types';
+import { phaseName } from '../service/workspace';
 import { pathToUri, uriToPath } from './uri';
 
 export interface EngineDeps {
@@ -202,7 +203,7 @@ export class Workspaces {
       await probe.load(root, undefined, { only: () => false });
       const phase = probe.model.phases.find((p) => isInside(p.folder, folder.path));
       if (!phase) return undefined;
-      const what = phase.folder === folder.path ? `is the phase ${phase.id}` : `lies in the phase ${phase.id}`;
+      const what = phase.folder === folder.path ? `is ${phaseName(phase)}` : `lies in ${phaseName(phase)}`;
       return (
         `The workspace folder ${folder.path} ${what} of the project at ${root}, outside it: a phase is checked with its ` +
         `project (the phases before it, their handoffs), whose files the editor does not show or watch from this folder, ` +

@@ -11,9 +11,9 @@
  */
 import { basename, dirname, joinPath } from './host';
 import type { ResolvedConfig } from './config';
-import { LOOSE_AUDIT_FOLDER, type WorkspaceModel, atOnce, inSlices, namedAs, phaseOf } from './workspace';
+import { LOOSE_AUDIT_FOLDER, type WorkspaceModel, atOnce, inSlices, namedAs, phaseName, phaseOf } from './workspace';
 import type { CancellationToken } from './types';
-import { type LayoutSpec, PLAN_FILE } from './layout';
+import { type LayoutSpec, PLAN_FILE, inSentence } from './layout';
 
 /** A problem of the workspace's names, at a file or folder; its severity is its rule's setting, else a warning. */
 export interface CaseProblem {
@@ -127,7 +127,7 @@ function* caseSteps(
           out.push({
             file: dir,
             code: 'missing-folder',
-            message: `${rel}/ is not read as the ${f.name}/ folder of phase ${phase.id}: it is named in another case than ${f.name}/ beside it (${CASE_WHY}); merge the two into ${f.name}.`,
+            message: `${rel}/ is not read as the ${f.name}/ folder of ${phaseName(phase)}: it is named in another case than ${f.name}/ beside it (${CASE_WHY}); merge the two into ${f.name}.`,
           });
         continue;
       }
@@ -190,7 +190,7 @@ function* caseSteps(
           out.push({
             file: f,
             code: 'missing-document',
-            message: `${rel} is not read as the ${d.name} of phase ${phase.id}: it is named in another case than ${d.file} beside it (${CASE_WHY}); merge the two into ${d.file}.`,
+            message: `${rel} is not read as the ${inSentence(d.name)} of ${phaseName(phase)}: it is named in another case than ${d.file} beside it (${CASE_WHY}); merge the two into ${d.file}.`,
           });
         continue;
       }

@@ -407,6 +407,15 @@ export const FINDING_KIND: DocumentKindSpec = {
   ],
 };
 
+/**
+ * A name (a document kind's, a folder's purpose) in the middle of a sentence: its first letter in lower case where it
+ * is written in sentence case (`Execution plan` → `execution plan`, `Generated artifacts (configs, scripts)`), as
+ * written where a capital says more (`README`, `CI plan`, `Sprint Goal`, `first-doc`).
+ */
+export function inSentence(name: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(name) && !/[^\p{L}]\p{Lu}\p{Ll}/u.test(name) ? name[0].toLowerCase() + name.slice(1) : name;
+}
+
 /** The folder of a layout's phases that holds findings (`03-FINDINGS` in the audit layout), if any. */
 export function findingsFolder(layout: LayoutSpec): string | undefined {
   return layout.folders.find((f) => /findings/i.test(f.name))?.name;

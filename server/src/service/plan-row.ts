@@ -34,7 +34,7 @@ import {
 import type { PlanItem, PlanList, PlanTables } from './rules/phase-plan';
 import { textKey } from './handoff';
 import { landsInCode } from './fixes/phase-edit';
-import type { Phase } from './workspace';
+import { type Phase, phaseName } from './workspace';
 import { range } from './types';
 import type { TextEdit } from './types';
 
@@ -149,7 +149,7 @@ export function planRowEditOf(...args: Parameters<typeof planRowEdit>): ReturnTy
     // Only an insertion next to code or an HTML block may land in one (performance only: the part around it is parsed again).
     if (!doc.codeLines.has(start.line) && !doc.codeLines.has(start.line + 1)) continue;
     if (landsInCode(doc, { line: start.line, character: start.character, text: e.newText }))
-      return { reason: `a code block or HTML block is left open where the ${r.list ? 'item' : 'row'} of ${p.id} would go` };
+      return { reason: `a code block or HTML block is left open where the ${r.list ? 'item' : 'row'} of ${phaseName(p)} would go` };
   }
   return r;
 }
@@ -812,13 +812,19 @@ export function planRowEdits(svc: PhasegateService, p: NewPlanPhase, promptFile:
     const doc = tracks ? svc.getDocument(plan.path) : undefined;
     const unreadable = tracks && !doc ? svc.unreadableReason(plan.path) : undefined;
     if (unreadable !== undefined)
-      out.push({ file: plan.path, text: '', edits: [], reason: `it cannot be read (${unreadable}): the row of ${p.id} is not added`, unreadable: true });
+      out.push({
+        file: plan.path,
+        text: '',
+        edits: [],
+        reason: `it cannot be read (${unreadable}): the row of ${phaseName(p)} is not added`,
+        unreadable: true,
+      });
     if (!doc) continue;
     const pt = planTables(doc, workstreamsOf(planPhases(svc.model, plan.path)));
     const r = planRowEditOf(doc, plan.path, svc.root, p, promptFile, workstreamsOf(iai), pt && unplacedNumbers(plan.path, svc.model, doc, pt));
     if (!r) continue;
     if ('reason' in r) out.push({ file: plan.path, text: doc.text, edits: [], reason: r.reason });
-    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${p.id} added` });
+    else out.push({ file: plan.path, text: doc.text, edits: r.edits, reason: `${r.list ? 'item' : 'row'} of ${phaseName(p)} added` });
   }
   return out;
 }

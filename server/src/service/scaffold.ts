@@ -9,7 +9,7 @@ import type { PhasegateService } from './service';
 import type { DocumentKindSpec, LayoutSpec } from './layout';
 import { FINDING_KIND, PLAN_FILE, PLAN_KIND, findingsFolder } from './layout';
 import { basename, dirname, isInside, joinPath, normalizePath, relativePath } from './host';
-import { LOOSE_AUDIT_FOLDER, phaseNumber, type Phase, type PhaseDocument } from './workspace';
+import { LOOSE_AUDIT_FOLDER, phaseName, phaseNumber, type Phase, type PhaseDocument } from './workspace';
 import {
   TemplateContext,
   baseContext,
@@ -376,7 +376,7 @@ function namedPhaseFolder(
   if (req.number !== undefined && req.number !== number)
     throw new ScaffoldError(`${relativePath(svc.root, base)} names phase ${number}, not phase ${req.number}`);
   const outer = svc.model.phases.find((p) => isInside(p.folder, base));
-  if (outer) throw new ScaffoldError(`${relativePath(svc.root, base)} would be a phase inside phase ${outer.id}`);
+  if (outer) throw new ScaffoldError(`${relativePath(svc.root, base)} would be a phase inside ${phaseName(outer)}`);
   return { folder: base, number };
 }
 
@@ -774,7 +774,7 @@ function phaseHint(svc: PhasegateService, id: string): string {
 
 function newFinding(svc: PhasegateService, phase: Phase, req: AnyRequest, planner: Planner, date: string): void {
   const folderName = findingsFolder(phase.layout);
-  if (!folderName) throw new ScaffoldError(`phase ${phase.id} (${phase.layout.name} layout) has no findings folder`);
+  if (!folderName) throw new ScaffoldError(`${phaseName(phase)} (${phase.layout.name} layout) has no findings folder`);
   const folder = joinPath(phase.folder, folderName);
   const taken = new Set((req.taken ?? []).map(normalizePath));
   // Numbered after the findings of the folder, those on disk that the engine does not know of yet too.
@@ -861,7 +861,7 @@ function newDocument(svc: PhasegateService, what: NewWhat, req: AnyRequest, plan
     // What the layout has instead, by file and kind (`implementation_prompt.md (prompt)`): an iAI phase hands off in its response.
     const has = phase.layout.documents.map((d) => `${d.file} (${d.kind.replace(/-/g, ' ')})`);
     throw new ScaffoldError(
-      `phase ${phase.id} (${phase.layout.name} layout) has no ${kind.replace(/-/g, ' ')} document: the ${phase.layout.name} layout's documents are ${listed(has)}`,
+      `${phaseName(phase)} (${phase.layout.name} layout) has no ${kind.replace(/-/g, ' ')} document: the ${phase.layout.name} layout's documents are ${listed(has)}`,
     );
   }
   planner.add(doc.path, () => render(svc, doc.spec, kindContext(svc, doc.spec, phase, doc.path, date)));

@@ -291,6 +291,15 @@ export interface Phase {
   next: Phase | undefined;
 }
 
+/**
+ * A phase as messages name it: its id where its folder's name says it is a phase (`phase-3`, `Build/Phase_1_CI`,
+ * `audits/phase-3`), else the id after the word (`phase sprints/s1`; `Phase sprints/s1` at the start of a sentence).
+ * The id, not the folder's name or number alone, so that phases of two folders or workstreams are told apart.
+ */
+export function phaseName(p: Pick<Phase, 'id'>, atStart = false): string {
+  return /phase/i.test(p.id.slice(p.id.lastIndexOf('/') + 1)) ? p.id : `${atStart ? 'Phase' : 'phase'} ${p.id}`;
+}
+
 /** The files a phase is diagnosed by: its Markdown files, or its folder when it has none (the folder's own problems). */
 export function phaseFiles(p: Phase): readonly string[] {
   return p.markdown.length ? p.markdown : [p.folder];

@@ -3,7 +3,7 @@ import { itemIndexAt, sectionByTitle } from '../markdown';
 import { basename, dirname } from '../host';
 import { expandTitle } from '../layout';
 import { IN_ORDER, IN_PREREQUISITES, copyItem, handoffPair, pathBases, inputSection, outputSections, prerequisitesOf, sameStatement } from '../handoff';
-import { kindOf, phaseOf } from '../workspace';
+import { kindOf, phaseName, phaseOf } from '../workspace';
 import type { PhaseStatus } from '../gates';
 import { range } from '../types';
 import type { CodeAction, Diagnostic, TextEdit } from '../types';
@@ -153,7 +153,7 @@ const addPlanRow: Fix = (svc, diag) => {
     const unplaced = unplacedNumbers(diag.file, svc.model, doc, all);
     const r = planRowEditOf(doc, diag.file, svc.root, row, prompt?.file ?? 'implementation_prompt.md', workstreamsOf(tracked), unplaced);
     const place = all.byStatus ? "plan's status sections" : `${PLAN_SECTION} ${r && 'edits' in r && r.list ? 'list' : 'table'}`;
-    return r && 'edits' in r ? planAction(`Add ${phase.id} to the ${place}`, diag, r.edits, doc.eol) : undefined;
+    return r && 'edits' in r ? planAction(`Add ${phaseName(phase)} to the ${place}`, diag, r.edits, doc.eol) : undefined;
   }
   // A plan read by its status sections gets a row or an item in the same shape (above), or none.
   if (listed || all.byStatus) return undefined;
@@ -165,10 +165,10 @@ const addPlanRow: Fix = (svc, diag) => {
     const last = pt.table.rows.length ? pt.table.rows[pt.table.rows.length - 1].line : pt.table.line + 1;
     const at = (doc.lines[last] ?? '').length;
     const row = `| ${cells.map(escapeCell).join(' | ')} |`;
-    return planAction(`Add ${phase.id} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }], doc.eol);
+    return planAction(`Add ${phaseName(phase)} to the ${PLAN_SECTION} table`, diag, [{ range: range(last, at, last, at), newText: doc.eol + row }], doc.eol);
   }
   const table = ['| Workstream | Phase | Status |', '| --- | --- | --- |', `| ${escapeCell(phase.workstream ?? '')} | ${escapeCell(name)} | ${status} |`];
-  return action(`Add a ${PLAN_SECTION} table with ${phase.id}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
+  return action(`Add a ${PLAN_SECTION} table with ${phaseName(phase)}`, diag, mergeInsertions([appendToSection(doc, pt.section, table, true)], doc.eol));
 };
 
 /**

@@ -31,6 +31,7 @@ import { PLACEHOLDER, textKey } from '../handoff';
 import { range } from '../types';
 import type { Rule, RuleContext } from './rule';
 import { titleRange } from './phase-response';
+import { phaseName } from '../workspace';
 
 const H1_ARROW = /Phase\s*(\d+)\s*(?:→|->|-->|⟶|to)\s*(Phase\s*(\d+))/i;
 
@@ -129,7 +130,7 @@ function checkInputHandoff(ctx: RuleContext): void {
         ctx.report(
           'handoff-mismatch',
           r.range,
-          `Source links ${relativePath(folder, r.resolved)}, but phase ${phase.id} follows ${prevName}: its inputs come from ${outRel()}.`,
+          `Source links ${relativePath(folder, r.resolved)}, but ${phaseName(phase)} follows ${prevName}: its inputs come from ${outRel()}.`,
           fix,
         );
       }

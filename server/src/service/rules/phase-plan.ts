@@ -10,7 +10,7 @@ import type { ListItem, ParsedDocument, Section, Table, TableCell } from '../mar
 import type { FixData, Range } from '../types';
 import { range } from '../types';
 import { PLACEHOLDER, resolveTarget, textKey } from '../handoff';
-import { type Phase, type WorkspaceModel, atOnce } from '../workspace';
+import { type Phase, type WorkspaceModel, atOnce, phaseName } from '../workspace';
 import type { Rule, RuleContext } from './rule';
 import { unescapeTarget } from './doc-util';
 
@@ -1033,7 +1033,7 @@ function reportMarkedComplete(ctx: RuleContext, at: Range, phases: readonly Phas
     const open = ctx.gates!(p).filter((g) => g.status !== 'passed');
     if (!open.length) continue;
     const why = open.map((g) => `${g.name} ${g.status}${g.reasons.length ? ` (${g.reasons.join(', ')})` : ''}`).join('; ');
-    ctx.report('plan-status-mismatch', at, `The plan marks ${p.id} ${marked}, but its gates have not all passed: ${why}.`, setStatus(p, phases));
+    ctx.report('plan-status-mismatch', at, `The plan marks ${phaseName(p)} ${marked}, but its gates have not all passed: ${why}.`, setStatus(p, phases));
   }
 }
 
@@ -1048,7 +1048,7 @@ function reportMarkedNotStarted(ctx: RuleContext, at: Range, phases: readonly Ph
     ctx.report(
       'plan-status-mismatch',
       at,
-      `The plan marks ${p.id} ${marked}, but it is complete: every gate has passed. Mark it complete in the plan.`,
+      `The plan marks ${phaseName(p)} ${marked}, but it is complete: every gate has passed. Mark it complete in the plan.`,
       setStatus(p, phases),
     );
   }
@@ -1164,6 +1164,6 @@ export const planRule: Rule = {
     const missing = planPlace(pt, pt.tables.length || !pt.lists.length ? 'row' : 'item');
     const unlisted = phases.filter((p) => !matched.has(p) && (p.number === undefined || !unplaced.has(p.number)));
     if (unlisted.length) for (const g of planned) reportNoSuchPhase(ctx, g.at, g.name, phases);
-    for (const p of unlisted) ctx.report('plan-status-mismatch', at, `Phase ${p.id} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
+    for (const p of unlisted) ctx.report('plan-status-mismatch', at, `${phaseName(p, true)} has no ${missing}.`, { fix: 'add-plan-row', phase: p.id });
   },
 };

@@ -4,6 +4,7 @@
  */
 import { INPUT_HANDOFF, IN_SOURCE, inputSection } from '../handoff';
 import type { Rule, RuleContext } from './rule';
+import { phaseName } from '../workspace';
 import { titleRange } from './phase-response';
 
 export const UNVALIDATED_HANDOFF = 'unvalidated-handoff';
@@ -33,7 +34,7 @@ export const unvalidatedHandoffRule: Rule = {
     ctx.report(
       UNVALIDATED_HANDOFF,
       source ? source.heading.textRange : titleRange(doc),
-      `Phase ${prev.id} has not passed validation (${how}): its handoff is not final.`,
+      `${phaseName(prev, true)} has not passed validation (${how}): its handoff is not final.`,
     );
   },
 };

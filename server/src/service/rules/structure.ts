@@ -7,7 +7,7 @@ import { basename, joinPath, relativePath } from '../host';
 import { MAX_PARSE_BYTES, ParsedDocument, Section, bodyStart, headingText, normalizeTitle } from '../markdown';
 import { gateChecklistSection, gateListItems, gateTableRow, tailOnly } from '../gates';
 import type { DocumentKindSpec, LayoutSpec, SectionSpec } from '../layout';
-import { earlierTitle, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
+import { earlierTitle, inSentence, kindHeading, renumberTitle, sectionSpecGate, titleNumbers, titleNumbersWrong, writtenTitle } from '../layout';
 import { expandedTitleKey, numberlessKey, specSection, titleNames, titledAsWritten } from './doc-util';
 import { decisionSections } from './doc-rationale';
 import { isLabelSection } from '../labels';
@@ -16,7 +16,7 @@ import { pathRange } from '../yamlpath';
 import type { Rule, RuleContext } from './rule';
 import { misaddressedTitle } from './phase-handoff';
 import { INPUT_HANDOFF, OUTPUT_HANDOFF, OUT_INPUTS, OUT_PREREQUISITES } from '../handoff';
-import type { Phase } from '../workspace';
+import { type Phase, phaseName } from '../workspace';
 import { PLAN_SECTION, planPhases, planTables, workstreamsOf } from './phase-plan';
 
 /** `a is named in another case`, `a and b are named in another case`, `a, b and c are …` (`suffix` after each name: `/` for a folder). */
@@ -34,6 +34,9 @@ const documents: Rule = {
     // A folder that cannot be listed has its unreadable-file warning: what it holds is unknown, not missing.
     if (!phase || !ctx.phaseAnchor || phase.unreadable) return;
     const at = range(0, 0, 0, 0);
+    // Named when a problem is told (performance only: most phases have none).
+    let named: string | undefined;
+    const name = () => (named ??= phaseName(phase, true));
     // A document after the last one written, in the layout's order, is one the phase has not come to yet
     // (a prompt awaiting its response, a phase at its execution plan): pending, at most a warning, unless the
     // rule is set to error (phasegate.yaml, the editor's setting). One missing before a document written is a gap.
@@ -63,17 +66,17 @@ const documents: Rule = {
           : '';
       const data = folder || cased.length ? undefined : { fix: 'create-document', file: d.path, kind: d.spec.kind, phase: phase.id };
       if (i > last && !strict)
-        ctx.reportPending('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${cased.length ? '' : ' yet'}${why}.`, data);
-      else ctx.report('missing-document', at, `Phase ${phase.id} has no ${d.spec.name} (${d.spec.file})${why}.`, data);
+        ctx.reportPending('missing-document', at, `${name()} has no ${inSentence(d.spec.name)} (${d.spec.file})${cased.length ? '' : ' yet'}${why}.`, data);
+      else ctx.report('missing-document', at, `${name()} has no ${inSentence(d.spec.name)} (${d.spec.file})${why}.`, data);
     });
     for (const f of phase.layout.folders) {
       const folder = joinPath(phase.folder, f.name);
       if (!f.required || ctx.isFolder(folder)) continue;
       // `Generated artifacts (configs, scripts)` reads on as `for generated artifacts (…)` (an acronym keeps its case).
-      const purpose = /^\p{Lu}\p{Ll}/u.test(f.purpose) ? f.purpose[0].toLowerCase() + f.purpose.slice(1) : f.purpose;
+      const purpose = inSentence(f.purpose);
       // A file where the folder should be: no folder can be created there until it is moved.
       if (ctx.exists(folder)) {
-        ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${f.name} is a file, not a folder.`);
+        ctx.report('missing-folder', at, `${name()} has no ${f.name}/ folder, for ${purpose}: ${f.name} is a file, not a folder.`);
         continue;
       }
       // A folder of the name in another case (`03-findings/`): names match case-sensitively on every system, as in
@@ -87,11 +90,11 @@ const documents: Rule = {
         ctx.report(
           'missing-folder',
           at,
-          `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}: ${names} (folder names match case-sensitively on every system, as CI on Linux does); ${cased.length > 1 ? 'merge them into' : 'rename it'} ${f.name}.`,
+          `${name()} has no ${f.name}/ folder, for ${purpose}: ${names} (folder names match case-sensitively on every system, as CI on Linux does); ${cased.length > 1 ? 'merge them into' : 'rename it'} ${f.name}.`,
         );
         continue;
       }
-      ctx.report('missing-folder', at, `Phase ${phase.id} has no ${f.name}/ folder, for ${purpose}.`, {
+      ctx.report('missing-folder', at, `${name()} has no ${f.name}/ folder, for ${purpose}.`, {
         fix: 'create-folder',
         folder,
       });
@@ -496,7 +499,7 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
       'phase',
       value,
       phase,
-      (want) => `Front matter names phase ${value}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`,
+      (want) => `Front matter names ${phaseName({ id: value })}, but the document is in ${basename(phase.folder)}: \`phase\` should be ${want}.`,
     );
   // An input handoff's `from`, the phase its inputs come from: the phase before (an input handoff copied from another
   // phase's folder names the phase before that one).
@@ -508,7 +511,7 @@ function checkFrontMatterPhase(ctx: RuleContext): void {
       from,
       prev!,
       (want) =>
-        `Front matter says the inputs come from phase ${from}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
+        `Front matter says the inputs come from ${phaseName({ id: from })}, but ${basename(phase.folder)} follows ${basename(prev!.folder)}: \`from\` should be ${want}.`,
     );
 }
 
