@@ -90,7 +90,7 @@ end
 -- registration of workspace/didChangeWatchedFiles), so the server watches the folders itself.
 local function no_validation(p)
   for _, d in ipairs(p.diagnostics) do
-    if d.code == 'missing-document' and d.message:find('Validation checklist', 1, true) then return true end
+    if d.code == 'missing-document' and d.message:find('validation checklist (07-VALIDATION.md)', 1, true) then return true end
   end
   return false
 end
