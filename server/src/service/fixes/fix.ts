@@ -2,8 +2,7 @@
 import type { PhasegateService } from '../service';
 import type { CodeAction, Diagnostic } from '../types';
 
-/** Returns the action repairing `diag`, or undefined when there is nothing obvious to do. */
-/** The quick fix of a diagnostic (its data's `fix`), or several ways to fix it, the preferred first. */
+/** The action repairing `diag` (its data's `fix`), or several ways to repair it, the preferred first; undefined when there is nothing obvious to do. */
 export type Fix = (svc: PhasegateService, diag: Diagnostic) => CodeAction | CodeAction[] | undefined;
 
 /**
