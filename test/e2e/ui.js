@@ -358,7 +358,9 @@ function ourErrors(log) {
     await page.keyboard.press('Control+S');
     await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
     // The view shows the defect before its context menu is used (a menu opened on rows that the view then
-    // draws again runs its command on a node the view no longer holds).
+    // draws again runs its command on a node the view no longer holds); phase 3's gates, expanded above, are
+    // expanded again if the view folded them meanwhile.
+    await expand(treeRow(/^Gates/).first());
     await treeRow(/Approval\s*failed/)
       .first()
       .waitFor({ timeout: 30000 });
@@ -515,8 +517,22 @@ function ourErrors(log) {
     await step("the walkthrough shows its steps; a step's button runs its command, which marks the step done", async () => {
       await page.goto(`${base}/?folder=${encodeURIComponent(path.resolve(emptyWorkspace))}`);
       await workbench.waitFor({ timeout: 60000 });
-      await runCommand('Welcome: Open Walkthrough...');
-      await quickRows.filter({ hasText: 'Get Started with Phasegate' }).first().click({ timeout: 15000 });
+      // The window opens code-server's Welcome page (a walkthrough page too) as it loads, when it does: closed first.
+      await page
+        .locator('.gettingStartedContainer')
+        .first()
+        .waitFor({ timeout: 15000 })
+        .catch(() => undefined);
+      await runCommand('View: Close All Editors');
+      await page.locator('.gettingStartedContainer').first().waitFor({ state: 'hidden', timeout: 15000 });
+      // The Phases view's welcome (no phase yet) opens it.
+      await page
+        .locator('.activitybar .action-item a[aria-label^="Phasegate"], .activitybar .action-item[aria-label^="Phasegate"]')
+        .first()
+        .click({ timeout: 30000 });
+      const getStarted = page.locator('.welcome-view-content .monaco-button', { hasText: 'Get Started with Phasegate' });
+      await getStarted.waitFor({ timeout: 30000 });
+      await getStarted.click({ timeout: 15000 });
       const container = page.locator('.gettingStartedContainer');
       const stepRow = (title) => container.locator('.getting-started-step', { hasText: title }).first();
       const done = (title) => stepRow(title).locator('.codicon-pass-filled, .codicon-getting-started-step-checked').first();
@@ -530,16 +546,20 @@ function ourErrors(log) {
         await stepRow(title).waitFor({ timeout: 30000 });
       await shot('walkthrough');
       // The first step's button asks for the layout, as Scaffold First Phase does; the step is then done.
-      await stepRow('Start your first phase').click();
+      await stepRow('Start your first phase').click({ timeout: 15000 });
       await stepRow('Start your first phase').locator('.monaco-button', { hasText: 'Scaffold First Phase' }).first().click({ timeout: 10000 });
       await quickRows.filter({ hasText: 'Audit phases' }).first().waitFor({ timeout: 15000 });
       await page.keyboard.press('Escape');
       await done('Start your first phase').waitFor({ timeout: 15000 });
-      // The second opens the Phases view (its welcome: no phase yet).
-      await stepRow('See every phase and its gates').click();
+      // The second opens the Phases view (its welcome: no phase yet), hidden behind the Explorer first.
+      await page.keyboard.press('Control+Shift+E');
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' }).waitFor({ state: 'hidden', timeout: 15000 });
+      await stepRow('See every phase and its gates').click({ timeout: 15000 });
       await stepRow('See every phase and its gates').locator('.monaco-button', { hasText: 'Open the Phases View' }).first().click({ timeout: 10000 });
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' }).waitFor({ state: 'visible', timeout: 15000 });
       await done('See every phase and its gates').waitFor({ timeout: 15000 });
+      // The Explorer again, as the window below starts.
+      await page.keyboard.press('Control+Shift+E');
     });
 
     await step('welcome view scaffolds a first phase', async () => {
@@ -552,13 +572,6 @@ function ourErrors(log) {
       const button = page.locator('.welcome-view-content .monaco-button', { hasText: 'Scaffold First Phase' });
       await button.waitFor({ timeout: 30000 });
       await shot('welcome-view');
-      // Its Get Started button opens the walkthrough (none open before: the window may have restored the one of the step above).
-      await runCommand('View: Close All Editors');
-      await page.locator('.gettingStartedContainer').first().waitFor({ state: 'hidden', timeout: 10000 });
-      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Get Started with Phasegate' }).click({ timeout: 10000 });
-      await page.locator('.gettingStartedContainer .getting-started-step', { hasText: 'Start your first phase' }).first().waitFor({ timeout: 30000 });
-      // The view stays beside it.
-      await button.waitFor({ state: 'visible', timeout: 10000 });
       // New Implementation Prompt without iAI phases: straight to the workstream (no layout pick), which
       // refuses `..` as it is typed, before any title is asked for.
       await runCommand('Phasegate: New Implementation Prompt…');
