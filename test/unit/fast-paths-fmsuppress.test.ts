@@ -180,7 +180,9 @@ describe('front matter fast paths (fmsuppress)', () => {
       }),
       RUNS,
     );
-    assert.ok(taken > 200, `fast path taken ${taken} times`);
+    // The runs are random: the fast path was taken 206–260 times in twelve runs of 2,000 (it failed once at 193 against
+    // a bound of 200). The bound is far below that spread, so that it fails only when the lines stop reaching it.
+    assert.ok(taken > 100, `fast path taken ${taken} times`);
     for (const raw of [
       'a: "x"  ',
       "a: 'x'",
