@@ -6,7 +6,7 @@
 import type * as sarif from 'sarif';
 import { RULES, ruleDocsUrl } from '../service/rules/catalog';
 import { relativePath } from '../service/host';
-import type { Severity } from '../service/types';
+import { SEVERITY_RANK, type Severity } from '../service/types';
 import type { Report } from './report';
 import { FOLDER, Fingerprints, lineHashes } from './fingerprint';
 
@@ -50,15 +50,13 @@ function ruleDescriptor(id: string, description: string, severity: Severity): sa
 /** Results GitHub code scanning takes in one run: it rejects a log with a run of more (and shows the 5,000 most severe). */
 export const MAX_SARIF_RESULTS = 25_000;
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
-
 /**
  * The diagnostics a log holds: all of them, or, beyond `max`, the `max` most severe (errors, then warnings,
  * then the rest; in their order within a severity), in their order; and how many are left out.
  */
 export function sarifKept<T extends { severity: Severity }>(diagnostics: readonly T[], max = MAX_SARIF_RESULTS): { kept: readonly T[]; omitted: number } {
   if (diagnostics.length <= max) return { kept: diagnostics, omitted: 0 };
-  const order = diagnostics.map((_d, i) => i).sort((a, b) => RANK[diagnostics[a].severity] - RANK[diagnostics[b].severity] || a - b);
+  const order = diagnostics.map((_d, i) => i).sort((a, b) => SEVERITY_RANK[diagnostics[b].severity] - SEVERITY_RANK[diagnostics[a].severity] || a - b);
   const keep = new Set(order.slice(0, max));
   return { kept: diagnostics.filter((_d, i) => keep.has(i)), omitted: diagnostics.length - max };
 }

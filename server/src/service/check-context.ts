@@ -12,14 +12,11 @@ import { RULES } from './rules/catalog';
 import type { CaseConflict, RuleContext } from './rules/rule';
 import type { GateResult } from './gates';
 import type { Phase, WorkspaceModel } from './workspace';
-import type { Diagnostic, FixData, Range, Severity } from './types';
+import { SEVERITY_RANK, type Diagnostic, type FixData, type Range, type Severity } from './types';
 import type { PhasegateService } from './service';
 import { DirectiveUse, Suppressions, suppressionsOf } from './suppress';
 
 const DEFAULT_SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
-
-/** Severities, the more severe higher. */
-const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 
 /** Most diagnostics reported for one file; the rest are counted in one `too-many-problems` (a pathological file made 800,000). */
 export const MAX_FILE_DIAGNOSTICS = 10_000;
@@ -209,7 +206,7 @@ export class CheckContext implements RuleContext {
       const tellers: Diagnostic[] = [];
       let all = true;
       for (const l of lines) {
-        const here = (at.get(`${by} ${l}`) ?? []).filter((d) => RANK[d.severity] >= RANK[diag.severity]);
+        const here = (at.get(`${by} ${l}`) ?? []).filter((d) => SEVERITY_RANK[d.severity] >= SEVERITY_RANK[diag.severity]);
         if (!here.length) {
           all = false;
           break;

@@ -15,6 +15,9 @@ export interface Range {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
+/** How severe a severity is, the more severe higher. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, information: 1, hint: 0 };
+
 /** Data a rule attaches to a diagnostic so that a code action can repair it without re-running the rule. */
 export interface FixData {
   /** Kind of repair, understood by the code actions of the engine. */
